@@ -1,0 +1,30 @@
+"""pingfen (评分): a language and interpreter for scoring rubrics.
+
+    import pingfen
+    rubric = pingfen.load("rulesets/dept-overall-2021.rule")
+    result = rubric.evaluate({"在职人数": 12, "编制人数": 12, ...})
+    result.total, result.grade, result["财政供养人员控制率"].reasons
+"""
+
+from pingfen.compile import InputSpec, Rubric
+from pingfen.diagnostics import Diagnostic, Span
+from pingfen.errors import DataError, PingfenError, Problem, RubricError
+from pingfen.loader import diagnose, load, loads
+from pingfen.result import NodeResult, Result
+
+__all__ = [
+    "DataError",
+    "Diagnostic",
+    "InputSpec",
+    "NodeResult",
+    "PingfenError",
+    "Problem",
+    "Result",
+    "Rubric",
+    "RubricError",
+    "Span",
+    "diagnose",
+    "load",
+    "loads",
+]
+__version__ = "0.1.0"

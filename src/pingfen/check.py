@@ -1,0 +1,432 @@
+"""Static checks of a parsed rubric: names, types and units, points and maxima.
+
+Pure: AST in, diagnostics and a symbol table out. Every problem is collected; the
+compiler runs only on a module with no errors.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+
+from attrs import define, field
+
+from pingfen import ast
+from pingfen.diagnostics import Diagnostic, Severity, Span, sort_key
+
+NUMERIC = {"percent", "amount", "count", "number", "score"}
+REASON_FIELDS = ("score", "max", "lost", "value")
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+
+
+@define
+class Symbol:
+    """An input or a `let` value, with the unit its values carry."""
+
+    name: str
+    unit: str
+    decl: ast.Input | ast.Let
+
+
+@define
+class Checked:
+    """What the checker learned: diagnostics, symbols, and `let`s in evaluation order."""
+
+    diagnostics: list[Diagnostic]
+    symbols: dict[str, Symbol] = field(factory=dict)
+    units: dict[ast.Expr, str] = field(factory=dict)
+    let_order: list[ast.Let] = field(factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity == "error" for d in self.diagnostics)
+
+
+def check(module: ast.Module) -> Checked:
+    checker = _Checker(module)
+    checker.run()
+    checked = Checked(sorted(checker.out, key=sort_key), checker.symbols, checker.units, checker.let_order)
+    return checked
+
+
+def _fmt(value: Decimal) -> str:
+    text = format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
+    return text
+
+
+class _Checker:
+    def __init__(self, module: ast.Module) -> None:
+        self.module = module
+        self.out: list[Diagnostic] = []
+        self.symbols: dict[str, Symbol] = {}
+        self.let_order: list[ast.Let] = []
+        self.used: set[str] = set()
+        self._let_units: dict[str, str] = {}
+        self.units: dict[ast.Expr, str] = {}
+
+    def report(self, code: str, span: Span, hint: str | None = None, severity: Severity = "error", **args: object) -> None:
+        self.out.append(Diagnostic(code, span, args, severity, hint))
+
+    # ---------------------------------------------------------------- driver
+    def run(self) -> None:
+        self.check_header()
+        self.declare_symbols()
+        self.order_lets()
+        for let in self.let_order:
+            self._let_units[let.name.text] = self.unit_of(let.expr)
+            self.symbols[let.name.text].unit = self._let_units[let.name.text]
+        for inp in self.module.inputs:
+            self.check_bounds(inp)
+        self.check_tree()
+        for inp in self.module.inputs:
+            if inp.name.text not in self.used:
+                self.report("PF104", inp.name.span, "remove_unused", "warning", name=inp.name.text)
+
+    # ---------------------------------------------------------------- header
+    def check_header(self) -> None:
+        headers = self.module.headers
+        if not headers:
+            self.report("PF105", self.module.span if self.module.span.known else Span(0, 0, 1, 1, 1, 1), "header")
+            return
+        for extra in headers[1:]:
+            self.report("PF109", extra.span)
+        header = headers[0]
+        total = header.total.value if header.total else None
+        for grade in header.grades:
+            if grade.op is not None and grade.op not in (">=", ">"):
+                self.report("PF206", grade.span, "use_comparison", op=grade.op)
+            if grade.threshold is not None:
+                self.expect_fits("percent" if grade.threshold.unit == "percent" else "number", "number", grade.threshold)
+        top_sum = sum((n.max.value for n in self.module.top), Decimal(0))
+        if total is not None and self.module.top and top_sum != total:
+            self.report("PF303", header.total.span, "fix_sum", sum=_fmt(top_sum), max=_fmt(total))  # type: ignore[union-attr]
+
+    # ---------------------------------------------------------------- symbols
+    def declare_symbols(self) -> None:
+        first: dict[str, ast.Input | ast.Let] = {}
+        for decl in (*self.module.inputs, *self.module.lets):
+            name = decl.name.text
+            if name in first:
+                self.report("PF103", decl.name.span, "first_defined", name=name, line=first[name].name.span.line)
+                continue
+            first[name] = decl
+            unit = decl.type if isinstance(decl, ast.Input) else "number"
+            self.symbols[name] = Symbol(name, unit, decl)
+
+    def order_lets(self) -> None:
+        """Topological order of `let`s; a cycle is reported once per let in it."""
+        lets = {n: s.decl for n, s in self.symbols.items() if isinstance(s.decl, ast.Let)}
+        state: dict[str, int] = {}  # 1 visiting, 2 done
+
+        def visit(name: str) -> None:
+            state[name] = 1
+            let = lets[name]
+            for e in ast.sub_expressions(let.expr):
+                if isinstance(e, ast.Ref) and e.name.text in lets:
+                    dep = e.name.text
+                    if state.get(dep) == 1:
+                        self.report("PF106", let.name.span, name=name)
+                    elif dep not in state:
+                        visit(dep)
+            state[name] = 2
+            self.let_order.append(let)
+
+        for name in lets:
+            if name not in state:
+                visit(name)
+
+    # ---------------------------------------------------------------- units
+    def resolve(self, name: ast.Name) -> Symbol | None:
+        symbol = self.symbols.get(name.text)
+        if symbol is None:
+            self.undefined(name, self.symbols)
+            return None
+        self.used.add(name.text)
+        if isinstance(symbol.decl, ast.Let):
+            for e in ast.sub_expressions(symbol.decl.expr):
+                if isinstance(e, ast.Ref):
+                    self.used.add(e.name.text)
+        return symbol
+
+    def undefined(self, name: ast.Name, known: Iterable[str]) -> None:
+        close = difflib.get_close_matches(name.text, list(known), n=1, cutoff=0.5)
+        if close:
+            self.report("PF102", name.span, "did_you_mean", name=name.text, suggestion=close[0])
+        else:
+            self.report("PF102", name.span, "declare_input", name=name.text)
+
+    def unit_of(self, e: ast.Expr) -> str:
+        """The unit of an expression's value, reporting misuse; "?" once already reported."""
+        unit = self._infer(e)
+        self.units[e] = unit
+        return unit
+
+    def _infer(self, e: ast.Expr) -> str:
+        if isinstance(e, ast.Number):
+            return "percent" if e.unit in ("percent", "pp") else "number"
+        if isinstance(e, ast.Bool):
+            return "bool"
+        if isinstance(e, ast.Ref):
+            symbol = self.resolve(e.name)
+            if symbol is None:
+                return "?"
+            if isinstance(symbol.decl, ast.Let):
+                return self._let_units.get(symbol.name, "?")
+            return symbol.unit
+        if isinstance(e, ast.Neg):
+            return self.numeric(e.operand)
+        if isinstance(e, (ast.And, ast.Or)):
+            self.condition(e.left)
+            self.condition(e.right)
+            return "bool"
+        if isinstance(e, ast.Not):
+            self.condition(e.operand)
+            return "bool"
+        if isinstance(e, ast.Compare):
+            self.compare(e.op, e.left, e.right, e.span)
+            return "bool"
+        if isinstance(e, ast.Call):
+            units = [self.numeric(a) for a in e.args]
+            if e.func == "abs":
+                if len(e.args) != 1:
+                    self.report("PF203", e.span, expected="one value", found=f"{len(e.args)} values")
+                return units[0]
+            return self.join(units, e.args, "compare", e.span)
+        if isinstance(e, ast.Binary):
+            left, right = self.numeric(e.left), self.numeric(e.right)
+            if e.op in "+-":
+                self.pp_check(e.left, right)
+                self.pp_check(e.right, left)
+                return self.join([left, right], [e.left, e.right], "add", e.span)
+            return self.product(e.op, left, right)
+        raise AssertionError(f"unknown expression {e!r}")  # pragma: no cover
+
+    @staticmethod
+    def product(op: str, left: str, right: str) -> str:
+        if "?" in (left, right):
+            return "?"
+        if op == "/" and left == right:
+            return "percent" if left != "number" else "number"
+        if right in ("number", "percent"):
+            return left
+        if op == "*" and left in ("number", "percent"):
+            return right
+        return "number"
+
+    def join(self, units: list[str], exprs: Iterable[ast.Expr], action: str, span: Span) -> str:
+        """Values added or compared must share a unit; plain numbers adapt to the other side."""
+        known = [u for u in units if u not in ("?", "number")]
+        if len(set(known)) > 1:
+            self.report("PF201", span, action=action, left=known[0], right=known[1])
+            return "?"
+        if "?" in units:
+            return "?"
+        return known[0] if known else "number"
+
+    def numeric(self, e: ast.Expr) -> str:
+        unit = self.unit_of(e)
+        if unit not in NUMERIC and unit != "?":
+            self.report("PF203", e.span, expected="number", found=unit)
+            return "?"
+        return unit
+
+    def condition(self, e: ast.Expr) -> None:
+        unit = self.unit_of(e)
+        if unit not in ("bool", "?"):
+            self.report("PF203", e.span, expected="bool", found=unit)
+
+    def pp_check(self, e: ast.Expr, other: str) -> None:
+        if isinstance(e, ast.Number) and e.unit == "pp" and other not in ("percent", "?"):
+            self.report("PF202", e.span, "pp_only_percent", text=e.text, unit=other)
+
+    def compare(self, op: str, left: ast.Expr, right: ast.Expr, span: Span) -> None:
+        lu, ru = self.unit_of(left), self.unit_of(right)
+        if "bool" in (lu, ru) or "label" in (lu, ru):
+            if lu != ru and "?" not in (lu, ru):
+                self.report("PF201", span, action="compare", left=lu, right=ru)
+            elif op not in ("=", "!="):
+                self.report("PF203", span, expected="number", found=lu)
+            return
+        self.pp_check(left, ru)
+        self.pp_check(right, lu)
+        for lit, other in ((left, ru), (right, lu)):
+            if other == "percent" and isinstance(lit, ast.Number):
+                self.expect_fits("percent", lu if lit is right else ru, lit)
+        self.join([lu, ru], [left, right], "compare", span)
+
+    def expect_fits(self, unit: str, other: str, lit: ast.Number) -> None:
+        """A literal against a value of `unit`: percents want `90%`, others a plain number."""
+        if unit == "percent" and lit.unit == "number" and lit.value != 0:
+            # `> 90` most likely meant 90%; `<= 1` most likely meant 100%
+            shown = lit.value if abs(lit.value) > 1 else lit.value * 100
+            self.report("PF204", lit.span, "percent_literal", text=lit.text, suggestion=f"{_fmt(shown)}%")
+        elif unit not in ("percent", "?") and lit.unit != "number":
+            if lit.unit == "pp":
+                self.report("PF202", lit.span, "pp_only_percent", text=lit.text, unit=unit)
+            else:
+                self.report("PF201", lit.span, action="compare", left=unit, right="percent")
+
+    def check_bounds(self, inp: ast.Input) -> None:
+        for bound in inp.bounds:
+            if inp.type not in NUMERIC:
+                self.report("PF203", bound.span, expected="number", found=inp.type)
+                continue
+            if bound.op not in (">=", ">", "<=", "<"):
+                self.report("PF206", bound.span, "use_comparison", op=bound.op)
+            self.expect_fits(inp.type, inp.type, bound.value)
+
+    # ---------------------------------------------------------------- the tree
+    def check_tree(self) -> None:
+        seen: dict[str, ast.Name] = {}
+        for node, _depth in ast.walk_nodes(self.module.top):
+            name = node.name
+            if name.text in seen:
+                self.report("PF101", name.span, "first_defined", name=name.text, line=seen[name.text].span.line)
+            else:
+                seen[name.text] = name
+            if isinstance(node, ast.Group):
+                parts = sum((c.max.value for c in node.children), Decimal(0))
+                if node.children and parts != node.max.value:
+                    self.report("PF302", node.max.span, "fix_sum", name=name.text, sum=_fmt(parts), max=_fmt(node.max.value))
+            else:
+                self.check_indicator(node)
+
+    def check_indicator(self, ind: ast.Indicator) -> None:
+        name, top = ind.name.text, ind.max.value
+        if not ind.rules:
+            self.report("PF305", ind.name.span, "add_rule", "warning", name=name)
+        bases = [r for r in ind.rules if isinstance(r, ast.BASE_RULES)]
+        awards = [r for r in ind.rules if isinstance(r, ast.AwardIf)]
+        if len(bases) > 1 or (bases and awards):
+            extra = bases[1] if len(bases) > 1 else awards[0]
+            self.report("PF304", extra.span, "one_base", name=name)
+        award_sum = sum((a.points.value for a in awards), Decimal(0))
+        if award_sum > top:
+            self.report("PF301", awards[-1].span, "fix_points", points=_fmt(award_sum), max=_fmt(top), name=name)
+        for rule in ind.rules:
+            for points, span in self.points_of(rule):
+                if points > top:
+                    self.report("PF301", span, "fix_points", points=_fmt(points), max=_fmt(top), name=name)
+            self.check_rule(ind, rule)
+            for template, span in self.reasons_of(rule):
+                self.check_placeholders(template, span)
+
+    @staticmethod
+    def points_of(rule: ast.Rule) -> list[tuple[Decimal, Span]]:
+        if isinstance(rule, ast.Bands):
+            return [(b.points.value, b.points.span) for b in rule.bands]
+        if isinstance(rule, ast.WhenChain):
+            return [(a.points.value, a.points.span) for a in rule.arms]
+        if isinstance(rule, ast.Match):
+            return [(a.points.value, a.points.span) for a in rule.arms]
+        if isinstance(rule, ast.AwardIf):
+            return [(rule.points.value, rule.points.span)]
+        return []
+
+    @staticmethod
+    def reasons_of(rule: ast.Rule) -> list[tuple[str, Span]]:
+        items: list[ast.DeductStep | ast.DeductIf | ast.AwardIf | ast.Band | ast.WhenArm | ast.MatchArm] = []
+        if isinstance(rule, (ast.DeductStep, ast.DeductIf, ast.AwardIf)):
+            items = [rule]
+        elif isinstance(rule, ast.Bands):
+            items = list(rule.bands)
+        elif isinstance(rule, ast.WhenChain):
+            items = list(rule.arms)
+        elif isinstance(rule, ast.Match):
+            items = list(rule.arms)
+        return [(i.reason, i.span) for i in items if i.reason is not None]
+
+    def check_placeholders(self, template: str, span: Span) -> None:
+        allowed = [*REASON_FIELDS, *self.symbols]
+        for found in _PLACEHOLDER.findall(template):
+            if found not in allowed:
+                self.report("PF308", span, "placeholders", placeholder=found, names=", ".join(REASON_FIELDS))
+            elif found in self.symbols:
+                self.used.add(found)
+
+    def check_rule(self, ind: ast.Indicator, rule: ast.Rule) -> None:
+        if isinstance(rule, ast.DeductStep):
+            self.check_step(rule)
+        elif isinstance(rule, (ast.DeductIf, ast.AwardIf)):
+            self.condition(rule.condition)
+        elif isinstance(rule, ast.WhenChain):
+            for arm in rule.arms:
+                if arm.condition is not None:
+                    self.condition(arm.condition)
+        elif isinstance(rule, ast.Bands):
+            self.check_bands(rule)
+        elif isinstance(rule, ast.Match):
+            self.check_match(rule)
+        elif isinstance(rule, ast.Judgment):
+            target = rule.input or ind.name
+            symbol = self.symbols.get(target.text)
+            if symbol is None:
+                self.undefined(target, self.symbols)
+            else:
+                self.used.add(target.text)
+                if symbol.unit != "score" or not isinstance(symbol.decl, ast.Input):
+                    self.report("PF108", target.span if rule.input else rule.span, "declare_score", name=target.text)
+        elif isinstance(rule, ast.Formula):
+            self.numeric(rule.expr)
+
+    def check_step(self, rule: ast.DeductStep) -> None:
+        unit = self.numeric(rule.value)
+        if rule.reference is not None:
+            ref_unit = self.numeric(rule.reference)
+            if isinstance(rule.reference, ast.Number):
+                self.expect_fits(unit, unit, rule.reference)
+            else:
+                self.join([unit, ref_unit], [rule.value, rule.reference], "compare", rule.span)
+        step = rule.step
+        if step.value <= 0:
+            self.report("PF309", step.span)
+        if unit == "percent" and step.unit == "number":
+            self.report("PF205", step.span, "percent_literal", text=step.text, unit=unit, suggestion=f"{step.text}pp")
+        elif unit not in ("percent", "?") and step.unit != "number":
+            if step.unit == "pp":
+                self.report("PF202", step.span, "pp_only_percent", text=step.text, unit=unit)
+            else:
+                self.report("PF205", step.span, "pp_only_percent", text=step.text, unit=unit)
+
+    def check_bands(self, rule: ast.Bands) -> None:
+        unit = self.numeric(rule.subject)
+        for band in rule.bands:
+            if band.op == "!=":
+                self.report("PF206", band.span, "use_comparison", op=band.op)
+                continue
+            ends = {id(e): e for e in (band.low, band.high) if e is not None}  # `= x` has one end twice
+            for end in ends.values():
+                self.expect_fits(unit, unit, end)
+            if band.op is None and band.low is not None and band.high is not None:
+                if band.low.value >= band.high.value and not (
+                    band.low.value == band.high.value and band.low_closed and band.high_closed
+                ):
+                    self.report("PF306", band.span, "band_order")
+
+    def check_match(self, rule: ast.Match) -> None:
+        subject = rule.subject
+        symbol = self.resolve(subject.name) if isinstance(subject, ast.Ref) else None
+        if not isinstance(subject, ast.Ref):
+            self.report("PF203", subject.span, expected="label", found=self.unit_of(subject))
+            return
+        if symbol is None:
+            return
+        if not isinstance(symbol.decl, ast.Input) or symbol.decl.type != "label":
+            self.report("PF203", subject.span, expected="label", found=symbol.unit)
+            return
+        labels = [lb.text for lb in symbol.decl.labels]
+        seen: set[str] = set()
+        for arm in rule.arms:
+            if arm.label is None:
+                continue
+            if arm.label.text in seen:
+                self.report("PF310", arm.label.span, name=arm.label.text)
+            seen.add(arm.label.text)
+            if arm.label.text not in labels:
+                close = difflib.get_close_matches(arm.label.text, labels, n=1, cutoff=0.5)
+                if close:
+                    self.report("PF107", arm.label.span, "did_you_mean", label=arm.label.text, input=symbol.name, suggestion=close[0])
+                else:
+                    self.report("PF107", arm.label.span, "labels", label=arm.label.text, input=symbol.name, labels=", ".join(labels))

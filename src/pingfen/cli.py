@@ -1,0 +1,142 @@
+"""The `pingfen` command: a thin shell over the public API.
+
+Exit codes: 0 ok; 1 the answer is "no" (check found errors); 2 the command could not
+run (usage, unreadable file, a rule file with errors given to `eval`, bad data).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+import pingfen
+from pingfen.diagnostics import Lang, default_lang
+from pingfen.errors import DataError, PingfenError, RubricError
+from pingfen.io import read_record
+from pingfen.report import render_table
+
+OK, NO, CANNOT = 0, 1, 2
+
+_DESCRIPTION = """\
+pingfen (评分): check scoring rubrics written as .rule files, and score departments by them.
+
+examples:
+  pingfen check rulesets/dept-overall-2021.rule
+  pingfen eval rulesets/dept-overall-2021.rule examples/dept-overall-2021/seed-2021.yaml
+  pingfen eval --format json --lang en RULESET DATA.json
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pingfen", description=_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"pingfen {pingfen.__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    lang = argparse.ArgumentParser(add_help=False)
+    lang.add_argument(
+        "--lang", choices=("zh", "en"), default=None,
+        help="language of messages and reasons (default: from the locale, LANG/LC_ALL; zh if it starts with zh)",
+    )  # fmt: skip
+
+    check = commands.add_parser(
+        "check", parents=[lang], help="check rule files and report every problem",
+        description="Check .rule files: syntax, names, types and units, points and maxima. "
+        "Prints every diagnostic with its code, file:line:col, the source line and a hint. "
+        "Exit 0 when no errors (warnings allowed), 1 when a file has errors, 2 when a file cannot be read.",
+    )  # fmt: skip
+    check.add_argument("files", nargs="+", metavar="FILE", help="rule files to check")
+
+    ev = commands.add_parser(
+        "eval", parents=[lang], help="score one record (JSON or YAML) with a rubric",
+        description="Score one department: DATA is a JSON or YAML mapping of input names to values. "
+        "Percents may be ratios (0.95) or strings (\"95%%\"); bools true/false or 是/否. "
+        "Exit 0 on success, 2 when the rule file or the data is bad (the message names the input).",
+    )  # fmt: skip
+    ev.add_argument("ruleset", metavar="RULESET", help="the .rule file")
+    ev.add_argument("data", metavar="DATA", help="the record: a .json, .yaml or .yml file")
+    ev.add_argument(
+        "--format", choices=("table", "json"), default="table",
+        help="table: the rubric's own layout with reasons (default); json: one object, exact numbers",
+    )  # fmt: skip
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse already printed usage or help
+        return OK if exit_.code in (0, None) else CANNOT
+    if args.command is None:
+        parser.print_help(out)
+        return CANNOT
+    lang: Lang = args.lang or default_lang()
+    try:
+        if args.command == "check":
+            return _check(args.files, lang, out, err)
+        return _eval(args.ruleset, args.data, args.format, lang, out)
+    except RubricError as error:
+        print(error.render(lang), file=err)
+        return CANNOT
+    except DataError as error:
+        print(error.render(lang), file=err)
+        return CANNOT
+    except PingfenError as error:  # pragma: no cover - every PingfenError is one of the above
+        print(f"pingfen: {error}", file=err)
+        return CANNOT
+    except OSError as error:
+        print(f"pingfen: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=err)
+        return CANNOT
+    except Exception as error:
+        if os.environ.get("PINGFEN_DEBUG"):
+            raise
+        print(f"pingfen: internal error: {error!r}; please report it (PINGFEN_DEBUG=1 shows the traceback)", file=err)
+        return CANNOT
+
+
+def _check(files: list[str], lang: Lang, out: TextIO, err: TextIO) -> int:
+    worst = OK
+    for name in files:
+        try:
+            text = Path(name).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            print(f"pingfen: cannot read {name}: {getattr(error, 'strerror', None) or error}", file=err)
+            worst = CANNOT
+            continue
+        diagnostics = pingfen.diagnose(text, name)
+        for d in diagnostics:
+            print(d.render(lang) + "\n", file=out)
+        errors = sum(d.severity == "error" for d in diagnostics)
+        warnings = len(diagnostics) - errors
+        print(_summary(name, errors, warnings, lang), file=out)
+        if errors and worst == OK:
+            worst = NO
+    return worst
+
+
+def _summary(name: str, errors: int, warnings: int, lang: Lang) -> str:
+    if lang == "zh":
+        return f"{name}：{'通过' if not errors else '未通过'}（{errors} 个错误，{warnings} 个警告）"
+    verdict = "ok" if not errors else "failed"
+    return f"{name}: {verdict} ({errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)})"
+
+
+def _eval(ruleset: str, data: str, fmt: str, lang: Lang, out: TextIO) -> int:
+    rubric = pingfen.load(ruleset)
+    record = read_record(data)
+    result = rubric.evaluate(record, lang=lang)
+    print(result.to_json(lang) if fmt == "json" else render_table(result, lang), file=out)
+    return OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

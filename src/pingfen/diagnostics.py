@@ -1,0 +1,130 @@
+"""Diagnostics as values, and their rendering.
+
+A Diagnostic is data: a stable code, a severity, a span and the arguments of its
+message. Words are chosen only when it is rendered, in Chinese or English, from the
+catalogue in `messages.py`. Rendering follows rustc/ruff: `--> file:line:col`, the
+source line in a gutter, carets under the span, `help:` with the fix.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from collections.abc import Mapping
+from typing import Literal
+
+from attrs import field, frozen
+
+Severity = Literal["error", "warning", "note"]
+Lang = Literal["zh", "en"]
+
+
+@frozen
+class Span:
+    """A region of source text: offsets [start, end) and 1-based line/column of both ends."""
+
+    start: int
+    end: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def unknown(cls) -> Span:
+        return cls(0, 0, 0, 0, 0, 0)
+
+    @classmethod
+    def at(cls, text: str, start: int, end: int) -> Span:
+        """The span of text[start:end], computing lines and columns."""
+        line = text.count("\n", 0, start) + 1
+        column = start - (text.rfind("\n", 0, start) + 1) + 1
+        end_line = text.count("\n", 0, end) + 1
+        end_column = end - (text.rfind("\n", 0, end) + 1) + 1
+        return cls(start, end, line, column, end_line, end_column)
+
+    @property
+    def known(self) -> bool:
+        return self.line > 0
+
+
+@frozen
+class Source:
+    """The text a span points into, and the name to show for it."""
+
+    path: str
+    text: str
+
+    def line(self, number: int) -> str:
+        lines = self.text.splitlines()
+        return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+@frozen
+class Diagnostic:
+    """One finding: code (`PF102`), severity, where, and the values its message names."""
+
+    code: str
+    span: Span
+    args: Mapping[str, object] = field(factory=dict, hash=False)
+    severity: Severity = "error"
+    hint: str | None = None  # key of a hint in the catalogue, e.g. "did_you_mean"
+    source: Source | None = field(default=None, eq=False, hash=False)
+
+    def message(self, lang: Lang = "en") -> str:
+        from pingfen.messages import message
+
+        return message(self.code, lang, self.args)
+
+    def help(self, lang: Lang = "en") -> str | None:
+        from pingfen.messages import hint
+
+        return hint(self.hint, lang, self.args) if self.hint else None
+
+    def with_source(self, source: Source) -> Diagnostic:
+        return Diagnostic(self.code, self.span, self.args, self.severity, self.hint, source)
+
+    def location(self) -> str:
+        path = self.source.path if self.source else "<rule>"
+        return f"{path}:{self.span.line}:{self.span.column}" if self.span.known else path
+
+    def render(self, lang: Lang = "en") -> str:
+        """The full human form: header, location, source line with carets, help."""
+        label = {"zh": {"error": "错误", "warning": "警告", "note": "提示"}}.get(lang, {})
+        head = f"{label.get(self.severity, self.severity)}[{self.code}]: {self.message(lang)}"
+        out = [head, f"  --> {self.location()}"]
+        if self.source is not None and self.span.known:
+            out.extend(_snippet(self.source, self.span))
+        help_text = self.help(lang)
+        if help_text:
+            out.append(f"  = {'帮助' if lang == 'zh' else 'help'}: {help_text}")
+        return "\n".join(out)
+
+
+def _width(text: str) -> int:
+    """Display width in a terminal: CJK characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _snippet(source: Source, span: Span) -> list[str]:
+    text = source.line(span.line)
+    number = str(span.line)
+    pad = " " * len(number)
+    start = span.column - 1
+    end = span.end_column - 1 if span.end_line == span.line else len(text)
+    end = max(end, start + 1)
+    carets = " " * _width(text[:start]) + "^" * max(1, _width(text[start:end]))
+    return [f"{pad} |", f"{number} | {text}", f"{pad} | {carets}"]
+
+
+def sort_key(d: Diagnostic) -> tuple[int, int, str]:
+    return (d.span.line, d.span.column, d.code)
+
+
+def default_lang() -> Lang:
+    """Chinese when the locale says so (LC_ALL, LC_MESSAGES, LANG), else English."""
+    for var in ("PINGFEN_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"

@@ -1,0 +1,81 @@
+"""The exceptions pingfen raises: one for bad rule files, one for bad data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from attrs import field, frozen
+
+from pingfen.diagnostics import Diagnostic, Lang
+
+
+class PingfenError(Exception):
+    """Base of every error pingfen raises on purpose."""
+
+
+class RubricError(PingfenError):
+    """A rule file that cannot be loaded. `.diagnostics` lists every problem found."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics = list(diagnostics)
+        errors = [d for d in self.diagnostics if d.severity == "error"]
+        first = errors[0] if errors else self.diagnostics[0]
+        more = f" ... and {len(errors) - 1} more" if len(errors) > 1 else ""
+        super().__init__(f"{first.location()}: {first.code}: {first.message('en')}{more}")
+
+    def render(self, lang: Lang = "en") -> str:
+        return "\n\n".join(d.render(lang) for d in self.diagnostics)
+
+
+@frozen
+class Problem:
+    """One thing wrong with a record: a code, the input concerned, and the message's values."""
+
+    code: str
+    input: str | None
+    args: Mapping[str, object] = field(factory=dict, hash=False)
+    hint: str | None = None
+
+    def message(self, lang: Lang = "en") -> str:
+        from pingfen.messages import message
+
+        return message(self.code, lang, self.args)
+
+    def help(self, lang: Lang = "en") -> str | None:
+        from pingfen.messages import hint
+
+        return hint(self.hint, lang, self.args) if self.hint else None
+
+
+class DataError(PingfenError):
+    """A record that cannot be scored: missing, ill-typed or out-of-domain inputs,
+    a zero divisor, or a value no band takes. `.problems` lists them; `.input` names
+    the first input concerned; `.record` is the record's id when one is known."""
+
+    def __init__(self, problems: Sequence[Problem], record: str | None = None) -> None:
+        self.problems = list(problems)
+        self.record = record
+        super().__init__(self.describe("en"))
+
+    @property
+    def input(self) -> str | None:
+        return self.problems[0].input if self.problems else None
+
+    @property
+    def code(self) -> str:
+        return self.problems[0].code
+
+    def describe(self, lang: Lang = "en") -> str:
+        where = f"[{self.record}] " if self.record is not None else ""
+        return "; ".join(f"{where}{p.code}: {p.message(lang)}" for p in self.problems)
+
+    def render(self, lang: Lang = "en") -> str:
+        lines = []
+        word = "错误" if lang == "zh" else "error"
+        for p in self.problems:
+            record = f" ({'记录' if lang == 'zh' else 'record'} {self.record})" if self.record is not None else ""
+            lines.append(f"{word}[{p.code}]: {p.message(lang)}{record}")
+            help_text = p.help(lang)
+            if help_text:
+                lines.append(f"  = {'帮助' if lang == 'zh' else 'help'}: {help_text}")
+        return "\n".join(lines)

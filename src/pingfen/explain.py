@@ -1,0 +1,158 @@
+"""Reasons (扣分原因) in words.
+
+Evaluation records only the numbers behind a lost point, as a `Reason`; this module
+turns them into a sentence, in Chinese or English, when a report asks. An author's
+`reason "…"` template replaces the generated sentence for its rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
+
+from attrs import field, frozen
+
+from pingfen.diagnostics import Lang
+
+
+@frozen
+class Reason:
+    """Why points were lost: a kind, its numbers, and the author's template if any."""
+
+    kind: str
+    params: Mapping[str, object] = field(factory=dict, hash=False)
+    template: str | None = None
+
+    def text(self, lang: Lang = "zh") -> str:
+        if self.template is not None:
+            return _fill(self.template, self.params)
+        return _TEMPLATES[self.kind][0 if lang == "zh" else 1](self.params)
+
+
+def number(value: Decimal) -> str:
+    """At most 2 decimals, half up, no trailing zeros: 1.25, 4.17, 3."""
+    rounded = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    text = format(rounded, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def quantity(value: object, unit: str) -> str:
+    """A value as a reader writes it: percents as `103%`, bools as 是/否."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return number(value * 100) + "%" if unit == "percent" else number(value)
+    return str(value)
+
+
+def _fill(template: str, params: Mapping[str, object]) -> str:
+    values = params.get("values", {})
+    assert isinstance(values, Mapping)
+    shown = {k: quantity(v, "number") for k, v in params.items() if k in ("score", "max", "lost")}
+    shown["value"] = str(params.get("shown_value", ""))
+    shown.update({k: quantity(v, u) for k, (v, u) in values.items()})
+    return template.format_map(_Missing(shown))
+
+
+class _Missing(dict):  # type: ignore[type-arg]
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _gap(p: Mapping[str, object], zh: bool) -> str:
+    """`3 个百分点` / `3 percentage points`, or a plain difference."""
+    excess = p["excess"]
+    assert isinstance(excess, Decimal)
+    if p["unit"] == "percent":
+        return f"{number(excess * 100)} 个百分点" if zh else f"{number(excess * 100)} percentage points"
+    return number(excess)
+
+
+def _per(p: Mapping[str, object], zh: bool) -> str:
+    step = p["step"]
+    assert isinstance(step, Decimal)
+    if p["unit"] == "percent":
+        points = number(step * 100)
+        if zh:
+            return "每个百分点" if points == "1" else f"每 {points} 个百分点"
+        return "per percentage point" if points == "1" else f"per {points} percentage points"
+    if zh:
+        return "每个" if step == 1 else f"每 {number(step)}"
+    return "each" if step == 1 else f"per {number(step)}"
+
+
+_DIRECTION = {"above": ("超过", "above"), "below": ("低于", "below"), "from": ("偏离", "away from")}
+_COUNTING = {
+    "whole": ("（按整步计，计 {steps} 步）", " (whole steps: {steps})"),
+    "started": ("（不足一步按一步计，计 {steps} 步）", " (every started step counts: {steps})"),
+}
+
+
+def _step(p: Mapping[str, object], zh: bool) -> str:
+    lost = number(p["lost"])  # type: ignore[arg-type]
+    rate = number(p["rate"])  # type: ignore[arg-type]
+    counting = p.get("counting")
+    extra = ""
+    if counting in _COUNTING:
+        extra = _COUNTING[counting][0 if zh else 1].format(steps=number(p["steps"]))  # type: ignore[index, arg-type]
+    if p.get("reference") is None:  # counted: `deduct 1 per 例数`
+        if zh:
+            return f"{p['subject']} 为 {p['shown_value']}，{_per(p, zh)}扣 {rate} 分，扣 {lost} 分{extra}"
+        return f"{p['subject']} is {p['shown_value']}; {rate} {_per(p, zh)}: -{lost}{extra}"
+    word = _DIRECTION[p["direction"]][0 if zh else 1]  # type: ignore[index]
+    if zh:
+        return (
+            f"{p['subject']} {p['shown_value']} {word} {p['shown_reference']} {_gap(p, zh)}，"
+            f"{_per(p, zh)}扣 {rate} 分，扣 {lost} 分{extra}"
+        )
+    return (
+        f"{p['subject']} {p['shown_value']} is {_gap(p, zh)} {word} {p['shown_reference']}; "
+        f"{rate} {_per(p, zh)}: -{lost}{extra}"
+    )
+
+
+def _n(p: Mapping[str, object], key: str) -> str:
+    return number(p[key])  # type: ignore[arg-type]
+
+
+_TEMPLATES = {
+    "step": (lambda p: _step(p, True), lambda p: _step(p, False)),
+    "deduct_if": (
+        lambda p: f"{p['condition']}，扣 {_n(p, 'lost')} 分",
+        lambda p: f"{p['condition']}: -{_n(p, 'lost')}",
+    ),
+    "award_missed": (
+        lambda p: f"未满足“{p['condition']}”，少得 {_n(p, 'lost')} 分",
+        lambda p: f"not met: {p['condition']} (-{_n(p, 'lost')})",
+    ),
+    "band": (
+        lambda p: f"{p['subject']} {p['shown_value']} 属于 {p['band']} 档，得 {_n(p, 'points')} 分（满分 {_n(p, 'max')}）",
+        lambda p: f"{p['subject']} {p['shown_value']} is in {p['band']}: {_n(p, 'points')} of {_n(p, 'max')}",
+    ),
+    "when": (
+        lambda p: f"{p['condition']}，得 {_n(p, 'points')} 分（满分 {_n(p, 'max')}）",
+        lambda p: f"{p['condition']}: {_n(p, 'points')} of {_n(p, 'max')}",
+    ),
+    "when_else": (
+        lambda p: f"以上条件均不成立，得 {_n(p, 'points')} 分（满分 {_n(p, 'max')}）",
+        lambda p: f"no condition holds: {_n(p, 'points')} of {_n(p, 'max')}",
+    ),
+    "match": (
+        lambda p: f"{p['subject']} 为“{p['label']}”，得 {_n(p, 'points')} 分（满分 {_n(p, 'max')}）",
+        lambda p: f"{p['subject']} is {p['label']}: {_n(p, 'points')} of {_n(p, 'max')}",
+    ),
+    "judgment": (
+        lambda p: f"评价得分 {_n(p, 'points')} 分（满分 {_n(p, 'max')}）",
+        lambda p: f"judged {_n(p, 'points')} of {_n(p, 'max')}",
+    ),
+    "formula": (
+        lambda p: f"按 {p['formula']} 计得 {_n(p, 'points')} 分（满分 {_n(p, 'max')}）",
+        lambda p: f"{p['formula']} gives {_n(p, 'points')} of {_n(p, 'max')}",
+    ),
+    "clamped_low": (
+        lambda p: f"合计应扣 {_n(p, 'lost')} 分，超过分值 {_n(p, 'max')}，扣完为止，得 0 分",
+        lambda p: f"{_n(p, 'lost')} points lost in all, more than the max {_n(p, 'max')}: scored 0 (扣完为止)",
+    ),
+}

@@ -1,0 +1,42 @@
+"""The front door: rule text → checked, compiled Rubric, or every diagnostic found."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pingfen.check import check
+from pingfen.compile import Rubric
+from pingfen.diagnostics import Diagnostic, Source
+from pingfen.errors import RubricError
+from pingfen.syntax import parse
+
+
+def diagnose(text: str, path: str = "<string>") -> list[Diagnostic]:
+    """Every diagnostic for rule text (errors, warnings, notes), in source order."""
+    return _build(text, path)[1]
+
+
+def loads(text: str, path: str = "<string>") -> Rubric:
+    """Load a rubric from its text. Raises RubricError listing every problem."""
+    rubric, diagnostics = _build(text, path)
+    if rubric is None:
+        raise RubricError(diagnostics)
+    return rubric
+
+
+def load(path: str | Path) -> Rubric:
+    """Load a rubric from a `.rule` file (UTF-8, with or without BOM)."""
+    text = Path(path).read_text(encoding="utf-8-sig")
+    return loads(text, str(path))
+
+
+def _build(text: str, path: str) -> tuple[Rubric | None, list[Diagnostic]]:
+    source = Source(path, text)
+    module, diagnostics = parse(text)
+    if module is None or any(d.severity == "error" for d in diagnostics):
+        return None, [d.with_source(source) for d in diagnostics]
+    checked = check(module)
+    found = [d.with_source(source) for d in [*diagnostics, *checked.diagnostics]]
+    if not checked.ok:
+        return None, found
+    return Rubric(module, checked, source), found

@@ -1,0 +1,147 @@
+"""The words of every diagnostic and data error, in English and Chinese.
+
+Codes are stable; docs/diagnostics.md has a section for each, and a test keeps the two
+in step. Messages are lowercase with no final period and name things in backticks;
+only hints suggest a fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pingfen.diagnostics import Lang
+
+# code -> (english, chinese)
+MESSAGES: dict[str, tuple[str, str]] = {
+    # syntax
+    "PF001": ("unexpected character `{char}`", "无法识别的字符 `{char}`"),
+    "PF002": ("unexpected `{token}`", "此处不应出现 `{token}`"),
+    "PF003": ("unexpected end of file", "文件意外结束"),
+    "PF004": ("`{text}` must be a whole number here", "`{text}` 在此处必须是整数"),
+    # names
+    "PF101": ("`{name}` is defined more than once", "指标或分组名称 `{name}` 重复"),
+    "PF102": ("undefined name `{name}`", "未定义的名称 `{name}`"),
+    "PF103": ("input or value `{name}` is declared more than once", "输入项或计算值 `{name}` 重复声明"),
+    "PF104": ("input `{name}` is never used", "输入项 `{name}` 未被使用"),
+    "PF105": ("the file has no `rubric` header", "文件缺少 `rubric` 标题块"),
+    "PF106": ("`{name}` is defined in terms of itself", "`{name}` 的定义引用了自身"),
+    "PF107": ("`{label}` is not a label of `{input}`", "`{label}` 不是 `{input}` 的选项"),
+    "PF109": ("more than one `rubric` header", "`rubric` 标题块重复"),
+    "PF108": ("`{name}` must be an input of type `score`", "`{name}` 必须是 score（评价分）类型的输入项"),
+    # types and units
+    "PF201": ("cannot {action} {left} and {right}", "不能对{left_zh}和{right_zh}进行{action_zh}"),
+    "PF202": ("percentage points (`{text}`) apply only to percents, not to {unit}",
+              "百分点（`{text}`）只能用于百分比，不能用于{unit_zh}"),
+    "PF203": ("expected {expected}, found {found}", "此处应为{expected_zh}，实际为{found_zh}"),
+    "PF204": ("`{text}` is compared with a percent but is not one", "`{text}` 与百分比比较，但它不是百分比"),
+    "PF205": ("step `{text}` does not fit {unit}", "步长 `{text}` 与{unit_zh}不匹配"),
+    "PF206": ("`{op}` cannot start a band", "分档不能使用 `{op}`"),
+    # structure and points
+    "PF301": ("{points} points exceed the max {max} of `{name}`", "{points} 分超过了 `{name}` 的分值 {max}"),
+    "PF302": ("the maxima of `{name}`'s parts add up to {sum}, not {max}",
+              "`{name}` 下级指标分值合计 {sum}，与其分值 {max} 不符"),
+    "PF303": ("the top groups add up to {sum}, but the rubric's total is {max}",
+              "一级指标分值合计 {sum}，与总分 {max} 不符"),
+    "PF304": ("`{name}` has more than one way to give its score", "指标 `{name}` 有多个计分方式"),
+    "PF305": ("`{name}` has no scoring rule and always gets full marks", "指标 `{name}` 没有评分规则，总是得满分"),
+    "PF306": ("band is empty: its lower end is not below its upper end", "分档区间为空：下限不小于上限"),
+    "PF308": ("unknown placeholder `{{{placeholder}}}` in reason", "扣分原因中的占位符 `{{{placeholder}}}` 未定义"),
+    "PF309": ("a step must be greater than zero", "步长必须大于零"),
+    "PF310": ("`{name}` appears more than once in this match", "`{name}` 在本 match 中出现多次"),
+    # data (evaluation)
+    "PF501": ("missing input `{input}`", "缺少输入项 `{input}`"),
+    "PF502": ("input `{input}`: {value} is not {expected}", "输入项 `{input}`：{value} 不是{expected_zh}"),
+    "PF503": ("input `{input}`: {value} is outside its domain ({domain})",
+              "输入项 `{input}`：{value} 超出取值范围（{domain}）"),
+    "PF504": ("division by zero in `{where}`: `{divisor}` is 0", "`{where}` 中除数为零：`{divisor}` 为 0"),
+    "PF505": ("`{name}`: {value} matches no band or arm", "`{name}`：{value} 不在任何分档或条件内"),
+    "PF506": ("input `{input}`: {value} is not one of {labels}", "输入项 `{input}`：{value} 不在可选项 {labels} 中"),
+    "PF508": ("cannot read `{path}`: {detail}", "无法读取 `{path}`：{detail}"),
+}
+
+# hint key -> (english, chinese)
+HINTS: dict[str, tuple[str, str]] = {
+    "unexpected_char": (
+        "remove it, or put text in double quotes",
+        "删除该字符，或将文字放在英文双引号内",
+    ),
+    "close_brace": ("this `{{` is never closed: add `}}`", "此处的 `{{` 没有对应的 `}}`"),
+    "expected": ("expected {expected}", "此处应为：{expected}"),
+    "missing_max": (
+        "write the max points after the name, e.g. `indicator 名称 5 {{`",
+        "在名称后写出分值，例如 `indicator 名称 5 {{`",
+    ),
+    "missing_arrow": ("write `->` before the points, e.g. `>= 90% -> 5`", "在分数前写 `->`，例如 `>= 90% -> 5`"),
+    "missing_colon": ("write `:` before the type, e.g. `input 名称: percent`", "在类型前写 `:`，例如 `input 名称: percent`"),
+    "unknown_type": (
+        "the types are percent, amount, count, bool, score, number and label {{…}}",
+        "类型可为 percent、amount、count、bool、score、number 或 label {{…}}",
+    ),
+    "missing_points": ("write the points after `->`, e.g. `-> 5`", "在 `->` 后写出分数，例如 `-> 5`"),
+    "whole_number": ("write {what} without decimals", "去掉小数部分"),
+    "did_you_mean": ("did you mean `{suggestion}`?", "是否应为 `{suggestion}`？"),
+    "did_you_mean_key": ("the data has `{suggestion}`: is it misspelt?", "数据中有 `{suggestion}`，是否拼写有误？"),
+    "declare_input": ("declare it, e.g. `input {name}: percent`", "先声明该输入项，例如 `input {name}: percent`"),
+    "rename_node": ("names of groups and indicators must be unique; rename one of them",
+                    "分组和指标名称必须唯一，请重命名其中之一"),
+    "remove_unused": ("remove the declaration, or use it in a rule", "删除该声明，或在规则中使用它"),
+    "first_defined": ("first defined at line {line}", "首次定义于第 {line} 行"),
+    "percent_literal": ("write it as a percent, e.g. `{suggestion}`", "写成百分比形式，例如 `{suggestion}`"),
+    "pp_only_percent": ("use a plain number for {unit}", "对{unit_zh}请使用普通数字"),
+    "fix_points": ("lower the points or raise the indicator's max", "降低分数或提高指标分值"),
+    "fix_sum": ("make the parts' maxima add up to {max}", "调整下级分值，使其合计为 {max}"),
+    "one_base": ("keep one of bands, when, match, judgment or score =", "只保留 bands、when、match、judgment、score = 中的一种"),
+    "add_rule": ("add a rule such as `bands`, `deduct` or `judgment`", "添加评分规则，例如 `bands`、`deduct` 或 `judgment`"),
+    "labels": ("the labels are {labels}", "可选项为 {labels}"),
+    "declare_score": ("declare it as `input {name}: score`", "声明为 `input {name}: score`"),
+    "placeholders": ("placeholders are {names}", "可用的占位符有 {names}"),
+    "header": ('start the file with `rubric "名称" {{ total 100 }}`', '在文件开头写 `rubric "名称" {{ total 100 }}`'),
+    "use_comparison": ("use >=, >, <=, < or = in a band", "分档请使用 >=、>、<=、< 或 ="),
+    "band_order": ("write the lower end first, e.g. `[80%, 90%)`", "先写下限，例如 `[80%, 90%)`"),
+}
+
+# Words for the units and kinds that messages name.
+UNIT_WORDS: dict[str, tuple[str, str]] = {
+    "percent": ("a percent", "百分比"),
+    "amount": ("an amount", "金额"),
+    "count": ("a count", "数量"),
+    "number": ("a number", "数值"),
+    "score": ("a score", "评价分"),
+    "bool": ("a yes/no value", "是/否"),
+    "label": ("a label", "选项"),
+    "pp": ("percentage points", "百分点"),
+}
+
+ACTION_WORDS: dict[str, tuple[str, str]] = {
+    "compare": ("compare", "比较"),
+    "add": ("add", "加减"),
+    "multiply": ("multiply", "乘法运算"),
+    "divide": ("divide", "除法运算"),
+    "combine": ("combine", "运算"),
+}
+
+
+_WORD_KEYS = {"action", "left", "right", "unit", "expected", "found"}
+
+
+def _localized(args: Mapping[str, object], lang: Lang) -> dict[str, object]:
+    """Add `<key>_zh` variants of unit/action words so templates can name them."""
+    out = dict(args)
+    for key, value in args.items():
+        table = ACTION_WORDS if key == "action" else UNIT_WORDS
+        if key in _WORD_KEYS and isinstance(value, str) and value in table:
+            en, zh = table[value]
+            out[key] = en
+            out[f"{key}_zh"] = zh
+        out.setdefault(f"{key}_zh", value)
+    return out
+
+
+def message(code: str, lang: Lang, args: Mapping[str, object]) -> str:
+    en, zh = MESSAGES[code]
+    return (zh if lang == "zh" else en).format(**_localized(args, lang))
+
+
+def hint(key: str, lang: Lang, args: Mapping[str, object]) -> str:
+    en, zh = HINTS[key]
+    return (zh if lang == "zh" else en).format(**_localized(args, lang))

@@ -1,0 +1,435 @@
+"""Text → AST. The only module that imports lark.
+
+The parser is built once (LALR, positions on) from the grammar shipped in the
+package. The transformer runs as a separate pass so that every node gets its span,
+and parse errors are translated here into diagnostics with human wording.
+"""
+
+from __future__ import annotations
+
+import functools
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from pathlib import Path
+
+from lark import Lark, Token, Transformer, Tree, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+
+from pingfen import ast
+from pingfen.diagnostics import Diagnostic, Span
+
+_OPS = {
+    "≥": ">=", "≧": ">=", "≤": "<=", "≦": "<=", "＞": ">", "＜": "<",
+    "＝": "=", "==": "=", "≠": "!=",
+    "＋": "+", "－": "-", "×": "*", "÷": "/",
+}  # fmt: skip
+
+
+def grammar_text() -> str:
+    """The grammar, from the installed package or, in a source checkout, from grammar/."""
+    packaged = resources.files("pingfen").joinpath("pingfen.lark")
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    checkout = Path(__file__).resolve().parents[2] / "grammar" / "pingfen.lark"
+    return checkout.read_text(encoding="utf-8")
+
+
+@functools.cache
+def parser() -> Lark:
+    return Lark(grammar_text(), parser="lalr", propagate_positions=True, maybe_placeholders=True)
+
+
+def parse(text: str) -> tuple[ast.Module | None, list[Diagnostic]]:
+    """Parse rule text. Returns the module, or None and the syntax diagnostics."""
+    try:
+        tree = parser().parse(text)
+    except UnexpectedInput as error:
+        return None, [_syntax_diagnostic(text, error)]
+    builder = _Builder(text)
+    try:
+        module = builder.transform(tree)
+    except VisitError as error:  # show the real fault, not lark's wrapper
+        raise error.orig_exc from None
+    return module, builder.diagnostics
+
+
+# ---------------------------------------------------------------- tree → AST
+
+
+def _span(meta_or_token: object) -> Span:
+    m = meta_or_token
+    if isinstance(m, Token) or not getattr(m, "empty", True):
+        return Span(m.start_pos, m.end_pos, m.line, m.column, m.end_line, m.end_column)  # type: ignore[attr-defined]
+    return Span.unknown()
+
+
+def _join(first: Span, last: Span) -> Span:
+    return Span(first.start, last.end, first.line, first.column, last.end_line, last.end_column)
+
+
+def _text(s: Token) -> str:
+    """The contents of a STRING token, escapes resolved."""
+    body = str(s)[1:-1]
+    return body.replace('\\"', '"').replace("\\\\", "\\")
+
+
+@v_args(meta=True)
+class _Builder(Transformer):  # type: ignore[type-arg]
+    """One method per grammar alias; literal problems are collected, not raised."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+        self.diagnostics: list[Diagnostic] = []
+
+    def _decimal(self, token: Token, strip: tuple[str, ...] = ()) -> Decimal:
+        raw = str(token)
+        for suffix in strip:
+            raw = raw.removesuffix(suffix)
+        try:
+            return Decimal(raw)
+        except InvalidOperation:  # pragma: no cover - the lexer admits only digits
+            self.diagnostics.append(Diagnostic("PF004", _span(token), {"text": str(token)}))
+            return Decimal(0)
+
+    def _whole(self, number: ast.Number, what: str) -> ast.Number:
+        if number.value != number.value.to_integral_value():
+            self.diagnostics.append(
+                Diagnostic("PF004", number.span, {"text": number.text, "what": what}, hint="whole_number")
+            )
+        return number
+
+    def _num(self, token: Token) -> ast.Number:
+        return ast.Number(self._decimal(token), "number", str(token), _span(token))
+
+    # ---- literals and names
+    def number(self, meta, c):  # type: ignore[no-untyped-def]
+        return self._num(c[0])
+
+    def percent(self, meta, c):  # type: ignore[no-untyped-def]
+        value = self._decimal(c[0], ("%", "％")) / 100
+        return ast.Number(value, "percent", str(c[0]), _span(c[0]))
+
+    def pp(self, meta, c):  # type: ignore[no-untyped-def]
+        value = self._decimal(c[0], ("pp",)) / 100
+        return ast.Number(value, "pp", str(c[0]), _span(c[0]))
+
+    def negative(self, meta, c):  # type: ignore[no-untyped-def]
+        n = c[1]
+        return ast.Number(-n.value, n.unit, "-" + n.text, _span(meta))
+
+    def name(self, meta, c):  # type: ignore[no-untyped-def]
+        tok = c[0]
+        text = str(tok)[1:-1] if tok.type == "QUOTED_NAME" else str(tok)
+        return ast.Name(text, _span(tok))
+
+    def cmp_op(self, meta, c):  # type: ignore[no-untyped-def]
+        return _OPS.get(str(c[0]), str(c[0]))
+
+    def open_end(self, meta, c):  # type: ignore[no-untyped-def]
+        return c[0].type == "LSQB"
+
+    def close_end(self, meta, c):  # type: ignore[no-untyped-def]
+        return c[0].type == "RSQB"
+
+    def reason(self, meta, c):  # type: ignore[no-untyped-def]
+        return _text(c[0])
+
+    def description(self, meta, c):  # type: ignore[no-untyped-def]
+        return _text(c[0])
+
+    def counting(self, meta, c):  # type: ignore[no-untyped-def]
+        return str(c[0])
+
+    # ---- header
+    def start(self, meta, c):  # type: ignore[no-untyped-def]
+        return ast.Module(tuple(c), _span(meta))
+
+    def rubric(self, meta, c):  # type: ignore[no-untyped-def]
+        settings: dict[str, object] = {}
+        grades = []
+        for kind, value in c[1:]:
+            if kind == "grade":
+                grades.append(value)
+            else:
+                settings.update(value)
+        return ast.Header(_text(c[0]), grades=tuple(grades), span=_span(meta), **settings)  # type: ignore[arg-type]
+
+    def year(self, meta, c):  # type: ignore[no-untyped-def]
+        return "setting", {"year": self._whole(self._num(c[0]), "year")}
+
+    def total_max(self, meta, c):  # type: ignore[no-untyped-def]
+        return "setting", {"total": self._num(c[0])}
+
+    def round_total(self, meta, c):  # type: ignore[no-untyped-def]
+        places = self._whole(self._num(c[0]), "places")
+        setting: dict[str, object] = {"round_places": places}
+        if c[1] is not None:
+            setting["round_mode"] = str(c[1])
+        return "setting", setting
+
+    def grade_band(self, meta, c):  # type: ignore[no-untyped-def]
+        return "grade", ast.Grade(c[0], c[1], c[2], _span(meta))
+
+    def grade_otherwise(self, meta, c):  # type: ignore[no-untyped-def]
+        return "grade", ast.Grade(c[0], span=_span(meta))
+
+    # ---- declarations
+    def input_decl(self, meta, c):  # type: ignore[no-untyped-def]
+        name, (kind, labels), bounds, description = c
+        return ast.Input(name, kind, bounds, labels, description, _span(meta))
+
+    def simple_type(self, meta, c):  # type: ignore[no-untyped-def]
+        return str(c[0]), ()
+
+    def label_type(self, meta, c):  # type: ignore[no-untyped-def]
+        return "label", tuple(c)
+
+    def bounds(self, meta, c):  # type: ignore[no-untyped-def]
+        return tuple(c)
+
+    def bound(self, meta, c):  # type: ignore[no-untyped-def]
+        return ast.Bound(c[0], c[1], _span(meta))
+
+    def let_decl(self, meta, c):  # type: ignore[no-untyped-def]
+        name, _eq, expr = c
+        return ast.Let(name, expr, _span(meta))
+
+    # ---- tree
+    def group(self, meta, c):  # type: ignore[no-untyped-def]
+        return ast.Group(c[0], self._num(c[1]), tuple(c[2:]), _span(meta))
+
+    def indicator(self, meta, c):  # type: ignore[no-untyped-def]
+        return ast.Indicator(c[0], self._num(c[1]), tuple(c[2:]), _span(meta))
+
+    # ---- rules
+    def deduct_step(self, meta, c):  # type: ignore[no-untyped-def]
+        rate, step, value, direction, counting, reason = c
+        kind, reference = direction if direction is not None else ("above", None)
+        return ast.DeductStep(self._num(rate), step, value, kind, reference, counting, reason, _span(meta))
+
+    def deduct_count(self, meta, c):  # type: ignore[no-untyped-def]
+        rate, value, reason = c
+        one = ast.Number(Decimal(1), "number", "1")
+        return ast.DeductStep(self._num(rate), one, value, "above", None, None, reason, _span(meta))
+
+    def above(self, meta, c):  # type: ignore[no-untyped-def]
+        return "above", c[0]
+
+    def below(self, meta, c):  # type: ignore[no-untyped-def]
+        return "below", c[0]
+
+    def from_(self, meta, c):  # type: ignore[no-untyped-def]
+        return "from", c[0]
+
+    def deduct_if(self, meta, c):  # type: ignore[no-untyped-def]
+        return ast.DeductIf(self._num(c[0]), c[1], c[2], _span(meta))
+
+    def award_if(self, meta, c):  # type: ignore[no-untyped-def]
+        return ast.AwardIf(self._num(c[0]), c[1], c[2], _span(meta))
+
+    def bands(self, meta, c):  # type: ignore[no-untyped-def]
+        return ast.Bands(c[0], tuple(c[1:]), _span(meta))
+
+    def band_compare(self, meta, c):  # type: ignore[no-untyped-def]
+        op, value, points, reason = c
+        low = high = None
+        low_closed = high_closed = False
+        if op in (">", ">="):
+            low, low_closed = value, op == ">="
+        elif op in ("<", "<="):
+            high, high_closed = value, op == "<="
+        else:  # "=" (and "!=", which the checker refuses)
+            low = high = value
+            low_closed = high_closed = True
+        return ast.Band(self._num(points), low, high, low_closed, high_closed, False, op, reason, _span(meta))
+
+    def band_range(self, meta, c):  # type: ignore[no-untyped-def]
+        low_closed, low, high, high_closed, points, reason = c
+        return ast.Band(self._num(points), low, high, low_closed, high_closed, False, None, reason, _span(meta))
+
+    def band_else(self, meta, c):  # type: ignore[no-untyped-def]
+        return ast.Band(self._num(c[0]), is_else=True, reason=c[1], span=_span(meta))
+
+    def when_chain(self, meta, c):  # type: ignore[no-untyped-def]
+        return ast.WhenChain(tuple(arm for arm in c if arm is not None), _span(meta))
+
+    def when_arm(self, meta, c):  # type: ignore[no-untyped-def]
+        return ast.WhenArm(self._num(c[1]), c[0], c[2], _span(meta))
+
+    def otherwise(self, meta, c):  # type: ignore[no-untyped-def]
+        return ast.WhenArm(self._num(c[0]), None, c[1], _span(meta))
+
+    def match(self, meta, c):  # type: ignore[no-untyped-def]
+        return ast.Match(c[0], tuple(c[1:]), _span(meta))
+
+    def match_label(self, meta, c):  # type: ignore[no-untyped-def]
+        label = c[0]
+        if isinstance(label, Token):  # a "quoted" label
+            label = ast.Name(_text(label), _span(label))
+        return ast.MatchArm(self._num(c[1]), label, c[2], _span(meta))
+
+    def match_else(self, meta, c):  # type: ignore[no-untyped-def]
+        return ast.MatchArm(self._num(c[0]), None, c[1], _span(meta))
+
+    def judgment(self, meta, c):  # type: ignore[no-untyped-def]
+        return ast.Judgment(c[0], _span(meta))
+
+    def formula(self, meta, c):  # type: ignore[no-untyped-def]
+        return ast.Formula(c[1], _span(meta))
+
+    # ---- expressions
+    def or_(self, meta, c):  # type: ignore[no-untyped-def]
+        return ast.Or(c[0], c[1], _span(meta))
+
+    def and_(self, meta, c):  # type: ignore[no-untyped-def]
+        return ast.And(c[0], c[1], _span(meta))
+
+    def not_(self, meta, c):  # type: ignore[no-untyped-def]
+        return ast.Not(c[0], _span(meta))
+
+    def compare(self, meta, c):  # type: ignore[no-untyped-def]
+        return ast.Compare(c[1], c[0], c[2], _span(meta))
+
+    def binary(self, meta, c):  # type: ignore[no-untyped-def]
+        op = str(c[1])
+        return ast.Binary(_OPS.get(op, op), c[0], c[2], _span(meta))
+
+    def neg(self, meta, c):  # type: ignore[no-untyped-def]
+        return ast.Neg(c[1], _span(meta))
+
+    def ref(self, meta, c):  # type: ignore[no-untyped-def]
+        return ast.Ref(c[0], _span(meta))
+
+    def true(self, meta, c):  # type: ignore[no-untyped-def]
+        return ast.Bool(True, _span(meta))
+
+    def false(self, meta, c):  # type: ignore[no-untyped-def]
+        return ast.Bool(False, _span(meta))
+
+    def call(self, meta, c):  # type: ignore[no-untyped-def]
+        func = str(c[0].children[0]) if isinstance(c[0], Tree) else str(c[0])
+        args = tuple(x for x in c[1:] if not isinstance(x, Token))
+        return ast.Call(func, args, _span(meta))
+
+    def func(self, meta, c):  # type: ignore[no-untyped-def]
+        return str(c[0])
+
+    def paren(self, meta, c):  # type: ignore[no-untyped-def]
+        return c[1]
+
+
+# ---------------------------------------------------------------- parse errors
+
+# What a user calls each terminal.
+_TERMINAL_WORDS = {
+    "NUMBER": "a number", "PERCENT": "a percentage like `90%`", "PP": "percentage points like `5pp`",
+    "NAME": "a name", "QUOTED_NAME": "a name", "STRING": 'a "text"', "EQ": "`=`", "REL": "a comparison",
+    "LPAR": "`(`", "RPAR": "`)`", "LSQB": "`[`", "RSQB": "`]`", "_ARROW": "`->`", "_COLON": "`:`",
+    "_COMMA": "`,`", "LBRACE": "`{`", "RBRACE": "`}`", "MINUS": "`-`", "PLUS": "`+`", "TIMES": "`*`",
+    "DIVIDE": "`/`", "TYPE_NAME": "a type (percent, amount, count, bool, score, number)",
+    "ROUND_MODE": "a rounding mode", "COUNTING": "proportional, whole or started", "$END": "end of file",
+}  # fmt: skip
+
+# Known bad inputs, each labelled with what is wrong (lark's UnexpectedInput.match_examples).
+_EXAMPLES = {
+    "missing_max": [
+        "group 甲 {",
+        "indicator 甲 {",
+        "group 甲 { group 乙 { }",
+        "group 甲 }",
+    ],
+    "missing_arrow": [
+        "indicator 甲 1 { bands x { >= 1 1 } }",
+        "indicator 甲 1 { bands x { >= 1% 1 } }",
+        "indicator 甲 1 { bands x { [1, 2) 1 } }",
+        "indicator 甲 1 { when x 1 }",
+        "indicator 甲 1 { bands x { else 1 } }",
+        "indicator 甲 1 { when x else 1 }",
+    ],
+    "missing_colon": ["input 甲 count", "input 甲 percent"],
+    "unknown_type": ["input 甲: money", "input 甲: 百分比"],
+    "missing_points": [
+        "indicator 甲 1 { bands x { >= 1 -> } }",
+        "indicator 甲 1 { when x -> }",
+        "indicator 甲 1 { bands x { >= 1 -> x } }",
+        "indicator 甲 1 { when x -> else -> 1 }",
+    ],
+}  # fmt: skip
+
+
+@functools.cache
+def _example_states() -> dict[object, str]:
+    """Parser state → label, from the known bad inputs. Like lark's match_examples with
+    use_accepts, but without comparing stack depth, so an example matches at any nesting."""
+    states: dict[object, str] = {}
+    for label, examples in _EXAMPLES.items():
+        for example in examples:
+            try:
+                parser().parse(example)
+            except UnexpectedToken as error:
+                if error.token.type != "$END":
+                    states.setdefault(_state_key(error), label)
+            except UnexpectedInput:
+                pass
+    return states
+
+
+def _state_key(error: UnexpectedToken) -> tuple[object, frozenset[str]]:
+    position = error.state.position if error.state is not None else None
+    return position, frozenset(error.accepts or ())
+
+
+def _words(expected: set[str]) -> str:
+    names = sorted({_TERMINAL_WORDS.get(t, f"`{t.lower()}`") for t in expected if t not in ("COMMENT", "WS")})
+    if len(names) > 8:
+        names = names[:8] + ["…"]
+    return ", ".join(names)
+
+
+def _unclosed_brace(text: str) -> int | None:
+    """Offset of the last `{` left open, skipping strings and comments."""
+    stack: list[int] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "#":
+            nl = text.find("\n", i)
+            i = len(text) if nl < 0 else nl
+            continue
+        if ch == '"':
+            end = text.find('"', i + 1)
+            i = len(text) if end < 0 else end + 1
+            continue
+        if ch == "{":
+            stack.append(i)
+        elif ch == "}" and stack:
+            stack.pop()
+        i += 1
+    return stack[-1] if stack else None
+
+
+def _syntax_diagnostic(text: str, error: UnexpectedInput) -> Diagnostic:
+    if isinstance(error, UnexpectedCharacters):
+        pos = error.pos_in_stream
+        char = text[pos] if pos < len(text) else ""
+        return Diagnostic("PF001", Span.at(text, pos, pos + 1), {"char": char}, hint="unexpected_char")
+    is_eof = isinstance(error, UnexpectedEOF) or (
+        isinstance(error, UnexpectedToken) and error.token.type == "$END"
+    )
+    if is_eof:
+        brace = _unclosed_brace(text)
+        if brace is not None:
+            return Diagnostic("PF003", Span.at(text, brace, brace + 1), {}, hint="close_brace")
+        end = len(text.rstrip())
+        return Diagnostic("PF003", Span.at(text, max(end - 1, 0), max(end, 1)), {}, hint=None)
+    assert isinstance(error, UnexpectedToken)
+    token = error.token
+    start = token.start_pos if token.start_pos is not None else 0
+    span = Span.at(text, start, start + max(len(str(token)), 1))
+    label = _example_states().get(_state_key(error))
+    expected = _words(set(error.accepts or error.expected))
+    args = {"token": str(token), "expected": expected}
+    if label:
+        return Diagnostic("PF002", span, args | {"what": label}, hint=label)
+    return Diagnostic("PF002", span, args | {"what": "generic"}, hint="expected")
