@@ -91,7 +91,7 @@ class _Checker:
             self.report("PF105", self.module.span if self.module.span.known else Span(0, 0, 1, 1, 1, 1), "header")
             return
         for extra in headers[1:]:
-            self.report("PF109", extra.span)
+            self.report("PF109", extra.span, "one_header")
         header = headers[0]
         total = header.total.value if header.total else None
         for grade in header.grades:
@@ -127,7 +127,7 @@ class _Checker:
                 if isinstance(e, ast.Ref) and e.name.text in lets:
                     dep = e.name.text
                     if state.get(dep) == 1:
-                        self.report("PF106", let.name.span, name=name)
+                        self.report("PF106", let.name.span, "break_cycle", name=name)
                     elif dep not in state:
                         visit(dep)
             state[name] = 2
@@ -219,7 +219,7 @@ class _Checker:
         """Values added or compared must share a unit; plain numbers adapt to the other side."""
         known = [u for u in units if u not in ("?", "number")]
         if len(set(known)) > 1:
-            self.report("PF201", span, action=action, left=known[0], right=known[1])
+            self.report("PF201", span, "same_unit", action=action, left=known[0], right=known[1])
             return "?"
         if "?" in units:
             return "?"
@@ -234,7 +234,9 @@ class _Checker:
 
     def condition(self, e: ast.Expr) -> None:
         unit = self.unit_of(e)
-        if unit not in ("bool", "?"):
+        if unit in NUMERIC and isinstance(e, ast.Ref):
+            self.report("PF203", e.span, "make_condition", expected="bool", found=unit, text=e.name.text)
+        elif unit not in ("bool", "?"):
             self.report("PF203", e.span, expected="bool", found=unit)
 
     def pp_check(self, e: ast.Expr, other: str) -> None:

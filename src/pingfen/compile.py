@@ -246,6 +246,9 @@ class Rubric:
                 start = top
             lost = sum((deduct(env, reasons) for deduct in deductions), _ZERO)
             value, clamped = _clamp(start - lost, top)
+            for reason in reasons:  # an author's template may name the final score
+                if reason.template is not None:
+                    reason.params.update(score=value, max=top)  # type: ignore[attr-defined]
             if clamped == "low":
                 reasons.append(Reason("clamped_low", {"lost": top - (start - lost), "max": top}))
             return NodeResult(name, top, value, (), tuple(reasons), clamped, False, lang)
