@@ -1,0 +1,109 @@
+"""The embedding API: load, loads, evaluate, Result, and the two error types."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import pingfen
+from pingfen.io import read_record
+
+ROOT = Path(__file__).resolve().parents[1]
+RULESET = ROOT / "rulesets" / "dept-overall-2021.rule"
+FULL = read_record(ROOT / "examples" / "dept-overall-2021" / "full-marks.json")
+
+SMALL = """
+rubric "小表" { total 5 grade 好 >= 4 grade 差 otherwise }
+input 在职人数: count
+input 编制人数: count > 0
+let 控制率 = 在职人数 / 编制人数
+group 投入 5 { indicator 控制 5 { deduct 0.5 per 1pp of 控制率 above 100% } }
+"""
+
+
+def test_three_lines() -> None:
+    rubric = pingfen.load(RULESET)
+    result = rubric.evaluate(FULL)
+    assert (result.total, result.grade) == (Decimal("100.00"), "优秀")
+
+
+def test_result_access_by_name() -> None:
+    result = pingfen.loads(SMALL).evaluate({"在职人数": 103, "编制人数": 100})
+    node = result["控制"]
+    assert (node.score, node.max) == (Decimal("3.5"), Decimal(5))
+    assert node.reasons == ["控制率 103% 超过 100% 3 个百分点，每个百分点扣 0.5 分，扣 1.5 分"]
+    assert node.reasons_in("en") == ["控制率 103% is 3 percentage points above 100%; 0.5 per percentage point: -1.5"]
+    assert result["投入"].score == Decimal("3.5") and result["投入"].is_group
+    assert result.grade == "差" and "控制" in result
+    with pytest.raises(KeyError):
+        result["没有"]
+
+
+def test_scores_are_decimal_never_float() -> None:
+    result = pingfen.loads(SMALL).evaluate({"在职人数": 13, "编制人数": 12})
+    for node in result.nodes():
+        assert type(node.score) is Decimal
+    assert type(result.total) is Decimal
+
+
+def test_to_dict_shape() -> None:
+    result = pingfen.loads(SMALL).evaluate({"在职人数": 12, "编制人数": 12})
+    assert result.to_dict() == {
+        "rubric": "小表",
+        "max": Decimal(5),
+        "total": Decimal("5.00"),
+        "grade": "好",
+        "children": [
+            {
+                "name": "投入",
+                "max": Decimal(5),
+                "score": Decimal(5),
+                "children": [{"name": "控制", "max": Decimal(5), "score": Decimal(5), "reasons": []}],
+            }
+        ],
+    }
+
+
+def test_float_inputs_go_through_str() -> None:
+    rubric = pingfen.loads('rubric "x" { total 3 }\ninput 率: percent\ngroup 甲 3 { indicator 乙 3 { deduct 0.2 per 1pp of 率 below 100% } }')
+    # Decimal(0.995) would be 0.99499999…; through str it is exactly 0.995
+    assert rubric.evaluate({"率": 0.995})["乙"].score == Decimal("2.900")
+
+
+def test_rubric_error_lists_every_problem() -> None:
+    with pytest.raises(pingfen.RubricError) as info:
+        pingfen.loads('rubric "x" { total 9 }\ngroup 甲 5 { indicator 乙 6 { judgment 丙 } }', "t.rule")
+    codes = [d.code for d in info.value.diagnostics]
+    assert codes == ["PF303", "PF302", "PF102"]
+    assert str(info.value).startswith("t.rule:1:20: PF303") and "and 2 more" in str(info.value)
+
+
+def test_data_error_names_the_input_and_record() -> None:
+    rubric = pingfen.loads(SMALL)
+    with pytest.raises(pingfen.DataError) as info:
+        rubric.evaluate({"在职人数": "十二", "编制人数": 0}, record="dept-7")
+    error = info.value
+    assert error.input == "在职人数" and error.code == "PF502" and error.record == "dept-7"
+    assert [p.input for p in error.problems] == ["在职人数", "编制人数"]
+    assert "[dept-7] PF502" in str(error)
+
+
+def test_missing_input_suggests_a_misspelt_key() -> None:
+    with pytest.raises(pingfen.DataError) as info:
+        pingfen.loads(SMALL).evaluate({"在职人员数": 1, "编制人数": 1})
+    assert info.value.problems[0].help("en") == "the data has `在职人员数`: is it misspelt?"
+
+
+def test_rule_files_cannot_run_code() -> None:
+    """A rule file is data: there is no syntax for imports, calls of host functions or eval."""
+    for text in ('rubric "x" { total 1 }\nlet a = __import__("os")', 'rubric "x" { total 1 }\nlet a = eval(1)'):
+        with pytest.raises(pingfen.RubricError):
+            pingfen.loads(text)
+
+
+def test_load_reads_bom(tmp_path: Path) -> None:
+    path = tmp_path / "bom.rule"
+    path.write_bytes("\ufeff".encode() + SMALL.encode("utf-8"))
+    assert pingfen.load(path).name == "小表"

@@ -1,0 +1,48 @@
+"""Coercion of input values."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from pingfen.errors import Problem
+from pingfen.io import read_record
+from pingfen.values import coerce, to_percent
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [(Decimal("0.95"), "0.95"), ("0.95", "0.95"), ("95%", "0.95"), ("116.67％", "1.1667"), (1, "1"), (0.1, "0.1")],
+)
+def test_percent(raw: object, expected: str) -> None:
+    assert to_percent(raw) == Decimal(expected)
+
+
+@pytest.mark.parametrize("raw", ["是", "true", "TRUE", "yes", 1, True])
+def test_bool_true(raw: object) -> None:
+    assert coerce("x", "bool", raw) is True
+
+
+@pytest.mark.parametrize("raw", ["否", "false", "no", 0, False])
+def test_bool_false(raw: object) -> None:
+    assert coerce("x", "bool", raw) is False
+
+
+@pytest.mark.parametrize(
+    ("kind", "raw", "code"),
+    [("count", "1.5", "PF503"), ("count", -1, "PF503"), ("count", "abc", "PF502"), ("amount", "-0.01", "PF503"),
+     ("bool", "maybe", "PF502"), ("percent", True, "PF502"), ("number", None, "PF501"), ("number", " ", "PF501"),
+     ("label", "x", "PF506"), ("number", "NaN", "PF502"), ("number", "Infinity", "PF502")],
+)  # fmt: skip
+def test_refusals(kind: str, raw: object, code: str) -> None:
+    problem = coerce("名", kind, raw, ("a",))
+    assert isinstance(problem, Problem) and problem.code == code and problem.input == "名"
+
+
+def test_json_and_yaml_numbers_are_exact(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "r.json").write_text('{"a": 0.1, "b": 3}', encoding="utf-8")
+    (tmp_path / "r.yaml").write_text("a: 0.1\nb: 3\nc: 是\n", encoding="utf-8")
+    assert read_record(tmp_path / "r.json") == {"a": Decimal("0.1"), "b": Decimal(3)}
+    assert read_record(tmp_path / "r.yaml") == {"a": Decimal("0.1"), "b": 3, "c": "是"}
+    assert type(read_record(tmp_path / "r.yaml")["a"]) is Decimal
