@@ -92,12 +92,13 @@ class Diagnostic:
         """The full human form: header, location, source line with carets, help."""
         label = {"zh": {"error": "错误", "warning": "警告", "note": "提示"}}.get(lang, {})
         head = f"{label.get(self.severity, self.severity)}[{self.code}]: {self.message(lang)}"
-        out = [head, f"  --> {self.location()}"]
+        gutter = " " * (len(str(self.span.line)) if self.span.known else 1)
+        out = [head, f"{gutter}--> {self.location()}"]
         if self.source is not None and self.span.known:
             out.extend(_snippet(self.source, self.span))
         help_text = self.help(lang)
         if help_text:
-            out.append(f"  = {'帮助' if lang == 'zh' else 'help'}: {help_text}")
+            out.append(f"{gutter} = {'帮助' if lang == 'zh' else 'help'}: {help_text}")
         return "\n".join(out)
 
 

@@ -66,6 +66,7 @@ HINTS: dict[str, tuple[str, str]] = {
         "删除该字符，或将文字放在英文双引号内",
     ),
     "close_brace": ("this `{{` is never closed: add `}}`", "此处的 `{{` 没有对应的 `}}`"),
+    "incomplete": ("the file ends in the middle of a statement: finish or remove it", "文件在语句中间结束：请补全或删除该语句"),
     "expected": ("expected {expected}", "此处应为：{expected}"),
     "missing_max": (
         "write the max points after the name, e.g. `indicator 名称 5 {{`",

@@ -43,8 +43,8 @@ def parse(text: str) -> tuple[ast.Module | None, list[Diagnostic]]:
     """Parse rule text. Returns the module, or None and the syntax diagnostics."""
     try:
         tree = parser().parse(text)
-    except UnexpectedInput as error:
-        return None, [_syntax_diagnostic(text, error)]
+    except UnexpectedInput:
+        return None, _all_syntax_errors(text)
     builder = _Builder(text)
     try:
         module = builder.transform(tree)
@@ -409,23 +409,86 @@ def _unclosed_brace(text: str) -> int | None:
     return stack[-1] if stack else None
 
 
-def _syntax_diagnostic(text: str, error: UnexpectedInput) -> Diagnostic:
+_TOP_KEYWORDS = ("rubric", "input", "let", "group", "indicator")
+
+
+def _top_level_items(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each top-level item: a top keyword at brace depth 0 starts one.
+    Strings and comments are skipped; an unclosed `{` runs its item to the end."""
+    starts: list[int] = []
+    depth, i, n = 0, 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "#":
+            nl = text.find("\n", i)
+            i = n if nl < 0 else nl
+            continue
+        if ch == '"':
+            end = text.find('"', i + 1)
+            i = n if end < 0 else end + 1
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and (i == 0 or text[i - 1].isspace() or text[i - 1] == "}"):
+            for word in _TOP_KEYWORDS:
+                after = i + len(word)
+                if text.startswith(word, i) and (after >= n or text[after].isspace()):
+                    starts.append(i)
+                    i = after
+                    break
+            else:
+                i += 1
+            continue
+        i += 1
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    return list(zip(starts, [*starts[1:], n], strict=True))
+
+
+def _all_syntax_errors(text: str) -> list[Diagnostic]:
+    """The first syntax error of every top-level item, so one stray `}` does not hide the rest."""
+    found: list[Diagnostic] = []
+    items = _top_level_items(text)
+    for index, (start, end) in enumerate(items):
+        try:
+            parser().parse(text[start:end])
+        except UnexpectedInput as error:
+            last = index == len(items) - 1
+            found.append(_syntax_diagnostic(text, error, start, None if last else end))
+    if not found:  # pragma: no cover - the items parse alone but not together
+        try:
+            parser().parse(text)
+        except UnexpectedInput as error:
+            found.append(_syntax_diagnostic(text, error))
+    return found
+
+
+def _syntax_diagnostic(text: str, error: UnexpectedInput, offset: int = 0, next_item: int | None = None) -> Diagnostic:
+    """A diagnostic for an error found parsing text[offset:…]; next_item is where the
+    following top-level item starts when the fragment is not the last."""
     if isinstance(error, UnexpectedCharacters):
-        pos = error.pos_in_stream
+        pos = error.pos_in_stream + offset
         char = text[pos] if pos < len(text) else ""
         return Diagnostic("PF001", Span.at(text, pos, pos + 1), {"char": char}, hint="unexpected_char")
     is_eof = isinstance(error, UnexpectedEOF) or (
         isinstance(error, UnexpectedToken) and error.token.type == "$END"
     )
+    if is_eof and next_item is not None:  # the item stops short where the next one begins
+        word = text[next_item:].split(None, 1)[0]
+        span = Span.at(text, next_item, next_item + len(word))
+        expected = _words(set(getattr(error, "expected", ()) or ()))
+        return Diagnostic("PF002", span, {"token": word, "expected": expected, "what": "generic"}, hint="expected")
     if is_eof:
         brace = _unclosed_brace(text)
         if brace is not None:
             return Diagnostic("PF003", Span.at(text, brace, brace + 1), {}, hint="close_brace")
         end = len(text.rstrip())
-        return Diagnostic("PF003", Span.at(text, max(end - 1, 0), max(end, 1)), {}, hint=None)
+        return Diagnostic("PF003", Span.at(text, max(end - 1, 0), max(end, 1)), {}, hint="incomplete")
     assert isinstance(error, UnexpectedToken)
     token = error.token
-    start = token.start_pos if token.start_pos is not None else 0
+    start = (token.start_pos or 0) + offset
     span = Span.at(text, start, start + max(len(str(token)), 1))
     label = _example_states().get(_state_key(error))
     expected = _words(set(error.accepts or error.expected))

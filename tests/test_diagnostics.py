@@ -1,0 +1,55 @@
+"""Rendering diagnostics: location, source line, carets under CJK text, help, language."""
+
+from __future__ import annotations
+
+from pingfen.diagnostics import Diagnostic, Source, Span, default_lang
+
+TEXT = "line one\n  deduct 1 per 在职人次 above 0\n"
+
+
+def diagnostic(severity: str = "error") -> Diagnostic:
+    start = TEXT.index("在职人次")
+    span = Span.at(TEXT, start, start + 4)
+    args = {"name": "在职人次", "suggestion": "在职人数"}
+    return Diagnostic("PF102", span, args, severity, "did_you_mean", Source("a.rule", TEXT))  # type: ignore[arg-type]
+
+
+def test_span_at_counts_lines_and_columns() -> None:
+    span = diagnostic().span
+    assert (span.line, span.column, span.end_line, span.end_column) == (2, 16, 2, 20)
+
+
+def test_render_english() -> None:
+    assert diagnostic().render("en").splitlines() == [
+        "error[PF102]: undefined name `在职人次`",
+        " --> a.rule:2:16",
+        "  |",
+        "2 |   deduct 1 per 在职人次 above 0",
+        "  |                ^^^^^^^^",  # CJK characters are two columns wide
+        "  = help: did you mean `在职人数`?",
+    ]
+
+
+def test_render_chinese() -> None:
+    lines = diagnostic("warning").render("zh").splitlines()
+    assert lines[0] == "警告[PF102]: 未定义的名称 `在职人次`"
+    assert lines[-1] == "  = 帮助: 是否应为 `在职人数`？"
+
+
+def test_gutter_widens_with_the_line_number() -> None:
+    text = "\n" * 11 + "abc\n"
+    d = Diagnostic("PF104", Span.at(text, 11, 14), {"name": "abc"}, "warning", "remove_unused", Source("f", text))
+    lines = d.render("en").splitlines()
+    assert lines[1] == "  --> f:12:1"
+    assert lines[3] == "12 | abc" and lines[4] == "   | ^^^"
+    assert lines[5].startswith("   = help:")
+
+
+def test_default_lang_from_locale(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    for var in ("PINGFEN_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    assert default_lang() == "en"
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert default_lang() == "zh"
+    monkeypatch.setenv("LC_ALL", "C")
+    assert default_lang() == "en"
