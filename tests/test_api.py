@@ -67,7 +67,9 @@ def test_to_dict_shape() -> None:
 
 
 def test_float_inputs_go_through_str() -> None:
-    rubric = pingfen.loads('rubric "x" { total 3 }\ninput 率: percent\ngroup 甲 3 { indicator 乙 3 { deduct 0.2 per 1pp of 率 below 100% } }')
+    rubric = pingfen.loads(
+        'rubric "x" { total 3 }\ninput 率: percent\ngroup 甲 3 { indicator 乙 3 { deduct 0.2 per 1pp of 率 below 100% } }'
+    )
     # Decimal(0.995) would be 0.99499999…; through str it is exactly 0.995
     assert rubric.evaluate({"率": 0.995})["乙"].score == Decimal("2.900")
 

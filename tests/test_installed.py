@@ -30,7 +30,9 @@ def test_console_script_from_another_directory(tmp_path: Path) -> None:
     assert exe is not None, "`pingfen` is not on PATH"
     ruleset = ROOT / "rulesets" / "dept-overall-2021.rule"
     seed = ROOT / "examples" / "dept-overall-2021" / "seed-2021.yaml"
-    run = subprocess.run([exe, "eval", "--lang", "zh", str(ruleset), str(seed)], cwd=tmp_path, capture_output=True, text=True)
+    run = subprocess.run(
+        [exe, "eval", "--lang", "zh", str(ruleset), str(seed)], cwd=tmp_path, capture_output=True, text=True
+    )
     assert run.returncode == 0, run.stderr
     assert "评价等次 良好" in run.stdout
 

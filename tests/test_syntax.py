@@ -71,13 +71,22 @@ def test_precedence() -> None:
 
 
 def test_full_width_forms_give_the_same_tree() -> None:
-    ascii_text = HEAD + "input 率: percent >= 0\ngroup 甲 5 { indicator 乙 5 { bands 率 { >= 90% -> 5 [80%, 90%) -> 4 (0, 80%) -> 2 <= 0 -> 0 } } }"
-    wide_text = HEAD + "input 率：percent ≥ 0\ngroup 甲 5 { indicator 乙 5 { bands 率 { ≧ 90％ → 5 ［80％， 90％） → 4 （0， 80％） → 2 ≦ 0 → 0 } } }"
+    ascii_text = (
+        HEAD
+        + "input 率: percent >= 0\ngroup 甲 5 { indicator 乙 5 { bands 率 { >= 90% -> 5 [80%, 90%) -> 4 (0, 80%) -> 2 <= 0 -> 0 } } }"
+    )
+    wide_text = (
+        HEAD
+        + "input 率：percent ≥ 0\ngroup 甲 5 { indicator 乙 5 { bands 率 { ≧ 90％ → 5 ［80％， 90％） → 4 （0， 80％） → 2 ≦ 0 → 0 } } }"
+    )
     assert module(ascii_text) == module(wide_text)
 
 
 def test_names_as_printed() -> None:
-    parsed = module(HEAD + "input `数据 (万元)`: amount\ngroup “三公经费”变动率 5 { indicator 《政府工作报告》目标任务完成情况 5 { judgment } }")
+    parsed = module(
+        HEAD
+        + "input `数据 (万元)`: amount\ngroup “三公经费”变动率 5 { indicator 《政府工作报告》目标任务完成情况 5 { judgment } }"
+    )
     assert parsed.inputs[0].name.text == "数据 (万元)"
     group = parsed.top[0]
     assert isinstance(group, ast.Group) and group.name.text == "“三公经费”变动率"

@@ -1,9 +1,9 @@
 """pingfen (评分): a language and interpreter for scoring rubrics.
 
-    import pingfen
-    rubric = pingfen.load("rulesets/dept-overall-2021.rule")
-    result = rubric.evaluate({"在职人数": 12, "编制人数": 12, ...})
-    result.total, result.grade, result["财政供养人员控制率"].reasons
+import pingfen
+rubric = pingfen.load("rulesets/dept-overall-2021.rule")
+result = rubric.evaluate({"在职人数": 12, "编制人数": 12, ...})
+result.total, result.grade, result["财政供养人员控制率"].reasons
 """
 
 from pingfen.compile import InputSpec, Rubric

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Literal as Lit
-from typing import Union
 
 from attrs import field, frozen
 
@@ -120,7 +119,7 @@ class Call:
     span: Span = _span()
 
 
-Expr = Union[Number, Ref, Bool, Neg, Binary, Compare, And, Or, Not, Call]
+Expr = Number | Ref | Bool | Neg | Binary | Compare | And | Or | Not | Call
 
 
 # ---------------------------------------------------------------- declarations
@@ -306,7 +305,7 @@ class Formula:
     span: Span = _span()
 
 
-Rule = Union[DeductStep, DeductIf, AwardIf, Bands, WhenChain, Match, Judgment, Formula]
+Rule = DeductStep | DeductIf | AwardIf | Bands | WhenChain | Match | Judgment | Formula
 
 # Rules that give the starting score; deductions subtract from it (or from the max).
 BASE_RULES = (Bands, WhenChain, Match, Judgment, Formula)
@@ -331,7 +330,7 @@ class Group:
     span: Span = _span()
 
 
-Node = Union[Group, Indicator]
+Node = Group | Indicator
 
 
 @frozen

@@ -66,7 +66,9 @@ class _Checker:
         self._let_units: dict[str, str] = {}
         self.units: dict[ast.Expr, str] = {}
 
-    def report(self, code: str, span: Span, hint: str | None = None, severity: Severity = "error", **args: object) -> None:
+    def report(
+        self, code: str, span: Span, hint: str | None = None, severity: Severity = "error", **args: object
+    ) -> None:
         self.out.append(Diagnostic(code, span, args, severity, hint))
 
     # ---------------------------------------------------------------- driver
@@ -98,7 +100,9 @@ class _Checker:
             if grade.op is not None and grade.op not in (">=", ">"):
                 self.report("PF206", grade.span, "use_comparison", op=grade.op)
             if grade.threshold is not None:
-                self.expect_fits("percent" if grade.threshold.unit == "percent" else "number", "number", grade.threshold)
+                self.expect_fits(
+                    "percent" if grade.threshold.unit == "percent" else "number", "number", grade.threshold
+                )
         top_sum = sum((n.max.value for n in self.module.top), Decimal(0))
         if total is not None and self.module.top and top_sum != total:
             self.report("PF303", header.total.span, "fix_sum", sum=_fmt(top_sum), max=_fmt(total))  # type: ignore[union-attr]
@@ -291,7 +295,9 @@ class _Checker:
             if isinstance(node, ast.Group):
                 parts = sum((c.max.value for c in node.children), Decimal(0))
                 if node.children and parts != node.max.value:
-                    self.report("PF302", node.max.span, "fix_sum", name=name.text, sum=_fmt(parts), max=_fmt(node.max.value))
+                    self.report(
+                        "PF302", node.max.span, "fix_sum", name=name.text, sum=_fmt(parts), max=_fmt(node.max.value)
+                    )
             else:
                 self.check_indicator(node)
 
@@ -429,6 +435,20 @@ class _Checker:
             if arm.label.text not in labels:
                 close = difflib.get_close_matches(arm.label.text, labels, n=1, cutoff=0.5)
                 if close:
-                    self.report("PF107", arm.label.span, "did_you_mean", label=arm.label.text, input=symbol.name, suggestion=close[0])
+                    self.report(
+                        "PF107",
+                        arm.label.span,
+                        "did_you_mean",
+                        label=arm.label.text,
+                        input=symbol.name,
+                        suggestion=close[0],
+                    )
                 else:
-                    self.report("PF107", arm.label.span, "labels", label=arm.label.text, input=symbol.name, labels=", ".join(labels))
+                    self.report(
+                        "PF107",
+                        arm.label.span,
+                        "labels",
+                        label=arm.label.text,
+                        input=symbol.name,
+                        labels=", ".join(labels),
+                    )

@@ -124,7 +124,13 @@ class Rubric:
             for op, bound in spec.bounds:
                 if not _COMPARE[op](value, bound):
                     domain = f"{op} {quantity(bound, spec.type)}"
-                    problems.append(Problem("PF503", spec.name, {"input": spec.name, "value": show(data.get(spec.name)), "domain": domain}))
+                    problems.append(
+                        Problem(
+                            "PF503",
+                            spec.name,
+                            {"input": spec.name, "value": show(data.get(spec.name)), "domain": domain},
+                        )
+                    )
                     break
             env[slot] = value
         if problems:

@@ -128,7 +128,9 @@ _TEMPLATES = {
         lambda p: f"not met: {p['condition']} (-{_n(p, 'lost')})",
     ),
     "band": (
-        lambda p: f"{p['subject']} {p['shown_value']} 属于 {p['band']} 档，得 {_n(p, 'points')} 分（满分 {_n(p, 'max')}）",
+        lambda p: (
+            f"{p['subject']} {p['shown_value']} 属于 {p['band']} 档，得 {_n(p, 'points')} 分（满分 {_n(p, 'max')}）"
+        ),
         lambda p: f"{p['subject']} {p['shown_value']} is in {p['band']}: {_n(p, 'points')} of {_n(p, 'max')}",
     ),
     "when": (

@@ -472,9 +472,7 @@ def _syntax_diagnostic(text: str, error: UnexpectedInput, offset: int = 0, next_
         pos = error.pos_in_stream + offset
         char = text[pos] if pos < len(text) else ""
         return Diagnostic("PF001", Span.at(text, pos, pos + 1), {"char": char}, hint="unexpected_char")
-    is_eof = isinstance(error, UnexpectedEOF) or (
-        isinstance(error, UnexpectedToken) and error.token.type == "$END"
-    )
+    is_eof = isinstance(error, UnexpectedEOF) or (isinstance(error, UnexpectedToken) and error.token.type == "$END")
     if is_eof and next_item is not None:  # the item stops short where the next one begins
         word = text[next_item:].split(None, 1)[0]
         span = Span.at(text, next_item, next_item + len(word))

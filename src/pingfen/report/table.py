@@ -11,8 +11,22 @@ from pingfen.result import NodeResult, Result
 
 _LEVELS_ZH = "一二三四五六七八九"
 _WORDS = {
-    "zh": {"max": "分值", "score": "得分", "reasons": "扣分原因", "total": "总分", "grade": "评价等次", "level": "{}级指标"},
-    "en": {"max": "max", "score": "score", "reasons": "reasons", "total": "total", "grade": "grade", "level": "level {}"},
+    "zh": {
+        "max": "分值",
+        "score": "得分",
+        "reasons": "扣分原因",
+        "total": "总分",
+        "grade": "评价等次",
+        "level": "{}级指标",
+    },
+    "en": {
+        "max": "max",
+        "score": "score",
+        "reasons": "reasons",
+        "total": "total",
+        "grade": "grade",
+        "level": "level {}",
+    },
 }
 
 
