@@ -109,3 +109,16 @@ def test_load_reads_bom(tmp_path: Path) -> None:
     path = tmp_path / "bom.rule"
     path.write_bytes("\ufeff".encode() + SMALL.encode("utf-8"))
     assert pingfen.load(path).name == "小表"
+
+
+def test_judgment_scores_are_checked_with_the_other_inputs() -> None:
+    rubric = pingfen.loads(
+        'rubric "x" { total 10 }\ninput 分: score\ninput 例数: count\n'
+        "group 甲 10 { indicator 乙 5 { judgment 分 } indicator 丙 5 { deduct 1 per 例数 } }"
+    )
+    with pytest.raises(pingfen.DataError) as info:
+        rubric.evaluate({"分": 6, "例数": -1})
+    assert [(p.code, p.input) for p in info.value.problems] == [("PF503", "分"), ("PF503", "例数")]
+    assert info.value.problems[0].message("en") == "input `分`: 6 is outside its domain (<= 5)"
+    score_spec = next(i for i in rubric.inputs if i.name == "分")
+    assert score_spec.bounds == ((">=", Decimal(0)), ("<=", Decimal(5)))

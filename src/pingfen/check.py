@@ -7,7 +7,7 @@ compiler runs only on a module with no errors.
 from __future__ import annotations
 
 import difflib
-import re
+import string
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -18,7 +18,14 @@ from pingfen.diagnostics import Diagnostic, Severity, Span, sort_key
 
 NUMERIC = {"percent", "amount", "count", "number", "score"}
 REASON_FIELDS = ("score", "max", "lost", "value")
-_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+
+
+def placeholders(template: str) -> list[str]:
+    """Field names in a reason template; `{{` and `}}` are literal braces."""
+    try:
+        return [name for _, name, _, _ in string.Formatter().parse(template) if name]
+    except ValueError:  # an unmatched brace: the whole text is literal
+        return []
 
 
 @define
@@ -64,6 +71,7 @@ class _Checker:
         self.let_order: list[ast.Let] = []
         self.used: set[str] = set()
         self._let_units: dict[str, str] = {}
+        self._marking = True
         self.units: dict[ast.Expr, str] = {}
 
     def report(
@@ -76,15 +84,20 @@ class _Checker:
         self.check_header()
         self.declare_symbols()
         self.order_lets()
+        self._marking = False  # a let's own references count only once the let is used
         for let in self.let_order:
             self._let_units[let.name.text] = self.unit_of(let.expr)
             self.symbols[let.name.text].unit = self._let_units[let.name.text]
+        self._marking = True
         for inp in self.module.inputs:
             self.check_bounds(inp)
         self.check_tree()
         for inp in self.module.inputs:
             if inp.name.text not in self.used:
                 self.report("PF104", inp.name.span, "remove_unused", "warning", name=inp.name.text)
+        for let in self.module.lets:
+            if let.name.text not in self.used and self.symbols[let.name.text].decl is let:
+                self.report("PF111", let.name.span, "remove_unused", "warning", name=let.name.text)
 
     # ---------------------------------------------------------------- header
     def check_header(self) -> None:
@@ -98,10 +111,10 @@ class _Checker:
         total = header.total.value if header.total else None
         for grade in header.grades:
             if grade.op is not None and grade.op not in (">=", ">"):
-                self.report("PF206", grade.span, "use_comparison", op=grade.op)
-            if grade.threshold is not None:
-                self.expect_fits(
-                    "percent" if grade.threshold.unit == "percent" else "number", "number", grade.threshold
+                self.report("PF206", grade.span, "grade_comparison", op=grade.op)
+            if grade.threshold is not None and grade.threshold.unit != "number":
+                self.report(
+                    "PF201", grade.threshold.span, "grade_points", action="compare", left="score", right="percent"
                 )
         top_sum = sum((n.max.value for n in self.module.top), Decimal(0))
         if total is not None and self.module.top and top_sum != total:
@@ -147,12 +160,20 @@ class _Checker:
         if symbol is None:
             self.undefined(name, self.symbols)
             return None
-        self.used.add(name.text)
-        if isinstance(symbol.decl, ast.Let):
-            for e in ast.sub_expressions(symbol.decl.expr):
-                if isinstance(e, ast.Ref):
-                    self.used.add(e.name.text)
+        if self._marking:
+            self.mark_used(name.text)
         return symbol
+
+    def mark_used(self, name: str) -> None:
+        """Mark a symbol used, and through a `let`, everything it reads."""
+        if name in self.used or name not in self.symbols:
+            return
+        self.used.add(name)
+        decl = self.symbols[name].decl
+        if isinstance(decl, ast.Let):
+            for e in ast.sub_expressions(decl.expr):
+                if isinstance(e, ast.Ref):
+                    self.mark_used(e.name.text)
 
     def undefined(self, name: ast.Name, known: Iterable[str]) -> None:
         close = difflib.get_close_matches(name.text, list(known), n=1, cutoff=0.5)
@@ -197,15 +218,24 @@ class _Checker:
                 if len(e.args) != 1:
                     self.report("PF203", e.span, expected="one value", found=f"{len(e.args)} values")
                 return units[0]
-            return self.join(units, e.args, "compare", e.span)
+            joined = self.join(units, e.args, "compare", e.span)
+            for arg in e.args:
+                self.bare_against_percent(arg, joined)
+            return joined
         if isinstance(e, ast.Binary):
             left, right = self.numeric(e.left), self.numeric(e.right)
             if e.op in "+-":
                 self.pp_check(e.left, right)
                 self.pp_check(e.right, left)
+                self.bare_against_percent(e.left, right)
+                self.bare_against_percent(e.right, left)
                 return self.join([left, right], [e.left, e.right], "add", e.span)
             return self.product(e.op, left, right)
         raise AssertionError(f"unknown expression {e!r}")  # pragma: no cover
+
+    @staticmethod
+    def module_text(e: ast.Expr) -> str:
+        return e.name.text if isinstance(e, ast.Ref) else "…"
 
     @staticmethod
     def product(op: str, left: str, right: str) -> str:
@@ -243,6 +273,10 @@ class _Checker:
         elif unit not in ("bool", "?"):
             self.report("PF203", e.span, expected="bool", found=unit)
 
+    def bare_against_percent(self, e: ast.Expr, other: str) -> None:
+        if other == "percent" and isinstance(e, ast.Number):
+            self.expect_fits("percent", other, e)
+
     def pp_check(self, e: ast.Expr, other: str) -> None:
         if isinstance(e, ast.Number) and e.unit == "pp" and other not in ("percent", "?"):
             self.report("PF202", e.span, "pp_only_percent", text=e.text, unit=other)
@@ -268,7 +302,7 @@ class _Checker:
             # `> 90` most likely meant 90%; `<= 1` most likely meant 100%
             shown = lit.value if abs(lit.value) > 1 else lit.value * 100
             self.report("PF204", lit.span, "percent_literal", text=lit.text, suggestion=f"{_fmt(shown)}%")
-        elif unit not in ("percent", "?") and lit.unit != "number":
+        elif unit not in ("percent", "number", "?") and lit.unit != "number":
             if lit.unit == "pp":
                 self.report("PF202", lit.span, "pp_only_percent", text=lit.text, unit=unit)
             else:
@@ -280,7 +314,7 @@ class _Checker:
                 self.report("PF203", bound.span, expected="number", found=inp.type)
                 continue
             if bound.op not in (">=", ">", "<=", "<"):
-                self.report("PF206", bound.span, "use_comparison", op=bound.op)
+                self.report("PF206", bound.span, "bound_comparison", op=bound.op)
             self.expect_fits(inp.type, inp.type, bound.value)
 
     # ---------------------------------------------------------------- the tree
@@ -294,7 +328,7 @@ class _Checker:
                 seen[name.text] = name
             if isinstance(node, ast.Group):
                 parts = sum((c.max.value for c in node.children), Decimal(0))
-                if node.children and parts != node.max.value:
+                if parts != node.max.value:
                     self.report(
                         "PF302", node.max.span, "fix_sum", name=name.text, sum=_fmt(parts), max=_fmt(node.max.value)
                     )
@@ -348,11 +382,13 @@ class _Checker:
 
     def check_placeholders(self, template: str, span: Span) -> None:
         allowed = [*REASON_FIELDS, *self.symbols]
-        for found in _PLACEHOLDER.findall(template):
+        for found in placeholders(template):
             if found not in allowed:
-                self.report("PF308", span, "placeholders", placeholder=found, names=", ".join(REASON_FIELDS))
+                self.report(
+                    "PF308", span, "placeholders", placeholder=found, names=", ".join(f"{{{f}}}" for f in REASON_FIELDS)
+                )
             elif found in self.symbols:
-                self.used.add(found)
+                self.mark_used(found)
 
     def check_rule(self, ind: ast.Indicator, rule: ast.Rule) -> None:
         if isinstance(rule, ast.DeductStep):
@@ -373,7 +409,7 @@ class _Checker:
             if symbol is None:
                 self.undefined(target, self.symbols)
             else:
-                self.used.add(target.text)
+                self.mark_used(target.text)
                 if symbol.unit != "score" or not isinstance(symbol.decl, ast.Input):
                     self.report("PF108", target.span if rule.input else rule.span, "declare_score", name=target.text)
         elif isinstance(rule, ast.Formula):
@@ -390,7 +426,11 @@ class _Checker:
         step = rule.step
         if step.value <= 0:
             self.report("PF309", step.span)
-        if unit == "percent" and step.unit == "number":
+        if unit == "percent" and step.unit == "number" and not step.span.known:  # `deduct R per 率`
+            self.report(
+                "PF205", rule.value.span, "counted_percent", text="1", unit=unit, name=self.module_text(rule.value)
+            )
+        elif unit == "percent" and step.unit == "number":
             self.report("PF205", step.span, "percent_literal", text=step.text, unit=unit, suggestion=f"{step.text}pp")
         elif unit not in ("percent", "?") and step.unit != "number":
             if step.unit == "pp":
@@ -417,7 +457,9 @@ class _Checker:
         subject = rule.subject
         symbol = self.resolve(subject.name) if isinstance(subject, ast.Ref) else None
         if not isinstance(subject, ast.Ref):
-            self.report("PF203", subject.span, expected="label", found=self.unit_of(subject))
+            found = self.unit_of(subject)
+            if found != "?":
+                self.report("PF203", subject.span, expected="label", found=found)
             return
         if symbol is None:
             return

@@ -95,11 +95,12 @@ class Rubric:
         self._units = checked.units
         self._symbol_units = {name: symbol.unit for name, symbol in checked.symbols.items()}
         slots = {name: i for i, name in enumerate(checked.symbols)}
+        judged_max = _judged_maxima(module)
         self._slots = slots
         self.inputs = tuple(
             InputSpec(
                 i.name.text, i.type, i.description,
-                tuple((b.op, b.value.value) for b in i.bounds), tuple(lb.text for lb in i.labels),
+                _bounds(i, judged_max.get(i.name.text)), tuple(lb.text for lb in i.labels),
             )
             for i in module.inputs
             if checked.symbols.get(i.name.text) and checked.symbols[i.name.text].decl is i
@@ -256,7 +257,7 @@ class Rubric:
                 if reason.template is not None:
                     reason.params.update(score=value, max=top)  # type: ignore[attr-defined]
             if clamped == "low":
-                reasons.append(Reason("clamped_low", {"lost": top - (start - lost), "max": top}))
+                reasons.append(Reason("clamped_low", {"start": start, "lost": lost, "max": top}))
             return NodeResult(name, top, value, (), tuple(reasons), clamped, False, lang)
 
         return score
@@ -406,15 +407,34 @@ class Rubric:
         slot, top = self._slots[target], ind.max.value
 
         def judged(env: Env, reasons: list[Reason]) -> Decimal:
-            points = env[slot]
-            if not 0 <= points <= top:
-                domain = f"0 – {quantity(top, 'number')}"
-                raise _Refusal(Problem("PF503", target, {"input": target, "value": show(points), "domain": domain}))
+            points = env[slot]  # within [0, max]: checked with the other inputs
             if points < top:
                 reasons.append(Reason("judgment", {"points": points, "max": top, "lost": top - points}))
             return points
 
         return judged
+
+
+def _judged_maxima(module: ast.Module) -> dict[str, Decimal]:
+    """For each score input, the smallest max among the indicators that judge by it."""
+    maxima: dict[str, Decimal] = {}
+    for node, _depth in ast.walk_nodes(module.top):
+        if isinstance(node, ast.Indicator):
+            for rule in node.rules:
+                if isinstance(rule, ast.Judgment):
+                    name = (rule.input or node.name).text
+                    maxima[name] = min(maxima.get(name, node.max.value), node.max.value)
+    return maxima
+
+
+def _bounds(decl: ast.Input, judged_max: Decimal | None) -> tuple[tuple[str, Decimal], ...]:
+    """Declared bounds; a score also lies in [0, the max of the indicator judging it]."""
+    bounds = tuple((b.op, b.value.value) for b in decl.bounds)
+    if decl.type == "score":
+        bounds = ((">=", _ZERO), *bounds)
+        if judged_max is not None:
+            bounds = (*bounds, ("<=", judged_max))
+    return bounds
 
 
 def _clamp(raw: Decimal, top: Decimal) -> tuple[Decimal, str | None]:

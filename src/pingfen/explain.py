@@ -113,6 +113,23 @@ def _step(p: Mapping[str, object], zh: bool) -> str:
     )
 
 
+def _clamped(p: Mapping[str, object], zh: bool) -> str:
+    """扣完为止: deductions beyond what was left, or a base score below zero."""
+    lost, start, top = p["lost"], p["start"], p["max"]
+    assert isinstance(lost, Decimal) and isinstance(start, Decimal) and isinstance(top, Decimal)
+    if start < 0:
+        return (
+            f"计得 {number(start - lost)} 分，低于 0 分，按 0 分计"
+            if zh
+            else f"{number(start - lost)} is below 0: scored 0"
+        )
+    if zh:
+        of = f"超过分值 {number(top)}" if start == top else f"超过可扣的 {number(start)} 分"
+        return f"合计应扣 {number(lost)} 分，{of}，扣完为止，得 0 分"
+    of = f"more than the max {number(top)}" if start == top else f"more than the {number(start)} left"
+    return f"{number(lost)} points lost in all, {of}: scored 0 (扣完为止)"
+
+
 def _n(p: Mapping[str, object], key: str) -> str:
     return number(p[key])  # type: ignore[arg-type]
 
@@ -153,8 +170,5 @@ _TEMPLATES = {
         lambda p: f"按 {p['formula']} 计得 {_n(p, 'points')} 分（满分 {_n(p, 'max')}）",
         lambda p: f"{p['formula']} gives {_n(p, 'points')} of {_n(p, 'max')}",
     ),
-    "clamped_low": (
-        lambda p: f"合计应扣 {_n(p, 'lost')} 分，超过分值 {_n(p, 'max')}，扣完为止，得 0 分",
-        lambda p: f"{_n(p, 'lost')} points lost in all, more than the max {_n(p, 'max')}: scored 0 (扣完为止)",
-    ),
+    "clamped_low": (lambda p: _clamped(p, True), lambda p: _clamped(p, False)),
 }

@@ -27,6 +27,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF106": ("`{name}` is defined in terms of itself", "`{name}` 的定义引用了自身"),
     "PF107": ("`{label}` is not a label of `{input}`", "`{label}` 不是 `{input}` 的选项"),
     "PF109": ("more than one `rubric` header", "`rubric` 标题块重复"),
+    "PF110": ("`{setting}` is set more than once", "`{setting}` 重复设置"),
+    "PF111": ("value `{name}` is never used", "计算值 `{name}` 未被使用"),
     "PF108": ("`{name}` must be an input of type `score`", "`{name}` 必须是 score（评价分）类型的输入项"),
     # types and units
     "PF201": ("cannot {action} {left} and {right}", "不能对{left_zh}和{right_zh}进行{action_zh}"),
@@ -35,9 +37,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "百分点（`{text}`）只能用于百分比，不能用于{unit_zh}",
     ),
     "PF203": ("expected {expected}, found {found}", "此处应为{expected_zh}，实际为{found_zh}"),
-    "PF204": ("`{text}` is compared with a percent but is not one", "`{text}` 与百分比比较，但它不是百分比"),
+    "PF204": ("`{text}` is used with a percent but is not one", "`{text}` 与百分比一起使用，但它不是百分比"),
     "PF205": ("step `{text}` does not fit {unit}", "步长 `{text}` 与{unit_zh}不匹配"),
-    "PF206": ("`{op}` cannot start a band", "分档不能使用 `{op}`"),
+    "PF206": ("`{op}` is not allowed here", "此处不能使用 `{op}`"),
     # structure and points
     "PF301": ("{points} points exceed the max {max} of `{name}`", "{points} 分超过了 `{name}` 的分值 {max}"),
     "PF302": (
@@ -127,9 +129,29 @@ HINTS: dict[str, tuple[str, str]] = {
     ),
     "labels": ("the labels are {labels}", "可选项为 {labels}"),
     "declare_score": ("declare it as `input {name}: score`", "声明为 `input {name}: score`"),
-    "placeholders": ("placeholders are {names}", "可用的占位符有 {names}"),
+    "placeholders": (
+        "placeholders are {names}, or the name of an input or `let` value; write `{{{{` and `}}}}` for braces",
+        "可用的占位符有 {names} 以及输入项或计算值的名称；花括号本身写作 `{{{{` 和 `}}}}`",
+    ),
     "header": ('start the file with `rubric "名称" {{ total 100 }}`', '在文件开头写 `rubric "名称" {{ total 100 }}`'),
     "use_comparison": ("use >=, >, <=, < or = in a band", "分档请使用 >=、>、<=、< 或 ="),
+    "grade_comparison": (
+        "a grade takes totals from a threshold: `grade 优秀 >= 90`",
+        "等次按总分下限划分，例如 `grade 优秀 >= 90`",
+    ),
+    "bound_comparison": (
+        "bound an input with >=, >, <= or <, e.g. `count > 0`",
+        "输入项范围请使用 >=、>、<= 或 <，例如 `count > 0`",
+    ),
+    "grade_points": (
+        "grades compare the total in points: write `90`, not `90%`",
+        "等次按总分（分）划分：写 `90` 而不是 `90%`",
+    ),
+    "counted_percent": (
+        "a percent is deducted per percentage point: `deduct R per 1pp of {name} below 100%`",
+        "百分比应按百分点扣分：`deduct R per 1pp of {name} below 100%`",
+    ),
+    "keep_one": ("keep one; the last one would win", "只保留一个（否则以最后一个为准）"),
     "band_order": ("write the lower end first, e.g. `[80%, 90%)`", "先写下限，例如 `[80%, 90%)`"),
 }
 
@@ -140,7 +162,7 @@ UNIT_WORDS: dict[str, tuple[str, str]] = {
     "count": ("a count", "数量"),
     "number": ("a number", "数值"),
     "score": ("a score", "评价分"),
-    "bool": ("a yes/no value", "是/否"),
+    "bool": ("a yes/no value", "是/否值"),
     "label": ("a label", "选项"),
     "pp": ("percentage points", "百分点"),
 }

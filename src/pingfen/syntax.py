@@ -151,8 +151,12 @@ class _Builder(Transformer):  # type: ignore[type-arg]
         for kind, value in c[1:]:
             if kind == "grade":
                 grades.append(value)
-            else:
-                settings.update(value)
+                continue
+            for key, number in value.items():
+                if key in settings and isinstance(number, ast.Number):
+                    word = {"round_places": "round total", "round_mode": "round total"}.get(key, key)
+                    self.diagnostics.append(Diagnostic("PF110", number.span, {"setting": word}, hint="keep_one"))
+            settings.update(value)
         return ast.Header(_text(c[0]), grades=tuple(grades), span=_span(meta), **settings)  # type: ignore[arg-type]
 
     def year(self, meta, c):  # type: ignore[no-untyped-def]
