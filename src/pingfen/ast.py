@@ -398,3 +398,15 @@ def rule_expressions(rule: Rule) -> tuple[Expr, ...]:
     if isinstance(rule, Formula):
         return (rule.expr,)
     return ()
+
+
+def judged_maxima(module: Module) -> dict[str, Decimal]:
+    """For each score input, the smallest max among the indicators that judge by it."""
+    maxima: dict[str, Decimal] = {}
+    for node, _depth in walk_nodes(module.top):
+        if isinstance(node, Indicator):
+            for rule in node.rules:
+                if isinstance(rule, Judgment):
+                    name = (rule.input or node.name).text
+                    maxima[name] = min(maxima.get(name, node.max.value), node.max.value)
+    return maxima

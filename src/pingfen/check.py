@@ -15,7 +15,9 @@ from attrs import define, field
 
 from pingfen import ast
 from pingfen.diagnostics import Diagnostic, Severity, Span, sort_key
+from pingfen.soundness import analyze
 
+MAX_PLACES = 10  # a total rounded finer than this is a typo, and would outgrow 28 digits
 NUMERIC = {"percent", "amount", "count", "number", "score"}
 REASON_FIELDS = ("score", "max", "lost", "value")
 
@@ -54,6 +56,8 @@ class Checked:
 def check(module: ast.Module) -> Checked:
     checker = _Checker(module)
     checker.run()
+    if not any(d.severity == "error" for d in checker.out):  # soundness needs every name and unit
+        checker.out.extend(analyze(module, checker.units, checker.let_order))
     checked = Checked(sorted(checker.out, key=sort_key), checker.symbols, checker.units, checker.let_order)
     return checked
 
@@ -108,6 +112,10 @@ class _Checker:
         for extra in headers[1:]:
             self.report("PF109", extra.span, "one_header")
         header = headers[0]
+        places = header.round_places
+        if places is not None and not 0 <= places.value <= MAX_PLACES:
+            self.report("PF307", places.span, "places_range", places=places.text, limit=MAX_PLACES)
+
         total = header.total.value if header.total else None
         for grade in header.grades:
             if grade.op is not None and grade.op not in (">=", ">"):

@@ -95,7 +95,7 @@ class Rubric:
         self._units = checked.units
         self._symbol_units = {name: symbol.unit for name, symbol in checked.symbols.items()}
         slots = {name: i for i, name in enumerate(checked.symbols)}
-        judged_max = _judged_maxima(module)
+        judged_max = ast.judged_maxima(module)
         self._slots = slots
         self.inputs = tuple(
             InputSpec(
@@ -413,18 +413,6 @@ class Rubric:
             return points
 
         return judged
-
-
-def _judged_maxima(module: ast.Module) -> dict[str, Decimal]:
-    """For each score input, the smallest max among the indicators that judge by it."""
-    maxima: dict[str, Decimal] = {}
-    for node, _depth in ast.walk_nodes(module.top):
-        if isinstance(node, ast.Indicator):
-            for rule in node.rules:
-                if isinstance(rule, ast.Judgment):
-                    name = (rule.input or node.name).text
-                    maxima[name] = min(maxima.get(name, node.max.value), node.max.value)
-    return maxima
 
 
 def _bounds(decl: ast.Input, judged_max: Decimal | None) -> tuple[tuple[str, Decimal], ...]:

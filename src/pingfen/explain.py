@@ -8,7 +8,7 @@ turns them into a sentence, in Chinese or English, when a report asks. An author
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 from attrs import field, frozen
 
@@ -31,7 +31,10 @@ class Reason:
 
 def number(value: Decimal) -> str:
     """At most 2 decimals, half up, no trailing zeros: 1.25, 4.17, 3."""
-    rounded = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if not value.is_finite():
+        return str(value)
+    wide = Context(prec=max(28, value.adjusted() + 4))  # room for every digit of a huge value
+    rounded = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP, context=wide)
     text = format(rounded, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")

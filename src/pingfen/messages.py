@@ -19,6 +19,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF003": ("unexpected end of file", "文件意外结束"),
     "PF004": ("`{text}` must be a whole number here", "`{text}` 在此处必须是整数"),
     # names
+    "PF005": ("nested more than {limit} levels deep", "嵌套超过 {limit} 层"),
     "PF101": ("`{name}` is defined more than once", "指标或分组名称 `{name}` 重复"),
     "PF102": ("undefined name `{name}`", "未定义的名称 `{name}`"),
     "PF103": ("input or value `{name}` is declared more than once", "输入项或计算值 `{name}` 重复声明"),
@@ -53,9 +54,40 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF304": ("`{name}` has more than one way to give its score", "指标 `{name}` 有多个计分方式"),
     "PF305": ("`{name}` has no scoring rule and always gets full marks", "指标 `{name}` 没有评分规则，总是得满分"),
     "PF306": ("band is empty: its lower end is not below its upper end", "分档区间为空：下限不小于上限"),
+    "PF307": ("cannot round the total to {places} places", "总分不能保留 {places} 位小数"),
     "PF308": ("unknown placeholder `{{{placeholder}}}` in reason", "扣分原因中的占位符 `{{{placeholder}}}` 未定义"),
     "PF309": ("a step must be greater than zero", "步长必须大于零"),
     "PF310": ("`{name}` appears more than once in this match", "`{name}` 在本 match 中出现多次"),
+    # soundness over the declared domains
+    "PF401": ("{witness} matches no band of `{subject}`", "{witness} 不属于 `{subject}` 的任何分档"),
+    "PF402": (
+        "bands overlap: {witness} is in both `{other}` and `{band}`",
+        "分档重叠：{witness} 同时属于 `{other}` 和 `{band}`",
+    ),
+    "PF403": (
+        "band `{band}` can never match: `{subject}` only takes {domain}",
+        "分档 `{band}` 永远不会命中：`{subject}` 的取值范围是 {domain}",
+    ),
+    "PF404": (
+        "`else` is never reached: the arms before it cover every value of `{subject}`",
+        "`else` 永远不会用到：前面的分档已覆盖 `{subject}` 的全部取值",
+    ),
+    "PF405": ("this arm can never be chosen", "此条件永远不会被选中"),
+    "PF406": ("no arm holds when `{subject}` is {witness}", "当 `{subject}` 为 {witness} 时没有任何条件成立"),
+    "PF407": (
+        "this `when` chain has no `else`: a record for which no arm holds is refused",
+        "此 `when` 条件链没有 `else`：没有条件成立时该记录将无法评分",
+    ),
+    "PF408": ("`{name}` can score at most {high} of its {max}", "`{name}` 最多只能得 {high} 分（分值 {max}）"),
+    "PF409": ("`{name}` always scores {value}", "`{name}` 的得分恒为 {value}"),
+    "PF410": ("divisor `{divisor}` can be 0 (it takes {domain})", "除数 `{divisor}` 可能为 0（取值范围 {domain}）"),
+    "PF411": ("a total of {witness} gets no grade", "总分为 {witness} 时没有对应的评价等次"),
+    "PF412": ("grade `{name}` is never given", "评价等次 `{name}` 永远不会出现"),
+    "PF413": (
+        "how partial steps of `{subject}` count is left to the default (proportional)",
+        "`{subject}` 不足一步的部分如何计算未写明（默认按比例）",
+    ),
+    "PF414": ("label `{label}` of `{input}` has no arm", "`{input}` 的选项 `{label}` 没有对应的分数"),
     # data (evaluation)
     "PF501": ("missing input `{input}`", "缺少输入项 `{input}`"),
     "PF502": ("input `{input}`: {value} is not {expected}", "输入项 `{input}`：{value} 不是{expected_zh}"),
@@ -76,6 +108,8 @@ HINTS: dict[str, tuple[str, str]] = {
         "删除该字符，或将文字放在英文双引号内",
     ),
     "close_brace": ("this `{{` is never closed: add `}}`", "此处的 `{{` 没有对应的 `}}`"),
+    "flatten": ("split the expression with `let` values, or remove redundant parentheses", "用 `let` 拆分表达式，或去掉多余的括号"),
+    "places_range": ("round to between 0 and {limit} places", "小数位数应在 0 到 {limit} 之间"),
     "incomplete": (
         "the file ends in the middle of a statement: finish or remove it",
         "文件在语句中间结束：请补全或删除该语句",
@@ -126,6 +160,43 @@ HINTS: dict[str, tuple[str, str]] = {
     "same_unit": (
         "compare values of the same kind; divide to get a percent",
         "比较同类数值；需要比率时先相除得到百分比",
+    ),
+    "add_band": ("add a band that takes it, or `else -> 0`", "增加包含该值的分档，或写 `else -> 0`"),
+    "open_end": (
+        "make one end open, e.g. `[80%, 90%)` then `>= 90%`",
+        "将其中一端改为开区间，例如 `[80%, 90%)` 与 `>= 90%`",
+    ),
+    "outside_domain": ("remove the band, or widen the input's declared domain", "删除该分档，或放宽输入项的取值范围"),
+    "remove_else": ("remove `else`, or keep it as a guard against later edits", "可删除 `else`，或保留以防日后修改"),
+    "never_in_domain": ("`{subject}` only takes {domain}", "`{subject}` 的取值范围是 {domain}"),
+    "earlier_arms": (
+        "the arms before it already take every value of `{subject}` it would",
+        "前面的条件已覆盖它会取到的全部 `{subject}` 值",
+    ),
+    "same_condition": ("an earlier arm has the same condition", "前面已有相同的条件"),
+    "add_else": ("add `else -> POINTS` at the end", "在末尾增加 `else -> 分数`"),
+    "full_marks": (
+        "check the bands, awards and points: no record can get full marks",
+        "检查分档、加分项和分数：任何记录都无法得满分",
+    ),
+    "constant_score": ("the score does not depend on the data: check the rule", "得分与数据无关，请检查规则"),
+    "declare_positive": (
+        "declare the input with `> 0`, e.g. `input {divisor}: count > 0`",
+        "将输入项声明为 `> 0`，例如 `input {divisor}: count > 0`",
+    ),
+    "guard_divisor": (
+        "declare the inputs' domains so the divisor cannot be 0, or use `max(…, 1)`",
+        "声明输入项取值范围使除数不为 0，或使用 `max(…, 1)`",
+    ),
+    "grade_above_total": ("no total reaches it: the rubric's total is {total}", "总分最高为 {total}，达不到该等次"),
+    "grade_order": (
+        "earlier grades take every total it would; list grades from the highest threshold down",
+        "前面的等次已覆盖它的全部分数段；请按分数线从高到低排列",
+    ),
+    "grade_otherwise": ("add `grade NAME otherwise` for the lowest grade", "为最低等次增加 `grade 名称 otherwise`"),
+    "counting": (
+        "say which is meant: `counting proportional` (2.5 points over → 2.5 steps), `counting whole` (→ 2) or `counting started` (→ 3, 不足一个百分点按一个百分点计算)",
+        "请写明：`counting proportional`（超 2.5 个百分点按 2.5 计）、`counting whole`（按 2 计）或 `counting started`（不足一个百分点按一个百分点计算，按 3 计）",
     ),
     "labels": ("the labels are {labels}", "可选项为 {labels}"),
     "declare_score": ("declare it as `input {name}: score`", "声明为 `input {name}: score`"),

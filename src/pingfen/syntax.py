@@ -45,12 +45,31 @@ def parse(text: str) -> tuple[ast.Module | None, list[Diagnostic]]:
         tree = parser().parse(text)
     except UnexpectedInput:
         return None, _all_syntax_errors(text)
+    too_deep = _too_deep(tree, text)
+    if too_deep is not None:
+        return None, [too_deep]
     builder = _Builder(text)
     try:
         module = builder.transform(tree)
     except VisitError as error:  # show the real fault, not lark's wrapper
         raise error.orig_exc from None
     return module, builder.diagnostics
+
+
+# Deeper trees would exhaust Python's recursion in the passes that walk them; no real
+# rubric comes close (the 2021 one is 9 levels deep).
+MAX_DEPTH = 120
+
+
+def _too_deep(tree: Tree, text: str) -> Diagnostic | None:
+    """PF005 at the first node nested deeper than MAX_DEPTH, found without recursion."""
+    stack: list[tuple[Tree, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return Diagnostic("PF005", _span(node.meta), {"limit": MAX_DEPTH}, hint="flatten")
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
+    return None
 
 
 # ---------------------------------------------------------------- tree → AST

@@ -1,0 +1,445 @@
+"""Is the rubric sound over its declared domains? Gaps, overlaps, dead arms, score ranges,
+zero divisors, grade coverage and ambiguous step counting — each with a witness.
+
+Runs after the name and type checks succeed: every name resolves and every unit is known.
+Values are tracked as exact intervals (`intervals.py`); a finding names a concrete value
+(`89.995% matches no band of 重点支出安排率`) that a reader can try with `pingfen eval`.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Mapping, Sequence
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
+from pingfen import ast
+from pingfen.diagnostics import Diagnostic, Severity, Span
+from pingfen.explain import number, quantity
+from pingfen.intervals import (
+    EVERYTHING,
+    INF,
+    NEG_INF,
+    Interval,
+    IntervalSet,
+    absolute,
+    add,
+    compare_set,
+    div,
+    flip,
+    maximum,
+    minimum,
+    mul,
+    neg,
+    sub,
+)
+
+_ZERO = Decimal(0)
+_CONTEXT = decimal.Context(prec=28, traps=[])
+
+
+def analyze(module: ast.Module, units: Mapping[ast.Expr, str], let_order: Sequence[ast.Let]) -> list[Diagnostic]:
+    """Every soundness finding for a module whose names and units already check;
+    let_order has each `let` after the lets it reads."""
+    return _Analysis(module, units, let_order).run()
+
+
+def domain_of(decl: ast.Input, judged_max: Decimal | None = None) -> Interval:
+    """The values an input can take: its type's range narrowed by its declared bounds."""
+
+    base = {
+        "count": Interval.make(_ZERO, INF, True, False, whole=True),
+        "amount": Interval.make(_ZERO, INF, True, False),
+        "score": Interval.make(_ZERO, judged_max if judged_max is not None else INF, True, judged_max is not None),
+    }.get(decl.type, EVERYTHING)
+    for bound in decl.bounds:
+        (part,) = compare_set(bound.op, bound.value.value).parts or (Interval.make(INF, NEG_INF, False, False),)
+        base = base.intersect(part)
+    return base
+
+
+class _Analysis:
+    def __init__(self, module: ast.Module, units: Mapping[ast.Expr, str], let_order: Sequence[ast.Let]) -> None:
+        self.module = module
+        self.units = units
+        self.let_order = let_order
+        self.out: list[Diagnostic] = []
+        self.judged = ast.judged_maxima(module)
+        self.domains: dict[str, Interval] = {
+            i.name.text: domain_of(i, self.judged.get(i.name.text))
+            for i in module.inputs
+            if i.type not in ("bool", "label")
+        }
+        self.labels = {i.name.text: tuple(lb.text for lb in i.labels) for i in module.inputs if i.type == "label"}
+        self._reported_divisors: set[int] = set()
+
+    def report(
+        self, code: str, span: Span, hint: str | None = None, severity: Severity = "error", **args: object
+    ) -> None:
+        self.out.append(Diagnostic(code, span, args, severity, hint))
+
+    def run(self) -> list[Diagnostic]:
+        for let in self.let_order:
+            self.domains[let.name.text] = self.interval(let.expr)
+        for node, _depth in ast.walk_nodes(self.module.top):
+            if isinstance(node, ast.Indicator):
+                self.indicator(node)
+        self.grades()
+        return self.out
+
+    # ---------------------------------------------------------------- values
+    def interval(self, e: ast.Expr) -> Interval:
+        """Every value e can take over the declared domains (EVERYTHING when unknown)."""
+        if isinstance(e, ast.Number):
+            return Interval.point(e.value)
+        if isinstance(e, ast.Ref):
+            return self.domains.get(e.name.text, EVERYTHING)
+        if isinstance(e, ast.Neg):
+            return neg(self.interval(e.operand))
+        if isinstance(e, ast.Call):
+            args = [self.interval(a) for a in e.args]
+            if e.func == "abs":
+                return absolute(args[0])
+            return minimum(args) if e.func == "min" else maximum(args)
+        if isinstance(e, ast.Binary):
+            left, right = self.interval(e.left), self.interval(e.right)
+            if e.op == "+":
+                return add(left, right)
+            if e.op == "-":
+                return sub(left, right)
+            if e.op == "*":
+                return mul(left, right)
+            if right.contains(_ZERO):
+                self.zero_divisor(e.right, right)
+                return EVERYTHING
+            return div(left, right)
+        return EVERYTHING
+
+    def zero_divisor(self, divisor: ast.Expr, values: Interval) -> None:
+        if divisor.span.start in self._reported_divisors:
+            return
+        self._reported_divisors.add(divisor.span.start)
+        text = _text(divisor)
+        hint = "declare_positive" if isinstance(divisor, ast.Ref) else "guard_divisor"
+        self.report("PF410", divisor.span, hint, divisor=text, domain=self.show_interval(values, divisor))
+
+    def unit(self, e: object) -> str:
+        e = _key(e)
+        if e not in self.units and isinstance(e, ast.Binary):  # `a - b` made from `a <= b`
+            return self.unit(e.left)
+        return self.units.get(e, "number")  # type: ignore[arg-type]
+
+    def show(self, value: Decimal, e: ast.Expr) -> str:
+        return quantity(value, self.unit(e)) if value.is_finite() else str(value)
+
+    def show_interval(self, i: Interval, e: ast.Expr) -> str:
+        lo = "-∞" if not i.lo.is_finite() else self.show(i.lo, e)
+        hi = "∞" if not i.hi.is_finite() else self.show(i.hi, e)
+        return f"{'[' if i.lo_closed else '('}{lo}, {hi}{']' if i.hi_closed else ')'}"
+
+    def witness(self, values: IntervalSet, e: object) -> str:
+        """A value of the set, one data step inside an open end: 0.01% for percents,
+        1 for counts, 0.01 otherwise; shown exactly in e's unit."""
+        unit = self.unit(e)
+        step = Decimal("0.0001") if unit == "percent" else Decimal(1) if unit == "count" else Decimal("0.01")
+        return self.exact(values.parts[0].witness(step), e)
+
+    def exact(self, value: Decimal, e: object) -> str:
+        """A witness shown exactly (no rounding), in the subject's unit."""
+        if self.unit(e) == "percent":
+            return _plain(value * 100) + "%"
+        return _plain(value)
+
+    # ---------------------------------------------------------------- indicators
+    def indicator(self, ind: ast.Indicator) -> None:
+        top = ind.max.value
+        base: tuple[Decimal, Decimal] = (top, top)
+        awards = [r for r in ind.rules if isinstance(r, ast.AwardIf)]
+        if awards:
+            base = (_ZERO, sum((a.points.value for a in awards), _ZERO))
+        lost_lo, lost_hi = _ZERO, _ZERO
+        for rule in ind.rules:
+            if isinstance(rule, ast.Bands):
+                base = self.bands(rule)
+            elif isinstance(rule, ast.WhenChain):
+                base = self.when(rule)
+            elif isinstance(rule, ast.Match):
+                base = self.match(rule)
+            elif isinstance(rule, ast.Judgment):
+                base = (_ZERO, top)
+            elif isinstance(rule, ast.Formula):
+                values = self.interval(rule.expr)
+                base = (values.lo, values.hi)
+            elif isinstance(rule, ast.DeductStep):
+                lo, hi = self.step(rule)
+                lost_lo, lost_hi = lost_lo + lo, lost_hi + hi
+            elif isinstance(rule, ast.DeductIf):
+                lost_hi += rule.points.value
+        with decimal.localcontext(_CONTEXT):
+            low = min(max(base[0] - lost_hi, _ZERO), top)
+            high = min(max(base[1] - lost_lo, _ZERO), top)
+        if not ind.rules:
+            return  # PF305 already says so
+        if high < top:
+            self.report(
+                "PF408", ind.name.span, "full_marks", "warning", name=ind.name.text, high=number(high), max=number(top)
+            )
+        elif low == high:
+            self.report("PF409", ind.name.span, "constant_score", "warning", name=ind.name.text, value=number(low))
+
+    def step(self, rule: ast.DeductStep) -> tuple[Decimal, Decimal]:
+        """The least and most a per-step deduction can take."""
+        value = self.interval(rule.value)
+        reference = self.interval(rule.reference) if rule.reference is not None else Interval.point(_ZERO)
+        if rule.counting is None and not value.whole:
+            self.report("PF413", rule.span, "counting", "note", subject=_text(rule.value))
+        if rule.direction == "above":
+            excess = sub(value, reference)
+        elif rule.direction == "below":
+            excess = sub(reference, value)
+        else:
+            excess = absolute(sub(value, reference))
+        with decimal.localcontext(_CONTEXT):
+            lo = max(excess.lo, _ZERO) / rule.step.value
+            hi = max(excess.hi, _ZERO) / rule.step.value
+            if rule.counting == "whole":
+                lo, hi = lo.to_integral_value(ROUND_FLOOR), hi.to_integral_value(ROUND_FLOOR)
+            elif rule.counting == "started":
+                lo, hi = lo.to_integral_value(ROUND_CEILING), hi.to_integral_value(ROUND_CEILING)
+            return rule.rate.value * lo, rule.rate.value * hi
+
+    def bands(self, rule: ast.Bands) -> tuple[Decimal, Decimal]:
+        subject = rule.subject
+        domain = IntervalSet.of(self.interval(subject))
+        taken = IntervalSet()
+        reachable: list[Decimal] = []
+        sets = [(band, _band_set(band)) for band in rule.bands]
+        for i, (band, values) in enumerate(sets):
+            if band.is_else:
+                rest = domain.minus(taken)
+                if rest.empty:
+                    self.report(
+                        "PF404",
+                        band.span,
+                        "remove_else",
+                        "note",
+                        subject=_text(subject),
+                        domain=self.show_domain(domain, subject),
+                    )
+                else:
+                    reachable.append(band.points.value)
+                taken = domain
+                continue
+            for earlier, earlier_values in sets[:i]:
+                if earlier.is_else:
+                    continue
+                both = values.intersect(earlier_values).intersect(domain)
+                if not both.empty:
+                    self.report(
+                        "PF402", band.span, "open_end", witness=self.witness(both, subject),
+                        band=_band_text(band), other=_band_text(earlier), subject=_text(subject),
+                    )  # fmt: skip
+            inside = values.intersect(domain)
+            if inside.empty:
+                self.report(
+                    "PF403",
+                    band.span,
+                    "outside_domain",
+                    "warning",
+                    band=_band_text(band),
+                    subject=_text(subject),
+                    domain=self.show_domain(domain, subject),
+                )
+            elif not inside.minus(taken).empty:
+                reachable.append(band.points.value)
+            taken = taken.union(values)
+        gap = domain.minus(taken)
+        if not gap.empty:
+            self.report("PF401", subject.span, "add_band", witness=self.witness(gap, subject), subject=_text(subject))
+        return (min(reachable), max(reachable)) if reachable else (_ZERO, _ZERO)
+
+    def show_domain(self, domain: IntervalSet, subject: ast.Expr) -> str:
+        return " ∪ ".join(self.show_interval(p, subject) for p in domain.parts) or "∅"
+
+    def when(self, rule: ast.WhenChain) -> tuple[Decimal, Decimal]:
+        points = [a.points.value for a in rule.arms]
+        analysed = [self.condition(a.condition) for a in rule.arms if a.condition is not None]
+        has_else = rule.arms[-1].condition is None
+        subjects = {s for s, _ in (x for x in analysed if x is not None)}
+        if not analysed or None in analysed or len(subjects) != 1:
+            self.structural_when(rule, has_else)
+            return min(points), max(points)
+        (subject,) = subjects
+        domain = IntervalSet.of(self.interval(subject.expr))  # type: ignore[attr-defined]
+        taken = IntervalSet()
+        reachable = []
+        for arm in rule.arms:
+            if arm.condition is None:
+                if domain.minus(taken).empty:
+                    self.report(
+                        "PF404",
+                        arm.span,
+                        "remove_else",
+                        "note",
+                        subject=_text(subject),
+                        domain=self.show_domain(domain, subject),
+                    )
+                else:
+                    reachable.append(arm.points.value)
+                break
+            _, values = self.condition(arm.condition)  # type: ignore[misc]
+            fresh = values.intersect(domain).minus(taken)
+            if fresh.empty:
+                why = "never_in_domain" if values.intersect(domain).empty else "earlier_arms"
+                self.report(
+                    "PF405", arm.span, why, "warning", subject=_text(subject), domain=self.show_domain(domain, subject)
+                )
+            else:
+                reachable.append(arm.points.value)
+            taken = taken.union(values)
+        if not has_else:
+            gap = domain.minus(taken)
+            if not gap.empty:
+                self.report("PF406", rule.span, "add_else", witness=self.witness(gap, subject), subject=_text(subject))
+        return (min(reachable), max(reachable)) if reachable else (_ZERO, _ZERO)
+
+    def structural_when(self, rule: ast.WhenChain, has_else: bool) -> None:
+        """Conditions over several values: flag arms repeating an earlier condition, and no else."""
+        seen: list[ast.Expr] = []
+        for arm in rule.arms:
+            if arm.condition is None:
+                continue
+            if any(_key(arm.condition) == _key(c) for c in seen):
+                self.report("PF405", arm.span, "same_condition", "warning", subject=_text(arm.condition), domain="")
+            seen.append(arm.condition)
+        if not has_else:
+            self.report("PF407", rule.span, "add_else", "warning", witness="", subject="")
+
+    def condition(self, cond: ast.Expr) -> tuple[object, IntervalSet] | None:
+        """(subject, the set of its values for which cond holds), for conditions about one value."""
+        if isinstance(cond, ast.Compare):
+            left, right = _constant(cond.left), _constant(cond.right)
+            if self.unit(cond.left) in ("bool", "label") or self.unit(cond.right) in ("bool", "label"):
+                return None
+            if right is not None and left is None:
+                return _Subject(cond.left), compare_set(cond.op, right)
+            if left is not None and right is None:
+                return _Subject(cond.right), compare_set(flip(cond.op), left)
+            if left is None and right is None:
+                difference = ast.Binary("-", cond.left, cond.right, cond.span)
+                return _Subject(difference), compare_set(cond.op, _ZERO)
+            return None
+        if isinstance(cond, (ast.And, ast.Or)):
+            a, b = self.condition(cond.left), self.condition(cond.right)
+            if a is None or b is None or a[0] != b[0]:
+                return None
+            return a[0], a[1].intersect(b[1]) if isinstance(cond, ast.And) else a[1].union(b[1])
+        if isinstance(cond, ast.Not):
+            inner = self.condition(cond.operand)
+            return None if inner is None else (inner[0], inner[1].complement())
+        return None
+
+    def match(self, rule: ast.Match) -> tuple[Decimal, Decimal]:
+        assert isinstance(rule.subject, ast.Ref)
+        labels = self.labels.get(rule.subject.name.text, ())
+        named = {a.label.text for a in rule.arms if a.label is not None}
+        missing = [label for label in labels if label not in named]
+        otherwise = next((a for a in rule.arms if a.label is None), None)
+        if missing and otherwise is None:
+            self.report("PF414", rule.span, "add_else", label=missing[0], input=rule.subject.name.text)
+        if not missing and otherwise is not None:
+            self.report(
+                "PF404", otherwise.span, "remove_else", "note", subject=rule.subject.name.text, domain="、".join(labels)
+            )
+        points = [a.points.value for a in rule.arms if a.label is not None or missing]
+        return (min(points), max(points)) if points else (_ZERO, _ZERO)
+
+    # ---------------------------------------------------------------- grades
+    def grades(self) -> None:
+        header = self.module.header
+        if header is None or not header.grades:
+            return
+        total = header.total.value if header.total else sum((n.max.value for n in self.module.top), _ZERO)
+        totals = IntervalSet.of(Interval.make(_ZERO, total, True, True))
+        taken = IntervalSet()
+        for grade in header.grades:
+            if grade.op is None or grade.threshold is None:
+                values = totals
+            else:
+                values = compare_set(grade.op, grade.threshold.value).intersect(totals)
+            if values.empty:
+                self.report(
+                    "PF412", grade.span, "grade_above_total", "warning", name=grade.name.text, total=number(total)
+                )
+            elif values.minus(taken).empty:
+                self.report("PF412", grade.span, "grade_order", "warning", name=grade.name.text, total=number(total))
+            taken = taken.union(values)
+        gap = totals.minus(taken)
+        if not gap.empty:
+            self.report("PF411", header.span, "grade_otherwise", witness=_plain(gap.witness()))
+
+
+class _Subject:
+    """An expression compared by structure, not position."""
+
+    def __init__(self, expr: ast.Expr) -> None:
+        self.expr = expr
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Subject) and _key(self.expr) == _key(other.expr)
+
+    def __hash__(self) -> int:
+        return hash(_key(self.expr))
+
+
+def _key(e: object) -> object:
+    """Expressions are frozen attrs with spans excluded from equality: the node is its own key."""
+    return e.expr if isinstance(e, _Subject) else e
+
+
+def _text(e: object) -> str:
+    if isinstance(e, _Subject):
+        e = e.expr
+    if isinstance(e, ast.Ref):
+        return e.name.text
+    if isinstance(e, ast.Number):
+        return e.text
+    if isinstance(e, ast.Binary):
+        return f"{_text(e.left)} {e.op} {_text(e.right)}"
+    if isinstance(e, ast.Neg):
+        return f"-{_text(e.operand)}"
+    if isinstance(e, ast.Call):
+        return f"{e.func}({', '.join(_text(a) for a in e.args)})"
+    return "…"
+
+
+def _constant(e: ast.Expr) -> Decimal | None:
+    if isinstance(e, ast.Number):
+        return e.value
+    if isinstance(e, ast.Neg) and isinstance(e.operand, ast.Number):
+        return -e.operand.value
+    return None
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def _band_set(band: ast.Band) -> IntervalSet:
+    if band.is_else:
+        return IntervalSet.of(EVERYTHING)
+    lo = band.low.value if band.low is not None else NEG_INF
+    hi = band.high.value if band.high is not None else INF
+    return IntervalSet.of(Interval.make(lo, hi, band.low_closed, band.high_closed))
+
+
+def _band_text(band: ast.Band) -> str:
+    if band.is_else:
+        return "else"
+    if band.op is not None:
+        end = band.low if band.low is not None else band.high
+        return f"{band.op} {end.text}"  # type: ignore[union-attr]
+    assert band.low is not None and band.high is not None
+    return f"{'[' if band.low_closed else '('}{band.low.text}, {band.high.text}{']' if band.high_closed else ')'}"
