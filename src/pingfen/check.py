@@ -22,6 +22,29 @@ NUMERIC = {"percent", "amount", "count", "number", "score"}
 REASON_FIELDS = ("score", "max", "lost", "value")
 
 
+def template_problem(template: str) -> tuple[str, str] | None:
+    """What makes a reason template unusable, in English and Chinese: an unmatched
+    brace, or a placeholder with a format (`{lost:.1f}`)."""
+    try:
+        fields = list(string.Formatter().parse(template))
+    except ValueError:
+        return "a `{` or `}` has no partner", "有未配对的 `{` 或 `}`"
+    for _, name, spec, conversion in fields:
+        if name is not None and (spec or conversion):
+            return f"`{{{name}}}` carries a format", f"`{{{name}}}` 带有格式说明"
+    return None
+
+
+def _literal(e: ast.Expr) -> ast.Number | None:
+    """A literal, or a negated one (`-5`), as one Number."""
+    if isinstance(e, ast.Number):
+        return e
+    if isinstance(e, ast.Neg) and isinstance(e.operand, ast.Number):
+        n = e.operand
+        return ast.Number(-n.value, n.unit, "-" + n.text, e.span)
+    return None
+
+
 def placeholders(template: str) -> list[str]:
     """Field names in a reason template; `{{` and `}}` are literal braces."""
     try:
@@ -282,8 +305,9 @@ class _Checker:
             self.report("PF203", e.span, expected="bool", found=unit)
 
     def bare_against_percent(self, e: ast.Expr, other: str) -> None:
-        if other == "percent" and isinstance(e, ast.Number):
-            self.expect_fits("percent", other, e)
+        lit = _literal(e)
+        if other == "percent" and lit is not None:
+            self.expect_fits("percent", lit)
 
     def pp_check(self, e: ast.Expr, other: str) -> None:
         if isinstance(e, ast.Number) and e.unit == "pp" and other not in ("percent", "?"):
@@ -299,22 +323,21 @@ class _Checker:
             return
         self.pp_check(left, ru)
         self.pp_check(right, lu)
-        for lit, other in ((left, ru), (right, lu)):
-            if other == "percent" and isinstance(lit, ast.Number):
-                self.expect_fits("percent", lu if lit is right else ru, lit)
+        self.bare_against_percent(left, ru)
+        self.bare_against_percent(right, lu)
         self.join([lu, ru], [left, right], "compare", span)
 
-    def expect_fits(self, unit: str, other: str, lit: ast.Number) -> None:
-        """A literal against a value of `unit`: percents want `90%`, others a plain number."""
+    def expect_fits(self, unit: str, lit: ast.Number) -> None:
+        """A literal against a value of `unit`: percents want `90%`, percentage points
+        only go with percents, a plain `number` takes any literal, others a plain number."""
         if unit == "percent" and lit.unit == "number" and lit.value != 0:
             # `> 90` most likely meant 90%; `<= 1` most likely meant 100%
             shown = lit.value if abs(lit.value) > 1 else lit.value * 100
             self.report("PF204", lit.span, "percent_literal", text=lit.text, suggestion=f"{_fmt(shown)}%")
-        elif unit not in ("percent", "number", "?") and lit.unit != "number":
-            if lit.unit == "pp":
-                self.report("PF202", lit.span, "pp_only_percent", text=lit.text, unit=unit)
-            else:
-                self.report("PF201", lit.span, action="compare", left=unit, right="percent")
+        elif lit.unit == "pp" and unit not in ("percent", "?"):
+            self.report("PF202", lit.span, "pp_only_percent", text=lit.text, unit=unit)
+        elif unit not in ("percent", "number", "?") and lit.unit == "percent":
+            self.report("PF201", lit.span, action="compare", left=unit, right="percent")
 
     def check_bounds(self, inp: ast.Input) -> None:
         for bound in inp.bounds:
@@ -323,7 +346,7 @@ class _Checker:
                 continue
             if bound.op not in (">=", ">", "<=", "<"):
                 self.report("PF206", bound.span, "bound_comparison", op=bound.op)
-            self.expect_fits(inp.type, inp.type, bound.value)
+            self.expect_fits(inp.type, bound.value)
 
     # ---------------------------------------------------------------- the tree
     def check_tree(self) -> None:
@@ -390,6 +413,10 @@ class _Checker:
 
     def check_placeholders(self, template: str, span: Span) -> None:
         allowed = [*REASON_FIELDS, *self.symbols]
+        problem = template_problem(template)
+        if problem is not None:
+            self.report("PF312", span, "template_braces", problem=problem[0], problem_zh=problem[1])
+            return
         for found in placeholders(template):
             if found not in allowed:
                 self.report(
@@ -428,7 +455,7 @@ class _Checker:
         if rule.reference is not None:
             ref_unit = self.numeric(rule.reference)
             if isinstance(rule.reference, ast.Number):
-                self.expect_fits(unit, unit, rule.reference)
+                self.expect_fits(unit, rule.reference)
             else:
                 self.join([unit, ref_unit], [rule.value, rule.reference], "compare", rule.span)
         step = rule.step
@@ -454,7 +481,7 @@ class _Checker:
                 continue
             ends = {id(e): e for e in (band.low, band.high) if e is not None}  # `= x` has one end twice
             for end in ends.values():
-                self.expect_fits(unit, unit, end)
+                self.expect_fits(unit, end)
             if band.op is None and band.low is not None and band.high is not None:
                 if band.low.value >= band.high.value and not (
                     band.low.value == band.high.value and band.low_closed and band.high_closed

@@ -93,6 +93,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except PingfenError as error:  # pragma: no cover - every PingfenError is one of the above
         print(f"pingfen: {error}", file=err)
         return CANNOT
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return NO
     except OSError as error:
         print(f"pingfen: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=err)
         return CANNOT

@@ -56,7 +56,10 @@ def _fill(template: str, params: Mapping[str, object]) -> str:
     shown = {k: quantity(v, "number") for k, v in params.items() if k in ("score", "max", "lost")}
     shown["value"] = str(params.get("shown_value", ""))
     shown.update({k: quantity(v, u) for k, (v, u) in values.items()})
-    return template.format_map(_Missing(shown))
+    try:
+        return template.format_map(_Missing(shown))
+    except (ValueError, IndexError):  # the checker refuses such templates (PF312); never crash a report
+        return template
 
 
 class _Missing(dict):  # type: ignore[type-arg]

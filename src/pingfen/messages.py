@@ -56,6 +56,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF306": ("band is empty: its lower end is not below its upper end", "分档区间为空：下限不小于上限"),
     "PF307": ("cannot round the total to {places} places", "总分不能保留 {places} 位小数"),
     "PF308": ("unknown placeholder `{{{placeholder}}}` in reason", "扣分原因中的占位符 `{{{placeholder}}}` 未定义"),
+    "PF312": ("reason template cannot be used: {problem}", "扣分原因模板无法使用：{problem_zh}"),
     "PF309": ("a step must be greater than zero", "步长必须大于零"),
     "PF310": ("`{name}` appears more than once in this match", "`{name}` 在本 match 中出现多次"),
     # soundness over the declared domains
@@ -108,8 +109,15 @@ HINTS: dict[str, tuple[str, str]] = {
         "删除该字符，或将文字放在英文双引号内",
     ),
     "close_brace": ("this `{{` is never closed: add `}}`", "此处的 `{{` 没有对应的 `}}`"),
-    "flatten": ("split the expression with `let` values, or remove redundant parentheses", "用 `let` 拆分表达式，或去掉多余的括号"),
+    "flatten": (
+        "split the expression with `let` values, or remove redundant parentheses",
+        "用 `let` 拆分表达式，或去掉多余的括号",
+    ),
     "places_range": ("round to between 0 and {limit} places", "小数位数应在 0 到 {limit} 之间"),
+    "template_braces": (
+        "write `{{{{` and `}}}}` for a brace, and placeholders as `{{名称}}`",
+        "花括号本身写作 `{{{{` 和 `}}}}`，占位符写作 `{{名称}}`",
+    ),
     "incomplete": (
         "the file ends in the middle of a statement: finish or remove it",
         "文件在语句中间结束：请补全或删除该语句",
