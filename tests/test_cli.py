@@ -26,7 +26,7 @@ def run(*argv: str) -> tuple[int, str, str]:
 def test_check_clean_ruleset() -> None:
     code, out, _ = run("check", "--lang", "en", RULESET)
     assert code == 0
-    assert "ok (0 errors, 0 warnings)" in out
+    assert "ok (0 errors, 0 warnings, 0 notes)" in out
 
 
 def test_check_reports_every_error_with_location_and_exit_1(tmp_path: Path) -> None:
@@ -41,7 +41,7 @@ def test_check_reports_every_error_with_location_and_exit_1(tmp_path: Path) -> N
     assert f"{bad}:5:41" in out  # the misspelt name, line and column
     assert "did you mean `在职人数`?" in out
     assert "error[PF302]" in out  # and the other error, in the same run
-    assert "failed (2 errors, 1 warning)" in out
+    assert "failed (2 errors, 1 warning, 0 notes)" in out
 
 
 def test_check_in_chinese(tmp_path: Path) -> None:

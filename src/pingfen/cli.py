@@ -18,6 +18,7 @@ from pingfen.diagnostics import Lang, default_lang
 from pingfen.errors import DataError, PingfenError, RubricError
 from pingfen.io import read_record
 from pingfen.report import render_table
+from pingfen.result import dumps
 
 OK, NO, CANNOT = 0, 1, 2
 
@@ -46,11 +47,18 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser(
         "check", parents=[lang], help="check rule files and report every problem",
-        description="Check .rule files: syntax, names, types and units, points and maxima. "
-        "Prints every diagnostic with its code, file:line:col, the source line and a hint. "
-        "Exit 0 when no errors (warnings allowed), 1 when a file has errors, 2 when a file cannot be read.",
+        description="Check .rule files: syntax, names, types and units, points and maxima, and soundness "
+        "over the inputs' declared domains (band gaps and overlaps with a witness value, unreachable arms, "
+        "score ranges, zero divisors, grade coverage). Prints every finding with its code, file:line:col, "
+        "the source line and a hint. Exit 0 when there are no errors (with --strict: no findings at all), "
+        "1 otherwise, 2 when a file cannot be read.",
     )  # fmt: skip
     check.add_argument("files", nargs="+", metavar="FILE", help="rule files to check")
+    check.add_argument(
+        "--format", choices=("text", "json", "sarif"), default="text",
+        help="text for people (default); json, a flat list of findings; sarif, SARIF 2.1.0 for code scanning",
+    )  # fmt: skip
+    check.add_argument("--strict", action="store_true", help="fail on warnings and notes too, not only errors")
 
     ev = commands.add_parser(
         "eval", parents=[lang], help="score one record (JSON or YAML) with a rubric",
@@ -82,7 +90,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     lang: Lang = args.lang or default_lang()
     try:
         if args.command == "check":
-            return _check(args.files, lang, out, err)
+            return _check(args.files, args.format, args.strict, lang, out, err)
         return _eval(args.ruleset, args.data, args.format, lang, out)
     except RubricError as error:
         print(error.render(lang), file=err)
@@ -107,31 +115,44 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return CANNOT
 
 
-def _check(files: list[str], lang: Lang, out: TextIO, err: TextIO) -> int:
-    worst = OK
+def _check(files: list[str], fmt: str, strict: bool, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from pingfen.report.findings import to_json, to_sarif
+
+    checked = []
+    unreadable = False
     for name in files:
         try:
             text = Path(name).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
             print(f"pingfen: cannot read {name}: {getattr(error, 'strerror', None) or error}", file=err)
-            worst = CANNOT
+            unreadable = True
             continue
         diagnostics = pingfen.diagnose(text, name)
-        for d in diagnostics:
-            print(d.render(lang) + "\n", file=out)
-        errors = sum(d.severity == "error" for d in diagnostics)
-        warnings = len(diagnostics) - errors
-        print(_summary(name, errors, warnings, lang), file=out)
-        if errors and worst == OK:
-            worst = NO
-    return worst
+        checked.append((name, diagnostics))
+        if fmt == "text":
+            for d in diagnostics:
+                print(d.render(lang) + "\n", file=out)
+            print(_summary(name, diagnostics, strict, lang), file=out)
+    if fmt == "json":
+        print(dumps(to_json(checked, lang)), file=out)
+    elif fmt == "sarif":
+        print(dumps(to_sarif(checked, pingfen.__version__, lang)), file=out)
+    failing = any(_fails(d, strict) for _, found in checked for d in found)
+    return CANNOT if unreadable else NO if failing else OK
 
 
-def _summary(name: str, errors: int, warnings: int, lang: Lang) -> str:
+def _fails(d: pingfen.Diagnostic, strict: bool) -> bool:
+    return strict or d.severity == "error"
+
+
+def _summary(name: str, diagnostics: list[pingfen.Diagnostic], strict: bool, lang: Lang) -> str:
+    count = {s: sum(d.severity == s for d in diagnostics) for s in ("error", "warning", "note")}
+    failed = any(_fails(d, strict) for d in diagnostics)
     if lang == "zh":
-        return f"{name}：{'通过' if not errors else '未通过'}（{errors} 个错误，{warnings} 个警告）"
-    verdict = "ok" if not errors else "failed"
-    return f"{name}: {verdict} ({errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)})"
+        verdict = "未通过" if failed else "通过"
+        return f"{name}：{verdict}（{count['error']} 个错误，{count['warning']} 个警告，{count['note']} 个提示）"
+    parts = ", ".join(f"{n} {s}{'s' * (n != 1)}" for s, n in count.items())
+    return f"{name}: {'failed' if failed else 'ok'} ({parts})"
 
 
 def _eval(ruleset: str, data: str, fmt: str, lang: Lang, out: TextIO) -> int:

@@ -1,0 +1,59 @@
+"""How much does checking add to parsing? Parse alone vs parse + check (names, units and
+the soundness analysis) of the 2021 ruleset, timed in one run and reported as a ratio.
+
+    python benchmarks/check_speed.py [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from pingfen.check import check
+from pingfen.syntax import parse, parser
+
+RULESET = Path(__file__).resolve().parents[1] / "rulesets" / "dept-overall-2021.rule"
+
+
+def timed(fn: Callable[[], object], repeat: int) -> list[float]:
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - start)
+    return runs
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeat", type=int, default=200, help="timed runs of each (default 200)")
+    args = ap.parse_args()
+    text = RULESET.read_text(encoding="utf-8")
+    parser()  # build the LALR tables once, as a long-lived process does
+
+    def parse_only() -> object:
+        module, diagnostics = parse(text)
+        assert module is not None and not diagnostics
+        return module
+
+    def parse_and_check() -> object:
+        checked = check(parse_only())  # type: ignore[arg-type]
+        assert checked.ok and not checked.diagnostics
+        return checked
+
+    for fn in (parse_only, parse_and_check):  # warm up
+        fn()
+    a = timed(parse_only, args.repeat)
+    b = timed(parse_and_check, args.repeat)
+    pa, pb = statistics.median(a), statistics.median(b)
+    print(f"ruleset: {RULESET.name} ({len(text.splitlines())} lines)")
+    print(f"parse           {pa * 1e3:8.2f} ms (median of {args.repeat}; min {min(a) * 1e3:.2f})")
+    print(f"parse + check   {pb * 1e3:8.2f} ms (median of {args.repeat}; min {min(b) * 1e3:.2f})")
+    print(f"ratio           {pb / pa:8.2f}x parse alone")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""Diagnostics for tools: plain JSON, and SARIF 2.1.0 for code scanning and editors."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from pingfen.diagnostics import Diagnostic, Lang
+from pingfen.messages import MESSAGES
+
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+_LEVEL = {"error": "error", "warning": "warning", "note": "note"}
+
+Checked = Sequence[tuple[str, Sequence[Diagnostic]]]  # (path, its diagnostics)
+
+
+def _finding(path: str, d: Diagnostic, lang: Lang) -> dict[str, Any]:
+    return {
+        "file": path, "code": d.code, "severity": d.severity,
+        "message": d.message(lang), "help": d.help(lang),
+        "line": d.span.line, "column": d.span.column, "end_line": d.span.end_line, "end_column": d.span.end_column,
+    }  # fmt: skip
+
+
+def to_json(files: Checked, lang: Lang = "en") -> dict[str, Any]:
+    """Every finding as a flat list, positions 1-based, columns in characters."""
+    return {"diagnostics": [_finding(path, d, lang) for path, found in files for d in found]}
+
+
+def to_sarif(files: Checked, version: str, lang: Lang = "en") -> dict[str, Any]:
+    """One SARIF run: a rule per code used, a result per finding."""
+    codes = sorted({d.code for _, found in files for d in found})
+    index = {code: i for i, code in enumerate(codes)}
+    rules = [
+        {
+            "id": code,
+            "name": code,
+            "shortDescription": {"text": re.sub(r"\{[^{}]+\}", "…", MESSAGES[code][0 if lang == "en" else 1])},
+        }
+        for code in codes
+    ]
+    results = []
+    for path, found in files:
+        for d in found:
+            result: dict[str, Any] = {
+                "ruleId": d.code,
+                "ruleIndex": index[d.code],
+                "level": _LEVEL[d.severity],
+                "message": {"text": d.message(lang) + (f" ({d.help(lang)})" if d.help(lang) else "")},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": path}}}],
+            }
+            if d.span.known:
+                result["locations"][0]["physicalLocation"]["region"] = {
+                    "startLine": d.span.line, "startColumn": d.span.column,
+                    "endLine": d.span.end_line, "endColumn": max(d.span.end_column, d.span.column + 1),
+                }  # fmt: skip
+            results.append(result)
+    driver = {"name": "pingfen", "version": version, "rules": rules}
+    run = {"tool": {"driver": driver}, "columnKind": "unicodeCodePoints", "results": results}
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
