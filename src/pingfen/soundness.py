@@ -361,18 +361,23 @@ class _Analysis:
         total = header.total.value if header.total else sum((n.max.value for n in self.module.top), _ZERO)
         totals = IntervalSet.of(Interval.make(_ZERO, total, True, True))
         taken = IntervalSet()
+        earlier: list[tuple[str, IntervalSet]] = []
         for grade in header.grades:
             if grade.op is None or grade.threshold is None:
                 values = totals
             else:
                 values = compare_set(grade.op, grade.threshold.value).intersect(totals)
+            name = grade.name.text
             if values.empty:
-                self.report(
-                    "PF412", grade.span, "grade_above_total", "warning", name=grade.name.text, total=number(total)
-                )
+                self.report("PF412", grade.span, "grade_above_total", "warning", name=name, total=number(total))
             elif values.minus(taken).empty:
-                self.report("PF412", grade.span, "grade_order", "warning", name=grade.name.text, total=number(total))
+                witness = values.witness()
+                first = next(other for other, its in earlier if its.contains(witness))
+                self.report(
+                    "PF412", grade.span, "grade_order", "warning", name=name, witness=_plain(witness), other=first
+                )
             taken = taken.union(values)
+            earlier.append((name, values))
         gap = totals.minus(taken)
         if not gap.empty:
             self.report("PF411", header.span, "grade_otherwise", witness=_plain(gap.witness()))
