@@ -116,4 +116,5 @@ def test_every_code_has_a_golden_test() -> None:
     # checker has proved safe (PF410), so no checked rubric can reach it.
     data_codes = {c for c in MESSAGES if c.startswith("PF5")} - {"PF504", "PF508"}
     assert {c for c in MESSAGES if not c.startswith("PF5")} - covered == set()
+    assert covered - set(MESSAGES) == set(), "a golden file is named after a code that does not exist"
     assert data_codes - refused == set()

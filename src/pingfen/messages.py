@@ -198,8 +198,9 @@ HINTS: dict[str, tuple[str, str]] = {
     ),
     "grade_above_total": ("no total reaches it: the rubric's total is {total}", "总分最高为 {total}，达不到该等次"),
     "grade_order": (
-        "earlier grades take every total it would; list grades from the highest threshold down",
-        "前面的等次已覆盖它的全部分数段；请按分数线从高到低排列",
+        "a total of {witness} goes to `{other}` first, as does every total it would take;"
+        " list grades from the highest threshold down",
+        "总分 {witness} 先被评为 `{other}`，它的全部分数段都已被前面的等次占用；请按分数线从高到低排列",
     ),
     "grade_otherwise": ("add `grade NAME otherwise` for the lowest grade", "为最低等次增加 `grade 名称 otherwise`"),
     "counting": (
