@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -61,39 +61,148 @@ class NodeResult:
 
 
 @frozen
-class Result:
-    """A scored record. `total` is rounded as the rubric says; `raw_total` is exact."""
+class Shape:
+    """One group or indicator as the rubric fixes it; `children` index the layout."""
 
-    rubric: str
+    name: str
     max: Decimal
-    total: Decimal
-    raw_total: Decimal
-    grade: str | None
-    children: tuple[NodeResult, ...]
-    lang: Lang = field(default="zh", eq=False)
-    _index: dict[str, NodeResult] = field(init=False, eq=False, repr=False)
+    is_group: bool
+    children: tuple[int, ...] = ()
+
+
+@frozen
+class Layout:
+    """The fixed shape of a rubric's result tree: every node depth-first in rubric order,
+    the top-level nodes, and each name's position. Built once, at load."""
+
+    name: str
+    max: Decimal
+    nodes: tuple[Shape, ...]
+    top: tuple[int, ...]
+    positions: Mapping[str, int] = field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        index = {node.name: node for top in self.children for node in top.walk()}
-        object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "positions", {shape.name: i for i, shape in enumerate(self.nodes)})
+
+
+_UNSET: Any = object()
+
+
+class Result:
+    """A scored record. `total` is rounded as the rubric says; `raw_total` is exact.
+
+    The compiled evaluator records each node's score, reasons and clamping in flat
+    tuples (see `Result.scored`); the NodeResult tree is built from them the first time
+    it is asked for. Results compare equal when every node does.
+    """
+
+    __slots__ = ("rubric", "max", "total", "raw_total", "grade", "lang", "_layout", "_flat", "_nodes", "_tree")
+
+    def __init__(
+        self,
+        rubric: str,
+        max: Decimal,
+        total: Decimal,
+        raw_total: Decimal,
+        grade: str | None,
+        children: tuple[NodeResult, ...],
+        lang: Lang = "zh",
+    ) -> None:
+        _init(self, rubric, max, total, raw_total, grade, lang, None, None)
+        _set(self, "_tree", tuple(children))
+        _set(self, "_nodes", None)
+
+    @classmethod
+    def scored(
+        cls,
+        layout: Layout,
+        total: Decimal,
+        raw_total: Decimal,
+        grade: str | None,
+        scores: tuple[Decimal, ...],
+        reasons: tuple[tuple[Reason, ...], ...],
+        clamps: tuple[Clamp, ...],
+        lang: Lang = "zh",
+    ) -> Result:
+        """A result from per-node tuples in layout order; the tree is built when first read."""
+        self = _new(cls)
+        _init(self, layout.name, layout.max, total, raw_total, grade, lang, layout, (scores, reasons, clamps))
+        _set(self, "_tree", None)
+        _set(self, "_nodes", None)
+        return self
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Result is read-only: cannot set {name!r}")
+
+    __delattr__ = __setattr__  # type: ignore[assignment]
+
+    @property
+    def children(self) -> tuple[NodeResult, ...]:
+        if self._tree is None:
+            self._build()
+        return self._tree  # type: ignore[return-value]
+
+    def _build(self) -> None:
+        """NodeResults from the flat tuples, children before their group."""
+        layout, (scores, reasons, clamps), lang = self._layout, self._flat, self.lang
+        built: list[NodeResult] = [None] * len(layout.nodes)  # type: ignore[list-item]
+        for i in range(len(layout.nodes) - 1, -1, -1):
+            shape = layout.nodes[i]
+            children = tuple(built[c] for c in shape.children)
+            built[i] = NodeResult(
+                shape.name, shape.max, scores[i], children, reasons[i], clamps[i], shape.is_group, lang
+            )
+        _set(self, "_nodes", tuple(built))
+        _set(self, "_tree", tuple(built[i] for i in layout.top))
+
+    def _walk(self) -> tuple[NodeResult, ...]:
+        if self._nodes is None:
+            if self._layout is not None:
+                self._build()
+            else:
+                _set(self, "_nodes", tuple(n for top in self.children for n in top.walk()))
+        return self._nodes  # type: ignore[return-value]
 
     def __getitem__(self, name: str) -> NodeResult:
         """Any group or indicator by its name, as the rubric writes it."""
-        try:
-            return self._index[name]
-        except KeyError:
-            raise KeyError(f"no group or indicator named {name!r}") from None
+        if self._layout is not None:
+            position = self._layout.positions.get(name)
+            if position is not None:
+                return self._walk()[position]
+        else:
+            for node in self._walk():
+                if node.name == name:
+                    return node
+        raise KeyError(f"no group or indicator named {name!r}")
 
     def __contains__(self, name: object) -> bool:
-        return name in self._index
+        if self._layout is not None:
+            return name in self._layout.positions
+        return any(node.name == name for node in self._walk())
 
     def nodes(self) -> Iterator[NodeResult]:
         """Every group and indicator, depth-first in rubric order."""
-        for top in self.children:
-            yield from top.walk()
+        return iter(self._walk())
 
     def indicators(self) -> Iterator[NodeResult]:
         return (n for n in self.nodes() if not n.is_group)
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.rubric, self.max, self.total, self.raw_total, self.grade, self.children)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Result):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash((self.rubric, self.total, self.grade))
+
+    def __repr__(self) -> str:
+        return (
+            f"Result(rubric={self.rubric!r}, max={self.max!r}, total={self.total!r}, "
+            f"raw_total={self.raw_total!r}, grade={self.grade!r}, children={self.children!r})"
+        )
 
     def to_dict(self, lang: Lang | None = None) -> dict[str, Any]:
         """Plain data; numbers stay Decimal so nothing passes through float."""
@@ -108,6 +217,22 @@ class Result:
     def to_json(self, lang: Lang | None = None, indent: int | None = 2) -> str:
         """JSON with every number written from its exact decimal."""
         return dumps(self.to_dict(lang), indent=indent)
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _init(self: Result, rubric: str, max: Decimal, total: Decimal, raw_total: Decimal, grade: str | None,
+          lang: Lang, layout: Layout | None, flat: tuple[Any, ...] | None) -> None:  # fmt: skip
+    _set(self, "rubric", rubric)
+    _set(self, "max", max)
+    _set(self, "total", total)
+    _set(self, "raw_total", raw_total)
+    _set(self, "grade", grade)
+    _set(self, "lang", lang)
+    _set(self, "_layout", layout)
+    _set(self, "_flat", flat)
 
 
 def dumps(data: Any, indent: int | None = 2) -> str:

@@ -8,9 +8,18 @@ shortest repr (`str`), never `Decimal(float)`.
 
 from __future__ import annotations
 
+import decimal
 from decimal import Decimal, InvalidOperation
 
 from pingfen.errors import Problem
+
+# The context scoring runs in: quotients carry 28 significant digits, and anything
+# invalid is an error, never NaN.
+CONTEXT = decimal.Context(
+    prec=28,
+    rounding=decimal.ROUND_HALF_EVEN,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
 
 _TRUE = {"true", "yes", "y", "是", "对", "有", "1", "√", "✓"}
 _FALSE = {"false", "no", "n", "否", "错", "无", "0", "×", "✗"}
