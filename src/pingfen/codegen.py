@@ -20,15 +20,15 @@ from __future__ import annotations
 import decimal
 import re
 from collections.abc import Callable
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import Decimal
 from typing import Any
 
 from pingfen import ast
 from pingfen.check import Checked
 from pingfen.errors import Problem
-from pingfen.explain import Reason, Site, quantity
+from pingfen.refusals import refuse
 from pingfen.result import Layout, Result, Shape
-from pingfen.values import CONTEXT
+from pingfen.rulegen import Indicator
 
 ZERO = Decimal(0)
 ROUNDING = {
@@ -42,34 +42,6 @@ ROUNDING = {
 }
 _COMPARE = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _ARITHMETIC = {"+": "+", "-": "-", "*": "*"}
-_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
-
-
-class Refusal(Exception):
-    """Raised by generated code when a record cannot be scored; carries the Problem."""
-
-    def __init__(self, problem: Problem) -> None:
-        self.problem = problem
-
-
-def _refuse(problem: Problem) -> None:
-    raise Refusal(problem)
-
-
-def _no_band(name: str, value: Decimal, unit: str) -> None:
-    raise Refusal(Problem("PF505", None, {"name": name, "value": quantity(value, unit)}))
-
-
-def _no_label(name: str, label: str) -> None:
-    raise Refusal(Problem("PF505", None, {"name": name, "value": label}))
-
-
-def _clamp(raw: Decimal, top: Decimal) -> tuple[Decimal, str | None]:
-    if raw < 0:
-        return ZERO, "low"
-    if raw > top:
-        return top, "high"
-    return raw, None
 
 
 class Program:
@@ -136,10 +108,10 @@ class _Generator:
         self, module: ast.Module, checked: Checked, text: str, inputs: tuple[ast.Input, ...], bounds: tuple[Bounds, ...]
     ) -> None:
         self.module = module
-        self.bounds = dict(zip((i.name.text for i in inputs), bounds, strict=True))
         self.checked = checked
         self.text = text
         self.inputs = inputs
+        self.bounds = dict(zip((i.name.text for i in inputs), bounds, strict=True))
         self.constants: list[object] = []
         self._constant_names: dict[object, str] = {}
         self.names = {decl.name.text: f"x{i}" for i, decl in enumerate(inputs)}
@@ -148,13 +120,14 @@ class _Generator:
         self._fresh = 0
         self.out = _Writer()
         self.shapes: list[Shape] = []
+        self.per_node: list[tuple[str, str, str]] = []  # each node's score, reasons and clamp, as names
         self.zero = self.const(ZERO)
-        self.fixed = False  # within an indicator whose arms' scores are worked out at load
+        self.none = "None"
 
     # ---------------------------------------------------------------- names
     def const(self, value: object) -> str:
         """The name of a constant; equal Decimals with different digits stay apart."""
-        if isinstance(value, (Decimal, str, bool, int)) or value is None or isinstance(value, tuple):
+        if isinstance(value, (Decimal, str, bool, int, tuple)) or value is None:
             key: object = (type(value), repr(value))
         else:
             key = ("id", id(value))
@@ -165,7 +138,7 @@ class _Generator:
             self._constant_names[key] = name
         return name
 
-    def fresh(self, prefix: str = "t") -> str:
+    def fresh(self, prefix: str) -> str:
         self._fresh += 1
         return f"{prefix}{self._fresh}"
 
@@ -184,15 +157,14 @@ class _Generator:
         for let in self.checked.let_order:
             w(f"{self.names[let.name.text]} = {self.expr(let.expr, let.name.text)}")
         top = [self.node(n) for n in self.module.top]
-        w(f"a0 = {self.sum(top)}")
+        w(f"a0 = {' + '.join([self.zero, *(self.per_node[i][0] for i in top)])}")
         self.total_and_grade(header)
-        count = range(len(self.shapes))
         top_sum = sum((n.max.value for n in self.module.top), ZERO)
         layout = Layout(header.title, header.total.value if header.total else top_sum, tuple(self.shapes), tuple(top))
-        scores, reasons, clamps = ("(" + "".join(f"{kind}{i}, " for i in count) + ")" for kind in "sek")
+        scores, reasons, clamps = ("(" + "".join(f"{node[k]}, " for node in self.per_node) + ")" for k in range(3))
         make = f"{self.const(Result.scored)}({self.const(layout)}, a1, a0, a2"
         w(f"return {make}, {scores}, {reasons}, {clamps}, lang)")
-        score_body = w.lines
+        body = w.lines
 
         self.out = w = _Writer()
         w.depth = 2
@@ -200,15 +172,13 @@ class _Generator:
         for decl in self.inputs:
             self.read_input(decl)
         params = "".join(f"{self.names[i.name.text]}, " for i in self.inputs)
-        w(f"return score({params}lang)")
-        run_body = w.lines
-
         lines = [
             "def factory(" + ", ".join(f"c{i}" for i in range(len(self.constants))) + "):",
             f"    def score({params}lang):",
-            *score_body,
+            *body,
             "    def run(data, lang):",
-            *run_body,
+            *w.lines,
+            *body,  # the same straight-line scoring, without a call
             "    return run, score",
         ]
         return Program("\n".join(lines) + "\n", self.constants, layout, len(self.inputs))
@@ -234,8 +204,8 @@ class _Generator:
 
     # ---------------------------------------------------------------- inputs
     def read_input(self, decl: ast.Input) -> None:
-        """The fast path of one input: exactly the values `values.coerce` passes unchanged
-        (or turns from int to Decimal), inside the declared bounds; else return None."""
+        """The fast path of one input: the values `values.coerce` passes unchanged (or turns
+        from int to Decimal), inside the input's bounds; anything else returns None."""
         w = self.out
         x = self.names[decl.name.text]
         w(f"{x} = get({self.const(decl.name.text)})")
@@ -249,15 +219,10 @@ class _Generator:
             w(f"if {self.const(type)}({x}) is not {self.const(str)} or {x} not in {self.const(labels)}:")
             w("    return None")
             return
-        t = self.fresh()
-        typ, dec, integer = self.const(type), self.const(Decimal), self.const(int)
-        w(f"{t} = {typ}({x})")
-        w(f"if {t} is {integer}:")
-        if kind in ("count", "amount"):
-            w(f"    if {x} < {self.const(0)}:")
-            w("        return None")
-        w(f"    {x} = {dec}({x})")
-        w(f"elif {t} is {dec}:")
+        t = self.fresh("t")
+        dec = self.const(Decimal)
+        w(f"{t} = {self.const(type)}({x})")
+        w(f"if {t} is {dec}:")
         w(f"    if not {self.const(Decimal.is_finite)}({x}):")
         w("        return None")
         if kind in ("count", "amount"):
@@ -266,6 +231,11 @@ class _Generator:
         if kind == "count":
             w(f"    if {x} != {self.const(Decimal.to_integral_value)}({x}):")
             w("        return None")
+        w(f"elif {t} is {self.const(int)}:")
+        if kind in ("count", "amount"):
+            w(f"    if {x} < {self.const(0)}:")
+            w("        return None")
+        w(f"    {x} = {dec}({x})")
         w("else:")
         w("    return None")
         for op, bound in self.bounds[decl.name.text]:
@@ -306,311 +276,52 @@ class _Generator:
             assert e.op == "/", e.op
             divisor = e.right.name.text if isinstance(e.right, ast.Ref) else None
             problem = Problem("PF504", divisor, {"where": where, "divisor": self.source_of(e.right)})
-            t = self.fresh()
-            # the divisor first, as a reader expects: `a / b` refuses a zero b before reading a
-            return f"({left} / {t} if ({t} := {right}) else {self.const(_refuse)}({self.const(problem)}))"
+            t = self.fresh("t")
+            # the divisor first: `a / b` refuses a zero b before it reads a
+            return f"({left} / {t} if ({t} := {right}) else {self.const(refuse)}({self.const(problem)}))"
         raise AssertionError(f"unknown expression {e!r}")  # pragma: no cover
-
-    def sum(self, names: list[int]) -> str:
-        """`0 + a + b …`, as Python's sum(…, Decimal(0)) adds: the same digits, the same exponent."""
-        return " + ".join([self.zero, *(f"s{i}" for i in names)])
 
     # ---------------------------------------------------------------- the tree
     def node(self, node: ast.Node) -> int:
+        """Write the code scoring node; return its position in the layout."""
         index = len(self.shapes)
+        self.shapes.append(Shape(node.name.text, node.max.value, isinstance(node, ast.Group)))
+        self.per_node.append(("", "", ""))
         if isinstance(node, ast.Indicator):
-            self.shapes.append(Shape(node.name.text, node.max.value, False))
-            self.indicator(node, index)
+            self.per_node[index] = Indicator(self, node, index).write()
             return index
-        self.shapes.append(Shape(node.name.text, node.max.value, True))
         children = [self.node(c) for c in node.children]
         self.shapes[index] = Shape(node.name.text, node.max.value, True, tuple(children))
-        w = self.out
-        raw = self.fresh("g")
-        w(f"{raw} = {self.sum(children)}")
-        w(f"e{index} = {self.const(())}")
-        self.clamp(raw, index, self.const(node.max.value))
+        total = " + ".join([self.zero, *(self.per_node[c][0] for c in children)])
+        top = node.max.value
+        score = f"s{index}"
+        if sum((c.max.value for c in node.children), ZERO) <= top:  # children within their maxima: no clamp
+            self.out(f"{score} = {total}")
+            self.per_node[index] = (score, self.const(()), self.none)
+            return index
+        raw, clamp = self.fresh("g"), f"k{index}"
+        self.out(f"{raw} = {total}")
+        self.clamp(raw, score, clamp, top, low=False, high=True)
+        self.per_node[index] = (score, self.const(()), clamp)
         return index
 
-    def clamp(self, raw: str, index: int, top: str) -> None:
+    def clamp(self, raw: str, score: str, clamp: str, top: Decimal, low: bool, high: bool) -> None:
+        """score = raw clamped to [0, top], and clamp "low", "high" or None; only the sides that can happen."""
         w = self.out
-        w(f"if {raw} < {self.zero}:")
-        w(f"    s{index} = {self.zero}")
-        w(f"    k{index} = {self.const('low')}")
-        w(f"elif {raw} > {top}:")
-        w(f"    s{index} = {top}")
-        w(f"    k{index} = {self.const('high')}")
-        w("else:")
-        w(f"    s{index} = {raw}")
-        w(f"    k{index} = None")
-
-    def indicator(self, ind: ast.Indicator, index: int) -> None:
-        w = self.out
-        top, rules = ind.max.value, ind.rules
-        base = next((r for r in rules if isinstance(r, ast.BASE_RULES)), None)
-        awards = [r for r in rules if isinstance(r, ast.AwardIf)]
-        deductions = [r for r in rules if isinstance(r, (ast.DeductStep, ast.DeductIf))]
-        emit: list[str] = []  # reason lines, written once the score is known
-        self.fixed = not deductions and isinstance(base, (ast.Bands, ast.WhenChain, ast.Match))
-        self.fixed = self.fixed and all(ZERO <= points <= top for points, _ in _arm_points(base))
-        if base is not None:
-            start = self.base(base, ind, emit)
-        elif awards:
-            start = self.awards(awards, ind, emit)
-        else:
-            start = self.const(top)
-        if self.fixed:
-            self.fixed_points(start, index, emit)
-            return
-        lost = [self.deduction(r, ind, emit) for r in deductions]
-        all_lost = self.fresh("d")
-        w(f"{all_lost} = {' + '.join([self.zero, *lost])}")
-        raw = self.fresh("g")
-        w(f"{raw} = {start} - {all_lost}")
-        self.clamp(raw, index, self.const(top))
-        clamped = Site("clamped_low", {"max": top}, ("start", "lost"))
-        emit.append(f"if k{index} is {self.const('low')}:")
-        emit.append(f"    e{index} += ({self.const(Reason)}({self.const(clamped)}, ({start}, {all_lost}), s{index}),)")
-        self.reasons(index, emit)
-
-    def fixed_points(self, start: str, index: int, emit: list[str]) -> None:
-        """A picked constant with nothing deducted: its score and clamping were worked out at load."""
-        w = self.out
-        w(f"s{index} = {start}")
-        w(f"k{index} = None")
-        self.reasons(index, emit)
-
-    def reasons(self, index: int, emit: list[str]) -> None:
-        w = self.out
-        w(f"e{index} = {self.const(())}")
-        for line in emit:
-            w(line.replace("@S", f"s{index}").replace("@E", f"e{index}"))
-
-    def reason(self, site: Site, numbers: list[str]) -> str:
-        """`e += (Reason(site, (numbers…), score),)`, with @E and @S for the node's names."""
-        packed = "(" + "".join(f"{n}, " for n in numbers) + ")"
-        return f"@E += ({self.const(Reason)}({self.const(site)}, {packed}, @S),)"
-
-    def site(self, kind: str, facts: dict[str, object], fields: tuple[str, ...], template: str | None,
-             top: Decimal) -> tuple[Site, list[str]]:  # fmt: skip
-        """The Site of a rule, and the names of the values its template reads."""
-        if template is None:
-            return Site(kind, facts, fields), []
-        named = list(dict.fromkeys(n for n in _PLACEHOLDER.findall(template) if n in self.names))
-        site = Site(kind, facts | {"max": top}, fields, template, tuple((n, self.units[n]) for n in named))
-        return site, [self.names[n] for n in named]
-
-    def lost(self, top: Decimal, points: Decimal) -> Decimal:
-        return CONTEXT.subtract(top, points)
-
-    # ---------------------------------------------------------------- base rules
-    def base(self, rule: ast.Rule, ind: ast.Indicator, emit: list[str]) -> str:
-        if isinstance(rule, ast.Bands):
-            return self.bands(rule, ind, emit)
-        if isinstance(rule, ast.WhenChain):
-            return self.when(rule, ind, emit)
-        if isinstance(rule, ast.Match):
-            return self.match(rule, ind, emit)
-        w = self.out
-        top = ind.max.value
-        points = self.fresh("p")
-        if isinstance(rule, ast.Judgment):
-            w(f"{points} = {self.names[(rule.input or ind.name).text]}")
-            site = Site("judgment", {"max": top}, ("points", "lost"))
-            emit.append(f"if {points} < {self.const(top)}:")
-            emit.append("    " + self.reason(site, [points, f"{self.const(top)} - {points}"]))
-            return points
-        assert isinstance(rule, ast.Formula)
-        w(f"{points} = {self.expr(rule.expr, ind.name.text)}")
-        site = Site("formula", {"formula": self.source_of(rule.expr), "max": top}, ("points",))
-        emit.append(f"if {points} < {self.const(top)}:")
-        emit.append("    " + self.reason(site, [points]))
-        return points
-
-    def picked(self, points: Decimal, site: Site | None, numbers: list[str], pick: str, q: str, n: str) -> None:
-        """Inside an arm: the points it gives (worked out as `points - 0`, clamped, at load) and its Site."""
-        w = self.out
-        w.depth += 1
-        w(f"{pick} = {self.const(points)}")
-        w(f"{q} = {self.const(site) if site is not None else 'None'}")
-        if site is not None:
-            w(f"{n} = (" + "".join(f"{x}, " for x in numbers) + ")")
-        w.depth -= 1
-
-    def arms_end(self, q: str, n: str, emit: list[str]) -> None:
-        emit.append(f"if {q} is not None:")
-        emit.append(f"    @E += ({self.const(Reason)}({q}, {n}, @S),)")
-
-    def score_of(self, points: Decimal, top: Decimal) -> Decimal:
-        """What an arm's points score with nothing deducted: `points - 0`, clamped."""
-        return _clamp(CONTEXT.subtract(points, ZERO), top)[0]
-
-    def bands(self, rule: ast.Bands, ind: ast.Indicator, emit: list[str]) -> str:
-        w = self.out
-        top = ind.max.value
-        value, pick, q, n = self.fresh("v"), self.fresh("p"), self.fresh("q"), self.fresh("n")
-        w(f"{value} = {self.expr(rule.subject, ind.name.text)}")
-        subject, unit = self.source_of(rule.subject), self.unit(rule.subject)
-        first = True
-        for band in rule.bands:
-            site = None
-            names: list[str] = []
-            if band.points.value < top:
-                facts = {"subject": subject, "unit": unit, "band": _band_text(band), "points": band.points.value,
-                         "max": top, "lost": self.lost(top, band.points.value)}  # fmt: skip
-                site, names = self.site("band", facts, ("value",), band.reason, top)
-            test = self.band_test(band, value)
-            w(("if True:" if first else "else:") if band.is_else else f"{'if' if first else 'elif'} {test}:")
-            points = self.score_of(band.points.value, top) if self.fixed else band.points.value
-            self.picked(points, site, [value, *names], pick, q, n)
-            first = False
-            if band.is_else:
-                break
-        else:
-            w("else:")
-            fail = self.const(_no_band)
-            w(f"    {fail}({self.const(ind.name.text)}, {value}, {self.const(unit)})")
-        self.arms_end(q, n, emit)
-        return pick
-
-    def band_test(self, band: ast.Band, value: str) -> str:
-        tests = []
-        if band.low is not None:
-            tests.append(f"{value} {'>=' if band.low_closed else '>'} {self.const(band.low.value)}")
-        if band.high is not None:
-            tests.append(f"{value} {'<=' if band.high_closed else '<'} {self.const(band.high.value)}")
-        return " and ".join(tests) or "True"
-
-    def when(self, rule: ast.WhenChain, ind: ast.Indicator, emit: list[str]) -> str:
-        w = self.out
-        top, name = ind.max.value, ind.name.text
-        pick, q, n = self.fresh("p"), self.fresh("q"), self.fresh("n")
-        first = True
-        for arm in rule.arms:
-            site = None
-            names: list[str] = []
-            if arm.points.value < top:
-                text = self.source_of(arm.condition) if arm.condition is not None else None
-                facts = {"condition": text, "points": arm.points.value, "max": top,
-                         "lost": self.lost(top, arm.points.value)}  # fmt: skip
-                site, names = self.site("when" if text is not None else "when_else", facts, (), arm.reason, top)
-            if arm.condition is None:
-                w("else:")
-            else:
-                w(f"{'if' if first else 'elif'} {self.expr(arm.condition, name)}:")
-            points = self.score_of(arm.points.value, top) if self.fixed else arm.points.value
-            self.picked(points, site, names, pick, q, n)
-            first = False
-            if arm.condition is None:
-                break
-        else:
-            w("else:")
-            problem = Problem("PF505", None, {"name": name, "value": "—"})
-            w(f"    {self.const(_refuse)}({self.const(problem)})")
-        self.arms_end(q, n, emit)
-        return pick
-
-    def match(self, rule: ast.Match, ind: ast.Indicator, emit: list[str]) -> str:
-        w = self.out
-        top, name = ind.max.value, ind.name.text
-        label, pick, q, n = self.fresh("v"), self.fresh("p"), self.fresh("q"), self.fresh("n")
-        w(f"{label} = {self.expr(rule.subject, name)}")
-        subject = self.source_of(rule.subject)
-        table = {a.label.text: a for a in rule.arms if a.label is not None}  # the last arm of a label wins
-        fallback = next((a for a in rule.arms if a.label is None), None)
         keyword = "if"
-        for arm in [*table.values(), fallback]:
-            if arm is None:
-                w("else:" if keyword == "elif" else "if True:")
-                w(f"    {self.const(_no_label)}({self.const(name)}, {label})")
-                break
-            site = None
-            names: list[str] = []
-            if arm.points.value < top:
-                facts = {"subject": subject, "points": arm.points.value, "max": top,
-                         "lost": self.lost(top, arm.points.value)}  # fmt: skip
-                site, names = self.site("match", facts, ("label",), arm.reason, top)
-            if arm.label is None:
-                w("else:" if keyword == "elif" else "if True:")
-            else:
-                w(f"{keyword} {label} == {self.const(arm.label.text)}:")
-            points = self.score_of(arm.points.value, top) if self.fixed else arm.points.value
-            self.picked(points, site, [label, *names], pick, q, n)
+        if low:
+            w(f"if {raw} < {self.zero}:")
+            w(f"    {score} = {self.zero}")
+            w(f"    {clamp} = {self.const('low')}")
             keyword = "elif"
-        self.arms_end(q, n, emit)
-        return pick
-
-    def awards(self, awards: list[ast.AwardIf], ind: ast.Indicator, emit: list[str]) -> str:
-        w = self.out
-        top, name = ind.max.value, ind.name.text
-        held = []
-        for award in awards:
-            flag = self.fresh("w")
-            w(f"{flag} = {self.expr(award.condition, name)}")
-            held.append(f"({self.const(award.points.value)} if {flag} else {self.zero})")
-            facts = {"condition": self.source_of(award.condition), "lost": award.points.value}
-            site, names = self.site("award_missed", facts, (), award.reason, top)
-            emit.append(f"if not {flag}:")
-            emit.append("    " + self.reason(site, names))
-        start = self.fresh("p")
-        w(f"{start} = {' + '.join([self.zero, *held])}")
-        return start
-
-    # ---------------------------------------------------------------- deductions
-    def deduction(self, rule: ast.DeductStep | ast.DeductIf, ind: ast.Indicator, emit: list[str]) -> str:
-        w = self.out
-        top, name = ind.max.value, ind.name.text
-        lost = self.fresh("l")
-        if isinstance(rule, ast.DeductIf):
-            flag = self.fresh("w")
-            w(f"{flag} = {self.expr(rule.condition, name)}")
-            w(f"{lost} = {self.const(rule.points.value)} if {flag} else {self.zero}")
-            facts = {"condition": self.source_of(rule.condition), "lost": rule.points.value}
-            site, names = self.site("deduct_if", facts, (), rule.reason, top)
-            emit.append(f"if {flag}:")
-            emit.append("    " + self.reason(site, names))
-            return lost
-        value, reference, excess, steps = self.fresh("v"), self.fresh("r"), self.fresh("m"), self.fresh("u")
-        w(f"{value} = {self.expr(rule.value, name)}")
-        if rule.reference is not None:
-            w(f"{reference} = {self.expr(rule.reference, name)}")
+        if high:
+            w(f"{keyword} {raw} > {self.const(top)}:")
+            w(f"    {score} = {self.const(top)}")
+            w(f"    {clamp} = {self.const('high')}")
+        if low or high:
+            w("else:")
+            w(f"    {score} = {raw}")
+            w(f"    {clamp} = None")
         else:
-            w(f"{reference} = {self.zero}")
-        if rule.direction == "from":
-            w(f"{excess} = {self.const(abs)}({value} - {reference})")
-        else:
-            a, b = (value, reference) if rule.direction == "above" else (reference, value)
-            w(f"{excess} = {a} - {b}")
-            w(f"if {excess} < {self.zero}:")
-            w(f"    {excess} = {self.zero}")
-        w(f"{steps} = {excess} / {self.const(rule.step.value)}")
-        if rule.counting in ("whole", "started"):
-            rounding = ROUND_FLOOR if rule.counting == "whole" else ROUND_CEILING
-            w(f"{steps} = {self.const(Decimal.to_integral_value)}({steps}, {self.const(rounding)})")
-        w(f"{lost} = {self.const(rule.rate.value)} * {steps}")
-        unit = self.unit(rule.value)
-        facts = {"subject": self.source_of(rule.value), "unit": unit, "direction": rule.direction,
-                 "step": rule.step.value, "rate": rule.rate.value, "counting": rule.counting}  # fmt: skip
-        site, names = self.site("step", facts, ("value", "reference", "excess", "steps", "lost"), rule.reason, top)
-        shown_reference = reference if rule.reference is not None else "None"
-        emit.append(f"if {lost} > {self.zero}:")
-        emit.append("    " + self.reason(site, [value, shown_reference, excess, steps, lost, *names]))
-        return lost
-
-
-def _band_text(band: ast.Band) -> str:
-    if band.is_else:
-        return "else"
-    if band.op is not None:
-        end = band.low if band.low is not None else band.high
-        return f"{band.op} {end.text}"  # type: ignore[union-attr]
-    assert band.low is not None and band.high is not None
-    return f"{'[' if band.low_closed else '('}{band.low.text}, {band.high.text}{']' if band.high_closed else ')'}"
-
-
-def _arm_points(rule: ast.Rule | None) -> list[tuple[Decimal, object]]:
-    if isinstance(rule, ast.Bands):
-        return [(b.points.value, b) for b in rule.bands]
-    if isinstance(rule, (ast.WhenChain, ast.Match)):
-        return [(a.points.value, a) for a in rule.arms]
-    return []
+            w(f"{score} = {raw}")
+            w(f"{clamp} = None")

@@ -20,10 +20,11 @@ from attrs import frozen
 
 from pingfen import ast
 from pingfen.check import Checked
-from pingfen.codegen import ROUNDING, ZERO, Program, Refusal, generate
+from pingfen.codegen import ROUNDING, ZERO, Program, generate
 from pingfen.diagnostics import Diagnostic, Lang, Source
 from pingfen.errors import DataError, Problem
 from pingfen.explain import quantity
+from pingfen.refusals import Refusal
 from pingfen.result import Result
 from pingfen.values import CONTEXT, coerce, show
 

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from attrs import field, frozen
 
 from pingfen.diagnostics import Lang
+from pingfen.values import CONTEXT
 
 
 @frozen
@@ -98,8 +99,12 @@ def _step_derived(params: dict[str, object]) -> None:
     params["shown_reference"] = quantity(Decimal(0) if reference is None else reference, str(params["unit"]))
 
 
+def _judged(params: dict[str, object]) -> None:
+    params["lost"] = CONTEXT.subtract(params["max"], params["points"])  # type: ignore[arg-type]
+
+
 # Params computed from the recorded numbers only when a reason is read.
-_DERIVED = {"step": _step_derived, "band": _shown_value}
+_DERIVED = {"step": _step_derived, "band": _shown_value, "judgment": _judged}
 
 
 def number(value: Decimal) -> str:

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from attrs import field, frozen
 
 from pingfen.diagnostics import Lang
-from pingfen.explain import Reason
+from pingfen.explain import Reason, Site
 
 Clamp = Literal["low", "high"] | None
 
@@ -85,18 +85,21 @@ class Layout:
         object.__setattr__(self, "positions", {shape.name: i for i, shape in enumerate(self.nodes)})
 
 
-_UNSET: Any = object()
+# What evaluation records for one reason: the rule's Site and the record's numbers.
+ReasonRecord = tuple[Site, tuple[object, ...]]
 
 
 class Result:
     """A scored record. `total` is rounded as the rubric says; `raw_total` is exact.
 
-    The compiled evaluator records each node's score, reasons and clamping in flat
-    tuples (see `Result.scored`); the NodeResult tree is built from them the first time
-    it is asked for. Results compare equal when every node does.
+    The compiled evaluator hands over each node's score, reason records and clamping as
+    flat tuples in layout order (`Result.scored`); the NodeResult tree, with its Reasons,
+    is built from them the first time it is read. Results compare equal when their
+    totals, grades and every node do.
     """
 
-    __slots__ = ("rubric", "max", "total", "raw_total", "grade", "lang", "_layout", "_flat", "_nodes", "_tree")
+    __slots__ = ("_layout", "_total", "_raw_total", "_grade", "_lang", "_scores", "_reasons", "_clamps", "_tree",
+                 "_nodes")  # fmt: skip
 
     def __init__(
         self,
@@ -108,9 +111,13 @@ class Result:
         children: tuple[NodeResult, ...],
         lang: Lang = "zh",
     ) -> None:
-        _init(self, rubric, max, total, raw_total, grade, lang, None, None)
-        _set(self, "_tree", tuple(children))
-        _set(self, "_nodes", None)
+        nodes = tuple(node for top in children for node in top.walk())
+        position = {id(node): i for i, node in enumerate(nodes)}
+        shapes = tuple(Shape(n.name, n.max, n.is_group, tuple(position[id(c)] for c in n.children)) for n in nodes)
+        self._layout = Layout(rubric, max, shapes, tuple(position[id(c)] for c in children))
+        self._total, self._raw_total, self._grade, self._lang = total, raw_total, grade, lang
+        self._scores = self._reasons = self._clamps = None
+        self._tree, self._nodes = tuple(children), nodes
 
     @classmethod
     def scored(
@@ -120,21 +127,23 @@ class Result:
         raw_total: Decimal,
         grade: str | None,
         scores: tuple[Decimal, ...],
-        reasons: tuple[tuple[Reason, ...], ...],
+        reasons: tuple[tuple[ReasonRecord, ...], ...],
         clamps: tuple[Clamp, ...],
         lang: Lang = "zh",
     ) -> Result:
         """A result from per-node tuples in layout order; the tree is built when first read."""
         self = _new(cls)
-        _init(self, layout.name, layout.max, total, raw_total, grade, lang, layout, (scores, reasons, clamps))
-        _set(self, "_tree", None)
-        _set(self, "_nodes", None)
+        self._layout, self._total, self._raw_total, self._grade, self._lang = layout, total, raw_total, grade, lang
+        self._scores, self._reasons, self._clamps = scores, reasons, clamps
+        self._tree = self._nodes = None
         return self
 
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"Result is read-only: cannot set {name!r}")
-
-    __delattr__ = __setattr__  # type: ignore[assignment]
+    rubric = property(lambda self: self._layout.name, doc="The rubric's title.")
+    max = property(lambda self: self._layout.max, doc="The rubric's total of points.")
+    total = property(lambda self: self._total, doc="The total, rounded as the rubric says.")
+    raw_total = property(lambda self: self._raw_total, doc="The exact sum of the top-level scores.")
+    grade = property(lambda self: self._grade, doc="The first grade the total reaches, if any.")
+    lang = property(lambda self: self._lang, doc="The language reasons are given in.")
 
     @property
     def children(self) -> tuple[NodeResult, ...]:
@@ -143,42 +152,32 @@ class Result:
         return self._tree  # type: ignore[return-value]
 
     def _build(self) -> None:
-        """NodeResults from the flat tuples, children before their group."""
-        layout, (scores, reasons, clamps), lang = self._layout, self._flat, self.lang
+        """NodeResults (and their Reasons) from the flat tuples, children before their group."""
+        layout, scores, records, clamps, lang = self._layout, self._scores, self._reasons, self._clamps, self._lang
+        assert scores is not None and records is not None and clamps is not None
         built: list[NodeResult] = [None] * len(layout.nodes)  # type: ignore[list-item]
         for i in range(len(layout.nodes) - 1, -1, -1):
-            shape = layout.nodes[i]
+            shape, score = layout.nodes[i], scores[i]
             children = tuple(built[c] for c in shape.children)
-            built[i] = NodeResult(
-                shape.name, shape.max, scores[i], children, reasons[i], clamps[i], shape.is_group, lang
-            )
-        _set(self, "_nodes", tuple(built))
-        _set(self, "_tree", tuple(built[i] for i in layout.top))
+            reasons = tuple(Reason(site, numbers, score) for site, numbers in records[i])
+            built[i] = NodeResult(shape.name, shape.max, score, children, reasons, clamps[i], shape.is_group, lang)
+        self._nodes = tuple(built)
+        self._tree = tuple(built[i] for i in layout.top)
 
     def _walk(self) -> tuple[NodeResult, ...]:
         if self._nodes is None:
-            if self._layout is not None:
-                self._build()
-            else:
-                _set(self, "_nodes", tuple(n for top in self.children for n in top.walk()))
+            self._build()
         return self._nodes  # type: ignore[return-value]
 
     def __getitem__(self, name: str) -> NodeResult:
         """Any group or indicator by its name, as the rubric writes it."""
-        if self._layout is not None:
-            position = self._layout.positions.get(name)
-            if position is not None:
-                return self._walk()[position]
-        else:
-            for node in self._walk():
-                if node.name == name:
-                    return node
-        raise KeyError(f"no group or indicator named {name!r}")
+        position = self._layout.positions.get(name)
+        if position is None:
+            raise KeyError(f"no group or indicator named {name!r}")
+        return self._walk()[position]
 
     def __contains__(self, name: object) -> bool:
-        if self._layout is not None:
-            return name in self._layout.positions
-        return any(node.name == name for node in self._walk())
+        return name in self._layout.positions
 
     def nodes(self) -> Iterator[NodeResult]:
         """Every group and indicator, depth-first in rubric order."""
@@ -220,19 +219,6 @@ class Result:
 
 
 _new = object.__new__
-_set = object.__setattr__
-
-
-def _init(self: Result, rubric: str, max: Decimal, total: Decimal, raw_total: Decimal, grade: str | None,
-          lang: Lang, layout: Layout | None, flat: tuple[Any, ...] | None) -> None:  # fmt: skip
-    _set(self, "rubric", rubric)
-    _set(self, "max", max)
-    _set(self, "total", total)
-    _set(self, "raw_total", raw_total)
-    _set(self, "grade", grade)
-    _set(self, "lang", lang)
-    _set(self, "_layout", layout)
-    _set(self, "_flat", flat)
 
 
 def dumps(data: Any, indent: int | None = 2) -> str:

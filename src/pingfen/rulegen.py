@@ -1,0 +1,309 @@
+"""The code of one indicator, for `codegen`: its base rule or awards, its deductions,
+its clamping, and the reason records it keeps.
+
+An indicator's score mirrors the plain reading of the rules exactly, digit for digit:
+start (the base rule, the awards, or the max), less `0 + lost + lost …`, clamped to
+[0, max]. What can be known at load is worked out at load: the score of an arm when
+nothing is deducted, a deduction's loss when nothing is over, and which side of the
+clamp can happen at all. A reason is recorded as (Site, numbers) — a rule's fixed facts
+and the few numbers of the record — and put into words only when read.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import Any
+
+from pingfen import ast
+from pingfen.errors import Problem
+from pingfen.explain import Site
+from pingfen.refusals import no_band, no_label, refuse
+from pingfen.values import CONTEXT
+
+ZERO = Decimal(0)
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+_ARMS = (ast.Bands, ast.WhenChain, ast.Match)
+
+
+class Indicator:
+    """Writes the code of one indicator through the generator `gen` (see codegen._Generator)."""
+
+    def __init__(self, gen: Any, ind: ast.Indicator, index: int) -> None:
+        self.g = gen
+        self.ind = ind
+        self.index = index
+        self.name = ind.name.text
+        self.top = ind.max.value
+        self.emit: list[str] = []  # lines recording reasons, written once the score is known
+        self.reasons = f"e{index}"
+
+    def write(self) -> tuple[str, str, str]:
+        """Write the code; return the names of the score, the reason records and the clamp."""
+        g, top, rules = self.g, self.top, self.ind.rules
+        base = next((r for r in rules if isinstance(r, ast.BASE_RULES)), None)
+        awards = [r for r in rules if isinstance(r, ast.AwardIf)]
+        deductions = [r for r in rules if isinstance(r, (ast.DeductStep, ast.DeductIf))]
+        # arms that give fixed points, nothing deducted: each arm's score is known at load
+        self.fixed = not deductions and isinstance(base, _ARMS) and all(ZERO <= p <= top for p in _arm_points(base))
+        if base is not None:
+            start, negative, over = self.base(base)
+        elif awards:
+            start, negative, over = self.awards(awards), False, sum((a.points.value for a in awards), ZERO) > top
+        else:
+            start, negative, over = g.const(top), False, False
+        score, clamp = f"s{self.index}", "None"
+        if self.fixed:
+            g.out(f"{score} = {start}")
+        else:
+            lost = [self.deduction(r) for r in deductions]
+            all_lost = g.zero
+            if lost:
+                all_lost = g.fresh("d")
+                g.out(f"{all_lost} = {' + '.join([g.zero, *lost])}")
+            raw = g.fresh("g")
+            g.out(f"{raw} = {start} - {all_lost}")
+            low = bool(deductions) or negative
+            if low or over:
+                clamp = f"k{self.index}"
+                g.clamp(raw, score, clamp, top, low, over)
+            else:
+                g.out(f"{score} = {raw}")
+            if low:
+                site = Site("clamped_low", {"max": top}, ("start", "lost"))
+                self.emit.append(f"if {clamp} is {g.const('low')}:")
+                self.emit.append(f"    {self.reasons} += (({g.const(site)}, ({start}, {all_lost})),)")
+        if not self.emit:
+            return score, g.const(()), clamp
+        g.out(f"{self.reasons} = {g.const(())}")
+        for line in self.emit:
+            g.out(line)
+        return score, self.reasons, clamp
+
+    # ---------------------------------------------------------------- reasons
+    def site(
+        self, kind: str, facts: dict[str, object], fields: tuple[str, ...], template: str | None
+    ) -> tuple[Site, list[str]]:
+        """The Site of a rule, and the names of the values its template reads."""
+        if template is None:
+            return Site(kind, facts, fields), []
+        named = list(dict.fromkeys(n for n in _PLACEHOLDER.findall(template) if n in self.g.names))
+        units = tuple((n, self.g.units[n]) for n in named)
+        return Site(kind, facts | {"max": self.top}, fields, template, units), [self.g.names[n] for n in named]
+
+    def record(self, site: Site, numbers: list[str]) -> str:
+        """A reason record, (site, (numbers…)), as an expression."""
+        return f"({self.g.const(site)}, (" + "".join(f"{n}, " for n in numbers) + "))"
+
+    def keep(self, condition: str, record: str) -> None:
+        self.emit.append(f"if {condition}:")
+        self.emit.append(f"    {self.reasons} += ({record},)")
+
+    # ---------------------------------------------------------------- base rules
+    def base(self, rule: ast.Rule) -> tuple[str, bool, bool]:
+        """Write the base rule; return the name of its points, and whether they can be
+        below 0 or above the max."""
+        if isinstance(rule, _ARMS):
+            over = any(p > self.top for p in _arm_points(rule))
+            if isinstance(rule, ast.Bands):
+                return self.bands(rule), False, over
+            if isinstance(rule, ast.WhenChain):
+                return self.when(rule), False, over
+            return self.match(rule), False, over
+        g, top = self.g, self.top
+        points = g.fresh("p")
+        if isinstance(rule, ast.Judgment):  # a score input lies in [0, the smallest max judging it]
+            g.out(f"{points} = {g.names[(rule.input or self.ind.name).text]}")
+            site = Site("judgment", {"max": top}, ("points",))
+            self.keep(f"{points} < {g.const(top)}", self.record(site, [points]))
+            return points, False, False
+        assert isinstance(rule, ast.Formula)
+        g.out(f"{points} = {g.expr(rule.expr, self.name)}")
+        site = Site("formula", {"formula": g.source_of(rule.expr), "max": top}, ("points",))
+        self.keep(f"{points} < {g.const(top)}", self.record(site, [points]))
+        return points, True, True
+
+    def arm(self, points: Decimal, site: Site | None, numbers: list[str], pick: str, kept: str) -> None:
+        """Inside an arm: the points it gives (its score, when worked out at load) and its record."""
+        g = self.g
+        if self.fixed:
+            points = _clamped(CONTEXT.subtract(points, ZERO), self.top)
+        g.out(f"    {pick} = {g.const(points)}")
+        if site is None:
+            g.out(f"    {kept} = None")
+        elif numbers:
+            g.out(f"    {kept} = {self.record(site, numbers)}")
+        else:
+            g.out(f"    {kept} = {g.const((site, ()))}")
+
+    def arm_site(self, kind: str, facts: dict[str, object], fields: tuple[str, ...], points: Decimal,
+                 template: str | None, numbers: list[str]) -> tuple[Site | None, list[str]]:  # fmt: skip
+        """An arm's Site and numbers: a reason only when it gives less than the max."""
+        if points >= self.top:
+            return None, []
+        facts = facts | {"points": points, "max": self.top, "lost": CONTEXT.subtract(self.top, points)}
+        site, named = self.site(kind, facts, fields, template)
+        return site, [*numbers, *named]
+
+    def end_arms(self, kept: str) -> None:
+        self.keep(f"{kept} is not None", kept)
+
+    def bands(self, rule: ast.Bands) -> str:
+        g = self.g
+        value, pick, kept = g.fresh("v"), g.fresh("p"), g.fresh("q")
+        g.out(f"{value} = {g.expr(rule.subject, self.name)}")
+        subject, unit = g.source_of(rule.subject), g.unit(rule.subject)
+        keyword = "if"
+        for band in rule.bands:
+            facts = {"subject": subject, "unit": unit, "band": _band_text(band)}
+            site, numbers = self.arm_site("band", facts, ("value",), band.points.value, band.reason, [value])
+            if band.is_else:
+                g.out("else:" if keyword == "elif" else "if True:")
+            else:
+                g.out(f"{keyword} {self.band_test(band, value)}:")
+            self.arm(band.points.value, site, numbers, pick, kept)
+            keyword = "elif"
+            if band.is_else:
+                break
+        else:
+            g.out("else:")
+            g.out(f"    {g.const(no_band)}({g.const(self.name)}, {value}, {g.const(unit)})")
+        self.end_arms(kept)
+        return pick
+
+    def band_test(self, band: ast.Band, value: str) -> str:
+        tests = []
+        if band.low is not None:
+            tests.append(f"{value} {'>=' if band.low_closed else '>'} {self.g.const(band.low.value)}")
+        if band.high is not None:
+            tests.append(f"{value} {'<=' if band.high_closed else '<'} {self.g.const(band.high.value)}")
+        return " and ".join(tests) or "True"
+
+    def when(self, rule: ast.WhenChain) -> str:
+        g = self.g
+        pick, kept = g.fresh("p"), g.fresh("q")
+        keyword = "if"
+        for arm in rule.arms:
+            text = g.source_of(arm.condition) if arm.condition is not None else None
+            kind = "when" if text is not None else "when_else"
+            site, numbers = self.arm_site(kind, {"condition": text}, (), arm.points.value, arm.reason, [])
+            if arm.condition is None:
+                g.out("else:")
+            else:
+                g.out(f"{keyword} {g.expr(arm.condition, self.name)}:")
+            self.arm(arm.points.value, site, numbers, pick, kept)
+            keyword = "elif"
+            if arm.condition is None:
+                break
+        else:
+            g.out("else:")
+            problem = Problem("PF505", None, {"name": self.name, "value": "—"})
+            g.out(f"    {g.const(refuse)}({g.const(problem)})")
+        self.end_arms(kept)
+        return pick
+
+    def match(self, rule: ast.Match) -> str:
+        g = self.g
+        label, pick, kept = g.fresh("v"), g.fresh("p"), g.fresh("q")
+        g.out(f"{label} = {g.expr(rule.subject, self.name)}")
+        subject = g.source_of(rule.subject)
+        table = {a.label.text: a for a in rule.arms if a.label is not None}  # the last arm of a label wins
+        fallback = next((a for a in rule.arms if a.label is None), None)
+        keyword = "if"
+        for arm in table.values():
+            site, numbers = self.arm_site("match", {"subject": subject}, ("label",), arm.points.value, arm.reason,
+                                          [label])  # fmt: skip
+            g.out(f"{keyword} {label} == {g.const(arm.label.text)}:")  # type: ignore[union-attr]
+            self.arm(arm.points.value, site, numbers, pick, kept)
+            keyword = "elif"
+        g.out("else:" if keyword == "elif" else "if True:")
+        if fallback is None:
+            g.out(f"    {g.const(no_label)}({g.const(self.name)}, {label})")
+        else:
+            site, numbers = self.arm_site("match", {"subject": subject}, ("label",), fallback.points.value,
+                                          fallback.reason, [label])  # fmt: skip
+            self.arm(fallback.points.value, site, numbers, pick, kept)
+        self.end_arms(kept)
+        return pick
+
+    def awards(self, awards: list[ast.AwardIf]) -> str:
+        g = self.g
+        held = []
+        for award in awards:
+            flag = g.fresh("w")
+            g.out(f"{flag} = {g.expr(award.condition, self.name)}")
+            held.append(f"({g.const(award.points.value)} if {flag} else {g.zero})")
+            facts = {"condition": g.source_of(award.condition), "lost": award.points.value}
+            site, named = self.site("award_missed", facts, (), award.reason)
+            self.keep(f"not {flag}", self.record(site, named))
+        start = g.fresh("p")
+        g.out(f"{start} = {' + '.join([g.zero, *held])}")
+        return start
+
+    # ---------------------------------------------------------------- deductions
+    def deduction(self, rule: ast.DeductStep | ast.DeductIf) -> str:
+        """Write a deduction; return the name of the points it takes."""
+        g = self.g
+        lost = g.fresh("l")
+        if isinstance(rule, ast.DeductIf):
+            flag = g.fresh("w")
+            g.out(f"{flag} = {g.expr(rule.condition, self.name)}")
+            g.out(f"{lost} = {g.const(rule.points.value)} if {flag} else {g.zero}")
+            facts = {"condition": g.source_of(rule.condition), "lost": rule.points.value}
+            site, named = self.site("deduct_if", facts, (), rule.reason)
+            self.keep(flag, self.record(site, named))
+            return lost
+        value, excess, steps = g.fresh("v"), g.fresh("m"), g.fresh("u")
+        g.out(f"{value} = {g.expr(rule.value, self.name)}")
+        reference = g.zero
+        if rule.reference is not None:
+            reference = g.fresh("r")
+            g.out(f"{reference} = {g.expr(rule.reference, self.name)}")
+        step, rate = g.const(rule.step.value), g.const(rule.rate.value)
+        rounding = {"whole": ROUND_FLOOR, "started": ROUND_CEILING}.get(rule.counting or "")
+        if rule.direction == "from":
+            g.out(f"{excess} = {g.const(abs)}({value} - {reference})")
+            inner = ""
+        else:
+            a, b = (value, reference) if rule.direction == "above" else (reference, value)
+            g.out(f"{excess} = {a} - {b}")
+            # nothing over: the excess counts as 0, and what that loses is known at load
+            none_over = CONTEXT.divide(ZERO, rule.step.value)
+            if rounding is not None:
+                none_over = none_over.to_integral_value(rounding, CONTEXT)
+            g.out(f"if {excess} < {g.zero}:")
+            g.out(f"    {lost} = {g.const(CONTEXT.multiply(rule.rate.value, none_over))}")
+            g.out("else:")
+            inner = "    "
+        g.out(f"{inner}{steps} = {excess} / {step}")
+        if rounding is not None:
+            g.out(f"{inner}{steps} = {g.const(Decimal.to_integral_value)}({steps}, {g.const(rounding)})")
+        g.out(f"{inner}{lost} = {rate} * {steps}")
+        facts = {"subject": g.source_of(rule.value), "unit": g.unit(rule.value), "direction": rule.direction,
+                 "step": rule.step.value, "rate": rule.rate.value, "counting": rule.counting}  # fmt: skip
+        site, named = self.site("step", facts, ("value", "reference", "excess", "steps", "lost"), rule.reason)
+        shown_reference = reference if rule.reference is not None else "None"
+        self.keep(f"{lost} > {g.zero}", self.record(site, [value, shown_reference, excess, steps, lost, *named]))
+        return lost
+
+
+def _arm_points(rule: ast.Rule | None) -> list[Decimal]:
+    if isinstance(rule, ast.Bands):
+        return [b.points.value for b in rule.bands]
+    if isinstance(rule, (ast.WhenChain, ast.Match)):
+        return [a.points.value for a in rule.arms]
+    return []
+
+
+def _clamped(raw: Decimal, top: Decimal) -> Decimal:
+    return ZERO if raw < 0 else top if raw > top else raw
+
+
+def _band_text(band: ast.Band) -> str:
+    if band.is_else:
+        return "else"
+    if band.op is not None:
+        end = band.low if band.low is not None else band.high
+        return f"{band.op} {end.text}"  # type: ignore[union-attr]
+    assert band.low is not None and band.high is not None
+    return f"{'[' if band.low_closed else '('}{band.low.text}, {band.high.text}{']' if band.high_closed else ')'}"
