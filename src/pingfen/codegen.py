@@ -62,7 +62,9 @@ class Program:
 
 
 # Every word the generator writes that is not a generated name.
-_WORDS = frozenset("def return if elif else not and or is in None True False factory run score data get lang".split())
+_WORDS = frozenset(
+    "def return if elif else not and or is in None True False factory run score explain data get lang".split()
+)
 _GENERATED = re.compile(r"[a-z]\d+")
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 _ALLOWED_CHARS = re.compile(r"[A-Za-z0-9_ \n():=<>!+\-*/,.]*")
@@ -122,7 +124,8 @@ class _Generator:
         self.shapes: list[Shape] = []
         self.per_node: list[tuple[str, str, str]] = []  # each node's score, reasons and clamp, as names
         self.zero = self.const(ZERO)
-        self.none = "None"
+        self.explaining = False
+        self.top: list[int] = []
 
     # ---------------------------------------------------------------- names
     def const(self, value: object) -> str:
@@ -152,36 +155,51 @@ class _Generator:
     def program(self) -> Program:
         header = self.module.header
         assert header is not None, "the checker guarantees a header"
-        w = self.out
-        w.depth = 2
-        for let in self.checked.let_order:
-            w(f"{self.names[let.name.text]} = {self.expr(let.expr, let.name.text)}")
-        top = [self.node(n) for n in self.module.top]
-        w(f"a0 = {' + '.join([self.zero, *(self.per_node[i][0] for i in top)])}")
-        self.total_and_grade(header)
+        params = "".join(f"{self.names[i.name.text]}, " for i in self.inputs)
+        explain = self.body(header, explaining=True)
+        scores = "(" + "".join(f"{node[0]}, " for node in self.per_node) + ")"
+        reasons = "(" + "".join(f"{node[1]}, " for node in self.per_node) + ")"
+        clamps = "(" + "".join(f"{node[2]}, " for node in self.per_node) + ")"
+        explain.append(f"        return {scores}, {reasons}, {clamps}")
+        score = self.body(header, explaining=False)
+        top = self.top
         top_sum = sum((n.max.value for n in self.module.top), ZERO)
         layout = Layout(header.title, header.total.value if header.total else top_sum, tuple(self.shapes), tuple(top))
-        scores, reasons, clamps = ("(" + "".join(f"{node[k]}, " for node in self.per_node) + ")" for k in range(3))
-        make = f"{self.const(Result.scored)}({self.const(layout)}, a1, a0, a2"
-        w(f"return {make}, {scores}, {reasons}, {clamps}, lang)")
-        body = w.lines
+        make = f"{self.const(Result.scored)}({self.const(layout)}, a1, a0, a2, {scores}, ({params}), explain, lang)"
+        score.append(f"        return {make}")
 
         self.out = w = _Writer()
         w.depth = 2
         w("get = data.get")
         for decl in self.inputs:
             self.read_input(decl)
-        params = "".join(f"{self.names[i.name.text]}, " for i in self.inputs)
         lines = [
             "def factory(" + ", ".join(f"c{i}" for i in range(len(self.constants))) + "):",
+            f"    def explain({params}):",
+            *explain,
             f"    def score({params}lang):",
-            *body,
+            *score,
             "    def run(data, lang):",
             *w.lines,
-            *body,  # the same straight-line scoring, without a call
+            *score,  # the same straight-line scoring, without a call
             "    return run, score",
         ]
         return Program("\n".join(lines) + "\n", self.constants, layout, len(self.inputs))
+
+    def body(self, header: ast.Header, explaining: bool) -> list[str]:
+        """The straight-line code of the rubric: lets, every node, then (for scoring) the total
+        and the grade. Explaining, it also keeps each node's reason records and clamp."""
+        self.explaining = explaining
+        self.shapes, self.per_node = [], []
+        self.out = w = _Writer()
+        w.depth = 2
+        for let in self.checked.let_order:
+            w(f"{self.names[let.name.text]} = {self.expr(let.expr, let.name.text)}")
+        self.top = top = [self.node(n) for n in self.module.top]
+        if not explaining:
+            w(f"a0 = {' + '.join([self.zero, *(self.per_node[i][0] for i in top)])}")
+            self.total_and_grade(header)
+        return w.lines
 
     def total_and_grade(self, header: ast.Header) -> None:
         """a1, the total rounded as the header says; a2, the first grade it reaches."""
@@ -297,31 +315,32 @@ class _Generator:
         score = f"s{index}"
         if sum((c.max.value for c in node.children), ZERO) <= top:  # children within their maxima: no clamp
             self.out(f"{score} = {total}")
-            self.per_node[index] = (score, self.const(()), self.none)
+            self.per_node[index] = (score, self.const(()), "None")
             return index
-        raw, clamp = self.fresh("g"), f"k{index}"
+        raw = self.fresh("g")
         self.out(f"{raw} = {total}")
-        self.clamp(raw, score, clamp, top, low=False, high=True)
+        clamp = self.clamp(raw, score, f"k{index}", top, low=False, high=True)
         self.per_node[index] = (score, self.const(()), clamp)
         return index
 
-    def clamp(self, raw: str, score: str, clamp: str, top: Decimal, low: bool, high: bool) -> None:
-        """score = raw clamped to [0, top], and clamp "low", "high" or None; only the sides that can happen."""
+    def clamp(self, raw: str, score: str, clamp: str, top: Decimal, low: bool, high: bool) -> str:
+        """score = raw clamped to [0, top], on the sides that can happen; explaining, also
+        clamp = "low", "high" or None. Returns the name of the clamp (or None)."""
         w = self.out
+        keep = self.explaining and (low or high)
         keyword = "if"
-        if low:
-            w(f"if {raw} < {self.zero}:")
-            w(f"    {score} = {self.zero}")
-            w(f"    {clamp} = {self.const('low')}")
-            keyword = "elif"
-        if high:
-            w(f"{keyword} {raw} > {self.const(top)}:")
-            w(f"    {score} = {self.const(top)}")
-            w(f"    {clamp} = {self.const('high')}")
-        if low or high:
-            w("else:")
-            w(f"    {score} = {raw}")
-            w(f"    {clamp} = None")
-        else:
+        for side, test, value in (("low", low, self.zero), ("high", high, self.const(top))):
+            if test:
+                w(f"{keyword} {raw} {'<' if side == 'low' else '>'} {self.zero if side == 'low' else value}:")
+                w(f"    {score} = {value}")
+                if keep:
+                    w(f"    {clamp} = {self.const(side)}")
+                keyword = "elif"
+        if keyword == "if":
             w(f"{score} = {raw}")
-            w(f"{clamp} = None")
+            return "None"
+        w("else:")
+        w(f"    {score} = {raw}")
+        if keep:
+            w(f"    {clamp} = None")
+        return clamp if keep else "None"

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
-from decimal import Decimal
+from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal, localcontext
 from typing import Any, Literal
 
 from attrs import field, frozen
 
 from pingfen.diagnostics import Lang
 from pingfen.explain import Reason, Site
+from pingfen.values import CONTEXT
 
 Clamp = Literal["low", "high"] | None
 
@@ -85,20 +86,23 @@ class Layout:
         object.__setattr__(self, "positions", {shape.name: i for i, shape in enumerate(self.nodes)})
 
 
-# What evaluation records for one reason: the rule's Site and the record's numbers.
+# What the explaining code records for one reason: the rule's Site and the record's numbers.
 ReasonRecord = tuple[Site, tuple[object, ...]]
+# The explaining code of a rubric: the record's exact inputs → (scores, reason records, clamps) per node.
+Explain = Callable[..., tuple[tuple[Decimal, ...], tuple[tuple[ReasonRecord, ...], ...], tuple[Clamp, ...]]]
 
 
 class Result:
     """A scored record. `total` is rounded as the rubric says; `raw_total` is exact.
 
-    The compiled evaluator hands over each node's score, reason records and clamping as
-    flat tuples in layout order (`Result.scored`); the NodeResult tree, with its Reasons,
-    is built from them the first time it is read. Results compare equal when their
+    The compiled evaluator hands over each node's score, in layout order, and the record's
+    exact input values (`Result.scored`). The NodeResult tree, with its clamping and its
+    Reasons, is built the first time it is read: the rubric's explaining code runs again
+    on those inputs, and must give the same scores. Results compare equal when their
     totals, grades and every node do.
     """
 
-    __slots__ = ("_layout", "_total", "_raw_total", "_grade", "_lang", "_scores", "_reasons", "_clamps", "_tree",
+    __slots__ = ("_layout", "_total", "_raw_total", "_grade", "_lang", "_scores", "_values", "_explain", "_tree",
                  "_nodes")  # fmt: skip
 
     def __init__(
@@ -116,7 +120,8 @@ class Result:
         shapes = tuple(Shape(n.name, n.max, n.is_group, tuple(position[id(c)] for c in n.children)) for n in nodes)
         self._layout = Layout(rubric, max, shapes, tuple(position[id(c)] for c in children))
         self._total, self._raw_total, self._grade, self._lang = total, raw_total, grade, lang
-        self._scores = self._reasons = self._clamps = None
+        self._scores = tuple(n.score for n in nodes)
+        self._values = self._explain = None
         self._tree, self._nodes = tuple(children), nodes
 
     @classmethod
@@ -127,14 +132,15 @@ class Result:
         raw_total: Decimal,
         grade: str | None,
         scores: tuple[Decimal, ...],
-        reasons: tuple[tuple[ReasonRecord, ...], ...],
-        clamps: tuple[Clamp, ...],
+        values: tuple[object, ...],
+        explain: Explain,
         lang: Lang = "zh",
     ) -> Result:
-        """A result from per-node tuples in layout order; the tree is built when first read."""
+        """A result from each node's score in layout order; `explain(*values)` gives the rest
+        when the tree is first read."""
         self = _new(cls)
         self._layout, self._total, self._raw_total, self._grade, self._lang = layout, total, raw_total, grade, lang
-        self._scores, self._reasons, self._clamps = scores, reasons, clamps
+        self._scores, self._values, self._explain = scores, values, explain
         self._tree = self._nodes = None
         return self
 
@@ -152,9 +158,13 @@ class Result:
         return self._tree  # type: ignore[return-value]
 
     def _build(self) -> None:
-        """NodeResults (and their Reasons) from the flat tuples, children before their group."""
-        layout, scores, records, clamps, lang = self._layout, self._scores, self._reasons, self._clamps, self._lang
-        assert scores is not None and records is not None and clamps is not None
+        """NodeResults, with their Reasons, from the explaining code; children before their group."""
+        assert self._explain is not None and self._values is not None
+        with localcontext(CONTEXT):  # as when it was scored, whatever the reader's context
+            scores, records, clamps = self._explain(*self._values)
+        if scores != self._scores:  # pragma: no cover - the two are generated from one rubric
+            raise AssertionError("explaining a result gave other scores than scoring it")
+        layout, lang = self._layout, self._lang
         built: list[NodeResult] = [None] * len(layout.nodes)  # type: ignore[list-item]
         for i in range(len(layout.nodes) - 1, -1, -1):
             shape, score = layout.nodes[i], scores[i]

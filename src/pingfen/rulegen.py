@@ -39,11 +39,16 @@ class Indicator:
         self.reasons = f"e{index}"
 
     def write(self) -> tuple[str, str, str]:
-        """Write the code; return the names of the score, the reason records and the clamp."""
+        """Write the code; return the names of the score, the reason records and the clamp
+        (the last two constants when scoring only, or when nothing can be recorded)."""
         g, top, rules = self.g, self.top, self.ind.rules
         base = next((r for r in rules if isinstance(r, ast.BASE_RULES)), None)
         awards = [r for r in rules if isinstance(r, ast.AwardIf)]
         deductions = [r for r in rules if isinstance(r, (ast.DeductStep, ast.DeductIf))]
+        only = deductions[0] if len(deductions) == 1 else None
+        if not g.explaining and base is None and not awards and isinstance(only, ast.DeductStep):
+            if only.direction != "from":
+                return self.single_step(only), g.const(()), "None"
         # arms that give fixed points, nothing deducted: each arm's score is known at load
         self.fixed = not deductions and isinstance(base, _ARMS) and all(ZERO <= p <= top for p in _arm_points(base))
         if base is not None:
@@ -53,9 +58,7 @@ class Indicator:
         else:
             start, negative, over = g.const(top), False, False
         score, clamp = f"s{self.index}", "None"
-        if self.fixed:
-            g.out(f"{score} = {start}")
-        else:
+        if not self.fixed:
             lost = [self.deduction(r) for r in deductions]
             all_lost = g.zero
             if lost:
@@ -64,21 +67,53 @@ class Indicator:
             raw = g.fresh("g")
             g.out(f"{raw} = {start} - {all_lost}")
             low = bool(deductions) or negative
-            if low or over:
-                clamp = f"k{self.index}"
-                g.clamp(raw, score, clamp, top, low, over)
-            else:
-                g.out(f"{score} = {raw}")
+            clamp = g.clamp(raw, score, f"k{self.index}", top, low, over)
             if low:
                 site = Site("clamped_low", {"max": top}, ("start", "lost"))
-                self.emit.append(f"if {clamp} is {g.const('low')}:")
-                self.emit.append(f"    {self.reasons} += (({g.const(site)}, ({start}, {all_lost})),)")
+                self.keep(f"{clamp} is {g.const('low')}", f"({g.const(site)}, ({start}, {all_lost}))")
         if not self.emit:
             return score, g.const(()), clamp
         g.out(f"{self.reasons} = {g.const(())}")
         for line in self.emit:
             g.out(line)
         return score, self.reasons, clamp
+
+    def single_step(self, rule: ast.DeductStep) -> str:
+        """Scoring only, the max less one deduction per step above or below: when nothing is
+        over, the score is worked out at load."""
+        g, top = self.g, self.top
+        value = self.operand(rule.value, "v")
+        reference = self.operand(rule.reference, "r") if rule.reference is not None else g.zero
+        excess, steps, lost, score = g.fresh("m"), g.fresh("u"), g.fresh("l"), f"s{self.index}"
+        a, b = (value, reference) if rule.direction == "above" else (reference, value)
+        g.out(f"{excess} = {a} - {b}")
+        nothing = _clamped(CONTEXT.subtract(top, CONTEXT.add(ZERO, _none_over(rule))), top)
+        g.out(f"if {excess} < {g.zero}:")
+        g.out(f"    {score} = {g.const(nothing)}")
+        g.out("else:")
+        g.out(f"    {steps} = {excess} / {g.const(rule.step.value)}")
+        rounding = _ROUNDING.get(rule.counting or "")
+        if rounding is not None:
+            g.out(f"    {steps} = {g.const(Decimal.to_integral_value)}({steps}, {g.const(rounding)})")
+        g.out(f"    {lost} = {g.const(top)} - ({g.zero} + {g.const(rule.rate.value)} * {steps})")
+        g.out(f"    if {lost} < {g.zero}:")
+        g.out(f"        {score} = {g.zero}")
+        g.out("    else:")
+        g.out(f"        {score} = {lost}")
+        return score
+
+    def pick(self) -> str:
+        """Where an arm's points go: straight into the score when they are the score."""
+        return f"s{self.index}" if self.fixed else self.g.fresh("p")
+
+    def operand(self, e: ast.Expr, prefix: str) -> str:
+        """The name holding e's value: an input, let or constant as it is, else a new local."""
+        code = self.g.expr(e, self.name)
+        if isinstance(e, (ast.Ref, ast.Number, ast.Bool)):
+            return code  # type: ignore[no-any-return]
+        name = self.g.fresh(prefix)
+        self.g.out(f"{name} = {code}")
+        return name  # type: ignore[no-any-return]
 
     # ---------------------------------------------------------------- reasons
     def site(
@@ -96,8 +131,10 @@ class Indicator:
         return f"({self.g.const(site)}, (" + "".join(f"{n}, " for n in numbers) + "))"
 
     def keep(self, condition: str, record: str) -> None:
-        self.emit.append(f"if {condition}:")
-        self.emit.append(f"    {self.reasons} += ({record},)")
+        """Explaining: when condition holds, record a reason."""
+        if self.g.explaining:
+            self.emit.append(f"if {condition}:")
+            self.emit.append(f"    {self.reasons} += ({record},)")
 
     # ---------------------------------------------------------------- base rules
     def base(self, rule: ast.Rule) -> tuple[str, bool, bool]:
@@ -129,6 +166,8 @@ class Indicator:
         if self.fixed:
             points = _clamped(CONTEXT.subtract(points, ZERO), self.top)
         g.out(f"    {pick} = {g.const(points)}")
+        if not g.explaining:
+            return
         if site is None:
             g.out(f"    {kept} = None")
         elif numbers:
@@ -150,38 +189,35 @@ class Indicator:
 
     def bands(self, rule: ast.Bands) -> str:
         g = self.g
-        value, pick, kept = g.fresh("v"), g.fresh("p"), g.fresh("q")
-        g.out(f"{value} = {g.expr(rule.subject, self.name)}")
+        pick, kept = self.pick(), g.fresh("q")
+        value = self.operand(rule.subject, "v")
         subject, unit = g.source_of(rule.subject), g.unit(rule.subject)
+        known: set[tuple[str, Decimal]] = set()  # what the bands passed over prove about the value
         keyword = "if"
         for band in rule.bands:
             facts = {"subject": subject, "unit": unit, "band": _band_text(band)}
             site, numbers = self.arm_site("band", facts, ("value",), band.points.value, band.reason, [value])
-            if band.is_else:
+            tests = [t for t in _band_tests(band) if t not in known]
+            if band.is_else or not tests:
                 g.out("else:" if keyword == "elif" else "if True:")
-            else:
-                g.out(f"{keyword} {self.band_test(band, value)}:")
+                self.arm(band.points.value, site, numbers, pick, kept)
+                break
+            shown = " and ".join(f"{value} {op} {g.const(end)}" for op, end in tests)
+            g.out(f"{keyword} {shown}:")
             self.arm(band.points.value, site, numbers, pick, kept)
             keyword = "elif"
-            if band.is_else:
-                break
+            if len(tests) == 1:  # it failed: the value is on the other side
+                op, end = tests[0]
+                known.add((_OPPOSITE[op], end))
         else:
             g.out("else:")
             g.out(f"    {g.const(no_band)}({g.const(self.name)}, {value}, {g.const(unit)})")
         self.end_arms(kept)
         return pick
 
-    def band_test(self, band: ast.Band, value: str) -> str:
-        tests = []
-        if band.low is not None:
-            tests.append(f"{value} {'>=' if band.low_closed else '>'} {self.g.const(band.low.value)}")
-        if band.high is not None:
-            tests.append(f"{value} {'<=' if band.high_closed else '<'} {self.g.const(band.high.value)}")
-        return " and ".join(tests) or "True"
-
     def when(self, rule: ast.WhenChain) -> str:
         g = self.g
-        pick, kept = g.fresh("p"), g.fresh("q")
+        pick, kept = self.pick(), g.fresh("q")
         keyword = "if"
         for arm in rule.arms:
             text = g.source_of(arm.condition) if arm.condition is not None else None
@@ -204,8 +240,8 @@ class Indicator:
 
     def match(self, rule: ast.Match) -> str:
         g = self.g
-        label, pick, kept = g.fresh("v"), g.fresh("p"), g.fresh("q")
-        g.out(f"{label} = {g.expr(rule.subject, self.name)}")
+        pick, kept = self.pick(), g.fresh("q")
+        label = self.operand(rule.subject, "v")
         subject = g.source_of(rule.subject)
         table = {a.label.text: a for a in rule.arms if a.label is not None}  # the last arm of a label wins
         fallback = next((a for a in rule.arms if a.label is None), None)
@@ -230,8 +266,7 @@ class Indicator:
         g = self.g
         held = []
         for award in awards:
-            flag = g.fresh("w")
-            g.out(f"{flag} = {g.expr(award.condition, self.name)}")
+            flag = self.operand(award.condition, "w")
             held.append(f"({g.const(award.points.value)} if {flag} else {g.zero})")
             facts = {"condition": g.source_of(award.condition), "lost": award.points.value}
             site, named = self.site("award_missed", facts, (), award.reason)
@@ -246,21 +281,17 @@ class Indicator:
         g = self.g
         lost = g.fresh("l")
         if isinstance(rule, ast.DeductIf):
-            flag = g.fresh("w")
-            g.out(f"{flag} = {g.expr(rule.condition, self.name)}")
+            flag = self.operand(rule.condition, "w")
             g.out(f"{lost} = {g.const(rule.points.value)} if {flag} else {g.zero}")
             facts = {"condition": g.source_of(rule.condition), "lost": rule.points.value}
             site, named = self.site("deduct_if", facts, (), rule.reason)
             self.keep(flag, self.record(site, named))
             return lost
-        value, excess, steps = g.fresh("v"), g.fresh("m"), g.fresh("u")
-        g.out(f"{value} = {g.expr(rule.value, self.name)}")
-        reference = g.zero
-        if rule.reference is not None:
-            reference = g.fresh("r")
-            g.out(f"{reference} = {g.expr(rule.reference, self.name)}")
+        excess, steps = g.fresh("m"), g.fresh("u")
+        value = self.operand(rule.value, "v")
+        reference = self.operand(rule.reference, "r") if rule.reference is not None else g.zero
         step, rate = g.const(rule.step.value), g.const(rule.rate.value)
-        rounding = {"whole": ROUND_FLOOR, "started": ROUND_CEILING}.get(rule.counting or "")
+        rounding = _ROUNDING.get(rule.counting or "")
         if rule.direction == "from":
             g.out(f"{excess} = {g.const(abs)}({value} - {reference})")
             inner = ""
@@ -268,11 +299,8 @@ class Indicator:
             a, b = (value, reference) if rule.direction == "above" else (reference, value)
             g.out(f"{excess} = {a} - {b}")
             # nothing over: the excess counts as 0, and what that loses is known at load
-            none_over = CONTEXT.divide(ZERO, rule.step.value)
-            if rounding is not None:
-                none_over = none_over.to_integral_value(rounding, CONTEXT)
             g.out(f"if {excess} < {g.zero}:")
-            g.out(f"    {lost} = {g.const(CONTEXT.multiply(rule.rate.value, none_over))}")
+            g.out(f"    {lost} = {g.const(_none_over(rule))}")
             g.out("else:")
             inner = "    "
         g.out(f"{inner}{steps} = {excess} / {step}")
@@ -285,6 +313,32 @@ class Indicator:
         shown_reference = reference if rule.reference is not None else "None"
         self.keep(f"{lost} > {g.zero}", self.record(site, [value, shown_reference, excess, steps, lost, *named]))
         return lost
+
+
+_ROUNDING = {"whole": ROUND_FLOOR, "started": ROUND_CEILING}
+_OPPOSITE = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!="}
+
+
+def _none_over(rule: ast.DeductStep) -> Decimal:
+    """What a deduction per step takes when nothing is over: rate × (0 / step), as evaluated."""
+    steps = CONTEXT.divide(ZERO, rule.step.value)
+    rounding = _ROUNDING.get(rule.counting or "")
+    if rounding is not None:
+        steps = steps.to_integral_value(rounding, CONTEXT)
+    return CONTEXT.multiply(rule.rate.value, steps)
+
+
+def _band_tests(band: ast.Band) -> list[tuple[str, Decimal]]:
+    """The comparisons a value must pass to lie in a band (`= x` is one test)."""
+    tests = []
+    if band.low is not None and band.high is not None and band.low_closed and band.high_closed:
+        if band.low.value == band.high.value:
+            return [("==", band.low.value)]
+    if band.low is not None:
+        tests.append((">=" if band.low_closed else ">", band.low.value))
+    if band.high is not None:
+        tests.append(("<=" if band.high_closed else "<", band.high.value))
+    return tests
 
 
 def _arm_points(rule: ast.Rule | None) -> list[Decimal]:
