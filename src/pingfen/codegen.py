@@ -4,15 +4,19 @@ The source is written from validated AST values only: every input, `let`, node a
 temporary becomes a generated name (`x3`, `y0`, `s12`, `t5`), every constant — each
 Decimal, name, label, Site and helper function — is an entry of a constants table
 passed in as the arguments `c0, c1, …`, and every operator comes from a fixed table.
-No text of the rule file reaches the source, which `check_source` verifies before it is
-compiled; the code then runs with no builtins at all.
+No text of the rule file reaches the source: `check_source` verifies it holds no quote,
+bracket or comment, and `check_code` that the compiled code holds no literal and reads no
+global or attribute but `data.get`; it then runs with no builtins at all.
 
-The generated module defines `factory(c0, …)`, returning two functions:
+The scoring module defines `factory(c0, …)`, returning two functions:
 - `run(data, lang)`: reads each input from the record on a fast path (a Decimal, an
   int, a bool or a label already as the rubric wants it, inside its bounds), then scores;
   it returns None as soon as an input needs the general path, which `compile` takes.
 - `score(x0, …, lang)`: the rubric, straight-line: lets, then every node depth-first,
-  then the total and the grade; it returns `Result.scored(…)`.
+  then the total and the grade; it returns `Result.scored(…)`, holding the record's
+  exact inputs and the rubric's Explainer.
+The explaining module's `explain(x0, …)` is the same rubric keeping, besides the scores,
+each node's reason records and clamp; it is compiled when first needed.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import decimal
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from types import CodeType
 from typing import Any
 
 from pingfen import ast
@@ -45,44 +50,73 @@ _ARITHMETIC = {"+": "+", "-": "-", "*": "*"}
 
 
 class Program:
-    """The generated source, its constants, and the layout of the results it builds."""
+    """The generated sources, their constants, and the layout of the results they build."""
 
-    def __init__(self, source: str, constants: list[object], layout: Layout, inputs: int) -> None:
+    def __init__(self, source: str, explain_source: str, constants: list[object], layout: Layout) -> None:
         self.source = source
+        self.explain_source = explain_source
         self.constants = constants
         self.layout = layout
-        self.inputs = inputs
 
-    def functions(self, filename: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
-        """Compile the source and return (run, score), the constants bound in."""
-        check_source(self.source)
-        namespace: dict[str, Any] = {"__builtins__": {}}
-        exec(compile(self.source, filename, "exec"), namespace)  # noqa: S102 - checked generated source
-        return namespace["factory"](*self.constants)  # type: ignore[no-any-return]
+    def functions(self, name: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
+        """Compile the scoring source and return (run, score), the constants bound in."""
+        return build(self.source, name, self.constants)  # type: ignore[no-any-return]
 
 
-# Every word the generator writes that is not a generated name.
-_WORDS = frozenset(
-    "def return if elif else not and or is in None True False factory run score explain data get lang".split()
-)
-_GENERATED = re.compile(r"[a-z]\d+")
-_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+class Explainer:
+    """A rubric's explaining code, compiled the first time a result's tree is read: a
+    program that only scores never pays for it."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.program: Program | None = None
+        self._explain: Callable[..., Any] | None = None
+
+    def __call__(self, *values: object) -> Any:
+        if self._explain is None:
+            assert self.program is not None
+            self._explain = build(self.program.explain_source, self.name, self.program.constants)
+        return self._explain(*values)
+
+
+def build(source: str, name: str, constants: list[object]) -> Any:
+    """Compile generated source, check what it can reach, and call its factory with the constants."""
+    check_source(source)
+    code = compile(source, f"<pingfen {name}>", "exec")
+    check_code(code)
+    namespace: dict[str, Any] = {"__builtins__": {}}
+    exec(code, namespace)  # noqa: S102 - generated from a checked AST, checked above, no builtins
+    return namespace["factory"](*constants)
+
+
 _ALLOWED_CHARS = re.compile(r"[A-Za-z0-9_ \n():=<>!+\-*/,.]*")
 
 
 def check_source(source: str) -> None:
-    """Refuse source that could hold anything but generated names, fixed words and operators:
-    no quotes (so no strings), no digits outside names (so no literals), no brackets, no
-    attribute other than `data.get`."""
+    """Refuse source holding anything but ASCII names, digits, spaces and operators: no quote
+    (so no string), no bracket, no comment, no backslash."""
     if not _ALLOWED_CHARS.fullmatch(source):
         raise ValueError("generated source holds a character it must not")
-    for word in _IDENTIFIER.findall(source):
-        if word not in _WORDS and not _GENERATED.fullmatch(word):
-            raise ValueError(f"generated source holds an unknown name: {word!r}")
-    if re.search(r"(?<![A-Za-z0-9_])\d", source):
-        raise ValueError("generated source holds a literal")
-    if source.count(".") != source.count("data.get"):
-        raise ValueError("generated source reads an attribute")
+
+
+def check_code(code: CodeType, top: bool = True) -> None:
+    """Refuse compiled code that could reach anything but what it is given: every constant
+    None, a bool, a tuple of those or a function's code; no global or attribute but the
+    module's own `factory` and the record's `data.get`."""
+    allowed = {"factory"} if top else {"get"}
+    if not set(code.co_names) <= allowed:
+        raise ValueError(f"generated code reads {sorted(set(code.co_names) - allowed)}")
+    for constant in code.co_consts:
+        if isinstance(constant, CodeType):
+            check_code(constant, top=False)
+        elif not _plain(constant):
+            raise ValueError(f"generated code holds a literal: {constant!r}")
+
+
+def _plain(constant: object) -> bool:
+    if isinstance(constant, tuple):
+        return all(_plain(c) for c in constant)
+    return constant is None or constant is True or constant is False
 
 
 class _Writer:
@@ -162,21 +196,22 @@ class _Generator:
         clamps = "(" + "".join(f"{node[2]}, " for node in self.per_node) + ")"
         explain.append(f"        return {scores}, {reasons}, {clamps}")
         score = self.body(header, explaining=False)
-        top = self.top
         top_sum = sum((n.max.value for n in self.module.top), ZERO)
-        layout = Layout(header.title, header.total.value if header.total else top_sum, tuple(self.shapes), tuple(top))
-        make = f"{self.const(Result.scored)}({self.const(layout)}, a1, a0, a2, {scores}, ({params}), explain, lang)"
-        score.append(f"        return {make}")
+        layout = Layout(
+            header.title, header.total.value if header.total else top_sum, tuple(self.shapes), tuple(self.top)
+        )
+        explainer = Explainer(header.title)
+        make = f"{self.const(Result.scored)}({self.const(layout)}, a1, a0, a2, {scores}, ({params}), {self.const(explainer)}"
+        score.append(f"        return {make}, lang)")
 
         self.out = w = _Writer()
         w.depth = 2
         w("get = data.get")
         for decl in self.inputs:
             self.read_input(decl)
+        factory = "def factory(" + ", ".join(f"c{i}" for i in range(len(self.constants))) + "):"
         lines = [
-            "def factory(" + ", ".join(f"c{i}" for i in range(len(self.constants))) + "):",
-            f"    def explain({params}):",
-            *explain,
+            factory,
             f"    def score({params}lang):",
             *score,
             "    def run(data, lang):",
@@ -184,7 +219,10 @@ class _Generator:
             *score,  # the same straight-line scoring, without a call
             "    return run, score",
         ]
-        return Program("\n".join(lines) + "\n", self.constants, layout, len(self.inputs))
+        explaining = [factory, f"    def explain({params}):", *explain, "    return explain"]
+        program = Program("\n".join(lines) + "\n", "\n".join(explaining) + "\n", self.constants, layout)
+        explainer.program = program
+        return program
 
     def body(self, header: ast.Header, explaining: bool) -> list[str]:
         """The straight-line code of the rubric: lets, every node, then (for scoring) the total

@@ -73,7 +73,7 @@ class Rubric:
         )  # fmt: skip
         bounds = tuple(spec.bounds for spec in self.inputs)
         self.program: Program = generate(module, checked, source.text, declared, bounds)
-        self._run, self._score = self.program.functions(f"<pingfen rubric {id(self):x}>")
+        self._run, self._score = self.program.functions(self.name)
 
     def __repr__(self) -> str:
         return f"<Rubric {self.name!r} max={self.max} inputs={len(self.inputs)}>"
