@@ -10,15 +10,17 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import pingfen
 from pingfen.diagnostics import Lang, default_lang
 from pingfen.errors import DataError, PingfenError, RubricError
-from pingfen.io import read_record
-from pingfen.report import render_table
-from pingfen.result import dumps
+
+if TYPE_CHECKING:
+    from pingfen.diagnostics import Diagnostic
+
+# Each command imports what it needs when it runs: `eval` of a JSON record never loads
+# the YAML reader, `--format json` never the table, `check` never the compiler.
 
 OK, NO, CANNOT = 0, 1, 2
 
@@ -116,7 +118,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
 
 
 def _check(files: list[str], fmt: str, strict: bool, lang: Lang, out: TextIO, err: TextIO) -> int:
-    from pingfen.report.findings import to_json, to_sarif
+    from pathlib import Path
+
+    from pingfen.loader import diagnose
 
     checked = []
     unreadable = False
@@ -127,25 +131,27 @@ def _check(files: list[str], fmt: str, strict: bool, lang: Lang, out: TextIO, er
             print(f"pingfen: cannot read {name}: {getattr(error, 'strerror', None) or error}", file=err)
             unreadable = True
             continue
-        diagnostics = pingfen.diagnose(text, name)
+        diagnostics = diagnose(text, name)
         checked.append((name, diagnostics))
         if fmt == "text":
             for d in diagnostics:
                 print(d.render(lang) + "\n", file=out)
             print(_summary(name, diagnostics, strict, lang), file=out)
-    if fmt == "json":
-        print(dumps(to_json(checked, lang)), file=out)
-    elif fmt == "sarif":
-        print(dumps(to_sarif(checked, pingfen.__version__, lang)), file=out)
+    if fmt in ("json", "sarif"):
+        from pingfen.report.findings import to_json, to_sarif
+        from pingfen.result import dumps
+
+        found = to_json(checked, lang) if fmt == "json" else to_sarif(checked, pingfen.__version__, lang)
+        print(dumps(found), file=out)
     failing = any(_fails(d, strict) for _, found in checked for d in found)
     return CANNOT if unreadable else NO if failing else OK
 
 
-def _fails(d: pingfen.Diagnostic, strict: bool) -> bool:
+def _fails(d: Diagnostic, strict: bool) -> bool:
     return strict or d.severity == "error"
 
 
-def _summary(name: str, diagnostics: list[pingfen.Diagnostic], strict: bool, lang: Lang) -> str:
+def _summary(name: str, diagnostics: list[Diagnostic], strict: bool, lang: Lang) -> str:
     count = {s: sum(d.severity == s for d in diagnostics) for s in ("error", "warning", "note")}
     failed = any(_fails(d, strict) for d in diagnostics)
     if lang == "zh":
@@ -156,10 +162,18 @@ def _summary(name: str, diagnostics: list[pingfen.Diagnostic], strict: bool, lan
 
 
 def _eval(ruleset: str, data: str, fmt: str, lang: Lang, out: TextIO) -> int:
-    rubric = pingfen.load(ruleset)
+    from pingfen.io import read_record
+    from pingfen.loader import load
+
+    rubric = load(ruleset)
     record = read_record(data)
     result = rubric.evaluate(record, lang=lang)
-    print(result.to_json(lang) if fmt == "json" else render_table(result, lang), file=out)
+    if fmt == "json":
+        print(result.to_json(lang), file=out)
+    else:
+        from pingfen.report import render_table
+
+        print(render_table(result, lang), file=out)
     return OK
 
 
