@@ -107,16 +107,26 @@ def _judged(params: dict[str, object]) -> None:
 _DERIVED = {"step": _step_derived, "band": _shown_value, "judgment": _judged}
 
 
+_CENT = Decimal("0.01")
+_ROOM = Context(prec=28, rounding=ROUND_HALF_UP)
+_SHOWN: dict[Decimal, str] = {}  # number() of values already shown: it depends on the value alone
+
+
 def number(value: Decimal) -> str:
     """At most 2 decimals, half up, no trailing zeros: 1.25, 4.17, 3."""
     if not value.is_finite():
         return str(value)
-    wide = Context(prec=max(28, value.adjusted() + 4))  # room for every digit of a huge value
-    rounded = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP, context=wide)
-    text = format(rounded, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    shown = _SHOWN.get(value)
+    if shown is not None:
+        return shown
+    adjusted = value.adjusted()  # room for every digit of a huge value
+    room = _ROOM if adjusted < 24 else Context(prec=adjusted + 4, rounding=ROUND_HALF_UP)
+    text = format(value.quantize(_CENT, context=room), "f").rstrip("0").rstrip(".")
+    shown = "0" if text == "-0" else text
+    if len(_SHOWN) >= 4096:
+        _SHOWN.clear()
+    _SHOWN[value] = shown
+    return shown
 
 
 def quantity(value: object, unit: str) -> str:

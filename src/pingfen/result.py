@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal, localcontext
+from operator import attrgetter
 from typing import Any, Literal
 
 from attrs import field, frozen
@@ -16,22 +17,55 @@ from pingfen.values import CONTEXT
 Clamp = Literal["low", "high"] | None
 
 
-@frozen
 class NodeResult:
     """The score of one group or indicator.
 
     `clamped` is "low" when deductions went past zero (扣完为止), "high" when the
-    rules gave more than the max; the score is then 0 or the max.
+    rules gave more than the max; the score is then 0 or the max. Read-only; two nodes
+    are equal when all but their language are.
     """
 
-    name: str
-    max: Decimal
-    score: Decimal
-    children: tuple[NodeResult, ...] = ()
-    explanations: tuple[Reason, ...] = ()
-    clamped: Clamp = None
-    is_group: bool = False
-    lang: Lang = field(default="zh", eq=False)
+    __slots__ = ("_name", "_max", "_score", "_children", "_explanations", "_clamped", "_is_group", "_lang")
+
+    def __init__(
+        self,
+        name: str,
+        max: Decimal,
+        score: Decimal,
+        children: tuple[NodeResult, ...] = (),
+        explanations: tuple[Reason, ...] = (),
+        clamped: Clamp = None,
+        is_group: bool = False,
+        lang: Lang = "zh",
+    ) -> None:
+        self._name, self._max, self._score, self._children = name, max, score, children
+        self._explanations, self._clamped, self._is_group, self._lang = explanations, clamped, is_group, lang
+
+    name: str = property(attrgetter("_name"))  # type: ignore[assignment]
+    max: Decimal = property(attrgetter("_max"))  # type: ignore[assignment]
+    score: Decimal = property(attrgetter("_score"))  # type: ignore[assignment]
+    children: tuple[NodeResult, ...] = property(attrgetter("_children"))  # type: ignore[assignment]
+    explanations: tuple[Reason, ...] = property(attrgetter("_explanations"))  # type: ignore[assignment]
+    clamped: Clamp = property(attrgetter("_clamped"))  # type: ignore[assignment]
+    is_group: bool = property(attrgetter("_is_group"))  # type: ignore[assignment]
+    lang: Lang = property(attrgetter("_lang"))  # type: ignore[assignment]
+
+    def _key(self) -> tuple[object, ...]:
+        return (self._name, self._max, self._score, self._children, self._explanations, self._clamped, self._is_group)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, NodeResult):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"NodeResult(name={self._name!r}, max={self._max!r}, score={self._score!r}, children={self._children!r}, "
+            f"explanations={self._explanations!r}, clamped={self._clamped!r}, is_group={self._is_group!r})"
+        )
 
     @property
     def reasons(self) -> list[str]:
@@ -166,13 +200,14 @@ class Result:
             raise AssertionError("explaining a result gave other scores than scoring it")
         layout, lang = self._layout, self._lang
         built: list[NodeResult] = [None] * len(layout.nodes)  # type: ignore[list-item]
+        pick = built.__getitem__
         for i in range(len(layout.nodes) - 1, -1, -1):
-            shape, score = layout.nodes[i], scores[i]
-            children = tuple(built[c] for c in shape.children)
-            reasons = tuple(Reason(site, numbers, score) for site, numbers in records[i])
+            shape, score, kept = layout.nodes[i], scores[i], records[i]
+            children = tuple(map(pick, shape.children)) if shape.children else ()
+            reasons = tuple([Reason(site, numbers, score) for site, numbers in kept]) if kept else ()
             built[i] = NodeResult(shape.name, shape.max, score, children, reasons, clamps[i], shape.is_group, lang)
         self._nodes = tuple(built)
-        self._tree = tuple(built[i] for i in layout.top)
+        self._tree = tuple(map(pick, layout.top))
 
     def _walk(self) -> tuple[NodeResult, ...]:
         if self._nodes is None:
