@@ -277,16 +277,25 @@ class _Generator:
             return
         t = self.fresh("t")
         dec = self.const(Decimal)
+        bounds = self.bounds[decl.name.text]
         w(f"{t} = {self.const(type)}({x})")
         w(f"if {t} is {dec}:")
-        w(f"    if not {self.const(Decimal.is_finite)}({x}):")
-        w("        return None")
+        w.depth += 1
+        checks = len(w.lines)
+        if not ({op[0] for op, _ in bounds} >= {"<", ">"}):
+            # (bounded on both sides, an infinity fails a bound, and a NaN raises InvalidOperation
+            # at the first comparison, which sends the record down the general path)
+            w(f"if not {self.const(Decimal.is_finite)}({x}):")
+            w("    return None")
         if kind in ("count", "amount"):
-            w(f"    if {x} < {self.zero}:")
-            w("        return None")
+            w(f"if {x} < {self.zero}:")
+            w("    return None")
         if kind == "count":
-            w(f"    if {x} != {self.const(Decimal.to_integral_value)}({x}):")
-            w("        return None")
+            w(f"if {x} != {self.const(Decimal.to_integral_value)}({x}):")
+            w("    return None")
+        if len(w.lines) == checks:
+            w("pass")
+        w.depth -= 1
         w(f"elif {t} is {self.const(int)}:")
         if kind in ("count", "amount"):
             w(f"    if {x} < {self.const(0)}:")
@@ -294,7 +303,7 @@ class _Generator:
         w(f"    {x} = {dec}({x})")
         w("else:")
         w("    return None")
-        for op, bound in self.bounds[decl.name.text]:
+        for op, bound in bounds:
             w(f"if not {x} {_COMPARE[op]} {self.const(bound)}:")
             w("    return None")
 

@@ -14,7 +14,7 @@ import difflib
 import itertools
 import operator
 from collections.abc import Iterable, Iterator, Mapping
-from decimal import Decimal, getcontext, setcontext
+from decimal import Decimal, InvalidOperation, getcontext, setcontext
 
 from attrs import frozen
 
@@ -84,7 +84,10 @@ class Rubric:
         saved = getcontext()
         setcontext(CONTEXT)
         try:
-            result = self._run(data, lang)
+            try:
+                result = self._run(data, lang)
+            except InvalidOperation:  # a NaN met a bound: the general path says which input
+                result = None
             if result is None:  # some input is not yet an exact value: coerce them all
                 result = self._score(*self._coerce(data, record), lang)
             return result  # type: ignore[no-any-return]
@@ -104,7 +107,10 @@ class Rubric:
             saved = getcontext()
             setcontext(CONTEXT)
             try:
-                result = run(row, lang)
+                try:
+                    result = run(row, lang)
+                except InvalidOperation:
+                    result = None
                 if result is None:
                     result = score(*coerce_all(row, _record_id(row, key, number)), lang)
             except DataError as error:

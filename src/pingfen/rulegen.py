@@ -90,6 +90,10 @@ class Indicator:
         nothing = _clamped(CONTEXT.subtract(top, CONTEXT.add(ZERO, _none_over(rule))), top)
         g.out(f"if {excess} < {g.zero}:")
         g.out(f"    {score} = {g.const(nothing)}")
+        # exactly on the reference (0 itself, digit for digit, as a count of none is): known too
+        on_it = _clamped(CONTEXT.subtract(top, CONTEXT.add(ZERO, _lost_at(rule, ZERO))), top)
+        g.out(f"elif not {g.const(Decimal.compare_total)}({excess}, {g.zero}):")
+        g.out(f"    {score} = {g.const(on_it)}")
         g.out("else:")
         g.out(f"    {steps} = {excess} / {g.const(rule.step.value)}")
         rounding = _ROUNDING.get(rule.counting or "")
@@ -321,7 +325,12 @@ _OPPOSITE = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!="}
 
 def _none_over(rule: ast.DeductStep) -> Decimal:
     """What a deduction per step takes when nothing is over: rate × (0 / step), as evaluated."""
-    steps = CONTEXT.divide(ZERO, rule.step.value)
+    return _lost_at(rule, ZERO)
+
+
+def _lost_at(rule: ast.DeductStep, excess: Decimal) -> Decimal:
+    """What a deduction per step takes for this excess, worked out as the generated code does."""
+    steps = CONTEXT.divide(excess, rule.step.value)
     rounding = _ROUNDING.get(rule.counting or "")
     if rounding is not None:
         steps = steps.to_integral_value(rounding, CONTEXT)
