@@ -39,6 +39,7 @@ sys.path.insert(0, str(HERE))
 if not (ROOT / "src" / "pingfen").is_dir() or str(ROOT / "src") not in sys.path:
     sys.path.insert(1, str(ROOT / "src"))
 
+import hand_checked  # noqa: E402
 import hand_float  # noqa: E402
 import hand_plain  # noqa: E402
 import hand_tuned  # noqa: E402
@@ -101,6 +102,7 @@ def scorers(rubric: Rubric) -> tuple[dict[str, Scorer], Callable[[dict[str, obje
         "pingfen, tree and reasons read": with_tree,
         "hand-written Decimal, plain": hand_plain.score,
         "hand-written Decimal, tuned": hand_tuned.score,
+        "  the same, checking inputs as pingfen": hand_checked.score,
         "hand-written float": hand_float.score,
         "pingfen oracle (walks the AST)": lambda record: oracle.evaluate(module, checked, text, record),
     }
@@ -120,7 +122,8 @@ def agreement(
 ) -> list[str]:
     """Check every scorer against pingfen; return the lines to print."""
     lines = []
-    wrong = {name: 0 for name in ("plain", "tuned", "oracle", "zen", "float", "scores")}
+    on_five = 0
+    wrong = {name: 0 for name in ("plain", "tuned", "checked", "oracle", "zen", "float", "scores")}
     for i, record in enumerate(records):
         result = rubric.evaluate(record)
         answer = (result.total, result.grade)
@@ -128,26 +131,30 @@ def agreement(
         total, grade, tuned_scores = hand_tuned.score(record)
         wrong["tuned"] += (total, grade) != answer
         wrong["scores"] += tuned_scores != scores
+        wrong["checked"] += hand_checked.score(record)[:2] != answer
         total, grade, plain_scores = hand_plain.score(record)
         wrong["plain"] += (total, grade) != answer
         wrong["scores"] += tuple(plain_scores.values()) != scores
         walked = found["pingfen oracle (walks the AST)"](record)
         wrong["oracle"] += walked != result  # type: ignore[comparison-overlap]
         float_total, float_grade = hand_float.score(record)
-        wrong["float"] += (Decimal(repr(float_total)), float_grade) != answer
+        if (Decimal(repr(float_total)), float_grade) != answer:
+            wrong["float"] += 1
+            thousandths = result.raw_total.scaleb(3)
+            on_five += thousandths == thousandths.to_integral_value() and thousandths % 10 == 5
         if contexts is not None:
             wrong["zen"] += found["_zen_answer"](contexts[i]) != answer  # type: ignore[arg-type]
     exact = {k: v for k, v in wrong.items() if k != "float" and (k != "zen" or contexts is not None)}
     if any(exact.values()):
         raise SystemExit(f"scorers disagree with pingfen: {exact}")
     lines.append(
-        f"agreement on {len(records)} records: hand-written plain and tuned, the oracle"
+        f"agreement on {len(records)} records: hand-written plain, tuned and checked, the oracle"
         f"{' and zen-engine' if contexts is not None else ''} give pingfen's total and grade on every one "
         "(the Decimal ones every indicator's score too)"
     )
     lines.append(
-        f"the float scorer disagrees on {wrong['float']} records ({wrong['float'] / len(records):.2%}): "
-        "totals that land on or near x.xx5"
+        f"the float scorer disagrees on {wrong['float']} records ({wrong['float'] / len(records):.2%}), "
+        f"{on_five} of them where the exact total ends in 5 at the third decimal"
     )
     grades: dict[str | None, int] = {}
     for record in records:

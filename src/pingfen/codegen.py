@@ -52,11 +52,14 @@ _ARITHMETIC = {"+": "+", "-": "-", "*": "*"}
 class Program:
     """The generated sources, their constants, and the layout of the results they build."""
 
-    def __init__(self, source: str, explain_source: str, constants: list[object], layout: Layout) -> None:
+    def __init__(
+        self, source: str, explain_source: str, constants: list[object], layout: Layout, labels: dict[int, str]
+    ) -> None:
         self.source = source
         self.explain_source = explain_source
         self.constants = constants
         self.layout = layout
+        self.labels = labels  # what each line of `run` is for, by line number: for profiles
 
     def functions(self, name: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
         """Compile the scoring source and return (run, score), the constants bound in."""
@@ -120,12 +123,17 @@ def _plain(constant: object) -> bool:
 
 
 class _Writer:
+    """Lines of code at a depth, each with a label saying what it is for (for profiles)."""
+
     def __init__(self) -> None:
         self.lines: list[str] = []
+        self.labels: list[str] = []
+        self.label = ""
         self.depth = 0
 
     def __call__(self, line: str) -> None:
         self.lines.append("    " * self.depth + line)
+        self.labels.append(self.label)
 
 
 Bounds = tuple[tuple[str, Decimal], ...]
@@ -196,16 +204,20 @@ class _Generator:
         clamps = "(" + "".join(f"{node[2]}, " for node in self.per_node) + ")"
         explain.append(f"        return {scores}, {reasons}, {clamps}")
         score = self.body(header, explaining=False)
+        score_labels = self.out.labels
         top_sum = sum((n.max.value for n in self.module.top), ZERO)
         layout = Layout(
             header.title, header.total.value if header.total else top_sum, tuple(self.shapes), tuple(self.top)
         )
         explainer = Explainer(header.title)
         make = f"{self.const(Result.scored)}({self.const(layout)}, a1, a0, a2, {scores}, ({params}), {self.const(explainer)}"
-        score.append(f"        return {make}, lang)")
+        self.out.label = "making the Result"
+        self.out(f"return {make}, lang)")
+        score = self.out.lines
 
         self.out = w = _Writer()
         w.depth = 2
+        w.label = "reading the inputs"
         w("get = data.get")
         for decl in self.inputs:
             self.read_input(decl)
@@ -219,8 +231,10 @@ class _Generator:
             *score,  # the same straight-line scoring, without a call
             "    return run, score",
         ]
+        first = 3 + len(score) + 1  # where run's lines start, counting from 1
+        labels = dict(enumerate([*w.labels, *score_labels], start=first))
         explaining = [factory, f"    def explain({params}):", *explain, "    return explain"]
-        program = Program("\n".join(lines) + "\n", "\n".join(explaining) + "\n", self.constants, layout)
+        program = Program("\n".join(lines) + "\n", "\n".join(explaining) + "\n", self.constants, layout, labels)
         explainer.program = program
         return program
 
@@ -232,9 +246,11 @@ class _Generator:
         self.out = w = _Writer()
         w.depth = 2
         for let in self.checked.let_order:
+            w.label = f"let {let.name.text}"
             w(f"{self.names[let.name.text]} = {self.expr(let.expr, let.name.text)}")
         self.top = top = [self.node(n) for n in self.module.top]
         if not explaining:
+            w.label = "total and grade"
             w(f"a0 = {' + '.join([self.zero, *(self.per_node[i][0] for i in top)])}")
             self.total_and_grade(header)
         return w.lines
@@ -353,9 +369,11 @@ class _Generator:
         self.shapes.append(Shape(node.name.text, node.max.value, isinstance(node, ast.Group)))
         self.per_node.append(("", "", ""))
         if isinstance(node, ast.Indicator):
+            self.out.label = f"indicator {node.name.text}"
             self.per_node[index] = Indicator(self, node, index).write()
             return index
         children = [self.node(c) for c in node.children]
+        self.out.label = "group sums"
         self.shapes[index] = Shape(node.name.text, node.max.value, True, tuple(children))
         total = " + ".join([self.zero, *(self.per_node[c][0] for c in children)])
         top = node.max.value
