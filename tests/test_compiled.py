@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 import pingfen
-from pingfen import cache, syntax
+from pingfen import cache, oracle, syntax
+from pingfen.check import check
 from pingfen.codegen import check_code, check_source
 from pingfen.io import read_record
 from pingfen.values import to_percent
@@ -201,3 +202,22 @@ def test_eval_imports_only_what_it_needs(tmp_path: Path) -> None:
     assert first.stderr.strip() == "['lark', 'pingfen.syntax']"  # the first run parses
     again = subprocess.run(args, env=env, capture_output=True, text=True, check=True)
     assert again.stderr.strip() == "[]" and again.stdout == first.stdout
+
+
+def test_sums_keep_the_digits_of_sum_with_a_zero_start() -> None:
+    """A group of judgments given -0 scores 0, as sum((-0, -0), Decimal(0)) does; a score
+    with a positive exponent (1E+1) keeps the digits the oracle gives it."""
+    text = (
+        'rubric "零" { total 20 }\ninput a: score\ninput b: score\ninput n: number\n'
+        "group 判 10 { indicator a 5 { judgment } indicator b 5 { judgment } }\n"
+        "group 算 10 { indicator 负 5 { score = -n } indicator 满 5 { } }\n"
+    )
+    rubric = pingfen.loads(text)
+    module, _ = syntax.parse(text)
+    assert module is not None
+    for record in ({"a": Decimal("-0"), "b": Decimal("-0"), "n": Decimal(0)}, {"a": Decimal("1E+0"), "b": 2, "n": -3}):
+        result = rubric.evaluate(record)
+        expected = oracle.evaluate(module, check(module), text, record)
+        assert [str(n.score) for n in result.nodes()] == [str(n.score) for n in expected.nodes()]
+        assert (str(result.raw_total), str(result.total)) == (str(expected.raw_total), str(expected.total))
+    assert str(rubric.evaluate({"a": Decimal("-0"), "b": Decimal("-0"), "n": 0})["判"].score) == "0"

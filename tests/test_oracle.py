@@ -83,7 +83,7 @@ class Gen:
     def number(self) -> str:
         exact = st.one_of(
             st.integers(-20, 20).map(lambda n: D(n) / 2), st.integers(-2000, 2000).map(lambda n: D(n).scaleb(-2)),
-            st.integers(-20, 20),
+            st.integers(-20, 20), st.sampled_from([D("-0"), D("1E+1"), D("-0.00")]),
         )  # fmt: skip
         return self.pick("number", "", exact, exact.map(str))
 
@@ -207,7 +207,7 @@ def base_rule(gen: Gen, name: str, top: Decimal) -> list[str]:
             arms.append(f"else -> {fmt(points(draw, top))}")
         return [f"match {subject} {{ " + "  ".join(arms) + " }"]
     if kind == "judgment":
-        score = st.integers(0, int(top * 100)).map(lambda n: D(n).scaleb(-2))
+        score = st.one_of(st.integers(0, int(top * 100)).map(lambda n: D(n).scaleb(-2)), st.just(D("-0")))
         if draw(st.booleans()):
             gen.new("score", "", score, score.map(str), name=name)
             return ["judgment"]

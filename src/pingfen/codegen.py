@@ -122,6 +122,12 @@ def _plain(constant: object) -> bool:
     return constant is None or constant is True or constant is False
 
 
+def _may_be_negative_zero(node: ast.Node) -> bool:
+    """Whether a node's score can be -0: an indicator whose base is a judgment or a formula
+    (a group's sum keeps its leading 0 exactly when all its parts can, so it never is)."""
+    return isinstance(node, ast.Indicator) and any(isinstance(r, (ast.Judgment, ast.Formula)) for r in node.rules)
+
+
 class _Writer:
     """Lines of code at a depth, each with a label saying what it is for (for profiles)."""
 
@@ -251,7 +257,7 @@ class _Generator:
         self.top = top = [self.node(n) for n in self.module.top]
         if not explaining:
             w.label = "total and grade"
-            w(f"a0 = {' + '.join([self.zero, *(self.per_node[i][0] for i in top)])}")
+            w(f"a0 = {self.sum(top, self.module.top)}")
             self.total_and_grade(header)
         return w.lines
 
@@ -375,7 +381,7 @@ class _Generator:
         children = [self.node(c) for c in node.children]
         self.out.label = "group sums"
         self.shapes[index] = Shape(node.name.text, node.max.value, True, tuple(children))
-        total = " + ".join([self.zero, *(self.per_node[c][0] for c in children)])
+        total = self.sum(children, node.children)
         top = node.max.value
         score = f"s{index}"
         if sum((c.max.value for c in node.children), ZERO) <= top:  # children within their maxima: no clamp
@@ -387,6 +393,19 @@ class _Generator:
         clamp = self.clamp(raw, score, f"k{index}", top, low=False, high=True)
         self.per_node[index] = (score, self.const(()), clamp)
         return index
+
+    def sum(self, positions: list[int], nodes: tuple[ast.Node, ...]) -> str:
+        """The sum of these nodes' scores, as sum(scores, Decimal(0)) gives it, digit for digit.
+
+        Every score comes out of a decimal operation or a clamp to 0 or the node's max, so
+        it has no positive exponent, and at most 28 digits when the max has: adding 0 first
+        then changes nothing, unless every score can be -0 (0 + -0 is 0). Only a judgment or
+        a formula can give -0 (from an input `-0`, or `-x` of 0); then the 0 stays."""
+        scores = [self.per_node[i][0] for i in positions]
+        long_max = any(len(n.max.value.as_tuple().digits) > 28 for n in nodes)
+        if not scores or long_max or all(_may_be_negative_zero(n) for n in nodes):
+            scores.insert(0, self.zero)
+        return " + ".join(scores)
 
     def clamp(self, raw: str, score: str, clamp: str, top: Decimal, low: bool, high: bool) -> str:
         """score = raw clamped to [0, top], on the sides that can happen; explaining, also
