@@ -122,3 +122,10 @@ def test_judgment_scores_are_checked_with_the_other_inputs() -> None:
     assert info.value.problems[0].message("en") == "input `分`: 6 is outside its domain (<= 5)"
     score_spec = next(i for i in rubric.inputs if i.name == "分")
     assert score_spec.bounds == ((">=", Decimal(0)), ("<=", Decimal(5)))
+
+
+def test_a_record_no_when_arm_takes_names_the_values() -> None:
+    rubric = pingfen.load(ROOT / "tests" / "golden" / "forms" / "when-no-else.rule")
+    with pytest.raises(pingfen.DataError) as info:
+        rubric.evaluate({"结余": 3, "上年结转": 2})
+    assert info.value.problems[0].message("en") == "`资金结余`: 结余 = 3, 上年结转 = 2 matches no band or arm"

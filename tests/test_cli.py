@@ -126,3 +126,9 @@ def test_lang_defaults_from_locale(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     assert "通过" in run("check", str(bad))[1]
     monkeypatch.setenv("LANG", "en_US.UTF-8")
     assert "ok (0 errors" in run("check", str(bad))[1]
+
+
+def test_eval_help_shows_percent_signs_once(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "--help"]) == 0
+    text = capsys.readouterr().out
+    assert '"95%"' in text and "%%" not in text

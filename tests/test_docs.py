@@ -268,7 +268,9 @@ def test_every_code_has_a_section_and_every_section_a_code() -> None:
     assert sorted(sections - set(MESSAGES)) == [], "sections for codes that MESSAGES does not have"
 
 
-@pytest.mark.parametrize("code", sorted(MESSAGES))
+# PF504 guards a division the checker has proved safe (PF410); no checked rubric reaches it,
+# so its section explains that instead of showing it happen.
+@pytest.mark.parametrize("code", sorted(set(MESSAGES) - {"PF504"}))
 def test_every_code_has_a_failing_example(code: str) -> None:
     """Each section shows the code happening: a rule-error/rule-warning block, or a record refused."""
     start, end = _sections().get(code, (0, 0))

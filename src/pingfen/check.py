@@ -369,7 +369,7 @@ class _Checker:
     def check_indicator(self, ind: ast.Indicator) -> None:
         name, top = ind.name.text, ind.max.value
         if not ind.rules:
-            self.report("PF305", ind.name.span, "add_rule", "warning", name=name)
+            self.report("PF305", ind.name.span, "add_rule", "warning", name=name, max=_fmt(top))
         bases = [r for r in ind.rules if isinstance(r, ast.BASE_RULES)]
         awards = [r for r in ind.rules if isinstance(r, ast.AwardIf)]
         if len(bases) > 1 or (bases and awards):

@@ -63,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     ev = commands.add_parser(
         "eval", parents=[lang], help="score one record (JSON or YAML) with a rubric",
         description="Score one department: DATA is a JSON or YAML mapping of input names to values. "
-        "Percents may be ratios (0.95) or strings (\"95%%\"); bools true/false or 是/否. "
+        "Percents may be ratios (0.95) or strings (\"95%\"); bools true/false or 是/否. "
         "Exit 0 on success, 2 when the rule file or the data is bad (the message names the input).",
     )  # fmt: skip
     ev.add_argument("ruleset", metavar="RULESET", help="the .rule file")

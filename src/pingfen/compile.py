@@ -380,7 +380,17 @@ class Rubric:
                         params = {"condition": text, "points": points, "max": top, "lost": top - points}
                         reasons.append(self._reason(kind, params, template, env))
                     return points
-            raise _Refusal(Problem("PF505", None, {"name": name, "value": "—"}))
+            names = [
+                r.name.text
+                for a in rule.arms
+                if a.condition
+                for r in ast.sub_expressions(a.condition)
+                if isinstance(r, ast.Ref)
+            ]
+            shown = ", ".join(
+                f"{n} = {quantity(env[self._slots[n]], self._symbol_units[n])}" for n in dict.fromkeys(names)
+            )
+            raise _Refusal(Problem("PF505", None, {"name": name, "value": shown}))
 
         return pick
 

@@ -148,7 +148,10 @@ HINTS: dict[str, tuple[str, str]] = {
     "remove_unused": ("remove the declaration, or use it in a rule", "删除该声明，或在规则中使用它"),
     "first_defined": ("first defined at line {line}", "首次定义于第 {line} 行"),
     "percent_literal": ("write it as a percent, e.g. `{suggestion}`", "写成百分比形式，例如 `{suggestion}`"),
-    "pp_only_percent": ("use a plain number for {unit}", "对{unit_zh}请使用普通数字"),
+    "pp_only_percent": (
+        "percentage points go only with percents; beside {unit} write a plain number",
+        "百分点只能与百分比一起使用；与{unit_zh}一起请写普通数字",
+    ),
     "fix_points": ("lower the points or raise the indicator's max", "降低分数或提高指标分值"),
     "fix_sum": ("make the parts' maxima add up to {max}", "调整下级分值，使其合计为 {max}"),
     "one_base": (
@@ -156,8 +159,8 @@ HINTS: dict[str, tuple[str, str]] = {
         "只保留 bands、when、match、judgment、score = 中的一种",
     ),
     "add_rule": (
-        "add a rule such as `bands`, `deduct` or `judgment`",
-        "添加评分规则，例如 `bands`、`deduct` 或 `judgment`",
+        "add a rule such as `bands`, `deduct` or `judgment`; for fixed full marks write `score = {max}`",
+        "添加评分规则，例如 `bands`、`deduct` 或 `judgment`；固定满分请写 `score = {max}`",
     ),
     "make_condition": ("write a comparison, e.g. `{text} > 0`", "写成比较式，例如 `{text} > 0`"),
     "break_cycle": (
@@ -189,8 +192,8 @@ HINTS: dict[str, tuple[str, str]] = {
     ),
     "constant_score": ("the score does not depend on the data: check the rule", "得分与数据无关，请检查规则"),
     "declare_positive": (
-        "declare the input with `> 0`, e.g. `input {divisor}: count > 0`",
-        "将输入项声明为 `> 0`，例如 `input {divisor}: count > 0`",
+        "declare the input with `> 0`: `input {divisor}: {type} > 0`",
+        "将输入项声明为 `> 0`：`input {divisor}: {type} > 0`",
     ),
     "guard_divisor": (
         "declare the inputs' domains so the divisor cannot be 0, or use `max(…, 1)`",
@@ -204,8 +207,10 @@ HINTS: dict[str, tuple[str, str]] = {
     ),
     "grade_otherwise": ("add `grade NAME otherwise` for the lowest grade", "为最低等次增加 `grade 名称 otherwise`"),
     "counting": (
-        "say which is meant: `counting proportional` (2.5 points over → 2.5 steps), `counting whole` (→ 2) or `counting started` (→ 3, 不足一个百分点按一个百分点计算)",
-        "请写明：`counting proportional`（超 2.5 个百分点按 2.5 计）、`counting whole`（按 2 计）或 `counting started`（不足一个百分点按一个百分点计算，按 3 计）",
+        "say which is meant: `counting proportional` (2.5 steps count as 2.5), `counting whole` (as 2)"
+        " or `counting started` (as 3: 不足一个百分点按一个百分点计算)",
+        "请写明：`counting proportional`（2.5 步按 2.5 计）、`counting whole`（按 2 计）"
+        "或 `counting started`（不足一个百分点按一个百分点计算，按 3 计）",
     ),
     "labels": ("the labels are {labels}", "可选项为 {labels}"),
     "declare_score": ("declare it as `input {name}: score`", "声明为 `input {name}: score`"),

@@ -69,6 +69,7 @@ class _Analysis:
             for i in module.inputs
             if i.type not in ("bool", "label")
         }
+        self.input_types = {i.name.text: i.type for i in module.inputs}
         self.labels = {i.name.text: tuple(lb.text for lb in i.labels) for i in module.inputs if i.type == "label"}
         self._reported_divisors: set[int] = set()
 
@@ -80,6 +81,7 @@ class _Analysis:
     def run(self) -> list[Diagnostic]:
         for let in self.let_order:
             self.domains[let.name.text] = self.interval(let.expr)
+            self.divisions(let.expr, {})  # lets are computed for every record: nothing guards them
         for node, _depth in ast.walk_nodes(self.module.top):
             if isinstance(node, ast.Indicator):
                 self.indicator(node)
@@ -108,19 +110,51 @@ class _Analysis:
                 return sub(left, right)
             if e.op == "*":
                 return mul(left, right)
-            if right.contains(_ZERO):
-                self.zero_divisor(e.right, right)
-                return EVERYTHING
-            return div(left, right)
+            return EVERYTHING if right.contains(_ZERO) else div(left, right)  # `divisions` reports the 0
         return EVERYTHING
+
+    def rule_divisions(self, rule: ast.Rule) -> None:
+        """Check every division a rule computes. A `when` arm is tried only when the arms
+        before it failed, so their conditions guard it (`when 上年 = 0 -> 5` then `… / 上年`)."""
+        if not isinstance(rule, ast.WhenChain):
+            for expr in ast.rule_expressions(rule):
+                self.divisions(expr, {})
+            return
+        failed: dict[object, IntervalSet] = {}
+        for arm in rule.arms:
+            if arm.condition is None:
+                continue
+            self.divisions(arm.condition, failed)
+            known = self.condition(arm.condition)
+            if known is not None:
+                failed = _assume(failed, known[0], known[1].complement())
+
+    def divisions(self, e: ast.Expr, assume: Mapping[object, IntervalSet]) -> None:
+        """Report a divisor that can be 0 where it is computed, given what holds there
+        (`and` and `or` evaluate their right side only after their left side)."""
+        if isinstance(e, (ast.And, ast.Or)):
+            self.divisions(e.left, assume)
+            known = self.condition(e.left)
+            if known is not None:
+                subject, values = known
+                assume = _assume(assume, subject, values if isinstance(e, ast.And) else values.complement())
+            self.divisions(e.right, assume)
+            return
+        if isinstance(e, ast.Binary) and e.op == "/":
+            values = IntervalSet.of(self.interval(e.right)).intersect(assume.get(_Subject(e.right), _ALL))
+            if values.contains(_ZERO):
+                self.zero_divisor(e.right, self.interval(e.right))
+        for child in _children(e):
+            self.divisions(child, assume)
 
     def zero_divisor(self, divisor: ast.Expr, values: Interval) -> None:
         if divisor.span.start in self._reported_divisors:
             return
         self._reported_divisors.add(divisor.span.start)
         text = _text(divisor)
-        hint = "declare_positive" if isinstance(divisor, ast.Ref) else "guard_divisor"
-        self.report("PF410", divisor.span, hint, divisor=text, domain=self.show_interval(values, divisor))
+        kind = self.input_types.get(text) if isinstance(divisor, ast.Ref) else None
+        hint = "declare_positive" if kind is not None else "guard_divisor"
+        self.report("PF410", divisor.span, hint, divisor=text, type=kind, domain=self.show_interval(values, divisor))
 
     def unit(self, e: object) -> str:
         e = _key(e)
@@ -158,6 +192,7 @@ class _Analysis:
             base = (_ZERO, sum((a.points.value for a in awards), _ZERO))
         lost_lo, lost_hi = _ZERO, _ZERO
         for rule in ind.rules:
+            self.rule_divisions(rule)
             if isinstance(rule, ast.Bands):
                 base = self.bands(rule)
             elif isinstance(rule, ast.WhenChain):
@@ -183,14 +218,19 @@ class _Analysis:
             self.report(
                 "PF408", ind.name.span, "full_marks", "warning", name=ind.name.text, high=number(high), max=number(top)
             )
-        elif low == high:
+        elif low == high and not _fixed_formula(ind):
             self.report("PF409", ind.name.span, "constant_score", "warning", name=ind.name.text, value=number(low))
 
     def step(self, rule: ast.DeductStep) -> tuple[Decimal, Decimal]:
         """The least and most a per-step deduction can take."""
         value = self.interval(rule.value)
-        reference = self.interval(rule.reference) if rule.reference is not None else Interval.point(_ZERO)
-        if rule.counting is None and not value.whole:
+        reference = (
+            self.interval(rule.reference)
+            if rule.reference is not None
+            else Interval.make(_ZERO, _ZERO, True, True, whole=True)
+        )
+        whole_steps = value.whole and reference.whole and rule.step.value == 1
+        if rule.counting is None and not whole_steps:  # counts of whole cases leave nothing to round
             self.report("PF413", rule.span, "counting", "note", subject=_text(rule.value))
         if rule.direction == "above":
             excess = sub(value, reference)
@@ -415,6 +455,34 @@ def _text(e: object) -> str:
     if isinstance(e, ast.Call):
         return f"{e.func}({', '.join(_text(a) for a in e.args)})"
     return "…"
+
+
+_ALL = IntervalSet.of(EVERYTHING)
+
+
+def _assume(known: Mapping[object, IntervalSet], subject: object, values: IntervalSet) -> dict[object, IntervalSet]:
+    """What holds after also learning that subject lies in values."""
+    out = dict(known)
+    out[subject] = out.get(subject, _ALL).intersect(values)
+    return out
+
+
+def _children(e: ast.Expr) -> tuple[ast.Expr, ...]:
+    if isinstance(e, (ast.Neg, ast.Not)):
+        return (e.operand,)
+    if isinstance(e, (ast.Binary, ast.Compare, ast.And, ast.Or)):
+        return (e.left, e.right)
+    if isinstance(e, ast.Call):
+        return e.args
+    return ()
+
+
+def _fixed_formula(ind: ast.Indicator) -> bool:
+    """`score = 5`: a fixed score written on purpose, not a rule that fails to vary."""
+    return any(
+        isinstance(r, ast.Formula) and not any(isinstance(e, ast.Ref) for e in ast.sub_expressions(r.expr))
+        for r in ind.rules
+    )
 
 
 def _constant(e: ast.Expr) -> Decimal | None:

@@ -232,9 +232,9 @@ class _Builder(Transformer):  # type: ignore[type-arg]
         return ast.DeductStep(self._num(rate), step, value, kind, reference, counting, reason, _span(meta))
 
     def deduct_count(self, meta, c):  # type: ignore[no-untyped-def]
-        rate, value, reason = c
+        rate, value, counting, reason = c
         one = ast.Number(Decimal(1), "number", "1")
-        return ast.DeductStep(self._num(rate), one, value, "above", None, None, reason, _span(meta))
+        return ast.DeductStep(self._num(rate), one, value, "above", None, counting, reason, _span(meta))
 
     def above(self, meta, c):  # type: ignore[no-untyped-def]
         return "above", c[0]
