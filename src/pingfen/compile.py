@@ -11,7 +11,7 @@ import decimal
 import difflib
 import operator
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
@@ -65,6 +65,26 @@ class InputSpec:
     labels: tuple[str, ...]
 
 
+@frozen
+class NodeSpec:
+    """A group or indicator as the rubric declares it, before any record is scored.
+
+    `inputs` names every input the node's rules read, directly or through `let`
+    values (and reason templates), in declaration order; a group reads its parts' inputs.
+    """
+
+    name: str
+    max: Decimal
+    is_group: bool
+    children: tuple[NodeSpec, ...]
+    inputs: tuple[str, ...]
+
+    def walk(self) -> Iterator[NodeSpec]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
 class _Refusal(Exception):
     """Raised inside a closure; carries the Problem up to `evaluate`."""
 
@@ -106,18 +126,91 @@ class Rubric:
             if checked.symbols.get(i.name.text) and checked.symbols[i.name.text].decl is i
         )  # fmt: skip
         self._input_slots = tuple(slots[i.name] for i in self.inputs)
+        self._let_names = tuple(let.name.text for let in checked.let_order)
         self._lets = tuple((slots[let.name.text], self._expr(let.expr, let.name.text)) for let in checked.let_order)
+        self._scorers: dict[str, Scorer] = {}
         self._top: tuple[Scorer, ...] = tuple(self._node(n) for n in module.top)
+        reads = _reads(module, checked)
+        self._reads = {name: inputs for name, (inputs, _) in reads.items()}
+        self._reads_lets = {name: lets for name, (_, lets) in reads.items()}
+        self.tree: tuple[NodeSpec, ...] = tuple(self._spec(n) for n in module.top)
+        """The rubric's groups and indicators, in order, with their maxima and the inputs they read."""
+        self._specs = {spec.name: spec for top in self.tree for spec in top.walk()}
 
     def __repr__(self) -> str:
         return f"<Rubric {self.name!r} max={self.max} inputs={len(self.inputs)}>"
+
+    def _spec(self, node: ast.Node) -> NodeSpec:
+        children = tuple(self._spec(c) for c in node.children) if isinstance(node, ast.Group) else ()
+        return NodeSpec(
+            node.name.text, node.max.value, isinstance(node, ast.Group), children, self._reads[node.name.text]
+        )
+
+    def node(self, name: str) -> NodeSpec:
+        """The group or indicator called `name`, as the rubric writes it."""
+        try:
+            return self._specs[name]
+        except KeyError:
+            raise KeyError(f"no group or indicator named {name!r}") from None
+
+    def grade_for(self, total: Decimal) -> str | None:
+        """The grade the rubric gives a (rounded) total, or None when no band takes it."""
+        return self._grade(total)
+
+    def round_total(self, raw: Decimal) -> Decimal:
+        """A raw total rounded as the rubric's header says (default 2 places, half up)."""
+        return raw.quantize(self._quantum, rounding=self._rounding)
 
     # ---------------------------------------------------------------- evaluation
     def evaluate(self, data: Mapping[str, object], *, lang: Lang = "zh", record: str | None = None) -> Result:
         """Score one record (input name → value). Raises DataError naming the input at fault."""
         env: Env = [None] * len(self._slots)
+        problems = self._coerce_into(env, data, None)
+        if problems:
+            raise DataError(problems, record)
+        try:
+            with decimal.localcontext(CONTEXT):
+                for slot, fn in self._lets:
+                    env[slot] = fn(env)
+                children = tuple(score(env, lang) for score in self._top)
+                raw_total = sum((c.score for c in children), _ZERO)
+                total = raw_total.quantize(self._quantum, rounding=self._rounding)
+        except _Refusal as refusal:
+            raise DataError([refusal.problem], record) from None
+        return Result(self.name, self.max, total, raw_total, self._grade(total), children, lang)
+
+    def score_node(
+        self, name: str, data: Mapping[str, object], *, lang: Lang = "zh", record: str | None = None
+    ) -> NodeResult:
+        """Score one group or indicator from the inputs it reads (`node(name).inputs`) alone.
+
+        Other inputs may be absent. The closures are those `evaluate` runs, so the score is
+        the one a full evaluation gives; raises DataError when an input it reads is at fault.
+        """
+        spec = self.node(name)
+        env: Env = [None] * len(self._slots)
+        problems = self._coerce_into(env, data, frozenset(spec.inputs))
+        if problems:
+            raise DataError(problems, record)
+        needed = self._needed_lets(spec)
+        try:
+            with decimal.localcontext(CONTEXT):
+                for (slot, fn), let in zip(self._lets, self._let_names, strict=True):
+                    if let in needed:
+                        env[slot] = fn(env)
+                return self._scorers[name](env, lang)
+        except _Refusal as refusal:
+            raise DataError([refusal.problem], record) from None
+
+    def _needed_lets(self, spec: NodeSpec) -> frozenset[str]:
+        return self._reads_lets[spec.name]
+
+    def _coerce_into(self, env: Env, data: Mapping[str, object], only: frozenset[str] | None) -> list[Problem]:
+        """Coerce and domain-check the inputs (all, or those in `only`) into env; the problems found."""
         problems = []
         for spec, slot in zip(self.inputs, self._input_slots, strict=True):
+            if only is not None and spec.name not in only:
+                continue
             value = coerce(spec.name, spec.type, data.get(spec.name), spec.labels)
             if isinstance(value, Problem):
                 problems.append(_with_suggestion(value, data))
@@ -134,18 +227,7 @@ class Rubric:
                     )
                     break
             env[slot] = value
-        if problems:
-            raise DataError(problems, record)
-        try:
-            with decimal.localcontext(CONTEXT):
-                for slot, fn in self._lets:
-                    env[slot] = fn(env)
-                children = tuple(score(env, lang) for score in self._top)
-                raw_total = sum((c.score for c in children), _ZERO)
-                total = raw_total.quantize(self._quantum, rounding=self._rounding)
-        except _Refusal as refusal:
-            raise DataError([refusal.problem], record) from None
-        return Result(self.name, self.max, total, raw_total, self._grade(total), children, lang)
+        return problems
 
     def _grade(self, total: Decimal) -> str | None:
         for name, test, threshold in self._grades:
@@ -220,9 +302,9 @@ class Rubric:
 
     # ---------------------------------------------------------------- the tree
     def _node(self, node: ast.Node) -> Scorer:
-        if isinstance(node, ast.Group):
-            return self._group(node)
-        return self._indicator(node)
+        scorer = self._group(node) if isinstance(node, ast.Group) else self._indicator(node)
+        self._scorers[node.name.text] = scorer
+        return scorer
 
     def _group(self, group: ast.Group) -> Scorer:
         name, top = group.name.text, group.max.value
@@ -413,6 +495,47 @@ class Rubric:
             return points
 
         return judged
+
+
+def _reads(module: ast.Module, checked: Checked) -> dict[str, tuple[tuple[str, ...], frozenset[str]]]:
+    """For each group and indicator: the inputs it reads, in declaration order, and the `let`s it needs."""
+    inputs = [
+        i.name.text
+        for i in module.inputs
+        if checked.symbols.get(i.name.text) and checked.symbols[i.name.text].decl is i
+    ]
+    needs: dict[str, set[str]] = {}  # a let → every symbol it needs, transitively
+    for let in checked.let_order:
+        needs[let.name.text] = _closure(_refs(let.expr), needs)
+    out: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {}
+
+    def visit(node: ast.Node) -> set[str]:
+        if isinstance(node, ast.Group):
+            names = set().union(*(visit(c) for c in node.children))
+        else:
+            direct: set[str] = set()
+            for rule in node.rules:
+                for e in ast.rule_expressions(rule):
+                    direct |= _refs(e)
+                if isinstance(rule, ast.Judgment):
+                    direct.add((rule.input or node.name).text)
+                for item in ast.reason_items(rule):
+                    direct |= {n for n in _PLACEHOLDER.findall(item.reason or "") if n in checked.symbols}
+            names = _closure(direct, needs)
+        out[node.name.text] = (tuple(i for i in inputs if i in names), frozenset(n for n in names if n in needs))
+        return names
+
+    for top in module.top:
+        visit(top)
+    return out
+
+
+def _refs(expr: ast.Expr) -> set[str]:
+    return {e.name.text for e in ast.sub_expressions(expr) if isinstance(e, ast.Ref)}
+
+
+def _closure(names: set[str], needs: Mapping[str, set[str]]) -> set[str]:
+    return names.union(*(needs.get(n, set()) for n in names))
 
 
 def _bounds(decl: ast.Input, judged_max: Decimal | None) -> tuple[tuple[str, Decimal], ...]:
