@@ -11,7 +11,7 @@ import decimal
 import difflib
 import operator
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
@@ -108,10 +108,11 @@ class Rubric:
         places = header.round_places.value if header.round_places else Decimal(2)
         self._quantum = Decimal(1).scaleb(-int(places))
         self._rounding = ROUNDING[header.round_mode]
-        self._grades = tuple(
-            (g.name.text, _COMPARE[g.op] if g.op else None, g.threshold.value if g.threshold else None)
-            for g in header.grades
+        self.grades: tuple[tuple[str, str | None, Decimal | None], ...] = tuple(
+            (g.name.text, g.op, g.threshold.value if g.threshold else None) for g in header.grades
         )
+        """The grade bands, first match wins: (name, operator, threshold); `otherwise` has (name, None, None)."""
+        self._grades = tuple((name, _COMPARE[op] if op else None, t) for name, op, t in self.grades)
         self._units = checked.units
         self._symbol_units = {name: symbol.unit for name, symbol in checked.symbols.items()}
         slots = {name: i for i, name in enumerate(checked.symbols)}
@@ -201,6 +202,19 @@ class Rubric:
                 return self._scorers[name](env, lang)
         except _Refusal as refusal:
             raise DataError([refusal.problem], record) from None
+
+    def coerce(
+        self, data: Mapping[str, object], names: Collection[str] | None = None, *, record: str | None = None
+    ) -> dict[str, Decimal | bool | str]:
+        """The named inputs (default: all) as evaluation sees them: exact, typed and within their
+        domains. Raises DataError naming every input at fault."""
+        env: Env = [None] * len(self._slots)
+        only = None if names is None else frozenset(names)
+        problems = self._coerce_into(env, data, only)
+        if problems:
+            raise DataError(problems, record)
+        return {s.name: env[slot] for s, slot in zip(self.inputs, self._input_slots, strict=True)
+                if only is None or s.name in only}  # fmt: skip
 
     def _needed_lets(self, spec: NodeSpec) -> frozenset[str]:
         return self._reads_lets[spec.name]
