@@ -9,9 +9,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
-from data_helpers import RUBRIC
 
 import pingfen
+from data_helpers import RUBRIC
 from pingfen.template import question, render_template, write_template
 
 SPEC = {s.name: s for s in RUBRIC.inputs}
