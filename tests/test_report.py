@@ -114,6 +114,7 @@ def test_report_file_picks_a_row(tmp_path: Path) -> None:
 
     with pytest.raises(DataError) as info:
         report_file(RUBRIC, data, "md", out, lang="en")
+    assert info.value.code == "PF515"
     assert info.value.describe("en") == f"PF515: `{data}` holds 2 records; name one with `--id`"
     with pytest.raises(DataError) as info:
         report_file(RUBRIC, data, "md", out, lang="en", id="C")
