@@ -157,7 +157,7 @@ def _data_sheet(sheet: Any, rubric: Rubric, lang: Lang) -> None:
             validation.add(f"{letter}3:{letter}{last}")
         style = {"percent": "0.00%", "amount": "0.00", "count": "0"}.get(spec.type)
         if style:
-            for row in range(3, 3 + 200):
+            for row in range(3, last + 1):
                 sheet.cell(row, index).number_format = style
 
 
