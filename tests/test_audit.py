@@ -166,6 +166,10 @@ def test_unreadable_filled_file(tmp_path: Path) -> None:
     assert code == 2 and "PF508" in err
     code, _, err = run("audit", R, str(tmp_path / "missing.yaml"))
     assert code == 2 and "PF508" in err
+    table = tmp_path / "scores.csv"
+    table.write_text("id,total\nA,88.5\n", encoding="utf-8")
+    code, _, err = run("audit", "--lang", "en", R, str(table))
+    assert code == 2 and "error[PF511]" in err and "must be .yaml, .yml, .json, .xlsx" in err
 
 
 def test_xlsx_template_filled_and_audited(tmp_path: Path) -> None:

@@ -36,6 +36,12 @@ def test_atomic_open_replaces_only_on_success(tmp_path: Path) -> None:
     assert target.read_text(encoding="utf-8") == "new"
 
 
+def test_a_missing_directory_is_named_as_asked(tmp_path: Path) -> None:
+    with pytest.raises(OSError) as info, atomic_open(tmp_path / "no" / "out.csv"):
+        pass
+    assert info.value.filename == str(tmp_path / "no" / "out.csv")
+
+
 def test_atomic_files_get_ordinary_permissions(tmp_path: Path) -> None:
     target = tmp_path / "new.csv"
     with atomic_open(target) as handle:

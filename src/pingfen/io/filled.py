@@ -43,14 +43,16 @@ class Filled:
     department: str | None = None
 
 
-def read_filled(
-    path: str | Path, nodes: Collection[str], inputs: Collection[str], *, id: str | None = None
-) -> Filled:
+def read_filled(path: str | Path, nodes: Collection[str], inputs: Collection[str], *, id: str | None = None) -> Filled:
     """Read a filled-in self-evaluation. `nodes` and `inputs` are the rubric's names, which an
     XLSX file is searched for. Raises DataError (PF508, PF515, PF516, PF518) if unreadable."""
     path = Path(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
         return _xlsx(path, nodes, inputs, id)
+    if suffix not in (".yaml", ".yml", ".json"):
+        raise DataError([Problem("PF511", None, {"path": str(path), "what": "filled-in self-evaluation",
+                                                 "what_zh": "自评表", "formats": ".yaml, .yml, .json, .xlsx"})])  # fmt: skip
     return _mapping(path)
 
 

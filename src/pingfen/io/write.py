@@ -33,7 +33,10 @@ Line = tuple[str | None, Sequence[Decimal | None], Decimal | None, str | None, s
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """A temporary path beside `path`; it replaces `path` when the block succeeds, else is removed."""
     target = Path(path)
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as error:  # name the file asked for, not the temporary one
+        raise OSError(error.errno, error.strerror, str(target)) from None
     os.close(fd)
     tmp = Path(name)
     try:
