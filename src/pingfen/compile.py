@@ -10,7 +10,6 @@ from __future__ import annotations
 import decimal
 import difflib
 import operator
-import re
 from collections.abc import Callable, Collection, Iterator, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
@@ -22,6 +21,7 @@ from pingfen.check import Checked
 from pingfen.diagnostics import Diagnostic, Lang, Source
 from pingfen.errors import DataError, Problem
 from pingfen.explain import Reason, quantity
+from pingfen.reads import PLACEHOLDER, node_reads
 from pingfen.result import NodeResult, Result
 from pingfen.values import coerce, show
 
@@ -51,7 +51,6 @@ _COMPARE = {
     "<=": operator.le, ">": operator.gt, ">=": operator.ge,
 }  # fmt: skip
 _ZERO = Decimal(0)
-_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
 
 @frozen
@@ -131,7 +130,7 @@ class Rubric:
         self._lets = tuple((slots[let.name.text], self._expr(let.expr, let.name.text)) for let in checked.let_order)
         self._scorers: dict[str, Scorer] = {}
         self._top: tuple[Scorer, ...] = tuple(self._node(n) for n in module.top)
-        reads = _reads(module, checked)
+        reads = node_reads(module, checked)
         self._reads = {name: inputs for name, (inputs, _) in reads.items()}
         self._reads_lets = {name: lets for name, (_, lets) in reads.items()}
         self.tree: tuple[NodeSpec, ...] = tuple(self._spec(n) for n in module.top)
@@ -360,7 +359,7 @@ class Rubric:
 
     def _reason(self, kind: str, params: dict[str, object], template: str | None, env: Env) -> Reason:
         if template is not None:
-            names = [n for n in _PLACEHOLDER.findall(template) if n in self._slots]
+            names = [n for n in PLACEHOLDER.findall(template) if n in self._slots]
             units = {n: self._symbol_units[n] for n in names}
             params["values"] = {n: (env[self._slots[n]], units[n]) for n in names}
         return Reason(kind, params, template)
@@ -509,47 +508,6 @@ class Rubric:
             return points
 
         return judged
-
-
-def _reads(module: ast.Module, checked: Checked) -> dict[str, tuple[tuple[str, ...], frozenset[str]]]:
-    """For each group and indicator: the inputs it reads, in declaration order, and the `let`s it needs."""
-    inputs = [
-        i.name.text
-        for i in module.inputs
-        if checked.symbols.get(i.name.text) and checked.symbols[i.name.text].decl is i
-    ]
-    needs: dict[str, set[str]] = {}  # a let → every symbol it needs, transitively
-    for let in checked.let_order:
-        needs[let.name.text] = _closure(_refs(let.expr), needs)
-    out: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {}
-
-    def visit(node: ast.Node) -> set[str]:
-        if isinstance(node, ast.Group):
-            names = set().union(*(visit(c) for c in node.children))
-        else:
-            direct: set[str] = set()
-            for rule in node.rules:
-                for e in ast.rule_expressions(rule):
-                    direct |= _refs(e)
-                if isinstance(rule, ast.Judgment):
-                    direct.add((rule.input or node.name).text)
-                for item in ast.reason_items(rule):
-                    direct |= {n for n in _PLACEHOLDER.findall(item.reason or "") if n in checked.symbols}
-            names = _closure(direct, needs)
-        out[node.name.text] = (tuple(i for i in inputs if i in names), frozenset(n for n in names if n in needs))
-        return names
-
-    for top in module.top:
-        visit(top)
-    return out
-
-
-def _refs(expr: ast.Expr) -> set[str]:
-    return {e.name.text for e in ast.sub_expressions(expr) if isinstance(e, ast.Ref)}
-
-
-def _closure(names: set[str], needs: Mapping[str, set[str]]) -> set[str]:
-    return names.union(*(needs.get(n, set()) for n in names))
 
 
 def _bounds(decl: ast.Input, judged_max: Decimal | None) -> tuple[tuple[str, Decimal], ...]:
