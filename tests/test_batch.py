@@ -169,6 +169,11 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert code == 2 and "PF508" in err and "Traceback" not in err
 
 
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
 def test_ten_thousand_rows(tmp_path: Path) -> None:
     """A 10,000-row CSV: every total matches a direct evaluation of the same record."""
     rng = random.Random(2021)
@@ -182,9 +187,11 @@ def test_ten_thousand_rows(tmp_path: Path) -> None:
             writer.writerow([f"D{i:05d}", *(_csv(record[n]) for n in names)])
     out = tmp_path / "scores.csv"
     start = time.perf_counter()
-    summary = score_file(RUBRIC, path, out, "csv")
+    terminal = Terminal()
+    summary = score_file(RUBRIC, path, out, "csv", lang="en", progress=terminal)
     elapsed = time.perf_counter() - start
     assert summary.rows == 10_000 and summary.ok
+    assert "scoring [##############################] 10,000/10,000 rows" in terminal.getvalue()
     rows = read_csv(out)
     assert len(rows) == 10_000
     for i in (0, 1, 4_999, 9_998, 9_999):

@@ -150,3 +150,9 @@ def test_progress_with_unknown_total_counts() -> None:
         bar.step()
     bar.close()
     assert "1,500 rows" in shown.getvalue() and "[" not in shown.getvalue()
+    chinese = Terminal()
+    bar = Progress(chinese, 2000, lang="zh")
+    for _ in range(2000):
+        bar.step()
+    bar.close()
+    assert chinese.getvalue().rstrip().startswith("\r评分 [") and "2,000/2,000 行" in chinese.getvalue()

@@ -91,7 +91,7 @@ def score_file(
         rows, total = [Row(1, department, record)], 1
     indicators = indicator_names(rubric)
     summary = Summary()
-    bar = Progress(progress, total)
+    bar = Progress(progress, total, lang=lang)
 
     def lines() -> Iterator[Line]:
         for scored in score_rows(rubric, rows, lang):

@@ -18,11 +18,11 @@ class Progress:
     """Call `step()` once per row and `close()` at the end."""
 
     def __init__(self, stream: TextIO | None, total: int | None, *, threshold: int = THRESHOLD,
-                 label: str = "scoring") -> None:  # fmt: skip
+                 lang: str = "en") -> None:  # fmt: skip
         self.stream = stream if stream is not None and _is_terminal(stream) else None
         self.total = total
         self.threshold = threshold
-        self.label = label
+        self.label, self.rows = ("评分", "行") if lang == "zh" else ("scoring", "rows")
         self.count = 0
         self.start = time.monotonic()
         self._drawn_at = 0.0
@@ -50,9 +50,9 @@ class Progress:
             done = min(self.count / self.total, 1.0)
             filled = int(done * _WIDTH)
             bar = "#" * filled + "-" * (_WIDTH - filled)
-            text = f"{self.label} [{bar}] {self.count:,}/{self.total:,} rows  {rate:,.0f} rows/s"
+            text = f"{self.label} [{bar}] {self.count:,}/{self.total:,} {self.rows}  {rate:,.0f} {self.rows}/s"
         else:
-            text = f"{self.label} {self.count:,} rows  {rate:,.0f} rows/s"
+            text = f"{self.label} {self.count:,} {self.rows}  {rate:,.0f} {self.rows}/s"
         self.stream.write("\r" + text)
         self.stream.flush()
 
