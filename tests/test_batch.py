@@ -134,6 +134,16 @@ def test_batch_to_stdout_jsonl_and_json(tmp_path: Path) -> None:
     assert code == 0 and [d["id"] for d in json.loads(out)] == ["D0", "D1", "D2"]
 
 
+def test_stderr_lists_twenty_failed_rows_then_counts(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("id,在职人数\n" + "".join(f"B{i},{i}\n" for i in range(25)), encoding="utf-8")
+    code, _, err = run("eval", "--lang", "en", R, str(path))
+    lines = err.splitlines()
+    assert code == 1 and len(lines) == 22
+    assert lines[0].startswith(f"{path}, row 2 [B0]: PF501: missing input `编制人数`")
+    assert lines[-2:] == ["... and 5 more", "25 of 25 rows could not be scored (see the error column)"]
+
+
 def test_id_column_option(tmp_path: Path) -> None:
     path = tmp_path / "data.csv"
     names = list(FULL)

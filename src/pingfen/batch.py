@@ -51,6 +51,27 @@ class Summary:
     def ok(self) -> bool:
         return not self.failed
 
+    def describe(self, data: str | Path, lang: Lang = "en", shown: int = 20) -> list[str]:
+        """Lines for standard error: each failed row (the first `shown`) with its problems, then a count."""
+        lines = []
+        for scored in self.failed[:shown]:
+            row = scored.row
+            assert scored.error is not None
+            where = f"{data} 第 {row.number} 行" if lang == "zh" else f"{data}, row {row.number}"
+            if row.id:
+                where += f" [{row.id}]"
+            lines.append(f"{where}: " + "; ".join(f"{p.code}: {p.message(lang)}" for p in scored.error.problems))
+        if not self.failed:
+            return lines
+        if len(self.failed) > shown:
+            more = len(self.failed) - shown
+            lines.append(f"… 另有 {more} 行" if lang == "zh" else f"... and {more} more")
+        if lang == "zh":
+            lines.append(f"{self.rows} 行中有 {len(self.failed)} 行无法评分（见 error 列）")
+        else:
+            lines.append(f"{len(self.failed)} of {self.rows} rows could not be scored (see the error column)")
+        return lines
+
 
 def indicator_names(rubric: Rubric) -> tuple[str, ...]:
     """The batch outputs' score columns: every indicator, in rubric order."""

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TextIO
 
 import pingfen
-from pingfen import batch
 from pingfen.diagnostics import Lang, default_lang
 from pingfen.errors import DataError, PingfenError, RubricError
 from pingfen.io import read_record
@@ -262,32 +261,9 @@ def _eval(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
         rubric, args.data, args.output, fmt, lang=lang, encoding=args.encoding, id_column=args.id_column,
         out=out, progress=err,
     )  # fmt: skip
-    for scored in summary.failed[:_SHOWN]:
-        assert scored.error is not None
-        print(_row_error(args.data, scored, lang), file=err)
-    if summary.failed:
-        more = len(summary.failed) - _SHOWN
-        if more > 0:
-            print(f"… 另有 {more} 行" if lang == "zh" else f"... and {more} more", file=err)
-        if lang == "zh":
-            print(f"{summary.rows} 行中有 {len(summary.failed)} 行无法评分（见 error 列）", file=err)
-        else:
-            print(f"{len(summary.failed)} of {summary.rows} rows could not be scored (see the error column)", file=err)
-        return NO
-    return OK
-
-
-_SHOWN = 20
-
-
-def _row_error(data: str, scored: batch.Scored, lang: Lang) -> str:
-    row = scored.row
-    assert scored.error is not None
-    where = f"{data} 第 {row.number} 行" if lang == "zh" else f"{data}, row {row.number}"
-    if row.id:
-        where += f" [{row.id}]"
-    problems = "; ".join(f"{p.code}: {p.message(lang)}" for p in scored.error.problems)
-    return f"{where}: {problems}"
+    for line in summary.describe(args.data, lang):
+        print(line, file=err)
+    return OK if summary.ok else NO
 
 
 def _template(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
