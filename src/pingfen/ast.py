@@ -400,6 +400,17 @@ def rule_expressions(rule: Rule) -> tuple[Expr, ...]:
     return ()
 
 
+def reason_items(rule: Rule) -> tuple[DeductStep | DeductIf | AwardIf | Band | WhenArm | MatchArm, ...]:
+    """The parts of a rule that may carry an author's `reason "…"` template."""
+    if isinstance(rule, (DeductStep, DeductIf, AwardIf)):
+        return (rule,)
+    if isinstance(rule, Bands):
+        return rule.bands
+    if isinstance(rule, (WhenChain, Match)):
+        return rule.arms
+    return ()
+
+
 def judged_maxima(module: Module) -> dict[str, Decimal]:
     """For each score input, the smallest max among the indicators that judge by it."""
     maxima: dict[str, Decimal] = {}

@@ -400,16 +400,7 @@ class _Checker:
 
     @staticmethod
     def reasons_of(rule: ast.Rule) -> list[tuple[str, Span]]:
-        items: list[ast.DeductStep | ast.DeductIf | ast.AwardIf | ast.Band | ast.WhenArm | ast.MatchArm] = []
-        if isinstance(rule, (ast.DeductStep, ast.DeductIf, ast.AwardIf)):
-            items = [rule]
-        elif isinstance(rule, ast.Bands):
-            items = list(rule.bands)
-        elif isinstance(rule, ast.WhenChain):
-            items = list(rule.arms)
-        elif isinstance(rule, ast.Match):
-            items = list(rule.arms)
-        return [(i.reason, i.span) for i in items if i.reason is not None]
+        return [(i.reason, i.span) for i in ast.reason_items(rule) if i.reason is not None]
 
     def check_placeholders(self, template: str, span: Span) -> None:
         allowed = [*REASON_FIELDS, *self.symbols]

@@ -1,7 +1,8 @@
 """The `pingfen` command: a thin shell over the public API.
 
-Exit codes: 0 ok; 1 the answer is "no" (check found errors); 2 the command could not
-run (usage, unreadable file, a rule file with errors given to `eval`, bad data).
+Exit codes: 0 ok; 1 the answer is "no" (check found errors, a batch row could not be
+scored, an audit found disagreements); 2 the command could not run (usage, unreadable
+file, a rule file with errors given to `eval`, bad data in a single record).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pingfen
 from pingfen.diagnostics import Lang, default_lang
 from pingfen.errors import DataError, PingfenError, RubricError
 from pingfen.io import read_record
+from pingfen.io.write import write_text
 from pingfen.report import render_table
 from pingfen.result import dumps
 
@@ -29,6 +31,10 @@ examples:
   pingfen check rulesets/dept-overall-2021.rule
   pingfen eval rulesets/dept-overall-2021.rule examples/dept-overall-2021/seed-2021.yaml
   pingfen eval --format json --lang en RULESET DATA.json
+  pingfen template RULESET -o 填报.xlsx
+  pingfen eval RULESET 填报.xlsx -o 结果.xlsx
+  pingfen report RULESET DATA.yaml -o 报告.html
+  pingfen audit RULESET examples/seed-2021-self-evaluation.yaml
 """
 
 
@@ -60,18 +66,75 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     check.add_argument("--strict", action="store_true", help="fail on warnings and notes too, not only errors")
 
+    table_input = argparse.ArgumentParser(add_help=False)
+    table_input.add_argument(
+        "--encoding", metavar="ENC",
+        help="encoding of a CSV file (default: sniffed; UTF-8 with or without BOM, else GBK/GB18030)",
+    )  # fmt: skip
+    table_input.add_argument(
+        "--id-column", metavar="NAME", help="the column that names each row (default: `id`, if there is one)"
+    )
+
     ev = commands.add_parser(
-        "eval", parents=[lang], help="score one record (JSON or YAML) with a rubric",
-        description="Score one department: DATA is a JSON or YAML mapping of input names to values. "
-        "Percents may be ratios (0.95) or strings (\"95%\"); bools true/false or 是/否. "
-        "Exit 0 on success, 2 when the rule file or the data is bad (the message names the input).",
+        "eval", parents=[lang, table_input], help="score one record, or a CSV/XLSX/JSON Lines file of departments",
+        description="Score departments. DATA is one record (a JSON or YAML mapping of input names to values) "
+        "or a batch file (.csv, .xlsx, .jsonl) with one department per row and an `id` column naming it. "
+        "Percents may be ratios (0.95) or strings (\"95%\"); bools true/false or 是/否; empty cells are missing. "
+        "A batch writes one row per department: id, one column per indicator, total, grade, error; a row with "
+        "bad data gets its error and the other rows are still scored. Exit 0 on success; 1 when a batch row "
+        "could not be scored; 2 when the rule file, a single record or the file itself is bad.",
     )  # fmt: skip
     ev.add_argument("ruleset", metavar="RULESET", help="the .rule file")
-    ev.add_argument("data", metavar="DATA", help="the record: a .json, .yaml or .yml file")
+    ev.add_argument("data", metavar="DATA", help="a .json/.yaml record, or a .csv/.xlsx/.jsonl batch file")
     ev.add_argument(
-        "--format", choices=("table", "json"), default="table",
-        help="table: the rubric's own layout with reasons (default); json: one object, exact numbers",
+        "--format", choices=("table", "json", "csv", "xlsx", "jsonl"), default=None,
+        help="one record: table (default) or json (the whole result, exact numbers); a batch: csv (default), "
+        "xlsx, jsonl or json (a list of rows). Default: from -o's extension",
     )  # fmt: skip
+    ev.add_argument("-o", "--output", metavar="FILE", help="write here (atomically) instead of standard output")
+
+    tp = commands.add_parser(
+        "template", parents=[lang], help="write a data-entry template (XLSX, CSV or YAML) for a rubric",
+        description="Write a data-entry template: one column (or key) per declared input, headed by its name, "
+        "with its description, type and domain as the question, and an `id` column. The XLSX template validates "
+        "entries (是/否 lists, ranges for percents, counts, amounts and scores, label lists) and lists the rubric "
+        "on a second sheet, with a 自评得分 column that `pingfen audit` reads. A filled template scores as it is.",
+    )  # fmt: skip
+    tp.add_argument("ruleset", metavar="RULESET", help="the .rule file")
+    tp.add_argument(
+        "--format", choices=("xlsx", "csv", "yaml"), default=None,
+        help="default: from -o's extension, else yaml",
+    )  # fmt: skip
+    tp.add_argument("-o", "--output", metavar="FILE", help="write here (atomically; needed for xlsx)")
+
+    rp = commands.add_parser(
+        "report", parents=[lang, table_input], help="write one department's report (Markdown, HTML or XLSX)",
+        description="Score one department and write its report: the rubric's own table (一级/二级/三级指标, "
+        "分值, 得分, 扣分原因), the total and the grade. HTML is one self-contained, print-friendly file with a "
+        "bar chart per top group; XLSX keeps annex 附件2-2's merged-cell layout. DATA is a JSON/YAML record or "
+        "a batch file with one row (or pick one with --id). Exit 0 on success, 2 on bad data.",
+    )  # fmt: skip
+    rp.add_argument("ruleset", metavar="RULESET", help="the .rule file")
+    rp.add_argument("data", metavar="DATA", help="a .json/.yaml record, or a .csv/.xlsx/.jsonl file")
+    rp.add_argument(
+        "--format", choices=("md", "html", "xlsx"), default=None, help="default: from -o's extension, else md"
+    )
+    rp.add_argument("-o", "--output", metavar="FILE", help="write here (atomically; needed for xlsx)")
+    rp.add_argument("--id", metavar="ID", help="the row to report, by its id, when DATA holds several")
+
+    au = commands.add_parser(
+        "audit", parents=[lang], help="recompute a filled-in self-evaluation and list where it disagrees",
+        description="Audit a filled-in self-evaluation. FILLED is YAML/JSON with `declared:` (group and "
+        "indicator names, total and grade → the declared scores) and optionally `inputs:`; or an XLSX with a "
+        "declared-score column (自评得分), such as a filled template. Reports, with the numbers: scores above "
+        "the max or below zero; groups and the total that are not the sum of their parts; a grade the total "
+        "does not get; and, where every input an indicator reads is given, a declared score the rule does not "
+        "give, with the rule's reasons. Exit 0 when all agree, 1 on any disagreement, 2 when FILLED is unreadable.",
+    )  # fmt: skip
+    au.add_argument("ruleset", metavar="RULESET", help="the .rule file")
+    au.add_argument("filled", metavar="FILLED", help="a .yaml/.json file with `declared:`, or an .xlsx")
+    au.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
+    au.add_argument("--id", metavar="ID", help="the department's row in an XLSX data sheet with several")
     return parser
 
 
@@ -91,7 +154,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     try:
         if args.command == "check":
             return _check(args.files, args.format, args.strict, lang, out, err)
-        return _eval(args.ruleset, args.data, args.format, lang, out)
+        return _COMMANDS[args.command](args, lang, out, err)
+    except _Usage as usage:
+        print(f"pingfen {args.command}: {usage}", file=err)
+        return CANNOT
     except RubricError as error:
         print(error.render(lang), file=err)
         return CANNOT
@@ -155,12 +221,82 @@ def _summary(name: str, diagnostics: list[pingfen.Diagnostic], strict: bool, lan
     return f"{name}: {'failed' if failed else 'ok'} ({parts})"
 
 
-def _eval(ruleset: str, data: str, fmt: str, lang: Lang, out: TextIO) -> int:
-    rubric = pingfen.load(ruleset)
-    record = read_record(data)
-    result = rubric.evaluate(record, lang=lang)
-    print(result.to_json(lang) if fmt == "json" else render_table(result, lang), file=out)
+class _Usage(Exception):
+    """A combination of options that cannot work; exit 2 with the message."""
+
+
+def _format(explicit: str | None, output: str | None, suffixes: dict[str, str], default: str) -> str:
+    if explicit is not None:
+        return explicit
+    if output is not None:
+        return suffixes.get(Path(output).suffix.lower(), default)
+    return default
+
+
+def _needs_file(fmt: str, output: str | None) -> None:
+    if fmt == "xlsx" and output is None:
+        raise _Usage("xlsx output needs a file name: add -o FILE.xlsx")
+
+
+def _eval(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from pingfen.batch import score_file
+    from pingfen.io.tables import is_table
+
+    batch = is_table(args.data)
+    suffixes = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
+    fmt = _format(args.format, args.output, suffixes, "csv" if batch else "table")
+    _needs_file(fmt, args.output)
+    rubric = pingfen.load(args.ruleset)
+    if not batch and fmt in ("table", "json"):
+        result = rubric.evaluate(read_record(args.data), lang=lang)
+        text = result.to_json(lang) if fmt == "json" else render_table(result, lang)
+        if args.output is None:
+            print(text, file=out)
+        else:
+            write_text(args.output, text + "\n")
+        return OK
+    if fmt == "table":
+        raise _Usage("table output is for one record; a batch file is written as csv, xlsx, jsonl or json")
+    summary = score_file(
+        rubric, args.data, args.output, fmt, lang=lang, encoding=args.encoding, id_column=args.id_column,
+        out=out, progress=err,
+    )  # fmt: skip
+    for line in summary.describe(args.data, lang):
+        print(line, file=err)
+    return OK if summary.ok else NO
+
+
+def _template(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from pingfen.template import write_template
+
+    fmt = _format(args.format, args.output, {".xlsx": "xlsx", ".csv": "csv", ".yaml": "yaml", ".yml": "yaml"}, "yaml")
+    _needs_file(fmt, args.output)
+    write_template(pingfen.load(args.ruleset), fmt, args.output, lang=lang, out=out)
     return OK
+
+
+def _report(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from pingfen.report import report_file
+
+    fmt = _format(args.format, args.output, {".md": "md", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}, "md")
+    _needs_file(fmt, args.output)
+    report_file(
+        pingfen.load(args.ruleset), args.data, fmt, args.output, lang=lang, id=args.id,
+        encoding=args.encoding, id_column=args.id_column, out=out,
+    )  # fmt: skip
+    return OK
+
+
+def _audit(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from pingfen.audit import audit_file
+    from pingfen.report.audit import render_audit
+
+    found = audit_file(pingfen.load(args.ruleset), args.filled, lang=lang, id=args.id)
+    print(dumps(found.to_dict()) if args.format == "json" else render_audit(found, lang), file=out)
+    return OK if found.ok else NO
+
+
+_COMMANDS = {"eval": _eval, "template": _template, "report": _report, "audit": _audit}
 
 
 if __name__ == "__main__":  # pragma: no cover

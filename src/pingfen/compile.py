@@ -10,8 +10,7 @@ from __future__ import annotations
 import decimal
 import difflib
 import operator
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
@@ -22,6 +21,7 @@ from pingfen.check import Checked
 from pingfen.diagnostics import Diagnostic, Lang, Source
 from pingfen.errors import DataError, Problem
 from pingfen.explain import Reason, quantity
+from pingfen.reads import PLACEHOLDER, node_reads
 from pingfen.result import NodeResult, Result
 from pingfen.values import coerce, show
 
@@ -51,7 +51,6 @@ _COMPARE = {
     "<=": operator.le, ">": operator.gt, ">=": operator.ge,
 }  # fmt: skip
 _ZERO = Decimal(0)
-_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
 
 @frozen
@@ -63,6 +62,26 @@ class InputSpec:
     description: str | None
     bounds: tuple[tuple[str, Decimal], ...]
     labels: tuple[str, ...]
+
+
+@frozen
+class NodeSpec:
+    """A group or indicator as the rubric declares it, before any record is scored.
+
+    `inputs` names every input the node's rules read, directly or through `let`
+    values (and reason templates), in declaration order; a group reads its parts' inputs.
+    """
+
+    name: str
+    max: Decimal
+    is_group: bool
+    children: tuple[NodeSpec, ...]
+    inputs: tuple[str, ...]
+
+    def walk(self) -> Iterator[NodeSpec]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
 
 
 class _Refusal(Exception):
@@ -88,10 +107,11 @@ class Rubric:
         places = header.round_places.value if header.round_places else Decimal(2)
         self._quantum = Decimal(1).scaleb(-int(places))
         self._rounding = ROUNDING[header.round_mode]
-        self._grades = tuple(
-            (g.name.text, _COMPARE[g.op] if g.op else None, g.threshold.value if g.threshold else None)
-            for g in header.grades
+        self.grades: tuple[tuple[str, str | None, Decimal | None], ...] = tuple(
+            (g.name.text, g.op, g.threshold.value if g.threshold else None) for g in header.grades
         )
+        """The grade bands, first match wins: (name, operator, threshold); `otherwise` has (name, None, None)."""
+        self._grades = tuple((name, _COMPARE[op] if op else None, t) for name, op, t in self.grades)
         self._units = checked.units
         self._symbol_units = {name: symbol.unit for name, symbol in checked.symbols.items()}
         slots = {name: i for i, name in enumerate(checked.symbols)}
@@ -106,18 +126,104 @@ class Rubric:
             if checked.symbols.get(i.name.text) and checked.symbols[i.name.text].decl is i
         )  # fmt: skip
         self._input_slots = tuple(slots[i.name] for i in self.inputs)
+        self._let_names = tuple(let.name.text for let in checked.let_order)
         self._lets = tuple((slots[let.name.text], self._expr(let.expr, let.name.text)) for let in checked.let_order)
+        self._scorers: dict[str, Scorer] = {}
         self._top: tuple[Scorer, ...] = tuple(self._node(n) for n in module.top)
+        reads = node_reads(module, checked)
+        self._reads = {name: inputs for name, (inputs, _) in reads.items()}
+        self._reads_lets = {name: lets for name, (_, lets) in reads.items()}
+        self.tree: tuple[NodeSpec, ...] = tuple(self._spec(n) for n in module.top)
+        """The rubric's groups and indicators, in order, with their maxima and the inputs they read."""
+        self._specs = {spec.name: spec for top in self.tree for spec in top.walk()}
 
     def __repr__(self) -> str:
         return f"<Rubric {self.name!r} max={self.max} inputs={len(self.inputs)}>"
+
+    def _spec(self, node: ast.Node) -> NodeSpec:
+        children = tuple(self._spec(c) for c in node.children) if isinstance(node, ast.Group) else ()
+        return NodeSpec(
+            node.name.text, node.max.value, isinstance(node, ast.Group), children, self._reads[node.name.text]
+        )
+
+    def node(self, name: str) -> NodeSpec:
+        """The group or indicator called `name`, as the rubric writes it."""
+        try:
+            return self._specs[name]
+        except KeyError:
+            raise KeyError(f"no group or indicator named {name!r}") from None
+
+    def grade_for(self, total: Decimal) -> str | None:
+        """The grade the rubric gives a (rounded) total, or None when no band takes it."""
+        return self._grade(total)
+
+    def round_total(self, raw: Decimal) -> Decimal:
+        """A raw total rounded as the rubric's header says (default 2 places, half up)."""
+        return raw.quantize(self._quantum, rounding=self._rounding)
 
     # ---------------------------------------------------------------- evaluation
     def evaluate(self, data: Mapping[str, object], *, lang: Lang = "zh", record: str | None = None) -> Result:
         """Score one record (input name → value). Raises DataError naming the input at fault."""
         env: Env = [None] * len(self._slots)
+        problems = self._coerce_into(env, data, None)
+        if problems:
+            raise DataError(problems, record)
+        try:
+            with decimal.localcontext(CONTEXT):
+                for slot, fn in self._lets:
+                    env[slot] = fn(env)
+                children = tuple(score(env, lang) for score in self._top)
+                raw_total = sum((c.score for c in children), _ZERO)
+                total = raw_total.quantize(self._quantum, rounding=self._rounding)
+        except _Refusal as refusal:
+            raise DataError([refusal.problem], record) from None
+        return Result(self.name, self.max, total, raw_total, self._grade(total), children, lang)
+
+    def score_node(
+        self, name: str, data: Mapping[str, object], *, lang: Lang = "zh", record: str | None = None
+    ) -> NodeResult:
+        """Score one group or indicator from the inputs it reads (`node(name).inputs`) alone.
+
+        Other inputs may be absent. The closures are those `evaluate` runs, so the score is
+        the one a full evaluation gives; raises DataError when an input it reads is at fault.
+        """
+        spec = self.node(name)
+        env: Env = [None] * len(self._slots)
+        problems = self._coerce_into(env, data, frozenset(spec.inputs))
+        if problems:
+            raise DataError(problems, record)
+        needed = self._needed_lets(spec)
+        try:
+            with decimal.localcontext(CONTEXT):
+                for (slot, fn), let in zip(self._lets, self._let_names, strict=True):
+                    if let in needed:
+                        env[slot] = fn(env)
+                return self._scorers[name](env, lang)
+        except _Refusal as refusal:
+            raise DataError([refusal.problem], record) from None
+
+    def coerce(
+        self, data: Mapping[str, object], names: Collection[str] | None = None, *, record: str | None = None
+    ) -> dict[str, Decimal | bool | str]:
+        """The named inputs (default: all) as evaluation sees them: exact, typed and within their
+        domains. Raises DataError naming every input at fault."""
+        env: Env = [None] * len(self._slots)
+        only = None if names is None else frozenset(names)
+        problems = self._coerce_into(env, data, only)
+        if problems:
+            raise DataError(problems, record)
+        return {s.name: env[slot] for s, slot in zip(self.inputs, self._input_slots, strict=True)
+                if only is None or s.name in only}  # fmt: skip
+
+    def _needed_lets(self, spec: NodeSpec) -> frozenset[str]:
+        return self._reads_lets[spec.name]
+
+    def _coerce_into(self, env: Env, data: Mapping[str, object], only: frozenset[str] | None) -> list[Problem]:
+        """Coerce and domain-check the inputs (all, or those in `only`) into env; the problems found."""
         problems = []
         for spec, slot in zip(self.inputs, self._input_slots, strict=True):
+            if only is not None and spec.name not in only:
+                continue
             value = coerce(spec.name, spec.type, data.get(spec.name), spec.labels)
             if isinstance(value, Problem):
                 problems.append(_with_suggestion(value, data))
@@ -134,18 +240,7 @@ class Rubric:
                     )
                     break
             env[slot] = value
-        if problems:
-            raise DataError(problems, record)
-        try:
-            with decimal.localcontext(CONTEXT):
-                for slot, fn in self._lets:
-                    env[slot] = fn(env)
-                children = tuple(score(env, lang) for score in self._top)
-                raw_total = sum((c.score for c in children), _ZERO)
-                total = raw_total.quantize(self._quantum, rounding=self._rounding)
-        except _Refusal as refusal:
-            raise DataError([refusal.problem], record) from None
-        return Result(self.name, self.max, total, raw_total, self._grade(total), children, lang)
+        return problems
 
     def _grade(self, total: Decimal) -> str | None:
         for name, test, threshold in self._grades:
@@ -220,9 +315,9 @@ class Rubric:
 
     # ---------------------------------------------------------------- the tree
     def _node(self, node: ast.Node) -> Scorer:
-        if isinstance(node, ast.Group):
-            return self._group(node)
-        return self._indicator(node)
+        scorer = self._group(node) if isinstance(node, ast.Group) else self._indicator(node)
+        self._scorers[node.name.text] = scorer
+        return scorer
 
     def _group(self, group: ast.Group) -> Scorer:
         name, top = group.name.text, group.max.value
@@ -264,7 +359,7 @@ class Rubric:
 
     def _reason(self, kind: str, params: dict[str, object], template: str | None, env: Env) -> Reason:
         if template is not None:
-            names = [n for n in _PLACEHOLDER.findall(template) if n in self._slots]
+            names = [n for n in PLACEHOLDER.findall(template) if n in self._slots]
             units = {n: self._symbol_units[n] for n in names}
             params["values"] = {n: (env[self._slots[n]], units[n]) for n in names}
         return Reason(kind, params, template)

@@ -100,6 +100,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF505": ("`{name}`: {value} matches no band or arm", "`{name}`：{value} 不在任何分档或条件内"),
     "PF506": ("input `{input}`: {value} is not one of {labels}", "输入项 `{input}`：{value} 不在可选项 {labels} 中"),
     "PF508": ("cannot read `{path}`: {detail}", "无法读取 `{path}`：{detail}"),
+    "PF509": ("`{path}` has no column `{column}` (its columns: {columns})", "`{path}` 中没有 `{column}` 列（现有列：{columns}）"),
+    "PF510": ("`{path}`, line {line}: {detail}", "`{path}` 第 {line} 行：{detail}"),
+    "PF511": (
+        "cannot read `{path}`: a {what} must be {formats}",
+        "无法读取 `{path}`：{what_zh}应为 {formats} 文件",
+    ),
+    "PF512": (
+        "cannot read `{path}` as {encoding} (near row {row}); give the right `--encoding`",
+        "无法按 {encoding} 编码读取 `{path}`（约第 {row} 行），请用 `--encoding` 指定正确的编码",
+    ),
+    "PF513": ("`{name}` is not a group or indicator of the rubric", "`{name}` 不是评分表中的分组或指标"),
+    "PF514": ("declared `{name}`: {value} is not a number", "`{name}` 的自评得分 {value} 不是数值"),
+    "PF517": ("`{name}` is not an input of the rubric", "`{name}` 不是评分表的输入项"),
+    "PF518": ("`{path}` has no declared scores: {detail}", "`{path}` 中没有自评得分：{detail_zh}"),
+    "PF519": (
+        "`{name}` is declared on more than one row ({rows}); give each indicator its rubric name",
+        "`{name}` 在多行（第 {rows} 行）都有自评得分，请按评分表中的名称填写各指标",
+    ),
+    "PF515": ("`{path}` holds {count} records; name one with `--id`", "`{path}` 中有 {count} 条记录，请用 `--id` 指定其一"),
+    "PF516": ("`{path}` has no record with id `{id}`", "`{path}` 中没有编号为 `{id}` 的记录"),
 }
 
 # hint key -> (english, chinese)
