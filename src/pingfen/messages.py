@@ -20,6 +20,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF004": ("`{text}` must be a whole number here", "`{text}` 在此处必须是整数"),
     # names
     "PF005": ("nested more than {limit} levels deep", "嵌套超过 {limit} 层"),
+    "PF006": ("the file is not UTF-8 text (at byte {byte})", "文件不是 UTF-8 编码（第 {byte} 字节处）"),
     "PF101": ("`{name}` is defined more than once", "指标或分组名称 `{name}` 重复"),
     "PF102": ("undefined name `{name}`", "未定义的名称 `{name}`"),
     "PF103": ("input or value `{name}` is declared more than once", "输入项或计算值 `{name}` 重复声明"),
@@ -32,6 +33,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF111": ("value `{name}` is never used", "计算值 `{name}` 未被使用"),
     "PF108": ("`{name}` must be an input of type `score`", "`{name}` 必须是 score（评价分）类型的输入项"),
     # types and units
+    "PF113": ("label `{name}` is listed more than once", "选项 `{name}` 重复"),
     "PF201": ("cannot {action} {left} and {right}", "不能对{left_zh}和{right_zh}进行{action_zh}"),
     "PF202": (
         "percentage points (`{text}`) apply only to percents, not to {unit}",
@@ -60,6 +62,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF309": ("a step must be greater than zero", "步长必须大于零"),
     "PF310": ("`{name}` appears more than once in this match", "`{name}` 在本 match 中出现多次"),
     # soundness over the declared domains
+    "PF415": (
+        "input `{name}` can take no value: its bounds exclude each other",
+        "输入项 `{name}` 的取值范围为空：上下限互相矛盾",
+    ),
     "PF401": ("{witness} matches no band of `{subject}`", "{witness} 不属于 `{subject}` 的任何分档"),
     "PF402": (
         "bands overlap: {witness} is in both `{other}` and `{band}`",
@@ -99,8 +105,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF504": ("division by zero in `{where}`: `{divisor}` is 0", "`{where}` 中除数为零：`{divisor}` 为 0"),
     "PF505": ("`{name}`: {value} matches no band or arm", "`{name}`：{value} 不在任何分档或条件内"),
     "PF506": ("input `{input}`: {value} is not one of {labels}", "输入项 `{input}`：{value} 不在可选项 {labels} 中"),
+    "PF507": (
+        "this record cannot be scored: the arithmetic failed ({detail}); check its largest values",
+        "该记录无法评分：计算出错（{detail}），请检查其中过大的数值",
+    ),
     "PF508": ("cannot read `{path}`: {detail}", "无法读取 `{path}`：{detail}"),
-    "PF509": ("`{path}` has no column `{column}` (its columns: {columns})", "`{path}` 中没有 `{column}` 列（现有列：{columns}）"),
+    "PF509": (
+        "`{path}` has no column `{column}` (its columns: {columns})",
+        "`{path}` 中没有 `{column}` 列（现有列：{columns}）",
+    ),
     "PF510": ("`{path}`, line {line}: {detail}", "`{path}` 第 {line} 行：{detail}"),
     "PF511": (
         "cannot read `{path}`: a {what} must be {formats}",
@@ -118,7 +131,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{name}` is declared on more than one row ({rows}); give each indicator its rubric name",
         "`{name}` 在多行（第 {rows} 行）都有自评得分，请按评分表中的名称填写各指标",
     ),
-    "PF515": ("`{path}` holds {count} records; name one with `--id`", "`{path}` 中有 {count} 条记录，请用 `--id` 指定其一"),
+    "PF515": (
+        "`{path}` holds {count} records; name one with `--id`",
+        "`{path}` 中有 {count} 条记录，请用 `--id` 指定其一",
+    ),
     "PF516": ("`{path}` has no record with id `{id}`", "`{path}` 中没有编号为 `{id}` 的记录"),
 }
 
@@ -138,14 +154,24 @@ HINTS: dict[str, tuple[str, str]] = {
         "write `{{{{` and `}}}}` for a brace, and placeholders as `{{名称}}`",
         "花括号本身写作 `{{{{` 和 `}}}}`，占位符写作 `{{名称}}`",
     ),
+    "save_utf8": (
+        "save the file as UTF-8 (in Notepad: Save As → Encoding: UTF-8)",
+        "请将文件另存为 UTF-8 编码（记事本：另存为 → 编码选 UTF-8）",
+    ),
+    "fix_bounds": ("check the bounds, e.g. `amount > 1 and < 5`", "检查上下限，例如 `amount > 1 and < 5`"),
+    "total_digits": (
+        "the total and its decimals must fit in {digits} digits: lower the total or the places",
+        "总分及其小数位合计不能超过 {digits} 位：请降低总分或小数位数",
+    ),
+    "remove_repeat": ("remove the repeated one", "删除重复的一项"),
     "incomplete": (
         "the file ends in the middle of a statement: finish or remove it",
         "文件在语句中间结束：请补全或删除该语句",
     ),
     "expected": ("expected {expected}", "此处应为：{expected}"),
     "missing_max": (
-        "write the max points after the name, e.g. `indicator 名称 5 {{`",
-        "在名称后写出分值，例如 `indicator 名称 5 {{`",
+        "write the max points after the name, e.g. `group 投入 15 {{` or `indicator 名称 5 {{`",
+        "在名称后写出分值，例如 `group 投入 15 {{` 或 `indicator 名称 5 {{`",
     ),
     "missing_arrow": ("write `->` before the points, e.g. `>= 90% -> 5`", "在分数前写 `->`，例如 `>= 90% -> 5`"),
     "missing_colon": (

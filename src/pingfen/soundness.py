@@ -79,6 +79,9 @@ class _Analysis:
         self.out.append(Diagnostic(code, span, args, severity, hint))
 
     def run(self) -> list[Diagnostic]:
+        for decl in self.module.inputs:
+            if decl.name.text in self.domains and self.domains[decl.name.text].empty:
+                self.report("PF415", decl.name.span, "fix_bounds", name=decl.name.text)
         for let in self.let_order:
             self.domains[let.name.text] = self.interval(let.expr)
             self.divisions(let.expr, {})  # lets are computed for every record: nothing guards them

@@ -8,6 +8,7 @@ and parse errors are translated here into diagnostics with human wording.
 from __future__ import annotations
 
 import functools
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
@@ -420,8 +421,8 @@ def _unclosed_brace(text: str) -> int | None:
             nl = text.find("\n", i)
             i = len(text) if nl < 0 else nl
             continue
-        if ch == '"':
-            end = text.find('"', i + 1)
+        if ch in '"`':  # a string or a `quoted name` may hold # { }
+            end = text.find(ch, i + 1)
             i = len(text) if end < 0 else end + 1
             continue
         if ch == "{":
@@ -446,8 +447,8 @@ def _top_level_items(text: str) -> list[tuple[int, int]]:
             nl = text.find("\n", i)
             i = n if nl < 0 else nl
             continue
-        if ch == '"':
-            end = text.find('"', i + 1)
+        if ch in '"`':  # a string or a `quoted name` may hold # { }
+            end = text.find(ch, i + 1)
             i = n if end < 0 else end + 1
             continue
         if ch == "{":
@@ -488,13 +489,20 @@ def _all_syntax_errors(text: str) -> list[Diagnostic]:
     return found
 
 
+def _visible(char: str) -> str:
+    """A character as a reader can see it: invisible ones by code point and name."""
+    if char.isprintable() and not char.isspace():
+        return char
+    return f"U+{ord(char):04X} {unicodedata.name(char, '')}".rstrip()
+
+
 def _syntax_diagnostic(text: str, error: UnexpectedInput, offset: int = 0, next_item: int | None = None) -> Diagnostic:
     """A diagnostic for an error found parsing text[offset:…]; next_item is where the
     following top-level item starts when the fragment is not the last."""
     if isinstance(error, UnexpectedCharacters):
         pos = error.pos_in_stream + offset
         char = text[pos] if pos < len(text) else ""
-        return Diagnostic("PF001", Span.at(text, pos, pos + 1), {"char": char}, hint="unexpected_char")
+        return Diagnostic("PF001", Span.at(text, pos, pos + 1), {"char": _visible(char)}, hint="unexpected_char")
     is_eof = isinstance(error, UnexpectedEOF) or (isinstance(error, UnexpectedToken) and error.token.type == "$END")
     if is_eof and next_item is not None:  # the item stops short where the next one begins
         word = text[next_item:].split(None, 1)[0]

@@ -22,7 +22,7 @@ import yaml
 from pingfen.compile import InputSpec, Rubric
 from pingfen.diagnostics import Lang
 from pingfen.explain import quantity
-from pingfen.io.write import atomic_path, write_text
+from pingfen.io.write import atomic_path, no_formulas, write_text
 from pingfen.report.layout import WORDS, depth, grade_bands, level_names
 
 FORMATS = ("xlsx", "csv", "yaml")
@@ -127,6 +127,7 @@ def _xlsx(rubric: Rubric, path: Path, lang: Lang) -> None:
     _data_sheet(data, rubric, lang)
     _rubric_sheet(book.create_sheet(_WORDS[lang]["rubric"]), rubric, lang)
     with atomic_path(path) as tmp:
+        no_formulas(book)
         book.save(tmp)
 
 

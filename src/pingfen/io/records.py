@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+import re
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -13,14 +14,49 @@ from pingfen.errors import DataError, Problem
 
 
 class ExactLoader(yaml.SafeLoader):
-    """YAML's safe loader, with floats read as Decimal from their text."""
+    """YAML's safe loader, with numbers read as people write them: floats as exact
+    Decimals from their text, integers in base 10 (`014` is 14, not octal 12), and
+    YAML 1.1's other forms (`0x1A`, `1:30`, `.nan`) kept as text for coercion to refuse.
+    A key given twice is an error, not a silent overwrite."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"`{key}` is given twice", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
-def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
-    return Decimal(str(loader.construct_scalar(node)).replace("_", ""))
+def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal | str:
+    text = str(loader.construct_scalar(node))
+    try:
+        value = Decimal(text.replace("_", ""))
+    except InvalidOperation:
+        return text
+    return value if value.is_finite() else text
 
 
+def _integer(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | str:
+    text = str(loader.construct_scalar(node))
+    digits = text.replace("_", "")
+    return int(digits, 10) if _BASE_TEN.fullmatch(digits) else text
+
+
+_BASE_TEN = re.compile(r"[-+]?[0-9]+")
 ExactLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
+ExactLoader.add_constructor("tag:yaml.org,2002:int", _integer)
+
+
+def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object hook refusing a key given twice."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"`{key}` is given twice")
+        out[key] = value
+    return out
 
 
 def read_record(path: str | Path) -> dict[str, Any]:
@@ -32,7 +68,7 @@ def read_record(path: str | Path) -> dict[str, Any]:
         raise _unreadable(path, str(error)) from None
     try:
         if path.suffix.lower() == ".json":
-            data = json.loads(text, parse_float=Decimal, parse_int=Decimal)
+            data = json.loads(text, parse_float=Decimal, parse_int=Decimal, object_pairs_hook=no_duplicates)
         else:
             data = yaml.load(text, Loader=ExactLoader)  # noqa: S506 - a SafeLoader subclass
     except (ValueError, yaml.YAMLError) as error:

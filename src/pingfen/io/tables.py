@@ -25,6 +25,7 @@ from attrs import frozen
 
 from pingfen.diagnostics import Lang
 from pingfen.errors import DataError, Problem
+from pingfen.io.records import no_duplicates
 
 KINDS = {".csv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 _CHUNK = 1 << 20
@@ -120,7 +121,7 @@ class Rows:
 
     def _json_row(self, number: int, line: str) -> Row:
         try:
-            data = json.loads(line, parse_float=Decimal, parse_int=Decimal)
+            data = json.loads(line, parse_float=Decimal, parse_int=Decimal, object_pairs_hook=no_duplicates)
         except ValueError as error:
             return Row(number, None, {}, Problem("PF510", None, {"path": str(self.path), "line": number,
                                                                 "detail": str(error)}))  # fmt: skip
@@ -157,6 +158,9 @@ def read_rows(
     else:
         header, total = _xlsx_header(path, sheet)
     columns = tuple(header)
+    repeated = sorted({c for c in columns if c and columns.count(c) > 1})
+    if repeated:  # the last of two same-named columns would silently win
+        raise _unreadable(path, f"the column `{repeated[0]}` appears more than once in the header")
     return Rows(path, kind, encoding, _id_column(path, columns, id_column), columns, total, sheet)
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any, TextIO
 
 from pingfen.result import dumps
+from pingfen.values import to_decimal
 
 FORMATS = ("csv", "xlsx", "jsonl", "json")
 SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
@@ -116,7 +117,7 @@ def _csv(lines: Iterable[Line], header: list[str], out: IO[str]) -> int:
     writer.writerow(header)
     count = 0
     for line in lines:
-        writer.writerow([plain(c) if isinstance(c, Decimal) or c is None else c for c in _cells(line)])
+        writer.writerow([plain(c) if isinstance(c, Decimal) or c is None else csv_text(str(c)) for c in _cells(line)])
         count += 1
     return count
 
@@ -161,16 +162,47 @@ def _xlsx(lines: Iterable[Line], header: list[str], path: str | Path) -> int:
     sheet.append(cells)
     count = 0
     for line in lines:
-        sheet.append(_xlsx_cells(_cells(line)))
+        sheet.append(_xlsx_cells(sheet, _cells(line)))
         count += 1
     with atomic_path(path) as tmp:
         book.save(tmp)
     return count
 
 
-def _xlsx_cells(cells: list[Any]) -> list[Any]:
-    """Decimals stay numbers (Excel holds doubles; the CSV and JSON outputs keep every digit); None is empty."""
-    return [None if c == "" else c for c in cells]
+def _xlsx_cells(sheet: Any, cells: list[Any]) -> list[Any]:
+    """Decimals stay numbers (Excel holds doubles; the CSV and JSON outputs keep every digit); None is empty;
+    text stays text even when it begins with `=` (an id or a message is never a formula)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    out: list[Any] = []
+    for c in cells:
+        if isinstance(c, str) and c.startswith("="):
+            cell = WriteOnlyCell(sheet, value=c)
+            cell.data_type = "s"
+            out.append(cell)
+        else:
+            out.append(None if c == "" else c)
+    return out
+
+
+def no_formulas(book: Any) -> None:
+    """Make every formula cell text: whatever reached a workbook came from data or a rule
+    file, and `=HYPERLINK(…)` typed into an id must not run when the report is opened."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+
+
+_CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: str) -> str:
+    """Text as a CSV cell that Excel will not read as a formula (OWASP's leading quote)."""
+    if value.startswith(_CSV_TRIGGERS) and to_decimal(value) is None:
+        return "'" + value
+    return value
 
 
 def _mode_for(target: Path) -> int:

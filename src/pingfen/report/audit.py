@@ -72,7 +72,9 @@ def render_audit(result: Audit, lang: Lang = "zh") -> str:
     count = len(result.findings)
     if lang == "zh":
         verdict = f"发现 {count} 处不一致" if count else "自评得分与评分表一致"
-        lines.append(f"{verdict}；按规则复核 {recomputed} 项指标（{len(result.agreed)} 项一致），{missing} 项缺少输入未复核")
+        lines.append(
+            f"{verdict}；按规则复核 {recomputed} 项指标（{len(result.agreed)} 项一致），{missing} 项缺少输入未复核"
+        )
     else:
         verdict = f"{count} disagreement{'s' * (count != 1)}" if count else "the declared scores agree"
         lines.append(f"{verdict}; {recomputed} indicators recomputed by their rules ({len(result.agreed)} agree), "

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pingfen.diagnostics import Lang
-from pingfen.io.write import atomic_path
+from pingfen.io.write import atomic_path, no_formulas
 from pingfen.report.layout import WORDS, GroupCell, depth, grid, group_label, level_names
 from pingfen.result import NodeResult, Result
 
@@ -92,4 +92,5 @@ def write_xlsx(result: Result, path: str | Path, lang: Lang = "zh", department: 
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     with atomic_path(path) as tmp:
+        no_formulas(book)
         book.save(tmp)
