@@ -72,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
         "--format", choices=("table", "json"), default="table",
         help="table: the rubric's own layout with reasons (default); json: one object, exact numbers",
     )  # fmt: skip
+    _add_authoring_commands(commands, lang)
     return parser
 
 
@@ -91,6 +92,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     try:
         if args.command == "check":
             return _check(args.files, args.format, args.strict, lang, out, err)
+        if args.command in _AUTHORING:
+            return _AUTHORING[args.command](args, lang, out, err)
         return _eval(args.ruleset, args.data, args.format, lang, out)
     except RubricError as error:
         print(error.render(lang), file=err)
@@ -161,6 +164,71 @@ def _eval(ruleset: str, data: str, fmt: str, lang: Lang, out: TextIO) -> int:
     result = rubric.evaluate(record, lang=lang)
     print(result.to_json(lang) if fmt == "json" else render_table(result, lang), file=out)
     return OK
+
+
+# ---------------------------------------------------------------- authoring: fmt, test, fuzz
+
+
+def _add_authoring_commands(commands: argparse._SubParsersAction, lang: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    fmt = commands.add_parser(
+        "fmt", parents=[lang], help="format rule files in the one canonical layout",
+        description="Rewrite .rule files in the canonical layout (docs/format.md): ASCII forms, two-space "
+        "indentation, aligned columns, comments kept. A .md file has its ```rule blocks formatted; `-` reads "
+        "standard input and writes standard output. Exit 0 when done (with --check: when nothing would "
+        "change), 1 when --check finds a file to reformat, 2 when a file cannot be read or parsed.",
+    )  # fmt: skip
+    fmt.add_argument("files", nargs="+", metavar="FILE", help=".rule or .md files, or - for standard input")
+    fmt.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is not formatted")
+    fmt.add_argument("--diff", action="store_true", help="change nothing; print what would change as a diff")
+
+
+def _fmt(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    import difflib
+
+    from pingfen.diagnostics import Source
+    from pingfen.fmt import FormatError, format_markdown, format_text
+
+    changed, failed = [], False
+    for name in args.files:
+        try:
+            text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            print(f"pingfen: cannot read {name}: {getattr(error, 'strerror', None) or error}", file=err)
+            failed = True
+            continue
+        try:
+            formatted = format_markdown(text) if name.endswith(".md") else format_text(text)
+        except FormatError as error:
+            source = Source(name if name != "-" else "<stdin>", text)
+            print("\n\n".join(d.with_source(source).render(lang) for d in error.diagnostics), file=err)
+            failed = True
+            continue
+        if name == "-" and not (args.check or args.diff):
+            out.write(formatted)
+            continue
+        if formatted == text:
+            continue
+        changed.append(name)
+        if args.diff:
+            out.writelines(
+                difflib.unified_diff(
+                    text.splitlines(keepends=True),
+                    formatted.splitlines(keepends=True),
+                    f"{name}",
+                    f"{name} (formatted)",
+                )
+            )
+        if args.check:
+            print(f"{'需要格式化' if lang == 'zh' else 'would reformat'} {name}", file=err)
+        elif not args.diff:
+            Path(name).write_text(formatted, encoding="utf-8")
+            print(f"{'已格式化' if lang == 'zh' else 'reformatted'} {name}", file=err)
+    if failed:
+        return CANNOT
+    return NO if args.check and changed else OK
+
+
+_AUTHORING = {"fmt": _fmt}
 
 
 if __name__ == "__main__":  # pragma: no cover
