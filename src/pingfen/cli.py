@@ -181,6 +181,22 @@ def _add_authoring_commands(commands: argparse._SubParsersAction, lang: argparse
     fmt.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is not formatted")
     fmt.add_argument("--diff", action="store_true", help="change nothing; print what would change as a diff")
 
+    test = commands.add_parser(
+        "test", parents=[lang], help="run the examples written in rule files",
+        description="Run every `example` of each rule file: score its record and compare with what it expects. "
+        "A failure shows the example, the indicator, the expected and the actual score, and the actual reasons. "
+        "--coverage reports which bands, arms, checklist items, deduction branches, clamps and grades the "
+        "examples exercised. Exit 0 when every example passes (and coverage reaches --fail-under), 1 otherwise, "
+        "2 when a file cannot be read or loaded.",
+    )  # fmt: skip
+    test.add_argument("files", nargs="+", metavar="FILE", help="rule files")
+    test.add_argument("--coverage", action="store_true", help="report the branches the examples exercised")
+    test.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
+    test.add_argument(
+        "--fail-under", type=float, default=None, metavar="PCT",
+        help="with --coverage: exit 1 when the total coverage is below PCT percent",
+    )  # fmt: skip
+
 
 def _fmt(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     import difflib
@@ -228,7 +244,82 @@ def _fmt(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     return NO if args.check and changed else OK
 
 
-_AUTHORING = {"fmt": _fmt}
+def _test(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from decimal import Decimal
+
+    from pingfen.coverage import render_text, to_json
+    from pingfen.testrun import render_failures, run_examples, summary
+
+    runs = []
+    cannot = False
+    for name in args.files:
+        try:
+            rubric = pingfen.load(name)
+        except RubricError as error:
+            print(error.render(lang), file=err)
+            cannot = True
+            continue
+        except (OSError, UnicodeDecodeError) as error:
+            print(f"pingfen: cannot read {name}: {getattr(error, 'strerror', None) or error}", file=err)
+            cannot = True
+            continue
+        run = run_examples(rubric, coverage=args.coverage or args.fail_under is not None, lang=lang)
+        runs.append(run)
+        if args.format == "text":
+            failures = render_failures(run, lang)
+            if failures:
+                print(failures, file=out)
+            print(summary(run, lang), file=out)
+    coverages = [r.coverage for r in runs if r.coverage is not None]
+    if args.format == "json":
+        report: dict[str, object] = {"files": [_run_json(r, lang) for r in runs]}
+        if coverages:
+            report["coverage"] = to_json(coverages, lang)
+        print(dumps(report), file=out)
+    elif args.coverage and coverages:
+        print("\n" + render_text(coverages, lang), file=out)
+    if cannot:
+        return CANNOT
+    if any(not r.passed for r in runs):
+        return NO
+    if args.fail_under is not None and coverages:
+        taken = sum(c.covered()[0] for c in coverages)
+        total = sum(c.covered()[1] for c in coverages)
+        if total and Decimal(taken) * 100 < Decimal(str(args.fail_under)) * total:
+            print(f"pingfen: coverage {taken}/{total} is below {args.fail_under}%", file=err)
+            return NO
+    return OK
+
+
+def _run_json(run: object, lang: Lang) -> dict[str, object]:
+    from pingfen.testrun import TestRun
+
+    assert isinstance(run, TestRun)
+    return {
+        "file": run.rubric.source.path,
+        "passed": run.passed,
+        "examples": [
+            {
+                "name": o.example.name,
+                "line": o.example.span.line,
+                "passed": o.passed,
+                "failures": [
+                    {
+                        "line": f.expectation.span.line if f.expectation is not None else o.example.span.line,
+                        "node": f.node,
+                        "expected": f.expected,
+                        "actual": f.actual,
+                        "reasons": list(f.reasons),
+                    }
+                    for f in o.failures
+                ],  # fmt: skip
+            }
+            for o in run.outcomes
+        ],
+    }
+
+
+_AUTHORING = {"fmt": _fmt, "test": _test}
 
 
 if __name__ == "__main__":  # pragma: no cover
