@@ -31,7 +31,11 @@ CANONICAL = [
     *sorted(FMT.glob("*.expected.rule")),
     *sorted((ROOT / "tests" / "golden" / "faults").glob("*.rule")),
 ]
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.large_base_example, HealthCheck.data_too_large],
+)
 
 
 def parsed(text: str) -> ast.Module:

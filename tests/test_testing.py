@@ -12,8 +12,19 @@ from hypothesis import strategies as st
 
 import pingfen
 from pingfen.compile import InputSpec
+from pingfen.examples import raw_record, records
 from pingfen.fmt import format_module
-from pingfen.testing import boundary_inputs, crossing, grid_range, input_values, inputs, targets
+from pingfen.testing import (
+    boundary_inputs,
+    boundary_values,
+    crossing,
+    grid_range,
+    input_values,
+    inputs,
+    reach,
+    reach_total,
+    targets,
+)
 from rubric_strategies import rubrics
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,17 +108,43 @@ def boundary_sample() -> list[dict[str, object]]:
     return found
 
 
-@pytest.mark.parametrize(
-    ("what", "holds"),
-    [
-        ("满意度 exactly 95%", lambda r: r["满意度"] == Decimal("0.95")),
-        ("满意度 one step under 95%", lambda r: r["满意度"] == Decimal("0.9499")),
-        ("在职人数 = 编制人数 + 1", lambda r: r["在职人数"] == r["编制人数"] + 1),
-        ("结余 = 上年结转 > 0", lambda r: r["结余"] == r["上年结转"] > 0),
-        ("本年三公经费 exactly at its budget", lambda r: r["本年三公经费"] == r["三公经费预算数"] > 1),
-        ("a total that rounds to 90.00", lambda r: RUBRIC_2021.evaluate(r).total == Decimal("90.00")),
-        ("a total just under 80", lambda r: RUBRIC_2021.evaluate(r).total == Decimal("79.99")),
-    ],
-)
-def test_boundary_inputs_reach_thresholds(what: str, holds) -> None:  # type: ignore[no-untyped-def]
-    assert any(holds(record) for record in boundary_sample()), what
+def test_boundary_values_sit_on_and_beside_each_threshold() -> None:
+    values = boundary_values(RUBRIC_2021)
+    assert {Decimal("0.9499"), Decimal("0.95"), Decimal("0.9501"), Decimal("0.7499"), Decimal(1)} <= set(
+        values["满意度"]  # type: ignore[arg-type]
+    )
+    assert {0, 1, 2, 5, 6, 7} <= set(values["未按进度下达专项数"])  # type: ignore[arg-type]
+    assert 0 not in values["编制人数"]  # outside its domain (> 0)
+
+
+EXAMPLES = {name: raw_record(givens) for name, givens in records(RUBRIC_2021.module).items()}
+
+
+def test_reach_solves_for_one_input_on_a_computed_value() -> None:
+    record = EXAMPLES["全部达标"]  # 12 of 12
+    target = next(t for t in targets(RUBRIC_2021) if t.what == "deduction of 财政供养人员控制率" and t.at == 1)
+    at = reach(RUBRIC_2021, record, target, "在职人数", 0)
+    assert at is not None and at["在职人数"] == record["编制人数"]  # the first value reaching 100%
+    over = reach(RUBRIC_2021, record, target, "在职人数", 1)
+    assert over is not None and over["在职人数"] == record["编制人数"] + 1  # type: ignore[operator]
+    quota = reach(RUBRIC_2021, at, target, "编制人数", -1)
+    assert quota is not None and quota["在职人数"] / quota["编制人数"] >= 1  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(("at", "offset", "total"), [(90, 0, "90.00"), (80, -1, "79.99"), (60, 0, "60.00")])
+def test_reach_total_lands_on_a_grade_boundary(at: int, offset: int, total: str) -> None:
+    record = EXAMPLES["全面扣完"]  # a total of 5
+    moved = reach_total(RUBRIC_2021, record, Decimal(at), offset)
+    assert moved is not None
+    changed = [k for k in record if record[k] != moved[k]]
+    assert RUBRIC_2021.evaluate(moved).total in (Decimal(total), Decimal(at) - Decimal("0.01") * -offset)
+    assert changed  # inputs were moved to get there
+
+
+def test_boundary_records_sit_on_thresholds_often() -> None:
+    sample = boundary_sample()
+    near = set(boundary_values(RUBRIC_2021)["满意度"])
+    assert sum(r["满意度"] in near for r in sample) >= len(sample) // 4
+    assert any(r["在职人数"] == r["编制人数"] > 0 for r in sample)
+    assert any(r["结余"] == r["上年结转"] > 0 for r in sample)
+    assert any(Decimal("89.9") <= RUBRIC_2021.evaluate(r).total <= Decimal("90.1") for r in sample)
