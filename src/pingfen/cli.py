@@ -73,6 +73,11 @@ def _parser() -> argparse.ArgumentParser:
         help="table: the rubric's own layout with reasons (default); json: one object, exact numbers",
     )  # fmt: skip
     _add_authoring_commands(commands, lang)
+    ev.add_argument(
+        "--allow-unsound", action="store_true",
+        help="score even if the rubric's only errors are soundness findings (PF4xx), as `fuzz` does, "
+        "to see what they do to a record; the findings are printed first, on standard error",
+    )  # fmt: skip
     return parser
 
 
@@ -94,6 +99,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             return _check(args.files, args.format, args.strict, lang, out, err)
         if args.command in _AUTHORING:
             return _AUTHORING[args.command](args, lang, out, err)
+        if args.command == "eval" and args.allow_unsound:
+            return _eval_unsound(args, lang, out, err)
         return _eval(args.ruleset, args.data, args.format, lang, out)
     except RubricError as error:
         print(error.render(lang), file=err)
@@ -196,6 +203,26 @@ def _add_authoring_commands(commands: argparse._SubParsersAction, lang: argparse
         "--fail-under", type=float, default=None, metavar="PCT",
         help="with --coverage: exit 1 when the total coverage is below PCT percent",
     )  # fmt: skip
+
+    fuzz = commands.add_parser(
+        "fuzz", parents=[lang], help="test a rubric over generated records",
+        description="Score generated records (at and beside every threshold of the rubric, then across the "
+        "declared domains) and check that none is refused or crashes, every score lies in [0, max], groups add "
+        "up, the total is rounded as declared, the grade matches the total, and every `property` holds. A "
+        "failure is shrunk and printed as a YAML data file that `pingfen eval` accepts. A rubric whose only "
+        "errors are soundness findings (PF4xx) is fuzzed anyway, with the findings shown. Exit 0 when every "
+        "check holds, 1 when one fails, 2 when the rubric cannot be loaded. Needs hypothesis "
+        "(pip install pingfen[testing]).",
+    )  # fmt: skip
+    fuzz.add_argument("ruleset", metavar="RULESET", help="the .rule file")
+    fuzz.add_argument(
+        "--max-examples", type=int, default=None, metavar="N",
+        help="records per search (default 200; each failing check starts a new search)",
+    )  # fmt: skip
+    fuzz.add_argument(
+        "--seed", type=int, default=0, metavar="S", help="the random seed (default 0): same seed, same run"
+    )
+    fuzz.add_argument("--save", metavar="DIR", help="also write each counterexample to DIR/counterexample-N.yaml")
 
 
 def _fmt(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
@@ -319,7 +346,48 @@ def _run_json(run: object, lang: Lang) -> dict[str, object]:
     }
 
 
-_AUTHORING = {"fmt": _fmt, "test": _test}
+def _fuzz(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    try:
+        from pingfen import fuzz as fuzzing
+    except ImportError:  # hypothesis is an optional dependency
+        print("pingfen: `fuzz` needs hypothesis: pip install 'pingfen[testing]'", file=err)
+        return CANNOT
+    from pingfen.loader import loads_unsound
+
+    text = Path(args.ruleset).read_text(encoding="utf-8-sig")
+    rubric, diagnostics = loads_unsound(text, args.ruleset)
+    findings = [d for d in diagnostics if d.severity == "error"]
+    max_examples = args.max_examples if args.max_examples is not None else fuzzing.DEFAULT_MAX_EXAMPLES
+    if max_examples < 1:
+        print("pingfen: --max-examples must be at least 1", file=err)
+        return CANNOT
+    try:
+        report = fuzzing.fuzz(rubric, max_examples=max_examples, seed=args.seed, findings=findings, lang=lang)
+    except ValueError as error:  # an input whose domain holds no value
+        print(f"pingfen: {error}", file=err)
+        return CANNOT
+    print(fuzzing.render(report, lang), file=out)
+    if args.save:
+        folder = Path(args.save)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, yaml_text in fuzzing.counterexample_files(report).items():
+            (folder / name).write_text(yaml_text, encoding="utf-8")
+    return OK if report.passed else NO
+
+
+def _eval_unsound(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from pingfen.loader import loads_unsound
+
+    rubric, diagnostics = loads_unsound(Path(args.ruleset).read_text(encoding="utf-8-sig"), args.ruleset)
+    for d in diagnostics:
+        if d.severity == "error":
+            print(d.render(lang) + "\n", file=err)
+    result = rubric.evaluate(read_record(args.data), lang=lang)
+    print(result.to_json(lang) if args.format == "json" else render_table(result, lang), file=out)
+    return OK
+
+
+_AUTHORING = {"fmt": _fmt, "test": _test, "fuzz": _fuzz}
 
 
 if __name__ == "__main__":  # pragma: no cover
