@@ -7,21 +7,25 @@ import decimal
 import io
 import json
 import re
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import pingfen
 from pingfen import ast, fuzz
 from pingfen.cli import main
+from pingfen.fmt import format_module
 from pingfen.interp import evaluate_expr
 from pingfen.interp import inputs as coerce_record
 from pingfen.io import read_record
 from pingfen.result import NodeResult, Result
-from pingfen.testing import inputs
+from pingfen.testing import boundary_inputs, inputs
+from rubric_strategies import rubrics
 
 ROOT = Path(__file__).resolve().parents[1]
 FAULTS = sorted((ROOT / "tests" / "golden" / "faults").glob("*.rule"))
@@ -200,3 +204,26 @@ def test_yaml_quotes_what_yaml_would_misread() -> None:
     )
     text = fuzz.to_yaml({"yes": "no"}, rubric)
     assert text == '"yes": "no"\n'
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rubrics().flatmap(lambda m: st.tuples(st.just(m), st.data())))
+def test_invariants_hold_on_generated_rubrics(drawn) -> None:  # type: ignore[no-untyped-def]
+    """Every generated rubric, on boundary and ordinary records: scored, in range, summed,
+    rounded and graded as declared; its claims (each `NODE <= max`) hold."""
+    module, data = drawn
+    rubric = pingfen.loads(format_module(module))
+    checks = set(fuzz._CHECKS)
+    for strategy in (boundary_inputs(rubric), inputs(rubric)):
+        record = data.draw(strategy)
+        result = fuzz._score(rubric, record, "domain")
+        fuzz._invariants(rubric, record, result, checks)
+        for i, prop in enumerate(rubric.module.properties):
+            if isinstance(prop, ast.Claim):
+                fuzz._claim(rubric, record, result, prop, f"property {i}")
+
+
+def test_fuzz_without_hypothesis_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pingfen.fuzz", None)
+    code, _, err = run("fuzz", str(RULESET))
+    assert code == 2 and "pip install 'pingfen[testing]'" in err

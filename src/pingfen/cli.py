@@ -347,8 +347,10 @@ def _run_json(run: object, lang: Lang) -> dict[str, object]:
 
 
 def _fuzz(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    import importlib
+
     try:
-        from pingfen import fuzz as fuzzing
+        fuzzing = importlib.import_module("pingfen.fuzz")
     except ImportError:  # hypothesis is an optional dependency
         print("pingfen: `fuzz` needs hypothesis: pip install 'pingfen[testing]'", file=err)
         return CANNOT
