@@ -57,12 +57,14 @@ _CHECKS: dict[str, tuple[str, str]] = {
 
 
 class Violation(Exception):
-    """A check failed on a record; `records` reproduce it (two for a monotone property)."""
+    """A check failed on a record; `records` reproduce it (two for a monotone property).
+    The message is given in English and in Chinese."""
 
-    def __init__(self, check: str, message: str, records: Sequence[Mapping[str, object]]) -> None:
+    def __init__(self, check: str, message: str, records: Sequence[Mapping[str, object]], zh: str = "") -> None:
         super().__init__(message)
         self.check = check
         self.message = message
+        self.zh = zh or message
         self.records = tuple(dict(r) for r in records)
 
 
@@ -113,7 +115,7 @@ def _score(rubric: Rubric, record: Mapping[str, object], check: str) -> Result:
     try:
         return rubric.evaluate(record)
     except DataError as error:
-        raise Violation("domain", error.describe("en"), [record]) from None
+        raise Violation("domain", error.describe("en"), [record], error.describe("zh")) from None
     except Exception as error:  # noqa: BLE001 - a crash is exactly what this looks for
         raise Violation("crash", f"{type(error).__name__}: {error}", [record]) from None
 
@@ -124,27 +126,32 @@ def _invariants(rubric: Rubric, record: Mapping[str, object], result: Result, ac
     if "range" in active:
         for node in result.nodes():
             if not 0 <= node.score <= node.max:
-                raise Violation("range", f"`{node.name}` scores {node.score}, outside [0, {node.max}]", [record])
+                raise Violation("range", f"`{node.name}` scores {node.score}, outside [0, {node.max}]", [record],
+                                f"`{node.name}` 得 {node.score} 分，不在 0 与 {node.max} 之间")  # fmt: skip
     if "sums" in active:
         for node in result.nodes():
             if node.is_group:
                 parts = sum((c.score for c in node.children), Decimal(0))
                 if node.score != min(max(parts, Decimal(0)), node.max):
-                    raise Violation("sums", f"`{node.name}` scores {node.score}, its parts add up to {parts}", [record])
+                    raise Violation("sums", f"`{node.name}` scores {node.score}, its parts add up to {parts}",
+                                    [record], f"`{node.name}` 得 {node.score} 分，下级得分之和为 {parts}")  # fmt: skip
         top = sum((c.score for c in result.children), Decimal(0))
         if result.raw_total != top:
-            raise Violation("sums", f"the raw total is {result.raw_total}, the top groups add up to {top}", [record])
+            raise Violation("sums", f"the raw total is {result.raw_total}, the top groups add up to {top}", [record],
+                            f"未舍入的总分为 {result.raw_total}，一级指标得分之和为 {top}")  # fmt: skip
     if "rounding" in active:
         places = header.round_places.value if header.round_places else Decimal(2)
         expected = result.raw_total.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUNDING[header.round_mode])
         if result.total != expected:
             raise Violation("rounding", f"the raw total {result.raw_total} is shown as {result.total}, not {expected}",
-                            [record])  # fmt: skip
+                            [record], f"总分 {result.raw_total} 舍入为 {result.total}，应为 {expected}")  # fmt: skip
     if "grade" in active and header.grades:
         expected_grade = _grade_of(rubric, result.total)
         if result.grade != expected_grade or result.grade is None:
             raise Violation("grade", f"a total of {result.total} gets grade {result.grade or '—'}"
-                            + (f", not {expected_grade}" if expected_grade else ""), [record])  # fmt: skip
+                            + (f", not {expected_grade}" if expected_grade else ""), [record],
+                            f"总分 {result.total} 的评价等次为 {result.grade or '—'}"
+                            + (f"，应为 {expected_grade}" if expected_grade else ""))  # fmt: skip
 
 
 def _node_score(result: Result, target: ast.Name | None) -> Decimal:
@@ -181,7 +188,8 @@ def _claim(rubric: Rubric, record: Mapping[str, object], result: Result, prop: a
             return
     score = result.total if prop.target is None else result[prop.target.text].score
     if not _OPS[prop.op](score, prop.value.value):
-        raise Violation(key, f"{_target_text(prop.target)} scores {score}", [record])
+        zh = "总分" if prop.target is None else f"`{prop.target.text}`"
+        raise Violation(key, f"{_target_text(prop.target)} scores {score}", [record], f"{zh} 得 {score} 分")
 
 
 def _monotone(
@@ -199,11 +207,14 @@ def _monotone(
         (low, before), (high, after) = (other, moved), (record, result)
     was, now = _node_score(before, prop.target), _node_score(after, prop.target)
     if now < was if prop.direction == "increasing" else now > was:
+        target = "总分" if prop.target is None else f"`{prop.target.text}`"
         raise Violation(
             key,
             f"raising `{name}` from {_show(low[name])} to {_show(high[name])} {'lowers' if now < was else 'raises'} "
             f"{_target_text(prop.target)} from {was} to {now}",
             [low, high],
+            f"`{name}` 从 {_show(low[name])} 提高到 {_show(high[name])}，{target}从 {was} 分"
+            f"{'降' if now < was else '升'}到 {now} 分",
         )
 
 
@@ -310,9 +321,8 @@ def fuzz(
             if where.startswith("property "):
                 prop = rubric.module.properties[int(where.split()[1])]
                 where = f"line {prop.span.line}" if prop.span.known else where
-            failures.append(
-                Failure(violation.check, titles[violation.check], violation.message, violation.records, where)
-            )
+            message = violation.zh if lang == "zh" else violation.message
+            failures.append(Failure(violation.check, titles[violation.check], message, violation.records, where))
     return FuzzReport(rubric, tuple(titles), tuple(failures), seed, max_examples, tuple(findings))
 
 
@@ -397,7 +407,7 @@ def render(report: FuzzReport, lang: Lang = "en", path: str | None = None) -> st
             tag = f"{i}{'ab'[j]}" if len(f.records) > 1 else str(i)
             what = ("原记录" if j == 0 else "提高后") if len(f.records) > 1 and zh else (
                 ("before" if j == 0 else "after") if len(f.records) > 1 else None)  # fmt: skip
-            head = f"counterexample {tag}" + (f" ({what})" if what else "")
+            head = f"{'反例' if zh else 'counterexample'} {tag}" + (f" ({what})" if what else "")
             unsound = " --allow-unsound" if any(d.severity == "error" for d in report.findings) else ""
             hint = f"pingfen eval{unsound} {rubric_path} counterexample-{tag}.yaml"
             out.append(f"--- # {head}: {hint}")
