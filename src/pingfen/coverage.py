@@ -22,7 +22,7 @@ from pingfen import ast
 from pingfen.check import check
 from pingfen.compile import Rubric
 from pingfen.diagnostics import Lang
-from pingfen.fmt import band_condition, expr, label, number
+from pingfen.fmt import band_condition, expr, label, number, width
 from pingfen.interp import Event
 from pingfen.soundness import clamping
 
@@ -174,10 +174,10 @@ def render_text(reports: list[Coverage], lang: Lang = "en") -> str:
             rows.append((part.name or ("评价等次" if zh else "grades"), taken, total, part))
         taken, total = cov.covered()
         rows.append(("合计" if zh else "total", taken, total, None))
-        width = max(_width(r[0]) for r in rows)
+        column = max(width(r[0]) for r in rows)
         for name, taken, total, part in rows:
             fraction = f"{taken}/{total}"
-            out.append(f"  {name}{' ' * (width - _width(name))}  {fraction:>7}  {_show(percent(taken, total)):>5}%")
+            out.append(f"  {name}{' ' * (column - width(name))}  {fraction:>7}  {_show(percent(taken, total)):>5}%")
             for it in part.items if part is not None else ():
                 if not cov.count(part.name, it.key):
                     out.append(f"      {'未覆盖' if zh else 'not covered'}: {'第' if zh else 'line '}{it.line}"
@@ -214,9 +214,3 @@ def to_json(reports: list[Coverage], lang: Lang = "en") -> dict[str, Any]:
     taken = sum(c.covered()[0] for c in reports)
     total = sum(c.covered()[1] for c in reports)
     return {"files": files, "covered": taken, "total": total, "percent": percent(taken, total)}
-
-
-def _width(text: str) -> int:
-    from pingfen.fmt import width
-
-    return width(text)

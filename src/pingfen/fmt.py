@@ -27,7 +27,6 @@ from pingfen.diagnostics import Diagnostic, Span
 from pingfen.syntax import is_bare_name, parse
 
 INDENT = "  "
-_OPS_ASCII = {"=": "=", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
 
 class FormatError(Exception):
@@ -168,7 +167,7 @@ def _expr(e: ast.Expr) -> str:
     if isinstance(e, ast.And):
         return f"{expr(e.left, 2)} and {expr(e.right, 3)}"
     if isinstance(e, ast.Compare):
-        return f"{expr(e.left, 5)} {_OPS_ASCII.get(e.op, e.op)} {expr(e.right, 5)}"
+        return f"{expr(e.left, 5)} {e.op} {expr(e.right, 5)}"  # the parser keeps ops in ASCII
     if isinstance(e, ast.Binary):
         level = 5 if e.op in "+-" else 6
         return f"{expr(e.left, level)} {e.op} {expr(e.right, level + 1)}"

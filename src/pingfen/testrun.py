@@ -16,7 +16,6 @@ from pingfen.diagnostics import Lang
 from pingfen.errors import DataError
 from pingfen.examples import places, raw_record, records
 from pingfen.explain import number
-from pingfen.fmt import expr as show_expr
 from pingfen.interp import Event, trace
 from pingfen.result import Result
 
@@ -181,9 +180,8 @@ def _subject(f: Failure) -> str:
         return "grade"
     if isinstance(e, ast.ExpectError):
         return "error"
-    if isinstance(e, ast.ExpectScore):
-        return e.target.text if e.target is not None else "total"
-    return show_expr(e)  # type: ignore[arg-type]  # pragma: no cover
+    assert isinstance(e, ast.ExpectScore)
+    return e.target.text if e.target is not None else "total"
 
 
 def summary(run: TestRun, lang: Lang = "en") -> str:
