@@ -3,7 +3,7 @@
 
     python benchmarks/batch_csv.py [--rows N] [--repeat R] [--xlsx]
 
-Rows are drawn by `pingfen.testing.sample_record` (valid values on a grid), written as
+Rows are drawn by `pingfen.sample.sample_record` (valid values on a grid), written as
 text the way a spreadsheet exports them (是/否, plain decimals); the CSV output goes to a
 temporary directory. `--xlsx` also times the same rows read from and written to XLSX.
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pingfen
 from pingfen.batch import score_file
-from pingfen.testing import sample_record
+from pingfen.sample import sample_record
 
 RULESET = Path(__file__).resolve().parents[1] / "rulesets" / "dept-overall-2021.rule"
 

@@ -16,8 +16,8 @@ from data_helpers import ROOT, RUBRIC, RULESET, excel_value
 from pingfen.audit import audit
 from pingfen.cli import main
 from pingfen.errors import DataError
+from pingfen.sample import sample_record
 from pingfen.template import write_template
-from pingfen.testing import sample_record
 
 R = str(RULESET)
 SEED = ROOT / "examples" / "seed-2021-self-evaluation.yaml"

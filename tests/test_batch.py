@@ -15,7 +15,7 @@ import openpyxl
 from data_helpers import FULL, RUBRIC, RULESET, csv_text, fill_xlsx
 from pingfen.batch import indicator_names, score_file
 from pingfen.cli import main
-from pingfen.testing import sample_record
+from pingfen.sample import sample_record
 
 R = str(RULESET)
 INDICATORS = indicator_names(RUBRIC)

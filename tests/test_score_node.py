@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import pingfen
-from pingfen.testing import sample_record
+from pingfen.sample import sample_record
 
 ROOT = Path(__file__).resolve().parents[1]
 RUBRIC = pingfen.load(ROOT / "rulesets" / "dept-overall-2021.rule")

@@ -78,9 +78,13 @@ class Checked:
 
 
 def check(module: ast.Module) -> Checked:
+    from pingfen.examples import ExampleChecks
+
     checker = _Checker(module)
     checker.run()
-    if not any(d.severity == "error" for d in checker.out):  # soundness needs every name and unit
+    sound = not any(d.severity == "error" for d in checker.out)  # soundness needs every name and unit
+    ExampleChecks(checker).run()
+    if sound:
         checker.out.extend(analyze(module, checker.units, checker.let_order))
     checked = Checked(sorted(checker.out, key=sort_key), checker.symbols, checker.units, checker.let_order)
     return checked
@@ -310,6 +314,14 @@ class _Checker:
             self.report("PF203", e.span, expected="number", found=unit)
             return "?"
         return unit
+
+    def condition_unmarked(self, e: ast.Expr) -> None:
+        """A condition that reads values without using them for a score (a property's)."""
+        marking, self._marking = self._marking, False
+        try:
+            self.condition(e)
+        finally:
+            self._marking = marking
 
     def condition(self, e: ast.Expr) -> None:
         unit = self.unit_of(e)

@@ -135,6 +135,12 @@ def _parser() -> argparse.ArgumentParser:
     au.add_argument("filled", metavar="FILLED", help="a .yaml/.json file with `declared:`, or an .xlsx")
     au.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
     au.add_argument("--id", metavar="ID", help="the department's row in an XLSX data sheet with several")
+    _add_authoring_commands(commands, lang)
+    ev.add_argument(
+        "--allow-unsound", action="store_true",
+        help="score even if the rubric's only errors are soundness findings (PF4xx), as `fuzz` does, "
+        "to see what they do to a record; the findings are printed first, on standard error",
+    )  # fmt: skip
     return parser
 
 
@@ -154,6 +160,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     try:
         if args.command == "check":
             return _check(args.files, args.format, args.strict, lang, out, err)
+        if args.command in _AUTHORING:
+            return _AUTHORING[args.command](args, lang, out, err)
+        if args.command == "eval" and args.allow_unsound:
+            return _eval_unsound(args, lang, out, err)
         return _COMMANDS[args.command](args, lang, out, err)
     except _Usage as usage:
         print(f"pingfen {args.command}: {usage}", file=err)
@@ -297,6 +307,224 @@ def _audit(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> in
 
 
 _COMMANDS = {"eval": _eval, "template": _template, "report": _report, "audit": _audit}
+
+# ---------------------------------------------------------------- authoring: fmt, test, fuzz
+
+
+def _add_authoring_commands(commands: argparse._SubParsersAction, lang: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    fmt = commands.add_parser(
+        "fmt", parents=[lang], help="format rule files in the one canonical layout",
+        description="Rewrite .rule files in the canonical layout (docs/format.md): ASCII forms, two-space "
+        "indentation, aligned columns, comments kept. A .md file has its ```rule blocks formatted; `-` reads "
+        "standard input and writes standard output. Exit 0 when done (with --check: when nothing would "
+        "change), 1 when --check finds a file to reformat, 2 when a file cannot be read or parsed.",
+    )  # fmt: skip
+    fmt.add_argument("files", nargs="+", metavar="FILE", help=".rule or .md files, or - for standard input")
+    fmt.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is not formatted")
+    fmt.add_argument("--diff", action="store_true", help="change nothing; print what would change as a diff")
+
+    test = commands.add_parser(
+        "test", parents=[lang], help="run the examples written in rule files",
+        description="Run every `example` of each rule file: score its record and compare with what it expects. "
+        "A failure shows the example, the indicator, the expected and the actual score, and the actual reasons. "
+        "--coverage reports which bands, arms, checklist items, deduction branches, clamps and grades the "
+        "examples exercised. Exit 0 when every example passes (and coverage reaches --fail-under), 1 otherwise, "
+        "2 when a file cannot be read or loaded.",
+    )  # fmt: skip
+    test.add_argument("files", nargs="+", metavar="FILE", help="rule files")
+    test.add_argument("--coverage", action="store_true", help="report the branches the examples exercised")
+    test.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
+    test.add_argument(
+        "--fail-under", type=float, default=None, metavar="PCT",
+        help="with --coverage: exit 1 when the total coverage is below PCT percent",
+    )  # fmt: skip
+
+    fuzz = commands.add_parser(
+        "fuzz", parents=[lang], help="test a rubric over generated records",
+        description="Score generated records (at and beside every threshold of the rubric, then across the "
+        "declared domains) and check that none is refused or crashes, every score lies in [0, max], groups add "
+        "up, the total is rounded as declared, the grade matches the total, and every `property` holds. A "
+        "failure is shrunk and printed as a YAML data file that `pingfen eval` accepts. A rubric whose only "
+        "errors are soundness findings (PF4xx) is fuzzed anyway, with the findings shown. Exit 0 when every "
+        "check holds, 1 when one fails, 2 when the rubric cannot be loaded. Needs hypothesis "
+        "(pip install pingfen[testing]).",
+    )  # fmt: skip
+    fuzz.add_argument("ruleset", metavar="RULESET", help="the .rule file")
+    fuzz.add_argument(
+        "--max-examples", type=int, default=None, metavar="N",
+        help="records per search (default 200; each failing check starts a new search)",
+    )  # fmt: skip
+    fuzz.add_argument(
+        "--seed", type=int, default=0, metavar="S", help="the random seed (default 0): same seed, same run"
+    )
+    fuzz.add_argument("--save", metavar="DIR", help="also write each counterexample to DIR/counterexample-N.yaml")
+
+
+def _fmt(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    import difflib
+
+    from pingfen.diagnostics import Source
+    from pingfen.fmt import FormatError, format_markdown, format_text
+
+    changed, failed = [], False
+    for name in args.files:
+        try:
+            text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            print(f"pingfen: cannot read {name}: {getattr(error, 'strerror', None) or error}", file=err)
+            failed = True
+            continue
+        try:
+            formatted = format_markdown(text) if name.endswith(".md") else format_text(text)
+        except FormatError as error:
+            source = Source(name if name != "-" else "<stdin>", text)
+            print("\n\n".join(d.with_source(source).render(lang) for d in error.diagnostics), file=err)
+            failed = True
+            continue
+        if name == "-" and not (args.check or args.diff):
+            out.write(formatted)
+            continue
+        if formatted == text:
+            continue
+        changed.append(name)
+        if args.diff:
+            out.writelines(
+                difflib.unified_diff(
+                    text.splitlines(keepends=True),
+                    formatted.splitlines(keepends=True),
+                    f"{name}",
+                    f"{name} (formatted)",
+                )
+            )
+        if args.check:
+            print(f"{'需要格式化' if lang == 'zh' else 'would reformat'} {name}", file=err)
+        elif not args.diff:
+            Path(name).write_text(formatted, encoding="utf-8")
+            print(f"{'已格式化' if lang == 'zh' else 'reformatted'} {name}", file=err)
+    if failed:
+        return CANNOT
+    return NO if args.check and changed else OK
+
+
+def _test(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from decimal import Decimal
+
+    from pingfen.coverage import render_text, to_json
+    from pingfen.testrun import render_failures, run_examples, summary
+
+    runs = []
+    cannot = False
+    for name in args.files:
+        try:
+            rubric = pingfen.load(name)
+        except RubricError as error:
+            print(error.render(lang), file=err)
+            cannot = True
+            continue
+        except (OSError, UnicodeDecodeError) as error:
+            print(f"pingfen: cannot read {name}: {getattr(error, 'strerror', None) or error}", file=err)
+            cannot = True
+            continue
+        run = run_examples(rubric, coverage=args.coverage or args.fail_under is not None, lang=lang)
+        runs.append(run)
+        if args.format == "text":
+            failures = render_failures(run, lang)
+            if failures:
+                print(failures, file=out)
+            print(summary(run, lang), file=out)
+    coverages = [r.coverage for r in runs if r.coverage is not None]
+    if args.format == "json":
+        report: dict[str, object] = {"files": [_run_json(r, lang) for r in runs]}
+        if coverages:
+            report["coverage"] = to_json(coverages, lang)
+        print(dumps(report), file=out)
+    elif args.coverage and coverages:
+        print("\n" + render_text(coverages, lang), file=out)
+    if cannot:
+        return CANNOT
+    if any(not r.passed for r in runs):
+        return NO
+    if args.fail_under is not None and coverages:
+        taken = sum(c.covered()[0] for c in coverages)
+        total = sum(c.covered()[1] for c in coverages)
+        if total and Decimal(taken) * 100 < Decimal(str(args.fail_under)) * total:
+            print(f"pingfen: coverage {taken}/{total} is below {args.fail_under}%", file=err)
+            return NO
+    return OK
+
+
+def _run_json(run: object, lang: Lang) -> dict[str, object]:
+    from pingfen.testrun import TestRun
+
+    assert isinstance(run, TestRun)
+    return {
+        "file": run.rubric.source.path,
+        "passed": run.passed,
+        "examples": [
+            {
+                "name": o.example.name,
+                "line": o.example.span.line,
+                "passed": o.passed,
+                "failures": [
+                    {
+                        "line": f.expectation.span.line if f.expectation is not None else o.example.span.line,
+                        "node": f.node,
+                        "expected": f.expected,
+                        "actual": f.actual,
+                        "reasons": list(f.reasons),
+                    }
+                    for f in o.failures
+                ],  # fmt: skip
+            }
+            for o in run.outcomes
+        ],
+    }
+
+
+def _fuzz(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    import importlib
+
+    try:
+        fuzzing = importlib.import_module("pingfen.fuzz")
+    except ImportError:  # hypothesis is an optional dependency
+        print("pingfen: `fuzz` needs hypothesis: pip install 'pingfen[testing]'", file=err)
+        return CANNOT
+    from pingfen.loader import loads_unsound
+
+    text = Path(args.ruleset).read_text(encoding="utf-8-sig")
+    rubric, diagnostics = loads_unsound(text, args.ruleset)
+    findings = [d for d in diagnostics if d.severity == "error"]
+    max_examples = args.max_examples if args.max_examples is not None else fuzzing.DEFAULT_MAX_EXAMPLES
+    if max_examples < 1:
+        print("pingfen: --max-examples must be at least 1", file=err)
+        return CANNOT
+    try:
+        report = fuzzing.fuzz(rubric, max_examples=max_examples, seed=args.seed, findings=findings, lang=lang)
+    except ValueError as error:  # an input whose domain holds no value
+        print(f"pingfen: {error}", file=err)
+        return CANNOT
+    print(fuzzing.render(report, lang), file=out)
+    if args.save:
+        folder = Path(args.save)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, yaml_text in fuzzing.counterexample_files(report).items():
+            (folder / name).write_text(yaml_text, encoding="utf-8")
+    return OK if report.passed else NO
+
+
+def _eval_unsound(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from pingfen.loader import loads_unsound
+
+    rubric, diagnostics = loads_unsound(Path(args.ruleset).read_text(encoding="utf-8-sig"), args.ruleset)
+    for d in diagnostics:
+        if d.severity == "error":
+            print(d.render(lang) + "\n", file=err)
+    result = rubric.evaluate(read_record(args.data), lang=lang)
+    print(result.to_json(lang) if args.format == "json" else render_table(result, lang), file=out)
+    return OK
+
+
+_AUTHORING = {"fmt": _fmt, "test": _test, "fuzz": _fuzz}
 
 
 if __name__ == "__main__":  # pragma: no cover

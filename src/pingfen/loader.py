@@ -37,6 +37,21 @@ def load(path: str | Path) -> Rubric:
     return loads(text, str(path))
 
 
+def loads_unsound(text: str, path: str = "<string>") -> tuple[Rubric, list[Diagnostic]]:
+    """Load a rubric even if the soundness checks (PF4xx) find errors in it, as `pingfen fuzz`
+    does to show what those errors do to real records; returns it with every diagnostic.
+    Raises RubricError when there is any other error (syntax, names, types, examples)."""
+    source = Source(path, text)
+    module, diagnostics = parse(text)
+    if module is None or any(d.severity == "error" for d in diagnostics):
+        raise RubricError([d.with_source(source) for d in diagnostics])
+    checked = check(module)
+    found = [d.with_source(source) for d in [*diagnostics, *checked.diagnostics]]
+    if any(d.severity == "error" and not d.code.startswith("PF4") for d in found):
+        raise RubricError(found)
+    return Rubric(module, checked, source), found
+
+
 def _build(text: str, path: str) -> tuple[Rubric | None, list[Diagnostic]]:
     # One line ending, as the parser counts lines: "\r\n" and a lone "\r" become "\n".
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")

@@ -95,6 +95,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{subject}` 不足一步的部分如何计算未写明（默认按比例）",
     ),
     "PF414": ("label `{label}` of `{input}` has no arm", "`{input}` 的选项 `{label}` 没有对应的分数"),
+    # examples and properties
+    "PF601": ("`{name}` is not an input of the rubric", "`{name}` 不是评分表的输入项"),
+    "PF602": ("no group or indicator is named `{name}`", "没有名为 `{name}` 的分组或指标"),
+    "PF603": ('no example is named "{name}"', "没有名为“{name}”的示例"),
+    "PF604": ('example "{name}" is defined more than once', "示例“{name}”重复定义"),
+    "PF605": ('example "{example}": {detail}', "示例“{example}”：{detail_zh}"),
+    "PF606": ("`{name}` is not a grade of the rubric", "`{name}` 不是评分表的评价等次"),
+    "PF607": (
+        "`{name}` scores from 0 to {max}: it can never be {value}",
+        "`{name}` 的得分在 0 到 {max} 之间，不可能为 {value}",
+    ),
+    "PF608": (
+        'example "{example}" gives no value for `{name}`{more}',
+        "示例“{example}”没有给出 `{name}` 的值{more_zh}",
+    ),
+    "PF609": ('example "{name}" starts from itself', "示例“{name}”经 from 又回到了自身"),
+    "PF610": ("`{name}` is given more than once", "`{name}` 被多次给出"),
+    "PF611": ('example "{name}" expects nothing', "示例“{name}”没有任何 expect"),
+    "PF612": ("an example that expects an error expects nothing else", "预期出错的示例不能再有其他 expect"),
+    "PF613": (
+        "`{name}` is a label: it has no order to be monotone in",
+        "`{name}` 是选项型输入，没有大小顺序，不能用于 monotone",
+    ),
+    "PF614": ("`{given_code}` is not a data error", "`{given_code}` 不是数据错误代码"),
     # data (evaluation)
     "PF501": ("missing input `{input}`", "缺少输入项 `{input}`"),
     "PF502": ("input `{input}`: {value} is not {expected}", "输入项 `{input}`：{value} 不是{expected_zh}"),
@@ -284,6 +308,34 @@ HINTS: dict[str, tuple[str, str]] = {
     ),
     "keep_one": ("keep one; the last one would win", "只保留一个（否则以最后一个为准）"),
     "band_order": ("write the lower end first, e.g. `[80%, 90%)`", "先写下限，例如 `[80%, 90%)`"),
+    "example_names": ("the examples are {names}", "已有的示例：{names}"),
+    "break_from": ("start from an example that does not lead back here", "请让 from 指向不会回到这里的示例"),
+    "add_expect": (
+        "add `expect NODE = POINTS`, `expect total = POINTS` or `expect grade = NAME`",
+        "添加 `expect 指标 = 分数`、`expect total = 分数` 或 `expect grade = 等次`",
+    ),
+    "split_example": ("make the expected error an example of its own", "将预期出错的情形单独写成一个示例"),
+    "give_inputs": (
+        "add it to `given`, or start `from` an example that gives it",
+        "在 `given` 中给出它，或用 `from` 从给出它的示例开始",
+    ),
+    "given_fit": (
+        "give a value the input takes, or expect the refusal: `expect error on INPUT`",
+        "给出该输入项可取的值，或预期该记录被拒绝：`expect error on 输入项`",
+    ),
+    "not_a_let": (
+        "`{name}` is computed by `let`: use the inputs it is computed from",
+        "`{name}` 由 `let` 计算得出，请改用计算它所用的输入项",
+    ),
+    "node_or_total": ("name a group or an indicator, or `total`", "请写分组或指标的名称，或写 `total`"),
+    "score_points": ("scores are points: write `5`, not `5%`", "得分以分计：写 `5` 而不是 `5%`"),
+    "score_range": ("expect a score between 0 and {max}", "预期得分应在 0 到 {max} 之间"),
+    "grades": ("the grades are {grades}", "评价等次有：{grades}"),
+    "data_codes": ("an example can expect {codes}", "示例可预期的错误代码：{codes}"),
+    "monotone_input": (
+        "vary a number or a yes/no input, or state a claim: `property NODE = POINTS when {name} = LABEL`",
+        "请改用数值或是/否型输入项，或写成断言：`property 指标 = 分数 when {name} = 选项`",
+    ),
 }
 
 # Words for the units and kinds that messages name.

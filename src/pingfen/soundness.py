@@ -43,6 +43,22 @@ def analyze(module: ast.Module, units: Mapping[ast.Expr, str], let_order: Sequen
     return _Analysis(module, units, let_order).run()
 
 
+def clamping(module: ast.Module, units: Mapping[ast.Expr, str], let_order: Sequence[ast.Let]) -> set[str]:
+    """The indicators whose deductions can take more than their base gives, so that some
+    record ends at 0 (扣完为止), judged over the declared domains."""
+    analysis = _Analysis(module, units, let_order)
+    for let in let_order:
+        analysis.domains[let.name.text] = analysis.interval(let.expr)
+    found = set()
+    for node, _depth in ast.walk_nodes(module.top):
+        if isinstance(node, ast.Indicator):
+            base, _lost_lo, lost_hi = analysis.ranges(node)
+            with decimal.localcontext(_CONTEXT):
+                if lost_hi > 0 and lost_hi > base[0]:
+                    found.add(node.name.text)
+    return found
+
+
 def domain_of(decl: ast.Input, judged_max: Decimal | None = None) -> Interval:
     """The values an input can take: its type's range narrowed by its declared bounds."""
 
@@ -189,6 +205,22 @@ class _Analysis:
     # ---------------------------------------------------------------- indicators
     def indicator(self, ind: ast.Indicator) -> None:
         top = ind.max.value
+        base, lost_lo, lost_hi = self.ranges(ind)
+        with decimal.localcontext(_CONTEXT):
+            low = min(max(base[0] - lost_hi, _ZERO), top)
+            high = min(max(base[1] - lost_lo, _ZERO), top)
+        if not ind.rules:
+            return  # PF305 already says so
+        if high < top:
+            self.report(
+                "PF408", ind.name.span, "full_marks", "warning", name=ind.name.text, high=number(high), max=number(top)
+            )
+        elif low == high and not _fixed_formula(ind):
+            self.report("PF409", ind.name.span, "constant_score", "warning", name=ind.name.text, value=number(low))
+
+    def ranges(self, ind: ast.Indicator) -> tuple[tuple[Decimal, Decimal], Decimal, Decimal]:
+        """The least and most the base rule gives, and the least and most the deductions take."""
+        top = ind.max.value
         base: tuple[Decimal, Decimal] = (top, top)
         awards = [r for r in ind.rules if isinstance(r, ast.AwardIf)]
         if awards:
@@ -212,17 +244,7 @@ class _Analysis:
                 lost_lo, lost_hi = lost_lo + lo, lost_hi + hi
             elif isinstance(rule, ast.DeductIf):
                 lost_hi += rule.points.value
-        with decimal.localcontext(_CONTEXT):
-            low = min(max(base[0] - lost_hi, _ZERO), top)
-            high = min(max(base[1] - lost_lo, _ZERO), top)
-        if not ind.rules:
-            return  # PF305 already says so
-        if high < top:
-            self.report(
-                "PF408", ind.name.span, "full_marks", "warning", name=ind.name.text, high=number(high), max=number(top)
-            )
-        elif low == high and not _fixed_formula(ind):
-            self.report("PF409", ind.name.span, "constant_score", "warning", name=ind.name.text, value=number(low))
+        return base, lost_lo, lost_hi
 
     def step(self, rule: ast.DeductStep) -> tuple[Decimal, Decimal]:
         """The least and most a per-step deduction can take."""
