@@ -542,3 +542,23 @@ def judged_maxima(module: Module) -> dict[str, Decimal]:
                     name = (rule.input or node.name).text
                     maxima[name] = min(maxima.get(name, node.max.value), node.max.value)
     return maxima
+
+
+def constant(e: Expr) -> Decimal | None:
+    """The value of a literal or a negated literal (`-5`), else None."""
+    if isinstance(e, Number):
+        return e.value
+    if isinstance(e, Neg) and isinstance(e.operand, Number):
+        return -e.operand.value
+    return None
+
+
+def band_text(band: Band) -> str:
+    """A band as written: `>= 90%`, `[80%, 90%)`, `else`."""
+    if band.is_else:
+        return "else"
+    if band.op is not None:
+        end = band.low if band.low is not None else band.high
+        return f"{band.op} {end.text}"  # type: ignore[union-attr]
+    assert band.low is not None and band.high is not None
+    return f"{'[' if band.low_closed else '('}{band.low.text}, {band.high.text}{']' if band.high_closed else ')'}"

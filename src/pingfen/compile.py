@@ -449,7 +449,7 @@ class Rubric:
 
     def _bands(self, rule: ast.Bands, name: str, top: Decimal) -> Callable[[Env, list[Reason]], Decimal]:
         subject_fn, subject, unit = self._expr(rule.subject, name), self._text(rule.subject), self._unit(rule.subject)
-        bands = tuple((_band_test(b), b.points.value, _band_text(b), b.reason) for b in rule.bands)
+        bands = tuple((_band_test(b), b.points.value, ast.band_text(b), b.reason) for b in rule.bands)
 
         def pick(env: Env, reasons: list[Reason]) -> Decimal:
             value = subject_fn(env)
@@ -549,16 +549,6 @@ def _band_test(band: ast.Band) -> Callable[[Decimal], bool]:
     low_ok = (operator.ge if band.low_closed else operator.gt) if low is not None else None
     high_ok = (operator.le if band.high_closed else operator.lt) if high is not None else None
     return lambda v: (low_ok is None or low_ok(v, low)) and (high_ok is None or high_ok(v, high))
-
-
-def _band_text(band: ast.Band) -> str:
-    if band.is_else:
-        return "else"
-    if band.op is not None:
-        end = band.low if band.low is not None else band.high
-        return f"{band.op} {end.text}"  # type: ignore[union-attr]
-    assert band.low is not None and band.high is not None
-    return f"{'[' if band.low_closed else '('}{band.low.text}, {band.high.text}{']' if band.high_closed else ')'}"
 
 
 def _with_suggestion(problem: Problem, data: Mapping[str, object]) -> Problem:

@@ -301,7 +301,7 @@ class _Analysis:
                 if not both.empty:
                     self.report(
                         "PF402", band.span, "open_end", witness=self.witness(both, subject),
-                        band=_band_text(band), other=_band_text(earlier), subject=_text(subject),
+                        band=ast.band_text(band), other=ast.band_text(earlier), subject=_text(subject),
                     )  # fmt: skip
             inside = values.intersect(domain)
             if inside.empty:
@@ -310,7 +310,7 @@ class _Analysis:
                     band.span,
                     "outside_domain",
                     "warning",
-                    band=_band_text(band),
+                    band=ast.band_text(band),
                     subject=_text(subject),
                     domain=self.show_domain(domain, subject),
                 )
@@ -382,7 +382,7 @@ class _Analysis:
     def condition(self, cond: ast.Expr) -> tuple[object, IntervalSet] | None:
         """(subject, the set of its values for which cond holds), for conditions about one value."""
         if isinstance(cond, ast.Compare):
-            left, right = _constant(cond.left), _constant(cond.right)
+            left, right = ast.constant(cond.left), ast.constant(cond.right)
             if self.unit(cond.left) in ("bool", "label") or self.unit(cond.right) in ("bool", "label"):
                 return None
             if right is not None and left is None:
@@ -510,14 +510,6 @@ def _fixed_formula(ind: ast.Indicator) -> bool:
     )
 
 
-def _constant(e: ast.Expr) -> Decimal | None:
-    if isinstance(e, ast.Number):
-        return e.value
-    if isinstance(e, ast.Neg) and isinstance(e.operand, ast.Number):
-        return -e.operand.value
-    return None
-
-
 def _plain(value: Decimal) -> str:
     text = format(value, "f")
     if "." in text:
@@ -531,13 +523,3 @@ def _band_set(band: ast.Band) -> IntervalSet:
     lo = band.low.value if band.low is not None else NEG_INF
     hi = band.high.value if band.high is not None else INF
     return IntervalSet.of(Interval.make(lo, hi, band.low_closed, band.high_closed))
-
-
-def _band_text(band: ast.Band) -> str:
-    if band.is_else:
-        return "else"
-    if band.op is not None:
-        end = band.low if band.low is not None else band.high
-        return f"{band.op} {end.text}"  # type: ignore[union-attr]
-    assert band.low is not None and band.high is not None
-    return f"{'[' if band.low_closed else '('}{band.low.text}, {band.high.text}{']' if band.high_closed else ')'}"

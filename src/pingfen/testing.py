@@ -150,7 +150,7 @@ def targets(rubric: Rubric) -> list[Target]:
                 units.get(sub.right),
             ):
                 continue
-            left, right = _constant(sub.left), _constant(sub.right)
+            left, right = ast.constant(sub.left), ast.constant(sub.right)
             if right is not None and left is None:
                 add(sub.left, right, what)
             elif left is not None and right is None:
@@ -191,17 +191,9 @@ def targets(rubric: Rubric) -> list[Target]:
     return list(found.values())
 
 
-def _constant(e: ast.Expr) -> Decimal | None:
-    if isinstance(e, ast.Number):
-        return e.value
-    if isinstance(e, ast.Neg) and isinstance(e.operand, ast.Number):
-        return -e.operand.value
-    return None
-
-
 def _step_points(rule: ast.DeductStep, top: Decimal) -> Iterator[tuple[ast.Expr, Decimal]]:
     """The reference of a per-step deduction, one step past it, and where it takes every point."""
-    reference = _constant(rule.reference) if rule.reference is not None else Decimal(0)
+    reference = ast.constant(rule.reference) if rule.reference is not None else Decimal(0)
     if reference is None:  # a reference that is itself computed: the difference reaches 0
         value: ast.Expr = ast.Binary("-", rule.value, rule.reference)  # type: ignore[arg-type]
         reference = Decimal(0)
