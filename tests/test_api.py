@@ -122,3 +122,27 @@ def test_judgment_scores_are_checked_with_the_other_inputs() -> None:
     assert info.value.problems[0].message("en") == "input `分`: 6 is outside its domain (<= 5)"
     score_spec = next(i for i in rubric.inputs if i.name == "分")
     assert score_spec.bounds == ((">=", Decimal(0)), ("<=", Decimal(5)))
+
+
+def test_a_record_no_when_arm_takes_names_the_values() -> None:
+    rubric = pingfen.load(ROOT / "tests" / "golden" / "forms" / "when-no-else.rule")
+    with pytest.raises(pingfen.DataError) as info:
+        rubric.evaluate({"结余": 3, "上年结转": 2})
+    assert info.value.problems[0].message("en") == "`资金结余`: 结余 = 3, 上年结转 = 2 matches no band or arm"
+
+
+def test_a_gbk_rule_file_is_a_rubric_error(tmp_path: Path) -> None:
+    path = tmp_path / "gbk.rule"
+    path.write_bytes(RULESET.read_text(encoding="utf-8").encode("gbk"))
+    with pytest.raises(pingfen.RubricError) as info:
+        pingfen.load(path)
+    assert [d.code for d in info.value.diagnostics] == ["PF006"]
+
+
+def test_line_endings_and_spaces_of_chinese_typing() -> None:
+    crlf = SMALL.replace("\n", "\r\n").replace("group 投入 5", "group\u3000投入\u00a05")
+    assert pingfen.loads("\ufeff" + crlf).evaluate({"在职人数": 1, "编制人数": 1}).total == Decimal("5.00")
+    with pytest.raises(pingfen.RubricError) as info:
+        pingfen.loads('rubric "x" { total 5 }\r\ninput a: count\r\nlet b = c\r\n')
+    errors = [(d.code, d.span.line) for d in info.value.diagnostics if d.severity == "error"]
+    assert errors == [("PF102", 3)]

@@ -106,7 +106,10 @@ def test_eval_bad_ruleset_exits_2(tmp_path: Path) -> None:
     assert code == 2 and "PF102" in err
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["check", "--help"], ["eval", "--help"]])
+@pytest.mark.parametrize(
+    "argv",
+    [["--help"], ["check", "--help"], ["eval", "--help"], ["template", "--help"], ["report", "--help"], ["audit", "--help"]],
+)
 def test_help_on_every_command(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 0
     assert "usage: pingfen" in capsys.readouterr().out
@@ -126,3 +129,15 @@ def test_lang_defaults_from_locale(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     assert "通过" in run("check", str(bad))[1]
     monkeypatch.setenv("LANG", "en_US.UTF-8")
     assert "ok (0 errors" in run("check", str(bad))[1]
+
+
+def test_eval_help_shows_percent_signs_once(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "--help"]) == 0
+    text = capsys.readouterr().out
+    assert '"95%"' in text and "%%" not in text
+
+
+@pytest.mark.parametrize("command", ["eval", "template", "report", "audit"])
+def test_every_command_takes_lang(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([command, "--help"]) == 0
+    assert "--lang {zh,en}" in capsys.readouterr().out

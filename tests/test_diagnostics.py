@@ -53,3 +53,15 @@ def test_default_lang_from_locale(monkeypatch) -> None:  # type: ignore[no-untyp
     assert default_lang() == "zh"
     monkeypatch.setenv("LC_ALL", "C")
     assert default_lang() == "en"
+
+
+def test_carets_keep_tabs() -> None:
+    text = "\t\tbands 率x {\n"
+    start = text.index("率x")
+    d = Diagnostic("PF102", Span.at(text, start, start + 2), {"name": "率x"}, "error", None, Source("f", text))
+    assert d.render("en").splitlines()[4] == "  | \t\t      ^^^"
+
+
+def test_source_lines_split_only_at_newlines() -> None:
+    text = "# a\u2028b\nsecond\n"
+    assert Source("f", text).line(2) == "second"

@@ -35,7 +35,7 @@ import pytest
 import yaml
 
 import pingfen
-from pingfen.io.records import _ExactLoader, read_record
+from pingfen.io.records import ExactLoader, read_record
 from pingfen.messages import MESSAGES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,7 +95,8 @@ def read_blocks(path: Path) -> list[Block]:
 
 
 def _all_blocks() -> list[Block]:
-    return [b for path in sorted(DOCS.glob("*.md")) for b in read_blocks(path)]
+    # docs/data.md shows files and commands rather than rule/record pairs: test_docs_data runs it.
+    return [b for path in sorted(DOCS.glob("*.md")) if path.name != "data.md" for b in read_blocks(path)]
 
 
 BLOCKS = _all_blocks() if DOCS.is_dir() else []
@@ -196,7 +197,7 @@ def _record(block: Block) -> dict:  # type: ignore[type-arg]
     if block.tag == "json":
         data = json.loads(block.text, parse_float=Decimal, parse_int=Decimal)
     else:
-        data = yaml.load(block.text, Loader=_ExactLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(block.text, Loader=ExactLoader)  # noqa: S506 - a SafeLoader subclass
     assert isinstance(data, dict), f"{block.where}: a record is a mapping of input names to values"
     return {str(k): v for k, v in data.items()}
 
@@ -268,7 +269,15 @@ def test_every_code_has_a_section_and_every_section_a_code() -> None:
     assert sorted(sections - set(MESSAGES)) == [], "sections for codes that MESSAGES does not have"
 
 
-@pytest.mark.parametrize("code", sorted(MESSAGES))
+# PF504 guards a division the checker has proved safe (PF410); no checked rubric reaches it,
+# so its section explains that instead of showing it happen. PF509–PF519 are about batch,
+# report and audit files: their sections describe the file, and tests/test_tables.py,
+# test_report.py and test_audit.py make each of them happen.
+FILE_CODES = {f"PF{n}" for n in range(509, 520)}
+
+
+# PF006 is about a file's bytes (not UTF-8): test_api loads a GBK rule file.
+@pytest.mark.parametrize("code", sorted(set(MESSAGES) - {"PF504", "PF006"} - FILE_CODES))
 def test_every_code_has_a_failing_example(code: str) -> None:
     """Each section shows the code happening: a rule-error/rule-warning block, or a record refused."""
     start, end = _sections().get(code, (0, 0))

@@ -46,3 +46,36 @@ def test_json_and_yaml_numbers_are_exact(tmp_path) -> None:  # type: ignore[no-u
     assert read_record(tmp_path / "r.json") == {"a": Decimal("0.1"), "b": Decimal(3)}
     assert read_record(tmp_path / "r.yaml") == {"a": Decimal("0.1"), "b": 3, "c": "是"}
     assert type(read_record(tmp_path / "r.yaml")["a"]) is Decimal
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("1,234", "1234"), ("12,345,678.5", "12345678.5"), ("１,２３４", "1234"), ("1,4", None), ("2,69", None), ("1,2345", None)])
+def test_only_thousands_groups_take_commas(raw: str, expected: str | None) -> None:
+    from pingfen.values import to_decimal
+
+    assert to_decimal(raw) == (None if expected is None else Decimal(expected))
+
+
+def test_absurd_exponents_are_refused_not_overflowed() -> None:
+    problem = coerce("额", "amount", "1e999999")
+    assert isinstance(problem, Problem) and problem.code == "PF503"
+
+
+def test_a_signalling_nan_is_not_a_bool() -> None:
+    problem = coerce("是否", "bool", Decimal("sNaN"))
+    assert isinstance(problem, Problem) and problem.code == "PF502"
+
+
+def test_yaml_reads_numbers_as_written(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "r.yaml").write_text("a: 014\nb: 0x1A\nc: .nan\nd: 1:30\ne: 1_000\nf: 2.50\n", encoding="utf-8")
+    assert read_record(tmp_path / "r.yaml") == {"a": 14, "b": "0x1A", "c": ".nan", "d": "1:30", "e": 1000, "f": Decimal("2.50")}
+    assert isinstance(coerce("c", "number", ".nan"), Problem)
+
+
+@pytest.mark.parametrize(("name", "text"), [("r.yaml", "a: 1\na: 2\n"), ("r.json", '{"a": 1, "a": 2}')])
+def test_a_key_given_twice_is_refused(tmp_path, name: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    from pingfen.errors import DataError
+
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        read_record(tmp_path / name)
+    assert info.value.code == "PF508" and "`a` is given twice" in str(info.value)

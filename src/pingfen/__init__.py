@@ -4,6 +4,8 @@ import pingfen
 rubric = pingfen.load("rulesets/dept-overall-2021.rule")
 result = rubric.evaluate({"在职人数": 12, "编制人数": 12, ...})
 result.total, result.grade, result["财政供养人员控制率"].reasons
+pingfen.run_examples(rubric, coverage=True)     # the rubric's own examples
+pingfen.format_text(text)                       # the canonical layout
 
 The names below are imported when first used, so that `import pingfen` (and the
 command line's `--help`) stays quick; `from pingfen import Rubric` works as usual.
@@ -19,6 +21,7 @@ __version__ = "0.1.0"
 _HOMES = {
     "DataError": "pingfen.errors",
     "Diagnostic": "pingfen.diagnostics",
+    "FormatError": "pingfen.fmt",
     "InputSpec": "pingfen.compile",
     "NodeResult": "pingfen.result",
     "PingfenError": "pingfen.errors",
@@ -27,13 +30,17 @@ _HOMES = {
     "Rubric": "pingfen.compile",
     "RubricError": "pingfen.errors",
     "Span": "pingfen.diagnostics",
+    "TestRun": "pingfen.testrun",
     "diagnose": "pingfen.loader",
+    "format_text": "pingfen.fmt",
     "load": "pingfen.loader",
     "loads": "pingfen.loader",
+    "run_examples": "pingfen.testrun",
 }
 __all__ = [
     "DataError",
     "Diagnostic",
+    "FormatError",
     "InputSpec",
     "NodeResult",
     "PingfenError",
@@ -42,9 +49,12 @@ __all__ = [
     "Rubric",
     "RubricError",
     "Span",
+    "TestRun",
     "diagnose",
+    "format_text",
     "load",
     "loads",
+    "run_examples",
 ]
 
 
@@ -65,5 +75,7 @@ if TYPE_CHECKING:
     from pingfen.compile import InputSpec, Rubric
     from pingfen.diagnostics import Diagnostic, Span
     from pingfen.errors import DataError, PingfenError, Problem, RubricError
+    from pingfen.fmt import FormatError, format_text
     from pingfen.loader import diagnose, load, loads
     from pingfen.result import NodeResult, Result
+    from pingfen.testrun import TestRun, run_examples

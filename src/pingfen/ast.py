@@ -333,12 +333,125 @@ class Group:
 Node = Group | Indicator
 
 
+# ---------------------------------------------------------------- examples and properties
+
+
+GivenKind = Lit["number", "percent", "pp", "word", "text"]
+
+
+@frozen
+class GivenValue:
+    """A value in a `given` block, as written (ASCII forms): `12`, `95%`, `是`, `true`, or the
+    contents of a "text". It reaches the rubric through the same coercion as a data file."""
+
+    kind: GivenKind
+    text: str
+    span: Span = _span()
+
+    @property
+    def raw(self) -> object:
+        """What a data file would hold: a Decimal for a plain number, else the text."""
+        return Decimal(self.text) if self.kind == "number" else self.text
+
+
+@frozen
+class Given:
+    """`NAME: VALUE` in a `given` block."""
+
+    name: Name
+    value: GivenValue
+    span: Span = _span()
+
+
+@frozen
+class ExpectScore:
+    """`expect NODE = 5`, `expect total = 95.83`, `expect NODE ~= 4.17` (target None is the total).
+    `~=` compares the score rounded half up to as many decimals as the number has."""
+
+    target: Name | None
+    op: Lit["=", "~="]
+    value: Number
+    span: Span = _span()
+
+
+@frozen
+class ExpectGrade:
+    """`expect grade = 优秀`."""
+
+    grade: Name
+    span: Span = _span()
+
+
+@frozen
+class ExpectError:
+    """`expect error [PF503] [on INPUT]`: the record is refused."""
+
+    code: str | None = None
+    input: Name | None = None
+    span: Span = _span()
+
+
+Expectation = ExpectScore | ExpectGrade | ExpectError
+
+
+@frozen
+class Example:
+    """`example "name" [from "base"] { given { … } expect … }`: a record and what it must score."""
+
+    name: str
+    base: str | None
+    givens: tuple[Given, ...]
+    expects: tuple[Expectation, ...]
+    span: Span = _span()
+    name_span: Span = _span()
+    base_span: Span = _span()
+    given_span: Span = _span()
+
+
+@frozen
+class Monotone:
+    """`property monotone INPUT increasing|decreasing [for NODE]`: raising the input never
+    lowers (increasing) or never raises (decreasing) the node's score; target None is the total."""
+
+    input: Name
+    direction: Lit["increasing", "decreasing"]
+    target: Name | None = None
+    span: Span = _span()
+
+
+@frozen
+class Claim:
+    """`property NODE = 5 [when COND]`: on every record where COND holds, the node's score
+    (target None: the total) compares with the value as stated."""
+
+    target: Name | None
+    op: str
+    value: Number
+    condition: Expr | None = None
+    span: Span = _span()
+
+
+Property = Monotone | Claim
+
+
+@frozen
+class Comment:
+    """A `# …` comment and where it was; kept for the formatter, never part of the meaning."""
+
+    text: str
+    span: Span = _span()
+
+
+Item = Header | Input | Let | Group | Indicator | Example | Property
+
+
 @frozen
 class Module:
-    """A whole `.rule` file, in source order."""
+    """A whole `.rule` file, in source order. Comments are kept but ignored by equality."""
 
-    items: tuple[Header | Input | Let | Group | Indicator, ...]
+    items: tuple[Item, ...]
     span: Span = _span()
+    comments: tuple[Comment, ...] = field(default=(), eq=False, repr=False)
 
     @property
     def headers(self) -> tuple[Header, ...]:
@@ -360,6 +473,14 @@ class Module:
     @property
     def top(self) -> tuple[Node, ...]:
         return tuple(i for i in self.items if isinstance(i, (Group, Indicator)))
+
+    @property
+    def examples(self) -> tuple[Example, ...]:
+        return tuple(i for i in self.items if isinstance(i, Example))
+
+    @property
+    def properties(self) -> tuple[Property, ...]:
+        return tuple(i for i in self.items if isinstance(i, (Monotone, Claim)))
 
 
 def walk_nodes(nodes: tuple[Node, ...]):  # type: ignore[no-untyped-def]
@@ -400,6 +521,17 @@ def rule_expressions(rule: Rule) -> tuple[Expr, ...]:
     return ()
 
 
+def reason_items(rule: Rule) -> tuple[DeductStep | DeductIf | AwardIf | Band | WhenArm | MatchArm, ...]:
+    """The parts of a rule that may carry an author's `reason "…"` template."""
+    if isinstance(rule, (DeductStep, DeductIf, AwardIf)):
+        return (rule,)
+    if isinstance(rule, Bands):
+        return rule.bands
+    if isinstance(rule, (WhenChain, Match)):
+        return rule.arms
+    return ()
+
+
 def judged_maxima(module: Module) -> dict[str, Decimal]:
     """For each score input, the smallest max among the indicators that judge by it."""
     maxima: dict[str, Decimal] = {}
@@ -410,3 +542,23 @@ def judged_maxima(module: Module) -> dict[str, Decimal]:
                     name = (rule.input or node.name).text
                     maxima[name] = min(maxima.get(name, node.max.value), node.max.value)
     return maxima
+
+
+def constant(e: Expr) -> Decimal | None:
+    """The value of a literal or a negated literal (`-5`), else None."""
+    if isinstance(e, Number):
+        return e.value
+    if isinstance(e, Neg) and isinstance(e.operand, Number):
+        return -e.operand.value
+    return None
+
+
+def band_text(band: Band) -> str:
+    """A band as written: `>= 90%`, `[80%, 90%)`, `else`."""
+    if band.is_else:
+        return "else"
+    if band.op is not None:
+        end = band.low if band.low is not None else band.high
+        return f"{band.op} {end.text}"  # type: ignore[union-attr]
+    assert band.low is not None and band.high is not None
+    return f"{'[' if band.low_closed else '('}{band.low.text}, {band.high.text}{']' if band.high_closed else ')'}"

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from pingfen import ast
     from pingfen.diagnostics import Diagnostic
 
-_VERSION = "1"  # bump when the AST classes change shape
+_VERSION = "2"  # bump when the AST classes change shape
 
 
 def directory() -> Path | None:

@@ -17,6 +17,7 @@ from pingfen import ast
 from pingfen.diagnostics import Diagnostic, Severity, Span, sort_key
 from pingfen.soundness import analyze
 
+DIGITS = 28  # significant digits of the evaluation context
 MAX_PLACES = 10  # a total rounded finer than this is a typo, and would outgrow 28 digits
 NUMERIC = {"percent", "amount", "count", "number", "score"}
 REASON_FIELDS = ("score", "max", "lost", "value")
@@ -77,9 +78,13 @@ class Checked:
 
 
 def check(module: ast.Module) -> Checked:
+    from pingfen.examples import ExampleChecks
+
     checker = _Checker(module)
     checker.run()
-    if not any(d.severity == "error" for d in checker.out):  # soundness needs every name and unit
+    sound = not any(d.severity == "error" for d in checker.out)  # soundness needs every name and unit
+    ExampleChecks(checker).run()
+    if sound:
         checker.out.extend(analyze(module, checker.units, checker.let_order))
     checked = Checked(sorted(checker.out, key=sort_key), checker.symbols, checker.units, checker.let_order)
     return checked
@@ -138,6 +143,11 @@ class _Checker:
         places = header.round_places
         if places is not None and not 0 <= places.value <= MAX_PLACES:
             self.report("PF307", places.span, "places_range", places=places.text, limit=MAX_PLACES)
+        elif header.total is not None:  # the rounded total must fit in 28 digits
+            wanted = (places.value if places is not None else 2) + max(header.total.value.adjusted() + 1, 1)
+            if wanted > DIGITS:
+                where = places.span if places is not None else header.total.span
+                self.report("PF307", where, "total_digits", places=places.text if places else "2", digits=DIGITS)
 
         total = header.total.value if header.total else None
         for grade in header.grades:
@@ -247,7 +257,15 @@ class _Checker:
             units = [self.numeric(a) for a in e.args]
             if e.func == "abs":
                 if len(e.args) != 1:
-                    self.report("PF203", e.span, expected="one value", found=f"{len(e.args)} values")
+                    n = len(e.args)
+                    self.report(
+                        "PF203",
+                        e.span,
+                        expected="one value",
+                        expected_zh="一个数值",
+                        found=f"{n} values",
+                        found_zh=f"{n} 个数值",
+                    )
                 return units[0]
             joined = self.join(units, e.args, "compare", e.span)
             for arg in e.args:
@@ -297,6 +315,14 @@ class _Checker:
             return "?"
         return unit
 
+    def condition_unmarked(self, e: ast.Expr) -> None:
+        """A condition that reads values without using them for a score (a property's)."""
+        marking, self._marking = self._marking, False
+        try:
+            self.condition(e)
+        finally:
+            self._marking = marking
+
     def condition(self, e: ast.Expr) -> None:
         unit = self.unit_of(e)
         if unit in NUMERIC and isinstance(e, ast.Ref):
@@ -340,6 +366,11 @@ class _Checker:
             self.report("PF201", lit.span, action="compare", left=unit, right="percent")
 
     def check_bounds(self, inp: ast.Input) -> None:
+        seen: set[str] = set()
+        for label in inp.labels:
+            if label.text in seen:
+                self.report("PF113", label.span, "remove_repeat", name=label.text)
+            seen.add(label.text)
         for bound in inp.bounds:
             if inp.type not in NUMERIC:
                 self.report("PF203", bound.span, expected="number", found=inp.type)
@@ -369,7 +400,7 @@ class _Checker:
     def check_indicator(self, ind: ast.Indicator) -> None:
         name, top = ind.name.text, ind.max.value
         if not ind.rules:
-            self.report("PF305", ind.name.span, "add_rule", "warning", name=name)
+            self.report("PF305", ind.name.span, "add_rule", "warning", name=name, max=_fmt(top))
         bases = [r for r in ind.rules if isinstance(r, ast.BASE_RULES)]
         awards = [r for r in ind.rules if isinstance(r, ast.AwardIf)]
         if len(bases) > 1 or (bases and awards):
@@ -400,16 +431,7 @@ class _Checker:
 
     @staticmethod
     def reasons_of(rule: ast.Rule) -> list[tuple[str, Span]]:
-        items: list[ast.DeductStep | ast.DeductIf | ast.AwardIf | ast.Band | ast.WhenArm | ast.MatchArm] = []
-        if isinstance(rule, (ast.DeductStep, ast.DeductIf, ast.AwardIf)):
-            items = [rule]
-        elif isinstance(rule, ast.Bands):
-            items = list(rule.bands)
-        elif isinstance(rule, ast.WhenChain):
-            items = list(rule.arms)
-        elif isinstance(rule, ast.Match):
-            items = list(rule.arms)
-        return [(i.reason, i.span) for i in items if i.reason is not None]
+        return [(i.reason, i.span) for i in ast.reason_items(rule) if i.reason is not None]
 
     def check_placeholders(self, template: str, span: Span) -> None:
         allowed = [*REASON_FIELDS, *self.symbols]
@@ -463,7 +485,12 @@ class _Checker:
             self.report("PF309", step.span)
         if unit == "percent" and step.unit == "number" and not step.span.known:  # `deduct R per 率`
             self.report(
-                "PF205", rule.value.span, "counted_percent", text="1", unit=unit, name=self.module_text(rule.value)
+                "PF205",
+                rule.value.span,
+                "counted_percent",
+                text="1 (implied)",
+                unit=unit,
+                name=self.module_text(rule.value),
             )
         elif unit == "percent" and step.unit == "number":
             self.report("PF205", step.span, "percent_literal", text=step.text, unit=unit, suggestion=f"{step.text}pp")
@@ -499,7 +526,10 @@ class _Checker:
         if symbol is None:
             return
         if not isinstance(symbol.decl, ast.Input) or symbol.decl.type != "label":
-            self.report("PF203", subject.span, expected="label", found=symbol.unit)
+            found, found_zh = ("a `let` value", "计算值") if isinstance(symbol.decl, ast.Let) else (symbol.unit, None)
+            self.report(
+                "PF203", subject.span, expected="label", found=found, **({"found_zh": found_zh} if found_zh else {})
+            )
             return
         labels = [lb.text for lb in symbol.decl.labels]
         seen: set[str] = set()

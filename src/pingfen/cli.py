@@ -1,7 +1,8 @@
 """The `pingfen` command: a thin shell over the public API.
 
-Exit codes: 0 ok; 1 the answer is "no" (check found errors); 2 the command could not
-run (usage, unreadable file, a rule file with errors given to `eval`, bad data).
+Exit codes: 0 ok; 1 the answer is "no" (check found errors, a batch row could not be
+scored, an audit found disagreements); 2 the command could not run (usage, unreadable
+file, a rule file with errors given to `eval`, bad data in a single record).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 import pingfen
@@ -18,6 +20,7 @@ from pingfen.errors import DataError, PingfenError, RubricError
 
 if TYPE_CHECKING:
     from pingfen.diagnostics import Diagnostic
+    from pingfen.result import Result
 
 # Each command imports what it needs when it runs: `eval` of a JSON record never loads
 # the YAML reader, `--format json` never the table, `check` never the compiler.
@@ -31,6 +34,10 @@ examples:
   pingfen check rulesets/dept-overall-2021.rule
   pingfen eval rulesets/dept-overall-2021.rule examples/dept-overall-2021/seed-2021.yaml
   pingfen eval --format json --lang en RULESET DATA.json
+  pingfen template RULESET -o 填报.xlsx
+  pingfen eval RULESET 填报.xlsx -o 结果.xlsx
+  pingfen report RULESET DATA.yaml -o 报告.html
+  pingfen audit RULESET examples/seed-2021-self-evaluation.yaml
 """
 
 
@@ -62,17 +69,80 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     check.add_argument("--strict", action="store_true", help="fail on warnings and notes too, not only errors")
 
+    table_input = argparse.ArgumentParser(add_help=False)
+    table_input.add_argument(
+        "--encoding", metavar="ENC",
+        help="encoding of a CSV file (default: sniffed; UTF-8 with or without BOM, else GBK/GB18030)",
+    )  # fmt: skip
+    table_input.add_argument(
+        "--id-column", metavar="NAME", help="the column that names each row (default: `id`, if there is one)"
+    )
+
     ev = commands.add_parser(
-        "eval", parents=[lang], help="score one record (JSON or YAML) with a rubric",
-        description="Score one department: DATA is a JSON or YAML mapping of input names to values. "
-        "Percents may be ratios (0.95) or strings (\"95%%\"); bools true/false or 是/否. "
-        "Exit 0 on success, 2 when the rule file or the data is bad (the message names the input).",
+        "eval", parents=[lang, table_input], help="score one record, or a CSV/XLSX/JSON Lines file of departments",
+        description="Score departments. DATA is one record (a JSON or YAML mapping of input names to values) "
+        "or a batch file (.csv, .xlsx, .jsonl) with one department per row and an `id` column naming it. "
+        "Percents may be ratios (0.95) or strings (\"95%\"); bools true/false or 是/否; empty cells are missing. "
+        "A batch writes one row per department: id, one column per indicator, total, grade, error; a row with "
+        "bad data gets its error and the other rows are still scored. Exit 0 on success; 1 when a batch row "
+        "could not be scored; 2 when the rule file, a single record or the file itself is bad.",
     )  # fmt: skip
     ev.add_argument("ruleset", metavar="RULESET", help="the .rule file")
-    ev.add_argument("data", metavar="DATA", help="the record: a .json, .yaml or .yml file")
+    ev.add_argument("data", metavar="DATA", help="a .json/.yaml record, or a .csv/.xlsx/.jsonl batch file")
     ev.add_argument(
-        "--format", choices=("table", "json"), default="table",
-        help="table: the rubric's own layout with reasons (default); json: one object, exact numbers",
+        "--format", choices=("table", "json", "csv", "xlsx", "jsonl"), default=None,
+        help="one record: table (default) or json (the whole result, exact numbers); a batch: csv (default), "
+        "xlsx, jsonl or json (a list of rows). Default: from -o's extension",
+    )  # fmt: skip
+    ev.add_argument("-o", "--output", metavar="FILE", help="write here (atomically) instead of standard output")
+
+    tp = commands.add_parser(
+        "template", parents=[lang], help="write a data-entry template (XLSX, CSV or YAML) for a rubric",
+        description="Write a data-entry template: one column (or key) per declared input, headed by its name, "
+        "with its description, type and domain as the question, and an `id` column. The XLSX template validates "
+        "entries (是/否 lists, ranges for percents, counts, amounts and scores, label lists) and lists the rubric "
+        "on a second sheet, with a 自评得分 column that `pingfen audit` reads. A filled template scores as it is.",
+    )  # fmt: skip
+    tp.add_argument("ruleset", metavar="RULESET", help="the .rule file")
+    tp.add_argument(
+        "--format", choices=("xlsx", "csv", "yaml"), default=None,
+        help="default: from -o's extension, else yaml",
+    )  # fmt: skip
+    tp.add_argument("-o", "--output", metavar="FILE", help="write here (atomically; needed for xlsx)")
+
+    rp = commands.add_parser(
+        "report", parents=[lang, table_input], help="write one department's report (Markdown, HTML or XLSX)",
+        description="Score one department and write its report: the rubric's own table (一级/二级/三级指标, "
+        "分值, 得分, 扣分原因), the total and the grade. HTML is one self-contained, print-friendly file with a "
+        "bar chart per top group; XLSX keeps annex 附件2-2's merged-cell layout. DATA is a JSON/YAML record or "
+        "a batch file with one row (or pick one with --id). Exit 0 on success, 2 on bad data.",
+    )  # fmt: skip
+    rp.add_argument("ruleset", metavar="RULESET", help="the .rule file")
+    rp.add_argument("data", metavar="DATA", help="a .json/.yaml record, or a .csv/.xlsx/.jsonl file")
+    rp.add_argument(
+        "--format", choices=("md", "html", "xlsx"), default=None, help="default: from -o's extension, else md"
+    )
+    rp.add_argument("-o", "--output", metavar="FILE", help="write here (atomically; needed for xlsx)")
+    rp.add_argument("--id", metavar="ID", help="the row to report, by its id, when DATA holds several")
+
+    au = commands.add_parser(
+        "audit", parents=[lang], help="recompute a filled-in self-evaluation and list where it disagrees",
+        description="Audit a filled-in self-evaluation. FILLED is YAML/JSON with `declared:` (group and "
+        "indicator names, total and grade → the declared scores) and optionally `inputs:`; or an XLSX with a "
+        "declared-score column (自评得分), such as a filled template. Reports, with the numbers: scores above "
+        "the max or below zero; groups and the total that are not the sum of their parts; a grade the total "
+        "does not get; and, where every input an indicator reads is given, a declared score the rule does not "
+        "give, with the rule's reasons. Exit 0 when all agree, 1 on any disagreement, 2 when FILLED is unreadable.",
+    )  # fmt: skip
+    au.add_argument("ruleset", metavar="RULESET", help="the .rule file")
+    au.add_argument("filled", metavar="FILLED", help="a .yaml/.json file with `declared:`, or an .xlsx")
+    au.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
+    au.add_argument("--id", metavar="ID", help="the department's row in an XLSX data sheet with several")
+    _add_authoring_commands(commands, lang)
+    ev.add_argument(
+        "--allow-unsound", action="store_true",
+        help="score even if the rubric's only errors are soundness findings (PF4xx), as `fuzz` does, "
+        "to see what they do to a record; the findings are printed first, on standard error",
     )  # fmt: skip
     return parser
 
@@ -93,7 +163,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     try:
         if args.command == "check":
             return _check(args.files, args.format, args.strict, lang, out, err)
-        return _eval(args.ruleset, args.data, args.format, lang, out)
+        if args.command in _AUTHORING:
+            return _AUTHORING[args.command](args, lang, out, err)
+        if args.command == "eval" and args.allow_unsound:
+            return _eval_unsound(args, lang, out, err)
+        return _COMMANDS[args.command](args, lang, out, err)
+    except _Usage as usage:
+        print(f"pingfen {args.command}: {usage}", file=err)
+        return CANNOT
     except RubricError as error:
         print(error.render(lang), file=err)
         return CANNOT
@@ -118,8 +195,6 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
 
 
 def _check(files: list[str], fmt: str, strict: bool, lang: Lang, out: TextIO, err: TextIO) -> int:
-    from pathlib import Path
-
     from pingfen.loader import diagnose
 
     checked = []
@@ -161,20 +236,316 @@ def _summary(name: str, diagnostics: list[Diagnostic], strict: bool, lang: Lang)
     return f"{name}: {'failed' if failed else 'ok'} ({parts})"
 
 
-def _eval(ruleset: str, data: str, fmt: str, lang: Lang, out: TextIO) -> int:
-    from pingfen.io import read_record
+def _table(result: Result, lang: Lang) -> str:
+    from pingfen.report import render_table
+
+    return render_table(result, lang)
+
+
+class _Usage(Exception):
+    """A combination of options that cannot work; exit 2 with the message."""
+
+
+def _format(explicit: str | None, output: str | None, suffixes: dict[str, str], default: str) -> str:
+    if explicit is not None:
+        return explicit
+    if output is not None:
+        return suffixes.get(Path(output).suffix.lower(), default)
+    return default
+
+
+def _needs_file(fmt: str, output: str | None) -> None:
+    if fmt == "xlsx" and output is None:
+        raise _Usage("xlsx output needs a file name: add -o FILE.xlsx")
+
+
+def _eval(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from pingfen.io.tables import is_table
     from pingfen.loader import load
 
-    rubric = load(ruleset)
-    record = read_record(data)
-    result = rubric.evaluate(record, lang=lang)
-    if fmt == "json":
-        print(result.to_json(lang), file=out)
-    else:
-        from pingfen.report import render_table
+    batch = is_table(args.data)
+    suffixes = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
+    fmt = _format(args.format, args.output, suffixes, "csv" if batch else "table")
+    _needs_file(fmt, args.output)
+    rubric = load(args.ruleset)
+    if not batch and fmt in ("table", "json"):
+        from pingfen.io.records import read_record
 
-        print(render_table(result, lang), file=out)
+        result = rubric.evaluate(read_record(args.data), lang=lang)
+        text = result.to_json(lang) if fmt == "json" else _table(result, lang)
+        if args.output is None:
+            print(text, file=out)
+        else:
+            from pingfen.io.write import write_text
+
+            write_text(args.output, text + "\n")
+        return OK
+    if fmt == "table":
+        raise _Usage("table output is for one record; a batch file is written as csv, xlsx, jsonl or json")
+    from pingfen.batch import score_file
+
+    summary = score_file(
+        rubric, args.data, args.output, fmt, lang=lang, encoding=args.encoding, id_column=args.id_column,
+        out=out, progress=err,
+    )  # fmt: skip
+    for line in summary.describe(args.data, lang):
+        print(line, file=err)
+    return OK if summary.ok else NO
+
+
+def _template(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from pingfen.template import write_template
+
+    fmt = _format(args.format, args.output, {".xlsx": "xlsx", ".csv": "csv", ".yaml": "yaml", ".yml": "yaml"}, "yaml")
+    _needs_file(fmt, args.output)
+    write_template(pingfen.load(args.ruleset), fmt, args.output, lang=lang, out=out)
     return OK
+
+
+def _report(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from pingfen.report import report_file
+
+    fmt = _format(args.format, args.output, {".md": "md", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}, "md")
+    _needs_file(fmt, args.output)
+    report_file(
+        pingfen.load(args.ruleset), args.data, fmt, args.output, lang=lang, id=args.id,
+        encoding=args.encoding, id_column=args.id_column, out=out,
+    )  # fmt: skip
+    return OK
+
+
+def _audit(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from pingfen.audit import audit_file
+    from pingfen.report.audit import render_audit
+    from pingfen.result import dumps
+
+    found = audit_file(pingfen.load(args.ruleset), args.filled, lang=lang, id=args.id)
+    print(dumps(found.to_dict()) if args.format == "json" else render_audit(found, lang), file=out)
+    return OK if found.ok else NO
+
+
+_COMMANDS = {"eval": _eval, "template": _template, "report": _report, "audit": _audit}
+
+# ---------------------------------------------------------------- authoring: fmt, test, fuzz
+
+
+def _add_authoring_commands(commands: argparse._SubParsersAction, lang: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    fmt = commands.add_parser(
+        "fmt", parents=[lang], help="format rule files in the one canonical layout",
+        description="Rewrite .rule files in the canonical layout (docs/format.md): ASCII forms, two-space "
+        "indentation, aligned columns, comments kept. A .md file has its ```rule blocks formatted; `-` reads "
+        "standard input and writes standard output. Exit 0 when done (with --check: when nothing would "
+        "change), 1 when --check finds a file to reformat, 2 when a file cannot be read or parsed.",
+    )  # fmt: skip
+    fmt.add_argument("files", nargs="+", metavar="FILE", help=".rule or .md files, or - for standard input")
+    fmt.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is not formatted")
+    fmt.add_argument("--diff", action="store_true", help="change nothing; print what would change as a diff")
+
+    test = commands.add_parser(
+        "test", parents=[lang], help="run the examples written in rule files",
+        description="Run every `example` of each rule file: score its record and compare with what it expects. "
+        "A failure shows the example, the indicator, the expected and the actual score, and the actual reasons. "
+        "--coverage reports which bands, arms, checklist items, deduction branches, clamps and grades the "
+        "examples exercised. Exit 0 when every example passes (and coverage reaches --fail-under), 1 otherwise, "
+        "2 when a file cannot be read or loaded.",
+    )  # fmt: skip
+    test.add_argument("files", nargs="+", metavar="FILE", help="rule files")
+    test.add_argument("--coverage", action="store_true", help="report the branches the examples exercised")
+    test.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
+    test.add_argument(
+        "--fail-under", type=float, default=None, metavar="PCT",
+        help="with --coverage: exit 1 when the total coverage is below PCT percent",
+    )  # fmt: skip
+
+    fuzz = commands.add_parser(
+        "fuzz", parents=[lang], help="test a rubric over generated records",
+        description="Score generated records (at and beside every threshold of the rubric, then across the "
+        "declared domains) and check that none is refused or crashes, every score lies in [0, max], groups add "
+        "up, the total is rounded as declared, the grade matches the total, and every `property` holds. A "
+        "failure is shrunk and printed as a YAML data file that `pingfen eval` accepts. A rubric whose only "
+        "errors are soundness findings (PF4xx) is fuzzed anyway, with the findings shown. Exit 0 when every "
+        "check holds, 1 when one fails, 2 when the rubric cannot be loaded. Needs hypothesis "
+        "(pip install pingfen[testing]).",
+    )  # fmt: skip
+    fuzz.add_argument("ruleset", metavar="RULESET", help="the .rule file")
+    fuzz.add_argument(
+        "--max-examples", type=int, default=None, metavar="N",
+        help="records per search (default 200; each failing check starts a new search)",
+    )  # fmt: skip
+    fuzz.add_argument(
+        "--seed", type=int, default=0, metavar="S", help="the random seed (default 0): same seed, same run"
+    )
+    fuzz.add_argument("--save", metavar="DIR", help="also write each counterexample to DIR/counterexample-N.yaml")
+
+
+def _fmt(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    import difflib
+
+    from pingfen.diagnostics import Source
+    from pingfen.fmt import FormatError, format_markdown, format_text
+
+    changed, failed = [], False
+    for name in args.files:
+        try:
+            text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            print(f"pingfen: cannot read {name}: {getattr(error, 'strerror', None) or error}", file=err)
+            failed = True
+            continue
+        try:
+            formatted = format_markdown(text) if name.endswith(".md") else format_text(text)
+        except FormatError as error:
+            source = Source(name if name != "-" else "<stdin>", text)
+            print("\n\n".join(d.with_source(source).render(lang) for d in error.diagnostics), file=err)
+            failed = True
+            continue
+        if name == "-" and not (args.check or args.diff):
+            out.write(formatted)
+            continue
+        if formatted == text:
+            continue
+        changed.append(name)
+        if args.diff:
+            out.writelines(
+                difflib.unified_diff(
+                    text.splitlines(keepends=True),
+                    formatted.splitlines(keepends=True),
+                    f"{name}",
+                    f"{name} (formatted)",
+                )
+            )
+        if args.check:
+            print(f"{'需要格式化' if lang == 'zh' else 'would reformat'} {name}", file=err)
+        elif not args.diff:
+            Path(name).write_text(formatted, encoding="utf-8")
+            print(f"{'已格式化' if lang == 'zh' else 'reformatted'} {name}", file=err)
+    if failed:
+        return CANNOT
+    return NO if args.check and changed else OK
+
+
+def _test(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from decimal import Decimal
+
+    from pingfen.coverage import render_text, to_json
+    from pingfen.result import dumps
+    from pingfen.testrun import render_failures, run_examples, summary
+
+    runs = []
+    cannot = False
+    for name in args.files:
+        try:
+            rubric = pingfen.load(name)
+        except RubricError as error:
+            print(error.render(lang), file=err)
+            cannot = True
+            continue
+        except (OSError, UnicodeDecodeError) as error:
+            print(f"pingfen: cannot read {name}: {getattr(error, 'strerror', None) or error}", file=err)
+            cannot = True
+            continue
+        run = run_examples(rubric, coverage=args.coverage or args.fail_under is not None, lang=lang)
+        runs.append(run)
+        if args.format == "text":
+            failures = render_failures(run, lang)
+            if failures:
+                print(failures, file=out)
+            print(summary(run, lang), file=out)
+    coverages = [r.coverage for r in runs if r.coverage is not None]
+    if args.format == "json":
+        report: dict[str, object] = {"files": [_run_json(r, lang) for r in runs]}
+        if coverages:
+            report["coverage"] = to_json(coverages, lang)
+        print(dumps(report), file=out)
+    elif args.coverage and coverages:
+        print("\n" + render_text(coverages, lang), file=out)
+    if cannot:
+        return CANNOT
+    if any(not r.passed for r in runs):
+        return NO
+    if args.fail_under is not None and coverages:
+        taken = sum(c.covered()[0] for c in coverages)
+        total = sum(c.covered()[1] for c in coverages)
+        if total and Decimal(taken) * 100 < Decimal(str(args.fail_under)) * total:
+            print(f"pingfen: coverage {taken}/{total} is below {args.fail_under}%", file=err)
+            return NO
+    return OK
+
+
+def _run_json(run: object, lang: Lang) -> dict[str, object]:
+    from pingfen.testrun import TestRun
+
+    assert isinstance(run, TestRun)
+    return {
+        "file": run.rubric.source.path,
+        "passed": run.passed,
+        "examples": [
+            {
+                "name": o.example.name,
+                "line": o.example.span.line,
+                "passed": o.passed,
+                "failures": [
+                    {
+                        "line": f.expectation.span.line if f.expectation is not None else o.example.span.line,
+                        "node": f.node,
+                        "expected": f.expected,
+                        "actual": f.actual,
+                        "reasons": list(f.reasons),
+                    }
+                    for f in o.failures
+                ],  # fmt: skip
+            }
+            for o in run.outcomes
+        ],
+    }
+
+
+def _fuzz(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    import importlib
+
+    try:
+        fuzzing = importlib.import_module("pingfen.fuzz")
+    except ImportError:  # hypothesis is an optional dependency
+        print("pingfen: `fuzz` needs hypothesis: pip install 'pingfen[testing]'", file=err)
+        return CANNOT
+    from pingfen.loader import loads_unsound
+
+    text = Path(args.ruleset).read_text(encoding="utf-8-sig")
+    rubric, diagnostics = loads_unsound(text, args.ruleset)
+    findings = [d for d in diagnostics if d.severity == "error"]
+    max_examples = args.max_examples if args.max_examples is not None else fuzzing.DEFAULT_MAX_EXAMPLES
+    if max_examples < 1:
+        print("pingfen: --max-examples must be at least 1", file=err)
+        return CANNOT
+    try:
+        report = fuzzing.fuzz(rubric, max_examples=max_examples, seed=args.seed, findings=findings, lang=lang)
+    except ValueError as error:  # an input whose domain holds no value
+        print(f"pingfen: {error}", file=err)
+        return CANNOT
+    print(fuzzing.render(report, lang), file=out)
+    if args.save:
+        folder = Path(args.save)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, yaml_text in fuzzing.counterexample_files(report).items():
+            (folder / name).write_text(yaml_text, encoding="utf-8")
+    return OK if report.passed else NO
+
+
+def _eval_unsound(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from pingfen.loader import loads_unsound
+
+    rubric, diagnostics = loads_unsound(Path(args.ruleset).read_text(encoding="utf-8-sig"), args.ruleset)
+    for d in diagnostics:
+        if d.severity == "error":
+            print(d.render(lang) + "\n", file=err)
+    from pingfen.io.records import read_record
+
+    result = rubric.evaluate(read_record(args.data), lang=lang)
+    print(result.to_json(lang) if args.format == "json" else _table(result, lang), file=out)
+    return OK
+
+
+_AUTHORING = {"fmt": _fmt, "test": _test, "fuzz": _fuzz}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -34,6 +34,7 @@ from pingfen.errors import Problem
 from pingfen.refusals import refuse
 from pingfen.result import Layout, Result, Shape
 from pingfen.rulegen import Indicator
+from pingfen.values import LIMIT
 
 ZERO = Decimal(0)
 ROUNDING = {
@@ -324,6 +325,9 @@ class _Generator:
             w("        return None")
         w(f"    {x} = {dec}({x})")
         w("else:")
+        w("    return None")
+        # beyond 10^±LIMIT a value is a typo, which `values.coerce` refuses (PF503)
+        w(f"if {x} and not {self.const(-LIMIT)} <= {self.const(Decimal.adjusted)}({x}) <= {self.const(LIMIT)}:")
         w("    return None")
         for op, bound in bounds:
             w(f"if not {x} {_COMPARE[op]} {self.const(bound)}:")

@@ -5,7 +5,8 @@ every name is a slot, every constant a ready Decimal, every rule straight-line c
 Scoring a record runs that code inside the pinned decimal context, with no lookups by
 name, no dispatch on node types and no re-validation of the rubric. A record whose
 values are not already exact (strings, floats, missing or out-of-domain inputs) takes
-the general path, which coerces every input and reports every problem.
+the general path, which coerces every input and reports every problem. Scoring one
+node from partial inputs (`score_node`, for audits) walks the tree with `oracle`.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from __future__ import annotations
 import difflib
 import itertools
 import operator
-from collections.abc import Iterable, Iterator, Mapping
-from decimal import Decimal, InvalidOperation, getcontext, setcontext
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from decimal import Decimal, DecimalException, InvalidOperation, getcontext, localcontext, setcontext
 
 from attrs import frozen
 
@@ -24,11 +25,12 @@ from pingfen.codegen import ROUNDING, ZERO, Program, generate
 from pingfen.diagnostics import Diagnostic, Lang, Source
 from pingfen.errors import DataError, Problem
 from pingfen.explain import quantity
+from pingfen.reads import node_reads
 from pingfen.refusals import Refusal
-from pingfen.result import Result
+from pingfen.result import NodeResult, Result
 from pingfen.values import CONTEXT, coerce, show
 
-__all__ = ["CONTEXT", "ROUNDING", "InputSpec", "Rubric"]
+__all__ = ["CONTEXT", "ROUNDING", "InputSpec", "NodeSpec", "Rubric"]
 
 _COMPARE = {
     "=": operator.eq, "!=": operator.ne, "<": operator.lt,
@@ -45,6 +47,26 @@ class InputSpec:
     description: str | None
     bounds: tuple[tuple[str, Decimal], ...]
     labels: tuple[str, ...]
+
+
+@frozen
+class NodeSpec:
+    """A group or indicator as the rubric declares it, before any record is scored.
+
+    `inputs` names every input the node's rules read, directly or through `let`
+    values (and reason templates), in declaration order; a group reads its parts' inputs.
+    """
+
+    name: str
+    max: Decimal
+    is_group: bool
+    children: tuple[NodeSpec, ...]
+    inputs: tuple[str, ...]
+
+    def walk(self) -> Iterator[NodeSpec]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
 
 
 class Rubric:
@@ -74,9 +96,49 @@ class Rubric:
         bounds = tuple(spec.bounds for spec in self.inputs)
         self.program: Program = generate(module, checked, source.text, declared, bounds)
         self._run, self._score = self.program.functions(self.name)
+        self._checked = checked
+        places = header.round_places.value if header.round_places else Decimal(2)
+        self._quantum = Decimal(1).scaleb(-int(places))
+        self._rounding = ROUNDING[header.round_mode]
+        self.grades: tuple[tuple[str, str | None, Decimal | None], ...] = tuple(
+            (g.name.text, g.op, g.threshold.value if g.threshold else None) for g in header.grades
+        )
+        """The grade bands, first match wins: (name, operator, threshold); `otherwise` has (name, None, None)."""
+        self._grades = tuple((name, _COMPARE[op] if op else None, t) for name, op, t in self.grades)
+        reads = node_reads(module, checked)
+        self._reads = {name: inputs for name, (inputs, _) in reads.items()}
+        self._reads_lets = {name: lets for name, (_, lets) in reads.items()}
+        self._ast_nodes = {node.name.text: node for node, _depth in ast.walk_nodes(module.top)}
+        self.tree: tuple[NodeSpec, ...] = tuple(self._spec(n) for n in module.top)
+        """The rubric's groups and indicators, in order, with their maxima and the inputs they read."""
+        self._specs = {spec.name: spec for top in self.tree for spec in top.walk()}
 
     def __repr__(self) -> str:
         return f"<Rubric {self.name!r} max={self.max} inputs={len(self.inputs)}>"
+
+    def _spec(self, node: ast.Node) -> NodeSpec:
+        children = tuple(self._spec(c) for c in node.children) if isinstance(node, ast.Group) else ()
+        return NodeSpec(
+            node.name.text, node.max.value, isinstance(node, ast.Group), children, self._reads[node.name.text]
+        )
+
+    def node(self, name: str) -> NodeSpec:
+        """The group or indicator called `name`, as the rubric writes it."""
+        try:
+            return self._specs[name]
+        except KeyError:
+            raise KeyError(f"no group or indicator named {name!r}") from None
+
+    def grade_for(self, total: Decimal) -> str | None:
+        """The grade the rubric gives a (rounded) total, or None when no band takes it."""
+        for name, test, threshold in self._grades:
+            if test is None or test(total, threshold):
+                return name
+        return None
+
+    def round_total(self, raw: Decimal) -> Decimal:
+        """A raw total rounded as the rubric's header says (default 2 places, half up)."""
+        return raw.quantize(self._quantum, rounding=self._rounding)
 
     # ---------------------------------------------------------------- evaluation
     def evaluate(self, data: Mapping[str, object], *, lang: Lang = "zh", record: str | None = None) -> Result:
@@ -93,6 +155,8 @@ class Rubric:
             return result  # type: ignore[no-any-return]
         except Refusal as refusal:
             raise DataError([refusal.problem], record) from None
+        except DecimalException as error:  # e.g. an overflow far beyond any real figure
+            raise DataError([_arithmetic(error)], record) from None
         finally:
             setcontext(saved)
 
@@ -117,15 +181,66 @@ class Rubric:
                 result = error
             except Refusal as refusal:
                 result = DataError([refusal.problem], _record_id(row, key, number))
+            except DecimalException as error:
+                result = DataError([_arithmetic(error)], _record_id(row, key, number))
             finally:
                 setcontext(saved)
             yield result
 
+    def score_node(
+        self, name: str, data: Mapping[str, object], *, lang: Lang = "zh", record: str | None = None
+    ) -> NodeResult:
+        """Score one group or indicator from the inputs it reads (`node(name).inputs`) alone.
+
+        Other inputs may be absent. The node is scored by the plain evaluator (`oracle`),
+        which the compiled code is tested against, so the score and reasons are those a
+        full evaluation gives; raises DataError when an input it reads is at fault.
+        """
+        from pingfen import oracle
+
+        spec = self.node(name)
+        values = self.coerce(data, spec.inputs, record=record)
+        needed = self._reads_lets[name]
+        walker = oracle.Walker(self.module, self._checked, self.source.text)
+        walker.env.update(values)
+        try:
+            with localcontext(CONTEXT):
+                for let in self._checked.let_order:
+                    if let.name.text in needed:
+                        walker.env[let.name.text] = walker.value(let.expr, let.name.text)
+                return walker.node(self._ast_nodes[name], lang)
+        except oracle.Refused as refused:
+            raise DataError([refused.problem], record) from None
+        except DecimalException as error:  # e.g. an overflow far beyond any real figure
+            raise DataError([_arithmetic(error)], record) from None
+
+    def coerce(
+        self, data: Mapping[str, object], names: Collection[str] | None = None, *, record: str | None = None
+    ) -> dict[str, Decimal | bool | str]:
+        """The named inputs (default: all) as evaluation sees them: exact, typed and within their
+        domains. Raises DataError naming every input at fault."""
+        only = None if names is None else frozenset(names)
+        values, problems = self._coerce_some(data, only)
+        if problems:
+            raise DataError(problems, record)
+        return values  # type: ignore[return-value]
+
     def _coerce(self, data: Mapping[str, object], record: str | None) -> list[object]:
         """Every input's value, or DataError listing every input that has none."""
-        values: list[object] = []
+        values, problems = self._coerce_some(data, None)
+        if problems:
+            raise DataError(problems, record)
+        return list(values.values())
+
+    def _coerce_some(
+        self, data: Mapping[str, object], only: frozenset[str] | None
+    ) -> tuple[dict[str, object], list[Problem]]:
+        """The inputs (all, or those in `only`) coerced and domain-checked, and the problems found."""
+        values: dict[str, object] = {}
         problems = []
         for spec in self.inputs:
+            if only is not None and spec.name not in only:
+                continue
             value = coerce(spec.name, spec.type, data.get(spec.name), spec.labels)
             if isinstance(value, Problem):
                 problems.append(_with_suggestion(value, data))
@@ -136,10 +251,12 @@ class Rubric:
                     args = {"input": spec.name, "value": show(data.get(spec.name)), "domain": domain}
                     problems.append(Problem("PF503", spec.name, args))
                     break
-            values.append(value)
-        if problems:
-            raise DataError(problems, record)
-        return values
+            values[spec.name] = value
+        return values, problems
+
+
+def _arithmetic(error: DecimalException) -> Problem:
+    return Problem("PF507", None, {"detail": type(error).__name__})
 
 
 def _record_id(row: Mapping[str, object], key: str | None, number: int) -> str:

@@ -56,8 +56,8 @@ class Source:
     text: str
 
     def line(self, number: int) -> str:
-        lines = self.text.splitlines()
-        return lines[number - 1] if 0 < number <= len(lines) else ""
+        lines = self.text.split("\n")  # as the parser counts lines; splitlines() also breaks at \x0c, U+2028, …
+        return lines[number - 1].rstrip("\r") if 0 < number <= len(lines) else ""
 
 
 @frozen
@@ -114,7 +114,9 @@ def _snippet(source: Source, span: Span) -> list[str]:
     start = span.column - 1
     end = span.end_column - 1 if span.end_line == span.line else len(text)
     end = max(end, start + 1)
-    carets = " " * _width(text[:start]) + "^" * max(1, _width(text[start:end]))
+    # Under the span; a tab before it stays a tab, so the carets line up however tabs are shown.
+    lead = "".join("\t" if ch == "\t" else " " * _width(ch) for ch in text[:start])
+    carets = lead + "^" * max(1, _width(text[start:end]))
     return [f"{pad} |", f"{number} | {text}", f"{pad} | {carets}"]
 
 

@@ -16,6 +16,9 @@ from attrs import frozen
 INF = Decimal("Infinity")
 NEG_INF = Decimal("-Infinity")
 _CONTEXT = decimal.Context(prec=28, traps=[])  # inf - inf gives NaN, handled below
+# Ends are rounded outward, so a 28-digit rounding can never shrink an interval.
+_DOWN = decimal.Context(prec=28, rounding=decimal.ROUND_FLOOR, traps=[])
+_UP = decimal.Context(prec=28, rounding=decimal.ROUND_CEILING, traps=[])
 
 
 @frozen
@@ -106,11 +109,9 @@ def _nan_to(value: Decimal, fallback: Decimal) -> Decimal:
 
 
 def add(a: Interval, b: Interval) -> Interval:
-    with decimal.localcontext(_CONTEXT):
-        return Interval.make(
-            _nan_to(a.lo + b.lo, NEG_INF), _nan_to(a.hi + b.hi, INF),
-            a.lo_closed and b.lo_closed, a.hi_closed and b.hi_closed, a.whole and b.whole,
-        )  # fmt: skip
+    lo = _nan_to(_DOWN.add(a.lo, b.lo), NEG_INF)
+    hi = _nan_to(_UP.add(a.hi, b.hi), INF)
+    return Interval.make(lo, hi, a.lo_closed and b.lo_closed, a.hi_closed and b.hi_closed, a.whole and b.whole)
 
 
 def neg(a: Interval) -> Interval:
@@ -122,17 +123,19 @@ def sub(a: Interval, b: Interval) -> Interval:
 
 
 def mul(a: Interval, b: Interval) -> Interval:
-    """The hull of the endpoint products; an end is closed only if both factors' ends are."""
-    with decimal.localcontext(_CONTEXT):
-        products = [
-            (_nan_to(x * y, Decimal(0)), xc and yc)
-            for x, xc in ((a.lo, a.lo_closed), (a.hi, a.hi_closed))
-            for y, yc in ((b.lo, b.lo_closed), (b.hi, b.hi_closed))
-        ]
-    lo = min(p for p, _ in products)
-    hi = max(p for p, _ in products)
-    lo_closed = any(c for p, c in products if p == lo)
-    hi_closed = any(c for p, c in products if p == hi)
+    """The hull of the endpoint products, rounded outward. A product is attained when both
+    ends are, or when one end is an attained 0 (0 times anything is 0)."""
+    ends = [
+        (x, y, (xc and yc) or (xc and x == 0) or (yc and y == 0))
+        for x, xc in ((a.lo, a.lo_closed), (a.hi, a.hi_closed))
+        for y, yc in ((b.lo, b.lo_closed), (b.hi, b.hi_closed))
+    ]
+    low = [(_nan_to(_DOWN.multiply(x, y), Decimal(0)), c) for x, y, c in ends]
+    high = [(_nan_to(_UP.multiply(x, y), Decimal(0)), c) for x, y, c in ends]
+    lo = min(p for p, _ in low)
+    hi = max(p for p, _ in high)
+    lo_closed = any(c for p, c in low if p == lo)
+    hi_closed = any(c for p, c in high if p == hi)
     return Interval.make(lo, hi, lo_closed, hi_closed, a.whole and b.whole)
 
 
@@ -140,13 +143,12 @@ def div(a: Interval, b: Interval) -> Interval:
     """a / b for a divisor that excludes 0 (the caller reports one that does not)."""
     if b.contains(Decimal(0)) or (b.lo < 0 < b.hi):
         return EVERYTHING
-    with decimal.localcontext(_CONTEXT):
-        lo = Decimal(0) if not b.hi.is_finite() else 1 / b.hi
-        hi = Decimal(0) if not b.lo.is_finite() else 1 / b.lo
-        if b.lo == 0:  # (0, hi]: the reciprocal grows without bound
-            hi = INF
-        if b.hi == 0:
-            lo = NEG_INF
+    lo = Decimal(0) if not b.hi.is_finite() else _DOWN.divide(1, b.hi)
+    hi = Decimal(0) if not b.lo.is_finite() else _UP.divide(1, b.lo)
+    if b.lo == 0:  # (0, hi]: the reciprocal grows without bound
+        hi = INF
+    if b.hi == 0:
+        lo = NEG_INF
     reciprocal = Interval.make(lo, hi, b.hi_closed, b.lo_closed)
     return mul(a, reciprocal)
 
@@ -156,7 +158,10 @@ def absolute(a: Interval) -> Interval:
         return a
     if a.hi <= 0:
         return neg(a)
-    hi, hi_closed = (-a.lo, a.lo_closed) if -a.lo > a.hi else (a.hi, a.hi_closed)
+    if -a.lo == a.hi:
+        hi, hi_closed = a.hi, a.lo_closed or a.hi_closed
+    else:
+        hi, hi_closed = (-a.lo, a.lo_closed) if -a.lo > a.hi else (a.hi, a.hi_closed)
     return Interval.make(Decimal(0), hi, True, hi_closed, a.whole)
 
 
@@ -218,7 +223,9 @@ class IntervalSet:
 
 
 def _cut(part: Interval, cut: Interval) -> list[Interval]:
-    """part minus cut: up to two pieces."""
+    """part minus cut: up to two pieces. A whole-number cut would leave the non-integers
+    between its ends, which two pieces cannot say; no caller cuts with one."""
+    assert not cut.whole or part.whole, "cannot cut a whole-number interval out of a continuous one"
     if part.intersect(cut).empty:
         return [part]
     left = Interval.make(part.lo, cut.lo, part.lo_closed, not cut.lo_closed, part.whole)

@@ -20,6 +20,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF004": ("`{text}` must be a whole number here", "`{text}` 在此处必须是整数"),
     # names
     "PF005": ("nested more than {limit} levels deep", "嵌套超过 {limit} 层"),
+    "PF006": ("the file is not UTF-8 text (at byte {byte})", "文件不是 UTF-8 编码（第 {byte} 字节处）"),
     "PF101": ("`{name}` is defined more than once", "指标或分组名称 `{name}` 重复"),
     "PF102": ("undefined name `{name}`", "未定义的名称 `{name}`"),
     "PF103": ("input or value `{name}` is declared more than once", "输入项或计算值 `{name}` 重复声明"),
@@ -32,6 +33,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF111": ("value `{name}` is never used", "计算值 `{name}` 未被使用"),
     "PF108": ("`{name}` must be an input of type `score`", "`{name}` 必须是 score（评价分）类型的输入项"),
     # types and units
+    "PF113": ("label `{name}` is listed more than once", "选项 `{name}` 重复"),
     "PF201": ("cannot {action} {left} and {right}", "不能对{left_zh}和{right_zh}进行{action_zh}"),
     "PF202": (
         "percentage points (`{text}`) apply only to percents, not to {unit}",
@@ -60,6 +62,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF309": ("a step must be greater than zero", "步长必须大于零"),
     "PF310": ("`{name}` appears more than once in this match", "`{name}` 在本 match 中出现多次"),
     # soundness over the declared domains
+    "PF415": (
+        "input `{name}` can take no value: its bounds exclude each other",
+        "输入项 `{name}` 的取值范围为空：上下限互相矛盾",
+    ),
     "PF401": ("{witness} matches no band of `{subject}`", "{witness} 不属于 `{subject}` 的任何分档"),
     "PF402": (
         "bands overlap: {witness} is in both `{other}` and `{band}`",
@@ -89,6 +95,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{subject}` 不足一步的部分如何计算未写明（默认按比例）",
     ),
     "PF414": ("label `{label}` of `{input}` has no arm", "`{input}` 的选项 `{label}` 没有对应的分数"),
+    # examples and properties
+    "PF601": ("`{name}` is not an input of the rubric", "`{name}` 不是评分表的输入项"),
+    "PF602": ("no group or indicator is named `{name}`", "没有名为 `{name}` 的分组或指标"),
+    "PF603": ('no example is named "{name}"', "没有名为“{name}”的示例"),
+    "PF604": ('example "{name}" is defined more than once', "示例“{name}”重复定义"),
+    "PF605": ('example "{example}": {detail}', "示例“{example}”：{detail_zh}"),
+    "PF606": ("`{name}` is not a grade of the rubric", "`{name}` 不是评分表的评价等次"),
+    "PF607": (
+        "`{name}` scores from 0 to {max}: it can never be {value}",
+        "`{name}` 的得分在 0 到 {max} 之间，不可能为 {value}",
+    ),
+    "PF608": (
+        'example "{example}" gives no value for `{name}`{more}',
+        "示例“{example}”没有给出 `{name}` 的值{more_zh}",
+    ),
+    "PF609": ('example "{name}" starts from itself', "示例“{name}”经 from 又回到了自身"),
+    "PF610": ("`{name}` is given more than once", "`{name}` 被多次给出"),
+    "PF611": ('example "{name}" expects nothing', "示例“{name}”没有任何 expect"),
+    "PF612": ("an example that expects an error expects nothing else", "预期出错的示例不能再有其他 expect"),
+    "PF613": (
+        "`{name}` is a label: it has no order to be monotone in",
+        "`{name}` 是选项型输入，没有大小顺序，不能用于 monotone",
+    ),
+    "PF614": ("`{given_code}` is not a data error", "`{given_code}` 不是数据错误代码"),
     # data (evaluation)
     "PF501": ("missing input `{input}`", "缺少输入项 `{input}`"),
     "PF502": ("input `{input}`: {value} is not {expected}", "输入项 `{input}`：{value} 不是{expected_zh}"),
@@ -99,7 +129,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF504": ("division by zero in `{where}`: `{divisor}` is 0", "`{where}` 中除数为零：`{divisor}` 为 0"),
     "PF505": ("`{name}`: {value} matches no band or arm", "`{name}`：{value} 不在任何分档或条件内"),
     "PF506": ("input `{input}`: {value} is not one of {labels}", "输入项 `{input}`：{value} 不在可选项 {labels} 中"),
+    "PF507": (
+        "this record cannot be scored: the arithmetic failed ({detail}); check its largest values",
+        "该记录无法评分：计算出错（{detail}），请检查其中过大的数值",
+    ),
     "PF508": ("cannot read `{path}`: {detail}", "无法读取 `{path}`：{detail}"),
+    "PF509": (
+        "`{path}` has no column `{column}` (its columns: {columns})",
+        "`{path}` 中没有 `{column}` 列（现有列：{columns}）",
+    ),
+    "PF510": ("`{path}`, line {line}: {detail}", "`{path}` 第 {line} 行：{detail}"),
+    "PF511": (
+        "cannot read `{path}`: a {what} must be {formats}",
+        "无法读取 `{path}`：{what_zh}应为 {formats} 文件",
+    ),
+    "PF512": (
+        "cannot read `{path}` as {encoding} (near row {row}); give the right `--encoding`",
+        "无法按 {encoding} 编码读取 `{path}`（约第 {row} 行），请用 `--encoding` 指定正确的编码",
+    ),
+    "PF513": ("`{name}` is not a group or indicator of the rubric", "`{name}` 不是评分表中的分组或指标"),
+    "PF514": ("declared `{name}`: {value} is not a number", "`{name}` 的自评得分 {value} 不是数值"),
+    "PF517": ("`{name}` is not an input of the rubric", "`{name}` 不是评分表的输入项"),
+    "PF518": ("`{path}` has no declared scores: {detail}", "`{path}` 中没有自评得分：{detail_zh}"),
+    "PF519": (
+        "`{name}` is declared on more than one row ({rows}); give each indicator its rubric name",
+        "`{name}` 在多行（第 {rows} 行）都有自评得分，请按评分表中的名称填写各指标",
+    ),
+    "PF515": (
+        "`{path}` holds {count} records; name one with `--id`",
+        "`{path}` 中有 {count} 条记录，请用 `--id` 指定其一",
+    ),
+    "PF516": ("`{path}` has no record with id `{id}`", "`{path}` 中没有编号为 `{id}` 的记录"),
 }
 
 # hint key -> (english, chinese)
@@ -118,14 +178,24 @@ HINTS: dict[str, tuple[str, str]] = {
         "write `{{{{` and `}}}}` for a brace, and placeholders as `{{名称}}`",
         "花括号本身写作 `{{{{` 和 `}}}}`，占位符写作 `{{名称}}`",
     ),
+    "save_utf8": (
+        "save the file as UTF-8 (in Notepad: Save As → Encoding: UTF-8)",
+        "请将文件另存为 UTF-8 编码（记事本：另存为 → 编码选 UTF-8）",
+    ),
+    "fix_bounds": ("check the bounds, e.g. `amount > 1 and < 5`", "检查上下限，例如 `amount > 1 and < 5`"),
+    "total_digits": (
+        "the total and its decimals must fit in {digits} digits: lower the total or the places",
+        "总分及其小数位合计不能超过 {digits} 位：请降低总分或小数位数",
+    ),
+    "remove_repeat": ("remove the repeated one", "删除重复的一项"),
     "incomplete": (
         "the file ends in the middle of a statement: finish or remove it",
         "文件在语句中间结束：请补全或删除该语句",
     ),
     "expected": ("expected {expected}", "此处应为：{expected}"),
     "missing_max": (
-        "write the max points after the name, e.g. `indicator 名称 5 {{`",
-        "在名称后写出分值，例如 `indicator 名称 5 {{`",
+        "write the max points after the name, e.g. `group 投入 15 {{` or `indicator 名称 5 {{`",
+        "在名称后写出分值，例如 `group 投入 15 {{` 或 `indicator 名称 5 {{`",
     ),
     "missing_arrow": ("write `->` before the points, e.g. `>= 90% -> 5`", "在分数前写 `->`，例如 `>= 90% -> 5`"),
     "missing_colon": (
@@ -148,7 +218,10 @@ HINTS: dict[str, tuple[str, str]] = {
     "remove_unused": ("remove the declaration, or use it in a rule", "删除该声明，或在规则中使用它"),
     "first_defined": ("first defined at line {line}", "首次定义于第 {line} 行"),
     "percent_literal": ("write it as a percent, e.g. `{suggestion}`", "写成百分比形式，例如 `{suggestion}`"),
-    "pp_only_percent": ("use a plain number for {unit}", "对{unit_zh}请使用普通数字"),
+    "pp_only_percent": (
+        "percentage points go only with percents; beside {unit} write a plain number",
+        "百分点只能与百分比一起使用；与{unit_zh}一起请写普通数字",
+    ),
     "fix_points": ("lower the points or raise the indicator's max", "降低分数或提高指标分值"),
     "fix_sum": ("make the parts' maxima add up to {max}", "调整下级分值，使其合计为 {max}"),
     "one_base": (
@@ -156,8 +229,8 @@ HINTS: dict[str, tuple[str, str]] = {
         "只保留 bands、when、match、judgment、score = 中的一种",
     ),
     "add_rule": (
-        "add a rule such as `bands`, `deduct` or `judgment`",
-        "添加评分规则，例如 `bands`、`deduct` 或 `judgment`",
+        "add a rule such as `bands`, `deduct` or `judgment`; for fixed full marks write `score = {max}`",
+        "添加评分规则，例如 `bands`、`deduct` 或 `judgment`；固定满分请写 `score = {max}`",
     ),
     "make_condition": ("write a comparison, e.g. `{text} > 0`", "写成比较式，例如 `{text} > 0`"),
     "break_cycle": (
@@ -189,8 +262,8 @@ HINTS: dict[str, tuple[str, str]] = {
     ),
     "constant_score": ("the score does not depend on the data: check the rule", "得分与数据无关，请检查规则"),
     "declare_positive": (
-        "declare the input with `> 0`, e.g. `input {divisor}: count > 0`",
-        "将输入项声明为 `> 0`，例如 `input {divisor}: count > 0`",
+        "declare the input with `> 0`: `input {divisor}: {type} > 0`",
+        "将输入项声明为 `> 0`：`input {divisor}: {type} > 0`",
     ),
     "guard_divisor": (
         "declare the inputs' domains so the divisor cannot be 0, or use `max(…, 1)`",
@@ -204,8 +277,10 @@ HINTS: dict[str, tuple[str, str]] = {
     ),
     "grade_otherwise": ("add `grade NAME otherwise` for the lowest grade", "为最低等次增加 `grade 名称 otherwise`"),
     "counting": (
-        "say which is meant: `counting proportional` (2.5 points over → 2.5 steps), `counting whole` (→ 2) or `counting started` (→ 3, 不足一个百分点按一个百分点计算)",
-        "请写明：`counting proportional`（超 2.5 个百分点按 2.5 计）、`counting whole`（按 2 计）或 `counting started`（不足一个百分点按一个百分点计算，按 3 计）",
+        "say which is meant: `counting proportional` (2.5 steps count as 2.5), `counting whole` (as 2)"
+        " or `counting started` (as 3: 不足一个百分点按一个百分点计算)",
+        "请写明：`counting proportional`（2.5 步按 2.5 计）、`counting whole`（按 2 计）"
+        "或 `counting started`（不足一个百分点按一个百分点计算，按 3 计）",
     ),
     "labels": ("the labels are {labels}", "可选项为 {labels}"),
     "declare_score": ("declare it as `input {name}: score`", "声明为 `input {name}: score`"),
@@ -233,6 +308,34 @@ HINTS: dict[str, tuple[str, str]] = {
     ),
     "keep_one": ("keep one; the last one would win", "只保留一个（否则以最后一个为准）"),
     "band_order": ("write the lower end first, e.g. `[80%, 90%)`", "先写下限，例如 `[80%, 90%)`"),
+    "example_names": ("the examples are {names}", "已有的示例：{names}"),
+    "break_from": ("start from an example that does not lead back here", "请让 from 指向不会回到这里的示例"),
+    "add_expect": (
+        "add `expect NODE = POINTS`, `expect total = POINTS` or `expect grade = NAME`",
+        "添加 `expect 指标 = 分数`、`expect total = 分数` 或 `expect grade = 等次`",
+    ),
+    "split_example": ("make the expected error an example of its own", "将预期出错的情形单独写成一个示例"),
+    "give_inputs": (
+        "add it to `given`, or start `from` an example that gives it",
+        "在 `given` 中给出它，或用 `from` 从给出它的示例开始",
+    ),
+    "given_fit": (
+        "give a value the input takes, or expect the refusal: `expect error on INPUT`",
+        "给出该输入项可取的值，或预期该记录被拒绝：`expect error on 输入项`",
+    ),
+    "not_a_let": (
+        "`{name}` is computed by `let`: use the inputs it is computed from",
+        "`{name}` 由 `let` 计算得出，请改用计算它所用的输入项",
+    ),
+    "node_or_total": ("name a group or an indicator, or `total`", "请写分组或指标的名称，或写 `total`"),
+    "score_points": ("scores are points: write `5`, not `5%`", "得分以分计：写 `5` 而不是 `5%`"),
+    "score_range": ("expect a score between 0 and {max}", "预期得分应在 0 到 {max} 之间"),
+    "grades": ("the grades are {grades}", "评价等次有：{grades}"),
+    "data_codes": ("an example can expect {codes}", "示例可预期的错误代码：{codes}"),
+    "monotone_input": (
+        "vary a number or a yes/no input, or state a claim: `property NODE = POINTS when {name} = LABEL`",
+        "请改用数值或是/否型输入项，或写成断言：`property 指标 = 分数 when {name} = 选项`",
+    ),
 }
 
 # Words for the units and kinds that messages name.

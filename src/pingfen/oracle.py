@@ -39,7 +39,7 @@ ROUNDING = {
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
 
-class _Refused(Exception):
+class Refused(Exception):
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
 
@@ -47,14 +47,16 @@ class _Refused(Exception):
 def evaluate(module: ast.Module, checked: Checked, text: str, data: Mapping[str, object], lang: Lang = "zh") -> Result:
     """Score one record by walking the tree. Raises DataError as `Rubric.evaluate` does."""
     with decimal.localcontext(CONTEXT):
-        walker = _Walker(module, checked, text)
+        walker = Walker(module, checked, text)
         walker.read_inputs(data)
         try:
             for let in checked.let_order:
                 walker.env[let.name.text] = walker.value(let.expr, let.name.text)
             children = tuple(walker.node(n, lang) for n in module.top)
-        except _Refused as refused:
+        except Refused as refused:
             raise DataError([refused.problem]) from None
+        except decimal.DecimalException as error:  # e.g. an overflow far beyond any real figure
+            raise DataError([Problem("PF507", None, {"detail": type(error).__name__})]) from None
         header = module.header
         assert header is not None
         raw_total = sum((c.score for c in children), ZERO)
@@ -70,7 +72,7 @@ def evaluate(module: ast.Module, checked: Checked, text: str, data: Mapping[str,
         return Result(header.title, rubric_max, total, raw_total, grade, children, lang)
 
 
-class _Walker:
+class Walker:
     def __init__(self, module: ast.Module, checked: Checked, text: str) -> None:
         self.module = module
         self.checked = checked
@@ -140,7 +142,7 @@ class _Walker:
             divisor = self.value(e.right, where)  # the divisor first: a zero refuses before the rest is read
             if divisor == 0:
                 name = e.right.name.text if isinstance(e.right, ast.Ref) else None
-                raise _Refused(Problem("PF504", name, {"where": where, "divisor": self.source_of(e.right)}))
+                raise Refused(Problem("PF504", name, {"where": where, "divisor": self.source_of(e.right)}))
             return self.value(e.left, where) / divisor
         left, right = self.value(e.left, where), self.value(e.right, where)
         return left + right if e.op == "+" else left - right if e.op == "-" else left * right
@@ -201,7 +203,7 @@ class _Walker:
                         facts = {"subject": self.source_of(rule.subject), "unit": unit, "band": band_text(band)}
                         reasons.append(self.arm("band", facts, {"value": value}, band.points.value, band.reason, top))
                     return band.points.value
-            raise _Refused(Problem("PF505", None, {"name": name, "value": quantity(value, unit)}))
+            raise Refused(Problem("PF505", None, {"name": name, "value": quantity(value, unit)}))
         if isinstance(rule, ast.WhenChain):
             for arm in rule.arms:
                 if arm.condition is None or self.value(arm.condition, name):
@@ -210,7 +212,17 @@ class _Walker:
                         kind = "when" if condition is not None else "when_else"
                         reasons.append(self.arm(kind, {"condition": condition}, {}, arm.points.value, arm.reason, top))
                     return arm.points.value
-            raise _Refused(Problem("PF505", None, {"name": name, "value": "—"}))
+            names = [
+                r.name.text
+                for a in rule.arms
+                if a.condition
+                for r in ast.sub_expressions(a.condition)
+                if isinstance(r, ast.Ref)
+            ]
+            shown = ", ".join(
+                f"{n} = {quantity(self.env[n], self.checked.symbols[n].unit)}" for n in dict.fromkeys(names)
+            )
+            raise Refused(Problem("PF505", None, {"name": name, "value": shown}))
         assert isinstance(rule, ast.Match)
         label = self.value(rule.subject, name)
         chosen = None
@@ -220,7 +232,7 @@ class _Walker:
         if chosen is None:
             chosen = next((a for a in rule.arms if a.label is None), None)
         if chosen is None:
-            raise _Refused(Problem("PF505", None, {"name": name, "value": label}))
+            raise Refused(Problem("PF505", None, {"name": name, "value": label}))
         if chosen.points.value < top:
             facts = {"subject": self.source_of(rule.subject)}
             reasons.append(self.arm("match", facts, {"label": label}, chosen.points.value, chosen.reason, top))

@@ -26,3 +26,9 @@ def no_band(name: str, value: Decimal, unit: str) -> None:
 
 def no_label(name: str, label: str) -> None:
     raise Refusal(Problem("PF505", None, {"name": name, "value": label}))
+
+
+def no_arm(name: str, shown: tuple[tuple[str, object, str], ...]) -> None:
+    """No arm of a `when` chain holds: name the values its arms read."""
+    value = ", ".join(f"{n} = {quantity(v, unit)}" for n, v, unit in shown)
+    raise Refusal(Problem("PF505", None, {"name": name, "value": value}))

@@ -16,9 +16,8 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
 from pingfen import ast
-from pingfen.errors import Problem
 from pingfen.explain import Site
-from pingfen.refusals import no_band, no_label, refuse
+from pingfen.refusals import no_arm, no_band, no_label
 from pingfen.values import CONTEXT
 
 ZERO = Decimal(0)
@@ -237,8 +236,15 @@ class Indicator:
                 break
         else:
             g.out("else:")
-            problem = Problem("PF505", None, {"name": self.name, "value": "—"})
-            g.out(f"    {g.const(refuse)}({g.const(problem)})")
+            names = [
+                r.name.text
+                for a in rule.arms
+                if a.condition
+                for r in ast.sub_expressions(a.condition)
+                if isinstance(r, ast.Ref)
+            ]
+            shown = "".join(f"({g.const(n)}, {g.names[n]}, {g.const(g.units[n])}), " for n in dict.fromkeys(names))
+            g.out(f"    {g.const(no_arm)}({g.const(self.name)}, ({shown}))")
         self.end_arms(kept)
         return pick
 

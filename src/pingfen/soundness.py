@@ -43,6 +43,22 @@ def analyze(module: ast.Module, units: Mapping[ast.Expr, str], let_order: Sequen
     return _Analysis(module, units, let_order).run()
 
 
+def clamping(module: ast.Module, units: Mapping[ast.Expr, str], let_order: Sequence[ast.Let]) -> set[str]:
+    """The indicators whose deductions can take more than their base gives, so that some
+    record ends at 0 (扣完为止), judged over the declared domains."""
+    analysis = _Analysis(module, units, let_order)
+    for let in let_order:
+        analysis.domains[let.name.text] = analysis.interval(let.expr)
+    found = set()
+    for node, _depth in ast.walk_nodes(module.top):
+        if isinstance(node, ast.Indicator):
+            base, _lost_lo, lost_hi = analysis.ranges(node)
+            with decimal.localcontext(_CONTEXT):
+                if lost_hi > 0 and lost_hi > base[0]:
+                    found.add(node.name.text)
+    return found
+
+
 def domain_of(decl: ast.Input, judged_max: Decimal | None = None) -> Interval:
     """The values an input can take: its type's range narrowed by its declared bounds."""
 
@@ -69,6 +85,7 @@ class _Analysis:
             for i in module.inputs
             if i.type not in ("bool", "label")
         }
+        self.input_types = {i.name.text: i.type for i in module.inputs}
         self.labels = {i.name.text: tuple(lb.text for lb in i.labels) for i in module.inputs if i.type == "label"}
         self._reported_divisors: set[int] = set()
 
@@ -78,8 +95,12 @@ class _Analysis:
         self.out.append(Diagnostic(code, span, args, severity, hint))
 
     def run(self) -> list[Diagnostic]:
+        for decl in self.module.inputs:
+            if decl.name.text in self.domains and self.domains[decl.name.text].empty:
+                self.report("PF415", decl.name.span, "fix_bounds", name=decl.name.text)
         for let in self.let_order:
             self.domains[let.name.text] = self.interval(let.expr)
+            self.divisions(let.expr, {})  # lets are computed for every record: nothing guards them
         for node, _depth in ast.walk_nodes(self.module.top):
             if isinstance(node, ast.Indicator):
                 self.indicator(node)
@@ -108,19 +129,51 @@ class _Analysis:
                 return sub(left, right)
             if e.op == "*":
                 return mul(left, right)
-            if right.contains(_ZERO):
-                self.zero_divisor(e.right, right)
-                return EVERYTHING
-            return div(left, right)
+            return EVERYTHING if right.contains(_ZERO) else div(left, right)  # `divisions` reports the 0
         return EVERYTHING
+
+    def rule_divisions(self, rule: ast.Rule) -> None:
+        """Check every division a rule computes. A `when` arm is tried only when the arms
+        before it failed, so their conditions guard it (`when 上年 = 0 -> 5` then `… / 上年`)."""
+        if not isinstance(rule, ast.WhenChain):
+            for expr in ast.rule_expressions(rule):
+                self.divisions(expr, {})
+            return
+        failed: dict[object, IntervalSet] = {}
+        for arm in rule.arms:
+            if arm.condition is None:
+                continue
+            self.divisions(arm.condition, failed)
+            known = self.condition(arm.condition)
+            if known is not None:
+                failed = _assume(failed, known[0], known[1].complement())
+
+    def divisions(self, e: ast.Expr, assume: Mapping[object, IntervalSet]) -> None:
+        """Report a divisor that can be 0 where it is computed, given what holds there
+        (`and` and `or` evaluate their right side only after their left side)."""
+        if isinstance(e, (ast.And, ast.Or)):
+            self.divisions(e.left, assume)
+            known = self.condition(e.left)
+            if known is not None:
+                subject, values = known
+                assume = _assume(assume, subject, values if isinstance(e, ast.And) else values.complement())
+            self.divisions(e.right, assume)
+            return
+        if isinstance(e, ast.Binary) and e.op == "/":
+            values = IntervalSet.of(self.interval(e.right)).intersect(assume.get(_Subject(e.right), _ALL))
+            if values.contains(_ZERO):
+                self.zero_divisor(e.right, self.interval(e.right))
+        for child in _children(e):
+            self.divisions(child, assume)
 
     def zero_divisor(self, divisor: ast.Expr, values: Interval) -> None:
         if divisor.span.start in self._reported_divisors:
             return
         self._reported_divisors.add(divisor.span.start)
         text = _text(divisor)
-        hint = "declare_positive" if isinstance(divisor, ast.Ref) else "guard_divisor"
-        self.report("PF410", divisor.span, hint, divisor=text, domain=self.show_interval(values, divisor))
+        kind = self.input_types.get(text) if isinstance(divisor, ast.Ref) else None
+        hint = "declare_positive" if kind is not None else "guard_divisor"
+        self.report("PF410", divisor.span, hint, divisor=text, type=kind, domain=self.show_interval(values, divisor))
 
     def unit(self, e: object) -> str:
         e = _key(e)
@@ -152,12 +205,29 @@ class _Analysis:
     # ---------------------------------------------------------------- indicators
     def indicator(self, ind: ast.Indicator) -> None:
         top = ind.max.value
+        base, lost_lo, lost_hi = self.ranges(ind)
+        with decimal.localcontext(_CONTEXT):
+            low = min(max(base[0] - lost_hi, _ZERO), top)
+            high = min(max(base[1] - lost_lo, _ZERO), top)
+        if not ind.rules:
+            return  # PF305 already says so
+        if high < top:
+            self.report(
+                "PF408", ind.name.span, "full_marks", "warning", name=ind.name.text, high=number(high), max=number(top)
+            )
+        elif low == high and not _fixed_formula(ind):
+            self.report("PF409", ind.name.span, "constant_score", "warning", name=ind.name.text, value=number(low))
+
+    def ranges(self, ind: ast.Indicator) -> tuple[tuple[Decimal, Decimal], Decimal, Decimal]:
+        """The least and most the base rule gives, and the least and most the deductions take."""
+        top = ind.max.value
         base: tuple[Decimal, Decimal] = (top, top)
         awards = [r for r in ind.rules if isinstance(r, ast.AwardIf)]
         if awards:
             base = (_ZERO, sum((a.points.value for a in awards), _ZERO))
         lost_lo, lost_hi = _ZERO, _ZERO
         for rule in ind.rules:
+            self.rule_divisions(rule)
             if isinstance(rule, ast.Bands):
                 base = self.bands(rule)
             elif isinstance(rule, ast.WhenChain):
@@ -174,23 +244,18 @@ class _Analysis:
                 lost_lo, lost_hi = lost_lo + lo, lost_hi + hi
             elif isinstance(rule, ast.DeductIf):
                 lost_hi += rule.points.value
-        with decimal.localcontext(_CONTEXT):
-            low = min(max(base[0] - lost_hi, _ZERO), top)
-            high = min(max(base[1] - lost_lo, _ZERO), top)
-        if not ind.rules:
-            return  # PF305 already says so
-        if high < top:
-            self.report(
-                "PF408", ind.name.span, "full_marks", "warning", name=ind.name.text, high=number(high), max=number(top)
-            )
-        elif low == high:
-            self.report("PF409", ind.name.span, "constant_score", "warning", name=ind.name.text, value=number(low))
+        return base, lost_lo, lost_hi
 
     def step(self, rule: ast.DeductStep) -> tuple[Decimal, Decimal]:
         """The least and most a per-step deduction can take."""
         value = self.interval(rule.value)
-        reference = self.interval(rule.reference) if rule.reference is not None else Interval.point(_ZERO)
-        if rule.counting is None and not value.whole:
+        reference = (
+            self.interval(rule.reference)
+            if rule.reference is not None
+            else Interval.make(_ZERO, _ZERO, True, True, whole=True)
+        )
+        whole_steps = value.whole and reference.whole and rule.step.value == 1
+        if rule.counting is None and not whole_steps:  # counts of whole cases leave nothing to round
             self.report("PF413", rule.span, "counting", "note", subject=_text(rule.value))
         if rule.direction == "above":
             excess = sub(value, reference)
@@ -236,7 +301,7 @@ class _Analysis:
                 if not both.empty:
                     self.report(
                         "PF402", band.span, "open_end", witness=self.witness(both, subject),
-                        band=_band_text(band), other=_band_text(earlier), subject=_text(subject),
+                        band=ast.band_text(band), other=ast.band_text(earlier), subject=_text(subject),
                     )  # fmt: skip
             inside = values.intersect(domain)
             if inside.empty:
@@ -245,7 +310,7 @@ class _Analysis:
                     band.span,
                     "outside_domain",
                     "warning",
-                    band=_band_text(band),
+                    band=ast.band_text(band),
                     subject=_text(subject),
                     domain=self.show_domain(domain, subject),
                 )
@@ -317,7 +382,7 @@ class _Analysis:
     def condition(self, cond: ast.Expr) -> tuple[object, IntervalSet] | None:
         """(subject, the set of its values for which cond holds), for conditions about one value."""
         if isinstance(cond, ast.Compare):
-            left, right = _constant(cond.left), _constant(cond.right)
+            left, right = ast.constant(cond.left), ast.constant(cond.right)
             if self.unit(cond.left) in ("bool", "label") or self.unit(cond.right) in ("bool", "label"):
                 return None
             if right is not None and left is None:
@@ -417,12 +482,32 @@ def _text(e: object) -> str:
     return "…"
 
 
-def _constant(e: ast.Expr) -> Decimal | None:
-    if isinstance(e, ast.Number):
-        return e.value
-    if isinstance(e, ast.Neg) and isinstance(e.operand, ast.Number):
-        return -e.operand.value
-    return None
+_ALL = IntervalSet.of(EVERYTHING)
+
+
+def _assume(known: Mapping[object, IntervalSet], subject: object, values: IntervalSet) -> dict[object, IntervalSet]:
+    """What holds after also learning that subject lies in values."""
+    out = dict(known)
+    out[subject] = out.get(subject, _ALL).intersect(values)
+    return out
+
+
+def _children(e: ast.Expr) -> tuple[ast.Expr, ...]:
+    if isinstance(e, (ast.Neg, ast.Not)):
+        return (e.operand,)
+    if isinstance(e, (ast.Binary, ast.Compare, ast.And, ast.Or)):
+        return (e.left, e.right)
+    if isinstance(e, ast.Call):
+        return e.args
+    return ()
+
+
+def _fixed_formula(ind: ast.Indicator) -> bool:
+    """`score = 5`: a fixed score written on purpose, not a rule that fails to vary."""
+    return any(
+        isinstance(r, ast.Formula) and not any(isinstance(e, ast.Ref) for e in ast.sub_expressions(r.expr))
+        for r in ind.rules
+    )
 
 
 def _plain(value: Decimal) -> str:
@@ -438,13 +523,3 @@ def _band_set(band: ast.Band) -> IntervalSet:
     lo = band.low.value if band.low is not None else NEG_INF
     hi = band.high.value if band.high is not None else INF
     return IntervalSet.of(Interval.make(lo, hi, band.low_closed, band.high_closed))
-
-
-def _band_text(band: ast.Band) -> str:
-    if band.is_else:
-        return "else"
-    if band.op is not None:
-        end = band.low if band.low is not None else band.high
-        return f"{band.op} {end.text}"  # type: ignore[union-attr]
-    assert band.low is not None and band.high is not None
-    return f"{'[' if band.low_closed else '('}{band.low.text}, {band.high.text}{']' if band.high_closed else ')'}"

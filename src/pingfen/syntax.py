@@ -10,8 +10,11 @@ human wording.
 
 from __future__ import annotations
 
+import contextvars
 import functools
+import re
 import sys
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -33,7 +36,12 @@ _OPS = {
 }  # fmt: skip
 
 
-_OPTIONS = {"parser": "lalr", "propagate_positions": True, "maybe_placeholders": True}
+_OPTIONS = {
+    "parser": "lalr",
+    "propagate_positions": True,
+    "maybe_placeholders": True,
+    "lexer_callbacks": {"COMMENT": lambda token: _keep_comment(token)},
+}
 
 
 def cache_file(grammar: str) -> Path | None:
@@ -45,6 +53,18 @@ def cache_file(grammar: str) -> Path | None:
         return None
     version = f"lark{lark.__version__}-py{sys.version_info[0]}{sys.version_info[1]}"
     return folder / f"grammar-{digest(grammar)[:20]}-{version}.lark-cache"
+
+
+# Comments are ignored by the grammar; the lexer hands each one to this callback, which
+# keeps it for the formatter in the list of the parse in progress (one per context).
+_COMMENTS: contextvars.ContextVar[list[Token] | None] = contextvars.ContextVar("comments", default=None)
+
+
+def _keep_comment(token: Token) -> Token:
+    found = _COMMENTS.get()
+    if found is not None:
+        found.append(token)
+    return token
 
 
 @functools.cache
@@ -64,11 +84,16 @@ def build_parser(grammar: str, cache: Path | None) -> Lark:
 
 
 def parse(text: str) -> tuple[ast.Module | None, list[Diagnostic]]:
-    """Parse rule text. Returns the module, or None and the syntax diagnostics."""
+    """Parse rule text. Returns the module, or None and the syntax diagnostics.
+    The module's `comments` holds every `# …` comment with its span."""
+    comments: list[Token] = []
+    reset = _COMMENTS.set(comments)
     try:
         tree = parser().parse(text)
     except UnexpectedInput:
         return None, _all_syntax_errors(text)
+    finally:
+        _COMMENTS.reset(reset)
     too_deep = _too_deep(tree, text)
     if too_deep is not None:
         return None, [too_deep]
@@ -77,7 +102,46 @@ def parse(text: str) -> tuple[ast.Module | None, list[Diagnostic]]:
         module = builder.transform(tree)
     except VisitError as error:  # show the real fault, not lark's wrapper
         raise error.orig_exc from None
-    return module, builder.diagnostics
+    kept = tuple(ast.Comment(str(c).rstrip(), _span(c)) for c in comments)
+    return ast.Module(module.items, module.span, kept), builder.diagnostics
+
+
+@functools.cache
+def keywords() -> frozenset[str]:
+    """Every keyword of the grammar that a bare name could be mistaken for; the formatter
+    writes such names in backquotes."""
+    name = _name_pattern()
+    words = set()
+    for terminal in parser().terminals:
+        pattern = terminal.pattern
+        if pattern.type == "str" and name.fullmatch(pattern.value):
+            words.add(pattern.value)
+        elif pattern.type == "re" and re.fullmatch(r"\(\?:[a-z_|]+\)", pattern.value):  # TYPE_NAME, ROUND_MODE, …
+            words.update(pattern.value[3:-1].split("|"))
+    return frozenset(words)
+
+
+@functools.cache
+def _name_pattern() -> re.Pattern[str]:
+    return re.compile(parser().get_terminal("NAME").pattern.value)
+
+
+def is_bare_name(text: str) -> bool:
+    """Whether a name can be written without backquotes: it lexes as a NAME and is no keyword."""
+    return _name_pattern().fullmatch(text) is not None and text not in keywords()
+
+
+def ascii_number(text: str) -> str:
+    """A numeric literal's text in ASCII: full-width digits and `％` as `0-9` and `%`."""
+    out = []
+    for ch in text:
+        if ch == "％":
+            out.append("%")
+        elif ch.isdigit() and not ch.isascii():
+            out.append(str(unicodedata.digit(ch)))
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 # Deeper trees would exhaust Python's recursion in the passes that walk them; no real
@@ -110,10 +174,20 @@ def _join(first: Span, last: Span) -> Span:
     return Span(first.start, last.end, first.line, first.column, last.end_line, last.end_column)
 
 
+_ESCAPE = re.compile(r'\\(["\\\\])')
+
+
 def _text(s: Token) -> str:
-    """The contents of a STRING token, escapes resolved."""
-    body = str(s)[1:-1]
-    return body.replace('\\"', '"').replace("\\\\", "\\")
+    """The contents of a STRING token: `\\"` is a quote and `\\\\` a backslash; any other
+    backslash stays as written."""
+    return _ESCAPE.sub(r"\1", str(s)[1:-1])
+
+
+_TOTAL = object()  # `total` where a node name could stand
+
+
+def _target(target: object) -> ast.Name | None:
+    return None if target is _TOTAL or target is None else target  # type: ignore[return-value]
 
 
 @v_args(meta=True)
@@ -143,7 +217,7 @@ class _Builder(Transformer):  # type: ignore[type-arg]
         return number
 
     def _num(self, token: Token) -> ast.Number:
-        return ast.Number(self._decimal(token), "number", str(token), _span(token))
+        return ast.Number(self._decimal(token), "number", ascii_number(str(token)), _span(token))
 
     # ---- literals and names
     def number(self, meta, c):  # type: ignore[no-untyped-def]
@@ -151,11 +225,11 @@ class _Builder(Transformer):  # type: ignore[type-arg]
 
     def percent(self, meta, c):  # type: ignore[no-untyped-def]
         value = self._decimal(c[0], ("%", "％")) / 100
-        return ast.Number(value, "percent", str(c[0]), _span(c[0]))
+        return ast.Number(value, "percent", ascii_number(str(c[0])), _span(c[0]))
 
     def pp(self, meta, c):  # type: ignore[no-untyped-def]
         value = self._decimal(c[0], ("pp",)) / 100
-        return ast.Number(value, "pp", str(c[0]), _span(c[0]))
+        return ast.Number(value, "pp", ascii_number(str(c[0])), _span(c[0]))
 
     def negative(self, meta, c):  # type: ignore[no-untyped-def]
         n = c[1]
@@ -256,9 +330,9 @@ class _Builder(Transformer):  # type: ignore[type-arg]
         return ast.DeductStep(self._num(rate), step, value, kind, reference, counting, reason, _span(meta))
 
     def deduct_count(self, meta, c):  # type: ignore[no-untyped-def]
-        rate, value, reason = c
+        rate, value, counting, reason = c
         one = ast.Number(Decimal(1), "number", "1")
-        return ast.DeductStep(self._num(rate), one, value, "above", None, None, reason, _span(meta))
+        return ast.DeductStep(self._num(rate), one, value, "above", None, counting, reason, _span(meta))
 
     def above(self, meta, c):  # type: ignore[no-untyped-def]
         return "above", c[0]
@@ -325,6 +399,65 @@ class _Builder(Transformer):  # type: ignore[type-arg]
     def formula(self, meta, c):  # type: ignore[no-untyped-def]
         return ast.Formula(c[1], _span(meta))
 
+    # ---- examples and properties
+    def example(self, meta, c):  # type: ignore[no-untyped-def]
+        title, base, given, *expects = c
+        givens, given_span = given if given is not None else ((), Span.unknown())
+        return ast.Example(
+            _text(title), _text(base) if base is not None else None, givens, tuple(expects),
+            _span(meta), _span(title), _span(base) if base is not None else Span.unknown(), given_span,
+        )  # fmt: skip
+
+    def given(self, meta, c):  # type: ignore[no-untyped-def]
+        return tuple(entry for entry in c if entry is not None), _span(meta)
+
+    def given_entry(self, meta, c):  # type: ignore[no-untyped-def]
+        return ast.Given(c[0], c[1], _span(meta))
+
+    def given_number(self, meta, c):  # type: ignore[no-untyped-def]
+        number = c[0]
+        return ast.GivenValue(number.unit, number.text, number.span)
+
+    def given_text(self, meta, c):  # type: ignore[no-untyped-def]
+        return ast.GivenValue("text", _text(c[0]), _span(c[0]))
+
+    def given_word(self, meta, c):  # type: ignore[no-untyped-def]
+        return ast.GivenValue("word", c[0].text, c[0].span)
+
+    def given_true(self, meta, c):  # type: ignore[no-untyped-def]
+        return ast.GivenValue("word", "true", _span(meta))
+
+    def given_false(self, meta, c):  # type: ignore[no-untyped-def]
+        return ast.GivenValue("word", "false", _span(meta))
+
+    def total_target(self, meta, c):  # type: ignore[no-untyped-def]
+        return _TOTAL
+
+    def node_target(self, meta, c):  # type: ignore[no-untyped-def]
+        return c[0]
+
+    def expect_op(self, meta, c):  # type: ignore[no-untyped-def]
+        return "~=" if c[0].type == "APPROX" else "="
+
+    def expect_score(self, meta, c):  # type: ignore[no-untyped-def]
+        target, op, value = c
+        return ast.ExpectScore(_target(target), op, value, _span(meta))
+
+    def expect_grade(self, meta, c):  # type: ignore[no-untyped-def]
+        return ast.ExpectGrade(c[1], _span(meta))
+
+    def expect_error(self, meta, c):  # type: ignore[no-untyped-def]
+        code, name = c
+        return ast.ExpectError(str(code) if code is not None else None, name, _span(meta))
+
+    def property_monotone(self, meta, c):  # type: ignore[no-untyped-def]
+        name, direction, target = c
+        return ast.Monotone(name, str(direction), _target(target), _span(meta))  # type: ignore[arg-type]
+
+    def property_claim(self, meta, c):  # type: ignore[no-untyped-def]
+        target, op, value, condition = c
+        return ast.Claim(_target(target), op, value, condition, _span(meta))
+
     # ---- expressions
     def or_(self, meta, c):  # type: ignore[no-untyped-def]
         return ast.Or(c[0], c[1], _span(meta))
@@ -376,6 +509,7 @@ _TERMINAL_WORDS = {
     "_COMMA": "`,`", "LBRACE": "`{`", "RBRACE": "`}`", "MINUS": "`-`", "PLUS": "`+`", "TIMES": "`*`",
     "DIVIDE": "`/`", "TYPE_NAME": "a type (percent, amount, count, bool, score, number)",
     "ROUND_MODE": "a rounding mode", "COUNTING": "proportional, whole or started", "$END": "end of file",
+    "APPROX": "`~=`", "ERROR_CODE": "a code like `PF503`", "MONOTONY": "increasing or decreasing",
 }  # fmt: skip
 
 # Known bad inputs, each labelled with what is wrong (lark's UnexpectedInput.match_examples).
@@ -444,8 +578,8 @@ def _unclosed_brace(text: str) -> int | None:
             nl = text.find("\n", i)
             i = len(text) if nl < 0 else nl
             continue
-        if ch == '"':
-            end = text.find('"', i + 1)
+        if ch in '"`':  # a string or a `quoted name` may hold # { }
+            end = text.find(ch, i + 1)
             i = len(text) if end < 0 else end + 1
             continue
         if ch == "{":
@@ -456,7 +590,7 @@ def _unclosed_brace(text: str) -> int | None:
     return stack[-1] if stack else None
 
 
-_TOP_KEYWORDS = ("rubric", "input", "let", "group", "indicator")
+_TOP_KEYWORDS = ("rubric", "input", "let", "group", "indicator", "example", "property")
 
 
 def _top_level_items(text: str) -> list[tuple[int, int]]:
@@ -470,8 +604,8 @@ def _top_level_items(text: str) -> list[tuple[int, int]]:
             nl = text.find("\n", i)
             i = n if nl < 0 else nl
             continue
-        if ch == '"':
-            end = text.find('"', i + 1)
+        if ch in '"`':  # a string or a `quoted name` may hold # { }
+            end = text.find(ch, i + 1)
             i = n if end < 0 else end + 1
             continue
         if ch == "{":
@@ -512,13 +646,20 @@ def _all_syntax_errors(text: str) -> list[Diagnostic]:
     return found
 
 
+def _visible(char: str) -> str:
+    """A character as a reader can see it: invisible ones by code point and name."""
+    if char.isprintable() and not char.isspace():
+        return char
+    return f"U+{ord(char):04X} {unicodedata.name(char, '')}".rstrip()
+
+
 def _syntax_diagnostic(text: str, error: UnexpectedInput, offset: int = 0, next_item: int | None = None) -> Diagnostic:
     """A diagnostic for an error found parsing text[offset:…]; next_item is where the
     following top-level item starts when the fragment is not the last."""
     if isinstance(error, UnexpectedCharacters):
         pos = error.pos_in_stream + offset
         char = text[pos] if pos < len(text) else ""
-        return Diagnostic("PF001", Span.at(text, pos, pos + 1), {"char": char}, hint="unexpected_char")
+        return Diagnostic("PF001", Span.at(text, pos, pos + 1), {"char": _visible(char)}, hint="unexpected_char")
     is_eof = isinstance(error, UnexpectedEOF) or (isinstance(error, UnexpectedToken) and error.token.type == "$END")
     if is_eof and next_item is not None:  # the item stops short where the next one begins
         word = text[next_item:].split(None, 1)[0]

@@ -9,6 +9,7 @@ shortest repr (`str`), never `Decimal(float)`.
 from __future__ import annotations
 
 import decimal
+import re
 from decimal import Decimal, InvalidOperation
 
 from pingfen.errors import Problem
@@ -20,6 +21,10 @@ CONTEXT = decimal.Context(
     rounding=decimal.ROUND_HALF_EVEN,
     traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
 )
+
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+# Beyond this, a value is a typo (1e999999), and arithmetic on it would overflow.
+LIMIT = 100  # decimal exponent
 
 _TRUE = {"true", "yes", "y", "是", "对", "有", "1", "√", "✓"}
 _FALSE = {"false", "no", "n", "否", "错", "无", "0", "×", "✗"}
@@ -46,7 +51,11 @@ def to_decimal(raw: object) -> Decimal | None:
         value = Decimal(str(raw))
         return value if value.is_finite() else None
     if isinstance(raw, str):
-        text = raw.strip().replace(",", "").replace("，", "")
+        text = raw.strip().replace("，", ",")
+        if "," in text:  # only well-formed thousands groups: "1,4" is a typo, not 14
+            if not _THOUSANDS.fullmatch(text):
+                return None
+            text = text.replace(",", "")
         try:
             value = Decimal(text)
         except InvalidOperation:
@@ -68,6 +77,8 @@ def to_percent(raw: object) -> Decimal | None:
 def to_bool(raw: object) -> bool | None:
     if isinstance(raw, bool):
         return raw
+    if isinstance(raw, Decimal) and not raw.is_finite():
+        return None
     if isinstance(raw, (int, Decimal)) and raw in (0, 1):
         return bool(raw)
     if isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
@@ -92,6 +103,8 @@ def coerce(name: str, kind: str, raw: object, labels: tuple[str, ...] = ()) -> D
     value = to_percent(raw) if kind == "percent" else to_decimal(raw)
     if value is None:
         return Problem("PF502", name, {"input": name, "value": show(raw), "expected": kind})
+    if value and abs(value.adjusted()) > LIMIT:
+        return Problem("PF503", name, {"input": name, "value": show(raw), "domain": f"10^-{LIMIT} … 10^{LIMIT}"})
     if kind == "count" and (value != value.to_integral_value() or value < 0):
         return Problem("PF503", name, {"input": name, "value": show(raw), "domain": "0, 1, 2, …"})
     if kind == "amount" and value < 0:

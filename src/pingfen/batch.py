@@ -1,0 +1,129 @@
+"""Scoring many departments: read a row, score it, write it.
+
+`score_rows` scores rows lazily; a row with bad data yields its DataError and the
+next row is still scored. `score_file` joins reader, scorer, progress bar and writer:
+it is what `pingfen eval RULESET DATA.csv` runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TextIO
+
+from attrs import define, field, frozen
+
+from pingfen.compile import Rubric
+from pingfen.diagnostics import Lang
+from pingfen.errors import DataError
+from pingfen.io.records import read_department
+from pingfen.io.tables import Row, is_table, read_rows
+from pingfen.io.write import Line, write_results
+from pingfen.progress import Progress
+from pingfen.result import Result
+
+
+@frozen
+class Scored:
+    """A row and its result, or the error that kept it from being scored."""
+
+    row: Row
+    result: Result | None
+    error: DataError | None
+
+    def line(self, indicators: tuple[str, ...], lang: Lang) -> Line:
+        """The row as the batch outputs write it."""
+        if self.result is None:
+            assert self.error is not None
+            return self.row.id, [None] * len(indicators), None, None, self.error.describe(lang)
+        scores = [self.result[name].score for name in indicators]
+        return self.row.id, scores, self.result.total, self.result.grade, None
+
+
+@define
+class Summary:
+    """What a batch run did: rows scored, and the rows that failed (with their errors)."""
+
+    rows: int = 0
+    failed: list[Scored] = field(factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def describe(self, data: str | Path, lang: Lang = "en", shown: int = 20) -> list[str]:
+        """Lines for standard error: each failed row (the first `shown`) with its problems, then a count."""
+        lines = []
+        for scored in self.failed[:shown]:
+            row = scored.row
+            assert scored.error is not None
+            where = f"{data} 第 {row.number} 行" if lang == "zh" else f"{data}, row {row.number}"
+            if row.id:
+                where += f" [{row.id}]"
+            lines.append(f"{where}: " + "; ".join(f"{p.code}: {p.message(lang)}" for p in scored.error.problems))
+        if not self.failed:
+            return lines
+        if len(self.failed) > shown:
+            more = len(self.failed) - shown
+            lines.append(f"… 另有 {more} 行" if lang == "zh" else f"... and {more} more")
+        if lang == "zh":
+            lines.append(f"{self.rows} 行中有 {len(self.failed)} 行无法评分（见 error 列）")
+        else:
+            lines.append(f"{len(self.failed)} of {self.rows} rows could not be scored (see the error column)")
+        return lines
+
+
+def indicator_names(rubric: Rubric) -> tuple[str, ...]:
+    """The batch outputs' score columns: every indicator, in rubric order."""
+    return tuple(n.name for top in rubric.tree for n in top.walk() if not n.is_group)
+
+
+def score_rows(rubric: Rubric, rows: Iterable[Row], lang: Lang = "zh") -> Iterator[Scored]:
+    """Score each row as it is read; bad rows yield their error instead of a result."""
+    for row in rows:
+        record = row.label(lang)
+        if row.problem is not None:
+            yield Scored(row, None, DataError([row.problem], record))
+            continue
+        try:
+            yield Scored(row, rubric.evaluate(row.values, lang=lang, record=record), None)
+        except DataError as error:
+            yield Scored(row, None, error)
+
+
+def score_file(
+    rubric: Rubric, data: str | Path, output: str | Path | None = None, fmt: str = "csv", *,
+    lang: Lang = "zh", encoding: str | None = None, id_column: str | None = None,
+    out: TextIO | None = None, progress: TextIO | None = None,
+) -> Summary:  # fmt: skip
+    """Score every row of `data` (.csv, .xlsx, .jsonl; or one .json/.yaml record) into `output`
+    (atomically) or `out`.
+
+    Raises DataError when the file cannot be read at all; rows with bad data are
+    written with their `error` column filled and listed in the returned Summary.
+    `progress` is where a bar is drawn for runs over 1,000 rows, if it is a terminal.
+    """
+    rows: Iterable[Row]
+    if is_table(data):
+        rows = table = read_rows(data, encoding=encoding, id_column=id_column)
+        total = table.total
+    else:  # one JSON/YAML record, written as a one-row batch
+        department, record = read_department(data, id_column=id_column)
+        rows, total = [Row(1, department, record)], 1
+    indicators = indicator_names(rubric)
+    summary = Summary()
+    bar = Progress(progress, total, lang=lang)
+
+    def lines() -> Iterator[Line]:
+        for scored in score_rows(rubric, rows, lang):
+            summary.rows += 1
+            if scored.error is not None:
+                summary.failed.append(scored)
+            bar.step()
+            yield scored.line(indicators, lang)
+
+    try:
+        write_results(lines(), indicators, fmt, output, out)
+    finally:
+        bar.close()
+    return summary

@@ -1,0 +1,216 @@
+"""Which branches of a rubric its examples exercised (`pingfen test --coverage`).
+
+A rubric's branches, read from its syntax tree: every band, every `when` and `match` arm,
+each checklist item both ways (held and missed, triggered and not), each per-step
+deduction on either side of its reference (within it, and over or under it — both for a
+two-sided one, and exactly at it), an indicator clamped at 0 (扣完为止) where its
+deductions can take more than its rules give, each judgment and formula, and each grade.
+An example covers the branches that evaluation actually took, as reported by the tracing
+interpreter (interp.py), which is held to give the same scores as the compiled rubric.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from attrs import frozen
+
+from pingfen import ast
+from pingfen.check import check
+from pingfen.compile import Rubric
+from pingfen.diagnostics import Lang
+from pingfen.fmt import band_condition, expr, label, number, width
+from pingfen.interp import Event
+from pingfen.soundness import clamping
+
+_STATUS = {
+    "held": ("held", "满足"),
+    "missed": ("missed", "未满足"),
+    "triggered": ("triggered", "触发"),
+    "not triggered": ("not triggered", "未触发"),
+    "within": ("within the reference", "未超出参照值"),
+    "over": ("over the reference", "高于参照值"),
+    "under": ("under the reference", "低于参照值"),
+    "at": ("at the reference", "等于参照值"),
+    "clamped": ("clamped at 0 (扣完为止)", "扣完为止（得 0 分）"),
+}
+
+
+@frozen
+class Item:
+    """One branch: its key in the interpreter's events, how to show it, where it is."""
+
+    key: tuple[Any, ...]
+    text: str
+    status: str | None
+    line: int
+
+    def label(self, lang: Lang = "en") -> str:
+        if self.status is None:
+            return self.text
+        word = _STATUS[self.status][1 if lang == "zh" else 0]
+        return f"{self.text}: {word}" if self.text else word
+
+
+@frozen
+class Part:
+    """The branches of one indicator (name) or of the grades (name "")."""
+
+    name: str
+    line: int
+    items: tuple[Item, ...]
+
+
+def parts(rubric: Rubric) -> list[Part]:
+    """Every branch of the rubric, indicator by indicator, then the grades."""
+    module = rubric.module
+    checked = check(module)
+    can_clamp = clamping(module, checked.units, checked.let_order)
+    out = []
+    for node, _depth in ast.walk_nodes(module.top):
+        if isinstance(node, ast.Indicator):
+            found = [item for i, rule in enumerate(node.rules) for item in _rule_items(i, rule)]
+            if node.name.text in can_clamp:
+                found.append(Item(("clamped",), "", "clamped", node.span.line))
+            out.append(Part(node.name.text, node.name.span.line, tuple(found)))
+    header = module.header
+    if header is not None and header.grades:
+        grades = tuple(Item(("grade", g.name.text), f"grade {g.name.text}", None, g.span.line) for g in header.grades)
+        out.append(Part("", header.span.line, grades))
+    return out
+
+
+def _rule_items(i: int, rule: ast.Rule) -> list[Item]:
+    if isinstance(rule, ast.Bands):
+        return [
+            Item(("band", i, j), f"{band_condition(b)} -> {number(b.points)}", None, b.span.line)
+            for j, b in enumerate(rule.bands)
+        ]
+    if isinstance(rule, ast.WhenChain):
+        return [
+            Item(("arm", i, j), f"{'else' if a.condition is None else 'when ' + expr(a.condition)} -> {number(a.points)}",
+                 None, a.span.line)
+            for j, a in enumerate(rule.arms)
+        ]  # fmt: skip
+    if isinstance(rule, ast.Match):
+        return [
+            Item(("arm", i, j), f"{'else' if a.label is None else label(a.label)} -> {number(a.points)}", None,
+                 a.span.line)
+            for j, a in enumerate(rule.arms)
+        ]  # fmt: skip
+    if isinstance(rule, ast.Judgment):
+        return [Item(("judged", i), "judgment", None, rule.span.line)]
+    if isinstance(rule, ast.Formula):
+        return [Item(("formula", i), f"score = {expr(rule.expr)}", None, rule.span.line)]
+    if isinstance(rule, (ast.AwardIf, ast.DeductIf)):
+        word = "award" if isinstance(rule, ast.AwardIf) else "deduct"
+        text = f"{word} {number(rule.points)} if {expr(rule.condition)}"
+        both = ("held", "missed") if isinstance(rule, ast.AwardIf) else ("triggered", "not triggered")
+        return [Item((status, i), text, status, rule.span.line) for status in both]
+    assert isinstance(rule, ast.DeductStep)
+    if rule.reference is None:
+        text = f"deduct {number(rule.rate)} per {expr(rule.value)}"
+    else:
+        text = f"deduct {number(rule.rate)} per {number(rule.step)} of {expr(rule.value)} {rule.direction} {expr(rule.reference)}"
+    sides = {"above": ("within", "over"), "below": ("within", "under"), "from": ("under", "at", "over")}
+    return [Item((status, i), text, status, rule.span.line) for status in sides[rule.direction]]
+
+
+@frozen
+class Coverage:
+    """The branches of one rubric and how often the examples took each."""
+
+    path: str
+    parts: tuple[Part, ...]
+    hits: tuple[tuple[str, tuple[Any, ...], int], ...]  # (part name, item key, count)
+
+    @classmethod
+    def of(cls, rubric: Rubric, traces: Iterable[Iterable[Event]]) -> Coverage:
+        counts: Counter[tuple[str, tuple[Any, ...]]] = Counter()
+        for events in traces:
+            counts.update(set(events))  # an example covers a branch once
+        found = parts(rubric)
+        hits = tuple((p.name, it.key, counts[(p.name, it.key)]) for p in found for it in p.items)
+        return cls(rubric.source.path, tuple(found), hits)
+
+    def count(self, part: str, key: tuple[Any, ...]) -> int:
+        for name, k, n in self.hits:
+            if name == part and k == key:
+                return n
+        return 0
+
+    def covered(self, part: Part | None = None) -> tuple[int, int]:
+        """(branches taken, branches) for a part, or for the whole rubric."""
+        chosen = [part] if part is not None else list(self.parts)
+        total = sum(len(p.items) for p in chosen)
+        taken = sum(1 for p in chosen for it in p.items if self.count(p.name, it.key))
+        return taken, total
+
+    def missed(self) -> list[tuple[Part, Item]]:
+        return [(p, it) for p in self.parts for it in p.items if not self.count(p.name, it.key)]
+
+
+def percent(taken: int, total: int) -> Decimal:
+    return Decimal(100) if total == 0 else (Decimal(100) * taken / total).quantize(Decimal("0.1"))
+
+
+def _show(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.removesuffix(".0")
+
+
+def render_text(reports: list[Coverage], lang: Lang = "en") -> str:
+    """Per indicator: branches taken of branches, then each branch not taken; a total line."""
+    zh = lang == "zh"
+    out = []
+    for cov in reports:
+        out.append(f"{'覆盖率' if zh else 'coverage of'} {cov.path}")
+        rows = []
+        for part in cov.parts:
+            taken, total = cov.covered(part)
+            rows.append((part.name or ("评价等次" if zh else "grades"), taken, total, part))
+        taken, total = cov.covered()
+        rows.append(("合计" if zh else "total", taken, total, None))
+        column = max(width(r[0]) for r in rows)
+        for name, taken, total, part in rows:
+            fraction = f"{taken}/{total}"
+            out.append(f"  {name}{' ' * (column - width(name))}  {fraction:>7}  {_show(percent(taken, total)):>5}%")
+            for it in part.items if part is not None else ():
+                if not cov.count(part.name, it.key):
+                    out.append(f"      {'未覆盖' if zh else 'not covered'}: {'第' if zh else 'line '}{it.line}"
+                               f"{'行' if zh else ''}  {it.label(lang)}")  # fmt: skip
+    if len(reports) > 1:
+        taken = sum(c.covered()[0] for c in reports)
+        total = sum(c.covered()[1] for c in reports)
+        out.append(f"{'全部合计' if zh else 'all files'}: {taken}/{total}  {_show(percent(taken, total))}%")
+    return "\n".join(out)
+
+
+def to_json(reports: list[Coverage], lang: Lang = "en") -> dict[str, Any]:
+    """Plain data, like `opa test --coverage --format json`: per file, per indicator, per branch."""
+    files = []
+    for cov in reports:
+        parts_out = []
+        for part in cov.parts:
+            taken, total = cov.covered(part)
+            parts_out.append({
+                "name": part.name or None,
+                "kind": "grades" if not part.name else "indicator",
+                "line": part.line,
+                "covered": taken,
+                "total": total,
+                "percent": percent(taken, total),
+                "branches": [
+                    {"branch": it.label(lang), "line": it.line, "hits": cov.count(part.name, it.key)}
+                    for it in part.items
+                ],
+            })  # fmt: skip
+        taken, total = cov.covered()
+        files.append({"file": cov.path, "covered": taken, "total": total, "percent": percent(taken, total),
+                      "parts": parts_out})  # fmt: skip
+    taken = sum(c.covered()[0] for c in reports)
+    total = sum(c.covered()[1] for c in reports)
+    return {"files": files, "covered": taken, "total": total, "percent": percent(taken, total)}

@@ -1,0 +1,285 @@
+"""Examples and properties: what they mean (the record an example gives, after `from`) and
+the static checks on them (PF6xx), run by the checker with the rest.
+
+An example's record is its base's record (recursively) with its own `given` entries laid
+over it. Values stay as written; they reach the rubric through `values.coerce`, as a data
+file's values do. The checker coerces them too, so a value that does not fit its input is
+reported at load, where it is written, not when the example runs.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from pingfen import ast
+from pingfen.errors import Problem
+from pingfen.soundness import domain_of
+from pingfen.values import coerce
+
+if TYPE_CHECKING:
+    from pingfen.check import _Checker
+
+# Data errors an example may expect; PF508 (an unreadable file) cannot happen to an example.
+DATA_CODES = ("PF501", "PF502", "PF503", "PF504", "PF505", "PF506")
+
+
+def records(module: ast.Module) -> dict[str, dict[str, ast.Given]]:
+    """Each example's givens by input name, its base's included; a missing base or a cycle
+    of `from`s contributes nothing (the checker reports both)."""
+    by_name = {}
+    for ex in module.examples:
+        by_name.setdefault(ex.name, ex)
+    resolved: dict[str, dict[str, ast.Given]] = {}
+
+    def resolve(name: str, seen: tuple[str, ...]) -> dict[str, ast.Given]:
+        if name in resolved:
+            return resolved[name]
+        ex = by_name[name]
+        record: dict[str, ast.Given] = {}
+        if ex.base is not None and ex.base in by_name and ex.base not in seen:
+            record.update(resolve(ex.base, (*seen, name)))
+        record.update({g.name.text: g for g in ex.givens})
+        resolved[name] = record
+        return record
+
+    for name in by_name:
+        resolve(name, ())
+    return resolved
+
+
+def raw_record(givens: Mapping[str, ast.Given]) -> dict[str, object]:
+    """The record as a data file would hold it."""
+    return {name: g.value.raw for name, g in givens.items()}
+
+
+def places(n: ast.Number) -> int:
+    """Decimal places written in a literal: `4.17` has 2, `5` has 0."""
+    exponent = n.value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def close(name: str, known: Iterable[str]) -> str | None:
+    found = difflib.get_close_matches(name, list(known), n=1, cutoff=0.5)
+    return found[0] if found else None
+
+
+class ExampleChecks:
+    """The PF6xx checks, reporting through the checker that runs them."""
+
+    def __init__(self, checker: _Checker) -> None:
+        self.checker = checker
+        self.module = checker.module
+        self.report: Callable[..., None] = checker.report
+        self.inputs = {i.name.text: i for i in self.module.inputs}
+        self.nodes = {n.name.text: n for n, _ in ast.walk_nodes(self.module.top)}
+        header = self.module.header
+        self.total = (
+            header.total.value
+            if header is not None and header.total is not None
+            else sum((n.max.value for n in self.module.top), Decimal(0))
+        )
+        self.grades = [g.name.text for g in header.grades] if header is not None else []
+        self.judged = ast.judged_maxima(self.module)
+
+    def run(self) -> None:
+        self.examples()
+        for prop in self.module.properties:
+            self.property(prop)
+
+    # ---------------------------------------------------------------- examples
+    def examples(self) -> None:
+        first: dict[str, ast.Example] = {}
+        for ex in self.module.examples:
+            if ex.name in first:
+                self.report("PF604", ex.name_span, "first_defined", name=ex.name, line=first[ex.name].span.line)
+            else:
+                first[ex.name] = ex
+        for ex in first.values():
+            if ex.base is not None:
+                if ex.base not in first:
+                    suggestion = close(ex.base, first)
+                    hint = "did_you_mean" if suggestion else "example_names"
+                    self.report("PF603", ex.base_span, hint, name=ex.base, suggestion=suggestion,
+                                names=", ".join(f'"{n}"' for n in first) or "—")  # fmt: skip
+                elif self.cycle(ex, first):
+                    self.report("PF609", ex.base_span, "break_from", name=ex.name)
+        resolved = records(self.module)
+        broken = {ex.name for ex in first.values() if ex.base is not None and (ex.base not in first or
+                                                                              self.cycle(ex, first))}  # fmt: skip
+        for ex in self.module.examples:
+            whole = first.get(ex.name) is ex and not self.leads_to(ex, broken, first)
+            self.example(ex, resolved.get(ex.name, {}) if whole else None)
+
+    @staticmethod
+    def leads_to(ex: ast.Example, broken: set[str], by_name: Mapping[str, ast.Example]) -> bool:
+        """Whether ex, or an example it starts from, has a base that cannot be resolved."""
+        seen: set[str] = set()
+        name: str | None = ex.name
+        while name is not None and name in by_name and name not in seen:
+            if name in broken:
+                return True
+            seen.add(name)
+            name = by_name[name].base
+        return False
+
+    @staticmethod
+    def cycle(ex: ast.Example, by_name: Mapping[str, ast.Example]) -> bool:
+        seen = {ex.name}
+        base = ex.base
+        while base is not None and base in by_name:
+            if base in seen:
+                return True
+            seen.add(base)
+            base = by_name[base].base
+        return False
+
+    def example(self, ex: ast.Example, record: Mapping[str, ast.Given] | None) -> None:
+        """record: the example's givens with its base's, None when they cannot be known
+        (a missing or circular base, a repeated name) and were reported so."""
+        seen: dict[str, ast.Given] = {}
+        for g in ex.givens:
+            name = g.name.text
+            if name in seen:
+                self.report("PF610", g.name.span, "first_defined", name=name, line=seen[name].span.line)
+            seen[name] = g
+            if name not in self.inputs:
+                self.unknown_input(g.name)
+        errors = [e for e in ex.expects if isinstance(e, ast.ExpectError)]
+        scores = [e for e in ex.expects if not isinstance(e, ast.ExpectError)]
+        if not ex.expects:
+            self.report("PF611", ex.name_span, "add_expect", "warning", name=ex.name)
+        if errors and scores:
+            self.report("PF612", scores[0].span, "split_example", name=ex.name)
+        if len(errors) > 1:
+            self.report("PF612", errors[1].span, "split_example", name=ex.name)
+        if record is not None:
+            self.givens_fit(ex, record, errors[0] if errors else None)
+        for e in ex.expects:
+            self.expectation(e)
+
+    def givens_fit(self, ex: ast.Example, record: Mapping[str, ast.Given], refused: ast.ExpectError | None) -> None:
+        """Every input given, every value of its input's type and domain, percents as percents;
+        an expected refusal excuses the input it names (or, named by code alone, the kind)."""
+        excused = refused.input.text if refused is not None and refused.input is not None else None
+        bare = refused is not None and refused.input is None
+        if not (bare and refused.code in (None, "PF501")):  # type: ignore[union-attr]
+            missing = [name for name in self.inputs if name not in record and name != excused]
+            if missing:
+                more = len(missing) - 1
+                self.report(
+                    "PF608", ex.name_span, "give_inputs", example=ex.name, name=missing[0],
+                    more=f" (and {more} more)" if more else "", more_zh=f"（另有 {more} 项）" if more else "",
+                )  # fmt: skip
+        if bare and refused.code in (None, "PF502", "PF503", "PF506"):  # type: ignore[union-attr]
+            return
+        for name, given in record.items():
+            decl = self.inputs.get(name)
+            if decl is None or name == excused:
+                continue
+            own = given in ex.givens
+            if decl.type == "percent" and given.value.kind == "number" and given.value.raw != 0:
+                if own:  # written as a ratio: PF204, as a bare number beside a percent anywhere
+                    lit = ast.Number(Decimal(given.value.text), "number", given.value.text, given.value.span)
+                    self.checker.expect_fits("percent", lit)
+                continue
+            problem = self.misfit(decl, given.value)
+            if problem is not None:
+                if own:  # an inherited value is reported where it is written
+                    self.report(
+                        "PF605", given.value.span, "given_fit", example=ex.name,
+                        detail=problem.message("en"), detail_zh=problem.message("zh"),
+                    )  # fmt: skip
+
+    def misfit(self, decl: ast.Input, value: ast.GivenValue) -> Problem | None:
+        labels = tuple(lb.text for lb in decl.labels)
+        coerced = coerce(decl.name.text, decl.type, value.raw, labels)
+        if isinstance(coerced, Problem):
+            return coerced
+        if isinstance(coerced, Decimal):
+            domain = domain_of(decl, self.judged.get(decl.name.text))
+            if not domain.contains(coerced):
+                shown = f'"{value.text}"' if value.kind != "number" else value.text
+                domain_text = _domain_text(decl, self.judged.get(decl.name.text))
+                return Problem(
+                    "PF503", decl.name.text, {"input": decl.name.text, "value": shown, "domain": domain_text}
+                )
+        return None
+
+    def unknown_input(self, name: ast.Name) -> None:
+        symbol = self.checker.symbols.get(name.text)
+        if symbol is not None and isinstance(symbol.decl, ast.Let):
+            self.report("PF601", name.span, "not_a_let", name=name.text)
+            return
+        suggestion = close(name.text, self.inputs)
+        if suggestion:
+            self.report("PF601", name.span, "did_you_mean", name=name.text, suggestion=suggestion)
+        else:
+            self.report("PF601", name.span, "declare_input", name=name.text)
+
+    def node(self, name: ast.Name | None) -> Decimal | None:
+        """The max of the named node (None: the total); None after reporting an unknown name."""
+        if name is None:
+            return self.total
+        node = self.nodes.get(name.text)
+        if node is None:
+            suggestion = close(name.text, self.nodes)
+            hint = "did_you_mean" if suggestion else "node_or_total"
+            self.report("PF602", name.span, hint, name=name.text, suggestion=suggestion)
+            return None
+        return node.max.value
+
+    def points(self, target: ast.Name | None, op: str, value: ast.Number) -> None:
+        top = self.node(target)
+        if value.unit != "number":
+            self.report("PF201", value.span, "score_points", action="compare", left="score", right="percent")
+        elif top is not None and op in ("=", "~=") and not 0 <= value.value <= top:
+            shown = "total" if target is None else target.text
+            self.report("PF607", value.span, "score_range", name=shown, value=value.text or str(value.value),
+                        max=_plain(top))  # fmt: skip
+
+    def expectation(self, e: ast.Expectation) -> None:
+        if isinstance(e, ast.ExpectScore):
+            self.points(e.target, e.op, e.value)
+        elif isinstance(e, ast.ExpectGrade):
+            if e.grade.text not in self.grades:
+                suggestion = close(e.grade.text, self.grades)
+                hint = "did_you_mean" if suggestion else "grades"
+                self.report("PF606", e.grade.span, hint, name=e.grade.text, suggestion=suggestion,
+                            grades=", ".join(self.grades) or "—")  # fmt: skip
+        else:
+            if e.code is not None and e.code not in DATA_CODES:
+                self.report("PF614", e.span, "data_codes", given_code=e.code, codes=", ".join(DATA_CODES))
+            if e.input is not None and e.input.text not in self.inputs:
+                self.unknown_input(e.input)
+
+    # ---------------------------------------------------------------- properties
+    def property(self, prop: ast.Property) -> None:
+        if isinstance(prop, ast.Monotone):
+            decl = self.inputs.get(prop.input.text)
+            if decl is None:
+                self.unknown_input(prop.input)
+            elif decl.type == "label":
+                self.report("PF613", prop.input.span, "monotone_input", name=prop.input.text)
+            if prop.target is not None:
+                self.node(prop.target)
+            return
+        self.points(prop.target, prop.op, prop.value)
+        if prop.op not in ("=", "!=", "<", "<=", ">", ">="):  # pragma: no cover - the grammar admits no other
+            return
+        if prop.condition is not None:
+            self.checker.condition_unmarked(prop.condition)
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _domain_text(decl: ast.Input, judged: Decimal | None) -> str:
+    parts = [f"{b.op} {b.value.text}" for b in decl.bounds]
+    if decl.type == "score":
+        parts = [">= 0", *([f"<= {_plain(judged)}"] if judged is not None else []), *parts]
+    return " and ".join(parts)

@@ -1,0 +1,434 @@
+"""`pingfen fuzz`: test a rubric over generated records for what must hold of every rubric,
+and for the properties its author declared.
+
+Every record drawn lies in the declared domains (pingfen.testing: boundary records first,
+then records drawn across the domains). For each one:
+
+- domain: the record is scored, not refused (no band or arm missing, no zero divisor);
+- crash: scoring raises nothing but a refusal;
+- range: every group and indicator scores within [0, its max];
+- sums: a group scores the sum of its parts, the raw total the sum of the top groups;
+- rounding: the total is the raw total rounded as the header says;
+- grade: the grade is the first whose threshold the rounded total meets (and there is one);
+- each `property NODE OP N when COND`: on every record where COND holds;
+- each `property monotone INPUT increasing|decreasing [for NODE]`: raising the input from
+  one value of its domain to another never lowers (never raises) the score.
+
+A failure is shrunk by hypothesis to a small record and reported once per check, with
+the record written as YAML that `pingfen eval` accepts. A given seed gives the same run.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from attrs import field, frozen
+from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
+from hypothesis import strategies as st
+from hypothesis.errors import HypothesisException
+
+from pingfen import ast
+from pingfen.compile import ROUNDING, Rubric
+from pingfen.diagnostics import Diagnostic, Lang
+from pingfen.errors import DataError
+from pingfen.fmt import expr as show_expr
+from pingfen.fmt import name as show_name
+from pingfen.fmt import number as show_number
+from pingfen.interp import evaluate_expr
+from pingfen.interp import inputs as coerce_record
+from pingfen.result import Result
+from pingfen.testing import STEPS, boundary_inputs, boundary_values, crossing, from_grid, input_values, inputs, to_grid
+
+DEFAULT_MAX_EXAMPLES = 200
+
+_CHECKS: dict[str, tuple[str, str]] = {
+    "domain": ("every record in the declared domains is scored", "取值范围内的每条记录都能评分"),
+    "crash": ("scoring never fails on a record in the declared domains", "评分过程不会出错"),
+    "range": ("every group and indicator scores within [0, its max]", "每个分组和指标的得分都在 0 与分值之间"),
+    "sums": ("each group scores the sum of its parts; the total, the sum of the top groups",
+             "分组得分等于下级得分之和，总分等于一级指标得分之和"),
+    "rounding": ("the total is the raw total rounded as the rubric says", "总分按评分表规定的方式舍入"),
+    "grade": ("each total gets the grade its thresholds give", "每个总分都得到分数线规定的评价等次"),
+}  # fmt: skip
+
+
+class Violation(Exception):
+    """A check failed on a record; `records` reproduce it (two for a monotone property).
+    The message is given in English and in Chinese."""
+
+    def __init__(self, check: str, message: str, records: Sequence[Mapping[str, object]], zh: str = "") -> None:
+        super().__init__(message)
+        self.check = check
+        self.message = message
+        self.zh = zh or message
+        self.records = tuple(dict(r) for r in records)
+
+
+@frozen
+class Failure:
+    """A check that failed, why, and the shrunk records that show it; `where` is the check's
+    name, or the line of the property that failed."""
+
+    check: str
+    title: str
+    message: str
+    records: tuple[dict[str, object], ...]
+    where: str = ""
+
+
+@frozen
+class FuzzReport:
+    """What `fuzz` found: failures, and the checker's findings it ran despite."""
+
+    rubric: Rubric
+    checks: tuple[str, ...]
+    failures: tuple[Failure, ...]
+    seed: int
+    max_examples: int
+    findings: tuple[Diagnostic, ...] = field(factory=tuple)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+# ---------------------------------------------------------------- checks
+
+
+def _grade_of(rubric: Rubric, total: Decimal) -> str | None:
+    header = rubric.module.header
+    assert header is not None
+    for grade in header.grades:
+        if grade.op is None or grade.threshold is None:
+            return grade.name.text
+        t = grade.threshold.value
+        if (grade.op == ">=" and total >= t) or (grade.op == ">" and total > t):
+            return grade.name.text
+    return None
+
+
+def _score(rubric: Rubric, record: Mapping[str, object], check: str) -> Result:
+    try:
+        return rubric.evaluate(record)
+    except DataError as error:
+        raise Violation("domain", error.describe("en"), [record], error.describe("zh")) from None
+    except Exception as error:  # noqa: BLE001 - a crash is exactly what this looks for
+        raise Violation("crash", f"{type(error).__name__}: {error}", [record]) from None
+
+
+def _invariants(rubric: Rubric, record: Mapping[str, object], result: Result, active: set[str]) -> None:
+    header = rubric.module.header
+    assert header is not None
+    if "range" in active:
+        for node in result.nodes():
+            if not 0 <= node.score <= node.max:
+                raise Violation("range", f"`{node.name}` scores {node.score}, outside [0, {node.max}]", [record],
+                                f"`{node.name}` 得 {node.score} 分，不在 0 与 {node.max} 之间")  # fmt: skip
+    if "sums" in active:
+        for node in result.nodes():
+            if node.is_group:
+                parts = sum((c.score for c in node.children), Decimal(0))
+                if node.score != min(max(parts, Decimal(0)), node.max):
+                    raise Violation("sums", f"`{node.name}` scores {node.score}, its parts add up to {parts}",
+                                    [record], f"`{node.name}` 得 {node.score} 分，下级得分之和为 {parts}")  # fmt: skip
+        top = sum((c.score for c in result.children), Decimal(0))
+        if result.raw_total != top:
+            raise Violation("sums", f"the raw total is {result.raw_total}, the top groups add up to {top}", [record],
+                            f"未舍入的总分为 {result.raw_total}，一级指标得分之和为 {top}")  # fmt: skip
+    if "rounding" in active:
+        places = header.round_places.value if header.round_places else Decimal(2)
+        expected = result.raw_total.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUNDING[header.round_mode])
+        if result.total != expected:
+            raise Violation("rounding", f"the raw total {result.raw_total} is shown as {result.total}, not {expected}",
+                            [record], f"总分 {result.raw_total} 舍入为 {result.total}，应为 {expected}")  # fmt: skip
+    if "grade" in active and header.grades:
+        expected_grade = _grade_of(rubric, result.total)
+        if result.grade != expected_grade or result.grade is None:
+            raise Violation("grade", f"a total of {result.total} gets grade {result.grade or '—'}"
+                            + (f", not {expected_grade}" if expected_grade else ""), [record],
+                            f"总分 {result.total} 的评价等次为 {result.grade or '—'}"
+                            + (f"，应为 {expected_grade}" if expected_grade else ""))  # fmt: skip
+
+
+def _node_score(result: Result, target: ast.Name | None) -> Decimal:
+    return result.raw_total if target is None else result[target.text].score
+
+
+def _target_text(target: ast.Name | None) -> str:
+    return "the total" if target is None else f"`{target.text}`"
+
+
+_OPS: dict[str, Callable[[Decimal, Decimal], bool]] = {
+    "=": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
+}  # fmt: skip
+
+
+def property_text(prop: ast.Property) -> str:
+    """A property as written in the rubric (canonical form)."""
+    if isinstance(prop, ast.Monotone):
+        target = f" for {show_name(prop.target)}" if prop.target is not None else ""
+        return f"property monotone {show_name(prop.input)} {prop.direction}{target}"
+    target = "total" if prop.target is None else show_name(prop.target)
+    when = f" when {show_expr(prop.condition)}" if prop.condition is not None else ""
+    return f"property {target} {prop.op} {show_number(prop.value)}{when}"
+
+
+def _claim(rubric: Rubric, record: Mapping[str, object], result: Result, prop: ast.Claim, key: str) -> None:
+    if prop.condition is not None:
+        try:
+            holds = evaluate_expr(rubric, coerce_record(rubric, record), prop.condition)
+        except DataError:
+            return
+        if not holds:
+            return
+    score = result.total if prop.target is None else result[prop.target.text].score
+    if not _OPS[prop.op](score, prop.value.value):
+        zh = "总分" if prop.target is None else f"`{prop.target.text}`"
+        raise Violation(key, f"{_target_text(prop.target)} scores {score}", [record], f"{zh} 得 {score} 分")
+
+
+def _monotone(
+    rubric: Rubric, record: Mapping[str, object], result: Result, alternative: object, prop: ast.Monotone, key: str
+) -> None:
+    name = prop.input.text
+    value = record[name]
+    if value == alternative:
+        return
+    other = {**record, name: alternative}
+    moved = _score(rubric, other, key)
+    if value < alternative:  # type: ignore[operator]
+        (low, before), (high, after) = (record, result), (other, moved)
+    else:
+        (low, before), (high, after) = (other, moved), (record, result)
+    was, now = _node_score(before, prop.target), _node_score(after, prop.target)
+    if now < was if prop.direction == "increasing" else now > was:
+        target = "总分" if prop.target is None else f"`{prop.target.text}`"
+        raise Violation(
+            key,
+            f"raising `{name}` from {_show(low[name])} to {_show(high[name])} {'lowers' if now < was else 'raises'} "
+            f"{_target_text(prop.target)} from {was} to {now}",
+            [low, high],
+            f"`{name}` 从 {_show(low[name])} 提高到 {_show(high[name])}，{target}从 {was} 分"
+            f"{'降' if now < was else '升'}到 {now} 分",
+        )
+
+
+def _show(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+# ---------------------------------------------------------------- the search
+
+
+def _keys(rubric: Rubric) -> dict[str, str]:
+    """Every check's key → its title (en)."""
+    keys = {k: v[0] for k, v in _CHECKS.items()}
+    for i, prop in enumerate(rubric.module.properties):
+        keys[f"property {i}"] = property_text(prop)
+    return keys
+
+
+def _strategy(rubric: Rubric, boundary: bool) -> st.SearchStrategy[tuple[dict[str, object], dict[str, object]]]:
+    """A record, and for each monotone property's input another value of that input."""
+    specs = {s.name: s for s in rubric.inputs}
+    points = boundary_values(rubric) if boundary else {}
+    others: dict[str, st.SearchStrategy[object]] = {}
+    for prop in rubric.module.properties:
+        if isinstance(prop, ast.Monotone) and prop.input.text in specs:
+            spec = specs[prop.input.text]
+            near = points.get(spec.name)
+            values = input_values(spec)
+            others[spec.name] = st.one_of(st.sampled_from(near), values) if near else values
+    records = boundary_inputs(rubric) if boundary else inputs(rubric)
+    return st.tuples(records, st.fixed_dictionaries(others))
+
+
+def _search(
+    rubric: Rubric, strategy: st.SearchStrategy[Any], active: set[str], max_examples: int, seed_value: int
+) -> Violation | None:
+    props = [(f"property {i}", p) for i, p in enumerate(rubric.module.properties) if f"property {i}" in active]
+    last: list[Violation] = []
+
+    @settings(
+        max_examples=max_examples, database=None, deadline=None, derandomize=False, print_blob=False,
+        report_multiple_bugs=False, verbosity=Verbosity.quiet, suppress_health_check=list(HealthCheck),
+        phases=(Phase.explicit, Phase.generate, Phase.shrink),
+    )  # fmt: skip
+    @seed(seed_value)
+    @given(strategy)
+    def check(drawn: tuple[dict[str, object], dict[str, object]]) -> None:
+        record, others = drawn
+        try:
+            if "domain" in active or "crash" in active:
+                result = _score(rubric, record, "domain")
+            else:
+                try:
+                    result = rubric.evaluate(record)
+                except Exception:  # noqa: BLE001 - reported by the domain check, already failed
+                    return
+            _invariants(rubric, record, result, active)
+            for key, prop in props:
+                if isinstance(prop, ast.Claim):
+                    _claim(rubric, record, result, prop, key)
+                elif prop.input.text in others:
+                    _monotone(rubric, record, result, others[prop.input.text], prop, key)
+        except Violation as violation:
+            if violation.check not in active:  # e.g. a refusal met while checking a property
+                return
+            last.append(violation)
+            raise
+
+    try:
+        check()
+    except Violation:
+        return last[-1]  # hypothesis replays the shrunk example last
+    except HypothesisException:  # pragma: no cover - e.g. an unsatisfiable strategy
+        return None
+    return None
+
+
+def fuzz(
+    rubric: Rubric,
+    *,
+    max_examples: int = DEFAULT_MAX_EXAMPLES,
+    seed: int = 0,
+    findings: Sequence[Diagnostic] = (),
+    lang: Lang = "en",
+) -> FuzzReport:
+    """Search for records that break a check: boundary records first, then records drawn
+    across the domains; each failed check is reported once, with its shrunk records."""
+    titles = _keys(rubric)
+    if lang == "zh":
+        titles.update({k: v[1] for k, v in _CHECKS.items()})
+    active = set(titles)
+    failures: list[Failure] = []
+    for n, boundary in enumerate((True, False)):
+        strategy = _strategy(rubric, boundary)
+        while active:
+            violation = _search(rubric, strategy, active, max_examples, seed * 2 + n)
+            if violation is None:
+                break
+            active.discard(violation.check)
+            violation = _tighten(rubric, violation)
+            where = violation.check
+            if where.startswith("property "):
+                prop = rubric.module.properties[int(where.split()[1])]
+                where = f"line {prop.span.line}" if prop.span.known else where
+            message = violation.zh if lang == "zh" else violation.message
+            failures.append(Failure(violation.check, titles[violation.check], message, violation.records, where))
+    return FuzzReport(rubric, tuple(titles), tuple(failures), seed, max_examples, tuple(findings))
+
+
+def _tighten(rubric: Rubric, violation: Violation) -> Violation:
+    """For a monotone property broken between two values of a numeric input, the two
+    neighbouring values (one data step apart) between them where it breaks, found by
+    bisection; hypothesis shrinks each value towards simple ones, not towards each other."""
+    if not violation.check.startswith("property ") or len(violation.records) != 2:
+        return violation
+    prop = rubric.module.properties[int(violation.check.split()[1])]
+    assert isinstance(prop, ast.Monotone)
+    spec = next(s for s in rubric.inputs if s.name == prop.input.text)
+    if spec.type not in STEPS:
+        return violation
+    low, high = violation.records
+    a, b = to_grid(spec, low[spec.name]), to_grid(spec, high[spec.name])
+
+    def score(n: int) -> Decimal | None:
+        try:
+            return _node_score(rubric.evaluate({**low, spec.name: from_grid(spec, n)}), prop.target)
+        except DataError:
+            return None
+
+    start = score(a)
+    if start is None:
+        return violation
+    worse = (lambda v: v < start) if prop.direction == "increasing" else (lambda v: v > start)
+    c = crossing(a, b, lambda n: None if (v := score(n)) is None else worse(v))
+    if c is None:
+        return violation
+    try:
+        _monotone(rubric, {**low, spec.name: from_grid(spec, c - 1)}, rubric.evaluate({**low, spec.name:
+                  from_grid(spec, c - 1)}), from_grid(spec, c), prop, violation.check)  # fmt: skip
+    except Violation as tighter:
+        return tighter
+    return violation
+
+
+# ---------------------------------------------------------------- counterexamples as data
+
+
+_PLAIN_KEY = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#]*[^\s:]$|^[^\s\-?:,\[\]{}#&*!|>'\"%@`:#]$")
+_YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
+
+
+def to_yaml(record: Mapping[str, object], rubric: Rubric, comment: str | None = None) -> str:
+    """A record as a YAML data file: percents as `"95%"`, exact decimals, labels quoted."""
+    specs = {s.name: s for s in rubric.inputs}
+    lines = [f"# {line}" for line in (comment or "").splitlines()]
+    for name, value in record.items():
+        spec = specs.get(name)
+        key = (
+            name if _PLAIN_KEY.match(name) and name.lower() not in _YAML_WORDS else json.dumps(name, ensure_ascii=False)
+        )
+        lines.append(f"{key}: {_yaml_value(value, spec.type if spec else None)}")
+    return "\n".join(lines) + "\n"
+
+
+def _yaml_value(value: object, kind: str | None) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if kind == "percent" and isinstance(value, Decimal):
+        text = format((value * 100).normalize(), "f")
+        return json.dumps(text + "%")
+    if isinstance(value, (Decimal, int)):
+        return format(value, "f") if isinstance(value, Decimal) else str(value)
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def render(report: FuzzReport, lang: Lang = "en", path: str | None = None) -> str:
+    """The report as text: each failure with its counterexample(s) as YAML."""
+    zh = lang == "zh"
+    rubric_path = path or report.rubric.source.path
+    out = []
+    for d in report.findings:
+        out.append(d.render(lang))
+        out.append("")
+    for i, f in enumerate(report.failures, 1):
+        out.append(f"{'失败' if zh else 'FAIL'} [{f.where or f.check}] {f.title}")
+        out.append(f"  {f.message}")
+        for j, record in enumerate(f.records):
+            tag = f"{i}{'ab'[j]}" if len(f.records) > 1 else str(i)
+            what = ("原记录" if j == 0 else "提高后") if len(f.records) > 1 and zh else (
+                ("before" if j == 0 else "after") if len(f.records) > 1 else None)  # fmt: skip
+            head = f"{'反例' if zh else 'counterexample'} {tag}" + (f" ({what})" if what else "")
+            unsound = " --allow-unsound" if any(d.severity == "error" for d in report.findings) else ""
+            hint = f"pingfen eval{unsound} {rubric_path} counterexample-{tag}.yaml"
+            out.append(f"--- # {head}: {hint}")
+            out.append(to_yaml(record, report.rubric).rstrip("\n"))
+        out.append("")
+    passed = len(report.checks) - len(report.failures)
+    if zh:
+        out.append(f"{rubric_path}：{'通过' if report.passed else '未通过'}（{len(report.checks)} 项检查，{passed} 项通过，"
+                   f"种子 {report.seed}，每轮最多 {report.max_examples} 条记录）")  # fmt: skip
+    else:
+        out.append(f"{rubric_path}: {'ok' if report.passed else 'FAILED'} ({len(report.checks)} checks, {passed} passed; "
+                   f"seed {report.seed}, at most {report.max_examples} records per search)")  # fmt: skip
+    return "\n".join(out)
+
+
+def counterexample_files(report: FuzzReport) -> dict[str, str]:
+    """File name → YAML text, for `--save DIR`: counterexample-1.yaml, -2a.yaml, -2b.yaml, …"""
+    files = {}
+    for i, f in enumerate(report.failures, 1):
+        for j, record in enumerate(f.records):
+            tag = f"{i}{'ab'[j]}" if len(f.records) > 1 else str(i)
+            comment = f"[{f.where or f.check}] {f.title}\n{f.message}"
+            files[f"counterexample-{tag}.yaml"] = to_yaml(record, report.rubric, comment)
+    return files

@@ -1,0 +1,163 @@
+"""A filled-in self-evaluation for `pingfen audit`: the scores a department declared
+and, optionally, the input values it reported.
+
+YAML or JSON: a mapping with `declared:` (group and indicator names, `total` and `grade`
+→ the declared values) and optionally `inputs:` (input names → values) and `id:`.
+
+XLSX: a sheet with a declared-score column (headed 自评得分 or `declared`), where each row
+names a group or indicator (or 总分/total, 评价等次/grade) in a cell to its left — the
+template's rubric sheet, or a table laid out like annex 附件2-2; and optionally a sheet whose
+header row names inputs (the template's data sheet), with one department's row (or pick
+one with `id`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Collection
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+from attrs import frozen
+
+from pingfen.errors import DataError, Problem
+from pingfen.io.records import ExactLoader
+from pingfen.io.tables import cell_value, open_workbook, read_rows
+
+DECLARED_HEADERS = ("自评得分", "自评分", "申报得分", "declared", "declared score")
+TOTAL_NAMES = ("total", "总分", "合计", "总计")
+GRADE_NAMES = ("grade", "评价等次", "等次", "等级")
+_SPACE = re.compile(r"\s+")
+_SUFFIX = re.compile(r"[（(][^（）()]*[）)]$")
+
+
+@frozen
+class Filled:
+    """What a department declared (raw values by name; `total` and `grade` under those keys),
+    the inputs it reported, and its id if the file gives one."""
+
+    declared: dict[str, object]
+    inputs: dict[str, object]
+    department: str | None = None
+
+
+def read_filled(path: str | Path, nodes: Collection[str], inputs: Collection[str], *, id: str | None = None) -> Filled:
+    """Read a filled-in self-evaluation. `nodes` and `inputs` are the rubric's names, which an
+    XLSX file is searched for. Raises DataError (PF508, PF515, PF516, PF518) if unreadable."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _xlsx(path, nodes, inputs, id)
+    if suffix not in (".yaml", ".yml", ".json"):
+        raise DataError([Problem("PF511", None, {"path": str(path), "what": "filled-in self-evaluation",
+                                                 "what_zh": "自评表", "formats": ".yaml, .yml, .json, .xlsx"})])  # fmt: skip
+    return _mapping(path)
+
+
+def _mapping(path: Path) -> Filled:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise _unreadable(path, getattr(error, "strerror", None) or str(error)) from None
+    try:
+        if path.suffix.lower() == ".json":
+            data = json.loads(text, parse_float=Decimal, parse_int=Decimal)
+        else:
+            data = yaml.load(text, Loader=ExactLoader)  # noqa: S506 - a SafeLoader subclass
+    except (ValueError, yaml.YAMLError) as error:
+        raise _unreadable(path, str(error).splitlines()[0]) from None
+    if not isinstance(data, dict) or not isinstance(data.get("declared"), dict):
+        raise DataError([Problem("PF518", None, {"path": str(path), "detail": "expected a mapping `declared:` of "
+                        "names to scores", "detail_zh": "应有 `declared:`，其下为名称与自评得分"})])  # fmt: skip
+    given = data.get("inputs") or {}
+    if not isinstance(given, dict):
+        raise _unreadable(path, "`inputs:` must be a mapping of input names to values")
+    department = data.get("id")
+    return Filled(
+        {str(k): v for k, v in data["declared"].items()},
+        {str(k): v for k, v in given.items()},
+        None if department is None else str(department),
+    )
+
+
+def normalize(text: str) -> str:
+    """A cell's text as a name: without spaces and line breaks (附件2-2 wraps names)."""
+    return _SPACE.sub("", text.replace("\u3000", ""))
+
+
+def _xlsx(path: Path, nodes: Collection[str], inputs: Collection[str], id: str | None) -> Filled:
+    names = {normalize(n): n for n in nodes}
+    for alias in TOTAL_NAMES:
+        names[normalize(alias)] = "total"
+    for alias in GRADE_NAMES:
+        names[normalize(alias)] = "grade"
+    headers = {normalize(h).lower() for h in DECLARED_HEADERS}
+    book = open_workbook(path)
+    declared: dict[str, object] | None = None
+    input_sheet = None
+    try:
+        for sheet in book.worksheets:
+            rows = [tuple(cell_value(c) for c in row) for row in sheet.iter_rows(values_only=True)]
+            if declared is None:
+                declared = _declared(rows, names, headers)
+                if declared is not None:
+                    continue
+            if input_sheet is None and rows and any(isinstance(c, str) and c in inputs for c in rows[0]):
+                input_sheet = sheet.title
+    finally:
+        book.close()
+    if declared is None:
+        raise DataError([Problem("PF518", None, {"path": str(path), "detail": "no sheet has a column headed "
+                        "自评得分 or `declared`", "detail_zh": "没有表头为“自评得分”或 declared 的列"})])  # fmt: skip
+    if input_sheet is None:
+        return Filled(declared, {})
+    found = [row for row in read_rows(path, sheet=input_sheet) if id is None or row.id == id]
+    if id is not None and not found:
+        raise DataError([Problem("PF516", None, {"path": str(path), "id": id})])
+    if len(found) > 1:
+        raise DataError([Problem("PF515", None, {"path": str(path), "count": len(found)})])
+    if not found:
+        return Filled(declared, {})
+    return Filled(declared, {k: v for k, v in found[0].values.items() if k in inputs}, found[0].id)
+
+
+def _declared(rows: list[tuple[object, ...]], names: dict[str, str], headers: set[str]) -> dict[str, object] | None:
+    """The declared column's values by name, if this sheet has a declared-score header."""
+    for top, row in enumerate(rows[:10]):
+        column = next((i for i, c in enumerate(row) if isinstance(c, str) and normalize(c).lower() in headers), None)
+        if column is None:
+            continue
+        out: dict[str, object] = {}
+        seen: dict[str, list[int]] = {}
+        for number, line in enumerate(rows[top + 1 :], start=top + 2):
+            name = _rightmost_name(line[:column], names)
+            value = line[column] if column < len(line) else None
+            if name is not None and value is not None:
+                out[name] = value
+                seen.setdefault(name, []).append(number)
+        twice = [Problem("PF519", name, {"name": name, "rows": ", ".join(map(str, at))})
+                 for name, at in seen.items() if len(at) > 1]  # fmt: skip
+        if twice:
+            raise DataError(twice)
+        return out
+    return None
+
+
+def _rightmost_name(cells: tuple[object, ...], names: dict[str, str]) -> str | None:
+    """The deepest name on a row: an indicator's cell is right of its groups' cells."""
+    for cell in reversed(cells):
+        if not isinstance(cell, str):
+            continue
+        text = normalize(cell)
+        for candidate in (text, _SUFFIX.sub("", text)):
+            if candidate in names:
+                return names[candidate]
+            if candidate.lower() in names:
+                return names[candidate.lower()]
+    return None
+
+
+def _unreadable(path: Path, detail: str) -> DataError:
+    return DataError([Problem("PF508", None, {"path": str(path), "detail": detail})])

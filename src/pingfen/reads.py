@@ -1,0 +1,57 @@
+"""What each group and indicator reads: the inputs behind its score, through `let` values.
+
+`Rubric.node(name).inputs` and `Rubric.score_node` rest on this: an indicator can be
+scored from the inputs it reads alone, and an audit recomputes it only when all are given.
+Reason templates count as reads, since their placeholders show input values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from pingfen import ast
+from pingfen.check import Checked
+
+PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+
+
+def node_reads(module: ast.Module, checked: Checked) -> dict[str, tuple[tuple[str, ...], frozenset[str]]]:
+    """For each group and indicator: the inputs it reads, in declaration order, and the `let`s it needs."""
+    inputs = [
+        i.name.text
+        for i in module.inputs
+        if checked.symbols.get(i.name.text) and checked.symbols[i.name.text].decl is i
+    ]
+    needs: dict[str, set[str]] = {}  # a let → every symbol it needs, transitively
+    for let in checked.let_order:
+        needs[let.name.text] = _closure(_refs(let.expr), needs)
+    out: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {}
+
+    def visit(node: ast.Node) -> set[str]:
+        if isinstance(node, ast.Group):
+            names = set().union(*(visit(c) for c in node.children))
+        else:
+            direct: set[str] = set()
+            for rule in node.rules:
+                for e in ast.rule_expressions(rule):
+                    direct |= _refs(e)
+                if isinstance(rule, ast.Judgment):
+                    direct.add((rule.input or node.name).text)
+                for item in ast.reason_items(rule):
+                    direct |= {n for n in PLACEHOLDER.findall(item.reason or "") if n in checked.symbols}
+            names = _closure(direct, needs)
+        out[node.name.text] = (tuple(i for i in inputs if i in names), frozenset(n for n in names if n in needs))
+        return names
+
+    for top in module.top:
+        visit(top)
+    return out
+
+
+def _refs(expr: ast.Expr) -> set[str]:
+    return {e.name.text for e in ast.sub_expressions(expr) if isinstance(e, ast.Ref)}
+
+
+def _closure(names: set[str], needs: Mapping[str, set[str]]) -> set[str]:
+    return names.union(*(needs.get(n, set()) for n in names))

@@ -1,0 +1,82 @@
+"""An audit in words: one line per disagreement with its numbers, the rule's reasons
+indented below it, then a count of what was and was not recomputed."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pingfen.audit import Audit, Finding
+from pingfen.diagnostics import Lang
+from pingfen.explain import number
+
+
+def _n(value: Decimal | str | None) -> str:
+    return number(value) if isinstance(value, Decimal) else str(value)
+
+
+def _parts(parts: tuple[tuple[str, Decimal], ...]) -> str:
+    return " + ".join(f"{name} {number(value)}" for name, value in parts)
+
+
+def _name(finding: Finding, lang: Lang) -> str:
+    if finding.name == "total":
+        return "总分" if lang == "zh" else "total"
+    if finding.name == "grade":
+        return "评价等次" if lang == "zh" else "grade"
+    return f"`{finding.name}`"
+
+
+def finding_text(f: Finding, lang: Lang = "zh") -> str:
+    """The finding as one sentence with its numbers."""
+    d, e = _n(f.declared), _n(f.expected)
+    given = ("，" if lang == "zh" else ", ").join(f"{name} {value}" for name, value in f.inputs)
+    if lang == "zh":
+        texts = {
+            "above_max": f"自评 {d} 分，超过分值 {e} 分",
+            "below_zero": f"自评 {d} 分，低于 0 分",
+            "sum": f"自评 {d} 分，下级指标得分合计 {e} 分（{_parts(f.parts)}）",
+            "total": f"自评 {d} 分，各项得分合计 {e} 分（{_parts(f.parts)}），相差 {_diff(f)} 分",
+            "grade": f"自评“{d}”，总分 {_n(f.total)} 分按评价等次应为“{e}”",
+            "rule": f"自评 {d} 分，按评分规则应得 {e} 分（{given}）",
+        }
+        return f"{_name(f, lang)}：{texts[f.kind]}"
+    texts = {
+        "above_max": f"declared {d}, above the max {e}",
+        "below_zero": f"declared {d}, below 0",
+        "sum": f"declared {d}, but its parts add up to {e} ({_parts(f.parts)})",
+        "total": f"declared {d}, but the scores add up to {e} ({_parts(f.parts)}), {_diff(f)} apart",
+        "grade": f"declared {d}, but a total of {_n(f.total)} is graded {e}",
+        "rule": f"declared {d}, the rule gives {e} ({given})",
+    }
+    return f"{_name(f, lang)}: {texts[f.kind]}"
+
+
+def _diff(f: Finding) -> str:
+    assert isinstance(f.declared, Decimal) and isinstance(f.expected, Decimal)
+    return number(abs(f.declared - f.expected))
+
+
+def render_audit(result: Audit, lang: Lang = "zh") -> str:
+    """The whole audit as text."""
+    word = "不一致" if lang == "zh" else "disagreement"
+    title = f"{result.rubric}：自评复核" if lang == "zh" else f"{result.rubric}: audit"
+    if result.department:
+        title += f"（{result.department}）" if lang == "zh" else f" ({result.department})"
+    lines = [title]
+    for f in result.findings:
+        lines.append(f"{word} {finding_text(f, lang)}")
+        lines.extend(f"    {reason}" for reason in f.reasons)
+    rules = sum(f.kind == "rule" for f in result.findings)
+    recomputed = len(result.agreed) + rules
+    missing = len(result.unchecked)
+    count = len(result.findings)
+    if lang == "zh":
+        verdict = f"发现 {count} 处不一致" if count else "自评得分与评分表一致"
+        lines.append(
+            f"{verdict}；按规则复核 {recomputed} 项指标（{len(result.agreed)} 项一致），{missing} 项缺少输入未复核"
+        )
+    else:
+        verdict = f"{count} disagreement{'s' * (count != 1)}" if count else "the declared scores agree"
+        lines.append(f"{verdict}; {recomputed} indicators recomputed by their rules ({len(result.agreed)} agree), "
+                     f"{missing} not recomputed (inputs missing)")  # fmt: skip
+    return "\n".join(lines)

@@ -1,0 +1,125 @@
+"""The rubric's own table layout, shared by the reports and the template's rubric sheet.
+
+Annex 附件2-2 lays a rubric out one indicator per row, with a column per level
+(一级/二级/三级指标): a group's cell spans the rows of its indicators. `grid` gives that
+layout for a tree of groups and indicators (a `Result`'s nodes or a `Rubric.tree`).
+An indicator shallower than the deepest one sits in the last level column, and the
+level cells between are blank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Protocol
+
+from attrs import frozen
+
+from pingfen.diagnostics import Lang
+from pingfen.explain import number
+
+_LEVELS_ZH = "一二三四五六七八九"
+
+WORDS = {
+    "zh": {
+        "max": "分值", "score": "得分", "reasons": "扣分原因", "total": "总分", "grade": "评价等次",
+        "inputs": "输入项", "declared": "自评得分", "id": "单位",
+    },
+    "en": {
+        "max": "max", "score": "score", "reasons": "reasons", "total": "total", "grade": "grade",
+        "inputs": "inputs", "declared": "declared", "id": "department",
+    },
+}  # fmt: skip
+
+
+class Node(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def max(self) -> Decimal: ...
+    @property
+    def is_group(self) -> bool: ...
+    @property
+    def children(self) -> Sequence[Node]: ...
+
+
+@frozen
+class GroupCell:
+    """A group's cell: it starts on this row and spans `rows` rows."""
+
+    node: Node
+    rows: int
+
+
+COVERED = "covered"  # the cell belongs to a group cell started on a row above
+BLANK = "blank"  # no group at this level for this row
+
+LevelCell = GroupCell | str
+
+
+@frozen
+class GridRow:
+    """One indicator and, for each level column before the last, what that cell holds."""
+
+    levels: tuple[LevelCell, ...]
+    node: Node
+
+
+def depth(nodes: Sequence[Node]) -> int:
+    """The number of level columns: the deepest path from a top node to an indicator."""
+    return max((1 + depth(n.children) if n.is_group else 1 for n in nodes), default=1)
+
+
+def level_names(levels: int, lang: Lang) -> list[str]:
+    """一级指标, 二级指标, … (or level 1, level 2, …)."""
+    if lang == "zh":
+        return [f"{_LEVELS_ZH[i] if i < len(_LEVELS_ZH) else i + 1}级指标" for i in range(levels)]
+    return [f"level {i + 1}" for i in range(levels)]
+
+
+def leaves(node: Node) -> int:
+    return sum(leaves(c) for c in node.children) if node.is_group else 1
+
+
+def grid(nodes: Sequence[Node]) -> list[GridRow]:
+    """One row per indicator, in rubric order, with the group cells each row opens or continues."""
+    levels = depth(nodes)
+    rows: list[GridRow] = []
+
+    def visit(node: Node, ancestors: list[tuple[Node, bool]]) -> None:
+        if node.is_group:
+            for i, child in enumerate(node.children):
+                visit(child, [*ancestors, (node, i == 0)])
+            return
+        cells: list[LevelCell] = []
+        for k, (group, _) in enumerate(ancestors):
+            opens = all(first for _, first in ancestors[k:])  # this is the group's first indicator
+            cells.append(GroupCell(group, leaves(group)) if opens else COVERED)
+        cells.extend([BLANK] * (levels - 1 - len(cells)))
+        rows.append(GridRow(tuple(cells), node))
+
+    for top in nodes:
+        visit(top, [])
+    return rows
+
+
+def group_label(node: Node, lang: Lang, score: Decimal | None = None) -> str:
+    """投入（15分）, or with its score: 投入（分值 15，得分 12）."""
+    top = number(node.max)
+    if score is None:
+        return f"{node.name}（{top}分）" if lang == "zh" else f"{node.name} ({top})"
+    if lang == "zh":
+        return f"{node.name}（分值 {top}，得分 {number(score)}）"
+    return f"{node.name} (max {top}, score {number(score)})"
+
+
+def grade_bands(grades: Sequence[tuple[str, str | None, Decimal | None]], lang: Lang) -> str:
+    """优秀 ≥ 90；良好 ≥ 80；…；差 其他."""
+    signs = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "="}
+    parts = [
+        f"{name} {signs.get(op, op)} {number(t)}"
+        if op and t is not None
+        else f"{name} {'其他' if lang == 'zh' else 'otherwise'}"
+        for name, op, t in grades
+    ]
+    return ("；" if lang == "zh" else "; ").join(parts)

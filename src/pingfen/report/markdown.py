@@ -1,0 +1,48 @@
+"""A result as Markdown: the rubric's own table (一级/二级/三级指标, 分值, 得分, 扣分原因),
+then the total and the grade. Markdown cannot merge cells, so a group's cell is written
+on its first indicator's row and left empty below, as in the terminal table."""
+
+from __future__ import annotations
+
+from pingfen.diagnostics import Lang
+from pingfen.explain import number
+from pingfen.report.layout import WORDS, GroupCell, depth, grid, group_label, level_names
+from pingfen.result import NodeResult, Result
+
+
+def _cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+
+
+def render_markdown(result: Result, lang: Lang = "zh", department: str | None = None) -> str:
+    """The whole result as a Markdown document."""
+    words = WORDS[lang]
+    levels = depth(result.children)
+    header = [*level_names(levels, lang), words["max"], words["score"], words["reasons"]]
+    lines = [f"# {_cell(result.rubric)}", ""]
+    if department:
+        lines += [f"{words['id']}{'：' if lang == 'zh' else ': '}{_cell(department)}", ""]
+    lines.append("| " + " | ".join(header) + " |")
+    lines.append("|" + "---|" * levels + "--:|--:|---|")
+    for row in grid(result.children):
+        node = row.node
+        assert isinstance(node, NodeResult)
+        cells = [
+            _cell(group_label(c.node, lang, c.node.score)) if isinstance(c, GroupCell) else ""  # type: ignore[attr-defined]
+            for c in row.levels
+        ]
+        reasons = "<br>".join(_cell(r) for r in node.reasons_in(lang))
+        cells += [_cell(node.name), number(node.max), number(node.score), reasons]
+        lines.append("| " + " | ".join(cells) + " |")
+    blanks = [""] * (levels - 1)
+    lines.append(f"| **{words['total']}** | " + " | ".join([*blanks, f"**{number(result.max)}**",
+                 f"**{result.total}**", ""]) + " |")  # fmt: skip
+    grade = result.grade if result.grade is not None else "—"
+    sep = "：" if lang == "zh" else ": "
+    gap = "　" if lang == "zh" else " · "
+    lines += [
+        "",
+        f"**{words['total']}**{sep}{result.total} / {number(result.max)}{gap}**{words['grade']}**{sep}{grade}",
+        "",
+    ]
+    return "\n".join(lines)

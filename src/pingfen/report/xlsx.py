@@ -1,0 +1,96 @@
+"""A result as an XLSX workbook in the layout of annex 附件2-2: a title, the header
+一级/二级/三级指标, 分值, 得分, 扣分原因, one indicator per row with each group's cell
+merged over its rows, then the total and the grade."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pingfen.diagnostics import Lang
+from pingfen.io.write import atomic_path, no_formulas
+from pingfen.report.layout import WORDS, GroupCell, depth, grid, group_label, level_names
+from pingfen.result import NodeResult, Result
+
+
+def write_xlsx(result: Result, path: str | Path, lang: Lang = "zh", department: str | None = None) -> None:
+    """Write the report workbook to `path`, atomically."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    words = WORDS[lang]
+    levels = depth(result.children)
+    header = [*level_names(levels, lang), words["max"], words["score"], words["reasons"]]
+    width = len(header)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "评分表" if lang == "zh" else "scores"
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrap = Alignment(wrap_text=True, vertical="center")
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+    sheet.append([result.rubric])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    sheet.cell(1, 1).font, sheet.cell(1, 1).alignment = Font(bold=True, size=14), centre
+    if department:
+        sheet.append([f"{words['id']}{'：' if lang == 'zh' else ': '}{department}"])
+        sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+    sheet.append(header)
+    head_row = sheet.max_row
+    for cell in sheet[head_row]:
+        cell.font, cell.alignment = Font(bold=True), centre
+        cell.fill = PatternFill("solid", fgColor="D9D9D9")
+
+    merges: list[tuple[int, int, int]] = []
+    for grid_row in grid(result.children):
+        node = grid_row.node
+        assert isinstance(node, NodeResult)
+        line = [None] * width
+        for column, cell in enumerate(grid_row.levels):
+            if isinstance(cell, GroupCell):
+                line[column] = group_label(cell.node, lang, cell.node.score)  # type: ignore[attr-defined]
+        line[levels - 1 : width] = [node.name, node.max, node.score, "\n".join(node.reasons_in(lang)) or None]
+        sheet.append(line)
+        row = sheet.max_row
+        for column, cell in enumerate(grid_row.levels, start=1):
+            if isinstance(cell, GroupCell):
+                sheet.cell(row, column).alignment = centre
+                merges.append((row, column, cell.rows))
+    first_body, last_body = head_row + 1, sheet.max_row
+    for row, column, rows in merges:  # merged after appending: a merge moves `append`'s next row
+        if rows > 1:
+            sheet.merge_cells(start_row=row, start_column=column, end_row=row + rows - 1, end_column=column)
+
+    total = [words["total"], *[None] * (levels - 1), result.max, result.total, None]
+    sheet.append(total)
+    sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=levels)
+    sheet.cell(sheet.max_row, levels + 2).number_format = "0.00"
+    grade = [words["grade"], *[None] * (levels - 1), result.grade or "—"]
+    sheet.append(grade)
+    sheet.merge_cells(start_row=sheet.max_row, start_column=levels + 1, end_row=sheet.max_row, end_column=width)
+    sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=levels)
+    for row in (sheet.max_row - 1, sheet.max_row):
+        for column in range(1, width + 1):
+            sheet.cell(row, column).font = Font(bold=True)
+        sheet.cell(row, 1).alignment = centre
+
+    for row in sheet.iter_rows(min_row=head_row, max_row=sheet.max_row, max_col=width):
+        for cell in row:
+            cell.border = border
+            if cell.row >= first_body and cell.row <= last_body and cell.alignment != centre:
+                cell.alignment = wrap
+    for column in range(1, levels + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = 22
+    sheet.column_dimensions[get_column_letter(levels + 1)].width = 8
+    sheet.column_dimensions[get_column_letter(levels + 2)].width = 8
+    sheet.column_dimensions[get_column_letter(width)].width = 60
+    sheet.freeze_panes = sheet.cell(head_row + 1, 1)
+    sheet.print_title_rows = f"{head_row}:{head_row}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    with atomic_path(path) as tmp:
+        no_formulas(book)
+        book.save(tmp)

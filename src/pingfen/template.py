@@ -1,0 +1,235 @@
+"""Data-entry templates for a rubric: XLSX, CSV or YAML, one column (or key) per input.
+
+Each input is headed by its name and asked by its question: the description the rubric
+gives it, with its type and domain. An `id` column names each department. The question
+row starts with `#`, so a filled template scores as it is (`pingfen eval RULESET FILE`).
+The XLSX template adds Excel data validation (是/否 lists for bools, ranges for percents,
+counts, amounts and scores, lists for labels) and a second sheet with the rubric's tree,
+its maxima, the inputs each node reads and a 自评得分 column that `pingfen audit` reads.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TextIO
+
+import yaml
+
+from pingfen.compile import InputSpec, Rubric
+from pingfen.diagnostics import Lang
+from pingfen.explain import quantity
+from pingfen.io.write import atomic_path, no_formulas, write_text
+from pingfen.report.layout import WORDS, depth, grade_bands, level_names
+
+FORMATS = ("xlsx", "csv", "yaml")
+DATA_ROWS = 1000  # rows of the XLSX data sheet that carry validation
+
+_TYPES = {
+    "percent": ("百分比，如 95%", "percent, e.g. 95%"),
+    "amount": ("金额", "amount"),
+    "count": ("整数", "whole number"),
+    "bool": ("是/否", "是 or 否"),
+    "score": ("评价得分", "score"),
+    "number": ("数值", "number"),
+}
+_SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+_WORDS = {
+    "zh": {"id": "单位名称或编号", "comment": "# 填写说明（本行不计分）", "data": "数据", "rubric": "评分表",
+           "one_of": "可选：", "title": "数据填报模板", "then": "填写后评分："},
+    "en": {"id": "department name or code", "comment": "# what to enter (this row is skipped)", "data": "data",
+           "rubric": "rubric", "one_of": "one of: ", "title": "data-entry template", "then": "score it with: "},
+}  # fmt: skip
+
+
+def question(spec: InputSpec, lang: Lang = "zh") -> str:
+    """What to enter for an input: its description, then its type and domain."""
+    if spec.type == "label":
+        kind = _WORDS[lang]["one_of"] + ("、" if lang == "zh" else ", ").join(spec.labels)
+    else:
+        kind = _TYPES[spec.type][0 if lang == "zh" else 1]
+    bounds = [f"{_SIGNS[op]} {quantity(v, spec.type)}" for op, v in spec.bounds]
+    detail = ("，" if lang == "zh" else ", ").join([kind, *bounds])
+    if spec.description is None:
+        return detail
+    return f"{spec.description}（{detail}）" if lang == "zh" else f"{spec.description} ({detail})"
+
+
+def render_template(rubric: Rubric, fmt: str, lang: Lang = "zh") -> str:
+    """The CSV or YAML template as text (XLSX is binary: use `write_template`)."""
+    if fmt == "csv":
+        return _csv(rubric, lang)
+    if fmt == "yaml":
+        return _yaml(rubric, lang)
+    raise ValueError(f"render_template makes csv or yaml, not {fmt!r}")
+
+
+def write_template(
+    rubric: Rubric, fmt: str, path: str | Path | None = None, *, lang: Lang = "zh", out: TextIO | None = None
+) -> None:
+    """Write the template to `path` (atomically; CSV with a UTF-8 BOM for Excel) or, for CSV and YAML, to `out`."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown template format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if fmt == "xlsx":
+        if path is None:
+            raise ValueError("an XLSX template needs a file name")
+        _xlsx(rubric, Path(path), lang)
+        return
+    text = render_template(rubric, fmt, lang)
+    if path is None:
+        assert out is not None, "write to a path or to `out`"
+        out.write(text)
+    else:
+        write_text(path, text, bom=fmt == "csv")
+
+
+# ---------------------------------------------------------------- CSV and YAML
+def _csv(rubric: Rubric, lang: Lang) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["id", *(spec.name for spec in rubric.inputs)])
+    writer.writerow(
+        [f"{_WORDS[lang]['comment']} id: {_WORDS[lang]['id']}", *(question(s, lang) for s in rubric.inputs)]
+    )
+    return buffer.getvalue()
+
+
+def _yaml(rubric: Rubric, lang: Lang) -> str:
+    words = _WORDS[lang]
+    lines = [f"# {rubric.name} — {words['title']}", f"# {words['then']}pingfen eval RULESET FILE.yaml", ""]
+    lines.append(f"id:  # {words['id']}")
+    for spec in rubric.inputs:
+        lines.append(f"# {question(spec, lang)}")
+        lines.append(f"{_yaml_key(spec.name)}:")
+    return "\n".join(lines) + "\n"
+
+
+def _yaml_key(name: str) -> str:
+    """The name as a YAML key: plain when YAML reads it back as itself, else double-quoted."""
+    try:
+        if yaml.safe_load(f"{name}: 1") == {name: 1}:
+            return name
+    except yaml.YAMLError:
+        pass
+    return json.dumps(name, ensure_ascii=False)
+
+
+# ---------------------------------------------------------------- XLSX
+def _xlsx(rubric: Rubric, path: Path, lang: Lang) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    data = book.active
+    data.title = _WORDS[lang]["data"]
+    _data_sheet(data, rubric, lang)
+    _rubric_sheet(book.create_sheet(_WORDS[lang]["rubric"]), rubric, lang)
+    with atomic_path(path) as tmp:
+        no_formulas(book)
+        book.save(tmp)
+
+
+def _data_sheet(sheet: Any, rubric: Rubric, lang: Lang) -> None:
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    head_fill = PatternFill("solid", fgColor="DDEBF7")
+    sheet.append(["id", *(spec.name for spec in rubric.inputs)])
+    sheet.append([f"{_WORDS[lang]['comment']} id: {_WORDS[lang]['id']}", *(question(s, lang) for s in rubric.inputs)])
+    for cell in sheet[1]:
+        cell.font, cell.fill = Font(bold=True), head_fill
+    for cell in sheet[2]:
+        cell.font = Font(italic=True, color="666666")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.row_dimensions[2].height = 60
+    sheet.freeze_panes = "B3"
+    sheet.column_dimensions["A"].width = 22
+    last = 2 + DATA_ROWS
+    for index, spec in enumerate(rubric.inputs, start=2):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = 16
+        sheet.cell(1, index).comment = Comment(question(spec, lang), "pingfen")
+        validation = _validation(spec, lang)
+        if validation is not None:
+            sheet.add_data_validation(validation)
+            validation.add(f"{letter}3:{letter}{last}")
+        style = {"percent": "0.00%", "amount": "0.00", "count": "0"}.get(spec.type)
+        if style:
+            for row in range(3, last + 1):
+                sheet.cell(row, index).number_format = style
+
+
+def _validation(spec: InputSpec, lang: Lang) -> Any:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    prompt = question(spec, lang)[:250]
+    common = {"allow_blank": True, "showErrorMessage": True, "showInputMessage": True,
+              "promptTitle": spec.name[:32], "prompt": prompt, "errorTitle": spec.name[:32], "error": prompt}  # fmt: skip
+    if spec.type in ("bool", "label"):
+        choices = ("是", "否") if spec.type == "bool" else spec.labels
+        return DataValidation(type="list", formula1='"' + ",".join(choices) + '"', **common)
+    if spec.type not in ("percent", "count", "amount", "score"):
+        return None
+    kind = "whole" if spec.type == "count" else "decimal"
+    low: tuple[str, Decimal] | None = ("greaterThanOrEqual", Decimal(0)) if spec.type != "percent" else None
+    high: tuple[str, Decimal] | None = None
+    for op, bound in spec.bounds:
+        if op in (">", ">="):
+            strict = op == ">"
+            if kind == "whole" and strict:
+                low = ("greaterThanOrEqual", bound + 1)
+            else:
+                low = ("greaterThan" if strict else "greaterThanOrEqual", bound)
+        elif op in ("<", "<="):
+            high = ("lessThan" if op == "<" else "lessThanOrEqual", bound)
+    if low and high:
+        return DataValidation(type=kind, operator="between", formula1=_f(low[1]), formula2=_f(high[1]), **common)
+    if low or high:
+        op, bound = low or high  # type: ignore[misc]
+        return DataValidation(type=kind, operator=op, formula1=_f(bound), **common)
+    return None
+
+
+def _f(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def _rubric_sheet(sheet: Any, rubric: Rubric, lang: Lang) -> None:
+    """The rubric's tree, one node per row, with maxima, inputs read, and a 自评得分 column to fill."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    words = WORDS[lang]
+    levels = depth(rubric.tree)
+    header = [*level_names(levels, lang), words["max"], words["inputs"], words["declared"]]
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    for top in rubric.tree:
+        stack = [(top, 0)]
+        while stack:
+            node, level = stack.pop()
+            column = level if node.is_group else levels - 1
+            row: list[Any] = [None] * len(header)
+            row[column], row[levels] = node.name, node.max
+            row[levels + 1] = None if node.is_group else "、".join(node.inputs)
+            sheet.append(row)
+            if node.is_group:
+                sheet.cell(sheet.max_row, column + 1).font = Font(bold=True)
+                stack.extend((c, level + 1) for c in reversed(node.children))
+    total = [None] * len(header)
+    total[0], total[levels] = words["total"], rubric.max
+    grade = [None] * len(header)
+    grade[0], grade[levels + 1] = words["grade"], grade_bands(rubric.grades, lang)
+    sheet.append(total)
+    sheet.append(grade)
+    for row in sheet.iter_rows(min_row=2):
+        row[levels + 1].alignment = Alignment(wrap_text=True, vertical="top")
+    for index in range(levels):
+        sheet.column_dimensions[get_column_letter(index + 1)].width = 24
+    sheet.column_dimensions[get_column_letter(levels + 2)].width = 40
+    sheet.column_dimensions[get_column_letter(levels + 3)].width = 12
+    sheet.freeze_panes = "A2"

@@ -1,0 +1,433 @@
+"""Hypothesis strategies for a rubric's records, for embedders' own tests (docs/testing.md).
+
+    from hypothesis import given
+    from pingfen.testing import inputs, boundary_inputs
+
+    rubric = pingfen.load("rulesets/dept-overall-2021.rule")
+
+    @given(boundary_inputs(rubric))
+    def test_never_refused(record):
+        rubric.evaluate(record)
+
+`inputs(rubric)` draws whole records that honour every declared type and domain: counts
+are whole and >= 0, amounts >= 0, scores in [0, the max of the indicator judging them],
+declared bounds hold, labels are the declared ones. `boundary_inputs(rubric)` draws records
+of the same kind, then moves some inputs so that the record sits at, or one data step either
+side of, a threshold the rubric contains: a band end, a comparison in a `when` arm, a
+checklist item, a property or a domain bound, a deduction's reference and the value at which
+the deduction takes every point, and a grade boundary of the rounded total. The thresholds
+are read from the syntax tree; a threshold on a computed value (`在职人数 / 编制人数 > 100%`,
+`结余 <= 上年结转`, the total) is reached by solving for one input, by bisection over its
+data steps.
+
+Data steps: 0.01 percentage point for percents, 1 for counts, 0.01 for amounts, scores
+and numbers. Percents are drawn as ratios (0.95 for 95%), counts as ints, other numbers
+as exact Decimals. Requires hypothesis (`pip install pingfen[testing]`).
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Callable, Iterator
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
+from attrs import frozen
+from hypothesis import strategies as st
+
+from pingfen import ast
+from pingfen.check import check
+from pingfen.compile import InputSpec, Rubric
+from pingfen.errors import DataError
+from pingfen.interp import evaluate_expr
+from pingfen.interp import inputs as coerce_record
+
+__all__ = ["STEPS", "Target", "boundary_inputs", "input_values", "inputs", "targets"]
+
+STEPS: dict[str, Decimal] = {
+    "percent": Decimal("0.0001"),
+    "count": Decimal(1),
+    "amount": Decimal("0.01"),
+    "score": Decimal("0.01"),
+    "number": Decimal("0.01"),
+}
+# Where a domain with no declared end stops, in the input's own unit.
+_DEFAULT_RANGE: dict[str, tuple[Decimal, Decimal]] = {
+    "percent": (Decimal(-1), Decimal(3)),
+    "count": (Decimal(0), Decimal(1000)),
+    "amount": (Decimal(0), Decimal(100000)),
+    "score": (Decimal(0), Decimal(100)),
+    "number": (Decimal(-10000), Decimal(10000)),
+}
+# A coarser grid drawn half the time, so that records look like real ones (95%, 12.00).
+_COARSE: dict[str, int] = {"percent": 100, "count": 1, "amount": 100, "score": 50, "number": 100}
+
+
+# ---------------------------------------------------------------- one input
+
+
+def grid_range(spec: InputSpec) -> tuple[int, int]:
+    """The input's domain as [lo, hi] in whole data steps (default ends where undeclared)."""
+    step = STEPS[spec.type]
+    lo_value, hi_value = _DEFAULT_RANGE[spec.type]
+    lo, hi = int(lo_value / step), int(hi_value / step)
+    for op, bound in spec.bounds:
+        at = bound / step
+        if op == ">=":
+            lo = max(lo, int(at.to_integral_value(ROUND_CEILING)))
+        elif op == ">":
+            lo = max(lo, int(at.to_integral_value(ROUND_FLOOR)) + 1)
+        elif op == "<=":
+            hi = min(hi, int(at.to_integral_value(ROUND_FLOOR)))
+        elif op == "<":
+            hi = min(hi, int(at.to_integral_value(ROUND_CEILING)) - 1)
+    if spec.type in ("count", "amount", "score"):
+        lo = max(lo, 0)
+    if lo > hi:
+        raise ValueError(f"input {spec.name!r} has no value on its data steps: its domain is empty")
+    return lo, hi
+
+
+def from_grid(spec: InputSpec, n: int) -> object:
+    """The value n data steps from zero, as a record holds it."""
+    if spec.type == "count":
+        return n
+    return Decimal(n).scaleb(STEPS[spec.type].as_tuple().exponent)  # type: ignore[arg-type]
+
+
+def to_grid(spec: InputSpec, value: object) -> int:
+    return int((Decimal(value) / STEPS[spec.type]).to_integral_value(ROUND_FLOOR))  # type: ignore[arg-type]
+
+
+def input_values(spec: InputSpec) -> st.SearchStrategy[object]:
+    """Every value of one input's domain, on its data steps."""
+    if spec.type == "bool":
+        return st.booleans()
+    if spec.type == "label":
+        return st.sampled_from(spec.labels)
+    lo, hi = grid_range(spec)
+    k = _COARSE[spec.type]
+    fine = st.integers(lo, hi)
+    coarse_lo, coarse_hi = -(-lo // k), hi // k
+    grid = st.one_of(st.integers(coarse_lo, coarse_hi).map(lambda n: n * k), fine) if coarse_lo <= coarse_hi else fine
+    return grid.map(lambda n: from_grid(spec, n))
+
+
+def inputs(rubric: Rubric) -> st.SearchStrategy[dict[str, object]]:
+    """Whole records for the rubric, every input present and in its domain."""
+    return st.fixed_dictionaries({spec.name: input_values(spec) for spec in rubric.inputs})
+
+
+# ---------------------------------------------------------------- thresholds
+
+
+@frozen
+class Target:
+    """A threshold to sit on: `value` (an expression over inputs and lets, or None for the
+    rounded total) reaching `at`. `what` says where it comes from, for reports."""
+
+    value: ast.Expr | None
+    at: Decimal
+    what: str
+
+
+def targets(rubric: Rubric) -> list[Target]:
+    """Every threshold the rubric contains, read from its syntax tree, without repeats."""
+    module = rubric.module
+    units = check(module).units
+    found: dict[tuple[object, Decimal], Target] = {}
+
+    def add(value: ast.Expr | None, at: Decimal, what: str) -> None:
+        key = (value, at)
+        if key not in found and at.is_finite():
+            found[key] = Target(value, at, what)
+
+    def conditions(e: ast.Expr, what: str) -> None:
+        for sub in ast.sub_expressions(e):
+            if not isinstance(sub, ast.Compare):
+                continue
+            if "bool" in (units.get(sub.left), units.get(sub.right)) or "label" in (
+                units.get(sub.left),
+                units.get(sub.right),
+            ):
+                continue
+            left, right = ast.constant(sub.left), ast.constant(sub.right)
+            if right is not None and left is None:
+                add(sub.left, right, what)
+            elif left is not None and right is None:
+                add(sub.right, left, what)
+            elif left is None and right is None:
+                add(ast.Binary("-", sub.left, sub.right), Decimal(0), what)
+
+    for decl in module.inputs:
+        for bound in decl.bounds:
+            add(ast.Ref(decl.name), bound.value.value, f"domain of {decl.name.text}")
+    for node, _depth in ast.walk_nodes(module.top):
+        if not isinstance(node, ast.Indicator):
+            continue
+        where = node.name.text
+        for rule in node.rules:
+            if isinstance(rule, ast.Bands):
+                for band in rule.bands:
+                    for end in (band.low, band.high):
+                        if end is not None:
+                            add(rule.subject, end.value, f"band of {where}")
+            elif isinstance(rule, ast.WhenChain):
+                for arm in rule.arms:
+                    if arm.condition is not None:
+                        conditions(arm.condition, f"when arm of {where}")
+            elif isinstance(rule, (ast.AwardIf, ast.DeductIf)):
+                conditions(rule.condition, f"checklist of {where}")
+            elif isinstance(rule, ast.DeductStep):
+                for value, at in _step_points(rule, node.max.value):
+                    add(value, at, f"deduction of {where}")
+    for prop in module.properties:
+        if isinstance(prop, ast.Claim) and prop.condition is not None:
+            conditions(prop.condition, "property")
+    header = module.header
+    if header is not None:
+        for grade in header.grades:
+            if grade.threshold is not None:
+                add(None, grade.threshold.value, f"grade {grade.name.text}")
+    return list(found.values())
+
+
+def _step_points(rule: ast.DeductStep, top: Decimal) -> Iterator[tuple[ast.Expr, Decimal]]:
+    """The reference of a per-step deduction, one step past it, and where it takes every point."""
+    reference = ast.constant(rule.reference) if rule.reference is not None else Decimal(0)
+    if reference is None:  # a reference that is itself computed: the difference reaches 0
+        value: ast.Expr = ast.Binary("-", rule.value, rule.reference)  # type: ignore[arg-type]
+        reference = Decimal(0)
+    else:
+        value = rule.value
+    with decimal.localcontext(decimal.Context(prec=28)):
+        spent = top / rule.rate.value * rule.step.value if rule.rate.value > 0 else None
+        signs = {"above": (1,), "below": (-1,), "from": (1, -1)}[rule.direction]
+        yield value, reference
+        for sign in signs:
+            yield value, reference + sign * rule.step.value
+            if spent is not None:
+                yield value, reference + sign * spent
+
+
+# ---------------------------------------------------------------- reaching a threshold
+
+
+def _free_inputs(rubric: Rubric, e: ast.Expr | None) -> list[str]:
+    """The numeric inputs an expression depends on (through lets); every one for the total."""
+    numeric = [s.name for s in rubric.inputs if s.type in STEPS]
+    if e is None:
+        return numeric
+    lets = {let.name.text: let for let in rubric.module.lets}
+    found: list[str] = []
+
+    def visit(expr: ast.Expr, seen: frozenset[str]) -> None:
+        for sub in ast.sub_expressions(expr):
+            if isinstance(sub, ast.Ref):
+                name = sub.name.text
+                if name in lets and name not in seen:
+                    visit(lets[name].expr, seen | {name})
+                elif name in numeric and name not in found:
+                    found.append(name)
+
+    visit(e, frozenset())
+    return found
+
+
+def _predicate(rubric: Rubric, record: dict[str, object], target: Target, name: str) -> Callable[[object], bool | None]:
+    """x ↦ whether the target's value reaches its threshold when input `name` is x
+    (None when the record is then refused)."""
+    if target.value is None:
+
+        def total_reaches(x: object) -> bool | None:
+            try:
+                return rubric.evaluate({**record, name: x}).total >= target.at
+            except DataError:
+                return None
+
+        return total_reaches
+    try:
+        values = coerce_record(rubric, record)
+    except DataError:
+        return lambda x: None
+    expr = target.value
+
+    def reaches(x: object) -> bool | None:
+        try:
+            value = evaluate_expr(rubric, {**values, name: Decimal(x)}, expr)  # type: ignore[arg-type]
+        except (DataError, decimal.DecimalException):
+            return None
+        return bool(value >= target.at)
+
+    return reaches
+
+
+def crossing(lo: int, hi: int, test: Callable[[int], bool | None]) -> int | None:
+    """The first n in (lo, hi] whose test differs from test(lo), if test(hi) differs: found by
+    bisection, which assumes one crossing (true of the monotone values rubrics compare)."""
+    first, last = test(lo), test(hi)
+    if first is None or last is None or first == last:
+        return None
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        found = test(mid)
+        if found is None:
+            return None
+        if found == first:
+            lo = mid
+        else:
+            hi = mid
+    return hi
+
+
+def reach(
+    rubric: Rubric, record: dict[str, object], target: Target, name: str, offset: int
+) -> dict[str, object] | None:
+    """The record with input `name` moved to where the target's value crosses its threshold,
+    `offset` data steps from the first value past it (-2 … 1), kept inside the domain;
+    None when the threshold cannot be reached by moving that input."""
+    spec = next(s for s in rubric.inputs if s.name == name)
+    lo, hi = grid_range(spec)
+    if isinstance(target.value, ast.Ref) and target.value.name.text == name:
+        n = int((target.at / STEPS[spec.type]).to_integral_value(ROUND_CEILING))  # the input itself
+    else:
+        test = _predicate(rubric, record, target, name)
+        found = crossing(lo, hi, lambda k: test(from_grid(spec, k)))
+        if found is None:
+            return None
+        n = found
+    n = min(max(n + offset, lo), hi)
+    return {**record, name: from_grid(spec, n)}
+
+
+# ---------------------------------------------------------------- reaching a grade boundary
+
+_EXTREMES: dict[int, tuple[Rubric, dict[str, object], dict[str, object]]] = {}
+
+
+def _total(rubric: Rubric, record: dict[str, object]) -> Decimal | None:
+    try:
+        return rubric.evaluate(record).total
+    except DataError:
+        return None
+
+
+def extremes(rubric: Rubric) -> tuple[dict[str, object], dict[str, object]]:
+    """A record of a low total and one of a high total, found by trying each input at its
+    domain ends and its thresholds, two passes over the inputs (cached per rubric)."""
+    cached = _EXTREMES.get(id(rubric))
+    if cached is not None and cached[0] is rubric:
+        return cached[1], cached[2]
+    points = boundary_values(rubric)
+    choices: dict[str, list[object]] = {}
+    for spec in rubric.inputs:
+        if spec.type == "bool":
+            choices[spec.name] = [False, True]
+        elif spec.type == "label":
+            choices[spec.name] = list(spec.labels)
+        else:
+            lo, hi = grid_range(spec)
+            choices[spec.name] = [from_grid(spec, lo), *points.get(spec.name, []), from_grid(spec, hi)]
+    found = []
+    for sign in (-1, 1):
+        record = {name: values[0] for name, values in choices.items()}
+        for _ in range(2):
+            for name, values in choices.items():
+                scored = [(t, v) for v in values if (t := _total(rubric, {**record, name: v})) is not None]
+                if scored:
+                    record[name] = max(scored, key=lambda tv: sign * tv[0])[1]
+        found.append(record)
+    _EXTREMES[id(rubric)] = (rubric, found[0], found[1])
+    return found[0], found[1]
+
+
+def reach_total(rubric: Rubric, record: dict[str, object], at: Decimal, offset: int) -> dict[str, object] | None:
+    """The record moved so that its rounded total crosses `at`: inputs are taken one by one
+    from a record on the other side (extremes) until the total crosses, then the input
+    that made it cross is bisected over its data steps; `offset` steps from the first value
+    past the threshold. None when no record of the rubric crosses it."""
+    low, high = extremes(rubric)
+
+    def reaches(r: dict[str, object]) -> bool | None:
+        total = _total(rubric, r)
+        return None if total is None else total >= at
+
+    here = reaches(record)
+    if here is None:
+        return None
+    other = low if here else high
+    order = [name for name in other if other[name] != record.get(name)]
+
+    def mixed(k: int) -> dict[str, object]:
+        return {**record, **{name: other[name] for name in order[:k]}}
+
+    k = crossing(0, len(order), lambda n: reaches(mixed(n)))
+    if k is None:
+        return None
+    before, name = mixed(k - 1), order[k - 1]
+    spec = next(s for s in rubric.inputs if s.name == name)
+    if spec.type not in STEPS:
+        return before if offset < 0 else mixed(k)
+    a, b = to_grid(spec, before[name]), to_grid(spec, other[name])
+    direction = 1 if b >= a else -1
+    n = crossing(0, abs(b - a), lambda j: reaches({**before, name: from_grid(spec, a + direction * j)}))
+    if n is None:
+        return None
+    lo, hi = grid_range(spec)
+    # offsets count towards the threshold's far side when the input rises, else mirrored
+    moved = min(max(a + direction * (n + offset), lo), hi)
+    return {**before, name: from_grid(spec, moved)}
+
+
+def boundary_values(rubric: Rubric) -> dict[str, list[object]]:
+    """For each numeric input, the values of its data grid at, and one step either side of,
+    every threshold written directly on it, and the ends of its domain."""
+    specs = {s.name: s for s in rubric.inputs if s.type in STEPS}
+    found: dict[str, set[int]] = {name: set() for name in specs}
+    for target in targets(rubric):
+        if isinstance(target.value, ast.Ref) and target.value.name.text in specs:
+            spec = specs[target.value.name.text]
+            at = target.at / STEPS[spec.type]
+            below, above = int(at.to_integral_value(ROUND_FLOOR)), int(at.to_integral_value(ROUND_CEILING))
+            found[spec.name].update({below - 1, below, above, above + 1})
+    out: dict[str, list[object]] = {}
+    for name, points in found.items():
+        lo, hi = grid_range(specs[name])
+        inside = sorted({p for p in points if lo <= p <= hi} | {lo} | ({hi} if hi - lo < 10**9 else set()))
+        out[name] = [from_grid(specs[name], p) for p in inside]
+    return out
+
+
+def boundary_inputs(rubric: Rubric) -> st.SearchStrategy[dict[str, object]]:
+    """Records that sit at, or one data step either side of, the rubric's thresholds: each
+    numeric input is, half the time, on one of its own thresholds (boundary_values); then
+    up to two thresholds on computed values (a let, a comparison of two inputs, the
+    rounded total against a grade) are reached by moving one input each."""
+    points = boundary_values(rubric)
+    fields: dict[str, st.SearchStrategy[object]] = {}
+    for spec in rubric.inputs:
+        values = input_values(spec)
+        near = points.get(spec.name)
+        fields[spec.name] = st.one_of(st.sampled_from(near), values) if near else values
+    base = st.fixed_dictionaries(fields)
+    computed = [
+        t for t in targets(rubric)
+        if not (isinstance(t.value, ast.Ref) and t.value.name.text in points) and _free_inputs(rubric, t.value)
+    ]  # fmt: skip
+    if not computed:
+        return base
+
+    @st.composite
+    def records(draw: st.DrawFn) -> dict[str, object]:
+        record = draw(base)
+        moves = draw(st.lists(st.tuples(st.sampled_from(computed), st.sampled_from((0, -1, 1, -2))), max_size=2))
+        for target, offset in sorted(moves, key=lambda m: m[0].value is None):  # the total last
+            if target.value is None:
+                moved = reach_total(rubric, record, target.at, offset)
+            else:
+                name = draw(st.sampled_from(_free_inputs(rubric, target.value)))
+                moved = reach(rubric, record, target, name, offset)
+            if moved is not None:
+                record = moved
+        return record
+
+    return records()

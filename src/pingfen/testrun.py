@@ -1,0 +1,194 @@
+"""Running a rubric's examples (`pingfen test`): each example's record is scored and
+compared with what it expects; a failure keeps the expected value, the actual one and the
+actual reasons. With coverage, each example is also traced (interp.py) and the branches
+it took are counted (coverage.py)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from attrs import frozen
+
+from pingfen import ast
+from pingfen.compile import Rubric
+from pingfen.coverage import Coverage
+from pingfen.diagnostics import Lang
+from pingfen.errors import DataError
+from pingfen.examples import places, raw_record, records
+from pingfen.explain import number
+from pingfen.interp import Event, trace
+from pingfen.result import Result
+
+
+@frozen
+class Failure:
+    """One expectation that did not hold."""
+
+    expectation: ast.Expectation | None  # None: the record was refused, unexpectedly
+    node: str | None  # the group or indicator expected, None for the total, grade, or a refusal
+    expected: str
+    actual: str
+    reasons: tuple[str, ...] = ()
+
+
+@frozen
+class Outcome:
+    """One example and its failures (none: it passed)."""
+
+    example: ast.Example
+    failures: tuple[Failure, ...]
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+@frozen
+class TestRun:
+    """The examples of one rubric, run; coverage when it was asked for."""
+
+    __test__ = False  # not a pytest test class
+
+    rubric: Rubric
+    outcomes: tuple[Outcome, ...]
+    coverage: Coverage | None = None
+
+    @property
+    def passed(self) -> bool:
+        return all(o.passed for o in self.outcomes)
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.passed]
+
+
+def run_examples(rubric: Rubric, *, coverage: bool = False, lang: Lang = "zh") -> TestRun:
+    """Run every example of the rubric; reasons in failures are in `lang`."""
+    resolved = records(rubric.module)
+    outcomes = []
+    traces: list[list[Event]] = []
+    for ex in rubric.module.examples:
+        record = raw_record(resolved.get(ex.name, {}))
+        try:
+            if coverage:
+                result, walked = trace(rubric, record)
+                traces.append(walked.events)
+            else:
+                result = rubric.evaluate(record, lang=lang)
+        except DataError as error:
+            outcomes.append(Outcome(ex, _refused(ex, error, lang)))
+            continue
+        outcomes.append(Outcome(ex, tuple(_compare(ex, result, lang))))
+    cov = Coverage.of(rubric, traces) if coverage else None
+    return TestRun(rubric, tuple(outcomes), cov)
+
+
+def _refused(ex: ast.Example, error: DataError, lang: Lang) -> tuple[Failure, ...]:
+    wanted = [e for e in ex.expects if isinstance(e, ast.ExpectError)]
+    if wanted:
+        want = wanted[0]
+        for p in error.problems:
+            if (want.code is None or p.code == want.code) and (want.input is None or p.input == want.input.text):
+                return ()
+        return (Failure(want, None, _error_text(want), error.describe(lang)),)
+    return (Failure(None, None, "", error.describe(lang)),)
+
+
+def _error_text(e: ast.ExpectError) -> str:
+    text = "error"
+    if e.code is not None:
+        text += f" {e.code}"
+    if e.input is not None:
+        text += f" on {e.input.text}"
+    return text
+
+
+def _compare(ex: ast.Example, result: Result, lang: Lang) -> list[Failure]:
+    failures = []
+    for e in ex.expects:
+        if isinstance(e, ast.ExpectError):
+            failures.append(Failure(e, None, _error_text(e), f"total {result.total}"))
+        elif isinstance(e, ast.ExpectGrade):
+            if result.grade != e.grade.text:
+                failures.append(Failure(e, None, e.grade.text, result.grade or "—"))
+        else:
+            node = result[e.target.text] if e.target is not None else None
+            actual = node.score if node is not None else result.total
+            if not holds(e, actual):
+                reasons = tuple(node.reasons_in(lang)) if node is not None else _all_reasons(result, lang)
+                shown = _plain(actual) if e.op == "=" else f"{_plain(actual)} (≈ {_rounded(actual, e.value)})"
+                failures.append(Failure(e, e.target.text if e.target else None, _plain(e.value.value), shown, reasons))
+    return failures
+
+
+def holds(e: ast.ExpectScore, actual: Decimal) -> bool:
+    """`=` is exact; `~=` rounds the actual score half up to the places the number has."""
+    if e.op == "=":
+        return actual == e.value.value
+    return _rounded(actual, e.value) == e.value.value
+
+
+def _rounded(actual: Decimal, wanted: ast.Number) -> Decimal:
+    return actual.quantize(Decimal(1).scaleb(-places(wanted)), rounding=ROUND_HALF_UP)
+
+
+def _all_reasons(result: Result, lang: Lang) -> tuple[str, ...]:
+    return tuple(f"{n.name}: {r}" for n in result.indicators() for r in n.reasons_in(lang))
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value, "f")
+    if "." in text and len(text.split(".")[1]) > 6:
+        return f"{number(value)}… ({text})"
+    return text
+
+
+# ---------------------------------------------------------------- words
+
+
+def render_failures(run: TestRun, lang: Lang = "en") -> str:
+    """Each failing example: its source, then each failure with the actual reasons."""
+    zh = lang == "zh"
+    source = run.rubric.source
+    out = []
+    for outcome in run.failed:
+        ex = outcome.example
+        where = f"{source.path}:{ex.span.line}"
+        out.append(f'{"失败" if zh else "FAIL"} {"示例" if zh else "example"} "{ex.name}" ({where})')
+        for n in range(ex.span.line, ex.span.end_line + 1):
+            out.append(f"  | {source.line(n)}")
+        for f in outcome.failures:
+            if f.expectation is None:
+                out.append(f"  {'记录被拒绝' if zh else 'the record was refused'}: {f.actual}")
+                continue
+            line = f.expectation.span.line
+            subject = _subject(f)
+            if zh:
+                out.append(f"  第 {line} 行 {subject}：预期 {f.expected}，实际 {f.actual}")
+            else:
+                out.append(f"  line {line}, {subject}: expected {f.expected}, got {f.actual}")
+            label = "扣分原因" if zh else "reason"
+            for reason in f.reasons:
+                out.append(f"      {label}: {reason}")
+        out.append("")
+    return "\n".join(out)
+
+
+def _subject(f: Failure) -> str:
+    e = f.expectation
+    if isinstance(e, ast.ExpectGrade):
+        return "grade"
+    if isinstance(e, ast.ExpectError):
+        return "error"
+    assert isinstance(e, ast.ExpectScore)
+    return e.target.text if e.target is not None else "total"
+
+
+def summary(run: TestRun, lang: Lang = "en") -> str:
+    total, failed = len(run.outcomes), len(run.failed)
+    path = run.rubric.source.path
+    if lang == "zh":
+        verdict = "通过" if not failed else "未通过"
+        return f"{path}：{verdict}（{total} 个示例，{total - failed} 个通过，{failed} 个失败）"
+    plural = "s" if total != 1 else ""
+    return f"{path}: {'ok' if not failed else 'FAILED'} ({total} example{plural}, {total - failed} passed, {failed} failed)"

@@ -1,0 +1,68 @@
+"""`pingfen fmt`, run in-process through `main(argv)`."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import pytest
+
+from pingfen.cli import main
+
+MESSY = 'rubric "x" { total 5 }\ninput 率：percent ≥ 0   # the rate\ngroup 甲 5 { indicator 乙 5 { bands 率 { ≧ 90％ → 5  else → 0 } } }\n'
+TIDY = (
+    'rubric "x" {\n  total 5\n}\n\ninput 率: percent >= 0  # the rate\n\n'
+    "group 甲 5 {\n  indicator 乙 5 {\n    bands 率 {\n      >= 90% -> 5\n      else   -> 0\n    }\n  }\n}\n"
+)
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_fmt_rewrites_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "a.rule"
+    path.write_text(MESSY, encoding="utf-8")
+    code, _, err = run("fmt", "--lang", "en", str(path))
+    assert code == 0 and f"reformatted {path}" in err
+    assert path.read_text(encoding="utf-8") == TIDY
+    code, _, err = run("fmt", str(path))  # already formatted: nothing to say
+    assert code == 0 and err == ""
+
+
+def test_fmt_check_and_diff_change_nothing(tmp_path: Path) -> None:
+    messy, tidy = tmp_path / "messy.rule", tmp_path / "tidy.rule"
+    messy.write_text(MESSY, encoding="utf-8")
+    tidy.write_text(TIDY, encoding="utf-8")
+    code, _, err = run("fmt", "--check", "--lang", "en", str(messy), str(tidy))
+    assert code == 1 and err.strip() == f"would reformat {messy}"
+    assert run("fmt", "--check", str(tidy))[0] == 0
+    code, out, _ = run("fmt", "--diff", str(messy))
+    assert code == 0
+    assert "-input 率：percent ≥ 0   # the rate" in out and "+input 率: percent >= 0  # the rate" in out
+    assert messy.read_text(encoding="utf-8") == MESSY
+
+
+def test_fmt_markdown_blocks(tmp_path: Path) -> None:
+    doc = tmp_path / "doc.md"
+    doc.write_text(f"Intro.\n\n```rule\n{MESSY}```\n", encoding="utf-8")
+    assert run("fmt", "--check", str(doc))[0] == 1
+    assert run("fmt", str(doc))[0] == 0
+    assert doc.read_text(encoding="utf-8") == f"Intro.\n\n```rule\n{TIDY}```\n"
+
+
+def test_fmt_syntax_error_exits_2_with_a_diagnostic(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.rule"
+    bad.write_text('rubric "x" { total 5 }\ngroup 甲 {\n}\n', encoding="utf-8")
+    code, _, err = run("fmt", "--lang", "en", str(bad))
+    assert code == 2 and "error[PF002]" in err and f"{bad}:2:" in err
+    assert run("fmt", str(tmp_path / "missing.rule"))[0] == 2
+
+
+def test_fmt_stdin_to_stdout(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(MESSY))
+    code, out, _ = run("fmt", "-")
+    assert code == 0 and out == TIDY

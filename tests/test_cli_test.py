@@ -1,0 +1,182 @@
+"""`pingfen test` and `--coverage`, run in-process through `main(argv)`."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pingfen
+from pingfen.cli import main
+from pingfen.coverage import Coverage
+from pingfen.testrun import run_examples
+
+RUBRIC = """rubric "x" {
+  total 10
+  grade 好 >= 8
+  grade 差 otherwise
+}
+
+input 在职人数: count
+input 编制人数: count > 0
+input 满意度: percent >= 0 and <= 100%
+input 已制定: bool
+let 控制率 = 在职人数 / 编制人数
+
+group 总 10 {
+  indicator 控制 5 {
+    deduct 0.5 per 1pp of 控制率 above 100% counting proportional
+  }
+  indicator 满意 3 {
+    bands 满意度 {
+      >= 95%     -> 3
+      [85%, 95%) -> 1
+      < 85%      -> 0
+    }
+  }
+  indicator 制度 2 {
+    award 2 if 已制定
+  }
+}
+
+example "全部达标" {
+  given {
+    在职人数: 12,
+    编制人数: 12,
+    满意度: 95%,
+    已制定: 是,
+  }
+  expect 控制 = 5
+  expect total = 10
+  expect grade = 好
+}
+"""
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def write(tmp_path: Path, extra: str = "", name: str = "r.rule") -> str:
+    path = tmp_path / name
+    path.write_text(RUBRIC + extra, encoding="utf-8")
+    return str(path)
+
+
+def test_passing_examples_exit_0(tmp_path: Path) -> None:
+    path = write(tmp_path, '\nexample "超编" from "全部达标" {\n  given { 在职人数: 13 }\n  expect 控制 ~= 0.83\n}\n')
+    code, out, _ = run("test", "--lang", "en", path)
+    assert code == 0, out
+    assert out.strip() == f"{path}: ok (2 examples, 2 passed, 0 failed)"
+
+
+def test_a_failure_shows_the_example_the_node_expected_actual_and_reasons(tmp_path: Path) -> None:
+    path = write(tmp_path, '\nexample "低满意度" from "全部达标" {\n  given { 满意度: 80% }\n  expect 满意 = 1\n}\n')
+    code, out, _ = run("test", "--lang", "en", path)
+    assert code == 1
+    assert f'FAIL example "低满意度" ({path}:41)' in out
+    assert '  | example "低满意度" from "全部达标" {\n  |   given { 满意度: 80% }\n  |   expect 满意 = 1\n  | }' in out
+    assert "  line 43, 满意: expected 1, got 0" in out
+    assert "      reason: 满意度 80% is in < 85%: 0 of 3" in out
+    assert out.strip().endswith("FAILED (2 examples, 1 passed, 1 failed)")
+
+
+def test_the_total_and_grade_are_compared_after_rounding(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '\nexample "超编" from "全部达标" {\n  given { 在职人数: 13 }\n  expect total = 5.83\n  expect grade = 差\n}\n'
+        'example "错" from "全部达标" {\n  given { 在职人数: 13 }\n  expect total ~= 5.8\n  expect grade = 好\n}\n',
+    )
+    code, out, _ = run("test", "--lang", "en", path)
+    assert code == 1
+    assert 'FAIL example "超编"' not in out
+    assert "total: expected 5.8, got 5.83 (≈ 5.8)" not in out  # ~= 5.8 holds
+    assert "grade: expected 好, got 差" in out
+
+
+def test_expected_errors(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '\nexample "零" from "全部达标" {\n  given { 编制人数: 0 }\n  expect error PF503 on 编制人数\n}\n'
+        'example "不拒绝" from "全部达标" {\n  expect error on 在职人数\n}\n'
+        'example "错码" from "全部达标" {\n  given { 编制人数: 0 }\n  expect error PF501 on 编制人数\n}\n',
+    )
+    code, out, _ = run("test", "--lang", "en", path)
+    assert code == 1
+    assert 'FAIL example "零"' not in out
+    assert "error: expected error on 在职人数, got total 10.00" in out
+    assert "error: expected error PF501 on 编制人数, got PF503: input `编制人数`: 0 is outside its domain (> 0)" in out
+
+
+def test_an_unexpected_refusal_is_a_failure(tmp_path: Path) -> None:
+    # 满意度 100.5% is outside its domain; the checker would refuse the example (PF605), so
+    # the rubric here is loaded without the example check: the runner must still say why.
+    rubric = pingfen.loads(RUBRIC)
+    text = RUBRIC + '\nexample "超出" from "全部达标" {\n  given { 满意度: 100% }\n  expect 满意 = 3\n}\n'
+    module = pingfen.loads(text).module
+    broken = module.examples[-1]
+    object.__setattr__(broken.givens[0].value, "text", "101%")
+    object.__setattr__(rubric, "module", module)
+    found = run_examples(rubric, lang="en")
+    (failed,) = found.failed
+    assert failed.failures[0].expectation is None
+    assert "PF503" in failed.failures[0].actual
+
+
+def test_coverage_text(tmp_path: Path) -> None:
+    path = write(tmp_path, '\nexample "低" from "全部达标" {\n  given { 满意度: 90% }\n  expect 满意 = 1\n}\n')
+    code, out, _ = run("test", "--coverage", "--lang", "en", path)
+    assert code == 0
+    report = out.split("coverage of", 1)[1]
+    assert report.splitlines()[1:] == [
+        "  控制        1/3   33.3%",
+        "      not covered: line 15  deduct 0.5 per 1pp of 控制率 above 100%: over the reference",
+        "      not covered: line 14  clamped at 0 (扣完为止)",
+        "  满意        2/3   66.7%",
+        "      not covered: line 21  < 85% -> 0",
+        "  制度        1/2     50%",
+        "      not covered: line 25  award 2 if 已制定: missed",
+        "  grades      1/2     50%",
+        "      not covered: line 4  grade 差",
+        "  total      5/10     50%",
+    ]
+
+
+def test_coverage_json_counts_what_evaluation_did(tmp_path: Path) -> None:
+    extra = "".join(
+        f'\nexample "{n}" from "全部达标" {{\n  given {{ 满意度: {p} }}\n  expect 满意 = {s}\n}}\n'
+        for n, p, s in [("a", "90%", 1), ("b", "86%", 1), ("c", "50%", 0)]
+    )
+    code, out, _ = run("test", "--coverage", "--format", "json", write(tmp_path, extra))
+    assert code == 0
+    data = json.loads(out)
+    assert data["files"][0]["passed"] is True and len(data["files"][0]["examples"]) == 4
+    parts = {p["name"]: p for p in data["coverage"]["files"][0]["parts"]}
+    assert [(b["branch"], b["hits"]) for b in parts["满意"]["branches"]] == [
+        (">= 95% -> 3", 1),
+        ("[85%, 95%) -> 1", 2),
+        ("< 85% -> 0", 1),
+    ]
+    assert parts[None]["kind"] == "grades" and parts[None]["covered"] == 2
+    assert data["coverage"]["covered"] == 7 and data["coverage"]["total"] == 10
+
+
+def test_fail_under(tmp_path: Path) -> None:
+    path = write(tmp_path)
+    assert run("test", "--fail-under", "50", path)[0] == 1
+    assert run("test", "--fail-under", "40", path)[0] == 0
+
+
+def test_a_rubric_with_errors_cannot_be_tested(tmp_path: Path) -> None:
+    path = write(tmp_path, '\nexample "拼错" from "全部达标" {\n  expect 控制率 = 5\n}\n')
+    code, _, err = run("test", "--lang", "en", path)
+    assert code == 2 and "error[PF602]" in err
+    assert run("test", str(tmp_path / "missing.rule"))[0] == 2
+
+
+def test_coverage_of_no_examples_is_zero() -> None:
+    rubric = pingfen.loads(RUBRIC.split("example")[0])
+    cov = Coverage.of(rubric, [])
+    assert cov.covered() == (0, 10) and len(cov.missed()) == 10

@@ -1,0 +1,241 @@
+"""`pingfen fuzz`: planted faults are caught within the default budget, and each
+counterexample reproduces the fault through `pingfen eval`."""
+
+from __future__ import annotations
+
+import decimal
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import pingfen
+from pingfen import ast, fuzz
+from pingfen.cli import main
+from pingfen.fmt import format_module
+from pingfen.interp import evaluate_expr
+from pingfen.interp import inputs as coerce_record
+from pingfen.io import read_record
+from pingfen.result import NodeResult, Result
+from pingfen.testing import boundary_inputs, inputs
+from rubric_strategies import rubrics
+
+ROOT = Path(__file__).resolve().parents[1]
+FAULTS = sorted((ROOT / "tests" / "golden" / "faults").glob("*.rule"))
+RULESET = ROOT / "rulesets" / "dept-overall-2021.rule"
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def evaluated(rule: Path, data: Path) -> tuple[int, dict[str, Any] | None, str]:
+    """`pingfen eval --allow-unsound --format json RULE DATA`: exit code, the result, the error
+    text. The flag lets eval score with a rubric whose only errors are PF4xx, as fuzz does."""
+    code, out, err = run("eval", "--allow-unsound", "--format", "json", "--lang", "en", str(rule), str(data))
+    return code, (json.loads(out, parse_float=Decimal, parse_int=Decimal) if code == 0 else None), err
+
+
+def node_score(result: dict[str, Any], name: str | None) -> Decimal:
+    if name is None:
+        return Decimal(sum(c["score"] for c in result["children"]))
+
+    def walk(nodes: list[dict[str, Any]]) -> Decimal | None:
+        for n in nodes:
+            if n["name"] == name:
+                return Decimal(n["score"])
+            found = walk(n.get("children", []))
+            if found is not None:
+                return found
+        return None
+
+    found = walk(result["children"])
+    assert found is not None, name
+    return found
+
+
+def property_at(rubric: pingfen.Rubric, line: int) -> ast.Property:
+    return next(p for p in rubric.module.properties if p.span.line == line)
+
+
+@pytest.mark.parametrize("path", FAULTS, ids=lambda p: p.stem)
+def test_planted_fault_is_caught_and_reproduces_through_eval(path: Path, tmp_path: Path) -> None:
+    kind = re.search(r"# expect: fuzz fails (\w+)", path.read_text(encoding="utf-8")).group(1)  # type: ignore[union-attr]
+    code, out, _ = run("fuzz", "--lang", "en", str(path), "--save", str(tmp_path))  # the default budget
+    assert code == 1, out
+    heads = re.findall(r"^FAIL \[([^\]]+)\]", out, re.M)
+    assert heads, out
+    rubric, findings = pingfen.loader.loads_unsound(path.read_text(encoding="utf-8"), str(path))
+    for d in findings:  # the checker's findings are shown with the counterexample
+        if d.severity == "error":
+            assert f"error[{d.code}]" in out
+    files = sorted(tmp_path.glob("counterexample-1*.yaml"))
+    for f in files:  # what is printed is what is saved (the saved file has a comment header)
+        body = "\n".join(line for line in f.read_text(encoding="utf-8").splitlines() if not line.startswith("#"))
+        assert body in out
+    first = heads[0]
+    if findings and any(d.severity == "error" for d in findings):  # eval alone refuses such a rubric
+        assert run("eval", str(path), str(files[0]))[0] == 2
+        assert f"pingfen eval --allow-unsound {path} counterexample-1" in out
+    if kind == "domain":
+        assert first == "domain"
+        code, _, err = evaluated(path, files[0])
+        assert code == 2 and "PF505" in err
+    elif kind == "grade":
+        assert first == "grade"
+        code, result, _ = evaluated(path, files[0])
+        assert code == 0 and result is not None and result["grade"] is None
+    else:
+        assert kind == "property" and first.startswith("line ")
+        prop = property_at(rubric, int(first.removeprefix("line ")))
+        if isinstance(prop, ast.Claim):
+            (data,) = files
+            code, result, _ = evaluated(path, data)
+            assert code == 0 and result is not None
+            record = coerce_record(rubric, read_record(data))
+            assert prop.condition is None or evaluate_expr(rubric, record, prop.condition)
+            score = node_score(result, prop.target.text if prop.target else None)
+            assert not fuzz._OPS[prop.op](score, prop.value.value), (score, prop)
+        else:
+            assert isinstance(prop, ast.Monotone)
+            before, after = files
+            (_, low, _), (_, high, _) = evaluated(path, before), evaluated(path, after)
+            assert low is not None and high is not None
+            a, b = read_record(before), read_record(after)
+            assert a[prop.input.text] != b[prop.input.text]
+            assert {k: v for k, v in a.items() if k != prop.input.text} == {
+                k: v for k, v in b.items() if k != prop.input.text
+            }
+            target = prop.target.text if prop.target else None
+            was, now = node_score(low, target), node_score(high, target)
+            assert (now < was) if prop.direction == "increasing" else (now > was), (was, now)
+
+
+def test_the_2021_rubric_holds_every_check() -> None:
+    code, out, _ = run("fuzz", "--lang", "en", "--max-examples", "25", str(RULESET))
+    assert code == 0, out
+    assert re.search(r": ok \(58 checks, 58 passed; seed 0", out)
+
+
+def test_the_same_seed_gives_the_same_run() -> None:
+    """Also across processes whose string hashing differs (PYTHONHASHSEED)."""
+    argv = [sys.executable, "-m", "pingfen.cli", "fuzz", "--seed", "7", "--max-examples", "40", str(FAULTS[0])]
+    runs = [
+        subprocess.run(
+            argv,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT / "src")},
+            check=False,
+        )  # fmt: skip
+        for seed in ("1", "2")
+    ]
+    assert runs[0].returncode == 1 and runs[0].stdout == runs[1].stdout
+
+
+def test_a_rubric_with_other_errors_is_not_fuzzed(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.rule"
+    bad.write_text('rubric "x" { total 5 }\ninput a: count\ngroup g 5 { indicator i 5 { deduct 1 per b } }\n')
+    code, _, err = run("fuzz", "--lang", "en", str(bad))
+    assert code == 2 and "error[PF102]" in err
+    assert run("fuzz", str(tmp_path / "missing.rule"))[0] == 2
+    assert run("fuzz", "--max-examples", "0", str(RULESET))[0] == 2
+    assert (
+        run("eval", "--allow-unsound", str(bad), str(ROOT / "examples" / "dept-overall-2021" / "seed-2021.yaml"))[0]
+        == 2
+    )
+
+
+RUBRIC = """rubric "x" {
+  total 10
+  round total 1 half_up
+}
+
+input a: score
+input b: score
+
+group g 10 {
+  indicator i 5 { judgment a }
+  indicator j 5 { judgment b }
+}
+"""
+
+
+def test_the_invariant_checks_can_fail(monkeypatch: pytest.MonkeyPatch) -> None:
+    rubric = pingfen.loads(RUBRIC)
+    monkeypatch.setitem(fuzz.ROUNDING, "half_up", decimal.ROUND_DOWN)  # what fuzz expects, not what is done
+    report = fuzz.fuzz(rubric, max_examples=100)
+    assert [f.check for f in report.failures] == ["rounding"]
+    assert re.fullmatch(r"the raw total \S+ is shown as \S+, not \S+", report.failures[0].message)
+
+
+def test_out_of_range_and_unsummed_scores_are_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    rubric = pingfen.loads(RUBRIC)
+    real = rubric.evaluate
+
+    def inflated(record: dict[str, object], **kw: object) -> Result:
+        result = real(record)
+        group = result.children[0]
+        i, j = group.children
+        bad = NodeResult(i.name, i.max, i.score + 6, (), (), None, False)
+        return Result(result.rubric, result.max, result.total, result.raw_total, result.grade,
+                      (NodeResult(group.name, group.max, group.score, (bad, j), (), None, True),))  # fmt: skip
+
+    monkeypatch.setattr(rubric, "evaluate", inflated)
+    found = [f.check for f in fuzz.fuzz(rubric, max_examples=20).failures]
+    assert found[:2] == ["range", "sums"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(inputs(pingfen.load(RULESET)))
+def test_counterexample_yaml_reads_back_to_the_same_record(record: dict[str, object]) -> None:
+    rubric = pingfen.load(RULESET)
+    path = Path(f"/tmp/pingfen-roundtrip-{id(record)}.yaml")
+    try:
+        path.write_text(fuzz.to_yaml(record, rubric, "a comment\nover two lines"), encoding="utf-8")
+        again = read_record(path)
+    finally:
+        path.unlink(missing_ok=True)
+    assert coerce_record(rubric, again) == coerce_record(rubric, record)
+
+
+def test_yaml_quotes_what_yaml_would_misread() -> None:
+    rubric = pingfen.loads(
+        'rubric "x" { total 1 }\ninput yes: label { no, `a: b` }\nindicator i 1 { match yes { no -> 1  else -> 0 } }'
+    )
+    text = fuzz.to_yaml({"yes": "no"}, rubric)
+    assert text == '"yes": "no"\n'
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rubrics().flatmap(lambda m: st.tuples(st.just(m), st.data())))
+def test_invariants_hold_on_generated_rubrics(drawn) -> None:  # type: ignore[no-untyped-def]
+    """Every generated rubric, on boundary and ordinary records: scored, in range, summed,
+    rounded and graded as declared; its claims (each `NODE <= max`) hold."""
+    module, data = drawn
+    rubric = pingfen.loads(format_module(module))
+    checks = set(fuzz._CHECKS)
+    for strategy in (boundary_inputs(rubric), inputs(rubric)):
+        record = data.draw(strategy)
+        result = fuzz._score(rubric, record, "domain")
+        fuzz._invariants(rubric, record, result, checks)
+        for i, prop in enumerate(rubric.module.properties):
+            if isinstance(prop, ast.Claim):
+                fuzz._claim(rubric, record, result, prop, f"property {i}")
+
+
+def test_fuzz_without_hypothesis_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pingfen.fuzz", None)
+    code, _, err = run("fuzz", str(RULESET))
+    assert code == 2 and "pip install 'pingfen[testing]'" in err

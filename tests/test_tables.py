@@ -1,0 +1,146 @@
+"""Reading batch files: CSV encodings, Excel's own cells, ids, comments, bad files."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from pingfen.errors import DataError
+from pingfen.io import read_rows
+from pingfen.io.tables import cell_value
+
+HEADER = "id,在职人数,满意度,已制定预算管理制度\r\n"
+BODY = "A01,14,95%,是\r\nA02,12,0.9,否\r\n"
+
+
+def rows_of(path: Path, **kwargs: object) -> list[tuple[int, str | None, dict[str, object]]]:
+    return [(r.number, r.id, dict(r.values)) for r in read_rows(path, **kwargs)]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "sniffed"), [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("gbk", "gb18030")]
+)
+def test_csv_encodings_are_sniffed(tmp_path: Path, encoding: str, sniffed: str) -> None:
+    path = tmp_path / "data.csv"
+    path.write_bytes((HEADER + BODY).encode(encoding))
+    rows = read_rows(path)
+    assert rows.encoding == sniffed
+    assert rows.columns == ("id", "在职人数", "满意度", "已制定预算管理制度")
+    assert [(r.id, dict(r.values)) for r in rows] == [
+        ("A01", {"id": "A01", "在职人数": "14", "满意度": "95%", "已制定预算管理制度": "是"}),
+        ("A02", {"id": "A02", "在职人数": "12", "满意度": "0.9", "已制定预算管理制度": "否"}),
+    ]
+
+
+def test_gbk_beyond_the_first_chunk_is_still_sniffed(tmp_path: Path) -> None:
+    """The sniffer reads the whole file: a GBK character far down is still found."""
+    ascii_rows = "".join(f"R{i},1,0.5,1\r\n" for i in range(60_000))
+    path = tmp_path / "late.csv"
+    path.write_bytes((HEADER.replace("在职人数", "a").replace("满意度", "b").replace("已制定预算管理制度", "c")
+                      + ascii_rows + "末行,1,0.5,是\r\n").encode("gbk"))  # fmt: skip
+    rows = read_rows(path)
+    assert rows.encoding == "gb18030"
+    assert list(rows)[-1].id == "末行"
+
+
+def test_explicit_encoding_wins_and_a_wrong_one_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_bytes((HEADER + BODY).encode("gbk"))
+    assert rows_of(path, encoding="gbk")[0][1] == "A01"
+    with pytest.raises(DataError) as info:
+        list(read_rows(path, encoding="utf-8"))
+    assert info.value.code == "PF512"
+    assert "cannot read" in info.value.describe("en") and "--encoding" in info.value.describe("en")
+
+
+def test_comment_and_blank_rows_are_skipped_and_empty_cells_are_missing(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_text(HEADER + "# 填写说明,实有在职人数,满意度,是/否\r\n,,,\r\nA01,,95%,\r\n", encoding="utf-8")
+    assert rows_of(path) == [(4, "A01", {"id": "A01", "在职人数": None, "满意度": "95%", "已制定预算管理制度": None})]
+
+
+def test_semicolon_csv(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_text("id;在职人数\nA01;14\n", encoding="utf-8")
+    assert rows_of(path) == [(2, "A01", {"id": "A01", "在职人数": "14"})]
+
+
+def test_id_column(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_text("编号,在职人数\nX-1,14\n,12\n", encoding="utf-8")
+    assert [r.id for r in read_rows(path)] == [None, None]  # no `id` column: rows go by number
+    assert [r.label("en") for r in read_rows(path)] == ["row 2", "row 3"]
+    assert [r.label("zh") for r in read_rows(path)] == ["第 2 行", "第 3 行"]
+    assert [r.id for r in read_rows(path, id_column="编号")] == ["X-1", None]
+    with pytest.raises(DataError) as info:
+        read_rows(path, id_column="单位")
+    assert info.value.code == "PF509"
+    assert info.value.describe("en") == f"PF509: `{path}` has no column `单位` (its columns: 编号, 在职人数)"
+
+
+def test_xlsx_cells_as_excel_stores_them(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["id", "满意度", "在职人数", "本年三公经费", "已制定预算管理制度", "按规定内容公开", "结余", "日期"])
+    sheet.append([1001, 0.95, 14, 2.69, "是", True, None, datetime.date(2021, 12, 31)])
+    sheet["B2"].number_format = "0%"  # shown as 95% in Excel; the cell holds 0.95
+    sheet.append([None, None, None, None, None, None, None, None])  # formatted but empty: skipped
+    sheet.append(["# a note", 1, 2, 3, 4, 5, 6, 7])
+    path = tmp_path / "data.xlsx"
+    book.save(path)
+    rows = list(read_rows(path))
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row.number, row.id) == (2, "1001")
+    values = dict(row.values)
+    assert values["满意度"] == Decimal("0.95") and type(values["满意度"]) is Decimal
+    assert values["在职人数"] == 14 and type(values["在职人数"]) is int
+    assert values["本年三公经费"] == Decimal("2.69")  # not Decimal(2.69) = 2.689999…
+    assert values["已制定预算管理制度"] == "是" and values["按规定内容公开"] is True
+    assert values["结余"] is None and values["日期"] == "2021-12-31"
+
+
+def test_cell_value_goes_through_str() -> None:
+    assert cell_value(0.1 + 0.2) == Decimal("0.30000000000000004")
+    assert cell_value(1.1) == Decimal("1.1") != Decimal(1.1)
+    assert cell_value("  ") is None
+
+
+def test_jsonl_with_a_bad_line(tmp_path: Path) -> None:
+    path = tmp_path / "data.jsonl"
+    path.write_text('{"id": "A01", "满意度": 0.95}\n\n{not json\n[1, 2]\n{"id": 7}\n', encoding="utf-8")
+    rows = list(read_rows(path))
+    assert [(r.number, r.id) for r in rows] == [(1, "A01"), (3, None), (4, None), (5, "7")]
+    assert rows[0].values["满意度"] == Decimal("0.95")
+    assert rows[1].problem is not None and rows[1].problem.code == "PF510"
+    assert rows[2].problem is not None and "JSON object" in rows[2].problem.message("en")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [("data.txt", b"x", "PF511"), ("data.xlsx", b"not a zip", "PF508"), ("empty.csv", b"", "PF508")],
+)
+def test_unreadable_files(tmp_path: Path, name: str, content: bytes, code: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(DataError) as info:
+        list(read_rows(path))
+    assert info.value.code == code and str(path) in info.value.describe("en")
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(DataError) as info:
+        read_rows(tmp_path / "nope.csv")
+    assert info.value.code == "PF508"
+
+
+def test_rows_are_read_lazily(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_text("id,a\n" + "".join(f"R{i},{i}\n" for i in range(100)), encoding="utf-8")
+    rows = iter(read_rows(path))
+    assert next(rows).id == "R0"  # one row read, the rest still in the file
+    assert read_rows(path).total == 100

@@ -1,0 +1,154 @@
+"""pingfen.testing: records in the declared domains, and records on the rubric's thresholds."""
+
+from __future__ import annotations
+
+import functools
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, find, given, settings
+from hypothesis import strategies as st
+
+import pingfen
+from pingfen.compile import InputSpec
+from pingfen.examples import raw_record, records
+from pingfen.fmt import format_module
+from pingfen.testing import (
+    boundary_inputs,
+    boundary_values,
+    crossing,
+    grid_range,
+    input_values,
+    inputs,
+    reach,
+    reach_total,
+    targets,
+)
+from rubric_strategies import rubrics
+
+ROOT = Path(__file__).resolve().parents[1]
+RUBRIC_2021 = pingfen.load(ROOT / "rulesets" / "dept-overall-2021.rule")
+SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(inputs(RUBRIC_2021))
+def test_inputs_honour_every_type_and_domain(record: dict[str, object]) -> None:
+    specs = {s.name: s for s in RUBRIC_2021.inputs}
+    assert set(record) == set(specs)
+    for name, value in record.items():
+        spec = specs[name]
+        if spec.type == "count":
+            assert isinstance(value, int) and value >= (1 if name == "编制人数" else 0)
+        elif spec.type == "bool":
+            assert isinstance(value, bool)
+        else:
+            assert isinstance(value, Decimal) and value >= 0
+    assert record["满意度"] <= 1  # type: ignore[operator]
+    assert record["经济效益"] <= 5 and record["建设湖南新增极目标任务完成情况"] <= 7  # type: ignore[operator]
+    RUBRIC_2021.evaluate(record)
+
+
+@SETTINGS
+@given(rubrics().flatmap(lambda m: st.tuples(st.just(pingfen.loads(format_module(m))), st.data())))
+def test_records_of_generated_rubrics_are_never_refused(drawn) -> None:  # type: ignore[no-untyped-def]
+    rubric, data = drawn
+    rubric.evaluate(data.draw(inputs(rubric)))
+    rubric.evaluate(data.draw(boundary_inputs(rubric)))
+
+
+@pytest.mark.parametrize(
+    ("kind", "bounds", "expected"),
+    [
+        ("count", (), (0, 1000)),
+        ("count", ((">", Decimal(0)),), (1, 1000)),
+        ("percent", ((">=", Decimal(0)), ("<=", Decimal(1))), (0, 10000)),
+        ("percent", ((">", Decimal("0.5")), ("<", Decimal("0.6"))), (5001, 5999)),
+        ("amount", ((">", Decimal(0)),), (1, 10000000)),
+        ("score", ((">=", Decimal(0)), ("<=", Decimal(5))), (0, 500)),
+    ],
+)
+def test_grid_ranges(kind: str, bounds: tuple[tuple[str, Decimal], ...], expected: tuple[int, int]) -> None:
+    assert grid_range(InputSpec("x", kind, None, bounds, ())) == expected
+
+
+def test_an_empty_domain_is_refused() -> None:
+    with pytest.raises(ValueError, match="empty"):
+        input_values(InputSpec("x", "count", None, ((">", Decimal(3)), ("<", Decimal(4))), ()))
+
+
+def test_targets_are_read_from_the_rubric() -> None:
+    found = {(t.what, t.at) for t in targets(RUBRIC_2021)}
+    assert ("band of 社会公众或服务对象满意度", Decimal("0.95")) in found
+    assert ("deduction of 财政供养人员控制率", Decimal("1.1")) in found  # where 0.5/pp takes all 5 points
+    assert ("deduction of 支付进度", Decimal(6)) in found
+    assert ("when arm of 资金结余", Decimal(0)) in found
+    assert ("grade 优秀", Decimal(90)) in found and ("domain of 满意度", Decimal(1)) in found
+
+
+def test_crossing_finds_the_first_value_past_a_threshold() -> None:
+    assert crossing(0, 100, lambda n: n * 3 >= 37) == 13
+    assert crossing(0, 100, lambda n: n < 40) == 40
+    assert crossing(0, 100, lambda n: n > 1000) is None
+    assert crossing(0, 100, lambda n: None if n == 50 else n > 70) is None
+
+
+@functools.cache
+def boundary_sample() -> list[dict[str, object]]:
+    """300 boundary records, drawn deterministically, without shrinking anything."""
+    found: list[dict[str, object]] = []
+
+    @settings(max_examples=300, database=None, derandomize=True, phases=[Phase.generate], deadline=None)
+    @given(boundary_inputs(RUBRIC_2021))
+    def collect(record: dict[str, object]) -> None:
+        found.append(record)
+
+    collect()
+    return found
+
+
+def test_boundary_values_sit_on_and_beside_each_threshold() -> None:
+    values = boundary_values(RUBRIC_2021)
+    assert {Decimal("0.9499"), Decimal("0.95"), Decimal("0.9501"), Decimal("0.7499"), Decimal(1)} <= set(
+        values["满意度"]  # type: ignore[arg-type]
+    )
+    assert {0, 1, 2, 5, 6, 7} <= set(values["未按进度下达专项数"])  # type: ignore[arg-type]
+    assert 0 not in values["编制人数"]  # outside its domain (> 0)
+
+
+EXAMPLES = {name: raw_record(givens) for name, givens in records(RUBRIC_2021.module).items()}
+
+
+def test_reach_solves_for_one_input_on_a_computed_value() -> None:
+    record = EXAMPLES["全部达标"]  # 12 of 12
+    target = next(t for t in targets(RUBRIC_2021) if t.what == "deduction of 财政供养人员控制率" and t.at == 1)
+    at = reach(RUBRIC_2021, record, target, "在职人数", 0)
+    assert at is not None and at["在职人数"] == record["编制人数"]  # the first value reaching 100%
+    over = reach(RUBRIC_2021, record, target, "在职人数", 1)
+    assert over is not None and over["在职人数"] == record["编制人数"] + 1  # type: ignore[operator]
+    quota = reach(RUBRIC_2021, at, target, "编制人数", -1)
+    assert quota is not None and quota["在职人数"] / quota["编制人数"] >= 1  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(("at", "offset", "total"), [(90, 0, "90.00"), (80, -1, "79.99"), (60, 0, "60.00")])
+def test_reach_total_lands_on_a_grade_boundary(at: int, offset: int, total: str) -> None:
+    record = EXAMPLES["全面扣完"]  # a total of 5
+    moved = reach_total(RUBRIC_2021, record, Decimal(at), offset)
+    assert moved is not None
+    changed = [k for k in record if record[k] != moved[k]]
+    assert RUBRIC_2021.evaluate(moved).total in (Decimal(total), Decimal(at) - Decimal("0.01") * -offset)
+    assert changed  # inputs were moved to get there
+
+
+def test_boundary_records_sit_on_thresholds_often() -> None:
+    sample = boundary_sample()
+    near = set(boundary_values(RUBRIC_2021)["满意度"])
+    assert sum(r["满意度"] in near for r in sample) >= len(sample) // 4
+    # Rarer coincidences are searched for rather than counted in a fixed sample, whose
+    # make-up depends on what hypothesis generated earlier in the same run.
+    search = settings(max_examples=2000, database=None, derandomize=True, deadline=None)
+    strategy = boundary_inputs(RUBRIC_2021)
+    find(strategy, lambda r: r["在职人数"] == r["编制人数"] > 0, settings=search)
+    find(strategy, lambda r: r["结余"] == r["上年结转"] > 0, settings=search)
+    find(strategy, lambda r: Decimal("89.9") <= RUBRIC_2021.evaluate(r).total <= Decimal("90.1"), settings=search)
