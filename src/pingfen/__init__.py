@@ -6,16 +6,37 @@ result = rubric.evaluate({"在职人数": 12, "编制人数": 12, ...})
 result.total, result.grade, result["财政供养人员控制率"].reasons
 pingfen.run_examples(rubric, coverage=True)     # the rubric's own examples
 pingfen.format_text(text)                       # the canonical layout
+
+The names below are imported when first used, so that `import pingfen` (and the
+command line's `--help`) stays quick; `from pingfen import Rubric` works as usual.
 """
 
-from pingfen.compile import InputSpec, Rubric
-from pingfen.diagnostics import Diagnostic, Span
-from pingfen.errors import DataError, PingfenError, Problem, RubricError
-from pingfen.fmt import FormatError, format_text
-from pingfen.loader import diagnose, load, loads
-from pingfen.result import NodeResult, Result
-from pingfen.testrun import TestRun, run_examples
+from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_HOMES = {
+    "DataError": "pingfen.errors",
+    "Diagnostic": "pingfen.diagnostics",
+    "FormatError": "pingfen.fmt",
+    "InputSpec": "pingfen.compile",
+    "NodeResult": "pingfen.result",
+    "PingfenError": "pingfen.errors",
+    "Problem": "pingfen.errors",
+    "Result": "pingfen.result",
+    "Rubric": "pingfen.compile",
+    "RubricError": "pingfen.errors",
+    "Span": "pingfen.diagnostics",
+    "TestRun": "pingfen.testrun",
+    "diagnose": "pingfen.loader",
+    "format_text": "pingfen.fmt",
+    "load": "pingfen.loader",
+    "loads": "pingfen.loader",
+    "run_examples": "pingfen.testrun",
+}
 __all__ = [
     "DataError",
     "Diagnostic",
@@ -35,4 +56,26 @@ __all__ = [
     "loads",
     "run_examples",
 ]
-__version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'pingfen' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOMES])
+
+
+if TYPE_CHECKING:
+    from pingfen.compile import InputSpec, Rubric
+    from pingfen.diagnostics import Diagnostic, Span
+    from pingfen.errors import DataError, PingfenError, Problem, RubricError
+    from pingfen.fmt import FormatError, format_text
+    from pingfen.loader import diagnose, load, loads
+    from pingfen.result import NodeResult, Result
+    from pingfen.testrun import TestRun, run_examples

@@ -8,7 +8,7 @@ inputs it reported, `audit` finds, each with its numbers:
   declared itself counts as the sum of its own parts, when those are all declared);
 - a grade that is not the one the rubric's grade bands give the declared total;
 - indicators whose inputs are ALL given and whose declared score differs from the
-  rule's (`Rubric.score_node`, the closures a full evaluation runs), with the rule's reasons.
+  rule's (`Rubric.score_node`, the same rules and reasons a full evaluation gives), with the rule's reasons.
 """
 
 from __future__ import annotations

@@ -12,15 +12,18 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import pingfen
 from pingfen.diagnostics import Lang, default_lang
 from pingfen.errors import DataError, PingfenError, RubricError
-from pingfen.io import read_record
-from pingfen.io.write import write_text
-from pingfen.report import render_table
-from pingfen.result import dumps
+
+if TYPE_CHECKING:
+    from pingfen.diagnostics import Diagnostic
+    from pingfen.result import Result
+
+# Each command imports what it needs when it runs: `eval` of a JSON record never loads
+# the YAML reader, `--format json` never the table, `check` never the compiler.
 
 OK, NO, CANNOT = 0, 1, 2
 
@@ -192,7 +195,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
 
 
 def _check(files: list[str], fmt: str, strict: bool, lang: Lang, out: TextIO, err: TextIO) -> int:
-    from pingfen.report.findings import to_json, to_sarif
+    from pingfen.loader import diagnose
 
     checked = []
     unreadable = False
@@ -203,25 +206,27 @@ def _check(files: list[str], fmt: str, strict: bool, lang: Lang, out: TextIO, er
             print(f"pingfen: cannot read {name}: {getattr(error, 'strerror', None) or error}", file=err)
             unreadable = True
             continue
-        diagnostics = pingfen.diagnose(text, name)
+        diagnostics = diagnose(text, name)
         checked.append((name, diagnostics))
         if fmt == "text":
             for d in diagnostics:
                 print(d.render(lang) + "\n", file=out)
             print(_summary(name, diagnostics, strict, lang), file=out)
-    if fmt == "json":
-        print(dumps(to_json(checked, lang)), file=out)
-    elif fmt == "sarif":
-        print(dumps(to_sarif(checked, pingfen.__version__, lang)), file=out)
+    if fmt in ("json", "sarif"):
+        from pingfen.report.findings import to_json, to_sarif
+        from pingfen.result import dumps
+
+        found = to_json(checked, lang) if fmt == "json" else to_sarif(checked, pingfen.__version__, lang)
+        print(dumps(found), file=out)
     failing = any(_fails(d, strict) for _, found in checked for d in found)
     return CANNOT if unreadable else NO if failing else OK
 
 
-def _fails(d: pingfen.Diagnostic, strict: bool) -> bool:
+def _fails(d: Diagnostic, strict: bool) -> bool:
     return strict or d.severity == "error"
 
 
-def _summary(name: str, diagnostics: list[pingfen.Diagnostic], strict: bool, lang: Lang) -> str:
+def _summary(name: str, diagnostics: list[Diagnostic], strict: bool, lang: Lang) -> str:
     count = {s: sum(d.severity == s for d in diagnostics) for s in ("error", "warning", "note")}
     failed = any(_fails(d, strict) for d in diagnostics)
     if lang == "zh":
@@ -229,6 +234,12 @@ def _summary(name: str, diagnostics: list[pingfen.Diagnostic], strict: bool, lan
         return f"{name}：{verdict}（{count['error']} 个错误，{count['warning']} 个警告，{count['note']} 个提示）"
     parts = ", ".join(f"{n} {s}{'s' * (n != 1)}" for s, n in count.items())
     return f"{name}: {'failed' if failed else 'ok'} ({parts})"
+
+
+def _table(result: Result, lang: Lang) -> str:
+    from pingfen.report import render_table
+
+    return render_table(result, lang)
 
 
 class _Usage(Exception):
@@ -249,24 +260,30 @@ def _needs_file(fmt: str, output: str | None) -> None:
 
 
 def _eval(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
-    from pingfen.batch import score_file
     from pingfen.io.tables import is_table
+    from pingfen.loader import load
 
     batch = is_table(args.data)
     suffixes = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
     fmt = _format(args.format, args.output, suffixes, "csv" if batch else "table")
     _needs_file(fmt, args.output)
-    rubric = pingfen.load(args.ruleset)
+    rubric = load(args.ruleset)
     if not batch and fmt in ("table", "json"):
+        from pingfen.io.records import read_record
+
         result = rubric.evaluate(read_record(args.data), lang=lang)
-        text = result.to_json(lang) if fmt == "json" else render_table(result, lang)
+        text = result.to_json(lang) if fmt == "json" else _table(result, lang)
         if args.output is None:
             print(text, file=out)
         else:
+            from pingfen.io.write import write_text
+
             write_text(args.output, text + "\n")
         return OK
     if fmt == "table":
         raise _Usage("table output is for one record; a batch file is written as csv, xlsx, jsonl or json")
+    from pingfen.batch import score_file
+
     summary = score_file(
         rubric, args.data, args.output, fmt, lang=lang, encoding=args.encoding, id_column=args.id_column,
         out=out, progress=err,
@@ -300,6 +317,7 @@ def _report(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> i
 def _audit(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     from pingfen.audit import audit_file
     from pingfen.report.audit import render_audit
+    from pingfen.result import dumps
 
     found = audit_file(pingfen.load(args.ruleset), args.filled, lang=lang, id=args.id)
     print(dumps(found.to_dict()) if args.format == "json" else render_audit(found, lang), file=out)
@@ -410,6 +428,7 @@ def _test(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     from decimal import Decimal
 
     from pingfen.coverage import render_text, to_json
+    from pingfen.result import dumps
     from pingfen.testrun import render_failures, run_examples, summary
 
     runs = []
@@ -519,8 +538,10 @@ def _eval_unsound(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO
     for d in diagnostics:
         if d.severity == "error":
             print(d.render(lang) + "\n", file=err)
+    from pingfen.io.records import read_record
+
     result = rubric.evaluate(read_record(args.data), lang=lang)
-    print(result.to_json(lang) if args.format == "json" else render_table(result, lang), file=out)
+    print(result.to_json(lang) if args.format == "json" else _table(result, lang), file=out)
     return OK
 
 

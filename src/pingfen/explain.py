@@ -13,32 +13,120 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from attrs import field, frozen
 
 from pingfen.diagnostics import Lang
+from pingfen.values import CONTEXT
 
 
 @frozen
-class Reason:
-    """Why points were lost: a kind, its numbers, and the author's template if any."""
+class Site:
+    """What a rule fixes at load, for the reasons it may give: the kind of reason, its
+    words and constants (`facts`), the names of the numbers each record supplies
+    (`fields`), and the author's template with the inputs and lets it names (`names`,
+    as (name, unit) pairs)."""
 
     kind: str
-    params: Mapping[str, object] = field(factory=dict, hash=False)
+    facts: Mapping[str, object] = field(factory=dict, hash=False)
+    fields: tuple[str, ...] = ()
     template: str | None = None
+    names: tuple[tuple[str, str], ...] = ()
+
+
+class Reason:
+    """Why points were lost: the rule's Site, the few numbers of this record (one per
+    `site.fields`, then one per `site.names`), and the indicator's final score.
+
+    Nothing is formatted until `text` is called; `params` gathers the numbers and the
+    facts into one mapping, as the templates read them. Two reasons are equal when
+    they say the same thing: same kind, template and params.
+    """
+
+    __slots__ = ("site", "numbers", "score")
+
+    def __init__(self, site: Site, numbers: tuple[object, ...] = (), score: Decimal | None = None) -> None:
+        self.site = site
+        self.numbers = numbers
+        self.score = score
+
+    @property
+    def kind(self) -> str:
+        return self.site.kind
+
+    @property
+    def template(self) -> str | None:
+        return self.site.template
+
+    @property
+    def params(self) -> dict[str, object]:
+        site = self.site
+        params = dict(site.facts)
+        count = len(site.fields)
+        params.update(zip(site.fields, self.numbers[:count], strict=True))
+        _DERIVED.get(site.kind, _nothing)(params)
+        if site.template is not None:
+            values = self.numbers[count:]
+            params["values"] = {name: (value, unit) for (name, unit), value in zip(site.names, values, strict=True)}
+            params["score"] = self.score
+        return params
 
     def text(self, lang: Lang = "zh") -> str:
+        params = self.params
         if self.template is not None:
-            return _fill(self.template, self.params)
-        return _TEMPLATES[self.kind][0 if lang == "zh" else 1](self.params)
+            return _fill(self.template, params)
+        return _TEMPLATES[self.kind][0 if lang == "zh" else 1](params)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Reason):
+            return NotImplemented
+        return (self.kind, self.template, self.params) == (other.kind, other.template, other.params)
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.template))
+
+    def __repr__(self) -> str:
+        return f"Reason({self.kind!r}, {self.params!r})"
+
+
+def _nothing(params: dict[str, object]) -> None:
+    pass
+
+
+def _shown_value(params: dict[str, object]) -> None:
+    params["shown_value"] = quantity(params["value"], str(params["unit"]))
+
+
+def _step_derived(params: dict[str, object]) -> None:
+    _shown_value(params)
+    reference = params["reference"]
+    params["shown_reference"] = quantity(Decimal(0) if reference is None else reference, str(params["unit"]))
+
+
+def _judged(params: dict[str, object]) -> None:
+    params["lost"] = CONTEXT.subtract(params["max"], params["points"])  # type: ignore[arg-type]
+
+
+# Params computed from the recorded numbers only when a reason is read.
+_DERIVED = {"step": _step_derived, "band": _shown_value, "judgment": _judged}
+
+
+_CENT = Decimal("0.01")
+_ROOM = Context(prec=28, rounding=ROUND_HALF_UP)
+_SHOWN: dict[Decimal, str] = {}  # number() of values already shown: it depends on the value alone
 
 
 def number(value: Decimal) -> str:
     """At most 2 decimals, half up, no trailing zeros: 1.25, 4.17, 3."""
     if not value.is_finite():
         return str(value)
-    wide = Context(prec=max(28, value.adjusted() + 4))  # room for every digit of a huge value
-    rounded = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP, context=wide)
-    text = format(rounded, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    shown = _SHOWN.get(value)
+    if shown is not None:
+        return shown
+    adjusted = value.adjusted()  # room for every digit of a huge value
+    room = _ROOM if adjusted < 24 else Context(prec=adjusted + 4, rounding=ROUND_HALF_UP)
+    text = format(value.quantize(_CENT, context=room), "f").rstrip("0").rstrip(".")
+    shown = "0" if text == "-0" else text
+    if len(_SHOWN) >= 4096:
+        _SHOWN.clear()
+    _SHOWN[value] = shown
+    return shown
 
 
 def quantity(value: object, unit: str) -> str:
@@ -46,8 +134,16 @@ def quantity(value: object, unit: str) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, Decimal):
-        return number(value * 100) + "%" if unit == "percent" else number(value)
+        return number(_hundredfold(value)) + "%" if unit == "percent" else number(value)
     return str(value)
+
+
+def _hundredfold(value: Decimal) -> Decimal:
+    """value × 100, exactly, whatever the current decimal context."""
+    if not value.is_finite():
+        return value
+    sign, digits, exponent = value.as_tuple()
+    return Decimal((sign, digits, int(exponent) + 2))
 
 
 def _fill(template: str, params: Mapping[str, object]) -> str:
@@ -72,7 +168,7 @@ def _gap(p: Mapping[str, object], zh: bool) -> str:
     excess = p["excess"]
     assert isinstance(excess, Decimal)
     if p["unit"] == "percent":
-        return f"{number(excess * 100)} 个百分点" if zh else f"{number(excess * 100)} percentage points"
+        return f"{number(_hundredfold(excess))} 个百分点" if zh else f"{number(_hundredfold(excess))} percentage points"
     return number(excess)
 
 
@@ -80,7 +176,7 @@ def _per(p: Mapping[str, object], zh: bool) -> str:
     step = p["step"]
     assert isinstance(step, Decimal)
     if p["unit"] == "percent":
-        points = number(step * 100)
+        points = number(_hundredfold(step))
         if zh:
             return "每个百分点" if points == "1" else f"每 {points} 个百分点"
         return "per percentage point" if points == "1" else f"per {points} percentage points"

@@ -1,7 +1,7 @@
 """A plain tree-walking interpreter of the AST that says which branch every rule took.
 
-The compiled Rubric (compile.py) is what scores records; it turns every rule into a
-closure once and records nothing it does not need. Coverage (`pingfen test --coverage`)
+The compiled Rubric (compile.py) is what scores records; it turns the rubric into
+Python source once (codegen) and records nothing it does not need. Coverage (`pingfen test --coverage`)
 and the boundary strategies (`pingfen.testing`) need to know more: which band held, which
 `when` arm, whether a deduction found the value over or under its reference, whether the
 indicator was clamped. This module walks the AST directly and reports those branches as

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pingfen import cache
 from pingfen.check import check
 from pingfen.compile import Rubric
 from pingfen.diagnostics import Diagnostic, Source, Span
 from pingfen.errors import RubricError
-from pingfen.syntax import parse
 
 
 def diagnose(text: str, path: str = "<string>") -> list[Diagnostic]:
     """Every diagnostic for rule text (errors, warnings, notes), in source order."""
-    return _build(text, path)[1]
+    return _build(text, path, executable=False)[1]
 
 
 def loads(text: str, path: str = "<string>") -> Rubric:
@@ -26,7 +26,8 @@ def loads(text: str, path: str = "<string>") -> Rubric:
 
 def load(path: str | Path) -> Rubric:
     """Load a rubric from a `.rule` file (UTF-8, with or without BOM). A file that is not
-    UTF-8 (say GBK, as Windows editors often save) raises RubricError (PF006)."""
+    UTF-8 (say GBK, as Windows editors often save) raises RubricError (PF006). Its syntax
+    tree is kept in the user's cache directory, so loading the file again skips the parser."""
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
@@ -34,13 +35,18 @@ def load(path: str | Path) -> Rubric:
         raise RubricError(
             [Diagnostic("PF006", at, {"byte": error.start}, hint="save_utf8", source=Source(str(path), ""))]
         ) from None
-    return loads(text, str(path))
+    rubric, diagnostics = _build(text, str(path), Path(path))
+    if rubric is None:
+        raise RubricError(diagnostics)
+    return rubric
 
 
 def loads_unsound(text: str, path: str = "<string>") -> tuple[Rubric, list[Diagnostic]]:
     """Load a rubric even if the soundness checks (PF4xx) find errors in it, as `pingfen fuzz`
     does to show what those errors do to real records; returns it with every diagnostic.
     Raises RubricError when there is any other error (syntax, names, types, examples)."""
+    from pingfen.syntax import parse
+
     source = Source(path, text)
     module, diagnostics = parse(text)
     if module is None or any(d.severity == "error" for d in diagnostics):
@@ -52,15 +58,23 @@ def loads_unsound(text: str, path: str = "<string>") -> tuple[Rubric, list[Diagn
     return Rubric(module, checked, source), found
 
 
-def _build(text: str, path: str) -> tuple[Rubric | None, list[Diagnostic]]:
+def _build(
+    text: str, path: str, file: Path | None = None, executable: bool = True
+) -> tuple[Rubric | None, list[Diagnostic]]:
+    """Parse, check and (when `executable`) compile; the rubric is None when there are errors."""
     # One line ending, as the parser counts lines: "\r\n" and a lone "\r" become "\n".
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     source = Source(path, text)
-    module, diagnostics = parse(text)
+    if file is not None:
+        module, diagnostics = cache.parsed(file, text)
+    else:
+        from pingfen.syntax import parse
+
+        module, diagnostics = parse(text)
     if module is None or any(d.severity == "error" for d in diagnostics):
         return None, [d.with_source(source) for d in diagnostics]
     checked = check(module)
     found = [d.with_source(source) for d in [*diagnostics, *checked.diagnostics]]
-    if not checked.ok:
+    if not checked.ok or not executable:
         return None, found
     return Rubric(module, checked, source), found

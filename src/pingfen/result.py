@@ -3,34 +3,69 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from decimal import Decimal
+from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal, localcontext
+from operator import attrgetter
 from typing import Any, Literal
 
 from attrs import field, frozen
 
 from pingfen.diagnostics import Lang
-from pingfen.explain import Reason
+from pingfen.explain import Reason, Site
+from pingfen.values import CONTEXT
 
 Clamp = Literal["low", "high"] | None
 
 
-@frozen
 class NodeResult:
     """The score of one group or indicator.
 
     `clamped` is "low" when deductions went past zero (扣完为止), "high" when the
-    rules gave more than the max; the score is then 0 or the max.
+    rules gave more than the max; the score is then 0 or the max. Read-only; two nodes
+    are equal when all but their language are.
     """
 
-    name: str
-    max: Decimal
-    score: Decimal
-    children: tuple[NodeResult, ...] = ()
-    explanations: tuple[Reason, ...] = ()
-    clamped: Clamp = None
-    is_group: bool = False
-    lang: Lang = field(default="zh", eq=False)
+    __slots__ = ("_name", "_max", "_score", "_children", "_explanations", "_clamped", "_is_group", "_lang")
+
+    def __init__(
+        self,
+        name: str,
+        max: Decimal,
+        score: Decimal,
+        children: tuple[NodeResult, ...] = (),
+        explanations: tuple[Reason, ...] = (),
+        clamped: Clamp = None,
+        is_group: bool = False,
+        lang: Lang = "zh",
+    ) -> None:
+        self._name, self._max, self._score, self._children = name, max, score, children
+        self._explanations, self._clamped, self._is_group, self._lang = explanations, clamped, is_group, lang
+
+    name: str = property(attrgetter("_name"))  # type: ignore[assignment]
+    max: Decimal = property(attrgetter("_max"))  # type: ignore[assignment]
+    score: Decimal = property(attrgetter("_score"))  # type: ignore[assignment]
+    children: tuple[NodeResult, ...] = property(attrgetter("_children"))  # type: ignore[assignment]
+    explanations: tuple[Reason, ...] = property(attrgetter("_explanations"))  # type: ignore[assignment]
+    clamped: Clamp = property(attrgetter("_clamped"))  # type: ignore[assignment]
+    is_group: bool = property(attrgetter("_is_group"))  # type: ignore[assignment]
+    lang: Lang = property(attrgetter("_lang"))  # type: ignore[assignment]
+
+    def _key(self) -> tuple[object, ...]:
+        return (self._name, self._max, self._score, self._children, self._explanations, self._clamped, self._is_group)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, NodeResult):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"NodeResult(name={self._name!r}, max={self._max!r}, score={self._score!r}, children={self._children!r}, "
+            f"explanations={self._explanations!r}, clamped={self._clamped!r}, is_group={self._is_group!r})"
+        )
 
     @property
     def reasons(self) -> list[str]:
@@ -61,39 +96,157 @@ class NodeResult:
 
 
 @frozen
-class Result:
-    """A scored record. `total` is rounded as the rubric says; `raw_total` is exact."""
+class Shape:
+    """One group or indicator as the rubric fixes it; `children` index the layout."""
 
-    rubric: str
+    name: str
     max: Decimal
-    total: Decimal
-    raw_total: Decimal
-    grade: str | None
-    children: tuple[NodeResult, ...]
-    lang: Lang = field(default="zh", eq=False)
-    _index: dict[str, NodeResult] = field(init=False, eq=False, repr=False)
+    is_group: bool
+    children: tuple[int, ...] = ()
+
+
+@frozen
+class Layout:
+    """The fixed shape of a rubric's result tree: every node depth-first in rubric order,
+    the top-level nodes, and each name's position. Built once, at load."""
+
+    name: str
+    max: Decimal
+    nodes: tuple[Shape, ...]
+    top: tuple[int, ...]
+    positions: Mapping[str, int] = field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        index = {node.name: node for top in self.children for node in top.walk()}
-        object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "positions", {shape.name: i for i, shape in enumerate(self.nodes)})
+
+
+# What the explaining code records for one reason: the rule's Site and the record's numbers.
+ReasonRecord = tuple[Site, tuple[object, ...]]
+# The explaining code of a rubric: the record's exact inputs → (scores, reason records, clamps) per node.
+Explain = Callable[..., tuple[tuple[Decimal, ...], tuple[tuple[ReasonRecord, ...], ...], tuple[Clamp, ...]]]
+
+
+class Result:
+    """A scored record. `total` is rounded as the rubric says; `raw_total` is exact.
+
+    The compiled evaluator hands over each node's score, in layout order, and the record's
+    exact input values (`Result.scored`). The NodeResult tree, with its clamping and its
+    Reasons, is built the first time it is read: the rubric's explaining code runs again
+    on those inputs, and must give the same scores. Results compare equal when their
+    totals, grades and every node do.
+    """
+
+    __slots__ = ("_layout", "_total", "_raw_total", "_grade", "_lang", "_scores", "_values", "_explain", "_tree",
+                 "_nodes")  # fmt: skip
+
+    def __init__(
+        self,
+        rubric: str,
+        max: Decimal,
+        total: Decimal,
+        raw_total: Decimal,
+        grade: str | None,
+        children: tuple[NodeResult, ...],
+        lang: Lang = "zh",
+    ) -> None:
+        nodes = tuple(node for top in children for node in top.walk())
+        position = {id(node): i for i, node in enumerate(nodes)}
+        shapes = tuple(Shape(n.name, n.max, n.is_group, tuple(position[id(c)] for c in n.children)) for n in nodes)
+        self._layout = Layout(rubric, max, shapes, tuple(position[id(c)] for c in children))
+        self._total, self._raw_total, self._grade, self._lang = total, raw_total, grade, lang
+        self._scores = tuple(n.score for n in nodes)
+        self._values = self._explain = None
+        self._tree, self._nodes = tuple(children), nodes
+
+    @classmethod
+    def scored(
+        cls,
+        layout: Layout,
+        total: Decimal,
+        raw_total: Decimal,
+        grade: str | None,
+        scores: tuple[Decimal, ...],
+        values: tuple[object, ...],
+        explain: Explain,
+        lang: Lang = "zh",
+    ) -> Result:
+        """A result from each node's score in layout order; `explain(*values)` gives the rest
+        when the tree is first read."""
+        self = _new(cls)
+        self._layout, self._total, self._raw_total, self._grade, self._lang = layout, total, raw_total, grade, lang
+        self._scores, self._values, self._explain = scores, values, explain
+        self._tree = self._nodes = None
+        return self
+
+    rubric = property(lambda self: self._layout.name, doc="The rubric's title.")
+    max = property(lambda self: self._layout.max, doc="The rubric's total of points.")
+    total = property(lambda self: self._total, doc="The total, rounded as the rubric says.")
+    raw_total = property(lambda self: self._raw_total, doc="The exact sum of the top-level scores.")
+    grade = property(lambda self: self._grade, doc="The first grade the total reaches, if any.")
+    lang = property(lambda self: self._lang, doc="The language reasons are given in.")
+
+    @property
+    def children(self) -> tuple[NodeResult, ...]:
+        if self._tree is None:
+            self._build()
+        return self._tree  # type: ignore[return-value]
+
+    def _build(self) -> None:
+        """NodeResults, with their Reasons, from the explaining code; children before their group."""
+        assert self._explain is not None and self._values is not None
+        with localcontext(CONTEXT):  # as when it was scored, whatever the reader's context
+            scores, records, clamps = self._explain(*self._values)
+        if scores != self._scores:  # pragma: no cover - the two are generated from one rubric
+            raise AssertionError("explaining a result gave other scores than scoring it")
+        layout, lang = self._layout, self._lang
+        built: list[NodeResult] = [None] * len(layout.nodes)  # type: ignore[list-item]
+        pick = built.__getitem__
+        for i in range(len(layout.nodes) - 1, -1, -1):
+            shape, score, kept = layout.nodes[i], scores[i], records[i]
+            children = tuple(map(pick, shape.children)) if shape.children else ()
+            reasons = tuple([Reason(site, numbers, score) for site, numbers in kept]) if kept else ()
+            built[i] = NodeResult(shape.name, shape.max, score, children, reasons, clamps[i], shape.is_group, lang)
+        self._nodes = tuple(built)
+        self._tree = tuple(map(pick, layout.top))
+
+    def _walk(self) -> tuple[NodeResult, ...]:
+        if self._nodes is None:
+            self._build()
+        return self._nodes  # type: ignore[return-value]
 
     def __getitem__(self, name: str) -> NodeResult:
         """Any group or indicator by its name, as the rubric writes it."""
-        try:
-            return self._index[name]
-        except KeyError:
-            raise KeyError(f"no group or indicator named {name!r}") from None
+        position = self._layout.positions.get(name)
+        if position is None:
+            raise KeyError(f"no group or indicator named {name!r}")
+        return self._walk()[position]
 
     def __contains__(self, name: object) -> bool:
-        return name in self._index
+        return name in self._layout.positions
 
     def nodes(self) -> Iterator[NodeResult]:
         """Every group and indicator, depth-first in rubric order."""
-        for top in self.children:
-            yield from top.walk()
+        return iter(self._walk())
 
     def indicators(self) -> Iterator[NodeResult]:
         return (n for n in self.nodes() if not n.is_group)
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.rubric, self.max, self.total, self.raw_total, self.grade, self.children)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Result):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash((self.rubric, self.total, self.grade))
+
+    def __repr__(self) -> str:
+        return (
+            f"Result(rubric={self.rubric!r}, max={self.max!r}, total={self.total!r}, "
+            f"raw_total={self.raw_total!r}, grade={self.grade!r}, children={self.children!r})"
+        )
 
     def to_dict(self, lang: Lang | None = None) -> dict[str, Any]:
         """Plain data; numbers stay Decimal so nothing passes through float."""
@@ -108,6 +261,9 @@ class Result:
     def to_json(self, lang: Lang | None = None, indent: int | None = 2) -> str:
         """JSON with every number written from its exact decimal."""
         return dumps(self.to_dict(lang), indent=indent)
+
+
+_new = object.__new__
 
 
 def dumps(data: Any, indent: int | None = 2) -> str:

@@ -1,8 +1,11 @@
 """Text → AST. The only module that imports lark.
 
-The parser is built once (LALR, positions on) from the grammar shipped in the
-package. The transformer runs as a separate pass so that every node gets its span,
-and parse errors are translated here into diagnostics with human wording.
+The parser is built once per process (LALR, positions on) from the grammar shipped in
+the package, and its tables are kept between processes in the user's cache directory
+(see `cache`), under a name holding the grammar's hash; when that directory cannot be
+written the parser is simply built. The transformer runs as a separate pass so that
+every node gets its span, and parse errors are translated here into diagnostics with
+human wording.
 """
 
 from __future__ import annotations
@@ -10,16 +13,21 @@ from __future__ import annotations
 import contextvars
 import functools
 import re
+import sys
 import unicodedata
 from decimal import Decimal, InvalidOperation
-from importlib import resources
 from pathlib import Path
 
+import lark
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from pingfen import ast
+from pingfen.cache import digest, directory
 from pingfen.diagnostics import Diagnostic, Span
+from pingfen.grammar import grammar_text
+
+__all__ = ["build_parser", "cache_file", "grammar_text", "parse", "parser"]
 
 _OPS = {
     "≥": ">=", "≧": ">=", "≤": "<=", "≦": "<=", "＞": ">", "＜": "<",
@@ -28,13 +36,23 @@ _OPS = {
 }  # fmt: skip
 
 
-def grammar_text() -> str:
-    """The grammar, from the installed package or, in a source checkout, from grammar/."""
-    packaged = resources.files("pingfen").joinpath("pingfen.lark")
-    if packaged.is_file():
-        return packaged.read_text(encoding="utf-8")
-    checkout = Path(__file__).resolve().parents[2] / "grammar" / "pingfen.lark"
-    return checkout.read_text(encoding="utf-8")
+_OPTIONS = {
+    "parser": "lalr",
+    "propagate_positions": True,
+    "maybe_placeholders": True,
+    "lexer_callbacks": {"COMMENT": lambda token: _keep_comment(token)},
+}
+
+
+def cache_file(grammar: str) -> Path | None:
+    """Where the parse tables of this grammar are kept between runs, or None when there is no
+    usable cache directory. The name holds the grammar's hash and the lark and Python
+    versions, so a changed grammar or an upgrade never reads stale tables."""
+    folder = directory()
+    if folder is None:
+        return None
+    version = f"lark{lark.__version__}-py{sys.version_info[0]}{sys.version_info[1]}"
+    return folder / f"grammar-{digest(grammar)[:20]}-{version}.lark-cache"
 
 
 # Comments are ignored by the grammar; the lexer hands each one to this callback, which
@@ -51,13 +69,18 @@ def _keep_comment(token: Token) -> Token:
 
 @functools.cache
 def parser() -> Lark:
-    return Lark(
-        grammar_text(),
-        parser="lalr",
-        propagate_positions=True,
-        maybe_placeholders=True,
-        lexer_callbacks={"COMMENT": _keep_comment},
-    )
+    """The LALR parser of this process."""
+    grammar = grammar_text()
+    return build_parser(grammar, cache_file(grammar))
+
+
+def build_parser(grammar: str, cache: Path | None) -> Lark:
+    """A parser whose tables are read from `cache` when they are there. Lark checks the
+    file's own hash, rebuilds on a mismatch or an unreadable file, and writes the tables
+    back when it can, quietly giving up when it cannot."""
+    if cache is None:
+        return Lark(grammar, **_OPTIONS)
+    return Lark(grammar, cache=str(cache), **_OPTIONS)
 
 
 def parse(text: str) -> tuple[ast.Module | None, list[Diagnostic]]:

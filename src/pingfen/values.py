@@ -8,10 +8,19 @@ shortest repr (`str`), never `Decimal(float)`.
 
 from __future__ import annotations
 
+import decimal
 import re
 from decimal import Decimal, InvalidOperation
 
 from pingfen.errors import Problem
+
+# The context scoring runs in: quotients carry 28 significant digits, and anything
+# invalid is an error, never NaN.
+CONTEXT = decimal.Context(
+    prec=28,
+    rounding=decimal.ROUND_HALF_EVEN,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
 
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 # Beyond this, a value is a typo (1e999999), and arithmetic on it would overflow.

@@ -2,51 +2,53 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from pingfen.errors import DataError, Problem
 
-
-class ExactLoader(yaml.SafeLoader):
-    """YAML's safe loader, with numbers read as people write them: floats as exact
-    Decimals from their text, integers in base 10 (`014` is 14, not octal 12), and
-    YAML 1.1's other forms (`0x1A`, `1:30`, `.nan`) kept as text for coercion to refuse.
-    A key given twice is an error, not a silent overwrite."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[object] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(None, None, f"`{key}` is given twice", key_node.start_mark)
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal | str:
-    text = str(loader.construct_scalar(node))
-    try:
-        value = Decimal(text.replace("_", ""))
-    except InvalidOperation:
-        return text
-    return value if value.is_finite() else text
-
-
-def _integer(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | str:
-    text = str(loader.construct_scalar(node))
-    digits = text.replace("_", "")
-    return int(digits, 10) if _BASE_TEN.fullmatch(digits) else text
-
-
 _BASE_TEN = re.compile(r"[-+]?[0-9]+")
-ExactLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
-ExactLoader.add_constructor("tag:yaml.org,2002:int", _integer)
+
+
+@functools.cache
+def _yaml() -> tuple[Any, type]:
+    """The yaml module and ExactLoader, YAML's safe loader with numbers read as people
+    write them: floats as exact Decimals from their text, integers in base 10 (`014` is
+    14, not octal 12), and YAML 1.1's other forms (`0x1A`, `1:30`, `.nan`) kept as text
+    for coercion to refuse. A key given twice is an error, not a silent overwrite.
+    Imported only for a YAML file, as it takes a while."""
+    import yaml
+
+    class ExactLoader(yaml.SafeLoader):
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+            seen: set[object] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(None, None, f"`{key}` is given twice", key_node.start_mark)
+                seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+    def decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal | str:
+        text = str(loader.construct_scalar(node))
+        try:
+            value = Decimal(text.replace("_", ""))
+        except InvalidOperation:
+            return text
+        return value if value.is_finite() else text
+
+    def integer(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | str:
+        text = str(loader.construct_scalar(node))
+        digits = text.replace("_", "")
+        return int(digits, 10) if _BASE_TEN.fullmatch(digits) else text
+
+    ExactLoader.add_constructor("tag:yaml.org,2002:float", decimal)
+    ExactLoader.add_constructor("tag:yaml.org,2002:int", integer)
+    return yaml, ExactLoader
 
 
 def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -66,13 +68,17 @@ def read_record(path: str | Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise _unreadable(path, str(error)) from None
-    try:
-        if path.suffix.lower() == ".json":
+    if path.suffix.lower() == ".json":
+        try:
             data = json.loads(text, parse_float=Decimal, parse_int=Decimal, object_pairs_hook=no_duplicates)
-        else:
-            data = yaml.load(text, Loader=ExactLoader)  # noqa: S506 - a SafeLoader subclass
-    except (ValueError, yaml.YAMLError) as error:
-        raise _unreadable(path, str(error).splitlines()[0]) from None
+        except ValueError as error:
+            raise _unreadable(path, str(error).splitlines()[0]) from None
+    else:
+        yaml, loader = _yaml()
+        try:
+            data = yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
+        except (ValueError, yaml.YAMLError) as error:
+            raise _unreadable(path, str(error).splitlines()[0]) from None
     if not isinstance(data, dict):
         raise _unreadable(path, "expected a mapping of input names to values")
     return {str(k): v for k, v in data.items()}
@@ -106,3 +112,9 @@ def read_department(
     if row.problem is not None:
         raise DataError([row.problem], row.label())
     return row.id, dict(row.values)
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("ExactLoader", "_ExactLoader"):  # the exact YAML loader, made when first asked for
+        return _yaml()[1]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,434 @@
+"""Checked AST → the Python source of one rubric's scorer, and the constants it reads.
+
+The source is written from validated AST values only: every input, `let`, node and
+temporary becomes a generated name (`x3`, `y0`, `s12`, `t5`), every constant — each
+Decimal, name, label, Site and helper function — is an entry of a constants table
+passed in as the arguments `c0, c1, …`, and every operator comes from a fixed table.
+No text of the rule file reaches the source: `check_source` verifies it holds no quote,
+bracket or comment, and `check_code` that the compiled code holds no literal and reads no
+global or attribute but `data.get`; it then runs with no builtins at all.
+
+The scoring module defines `factory(c0, …)`, returning two functions:
+- `run(data, lang)`: reads each input from the record on a fast path (a Decimal, an
+  int, a bool or a label already as the rubric wants it, inside its bounds), then scores;
+  it returns None as soon as an input needs the general path, which `compile` takes.
+- `score(x0, …, lang)`: the rubric, straight-line: lets, then every node depth-first,
+  then the total and the grade; it returns `Result.scored(…)`, holding the record's
+  exact inputs and the rubric's Explainer.
+The explaining module's `explain(x0, …)` is the same rubric keeping, besides the scores,
+each node's reason records and clamp; it is compiled when first needed.
+"""
+
+from __future__ import annotations
+
+import decimal
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from types import CodeType
+from typing import Any
+
+from pingfen import ast
+from pingfen.check import Checked
+from pingfen.errors import Problem
+from pingfen.refusals import refuse
+from pingfen.result import Layout, Result, Shape
+from pingfen.rulegen import Indicator
+from pingfen.values import LIMIT
+
+ZERO = Decimal(0)
+ROUNDING = {
+    "half_up": decimal.ROUND_HALF_UP,
+    "half_even": decimal.ROUND_HALF_EVEN,
+    "half_down": decimal.ROUND_HALF_DOWN,
+    "up": decimal.ROUND_UP,
+    "down": decimal.ROUND_DOWN,
+    "ceiling": decimal.ROUND_CEILING,
+    "floor": decimal.ROUND_FLOOR,
+}
+_COMPARE = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+_ARITHMETIC = {"+": "+", "-": "-", "*": "*"}
+
+
+class Program:
+    """The generated sources, their constants, and the layout of the results they build."""
+
+    def __init__(
+        self, source: str, explain_source: str, constants: list[object], layout: Layout, labels: dict[int, str]
+    ) -> None:
+        self.source = source
+        self.explain_source = explain_source
+        self.constants = constants
+        self.layout = layout
+        self.labels = labels  # what each line of `run` is for, by line number: for profiles
+
+    def functions(self, name: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
+        """Compile the scoring source and return (run, score), the constants bound in."""
+        return build(self.source, name, self.constants)  # type: ignore[no-any-return]
+
+
+class Explainer:
+    """A rubric's explaining code, compiled the first time a result's tree is read: a
+    program that only scores never pays for it."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.program: Program | None = None
+        self._explain: Callable[..., Any] | None = None
+
+    def __call__(self, *values: object) -> Any:
+        if self._explain is None:
+            assert self.program is not None
+            self._explain = build(self.program.explain_source, self.name, self.program.constants)
+        return self._explain(*values)
+
+
+def build(source: str, name: str, constants: list[object]) -> Any:
+    """Compile generated source, check what it can reach, and call its factory with the constants."""
+    check_source(source)
+    code = compile(source, f"<pingfen {name}>", "exec")
+    check_code(code)
+    namespace: dict[str, Any] = {"__builtins__": {}}
+    exec(code, namespace)  # noqa: S102 - generated from a checked AST, checked above, no builtins
+    return namespace["factory"](*constants)
+
+
+_ALLOWED_CHARS = re.compile(r"[A-Za-z0-9_ \n():=<>!+\-*/,.]*")
+
+
+def check_source(source: str) -> None:
+    """Refuse source holding anything but ASCII names, digits, spaces and operators: no quote
+    (so no string), no bracket, no comment, no backslash."""
+    if not _ALLOWED_CHARS.fullmatch(source):
+        raise ValueError("generated source holds a character it must not")
+
+
+def check_code(code: CodeType, top: bool = True) -> None:
+    """Refuse compiled code that could reach anything but what it is given: every constant
+    None, a bool, a tuple of those or a function's code; no global or attribute but the
+    module's own `factory` and the record's `data.get`."""
+    allowed = {"factory"} if top else {"get"}
+    if not set(code.co_names) <= allowed:
+        raise ValueError(f"generated code reads {sorted(set(code.co_names) - allowed)}")
+    for constant in code.co_consts:
+        if isinstance(constant, CodeType):
+            check_code(constant, top=False)
+        elif not _plain(constant):
+            raise ValueError(f"generated code holds a literal: {constant!r}")
+
+
+def _plain(constant: object) -> bool:
+    if isinstance(constant, tuple):
+        return all(_plain(c) for c in constant)
+    return constant is None or constant is True or constant is False
+
+
+def _may_be_negative_zero(node: ast.Node) -> bool:
+    """Whether a node's score can be -0: an indicator whose base is a judgment or a formula
+    (a group's sum keeps its leading 0 exactly when all its parts can, so it never is)."""
+    return isinstance(node, ast.Indicator) and any(isinstance(r, (ast.Judgment, ast.Formula)) for r in node.rules)
+
+
+class _Writer:
+    """Lines of code at a depth, each with a label saying what it is for (for profiles)."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.labels: list[str] = []
+        self.label = ""
+        self.depth = 0
+
+    def __call__(self, line: str) -> None:
+        self.lines.append("    " * self.depth + line)
+        self.labels.append(self.label)
+
+
+Bounds = tuple[tuple[str, Decimal], ...]
+
+
+def generate(
+    module: ast.Module, checked: Checked, text: str, inputs: tuple[ast.Input, ...], bounds: tuple[Bounds, ...]
+) -> Program:
+    """The scorer of a checked module; `inputs` are the declarations read, in order, and
+    `bounds` the domain of each (a score's [0, max] included)."""
+    return _Generator(module, checked, text, inputs, bounds).program()
+
+
+class _Generator:
+    def __init__(
+        self, module: ast.Module, checked: Checked, text: str, inputs: tuple[ast.Input, ...], bounds: tuple[Bounds, ...]
+    ) -> None:
+        self.module = module
+        self.checked = checked
+        self.text = text
+        self.inputs = inputs
+        self.bounds = dict(zip((i.name.text for i in inputs), bounds, strict=True))
+        self.constants: list[object] = []
+        self._constant_names: dict[object, str] = {}
+        self.names = {decl.name.text: f"x{i}" for i, decl in enumerate(inputs)}
+        self.names.update({let.name.text: f"y{j}" for j, let in enumerate(checked.let_order)})
+        self.units = {name: symbol.unit for name, symbol in checked.symbols.items()}
+        self._fresh = 0
+        self.out = _Writer()
+        self.shapes: list[Shape] = []
+        self.per_node: list[tuple[str, str, str]] = []  # each node's score, reasons and clamp, as names
+        self.zero = self.const(ZERO)
+        self.explaining = False
+        self.top: list[int] = []
+
+    # ---------------------------------------------------------------- names
+    def const(self, value: object) -> str:
+        """The name of a constant; equal Decimals with different digits stay apart."""
+        if isinstance(value, (Decimal, str, bool, int, tuple)) or value is None:
+            key: object = (type(value), repr(value))
+        else:
+            key = ("id", id(value))
+        name = self._constant_names.get(key)
+        if name is None:
+            name = f"c{len(self.constants)}"
+            self.constants.append(value)
+            self._constant_names[key] = name
+        return name
+
+    def fresh(self, prefix: str) -> str:
+        self._fresh += 1
+        return f"{prefix}{self._fresh}"
+
+    def source_of(self, node: Any) -> str:
+        return self.text[node.span.start : node.span.end]
+
+    def unit(self, e: ast.Expr) -> str:
+        return self.checked.units.get(e, "number")
+
+    # ---------------------------------------------------------------- program
+    def program(self) -> Program:
+        header = self.module.header
+        assert header is not None, "the checker guarantees a header"
+        params = "".join(f"{self.names[i.name.text]}, " for i in self.inputs)
+        explain = self.body(header, explaining=True)
+        scores = "(" + "".join(f"{node[0]}, " for node in self.per_node) + ")"
+        reasons = "(" + "".join(f"{node[1]}, " for node in self.per_node) + ")"
+        clamps = "(" + "".join(f"{node[2]}, " for node in self.per_node) + ")"
+        explain.append(f"        return {scores}, {reasons}, {clamps}")
+        score = self.body(header, explaining=False)
+        score_labels = self.out.labels
+        top_sum = sum((n.max.value for n in self.module.top), ZERO)
+        layout = Layout(
+            header.title, header.total.value if header.total else top_sum, tuple(self.shapes), tuple(self.top)
+        )
+        explainer = Explainer(header.title)
+        make = f"{self.const(Result.scored)}({self.const(layout)}, a1, a0, a2, {scores}, ({params}), {self.const(explainer)}"
+        self.out.label = "making the Result"
+        self.out(f"return {make}, lang)")
+        score = self.out.lines
+
+        self.out = w = _Writer()
+        w.depth = 2
+        w.label = "reading the inputs"
+        w("get = data.get")
+        for decl in self.inputs:
+            self.read_input(decl)
+        factory = "def factory(" + ", ".join(f"c{i}" for i in range(len(self.constants))) + "):"
+        lines = [
+            factory,
+            f"    def score({params}lang):",
+            *score,
+            "    def run(data, lang):",
+            *w.lines,
+            *score,  # the same straight-line scoring, without a call
+            "    return run, score",
+        ]
+        first = 3 + len(score) + 1  # where run's lines start, counting from 1
+        labels = dict(enumerate([*w.labels, *score_labels], start=first))
+        explaining = [factory, f"    def explain({params}):", *explain, "    return explain"]
+        program = Program("\n".join(lines) + "\n", "\n".join(explaining) + "\n", self.constants, layout, labels)
+        explainer.program = program
+        return program
+
+    def body(self, header: ast.Header, explaining: bool) -> list[str]:
+        """The straight-line code of the rubric: lets, every node, then (for scoring) the total
+        and the grade. Explaining, it also keeps each node's reason records and clamp."""
+        self.explaining = explaining
+        self.shapes, self.per_node = [], []
+        self.out = w = _Writer()
+        w.depth = 2
+        for let in self.checked.let_order:
+            w.label = f"let {let.name.text}"
+            w(f"{self.names[let.name.text]} = {self.expr(let.expr, let.name.text)}")
+        self.top = top = [self.node(n) for n in self.module.top]
+        if not explaining:
+            w.label = "total and grade"
+            w(f"a0 = {self.sum(top, self.module.top)}")
+            self.total_and_grade(header)
+        return w.lines
+
+    def total_and_grade(self, header: ast.Header) -> None:
+        """a1, the total rounded as the header says; a2, the first grade it reaches."""
+        w = self.out
+        places = header.round_places.value if header.round_places else Decimal(2)
+        quantum = Decimal(1).scaleb(-int(places))
+        rounding = self.const(ROUNDING[header.round_mode])
+        w(f"a1 = {self.const(Decimal.quantize)}(a0, {self.const(quantum)}, {rounding})")
+        keyword = "if"
+        for grade in header.grades:
+            if grade.op is None or grade.threshold is None:
+                w("else:" if keyword == "elif" else "if True:")
+                w(f"    a2 = {self.const(grade.name.text)}")
+                return
+            w(f"{keyword} a1 {_COMPARE[grade.op]} {self.const(grade.threshold.value)}:")
+            w(f"    a2 = {self.const(grade.name.text)}")
+            keyword = "elif"
+        w("else:" if keyword == "elif" else "if True:")
+        w("    a2 = None")
+
+    # ---------------------------------------------------------------- inputs
+    def read_input(self, decl: ast.Input) -> None:
+        """The fast path of one input: the values `values.coerce` passes unchanged (or turns
+        from int to Decimal), inside the input's bounds; anything else returns None."""
+        w = self.out
+        x = self.names[decl.name.text]
+        w(f"{x} = get({self.const(decl.name.text)})")
+        kind = decl.type
+        if kind == "bool":
+            w(f"if {x} is not True and {x} is not False:")
+            w("    return None")
+            return
+        if kind == "label":
+            labels = frozenset(lb.text for lb in decl.labels if lb.text == lb.text.strip())
+            w(f"if {self.const(type)}({x}) is not {self.const(str)} or {x} not in {self.const(labels)}:")
+            w("    return None")
+            return
+        t = self.fresh("t")
+        dec = self.const(Decimal)
+        bounds = self.bounds[decl.name.text]
+        w(f"{t} = {self.const(type)}({x})")
+        w(f"if {t} is {dec}:")
+        w.depth += 1
+        checks = len(w.lines)
+        if not ({op[0] for op, _ in bounds} >= {"<", ">"}):
+            # (bounded on both sides, an infinity fails a bound, and a NaN raises InvalidOperation
+            # at the first comparison, which sends the record down the general path)
+            w(f"if not {self.const(Decimal.is_finite)}({x}):")
+            w("    return None")
+        if kind in ("count", "amount"):
+            w(f"if {x} < {self.zero}:")
+            w("    return None")
+        if kind == "count":
+            w(f"if {x} != {self.const(Decimal.to_integral_value)}({x}):")
+            w("    return None")
+        if len(w.lines) == checks:
+            w("pass")
+        w.depth -= 1
+        w(f"elif {t} is {self.const(int)}:")
+        if kind in ("count", "amount"):
+            w(f"    if {x} < {self.const(0)}:")
+            w("        return None")
+        w(f"    {x} = {dec}({x})")
+        w("else:")
+        w("    return None")
+        # beyond 10^±LIMIT a value is a typo, which `values.coerce` refuses (PF503)
+        w(f"if {x} and not {self.const(-LIMIT)} <= {self.const(Decimal.adjusted)}({x}) <= {self.const(LIMIT)}:")
+        w("    return None")
+        for op, bound in bounds:
+            w(f"if not {x} {_COMPARE[op]} {self.const(bound)}:")
+            w("    return None")
+
+    # ---------------------------------------------------------------- expressions
+    def expr(self, e: ast.Expr, where: str) -> str:
+        """A Python expression computing e; `where` names the let or indicator for errors."""
+        if isinstance(e, ast.Number):
+            return self.const(e.value)
+        if isinstance(e, ast.Bool):
+            return "True" if e.value else "False"
+        if isinstance(e, ast.Ref):
+            return self.names[e.name.text]
+        if isinstance(e, ast.Neg):
+            return f"(-{self.expr(e.operand, where)})"
+        if isinstance(e, ast.Not):
+            return f"(not {self.expr(e.operand, where)})"
+        if isinstance(e, ast.And):
+            return f"({self.expr(e.left, where)} and {self.expr(e.right, where)})"
+        if isinstance(e, ast.Or):
+            return f"({self.expr(e.left, where)} or {self.expr(e.right, where)})"
+        if isinstance(e, ast.Compare):
+            return f"({self.expr(e.left, where)} {_COMPARE[e.op]} {self.expr(e.right, where)})"
+        if isinstance(e, ast.Call):
+            args = [self.expr(a, where) for a in e.args]
+            if e.func == "abs":
+                return f"{self.const(abs)}({args[0]})"
+            if len(args) == 1:
+                return args[0]
+            pick = self.const(min if e.func == "min" else max)
+            return f"{pick}({', '.join(args)})"
+        if isinstance(e, ast.Binary):
+            left, right = self.expr(e.left, where), self.expr(e.right, where)
+            if e.op in _ARITHMETIC:
+                return f"({left} {_ARITHMETIC[e.op]} {right})"
+            assert e.op == "/", e.op
+            divisor = e.right.name.text if isinstance(e.right, ast.Ref) else None
+            problem = Problem("PF504", divisor, {"where": where, "divisor": self.source_of(e.right)})
+            t = self.fresh("t")
+            # the divisor first: `a / b` refuses a zero b before it reads a
+            return f"({left} / {t} if ({t} := {right}) else {self.const(refuse)}({self.const(problem)}))"
+        raise AssertionError(f"unknown expression {e!r}")  # pragma: no cover
+
+    # ---------------------------------------------------------------- the tree
+    def node(self, node: ast.Node) -> int:
+        """Write the code scoring node; return its position in the layout."""
+        index = len(self.shapes)
+        self.shapes.append(Shape(node.name.text, node.max.value, isinstance(node, ast.Group)))
+        self.per_node.append(("", "", ""))
+        if isinstance(node, ast.Indicator):
+            self.out.label = f"indicator {node.name.text}"
+            self.per_node[index] = Indicator(self, node, index).write()
+            return index
+        children = [self.node(c) for c in node.children]
+        self.out.label = "group sums"
+        self.shapes[index] = Shape(node.name.text, node.max.value, True, tuple(children))
+        total = self.sum(children, node.children)
+        top = node.max.value
+        score = f"s{index}"
+        if sum((c.max.value for c in node.children), ZERO) <= top:  # children within their maxima: no clamp
+            self.out(f"{score} = {total}")
+            self.per_node[index] = (score, self.const(()), "None")
+            return index
+        raw = self.fresh("g")
+        self.out(f"{raw} = {total}")
+        clamp = self.clamp(raw, score, f"k{index}", top, low=False, high=True)
+        self.per_node[index] = (score, self.const(()), clamp)
+        return index
+
+    def sum(self, positions: list[int], nodes: tuple[ast.Node, ...]) -> str:
+        """The sum of these nodes' scores, as sum(scores, Decimal(0)) gives it, digit for digit.
+
+        Every score comes out of a decimal operation or a clamp to 0 or the node's max, so
+        it has no positive exponent, and at most 28 digits when the max has: adding 0 first
+        then changes nothing, unless every score can be -0 (0 + -0 is 0). Only a judgment or
+        a formula can give -0 (from an input `-0`, or `-x` of 0); then the 0 stays."""
+        scores = [self.per_node[i][0] for i in positions]
+        long_max = any(len(n.max.value.as_tuple().digits) > 28 for n in nodes)
+        if not scores or long_max or all(_may_be_negative_zero(n) for n in nodes):
+            scores.insert(0, self.zero)
+        return " + ".join(scores)
+
+    def clamp(self, raw: str, score: str, clamp: str, top: Decimal, low: bool, high: bool) -> str:
+        """score = raw clamped to [0, top], on the sides that can happen; explaining, also
+        clamp = "low", "high" or None. Returns the name of the clamp (or None)."""
+        w = self.out
+        keep = self.explaining and (low or high)
+        keyword = "if"
+        for side, test, value in (("low", low, self.zero), ("high", high, self.const(top))):
+            if test:
+                w(f"{keyword} {raw} {'<' if side == 'low' else '>'} {self.zero if side == 'low' else value}:")
+                w(f"    {score} = {value}")
+                if keep:
+                    w(f"    {clamp} = {self.const(side)}")
+                keyword = "elif"
+        if keyword == "if":
+            w(f"{score} = {raw}")
+            return "None"
+        w("else:")
+        w(f"    {score} = {raw}")
+        if keep:
+            w(f"    {clamp} = None")
+        return clamp if keep else "None"

@@ -1,0 +1,378 @@
+"""The code of one indicator, for `codegen`: its base rule or awards, its deductions,
+its clamping, and the reason records it keeps.
+
+An indicator's score mirrors the plain reading of the rules exactly, digit for digit:
+start (the base rule, the awards, or the max), less `0 + lost + lost …`, clamped to
+[0, max]. What can be known at load is worked out at load: the score of an arm when
+nothing is deducted, a deduction's loss when nothing is over, and which side of the
+clamp can happen at all. A reason is recorded as (Site, numbers) — a rule's fixed facts
+and the few numbers of the record — and put into words only when read.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import Any
+
+from pingfen import ast
+from pingfen.explain import Site
+from pingfen.refusals import no_arm, no_band, no_label
+from pingfen.values import CONTEXT
+
+ZERO = Decimal(0)
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+_ARMS = (ast.Bands, ast.WhenChain, ast.Match)
+
+
+class Indicator:
+    """Writes the code of one indicator through the generator `gen` (see codegen._Generator)."""
+
+    def __init__(self, gen: Any, ind: ast.Indicator, index: int) -> None:
+        self.g = gen
+        self.ind = ind
+        self.index = index
+        self.name = ind.name.text
+        self.top = ind.max.value
+        self.emit: list[str] = []  # lines recording reasons, written once the score is known
+        self.reasons = f"e{index}"
+
+    def write(self) -> tuple[str, str, str]:
+        """Write the code; return the names of the score, the reason records and the clamp
+        (the last two constants when scoring only, or when nothing can be recorded)."""
+        g, top, rules = self.g, self.top, self.ind.rules
+        base = next((r for r in rules if isinstance(r, ast.BASE_RULES)), None)
+        awards = [r for r in rules if isinstance(r, ast.AwardIf)]
+        deductions = [r for r in rules if isinstance(r, (ast.DeductStep, ast.DeductIf))]
+        only = deductions[0] if len(deductions) == 1 else None
+        if not g.explaining and base is None and not awards and isinstance(only, ast.DeductStep):
+            if only.direction != "from":
+                return self.single_step(only), g.const(()), "None"
+        # arms that give fixed points, nothing deducted: each arm's score is known at load
+        self.fixed = not deductions and isinstance(base, _ARMS) and all(ZERO <= p <= top for p in _arm_points(base))
+        if base is not None:
+            start, negative, over = self.base(base)
+        elif awards:
+            start, negative, over = self.awards(awards), False, sum((a.points.value for a in awards), ZERO) > top
+        else:
+            start, negative, over = g.const(top), False, False
+        score, clamp = f"s{self.index}", "None"
+        if not self.fixed:
+            lost = [self.deduction(r) for r in deductions]
+            all_lost = g.zero
+            if lost:
+                all_lost = g.fresh("d")
+                g.out(f"{all_lost} = {' + '.join([g.zero, *lost])}")
+            raw = g.fresh("g")
+            g.out(f"{raw} = {start} - {all_lost}")
+            low = bool(deductions) or negative
+            clamp = g.clamp(raw, score, f"k{self.index}", top, low, over)
+            if low:
+                site = Site("clamped_low", {"max": top}, ("start", "lost"))
+                self.keep(f"{clamp} is {g.const('low')}", f"({g.const(site)}, ({start}, {all_lost}))")
+        if not self.emit:
+            return score, g.const(()), clamp
+        g.out(f"{self.reasons} = {g.const(())}")
+        for line in self.emit:
+            g.out(line)
+        return score, self.reasons, clamp
+
+    def single_step(self, rule: ast.DeductStep) -> str:
+        """Scoring only, the max less one deduction per step above or below: when nothing is
+        over, the score is worked out at load."""
+        g, top = self.g, self.top
+        value = self.operand(rule.value, "v")
+        reference = self.operand(rule.reference, "r") if rule.reference is not None else g.zero
+        excess, steps, lost, score = g.fresh("m"), g.fresh("u"), g.fresh("l"), f"s{self.index}"
+        a, b = (value, reference) if rule.direction == "above" else (reference, value)
+        g.out(f"{excess} = {a} - {b}")
+        nothing = _clamped(CONTEXT.subtract(top, CONTEXT.add(ZERO, _none_over(rule))), top)
+        g.out(f"if {excess} < {g.zero}:")
+        g.out(f"    {score} = {g.const(nothing)}")
+        # exactly on the reference (0 itself, digit for digit, as a count of none is): known too
+        on_it = _clamped(CONTEXT.subtract(top, CONTEXT.add(ZERO, _lost_at(rule, ZERO))), top)
+        g.out(f"elif not {g.const(Decimal.compare_total)}({excess}, {g.zero}):")
+        g.out(f"    {score} = {g.const(on_it)}")
+        g.out("else:")
+        g.out(f"    {steps} = {excess} / {g.const(rule.step.value)}")
+        rounding = _ROUNDING.get(rule.counting or "")
+        if rounding is not None:
+            g.out(f"    {steps} = {g.const(Decimal.to_integral_value)}({steps}, {g.const(rounding)})")
+        g.out(f"    {lost} = {g.const(top)} - ({g.zero} + {g.const(rule.rate.value)} * {steps})")
+        g.out(f"    if {lost} < {g.zero}:")
+        g.out(f"        {score} = {g.zero}")
+        g.out("    else:")
+        g.out(f"        {score} = {lost}")
+        return score
+
+    def pick(self) -> str:
+        """Where an arm's points go: straight into the score when they are the score."""
+        return f"s{self.index}" if self.fixed else self.g.fresh("p")
+
+    def operand(self, e: ast.Expr, prefix: str) -> str:
+        """The name holding e's value: an input, let or constant as it is, else a new local."""
+        code = self.g.expr(e, self.name)
+        if isinstance(e, (ast.Ref, ast.Number, ast.Bool)):
+            return code  # type: ignore[no-any-return]
+        name = self.g.fresh(prefix)
+        self.g.out(f"{name} = {code}")
+        return name  # type: ignore[no-any-return]
+
+    # ---------------------------------------------------------------- reasons
+    def site(
+        self, kind: str, facts: dict[str, object], fields: tuple[str, ...], template: str | None
+    ) -> tuple[Site, list[str]]:
+        """The Site of a rule, and the names of the values its template reads."""
+        if template is None:
+            return Site(kind, facts, fields), []
+        named = list(dict.fromkeys(n for n in _PLACEHOLDER.findall(template) if n in self.g.names))
+        units = tuple((n, self.g.units[n]) for n in named)
+        return Site(kind, facts | {"max": self.top}, fields, template, units), [self.g.names[n] for n in named]
+
+    def record(self, site: Site, numbers: list[str]) -> str:
+        """A reason record, (site, (numbers…)), as an expression."""
+        return f"({self.g.const(site)}, (" + "".join(f"{n}, " for n in numbers) + "))"
+
+    def keep(self, condition: str, record: str) -> None:
+        """Explaining: when condition holds, record a reason."""
+        if self.g.explaining:
+            self.emit.append(f"if {condition}:")
+            self.emit.append(f"    {self.reasons} += ({record},)")
+
+    # ---------------------------------------------------------------- base rules
+    def base(self, rule: ast.Rule) -> tuple[str, bool, bool]:
+        """Write the base rule; return the name of its points, and whether they can be
+        below 0 or above the max."""
+        if isinstance(rule, _ARMS):
+            over = any(p > self.top for p in _arm_points(rule))
+            if isinstance(rule, ast.Bands):
+                return self.bands(rule), False, over
+            if isinstance(rule, ast.WhenChain):
+                return self.when(rule), False, over
+            return self.match(rule), False, over
+        g, top = self.g, self.top
+        points = g.fresh("p")
+        if isinstance(rule, ast.Judgment):  # a score input lies in [0, the smallest max judging it]
+            g.out(f"{points} = {g.names[(rule.input or self.ind.name).text]}")
+            site = Site("judgment", {"max": top}, ("points",))
+            self.keep(f"{points} < {g.const(top)}", self.record(site, [points]))
+            return points, False, False
+        assert isinstance(rule, ast.Formula)
+        g.out(f"{points} = {g.expr(rule.expr, self.name)}")
+        site = Site("formula", {"formula": g.source_of(rule.expr), "max": top}, ("points",))
+        self.keep(f"{points} < {g.const(top)}", self.record(site, [points]))
+        return points, True, True
+
+    def arm(self, points: Decimal, site: Site | None, numbers: list[str], pick: str, kept: str) -> None:
+        """Inside an arm: the points it gives (its score, when worked out at load) and its record."""
+        g = self.g
+        if self.fixed:
+            points = _clamped(CONTEXT.subtract(points, ZERO), self.top)
+        g.out(f"    {pick} = {g.const(points)}")
+        if not g.explaining:
+            return
+        if site is None:
+            g.out(f"    {kept} = None")
+        elif numbers:
+            g.out(f"    {kept} = {self.record(site, numbers)}")
+        else:
+            g.out(f"    {kept} = {g.const((site, ()))}")
+
+    def arm_site(self, kind: str, facts: dict[str, object], fields: tuple[str, ...], points: Decimal,
+                 template: str | None, numbers: list[str]) -> tuple[Site | None, list[str]]:  # fmt: skip
+        """An arm's Site and numbers: a reason only when it gives less than the max."""
+        if points >= self.top:
+            return None, []
+        facts = facts | {"points": points, "max": self.top, "lost": CONTEXT.subtract(self.top, points)}
+        site, named = self.site(kind, facts, fields, template)
+        return site, [*numbers, *named]
+
+    def end_arms(self, kept: str) -> None:
+        self.keep(f"{kept} is not None", kept)
+
+    def bands(self, rule: ast.Bands) -> str:
+        g = self.g
+        pick, kept = self.pick(), g.fresh("q")
+        value = self.operand(rule.subject, "v")
+        subject, unit = g.source_of(rule.subject), g.unit(rule.subject)
+        known: set[tuple[str, Decimal]] = set()  # what the bands passed over prove about the value
+        keyword = "if"
+        for band in rule.bands:
+            facts = {"subject": subject, "unit": unit, "band": _band_text(band)}
+            site, numbers = self.arm_site("band", facts, ("value",), band.points.value, band.reason, [value])
+            tests = [t for t in _band_tests(band) if t not in known]
+            if band.is_else or not tests:
+                g.out("else:" if keyword == "elif" else "if True:")
+                self.arm(band.points.value, site, numbers, pick, kept)
+                break
+            shown = " and ".join(f"{value} {op} {g.const(end)}" for op, end in tests)
+            g.out(f"{keyword} {shown}:")
+            self.arm(band.points.value, site, numbers, pick, kept)
+            keyword = "elif"
+            if len(tests) == 1:  # it failed: the value is on the other side
+                op, end = tests[0]
+                known.add((_OPPOSITE[op], end))
+        else:
+            g.out("else:")
+            g.out(f"    {g.const(no_band)}({g.const(self.name)}, {value}, {g.const(unit)})")
+        self.end_arms(kept)
+        return pick
+
+    def when(self, rule: ast.WhenChain) -> str:
+        g = self.g
+        pick, kept = self.pick(), g.fresh("q")
+        keyword = "if"
+        for arm in rule.arms:
+            text = g.source_of(arm.condition) if arm.condition is not None else None
+            kind = "when" if text is not None else "when_else"
+            site, numbers = self.arm_site(kind, {"condition": text}, (), arm.points.value, arm.reason, [])
+            if arm.condition is None:
+                g.out("else:")
+            else:
+                g.out(f"{keyword} {g.expr(arm.condition, self.name)}:")
+            self.arm(arm.points.value, site, numbers, pick, kept)
+            keyword = "elif"
+            if arm.condition is None:
+                break
+        else:
+            g.out("else:")
+            names = [
+                r.name.text
+                for a in rule.arms
+                if a.condition
+                for r in ast.sub_expressions(a.condition)
+                if isinstance(r, ast.Ref)
+            ]
+            shown = "".join(f"({g.const(n)}, {g.names[n]}, {g.const(g.units[n])}), " for n in dict.fromkeys(names))
+            g.out(f"    {g.const(no_arm)}({g.const(self.name)}, ({shown}))")
+        self.end_arms(kept)
+        return pick
+
+    def match(self, rule: ast.Match) -> str:
+        g = self.g
+        pick, kept = self.pick(), g.fresh("q")
+        label = self.operand(rule.subject, "v")
+        subject = g.source_of(rule.subject)
+        table = {a.label.text: a for a in rule.arms if a.label is not None}  # the last arm of a label wins
+        fallback = next((a for a in rule.arms if a.label is None), None)
+        keyword = "if"
+        for arm in table.values():
+            site, numbers = self.arm_site("match", {"subject": subject}, ("label",), arm.points.value, arm.reason,
+                                          [label])  # fmt: skip
+            g.out(f"{keyword} {label} == {g.const(arm.label.text)}:")  # type: ignore[union-attr]
+            self.arm(arm.points.value, site, numbers, pick, kept)
+            keyword = "elif"
+        g.out("else:" if keyword == "elif" else "if True:")
+        if fallback is None:
+            g.out(f"    {g.const(no_label)}({g.const(self.name)}, {label})")
+        else:
+            site, numbers = self.arm_site("match", {"subject": subject}, ("label",), fallback.points.value,
+                                          fallback.reason, [label])  # fmt: skip
+            self.arm(fallback.points.value, site, numbers, pick, kept)
+        self.end_arms(kept)
+        return pick
+
+    def awards(self, awards: list[ast.AwardIf]) -> str:
+        g = self.g
+        held = []
+        for award in awards:
+            flag = self.operand(award.condition, "w")
+            held.append(f"({g.const(award.points.value)} if {flag} else {g.zero})")
+            facts = {"condition": g.source_of(award.condition), "lost": award.points.value}
+            site, named = self.site("award_missed", facts, (), award.reason)
+            self.keep(f"not {flag}", self.record(site, named))
+        start = g.fresh("p")
+        g.out(f"{start} = {' + '.join([g.zero, *held])}")
+        return start
+
+    # ---------------------------------------------------------------- deductions
+    def deduction(self, rule: ast.DeductStep | ast.DeductIf) -> str:
+        """Write a deduction; return the name of the points it takes."""
+        g = self.g
+        lost = g.fresh("l")
+        if isinstance(rule, ast.DeductIf):
+            flag = self.operand(rule.condition, "w")
+            g.out(f"{lost} = {g.const(rule.points.value)} if {flag} else {g.zero}")
+            facts = {"condition": g.source_of(rule.condition), "lost": rule.points.value}
+            site, named = self.site("deduct_if", facts, (), rule.reason)
+            self.keep(flag, self.record(site, named))
+            return lost
+        excess, steps = g.fresh("m"), g.fresh("u")
+        value = self.operand(rule.value, "v")
+        reference = self.operand(rule.reference, "r") if rule.reference is not None else g.zero
+        step, rate = g.const(rule.step.value), g.const(rule.rate.value)
+        rounding = _ROUNDING.get(rule.counting or "")
+        if rule.direction == "from":
+            g.out(f"{excess} = {g.const(abs)}({value} - {reference})")
+            inner = ""
+        else:
+            a, b = (value, reference) if rule.direction == "above" else (reference, value)
+            g.out(f"{excess} = {a} - {b}")
+            # nothing over: the excess counts as 0, and what that loses is known at load
+            g.out(f"if {excess} < {g.zero}:")
+            g.out(f"    {lost} = {g.const(_none_over(rule))}")
+            g.out("else:")
+            inner = "    "
+        g.out(f"{inner}{steps} = {excess} / {step}")
+        if rounding is not None:
+            g.out(f"{inner}{steps} = {g.const(Decimal.to_integral_value)}({steps}, {g.const(rounding)})")
+        g.out(f"{inner}{lost} = {rate} * {steps}")
+        facts = {"subject": g.source_of(rule.value), "unit": g.unit(rule.value), "direction": rule.direction,
+                 "step": rule.step.value, "rate": rule.rate.value, "counting": rule.counting}  # fmt: skip
+        site, named = self.site("step", facts, ("value", "reference", "excess", "steps", "lost"), rule.reason)
+        shown_reference = reference if rule.reference is not None else "None"
+        self.keep(f"{lost} > {g.zero}", self.record(site, [value, shown_reference, excess, steps, lost, *named]))
+        return lost
+
+
+_ROUNDING = {"whole": ROUND_FLOOR, "started": ROUND_CEILING}
+_OPPOSITE = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!="}
+
+
+def _none_over(rule: ast.DeductStep) -> Decimal:
+    """What a deduction per step takes when nothing is over: rate × (0 / step), as evaluated."""
+    return _lost_at(rule, ZERO)
+
+
+def _lost_at(rule: ast.DeductStep, excess: Decimal) -> Decimal:
+    """What a deduction per step takes for this excess, worked out as the generated code does."""
+    steps = CONTEXT.divide(excess, rule.step.value)
+    rounding = _ROUNDING.get(rule.counting or "")
+    if rounding is not None:
+        steps = steps.to_integral_value(rounding, CONTEXT)
+    return CONTEXT.multiply(rule.rate.value, steps)
+
+
+def _band_tests(band: ast.Band) -> list[tuple[str, Decimal]]:
+    """The comparisons a value must pass to lie in a band (`= x` is one test)."""
+    tests = []
+    if band.low is not None and band.high is not None and band.low_closed and band.high_closed:
+        if band.low.value == band.high.value:
+            return [("==", band.low.value)]
+    if band.low is not None:
+        tests.append((">=" if band.low_closed else ">", band.low.value))
+    if band.high is not None:
+        tests.append(("<=" if band.high_closed else "<", band.high.value))
+    return tests
+
+
+def _arm_points(rule: ast.Rule | None) -> list[Decimal]:
+    if isinstance(rule, ast.Bands):
+        return [b.points.value for b in rule.bands]
+    if isinstance(rule, (ast.WhenChain, ast.Match)):
+        return [a.points.value for a in rule.arms]
+    return []
+
+
+def _clamped(raw: Decimal, top: Decimal) -> Decimal:
+    return ZERO if raw < 0 else top if raw > top else raw
+
+
+def _band_text(band: ast.Band) -> str:
+    if band.is_else:
+        return "else"
+    if band.op is not None:
+        end = band.low if band.low is not None else band.high
+        return f"{band.op} {end.text}"  # type: ignore[union-attr]
+    assert band.low is not None and band.high is not None
+    return f"{'[' if band.low_closed else '('}{band.low.text}, {band.high.text}{']' if band.high_closed else ')'}"
