@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from pingfen.check import check
-from pingfen.syntax import parse, parser
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))  # a checkout, installed or not
+
+from pingfen.check import check  # noqa: E402
+from pingfen.syntax import parse, parser  # noqa: E402
 
 RULESET = Path(__file__).resolve().parents[1] / "rulesets" / "dept-overall-2021.rule"
 

@@ -36,8 +36,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-if not (ROOT / "src" / "pingfen").is_dir() or str(ROOT / "src") not in sys.path:
-    sys.path.insert(1, str(ROOT / "src"))
+sys.path.insert(1, str(ROOT / "src"))  # a checkout, installed or not
 
 import hand_checked  # noqa: E402
 import hand_float  # noqa: E402

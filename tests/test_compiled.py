@@ -221,3 +221,12 @@ def test_sums_keep_the_digits_of_sum_with_a_zero_start() -> None:
         assert [str(n.score) for n in result.nodes()] == [str(n.score) for n in expected.nodes()]
         assert (str(result.raw_total), str(result.total)) == (str(expected.raw_total), str(expected.total))
     assert str(rubric.evaluate({"a": Decimal("-0"), "b": Decimal("-0"), "n": 0})["判"].score) == "0"
+
+
+def test_a_result_pickles_with_its_tree() -> None:
+    import pickle
+
+    result = pingfen.load(RULESET).evaluate(FULL | {"在职人数": 13, "满意度": "80%"})
+    again = pickle.loads(pickle.dumps(result))
+    assert again == result and again.lang == result.lang
+    assert [n.reasons for n in again.nodes()] == [n.reasons for n in result.nodes()]

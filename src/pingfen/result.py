@@ -242,6 +242,10 @@ class Result:
     def __hash__(self) -> int:
         return hash((self.rubric, self.total, self.grade))
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled with its tree built (the explaining code stays with the rubric)."""
+        return (Result, (self.rubric, self.max, self.total, self.raw_total, self.grade, self.children, self.lang))
+
     def __repr__(self) -> str:
         return (
             f"Result(rubric={self.rubric!r}, max={self.max!r}, total={self.total!r}, "
