@@ -49,6 +49,7 @@ from pingfen import oracle  # noqa: E402
 from pingfen.check import check  # noqa: E402
 from pingfen.compile import Rubric  # noqa: E402
 from pingfen.diagnostics import Source  # noqa: E402
+from pingfen.scan import without_tests  # noqa: E402
 from pingfen.syntax import parse, parser  # noqa: E402
 
 Scorer = Callable[[dict[str, object]], object]
@@ -190,7 +191,10 @@ def timings(records: list[dict[str, object]], found: dict[str, Scorer], contexts
 
 
 def load_times(text: str, repeat: int = 40) -> dict[str, list[float]]:
+    """Loading for scoring, as `pingfen eval` does: the `example` and `property` blocks,
+    which only `pingfen test` and `fuzz` read, are skipped (scan.without_tests)."""
     parser()  # the tables, read from the cache or built, as a process does once
+    text = without_tests(text)
     stages: dict[str, list[float]] = {"parse": [], "check": [], "compile": [], "parse + check + compile": []}
     for i in range(repeat + 3):
         t0 = time.perf_counter()

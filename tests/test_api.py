@@ -146,3 +146,9 @@ def test_line_endings_and_spaces_of_chinese_typing() -> None:
         pingfen.loads('rubric "x" { total 5 }\r\ninput a: count\r\nlet b = c\r\n')
     errors = [(d.code, d.span.line) for d in info.value.diagnostics if d.severity == "error"]
     assert errors == [("PF102", 3)]
+
+
+def test_loading_for_scoring_skips_the_rubrics_own_tests() -> None:
+    whole, scoring = pingfen.load(RULESET), pingfen.load(RULESET, tests=False)
+    assert whole.module.examples and not scoring.module.examples and not scoring.module.properties
+    assert scoring.evaluate(FULL).to_dict() == whole.evaluate(FULL).to_dict()

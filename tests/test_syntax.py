@@ -129,3 +129,22 @@ def test_syntax_errors_point_at_the_fault(text: str, code: str, line: int, colum
 def test_one_syntax_error_per_top_level_item() -> None:
     _, diagnostics = parse(HEAD + "input 甲 count\ninput 乙: count\ngroup 丙 {\n}\nlet 丁 = (1\n")
     assert [(d.code, d.span.line) for d in diagnostics] == [("PF002", 2), ("PF002", 4), ("PF003", 6)]
+
+
+def test_scoring_text_blanks_tests_and_keeps_positions() -> None:
+    from pingfen.scan import without_tests
+
+    text = HEAD + 'input a: count\nexample "x" {\n  given { a: 1 }\n  expect total = 5\n}\nproperty total >= 0\nlet b = a\n'
+    blank = without_tests(text)
+    assert len(blank) == len(text) and blank.count("\n") == text.count("\n")
+    assert "example" not in blank and "property" not in blank and blank.endswith("let b = a\n")
+    parsed = module(blank)
+    assert not parsed.examples and not parsed.properties and parsed.lets[0].name.span.line == 8
+
+
+def test_a_broken_example_is_never_cut_out() -> None:
+    """An example whose braces do not balance could swallow what follows: keep the text whole."""
+    from pingfen.scan import without_tests
+
+    text = HEAD + 'example "x" { given { a: 1 }\ngroup 甲 5 { indicator 乙 5 { judgment 分 } }\n'
+    assert without_tests(text) == text

@@ -41,14 +41,15 @@ def digest(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:24]
 
 
-def parsed(path: Path, text: str) -> tuple[ast.Module | None, list[Diagnostic]]:
+def parsed(path: Path, text: str, kind: str = "") -> tuple[ast.Module | None, list[Diagnostic]]:
     """`syntax.parse(text)` for the rule file at path, from the cache when the same text was
-    parsed before by the same grammar and pingfen."""
+    parsed before by the same grammar and pingfen; `kind` keeps apart the entries of
+    different readings of one file (whole, or without its tests)."""
     from pingfen import __version__
 
     folder = directory()
     key = digest(text, grammar_text(), __version__, _VERSION)
-    entry = folder / f"parsed-{digest(str(path.resolve()))}.pickle" if folder is not None else None
+    entry = folder / f"parsed-{digest(str(path.resolve()), kind)}.pickle" if folder is not None else None
     if entry is not None:
         try:
             with entry.open("rb") as handle:

@@ -267,7 +267,7 @@ def _eval(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     suffixes = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
     fmt = _format(args.format, args.output, suffixes, "csv" if batch else "table")
     _needs_file(fmt, args.output)
-    rubric = load(args.ruleset)
+    rubric = load(args.ruleset, tests=False)  # scoring needs no examples
     if not batch and fmt in ("table", "json"):
         from pingfen.io.records import read_record
 
@@ -298,7 +298,7 @@ def _template(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) ->
 
     fmt = _format(args.format, args.output, {".xlsx": "xlsx", ".csv": "csv", ".yaml": "yaml", ".yml": "yaml"}, "yaml")
     _needs_file(fmt, args.output)
-    write_template(pingfen.load(args.ruleset), fmt, args.output, lang=lang, out=out)
+    write_template(pingfen.load(args.ruleset, tests=False), fmt, args.output, lang=lang, out=out)
     return OK
 
 
@@ -308,7 +308,7 @@ def _report(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> i
     fmt = _format(args.format, args.output, {".md": "md", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}, "md")
     _needs_file(fmt, args.output)
     report_file(
-        pingfen.load(args.ruleset), args.data, fmt, args.output, lang=lang, id=args.id,
+        pingfen.load(args.ruleset, tests=False), args.data, fmt, args.output, lang=lang, id=args.id,
         encoding=args.encoding, id_column=args.id_column, out=out,
     )  # fmt: skip
     return OK
@@ -319,7 +319,7 @@ def _audit(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> in
     from pingfen.report.audit import render_audit
     from pingfen.result import dumps
 
-    found = audit_file(pingfen.load(args.ruleset), args.filled, lang=lang, id=args.id)
+    found = audit_file(pingfen.load(args.ruleset, tests=False), args.filled, lang=lang, id=args.id)
     print(dumps(found.to_dict()) if args.format == "json" else render_audit(found, lang), file=out)
     return OK if found.ok else NO
 

@@ -16,18 +16,20 @@ def diagnose(text: str, path: str = "<string>") -> list[Diagnostic]:
     return _build(text, path, executable=False)[1]
 
 
-def loads(text: str, path: str = "<string>") -> Rubric:
-    """Load a rubric from its text. Raises RubricError listing every problem."""
-    rubric, diagnostics = _build(text, path)
+def loads(text: str, path: str = "<string>", *, tests: bool = True) -> Rubric:
+    """Load a rubric from its text. Raises RubricError listing every problem.
+    With tests=False its `example` and `property` blocks are skipped: enough to score by."""
+    rubric, diagnostics = _build(text, path, tests=tests)
     if rubric is None:
         raise RubricError(diagnostics)
     return rubric
 
 
-def load(path: str | Path) -> Rubric:
+def load(path: str | Path, *, tests: bool = True) -> Rubric:
     """Load a rubric from a `.rule` file (UTF-8, with or without BOM). A file that is not
     UTF-8 (say GBK, as Windows editors often save) raises RubricError (PF006). Its syntax
-    tree is kept in the user's cache directory, so loading the file again skips the parser."""
+    tree is kept in the user's cache directory, so loading the file again skips the parser.
+    With tests=False its `example` and `property` blocks are skipped: enough to score by."""
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
@@ -35,7 +37,7 @@ def load(path: str | Path) -> Rubric:
         raise RubricError(
             [Diagnostic("PF006", at, {"byte": error.start}, hint="save_utf8", source=Source(str(path), ""))]
         ) from None
-    rubric, diagnostics = _build(text, str(path), Path(path))
+    rubric, diagnostics = _build(text, str(path), Path(path), tests=tests)
     if rubric is None:
         raise RubricError(diagnostics)
     return rubric
@@ -59,14 +61,18 @@ def loads_unsound(text: str, path: str = "<string>") -> tuple[Rubric, list[Diagn
 
 
 def _build(
-    text: str, path: str, file: Path | None = None, executable: bool = True
+    text: str, path: str, file: Path | None = None, executable: bool = True, tests: bool = True
 ) -> tuple[Rubric | None, list[Diagnostic]]:
     """Parse, check and (when `executable`) compile; the rubric is None when there are errors."""
     # One line ending, as the parser counts lines: "\r\n" and a lone "\r" become "\n".
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    source = Source(path, text)
+    source = Source(path, text)  # diagnostics show the file as written, tests included
+    if not tests:
+        from pingfen.scan import without_tests
+
+        text = without_tests(text)
     if file is not None:
-        module, diagnostics = cache.parsed(file, text)
+        module, diagnostics = cache.parsed(file, text, "scoring" if not tests else "")
     else:
         from pingfen.syntax import parse
 

@@ -26,6 +26,7 @@ from pingfen import ast
 from pingfen.cache import digest, directory
 from pingfen.diagnostics import Diagnostic, Span
 from pingfen.grammar import grammar_text
+from pingfen.scan import top_level_items, unclosed_brace
 
 __all__ = ["build_parser", "cache_file", "grammar_text", "parse", "parser"]
 
@@ -568,70 +569,10 @@ def _words(expected: set[str]) -> str:
     return ", ".join(names)
 
 
-def _unclosed_brace(text: str) -> int | None:
-    """Offset of the last `{` left open, skipping strings and comments."""
-    stack: list[int] = []
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "#":
-            nl = text.find("\n", i)
-            i = len(text) if nl < 0 else nl
-            continue
-        if ch in '"`':  # a string or a `quoted name` may hold # { }
-            end = text.find(ch, i + 1)
-            i = len(text) if end < 0 else end + 1
-            continue
-        if ch == "{":
-            stack.append(i)
-        elif ch == "}" and stack:
-            stack.pop()
-        i += 1
-    return stack[-1] if stack else None
-
-
-_TOP_KEYWORDS = ("rubric", "input", "let", "group", "indicator", "example", "property")
-
-
-def _top_level_items(text: str) -> list[tuple[int, int]]:
-    """[start, end) of each top-level item: a top keyword at brace depth 0 starts one.
-    Strings and comments are skipped; an unclosed `{` runs its item to the end."""
-    starts: list[int] = []
-    depth, i, n = 0, 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "#":
-            nl = text.find("\n", i)
-            i = n if nl < 0 else nl
-            continue
-        if ch in '"`':  # a string or a `quoted name` may hold # { }
-            end = text.find(ch, i + 1)
-            i = n if end < 0 else end + 1
-            continue
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth = max(depth - 1, 0)
-        elif depth == 0 and (i == 0 or text[i - 1].isspace() or text[i - 1] == "}"):
-            for word in _TOP_KEYWORDS:
-                after = i + len(word)
-                if text.startswith(word, i) and (after >= n or text[after].isspace()):
-                    starts.append(i)
-                    i = after
-                    break
-            else:
-                i += 1
-            continue
-        i += 1
-    if not starts or starts[0] != 0:
-        starts.insert(0, 0)
-    return list(zip(starts, [*starts[1:], n], strict=True))
-
-
 def _all_syntax_errors(text: str) -> list[Diagnostic]:
     """The first syntax error of every top-level item, so one stray `}` does not hide the rest."""
     found: list[Diagnostic] = []
-    items = _top_level_items(text)
+    items = top_level_items(text)
     for index, (start, end) in enumerate(items):
         try:
             parser().parse(text[start:end])
@@ -667,7 +608,7 @@ def _syntax_diagnostic(text: str, error: UnexpectedInput, offset: int = 0, next_
         expected = _words(set(getattr(error, "expected", ()) or ()))
         return Diagnostic("PF002", span, {"token": word, "expected": expected, "what": "generic"}, hint="expected")
     if is_eof:
-        brace = _unclosed_brace(text)
+        brace = unclosed_brace(text)
         if brace is not None:
             return Diagnostic("PF003", Span.at(text, brace, brace + 1), {}, hint="close_brace")
         end = len(text.rstrip())
