@@ -200,7 +200,7 @@ class Walker:
             for band in rule.bands:
                 if in_band(band, value):
                     if band.points.value < top:
-                        facts = {"subject": self.source_of(rule.subject), "unit": unit, "band": band_text(band)}
+                        facts = {"subject": self.source_of(rule.subject), "unit": unit, "band": ast.band_text(band)}
                         reasons.append(self.arm("band", facts, {"value": value}, band.points.value, band.reason, top))
                     return band.points.value
             raise Refused(Problem("PF505", None, {"name": name, "value": quantity(value, unit)}))
@@ -296,13 +296,3 @@ def in_band(band: ast.Band, value: Decimal) -> bool:
     if band.low is not None and not (value >= band.low.value if band.low_closed else value > band.low.value):
         return False
     return band.high is None or (value <= band.high.value if band.high_closed else value < band.high.value)
-
-
-def band_text(band: ast.Band) -> str:
-    if band.is_else:
-        return "else"
-    if band.op is not None:
-        end = band.low if band.low is not None else band.high
-        return f"{band.op} {end.text}"  # type: ignore[union-attr]
-    assert band.low is not None and band.high is not None
-    return f"{'[' if band.low_closed else '('}{band.low.text}, {band.high.text}{']' if band.high_closed else ')'}"

@@ -198,7 +198,7 @@ class Indicator:
         known: set[tuple[str, Decimal]] = set()  # what the bands passed over prove about the value
         keyword = "if"
         for band in rule.bands:
-            facts = {"subject": subject, "unit": unit, "band": _band_text(band)}
+            facts = {"subject": subject, "unit": unit, "band": ast.band_text(band)}
             site, numbers = self.arm_site("band", facts, ("value",), band.points.value, band.reason, [value])
             tests = [t for t in _band_tests(band) if t not in known]
             if band.is_else or not tests:
@@ -366,13 +366,3 @@ def _arm_points(rule: ast.Rule | None) -> list[Decimal]:
 
 def _clamped(raw: Decimal, top: Decimal) -> Decimal:
     return ZERO if raw < 0 else top if raw > top else raw
-
-
-def _band_text(band: ast.Band) -> str:
-    if band.is_else:
-        return "else"
-    if band.op is not None:
-        end = band.low if band.low is not None else band.high
-        return f"{band.op} {end.text}"  # type: ignore[union-attr]
-    assert band.low is not None and band.high is not None
-    return f"{'[' if band.low_closed else '('}{band.low.text}, {band.high.text}{']' if band.high_closed else ')'}"
