@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))  # a checkout, installed or not
 
-from pingfen.check import check  # noqa: E402
-from pingfen.syntax import parse, parser  # noqa: E402
+from pingfen.check.passes import check  # noqa: E402
+from pingfen.syntax.parser import parse, parser  # noqa: E402
 
 RULESET = Path(__file__).resolve().parents[1] / "rulesets" / "dept-overall-2021.rule"
 

@@ -45,12 +45,12 @@ import hand_tuned  # noqa: E402
 import records2021  # noqa: E402
 
 import pingfen  # noqa: E402
-from pingfen import oracle  # noqa: E402
-from pingfen.check import check  # noqa: E402
-from pingfen.compile import Rubric  # noqa: E402
+from pingfen.check.passes import check  # noqa: E402
 from pingfen.diagnostics import Source  # noqa: E402
-from pingfen.scan import without_tests  # noqa: E402
-from pingfen.syntax import parse, parser  # noqa: E402
+from pingfen.evaluate import walker as oracle  # noqa: E402
+from pingfen.evaluate.rubric import Rubric  # noqa: E402
+from pingfen.syntax.parser import parse, parser  # noqa: E402
+from pingfen.syntax.scan import without_tests  # noqa: E402
 
 Scorer = Callable[[dict[str, object]], object]
 

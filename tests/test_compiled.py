@@ -16,10 +16,12 @@ from pathlib import Path
 import pytest
 
 import pingfen
-from pingfen import cache, oracle, syntax
-from pingfen.check import check
-from pingfen.codegen import check_code, check_source
+from pingfen import cache
+from pingfen.check.passes import check
+from pingfen.evaluate import walker as oracle
+from pingfen.evaluate.codegen import check_code, check_source
 from pingfen.io import read_record
+from pingfen.syntax import parser as syntax
 from pingfen.values import to_percent
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -142,7 +144,7 @@ def test_evaluate_many_memory_stays_flat() -> None:
 
 
 def test_the_parser_cache_lives_in_xdg_cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pingfen.syntax import build_parser, cache_file, grammar_text
+    from pingfen.syntax.parser import build_parser, cache_file, grammar_text
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     path = cache_file(grammar_text())
@@ -156,7 +158,7 @@ def test_the_parser_cache_lives_in_xdg_cache_home(tmp_path: Path, monkeypatch: p
 
 
 def test_an_unusable_cache_directory_is_no_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pingfen.syntax import build_parser, cache_file, grammar_text
+    from pingfen.syntax.parser import build_parser, cache_file, grammar_text
 
     blocked = tmp_path / "file"
     blocked.write_text("")
@@ -193,13 +195,13 @@ def test_eval_imports_only_what_it_needs(tmp_path: Path) -> None:
     probe = (
         "import sys, pingfen.cli\n"
         "pingfen.cli.main(sys.argv[1:])\n"
-        "print(sorted(m for m in ('yaml', 'lark', 'pingfen.report.table', 'pingfen.syntax') if m in sys.modules),"
+        "print(sorted(m for m in ('yaml', 'lark', 'pingfen.report.table', 'pingfen.syntax.parser') if m in sys.modules),"
         " file=sys.stderr)\n"
     )
     env = os.environ | {"XDG_CACHE_HOME": str(tmp_path), "PYTHONPATH": str(ROOT / "src")}
     args = [sys.executable, "-c", probe, "eval", "--format", "json", str(RULESET), str(data)]
     first = subprocess.run(args, env=env, capture_output=True, text=True, check=True)
-    assert first.stderr.strip() == "['lark', 'pingfen.syntax']"  # the first run parses
+    assert first.stderr.strip() == "['lark', 'pingfen.syntax.parser']"  # the first run parses
     again = subprocess.run(args, env=env, capture_output=True, text=True, check=True)
     assert again.stderr.strip() == "[]" and again.stdout == first.stdout
 

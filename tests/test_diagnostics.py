@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pingfen.diagnostics import Diagnostic, Source, Span, default_lang
+from pingfen.diagnostics import Diagnostic, Source, Span
+from pingfen.lang import default_lang
 
 TEXT = "line one\n  deduct 1 per 在职人次 above 0\n"
 

@@ -7,10 +7,10 @@ from hypothesis import HealthCheck, given, settings
 
 import pingfen
 from pingfen import ast
-from pingfen.check import check
-from pingfen.examples import records
-from pingfen.fmt import format_module
-from pingfen.syntax import parse
+from pingfen.check.examples import records
+from pingfen.check.passes import check
+from pingfen.syntax.formatter import format_module
+from pingfen.syntax.parser import parse
 from rubric_strategies import rubrics
 
 RUBRIC = """rubric "x" {

@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pingfen import ast
-from pingfen.fmt import SKIP, FormatError, format_markdown, format_module, format_text
-from pingfen.syntax import parse
+from pingfen.syntax.formatter import SKIP, FormatError, format_markdown, format_module, format_text
+from pingfen.syntax.parser import parse
 from rubric_strategies import messy_texts, rubrics
 
 ROOT = Path(__file__).resolve().parents[1]

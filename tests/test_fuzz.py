@@ -21,11 +21,11 @@ from hypothesis import strategies as st
 import pingfen
 from pingfen import ast, fuzz
 from pingfen.cli import main
-from pingfen.fmt import format_module
-from pingfen.interp import evaluate_expr
-from pingfen.interp import inputs as coerce_record
+from pingfen.evaluate.interp import evaluate_expr
+from pingfen.evaluate.interp import inputs as coerce_record
 from pingfen.io import read_record
 from pingfen.result import NodeResult, Result
+from pingfen.syntax.formatter import format_module
 from pingfen.testing import boundary_inputs, inputs
 from rubric_strategies import rubrics
 

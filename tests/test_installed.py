@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import pingfen
-from pingfen.syntax import grammar_text
+from pingfen.syntax.parser import grammar_text
 
 ROOT = Path(__file__).resolve().parents[1]
 INSTALLED = not Path(pingfen.__file__).resolve().is_relative_to(ROOT / "src")

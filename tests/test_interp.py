@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 import pingfen
 from pingfen import ast
-from pingfen.fmt import format_module
-from pingfen.interp import Disagreement, trace
+from pingfen.evaluate.interp import Disagreement, trace
+from pingfen.syntax.formatter import format_module
 from pingfen.testing import boundary_inputs, inputs
 from rubric_strategies import rubrics
 

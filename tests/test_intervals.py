@@ -9,8 +9,8 @@ from decimal import Decimal
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from pingfen import intervals as iv
-from pingfen.intervals import INF, NEG_INF, Interval, IntervalSet
+from pingfen.check import intervals as iv
+from pingfen.check.intervals import INF, NEG_INF, Interval, IntervalSet
 
 small = st.decimals(-50, 50, places=2, allow_nan=False, allow_infinity=False)
 

@@ -1,4 +1,4 @@
-"""Compiled evaluation equals the plain tree-walking oracle (`pingfen.oracle`), on random
+"""Compiled evaluation equals the plain tree-walking oracle (`pingfen.evaluate.walker`), on random
 rubrics and random records: every node's score (digit for digit), its clamping and its
 reason records, the total, the grade — and, for a refused record, the same problems.
 
@@ -18,10 +18,10 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import pingfen
-from pingfen import oracle
-from pingfen.check import check
-from pingfen.codegen import check_source
-from pingfen.syntax import parse
+from pingfen.check.passes import check
+from pingfen.evaluate import walker as oracle
+from pingfen.evaluate.codegen import check_source
+from pingfen.syntax.parser import parse
 
 D = Decimal
 HALVES = [D(n) / 2 for n in range(0, 21)]

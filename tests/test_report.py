@@ -11,8 +11,9 @@ import openpyxl
 import pytest
 
 from data_helpers import ROOT, RUBRIC
+from pingfen.batch import report_file
 from pingfen.io import read_record
-from pingfen.report import report_file, write_report
+from pingfen.report import write_report
 from pingfen.report.html import render_html
 from pingfen.report.layout import BLANK, COVERED, GroupCell, grid
 from pingfen.report.markdown import render_markdown

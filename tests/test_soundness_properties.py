@@ -13,10 +13,10 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import pingfen
-from pingfen.check import check
-from pingfen.compile import Rubric
+from pingfen.check.passes import check
 from pingfen.diagnostics import Source
-from pingfen.syntax import parse
+from pingfen.evaluate.rubric import Rubric
+from pingfen.syntax.parser import parse
 
 GRID = [Decimal(n) / 100 for n in range(-50, 155, 5)]  # -50% … 150% in steps of 5%
 ends = st.sampled_from(GRID)

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from pingfen import ast
-from pingfen.syntax import parse
+from pingfen.syntax.parser import parse
 
 HEAD = 'rubric "x" { total 5 }\n'
 
@@ -132,7 +132,7 @@ def test_one_syntax_error_per_top_level_item() -> None:
 
 
 def test_scoring_text_blanks_tests_and_keeps_positions() -> None:
-    from pingfen.scan import without_tests
+    from pingfen.syntax.scan import without_tests
 
     text = HEAD + 'input a: count\nexample "x" {\n  given { a: 1 }\n  expect total = 5\n}\nproperty total >= 0\nlet b = a\n'
     blank = without_tests(text)
@@ -144,7 +144,7 @@ def test_scoring_text_blanks_tests_and_keeps_positions() -> None:
 
 def test_a_broken_example_is_never_cut_out() -> None:
     """An example whose braces do not balance could swallow what follows: keep the text whole."""
-    from pingfen.scan import without_tests
+    from pingfen.syntax.scan import without_tests
 
     text = HEAD + 'example "x" { given { a: 1 }\ngroup 甲 5 { indicator 乙 5 { judgment 分 } }\n'
     assert without_tests(text) == text

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from pingfen import ast
-from pingfen.syntax import is_bare_name, keywords, parse
+from pingfen.syntax.parser import is_bare_name, keywords, parse
 
 HEAD = 'rubric "x" { total 5 }\n'
 

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 
 import pingfen
-from pingfen.compile import InputSpec
-from pingfen.examples import raw_record, records
-from pingfen.fmt import format_module
+from pingfen.check.examples import raw_record, records
+from pingfen.evaluate.rubric import InputSpec
+from pingfen.syntax.formatter import format_module
 from pingfen.testing import (
     boundary_inputs,
     boundary_values,

@@ -21,18 +21,18 @@ __version__ = "0.1.0"
 _HOMES = {
     "DataError": "pingfen.errors",
     "Diagnostic": "pingfen.diagnostics",
-    "FormatError": "pingfen.fmt",
-    "InputSpec": "pingfen.compile",
+    "FormatError": "pingfen.syntax.formatter",
+    "InputSpec": "pingfen.evaluate.rubric",
     "NodeResult": "pingfen.result",
     "PingfenError": "pingfen.errors",
     "Problem": "pingfen.errors",
     "Result": "pingfen.result",
-    "Rubric": "pingfen.compile",
+    "Rubric": "pingfen.evaluate.rubric",
     "RubricError": "pingfen.errors",
     "Span": "pingfen.diagnostics",
     "TestRun": "pingfen.testrun",
     "diagnose": "pingfen.loader",
-    "format_text": "pingfen.fmt",
+    "format_text": "pingfen.syntax.formatter",
     "load": "pingfen.loader",
     "loads": "pingfen.loader",
     "run_examples": "pingfen.testrun",
@@ -72,10 +72,10 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from pingfen.compile import InputSpec, Rubric
     from pingfen.diagnostics import Diagnostic, Span
     from pingfen.errors import DataError, PingfenError, Problem, RubricError
-    from pingfen.fmt import FormatError, format_text
+    from pingfen.evaluate.rubric import InputSpec, Rubric
     from pingfen.loader import diagnose, load, loads
     from pingfen.result import NodeResult, Result
+    from pingfen.syntax.formatter import FormatError, format_text
     from pingfen.testrun import TestRun, run_examples

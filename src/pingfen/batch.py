@@ -13,13 +13,14 @@ from typing import TextIO
 
 from attrs import define, field, frozen
 
-from pingfen.compile import Rubric
-from pingfen.diagnostics import Lang
 from pingfen.errors import DataError
+from pingfen.evaluate.rubric import Rubric
 from pingfen.io.records import read_department
 from pingfen.io.tables import Row, is_table, read_rows
 from pingfen.io.write import Line, write_results
+from pingfen.lang import Lang
 from pingfen.progress import Progress
+from pingfen.report import write_report
 from pingfen.result import Result
 
 
@@ -127,3 +128,15 @@ def score_file(
     finally:
         bar.close()
     return summary
+
+
+def report_file(
+    rubric: Rubric, data: str | Path, fmt: str, path: str | Path | None = None, *, lang: Lang = "zh",
+    id: str | None = None, encoding: str | None = None, id_column: str | None = None, out: TextIO | None = None,
+) -> Result:  # fmt: skip
+    """Score one department read from `data` (a JSON/YAML record, or one row of a CSV/XLSX/JSONL
+    file, picked by `id` when there are several) and write its report. Returns the result."""
+    department, record = read_department(data, id=id, encoding=encoding, id_column=id_column)
+    result = rubric.evaluate(record, lang=lang, record=department)
+    write_report(result, fmt, path, lang=lang, department=department, out=out)
+    return result

@@ -16,7 +16,7 @@ import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pingfen.grammar import grammar_text
+from pingfen.syntax.grammar import grammar_text
 
 if TYPE_CHECKING:
     from pingfen import ast
@@ -58,7 +58,7 @@ def parsed(path: Path, text: str, kind: str = "") -> tuple[ast.Module | None, li
                 return module, diagnostics
         except Exception:  # noqa: BLE001, S110 - missing, stale or unreadable: parse again
             pass
-    from pingfen.syntax import parse
+    from pingfen.syntax.parser import parse
 
     module, diagnostics = parse(text)
     if entry is not None and module is not None:

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 import pingfen
-from pingfen.diagnostics import Lang, default_lang
 from pingfen.errors import DataError, PingfenError, RubricError
+from pingfen.lang import Lang, default_lang
 
 if TYPE_CHECKING:
     from pingfen.diagnostics import Diagnostic
@@ -303,7 +303,7 @@ def _template(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) ->
 
 
 def _report(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
-    from pingfen.report import report_file
+    from pingfen.batch import report_file
 
     fmt = _format(args.format, args.output, {".md": "md", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}, "md")
     _needs_file(fmt, args.output)
@@ -382,7 +382,7 @@ def _fmt(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     import difflib
 
     from pingfen.diagnostics import Source
-    from pingfen.fmt import FormatError, format_markdown, format_text
+    from pingfen.syntax.formatter import FormatError, format_markdown, format_text
 
     changed, failed = [], False
     for name in args.files:

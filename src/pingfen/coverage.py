@@ -19,12 +19,12 @@ from typing import Any
 from attrs import frozen
 
 from pingfen import ast
-from pingfen.check import check
-from pingfen.compile import Rubric
-from pingfen.diagnostics import Lang
-from pingfen.fmt import band_condition, expr, label, number, width
-from pingfen.interp import Event
-from pingfen.soundness import clamping
+from pingfen.check.passes import check
+from pingfen.check.soundness import clamping
+from pingfen.evaluate.interp import Event
+from pingfen.evaluate.rubric import Rubric
+from pingfen.lang import Lang
+from pingfen.syntax.formatter import band_condition, expr, label, number, width
 
 _STATUS = {
     "held": ("held", "满足"),

@@ -8,15 +8,16 @@ source line in a gutter, carets under the span, `help:` with the fix.
 
 from __future__ import annotations
 
-import os
 import unicodedata
 from collections.abc import Mapping
 from typing import Literal
 
 from attrs import field, frozen
 
+from pingfen.lang import Lang
+from pingfen.messages import hint, message
+
 Severity = Literal["error", "warning", "note"]
-Lang = Literal["zh", "en"]
 
 
 @frozen
@@ -72,12 +73,10 @@ class Diagnostic:
     source: Source | None = field(default=None, eq=False, hash=False)
 
     def message(self, lang: Lang = "en") -> str:
-        from pingfen.messages import message
 
         return message(self.code, lang, self.args)
 
     def help(self, lang: Lang = "en") -> str | None:
-        from pingfen.messages import hint
 
         return hint(self.hint, lang, self.args) if self.hint else None
 
@@ -122,12 +121,3 @@ def _snippet(source: Source, span: Span) -> list[str]:
 
 def sort_key(d: Diagnostic) -> tuple[int, int, str]:
     return (d.span.line, d.span.column, d.code)
-
-
-def default_lang() -> Lang:
-    """Chinese when the locale says so (LC_ALL, LC_MESSAGES, LANG), else English."""
-    for var in ("PINGFEN_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var, "")
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    return "en"

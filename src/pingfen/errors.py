@@ -6,7 +6,9 @@ from collections.abc import Mapping, Sequence
 
 from attrs import field, frozen
 
-from pingfen.diagnostics import Diagnostic, Lang
+from pingfen.diagnostics import Diagnostic
+from pingfen.lang import Lang
+from pingfen.messages import hint, message
 
 
 class PingfenError(Exception):
@@ -37,13 +39,9 @@ class Problem:
     hint: str | None = None
 
     def message(self, lang: Lang = "en") -> str:
-        from pingfen.messages import message
-
         return message(self.code, lang, self.args)
 
     def help(self, lang: Lang = "en") -> str | None:
-        from pingfen.messages import hint
-
         return hint(self.hint, lang, self.args) if self.hint else None
 
 

@@ -32,15 +32,16 @@ from hypothesis import strategies as st
 from hypothesis.errors import HypothesisException
 
 from pingfen import ast
-from pingfen.compile import ROUNDING, Rubric
-from pingfen.diagnostics import Diagnostic, Lang
+from pingfen.diagnostics import Diagnostic
 from pingfen.errors import DataError
-from pingfen.fmt import expr as show_expr
-from pingfen.fmt import name as show_name
-from pingfen.fmt import number as show_number
-from pingfen.interp import evaluate_expr
-from pingfen.interp import inputs as coerce_record
+from pingfen.evaluate.interp import evaluate_expr
+from pingfen.evaluate.interp import inputs as coerce_record
+from pingfen.evaluate.rubric import ROUNDING, Rubric
+from pingfen.lang import Lang
 from pingfen.result import Result
+from pingfen.syntax.formatter import expr as show_expr
+from pingfen.syntax.formatter import name as show_name
+from pingfen.syntax.formatter import number as show_number
 from pingfen.testing import STEPS, boundary_inputs, boundary_values, crossing, from_grid, input_values, inputs, to_grid
 
 DEFAULT_MAX_EXAMPLES = 200

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from pingfen import cache
-from pingfen.check import check
-from pingfen.compile import Rubric
+from pingfen.check.passes import check
 from pingfen.diagnostics import Diagnostic, Source, Span
 from pingfen.errors import RubricError
+from pingfen.evaluate.rubric import Rubric
 
 
 def diagnose(text: str, path: str = "<string>") -> list[Diagnostic]:
@@ -47,7 +47,7 @@ def loads_unsound(text: str, path: str = "<string>") -> tuple[Rubric, list[Diagn
     """Load a rubric even if the soundness checks (PF4xx) find errors in it, as `pingfen fuzz`
     does to show what those errors do to real records; returns it with every diagnostic.
     Raises RubricError when there is any other error (syntax, names, types, examples)."""
-    from pingfen.syntax import parse
+    from pingfen.syntax.parser import parse
 
     source = Source(path, text)
     module, diagnostics = parse(text)
@@ -68,13 +68,13 @@ def _build(
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     source = Source(path, text)  # diagnostics show the file as written, tests included
     if not tests:
-        from pingfen.scan import without_tests
+        from pingfen.syntax.scan import without_tests
 
         text = without_tests(text)
     if file is not None:
         module, diagnostics = cache.parsed(file, text, "scoring" if not tests else "")
     else:
-        from pingfen.syntax import parse
+        from pingfen.syntax.parser import parse
 
         module, diagnostics = parse(text)
     if module is None or any(d.severity == "error" for d in diagnostics):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pingfen.diagnostics import Lang
+from pingfen.lang import Lang
 
 # code -> (english, chinese)
 MESSAGES: dict[str, tuple[str, str]] = {

@@ -10,8 +10,8 @@ from typing import Any, Literal
 
 from attrs import field, frozen
 
-from pingfen.diagnostics import Lang
-from pingfen.explain import Reason, Site
+from pingfen.lang import Lang
+from pingfen.reasons import Reason, Site
 from pingfen.values import CONTEXT
 
 Clamp = Literal["low", "high"] | None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from pingfen.compile import InputSpec, Rubric
+from pingfen.evaluate.rubric import InputSpec, Rubric
 
 # type → (grid step, default low, default high)
 _RANGES = {

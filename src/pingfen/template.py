@@ -19,10 +19,10 @@ from typing import Any, TextIO
 
 import yaml
 
-from pingfen.compile import InputSpec, Rubric
-from pingfen.diagnostics import Lang
-from pingfen.explain import quantity
+from pingfen.evaluate.rubric import InputSpec, Rubric
 from pingfen.io.write import atomic_path, no_formulas, write_text
+from pingfen.lang import Lang
+from pingfen.reasons import quantity
 from pingfen.report.layout import WORDS, depth, grade_bands, level_names
 
 FORMATS = ("xlsx", "csv", "yaml")

@@ -35,11 +35,11 @@ from attrs import frozen
 from hypothesis import strategies as st
 
 from pingfen import ast
-from pingfen.check import check
-from pingfen.compile import InputSpec, Rubric
+from pingfen.check.passes import check
 from pingfen.errors import DataError
-from pingfen.interp import evaluate_expr
-from pingfen.interp import inputs as coerce_record
+from pingfen.evaluate.interp import evaluate_expr
+from pingfen.evaluate.interp import inputs as coerce_record
+from pingfen.evaluate.rubric import InputSpec, Rubric
 
 __all__ = ["STEPS", "Target", "boundary_inputs", "input_values", "inputs", "targets"]
 

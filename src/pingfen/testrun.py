@@ -10,13 +10,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from attrs import frozen
 
 from pingfen import ast
-from pingfen.compile import Rubric
+from pingfen.check.examples import places, raw_record, records
 from pingfen.coverage import Coverage
-from pingfen.diagnostics import Lang
 from pingfen.errors import DataError
-from pingfen.examples import places, raw_record, records
-from pingfen.explain import number
-from pingfen.interp import Event, trace
+from pingfen.evaluate.interp import Event, trace
+from pingfen.evaluate.rubric import Rubric
+from pingfen.lang import Lang
+from pingfen.reasons import number
 from pingfen.result import Result
 
 

@@ -23,9 +23,9 @@ from typing import Any
 
 from attrs import frozen
 
-from pingfen.diagnostics import Lang
 from pingfen.errors import DataError, Problem
 from pingfen.io.records import no_duplicates
+from pingfen.lang import Lang
 
 KINDS = {".csv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 _CHUNK = 1 << 20

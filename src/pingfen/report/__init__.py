@@ -5,14 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from pingfen.compile import Rubric
-from pingfen.diagnostics import Lang
+from pingfen.lang import Lang
 from pingfen.report.table import render_table
 from pingfen.result import Result
 
 FORMATS = ("md", "html", "xlsx")
 
-__all__ = ["FORMATS", "render_table", "report_file", "write_report"]
+__all__ = ["FORMATS", "render_table", "write_report"]
 
 
 def write_report(
@@ -44,17 +43,3 @@ def write_report(
         out.write(text)
     else:
         write_text(path, text)
-
-
-def report_file(
-    rubric: Rubric, data: str | Path, fmt: str, path: str | Path | None = None, *, lang: Lang = "zh",
-    id: str | None = None, encoding: str | None = None, id_column: str | None = None, out: TextIO | None = None,
-) -> Result:  # fmt: skip
-    """Score one department read from `data` (a JSON/YAML record, or one row of a CSV/XLSX/JSONL
-    file, picked by `id` when there are several) and write its report. Returns the result."""
-    from pingfen.io.records import read_department
-
-    department, record = read_department(data, id=id, encoding=encoding, id_column=id_column)
-    result = rubric.evaluate(record, lang=lang, record=department)
-    write_report(result, fmt, path, lang=lang, department=department, out=out)
-    return result

@@ -1,13 +1,75 @@
-"""An audit in words: one line per disagreement with its numbers, the rule's reasons
-indented below it, then a count of what was and was not recomputed."""
+"""An audit's findings (the data `pingfen.audit` builds) and the audit in words: one line per
+disagreement with its numbers, the rule's reasons indented below it, then a count of what was
+and was not recomputed."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
-from pingfen.audit import Audit, Finding
-from pingfen.diagnostics import Lang
-from pingfen.explain import number
+from attrs import frozen
+
+from pingfen.lang import Lang
+from pingfen.reasons import number
+
+
+@frozen
+class Finding:
+    """One disagreement.
+
+    kind: `above_max`, `below_zero` (expected is the bound), `sum` (a group; expected is
+    the sum of `parts`), `total` (likewise), `grade` (expected is the grade the bands give
+    `total`) or `rule` (expected is the rule's score, from `inputs`, with `reasons`).
+    """
+
+    kind: str
+    name: str
+    declared: Decimal | str
+    expected: Decimal | str | None
+    parts: tuple[tuple[str, Decimal], ...] = ()
+    inputs: tuple[tuple[str, str], ...] = ()
+    reasons: tuple[str, ...] = ()
+    total: Decimal | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind, "name": self.name, "declared": self.declared,
+                               "expected": self.expected}  # fmt: skip
+        if self.parts:
+            out["parts"] = {name: value for name, value in self.parts}
+        if self.inputs:
+            out["inputs"] = {name: value for name, value in self.inputs}
+        if self.kind == "rule":
+            out["reasons"] = list(self.reasons)
+        if self.total is not None:
+            out["total"] = self.total
+        return out
+
+
+@frozen
+class Audit:
+    """The findings, in rubric order (total and grade last), and what could be recomputed:
+    `agreed` names the indicators whose declared score the rule confirms; `unchecked` pairs
+    each declared indicator left unchecked with the inputs it lacks."""
+
+    rubric: str
+    department: str | None
+    findings: tuple[Finding, ...]
+    agreed: tuple[str, ...]
+    unchecked: tuple[tuple[str, tuple[str, ...]], ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rubric": self.rubric,
+            "department": self.department,
+            "agree": self.ok,
+            "findings": [f.to_dict() for f in self.findings],
+            "recomputed_agree": list(self.agreed),
+            "not_recomputed": {name: list(missing) for name, missing in self.unchecked},
+        }
 
 
 def _n(value: Decimal | str | None) -> str:

@@ -6,7 +6,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from pingfen.diagnostics import Diagnostic, Lang
+from pingfen.diagnostics import Diagnostic
+from pingfen.lang import Lang
 from pingfen.messages import MESSAGES
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

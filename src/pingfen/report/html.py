@@ -10,8 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 from html import escape
 
-from pingfen.diagnostics import Lang
-from pingfen.explain import number
+from pingfen.lang import Lang
+from pingfen.reasons import number
 from pingfen.report.layout import WORDS, GroupCell, depth, grid, group_label, level_names
 from pingfen.result import NodeResult, Result
 

@@ -15,8 +15,8 @@ from typing import Protocol
 
 from attrs import frozen
 
-from pingfen.diagnostics import Lang
-from pingfen.explain import number
+from pingfen.lang import Lang
+from pingfen.reasons import number
 
 _LEVELS_ZH = "一二三四五六七八九"
 

@@ -4,8 +4,8 @@ on its first indicator's row and left empty below, as in the terminal table."""
 
 from __future__ import annotations
 
-from pingfen.diagnostics import Lang
-from pingfen.explain import number
+from pingfen.lang import Lang
+from pingfen.reasons import number
 from pingfen.report.layout import WORDS, GroupCell, depth, grid, group_label, level_names
 from pingfen.result import NodeResult, Result
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from pingfen.diagnostics import Lang
-from pingfen.explain import number
+from pingfen.lang import Lang
+from pingfen.reasons import number
 from pingfen.result import NodeResult, Result
 
 _LEVELS_ZH = "一二三四五六七八九"

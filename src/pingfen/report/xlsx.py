@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pingfen.diagnostics import Lang
 from pingfen.io.write import atomic_path, no_formulas
+from pingfen.lang import Lang
 from pingfen.report.layout import WORDS, GroupCell, depth, grid, group_label, level_names
 from pingfen.result import NodeResult, Result
 

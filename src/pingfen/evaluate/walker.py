@@ -16,10 +16,10 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
 from pingfen import ast
-from pingfen.check import Checked
-from pingfen.diagnostics import Lang
+from pingfen.check.passes import Checked
 from pingfen.errors import DataError, Problem
-from pingfen.explain import Reason, Site, quantity
+from pingfen.lang import Lang
+from pingfen.reasons import Reason, Site, quantity
 from pingfen.result import NodeResult, Result
 from pingfen.values import CONTEXT, coerce, show
 

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 
 from attrs import field, frozen
 
-from pingfen.diagnostics import Lang
+from pingfen.lang import Lang
 from pingfen.values import CONTEXT
 
 

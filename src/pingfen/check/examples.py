@@ -12,15 +12,12 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from pingfen import ast
+from pingfen.check.checker import RuleChecker
+from pingfen.check.soundness import domain_of
 from pingfen.errors import Problem
-from pingfen.soundness import domain_of
 from pingfen.values import coerce
-
-if TYPE_CHECKING:
-    from pingfen.check import _Checker
 
 # Data errors an example may expect; PF508 (an unreadable file) cannot happen to an example.
 DATA_CODES = ("PF501", "PF502", "PF503", "PF504", "PF505", "PF506")
@@ -69,7 +66,7 @@ def close(name: str, known: Iterable[str]) -> str | None:
 class ExampleChecks:
     """The PF6xx checks, reporting through the checker that runs them."""
 
-    def __init__(self, checker: _Checker) -> None:
+    def __init__(self, checker: RuleChecker) -> None:
         self.checker = checker
         self.module = checker.module
         self.report: Callable[..., None] = checker.report

@@ -12,9 +12,9 @@ def grammar_text() -> str:
     packaged = Path(__file__).with_name("pingfen.lark")
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
-    checkout = Path(__file__).resolve().parents[2] / "grammar" / "pingfen.lark"
+    checkout = Path(__file__).resolve().parents[3] / "grammar" / "pingfen.lark"
     if checkout.is_file():
         return checkout.read_text(encoding="utf-8")
     from importlib import resources  # an unusual install (a zip): ask the import system
 
-    return resources.files("pingfen").joinpath("pingfen.lark").read_text(encoding="utf-8")
+    return resources.files("pingfen.syntax").joinpath("pingfen.lark").read_text(encoding="utf-8")

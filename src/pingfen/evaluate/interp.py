@@ -25,8 +25,8 @@ from typing import Any
 from attrs import define, field, frozen
 
 from pingfen import ast
-from pingfen.compile import CONTEXT, ROUNDING, Rubric
 from pingfen.errors import DataError, Problem
+from pingfen.evaluate.rubric import CONTEXT, ROUNDING, Rubric
 from pingfen.result import Result
 from pingfen.values import coerce
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pingfen.errors import Problem
-from pingfen.explain import quantity
+from pingfen.reasons import quantity
 
 
 class Refusal(Exception):

@@ -20,13 +20,14 @@ from decimal import Decimal, DecimalException, InvalidOperation, getcontext, loc
 from attrs import frozen
 
 from pingfen import ast
-from pingfen.check import Checked
-from pingfen.codegen import ROUNDING, ZERO, Program, generate
-from pingfen.diagnostics import Diagnostic, Lang, Source
+from pingfen.check.passes import Checked
+from pingfen.diagnostics import Diagnostic, Source
 from pingfen.errors import DataError, Problem
-from pingfen.explain import quantity
-from pingfen.reads import node_reads
-from pingfen.refusals import Refusal
+from pingfen.evaluate.codegen import ROUNDING, ZERO, Program, generate
+from pingfen.evaluate.reads import node_reads
+from pingfen.evaluate.refusals import Refusal
+from pingfen.lang import Lang
+from pingfen.reasons import quantity
 from pingfen.result import NodeResult, Result
 from pingfen.values import CONTEXT, coerce, show
 
@@ -185,7 +186,7 @@ class Rubric:
         which the compiled code is tested against, so the score and reasons are those a
         full evaluation gives; raises DataError when an input it reads is at fault.
         """
-        from pingfen import oracle
+        from pingfen.evaluate import walker as oracle
 
         spec = self.node(name)
         values = self.coerce(data, spec.inputs, record=record)

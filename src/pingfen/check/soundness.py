@@ -13,9 +13,7 @@ from collections.abc import Mapping, Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from pingfen import ast
-from pingfen.diagnostics import Diagnostic, Severity, Span
-from pingfen.explain import number, quantity
-from pingfen.intervals import (
+from pingfen.check.intervals import (
     EVERYTHING,
     INF,
     NEG_INF,
@@ -32,6 +30,8 @@ from pingfen.intervals import (
     neg,
     sub,
 )
+from pingfen.diagnostics import Diagnostic, Severity, Span
+from pingfen.reasons import number, quantity
 
 _ZERO = Decimal(0)
 _CONTEXT = decimal.Context(prec=28, traps=[])

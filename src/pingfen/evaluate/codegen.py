@@ -29,11 +29,11 @@ from types import CodeType
 from typing import Any
 
 from pingfen import ast
-from pingfen.check import Checked
+from pingfen.check.passes import Checked
 from pingfen.errors import Problem
-from pingfen.refusals import refuse
+from pingfen.evaluate.refusals import refuse
+from pingfen.evaluate.rulegen import IndicatorCode
 from pingfen.result import Layout, Result, Shape
-from pingfen.rulegen import Indicator
 from pingfen.values import LIMIT
 
 ZERO = Decimal(0)
@@ -380,7 +380,7 @@ class _Generator:
         self.per_node.append(("", "", ""))
         if isinstance(node, ast.Indicator):
             self.out.label = f"indicator {node.name.text}"
-            self.per_node[index] = Indicator(self, node, index).write()
+            self.per_node[index] = IndicatorCode(self, node, index).write()
             return index
         children = [self.node(c) for c in node.children]
         self.out.label = "group sums"

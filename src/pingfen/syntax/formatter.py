@@ -24,7 +24,7 @@ from attrs import define, field
 
 from pingfen import ast
 from pingfen.diagnostics import Diagnostic, Span
-from pingfen.syntax import is_bare_name, parse
+from pingfen.syntax.parser import is_bare_name, parse
 
 INDENT = "  "
 

@@ -11,11 +11,10 @@ import string
 from collections.abc import Iterable
 from decimal import Decimal
 
-from attrs import define, field
+from attrs import define
 
 from pingfen import ast
-from pingfen.diagnostics import Diagnostic, Severity, Span, sort_key
-from pingfen.soundness import analyze
+from pingfen.diagnostics import Diagnostic, Severity, Span
 
 DIGITS = 28  # significant digits of the evaluation context
 MAX_PLACES = 10  # a total rounded finer than this is a typo, and would outgrow 28 digits
@@ -63,39 +62,12 @@ class Symbol:
     decl: ast.Input | ast.Let
 
 
-@define
-class Checked:
-    """What the checker learned: diagnostics, symbols, and `let`s in evaluation order."""
-
-    diagnostics: list[Diagnostic]
-    symbols: dict[str, Symbol] = field(factory=dict)
-    units: dict[ast.Expr, str] = field(factory=dict)
-    let_order: list[ast.Let] = field(factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not any(d.severity == "error" for d in self.diagnostics)
-
-
-def check(module: ast.Module) -> Checked:
-    from pingfen.examples import ExampleChecks
-
-    checker = _Checker(module)
-    checker.run()
-    sound = not any(d.severity == "error" for d in checker.out)  # soundness needs every name and unit
-    ExampleChecks(checker).run()
-    if sound:
-        checker.out.extend(analyze(module, checker.units, checker.let_order))
-    checked = Checked(sorted(checker.out, key=sort_key), checker.symbols, checker.units, checker.let_order)
-    return checked
-
-
 def _fmt(value: Decimal) -> str:
     text = format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
     return text
 
 
-class _Checker:
+class RuleChecker:
     def __init__(self, module: ast.Module) -> None:
         self.module = module
         self.out: list[Diagnostic] = []

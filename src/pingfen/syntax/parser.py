@@ -25,8 +25,8 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from pingfen import ast
 from pingfen.cache import digest, directory
 from pingfen.diagnostics import Diagnostic, Span
-from pingfen.grammar import grammar_text
-from pingfen.scan import top_level_items, unclosed_brace
+from pingfen.syntax.grammar import grammar_text
+from pingfen.syntax.scan import top_level_items, unclosed_brace
 
 __all__ = ["build_parser", "cache_file", "grammar_text", "parse", "parser"]
 

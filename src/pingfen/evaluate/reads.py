@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 
 from pingfen import ast
-from pingfen.check import Checked
+from pingfen.check.passes import Checked
 
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 

@@ -16,8 +16,8 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
 from pingfen import ast
-from pingfen.explain import Site
-from pingfen.refusals import no_arm, no_band, no_label
+from pingfen.evaluate.refusals import no_arm, no_band, no_label
+from pingfen.reasons import Site
 from pingfen.values import CONTEXT
 
 ZERO = Decimal(0)
@@ -25,7 +25,7 @@ _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 _ARMS = (ast.Bands, ast.WhenChain, ast.Match)
 
 
-class Indicator:
+class IndicatorCode:
     """Writes the code of one indicator through the generator `gen` (see codegen._Generator)."""
 
     def __init__(self, gen: Any, ind: ast.Indicator, index: int) -> None:

@@ -1,0 +1,37 @@
+"""The checker's passes in order: names, units and rules; the rubric's own examples;
+then, when every name and unit is sound, the soundness analysis over intervals."""
+
+from __future__ import annotations
+
+from attrs import define, field
+
+from pingfen import ast
+from pingfen.check.checker import RuleChecker, Symbol
+from pingfen.check.examples import ExampleChecks
+from pingfen.check.soundness import analyze
+from pingfen.diagnostics import Diagnostic, sort_key
+
+
+@define
+class Checked:
+    """What the checker learned: diagnostics, symbols, and `let`s in evaluation order."""
+
+    diagnostics: list[Diagnostic]
+    symbols: dict[str, Symbol] = field(factory=dict)
+    units: dict[ast.Expr, str] = field(factory=dict)
+    let_order: list[ast.Let] = field(factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity == "error" for d in self.diagnostics)
+
+
+def check(module: ast.Module) -> Checked:
+    checker = RuleChecker(module)
+    checker.run()
+    sound = not any(d.severity == "error" for d in checker.out)  # soundness needs every name and unit
+    ExampleChecks(checker).run()
+    if sound:
+        checker.out.extend(analyze(module, checker.units, checker.let_order))
+    checked = Checked(sorted(checker.out, key=sort_key), checker.symbols, checker.units, checker.let_order)
+    return checked
