@@ -17,6 +17,7 @@ from pingfen.report import write_report
 from pingfen.report.html import render_html
 from pingfen.report.layout import BLANK, COVERED, GroupCell, grid
 from pingfen.report.markdown import render_markdown
+from real_parts import real_part
 
 SEED = ROOT / "examples" / "dept-overall-2021" / "seed-2021.yaml"
 RESULT = RUBRIC.evaluate(read_record(SEED), lang="zh")
@@ -125,9 +126,7 @@ def test_report_file_picks_a_row(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- headless Chromium
 
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
-needs_chromium = pytest.mark.skipif(
-    CHROMIUM is None, reason="Chromium is not installed (apt-get install -y chromium) to render the HTML report"
-)
+needs_chromium = real_part("Chromium", CHROMIUM is not None, "apt-get install -y chromium")
 
 
 def render(page: Path, shot: Path, profile: Path) -> str:

@@ -1,0 +1,34 @@
+"""Tests that meet a real system (a browser, fonts, …) use the real thing.
+
+On a developer's machine without it such a test is skipped, saying how to install it; in CI
+(the CI variable set) its absence fails the test, because `.ci/run` installs every part.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import pytest
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def real_part(name: str, present: bool, install: str) -> Callable[[F], F]:
+    """Mark tests that need `name`: run them where it is, skip or (in CI) fail where it is not."""
+
+    def mark(test: F) -> F:
+        if present:
+            return test
+        if not os.environ.get("CI"):
+            return pytest.mark.skip(reason=f"{name} is not installed ({install})")(test)
+
+        @functools.wraps(test)
+        def missing(*args: Any, **kwargs: Any) -> None:
+            pytest.fail(f"{name} is missing in CI: .ci/run must install it ({install})")
+
+        return missing  # type: ignore[return-value]  # same signature, via functools.wraps
+
+    return mark
