@@ -30,17 +30,49 @@ def load(path: str | Path, *, tests: bool = True) -> Rubric:
     UTF-8 (say GBK, as Windows editors often save) raises RubricError (PF006). Its syntax
     tree is kept in the user's cache directory, so loading the file again skips the parser.
     With tests=False its `example` and `property` blocks are skipped: enough to score by."""
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        at = Span(error.start, error.start + 1, 0, 0, 0, 0)
-        raise RubricError(
-            [Diagnostic("PF006", at, {"byte": error.start}, hint="save_utf8", source=Source(str(path), ""))]
-        ) from None
+    text = read_rule(path)
     rubric, diagnostics = _build(text, str(path), Path(path), tests=tests)
     if rubric is None:
         raise RubricError(diagnostics)
     return rubric
+
+
+def read_rule(path: str | Path) -> str:
+    """The text of a rule file: every command reads rule files here. Raises RubricError
+    (PF006) when the file is not UTF-8, OSError when it cannot be read."""
+    return decode_rule(Path(path).read_bytes(), str(path))
+
+
+def decode_rule(data: bytes, path: str) -> str:
+    """Rule text from its bytes (UTF-8, with or without BOM); RubricError (PF006) if not UTF-8,
+    pointing at the first bad byte by line and column."""
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    try:
+        return data[bom:].decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise RubricError([_not_utf8(data, bom, bom + error.start, path)]) from None
+
+
+_SHOWN = 40  # characters shown after the bad byte: the rest of the line may be the whole file
+
+
+def _not_utf8(data: bytes, bom: int, bad: int, path: str) -> Diagnostic:
+    before = data[bom:bad].decode("utf-8")  # valid up to the bad byte
+    line = before.count("\n") + 1
+    head = before[before.rfind("\n") + 1 :]
+    tail = data[bad + 1 : bad + 1 + 4 * _SHOWN].decode("utf-8", errors="replace").split("\n", 1)[0][:_SHOWN]
+    # Lines before the bad one are never shown: blank ones keep the line number right.
+    text = "\n" * (line - 1) + _visible(head) + "\ufffd" + _visible(tail)
+    start, column = line - 1 + len(head), len(head) + 1
+    at = Span(start, start + 1, line, column, line, column + 1)
+    return Diagnostic("PF006", at, {"byte": bad}, hint="save_utf8", source=Source(path, text))
+
+
+def _visible(text: str) -> str:
+    """Control characters as their Unicode pictures (␀, ␛, …): one character each, so the
+    column stays right, and none can drive the terminal."""
+    pictures = {c: chr(0x2400 + c) for c in range(32) if c != 9} | {127: "\u2421"} | dict.fromkeys(range(128, 160), "\ufffd")
+    return text.translate(pictures)
 
 
 def loads_unsound(text: str, path: str = "<string>") -> tuple[Rubric, list[Diagnostic]]:
