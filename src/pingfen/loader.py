@@ -62,17 +62,10 @@ def _not_utf8(data: bytes, bom: int, bad: int, path: str) -> Diagnostic:
     head = before[before.rfind("\n") + 1 :]
     tail = data[bad + 1 : bad + 1 + 4 * _SHOWN].decode("utf-8", errors="replace").split("\n", 1)[0][:_SHOWN]
     # Lines before the bad one are never shown: blank ones keep the line number right.
-    text = "\n" * (line - 1) + _visible(head) + "\ufffd" + _visible(tail)
+    text = "\n" * (line - 1) + head + "\ufffd" + tail  # shown with control characters as pictures
     start, column = line - 1 + len(head), len(head) + 1
     at = Span(start, start + 1, line, column, line, column + 1)
     return Diagnostic("PF006", at, {"byte": bad}, hint="save_utf8", source=Source(path, text))
-
-
-def _visible(text: str) -> str:
-    """Control characters as their Unicode pictures (␀, ␛, …): one character each, so the
-    column stays right, and none can drive the terminal."""
-    pictures = {c: chr(0x2400 + c) for c in range(32) if c != 9} | {127: "\u2421"} | dict.fromkeys(range(128, 160), "\ufffd")
-    return text.translate(pictures)
 
 
 def loads_unsound(text: str, path: str = "<string>") -> tuple[Rubric, list[Diagnostic]]:

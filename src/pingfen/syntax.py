@@ -112,6 +112,9 @@ def build_parser(grammar: str, cache: Path | None) -> Lark:
 def parse(text: str) -> tuple[ast.Module | None, list[Diagnostic]]:
     """Parse rule text. Returns the module, or None and the syntax diagnostics.
     The module's `comments` holds every `# …` comment with its span."""
+    controls = _control_characters(text)
+    if controls:
+        return None, controls
     comments: list[Token] = []
     reset = _COMMENTS.set(comments)
     try:
@@ -130,6 +133,27 @@ def parse(text: str) -> tuple[ast.Module | None, list[Diagnostic]]:
         raise error.orig_exc from None
     kept = tuple(ast.Comment(str(c).rstrip(), _span(c)) for c in comments)
     return ast.Module(module.items, module.span, kept), builder.diagnostics
+
+
+# C0 controls but tab, line feed, carriage return and form feed (whitespace to the grammar),
+# DEL, C1, and the bidirectional overrides and isolates that make text read otherwise than
+# it parses ("Trojan Source"). Anywhere in the text: in a name or a string they reach file
+# names and reports (a NUL crashed them), in a comment they hide what the rule says.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_MAX_CONTROLS = 20  # reported; a binary file would otherwise give one per byte
+
+
+def _control_characters(text: str) -> list[Diagnostic]:
+    """PF001 for each control character in the text, shown escaped (`\\x00`)."""
+    found = []
+    for match in _CONTROL.finditer(text):
+        char = match.group()
+        escaped = f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+        args = {"char": _visible(char), "escaped": escaped}
+        found.append(Diagnostic("PF001", Span.at(text, match.start(), match.end()), args, hint="control_char"))
+        if len(found) == _MAX_CONTROLS:
+            break
+    return found
 
 
 @functools.cache
