@@ -195,18 +195,21 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
 
 
 def _check(files: list[str], fmt: str, strict: bool, lang: Lang, out: TextIO, err: TextIO) -> int:
-    from pingfen.loader import diagnose
+    from pingfen.loader import diagnose, read_rule
 
     checked = []
     unreadable = False
     for name in files:
         try:
-            text = Path(name).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
-            print(f"pingfen: cannot read {name}: {getattr(error, 'strerror', None) or error}", file=err)
+            text = read_rule(name)
+        except OSError as error:
+            print(f"pingfen: cannot read {name}: {error.strerror or error}", file=err)
             unreadable = True
             continue
-        diagnostics = diagnose(text, name)
+        except RubricError as error:  # not UTF-8 (PF006): reported as a finding, and exit 2
+            diagnostics, unreadable = error.diagnostics, True
+        else:
+            diagnostics = diagnose(text, name)
         checked.append((name, diagnostics))
         if fmt == "text":
             for d in diagnostics:
@@ -382,14 +385,24 @@ def _fmt(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     import difflib
 
     from pingfen.diagnostics import Source
+    from pingfen.loader import decode_rule, read_rule
     from pingfen.syntax.formatter import FormatError, format_markdown, format_text
 
     changed, failed = [], False
     for name in args.files:
         try:
-            text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
-            print(f"pingfen: cannot read {name}: {getattr(error, 'strerror', None) or error}", file=err)
+            if name != "-":
+                text = read_rule(name)
+            elif hasattr(sys.stdin, "buffer"):
+                text = decode_rule(sys.stdin.buffer.read(), "<stdin>")
+            else:
+                text = sys.stdin.read()
+        except OSError as error:
+            print(f"pingfen: cannot read {name}: {error.strerror or error}", file=err)
+            failed = True
+            continue
+        except RubricError as error:  # not UTF-8 (PF006)
+            print(error.render(lang), file=err)
             failed = True
             continue
         try:
@@ -436,12 +449,12 @@ def _test(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     for name in args.files:
         try:
             rubric = pingfen.load(name)
-        except RubricError as error:
+        except RubricError as error:  # not UTF-8 (PF006) among them
             print(error.render(lang), file=err)
             cannot = True
             continue
-        except (OSError, UnicodeDecodeError) as error:
-            print(f"pingfen: cannot read {name}: {getattr(error, 'strerror', None) or error}", file=err)
+        except OSError as error:
+            print(f"pingfen: cannot read {name}: {error.strerror or error}", file=err)
             cannot = True
             continue
         run = run_examples(rubric, coverage=args.coverage or args.fail_under is not None, lang=lang)
@@ -508,10 +521,9 @@ def _fuzz(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     except ImportError:  # hypothesis is an optional dependency
         print("pingfen: `fuzz` needs hypothesis: pip install 'pingfen[testing]'", file=err)
         return CANNOT
-    from pingfen.loader import loads_unsound
+    from pingfen.loader import loads_unsound, read_rule
 
-    text = Path(args.ruleset).read_text(encoding="utf-8-sig")
-    rubric, diagnostics = loads_unsound(text, args.ruleset)
+    rubric, diagnostics = loads_unsound(read_rule(args.ruleset), args.ruleset)
     findings = [d for d in diagnostics if d.severity == "error"]
     max_examples = args.max_examples if args.max_examples is not None else fuzzing.DEFAULT_MAX_EXAMPLES
     if max_examples < 1:
@@ -532,9 +544,9 @@ def _fuzz(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
 
 
 def _eval_unsound(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
-    from pingfen.loader import loads_unsound
+    from pingfen.loader import loads_unsound, read_rule
 
-    rubric, diagnostics = loads_unsound(Path(args.ruleset).read_text(encoding="utf-8-sig"), args.ruleset)
+    rubric, diagnostics = loads_unsound(read_rule(args.ruleset), args.ruleset)
     for d in diagnostics:
         if d.severity == "error":
             print(d.render(lang) + "\n", file=err)

@@ -106,8 +106,22 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+# Control characters (C0 but tab, DEL, C1, bidi overrides and isolates) as a picture of
+# one character each, so that a shown line keeps its columns and cannot drive the terminal.
+_PICTURES = (
+    {c: 0x2400 + c for c in range(32) if c != 9}
+    | {0x7F: 0x2421}
+    | dict.fromkeys([*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)], 0xFFFD)
+)
+
+
+def visible(text: str) -> str:
+    """text with its control characters shown as pictures (␀, ␛, …), one for one."""
+    return text.translate(_PICTURES)
+
+
 def _snippet(source: Source, span: Span) -> list[str]:
-    text = source.line(span.line)
+    text = visible(source.line(span.line))
     number = str(span.line)
     pad = " " * len(number)
     start = span.column - 1

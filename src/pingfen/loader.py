@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pingfen import cache
+from pingfen import ast, cache
 from pingfen.check.passes import check
 from pingfen.diagnostics import Diagnostic, Source, Span
 from pingfen.errors import RubricError
@@ -30,17 +30,42 @@ def load(path: str | Path, *, tests: bool = True) -> Rubric:
     UTF-8 (say GBK, as Windows editors often save) raises RubricError (PF006). Its syntax
     tree is kept in the user's cache directory, so loading the file again skips the parser.
     With tests=False its `example` and `property` blocks are skipped: enough to score by."""
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        at = Span(error.start, error.start + 1, 0, 0, 0, 0)
-        raise RubricError(
-            [Diagnostic("PF006", at, {"byte": error.start}, hint="save_utf8", source=Source(str(path), ""))]
-        ) from None
+    text = read_rule(path)
     rubric, diagnostics = _build(text, str(path), Path(path), tests=tests)
     if rubric is None:
         raise RubricError(diagnostics)
     return rubric
+
+
+def read_rule(path: str | Path) -> str:
+    """The text of a rule file: every command reads rule files here. Raises RubricError
+    (PF006) when the file is not UTF-8, OSError when it cannot be read."""
+    return decode_rule(Path(path).read_bytes(), str(path))
+
+
+def decode_rule(data: bytes, path: str) -> str:
+    """Rule text from its bytes (UTF-8, with or without BOM); RubricError (PF006) if not UTF-8,
+    pointing at the first bad byte by line and column."""
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    try:
+        return data[bom:].decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise RubricError([_not_utf8(data, bom, bom + error.start, path)]) from None
+
+
+_SHOWN = 40  # characters shown after the bad byte: the rest of the line may be the whole file
+
+
+def _not_utf8(data: bytes, bom: int, bad: int, path: str) -> Diagnostic:
+    before = data[bom:bad].decode("utf-8")  # valid up to the bad byte
+    line = before.count("\n") + 1
+    head = before[before.rfind("\n") + 1 :]
+    tail = data[bad + 1 : bad + 1 + 4 * _SHOWN].decode("utf-8", errors="replace").split("\n", 1)[0][:_SHOWN]
+    # Lines before the bad one are never shown: blank ones keep the line number right.
+    text = "\n" * (line - 1) + head + "\ufffd" + tail  # shown with control characters as pictures
+    start, column = line - 1 + len(head), len(head) + 1
+    at = Span(start, start + 1, line, column, line, column + 1)
+    return Diagnostic("PF006", at, {"byte": bad}, hint="save_utf8", source=Source(path, text))
 
 
 def loads_unsound(text: str, path: str = "<string>") -> tuple[Rubric, list[Diagnostic]]:
@@ -72,7 +97,7 @@ def _build(
 
         text = without_tests(text)
     if file is not None:
-        module, diagnostics = cache.parsed(file, text, "scoring" if not tests else "")
+        module, diagnostics = _parsed(file, text, "scoring" if not tests else "")
     else:
         from pingfen.syntax.parser import parse
 
@@ -84,3 +109,33 @@ def _build(
     if not checked.ok or not executable:
         return None, found
     return Rubric(module, checked, source), found
+
+
+def _parsed(path: Path, text: str, kind: str = "") -> tuple[ast.Module | None, list[Diagnostic]]:
+    """`syntax.parse(text)` for the rule file at path, from the cache when the same text was
+    parsed before by the same grammar and pingfen; `kind` keeps apart the entries of
+    different readings of one file (whole, or without its tests)."""
+    from pingfen import __version__
+    from pingfen.syntax.grammar import grammar_text
+
+    folder = cache.directory()
+    key = cache.digest(text, grammar_text(), __version__, cache.FORMAT)
+    entry = folder / f"parsed-{cache.digest(str(path.resolve()), kind)}.json" if folder is not None else None
+    if entry is not None:
+        payload = cache.load(entry)
+        if payload is not None:
+            try:
+                stored = cache.decode(payload)
+                if stored["key"] == key:
+                    return stored["module"], list(stored["diagnostics"])
+            except Exception:  # noqa: BLE001, S110 - authentic but stale in shape: parse again
+                pass
+    from pingfen.syntax.parser import parse  # only now: a cached tree needs no parser
+
+    module, diagnostics = parse(text)
+    if entry is not None and module is not None:
+        try:
+            cache.store(entry, cache.encode({"key": key, "module": module, "diagnostics": diagnostics}))
+        except (TypeError, RecursionError):  # something the format does not hold: not kept
+            pass
+    return module, diagnostics

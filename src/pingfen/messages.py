@@ -168,6 +168,10 @@ HINTS: dict[str, tuple[str, str]] = {
         "remove it, or put text in double quotes",
         "删除该字符，或将文字放在英文双引号内",
     ),
+    "control_char": (
+        "an invisible control character (`{escaped}`) cannot appear in rule text, not even in text or comments: delete it",
+        "规则文本中（包括引号内的文字和注释）不能出现不可见的控制字符（`{escaped}`）：请删除",
+    ),
     "close_brace": ("this `{{` is never closed: add `}}`", "此处的 `{{` 没有对应的 `}}`"),
     "flatten": (
         "split the expression with `let` values, or remove redundant parentheses",

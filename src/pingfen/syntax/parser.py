@@ -2,10 +2,10 @@
 
 The parser is built once per process (LALR, positions on) from the grammar shipped in
 the package, and its tables are kept between processes in the user's cache directory
-(see `cache`), under a name holding the grammar's hash; when that directory cannot be
-written the parser is simply built. The transformer runs as a separate pass so that
-every node gets its span, and parse errors are translated here into diagnostics with
-human wording.
+(see `cache`: authenticated JSON, no pickle), under a name holding the grammar's hash;
+when that directory cannot be used the parser is simply built. The transformer runs as a
+separate pass so that every node gets its span, and parse errors are translated here into
+diagnostics with human wording.
 """
 
 from __future__ import annotations
@@ -21,9 +21,11 @@ from pathlib import Path
 import lark
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark.grammar import Rule
+from lark.lexer import TerminalDef
 
 from pingfen import ast
-from pingfen.cache import digest, directory
+from pingfen.cache import decode, digest, directory, encode, load, store
 from pingfen.diagnostics import Diagnostic, Span
 from pingfen.syntax.grammar import grammar_text
 from pingfen.syntax.scan import top_level_items, unclosed_brace
@@ -43,6 +45,12 @@ _OPTIONS = {
     "maybe_placeholders": True,
     "lexer_callbacks": {"COMMENT": lambda token: _keep_comment(token)},
 }
+# The options lark takes when loading stored tables (functions among them); the rest are
+# stored with the tables.
+_LOAD_ALLOWED_OPTIONS: frozenset[str] = frozenset(
+    getattr(lark.lark, "_LOAD_ALLOWED_OPTIONS", ("lexer_callbacks", "propagate_positions", "postlex", "transformer"))
+)
+_LOAD_OPTIONS = {k: v for k, v in _OPTIONS.items() if k in _LOAD_ALLOWED_OPTIONS}
 
 
 def cache_file(grammar: str) -> Path | None:
@@ -53,7 +61,7 @@ def cache_file(grammar: str) -> Path | None:
     if folder is None:
         return None
     version = f"lark{lark.__version__}-py{sys.version_info[0]}{sys.version_info[1]}"
-    return folder / f"grammar-{digest(grammar)[:20]}-{version}.lark-cache"
+    return folder / f"grammar-{digest(grammar)[:20]}-{version}.json"
 
 
 # Comments are ignored by the grammar; the lexer hands each one to this callback, which
@@ -76,17 +84,37 @@ def parser() -> Lark:
 
 
 def build_parser(grammar: str, cache: Path | None) -> Lark:
-    """A parser whose tables are read from `cache` when they are there. Lark checks the
-    file's own hash, rebuilds on a mismatch or an unreadable file, and writes the tables
-    back when it can, quietly giving up when it cannot."""
-    if cache is None:
-        return Lark(grammar, **_OPTIONS)
-    return Lark(grammar, cache=str(cache), **_OPTIONS)
+    """A parser whose tables are read from `cache` when they are there and authentic (see
+    `pingfen.cache`: JSON with an HMAC, never a pickle); else built, and written back when
+    it can be, quietly giving up when it cannot. Lark's own `cache=` option is not used: it
+    unpickles whatever file it finds."""
+    check = digest(grammar, lark.__version__, *map(str, sys.version_info[:2]))
+    if cache is not None:
+        payload = load(cache)
+        if payload is not None:
+            try:
+                stored = decode(payload)
+                if isinstance(stored, dict) and stored["grammar"] == check:
+                    return Lark._load_from_dict(stored["data"], stored["memo"], **_LOAD_OPTIONS)
+            except Exception:  # noqa: BLE001, S110 - authentic but unusable: build it
+                pass
+    built = Lark(grammar, **_OPTIONS)
+    if cache is not None:
+        data, memo = built.memo_serialize([TerminalDef, Rule])
+        data["options"] = {k: v for k, v in data["options"].items() if k not in _LOAD_ALLOWED_OPTIONS}
+        try:
+            store(cache, encode({"grammar": check, "data": data, "memo": memo}))
+        except (TypeError, RecursionError):  # tables the format does not hold: not kept
+            pass
+    return built
 
 
 def parse(text: str) -> tuple[ast.Module | None, list[Diagnostic]]:
     """Parse rule text. Returns the module, or None and the syntax diagnostics.
     The module's `comments` holds every `# …` comment with its span."""
+    controls = _control_characters(text)
+    if controls:
+        return None, controls
     comments: list[Token] = []
     reset = _COMMENTS.set(comments)
     try:
@@ -105,6 +133,27 @@ def parse(text: str) -> tuple[ast.Module | None, list[Diagnostic]]:
         raise error.orig_exc from None
     kept = tuple(ast.Comment(str(c).rstrip(), _span(c)) for c in comments)
     return ast.Module(module.items, module.span, kept), builder.diagnostics
+
+
+# C0 controls but tab, line feed, carriage return and form feed (whitespace to the grammar),
+# DEL, C1, and the bidirectional overrides and isolates that make text read otherwise than
+# it parses ("Trojan Source"). Anywhere in the text: in a name or a string they reach file
+# names and reports (a NUL crashed them), in a comment they hide what the rule says.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_MAX_CONTROLS = 20  # reported; a binary file would otherwise give one per byte
+
+
+def _control_characters(text: str) -> list[Diagnostic]:
+    """PF001 for each control character in the text, shown escaped (`\\x00`)."""
+    found = []
+    for match in _CONTROL.finditer(text):
+        char = match.group()
+        escaped = f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+        args = {"char": _visible(char), "escaped": escaped}
+        found.append(Diagnostic("PF001", Span.at(text, match.start(), match.end()), args, hint="control_char"))
+        if len(found) == _MAX_CONTROLS:
+            break
+    return found
 
 
 @functools.cache
