@@ -18,7 +18,7 @@ from pingfen.diagnostics import Lang
 from pingfen.errors import DataError
 from pingfen.io.records import read_department
 from pingfen.io.tables import Row, is_table, read_rows
-from pingfen.io.write import Line, write_results
+from pingfen.io.write import Line, refuse_inputs, write_results
 from pingfen.progress import Progress
 from pingfen.result import Result
 
@@ -103,6 +103,7 @@ def score_file(
     written with their `error` column filled and listed in the returned Summary.
     `progress` is where a bar is drawn for runs over 1,000 rows, if it is a terminal.
     """
+    refuse_inputs(output, [data])  # PF701: the results would replace the data they come from
     rows: Iterable[Row]
     if is_table(data):
         rows = table = read_rows(data, encoding=encoding, id_column=id_column)

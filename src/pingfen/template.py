@@ -22,7 +22,7 @@ import yaml
 from pingfen.compile import InputSpec, Rubric
 from pingfen.diagnostics import Lang
 from pingfen.explain import quantity
-from pingfen.io.write import atomic_path, no_formulas, write_text
+from pingfen.io.write import atomic_path, csv_text, no_formulas, write_text
 from pingfen.report.layout import WORDS, depth, grade_bands, level_names
 
 FORMATS = ("xlsx", "csv", "yaml")
@@ -90,9 +90,9 @@ def write_template(
 def _csv(rubric: Rubric, lang: Lang) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["id", *(spec.name for spec in rubric.inputs)])
+    writer.writerow(["id", *(csv_text(spec.name) for spec in rubric.inputs)])  # a name may begin with `=`
     writer.writerow(
-        [f"{_WORDS[lang]['comment']} id: {_WORDS[lang]['id']}", *(question(s, lang) for s in rubric.inputs)]
+        [f"{_WORDS[lang]['comment']} id: {_WORDS[lang]['id']}", *(csv_text(question(s, lang)) for s in rubric.inputs)]
     )
     return buffer.getvalue()
 

@@ -53,7 +53,9 @@ def report_file(
     """Score one department read from `data` (a JSON/YAML record, or one row of a CSV/XLSX/JSONL
     file, picked by `id` when there are several) and write its report. Returns the result."""
     from pingfen.io.records import read_department
+    from pingfen.io.write import refuse_inputs
 
+    refuse_inputs(path, [data])  # PF701: the report would replace the data it comes from
     department, record = read_department(data, id=id, encoding=encoding, id_column=id_column)
     result = rubric.evaluate(record, lang=lang, record=department)
     write_report(result, fmt, path, lang=lang, department=department, out=out)
