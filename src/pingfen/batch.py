@@ -17,7 +17,7 @@ from pingfen.errors import DataError
 from pingfen.evaluate.rubric import Rubric
 from pingfen.io.records import read_department
 from pingfen.io.tables import Row, is_table, read_rows
-from pingfen.io.write import Line, write_results
+from pingfen.io.write import Line, refuse_inputs, write_results
 from pingfen.lang import Lang
 from pingfen.progress import Progress
 from pingfen.report import write_report
@@ -104,6 +104,7 @@ def score_file(
     written with their `error` column filled and listed in the returned Summary.
     `progress` is where a bar is drawn for runs over 1,000 rows, if it is a terminal.
     """
+    refuse_inputs(output, [data])  # PF701: the results would replace the data they come from
     rows: Iterable[Row]
     if is_table(data):
         rows = table = read_rows(data, encoding=encoding, id_column=id_column)
@@ -136,6 +137,7 @@ def report_file(
 ) -> Result:  # fmt: skip
     """Score one department read from `data` (a JSON/YAML record, or one row of a CSV/XLSX/JSONL
     file, picked by `id` when there are several) and write its report. Returns the result."""
+    refuse_inputs(path, [data])  # PF701: the report would replace the data it comes from
     department, record = read_department(data, id=id, encoding=encoding, id_column=id_column)
     result = rubric.evaluate(record, lang=lang, record=department)
     write_report(result, fmt, path, lang=lang, department=department, out=out)

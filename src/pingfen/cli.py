@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 import pingfen
-from pingfen.errors import DataError, PingfenError, RubricError
+from pingfen.errors import DataError, OutputError, PingfenError, RubricError
 from pingfen.lang import Lang, default_lang
 
 if TYPE_CHECKING:
@@ -149,8 +149,13 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run the command line; returns the exit code."""
+    from pingfen.terminal import Printable
+
+    # Messages and tables show control characters from data escaped (`\x1b`); output that
+    # goes to a file or a pipe through standard output keeps its bytes.
     out = out or sys.stdout
-    err = err or sys.stderr
+    out = Printable(out) if _is_terminal(out) else out  # type: ignore[assignment]
+    err = Printable(err or sys.stderr)  # type: ignore[assignment]
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -160,14 +165,25 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         parser.print_help(out)
         return CANNOT
     lang: Lang = args.lang or default_lang()
+    from pingfen.io.write import Interrupted, interruptible, refuse_inputs
+
     try:
-        if args.command == "check":
-            return _check(args.files, args.format, args.strict, lang, out, err)
-        if args.command in _AUTHORING:
-            return _AUTHORING[args.command](args, lang, out, err)
-        if args.command == "eval" and args.allow_unsound:
-            return _eval_unsound(args, lang, out, err)
-        return _COMMANDS[args.command](args, lang, out, err)
+        # An output that is an input would be destroyed: refuse before anything is read or written.
+        refuse_inputs(getattr(args, "output", None), [getattr(args, n, None) for n in ("ruleset", "data")])
+        with interruptible():  # SIGTERM, SIGHUP: unwind, so that temporary files are removed
+            if args.command == "check":
+                return _check(args.files, args.format, args.strict, lang, out, err)
+            if args.command in _AUTHORING:
+                return _AUTHORING[args.command](args, lang, out, err)
+            if args.command == "eval" and args.allow_unsound:
+                return _eval_unsound(args, lang, out, err)
+            return _COMMANDS[args.command](args, lang, out, err)
+    except (KeyboardInterrupt, Interrupted) as stop:
+        print("pingfen：已中断" if lang == "zh" else "pingfen: interrupted", file=err)
+        return 128 + (stop.signum if isinstance(stop, Interrupted) else 2)
+    except OutputError as error:
+        print(error.render(lang), file=err)
+        return CANNOT
     except _Usage as usage:
         print(f"pingfen {args.command}: {usage}", file=err)
         return CANNOT
@@ -192,6 +208,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             raise
         print(f"pingfen: internal error: {error!r}; please report it (PINGFEN_DEBUG=1 shows the traceback)", file=err)
         return CANNOT
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _check(files: list[str], fmt: str, strict: bool, lang: Lang, out: TextIO, err: TextIO) -> int:
@@ -289,7 +312,7 @@ def _eval(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
 
     summary = score_file(
         rubric, args.data, args.output, fmt, lang=lang, encoding=args.encoding, id_column=args.id_column,
-        out=out, progress=err,
+        out=out, progress=getattr(err, "raw", err),  # the bar draws itself with carriage returns
     )  # fmt: skip
     for line in summary.describe(args.data, lang):
         print(line, file=err)
@@ -430,7 +453,9 @@ def _fmt(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
         if args.check:
             print(f"{'需要格式化' if lang == 'zh' else 'would reformat'} {name}", file=err)
         elif not args.diff:
-            Path(name).write_text(formatted, encoding="utf-8")
+            from pingfen.io.write import write_text
+
+            write_text(name, formatted)  # atomically: a failed write leaves the file as it was
             print(f"{'已格式化' if lang == 'zh' else 'reformatted'} {name}", file=err)
     if failed:
         return CANNOT
@@ -538,8 +563,11 @@ def _fuzz(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     if args.save:
         folder = Path(args.save)
         folder.mkdir(parents=True, exist_ok=True)
+        from pingfen.io.write import refuse_inputs, write_text
+
         for name, yaml_text in fuzzing.counterexample_files(report).items():
-            (folder / name).write_text(yaml_text, encoding="utf-8")
+            refuse_inputs(folder / name, [args.ruleset])
+            write_text(folder / name, yaml_text)
     return OK if report.passed else NO
 
 

@@ -77,3 +77,22 @@ class DataError(PingfenError):
             if help_text:
                 lines.append(f"  = {'帮助' if lang == 'zh' else 'help'}: {help_text}")
         return "\n".join(lines)
+
+
+class OutputError(PingfenError):
+    """An output pingfen will not or cannot write: it is one of the command's inputs, a
+    directory, in a directory it may not write to, or the device is full. Nothing was written."""
+
+    def __init__(self, code: str, path: str, values: Mapping[str, object] | None = None) -> None:
+        self.code = code
+        self.path = path
+        self.values: dict[str, object] = {"path": path, **(values or {})}
+        super().__init__(f"{code}: {self.message('en')}")
+
+    def message(self, lang: Lang = "en") -> str:
+        from pingfen.messages import message
+
+        return message(self.code, lang, self.values)
+
+    def render(self, lang: Lang = "en") -> str:
+        return f"{'错误' if lang == 'zh' else 'error'}[{self.code}]: {self.message(lang)}"

@@ -160,6 +160,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{path}` 中有 {count} 条记录，请用 `--id` 指定其一",
     ),
     "PF516": ("`{path}` has no record with id `{id}`", "`{path}` 中没有编号为 `{id}` 的记录"),
+    # output (what pingfen writes)
+    "PF701": (
+        "`{path}` is an input of this command (`{input}`): writing the output there would destroy it",
+        "输出文件 `{path}` 是本命令的输入文件（`{input}`），写入会覆盖它",
+    ),
+    "PF702": ("cannot write `{path}`: it is a directory", "无法写入 `{path}`：它是一个目录"),
+    "PF703": (
+        "cannot write `{path}`: the directory `{directory}` is not writable",
+        "无法写入 `{path}`：目录 `{directory}` 不可写入",
+    ),
+    "PF704": ("cannot write `{path}`: {reason}", "无法写入 `{path}`：{reason_zh}"),
 }
 
 # hint key -> (english, chinese)

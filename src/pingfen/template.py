@@ -20,7 +20,7 @@ from typing import Any, TextIO
 import yaml
 
 from pingfen.evaluate.rubric import InputSpec, Rubric
-from pingfen.io.write import atomic_path, no_formulas, write_text
+from pingfen.io.write import atomic_path, csv_text, no_formulas, write_text
 from pingfen.lang import Lang
 from pingfen.reasons import quantity
 from pingfen.report.layout import WORDS, depth, grade_bands, level_names
@@ -90,9 +90,9 @@ def write_template(
 def _csv(rubric: Rubric, lang: Lang) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["id", *(spec.name for spec in rubric.inputs)])
+    writer.writerow(["id", *(csv_text(spec.name) for spec in rubric.inputs)])  # a name may begin with `=`
     writer.writerow(
-        [f"{_WORDS[lang]['comment']} id: {_WORDS[lang]['id']}", *(question(s, lang) for s in rubric.inputs)]
+        [f"{_WORDS[lang]['comment']} id: {_WORDS[lang]['id']}", *(csv_text(question(s, lang)) for s in rubric.inputs)]
     )
     return buffer.getvalue()
 

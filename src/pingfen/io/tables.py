@@ -25,6 +25,7 @@ from attrs import frozen
 
 from pingfen.errors import DataError, Problem
 from pingfen.io.records import no_duplicates
+from pingfen.io.write import csv_unquote
 from pingfen.lang import Lang
 
 KINDS = {".csv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -222,7 +223,7 @@ def _csv_header(path: Path, encoding: str) -> list[str]:
     cells = next(csv.reader([first], delimiter=_delimiter(first)), [])
     if not cells:
         raise _unreadable(path, "the file is empty: the first row must name the columns")
-    return [c.strip().lstrip("\ufeff") for c in cells]
+    return [csv_unquote(c.strip().lstrip("\ufeff")) for c in cells]  # as pingfen's own templates wrote them
 
 
 def _xlsx_header(path: Path, name: str | None) -> tuple[list[str], int | None]:

@@ -12,14 +12,20 @@ written as they come, so a batch streams from reader to writer.
 from __future__ import annotations
 
 import csv
+import errno
 import os
+import shutil
+import signal
+import stat
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, TextIO
 
+from pingfen.errors import OutputError
 from pingfen.result import dumps
 from pingfen.values import to_decimal
 
@@ -31,35 +37,208 @@ Line = tuple[str | None, Sequence[Decimal | None], Decimal | None, str | None, s
 
 
 @contextmanager
-def atomic_path(path: str | Path) -> Iterator[Path]:
-    """A temporary path beside `path`; it replaces `path` when the block succeeds, else is removed."""
-    target = Path(path)
+def atomic_path(path: str | Path, *, direct: bool = False) -> Iterator[Path]:
+    """A temporary path beside `path`; it replaces `path` when the block succeeds, else is removed.
+
+    A symbolic link is written through: its target is replaced and the link kept. A device,
+    FIFO or socket (`/dev/stdout`, a pipe) is never replaced: with `direct` the block writes
+    straight into it, else into a private temporary file that is then copied into it (a
+    workbook is a zip file, written with seeks that a pipe cannot take). Failures that concern
+    the output raise OutputError (PF702-PF704), naming `path`, never the temporary file.
+    """
+    asked = str(path)
+    kind = _kind(asked)
+    if kind == "directory":
+        raise OutputError("PF702", asked)
+    if kind == "stream":
+        with _streamed(asked, direct) as tmp:
+            yield tmp
+        return
+    target = Path(os.path.realpath(asked))  # through every link to the file itself
+    remove_stale(target)
+    tmp: Path | None = None
     try:
-        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as error:  # name the file asked for, not the temporary one
-        raise OSError(error.errno, error.strerror, str(target)) from None
-    os.close(fd)
-    tmp = Path(name)
-    try:
+        with _signals_held():  # Ctrl-C between making the file and knowing its name would leave it behind
+            tmp = _temporary(asked, target)
         yield tmp
         os.chmod(tmp, _mode_for(target))
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as error:  # also KeyboardInterrupt and Interrupted: never leave the temporary file
+        if tmp is None:
+            raise
         with suppress(OSError):
             tmp.unlink()
+        if isinstance(error, OSError):
+            raise _write_error(asked, error, (str(tmp), str(target))) from None
         raise
+
+
+def _temporary(asked: str, target: Path) -> Path:
+    """A new empty file beside `target`, named `.NAME.pingfen-PID.XXXXXXXX.tmp`."""
+    try:
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}{TEMP_TAG}{os.getpid()}.", suffix=".tmp")
+    except PermissionError:
+        raise OutputError("PF703", asked, {"directory": str(target.parent)}) from None
+    except OSError as error:  # name the file asked for, not the temporary one
+        raise OSError(error.errno, error.strerror, asked) from None
+    os.close(fd)
+    return Path(name)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP back for the block; they arrive when it ends."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 @contextmanager
 def atomic_open(path: str | Path, mode: str = "w", *, encoding: str | None = "utf-8", newline: str | None = None
                 ) -> Iterator[IO[Any]]:  # fmt: skip
     """Open a temporary file beside `path` for writing; on success it is synced and moved over `path`."""
-    with atomic_path(path) as tmp:
+    with atomic_path(path, direct=True) as tmp:
         kwargs = {} if "b" in mode else {"encoding": encoding, "newline": newline}
         with open(tmp, mode, **kwargs) as handle:  # noqa: PTH123
             yield handle
             handle.flush()
-            os.fsync(handle.fileno())
+            if stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # a pipe or a device cannot be synced
+                os.fsync(handle.fileno())
+
+
+@contextmanager
+def _streamed(asked: str, direct: bool) -> Iterator[Path]:
+    """The path to write for a device, FIFO or socket: itself, or a temporary file copied into it."""
+    if direct:
+        try:
+            yield Path(asked)
+        except OSError as error:
+            raise _write_error(asked, error, (asked,)) from None
+        return
+    fd, name = tempfile.mkstemp(prefix=f"pingfen-{os.getpid()}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        yield Path(name)
+        with open(name, "rb") as source, open(asked, "wb") as sink:  # noqa: PTH123
+            shutil.copyfileobj(source, sink)
+    except OSError as error:
+        raise _write_error(asked, error, (asked, name)) from None
+    finally:
+        with suppress(OSError):
+            os.unlink(name)
+
+
+TEMP_TAG = ".pingfen-"  # temporary files are `.NAME.pingfen-PID.XXXXXXXX.tmp`, beside NAME
+
+# Errors of the device written to, whatever file they name: the output's, not an input's.
+_DEVICE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
+_REASONS = {
+    errno.ENOSPC: ("no space left on the device", "磁盘空间不足"),
+    errno.EDQUOT: ("the disk quota is used up", "磁盘配额已用完"),
+    errno.EFBIG: ("the file would be too large", "文件超过允许的大小"),
+    errno.EROFS: ("the file system is read-only", "文件系统为只读"),
+    errno.EIO: ("an input/output error on the device", "设备读写出错"),
+    errno.EACCES: ("permission denied", "没有写入权限"),
+    errno.EPERM: ("permission denied", "没有写入权限"),
+}
+
+
+def _kind(path: str) -> str:
+    """`file` (or missing: it will be one), `directory`, or `stream` for anything else."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "directory"
+    return "file" if stat.S_ISREG(mode) else "stream"
+
+
+def _write_error(asked: str, error: OSError, ours: tuple[str, ...]) -> OSError | OutputError:
+    """The error as PF704 when it concerns the output; an error that names another file is
+    left as it is (a batch reads its data file while the output is being written)."""
+    if error.errno not in _DEVICE_ERRORS and error.filename not in (None, *ours):
+        return error
+    en, zh = _REASONS.get(error.errno or 0, (error.strerror or str(error), error.strerror or str(error)))
+    return OutputError("PF704", asked, {"reason": en, "reason_zh": zh})
+
+
+def remove_stale(target: Path) -> None:
+    """Remove temporary files beside `target` that runs killed outright (SIGKILL, power loss)
+    left behind: ours (same owner), regular files, of a process that is no longer running."""
+    prefix = f".{target.name}{TEMP_TAG}"
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return
+    for entry in entries:
+        if not (entry.name.startswith(prefix) and entry.name.endswith(".tmp")):
+            continue
+        pid = entry.name[len(prefix) :].split(".", 1)[0]
+        with suppress(OSError):
+            info = entry.stat(follow_symlinks=False)
+            if pid.isdigit() and stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid() and not _alive(int(pid)):
+                os.unlink(entry.path)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    return True
+
+
+def refuse_inputs(output: str | Path | None, inputs: Iterable[str | Path | None]) -> None:
+    """Raise PF701 when `output` is one of `inputs`: the same file by any name, link or hard link."""
+    if output is None:
+        return
+    for given in inputs:
+        if given is None:
+            continue
+        with suppress(OSError):  # an output or input that does not exist yet is not the same file
+            if os.path.samefile(output, given):
+                raise OutputError("PF701", str(output), {"input": str(given)})
+
+
+class Interrupted(BaseException):  # noqa: N818 - like KeyboardInterrupt, not caught by `except Exception`
+    """SIGTERM or SIGHUP arrived: unwind, so that temporary files are removed, then exit."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextmanager
+def interruptible() -> Iterator[None]:
+    """Within the block, SIGTERM and SIGHUP raise Interrupted (SIGINT already raises
+    KeyboardInterrupt), so that an atomic write removes its temporary file before exiting."""
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise Interrupted(signum)
+
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) is signal.SIG_DFL:  # keep `nohup`'s SIG_IGN
+            previous[number] = signal.signal(number, stop)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def write_text(path: str | Path, text: str, *, bom: bool = False) -> None:
@@ -114,7 +293,7 @@ def _cells(line: Line) -> list[Any]:
 
 def _csv(lines: Iterable[Line], header: list[str], out: IO[str]) -> int:
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([csv_text(name) for name in header])
     count = 0
     for line in lines:
         writer.writerow([plain(c) if isinstance(c, Decimal) or c is None else csv_text(str(c)) for c in _cells(line)])
@@ -147,18 +326,15 @@ def _json(lines: Iterable[Line], header: list[str], out: IO[str]) -> int:
 
 def _xlsx(lines: Iterable[Line], header: list[str], path: str | Path) -> int:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("results")
     sheet.freeze_panes = "B2"
     bold = Font(bold=True)
-    cells = []
-    for name in header:
-        cell = WriteOnlyCell(sheet, value=name)
+    cells = _xlsx_cells(sheet, list(header), every=True)
+    for cell in cells:
         cell.font = bold
-        cells.append(cell)
     sheet.append(cells)
     count = 0
     for line in lines:
@@ -169,16 +345,16 @@ def _xlsx(lines: Iterable[Line], header: list[str], path: str | Path) -> int:
     return count
 
 
-def _xlsx_cells(sheet: Any, cells: list[Any]) -> list[Any]:
+def _xlsx_cells(sheet: Any, cells: list[Any], every: bool = False) -> list[Any]:
     """Decimals stay numbers (Excel holds doubles; the CSV and JSON outputs keep every digit); None is empty;
     text stays text even when it begins with `=` (an id or a message is never a formula)."""
     from openpyxl.cell import WriteOnlyCell
 
     out: list[Any] = []
     for c in cells:
-        if isinstance(c, str) and c.startswith("="):
+        if every or (isinstance(c, str) and c.startswith(_TRIGGERS)):
             cell = WriteOnlyCell(sheet, value=c)
-            cell.data_type = "s"
+            safe_cell(cell)
             out.append(cell)
         else:
             out.append(None if c == "" else c)
@@ -186,23 +362,42 @@ def _xlsx_cells(sheet: Any, cells: list[Any]) -> list[Any]:
 
 
 def no_formulas(book: Any) -> None:
-    """Make every formula cell text: whatever reached a workbook came from data or a rule
-    file, and `=HYPERLINK(…)` typed into an id must not run when the report is opened."""
+    """Make every cell of a workbook safe (`safe_cell`): whatever reached it came from data or
+    a rule file, and `=HYPERLINK(…)` typed into an id or a name must not run when it is opened."""
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
-                if cell.data_type == "f":
-                    cell.data_type = "s"
+                safe_cell(cell)
 
 
-_CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# What makes a spreadsheet read a cell as a formula (OWASP's list): `=`, `+`, `-`, `@`, tab, CR.
+_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(value: str) -> bool:
+    """Text a spreadsheet would take for a formula; numbers such as `-5` stay numbers."""
+    return value.startswith(_TRIGGERS) and to_decimal(value) is None
 
 
 def csv_text(value: str) -> str:
-    """Text as a CSV cell that Excel will not read as a formula (OWASP's leading quote)."""
-    if value.startswith(_CSV_TRIGGERS) and to_decimal(value) is None:
-        return "'" + value
-    return value
+    """Text as a CSV cell that Excel will not read as a formula (OWASP's leading quote).
+    Every text cell pingfen writes to a CSV file goes through here, headers included."""
+    return "'" + value if formula_like(value) else value
+
+
+def safe_cell(cell: Any) -> None:
+    """An XLSX cell that cannot run: a formula becomes text, and text that looks like one gets
+    Excel's quote prefix, so it shows as written and stays text when the cell is edited.
+    Every workbook pingfen writes goes through here, cell by cell."""
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    if isinstance(cell.value, str) and formula_like(cell.value):
+        cell.quotePrefix = True
+
+
+def csv_unquote(value: str) -> str:
+    """A header cell as `csv_text` wrote it, read back: a filled CSV template keeps its names."""
+    return value[1:] if value.startswith("'") and formula_like(value[1:]) else value
 
 
 def _mode_for(target: Path) -> int:

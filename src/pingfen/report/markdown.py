@@ -4,14 +4,24 @@ on its first indicator's row and left empty below, as in the terminal table."""
 
 from __future__ import annotations
 
+import html
+import re
+
 from pingfen.lang import Lang
 from pingfen.reasons import number
 from pingfen.report.layout import WORDS, GroupCell, depth, grid, group_label, level_names
 from pingfen.result import NodeResult, Result
 
+# Characters that start Markdown markup anywhere in a line: emphasis, code, links and images
+# (`[x](javascript:…)`, `![](http://…)`), table cells, strikethrough, and the escape itself.
+_MARKUP = re.compile(r"([\\`*_\[\]|~])")
+
 
 def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+    """Text from a rule file or data as inert Markdown: HTML (`<script>`, `<img onerror>`,
+    `<http://…>`) as entities, markup characters escaped, line breaks as `<br>`."""
+    text = _MARKUP.sub(r"\\\1", html.escape(text, quote=False))
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
 
 
 def render_markdown(result: Result, lang: Lang = "zh", department: str | None = None) -> str:
@@ -37,7 +47,7 @@ def render_markdown(result: Result, lang: Lang = "zh", department: str | None = 
     blanks = [""] * (levels - 1)
     lines.append(f"| **{words['total']}** | " + " | ".join([*blanks, f"**{number(result.max)}**",
                  f"**{result.total}**", ""]) + " |")  # fmt: skip
-    grade = result.grade if result.grade is not None else "—"
+    grade = _cell(result.grade) if result.grade is not None else "—"
     sep = "：" if lang == "zh" else ": "
     gap = "　" if lang == "zh" else " · "
     lines += [
