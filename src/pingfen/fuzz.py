@@ -33,7 +33,7 @@ from hypothesis.errors import HypothesisException
 
 from pingfen import ast
 from pingfen.diagnostics import Diagnostic
-from pingfen.errors import DataError
+from pingfen.errors import DataError, PingfenError
 from pingfen.evaluate.interp import evaluate_expr
 from pingfen.evaluate.interp import inputs as coerce_record
 from pingfen.evaluate.rubric import ROUNDING, Rubric
@@ -57,7 +57,7 @@ _CHECKS: dict[str, tuple[str, str]] = {
 }  # fmt: skip
 
 
-class Violation(Exception):
+class Violation(PingfenError):
     """A check failed on a record; `records` reproduce it (two for a monotone property).
     The message is given in English and in Chinese."""
 
