@@ -45,10 +45,12 @@ import hand_tuned  # noqa: E402
 import records2021  # noqa: E402
 
 import pingfen  # noqa: E402
+from pingfen.batch import Scored, indicator_names  # noqa: E402
 from pingfen.check.passes import check  # noqa: E402
 from pingfen.diagnostics import Source  # noqa: E402
 from pingfen.evaluate import walker as oracle  # noqa: E402
 from pingfen.evaluate.rubric import Rubric  # noqa: E402
+from pingfen.io.tables import Row  # noqa: E402
 from pingfen.syntax.parser import parse, parser  # noqa: E402
 from pingfen.syntax.scan import without_tests  # noqa: E402
 
@@ -97,8 +99,15 @@ def scorers(rubric: Rubric) -> tuple[dict[str, Scorer], Callable[[dict[str, obje
             node.reasons  # noqa: B018 - every reason put into words
         return result
 
+    names = indicator_names(rubric)
+
+    def batch_row(record: dict[str, object]) -> object:
+        # What `pingfen eval RULESET DATA.csv` does per row between reading and writing.
+        return Scored(Row(1, None, record), evaluate(record), None).line(names, "zh")
+
     out: dict[str, Scorer] = {
         "pingfen": evaluate,
+        "pingfen, batch row (every score)": batch_row,
         "pingfen, tree and reasons read": with_tree,
         "hand-written Decimal, plain": hand_plain.score,
         "hand-written Decimal, tuned": hand_tuned.score,

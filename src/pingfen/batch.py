@@ -37,7 +37,7 @@ class Scored:
         if self.result is None:
             assert self.error is not None
             return self.row.id, [None] * len(indicators), None, None, self.error.describe(lang)
-        scores = [self.result[name].score for name in indicators]
+        scores = self.result.scores_of(indicators)  # no reasons: the batch writes none
         return self.row.id, scores, self.result.total, self.result.grade, None
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 import pingfen
-from pingfen.errors import DataError, OutputError, PingfenError, RubricError
+from pingfen.errors import DataError, InternalError, OutputError, PingfenError, RubricError
 from pingfen.lang import Lang, default_lang
 
 if TYPE_CHECKING:
@@ -193,6 +193,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except DataError as error:
         print(error.render(lang), file=err)
         return CANNOT
+    except InternalError as error:  # a bug pingfen caught in itself: reported as any other bug
+        return _internal(error, err)
     except PingfenError as error:  # pragma: no cover - every PingfenError is one of the above
         print(f"pingfen: {error}", file=err)
         return CANNOT
@@ -204,10 +206,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         print(f"pingfen: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=err)
         return CANNOT
     except Exception as error:
-        if os.environ.get("PINGFEN_DEBUG"):
-            raise
-        print(f"pingfen: internal error: {error!r}; please report it (PINGFEN_DEBUG=1 shows the traceback)", file=err)
-        return CANNOT
+        return _internal(error, err)
+
+
+def _internal(error: Exception, err: TextIO) -> int:
+    if os.environ.get("PINGFEN_DEBUG"):
+        raise error
+    print(f"pingfen: internal error: {error!r}; please report it (PINGFEN_DEBUG=1 shows the traceback)", file=err)
+    return CANNOT
 
 
 def _is_terminal(stream: TextIO) -> bool:
@@ -268,7 +274,7 @@ def _table(result: Result, lang: Lang) -> str:
     return render_table(result, lang)
 
 
-class _Usage(Exception):
+class _Usage(PingfenError):
     """A combination of options that cannot work; exit 2 with the message."""
 
 

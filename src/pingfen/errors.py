@@ -15,6 +15,11 @@ class PingfenError(Exception):
     """Base of every error pingfen raises on purpose."""
 
 
+class InternalError(PingfenError):
+    """pingfen caught a bug in itself (two of its evaluators disagree): not the user's fault,
+    so the command line reports it as any other bug, asking for a report."""
+
+
 class RubricError(PingfenError):
     """A rule file that cannot be loaded. `.diagnostics` lists every problem found."""
 

@@ -33,7 +33,7 @@ from hypothesis.errors import HypothesisException
 
 from pingfen import ast
 from pingfen.diagnostics import Diagnostic
-from pingfen.errors import DataError
+from pingfen.errors import DataError, PingfenError
 from pingfen.evaluate.interp import evaluate_expr
 from pingfen.evaluate.interp import inputs as coerce_record
 from pingfen.evaluate.rubric import ROUNDING, Rubric
@@ -57,7 +57,7 @@ _CHECKS: dict[str, tuple[str, str]] = {
 }  # fmt: skip
 
 
-class Violation(Exception):
+class Violation(PingfenError):
     """A check failed on a record; `records` reproduce it (two for a monotone property).
     The message is given in English and in Chinese."""
 
@@ -156,7 +156,7 @@ def _invariants(rubric: Rubric, record: Mapping[str, object], result: Result, ac
 
 
 def _node_score(result: Result, target: ast.Name | None) -> Decimal:
-    return result.raw_total if target is None else result[target.text].score
+    return result.raw_total if target is None else result.score(target.text)
 
 
 def _target_text(target: ast.Name | None) -> str:
@@ -187,7 +187,7 @@ def _claim(rubric: Rubric, record: Mapping[str, object], result: Result, prop: a
             return
         if not holds:
             return
-    score = result.total if prop.target is None else result[prop.target.text].score
+    score = result.total if prop.target is None else result.score(prop.target.text)
     if not _OPS[prop.op](score, prop.value.value):
         zh = "总分" if prop.target is None else f"`{prop.target.text}`"
         raise Violation(key, f"{_target_text(prop.target)} scores {score}", [record], f"{zh} 得 {score} 分")

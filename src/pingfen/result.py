@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal, localcontext
 from operator import attrgetter
 from typing import Any, Literal
@@ -115,9 +115,42 @@ class Layout:
     nodes: tuple[Shape, ...]
     top: tuple[int, ...]
     positions: Mapping[str, int] = field(init=False, eq=False, repr=False)
+    names: tuple[str, ...] = field(init=False, eq=False, repr=False)
+    _pickers: dict[tuple[str, ...], Callable[[Sequence[Decimal]], list[Decimal]]] = field(
+        init=False, eq=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "positions", {shape.name: i for i, shape in enumerate(self.nodes)})
+        object.__setattr__(self, "names", tuple(shape.name for shape in self.nodes))
+        object.__setattr__(self, "_pickers", {})
+
+    def picker(self, names: tuple[str, ...]) -> Callable[[Sequence[Decimal]], list[Decimal]]:
+        """A function taking the scores in layout order to those of `names`, in that order.
+
+        Resolved once per rubric and list of names, not once per record: a batch asks for
+        the same columns on every row. Raises KeyError for a name the rubric lacks."""
+        pick = self._pickers.get(names)
+        if pick is None:
+            missing = [n for n in names if n not in self.positions]
+            if missing:
+                raise KeyError(f"no group or indicator named {missing[0]!r}")
+            at = tuple(self.positions[n] for n in names)
+            pick = _picker(at)
+            if len(self._pickers) < _PICKERS:  # a few column lists per rubric; never grow without end
+                self._pickers[names] = pick
+        return pick
+
+
+# How many lists of names a layout remembers the positions of.
+_PICKERS = 8
+
+
+def _picker(at: tuple[int, ...]) -> Callable[[Sequence[Decimal]], list[Decimal]]:
+    def pick(scores: Sequence[Decimal]) -> list[Decimal]:
+        return [scores[i] for i in at]
+
+    return pick
 
 
 # What the explaining code records for one reason: the rule's Site and the record's numbers.
@@ -223,6 +256,25 @@ class Result:
 
     def __contains__(self, name: object) -> bool:
         return name in self._layout.positions
+
+    # Scores alone: read from what scoring kept, without explaining the record (which
+    # costs ten times the scoring). Only reasons, clamps and NodeResults need the tree.
+    def score(self, name: str) -> Decimal:
+        """The score of any group or indicator by its name; `result[name].score` without
+        building the tree of reasons."""
+        position = self._layout.positions.get(name)
+        if position is None:
+            raise KeyError(f"no group or indicator named {name!r}")
+        return self._scores[position]
+
+    def scores(self) -> dict[str, Decimal]:
+        """Every group's and indicator's score by name, depth-first in rubric order."""
+        return dict(zip(self._layout.names, self._scores, strict=True))
+
+    def scores_of(self, names: tuple[str, ...]) -> list[Decimal]:
+        """The scores of `names`, in that order (a batch's columns); the names are looked
+        up once per rubric, not on every record."""
+        return self._layout.picker(names)(self._scores)
 
     def nodes(self) -> Iterator[NodeResult]:
         """Every group and indicator, depth-first in rubric order."""

@@ -112,10 +112,11 @@ def _compare(ex: ast.Example, result: Result, lang: Lang) -> list[Failure]:
             if result.grade != e.grade.text:
                 failures.append(Failure(e, None, e.grade.text, result.grade or "—"))
         else:
-            node = result[e.target.text] if e.target is not None else None
-            actual = node.score if node is not None else result.total
+            # The score alone; the reasons (the explained tree) only for a failure.
+            target = e.target.text if e.target is not None else None
+            actual = result.score(target) if target is not None else result.total
             if not holds(e, actual):
-                reasons = tuple(node.reasons_in(lang)) if node is not None else _all_reasons(result, lang)
+                reasons = tuple(result[target].reasons_in(lang)) if target is not None else _all_reasons(result, lang)
                 shown = _plain(actual) if e.op == "=" else f"{_plain(actual)} (≈ {_rounded(actual, e.value)})"
                 failures.append(Failure(e, e.target.text if e.target else None, _plain(e.value.value), shown, reasons))
     return failures

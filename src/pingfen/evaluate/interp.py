@@ -22,10 +22,11 @@ from collections.abc import Callable, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
-from attrs import define, field, frozen
+from attrs import define, field
 
 from pingfen import ast
-from pingfen.errors import DataError, Problem
+from pingfen.errors import DataError, InternalError, Problem
+from pingfen.evaluate.refusals import Refusal
 from pingfen.evaluate.rubric import CONTEXT, ROUNDING, Rubric
 from pingfen.result import Result
 from pingfen.values import coerce
@@ -45,7 +46,10 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 Event = tuple[str, tuple[Any, ...]]
 
 
-class Disagreement(AssertionError):
+# Still an AssertionError, as before it was a PingfenError: it is a failed self-check, code
+# that caught it as one keeps working, and pytest shows it as a failed check. (Hypothesis
+# would count any exception as a failure; it does not need this base.)
+class Disagreement(InternalError, AssertionError):
     """The interpreter and the compiled rubric scored a record differently: a bug in pingfen."""
 
 
@@ -58,11 +62,6 @@ class Trace:
     raw_total: Decimal = _ZERO
     total: Decimal = _ZERO
     grade: str | None = None
-
-
-@frozen
-class _Refused(Exception):
-    problem: Problem
 
 
 def inputs(rubric: Rubric, record: Mapping[str, object]) -> dict[str, object]:
@@ -136,7 +135,7 @@ class Interpreter:
                 return a * b
             if b == 0:
                 divisor = e.right.name.text if isinstance(e.right, ast.Ref) else None
-                raise _Refused(Problem("PF504", divisor, {"where": where, "divisor": divisor or "…"}))
+                raise Refusal(Problem("PF504", divisor, {"where": where, "divisor": divisor or "…"}))
             return a / b
         raise AssertionError(f"unknown expression {e!r}")  # pragma: no cover
 
@@ -149,7 +148,7 @@ class Interpreter:
                 for let in self.module.lets:
                     self.value(let.name.text)
                 raw = sum((self.node(n, trace.scores) for n in self.module.top), _ZERO)
-        except _Refused as refused:
+        except Refusal as refused:
             raise DataError([refused.problem]) from None
         header = self.module.header
         assert header is not None
@@ -212,19 +211,19 @@ class Interpreter:
                 if band_holds(band, value):
                     hit("band", i, j)
                     return band.points.value
-            raise _Refused(Problem("PF505", None, {"name": name, "value": str(value)}))
+            raise Refusal(Problem("PF505", None, {"name": name, "value": str(value)}))
         if isinstance(rule, ast.WhenChain):
             for j, arm in enumerate(rule.arms):
                 if arm.condition is None or self._expr(arm.condition, name):
                     hit("arm", i, j)
                     return arm.points.value
-            raise _Refused(Problem("PF505", None, {"name": name, "value": "—"}))
+            raise Refusal(Problem("PF505", None, {"name": name, "value": "—"}))
         if isinstance(rule, ast.Match):
             label = self._expr(rule.subject, name)
             arms = [j for j, a in enumerate(rule.arms) if a.label is not None and a.label.text == label]
             arms = arms or [j for j, a in enumerate(rule.arms) if a.label is None]
             if not arms:
-                raise _Refused(Problem("PF505", None, {"name": name, "value": str(label)}))
+                raise Refusal(Problem("PF505", None, {"name": name, "value": str(label)}))
             hit("arm", i, arms[0])
             return rule.arms[arms[0]].points.value
         if isinstance(rule, ast.Judgment):
@@ -290,5 +289,5 @@ def evaluate_expr(rubric: Rubric, values: Mapping[str, object], e: ast.Expr) -> 
     """An expression (a property's condition) over coerced input values; raises DataError."""
     try:
         return Interpreter(rubric, values).expr(e)
-    except _Refused as refused:
+    except Refusal as refused:
         raise DataError([refused.problem]) from None

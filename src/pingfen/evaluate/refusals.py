@@ -1,19 +1,25 @@
-"""How generated code refuses a record it cannot score: a Refusal carrying the Problem,
-turned into a DataError by the evaluator."""
+"""How an evaluator refuses a record it cannot score: a Refusal carrying the Problem,
+turned into a DataError by the evaluator's entry point. The generated code, the tree
+walker and the interpreter all raise this one class."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from pingfen.errors import Problem
+from pingfen.errors import PingfenError, Problem
 from pingfen.reasons import quantity
 
 
-class Refusal(Exception):
-    """Raised by generated code when a record cannot be scored; carries the Problem."""
+class Refusal(PingfenError):
+    """Raised while scoring when a record cannot be scored; carries the Problem. Callers of
+    `Rubric.evaluate` never see it: they get the DataError made from it."""
 
     def __init__(self, problem: Problem) -> None:
+        super().__init__(problem)
         self.problem = problem
+
+    def __str__(self) -> str:
+        return f"{self.problem.code}: {self.problem.message('en')}"
 
 
 def refuse(problem: Problem) -> None:

@@ -199,7 +199,7 @@ class Rubric:
                     if let.name.text in needed:
                         walker.env[let.name.text] = walker.value(let.expr, let.name.text)
                 return walker.node(self._ast_nodes[name], lang)
-        except oracle.Refused as refused:
+        except Refusal as refused:
             raise DataError([refused.problem], record) from None
         except DecimalException as error:  # e.g. an overflow far beyond any real figure
             raise DataError([_arithmetic(error)], record) from None

@@ -18,6 +18,7 @@ from typing import Any
 from pingfen import ast
 from pingfen.check.passes import Checked
 from pingfen.errors import DataError, Problem
+from pingfen.evaluate.refusals import Refusal
 from pingfen.lang import Lang
 from pingfen.reasons import Reason, Site, quantity
 from pingfen.result import NodeResult, Result
@@ -39,11 +40,6 @@ ROUNDING = {
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
 
-class Refused(Exception):
-    def __init__(self, problem: Problem) -> None:
-        self.problem = problem
-
-
 def evaluate(module: ast.Module, checked: Checked, text: str, data: Mapping[str, object], lang: Lang = "zh") -> Result:
     """Score one record by walking the tree. Raises DataError as `Rubric.evaluate` does."""
     with decimal.localcontext(CONTEXT):
@@ -53,7 +49,7 @@ def evaluate(module: ast.Module, checked: Checked, text: str, data: Mapping[str,
             for let in checked.let_order:
                 walker.env[let.name.text] = walker.value(let.expr, let.name.text)
             children = tuple(walker.node(n, lang) for n in module.top)
-        except Refused as refused:
+        except Refusal as refused:
             raise DataError([refused.problem]) from None
         except decimal.DecimalException as error:  # e.g. an overflow far beyond any real figure
             raise DataError([Problem("PF507", None, {"detail": type(error).__name__})]) from None
@@ -142,7 +138,7 @@ class Walker:
             divisor = self.value(e.right, where)  # the divisor first: a zero refuses before the rest is read
             if divisor == 0:
                 name = e.right.name.text if isinstance(e.right, ast.Ref) else None
-                raise Refused(Problem("PF504", name, {"where": where, "divisor": self.source_of(e.right)}))
+                raise Refusal(Problem("PF504", name, {"where": where, "divisor": self.source_of(e.right)}))
             return self.value(e.left, where) / divisor
         left, right = self.value(e.left, where), self.value(e.right, where)
         return left + right if e.op == "+" else left - right if e.op == "-" else left * right
@@ -203,7 +199,7 @@ class Walker:
                         facts = {"subject": self.source_of(rule.subject), "unit": unit, "band": ast.band_text(band)}
                         reasons.append(self.arm("band", facts, {"value": value}, band.points.value, band.reason, top))
                     return band.points.value
-            raise Refused(Problem("PF505", None, {"name": name, "value": quantity(value, unit)}))
+            raise Refusal(Problem("PF505", None, {"name": name, "value": quantity(value, unit)}))
         if isinstance(rule, ast.WhenChain):
             for arm in rule.arms:
                 if arm.condition is None or self.value(arm.condition, name):
@@ -222,7 +218,7 @@ class Walker:
             shown = ", ".join(
                 f"{n} = {quantity(self.env[n], self.checked.symbols[n].unit)}" for n in dict.fromkeys(names)
             )
-            raise Refused(Problem("PF505", None, {"name": name, "value": shown}))
+            raise Refusal(Problem("PF505", None, {"name": name, "value": shown}))
         assert isinstance(rule, ast.Match)
         label = self.value(rule.subject, name)
         chosen = None
@@ -232,7 +228,7 @@ class Walker:
         if chosen is None:
             chosen = next((a for a in rule.arms if a.label is None), None)
         if chosen is None:
-            raise Refused(Problem("PF505", None, {"name": name, "value": label}))
+            raise Refusal(Problem("PF505", None, {"name": name, "value": label}))
         if chosen.points.value < top:
             facts = {"subject": self.source_of(rule.subject)}
             reasons.append(self.arm("match", facts, {"label": label}, chosen.points.value, chosen.reason, top))

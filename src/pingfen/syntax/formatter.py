@@ -24,12 +24,13 @@ from attrs import define, field
 
 from pingfen import ast
 from pingfen.diagnostics import Diagnostic, Span
+from pingfen.errors import PingfenError
 from pingfen.syntax.parser import is_bare_name, parse
 
 INDENT = "  "
 
 
-class FormatError(Exception):
+class FormatError(PingfenError):
     """The text does not parse; `.diagnostics` says why."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
