@@ -35,7 +35,10 @@ from attack_cases import (
     rule_cases,
 )
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="cases run in a forked child")
+pytestmark = [
+    pytest.mark.skipif(not hasattr(os, "fork"), reason="cases run in a forked child"),
+    pytest.mark.filterwarnings("ignore:Generating overly large repr"),  # a case holds whole files
+]
 
 STOP_AFTER = 5  # failing cases before a test gives up (each may cost its full time limit)
 
