@@ -792,7 +792,13 @@ def _rubric_2021() -> None:
     if not _RUBRIC:
         import pingfen
 
-        _RUBRIC.append(pingfen.loads(RULE_2021.decode("utf-8"), str(RULESET), tests=False))
+        saved = os.environ.get("XDG_CACHE_HOME")
+        with tempfile.TemporaryDirectory(prefix="pingfen-attack-") as name:
+            os.environ["XDG_CACHE_HOME"] = name  # the parser's tables: not into ~/.cache
+            try:
+                _RUBRIC.append(pingfen.loads(RULE_2021.decode("utf-8"), str(RULESET), tests=False))
+            finally:
+                os.environ.pop("XDG_CACHE_HOME") if saved is None else os.environ.update(XDG_CACHE_HOME=saved)
 
 
 def _file(case: Case, folder: Path) -> None:
