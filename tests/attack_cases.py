@@ -623,7 +623,7 @@ def _private_cache(folder: Path) -> None:
 def _rule(case: Case, folder: Path) -> None:
     import pingfen
     from pingfen.errors import RubricError
-    from pingfen.fmt import FormatError
+    from pingfen.syntax.formatter import FormatError
 
     path = folder / "case.rule"
     path.write_bytes(case.rule)
