@@ -224,8 +224,14 @@ def test_every_kind_through_the_pipeline(kind: type) -> None:
     analysis = _Analysis(module, checked.units, checked.let_order)
     base, lost_lo, lost_hi = analysis.ranges(ind)
     assert base[0] <= base[1] and lost_lo <= lost_hi
-    assert isinstance(codegen._gives_negative_zero(ind.rules[0]), bool)
     assert _rule_items(0, ind.rules[0])
+
+
+@pytest.mark.parametrize("kind", RULES, ids=lambda k: k.__name__)
+def test_which_rules_can_score_negative_zero(kind: type) -> None:
+    # read or computed points (a judgment's `-0`, a formula's `-x` of 0): the sum keeps its 0
+    rule = MAKE[kind](ref("x"))
+    assert codegen._may_be_negative_zero(_indicator(rule)) == (kind in (ast.Judgment, ast.Formula))
 
 
 # ---------------------------------------------------------------- a kind nobody handles
@@ -267,7 +273,6 @@ UNKNOWN_RULE: dict[str, Callable[[typing.Any], object]] = {
     "checker.check_rule": lambda r: RuleChecker(ast.Module(())).check_rule(_indicator(r), r),
     "soundness.ranges": lambda r: _Analysis(ast.Module(()), {}, []).ranges(_indicator(r)),
     "coverage._rule_items": lambda r: _rule_items(0, r),
-    "codegen._gives_negative_zero": lambda r: codegen._gives_negative_zero(r),
     "rulegen.base": lambda r: IndicatorCode(_generator(), _indicator(r), 0).base(r),
     "rulegen.deduction": lambda r: IndicatorCode(_generator(), _indicator(r), 0).deduction(r),
     "formatter.rule": lambda r: formatter._Printer(None, ()).rule(r, 0),

@@ -124,21 +124,11 @@ def _plain(constant: object) -> bool:
 
 
 def _may_be_negative_zero(node: ast.Node) -> bool:
-    """Whether a node's score can be -0: an indicator whose base is a judgment or a formula
-    (a group's sum keeps its leading 0 exactly when all its parts can, so it never is)."""
-    return isinstance(node, ast.Indicator) and any(_gives_negative_zero(r) for r in node.rules)
-
-
-def _gives_negative_zero(rule: ast.Rule) -> bool:
-    """Whether a rule can make its indicator's score -0: a judgment (an input `-0`) or a
-    formula (`-x` of 0) can; the others start from the max, 0 or an arm's literal."""
-    match rule:
-        case ast.Judgment() | ast.Formula():
-            return True
-        case ast.Bands() | ast.WhenChain() | ast.Match() | ast.AwardIf() | ast.DeductIf() | ast.DeductStep():
-            return False
-        case _:
-            assert_never(rule)
+    """Whether a node's score can be -0: an indicator whose base gives points that are not
+    fixed arms, a judgment or a formula (an input `-0`, or `-x` of 0); a group's sum keeps its
+    leading 0 exactly when all its parts can, so it never is. Saying yes is always safe:
+    the sum then starts from 0, which changes no digit."""
+    return isinstance(node, ast.Indicator) and any(ast.is_base(r) and not r.arm_points() for r in node.rules)
 
 
 class _Writer:
