@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import ClassVar, TypeAlias, TypeGuard
+from typing import ClassVar, TypeAlias, TypeGuard, get_args
 from typing import Literal as Lit
 
 from attrs import field, frozen
@@ -460,7 +460,7 @@ def is_deduction(rule: Rule) -> TypeGuard[Deduction]:
 
 
 # The base rules as a tuple for isinstance, for the evaluators that still test kinds.
-BASE_RULES: tuple[type[BaseRule], ...] = (Bands, WhenChain, Match, Judgment, Formula)
+BASE_RULES: tuple[type[BaseRule], ...] = get_args(BaseRule)
 
 
 # ---------------------------------------------------------------- the tree
