@@ -6,7 +6,9 @@ positions; this is what lets a formatter prove it kept the meaning of a file.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
+from typing import ClassVar, TypeAlias, TypeGuard, get_args
 from typing import Literal as Lit
 
 from attrs import field, frozen
@@ -16,7 +18,7 @@ from pingfen.diagnostics import Span
 _NO_SPAN = Span.unknown()
 
 
-def _span():  # type: ignore[no-untyped-def]
+def _span() -> Span:
     return field(default=_NO_SPAN, eq=False, repr=False)
 
 
@@ -46,8 +48,13 @@ class Number:
     text: str = field(default="", eq=False)
     span: Span = _span()
 
+    def children(self) -> tuple[Expr, ...]:
+        return ()  # a literal is an expression with no operands
+
 
 # ---------------------------------------------------------------- expressions
+# Each expression (Number too) states its operands once, in `children()`; the walks over
+# them are written once, at the end of this module.
 
 
 @frozen
@@ -57,17 +64,26 @@ class Ref:
     name: Name
     span: Span = _span()
 
+    def children(self) -> tuple[Expr, ...]:
+        return ()
+
 
 @frozen
 class Bool:
     value: bool
     span: Span = _span()
 
+    def children(self) -> tuple[Expr, ...]:
+        return ()
+
 
 @frozen
 class Neg:
     operand: Expr
     span: Span = _span()
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.operand,)
 
 
 @frozen
@@ -79,6 +95,9 @@ class Binary:
     right: Expr
     span: Span = _span()
 
+    def children(self) -> tuple[Expr, ...]:
+        return (self.left, self.right)
+
 
 @frozen
 class Compare:
@@ -89,12 +108,18 @@ class Compare:
     right: Expr
     span: Span = _span()
 
+    def children(self) -> tuple[Expr, ...]:
+        return (self.left, self.right)
+
 
 @frozen
 class And:
     left: Expr
     right: Expr
     span: Span = _span()
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.left, self.right)
 
 
 @frozen
@@ -103,11 +128,17 @@ class Or:
     right: Expr
     span: Span = _span()
 
+    def children(self) -> tuple[Expr, ...]:
+        return (self.left, self.right)
+
 
 @frozen
 class Not:
     operand: Expr
     span: Span = _span()
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.operand,)
 
 
 @frozen
@@ -118,8 +149,11 @@ class Call:
     args: tuple[Expr, ...]
     span: Span = _span()
 
+    def children(self) -> tuple[Expr, ...]:
+        return self.args
 
-Expr = Number | Ref | Bool | Neg | Binary | Compare | And | Or | Not | Call
+
+Expr: TypeAlias = Number | Ref | Bool | Neg | Binary | Compare | And | Or | Not | Call
 
 
 # ---------------------------------------------------------------- declarations
@@ -185,7 +219,17 @@ class Header:
 
 
 # ---------------------------------------------------------------- scoring rules
+# Each rule states its own parts once, and nothing else needs to know its shape to find them:
+#   role            "base" (gives the starting score), "award" (adds to a start of 0) or
+#                   "deduction" (takes from the start, or from the max);
+#   expressions()   the expressions it reads, at the top (walk_expressions goes inside them);
+#   reason_items()  the parts that may carry an author's `reason "…"` template;
+#   arm_points()    the fixed points it gives, arm by arm: empty when its points are computed
+#                   (judgment, formula) or taken (deductions).
+# A branch on the kind of rule is a `match` ending in assert_never, so that a new class in
+# the unions below makes mypy name every place that must handle it.
 
+Role = Lit["base", "award", "deduction"]
 
 Direction = Lit["above", "below", "from"]
 Counting = Lit["proportional", "whole", "started"]
@@ -198,6 +242,8 @@ class DeductStep:
     `deduct RATE per VALUE` is the counted form: step 1, above 0.
     """
 
+    role: ClassVar[Role] = "deduction"
+
     rate: Number
     step: Number
     value: Expr
@@ -207,25 +253,56 @@ class DeductStep:
     reason: str | None = None
     span: Span = _span()
 
+    def expressions(self) -> tuple[Expr, ...]:
+        return (self.value,) if self.reference is None else (self.value, self.reference)
+
+    def reason_items(self) -> tuple[Reasoned, ...]:
+        return (self,)
+
+    def arm_points(self) -> tuple[Number, ...]:
+        return ()
+
 
 @frozen
 class DeductIf:
     """`deduct POINTS if COND`: one item of a deductive checklist."""
 
+    role: ClassVar[Role] = "deduction"
+
     points: Number
     condition: Expr
     reason: str | None = None
     span: Span = _span()
+
+    def expressions(self) -> tuple[Expr, ...]:
+        return (self.condition,)
+
+    def reason_items(self) -> tuple[Reasoned, ...]:
+        return (self,)
+
+    def arm_points(self) -> tuple[Number, ...]:
+        return ()  # it takes its points, it gives none
 
 
 @frozen
 class AwardIf:
     """`award POINTS if COND`: one item of an additive checklist."""
 
+    role: ClassVar[Role] = "award"
+
     points: Number
     condition: Expr
     reason: str | None = None
     span: Span = _span()
+
+    def expressions(self) -> tuple[Expr, ...]:
+        return (self.condition,)
+
+    def reason_items(self) -> tuple[Reasoned, ...]:
+        return (self,)
+
+    def arm_points(self) -> tuple[Number, ...]:
+        return (self.points,)
 
 
 @frozen
@@ -247,9 +324,20 @@ class Band:
 class Bands:
     """`bands SUBJECT { band… }`: the first band containing the value gives the points."""
 
+    role: ClassVar[Role] = "base"
+
     subject: Expr
     bands: tuple[Band, ...]
     span: Span = _span()
+
+    def expressions(self) -> tuple[Expr, ...]:
+        return (self.subject,)
+
+    def reason_items(self) -> tuple[Reasoned, ...]:
+        return self.bands
+
+    def arm_points(self) -> tuple[Number, ...]:
+        return tuple(b.points for b in self.bands)
 
 
 @frozen
@@ -266,8 +354,19 @@ class WhenArm:
 class WhenChain:
     """Consecutive `when` arms with an optional `else`: the first that holds wins."""
 
+    role: ClassVar[Role] = "base"
+
     arms: tuple[WhenArm, ...]
     span: Span = _span()
+
+    def expressions(self) -> tuple[Expr, ...]:
+        return tuple(a.condition for a in self.arms if a.condition is not None)
+
+    def reason_items(self) -> tuple[Reasoned, ...]:
+        return self.arms
+
+    def arm_points(self) -> tuple[Number, ...]:
+        return tuple(a.points for a in self.arms)
 
 
 @frozen
@@ -284,31 +383,84 @@ class MatchArm:
 class Match:
     """`match SUBJECT { label -> points … }` over a label input."""
 
+    role: ClassVar[Role] = "base"
+
     subject: Expr
     arms: tuple[MatchArm, ...]
     span: Span = _span()
+
+    def expressions(self) -> tuple[Expr, ...]:
+        return (self.subject,)
+
+    def reason_items(self) -> tuple[Reasoned, ...]:
+        return self.arms
+
+    def arm_points(self) -> tuple[Number, ...]:
+        return tuple(a.points for a in self.arms)
 
 
 @frozen
 class Judgment:
     """`judgment [INPUT]`: the evaluator's score; the input defaults to the indicator's name."""
 
+    role: ClassVar[Role] = "base"
+
     input: Name | None = None
     span: Span = _span()
+
+    def expressions(self) -> tuple[Expr, ...]:
+        return ()
+
+    def reason_items(self) -> tuple[Reasoned, ...]:
+        return ()
+
+    def arm_points(self) -> tuple[Number, ...]:
+        return ()
 
 
 @frozen
 class Formula:
     """`score = EXPR`: the score is computed."""
 
+    role: ClassVar[Role] = "base"
+
     expr: Expr
     span: Span = _span()
 
+    def expressions(self) -> tuple[Expr, ...]:
+        return (self.expr,)
 
-Rule = DeductStep | DeductIf | AwardIf | Bands | WhenChain | Match | Judgment | Formula
+    def reason_items(self) -> tuple[Reasoned, ...]:
+        return ()
 
-# Rules that give the starting score; deductions subtract from it (or from the max).
-BASE_RULES = (Bands, WhenChain, Match, Judgment, Formula)
+    def arm_points(self) -> tuple[Number, ...]:
+        return ()
+
+
+# The rules by role, and all of them; each class's `role` says the same (tests/test_node_parts.py).
+Deduction: TypeAlias = DeductStep | DeductIf
+Award: TypeAlias = AwardIf
+BaseRule: TypeAlias = Bands | WhenChain | Match | Judgment | Formula
+Rule: TypeAlias = Deduction | Award | BaseRule
+
+# The parts of a rule that may carry a `reason "…"` template.
+Reasoned: TypeAlias = DeductStep | DeductIf | AwardIf | Band | WhenArm | MatchArm
+
+
+def is_base(rule: Rule) -> TypeGuard[BaseRule]:
+    return rule.role == "base"
+
+
+def is_award(rule: Rule) -> TypeGuard[Award]:
+    return rule.role == "award"
+
+
+def is_deduction(rule: Rule) -> TypeGuard[Deduction]:
+    return rule.role == "deduction"
+
+
+# The base rules as a tuple for isinstance, for the evaluators that still test kinds.
+BASE_RULES: tuple[type[BaseRule], ...] = get_args(BaseRule)
 
 
 # ---------------------------------------------------------------- the tree
@@ -483,9 +635,9 @@ class Module:
         return tuple(i for i in self.items if isinstance(i, (Monotone, Claim)))
 
 
-def walk_nodes(nodes: tuple[Node, ...]):  # type: ignore[no-untyped-def]
+def walk_nodes(nodes: tuple[Node, ...]) -> Iterator[tuple[Node, int]]:
     """Yield (node, depth) for every group and indicator, depth-first, in order."""
-    stack = [(n, 0) for n in reversed(nodes)]
+    stack: list[tuple[Node, int]] = [(n, 0) for n in reversed(nodes)]
     while stack:
         node, depth = stack.pop()
         yield node, depth
@@ -493,43 +645,19 @@ def walk_nodes(nodes: tuple[Node, ...]):  # type: ignore[no-untyped-def]
             stack.extend((c, depth + 1) for c in reversed(node.children))
 
 
-def sub_expressions(expr: Expr):  # type: ignore[no-untyped-def]
-    """Yield expr and every expression inside it."""
-    yield expr
-    if isinstance(expr, (Neg, Not)):
-        yield from sub_expressions(expr.operand)
-    elif isinstance(expr, (Binary, Compare, And, Or)):
-        yield from sub_expressions(expr.left)
-        yield from sub_expressions(expr.right)
-    elif isinstance(expr, Call):
-        for arg in expr.args:
-            yield from sub_expressions(arg)
+def walk_expressions(*roots: Expr) -> Iterator[Expr]:
+    """Yield each root and every expression inside it, each before its operands, in source
+    order. Iterative: a deeply nested expression costs no recursion. For a rule's, pass
+    `*rule.expressions()`."""
+    stack = list(reversed(roots))
+    while stack:
+        e = stack.pop()
+        yield e
+        stack.extend(reversed(e.children()))
 
 
-def rule_expressions(rule: Rule) -> tuple[Expr, ...]:
-    """The top-level expressions a rule reads."""
-    if isinstance(rule, DeductStep):
-        return (rule.value,) + ((rule.reference,) if rule.reference is not None else ())
-    if isinstance(rule, (DeductIf, AwardIf)):
-        return (rule.condition,)
-    if isinstance(rule, (Bands, Match)):
-        return (rule.subject,)
-    if isinstance(rule, WhenChain):
-        return tuple(a.condition for a in rule.arms if a.condition is not None)
-    if isinstance(rule, Formula):
-        return (rule.expr,)
-    return ()
-
-
-def reason_items(rule: Rule) -> tuple[DeductStep | DeductIf | AwardIf | Band | WhenArm | MatchArm, ...]:
-    """The parts of a rule that may carry an author's `reason "…"` template."""
-    if isinstance(rule, (DeductStep, DeductIf, AwardIf)):
-        return (rule,)
-    if isinstance(rule, Bands):
-        return rule.bands
-    if isinstance(rule, (WhenChain, Match)):
-        return rule.arms
-    return ()
+# The former name of walk_expressions, still read by evaluate/walker.py and interp.py.
+sub_expressions = walk_expressions
 
 
 def judged_maxima(module: Module) -> dict[str, Decimal]:

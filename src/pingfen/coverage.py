@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, assert_never
 
 from attrs import frozen
 
@@ -84,39 +84,43 @@ def parts(rubric: Rubric) -> list[Part]:
 
 
 def _rule_items(i: int, rule: ast.Rule) -> list[Item]:
-    if isinstance(rule, ast.Bands):
-        return [
-            Item(("band", i, j), f"{band_condition(b)} -> {number(b.points)}", None, b.span.line)
-            for j, b in enumerate(rule.bands)
-        ]
-    if isinstance(rule, ast.WhenChain):
-        return [
-            Item(("arm", i, j), f"{'else' if a.condition is None else 'when ' + expr(a.condition)} -> {number(a.points)}",
-                 None, a.span.line)
-            for j, a in enumerate(rule.arms)
-        ]  # fmt: skip
-    if isinstance(rule, ast.Match):
-        return [
-            Item(("arm", i, j), f"{'else' if a.label is None else label(a.label)} -> {number(a.points)}", None,
-                 a.span.line)
-            for j, a in enumerate(rule.arms)
-        ]  # fmt: skip
-    if isinstance(rule, ast.Judgment):
-        return [Item(("judged", i), "judgment", None, rule.span.line)]
-    if isinstance(rule, ast.Formula):
-        return [Item(("formula", i), f"score = {expr(rule.expr)}", None, rule.span.line)]
-    if isinstance(rule, (ast.AwardIf, ast.DeductIf)):
-        word = "award" if isinstance(rule, ast.AwardIf) else "deduct"
-        text = f"{word} {number(rule.points)} if {expr(rule.condition)}"
-        both = ("held", "missed") if isinstance(rule, ast.AwardIf) else ("triggered", "not triggered")
-        return [Item((status, i), text, status, rule.span.line) for status in both]
-    assert isinstance(rule, ast.DeductStep)
-    if rule.reference is None:
-        text = f"deduct {number(rule.rate)} per {expr(rule.value)}"
-    else:
-        text = f"deduct {number(rule.rate)} per {number(rule.step)} of {expr(rule.value)} {rule.direction} {expr(rule.reference)}"
-    sides = {"above": ("within", "over"), "below": ("within", "under"), "from": ("under", "at", "over")}
-    return [Item((status, i), text, status, rule.span.line) for status in sides[rule.direction]]
+    match rule:
+        case ast.Bands():
+            return [
+                Item(("band", i, j), f"{band_condition(b)} -> {number(b.points)}", None, b.span.line)
+                for j, b in enumerate(rule.bands)
+            ]
+        case ast.WhenChain():
+            return [
+                Item(("arm", i, j), f"{'else' if a.condition is None else 'when ' + expr(a.condition)} -> {number(a.points)}",
+                     None, a.span.line)
+                for j, a in enumerate(rule.arms)
+            ]  # fmt: skip
+        case ast.Match():
+            return [
+                Item(("arm", i, j), f"{'else' if a.label is None else label(a.label)} -> {number(a.points)}", None,
+                     a.span.line)
+                for j, a in enumerate(rule.arms)
+            ]  # fmt: skip
+        case ast.Judgment():
+            return [Item(("judged", i), "judgment", None, rule.span.line)]
+        case ast.Formula():
+            return [Item(("formula", i), f"score = {expr(rule.expr)}", None, rule.span.line)]
+        case ast.AwardIf():
+            text = f"award {number(rule.points)} if {expr(rule.condition)}"
+            return [Item((status, i), text, status, rule.span.line) for status in ("held", "missed")]
+        case ast.DeductIf():
+            text = f"deduct {number(rule.points)} if {expr(rule.condition)}"
+            return [Item((status, i), text, status, rule.span.line) for status in ("triggered", "not triggered")]
+        case ast.DeductStep():
+            if rule.reference is None:
+                text = f"deduct {number(rule.rate)} per {expr(rule.value)}"
+            else:
+                text = f"deduct {number(rule.rate)} per {number(rule.step)} of {expr(rule.value)} {rule.direction} {expr(rule.reference)}"
+            sides = {"above": ("within", "over"), "below": ("within", "under"), "from": ("under", "at", "over")}
+            return [Item((status, i), text, status, rule.span.line) for status in sides[rule.direction]]
+        case _:
+            assert_never(rule)
 
 
 @frozen

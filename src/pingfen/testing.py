@@ -30,6 +30,7 @@ from __future__ import annotations
 import decimal
 from collections.abc import Callable, Iterator
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import assert_never
 
 from attrs import frozen
 from hypothesis import strategies as st
@@ -142,7 +143,7 @@ def targets(rubric: Rubric) -> list[Target]:
             found[key] = Target(value, at, what)
 
     def conditions(e: ast.Expr, what: str) -> None:
-        for sub in ast.sub_expressions(e):
+        for sub in ast.walk_expressions(e):
             if not isinstance(sub, ast.Compare):
                 continue
             if "bool" in (units.get(sub.left), units.get(sub.right)) or "label" in (
@@ -166,20 +167,25 @@ def targets(rubric: Rubric) -> list[Target]:
             continue
         where = node.name.text
         for rule in node.rules:
-            if isinstance(rule, ast.Bands):
-                for band in rule.bands:
-                    for end in (band.low, band.high):
-                        if end is not None:
-                            add(rule.subject, end.value, f"band of {where}")
-            elif isinstance(rule, ast.WhenChain):
-                for arm in rule.arms:
-                    if arm.condition is not None:
-                        conditions(arm.condition, f"when arm of {where}")
-            elif isinstance(rule, (ast.AwardIf, ast.DeductIf)):
-                conditions(rule.condition, f"checklist of {where}")
-            elif isinstance(rule, ast.DeductStep):
-                for value, at in _step_points(rule, node.max.value):
-                    add(value, at, f"deduction of {where}")
+            match rule:
+                case ast.Bands():
+                    for band in rule.bands:
+                        for end in (band.low, band.high):
+                            if end is not None:
+                                add(rule.subject, end.value, f"band of {where}")
+                case ast.WhenChain():
+                    for arm in rule.arms:
+                        if arm.condition is not None:
+                            conditions(arm.condition, f"when arm of {where}")
+                case ast.AwardIf() | ast.DeductIf():
+                    conditions(rule.condition, f"checklist of {where}")
+                case ast.DeductStep():
+                    for value, at in _step_points(rule, node.max.value):
+                        add(value, at, f"deduction of {where}")
+                case ast.Match() | ast.Judgment() | ast.Formula():
+                    pass  # labels, a judged score, a formula: no threshold to sit on
+                case _:
+                    assert_never(rule)
     for prop in module.properties:
         if isinstance(prop, ast.Claim) and prop.condition is not None:
             conditions(prop.condition, "property")
@@ -221,7 +227,7 @@ def _free_inputs(rubric: Rubric, e: ast.Expr | None) -> list[str]:
     found: list[str] = []
 
     def visit(expr: ast.Expr, seen: frozenset[str]) -> None:
-        for sub in ast.sub_expressions(expr):
+        for sub in ast.walk_expressions(expr):
             if isinstance(sub, ast.Ref):
                 name = sub.name.text
                 if name in lets and name not in seen:

@@ -10,6 +10,7 @@ import difflib
 import string
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import assert_never
 
 from attrs import define
 
@@ -153,7 +154,7 @@ class RuleChecker:
         def visit(name: str) -> None:
             state[name] = 1
             let = lets[name]
-            for e in ast.sub_expressions(let.expr):
+            for e in ast.walk_expressions(let.expr):
                 if isinstance(e, ast.Ref) and e.name.text in lets:
                     dep = e.name.text
                     if state.get(dep) == 1:
@@ -184,7 +185,7 @@ class RuleChecker:
         self.used.add(name)
         decl = self.symbols[name].decl
         if isinstance(decl, ast.Let):
-            for e in ast.sub_expressions(decl.expr):
+            for e in ast.walk_expressions(decl.expr):
                 if isinstance(e, ast.Ref):
                     self.mark_used(e.name.text)
 
@@ -202,57 +203,65 @@ class RuleChecker:
         return unit
 
     def _infer(self, e: ast.Expr) -> str:
-        if isinstance(e, ast.Number):
-            return "percent" if e.unit in ("percent", "pp") else "number"
-        if isinstance(e, ast.Bool):
-            return "bool"
-        if isinstance(e, ast.Ref):
-            symbol = self.resolve(e.name)
-            if symbol is None:
-                return "?"
-            if isinstance(symbol.decl, ast.Let):
-                return self._let_units.get(symbol.name, "?")
-            return symbol.unit
-        if isinstance(e, ast.Neg):
-            return self.numeric(e.operand)
-        if isinstance(e, (ast.And, ast.Or)):
-            self.condition(e.left)
-            self.condition(e.right)
-            return "bool"
-        if isinstance(e, ast.Not):
-            self.condition(e.operand)
-            return "bool"
-        if isinstance(e, ast.Compare):
-            self.compare(e.op, e.left, e.right, e.span)
-            return "bool"
-        if isinstance(e, ast.Call):
-            units = [self.numeric(a) for a in e.args]
-            if e.func == "abs":
-                if len(e.args) != 1:
-                    n = len(e.args)
-                    self.report(
-                        "PF203",
-                        e.span,
-                        expected="one value",
-                        expected_zh="一个数值",
-                        found=f"{n} values",
-                        found_zh=f"{n} 个数值",
-                    )
-                return units[0]
-            joined = self.join(units, e.args, "compare", e.span)
-            for arg in e.args:
-                self.bare_against_percent(arg, joined)
-            return joined
-        if isinstance(e, ast.Binary):
-            left, right = self.numeric(e.left), self.numeric(e.right)
-            if e.op in "+-":
-                self.pp_check(e.left, right)
-                self.pp_check(e.right, left)
-                self.bare_against_percent(e.left, right)
-                self.bare_against_percent(e.right, left)
-                return self.join([left, right], [e.left, e.right], "add", e.span)
-            return self.product(e.op, left, right)
-        raise AssertionError(f"unknown expression {e!r}")  # pragma: no cover
+        match e:
+            case ast.Number():
+                return "percent" if e.unit in ("percent", "pp") else "number"
+            case ast.Bool():
+                return "bool"
+            case ast.Ref():
+                symbol = self.resolve(e.name)
+                if symbol is None:
+                    return "?"
+                if isinstance(symbol.decl, ast.Let):
+                    return self._let_units.get(symbol.name, "?")
+                return symbol.unit
+            case ast.Neg():
+                return self.numeric(e.operand)
+            case ast.And() | ast.Or():
+                self.condition(e.left)
+                self.condition(e.right)
+                return "bool"
+            case ast.Not():
+                self.condition(e.operand)
+                return "bool"
+            case ast.Compare():
+                self.compare(e.op, e.left, e.right, e.span)
+                return "bool"
+            case ast.Call():
+                return self.call(e)
+            case ast.Binary():
+                return self.binary(e)
+            case _:
+                assert_never(e)
+
+    def call(self, e: ast.Call) -> str:
+        units = [self.numeric(a) for a in e.args]
+        if e.func == "abs":
+            if len(e.args) != 1:
+                n = len(e.args)
+                self.report(
+                    "PF203",
+                    e.span,
+                    expected="one value",
+                    expected_zh="一个数值",
+                    found=f"{n} values",
+                    found_zh=f"{n} 个数值",
+                )
+            return units[0]
+        joined = self.join(units, e.args, "compare", e.span)
+        for arg in e.args:
+            self.bare_against_percent(arg, joined)
+        return joined
+
+    def binary(self, e: ast.Binary) -> str:
+        left, right = self.numeric(e.left), self.numeric(e.right)
+        if e.op in "+-":
+            self.pp_check(e.left, right)
+            self.pp_check(e.right, left)
+            self.bare_against_percent(e.left, right)
+            self.bare_against_percent(e.right, left)
+            return self.join([left, right], [e.left, e.right], "add", e.span)
+        return self.product(e.op, left, right)
 
     @staticmethod
     def module_text(e: ast.Expr) -> str:
@@ -373,8 +382,8 @@ class RuleChecker:
         name, top = ind.name.text, ind.max.value
         if not ind.rules:
             self.report("PF305", ind.name.span, "add_rule", "warning", name=name, max=_fmt(top))
-        bases = [r for r in ind.rules if isinstance(r, ast.BASE_RULES)]
-        awards = [r for r in ind.rules if isinstance(r, ast.AwardIf)]
+        bases = [r for r in ind.rules if ast.is_base(r)]
+        awards = [r for r in ind.rules if ast.is_award(r)]
         if len(bases) > 1 or (bases and awards):
             extra = bases[1] if len(bases) > 1 else awards[0]
             self.report("PF304", extra.span, "one_base", name=name)
@@ -382,28 +391,15 @@ class RuleChecker:
         if award_sum > top:
             self.report("PF301", awards[-1].span, "fix_points", points=_fmt(award_sum), max=_fmt(top), name=name)
         for rule in ind.rules:
-            for points, span in self.points_of(rule):
-                if points > top:
-                    self.report("PF301", span, "fix_points", points=_fmt(points), max=_fmt(top), name=name)
+            for points in rule.arm_points():
+                if points.value > top:
+                    self.report(
+                        "PF301", points.span, "fix_points", points=_fmt(points.value), max=_fmt(top), name=name
+                    )
             self.check_rule(ind, rule)
-            for template, span in self.reasons_of(rule):
-                self.check_placeholders(template, span)
-
-    @staticmethod
-    def points_of(rule: ast.Rule) -> list[tuple[Decimal, Span]]:
-        if isinstance(rule, ast.Bands):
-            return [(b.points.value, b.points.span) for b in rule.bands]
-        if isinstance(rule, ast.WhenChain):
-            return [(a.points.value, a.points.span) for a in rule.arms]
-        if isinstance(rule, ast.Match):
-            return [(a.points.value, a.points.span) for a in rule.arms]
-        if isinstance(rule, ast.AwardIf):
-            return [(rule.points.value, rule.points.span)]
-        return []
-
-    @staticmethod
-    def reasons_of(rule: ast.Rule) -> list[tuple[str, Span]]:
-        return [(i.reason, i.span) for i in ast.reason_items(rule) if i.reason is not None]
+            for item in rule.reason_items():
+                if item.reason is not None:
+                    self.check_placeholders(item.reason, item.span)
 
     def check_placeholders(self, template: str, span: Span) -> None:
         allowed = [*REASON_FIELDS, *self.symbols]
@@ -420,29 +416,32 @@ class RuleChecker:
                 self.mark_used(found)
 
     def check_rule(self, ind: ast.Indicator, rule: ast.Rule) -> None:
-        if isinstance(rule, ast.DeductStep):
-            self.check_step(rule)
-        elif isinstance(rule, (ast.DeductIf, ast.AwardIf)):
-            self.condition(rule.condition)
-        elif isinstance(rule, ast.WhenChain):
-            for arm in rule.arms:
-                if arm.condition is not None:
-                    self.condition(arm.condition)
-        elif isinstance(rule, ast.Bands):
-            self.check_bands(rule)
-        elif isinstance(rule, ast.Match):
-            self.check_match(rule)
-        elif isinstance(rule, ast.Judgment):
-            target = rule.input or ind.name
-            symbol = self.symbols.get(target.text)
-            if symbol is None:
-                self.undefined(target, self.symbols)
-            else:
-                self.mark_used(target.text)
-                if symbol.unit != "score" or not isinstance(symbol.decl, ast.Input):
-                    self.report("PF108", target.span if rule.input else rule.span, "declare_score", name=target.text)
-        elif isinstance(rule, ast.Formula):
-            self.numeric(rule.expr)
+        match rule:
+            case ast.DeductStep():
+                self.check_step(rule)
+            case ast.DeductIf() | ast.AwardIf():
+                self.condition(rule.condition)
+            case ast.WhenChain():
+                for arm in rule.arms:
+                    if arm.condition is not None:
+                        self.condition(arm.condition)
+            case ast.Bands():
+                self.check_bands(rule)
+            case ast.Match():
+                self.check_match(rule)
+            case ast.Judgment():
+                target = rule.input or ind.name
+                symbol = self.symbols.get(target.text)
+                if symbol is None:
+                    self.undefined(target, self.symbols)
+                else:
+                    self.mark_used(target.text)
+                    if symbol.unit != "score" or not isinstance(symbol.decl, ast.Input):
+                        self.report("PF108", target.span if rule.input else rule.span, "declare_score", name=target.text)
+            case ast.Formula():
+                self.numeric(rule.expr)
+            case _:
+                assert_never(rule)
 
     def check_step(self, rule: ast.DeductStep) -> None:
         unit = self.numeric(rule.value)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import decimal
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import assert_never
 
 from pingfen import ast
 from pingfen.check.intervals import (
@@ -110,33 +111,37 @@ class _Analysis:
     # ---------------------------------------------------------------- values
     def interval(self, e: ast.Expr) -> Interval:
         """Every value e can take over the declared domains (EVERYTHING when unknown)."""
-        if isinstance(e, ast.Number):
-            return Interval.point(e.value)
-        if isinstance(e, ast.Ref):
-            return self.domains.get(e.name.text, EVERYTHING)
-        if isinstance(e, ast.Neg):
-            return neg(self.interval(e.operand))
-        if isinstance(e, ast.Call):
-            args = [self.interval(a) for a in e.args]
-            if e.func == "abs":
-                return absolute(args[0])
-            return minimum(args) if e.func == "min" else maximum(args)
-        if isinstance(e, ast.Binary):
-            left, right = self.interval(e.left), self.interval(e.right)
-            if e.op == "+":
-                return add(left, right)
-            if e.op == "-":
-                return sub(left, right)
-            if e.op == "*":
-                return mul(left, right)
-            return EVERYTHING if right.contains(_ZERO) else div(left, right)  # `divisions` reports the 0
-        return EVERYTHING
+        match e:
+            case ast.Number():
+                return Interval.point(e.value)
+            case ast.Ref():
+                return self.domains.get(e.name.text, EVERYTHING)
+            case ast.Neg():
+                return neg(self.interval(e.operand))
+            case ast.Call():
+                args = [self.interval(a) for a in e.args]
+                if e.func == "abs":
+                    return absolute(args[0])
+                return minimum(args) if e.func == "min" else maximum(args)
+            case ast.Binary():
+                left, right = self.interval(e.left), self.interval(e.right)
+                if e.op == "+":
+                    return add(left, right)
+                if e.op == "-":
+                    return sub(left, right)
+                if e.op == "*":
+                    return mul(left, right)
+                return EVERYTHING if right.contains(_ZERO) else div(left, right)  # `divisions` reports the 0
+            case ast.Bool() | ast.Compare() | ast.And() | ast.Or() | ast.Not():
+                return EVERYTHING  # truth values: not numbers
+            case _:
+                assert_never(e)
 
     def rule_divisions(self, rule: ast.Rule) -> None:
         """Check every division a rule computes. A `when` arm is tried only when the arms
         before it failed, so their conditions guard it (`when 上年 = 0 -> 5` then `… / 上年`)."""
-        if not isinstance(rule, ast.WhenChain):
-            for expr in ast.rule_expressions(rule):
+        if not isinstance(rule, ast.WhenChain):  # any other rule computes all its expressions
+            for expr in rule.expressions():
                 self.divisions(expr, {})
             return
         failed: dict[object, IntervalSet] = {}
@@ -163,7 +168,7 @@ class _Analysis:
             values = IntervalSet.of(self.interval(e.right)).intersect(assume.get(_Subject(e.right), _ALL))
             if values.contains(_ZERO):
                 self.zero_divisor(e.right, self.interval(e.right))
-        for child in _children(e):
+        for child in e.children():
             self.divisions(child, assume)
 
     def zero_divisor(self, divisor: ast.Expr, values: Interval) -> None:
@@ -181,10 +186,10 @@ class _Analysis:
             return self.unit(e.left)
         return self.units.get(e, "number")  # type: ignore[arg-type]
 
-    def show(self, value: Decimal, e: ast.Expr) -> str:
+    def show(self, value: Decimal, e: ast.Expr | _Subject) -> str:
         return quantity(value, self.unit(e)) if value.is_finite() else str(value)
 
-    def show_interval(self, i: Interval, e: ast.Expr) -> str:
+    def show_interval(self, i: Interval, e: ast.Expr | _Subject) -> str:
         lo = "-∞" if not i.lo.is_finite() else self.show(i.lo, e)
         hi = "∞" if not i.hi.is_finite() else self.show(i.hi, e)
         return f"{'[' if i.lo_closed else '('}{lo}, {hi}{']' if i.hi_closed else ')'}"
@@ -222,28 +227,33 @@ class _Analysis:
         """The least and most the base rule gives, and the least and most the deductions take."""
         top = ind.max.value
         base: tuple[Decimal, Decimal] = (top, top)
-        awards = [r for r in ind.rules if isinstance(r, ast.AwardIf)]
+        awards = [r for r in ind.rules if ast.is_award(r)]
         if awards:
             base = (_ZERO, sum((a.points.value for a in awards), _ZERO))
         lost_lo, lost_hi = _ZERO, _ZERO
         for rule in ind.rules:
             self.rule_divisions(rule)
-            if isinstance(rule, ast.Bands):
-                base = self.bands(rule)
-            elif isinstance(rule, ast.WhenChain):
-                base = self.when(rule)
-            elif isinstance(rule, ast.Match):
-                base = self.match(rule)
-            elif isinstance(rule, ast.Judgment):
-                base = (_ZERO, top)
-            elif isinstance(rule, ast.Formula):
-                values = self.interval(rule.expr)
-                base = (values.lo, values.hi)
-            elif isinstance(rule, ast.DeductStep):
-                lo, hi = self.step(rule)
-                lost_lo, lost_hi = lost_lo + lo, lost_hi + hi
-            elif isinstance(rule, ast.DeductIf):
-                lost_hi += rule.points.value
+            match rule:
+                case ast.Bands():
+                    base = self.bands(rule)
+                case ast.WhenChain():
+                    base = self.when(rule)
+                case ast.Match():
+                    base = self.match(rule)
+                case ast.Judgment():
+                    base = (_ZERO, top)
+                case ast.Formula():
+                    values = self.interval(rule.expr)
+                    base = (values.lo, values.hi)
+                case ast.DeductStep():
+                    lo, hi = self.step(rule)
+                    lost_lo, lost_hi = lost_lo + lo, lost_hi + hi
+                case ast.DeductIf():
+                    lost_hi += rule.points.value
+                case ast.AwardIf():
+                    pass  # the awards, all together, are the base above
+                case _:
+                    assert_never(rule)
         return base, lost_lo, lost_hi
 
     def step(self, rule: ast.DeductStep) -> tuple[Decimal, Decimal]:
@@ -322,7 +332,7 @@ class _Analysis:
             self.report("PF401", subject.span, "add_band", witness=self.witness(gap, subject), subject=_text(subject))
         return (min(reachable), max(reachable)) if reachable else (_ZERO, _ZERO)
 
-    def show_domain(self, domain: IntervalSet, subject: ast.Expr) -> str:
+    def show_domain(self, domain: IntervalSet, subject: ast.Expr | _Subject) -> str:
         return " ∪ ".join(self.show_interval(p, subject) for p in domain.parts) or "∅"
 
     def when(self, rule: ast.WhenChain) -> tuple[Decimal, Decimal]:
@@ -334,7 +344,7 @@ class _Analysis:
             self.structural_when(rule, has_else)
             return min(points), max(points)
         (subject,) = subjects
-        domain = IntervalSet.of(self.interval(subject.expr))  # type: ignore[attr-defined]
+        domain = IntervalSet.of(self.interval(subject.expr))
         taken = IntervalSet()
         reachable = []
         for arm in rule.arms:
@@ -379,29 +389,33 @@ class _Analysis:
         if not has_else:
             self.report("PF407", rule.span, "add_else", "warning", witness="", subject="")
 
-    def condition(self, cond: ast.Expr) -> tuple[object, IntervalSet] | None:
+    def condition(self, cond: ast.Expr) -> tuple[_Subject, IntervalSet] | None:
         """(subject, the set of its values for which cond holds), for conditions about one value."""
-        if isinstance(cond, ast.Compare):
-            left, right = ast.constant(cond.left), ast.constant(cond.right)
-            if self.unit(cond.left) in ("bool", "label") or self.unit(cond.right) in ("bool", "label"):
+        match cond:
+            case ast.Compare():
+                left, right = ast.constant(cond.left), ast.constant(cond.right)
+                if self.unit(cond.left) in ("bool", "label") or self.unit(cond.right) in ("bool", "label"):
+                    return None
+                if right is not None and left is None:
+                    return _Subject(cond.left), compare_set(cond.op, right)
+                if left is not None and right is None:
+                    return _Subject(cond.right), compare_set(flip(cond.op), left)
+                if left is None and right is None:
+                    difference = ast.Binary("-", cond.left, cond.right, cond.span)
+                    return _Subject(difference), compare_set(cond.op, _ZERO)
                 return None
-            if right is not None and left is None:
-                return _Subject(cond.left), compare_set(cond.op, right)
-            if left is not None and right is None:
-                return _Subject(cond.right), compare_set(flip(cond.op), left)
-            if left is None and right is None:
-                difference = ast.Binary("-", cond.left, cond.right, cond.span)
-                return _Subject(difference), compare_set(cond.op, _ZERO)
-            return None
-        if isinstance(cond, (ast.And, ast.Or)):
-            a, b = self.condition(cond.left), self.condition(cond.right)
-            if a is None or b is None or a[0] != b[0]:
-                return None
-            return a[0], a[1].intersect(b[1]) if isinstance(cond, ast.And) else a[1].union(b[1])
-        if isinstance(cond, ast.Not):
-            inner = self.condition(cond.operand)
-            return None if inner is None else (inner[0], inner[1].complement())
-        return None
+            case ast.And() | ast.Or():
+                a, b = self.condition(cond.left), self.condition(cond.right)
+                if a is None or b is None or a[0] != b[0]:
+                    return None
+                return a[0], a[1].intersect(b[1]) if isinstance(cond, ast.And) else a[1].union(b[1])
+            case ast.Not():
+                inner = self.condition(cond.operand)
+                return None if inner is None else (inner[0], inner[1].complement())
+            case ast.Number() | ast.Ref() | ast.Bool() | ast.Neg() | ast.Binary() | ast.Call():
+                return None  # not a condition about the values of one subject
+            case _:
+                assert_never(cond)
 
     def match(self, rule: ast.Match) -> tuple[Decimal, Decimal]:
         assert isinstance(rule.subject, ast.Ref)
@@ -466,20 +480,25 @@ def _key(e: object) -> object:
     return e.expr if isinstance(e, _Subject) else e
 
 
-def _text(e: object) -> str:
+def _text(e: ast.Expr | _Subject) -> str:
+    """A subject as findings show it; a condition is shown as `…`."""
     if isinstance(e, _Subject):
         e = e.expr
-    if isinstance(e, ast.Ref):
-        return e.name.text
-    if isinstance(e, ast.Number):
-        return e.text
-    if isinstance(e, ast.Binary):
-        return f"{_text(e.left)} {e.op} {_text(e.right)}"
-    if isinstance(e, ast.Neg):
-        return f"-{_text(e.operand)}"
-    if isinstance(e, ast.Call):
-        return f"{e.func}({', '.join(_text(a) for a in e.args)})"
-    return "…"
+    match e:
+        case ast.Ref():
+            return e.name.text
+        case ast.Number():
+            return e.text
+        case ast.Binary():
+            return f"{_text(e.left)} {e.op} {_text(e.right)}"
+        case ast.Neg():
+            return f"-{_text(e.operand)}"
+        case ast.Call():
+            return f"{e.func}({', '.join(_text(a) for a in e.args)})"
+        case ast.Bool() | ast.Compare() | ast.And() | ast.Or() | ast.Not():
+            return "…"
+        case _:
+            assert_never(e)
 
 
 _ALL = IntervalSet.of(EVERYTHING)
@@ -492,20 +511,10 @@ def _assume(known: Mapping[object, IntervalSet], subject: object, values: Interv
     return out
 
 
-def _children(e: ast.Expr) -> tuple[ast.Expr, ...]:
-    if isinstance(e, (ast.Neg, ast.Not)):
-        return (e.operand,)
-    if isinstance(e, (ast.Binary, ast.Compare, ast.And, ast.Or)):
-        return (e.left, e.right)
-    if isinstance(e, ast.Call):
-        return e.args
-    return ()
-
-
 def _fixed_formula(ind: ast.Indicator) -> bool:
     """`score = 5`: a fixed score written on purpose, not a rule that fails to vary."""
     return any(
-        isinstance(r, ast.Formula) and not any(isinstance(e, ast.Ref) for e in ast.sub_expressions(r.expr))
+        isinstance(r, ast.Formula) and not any(isinstance(e, ast.Ref) for e in ast.walk_expressions(r.expr))
         for r in ind.rules
     )
 

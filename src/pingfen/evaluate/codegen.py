@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 from types import CodeType
-from typing import Any
+from typing import Any, assert_never
 
 from pingfen import ast
 from pingfen.check.passes import Checked
@@ -124,9 +124,11 @@ def _plain(constant: object) -> bool:
 
 
 def _may_be_negative_zero(node: ast.Node) -> bool:
-    """Whether a node's score can be -0: an indicator whose base is a judgment or a formula
-    (a group's sum keeps its leading 0 exactly when all its parts can, so it never is)."""
-    return isinstance(node, ast.Indicator) and any(isinstance(r, (ast.Judgment, ast.Formula)) for r in node.rules)
+    """Whether a node's score can be -0: an indicator whose base gives points that are not
+    fixed arms, a judgment or a formula (an input `-0`, or `-x` of 0); a group's sum keeps its
+    leading 0 exactly when all its parts can, so it never is. Saying yes is always safe:
+    the sum then starts from 0, which changes no digit."""
+    return isinstance(node, ast.Indicator) and any(ast.is_base(r) and not r.arm_points() for r in node.rules)
 
 
 class _Writer:
@@ -336,41 +338,46 @@ class _Generator:
     # ---------------------------------------------------------------- expressions
     def expr(self, e: ast.Expr, where: str) -> str:
         """A Python expression computing e; `where` names the let or indicator for errors."""
-        if isinstance(e, ast.Number):
-            return self.const(e.value)
-        if isinstance(e, ast.Bool):
-            return "True" if e.value else "False"
-        if isinstance(e, ast.Ref):
-            return self.names[e.name.text]
-        if isinstance(e, ast.Neg):
-            return f"(-{self.expr(e.operand, where)})"
-        if isinstance(e, ast.Not):
-            return f"(not {self.expr(e.operand, where)})"
-        if isinstance(e, ast.And):
-            return f"({self.expr(e.left, where)} and {self.expr(e.right, where)})"
-        if isinstance(e, ast.Or):
-            return f"({self.expr(e.left, where)} or {self.expr(e.right, where)})"
-        if isinstance(e, ast.Compare):
-            return f"({self.expr(e.left, where)} {_COMPARE[e.op]} {self.expr(e.right, where)})"
-        if isinstance(e, ast.Call):
-            args = [self.expr(a, where) for a in e.args]
-            if e.func == "abs":
-                return f"{self.const(abs)}({args[0]})"
-            if len(args) == 1:
-                return args[0]
-            pick = self.const(min if e.func == "min" else max)
-            return f"{pick}({', '.join(args)})"
-        if isinstance(e, ast.Binary):
-            left, right = self.expr(e.left, where), self.expr(e.right, where)
-            if e.op in _ARITHMETIC:
-                return f"({left} {_ARITHMETIC[e.op]} {right})"
-            assert e.op == "/", e.op
-            divisor = e.right.name.text if isinstance(e.right, ast.Ref) else None
-            problem = Problem("PF504", divisor, {"where": where, "divisor": self.source_of(e.right)})
-            t = self.fresh("t")
-            # the divisor first: `a / b` refuses a zero b before it reads a
-            return f"({left} / {t} if ({t} := {right}) else {self.const(refuse)}({self.const(problem)}))"
-        raise AssertionError(f"unknown expression {e!r}")  # pragma: no cover
+        match e:
+            case ast.Number():
+                return self.const(e.value)
+            case ast.Bool():
+                return "True" if e.value else "False"
+            case ast.Ref():
+                return self.names[e.name.text]
+            case ast.Neg():
+                return f"(-{self.expr(e.operand, where)})"
+            case ast.Not():
+                return f"(not {self.expr(e.operand, where)})"
+            case ast.And():
+                return f"({self.expr(e.left, where)} and {self.expr(e.right, where)})"
+            case ast.Or():
+                return f"({self.expr(e.left, where)} or {self.expr(e.right, where)})"
+            case ast.Compare():
+                return f"({self.expr(e.left, where)} {_COMPARE[e.op]} {self.expr(e.right, where)})"
+            case ast.Call():
+                args = [self.expr(a, where) for a in e.args]
+                if e.func == "abs":
+                    return f"{self.const(abs)}({args[0]})"
+                if len(args) == 1:
+                    return args[0]
+                pick = self.const(min if e.func == "min" else max)
+                return f"{pick}({', '.join(args)})"
+            case ast.Binary():
+                return self.binary(e, where)
+            case _:
+                assert_never(e)
+
+    def binary(self, e: ast.Binary, where: str) -> str:
+        left, right = self.expr(e.left, where), self.expr(e.right, where)
+        if e.op in _ARITHMETIC:
+            return f"({left} {_ARITHMETIC[e.op]} {right})"
+        assert e.op == "/", e.op
+        divisor = e.right.name.text if isinstance(e.right, ast.Ref) else None
+        problem = Problem("PF504", divisor, {"where": where, "divisor": self.source_of(e.right)})
+        t = self.fresh("t")
+        # the divisor first: `a / b` refuses a zero b before it reads a
+        return f"({left} / {t} if ({t} := {right}) else {self.const(refuse)}({self.const(problem)}))"
 
     # ---------------------------------------------------------------- the tree
     def node(self, node: ast.Node) -> int:

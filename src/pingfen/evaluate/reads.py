@@ -34,11 +34,10 @@ def node_reads(module: ast.Module, checked: Checked) -> dict[str, tuple[tuple[st
         else:
             direct: set[str] = set()
             for rule in node.rules:
-                for e in ast.rule_expressions(rule):
-                    direct |= _refs(e)
-                if isinstance(rule, ast.Judgment):
+                direct |= _refs(*rule.expressions())
+                if isinstance(rule, ast.Judgment):  # the one rule reading a name outside an expression
                     direct.add((rule.input or node.name).text)
-                for item in ast.reason_items(rule):
+                for item in rule.reason_items():
                     direct |= {n for n in PLACEHOLDER.findall(item.reason or "") if n in checked.symbols}
             names = _closure(direct, needs)
         out[node.name.text] = (tuple(i for i in inputs if i in names), frozenset(n for n in names if n in needs))
@@ -49,8 +48,8 @@ def node_reads(module: ast.Module, checked: Checked) -> dict[str, tuple[tuple[st
     return out
 
 
-def _refs(expr: ast.Expr) -> set[str]:
-    return {e.name.text for e in ast.sub_expressions(expr) if isinstance(e, ast.Ref)}
+def _refs(*exprs: ast.Expr) -> set[str]:
+    return {e.name.text for e in ast.walk_expressions(*exprs) if isinstance(e, ast.Ref)}
 
 
 def _closure(names: set[str], needs: Mapping[str, set[str]]) -> set[str]:

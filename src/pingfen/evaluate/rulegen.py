@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-from typing import Any
+from typing import Any, assert_never
 
 from pingfen import ast
 from pingfen.evaluate.refusals import no_arm, no_band, no_label
@@ -22,7 +22,6 @@ from pingfen.values import CONTEXT
 
 ZERO = Decimal(0)
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
-_ARMS = (ast.Bands, ast.WhenChain, ast.Match)
 
 
 class IndicatorCode:
@@ -41,15 +40,16 @@ class IndicatorCode:
         """Write the code; return the names of the score, the reason records and the clamp
         (the last two constants when scoring only, or when nothing can be recorded)."""
         g, top, rules = self.g, self.top, self.ind.rules
-        base = next((r for r in rules if isinstance(r, ast.BASE_RULES)), None)
-        awards = [r for r in rules if isinstance(r, ast.AwardIf)]
-        deductions = [r for r in rules if isinstance(r, (ast.DeductStep, ast.DeductIf))]
+        base = next((r for r in rules if ast.is_base(r)), None)
+        awards = [r for r in rules if ast.is_award(r)]
+        deductions = [r for r in rules if ast.is_deduction(r)]
         only = deductions[0] if len(deductions) == 1 else None
         if not g.explaining and base is None and not awards and isinstance(only, ast.DeductStep):
             if only.direction != "from":
                 return self.single_step(only), g.const(()), "None"
         # arms that give fixed points, nothing deducted: each arm's score is known at load
-        self.fixed = not deductions and isinstance(base, _ARMS) and all(ZERO <= p <= top for p in _arm_points(base))
+        arms = base.arm_points() if base is not None else ()
+        self.fixed = not deductions and bool(arms) and all(ZERO <= p.value <= top for p in arms)
         if base is not None:
             start, negative, over = self.base(base)
         elif awards:
@@ -140,28 +140,35 @@ class IndicatorCode:
             self.emit.append(f"    {self.reasons} += ({record},)")
 
     # ---------------------------------------------------------------- base rules
-    def base(self, rule: ast.Rule) -> tuple[str, bool, bool]:
+    def base(self, rule: ast.BaseRule) -> tuple[str, bool, bool]:
         """Write the base rule; return the name of its points, and whether they can be
         below 0 or above the max."""
-        if isinstance(rule, _ARMS):
-            over = any(p > self.top for p in _arm_points(rule))
-            if isinstance(rule, ast.Bands):
+        over = any(p.value > self.top for p in rule.arm_points())
+        match rule:
+            case ast.Bands():
                 return self.bands(rule), False, over
-            if isinstance(rule, ast.WhenChain):
+            case ast.WhenChain():
                 return self.when(rule), False, over
-            return self.match(rule), False, over
-        g, top = self.g, self.top
-        points = g.fresh("p")
-        if isinstance(rule, ast.Judgment):  # a score input lies in [0, the smallest max judging it]
-            g.out(f"{points} = {g.names[(rule.input or self.ind.name).text]}")
-            site = Site("judgment", {"max": top}, ("points",))
-            self.keep(f"{points} < {g.const(top)}", self.record(site, [points]))
-            return points, False, False
-        assert isinstance(rule, ast.Formula)
-        g.out(f"{points} = {g.expr(rule.expr, self.name)}")
-        site = Site("formula", {"formula": g.source_of(rule.expr), "max": top}, ("points",))
-        self.keep(f"{points} < {g.const(top)}", self.record(site, [points]))
-        return points, True, True
+            case ast.Match():
+                return self.match(rule), False, over
+            case ast.Judgment():  # a score input lies in [0, the smallest max judging it]
+                points = self.g.fresh("p")
+                self.g.out(f"{points} = {self.g.names[(rule.input or self.ind.name).text]}")
+                self.computed("judgment", {}, points)
+                return points, False, False
+            case ast.Formula():
+                points = self.g.fresh("p")
+                self.g.out(f"{points} = {self.g.expr(rule.expr, self.name)}")
+                self.computed("formula", {"formula": self.g.source_of(rule.expr)}, points)
+                return points, True, True
+            case _:
+                assert_never(rule)
+
+    def computed(self, kind: str, facts: dict[str, object], points: str) -> None:
+        """Explaining, a reason when computed points fall short of the max."""
+        top = self.top
+        site = Site(kind, facts | {"max": top}, ("points",))
+        self.keep(f"{points} < {self.g.const(top)}", self.record(site, [points]))
 
     def arm(self, points: Decimal, site: Site | None, numbers: list[str], pick: str, kept: str) -> None:
         """Inside an arm: the points it gives (its score, when worked out at load) and its record."""
@@ -240,7 +247,7 @@ class IndicatorCode:
                 r.name.text
                 for a in rule.arms
                 if a.condition
-                for r in ast.sub_expressions(a.condition)
+                for r in ast.walk_expressions(a.condition)
                 if isinstance(r, ast.Ref)
             ]
             shown = "".join(f"({g.const(n)}, {g.names[n]}, {g.const(g.units[n])}), " for n in dict.fromkeys(names))
@@ -286,17 +293,28 @@ class IndicatorCode:
         return start
 
     # ---------------------------------------------------------------- deductions
-    def deduction(self, rule: ast.DeductStep | ast.DeductIf) -> str:
+    def deduction(self, rule: ast.Deduction) -> str:
         """Write a deduction; return the name of the points it takes."""
+        lost = self.g.fresh("l")
+        match rule:
+            case ast.DeductIf():
+                self.deduct_if(rule, lost)
+            case ast.DeductStep():
+                self.step(rule, lost)
+            case _:
+                assert_never(rule)
+        return lost
+
+    def deduct_if(self, rule: ast.DeductIf, lost: str) -> None:
         g = self.g
-        lost = g.fresh("l")
-        if isinstance(rule, ast.DeductIf):
-            flag = self.operand(rule.condition, "w")
-            g.out(f"{lost} = {g.const(rule.points.value)} if {flag} else {g.zero}")
-            facts = {"condition": g.source_of(rule.condition), "lost": rule.points.value}
-            site, named = self.site("deduct_if", facts, (), rule.reason)
-            self.keep(flag, self.record(site, named))
-            return lost
+        flag = self.operand(rule.condition, "w")
+        g.out(f"{lost} = {g.const(rule.points.value)} if {flag} else {g.zero}")
+        facts = {"condition": g.source_of(rule.condition), "lost": rule.points.value}
+        site, named = self.site("deduct_if", facts, (), rule.reason)
+        self.keep(flag, self.record(site, named))
+
+    def step(self, rule: ast.DeductStep, lost: str) -> None:
+        g = self.g
         excess, steps = g.fresh("m"), g.fresh("u")
         value = self.operand(rule.value, "v")
         reference = self.operand(rule.reference, "r") if rule.reference is not None else g.zero
@@ -322,7 +340,6 @@ class IndicatorCode:
         site, named = self.site("step", facts, ("value", "reference", "excess", "steps", "lost"), rule.reason)
         shown_reference = reference if rule.reference is not None else "None"
         self.keep(f"{lost} > {g.zero}", self.record(site, [value, shown_reference, excess, steps, lost, *named]))
-        return lost
 
 
 _ROUNDING = {"whole": ROUND_FLOOR, "started": ROUND_CEILING}
@@ -354,14 +371,6 @@ def _band_tests(band: ast.Band) -> list[tuple[str, Decimal]]:
     if band.high is not None:
         tests.append(("<=" if band.high_closed else "<", band.high.value))
     return tests
-
-
-def _arm_points(rule: ast.Rule | None) -> list[Decimal]:
-    if isinstance(rule, ast.Bands):
-        return [b.points.value for b in rule.bands]
-    if isinstance(rule, (ast.WhenChain, ast.Match)):
-        return [a.points.value for a in rule.arms]
-    return []
 
 
 def _clamped(raw: Decimal, top: Decimal) -> Decimal:

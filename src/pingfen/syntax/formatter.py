@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal
+from typing import assert_never
 
 from attrs import define, field
 
@@ -133,21 +134,25 @@ def number(n: ast.Number) -> str:
 
 # Binding strength, loosest first: or, and, not, comparison, + -, * /, unary minus, atoms.
 def _prec(e: ast.Expr) -> int:
-    if isinstance(e, ast.Or):
-        return 1
-    if isinstance(e, ast.And):
-        return 2
-    if isinstance(e, ast.Not):
-        return 3
-    if isinstance(e, ast.Compare):
-        return 4
-    if isinstance(e, ast.Binary):
-        return 5 if e.op in "+-" else 6
-    if isinstance(e, ast.Neg):
-        return 7
-    if isinstance(e, ast.Number) and e.value < 0:
-        return 7
-    return 8
+    match e:
+        case ast.Or():
+            return 1
+        case ast.And():
+            return 2
+        case ast.Not():
+            return 3
+        case ast.Compare():
+            return 4
+        case ast.Binary():
+            return 5 if e.op in "+-" else 6
+        case ast.Neg():
+            return 7
+        case ast.Number():
+            return 7 if e.value < 0 else 8
+        case ast.Ref() | ast.Bool() | ast.Call():
+            return 8
+        case _:
+            assert_never(e)
 
 
 def expr(e: ast.Expr, at_least: int = 1) -> str:
@@ -157,28 +162,30 @@ def expr(e: ast.Expr, at_least: int = 1) -> str:
 
 
 def _expr(e: ast.Expr) -> str:
-    if isinstance(e, ast.Number):
-        return number(e)
-    if isinstance(e, ast.Ref):
-        return name(e.name)
-    if isinstance(e, ast.Bool):
-        return "true" if e.value else "false"
-    if isinstance(e, ast.Neg):
-        return "-" + expr(e.operand, 7)
-    if isinstance(e, ast.Not):
-        return "not " + expr(e.operand, 3)
-    if isinstance(e, ast.Or):
-        return f"{expr(e.left, 1)} or {expr(e.right, 2)}"
-    if isinstance(e, ast.And):
-        return f"{expr(e.left, 2)} and {expr(e.right, 3)}"
-    if isinstance(e, ast.Compare):
-        return f"{expr(e.left, 5)} {e.op} {expr(e.right, 5)}"  # the parser keeps ops in ASCII
-    if isinstance(e, ast.Binary):
-        level = 5 if e.op in "+-" else 6
-        return f"{expr(e.left, level)} {e.op} {expr(e.right, level + 1)}"
-    if isinstance(e, ast.Call):
-        return f"{e.func}({', '.join(expr(a) for a in e.args)})"
-    raise AssertionError(f"unknown expression {e!r}")  # pragma: no cover
+    match e:
+        case ast.Number():
+            return number(e)
+        case ast.Ref():
+            return name(e.name)
+        case ast.Bool():
+            return "true" if e.value else "false"
+        case ast.Neg():
+            return "-" + expr(e.operand, 7)
+        case ast.Not():
+            return "not " + expr(e.operand, 3)
+        case ast.Or():
+            return f"{expr(e.left, 1)} or {expr(e.right, 2)}"
+        case ast.And():
+            return f"{expr(e.left, 2)} and {expr(e.right, 3)}"
+        case ast.Compare():
+            return f"{expr(e.left, 5)} {e.op} {expr(e.right, 5)}"  # the parser keeps ops in ASCII
+        case ast.Binary():
+            level = 5 if e.op in "+-" else 6
+            return f"{expr(e.left, level)} {e.op} {expr(e.right, level + 1)}"
+        case ast.Call():
+            return f"{e.func}({', '.join(expr(a) for a in e.args)})"
+        case _:
+            assert_never(e)
 
 
 def _reason(text: str | None) -> str:
@@ -195,6 +202,16 @@ def given_value(v: ast.GivenValue) -> str:
     if v.kind == "word":
         return v.text if v.text in ("true", "false") else name(v.text)
     return v.text or "0"
+
+
+def _arrow(points: ast.Number, reason: str | None) -> str:
+    return f"-> {number(points)}{_reason(reason)}"
+
+
+def _checklist_row(item: ast.AwardIf | ast.DeductIf) -> tuple[str, str, Span]:
+    """`award 2` | `if COND reason "…"`: a checklist item as two aligned columns."""
+    word = "award" if isinstance(item, ast.AwardIf) else "deduct"
+    return f"{word} {number(item.points)}", f"if {expr(item.condition)}{_reason(item.reason)}", item.span
 
 
 def band_condition(band: ast.Band) -> str:
@@ -365,13 +382,8 @@ class _Printer:
                 j = i
                 while j < len(rules) and isinstance(rules[j], (ast.AwardIf, ast.DeductIf)):
                     j += 1
-                rows = []
-                for item in rules[i:j]:
-                    assert isinstance(item, (ast.AwardIf, ast.DeductIf))
-                    word = "award" if isinstance(item, ast.AwardIf) else "deduct"
-                    right = f"if {expr(item.condition)}{_reason(item.reason)}"
-                    rows.append((f"{word} {number(item.points)}", right, item.span))
-                self.aligned(depth + 1, rows)
+                run = rules[i:j]
+                self.aligned(depth + 1, [_checklist_row(r) for r in run if isinstance(r, (ast.AwardIf, ast.DeductIf))])
                 i = j
                 continue
             self.rule(rule, depth + 1)
@@ -383,33 +395,36 @@ class _Printer:
         return "judgment" + (f" {name(rule.input)}" if rule.input is not None else "")
 
     def rule(self, rule: ast.Rule, depth: int) -> None:
-        if isinstance(rule, ast.DeductStep):
-            self.add(depth, self.step(rule), rule.span)
-        elif isinstance(rule, ast.Bands):
-            self.open(depth, f"bands {expr(rule.subject)}", rule.span, self.end_of(rule.subject))
-            rows = [(band_condition(b), f"-> {number(b.points)}{_reason(b.reason)}", b.span) for b in rule.bands]
-            self.aligned(depth + 1, rows)
-            self.close(depth, rule.span)
-        elif isinstance(rule, ast.WhenChain):
-            rows = []
-            for arm in rule.arms:
-                left = "else" if arm.condition is None else f"when {expr(arm.condition)}"
-                rows.append((left, f"-> {number(arm.points)}{_reason(arm.reason)}", arm.span))
-            self.aligned(depth, rows)
-        elif isinstance(rule, ast.Match):
-            self.open(depth, f"match {expr(rule.subject)}", rule.span, self.end_of(rule.subject))
-            rows = []
-            for arm in rule.arms:
-                left = "else" if arm.label is None else label(arm.label)
-                rows.append((left, f"-> {number(arm.points)}{_reason(arm.reason)}", arm.span))
-            self.aligned(depth + 1, rows)
-            self.close(depth, rule.span)
-        elif isinstance(rule, ast.Judgment):
-            self.add(depth, self.judgment(rule), rule.span)
-        elif isinstance(rule, ast.Formula):
-            self.add(depth, f"score = {expr(rule.expr)}", rule.span)
-        else:  # a lone checklist item is handled by node(); pragma: no cover
-            raise AssertionError(f"unknown rule {rule!r}")
+        match rule:
+            case ast.DeductStep():
+                self.add(depth, self.step(rule), rule.span)
+            case ast.Bands():
+                self.open(depth, f"bands {expr(rule.subject)}", rule.span, self.end_of(rule.subject))
+                rows = [(band_condition(b), f"-> {number(b.points)}{_reason(b.reason)}", b.span) for b in rule.bands]
+                self.aligned(depth + 1, rows)
+                self.close(depth, rule.span)
+            case ast.WhenChain():
+                rows = [
+                    ("else" if a.condition is None else f"when {expr(a.condition)}", _arrow(a.points, a.reason), a.span)
+                    for a in rule.arms
+                ]
+                self.aligned(depth, rows)
+            case ast.Match():
+                self.open(depth, f"match {expr(rule.subject)}", rule.span, self.end_of(rule.subject))
+                rows = [
+                    ("else" if a.label is None else label(a.label), _arrow(a.points, a.reason), a.span)
+                    for a in rule.arms
+                ]
+                self.aligned(depth + 1, rows)
+                self.close(depth, rule.span)
+            case ast.Judgment():
+                self.add(depth, self.judgment(rule), rule.span)
+            case ast.Formula():
+                self.add(depth, f"score = {expr(rule.expr)}", rule.span)
+            case ast.AwardIf() | ast.DeductIf():  # node() aligns a run of them; alone, a run of one
+                self.aligned(depth, [_checklist_row(rule)])
+            case _:
+                assert_never(rule)
 
     def end_of(self, e: ast.Expr) -> int | None:
         return e.span.end if self.known(e.span) else None
