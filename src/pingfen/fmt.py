@@ -25,6 +25,7 @@ from attrs import define, field
 from pingfen import ast
 from pingfen.diagnostics import Diagnostic, Span
 from pingfen.syntax import is_bare_name, parse
+from pingfen.values import pinned
 
 INDENT = "  "
 
@@ -37,6 +38,7 @@ class FormatError(Exception):
         super().__init__(diagnostics[0].message("en") if diagnostics else "cannot parse")
 
 
+@pinned
 def format_text(text: str) -> str:
     """Rule text in the canonical layout. Raises FormatError when it does not parse
     (or has a literal problem the parser reports, such as a setting given twice)."""
