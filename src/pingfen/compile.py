@@ -171,6 +171,7 @@ class Rubric:
     ) -> Iterator[Result | DataError]:
         """Score rows one at a time, yielding each row's Result, or the DataError that refused it
         (its `record` is the row's `key` value if given, else the row's number counted from `start`).
+        A row that is not a mapping yields its PF522 DataError like any other refusal.
         Nothing is kept between rows: memory stays flat however many there are."""
         evaluate = self.evaluate
         for number, row in zip(itertools.count(start), rows):
