@@ -273,7 +273,7 @@ def test_every_code_has_a_section_and_every_section_a_code() -> None:
 # so its section explains that instead of showing it happen. PF509–PF519 are about batch,
 # report and audit files: their sections describe the file, and tests/test_tables.py,
 # test_report.py and test_audit.py make each of them happen.
-FILE_CODES = {f"PF{n}" for n in range(509, 520)}
+FILE_CODES = {f"PF{n}" for n in range(509, 523)}
 # PF701–PF704 are about output files; tests/test_attack_output.py makes each of them happen.
 OUTPUT_CODES = {f"PF{n}" for n in range(701, 705)}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import decimal
 from decimal import Decimal
 
-from hypothesis import assume, given
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from pingfen.check import intervals as iv
@@ -62,6 +62,9 @@ def test_add_sub_mul_contain_every_pointwise_result(a: Interval, b: Interval, da
     assert iv.mul(a, b).contains(exact(lambda p, q: p * q, x, y)), (a, b, x, y)
 
 
+# Hypothesis draws from the literals of the modules loaded so far, so how many divisors it
+# must reject (those containing 0) depends on what other tests imported: not a failure.
+@settings(suppress_health_check=[HealthCheck.filter_too_much])
 @given(intervals(), intervals(), st.data())
 def test_division_contains_every_quotient(a: Interval, b: Interval, data: st.DataObject) -> None:
     assume(not b.contains(Decimal(0)))

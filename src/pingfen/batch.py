@@ -22,6 +22,7 @@ from pingfen.lang import Lang
 from pingfen.progress import Progress
 from pingfen.report import write_report
 from pingfen.result import Result
+from pingfen.values import shorten
 
 
 @frozen
@@ -41,16 +42,27 @@ class Scored:
         return self.row.id, scores, self.result.total, self.result.grade, None
 
 
+KEPT = 20  # failed rows a Summary keeps: the error column of the output has every one
+
+
 @define
 class Summary:
-    """What a batch run did: rows scored, and the rows that failed (with their errors)."""
+    """What a batch run did: rows scored, how many failed, and the first KEPT of those
+    (with their errors); memory stays flat however many rows fail."""
 
     rows: int = 0
+    failures: int = 0
     failed: list[Scored] = field(factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failures
+
+    def fail(self, scored: Scored) -> None:
+        """Count a failed row, keeping it only if it is among the first KEPT."""
+        self.failures += 1
+        if len(self.failed) < KEPT:
+            self.failed.append(scored)
 
     def describe(self, data: str | Path, lang: Lang = "en", shown: int = 20) -> list[str]:
         """Lines for standard error: each failed row (the first `shown`) with its problems, then a count."""
@@ -60,17 +72,18 @@ class Summary:
             assert scored.error is not None
             where = f"{data} 第 {row.number} 行" if lang == "zh" else f"{data}, row {row.number}"
             if row.id:
-                where += f" [{row.id}]"
+                where += f" [{shorten(row.id)}]"
             lines.append(f"{where}: " + "; ".join(f"{p.code}: {p.message(lang)}" for p in scored.error.problems))
-        if not self.failed:
+        if not self.failures:
             return lines
-        if len(self.failed) > shown:
-            more = len(self.failed) - shown
+        shown = min(shown, len(self.failed))
+        if self.failures > shown:
+            more = self.failures - shown
             lines.append(f"… 另有 {more} 行" if lang == "zh" else f"... and {more} more")
         if lang == "zh":
-            lines.append(f"{self.rows} 行中有 {len(self.failed)} 行无法评分（见 error 列）")
+            lines.append(f"{self.rows} 行中有 {self.failures} 行无法评分（见 error 列）")
         else:
-            lines.append(f"{len(self.failed)} of {self.rows} rows could not be scored (see the error column)")
+            lines.append(f"{self.failures} of {self.rows} rows could not be scored (see the error column)")
         return lines
 
 
@@ -120,7 +133,7 @@ def score_file(
         for scored in score_rows(rubric, rows, lang):
             summary.rows += 1
             if scored.error is not None:
-                summary.failed.append(scored)
+                summary.fail(scored)
             bar.step()
             yield scored.line(indicators, lang)
 

@@ -9,13 +9,16 @@ from pingfen.check.passes import check
 from pingfen.diagnostics import Diagnostic, Source, Span
 from pingfen.errors import RubricError
 from pingfen.evaluate.rubric import Rubric
+from pingfen.values import pinned
 
 
+@pinned  # the caller's decimal context never reaches the checker's arithmetic
 def diagnose(text: str, path: str = "<string>") -> list[Diagnostic]:
     """Every diagnostic for rule text (errors, warnings, notes), in source order."""
     return _build(text, path, executable=False)[1]
 
 
+@pinned
 def loads(text: str, path: str = "<string>", *, tests: bool = True) -> Rubric:
     """Load a rubric from its text. Raises RubricError listing every problem.
     With tests=False its `example` and `property` blocks are skipped: enough to score by."""
@@ -25,6 +28,7 @@ def loads(text: str, path: str = "<string>", *, tests: bool = True) -> Rubric:
     return rubric
 
 
+@pinned
 def load(path: str | Path, *, tests: bool = True) -> Rubric:
     """Load a rubric from a `.rule` file (UTF-8, with or without BOM). A file that is not
     UTF-8 (say GBK, as Windows editors often save) raises RubricError (PF006). Its syntax

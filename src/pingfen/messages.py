@@ -133,12 +133,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "this record cannot be scored: the arithmetic failed ({detail}); check its largest values",
         "该记录无法评分：计算出错（{detail}），请检查其中过大的数值",
     ),
-    "PF508": ("cannot read `{path}`: {detail}", "无法读取 `{path}`：{detail}"),
+    "PF508": ("cannot read `{path}`: {detail}", "无法读取 `{path}`：{detail_zh}"),
     "PF509": (
         "`{path}` has no column `{column}` (its columns: {columns})",
         "`{path}` 中没有 `{column}` 列（现有列：{columns}）",
     ),
-    "PF510": ("`{path}`, line {line}: {detail}", "`{path}` 第 {line} 行：{detail}"),
+    "PF510": ("`{path}`, line {line}: {detail}", "`{path}` 第 {line} 行：{detail_zh}"),
     "PF511": (
         "cannot read `{path}`: a {what} must be {formats}",
         "无法读取 `{path}`：{what_zh}应为 {formats} 文件",
@@ -160,6 +160,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{path}` 中有 {count} 条记录，请用 `--id` 指定其一",
     ),
     "PF516": ("`{path}` has no record with id `{id}`", "`{path}` 中没有编号为 `{id}` 的记录"),
+    "PF520": (
+        "`{path}`, row {row}: {found} cells, but the header has {expected}; a value with a comma must be in double quotes",
+        "`{path}` 第 {row} 行有 {found} 个单元格，而表头有 {expected} 个；含逗号的值须放在英文双引号内",
+    ),
+    "PF521": (
+        "cannot read `{path}`: it is not UTF-8 and does not look like GBK/GB18030 either{guess}; "
+        "give the right `--encoding`, or save it as CSV UTF-8",
+        "无法读取 `{path}`：它不是 UTF-8 编码，看起来也不是 GBK/GB18030{guess_zh}；"
+        "请用 `--encoding` 指定正确的编码，或另存为“CSV UTF-8”",
+    ),
+    "PF522": (
+        "the record is not a mapping of input names to values (it is {kind})",
+        "该记录不是输入项名称与值的映射（而是 {kind}）",
+    ),
     # output (what pingfen writes)
     "PF701": (
         "`{path}` is an input of this command (`{input}`): writing the output there would destroy it",

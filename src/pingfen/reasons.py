@@ -129,6 +129,17 @@ def number(value: Decimal) -> str:
     return shown
 
 
+def exact(value: Decimal) -> str:
+    """A rubric's own constant (a rate, a step) as written, every digit kept: a step of
+    0.001 is not `0`, nor a rate of 0.125 `0.13`."""
+    if not value.is_finite() or abs(value.adjusted()) > 30:
+        return number(value)
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
 def quantity(value: object, unit: str) -> str:
     """A value as a reader writes it: percents as `103%`, bools as 是/否."""
     if isinstance(value, bool):
@@ -176,13 +187,13 @@ def _per(p: Mapping[str, object], zh: bool) -> str:
     step = p["step"]
     assert isinstance(step, Decimal)
     if p["unit"] == "percent":
-        points = number(_hundredfold(step))
+        points = exact(_hundredfold(step))
         if zh:
             return "每个百分点" if points == "1" else f"每 {points} 个百分点"
         return "per percentage point" if points == "1" else f"per {points} percentage points"
     if zh:
-        return "每个" if step == 1 else f"每 {number(step)}"
-    return "each" if step == 1 else f"per {number(step)}"
+        return "每个" if step == 1 else f"每 {exact(step)}"
+    return "each" if step == 1 else f"per {exact(step)}"
 
 
 _DIRECTION = {"above": ("超过", "above"), "below": ("低于", "below"), "from": ("偏离", "away from")}
@@ -194,7 +205,7 @@ _COUNTING = {
 
 def _step(p: Mapping[str, object], zh: bool) -> str:
     lost = number(p["lost"])  # type: ignore[arg-type]
-    rate = number(p["rate"])  # type: ignore[arg-type]
+    rate = exact(p["rate"])  # type: ignore[arg-type]
     counting = p.get("counting")
     extra = ""
     if counting in _COUNTING:

@@ -18,6 +18,7 @@ from pingfen.evaluate.rubric import Rubric
 from pingfen.lang import Lang
 from pingfen.reasons import number
 from pingfen.result import Result
+from pingfen.values import pinned
 
 
 @frozen
@@ -62,6 +63,7 @@ class TestRun:
         return [o for o in self.outcomes if not o.passed]
 
 
+@pinned  # examples are scored and compared in pingfen's context, whatever the caller's
 def run_examples(rubric: Rubric, *, coverage: bool = False, lang: Lang = "zh") -> TestRun:
     """Run every example of the rubric; reasons in failures are in `lang`."""
     resolved = records(rubric.module)

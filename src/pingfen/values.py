@@ -9,8 +9,12 @@ shortest repr (`str`), never `Decimal(float)`.
 from __future__ import annotations
 
 import decimal
+import functools
 import re
-from decimal import Decimal, InvalidOperation
+import reprlib
+from collections.abc import Callable
+from decimal import Decimal
+from typing import ParamSpec, TypeVar
 
 from pingfen.errors import Problem
 
@@ -22,9 +26,47 @@ CONTEXT = decimal.Context(
     traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
 )
 
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+_THOUSANDS = {sep: re.compile(rf"[+-]?[0-9]{{1,3}}({sep}[0-9]{{3}})+(\.[0-9]+)?") for sep in ",_"}
+# The one form of a number in text: ASCII digits (full-width ones are made ASCII first),
+# a point, an exponent. Decimal() alone also takes `1_2`, `٣` and `Infinity`.
+_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋", "0123456789.-+")
 # Beyond this, a value is a typo (1e999999), and arithmetic on it would overflow.
 LIMIT = 100  # decimal exponent
+# Longer number text is refused unread: no real figure has a hundred digits, and
+# reading or showing a million of them is how a tiny file becomes a huge message.
+MAX_NUMBER_TEXT = 100
+SHOWN = 40  # characters of an offending value quoted in a message
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def pinned(function: Callable[_P, _T]) -> Callable[_P, _T]:
+    """Run `function` in pingfen's own decimal context, whatever the caller's."""
+
+    @functools.wraps(function)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        with decimal.localcontext(CONTEXT):
+            return function(*args, **kwargs)
+
+    return run
+
+
+def shorten(text: str, limit: int = SHOWN) -> str:
+    """`text`, or its first `limit` characters and how many there were in all."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}…"
+
+
+def number_text(text: str) -> Decimal | None:
+    """The exact Decimal a plain number's text writes (ASCII or full-width digits), else None."""
+    text = text.strip().translate(_FULL_WIDTH)
+    if len(text) > MAX_NUMBER_TEXT or not _NUMBER.fullmatch(text):
+        return None
+    return Decimal(text)
+
 
 _TRUE = {"true", "yes", "y", "是", "对", "有", "1", "√", "✓"}
 _FALSE = {"false", "no", "n", "否", "错", "无", "0", "×", "✗"}
@@ -33,10 +75,13 @@ _FALSE = {"false", "no", "n", "否", "错", "无", "0", "×", "✗"}
 def show(raw: object) -> str:
     """A value as it should appear in an error: strings quoted, numbers plain."""
     if isinstance(raw, str):
-        return f'"{raw}"'
-    if isinstance(raw, Decimal):
-        return format(raw, "f")
-    return repr(raw)
+        return f'"{shorten(raw)}"'
+    if isinstance(raw, Decimal):  # plain unless the exponent would spell out a flood of zeros
+        plain = raw.is_finite() and abs(raw.adjusted()) < SHOWN and -SHOWN < int(raw.as_tuple().exponent)
+        return shorten(format(raw, "f") if plain else str(raw))
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return show(Decimal(raw))  # repr() of a huge int fails, and would be huge
+    return shorten(reprlib.repr(raw))  # bounded however large or deep the value
 
 
 def to_decimal(raw: object) -> Decimal | None:
@@ -51,16 +96,13 @@ def to_decimal(raw: object) -> Decimal | None:
         value = Decimal(str(raw))
         return value if value.is_finite() else None
     if isinstance(raw, str):
-        text = raw.strip().replace("，", ",")
-        if "," in text:  # only well-formed thousands groups: "1,4" is a typo, not 14
-            if not _THOUSANDS.fullmatch(text):
-                return None
-            text = text.replace(",", "")
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            return None
-        return value if value.is_finite() else None
+        text = raw.strip().replace("，", ",").translate(_FULL_WIDTH)
+        for sep in ",_":  # only well-formed thousands groups: "1,4" and "1_2" are typos, not 14 and 12
+            if sep in text:
+                if not _THOUSANDS[sep].fullmatch(text):
+                    return None
+                text = text.replace(sep, "")
+        return number_text(text)
     return None
 
 
@@ -70,7 +112,9 @@ def to_percent(raw: object) -> Decimal | None:
         text = raw.strip()
         if text.endswith(("%", "％")):
             number = to_decimal(text[:-1])
-            return None if number is None else number / 100
+            if number is None or (number and abs(number.adjusted()) > LIMIT):
+                return number  # out of every domain, as it is: dividing could underflow it to 0
+            return CONTEXT.divide(number, 100)  # in pingfen's context, whatever the caller's
     return to_decimal(raw)
 
 

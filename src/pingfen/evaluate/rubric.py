@@ -139,7 +139,7 @@ class Rubric:
 
     def round_total(self, raw: Decimal) -> Decimal:
         """A raw total rounded as the rubric's header says (default 2 places, half up)."""
-        return raw.quantize(self._quantum, rounding=self._rounding)
+        return raw.quantize(self._quantum, rounding=self._rounding, context=CONTEXT)  # not the caller's precision
 
     # ---------------------------------------------------------------- evaluation
     def evaluate(self, data: Mapping[str, object], *, lang: Lang = "zh", record: str | None = None) -> Result:
@@ -160,6 +160,10 @@ class Rubric:
             raise DataError([refusal.problem], record) from None
         except DecimalException as error:  # e.g. an overflow far beyond any real figure
             raise DataError([_arithmetic(error)], record) from None
+        except (AttributeError, TypeError):  # asked of a record only once it failed: no cost when it is fine
+            if isinstance(data, Mapping):
+                raise
+            raise DataError([not_a_mapping(data)], record) from None
         finally:
             setcontext(saved)
 
@@ -168,12 +172,13 @@ class Rubric:
     ) -> Iterator[Result | DataError]:
         """Score rows one at a time, yielding each row's Result, or the DataError that refused it
         (its `record` is the row's `key` value if given, else the row's number counted from `start`).
+        A row that is not a mapping yields its PF522 DataError like any other refusal.
         Nothing is kept between rows: memory stays flat however many there are."""
         evaluate = self.evaluate
         for number, row in zip(itertools.count(start), rows):
             try:
                 result: Result | DataError = evaluate(row, lang=lang)
-            except DataError as error:
+            except DataError as error:  # a row that is no mapping is refused too, and the stream goes on
                 result = DataError(error.problems, _record_id(row, key, number))
             yield result
 
@@ -194,7 +199,7 @@ class Rubric:
         walker = oracle.Walker(self.module, self._checked, self.source.text)
         walker.env.update(values)
         try:
-            with localcontext(CONTEXT):
+            with localcontext(CONTEXT):  # the caller's context never reaches a number
                 for let in self._checked.let_order:
                     if let.name.text in needed:
                         walker.env[let.name.text] = walker.value(let.expr, let.name.text)
@@ -210,7 +215,10 @@ class Rubric:
         """The named inputs (default: all) as evaluation sees them: exact, typed and within their
         domains. Raises DataError naming every input at fault."""
         only = None if names is None else frozenset(names)
-        values, problems = self._coerce_some(data, only)
+        if not isinstance(data, Mapping):
+            raise DataError([not_a_mapping(data)], record)
+        with localcontext(CONTEXT):  # `"94.99%"` is 0.9499 whatever the caller's precision
+            values, problems = self._coerce_some(data, only)
         if problems:
             raise DataError(problems, record)
         return values  # type: ignore[return-value]
@@ -249,8 +257,13 @@ def _arithmetic(error: DecimalException) -> Problem:
     return Problem("PF507", None, {"detail": type(error).__name__})
 
 
-def _record_id(row: Mapping[str, object], key: str | None, number: int) -> str:
-    if key is not None and row.get(key) is not None:
+def not_a_mapping(data: object) -> Problem:
+    """PF522: a record that is a list, a string or None rather than a mapping of names to values."""
+    return Problem("PF522", None, {"kind": type(data).__name__})
+
+
+def _record_id(row: object, key: str | None, number: int) -> str:
+    if key is not None and isinstance(row, Mapping) and row.get(key) is not None:
         return str(row.get(key))
     return str(number)
 

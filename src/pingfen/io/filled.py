@@ -13,24 +13,25 @@ one with `id`).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Collection
-from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-import yaml
 from attrs import frozen
 
 from pingfen.errors import DataError, Problem
-from pingfen.io.records import ExactLoader
-from pingfen.io.tables import cell_value, open_workbook, read_rows
+from pingfen.io.bounds import TooBig, details
+from pingfen.io.records import read_mapping
+from pingfen.io.tables import cell_value, open_workbook, read_rows, sheet_of, xlsx_errors
 
 DECLARED_HEADERS = ("自评得分", "自评分", "申报得分", "declared", "declared score")
 TOTAL_NAMES = ("total", "总分", "合计", "总计")
 GRADE_NAMES = ("grade", "评价等次", "等次", "等级")
 _SPACE = re.compile(r"\s+")
 _SUFFIX = re.compile(r"[（(][^（）()]*[）)]$")
+MAX_FILLED_ROWS = 10_000  # a rubric's rows, or a sheet of departments' inputs
+MAX_FILLED_COLUMNS = 1_000
 
 
 @frozen
@@ -57,17 +58,7 @@ def read_filled(path: str | Path, nodes: Collection[str], inputs: Collection[str
 
 
 def _mapping(path: Path) -> Filled:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise _unreadable(path, getattr(error, "strerror", None) or str(error)) from None
-    try:
-        if path.suffix.lower() == ".json":
-            data = json.loads(text, parse_float=Decimal, parse_int=Decimal)
-        else:
-            data = yaml.load(text, Loader=ExactLoader)  # noqa: S506 - a SafeLoader subclass
-    except (ValueError, yaml.YAMLError) as error:
-        raise _unreadable(path, str(error).splitlines()[0]) from None
+    data = read_mapping(path)  # bounded in size, depth and numbers; PF508 if unreadable
     if not isinstance(data, dict) or not isinstance(data.get("declared"), dict):
         raise DataError([Problem("PF518", None, {"path": str(path), "detail": "expected a mapping `declared:` of "
                         "names to scores", "detail_zh": "应有 `declared:`，其下为名称与自评得分"})])  # fmt: skip
@@ -98,8 +89,9 @@ def _xlsx(path: Path, nodes: Collection[str], inputs: Collection[str], id: str |
     declared: dict[str, object] | None = None
     input_sheet = None
     try:
+        sheet_of(book, path, None)  # PF508 for a workbook with no worksheet at all
         for sheet in book.worksheets:
-            rows = [tuple(cell_value(c) for c in row) for row in sheet.iter_rows(values_only=True)]
+            rows = _rows(path, sheet)
             if declared is None:
                 declared = _declared(rows, names, headers)
                 if declared is not None:
@@ -121,6 +113,17 @@ def _xlsx(path: Path, nodes: Collection[str], inputs: Collection[str], id: str |
     if not found:
         return Filled(declared, {})
     return Filled(declared, {k: v for k, v in found[0].values.items() if k in inputs}, found[0].id)
+
+
+def _rows(path: Path, sheet: Any) -> list[tuple[object, ...]]:
+    """A sheet's rows, read whole: a self-evaluation is a page or two, so more is refused."""
+    with xlsx_errors(path):
+        rows = [tuple(cell_value(c) for c in row)
+                for row in sheet.iter_rows(max_row=MAX_FILLED_ROWS + 1, max_col=MAX_FILLED_COLUMNS, values_only=True)]  # fmt: skip
+    if len(rows) > MAX_FILLED_ROWS:
+        raise _unreadable(path, TooBig(f"a sheet of a self-evaluation has more than {MAX_FILLED_ROWS:,} rows",
+                                       f"自评表的工作表超过 {MAX_FILLED_ROWS:,} 行"))  # fmt: skip
+    return rows
 
 
 def _declared(rows: list[tuple[object, ...]], names: dict[str, str], headers: set[str]) -> dict[str, object] | None:
@@ -159,5 +162,6 @@ def _rightmost_name(cells: tuple[object, ...], names: dict[str, str]) -> str | N
     return None
 
 
-def _unreadable(path: Path, detail: str) -> DataError:
-    return DataError([Problem("PF508", None, {"path": str(path), "detail": detail})])
+def _unreadable(path: Path, detail: str | Exception) -> DataError:
+    args = details(detail) if isinstance(detail, Exception) else {"detail": detail}
+    return DataError([Problem("PF508", None, {"path": str(path), **args})])

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import functools
-import json
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pingfen.errors import DataError, Problem
+from pingfen.errors import DataError, PingfenError, Problem
+from pingfen.io.bounds import MAX_DEPTH, TooBig, details, loads_json, read_bounded, too_deep
+from pingfen.values import shorten, to_decimal
 
 _BASE_TEN = re.compile(r"[-+]?[0-9]+")
 
@@ -18,37 +19,99 @@ _BASE_TEN = re.compile(r"[-+]?[0-9]+")
 def _yaml() -> tuple[Any, type]:
     """The yaml module and ExactLoader, YAML's safe loader with numbers read as people
     write them: floats as exact Decimals from their text, integers in base 10 (`014` is
-    14, not octal 12), and YAML 1.1's other forms (`0x1A`, `1:30`, `.nan`) kept as text
-    for coercion to refuse. A key given twice is an error, not a silent overwrite.
-    Imported only for a YAML file, as it takes a while."""
+    14, not octal 12), and YAML 1.1's other forms (`0x1A`, `1:30`, `.nan`, `1_000`) and
+    dates kept as text for coercion to refuse. A key given twice is an error, not a
+    silent overwrite. Bounded: values nest at most MAX_DEPTH deep, a key must be a plain
+    value, and an alias may stand only for a plain value (a billion-laughs file of nested
+    aliases is refused, not expanded). Imported only for a YAML file, as it takes a while."""
     import yaml
 
     class ExactLoader(yaml.SafeLoader):
+        depth = 0
+
+        def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                if not isinstance(self.anchors.get(event.anchor), (yaml.ScalarNode, type(None))):
+                    raise Unreadable("an alias (`*name`) may stand only for a plain value",
+                                     "别名（`*名称`）只能代表单个值", event.start_mark)  # fmt: skip
+            self.depth += 1
+            try:
+                if self.depth > MAX_DEPTH:
+                    event = self.peek_event()
+                    raise Unreadable(str(too_deep()), too_deep().zh, event.start_mark)
+                return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            finally:
+                self.depth -= 1
+
         def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
             seen: set[object] = set()
             for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise Unreadable("a key must be a plain name, not a list or mapping",
+                                     "键必须是名称，不能是列表或映射", key_node.start_mark)  # fmt: skip
                 key = self.construct_object(key_node, deep=deep)
                 if key in seen:
-                    raise yaml.constructor.ConstructorError(None, None, f"`{key}` is given twice", key_node.start_mark)
+                    shown = shorten(str(key))
+                    raise Unreadable(f"`{shown}` is given twice", f"`{shown}` 出现了两次", key_node.start_mark)
                 seen.add(key)
             return super().construct_mapping(node, deep=deep)
 
     def decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal | str:
         text = str(loader.construct_scalar(node))
-        try:
-            value = Decimal(text.replace("_", ""))
-        except InvalidOperation:
-            return text
-        return value if value.is_finite() else text
+        value = to_decimal(text)  # `1_000.5` as grouped thousands; `1_0.5` stays text
+        return text if value is None else value
 
     def integer(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | str:
         text = str(loader.construct_scalar(node))
-        digits = text.replace("_", "")
-        return int(digits, 10) if _BASE_TEN.fullmatch(digits) else text
+        value = to_decimal(text) if _BASE_TEN.fullmatch(text.replace("_", "")) else None
+        return text if value is None else int(value)
+
+    def plain(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+        return str(loader.construct_scalar(node))
 
     ExactLoader.add_constructor("tag:yaml.org,2002:float", decimal)
     ExactLoader.add_constructor("tag:yaml.org,2002:int", integer)
+    ExactLoader.add_constructor("tag:yaml.org,2002:timestamp", plain)  # `2021-02-30` is text, not a crash
     return yaml, ExactLoader
+
+
+class Unreadable(PingfenError):
+    """Why a YAML file cannot be read, in both languages, and where (a PyYAML mark)."""
+
+    def __init__(self, en: str, zh: str, mark: Any = None) -> None:
+        super().__init__(en)
+        self.en, self.zh, self.mark = en, zh, mark
+
+
+def load_yaml(text: str) -> Any:
+    """YAML through ExactLoader. Raises Unreadable, worded by pingfen with line and column."""
+    yaml, loader = _yaml()
+    try:
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
+    except Unreadable as error:
+        raise _at(error.en, error.zh, error.mark) from None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        if isinstance(error, yaml.constructor.ConstructorError):
+            raise _at("a value of a kind a data file cannot hold (a `!!` tag)",
+                      "数据文件不能包含此类值（`!!` 标记）", mark) from None  # fmt: skip
+        if isinstance(error, yaml.composer.ComposerError):
+            raise _at("an alias (`*name`) with no anchor (`&name`) before it",
+                      "别名（`*名称`）之前没有对应的锚点（`&名称`）", mark) from None  # fmt: skip
+        raise _at("this is not valid YAML: check the quotes, colons and indentation",
+                  "此处不是有效的 YAML：请检查引号、冒号和缩进", mark) from None  # fmt: skip
+    except (yaml.YAMLError, ValueError, TypeError):
+        raise _at("a value a data file cannot hold", "数据文件不能包含此类值", None) from None
+    except RecursionError:
+        raise _at(str(too_deep()), too_deep().zh, None) from None
+
+
+def _at(en: str, zh: str, mark: Any) -> Unreadable:
+    if mark is None:
+        return Unreadable(en, zh)
+    line, column = mark.line + 1, mark.column + 1
+    return Unreadable(f"line {line}, column {column}: {en}", f"第 {line} 行第 {column} 列：{zh}", mark)
 
 
 def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -56,36 +119,47 @@ def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise ValueError(f"`{key}` is given twice")
+            shown = shorten(key)
+            raise TooBig(f"`{shown}` is given twice", f"`{shown}` 出现了两次")
         out[key] = value
     return out
+
+
+def read_mapping(path: Path) -> object:
+    """A JSON (`.json`) or YAML file's data, size, depth and numbers bounded; DataError (PF508)."""
+    try:
+        text = read_bounded(path).decode("utf-8-sig")
+    except TooBig as error:
+        raise unreadable(path, error) from None
+    except UnicodeDecodeError as error:
+        raise unreadable(path, TooBig(f"not UTF-8 text (at byte {error.start})",
+                                      f"不是 UTF-8 编码的文本（第 {error.start} 字节处）")) from None  # fmt: skip
+    except OSError as error:
+        raise unreadable(path, error.strerror or str(error)) from None
+    try:
+        if path.suffix.lower() == ".json":
+            return loads_json(text, object_pairs_hook=no_duplicates)
+        return load_yaml(text)
+    except (ValueError, Unreadable) as error:
+        raise unreadable(path, error) from None
 
 
 def read_record(path: str | Path) -> dict[str, Any]:
     """Read one record; JSON for `.json`, YAML otherwise. Raises DataError (PF508) if unreadable."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise _unreadable(path, str(error)) from None
-    if path.suffix.lower() == ".json":
-        try:
-            data = json.loads(text, parse_float=Decimal, parse_int=Decimal, object_pairs_hook=no_duplicates)
-        except ValueError as error:
-            raise _unreadable(path, str(error).splitlines()[0]) from None
-    else:
-        yaml, loader = _yaml()
-        try:
-            data = yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
-        except (ValueError, yaml.YAMLError) as error:
-            raise _unreadable(path, str(error).splitlines()[0]) from None
+    data = read_mapping(path)
     if not isinstance(data, dict):
-        raise _unreadable(path, "expected a mapping of input names to values")
+        raise unreadable(path, "expected a mapping of input names to values")
     return {str(k): v for k, v in data.items()}
 
 
-def _unreadable(path: Path, detail: str) -> DataError:
-    return DataError([Problem("PF508", None, {"path": str(path), "detail": detail})])
+def unreadable(path: Path, detail: str | Exception) -> DataError:
+    """PF508 for `path`: `detail` is English text, or an error carrying its Chinese as `.zh`."""
+    args = details(detail) if isinstance(detail, Exception) else {"detail": detail}
+    return DataError([Problem("PF508", None, {"path": str(path), **args})])
+
+
+_unreadable = unreadable
 
 
 def read_department(

@@ -6,17 +6,26 @@ templates' question row) and blank rows are skipped; empty cells are missing val
 
 XLSX cells arrive as openpyxl gives them and are made exact here: ints stay whole, a float
 goes through `str` (a 95% cell holds 0.95), never `Decimal(float)`; bools stay bools.
-CSV may be UTF-8 with or without a BOM, or GBK/GB18030 (Excel's default for Chinese),
-sniffed from the bytes unless `encoding` is given.
+CSV may be UTF-8 with or without a BOM, UTF-16 or UTF-32 with a BOM, or GBK/GB18030
+(Excel's default for Chinese), sniffed from the bytes unless `encoding` is given; bytes
+that are none of these (Big5, say) are refused rather than read as nonsense.
+
+Every reader is bounded (see `bounds`): a line, a workbook's unpacked size and cells,
+how deep a JSON line nests. A CSV row whose cells do not line up with the header is
+refused, not read with its values under the wrong columns.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime
-import json
-from collections.abc import Iterator, Mapping, Sequence
+import functools
+import re
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,6 +33,7 @@ from typing import Any
 from attrs import frozen
 
 from pingfen.errors import DataError, Problem
+from pingfen.io.bounds import MAX_LINE_CHARS, TooBig, details, loads_json
 from pingfen.io.records import no_duplicates
 from pingfen.io.write import csv_unquote
 from pingfen.lang import Lang
@@ -31,6 +41,20 @@ from pingfen.lang import Lang
 KINDS = {".csv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 _CHUNK = 1 << 20
 _BOM = b"\xef\xbb\xbf"
+# Longest first: UTF-32-LE's BOM begins with UTF-16-LE's.
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
+         (b"\xfe\xff", "utf-16"))  # fmt: skip
+# A double-byte character of GBK text, and one of GB2312's, which nearly all Chinese text
+# keeps to: Big5 read as GBK lands mostly outside it.
+_DOUBLE = re.compile(rb"[\x81-\xfe][\x40-\x7e\x80-\xfe]")
+_GB2312 = re.compile(rb"[\xb0-\xf7][\xa1-\xfe]|[\xa1-\xa9][\xa1-\xfe]")
+# An XLSX file is a zip: what it may unpack to, and how many cells a sheet may declare.
+MAX_XLSX_BYTES = 200 * 1024 * 1024
+MAX_XLSX_MEMBERS = 1000
+MAX_XLSX_RATIO = 100  # unpacked / packed, for a member over 1 MB: real sheets pack 5-20 fold
+MAX_XLSX_CELLS = 20_000_000
+MAX_XLSX_ROWS = 1_048_576  # Excel's own; a row numbered beyond it ends the sheet, not a billion blank rows
+MAX_XLSX_COLUMNS = 2000
 
 
 @frozen
@@ -77,26 +101,33 @@ class Rows:
         number = 1
         try:
             with self.path.open(encoding=self.encoding, newline="") as handle:
-                reader = csv.reader(handle, delimiter=_delimiter(handle.readline()))
+                reader = csv.reader(_lines(handle), delimiter=_delimiter(handle.readline(MAX_LINE_CHARS + 1)))
                 for number, cells in enumerate(reader, start=2):
                     row = self._row(number, cells)
+                    if row is not None and len(cells) != len(self.columns) and not _fits(cells, self.columns):
+                        row = Row(number, row.id, {}, Problem("PF520", None, {
+                            "path": str(self.path), "row": number, "found": len(cells),
+                            "expected": len(self.columns)}))  # fmt: skip
                     if row is not None:
                         yield row
         except UnicodeDecodeError:
             raise DataError([Problem("PF512", None, {"path": str(self.path), "encoding": self.encoding,
                                                      "row": number + 1})]) from None  # fmt: skip
+        except TooBig as error:
+            raise _unreadable(self.path, error) from None
         except (OSError, csv.Error) as error:
             raise _unreadable(self.path, str(error)) from None
 
     def _xlsx(self) -> Iterator[Row]:
         book = open_workbook(self.path)
         try:
-            rows = _sheet(book, self.sheet).iter_rows(values_only=True)
-            next(rows, None)
-            for number, cells in enumerate(rows, start=2):
-                row = self._row(number, [cell_value(c) for c in cells])
-                if row is not None:
-                    yield row
+            with xlsx_errors(self.path):  # a bad sheet shows only as its rows are read
+                rows = sheet_of(book, self.path, self.sheet).iter_rows(
+                    min_row=2, max_row=MAX_XLSX_ROWS, max_col=max(len(self.columns), 1), values_only=True)  # fmt: skip
+                for number, cells in enumerate(rows, start=2):
+                    row = self._row(number, [cell_value(c) for c in cells])
+                    if row is not None:
+                        yield row
         finally:
             book.close()
 
@@ -112,8 +143,12 @@ class Rows:
     def _jsonl(self) -> Iterator[Row]:
         try:
             with self.path.open(encoding="utf-8-sig") as handle:
-                for number, line in enumerate(handle, start=1):
-                    if line.strip():
+                for number, line in enumerate(_lines(handle, refuse=False), start=1):
+                    if line is None:
+                        yield self._bad_line(number, TooBig(
+                            f"the line is longer than {MAX_LINE_CHARS:,} characters",
+                            f"该行超过 {MAX_LINE_CHARS:,} 个字符"))  # fmt: skip
+                    elif line.strip():
                         yield self._json_row(number, line)
         except UnicodeDecodeError as error:
             raise _unreadable(self.path, str(error)) from None
@@ -121,17 +156,19 @@ class Rows:
             raise _unreadable(self.path, error.strerror or str(error)) from None
 
     def _json_row(self, number: int, line: str) -> Row:
-        try:
-            data = json.loads(line, parse_float=Decimal, parse_int=Decimal, object_pairs_hook=no_duplicates)
+        try:  # numbers, depth and keys bounded: a bad line is that row's error, the rest go on
+            data = loads_json(line, object_pairs_hook=no_duplicates)
         except ValueError as error:
-            return Row(number, None, {}, Problem("PF510", None, {"path": str(self.path), "line": number,
-                                                                "detail": str(error)}))  # fmt: skip
+            return self._bad_line(number, error)
         if not isinstance(data, dict):
-            detail = "expected a JSON object of input names to values"
-            return Row(number, None, {}, Problem("PF510", None, {"path": str(self.path), "line": number,
-                                                                "detail": detail}))  # fmt: skip
+            return self._bad_line(number, TooBig("expected a JSON object of input names to values",
+                                                 "应为 JSON 对象（输入项名称与值）"))  # fmt: skip
         key = self.id_column or "id"
         return Row(number, _id(data.get(key)), {str(k): v for k, v in data.items()})
+
+    def _bad_line(self, number: int, error: Exception) -> Row:
+        return Row(number, None, {}, Problem("PF510", None, {"path": str(self.path), "line": number,
+                                                            **details(error)}))  # fmt: skip
 
 
 def read_rows(
@@ -152,10 +189,10 @@ def read_rows(
     if kind == "jsonl":
         return Rows(path, kind, "utf-8", id_column, (), _sniff(path)[1])
     if kind == "csv":
-        sniffed, lines = _sniff(path)
+        sniffed, lines = _sniff(path, refuse=encoding is None)
         encoding = encoding or sniffed
         header = _csv_header(path, encoding)
-        total = max(lines - 1, 0)
+        total = None if lines is None else max(lines - 1, 0)
     else:
         header, total = _xlsx_header(path, sheet)
     columns = tuple(header)
@@ -184,15 +221,21 @@ def cell_value(value: object) -> object:
     return value
 
 
-def _sniff(path: Path) -> tuple[str, int]:
-    """The encoding of a text file (utf-8-sig, utf-8 or gb18030) and its number of lines."""
+def _sniff(path: Path, refuse: bool = False) -> tuple[str, int | None]:
+    """The encoding of a text file (utf-8-sig, utf-8, utf-16, utf-32 or gb18030) and its
+    number of lines (None for UTF-16/32). With `refuse`, bytes that are neither UTF-8 nor
+    plausibly GBK/GB18030 are a DataError (PF521) rather than a guess."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    encoding, lines, last = "utf-8", 0, b""
+    encoding, lines, last, double, common = "utf-8", 0, b"", 0, 0
     try:
         with path.open("rb") as handle:
             while chunk := handle.read(_CHUNK):
-                if not lines and not last and chunk.startswith(_BOM):
-                    encoding = "utf-8-sig"
+                if not lines and not last:
+                    wide = next((name for bom, name in _BOMS if chunk.startswith(bom)), None)
+                    if wide is not None:  # the codec reads (and drops) the BOM; lines are not bytes
+                        return wide, None
+                    if chunk.startswith(_BOM):
+                        encoding = "utf-8-sig"
                 lines += chunk.count(b"\n")
                 last = chunk[-1:]
                 if encoding != "gb18030":
@@ -200,6 +243,9 @@ def _sniff(path: Path) -> tuple[str, int]:
                         decoder.decode(chunk)
                     except UnicodeDecodeError:
                         encoding = "gb18030"
+                if refuse and not chunk.isascii():
+                    double += len(_DOUBLE.findall(chunk))
+                    common += len(_GB2312.findall(chunk))
             if encoding != "gb18030":
                 try:
                     decoder.decode(b"", final=True)
@@ -207,19 +253,60 @@ def _sniff(path: Path) -> tuple[str, int]:
                     encoding = "gb18030"
     except OSError as error:
         raise _unreadable(path, error.strerror or str(error)) from None
+    if refuse and encoding == "gb18030" and common < 0.8 * double:
+        big5 = _looks_big5(path)
+        guess = {"guess": " (it reads as Big5: `--encoding big5`)" if big5 else "",
+                 "guess_zh": "（按 Big5 可读：`--encoding big5`）" if big5 else ""}  # fmt: skip
+        raise DataError([Problem("PF521", None, {"path": str(path), **guess})])
     return encoding, lines + (1 if last and last != b"\n" else 0)
+
+
+def _looks_big5(path: Path) -> bool:
+    """Whether the file's start reads as Big5: what to suggest for `--encoding`."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_CHUNK)
+        head[: head.rfind(b"\n") + 1 or None].decode("big5")  # whole lines: a chunk may end mid-character
+    except (OSError, UnicodeDecodeError):
+        return False
+    return True
+
+
+def _lines(handle: Iterable[str], refuse: bool = True) -> Iterator[Any]:
+    """The lines of a text file, each at most MAX_LINE_CHARS long. A longer line is
+    TooBig (with `refuse`), else None in its place; it is never read whole."""
+    read = handle.readline  # type: ignore[attr-defined]
+    while line := read(MAX_LINE_CHARS + 1):
+        if len(line) <= MAX_LINE_CHARS or line.endswith("\n"):
+            yield line
+            continue
+        if refuse:
+            raise TooBig(f"a line is longer than {MAX_LINE_CHARS:,} characters",
+                         f"有一行超过 {MAX_LINE_CHARS:,} 个字符")  # fmt: skip
+        while (rest := read(MAX_LINE_CHARS)) and not rest.endswith("\n"):
+            pass
+        yield None
+
+
+def _fits(cells: Sequence[str], columns: Sequence[str]) -> bool:
+    """Whether a row with more cells than the header has only blank ones beyond it
+    (a trailing comma), which shift nothing."""
+    return len(cells) > len(columns) and not any(c.strip() for c in cells[len(columns):])
 
 
 def _csv_header(path: Path, encoding: str) -> list[str]:
     try:
         with path.open(encoding=encoding, newline="") as handle:
-            first = handle.readline()
+            first = handle.readline(MAX_LINE_CHARS + 1)
     except LookupError:
         raise _unreadable(path, f"unknown encoding {encoding!r}") from None
     except UnicodeDecodeError:
         raise DataError([Problem("PF512", None, {"path": str(path), "encoding": encoding, "row": 1})]) from None
     except OSError as error:
         raise _unreadable(path, error.strerror or str(error)) from None
+    if len(first) > MAX_LINE_CHARS:
+        raise _unreadable(path, TooBig(f"the header is longer than {MAX_LINE_CHARS:,} characters",
+                                       f"表头超过 {MAX_LINE_CHARS:,} 个字符"))  # fmt: skip
     cells = next(csv.reader([first], delimiter=_delimiter(first)), [])
     if not cells:
         raise _unreadable(path, "the file is empty: the first row must name the columns")
@@ -229,33 +316,77 @@ def _csv_header(path: Path, encoding: str) -> list[str]:
 def _xlsx_header(path: Path, name: str | None) -> tuple[list[str], int | None]:
     book = open_workbook(path)
     try:
-        sheet = _sheet(book, name)
-        first = next(sheet.iter_rows(max_row=1, values_only=True), ())
-        total = sheet.max_row - 1 if sheet.max_row else None
+        with xlsx_errors(path):
+            sheet = sheet_of(book, path, name)
+            first = next(sheet.iter_rows(max_row=1, values_only=True), ())
+            rows = sheet.max_row
     finally:
         book.close()
     header = ["" if c is None else str(c).strip() for c in first]
-    if not any(header):
+    while header and not header[-1]:  # a sheet's stated width may run far past its last column
+        header.pop()
+    if not header:
         raise _unreadable(path, "the first row of the first sheet must name the columns")
-    return header, total
+    if len(header) > MAX_XLSX_COLUMNS or (rows or 0) * len(header) > MAX_XLSX_CELLS:
+        raise _unreadable(path, TooBig(
+            f"the sheet has more than {MAX_XLSX_CELLS:,} cells or {MAX_XLSX_COLUMNS:,} columns",
+            f"工作表超过 {MAX_XLSX_CELLS:,} 个单元格或 {MAX_XLSX_COLUMNS:,} 列"))  # fmt: skip
+    return header, rows - 1 if rows else None
 
 
-def _sheet(book: Any, name: str | None) -> Any:
-    return book.worksheets[0] if name is None else book[name]
+def sheet_of(book: Any, path: Path, name: str | None) -> Any:
+    """The sheet called `name`, or the first worksheet; PF508 if there is none."""
+    sheets = book.worksheets
+    if name is None and sheets:
+        return sheets[0]
+    found = [s for s in sheets if s.title == name]
+    if not found:
+        detail = (f"the workbook has no worksheet `{name}`", f"工作簿中没有名为 `{name}` 的工作表") if name else (
+            "the workbook has no worksheet", "工作簿中没有工作表")  # fmt: skip
+        raise _unreadable(path, TooBig(*detail))
+    return found[0]
 
 
 def open_workbook(path: Path) -> Any:
-    """An XLSX workbook, read-only, with formulas' cached values; DataError (PF508) if unreadable."""
-    import zipfile
-
+    """An XLSX workbook, read-only, with formulas' cached values; DataError (PF508) if unreadable
+    or if it would unpack to more than the limits allow (checked before anything is unpacked)."""
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
-    try:
+    _check_zip(path)
+    with xlsx_errors(path):
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as error:
-        detail = getattr(error, "strerror", None) or str(error) or type(error).__name__
-        raise _unreadable(path, f"not a readable .xlsx workbook ({detail})") from None
+
+
+def _check_zip(path: Path) -> None:
+    """Refuse a zip bomb from its directory alone: too many parts, too large unpacked, or
+    packed far tighter than a spreadsheet packs. Reading a part never yields more than the
+    directory says (zipfile stops there, and the CRC then fails)."""
+    with xlsx_errors(path), zipfile.ZipFile(path) as archive:
+        members = archive.infolist()
+    if len(members) > MAX_XLSX_MEMBERS:
+        raise _unreadable(path, TooBig(f"the workbook has more than {MAX_XLSX_MEMBERS:,} parts",
+                                       f"工作簿的组成部分超过 {MAX_XLSX_MEMBERS:,} 个"))  # fmt: skip
+    mb = MAX_XLSX_BYTES // (1024 * 1024)
+    if sum(m.file_size for m in members) > MAX_XLSX_BYTES:
+        raise _unreadable(path, TooBig(f"the workbook would unpack to more than {mb} MB",
+                                       f"工作簿解压后超过 {mb} MB"))  # fmt: skip
+    for m in members:
+        if m.file_size > _CHUNK and m.file_size > MAX_XLSX_RATIO * max(m.compress_size, 1):
+            raise _unreadable(path, TooBig(
+                f"`{m.filename[:60]}` in the workbook is packed more than {MAX_XLSX_RATIO}-fold, as a zip bomb is",
+                f"工作簿中的 `{m.filename[:60]}` 压缩比超过 {MAX_XLSX_RATIO} 倍（疑为“压缩炸弹”）"))  # fmt: skip
+
+
+@contextlib.contextmanager
+def xlsx_errors(path: Path) -> Iterator[None]:
+    """Whatever a malformed workbook makes zipfile or openpyxl raise, as PF508."""
+    try:
+        yield
+    except _xlsx_errors() as error:
+        detail = getattr(error, "strerror", None) or str(error).splitlines()[0:1] or [type(error).__name__]
+        text = detail if isinstance(detail, str) else detail[0]
+        raise _unreadable(path, TooBig(f"not a readable .xlsx workbook ({text[:200]})",
+                                       f"不是可读取的 .xlsx 工作簿（{text[:200]}）")) from None  # fmt: skip
 
 
 def _id_column(path: Path, columns: tuple[str, ...], wanted: str | None) -> str | None:
@@ -294,5 +425,18 @@ def _id(value: object) -> str | None:
     return text or None
 
 
-def _unreadable(path: Path, detail: str) -> DataError:
-    return DataError([Problem("PF508", None, {"path": str(path), "detail": detail})])
+def _unreadable(path: Path, detail: str | Exception) -> DataError:
+    args = details(detail) if isinstance(detail, Exception) else {"detail": detail}
+    return DataError([Problem("PF508", None, {"path": str(path), **args})])
+
+
+@functools.cache
+def _xlsx_errors() -> tuple[type[BaseException], ...]:
+    from xml.etree.ElementTree import ParseError
+
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    # SyntaxError covers the XML parsers' errors (ElementTree's ParseError, lxml's).
+    return (OSError, EOFError, zipfile.BadZipFile, zlib.error, InvalidFileException, ParseError, SyntaxError,
+            KeyError, IndexError, ValueError, TypeError, AttributeError, NotImplementedError, RuntimeError)
+

@@ -27,6 +27,7 @@ from pingfen import ast
 from pingfen.diagnostics import Diagnostic, Span
 from pingfen.errors import PingfenError
 from pingfen.syntax.parser import is_bare_name, parse
+from pingfen.values import pinned
 
 INDENT = "  "
 
@@ -39,6 +40,7 @@ class FormatError(PingfenError):
         super().__init__(diagnostics[0].message("en") if diagnostics else "cannot parse")
 
 
+@pinned
 def format_text(text: str) -> str:
     """Rule text in the canonical layout. Raises FormatError when it does not parse
     (or has a literal problem the parser reports, such as a setting given twice)."""

@@ -1,0 +1,85 @@
+"""The limits every data reader keeps, so that no file, however small or crafted, costs
+more than its honest size in time and memory: a record file's size, how deep values
+nest, how long a number's text is, and the JSON reader that keeps them."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pingfen.errors import PingfenError
+from pingfen.values import MAX_NUMBER_TEXT, shorten
+
+# A record (JSON/YAML) or filled-in self-evaluation is read whole: a real one is a few KB.
+MAX_RECORD_BYTES = 10 * 1024 * 1024
+# Values nest this deep at most: a record maps names to plain values.
+MAX_DEPTH = 20
+# One line of a JSON Lines batch, one cell of a CSV batch: a department's row is a few KB.
+MAX_LINE_CHARS = 1024 * 1024
+
+
+class TooBig(PingfenError, ValueError):  # a ValueError too: the readers catch bad values as such
+    """A value or file beyond a limit; `zh` says so in Chinese, `str()` in English."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.zh = zh
+
+
+def read_bounded(path: Path, limit: int = MAX_RECORD_BYTES) -> bytes:
+    """A file's bytes, refused (TooBig) beyond `limit`; OSError as from open()."""
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        mb = limit // (1024 * 1024)
+        raise TooBig(f"the file is larger than {mb} MB", f"文件超过 {mb} MB")
+    return data
+
+
+def json_number(text: str) -> Decimal:
+    """A JSON number, exact; its text bounded so that reading and showing it stays cheap."""
+    if len(text) > MAX_NUMBER_TEXT:
+        raise TooBig(
+            f"the number {shorten(text)} has more than {MAX_NUMBER_TEXT} characters",
+            f"数值 {shorten(text)} 超过 {MAX_NUMBER_TEXT} 个字符",
+        )
+    return Decimal(text)
+
+
+def loads_json(text: str, object_pairs_hook: Any = None) -> Any:
+    """JSON with exact, bounded numbers, nested at most MAX_DEPTH deep. Raises ValueError."""
+    try:
+        data = json.loads(text, parse_float=json_number, parse_int=json_number, object_pairs_hook=object_pairs_hook)
+    except RecursionError:
+        raise too_deep() from None
+    check_depth(data)
+    return data
+
+
+def too_deep() -> TooBig:
+    return TooBig(f"values are nested more than {MAX_DEPTH} levels deep", f"数据嵌套超过 {MAX_DEPTH} 层")
+
+
+def check_depth(data: object) -> None:
+    """Raise TooBig when lists and mappings nest deeper than MAX_DEPTH (walked without recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children: Any = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > MAX_DEPTH:
+            raise too_deep()
+        stack.extend((child, depth + 1) for child in children)
+
+
+def details(error: Exception) -> dict[str, str]:
+    """A reader's error as a message's `detail` and `detail_zh`: its first line, shortened."""
+    en = shorten(str(error).splitlines()[0] if str(error) else type(error).__name__, 200)
+    zh = getattr(error, "zh", en)
+    return {"detail": en, "detail_zh": zh}
