@@ -83,3 +83,14 @@ def details(error: Exception) -> dict[str, str]:
     en = shorten(str(error).splitlines()[0] if str(error) else type(error).__name__, 200)
     zh = getattr(error, "zh", en)
     return {"detail": en, "detail_zh": zh}
+
+
+def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object hook refusing a key given twice."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            shown = shorten(key)
+            raise TooBig(f"`{shown}` is given twice", f"`{shown}` 出现了两次")
+        out[key] = value
+    return out

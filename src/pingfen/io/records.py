@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from pingfen.errors import DataError, PingfenError, Problem
-from pingfen.io.bounds import MAX_DEPTH, TooBig, details, loads_json, read_bounded, too_deep
+from pingfen.io.bounds import MAX_DEPTH, TooBig, details, loads_json, no_duplicates, read_bounded, too_deep
+from pingfen.io.tables import is_table, read_rows
 from pingfen.values import shorten, to_decimal
 
 _BASE_TEN = re.compile(r"[-+]?[0-9]+")
@@ -114,17 +115,6 @@ def _at(en: str, zh: str, mark: Any) -> Unreadable:
     return Unreadable(f"line {line}, column {column}: {en}", f"第 {line} 行第 {column} 列：{zh}", mark)
 
 
-def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object hook refusing a key given twice."""
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            shown = shorten(key)
-            raise TooBig(f"`{shown}` is given twice", f"`{shown}` 出现了两次")
-        out[key] = value
-    return out
-
-
 def read_mapping(path: Path) -> object:
     """A JSON (`.json`) or YAML file's data, size, depth and numbers bounded; DataError (PF508)."""
     try:
@@ -170,8 +160,6 @@ def read_department(
     From a batch file, `id` picks the row; without it the file must hold exactly one row.
     A record's own `id` key, if any, names it. Raises DataError (PF508, PF515, PF516).
     """
-    from pingfen.io.tables import is_table, read_rows
-
     if not is_table(path):
         record = read_record(path)
         named = record.get(id_column or "id")

@@ -33,8 +33,7 @@ from typing import Any
 from attrs import frozen
 
 from pingfen.errors import DataError, Problem
-from pingfen.io.bounds import MAX_LINE_CHARS, TooBig, details, loads_json
-from pingfen.io.records import no_duplicates
+from pingfen.io.bounds import MAX_LINE_CHARS, TooBig, details, loads_json, no_duplicates
 from pingfen.io.write import csv_unquote
 from pingfen.lang import Lang
 
