@@ -2,7 +2,8 @@
 
 Exit codes: 0 ok; 1 the answer is "no" (check found errors, a batch row could not be
 scored, an audit found disagreements); 2 the command could not run (usage, unreadable
-file, a rule file with errors given to `eval`, bad data in a single record).
+file, a rule file with errors given to `eval`, bad data in a single record); 130 stopped
+by Ctrl-C.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 # the YAML reader, `--format json` never the table, `check` never the compiler.
 
 OK, NO, CANNOT = 0, 1, 2
+INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 
 _DESCRIPTION = """\
 pingfen (评分): check scoring rubrics written as .rule files, and score departments by them.
@@ -180,6 +182,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except PingfenError as error:  # pragma: no cover - every PingfenError is one of the above
         print(f"pingfen: {error}", file=err)
         return CANNOT
+    except KeyboardInterrupt:  # Ctrl-C: the writers have removed their partial files on the way out
+        print("pingfen: 已中断" if lang == "zh" else "pingfen: interrupted", file=err)
+        return INTERRUPTED
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
