@@ -262,3 +262,24 @@ def test_ctrl_c_is_reported_in_chinese(
     monkeypatch.setattr("pingfen.loader.diagnose", interrupted)
     assert main(["check", "--lang", "zh", str(rule)]) == 130
     assert capsys.readouterr().err == "pingfen: 已中断\n"
+
+
+def test_what_a_node_reads_through_a_chain_of_lets_takes_linear_memory() -> None:
+    import tracemalloc
+
+    from pingfen.check import check
+    from pingfen.reads import node_reads
+    from pingfen.syntax import parse
+
+    chain = "".join(f"let y{i} = y{i - 1} + 1\n" for i in range(1, 4000))
+    module, _ = parse(HEADER + "let y0 = x\n" + chain + "indicator 甲 100 {\n  score = min(y3999, 100)\n}\n")
+    assert module is not None
+    checked = check(module)
+    tracemalloc.start()
+    try:
+        reads = node_reads(module, checked)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert reads["甲"][0] == ("x",) and len(reads["甲"][1]) == 4000
+    assert peak < 20_000_000  # keeping every let's closure took n²/2 names: 8 million, 500 MB
