@@ -414,3 +414,21 @@ def test_a_step_below_a_hundredth_is_shown_exactly() -> None:
     assert "0.005 per 0.001 percentage points" in str(reason)
     (reason,) = rubric.evaluate({"执行率": "99.99%"}, lang="zh")["精度"].reasons
     assert "每 0.001 个百分点扣 0.005 分" in str(reason)
+
+
+def test_suggestions_for_missing_inputs_are_bounded() -> None:
+    """Thousands of missing inputs beside thousands of wrong keys: refused at once, not after a
+    fuzzy match of every pair (found by the attack suite: 3,000 items took over 5 s)."""
+    names = [f"输入项{n}" for n in range(3000)]
+    text = 'rubric "大" { total 3000 }\n' + "".join(f"input {n}: bool\n" for n in names)
+    text += "group 组 3000 {\n" + "".join(f"  indicator 指标{i} 1 {{ award 1 if {n} }}\n" for i, n in enumerate(names)) + "}\n"
+    rubric = pingfen.loads(text)
+    record = {f"输入{n}": True for n in range(3000)}  # every key a near miss
+    started = time.process_time()
+    with pytest.raises(pingfen.DataError) as refused:
+        rubric.evaluate(record)
+    assert time.process_time() - started < 2
+    problems = refused.value.problems
+    assert len(problems) == 3000 and all(p.code == "PF501" for p in problems)
+    suggested = [p for p in problems if p.hint == "did_you_mean_key"]
+    assert 0 < len(suggested) <= 20

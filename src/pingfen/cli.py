@@ -2,7 +2,8 @@
 
 Exit codes: 0 ok; 1 the answer is "no" (check found errors, a batch row could not be
 scored, an audit found disagreements); 2 the command could not run (usage, unreadable
-file, a rule file with errors given to `eval`, bad data in a single record).
+file, a rule file with errors given to `eval`, bad data in a single record); 130 stopped
+by Ctrl-C.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 # the YAML reader, `--format json` never the table, `check` never the compiler.
 
 OK, NO, CANNOT = 0, 1, 2
+INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 
 _DESCRIPTION = """\
 pingfen (评分): check scoring rubrics written as .rule files, and score departments by them.
@@ -178,9 +180,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             if args.command == "eval" and args.allow_unsound:
                 return _eval_unsound(args, lang, out, err)
             return _COMMANDS[args.command](args, lang, out, err)
-    except (KeyboardInterrupt, Interrupted) as stop:
-        print("pingfen：已中断" if lang == "zh" else "pingfen: interrupted", file=err)
-        return 128 + (stop.signum if isinstance(stop, Interrupted) else 2)
+    except (KeyboardInterrupt, Interrupted) as stop:  # the writers removed their partial files on the way out
+        print("pingfen: 已中断" if lang == "zh" else "pingfen: interrupted", file=err)
+        return 128 + stop.signum if isinstance(stop, Interrupted) else INTERRUPTED
     except OutputError as error:
         print(error.render(lang), file=err)
         return CANNOT

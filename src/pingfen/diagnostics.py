@@ -8,6 +8,7 @@ source line in a gutter, carets under the span, `help:` with the fix.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Mapping
 from typing import Literal
@@ -57,8 +58,15 @@ class Source:
     text: str
 
     def line(self, number: int) -> str:
-        lines = self.text.split("\n")  # as the parser counts lines; splitlines() also breaks at \x0c, U+2028, …
+        lines = _lines(self.text)
         return lines[number - 1].rstrip("\r") if 0 < number <= len(lines) else ""
+
+
+@functools.lru_cache(maxsize=4)
+def _lines(text: str) -> tuple[str, ...]:
+    """The lines of a text, split once however many diagnostics point into it (a string
+    keeps its hash, so finding the entry again is cheap)."""
+    return tuple(text.split("\n"))  # as the parser counts lines; splitlines() also breaks at \x0c, U+2028, …
 
 
 @frozen
@@ -120,6 +128,11 @@ def visible(text: str) -> str:
     return text.translate(_PICTURES)
 
 
+# A source line longer than _LONG is shown as a window around the span, so that a line of
+# megabytes (a generated file, a runaway of spaces) gives a message of a few hundred characters.
+_LONG, _WINDOW = 400, 160
+
+
 def _snippet(source: Source, span: Span) -> list[str]:
     text = visible(source.line(span.line))
     number = str(span.line)
@@ -127,10 +140,22 @@ def _snippet(source: Source, span: Span) -> list[str]:
     start = span.column - 1
     end = span.end_column - 1 if span.end_line == span.line else len(text)
     end = max(end, start + 1)
+    if len(text) > _LONG:
+        text, start, end = _window(text, start, end)
     # Under the span; a tab before it stays a tab, so the carets line up however tabs are shown.
     lead = "".join("\t" if ch == "\t" else " " * _width(ch) for ch in text[:start])
     carets = lead + "^" * max(1, _width(text[start:end]))
     return [f"{pad} |", f"{number} | {text}", f"{pad} | {carets}"]
+
+
+def _window(text: str, start: int, end: int) -> tuple[str, int, int]:
+    """At most _WINDOW characters either side of [start, end) (and of the span itself), with
+    `…` where the line goes on; returns the shown text and the span's place in it."""
+    end = min(end, start + _WINDOW)
+    left, right = max(start - _WINDOW, 0), min(end + _WINDOW, len(text))
+    head = "…" if left > 0 else ""
+    tail = "…" if right < len(text) else ""
+    return head + text[left:right] + tail, start - left + len(head), end - left + len(head)
 
 
 def sort_key(d: Diagnostic) -> tuple[int, int, str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import string
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import assert_never
 
@@ -147,26 +147,32 @@ class RuleChecker:
             self.symbols[name] = Symbol(name, unit, decl)
 
     def order_lets(self) -> None:
-        """Topological order of `let`s; a cycle is reported once per let in it."""
+        """Topological order of `let`s; a cycle is reported once per let in it. Depth-first
+        with a stack of its own, not recursion: a chain of lets can be thousands long."""
         lets = {n: s.decl for n, s in self.symbols.items() if isinstance(s.decl, ast.Let)}
         state: dict[str, int] = {}  # 1 visiting, 2 done
 
-        def visit(name: str) -> None:
-            state[name] = 1
-            let = lets[name]
-            for e in ast.walk_expressions(let.expr):
-                if isinstance(e, ast.Ref) and e.name.text in lets:
-                    dep = e.name.text
-                    if state.get(dep) == 1:
-                        self.report("PF106", let.name.span, "break_cycle", name=name)
-                    elif dep not in state:
-                        visit(dep)
-            state[name] = 2
-            self.let_order.append(let)
+        def reads(let: ast.Let) -> Iterator[str]:
+            return (e.name.text for e in ast.walk_expressions(let.expr) if isinstance(e, ast.Ref) and e.name.text in lets)
 
-        for name in lets:
-            if name not in state:
-                visit(name)
+        for start in lets:
+            if start in state:
+                continue
+            state[start] = 1
+            stack = [(lets[start], reads(lets[start]))]
+            while stack:
+                let, deps = stack[-1]
+                for dep in deps:
+                    if state.get(dep) == 1:
+                        self.report("PF106", let.name.span, "break_cycle", name=let.name.text)
+                    elif dep not in state:
+                        state[dep] = 1
+                        stack.append((lets[dep], reads(lets[dep])))
+                        break
+                else:
+                    stack.pop()
+                    state[let.name.text] = 2
+                    self.let_order.append(let)
 
     # ---------------------------------------------------------------- units
     def resolve(self, name: ast.Name) -> Symbol | None:
@@ -179,15 +185,17 @@ class RuleChecker:
         return symbol
 
     def mark_used(self, name: str) -> None:
-        """Mark a symbol used, and through a `let`, everything it reads."""
-        if name in self.used or name not in self.symbols:
-            return
-        self.used.add(name)
-        decl = self.symbols[name].decl
-        if isinstance(decl, ast.Let):
-            for e in ast.walk_expressions(decl.expr):
-                if isinstance(e, ast.Ref):
-                    self.mark_used(e.name.text)
+        """Mark a symbol used, and through a `let`, everything it reads (with a stack, not
+        recursion: a chain of a thousand lets is as deep)."""
+        pending = [name]
+        while pending:
+            name = pending.pop()
+            if name in self.used or name not in self.symbols:
+                continue
+            self.used.add(name)
+            decl = self.symbols[name].decl
+            if isinstance(decl, ast.Let):
+                pending.extend(e.name.text for e in ast.walk_expressions(decl.expr) if isinstance(e, ast.Ref))
 
     def undefined(self, name: ast.Name, known: Iterable[str]) -> None:
         close = difflib.get_close_matches(name.text, list(known), n=1, cutoff=0.5)

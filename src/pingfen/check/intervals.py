@@ -200,14 +200,19 @@ class IntervalSet:
         return not self.parts
 
     def union(self, other: IntervalSet) -> IntervalSet:
-        return IntervalSet(self.parts + other.parts).normalized()
+        """Sorted, with overlapping and touching intervals merged: a union of a thousand
+        adjoining bands stays one interval, so what is tested against it stays cheap."""
+        return IntervalSet(_merged(sorted(self.parts + other.parts, key=_order))).normalized()
 
     def intersect(self, other: IntervalSet) -> IntervalSet:
-        return IntervalSet(tuple(a.intersect(b) for a in self.parts for b in other.parts)).normalized()
+        pairs = (a.intersect(b) for a in self.parts for b in other.parts if _may_meet(a, b))
+        return IntervalSet(tuple(pairs)).normalized()
 
     def minus(self, other: IntervalSet) -> IntervalSet:
         result = self
         for cut in other.parts:
+            if not any(_may_meet(part, cut) for part in result.parts):
+                continue  # nothing to cut: skipped with a comparison, not a new set
             result = IntervalSet(tuple(piece for part in result.parts for piece in _cut(part, cut))).normalized()
         return result
 
@@ -220,6 +225,32 @@ class IntervalSet:
     def witness(self, step: Decimal = Decimal(1)) -> Decimal:
         assert self.parts, "no witness in an empty set"
         return self.parts[0].witness(step)
+
+
+def _order(i: Interval) -> tuple[Decimal, bool]:
+    return i.lo, not i.lo_closed
+
+
+def _may_meet(a: Interval, b: Interval) -> bool:
+    """False when a and b surely have no value in common (a quick test on their ends)."""
+    return a.lo <= b.hi and b.lo <= a.hi
+
+
+def _merged(parts: list[Interval]) -> tuple[Interval, ...]:
+    """Sorted intervals with each run of overlapping or touching ones made one. Whole-number
+    intervals are kept as they are: a union of integers and reals is no interval."""
+    out: list[Interval] = []
+    for part in parts:
+        last = out[-1] if out else None
+        if last is None or last.whole or part.whole or part.empty or last.empty:
+            out.append(part)
+            continue
+        if part.lo < last.hi or (part.lo == last.hi and (last.hi_closed or part.lo_closed)):
+            if part.hi > last.hi or (part.hi == last.hi and part.hi_closed):
+                out[-1] = Interval.make(last.lo, part.hi, last.lo_closed, part.hi_closed)
+            continue
+        out.append(part)
+    return tuple(out)
 
 
 def _cut(part: Interval, cut: Interval) -> list[Interval]:

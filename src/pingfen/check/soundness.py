@@ -288,6 +288,7 @@ class _Analysis:
         taken = IntervalSet()
         reachable: list[Decimal] = []
         sets = [(band, _band_set(band)) for band in rule.bands]
+        earlier_bands = IntervalSet()  # every band before this one but `else`, as one set
         for i, (band, values) in enumerate(sets):
             if band.is_else:
                 rest = domain.minus(taken)
@@ -304,7 +305,10 @@ class _Analysis:
                     reachable.append(band.points.value)
                 taken = domain
                 continue
-            for earlier, earlier_values in sets[:i]:
+            # which earlier bands it overlaps is looked for only when it overlaps some: linear, not
+            # quadratic, in the number of bands of a sound rubric
+            overlapping = sets[:i] if not values.intersect(earlier_bands).intersect(domain).empty else []
+            for earlier, earlier_values in overlapping:
                 if earlier.is_else:
                     continue
                 both = values.intersect(earlier_values).intersect(domain)
@@ -313,6 +317,7 @@ class _Analysis:
                         "PF402", band.span, "open_end", witness=self.witness(both, subject),
                         band=ast.band_text(band), other=ast.band_text(earlier), subject=_text(subject),
                     )  # fmt: skip
+            earlier_bands = earlier_bands.union(values)
             inside = values.intersect(domain)
             if inside.empty:
                 self.report(
@@ -379,13 +384,13 @@ class _Analysis:
 
     def structural_when(self, rule: ast.WhenChain, has_else: bool) -> None:
         """Conditions over several values: flag arms repeating an earlier condition, and no else."""
-        seen: list[ast.Expr] = []
+        seen: set[object] = set()  # conditions compare by structure, spans aside
         for arm in rule.arms:
             if arm.condition is None:
                 continue
-            if any(_key(arm.condition) == _key(c) for c in seen):
+            if _key(arm.condition) in seen:
                 self.report("PF405", arm.span, "same_condition", "warning", subject=_text(arm.condition), domain="")
-            seen.append(arm.condition)
+            seen.add(_key(arm.condition))
         if not has_else:
             self.report("PF407", rule.span, "add_else", "warning", witness="", subject="")
 

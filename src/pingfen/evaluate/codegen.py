@@ -48,6 +48,7 @@ ROUNDING = {
 }
 _COMPARE = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _ARITHMETIC = {"+": "+", "-": "-", "*": "*"}
+SUM_CHUNK = 100  # terms of a sum written in one statement
 
 
 class Program:
@@ -260,7 +261,7 @@ class _Generator:
         self.top = top = [self.node(n) for n in self.module.top]
         if not explaining:
             w.label = "total and grade"
-            w(f"a0 = {self.sum(top, self.module.top)}")
+            self.assign_sum("a0", self.sum(top, self.module.top))
             self.total_and_grade(header)
         return w.lines
 
@@ -396,17 +397,25 @@ class _Generator:
         top = node.max.value
         score = f"s{index}"
         if sum((c.max.value for c in node.children), ZERO) <= top:  # children within their maxima: no clamp
-            self.out(f"{score} = {total}")
+            self.assign_sum(score, total)
             self.per_node[index] = (score, self.const(()), "None")
             return index
         raw = self.fresh("g")
-        self.out(f"{raw} = {total}")
+        self.assign_sum(raw, total)
         clamp = self.clamp(raw, score, f"k{index}", top, low=False, high=True)
         self.per_node[index] = (score, self.const(()), clamp)
         return index
 
-    def sum(self, positions: list[int], nodes: tuple[ast.Node, ...]) -> str:
-        """The sum of these nodes' scores, as sum(scores, Decimal(0)) gives it, digit for digit.
+    def assign_sum(self, name: str, terms: list[str]) -> None:
+        """name = terms[0] + terms[1] + …, a statement per SUM_CHUNK terms: one expression of
+        thousands of terms nests as deep, past what Python's compiler can take. Added left
+        to right either way, so the result is the same digit for digit."""
+        self.out(f"{name} = {' + '.join(terms[:SUM_CHUNK])}")
+        for at in range(SUM_CHUNK, len(terms), SUM_CHUNK):
+            self.out(f"{name} = {' + '.join([name, *terms[at : at + SUM_CHUNK]])}")
+
+    def sum(self, positions: list[int], nodes: tuple[ast.Node, ...]) -> list[str]:
+        """The terms of the sum of these nodes' scores, as sum(scores, Decimal(0)) gives it, digit for digit.
 
         Every score comes out of a decimal operation or a clamp to 0 or the node's max, so
         it has no positive exponent, and at most 28 digits when the max has: adding 0 first
@@ -416,7 +425,7 @@ class _Generator:
         long_max = any(len(n.max.value.as_tuple().digits) > 28 for n in nodes)
         if not scores or long_max or all(_may_be_negative_zero(n) for n in nodes):
             scores.insert(0, self.zero)
-        return " + ".join(scores)
+        return scores
 
     def clamp(self, raw: str, score: str, clamp: str, top: Decimal, low: bool, high: bool) -> str:
         """score = raw clamped to [0, top], on the sides that can happen; explaining, also

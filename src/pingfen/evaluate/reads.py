@@ -23,9 +23,7 @@ def node_reads(module: ast.Module, checked: Checked) -> dict[str, tuple[tuple[st
         for i in module.inputs
         if checked.symbols.get(i.name.text) and checked.symbols[i.name.text].decl is i
     ]
-    needs: dict[str, set[str]] = {}  # a let → every symbol it needs, transitively
-    for let in checked.let_order:
-        needs[let.name.text] = _closure(_refs(let.expr), needs)
+    needs = {let.name.text: _refs(let.expr) for let in checked.let_order}  # a let → the symbols it reads
     out: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {}
 
     def visit(node: ast.Node) -> set[str]:
@@ -53,4 +51,14 @@ def _refs(*exprs: ast.Expr) -> set[str]:
 
 
 def _closure(names: set[str], needs: Mapping[str, set[str]]) -> set[str]:
-    return names.union(*(needs.get(n, set()) for n in names))
+    """The names and, through lets, every symbol they need. Walked for each node rather than
+    kept for each let: a chain of n lets would keep n²/2 names."""
+    found = set(names)
+    pending = [n for n in names if n in needs]
+    while pending:
+        for read in needs[pending.pop()]:
+            if read not in found:
+                found.add(read)
+                if read in needs:
+                    pending.append(read)
+    return found

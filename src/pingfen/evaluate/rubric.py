@@ -94,6 +94,7 @@ class Rubric:
             )
             for i in declared
         )  # fmt: skip
+        self._names = frozenset(spec.name for spec in self.inputs)
         bounds = tuple(spec.bounds for spec in self.inputs)
         self.program: Program = generate(module, checked, source.text, declared, bounds)
         self._run, self._score = self.program.functions(self.name)
@@ -235,13 +236,18 @@ class Rubric:
     ) -> tuple[dict[str, object], list[Problem]]:
         """The inputs (all, or those in `only`) coerced and domain-checked, and the problems found."""
         values: dict[str, object] = {}
-        problems = []
+        problems: list[Problem] = []
+        unknown: list[str] | None = None  # the record's keys that name no input: where typos are
         for spec in self.inputs:
             if only is not None and spec.name not in only:
                 continue
             value = coerce(spec.name, spec.type, data.get(spec.name), spec.labels)
             if isinstance(value, Problem):
-                problems.append(_with_suggestion(value, data))
+                if value.code == "PF501" and len(problems) < _SUGGESTED:
+                    if unknown is None:
+                        unknown = [str(k) for k in data if k not in self._names][:_SUGGESTED_FROM]
+                    value = _with_suggestion(value, unknown)
+                problems.append(value)
                 continue
             for op, bound in spec.bounds:
                 if not _COMPARE[op](value, bound):
@@ -278,11 +284,16 @@ def _bounds(decl: ast.Input, judged_max: Decimal | None) -> tuple[tuple[str, Dec
     return bounds
 
 
-def _with_suggestion(problem: Problem, data: Mapping[str, object]) -> Problem:
-    """For a missing input, suggest a key of the record that looks like a misspelling."""
-    if problem.code != "PF501" or problem.input is None:
+# Suggestions cost a fuzzy match per pair: bounded, so that a record with thousands of
+# wrong keys is refused as fast as any other.
+_SUGGESTED, _SUGGESTED_FROM = 20, 200
+
+
+def _with_suggestion(problem: Problem, unknown: list[str]) -> Problem:
+    """For a missing input, suggest a key of the record (one naming no input) that looks like a misspelling."""
+    if problem.input is None:
         return problem
-    close = difflib.get_close_matches(problem.input, [str(k) for k in data], n=1, cutoff=0.6)
-    if not close or close[0] == problem.input:
+    close = difflib.get_close_matches(problem.input, unknown, n=1, cutoff=0.6)
+    if not close:
         return problem
     return Problem(problem.code, problem.input, dict(problem.args) | {"suggestion": close[0]}, "did_you_mean_key")

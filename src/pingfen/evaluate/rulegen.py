@@ -62,7 +62,7 @@ class IndicatorCode:
             all_lost = g.zero
             if lost:
                 all_lost = g.fresh("d")
-                g.out(f"{all_lost} = {' + '.join([g.zero, *lost])}")
+                g.assign_sum(all_lost, [g.zero, *lost])
             raw = g.fresh("g")
             g.out(f"{raw} = {start} - {all_lost}")
             low = bool(deductions) or negative
@@ -289,7 +289,7 @@ class IndicatorCode:
             site, named = self.site("award_missed", facts, (), award.reason)
             self.keep(f"not {flag}", self.record(site, named))
         start = g.fresh("p")
-        g.out(f"{start} = {' + '.join([g.zero, *held])}")
+        g.assign_sum(start, [g.zero, *held])
         return start
 
     # ---------------------------------------------------------------- deductions

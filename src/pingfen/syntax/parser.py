@@ -112,6 +112,10 @@ def build_parser(grammar: str, cache: Path | None) -> Lark:
 def parse(text: str) -> tuple[ast.Module | None, list[Diagnostic]]:
     """Parse rule text. Returns the module, or None and the syntax diagnostics.
     The module's `comments` holds every `# …` comment with its span."""
+    if len(text) > MAX_CHARS:  # refused before any work: parsing is linear, but not fast
+        at = Span.at(text, MAX_CHARS, MAX_CHARS + 1)
+        args = {"what": "characters in the file", "what_zh": "文件字符数", "count": len(text), "limit": MAX_CHARS}
+        return None, [Diagnostic("PF008", at, args, hint="too_large")]
     controls = _control_characters(text)
     if controls:
         return None, controls
@@ -131,6 +135,9 @@ def parse(text: str) -> tuple[ast.Module | None, list[Diagnostic]]:
         module = builder.transform(tree)
     except VisitError as error:  # show the real fault, not lark's wrapper
         raise error.orig_exc from None
+    too_many = _too_many_arms(module)
+    if too_many is not None:
+        return None, [too_many]
     kept = tuple(ast.Comment(str(c).rstrip(), _span(c)) for c in comments)
     return ast.Module(module.items, module.span, kept), builder.diagnostics
 
@@ -208,6 +215,30 @@ def _too_deep(tree: Tree, text: str) -> Diagnostic | None:
             return Diagnostic("PF005", _span(node.meta), {"limit": MAX_DEPTH}, hint="flatten")
         stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
     return None
+
+
+# Limits on size, so that every file is refused or checked within a second or two. A real
+# rubric is far below them: the 2021 one is 9,000 characters, with at most 7 arms to a rule.
+MAX_CHARS = 500_000
+MAX_ARMS = 300  # bands, `when` arms, `match` arms or grades: checking them is quadratic in the worst case
+
+
+def _too_many_arms(module: ast.Module) -> Diagnostic | None:
+    """PF008 at the first rule (or header) with more than MAX_ARMS arms (or grades)."""
+    for item in module.items:
+        if isinstance(item, ast.Header) and len(item.grades) > MAX_ARMS:
+            return _arms(item.span, len(item.grades), "grades in the header", "评价等次数")
+    for node, _depth in ast.walk_nodes(module.top):
+        for rule in node.rules if isinstance(node, ast.Indicator) else ():
+            arms = rule.bands if isinstance(rule, ast.Bands) else getattr(rule, "arms", ())
+            if len(arms) > MAX_ARMS:
+                return _arms(rule.span, len(arms), "arms in one rule", "同一规则的分档或条件数")
+    return None
+
+
+def _arms(span: Span, count: int, what: str, what_zh: str) -> Diagnostic:
+    args = {"what": what, "what_zh": what_zh, "count": count, "limit": MAX_ARMS}
+    return Diagnostic("PF008", span, args, hint="too_many")
 
 
 # ---------------------------------------------------------------- tree → AST

@@ -3,12 +3,19 @@ scoring needs. No lark here, so that loading a rubric from the cache never impor
 
 from __future__ import annotations
 
+import re
+
+# The only characters the scans act on; the text between them is skipped in one step
+# (a character at a time, megabytes of it took seconds).
+_BRACES = re.compile(r'[#"`{}]')
+
 
 def unclosed_brace(text: str) -> int | None:
     """Offset of the last `{` left open, skipping strings and comments."""
     stack: list[int] = []
     i = 0
-    while i < len(text):
+    while (found := _BRACES.search(text, i)) is not None:
+        i = found.start()
         ch = text[i]
         if ch == "#":
             nl = text.find("\n", i)
@@ -27,6 +34,7 @@ def unclosed_brace(text: str) -> int | None:
 
 
 TOP_KEYWORDS = ("rubric", "input", "let", "group", "indicator", "example", "property")
+_ITEMS = re.compile(r'[#"`{}]|' + "|".join(TOP_KEYWORDS))
 
 
 def top_level_items(text: str) -> list[tuple[int, int]]:
@@ -34,7 +42,8 @@ def top_level_items(text: str) -> list[tuple[int, int]]:
     Strings and comments are skipped; an unclosed `{` runs its item to the end."""
     starts: list[int] = []
     depth, i, n = 0, 0, len(text)
-    while i < n:
+    while (found := _ITEMS.search(text, i)) is not None:
+        i = found.start()
         ch = text[i]
         if ch == "#":
             nl = text.find("\n", i)
@@ -65,6 +74,7 @@ def top_level_items(text: str) -> list[tuple[int, int]]:
 
 
 _TEST_ITEMS = ("example", "property")
+_NOT_NEWLINE = re.compile(r"[^\n]")
 
 
 def without_tests(text: str) -> str:
@@ -78,6 +88,6 @@ def without_tests(text: str) -> str:
         if item.startswith(_TEST_ITEMS):
             if unclosed_brace(item) is not None or item.count("}") < item.count("{"):
                 return text
-            item = "".join(ch if ch == "\n" else " " for ch in item)
+            item = _NOT_NEWLINE.sub(" ", item)
         pieces.append(item)
     return "".join(pieces)

@@ -1,0 +1,286 @@
+"""Issue 15, items 14, 18 and 20: rule files that are large in some direction — many arms,
+long chains of lets, deep or long expressions, thousands of errors, megabytes of blanks —
+get a diagnostic or a score, never a RecursionError, and in time linear in their size (or
+are refused at once, PF008); Ctrl-C stops a batch with exit 130 and no traceback.
+
+Nothing here asserts a tight wall-clock time: linearity is asserted by structure (the text
+is split once, overlap tests grow with the bands, not their square), and the big cases run
+under a generous alarm that catches a return to quadratic time.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import pingfen
+from pingfen import diagnostics
+from pingfen.check import intervals
+from pingfen.cli import main
+from pingfen.syntax.parser import MAX_ARMS, MAX_CHARS
+from pingfen.syntax.scan import top_level_items, without_tests
+
+HEADER = 'rubric "r" {\n  total 100\n}\ninput x: number\ninput b: bool\n'
+
+
+@contextmanager
+def within(seconds: int) -> Iterator[None]:
+    """Fail (rather than hang) when the block takes longer than a generous bound."""
+
+    def expired(signum: int, frame: object) -> None:
+        raise TimeoutError(f"took more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def codes(text: str) -> list[str]:
+    return [d.code for d in pingfen.diagnose(text, "x.rule")]
+
+
+# ---------------------------------------------------------------- item 14: size and nesting
+
+
+def bands(n: int) -> str:
+    arms = "".join(f"    [{i}, {i + 1}) -> 1\n" for i in range(n - 1))
+    return HEADER + f"indicator 甲 100 {{\n  bands x {{\n{arms}    else -> 0\n  }}\n}}\n"
+
+
+def whens(n: int) -> str:
+    arms = "".join(f"  when x = {i} -> 1\n" for i in range(n - 1))
+    return HEADER + f"indicator 甲 100 {{\n{arms}  else -> 0\n}}\n"
+
+
+def matches(n: int) -> str:
+    labels = ", ".join(f"L{i}" for i in range(n))
+    arms = "".join(f"    L{i} -> 1\n" for i in range(n))
+    return f'rubric "r" {{\n  total 100\n}}\ninput k: label {{ {labels} }}\nindicator 甲 100 {{\n  match k {{\n{arms}  }}\n}}\n'
+
+
+@pytest.mark.parametrize("make", [bands, whens, matches])
+def test_a_rule_with_as_many_arms_as_allowed_scores(make) -> None:  # type: ignore[no-untyped-def]
+    rubric = pingfen.loads(make(MAX_ARMS), tests=False)
+    assert rubric.evaluate({"x": 3, "b": True, "k": "L3"}).total == 1
+
+
+@pytest.mark.parametrize("make", [bands, whens, matches])
+def test_a_rule_with_more_arms_is_refused_at_once(make) -> None:  # type: ignore[no-untyped-def]
+    found = pingfen.diagnose(make(MAX_ARMS + 1), "x.rule")
+    assert [d.code for d in found] == ["PF008"]
+    assert found[0].span.line == (6 if make is matches else 7)
+    assert "301, more than the limit of 300" in found[0].render("en")
+    assert "超过上限 300" in found[0].render("zh")
+
+
+def test_more_grades_than_allowed_are_refused() -> None:
+    grades = "".join(f"  grade g{i} >= {MAX_ARMS + 1 - i}\n" for i in range(MAX_ARMS + 1))
+    text = f'rubric "r" {{\n  total 1000\n{grades}}}\ninput b: bool\nindicator 甲 1000 {{\n  award 1000 if b\n}}\n'
+    assert codes(text) == ["PF008"]
+
+
+@pytest.mark.parametrize("kind", ["award", "deduct"])
+def test_thousands_of_checklist_items_in_one_indicator_score(kind: str) -> None:
+    # these once crashed eval: `0 + a + b + …` of 3000 terms nested past Python's compiler
+    items = "".join(f"  {kind} 0.01 if x > {i}\n" for i in range(3000))
+    rubric = pingfen.loads(HEADER + f"indicator 甲 100 {{\n{items}}}\n", tests=False)
+    result = rubric.evaluate({"x": 10, "b": True})
+    assert result.total == (Decimal("0.10") if kind == "award" else Decimal("99.90"))
+    assert result["甲"].reasons  # the explaining code compiles too
+
+
+def test_thousands_of_indicators_in_one_group_and_at_the_top_score() -> None:
+    # a sum of 3,500 scores once nested past Python's compiler (RecursionError)
+    inner = "".join(f"  indicator 内{i} 1 {{\n    award 1 if b\n  }}\n" for i in range(3500))
+    top = "".join(f"indicator 顶{i} 1 {{\n  award 1 if b\n}}\n" for i in range(3500))
+    text = f'rubric "r" {{\n}}\ninput b: bool\ngroup 组 3500 {{\n{inner}}}\n{top}'
+    result = pingfen.loads(text, tests=False).evaluate({"b": True})
+    assert result.total == 7000
+    assert result["组"].score == 3500
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_a_long_chain_of_lets_checks_and_scores(reverse: bool) -> None:
+    # 980 chained lets once crashed `check` itself (RecursionError marking them used)
+    chain = [f"let y{i} = y{i - 1} + 1\n" for i in range(1, 3000)]
+    lets = "".join(reversed(chain) if reverse else chain)
+    text = HEADER + "let y0 = x\n" + lets + "indicator 甲 100 {\n  score = min(y2999, 100)\n}\n"
+    assert codes(text) == ["PF104"]  # `b` is unused; nothing else to say
+    rubric = pingfen.loads(text, tests=False)
+    assert rubric.evaluate({"x": -2950, "b": True}).total == 49
+    assert rubric.score_node("甲", {"x": -2950}).score == 49
+
+
+def test_a_cycle_among_many_lets_is_still_reported() -> None:
+    chain = "".join(f"let y{i} = y{i - 1} + 1\n" for i in range(1, 2000))
+    text = HEADER + "let y0 = y1999\n" + chain + "indicator 甲 100 {\n  score = min(y5, 100)\n}\n"
+    assert "PF106" in codes(text)
+
+
+def test_deep_and_long_expressions_get_a_diagnostic() -> None:
+    deep = HEADER + f"indicator 甲 100 {{\n  score = {'(' * 10_000}x{')' * 10_000}\n}}\n"
+    long = HEADER + f"indicator 甲 100 {{\n  score = min({' + '.join(['x'] * 50_000)}, 100)\n}}\n"
+    with within(60):
+        assert codes(deep) == ["PF005"]
+        assert codes(long) == ["PF005"]
+
+
+# ---------------------------------------------------------------- item 20: linear time
+
+
+def test_rendering_many_diagnostics_splits_the_text_once() -> None:
+    body = "".join(f"indicator 指标{i} 1 {{\n  award 1 if 无此{i}\n}}\n" for i in range(2000))
+    text = 'rubric "r" {\n}\ninput b: bool\n' + body
+    found = pingfen.diagnose(text, "x.rule")
+    assert len(found) > 2000
+    diagnostics._lines.cache_clear()
+    rendered = [d.render("en") for d in found]
+    assert diagnostics._lines.cache_info().misses == 1  # once, not once per diagnostic
+    assert any("无此1999" in r for r in rendered)
+
+
+def test_a_long_line_is_shown_as_a_window_around_the_caret() -> None:
+    text = HEADER + " " * 1_000_000 + "}\n"
+    text = text[: MAX_CHARS - 10] + "}"  # under the size limit, so the syntax error is found
+    found = pingfen.diagnose(text, "x.rule")
+    assert [d.code for d in found] == ["PF002"]
+    shown = found[0].render("en")
+    assert len(shown) < 1000
+    line, carets = shown.splitlines()[3:5]
+    assert line.endswith(" }") and line.split("| ", 1)[1].startswith("…")
+    assert len(carets) == len(line)  # the caret stands under the `}`
+
+
+def test_scanning_megabytes_of_blanks_is_linear() -> None:
+    text = 'rubric "r" {}\n' + " \n" * 20_000_000 + 'example "e" { }\nindicator 甲 1 { }'
+    with within(20):  # a character at a time this took a minute
+        items = top_level_items(text)
+        blank = without_tests(text)
+    assert [text[a:b].split(None, 1)[0] for a, b in items] == ["rubric", "example", "indicator"]
+    assert len(blank) == len(text) and blank.endswith("               \nindicator 甲 1 { }")
+
+
+def test_scanning_finds_the_items_it_found_before() -> None:
+    text = (
+        'rubric "r" { }\n# input in a comment\ninput a: bool "letters { and # }"\n'
+        "let`let x` = 1\nlet b = 2\ngroup g 1 { indicator i 1 { } }\nletter\n}example \"e\" { }"
+    )
+    assert [text[a : a + 7] for a, _ in top_level_items(text)] == [
+        "rubric ", "input a", "let b =", "group g", "example",
+    ]  # fmt: skip
+
+
+def test_a_file_over_the_size_limit_is_refused_at_once() -> None:
+    text = HEADER + "#" * MAX_CHARS + "\n"
+    start = time.perf_counter()
+    found = pingfen.diagnose(text, "x.rule")
+    assert [d.code for d in found] == ["PF008"]
+    assert time.perf_counter() - start < 30
+    assert f"characters in the file: {len(text)}, more than the limit of {MAX_CHARS}" in found[0].render("en")
+    assert found[0].span.line == 6  # where the file passes the limit
+    with pytest.raises(pingfen.RubricError):
+        pingfen.loads(text)
+
+
+def test_overlap_tests_grow_with_the_bands_not_their_square(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = 0
+    real = intervals.Interval.intersect
+
+    def counted(self: intervals.Interval, other: intervals.Interval) -> intervals.Interval:
+        nonlocal calls
+        calls += 1
+        return real(self, other)
+
+    monkeypatch.setattr(intervals.Interval, "intersect", counted)
+    counts = []
+    for n in (30, 300):
+        calls = 0
+        assert "PF402" not in codes(bands(n))
+        counts.append(calls)
+    assert counts[1] < 15 * counts[0]  # linear gives 10×; comparing every pair of bands gave 100×
+
+
+def test_overlapping_bands_are_still_each_reported() -> None:
+    text = HEADER + "indicator 甲 100 {\n  bands x {\n    >= 0 -> 1\n    >= 1 -> 2\n    >= 2 -> 3\n    < 0 -> 0\n  }\n}\n"
+    found = [d for d in pingfen.diagnose(text, "x.rule") if d.code == "PF402"]
+    assert [(d.span.line, d.args["other"]) for d in found] == [(9, ">= 0"), (10, ">= 0"), (10, ">= 1")]
+
+
+# ---------------------------------------------------------------- item 18: Ctrl-C
+
+
+def test_ctrl_c_during_a_batch_exits_130_without_a_traceback(tmp_path: Path) -> None:
+    rule = tmp_path / "r.rule"
+    rule.write_text(HEADER + "indicator 甲 100 {\n  award 100 if b\n}\nlet unused = x\n", encoding="utf-8")
+    data = tmp_path / "big.csv"
+    with data.open("w", encoding="utf-8") as handle:
+        handle.write("id,x,b\n")
+        handle.writelines(f"{i},{i},是\n" for i in range(2_000_000))
+    out = tmp_path / "out" / "scores.csv"
+    out.parent.mkdir()
+    src = str(Path(pingfen.__file__).resolve().parents[1])
+    env = dict(os.environ, PYTHONPATH=src, PINGFEN_LANG="en")
+    code = "import sys; from pingfen.cli import main; sys.exit(main())"
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, "eval", str(rule), str(data), "-o", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # rows are being written
+        if any(f.stat().st_size > 0 for f in out.parent.iterdir()):
+            break
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    text = stderr.decode("utf-8")
+    assert process.returncode == 130, text
+    assert "Traceback" not in text
+    assert "interrupted" in text
+    assert list(out.parent.iterdir()) == []  # no partial output, no temporary file
+
+
+def test_ctrl_c_is_reported_in_chinese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    rule = tmp_path / "r.rule"
+    rule.write_text(HEADER, encoding="utf-8")
+    monkeypatch.setattr("pingfen.loader.diagnose", interrupted)
+    assert main(["check", "--lang", "zh", str(rule)]) == 130
+    assert capsys.readouterr().err == "pingfen: 已中断\n"
+
+
+def test_what_a_node_reads_through_a_chain_of_lets_takes_linear_memory() -> None:
+    import tracemalloc
+
+    from pingfen.check.passes import check
+    from pingfen.evaluate.reads import node_reads
+    from pingfen.syntax.parser import parse
+
+    chain = "".join(f"let y{i} = y{i - 1} + 1\n" for i in range(1, 4000))
+    module, _ = parse(HEADER + "let y0 = x\n" + chain + "indicator 甲 100 {\n  score = min(y3999, 100)\n}\n")
+    assert module is not None
+    checked = check(module)
+    tracemalloc.start()
+    try:
+        reads = node_reads(module, checked)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert reads["甲"][0] == ("x",) and len(reads["甲"][1]) == 4000
+    assert peak < 20_000_000  # keeping every let's closure took n²/2 names: 8 million, 500 MB
