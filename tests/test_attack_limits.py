@@ -284,3 +284,17 @@ def test_what_a_node_reads_through_a_chain_of_lets_takes_linear_memory() -> None
         tracemalloc.stop()
     assert reads["甲"][0] == ("x",) and len(reads["甲"][1]) == 4000
     assert peak < 20_000_000  # keeping every let's closure took n²/2 names: 8 million, 500 MB
+
+
+def test_a_huge_rule_file_is_not_read_past_the_limit(tmp_path: Path) -> None:
+    """The size limit bounds the read itself: a file of gigabytes is not read into memory."""
+    from pingfen.loader import _MAX_BYTES, read_rule
+
+    huge = tmp_path / "huge.rule"
+    with huge.open("wb") as file:
+        file.truncate(_MAX_BYTES * 50)  # sparse: large on paper, nothing on disk
+    text = read_rule(huge)
+    assert len(text) == _MAX_BYTES + 1
+    with pytest.raises(pingfen.RubricError) as refused:
+        pingfen.load(huge)
+    assert [d.code for d in refused.value.diagnostics] == ["PF008"]

@@ -8,6 +8,7 @@ from pingfen import ast, cache
 from pingfen.check.passes import check
 from pingfen.diagnostics import Diagnostic, Source, Span
 from pingfen.errors import RubricError
+from pingfen.syntax.scan import MAX_CHARS
 from pingfen.evaluate.rubric import Rubric
 from pingfen.values import pinned
 
@@ -44,7 +45,16 @@ def load(path: str | Path, *, tests: bool = True) -> Rubric:
 def read_rule(path: str | Path) -> str:
     """The text of a rule file: every command reads rule files here. Raises RubricError
     (PF006) when the file is not UTF-8, OSError when it cannot be read."""
-    return decode_rule(Path(path).read_bytes(), str(path))
+    with Path(path).open("rb") as file:
+        data = file.read(_MAX_BYTES + 1)
+    if len(data) > _MAX_BYTES:  # read no further: the parser refuses the text as too long (PF008)
+        return data.decode("utf-8", errors="replace")
+    return decode_rule(data, str(path))
+
+
+# Enough bytes for MAX_CHARS characters of four bytes each and a BOM: a longer file is
+# refused by its length, so the rest of it is never read.
+_MAX_BYTES = 4 * MAX_CHARS + 3
 
 
 def decode_rule(data: bytes, path: str) -> str:

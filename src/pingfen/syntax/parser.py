@@ -28,7 +28,7 @@ from pingfen import ast
 from pingfen.cache import decode, digest, directory, encode, load, store
 from pingfen.diagnostics import Diagnostic, Span
 from pingfen.syntax.grammar import grammar_text
-from pingfen.syntax.scan import top_level_items, unclosed_brace
+from pingfen.syntax.scan import MAX_CHARS, top_level_items, unclosed_brace
 
 __all__ = ["build_parser", "cache_file", "grammar_text", "parse", "parser"]
 
@@ -217,9 +217,6 @@ def _too_deep(tree: Tree, text: str) -> Diagnostic | None:
     return None
 
 
-# Limits on size, so that every file is refused or checked within a second or two. A real
-# rubric is far below them: the 2021 one is 9,000 characters, with at most 7 arms to a rule.
-MAX_CHARS = 500_000
 MAX_ARMS = 300  # bands, `when` arms, `match` arms or grades: checking them is quadratic in the worst case
 
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import re
 
+# Limits on size, so that every file is refused or checked within a second or two. A real
+# rubric is far below them: the 2021 one is 9,000 characters, with at most 7 arms to a rule.
+MAX_CHARS = 500_000
+
 # The only characters the scans act on; the text between them is skipped in one step
 # (a character at a time, megabytes of it took seconds).
 _BRACES = re.compile(r'[#"`{}]')
