@@ -328,7 +328,7 @@ def test_compiled_evaluation_equals_the_oracle(data: st.DataObject) -> None:
     for _ in range(8):
         record = data.draw(records, label="record")
         try:
-            expected = oracle.evaluate(module, checked, text, record)
+            expected = oracle.evaluate(module, checked, text, rubric.coerce(record))
         except pingfen.DataError as refused:
             try:
                 rubric.evaluate(record)
