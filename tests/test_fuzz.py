@@ -25,7 +25,7 @@ from pingfen.io import read_record
 from pingfen.result import NodeResult, Result
 from pingfen.syntax.formatter import format_module
 from pingfen.testing import boundary_inputs, inputs
-from rubric_strategies import rubrics
+from strategies import rubrics
 
 ROOT = Path(__file__).resolve().parents[1]
 FAULTS = sorted((ROOT / "tests" / "golden" / "faults").glob("*.rule"))

@@ -16,7 +16,7 @@ from pingfen import ast
 from pingfen.coverage import Disagreement, trace
 from pingfen.syntax.formatter import format_module
 from pingfen.testing import boundary_inputs, inputs
-from rubric_strategies import rubrics
+from strategies import rubrics
 
 ROOT = Path(__file__).resolve().parents[1]
 RUBRIC_2021 = pingfen.load(ROOT / "rulesets" / "dept-overall-2021.rule")
