@@ -113,7 +113,7 @@ def scorers(rubric: Rubric) -> tuple[dict[str, Scorer], Callable[[dict[str, obje
         "hand-written Decimal, tuned": hand_tuned.score,
         "  the same, checking inputs as pingfen": hand_checked.score,
         "hand-written float": hand_float.score,
-        "pingfen oracle (walks the AST)": lambda record: oracle.evaluate(module, checked, text, record),
+        "pingfen oracle (walks the AST)": lambda record: oracle.evaluate(module, checked, text, rubric.coerce(record)),
     }
     try:
         import zen2021

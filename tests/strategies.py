@@ -1,21 +1,40 @@
-"""Hypothesis strategies for pingfen's tests.
+"""Hypothesis strategies for pingfen's tests: the one random-rubric generator, and records.
 
 - `records_2021()`: valid records for rulesets/dept-overall-2021.rule.
-- `random_rubrics()`: small valid rubric texts (`GenRubric`), each with the strategy of
-  records that fit it (`GenRubric.records`) and what the properties need to know about it.
+- `random_rubrics()`: a random rubric (`GenRubric`): its AST (`module`), its text as the
+  formatter prints it (`text`), strategies of records that fit it (`records`: exact values
+  inside their domains; `any_records`: other spellings too, and one time in ten a value
+  missing or out of its domain), and what the property tests need to know about it.
+  Every rule form: bands (on percents and on `let` numbers, with `=` bands, `else`, in any
+  order), `when` chains, `match` on labels, judgment, formulas, awards, per-step deductions
+  (each direction and counting, on inputs, expressions and ratios), counted deductions,
+  `deduct … if`; `let` values with + - * / min max abs; conditions with not, and, or and
+  comparisons; reason templates; nested groups; grades; examples and properties; names that
+  need quotes or backquotes and texts that need escapes. Every rubric drawn passes the
+  checker, scores every record inside its domains and explains every point lost; with
+  `loose=True` (for the oracle test) it may also hold `when` chains without `else` that
+  leave a record unscored (or that the checker refuses: PF406), and checklists whose
+  points fall short of the max.
+- `rubrics()`: the AST alone.
+- `messy_texts(text)`: `text` as a careless author types it.
 - `rule_texts()`: arbitrary text for the parser: random unicode, token soup spliced from
   the grammar's keywords and punctuation, and mutations of the 2021 ruleset.
 
-Values are exact Decimals throughout (percents as ratios with 4 decimals).
+Values are exact Decimals throughout (percents as ratios).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 
 from hypothesis import strategies as st
+
+from pingfen import ast
+from pingfen.syntax.formatter import format_module
 
 D = Decimal
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,30 +107,59 @@ def records_2021() -> st.SearchStrategy[dict[str, object]]:
 
 # ---------------------------------------------------------------- random rubrics
 
+HALVES = [D(n) / 2 for n in range(0, 21)]  # 0, 0.5, … 10
+
+# Stems for names: CJK, quoted display names, ASCII, names that need backquotes.
+NODE_STEMS = ["指标", "“三公经费”变动率", "《政府工作报告》完成情况", "ind_", "投入（一）", "a b", "分组", "《指标》"]
+INPUT_STEMS = ["在职人数", "率", "x_", "数据 (万元)", "“数”", "金额"]
+KEYWORD_NAMES = ["total", "grade", "example", "percent", "error", "when"]
+TEXT = st.lists(st.sampled_from(list('abc 评分表"\\“”（）%：,#{}') + ["\\\\", '\\"']), max_size=8).map("".join)
+REASONS = st.sampled_from(["按规定扣分", "未达“标准”，得 {score} 分", "{value} 超出", 'a \\"b\\" c', "差 {lost} 分"])
+PLAIN = re.compile(r"^\w+$")  # a name a reason template can name as it is
+BROKEN = [None, "", "abc", D(-1), D("1e400"), D("NaN"), D("-Infinity"), "Infinity", True, "120%"]
+
 
 @dataclass
 class GenInput:
     name: str
-    type: str  # percent, count, amount, bool, score
-    values: st.SearchStrategy[object]
-    bounds: str = ""
+    type: str  # percent, number, count, amount, bool, label, score
+    values: st.SearchStrategy[object]  # exact values inside the domain: the compiled fast path
+    spelt: st.SearchStrategy[object] | None = None  # other spellings of them: the general path
+    shared: bool = True  # may be read by several rules; False: by one rule only
+    domain: str = ""  # the bounds, to find another input of the same domain
 
 
 @dataclass
 class GenRubric:
-    """A generated rubric: its text and what the property tests need to know about it."""
+    """A generated rubric and what the property tests need to know about it."""
 
-    text: str
+    module: ast.Module
     inputs: list[GenInput]
     total: Decimal
-    # (indicator, input, direction, reference ratio): a per-point deduction on a percent
+    grades: tuple[tuple[str, str | None, Decimal | None], ...]  # (name, operator, threshold), first match wins
+    places: int  # the total is rounded to so many places
+    rounding: str  # in this mode of the decimal module (ROUND_HALF_UP, …)
+    # (indicator, input, direction, reference ratio): a per-step deduction on a percent input no other rule reads
     steps: list[tuple[str, str, str, Decimal]] = field(default_factory=list)
-    # (indicator, count input): `deduct R per n`
+    # (indicator, count input): `deduct R per n`, n read by no other rule
     counted: list[tuple[str, str]] = field(default_factory=list)
+
+    @cached_property
+    def text(self) -> str:
+        return format_module(self.module)
 
     @property
     def records(self) -> st.SearchStrategy[dict[str, object]]:
         return st.fixed_dictionaries({i.name: i.values for i in self.inputs})
+
+    @property
+    def any_records(self) -> st.SearchStrategy[dict[str, object]]:
+        """Mostly exact or other spellings; one time in ten, one value missing or out of its domain."""
+        mixed = st.fixed_dictionaries(
+            {i.name: st.one_of(i.values, i.spelt) if i.spelt is not None else i.values for i in self.inputs}
+        )
+        names = [i.name for i in self.inputs]
+        return st.one_of(self.records, mixed).flatmap(lambda record: _spoil(record, names))
 
     @property
     def percent_inputs(self) -> list[str]:
@@ -121,170 +169,485 @@ class GenRubric:
         return f"GenRubric(text=\n{self.text}\n)"
 
 
+def _spoil(record: dict[str, object], names: list[str]) -> st.SearchStrategy[dict[str, object]]:
+    if not names:
+        return st.just(record)
+    broken = st.tuples(st.sampled_from(names), st.sampled_from(BROKEN)).map(lambda nv: record | {nv[0]: nv[1]})
+    return st.integers(0, 9).flatmap(lambda n: broken if n == 0 else st.just(record))
+
+
 def _fmt(value: Decimal) -> str:
     text = format(value, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _pct(value: Decimal) -> str:
-    """A ratio as a percent literal: 0.855 → `85.5%`."""
-    return _fmt(value * 100) + "%"
+def _pct_text(ratio: Decimal) -> str:
+    return _fmt(ratio * 100) + "%"
 
 
-HALVES = st.integers(0, 20).map(lambda n: D(n) / 2)  # 0, 0.5, … 10
+def _pct(value: Decimal) -> ast.Number:
+    return ast.Number(value, "percent")
+
+
+def _num(value: Decimal | int | str) -> ast.Number:
+    return ast.Number(D(value))
+
+
+def _ref(name: str) -> ast.Ref:
+    return ast.Ref(ast.Name(name))
+
+
+_AT_LEAST_0 = (ast.Bound(">=", _pct(D(0))),)
+_ABOVE_0 = (ast.Bound(">", _num(0)),)
 
 
 class _Builder:
-    def __init__(self, draw: st.DrawFn) -> None:
+    """Draws the parts of one rubric, keeping names unique and the checker satisfied."""
+
+    def __init__(self, draw: st.DrawFn, loose: bool) -> None:
         self.draw = draw
+        self.loose = loose
+        self.used: set[str] = set()
         self.n = 0
-        self.inputs: list[GenInput] = []
-        self.lets: list[str] = []
+        self.inputs: list[ast.Input] = []
+        self.gen: list[GenInput] = []
+        self.lets: list[ast.Let] = []
+        self.number_lets: list[str] = []
+        self.indicators: list[ast.Indicator] = []
         self.steps: list[tuple[str, str, str, Decimal]] = []
         self.counted: list[tuple[str, str]] = []
 
-    def fresh(self, stem: str) -> str:
+    def fresh(self, stems: list[str]) -> str:
+        if self.draw(st.integers(0, 9)) == 0:
+            word = self.draw(st.sampled_from(KEYWORD_NAMES))
+            if word not in self.used:
+                self.used.add(word)
+                return word
         self.n += 1
-        return f"{stem}{self.n}"
+        text = f"{self.draw(st.sampled_from(stems))}{self.n}"
+        self.used.add(text)
+        return text
 
-    def new_input(
-        self, type_: str, values: st.SearchStrategy[object], bounds: str = "", stem: str | None = None
-    ) -> str:
-        name = self.fresh(stem or self.draw(st.sampled_from(["输入", "x_", "率", "“数”"])))
-        self.inputs.append(GenInput(name, type_, values, bounds))
+    # ---- inputs, each with its values
+    def new_input(self, type_: str, values: st.SearchStrategy[object], spelt: st.SearchStrategy[object] | None = None,
+                  bounds: tuple[ast.Bound, ...] = (), labels: tuple[str, ...] = (), *, shared: bool = True,
+                  name: str | None = None) -> str:  # fmt: skip
+        name = name or self.fresh(INPUT_STEMS)
+        description = self.draw(st.none() | TEXT)
+        labelled = tuple(ast.Name(lb) for lb in labels)
+        self.inputs.append(ast.Input(ast.Name(name), type_, bounds, labelled, description))  # type: ignore[arg-type]
+        domain = " ".join(f"{b.op}{b.value.value}" for b in bounds)
+        self.gen.append(GenInput(name, type_, values, spelt, shared, domain))
         return name
 
-    def points(self, top: Decimal) -> Decimal:
-        """Points in [0, top], in halves."""
-        return self.draw(HALVES.filter(lambda p: p <= top)) if top >= D("0.5") else D(0)
+    def pick(self, type_: str, bounds: tuple[ast.Bound, ...], values: st.SearchStrategy[object],
+             spelt: st.SearchStrategy[object]) -> str:  # fmt: skip
+        """An input of this type and domain already declared, or a new one."""
+        domain = " ".join(f"{b.op}{b.value.value}" for b in bounds)
+        same = [i.name for i in self.gen if i.shared and i.type == type_ and i.domain == domain]
+        if same and self.draw(st.booleans()):
+            return self.draw(st.sampled_from(same))
+        return self.new_input(type_, values, spelt, bounds)
+
+    def percent(self, *, shared: bool = True) -> str:
+        # on the band ends and thresholds (multiples of 5%) as often as between them
+        ratio = st.one_of(
+            st.integers(0, 30).map(lambda n: D(n) / 20), st.integers(0, 20_000).map(lambda n: D(n).scaleb(-4))
+        )
+        spelt = st.one_of(ratio.map(_pct_text), ratio.map(float), ratio.map(str))
+        if not shared:
+            return self.new_input("percent", ratio, spelt, shared=False)
+        return self.pick("percent", _AT_LEAST_0, ratio, spelt)
+
+    def number(self) -> str:
+        exact = st.one_of(
+            st.integers(-20, 20).map(lambda n: D(n) / 2), st.integers(-2000, 2000).map(lambda n: D(n).scaleb(-2)),
+            st.integers(-20, 20), st.sampled_from([D("-0"), D("1E+1"), D("-0.00")]),
+        )  # fmt: skip
+        return self.pick("number", (), exact, exact.map(str))
+
+    def positive(self) -> str:
+        exact = st.one_of(st.integers(1, 2000).map(lambda n: D(n).scaleb(-2)), st.integers(1, 20))
+        return self.pick("number", _ABOVE_0, exact, exact.map(float))
+
+    def count(self, low: int = 0, *, shared: bool = True) -> str:
+        n = st.integers(low, 30)
+        exact = st.one_of(n, n.map(D))
+        spelt = st.one_of(n.map(str), n.map(lambda i: D(i).scaleb(-1) * 10))
+        bounds = _ABOVE_0 if low else ()
+        return self.pick("count", bounds, exact, spelt) if shared else self.new_input("count", exact, spelt, shared=False)
+
+    def amount(self) -> str:
+        exact = st.one_of(st.just(D(0)), st.integers(0, 1000).map(lambda n: D(n).scaleb(-2)))
+        return self.new_input("amount", exact, exact.map(str))
+
+    def flag(self) -> str:
+        return self.pick("bool", (), st.booleans(), st.sampled_from(["是", "否", "true", "0", 1]))
+
+    def points(self, top: Decimal) -> ast.Number:
+        return _num(self.draw(st.sampled_from([h for h in HALVES if h <= top])))
+
+    def reason(self) -> str | None:
+        """Now and then an author's reason, naming fields, inputs and lets."""
+        kind = self.draw(st.integers(0, 5))
+        if kind < 3:
+            return None
+        if kind < 5:
+            return self.draw(REASONS)
+        names = [i.name.text for i in self.inputs[-3:] if PLAIN.match(i.name.text) and i.name.text not in KEYWORD_NAMES]
+        chosen = self.draw(st.lists(st.sampled_from([*names, "score", "max", "lost", "value"]), min_size=1, max_size=3))
+        return "说明：" + "，".join(f"{{{n}}}" for n in chosen)
+
+    # ---- expressions
+    def numeric(self, depth: int = 0) -> ast.Expr:
+        """A number-valued expression over number inputs and lets: + - * / min max abs."""
+        draw = self.draw
+        if depth >= 2 or draw(st.integers(0, 2)) == 0:
+            leaves: list[ast.Expr] = [_ref(self.number()), _num(draw(st.sampled_from(HALVES)))]
+            leaves += [_ref(n) for n in self.number_lets]
+            return draw(st.sampled_from(leaves))
+        op = draw(st.sampled_from(["+", "-", "*", "/", "min", "max", "abs", "neg"]))
+        a = self.numeric(depth + 1)
+        if op == "/":
+            divisor = _ref(self.positive()) if draw(st.booleans()) else _num(draw(st.sampled_from(HALVES[1:])))
+            return ast.Binary("/", a, divisor)
+        if op == "abs":
+            return ast.Call("abs", (a,))
+        if op == "neg":
+            return ast.Neg(a)
+        b = self.numeric(depth + 1)
+        return ast.Call(op, (a, b)) if op in ("min", "max") else ast.Binary(op, a, b)
+
+    def let_number(self) -> str:
+        name = self.fresh(["算", "calc_"])
+        self.lets.append(ast.Let(ast.Name(name), self.numeric()))
+        self.number_lets.append(name)
+        return name
+
+    def let_ratio(self) -> str:
+        """A percent let, as 在职人数 / 编制人数."""
+        a, b = self.count(), self.count(1)
+        name = self.fresh(["比率", "rate_"])
+        self.lets.append(ast.Let(ast.Name(name), ast.Binary("/", _ref(a), _ref(b))))
+        return name
+
+    def condition(self, depth: int = 0) -> ast.Expr:
+        draw = self.draw
+        kind = draw(st.sampled_from(["bool", "bool", "cmp_pct", "cmp_num", "not", "and", "or"] if depth < 2 else ["bool"]))
+        if kind == "bool":
+            return self.on_bool(self.flag())
+        ops = [">=", ">", "<", "<=", "=", "!="]
+        if kind == "cmp_pct":
+            return ast.Compare(draw(st.sampled_from(ops)), _ref(self.percent()), _pct(D(draw(st.integers(0, 30))) / 20))
+        if kind == "cmp_num":
+            return ast.Compare(draw(st.sampled_from(ops)), self.numeric(1), _num(draw(st.sampled_from(HALVES))))
+        if kind == "not":
+            return ast.Not(self.condition(depth + 1))
+        joined = ast.And if kind == "and" else ast.Or
+        return joined(self.condition(depth + 1), self.condition(depth + 1))
+
+    def on_bool(self, b: str) -> ast.Expr:
+        """A condition on a bool input, in one of several shapes."""
+        shape = self.draw(st.sampled_from(["bare", "eq", "notnot", "or", "and"]))
+        ref = _ref(b)
+        if shape == "eq":
+            return ast.Compare("=", ref, ast.Bool(True))
+        if shape == "notnot":
+            return ast.Not(ast.Not(ref))
+        if shape == "or":
+            return ast.Or(ref, ast.And(ref, ast.Bool(False)))
+        if shape == "and":
+            return ast.And(ast.Or(ref, ref), ast.Not(ast.Bool(False)))
+        return ref
 
     # ---- indicators
-    def indicator(self) -> tuple[str, Decimal]:
-        draw = self.draw
-        name = self.fresh(draw(st.sampled_from(["指标", "“指标”", "《指标》", "ind_"])))
-        top = draw(st.sampled_from([D(1), D(2), D(3), D(4), D(5), D(6), D(10), D("2.5"), D("0.5")]))
-        kind = draw(st.sampled_from(["bands", "step", "ratio", "counted", "awards", "when", "when_pct", "judgment"]))
-        rules = getattr(self, "rule_" + kind)(name, top)
-        if kind not in ("judgment",) and draw(st.booleans()):
-            # an extra counted deduction, so that 扣完为止 clamping happens often
-            rate = draw(st.sampled_from(["0.5", "1", "2"]))
-            n = self.new_input("count", counts(0, 5), stem="例数")
-            rules.append(f"deduct {rate} per {n}")
-            self.counted.append((name, n))
-        body = "\n    ".join(rules)
-        return f"indicator {name} {_fmt(top)} {{\n    {body}\n  }}", top
+    def indicator(self, top: Decimal) -> ast.Indicator:
+        name = self.fresh(NODE_STEMS)
+        kinds = ["bands", "bands_let", "step", "ratio", "counted", "awards", "when", "when_cond", "when_pct", "match",
+                 "judgment", "formula", "none"]  # fmt: skip
+        kind = self.draw(st.sampled_from(kinds + (["when_open"] if self.loose else [])))
+        rules: list[ast.Rule] = getattr(self, "rule_" + kind)(name, top)
+        for _ in range(self.draw(st.integers(0, 2))):  # deductions after the rule that gives the start
+            rules.append(self.deduction(name, top))
+        indicator = ast.Indicator(ast.Name(name), _num(top), tuple(rules))
+        self.indicators.append(indicator)
+        return indicator
 
-    def rule_bands(self, name: str, top: Decimal) -> list[str]:
-        draw = self.draw
-        p = self.new_input("percent", percents(2), ">= 0")
-        cuts = sorted(draw(st.sets(st.integers(1, 300), min_size=1, max_size=4)))
-        ends = [D(c) / 200 for c in cuts]  # ratios 0.005 … 1.5
-        closed_low = draw(st.booleans())  # [low, high) style, else (low, high]
-        pts = [self.points(top) for _ in range(len(ends) + 1)]
-        lines = [f"{'>=' if closed_low else '>'} {_pct(ends[-1])} -> {_fmt(pts[0])}"]
-        for i in range(len(ends) - 1, 0, -1):
-            low, high = _pct(ends[i - 1]), _pct(ends[i])
-            lines.append(
-                f"{'[' if closed_low else '('}{low}, {high}{')' if closed_low else ']'} -> {_fmt(pts[len(ends) - i])}"
-            )
-        lines.append(f"{'<' if closed_low else '<='} {_pct(ends[0])} -> {_fmt(pts[-1])}")
-        return [f"bands {p} {{ " + "  ".join(lines) + " }"]
+    def bands(self, subject: str, ends: list[ast.Number], top: Decimal) -> ast.Bands:
+        closed_low = self.draw(st.booleans())
+        bands = [
+            ast.Band(self.points(top), low=ends[-1], low_closed=closed_low, op=">=" if closed_low else ">",
+                     reason=self.reason())
+        ]  # fmt: skip
+        for low, high in zip(reversed(ends[:-1]), reversed(ends[1:]), strict=True):
+            bands.append(ast.Band(self.points(top), low, high, closed_low, not closed_low, reason=self.reason()))
+        last = self.draw(st.sampled_from(["compare", "else", "equal"]))
+        if last == "else":
+            bands.append(ast.Band(self.points(top), is_else=True))
+        elif last == "equal" and not closed_low:
+            bands.append(ast.Band(self.points(top), low=ends[0], high=ends[0], low_closed=True, high_closed=True,
+                                  op="="))  # fmt: skip
+            bands.append(ast.Band(self.points(top), high=ends[0], op="<"))
+        else:
+            bands.append(ast.Band(self.points(top), high=ends[0], high_closed=not closed_low,
+                                  op="<" if closed_low else "<="))  # fmt: skip
+        if last != "else":  # disjoint bands score the same in any order
+            bands = self.draw(st.permutations(bands))
+        return ast.Bands(_ref(subject), tuple(bands))
 
-    def rule_step(self, name: str, top: Decimal) -> list[str]:
+    def rule_bands(self, name: str, top: Decimal) -> list[ast.Rule]:
+        cuts = sorted(self.draw(st.sets(st.integers(1, 300), min_size=1, max_size=4)))
+        return [self.bands(self.percent(), [_pct(D(c) / 200) for c in cuts], top)]
+
+    def rule_bands_let(self, name: str, top: Decimal) -> list[ast.Rule]:
+        cuts = sorted(self.draw(st.sets(st.integers(-10, 10), min_size=1, max_size=4)))
+        return [self.bands(self.let_number(), [_num(D(c) / 2) for c in cuts], top)]
+
+    def rule_step(self, name: str, top: Decimal) -> list[ast.Rule]:
+        return [self.step_pct(name)]
+
+    def step_pct(self, name: str) -> ast.DeductStep:
         draw = self.draw
-        p = self.new_input("percent", percents(2))
+        subject = self.percent(shared=False)
         direction = draw(st.sampled_from(["above", "below", "from"]))
-        reference = D(draw(st.integers(0, 40))) / 20  # 0% … 200% in 5% steps
-        rate = draw(st.sampled_from(["0.1", "0.2", "0.5", "1"]))
-        step = draw(st.sampled_from(["1pp", "0.5pp", "5pp"]))
-        counting = draw(st.sampled_from(["", " counting proportional", " counting whole", " counting started"]))
-        self.steps.append((name, p, direction, reference))
-        return [f"deduct {rate} per {step} of {p} {direction} {_pct(reference)}{counting}"]
+        ratio = D(draw(st.integers(0, 40))) / 20  # 0% … 200% in 5% steps
+        reference: ast.Expr = _pct(ratio) if draw(st.integers(0, 3)) else _ref(self.percent())
+        rate = _num(draw(st.sampled_from(["0.1", "0.2", "0.5", "1", "2"])))
+        step = draw(st.sampled_from([ast.Number(D("0.01"), "pp"), ast.Number(D("0.005"), "pp"),
+                                     ast.Number(D("0.05"), "pp"), _pct(D("0.02"))]))  # fmt: skip
+        counting = draw(st.sampled_from([None, "proportional", "whole", "started"]))
+        value: ast.Expr = _ref(subject)
+        if draw(st.integers(0, 3)) == 0:  # an expression, to exercise parentheses
+            value = ast.Binary("*", ast.Binary("+", _ref(subject), _pct(D("0.05"))), _num(1))
+        elif isinstance(reference, ast.Number):
+            self.steps.append((name, subject, direction, ratio))
+        return ast.DeductStep(rate, step, value, direction, reference, counting, self.reason())  # type: ignore[arg-type]
 
-    def rule_ratio(self, name: str, top: Decimal) -> list[str]:
-        """Like 财政供养人员控制率: a let quotient of two counts, deducted above 100%."""
-        num = self.new_input("count", counts(0, 30), stem="在职")
-        den = self.new_input("count", counts(1, 30), "> 0", stem="编制")
-        rate = self.fresh("比率")
-        self.lets.append(f"let {rate} = {num} / {den}")
-        per = self.draw(st.sampled_from(["0.1", "0.5", "1"]))
-        return [f"deduct {per} per 1pp of {rate} above 100% counting proportional"]
-
-    def rule_counted(self, name: str, top: Decimal) -> list[str]:
-        n = self.new_input("count", counts(0, 30))
-        rate = self.draw(st.sampled_from(["0.5", "1", "0.2"]))
-        self.counted.append((name, n))
-        return [f"deduct {rate} per {n}"]
-
-    def rule_awards(self, name: str, top: Decimal) -> list[str]:
-        """Like 管理制度健全性: points for each bool that holds, adding up to the max."""
+    def step_num(self) -> ast.DeductStep:
         draw = self.draw
+        reference = _num(draw(st.sampled_from(HALVES))) if draw(st.booleans()) else _ref(self.number())
+        return ast.DeductStep(
+            _num(draw(st.sampled_from(["0.1", "0.2", "0.5", "1", "2"]))), _num(draw(st.sampled_from(["1", "0.5", "3"]))),
+            self.numeric(1), draw(st.sampled_from(["above", "below", "from"])), reference,
+            draw(st.sampled_from([None, "proportional", "whole", "started"])), self.reason(),
+        )  # fmt: skip
+
+    def rule_ratio(self, name: str, top: Decimal) -> list[ast.Rule]:
+        rate = _num(self.draw(st.sampled_from(["0.1", "0.5", "1"])))
+        return [ast.DeductStep(rate, ast.Number(D("0.01"), "pp"), _ref(self.let_ratio()), "above", _pct(D(1)),
+                               "proportional")]  # fmt: skip
+
+    def counted_rule(self, name: str) -> ast.DeductStep:
+        """`deduct R per n`: on a count no other rule reads (recorded), on a shared count, or on a number."""
+        draw = self.draw
+        rate = _num(draw(st.sampled_from(["0.5", "1", "0.2", "2"])))
+        which = draw(st.sampled_from(["own", "own", "shared", "number"]))
+        if which == "own":
+            n = self.count(shared=False)
+            self.counted.append((name, n))
+        else:
+            n = self.count() if which == "shared" else self.number()
+        return ast.DeductStep(rate, _num(1), _ref(n), reason=self.reason())
+
+    def rule_counted(self, name: str, top: Decimal) -> list[ast.Rule]:
+        return [self.counted_rule(name)]
+
+    def deduction(self, name: str, top: Decimal) -> ast.Rule:
+        kind = self.draw(st.sampled_from(["step_pct", "step_ratio", "step_num", "counted", "counted", "deduct_if"]))
+        if kind == "step_pct":
+            return self.step_pct(name)
+        if kind == "step_ratio":
+            return self.rule_ratio(name, top)[0]
+        if kind == "step_num":
+            return self.step_num()
+        if kind == "counted":
+            return self.counted_rule(name)
+        return ast.DeductIf(_num(self.draw(st.sampled_from(HALVES[1:6]))), self.condition(), self.reason())
+
+    def rule_awards(self, name: str, top: Decimal) -> list[ast.Rule]:
+        """Checklist items; their points add up to the max (loose: or now and then fall short of it)."""
         shares, left = [], top
-        for _ in range(draw(st.integers(0, 3))):
-            pts = self.points(left)
-            if pts == 0 or pts == left:
+        for _ in range(self.draw(st.integers(0, 3))):
+            share = self.points(left).value
+            if share in (0, left):
                 break
-            shares.append(pts)
-            left -= pts
-        shares.append(left)
-        rules = []
-        for pts in shares:
-            b = self.new_input("bool", st.booleans())
-            condition = draw(st.sampled_from([b, f"{b} = true", f"not not {b}"]))
-            rules.append(f"award {_fmt(pts)} if {condition}")
-        return rules
+            shares.append(share)
+            left -= share
+        if not self.loose or self.draw(st.integers(0, 3)):
+            shares.append(left)
+        return [ast.AwardIf(_num(p), self.condition(), self.reason()) for p in shares or [top]]
 
-    def rule_when(self, name: str, top: Decimal) -> list[str]:
+    def rule_when(self, name: str, top: Decimal) -> list[ast.Rule]:
         """Like 资金结余: = 0 → top; <= other → some; else → less."""
-        a = self.new_input("amount", st.one_of(st.just(D(0)), amounts(0, 1000)))
-        b = self.new_input("amount", st.one_of(st.just(D(0)), amounts(0, 1000)))
-        return [
-            f"when {a} = 0 -> {_fmt(top)}",
-            f"when {a} <= {b} -> {_fmt(self.points(top))}",
-            f"else -> {_fmt(self.points(top))}",
+        a, b = self.amount(), self.amount()
+        arms = [
+            ast.WhenArm(_num(top), ast.Compare("=", _ref(a), _num(0))),
+            ast.WhenArm(self.points(top), ast.Compare("<=", _ref(a), _ref(b)), self.reason()),
+            ast.WhenArm(self.points(top), ast.Compare(">", ast.Binary("-", _ref(a), _ref(b)), _num(100))),
+            ast.WhenArm(self.points(top), None, self.reason()),
         ]
+        return [ast.WhenChain(tuple(arms))]
 
-    def rule_when_pct(self, name: str, top: Decimal) -> list[str]:
-        p = self.new_input("percent", percents(2))
-        q = self.new_input("bool", st.booleans())
-        cut = D(self.draw(st.integers(0, 40))) / 20
-        return [
-            f"when {p} >= {_pct(cut)} and {q} -> {_fmt(self.points(top))}",
-            f"when not {q} or {p} < {_pct(cut)} -> {_fmt(self.points(top))}",
+    def rule_when_cond(self, name: str, top: Decimal, *, otherwise: bool = True) -> list[ast.Rule]:
+        arms = [ast.WhenArm(self.points(top), self.condition(), self.reason()) for _ in range(self.draw(st.integers(1, 3)))]
+        if otherwise:
+            arms.append(ast.WhenArm(self.points(top), None, self.reason()))
+        return [ast.WhenChain(tuple(arms))]
+
+    def rule_when_open(self, name: str, top: Decimal) -> list[ast.Rule]:
+        return self.rule_when_cond(name, top, otherwise=False)
+
+    def rule_when_pct(self, name: str, top: Decimal) -> list[ast.Rule]:
+        """Two arms and no `else`, which between them hold for every record."""
+        p, q = self.percent(), self.flag()
+        cut = _pct(D(self.draw(st.integers(0, 40))) / 20)
+        arms = [
+            ast.WhenArm(self.points(top), ast.And(ast.Compare(">=", _ref(p), cut), _ref(q))),
+            ast.WhenArm(self.points(top), ast.Or(ast.Not(_ref(q)), ast.Compare("<", _ref(p), cut))),
         ]
+        return [ast.WhenChain(tuple(arms))]
 
-    def rule_judgment(self, name: str, top: Decimal) -> list[str]:
-        self.inputs.append(GenInput(name, "score", scores(top)))
-        return ["judgment"]
+    def rule_match(self, name: str, top: Decimal) -> list[ast.Rule]:
+        labels = self.draw(
+            st.lists(st.sampled_from(["健全", "基本健全", "不健全", "好", "a b", "up", "较差", "优", "良", "中", "差"]),
+                     min_size=1, max_size=4, unique=True)
+        )  # fmt: skip
+        subject = self.new_input("label", st.sampled_from(labels), st.sampled_from(labels).map(lambda s: f" {s} "),
+                                 labels=tuple(labels))  # fmt: skip
+        named = labels if self.draw(st.booleans()) else labels[: self.draw(st.integers(1, len(labels)))]
+        arms = [ast.MatchArm(self.points(top), ast.Name(lb), self.reason()) for lb in named]
+        if len(named) < len(labels) or self.draw(st.booleans()):
+            arms.append(ast.MatchArm(self.points(top), None))
+        return [ast.Match(_ref(subject), tuple(arms))]
 
-    # ---- groups
-    def group(self, depth: int) -> tuple[str, Decimal]:
+    def rule_judgment(self, name: str, top: Decimal) -> list[ast.Rule]:
+        score = st.one_of(st.integers(0, int(top * 100)).map(lambda n: D(n).scaleb(-2)), st.just(D("-0")))
+        if self.draw(st.booleans()):
+            self.new_input("score", score, score.map(str), name=name)
+            return [ast.Judgment()]
+        return [ast.Judgment(ast.Name(self.new_input("score", score, score.map(float))))]
+
+    def rule_formula(self, name: str, top: Decimal) -> list[ast.Rule]:
+        if self.draw(st.booleans()):  # a number input in it, so that it goes below 0 and above the max
+            op = self.draw(st.sampled_from(["+", "-", "*"]))
+            return [ast.Formula(ast.Binary(op, _ref(self.number()), self.numeric(1)))]
+        scaled = ast.Binary("/", ast.Binary("*", _ref(self.amount()), _num(top)), _num(100))
+        return [ast.Formula(ast.Call("min", (_num(top), ast.Neg(ast.Neg(scaled)))))]
+
+    def rule_none(self, name: str, top: Decimal) -> list[ast.Rule]:
+        return []
+
+    # ---- the tree
+    def node(self, depth: int, top: Decimal) -> ast.Node:
+        if depth >= 2 or top < 1 or self.draw(st.integers(0, 2)) == 0:
+            return self.indicator(top)
+        parts = self.split(top)
+        return ast.Group(ast.Name(self.fresh(NODE_STEMS)), _num(top), tuple(self.node(depth + 1, p) for p in parts))
+
+    def split(self, top: Decimal) -> list[Decimal]:
+        """top as 1 to 3 positive parts in halves."""
+        parts, left = [], top
+        for _ in range(self.draw(st.integers(0, 2))):
+            part = self.draw(st.sampled_from([h for h in HALVES if 0 < h < left] or [left]))
+            if part == left:
+                break
+            parts.append(part)
+            left -= part
+        return [*parts, left]
+
+    def grades(self, total: Decimal) -> tuple[ast.Grade, ...]:
         draw = self.draw
-        name = self.fresh(draw(st.sampled_from(["组", "group_", "“组”"])))
-        parts = []
-        for _ in range(draw(st.integers(1, 3))):
-            if depth < 2 and draw(st.integers(0, 3)) == 0:
-                parts.append(self.group(depth + 1))
-            else:
-                parts.append(self.indicator())
-        top = sum((p[1] for p in parts), D(0))
-        body = "\n".join(p[0] for p in parts)
-        return f"group {name} {_fmt(top)} {{\n{body}\n}}", top
+        style = draw(st.sampled_from(["none", "whole", "fractions"]))
+        if style == "none":
+            return ()
+        if style == "whole":
+            cuts = sorted(draw(st.sets(st.integers(1, int(total)), max_size=3)), reverse=True)
+            names = ["优秀", "良好", "中", "差"]
+            grades = tuple(
+                ast.Grade(ast.Name(names[i]), draw(st.sampled_from([">=", ">"])), _num(c)) for i, c in enumerate(cuts)
+            )
+            return (*grades, ast.Grade(ast.Name(names[len(cuts)])))
+        fractions = sorted({draw(st.sampled_from(HALVES)) * total / 10 for _ in range(draw(st.integers(0, 2)))},
+                           reverse=True)  # fmt: skip
+        grades = tuple(ast.Grade(ast.Name(f"等{i}"), ">=", _num(t)) for i, t in enumerate(fractions))
+        return (*grades, ast.Grade(ast.Name("末等")))
+
+    # ---- examples and properties
+    def given_value(self, decl: ast.Input) -> ast.GivenValue:
+        draw = self.draw
+        if decl.type == "bool":
+            return ast.GivenValue("word", draw(st.sampled_from(["是", "否", "true", "false"])))
+        if decl.type == "label":
+            word = draw(st.sampled_from([lb.text for lb in decl.labels]))
+            return ast.GivenValue(draw(st.sampled_from(["word", "text"])), word)
+        if decl.type == "percent":
+            return ast.GivenValue("percent", f"{draw(st.integers(0, 150))}%")
+        if decl.type == "score":
+            return ast.GivenValue("number", "0")
+        if decl.bounds:
+            return ast.GivenValue("number", str(draw(st.integers(1, 20))))
+        return ast.GivenValue("number", str(draw(st.integers(0, 20))))
+
+    def examples(self, total: Decimal, grades: tuple[ast.Grade, ...]) -> list[ast.Example]:
+        out: list[ast.Example] = []
+        for i in range(self.draw(st.integers(0, 2))):
+            base = out[-1].name if out and self.draw(st.booleans()) else None
+            decls = self.inputs if base is None else self.draw(st.lists(st.sampled_from(self.inputs), max_size=2))
+            givens = {d.name.text: ast.Given(d.name, self.given_value(d)) for d in decls}
+            expects: list[ast.Expectation] = [
+                ast.ExpectScore(None, "=", _num(self.draw(st.sampled_from([h for h in HALVES if h <= total]))))
+            ]
+            if self.indicators and self.draw(st.booleans()):
+                ind = self.draw(st.sampled_from(self.indicators))
+                expects.append(ast.ExpectScore(ind.name, "~=", ast.Number(D("0.50"), "number", "0.50")))
+            if grades and self.draw(st.booleans()):
+                expects.append(ast.ExpectGrade(self.draw(st.sampled_from(grades)).name))
+            out.append(ast.Example(f"例{i}" + self.draw(TEXT), base, tuple(givens.values()), tuple(expects)))
+        return out
+
+    def properties(self) -> list[ast.Property]:
+        out: list[ast.Property] = []
+        numeric = [i for i in self.inputs if i.type in ("percent", "amount", "count", "score")]
+        if numeric and self.draw(st.booleans()):
+            subject = self.draw(st.sampled_from(numeric)).name
+            target = self.draw(st.none() | st.sampled_from([i.name for i in self.indicators]))
+            out.append(ast.Monotone(subject, self.draw(st.sampled_from(["increasing", "decreasing"])), target))
+        if self.indicators and self.draw(st.booleans()):
+            ind = self.draw(st.sampled_from(self.indicators))
+            bools = [i for i in self.inputs if i.type == "bool"]
+            condition = self.on_bool(bools[0].name.text) if bools and self.draw(st.booleans()) else None
+            out.append(ast.Claim(ind.name, "<=", ind.max, condition))
+        return out
 
 
 @st.composite
-def random_rubrics(draw: st.DrawFn) -> GenRubric:
-    """A small valid rubric text, with a strategy of records that fit it."""
-    builder = _Builder(draw)
-    groups = [builder.group(0) for _ in range(draw(st.integers(1, 3)))]
-    total = sum((g[1] for g in groups), D(0))
-    header = (
-        f'rubric "随机评分表" {{\n  year 2021\n  total {_fmt(total)}\n  round total 2 half_up\n'
-        f"  grade 优秀 >= {_fmt(total * D('0.9'))}\n  grade 合格 >= {_fmt(total * D('0.6'))}\n  grade 差 otherwise\n}}"
+def random_rubrics(draw: st.DrawFn, loose: bool = False) -> GenRubric:
+    """A random rubric with the strategies of records that fit it (see the module's doc)."""
+    b = _Builder(draw, loose)
+    tops = b.split(D(draw(st.integers(2, 20))))
+    nodes = [b.node(0, top) for top in tops]
+    total = sum(tops, D(0))
+    grades = b.grades(total)
+    places = draw(st.none() | st.integers(0, 4))
+    modes = ["half_up", "half_even", "half_down", "up", "down", "ceiling", "floor"]
+    header = ast.Header(
+        draw(TEXT),
+        year=draw(st.none() | st.sampled_from([_num(2021), _num(2024)])),
+        total=_num(total),
+        round_places=_num(places) if places is not None else None,
+        round_mode=draw(st.sampled_from(modes)) if places is not None else "half_up",  # the mode needs the places
+        grades=grades,
     )
-    decls = [f"input {i.name}: {i.type}{(' ' + i.bounds) if i.bounds else ''}" for i in builder.inputs]
-    text = "\n".join([header, *decls, *builder.lets, *(g[0] for g in groups)]) + "\n"
-    return GenRubric(text, builder.inputs, total, builder.steps, builder.counted)
+    items: list[ast.Item] = [header, *b.inputs, *b.lets, *nodes, *b.examples(total, grades), *b.properties()]
+    shown = tuple((g.name.text, g.op, g.threshold.value if g.threshold else None) for g in grades)
+    rounding = "ROUND_" + header.round_mode.upper()
+    module = ast.Module(tuple(items))
+    return GenRubric(module, b.gen, total, shown, 2 if places is None else places, rounding, b.steps, b.counted)
+
+
+def rubrics() -> st.SearchStrategy[ast.Module]:
+    """A random valid rubric as an AST."""
+    return random_rubrics().map(lambda gen: gen.module)
 
 
 # ---------------------------------------------------------------- arbitrary text for the parser
@@ -344,3 +707,41 @@ def rule_texts() -> st.SearchStrategy[str]:
     soup = st.lists(token, max_size=40).map(lambda parts: " ".join(parts))
     tight = st.lists(token, max_size=40).map(lambda parts: "".join(parts))
     return st.one_of(st.text(), soup, tight, _mutated_2021())
+
+
+# ---------------------------------------------------------------- messy texts
+
+_FULL_WIDTH = {
+    ">=": "≥",
+    "<=": "≤",
+    "->": "→",
+    "(": "（",
+    ")": "）",
+    "[": "［",
+    "]": "］",
+    "%": "％",
+    ",": "，",
+    ":": "：",
+}
+
+
+@st.composite
+def messy_texts(draw: st.DrawFn, text: str) -> str:
+    """`text` as a careless author might have typed it: lines re-indented, blank lines added,
+    spaces doubled, full-width forms, and comments on lines of their own and after code."""
+    out = []
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if draw(st.integers(0, 9)) == 0:
+            out.append(" " * draw(st.integers(0, 6)) + "# " + draw(TEXT).replace("\n", " "))
+        if draw(st.integers(0, 9)) == 0:
+            out.append("")
+        if stripped and not stripped.startswith("#") and '"' not in stripped and draw(st.booleans()):
+            for ascii_form, full in _FULL_WIDTH.items():
+                if draw(st.integers(0, 3)) == 0:
+                    stripped = stripped.replace(ascii_form, full)
+            stripped = stripped.replace(" ", "  ") if draw(st.integers(0, 4)) == 0 else stripped
+        if stripped and not stripped.startswith("#") and draw(st.integers(0, 7)) == 0:
+            stripped += "  # " + draw(TEXT)
+        out.append(" " * draw(st.integers(0, 8)) + stripped)
+    return "\n".join(out)

@@ -219,7 +219,7 @@ def test_sums_keep_the_digits_of_sum_with_a_zero_start() -> None:
     assert module is not None
     for record in ({"a": Decimal("-0"), "b": Decimal("-0"), "n": Decimal(0)}, {"a": Decimal("1E+0"), "b": 2, "n": -3}):
         result = rubric.evaluate(record)
-        expected = oracle.evaluate(module, check(module), text, record)
+        expected = oracle.evaluate(module, check(module), text, rubric.coerce(record))
         assert [str(n.score) for n in result.nodes()] == [str(n.score) for n in expected.nodes()]
         assert (str(result.raw_total), str(result.total)) == (str(expected.raw_total), str(expected.total))
     assert str(rubric.evaluate({"a": Decimal("-0"), "b": Decimal("-0"), "n": 0})["判"].score) == "0"

@@ -14,8 +14,8 @@ import pytest
 
 import pingfen
 from pingfen.cli import main
+from pingfen.coverage import Disagreement
 from pingfen.errors import DataError, InternalError, PingfenError, Problem
-from pingfen.evaluate.interp import Disagreement
 from pingfen.evaluate.refusals import Refusal
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,7 +49,7 @@ def test_the_walk_finds_the_exception_classes() -> None:
         "pingfen.errors.DataError",
         "pingfen.syntax.formatter.FormatError",
         "pingfen.evaluate.refusals.Refusal",
-        "pingfen.evaluate.interp.Disagreement",
+        "pingfen.coverage.Disagreement",
         "pingfen.fuzz.Violation",
         "pingfen.cli._Usage",
     ):
@@ -81,9 +81,9 @@ group g 10 {
 
 
 def test_every_evaluator_refuses_through_it() -> None:
-    # The generated code, the tree walker (score_node) and the interpreter (property
-    # conditions) each turn the same Refusal into a DataError naming the zero divisor.
-    from pingfen.evaluate.interp import evaluate_expr
+    # The generated code, the tree walker scoring a node (score_node) and the walker reading
+    # one expression (property conditions) each turn the same Refusal into a DataError
+    # naming the zero divisor.
     from pingfen.loader import loads_unsound
 
     rubric, _ = loads_unsound(UNSOUND)  # PF410: b can be 0
@@ -93,7 +93,7 @@ def test_every_evaluator_refuses_through_it() -> None:
     with pytest.raises(DataError) as walked:
         rubric.score_node("i", record)
     with pytest.raises(DataError) as interpreted:
-        evaluate_expr(rubric, rubric.coerce(record), rubric.module.lets[0].expr)
+        rubric.walker().expression(rubric.module.lets[0].expr, rubric.coerce(record))
     for info in (compiled, walked, interpreted):
         assert info.value.code == "PF504"
         assert info.value.__suppress_context__  # raised `from None`: no Refusal in the traceback
@@ -108,7 +108,7 @@ def test_an_internal_error_is_reported_as_a_bug(monkeypatch: pytest.MonkeyPatch)
     import pingfen.testrun
 
     def disagree(*args: object, **kwargs: object) -> None:
-        raise Disagreement("the interpreter and the evaluator disagree on x")
+        raise Disagreement("the walker and the evaluator disagree on x")
 
     monkeypatch.setattr(pingfen.testrun, "run_examples", disagree)
     monkeypatch.delenv("PINGFEN_DEBUG", raising=False)

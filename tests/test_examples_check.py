@@ -11,7 +11,7 @@ from pingfen.check.examples import records
 from pingfen.check.passes import check
 from pingfen.syntax.formatter import format_module
 from pingfen.syntax.parser import parse
-from rubric_strategies import rubrics
+from strategies import rubrics
 
 RUBRIC = """rubric "x" {
   total 8

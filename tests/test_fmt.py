@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from pingfen import ast
 from pingfen.syntax.formatter import SKIP, FormatError, format_markdown, format_module, format_text
 from pingfen.syntax.parser import parse
-from rubric_strategies import messy_texts, rubrics
+from strategies import messy_texts, rubrics
 
 ROOT = Path(__file__).resolve().parents[1]
 FMT = ROOT / "tests" / "golden" / "fmt"

@@ -21,13 +21,11 @@ from hypothesis import strategies as st
 import pingfen
 from pingfen import ast, fuzz
 from pingfen.cli import main
-from pingfen.evaluate.interp import evaluate_expr
-from pingfen.evaluate.interp import inputs as coerce_record
 from pingfen.io import read_record
 from pingfen.result import NodeResult, Result
 from pingfen.syntax.formatter import format_module
 from pingfen.testing import boundary_inputs, inputs
-from rubric_strategies import rubrics
+from strategies import rubrics
 
 ROOT = Path(__file__).resolve().parents[1]
 FAULTS = sorted((ROOT / "tests" / "golden" / "faults").glob("*.rule"))
@@ -103,8 +101,8 @@ def test_planted_fault_is_caught_and_reproduces_through_eval(path: Path, tmp_pat
             (data,) = files
             code, result, _ = evaluated(path, data)
             assert code == 0 and result is not None
-            record = coerce_record(rubric, read_record(data))
-            assert prop.condition is None or evaluate_expr(rubric, record, prop.condition)
+            record = rubric.coerce(read_record(data))
+            assert prop.condition is None or rubric.walker().expression(prop.condition, record)
             score = node_score(result, prop.target.text if prop.target else None)
             assert not fuzz._OPS[prop.op](score, prop.value.value), (score, prop)
         else:
@@ -207,7 +205,7 @@ def test_counterexample_yaml_reads_back_to_the_same_record(record: dict[str, obj
         again = read_record(path)
     finally:
         path.unlink(missing_ok=True)
-    assert coerce_record(rubric, again) == coerce_record(rubric, record)
+    assert rubric.coerce(again) == rubric.coerce(record)
 
 
 def test_yaml_quotes_what_yaml_would_misread() -> None:

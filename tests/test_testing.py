@@ -25,7 +25,7 @@ from pingfen.testing import (
     reach_total,
     targets,
 )
-from rubric_strategies import rubrics
+from strategies import rubrics
 
 ROOT = Path(__file__).resolve().parents[1]
 RUBRIC_2021 = pingfen.load(ROOT / "rulesets" / "dept-overall-2021.rule")

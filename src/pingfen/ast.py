@@ -656,9 +656,6 @@ def walk_expressions(*roots: Expr) -> Iterator[Expr]:
         stack.extend(reversed(e.children()))
 
 
-# The former name of walk_expressions, still read by evaluate/walker.py and interp.py.
-sub_expressions = walk_expressions
-
 
 def judged_maxima(module: Module) -> dict[str, Decimal]:
     """For each score input, the smallest max among the indicators that judge by it."""

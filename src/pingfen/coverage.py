@@ -5,14 +5,15 @@ each checklist item both ways (held and missed, triggered and not), each per-ste
 deduction on either side of its reference (within it, and over or under it — both for a
 two-sided one, and exactly at it), an indicator clamped at 0 (扣完为止) where its
 deductions can take more than its rules give, each judgment and formula, and each grade.
-An example covers the branches that evaluation actually took, as reported by the tracing
-interpreter (interp.py), which is held to give the same scores as the compiled rubric.
+An example covers the branches that evaluation actually took, as reported by the tree
+walker (evaluate/walker.py) through its sink; `trace` holds the walker to the same scores
+as the compiled rubric.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any, assert_never
 
@@ -21,9 +22,11 @@ from attrs import frozen
 from pingfen import ast
 from pingfen.check.passes import check
 from pingfen.check.soundness import clamping
-from pingfen.evaluate.interp import Event
+from pingfen.errors import InternalError
 from pingfen.evaluate.rubric import Rubric
+from pingfen.evaluate.walker import Event
 from pingfen.lang import Lang
+from pingfen.result import Result
 from pingfen.syntax.formatter import band_condition, expr, label, number, width
 
 _STATUS = {
@@ -38,10 +41,33 @@ _STATUS = {
     "clamped": ("clamped at 0 (扣完为止)", "扣完为止（得 0 分）"),
 }
 
+# Still an AssertionError, as before it was a PingfenError: it is a failed self-check, code
+# that caught it as one keeps working, and pytest shows it as a failed check.
+class Disagreement(InternalError, AssertionError):
+    """The tree walker and the compiled rubric scored a record differently: a bug in pingfen."""
+
+
+def trace(rubric: Rubric, record: Mapping[str, object]) -> tuple[Result, list[Event]]:
+    """Score a record with the compiled rubric, and walk it to learn the branches taken.
+    Raises DataError when the record is refused, Disagreement if the two score it differently."""
+    result = rubric.evaluate(record)
+    events: list[Event] = []
+    walked = rubric.walker(events.append).evaluate(rubric.coerce(record))
+    compiled = {n.name: n.score for n in result.nodes()}
+    scores = {n.name: n.score for n in walked.nodes()}
+    if compiled != scores or (result.raw_total, result.total, result.grade) != (
+        walked.raw_total,
+        walked.total,
+        walked.grade,
+    ):
+        wrong = [n for n in compiled if compiled[n] != scores.get(n)]
+        raise Disagreement(f"the walker and the evaluator disagree on {wrong or 'the total'} for {dict(record)}")
+    return result, events
+
 
 @frozen
 class Item:
-    """One branch: its key in the interpreter's events, how to show it, where it is."""
+    """One branch: its key in the walker's events, how to show it, where it is."""
 
     key: tuple[Any, ...]
     text: str

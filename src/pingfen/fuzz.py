@@ -34,8 +34,6 @@ from hypothesis.errors import HypothesisException
 from pingfen import ast
 from pingfen.diagnostics import Diagnostic
 from pingfen.errors import DataError, PingfenError
-from pingfen.evaluate.interp import evaluate_expr
-from pingfen.evaluate.interp import inputs as coerce_record
 from pingfen.evaluate.rubric import ROUNDING, Rubric
 from pingfen.lang import Lang
 from pingfen.result import Result
@@ -182,7 +180,7 @@ def property_text(prop: ast.Property) -> str:
 def _claim(rubric: Rubric, record: Mapping[str, object], result: Result, prop: ast.Claim, key: str) -> None:
     if prop.condition is not None:
         try:
-            holds = evaluate_expr(rubric, coerce_record(rubric, record), prop.condition)
+            holds = rubric.walker().expression(prop.condition, rubric.coerce(record))
         except DataError:
             return
         if not holds:

@@ -38,8 +38,6 @@ from hypothesis import strategies as st
 from pingfen import ast
 from pingfen.check.passes import check
 from pingfen.errors import DataError
-from pingfen.evaluate.interp import evaluate_expr
-from pingfen.evaluate.interp import inputs as coerce_record
 from pingfen.evaluate.rubric import InputSpec, Rubric
 
 __all__ = ["STEPS", "Target", "boundary_inputs", "input_values", "inputs", "targets"]
@@ -252,14 +250,15 @@ def _predicate(rubric: Rubric, record: dict[str, object], target: Target, name: 
 
         return total_reaches
     try:
-        values = coerce_record(rubric, record)
+        values = rubric.coerce(record)
     except DataError:
         return lambda x: None
     expr = target.value
+    walker = rubric.walker()
 
     def reaches(x: object) -> bool | None:
         try:
-            value = evaluate_expr(rubric, {**values, name: Decimal(x)}, expr)  # type: ignore[arg-type]
+            value = walker.expression(expr, {**values, name: Decimal(x)})  # type: ignore[arg-type]
         except (DataError, decimal.DecimalException):
             return None
         return bool(value >= target.at)

@@ -1,7 +1,7 @@
 """Running a rubric's examples (`pingfen test`): each example's record is scored and
 compared with what it expects; a failure keeps the expected value, the actual one and the
-actual reasons. With coverage, each example is also traced (interp.py) and the branches
-it took are counted (coverage.py)."""
+actual reasons. With coverage, each example is also walked (evaluate/walker.py) and the
+branches it took are counted (coverage.py)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from attrs import frozen
 
 from pingfen import ast
 from pingfen.check.examples import places, raw_record, records
-from pingfen.coverage import Coverage
+from pingfen.coverage import Coverage, trace
 from pingfen.errors import DataError
-from pingfen.evaluate.interp import Event, trace
 from pingfen.evaluate.rubric import Rubric
+from pingfen.evaluate.walker import Event
 from pingfen.lang import Lang
 from pingfen.reasons import number
 from pingfen.result import Result
@@ -73,8 +73,8 @@ def run_examples(rubric: Rubric, *, coverage: bool = False, lang: Lang = "zh") -
         record = raw_record(resolved.get(ex.name, {}))
         try:
             if coverage:
-                result, walked = trace(rubric, record)
-                traces.append(walked.events)
+                result, events = trace(rubric, record)
+                traces.append(events)
             else:
                 result = rubric.evaluate(record, lang=lang)
         except DataError as error:

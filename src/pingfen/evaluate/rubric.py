@@ -6,7 +6,7 @@ Scoring a record runs that code inside the pinned decimal context, with no looku
 name, no dispatch on node types and no re-validation of the rubric. A record whose
 values are not already exact (strings, floats, missing or out-of-domain inputs) takes
 the general path, which coerces every input and reports every problem. Scoring one
-node from partial inputs (`score_node`, for audits) walks the tree with `oracle`.
+node from partial inputs (`score_node`, for audits) walks the tree with `walker`.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from pingfen.errors import DataError, Problem
 from pingfen.evaluate.codegen import ROUNDING, ZERO, Program, generate
 from pingfen.evaluate.reads import node_reads
 from pingfen.evaluate.refusals import Refusal
+from pingfen.evaluate.walker import Sink, Walker
 from pingfen.lang import Lang
 from pingfen.reasons import quantity
 from pingfen.result import NodeResult, Result
@@ -188,16 +189,14 @@ class Rubric:
     ) -> NodeResult:
         """Score one group or indicator from the inputs it reads (`node(name).inputs`) alone.
 
-        Other inputs may be absent. The node is scored by the plain evaluator (`oracle`),
+        Other inputs may be absent. The node is scored by the plain tree walker (`walker`),
         which the compiled code is tested against, so the score and reasons are those a
         full evaluation gives; raises DataError when an input it reads is at fault.
         """
-        from pingfen.evaluate import walker as oracle
-
         spec = self.node(name)
         values = self.coerce(data, spec.inputs, record=record)
         needed = self._reads_lets[name]
-        walker = oracle.Walker(self.module, self._checked, self.source.text)
+        walker = self.walker()
         walker.env.update(values)
         try:
             with localcontext(CONTEXT):  # the caller's context never reaches a number
@@ -205,10 +204,16 @@ class Rubric:
                     if let.name.text in needed:
                         walker.env[let.name.text] = walker.value(let.expr, let.name.text)
                 return walker.node(self._ast_nodes[name], lang)
-        except Refusal as refused:
-            raise DataError([refused.problem], record) from None
+        except Refusal as refusal:
+            raise DataError([refusal.problem], record) from None
         except DecimalException as error:  # e.g. an overflow far beyond any real figure
             raise DataError([_arithmetic(error)], record) from None
+
+    def walker(self, sink: Sink | None = None) -> Walker:
+        """The plain tree walker over this rubric (`evaluate.walker`): it scores as the compiled
+        code does, slowly, and with a `sink` reports each branch it takes (for coverage).
+        It reads inputs as `coerce` gives them: `rubric.walker().evaluate(rubric.coerce(data))`."""
+        return Walker(self.module, self._checked, self.source.text, sink)
 
     def coerce(
         self, data: Mapping[str, object], names: Collection[str] | None = None, *, record: str | None = None

@@ -1,9 +1,19 @@
 """A plain tree-walking evaluator of the AST: the reference the compiled scorer is tested
-against (tests/test_oracle.py), and a second opinion when one is wanted.
+against (tests/test_oracle.py), the scorer of one node from partial inputs
+(`Rubric.score_node`), and the tracer of branches for coverage.
 
 Slow and obvious on purpose: every record walks the syntax tree, looks names up in a
 dict, and builds the result tree node by node. It shares nothing with `codegen` and
-`compile` but the AST, the coercion of input values, and the result and reason types.
+`rulegen` but the AST, the result and reason types, and the Refusal it raises; it reads
+values already coerced by `Rubric.coerce`, the one reader of input values.
+
+Given a sink, the walker also reports each branch it takes as an Event:
+(indicator name, what happened), where what happened is one of
+  ("band", rule, band) ("arm", rule, arm) ("judged", rule) ("formula", rule)
+  ("held"|"missed", rule) ("triggered"|"not triggered", rule)
+  ("within"|"over"|"under"|"at", rule) — a per-step deduction against its reference
+  ("clamped",) — deductions took more than the rules gave (扣完为止)
+and, for the whole rubric, ("", ("grade", NAME)). Rules and arms are counted from 0.
 """
 
 from __future__ import annotations
@@ -11,9 +21,9 @@ from __future__ import annotations
 import decimal
 import operator
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-from typing import Any
+from typing import Any, assert_never
 
 from pingfen import ast
 from pingfen.check.passes import Checked
@@ -21,8 +31,8 @@ from pingfen.errors import DataError, Problem
 from pingfen.evaluate.refusals import Refusal
 from pingfen.lang import Lang
 from pingfen.reasons import Reason, Site, quantity
-from pingfen.result import NodeResult, Result
-from pingfen.values import CONTEXT, coerce, show
+from pingfen.result import Clamp, NodeResult, Result
+from pingfen.values import CONTEXT
 
 ZERO = Decimal(0)
 COMPARE = {
@@ -39,101 +49,104 @@ ROUNDING = {
 }  # fmt: skip
 PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
-
-def evaluate(module: ast.Module, checked: Checked, text: str, data: Mapping[str, object], lang: Lang = "zh") -> Result:
-    """Score one record by walking the tree. Raises DataError as `Rubric.evaluate` does."""
-    with decimal.localcontext(CONTEXT):
-        walker = Walker(module, checked, text)
-        walker.read_inputs(data)
-        try:
-            for let in checked.let_order:
-                walker.env[let.name.text] = walker.value(let.expr, let.name.text)
-            children = tuple(walker.node(n, lang) for n in module.top)
-        except Refusal as refused:
-            raise DataError([refused.problem]) from None
-        except decimal.DecimalException as error:  # e.g. an overflow far beyond any real figure
-            raise DataError([Problem("PF507", None, {"detail": type(error).__name__})]) from None
-        header = module.header
-        assert header is not None
-        raw_total = sum((c.score for c in children), ZERO)
-        places = header.round_places.value if header.round_places else Decimal(2)
-        total = raw_total.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUNDING[header.round_mode])
-        grade = None
-        for g in header.grades:
-            if g.op is None or g.threshold is None or COMPARE[g.op](total, g.threshold.value):
-                grade = g.name.text
-                break
-        top_sum = sum((n.max.value for n in module.top), ZERO)
-        rubric_max = header.total.value if header.total else top_sum
-        return Result(header.title, rubric_max, total, raw_total, grade, children, lang)
+Event = tuple[str, tuple[Any, ...]]
+Sink = Callable[[Event], None]
 
 
 class Walker:
-    def __init__(self, module: ast.Module, checked: Checked, text: str) -> None:
+    """Walks one rubric's tree over one record's values at a time. `sink`, when given,
+    receives each branch taken (coverage); None on the scoring path."""
+
+    def __init__(self, module: ast.Module, checked: Checked, text: str, sink: Sink | None = None) -> None:
         self.module = module
         self.checked = checked
         self.text = text
+        self.sink = sink
+        self.lets = {let.name.text: let for let in module.lets}
         self.env: dict[str, Any] = {}
 
     def source_of(self, node: Any) -> str:
         return self.text[node.span.start : node.span.end]
 
-    # ---------------------------------------------------------------- inputs
-    def read_inputs(self, data: Mapping[str, object]) -> None:
-        judged: dict[str, Decimal] = {}
-        for node, _depth in ast.walk_nodes(self.module.top):
-            if isinstance(node, ast.Indicator):
-                for rule in node.rules:
-                    if isinstance(rule, ast.Judgment):
-                        name = (rule.input or node.name).text
-                        judged[name] = min(judged.get(name, node.max.value), node.max.value)
-        problems = []
-        for decl in self.module.inputs:
-            name = decl.name.text
-            if self.checked.symbols[name].decl is not decl:
-                continue
-            value = coerce(name, decl.type, data.get(name), tuple(lb.text for lb in decl.labels))
-            if isinstance(value, Problem):
-                problems.append(value)
-                continue
-            bounds = [(b.op, b.value.value) for b in decl.bounds]
-            if decl.type == "score":
-                bounds = [(">=", ZERO), *bounds] + ([("<=", judged[name])] if name in judged else [])
-            for op, bound in bounds:
-                if not COMPARE[op](value, bound):
-                    domain = f"{op} {quantity(bound, decl.type)}"
-                    problems.append(
-                        Problem("PF503", name, {"input": name, "value": show(data.get(name)), "domain": domain})
-                    )
-                    break
-            self.env[name] = value
-        if problems:
-            raise DataError(problems)
+    def hit(self, name: str, *what: Any) -> None:
+        if self.sink is not None:
+            self.sink((name, what))
+
+    # ---------------------------------------------------------------- whole records
+    def evaluate(self, values: Mapping[str, object], lang: Lang = "zh") -> Result:
+        """Score one record from its inputs as `Rubric.coerce` gives them. Raises DataError
+        as `Rubric.evaluate` does."""
+        self.env = dict(values)
+        module = self.module
+        with decimal.localcontext(CONTEXT):
+            try:
+                for let in self.checked.let_order:
+                    self.env[let.name.text] = self.value(let.expr, let.name.text)
+                children = tuple(self.node(n, lang) for n in module.top)
+            except Refusal as refused:
+                raise DataError([refused.problem]) from None
+            except decimal.DecimalException as error:  # e.g. an overflow far beyond any real figure
+                raise DataError([Problem("PF507", None, {"detail": type(error).__name__})]) from None
+            header = module.header
+            assert header is not None
+            raw_total = sum((c.score for c in children), ZERO)
+            places = header.round_places.value if header.round_places else Decimal(2)
+            total = raw_total.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUNDING[header.round_mode])
+        grade = None
+        for g in header.grades:
+            if g.op is None or g.threshold is None or COMPARE[g.op](total, g.threshold.value):
+                grade = g.name.text
+                self.hit("", "grade", grade)
+                break
+        top_sum = sum((n.max.value for n in module.top), ZERO)
+        rubric_max = header.total.value if header.total else top_sum
+        return Result(header.title, rubric_max, total, raw_total, grade, children, lang)
+
+    def expression(self, e: ast.Expr, values: Mapping[str, object]) -> Any:
+        """One expression (a property's condition) over inputs as `Rubric.coerce` gives them;
+        the `let` values it reads are worked out as it reads them. Raises DataError."""
+        self.env = dict(values)
+        try:
+            with decimal.localcontext(CONTEXT):
+                return self.value(e, "")
+        except Refusal as refused:
+            raise DataError([refused.problem]) from None
+        except decimal.DecimalException as error:
+            raise DataError([Problem("PF507", None, {"detail": type(error).__name__})]) from None
 
     # ---------------------------------------------------------------- expressions
+    def lookup(self, name: str) -> Any:
+        if name not in self.env:  # a let not yet worked out (only when one expression is asked for)
+            self.env[name] = self.value(self.lets[name].expr, name)
+        return self.env[name]
+
     def value(self, e: ast.Expr, where: str) -> Any:
-        if isinstance(e, ast.Number):
-            return e.value
-        if isinstance(e, ast.Bool):
-            return e.value
-        if isinstance(e, ast.Ref):
-            return self.env[e.name.text]
-        if isinstance(e, ast.Neg):
-            return -self.value(e.operand, where)
-        if isinstance(e, ast.Not):
-            return not self.value(e.operand, where)
-        if isinstance(e, ast.And):
-            return self.value(e.left, where) and self.value(e.right, where)
-        if isinstance(e, ast.Or):
-            return self.value(e.left, where) or self.value(e.right, where)
-        if isinstance(e, ast.Compare):
-            return COMPARE[e.op](self.value(e.left, where), self.value(e.right, where))
-        if isinstance(e, ast.Call):
-            args = [self.value(a, where) for a in e.args]
-            if e.func == "abs":
-                return abs(args[0])
-            return min(args) if e.func == "min" else max(args)
-        assert isinstance(e, ast.Binary)
+        match e:
+            case ast.Number() | ast.Bool():
+                return e.value
+            case ast.Ref():
+                return self.lookup(e.name.text)
+            case ast.Neg():
+                return -self.value(e.operand, where)
+            case ast.Not():
+                return not self.value(e.operand, where)
+            case ast.And():
+                return self.value(e.left, where) and self.value(e.right, where)
+            case ast.Or():
+                return self.value(e.left, where) or self.value(e.right, where)
+            case ast.Compare():
+                return COMPARE[e.op](self.value(e.left, where), self.value(e.right, where))
+            case ast.Call():
+                args = [self.value(a, where) for a in e.args]
+                if e.func == "abs":
+                    return abs(args[0])
+                return min(args) if e.func == "min" else max(args)
+            case ast.Binary():
+                return self.binary(e, where)
+            case _:
+                assert_never(e)
+
+    def binary(self, e: ast.Binary, where: str) -> Any:
         if e.op == "/":
             divisor = self.value(e.right, where)  # the divisor first: a zero refuses before the rest is read
             if divisor == 0:
@@ -145,27 +158,45 @@ class Walker:
 
     # ---------------------------------------------------------------- the tree
     def node(self, node: ast.Node, lang: Lang) -> NodeResult:
-        top = node.max.value
-        if isinstance(node, ast.Group):
-            children = tuple(self.node(c, lang) for c in node.children)
-            score, clamped = clamp(sum((c.score for c in children), ZERO), top)
-            return NodeResult(node.name.text, top, score, children, (), clamped, True, lang)
+        match node:
+            case ast.Group():
+                children = tuple(self.node(c, lang) for c in node.children)
+                score, clamped = clamp(sum((c.score for c in children), ZERO), node.max.value)
+                return NodeResult(node.name.text, node.max.value, score, children, (), clamped, True, lang)
+            case ast.Indicator():
+                return self.indicator(node, lang)
+            case _:
+                assert_never(node)
+
+    def indicator(self, node: ast.Indicator, lang: Lang) -> NodeResult:
+        top, name = node.max.value, node.name.text
+        base: tuple[int, ast.BaseRule] | None = None
+        awards: list[tuple[int, ast.AwardIf]] = []
+        deductions: list[tuple[int, ast.Deduction]] = []
+        for i, rule in enumerate(node.rules):
+            match rule:
+                case ast.Bands() | ast.WhenChain() | ast.Match() | ast.Judgment() | ast.Formula():
+                    base = base or (i, rule)
+                case ast.AwardIf():
+                    awards.append((i, rule))
+                case ast.DeductStep() | ast.DeductIf():
+                    deductions.append((i, rule))
+                case _:
+                    assert_never(rule)
         reasons: list[tuple[Site, tuple[object, ...]]] = []
-        base = [r for r in node.rules if isinstance(r, ast.BASE_RULES)]
-        awards = [r for r in node.rules if isinstance(r, ast.AwardIf)]
-        if base:
-            start = self.base(base[0], node, reasons)
+        if base is not None:
+            start = self.base(*base, node, reasons)
         elif awards:
-            start = sum((self.award(a, node, reasons) for a in awards), ZERO)
+            start = sum((self.award(i, a, node, reasons) for i, a in awards), ZERO)
         else:
             start = top
-        deductions = [r for r in node.rules if isinstance(r, (ast.DeductStep, ast.DeductIf))]
-        lost = sum((self.deduction(r, node, reasons) for r in deductions), ZERO)
+        lost = sum((self.deduction(i, r, node, reasons) for i, r in deductions), ZERO)
         score, clamped = clamp(start - lost, top)
         if clamped == "low":
+            self.hit(name, "clamped")
             reasons.append((Site("clamped_low", {"max": top}, ("start", "lost")), (start, lost)))
         explained = tuple(Reason(site, numbers, score) for site, numbers in reasons)
-        return NodeResult(node.name.text, top, score, (), explained, clamped, False, lang)
+        return NodeResult(name, top, score, (), explained, clamped, False, lang)
 
     def reason(self, kind: str, facts: dict[str, object], fields: dict[str, object], template: str | None,
                top: Decimal) -> tuple[Site, tuple[object, ...]]:  # fmt: skip
@@ -177,85 +208,118 @@ class Walker:
         site = Site(kind, facts | {"max": top}, tuple(fields), template, units)
         return site, (*fields.values(), *(self.env[n] for n in named))
 
-    def base(self, rule: ast.Rule, ind: ast.Indicator, reasons: list[Any]) -> Decimal:
+    def base(self, i: int, rule: ast.BaseRule, ind: ast.Indicator, reasons: list[Any]) -> Decimal:
         top, name = ind.max.value, ind.name.text
-        if isinstance(rule, ast.Judgment):
-            points = self.env[(rule.input or ind.name).text]
-            if points < top:
-                reasons.append((Site("judgment", {"max": top}, ("points",)), (points,)))
-            return points  # type: ignore[no-any-return]
-        if isinstance(rule, ast.Formula):
-            points = self.value(rule.expr, name)
-            if points < top:
-                facts = {"formula": self.source_of(rule.expr), "max": top}
-                reasons.append((Site("formula", facts, ("points",)), (points,)))
-            return points  # type: ignore[no-any-return]
-        if isinstance(rule, ast.Bands):
-            value = self.value(rule.subject, name)
-            unit = self.checked.units.get(rule.subject, "number")
-            for band in rule.bands:
-                if in_band(band, value):
-                    if band.points.value < top:
-                        facts = {"subject": self.source_of(rule.subject), "unit": unit, "band": ast.band_text(band)}
-                        reasons.append(self.arm("band", facts, {"value": value}, band.points.value, band.reason, top))
-                    return band.points.value
-            raise Refusal(Problem("PF505", None, {"name": name, "value": quantity(value, unit)}))
-        if isinstance(rule, ast.WhenChain):
-            for arm in rule.arms:
-                if arm.condition is None or self.value(arm.condition, name):
-                    if arm.points.value < top:
-                        condition = self.source_of(arm.condition) if arm.condition is not None else None
-                        kind = "when" if condition is not None else "when_else"
-                        reasons.append(self.arm(kind, {"condition": condition}, {}, arm.points.value, arm.reason, top))
-                    return arm.points.value
-            names = [
-                r.name.text
-                for a in rule.arms
-                if a.condition
-                for r in ast.sub_expressions(a.condition)
-                if isinstance(r, ast.Ref)
-            ]
-            shown = ", ".join(
-                f"{n} = {quantity(self.env[n], self.checked.symbols[n].unit)}" for n in dict.fromkeys(names)
-            )
-            raise Refusal(Problem("PF505", None, {"name": name, "value": shown}))
-        assert isinstance(rule, ast.Match)
+        match rule:
+            case ast.Judgment():
+                self.hit(name, "judged", i)
+                points: Decimal = self.env[(rule.input or ind.name).text]
+                if points < top:
+                    reasons.append((Site("judgment", {"max": top}, ("points",)), (points,)))
+                return points
+            case ast.Formula():
+                self.hit(name, "formula", i)
+                points = self.value(rule.expr, name)
+                if points < top:
+                    facts = {"formula": self.source_of(rule.expr), "max": top}
+                    reasons.append((Site("formula", facts, ("points",)), (points,)))
+                return points
+            case ast.Bands():
+                return self.bands(i, rule, ind, reasons)
+            case ast.WhenChain():
+                return self.when(i, rule, ind, reasons)
+            case ast.Match():
+                return self.match(i, rule, ind, reasons)
+            case _:
+                assert_never(rule)
+
+    def bands(self, i: int, rule: ast.Bands, ind: ast.Indicator, reasons: list[Any]) -> Decimal:
+        top, name = ind.max.value, ind.name.text
+        value = self.value(rule.subject, name)
+        unit = self.checked.units.get(rule.subject, "number")
+        for j, band in enumerate(rule.bands):
+            if in_band(band, value):
+                self.hit(name, "band", i, j)
+                if band.points.value < top:
+                    facts: dict[str, object] = {
+                        "subject": self.source_of(rule.subject), "unit": unit, "band": ast.band_text(band)
+                    }  # fmt: skip
+                    reasons.append(self.arm("band", facts, {"value": value}, band.points.value, band.reason, top))
+                return band.points.value
+        raise Refusal(Problem("PF505", None, {"name": name, "value": quantity(value, unit)}))
+
+    def when(self, i: int, rule: ast.WhenChain, ind: ast.Indicator, reasons: list[Any]) -> Decimal:
+        top, name = ind.max.value, ind.name.text
+        for j, arm in enumerate(rule.arms):
+            if arm.condition is None or self.value(arm.condition, name):
+                self.hit(name, "arm", i, j)
+                if arm.points.value < top:
+                    condition = self.source_of(arm.condition) if arm.condition is not None else None
+                    kind = "when" if condition is not None else "when_else"
+                    reasons.append(self.arm(kind, {"condition": condition}, {}, arm.points.value, arm.reason, top))
+                return arm.points.value
+        names = [
+            r.name.text for a in rule.arms if a.condition for r in ast.walk_expressions(a.condition) if isinstance(r, ast.Ref)
+        ]
+        shown = ", ".join(f"{n} = {quantity(self.env[n], self.checked.symbols[n].unit)}" for n in dict.fromkeys(names))
+        raise Refusal(Problem("PF505", None, {"name": name, "value": shown}))
+
+    def match(self, i: int, rule: ast.Match, ind: ast.Indicator, reasons: list[Any]) -> Decimal:
+        top, name = ind.max.value, ind.name.text
         label = self.value(rule.subject, name)
-        chosen = None
-        for arm in rule.arms:  # the last arm naming the label; else the first `else`
+        chosen: int | None = None
+        for j, arm in enumerate(rule.arms):  # the last arm naming the label; else the first `else`
             if arm.label is not None and arm.label.text == label:
-                chosen = arm
+                chosen = j
         if chosen is None:
-            chosen = next((a for a in rule.arms if a.label is None), None)
+            chosen = next((j for j, a in enumerate(rule.arms) if a.label is None), None)
         if chosen is None:
             raise Refusal(Problem("PF505", None, {"name": name, "value": label}))
-        if chosen.points.value < top:
-            facts = {"subject": self.source_of(rule.subject)}
-            reasons.append(self.arm("match", facts, {"label": label}, chosen.points.value, chosen.reason, top))
-        return chosen.points.value
+        self.hit(name, "arm", i, chosen)
+        arm = rule.arms[chosen]
+        if arm.points.value < top:
+            facts: dict[str, object] = {"subject": self.source_of(rule.subject)}
+            reasons.append(self.arm("match", facts, {"label": label}, arm.points.value, arm.reason, top))
+        return arm.points.value
 
     def arm(self, kind: str, facts: dict[str, object], fields: dict[str, object], points: Decimal,
             template: str | None, top: Decimal) -> tuple[Site, tuple[object, ...]]:  # fmt: skip
         facts = facts | {"points": points, "max": top, "lost": top - points}
         return self.reason(kind, facts, fields, template, top)
 
-    def award(self, rule: ast.AwardIf, ind: ast.Indicator, reasons: list[Any]) -> Decimal:
+    def award(self, i: int, rule: ast.AwardIf, ind: ast.Indicator, reasons: list[Any]) -> Decimal:
         if self.value(rule.condition, ind.name.text):
+            self.hit(ind.name.text, "held", i)
             return rule.points.value
+        self.hit(ind.name.text, "missed", i)
         facts = {"condition": self.source_of(rule.condition), "lost": rule.points.value}
         reasons.append(self.reason("award_missed", facts, {}, rule.reason, ind.max.value))
         return ZERO
 
-    def deduction(self, rule: ast.DeductStep | ast.DeductIf, ind: ast.Indicator, reasons: list[Any]) -> Decimal:
+    def deduction(self, i: int, rule: ast.Deduction, ind: ast.Indicator, reasons: list[Any]) -> Decimal:
+        match rule:
+            case ast.DeductIf():
+                return self.deduct_if(i, rule, ind, reasons)
+            case ast.DeductStep():
+                return self.deduct_step(i, rule, ind, reasons)
+            case _:
+                assert_never(rule)
+
+    def deduct_if(self, i: int, rule: ast.DeductIf, ind: ast.Indicator, reasons: list[Any]) -> Decimal:
         name, top = ind.name.text, ind.max.value
-        if isinstance(rule, ast.DeductIf):
-            if not self.value(rule.condition, name):
-                return ZERO
-            facts = {"condition": self.source_of(rule.condition), "lost": rule.points.value}
-            reasons.append(self.reason("deduct_if", facts, {}, rule.reason, top))
-            return rule.points.value
+        if not self.value(rule.condition, name):
+            self.hit(name, "not triggered", i)
+            return ZERO
+        self.hit(name, "triggered", i)
+        facts = {"condition": self.source_of(rule.condition), "lost": rule.points.value}
+        reasons.append(self.reason("deduct_if", facts, {}, rule.reason, top))
+        return rule.points.value
+
+    def deduct_step(self, i: int, rule: ast.DeductStep, ind: ast.Indicator, reasons: list[Any]) -> Decimal:
+        name, top = ind.name.text, ind.max.value
         value = self.value(rule.value, name)
         reference = self.value(rule.reference, name) if rule.reference is not None else ZERO
+        self.hit(name, side(rule.direction, value, reference), i)
         if rule.direction == "above":
             excess = max(value - reference, ZERO)
         elif rule.direction == "below":
@@ -267,7 +331,7 @@ class Walker:
             steps = steps.to_integral_value(rounding=ROUND_FLOOR)
         elif rule.counting == "started":
             steps = steps.to_integral_value(rounding=ROUND_CEILING)
-        lost = rule.rate.value * steps
+        lost: Decimal = rule.rate.value * steps
         if lost > 0:
             unit = self.checked.units.get(rule.value, "number")
             facts = {"subject": self.source_of(rule.value), "unit": unit, "direction": rule.direction,
@@ -275,10 +339,26 @@ class Walker:
             fields = {"value": value, "reference": reference if rule.reference is not None else None,
                       "excess": excess, "steps": steps, "lost": lost}  # fmt: skip
             reasons.append(self.reason("step", facts, fields, rule.reason, top))
-        return lost  # type: ignore[no-any-return]
+        return lost
 
 
-def clamp(raw: Decimal, top: Decimal) -> tuple[Decimal, str | None]:
+def evaluate(module: ast.Module, checked: Checked, text: str, values: Mapping[str, object], lang: Lang = "zh",
+             sink: Sink | None = None) -> Result:  # fmt: skip
+    """Score one record, its inputs as `Rubric.coerce` gives them, by walking the tree."""
+    return Walker(module, checked, text, sink).evaluate(values, lang)
+
+
+def side(direction: str, value: Decimal, reference: Decimal) -> str:
+    """Where a value lies against a deduction's reference: `within` (nothing to deduct),
+    `over` / `under` (deducted), or `at` for a two-sided (`from`) deduction."""
+    if direction == "above":
+        return "over" if value > reference else "within"
+    if direction == "below":
+        return "under" if value < reference else "within"
+    return "over" if value > reference else "under" if value < reference else "at"
+
+
+def clamp(raw: Decimal, top: Decimal) -> tuple[Decimal, Clamp]:
     if raw < 0:
         return ZERO, "low"
     if raw > top:
