@@ -8,8 +8,8 @@ from pingfen import ast, cache
 from pingfen.check.passes import check
 from pingfen.diagnostics import Diagnostic, Source, Span
 from pingfen.errors import RubricError
-from pingfen.syntax.scan import MAX_CHARS
 from pingfen.evaluate.rubric import Rubric
+from pingfen.syntax.scan import MAX_CHARS
 from pingfen.values import pinned
 
 

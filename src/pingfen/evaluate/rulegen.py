@@ -12,8 +12,8 @@ and the few numbers of the record — and put into words only when read.
 from __future__ import annotations
 
 import re
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from collections.abc import Callable, Mapping
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any, Protocol, assert_never
 
 from pingfen import ast
