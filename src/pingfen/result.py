@@ -263,7 +263,7 @@ class Result:
         if scores != self._scores:  # pragma: no cover - the two are generated from one rubric
             raise AssertionError("explaining a result gave other scores than scoring it")
         layout, lang = self._layout, self._lang
-        built: list[NodeResult] = [None] * len(layout.nodes)  # type: ignore[list-item]  # each slot is filled below before it is read
+        built: list[NodeResult] = [None] * len(layout.nodes)  # type: ignore[list-item]  # every slot is filled below
         pick = built.__getitem__
         for i in range(len(layout.nodes) - 1, -1, -1):
             shape, score, kept = layout.nodes[i], scores[i], records[i]
