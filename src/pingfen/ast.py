@@ -684,6 +684,7 @@ def band_text(band: Band) -> str:
         return "else"
     if band.op is not None:
         end = band.low if band.low is not None else band.high
-        return f"{band.op} {end.text}"  # type: ignore[union-attr]
+        assert end is not None  # a band with an operator has its one end
+        return f"{band.op} {end.text}"
     assert band.low is not None and band.high is not None
     return f"{'[' if band.low_closed else '('}{band.low.text}, {band.high.text}{']' if band.high_closed else ')'}"

@@ -231,11 +231,13 @@ def _plain(value: object) -> object:
         return {_DICT: [[_plain(k), _plain(v)] for k, v in value.items()]}
     if isinstance(value, Decimal):
         return {_DECIMAL: str(value)}
-    name = type(value).__name__
-    if _classes().get(name) is type(value):
+    cls = type(value)
+    name = cls.__name__
+    if _classes().get(name) is cls:
         import attrs
 
-        return {_CLASS: [name, *(_plain(getattr(value, f.name)) for f in attrs.fields(type(value)))]}
+        if attrs.has(cls):  # every class _classes names is; this tells the type checker so
+            return {_CLASS: [name, *(_plain(getattr(value, f.name)) for f in attrs.fields(cls))]}
     raise TypeError(f"the cache does not hold {type(value).__name__}")
 
 

@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, cast
 
 import pingfen
 from pingfen.errors import DataError, InternalError, OutputError, PingfenError, RubricError
@@ -155,9 +155,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
 
     # Messages and tables show control characters from data escaped (`\x1b`); output that
     # goes to a file or a pipe through standard output keeps its bytes.
+    # (Printable is a TextIO by delegation: what it does not define, the stream beneath gives.)
     out = out or sys.stdout
-    out = Printable(out) if _is_terminal(out) else out  # type: ignore[assignment]
-    err = Printable(err or sys.stderr)  # type: ignore[assignment]
+    out = cast(TextIO, Printable(out)) if _is_terminal(out) else out
+    err = cast(TextIO, Printable(err or sys.stderr))
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -363,7 +364,9 @@ _COMMANDS = {"eval": _eval, "template": _template, "report": _report, "audit": _
 # ---------------------------------------------------------------- authoring: fmt, test, fuzz
 
 
-def _add_authoring_commands(commands: argparse._SubParsersAction, lang: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def _add_authoring_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], lang: argparse.ArgumentParser
+) -> None:
     fmt = commands.add_parser(
         "fmt", parents=[lang], help="format rule files in the one canonical layout",
         description="Rewrite .rule files in the canonical layout (docs/format.md): ASCII forms, two-space "

@@ -140,7 +140,7 @@ def _parsed(path: Path, text: str, kind: str = "") -> tuple[ast.Module | None, l
         if payload is not None:
             try:
                 stored = cache.decode(payload)
-                if stored["key"] == key:
+                if isinstance(stored, dict) and stored["key"] == key:
                     return stored["module"], list(stored["diagnostics"])
             except Exception:  # noqa: BLE001, S110 - authentic but stale in shape: parse again
                 pass

@@ -100,7 +100,7 @@ def _step_derived(params: dict[str, object]) -> None:
 
 
 def _judged(params: dict[str, object]) -> None:
-    params["lost"] = CONTEXT.subtract(params["max"], params["points"])  # type: ignore[arg-type]
+    params["lost"] = CONTEXT.subtract(_decimal(params, "max"), _decimal(params, "points"))
 
 
 # Params computed from the recorded numbers only when a reason is read.
@@ -169,7 +169,7 @@ def _fill(template: str, params: Mapping[str, object]) -> str:
         return template
 
 
-class _Missing(dict):  # type: ignore[type-arg]
+class _Missing(dict[str, str]):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
 
@@ -204,17 +204,17 @@ _COUNTING = {
 
 
 def _step(p: Mapping[str, object], zh: bool) -> str:
-    lost = number(p["lost"])  # type: ignore[arg-type]
-    rate = exact(p["rate"])  # type: ignore[arg-type]
-    counting = p.get("counting")
+    lost = _n(p, "lost")
+    rate = exact(_decimal(p, "rate"))
+    counting = _COUNTING.get(str(p.get("counting")))
     extra = ""
-    if counting in _COUNTING:
-        extra = _COUNTING[counting][0 if zh else 1].format(steps=number(p["steps"]))  # type: ignore[index, arg-type]
+    if counting:
+        extra = counting[0 if zh else 1].format(steps=_n(p, "steps"))
     if p.get("reference") is None:  # counted: `deduct 1 per 例数`
         if zh:
             return f"{p['subject']} 为 {p['shown_value']}，{_per(p, zh)}扣 {rate} 分，扣 {lost} 分{extra}"
         return f"{p['subject']} is {p['shown_value']}; {rate} {_per(p, zh)}: -{lost}{extra}"
-    word = _DIRECTION[p["direction"]][0 if zh else 1]  # type: ignore[index]
+    word = _DIRECTION[str(p["direction"])][0 if zh else 1]
     if zh:
         return (
             f"{p['subject']} {p['shown_value']} {word} {p['shown_reference']} {_gap(p, zh)}，"
@@ -244,7 +244,14 @@ def _clamped(p: Mapping[str, object], zh: bool) -> str:
 
 
 def _n(p: Mapping[str, object], key: str) -> str:
-    return number(p[key])  # type: ignore[arg-type]
+    return number(_decimal(p, key))
+
+
+def _decimal(p: Mapping[str, object], key: str) -> Decimal:
+    """A recorded number: the scoring code records every number as a Decimal."""
+    value = p[key]
+    assert isinstance(value, Decimal), key
+    return value
 
 
 _TEMPLATES = {

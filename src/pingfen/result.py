@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal, localcontext
 from operator import attrgetter
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from attrs import field, frozen
 
@@ -41,14 +41,34 @@ class NodeResult:
         self._name, self._max, self._score, self._children = name, max, score, children
         self._explanations, self._clamped, self._is_group, self._lang = explanations, clamped, is_group, lang
 
-    name: str = property(attrgetter("_name"))  # type: ignore[assignment]
-    max: Decimal = property(attrgetter("_max"))  # type: ignore[assignment]
-    score: Decimal = property(attrgetter("_score"))  # type: ignore[assignment]
-    children: tuple[NodeResult, ...] = property(attrgetter("_children"))  # type: ignore[assignment]
-    explanations: tuple[Reason, ...] = property(attrgetter("_explanations"))  # type: ignore[assignment]
-    clamped: Clamp = property(attrgetter("_clamped"))  # type: ignore[assignment]
-    is_group: bool = property(attrgetter("_is_group"))  # type: ignore[assignment]
-    lang: Lang = property(attrgetter("_lang"))  # type: ignore[assignment]
+    if TYPE_CHECKING:  # what the fields are; at run time each is read by attrgetter, at C speed
+
+        @property
+        def name(self) -> str: ...
+        @property
+        def max(self) -> Decimal: ...
+        @property
+        def score(self) -> Decimal: ...
+        @property
+        def children(self) -> tuple[NodeResult, ...]: ...
+        @property
+        def explanations(self) -> tuple[Reason, ...]: ...
+        @property
+        def clamped(self) -> Clamp: ...
+        @property
+        def is_group(self) -> bool: ...
+        @property
+        def lang(self) -> Lang: ...
+
+    else:
+        name = property(attrgetter("_name"))
+        max = property(attrgetter("_max"))
+        score = property(attrgetter("_score"))
+        children = property(attrgetter("_children"))
+        explanations = property(attrgetter("_explanations"))
+        clamped = property(attrgetter("_clamped"))
+        is_group = property(attrgetter("_is_group"))
+        lang = property(attrgetter("_lang"))
 
     def _key(self) -> tuple[object, ...]:
         return (self._name, self._max, self._score, self._children, self._explanations, self._clamped, self._is_group)
@@ -171,6 +191,16 @@ class Result:
 
     __slots__ = ("_layout", "_total", "_raw_total", "_grade", "_lang", "_scores", "_values", "_explain", "_tree",
                  "_nodes")  # fmt: skip
+    _layout: Layout
+    _total: Decimal
+    _raw_total: Decimal
+    _grade: str | None
+    _lang: Lang
+    _scores: tuple[Decimal, ...]
+    _values: tuple[object, ...] | None  # None once the tree is built from given nodes
+    _explain: Explain | None
+    _tree: tuple[NodeResult, ...] | None  # None until first read
+    _nodes: tuple[NodeResult, ...] | None
 
     def __init__(
         self,
@@ -222,7 +252,8 @@ class Result:
     def children(self) -> tuple[NodeResult, ...]:
         if self._tree is None:
             self._build()
-        return self._tree  # type: ignore[return-value]
+        assert self._tree is not None
+        return self._tree
 
     def _build(self) -> None:
         """NodeResults, with their Reasons, from the explaining code; children before their group."""
@@ -232,7 +263,7 @@ class Result:
         if scores != self._scores:  # pragma: no cover - the two are generated from one rubric
             raise AssertionError("explaining a result gave other scores than scoring it")
         layout, lang = self._layout, self._lang
-        built: list[NodeResult] = [None] * len(layout.nodes)  # type: ignore[list-item]
+        built: list[NodeResult] = [None] * len(layout.nodes)  # type: ignore[list-item]  # every slot is filled below
         pick = built.__getitem__
         for i in range(len(layout.nodes) - 1, -1, -1):
             shape, score, kept = layout.nodes[i], scores[i], records[i]
@@ -245,7 +276,8 @@ class Result:
     def _walk(self) -> tuple[NodeResult, ...]:
         if self._nodes is None:
             self._build()
-        return self._nodes  # type: ignore[return-value]
+        assert self._nodes is not None
+        return self._nodes
 
     def __getitem__(self, name: str) -> NodeResult:
         """Any group or indicator by its name, as the rubric writes it."""

@@ -15,15 +15,19 @@ import io
 import json
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Literal, TextIO
 
 import yaml
 
 from pingfen.evaluate.rubric import InputSpec, Rubric
-from pingfen.io.write import atomic_path, csv_text, no_formulas, write_text
+from pingfen.io.write import atomic_path, csv_text, no_formulas, worksheet, write_text
 from pingfen.lang import Lang
 from pingfen.reasons import quantity
 from pingfen.report.layout import WORDS, depth, grade_bands, level_names
+
+if TYPE_CHECKING:  # openpyxl is imported only when a workbook is written: it costs startup time
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.worksheet import Worksheet
 
 FORMATS = ("xlsx", "csv", "yaml")
 DATA_ROWS = 1000  # rows of the XLSX data sheet that carry validation
@@ -122,7 +126,7 @@ def _xlsx(rubric: Rubric, path: Path, lang: Lang) -> None:
     from openpyxl import Workbook
 
     book = Workbook()
-    data = book.active
+    data = worksheet(book)
     data.title = _WORDS[lang]["data"]
     _data_sheet(data, rubric, lang)
     _rubric_sheet(book.create_sheet(_WORDS[lang]["rubric"]), rubric, lang)
@@ -131,7 +135,7 @@ def _xlsx(rubric: Rubric, path: Path, lang: Lang) -> None:
         book.save(tmp)
 
 
-def _data_sheet(sheet: Any, rubric: Rubric, lang: Lang) -> None:
+def _data_sheet(sheet: Worksheet, rubric: Rubric, lang: Lang) -> None:
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -162,20 +166,30 @@ def _data_sheet(sheet: Any, rubric: Rubric, lang: Lang) -> None:
                 sheet.cell(row, index).number_format = style
 
 
-def _validation(spec: InputSpec, lang: Lang) -> Any:
+# The kinds of check and the comparisons this template asks Excel's data validation for.
+_Kind = Literal["whole", "decimal", "list"]
+_Operator = Literal["between", "lessThan", "lessThanOrEqual", "greaterThan", "greaterThanOrEqual"]
+
+
+def _validation(spec: InputSpec, lang: Lang) -> DataValidation | None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     prompt = question(spec, lang)[:250]
-    common = {"allow_blank": True, "showErrorMessage": True, "showInputMessage": True,
-              "promptTitle": spec.name[:32], "prompt": prompt, "errorTitle": spec.name[:32], "error": prompt}  # fmt: skip
+
+    def rule(kind: _Kind, formula1: str, operator: _Operator | None = None, formula2: str | None = None
+             ) -> DataValidation:  # fmt: skip
+        return DataValidation(type=kind, operator=operator, formula1=formula1, formula2=formula2,
+                              allow_blank=True, showErrorMessage=True, showInputMessage=True,
+                              promptTitle=spec.name[:32], prompt=prompt, errorTitle=spec.name[:32], error=prompt)  # fmt: skip
+
     if spec.type in ("bool", "label"):
         choices = ("是", "否") if spec.type == "bool" else spec.labels
-        return DataValidation(type="list", formula1='"' + ",".join(choices) + '"', **common)
+        return rule("list", '"' + ",".join(choices) + '"')
     if spec.type not in ("percent", "count", "amount", "score"):
         return None
-    kind = "whole" if spec.type == "count" else "decimal"
-    low: tuple[str, Decimal] | None = ("greaterThanOrEqual", Decimal(0)) if spec.type != "percent" else None
-    high: tuple[str, Decimal] | None = None
+    kind: _Kind = "whole" if spec.type == "count" else "decimal"
+    low: tuple[_Operator, Decimal] | None = ("greaterThanOrEqual", Decimal(0)) if spec.type != "percent" else None
+    high: tuple[_Operator, Decimal] | None = None
     for op, bound in spec.bounds:
         if op in (">", ">="):
             strict = op == ">"
@@ -186,10 +200,10 @@ def _validation(spec: InputSpec, lang: Lang) -> Any:
         elif op in ("<", "<="):
             high = ("lessThan" if op == "<" else "lessThanOrEqual", bound)
     if low and high:
-        return DataValidation(type=kind, operator="between", formula1=_f(low[1]), formula2=_f(high[1]), **common)
-    if low or high:
-        op, bound = low or high  # type: ignore[misc]
-        return DataValidation(type=kind, operator=op, formula1=_f(bound), **common)
+        return rule(kind, _f(low[1]), "between", _f(high[1]))
+    one = low or high
+    if one:
+        return rule(kind, _f(one[1]), one[0])
     return None
 
 
@@ -197,7 +211,7 @@ def _f(value: Decimal) -> str:
     return format(value, "f")
 
 
-def _rubric_sheet(sheet: Any, rubric: Rubric, lang: Lang) -> None:
+def _rubric_sheet(sheet: Worksheet, rubric: Rubric, lang: Lang) -> None:
     """The rubric's tree, one node per row, with maxima, inputs read, and a 自评得分 column to fill."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -213,16 +227,16 @@ def _rubric_sheet(sheet: Any, rubric: Rubric, lang: Lang) -> None:
         while stack:
             node, level = stack.pop()
             column = level if node.is_group else levels - 1
-            row: list[Any] = [None] * len(header)
-            row[column], row[levels] = node.name, node.max
-            row[levels + 1] = None if node.is_group else "、".join(node.inputs)
-            sheet.append(row)
+            line: list[str | Decimal | None] = [None] * len(header)
+            line[column], line[levels] = node.name, node.max
+            line[levels + 1] = None if node.is_group else "、".join(node.inputs)
+            sheet.append(line)
             if node.is_group:
                 sheet.cell(sheet.max_row, column + 1).font = Font(bold=True)
                 stack.extend((c, level + 1) for c in reversed(node.children))
-    total = [None] * len(header)
+    total: list[str | Decimal | None] = [None] * len(header)
     total[0], total[levels] = words["total"], rubric.max
-    grade = [None] * len(header)
+    grade: list[str | None] = [None] * len(header)
     grade[0], grade[levels + 1] = words["grade"], grade_bands(rubric.grades, lang)
     sheet.append(total)
     sheet.append(grade)

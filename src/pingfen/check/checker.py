@@ -122,7 +122,6 @@ class RuleChecker:
                 where = places.span if places is not None else header.total.span
                 self.report("PF307", where, "total_digits", places=places.text if places else "2", digits=DIGITS)
 
-        total = header.total.value if header.total else None
         for grade in header.grades:
             if grade.op is not None and grade.op not in (">=", ">"):
                 self.report("PF206", grade.span, "grade_comparison", op=grade.op)
@@ -131,13 +130,14 @@ class RuleChecker:
                     "PF201", grade.threshold.span, "grade_points", action="compare", left="score", right="percent"
                 )
         top_sum = sum((n.max.value for n in self.module.top), Decimal(0))
-        if total is not None and self.module.top and top_sum != total:
-            self.report("PF303", header.total.span, "fix_sum", sum=_fmt(top_sum), max=_fmt(total))  # type: ignore[union-attr]
+        if header.total is not None and self.module.top and top_sum != header.total.value:
+            self.report("PF303", header.total.span, "fix_sum", sum=_fmt(top_sum), max=_fmt(header.total.value))
 
     # ---------------------------------------------------------------- symbols
     def declare_symbols(self) -> None:
         first: dict[str, ast.Input | ast.Let] = {}
-        for decl in (*self.module.inputs, *self.module.lets):
+        decls: tuple[ast.Input | ast.Let, ...] = (*self.module.inputs, *self.module.lets)
+        for decl in decls:
             name = decl.name.text
             if name in first:
                 self.report("PF103", decl.name.span, "first_defined", name=name, line=first[name].name.span.line)
@@ -505,10 +505,10 @@ class RuleChecker:
         if symbol is None:
             return
         if not isinstance(symbol.decl, ast.Input) or symbol.decl.type != "label":
-            found, found_zh = ("a `let` value", "计算值") if isinstance(symbol.decl, ast.Let) else (symbol.unit, None)
-            self.report(
-                "PF203", subject.span, expected="label", found=found, **({"found_zh": found_zh} if found_zh else {})
-            )
+            if isinstance(symbol.decl, ast.Let):
+                self.report("PF203", subject.span, expected="label", found="a `let` value", found_zh="计算值")
+            else:
+                self.report("PF203", subject.span, expected="label", found=symbol.unit)
             return
         labels = [lb.text for lb in symbol.decl.labels]
         seen: set[str] = set()

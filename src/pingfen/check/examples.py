@@ -26,7 +26,7 @@ DATA_CODES = ("PF501", "PF502", "PF503", "PF504", "PF505", "PF506")
 def records(module: ast.Module) -> dict[str, dict[str, ast.Given]]:
     """Each example's givens by input name, its base's included; a missing base or a cycle
     of `from`s contributes nothing (the checker reports both)."""
-    by_name = {}
+    by_name: dict[str, ast.Example] = {}
     for ex in module.examples:
         by_name.setdefault(ex.name, ex)
     resolved: dict[str, dict[str, ast.Given]] = {}
@@ -162,7 +162,8 @@ class ExampleChecks:
         an expected refusal excuses the input it names (or, named by code alone, the kind)."""
         excused = refused.input.text if refused is not None and refused.input is not None else None
         bare = refused is not None and refused.input is None
-        if not (bare and refused.code in (None, "PF501")):  # type: ignore[union-attr]
+        code = refused.code if refused is not None else None
+        if not (bare and code in (None, "PF501")):
             missing = [name for name in self.inputs if name not in record and name != excused]
             if missing:
                 more = len(missing) - 1
@@ -170,7 +171,7 @@ class ExampleChecks:
                     "PF608", ex.name_span, "give_inputs", example=ex.name, name=missing[0],
                     more=f" (and {more} more)" if more else "", more_zh=f"（另有 {more} 项）" if more else "",
                 )  # fmt: skip
-        if bare and refused.code in (None, "PF502", "PF503", "PF506"):  # type: ignore[union-attr]
+        if bare and code in (None, "PF502", "PF503", "PF506"):
             return
         for name, given in record.items():
             decl = self.inputs.get(name)

@@ -180,11 +180,11 @@ class _Analysis:
         hint = "declare_positive" if kind is not None else "guard_divisor"
         self.report("PF410", divisor.span, hint, divisor=text, type=kind, domain=self.show_interval(values, divisor))
 
-    def unit(self, e: object) -> str:
+    def unit(self, e: ast.Expr | _Subject) -> str:
         e = _key(e)
         if e not in self.units and isinstance(e, ast.Binary):  # `a - b` made from `a <= b`
             return self.unit(e.left)
-        return self.units.get(e, "number")  # type: ignore[arg-type]
+        return self.units.get(e, "number")
 
     def show(self, value: Decimal, e: ast.Expr | _Subject) -> str:
         return quantity(value, self.unit(e)) if value.is_finite() else str(value)
@@ -194,14 +194,14 @@ class _Analysis:
         hi = "∞" if not i.hi.is_finite() else self.show(i.hi, e)
         return f"{'[' if i.lo_closed else '('}{lo}, {hi}{']' if i.hi_closed else ')'}"
 
-    def witness(self, values: IntervalSet, e: object) -> str:
+    def witness(self, values: IntervalSet, e: ast.Expr | _Subject) -> str:
         """A value of the set, one data step inside an open end: 0.01% for percents,
         1 for counts, 0.01 otherwise; shown exactly in e's unit."""
         unit = self.unit(e)
         step = Decimal("0.0001") if unit == "percent" else Decimal(1) if unit == "count" else Decimal("0.01")
         return self.exact(values.parts[0].witness(step), e)
 
-    def exact(self, value: Decimal, e: object) -> str:
+    def exact(self, value: Decimal, e: ast.Expr | _Subject) -> str:
         """A witness shown exactly (no rounding), in the subject's unit."""
         if self.unit(e) == "percent":
             return _plain(value * 100) + "%"
@@ -366,7 +366,9 @@ class _Analysis:
                 else:
                     reachable.append(arm.points.value)
                 break
-            _, values = self.condition(arm.condition)  # type: ignore[misc]
+            found = self.condition(arm.condition)
+            assert found is not None  # every arm's condition was analysed above
+            _, values = found
             fresh = values.intersect(domain).minus(taken)
             if fresh.empty:
                 why = "never_in_domain" if values.intersect(domain).empty else "earlier_arms"
@@ -480,7 +482,7 @@ class _Subject:
         return hash(_key(self.expr))
 
 
-def _key(e: object) -> object:
+def _key(e: ast.Expr | _Subject) -> ast.Expr:
     """Expressions are frozen attrs with spans excluded from equality: the node is its own key."""
     return e.expr if isinstance(e, _Subject) else e
 

@@ -65,7 +65,8 @@ class Program:
 
     def functions(self, name: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
         """Compile the scoring source and return (run, score), the constants bound in."""
-        return build(self.source, name, self.constants)  # type: ignore[no-any-return]
+        run, score = build(self.source, name, self.constants)  # the factory returns the two functions
+        return run, score
 
 
 class Explainer:

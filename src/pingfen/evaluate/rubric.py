@@ -135,7 +135,7 @@ class Rubric:
     def grade_for(self, total: Decimal) -> str | None:
         """The grade the rubric gives a (rounded) total, or None when no band takes it."""
         for name, test, threshold in self._grades:
-            if test is None or test(total, threshold):
+            if test is None or (threshold is not None and test(total, threshold)):
                 return name
         return None
 
@@ -150,6 +150,7 @@ class Rubric:
         # for every record, half a microsecond, a twentieth of scoring one.
         saved = getcontext()
         setcontext(CONTEXT)
+        result: Result | None
         try:
             try:
                 result = self._run(data, lang)
@@ -157,7 +158,7 @@ class Rubric:
                 result = None
             if result is None:  # some input is not yet an exact value: coerce them all
                 result = self._score(*self._coerce(data, record), lang)
-            return result  # type: ignore[no-any-return]
+            return result
         except Refusal as refusal:
             raise DataError([refusal.problem], record) from None
         except DecimalException as error:  # e.g. an overflow far beyond any real figure
@@ -227,7 +228,7 @@ class Rubric:
             values, problems = self._coerce_some(data, only)
         if problems:
             raise DataError(problems, record)
-        return values  # type: ignore[return-value]
+        return values
 
     def _coerce(self, data: Mapping[str, object], record: str | None) -> list[object]:
         """Every input's value, or DataError listing every input that has none."""
@@ -238,9 +239,9 @@ class Rubric:
 
     def _coerce_some(
         self, data: Mapping[str, object], only: frozenset[str] | None
-    ) -> tuple[dict[str, object], list[Problem]]:
+    ) -> tuple[dict[str, Decimal | bool | str], list[Problem]]:
         """The inputs (all, or those in `only`) coerced and domain-checked, and the problems found."""
-        values: dict[str, object] = {}
+        values: dict[str, Decimal | bool | str] = {}
         problems: list[Problem] = []
         unknown: list[str] | None = None  # the record's keys that name no input: where typos are
         for spec in self.inputs:

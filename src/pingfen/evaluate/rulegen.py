@@ -12,8 +12,9 @@ and the few numbers of the record — and put into words only when read.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-from typing import Any, assert_never
+from typing import Any, Protocol, assert_never
 
 from pingfen import ast
 from pingfen.evaluate.refusals import no_arm, no_band, no_label
@@ -24,10 +25,33 @@ ZERO = Decimal(0)
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
 
-class IndicatorCode:
-    """Writes the code of one indicator through the generator `gen` (see codegen._Generator)."""
+class Generator(Protocol):
+    """What an indicator's code is written through: codegen._Generator, which imports this
+    module (so it is described here, not imported)."""
 
-    def __init__(self, gen: Any, ind: ast.Indicator, index: int) -> None:
+    @property
+    def out(self) -> Callable[[str], None]: ...
+    @property
+    def names(self) -> Mapping[str, str]: ...
+    @property
+    def units(self) -> Mapping[str, str]: ...
+    @property
+    def zero(self) -> str: ...
+    @property
+    def explaining(self) -> bool: ...
+    def const(self, value: object) -> str: ...
+    def fresh(self, prefix: str) -> str: ...
+    def expr(self, e: ast.Expr, where: str) -> str: ...
+    def source_of(self, node: Any) -> str: ...
+    def unit(self, e: ast.Expr) -> str: ...
+    def assign_sum(self, name: str, terms: list[str]) -> None: ...
+    def clamp(self, raw: str, score: str, clamp: str, top: Decimal, low: bool, high: bool) -> str: ...
+
+
+class IndicatorCode:
+    """Writes the code of one indicator through the generator `gen`."""
+
+    def __init__(self, gen: Generator, ind: ast.Indicator, index: int) -> None:
         self.g = gen
         self.ind = ind
         self.index = index
@@ -113,10 +137,10 @@ class IndicatorCode:
         """The name holding e's value: an input, let or constant as it is, else a new local."""
         code = self.g.expr(e, self.name)
         if isinstance(e, (ast.Ref, ast.Number, ast.Bool)):
-            return code  # type: ignore[no-any-return]
+            return code
         name = self.g.fresh(prefix)
         self.g.out(f"{name} = {code}")
-        return name  # type: ignore[no-any-return]
+        return name
 
     # ---------------------------------------------------------------- reasons
     def site(
@@ -205,7 +229,7 @@ class IndicatorCode:
         known: set[tuple[str, Decimal]] = set()  # what the bands passed over prove about the value
         keyword = "if"
         for band in rule.bands:
-            facts = {"subject": subject, "unit": unit, "band": ast.band_text(band)}
+            facts: dict[str, object] = {"subject": subject, "unit": unit, "band": ast.band_text(band)}
             site, numbers = self.arm_site("band", facts, ("value",), band.points.value, band.reason, [value])
             tests = [t for t in _band_tests(band) if t not in known]
             if band.is_else or not tests:
@@ -263,10 +287,10 @@ class IndicatorCode:
         table = {a.label.text: a for a in rule.arms if a.label is not None}  # the last arm of a label wins
         fallback = next((a for a in rule.arms if a.label is None), None)
         keyword = "if"
-        for arm in table.values():
+        for text, arm in table.items():
             site, numbers = self.arm_site("match", {"subject": subject}, ("label",), arm.points.value, arm.reason,
                                           [label])  # fmt: skip
-            g.out(f"{keyword} {label} == {g.const(arm.label.text)}:")  # type: ignore[union-attr]
+            g.out(f"{keyword} {label} == {g.const(text)}:")
             self.arm(arm.points.value, site, numbers, pick, kept)
             keyword = "elif"
         g.out("else:" if keyword == "elif" else "if True:")

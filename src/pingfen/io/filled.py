@@ -16,14 +16,13 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from pathlib import Path
-from typing import Any
 
 from attrs import frozen
 
 from pingfen.errors import DataError, Problem
 from pingfen.io.bounds import TooBig, details
 from pingfen.io.records import read_mapping
-from pingfen.io.tables import cell_value, open_workbook, read_rows, sheet_of, xlsx_errors
+from pingfen.io.tables import Sheet, cell_value, open_workbook, read_rows, sheet_of, xlsx_errors
 
 DECLARED_HEADERS = ("自评得分", "自评分", "申报得分", "declared", "declared score")
 TOTAL_NAMES = ("total", "总分", "合计", "总计")
@@ -115,7 +114,7 @@ def _xlsx(path: Path, nodes: Collection[str], inputs: Collection[str], id: str |
     return Filled(declared, {k: v for k, v in found[0].values.items() if k in inputs}, found[0].id)
 
 
-def _rows(path: Path, sheet: Any) -> list[tuple[object, ...]]:
+def _rows(path: Path, sheet: Sheet) -> list[tuple[object, ...]]:
     """A sheet's rows, read whole: a self-evaluation is a page or two, so more is refused."""
     with xlsx_errors(path):
         rows = [tuple(cell_value(c) for c in row)

@@ -30,20 +30,26 @@ def _yaml() -> tuple[Any, type]:
     class ExactLoader(yaml.SafeLoader):
         depth = 0
 
-        def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+            # (the signature is the stubs'; PyYAML passes a mapping value's key node as `index`)
             if self.check_event(yaml.AliasEvent):
-                event = self.peek_event()
+                event = self.next_event()
                 if not isinstance(self.anchors.get(event.anchor), (yaml.ScalarNode, type(None))):
                     raise Unreadable("an alias (`*name`) may stand only for a plain value",
                                      "别名（`*名称`）只能代表单个值", event.start_mark)  # fmt: skip
             self.depth += 1
             try:
                 if self.depth > MAX_DEPTH:
-                    event = self.peek_event()
-                    raise Unreadable(str(too_deep()), too_deep().zh, event.start_mark)
-                return super().compose_node(parent, index)  # type: ignore[no-any-return]
+                    raise Unreadable(str(too_deep()), too_deep().zh, self.next_event().start_mark)
+                return super().compose_node(parent, index)
             finally:
                 self.depth -= 1
+
+        def next_event(self) -> yaml.NodeEvent:
+            """The event about to be read: a node's, as compose_node is called only before one."""
+            event = self.peek_event()  # type: ignore[no-untyped-call]  # PyYAML's stubs leave Parser.peek_event untyped
+            assert isinstance(event, yaml.NodeEvent)
+            return event
 
         def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
             seen: set[object] = set()

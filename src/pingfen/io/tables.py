@@ -25,10 +25,10 @@ import functools
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO
 
 from attrs import frozen
 
@@ -36,6 +36,9 @@ from pingfen.errors import DataError, Problem
 from pingfen.io.bounds import MAX_LINE_CHARS, TooBig, details, loads_json, no_duplicates
 from pingfen.io.write import csv_unquote
 from pingfen.lang import Lang
+
+if TYPE_CHECKING:  # openpyxl is imported only when a workbook is read: it costs startup time
+    from openpyxl import Workbook
 
 KINDS = {".csv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 _CHUNK = 1 << 20
@@ -271,10 +274,10 @@ def _looks_big5(path: Path) -> bool:
     return True
 
 
-def _lines(handle: Iterable[str], refuse: bool = True) -> Iterator[Any]:
+def _lines(handle: TextIO, refuse: bool = True) -> Iterator[Any]:
     """The lines of a text file, each at most MAX_LINE_CHARS long. A longer line is
     TooBig (with `refuse`), else None in its place; it is never read whole."""
-    read = handle.readline  # type: ignore[attr-defined]
+    read = handle.readline
     while line := read(MAX_LINE_CHARS + 1):
         if len(line) <= MAX_LINE_CHARS or line.endswith("\n"):
             yield line
@@ -333,7 +336,19 @@ def _xlsx_header(path: Path, name: str | None) -> tuple[list[str], int | None]:
     return header, rows - 1 if rows else None
 
 
-def sheet_of(book: Any, path: Path, name: str | None) -> Any:
+class Sheet(Protocol):
+    """What pingfen reads of a worksheet opened read-only. (openpyxl's stubs give ReadOnlyWorksheet
+    the methods of Worksheet, which mypy will not call on it; this states what is used.)"""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def max_row(self) -> int | None: ...
+    def iter_rows(self, min_row: int | None = None, max_row: int | None = None, min_col: int | None = None,
+                  max_col: int | None = None, *, values_only: Literal[True]) -> Iterator[tuple[object, ...]]: ...  # fmt: skip
+
+
+def sheet_of(book: Workbook, path: Path, name: str | None) -> Sheet:
     """The sheet called `name`, or the first worksheet; PF508 if there is none."""
     sheets = book.worksheets
     if name is None and sheets:
@@ -346,7 +361,7 @@ def sheet_of(book: Any, path: Path, name: str | None) -> Any:
     return found[0]
 
 
-def open_workbook(path: Path) -> Any:
+def open_workbook(path: Path) -> Workbook:
     """An XLSX workbook, read-only, with formulas' cached values; DataError (PF508) if unreadable
     or if it would unpack to more than the limits allow (checked before anything is unpacked)."""
     import openpyxl

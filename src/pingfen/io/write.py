@@ -23,11 +23,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from pingfen.errors import OutputError
 from pingfen.result import dumps
 from pingfen.values import to_decimal
+
+if TYPE_CHECKING:  # openpyxl is imported only when a workbook is written: it costs startup time
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell, MergedCell
+    from openpyxl.worksheet.worksheet import Worksheet
 
 FORMATS = ("csv", "xlsx", "jsonl", "json")
 SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
@@ -56,20 +61,20 @@ def atomic_path(path: str | Path, *, direct: bool = False) -> Iterator[Path]:
         return
     target = Path(os.path.realpath(asked))  # through every link to the file itself
     remove_stale(target)
-    tmp: Path | None = None
+    made: Path | None = None
     try:
         with _signals_held():  # Ctrl-C between making the file and knowing its name would leave it behind
-            tmp = _temporary(asked, target)
-        yield tmp
-        os.chmod(tmp, _mode_for(target))
-        os.replace(tmp, target)
+            made = _temporary(asked, target)
+        yield made
+        os.chmod(made, _mode_for(target))
+        os.replace(made, target)
     except BaseException as error:  # also KeyboardInterrupt and Interrupted: never leave the temporary file
-        if tmp is None:
+        if made is None:
             raise
         with suppress(OSError):
-            tmp.unlink()
+            made.unlink()
         if isinstance(error, OSError):
-            raise _write_error(asked, error, (str(tmp), str(target))) from None
+            raise _write_error(asked, error, (str(made), str(target))) from None
         raise
 
 
@@ -103,8 +108,9 @@ def atomic_open(path: str | Path, mode: str = "w", *, encoding: str | None = "ut
                 ) -> Iterator[IO[Any]]:  # fmt: skip
     """Open a temporary file beside `path` for writing; on success it is synced and moved over `path`."""
     with atomic_path(path, direct=True) as tmp:
-        kwargs = {} if "b" in mode else {"encoding": encoding, "newline": newline}
-        with open(tmp, mode, **kwargs) as handle:  # noqa: PTH123
+        if "b" in mode:
+            encoding = newline = None  # a binary file takes neither
+        with open(tmp, mode, encoding=encoding, newline=newline) as handle:  # noqa: PTH123
             yield handle
             handle.flush()
             if stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # a pipe or a device cannot be synced
@@ -361,7 +367,18 @@ def _xlsx_cells(sheet: Any, cells: list[Any], every: bool = False) -> list[Any]:
     return out
 
 
-def no_formulas(book: Any) -> None:
+def worksheet(book: Workbook) -> Worksheet:
+    """A new workbook's one worksheet. openpyxl types `book.active` as maybe a chart sheet or
+    None, which a workbook made by `Workbook()` never holds; this says so once, checked."""
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    sheet = book.active
+    if not isinstance(sheet, Worksheet):
+        raise TypeError(f"the workbook's active sheet is {type(sheet).__name__}, not a worksheet")
+    return sheet
+
+
+def no_formulas(book: Workbook) -> None:
     """Make every cell of a workbook safe (`safe_cell`): whatever reached it came from data or
     a rule file, and `=HYPERLINK(…)` typed into an id or a name must not run when it is opened."""
     for sheet in book.worksheets:
@@ -385,7 +402,7 @@ def csv_text(value: str) -> str:
     return "'" + value if formula_like(value) else value
 
 
-def safe_cell(cell: Any) -> None:
+def safe_cell(cell: Cell | MergedCell) -> None:
     """An XLSX cell that cannot run: a formula becomes text, and text that looks like one gets
     Excel's quote prefix, so it shows as written and stays text when the cell is edited.
     Every workbook pingfen writes goes through here, cell by cell."""

@@ -12,7 +12,7 @@ from html import escape
 
 from pingfen.lang import Lang
 from pingfen.reasons import number
-from pingfen.report.layout import WORDS, GroupCell, depth, grid, group_label, level_names
+from pingfen.report.layout import WORDS, GroupCell, depth, grid, level_names, scored_label
 from pingfen.result import NodeResult, Result
 
 _CSS = """
@@ -94,7 +94,7 @@ def render_html(result: Result, lang: Lang = "zh", department: str | None = None
         cells = []
         for cell in row.levels:
             if isinstance(cell, GroupCell):
-                label = escape(group_label(cell.node, lang, cell.node.score))  # type: ignore[attr-defined]
+                label = escape(scored_label(cell.node, lang))
                 cells.append(f'<td class="group" rowspan="{cell.rows}">{label}</td>')
             elif cell == "blank":
                 cells.append("<td></td>")

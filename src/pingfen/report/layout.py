@@ -17,6 +17,7 @@ from attrs import frozen
 
 from pingfen.lang import Lang
 from pingfen.reasons import number
+from pingfen.result import NodeResult
 
 _LEVELS_ZH = "一二三四五六七八九"
 
@@ -111,6 +112,13 @@ def group_label(node: Node, lang: Lang, score: Decimal | None = None) -> str:
     if lang == "zh":
         return f"{node.name}（分值 {top}，得分 {number(score)}）"
     return f"{node.name} (max {top}, score {number(score)})"
+
+
+def scored_label(node: Node, lang: Lang) -> str:
+    """A group's label with its score, for the grid of a `Result` (whose nodes are NodeResults)."""
+    if not isinstance(node, NodeResult):
+        raise TypeError(f"a scored label needs a NodeResult, not {type(node).__name__}")
+    return group_label(node, lang, node.score)
 
 
 def grade_bands(grades: Sequence[tuple[str, str | None, Decimal | None]], lang: Lang) -> str:

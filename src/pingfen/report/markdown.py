@@ -9,7 +9,7 @@ import re
 
 from pingfen.lang import Lang
 from pingfen.reasons import number
-from pingfen.report.layout import WORDS, GroupCell, depth, grid, group_label, level_names
+from pingfen.report.layout import WORDS, GroupCell, depth, grid, level_names, scored_label
 from pingfen.result import NodeResult, Result
 
 # Characters that start Markdown markup anywhere in a line: emphasis, code, links and images
@@ -38,7 +38,7 @@ def render_markdown(result: Result, lang: Lang = "zh", department: str | None = 
         node = row.node
         assert isinstance(node, NodeResult)
         cells = [
-            _cell(group_label(c.node, lang, c.node.score)) if isinstance(c, GroupCell) else ""  # type: ignore[attr-defined]
+            _cell(scored_label(c.node, lang)) if isinstance(c, GroupCell) else ""
             for c in row.levels
         ]
         reasons = "<br>".join(_cell(r) for r in node.reasons_in(lang))

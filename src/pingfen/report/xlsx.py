@@ -4,11 +4,12 @@ merged over its rows, then the total and the grade."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
-from pingfen.io.write import atomic_path, no_formulas
+from pingfen.io.write import atomic_path, no_formulas, worksheet
 from pingfen.lang import Lang
-from pingfen.report.layout import WORDS, GroupCell, depth, grid, group_label, level_names
+from pingfen.report.layout import WORDS, GroupCell, depth, grid, level_names, scored_label
 from pingfen.result import NodeResult, Result
 
 
@@ -17,13 +18,14 @@ def write_xlsx(result: Result, path: str | Path, lang: Lang = "zh", department: 
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
 
     words = WORDS[lang]
     levels = depth(result.children)
     header = [*level_names(levels, lang), words["max"], words["score"], words["reasons"]]
     width = len(header)
     book = Workbook()
-    sheet = book.active
+    sheet = worksheet(book)
     sheet.title = "评分表" if lang == "zh" else "scores"
     thin = Side(style="thin", color="000000")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -46,23 +48,23 @@ def write_xlsx(result: Result, path: str | Path, lang: Lang = "zh", department: 
     for grid_row in grid(result.children):
         node = grid_row.node
         assert isinstance(node, NodeResult)
-        line = [None] * width
-        for column, cell in enumerate(grid_row.levels):
-            if isinstance(cell, GroupCell):
-                line[column] = group_label(cell.node, lang, cell.node.score)  # type: ignore[attr-defined]
+        line: list[str | Decimal | None] = [None] * width
+        for column, level in enumerate(grid_row.levels):
+            if isinstance(level, GroupCell):
+                line[column] = scored_label(level.node, lang)
         line[levels - 1 : width] = [node.name, node.max, node.score, "\n".join(node.reasons_in(lang)) or None]
         sheet.append(line)
         row = sheet.max_row
-        for column, cell in enumerate(grid_row.levels, start=1):
-            if isinstance(cell, GroupCell):
+        for column, level in enumerate(grid_row.levels, start=1):
+            if isinstance(level, GroupCell):
                 sheet.cell(row, column).alignment = centre
-                merges.append((row, column, cell.rows))
+                merges.append((row, column, level.rows))
     first_body, last_body = head_row + 1, sheet.max_row
     for row, column, rows in merges:  # merged after appending: a merge moves `append`'s next row
         if rows > 1:
             sheet.merge_cells(start_row=row, start_column=column, end_row=row + rows - 1, end_column=column)
 
-    total = [words["total"], *[None] * (levels - 1), result.max, result.total, None]
+    total: list[str | Decimal | None] = [words["total"], *[None] * (levels - 1), result.max, result.total, None]
     sheet.append(total)
     sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=levels)
     sheet.cell(sheet.max_row, levels + 2).number_format = "0.00"
@@ -75,22 +77,25 @@ def write_xlsx(result: Result, path: str | Path, lang: Lang = "zh", department: 
             sheet.cell(row, column).font = Font(bold=True)
         sheet.cell(row, 1).alignment = centre
 
-    for row in sheet.iter_rows(min_row=head_row, max_row=sheet.max_row, max_col=width):
-        for cell in row:
+    for number, cells in enumerate(sheet.iter_rows(min_row=head_row, max_row=sheet.max_row, max_col=width), head_row):
+        for cell in cells:
             cell.border = border
-            if cell.row >= first_body and cell.row <= last_body and cell.alignment != centre:
+            if first_body <= number <= last_body and cell.alignment != centre:
                 cell.alignment = wrap
     for column in range(1, levels + 1):
         sheet.column_dimensions[get_column_letter(column)].width = 22
     sheet.column_dimensions[get_column_letter(levels + 1)].width = 8
     sheet.column_dimensions[get_column_letter(levels + 2)].width = 8
     sheet.column_dimensions[get_column_letter(width)].width = 60
-    sheet.freeze_panes = sheet.cell(head_row + 1, 1)
+    sheet.freeze_panes = sheet.cell(head_row + 1, 1).coordinate
     sheet.print_title_rows = f"{head_row}:{head_row}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    properties = sheet.sheet_properties
+    if properties.pageSetUpPr is None:  # openpyxl always makes one; its stubs allow none
+        properties.pageSetUpPr = PageSetupProperties()
+    properties.pageSetUpPr.fitToPage = True
     with atomic_path(path) as tmp:
         no_formulas(book)
         book.save(tmp)

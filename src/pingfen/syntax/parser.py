@@ -17,12 +17,14 @@ import sys
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any, Literal
 
 import lark
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 from lark.grammar import Rule
 from lark.lexer import TerminalDef
+from lark.tree import Meta
 
 from pingfen import ast
 from pingfen.cache import decode, digest, directory, encode, load, store
@@ -95,7 +97,11 @@ def build_parser(grammar: str, cache: Path | None) -> Lark:
             try:
                 stored = decode(payload)
                 if isinstance(stored, dict) and stored["grammar"] == check:
-                    return Lark._load_from_dict(stored["data"], stored["memo"], **_LOAD_OPTIONS)
+                    # (lark's loader of a dict is untyped; its public `load` unpickles a file)
+                    loaded: Lark = Lark._load_from_dict(  # type: ignore[no-untyped-call]  # see above
+                        stored["data"], stored["memo"], **_LOAD_OPTIONS
+                    )
+                    return loaded
             except Exception:  # noqa: BLE001, S110 - authentic but unusable: build it
                 pass
     built = Lark(grammar, **_OPTIONS)
@@ -206,9 +212,9 @@ def ascii_number(text: str) -> str:
 MAX_DEPTH = 120
 
 
-def _too_deep(tree: Tree, text: str) -> Diagnostic | None:
+def _too_deep(tree: Tree[Token], text: str) -> Diagnostic | None:
     """PF005 at the first node nested deeper than MAX_DEPTH, found without recursion."""
-    stack: list[tuple[Tree, int]] = [(tree, 1)]
+    stack: list[tuple[Tree[Token], int]] = [(tree, 1)]
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
@@ -241,11 +247,15 @@ def _arms(span: Span, count: int, what: str, what_zh: str) -> Diagnostic:
 # ---------------------------------------------------------------- tree → AST
 
 
-def _span(meta_or_token: object) -> Span:
-    m = meta_or_token
-    if isinstance(m, Token) or not getattr(m, "empty", True):
-        return Span(m.start_pos, m.end_pos, m.line, m.column, m.end_line, m.end_column)  # type: ignore[attr-defined]
-    return Span.unknown()
+def _span(m: Token | Meta) -> Span:
+    if isinstance(m, Token):
+        if m.start_pos is None or m.end_pos is None or m.line is None or m.column is None or m.end_line is None \
+                or m.end_column is None:  # fmt: skip
+            return Span.unknown()  # a token lark made up; the lexer's have every position
+        return Span(m.start_pos, m.end_pos, m.line, m.column, m.end_line, m.end_column)
+    if getattr(m, "empty", True):
+        return Span.unknown()
+    return Span(m.start_pos, m.end_pos, m.line, m.column, m.end_line, m.end_column)
 
 
 def _join(first: Span, last: Span) -> Span:
@@ -262,14 +272,15 @@ def _text(s: Token) -> str:
 
 
 _TOTAL = object()  # `total` where a node name could stand
+_Setting = tuple[str, dict[str, object]]  # ("setting", {header field: value}) for the header to gather
 
 
 def _target(target: object) -> ast.Name | None:
-    return None if target is _TOTAL or target is None else target  # type: ignore[return-value]
+    return target if isinstance(target, ast.Name) else None  # else `total` (or nothing): None
 
 
 @v_args(meta=True)
-class _Builder(Transformer):  # type: ignore[type-arg]
+class _Builder(Transformer[Token, ast.Module]):
     """One method per grammar alias; literal problems are collected, not raised."""
 
     def __init__(self, text: str) -> None:
@@ -298,50 +309,50 @@ class _Builder(Transformer):  # type: ignore[type-arg]
         return ast.Number(self._decimal(token), "number", ascii_number(str(token)), _span(token))
 
     # ---- literals and names
-    def number(self, meta, c):  # type: ignore[no-untyped-def]
+    def number(self, meta: Meta, c: list[Any]) -> ast.Number:
         return self._num(c[0])
 
-    def percent(self, meta, c):  # type: ignore[no-untyped-def]
+    def percent(self, meta: Meta, c: list[Any]) -> ast.Number:
         value = self._decimal(c[0], ("%", "％")) / 100
         return ast.Number(value, "percent", ascii_number(str(c[0])), _span(c[0]))
 
-    def pp(self, meta, c):  # type: ignore[no-untyped-def]
+    def pp(self, meta: Meta, c: list[Any]) -> ast.Number:
         value = self._decimal(c[0], ("pp",)) / 100
         return ast.Number(value, "pp", ascii_number(str(c[0])), _span(c[0]))
 
-    def negative(self, meta, c):  # type: ignore[no-untyped-def]
+    def negative(self, meta: Meta, c: list[Any]) -> ast.Number:
         n = c[1]
         return ast.Number(-n.value, n.unit, "-" + n.text, _span(meta))
 
-    def name(self, meta, c):  # type: ignore[no-untyped-def]
+    def name(self, meta: Meta, c: list[Any]) -> ast.Name:
         tok = c[0]
         text = str(tok)[1:-1] if tok.type == "QUOTED_NAME" else str(tok)
         return ast.Name(text, _span(tok))
 
-    def cmp_op(self, meta, c):  # type: ignore[no-untyped-def]
+    def cmp_op(self, meta: Meta, c: list[Any]) -> str:
         return _OPS.get(str(c[0]), str(c[0]))
 
-    def open_end(self, meta, c):  # type: ignore[no-untyped-def]
+    def open_end(self, meta: Meta, c: list[Token]) -> bool:
         return c[0].type == "LSQB"
 
-    def close_end(self, meta, c):  # type: ignore[no-untyped-def]
+    def close_end(self, meta: Meta, c: list[Token]) -> bool:
         return c[0].type == "RSQB"
 
-    def reason(self, meta, c):  # type: ignore[no-untyped-def]
+    def reason(self, meta: Meta, c: list[Any]) -> str:
         return _text(c[0])
 
-    def description(self, meta, c):  # type: ignore[no-untyped-def]
+    def description(self, meta: Meta, c: list[Any]) -> str:
         return _text(c[0])
 
-    def counting(self, meta, c):  # type: ignore[no-untyped-def]
+    def counting(self, meta: Meta, c: list[Any]) -> str:
         return str(c[0])
 
     # ---- header
-    def start(self, meta, c):  # type: ignore[no-untyped-def]
+    def start(self, meta: Meta, c: list[Any]) -> ast.Module:
         return ast.Module(tuple(c), _span(meta))
 
-    def rubric(self, meta, c):  # type: ignore[no-untyped-def]
-        settings: dict[str, object] = {}
+    def rubric(self, meta: Meta, c: list[Any]) -> ast.Header:
+        settings: dict[str, Any] = {}  # each setting's own type: Number, or the rounding mode
         grades = []
         for kind, value in c[1:]:
             if kind == "grade":
@@ -352,85 +363,88 @@ class _Builder(Transformer):  # type: ignore[type-arg]
                     word = {"round_places": "round total", "round_mode": "round total"}.get(key, key)
                     self.diagnostics.append(Diagnostic("PF110", number.span, {"setting": word}, hint="keep_one"))
             settings.update(value)
-        return ast.Header(_text(c[0]), grades=tuple(grades), span=_span(meta), **settings)  # type: ignore[arg-type]
+        return ast.Header(_text(c[0]), grades=tuple(grades), span=_span(meta), **settings)
 
-    def year(self, meta, c):  # type: ignore[no-untyped-def]
+    def year(self, meta: Meta, c: list[Any]) -> _Setting:
         return "setting", {"year": self._whole(self._num(c[0]), "year")}
 
-    def total_max(self, meta, c):  # type: ignore[no-untyped-def]
+    def total_max(self, meta: Meta, c: list[Any]) -> _Setting:
         return "setting", {"total": self._num(c[0])}
 
-    def round_total(self, meta, c):  # type: ignore[no-untyped-def]
+    def round_total(self, meta: Meta, c: list[Any]) -> _Setting:
         places = self._whole(self._num(c[0]), "places")
         setting: dict[str, object] = {"round_places": places}
         if c[1] is not None:
             setting["round_mode"] = str(c[1])
         return "setting", setting
 
-    def grade_band(self, meta, c):  # type: ignore[no-untyped-def]
+    def grade_band(self, meta: Meta, c: list[Any]) -> tuple[str, ast.Grade]:
         return "grade", ast.Grade(c[0], c[1], c[2], _span(meta))
 
-    def grade_otherwise(self, meta, c):  # type: ignore[no-untyped-def]
+    def grade_otherwise(self, meta: Meta, c: list[Any]) -> tuple[str, ast.Grade]:
         return "grade", ast.Grade(c[0], span=_span(meta))
 
     # ---- declarations
-    def input_decl(self, meta, c):  # type: ignore[no-untyped-def]
+    def input_decl(self, meta: Meta, c: list[Any]) -> ast.Input:
         name, (kind, labels), bounds, description = c
         return ast.Input(name, kind, bounds, labels, description, _span(meta))
 
-    def simple_type(self, meta, c):  # type: ignore[no-untyped-def]
+    def simple_type(self, meta: Meta, c: list[Any]) -> tuple[str, tuple[ast.Name, ...]]:
         return str(c[0]), ()
 
-    def label_type(self, meta, c):  # type: ignore[no-untyped-def]
+    def label_type(self, meta: Meta, c: list[Any]) -> tuple[str, tuple[ast.Name, ...]]:
         return "label", tuple(c)
 
-    def bounds(self, meta, c):  # type: ignore[no-untyped-def]
+    def bounds(self, meta: Meta, c: list[Any]) -> tuple[ast.Bound, ...]:
         return tuple(c)
 
-    def bound(self, meta, c):  # type: ignore[no-untyped-def]
+    def bound(self, meta: Meta, c: list[Any]) -> ast.Bound:
         return ast.Bound(c[0], c[1], _span(meta))
 
-    def let_decl(self, meta, c):  # type: ignore[no-untyped-def]
+    def let_decl(self, meta: Meta, c: list[Any]) -> ast.Let:
         name, _eq, expr = c
         return ast.Let(name, expr, _span(meta))
 
     # ---- tree
-    def group(self, meta, c):  # type: ignore[no-untyped-def]
+    def group(self, meta: Meta, c: list[Any]) -> ast.Group:
         return ast.Group(c[0], self._num(c[1]), tuple(c[2:]), _span(meta))
 
-    def indicator(self, meta, c):  # type: ignore[no-untyped-def]
+    def indicator(self, meta: Meta, c: list[Any]) -> ast.Indicator:
         return ast.Indicator(c[0], self._num(c[1]), tuple(c[2:]), _span(meta))
 
     # ---- rules
-    def deduct_step(self, meta, c):  # type: ignore[no-untyped-def]
+    def deduct_step(self, meta: Meta, c: list[Any]) -> ast.DeductStep:
         rate, step, value, direction, counting, reason = c
-        kind, reference = direction if direction is not None else ("above", None)
+        kind: ast.Direction = "above"
+        reference: ast.Expr | None = None
+        if direction is not None:
+            kind, reference = direction
         return ast.DeductStep(self._num(rate), step, value, kind, reference, counting, reason, _span(meta))
 
-    def deduct_count(self, meta, c):  # type: ignore[no-untyped-def]
+    def deduct_count(self, meta: Meta, c: list[Any]) -> ast.DeductStep:
         rate, value, counting, reason = c
         one = ast.Number(Decimal(1), "number", "1")
         return ast.DeductStep(self._num(rate), one, value, "above", None, counting, reason, _span(meta))
 
-    def above(self, meta, c):  # type: ignore[no-untyped-def]
+    def above(self, meta: Meta, c: list[Any]) -> tuple[ast.Direction, ast.Expr]:
         return "above", c[0]
 
-    def below(self, meta, c):  # type: ignore[no-untyped-def]
+    def below(self, meta: Meta, c: list[Any]) -> tuple[ast.Direction, ast.Expr]:
         return "below", c[0]
 
-    def from_(self, meta, c):  # type: ignore[no-untyped-def]
+    def from_(self, meta: Meta, c: list[Any]) -> tuple[ast.Direction, ast.Expr]:
         return "from", c[0]
 
-    def deduct_if(self, meta, c):  # type: ignore[no-untyped-def]
+    def deduct_if(self, meta: Meta, c: list[Any]) -> ast.DeductIf:
         return ast.DeductIf(self._num(c[0]), c[1], c[2], _span(meta))
 
-    def award_if(self, meta, c):  # type: ignore[no-untyped-def]
+    def award_if(self, meta: Meta, c: list[Any]) -> ast.AwardIf:
         return ast.AwardIf(self._num(c[0]), c[1], c[2], _span(meta))
 
-    def bands(self, meta, c):  # type: ignore[no-untyped-def]
+    def bands(self, meta: Meta, c: list[Any]) -> ast.Bands:
         return ast.Bands(c[0], tuple(c[1:]), _span(meta))
 
-    def band_compare(self, meta, c):  # type: ignore[no-untyped-def]
+    def band_compare(self, meta: Meta, c: list[Any]) -> ast.Band:
         op, value, points, reason = c
         low = high = None
         low_closed = high_closed = False
@@ -443,42 +457,42 @@ class _Builder(Transformer):  # type: ignore[type-arg]
             low_closed = high_closed = True
         return ast.Band(self._num(points), low, high, low_closed, high_closed, False, op, reason, _span(meta))
 
-    def band_range(self, meta, c):  # type: ignore[no-untyped-def]
+    def band_range(self, meta: Meta, c: list[Any]) -> ast.Band:
         low_closed, low, high, high_closed, points, reason = c
         return ast.Band(self._num(points), low, high, low_closed, high_closed, False, None, reason, _span(meta))
 
-    def band_else(self, meta, c):  # type: ignore[no-untyped-def]
+    def band_else(self, meta: Meta, c: list[Any]) -> ast.Band:
         return ast.Band(self._num(c[0]), is_else=True, reason=c[1], span=_span(meta))
 
-    def when_chain(self, meta, c):  # type: ignore[no-untyped-def]
+    def when_chain(self, meta: Meta, c: list[Any]) -> ast.WhenChain:
         return ast.WhenChain(tuple(arm for arm in c if arm is not None), _span(meta))
 
-    def when_arm(self, meta, c):  # type: ignore[no-untyped-def]
+    def when_arm(self, meta: Meta, c: list[Any]) -> ast.WhenArm:
         return ast.WhenArm(self._num(c[1]), c[0], c[2], _span(meta))
 
-    def otherwise(self, meta, c):  # type: ignore[no-untyped-def]
+    def otherwise(self, meta: Meta, c: list[Any]) -> ast.WhenArm:
         return ast.WhenArm(self._num(c[0]), None, c[1], _span(meta))
 
-    def match(self, meta, c):  # type: ignore[no-untyped-def]
+    def match(self, meta: Meta, c: list[Any]) -> ast.Match:
         return ast.Match(c[0], tuple(c[1:]), _span(meta))
 
-    def match_label(self, meta, c):  # type: ignore[no-untyped-def]
+    def match_label(self, meta: Meta, c: list[Any]) -> ast.MatchArm:
         label = c[0]
         if isinstance(label, Token):  # a "quoted" label
             label = ast.Name(_text(label), _span(label))
         return ast.MatchArm(self._num(c[1]), label, c[2], _span(meta))
 
-    def match_else(self, meta, c):  # type: ignore[no-untyped-def]
+    def match_else(self, meta: Meta, c: list[Any]) -> ast.MatchArm:
         return ast.MatchArm(self._num(c[0]), None, c[1], _span(meta))
 
-    def judgment(self, meta, c):  # type: ignore[no-untyped-def]
+    def judgment(self, meta: Meta, c: list[Any]) -> ast.Judgment:
         return ast.Judgment(c[0], _span(meta))
 
-    def formula(self, meta, c):  # type: ignore[no-untyped-def]
+    def formula(self, meta: Meta, c: list[Any]) -> ast.Formula:
         return ast.Formula(c[1], _span(meta))
 
     # ---- examples and properties
-    def example(self, meta, c):  # type: ignore[no-untyped-def]
+    def example(self, meta: Meta, c: list[Any]) -> ast.Example:
         title, base, given, *expects = c
         givens, given_span = given if given is not None else ((), Span.unknown())
         return ast.Example(
@@ -486,95 +500,97 @@ class _Builder(Transformer):  # type: ignore[type-arg]
             _span(meta), _span(title), _span(base) if base is not None else Span.unknown(), given_span,
         )  # fmt: skip
 
-    def given(self, meta, c):  # type: ignore[no-untyped-def]
+    def given(self, meta: Meta, c: list[Any]) -> tuple[tuple[ast.Given, ...], Span]:
         return tuple(entry for entry in c if entry is not None), _span(meta)
 
-    def given_entry(self, meta, c):  # type: ignore[no-untyped-def]
+    def given_entry(self, meta: Meta, c: list[Any]) -> ast.Given:
         return ast.Given(c[0], c[1], _span(meta))
 
-    def given_number(self, meta, c):  # type: ignore[no-untyped-def]
+    def given_number(self, meta: Meta, c: list[Any]) -> ast.GivenValue:
         number = c[0]
         return ast.GivenValue(number.unit, number.text, number.span)
 
-    def given_text(self, meta, c):  # type: ignore[no-untyped-def]
+    def given_text(self, meta: Meta, c: list[Any]) -> ast.GivenValue:
         return ast.GivenValue("text", _text(c[0]), _span(c[0]))
 
-    def given_word(self, meta, c):  # type: ignore[no-untyped-def]
+    def given_word(self, meta: Meta, c: list[Any]) -> ast.GivenValue:
         return ast.GivenValue("word", c[0].text, c[0].span)
 
-    def given_true(self, meta, c):  # type: ignore[no-untyped-def]
+    def given_true(self, meta: Meta, c: list[Any]) -> ast.GivenValue:
         return ast.GivenValue("word", "true", _span(meta))
 
-    def given_false(self, meta, c):  # type: ignore[no-untyped-def]
+    def given_false(self, meta: Meta, c: list[Any]) -> ast.GivenValue:
         return ast.GivenValue("word", "false", _span(meta))
 
-    def total_target(self, meta, c):  # type: ignore[no-untyped-def]
+    def total_target(self, meta: Meta, c: list[Any]) -> object:
         return _TOTAL
 
-    def node_target(self, meta, c):  # type: ignore[no-untyped-def]
+    def node_target(self, meta: Meta, c: list[ast.Name]) -> ast.Name:
         return c[0]
 
-    def expect_op(self, meta, c):  # type: ignore[no-untyped-def]
+    def expect_op(self, meta: Meta, c: list[Any]) -> str:
         return "~=" if c[0].type == "APPROX" else "="
 
-    def expect_score(self, meta, c):  # type: ignore[no-untyped-def]
+    def expect_score(self, meta: Meta, c: list[Any]) -> ast.ExpectScore:
         target, op, value = c
         return ast.ExpectScore(_target(target), op, value, _span(meta))
 
-    def expect_grade(self, meta, c):  # type: ignore[no-untyped-def]
+    def expect_grade(self, meta: Meta, c: list[Any]) -> ast.ExpectGrade:
         return ast.ExpectGrade(c[1], _span(meta))
 
-    def expect_error(self, meta, c):  # type: ignore[no-untyped-def]
+    def expect_error(self, meta: Meta, c: list[Any]) -> ast.ExpectError:
         code, name = c
         return ast.ExpectError(str(code) if code is not None else None, name, _span(meta))
 
-    def property_monotone(self, meta, c):  # type: ignore[no-untyped-def]
+    def property_monotone(self, meta: Meta, c: list[Any]) -> ast.Monotone:
         name, direction, target = c
-        return ast.Monotone(name, str(direction), _target(target), _span(meta))  # type: ignore[arg-type]
+        way: Literal["increasing", "decreasing"] = "decreasing" if str(direction) == "decreasing" else "increasing"
+        return ast.Monotone(name, way, _target(target), _span(meta))
 
-    def property_claim(self, meta, c):  # type: ignore[no-untyped-def]
+    def property_claim(self, meta: Meta, c: list[Any]) -> ast.Claim:
         target, op, value, condition = c
         return ast.Claim(_target(target), op, value, condition, _span(meta))
 
     # ---- expressions
-    def or_(self, meta, c):  # type: ignore[no-untyped-def]
+    def or_(self, meta: Meta, c: list[Any]) -> ast.Or:
         return ast.Or(c[0], c[1], _span(meta))
 
-    def and_(self, meta, c):  # type: ignore[no-untyped-def]
+    def and_(self, meta: Meta, c: list[Any]) -> ast.And:
         return ast.And(c[0], c[1], _span(meta))
 
-    def not_(self, meta, c):  # type: ignore[no-untyped-def]
+    def not_(self, meta: Meta, c: list[Any]) -> ast.Not:
         return ast.Not(c[0], _span(meta))
 
-    def compare(self, meta, c):  # type: ignore[no-untyped-def]
+    def compare(self, meta: Meta, c: list[Any]) -> ast.Compare:
         return ast.Compare(c[1], c[0], c[2], _span(meta))
 
-    def binary(self, meta, c):  # type: ignore[no-untyped-def]
+    def binary(self, meta: Meta, c: list[Any]) -> ast.Binary:
         op = str(c[1])
         return ast.Binary(_OPS.get(op, op), c[0], c[2], _span(meta))
 
-    def neg(self, meta, c):  # type: ignore[no-untyped-def]
+    def neg(self, meta: Meta, c: list[Any]) -> ast.Neg:
         return ast.Neg(c[1], _span(meta))
 
-    def ref(self, meta, c):  # type: ignore[no-untyped-def]
+    def ref(self, meta: Meta, c: list[Any]) -> ast.Ref:
         return ast.Ref(c[0], _span(meta))
 
-    def true(self, meta, c):  # type: ignore[no-untyped-def]
+    def true(self, meta: Meta, c: list[Any]) -> ast.Bool:
         return ast.Bool(True, _span(meta))
 
-    def false(self, meta, c):  # type: ignore[no-untyped-def]
+    def false(self, meta: Meta, c: list[Any]) -> ast.Bool:
         return ast.Bool(False, _span(meta))
 
-    def call(self, meta, c):  # type: ignore[no-untyped-def]
+    def call(self, meta: Meta, c: list[Any]) -> ast.Call:
         func = str(c[0].children[0]) if isinstance(c[0], Tree) else str(c[0])
         args = tuple(x for x in c[1:] if not isinstance(x, Token))
         return ast.Call(func, args, _span(meta))
 
-    def func(self, meta, c):  # type: ignore[no-untyped-def]
+    def func(self, meta: Meta, c: list[Any]) -> str:
         return str(c[0])
 
-    def paren(self, meta, c):  # type: ignore[no-untyped-def]
-        return c[1]
+    def paren(self, meta: Meta, c: list[Any]) -> ast.Expr:
+        inner: ast.Expr = c[1]  # between the two parenthesis tokens
+        return inner
 
 
 # ---------------------------------------------------------------- parse errors
@@ -675,7 +691,7 @@ def _syntax_diagnostic(text: str, error: UnexpectedInput, offset: int = 0, next_
     """A diagnostic for an error found parsing text[offset:…]; next_item is where the
     following top-level item starts when the fragment is not the last."""
     if isinstance(error, UnexpectedCharacters):
-        pos = error.pos_in_stream + offset
+        pos = (error.pos_in_stream or 0) + offset  # (always set for this error; lark's type allows None)
         char = text[pos] if pos < len(text) else ""
         return Diagnostic("PF001", Span.at(text, pos, pos + 1), {"char": _visible(char)}, hint="unexpected_char")
     is_eof = isinstance(error, UnexpectedEOF) or (isinstance(error, UnexpectedToken) and error.token.type == "$END")
