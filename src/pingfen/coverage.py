@@ -198,18 +198,20 @@ def render_text(reports: list[Coverage], lang: Lang = "en") -> str:
     out = []
     for cov in reports:
         out.append(f"{'覆盖率' if zh else 'coverage of'} {cov.path}")
-        rows = []
+        rows: list[tuple[str, int, int, Part | None]] = []
         for part in cov.parts:
             taken, total = cov.covered(part)
             rows.append((part.name or ("评价等次" if zh else "grades"), taken, total, part))
         taken, total = cov.covered()
         rows.append(("合计" if zh else "total", taken, total, None))
         column = max(width(r[0]) for r in rows)
-        for name, taken, total, part in rows:
+        for name, taken, total, row_part in rows:
             fraction = f"{taken}/{total}"
             out.append(f"  {name}{' ' * (column - width(name))}  {fraction:>7}  {_show(percent(taken, total)):>5}%")
-            for it in part.items if part is not None else ():
-                if not cov.count(part.name, it.key):
+            if row_part is None:  # the total's row
+                continue
+            for it in row_part.items:
+                if not cov.count(row_part.name, it.key):
                     out.append(f"      {'未覆盖' if zh else 'not covered'}: {'第' if zh else 'line '}{it.line}"
                                f"{'行' if zh else ''}  {it.label(lang)}")  # fmt: skip
     if len(reports) > 1:

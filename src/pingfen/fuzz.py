@@ -200,10 +200,10 @@ def _monotone(
         return
     other = {**record, name: alternative}
     moved = _score(rubric, other, key)
-    if value < alternative:  # type: ignore[operator]
-        (low, before), (high, after) = (record, result), (other, moved)
+    if value < alternative:  # type: ignore[operator]  # both are the same input's values: numbers of one unit
+        (low, before), (high, after) = (dict(record), result), (other, moved)
     else:
-        (low, before), (high, after) = (other, moved), (record, result)
+        (low, before), (high, after) = (other, moved), (dict(record), result)
     was, now = _node_score(before, prop.target), _node_score(after, prop.target)
     if now < was if prop.direction == "increasing" else now > was:
         target = "总分" if prop.target is None else f"`{prop.target.text}`"
@@ -348,7 +348,9 @@ def _tighten(rubric: Rubric, violation: Violation) -> Violation:
     start = score(a)
     if start is None:
         return violation
-    worse = (lambda v: v < start) if prop.direction == "increasing" else (lambda v: v > start)
+    def worse(v: Decimal) -> bool:
+        return v < start if prop.direction == "increasing" else v > start
+
     c = crossing(a, b, lambda n: None if (v := score(n)) is None else worse(v))
     if c is None:
         return violation

@@ -241,12 +241,35 @@ class Result:
         self._tree = self._nodes = None
         return self
 
-    rubric = property(lambda self: self._layout.name, doc="The rubric's title.")
-    max = property(lambda self: self._layout.max, doc="The rubric's total of points.")
-    total = property(lambda self: self._total, doc="The total, rounded as the rubric says.")
-    raw_total = property(lambda self: self._raw_total, doc="The exact sum of the top-level scores.")
-    grade = property(lambda self: self._grade, doc="The first grade the total reaches, if any.")
-    lang = property(lambda self: self._lang, doc="The language reasons are given in.")
+    @property
+    def rubric(self) -> str:
+        """The rubric's title."""
+        return self._layout.name
+
+    @property
+    def max(self) -> Decimal:
+        """The rubric's total of points."""
+        return self._layout.max
+
+    @property
+    def total(self) -> Decimal:
+        """The total, rounded as the rubric says."""
+        return self._total
+
+    @property
+    def raw_total(self) -> Decimal:
+        """The exact sum of the top-level scores."""
+        return self._raw_total
+
+    @property
+    def grade(self) -> str | None:
+        """The first grade the total reaches, if any."""
+        return self._grade
+
+    @property
+    def lang(self) -> Lang:
+        """The language reasons are given in."""
+        return self._lang
 
     @property
     def children(self) -> tuple[NodeResult, ...]:

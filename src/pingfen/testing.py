@@ -90,11 +90,13 @@ def from_grid(spec: InputSpec, n: int) -> object:
     """The value n data steps from zero, as a record holds it."""
     if spec.type == "count":
         return n
-    return Decimal(n).scaleb(STEPS[spec.type].as_tuple().exponent)  # type: ignore[arg-type]
+    exponent = STEPS[spec.type].as_tuple().exponent
+    assert isinstance(exponent, int)  # a finite step
+    return Decimal(n).scaleb(exponent)
 
 
 def to_grid(spec: InputSpec, value: object) -> int:
-    return int((Decimal(value) / STEPS[spec.type]).to_integral_value(ROUND_FLOOR))  # type: ignore[arg-type]
+    return int((Decimal(value) / STEPS[spec.type]).to_integral_value(ROUND_FLOOR))  # type: ignore[arg-type]  # a record's number: int or Decimal
 
 
 def input_values(spec: InputSpec) -> st.SearchStrategy[object]:
@@ -199,7 +201,8 @@ def _step_points(rule: ast.DeductStep, top: Decimal) -> Iterator[tuple[ast.Expr,
     """The reference of a per-step deduction, one step past it, and where it takes every point."""
     reference = ast.constant(rule.reference) if rule.reference is not None else Decimal(0)
     if reference is None:  # a reference that is itself computed: the difference reaches 0
-        value: ast.Expr = ast.Binary("-", rule.value, rule.reference)  # type: ignore[arg-type]
+        assert rule.reference is not None
+        value: ast.Expr = ast.Binary("-", rule.value, rule.reference)
         reference = Decimal(0)
     else:
         value = rule.value
@@ -258,7 +261,7 @@ def _predicate(rubric: Rubric, record: dict[str, object], target: Target, name: 
 
     def reaches(x: object) -> bool | None:
         try:
-            value = walker.expression(expr, {**values, name: Decimal(x)})  # type: ignore[arg-type]
+            value = walker.expression(expr, {**values, name: Decimal(x)})  # type: ignore[arg-type]  # x: a grid value, int or Decimal
         except (DataError, decimal.DecimalException):
             return None
         return bool(value >= target.at)
