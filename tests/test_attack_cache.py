@@ -17,6 +17,7 @@ from pathlib import Path
 import lark
 import pytest
 
+import pingfen
 from pingfen import cache
 from pingfen.syntax.grammar import grammar_text
 
@@ -199,3 +200,21 @@ def test_the_format_round_trips_the_tree_and_nothing_else(tmp_path: Path) -> Non
         cache.encode(_Payload(tmp_path))
     with pytest.raises(KeyError):
         cache.decode(b'{"\\u0000c": ["_Payload", "x"]}')
+
+
+def test_entries_older_versions_left_are_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pickles from before the signed format are never read; the first signed run removes them,
+    and leaves alone anything that is not a regular file of the user's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    folder = tmp_path / "pingfen"
+    folder.mkdir(mode=0o700)
+    old = [folder / "parsed-0123456789abcdef01234567.pickle", folder / "grammar-abc-lark1.3.1-py311.lark-cache"]
+    for entry in old:
+        entry.write_bytes(b"\x80\x04old pickle")
+    elsewhere = tmp_path / "keep.pickle"
+    elsewhere.write_bytes(b"not ours to remove")
+    (folder / "parsed-linked.pickle").symlink_to(elsewhere)
+    pingfen.load(RULESET, tests=False)
+    assert not any(entry.exists() for entry in old)
+    assert elsewhere.read_bytes() == b"not ours to remove"
+    assert (folder / "key").exists()

@@ -24,10 +24,6 @@ import secrets
 import stat
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    pass
 
 FORMAT = "3"  # bump when the AST classes or the entry format change shape
 _MAGIC = b"pingfen-cache 3\n"
@@ -120,6 +116,7 @@ def _key(folder: Path, create: bool) -> bytes | None:
         _write_new(partial, secrets.token_bytes(_KEY_SIZE))
         try:
             os.link(partial, path)
+            _prune_legacy(folder)  # the first run of this format here: what older ones left
         except FileExistsError:
             pass  # another process made it first: use theirs
         finally:
@@ -128,6 +125,22 @@ def _key(folder: Path, create: bool) -> bytes | None:
         return None
     secret = _read(path, _KEY_SIZE, private=True)
     return secret if secret is not None and len(secret) == _KEY_SIZE else None
+
+
+# What versions before the signed format kept (pickles, which are never read again).
+_LEGACY = ("parsed-*.pickle", "*.lark-cache", "*.pickle.*.tmp")
+
+
+def _prune_legacy(folder: Path) -> None:
+    """Remove the entries older versions wrote: regular files of this user, never followed links."""
+    for pattern in _LEGACY:
+        for entry in folder.glob(pattern):
+            try:
+                info = os.lstat(entry)
+                if stat.S_ISREG(info.st_mode) and (not _POSIX or info.st_uid == os.geteuid()):
+                    entry.unlink()
+            except OSError:
+                pass  # gone already, or not ours to remove: harmless either way
 
 
 def _read(path: Path, limit: int, private: bool = False) -> bytes | None:
