@@ -9,10 +9,12 @@ import csv
 import io
 import os
 import re
+import shutil
 import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -370,13 +372,48 @@ def test_an_unwritable_directory_is_named(tmp_path: Path, monkeypatch: pytest.Mo
     assert f"error[PF703]: cannot write `{tmp_path / 'out.csv'}`: the directory `{tmp_path}` is not writable" in err
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only directories")
 def test_a_read_only_directory_is_named(tmp_path: Path) -> None:
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    folder.chmod(0o555)
-    code, _, err = run("eval", "--lang", "zh", str(RULESET), str(FULL), "-o", str(folder / "out.csv"))
-    assert code == 2 and f"目录 `{folder}` 不可写入" in err
+    # Root writes into read-only directories, so as root (CI) the command runs in a forked
+    # child that has dropped to `nobody`, over copies of the inputs it can read.
+    shared = Path(tempfile.mkdtemp(prefix="pingfen-ro-"))
+    try:
+        shared.chmod(0o755)
+        rule, data = shared / RULESET.name, shared / FULL.name
+        rule.write_bytes(RULESET.read_bytes())
+        data.write_bytes(FULL.read_bytes())
+        folder = shared / "ro"
+        folder.mkdir()
+        folder.chmod(0o555)
+        argv = ["eval", "--lang", "zh", str(rule), str(data), "-o", str(folder / "out.csv")]
+        code, err = _as_nobody(argv) if os.geteuid() == 0 else run(*argv)[::2]
+        assert code == 2 and f"目录 `{folder}` 不可写入" in err
+        assert list(folder.iterdir()) == []
+    finally:
+        shutil.rmtree(shared)
+
+
+def _as_nobody(argv: list[str]) -> tuple[int, str]:
+    """`main(argv)` in a forked child running as `nobody` (the modules the command needs are
+    imported first, as root, since the child may not read the virtualenv)."""
+    assert run(*argv[:-2], "-o", "/dev/null")[0] == 0  # the same path through the code, as root
+    readable, writable = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child
+        try:
+            os.close(readable)
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            code, _, err = run(*argv)
+            os.write(writable, f"{code}\n{err}".encode())
+        finally:
+            os._exit(0)
+    os.close(writable)
+    with os.fdopen(readable, "rb") as pipe:
+        reply = pipe.read().decode()
+    os.waitpid(child, 0)
+    code, _, err = reply.partition("\n")
+    return int(code), err
 
 
 # ---------------------------------------------------------------- 10. formulas from rule files

@@ -19,7 +19,7 @@ needs_install = pytest.mark.skipif(not INSTALLED, reason="pingfen imported from 
 
 @needs_install
 def test_grammar_ships_inside_the_package() -> None:
-    packaged = Path(pingfen.__file__).parent / "pingfen.lark"
+    packaged = Path(pingfen.__file__).parent / "syntax" / "pingfen.lark"
     assert packaged.is_file()
     assert grammar_text() == (ROOT / "grammar" / "pingfen.lark").read_text(encoding="utf-8")
 
