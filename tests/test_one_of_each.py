@@ -5,7 +5,6 @@ the reports; a reason template's `{{`/`}}` means the same to all of them."""
 from __future__ import annotations
 
 import ast as pyast
-import operator
 from decimal import Decimal
 from pathlib import Path
 
