@@ -19,12 +19,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import pingfen
-from pingfen import ast, fuzz
+from pingfen import ast, fuzz, values
 from pingfen.cli import main
 from pingfen.io import read_record
 from pingfen.result import NodeResult, Result
 from pingfen.syntax.formatter import format_module
 from pingfen.testing import boundary_inputs, inputs
+from pingfen.values import COMPARE
 from strategies import rubrics
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,7 +105,7 @@ def test_planted_fault_is_caught_and_reproduces_through_eval(path: Path, tmp_pat
             record = rubric.coerce(read_record(data))
             assert prop.condition is None or rubric.walker().expression(prop.condition, record)
             score = node_score(result, prop.target.text if prop.target else None)
-            assert not fuzz._OPS[prop.op](score, prop.value.value), (score, prop)
+            assert not COMPARE[prop.op](score, prop.value.value), (score, prop)
         else:
             assert isinstance(prop, ast.Monotone)
             before, after = files
@@ -172,7 +173,7 @@ group g 10 {
 
 def test_the_invariant_checks_can_fail(monkeypatch: pytest.MonkeyPatch) -> None:
     rubric = pingfen.loads(RUBRIC)
-    monkeypatch.setitem(fuzz.ROUNDING, "half_up", decimal.ROUND_DOWN)  # what fuzz expects, not what is done
+    monkeypatch.setitem(values.ROUNDING, "half_up", decimal.ROUND_DOWN)  # what fuzz expects, not what is done
     report = fuzz.fuzz(rubric, max_examples=100)
     assert [f.check for f in report.failures] == ["rounding"]
     assert re.fullmatch(r"the raw total \S+ is shown as \S+, not \S+", report.failures[0].message)

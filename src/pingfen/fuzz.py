@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -34,13 +34,14 @@ from hypothesis.errors import HypothesisException
 from pingfen import ast
 from pingfen.diagnostics import Diagnostic
 from pingfen.errors import DataError, PingfenError
-from pingfen.evaluate.rubric import ROUNDING, Rubric
+from pingfen.evaluate.rubric import Rubric
 from pingfen.lang import Lang
 from pingfen.result import Result
 from pingfen.syntax.formatter import expr as show_expr
 from pingfen.syntax.formatter import name as show_name
 from pingfen.syntax.formatter import number as show_number
 from pingfen.testing import STEPS, boundary_inputs, boundary_values, crossing, from_grid, input_values, inputs, to_grid
+from pingfen.values import COMPARE, total_rounding
 
 DEFAULT_MAX_EXAMPLES = 200
 
@@ -139,8 +140,9 @@ def _invariants(rubric: Rubric, record: Mapping[str, object], result: Result, ac
             raise Violation("sums", f"the raw total is {result.raw_total}, the top groups add up to {top}", [record],
                             f"未舍入的总分为 {result.raw_total}，一级指标得分之和为 {top}")  # fmt: skip
     if "rounding" in active:
-        places = header.round_places.value if header.round_places else Decimal(2)
-        expected = result.raw_total.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUNDING[header.round_mode])
+        places = header.round_places.value if header.round_places else None
+        quantum, rounding = total_rounding(places, header.round_mode)
+        expected = result.raw_total.quantize(quantum, rounding=rounding)
         if result.total != expected:
             raise Violation("rounding", f"the raw total {result.raw_total} is shown as {result.total}, not {expected}",
                             [record], f"总分 {result.raw_total} 舍入为 {result.total}，应为 {expected}")  # fmt: skip
@@ -159,12 +161,6 @@ def _node_score(result: Result, target: ast.Name | None) -> Decimal:
 
 def _target_text(target: ast.Name | None) -> str:
     return "the total" if target is None else f"`{target.text}`"
-
-
-_OPS: dict[str, Callable[[Decimal, Decimal], bool]] = {
-    "=": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
-}  # fmt: skip
 
 
 def property_text(prop: ast.Property) -> str:
@@ -186,7 +182,7 @@ def _claim(rubric: Rubric, record: Mapping[str, object], result: Result, prop: a
         if not holds:
             return
     score = result.total if prop.target is None else result.score(prop.target.text)
-    if not _OPS[prop.op](score, prop.value.value):
+    if not COMPARE[prop.op](score, prop.value.value):
         zh = "总分" if prop.target is None else f"`{prop.target.text}`"
         raise Violation(key, f"{_target_text(prop.target)} scores {score}", [record], f"{zh} 得 {score} 分")
 

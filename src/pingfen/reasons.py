@@ -7,13 +7,15 @@ turns them into a sentence, in Chinese or English, when a report asks. An author
 
 from __future__ import annotations
 
+import functools
+import string
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Context, Decimal
 
 from attrs import field, frozen
 
 from pingfen.lang import Lang
-from pingfen.values import CONTEXT
+from pingfen.values import CONTEXT, ZERO
 
 
 @frozen
@@ -96,7 +98,7 @@ def _shown_value(params: dict[str, object]) -> None:
 def _step_derived(params: dict[str, object]) -> None:
     _shown_value(params)
     reference = params["reference"]
-    params["shown_reference"] = quantity(Decimal(0) if reference is None else reference, str(params["unit"]))
+    params["shown_reference"] = quantity(ZERO if reference is None else reference, str(params["unit"]))
 
 
 def _judged(params: dict[str, object]) -> None:
@@ -157,21 +159,38 @@ def _hundredfold(value: Decimal) -> Decimal:
     return Decimal((sign, digits, int(exponent) + 2))
 
 
+# A reason template is read one way everywhere — rendering, the checker, what a node
+# reads, both evaluators — as str.format reads it: `{name}` is a placeholder, `{{` and
+# `}}` are literal braces (so `{{附件}}` names nothing and shows `{附件}`).
+Piece = tuple[str, str | None, str]  # literal text, then a placeholder's name (or None) and its format
+
+
+@functools.lru_cache(maxsize=1024)
+def template_pieces(template: str) -> tuple[Piece, ...] | None:
+    """A reason template as (literal, name, format) pieces; None when a brace has no
+    partner (the checker refuses it, PF312; shown, the whole text is literal)."""
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError:
+        return None
+    return tuple((text, name, (f"!{conv}" if conv else "") + (spec or "")) for text, name, spec, conv in parsed)
+
+
+def placeholders(template: str) -> list[str]:
+    """The names a reason template shows, each once, in order (`{}` names the empty name)."""
+    return list(dict.fromkeys(name for _, name, _ in template_pieces(template) or () if name is not None))
+
+
 def _fill(template: str, params: Mapping[str, object]) -> str:
+    pieces = template_pieces(template)
+    if pieces is None:  # the checker refuses such templates (PF312); never crash a report
+        return template
     values = params.get("values", {})
     assert isinstance(values, Mapping)
     shown = {k: quantity(v, "number") for k, v in params.items() if k in ("score", "max", "lost")}
     shown["value"] = str(params.get("shown_value", ""))
     shown.update({k: quantity(v, u) for k, (v, u) in values.items()})
-    try:
-        return template.format_map(_Missing(shown))
-    except (ValueError, IndexError):  # the checker refuses such templates (PF312); never crash a report
-        return template
-
-
-class _Missing(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+    return "".join([text if name is None else text + shown.get(name, "{" + name + "}") for text, name, _ in pieces])
 
 
 def _gap(p: Mapping[str, object], zh: bool) -> str:

@@ -6,15 +6,14 @@ import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal, localcontext
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
 from pingfen.lang import Lang
 from pingfen.reasons import Reason, Site
 from pingfen.values import CONTEXT
-
-Clamp = Literal["low", "high"] | None
+from pingfen.values import Clamp as Clamp  # part of the Result API, defined with `values.clamp`
 
 
 class NodeResult:

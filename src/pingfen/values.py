@@ -1,4 +1,5 @@
-"""Input values → exact Decimals, bools and labels.
+"""Input values → exact Decimals, bools and labels; and the language's arithmetic
+(its context, comparisons, roundings and clamp), which every evaluator shares.
 
 Conventions (see docs/language.md, "Data"): a number, or a string holding one, is a
 ratio for a percent input; a string ending in `%` is a percent (`"95%"` is 0.95);
@@ -10,11 +11,12 @@ from __future__ import annotations
 
 import decimal
 import functools
+import operator
 import re
 import reprlib
 from collections.abc import Callable
 from decimal import Decimal
-from typing import ParamSpec, TypeVar
+from typing import Any, Literal, ParamSpec, TypeVar
 
 from pingfen.errors import Problem
 
@@ -25,6 +27,53 @@ CONTEXT = decimal.Context(
     rounding=decimal.ROUND_HALF_EVEN,
     traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
 )
+
+# The language's arithmetic, stated once for both evaluators and the checker (which
+# share these, and nothing else, so the oracle test keeps its value).
+ZERO = Decimal(0)
+# The comparisons, by their spelling in a rule; the code generator spells them in Python
+# from this table. NEGATION: `not (a op b)` is `a NEGATION[op] b`; CONVERSE: `a op b` is
+# `b CONVERSE[op] a`.
+COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+    "=": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+NEGATION = {"=": "!=", "!=": "=", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
+CONVERSE = {"=": "=", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+# `round total N places <mode>`: the header's word → the decimal rounding.
+ROUNDING = {
+    "half_up": decimal.ROUND_HALF_UP,
+    "half_even": decimal.ROUND_HALF_EVEN,
+    "half_down": decimal.ROUND_HALF_DOWN,
+    "up": decimal.ROUND_UP,
+    "down": decimal.ROUND_DOWN,
+    "ceiling": decimal.ROUND_CEILING,
+    "floor": decimal.ROUND_FLOOR,
+}
+PLACES = 2  # a total's decimals when the header says nothing
+# `counting whole|started` of a deduction per step → how its count of steps is rounded
+# (proportional, the default, is not rounded).
+COUNTING = {"whole": decimal.ROUND_FLOOR, "started": decimal.ROUND_CEILING}
+
+Clamp = Literal["low", "high"] | None
+
+
+def total_rounding(places: Decimal | None, mode: str) -> tuple[Decimal, str]:
+    """The quantum and rounding of a total: `places` decimals (PLACES when not given), in `mode`."""
+    return Decimal(1).scaleb(-int(PLACES if places is None else places)), ROUNDING[mode]
+
+
+def clamp(raw: Decimal, top: Decimal) -> tuple[Decimal, Clamp]:
+    """A score kept within [0, top] (扣完为止), and which side it was held at, if any."""
+    if raw < 0:
+        return ZERO, "low"
+    if raw > top:
+        return top, "high"
+    return raw, None
 
 _THOUSANDS = {sep: re.compile(rf"[+-]?[0-9]{{1,3}}({sep}[0-9]{{3}})+(\.[0-9]+)?") for sep in ",_"}
 # The one form of a number in text: ASCII digits (full-width ones are made ASCII first),

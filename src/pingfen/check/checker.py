@@ -7,7 +7,6 @@ compiler runs only on a module with no errors.
 from __future__ import annotations
 
 import difflib
-import string
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import assert_never
@@ -16,6 +15,8 @@ from attrs import define
 
 from pingfen import ast
 from pingfen.diagnostics import Diagnostic, Severity, Span
+from pingfen.reasons import placeholders, template_pieces
+from pingfen.values import ZERO
 
 DIGITS = 28  # significant digits of the evaluation context
 MAX_PLACES = 10  # a total rounded finer than this is a typo, and would outgrow 28 digits
@@ -26,12 +27,11 @@ REASON_FIELDS = ("score", "max", "lost", "value")
 def template_problem(template: str) -> tuple[str, str] | None:
     """What makes a reason template unusable, in English and Chinese: an unmatched
     brace, or a placeholder with a format (`{lost:.1f}`)."""
-    try:
-        fields = list(string.Formatter().parse(template))
-    except ValueError:
+    pieces = template_pieces(template)
+    if pieces is None:
         return "a `{` or `}` has no partner", "有未配对的 `{` 或 `}`"
-    for _, name, spec, conversion in fields:
-        if name is not None and (spec or conversion):
+    for _, name, spec in pieces:
+        if name is not None and spec:
             return f"`{{{name}}}` carries a format", f"`{{{name}}}` 带有格式说明"
     return None
 
@@ -44,14 +44,6 @@ def _literal(e: ast.Expr) -> ast.Number | None:
         n = e.operand
         return ast.Number(-n.value, n.unit, "-" + n.text, e.span)
     return None
-
-
-def placeholders(template: str) -> list[str]:
-    """Field names in a reason template; `{{` and `}}` are literal braces."""
-    try:
-        return [name for _, name, _, _ in string.Formatter().parse(template) if name]
-    except ValueError:  # an unmatched brace: the whole text is literal
-        return []
 
 
 @define
@@ -129,7 +121,7 @@ class RuleChecker:
                 self.report(
                     "PF201", grade.threshold.span, "grade_points", action="compare", left="score", right="percent"
                 )
-        top_sum = sum((n.max.value for n in self.module.top), Decimal(0))
+        top_sum = sum((n.max.value for n in self.module.top), ZERO)
         if header.total is not None and self.module.top and top_sum != header.total.value:
             self.report("PF303", header.total.span, "fix_sum", sum=_fmt(top_sum), max=_fmt(header.total.value))
 
@@ -378,7 +370,7 @@ class RuleChecker:
             else:
                 seen[name.text] = name
             if isinstance(node, ast.Group):
-                parts = sum((c.max.value for c in node.children), Decimal(0))
+                parts = sum((c.max.value for c in node.children), ZERO)
                 if parts != node.max.value:
                     self.report(
                         "PF302", node.max.span, "fix_sum", name=name.text, sum=_fmt(parts), max=_fmt(node.max.value)
@@ -395,7 +387,7 @@ class RuleChecker:
         if len(bases) > 1 or (bases and awards):
             extra = bases[1] if len(bases) > 1 else awards[0]
             self.report("PF304", extra.span, "one_base", name=name)
-        award_sum = sum((a.points.value for a in awards), Decimal(0))
+        award_sum = sum((a.points.value for a in awards), ZERO)
         if award_sum > top:
             self.report("PF301", awards[-1].span, "fix_points", points=_fmt(award_sum), max=_fmt(top), name=name)
         for rule in ind.rules:

@@ -17,7 +17,7 @@ from pingfen import ast
 from pingfen.check.checker import RuleChecker
 from pingfen.check.soundness import domain_of
 from pingfen.errors import Problem
-from pingfen.values import coerce
+from pingfen.values import ZERO, coerce
 
 # Data errors an example may expect; PF508 (an unreadable file) cannot happen to an example.
 DATA_CODES = ("PF501", "PF502", "PF503", "PF504", "PF505", "PF506")
@@ -76,7 +76,7 @@ class ExampleChecks:
         self.total = (
             header.total.value
             if header is not None and header.total is not None
-            else sum((n.max.value for n in self.module.top), Decimal(0))
+            else sum((n.max.value for n in self.module.top), ZERO)
         )
         self.grades = [g.name.text for g in header.grades] if header is not None else []
         self.judged = ast.judged_maxima(self.module)

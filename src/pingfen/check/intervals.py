@@ -15,7 +15,7 @@ from attrs import frozen
 
 INF = Decimal("Infinity")
 NEG_INF = Decimal("-Infinity")
-_CONTEXT = decimal.Context(prec=28, traps=[])  # inf - inf gives NaN, handled below
+UNTRAPPED = decimal.Context(prec=28, traps=[])  # inf - inf gives NaN, handled below
 # Ends are rounded outward, so a 28-digit rounding can never shrink an interval.
 _DOWN = decimal.Context(prec=28, rounding=decimal.ROUND_FLOOR, traps=[])
 _UP = decimal.Context(prec=28, rounding=decimal.ROUND_CEILING, traps=[])
@@ -88,7 +88,7 @@ class Interval:
             return self.hi - (1 if self.whole else step)
         if not self.hi.is_finite():
             return self.lo + (1 if self.whole else step)
-        with decimal.localcontext(_CONTEXT):
+        with decimal.localcontext(UNTRAPPED):
             middle = (self.lo + self.hi) / 2
             return middle.to_integral_value(decimal.ROUND_FLOOR) if self.whole else middle
 
@@ -280,8 +280,3 @@ def compare_set(op: str, value: Decimal) -> IntervalSet:
         return IntervalSet.of(Interval.point(value))
     assert op == "!="
     return IntervalSet.of(Interval.point(value)).complement()
-
-
-def flip(op: str) -> str:
-    """`c op x` is `x flip(op) c`."""
-    return {">=": "<=", ">": "<", "<=": ">=", "<": ">"}.get(op, op)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import decimal
 from collections.abc import Mapping, Sequence
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import Decimal
 from typing import assert_never
 
 from pingfen import ast
@@ -18,13 +18,13 @@ from pingfen.check.intervals import (
     EVERYTHING,
     INF,
     NEG_INF,
+    UNTRAPPED,
     Interval,
     IntervalSet,
     absolute,
     add,
     compare_set,
     div,
-    flip,
     maximum,
     minimum,
     mul,
@@ -33,9 +33,7 @@ from pingfen.check.intervals import (
 )
 from pingfen.diagnostics import Diagnostic, Severity, Span
 from pingfen.reasons import number, quantity
-
-_ZERO = Decimal(0)
-_CONTEXT = decimal.Context(prec=28, traps=[])
+from pingfen.values import CONVERSE, COUNTING, ZERO
 
 
 def analyze(module: ast.Module, units: Mapping[ast.Expr, str], let_order: Sequence[ast.Let]) -> list[Diagnostic]:
@@ -54,7 +52,7 @@ def clamping(module: ast.Module, units: Mapping[ast.Expr, str], let_order: Seque
     for node, _depth in ast.walk_nodes(module.top):
         if isinstance(node, ast.Indicator):
             base, _lost_lo, lost_hi = analysis.ranges(node)
-            with decimal.localcontext(_CONTEXT):
+            with decimal.localcontext(UNTRAPPED):
                 if lost_hi > 0 and lost_hi > base[0]:
                     found.add(node.name.text)
     return found
@@ -64,9 +62,9 @@ def domain_of(decl: ast.Input, judged_max: Decimal | None = None) -> Interval:
     """The values an input can take: its type's range narrowed by its declared bounds."""
 
     base = {
-        "count": Interval.make(_ZERO, INF, True, False, whole=True),
-        "amount": Interval.make(_ZERO, INF, True, False),
-        "score": Interval.make(_ZERO, judged_max if judged_max is not None else INF, True, judged_max is not None),
+        "count": Interval.make(ZERO, INF, True, False, whole=True),
+        "amount": Interval.make(ZERO, INF, True, False),
+        "score": Interval.make(ZERO, judged_max if judged_max is not None else INF, True, judged_max is not None),
     }.get(decl.type, EVERYTHING)
     for bound in decl.bounds:
         (part,) = compare_set(bound.op, bound.value.value).parts or (Interval.make(INF, NEG_INF, False, False),)
@@ -131,7 +129,7 @@ class _Analysis:
                     return sub(left, right)
                 if e.op == "*":
                     return mul(left, right)
-                return EVERYTHING if right.contains(_ZERO) else div(left, right)  # `divisions` reports the 0
+                return EVERYTHING if right.contains(ZERO) else div(left, right)  # `divisions` reports the 0
             case ast.Bool() | ast.Compare() | ast.And() | ast.Or() | ast.Not():
                 return EVERYTHING  # truth values: not numbers
             case _:
@@ -166,7 +164,7 @@ class _Analysis:
             return
         if isinstance(e, ast.Binary) and e.op == "/":
             values = IntervalSet.of(self.interval(e.right)).intersect(assume.get(_Subject(e.right), _ALL))
-            if values.contains(_ZERO):
+            if values.contains(ZERO):
                 self.zero_divisor(e.right, self.interval(e.right))
         for child in e.children():
             self.divisions(child, assume)
@@ -211,9 +209,9 @@ class _Analysis:
     def indicator(self, ind: ast.Indicator) -> None:
         top = ind.max.value
         base, lost_lo, lost_hi = self.ranges(ind)
-        with decimal.localcontext(_CONTEXT):
-            low = min(max(base[0] - lost_hi, _ZERO), top)
-            high = min(max(base[1] - lost_lo, _ZERO), top)
+        with decimal.localcontext(UNTRAPPED):
+            low = min(max(base[0] - lost_hi, ZERO), top)
+            high = min(max(base[1] - lost_lo, ZERO), top)
         if not ind.rules:
             return  # PF305 already says so
         if high < top:
@@ -229,8 +227,8 @@ class _Analysis:
         base: tuple[Decimal, Decimal] = (top, top)
         awards = [r for r in ind.rules if ast.is_award(r)]
         if awards:
-            base = (_ZERO, sum((a.points.value for a in awards), _ZERO))
-        lost_lo, lost_hi = _ZERO, _ZERO
+            base = (ZERO, sum((a.points.value for a in awards), ZERO))
+        lost_lo, lost_hi = ZERO, ZERO
         for rule in ind.rules:
             self.rule_divisions(rule)
             match rule:
@@ -241,7 +239,7 @@ class _Analysis:
                 case ast.Match():
                     base = self.match(rule)
                 case ast.Judgment():
-                    base = (_ZERO, top)
+                    base = (ZERO, top)
                 case ast.Formula():
                     values = self.interval(rule.expr)
                     base = (values.lo, values.hi)
@@ -262,7 +260,7 @@ class _Analysis:
         reference = (
             self.interval(rule.reference)
             if rule.reference is not None
-            else Interval.make(_ZERO, _ZERO, True, True, whole=True)
+            else Interval.make(ZERO, ZERO, True, True, whole=True)
         )
         whole_steps = value.whole and reference.whole and rule.step.value == 1
         if rule.counting is None and not whole_steps:  # counts of whole cases leave nothing to round
@@ -273,13 +271,12 @@ class _Analysis:
             excess = sub(reference, value)
         else:
             excess = absolute(sub(value, reference))
-        with decimal.localcontext(_CONTEXT):
-            lo = max(excess.lo, _ZERO) / rule.step.value
-            hi = max(excess.hi, _ZERO) / rule.step.value
-            if rule.counting == "whole":
-                lo, hi = lo.to_integral_value(ROUND_FLOOR), hi.to_integral_value(ROUND_FLOOR)
-            elif rule.counting == "started":
-                lo, hi = lo.to_integral_value(ROUND_CEILING), hi.to_integral_value(ROUND_CEILING)
+        with decimal.localcontext(UNTRAPPED):
+            lo = max(excess.lo, ZERO) / rule.step.value
+            hi = max(excess.hi, ZERO) / rule.step.value
+            rounding = COUNTING.get(rule.counting or "")  # proportional counting is not rounded
+            if rounding is not None:
+                lo, hi = lo.to_integral_value(rounding), hi.to_integral_value(rounding)
             return rule.rate.value * lo, rule.rate.value * hi
 
     def bands(self, rule: ast.Bands) -> tuple[Decimal, Decimal]:
@@ -291,18 +288,7 @@ class _Analysis:
         earlier_bands = IntervalSet()  # every band before this one but `else`, as one set
         for i, (band, values) in enumerate(sets):
             if band.is_else:
-                rest = domain.minus(taken)
-                if rest.empty:
-                    self.report(
-                        "PF404",
-                        band.span,
-                        "remove_else",
-                        "note",
-                        subject=_text(subject),
-                        domain=self.show_domain(domain, subject),
-                    )
-                else:
-                    reachable.append(band.points.value)
+                self.else_arm(band.span, band.points.value, domain, taken, subject, reachable)
                 taken = domain
                 continue
             # which earlier bands it overlaps is looked for only when it overlaps some: linear, not
@@ -335,7 +321,17 @@ class _Analysis:
         gap = domain.minus(taken)
         if not gap.empty:
             self.report("PF401", subject.span, "add_band", witness=self.witness(gap, subject), subject=_text(subject))
-        return (min(reachable), max(reachable)) if reachable else (_ZERO, _ZERO)
+        return (min(reachable), max(reachable)) if reachable else (ZERO, ZERO)
+
+    def else_arm(self, span: Span, points: Decimal, domain: IntervalSet, taken: IntervalSet,
+                 subject: ast.Expr | _Subject, reachable: list[Decimal]) -> None:  # fmt: skip
+        """An `else` arm gives its points when the arms before it leave part of the domain;
+        when they leave none, it is never taken (PF404)."""
+        if domain.minus(taken).empty:
+            self.report("PF404", span, "remove_else", "note", subject=_text(subject),
+                        domain=self.show_domain(domain, subject))  # fmt: skip
+        else:
+            reachable.append(points)
 
     def show_domain(self, domain: IntervalSet, subject: ast.Expr | _Subject) -> str:
         return " ∪ ".join(self.show_interval(p, subject) for p in domain.parts) or "∅"
@@ -351,20 +347,10 @@ class _Analysis:
         (subject,) = subjects
         domain = IntervalSet.of(self.interval(subject.expr))
         taken = IntervalSet()
-        reachable = []
+        reachable: list[Decimal] = []
         for arm in rule.arms:
             if arm.condition is None:
-                if domain.minus(taken).empty:
-                    self.report(
-                        "PF404",
-                        arm.span,
-                        "remove_else",
-                        "note",
-                        subject=_text(subject),
-                        domain=self.show_domain(domain, subject),
-                    )
-                else:
-                    reachable.append(arm.points.value)
+                self.else_arm(arm.span, arm.points.value, domain, taken, subject, reachable)
                 break
             found = self.condition(arm.condition)
             assert found is not None  # every arm's condition was analysed above
@@ -382,7 +368,7 @@ class _Analysis:
             gap = domain.minus(taken)
             if not gap.empty:
                 self.report("PF406", rule.span, "add_else", witness=self.witness(gap, subject), subject=_text(subject))
-        return (min(reachable), max(reachable)) if reachable else (_ZERO, _ZERO)
+        return (min(reachable), max(reachable)) if reachable else (ZERO, ZERO)
 
     def structural_when(self, rule: ast.WhenChain, has_else: bool) -> None:
         """Conditions over several values: flag arms repeating an earlier condition, and no else."""
@@ -406,10 +392,10 @@ class _Analysis:
                 if right is not None and left is None:
                     return _Subject(cond.left), compare_set(cond.op, right)
                 if left is not None and right is None:
-                    return _Subject(cond.right), compare_set(flip(cond.op), left)
+                    return _Subject(cond.right), compare_set(CONVERSE[cond.op], left)
                 if left is None and right is None:
                     difference = ast.Binary("-", cond.left, cond.right, cond.span)
-                    return _Subject(difference), compare_set(cond.op, _ZERO)
+                    return _Subject(difference), compare_set(cond.op, ZERO)
                 return None
             case ast.And() | ast.Or():
                 a, b = self.condition(cond.left), self.condition(cond.right)
@@ -437,15 +423,15 @@ class _Analysis:
                 "PF404", otherwise.span, "remove_else", "note", subject=rule.subject.name.text, domain="、".join(labels)
             )
         points = [a.points.value for a in rule.arms if a.label is not None or missing]
-        return (min(points), max(points)) if points else (_ZERO, _ZERO)
+        return (min(points), max(points)) if points else (ZERO, ZERO)
 
     # ---------------------------------------------------------------- grades
     def grades(self) -> None:
         header = self.module.header
         if header is None or not header.grades:
             return
-        total = header.total.value if header.total else sum((n.max.value for n in self.module.top), _ZERO)
-        totals = IntervalSet.of(Interval.make(_ZERO, total, True, True))
+        total = header.total.value if header.total else sum((n.max.value for n in self.module.top), ZERO)
+        totals = IntervalSet.of(Interval.make(ZERO, total, True, True))
         taken = IntervalSet()
         earlier: list[tuple[str, IntervalSet]] = []
         for grade in header.grades:

@@ -21,7 +21,6 @@ each node's reason records and clamp; it is compiled when first needed.
 
 from __future__ import annotations
 
-import decimal
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -32,21 +31,10 @@ from pingfen import ast
 from pingfen.check.passes import Checked
 from pingfen.errors import Problem
 from pingfen.evaluate.refusals import refuse
-from pingfen.evaluate.rulegen import IndicatorCode
+from pingfen.evaluate.rulegen import PYTHON_COMPARE, IndicatorCode
 from pingfen.result import Layout, Result, Shape
-from pingfen.values import LIMIT
+from pingfen.values import LIMIT, ZERO, total_rounding
 
-ZERO = Decimal(0)
-ROUNDING = {
-    "half_up": decimal.ROUND_HALF_UP,
-    "half_even": decimal.ROUND_HALF_EVEN,
-    "half_down": decimal.ROUND_HALF_DOWN,
-    "up": decimal.ROUND_UP,
-    "down": decimal.ROUND_DOWN,
-    "ceiling": decimal.ROUND_CEILING,
-    "floor": decimal.ROUND_FLOOR,
-}
-_COMPARE = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _ARITHMETIC = {"+": "+", "-": "-", "*": "*"}
 SUM_CHUNK = 100  # terms of a sum written in one statement
 
@@ -269,17 +257,16 @@ class _Generator:
     def total_and_grade(self, header: ast.Header) -> None:
         """a1, the total rounded as the header says; a2, the first grade it reaches."""
         w = self.out
-        places = header.round_places.value if header.round_places else Decimal(2)
-        quantum = Decimal(1).scaleb(-int(places))
-        rounding = self.const(ROUNDING[header.round_mode])
-        w(f"a1 = {self.const(Decimal.quantize)}(a0, {self.const(quantum)}, {rounding})")
+        places = header.round_places.value if header.round_places else None
+        quantum, rounding = total_rounding(places, header.round_mode)
+        w(f"a1 = {self.const(Decimal.quantize)}(a0, {self.const(quantum)}, {self.const(rounding)})")
         keyword = "if"
         for grade in header.grades:
             if grade.op is None or grade.threshold is None:
                 w("else:" if keyword == "elif" else "if True:")
                 w(f"    a2 = {self.const(grade.name.text)}")
                 return
-            w(f"{keyword} a1 {_COMPARE[grade.op]} {self.const(grade.threshold.value)}:")
+            w(f"{keyword} a1 {PYTHON_COMPARE[grade.op]} {self.const(grade.threshold.value)}:")
             w(f"    a2 = {self.const(grade.name.text)}")
             keyword = "elif"
         w("else:" if keyword == "elif" else "if True:")
@@ -334,7 +321,7 @@ class _Generator:
         w(f"if {x} and not {self.const(-LIMIT)} <= {self.const(Decimal.adjusted)}({x}) <= {self.const(LIMIT)}:")
         w("    return None")
         for op, bound in bounds:
-            w(f"if not {x} {_COMPARE[op]} {self.const(bound)}:")
+            w(f"if not {x} {PYTHON_COMPARE[op]} {self.const(bound)}:")
             w("    return None")
 
     # ---------------------------------------------------------------- expressions
@@ -356,7 +343,7 @@ class _Generator:
             case ast.Or():
                 return f"({self.expr(e.left, where)} or {self.expr(e.right, where)})"
             case ast.Compare():
-                return f"({self.expr(e.left, where)} {_COMPARE[e.op]} {self.expr(e.right, where)})"
+                return f"({self.expr(e.left, where)} {PYTHON_COMPARE[e.op]} {self.expr(e.right, where)})"
             case ast.Call():
                 args = [self.expr(a, where) for a in e.args]
                 if e.func == "abs":

@@ -7,13 +7,11 @@ Reason templates count as reads, since their placeholders show input values.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from pingfen import ast
 from pingfen.check.passes import Checked
-
-PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+from pingfen.reasons import placeholders
 
 
 def node_reads(module: ast.Module, checked: Checked) -> dict[str, tuple[tuple[str, ...], frozenset[str]]]:
@@ -36,7 +34,7 @@ def node_reads(module: ast.Module, checked: Checked) -> dict[str, tuple[tuple[st
                 if isinstance(rule, ast.Judgment):  # the one rule reading a name outside an expression
                     direct.add((rule.input or node.name).text)
                 for item in rule.reason_items():
-                    direct |= {n for n in PLACEHOLDER.findall(item.reason or "") if n in checked.symbols}
+                    direct |= {n for n in placeholders(item.reason or "") if n in checked.symbols}
             names = _closure(direct, needs)
         out[node.name.text] = (tuple(i for i in inputs if i in names), frozenset(n for n in names if n in needs))
         return names

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import difflib
 import itertools
-import operator
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from decimal import Decimal, DecimalException, InvalidOperation, getcontext, localcontext, setcontext
 
@@ -23,22 +22,16 @@ from pingfen import ast
 from pingfen.check.passes import Checked
 from pingfen.diagnostics import Diagnostic, Source
 from pingfen.errors import DataError, Problem
-from pingfen.evaluate.codegen import ROUNDING, ZERO, Program, generate
+from pingfen.evaluate.codegen import Program, generate
 from pingfen.evaluate.reads import node_reads
 from pingfen.evaluate.refusals import Refusal
 from pingfen.evaluate.walker import Sink, Walker
 from pingfen.lang import Lang
 from pingfen.reasons import quantity
 from pingfen.result import NodeResult, Result
-from pingfen.values import CONTEXT, coerce, show
+from pingfen.values import COMPARE, CONTEXT, ZERO, coerce, show, total_rounding
 
-__all__ = ["CONTEXT", "ROUNDING", "InputSpec", "NodeSpec", "Rubric"]
-
-_COMPARE = {
-    "=": operator.eq, "!=": operator.ne, "<": operator.lt,
-    "<=": operator.le, ">": operator.gt, ">=": operator.ge,
-}  # fmt: skip
-
+__all__ = ["CONTEXT", "InputSpec", "NodeSpec", "Rubric"]
 
 @frozen
 class InputSpec:
@@ -100,14 +93,13 @@ class Rubric:
         self.program: Program = generate(module, checked, source.text, declared, bounds)
         self._run, self._score = self.program.functions(self.name)
         self._checked = checked
-        places = header.round_places.value if header.round_places else Decimal(2)
-        self._quantum = Decimal(1).scaleb(-int(places))
-        self._rounding = ROUNDING[header.round_mode]
+        places = header.round_places.value if header.round_places else None
+        self._quantum, self._rounding = total_rounding(places, header.round_mode)
         self.grades: tuple[tuple[str, str | None, Decimal | None], ...] = tuple(
             (g.name.text, g.op, g.threshold.value if g.threshold else None) for g in header.grades
         )
         """The grade bands, first match wins: (name, operator, threshold); `otherwise` has (name, None, None)."""
-        self._grades = tuple((name, _COMPARE[op] if op else None, t) for name, op, t in self.grades)
+        self._grades = tuple((name, COMPARE[op] if op else None, t) for name, op, t in self.grades)
         reads = node_reads(module, checked)
         self._reads = {name: inputs for name, (inputs, _) in reads.items()}
         self._reads_lets = {name: lets for name, (_, lets) in reads.items()}
@@ -256,7 +248,7 @@ class Rubric:
                 problems.append(value)
                 continue
             for op, bound in spec.bounds:
-                if not _COMPARE[op](value, bound):
+                if not COMPARE[op](value, bound):
                     domain = f"{op} {quantity(bound, spec.type)}"
                     args = {"input": spec.name, "value": show(data.get(spec.name)), "domain": domain}
                     problems.append(Problem("PF503", spec.name, args))

@@ -11,18 +11,22 @@ and the few numbers of the record — and put into words only when read.
 
 from __future__ import annotations
 
-import re
+import operator
 from collections.abc import Callable, Mapping
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import Decimal
 from typing import Any, Protocol, assert_never
 
 from pingfen import ast
 from pingfen.evaluate.refusals import no_arm, no_band, no_label
-from pingfen.reasons import Site
-from pingfen.values import CONTEXT
+from pingfen.reasons import Site, placeholders
+from pingfen.values import COMPARE, CONTEXT, COUNTING, NEGATION, ZERO, clamp
 
-ZERO = Decimal(0)
-_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+# Each comparison of the language as Python source spells it (a new operator in
+# `values.COMPARE` without a spelling here stops the import).
+_SPELLING = {
+    operator.eq: "==", operator.ne: "!=", operator.lt: "<", operator.le: "<=", operator.gt: ">", operator.ge: ">=",
+}  # fmt: skip
+PYTHON_COMPARE = {op: _SPELLING[meaning] for op, meaning in COMPARE.items()}
 
 
 class Generator(Protocol):
@@ -110,16 +114,16 @@ class IndicatorCode:
         excess, steps, lost, score = g.fresh("m"), g.fresh("u"), g.fresh("l"), f"s{self.index}"
         a, b = (value, reference) if rule.direction == "above" else (reference, value)
         g.out(f"{excess} = {a} - {b}")
-        nothing = _clamped(CONTEXT.subtract(top, CONTEXT.add(ZERO, _none_over(rule))), top)
+        nothing, _ = clamp(CONTEXT.subtract(top, CONTEXT.add(ZERO, _none_over(rule))), top)
         g.out(f"if {excess} < {g.zero}:")
         g.out(f"    {score} = {g.const(nothing)}")
         # exactly on the reference (0 itself, digit for digit, as a count of none is): known too
-        on_it = _clamped(CONTEXT.subtract(top, CONTEXT.add(ZERO, _lost_at(rule, ZERO))), top)
+        on_it, _ = clamp(CONTEXT.subtract(top, CONTEXT.add(ZERO, _lost_at(rule, ZERO))), top)
         g.out(f"elif not {g.const(Decimal.compare_total)}({excess}, {g.zero}):")
         g.out(f"    {score} = {g.const(on_it)}")
         g.out("else:")
         g.out(f"    {steps} = {excess} / {g.const(rule.step.value)}")
-        rounding = _ROUNDING.get(rule.counting or "")
+        rounding = COUNTING.get(rule.counting or "")
         if rounding is not None:
             g.out(f"    {steps} = {g.const(Decimal.to_integral_value)}({steps}, {g.const(rounding)})")
         g.out(f"    {lost} = {g.const(top)} - ({g.zero} + {g.const(rule.rate.value)} * {steps})")
@@ -149,7 +153,7 @@ class IndicatorCode:
         """The Site of a rule, and the names of the values its template reads."""
         if template is None:
             return Site(kind, facts, fields), []
-        named = list(dict.fromkeys(n for n in _PLACEHOLDER.findall(template) if n in self.g.names))
+        named = [n for n in placeholders(template) if n in self.g.names]
         units = tuple((n, self.g.units[n]) for n in named)
         return Site(kind, facts | {"max": self.top}, fields, template, units), [self.g.names[n] for n in named]
 
@@ -198,7 +202,7 @@ class IndicatorCode:
         """Inside an arm: the points it gives (its score, when worked out at load) and its record."""
         g = self.g
         if self.fixed:
-            points = _clamped(CONTEXT.subtract(points, ZERO), self.top)
+            points, _ = clamp(CONTEXT.subtract(points, ZERO), self.top)
         g.out(f"    {pick} = {g.const(points)}")
         if not g.explaining:
             return
@@ -236,13 +240,13 @@ class IndicatorCode:
                 g.out("else:" if keyword == "elif" else "if True:")
                 self.arm(band.points.value, site, numbers, pick, kept)
                 break
-            shown = " and ".join(f"{value} {op} {g.const(end)}" for op, end in tests)
+            shown = " and ".join(f"{value} {PYTHON_COMPARE[op]} {g.const(end)}" for op, end in tests)
             g.out(f"{keyword} {shown}:")
             self.arm(band.points.value, site, numbers, pick, kept)
             keyword = "elif"
             if len(tests) == 1:  # it failed: the value is on the other side
                 op, end = tests[0]
-                known.add((_OPPOSITE[op], end))
+                known.add((NEGATION[op], end))
         else:
             g.out("else:")
             g.out(f"    {g.const(no_band)}({g.const(self.name)}, {value}, {g.const(unit)})")
@@ -343,7 +347,7 @@ class IndicatorCode:
         value = self.operand(rule.value, "v")
         reference = self.operand(rule.reference, "r") if rule.reference is not None else g.zero
         step, rate = g.const(rule.step.value), g.const(rule.rate.value)
-        rounding = _ROUNDING.get(rule.counting or "")
+        rounding = COUNTING.get(rule.counting or "")
         if rule.direction == "from":
             g.out(f"{excess} = {g.const(abs)}({value} - {reference})")
             inner = ""
@@ -366,10 +370,6 @@ class IndicatorCode:
         self.keep(f"{lost} > {g.zero}", self.record(site, [value, shown_reference, excess, steps, lost, *named]))
 
 
-_ROUNDING = {"whole": ROUND_FLOOR, "started": ROUND_CEILING}
-_OPPOSITE = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!="}
-
-
 def _none_over(rule: ast.DeductStep) -> Decimal:
     """What a deduction per step takes when nothing is over: rate × (0 / step), as evaluated."""
     return _lost_at(rule, ZERO)
@@ -378,7 +378,7 @@ def _none_over(rule: ast.DeductStep) -> Decimal:
 def _lost_at(rule: ast.DeductStep, excess: Decimal) -> Decimal:
     """What a deduction per step takes for this excess, worked out as the generated code does."""
     steps = CONTEXT.divide(excess, rule.step.value)
-    rounding = _ROUNDING.get(rule.counting or "")
+    rounding = COUNTING.get(rule.counting or "")
     if rounding is not None:
         steps = steps.to_integral_value(rounding, CONTEXT)
     return CONTEXT.multiply(rule.rate.value, steps)
@@ -389,13 +389,9 @@ def _band_tests(band: ast.Band) -> list[tuple[str, Decimal]]:
     tests = []
     if band.low is not None and band.high is not None and band.low_closed and band.high_closed:
         if band.low.value == band.high.value:
-            return [("==", band.low.value)]
+            return [("=", band.low.value)]
     if band.low is not None:
         tests.append((">=" if band.low_closed else ">", band.low.value))
     if band.high is not None:
         tests.append(("<=" if band.high_closed else "<", band.high.value))
     return tests
-
-
-def _clamped(raw: Decimal, top: Decimal) -> Decimal:
-    return ZERO if raw < 0 else top if raw > top else raw

@@ -19,10 +19,8 @@ and, for the whole rubric, ("", ("grade", NAME)). Rules and arms are counted fro
 from __future__ import annotations
 
 import decimal
-import operator
-import re
 from collections.abc import Callable, Mapping
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import Decimal
 from typing import Any, assert_never
 
 from pingfen import ast
@@ -30,24 +28,9 @@ from pingfen.check.passes import Checked
 from pingfen.errors import DataError, Problem
 from pingfen.evaluate.refusals import Refusal
 from pingfen.lang import Lang
-from pingfen.reasons import Reason, Site, quantity
-from pingfen.result import Clamp, NodeResult, Result
-from pingfen.values import CONTEXT
-
-ZERO = Decimal(0)
-COMPARE = {
-    "=": operator.eq,
-    "!=": operator.ne,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
-ROUNDING = {
-    "half_up": decimal.ROUND_HALF_UP, "half_even": decimal.ROUND_HALF_EVEN, "half_down": decimal.ROUND_HALF_DOWN,
-    "up": decimal.ROUND_UP, "down": decimal.ROUND_DOWN, "ceiling": decimal.ROUND_CEILING, "floor": decimal.ROUND_FLOOR,
-}  # fmt: skip
-PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+from pingfen.reasons import Reason, Site, placeholders, quantity
+from pingfen.result import NodeResult, Result
+from pingfen.values import COMPARE, CONTEXT, COUNTING, ZERO, clamp, total_rounding
 
 Event = tuple[str, tuple[Any, ...]]
 Sink = Callable[[Event], None]
@@ -90,8 +73,9 @@ class Walker:
             header = module.header
             assert header is not None
             raw_total = sum((c.score for c in children), ZERO)
-            places = header.round_places.value if header.round_places else Decimal(2)
-            total = raw_total.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUNDING[header.round_mode])
+            places = header.round_places.value if header.round_places else None
+            quantum, rounding = total_rounding(places, header.round_mode)
+            total = raw_total.quantize(quantum, rounding=rounding)
         grade = None
         for g in header.grades:
             if g.op is None or g.threshold is None or COMPARE[g.op](total, g.threshold.value):
@@ -203,7 +187,7 @@ class Walker:
         """A reason record: the rule's facts, this record's numbers, and the values its template names."""
         if template is None:
             return Site(kind, facts, tuple(fields)), tuple(fields.values())
-        named = [n for n in dict.fromkeys(PLACEHOLDER.findall(template)) if n in self.checked.symbols]
+        named = [n for n in placeholders(template) if n in self.checked.symbols]
         units = tuple((n, self.checked.symbols[n].unit) for n in named)
         site = Site(kind, facts | {"max": top}, tuple(fields), template, units)
         return site, (*fields.values(), *(self.env[n] for n in named))
@@ -327,10 +311,9 @@ class Walker:
         else:
             excess = abs(value - reference)
         steps = excess / rule.step.value
-        if rule.counting == "whole":
-            steps = steps.to_integral_value(rounding=ROUND_FLOOR)
-        elif rule.counting == "started":
-            steps = steps.to_integral_value(rounding=ROUND_CEILING)
+        rounding = COUNTING.get(rule.counting or "")  # proportional counting is not rounded
+        if rounding is not None:
+            steps = steps.to_integral_value(rounding=rounding)
         lost: Decimal = rule.rate.value * steps
         if lost > 0:
             unit = self.checked.units.get(rule.value, "number")
@@ -356,14 +339,6 @@ def side(direction: str, value: Decimal, reference: Decimal) -> str:
     if direction == "below":
         return "under" if value < reference else "within"
     return "over" if value > reference else "under" if value < reference else "at"
-
-
-def clamp(raw: Decimal, top: Decimal) -> tuple[Decimal, Clamp]:
-    if raw < 0:
-        return ZERO, "low"
-    if raw > top:
-        return top, "high"
-    return raw, None
 
 
 def in_band(band: ast.Band, value: Decimal) -> bool:

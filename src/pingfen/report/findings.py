@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from pingfen.diagnostics import Diagnostic
 from pingfen.lang import Lang
 from pingfen.messages import MESSAGES
+from pingfen.reasons import template_pieces
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "note": "note"}
@@ -24,6 +24,14 @@ def _finding(path: str, d: Diagnostic, lang: Lang) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _outline(message: str) -> str:
+    """A message with `…` for each placeholder, read as it is filled (str.format: `{{` is a brace)."""
+    pieces = template_pieces(message)
+    if pieces is None:  # pragma: no cover - every message is a valid format string
+        return message
+    return "".join(text if name is None else text + "…" for text, name, _ in pieces)
+
+
 def to_json(files: Checked, lang: Lang = "en") -> dict[str, Any]:
     """Every finding as a flat list, positions 1-based, columns in characters."""
     return {"diagnostics": [_finding(path, d, lang) for path, found in files for d in found]}
@@ -37,7 +45,7 @@ def to_sarif(files: Checked, version: str, lang: Lang = "en") -> dict[str, Any]:
         {
             "id": code,
             "name": code,
-            "shortDescription": {"text": re.sub(r"\{[^{}]+\}", "…", MESSAGES[code][0 if lang == "en" else 1])},
+            "shortDescription": {"text": _outline(MESSAGES[code][0 if lang == "en" else 1])},
         }
         for code in codes
     ]
