@@ -1,5 +1,6 @@
 """Each rule and expression states its own parts once, and every branch on their kind is
-exhaustive (issue #9, items 2 and 3).
+exhaustive (issue #9, items 2 and 3); what is a part of a rule (its coverage branches, its
+thresholds) is stated on the rule, so a new form is named by mypy in few files (item 8).
 
 The tables below are written from the language, not from the code: a new class in
 `ast.Rule` or `ast.Expr` fails here until it is given a row, and every dispatch over the
@@ -9,9 +10,14 @@ rather than be skipped in silence.
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
+import sys
 import typing
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import ClassVar
 
 import attrs
@@ -21,14 +27,14 @@ from pingfen import ast
 from pingfen.check.checker import RuleChecker
 from pingfen.check.passes import check
 from pingfen.check.soundness import _Analysis, _text
-from pingfen.coverage import _rule_items, parts
+from pingfen.coverage import _STATUS, _rule_items, parts, trace
 from pingfen.diagnostics import Span
 from pingfen.evaluate import codegen
 from pingfen.evaluate.rulegen import IndicatorCode
 from pingfen.loader import loads
 from pingfen.syntax import formatter
 from pingfen.syntax.parser import parse
-from pingfen.testing import targets
+from pingfen.testing import Target, targets
 
 RULES = typing.get_args(ast.Rule)
 EXPRS = typing.get_args(ast.Expr)
@@ -159,7 +165,6 @@ def test_role_and_role_unions_agree(kind: type) -> None:
     assert [ast.is_base(rule), ast.is_award(rule), ast.is_deduction(rule)] == [
         kind.role == r for r in ("base", "award", "deduction")
     ]
-    assert (kind in ast.BASE_RULES) == (kind.role == "base")
 
 
 @pytest.mark.parametrize("kind", EXPRS, ids=lambda k: k.__name__)
@@ -182,6 +187,153 @@ def test_walk_does_not_recurse_on_depth() -> None:
     for _ in range(20_000):  # far past the interpreter's recursion limit
         e = ast.Not(e)
     assert sum(1 for _ in ast.walk_expressions(e)) == 20_001
+
+
+# ---------------------------------------------------------------- branches and thresholds
+
+# What coverage counts for each kind made by MAKE with `x`, from the language: each branch's
+# key among the walker's events (the rule being number 0), its text, its status; and where
+# its score may change inside an indicator of max 10 (what, value, at; at None: a condition).
+X = ref("x")
+BRANCHES: dict[type, list[tuple[tuple[object, ...], str, str | None]]] = {
+    ast.DeductStep: [(("within", 0), "deduct 1 per 1 of x above x", "within"),
+                     (("over", 0), "deduct 1 per 1 of x above x", "over")],
+    ast.DeductIf: [(("triggered", 0), "deduct 1 if x", "triggered"),
+                   (("not triggered", 0), "deduct 1 if x", "not triggered")],
+    ast.AwardIf: [(("held", 0), "award 1 if x", "held"), (("missed", 0), "award 1 if x", "missed")],
+    ast.Bands: [(("band", 0, 0), ">= 0 -> 1", None), (("band", 0, 1), "else -> 2", None)],
+    ast.WhenChain: [(("arm", 0, 0), "when x -> 1", None), (("arm", 0, 1), "else -> 2", None)],
+    ast.Match: [(("arm", 0, 0), "好 -> 1", None), (("arm", 0, 1), "else -> 2", None)],
+    ast.Judgment: [(("judged", 0), "judgment", None)],
+    ast.Formula: [(("formula", 0), "score = x", None)],
+}  # fmt: skip
+THRESHOLDS: dict[type, list[tuple[str, ast.Expr, Decimal | None]]] = {
+    # a reference that is computed: the difference reaches 0, one step past it, all 10 points taken
+    ast.DeductStep: [("deduction", ast.Binary("-", X, X), Decimal(at)) for at in (0, 1, 10)],
+    ast.DeductIf: [("checklist", X, None)],
+    ast.AwardIf: [("checklist", X, None)],
+    ast.Bands: [("band", X, Decimal(0))],
+    ast.WhenChain: [("when arm", X, None)],
+    ast.Match: [],
+    ast.Judgment: [],
+    ast.Formula: [],
+}
+
+
+def test_every_kind_has_its_branches_and_thresholds() -> None:
+    assert set(BRANCHES) == set(THRESHOLDS) == set(RULES)
+
+
+@pytest.mark.parametrize("kind", RULES, ids=lambda k: k.__name__)
+def test_rule_states_its_branches(kind: type) -> None:
+    rule = MAKE[kind](X)
+    items = _rule_items(0, rule)
+    assert [(it.key, it.text, it.status) for it in items] == BRANCHES[kind]
+    assert all(it.status in _STATUS for it in items if it.status is not None)  # worded in both languages
+
+
+@pytest.mark.parametrize("kind", RULES, ids=lambda k: k.__name__)
+def test_rule_states_its_thresholds(kind: type) -> None:
+    rule = MAKE[kind](X)
+    assert [(t.what, t.value, t.at) for t in rule.thresholds(Decimal(10))] == THRESHOLDS[kind]
+
+
+def test_every_status_is_worded() -> None:
+    assert set(typing.get_args(ast.Status)) == set(_STATUS) - {"clamped"}
+
+
+def test_step_thresholds_by_direction() -> None:
+    # a constant reference is sat on directly; `from` gives both sides; a rate of 0 takes nothing
+    five = num("5")
+    above = ast.DeductStep(num("0.5"), num("0.1"), X, "above", five)
+    assert [t.at for t in above.thresholds(Decimal(5))] == [5, Decimal("5.1"), 6]  # 5 points at 0.5 per 0.1: all gone 1 over
+    assert {t.value for t in above.thresholds(Decimal(5))} == {X}
+    below = ast.DeductStep(num("2"), P1, X, "below", five)
+    assert [t.at for t in below.thresholds(Decimal(5))] == [5, 4, Decimal("2.5")]
+    both = ast.DeductStep(num("0"), P1, X, "from", five)
+    assert [t.at for t in both.thresholds(Decimal(5))] == [5, 6, 4]
+    counted = ast.DeductStep(P1, P1, X)  # `deduct 1 per x`: from 0, upwards
+    assert [t.at for t in counted.thresholds(Decimal(3))] == [0, 1, 3]
+
+
+@pytest.mark.parametrize("kind", RULES, ids=lambda k: k.__name__)
+def test_branch_keys_are_the_walkers_events(kind: type) -> None:
+    # a branch whose key the walker never reports would be counted as never taken
+    rubric = loads(f"{HEAD}\nindicator A 10 {{\n{SOURCE[kind]}\n}}\n")
+    (part,) = [p for p in parts(rubric) if p.name == "A"]
+    keys = {it.key for it in part.items}
+    taken = {key for name, key in trace(rubric, RECORD)[1] if name == "A"}
+    assert taken and taken <= keys
+
+
+def test_thresholds_reach_the_test_generator() -> None:
+    rubric = loads(f"{HEAD}\nindicator A 10 {{\n{SOURCE[ast.DeductStep]}\nwhen x > 50 -> 10\n else -> 0\n}}\n")
+    found = {(t.what, t.value, t.at) for t in targets(rubric)}
+    step = {("deduction of A", X, Decimal(at)) for at in (5, 6, 15)}
+    assert step | {("when arm of A", X, Decimal(50))} <= found
+    assert all(isinstance(t, Target) for t in targets(rubric))
+
+
+def test_a_new_kind_with_its_parts_needs_no_change_in_coverage_or_testing() -> None:
+    # coverage and the test generators read a rule's parts, they do not branch on its kind
+    items = _rule_items(3, Veto())
+    assert [(it.key, it.text, it.status) for it in items] == [(("over", 3), "veto x", "over")]
+    assert Veto().thresholds(Decimal(1))[0].value == X
+
+
+# The files mypy names when a class joins a rule union, besides ast.py itself
+# (docs/architecture.md, "Adding a rule form", step 4, lists the same).
+NAMED_BY_MYPY = {
+    "check/checker.py", "check/soundness.py", "evaluate/rulegen.py", "evaluate/walker.py", "syntax/formatter.py",
+}  # fmt: skip
+ALWAYS = {"ast.py", "syntax/parser.py", "reasons.py"}  # the node, its parse, its reasons' words
+DUMMY = '''
+@frozen
+class Dummy{n}:
+    role: ClassVar[Role] = "{role}"
+    span: Span = _span()
+
+    def expressions(self) -> tuple[Expr, ...]:
+        return ()
+
+    def reason_items(self) -> tuple[Reasoned, ...]:
+        return ()
+
+    def arm_points(self) -> tuple[Number, ...]:
+        return ()
+
+    def branches(self) -> tuple[Branch, ...]:
+        return ()
+
+    def thresholds(self, top: Decimal) -> tuple[Threshold, ...]:
+        return ()
+
+'''
+
+
+def test_a_new_form_is_named_by_mypy_in_few_files(tmp_path: Path) -> None:
+    # the experiment of issue #9 item 8, redone on every run: one new class in each role union
+    root = Path(__file__).resolve().parents[1]
+    copy = tmp_path / "pingfen"
+    shutil.copytree(root / "src" / "pingfen", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    text = (copy / "ast.py").read_text(encoding="utf-8")
+    marker = "# The rules by role, and all of them"
+    unions = {"BaseRule": "base", "Award": "award", "Deduction": "deduction"}
+    assert marker in text
+    text = text.replace(marker, "".join(DUMMY.format(n=n, role=r) for n, r in enumerate(unions.values())) + marker)
+    for n, union in enumerate(unions):
+        text, found = re.subn(rf"^({union}: TypeAlias = .*)$", rf"\1 | Dummy{n}", text, count=1, flags=re.M)
+        assert found == 1
+    (copy / "ast.py").write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", str(tmp_path / "cache"), "pingfen"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    named = {m.removeprefix("pingfen/") for m in re.findall(r"^(pingfen/[\w/]+\.py):\d+: error", done.stdout, re.M)}
+    assert named == NAMED_BY_MYPY, done.stdout[-4000:]
+    assert len(named | ALWAYS) <= 8
+    checklist = (root / "docs" / "architecture.md").read_text(encoding="utf-8").split("\n4. ", 1)[1].split("\n5. ")[0]
+    assert {f for f in re.findall(r"`([\w/]+\.py)`", checklist) if not f.startswith("tests/")} == NAMED_BY_MYPY
 
 
 # ---------------------------------------------------------------- every dispatch, every kind
@@ -219,7 +371,7 @@ def test_every_kind_through_the_pipeline(kind: type) -> None:
     # its branches are counted, and the test generator reads its thresholds
     (part,) = [p for p in parts(rubric) if p.name == "A"]
     assert part.items
-    targets(rubric)
+    assert all(t.what.endswith(" of A") for t in targets(rubric) if t.what != "domain of x")
     # soundness gives the range of its score
     analysis = _Analysis(module, checked.units, checked.let_order)
     base, lost_lo, lost_hi = analysis.ranges(ind)
@@ -253,6 +405,12 @@ class Veto:
     def arm_points(self) -> tuple[ast.Number, ...]:
         return ()
 
+    def branches(self) -> tuple[ast.Branch, ...]:
+        return (ast.Branch("over", ("veto ", X), self.span, status=True),)
+
+    def thresholds(self, top: Decimal) -> tuple[ast.Threshold, ...]:
+        return (ast.Threshold("veto", X),)
+
 
 @attrs.frozen
 class Nothing:
@@ -272,7 +430,6 @@ def _generator() -> codegen._Generator:
 UNKNOWN_RULE: dict[str, Callable[[typing.Any], object]] = {
     "checker.check_rule": lambda r: RuleChecker(ast.Module(())).check_rule(_indicator(r), r),
     "soundness.ranges": lambda r: _Analysis(ast.Module(()), {}, []).ranges(_indicator(r)),
-    "coverage._rule_items": lambda r: _rule_items(0, r),
     "rulegen.base": lambda r: IndicatorCode(_generator(), _indicator(r), 0).base(r),
     "rulegen.deduction": lambda r: IndicatorCode(_generator(), _indicator(r), 0).deduction(r),
     "formatter.rule": lambda r: formatter._Printer(None, ()).rule(r, 0),

@@ -6,9 +6,10 @@ positions; this is what lets a formatter prove it kept the meaning of a file.
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import ClassVar, TypeAlias, TypeGuard, get_args
+from typing import TYPE_CHECKING, ClassVar, Protocol, TypeAlias, TypeGuard
 from typing import Literal as Lit
 
 from attrs import field, frozen
@@ -225,7 +226,10 @@ class Header:
 #   expressions()   the expressions it reads, at the top (walk_expressions goes inside them);
 #   reason_items()  the parts that may carry an author's `reason "…"` template;
 #   arm_points()    the fixed points it gives, arm by arm: empty when its points are computed
-#                   (judgment, formula) or taken (deductions).
+#                   (judgment, formula) or taken (deductions);
+#   branches()      the ways through it that coverage counts, as the walker reports them;
+#   thresholds(top) where its score may change, for the test generators (top: the max of
+#                   its indicator, where a deduction has taken every point).
 # A branch on the kind of rule is a `match` ending in assert_never, so that a new class in
 # the unions below makes mypy name every place that must handle it.
 
@@ -262,6 +266,36 @@ class DeductStep:
     def arm_points(self) -> tuple[Number, ...]:
         return ()
 
+    def branches(self) -> tuple[Branch, ...]:
+        if self.reference is None:
+            text: tuple[Piece, ...] = ("deduct ", self.rate, " per ", self.value)
+        else:
+            text = ("deduct ", self.rate, " per ", self.step, " of ", self.value, f" {self.direction} ", self.reference)
+        sides: dict[Direction, tuple[Status, ...]] = {
+            "above": ("within", "over"),
+            "below": ("within", "under"),
+            "from": ("under", "at", "over"),
+        }
+        return tuple(Branch(side, text, self.span, status=True) for side in sides[self.direction])
+
+    def thresholds(self, top: Decimal) -> tuple[Threshold, ...]:
+        # the reference, one step past it, and where the deduction has taken every point
+        reference = constant(self.reference) if self.reference is not None else Decimal(0)
+        if reference is None:  # a reference that is itself computed: the difference reaches 0
+            assert self.reference is not None
+            value: Expr = Binary("-", self.value, self.reference)
+            reference = Decimal(0)
+        else:
+            value = self.value
+        found = [Threshold("deduction", value, reference)]
+        with decimal.localcontext(decimal.Context(prec=28)):
+            spent = top / self.rate.value * self.step.value if self.rate.value > 0 else None
+            for sign in {"above": (1,), "below": (-1,), "from": (1, -1)}[self.direction]:
+                found.append(Threshold("deduction", value, reference + sign * self.step.value))
+                if spent is not None:
+                    found.append(Threshold("deduction", value, reference + sign * spent))
+        return tuple(found)
+
 
 @frozen
 class DeductIf:
@@ -283,6 +317,13 @@ class DeductIf:
     def arm_points(self) -> tuple[Number, ...]:
         return ()  # it takes its points, it gives none
 
+    def branches(self) -> tuple[Branch, ...]:
+        text = ("deduct ", self.points, " if ", self.condition)
+        return (Branch("triggered", text, self.span, status=True), Branch("not triggered", text, self.span, status=True))
+
+    def thresholds(self, top: Decimal) -> tuple[Threshold, ...]:
+        return (Threshold("checklist", self.condition),)
+
 
 @frozen
 class AwardIf:
@@ -303,6 +344,13 @@ class AwardIf:
 
     def arm_points(self) -> tuple[Number, ...]:
         return (self.points,)
+
+    def branches(self) -> tuple[Branch, ...]:
+        text = ("award ", self.points, " if ", self.condition)
+        return (Branch("held", text, self.span, status=True), Branch("missed", text, self.span, status=True))
+
+    def thresholds(self, top: Decimal) -> tuple[Threshold, ...]:
+        return (Threshold("checklist", self.condition),)
 
 
 @frozen
@@ -339,6 +387,13 @@ class Bands:
     def arm_points(self) -> tuple[Number, ...]:
         return tuple(b.points for b in self.bands)
 
+    def branches(self) -> tuple[Branch, ...]:
+        return tuple(Branch("band", (b, " -> ", b.points), b.span, arm=j) for j, b in enumerate(self.bands))
+
+    def thresholds(self, top: Decimal) -> tuple[Threshold, ...]:
+        ends = (end for b in self.bands for end in (b.low, b.high) if end is not None)
+        return tuple(Threshold("band", self.subject, end.value) for end in ends)
+
 
 @frozen
 class WhenArm:
@@ -367,6 +422,15 @@ class WhenChain:
 
     def arm_points(self) -> tuple[Number, ...]:
         return tuple(a.points for a in self.arms)
+
+    def branches(self) -> tuple[Branch, ...]:
+        return tuple(
+            Branch("arm", (("else",) if a.condition is None else ("when ", a.condition)) + (" -> ", a.points), a.span, arm=j)
+            for j, a in enumerate(self.arms)
+        )
+
+    def thresholds(self, top: Decimal) -> tuple[Threshold, ...]:
+        return tuple(Threshold("when arm", a.condition) for a in self.arms if a.condition is not None)
 
 
 @frozen
@@ -398,6 +462,15 @@ class Match:
     def arm_points(self) -> tuple[Number, ...]:
         return tuple(a.points for a in self.arms)
 
+    def branches(self) -> tuple[Branch, ...]:
+        return tuple(
+            Branch("arm", ("else" if a.label is None else a.label, " -> ", a.points), a.span, arm=j)
+            for j, a in enumerate(self.arms)
+        )
+
+    def thresholds(self, top: Decimal) -> tuple[Threshold, ...]:
+        return ()  # labels: nothing to sit beside
+
 
 @frozen
 class Judgment:
@@ -416,6 +489,12 @@ class Judgment:
 
     def arm_points(self) -> tuple[Number, ...]:
         return ()
+
+    def branches(self) -> tuple[Branch, ...]:
+        return (Branch("judged", ("judgment",), self.span),)
+
+    def thresholds(self, top: Decimal) -> tuple[Threshold, ...]:
+        return ()  # a judged score: any value of its domain
 
 
 @frozen
@@ -436,6 +515,12 @@ class Formula:
     def arm_points(self) -> tuple[Number, ...]:
         return ()
 
+    def branches(self) -> tuple[Branch, ...]:
+        return (Branch("formula", ("score = ", self.expr), self.span),)
+
+    def thresholds(self, top: Decimal) -> tuple[Threshold, ...]:
+        return ()  # a computed score changes everywhere, no edge to sit on
+
 
 # The rules by role, and all of them; each class's `role` says the same (tests/test_node_parts.py).
 Deduction: TypeAlias = DeductStep | DeductIf
@@ -445,6 +530,55 @@ Rule: TypeAlias = Deduction | Award | BaseRule
 
 # The parts of a rule that may carry a `reason "…"` template.
 Reasoned: TypeAlias = DeductStep | DeductIf | AwardIf | Band | WhenArm | MatchArm
+
+# A branch's text, in pieces the formatter writes as they are written: words as they are,
+# an expression, a band's condition (`>= 90%`), a match label.
+Piece: TypeAlias = str | Expr | Band | Name
+
+# The outcomes of a rule that gives or takes its points by a test, each counted as a branch.
+Status = Lit["held", "missed", "triggered", "not triggered", "within", "over", "under", "at"]
+
+
+@frozen
+class Branch:
+    """One way through a rule, as coverage counts it (`pingfen test --coverage`). `event` is
+    the walker's word for taking it: "band", "arm" (with `arm`, its index), "judged",
+    "formula", or, when `status` is set, an outcome (`Status`) shown after the text."""
+
+    event: str
+    text: tuple[Piece, ...]
+    span: Span
+    arm: int | None = None
+    status: bool = False
+
+
+@frozen
+class Threshold:
+    """Where a rule's score may change, for the test generators (pingfen.testing): `value`
+    reaching `at`; with `at` None, `value` is a condition and each comparison in it is one.
+    `what` names what gives it, for reports: "band", "when arm", "checklist", "deduction"."""
+
+    what: str
+    value: Expr
+    at: Decimal | None = None
+
+
+class RuleParts(Protocol):
+    """The parts every rule states (see the list above the rule classes)."""
+
+    role: ClassVar[Role]
+
+    def expressions(self) -> tuple[Expr, ...]: ...
+    def reason_items(self) -> tuple[Reasoned, ...]: ...
+    def arm_points(self) -> tuple[Number, ...]: ...
+    def branches(self) -> tuple[Branch, ...]: ...
+    def thresholds(self, top: Decimal) -> tuple[Threshold, ...]: ...
+
+
+if TYPE_CHECKING:  # a rule class that leaves out a part is named here by mypy, not at each use
+
+    def _states_its_parts(rule: Rule) -> RuleParts:
+        return rule
 
 
 def is_base(rule: Rule) -> TypeGuard[BaseRule]:
@@ -457,10 +591,6 @@ def is_award(rule: Rule) -> TypeGuard[Award]:
 
 def is_deduction(rule: Rule) -> TypeGuard[Deduction]:
     return rule.role == "deduction"
-
-
-# The base rules as a tuple for isinstance, for the evaluators that still test kinds.
-BASE_RULES: tuple[type[BaseRule], ...] = get_args(BaseRule)
 
 
 # ---------------------------------------------------------------- the tree

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any, assert_never
+from typing import Any
 
 from attrs import frozen
 
@@ -27,7 +27,7 @@ from pingfen.evaluate.rubric import Rubric
 from pingfen.evaluate.walker import Event
 from pingfen.lang import Lang
 from pingfen.result import Result
-from pingfen.syntax.formatter import band_condition, expr, label, number, width
+from pingfen.syntax.formatter import band_condition, expr, label, width
 
 _STATUS = {
     "held": ("held", "满足"),
@@ -110,43 +110,28 @@ def parts(rubric: Rubric) -> list[Part]:
 
 
 def _rule_items(i: int, rule: ast.Rule) -> list[Item]:
-    match rule:
-        case ast.Bands():
-            return [
-                Item(("band", i, j), f"{band_condition(b)} -> {number(b.points)}", None, b.span.line)
-                for j, b in enumerate(rule.bands)
-            ]
-        case ast.WhenChain():
-            return [
-                Item(("arm", i, j), f"{'else' if a.condition is None else 'when ' + expr(a.condition)} -> {number(a.points)}",
-                     None, a.span.line)
-                for j, a in enumerate(rule.arms)
-            ]  # fmt: skip
-        case ast.Match():
-            return [
-                Item(("arm", i, j), f"{'else' if a.label is None else label(a.label)} -> {number(a.points)}", None,
-                     a.span.line)
-                for j, a in enumerate(rule.arms)
-            ]  # fmt: skip
-        case ast.Judgment():
-            return [Item(("judged", i), "judgment", None, rule.span.line)]
-        case ast.Formula():
-            return [Item(("formula", i), f"score = {expr(rule.expr)}", None, rule.span.line)]
-        case ast.AwardIf():
-            text = f"award {number(rule.points)} if {expr(rule.condition)}"
-            return [Item((status, i), text, status, rule.span.line) for status in ("held", "missed")]
-        case ast.DeductIf():
-            text = f"deduct {number(rule.points)} if {expr(rule.condition)}"
-            return [Item((status, i), text, status, rule.span.line) for status in ("triggered", "not triggered")]
-        case ast.DeductStep():
-            if rule.reference is None:
-                text = f"deduct {number(rule.rate)} per {expr(rule.value)}"
-            else:
-                text = f"deduct {number(rule.rate)} per {number(rule.step)} of {expr(rule.value)} {rule.direction} {expr(rule.reference)}"
-            sides = {"above": ("within", "over"), "below": ("within", "under"), "from": ("under", "at", "over")}
-            return [Item((status, i), text, status, rule.span.line) for status in sides[rule.direction]]
-        case _:
-            assert_never(rule)
+    """The rule's branches (a part of each rule, ast.Branch) as items keyed like the walker's
+    events: (event, rule) or (event, rule, arm)."""
+    return [
+        Item((b.event, i) if b.arm is None else (b.event, i, b.arm), _text(b.text), b.event if b.status else None,
+             b.span.line)
+        for b in rule.branches()
+    ]  # fmt: skip
+
+
+def _text(pieces: tuple[ast.Piece, ...]) -> str:
+    out = []
+    for piece in pieces:
+        match piece:
+            case str():
+                out.append(piece)
+            case ast.Band():
+                out.append(band_condition(piece))
+            case ast.Name():
+                out.append(label(piece))
+            case _:
+                out.append(expr(piece))
+    return "".join(out)
 
 
 @frozen

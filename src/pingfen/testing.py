@@ -28,9 +28,8 @@ as exact Decimals. Requires hypothesis (`pip install pingfen[testing]`).
 from __future__ import annotations
 
 import decimal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-from typing import assert_never
 
 from attrs import frozen
 from hypothesis import strategies as st
@@ -167,25 +166,12 @@ def targets(rubric: Rubric) -> list[Target]:
             continue
         where = node.name.text
         for rule in node.rules:
-            match rule:
-                case ast.Bands():
-                    for band in rule.bands:
-                        for end in (band.low, band.high):
-                            if end is not None:
-                                add(rule.subject, end.value, f"band of {where}")
-                case ast.WhenChain():
-                    for arm in rule.arms:
-                        if arm.condition is not None:
-                            conditions(arm.condition, f"when arm of {where}")
-                case ast.AwardIf() | ast.DeductIf():
-                    conditions(rule.condition, f"checklist of {where}")
-                case ast.DeductStep():
-                    for value, at in _step_points(rule, node.max.value):
-                        add(value, at, f"deduction of {where}")
-                case ast.Match() | ast.Judgment() | ast.Formula():
-                    pass  # labels, a judged score, a formula: no threshold to sit on
-                case _:
-                    assert_never(rule)
+            for threshold in rule.thresholds(node.max.value):  # a part of each rule, ast.Threshold
+                what = f"{threshold.what} of {where}"
+                if threshold.at is None:
+                    conditions(threshold.value, what)
+                else:
+                    add(threshold.value, threshold.at, what)
     for prop in module.properties:
         if isinstance(prop, ast.Claim) and prop.condition is not None:
             conditions(prop.condition, "property")
@@ -195,25 +181,6 @@ def targets(rubric: Rubric) -> list[Target]:
             if grade.threshold is not None:
                 add(None, grade.threshold.value, f"grade {grade.name.text}")
     return list(found.values())
-
-
-def _step_points(rule: ast.DeductStep, top: Decimal) -> Iterator[tuple[ast.Expr, Decimal]]:
-    """The reference of a per-step deduction, one step past it, and where it takes every point."""
-    reference = ast.constant(rule.reference) if rule.reference is not None else Decimal(0)
-    if reference is None:  # a reference that is itself computed: the difference reaches 0
-        assert rule.reference is not None
-        value: ast.Expr = ast.Binary("-", rule.value, rule.reference)
-        reference = Decimal(0)
-    else:
-        value = rule.value
-    with decimal.localcontext(decimal.Context(prec=28)):
-        spent = top / rule.rate.value * rule.step.value if rule.rate.value > 0 else None
-        signs = {"above": (1,), "below": (-1,), "from": (1, -1)}[rule.direction]
-        yield value, reference
-        for sign in signs:
-            yield value, reference + sign * rule.step.value
-            if spent is not None:
-                yield value, reference + sign * spent
 
 
 # ---------------------------------------------------------------- reaching a threshold
