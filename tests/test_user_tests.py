@@ -19,12 +19,14 @@ import shlex
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 import pingfen
 from pingfen.cli import main
+from pingfen.lang import Lang
 from pingfen.testrun import render_failures, run_examples
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,16 +41,27 @@ _PAIR = re.compile(r'"([^"]*)" -> "([^"]*)"')
 # ---------------------------------------------------------------- the tutorial, run
 
 
-def _steps(page: Path) -> list[tuple[int, str, object]]:
-    """In page order: ("file", (name, text)), ("edit", (name, pairs)), ("run", (command, shown))."""
+@dataclass(frozen=True)
+class Step:
+    """One thing the reader does, at a line of the page: save a file, change it, run a command."""
+
+    line: int
+    kind: str  # "file" (name, text), "edit" (name, pairs) or "run" (text is the command, shown its output)
+    name: str = ""
+    text: str = ""
+    pairs: tuple[tuple[str, str], ...] = ()
+    shown: str = ""
+
+
+def _steps(page: Path) -> list[Step]:
     lines = page.read_text(encoding="utf-8").splitlines()
-    steps: list[tuple[int, str, object]] = []
+    steps: list[Step] = []
     i = 0
     while i < len(lines):
         if m := _EDIT.match(lines[i]):
-            pairs = _PAIR.findall(m.group(2))
+            pairs = tuple(_PAIR.findall(m.group(2)))
             assert pairs, f"{page.name}:{i + 1}: an edit names its changes as \"OLD\" -> \"NEW\""
-            steps.append((i + 1, "edit", (m.group(1), pairs)))
+            steps.append(Step(i + 1, "edit", m.group(1), pairs=pairs))
         fence = _FENCE.match(lines[i])
         if not fence or not lines[i].startswith("```"):
             i += 1
@@ -61,11 +74,11 @@ def _steps(page: Path) -> list[tuple[int, str, object]]:
             i += 1
         text = "\n".join(body) + "\n"
         if named:
-            steps.append((start + 1, "file", (named.group(1), text)))
+            steps.append(Step(start + 1, "file", named.group(1), text))
         if fence.group(2) == "console":
             for chunk in re.split(r"^\$ ", text, flags=re.M)[1:]:
                 command, _, shown = chunk.partition("\n")
-                steps.append((start + 1, "run", (command, shown)))
+                steps.append(Step(start + 1, "run", text=command, shown=shown))
         i += 1
     return steps
 
@@ -84,27 +97,22 @@ def test_the_tutorial_console_sessions_print_what_they_show(
     monkeypatch.delenv("PINGFEN_LANG", raising=False)
     ran = 0
     drifted: list[str] = []
-    for line, kind, step in _steps(TUTORIAL):
-        where = f"{TUTORIAL.name}:{line}"
-        if kind == "file":
-            name, text = step  # type: ignore[misc]  # a (name, text) pair, as _steps made it
-            (tmp_path / name).write_text(text, encoding="utf-8")
-        elif kind == "edit":
-            name, pairs = step  # type: ignore[misc]  # a (name, pairs) pair
-            text = (tmp_path / name).read_text(encoding="utf-8")
-            for old, new in pairs:
-                assert old in text, f"{where}: {name} has no {old!r} to change"
+    for step in _steps(TUTORIAL):
+        where = f"{TUTORIAL.name}:{step.line}"
+        if step.kind == "file":
+            (tmp_path / step.name).write_text(step.text, encoding="utf-8")
+        elif step.kind == "edit":
+            text = (tmp_path / step.name).read_text(encoding="utf-8")
+            for old, new in step.pairs:
+                assert old in text, f"{where}: {step.name} has no {old!r} to change"
                 text = text.replace(old, new)
-            (tmp_path / name).write_text(text, encoding="utf-8")
-        else:
-            command, shown = step  # type: ignore[misc]  # a (command, shown) pair
-            if not command.startswith("pingfen "):
-                continue  # `python -m pip install .`: the reader's one-time setup
+            (tmp_path / step.name).write_text(text, encoding="utf-8")
+        elif step.text.startswith("pingfen "):  # not `python -m pip install .`, the one-time setup
             out, err = io.StringIO(), io.StringIO()
-            main(shlex.split(command)[1:], out, err)
+            main(shlex.split(step.text)[1:], out, err)
             actual = out.getvalue() + err.getvalue()
-            if not _matches(shown, actual):
-                drifted.append(f"{where}: $ {command}\n--- shown\n{shown}--- printed\n{actual}")
+            if not _matches(step.shown, actual):
+                drifted.append(f"{where}: $ {step.text}\n--- shown\n{step.shown}--- printed\n{actual}")
             ran += 1
     assert not drifted, "\n".join(drifted)
     assert ran >= 10, f"only {ran} commands of the tutorial were run"
@@ -113,13 +121,13 @@ def test_the_tutorial_console_sessions_print_what_they_show(
 def test_every_tutorial_command_names_files_that_exist_when_it_runs() -> None:
     """A console command that names a file the page never made would fail for the reader."""
     made = {"rulesets/dept-overall-2021.rule", "examples/dept-overall-2021/seed-2021.yaml"}
-    for line, kind, step in _steps(TUTORIAL):
-        if kind == "file":
-            made.add(step[0])  # type: ignore[index]  # (name, text)
-        elif kind == "run":
-            for word in shlex.split(step[0])[1:]:  # type: ignore[index]  # (command, shown)
+    for step in _steps(TUTORIAL):
+        if step.kind == "file":
+            made.add(step.name)
+        elif step.kind == "run":
+            for word in shlex.split(step.text)[1:]:
                 if word.endswith((".rule", ".yaml", ".json")):
-                    assert word in made, f"{TUTORIAL.name}:{line}: {word} is used before the page makes it"
+                    assert word in made, f"{TUTORIAL.name}:{step.line}: {word} is used before the page makes it"
 
 
 # ---------------------------------------------------------------- item 9: `pingfen test` and PF608
@@ -179,9 +187,9 @@ def _failing_2021(tmp_path: Path) -> pingfen.Rubric:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_a_failing_example_is_one_short_block(tmp_path: Path, lang: str) -> None:
-    run = run_examples(_failing_2021(tmp_path), lang=lang)  # type: ignore[arg-type]  # "en" or "zh"
-    text = render_failures(run, lang)  # type: ignore[arg-type]  # "en" or "zh"
+def test_a_failing_example_is_one_short_block(tmp_path: Path, lang: Lang) -> None:
+    run = run_examples(_failing_2021(tmp_path), lang=lang)
+    text = render_failures(run, lang)
     lines = text.splitlines()
     # Not the example's source again: its file and line are named in the block's first line.
     assert not [line for line in lines if line.startswith("  | ")]
