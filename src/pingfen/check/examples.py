@@ -81,6 +81,7 @@ class ExampleChecks:
         self.grades = [g.name.text for g in header.grades] if header is not None else []
         self.judged = ast.judged_maxima(self.module)
         self.missing: dict[str, list[str]] = {}  # whole examples' missing inputs, by example name
+        self.bases: dict[str, str | None] = {}  # each example's `from`, by example name
 
     def run(self) -> None:
         self.examples()
@@ -110,6 +111,7 @@ class ExampleChecks:
         wholes = [ex for ex in self.module.examples
                   if first.get(ex.name) is ex and not self.leads_to(ex, broken, first)]  # fmt: skip
         self.missing = {ex.name: self.missing_inputs(ex, resolved.get(ex.name, {})) for ex in wholes}
+        self.bases = {name: ex.base for name, ex in first.items()}
         for ex in self.module.examples:
             self.example(ex, resolved.get(ex.name, {}) if ex in wholes else None)
 
@@ -230,7 +232,7 @@ class ExampleChecks:
         return name
 
     def base_of(self, name: str) -> str | None:
-        return next((ex.base for ex in self.module.examples if ex.name == name), None)
+        return self.bases.get(name)
 
     def misfit(self, decl: ast.Input, value: ast.GivenValue) -> Problem | None:
         labels = tuple(lb.text for lb in decl.labels)
