@@ -1,18 +1,25 @@
-"""Shared test setup: hypothesis profiles.
+"""Shared test setup: hypothesis profiles, and a cache of the session's own.
 
-    HYPOTHESIS_PROFILE=ci|dev|fuzz   picks a profile explicitly;
-    otherwise `ci` when the CI variable is set, else `dev`.
+    HYPOTHESIS_PROFILE=ci|dev|fuzz   picks a profile explicitly; otherwise `ci`.
 
-`ci` is derandomized (the same examples on every run) and prints the blob needed to
-reproduce a failure; `fuzz` is for long local runs hunting for bugs.
+`ci` is derandomized (the same examples on every run, with or without the CI variable) and
+prints the blob needed to reproduce a failure; `dev` (random, more examples) and `fuzz`
+(long local runs hunting for bugs) only when asked for.
+
+The suite's parser tables and syntax trees go to a temporary XDG_CACHE_HOME, set before
+collection (which already loads rubrics) and inherited by subprocesses, so that a test run
+leaves nothing in the user's `~/.cache/pingfen`.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # `tests/strategies.py` is imported as a plain module by the property tests.
@@ -35,4 +42,20 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or "ci")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A fresh cache directory for the whole session; the user's setting comes back after."""
+    folder = tempfile.mkdtemp(prefix="pingfen-tests-cache-")
+    saved = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = folder
+
+    def restore() -> None:
+        if saved is None:
+            os.environ.pop("XDG_CACHE_HOME", None)
+        else:
+            os.environ["XDG_CACHE_HOME"] = saved
+        shutil.rmtree(folder, ignore_errors=True)
+
+    config.add_cleanup(restore)

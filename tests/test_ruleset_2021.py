@@ -1,6 +1,6 @@
 """Boundary tests for every row of the 2021 rubric (rulesets/dept-overall-2021.rule).
 
-The reading of every row is fixed by shared/reference/dept-overall-2021-inputs.md.
+The reading of every row is fixed by docs/reference-2021.md.
 Every expected value below was worked out by hand from that page and the rubric text;
 nothing here re-implements the engine. Each case starts from a full-marks record and
 changes one input (occasionally two, when a second one must move to keep an unrelated

@@ -108,8 +108,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{name}` 的得分在 0 到 {max} 之间，不可能为 {value}",
     ),
     "PF608": (
-        'example "{example}" gives no value for `{name}`{more}',
-        "示例“{example}”没有给出 `{name}` 的值{more_zh}",
+        'example "{example}" gives no value for {names}{heirs}',
+        "示例“{example}”没有给出 {names_zh} 的值{heirs_zh}",
     ),
     "PF609": ('example "{name}" starts from itself', "示例“{name}”经 from 又回到了自身"),
     "PF610": ("`{name}` is given more than once", "`{name}` 被多次给出"),

@@ -5,6 +5,7 @@ branches it took are counted (coverage.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
 from attrs import frozen
@@ -17,7 +18,7 @@ from pingfen.evaluate.rubric import Rubric
 from pingfen.evaluate.walker import Event
 from pingfen.lang import Lang
 from pingfen.reasons import number
-from pingfen.result import Result
+from pingfen.result import NodeResult, Result
 from pingfen.values import pinned
 
 
@@ -30,6 +31,9 @@ class Failure:
     expected: str
     actual: str
     reasons: tuple[str, ...] = ()
+    # For a group or the total: its indicators below full marks, "name score/max", so that
+    # `pingfen test` can name where the points went in one line instead of every reason.
+    short: tuple[str, ...] = ()
 
 
 @frozen
@@ -118,9 +122,13 @@ def _compare(ex: ast.Example, result: Result, lang: Lang) -> list[Failure]:
             target = e.target.text if e.target is not None else None
             actual = result.score(target) if target is not None else result.total
             if not holds(e, actual):
-                reasons = tuple(result[target].reasons_in(lang)) if target is not None else _all_reasons(result, lang)
-                shown = _plain(actual) if e.op == "=" else f"{_plain(actual)} (≈ {_rounded(actual, e.value)})"
-                failures.append(Failure(e, e.target.text if e.target else None, _plain(e.value.value), shown, reasons))
+                node = result[target] if target is not None else None
+                reasons = tuple(node.reasons_in(lang)) if node is not None else _all_reasons(result, lang)
+                below = _below_full(node.walk() if node is not None else iter(result.indicators()))
+                short = below if node is None or node.is_group else ()
+                # `=` compares exactly, so the exact value is shown; `~=` the value it rounds to.
+                shown = _plain(actual) if e.op == "=" else f"{_short(actual)} (≈ {_rounded(actual, e.value)})"
+                failures.append(Failure(e, target, _plain(e.value.value), shown, reasons, short))
     return failures
 
 
@@ -139,6 +147,15 @@ def _all_reasons(result: Result, lang: Lang) -> tuple[str, ...]:
     return tuple(f"{n.name}: {r}" for n in result.indicators() for r in n.reasons_in(lang))
 
 
+def _below_full(nodes: Iterator[NodeResult]) -> tuple[str, ...]:
+    return tuple(f"{n.name} {number(n.score)}/{number(n.max)}" for n in nodes if not n.is_group and n.lost > 0)
+
+
+def _short(value: Decimal) -> str:
+    text = format(value, "f")
+    return f"{number(value)}…" if "." in text and len(text.split(".")[1]) > 6 else text
+
+
 def _plain(value: Decimal) -> str:
     text = format(value, "f")
     if "." in text and len(text.split(".")[1]) > 6:
@@ -150,41 +167,45 @@ def _plain(value: Decimal) -> str:
 
 
 def render_failures(run: TestRun, lang: Lang = "en") -> str:
-    """Each failing example: its source, then each failure with the actual reasons."""
+    """One block per failing example: where it is, then each expectation that does not hold
+    with the expected and actual score and the reasons. The example's text is not repeated
+    (its line is named), and a group or the total names only its indicators below full marks."""
     zh = lang == "zh"
-    source = run.rubric.source
     out = []
     for outcome in run.failed:
         ex = outcome.example
-        where = f"{source.path}:{ex.span.line}"
-        out.append(f'{"失败" if zh else "FAIL"} {"示例" if zh else "example"} "{ex.name}" ({where})')
-        for n in range(ex.span.line, ex.span.end_line + 1):
-            out.append(f"  | {source.line(n)}")
+        where = f"{run.rubric.source.path}:{ex.span.line}"
+        base = "" if ex.base is None else (f"，基于“{ex.base}”" if zh else f', from "{ex.base}"')
+        out.append(f"失败 示例“{ex.name}”（{where}{base}）" if zh else f'FAIL example "{ex.name}" ({where}{base})')
         for f in outcome.failures:
             if f.expectation is None:
                 out.append(f"  {'记录被拒绝' if zh else 'the record was refused'}: {f.actual}")
                 continue
             line = f.expectation.span.line
-            subject = _subject(f)
+            subject = _subject(f, lang)
             if zh:
                 out.append(f"  第 {line} 行 {subject}：预期 {f.expected}，实际 {f.actual}")
             else:
                 out.append(f"  line {line}, {subject}: expected {f.expected}, got {f.actual}")
-            label = "扣分原因" if zh else "reason"
+            if f.short:
+                joined = "，".join(f.short) if zh else ", ".join(f.short)
+                out.append(f"      失分的指标：{joined}" if zh else f"      below full marks: {joined}")
+                continue
             for reason in f.reasons:
-                out.append(f"      {label}: {reason}")
+                out.append(f"      扣分原因：{reason}" if zh else f"      reason: {reason}")
         out.append("")
     return "\n".join(out)
 
 
-def _subject(f: Failure) -> str:
+def _subject(f: Failure, lang: Lang = "en") -> str:
     e = f.expectation
+    zh = lang == "zh"
     if isinstance(e, ast.ExpectGrade):
-        return "grade"
+        return "评价等次" if zh else "grade"
     if isinstance(e, ast.ExpectError):
-        return "error"
+        return "出错" if zh else "error"
     assert isinstance(e, ast.ExpectScore)
-    return e.target.text if e.target is not None else "total"
+    return e.target.text if e.target is not None else ("总分" if zh else "total")
 
 
 def summary(run: TestRun, lang: Lang = "en") -> str:

@@ -80,6 +80,8 @@ class ExampleChecks:
         )
         self.grades = [g.name.text for g in header.grades] if header is not None else []
         self.judged = ast.judged_maxima(self.module)
+        self.missing: dict[str, list[str]] = {}  # whole examples' missing inputs, by example name
+        self.bases: dict[str, str | None] = {}  # each example's `from`, by example name
 
     def run(self) -> None:
         self.examples()
@@ -106,9 +108,12 @@ class ExampleChecks:
         resolved = records(self.module)
         broken = {ex.name for ex in first.values() if ex.base is not None and (ex.base not in first or
                                                                               self.cycle(ex, first))}  # fmt: skip
+        wholes = [ex for ex in self.module.examples
+                  if first.get(ex.name) is ex and not self.leads_to(ex, broken, first)]  # fmt: skip
+        self.missing = {ex.name: self.missing_inputs(ex, resolved.get(ex.name, {})) for ex in wholes}
+        self.bases = {name: ex.base for name, ex in first.items()}
         for ex in self.module.examples:
-            whole = first.get(ex.name) is ex and not self.leads_to(ex, broken, first)
-            self.example(ex, resolved.get(ex.name, {}) if whole else None)
+            self.example(ex, resolved.get(ex.name, {}) if ex in wholes else None)
 
     @staticmethod
     def leads_to(ex: ast.Example, broken: set[str], by_name: Mapping[str, ast.Example]) -> bool:
@@ -163,14 +168,7 @@ class ExampleChecks:
         excused = refused.input.text if refused is not None and refused.input is not None else None
         bare = refused is not None and refused.input is None
         code = refused.code if refused is not None else None
-        if not (bare and code in (None, "PF501")):
-            missing = [name for name in self.inputs if name not in record and name != excused]
-            if missing:
-                more = len(missing) - 1
-                self.report(
-                    "PF608", ex.name_span, "give_inputs", example=ex.name, name=missing[0],
-                    more=f" (and {more} more)" if more else "", more_zh=f"（另有 {more} 项）" if more else "",
-                )  # fmt: skip
+        self.missing_reported(ex)
         if bare and code in (None, "PF502", "PF503", "PF506"):
             return
         for name, given in record.items():
@@ -190,6 +188,51 @@ class ExampleChecks:
                         "PF605", given.value.span, "given_fit", example=ex.name,
                         detail=problem.message("en"), detail_zh=problem.message("zh"),
                     )  # fmt: skip
+
+    def missing_inputs(self, ex: ast.Example, record: Mapping[str, ast.Given]) -> list[str]:
+        """The inputs the example's record lacks, less those its expected refusal excuses."""
+        refused = next((e for e in ex.expects if isinstance(e, ast.ExpectError)), None)
+        if refused is not None and refused.input is None and refused.code in (None, "PF501"):
+            return []
+        excused = refused.input.text if refused is not None and refused.input is not None else None
+        return [name for name in self.inputs if name not in record and name != excused]
+
+    def missing_reported(self, ex: ast.Example) -> None:
+        """PF608 once, where an input first goes missing: the examples built on this one that
+        lack it only through `from` are named in the same diagnostic, not reported again."""
+        own = [n for n in self.missing[ex.name] if not self.inherits(ex.name, n)]
+        if not own:
+            return
+        heirs = [e.name for e in self.module.examples
+                 if e.name != ex.name and e.name in self.missing
+                 and any(self.origin(e.name, n) == ex.name for n in own)]  # fmt: skip
+        quoted = [f'"{h}"' for h in heirs]
+        self.report(
+            "PF608", ex.name_span, "give_inputs", example=ex.name,
+            names=", ".join(f"`{n}`" for n in own), names_zh="、".join(f"`{n}`" for n in own),
+            heirs=f"; nor do the {len(heirs)} examples built on it: {', '.join(quoted)}" if len(heirs) > 1
+            else f"; nor does {quoted[0]}, built on it" if heirs else "",
+            heirs_zh=f"；以它为基础的 {len(heirs)} 个示例同样缺少：{'、'.join(f'“{h}”' for h in heirs)}"
+            if heirs else "",
+        )  # fmt: skip
+
+    def inherits(self, name: str, missing: str) -> bool:
+        """The example lacks the input only because its base lacks it too."""
+        base = self.base_of(name)
+        return base is not None and missing in self.missing.get(base, ())
+
+    def origin(self, name: str, missing: str) -> str | None:
+        """The example where `missing` first goes missing on the `from` chain up from `name`."""
+        if missing not in self.missing.get(name, ()):
+            return None
+        while self.inherits(name, missing):
+            base = self.base_of(name)
+            assert base is not None  # inherits() found it
+            name = base
+        return name
+
+    def base_of(self, name: str) -> str | None:
+        return self.bases.get(name)
 
     def misfit(self, decl: ast.Input, value: ast.GivenValue) -> Problem | None:
         labels = tuple(lb.text for lb in decl.labels)
