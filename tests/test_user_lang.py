@@ -251,3 +251,18 @@ def test_help_imports_nothing_heavy(argv: list[str]) -> None:
     loaded = eval(done.stderr.strip().splitlines()[-1])  # noqa: S307 - our own repr of a list of names
     assert "pingfen.cli" in loaded  # the probe ran
     assert [m for m in loaded if m in HEAVY or m.startswith(tuple(h + "." for h in HEAVY))] == []
+
+
+def test_chinese_help_fits_the_terminal(
+    no_locale: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # textwrap breaks only at spaces and counts a 汉字 as one column: Chinese help ran off the screen.
+    import unicodedata
+
+    no_locale.setenv("COLUMNS", "80")
+    for argv in (["eval", "--help"], ["audit", "--help"], ["fuzz", "--help"]):
+        assert main(argv) == 0
+        lines = capsys.readouterr().out.splitlines()
+        widths = [sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) for line in lines]
+        assert max(widths) <= 80 + 2, lines[widths.index(max(widths))]  # a closing mark may overhang
+        assert sum(w > 40 for w in widths) > 5  # and the lines are filled, not cut short

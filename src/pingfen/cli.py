@@ -40,7 +40,7 @@ def _parser(language: Lang) -> argparse.ArgumentParser:
     that language by `clitext.speaking`, around the building and the parsing)."""
     t = clitext.translator(language)
     parser = argparse.ArgumentParser(
-        prog="pingfen", description=clitext.description(language), formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="pingfen", description=clitext.description(language), formatter_class=clitext.formatter(language, raw=True)
     )
     parser.add_argument(
         "--version", action="version", version=f"pingfen {pingfen.__version__}",
@@ -50,12 +50,13 @@ def _parser(language: Lang) -> argparse.ArgumentParser:
                   "locale, LC_ALL/LC_MESSAGES/LANG, starts with en)")  # fmt: skip
     parser.add_argument("--lang", choices=("zh", "en"), default=None, help=lang_help)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    layout = clitext.formatter(language)
 
     lang = argparse.ArgumentParser(add_help=False)
     lang.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS, help=lang_help)
 
     check = commands.add_parser(
-        "check", parents=[lang], help=t("check rule files and report every problem"),
+        "check", parents=[lang], formatter_class=layout, help=t("check rule files and report every problem"),
         description=t("Check .rule files: syntax, names, types and units, points and maxima, and soundness "
         "over the inputs' declared domains (band gaps and overlaps with a witness value, unreachable arms, "
         "score ranges, zero divisors, grade coverage). Prints every finding with its code, file:line:col, "
@@ -79,7 +80,7 @@ def _parser(language: Lang) -> argparse.ArgumentParser:
     )
 
     ev = commands.add_parser(
-        "eval", parents=[lang, table_input], help=t("score one record, or a CSV/XLSX/JSON Lines file of departments"),
+        "eval", parents=[lang, table_input], formatter_class=layout, help=t("score one record, or a CSV/XLSX/JSON Lines file of departments"),
         description=t("Score departments. DATA is one record (a JSON or YAML mapping of input names to values) "
         "or a batch file (.csv, .xlsx, .jsonl) with one department per row and an `id` column naming it. "
         "Percents may be ratios (0.95) or strings (\"95%\"); bools true/false or 是/否; empty cells are missing. "
@@ -97,7 +98,7 @@ def _parser(language: Lang) -> argparse.ArgumentParser:
     ev.add_argument("-o", "--output", metavar="FILE", help=t("write here (atomically) instead of standard output"))
 
     tp = commands.add_parser(
-        "template", parents=[lang], help=t("write a data-entry template (XLSX, CSV or YAML) for a rubric"),
+        "template", parents=[lang], formatter_class=layout, help=t("write a data-entry template (XLSX, CSV or YAML) for a rubric"),
         description=t("Write a data-entry template: one column (or key) per declared input, headed by its name, "
         "with its description, type and domain as the question, and an `id` column. The XLSX template validates "
         "entries (是/否 lists, ranges for percents, counts, amounts and scores, label lists) and lists the rubric "
@@ -111,7 +112,7 @@ def _parser(language: Lang) -> argparse.ArgumentParser:
     tp.add_argument("-o", "--output", metavar="FILE", help=t("write here (atomically; needed for xlsx)"))
 
     rp = commands.add_parser(
-        "report", parents=[lang, table_input], help=t("write one department's report (Markdown, HTML or XLSX)"),
+        "report", parents=[lang, table_input], formatter_class=layout, help=t("write one department's report (Markdown, HTML or XLSX)"),
         description=t("Score one department and write its report: the rubric's own table (一级/二级/三级指标, "
         "分值, 得分, 扣分原因), the total and the grade. HTML is one self-contained, print-friendly file with a "
         "bar chart per top group; XLSX keeps annex 附件2-2's merged-cell layout. DATA is a JSON/YAML record or "
@@ -126,7 +127,7 @@ def _parser(language: Lang) -> argparse.ArgumentParser:
     rp.add_argument("--id", metavar="ID", help=t("the row to report, by its id, when DATA holds several"))
 
     au = commands.add_parser(
-        "audit", parents=[lang], help=t("recompute a filled-in self-evaluation and list where it disagrees"),
+        "audit", parents=[lang], formatter_class=layout, help=t("recompute a filled-in self-evaluation and list where it disagrees"),
         description=t("Audit a filled-in self-evaluation. FILLED is YAML/JSON with `declared:` (group and "
         "indicator names, total and grade → the declared scores) and optionally `inputs:`; or an XLSX with a "
         "declared-score column (自评得分), such as a filled template. Reports, with the numbers: scores above "
@@ -138,7 +139,7 @@ def _parser(language: Lang) -> argparse.ArgumentParser:
     au.add_argument("filled", metavar="FILLED", help=t("a .yaml/.json file with `declared:`, or an .xlsx"))
     au.add_argument("--format", choices=("text", "json"), default="text", help=t("text (default) or json"))
     au.add_argument("--id", metavar="ID", help=t("the department's row in an XLSX data sheet with several"))
-    _add_authoring_commands(commands, lang, t)
+    _add_authoring_commands(commands, lang, t, layout)
     ev.add_argument(
         "--allow-unsound", action="store_true",
         help=t("score even if the rubric's only errors are soundness findings (PF4xx), as `fuzz` does, "
@@ -393,9 +394,10 @@ def _add_authoring_commands(
     commands: argparse._SubParsersAction[argparse.ArgumentParser],
     lang: argparse.ArgumentParser,
     t: Callable[[str], str],
+    layout: type[argparse.HelpFormatter],
 ) -> None:
     fmt = commands.add_parser(
-        "fmt", parents=[lang], help=t("format rule files in the one canonical layout"),
+        "fmt", parents=[lang], formatter_class=layout, help=t("format rule files in the one canonical layout"),
         description=t("Rewrite .rule files in the canonical layout (docs/format.md): ASCII forms, two-space "
         "indentation, aligned columns, comments kept. A .md file has its ```rule blocks formatted; `-` reads "
         "standard input and writes standard output. Exit 0 when done (with --check: when nothing would "
@@ -406,7 +408,7 @@ def _add_authoring_commands(
     fmt.add_argument("--diff", action="store_true", help=t("change nothing; print what would change as a diff"))
 
     test = commands.add_parser(
-        "test", parents=[lang], help=t("run the examples written in rule files"),
+        "test", parents=[lang], formatter_class=layout, help=t("run the examples written in rule files"),
         description=t("Run every `example` of each rule file: score its record and compare with what it expects. "
         "A failure shows the example, the indicator, the expected and the actual score, and the actual reasons. "
         "--coverage reports which bands, arms, checklist items, deduction branches, clamps and grades the "
@@ -422,7 +424,7 @@ def _add_authoring_commands(
     )  # fmt: skip
 
     fuzz = commands.add_parser(
-        "fuzz", parents=[lang], help=t("test a rubric over generated records"),
+        "fuzz", parents=[lang], formatter_class=layout, help=t("test a rubric over generated records"),
         description=t("Score generated records (at and beside every threshold of the rubric, then across the "
         "declared domains) and check that none is refused or crashes, every score lies in [0, max], groups add "
         "up, the total is rounded as declared, the grade matches the total, and every `property` holds. A "

@@ -194,6 +194,62 @@ ARGPARSE_ZH: dict[str, str] = {
 }
 
 
+def formatter(lang: Lang, raw: bool = False) -> type[argparse.HelpFormatter]:
+    """The help layout: Chinese is wrapped by display columns (a 汉字 is two wide) and may
+    break between any two 汉字, as textwrap breaks only at spaces; `raw` keeps the
+    description's own lines (the program's examples)."""
+    if lang == "en":
+        return argparse.RawDescriptionHelpFormatter if raw else argparse.HelpFormatter
+    return _RawColumns if raw else _Columns
+
+
+class _Columns(argparse.HelpFormatter):
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return wrap(" ".join(text.split()), width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in wrap(" ".join(text.split()), width - len(indent)))
+
+
+class _RawColumns(_Columns):
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "".join(indent + line for line in text.splitlines(keepends=True))
+
+
+_NO_BREAK_BEFORE = set("，。、；：？！）》」』”’,.;:?!)]")
+_NO_BREAK_AFTER = set("（《「『“‘([")
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width` columns, broken at spaces or between wide characters;
+    a closing mark stays on the line of what it closes, an opening one goes with what it opens."""
+    import unicodedata
+
+    def columns(piece: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in piece)
+
+    pieces: list[str] = []  # words, spaces, and each wide character alone
+    for char in text:
+        wide = columns(char) == 2
+        if pieces and not wide and char != " " and pieces[-1] != " " and columns(pieces[-1][-1]) == 1:
+            pieces[-1] += char
+        else:
+            pieces.append(char)
+    lines, line, used = [], "", 0
+    for piece in pieces:
+        size = columns(piece)
+        if used + size > width and line.strip() and piece not in _NO_BREAK_BEFORE:
+            carried = line[-1] if line[-1] in _NO_BREAK_AFTER else ""  # an opening mark goes along
+            lines.append(line[: len(line) - len(carried)].rstrip())
+            line, used = carried, columns(carried)
+            if piece == " ":
+                continue
+        line, used = line + piece, used + size
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
 def translator(lang: Lang) -> Callable[[str], str]:
     """The help text in `lang`: Chinese from HELP_ZH, English as written."""
     if lang == "en":
