@@ -219,7 +219,7 @@ def test_a_symbolic_link_is_written_through(tmp_path: Path) -> None:
     real.chmod(0o640)
     link = tmp_path / "link.csv"
     link.symlink_to(real)
-    code, _, _ = run("eval", str(RULESET), str(FULL), "-o", str(link))
+    code, _, _ = run("eval", "--lang", "en", str(RULESET), str(FULL), "-o", str(link))
     assert code == 0
     assert link.is_symlink() and os.readlink(link) == str(real)
     assert real.read_text(encoding="utf-8-sig").startswith("id,")
@@ -266,7 +266,7 @@ def test_a_fifo_is_streamed_into(tmp_path: Path) -> None:
     received: list[bytes] = []
     reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
     reader.start()
-    code, _, _ = run("eval", str(RULESET), str(FULL), "-o", str(fifo))
+    code, _, _ = run("eval", "--lang", "en", str(RULESET), str(FULL), "-o", str(fifo))
     reader.join(timeout=30)
     assert code == 0
     assert stat.S_ISFIFO(fifo.stat().st_mode)
@@ -278,7 +278,7 @@ def test_dev_stdout_is_written_to_not_replaced(tmp_path: Path) -> None:
     stdout = tmp_path / "stdout"
     stdout.symlink_to("/proc/self/fd/1")
     for fmt in ("csv", "xlsx"):
-        proc = _cli("eval", RULESET, FULL, "--format", fmt, "-o", stdout, stdout=subprocess.PIPE,
+        proc = _cli("eval", "--lang", "en", RULESET, FULL, "--format", fmt, "-o", stdout, stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE)  # fmt: skip
         out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err.decode()
@@ -421,7 +421,7 @@ def _as_nobody(argv: list[str]) -> tuple[int, str]:
 
 def test_batch_csv_neutralises_names_from_the_rule_file(tmp_path: Path, hostile: Path) -> None:
     out = tmp_path / "out.csv"
-    assert run("eval", str(hostile), str(_hostile_data(tmp_path)), "-o", str(out))[0] == 0
+    assert run("eval", "--lang", "en", str(hostile), str(_hostile_data(tmp_path)), "-o", str(out))[0] == 0
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert rows[0] == ["id", "'-2+3", "<script>alert(1)</script>", "total", "grade", "error"]
     assert rows[1] == ["'=cmd", "5", "3", "8.00", "[x](javascript:alert(1))", ""]

@@ -83,11 +83,11 @@ def test_gbk_csv_template_fill_score_report(tmp_path: Path) -> None:
     code, _, err = run("eval", "--lang", "zh", R, str(filled), "-o", str(out))
     assert code == 1
     assert f'{filled} 第 4 行 [A02]: PF503: 输入项 `编制人数`："0" 超出取值范围（> 0）; PF501: 缺少输入项 `满意度`' in err
-    rows = {r["id"]: r for r in read_csv(out)}
+    rows = {r["编号"]: r for r in read_csv(out)}  # a CSV for people: its headers in 中文
     assert list(rows) == ["A01", "A02", "A03"]
-    assert (rows["A01"]["total"], rows["A01"]["grade"], rows["A01"]["error"]) == ("100.00", "优秀", "")
-    assert rows["A03"]["total"] == "94.00" and rows["A03"]["财政供养人员控制率"] == "0"
-    assert rows["A02"]["total"] == "" and rows["A02"]["error"].startswith("[A02] PF503: 输入项 `编制人数`")
+    assert (rows["A01"]["总分"], rows["A01"]["评价等次"], rows["A01"]["错误"]) == ("100.00", "优秀", "")
+    assert rows["A03"]["总分"] == "94.00" and rows["A03"]["财政供养人员控制率"] == "0"
+    assert rows["A02"]["总分"] == "" and rows["A02"]["错误"].startswith("[A02] PF503: 输入项 `编制人数`")
 
     md = tmp_path / "A01.md"
     assert run("report", "--lang", "zh", R, str(filled), "--id", "A01", "-o", str(md))[0] == 0
@@ -171,7 +171,7 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     data = tmp_path / "d.csv"
     data.write_text("id\n", encoding="utf-8")
     assert run("eval", "--format", "xlsx", R, str(data))[0] == 2  # xlsx needs -o
-    code, _, err = run("eval", "--format", "table", R, str(data))
+    code, _, err = run("eval", "--format", "table", "--lang", "en", R, str(data))
     assert code == 2 and "table output is for one record" in err
     assert run("template", "--format", "xlsx", R)[0] == 2
     assert run("report", "--format", "xlsx", R, str(data))[0] == 2

@@ -53,7 +53,7 @@ def test_check_in_chinese(tmp_path: Path) -> None:
 
 
 def test_check_unreadable_file_exits_2(tmp_path: Path) -> None:
-    code, _, err = run("check", str(tmp_path / "missing.rule"))
+    code, _, err = run("check", "--lang", "en", str(tmp_path / "missing.rule"))
     assert code == 2
     assert "cannot read" in err
 
@@ -111,7 +111,7 @@ def test_eval_bad_ruleset_exits_2(tmp_path: Path) -> None:
     [["--help"], ["check", "--help"], ["eval", "--help"], ["template", "--help"], ["report", "--help"], ["audit", "--help"]],
 )
 def test_help_on_every_command(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(argv) == 0
+    assert main([*argv, "--lang", "en"]) == 0
     assert "usage: pingfen" in capsys.readouterr().out
 
 

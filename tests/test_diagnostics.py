@@ -49,11 +49,13 @@ def test_gutter_widens_with_the_line_number() -> None:
 def test_default_lang_from_locale(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     for var in ("PINGFEN_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(var, raising=False)
+    assert default_lang() == "zh"  # no locale at all (Windows): 中文
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
     assert default_lang() == "en"
     monkeypatch.setenv("LANG", "zh_CN.UTF-8")
     assert default_lang() == "zh"
     monkeypatch.setenv("LC_ALL", "C")
-    assert default_lang() == "en"
+    assert default_lang() == "zh"  # C, C.UTF-8, POSIX (servers): 中文, as only English is asked for
 
 
 def test_carets_keep_tabs() -> None:

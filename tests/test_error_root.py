@@ -51,7 +51,7 @@ def test_the_walk_finds_the_exception_classes() -> None:
         "pingfen.evaluate.refusals.Refusal",
         "pingfen.coverage.Disagreement",
         "pingfen.fuzz.Violation",
-        "pingfen.cli._Usage",
+        "pingfen.errors.UsageError",
     ):
         assert name in found
 
@@ -124,5 +124,5 @@ def test_usage_errors_still_exit_2(tmp_path: Path) -> None:
     data = tmp_path / "record.json"
     data.write_text("{}", encoding="utf-8")
     err = io.StringIO()
-    assert main(["eval", "--format", "xlsx", str(RULESET), str(data)], io.StringIO(), err) == 2
+    assert main(["eval", "--format", "xlsx", "--lang", "en", str(RULESET), str(data)], io.StringIO(), err) == 2
     assert "xlsx output needs a file name" in err.getvalue()

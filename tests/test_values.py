@@ -78,4 +78,4 @@ def test_a_key_given_twice_is_refused(tmp_path, name: str, text: str) -> None:  
     (tmp_path / name).write_text(text, encoding="utf-8")
     with pytest.raises(DataError) as info:
         read_record(tmp_path / name)
-    assert info.value.code == "PF508" and "`a` is given twice" in str(info.value)
+    assert info.value.code == "PF508" and "`a` is given twice" in info.value.describe("en")

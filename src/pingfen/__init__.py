@@ -14,7 +14,8 @@ command line's `--help`) stays quick; `from pingfen import Rubric` works as usua
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, for `pingfen --help`
 
 __version__ = "0.1.0"
 
@@ -72,6 +73,8 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from pingfen.diagnostics import Diagnostic, Span
     from pingfen.errors import DataError, PingfenError, Problem, RubricError
     from pingfen.evaluate.rubric import InputSpec, Rubric

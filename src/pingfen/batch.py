@@ -81,7 +81,7 @@ class Summary:
             more = self.failures - shown
             lines.append(f"… 另有 {more} 行" if lang == "zh" else f"... and {more} more")
         if lang == "zh":
-            lines.append(f"{self.rows} 行中有 {self.failures} 行无法评分（见 error 列）")
+            lines.append(f"{self.rows} 行中有 {self.failures} 行无法评分（见“错误”列）")
         else:
             lines.append(f"{self.failures} of {self.rows} rows could not be scored (see the error column)")
         return lines
@@ -138,7 +138,7 @@ def score_file(
             yield scored.line(indicators, lang)
 
     try:
-        write_results(lines(), indicators, fmt, output, out)
+        write_results(lines(), indicators, fmt, output, out, lang)
     finally:
         bar.close()
     return summary

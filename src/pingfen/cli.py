@@ -8,19 +8,24 @@ by Ctrl-C.
 
 from __future__ import annotations
 
+# `pingfen --help` imports argparse, the help texts and nothing else: the rest of pingfen
+# (attrs, the errors, the AST) is imported once a command runs (tests/test_user_lang.py).
 import argparse
 import os
 import sys
-from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, TextIO, cast
 
 import pingfen
-from pingfen.errors import DataError, InternalError, OutputError, PingfenError, RubricError
-from pingfen.lang import Lang, default_lang
+from pingfen import clitext
+from pingfen.lang import default_lang
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy knows the name)
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import TextIO
+
     from pingfen.diagnostics import Diagnostic
+    from pingfen.evaluate.rubric import Rubric
+    from pingfen.lang import Lang
     from pingfen.result import Result
 
 # Each command imports what it needs when it runs: `eval` of a JSON record never loads
@@ -29,128 +34,134 @@ if TYPE_CHECKING:
 OK, NO, CANNOT = 0, 1, 2
 INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 
-_DESCRIPTION = """\
-pingfen (评分): check scoring rubrics written as .rule files, and score departments by them.
 
-examples:
-  pingfen check rulesets/dept-overall-2021.rule
-  pingfen eval rulesets/dept-overall-2021.rule examples/dept-overall-2021/seed-2021.yaml
-  pingfen eval --format json --lang en RULESET DATA.json
-  pingfen template RULESET -o 填报.xlsx
-  pingfen eval RULESET 填报.xlsx -o 结果.xlsx
-  pingfen report RULESET DATA.yaml -o 报告.html
-  pingfen audit RULESET examples/seed-2021-self-evaluation.yaml
-"""
-
-
-def _parser() -> argparse.ArgumentParser:
+def _parser(language: Lang) -> argparse.ArgumentParser:
+    """The command line, its help texts in `language` (argparse's own words are put in
+    that language by `clitext.speaking`, around the building and the parsing)."""
+    t = clitext.translator(language)
     parser = argparse.ArgumentParser(
-        prog="pingfen", description=_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="pingfen", description=clitext.description(language), formatter_class=clitext.formatter(language, raw=True)
     )
-    parser.add_argument("--version", action="version", version=f"pingfen {pingfen.__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"pingfen {pingfen.__version__}",
+        help=t("show the version and exit"),
+    )  # fmt: skip
+    lang_help = t("language of messages, reasons, tables and help (default: 中文, unless PINGFEN_LANG or the "
+                  "locale, LC_ALL/LC_MESSAGES/LANG, starts with en)")  # fmt: skip
+    parser.add_argument("--lang", choices=("zh", "en"), default=None, help=lang_help)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    layout = clitext.formatter(language)
 
     lang = argparse.ArgumentParser(add_help=False)
-    lang.add_argument(
-        "--lang", choices=("zh", "en"), default=None,
-        help="language of messages and reasons (default: from the locale, LANG/LC_ALL; zh if it starts with zh)",
-    )  # fmt: skip
+    lang.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS, help=lang_help)
 
     check = commands.add_parser(
-        "check", parents=[lang], help="check rule files and report every problem",
-        description="Check .rule files: syntax, names, types and units, points and maxima, and soundness "
+        "check", parents=[lang], formatter_class=layout, help=t("check rule files and report every problem"),
+        description=t("Check .rule files: syntax, names, types and units, points and maxima, and soundness "
         "over the inputs' declared domains (band gaps and overlaps with a witness value, unreachable arms, "
         "score ranges, zero divisors, grade coverage). Prints every finding with its code, file:line:col, "
         "the source line and a hint. Exit 0 when there are no errors (with --strict: no findings at all), "
-        "1 otherwise, 2 when a file cannot be read.",
+        "1 otherwise, 2 when a file cannot be read."),
     )  # fmt: skip
-    check.add_argument("files", nargs="+", metavar="FILE", help="rule files to check")
+    check.add_argument("files", nargs="+", metavar="FILE", help=t("rule files to check"))
     check.add_argument(
         "--format", choices=("text", "json", "sarif"), default="text",
-        help="text for people (default); json, a flat list of findings; sarif, SARIF 2.1.0 for code scanning",
+        help=t("text for people (default); json, a flat list of findings; sarif, SARIF 2.1.0 for code scanning"),
     )  # fmt: skip
-    check.add_argument("--strict", action="store_true", help="fail on warnings and notes too, not only errors")
+    check.add_argument("--strict", action="store_true", help=t("fail on warnings and notes too, not only errors"))
 
     table_input = argparse.ArgumentParser(add_help=False)
     table_input.add_argument(
         "--encoding", metavar="ENC",
-        help="encoding of a CSV file (default: sniffed; UTF-8 with or without BOM, else GBK/GB18030)",
+        help=t("encoding of a CSV file (default: sniffed; UTF-8 with or without BOM, else GBK/GB18030)"),
     )  # fmt: skip
     table_input.add_argument(
-        "--id-column", metavar="NAME", help="the column that names each row (default: `id`, if there is one)"
+        "--id-column", metavar="NAME", help=t("the column that names each row (default: `id`, if there is one)")
     )
 
     ev = commands.add_parser(
-        "eval", parents=[lang, table_input], help="score one record, or a CSV/XLSX/JSON Lines file of departments",
-        description="Score departments. DATA is one record (a JSON or YAML mapping of input names to values) "
+        "eval", parents=[lang, table_input], formatter_class=layout, help=t("score one record, or a CSV/XLSX/JSON Lines file of departments"),
+        description=t("Score departments. DATA is one record (a JSON or YAML mapping of input names to values) "
         "or a batch file (.csv, .xlsx, .jsonl) with one department per row and an `id` column naming it. "
         "Percents may be ratios (0.95) or strings (\"95%\"); bools true/false or 是/否; empty cells are missing. "
         "A batch writes one row per department: id, one column per indicator, total, grade, error; a row with "
         "bad data gets its error and the other rows are still scored. Exit 0 on success; 1 when a batch row "
-        "could not be scored; 2 when the rule file, a single record or the file itself is bad.",
+        "could not be scored; 2 when the rule file, a single record or the file itself is bad."),
     )  # fmt: skip
-    ev.add_argument("ruleset", metavar="RULESET", help="the .rule file")
-    ev.add_argument("data", metavar="DATA", help="a .json/.yaml record, or a .csv/.xlsx/.jsonl batch file")
+    ev.add_argument("ruleset", metavar="RULESET", help=t("the .rule file"))
+    ev.add_argument("data", metavar="DATA", help=t("a .json/.yaml record, or a .csv/.xlsx/.jsonl batch file"))
     ev.add_argument(
         "--format", choices=("table", "json", "csv", "xlsx", "jsonl"), default=None,
-        help="one record: table (default) or json (the whole result, exact numbers); a batch: csv (default), "
-        "xlsx, jsonl or json (a list of rows). Default: from -o's extension",
+        help=t("one record: table (default) or json (the whole result, exact numbers); a batch: csv (default), "
+        "xlsx, jsonl or json (a list of rows). Default: from -o's extension"),
     )  # fmt: skip
-    ev.add_argument("-o", "--output", metavar="FILE", help="write here (atomically) instead of standard output")
+    ev.add_argument("-o", "--output", metavar="FILE", help=t("write here (atomically) instead of standard output"))
 
     tp = commands.add_parser(
-        "template", parents=[lang], help="write a data-entry template (XLSX, CSV or YAML) for a rubric",
-        description="Write a data-entry template: one column (or key) per declared input, headed by its name, "
+        "template", parents=[lang], formatter_class=layout, help=t("write a data-entry template (XLSX, CSV or YAML) for a rubric"),
+        description=t("Write a data-entry template: one column (or key) per declared input, headed by its name, "
         "with its description, type and domain as the question, and an `id` column. The XLSX template validates "
         "entries (是/否 lists, ranges for percents, counts, amounts and scores, label lists) and lists the rubric "
-        "on a second sheet, with a 自评得分 column that `pingfen audit` reads. A filled template scores as it is.",
+        "on a second sheet, with a 自评得分 column that `pingfen audit` reads. A filled template scores as it is."),
     )  # fmt: skip
-    tp.add_argument("ruleset", metavar="RULESET", help="the .rule file")
+    tp.add_argument("ruleset", metavar="RULESET", help=t("the .rule file"))
     tp.add_argument(
         "--format", choices=("xlsx", "csv", "yaml"), default=None,
-        help="default: from -o's extension, else yaml",
+        help=t("default: from -o's extension, else yaml"),
     )  # fmt: skip
-    tp.add_argument("-o", "--output", metavar="FILE", help="write here (atomically; needed for xlsx)")
+    tp.add_argument("-o", "--output", metavar="FILE", help=t("write here (atomically; needed for xlsx)"))
 
     rp = commands.add_parser(
-        "report", parents=[lang, table_input], help="write one department's report (Markdown, HTML or XLSX)",
-        description="Score one department and write its report: the rubric's own table (一级/二级/三级指标, "
+        "report", parents=[lang, table_input], formatter_class=layout, help=t("write one department's report (Markdown, HTML or XLSX)"),
+        description=t("Score one department and write its report: the rubric's own table (一级/二级/三级指标, "
         "分值, 得分, 扣分原因), the total and the grade. HTML is one self-contained, print-friendly file with a "
         "bar chart per top group; XLSX keeps annex 附件2-2's merged-cell layout. DATA is a JSON/YAML record or "
-        "a batch file with one row (or pick one with --id). Exit 0 on success, 2 on bad data.",
+        "a batch file with one row (or pick one with --id). Exit 0 on success, 2 on bad data."),
     )  # fmt: skip
-    rp.add_argument("ruleset", metavar="RULESET", help="the .rule file")
-    rp.add_argument("data", metavar="DATA", help="a .json/.yaml record, or a .csv/.xlsx/.jsonl file")
+    rp.add_argument("ruleset", metavar="RULESET", help=t("the .rule file"))
+    rp.add_argument("data", metavar="DATA", help=t("a .json/.yaml record, or a .csv/.xlsx/.jsonl file"))
     rp.add_argument(
-        "--format", choices=("md", "html", "xlsx"), default=None, help="default: from -o's extension, else md"
+        "--format", choices=("md", "html", "xlsx"), default=None, help=t("default: from -o's extension, else md")
     )
-    rp.add_argument("-o", "--output", metavar="FILE", help="write here (atomically; needed for xlsx)")
-    rp.add_argument("--id", metavar="ID", help="the row to report, by its id, when DATA holds several")
+    rp.add_argument("-o", "--output", metavar="FILE", help=t("write here (atomically; needed for xlsx)"))
+    rp.add_argument("--id", metavar="ID", help=t("the row to report, by its id, when DATA holds several"))
 
     au = commands.add_parser(
-        "audit", parents=[lang], help="recompute a filled-in self-evaluation and list where it disagrees",
-        description="Audit a filled-in self-evaluation. FILLED is YAML/JSON with `declared:` (group and "
+        "audit", parents=[lang], formatter_class=layout, help=t("recompute a filled-in self-evaluation and list where it disagrees"),
+        description=t("Audit a filled-in self-evaluation. FILLED is YAML/JSON with `declared:` (group and "
         "indicator names, total and grade → the declared scores) and optionally `inputs:`; or an XLSX with a "
         "declared-score column (自评得分), such as a filled template. Reports, with the numbers: scores above "
         "the max or below zero; groups and the total that are not the sum of their parts; a grade the total "
         "does not get; and, where every input an indicator reads is given, a declared score the rule does not "
-        "give, with the rule's reasons. Exit 0 when all agree, 1 on any disagreement, 2 when FILLED is unreadable.",
+        "give, with the rule's reasons. Exit 0 when all agree, 1 on any disagreement, 2 when FILLED is unreadable."),
     )  # fmt: skip
-    au.add_argument("ruleset", metavar="RULESET", help="the .rule file")
-    au.add_argument("filled", metavar="FILLED", help="a .yaml/.json file with `declared:`, or an .xlsx")
-    au.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
-    au.add_argument("--id", metavar="ID", help="the department's row in an XLSX data sheet with several")
-    _add_authoring_commands(commands, lang)
+    au.add_argument("ruleset", metavar="RULESET", help=t("the .rule file"))
+    au.add_argument("filled", metavar="FILLED", help=t("a .yaml/.json file with `declared:`, or an .xlsx"))
+    au.add_argument("--format", choices=("text", "json"), default="text", help=t("text (default) or json"))
+    au.add_argument("--id", metavar="ID", help=t("the department's row in an XLSX data sheet with several"))
+    _add_authoring_commands(commands, lang, t, layout)
     ev.add_argument(
         "--allow-unsound", action="store_true",
-        help="score even if the rubric's only errors are soundness findings (PF4xx), as `fuzz` does, "
-        "to see what they do to a record; the findings are printed first, on standard error",
+        help=t("score even if the rubric's only errors are soundness findings (PF4xx), as `fuzz` does, "
+        "to see what they do to a record; the findings are printed first, on standard error"),
     )  # fmt: skip
     return parser
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run the command line; returns the exit code."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # The language is known before the parser is built: its help and usage errors speak it.
+    language: Lang = clitext.asked_lang(argv) or default_lang()
+    with clitext.speaking(language):
+        parser = _parser(language)
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exit_:  # argparse already printed usage or help
+            return OK if exit_.code in (0, None) else CANNOT
+    from typing import TextIO, cast
+
+    from pingfen.errors import DataError, InternalError, OutputError, PingfenError, RubricError, UsageError
     from pingfen.terminal import Printable
 
     # Messages and tables show control characters from data escaped (`\x1b`); output that
@@ -159,15 +170,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     out = out or sys.stdout
     out = cast(TextIO, Printable(out)) if _is_terminal(out) else out
     err = cast(TextIO, Printable(err or sys.stderr))
-    parser = _parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:  # argparse already printed usage or help
-        return OK if exit_.code in (0, None) else CANNOT
     if args.command is None:
-        parser.print_help(out)
+        with clitext.speaking(language):
+            parser.print_help(out)
         return CANNOT
-    lang: Lang = args.lang or default_lang()
+    lang: Lang = args.lang or language
     from pingfen.io.write import Interrupted, interruptible, refuse_inputs
 
     try:
@@ -178,8 +185,6 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
                 return _check(args.files, args.format, args.strict, lang, out, err)
             if args.command in _AUTHORING:
                 return _AUTHORING[args.command](args, lang, out, err)
-            if args.command == "eval" and args.allow_unsound:
-                return _eval_unsound(args, lang, out, err)
             return _COMMANDS[args.command](args, lang, out, err)
     except (KeyboardInterrupt, Interrupted) as stop:  # the writers removed their partial files on the way out
         print("pingfen: 已中断" if lang == "zh" else "pingfen: interrupted", file=err)
@@ -187,8 +192,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except OutputError as error:
         print(error.render(lang), file=err)
         return CANNOT
-    except _Usage as usage:
-        print(f"pingfen {args.command}: {usage}", file=err)
+    except UsageError as usage:
+        print(f"pingfen {args.command}: {usage.message(lang)}", file=err)
         return CANNOT
     except RubricError as error:
         print(error.render(lang), file=err)
@@ -219,6 +224,11 @@ def _internal(error: Exception, err: TextIO) -> int:
     return CANNOT
 
 
+def _cannot_read(name: str, error: OSError, lang: Lang) -> str:
+    reason = error.strerror or str(error)
+    return f"pingfen：无法读取 {name}：{reason}" if lang == "zh" else f"pingfen: cannot read {name}: {reason}"
+
+
 def _is_terminal(stream: TextIO) -> bool:
     try:
         return stream.isatty()
@@ -227,6 +237,7 @@ def _is_terminal(stream: TextIO) -> bool:
 
 
 def _check(files: list[str], fmt: str, strict: bool, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from pingfen.errors import RubricError
     from pingfen.loader import diagnose, read_rule
 
     checked = []
@@ -235,7 +246,7 @@ def _check(files: list[str], fmt: str, strict: bool, lang: Lang, out: TextIO, er
         try:
             text = read_rule(name)
         except OSError as error:
-            print(f"pingfen: cannot read {name}: {error.strerror or error}", file=err)
+            print(_cannot_read(name, error, lang), file=err)
             unreadable = True
             continue
         except RubricError as error:  # not UTF-8 (PF006): reported as a finding, and exit 2
@@ -277,21 +288,19 @@ def _table(result: Result, lang: Lang) -> str:
     return render_table(result, lang)
 
 
-class _Usage(PingfenError):
-    """A combination of options that cannot work; exit 2 with the message."""
-
-
 def _format(explicit: str | None, output: str | None, suffixes: dict[str, str], default: str) -> str:
     if explicit is not None:
         return explicit
     if output is not None:
-        return suffixes.get(Path(output).suffix.lower(), default)
+        return suffixes.get(os.path.splitext(output)[1].lower(), default)
     return default
 
 
 def _needs_file(fmt: str, output: str | None) -> None:
     if fmt == "xlsx" and output is None:
-        raise _Usage("xlsx output needs a file name: add -o FILE.xlsx")
+        from pingfen.errors import UsageError
+
+        raise UsageError("xlsx output needs a file name: add -o FILE.xlsx", "xlsx 格式须写入文件：请加 -o 文件名.xlsx")
 
 
 def _eval(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
@@ -302,7 +311,7 @@ def _eval(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     suffixes = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
     fmt = _format(args.format, args.output, suffixes, "csv" if batch else "table")
     _needs_file(fmt, args.output)
-    rubric = load(args.ruleset, tests=False)  # scoring needs no examples
+    rubric = _unsound(args.ruleset, lang, err) if args.allow_unsound else load(args.ruleset, tests=False)
     if not batch and fmt in ("table", "json"):
         from pingfen.io.records import read_record
 
@@ -316,7 +325,12 @@ def _eval(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
             write_text(args.output, text + "\n")
         return OK
     if fmt == "table":
-        raise _Usage("table output is for one record; a batch file is written as csv, xlsx, jsonl or json")
+        from pingfen.errors import UsageError
+
+        raise UsageError(
+            "table output is for one record; a batch file is written as csv, xlsx, jsonl or json",
+            "table 格式只用于单条记录；批量文件请输出为 csv、xlsx、jsonl 或 json",
+        )
     from pingfen.batch import score_file
 
     summary = score_file(
@@ -326,6 +340,18 @@ def _eval(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     for line in summary.describe(args.data, lang):
         print(line, file=err)
     return OK if summary.ok else NO
+
+
+def _unsound(ruleset: str, lang: Lang, err: TextIO) -> Rubric:
+    """The rubric despite its soundness errors (PF4xx), which are printed first; it then
+    scores records and batch files, to any output, exactly as a sound one does."""
+    from pingfen.loader import loads_unsound, read_rule
+
+    rubric, diagnostics = loads_unsound(read_rule(ruleset), ruleset)
+    for d in diagnostics:
+        if d.severity == "error":
+            print(d.render(lang) + "\n", file=err)
+    return rubric
 
 
 def _template(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
@@ -365,60 +391,64 @@ _COMMANDS = {"eval": _eval, "template": _template, "report": _report, "audit": _
 
 
 def _add_authoring_commands(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], lang: argparse.ArgumentParser
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    lang: argparse.ArgumentParser,
+    t: Callable[[str], str],
+    layout: type[argparse.HelpFormatter],
 ) -> None:
     fmt = commands.add_parser(
-        "fmt", parents=[lang], help="format rule files in the one canonical layout",
-        description="Rewrite .rule files in the canonical layout (docs/format.md): ASCII forms, two-space "
+        "fmt", parents=[lang], formatter_class=layout, help=t("format rule files in the one canonical layout"),
+        description=t("Rewrite .rule files in the canonical layout (docs/format.md): ASCII forms, two-space "
         "indentation, aligned columns, comments kept. A .md file has its ```rule blocks formatted; `-` reads "
         "standard input and writes standard output. Exit 0 when done (with --check: when nothing would "
-        "change), 1 when --check finds a file to reformat, 2 when a file cannot be read or parsed.",
+        "change), 1 when --check finds a file to reformat, 2 when a file cannot be read or parsed."),
     )  # fmt: skip
-    fmt.add_argument("files", nargs="+", metavar="FILE", help=".rule or .md files, or - for standard input")
-    fmt.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is not formatted")
-    fmt.add_argument("--diff", action="store_true", help="change nothing; print what would change as a diff")
+    fmt.add_argument("files", nargs="+", metavar="FILE", help=t(".rule or .md files, or - for standard input"))
+    fmt.add_argument("--check", action="store_true", help=t("change nothing; exit 1 if a file is not formatted"))
+    fmt.add_argument("--diff", action="store_true", help=t("change nothing; print what would change as a diff"))
 
     test = commands.add_parser(
-        "test", parents=[lang], help="run the examples written in rule files",
-        description="Run every `example` of each rule file: score its record and compare with what it expects. "
+        "test", parents=[lang], formatter_class=layout, help=t("run the examples written in rule files"),
+        description=t("Run every `example` of each rule file: score its record and compare with what it expects. "
         "A failure shows the example, the indicator, the expected and the actual score, and the actual reasons. "
         "--coverage reports which bands, arms, checklist items, deduction branches, clamps and grades the "
         "examples exercised. Exit 0 when every example passes (and coverage reaches --fail-under), 1 otherwise, "
-        "2 when a file cannot be read or loaded.",
+        "2 when a file cannot be read or loaded."),
     )  # fmt: skip
-    test.add_argument("files", nargs="+", metavar="FILE", help="rule files")
-    test.add_argument("--coverage", action="store_true", help="report the branches the examples exercised")
-    test.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
+    test.add_argument("files", nargs="+", metavar="FILE", help=t("rule files"))
+    test.add_argument("--coverage", action="store_true", help=t("report the branches the examples exercised"))
+    test.add_argument("--format", choices=("text", "json"), default="text", help=t("text (default) or json"))
     test.add_argument(
         "--fail-under", type=float, default=None, metavar="PCT",
-        help="with --coverage: exit 1 when the total coverage is below PCT percent",
+        help=t("with --coverage: exit 1 when the total coverage is below PCT percent"),
     )  # fmt: skip
 
     fuzz = commands.add_parser(
-        "fuzz", parents=[lang], help="test a rubric over generated records",
-        description="Score generated records (at and beside every threshold of the rubric, then across the "
+        "fuzz", parents=[lang], formatter_class=layout, help=t("test a rubric over generated records"),
+        description=t("Score generated records (at and beside every threshold of the rubric, then across the "
         "declared domains) and check that none is refused or crashes, every score lies in [0, max], groups add "
         "up, the total is rounded as declared, the grade matches the total, and every `property` holds. A "
         "failure is shrunk and printed as a YAML data file that `pingfen eval` accepts. A rubric whose only "
         "errors are soundness findings (PF4xx) is fuzzed anyway, with the findings shown. Exit 0 when every "
         "check holds, 1 when one fails, 2 when the rubric cannot be loaded. Needs hypothesis "
-        "(pip install pingfen[testing]).",
+        "(pip install pingfen[testing])."),
     )  # fmt: skip
-    fuzz.add_argument("ruleset", metavar="RULESET", help="the .rule file")
+    fuzz.add_argument("ruleset", metavar="RULESET", help=t("the .rule file"))
     fuzz.add_argument(
         "--max-examples", type=int, default=None, metavar="N",
-        help="records per search (default 200; each failing check starts a new search)",
+        help=t("records per search (default 200; each failing check starts a new search)"),
     )  # fmt: skip
     fuzz.add_argument(
-        "--seed", type=int, default=0, metavar="S", help="the random seed (default 0): same seed, same run"
+        "--seed", type=int, default=0, metavar="S", help=t("the random seed (default 0): same seed, same run")
     )
-    fuzz.add_argument("--save", metavar="DIR", help="also write each counterexample to DIR/counterexample-N.yaml")
+    fuzz.add_argument("--save", metavar="DIR", help=t("also write each counterexample to DIR/counterexample-N.yaml"))
 
 
 def _fmt(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     import difflib
 
     from pingfen.diagnostics import Source
+    from pingfen.errors import RubricError
     from pingfen.loader import decode_rule, read_rule
     from pingfen.syntax.formatter import FormatError, format_markdown, format_text
 
@@ -432,7 +462,7 @@ def _fmt(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
             else:
                 text = sys.stdin.read()
         except OSError as error:
-            print(f"pingfen: cannot read {name}: {error.strerror or error}", file=err)
+            print(_cannot_read(name, error, lang), file=err)
             failed = True
             continue
         except RubricError as error:  # not UTF-8 (PF006)
@@ -477,6 +507,7 @@ def _test(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     from decimal import Decimal
 
     from pingfen.coverage import render_text, to_json
+    from pingfen.errors import RubricError
     from pingfen.result import dumps
     from pingfen.testrun import render_failures, run_examples, summary
 
@@ -490,7 +521,7 @@ def _test(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
             cannot = True
             continue
         except OSError as error:
-            print(f"pingfen: cannot read {name}: {error.strerror or error}", file=err)
+            print(_cannot_read(name, error, lang), file=err)
             cannot = True
             continue
         run = run_examples(rubric, coverage=args.coverage or args.fail_under is not None, lang=lang)
@@ -516,7 +547,9 @@ def _test(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
         taken = sum(c.covered()[0] for c in coverages)
         total = sum(c.covered()[1] for c in coverages)
         if total and Decimal(taken) * 100 < Decimal(str(args.fail_under)) * total:
-            print(f"pingfen: coverage {taken}/{total} is below {args.fail_under}%", file=err)
+            below = f"{taken}/{total}", f"{args.fail_under}%"
+            print(f"pingfen：覆盖率 {below[0]} 低于 {below[1]}" if lang == "zh"
+                  else f"pingfen: coverage {below[0]} is below {below[1]}", file=err)  # fmt: skip
             return NO
     return OK
 
@@ -555,7 +588,8 @@ def _fuzz(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     try:
         fuzzing = importlib.import_module("pingfen.fuzz")
     except ImportError:  # hypothesis is an optional dependency
-        print("pingfen: `fuzz` needs hypothesis: pip install 'pingfen[testing]'", file=err)
+        print("pingfen：`fuzz` 需要 hypothesis：pip install 'pingfen[testing]'" if lang == "zh"
+              else "pingfen: `fuzz` needs hypothesis: pip install 'pingfen[testing]'", file=err)  # fmt: skip
         return CANNOT
     from pingfen.loader import loads_unsound, read_rule
 
@@ -563,7 +597,7 @@ def _fuzz(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     findings = [d for d in diagnostics if d.severity == "error"]
     max_examples = args.max_examples if args.max_examples is not None else fuzzing.DEFAULT_MAX_EXAMPLES
     if max_examples < 1:
-        print("pingfen: --max-examples must be at least 1", file=err)
+        print("pingfen：--max-examples 至少为 1" if lang == "zh" else "pingfen: --max-examples must be at least 1", file=err)
         return CANNOT
     try:
         report = fuzzing.fuzz(rubric, max_examples=max_examples, seed=args.seed, findings=findings, lang=lang)
@@ -572,6 +606,8 @@ def _fuzz(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
         return CANNOT
     print(fuzzing.render(report, lang), file=out)
     if args.save:
+        from pathlib import Path
+
         folder = Path(args.save)
         folder.mkdir(parents=True, exist_ok=True)
         from pingfen.io.write import refuse_inputs, write_text
@@ -580,20 +616,6 @@ def _fuzz(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
             refuse_inputs(folder / name, [args.ruleset])
             write_text(folder / name, yaml_text)
     return OK if report.passed else NO
-
-
-def _eval_unsound(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
-    from pingfen.loader import loads_unsound, read_rule
-
-    rubric, diagnostics = loads_unsound(read_rule(args.ruleset), args.ruleset)
-    for d in diagnostics:
-        if d.severity == "error":
-            print(d.render(lang) + "\n", file=err)
-    from pingfen.io.records import read_record
-
-    result = rubric.evaluate(read_record(args.data), lang=lang)
-    print(result.to_json(lang) if args.format == "json" else _table(result, lang), file=out)
-    return OK
 
 
 _AUTHORING = {"fmt": _fmt, "test": _test, "fuzz": _fuzz}

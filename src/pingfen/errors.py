@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from attrs import field, frozen
 
 from pingfen.diagnostics import Diagnostic
-from pingfen.lang import Lang
+from pingfen.lang import Lang, default_lang
 from pingfen.messages import hint, message
 
 
@@ -18,6 +18,17 @@ class PingfenError(Exception):
 class InternalError(PingfenError):
     """pingfen caught a bug in itself (two of its evaluators disagree): not the user's fault,
     so the command line reports it as any other bug, asking for a report."""
+
+
+class UsageError(PingfenError):
+    """A combination of command-line options that cannot work: the command exits 2 with the message."""
+
+    def __init__(self, english: str, chinese: str) -> None:
+        self.texts = {"en": english, "zh": chinese}
+        super().__init__(english)
+
+    def message(self, lang: Lang = "zh") -> str:
+        return self.texts[lang]
 
 
 class RubricError(PingfenError):
@@ -59,6 +70,10 @@ class DataError(PingfenError):
         self.problems = list(problems)
         self.record = record
         super().__init__(self.describe("en"))
+
+    def __str__(self) -> str:
+        # In the run's language (中文 unless the locale asks for English), as its reasons are.
+        return self.describe(default_lang())
 
     @property
     def input(self) -> str | None:

@@ -117,7 +117,8 @@ def _score(rubric: Rubric, record: Mapping[str, object], check: str) -> Result:
     except DataError as error:
         raise Violation("domain", error.describe("en"), [record], error.describe("zh")) from None
     except Exception as error:  # noqa: BLE001 - a crash is exactly what this looks for
-        raise Violation("crash", f"{type(error).__name__}: {error}", [record]) from None
+        crash = f"{type(error).__name__}: {error}"
+        raise Violation("crash", crash, [record], f"评分出错：{crash}") from None
 
 
 def _invariants(rubric: Rubric, record: Mapping[str, object], result: Result, active: set[str]) -> None:
@@ -315,7 +316,7 @@ def fuzz(
             where = violation.check
             if where.startswith("property "):
                 prop = rubric.module.properties[int(where.split()[1])]
-                where = f"line {prop.span.line}" if prop.span.known else where
+                where = (f"第 {prop.span.line} 行" if lang == "zh" else f"line {prop.span.line}") if prop.span.known else where
             message = violation.zh if lang == "zh" else violation.message
             failures.append(Failure(violation.check, titles[violation.check], message, violation.records, where))
     return FuzzReport(rubric, tuple(titles), tuple(failures), seed, max_examples, tuple(findings))

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import os
-from typing import Literal
 
-Lang = Literal["zh", "en"]
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing, for `pingfen --help`
+if TYPE_CHECKING:
+    from typing import Literal, TypeAlias
+
+    Lang: TypeAlias = Literal["zh", "en"]
+else:  # annotations are not evaluated (`from __future__ import annotations` everywhere)
+    Lang = str
 
 
 def default_lang() -> Lang:
-    """Chinese when the locale says so (LC_ALL, LC_MESSAGES, LANG), else English."""
+    """中文, unless PINGFEN_LANG or the locale (LC_ALL, LC_MESSAGES, LANG) asks for English.
+
+    The users are Chinese finance staff: servers often run with `C.UTF-8` and Windows
+    usually sets no LANG at all, so only an explicit English locale gives English."""
     for var in ("PINGFEN_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var, "")
         if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    return "en"
+            return "en" if value.lower().startswith("en") else "zh"
+    return "zh"

@@ -5,8 +5,9 @@ target with `os.replace` only when complete: a failed or interrupted run never l
 half-written file, and an existing one stays as it was.
 
 A batch result has one row per department: `id`, one column per indicator named as the
-rubric names it, `total`, `grade` and `error` (empty when the row was scored). Rows are
-written as they come, so a batch streams from reader to writer.
+rubric names it, `total`, `grade` and `error` (empty when the row was scored); a CSV or XLSX
+file for people reading 中文 heads them 编号, 总分, 评价等次 and 错误, while JSON keys stay
+English for programs. Rows are written as they come, so a batch streams from reader to writer.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from pingfen.errors import OutputError
+from pingfen.lang import Lang
 from pingfen.result import dumps
 from pingfen.values import to_decimal
 
@@ -262,16 +264,18 @@ def format_for(path: str | Path | None, default: str) -> str:
 
 def write_results(
     lines: Iterable[Line], columns: Sequence[str], fmt: str, path: str | Path | None = None,
-    out: TextIO | None = None,
+    out: TextIO | None = None, lang: Lang = "en",
 ) -> int:  # fmt: skip
     """Write batch rows as they come; to `path` (atomically) or, except XLSX, to `out`.
 
     `columns` names the indicators, in the order of each line's scores. CSV files get a
-    UTF-8 BOM so that Excel reads the Chinese names. Returns the number of rows written.
+    UTF-8 BOM so that Excel reads the Chinese names. CSV and XLSX headers are in `lang`;
+    JSON and JSON Lines keys are always English. Returns the number of rows written.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    header = ["id", *columns, "total", "grade", "error"]
+    first, *last = _HEADERS["zh" if lang == "zh" and fmt in ("csv", "xlsx") else "en"]
+    header = [first, *columns, *last]
     if fmt == "xlsx":
         if path is None:
             raise ValueError("XLSX output needs a file name")
@@ -283,6 +287,10 @@ def write_results(
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     with atomic_open(path, encoding=encoding, newline="") as handle:
         return writer(lines, header, handle)
+
+
+# The columns around the indicators': id first; total, grade and error last.
+_HEADERS = {"en": ("id", "total", "grade", "error"), "zh": ("编号", "总分", "评价等次", "错误")}
 
 
 def plain(value: Decimal | None) -> str:
