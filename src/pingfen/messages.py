@@ -18,6 +18,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF002": ("unexpected `{token}`", "此处不应出现 `{token}`"),
     "PF003": ("unexpected end of file", "文件意外结束"),
     "PF004": ("`{text}` must be a whole number here", "`{text}` 在此处必须是整数"),
+    "PF009": (
+        "the band `{low}-{high}` does not say which of its ends it includes",
+        "分档 `{low}-{high}` 没有写明是否包含两端",
+    ),
     # names
     "PF005": ("nested more than {limit} levels deep", "嵌套超过 {limit} 层"),
     "PF006": ("the file is not UTF-8 text (at byte {byte})", "文件不是 UTF-8 编码（第 {byte} 字节处）"),
@@ -198,7 +202,28 @@ HINTS: dict[str, tuple[str, str]] = {
         "an invisible control character (`{escaped}`) cannot appear in rule text, not even in text or comments: delete it",
         "规则文本中（包括引号内的文字和注释）不能出现不可见的控制字符（`{escaped}`）：请删除",
     ),
-    "close_brace": ("this `{{` is never closed: add `}}`", "此处的 `{{` 没有对应的 `}}`"),
+    "close_brace": (
+        "`{block} {{` is never closed: add `}}` where it ends",
+        "`{block} {{` 没有对应的 `}}`：请在它结束处补上 `}}`",
+    ),
+    "unclosed": (
+        "`{block} {{` at line {line} is never closed: add `}}` before this",
+        "第 {line} 行的 `{block} {{` 没有对应的 `}}`：请在此之前补上 `}}`",
+    ),
+    "unclosed_many": (
+        "{count} blocks are never closed, the innermost `{block} {{` at line {line}: add {count} `}}` before this",
+        "有 {count} 个块没有闭合，最内层是第 {line} 行的 `{block} {{`：请在此之前补上 {count} 个 `}}`",
+    ),
+    "nested_quotes": (
+        "a text in “…” cannot hold “ or ” itself: write it in ASCII quotes, `{suggestion}`",
+        "“…”内的文字不能再含有“或”：请改用英文双引号，写作 `{suggestion}`",
+    ),
+    "mark_included": (
+        "write `[{low}, {high})` if it takes {low} but not {high}, `({low}, {high}]` for the other way round,"
+        " or mark the included end: `{low}（含）－{high}`",
+        "包含 {low} 而不含 {high} 请写 `[{low}, {high})`，反之写 `({low}, {high}]`；"
+        "或标出包含的一端：`{low}（含）－{high}`",
+    ),
     "flatten": (
         "split the expression with `let` values, or remove redundant parentheses",
         "用 `let` 拆分表达式，或去掉多余的括号",
@@ -230,7 +255,7 @@ HINTS: dict[str, tuple[str, str]] = {
         "the file ends in the middle of a statement: finish or remove it",
         "文件在语句中间结束：请补全或删除该语句",
     ),
-    "expected": ("expected {expected}", "此处应为：{expected}"),
+    "expected": ("expected {expected}", "此处应为：{expected_zh}"),
     "missing_max": (
         "write the max points after the name, e.g. `group 投入 15 {{` or `indicator 名称 5 {{`",
         "在名称后写出分值，例如 `group 投入 15 {{` 或 `indicator 名称 5 {{`",
@@ -254,6 +279,10 @@ HINTS: dict[str, tuple[str, str]] = {
         "分组和指标名称必须唯一，请重命名其中之一",
     ),
     "remove_unused": ("remove the declaration, or use it in a rule", "删除该声明，或在规则中使用它"),
+    "misspelt_use": (
+        "`{typo}` at line {line} is likely a misspelling of it: correct that first",
+        "第 {line} 行的 `{typo}` 可能是它的笔误：请先改正那里",
+    ),
     "first_defined": ("first defined at line {line}", "首次定义于第 {line} 行"),
     "percent_literal": ("write it as a percent, e.g. `{suggestion}`", "写成百分比形式，例如 `{suggestion}`"),
     "pp_only_percent": (
@@ -280,10 +309,18 @@ HINTS: dict[str, tuple[str, str]] = {
         "compare values of the same kind; divide to get a percent",
         "比较同类数值；需要比率时先相除得到百分比",
     ),
-    "add_band": ("add a band that takes it, or `else -> 0`", "增加包含该值的分档，或写 `else -> 0`"),
+    "add_band": (
+        "a gap is most often a typo: fix the ends of the bands beside {witness};"
+        " add a band for it only if it truly scores otherwise",
+        "缺口多半是笔误：请修正 {witness} 两侧分档的端点；确需另行计分时再为它增加分档",
+    ),
     "open_end": (
-        "make one end open, e.g. `[80%, 90%)` then `>= 90%`",
-        "将其中一端改为开区间，例如 `[80%, 90%)` 与 `>= 90%`",
+        "make one end open so that {witness} is in one band only: e.g. write `{fixed}` for `{changed}`",
+        "将其中一端改为开区间，使 {witness} 只属于一个分档：例如把 `{changed}` 改为 `{fixed}`",
+    ),
+    "overlap_range": (
+        "`{other}` and `{band}` share more than one value: move their ends so that one band begins where the other ends",
+        "`{other}` 与 `{band}` 有一段重叠：调整两者的端点，使一个分档的起点正好是另一个的终点",
     ),
     "outside_domain": ("remove the band, or widen the input's declared domain", "删除该分档，或放宽输入项的取值范围"),
     "remove_else": ("remove `else`, or keep it as a guard against later edits", "可删除 `else`，或保留以防日后修改"),
@@ -315,10 +352,10 @@ HINTS: dict[str, tuple[str, str]] = {
     ),
     "grade_otherwise": ("add `grade NAME otherwise` for the lowest grade", "为最低等次增加 `grade 名称 otherwise`"),
     "counting": (
-        "say which is meant: `counting proportional` (2.5 steps count as 2.5), `counting whole` (as 2)"
-        " or `counting started` (as 3: 不足一个百分点按一个百分点计算)",
-        "请写明：`counting proportional`（2.5 步按 2.5 计）、`counting whole`（按 2 计）"
-        "或 `counting started`（不足一个百分点按一个百分点计算，按 3 计）",
+        "say how a part of a step counts: `counting proportional` (2.5 steps count as 2.5),"
+        " `counting whole` (as 2) or `counting started` (as 3)",
+        "请写明不足一步的部分如何计算：`counting proportional`（按比例，2.5 步计 2.5 步）、"
+        "`counting whole`（只计整步，计 2 步）或 `counting started`（不足一步按一步计，计 3 步）",
     ),
     "labels": ("the labels are {labels}", "可选项为 {labels}"),
     "declare_score": ("declare it as `input {name}: score`", "声明为 `input {name}: score`"),

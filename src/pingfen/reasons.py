@@ -211,7 +211,9 @@ def _per(p: Mapping[str, object], zh: bool) -> str:
             return "每个百分点" if points == "1" else f"每 {points} 个百分点"
         return "per percentage point" if points == "1" else f"per {points} percentage points"
     if zh:
-        return "每个" if step == 1 else f"每 {exact(step)}"
+        if p["unit"] == "count":
+            return "每项" if step == 1 else f"每 {exact(step)} 项"
+        return f"每 {exact(step)} "
     return "each" if step == 1 else f"per {exact(step)}"
 
 
@@ -231,7 +233,7 @@ def _step(p: Mapping[str, object], zh: bool) -> str:
         extra = counting[0 if zh else 1].format(steps=_n(p, "steps"))
     if p.get("reference") is None:  # counted: `deduct 1 per 例数`
         if zh:
-            return f"{p['subject']} 为 {p['shown_value']}，{_per(p, zh)}扣 {rate} 分，扣 {lost} 分{extra}"
+            return f"{p['subject']}为 {p['shown_value']}，{_per(p, zh)}扣 {rate} 分，扣 {lost} 分{extra}"
         return f"{p['subject']} is {p['shown_value']}; {rate} {_per(p, zh)}: -{lost}{extra}"
     word = _DIRECTION[str(p["direction"])][0 if zh else 1]
     if zh:
@@ -260,6 +262,23 @@ def _clamped(p: Mapping[str, object], zh: bool) -> str:
         return f"合计应扣 {number(lost)} 分，{of}，扣完为止，得 0 分"
     of = f"more than the max {number(top)}" if start == top else f"more than the {number(start)} left"
     return f"{number(lost)} points lost in all, {of}: scored 0 (扣完为止)"
+
+
+_SHOWN_CONDITIONS = 3  # a long chain's `else` names its first conditions and counts the rest
+
+
+def _failed(p: Mapping[str, object], zh: bool) -> str:
+    """The conditions of a `when` chain that did not hold, for its `else`: a report shows
+    the reason alone, so `以上条件` would point at nothing."""
+    failed = p.get("failed", ())
+    assert isinstance(failed, tuple)
+    shown = [f"“{c}”" if zh else f'"{c}"' for c in failed[:_SHOWN_CONDITIONS]]
+    more = len(failed) - len(shown)
+    if zh:
+        listed = "、".join(shown) + (f"等 {len(failed)} 项条件" if more else "")
+        return f"{listed}{'均' if len(failed) > 1 else ''}不成立"
+    listed = ", ".join(shown) + (f" and {more} more" if more else "")
+    return f"{listed} does not hold" if len(failed) == 1 else f"none of {listed} holds"
 
 
 def _n(p: Mapping[str, object], key: str) -> str:
@@ -294,11 +313,11 @@ _TEMPLATES = {
         lambda p: f"{p['condition']}: {_n(p, 'points')} of {_n(p, 'max')}",
     ),
     "when_else": (
-        lambda p: f"以上条件均不成立，得 {_n(p, 'points')} 分（满分 {_n(p, 'max')}）",
-        lambda p: f"no condition holds: {_n(p, 'points')} of {_n(p, 'max')}",
+        lambda p: f"{_failed(p, True)}，得 {_n(p, 'points')} 分（满分 {_n(p, 'max')}）",
+        lambda p: f"{_failed(p, False)}: {_n(p, 'points')} of {_n(p, 'max')}",
     ),
     "match": (
-        lambda p: f"{p['subject']} 为“{p['label']}”，得 {_n(p, 'points')} 分（满分 {_n(p, 'max')}）",
+        lambda p: f"{p['subject']}为“{p['label']}”，得 {_n(p, 'points')} 分（满分 {_n(p, 'max')}）",
         lambda p: f"{p['subject']} is {p['label']}: {_n(p, 'points')} of {_n(p, 'max')}",
     ),
     "judgment": (

@@ -67,6 +67,7 @@ class RuleChecker:
         self.symbols: dict[str, Symbol] = {}
         self.let_order: list[ast.Let] = []
         self.used: set[str] = set()
+        self.misspelt: dict[str, ast.Name] = {}  # a declared name -> the first undefined name close to it
         self._let_units: dict[str, str] = {}
         self._marking = True
         self.units: dict[ast.Expr, str] = {}
@@ -91,10 +92,21 @@ class RuleChecker:
         self.check_tree()
         for inp in self.module.inputs:
             if inp.name.text not in self.used:
-                self.report("PF104", inp.name.span, "remove_unused", "warning", name=inp.name.text)
+                self.report_unused("PF104", inp.name)
         for let in self.module.lets:
             if let.name.text not in self.used and self.symbols[let.name.text].decl is let:
-                self.report("PF111", let.name.span, "remove_unused", "warning", name=let.name.text)
+                self.report_unused("PF111", let.name)
+
+    def report_unused(self, code: str, name: ast.Name) -> None:
+        """An unused input or value. When an undefined name is close to it, the unused
+        declaration is most likely a symptom of that typo (PF102): the hint says so, rather
+        than inviting the user to delete what the rubric needs."""
+        typo = self.misspelt.get(name.text)
+        if typo is None:
+            self.report(code, name.span, "remove_unused", "warning", name=name.text)
+        else:
+            args = {"name": name.text, "typo": typo.text, "line": typo.span.line}
+            self.report(code, name.span, "misspelt_use", "warning", **args)
 
     # ---------------------------------------------------------------- header
     def check_header(self) -> None:
@@ -192,6 +204,7 @@ class RuleChecker:
     def undefined(self, name: ast.Name, known: Iterable[str]) -> None:
         close = difflib.get_close_matches(name.text, list(known), n=1, cutoff=0.5)
         if close:
+            self.misspelt.setdefault(close[0], name)
             self.report("PF102", name.span, "did_you_mean", name=name.text, suggestion=close[0])
         else:
             self.report("PF102", name.span, "declare_input", name=name.text)

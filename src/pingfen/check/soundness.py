@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import assert_never
 
+import attrs
+
 from pingfen import ast
 from pingfen.check.intervals import (
     EVERYTHING,
@@ -299,9 +301,12 @@ class _Analysis:
                     continue
                 both = values.intersect(earlier_values).intersect(domain)
                 if not both.empty:
+                    fix = _opened(both, band, earlier)
                     self.report(
-                        "PF402", band.span, "open_end", witness=self.witness(both, subject),
+                        "PF402", band.span, "open_end" if fix else "overlap_range", "error",
+                        witness=self.witness(both, subject),
                         band=ast.band_text(band), other=ast.band_text(earlier), subject=_text(subject),
+                        **(fix or {}),
                     )  # fmt: skip
             earlier_bands = earlier_bands.union(values)
             inside = values.intersect(domain)
@@ -517,6 +522,23 @@ def _plain(value: Decimal) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
+
+
+def _opened(both: IntervalSet, band: ast.Band, earlier: ast.Band) -> dict[str, str] | None:
+    """When two bands share one value only, the user's own band rewritten with that end
+    open (the later band's, if it has such an end): {"changed": …, "fixed": …}."""
+    if len(both.parts) != 1 or both.parts[0].lo != both.parts[0].hi:
+        return None
+    point = both.parts[0].lo
+    for one in (band, earlier):
+        if one.low is not None and one.low_closed and one.low.value == point and one.op != "=":
+            fixed = attrs.evolve(one, low_closed=False, op=">" if one.op == ">=" else one.op)
+        elif one.high is not None and one.high_closed and one.high.value == point and one.op != "=":
+            fixed = attrs.evolve(one, high_closed=False, op="<" if one.op == "<=" else one.op)
+        else:
+            continue
+        return {"changed": ast.band_text(one), "fixed": ast.band_text(fixed)}
+    return None
 
 
 def _band_set(band: ast.Band) -> IntervalSet:

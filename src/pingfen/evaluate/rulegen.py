@@ -260,7 +260,10 @@ class IndicatorCode:
         for arm in rule.arms:
             text = g.source_of(arm.condition) if arm.condition is not None else None
             kind = "when" if text is not None else "when_else"
-            site, numbers = self.arm_site(kind, {"condition": text}, (), arm.points.value, arm.reason, [])
+            facts: dict[str, object] = {"condition": text}
+            if text is None:  # `else`: the reason names the conditions that failed
+                facts["failed"] = tuple(g.source_of(a.condition) for a in rule.arms if a.condition is not None)
+            site, numbers = self.arm_site(kind, facts, (), arm.points.value, arm.reason, [])
             if arm.condition is None:
                 g.out("else:")
             else:

@@ -240,7 +240,10 @@ class Walker:
                 if arm.points.value < top:
                     condition = self.source_of(arm.condition) if arm.condition is not None else None
                     kind = "when" if condition is not None else "when_else"
-                    reasons.append(self.arm(kind, {"condition": condition}, {}, arm.points.value, arm.reason, top))
+                    facts: dict[str, object] = {"condition": condition}
+                    if condition is None:  # `else`: the reason names the conditions that failed
+                        facts["failed"] = tuple(self.source_of(a.condition) for a in rule.arms if a.condition is not None)
+                    reasons.append(self.arm(kind, facts, {}, arm.points.value, arm.reason, top))
                 return arm.points.value
         names = [
             r.name.text for a in rule.arms if a.condition for r in ast.walk_expressions(a.condition) if isinstance(r, ast.Ref)

@@ -11,6 +11,7 @@ diagnostics with human wording.
 from __future__ import annotations
 
 import contextvars
+import copy
 import functools
 import re
 import sys
@@ -30,7 +31,7 @@ from pingfen import ast
 from pingfen.cache import decode, digest, directory, encode, load, store
 from pingfen.diagnostics import Diagnostic, Span
 from pingfen.syntax.grammar import grammar_text
-from pingfen.syntax.scan import MAX_CHARS, top_level_items, unclosed_brace
+from pingfen.syntax.scan import MAX_CHARS, open_braces, top_level_items, unclosed_brace
 
 __all__ = ["build_parser", "cache_file", "grammar_text", "parse", "parser"]
 
@@ -267,7 +268,9 @@ _ESCAPE = re.compile(r'\\(["\\\\])')
 
 def _text(s: Token) -> str:
     """The contents of a STRING token: `\\"` is a quote and `\\\\` a backslash; any other
-    backslash stays as written."""
+    backslash stays as written. A text in Chinese quotes (CN_STRING) escapes nothing."""
+    if s.type == "CN_STRING":
+        return str(s)[1:-1]
     return _ESCAPE.sub(r"\1", str(s)[1:-1])
 
 
@@ -337,6 +340,9 @@ class _Builder(Transformer[Token, ast.Module]):
 
     def close_end(self, meta: Meta, c: list[Token]) -> bool:
         return c[0].type == "RSQB"
+
+    def quoted(self, meta: Meta, c: list[Token]) -> Token:
+        return c[0]  # a STRING or a CN_STRING: `_text` reads either
 
     def reason(self, meta: Meta, c: list[Any]) -> str:
         return _text(c[0])
@@ -463,6 +469,26 @@ class _Builder(Transformer[Token, ast.Module]):
 
     def band_else(self, meta: Meta, c: list[Any]) -> ast.Band:
         return ast.Band(self._num(c[0]), is_else=True, reason=c[1], span=_span(meta))
+
+    def band_span(self, meta: Meta, c: list[Any]) -> ast.Band:
+        """`80%（含）－90%`, as printed in source documents: an end marked （含） is closed and
+        one marked （不含） open; an unmarked end beside a （含） is open, the reading of
+        every such table (a boundary belongs to one band). Any other band is refused
+        with its exact rewrite: which end it includes is not said."""
+        low, low_mark, _dash, high, high_mark, points, reason = c
+        if low_mark is None and high_mark is None or (low_mark is False and high_mark is None) \
+                or (low_mark is None and high_mark is False):  # fmt: skip
+            args = {"low": low.text, "high": high.text}
+            self.diagnostics.append(Diagnostic("PF009", _join(low.span, high.span), args, hint="mark_included"))
+        low_closed = bool(low_mark) if low_mark is not None else not high_mark
+        high_closed = bool(high_mark) if high_mark is not None else not low_mark
+        return ast.Band(self._num(points), low, high, low_closed, high_closed, False, None, reason, _span(meta))
+
+    def end_mark(self, meta: Meta, c: list[Token]) -> bool:
+        return c[0].type == "INCLUDED"
+
+    def band_dash(self, meta: Meta, c: list[Token]) -> None:
+        return None
 
     def when_chain(self, meta: Meta, c: list[Any]) -> ast.WhenChain:
         return ast.WhenChain(tuple(arm for arm in c if arm is not None), _span(meta))
@@ -595,16 +621,57 @@ class _Builder(Transformer[Token, ast.Module]):
 
 # ---------------------------------------------------------------- parse errors
 
-# What a user calls each terminal.
-_TERMINAL_WORDS = {
-    "NUMBER": "a number", "PERCENT": "a percentage like `90%`", "PP": "percentage points like `5pp`",
-    "NAME": "a name", "QUOTED_NAME": "a name", "STRING": 'a "text"', "EQ": "`=`", "REL": "a comparison",
-    "LPAR": "`(`", "RPAR": "`)`", "LSQB": "`[`", "RSQB": "`]`", "_ARROW": "`->`", "_COLON": "`:`",
-    "_COMMA": "`,`", "LBRACE": "`{`", "RBRACE": "`}`", "MINUS": "`-`", "PLUS": "`+`", "TIMES": "`*`",
-    "DIVIDE": "`/`", "TYPE_NAME": "a type (percent, amount, count, bool, score, number)",
-    "ROUND_MODE": "a rounding mode", "COUNTING": "proportional, whole or started", "$END": "end of file",
-    "APPROX": "`~=`", "ERROR_CODE": "a code like `PF503`", "MONOTONY": "increasing or decreasing",
+# What a user calls each terminal that is not a keyword, in English and Chinese; a keyword
+# is shown as written. tests/test_user_syntax.py checks that every terminal has its words,
+# so no internal name (`__ANON_0`, `LBRACE`) reaches a user.
+_TERMINAL_WORDS: dict[str, tuple[str, str]] = {
+    "NUMBER": ("a number", "数字"),
+    "PERCENT": ("a percentage like `90%`", "百分比（如 `90%`）"),
+    "PP": ("percentage points like `5pp`", "百分点（如 `5pp`）"),
+    "NAME": ("a name", "名称"),
+    "QUOTED_NAME": ("a name", "名称"),
+    "STRING": ('a text in quotes like `"说明"`', '引号内的文字（如 `"说明"`）'),
+    "CN_STRING": ('a text in quotes like `"说明"`', '引号内的文字（如 `"说明"`）'),
+    "EQ": ("`=`", "`=`"),
+    "REL": ("a comparison (`>=`, `<`, …)", "比较符号（`>=`、`<` 等）"),
+    "LPAR": ("`(`", "`(`"), "RPAR": ("`)`", "`)`"), "LSQB": ("`[`", "`[`"), "RSQB": ("`]`", "`]`"),
+    "_ARROW": ("`->`", "`->`"), "_COLON": ("`:`", "`:`"), "_COMMA": ("`,`", "`,`"),
+    "MINUS": ("`-`", "`-`"), "PLUS": ("`+`", "`+`"), "TIMES": ("`*`", "`*`"), "DIVIDE": ("`/`", "`/`"),
+    "DASH": ("`-`", "`-`"), "APPROX": ("`~=`", "`~=`"),
+    "INCLUDED": ("`（含）`", "`（含）`"), "EXCLUDED": ("`（不含）`", "`（不含）`"),
+    "TYPE_NAME": (
+        "a type (percent, amount, count, bool, score, number)",
+        "类型（percent、amount、count、bool、score、number）",
+    ),
+    "ROUND_MODE": ("a rounding mode like `half_up`", "舍入方式（如 `half_up`）"),
+    "COUNTING": ("proportional, whole or started", "proportional、whole 或 started"),
+    "ERROR_CODE": ("a code like `PF503`", "错误代码（如 `PF503`）"),
+    "MONOTONY": ("increasing or decreasing", "increasing 或 decreasing"),
+    "$END": ("end of file", "文件结尾"),
 }  # fmt: skip
+_UNSHOWN = frozenset({"COMMENT", "WS"})  # ignored by the grammar: never what is missing
+_MAX_WORDS = 8
+
+
+@functools.cache
+def terminal_words() -> dict[str, tuple[str, str]]:
+    """Every terminal of the parser → its (English, Chinese) words."""
+    words = dict(_TERMINAL_WORDS)
+    for terminal in parser().terminals:
+        if terminal.pattern.type == "str" and terminal.name not in words:  # a keyword, or `{`
+            shown = f"`{terminal.pattern.value}`"
+            words[terminal.name] = (shown, shown)
+    return words
+
+
+def _words(expected: set[str]) -> tuple[str, str]:
+    """What may stand here, listed in English and in Chinese."""
+    table = terminal_words()
+    pairs = sorted({table.get(t, ("something else", "其他内容")) for t in expected if t not in _UNSHOWN})
+    if len(pairs) > _MAX_WORDS:
+        pairs = [*pairs[:_MAX_WORDS], ("…", "…")]
+    return ", ".join(en for en, _ in pairs), "、".join(zh for _, zh in pairs)
+
 
 # Known bad inputs, each labelled with what is wrong (lark's UnexpectedInput.match_examples).
 _EXAMPLES = {
@@ -655,13 +722,6 @@ def _state_key(error: UnexpectedToken) -> tuple[object, frozenset[str]]:
     return position, frozenset(error.accepts or ())
 
 
-def _words(expected: set[str]) -> str:
-    names = sorted({_TERMINAL_WORDS.get(t, f"`{t.lower()}`") for t in expected if t not in ("COMMENT", "WS")})
-    if len(names) > 8:
-        names = names[:8] + ["…"]
-    return ", ".join(names)
-
-
 def _all_syntax_errors(text: str) -> list[Diagnostic]:
     """The first syntax error of every top-level item, so one stray `}` does not hide the rest."""
     found: list[Diagnostic] = []
@@ -698,12 +758,14 @@ def _syntax_diagnostic(text: str, error: UnexpectedInput, offset: int = 0, next_
     if is_eof and next_item is not None:  # the item stops short where the next one begins
         word = text[next_item:].split(None, 1)[0]
         span = Span.at(text, next_item, next_item + len(word))
-        expected = _words(set(getattr(error, "expected", ()) or ()))
-        return Diagnostic("PF002", span, {"token": word, "expected": expected, "what": "generic"}, hint="expected")
+        en, zh = _words(set(getattr(error, "expected", ()) or ()))
+        args: dict[str, object] = {"token": word, "expected": en, "expected_zh": zh, "what": "generic"}
+        return Diagnostic("PF002", span, args, hint="expected")
     if is_eof:
         brace = unclosed_brace(text)
         if brace is not None:
-            return Diagnostic("PF003", Span.at(text, brace, brace + 1), {}, hint="close_brace")
+            where = {"block": _block(text, brace), "line": Span.at(text, brace, brace).line}
+            return Diagnostic("PF003", Span.at(text, brace, brace + 1), where, hint="close_brace")
         end = len(text.rstrip())
         return Diagnostic("PF003", Span.at(text, max(end - 1, 0), max(end, 1)), {}, hint="incomplete")
     assert isinstance(error, UnexpectedToken)
@@ -711,8 +773,57 @@ def _syntax_diagnostic(text: str, error: UnexpectedInput, offset: int = 0, next_
     start = (token.start_pos or 0) + offset
     span = Span.at(text, start, start + max(len(str(token)), 1))
     label = _example_states().get(_state_key(error))
-    expected = _words(set(error.accepts or error.expected))
-    args = {"token": str(token), "expected": expected}
+    en, zh = _words(set(error.accepts or error.expected))
+    args = {"token": str(token), "expected": en, "expected_zh": zh}
+    unclosed = _unclosed(text, error, offset, start)
+    if unclosed is not None:
+        key = "unclosed" if unclosed["count"] == 1 else "unclosed_many"
+        return Diagnostic("PF002", span, args | {"what": "unclosed"} | unclosed, hint=key)
+    accepts = error.accepts or error.expected
+    if token.type == "NAME" and str(token)[0] in "“「" and "CN_STRING" in accepts:  # “a “b” c”: quotes in quotes
+        inner = str(token)[1:-1] if str(token)[-1] in "”」" else str(token)[1:]
+        suggestion = '"' + inner.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return Diagnostic("PF002", span, args | {"what": "nested_quotes", "suggestion": suggestion}, hint="nested_quotes")
     if label:
         return Diagnostic("PF002", span, args | {"what": label}, hint=label)
     return Diagnostic("PF002", span, args | {"what": "generic"}, hint="expected")
+
+
+# Keywords that start a statement or a block: met where they cannot stand, they most often
+# mean that a block before them was not closed.
+_STARTS = frozenset({
+    "RUBRIC", "INPUT", "LET", "GROUP", "INDICATOR", "EXAMPLE", "PROPERTY",
+    "DEDUCT", "AWARD", "BANDS", "WHEN", "MATCH", "JUDGMENT",
+})  # fmt: skip
+
+
+def _unclosed(text: str, error: UnexpectedToken, offset: int, start: int) -> dict[str, object] | None:
+    """When closing the open blocks before a statement's keyword would let the parse go
+    on, the block left open (the innermost) and how many `}` are missing; else None."""
+    if error.token.type not in _STARTS or error.interactive_parser is None:
+        return None
+    opened = open_braces(text[offset:start])
+    machine = copy.copy(error.interactive_parser)  # (lark's own `copy` is unannotated)
+    for missing in range(1, len(opened) + 1):
+        try:
+            machine.feed_token(Token("RBRACE", "}"))
+        except UnexpectedInput:
+            return None
+        accepted: set[str] = machine.accepts()  # type: ignore[no-untyped-call]  # lark's accepts() is unannotated
+        if error.token.type in accepted:
+            brace = offset + opened[-1]
+            line = Span.at(text, brace, brace).line
+            return {"block": _block(text, brace), "line": line, "count": missing}
+    return None
+
+
+_OPENERS = re.compile(r"\b(?:rubric|group|indicator|bands|match|example|given|label)\b")
+
+
+def _block(text: str, brace: int) -> str:
+    """The words that open the block of the `{` at `brace`, as written: `indicator 乙 5`."""
+    before = text[max(brace - 200, 0) : brace]
+    found = list(_OPENERS.finditer(before))
+    head = before[found[-1].start() :] if found else before.rsplit("\n", 1)[-1]
+    words = " ".join(head.split())
+    return words if len(words) <= 60 else words[:59] + "…"

@@ -11,12 +11,41 @@ MAX_CHARS = 500_000
 
 # The only characters the scans act on; the text between them is skipped in one step
 # (a character at a time, megabytes of it took seconds).
-_BRACES = re.compile(r'[#"`{}]')
+_BRACES = re.compile(r'[#"`{}“「]')
+# A text in Chinese quotes is skipped as a "text" is, when it closes on its line (else the
+# quote mark begins a name: “三公经费”变动率).
+_CLOSING = {"“": "”", "「": "」"}
+
+
+def _skip_quoted(text: str, i: int, unclosed: dict[str, int]) -> int:
+    """Where scanning goes on after the quote mark at i. `unclosed` holds, for a Chinese
+    quote mark, the end of a line known to hold no closing mark after an earlier one, so
+    that a line of many open marks is still scanned once, not once per mark."""
+    ch = text[i]
+    if ch not in _CLOSING:
+        end = text.find(ch, i + 1)
+        return len(text) if end < 0 else end + 1
+    if i < unclosed.get(ch, -1):
+        return i + 1
+    nl = text.find("\n", i + 1)
+    line_end = len(text) if nl < 0 else nl
+    end = text.find(_CLOSING[ch], i + 1, line_end)
+    if end < 0:
+        unclosed[ch] = line_end
+        return i + 1
+    return end + 1
 
 
 def unclosed_brace(text: str) -> int | None:
     """Offset of the last `{` left open, skipping strings and comments."""
+    stack = open_braces(text)
+    return stack[-1] if stack else None
+
+
+def open_braces(text: str) -> list[int]:
+    """Offsets of the `{`s left open, outermost first, skipping strings and comments."""
     stack: list[int] = []
+    unclosed: dict[str, int] = {}
     i = 0
     while (found := _BRACES.search(text, i)) is not None:
         i = found.start()
@@ -25,20 +54,19 @@ def unclosed_brace(text: str) -> int | None:
             nl = text.find("\n", i)
             i = len(text) if nl < 0 else nl
             continue
-        if ch in '"`':  # a string or a `quoted name` may hold # { }
-            end = text.find(ch, i + 1)
-            i = len(text) if end < 0 else end + 1
+        if ch in '"`“「':  # a string or a `quoted name` may hold # { }
+            i = _skip_quoted(text, i, unclosed)
             continue
         if ch == "{":
             stack.append(i)
         elif ch == "}" and stack:
             stack.pop()
         i += 1
-    return stack[-1] if stack else None
+    return stack
 
 
 TOP_KEYWORDS = ("rubric", "input", "let", "group", "indicator", "example", "property")
-_ITEMS = re.compile(r'[#"`{}]|' + "|".join(TOP_KEYWORDS))
+_ITEMS = re.compile(r'[#"`{}“「]|' + "|".join(TOP_KEYWORDS))
 
 
 def top_level_items(text: str) -> list[tuple[int, int]]:
@@ -46,6 +74,7 @@ def top_level_items(text: str) -> list[tuple[int, int]]:
     Strings and comments are skipped; an unclosed `{` runs its item to the end."""
     starts: list[int] = []
     depth, i, n = 0, 0, len(text)
+    unclosed: dict[str, int] = {}
     while (found := _ITEMS.search(text, i)) is not None:
         i = found.start()
         ch = text[i]
@@ -53,9 +82,8 @@ def top_level_items(text: str) -> list[tuple[int, int]]:
             nl = text.find("\n", i)
             i = n if nl < 0 else nl
             continue
-        if ch in '"`':  # a string or a `quoted name` may hold # { }
-            end = text.find(ch, i + 1)
-            i = n if end < 0 else end + 1
+        if ch in '"`“「':  # a string or a `quoted name` may hold # { }
+            i = _skip_quoted(text, i, unclosed)
             continue
         if ch == "{":
             depth += 1
