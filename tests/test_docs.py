@@ -122,6 +122,12 @@ def _render(diagnostics: list[pingfen.Diagnostic]) -> str:
     return "\n\n".join(d.render("en") for d in diagnostics) or "(none)"
 
 
+@pytest.fixture(autouse=True)
+def _at_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks are named `docs/NAME.md:LINE`: an `extends` path in one is relative to docs/."""
+    monkeypatch.chdir(ROOT)
+
+
 # ---------------------------------------------------------------- the docs exist and hold examples
 
 

@@ -91,12 +91,15 @@ def _render(path: Path, text: str) -> str:
 
 
 @pytest.mark.parametrize("path", DIAGNOSTICS, ids=lambda p: p.stem)
-def test_diagnostic(path: Path) -> None:
+def test_diagnostic(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text = path.read_text(encoding="utf-8")
+    # A file's `extends` path is relative to its folder: each name is read from where it is valid.
+    monkeypatch.chdir(path.parent)
     found = [f"{d.severity}[{d.code}] at {d.span.line}:{d.span.column}" for d in pingfen.diagnose(text, path.name)]
     expected = [m.group(1) for line in text.splitlines() if (m := _EXPECT.match(line))]
     assert found == expected
     snapshot = path.with_suffix(".out")
+    monkeypatch.chdir(GOLDEN.parent.parent)
     rendered = _render(path, text)
     if os.environ.get("PINGFEN_UPDATE_GOLDEN"):
         snapshot.write_text(rendered, encoding="utf-8")

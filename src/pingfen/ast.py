@@ -724,7 +724,49 @@ class Comment:
     span: Span = _span()
 
 
-Item = Header | Input | Let | Group | Indicator | Example | Property
+# ---------------------------------------------------------------- extending another file
+# A file that starts `extends "PATH"` is the file at PATH changed by what follows; the
+# loader resolves it (syntax/extends.py) into one ordinary Module, with none of these left.
+
+
+@frozen
+class Extends:
+    """`extends "PATH"`: PATH is relative to the file that says it."""
+
+    path: str
+    span: Span = _span()
+
+
+@frozen
+class Remove:
+    """`remove NAME` (a group or indicator) or `remove input NAME` (an input or `let`)."""
+
+    name: Name
+    input: bool = False
+    span: Span = _span()
+
+
+@frozen
+class AddTo:
+    """`add to GROUP { … }`: rows added at the end of a group of the base file."""
+
+    group: Name
+    children: tuple[Node, ...]
+    span: Span = _span()
+
+
+@frozen
+class SetMax:
+    """`max NAME N`: the max of a group or indicator of the base file, changed."""
+
+    name: Name
+    max: Number
+    span: Span = _span()
+
+
+Change = Extends | Remove | AddTo | SetMax
+
+Item = Header | Input | Let | Group | Indicator | Example | Property | Change
 
 
 @frozen
@@ -763,6 +805,11 @@ class Module:
     @property
     def properties(self) -> tuple[Property, ...]:
         return tuple(i for i in self.items if isinstance(i, (Monotone, Claim)))
+
+    @property
+    def changes(self) -> tuple[Change, ...]:
+        """`extends` and the changes to the base file: empty in a file that extends none."""
+        return tuple(i for i in self.items if isinstance(i, (Extends, Remove, AddTo, SetMax)))
 
 
 def walk_nodes(nodes: tuple[Node, ...]) -> Iterator[tuple[Node, int]]:

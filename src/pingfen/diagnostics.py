@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
+import attrs
 from attrs import field, frozen
 
 from pingfen.lang import Lang
@@ -23,7 +24,9 @@ Severity = Literal["error", "warning", "note"]
 
 @frozen
 class Span:
-    """A region of source text: offsets [start, end) and 1-based line/column of both ends."""
+    """A region of source text: offsets [start, end) and 1-based line/column of both ends.
+    `file` says which file of a load it is in: 0 the file loaded, 1… the files it extends
+    (the order of the loader's sources), so a diagnostic shows the file its node came from."""
 
     start: int
     end: int
@@ -31,6 +34,7 @@ class Span:
     column: int
     end_line: int
     end_column: int
+    file: int = 0
 
     @classmethod
     def unknown(cls) -> Span:
@@ -88,8 +92,16 @@ class Diagnostic:
 
         return hint(self.hint, lang, self.args) if self.hint else None
 
-    def with_source(self, source: Source) -> Diagnostic:
+    def with_source(self, source: Source | Sequence[Source]) -> Diagnostic:
+        """This diagnostic shown in source; given the sources of a load (the file and the
+        files it extends), in the one its span is in."""
+        if not isinstance(source, Source):
+            source = source[self.span.file] if 0 <= self.span.file < len(source) else source[0]
         return Diagnostic(self.code, self.span, self.args, self.severity, self.hint, source)
+
+    def in_file(self, file: int) -> Diagnostic:
+        """This diagnostic with its span moved to file number `file` of a load."""
+        return Diagnostic(self.code, attrs.evolve(self.span, file=file), self.args, self.severity, self.hint, self.source)
 
     def location(self) -> str:
         path = self.source.path if self.source else "<rule>"
@@ -156,6 +168,13 @@ def _window(text: str, start: int, end: int) -> tuple[str, int, int]:
     head = "…" if left > 0 else ""
     tail = "…" if right < len(text) else ""
     return head + text[left:right] + tail, start - left + len(head), end - left + len(head)
+
+
+def excerpt(texts: str | Sequence[str], span: Span) -> str:
+    """The text a span covers; given the texts of a load (the file and those it extends),
+    in the one the span is in."""
+    text = texts if isinstance(texts, str) else texts[span.file] if 0 <= span.file < len(texts) else ""
+    return text[span.start : span.end]
 
 
 def sort_key(d: Diagnostic) -> tuple[int, int, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pingfen import ast, cache
@@ -89,14 +90,22 @@ def loads_unsound(text: str, path: str = "<string>") -> tuple[Rubric, list[Diagn
     from pingfen.syntax.parser import parse
 
     source = Source(path, text)
+    sources = [source]
     module, diagnostics = parse(text)
-    if module is None or any(d.severity == "error" for d in diagnostics):
-        raise RubricError([d.with_source(source) for d in diagnostics])
+    if module is not None and not _errors(diagnostics) and module.changes:
+        module, more = _extended(module, path, sources, (_identity(path),))
+        diagnostics = [*diagnostics, *more]
+    if module is None or _errors(diagnostics):
+        raise RubricError([d.with_source(sources) for d in diagnostics])
     checked = check(module)
-    found = [d.with_source(source) for d in [*diagnostics, *checked.diagnostics]]
+    found = [d.with_source(sources) for d in [*diagnostics, *checked.diagnostics]]
     if any(d.severity == "error" and not d.code.startswith("PF4") for d in found):
         raise RubricError(found)
-    return Rubric(module, checked, source), found
+    return Rubric(module, checked, source, tuple(sources)), found
+
+
+def _errors(diagnostics: list[Diagnostic]) -> bool:
+    return any(d.severity == "error" for d in diagnostics)
 
 
 def _build(
@@ -116,13 +125,83 @@ def _build(
         from pingfen.syntax.parser import parse
 
         module, diagnostics = parse(text)
-    if module is None or any(d.severity == "error" for d in diagnostics):
-        return None, [d.with_source(source) for d in diagnostics]
+    sources = [source]  # the file, then each file it extends: a span's `file` indexes them
+    if module is not None and not _errors(diagnostics) and module.changes:
+        module, more = _extended(module, path, sources, (_identity(path),))
+        diagnostics = [*diagnostics, *more]
+    if module is None or _errors(diagnostics):
+        return None, [d.with_source(sources) for d in diagnostics]
     checked = check(module)
-    found = [d.with_source(source) for d in [*diagnostics, *checked.diagnostics]]
+    found = [d.with_source(sources) for d in [*diagnostics, *checked.diagnostics]]
     if not checked.ok or not executable:
         return None, found
-    return Rubric(module, checked, source), found
+    return Rubric(module, checked, source, tuple(sources)), found
+
+
+def _identity(path: str) -> str:
+    """A file's identity in a chain of `extends`, whatever the path it was named by."""
+    return os.path.normcase(str(Path(path).resolve()))
+
+
+def _why(error: OSError) -> tuple[str, str]:
+    """Why a file could not be read, in English and Chinese."""
+    if isinstance(error, FileNotFoundError):
+        return "there is no such file", "文件不存在"
+    if isinstance(error, IsADirectoryError):
+        return "it is a folder", "这是一个文件夹"
+    if isinstance(error, PermissionError):
+        return "permission denied", "没有读取权限"
+    reason = error.strerror or type(error).__name__
+    return reason, reason
+
+
+def _extended(
+    module: ast.Module, path: str, sources: list[Source], chain: tuple[str, ...]
+) -> tuple[ast.Module | None, list[Diagnostic]]:
+    """A module that extends another (syntax/extends.py) as the one module it stands for.
+    Each base file is read, parsed (through the cache, keyed on its own text) and marked
+    with its place in `sources`, so that every diagnostic shows the file it is about."""
+    from pingfen.syntax.extends import MAX_EXTENDS, in_file, merge, misplaced
+
+    wrong = misplaced(module)
+    if wrong:
+        return None, wrong
+    extends = module.items[0]
+    assert isinstance(extends, ast.Extends)  # misplaced() found none elsewhere
+    where = Path(path).parent / extends.path
+    shown = os.path.normpath(where)
+    if len(chain) > MAX_EXTENDS:
+        return None, [Diagnostic("PF122", extends.span, {"limit": MAX_EXTENDS}, hint="flatten_extends")]
+    identity = _identity(str(where))
+    if identity in chain:
+        return None, [Diagnostic("PF121", extends.span, {"path": extends.path}, hint="extends_cycle")]
+    file = len(sources)
+    try:
+        text = read_rule(where)
+    except RubricError as error:  # not UTF-8 (PF006): shown in the base file's own text
+        for d in error.diagnostics:
+            sources.append(d.source or Source(shown, ""))
+        return None, [d.in_file(file + i) for i, d in enumerate(error.diagnostics)]
+    except OSError as error:
+        reason, reason_zh = _why(error)
+        args = {"path": extends.path, "reason": reason, "reason_zh": reason_zh}
+        return None, [Diagnostic("PF120", extends.span, args, hint="extends_path")]
+    from pingfen.syntax.scan import without_tests
+
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    sources.append(Source(shown, text))
+    base, found = _parsed(where, without_tests(text), "scoring")  # a base's examples are not inherited
+    found = [d.in_file(file) for d in found]
+    if base is None or _errors(found):
+        return None, found
+    base = in_file(base, file)
+    if base.changes:
+        base, more = _extended(base, str(where), sources, (*chain, identity))
+        found += more
+        if base is None:
+            return None, found
+    merged, more = merge(base, module)
+    return merged, found + more
 
 
 def _parsed(path: Path, text: str, kind: str = "") -> tuple[ast.Module | None, list[Diagnostic]]:

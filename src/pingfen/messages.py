@@ -37,6 +37,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF110": ("`{setting}` is set more than once", "`{setting}` 重复设置"),
     "PF111": ("value `{name}` is never used", "计算值 `{name}` 未被使用"),
     "PF108": ("`{name}` must be an input of type `score`", "`{name}` 必须是 score（评价分）类型的输入项"),
+    # extends: a file built on another
+    "PF120": ("cannot read the base file `{path}`: {reason}", "无法读取所继承的文件 `{path}`：{reason_zh}"),
+    "PF121": (
+        "`{path}` is this file or one it extends: the files extend one another in a circle",
+        "`{path}` 就是本文件或其继承链上的文件：继承形成了循环",
+    ),
+    "PF122": ("more than {limit} files extend one another", "文件层层继承超过 {limit} 层"),
+    "PF123": ("`extends` must be the first item of the file, and only one", "`extends` 必须是文件的第一项，且只能有一个"),
+    "PF124": ("the base file has no {kind} `{name}`", "所继承的文件中没有名为 `{name}` 的{kind_zh}"),
+    "PF125": ("`{name}` is an indicator: rows are added to a group", "`{name}` 是指标而非分组，只能向分组中添加指标"),
+    "PF126": ("`{word}` changes a base file, but this file extends none", "`{word}` 用于修改所继承的文件，但本文件没有 `extends`"),
     # types and units
     "PF113": ("label `{name}` is listed more than once", "选项 `{name}` 重复"),
     "PF201": ("cannot {action} {left} and {right}", "不能对{left_zh}和{right_zh}进行{action_zh}"),
@@ -305,6 +316,16 @@ HINTS: dict[str, tuple[str, str]] = {
         "让每个计算值只依赖输入项或其他未引用它的计算值",
     ),
     "one_header": ("keep a single `rubric` block", "只保留一个 `rubric` 块"),
+    "extends_path": (
+        "the path is relative to this file's folder, e.g. `extends \"../2021/部门整体.rule\"`",
+        "路径相对于本文件所在的文件夹，例如 `extends \"../2021/部门整体.rule\"`",
+    ),
+    "extends_cycle": ("a file cannot be its own base: extend a file that does not extend this one", "文件不能继承自身：请继承一个不继承本文件的文件"),
+    "flatten_extends": ("copy a base into the file that extends it, to shorten the chain", "将某一层的内容并入继承它的文件，缩短继承链"),
+    "extends_first": ("write one `extends \"…\"` at the top of the file", "在文件开头只写一个 `extends \"…\"`"),
+    "add_extends": ("start the file with `extends \"BASE.rule\"`, or write the row out in full", "在文件开头写 `extends \"基础文件.rule\"`，或写出完整的指标"),
+    "base_names": ("check the name against the base file; a new row is written out in full, not changed", "请对照所继承的文件核对名称；新增指标应完整写出"),
+    "add_to_group": ("replace the indicator with a group of the same name, or add the rows to its group", "用同名分组替换该指标，或把新指标加到其所在的分组"),
     "same_unit": (
         "compare values of the same kind; divide to get a percent",
         "比较同类数值；需要比率时先相除得到百分比",

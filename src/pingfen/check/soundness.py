@@ -88,7 +88,7 @@ class _Analysis:
         }
         self.input_types = {i.name.text: i.type for i in module.inputs}
         self.labels = {i.name.text: tuple(lb.text for lb in i.labels) for i in module.inputs if i.type == "label"}
-        self._reported_divisors: set[int] = set()
+        self._reported_divisors: set[tuple[int, int]] = set()  # (file, offset)
 
     def report(
         self, code: str, span: Span, hint: str | None = None, severity: Severity = "error", **args: object
@@ -172,9 +172,9 @@ class _Analysis:
             self.divisions(child, assume)
 
     def zero_divisor(self, divisor: ast.Expr, values: Interval) -> None:
-        if divisor.span.start in self._reported_divisors:
+        if (divisor.span.file, divisor.span.start) in self._reported_divisors:
             return
-        self._reported_divisors.add(divisor.span.start)
+        self._reported_divisors.add((divisor.span.file, divisor.span.start))
         text = _text(divisor)
         kind = self.input_types.get(text) if isinstance(divisor, ast.Ref) else None
         hint = "declare_positive" if kind is not None else "guard_divisor"

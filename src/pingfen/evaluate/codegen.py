@@ -22,13 +22,14 @@ each node's reason records and clamp; it is compiled when first needed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from types import CodeType
 from typing import Any, assert_never
 
 from pingfen import ast
 from pingfen.check.passes import Checked
+from pingfen.diagnostics import excerpt
 from pingfen.errors import Problem
 from pingfen.evaluate.refusals import refuse
 from pingfen.evaluate.rulegen import PYTHON_COMPARE, IndicatorCode
@@ -139,7 +140,8 @@ Bounds = tuple[tuple[str, Decimal], ...]
 
 
 def generate(
-    module: ast.Module, checked: Checked, text: str, inputs: tuple[ast.Input, ...], bounds: tuple[Bounds, ...]
+    module: ast.Module, checked: Checked, text: str | Sequence[str], inputs: tuple[ast.Input, ...],
+    bounds: tuple[Bounds, ...],
 ) -> Program:
     """The scorer of a checked module; `inputs` are the declarations read, in order, and
     `bounds` the domain of each (a score's [0, max] included)."""
@@ -148,7 +150,8 @@ def generate(
 
 class _Generator:
     def __init__(
-        self, module: ast.Module, checked: Checked, text: str, inputs: tuple[ast.Input, ...], bounds: tuple[Bounds, ...]
+        self, module: ast.Module, checked: Checked, text: str | Sequence[str], inputs: tuple[ast.Input, ...],
+        bounds: tuple[Bounds, ...],
     ) -> None:
         self.module = module
         self.checked = checked
@@ -187,7 +190,7 @@ class _Generator:
         return f"{prefix}{self._fresh}"
 
     def source_of(self, node: Any) -> str:
-        return self.text[node.span.start : node.span.end]
+        return excerpt(self.text, node.span)  # in the file the node came from
 
     def unit(self, e: ast.Expr) -> str:
         return self.checked.units.get(e, "number")

@@ -67,16 +67,21 @@ class NodeSpec:
 class Rubric:
     """A loaded, checked rubric. Build it with `pingfen.load` or `pingfen.loads`."""
 
-    def __init__(self, module: ast.Module, checked: Checked, source: Source) -> None:
+    def __init__(
+        self, module: ast.Module, checked: Checked, source: Source, sources: tuple[Source, ...] = ()
+    ) -> None:
         header = module.header
         assert header is not None, "the checker guarantees a header"
         self.module = module
         self.source = source
+        # The file and those it extends, in the order of each span's `file`.
+        self.sources: tuple[Source, ...] = sources or (source,)
+        texts = tuple(s.text for s in self.sources)
         self.name = header.title
         self.year = int(header.year.value) if header.year else None
         top_sum = sum((n.max.value for n in module.top), ZERO)
         self.max = header.total.value if header.total else top_sum
-        self.warnings: tuple[Diagnostic, ...] = tuple(d.with_source(source) for d in checked.diagnostics)
+        self.warnings: tuple[Diagnostic, ...] = tuple(d.with_source(self.sources) for d in checked.diagnostics)
         judged_max = ast.judged_maxima(module)
         declared = tuple(
             i for i in module.inputs if checked.symbols.get(i.name.text) and checked.symbols[i.name.text].decl is i
@@ -90,7 +95,7 @@ class Rubric:
         )  # fmt: skip
         self._names = frozenset(spec.name for spec in self.inputs)
         bounds = tuple(spec.bounds for spec in self.inputs)
-        self.program: Program = generate(module, checked, source.text, declared, bounds)
+        self.program: Program = generate(module, checked, texts, declared, bounds)
         self._run, self._score = self.program.functions(self.name)
         self._checked = checked
         places = header.round_places.value if header.round_places else None
@@ -206,7 +211,7 @@ class Rubric:
         """The plain tree walker over this rubric (`evaluate.walker`): it scores as the compiled
         code does, slowly, and with a `sink` reports each branch it takes (for coverage).
         It reads inputs as `coerce` gives them: `rubric.walker().evaluate(rubric.coerce(data))`."""
-        return Walker(self.module, self._checked, self.source.text, sink)
+        return Walker(self.module, self._checked, tuple(s.text for s in self.sources), sink)
 
     def coerce(
         self, data: Mapping[str, object], names: Collection[str] | None = None, *, record: str | None = None

@@ -19,12 +19,13 @@ and, for the whole rubric, ("", ("grade", NAME)). Rules and arms are counted fro
 from __future__ import annotations
 
 import decimal
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, assert_never
 
 from pingfen import ast
 from pingfen.check.passes import Checked
+from pingfen.diagnostics import excerpt
 from pingfen.errors import DataError, Problem
 from pingfen.evaluate.refusals import Refusal
 from pingfen.lang import Lang
@@ -40,7 +41,7 @@ class Walker:
     """Walks one rubric's tree over one record's values at a time. `sink`, when given,
     receives each branch taken (coverage); None on the scoring path."""
 
-    def __init__(self, module: ast.Module, checked: Checked, text: str, sink: Sink | None = None) -> None:
+    def __init__(self, module: ast.Module, checked: Checked, text: str | Sequence[str], sink: Sink | None = None) -> None:
         self.module = module
         self.checked = checked
         self.text = text
@@ -49,7 +50,7 @@ class Walker:
         self.env: dict[str, Any] = {}
 
     def source_of(self, node: Any) -> str:
-        return self.text[node.span.start : node.span.end]
+        return excerpt(self.text, node.span)  # in the file the node came from
 
     def hit(self, name: str, *what: Any) -> None:
         if self.sink is not None:
@@ -328,7 +329,7 @@ class Walker:
         return lost
 
 
-def evaluate(module: ast.Module, checked: Checked, text: str, values: Mapping[str, object], lang: Lang = "zh",
+def evaluate(module: ast.Module, checked: Checked, text: str | Sequence[str], values: Mapping[str, object], lang: Lang = "zh",
              sink: Sink | None = None) -> Result:  # fmt: skip
     """Score one record, its inputs as `Rubric.coerce` gives them, by walking the tree."""
     return Walker(module, checked, text, sink).evaluate(values, lang)

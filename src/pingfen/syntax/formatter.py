@@ -308,8 +308,31 @@ class _Printer:
             when = f" when {expr(item.condition)}" if item.condition is not None else ""
             text = f"property {_target(item.target)} {item.op} {number(item.value)}{when}"
             self.add(0, text, item.span)
+        elif isinstance(item, (ast.Extends, ast.Remove, ast.AddTo, ast.SetMax)):
+            self.change(item)
         else:  # pragma: no cover
             raise AssertionError(f"unknown item {item!r}")
+
+    def change(self, item: ast.Change) -> None:
+        """A line of a file that extends another (each file is formatted on its own)."""
+        match item:
+            case ast.Extends():
+                self.add(0, f"extends {string(item.path)}", item.span)
+            case ast.Remove():
+                self.add(0, f"remove {'input ' if item.input else ''}{name(item.name)}", item.span)
+            case ast.SetMax():
+                self.add(0, f"max {name(item.name)} {number(item.max)}", item.span)
+            case ast.AddTo():
+                head = f"add to {name(item.group)}"
+                if not item.children:
+                    self.add(0, head + " {}", item.span)
+                    return
+                self.open(0, head, item.span, item.group.span.end if self.known(item.group.span) else None)
+                for child in item.children:
+                    self.node(child, 1)
+                self.close(0, item.span)
+            case _:
+                assert_never(item)
 
     def header(self, h: ast.Header) -> None:
         settings: list[tuple[str, Span]] = []

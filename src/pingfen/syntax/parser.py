@@ -411,6 +411,22 @@ class _Builder(Transformer[Token, ast.Module]):
         name, _eq, expr = c
         return ast.Let(name, expr, _span(meta))
 
+    # ---- extending another file
+    def extends(self, meta: Meta, c: list[Any]) -> ast.Extends:
+        return ast.Extends(_text(c[0]), _span(meta))
+
+    def remove_node(self, meta: Meta, c: list[Any]) -> ast.Remove:
+        return ast.Remove(c[0], False, _span(meta))
+
+    def remove_input(self, meta: Meta, c: list[Any]) -> ast.Remove:
+        return ast.Remove(c[0], True, _span(meta))
+
+    def add_to(self, meta: Meta, c: list[Any]) -> ast.AddTo:
+        return ast.AddTo(c[0], tuple(c[1:]), _span(meta))
+
+    def set_max(self, meta: Meta, c: list[Any]) -> ast.SetMax:
+        return ast.SetMax(c[1], self._num(c[2]), _span(meta))
+
     # ---- tree
     def group(self, meta: Meta, c: list[Any]) -> ast.Group:
         return ast.Group(c[0], self._num(c[1]), tuple(c[2:]), _span(meta))

@@ -65,7 +65,7 @@ def open_braces(text: str) -> list[int]:
     return stack
 
 
-TOP_KEYWORDS = ("rubric", "input", "let", "group", "indicator", "example", "property")
+TOP_KEYWORDS = ("rubric", "input", "let", "group", "indicator", "example", "property", "extends", "remove", "add")
 _ITEMS = re.compile(r'[#"`{}“「]|' + "|".join(TOP_KEYWORDS))
 
 

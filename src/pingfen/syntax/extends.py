@@ -1,0 +1,194 @@
+"""`extends`: a base module and the changes of the file that extends it → one Module.
+
+Pure: modules in, a module and diagnostics out; the loader reads the files. The rules
+(docs/language.md §18), applied in the order the extending file writes them:
+- `rubric { … }` replaces the base's title; each setting it writes (year, total, round)
+  replaces the base's; grades written replace the base's whole ladder.
+- `input`/`let` with a base name replaces that declaration in place; a new one is added
+  after the base's declarations.
+- `group`/`indicator` with the name of a base row (at any depth) replaces it in place; a
+  new one is added at the end of the tree.
+- `remove NAME` drops a row, `remove input NAME` an input or `let`; `add to GROUP { … }`
+  appends rows to a group; `max NAME N` changes a row's max.
+- The base's examples and properties are not inherited: they state the base's scores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar, assert_never, cast
+
+import attrs
+
+from pingfen import ast
+from pingfen.diagnostics import Diagnostic, Span
+
+MAX_EXTENDS = 8  # files in a chain of `extends` beyond the first: a real round needs two or three
+
+_T = TypeVar("_T")
+
+
+def in_file(value: _T, file: int) -> _T:
+    """value (a module or any part of one) with every span marked as in file number `file`
+    of the load. Recursion is bounded by the parser's MAX_DEPTH."""
+    return cast("_T", _marked(value, file))
+
+
+def _marked(value: object, file: int) -> object:
+    if isinstance(value, Span):
+        return attrs.evolve(value, file=file)
+    if isinstance(value, tuple):
+        return tuple(_marked(v, file) for v in value)
+    cls = type(value)
+    if attrs.has(cls):
+        return cls(**{f.alias: _marked(getattr(value, f.name), file) for f in attrs.fields(cls)})
+    return value  # str, Decimal, bool, None: no span inside
+
+
+def misplaced(module: ast.Module) -> list[Diagnostic]:
+    """PF123 for an `extends` that is not the file's first item or not its only one; PF126
+    for each change in a file that extends nothing."""
+    found = []
+    for index, item in enumerate(module.items):
+        if isinstance(item, ast.Extends) and index > 0:
+            found.append(Diagnostic("PF123", item.span, {}, hint="extends_first"))
+    if not any(isinstance(i, ast.Extends) for i in module.items):
+        for item in module.changes:
+            word = {ast.Remove: "remove", ast.AddTo: "add to", ast.SetMax: "max"}.get(type(item), "")
+            found.append(Diagnostic("PF126", item.span, {"word": word}, hint="add_extends"))
+    return found
+
+
+_Change = Callable[[ast.Node], tuple[ast.Node, ...]]
+
+
+def merge(base: ast.Module, changes: ast.Module) -> tuple[ast.Module, list[Diagnostic]]:
+    """The base with the extending file's items applied, as one module; PF124/PF125 for a
+    change that names nothing of the base, or a row that is no group."""
+    items: list[ast.Item] = [i for i in base.items if not isinstance(i, (ast.Example, ast.Monotone, ast.Claim))]
+    out: list[Diagnostic] = []
+
+    def edit(name: ast.Name, change: _Change) -> bool:
+        nonlocal items
+        items, found = _edit_items(items, name.text, change)
+        return found
+
+    for item in changes.items:
+        match item:
+            case ast.Extends():
+                pass  # resolved by the loader
+            case ast.Header():
+                items = _header(items, item)
+            case ast.Input() | ast.Let():
+                items = _declare(items, item)
+            case ast.Group() | ast.Indicator():
+                if not edit(item.name, _to(item)):
+                    items.append(item)  # a new row at the end of the tree
+            case ast.Remove(input=True):
+                kept = [i for i in items if not (isinstance(i, (ast.Input, ast.Let)) and i.name.text == item.name.text)]
+                if len(kept) == len(items):
+                    out.append(_missing(item.name, "input"))
+                items = kept
+            case ast.Remove():
+                if not edit(item.name, _to(None)):
+                    out.append(_missing(item.name, "row"))
+            case ast.AddTo():
+                if not edit(item.group, _adding(item, out)):
+                    out.append(_missing(item.group, "group"))
+            case ast.SetMax():
+                if not edit(item.name, _with_max(item.max)):
+                    out.append(_missing(item.name, "row"))
+            case ast.Example() | ast.Monotone() | ast.Claim():
+                items.append(item)
+            case _:
+                assert_never(item)
+    return ast.Module(tuple(items), changes.span), out
+
+
+def _missing(name: ast.Name, kind: str) -> Diagnostic:
+    kinds = {"input": "input or value", "row": "group or indicator", "group": "group"}
+    kinds_zh = {"input": "输入项或计算值", "row": "分组或指标", "group": "分组"}
+    args = {"name": name.text, "kind": kinds[kind], "kind_zh": kinds_zh[kind]}
+    return Diagnostic("PF124", name.span, args, hint="base_names")
+
+
+def _to(new: ast.Node | None) -> _Change:
+    """A row replaced by `new`, or removed (None)."""
+    return lambda _old: () if new is None else (new,)
+
+
+def _with_max(new: ast.Number) -> _Change:
+    return lambda old: (attrs.evolve(old, max=new),)
+
+
+def _adding(add: ast.AddTo, out: list[Diagnostic]) -> _Change:
+    """Rows added at the end of a group; PF125 when the row named is an indicator."""
+
+    def change(old: ast.Node) -> tuple[ast.Node, ...]:
+        if isinstance(old, ast.Indicator):
+            out.append(Diagnostic("PF125", add.group.span, {"name": add.group.text}, hint="add_to_group"))
+            return (old,)
+        return (attrs.evolve(old, children=(*old.children, *add.children)),)
+
+    return change
+
+
+def _edit_items(items: list[ast.Item], name: str, change: _Change) -> tuple[list[ast.Item], bool]:
+    """items with the first row named `name` (at any depth) replaced by what `change` makes of it."""
+    out: list[ast.Item] = []
+    found = False
+    for item in items:
+        if not found and isinstance(item, (ast.Group, ast.Indicator)):
+            nodes, found = _edit_nodes((item,), name, change)
+            out.extend(nodes)
+        else:
+            out.append(item)
+    return out, found
+
+
+def _edit_nodes(nodes: tuple[ast.Node, ...], name: str, change: _Change) -> tuple[tuple[ast.Node, ...], bool]:
+    out: list[ast.Node] = []
+    found = False
+    for node in nodes:
+        if found:
+            out.append(node)
+        elif node.name.text == name:
+            out.extend(change(node))
+            found = True
+        elif isinstance(node, ast.Group):
+            children, found = _edit_nodes(node.children, name, change)
+            out.append(attrs.evolve(node, children=children) if found else node)
+        else:
+            out.append(node)
+    return tuple(out), found
+
+
+def _header(items: list[ast.Item], new: ast.Header) -> list[ast.Item]:
+    """The base's header with the settings the extending file writes."""
+    for index, old in enumerate(items):
+        if isinstance(old, ast.Header):
+            rounds = new.round_places is not None
+            merged = ast.Header(
+                new.title,
+                new.year or old.year,
+                new.total or old.total,
+                new.round_places if rounds else old.round_places,
+                new.round_mode if rounds else old.round_mode,
+                new.grades or old.grades,
+                new.span,
+            )
+            return [*items[:index], merged, *items[index + 1 :]]
+    return [new, *items]
+
+
+def _declare(items: list[ast.Item], new: ast.Input | ast.Let) -> list[ast.Item]:
+    """An input or `let` replacing the base's of its name in place, else after the last one."""
+    last = 0
+    for index, old in enumerate(items):
+        if isinstance(old, (ast.Input, ast.Let)):
+            if old.name.text == new.name.text:
+                return [*items[:index], new, *items[index + 1 :]]
+            last = index + 1
+        elif isinstance(old, ast.Header) and last == 0:
+            last = index + 1
+    return [*items[:last], new, *items[last:]]
