@@ -148,6 +148,18 @@ def test_errors_point_into_the_right_file(tmp_path: Path) -> None:
     assert "ext.rule:2:" in in_ext.render("zh") and "award 5 if 执行力" in in_ext.render("zh")
 
 
+def test_check_json_and_sarif_name_the_base_file(tmp_path: Path) -> None:
+    from pingfen.report.findings import to_json, to_sarif
+
+    write(tmp_path, "base.rule", TEMPLATE.replace("award 10 if 制度健全", "award 10 if 制度健全了"))
+    ext = str(write(tmp_path, "ext.rule", 'extends "base.rule"\n'))
+    checked = [(ext, pingfen.diagnose('extends "base.rule"\n', ext))]
+    assert {f["file"] for f in to_json(checked)["diagnostics"] if f["code"] == "PF102"} == {str(tmp_path / "base.rule")}
+    results = to_sarif(checked, "0")["runs"][0]["results"]
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results if r["ruleId"] == "PF102"}
+    assert uris == {str(tmp_path / "base.rule")}
+
+
 def test_a_syntax_error_in_the_base_is_shown_in_the_base(tmp_path: Path) -> None:
     write(tmp_path, "base.rule", TEMPLATE.replace("total 20", "total 20 }}"))
     found = pingfen.diagnose('extends "base.rule"\n', str(tmp_path / "ext.rule"))

@@ -16,9 +16,14 @@ _LEVEL = {"error": "error", "warning": "warning", "note": "note"}
 Checked = Sequence[tuple[str, Sequence[Diagnostic]]]  # (path, its diagnostics)
 
 
+def _where(path: str, d: Diagnostic) -> str:
+    """The file a finding is in: the one checked, or a file it extends (`Span.file`)."""
+    return d.source.path if d.source is not None and d.span.file > 0 else path
+
+
 def _finding(path: str, d: Diagnostic, lang: Lang) -> dict[str, Any]:
     return {
-        "file": path, "code": d.code, "severity": d.severity,
+        "file": _where(path, d), "code": d.code, "severity": d.severity,
         "message": d.message(lang), "help": d.help(lang),
         "line": d.span.line, "column": d.span.column, "end_line": d.span.end_line, "end_column": d.span.end_column,
     }  # fmt: skip
@@ -57,7 +62,7 @@ def to_sarif(files: Checked, version: str, lang: Lang = "en") -> dict[str, Any]:
                 "ruleIndex": index[d.code],
                 "level": _LEVEL[d.severity],
                 "message": {"text": d.message(lang) + (f" ({d.help(lang)})" if d.help(lang) else "")},
-                "locations": [{"physicalLocation": {"artifactLocation": {"uri": path}}}],
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": _where(path, d)}}}],
             }
             if d.span.known:
                 result["locations"][0]["physicalLocation"]["region"] = {
