@@ -122,5 +122,6 @@ def write_docx(
         signs = [f"{label}{colon(lang)}{blank}" for label, blank in signature_lines(lang)]
         for pair in (signs[:2], signs[2:]):
             _write(document.add_paragraph(), "　　".join(pair), FANG, size=14)
-    with atomic_path(path) as tmp:
-        document.save(str(tmp))
+    with atomic_path(path) as temporary:
+        tmp = str(temporary)  # python-docx is typed for a str path
+        document.save(tmp)

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from pingfen.errors import OutputError
-from pingfen.io.write import atomic_path
+from pingfen.io.write import atomic_path, write_text
 
 NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 TIMEOUT = 120  # seconds for one page: a report prints in one or two
@@ -44,7 +44,7 @@ def write_pdf(html: str, path: str | Path) -> None:
     chromium = require_chromium(path)
     with tempfile.TemporaryDirectory(prefix="pingfen-pdf-") as work:
         page, printed = Path(work, "report.html"), Path(work, "report.pdf")
-        page.write_text(html, encoding="utf-8")
+        write_text(page, html)
         command = [
             chromium, "--headless", "--disable-gpu", "--no-first-run", "--disable-sync",
             "--disable-background-networking", "--disable-component-update", "--disable-extensions",
