@@ -281,7 +281,8 @@ def test_every_code_has_a_section_and_every_section_a_code() -> None:
 # test_report.py and test_audit.py make each of them happen.
 FILE_CODES = {f"PF{n}" for n in range(509, 523)}
 # PF701–PF704 are about output files; tests/test_attack_output.py makes each of them happen.
-OUTPUT_CODES = {f"PF{n}" for n in range(701, 705)}
+# PF710 and PF711 are about printing a PDF; tests/test_report_filing.py makes each happen.
+OUTPUT_CODES = {f"PF{n}" for n in range(701, 705)} | {"PF710", "PF711"}
 
 
 # PF006 is about a file's bytes (not UTF-8): test_api loads a GBK rule file. PF008 needs a

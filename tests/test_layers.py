@@ -25,6 +25,7 @@ LAYERS: list[tuple[str, ...]] = [
     (
         "pingfen.progress",
         "pingfen.batch",
+        "pingfen.batchreport",
         "pingfen.audit",
         "pingfen.template",
         "pingfen.sample",

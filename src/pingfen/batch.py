@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from attrs import define, field, frozen
+from attrs import define, evolve, field, frozen
 
 from pingfen.errors import DataError
 from pingfen.evaluate.rubric import Rubric
@@ -20,7 +20,7 @@ from pingfen.io.tables import Row, is_table, read_rows
 from pingfen.io.write import Line, refuse_inputs, write_results
 from pingfen.lang import Lang
 from pingfen.progress import Progress
-from pingfen.report import write_report
+from pingfen.report import Filing, write_report
 from pingfen.result import Result
 from pingfen.values import shorten
 
@@ -147,11 +147,19 @@ def score_file(
 def report_file(
     rubric: Rubric, data: str | Path, fmt: str, path: str | Path | None = None, *, lang: Lang = "zh",
     id: str | None = None, encoding: str | None = None, id_column: str | None = None, out: TextIO | None = None,
+    filing: Filing | None = None,
 ) -> Result:  # fmt: skip
     """Score one department read from `data` (a JSON/YAML record, or one row of a CSV/XLSX/JSONL
-    file, picked by `id` when there are several) and write its report. Returns the result."""
+    file, picked by `id` when there are several) and write its report. Returns the result.
+    A `filing` without a unit names the department by its id."""
     refuse_inputs(path, [data])  # PF701: the report would replace the data it comes from
+    if fmt == "pdf":  # PF710 before anything is read
+        from pingfen.report.pdf import require_chromium
+
+        require_chromium(path or "-")
     department, record = read_department(data, id=id, encoding=encoding, id_column=id_column)
     result = rubric.evaluate(record, lang=lang, record=department)
-    write_report(result, fmt, path, lang=lang, department=department, out=out)
+    if filing is not None and filing.unit is None:
+        filing = evolve(filing, unit=department)
+    write_report(result, fmt, path, lang=lang, department=department, out=out, filing=filing)
     return result

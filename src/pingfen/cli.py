@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from pingfen.diagnostics import Diagnostic
     from pingfen.evaluate.rubric import Rubric
     from pingfen.lang import Lang
+    from pingfen.report.filing import Filing
     from pingfen.result import Result
 
 # Each command imports what it needs when it runs: `eval` of a JSON record never loads
@@ -112,19 +113,33 @@ def _parser(language: Lang) -> argparse.ArgumentParser:
     tp.add_argument("-o", "--output", metavar="FILE", help=t("write here (atomically; needed for xlsx)"))
 
     rp = commands.add_parser(
-        "report", parents=[lang, table_input], formatter_class=layout, help=t("write one department's report (Markdown, HTML or XLSX)"),
+        "report", parents=[lang, table_input], formatter_class=layout, help=t("write reports to file: one department's, or one per row and a summary"),
         description=t("Score one department and write its report: the rubric's own table (一级/二级/三级指标, "
-        "分值, 得分, 扣分原因), the total and the grade. HTML is one self-contained, print-friendly file with a "
-        "bar chart per top group; XLSX keeps annex 附件2-2's merged-cell layout. DATA is a JSON/YAML record or "
-        "a batch file with one row (or pick one with --id). Exit 0 on success, 2 on bad data."),
+        "分值, 得分, 扣分原因), the total and the grade, with the year, the unit, the evaluation date and lines "
+        "to sign (评价单位（盖章）, 填报人, 审核人, 日期); A4, 宋体/仿宋, the header row on every page. HTML is one "
+        "self-contained, print-friendly file with a bar chart per top group; XLSX and DOCX keep annex 附件2-2's "
+        "merged-cell layout; PDF is the HTML printed by Chromium. DATA is a JSON/YAML record or a batch file "
+        "with one row (or pick one with --id). With -o FOLDER/ (ending in / or an existing folder): one report "
+        "per row, named by its id, and 汇总.xlsx with every unit's total, grade, rank and top-group scores and a "
+        "chart of the grades. Exit 0 on success; 1 when a row of a folder run could not be scored; 2 on bad "
+        "data, a bad option, or no Chromium for a PDF."),
     )  # fmt: skip
     rp.add_argument("ruleset", metavar="RULESET", help=t("the .rule file"))
     rp.add_argument("data", metavar="DATA", help=t("a .json/.yaml record, or a .csv/.xlsx/.jsonl file"))
     rp.add_argument(
-        "--format", choices=("md", "html", "xlsx"), default=None, help=t("default: from -o's extension, else md")
-    )
-    rp.add_argument("-o", "--output", metavar="FILE", help=t("write here (atomically; needed for xlsx)"))
+        "--format", choices=("md", "html", "xlsx", "docx", "pdf"), default=None,
+        help=t("default: from -o's extension, else md (docx for a folder)"),
+    )  # fmt: skip
+    rp.add_argument(
+        "-o", "--output", metavar="FILE",
+        help=t("write here (atomically; needed for xlsx, docx and pdf); a folder (ending in /) for one report per row"),
+    )  # fmt: skip
     rp.add_argument("--id", metavar="ID", help=t("the row to report, by its id, when DATA holds several"))
+    rp.add_argument("--year", metavar="YEAR", help=t("the year evaluated, such as 2021"))
+    rp.add_argument("--unit", metavar="NAME", help=t("the unit's name (default: the record's id)"))
+    rp.add_argument(
+        "--date", metavar="DATE", help=t("the evaluation date, such as 2026-11-30 or 2026年11月30日 (default: today)")
+    )
 
     au = commands.add_parser(
         "audit", parents=[lang], formatter_class=layout, help=t("recompute a filled-in self-evaluation and list where it disagrees"),
@@ -366,13 +381,67 @@ def _template(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) ->
 def _report(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     from pingfen.batch import report_file
 
-    fmt = _format(args.format, args.output, {".md": "md", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}, "md")
-    _needs_file(fmt, args.output)
+    filing = _filing(args)
+    output = args.output
+    if output is not None and (output.endswith(("/", os.sep)) or os.path.isdir(output)):
+        return _report_folder(args, filing, lang, err)
+    suffixes = {".md": "md", ".html": "html", ".htm": "html", ".xlsx": "xlsx", ".docx": "docx", ".pdf": "pdf"}
+    fmt = _format(args.format, output, suffixes, "md")
+    if fmt in ("xlsx", "docx", "pdf") and output is None:
+        from pingfen.errors import UsageError
+
+        raise UsageError(f"{fmt} output needs a file name: add -o FILE.{fmt}", f"{fmt} 格式须写入文件：请加 -o 文件名.{fmt}")
     report_file(
-        pingfen.load(args.ruleset, tests=False), args.data, fmt, args.output, lang=lang, id=args.id,
-        encoding=args.encoding, id_column=args.id_column, out=out,
+        pingfen.load(args.ruleset, tests=False), args.data, fmt, output, lang=lang, id=args.id,
+        encoding=args.encoding, id_column=args.id_column, out=out, filing=filing,
     )  # fmt: skip
     return OK
+
+
+def _filing(args: argparse.Namespace) -> Filing:
+    """--year, --unit and --date as a report's Filing; the date is today's unless given."""
+    import datetime
+    import re
+
+    from pingfen.errors import UsageError
+    from pingfen.report.filing import Filing, parse_date
+
+    year = None
+    if args.year is not None:
+        found = re.fullmatch(r"\s*(\d{4})\s*(?:年度?)?\s*", args.year)
+        if found is None:
+            raise UsageError(f"--year {args.year!r}: give the year as four digits, such as 2021",
+                             f"--year {args.year!r}：年度请写四位数字，如 2021")  # fmt: skip
+        year = int(found.group(1))
+    date = datetime.date.today()
+    if args.date is not None:
+        parsed = parse_date(args.date)
+        if parsed is None:
+            raise UsageError(f"--date {args.date!r}: give a date such as 2026-11-30 or 2026年11月30日",
+                             f"--date {args.date!r}：日期请写成 2026-11-30 或 2026年11月30日 这样的形式")  # fmt: skip
+        date = parsed
+    return Filing(year=year, unit=args.unit, date=date)
+
+
+def _report_folder(args: argparse.Namespace, filing: Filing, lang: Lang, err: TextIO) -> int:
+    from pingfen.batchreport import report_folder
+    from pingfen.errors import UsageError
+
+    if args.id is not None or args.unit is not None:
+        option = "--id" if args.id is not None else "--unit"
+        raise UsageError(f"{option} names one unit, but -o {args.output} is a folder for every row: "
+                         f"give -o FILE for one report", f"{option} 指定一个单位，而 -o {args.output} 是为每一行"
+                         f"生成报告的文件夹：只要一份报告时请用 -o 文件名")  # fmt: skip
+    written = report_folder(
+        pingfen.load(args.ruleset, tests=False), args.data, args.output, args.format or "docx", lang=lang,
+        filing=filing, encoding=args.encoding, id_column=args.id_column,
+        progress=getattr(err, "raw", err), inputs=[args.ruleset],  # the bar draws itself with carriage returns
+    )  # fmt: skip
+    for line in written.summary.describe(args.data, lang):
+        print(line, file=err)
+    print(f"已写入 {written.reports} 份报告和 {written.summary_path}" if lang == "zh"
+          else f"wrote {written.reports} reports and {written.summary_path}", file=err)  # fmt: skip
+    return OK if written.summary.ok else NO
 
 
 def _audit(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:

@@ -29,6 +29,7 @@ examples:
   pingfen template RULESET -o 填报.xlsx
   pingfen eval RULESET 填报.xlsx -o 结果.xlsx
   pingfen report RULESET DATA.yaml -o 报告.html
+  pingfen report --year 2021 RULESET departments.xlsx -o 报告/
   pingfen audit RULESET examples/seed-2021-self-evaluation.yaml
 """,
     "zh": """\
@@ -41,6 +42,7 @@ pingfen（评分）：检查以 .rule 文件写成的评分表，并按评分表
   pingfen template RULESET -o 填报.xlsx
   pingfen eval RULESET 填报.xlsx -o 结果.xlsx
   pingfen report RULESET 数据.yaml -o 报告.html
+  pingfen report --year 2021 RULESET 各单位.xlsx -o 报告/
   pingfen audit RULESET examples/seed-2021-self-evaluation.yaml
   pingfen --lang en --help         # English
 """,
@@ -98,16 +100,32 @@ HELP_ZH: dict[str, str] = {
     "评分表，附 `pingfen audit` 读取的自评得分列。填好的模板可直接评分。",
     "default: from -o's extension, else yaml": "默认按 -o 的扩展名确定，否则为 yaml",
     "write here (atomically; needed for xlsx)": "写入此文件（原子写入；xlsx 必须指定）",
-    "write one department's report (Markdown, HTML or XLSX)": "生成一个单位的评分报告（Markdown、HTML 或 XLSX）",
+    "write reports to file: one department's, or one per row and a summary": "生成归档用的评分报告：一个单位的，"
+    "或每行一份并附汇总表",
     "Score one department and write its report: the rubric's own table (一级/二级/三级指标, 分值, 得分, 扣分原因), "
-    "the total and the grade. HTML is one self-contained, print-friendly file with a bar chart per top group; "
-    "XLSX keeps annex 附件2-2's merged-cell layout. DATA is a JSON/YAML record or a batch file with one row "
-    "(or pick one with --id). Exit 0 on success, 2 on bad data.": "为一个单位评分并生成报告：评分表原样的表格"
-    "（一级/二级/三级指标、分值、得分、扣分原因）、总分和评价等次。HTML 为单个自带样式、便于打印的文件，每个一级"
-    "指标附条形图；XLSX 保留附件2-2 的合并单元格版式。DATA 是一条 JSON/YAML 记录，或只有一行的批量文件（多行时用 "
-    "--id 选出一行）。成功时退出码为 0，数据有误时为 2。",
+    "the total and the grade, with the year, the unit, the evaluation date and lines to sign (评价单位（盖章）, "
+    "填报人, 审核人, 日期); A4, 宋体/仿宋, the header row on every page. HTML is one self-contained, print-friendly "
+    "file with a bar chart per top group; XLSX and DOCX keep annex 附件2-2's merged-cell layout; PDF is the HTML "
+    "printed by Chromium. DATA is a JSON/YAML record or a batch file with one row (or pick one with --id). With "
+    "-o FOLDER/ (ending in / or an existing folder): one report per row, named by its id, and 汇总.xlsx with every "
+    "unit's total, grade, rank and top-group scores and a chart of the grades. Exit 0 on success; 1 when a row of "
+    "a folder run could not be scored; 2 on bad data, a bad option, or no Chromium for a PDF.": "为一个单位评分并"
+    "生成报告：评分表原样的表格（一级/二级/三级指标、分值、得分、扣分原因）、总分和评价等次，并有年度、单位、评价"
+    "日期和签字栏（评价单位（盖章）、填报人、审核人、日期）；A4 纸，宋体/仿宋，每页重复表头。HTML 为单个自带样式、"
+    "便于打印的文件，每个一级指标附条形图；XLSX 和 DOCX 保留附件2-2 的合并单元格版式；PDF 由 Chromium 打印 HTML "
+    "而成。DATA 是一条 JSON/YAML 记录，或只有一行的批量文件（多行时用 --id 选出一行）。-o 为文件夹（以 / 结尾或"
+    "已存在的文件夹）时：每行生成一份报告，以其编号命名，另有汇总.xlsx，列出各单位的总分、评价等次、排名和各一级"
+    "指标得分，并附评价等次分布图。成功时退出码为 0；文件夹模式下有行无法评分时为 1；数据有误、选项有误或生成 PDF "
+    "时找不到 Chromium 时为 2。",
     "a .json/.yaml record, or a .csv/.xlsx/.jsonl file": "一条 .json/.yaml 记录，或 .csv/.xlsx/.jsonl 文件",
-    "default: from -o's extension, else md": "默认按 -o 的扩展名确定，否则为 md",
+    "default: from -o's extension, else md (docx for a folder)": "默认按 -o 的扩展名确定，否则为 md"
+    "（输出到文件夹时为 docx）",
+    "write here (atomically; needed for xlsx, docx and pdf); a folder (ending in /) for one report per row": "写入"
+    "此文件（原子写入；xlsx、docx 和 pdf 必须指定）；为文件夹（以 / 结尾）时每行生成一份报告",
+    "the year evaluated, such as 2021": "评价的年度，如 2021",
+    "the unit's name (default: the record's id)": "被评价单位的名称（默认：记录的编号）",
+    "the evaluation date, such as 2026-11-30 or 2026年11月30日 (default: today)": "评价日期，如 2026-11-30 或 "
+    "2026年11月30日（默认：今天）",
     "the row to report, by its id, when DATA holds several": "DATA 有多行时，按编号选出要生成报告的一行",
     "recompute a filled-in self-evaluation and list where it disagrees": "复核填好的自评表，列出不一致之处",
     "Audit a filled-in self-evaluation. FILLED is YAML/JSON with `declared:` (group and indicator names, "

@@ -201,6 +201,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法写入 `{path}`：目录 `{directory}` 不可写入",
     ),
     "PF704": ("cannot write `{path}`: {reason}", "无法写入 `{path}`：{reason_zh}"),
+    "PF710": (
+        "cannot write the PDF `{path}`: Chromium was not found (a PDF is the HTML report printed by Chromium); "
+        "install it (apt-get install chromium), or set PINGFEN_CHROMIUM to it, or write .html or .docx instead",
+        "无法生成 PDF `{path}`：找不到 Chromium（PDF 由 Chromium 打印 HTML 报告而成）；"
+        "请安装 Chromium（apt-get install chromium），或以 PINGFEN_CHROMIUM 指明其位置，或改为输出 .html 或 .docx",
+    ),
+    "PF711": ("Chromium could not print the PDF `{path}`: {reason}", "Chromium 未能打印 PDF `{path}`：{reason_zh}"),
 }
 
 # hint key -> (english, chinese)

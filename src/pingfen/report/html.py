@@ -2,7 +2,9 @@
 
 The rubric's own table with merged group cells (rowspan), the total and the grade, and
 an inline SVG bar chart of each top group's score against its max. Inline CSS only,
-with `@media print` rules so that the page prints on A4 as the table it is.
+with `@media print` rules so that the page prints on A4 as the table it is. Given a
+`Filing`, the page carries the year, the unit and the evaluation date under the title,
+and the lines to sign by hand below the table; text is set in 仿宋, the table in 宋体.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from html import escape
 
 from pingfen.lang import Lang
 from pingfen.reasons import number
+from pingfen.report.filing import FANG_CSS, SONG_CSS, Filing, colon, heading, signature_lines
 from pingfen.report.layout import WORDS, GroupCell, depth, grid, level_names, scored_label
 from pingfen.result import NodeResult, Result
 
-_CSS = """
+_CSS = (
+    """
 :root { color-scheme: light; }
-body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif;
+body { font-family: FANG;
        margin: 2rem auto; max-width: 1100px; padding: 0 1rem; color: #1f2328; line-height: 1.5; }
 h1 { font-size: 1.5rem; margin: 0 0 .25rem; }
 .department { color: #57606a; margin: 0 0 1rem; }
@@ -25,7 +29,10 @@ h1 { font-size: 1.5rem; margin: 0 0 .25rem; }
 .summary strong { font-size: 1.6rem; }
 figure { margin: 1rem 0 1.5rem; }
 figcaption { color: #57606a; font-size: .9rem; }
-table { border-collapse: collapse; width: 100%; font-size: .9rem; }
+table { border-collapse: collapse; width: 100%; font-size: .9rem; font-family: SONG; }
+.meta p { margin: .15rem 0; }
+.signatures { display: flex; flex-wrap: wrap; gap: .5rem 2.5rem; margin: 2.5rem 0 0; break-inside: avoid; }
+.signatures span { white-space: nowrap; }
 th, td { border: 1px solid #8c959f; padding: .35rem .5rem; vertical-align: top; text-align: left; }
 th { background: #eaeef2; white-space: nowrap; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
@@ -46,7 +53,8 @@ svg text { font-size: 13px; fill: #1f2328; }
   figure { break-inside: avoid; }
   .bar-max, .bar-score { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
 }
-"""
+""".replace("FANG", FANG_CSS).replace("SONG", SONG_CSS)
+)
 
 _BAR_WIDTH = Decimal(600)
 _LABEL_WIDTH = Decimal(160)
@@ -82,7 +90,9 @@ def chart(result: Result, lang: Lang = "zh") -> str:
     return "".join(parts)
 
 
-def render_html(result: Result, lang: Lang = "zh", department: str | None = None) -> str:
+def render_html(
+    result: Result, lang: Lang = "zh", department: str | None = None, filing: Filing | None = None
+) -> str:
     """The whole result as one HTML document."""
     words = WORDS[lang]
     levels = depth(result.children)
@@ -109,10 +119,21 @@ def render_html(result: Result, lang: Lang = "zh", department: str | None = None
         f'<tr class="total"><td colspan="{levels}">{words["total"]}</td><td class="num">{number(result.max)}</td>'
         f'<td class="num">{result.total}</td><td>{words["grade"]}{"：" if lang == "zh" else ": "}{grade}</td></tr>'
     )
-    title = escape(result.rubric) + (f" — {escape(department)}" if department else "")
+    unit = filing.unit if filing is not None else department
+    title = escape(result.rubric) + (f" — {escape(unit)}" if unit else "")
+    head = heading(filing, department, lang)
     department_line = (
-        f'<p class="department">{words["id"]}{"：" if lang == "zh" else ": "}{escape(department)}</p>'
-        if department
+        '<div class="meta department">'
+        + "".join(f"<p>{escape(label)}{colon(lang)}{escape(value)}</p>" for label, value in head)
+        + "</div>"
+        if head
+        else ""
+    )
+    signatures = (
+        '<div class="signatures">'
+        + "".join(f"<span>{escape(label)}{colon(lang)}{blank}</span>" for label, blank in signature_lines(lang))
+        + "</div>"
+        if filing is not None
         else ""
     )
     return f"""<!DOCTYPE html>
@@ -136,6 +157,7 @@ def render_html(result: Result, lang: Lang = "zh", department: str | None = None
 {chr(10).join(body)}
 </tbody>
 </table>
+{signatures}
 </body>
 </html>
 """

@@ -9,6 +9,7 @@ import re
 
 from pingfen.lang import Lang
 from pingfen.reasons import number
+from pingfen.report.filing import Filing, colon, heading, signature_lines
 from pingfen.report.layout import WORDS, GroupCell, depth, grid, level_names, scored_label
 from pingfen.result import NodeResult, Result
 
@@ -24,14 +25,16 @@ def _cell(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
 
 
-def render_markdown(result: Result, lang: Lang = "zh", department: str | None = None) -> str:
+def render_markdown(
+    result: Result, lang: Lang = "zh", department: str | None = None, filing: Filing | None = None
+) -> str:
     """The whole result as a Markdown document."""
     words = WORDS[lang]
     levels = depth(result.children)
     header = [*level_names(levels, lang), words["max"], words["score"], words["reasons"]]
     lines = [f"# {_cell(result.rubric)}", ""]
-    if department:
-        lines += [f"{words['id']}{'：' if lang == 'zh' else ': '}{_cell(department)}", ""]
+    for label, value in heading(filing, department, lang):  # a paragraph each
+        lines += [f"{label}{colon(lang)}{_cell(value)}", ""]
     lines.append("| " + " | ".join(header) + " |")
     lines.append("|" + "---|" * levels + "--:|--:|---|")
     for row in grid(result.children):
@@ -55,4 +58,6 @@ def render_markdown(result: Result, lang: Lang = "zh", department: str | None = 
         f"**{words['total']}**{sep}{result.total} / {number(result.max)}{gap}**{words['grade']}**{sep}{grade}",
         "",
     ]
+    if filing is not None:  # the lines to sign by hand, one paragraph
+        lines += ["　　".join(f"{label}{colon(lang)}{blank}" for label, blank in signature_lines(lang)), ""]
     return "\n".join(lines)

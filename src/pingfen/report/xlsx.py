@@ -1,6 +1,8 @@
 """A result as an XLSX workbook in the layout of annex 附件2-2: a title, the header
 一级/二级/三级指标, 分值, 得分, 扣分原因, one indicator per row with each group's cell
-merged over its rows, then the total and the grade."""
+merged over its rows, then the total and the grade. Given a `Filing`: the year, unit and
+evaluation date under the title and the lines to sign below; always 宋体, A4, the header
+row printed on every page, one page wide."""
 
 from __future__ import annotations
 
@@ -9,11 +11,14 @@ from pathlib import Path
 
 from pingfen.io.write import atomic_path, no_formulas, worksheet
 from pingfen.lang import Lang
+from pingfen.report.filing import SONG, Filing, colon, heading, signature_lines
 from pingfen.report.layout import WORDS, GroupCell, depth, grid, level_names, scored_label
 from pingfen.result import NodeResult, Result
 
 
-def write_xlsx(result: Result, path: str | Path, lang: Lang = "zh", department: str | None = None) -> None:
+def write_xlsx(
+    result: Result, path: str | Path, lang: Lang = "zh", department: str | None = None, filing: Filing | None = None
+) -> None:
     """Write the report workbook to `path`, atomically."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -35,9 +40,9 @@ def write_xlsx(result: Result, path: str | Path, lang: Lang = "zh", department: 
     sheet.append([result.rubric])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet.cell(1, 1).font, sheet.cell(1, 1).alignment = Font(bold=True, size=14), centre
-    if department:
-        sheet.append([f"{words['id']}{'：' if lang == 'zh' else ': '}{department}"])
-        sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+    for label, value in heading(filing, department, lang):
+        sheet.append([f"{label}{colon(lang)}{value}"])
+        sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=width)
     sheet.append(header)
     head_row = sheet.max_row
     for cell in sheet[head_row]:
@@ -77,7 +82,18 @@ def write_xlsx(result: Result, path: str | Path, lang: Lang = "zh", department: 
             sheet.cell(row, column).font = Font(bold=True)
         sheet.cell(row, 1).alignment = centre
 
-    for number, cells in enumerate(sheet.iter_rows(min_row=head_row, max_row=sheet.max_row, max_col=width), head_row):
+    table_end = sheet.max_row
+    if filing is not None:  # the lines to sign by hand, two to a row, below a blank row
+        signs = [f"{label}{colon(lang)}{blank}" for label, blank in signature_lines(lang)]
+        sheet.append([])
+        for pair in (signs[:2], signs[2:]):
+            sheet.append([pair[0], *[None] * (levels - 1), pair[1]])
+            sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=levels)
+            sheet.merge_cells(start_row=sheet.max_row, start_column=levels + 1, end_row=sheet.max_row, end_column=width)
+    for row_cells in sheet.iter_rows(max_col=width):  # 宋体 throughout, keeping each cell's weight and size
+        for cell in row_cells:
+            cell.font = Font(name=SONG, bold=cell.font.b, size=cell.font.sz)
+    for number, cells in enumerate(sheet.iter_rows(min_row=head_row, max_row=table_end, max_col=width), head_row):
         for cell in cells:
             cell.border = border
             if first_body <= number <= last_body and cell.alignment != centre:
@@ -90,6 +106,7 @@ def write_xlsx(result: Result, path: str | Path, lang: Lang = "zh", department: 
     sheet.freeze_panes = sheet.cell(head_row + 1, 1).coordinate
     sheet.print_title_rows = f"{head_row}:{head_row}"
     sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     properties = sheet.sheet_properties

@@ -1,0 +1,142 @@
+"""Reports for a whole batch: one report per unit in a folder, and the summary workbook.
+
+`pingfen report RULESET departments.xlsx -o 报告/` runs `report_folder`: each row is read and
+scored as it comes (`batch.score_rows`), its report written at once, atomically, under a file
+name made from its id (`file_name`); a row that cannot be scored gets no report but a line
+in the summary's error column. The summary (汇总.xlsx) ranks the units that were scored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import TextIO
+
+from attrs import evolve, frozen
+
+from pingfen.batch import Summary, score_rows
+from pingfen.errors import OutputError
+from pingfen.evaluate.rubric import Rubric
+from pingfen.io.records import read_department
+from pingfen.io.tables import Row, is_table, read_rows
+from pingfen.io.write import refuse_inputs
+from pingfen.lang import Lang
+from pingfen.progress import Progress
+from pingfen.report import FORMATS, Filing, write_report
+from pingfen.report.summary import UnitLine, write_summary
+
+SUMMARY = {"zh": "汇总.xlsx", "en": "summary.xlsx"}
+MAX_NAME_BYTES = 120  # well under the 255 bytes file systems allow, suffix and "-2" included
+
+# Path separators, controls (C0, DEL, C1), what Windows forbids in a name, and bidi controls
+# that would show a name in another order than it is.
+_UNSAFE = re.compile('[\x00-\x1f\x7f-\x9f/\\\\:*?"<>|\u200e\u200f\u202a-\u202e\u2066-\u2069]')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)), *(f"LPT{n}" for n in range(1, 10))}
+
+
+def file_name(unit: str, suffix: str, used: set[str], fallback: str = "unit") -> str:
+    """A file name for `unit`'s report that no other in `used` has (compared as a case-blind file
+    system would): no path separators or controls, no leading dot, at most MAX_NAME_BYTES bytes.
+    The name is added to `used`."""
+    stem = _UNSAFE.sub("_", unit).strip().lstrip(".").rstrip(". ")  # Windows drops trailing dots and spaces
+    if not stem:
+        stem = fallback
+    if stem.split(".")[0].upper() in _RESERVED:
+        stem = "_" + stem
+    while len(stem.encode("utf-8")) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    name, n = f"{stem}.{suffix}", 2
+    while name.casefold() in used:
+        name, n = f"{stem}-{n}.{suffix}", n + 1
+    used.add(name.casefold())
+    return name
+
+
+def ranks(totals: Sequence[Decimal]) -> list[int]:
+    """Each total's rank, highest first; equal totals share a rank and the next is skipped (1, 2, 2, 4)."""
+    ordered = sorted(totals, reverse=True)
+    first: dict[Decimal, int] = {}
+    for place, total in enumerate(ordered, start=1):
+        first.setdefault(total, place)
+    return [first[t] for t in totals]
+
+
+@frozen
+class Written:
+    """What a folder run did: the rows (`summary`, with the refused ones), and the files written."""
+
+    summary: Summary
+    reports: int
+    summary_path: Path
+
+
+def report_folder(
+    rubric: Rubric, data: str | Path, folder: str | Path, fmt: str = "docx", *, lang: Lang = "zh",
+    filing: Filing | None = None, encoding: str | None = None, id_column: str | None = None,
+    progress: TextIO | None = None, inputs: Iterable[str | Path] = (),
+) -> Written:  # fmt: skip
+    """Score every row of `data` and write one `fmt` report per unit into `folder` (made if
+    missing), then the summary workbook. `filing` gives the year and the evaluation date; each
+    report names its own unit. `inputs` (the rule file) are never written over, nor is `data`."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
+    out = Path(folder)
+    if fmt == "pdf":  # PF710 before anything is read
+        from pingfen.report.pdf import require_chromium
+
+        require_chromium(out)
+    if out.exists() and not out.is_dir():
+        raise OutputError("PF704", str(out), {"reason": "it is a file, not a folder",
+                                              "reason_zh": "它是文件，不是文件夹"})  # fmt: skip
+    guarded = [data, *inputs]
+    summary_path = out / SUMMARY[lang]
+    refuse_inputs(summary_path, guarded)
+    rows: Iterable[Row]
+    if is_table(data):
+        rows = table = read_rows(data, encoding=encoding, id_column=id_column)
+        total = table.total
+    else:  # one JSON/YAML record: a batch of one
+        department, record = read_department(data, id_column=id_column)
+        rows, total = [Row(1, department, record)], 1
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise OutputError("PF704", str(out), {"reason": reason, "reason_zh": reason}) from None
+    filing = filing or Filing()
+    used = {SUMMARY[lang].casefold()}
+    for given in guarded:  # an input inside the folder keeps its name: the report beside it is named -2
+        if Path(given).resolve().parent == out.resolve():
+            used.add(Path(given).name.casefold())
+    summary = Summary()
+    scored: list[UnitLine] = []
+    refused: list[UnitLine] = []
+    bar = Progress(progress, total, threshold=0, lang=lang)  # a report takes long enough to show each
+    try:
+        for one in score_rows(rubric, rows, lang):
+            summary.rows += 1
+            unit = one.row.label(lang)
+            if one.result is None:
+                assert one.error is not None
+                summary.fail(one)
+                refused.append(UnitLine(unit, None, None, None, None, error=one.error.describe(lang)))
+            else:
+                name = file_name(unit, fmt, used, fallback=f"row-{one.row.number}")
+                refuse_inputs(out / name, guarded)
+                write_report(one.result, fmt, out / name, lang=lang, department=one.row.id,
+                             filing=evolve(filing, unit=unit))  # fmt: skip
+                tops = tuple(top.score for top in one.result.children)
+                scored.append(UnitLine(unit, name, one.result.total, one.result.grade, None, tops))
+            bar.step()
+    finally:
+        bar.close()
+    places = ranks([line.total for line in scored if line.total is not None])
+    ranked = sorted((evolve(line, rank=place) for line, place in zip(scored, places, strict=True)),
+                    key=lambda line: line.rank or 0)  # fmt: skip  # stable: ties keep the data's order
+    year = "" if filing.year is None else f"{filing.year}年度" if lang == "zh" else f" {filing.year}"
+    title = f"{year}{rubric.name}汇总" if lang == "zh" else f"{rubric.name}{year}: summary"
+    heads = [(top.name, top.max) for top in rubric.tree]
+    write_summary([*ranked, *refused], title, heads, [g[0] for g in rubric.grades], summary_path, lang)
+    return Written(summary, len(scored), summary_path)
