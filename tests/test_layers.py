@@ -32,6 +32,7 @@ LAYERS: list[tuple[str, ...]] = [
         "pingfen.coverage",
         "pingfen.testrun",
         "pingfen.fuzz",
+        "pingfen.render",
     ),
     ("pingfen.cli",),
     ("pingfen",),  # the facade: lazy names over everything
