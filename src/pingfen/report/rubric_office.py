@@ -163,7 +163,7 @@ def write_docx(table: RubricTable, path: str | Path) -> None:
         for piece in paragraph.runs:
             _fonts(piece._element, FANG)
     with atomic_path(path) as tmp:
-        document.save(str(tmp))
+        document.save(tmp)  # type: ignore[arg-type]  # typed as str, but it hands the path to zipfile, which takes a Path
 
 
 def _write(cell: _Cell, text: str, *, bold: bool = False, centre: bool = False) -> None:
