@@ -33,6 +33,7 @@ LAYERS: list[tuple[str, ...]] = [
         "pingfen.coverage",
         "pingfen.testrun",
         "pingfen.fuzz",
+        "pingfen.render",
     ),
     ("pingfen.cli",),
     ("pingfen",),  # the facade: lazy names over everything

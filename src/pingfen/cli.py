@@ -154,6 +154,20 @@ def _parser(language: Lang) -> argparse.ArgumentParser:
     au.add_argument("filled", metavar="FILLED", help=t("a .yaml/.json file with `declared:`, or an .xlsx"))
     au.add_argument("--format", choices=("text", "json"), default="text", help=t("text (default) or json"))
     au.add_argument("--id", metavar="ID", help=t("the department's row in an XLSX data sheet with several"))
+    rd = commands.add_parser(
+        "render", parents=[lang], formatter_class=layout, help=t("write the rubric itself as the official table (Word, Excel, HTML or Markdown)"),
+        description=t("Write the rubric as the table to publish: 一级/二级/三级指标 with merged group cells, 分值, "
+        "指标解释 and each row's 评分标准 written from its rules (thresholds, rates, step counting, caps), then the "
+        "grades. Generated from the checked file, the table cannot disagree with the scoring. DOCX and XLSX "
+        "print on A4 with the header row repeated; HTML is one self-contained page. Exit 0 when written, 2 when "
+        "the rule file has errors or cannot be read, or the output cannot be written."),
+    )  # fmt: skip
+    rd.add_argument("ruleset", metavar="RULESET", help=t("the .rule file"))
+    rd.add_argument(
+        "--format", choices=("docx", "xlsx", "html", "md"), default=None,
+        help=t("default: from -o's extension, else md"),
+    )  # fmt: skip
+    rd.add_argument("-o", "--output", metavar="FILE", help=t("write here (atomically; needed for docx and xlsx)"))
     _add_authoring_commands(commands, lang, t, layout)
     ev.add_argument(
         "--allow-unsound", action="store_true",
@@ -454,7 +468,19 @@ def _audit(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> in
     return OK if found.ok else NO
 
 
-_COMMANDS = {"eval": _eval, "template": _template, "report": _report, "audit": _audit}
+def _render(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from pingfen.render import SUFFIXES, render_table
+
+    fmt = _format(args.format, args.output, SUFFIXES, "md")
+    if fmt in ("docx", "xlsx") and args.output is None:
+        from pingfen.errors import UsageError
+
+        raise UsageError(f"{fmt} output needs a file name: add -o FILE.{fmt}", f"{fmt} 格式须写入文件：请加 -o 文件名.{fmt}")
+    render_table(pingfen.load(args.ruleset, tests=False), fmt, args.output, lang=lang, out=out)
+    return OK
+
+
+_COMMANDS = {"eval": _eval, "template": _template, "report": _report, "audit": _audit, "render": _render}
 
 # ---------------------------------------------------------------- authoring: fmt, test, fuzz
 

@@ -99,9 +99,21 @@ HELP_ZH: dict[str, str] = {
     "XLSX 模板对填写内容作数据验证（是/否 下拉、百分比、个数、金额和分数的范围、标签列表），并在第二个工作表列出"
     "评分表，附 `pingfen audit` 读取的自评得分列。填好的模板可直接评分。",
     "default: from -o's extension, else yaml": "默认按 -o 的扩展名确定，否则为 yaml",
+    "default: from -o's extension, else md": "默认按 -o 的扩展名确定，否则为 md",
     "write here (atomically; needed for xlsx)": "写入此文件（原子写入；xlsx 必须指定）",
     "write reports to file: one department's, or one per row and a summary": "生成归档用的评分报告：一个单位的，"
     "或每行一份并附汇总表",
+    "write the rubric itself as the official table (Word, Excel, HTML or Markdown)":
+    "将评分表本身生成为正式表格（Word、Excel、HTML 或 Markdown）",
+    "Write the rubric as the table to publish: 一级/二级/三级指标 with merged group cells, 分值, 指标解释 and each "
+    "row's 评分标准 written from its rules (thresholds, rates, step counting, caps), then the grades. Generated "
+    "from the checked file, the table cannot disagree with the scoring. DOCX and XLSX print on A4 with the header "
+    "row repeated; HTML is one self-contained page. Exit 0 when written, 2 when the rule file has errors or "
+    "cannot be read, or the output cannot be written.": "生成用于发布的评分表：一级/二级/三级指标（分组单元格合并）、"
+    "分值、指标解释，以及由规则写出的每行评分标准（阈值、扣分标准、不足一步的计法、扣完为止），最后是评价等次。"
+    "表格由检查通过的规则文件生成，不会与评分不一致。DOCX 和 XLSX 按 A4 打印，每页重复表头；HTML 为单个独立页面。"
+    "写入成功退出码为 0；规则文件有错误或无法读取、或输出无法写入时为 2。",
+    "write here (atomically; needed for docx and xlsx)": "写入此文件（原子写入；docx 和 xlsx 格式必需）",
     "Score one department and write its report: the rubric's own table (一级/二级/三级指标, 分值, 得分, 扣分原因), "
     "the total and the grade, with the year, the unit, the evaluation date and lines to sign (评价单位（盖章）, "
     "填报人, 审核人, 日期); A4, 宋体/仿宋, the header row on every page. HTML is one self-contained, print-friendly "

@@ -1,0 +1,345 @@
+"""Each indicator's 评分标准 written back from its rules, in 中文 or English.
+
+The published table is generated from the checked file, so its words must state exactly
+what the rules score: thresholds, rates, how partial steps count, caps. The Chinese uses
+the phrases rubric tables use ("以100%为基准……每超过一个百分点扣0.5分，扣完为止",
+"80%（含）-90%，计4分", "①…，1分；②…，0.5分", "由评价人员酌情打分") so that a table importer
+reads the table back. Constants are written exactly, every digit kept (`reasons.exact`).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import assert_never
+
+from pingfen import ast
+from pingfen.lang import Lang
+from pingfen.reasons import exact
+from pingfen.syntax.formatter import _prec  # the language's binding strengths, stated once there
+from pingfen.values import CONTEXT
+
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_ZH_OPS = {"=": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
+_EN_OPS = {"=": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
+_ROUNDING = {
+    "half_up": ("四舍五入", "rounded half up"),
+    "half_even": ("四舍六入五成双", "rounded half to even"),
+    "half_down": ("五舍六入", "rounded half down"),
+    "up": ("非零即进", "rounded away from zero"),
+    "down": ("直接舍去", "truncated"),
+    "ceiling": ("向上取整", "rounded up"),
+    "floor": ("向下取整", "rounded down"),
+}
+
+
+class Words:
+    """What the rubric declares that the criteria mention: inputs (descriptions, types) and lets."""
+
+    def __init__(self, module: ast.Module, lang: Lang) -> None:
+        self.lang = lang
+        self.zh = lang == "zh"
+        self.inputs = {i.name.text: i for i in module.inputs}
+        self.lets = {let.name.text: let for let in module.lets}
+
+    # ------------------------------------------------------------ numbers and expressions
+
+    def literal(self, n: ast.Number) -> str:
+        """A constant exactly: 90%, 0.5, 一个百分点 / 5 percentage points."""
+        if n.unit == "number":
+            return exact(n.value)
+        hundred = exact(n.value.scaleb(2, CONTEXT))
+        if n.unit == "percent":
+            return hundred + "%"
+        if self.zh:
+            return "一个百分点" if hundred == "1" else f"{hundred}个百分点"
+        return "one percentage point" if hundred == "1" else f"{hundred} percentage points"
+
+    def expr(self, e: ast.Expr, at_least: int = 1) -> str:
+        text = self._expr(e)
+        if _prec(e) < at_least:
+            return f"（{text}）" if self.zh else f"({text})"
+        return text
+
+    def _expr(self, e: ast.Expr) -> str:
+        zh = self.zh
+        match e:
+            case ast.Number():
+                return self.literal(e)
+            case ast.Ref():
+                return e.name.text
+            case ast.Bool():
+                return ("是" if e.value else "否") if zh else ("true" if e.value else "false")
+            case ast.Neg():
+                return "-" + self.expr(e.operand, 7)
+            case ast.Not():
+                return f"“{self.expr(e.operand)}”不成立" if zh else f"not {self.expr(e.operand, 3)}"
+            case ast.Or():
+                return f"{self.expr(e.left, 1)}{'或' if zh else ' or '}{self.expr(e.right, 2)}"
+            case ast.And():
+                return f"{self.expr(e.left, 2)}{'且' if zh else ' and '}{self.expr(e.right, 3)}"
+            case ast.Compare():
+                op = (_ZH_OPS if zh else _EN_OPS)[e.op]
+                gap = "" if zh else " "
+                return f"{self.expr(e.left, 5)}{gap}{op}{gap}{self.expr(e.right, 5)}"
+            case ast.Binary():
+                level = 5 if e.op in "+-" else 6
+                op = {"+": "+", "-": "-", "*": "×", "/": "÷"}[e.op]
+                gap = "" if zh else " "
+                return f"{self.expr(e.left, level)}{gap}{op}{gap}{self.expr(e.right, level + 1)}"
+            case ast.Call():
+                return f"{e.func}({', '.join(self.expr(a) for a in e.args)})"
+            case _:
+                assert_never(e)
+
+    def condition(self, e: ast.Expr) -> str:
+        """A checklist item: a yes/no input stands for its description, as the table states it."""
+        if isinstance(e, ast.Ref):
+            declared = self.inputs.get(e.name.text)
+            if declared is not None and declared.type == "bool" and declared.description:
+                return declared.description
+        return self.expr(e)
+
+    def points(self, n: ast.Number, verb: str = "计") -> str:
+        """计5分 / 不得分 (zh), 5 points (en)."""
+        if self.zh:
+            return "不得分" if n.value == 0 else f"{verb}{exact(n.value)}分"
+        return f"{exact(n.value)} point{'' if n.value == 1 else 's'}"
+
+    # ------------------------------------------------------------ rules
+
+    def band(self, band: ast.Band) -> str:
+        if band.is_else:
+            return "其他情况" if self.zh else "otherwise"
+        if band.op is not None:
+            end = band.low if band.low is not None else band.high
+            assert end is not None  # a band with an operator has its one end
+            value = self.literal(end)
+            if self.zh:
+                return {"<": f"低于{value}", ">": f"高于{value}"}.get(band.op, _ZH_OPS[band.op] + value)
+            return f"{_EN_OPS[band.op]} {value}"
+        assert band.low is not None and band.high is not None
+        low, high = self.literal(band.low), self.literal(band.high)
+        if self.zh:  # the way tables mark ends: （含） closed, （不含） open, both said when neither is closed
+            if not band.low_closed and not band.high_closed:
+                return f"{low}（不含）-{high}（不含）"
+            return f"{low}{'（含）' if band.low_closed else ''}-{high}{'（含）' if band.high_closed else ''}"
+        return f"{'[' if band.low_closed else '('}{low}, {high}{']' if band.high_closed else ')'}"
+
+    def bands(self, rule: ast.Bands) -> str:
+        subject = self.expr(rule.subject)
+        parts = []
+        for j, band in enumerate(rule.bands):
+            condition = self.band(band)
+            if self.zh:
+                lead = subject if j == 0 and not band.is_else else ""
+                parts.append(f"{lead}{condition}，{self.points(band.points)}")
+            else:
+                parts.append(f"{subject + ' ' if j == 0 and not band.is_else else ''}{condition}: {self.points(band.points)}")
+        return self._list(parts)
+
+    def when(self, rule: ast.WhenChain) -> str:
+        parts = []
+        for arm in rule.arms:
+            if arm.condition is None:
+                parts.append(f"其他情况，{self.points(arm.points)}" if self.zh else f"otherwise: {self.points(arm.points)}")
+            elif self.zh:
+                parts.append(f"{self.expr(arm.condition)}的，{self.points(arm.points)}")
+            else:
+                parts.append(f"if {self.expr(arm.condition)}: {self.points(arm.points)}")
+        if rule.arms[-1].condition is None:
+            return self._list(parts)
+        # no `else`: a record that meets no condition is refused, not scored 0
+        return self._list([*parts, "不符合以上任一条件的，不予评分" if self.zh else "any other case cannot be scored"])
+
+    def match(self, rule: ast.Match) -> str:
+        subject = self.expr(rule.subject)
+        parts = []
+        for arm in rule.arms:
+            if self.zh:
+                label = "其他情况" if arm.label is None else f"{arm.label.text}的"
+                parts.append(f"{label}，{self.points(arm.points, '得')}")
+            else:
+                label = "otherwise" if arm.label is None else f"“{arm.label.text}”"
+                parts.append(f"{label}: {self.points(arm.points)}")
+        return f"{subject}{'：' if self.zh else ' — '}" + self._list(parts)
+
+    def checklist(self, items: list[ast.AwardIf | ast.DeductIf]) -> str:
+        parts = []
+        for j, item in enumerate(items):
+            mark = _CIRCLED[j] if j < len(_CIRCLED) else f"({j + 1})"
+            mark = mark if len(items) > 1 else ""
+            what = self.condition(item.condition)
+            if isinstance(item, ast.AwardIf):
+                parts.append(f"{mark}{what}，{exact(item.points.value)}分" if self.zh
+                             else f"{mark} {what}: {self.points(item.points)}".strip())  # fmt: skip
+            elif self.zh:
+                parts.append(f"{mark}{what}的，扣{exact(item.points.value)}分")
+            else:
+                parts.append(f"{mark} {what}: minus {self.points(item.points)}".strip())
+        return self._list(parts)
+
+    def step(self, rule: ast.DeductStep, top: Decimal | None) -> str:
+        """A deduction per step; with `top`, the indicator starts from it and has this one rule,
+        so full marks within the reference are stated too."""
+        zh = self.zh
+        subject = self.expr(rule.value)
+        rate = exact(rule.rate.value)
+        step = self.literal(rule.step)
+        whole_count = isinstance(rule.value, ast.Ref) and self._type(rule.value) == "count"
+        counting = rule.counting or "proportional"
+        if rule.counting is None and whole_count and rule.step.value == 1:
+            partial = ""  # a count is whole: partial steps do not arise
+        elif zh:
+            partial = {
+                "proportional": f"，不足{step}的按比例扣分",
+                "whole": f"，不足{step}的部分不扣分",
+                "started": f"，不足{step}的按{step}计算",
+            }[counting]
+        else:
+            partial = {
+                "proportional": ", part of a step in proportion",
+                "whole": ", only whole steps count",
+                "started": ", a part of a step counts as a whole step",
+            }[counting]
+        if rule.reference is None:  # the counted form: per case
+            if zh:
+                each = "每出现一例" if whole_count and rule.step.value == 1 else f"每{step}"
+                return f"{subject}{each}扣{rate}分{partial}"
+            each = "per case" if whole_count and rule.step.value == 1 else f"per {step}"
+            return f"{rate} deducted {each} of {subject}{partial}"
+        reference = self.expr(rule.reference)
+        if zh:
+            word = {"above": "超过", "below": "低于", "from": "相差"}[rule.direction]
+            full = ""
+            if top is not None:
+                within = {"above": "≤", "below": "≥", "from": "等于"}[rule.direction]
+                full = f"{subject}{within}{reference}的，计{exact(top)}分；"
+            return f"以{reference}为基准，{full}{'' if full else subject}每{word}{step}扣{rate}分{partial}"
+        word = {"above": "above", "below": "below", "from": "away from"}[rule.direction]
+        full = ""
+        if top is not None:
+            within = {"above": "≤", "below": "≥", "from": "="}[rule.direction]
+            full = f"{subject} {within} {reference}: {exact(top)} points; "
+        return f"{full}{rate} deducted per {step} of {subject} {word} {reference}{partial}"
+
+    def _type(self, ref: ast.Ref) -> str | None:
+        declared = self.inputs.get(ref.name.text)
+        return declared.type if declared is not None else None
+
+    def _list(self, parts: list[str]) -> str:
+        return ("；" if self.zh else "; ").join(parts)
+
+    # ------------------------------------------------------------ an indicator
+
+    def criterion(self, indicator: ast.Indicator) -> str:
+        """The whole 评分标准 of an indicator, as one sentence group ending in 。 (zh) or . (en)."""
+        zh = self.zh
+        top = indicator.max.value
+        bases = [r for r in indicator.rules if ast.is_base(r)]
+        awards = [r for r in indicator.rules if isinstance(r, ast.AwardIf)]
+        deductions = [r for r in indicator.rules if ast.is_deduction(r)]
+        sentences: list[str] = []
+        for base in bases:
+            sentences.append(self._base(base, top))
+        if awards:
+            sentences.append(self.checklist(list(awards)))
+        if deductions:
+            lone = top if not bases and not awards and len(deductions) == 1 else None
+            items = [r for r in deductions if isinstance(r, ast.DeductIf)]
+            taken = [self.step(r, lone) for r in deductions if isinstance(r, ast.DeductStep)]
+            if items:
+                taken.append(self.checklist(list(items)))
+            lead = ("在此基础上，" if zh else "then ") if sentences else ""
+            sentences.append(lead + self._list(taken) + ("，扣完为止" if zh else ", down to 0"))
+        if not indicator.rules:
+            sentences.append(f"计{exact(top)}分" if zh else f"{exact(top)} points")
+        end = "。" if zh else "."
+        return ("；" if zh else "; ").join(sentences) + end
+
+    def _base(self, rule: ast.BaseRule, top: Decimal) -> str:
+        zh = self.zh
+        match rule:
+            case ast.Bands():
+                return self.bands(rule)
+            case ast.WhenChain():
+                return self.when(rule)
+            case ast.Match():
+                return self.match(rule)
+            case ast.Judgment():
+                return f"由评价人员酌情打分，最高{exact(top)}分" if zh else f"judged by the evaluators, 0 to {exact(top)} points"
+            case ast.Formula():
+                if zh:
+                    return f"得分={self.expr(rule.expr)}，最高{exact(top)}分，低于0分的按0分计"
+                return f"score = {self.expr(rule.expr)}, at most {exact(top)}, at least 0"
+            case _:
+                assert_never(rule)
+
+    def explanation(self, indicator: ast.Indicator) -> str:
+        """指标解释: the derived values the rules read, each as its formula, in declaration order."""
+        wanted: set[str] = set()
+        stack = [e for rule in indicator.rules for e in rule.expressions()]
+        while stack:
+            for e in ast.walk_expressions(stack.pop()):
+                if isinstance(e, ast.Ref) and e.name.text in self.lets and e.name.text not in wanted:
+                    wanted.add(e.name.text)
+                    stack.append(self.lets[e.name.text].expr)
+        lines = [f"{name}={self.expr(let.expr)}" if self.zh else f"{name} = {self.expr(let.expr)}"
+                 for name, let in self.lets.items() if name in wanted]  # fmt: skip
+        return ("；" if self.zh else "; ").join(lines) + (("。" if self.zh else ".") if lines else "")
+
+    # ------------------------------------------------------------ the grades
+
+    def grades(self, header: ast.Header) -> str:
+        """90分（含）以上为优秀；80分（含）-90分为良好；…；60分以下为差 — and how the total is rounded."""
+        zh = self.zh
+        places = exact(header.round_places.value) if header.round_places is not None else "2"
+        mode = _ROUNDING[header.round_mode][0 if zh else 1]
+        rounding = (f"总分{mode}保留{places}位小数后评定等次" if zh
+                    else f"The total is {mode} to {places} decimals before grading")  # fmt: skip
+        if not header.grades:
+            return ""
+        parts: list[str] = []
+        previous: ast.Grade | None = None
+        descending = _descending(header.grades)
+        for grade in header.grades:
+            name = grade.name.text
+            if grade.threshold is None:
+                if previous is not None and previous.threshold is not None and descending:
+                    value = self.literal(previous.threshold)
+                    below = f"{value}分以下" if previous.op == ">=" else f"{value}分（含）以下"
+                    parts.append(f"{below}为{name}" if zh else f"{name}: below {value}" if previous.op == ">="
+                                 else f"{name}: {value} or less")  # fmt: skip
+                else:
+                    parts.append(f"其他为{name}" if zh else f"{name}: otherwise")
+            else:
+                value = self.literal(grade.threshold)
+                if descending and grade.op in (">=", ">"):
+                    low = f"{value}分（含）" if grade.op == ">=" else f"{value}分（不含）"
+                    if previous is None or previous.threshold is None:
+                        parts.append(f"{low}以上为{name}" if zh else f"{name}: {_EN_OPS[grade.op]} {value}")
+                    else:
+                        upper = self.literal(previous.threshold)
+                        upper_zh = f"{upper}分" if previous.op == ">=" else f"{upper}分（含）"
+                        parts.append(f"{low}-{upper_zh}为{name}" if zh else
+                                     f"{name}: {_EN_OPS[grade.op]} {value} and {'<' if previous.op == '>=' else '≤'} {upper}")  # fmt: skip
+                else:  # any other order: first match wins, said as such
+                    op = (_ZH_OPS if zh else _EN_OPS)[grade.op or "="]
+                    parts.append(f"总分{op}{value}为{name}" if zh else f"{name}: total {op} {value}")
+            previous = grade
+        if not descending:
+            lead = "等次按以下顺序取首个符合的：" if zh else "the first that holds: "
+            return lead + self._list(parts) + ("。" if zh else ". ") + rounding + ("。" if zh else ".")
+        return self._list(parts) + ("。" if zh else ". ") + rounding + ("。" if zh else ".")
+
+
+def _descending(grades: tuple[ast.Grade, ...]) -> bool:
+    """Grades written as `>=`/`>` thresholds from the highest down, `otherwise` last: each
+    then takes the band between its threshold and the one above."""
+    thresholds = [g for g in grades if g.threshold is not None]
+    if any(g.op not in (">=", ">") for g in thresholds):
+        return False
+    if any(g.threshold is None for g in grades[: len(thresholds)]):
+        return False
+    values = [g.threshold.value for g in thresholds if g.threshold is not None]
+    return all(a > b for a, b in zip(values, values[1:], strict=False))
+
