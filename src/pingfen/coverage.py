@@ -22,12 +22,13 @@ from attrs import frozen
 from pingfen import ast
 from pingfen.check.passes import check
 from pingfen.check.soundness import clamping
+from pingfen.display import plain, width
 from pingfen.errors import InternalError
 from pingfen.evaluate.rubric import Rubric
 from pingfen.evaluate.walker import Event
 from pingfen.lang import Lang
 from pingfen.result import Result
-from pingfen.syntax.formatter import band_condition, expr, label, number, width
+from pingfen.syntax.formatter import band_condition, expr, label, number
 
 _STATUS = {
     "held": ("held", "满足"),
@@ -188,8 +189,7 @@ def percent(taken: int, total: int) -> Decimal:
 
 
 def _show(value: Decimal) -> str:
-    text = format(value, "f")
-    return text.removesuffix(".0")
+    return plain(value)
 
 
 def render_text(reports: list[Coverage], lang: Lang = "en") -> str:

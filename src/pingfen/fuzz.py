@@ -33,6 +33,7 @@ from hypothesis.errors import HypothesisException
 
 from pingfen import ast
 from pingfen.diagnostics import Diagnostic
+from pingfen.display import plain
 from pingfen.errors import DataError, PingfenError
 from pingfen.evaluate.rubric import ROUNDING, Rubric
 from pingfen.lang import Lang
@@ -220,7 +221,7 @@ def _monotone(
 def _show(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return format(value, "f") if isinstance(value, Decimal) else str(value)
+    return plain(value) if isinstance(value, Decimal) else str(value)
 
 
 # ---------------------------------------------------------------- the search
@@ -386,10 +387,9 @@ def _yaml_value(value: object, kind: str | None) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if kind == "percent" and isinstance(value, Decimal):
-        text = format((value * 100).normalize(), "f")
-        return json.dumps(text + "%")
+        return json.dumps(plain(value * 100) + "%")
     if isinstance(value, (Decimal, int)):
-        return format(value, "f") if isinstance(value, Decimal) else str(value)
+        return plain(value) if isinstance(value, Decimal) else str(value)
     return json.dumps(str(value), ensure_ascii=False)
 
 

@@ -25,6 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
+from pingfen import display
 from pingfen.errors import OutputError
 from pingfen.result import dumps
 from pingfen.values import to_decimal
@@ -286,10 +287,9 @@ def write_results(
 
 
 def plain(value: Decimal | None) -> str:
-    """A Decimal digit for digit, never in exponent form; '' for None."""
-    if value is None:
-        return ""
-    return format(abs(value) if value.is_zero() else value, "f")
+    """A Decimal digit for digit (`display.digits`: a Result's scores are canonical already,
+    its total keeps the rubric's places); '' for None."""
+    return "" if value is None else display.digits(value)
 
 
 def _cells(line: Line) -> list[Any]:

@@ -9,8 +9,8 @@ from typing import Any
 
 from attrs import frozen
 
+from pingfen.display import number
 from pingfen.lang import Lang
-from pingfen.reasons import number
 
 
 @frozen

@@ -7,8 +7,8 @@ from __future__ import annotations
 import html
 import re
 
+from pingfen.display import digits, number
 from pingfen.lang import Lang
-from pingfen.reasons import number
 from pingfen.report.layout import WORDS, GroupCell, depth, grid, level_names, scored_label
 from pingfen.result import NodeResult, Result
 
@@ -46,13 +46,13 @@ def render_markdown(result: Result, lang: Lang = "zh", department: str | None = 
         lines.append("| " + " | ".join(cells) + " |")
     blanks = [""] * (levels - 1)
     lines.append(f"| **{words['total']}** | " + " | ".join([*blanks, f"**{number(result.max)}**",
-                 f"**{result.total}**", ""]) + " |")  # fmt: skip
+                 f"**{digits(result.total)}**", ""]) + " |")  # fmt: skip
     grade = _cell(result.grade) if result.grade is not None else "—"
     sep = "：" if lang == "zh" else ": "
     gap = "　" if lang == "zh" else " · "
     lines += [
         "",
-        f"**{words['total']}**{sep}{result.total} / {number(result.max)}{gap}**{words['grade']}**{sep}{grade}",
+        f"**{words['total']}**{sep}{digits(result.total)} / {number(result.max)}{gap}**{words['grade']}**{sep}{grade}",
         "",
     ]
     return "\n".join(lines)
