@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 import yaml
 
-from data_helpers import ROOT, RUBRIC, RULESET
+from data_helpers import FULL, ROOT, RUBRIC, RULESET
 from pingfen.cli import main
 from pingfen.template import write_template
 
@@ -131,3 +131,184 @@ def test_test_output_shows_the_actual_score_canonically(tmp_path: Path) -> None:
     code, out, _ = run("test", "--lang", "zh", str(rule))
     assert code == 1
     assert "进度：预期 3，实际 4\n" in out  # `实际 4.0` before
+
+
+# ---------------------------------------------------------------- 2. a percent typed without `%`
+
+Z, P = "重点支出安排率", "政府采购执行率"
+
+
+def csv_of(rows: list[dict[str, object]]) -> str:
+    header = ["id", *FULL]
+    lines = [",".join(header)]
+    for row in rows:
+        lines.append(",".join(str(row.get(name, FULL.get(name))).replace("True", "是") for name in header))
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_csv_percent_without_the_sign_is_refused_naming_the_cell(tmp_path: Path, lang: str) -> None:
+    data = tmp_path / "rows.csv"
+    data.write_text(csv_of([{"id": "甲", Z: 55, P: 85}, {"id": "乙", Z: "55%", P: "0.85"}]), encoding="utf-8")
+    code, out, err = run("eval", "--lang", lang, R, str(data))
+    assert code == 1  # full marks, exit 0, before
+    first, second = out.splitlines()[1:3]
+    words = {"zh": "请写作 55% 或 0.55", "en": "write 55% or 0.55"}[lang]
+    assert first.startswith("甲,,") and words in first and "5500%" in first  # the cell, both readings
+    for name in (Z, P):
+        assert f"PF523: {'输入项' if lang == 'zh' else 'input'} `{name}`" in first
+    assert second.startswith("乙,") and "PF523" not in second
+    assert "甲" in err and "PF523" in err
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_a_record_file_percent_without_the_sign_is_refused(tmp_path: Path, suffix: str) -> None:
+    record = {k: (v if not isinstance(v, Decimal) else float(v)) for k, v in FULL.items()} | {Z: 55}
+    path = tmp_path / f"one{suffix}"
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")  # JSON is YAML too
+    code, _, err = run("eval", "--lang", "zh", R, str(path))
+    assert code == 2
+    assert "错误[PF523]: 输入项 `重点支出安排率`：55 未带 `%`" in err and "请写作 55% 或 0.55" in err
+    assert "帮助: 不带 `%` 的数按比值读取，55 会被读作 5500%" in err
+
+
+@pytest.mark.parametrize("bare", [55, Decimal(55), 55.0, "55", " 55 ", "５５", Decimal("1.2"), -5])
+def test_the_api_refuses_a_bare_number_beyond_100_percent(bare: object) -> None:
+    from pingfen.errors import DataError
+
+    with pytest.raises(DataError) as refused:
+        RUBRIC.evaluate(FULL | {Z: bare})
+    (problem,) = refused.value.problems
+    assert (problem.code, problem.input) == ("PF523", Z)
+    with pytest.raises(DataError):
+        RUBRIC.coerce(FULL | {Z: bare})
+    with pytest.raises(DataError):
+        RUBRIC.score_node(Z, {Z: bare})
+
+
+@pytest.mark.parametrize(("value", "points"), [("55%", 0), (Decimal("0.55"), 0), ("0.95", 5), (1, 5), (0, 0),
+                                               ("120%", 5), (0.9, 5)])  # fmt: skip
+def test_a_percent_sign_or_a_ratio_is_read_as_always(value: object, points: int) -> None:
+    assert RUBRIC.evaluate(FULL | {Z: value}).score(Z) == points
+
+
+def test_ratios_true_says_a_bare_number_is_a_ratio() -> None:
+    assert RUBRIC.evaluate(FULL | {Z: Decimal(2)}, ratios=True).score(Z) == 5  # 200%
+    assert RUBRIC.coerce({Z: 2}, [Z], ratios=True) == {Z: 2}
+
+
+BOUNDED = """rubric "b" {
+  total 5
+}
+
+input 执行率: percent >= 0 and <= 300%
+input 满意度: percent >= 0 and <= 100%
+
+indicator 执行 3 {
+  bands 执行率 {
+    >= 100% -> 3
+    else    -> 0
+  }
+}
+
+indicator 满意 2 {
+  bands 满意度 {
+    >= 90% -> 2
+    else   -> 0
+  }
+}
+"""
+
+
+def test_bounds_beyond_100_percent_make_a_bare_number_a_ratio() -> None:
+    import pingfen
+    from pingfen.errors import DataError
+
+    rubric = pingfen.loads(BOUNDED)
+    assert rubric.evaluate({"执行率": Decimal("1.5"), "满意度": 1}).score("执行") == 3  # 150%, 100%
+    assert rubric.evaluate({"执行率": "1.5", "满意度": "95%"}).total == 5
+    with pytest.raises(DataError) as refused:
+        rubric.evaluate({"执行率": 55, "满意度": 95})
+    assert [(p.code, p.input) for p in refused.value.problems] == [("PF503", "执行率"), ("PF523", "满意度")]
+
+
+def test_xlsx_percent_cells_read_as_shown_and_bare_cells_are_refused(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    header = ["id", *FULL]
+    sheet.append(header)
+    for row_id, value, style in (("格式化", 1.2, "0%"), ("未格式化", 55, "General"), ("比值", 0.55, "General")):
+        sheet.append([row_id, *(float(v) if isinstance(v, Decimal) else v for v in FULL.values())])
+        cell = sheet.cell(sheet.max_row, header.index(Z) + 1)
+        cell.value, cell.number_format = value, style
+    path = tmp_path / "rows.xlsx"
+    book.save(path)
+    code, out, _ = run("eval", "--lang", "en", R, str(path))
+    assert code == 1
+    rows = {line.split(",")[0]: line for line in out.splitlines()[1:]}
+    assert rows["格式化"].endswith(",100.00,优秀,")  # 120%, as Excel shows it: full marks
+    assert "PF523: input `重点支出安排率`: 55 without `%`" in rows["未格式化"]
+    assert "PF523" not in rows["比值"]
+
+
+def test_samples_stay_scorable() -> None:
+    import random
+
+    from pingfen.sample import sample_record
+
+    rng = random.Random(14)
+    for _ in range(50):
+        RUBRIC.evaluate(sample_record(RUBRIC, rng))
+
+
+# ---------------------------------------------------------------- 12. the API: files and batches
+
+
+def test_load_takes_an_open_file_binary_or_text() -> None:
+    import pingfen
+
+    with RULESET.open("rb") as binary:
+        assert pingfen.load(binary).name == RUBRIC.name
+    with RULESET.open(encoding="utf-8") as text:
+        assert pingfen.load(text, tests=False).max == RUBRIC.max
+    source = RULESET.read_bytes()
+    assert pingfen.load(io.BytesIO(source)).inputs == RUBRIC.inputs
+    assert pingfen.load(io.StringIO(source.decode("utf-8"))).inputs == RUBRIC.inputs
+
+
+def test_load_of_a_bad_open_file_names_it() -> None:
+    import pingfen
+
+    with pytest.raises(pingfen.RubricError) as not_utf8:
+        pingfen.load(io.BytesIO('rubric "甲" {\n  total 5\n}\n'.encode("gbk")))
+    assert not_utf8.value.diagnostics[0].code == "PF006"
+    with pytest.raises(pingfen.RubricError) as broken, RULESET.open("rb") as file:
+        pingfen.load(io.BytesIO(file.read().replace(b"indicator", b"indicatr", 1)))
+    assert "<file>" in str(broken.value)
+
+
+def test_read_records_reads_every_kind_of_data_file(tmp_path: Path) -> None:
+    import pingfen
+
+    (yaml_record,) = pingfen.read_records(SEED_DATA)
+    assert isinstance(yaml_record, dict) and yaml_record["满意度"] == "95%"
+    rows = list(pingfen.read_records(DEPARTMENTS))
+    assert [r["id"] for r in rows if isinstance(r, dict)] == ["区厂协", "示范单位", "填错的单位"]
+    lines = tmp_path / "rows.jsonl"
+    lines.write_text('{"id": "A"}\n{not json\n' + json.dumps({"id": "B", **{k: str(v) for k, v in FULL.items()}},
+                                                                ensure_ascii=False) + "\n", encoding="utf-8")  # fmt: skip
+    outcomes = list(RUBRIC.evaluate_many(pingfen.read_records(lines), key="id"))
+    first, second, third = outcomes
+    assert isinstance(first, pingfen.DataError) and (first.record, first.code) == ("A", "PF501")
+    assert isinstance(second, pingfen.DataError) and (second.record, second.code) == ("row 2", "PF510")
+    assert isinstance(third, pingfen.Result) and third.total == 100
+
+
+def test_read_records_refuses_an_unreadable_file_at_once(tmp_path: Path) -> None:
+    import pingfen
+
+    with pytest.raises(pingfen.DataError) as missing:
+        pingfen.read_records(tmp_path / "nowhere.csv")
+    assert missing.value.code == "PF508"
+    assert "read_records" in pingfen.__all__ and "read_records" in dir(pingfen)

@@ -48,12 +48,13 @@ class Disagreement(InternalError, AssertionError):
     """The tree walker and the compiled rubric scored a record differently: a bug in pingfen."""
 
 
-def trace(rubric: Rubric, record: Mapping[str, object]) -> tuple[Result, list[Event]]:
+def trace(rubric: Rubric, record: Mapping[str, object], *, ratios: bool = False) -> tuple[Result, list[Event]]:
     """Score a record with the compiled rubric, and walk it to learn the branches taken.
-    Raises DataError when the record is refused, Disagreement if the two score it differently."""
-    result = rubric.evaluate(record)
+    Raises DataError when the record is refused, Disagreement if the two score it differently.
+    `ratios` as for `Rubric.evaluate`."""
+    result = rubric.evaluate(record, ratios=ratios)
     events: list[Event] = []
-    walked = rubric.walker(events.append).evaluate(rubric.coerce(record))
+    walked = rubric.walker(events.append).evaluate(rubric.coerce(record, ratios=ratios))
     compiled = {n.name: n.score for n in result.nodes()}
     scores = {n.name: n.score for n in walked.nodes()}
     if compiled != scores or (result.raw_total, result.total, result.grade) != (
