@@ -90,7 +90,7 @@ def as_ratio_strings(record: dict[str, object], names: list[str]) -> dict[str, o
 
 @given(records_2021())
 def test_2021_structure(record: dict[str, object]) -> None:
-    result = RUBRIC_2021.evaluate(record)
+    result = RUBRIC_2021.evaluate(record, ratios=True)
     check_structure(result)
     assert result.max == 100
     assert result.grade == grade_2021(result.total)
@@ -98,8 +98,8 @@ def test_2021_structure(record: dict[str, object]) -> None:
 
 @given(records_2021())
 def test_2021_deterministic(record: dict[str, object]) -> None:
-    first = RUBRIC_2021.evaluate(record)
-    again = RUBRIC_2021.evaluate(dict(record))
+    first = RUBRIC_2021.evaluate(record, ratios=True)
+    again = RUBRIC_2021.evaluate(dict(record), ratios=True)
     assert first == again
     assert first.to_json() == again.to_json()
     assert [n.reasons for n in first.nodes()] == [n.reasons for n in again.nodes()]
@@ -107,9 +107,9 @@ def test_2021_deterministic(record: dict[str, object]) -> None:
 
 @given(records_2021())
 def test_2021_percent_forms_agree(record: dict[str, object]) -> None:
-    ratio = RUBRIC_2021.evaluate(record)
-    assert RUBRIC_2021.evaluate(as_percent_strings(record, PERCENTS_2021)) == ratio
-    assert RUBRIC_2021.evaluate(as_ratio_strings(record, PERCENTS_2021)) == ratio
+    ratio = RUBRIC_2021.evaluate(record, ratios=True)
+    assert RUBRIC_2021.evaluate(as_percent_strings(record, PERCENTS_2021), ratios=True) == ratio
+    assert RUBRIC_2021.evaluate(as_ratio_strings(record, PERCENTS_2021), ratios=True) == ratio
 
 
 # (input, values, {indicator: +1 if the score never falls as the input rises, -1 if it never rises})
@@ -138,8 +138,8 @@ def test_2021_monotone(name: str, values: st.SearchStrategy, indicators: dict[st
     @given(records_2021(), values, values)
     def prop(record: dict[str, object], a: object, b: object) -> None:
         low, high = sorted([a, b])  # type: ignore[type-var]
-        r_low = RUBRIC_2021.evaluate(record | {name: low})
-        r_high = RUBRIC_2021.evaluate(record | {name: high})
+        r_low = RUBRIC_2021.evaluate(record | {name: low}, ratios=True)
+        r_high = RUBRIC_2021.evaluate(record | {name: high}, ratios=True)
         for indicator, sign in indicators.items():
             s_low, s_high = r_low[indicator].score, r_high[indicator].score
             assert (s_high - s_low) * sign >= 0, (indicator, low, s_low, high, s_high)
@@ -154,23 +154,23 @@ def test_2021_procurement_below_100_never_rises_as_rate_falls(record: dict, a: D
     """The brief's example: 政府采购执行率 moving further below 100% → score non-increasing,
     and by exactly 0.2 per point while above zero."""
     near, far = max(a, b), min(a, b)
-    s_near = RUBRIC_2021.evaluate(record | {"政府采购执行率": near})["政府采购执行率"].score
-    s_far = RUBRIC_2021.evaluate(record | {"政府采购执行率": far})["政府采购执行率"].score
+    s_near = RUBRIC_2021.evaluate(record | {"政府采购执行率": near}, ratios=True)["政府采购执行率"].score
+    s_far = RUBRIC_2021.evaluate(record | {"政府采购执行率": far}, ratios=True)["政府采购执行率"].score
     assert s_far <= s_near
     assert s_near == max(D(0), 3 - D("0.2") * (1 - near) * 100)
 
 
 @given(records_2021(), st.integers(0, 60))
 def test_2021_more_staff_never_raises_the_score(record: dict, extra: int) -> None:
-    base = RUBRIC_2021.evaluate(record)["财政供养人员控制率"].score
-    more = RUBRIC_2021.evaluate(record | {"在职人数": record["在职人数"] + extra})["财政供养人员控制率"].score  # type: ignore[operator]
+    base = RUBRIC_2021.evaluate(record, ratios=True)["财政供养人员控制率"].score
+    more = RUBRIC_2021.evaluate(record | {"在职人数": record["在职人数"] + extra}, ratios=True)["财政供养人员控制率"].score  # type: ignore[operator]
     assert more <= base
 
 
 @given(records_2021())
 def test_2021_judgments_add_directly(record: dict[str, object]) -> None:
     """A judgment score is the indicator's score, unchanged."""
-    result = RUBRIC_2021.evaluate(record)
+    result = RUBRIC_2021.evaluate(record, ratios=True)
     for name in JUDGMENTS_2021:
         assert result[name].score == record[name]
 
@@ -190,7 +190,7 @@ def test_random_rubric_structure(data: st.DataObject) -> None:
     rubric = _load(gen)
     assert rubric.max == gen.total
     record = data.draw(gen.records, label="record")
-    result = rubric.evaluate(record)
+    result = rubric.evaluate(record, ratios=True)
     check_structure(result, gen.places, gen.rounding)
     assert result.max == gen.total
     holds = {">=": D.__ge__, ">": D.__gt__}
@@ -202,11 +202,11 @@ def test_random_rubric_structure(data: st.DataObject) -> None:
 def test_random_rubric_deterministic(data: st.DataObject) -> None:
     gen = data.draw(random_rubrics(), label="rubric")
     record = data.draw(gen.records, label="record")
-    first = pingfen.loads(gen.text).evaluate(record)
-    assert pingfen.loads(gen.text).evaluate(dict(record)) == first
+    first = pingfen.loads(gen.text).evaluate(record, ratios=True)
+    assert pingfen.loads(gen.text).evaluate(dict(record), ratios=True) == first
     rubric = pingfen.loads(gen.text)
-    assert rubric.evaluate(record) == rubric.evaluate(record)
-    assert rubric.evaluate(record).to_json() == first.to_json()
+    assert rubric.evaluate(record, ratios=True) == rubric.evaluate(record, ratios=True)
+    assert rubric.evaluate(record, ratios=True).to_json() == first.to_json()
 
 
 @given(st.data())
@@ -214,9 +214,9 @@ def test_random_rubric_percent_forms_agree(data: st.DataObject) -> None:
     gen = data.draw(random_rubrics(), label="rubric")
     record = data.draw(gen.records, label="record")
     rubric = _load(gen)
-    ratio = rubric.evaluate(record)
-    assert rubric.evaluate(as_percent_strings(record, gen.percent_inputs)) == ratio
-    assert rubric.evaluate(as_ratio_strings(record, gen.percent_inputs)) == ratio
+    ratio = rubric.evaluate(record, ratios=True)
+    assert rubric.evaluate(as_percent_strings(record, gen.percent_inputs), ratios=True) == ratio
+    assert rubric.evaluate(as_ratio_strings(record, gen.percent_inputs), ratios=True) == ratio
 
 
 @given(st.data())
@@ -238,13 +238,13 @@ def test_random_rubric_deductions_monotone(data: st.DataObject) -> None:
         near, far = reference + side * d1, reference + side * d2
         if min(near, far) < 0:
             continue
-        s_near = rubric.evaluate(record | {name: near})[indicator].score
-        s_far = rubric.evaluate(record | {name: far})[indicator].score
+        s_near = rubric.evaluate(record | {name: near}, ratios=True)[indicator].score
+        s_far = rubric.evaluate(record | {name: far}, ratios=True)[indicator].score
         assert s_far <= s_near, (indicator, direction, reference, near, s_near, far, s_far)
     for indicator, name in gen.counted:
         a, b = sorted(data.draw(st.lists(counts(0, 40), min_size=2, max_size=2), label=f"counts {name}"))
-        s_a = rubric.evaluate(record | {name: a})[indicator].score
-        s_b = rubric.evaluate(record | {name: b})[indicator].score
+        s_a = rubric.evaluate(record | {name: a}, ratios=True)[indicator].score
+        s_b = rubric.evaluate(record | {name: b}, ratios=True)[indicator].score
         assert s_b <= s_a, (indicator, a, s_a, b, s_b)
 
 

@@ -74,7 +74,7 @@ def in_domain(x: Decimal, lo: Decimal | None, lo_closed: bool, hi: Decimal | Non
 
 def falls_through(rubric: Rubric, x: Decimal) -> bool:
     try:
-        rubric.evaluate({"x": x})
+        rubric.evaluate({"x": x}, ratios=True)  # a witness is an exact ratio: 1.05 is 105%
     except pingfen.DataError as error:
         assert error.code == "PF505", error
         return True

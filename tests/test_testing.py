@@ -47,15 +47,15 @@ def test_inputs_honour_every_type_and_domain(record: dict[str, object]) -> None:
             assert isinstance(value, Decimal) and value >= 0
     assert record["满意度"] <= 1  # type: ignore[operator]
     assert record["经济效益"] <= 5 and record["建设湖南新增极目标任务完成情况"] <= 7  # type: ignore[operator]
-    RUBRIC_2021.evaluate(record)
+    RUBRIC_2021.evaluate(record, ratios=True)
 
 
 @SETTINGS
 @given(rubrics().flatmap(lambda m: st.tuples(st.just(pingfen.loads(format_module(m))), st.data())))
 def test_records_of_generated_rubrics_are_never_refused(drawn) -> None:  # type: ignore[no-untyped-def]
     rubric, data = drawn
-    rubric.evaluate(data.draw(inputs(rubric)))
-    rubric.evaluate(data.draw(boundary_inputs(rubric)))
+    rubric.evaluate(data.draw(inputs(rubric)), ratios=True)
+    rubric.evaluate(data.draw(boundary_inputs(rubric)), ratios=True)
 
 
 @pytest.mark.parametrize(
@@ -151,4 +151,4 @@ def test_boundary_records_sit_on_thresholds_often() -> None:
     strategy = boundary_inputs(RUBRIC_2021)
     find(strategy, lambda r: r["在职人数"] == r["编制人数"] > 0, settings=search)
     find(strategy, lambda r: r["结余"] == r["上年结转"] > 0, settings=search)
-    find(strategy, lambda r: Decimal("89.9") <= RUBRIC_2021.evaluate(r).total <= Decimal("90.1"), settings=search)
+    find(strategy, lambda r: Decimal("89.9") <= RUBRIC_2021.evaluate(r, ratios=True).total <= Decimal("90.1"), settings=search)

@@ -30,13 +30,13 @@ def test_walker_agrees_with_the_evaluator_on_generated_rubrics(drawn) -> None:  
     rubric = pingfen.loads(format_module(module))
     for _ in range(3):
         record = data.draw(boundary_inputs(rubric) if data.draw(st.booleans()) else inputs(rubric))
-        trace(rubric, record)  # raises Disagreement on any difference
+        trace(rubric, record, ratios=True)  # raises Disagreement on any difference
 
 
 @SETTINGS
 @given(boundary_inputs(RUBRIC_2021))
 def test_walker_agrees_with_the_evaluator_on_the_2021_rubric(record: dict[str, object]) -> None:
-    trace(RUBRIC_2021, record)
+    trace(RUBRIC_2021, record, ratios=True)
 
 
 RUBRIC = """rubric "x" {
@@ -123,9 +123,9 @@ def test_fuzz_and_testing_read_inputs_as_evaluate_does(monkeypatch: pytest.Monke
     said: list[str] = []
     coerce = Rubric.coerce
 
-    def spy(self: Rubric, data: object, names: object = None, *, record: str | None = None) -> object:
+    def spy(self: Rubric, data: object, names: object = None, *, record: str | None = None, ratios: bool = False) -> object:
         try:
-            return coerce(self, data, names, record=record)  # type: ignore[arg-type]
+            return coerce(self, data, names, record=record, ratios=ratios)  # type: ignore[arg-type]
         except DataError as error:
             said.append(error.describe("en"))
             raise

@@ -4,6 +4,7 @@ import pingfen
 rubric = pingfen.load("rulesets/dept-overall-2021.rule")
 result = rubric.evaluate({"在职人数": 12, "编制人数": 12, ...})
 result.total, result.grade, result["财政供养人员控制率"].reasons
+rubric.evaluate_many(pingfen.read_records("data.csv"), key="id")  # a batch, row by row
 pingfen.run_examples(rubric, coverage=True)     # the rubric's own examples
 pingfen.format_text(text)                       # the canonical layout
 
@@ -36,6 +37,7 @@ _HOMES = {
     "format_text": "pingfen.syntax.formatter",
     "load": "pingfen.loader",
     "loads": "pingfen.loader",
+    "read_records": "pingfen.io.records",
     "run_examples": "pingfen.testrun",
 }
 __all__ = [
@@ -55,6 +57,7 @@ __all__ = [
     "format_text",
     "load",
     "loads",
+    "read_records",
     "run_examples",
 ]
 
@@ -78,6 +81,7 @@ if TYPE_CHECKING:
     from pingfen.diagnostics import Diagnostic, Span
     from pingfen.errors import DataError, PingfenError, Problem, RubricError
     from pingfen.evaluate.rubric import InputSpec, Rubric
+    from pingfen.io.records import read_records
     from pingfen.loader import diagnose, load, loads
     from pingfen.result import NodeResult, Result
     from pingfen.syntax.formatter import FormatError, format_text

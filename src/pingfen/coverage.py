@@ -22,12 +22,13 @@ from attrs import frozen
 from pingfen import ast
 from pingfen.check.passes import check
 from pingfen.check.soundness import clamping
+from pingfen.display import plain, width
 from pingfen.errors import InternalError
 from pingfen.evaluate.rubric import Rubric
 from pingfen.evaluate.walker import Event
 from pingfen.lang import Lang
 from pingfen.result import Result
-from pingfen.syntax.formatter import band_condition, expr, label, width
+from pingfen.syntax.formatter import band_condition, expr, label
 
 _STATUS = {
     "held": ("held", "满足"),
@@ -47,12 +48,13 @@ class Disagreement(InternalError, AssertionError):
     """The tree walker and the compiled rubric scored a record differently: a bug in pingfen."""
 
 
-def trace(rubric: Rubric, record: Mapping[str, object]) -> tuple[Result, list[Event]]:
+def trace(rubric: Rubric, record: Mapping[str, object], *, ratios: bool = False) -> tuple[Result, list[Event]]:
     """Score a record with the compiled rubric, and walk it to learn the branches taken.
-    Raises DataError when the record is refused, Disagreement if the two score it differently."""
-    result = rubric.evaluate(record)
+    Raises DataError when the record is refused, Disagreement if the two score it differently.
+    `ratios` as for `Rubric.evaluate`."""
+    result = rubric.evaluate(record, ratios=ratios)
     events: list[Event] = []
-    walked = rubric.walker(events.append).evaluate(rubric.coerce(record))
+    walked = rubric.walker(events.append).evaluate(rubric.coerce(record, ratios=ratios))
     compiled = {n.name: n.score for n in result.nodes()}
     scores = {n.name: n.score for n in walked.nodes()}
     if compiled != scores or (result.raw_total, result.total, result.grade) != (
@@ -173,8 +175,7 @@ def percent(taken: int, total: int) -> Decimal:
 
 
 def _show(value: Decimal) -> str:
-    text = format(value, "f")
-    return text.removesuffix(".0")
+    return plain(value)
 
 
 def render_text(reports: list[Coverage], lang: Lang = "en") -> str:

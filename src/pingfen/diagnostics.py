@@ -9,13 +9,13 @@ source line in a gutter, carets under the span, `help:` with the fix.
 from __future__ import annotations
 
 import functools
-import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
 import attrs
 from attrs import field, frozen
 
+from pingfen.display import width
 from pingfen.lang import Lang
 from pingfen.messages import hint, message
 
@@ -121,11 +121,6 @@ class Diagnostic:
         return "\n".join(out)
 
 
-def _width(text: str) -> int:
-    """Display width in a terminal: CJK characters take two columns."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 # Control characters (C0 but tab, DEL, C1, bidi overrides and isolates) as a picture of
 # one character each, so that a shown line keeps its columns and cannot drive the terminal.
 _PICTURES = (
@@ -155,8 +150,8 @@ def _snippet(source: Source, span: Span) -> list[str]:
     if len(text) > _LONG:
         text, start, end = _window(text, start, end)
     # Under the span; a tab before it stays a tab, so the carets line up however tabs are shown.
-    lead = "".join("\t" if ch == "\t" else " " * _width(ch) for ch in text[:start])
-    carets = lead + "^" * max(1, _width(text[start:end]))
+    lead = "".join("\t" if ch == "\t" else " " * width(ch) for ch in text[:start])
+    carets = lead + "^" * max(1, width(text[start:end]))
     return [f"{pad} |", f"{number} | {text}", f"{pad} | {carets}"]
 
 

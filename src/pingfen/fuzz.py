@@ -33,6 +33,7 @@ from hypothesis.errors import HypothesisException
 
 from pingfen import ast
 from pingfen.diagnostics import Diagnostic
+from pingfen.display import plain
 from pingfen.errors import DataError, PingfenError
 from pingfen.evaluate.rubric import Rubric
 from pingfen.lang import Lang
@@ -113,7 +114,7 @@ def _grade_of(rubric: Rubric, total: Decimal) -> str | None:
 
 def _score(rubric: Rubric, record: Mapping[str, object], check: str) -> Result:
     try:
-        return rubric.evaluate(record)
+        return rubric.evaluate(record, ratios=True)
     except DataError as error:
         raise Violation("domain", error.describe("en"), [record], error.describe("zh")) from None
     except Exception as error:  # noqa: BLE001 - a crash is exactly what this looks for
@@ -177,7 +178,7 @@ def property_text(prop: ast.Property) -> str:
 def _claim(rubric: Rubric, record: Mapping[str, object], result: Result, prop: ast.Claim, key: str) -> None:
     if prop.condition is not None:
         try:
-            holds = rubric.walker().expression(prop.condition, rubric.coerce(record))
+            holds = rubric.walker().expression(prop.condition, rubric.coerce(record, ratios=True))
         except DataError:
             return
         if not holds:
@@ -217,7 +218,7 @@ def _monotone(
 def _show(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return format(value, "f") if isinstance(value, Decimal) else str(value)
+    return plain(value) if isinstance(value, Decimal) else str(value)
 
 
 # ---------------------------------------------------------------- the search
@@ -266,7 +267,7 @@ def _search(
                 result = _score(rubric, record, "domain")
             else:
                 try:
-                    result = rubric.evaluate(record)
+                    result = rubric.evaluate(record, ratios=True)
                 except Exception:  # noqa: BLE001 - reported by the domain check, already failed
                     return
             _invariants(rubric, record, result, active)
@@ -338,7 +339,7 @@ def _tighten(rubric: Rubric, violation: Violation) -> Violation:
 
     def score(n: int) -> Decimal | None:
         try:
-            return _node_score(rubric.evaluate({**low, spec.name: from_grid(spec, n)}), prop.target)
+            return _node_score(rubric.evaluate({**low, spec.name: from_grid(spec, n)}, ratios=True), prop.target)
         except DataError:
             return None
 
@@ -353,7 +354,7 @@ def _tighten(rubric: Rubric, violation: Violation) -> Violation:
         return violation
     try:
         _monotone(rubric, {**low, spec.name: from_grid(spec, c - 1)}, rubric.evaluate({**low, spec.name:
-                  from_grid(spec, c - 1)}), from_grid(spec, c), prop, violation.check)  # fmt: skip
+                  from_grid(spec, c - 1)}, ratios=True), from_grid(spec, c), prop, violation.check)  # fmt: skip
     except Violation as tighter:
         return tighter
     return violation
@@ -383,10 +384,9 @@ def _yaml_value(value: object, kind: str | None) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if kind == "percent" and isinstance(value, Decimal):
-        text = format((value * 100).normalize(), "f")
-        return json.dumps(text + "%")
+        return json.dumps(plain(value * 100) + "%")
     if isinstance(value, (Decimal, int)):
-        return format(value, "f") if isinstance(value, Decimal) else str(value)
+        return plain(value) if isinstance(value, Decimal) else str(value)
     return json.dumps(str(value), ensure_ascii=False)
 
 

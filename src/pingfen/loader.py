@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import IO
 
 from pingfen import ast, cache
 from pingfen.check.passes import check
@@ -31,11 +32,19 @@ def loads(text: str, path: str = "<string>", *, tests: bool = True) -> Rubric:
 
 
 @pinned
-def load(path: str | Path, *, tests: bool = True) -> Rubric:
-    """Load a rubric from a `.rule` file (UTF-8, with or without BOM). A file that is not
-    UTF-8 (say GBK, as Windows editors often save) raises RubricError (PF006). Its syntax
-    tree is kept in the user's cache directory, so loading the file again skips the parser.
+def load(path: str | Path | IO[bytes] | IO[str], *, tests: bool = True) -> Rubric:
+    """Load a rubric from a `.rule` file (UTF-8, with or without BOM), given by its path or,
+    as `json.load` takes one, as a file opened in binary or text mode. A file that is not
+    UTF-8 (say GBK, as Windows editors often save) raises RubricError (PF006). A file's
+    syntax tree is kept in the user's cache directory, so loading it again skips the parser.
     With tests=False its `example` and `property` blocks are skipped: enough to score by."""
+    if not isinstance(path, (str, Path)):
+        name = getattr(path, "name", None)  # for messages: an open file's name, else <file>
+        shown = name if isinstance(name, str) else "<file>"
+        rubric, diagnostics = _build(read_open_rule(path, shown), shown, tests=tests)
+        if rubric is None:
+            raise RubricError(diagnostics)
+        return rubric
     text = read_rule(path)
     rubric, diagnostics = _build(text, str(path), Path(path), tests=tests)
     if rubric is None:
@@ -51,6 +60,16 @@ def read_rule(path: str | Path) -> str:
     if len(data) > _MAX_BYTES:  # read no further: the parser refuses the text as too long (PF008)
         return data.decode("utf-8", errors="replace")
     return decode_rule(data, str(path))
+
+
+def read_open_rule(file: IO[bytes] | IO[str], name: str) -> str:
+    """The text of an open rule file, read no further than `read_rule` reads a path."""
+    data = file.read(_MAX_BYTES + 1)
+    if isinstance(data, str):
+        return data
+    if len(data) > _MAX_BYTES:
+        return data.decode("utf-8", errors="replace")
+    return decode_rule(data, name)
 
 
 # Enough bytes for MAX_CHARS characters of four bytes each and a BOM: a longer file is

@@ -145,6 +145,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF504": ("division by zero in `{where}`: `{divisor}` is 0", "`{where}` 中除数为零：`{divisor}` 为 0"),
     "PF505": ("`{name}`: {value} matches no band or arm", "`{name}`：{value} 不在任何分档或条件内"),
     "PF506": ("input `{input}`: {value} is not one of {labels}", "输入项 `{input}`：{value} 不在可选项 {labels} 中"),
+    "PF523": (
+        "input `{input}`: {value} without `%` is ambiguous for a percent: write {percent} or {ratio} "
+        "(or {read}, if that is meant)",
+        "输入项 `{input}`：{value} 未带 `%`，无法确定是百分数还是比值：请写作 {percent} 或 {ratio}"
+        "（如确为 {read}，请写作 {read}）",
+    ),
     "PF507": (
         "this record cannot be scored: the arithmetic failed ({detail}); check its largest values",
         "该记录无法评分：计算出错（{detail}），请检查其中过大的数值",
@@ -290,6 +296,12 @@ HINTS: dict[str, tuple[str, str]] = {
     "missing_points": ("write the points after `->`, e.g. `-> 5`", "在 `->` 后写出分数，例如 `-> 5`"),
     "whole_number": ("write {what} without decimals", "去掉小数部分"),
     "did_you_mean": ("did you mean `{suggestion}`?", "是否应为 `{suggestion}`？"),
+    "bare_percent": (
+        "a number without `%` is a ratio, so {value} would be {read}; when an input may go beyond 100%, "
+        "its rubric can say so with a bound (`<= 300%`), and a bare number up to it is then a ratio",
+        "不带 `%` 的数按比值读取，{value} 会被读作 {read}；如该输入项可以超过 100%，"
+        "评分规则可为其声明上限（如 `<= 300%`），不超过上限的数即按比值读取",
+    ),
     "did_you_mean_key": ("the data has `{suggestion}`: is it misspelt?", "数据中有 `{suggestion}`，是否拼写有误？"),
     "declare_input": ("declare it, e.g. `input {name}: percent`", "先声明该输入项，例如 `input {name}: percent`"),
     "rename_node": (

@@ -10,10 +10,11 @@ from __future__ import annotations
 import functools
 import string
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Context, Decimal
+from decimal import Decimal
 
 from attrs import field, frozen
 
+from pingfen.display import number, plain
 from pingfen.lang import Lang
 from pingfen.values import CONTEXT, ZERO
 
@@ -109,37 +110,12 @@ def _judged(params: dict[str, object]) -> None:
 _DERIVED = {"step": _step_derived, "band": _shown_value, "judgment": _judged}
 
 
-_CENT = Decimal("0.01")
-_ROOM = Context(prec=28, rounding=ROUND_HALF_UP)
-_SHOWN: dict[Decimal, str] = {}  # number() of values already shown: it depends on the value alone
-
-
-def number(value: Decimal) -> str:
-    """At most 2 decimals, half up, no trailing zeros: 1.25, 4.17, 3."""
-    if not value.is_finite():
-        return str(value)
-    shown = _SHOWN.get(value)
-    if shown is not None:
-        return shown
-    adjusted = value.adjusted()  # room for every digit of a huge value
-    room = _ROOM if adjusted < 24 else Context(prec=adjusted + 4, rounding=ROUND_HALF_UP)
-    text = format(value.quantize(_CENT, context=room), "f").rstrip("0").rstrip(".")
-    shown = "0" if text == "-0" else text
-    if len(_SHOWN) >= 4096:
-        _SHOWN.clear()
-    _SHOWN[value] = shown
-    return shown
-
-
 def exact(value: Decimal) -> str:
     """A rubric's own constant (a rate, a step) as written, every digit kept: a step of
     0.001 is not `0`, nor a rate of 0.125 `0.13`."""
     if not value.is_finite() or abs(value.adjusted()) > 30:
         return number(value)
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    return plain(value)
 
 
 def quantity(value: object, unit: str) -> str:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
+from pingfen.display import canonical, digits
 from pingfen.lang import Lang
 from pingfen.reasons import Reason, Site
 from pingfen.values import CONTEXT
@@ -37,7 +38,8 @@ class NodeResult:
         is_group: bool = False,
         lang: Lang = "zh",
     ) -> None:
-        self._name, self._max, self._score, self._children = name, max, score, children
+        # canonical: a score computed as 5 - 2.0 is returned as 3, not 3.0 (see `display`)
+        self._name, self._max, self._score, self._children = name, canonical(max), canonical(score), children
         self._explanations, self._clamped, self._is_group, self._lang = explanations, clamped, is_group, lang
 
     if TYPE_CHECKING:  # what the fields are; at run time each is read by attrgetter, at C speed
@@ -248,17 +250,17 @@ class Result:
     @property
     def max(self) -> Decimal:
         """The rubric's total of points."""
-        return self._layout.max
+        return canonical(self._layout.max)
 
     @property
     def total(self) -> Decimal:
-        """The total, rounded as the rubric says."""
+        """The total, rounded as the rubric says, with its places (`87.00`: see `display`)."""
         return self._total
 
     @property
     def raw_total(self) -> Decimal:
         """The exact sum of the top-level scores."""
-        return self._raw_total
+        return canonical(self._raw_total)
 
     @property
     def grade(self) -> str | None:
@@ -319,16 +321,16 @@ class Result:
         position = self._layout.positions.get(name)
         if position is None:
             raise KeyError(f"no group or indicator named {name!r}")
-        return self._scores[position]
+        return canonical(self._scores[position])
 
     def scores(self) -> dict[str, Decimal]:
         """Every group's and indicator's score by name, depth-first in rubric order."""
-        return dict(zip(self._layout.names, self._scores, strict=True))
+        return dict(zip(self._layout.names, map(canonical, self._scores), strict=True))
 
     def scores_of(self, names: tuple[str, ...]) -> list[Decimal]:
         """The scores of `names`, in that order (a batch's columns); the names are looked
         up once per rubric, not on every record."""
-        return self._layout.picker(names)(self._scores)
+        return [canonical(score) for score in self._layout.picker(names)(self._scores)]
 
     def nodes(self) -> Iterator[NodeResult]:
         """Every group and indicator, depth-first in rubric order."""
@@ -383,8 +385,7 @@ def dumps(data: Any, indent: int | None = 2) -> str:
 
 def _encode(data: Any, indent: int | None, level: int) -> str:
     if isinstance(data, Decimal):
-        text = format(data, "f")
-        return "0" if text in ("-0", "-0.0") else text
+        return digits(data)
     if isinstance(data, dict):
         items = [f"{json.dumps(str(k), ensure_ascii=False)}: {_encode(v, indent, level + 1)}" for k, v in data.items()]
         return _wrap("{", "}", items, indent, level)

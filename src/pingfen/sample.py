@@ -11,6 +11,7 @@ import random
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from pingfen.evaluate.rubric import InputSpec, Rubric
+from pingfen.values import ratio_limits
 
 # type → (grid step, default low, default high)
 _RANGES = {
@@ -29,7 +30,8 @@ def sample_value(spec: InputSpec, rng: random.Random) -> Decimal | bool | str:
     if spec.type == "label":
         return rng.choice(spec.labels)
     step, low, high = _RANGES[spec.type]
-    for op, bound in spec.bounds:
+    bounds = spec.bounds + (ratio_limits(spec.bounds) if spec.type == "percent" else ())
+    for op, bound in bounds:  # a percent's bare number beyond ±100% is PF523 unless its bounds reach there
         if op in (">", ">="):
             low = max(low, bound + step if op == ">" else bound)
         elif op in ("<", "<="):

@@ -7,7 +7,7 @@
 
     @given(boundary_inputs(rubric))
     def test_never_refused(record):
-        rubric.evaluate(record)
+        rubric.evaluate(record, ratios=True)
 
 `inputs(rubric)` draws whole records that honour every declared type and domain: counts
 are whole and >= 0, amounts >= 0, scores in [0, the max of the indicator judging them],
@@ -21,8 +21,9 @@ are read from the syntax tree; a threshold on a computed value (`在职人数 / 
 data steps.
 
 Data steps: 0.01 percentage point for percents, 1 for counts, 0.01 for amounts, scores
-and numbers. Percents are drawn as ratios (0.95 for 95%), counts as ints, other numbers
-as exact Decimals. Requires hypothesis (`pip install pingfen[testing]`).
+and numbers. Percents are drawn as exact ratios (0.95 for 95%, 1.5 for 150%), counts as
+ints, other numbers as exact Decimals; score them with `evaluate(record, ratios=True)`,
+which takes a ratio above 100% as it is (a data file writes it `"150%"`). Requires hypothesis (`pip install pingfen[testing]`).
 """
 
 from __future__ import annotations
@@ -214,13 +215,13 @@ def _predicate(rubric: Rubric, record: dict[str, object], target: Target, name: 
 
         def total_reaches(x: object) -> bool | None:
             try:
-                return rubric.evaluate({**record, name: x}).total >= target.at
+                return rubric.evaluate({**record, name: x}, ratios=True).total >= target.at
             except DataError:
                 return None
 
         return total_reaches
     try:
-        values = rubric.coerce(record)
+        values = rubric.coerce(record, ratios=True)
     except DataError:
         return lambda x: None
     expr = target.value
@@ -281,7 +282,7 @@ _EXTREMES: dict[int, tuple[Rubric, dict[str, object], dict[str, object]]] = {}
 
 def _total(rubric: Rubric, record: dict[str, object]) -> Decimal | None:
     try:
-        return rubric.evaluate(record).total
+        return rubric.evaluate(record, ratios=True).total
     except DataError:
         return None
 

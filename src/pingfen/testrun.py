@@ -13,11 +13,11 @@ from attrs import frozen
 from pingfen import ast
 from pingfen.check.examples import places, raw_record, records
 from pingfen.coverage import Coverage, trace
+from pingfen.display import digits, number, plain
 from pingfen.errors import DataError
 from pingfen.evaluate.rubric import Rubric
 from pingfen.evaluate.walker import Event
 from pingfen.lang import Lang
-from pingfen.reasons import number
 from pingfen.result import NodeResult, Result
 from pingfen.values import pinned
 
@@ -113,7 +113,7 @@ def _compare(ex: ast.Example, result: Result, lang: Lang) -> list[Failure]:
     failures = []
     for e in ex.expects:
         if isinstance(e, ast.ExpectError):
-            failures.append(Failure(e, None, _error_text(e), f"total {result.total}"))
+            failures.append(Failure(e, None, _error_text(e), f"total {digits(result.total)}"))
         elif isinstance(e, ast.ExpectGrade):
             if result.grade != e.grade.text:
                 failures.append(Failure(e, None, e.grade.text, result.grade or "—"))
@@ -157,7 +157,7 @@ def _short(value: Decimal) -> str:
 
 
 def _plain(value: Decimal) -> str:
-    text = format(value, "f")
+    text = plain(value)
     if "." in text and len(text.split(".")[1]) > 6:
         return f"{number(value)}… ({text})"
     return text

@@ -2,7 +2,8 @@
 (its context, comparisons, roundings and clamp), which every evaluator shares.
 
 Conventions (see docs/language.md, "Data"): a number, or a string holding one, is a
-ratio for a percent input; a string ending in `%` is a percent (`"95%"` is 0.95);
+ratio for a percent input; a string ending in `%` is a percent (`"95%"` is 0.95); a bare
+number beyond ±1 is ambiguous there (`ratio_limits`, PF523);
 bools accept true/false, 是/否, yes/no and 1/0. A float is converted through its
 shortest repr (`str`), never `Decimal(float)`.
 """
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Literal, ParamSpec, TypeVar
 
+from pingfen.display import plain
 from pingfen.errors import Problem
 
 # The context scoring runs in: quotients carry 28 significant digits, and anything
@@ -165,6 +167,37 @@ def to_percent(raw: object) -> Decimal | None:
                 return number  # out of every domain, as it is: dividing could underflow it to 0
             return CONTEXT.divide(number, 100)  # in pingfen's context, whatever the caller's
     return to_decimal(raw)
+
+
+# A percent input's value written without `%` is a ratio, and a person typing 55 for 55%
+# would be read as 5500%: a bare number above 1 (or below -1) is refused unless the input's
+# declared bounds reach beyond 100% (or -100%) on that side, which makes the ratio certain.
+RATIO = Decimal(1)
+
+
+def has_percent_sign(raw: object) -> bool:
+    """Whether a value is written as a percentage (`"55%"`), rather than as a bare number."""
+    return isinstance(raw, str) and raw.strip().endswith(("%", "％"))
+
+
+def ratio_limits(bounds: tuple[tuple[str, Decimal], ...]) -> tuple[tuple[str, Decimal], ...]:
+    """The limits a bare number for a percent input with these declared bounds must keep."""
+    limits: list[tuple[str, Decimal]] = []
+    if not any(op in ("<", "<=") and bound > RATIO for op, bound in bounds):
+        limits.append(("<=", RATIO))
+    if not any(op in (">", ">=") and bound < -RATIO for op, bound in bounds):
+        limits.append((">=", -RATIO))
+    return tuple(limits)
+
+
+def ambiguous_percent(name: str, raw: object, value: Decimal) -> Problem:
+    """PF523: a bare number beyond the ratio limits; the message shows both ways to write it."""
+    sign, digits, exponent = value.as_tuple()
+    hundredth = Decimal((sign, digits, int(exponent) - 2))  # exact, whatever the context
+    hundredfold = Decimal((sign, digits, int(exponent) + 2))
+    args = {"input": name, "value": show(raw), "percent": f"{plain(value)}%", "ratio": plain(hundredth),
+            "read": f"{plain(hundredfold)}%"}  # fmt: skip
+    return Problem("PF523", name, args, "bare_percent")
 
 
 def to_bool(raw: object) -> bool | None:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
 from typing import assert_never
 
 from attrs import define
 
 from pingfen import ast
 from pingfen.diagnostics import Diagnostic, Severity, Span
+from pingfen.display import plain
 from pingfen.reasons import placeholders, template_pieces
 from pingfen.values import ZERO
 
@@ -53,11 +53,6 @@ class Symbol:
     name: str
     unit: str
     decl: ast.Input | ast.Let
-
-
-def _fmt(value: Decimal) -> str:
-    text = format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
-    return text
 
 
 class RuleChecker:
@@ -135,7 +130,7 @@ class RuleChecker:
                 )
         top_sum = sum((n.max.value for n in self.module.top), ZERO)
         if header.total is not None and self.module.top and top_sum != header.total.value:
-            self.report("PF303", header.total.span, "fix_sum", sum=_fmt(top_sum), max=_fmt(header.total.value))
+            self.report("PF303", header.total.span, "fix_sum", sum=plain(top_sum), max=plain(header.total.value))
 
     # ---------------------------------------------------------------- symbols
     def declare_symbols(self) -> None:
@@ -353,7 +348,7 @@ class RuleChecker:
         if unit == "percent" and lit.unit == "number" and lit.value != 0:
             # `> 90` most likely meant 90%; `<= 1` most likely meant 100%
             shown = lit.value if abs(lit.value) > 1 else lit.value * 100
-            self.report("PF204", lit.span, "percent_literal", text=lit.text, suggestion=f"{_fmt(shown)}%")
+            self.report("PF204", lit.span, "percent_literal", text=lit.text, suggestion=f"{plain(shown)}%")
         elif lit.unit == "pp" and unit not in ("percent", "?"):
             self.report("PF202", lit.span, "pp_only_percent", text=lit.text, unit=unit)
         elif unit not in ("percent", "number", "?") and lit.unit == "percent":
@@ -386,7 +381,7 @@ class RuleChecker:
                 parts = sum((c.max.value for c in node.children), ZERO)
                 if parts != node.max.value:
                     self.report(
-                        "PF302", node.max.span, "fix_sum", name=name.text, sum=_fmt(parts), max=_fmt(node.max.value)
+                        "PF302", node.max.span, "fix_sum", name=name.text, sum=plain(parts), max=plain(node.max.value)
                     )
             else:
                 self.check_indicator(node)
@@ -394,7 +389,7 @@ class RuleChecker:
     def check_indicator(self, ind: ast.Indicator) -> None:
         name, top = ind.name.text, ind.max.value
         if not ind.rules:
-            self.report("PF305", ind.name.span, "add_rule", "warning", name=name, max=_fmt(top))
+            self.report("PF305", ind.name.span, "add_rule", "warning", name=name, max=plain(top))
         bases = [r for r in ind.rules if ast.is_base(r)]
         awards = [r for r in ind.rules if ast.is_award(r)]
         if len(bases) > 1 or (bases and awards):
@@ -402,12 +397,12 @@ class RuleChecker:
             self.report("PF304", extra.span, "one_base", name=name)
         award_sum = sum((a.points.value for a in awards), ZERO)
         if award_sum > top:
-            self.report("PF301", awards[-1].span, "fix_points", points=_fmt(award_sum), max=_fmt(top), name=name)
+            self.report("PF301", awards[-1].span, "fix_points", points=plain(award_sum), max=plain(top), name=name)
         for rule in ind.rules:
             for points in rule.arm_points():
                 if points.value > top:
                     self.report(
-                        "PF301", points.span, "fix_points", points=_fmt(points.value), max=_fmt(top), name=name
+                        "PF301", points.span, "fix_points", points=plain(points.value), max=plain(top), name=name
                     )
             self.check_rule(ind, rule)
             for item in rule.reason_items():

@@ -16,6 +16,7 @@ from decimal import Decimal
 from pingfen import ast
 from pingfen.check.checker import RuleChecker
 from pingfen.check.soundness import domain_of
+from pingfen.display import plain
 from pingfen.errors import Problem
 from pingfen.values import ZERO, coerce
 
@@ -279,7 +280,7 @@ class ExampleChecks:
         elif top is not None and op in ("=", "~=") and not 0 <= value.value <= top:
             shown = "total" if target is None else target.text
             self.report("PF607", value.span, "score_range", name=shown, value=value.text or str(value.value),
-                        max=_plain(top))  # fmt: skip
+                        max=plain(top))  # fmt: skip
 
     def expectation(self, e: ast.Expectation) -> None:
         if isinstance(e, ast.ExpectScore):
@@ -314,13 +315,8 @@ class ExampleChecks:
             self.checker.condition_unmarked(prop.condition)
 
 
-def _plain(value: Decimal) -> str:
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def _domain_text(decl: ast.Input, judged: Decimal | None) -> str:
     parts = [f"{b.op} {b.value.text}" for b in decl.bounds]
     if decl.type == "score":
-        parts = [">= 0", *([f"<= {_plain(judged)}"] if judged is not None else []), *parts]
+        parts = [">= 0", *([f"<= {plain(judged)}"] if judged is not None else []), *parts]
     return " and ".join(parts)

@@ -34,7 +34,8 @@ from pingfen.check.intervals import (
     sub,
 )
 from pingfen.diagnostics import Diagnostic, Severity, Span
-from pingfen.reasons import number, quantity
+from pingfen.display import number, plain
+from pingfen.reasons import quantity
 from pingfen.values import CONVERSE, COUNTING, ZERO
 
 
@@ -204,8 +205,8 @@ class _Analysis:
     def exact(self, value: Decimal, e: ast.Expr | _Subject) -> str:
         """A witness shown exactly (no rounding), in the subject's unit."""
         if self.unit(e) == "percent":
-            return _plain(value * 100) + "%"
-        return _plain(value)
+            return plain(value * 100) + "%"
+        return plain(value)
 
     # ---------------------------------------------------------------- indicators
     def indicator(self, ind: ast.Indicator) -> None:
@@ -451,13 +452,13 @@ class _Analysis:
                 witness = values.witness()
                 first = next(other for other, its in earlier if its.contains(witness))
                 self.report(
-                    "PF412", grade.span, "grade_order", "warning", name=name, witness=_plain(witness), other=first
+                    "PF412", grade.span, "grade_order", "warning", name=name, witness=plain(witness), other=first
                 )
             taken = taken.union(values)
             earlier.append((name, values))
         gap = totals.minus(taken)
         if not gap.empty:
-            self.report("PF411", header.span, "grade_otherwise", witness=_plain(gap.witness()))
+            self.report("PF411", header.span, "grade_otherwise", witness=plain(gap.witness()))
 
 
 class _Subject:
@@ -515,13 +516,6 @@ def _fixed_formula(ind: ast.Indicator) -> bool:
         isinstance(r, ast.Formula) and not any(isinstance(e, ast.Ref) for e in ast.walk_expressions(r.expr))
         for r in ind.rules
     )
-
-
-def _plain(value: Decimal) -> str:
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
 
 
 def _opened(both: IntervalSet, band: ast.Band, earlier: ast.Band) -> dict[str, str] | None:

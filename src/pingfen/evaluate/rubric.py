@@ -29,7 +29,17 @@ from pingfen.evaluate.walker import Sink, Walker
 from pingfen.lang import Lang
 from pingfen.reasons import quantity
 from pingfen.result import NodeResult, Result
-from pingfen.values import COMPARE, CONTEXT, ZERO, coerce, show, total_rounding
+from pingfen.values import (
+    COMPARE,
+    CONTEXT,
+    ZERO,
+    ambiguous_percent,
+    coerce,
+    has_percent_sign,
+    ratio_limits,
+    show,
+    total_rounding,
+)
 
 __all__ = ["CONTEXT", "InputSpec", "NodeSpec", "Rubric"]
 
@@ -94,7 +104,10 @@ class Rubric:
             for i in declared
         )  # fmt: skip
         self._names = frozenset(spec.name for spec in self.inputs)
-        bounds = tuple(spec.bounds for spec in self.inputs)
+        # A bare number for a percent input keeps to ±100% unless the bounds say otherwise
+        # (`values.ratio_limits`): beyond, the fast path leaves it to `coerce`, which refuses it.
+        self._ratio_limits = {s.name: ratio_limits(s.bounds) for s in self.inputs if s.type == "percent"}
+        bounds = tuple((*spec.bounds, *self._ratio_limits.get(spec.name, ())) for spec in self.inputs)
         self.program: Program = generate(module, checked, texts, declared, bounds)
         self._run, self._score = self.program.functions(self.name)
         self._checked = checked
@@ -141,8 +154,14 @@ class Rubric:
         return raw.quantize(self._quantum, rounding=self._rounding, context=CONTEXT)  # not the caller's precision
 
     # ---------------------------------------------------------------- evaluation
-    def evaluate(self, data: Mapping[str, object], *, lang: Lang = "zh", record: str | None = None) -> Result:
-        """Score one record (input name → value). Raises DataError naming the input at fault."""
+    def evaluate(
+        self, data: Mapping[str, object], *, lang: Lang = "zh", record: str | None = None, ratios: bool = False
+    ) -> Result:
+        """Score one record (input name → value). Raises DataError naming the input at fault.
+
+        A percent input's bare number beyond ±1 (55 for 55%?) is refused (PF523) unless
+        its bounds reach that far; `ratios=True` says every bare number is a ratio already
+        (a program's exact values: 1.5 is 150%)."""
         # The pinned context is set and the caller's put back: localcontext() would copy it
         # for every record, half a microsecond, a twentieth of scoring one.
         saved = getcontext()
@@ -154,7 +173,7 @@ class Rubric:
             except InvalidOperation:  # a NaN met a bound: the general path says which input
                 result = None
             if result is None:  # some input is not yet an exact value: coerce them all
-                result = self._score(*self._coerce(data, record), lang)
+                result = self._score(*self._coerce(data, record, ratios), lang)
             return result
         except Refusal as refusal:
             raise DataError([refusal.problem], record) from None
@@ -168,14 +187,19 @@ class Rubric:
             setcontext(saved)
 
     def evaluate_many(
-        self, rows: Iterable[Mapping[str, object]], *, lang: Lang = "zh", key: str | None = None, start: int = 1
-    ) -> Iterator[Result | DataError]:
+        self, rows: Iterable[Mapping[str, object] | DataError], *, lang: Lang = "zh", key: str | None = None,
+        start: int = 1,
+    ) -> Iterator[Result | DataError]:  # fmt: skip
         """Score rows one at a time, yielding each row's Result, or the DataError that refused it
         (its `record` is the row's `key` value if given, else the row's number counted from `start`).
-        A row that is not a mapping yields its PF522 DataError like any other refusal.
+        A row that is not a mapping yields its PF522 DataError like any other refusal; a row
+        `pingfen.read_records` could not read arrives as its DataError and is yielded as it is.
         Nothing is kept between rows: memory stays flat however many there are."""
         evaluate = self.evaluate
         for number, row in zip(itertools.count(start), rows):
+            if isinstance(row, DataError):
+                yield row
+                continue
             try:
                 result: Result | DataError = evaluate(row, lang=lang)
             except DataError as error:  # a row that is no mapping is refused too, and the stream goes on
@@ -183,8 +207,9 @@ class Rubric:
             yield result
 
     def score_node(
-        self, name: str, data: Mapping[str, object], *, lang: Lang = "zh", record: str | None = None
-    ) -> NodeResult:
+        self, name: str, data: Mapping[str, object], *, lang: Lang = "zh", record: str | None = None,
+        ratios: bool = False,
+    ) -> NodeResult:  # fmt: skip
         """Score one group or indicator from the inputs it reads (`node(name).inputs`) alone.
 
         Other inputs may be absent. The node is scored by the plain tree walker (`walker`),
@@ -192,7 +217,7 @@ class Rubric:
         full evaluation gives; raises DataError when an input it reads is at fault.
         """
         spec = self.node(name)
-        values = self.coerce(data, spec.inputs, record=record)
+        values = self.coerce(data, spec.inputs, record=record, ratios=ratios)
         needed = self._reads_lets[name]
         walker = self.walker()
         walker.env.update(values)
@@ -214,28 +239,29 @@ class Rubric:
         return Walker(self.module, self._checked, tuple(s.text for s in self.sources), sink)
 
     def coerce(
-        self, data: Mapping[str, object], names: Collection[str] | None = None, *, record: str | None = None
-    ) -> dict[str, Decimal | bool | str]:
+        self, data: Mapping[str, object], names: Collection[str] | None = None, *, record: str | None = None,
+        ratios: bool = False,
+    ) -> dict[str, Decimal | bool | str]:  # fmt: skip
         """The named inputs (default: all) as evaluation sees them: exact, typed and within their
-        domains. Raises DataError naming every input at fault."""
+        domains. Raises DataError naming every input at fault. `ratios` as for `evaluate`."""
         only = None if names is None else frozenset(names)
         if not isinstance(data, Mapping):
             raise DataError([not_a_mapping(data)], record)
         with localcontext(CONTEXT):  # `"94.99%"` is 0.9499 whatever the caller's precision
-            values, problems = self._coerce_some(data, only)
+            values, problems = self._coerce_some(data, only, ratios)
         if problems:
             raise DataError(problems, record)
         return values
 
-    def _coerce(self, data: Mapping[str, object], record: str | None) -> list[object]:
+    def _coerce(self, data: Mapping[str, object], record: str | None, ratios: bool = False) -> list[object]:
         """Every input's value, or DataError listing every input that has none."""
-        values, problems = self._coerce_some(data, None)
+        values, problems = self._coerce_some(data, None, ratios)
         if problems:
             raise DataError(problems, record)
         return list(values.values())
 
     def _coerce_some(
-        self, data: Mapping[str, object], only: frozenset[str] | None
+        self, data: Mapping[str, object], only: frozenset[str] | None, ratios: bool = False
     ) -> tuple[dict[str, Decimal | bool | str], list[Problem]]:
         """The inputs (all, or those in `only`) coerced and domain-checked, and the problems found."""
         values: dict[str, Decimal | bool | str] = {}
@@ -252,6 +278,11 @@ class Rubric:
                     value = _with_suggestion(value, unknown)
                 problems.append(value)
                 continue
+            limits = None if ratios else self._ratio_limits.get(spec.name)
+            if limits and isinstance(value, Decimal) and not has_percent_sign(data.get(spec.name)):
+                if not all(COMPARE[op](value, limit) for op, limit in limits):
+                    problems.append(ambiguous_percent(spec.name, data.get(spec.name), value))
+                    continue
             for op, bound in spec.bounds:
                 if not COMPARE[op](value, bound):
                     domain = f"{op} {quantity(bound, spec.type)}"

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pingfen.errors import DataError, PingfenError, Problem
 from pingfen.io.bounds import MAX_DEPTH, TooBig, details, loads_json, no_duplicates, read_bounded, too_deep
-from pingfen.io.tables import is_table, read_rows
+from pingfen.io.tables import Rows, is_table, read_rows
 from pingfen.values import shorten, to_decimal
 
 _BASE_TEN = re.compile(r"[-+]?[0-9]+")
@@ -147,6 +148,24 @@ def read_record(path: str | Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise unreadable(path, "expected a mapping of input names to values")
     return {str(k): v for k, v in data.items()}
+
+
+def read_records(
+    path: str | Path, *, encoding: str | None = None, id_column: str | None = None, sheet: str | None = None
+) -> Iterator[dict[str, Any] | DataError]:
+    """Every record of a data file, for `Rubric.evaluate_many`: the one record of a JSON or
+    YAML file, or each row of a CSV, XLSX or JSON Lines file as it is read (its values by
+    column name, the id column included; `encoding`, `id_column` and `sheet` as for
+    `read_rows`). A row that cannot be read (PF510, PF520) comes as its DataError, and the
+    rows after it still come. Raises DataError now when the file itself cannot be read."""
+    if not is_table(path):
+        return iter([read_record(path)])
+    return _records(read_rows(path, encoding, id_column, sheet=sheet))
+
+
+def _records(rows: Rows) -> Iterator[dict[str, Any] | DataError]:
+    for row in rows:
+        yield dict(row.values) if row.problem is None else DataError([row.problem], row.label())
 
 
 def unreadable(path: Path, detail: str | Exception) -> DataError:

@@ -28,10 +28,11 @@ import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO, overload
 
 from attrs import frozen
 
+from pingfen.display import plain
 from pingfen.errors import DataError, Problem
 from pingfen.io.bounds import MAX_LINE_CHARS, TooBig, details, loads_json, no_duplicates
 from pingfen.io.write import csv_unquote
@@ -125,9 +126,9 @@ class Rows:
         try:
             with xlsx_errors(self.path):  # a bad sheet shows only as its rows are read
                 rows = sheet_of(book, self.path, self.sheet).iter_rows(
-                    min_row=2, max_row=MAX_XLSX_ROWS, max_col=max(len(self.columns), 1), values_only=True)  # fmt: skip
-                for number, cells in enumerate(rows, start=2):
-                    row = self._row(number, [cell_value(c) for c in cells])
+                    min_row=2, max_row=MAX_XLSX_ROWS, max_col=max(len(self.columns), 1), values_only=False)  # fmt: skip
+                for number, cells in enumerate(rows, start=2):  # cells, not values: a percent's format is read too
+                    row = self._row(number, [_xlsx_cell(c) for c in cells])
                     if row is not None:
                         yield row
         finally:
@@ -209,8 +210,23 @@ def is_table(path: str | Path) -> bool:
     return Path(path).suffix.lower() in KINDS
 
 
-def cell_value(value: object) -> object:
-    """An XLSX cell's value, exact: float through str, dates as ISO text, blank text as None."""
+def _xlsx_cell(cell: Any) -> object:
+    """A read-only cell's value; its number format is looked up only for a number."""
+    value = cell.value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return cell_value(value, getattr(cell, "number_format", None))
+    return cell_value(value)
+
+
+def cell_value(value: object, number_format: str | None = None) -> object:
+    """An XLSX cell's value, exact: float through str, dates as ISO text, blank text as None.
+    A number in a cell formatted as a percentage is a percentage, as Excel shows it: a cell
+    showing 120% (holding 1.2) is `"120%"`, never a bare number one could misread (PF523)."""
+    if number_format and "%" in number_format and isinstance(value, (int, float)) and not isinstance(value, bool):
+        exact = Decimal(str(value))
+        if exact.is_finite():
+            sign, digits, exponent = exact.as_tuple()
+            return f"{plain(Decimal((sign, digits, int(exponent) + 2)))}%"
     if isinstance(value, float):
         return Decimal(str(value))
     if isinstance(value, datetime.datetime) and value.time() == datetime.time():
@@ -344,8 +360,12 @@ class Sheet(Protocol):
     def title(self) -> str: ...
     @property
     def max_row(self) -> int | None: ...
+    @overload
     def iter_rows(self, min_row: int | None = None, max_row: int | None = None, min_col: int | None = None,
                   max_col: int | None = None, *, values_only: Literal[True]) -> Iterator[tuple[object, ...]]: ...  # fmt: skip
+    @overload
+    def iter_rows(self, min_row: int | None = None, max_row: int | None = None, min_col: int | None = None,
+                  max_col: int | None = None, *, values_only: Literal[False]) -> Iterator[tuple[Any, ...]]: ...  # fmt: skip
 
 
 def sheet_of(book: Workbook, path: Path, name: str | None) -> Sheet:

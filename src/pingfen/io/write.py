@@ -26,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
+from pingfen import display
 from pingfen.errors import OutputError
 from pingfen.lang import Lang
 from pingfen.result import dumps
@@ -294,10 +295,9 @@ _HEADERS = {"en": ("id", "total", "grade", "error"), "zh": ("编号", "总分", 
 
 
 def plain(value: Decimal | None) -> str:
-    """A Decimal digit for digit, never in exponent form; '' for None."""
-    if value is None:
-        return ""
-    return format(abs(value) if value.is_zero() else value, "f")
+    """A Decimal digit for digit (`display.digits`: a Result's scores are canonical already,
+    its total keeps the rubric's places); '' for None."""
+    return "" if value is None else display.digits(value)
 
 
 def _cells(line: Line) -> list[Any]:

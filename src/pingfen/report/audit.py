@@ -9,8 +9,8 @@ from typing import Any
 
 from attrs import frozen
 
+from pingfen.display import number
 from pingfen.lang import Lang
-from pingfen.reasons import number
 
 
 @frozen
@@ -90,31 +90,40 @@ def _name(finding: Finding, lang: Lang) -> str:
 
 def finding_text(f: Finding, lang: Lang = "zh") -> str:
     """The finding as one sentence with its numbers."""
+    # Only the finding's own sentence is built: the others read fields it need not have
+    # (a grade's declared value is a word, not a number).
+    return f"{_name(f, lang)}{'：' if lang == 'zh' else ': '}{_sentence(f, lang)}"
+
+
+def _sentence(f: Finding, lang: Lang) -> str:
     d, e = _n(f.declared), _n(f.expected)
-    given = ("，" if lang == "zh" else ", ").join(f"{name} {value}" for name, value in f.inputs)
-    if lang == "zh":
-        texts = {
-            "above_max": f"自评 {d} 分，超过分值 {e} 分",
-            "below_zero": f"自评 {d} 分，低于 0 分",
-            "sum": f"自评 {d} 分，下级指标得分合计 {e} 分（{_parts(f.parts)}）",
-            "total": f"自评 {d} 分，各项得分合计 {e} 分（{_parts(f.parts)}），相差 {_diff(f)} 分",
-            "grade": f"自评“{d}”，总分 {_n(f.total)} 分按评价等次应为“{e}”",
-            "rule": f"自评 {d} 分，按评分规则应得 {e} 分（{given}）",
-        }
-        return f"{_name(f, lang)}：{texts[f.kind]}"
-    texts = {
-        "above_max": f"declared {d}, above the max {e}",
-        "below_zero": f"declared {d}, below 0",
-        "sum": f"declared {d}, but its parts add up to {e} ({_parts(f.parts)})",
-        "total": f"declared {d}, but the scores add up to {e} ({_parts(f.parts)}), {_diff(f)} apart",
-        "grade": f"declared {d}, but a total of {_n(f.total)} is graded {e}",
-        "rule": f"declared {d}, the rule gives {e} ({given})",
-    }
-    return f"{_name(f, lang)}: {texts[f.kind]}"
+    zh = lang == "zh"
+    match f.kind:
+        case "above_max":
+            return f"自评 {d} 分，超过分值 {e} 分" if zh else f"declared {d}, above the max {e}"
+        case "below_zero":
+            return f"自评 {d} 分，低于 0 分" if zh else f"declared {d}, below 0"
+        case "sum":
+            if zh:
+                return f"自评 {d} 分，下级指标得分合计 {e} 分（{_parts(f.parts)}）"
+            return f"declared {d}, but its parts add up to {e} ({_parts(f.parts)})"
+        case "total":
+            if zh:
+                return f"自评 {d} 分，各项得分合计 {e} 分（{_parts(f.parts)}），相差 {_diff(f)} 分"
+            return f"declared {d}, but the scores add up to {e} ({_parts(f.parts)}), {_diff(f)} apart"
+        case "grade":
+            if zh:
+                return f"自评“{d}”，总分 {_n(f.total)} 分按评价等次应为“{e}”"
+            return f"declared {d}, but a total of {_n(f.total)} is graded {e}"
+        case "rule":
+            given = ("，" if zh else ", ").join(f"{name} {value}" for name, value in f.inputs)
+            return f"自评 {d} 分，按评分规则应得 {e} 分（{given}）" if zh else f"declared {d}, the rule gives {e} ({given})"
+    return f"自评 {d}，应为 {e}" if zh else f"declared {d}, expected {e}"  # a kind added without words
 
 
 def _diff(f: Finding) -> str:
-    assert isinstance(f.declared, Decimal) and isinstance(f.expected, Decimal)
+    if not (isinstance(f.declared, Decimal) and isinstance(f.expected, Decimal)):
+        return "?"  # only a total's finding is asked, and it holds two numbers
     return number(abs(f.declared - f.expected))
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pingfen.display import number
 from pingfen.io.write import atomic_path
 from pingfen.lang import Lang
-from pingfen.reasons import number
 from pingfen.report.filing import FANG, SONG, Filing, colon, heading, signature_lines, xml_safe
 from pingfen.report.layout import WORDS, GroupCell, depth, grid, level_names, scored_label
 from pingfen.result import NodeResult, Result

@@ -12,8 +12,8 @@ from __future__ import annotations
 from decimal import Decimal
 from html import escape
 
+from pingfen.display import digits, number
 from pingfen.lang import Lang
-from pingfen.reasons import number
 from pingfen.report.filing import FANG_CSS, SONG_CSS, Filing, colon, heading, signature_lines
 from pingfen.report.layout import WORDS, GroupCell, depth, grid, level_names, scored_label
 from pingfen.result import NodeResult, Result
@@ -117,7 +117,7 @@ def render_html(
     grade = escape(result.grade) if result.grade is not None else "—"
     body.append(
         f'<tr class="total"><td colspan="{levels}">{words["total"]}</td><td class="num">{number(result.max)}</td>'
-        f'<td class="num">{result.total}</td><td>{words["grade"]}{"：" if lang == "zh" else ": "}{grade}</td></tr>'
+        f'<td class="num">{digits(result.total)}</td><td>{words["grade"]}{"：" if lang == "zh" else ": "}{grade}</td></tr>'
     )
     unit = filing.unit if filing is not None else department
     title = escape(result.rubric) + (f" — {escape(unit)}" if unit else "")
@@ -148,7 +148,7 @@ def render_html(
 <body>
 <h1>{escape(result.rubric)}</h1>
 {department_line}
-<div class="summary"><div>{words["total"]} <strong>{result.total}</strong> / {number(result.max)}</div>
+<div class="summary"><div>{words["total"]} <strong>{digits(result.total)}</strong> / {number(result.max)}</div>
 <div>{words["grade"]} <strong>{grade}</strong></div></div>
 <figure>{chart(result, lang)}<figcaption>{"各一级指标得分（蓝）与分值（灰）" if lang == "zh" else "score (blue) against max (grey), per top group"}</figcaption></figure>
 <table>

@@ -15,8 +15,8 @@ from typing import Protocol
 
 from attrs import frozen
 
+from pingfen.display import number
 from pingfen.lang import Lang
-from pingfen.reasons import number
 from pingfen.result import NodeResult
 
 _LEVELS_ZH = "一二三四五六七八九"

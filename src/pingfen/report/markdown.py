@@ -7,8 +7,8 @@ from __future__ import annotations
 import html
 import re
 
+from pingfen.display import digits, number
 from pingfen.lang import Lang
-from pingfen.reasons import number
 from pingfen.report.filing import Filing, colon, heading, signature_lines
 from pingfen.report.layout import WORDS, GroupCell, depth, grid, level_names, scored_label
 from pingfen.result import NodeResult, Result
@@ -49,13 +49,13 @@ def render_markdown(
         lines.append("| " + " | ".join(cells) + " |")
     blanks = [""] * (levels - 1)
     lines.append(f"| **{words['total']}** | " + " | ".join([*blanks, f"**{number(result.max)}**",
-                 f"**{result.total}**", ""]) + " |")  # fmt: skip
+                 f"**{digits(result.total)}**", ""]) + " |")  # fmt: skip
     grade = _cell(result.grade) if result.grade is not None else "—"
     sep = "：" if lang == "zh" else ": "
     gap = "　" if lang == "zh" else " · "
     lines += [
         "",
-        f"**{words['total']}**{sep}{result.total} / {number(result.max)}{gap}**{words['grade']}**{sep}{grade}",
+        f"**{words['total']}**{sep}{digits(result.total)} / {number(result.max)}{gap}**{words['grade']}**{sep}{grade}",
         "",
     ]
     if filing is not None:  # the lines to sign by hand, one paragraph

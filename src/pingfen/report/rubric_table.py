@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from attrs import frozen
 
 from pingfen import ast
+from pingfen.display import number
 from pingfen.lang import Lang
-from pingfen.reasons import number
 from pingfen.report.criteria import Words
 from pingfen.report.layout import GroupCell, LevelCell, depth, grid, group_label, level_names
 from pingfen.report.markdown import _cell as markdown_cell  # one way to make text inert Markdown

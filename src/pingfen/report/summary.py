@@ -10,9 +10,9 @@ from pathlib import Path
 
 from attrs import frozen
 
+from pingfen.display import number
 from pingfen.io.write import atomic_path, no_formulas, worksheet
 from pingfen.lang import Lang
-from pingfen.reasons import number
 from pingfen.report.filing import SONG, xml_safe
 
 

@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-import unicodedata
-
+from pingfen.display import digits, number, width
 from pingfen.lang import Lang
-from pingfen.reasons import number
 from pingfen.result import NodeResult, Result
 
 _LEVELS_ZH = "一二三四五六七八九"
@@ -28,11 +26,6 @@ _WORDS = {
         "level": "level {}",
     },
 }
-
-
-def width(text: str) -> int:
-    """Terminal columns: CJK characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _pad(text: str, cols: int, right: bool = False) -> str:
@@ -78,5 +71,5 @@ def render_table(result: Result, lang: Lang = "zh") -> str:
     rule = "─" * (sum(cols) + 2 * len(cols) + max(width(header[-1]), 8))
     out = [result.rubric, rule, line(header), rule, *(line(r) for r in body), rule]
     grade = result.grade if result.grade is not None else "—"
-    out.append(f"{words['total']} {number(result.max)}  {words['score']} {result.total}  {words['grade']} {grade}")
+    out.append(f"{words['total']} {number(result.max)}  {words['score']} {digits(result.total)}  {words['grade']} {grade}")
     return "\n".join(out)

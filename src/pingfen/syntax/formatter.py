@@ -17,14 +17,13 @@ The printer works on the AST alone, so a generated AST (no spans, no comments) p
 from __future__ import annotations
 
 import re
-import unicodedata
-from decimal import Decimal
 from typing import assert_never
 
 from attrs import define, field
 
 from pingfen import ast
 from pingfen.diagnostics import Diagnostic, Span
+from pingfen.display import plain, width
 from pingfen.errors import PingfenError
 from pingfen.syntax.parser import is_bare_name, parse
 from pingfen.values import pinned
@@ -94,11 +93,6 @@ def format_markdown(text: str) -> str:
 # ---------------------------------------------------------------- words
 
 
-def width(text: str) -> int:
-    """Display columns: CJK (wide and full-width) characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def name(n: ast.Name | str) -> str:
     text = n.text if isinstance(n, ast.Name) else n
     return text if is_bare_name(text) else f"`{text}`"
@@ -114,13 +108,6 @@ def string(text: str) -> str:
     before another backslash, at the end); `"` is escaped."""
     text = re.sub(r'\\(?=["\\]|$)', r"\\\\", text)
     return '"' + text.replace('"', '\\"') + '"'
-
-
-def plain(value: Decimal) -> str:
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
 
 
 def number(n: ast.Number) -> str:

@@ -1,0 +1,77 @@
+"""How pingfen shows a number, and how wide text is in a terminal: one form everywhere.
+
+A Decimal's exponent records how it was computed (5 - 2.0 is `3.0`, 0.5 × 4 is `2.0`),
+not what it is worth, so equal scores could print as `3` and `3.0`. Every score pingfen
+shows or returns is therefore in one canonical form (`canonical`, `plain`): every digit
+kept, no trailing zeros after the point, never an exponent, never `-0`. `number` is that
+form rounded to two decimals for a reader (tables, reasons); data outputs (CSV, JSON, XLSX)
+keep every digit. The one number kept with its zeros is the total, which the rubric rounds
+to a fixed number of places (`87.00`): `digits` writes it as it is.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from decimal import ROUND_HALF_UP, Context, Decimal
+
+__all__ = ["canonical", "digits", "number", "plain", "width"]
+
+
+
+def canonical(value: Decimal) -> Decimal:
+    """The same value with no trailing zeros after the point and no positive exponent:
+    `3.0` → `3`, `2.50` → `2.5`, `2E+1` → `20`, `-0` → `0`. Exact: only zeros are dropped
+    (unlike `normalize()`, which rounds to the context's precision and writes `2E+1`)."""
+    if not value.is_finite():
+        return value
+    if value.is_zero():
+        return Decimal()  # 0, whatever the sign and exponent were
+    sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    if exponent > 0:
+        return Decimal((sign, digits + (0,) * exponent, 0))
+    if exponent == 0 or digits[-1] != 0:
+        return value
+    kept = len(digits)
+    while exponent < 0 and digits[kept - 1] == 0:
+        kept -= 1
+        exponent += 1
+    return Decimal((sign, digits[:kept], exponent))
+
+
+def digits(value: Decimal) -> str:
+    """A Decimal digit for digit as it is, zeros kept (`87.00`), never an exponent, never `-0`."""
+    if not value.is_finite():
+        return str(value)
+    return format(value.copy_abs() if value.is_zero() else value, "f")
+
+
+def plain(value: Decimal) -> str:
+    """A Decimal digit for digit in the canonical form: `3`, `2.5`, `0.125`, `20`, never `3.0`."""
+    return digits(canonical(value))
+
+
+_CENT = Decimal("0.01")
+_ROOM = Context(prec=28, rounding=ROUND_HALF_UP)
+_SHOWN: dict[Decimal, str] = {}  # number() of values already shown: it depends on the value alone
+
+
+def number(value: Decimal) -> str:
+    """For a reader: at most 2 decimals, half up, in the canonical form: 1.25, 4.17, 3."""
+    if not value.is_finite():
+        return str(value)
+    shown = _SHOWN.get(value)
+    if shown is not None:
+        return shown
+    adjusted = value.adjusted()  # room for every digit of a huge value
+    room = _ROOM if adjusted < 24 else Context(prec=adjusted + 4, rounding=ROUND_HALF_UP)
+    shown = plain(value.quantize(_CENT, context=room))
+    if len(_SHOWN) >= 4096:
+        _SHOWN.clear()
+    _SHOWN[value] = shown
+    return shown
+
+
+def width(text: str) -> int:
+    """Display columns in a terminal: CJK (wide and full-width) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
