@@ -32,6 +32,8 @@ LAYERS: list[tuple[str, ...]] = [
         "pingfen.coverage",
         "pingfen.testrun",
         "pingfen.fuzz",
+        "pingfen.phrases",
+        "pingfen.importer",
     ),
     ("pingfen.cli",),
     ("pingfen",),  # the facade: lazy names over everything

@@ -36,6 +36,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF109": ("more than one `rubric` header", "`rubric` 标题块重复"),
     "PF110": ("`{setting}` is set more than once", "`{setting}` 重复设置"),
     "PF111": ("value `{name}` is never used", "计算值 `{name}` 未被使用"),
+    "PF119": ("to do: {text}", "待办：{text}"),
     "PF108": ("`{name}` must be an input of type `score`", "`{name}` 必须是 score（评价分）类型的输入项"),
     # types and units
     "PF113": ("label `{name}` is listed more than once", "选项 `{name}` 重复"),
@@ -272,6 +273,10 @@ HINTS: dict[str, tuple[str, str]] = {
     "missing_points": ("write the points after `->`, e.g. `-> 5`", "在 `->` 后写出分数，例如 `-> 5`"),
     "whole_number": ("write {what} without decimals", "去掉小数部分"),
     "did_you_mean": ("did you mean `{suggestion}`?", "是否应为 `{suggestion}`？"),
+    "todo": (
+        "do what the comment asks, then delete it (`pingfen import` leaves one above each row it could not read)",
+        "按注释完成后删去该注释（`pingfen import` 在未能识别的每一行上方留有一条）",
+    ),
     "did_you_mean_key": ("the data has `{suggestion}`: is it misspelt?", "数据中有 `{suggestion}`，是否拼写有误？"),
     "declare_input": ("declare it, e.g. `input {name}: percent`", "先声明该输入项，例如 `input {name}: percent`"),
     "rename_node": (
