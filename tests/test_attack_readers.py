@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import decimal
 import io
+import re
 import time
 import zipfile
 from collections.abc import Callable
@@ -172,7 +173,8 @@ def test_a_workbook_too_large_unpacked_is_refused(tmp_path: Path, monkeypatch: p
 def test_a_sheet_stating_too_many_cells_is_refused(tmp_path: Path) -> None:
     good = _workbook(tmp_path / "good.xlsx", [["id", "x", "n"], ["A", 1, 1]])
     with zipfile.ZipFile(good) as z:
-        xml = z.read(SHEET).replace(b'<dimension ref="A1:C2" />', b'<dimension ref="A1:C99999999"/>')
+        # (openpyxl writes `<dimension … />` by itself, `<dimension …/>` through lxml when that is installed)
+        xml = re.sub(rb'<dimension ref="A1:C2" ?/>', b'<dimension ref="A1:C99999999"/>', z.read(SHEET))
     assert b"A1:C99999999" in xml
     error = refused(lambda: read_rows(_replace(good, tmp_path / "wide.xlsx", {SHEET: xml})))
     assert codes(error) == ["PF508"] and "cells" in error.describe("en")
@@ -181,7 +183,7 @@ def test_a_sheet_stating_too_many_cells_is_refused(tmp_path: Path) -> None:
 def test_a_row_numbered_far_down_does_not_make_a_billion_blank_rows(tmp_path: Path) -> None:
     good = _workbook(tmp_path / "good.xlsx", [["id", "x", "n"], ["A", 1, 1]])
     with zipfile.ZipFile(good) as z:
-        xml = z.read(SHEET).replace(b'<dimension ref="A1:C2" />', b"")
+        xml = re.sub(rb'<dimension ref="A1:C2" ?/>', b"", z.read(SHEET))
     far = b'<row r="99999999999"><c r="A99999999999" t="inlineStr"><is><t>B</t></is></c></row>'
     xml = xml.replace(b"</sheetData>", far + b"</sheetData>")
     path = _replace(good, tmp_path / "far.xlsx", {SHEET: xml})
