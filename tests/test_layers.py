@@ -34,6 +34,8 @@ LAYERS: list[tuple[str, ...]] = [
         "pingfen.testrun",
         "pingfen.fuzz",
         "pingfen.render",
+        "pingfen.phrases",
+        "pingfen.importer",
     ),
     ("pingfen.cli",),
     ("pingfen",),  # the facade: lazy names over everything

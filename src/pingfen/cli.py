@@ -168,6 +168,16 @@ def _parser(language: Lang) -> argparse.ArgumentParser:
         help=t("default: from -o's extension, else md"),
     )  # fmt: skip
     rd.add_argument("-o", "--output", metavar="FILE", help=t("write here (atomically; needed for docx and xlsx)"))
+    im = commands.add_parser(
+        "import", parents=[lang], formatter_class=layout, help=t("turn last year's rubric table (XLSX or DOCX) into a draft rule file"),
+        description=t("Read a rubric table as staff keep it (levels of 指标 in merged cells, 分值, 评分标准) and write "
+        "a draft .rule file: each 评分标准 recognised as a rule (per-point deductions, bands, labels, checklists, "
+        "counted deductions, judgment), kept as a comment above it; a row that is not recognised becomes a "
+        "judgment under a `# TODO` comment, which `pingfen check` lists. Prints the share of rows recognised. "
+        "Exit 0 when every row is recognised, 1 when some are left as TODO, 2 when the table cannot be read."),
+    )  # fmt: skip
+    im.add_argument("table", metavar="TABLE", help=t("the rubric table, .xlsx or .docx"))
+    im.add_argument("-o", "--output", metavar="FILE", help=t("write the rule file here (atomically) instead of standard output"))
     _add_authoring_commands(commands, lang, t, layout)
     ev.add_argument(
         "--allow-unsound", action="store_true",
@@ -208,7 +218,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
 
     try:
         # An output that is an input would be destroyed: refuse before anything is read or written.
-        refuse_inputs(getattr(args, "output", None), [getattr(args, n, None) for n in ("ruleset", "data")])
+        refuse_inputs(getattr(args, "output", None), [getattr(args, n, None) for n in ("ruleset", "data", "table")])
         with interruptible():  # SIGTERM, SIGHUP: unwind, so that temporary files are removed
             if args.command == "check":
                 return _check(args.files, args.format, args.strict, lang, out, err)
@@ -480,7 +490,24 @@ def _render(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> i
     return OK
 
 
-_COMMANDS = {"eval": _eval, "template": _template, "report": _report, "audit": _audit, "render": _render}
+def _import(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from pingfen.importer import import_table
+
+    imported = import_table(args.table)
+    if args.output is None:
+        print(imported.text, end="", file=out)
+    else:
+        from pingfen.io.write import write_text
+
+        write_text(args.output, imported.text)
+    for line in imported.summary(lang):
+        print(line, file=err)
+    return OK if imported.recognised == len(imported.rows) else NO
+
+
+_COMMANDS = {
+    "eval": _eval, "template": _template, "report": _report, "audit": _audit, "render": _render, "import": _import,
+}
 
 # ---------------------------------------------------------------- authoring: fmt, test, fuzz
 

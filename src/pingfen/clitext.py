@@ -157,6 +157,18 @@ HELP_ZH: dict[str, str] = {
     "do to a record; the findings are printed first, on standard error": "即使评分表有周全性错误（PF4xx，且只有"
     "这类错误）也照常评分（与 `fuzz` 相同），以便查看这些错误对记录的影响；这些问题先输出到标准错误",
     "format rule files in the one canonical layout": "把评分表文件整理为统一的标准格式",
+    "turn last year's rubric table (XLSX or DOCX) into a draft rule file": "把去年的评分表（XLSX 或 DOCX）导入为评分规则草稿",
+    "Read a rubric table as staff keep it (levels of 指标 in merged cells, 分值, 评分标准) and write "
+    "a draft .rule file: each 评分标准 recognised as a rule (per-point deductions, bands, labels, checklists, "
+    "counted deductions, judgment), kept as a comment above it; a row that is not recognised becomes a "
+    "judgment under a `# TODO` comment, which `pingfen check` lists. Prints the share of rows recognised. "
+    "Exit 0 when every row is recognised, 1 when some are left as TODO, 2 when the table cannot be read.":
+    "读取日常使用的评分表（合并单元格中的各级指标、分值、评分标准），写出 .rule 规则草稿：每条评分标准识别为"
+    "规则（按百分点扣分、分档、选项、清单、按例扣分、评价分），原文作为注释保留在规则上方；未能识别的行写为"
+    "评价分（judgment），并标注 `# TODO`，由 `pingfen check` 逐条列出。打印已识别行的比例。"
+    "全部识别时退出码为 0，有行标为 TODO 时为 1，无法读取评分表时为 2。",
+    "the rubric table, .xlsx or .docx": "评分表，.xlsx 或 .docx",
+    "write the rule file here (atomically) instead of standard output": "写入此文件（原子写入），而不是标准输出",
     "Rewrite .rule files in the canonical layout (docs/format.md): ASCII forms, two-space indentation, "
     "aligned columns, comments kept. A .md file has its ```rule blocks formatted; `-` reads standard input "
     "and writes standard output. Exit 0 when done (with --check: when nothing would change), 1 when --check "

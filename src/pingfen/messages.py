@@ -36,6 +36,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF109": ("more than one `rubric` header", "`rubric` 标题块重复"),
     "PF110": ("`{setting}` is set more than once", "`{setting}` 重复设置"),
     "PF111": ("value `{name}` is never used", "计算值 `{name}` 未被使用"),
+    "PF119": ("to do: {text}", "待办：{text}"),
     "PF108": ("`{name}` must be an input of type `score`", "`{name}` 必须是 score（评价分）类型的输入项"),
     # extends: a file built on another
     "PF120": ("cannot read the base file `{path}`: {reason}", "无法读取所继承的文件 `{path}`：{reason_zh}"),
@@ -301,6 +302,10 @@ HINTS: dict[str, tuple[str, str]] = {
         "its rubric can say so with a bound (`<= 300%`), and a bare number up to it is then a ratio",
         "不带 `%` 的数按比值读取，{value} 会被读作 {read}；如该输入项可以超过 100%，"
         "评分规则可为其声明上限（如 `<= 300%`），不超过上限的数即按比值读取",
+    ),
+    "todo": (
+        "do what the comment asks, then delete it (`pingfen import` leaves one above each row it could not read)",
+        "按注释完成后删去该注释（`pingfen import` 在未能识别的每一行上方留有一条）",
     ),
     "did_you_mean_key": ("the data has `{suggestion}`: is it misspelt?", "数据中有 `{suggestion}`，是否拼写有误？"),
     "declare_input": ("declare it, e.g. `input {name}: percent`", "先声明该输入项，例如 `input {name}: percent`"),

@@ -3,6 +3,8 @@ then, when every name and unit is sound, the soundness analysis over intervals."
 
 from __future__ import annotations
 
+import re
+
 from attrs import define, field
 
 from pingfen import ast
@@ -33,5 +35,21 @@ def check(module: ast.Module) -> Checked:
     ExampleChecks(checker).run()
     if sound:
         checker.out.extend(analyze(module, checker.units, checker.let_order))
+    checker.out.extend(todo_notes(module))
     checked = Checked(sorted(checker.out, key=sort_key), checker.symbols, checker.units, checker.let_order)
     return checked
+
+
+# A comment that starts `# TODO` marks work left for a person (`pingfen import` writes one
+# above each row it could not read): the checker lists each, so none is forgotten.
+_TODO = re.compile(r"#+\s*TODO\b[\s:：,，-]*(?P<text>.*)")
+
+
+def todo_notes(module: ast.Module) -> list[Diagnostic]:
+    """A note (PF119) for each `# TODO` comment, at the comment."""
+    out = []
+    for comment in module.comments:
+        found = _TODO.match(comment.text)
+        if found is not None:
+            out.append(Diagnostic("PF119", comment.span, {"text": found["text"].strip() or "TODO"}, "note", "todo"))
+    return out

@@ -1,0 +1,457 @@
+"""`pingfen import`: last year's 评分表 (XLSX or DOCX) as a draft `.rule` file.
+
+The table is read as staff keep it: 2 to 4 levels of 指标 in merged cells, 分值 in its own
+column or in the name (预算执行（15分）), 评分标准 and 指标解释 columns found by their header
+words. Each 评分标准 is read by `phrases`; the original text stays as a comment above its
+rule, and a row nothing reads becomes a `judgment` under a `# TODO` comment, which
+`pingfen check` lists (PF119). Both readers are bounded: a DOCX is a zip, and its parts'
+sizes are checked before anything is unpacked, as for XLSX.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from attrs import define, field, frozen
+
+from pingfen.errors import DataError, Problem, UsageError
+from pingfen.io.bounds import TooBig, details
+from pingfen.io.tables import MAX_XLSX_MEMBERS, MAX_XLSX_RATIO, xlsx_errors
+from pingfen.lang import Lang
+from pingfen.phrases import InputDecl, Reading, name_text, normalise, one_line, plain, read_criterion, string_text
+
+# A rubric table is a page or two: these bounds are far above any real one.
+MAX_TABLE_BYTES = 50 * 1024 * 1024  # what the file may unpack to
+MAX_TABLE_ROWS = 2000
+MAX_TABLE_COLUMNS = 50
+_CHUNK = 1024 * 1024
+
+
+@frozen
+class RowReport:
+    """How one indicator row was read: its table row, name, the reading's kind, and whether
+    a rule was recognised (else it is a `judgment` marked TODO)."""
+
+    row: int
+    indicator: str
+    kind: str
+    recognised: bool
+
+
+@frozen
+class Imported:
+    """An imported table: the draft rule text and how each indicator row was read."""
+
+    text: str
+    rows: tuple[RowReport, ...]
+
+    @property
+    def recognised(self) -> int:
+        return sum(r.recognised for r in self.rows)
+
+    def summary(self, lang: Lang = "zh") -> list[str]:
+        """What share of the rows was recognised, and which were not."""
+        total = len(self.rows)
+        share = f"{100 * self.recognised / total:.0f}%" if total else "—"
+        if lang == "zh":
+            lines = [f"已识别 {self.recognised}/{total} 行评分标准（{share}）"]
+            lines += [f"  第 {r.row} 行 {r.indicator}：未能识别，暂写为评价分（judgment），已标 TODO" for r in self.rows
+                      if not r.recognised]  # fmt: skip
+        else:
+            lines = [f"recognised {self.recognised} of {total} rows' criteria ({share})"]
+            lines += [f"  row {r.row} {r.indicator}: not recognised, written as a judgment marked TODO" for r in self.rows
+                      if not r.recognised]  # fmt: skip
+        return lines
+
+
+def import_table(path: str | Path) -> Imported:
+    """Read a rubric table (.xlsx or .docx) into draft rule text. Raises DataError (PF508)
+    when the file cannot be read or holds no rubric table, UsageError for another format."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        title, grid = _xlsx_grid(path)
+    elif suffix == ".docx":
+        title, grid = _docx_grid(path)
+    else:
+        raise UsageError(f"cannot import `{path}`: give an .xlsx or .docx table",
+                         f"无法导入 `{path}`：请提供 .xlsx 或 .docx 格式的评分表")  # fmt: skip
+    return _Builder(path, title, grid).build()
+
+
+# ---------------------------------------------------------------- reading the grid
+
+
+@frozen
+class Cell:
+    """A cell's text and where its merged range starts (its own place when not merged)."""
+
+    text: str
+    origin: tuple[int, int]
+
+
+Grid = list[list[Cell]]
+
+
+def _unreadable(path: Path, en: str, zh: str) -> DataError:
+    return DataError([Problem("PF508", None, {"path": str(path), **details(TooBig(en, zh))})])
+
+
+def _check_archive(path: Path) -> None:
+    """Refuse a zip bomb from the directory alone, before any part is unpacked."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (OSError, zipfile.BadZipFile, ValueError) as error:
+        raise _unreadable(path, f"not a readable file ({error})", f"不是可读取的文件（{error}）") from None
+    mb = MAX_TABLE_BYTES // (1024 * 1024)
+    if len(members) > MAX_XLSX_MEMBERS or sum(m.file_size for m in members) > MAX_TABLE_BYTES:
+        raise _unreadable(path, f"the file would unpack to more than {mb} MB or {MAX_XLSX_MEMBERS} parts",
+                          f"文件解压后超过 {mb} MB 或 {MAX_XLSX_MEMBERS} 个组成部分")  # fmt: skip
+    for m in members:
+        if m.file_size > _CHUNK and m.file_size > MAX_XLSX_RATIO * max(m.compress_size, 1):
+            raise _unreadable(path, f"`{m.filename[:60]}` is packed more than {MAX_XLSX_RATIO}-fold, as a zip bomb is",
+                              f"`{m.filename[:60]}` 压缩比超过 {MAX_XLSX_RATIO} 倍（疑为“压缩炸弹”）")  # fmt: skip
+
+
+def _too_large(path: Path) -> DataError:
+    return _unreadable(path, f"the table has more than {MAX_TABLE_ROWS} rows or {MAX_TABLE_COLUMNS} columns",
+                       f"表格超过 {MAX_TABLE_ROWS} 行或 {MAX_TABLE_COLUMNS} 列")  # fmt: skip
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):  # the number Excel shows: its shortest form, never the binary one
+        return plain(Decimal(repr(value)))
+    return str(value).strip()
+
+
+def _xlsx_grid(path: Path) -> tuple[str, Grid]:
+    """The first sheet's cells, merged ranges filled from their first cell; and the sheet's title."""
+    import openpyxl
+
+    _check_archive(path)
+    with xlsx_errors(path):
+        # Not read-only: merged ranges are known only to a full worksheet; the archive is bounded above.
+        book = openpyxl.load_workbook(path, data_only=True)
+        sheet = book.worksheets[0]
+        rows, columns = sheet.max_row, sheet.max_column
+        if rows > MAX_TABLE_ROWS or columns > MAX_TABLE_COLUMNS:
+            raise _too_large(path)
+        values = [[_cell_text(v) for v in row] for row in sheet.iter_rows(max_col=columns, values_only=True)]
+        grid = [[Cell(v, (r, c)) for c, v in enumerate(row)] for r, row in enumerate(values)]
+        for merged in sheet.merged_cells.ranges:
+            top, left = merged.min_row - 1, merged.min_col - 1
+            for r in range(top, min(merged.max_row, rows)):
+                for c in range(left, min(merged.max_col, columns)):
+                    grid[r][c] = Cell(grid[top][left].text, (top, left))
+        return "", grid
+
+
+def _docx_grid(path: Path) -> tuple[str, Grid]:
+    """The first table holding rubric headers, vertical and horizontal merges resolved by
+    python-docx (a merged cell is the same element in every place it covers); the title is the
+    last paragraph before the table."""
+    import docx
+
+    _check_archive(path)
+    try:
+        document = docx.Document(str(path))
+    except Exception as error:  # noqa: BLE001 - python-docx and lxml raise many kinds on a bad file
+        raise _unreadable(path, f"not a readable .docx document ({type(error).__name__})",
+                          f"不是可读取的 .docx 文档（{type(error).__name__}）") from None  # fmt: skip
+    title = next((p.text.strip() for p in document.paragraphs if p.text.strip()), "")
+    for table in document.tables:
+        rows, columns = len(table.rows), len(table.columns)
+        if rows > MAX_TABLE_ROWS or columns > MAX_TABLE_COLUMNS:
+            raise _too_large(path)
+        grid: Grid = []
+        first: dict[int, tuple[int, int]] = {}  # a cell element's first place, by the element's id
+        elements = []  # kept alive, so that lxml hands out one proxy per element and ids stay apart
+        for r in range(rows):
+            line = []
+            for c in range(columns):
+                cell = table.cell(r, c)
+                elements.append(cell._tc)
+                origin = first.setdefault(id(cell._tc), (r, c))
+                line.append(Cell(cell.text.strip(), origin))
+            grid.append(line)
+        if _header(grid) is not None:
+            return title, grid
+    raise _no_table(path)
+
+
+def _no_table(path: Path) -> DataError:
+    return _unreadable(path, "no rubric table: no row heads 指标 columns and a 分值 or 评分标准 column",
+                       "找不到评分表：没有一行表头同时含有“指标”列和“分值”或“评分标准”列")  # fmt: skip
+
+
+# ---------------------------------------------------------------- the header
+
+
+@frozen
+class Columns:
+    header: int  # the header's row
+    levels: tuple[int, ...]  # 一级, 二级, 三级 … 指标, outermost first
+    points: int | None
+    criterion: int | None
+    explanation: int | None
+
+
+_CRITERION = re.compile(r"评分标准|评分细则|评分方法|评分办法|计分方法|考核标准|评价标准|评分规则")
+_POINTS_HEAD = re.compile(r"分值|权重|标准分|满分")
+_EXPLAIN = re.compile(r"指标解释|指标说明|指标内涵|解释|说明")
+_LEVEL = re.compile(r"[一二三四五]级|指标")
+_NOT_LEVEL = re.compile(r"解释|说明|内涵|标准|分值|权重|得分|方法|细则|依据|来源|原因")
+
+
+def _header(grid: Grid) -> Columns | None:
+    for r, row in enumerate(grid[:20]):
+        heads = [normalise(c.text) for c in row]
+        points = next((i for i, h in enumerate(heads) if _POINTS_HEAD.search(h) and "得分" not in h), None)
+        criterion = next((i for i, h in enumerate(heads) if _CRITERION.search(h)), None)
+        explain = next((i for i, h in enumerate(heads) if i != criterion and _EXPLAIN.search(h)), None)
+        levels = [i for i, h in enumerate(heads) if _LEVEL.search(h) and not _NOT_LEVEL.search(h)]
+        levels = [i for i in levels if row[i].origin == (r, i)]  # a heading merged across columns counts once
+        if levels and (points is not None or criterion is not None):
+            return Columns(r, tuple(levels), points, criterion, explain)
+    return None
+
+
+# ---------------------------------------------------------------- the tree
+
+
+@define
+class Node:
+    name: str
+    points: Decimal | None
+    row: int = 0
+    children: list[Node] = field(factory=list)
+    criterion: str = ""
+    explanation: str = ""
+    notes: list[str] = field(factory=list)
+    reading: Reading | None = None
+    origin: tuple[int, int] = (0, 0)
+
+    @property
+    def indicator(self) -> bool:
+        return not self.children
+
+    def total(self) -> Decimal:
+        if self.points is not None:
+            return self.points
+        return sum((c.total() for c in self.children), Decimal(0))
+
+
+_NAME_POINTS = re.compile(r"^(?P<name>.+?)\(?(?P<n>\d+(?:\.\d+)?)分\)?$")
+_TOTAL_ROW = re.compile(r"^(?:总分|合计|总计|分值合计)$")
+_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+
+
+def _split_points(text: str) -> tuple[str, Decimal | None]:
+    """预算执行（15分） → (预算执行, 15); a name without points → (name, None)."""
+    clean = normalise(text)
+    found = _NAME_POINTS.match(clean)
+    if found is None:
+        return _clean_name(text), None
+    return _clean_name(found["name"]), Decimal(found["n"])
+
+
+def _clean_name(text: str) -> str:
+    """A name as the table prints it, line breaks and spaces inside it dropped."""
+    return re.sub(r"\s+", "", text).strip()
+
+
+def _number(text: str) -> Decimal | None:
+    found = re.search(r"\d+(?:\.\d+)?", normalise(text))
+    if found is None:
+        return None
+    try:
+        return Decimal(found.group())
+    except InvalidOperation:  # pragma: no cover - the pattern is a number
+        return None
+
+
+class _Builder:
+    def __init__(self, path: Path, title: str, grid: Grid) -> None:
+        self.path, self.title, self.grid = path, title, grid
+        self.roots: list[Node] = []
+        self.total: Decimal | None = None
+        self.inputs: list[InputDecl] = []
+        self.input_names: set[str] = set()
+        self.node_names: set[str] = set()
+
+    def build(self) -> Imported:
+        columns = _header(self.grid)
+        if columns is None:
+            raise _no_table(self.path)
+        above = [c.text for row in self.grid[: columns.header] for c in row if c.text]
+        self.title = self.title or (above[0] if above else "")  # a sheet's title is the text above its header
+        self._tree(columns)
+        self._split_shared_points(columns)
+        self._unique_names(self.roots, None)
+        reports: list[RowReport] = []
+        for leaf in self._leaves(self.roots):
+            reading = read_criterion(leaf.criterion, leaf.name, leaf.total(), self._namer)
+            leaf.reading = reading
+            self.inputs.extend(reading.inputs)
+            reports.append(RowReport(leaf.row + 1, leaf.name, reading.kind, reading.recognised))
+        return Imported(self._text(columns, reports), tuple(reports))
+
+    def _tree(self, columns: Columns) -> None:
+        path: list[Node] = []  # the open node at each level
+        for r in range(columns.header + 1, len(self.grid)):
+            row = self.grid[r]
+            cells = [row[i] for i in columns.levels]
+            if not any(c.text for c in cells):
+                continue
+            if any(_TOTAL_ROW.match(normalise(c.text)) for c in cells):
+                if columns.points is not None:
+                    self.total = _number(row[columns.points].text)
+                continue
+            depth = max(i for i, c in enumerate(cells) if c.text)  # the row's indicator is its deepest level
+            for level in range(depth + 1):
+                cell = cells[level]
+                if not cell.text:  # a level left blank under a merged or earlier cell: the open one goes on
+                    if level < len(path):
+                        continue
+                    cell = Cell("（未命名）", (r, columns.levels[level]))
+                if level < len(path) and path[level].origin == cell.origin:
+                    continue
+                name, points = _split_points(cell.text)
+                node = Node(name, points, r, origin=cell.origin)
+                (path[level - 1].children if level else self.roots).append(node)
+                del path[level:]
+                path.append(node)
+            leaf = path[depth]
+            del path[depth + 1 :]
+            self._fill(leaf, row, columns)
+
+    def _fill(self, leaf: Node, row: list[Cell], columns: Columns) -> None:
+        """The indicator's criterion and explanation, joined when it spans several rows."""
+        for column, attr in ((columns.criterion, "criterion"), (columns.explanation, "explanation")):
+            if column is None:
+                continue
+            text = row[column].text
+            if text and text not in getattr(leaf, attr):
+                setattr(leaf, attr, f"{getattr(leaf, attr)}\n{text}".strip())
+
+    def _split_shared_points(self, columns: Columns) -> None:
+        """分值 from its column; one 分值 merged across k indicators is shared evenly
+        (效益 rows: "15" for three), and says so in a comment."""
+        if columns.points is None:
+            return
+        holders: dict[tuple[int, int], list[Node]] = {}
+        for leaf in self._leaves(self.roots):
+            cell = self.grid[leaf.row][columns.points]
+            if _number(cell.text) is not None:
+                holders.setdefault(cell.origin, []).append(leaf)
+        for origin, leaves in holders.items():
+            value = _number(self.grid[origin[0]][origin[1]].text)
+            assert value is not None
+            for leaf in leaves:
+                leaf.points = value / len(leaves)
+                if len(leaves) > 1:
+                    leaf.notes.append(f"原表 {len(leaves)} 项共 {plain(value)} 分，平均分配，每项 {plain(leaf.points)} 分")
+
+    def _unique_names(self, nodes: list[Node], parent: Node | None) -> None:
+        """Group and indicator names must differ: a repeated one is named for its group
+        (资产管理 + 管理制度健全性 → 资产管理制度健全性)."""
+        for node in nodes:
+            if node.name in self.node_names and parent is not None:
+                original = node.name
+                node.name = _qualified(parent.name, original)
+                node.notes.append(f"原表名为“{original}”，与前面的指标重名，按所属指标改名")
+            while node.name in self.node_names:
+                node.name += "（续）"
+            self.node_names.add(node.name)
+            self._unique_names(node.children, node)
+
+    def _namer(self, wished: str) -> str:
+        name = wished or "输入项"
+        count = 1
+        while name in self.input_names:
+            count += 1
+            name = f"{wished}{count}"
+        self.input_names.add(name)
+        return name
+
+    def _leaves(self, nodes: list[Node]) -> Iterator[Node]:
+        for node in nodes:
+            if node.indicator:
+                yield node
+            else:
+                yield from self._leaves(node.children)
+
+    # ------------------------------------------------------------ the text
+
+    def _text(self, columns: Columns, reports: list[RowReport]) -> str:
+        title = _clean_name(re.sub(r"^附件[\d\-－—.]*", "", _clean_name(self.title))) or self.path.stem
+        year = _YEAR.search(f"{self.title} {self.path.stem}")
+        total = self.total if self.total is not None else sum((n.total() for n in self.roots), Decimal(0))
+        recognised = sum(r.recognised for r in reports)
+        out = [
+            f"# 由 `pingfen import` 从 {self.path.name} 导入的草稿：识别 {recognised}/{len(reports)} 行评分标准。",
+            "# 每条规则上方的注释是原表的评分标准；标有 TODO 的行未能识别，`pingfen check` 会逐条列出。",
+            "",
+            f"rubric {string_text(title)} {{",
+            *([f"  year {year.group(1)}"] if year else []),
+            f"  total {plain(total)}",
+            "  round total 2 half_up",
+            "  # 评价等次按财政绩效评价通用的划分（总分的 90%、80%、60%）；评分表另有规定的，请修改",
+            *(f"  grade {grade} >= {plain(total * share / 100)}" for grade, share in (("优秀", 90), ("良好", 80), ("中", 60))),
+            "  grade 差 otherwise",
+            "}",
+            "",
+            *(decl.text() for decl in self.inputs),
+            "",
+        ]
+        for node in self.roots:
+            out.extend(self._node(node, 0))
+        return _formatted("\n".join(out) + "\n")
+
+    def _node(self, node: Node, depth: int) -> list[str]:
+        pad = "  " * depth
+        lines = [f"{pad}# {note}" for note in node.notes]
+        if not node.indicator:
+            lines.append(f"{pad}group {name_text(node.name)} {plain(node.total())} {{")
+            for child in node.children:
+                lines.extend(self._node(child, depth + 1))
+            return [*lines, f"{pad}}}", ""]
+        reading = node.reading
+        assert reading is not None
+        if node.explanation:
+            lines.append(f"{pad}# 指标解释：{one_line(node.explanation)}")
+        if node.criterion:
+            lines.append(f"{pad}# 评分标准：{one_line(node.criterion)}")
+        lines.extend(f"{pad}# {note}" for note in reading.notes)
+        if not reading.recognised:
+            lines.append(f"{pad}# TODO: 未能识别评分标准，暂按评价分（judgment）处理；请改写为规则后删去本行")
+        lines.append(f"{pad}indicator {name_text(node.name)} {plain(node.total())} {{")
+        lines.extend(f"{pad}  {rule}" for rule in reading.rules)
+        return [*lines, f"{pad}}}"]
+
+
+def _qualified(group: str, name: str) -> str:
+    """The name prefixed with its group's, their overlap written once: 资产管理 and
+    管理制度健全性 make 资产管理制度健全性."""
+    for k in range(min(len(group), len(name)), 0, -1):
+        if group.endswith(name[:k]):
+            return group + name[k:]
+    return group + name
+
+
+def _formatted(text: str) -> str:
+    """The text in the canonical layout, or as built when the formatter cannot take it
+    (then `pingfen check` shows why)."""
+    from pingfen.syntax.formatter import FormatError, format_text
+
+    try:
+        return format_text(text)
+    except FormatError:
+        return text

@@ -1,0 +1,177 @@
+"""The 评分标准 recogniser (`pingfen.phrases`), phrase by phrase: what each kind of wording
+becomes, with its full- and half-width variants and stray line breaks."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from pingfen.phrases import Reading, normalise, read_criterion
+
+
+def read(text: str, indicator: str = "指标", points: str = "5") -> Reading:
+    names: set[str] = set()
+
+    def namer(wished: str) -> str:
+        assert wished not in names
+        names.add(wished)
+        return wished
+
+    return read_criterion(text, indicator, Decimal(points), namer)
+
+
+def test_normalise_folds_width_signs_and_line_breaks() -> None:
+    assert normalise("≥９５％，\n计４分；≦１００%") == ">=95%,计4分;<=100%"
+    assert normalise("80%（含）－90%") == "80%(含)-90%"
+
+
+# ---------------------------------------------------------------- per-point deductions
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("以100%为标准。在职人员控制率≦100%，计5分；每超过一个百分点扣0.5分，扣完为止。",
+         "deduct 0.5 per 1pp of 在职人员控制率 above 100% counting proportional"),
+        ("“三公经费”变动率≦0，计5分；“三公经费”＞0，每超过一个百分点扣0.5分，扣完为止。",
+         "deduct 0.5 per 1pp of “三公经费”变动率 above 0 counting proportional"),
+        ("政府采购执行率等于100%的，得3分；每减少一个百分点，扣0.2分，扣完为止。",
+         "deduct 0.2 per 1pp of 政府采购执行率 below 100% counting proportional"),
+        ("公务卡刷卡率达50％以上的，得3分。每减少一个百分点，扣0.2分，扣完为止。",
+         "deduct 0.2 per 1pp of 公务卡刷卡率 below 50% counting proportional"),
+        ("每低于100%一个百分点扣0.1分，扣完为止。", "deduct 0.1 per 1pp of 指标 below 100% counting proportional"),
+        ("以100%为目标，每相差3%扣1分", "deduct 1 per 3pp of 指标 from 100% counting proportional"),
+        ("执行率≥90%得满分，每低于1个百分点扣0.5分，不足一个百分点的按一个百分点计算",
+         "deduct 0.5 per 1pp of 执行率 below 90% counting started"),
+        ("执行率＞＝90％得满分；每低于\n1个百分点\n扣0.5分，不足1个百分点的按1个百分点计",
+         "deduct 0.5 per 1pp of 执行率 below 90% counting started"),
+        ("完成率≥100%得满分；每下降两个百分点扣1分（满一个百分点才计）", "deduct 1 per 2pp of 完成率 below 100% counting whole"),
+    ],
+)  # fmt: skip
+def test_per_point_deductions(text: str, rule: str) -> None:
+    reading = read(text)
+    assert reading.kind == "step"
+    assert reading.rules == (rule,)
+    assert reading.inputs[0].type == "percent"
+
+
+def test_a_change_rate_may_be_negative_and_other_rates_not() -> None:
+    assert read("“三公经费”变动率≦0，计5分；每超过一个百分点扣0.5分").inputs[0].bounds == ""
+    assert read("执行率≥90%，每低于一个百分点扣0.5分").inputs[0].bounds == ">= 0"
+
+
+# ---------------------------------------------------------------- bands
+
+
+def test_bands_with_marked_ends() -> None:
+    reading = read("重点支出安排率≥90%，计5分；80%（含）-90%，计4分；70%（含）-80%，计3分；60%（含）-70%，计2分；低于60%不得分。")
+    assert reading.kind == "bands"
+    assert reading.rules == ("bands 重点支出安排率 {", "  >= 90% -> 5", "  [80%, 90%) -> 4", "  [70%, 80%) -> 3",
+                             "  [60%, 70%) -> 2", "  < 60% -> 0", "}")  # fmt: skip
+
+
+def test_bands_with_upper_ends_marked_and_a_zero() -> None:
+    reading = read("预算调整率=0，计3分；0-10%（含），计2分；10-20%（含），计1分；20-30%（含），计0.5分；大于30%不得分。")
+    assert reading.rules[1:-1] == ("  = 0 -> 3", "  (0, 10%] -> 2", "  (10%, 20%] -> 1", "  (20%, 30%] -> 0.5",
+                                   "  > 30% -> 0")  # fmt: skip
+
+
+def test_bands_with_yishang_and_no_subject_take_the_indicator_name() -> None:
+    reading = read("95%（含）以上计5分；85%（含）-95%，计3分；75%（含）-85%，计1分；低于75%计0分。", "满意度")
+    assert reading.rules == ("bands 满意度 {", "  >= 95% -> 5", "  [85%, 95%) -> 3", "  [75%, 85%) -> 1",
+                             "  < 75% -> 0", "}")  # fmt: skip
+    assert reading.inputs[0].bounds == ">= 0 and <= 100%"
+
+
+def test_bands_half_width_and_line_breaks() -> None:
+    reading = read("≥95%,计4分;\n85%(含)-95%,计3分;\n75%(含)-85%,计2分;低于75%不得分")
+    assert reading.rules[1:-1] == ("  >= 95% -> 4", "  [85%, 95%) -> 3", "  [75%, 85%) -> 2", "  < 75% -> 0")
+
+
+def test_a_range_marking_neither_end_is_read_lower_inclusive_with_a_note() -> None:
+    reading = read("≥90%得5分；80%-90%得3分；低于80%不得分")
+    assert reading.rules[2] == "  [80%, 90%) -> 3"
+    assert reading.notes
+
+
+# ---------------------------------------------------------------- counted deductions
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "rate"),
+    [
+        ("每出现一例扣1分", "指标问题例数", "1"),
+        ("以上情况每出现一例不符合要求的扣1分，扣完为止。", "指标不符合要求例数", "1"),
+        ("每出现一个专项未按进度完成资金下达扣0.5分，扣完为止。", "专项未按进度完成资金下达个数", "0.5"),
+        ("每发现一次违规使用资金的，扣２分", "违规使用资金次数", "2"),
+    ],
+)  # fmt: skip
+def test_counted_deductions(text: str, name: str, rate: str) -> None:
+    reading = read(text)
+    assert reading.kind == "count"
+    assert reading.rules == (f"deduct {rate} per {name}",)
+    assert reading.inputs[0].type == "count"
+
+
+# ---------------------------------------------------------------- checklists
+
+
+def test_checklist_with_points_per_item() -> None:
+    reading = read("①按规定内容公开预决算信息，1分；②按规定时限公开预决算信息，0.5分；③基础数据信息和会计信息资料真实，0.5分。")
+    assert reading.kind == "checklist"
+    assert reading.rules == ("award 1 if 按规定内容公开预决算信息", "award 0.5 if 按规定时限公开预决算信息",
+                             "award 0.5 if 基础数据信息和会计信息资料真实")  # fmt: skip
+    assert [i.type for i in reading.inputs] == ["bool"] * 3
+
+
+def test_checklist_each_item_one_point_and_names_from_the_first_clause() -> None:
+    reading = read("①制度健全，有书面文件；②相关管理制度合法、合规、完整；③制度得到有效执行，每项得1分")
+    assert reading.rules == ("award 1 if 制度健全", "award 1 if 相关管理制度合法合规完整", "award 1 if 制度得到有效执行")
+    assert reading.inputs[0].description == "制度健全，有书面文件".replace("，", ",")
+
+
+def test_a_list_without_points_is_not_a_checklist() -> None:
+    assert read("①资产保存完整；②资产配置合理。").kind == "todo"
+
+
+# ---------------------------------------------------------------- labels
+
+
+def test_labels() -> None:
+    reading = read("健全的得10分，基本健全的得6分，不健全的不得分", "制度建设", "10")
+    assert reading.kind == "labels"
+    assert reading.inputs[0].type == "label"
+    assert reading.inputs[0].labels == ("健全", "基本健全", "不健全")
+    assert reading.rules == ("match 制度建设情况 {", "  健全 -> 10", "  基本健全 -> 6", "  不健全 -> 0", "}")
+
+
+def test_labels_with_commas_inside() -> None:
+    reading = read("无结余，3分；有结余，但不超过上年结转，2分；结余超过上年结转，不得分。", "资金结余", "3")
+    assert reading.inputs[0].labels == ("无结余", "有结余但不超过上年结转", "结余超过上年结转")
+
+
+# ---------------------------------------------------------------- judgment, and what is not read
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["根据工作完成质量酌情扣分", "视情况给分", "部门单位应根据部门实际进行调整，并将其细化成相应的个性化指标。",
+     "由各省自行制定"],
+)  # fmt: skip
+def test_judgment(text: str) -> None:
+    reading = read(text, "经济效益")
+    assert reading.kind == "judgment"
+    assert reading.rules == ("judgment",)
+    assert reading.inputs[0].type == "score"
+
+
+def test_what_nothing_reads_is_a_judgment_not_recognised() -> None:
+    reading = read("按上级部门考核结果换算", "考核结果")
+    assert not reading.recognised
+    assert reading.rules == ("judgment",)
+
+
+def test_a_deduction_amount_is_not_read_as_points_given() -> None:
+    """扣0.5分 is points taken, never a band's points: the text is read as a per-case deduction."""
+    assert read("每出现一例扣0.5分；扣完为止").kind == "count"
