@@ -32,6 +32,9 @@ LAYERS: list[tuple[str, ...]] = [
         "pingfen.coverage",
         "pingfen.testrun",
         "pingfen.fuzz",
+        "pingfen.diff",
+        "pingfen.replay",
+        "pingfen.diffview",
     ),
     ("pingfen.cli",),
     ("pingfen",),  # the facade: lazy names over everything
