@@ -7,11 +7,16 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 import pingfen
+from pingfen import ast
 from pingfen.cli import main
-from pingfen.diff import KINDS, Change, diff
+from pingfen.diff import KINDS, Change, diff, diff_modules
 from pingfen.diffview import KIND_WORDS, PART_WORDS, part_text, render_diff
+from pingfen.syntax.formatter import format_module
+from pingfen.syntax.parser import parse
+from strategies import messy_texts, rubrics
 
 ROOT = Path(__file__).resolve().parents[1]
 RULESET = ROOT / "rulesets" / "dept-overall-2021.rule"
@@ -115,6 +120,25 @@ def test_layout_comments_and_spelled_defaults_are_no_change() -> None:
     assert changes(spelled) == ()
 
 
+def _parsed(text: str) -> ast.Module:
+    module, diagnostics = parse(text)
+    assert module is not None, diagnostics
+    return module
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(rubrics())
+def test_a_generated_rubric_written_out_and_read_back_does_not_differ(module: ast.Module) -> None:
+    assert diff_modules(module, module).changes == ()
+    assert diff_modules(module, _parsed(format_module(module))).changes == ()
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(messy_texts(BASE))
+def test_the_base_retyped_carelessly_does_not_differ(messy: str) -> None:
+    assert diff_modules(_parsed(BASE), _parsed(messy)).changes == ()
+
+
 def test_identical_files_exit_0_with_no_difference(tmp_path: Path) -> None:
     code, out, _ = run("diff", str(RULESET), str(RULESET))
     assert code == 0
@@ -176,6 +200,21 @@ def test_row_moved_within_its_group() -> None:
         ("group 过程 10 {\n", "group 过程 10 {\n  indicator 评价 1 { judgment }\n"),
     )
     assert changes(new) == (Change("row_moved", "评价", (), "过程 #5", "过程 #1"),)
+
+
+def test_group_renamed_by_its_content() -> None:
+    new = edit(("group 投入 10 {", "group 投入管理 10 {"))
+    assert changes(new) == (Change("row_renamed", "投入管理", (), "投入", "投入管理"),)
+
+
+def test_rows_moved_out_of_a_removed_group() -> None:
+    new = edit(("group 投入 10 {\n", ""), ("  }\n}\n\ngroup 过程", "  }\n\ngroup 过程"))
+    new = new.replace("\n  indicator 预算执行率", "\nindicator 预算执行率").replace("\n  indicator 资金到位率", "\nindicator 资金到位率")
+    assert changes(new) == (
+        Change("row_moved", "预算执行率", (), "投入 #1", "#1"),
+        Change("row_moved", "资金到位率", (), "投入 #2", "#2"),
+        Change("row_removed", "投入", (), "group 投入 10", None),
+    )
 
 
 def test_maxima_changed() -> None:
@@ -412,3 +451,20 @@ def test_unreadable_or_bad_rule_files_exit_2(tmp_path: Path) -> None:
 def test_help_in_both_languages(lang: str, words: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--lang", lang, "diff", "--help"]) == 0
     assert words in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- the documented run
+
+
+def test_the_documented_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/yearly-round.md's console block, under its diff heading, is what the command prints."""
+    text = (ROOT / "docs" / "yearly-round.md").read_text(encoding="utf-8")
+    section = text.split("## 比较两版评分表 / Comparing two versions", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```console\n", 1)[1].split("```", 1)[0]
+    command, expected = block.split("\n", 1)
+    assert command.startswith("$ pingfen diff ")
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("PINGFEN_LANG", "zh")
+    code, out, err = run(*command.split()[2:])
+    assert (code, err) == (1, "")
+    assert out == expected

@@ -229,25 +229,31 @@ def _places(top: tuple[ast.Node, ...]) -> dict[str, _Place]:
 
 def _match(before: dict[str, _Place], after: dict[str, _Place]) -> dict[str, str]:
     """Old row name → new row name: same names first, then renames (indicators before the
-    groups holding them, so that a group's content can name its matched children)."""
+    groups holding them, so that a group's content can name its matched children). The
+    candidates for a rename are looked up, by content and by place, never searched for."""
     pairs = {n: n for n, p in before.items() if n in after and type(after[n].node) is type(p.node)}
     taken = set(pairs.values())
+    by_content: dict[tuple[object, ...], list[str]] = {}
+    for n, p in after.items():
+        if n not in taken:
+            by_content.setdefault(_content(p.node, None), []).append(n)
+    by_place = {p.position: n for n, p in after.items() if n not in taken}
     gone = sorted(
         (n for n in before if n not in pairs),
         key=lambda n: (isinstance(before[n].node, ast.Group), -len(before[n].path)),
     )
     for old in gone:
         place = before[old]
+        same_content = by_content.get(_content(place.node, pairs), [])
+        here = by_place.get(place.position)
         best: tuple[tuple[bool, bool, float], str] | None = None
-        for new, there in after.items():
-            if new in taken or type(there.node) is not type(place.node):
+        for new in [*same_content, *([here] if here is not None else [])]:
+            if new in taken or type(after[new].node) is not type(place.node):
                 continue
-            same_content = _content(place.node, pairs) == _content(there.node, None)
-            same_place = place.position == there.position
             ratio = difflib.SequenceMatcher(None, old, new).ratio()
-            if not same_content and not (same_place and ratio >= CLOSE):
+            key = (new in same_content, new == here, ratio)
+            if not key[0] and ratio < CLOSE:
                 continue
-            key = (same_content, same_place, ratio)
             if best is None or key > best[0]:
                 best = key, new
         if best is not None:
@@ -292,8 +298,7 @@ def _rows(before: dict[str, _Place], after: dict[str, _Place], pairs: dict[str, 
         place = before[old]
         if old != new:
             yield Change("row_renamed", new, (), old, new)
-        parent = place.parent
-        if (pairs.get(parent) if parent is not None else None) != there.parent or new in moved:
+        if not _same_group(place, there, pairs) or new in moved:
             yield Change("row_moved", new, (), place.where(), there.where())
         if place.node.max.value != there.node.max.value:
             yield Change("max_changed", new, (), number(place.node.max), number(there.node.max))
@@ -303,6 +308,13 @@ def _rows(before: dict[str, _Place], after: dict[str, _Place], pairs: dict[str, 
     for old, place in before.items():
         if old not in pairs:
             yield Change("row_removed", old, (), _head(place.node), None)
+
+
+def _same_group(place: _Place, there: _Place, pairs: dict[str, str]) -> bool:
+    """Both at the top, or the old group is the new one (a group that is gone is no other)."""
+    if place.parent is None:
+        return there.parent is None
+    return place.parent in pairs and pairs[place.parent] == there.parent
 
 
 def _reordered(
