@@ -268,8 +268,8 @@ def test_checklist_items_changed_added_and_removed() -> None:
 def test_band_edges_points_and_bands_added() -> None:
     new = edit(("[80%, 90%) -> 4\n      < 80%      -> 0", "[85%, 90%) -> 3\n      [60%, 85%) -> 2\n      < 60% -> 0"))
     assert changes(new) == (
-        Change("rule_changed", "预算执行率", ("band", 2, "edges", "points"), "[80%, 90%) -> 4", "[85%, 90%) -> 3"),
-        Change("rule_changed", "预算执行率", ("band", 3, "edges", "points"), "< 80% -> 0", "[60%, 85%) -> 2"),
+        Change("rule_changed", "预算执行率", ("band", 2, "points", "edges"), "[80%, 90%) -> 4", "[85%, 90%) -> 3"),
+        Change("rule_changed", "预算执行率", ("band", 3, "points", "edges"), "< 80% -> 0", "[60%, 85%) -> 2"),
         Change("rule_changed", "预算执行率", ("band", 4), None, "< 60% -> 0"),
     )
 
@@ -303,7 +303,7 @@ def test_judgment_input_and_formula() -> None:
     assert changes(new) == (
         Change("input_added", "评价分", (), None, "input 评价分: score"),
         Change("rule_changed", "评价", ("input",), "评价", "评价分"),
-        Change("rule_changed", "折算", ("formula",), "min(例数 * 0.5, 1)", "min(例数 * 0.25, 1)"),
+        Change("rule_changed", "折算", ("expr",), "min(例数 * 0.5, 1)", "min(例数 * 0.25, 1)"),
     )
 
 
@@ -377,7 +377,25 @@ def test_every_kind_and_part_word_has_both_languages() -> None:
     assert set(KIND_WORDS) == set(KINDS)
     assert all(en and zh for en, zh in [*KIND_WORDS.values(), *PART_WORDS.values()])
     assert part_text(("item", 2, "points"), "zh") == "第2项 · 分数"
-    assert part_text(("band", 3, "edges", "points"), "en") == "band 3 · edges · points"
+    assert part_text(("band", 3, "points", "edges"), "en") == "band 3 · points · edges"
+
+
+def test_every_field_of_every_rule_kind_has_its_words() -> None:
+    """Rules are compared field by field: a rule form added later is compared whole, and
+    this names any field of it that the table cannot word yet."""
+    from typing import get_args
+
+    import attrs
+
+    from pingfen.diff import _AS_WRITTEN, _EDGES, ARMS
+
+    words = set(PART_WORDS) | set(ARMS)
+    for kind in get_args(ast.Rule):
+        fields = {f.name for f in attrs.fields(kind)} - _AS_WRITTEN
+        assert fields <= words, (kind.__name__, fields - words)
+    for arm in (ast.Band, ast.WhenArm, ast.MatchArm):
+        fields = {f.name for f in attrs.fields(arm)} - _AS_WRITTEN - _EDGES - {"label"}
+        assert fields <= words, (arm.__name__, fields - words)
 
 
 def _write(tmp_path: Path, name: str, text: str) -> str:

@@ -125,7 +125,7 @@ def test_json_replay_schema(tmp_path: Path) -> None:
             "rows": [{"name": "预算执行率", "old_name": None, "old": 6, "new": 5}],
         }],
     }  # fmt: skip
-    assert [c["part"] for c in found["changes"]] == [["band", 1, "edges"], ["band", 2, "edges", "points"]]
+    assert [c["part"] for c in found["changes"]] == [["band", 1, "edges"], ["band", 2, "points", "edges"]]
 
 
 def test_replay_api_pairs_a_renamed_row_with_its_old_self() -> None:

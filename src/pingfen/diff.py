@@ -12,15 +12,17 @@ them, so a change reads the same in both languages.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Literal, TypeAlias, TypeVar, assert_never, get_args
+from typing import Literal, TypeAlias, TypeVar, get_args
 
+import attrs
 from attrs import frozen
 
 from pingfen import ast
 from pingfen.evaluate.rubric import Rubric
-from pingfen.syntax.formatter import band_condition, expr, label, name, number, string
+from pingfen.syntax.formatter import band_condition, expr, format_module, label, name, number, string
 
 Kind = Literal[
     "header_changed", "grade_added", "grade_removed", "grade_changed",
@@ -405,170 +407,123 @@ def _rule_part(rule: ast.Rule, position: int, many: bool) -> Part:
 
 
 # ---------------------------------------------------------------- rules: parameters
-
-
-def _same(a: ast.Expr | None, b: ast.Expr | None) -> bool:
-    """Equal expressions; two literals are the same when their values are (`100%` and `1`)."""
-    if a == b:
-        return True
-    if a is None or b is None:
-        return False
-    x, y = ast.constant(a), ast.constant(b)
-    return x is not None and x == y
-
+# A rule is compared field by field, as attrs declares them: every rule class is compared
+# whole, one added later too, with no branch on its kind (tests/test_diff.py checks that
+# each field of each class has its words). Its bands or arms are aligned and shown whole.
 
 _Found: TypeAlias = Iterator[tuple[Part, str | None, str | None]]
 
+_ZERO = ast.Number(Decimal(0))
+# What a field left out means, so that writing the default out is no change.
+_DEFAULTS: dict[tuple[type, str], object] = {
+    (ast.DeductStep, "reference"): _ZERO,  # `deduct R per X`: above 0
+    (ast.DeductStep, "counting"): "proportional",
+}
+# A band's ends, however written (`>= 90%` or `[90%, …`): one aspect, its edges.
+_EDGES = {"low", "high", "low_closed", "high_closed", "is_else"}
+_AS_WRITTEN = {"op", "span"}  # how a band was spelled, where it stands: not its meaning
+# Collections of arms: the word for one of them.
+ARMS = {"bands": "band", "arms": "arm"}
 
-def _changed(part: Part, a: str | None, b: str | None, same: bool) -> _Found:
-    if not same:
-        yield part, a, b
+
+def _fields(item: object) -> list[str]:
+    kind = type(item)
+    assert attrs.has(kind)  # every node of the tree is an attrs class
+    return [f.name for f in attrs.fields(kind) if f.name not in _AS_WRITTEN]
 
 
-def _reason_text(text: str | None) -> str | None:
-    return None if text is None else string(text)
+def _get(item: object, field: str) -> object:
+    value = getattr(item, field)
+    return _DEFAULTS.get((type(item), field), value) if value is None else value
+
+
+def _same(a: object, b: object) -> bool:
+    """Equal in meaning: numbers by value (`100%` and `1`, `5` and `5.0`), names by text."""
+    if a == b:
+        return True
+    if isinstance(a, ast.Expr) and isinstance(b, ast.Expr):
+        x, y = ast.constant(a), ast.constant(b)
+        return x is not None and x == y
+    return False
+
+
+def _text(field: str, value: object) -> str | None:
+    """A field's value as the rule file writes it."""
+    if value is None:
+        return None
+    if isinstance(value, ast.Expr):
+        return expr(value)
+    if isinstance(value, ast.Name):
+        return name(value)
+    if isinstance(value, str):
+        return string(value) if field == "reason" else value
+    return str(value)
 
 
 def _rule_changes(x: ast.Rule, y: ast.Rule) -> _Found:
-    """Each parameter of two rules of one kind that differs, with both texts."""
-    match x:
-        case ast.DeductStep():
-            assert isinstance(y, ast.DeductStep)
-            yield from _changed(("rate",), number(x.rate), number(y.rate), x.rate.value == y.rate.value)
-            yield from _changed(("step",), number(x.step), number(y.step), x.step.value == y.step.value)
-            yield from _changed(("value",), expr(x.value), expr(y.value), _same(x.value, y.value))
-            yield from _changed(("direction",), x.direction, y.direction, x.direction == y.direction)
-            ref_x, ref_y = x.reference or _ZERO, y.reference or _ZERO  # no reference: above 0
-            yield from _changed(("reference",), expr(ref_x), expr(ref_y), _same(ref_x, ref_y))
-            count_x, count_y = x.counting or "proportional", y.counting or "proportional"  # the default
-            yield from _changed(("counting",), count_x, count_y, count_x == count_y)
-            yield from _reason(x.reason, y.reason)
-        case ast.DeductIf() | ast.AwardIf():
-            assert isinstance(y, (ast.DeductIf, ast.AwardIf))
-            yield from _changed(("points",), number(x.points), number(y.points), x.points.value == y.points.value)
-            yield from _changed(("condition",), expr(x.condition), expr(y.condition), _same(x.condition, y.condition))
-            yield from _reason(x.reason, y.reason)
-        case ast.Bands():
-            assert isinstance(y, ast.Bands)
-            yield from _changed(("subject",), expr(x.subject), expr(y.subject), _same(x.subject, y.subject))
-            for i, a, j, b in _align(x.bands, y.bands, lambda p, q: True):
-                yield from _arm("band", i, a, j, b, _band_text, _band_aspects)
-        case ast.WhenChain():
-            assert isinstance(y, ast.WhenChain)
-            for i, c, j, d in _align(x.arms, y.arms, lambda p, q: True):
-                yield from _arm("arm", i, c, j, d, _when_text, _when_aspects)
-        case ast.Match():
-            assert isinstance(y, ast.Match)
-            yield from _changed(("subject",), expr(x.subject), expr(y.subject), _same(x.subject, y.subject))
-            for i, e, j, f in _align(x.arms, y.arms, lambda p, q: p.label == q.label, anywhere=True):
-                yield from _arm("arm", i, e, j, f, _match_text, _match_aspects)
-        case ast.Judgment():
-            assert isinstance(y, ast.Judgment)
-            a_in, b_in = x.input, y.input  # made explicit by _rules_of
-            assert a_in is not None and b_in is not None
-            yield from _changed(("input",), name(a_in), name(b_in), a_in == b_in)
-        case ast.Formula():
-            assert isinstance(y, ast.Formula)
-            yield from _changed(("formula",), expr(x.expr), expr(y.expr), _same(x.expr, y.expr))
-        case _:
-            assert_never(x)
+    """Each field of two rules of one class that differs, with both texts."""
+    for field in _fields(x):
+        a, b = _get(x, field), _get(y, field)
+        if isinstance(a, tuple) and isinstance(b, tuple):
+            yield from _arms(ARMS.get(field, field), a, b)
+        elif not _same(a, b):
+            yield (field,), _text(field, a), _text(field, b)
 
 
-_ZERO = ast.Number(Decimal(0))
-
-
-def _reason(a: str | None, b: str | None) -> _Found:
-    yield from _changed(("reason",), _reason_text(a), _reason_text(b), a == b)
-
-
-_Arm = TypeVar("_Arm", ast.Band, ast.WhenArm, ast.MatchArm)
-
-
-def _arm(
-    word: str, i: int | None, a: _Arm | None, j: int | None, b: _Arm | None,
-    text: Callable[[_Arm], str], aspects: Callable[[_Arm, _Arm], list[str]],
-) -> _Found:  # fmt: skip
-    """A band or arm added, removed or changed: its position (and what changed in it), and
-    its whole line before and after, as the rule file writes it. One written otherwise
-    with the same meaning (`>= 0.9` for `>= 90%`) is no change."""
-    if b is None:
-        assert a is not None and i is not None
-        yield (word, i), text(a), None
-        return
-    assert j is not None
-    if a is None:
-        yield (word, j), None, text(b)
-        return
-    what: list[str] = aspects(a, b)
-    if what:
-        yield (word, j, *what), text(a), text(b)
+def _arms(word: str, old: tuple[object, ...], new: tuple[object, ...]) -> _Found:
+    """Bands or arms added, removed or changed: each at its position (with what changed in
+    it) and its whole line before and after. Arms with labels are known by their label
+    wherever they stand; bands and `when` arms by their place."""
+    labelled = any(hasattr(item, "label") for item in (*old, *new))
+    pairable = (lambda p, q: getattr(p, "label") == getattr(q, "label")) if labelled else (lambda p, q: True)  # noqa: B009
+    for i, a, j, b in _align(old, new, pairable, anywhere=labelled):
+        if b is None:
+            assert i is not None
+            yield (word, i), _arm_text(a), None
+        elif a is None:
+            assert j is not None
+            yield (word, j), None, _arm_text(b)
+        else:
+            assert j is not None
+            aspects: list[str] = []
+            for field in _fields(a):
+                if not _same(_get(a, field), _get(b, field)):
+                    aspect = "edges" if field in _EDGES else field
+                    if aspect not in aspects:
+                        aspects.append(aspect)
+            if aspects:  # `>= 0.9` for `>= 90%` is no change
+                yield (word, j, *aspects), _arm_text(a), _arm_text(b)
 
 
 def _arrow(points: ast.Number, reason: str | None) -> str:
     return f"-> {number(points)}" + (f" reason {string(reason)}" if reason is not None else "")
 
 
-def _band_text(band: ast.Band) -> str:
-    return f"{band_condition(band)} {_arrow(band.points, band.reason)}"
+def _arm_text(arm: object) -> str | None:
+    """A band or arm on one line, as the rule file writes it."""
+    if isinstance(arm, ast.Band):
+        return f"{band_condition(arm)} {_arrow(arm.points, arm.reason)}"
+    if isinstance(arm, ast.WhenArm):
+        head = "else" if arm.condition is None else f"when {expr(arm.condition)}"
+        return f"{head} {_arrow(arm.points, arm.reason)}"
+    if isinstance(arm, ast.MatchArm):
+        return f"{'else' if arm.label is None else label(arm.label)} {_arrow(arm.points, arm.reason)}"
+    return None if arm is None else repr(arm)  # an arm of a rule form added later: still shown
 
 
-def _edges(band: ast.Band) -> tuple[object, ...]:
-    return (_value(band.low), _value(band.high), band.low_closed, band.high_closed, band.is_else)
-
-
-def _band_aspects(a: ast.Band, b: ast.Band) -> list[str]:
-    found = ["edges"] if _edges(a) != _edges(b) else []
-    return found + _points_reason(a.points, b.points, a.reason, b.reason)
-
-
-def _points_reason(pa: ast.Number, pb: ast.Number, ra: str | None, rb: str | None) -> list[str]:
-    return (["points"] if pa.value != pb.value else []) + (["reason"] if ra != rb else [])
-
-
-def _when_text(arm: ast.WhenArm) -> str:
-    head = "else" if arm.condition is None else f"when {expr(arm.condition)}"
-    return f"{head} {_arrow(arm.points, arm.reason)}"
-
-
-def _when_aspects(a: ast.WhenArm, b: ast.WhenArm) -> list[str]:
-    found = ["condition"] if not _same(a.condition, b.condition) else []
-    return found + _points_reason(a.points, b.points, a.reason, b.reason)
-
-
-def _match_text(arm: ast.MatchArm) -> str:
-    return f"{'else' if arm.label is None else label(arm.label)} {_arrow(arm.points, arm.reason)}"
-
-
-def _match_aspects(a: ast.MatchArm, b: ast.MatchArm) -> list[str]:
-    return _points_reason(a.points, b.points, a.reason, b.reason)
+_PADDING = re.compile(r"(?<=\S) {2,}(?=-> |if )")
 
 
 def rule_text(rule: ast.Rule) -> str:
-    """A rule on one line, as the rule file writes it."""
-    match rule:
-        case ast.DeductStep():
-            text = f"deduct {number(rule.rate)} per {number(rule.step)} of {expr(rule.value)}"
-            if rule.reference is not None:
-                text += f" {rule.direction} {expr(rule.reference)}"
-            if rule.counting is not None:
-                text += f" counting {rule.counting}"
-            return text + (f" reason {string(rule.reason)}" if rule.reason is not None else "")
-        case ast.DeductIf() | ast.AwardIf():
-            word = "award" if isinstance(rule, ast.AwardIf) else "deduct"
-            reason = f" reason {string(rule.reason)}" if rule.reason is not None else ""
-            return f"{word} {number(rule.points)} if {expr(rule.condition)}{reason}"
-        case ast.Bands():
-            return f"bands {expr(rule.subject)} {{ " + "; ".join(_band_text(b) for b in rule.bands) + " }"
-        case ast.WhenChain():
-            return "; ".join(_when_text(a) for a in rule.arms)
-        case ast.Match():
-            return f"match {expr(rule.subject)} {{ " + "; ".join(_match_text(a) for a in rule.arms) + " }"
-        case ast.Judgment():
-            return "judgment" + (f" {name(rule.input)}" if rule.input is not None else "")
-        case ast.Formula():
-            return f"score = {expr(rule.expr)}"
-        case _:
-            assert_never(rule)
+    """A rule on one line, as `pingfen fmt` writes it: `bands 执行率 { >= 90% -> 5; < 90% -> 0 }`."""
+    layout = format_module(ast.Module((ast.Indicator(ast.Name("x"), _ZERO, (rule,)),)))
+    lines = [_PADDING.sub(" ", line.strip()) for line in layout.strip().split("\n")]
+    if len(lines) == 1:  # `indicator x 0 { judgment }`
+        return lines[0].split("{", 1)[1].rsplit("}", 1)[0].strip()
+    text = ""
+    for line in lines[1:-1]:
+        text += ("" if not text else " " if text.endswith("{") or line == "}" else "; ") + line
+    return text
 
 
 def _plain(value: Decimal) -> str:

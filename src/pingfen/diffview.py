@@ -59,7 +59,7 @@ PART_WORDS: dict[str, tuple[str, str]] = {
     "subject": ("subject", "分档依据"),
     "edges": ("edges", "分界"),
     "input": ("input", "输入项"),
-    "formula": ("formula", "公式"),
+    "expr": ("formula", "公式"),
 }
 
 # Words followed by a position: ("band", 2) is "band 2", 第2档.
