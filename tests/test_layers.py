@@ -36,6 +36,9 @@ LAYERS: list[tuple[str, ...]] = [
         "pingfen.render",
         "pingfen.phrases",
         "pingfen.importer",
+        "pingfen.diff",
+        "pingfen.replay",
+        "pingfen.diffview",
     ),
     ("pingfen.cli",),
     ("pingfen",),  # the facade: lazy names over everything

@@ -1,7 +1,7 @@
 """The `pingfen` command: a thin shell over the public API.
 
 Exit codes: 0 ok; 1 the answer is "no" (check found errors, a batch row could not be
-scored, an audit found disagreements); 2 the command could not run (usage, unreadable
+scored, an audit found disagreements, diff found a change or --replay a changed grade); 2 the command could not run (usage, unreadable
 file, a rule file with errors given to `eval`, bad data in a single record); 130 stopped
 by Ctrl-C.
 """
@@ -179,6 +179,7 @@ def _parser(language: Lang) -> argparse.ArgumentParser:
     im.add_argument("table", metavar="TABLE", help=t("the rubric table, .xlsx or .docx"))
     im.add_argument("-o", "--output", metavar="FILE", help=t("write the rule file here (atomically) instead of standard output"))
     _add_authoring_commands(commands, lang, t, layout)
+    _add_diff_command(commands, [lang, table_input], t, layout)
     ev.add_argument(
         "--allow-unsound", action="store_true",
         help=t("score even if the rubric's only errors are soundness findings (PF4xx), as `fuzz` does, "
@@ -505,8 +506,62 @@ def _import(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> i
     return OK if imported.recognised == len(imported.rows) else NO
 
 
+
+
+def _add_diff_command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    parents: list[argparse.ArgumentParser],
+    t: Callable[[str], str],
+    layout: type[argparse.HelpFormatter],
+) -> None:
+    df = commands.add_parser(
+        "diff", parents=parents, formatter_class=layout, help=t("compare two versions of a rubric, and who they score differently"),
+        description=t("Compare two versions of a rubric by meaning, not by text: rows added, removed, moved or "
+        "renamed; maxima; each rule's thresholds, rates, step counting, bands and arms; inputs and their types "
+        "and bounds; the total, rounding and grades. With --replay, score every record of DATA under both and "
+        "list the units whose total or grade changes, with the rows that caused it, and the units one version "
+        "cannot score. Exit 0 when the versions do not differ (with --replay: when no unit changes grade), "
+        "1 when they do, 2 when a file cannot be read or a rule file has errors."),
+    )  # fmt: skip
+    df.add_argument("old", metavar="OLD", help=t("the earlier .rule file"))
+    df.add_argument("new", metavar="NEW", help=t("the later .rule file"))
+    df.add_argument(
+        "--replay", metavar="DATA",
+        help=t("score the records of DATA (a .json/.yaml record, or a .csv/.xlsx/.jsonl batch file) under both"),
+    )  # fmt: skip
+    df.add_argument("--format", choices=("text", "json"), default="text", help=t("text (default) or json"))
+
+
+def _diff(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from pingfen.diff import diff
+    from pingfen.diffview import render_diff, render_replay, to_json
+
+    old, new = pingfen.load(args.old, tests=False), pingfen.load(args.new, tests=False)
+    found = diff(old, new)
+    replayed = None
+    if args.replay is not None:
+        from pingfen.replay import replay_file
+
+        replayed = replay_file(
+            old, new, args.replay, lang=lang, encoding=args.encoding, id_column=args.id_column,
+            progress=getattr(err, "raw", err),  # the bar draws itself with carriage returns
+        )  # fmt: skip
+    if args.format == "json":
+        from pingfen.result import dumps
+
+        print(dumps(to_json(found, args.old, args.new, replayed, lang)), file=out)
+    else:
+        print(render_diff(found, args.old, args.new, lang), file=out)
+        if replayed is not None:
+            print("\n" + render_replay(replayed, args.replay, lang), file=out)
+    if replayed is not None:
+        return NO if replayed.grades_differ else OK
+    return OK if found.empty else NO
+
+
 _COMMANDS = {
-    "eval": _eval, "template": _template, "report": _report, "audit": _audit, "render": _render, "import": _import,
+    "eval": _eval, "template": _template, "report": _report, "audit": _audit,
+    "render": _render, "import": _import, "diff": _diff,
 }
 
 # ---------------------------------------------------------------- authoring: fmt, test, fuzz

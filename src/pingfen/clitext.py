@@ -31,6 +31,7 @@ examples:
   pingfen report RULESET DATA.yaml -o 报告.html
   pingfen report --year 2021 RULESET departments.xlsx -o 报告/
   pingfen audit RULESET examples/seed-2021-self-evaluation.yaml
+  pingfen diff OLD.rule NEW.rule --replay DATA.xlsx
 """,
     "zh": """\
 pingfen（评分）：检查以 .rule 文件写成的评分表，并按评分表为各单位评分。
@@ -44,6 +45,7 @@ pingfen（评分）：检查以 .rule 文件写成的评分表，并按评分表
   pingfen report RULESET 数据.yaml -o 报告.html
   pingfen report --year 2021 RULESET 各单位.xlsx -o 报告/
   pingfen audit RULESET examples/seed-2021-self-evaluation.yaml
+  pingfen diff 原版.rule 新版.rule --replay 数据.xlsx
   pingfen --lang en --help         # English
 """,
 }
@@ -208,6 +210,22 @@ HELP_ZH: dict[str, str] = {
     "每发现一项检查不成立就开始新一轮搜索）",
     "the random seed (default 0): same seed, same run": "随机种子（默认 0）：种子相同，结果相同",
     "also write each counterexample to DIR/counterexample-N.yaml": "另把每个反例写入 DIR/counterexample-N.yaml",
+    "compare two versions of a rubric, and who they score differently": "比较评分表的两个版本，以及评分结果因此"
+    "变化的单位",
+    "Compare two versions of a rubric by meaning, not by text: rows added, removed, moved or renamed; maxima; "
+    "each rule's thresholds, rates, step counting, bands and arms; inputs and their types and bounds; the total, "
+    "rounding and grades. With --replay, score every record of DATA under both and list the units whose total "
+    "or grade changes, with the rows that caused it, and the units one version cannot score. Exit 0 when the "
+    "versions do not differ (with --replay: when no unit changes grade), 1 when they do, 2 when a file cannot "
+    "be read or a rule file has errors.": "按含义而非文字比较评分表的两个版本：新增、删除、移动或更名的指标；"
+    "分值；每条规则的分界、扣分标准、计步方式、分档和分支；输入项及其类型和取值范围；总分、舍入和评价等次。"
+    "加 --replay 时，用两版分别为 DATA 中的每条记录评分，列出总分或等次变化的单位及引起变化的指标，以及只有"
+    "一版能评分的单位。两版没有差别时退出码为 0（加 --replay 时：没有单位等次变化），有差别时为 1，文件无法"
+    "读取或评分表有错误时为 2。",
+    "the earlier .rule file": "原版评分表文件（.rule）",
+    "the later .rule file": "新版评分表文件（.rule）",
+    "score the records of DATA (a .json/.yaml record, or a .csv/.xlsx/.jsonl batch file) under both": "用两版"
+    "分别为 DATA 中的记录评分（一条 .json/.yaml 记录，或 .csv/.xlsx/.jsonl 批量文件）",
 }
 
 # argparse's own words (Python 3.11–3.13 message ids) → 中文. Words not listed stay English.

@@ -1,0 +1,264 @@
+"""Last year's data under two versions of a rubric: who changes score and grade, and why.
+
+Every record is scored under both; a unit whose total or grade differs is kept with the
+indicators whose scores differ (a renamed indicator is compared with its old self, as the
+semantic diff pairs them), and so is a unit that one version refuses and the other scores
+(an input only the new version reads, say). Units both versions score alike are counted,
+not kept, so a long file costs little memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal, TextIO
+
+from attrs import define, field, frozen
+
+from pingfen.batch import indicator_names
+from pingfen.diff import diff
+from pingfen.errors import DataError
+from pingfen.evaluate.rubric import Rubric
+from pingfen.io.records import read_department
+from pingfen.io.tables import Row, is_table, read_rows
+from pingfen.lang import Lang
+from pingfen.progress import Progress
+from pingfen.result import Result
+
+Direction = Literal["up", "down", "other"]
+
+
+@frozen
+class RowChange:
+    """An indicator whose score differs: its name (the new one; the old one if it is gone),
+    its old name when it was renamed, and both scores (None where the rubric lacks it)."""
+
+    name: str
+    old: Decimal | None
+    new: Decimal | None
+    old_name: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"name": self.name, "old_name": self.old_name, "old": self.old, "new": self.new}
+
+
+@frozen
+class Outcome:
+    """What one version made of a unit: its total and grade, or the error that refused it."""
+
+    total: Decimal | None
+    grade: str | None
+    error: DataError | None = None
+
+    def to_dict(self, lang: Lang) -> dict[str, object]:
+        error = None if self.error is None else self.error.describe(lang)
+        return {"total": self.total, "grade": self.grade, "error": error}
+
+
+@frozen
+class Unit:
+    """A unit whose outcome changed: its id (or row label), row number, both outcomes, the
+    indicators that caused it, and which way its grade went (None when it kept it)."""
+
+    id: str
+    row: int
+    old: Outcome
+    new: Outcome
+    rows: tuple[RowChange, ...]
+    direction: Direction | None
+
+    @property
+    def refused(self) -> bool:
+        """Refused by one version and scored by the other."""
+        return (self.old.error is None) != (self.new.error is None)
+
+    def to_dict(self, lang: Lang) -> dict[str, object]:
+        return {
+            "id": self.id, "row": self.row, "old": self.old.to_dict(lang), "new": self.new.to_dict(lang),
+            "grade": self.direction, "rows": [r.to_dict() for r in self.rows],
+        }  # fmt: skip
+
+
+@define
+class Replay:
+    """Every record's outcome under both versions, counted; the units that changed, kept."""
+
+    records: int = 0
+    units: list[Unit] = field(factory=list)
+    score_changed: int = 0
+    grade_changed: int = 0
+    down: int = 0
+    up: int = 0
+    other: int = 0  # a grade renamed, or otherwise neither higher nor lower
+    refused_old_only: int = 0
+    refused_new_only: int = 0
+    refused_both: int = 0
+
+    @property
+    def grades_differ(self) -> bool:
+        """A unit's grade changed, or one version grades a unit the other refuses: for CI, exit 1."""
+        return bool(self.grade_changed or self.refused_old_only or self.refused_new_only)
+
+    def summary(self, lang: Lang) -> str:
+        """`140 个单位中 12 个等次变化：8 个降低，4 个提高`, then what else changed."""
+        if lang == "zh":
+            text = f"{self.records} 个单位中 {self.grade_changed} 个等次变化：{self.down} 个降低，{self.up} 个提高"
+            extra = [
+                (self.other, "{} 个等次名称变化"), (self.score_changed, "{} 个得分变化"),
+                (self.refused_new_only, "{} 个新版无法评分"), (self.refused_old_only, "{} 个原版无法评分"),
+                (self.refused_both, "{} 个两版均无法评分"),
+            ]  # fmt: skip
+            sep = "；"
+        else:
+            text = f"{self.grade_changed} of {self.records} units change grade: {self.down} down, {self.up} up"
+            extra = [
+                (self.other, "{} renamed"), (self.score_changed, "{} change score"),
+                (self.refused_new_only, "{} refused by the new version only"),
+                (self.refused_old_only, "{} refused by the old version only"),
+                (self.refused_both, "{} refused by both"),
+            ]  # fmt: skip
+            sep = "; "
+        if self.other:
+            text += ("，" if lang == "zh" else ", ") + extra[0][1].format(self.other)
+        return sep.join([text, *(words.format(n) for n, words in extra[1:] if n)])
+
+    def to_dict(self, lang: Lang) -> dict[str, object]:
+        counts = {
+            "records": self.records, "score_changed": self.score_changed, "grade_changed": self.grade_changed,
+            "down": self.down, "up": self.up, "other": self.other, "refused_old_only": self.refused_old_only,
+            "refused_new_only": self.refused_new_only, "refused_both": self.refused_both,
+        }  # fmt: skip
+        return {**counts, "summary": self.summary(lang), "units": [u.to_dict(lang) for u in self.units]}
+
+
+def replay(
+    old: Rubric, new: Rubric, rows: Iterable[Row], *, lang: Lang = "zh", progress: TextIO | None = None,
+    total: int | None = None,
+) -> Replay:  # fmt: skip
+    """Score every row under both rubrics and gather what changed. `progress` is where a bar
+    is drawn for long runs (a terminal only), `total` the rows expected, if known."""
+    pairs = dict(diff(old, new).rows)
+    compared = _compared(old, new, pairs)
+    ranks = _Ranks(old, new)
+    found = Replay()
+    bar = Progress(progress, total, lang=lang)
+    try:
+        for row in rows:
+            bar.step()
+            found.records += 1
+            before, after = _score(old, row, lang), _score(new, row, lang)
+            if isinstance(before, DataError) and isinstance(after, DataError):
+                found.refused_both += 1
+                continue
+            unit = _unit(row, before, after, compared, ranks, lang)
+            if unit is not None:
+                _count(found, unit)
+                found.units.append(unit)
+    finally:
+        bar.close()
+    return found
+
+
+def replay_file(
+    old: Rubric, new: Rubric, data: str | Path, *, lang: Lang = "zh", encoding: str | None = None,
+    id_column: str | None = None, progress: TextIO | None = None,
+) -> Replay:  # fmt: skip
+    """`replay` over any data file `pingfen eval` reads: a JSON/YAML record, or a
+    CSV/XLSX/JSONL batch. Raises DataError when the file cannot be read at all."""
+    if is_table(data):
+        table = read_rows(data, encoding=encoding, id_column=id_column)
+        return replay(old, new, table, lang=lang, progress=progress, total=table.total)
+    department, record = read_department(data, id_column=id_column)
+    return replay(old, new, [Row(1, department, record)], lang=lang)
+
+
+def _score(rubric: Rubric, row: Row, lang: Lang) -> Result | DataError:
+    if row.problem is not None:
+        return DataError([row.problem], row.label(lang))
+    try:
+        return rubric.evaluate(row.values, lang=lang, record=row.label(lang))
+    except DataError as error:
+        return error
+
+
+def _compared(old: Rubric, new: Rubric, pairs: dict[str, str]) -> tuple[tuple[str | None, str | None], ...]:
+    """Each indicator as (old name, new name): matched ones together, then those in one only."""
+    kept_new = indicator_names(new)
+    back = {n: o for o, n in pairs.items()}
+    found: list[tuple[str | None, str | None]] = [(back.get(n), n) for n in kept_new]
+    found += [(o, None) for o in indicator_names(old) if o not in pairs or pairs[o] not in kept_new]
+    return tuple(found)
+
+
+def _unit(
+    row: Row, before: Result | DataError, after: Result | DataError,
+    compared: tuple[tuple[str | None, str | None], ...], ranks: _Ranks, lang: Lang,
+) -> Unit | None:  # fmt: skip
+    old, new = _outcome(before), _outcome(after)
+    if old.error is None and new.error is None and (old.total, old.grade) == (new.total, new.grade):
+        return None
+    rows: tuple[RowChange, ...] = ()
+    if isinstance(before, Result) and isinstance(after, Result):
+        rows = tuple(_rows(before, after, compared))
+    scored = old.error is None and new.error is None
+    direction = ranks.direction(old, new) if scored and old.grade != new.grade else None
+    return Unit(row.label(lang), row.number, old, new, rows, direction)
+
+
+def _outcome(scored: Result | DataError) -> Outcome:
+    if isinstance(scored, DataError):
+        return Outcome(None, None, scored)
+    return Outcome(scored.total, scored.grade)
+
+
+def _rows(before: Result, after: Result, compared: tuple[tuple[str | None, str | None], ...]) -> Iterator[RowChange]:
+    a, b = before.scores(), after.scores()
+    for old_name, new_name in compared:
+        x = None if old_name is None else a[old_name]
+        y = None if new_name is None else b[new_name]
+        if x != y:
+            shown = new_name if new_name is not None else old_name
+            assert shown is not None
+            renamed = old_name if old_name is not None and new_name is not None and old_name != new_name else None
+            yield RowChange(shown, x, y, renamed)
+
+
+def _count(found: Replay, unit: Unit) -> None:
+    old, new = unit.old, unit.new
+    if old.error is not None:
+        found.refused_old_only += 1
+    elif new.error is not None:
+        found.refused_new_only += 1
+    else:
+        if old.total != new.total:
+            found.score_changed += 1
+        if unit.direction is not None:
+            found.grade_changed += 1
+            setattr(found, unit.direction, getattr(found, unit.direction) + 1)
+
+
+class _Ranks:
+    """Which way a grade went: by the grades' order in the new header (the first, highest),
+    else in the old one; grades of different names at the same rank went neither way."""
+
+    def __init__(self, old: Rubric, new: Rubric) -> None:
+        self.old = {g[0]: i for i, g in enumerate(old.grades)}
+        self.new = {g[0]: i for i, g in enumerate(new.grades)}
+
+    def direction(self, old: Outcome, new: Outcome) -> Direction:
+        a, b = old.grade, new.grade
+        if a is None or b is None:
+            return self._by_total(old, new)
+        for ranks in (self.new, self.old):
+            if a in ranks and b in ranks:
+                return "down" if ranks[b] > ranks[a] else "up"
+        if a in self.old and b in self.new and self.old[a] != self.new[b]:
+            return "down" if self.new[b] > self.old[a] else "up"
+        return self._by_total(old, new)
+
+    @staticmethod
+    def _by_total(old: Outcome, new: Outcome) -> Direction:
+        if old.total is None or new.total is None or old.total == new.total:
+            return "other"
+        return "down" if new.total < old.total else "up"

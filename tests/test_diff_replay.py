@@ -1,0 +1,165 @@
+"""`pingfen diff --replay`: last year's data under both versions, who changes and why."""
+
+from __future__ import annotations
+
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pingfen
+from pingfen.cli import main
+from pingfen.io.tables import Row
+from pingfen.replay import Outcome, Replay, RowChange, Unit, replay
+
+OLD = """\
+rubric "执行评分" {
+  total 10
+  round total 2 half_up
+  grade 优秀 >= 9
+  grade 良好 >= 7
+  grade 差   otherwise
+}
+
+input 执行率: percent >= 0
+input 评价: score
+
+indicator 预算执行率 6 {
+  bands 执行率 {
+    >= 90%     -> 6
+    [80%, 90%) -> 4
+    < 80%      -> 2
+  }
+}
+indicator 评价 4 { judgment }
+"""
+
+# The threshold of the top band moves up to 95%, and the middle band gives 5, not 4.
+NEW = OLD.replace(">= 90%     -> 6\n    [80%, 90%) -> 4", ">= 95%     -> 6\n    [80%, 95%) -> 5")
+
+DATA = """\
+id,执行率,评价
+甲,95%,4
+乙,92%,4
+丙,91%,3
+丁,85%,4
+戊,92%,1
+己,70%,4
+庚,abc,4
+"""
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def files(tmp_path: Path, new: str = NEW, data: str = DATA) -> tuple[str, str, str]:
+    paths = []
+    for name, text in (("old.rule", OLD), ("new.rule", new), ("data.csv", data)):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        paths.append(str(path))
+    return paths[0], paths[1], paths[2]
+
+
+def test_a_threshold_change_moves_some_grades_and_exits_1(tmp_path: Path) -> None:
+    old, new, data = files(tmp_path)
+    code, out, _ = run("diff", "--replay", data, old, new)
+    assert code == 1
+    replayed = out.split(f"用 {data} 重算\n\n", 1)[1].splitlines()
+    assert replayed == [
+        "单位  原总分  新总分  原等次  新等次  得分变化的指标",
+        "─" * 52,
+        "乙    10.00   9.00    优秀    优秀    预算执行率 6 → 5",
+        "丙    9.00    8.00    优秀    良好    预算执行率 6 → 5",
+        "丁    8.00    9.00    良好    优秀    预算执行率 4 → 5",
+        "戊    7.00    6.00    良好    差      预算执行率 6 → 5",
+        "",
+        "7 个单位中 3 个等次变化：2 个降低，1 个提高；4 个得分变化；1 个两版均无法评分",
+    ]
+    code, out, _ = run("diff", "--lang", "en", "--replay", data, old, new)
+    assert code == 1
+    assert out.splitlines()[-1] == "3 of 7 units change grade: 2 down, 1 up; 4 change score; 1 refused by both"
+
+
+def test_no_grade_changes_exit_0_though_the_rubrics_differ(tmp_path: Path) -> None:
+    old, new, data = files(tmp_path, new=OLD.replace("< 80%      -> 2", "< 80%      -> 2.5"))
+    assert run("diff", old, new)[0] == 1  # they differ
+    code, out, _ = run("diff", "--lang", "en", "--replay", data, old, new)
+    assert code == 0
+    assert out.splitlines()[-1] == "0 of 7 units change grade: 0 down, 0 up; 1 change score; 1 refused by both"
+    assert "己    6.00       6.50       差         差         预算执行率 2 → 2.5" in out
+
+
+def test_units_refused_by_one_version_are_listed_and_exit_1(tmp_path: Path) -> None:
+    added = OLD.replace("input 评价: score", "input 评价: score\ninput 公开: bool").replace(
+        "indicator 评价 4 { judgment }", "indicator 评价 3 { judgment }\nindicator 公开 1 { award 1 if 公开 }"
+    )
+    old, new, data = files(tmp_path, new=added, data="id,执行率,评价\n甲,95%,3\n")
+    code, out, _ = run("diff", "--lang", "en", "--replay", data, old, new)
+    assert code == 1
+    assert "Could not be scored:\n  甲: refused by the new version: PF501: missing input `公开`" in out
+    assert out.splitlines()[-1] == "0 of 1 units change grade: 0 down, 0 up; 1 refused by the new version only"
+    code, out, _ = run("diff", "--replay", data, new, old)  # the other way round
+    assert code == 1
+    assert "甲：原版无法评分：PF501" in out
+    assert out.splitlines()[-1] == "1 个单位中 0 个等次变化：0 个降低，0 个提高；1 个原版无法评分"
+
+
+def test_json_replay_schema(tmp_path: Path) -> None:
+    old, new, data = files(tmp_path, data="id,执行率,评价\n丙,91%,3\n庚,abc,4\n")
+    code, out, _ = run("diff", "--format", "json", "--lang", "en", "--replay", data, old, new)
+    assert code == 1
+    found = json.loads(out)
+    assert sorted(found) == ["changes", "new", "old", "replay", "version"]
+    assert found["replay"] == {
+        "records": 2, "score_changed": 1, "grade_changed": 1, "down": 1, "up": 0, "other": 0,
+        "refused_old_only": 0, "refused_new_only": 0, "refused_both": 1,
+        "summary": "1 of 2 units change grade: 1 down, 0 up; 1 change score; 1 refused by both",
+        "units": [{
+            "id": "丙", "row": 2, "grade": "down",
+            "old": {"total": 9.0, "grade": "优秀", "error": None},
+            "new": {"total": 8.0, "grade": "良好", "error": None},
+            "rows": [{"name": "预算执行率", "old_name": None, "old": 6, "new": 5}],
+        }],
+    }  # fmt: skip
+    assert [c["part"] for c in found["changes"]] == [["band", 1, "edges"], ["band", 2, "points", "edges"]]
+
+
+def test_replay_api_pairs_a_renamed_row_with_its_old_self() -> None:
+    renamed = NEW.replace("indicator 预算执行率 6", "indicator 预算执行比率 6")
+    rows = [Row(2, "丙", {"执行率": "91%", "评价": 3}), Row(3, "甲", {"执行率": "95%", "评价": 4})]
+    found = replay(pingfen.loads(OLD), pingfen.loads(renamed), rows, lang="en")
+    assert found.units == [
+        Unit(
+            "丙", 2, Outcome(Decimal("9.00"), "优秀"), Outcome(Decimal("8.00"), "良好"),
+            (RowChange("预算执行比率", Decimal(6), Decimal(5), old_name="预算执行率"),), "down",
+        )
+    ]  # fmt: skip
+    assert (found.records, found.grade_changed, found.down, found.score_changed) == (2, 1, 1, 1)
+
+
+def test_a_single_record_file_is_replayed(tmp_path: Path) -> None:
+    old, new, _ = files(tmp_path)
+    record = tmp_path / "丁.yaml"
+    record.write_text('id: 丁\n执行率: "85%"\n评价: 4\n', encoding="utf-8")
+    code, out, _ = run("diff", "--lang", "en", "--replay", str(record), old, new)
+    assert code == 1
+    assert out.splitlines()[-1] == "1 of 1 units change grade: 0 down, 1 up; 1 change score"
+
+
+def test_an_unreadable_data_file_exits_2(tmp_path: Path) -> None:
+    old, new, _ = files(tmp_path)
+    code, _, err = run("diff", "--lang", "en", "--replay", str(tmp_path / "missing.csv"), old, new)
+    assert code == 2 and "Traceback" not in err and err
+
+
+def test_grade_renamed_at_the_same_rank_is_neither_up_nor_down() -> None:
+    renamed = OLD.replace("grade 良好 >= 7", "grade 良 >= 7")
+    found = replay(pingfen.loads(OLD), pingfen.loads(renamed), [Row(2, "丁", {"执行率": "85%", "评价": 4})])
+    assert (found.grade_changed, found.other, found.up, found.down) == (1, 1, 0, 0)
+    assert found.summary("zh") == "1 个单位中 1 个等次变化：0 个降低，0 个提高，1 个等次名称变化"
+    assert found.summary("en") == "1 of 1 units change grade: 0 down, 0 up, 1 renamed"
+    assert found.grades_differ and not Replay().grades_differ
