@@ -592,7 +592,9 @@ class _Builder:
         out: list[ast.Example] = []
         for i in range(self.draw(st.integers(0, 2))):
             base = out[-1].name if out and self.draw(st.booleans()) else None
-            decls = self.inputs if base is None else self.draw(st.lists(st.sampled_from(self.inputs), max_size=2))
+            # A rubric may have no inputs at all (every row a constant): then an example gives none.
+            some = st.lists(st.sampled_from(self.inputs), max_size=2) if self.inputs else st.just([])
+            decls = self.inputs if base is None else self.draw(some)
             givens = {d.name.text: ast.Given(d.name, self.given_value(d)) for d in decls}
             expects: list[ast.Expectation] = [
                 ast.ExpectScore(None, "=", _num(self.draw(st.sampled_from([h for h in HALVES if h <= total]))))
@@ -610,7 +612,8 @@ class _Builder:
         numeric = [i for i in self.inputs if i.type in ("percent", "amount", "count", "score")]
         if numeric and self.draw(st.booleans()):
             subject = self.draw(st.sampled_from(numeric)).name
-            target = self.draw(st.none() | st.sampled_from([i.name for i in self.indicators]))
+            named = st.sampled_from([i.name for i in self.indicators]) if self.indicators else st.nothing()
+            target = self.draw(st.none() | named)
             out.append(ast.Monotone(subject, self.draw(st.sampled_from(["increasing", "decreasing"])), target))
         if self.indicators and self.draw(st.booleans()):
             ind = self.draw(st.sampled_from(self.indicators))
