@@ -12,6 +12,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from data_helpers import FULL, ROOT, RUBRIC, RULESET
 from pingfen.cli import main
@@ -312,3 +314,16 @@ def test_read_records_refuses_an_unreadable_file_at_once(tmp_path: Path) -> None
         pingfen.read_records(tmp_path / "nowhere.csv")
     assert missing.value.code == "PF508"
     assert "read_records" in pingfen.__all__ and "read_records" in dir(pingfen)
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=None).filter(lambda d: abs(d.adjusted()) < 40))
+def test_canonical_from_its_cache_is_canonical_computed(value: Decimal) -> None:
+    """canonical() keeps what it worked out by value (3.0 and 3 hash alike): a value read from
+    the cache is the one computed afresh, whatever spelling of it was seen first."""
+    from pingfen.display import _canonical, canonical
+
+    sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    respelt = Decimal((sign, (*digits, 0), exponent - 1))  # the same value with one more zero: 3 → 3.0
+    assert canonical(respelt) == canonical(value)
+    assert str(canonical(respelt)) == str(_canonical(value)) == str(canonical(value))

@@ -18,10 +18,28 @@ __all__ = ["canonical", "digits", "number", "plain", "width"]
 
 
 
+# canonical() depends on the value alone, and equal Decimals hash alike (3.0 and 3): the
+# scores a rubric gives are few, so every score read is a dict lookup. Bounded.
+_CANONICAL: dict[Decimal, Decimal] = {}
+_CANONICAL_KEPT = 4096
+
+
 def canonical(value: Decimal) -> Decimal:
     """The same value with no trailing zeros after the point and no positive exponent:
     `3.0` → `3`, `2.50` → `2.5`, `2E+1` → `20`, `-0` → `0`. Exact: only zeros are dropped
     (unlike `normalize()`, which rounds to the context's precision and writes `2E+1`)."""
+    try:
+        return _CANONICAL[value]
+    except (KeyError, TypeError):  # not seen yet; TypeError: a signalling NaN has no hash
+        result = _canonical(value)
+    if len(_CANONICAL) >= _CANONICAL_KEPT:
+        _CANONICAL.clear()
+    if value.is_finite():
+        _CANONICAL[value] = result
+    return result
+
+
+def _canonical(value: Decimal) -> Decimal:
     if not value.is_finite():
         return value
     if value.is_zero():
