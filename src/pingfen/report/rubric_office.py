@@ -12,10 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pingfen.io.write import atomic_path, no_formulas, worksheet
+from pingfen.io.write import atomic_path, worksheet
 from pingfen.reasons import exact
 from pingfen.report.layout import GroupCell
 from pingfen.report.rubric_table import HEADS, RubricTable
+from pingfen.report.xlsx import save_a4_wide
 
 if TYPE_CHECKING:
     from docx.table import _Cell
@@ -27,7 +28,6 @@ def write_xlsx(table: RubricTable, path: str | Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
 
     heads = HEADS[table.lang]
     width = len(table.header)
@@ -82,17 +82,7 @@ def write_xlsx(table: RubricTable, path: str | Path) -> None:
     sheet.column_dimensions[get_column_letter(width)].width = 60
     sheet.freeze_panes = sheet.cell(head_row + 1, 1).coordinate
     sheet.print_title_rows = f"{head_row}:{head_row}"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    properties = sheet.sheet_properties
-    if properties.pageSetUpPr is None:  # openpyxl always makes one; its stubs allow none
-        properties.pageSetUpPr = PageSetupProperties()
-    properties.pageSetUpPr.fitToPage = True
-    with atomic_path(path) as tmp:
-        no_formulas(book)
-        book.save(tmp)
+    save_a4_wide(book, sheet, path)
 
 
 def write_docx(table: RubricTable, path: str | Path) -> None:

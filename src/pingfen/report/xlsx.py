@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from pingfen.io.write import atomic_path, no_formulas, worksheet
 from pingfen.lang import Lang
@@ -23,7 +24,6 @@ def write_xlsx(
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
 
     words = WORDS[lang]
     levels = depth(result.children)
@@ -105,6 +105,14 @@ def write_xlsx(
     sheet.column_dimensions[get_column_letter(width)].width = 60
     sheet.freeze_panes = sheet.cell(head_row + 1, 1).coordinate
     sheet.print_title_rows = f"{head_row}:{head_row}"
+    save_a4_wide(book, sheet, path)
+
+
+def save_a4_wide(book: Any, sheet: Any, path: str | Path) -> None:
+    """Print the sheet on A4 landscape, one page wide; then write the book atomically, its
+    cells neutralised (no formulas)."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
