@@ -313,8 +313,10 @@ class _Builder:
             if any(_TOTAL_ROW.match(normalise(c.text)) for c in cells):
                 if columns.points is not None:
                     self.total = _number(row[columns.points].text)
-                continue
+                break  # the total closes the table: what follows (评价等次, notes) is no indicator
             depth = max(i for i, c in enumerate(cells) if c.text)  # the row's indicator is its deepest level
+            while depth and cells[depth].origin == cells[depth - 1].origin:  # a name merged across levels
+                depth -= 1
             for level in range(depth + 1):
                 cell = cells[level]
                 if not cell.text:  # a level left blank under a merged or earlier cell: the open one goes on

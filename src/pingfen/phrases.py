@@ -113,10 +113,22 @@ def read_criterion(text: str, indicator: str, points: Decimal, namer: Namer) -> 
     """The reading of one indicator's 评分标准 `text` (its max is `points`); a text no
     reader takes is a `judgment` with recognised False."""
     clean = normalise(text)
+    if _MIXED.search(clean) or len(_PER.findall(clean)) > 1 or len(_TAKES.findall(clean)) > 1:
+        return _todo(indicator, points, namer)  # one reader reads one phrase: a second would be lost
     for reader in _READERS:
         found = reader(clean, indicator, points, namer)
         if found is not None:
             return found
+    return _todo(indicator, points, namer)
+
+
+# A criterion of several parts (bands, then 在此基础上 deductions) or two per-step deductions.
+_MIXED = re.compile(r"在此基础上")
+_PER = re.compile(r"每[^;。]*?扣")
+_TAKES = re.compile(rf"扣(?:减)?{NUMBER}分")  # each deduction states its points once
+
+
+def _todo(indicator: str, points: Decimal, namer: Namer) -> Reading:
     name = namer(indicator)
     return Reading("todo", (InputDecl(name, "score", description=f"评价得分（0–{plain(points)}）"),),
                    (_judgment(indicator, name),))  # fmt: skip
@@ -135,9 +147,15 @@ _STEP = re.compile(
     r"每(?P<dir>" + "|".join(_DIRECTIONS) + rf")(?P<ref>{NUMBER}%)?(?P<step>{NUMBER}|[一两二三四五六七八九十])?个?"
     rf"(?:百分点|%),?扣(?:减)?(?P<rate>{NUMBER})分"
 )
-_STARTED = re.compile(r"不足(?:一|1)个?(?:百分点|%)的?(?:按|以)(?:一|1)个?(?:百分点|%)(?:计算|计)")
-_WHOLE = re.compile(r"满(?:一|1)个?百分点|不足(?:一|1)个?百分点的?不扣")
+# How a part of a step counts: 不足一个百分点的按一个百分点计算 (started), 满一个百分点 or
+# 不足一个百分点的（部分）不扣分 (whole), 不足一个百分点的按比例扣分 (proportional); the step may be
+# any size (不足0.5个百分点…, 不足2%…), as `pingfen render` writes it.
+_STEP_SIZE = rf"(?:{NUMBER}|[一两二三四五六七八九十])个?(?:百分点|%)"
+_STARTED = re.compile(rf"不足{_STEP_SIZE}的?(?:按|以){_STEP_SIZE}(?:计算|计)")
+_WHOLE = re.compile(rf"满(?:一|1)个?百分点|不足{_STEP_SIZE}的?(?:部分)?不扣")
+_PROPORTIONAL = re.compile(rf"不足{_STEP_SIZE}的?(?:部分)?按比例")
 _REFERENCE = re.compile(rf"以(?P<a>{NUMBER}%)为(?:标准|目标|基准)|(?P<b>{NUMBER}%)|(?:<=|>=|=|<|>|等于)(?P<c>0)(?![\d.%])")
+_NAMED_REFERENCE = re.compile(r"以(?P<ref>[^,;。:]+?)为(?:标准|目标|基准)")
 # A subject: a name just before a comparison, at the start of a clause.
 _NAME = r"[\w“”‘’《》〈〉「」『』·]+"
 _SUBJECT = re.compile(rf"(?:^|[。;,:])(?P<name>{_NAME}?)(?:<=|>=|=|<|>|等于|达到|达|不低于|不超过|不高于|大于|小于|高于|低于)")
@@ -148,6 +166,9 @@ def _step(text: str, indicator: str, points: Decimal, namer: Namer) -> Reading |
     if found is None:
         return None
     direction = _DIRECTIONS[found["dir"]]
+    named = _NAMED_REFERENCE.search(text)
+    if named is not None and not re.fullmatch(rf"{NUMBER}%|0", named["ref"]):
+        return None  # a reference that is another quantity (以上年执行率为基准): left to a person
     if found["ref"]:
         reference = Decimal(found["ref"][:-1])
     else:
@@ -156,12 +177,15 @@ def _step(text: str, indicator: str, points: Decimal, namer: Namer) -> Reading |
             return None
         reference = Decimal((ref["a"] or ref["b"] or "0%").rstrip("%"))
     step = number(found["step"]) if found["step"] else Decimal(1)
-    counting = "started" if _STARTED.search(text) else "whole" if _WHOLE.search(text) else "proportional"
-    subject = _subject(text, indicator)
+    said = "started" if _STARTED.search(text) else "whole" if _WHOLE.search(text) else None
+    said = said or ("proportional" if _PROPORTIONAL.search(text) else None)
+    counting = said or "proportional"
+    before = re.search(rf"(?:^|[。;,:])(?P<name>{_NAME})每(?:{'|'.join(_DIRECTIONS)})", text)
+    subject = before["name"] if before is not None else _subject(text, indicator)  # 以100%为基准,X每超过…
     name = namer(subject)
     line = (f"deduct {plain(Decimal(found['rate']))} per {plain(step)}pp of {name_text(name)} {direction} "
             f"{percent_text(reference)} counting {counting}")  # fmt: skip
-    notes = ("原文未说明不足一个百分点如何计算，按比例计算（proportional）",) if counting == "proportional" else ()
+    notes = ("原文未说明不足一个百分点如何计算，按比例计算（proportional）",) if said is None else ()
     return Reading("step", (_percent_input(name),), (line,), notes)
 
 
@@ -190,7 +214,8 @@ def _percent_input(name: str) -> InputDecl:
 
 # Points a clause gives (计4分, 得3分, 3分, 不得分); not the points a deduction takes (扣1分).
 _POINTS = re.compile(rf"(?:不得分|不计分|(?<![\d.扣减])(?:计|得|为|记|给)?(?P<n>{NUMBER})分)")
-_RANGE = re.compile(rf"^(?P<lo>{NUMBER}%?)(?P<lo_in>\(含\))?-(?P<hi>{NUMBER}%?)(?P<hi_in>\(含\))?$")
+_RANGE = re.compile(rf"^(?P<lo>{NUMBER}%?)(?P<lo_in>\(不?含\))?-(?P<hi>{NUMBER}%?)(?P<hi_in>\(不?含\))?$")
+_OTHERWISE = re.compile(r"^(?:其他情况|其他|其余情况|其余)$")
 _ABOVE = re.compile(rf"^(?P<v>{NUMBER}%?)(?P<in>\(含\))?(?:以上|及以上)$")
 _BELOW = re.compile(rf"^(?P<v>{NUMBER}%?)(?P<in>\(含\))?(?:以下|及以下)$")
 _COMPARED = re.compile(rf"^(?P<op><=|>=|=|<|>|大于等于|小于等于|不低于|不高于|不超过|大于|小于|高于|低于|超过|不足|等于|达到|达)(?P<v>{NUMBER}%?)(?:以上)?$")  # fmt: skip
@@ -217,7 +242,10 @@ def _bands(text: str, indicator: str, points: Decimal, namer: Namer) -> Reading 
     clauses = _clauses(text)
     if clauses is None or len(clauses) < 2:
         return None
-    subject = _subject(text, indicator)
+    named = re.match(rf"^(?P<subject>{_NAME}):", text)  # 执行率：80%(含)-90%,计4分;…
+    if named is not None:
+        clauses[0] = (clauses[0][0][named.end() :], clauses[0][1])
+    subject = named["subject"] if named is not None else _subject(text, indicator)
     lines, percent, assumed = [], "%" in text, False
     for condition, given in clauses:
         condition = re.sub(r"(?:的|时)$", "", condition.removeprefix(subject))
@@ -241,10 +269,12 @@ def _band(condition: str, percent: bool) -> tuple[str, bool] | None:
         return percent_text(number_) if percent else plain(number_)
 
     if found := _RANGE.match(condition):
-        lo_in, hi_in = bool(found["lo_in"]), bool(found["hi_in"])
-        guessed = not lo_in and not hi_in
+        lo_in, hi_in = found["lo_in"] == "(含)", found["hi_in"] == "(含)"
+        guessed = not found["lo_in"] and not found["hi_in"]  # （不含） on both marks both open
         lo_in = lo_in or guessed
         return f"{'[' if lo_in else '('}{end(found['lo'])}, {end(found['hi'])}{']' if hi_in else ')'}", guessed
+    if _OTHERWISE.match(condition):
+        return "else", False
     if found := _ABOVE.match(condition):  # 以上 includes its number, as the law reads it
         return f">= {end(found['v'])}", False
     if found := _BELOW.match(condition):
@@ -265,6 +295,11 @@ def _count(text: str, indicator: str, points: Decimal, namer: Namer) -> Reading 
     if found is None:
         return None
     what = found["what"]
+    before = re.search(rf"(?:^|[。;,:])(?P<subject>{_NAME})$", text[: found.start()])
+    if before is not None and not what:  # 资金使用不合规例数每出现一例扣1分: the count is named
+        name = namer(before["subject"])
+        return Reading("count", (InputDecl(name, "count", description=before["subject"]),),
+                       (f"deduct {plain(Decimal(found['rate']))} per {name_text(name)}",))  # fmt: skip
     # A case with no subject of its own (不符合要求的) is named for its indicator.
     stem = what if what and not what.startswith(("不", "未", "无", "没有")) else indicator + (what or "问题")
     name = namer(_name_from(stem + _UNITS[found["unit"]]))
@@ -291,6 +326,8 @@ def _checklist(text: str, indicator: str, points: Decimal, namer: Namer) -> Read
     inputs, lines = [], []
     for item in items:
         item = item.strip(";。,")
+        if "扣" in item:  # ①…的，扣1分: a deduction, not an award
+            return None
         own = _ITEM_POINTS.search(item)
         if own is None and each is None:
             return None
@@ -308,16 +345,26 @@ def _checklist(text: str, indicator: str, points: Decimal, namer: Namer) -> Read
 
 def _labels(text: str, indicator: str, points: Decimal, namer: Namer) -> Reading | None:
     clauses = _clauses(text)
-    if clauses is None or len(clauses) < 2:
+    # 制度情况：健全的，得10分；…: the label's name before the colon (as `pingfen render` writes it)
+    named = re.match(rf"^(?P<subject>{_NAME}):", clauses[0][0]) if clauses else None
+    if clauses is None or len(clauses) < (1 if named else 2):  # one label alone only when named
         return None
+    if named is not None:
+        clauses[0] = (clauses[0][0][named.end() :], clauses[0][1])
     labels: list[str] = []
-    for condition, _ in clauses:
+    for j, (condition, _) in enumerate(clauses):
+        if j == len(clauses) - 1 and j and _OTHERWISE.match(condition.strip(",")):
+            labels.append("")  # 其他情况: the arm for every other label
+            continue
         label = _name_from(re.sub(r"(?:的|时)?,?(?:得|计)?$", "", condition))
         if not label or re.search(r"\d", label) or label in labels:
             return None
         labels.append(label)
-    name = namer(indicator + "情况")
-    arms = [f"  {name_text(label)} -> {plain(given)}" for label, (_, given) in zip(labels, clauses, strict=True)]
+    name = namer(named["subject"] if named is not None else indicator + "情况")
+    arms = [f"  {name_text(label) if label else 'else'} -> {plain(given)}"
+            for label, (_, given) in zip(labels, clauses, strict=True)]  # fmt: skip
+    if labels[-1] == "":
+        labels.pop()
     decl = InputDecl(name, "label", labels=tuple(labels), description=f"{indicator}的情况")
     return Reading("labels", (decl,), (f"match {name_text(name)} {{", *arms, "}"))
 

@@ -132,6 +132,8 @@ class Words:
             condition = self.band(band)
             if self.zh:
                 lead = subject if j == 0 and not band.is_else else ""
+                if lead and band.op is None:  # 执行率：80%（含）-90%: a range's number must not run into the name
+                    lead += "："
                 parts.append(f"{lead}{condition}，{self.points(band.points)}")
             else:
                 parts.append(f"{subject + ' ' if j == 0 and not band.is_else else ''}{condition}: {self.points(band.points)}")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from pingfen.io.write import atomic_path, worksheet
 from pingfen.reasons import exact
-from pingfen.report.layout import GroupCell
+from pingfen.report.layout import BLANK, GroupCell, LevelCell
 from pingfen.report.rubric_table import HEADS, RubricTable
 from pingfen.report.xlsx import save_a4_wide
 
@@ -50,16 +50,24 @@ def write_xlsx(table: RubricTable, path: str | Path) -> None:
         cell.font, cell.alignment = Font(name=SONG, bold=True, size=10.5), centre
         cell.fill = PatternFill("solid", fgColor="F2F2F2")
     merges: list[tuple[int, int, int]] = []
+    names: list[tuple[int, int]] = []  # (row, first column) of a name merged across the levels it lacks
     for row in table.rows:
         line: list[object] = [table.group_text(c) if isinstance(c, GroupCell) else None for c in row.levels]
         line += [row.name, row.max, row.explanation or None, row.criterion]
+        start = name_start(row.levels)
+        if start < len(row.levels):
+            line[start], line[len(row.levels)] = row.name, None
         sheet.append(line)
         at = sheet.max_row
         merges += [(at, column, c.rows) for column, c in enumerate(row.levels, 1) if isinstance(c, GroupCell)]
+        if start < len(row.levels):
+            names.append((at, start + 1))
     last_body = sheet.max_row
     for at, column, rows in merges:  # merged after appending: a merge moves `append`'s next row
         if rows > 1:
             sheet.merge_cells(start_row=at, start_column=column, end_row=at + rows - 1, end_column=column)
+    for at, column in names:
+        sheet.merge_cells(start_row=at, start_column=column, end_row=at, end_column=table.levels)
     sheet.append([heads["total"], *[None] * (table.levels - 1), table.total])
     total_row = sheet.max_row
     sheet.merge_cells(start_row=total_row, start_column=1, end_row=total_row, end_column=table.levels)
@@ -133,7 +141,9 @@ def write_docx(table: RubricTable, path: str | Path) -> None:
                     target = target.merge(grid.cell(index + level.rows - 1, column))
                 _write(target, table.group_text(level), centre=True)
         name_column = table.levels - 1
-        _write(cells[name_column], row.name, centre=True)
+        start = name_start(row.levels)
+        name_cell = cells[start].merge(cells[name_column]) if start < name_column else cells[name_column]
+        _write(name_cell, row.name, centre=True)
         _write(cells[name_column + 1], exact(row.max), centre=True)
         _write(cells[name_column + 2], row.explanation)
         _write(cells[name_column + 3], row.criterion)
@@ -154,6 +164,16 @@ def write_docx(table: RubricTable, path: str | Path) -> None:
             _fonts(piece._element, FANG)
     with atomic_path(path) as tmp:
         document.save(tmp)  # type: ignore[arg-type]  # typed as str, but it hands the path to zipfile, which takes a Path
+
+
+def name_start(levels: tuple[LevelCell, ...]) -> int:
+    """The column an indicator's name starts in: an indicator above the deepest level has its
+    name merged across the level columns it has no group in, as tables lay it out, so that a
+    blank level cell always means "the group above goes on"."""
+    start = len(levels)
+    while start > 0 and levels[start - 1] == BLANK:
+        start -= 1
+    return start
 
 
 def _write(cell: _Cell, text: str, *, bold: bool = False, centre: bool = False) -> None:

@@ -149,9 +149,9 @@ def render_html(table: RubricTable) -> str:
         for cell in row.levels:
             if isinstance(cell, GroupCell):
                 cells.append(f'<td class="level" rowspan="{cell.rows}">{escape(table.group_text(cell))}</td>')
-            elif cell == "blank":
-                cells.append('<td class="level"></td>')
-        cells += [f'<td class="level">{escape(row.name)}</td>', f'<td class="num">{number(row.max)}</td>',
+        blanks = sum(cell == "blank" for cell in row.levels)  # the name spans the levels it has no group in
+        span = f' colspan="{blanks + 1}"' if blanks else ""
+        cells += [f'<td class="level"{span}>{escape(row.name)}</td>', f'<td class="num">{number(row.max)}</td>',
                   f'<td class="text">{escape(row.explanation)}</td>', f'<td class="text">{escape(row.criterion)}</td>']  # fmt: skip
         body.append("<tr>" + "".join(cells) + "</tr>")
     body.append(f'<tr class="total"><td class="level" colspan="{table.levels}">{escape(heads["total"])}</td>'
