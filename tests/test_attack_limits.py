@@ -23,13 +23,12 @@ from pathlib import Path
 import pytest
 
 import pingfen
+from big_rules import HEADER, bands, matches, whens
 from pingfen import diagnostics
 from pingfen.check import intervals
 from pingfen.cli import main
 from pingfen.syntax.parser import MAX_ARMS, MAX_CHARS
 from pingfen.syntax.scan import top_level_items, without_tests
-
-HEADER = 'rubric "r" {\n  total 100\n}\ninput x: number\ninput b: bool\n'
 
 
 @contextmanager
@@ -53,22 +52,6 @@ def codes(text: str) -> list[str]:
 
 
 # ---------------------------------------------------------------- item 14: size and nesting
-
-
-def bands(n: int) -> str:
-    arms = "".join(f"    [{i}, {i + 1}) -> 1\n" for i in range(n - 1))
-    return HEADER + f"indicator 甲 100 {{\n  bands x {{\n{arms}    else -> 0\n  }}\n}}\n"
-
-
-def whens(n: int) -> str:
-    arms = "".join(f"  when x = {i} -> 1\n" for i in range(n - 1))
-    return HEADER + f"indicator 甲 100 {{\n{arms}  else -> 0\n}}\n"
-
-
-def matches(n: int) -> str:
-    labels = ", ".join(f"L{i}" for i in range(n))
-    arms = "".join(f"    L{i} -> 1\n" for i in range(n))
-    return f'rubric "r" {{\n  total 100\n}}\ninput k: label {{ {labels} }}\nindicator 甲 100 {{\n  match k {{\n{arms}  }}\n}}\n'
 
 
 @pytest.mark.parametrize("make", [bands, whens, matches])
