@@ -180,6 +180,7 @@ def _parser(language: Lang) -> argparse.ArgumentParser:
     im.add_argument("-o", "--output", metavar="FILE", help=t("write the rule file here (atomically) instead of standard output"))
     _add_authoring_commands(commands, lang, t, layout)
     _add_diff_command(commands, [lang, table_input], t, layout)
+    _add_serve_command(commands, lang, t, layout)
     ev.add_argument(
         "--allow-unsound", action="store_true",
         help=t("score even if the rubric's only errors are soundness findings (PF4xx), as `fuzz` does, "
@@ -795,7 +796,44 @@ def _fuzz(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     return OK if report.passed else NO
 
 
-_AUTHORING = {"fmt": _fmt, "test": _test, "fuzz": _fuzz}
+def _add_serve_command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    lang: argparse.ArgumentParser,
+    t: Callable[[str], str],
+    layout: type[argparse.HelpFormatter],
+) -> None:
+    sv = commands.add_parser(
+        "serve", parents=[lang], formatter_class=layout, help=t("open the workbench: a web page to write, check and try rubrics"),
+        description=t("Open the workbench in the browser: a local web page over the .rule and data files of FOLDER "
+        "(default: the current one). Edit a rule file with live diagnostics and save it; see the official table, "
+        "a form that scores as you type, the examples, coverage and fuzz; upload a CSV/XLSX batch and download "
+        "the results, the reports and a data-entry template. It listens on 127.0.0.1 only, on a free port, and "
+        "every request needs the random token in the printed address; nothing outside FOLDER is read or written. "
+        "Stop it with Ctrl-C. Needs the serve extra (pip install 'pingfen[serve]')."),
+    )  # fmt: skip
+    sv.add_argument("folder", nargs="?", default=".", metavar="FOLDER", help=t("the folder to serve (default: the current one)"))
+    sv.add_argument("--port", type=int, default=0, metavar="N", help=t("the port (default: a free one)"))
+    sv.add_argument("--no-browser", action="store_true", help=t("print the address but do not open the browser"))
+    sv.add_argument("--host", default="127.0.0.1", metavar="HOST", help=t("the address to listen on (default: 127.0.0.1)"))
+    sv.add_argument(
+        "--allow-remote", action="store_true",
+        help=t("allow a --host other machines can reach (a warning is printed: whoever has the address can change the files)"),
+    )  # fmt: skip
+
+
+def _serve(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    try:
+        from pingfen.serve import serve
+    except ImportError:  # starlette and uvicorn are the serve extra
+        print("pingfen：`serve` 需要 starlette 和 uvicorn：pip install 'pingfen[serve]'" if lang == "zh"
+              else "pingfen: `serve` needs starlette and uvicorn: pip install 'pingfen[serve]'", file=err)  # fmt: skip
+        return CANNOT
+    serve(args.folder, host=args.host, port=args.port, allow_remote=args.allow_remote,
+          open_browser=not args.no_browser, lang=lang, out=out, err=err)  # fmt: skip
+    return OK
+
+
+_AUTHORING = {"fmt": _fmt, "test": _test, "fuzz": _fuzz, "serve": _serve}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -53,6 +53,22 @@ pingfen（评分）：检查以 .rule 文件写成的评分表，并按评分表
 # Each help text of cli.py (English, as written there) → its Chinese. Argument help is
 # %-formatted by argparse: a percent sign is written %%.
 HELP_ZH: dict[str, str] = {
+    "open the workbench: a web page to write, check and try rubrics": "打开评分工作台：在网页中编写、检查和试用评分表",
+    "Open the workbench in the browser: a local web page over the .rule and data files of FOLDER (default: the "
+    "current one). Edit a rule file with live diagnostics and save it; see the official table, a form that scores "
+    "as you type, the examples, coverage and fuzz; upload a CSV/XLSX batch and download the results, the reports "
+    "and a data-entry template. It listens on 127.0.0.1 only, on a free port, and every request needs the random "
+    "token in the printed address; nothing outside FOLDER is read or written. Stop it with Ctrl-C. Needs the serve "
+    "extra (pip install 'pingfen[serve]').": "在浏览器中打开评分工作台：一个本机网页，管理 FOLDER（默认为当前文件夹）中的 "
+    ".rule 文件和数据文件。编辑评分表文件，边写边检查并可保存；查看正式评分表、边填边评分的表单、示例、覆盖率和随机检验；"
+    "上传 CSV/XLSX 批量数据，下载评分结果、评价报告和数据填报模板。只在 127.0.0.1 上的空闲端口监听，每个请求都须带所显示"
+    "地址中的随机令牌；FOLDER 以外的文件一概不读不写。按 Ctrl-C 停止。需要 serve 附加组件（pip install 'pingfen[serve]'）。",
+    "the folder to serve (default: the current one)": "工作台所管理的文件夹（默认：当前文件夹）",
+    "the port (default: a free one)": "端口（默认：任一空闲端口）",
+    "print the address but do not open the browser": "只显示地址，不打开浏览器",
+    "the address to listen on (default: 127.0.0.1)": "监听的地址（默认：127.0.0.1）",
+    "allow a --host other machines can reach (a warning is printed: whoever has the address can change the "
+    "files)": "允许使用其他计算机可访问的 --host（会显示警告：任何得到地址的人都能修改文件）",
     "language of messages, reasons, tables and help (default: 中文, unless PINGFEN_LANG or the locale, "
     "LC_ALL/LC_MESSAGES/LANG, starts with en)": "消息、扣分原因、表格和帮助的语言（默认中文；PINGFEN_LANG 或 "
     "LC_ALL/LC_MESSAGES/LANG 以 en 开头时为英文）",

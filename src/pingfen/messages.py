@@ -215,6 +215,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请安装 Chromium（apt-get install chromium），或以 PINGFEN_CHROMIUM 指明其位置，或改为输出 .html 或 .docx",
     ),
     "PF711": ("Chromium could not print the PDF `{path}`: {reason}", "Chromium 未能打印 PDF `{path}`：{reason_zh}"),
+    # the workbench (`pingfen serve`)
+    "PF850": ("`{path}` is outside the folder the workbench serves", "`{path}` 不在工作台所服务的文件夹内"),
+    "PF851": ("there is no file `{path}` in the folder", "文件夹中没有文件 `{path}`"),
+    "PF852": ("the upload is {size} bytes, more than the limit of {limit}", "上传的文件为 {size} 字节，超过上限 {limit}"),
+    "PF853": (
+        "the request does not carry the workbench's token: open the address `pingfen serve` printed",
+        "请求未带工作台的令牌：请打开 `pingfen serve` 所显示的地址",
+    ),
+    "PF854": ("the workbench saves only .rule files, not `{path}`", "工作台只保存 .rule 文件，不能保存 `{path}`"),
+    "PF855": (
+        "serving on `{host}`: other machines can reach the workbench, and whoever has its address "
+        "can read the folder's files and change its .rule files",
+        "正在 `{host}` 上提供服务：其他计算机可以访问工作台，任何得到其地址的人都能读取该文件夹的文件并修改其中的 .rule 文件",
+    ),
+    "PF856": ("the rubric has errors: fix them first", "评分表有错误：请先修改"),
+    "PF857": ("`{name}` is not a batch file (.csv or .xlsx)", "`{name}` 不是批量数据文件（.csv 或 .xlsx）"),
 }
 
 # hint key -> (english, chinese)

@@ -1,0 +1,81 @@
+"""`pingfen serve`: the workbench, a local web page over the rule and data files of one folder.
+
+`folder` resolves names inside the folder (nothing outside it is read or written), `work`
+runs the library for each button, `app` is the Starlette application with its token guard,
+and `static/` holds the page, its script, the .rule mode and CodeMirror 5 (MIT, from npm).
+This module starts uvicorn on a free port of 127.0.0.1 and prints the address.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+import socket
+import threading
+import webbrowser
+from pathlib import Path
+from typing import TextIO
+
+from pingfen.errors import UsageError
+from pingfen.lang import Lang
+from pingfen.messages import message
+
+LOOPBACK = "127.0.0.1"
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port (port 0: a free one the system picks)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    sock.listen(64)
+    return sock
+
+
+def serve(
+    folder: str | Path, *, host: str = LOOPBACK, port: int = 0, allow_remote: bool = False,
+    open_browser: bool = True, lang: Lang = "zh", out: TextIO, err: TextIO,
+) -> None:  # fmt: skip
+    """Serve the workbench over `folder` until stopped (Ctrl-C). A host other than the
+    loopback is refused unless `allow_remote`, and then warned about (PF855)."""
+    import uvicorn
+
+    from pingfen.serve.app import make_app
+
+    root = Path(folder)
+    if not root.is_dir():
+        raise UsageError(f"{folder} is not a folder", f"{folder} 不是文件夹")
+    local = is_loopback(host)
+    if not local and not allow_remote:
+        raise UsageError(
+            f"--host {host} would let other machines reach the workbench: add --allow-remote if that is meant",
+            f"--host {host} 会让其他计算机访问工作台：如确需如此，请加 --allow-remote",
+        )
+    if not local:
+        print(("警告[PF855]：" if lang == "zh" else "warning[PF855]: ") + message("PF855", lang, {"host": host}), file=err)
+    sock = bind(host, port)
+    bound = sock.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    token = secrets.token_urlsafe(24)
+    hosts = frozenset({f"{shown}:{bound}", f"localhost:{bound}"}) if local else None
+    url = f"http://{shown}:{bound}/?token={token}"
+    print(("工作台：" if lang == "zh" else "workbench: ") + url, file=out, flush=True)
+    print("按 Ctrl-C 停止" if lang == "zh" else "press Ctrl-C to stop", file=out, flush=True)
+    if open_browser:
+        threading.Timer(0.5, webbrowser.open, (url,)).start()
+    config = uvicorn.Config(make_app(root, token, lang=lang, hosts=hosts), log_level="warning", lifespan="off")
+    uvicorn.Server(config).run(sockets=[sock])

@@ -1,0 +1,285 @@
+"""The workbench's web application (Starlette): the page, its assets and a small JSON API.
+
+Every request must carry the token made at start (`?token=` or the `X-Pingfen-Token`
+header), so that another page open in the same browser cannot use the workbench; on the
+loopback address the Host header must name it too (no DNS rebinding). Bodies are read
+with a size limit; names of files go through `Folder.resolve`; the one write, saving a
+.rule file, goes through `io.write.write_text` (atomic).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import secrets
+import tempfile
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, quote
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from pingfen.errors import PingfenError, RubricError
+from pingfen.io.write import write_text
+from pingfen.lang import Lang
+from pingfen.loader import read_rule
+from pingfen.serve import work
+from pingfen.serve.folder import BATCH_SUFFIXES, RULE_SUFFIX, Folder, Refused
+from pingfen.syntax.scan import MAX_CHARS
+
+STATIC = Path(__file__).parent / "static"
+MAX_UPLOAD = 10 * 1024 * 1024  # a batch file: tens of thousands of rows
+MAX_BODY = MAX_UPLOAD * 4 // 3 + 4 * MAX_CHARS + 65536  # base64 of an upload, the rule text (4 bytes a char), JSON
+KEPT_DOWNLOADS = 16  # results of the latest runs, held in memory for their download links
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+# The page loads only its own scripts; the rubric table (inline styles) shows in a srcdoc frame.
+HEADERS = [
+    (b"content-security-policy", b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+     b"img-src 'self' data:; frame-src 'self' about:; object-src 'none'; base-uri 'none'; frame-ancestors 'self'"),
+    (b"referrer-policy", b"no-referrer"),  # the token is in the URL: never send it on
+    (b"x-content-type-options", b"nosniff"),
+    (b"cache-control", b"no-store"),
+]  # fmt: skip
+
+
+def _lang(value: object, default: Lang) -> Lang:
+    return value if value in ("zh", "en") else default  # type: ignore[return-value]  # narrowed by the test
+
+
+class Guard:
+    """ASGI middleware: the token on every request, the Host header on loopback, safe headers on every answer."""
+
+    def __init__(self, app: ASGIApp, token: str, hosts: frozenset[str] | None, lang: Lang) -> None:
+        self.app, self.token, self.hosts, self.lang = app, token, hosts, lang
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        given = headers.get("x-pingfen-token") or (query.get("token") or [""])[0]
+        lang = _lang((query.get("lang") or [""])[0], self.lang)
+        host_ok = self.hosts is None or headers.get("host", "") in self.hosts
+        if not (host_ok and secrets.compare_digest(given.encode(), self.token.encode())):
+            answer = JSONResponse(Refused("PF853", 403).to_json(lang), status_code=403)
+            await answer(scope, receive, self._guarded(send))
+            return
+        await self.app(scope, receive, self._guarded(send))
+
+    @staticmethod
+    def _guarded(send: Send) -> Send:
+        async def guarded(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *HEADERS]
+            await send(message)
+
+        return guarded
+
+
+class Workbench:
+    """The routes over one folder."""
+
+    def __init__(self, folder: Folder, token: str, lang: Lang) -> None:
+        self.folder, self.token, self.lang = folder, token, lang
+        self.downloads: OrderedDict[str, dict[str, tuple[bytes, str]]] = OrderedDict()
+
+    def routes(self) -> list[Route | Mount]:
+        return [
+            Route("/", self.page),
+            Route("/api/files", self.files),
+            Route("/api/file", self.read, methods=["GET"]),
+            Route("/api/file", self.save, methods=["PUT"]),
+            Route("/api/check", self.post(work.check), methods=["POST"]),
+            Route("/api/format", self.post(work.formatted), methods=["POST"]),
+            Route("/api/examples", self.post(work.examples), methods=["POST"]),
+            Route("/api/fuzz", self.post(work.fuzz), methods=["POST"]),
+            Route("/api/score", self.score, methods=["POST"]),
+            Route("/api/batch", self.batch, methods=["POST"]),
+            Route("/api/template", self.template, methods=["POST"]),
+            Route("/api/download/{run}/{name}", self.download),
+            Mount("/static", StaticFiles(directory=STATIC)),
+        ]
+
+    async def page(self, request: Request) -> Response:
+        html = (STATIC / "index.html").read_text(encoding="utf-8")
+        lang = _lang(request.query_params.get("lang"), self.lang)
+        html = html.replace("{{token}}", quote(self.token, safe="")).replace("{{lang}}", lang)
+        return Response(html, media_type="text/html; charset=utf-8")
+
+    async def files(self, request: Request) -> Response:
+        listing = await run_in_threadpool(self.folder.listing)
+        return JSONResponse({"folder": self.folder.root.name, **listing})
+
+    async def read(self, request: Request) -> Response:
+        lang = _lang(request.query_params.get("lang"), self.lang)
+        try:
+            path = self.folder.resolve(request.query_params.get("path", ""))
+            if path.suffix != RULE_SUFFIX:
+                raise Refused("PF854", 400, path=request.query_params.get("path", ""))
+            text = read_rule(path)
+        except Refused as refused:
+            return _refused(refused, lang)
+        except RubricError as error:  # not UTF-8, too long: the finding, as `pingfen check` gives it
+            return JSONResponse({"code": error.diagnostics[0].code, "message": error.render(lang)}, status_code=422)
+        return JSONResponse({"path": request.query_params["path"], "text": text})
+
+    async def save(self, request: Request) -> Response:
+        lang = _lang(request.query_params.get("lang"), self.lang)
+        name = request.query_params.get("path", "")
+        try:
+            body = await _body(request, 4 * MAX_CHARS)
+            path = self.folder.resolve(name, exists=False)
+            if path.suffix != RULE_SUFFIX:
+                raise Refused("PF854", 400, path=name)
+            if not path.parent.is_dir():
+                raise Refused("PF851", 404, path=str(Path(name).parent))
+            text = body.decode("utf-8")
+        except Refused as refused:
+            return _refused(refused, lang)
+        except UnicodeDecodeError:
+            return JSONResponse({"code": "PF006", "message": "UTF-8"}, status_code=400)
+        await run_in_threadpool(write_text, path, text)  # atomic: a failed save leaves the file as it was
+        return JSONResponse({"path": name, "saved": len(text)})
+
+    def post(self, job: Callable[[str, str, Lang], Mapping[str, Any]]) -> Callable[[Request], Awaitable[Response]]:
+        """An endpoint that runs `job` on the posted rule text."""
+
+        async def endpoint(request: Request) -> Response:
+            try:
+                text, name, lang, _ = await self._posted(request)
+                return JSONResponse(await run_in_threadpool(job, text, name, lang))
+            except Refused as refused:
+                return _refused(refused, self.lang)
+
+        return endpoint
+
+    async def score(self, request: Request) -> Response:
+        try:
+            text, name, lang, data = await self._posted(request)
+            values = data.get("values")
+            if not isinstance(values, dict):
+                values = {}
+            return JSONResponse(await run_in_threadpool(work.score, text, name, values, lang))
+        except Refused as refused:
+            return _refused(refused, self.lang)
+
+    async def batch(self, request: Request) -> Response:
+        lang = self.lang
+        try:
+            text, name, lang, data = await self._posted(request, MAX_BODY)
+            upload = str(data.get("file_name", ""))
+            suffix = Path(upload).suffix.lower()
+            if suffix not in BATCH_SUFFIXES:
+                raise Refused("PF857", 400, name=upload)
+            source = data.get("path")
+            if isinstance(source, str) and source:  # a data file of the folder itself
+                content = self.folder.resolve(source).read_bytes()[: MAX_UPLOAD + 1]
+            else:
+                try:
+                    content = base64.b64decode(str(data.get("data", "")), validate=True)
+                except (binascii.Error, ValueError):
+                    raise Refused("PF857", 400, name=upload) from None
+            if len(content) > MAX_UPLOAD:
+                raise Refused("PF852", 413, size=len(content), limit=MAX_UPLOAD)
+            result = await run_in_threadpool(self._scored, text, name, content, suffix, lang)
+        except Refused as refused:
+            return _refused(refused, lang)
+        except PingfenError as error:  # the file itself cannot be read (PF509…)
+            return JSONResponse({"code": getattr(error, "code", "PF509"), "message": _worded(error, lang)}, status_code=422)
+        run = self._keep(result.files)
+        links = {n: f"/api/download/{run}/{quote(n)}" for n in result.files}
+        return JSONResponse({**result.table, "downloads": links})
+
+    @staticmethod
+    def _scored(text: str, name: str, content: bytes, suffix: str, lang: Lang) -> work.Batch:
+        # The upload is scored from a private temporary file, never from (or into) the folder.
+        with tempfile.TemporaryDirectory(prefix="pingfen-upload-") as scratch:
+            upload = Path(scratch) / f"upload{suffix}"
+            upload.write_bytes(content)
+            return work.batch(text, name, upload, lang)
+
+    async def template(self, request: Request) -> Response:
+        lang = self.lang
+        try:
+            text, name, lang, data = await self._posted(request)
+            fmt = "xlsx" if data.get("format") != "csv" else "csv"
+            file_name, content, media = await run_in_threadpool(work.template, text, name, fmt, lang)
+        except Refused as refused:
+            return _refused(refused, lang)
+        run = self._keep({file_name: (content, media)})
+        return JSONResponse({"downloads": {file_name: f"/api/download/{run}/{quote(file_name)}"}})
+
+    async def download(self, request: Request) -> Response:
+        files = self.downloads.get(request.path_params["run"], {})
+        name = request.path_params["name"]
+        if name not in files:
+            return _refused(Refused("PF851", 404, path=name), _lang(request.query_params.get("lang"), self.lang))
+        content, media = files[name]
+        disposition = f"attachment; filename*=UTF-8''{quote(name)}"
+        return Response(content, media_type=media, headers={"content-disposition": disposition})
+
+    def _keep(self, files: dict[str, tuple[bytes, str]]) -> str:
+        run = secrets.token_urlsafe(12)
+        self.downloads[run] = files
+        while len(self.downloads) > KEPT_DOWNLOADS:
+            self.downloads.popitem(last=False)
+        return run
+
+    async def _posted(self, request: Request, limit: int = 4 * MAX_CHARS + 65536) -> tuple[str, str, Lang, dict[str, Any]]:
+        """The JSON body of a request: the rule text, its file name, the language, and the rest."""
+        body = await _body(request, limit)
+        try:
+            data = json.loads(body)
+        except (ValueError, RecursionError):
+            data = None
+        if not isinstance(data, dict):
+            data = {}
+        lang = _lang(data.get("lang"), self.lang)
+        text, name = data.get("text"), data.get("name")
+        return (text if isinstance(text, str) else ""), (name if isinstance(name, str) and name else "<editor>"), lang, data
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    """The request body, refused (PF852) as soon as it passes `limit` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise Refused("PF852", 413, size=int(declared), limit=limit)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise Refused("PF852", 413, size=size, limit=limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _refused(refused: Refused, lang: Lang) -> JSONResponse:
+    return JSONResponse(refused.to_json(lang), status_code=refused.status)
+
+
+def _worded(error: PingfenError, lang: Lang) -> str:
+    render = getattr(error, "render", None)
+    return str(render(lang)) if callable(render) else str(error)
+
+
+def make_app(folder: str | Path, token: str, *, lang: Lang = "zh", hosts: frozenset[str] | None = None) -> ASGIApp:
+    """The workbench over `folder`, answering only requests with `token` (and, unless `hosts`
+    is None, whose Host header is one of `hosts`)."""
+    bench = Workbench(Folder(folder), token, lang)
+    app = Starlette(routes=bench.routes())
+    return Guard(app, token, hosts, lang)

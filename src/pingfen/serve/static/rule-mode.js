@@ -1,0 +1,33 @@
+// The CodeMirror mode for .rule files (pingfen's language), on CodeMirror's simple-mode addon.
+// Keywords are grammar/pingfen.lark's; tests/test_serve_static.py keeps the two in step.
+(function () {
+  "use strict";
+  var KEYWORDS = [
+    "above", "abs", "add", "amount", "and", "award", "bands", "below", "bool", "ceiling", "count",
+    "counting", "decreasing", "deduct", "down", "else", "error", "example", "expect", "extends",
+    "false", "floor", "for", "from", "given", "grade", "group", "half_down", "half_even", "half_up",
+    "if", "increasing", "indicator", "input", "judgment", "label", "let", "match", "max", "min",
+    "monotone", "not", "number", "of", "on", "or", "otherwise", "per", "percent", "property",
+    "proportional", "reason", "remove", "round", "rubric", "score", "started", "to", "total", "true",
+    "up", "when", "whole", "year"
+  ];
+  // A name as the grammar's NAME: a letter (any script) or an opening quote, then letters, digits, quotes.
+  var NAME = /(?:[\p{L}_]|[“‘《〈「『])[\p{L}\p{N}_“”‘’《》〈〉「」『』·]*/u;
+  var keyword = new RegExp("(?:" + KEYWORDS.join("|") + ")(?![\\p{L}\\p{N}_])", "u");
+  window.PINGFEN_RULE_KEYWORDS = KEYWORDS;
+  CodeMirror.defineSimpleMode("pingfen-rule", {
+    start: [
+      { regex: /#.*/, token: "comment" },
+      { regex: /"(?:[^"\\]|\\.)*"?/, token: "string" },
+      { regex: /`[^`]*`?/, token: "variable-2" },
+      { regex: /\d+(?:\.\d+)?%?/, token: "number" },
+      { regex: keyword, token: "keyword" },
+      { regex: NAME, token: "variable" },
+      { regex: /->|>=|<=|==|~=|[<>+\-*\/:,]/, token: "operator" },
+      { regex: /[{\[(]/, indent: true },
+      { regex: /[}\])]/, dedent: true }
+    ],
+    meta: { lineComment: "#", electricChars: "}" }
+  });
+  CodeMirror.defineMIME("text/x-pingfen-rule", "pingfen-rule");
+})();

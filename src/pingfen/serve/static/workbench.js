@@ -1,0 +1,366 @@
+// The workbench page: an editor over one .rule file, checked as one types, with the
+// official table, a scoring form, the examples, fuzz and batch scoring beside it.
+// Every answer comes from the server (pingfen's own library); this script only shows it.
+(function () {
+  "use strict";
+  var TOKEN = document.querySelector('meta[name="pingfen-token"]').content;
+  var lang = document.querySelector('meta[name="pingfen-lang"]').content === "en" ? "en" : "zh";
+
+  var WORDS = {
+    zh: {
+      title: "评分工作台", file: "评分表文件", "new": "新建", format: "格式化", save: "保存",
+      tab_table: "评分表", tab_form: "试评分", tab_tests: "示例与检验", tab_batch: "批量评分",
+      stale: "评分表有错误：下面是最近一次无误时的样子", total: "总分", grade: "等次", node: "指标",
+      max: "分值", score: "得分", reasons: "扣分原因", run_examples: "运行示例并统计覆盖",
+      run_fuzz: "随机检验（fuzz）", template: "下载填报模板：",
+      upload: "上传批量数据（CSV 或 XLSX，10 MB 以内）：",
+      checking: "检查中…", clean: "没有发现问题", saved: "已保存", unsaved: "未保存",
+      counts: function (e, w, n) { return e + " 个错误，" + w + " 个警告，" + n + " 个提示"; },
+      yes: "是", no: "否", empty: "（未填）", new_name: "新文件名（.rule）：", running: "运行中…",
+      passed: "全部示例通过", failed: "有示例未通过", no_examples: "没有示例",
+      fuzz_ok: "随机检验通过", fuzz_bad: "随机检验发现问题",
+      rows: function (n, bad) { return "共 " + n + " 行，" + bad + " 行无法评分"; },
+      col: { id: "单位", total: "总分", grade: "等次", error: "错误" }, toggle: "English"
+    },
+    en: {
+      title: "Scoring workbench", file: "Rule file", "new": "New", format: "Format", save: "Save",
+      tab_table: "Table", tab_form: "Try scoring", tab_tests: "Examples & checks", tab_batch: "Batch",
+      stale: "The rubric has errors: this is how it looked when it last had none", total: "Total",
+      grade: "Grade", node: "Indicator", max: "Max", score: "Score", reasons: "Reasons",
+      run_examples: "Run examples with coverage", run_fuzz: "Fuzz", template: "Download a data-entry template: ",
+      upload: "Upload a batch (CSV or XLSX, up to 10 MB): ",
+      checking: "checking…", clean: "no problems found", saved: "saved", unsaved: "not saved",
+      counts: function (e, w, n) { return e + " errors, " + w + " warnings, " + n + " notes"; },
+      yes: "yes", no: "no", empty: "(empty)", new_name: "New file name (.rule):", running: "running…",
+      passed: "every example passes", failed: "some examples fail", no_examples: "no examples",
+      fuzz_ok: "fuzz found nothing", fuzz_bad: "fuzz found a problem",
+      rows: function (n, bad) { return n + " rows, " + bad + " could not be scored"; },
+      col: { id: "id", total: "total", grade: "grade", error: "error" }, toggle: "中文"
+    }
+  };
+  function w(key) { return WORDS[lang][key]; }
+  function $(id) { return document.getElementById(id); }
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  function api(method, path, body) {
+    var options = { method: method, headers: { "X-Pingfen-Token": TOKEN } };
+    if (body !== undefined) {
+      options.headers["Content-Type"] = typeof body === "string" ? "text/plain; charset=utf-8" : "application/json";
+      options.body = typeof body === "string" ? body : JSON.stringify(body);
+    }
+    var sep = path.indexOf("?") < 0 ? "?" : "&";
+    return fetch(path + sep + "lang=" + lang, options).then(function (response) {
+      return response.json().then(function (data) {
+        if (!response.ok) { var e = new Error(data.message || response.statusText); e.data = data; throw e; }
+        return data;
+      });
+    });
+  }
+  function withToken(url) { return url + (url.indexOf("?") < 0 ? "?" : "&") + "token=" + encodeURIComponent(TOKEN); }
+
+  // ------------------------------------------------------------ the editor
+  var editor = CodeMirror($("editor"), {
+    mode: "pingfen-rule", lineNumbers: true, indentUnit: 2, tabSize: 2, indentWithTabs: false,
+    extraKeys: { Tab: function (cm) { cm.replaceSelection("  "); } }
+  });
+  window.pingfenEditor = editor; // for the end-to-end tests, and for anyone at the console
+  var current = { path: null, saved: "" };
+  var marks = [];
+  var lines = [];
+  var checkTimer = null;
+  var checkSeq = 0;
+  var lastInputs = null;
+
+  function name() { return current.path || "<editor>"; }
+  function body(extra) {
+    var out = { text: editor.getValue(), name: name(), lang: lang };
+    Object.keys(extra || {}).forEach(function (k) { out[k] = extra[k]; });
+    return out;
+  }
+
+  editor.on("change", function () {
+    $("save-status").textContent = editor.getValue() === current.saved ? "" : w("unsaved");
+    clearTimeout(checkTimer);
+    checkTimer = setTimeout(check, 300);
+  });
+
+  function check() {
+    var seq = ++checkSeq;
+    $("check-status").textContent = w("checking");
+    return api("POST", "/api/check", body()).then(function (data) {
+      if (seq !== checkSeq) return; // a later keystroke's answer will come
+      showDiagnostics(data.diagnostics);
+      if (data.table !== undefined) {
+        $("table-frame").srcdoc = data.table;
+        $("table-stale").hidden = true;
+        if (JSON.stringify(data.inputs) !== JSON.stringify(lastInputs)) buildForm(data.inputs);
+        scoreSoon();
+      } else {
+        $("table-stale").hidden = false;
+      }
+    });
+  }
+
+  function showDiagnostics(list) {
+    marks.forEach(function (m) { m.clear(); });
+    lines.forEach(function (l) { editor.removeLineClass(l, "background", "pf-line-error"); });
+    marks = []; lines = [];
+    var box = $("diagnostics");
+    box.textContent = "";
+    var counts = { error: 0, warning: 0, note: 0 };
+    list.forEach(function (d) {
+      counts[d.severity] = (counts[d.severity] || 0) + 1;
+      var pre = el("pre", { "class": "diagnostic " + d.severity, "data-code": d.code }, d.text);
+      box.appendChild(pre);
+      if (!d.in_file || d.line < 1) return;
+      var from = { line: d.line - 1, ch: d.column - 1 };
+      var to = { line: d.end_line - 1, ch: d.end_column - 1 };
+      if (to.line === from.line && to.ch <= from.ch) to = { line: from.line, ch: from.ch + 1 };
+      marks.push(editor.markText(from, to, { className: "pf-" + d.severity, attributes: { title: d.code + " " + d.message } }));
+      if (d.severity === "error") lines.push(editor.addLineClass(from.line, "background", "pf-line-error"));
+      pre.addEventListener("click", function () { editor.focus(); editor.setCursor(from); });
+    });
+    var status = $("check-status");
+    var any = list.length > 0;
+    status.textContent = any ? w("counts")(counts.error, counts.warning, counts.note) : w("clean");
+    status.className = counts.error ? "bad" : "ok";
+  }
+
+  // ------------------------------------------------------------ files
+  function loadFiles(select) {
+    return api("GET", "/api/files").then(function (data) {
+      var box = $("file-select");
+      box.textContent = "";
+      data.rules.forEach(function (path) { box.appendChild(el("option", { value: path }, path)); });
+      var pick = select || (data.rules.length ? data.rules[0] : null);
+      if (pick) { box.value = pick; return open(pick); }
+      return check();
+    });
+  }
+
+  function open(path) {
+    return api("GET", "/api/file?path=" + encodeURIComponent(path)).then(function (data) {
+      current = { path: data.path, saved: data.text };
+      lastInputs = null;
+      editor.setValue(data.text);
+      editor.clearHistory();
+      $("save-status").textContent = "";
+      return check();
+    }, function (error) { $("save-status").textContent = error.message; });
+  }
+
+  $("file-select").addEventListener("change", function () { open($("file-select").value); });
+  $("new-file").addEventListener("click", function () {
+    var path = window.prompt(w("new_name"), "新评分表.rule");
+    if (!path) return;
+    if (!/\.rule$/.test(path)) path += ".rule";
+    current = { path: path, saved: null };
+    editor.setValue('rubric "' + path.replace(/\.rule$/, "") + '" {\n  total 100\n}\n');
+  });
+  $("save").addEventListener("click", function () {
+    if (!current.path) return;
+    var text = editor.getValue();
+    api("PUT", "/api/file?path=" + encodeURIComponent(current.path), text).then(function () {
+      current.saved = text;
+      $("save-status").textContent = w("saved");
+      return loadFiles(current.path);
+    }, function (error) { $("save-status").textContent = error.message; });
+  });
+  $("format").addEventListener("click", function () {
+    api("POST", "/api/format", body()).then(function (data) {
+      if (data.text !== undefined) {
+        if (data.text !== editor.getValue()) editor.setValue(data.text);
+      } else {
+        showDiagnostics(data.diagnostics);
+      }
+    });
+  });
+
+  // ------------------------------------------------------------ the form
+  var scoreTimer = null;
+  function buildForm(inputs) {
+    var form = $("form");
+    var kept = formValues();
+    lastInputs = inputs;
+    form.textContent = "";
+    (inputs || []).forEach(function (spec, n) {
+      var id = "input-" + n;
+      form.appendChild(el("label", { "for": id }, spec.name));
+      var field = el("div", { "class": "field", "data-input": spec.name });
+      var control;
+      if (spec.type === "bool" || spec.type === "label") {
+        control = el("select", { id: id, name: spec.name, "data-type": spec.type });
+        control.appendChild(el("option", { value: "" }, w("empty")));
+        var choices = spec.type === "bool" ? [["true", w("yes")], ["false", w("no")]]
+          : spec.labels.map(function (l) { return [l, l]; });
+        choices.forEach(function (c) { control.appendChild(el("option", { value: c[0] }, c[1])); });
+      } else {
+        control = el("input", { id: id, name: spec.name, "data-type": spec.type, inputmode: "decimal" });
+      }
+      if (kept[spec.name] !== undefined) control.value = kept[spec.name];
+      field.appendChild(control);
+      if (spec.type === "percent") field.appendChild(el("span", { "class": "unit" }, "%"));
+      field.appendChild(el("small", {}, spec.question));
+      form.appendChild(field);
+    });
+  }
+  function formValues() {
+    var out = {};
+    Array.prototype.forEach.call($("form").elements, function (c) { if (c.name) out[c.name] = c.value; });
+    return out;
+  }
+  function record() {
+    var out = {};
+    Array.prototype.forEach.call($("form").elements, function (c) {
+      if (!c.name || c.value.trim() === "") return;
+      var type = c.getAttribute("data-type");
+      var value = c.value.trim();
+      if (type === "bool") out[c.name] = value === "true";
+      else if (type === "percent") out[c.name] = /%$/.test(value) ? value : value + "%";
+      else out[c.name] = value;
+    });
+    return out;
+  }
+  $("form").addEventListener("input", scoreSoon);
+  $("form").addEventListener("change", scoreSoon);
+  function scoreSoon() { clearTimeout(scoreTimer); scoreTimer = setTimeout(score, 200); }
+
+  function score() {
+    var values = record();
+    if (!Object.keys(values).length) return;
+    return api("POST", "/api/score", body({ values: values })).then(showScore, function () {});
+  }
+  function showScore(data) {
+    var problems = $("score-problems");
+    var rows = $("score-nodes").tBodies[0];
+    problems.textContent = "";
+    Array.prototype.forEach.call(document.querySelectorAll("#form .field"), function (f) { f.classList.remove("bad"); });
+    if (data.problems) {
+      $("score-total").textContent = "—";
+      $("score-grade").textContent = "—";
+      rows.textContent = "";
+      data.problems.forEach(function (p) {
+        problems.appendChild(el("li", { "data-code": p.code }, p.code + ": " + p.message + (p.hint ? " — " + p.hint : "")));
+        var field = document.querySelector('#form .field[data-input="' + CSS.escape(p.input || "") + '"]');
+        if (field) field.classList.add("bad");
+      });
+      return;
+    }
+    $("score-total").textContent = data.total + " / " + data.max;
+    $("score-grade").textContent = data.grade || "—";
+    rows.textContent = "";
+    data.nodes.forEach(function (n) {
+      var tr = el("tr", { "class": n.group ? "group" : "indicator", "data-node": n.name });
+      var cell = el("td", {}, n.name);
+      cell.style.paddingLeft = (0.4 + 1.2 * n.depth) + "em";
+      tr.appendChild(cell);
+      tr.appendChild(el("td", { "class": "num" }, n.max));
+      tr.appendChild(el("td", { "class": "num score" }, n.score));
+      tr.appendChild(el("td", { "class": "reasons" }, n.reasons.join(lang === "zh" ? "；" : "; ")));
+      rows.appendChild(tr);
+    });
+  }
+
+  // ------------------------------------------------------------ examples, coverage, fuzz
+  $("examples-run").addEventListener("click", function () {
+    $("examples-summary").textContent = w("running");
+    ["examples-out", "coverage-out"].forEach(function (id) { $(id).textContent = ""; });
+    api("POST", "/api/examples", body()).then(function (data) {
+      var head = data.examples.length ? (data.passed ? w("passed") : w("failed")) : w("no_examples");
+      $("examples-summary").textContent = head + " — " + data.summary;
+      $("examples-summary").className = data.passed ? "ok" : "bad";
+      $("examples-out").textContent = data.failures;
+      $("coverage-out").textContent = data.coverage;
+    }, function (error) { $("examples-summary").textContent = error.message; });
+  });
+  $("fuzz-run").addEventListener("click", function () {
+    $("fuzz-out").textContent = w("running");
+    api("POST", "/api/fuzz", body()).then(function (data) {
+      $("fuzz-out").textContent = (data.passed ? w("fuzz_ok") : w("fuzz_bad")) + "\n\n" + data.text;
+    }, function (error) { $("fuzz-out").textContent = error.message; });
+  });
+
+  // ------------------------------------------------------------ batch and template
+  function showDownloads(links, keep) {
+    var box = $("downloads");
+    if (!keep) box.textContent = "";
+    Object.keys(links).forEach(function (file) {
+      box.appendChild(el("a", { href: withToken(links[file]), download: file, "class": "download" }, file));
+    });
+  }
+  $("batch-file").addEventListener("change", function () {
+    var file = $("batch-file").files[0];
+    if (!file) return;
+    $("batch-status").textContent = w("running");
+    var reader = new FileReader();
+    reader.onload = function () {
+      var data = String(reader.result).replace(/^data:[^,]*,/, "");
+      api("POST", "/api/batch", body({ file_name: file.name, data: data })).then(showBatch, function (error) {
+        $("batch-status").textContent = error.message;
+      });
+    };
+    reader.readAsDataURL(file);
+  });
+  function showBatch(data) {
+    var cols = w("col");
+    var table = $("batch-table");
+    table.textContent = "";
+    var head = el("tr");
+    data.columns.forEach(function (c) { head.appendChild(el("th", {}, cols[c] || c)); });
+    table.appendChild(el("thead")).appendChild(head);
+    var rows = table.appendChild(el("tbody"));
+    data.rows.forEach(function (r) {
+      var tr = el("tr", { "class": r.error ? "bad" : "ok", "data-row": r.number });
+      tr.appendChild(el("td", {}, r.id));
+      r.scores.forEach(function (s) { tr.appendChild(el("td", { "class": "num" }, s)); });
+      tr.appendChild(el("td", { "class": "num total" }, r.total));
+      tr.appendChild(el("td", { "class": "grade" }, r.grade));
+      tr.appendChild(el("td", { "class": "error" }, r.error));
+      rows.appendChild(tr);
+    });
+    $("batch-status").textContent = w("rows")(data.rows.length, data.failed);
+    showDownloads(data.downloads);
+  }
+  ["xlsx", "csv"].forEach(function (fmt) {
+    $("template-" + fmt).addEventListener("click", function () {
+      api("POST", "/api/template", body({ format: fmt })).then(function (data) {
+        showDownloads(data.downloads, true);
+        var link = document.querySelector('#downloads a[download="' + Object.keys(data.downloads)[0] + '"]');
+        if (link) link.click();
+      }, function (error) { $("batch-status").textContent = error.message; });
+    });
+  });
+
+  // ------------------------------------------------------------ tabs and language
+  Array.prototype.forEach.call(document.querySelectorAll("#tabs button"), function (button) {
+    button.addEventListener("click", function () {
+      Array.prototype.forEach.call(document.querySelectorAll("#tabs button"), function (b) {
+        b.classList.toggle("active", b === button);
+        $("pane-" + b.getAttribute("data-tab")).hidden = b !== button;
+      });
+      if (button.getAttribute("data-tab") === "form") editor.refresh();
+    });
+  });
+  function translate() {
+    document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+    document.title = w("title") + " · pingfen";
+    Array.prototype.forEach.call(document.querySelectorAll("[data-t]"), function (node) {
+      node.textContent = w(node.getAttribute("data-t"));
+    });
+    $("lang-toggle").textContent = w("toggle");
+  }
+  $("lang-toggle").addEventListener("click", function () {
+    lang = lang === "zh" ? "en" : "zh";
+    translate();
+    lastInputs = null; // the questions and choices are worded in the language
+    check();
+  });
+
+  translate();
+  loadFiles();
+})();

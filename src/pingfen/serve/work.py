@@ -1,0 +1,210 @@
+"""What each button of the workbench does, as plain data for the page.
+
+Every answer comes from the library the command line uses (`loader.diagnose`/`loads`,
+`Rubric.evaluate`, `report.rubric_table`, `testrun`, `coverage`, `fuzz`, `batch`,
+`batchreport`, `template`): the workbench has no checker or evaluator of its own.
+"""
+
+from __future__ import annotations
+
+import importlib
+import tempfile
+import zipfile
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from attrs import frozen
+
+from pingfen.batch import Scored, indicator_names, score_rows
+from pingfen.batchreport import report_folder
+from pingfen.coverage import render_text
+from pingfen.diagnostics import Diagnostic, Source
+from pingfen.errors import DataError, RubricError
+from pingfen.evaluate.rubric import Rubric
+from pingfen.io.tables import read_rows
+from pingfen.io.write import plain, write_results
+from pingfen.lang import Lang
+from pingfen.loader import diagnose, loads, loads_unsound
+from pingfen.report.rubric_table import build_table, render_html
+from pingfen.result import NodeResult
+from pingfen.serve.folder import Refused
+from pingfen.syntax.formatter import FormatError, format_text
+from pingfen.template import question, render_template, write_template
+from pingfen.testrun import render_failures, run_examples, summary
+
+FUZZ_EXAMPLES = 30  # a short run, for a button: `pingfen fuzz` searches longer
+
+
+def _diagnostic(d: Diagnostic, source: Source, lang: Lang) -> dict[str, Any]:
+    span = d.span
+    return {
+        "code": d.code, "severity": d.severity, "message": d.message(lang), "hint": d.help(lang),
+        "line": span.line, "column": span.column, "end_line": span.end_line, "end_column": span.end_column,
+        "in_file": span.file == 0,  # a finding in a base file this one extends is listed, not marked
+        "text": d.with_source(source).render(lang),
+    }  # fmt: skip
+
+
+def check(text: str, name: str, lang: Lang) -> dict[str, Any]:
+    """Diagnostics for the text, and, when it loads, the official table and the form's inputs."""
+    source = Source(name, text)
+    diagnostics = diagnose(text, name)
+    answer: dict[str, Any] = {"diagnostics": [_diagnostic(d, source, lang) for d in diagnostics]}
+    rubric = _loaded(text, name)
+    if rubric is not None:
+        answer["table"] = render_html(build_table(rubric, lang))
+        answer["inputs"] = [_input(spec, lang) for spec in rubric.inputs]
+        answer["name"], answer["max"] = rubric.name, plain(rubric.max)
+    return answer
+
+
+def _loaded(text: str, name: str, *, tests: bool = False) -> Rubric | None:
+    try:
+        return loads(text, name, tests=tests)
+    except RubricError:
+        return None
+
+
+def rubric_of(text: str, name: str, *, tests: bool = False) -> Rubric:
+    """The rubric, or Refused (PF856) when the text has errors: the editor lists them."""
+    rubric = _loaded(text, name, tests=tests)
+    if rubric is None:
+        raise Refused("PF856", 409)
+    return rubric
+
+
+def _input(spec: Any, lang: Lang) -> dict[str, Any]:
+    return {
+        "name": spec.name, "type": spec.type, "description": spec.description, "question": question(spec, lang),
+        "bounds": [[op, plain(value)] for op, value in spec.bounds], "labels": list(spec.labels),
+    }  # fmt: skip
+
+
+def score(text: str, name: str, values: Mapping[str, object], lang: Lang) -> dict[str, Any]:
+    """The form's record scored: total, grade, every node with its reasons; or each input at fault."""
+    rubric = rubric_of(text, name)
+    record = {k: v for k, v in values.items() if v not in ("", None)}  # an empty field is a missing input
+    try:
+        result = rubric.evaluate(record, lang=lang)
+    except DataError as error:
+        return {"problems": [{"code": p.code, "input": p.input, "message": p.message(lang), "hint": p.help(lang)}
+                             for p in error.problems]}  # fmt: skip
+    return {
+        "total": plain(result.total), "max": plain(result.max), "grade": result.grade,
+        "nodes": [row for top in result.children for row in _nodes(top, 0)],
+    }
+
+
+def _nodes(node: NodeResult, depth: int) -> list[dict[str, Any]]:
+    """The node and those below it, in order, each with its level (0 for a top group)."""
+    row = {"name": node.name, "max": plain(node.max), "score": plain(node.score), "group": node.is_group,
+           "depth": depth, "reasons": [] if node.is_group else node.reasons_in(node.lang)}  # fmt: skip
+    return [row, *(r for child in node.children for r in _nodes(child, depth + 1))]
+
+
+def examples(text: str, name: str, lang: Lang) -> dict[str, Any]:
+    """The rubric's own examples run, with coverage, as `pingfen test --coverage` prints them."""
+    rubric = rubric_of(text, name, tests=True)
+    run = run_examples(rubric, coverage=True, lang=lang)
+    return {
+        "passed": run.passed,
+        "examples": [{"name": o.example.name, "line": o.example.span.line, "passed": o.passed} for o in run.outcomes],
+        "failures": render_failures(run, lang), "summary": summary(run, lang),
+        "coverage": render_text([run.coverage], lang) if run.coverage is not None else "",
+    }  # fmt: skip
+
+
+def fuzz(text: str, name: str, lang: Lang) -> dict[str, Any]:
+    """A short fuzz run (`pingfen fuzz`, fewer records), soundness findings allowed as there."""
+    try:
+        fuzzing = importlib.import_module("pingfen.fuzz")
+    except ImportError:  # hypothesis is optional
+        need = "需要 hypothesis：pip install 'pingfen[testing]'" if lang == "zh" else "needs hypothesis: pip install 'pingfen[testing]'"
+        return {"passed": False, "text": need}
+    try:
+        rubric, diagnostics = loads_unsound(text, name)
+    except RubricError:
+        raise Refused("PF856", 409) from None
+    findings = [d for d in diagnostics if d.severity == "error"]
+    report = fuzzing.fuzz(rubric, max_examples=FUZZ_EXAMPLES, seed=0, findings=findings, lang=lang)
+    return {"passed": report.passed, "text": fuzzing.render(report, lang)}
+
+
+def formatted(text: str, name: str, lang: Lang) -> dict[str, Any]:
+    """The canonical layout (`pingfen fmt`), or the diagnostics that keep the text from being parsed."""
+    try:
+        return {"text": format_text(text)}
+    except FormatError as error:
+        source = Source(name, text)
+        return {"diagnostics": [_diagnostic(d, source, lang) for d in error.diagnostics]}
+
+
+@frozen
+class Batch:
+    """A scored upload: the table to show, and the files to download."""
+
+    table: dict[str, Any]
+    files: dict[str, tuple[bytes, str]]  # download name → (bytes, media type)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ZIP = "application/zip"
+
+
+def batch(text: str, name: str, upload: Path, lang: Lang) -> Batch:
+    """Score an uploaded CSV/XLSX: every row with its scores or its error, the results as
+    CSV and XLSX, and one report per unit (DOCX) with the summary workbook, zipped."""
+    rubric = rubric_of(text, name)
+    rows = read_rows(upload)
+    indicators = indicator_names(rubric)
+    scored: list[Scored] = list(score_rows(rubric, rows, lang))
+    lines = [s.line(indicators, lang) for s in scored]
+    table = {
+        "columns": ["id", *indicators, "total", "grade", "error"],
+        "rows": [
+            {"number": s.row.number, "id": s.row.label(lang), "scores": [_cell(v) for v in line[1]],
+             "total": _cell(line[2]), "grade": line[3], "error": line[4]}
+            for s, line in zip(scored, lines, strict=True)
+        ],
+        "failed": sum(s.error is not None for s in scored),
+    }  # fmt: skip
+    files: dict[str, tuple[bytes, str]] = {}
+    with tempfile.TemporaryDirectory(prefix="pingfen-serve-") as scratch:
+        out = Path(scratch)
+        for fmt, media in (("csv", "text/csv; charset=utf-8"), ("xlsx", XLSX)):
+            target = out / f"results.{fmt}"
+            write_results(lines, indicators, fmt, target, lang=lang)
+            files[_download("results", fmt, lang)] = (target.read_bytes(), media)
+        reports = out / "reports"
+        report_folder(rubric, upload, reports, "docx", lang=lang)
+        archive = out / "reports.zip"
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+            for path in sorted(reports.iterdir()):
+                zipped.write(path, path.name)
+        files[_download("reports", "zip", lang)] = (archive.read_bytes(), ZIP)
+    return Batch(table, files)
+
+
+_NAMES = {"results": ("评分结果", "results"), "reports": ("评价报告", "reports"), "template": ("填报模板", "template")}
+
+
+def _download(kind: str, suffix: str, lang: Lang) -> str:
+    return f"{_NAMES[kind][0 if lang == 'zh' else 1]}.{suffix}"
+
+
+def _cell(value: Decimal | None) -> str | None:
+    return None if value is None else plain(value)
+
+
+def template(text: str, name: str, fmt: str, lang: Lang) -> tuple[str, bytes, str]:
+    """The data-entry template (`pingfen template`): file name, bytes, media type."""
+    rubric = rubric_of(text, name)
+    if fmt == "xlsx":
+        with tempfile.TemporaryDirectory(prefix="pingfen-serve-") as scratch:
+            target = Path(scratch) / "template.xlsx"
+            write_template(rubric, "xlsx", target, lang=lang)
+            return _download("template", "xlsx", lang), target.read_bytes(), XLSX
+    data = render_template(rubric, "csv", lang).encode("utf-8-sig")  # as `pingfen template`: Excel reads the BOM
+    return _download("template", "csv", lang), data, "text/csv; charset=utf-8"
