@@ -40,6 +40,7 @@ LAYERS: list[tuple[str, ...]] = [
         "pingfen.replay",
         "pingfen.diffview",
     ),
+    ("pingfen.serve",),  # the workbench: a web page over the tools
     ("pingfen.cli",),
     ("pingfen",),  # the facade: lazy names over everything
 ]

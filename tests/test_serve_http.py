@@ -1,0 +1,397 @@
+"""`pingfen serve`'s API and security rules, through Starlette's TestClient (the real
+application, in process): the token, the Host header, the folder's bounds, upload limits,
+and that each answer is the library's own (checked against the library, not hard-coded)."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import os
+import subprocess
+import sys
+import warnings
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+pytest.importorskip("starlette", reason="the serve extra: pip install 'pingfen[serve]'")
+pytest.importorskip("httpx", reason="Starlette's TestClient needs httpx")
+
+with warnings.catch_warnings():  # Starlette 1.x would have httpx2 under its TestClient; httpx works as well
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+import pingfen  # noqa: E402
+from pingfen.batch import score_file  # noqa: E402
+from pingfen.errors import DataError  # noqa: E402
+from pingfen.serve import app as serve_app  # noqa: E402
+from pingfen.serve import is_loopback  # noqa: E402
+from pingfen.serve.app import make_app  # noqa: E402
+from pingfen.syntax.formatter import format_text  # noqa: E402
+from pingfen.template import render_template  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+TOKEN = "t0ken-for-tests"
+RULE = """\
+rubric "部门评分" {
+  total 10
+  grade 好 >= 8
+  grade 差 otherwise
+}
+
+input 错误数: count "发现的错误个数"
+input 已公开: bool "按规定公开"
+input 等级: label { 甲, 乙 } "自评等级"
+
+group 管理 10 {
+  indicator 差错 6 { deduct 2 per 错误数 reason "发现{错误数}个错误" }
+  indicator 公开 2 { award 2 if 已公开 }
+  indicator 自评 2 {
+    match 等级 {
+      甲 -> 2
+      乙 -> 1
+    }
+  }
+}
+
+example "满分" {
+  given { 错误数: 0, 已公开: true, 等级: 甲 }
+  expect total = 10
+}
+"""
+BROKEN = RULE.replace("per 错误数 reason", "per 错误个数 reason")
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    served = tmp_path / "served"
+    served.mkdir()
+    (served / "部门.rule").write_text(RULE, encoding="utf-8")
+    (served / "data.csv").write_text("id,错误数,已公开,等级\nA,1,是,甲\n", encoding="utf-8")
+    (tmp_path / "secret.rule").write_text("outside", encoding="utf-8")
+    return served
+
+
+@pytest.fixture
+def client(folder: Path) -> TestClient:
+    return TestClient(make_app(folder, TOKEN), headers={"X-Pingfen-Token": TOKEN})
+
+
+def post(client: TestClient, url: str, **body: object) -> dict[str, object]:
+    response = client.post(url, json={"text": RULE, "name": "部门.rule", **body})
+    assert response.status_code == 200, response.text
+    data = response.json()
+    assert isinstance(data, dict)
+    return data
+
+
+# ---------------------------------------------------------------- the token and the host
+
+
+@pytest.mark.parametrize("path", ["/", "/api/files", "/api/file?path=部门.rule", "/static/workbench.js"])
+def test_every_request_needs_the_token(folder: Path, path: str) -> None:
+    bare = TestClient(make_app(folder, TOKEN))
+    for headers in ({}, {"X-Pingfen-Token": "wrong"}):
+        response = bare.get(path, headers=headers)
+        assert response.status_code == 403
+        assert response.json()["code"] == "PF853"
+        assert "令牌" in response.json()["message"]  # 中文 by default
+    sep = "&" if "?" in path else "?"
+    assert bare.get(f"{path}{sep}token={TOKEN}").status_code == 200
+    assert bare.get(path, headers={"X-Pingfen-Token": TOKEN}).status_code == 200
+
+
+def test_posts_need_the_token_too(folder: Path) -> None:
+    bare = TestClient(make_app(folder, TOKEN))
+    response = bare.post("/api/check?lang=en", json={"text": RULE})
+    assert response.status_code == 403
+    assert "token" in response.json()["message"]
+    assert bare.put("/api/file?path=new.rule", content=b"x").status_code == 403
+    assert not (folder / "new.rule").exists()
+
+
+def test_on_loopback_the_host_header_must_name_the_server(folder: Path) -> None:
+    """Against DNS rebinding: a page of evil.example resolving to 127.0.0.1 is refused."""
+    guarded = TestClient(make_app(folder, TOKEN, hosts=frozenset({"127.0.0.1:8123"})))
+    headers = {"X-Pingfen-Token": TOKEN}
+    assert guarded.get("/api/files", headers={**headers, "Host": "evil.example:8123"}).status_code == 403
+    assert guarded.get("/api/files", headers={**headers, "Host": "127.0.0.1:8123"}).status_code == 200
+
+
+def test_the_page_carries_the_token_and_safe_headers(client: TestClient) -> None:
+    response = client.get("/")
+    assert f'content="{TOKEN}"' in response.text
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["referrer-policy"] == "no-referrer"  # the token never leaves in a Referer
+
+
+# ---------------------------------------------------------------- nothing outside the folder
+
+
+@pytest.mark.parametrize("name", ["../secret.rule", "/etc/passwd", "sub/../../secret.rule", "..", "", "a\x00.rule"])
+def test_names_outside_the_folder_are_refused(client: TestClient, folder: Path, name: str) -> None:
+    response = client.get("/api/file", params={"path": name})
+    assert response.status_code == 403
+    assert response.json()["code"] == "PF850"
+    response = client.put("/api/file", params={"path": name}, content=b"changed")
+    assert response.status_code == 403
+    assert (folder.parent / "secret.rule").read_text(encoding="utf-8") == "outside"
+
+
+def test_an_absolute_path_into_the_folder_is_refused_too(client: TestClient, folder: Path) -> None:
+    response = client.get("/api/file", params={"path": str(folder / "部门.rule")})
+    assert response.status_code == 403
+
+
+def test_links_out_of_the_folder_are_neither_listed_read_nor_written(client: TestClient, folder: Path) -> None:
+    (folder / "link.rule").symlink_to(folder.parent / "secret.rule")
+    (folder / "out").symlink_to(folder.parent, target_is_directory=True)
+    assert client.get("/api/file", params={"path": "link.rule"}).status_code == 403
+    assert client.get("/api/file", params={"path": "out/secret.rule"}).status_code == 403
+    assert client.put("/api/file", params={"path": "link.rule"}, content=b"x").status_code == 403
+    assert client.put("/api/file", params={"path": "out/new.rule"}, content=b"x").status_code == 403
+    assert (folder.parent / "secret.rule").read_text(encoding="utf-8") == "outside"
+    assert not (folder.parent / "new.rule").exists()
+    listing = client.get("/api/files").json()
+    assert listing["rules"] == ["部门.rule"]
+    assert listing["data"] == ["data.csv"]
+
+
+def test_a_link_inside_the_folder_is_followed(client: TestClient, folder: Path) -> None:
+    (folder / "same.rule").symlink_to(folder / "部门.rule")
+    assert client.get("/api/file", params={"path": "same.rule"}).json()["text"] == RULE
+
+
+def test_hidden_files_are_not_listed(client: TestClient, folder: Path) -> None:
+    (folder / ".hidden.rule").write_text(RULE, encoding="utf-8")
+    assert ".hidden.rule" not in client.get("/api/files").json()["rules"]
+
+
+def test_a_missing_file_is_404(client: TestClient) -> None:
+    response = client.get("/api/file", params={"path": "没有.rule", "lang": "en"})
+    assert response.status_code == 404
+    assert response.json() == {"code": "PF851", "message": "there is no file `没有.rule` in the folder"}
+
+
+def test_only_rule_files_are_opened_and_saved(client: TestClient, folder: Path) -> None:
+    assert client.get("/api/file", params={"path": "data.csv"}).json()["code"] == "PF854"
+    response = client.put("/api/file", params={"path": "data.csv"}, content=b"id\n")
+    assert response.status_code == 400
+    assert response.json()["code"] == "PF854"
+    assert (folder / "data.csv").read_text(encoding="utf-8").startswith("id,错误数")
+
+
+def test_save_writes_the_text_and_new_files(client: TestClient, folder: Path) -> None:
+    changed = RULE.replace("total 10", "total  10")
+    assert client.put("/api/file", params={"path": "部门.rule"}, content=changed.encode()).status_code == 200
+    assert (folder / "部门.rule").read_text(encoding="utf-8") == changed
+    (folder / "sub").mkdir()
+    assert client.put("/api/file", params={"path": "sub/新.rule"}, content=b"# x\n").status_code == 200
+    assert (folder / "sub" / "新.rule").read_text(encoding="utf-8") == "# x\n"
+    assert client.put("/api/file", params={"path": "nowhere/新.rule"}, content=b"# x\n").status_code == 404
+    assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []  # no temporary file left
+
+
+def test_save_is_atomic_through_io_write(client: TestClient, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A save that fails leaves the file as it was: it goes through io.write.write_text."""
+    from pingfen.io import write
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(write.os, "fsync", full)
+    with pytest.raises(Exception):  # noqa: B017 - whichever error the writer raises, the file stays
+        client.put("/api/file", params={"path": "部门.rule"}, content=b"half")
+    assert (folder / "部门.rule").read_text(encoding="utf-8") == RULE
+    assert sorted(p.name for p in folder.iterdir()) == ["data.csv", "部门.rule"]
+
+
+def test_bodies_over_the_limit_are_refused(client: TestClient, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(serve_app, "MAX_UPLOAD", 100)
+    big = base64.b64encode(b"id,x\n" + b"a,1\n" * 100).decode()
+    response = client.post("/api/batch", json={"text": RULE, "file_name": "d.csv", "data": big})
+    assert response.status_code == 413
+    assert response.json()["code"] == "PF852"
+    huge = b"x" * (4 * serve_app.MAX_CHARS + 10)
+    response = client.put("/api/file", params={"path": "部门.rule"}, content=huge)
+    assert response.status_code == 413
+    assert (folder / "部门.rule").read_text(encoding="utf-8") == RULE
+
+
+# ---------------------------------------------------------------- the library's answers
+
+
+def test_check_gives_each_diagnostic_with_its_caret_and_hint(client: TestClient) -> None:
+    data = client.post("/api/check", json={"text": BROKEN, "name": "部门.rule"}).json()
+    expected = pingfen.diagnose(BROKEN, "部门.rule")
+    assert [d["code"] for d in data["diagnostics"]] == [d.code for d in expected]
+    first = data["diagnostics"][0]
+    assert first["code"] == "PF102"
+    assert (first["line"], first["column"]) == (expected[0].span.line, expected[0].span.column)
+    assert "^^^^" in first["text"] and "帮助" in first["text"]  # the caret under the span, the hint, in 中文
+    assert "table" not in data  # a rubric with errors has no table
+    english = client.post("/api/check", json={"text": BROKEN, "lang": "en"}).json()
+    assert "undefined name" in english["diagnostics"][0]["message"]
+
+
+def test_check_of_a_good_rubric_gives_the_table_and_the_form(client: TestClient) -> None:
+    data = post(client, "/api/check")
+    assert data["diagnostics"] == []
+    assert "差错" in str(data["table"]) and "<table>" in str(data["table"])
+    inputs = {i["name"]: i for i in data["inputs"]}
+    assert inputs["等级"]["labels"] == ["甲", "乙"]
+    assert inputs["已公开"]["type"] == "bool"
+    assert "发现的错误个数" in inputs["错误数"]["question"]
+
+
+def test_score_is_the_library_evaluation(client: TestClient) -> None:
+    values = {"错误数": "2", "已公开": False, "等级": "乙"}
+    data = post(client, "/api/score", values=values)
+    result = pingfen.loads(RULE).evaluate(values)
+    assert data["total"] == str(result.total) and data["grade"] == result.grade
+    nodes = {n["name"]: n for n in data["nodes"]}
+    assert nodes["差错"]["score"] == str(result.score("差错"))
+    assert nodes["差错"]["reasons"] == result["差错"].reasons
+    assert nodes["管理"]["depth"] == 0 and nodes["差错"]["depth"] == 1
+
+
+def test_score_names_each_input_at_fault(client: TestClient) -> None:
+    values = {"错误数": "-1", "等级": "丙"}
+    data = post(client, "/api/score", values=values)
+    problems = {p["input"]: p["code"] for p in data["problems"]}
+    with pytest.raises(DataError) as refused:
+        pingfen.loads(RULE).evaluate(values)
+    assert problems == {p.input: p.code for p in refused.value.problems}
+    assert set(problems) == {"错误数", "已公开", "等级"}  # every input at fault, not only the first
+
+
+def test_scoring_a_broken_rubric_is_refused_with_a_code(client: TestClient) -> None:
+    response = client.post("/api/score", json={"text": BROKEN, "values": {}})
+    assert response.status_code == 409
+    assert response.json()["code"] == "PF856"
+
+
+def test_format_is_pingfen_fmt(client: TestClient) -> None:
+    messy = RULE.replace("total 10", "total     10")
+    data = client.post("/api/format", json={"text": messy}).json()
+    assert data["text"] == format_text(messy)
+
+
+def test_examples_and_coverage(client: TestClient) -> None:
+    data = post(client, "/api/examples")
+    assert data["passed"] is True
+    assert data["examples"] == [{"name": "满分", "line": RULE[: RULE.index('example "满分"')].count("\n") + 1, "passed": True}]
+    assert "%" in str(data["coverage"])
+    failing = RULE.replace("expect total = 10", "expect total = 9")
+    data = client.post("/api/examples", json={"text": failing}).json()
+    assert data["passed"] is False and "满分" in data["failures"]
+
+
+def test_fuzz_runs_a_short_search(client: TestClient) -> None:
+    pytest.importorskip("hypothesis")
+    data = post(client, "/api/fuzz")
+    assert data["passed"] is True
+    assert data["text"]
+
+
+def test_batch_scores_flags_bad_rows_and_offers_downloads(client: TestClient, tmp_path: Path) -> None:
+    table = "id,错误数,已公开,等级\n甲单位,1,是,甲\n乙单位,x,否,乙\n丙单位,0,否,乙\n"
+    upload = base64.b64encode(table.encode("utf-8")).decode()
+    data = post(client, "/api/batch", file_name="d.csv", data=upload)
+    rows = data["rows"]
+    assert [r["id"] for r in rows] == ["甲单位", "乙单位", "丙单位"]
+    assert [bool(r["error"]) for r in rows] == [False, True, False]
+    assert data["failed"] == 1
+    links = data["downloads"]
+    assert set(links) == {"评分结果.csv", "评分结果.xlsx", "评价报告.zip"}
+    # The CSV is what `pingfen eval RULE d.csv -o results.csv` writes.
+    (tmp_path / "d.csv").write_text(table, encoding="utf-8")
+    score_file(pingfen.loads(RULE), tmp_path / "d.csv", tmp_path / "cli.csv", "csv")
+    assert client.get(links["评分结果.csv"]).content == (tmp_path / "cli.csv").read_bytes()
+    book = openpyxl.load_workbook(io.BytesIO(client.get(links["评分结果.xlsx"]).content))
+    assert book.active is not None and book.active.max_row == 4
+    reports = zipfile.ZipFile(io.BytesIO(client.get(links["评价报告.zip"]).content))
+    assert {"甲单位.docx", "丙单位.docx", "汇总.xlsx"} <= set(reports.namelist())
+    download = client.get(links["评分结果.csv"])
+    assert download.headers["content-disposition"].startswith("attachment;")
+
+
+def test_batch_from_a_data_file_of_the_folder(client: TestClient) -> None:
+    data = post(client, "/api/batch", file_name="data.csv", path="data.csv")
+    assert [r["total"] for r in data["rows"]] == [str(pingfen.loads(RULE).evaluate({"错误数": 1, "已公开": True, "等级": "甲"}).total)]
+    response = client.post("/api/batch", json={"text": RULE, "file_name": "x.csv", "path": "../secret.rule"})
+    assert response.status_code == 403
+
+
+def test_batch_refuses_other_files(client: TestClient) -> None:
+    response = client.post("/api/batch", json={"text": RULE, "file_name": "d.exe", "data": ""})
+    assert response.status_code == 400 and response.json()["code"] == "PF857"
+    response = client.post("/api/batch", json={"text": RULE, "file_name": "d.csv", "data": "!!not base64!!"})
+    assert response.status_code == 400
+
+
+def test_an_unreadable_batch_file_is_an_answer_not_a_crash(client: TestClient) -> None:
+    upload = base64.b64encode(b"PK\x03\x04 not really a workbook").decode()
+    response = client.post("/api/batch", json={"text": RULE, "file_name": "d.xlsx", "data": upload})
+    assert response.status_code == 422
+    assert response.json()["code"].startswith("PF5")
+
+
+def test_templates(client: TestClient) -> None:
+    links = post(client, "/api/template", format="csv")["downloads"]
+    content = client.get(links["填报模板.csv"]).content
+    assert content.decode("utf-8-sig") == render_template(pingfen.loads(RULE), "csv")
+    links = post(client, "/api/template", format="xlsx")["downloads"]
+    book = openpyxl.load_workbook(io.BytesIO(client.get(links["填报模板.xlsx"]).content))
+    first = next(csv.reader(io.StringIO(render_template(pingfen.loads(RULE), "csv"))))
+    assert [c.value for c in book.worksheets[0][1]][: len(first)] == first
+
+
+def test_unknown_downloads_are_404(client: TestClient) -> None:
+    assert client.get("/api/download/nope/x.csv").status_code == 404
+
+
+def test_bad_json_is_an_answer(client: TestClient) -> None:
+    response = client.post("/api/check", content=b"{not json")
+    assert response.status_code == 200
+    assert response.json()["diagnostics"][0]["code"] == "PF105"  # empty text: no header
+
+
+# ---------------------------------------------------------------- the command
+
+
+def test_is_loopback() -> None:
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.2") and not is_loopback("example.org")
+
+
+def _pingfen(*args: str) -> list[str]:
+    return [sys.executable, "-c", "import sys; from pingfen.cli import main; sys.exit(main())", *args]
+
+
+def test_remote_binding_needs_a_flag(folder: Path) -> None:
+    run = subprocess.run(_pingfen("serve", str(folder), "--host", "0.0.0.0", "--no-browser"),
+                         capture_output=True, text=True, timeout=60, env={**os.environ, "PINGFEN_LANG": "zh"})  # fmt: skip
+    assert run.returncode == 2
+    assert "--allow-remote" in run.stderr
+
+
+def test_remote_binding_with_the_flag_warns(folder: Path) -> None:
+    with subprocess.Popen(_pingfen("serve", str(folder), "--host", "0.0.0.0", "--allow-remote", "--no-browser"),
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as server:  # fmt: skip
+        try:
+            assert server.stderr is not None and server.stdout is not None
+            warning = server.stderr.readline()
+            address = server.stdout.readline()
+        finally:
+            server.terminate()
+    assert "PF855" in warning
+    assert "0.0.0.0" in address and "token=" in address
+
+
+def test_serve_needs_a_folder(tmp_path: Path) -> None:
+    run = subprocess.run(_pingfen("serve", str(tmp_path / "nope"), "--no-browser"), capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
