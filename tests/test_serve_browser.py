@@ -1,0 +1,212 @@
+"""The workbench end to end in a real browser: the real server (`pingfen serve`, started as a
+process on a free port), the system's Chromium driven by Playwright. A rubric is typed with
+a mistake and the diagnostic appears; it is fixed and the official table appears; the form
+is filled and the score read; a batch is uploaded and its results downloaded. Screenshots
+go to the test's temporary folder (PINGFEN_SCREENSHOTS names another)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from real_parts import real_part
+
+import pingfen
+from pingfen.batch import score_file
+from pingfen.report.pdf import find_chromium
+from pingfen.syntax.formatter import format_text
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # then the tests are skipped, or fail in CI, by real_part
+    expect = None  # type: ignore[assignment]
+
+CHROMIUM = find_chromium()
+PRESENT = CHROMIUM is not None and all(importlib.util.find_spec(m) for m in ("playwright", "starlette", "uvicorn"))
+needs_browser = real_part(
+    "Chromium with Playwright", PRESENT, "apt-get install chromium; pip install playwright 'pingfen[serve]'"
+)
+
+# What the test types: a rubric whose indicator reads a misspelt input (PF102).
+TYPED = """rubric "资金管理评分表" {
+total 10
+grade 好 >= 8
+grade 差 otherwise
+}
+input 违规例数: count "资金使用不合规的例数"
+input 已公开: bool "按规定公开预决算"
+group 资金管理 10 {
+indicator 资金使用合规性 6 { deduct 2 per 违规数 reason "发现{违规例数}例不合规" }
+indicator 信息公开 4 { award 4 if 已公开 }
+}
+"""
+FIXED = TYPED.replace("per 违规数", "per 违规例数")
+BATCH = "id,违规例数,已公开\n甲单位,1,是\n乙单位,很多,否\n丙单位,0,否\n"
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("PINGFEN_SCREENSHOTS", tmp_path / "screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """`pingfen serve FOLDER --no-browser` as a process: its printed address and its folder."""
+    folder = tmp_path / "评分"
+    folder.mkdir()
+    (folder / "batch.csv").write_text(BATCH, encoding="utf-8")
+    command = [sys.executable, "-c", "import sys; from pingfen.cli import main; sys.exit(main())",
+               "serve", str(folder), "--no-browser", "--lang", "zh"]  # fmt: skip
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        try:
+            assert process.stdout is not None
+            line = process.stdout.readline()
+            found = re.search(r"http://127\.0\.0\.1:\d+/\?token=\S+", line)
+            assert found, f"no address in {line!r}: {process.stderr.read() if process.stderr else ''}"
+            yield found.group(0), folder
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+@pytest.fixture
+def page(server: tuple[str, Path]) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    assert expect is not None
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True, locale="zh-CN")
+        tab = context.new_page()
+        errors: list[str] = []
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        tab.set_default_timeout(30_000)
+        yield tab
+        browser.close()
+        assert errors == [], f"the page's script failed: {errors}"
+
+
+def _type_new_rubric(page: Any, name: str, text: str) -> None:
+    page.once("dialog", lambda dialog: dialog.accept(name))
+    page.click("#new-file")
+    page.click(".CodeMirror")
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.type(text)
+
+
+@needs_browser
+def test_type_check_fix_table_form_and_save(server: tuple[str, Path], page: Any, shots: Path) -> None:
+    url, folder = server
+    page.goto(url)
+    page.wait_for_selector("#check-status.bad, #check-status.ok")
+    _type_new_rubric(page, "资金管理.rule", TYPED)
+
+    # The mistake: PF102 under the editor, with the caret and the hint, in 中文; the span marked.
+    diagnostic = page.wait_for_selector('#diagnostics pre[data-code="PF102"]')
+    shown = diagnostic.inner_text()
+    assert "未定义的名称 `违规数`" in shown and "^^^" in shown and "帮助" in shown
+    assert page.inner_text(".CodeMirror .pf-error") == "违规数"
+    assert "1 个错误" in page.inner_text("#check-status")
+    page.screenshot(path=str(shots / "1-diagnostic.png"))
+
+    # Fixed by typing: the cursor after 违规, the missing 例 typed in.
+    page.click(".CodeMirror .pf-error")
+    page.evaluate("""() => { const cm = window.pingfenEditor; cm.focus();
+        cm.setCursor(cm.posFromIndex(cm.getValue().indexOf('per 违规数') + 'per 违规'.length)); }""")
+    page.keyboard.type("例")
+    page.wait_for_selector("#check-status.ok")
+    assert page.query_selector_all("#diagnostics pre") == []
+    table = page.frame_locator("#table-frame")
+    assert "资金使用合规性" in table.locator("table").inner_text()
+    assert "资金管理评分表" in table.locator("h1").inner_text()
+    page.screenshot(path=str(shots / "2-table.png"))
+
+    # Saved, atomically, as typed.
+    page.click("#save")
+    expect(page.locator("#save-status")).to_have_text("已保存")
+    saved = (folder / "资金管理.rule").read_text(encoding="utf-8")
+    assert saved == page.evaluate("() => window.pingfenEditor.getValue()")  # as in the editor (indented as typed)
+    assert format_text(saved) == format_text(FIXED)
+
+    # The form: a count, a bool as 是/否; the score as the library gives it.
+    page.click('#tabs button[data-tab="form"]')
+    page.fill('#form input[name="违规例数"]', "2")
+    page.select_option('#form select[name="已公开"]', label="否")
+    expected = pingfen.loads(FIXED).evaluate({"违规例数": 2, "已公开": False})
+    expect(page.locator("#score-total")).to_have_text(f"{expected.total} / 10")
+    assert page.inner_text("#score-grade") == expected.grade
+    row = page.locator('#score-nodes tr[data-node="资金使用合规性"]')
+    assert row.locator("td.score").inner_text() == str(expected.score("资金使用合规性"))
+    assert expected["资金使用合规性"].reasons[0] in row.locator("td.reasons").inner_text()
+    page.screenshot(path=str(shots / "3-form.png"))
+
+    # A bad value: the input at fault is flagged with its code.
+    page.fill('#form input[name="违规例数"]', "-1")
+    page.wait_for_selector('#score-problems li[data-code="PF503"]')
+    assert page.locator('#form .field.bad[data-input="违规例数"]').count() == 1
+
+    # English one click away: the interface, the messages and the reasons.
+    page.click("#lang-toggle")
+    expect(page.locator("header h1")).to_have_text("Scoring workbench")
+    page.fill('#form input[name="违规例数"]', "1")
+    english = pingfen.loads(FIXED).evaluate({"违规例数": 1, "已公开": False}, lang="en")
+    reasons = page.locator('#score-nodes tr[data-node="资金使用合规性"] td.reasons')
+    expect(reasons).to_contain_text(english["资金使用合规性"].reasons[0])
+    assert english["资金使用合规性"].reasons[0] != expected["资金使用合规性"].reasons[0]
+
+
+@needs_browser
+def test_examples_and_fuzz_buttons(server: tuple[str, Path], page: Any) -> None:
+    url, folder = server
+    rubric = FIXED + '\nexample "全部合规" {\n  given { 违规例数: 0, 已公开: true }\n  expect total = 9\n}\n'
+    (folder / "有示例.rule").write_text(rubric, encoding="utf-8")
+    page.goto(url)
+    page.wait_for_selector("#check-status.ok")
+    page.click('#tabs button[data-tab="tests"]')
+    page.click("#examples-run")
+    page.wait_for_selector("#examples-summary.bad")  # the example expects 9, the rubric gives 10
+    assert "全部合规" in page.inner_text("#examples-out")
+    assert "%" in page.inner_text("#coverage-out")
+    page.click("#fuzz-run")
+    expect(page.locator("#fuzz-out")).to_contain_text("随机检验通过", timeout=120_000)
+
+
+@needs_browser
+def test_upload_a_batch_and_download_results(server: tuple[str, Path], page: Any, shots: Path, tmp_path: Path) -> None:
+    url, folder = server
+    (folder / "资金管理.rule").write_text(FIXED, encoding="utf-8")
+    upload = tmp_path / "各单位.csv"
+    upload.write_text(BATCH, encoding="utf-8")
+    page.goto(url)
+    page.wait_for_selector("#check-status.ok")
+    page.click('#tabs button[data-tab="batch"]')
+    page.set_input_files("#batch-file", str(upload))
+    page.wait_for_selector("#batch-table tbody tr")
+    rows = page.locator("#batch-table tbody tr")
+    assert rows.count() == 3
+    assert page.locator("#batch-table tr.bad").count() == 1  # 乙单位: 很多 is no count
+    assert "乙单位" in page.locator("#batch-table tr.bad").inner_text()
+    page.screenshot(path=str(shots / "4-batch.png"))
+
+    with page.expect_download() as info:
+        page.click('#downloads a[download="评分结果.csv"]')
+    got = tmp_path / "got.csv"
+    info.value.save_as(got)
+    score_file(pingfen.loads(FIXED), upload, tmp_path / "cli.csv", "csv")
+    assert got.read_bytes() == (tmp_path / "cli.csv").read_bytes()  # what `pingfen eval` writes
+
+    with page.expect_download() as info:
+        page.click("#template-xlsx")
+    assert info.value.suggested_filename == "填报模板.xlsx"
+    assert list(folder.iterdir()) != [] and not (folder / "评分结果.csv").exists()  # nothing written into the folder
