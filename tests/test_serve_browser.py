@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from real_parts import real_part
 
 import pingfen
 from pingfen.batch import score_file
 from pingfen.report.pdf import find_chromium
 from pingfen.syntax.formatter import format_text
+from real_parts import real_part
 
 try:
     from playwright.sync_api import expect

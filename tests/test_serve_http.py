@@ -17,9 +17,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-pytest.importorskip("starlette", reason="the serve extra: pip install 'pingfen[serve]'")
-pytest.importorskip("httpx", reason="Starlette's TestClient needs httpx")
-
 with warnings.catch_warnings():  # Starlette 1.x would have httpx2 under its TestClient; httpx works as well
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient

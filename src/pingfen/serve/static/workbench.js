@@ -147,6 +147,7 @@
     return api("GET", "/api/file?path=" + encodeURIComponent(path)).then(function (data) {
       current = { path: data.path, saved: data.text };
       lastInputs = null;
+      $("table-frame").srcdoc = ""; // another file's table must not stand for this one's
       editor.setValue(data.text);
       editor.clearHistory();
       $("save-status").textContent = "";
@@ -160,6 +161,10 @@
     if (!path) return;
     if (!/\.rule$/.test(path)) path += ".rule";
     current = { path: path, saved: null };
+    lastInputs = null;
+    $("table-frame").srcdoc = "";
+    $("file-select").appendChild(el("option", { value: path }, path));
+    $("file-select").value = path;
     editor.setValue('rubric "' + path.replace(/\.rule$/, "") + '" {\n  total 100\n}\n');
   });
   $("save").addEventListener("click", function () {
