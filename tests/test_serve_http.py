@@ -8,6 +8,7 @@ import base64
 import csv
 import io
 import os
+import signal
 import subprocess
 import sys
 import warnings
@@ -392,3 +393,29 @@ def test_remote_binding_with_the_flag_warns(folder: Path) -> None:
 def test_serve_needs_a_folder(tmp_path: Path) -> None:
     run = subprocess.run(_pingfen("serve", str(tmp_path / "nope"), "--no-browser"), capture_output=True, text=True, timeout=60)
     assert run.returncode == 2 and "Traceback" not in run.stderr
+
+
+def test_the_guard_lets_no_websocket_through() -> None:
+    """Even in front of an application that would accept one (the workbench has none)."""
+    from starlette.applications import Starlette
+    from starlette.routing import WebSocketRoute
+    from starlette.websockets import WebSocket, WebSocketDisconnect
+
+    async def hello(socket: WebSocket) -> None:
+        await socket.accept()
+        await socket.send_text("hello")
+
+    guarded = serve_app.Guard(Starlette(routes=[WebSocketRoute("/ws", hello)]), TOKEN, None, "zh")
+    with pytest.raises(WebSocketDisconnect), TestClient(guarded).websocket_connect("/ws") as socket:
+        socket.receive_text()
+
+
+def test_ctrl_c_stops_the_server_without_a_traceback(folder: Path) -> None:
+    with subprocess.Popen(_pingfen("serve", str(folder), "--no-browser"),
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as server:  # fmt: skip
+        assert server.stdout is not None
+        assert "127.0.0.1" in server.stdout.readline()
+        server.send_signal(signal.SIGINT)
+        _, err = server.communicate(timeout=30)
+    assert server.returncode == 130
+    assert "Traceback" not in err

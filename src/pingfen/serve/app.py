@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import secrets
 import tempfile
@@ -45,6 +46,7 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+Download = tuple[bytes, str] | Callable[[], tuple[bytes, str]]  # (content, media type), or its maker
 
 # The page loads only its own scripts; the rubric table (inline styles) shows in a srcdoc frame.
 HEADERS = [
@@ -69,7 +71,10 @@ class Guard:
         self.app, self.token, self.hosts, self.lang = app, token, hosts, lang
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] == "websocket":  # the workbench has none: nothing passes without the token
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        if scope["type"] != "http":  # lifespan
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
@@ -98,7 +103,8 @@ class Workbench:
 
     def __init__(self, folder: Folder, token: str, lang: Lang) -> None:
         self.folder, self.token, self.lang = folder, token, lang
-        self.downloads: OrderedDict[str, dict[str, tuple[bytes, str]]] = OrderedDict()
+        # run → download name → the file, or how to make it when first asked for (the reports)
+        self.downloads: OrderedDict[str, dict[str, Download]] = OrderedDict()
 
     def routes(self) -> list[Route | Mount]:
         return [
@@ -190,7 +196,8 @@ class Workbench:
                 raise Refused("PF857", 400, name=upload)
             source = data.get("path")
             if isinstance(source, str) and source:  # a data file of the folder itself
-                content = self.folder.resolve(source).read_bytes()[: MAX_UPLOAD + 1]
+                with self.folder.resolve(source).open("rb") as file:
+                    content = file.read(MAX_UPLOAD + 1)
             else:
                 try:
                     content = base64.b64decode(str(data.get("data", "")), validate=True)
@@ -203,8 +210,10 @@ class Workbench:
             return _refused(refused, lang)
         except PingfenError as error:  # the file itself cannot be read (PF509…)
             return JSONResponse({"code": getattr(error, "code", "PF509"), "message": _worded(error, lang)}, status_code=422)
-        run = self._keep(result.files)
-        links = {n: f"/api/download/{run}/{quote(n)}" for n in result.files}
+        files: dict[str, Download] = dict(result.files)
+        files[work.reports_name(lang)] = functools.partial(self._reports, text, name, content, suffix, lang)
+        run = self._keep(files)
+        links = {n: f"/api/download/{run}/{quote(n)}" for n in files}
         return JSONResponse({**result.table, "downloads": links})
 
     @staticmethod
@@ -214,6 +223,13 @@ class Workbench:
             upload = Path(scratch) / f"upload{suffix}"
             upload.write_bytes(content)
             return work.batch(text, name, upload, lang)
+
+    @staticmethod
+    def _reports(text: str, name: str, content: bytes, suffix: str, lang: Lang) -> tuple[bytes, str]:
+        with tempfile.TemporaryDirectory(prefix="pingfen-upload-") as scratch:
+            upload = Path(scratch) / f"upload{suffix}"
+            upload.write_bytes(content)
+            return work.reports(text, name, upload, lang)
 
     async def template(self, request: Request) -> Response:
         lang = self.lang
@@ -231,11 +247,17 @@ class Workbench:
         name = request.path_params["name"]
         if name not in files:
             return _refused(Refused("PF851", 404, path=name), _lang(request.query_params.get("lang"), self.lang))
-        content, media = files[name]
+        found = files[name]
+        if callable(found):  # made once, when first asked for
+            made = await run_in_threadpool(found)
+            files[name] = made
+        else:
+            made = found
+        content, media = made
         disposition = f"attachment; filename*=UTF-8''{quote(name)}"
         return Response(content, media_type=media, headers={"content-disposition": disposition})
 
-    def _keep(self, files: dict[str, tuple[bytes, str]]) -> str:
+    def _keep(self, files: dict[str, Download]) -> str:
         run = secrets.token_urlsafe(12)
         self.downloads[run] = files
         while len(self.downloads) > KEPT_DOWNLOADS:

@@ -143,7 +143,7 @@ def formatted(text: str, name: str, lang: Lang) -> dict[str, Any]:
 
 @frozen
 class Batch:
-    """A scored upload: the table to show, and the files to download."""
+    """A scored upload: the table to show, and the results to download."""
 
     table: dict[str, Any]
     files: dict[str, tuple[bytes, str]]  # download name → (bytes, media type)
@@ -154,8 +154,8 @@ ZIP = "application/zip"
 
 
 def batch(text: str, name: str, upload: Path, lang: Lang) -> Batch:
-    """Score an uploaded CSV/XLSX: every row with its scores or its error, the results as
-    CSV and XLSX, and one report per unit (DOCX) with the summary workbook, zipped."""
+    """Score an uploaded CSV/XLSX: every row with its scores or its error, and the results as
+    CSV and XLSX, as `pingfen eval` writes them."""
     rubric = rubric_of(text, name)
     rows = read_rows(upload)
     indicators = indicator_names(rubric)
@@ -172,19 +172,29 @@ def batch(text: str, name: str, upload: Path, lang: Lang) -> Batch:
     }  # fmt: skip
     files: dict[str, tuple[bytes, str]] = {}
     with tempfile.TemporaryDirectory(prefix="pingfen-serve-") as scratch:
-        out = Path(scratch)
         for fmt, media in (("csv", "text/csv; charset=utf-8"), ("xlsx", XLSX)):
-            target = out / f"results.{fmt}"
+            target = Path(scratch) / f"results.{fmt}"
             write_results(lines, indicators, fmt, target, lang=lang)
             files[_download("results", fmt, lang)] = (target.read_bytes(), media)
-        reports = out / "reports"
-        report_folder(rubric, upload, reports, "docx", lang=lang)
-        archive = out / "reports.zip"
-        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
-            for path in sorted(reports.iterdir()):
-                zipped.write(path, path.name)
-        files[_download("reports", "zip", lang)] = (archive.read_bytes(), ZIP)
     return Batch(table, files)
+
+
+def reports_name(lang: Lang) -> str:
+    return _download("reports", "zip", lang)
+
+
+def reports(text: str, name: str, upload: Path, lang: Lang) -> tuple[bytes, str]:
+    """One report per unit (DOCX, as `pingfen report RULE DATA -o 报告/` writes them) and the
+    summary workbook, zipped. Made when asked for: a large batch takes a while."""
+    rubric = rubric_of(text, name)
+    with tempfile.TemporaryDirectory(prefix="pingfen-serve-") as scratch:
+        folder = Path(scratch) / "reports"
+        report_folder(rubric, upload, folder, "docx", lang=lang)
+        archive = Path(scratch) / "reports.zip"
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+            for path in sorted(folder.iterdir()):
+                zipped.write(path, path.name)
+        return archive.read_bytes(), ZIP
 
 
 _NAMES = {"results": ("评分结果", "results"), "reports": ("评价报告", "reports"), "template": ("填报模板", "template")}
