@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -205,6 +206,17 @@ def test_upload_a_batch_and_download_results(server: tuple[str, Path], page: Any
     info.value.save_as(got)
     score_file(pingfen.loads(FIXED), upload, tmp_path / "cli.csv", "csv")
     assert got.read_bytes() == (tmp_path / "cli.csv").read_bytes()  # what `pingfen eval` writes
+
+    with page.expect_download() as info:
+        page.click('#downloads a[download="评价报告.zip"]')
+    info.value.save_as(tmp_path / "reports.zip")
+    with zipfile.ZipFile(tmp_path / "reports.zip") as reports:
+        assert {"甲单位.docx", "丙单位.docx", "汇总.xlsx"} <= set(reports.namelist())
+
+    # A data file of the folder itself, picked from the list.
+    page.select_option("#batch-source", "batch.csv")
+    page.click("#batch-run")
+    expect(page.locator("#batch-status")).to_have_text("共 3 行，1 行无法评分")
 
     with page.expect_download() as info:
         page.click("#template-xlsx")

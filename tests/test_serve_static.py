@@ -66,3 +66,12 @@ def test_every_word_of_the_interface_is_in_both_languages() -> None:
     assert zh == en
     used = set(re.findall(r'data-t="([a-z_]+)"', page)) | set(re.findall(r'\bw\("([a-z_]+)"\)', script))
     assert used - zh == set()
+
+
+def test_the_package_ships_its_page() -> None:
+    """Where pingfen is installed (CI installs the wheel), the page and the editor come with it."""
+    from pingfen.serve.app import STATIC as shipped
+
+    for name in ("index.html", "workbench.js", "workbench.css", "rule-mode.js", "codemirror/codemirror.js",
+                 "codemirror/codemirror.css", "codemirror/simple.js", "codemirror/LICENSE"):  # fmt: skip
+        assert (shipped / name).is_file(), name
