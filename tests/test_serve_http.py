@@ -69,7 +69,7 @@ def folder(tmp_path: Path) -> Path:
     served.mkdir()
     (served / "部门.rule").write_text(RULE, encoding="utf-8")
     (served / "data.csv").write_text("id,错误数,已公开,等级\nA,1,是,甲\n", encoding="utf-8")
-    (tmp_path / "secret.rule").write_text("outside", encoding="utf-8")
+    (tmp_path / "secret.rule").write_text("机密内容", encoding="utf-8")
     return served
 
 
@@ -136,7 +136,7 @@ def test_names_outside_the_folder_are_refused(client: TestClient, folder: Path, 
     assert response.json()["code"] == "PF850"
     response = client.put("/api/file", params={"path": name}, content=b"changed")
     assert response.status_code == 403
-    assert (folder.parent / "secret.rule").read_text(encoding="utf-8") == "outside"
+    assert (folder.parent / "secret.rule").read_text(encoding="utf-8") == "机密内容"
 
 
 def test_an_absolute_path_into_the_folder_is_refused_too(client: TestClient, folder: Path) -> None:
@@ -151,7 +151,7 @@ def test_links_out_of_the_folder_are_neither_listed_read_nor_written(client: Tes
     assert client.get("/api/file", params={"path": "out/secret.rule"}).status_code == 403
     assert client.put("/api/file", params={"path": "link.rule"}, content=b"x").status_code == 403
     assert client.put("/api/file", params={"path": "out/new.rule"}, content=b"x").status_code == 403
-    assert (folder.parent / "secret.rule").read_text(encoding="utf-8") == "outside"
+    assert (folder.parent / "secret.rule").read_text(encoding="utf-8") == "机密内容"
     assert not (folder.parent / "new.rule").exists()
     listing = client.get("/api/files").json()
     assert listing["rules"] == ["部门.rule"]
@@ -419,3 +419,34 @@ def test_ctrl_c_stops_the_server_without_a_traceback(folder: Path) -> None:
         _, err = server.communicate(timeout=30)
     assert server.returncode == 130
     assert "Traceback" not in err
+
+
+# ---------------------------------------------------------------- extends stays in the folder
+
+
+def test_extends_is_read_beside_the_file_in_the_folder(client: TestClient, folder: Path) -> None:
+    """Not beside the server's working directory: the library is given the file's place."""
+    (folder / "sub").mkdir()
+    data = client.post("/api/check", json={"text": 'extends "../部门.rule"\n', "name": "sub/今年.rule"}).json()
+    assert data["diagnostics"] == [] and "差错" in data["table"]
+
+
+@pytest.mark.parametrize("base", ["../secret.rule", "/etc/passwd", "link.rule"])
+def test_extends_may_not_lead_out_of_the_folder(client: TestClient, folder: Path, base: str) -> None:
+    (folder / "link.rule").symlink_to(folder.parent / "secret.rule")
+    for path in ("/api/check", "/api/score", "/api/examples", "/api/template"):
+        response = client.post(path, json={"text": f'extends "{base}"\n', "name": "今年.rule"})
+        assert response.status_code == 403, path
+        assert response.json()["code"] == "PF850"
+        assert "机密内容" not in response.text  # the base's text is never shown
+
+
+def test_a_base_in_the_folder_may_not_extend_one_outside(client: TestClient, folder: Path) -> None:
+    (folder / "中间.rule").write_text('extends "../secret.rule"\n', encoding="utf-8")
+    response = client.post("/api/check", json={"text": 'extends "中间.rule"\n', "name": "今年.rule"})
+    assert response.status_code == 403 and response.json()["code"] == "PF850"
+
+
+def test_the_text_may_not_claim_a_name_outside_the_folder(client: TestClient) -> None:
+    response = client.post("/api/check", json={"text": 'extends "secret.rule"\n', "name": "../x.rule"})
+    assert response.status_code == 403 and response.json()["code"] == "PF850"

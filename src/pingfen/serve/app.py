@@ -39,6 +39,7 @@ from pingfen.syntax.scan import MAX_CHARS
 STATIC = Path(__file__).parent / "static"
 MAX_UPLOAD = 10 * 1024 * 1024  # a batch file: tens of thousands of rows
 MAX_BODY = MAX_UPLOAD * 4 // 3 + 4 * MAX_CHARS + 65536  # base64 of an upload, the rule text (4 bytes a char), JSON
+UNNAMED = "未命名.rule"  # the name of text not yet saved to a file
 KEPT_DOWNLOADS = 16  # results of the latest runs, held in memory for their download links
 
 Scope = MutableMapping[str, Any]
@@ -274,8 +275,14 @@ class Workbench:
         if not isinstance(data, dict):
             data = {}
         lang = _lang(data.get("lang"), self.lang)
-        text, name = data.get("text"), data.get("name")
-        return (text if isinstance(text, str) else ""), (name if isinstance(name, str) and name else "<editor>"), lang, data
+        given_text, given_name = data.get("text"), data.get("name")
+        text = given_text if isinstance(given_text, str) else ""
+        name = given_name if isinstance(given_name, str) and given_name else UNNAMED
+        # The library is given the file's place in the folder: `extends` is read beside it, and
+        # nothing the text extends may lie outside the folder.
+        path = self.folder.resolve(name, exists=False)
+        await run_in_threadpool(self.folder.confine, text, path)
+        return text, str(path), lang, data
 
 
 async def _body(request: Request, limit: int) -> bytes:

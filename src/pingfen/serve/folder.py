@@ -10,9 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
-from pingfen.errors import PingfenError
+from pingfen import ast
+from pingfen.errors import PingfenError, RubricError
 from pingfen.lang import Lang
+from pingfen.loader import read_rule
 from pingfen.messages import message
+from pingfen.syntax.extends import MAX_EXTENDS
+from pingfen.syntax.parser import parse
 
 RULE_SUFFIX = ".rule"
 DATA_SUFFIXES = (".csv", ".xlsx", ".json", ".jsonl", ".yaml", ".yml")
@@ -51,6 +55,30 @@ class Folder:
         if exists and not path.is_file():
             raise Refused("PF851", 404, path=name)
         return path
+
+    def confine(self, text: str, path: Path) -> None:
+        """Refused (PF850) when rule text at `path`, or a file it extends, extends a file outside
+        the folder: the loader would read it, and show its lines in diagnostics."""
+        for _ in range(MAX_EXTENDS + 1):
+            if "extends" not in text:  # no parse for the common case, on every keystroke
+                return
+            module, _found = parse(text)
+            bases = [item for item in module.items if isinstance(item, ast.Extends)] if module else []
+            if not bases:
+                return
+            for base in bases[1:]:  # misplaced ones are errors the loader reports; none may lead out
+                self._inside(path.parent / base.path, base.path)
+            path = self._inside(path.parent / bases[0].path, bases[0].path)
+            try:
+                text = read_rule(path)
+            except (OSError, RubricError):  # the loader says why (PF120, PF006)
+                return
+
+    def _inside(self, target: Path, written: str) -> Path:
+        resolved = target.resolve()
+        if not resolved.is_relative_to(self.root):
+            raise Refused("PF850", 403, path=written)
+        return resolved
 
     def listing(self) -> Mapping[str, list[str]]:
         """The rule files and data files, by relative name; hidden ones and links out left out."""

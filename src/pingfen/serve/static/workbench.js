@@ -77,7 +77,7 @@
   var checkSeq = 0;
   var lastInputs = null;
 
-  function name() { return current.path || "<editor>"; }
+  function name() { return current.path || ""; }
   function body(extra) {
     var out = { text: editor.getValue(), name: name(), lang: lang };
     Object.keys(extra || {}).forEach(function (k) { out[k] = extra[k]; });
@@ -104,6 +104,12 @@
       } else {
         $("table-stale").hidden = false;
       }
+    }, function (error) { // refused (say, PF850: it extends a file outside the folder)
+      if (seq !== checkSeq) return;
+      showDiagnostics([]);
+      $("check-status").textContent = (error.data && error.data.code ? error.data.code + ": " : "") + error.message;
+      $("check-status").className = "bad";
+      $("table-stale").hidden = false;
     });
   }
 
