@@ -20,7 +20,8 @@
       passed: "全部示例通过", failed: "有示例未通过", no_examples: "没有示例",
       fuzz_ok: "随机检验通过", fuzz_bad: "随机检验发现问题",
       rows: function (n, bad) { return "共 " + n + " 行，" + bad + " 行无法评分"; },
-      col: { id: "单位", total: "总分", grade: "等次", error: "错误" }, toggle: "English"
+      col: { id: "单位", total: "总分", grade: "等次", error: "错误" }, toggle: "English",
+      discard: "当前文件有未保存的修改，确定放弃吗？"
     },
     en: {
       title: "Scoring workbench", file: "Rule file", "new": "New", format: "Format", save: "Save",
@@ -36,7 +37,8 @@
       passed: "every example passes", failed: "some examples fail", no_examples: "no examples",
       fuzz_ok: "fuzz found nothing", fuzz_bad: "fuzz found a problem",
       rows: function (n, bad) { return n + " rows, " + bad + " could not be scored"; },
-      col: { id: "id", total: "total", grade: "grade", error: "error" }, toggle: "中文"
+      col: { id: "id", total: "total", grade: "grade", error: "error" }, toggle: "中文",
+      discard: "The file has changes that are not saved: discard them?"
     }
   };
   function w(key) { return WORDS[lang][key]; }
@@ -161,13 +163,19 @@
       lastInputs = null;
       $("table-frame").srcdoc = ""; // another file's table must not stand for this one's
       editor.setValue(data.text);
+      current.saved = editor.getValue(); // as the editor holds it (line endings made one)
       editor.clearHistory();
       $("save-status").textContent = "";
       return check();
     }, function (error) { $("save-status").textContent = error.message; });
   }
 
-  $("file-select").addEventListener("change", function () { open($("file-select").value); });
+  function unsaved() { return current.saved !== editor.getValue(); }
+  window.addEventListener("beforeunload", function (event) { if (unsaved()) event.preventDefault(); });
+  $("file-select").addEventListener("change", function () {
+    if (unsaved() && !window.confirm(w("discard"))) { $("file-select").value = current.path; return; }
+    open($("file-select").value);
+  });
   $("new-file").addEventListener("click", function () {
     var path = window.prompt(w("new_name"), "新评分表.rule");
     if (!path) return;
