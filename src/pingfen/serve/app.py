@@ -33,7 +33,7 @@ from pingfen.io.write import write_text
 from pingfen.lang import Lang
 from pingfen.loader import read_rule
 from pingfen.serve import work
-from pingfen.serve.folder import BATCH_SUFFIXES, RULE_SUFFIX, Folder, Refused
+from pingfen.serve.folder import BATCH_SUFFIXES, RULE_SUFFIX, Denied, Folder
 from pingfen.syntax.scan import MAX_CHARS
 
 STATIC = Path(__file__).parent / "static"
@@ -84,7 +84,7 @@ class Guard:
         lang = _lang((query.get("lang") or [""])[0], self.lang)
         host_ok = self.hosts is None or headers.get("host", "") in self.hosts
         if not (host_ok and secrets.compare_digest(given.encode(), self.token.encode())):
-            answer = JSONResponse(Refused("PF853", 403).to_json(lang), status_code=403)
+            answer = JSONResponse(Denied("PF853", 403).to_json(lang), status_code=403)
             await answer(scope, receive, self._guarded(send))
             return
         await self.app(scope, receive, self._guarded(send))
@@ -139,10 +139,10 @@ class Workbench:
         try:
             path = self.folder.resolve(request.query_params.get("path", ""))
             if path.suffix != RULE_SUFFIX:
-                raise Refused("PF854", 400, path=request.query_params.get("path", ""))
+                raise Denied("PF854", 400, path=request.query_params.get("path", ""))
             text = read_rule(path)
-        except Refused as refused:
-            return _refused(refused, lang)
+        except Denied as denied:
+            return _denied(denied, lang)
         except RubricError as error:  # not UTF-8, too long: the finding, as `pingfen check` gives it
             return JSONResponse({"code": error.diagnostics[0].code, "message": error.render(lang)}, status_code=422)
         return JSONResponse({"path": request.query_params["path"], "text": text})
@@ -154,12 +154,12 @@ class Workbench:
             body = await _body(request, 4 * MAX_CHARS)
             path = self.folder.resolve(name, exists=False)
             if path.suffix != RULE_SUFFIX:
-                raise Refused("PF854", 400, path=name)
+                raise Denied("PF854", 400, path=name)
             if not path.parent.is_dir():
-                raise Refused("PF851", 404, path=str(Path(name).parent))
+                raise Denied("PF851", 404, path=str(Path(name).parent))
             text = body.decode("utf-8")
-        except Refused as refused:
-            return _refused(refused, lang)
+        except Denied as denied:
+            return _denied(denied, lang)
         except UnicodeDecodeError:
             return JSONResponse({"code": "PF006", "message": "UTF-8"}, status_code=400)
         await run_in_threadpool(write_text, path, text)  # atomic: a failed save leaves the file as it was
@@ -172,8 +172,8 @@ class Workbench:
             try:
                 text, name, lang, _ = await self._posted(request)
                 return JSONResponse(await run_in_threadpool(job, text, name, lang))
-            except Refused as refused:
-                return _refused(refused, self.lang)
+            except Denied as denied:
+                return _denied(denied, self.lang)
 
         return endpoint
 
@@ -184,8 +184,8 @@ class Workbench:
             if not isinstance(values, dict):
                 values = {}
             return JSONResponse(await run_in_threadpool(work.score, text, name, values, lang))
-        except Refused as refused:
-            return _refused(refused, self.lang)
+        except Denied as denied:
+            return _denied(denied, self.lang)
 
     async def batch(self, request: Request) -> Response:
         lang = self.lang
@@ -194,7 +194,7 @@ class Workbench:
             upload = str(data.get("file_name", ""))
             suffix = Path(upload).suffix.lower()
             if suffix not in BATCH_SUFFIXES:
-                raise Refused("PF857", 400, name=upload)
+                raise Denied("PF857", 400, name=upload)
             source = data.get("path")
             if isinstance(source, str) and source:  # a data file of the folder itself
                 with self.folder.resolve(source).open("rb") as file:
@@ -203,12 +203,12 @@ class Workbench:
                 try:
                     content = base64.b64decode(str(data.get("data", "")), validate=True)
                 except (binascii.Error, ValueError):
-                    raise Refused("PF857", 400, name=upload) from None
+                    raise Denied("PF857", 400, name=upload) from None
             if len(content) > MAX_UPLOAD:
-                raise Refused("PF852", 413, size=len(content), limit=MAX_UPLOAD)
+                raise Denied("PF852", 413, size=len(content), limit=MAX_UPLOAD)
             result = await run_in_threadpool(self._scored, text, name, content, suffix, lang)
-        except Refused as refused:
-            return _refused(refused, lang)
+        except Denied as denied:
+            return _denied(denied, lang)
         except PingfenError as error:  # the file itself cannot be read (PF509…)
             return JSONResponse({"code": getattr(error, "code", "PF509"), "message": _worded(error, lang)}, status_code=422)
         files: dict[str, Download] = dict(result.files)
@@ -238,8 +238,8 @@ class Workbench:
             text, name, lang, data = await self._posted(request)
             fmt = "xlsx" if data.get("format") != "csv" else "csv"
             file_name, content, media = await run_in_threadpool(work.template, text, name, fmt, lang)
-        except Refused as refused:
-            return _refused(refused, lang)
+        except Denied as denied:
+            return _denied(denied, lang)
         run = self._keep({file_name: (content, media)})
         return JSONResponse({"downloads": {file_name: f"/api/download/{run}/{quote(file_name)}"}})
 
@@ -247,7 +247,7 @@ class Workbench:
         files = self.downloads.get(request.path_params["run"], {})
         name = request.path_params["name"]
         if name not in files:
-            return _refused(Refused("PF851", 404, path=name), _lang(request.query_params.get("lang"), self.lang))
+            return _denied(Denied("PF851", 404, path=name), _lang(request.query_params.get("lang"), self.lang))
         found = files[name]
         if callable(found):  # made once, when first asked for
             made = await run_in_threadpool(found)
@@ -289,18 +289,18 @@ async def _body(request: Request, limit: int) -> bytes:
     """The request body, refused (PF852) as soon as it passes `limit` bytes."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        raise Refused("PF852", 413, size=int(declared), limit=limit)
+        raise Denied("PF852", 413, size=int(declared), limit=limit)
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise Refused("PF852", 413, size=size, limit=limit)
+            raise Denied("PF852", 413, size=size, limit=limit)
         chunks.append(chunk)
     return b"".join(chunks)
 
 
-def _refused(refused: Refused, lang: Lang) -> JSONResponse:
-    return JSONResponse(refused.to_json(lang), status_code=refused.status)
+def _denied(denied: Denied, lang: Lang) -> JSONResponse:
+    return JSONResponse(denied.to_json(lang), status_code=denied.status)
 
 
 def _worded(error: PingfenError, lang: Lang) -> str:

@@ -25,7 +25,7 @@ MAX_LISTED = 2000  # files listed; a folder of more is not a folder of rubrics
 MAX_DEPTH = 4  # subfolders listed below the served one
 
 
-class Refused(PingfenError):
+class Denied(PingfenError):
     """A request the workbench will not do: a code (PF850…), the HTTP status to answer with,
     and the message's values."""
 
@@ -45,19 +45,19 @@ class Folder:
 
     def resolve(self, name: str, *, exists: bool = True) -> Path:
         """The path of `name` (relative, `/`-separated) inside the folder, links followed.
-        Raises Refused: PF850 when it leads outside, PF851 when `exists` and it is no file."""
+        Raises Denied: PF850 when it leads outside, PF851 when `exists` and it is no file."""
         relative = PurePosixPath(name.replace("\\", "/"))
         if not name or "\x00" in name or relative.is_absolute() or ".." in relative.parts:
-            raise Refused("PF850", 403, path=name)
+            raise Denied("PF850", 403, path=name)
         path = (self.root / relative).resolve()  # through every link, as the OS would open it
         if path == self.root or not path.is_relative_to(self.root):
-            raise Refused("PF850", 403, path=name)
+            raise Denied("PF850", 403, path=name)
         if exists and not path.is_file():
-            raise Refused("PF851", 404, path=name)
+            raise Denied("PF851", 404, path=name)
         return path
 
     def confine(self, text: str, path: Path) -> None:
-        """Refused (PF850) when rule text at `path`, or a file it extends, extends a file outside
+        """Denied (PF850) when rule text at `path`, or a file it extends, extends a file outside
         the folder: the loader would read it, and show its lines in diagnostics."""
         for _ in range(MAX_EXTENDS + 1):
             if "extends" not in text:  # no parse for the common case, on every keystroke
@@ -77,7 +77,7 @@ class Folder:
     def _inside(self, target: Path, written: str) -> Path:
         resolved = target.resolve()
         if not resolved.is_relative_to(self.root):
-            raise Refused("PF850", 403, path=written)
+            raise Denied("PF850", 403, path=written)
         return resolved
 
     def listing(self) -> Mapping[str, list[str]]:

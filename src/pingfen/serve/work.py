@@ -29,7 +29,7 @@ from pingfen.lang import Lang
 from pingfen.loader import diagnose, loads, loads_unsound
 from pingfen.report.rubric_table import build_table, render_html
 from pingfen.result import NodeResult
-from pingfen.serve.folder import Refused
+from pingfen.serve.folder import Denied
 from pingfen.syntax.formatter import FormatError, format_text
 from pingfen.template import question, render_template, write_template
 from pingfen.testrun import render_failures, run_examples, summary
@@ -68,10 +68,10 @@ def _loaded(text: str, name: str, *, tests: bool = False) -> Rubric | None:
 
 
 def rubric_of(text: str, name: str, *, tests: bool = False) -> Rubric:
-    """The rubric, or Refused (PF856) when the text has errors: the editor lists them."""
+    """The rubric, or Denied (PF856) when the text has errors: the editor lists them."""
     rubric = _loaded(text, name, tests=tests)
     if rubric is None:
-        raise Refused("PF856", 409)
+        raise Denied("PF856", 409)
     return rubric
 
 
@@ -126,7 +126,7 @@ def fuzz(text: str, name: str, lang: Lang) -> dict[str, Any]:
     try:
         rubric, diagnostics = loads_unsound(text, name)
     except RubricError:
-        raise Refused("PF856", 409) from None
+        raise Denied("PF856", 409) from None
     findings = [d for d in diagnostics if d.severity == "error"]
     report = fuzzing.fuzz(rubric, max_examples=FUZZ_EXAMPLES, seed=0, findings=findings, lang=lang)
     return {"passed": report.passed, "text": fuzzing.render(report, lang)}
