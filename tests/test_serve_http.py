@@ -201,10 +201,30 @@ def test_save_is_atomic_through_io_write(client: TestClient, folder: Path, monke
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(write.os, "fsync", full)
-    with pytest.raises(Exception):  # noqa: B017 - whichever error the writer raises, the file stays
-        client.put("/api/file", params={"path": "部门.rule"}, content=b"half")
+    response = client.put("/api/file", params={"path": "部门.rule"}, content=b"half")
+    assert response.status_code == 409 and response.json()["code"] == "PF704"
     assert (folder / "部门.rule").read_text(encoding="utf-8") == RULE
     assert sorted(p.name for p in folder.iterdir()) == ["data.csv", "部门.rule"]
+
+
+def test_saving_onto_a_folder_is_an_answer(client: TestClient, folder: Path) -> None:
+    (folder / "目录.rule").mkdir()
+    response = client.put("/api/file", params={"path": "目录.rule"}, content=b"# x\n")
+    assert response.status_code == 409 and response.json()["code"] == "PF702"
+
+
+def test_a_bug_is_one_line_and_a_plain_answer(folder: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    def broken(*args: object) -> None:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(serve_app.work, "check", broken)
+    monkeypatch.delenv("PINGFEN_DEBUG", raising=False)
+    client = TestClient(make_app(folder, TOKEN), headers={"X-Pingfen-Token": TOKEN}, raise_server_exceptions=False)
+    response = client.post("/api/check", json={"text": RULE})
+    assert response.status_code == 500 and response.json()["code"] == "internal"
+    assert "Traceback" not in response.text
+    assert "internal error: ZeroDivisionError('a bug')" in capsys.readouterr().err
 
 
 def test_bodies_over_the_limit_are_refused(client: TestClient, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -73,9 +73,15 @@ def serve(
     token = secrets.token_urlsafe(24)
     hosts = frozenset({f"{shown}:{bound}", f"localhost:{bound}"}) if local else None
     url = f"http://{shown}:{bound}/?token={token}"
-    print(("工作台：" if lang == "zh" else "workbench: ") + url, file=out, flush=True)
-    print("按 Ctrl-C 停止" if lang == "zh" else "press Ctrl-C to stop", file=out, flush=True)
-    if open_browser:
-        threading.Timer(0.5, webbrowser.open, (url,)).start()
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets)
+            # The address once the server answers (and Ctrl-C is the server's to handle).
+            print(("工作台：" if lang == "zh" else "workbench: ") + url, file=out, flush=True)
+            print("按 Ctrl-C 停止" if lang == "zh" else "press Ctrl-C to stop", file=out, flush=True)
+            if open_browser:
+                threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+
     config = uvicorn.Config(make_app(root, token, lang=lang, hosts=hosts), log_level="warning", lifespan="off")
-    uvicorn.Server(config).run(sockets=[sock])
+    Server(config).run(sockets=[sock])

@@ -13,7 +13,9 @@ import base64
 import binascii
 import functools
 import json
+import os
 import secrets
+import sys
 import tempfile
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
@@ -28,7 +30,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from pingfen.errors import PingfenError, RubricError
+from pingfen.errors import OutputError, PingfenError, RubricError
 from pingfen.io.write import write_text
 from pingfen.lang import Lang
 from pingfen.loader import read_rule
@@ -87,13 +89,26 @@ class Guard:
             answer = JSONResponse(Denied("PF853", 403).to_json(lang), status_code=403)
             await answer(scope, receive, self._guarded(send))
             return
-        await self.app(scope, receive, self._guarded(send))
+        started: list[bool] = []
+        try:
+            await self.app(scope, receive, self._guarded(send, started))
+        except Exception as error:  # a bug of pingfen's: one line on the terminal, a plain answer on the page
+            if os.environ.get("PINGFEN_DEBUG"):
+                raise
+            print(f"pingfen: internal error: {error!r}; please report it (PINGFEN_DEBUG=1 shows the traceback)",
+                  file=sys.stderr)  # fmt: skip
+            if not started:
+                words = "内部错误，请报告" if lang == "zh" else "internal error: please report it"
+                answer = JSONResponse({"code": "internal", "message": f"pingfen: {words} ({type(error).__name__})"}, 500)
+                await answer(scope, receive, self._guarded(send, started))
 
     @staticmethod
-    def _guarded(send: Send) -> Send:
+    def _guarded(send: Send, started: list[bool] | None = None) -> Send:
         async def guarded(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message["headers"] = [*message.get("headers", []), *HEADERS]
+                if started is not None:
+                    started.append(True)
             await send(message)
 
         return guarded
@@ -162,7 +177,10 @@ class Workbench:
             return _denied(denied, lang)
         except UnicodeDecodeError:
             return JSONResponse({"code": "PF006", "message": "UTF-8"}, status_code=400)
-        await run_in_threadpool(write_text, path, text)  # atomic: a failed save leaves the file as it was
+        try:
+            await run_in_threadpool(write_text, path, text)  # atomic: a failed save leaves the file as it was
+        except OutputError as error:  # a folder by that name, no space left, not writable (PF702-PF704)
+            return JSONResponse({"code": error.code, "message": error.message(lang)}, status_code=409)
         return JSONResponse({"path": name, "saved": len(text)})
 
     def post(self, job: Callable[[str, str, Lang], Mapping[str, Any]]) -> Callable[[Request], Awaitable[Response]]:
@@ -312,5 +330,10 @@ def make_app(folder: str | Path, token: str, *, lang: Lang = "zh", hosts: frozen
     """The workbench over `folder`, answering only requests with `token` (and, unless `hosts`
     is None, whose Host header is one of `hosts`)."""
     bench = Workbench(Folder(folder), token, lang)
-    app = Starlette(routes=bench.routes())
+
+    async def bug(request: Request, error: Exception) -> Response:  # the Guard prints the one line
+        words = "内部错误，请报告" if lang == "zh" else "internal error: please report it"
+        return JSONResponse({"code": "internal", "message": f"pingfen: {words} ({type(error).__name__})"}, 500)
+
+    app = Starlette(routes=bench.routes(), exception_handlers={Exception: bug})
     return Guard(app, token, hosts, lang)
