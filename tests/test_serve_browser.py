@@ -143,6 +143,9 @@ def test_type_check_fix_table_form_and_save(server: tuple[str, Path], page: Any,
     # The form: a count, a bool as 是/否; the score as the library gives it.
     page.click('#tabs button[data-tab="form"]')
     page.fill('#form input[name="违规例数"]', "2")
+    alone = pingfen.loads(FIXED).score_node("资金使用合规性", {"违规例数": 2})  # scored before the form is full
+    expect(page.locator('#score-nodes tr[data-node="资金使用合规性"] td.score')).to_have_text(str(alone.score))
+    expect(page.locator("#score-missing")).to_contain_text("还有 1 项未填")
     page.select_option('#form select[name="已公开"]', label="否")
     expected = pingfen.loads(FIXED).evaluate({"违规例数": 2, "已公开": False})
     expect(page.locator("#score-total")).to_have_text(f"{expected.total} / 10")

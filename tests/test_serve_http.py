@@ -282,8 +282,21 @@ def test_score_names_each_input_at_fault(client: TestClient) -> None:
     problems = {p["input"]: p["code"] for p in data["problems"]}
     with pytest.raises(DataError) as refused:
         pingfen.loads(RULE).evaluate(values)
-    assert problems == {p.input: p.code for p in refused.value.problems}
-    assert set(problems) == {"错误数", "已公开", "等级"}  # every input at fault, not only the first
+    expected = refused.value.problems
+    assert problems == {p.input: p.code for p in expected if p.code != "PF501"}
+    assert set(problems) == {"错误数", "等级"}  # every input at fault, not only the first
+    assert data["missing"] == [p.input for p in expected if p.code == "PF501"] == ["已公开"]
+    assert "total" not in data
+
+
+def test_a_form_half_filled_scores_what_it_can(client: TestClient) -> None:
+    """As one types: each indicator whose inputs are given is scored, as the library scores it alone."""
+    data = post(client, "/api/score", values={"错误数": "1"})
+    nodes = {n["name"]: n for n in data["nodes"]}
+    alone = pingfen.loads(RULE).score_node("差错", {"错误数": 1})
+    assert nodes["差错"]["score"] == str(alone.score) and nodes["差错"]["reasons"] == alone.reasons
+    assert nodes["公开"]["score"] is None and nodes["自评"]["score"] is None and nodes["管理"]["score"] is None
+    assert data["missing"] == ["已公开", "等级"] and data["problems"] == [] and "total" not in data
 
 
 def test_scoring_a_broken_rubric_is_refused_with_a_code(client: TestClient) -> None:

@@ -21,8 +21,8 @@ from pingfen.batch import Scored, indicator_names, score_rows
 from pingfen.batchreport import report_folder
 from pingfen.coverage import render_text
 from pingfen.diagnostics import Diagnostic, Source
-from pingfen.errors import DataError, RubricError
-from pingfen.evaluate.rubric import Rubric
+from pingfen.errors import DataError, Problem, RubricError
+from pingfen.evaluate.rubric import NodeSpec, Rubric
 from pingfen.io.tables import read_rows
 from pingfen.io.write import plain, write_results
 from pingfen.lang import Lang
@@ -89,12 +89,46 @@ def score(text: str, name: str, values: Mapping[str, object], lang: Lang) -> dic
     try:
         result = rubric.evaluate(record, lang=lang)
     except DataError as error:
-        return {"problems": [{"code": p.code, "input": p.input, "message": p.message(lang), "hint": p.help(lang)}
-                             for p in error.problems]}  # fmt: skip
+        return _partial(rubric, record, error, lang)
     return {
         "total": plain(result.total), "max": plain(result.max), "grade": result.grade,
         "nodes": [row for top in result.children for row in _nodes(top, 0)],
     }
+
+
+def _partial(rubric: Rubric, record: Mapping[str, object], error: DataError, lang: Lang) -> dict[str, Any]:
+    """A record not yet complete: each node whose inputs are all given and valid is scored
+    alone (`Rubric.score_node`, the walker the compiled code is tested against); the others,
+    the total and the grade wait. Problems other than a missing input are listed."""
+    faulty = {p.input for p in error.problems}
+    rows: list[dict[str, Any]] = []
+
+    def visit(spec: NodeSpec, depth: int) -> None:
+        row: dict[str, Any] = {"name": spec.name, "max": plain(spec.max), "score": None, "group": spec.is_group,
+                               "depth": depth, "reasons": []}  # fmt: skip
+        if not faulty.intersection(spec.inputs):
+            try:
+                node = rubric.score_node(spec.name, record, lang=lang)
+            except DataError:  # say, a divisor that is 0: the whole record's problems say so
+                pass
+            else:
+                row["score"] = plain(node.score)
+                row["reasons"] = [] if node.is_group else node.reasons_in(lang)
+        rows.append(row)
+        for child in spec.children:
+            visit(child, depth + 1)
+
+    for top in rubric.tree:
+        visit(top, 0)
+    return {
+        "problems": [_problem(p, lang) for p in error.problems if p.code != "PF501"],
+        "missing": [p.input for p in error.problems if p.code == "PF501"],
+        "nodes": rows, "max": plain(rubric.max),
+    }  # fmt: skip
+
+
+def _problem(p: Problem, lang: Lang) -> dict[str, Any]:
+    return {"code": p.code, "input": p.input, "message": p.message(lang), "hint": p.help(lang)}
 
 
 def _nodes(node: NodeResult, depth: int) -> list[dict[str, Any]]:

@@ -21,7 +21,8 @@
       fuzz_ok: "随机检验通过", fuzz_bad: "随机检验发现问题",
       rows: function (n, bad) { return "共 " + n + " 行，" + bad + " 行无法评分"; },
       col: { id: "单位", total: "总分", grade: "等次", error: "错误" }, toggle: "English",
-      discard: "当前文件有未保存的修改，确定放弃吗？"
+      discard: "当前文件有未保存的修改，确定放弃吗？",
+      missing: function (n) { return "还有 " + n + " 项未填：已填的指标先行评分，总分待填齐后给出"; }
     },
     en: {
       title: "Scoring workbench", file: "Rule file", "new": "New", format: "Format", save: "Save",
@@ -38,7 +39,8 @@
       fuzz_ok: "fuzz found nothing", fuzz_bad: "fuzz found a problem",
       rows: function (n, bad) { return n + " rows, " + bad + " could not be scored"; },
       col: { id: "id", total: "total", grade: "grade", error: "error" }, toggle: "中文",
-      discard: "The file has changes that are not saved: discard them?"
+      discard: "The file has changes that are not saved: discard them?",
+      missing: function (n) { return n + " inputs still empty: the indicators whose inputs are given are scored; the total comes when all are"; }
     }
   };
   function w(key) { return WORDS[lang][key]; }
@@ -264,20 +266,23 @@
     var problems = $("score-problems");
     var rows = $("score-nodes").tBodies[0];
     problems.textContent = "";
-    Array.prototype.forEach.call(document.querySelectorAll("#form .field"), function (f) { f.classList.remove("bad"); });
-    if (data.problems) {
-      $("score-total").textContent = "—";
-      $("score-grade").textContent = "—";
-      rows.textContent = "";
-      data.problems.forEach(function (p) {
-        problems.appendChild(el("li", { "data-code": p.code }, p.code + ": " + p.message + (p.hint ? " — " + p.hint : "")));
-        var field = document.querySelector('#form .field[data-input="' + CSS.escape(p.input || "") + '"]');
-        if (field) field.classList.add("bad");
-      });
-      return;
-    }
-    $("score-total").textContent = data.total + " / " + data.max;
-    $("score-grade").textContent = data.grade || "—";
+    Array.prototype.forEach.call(document.querySelectorAll("#form .field"), function (f) {
+      f.classList.remove("bad");
+      f.classList.remove("missing");
+    });
+    (data.problems || []).forEach(function (p) {
+      problems.appendChild(el("li", { "data-code": p.code }, p.code + ": " + p.message + (p.hint ? " — " + p.hint : "")));
+      var field = document.querySelector('#form .field[data-input="' + CSS.escape(p.input || "") + '"]');
+      if (field) field.classList.add("bad");
+    });
+    (data.missing || []).forEach(function (name) {
+      var field = document.querySelector('#form .field[data-input="' + CSS.escape(name) + '"]');
+      if (field) field.classList.add("missing");
+    });
+    var complete = data.total !== undefined;
+    $("score-total").textContent = complete ? data.total + " / " + data.max : "—";
+    $("score-grade").textContent = complete ? data.grade || "—" : "—";
+    $("score-missing").textContent = data.missing && data.missing.length ? w("missing")(data.missing.length) : "";
     rows.textContent = "";
     data.nodes.forEach(function (n) {
       var tr = el("tr", { "class": n.group ? "group" : "indicator", "data-node": n.name });
@@ -285,7 +290,7 @@
       cell.style.paddingLeft = (0.4 + 1.2 * n.depth) + "em";
       tr.appendChild(cell);
       tr.appendChild(el("td", { "class": "num" }, n.max));
-      tr.appendChild(el("td", { "class": "num score" }, n.score));
+      tr.appendChild(el("td", { "class": "num score" }, n.score === null ? "—" : n.score));
       tr.appendChild(el("td", { "class": "reasons" }, n.reasons.join(lang === "zh" ? "；" : "; ")));
       rows.appendChild(tr);
     });
