@@ -202,6 +202,8 @@ def test_no_module_writes_a_file_but_through_the_atomic_writer() -> None:
         if path.name == "cache.py" or path.parent.name == "io" and path.name == "write.py":
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if "atomic_open(" in line:  # io/write.py's own writer, opened in a mode
+                continue
             if re.search(r"[\w)]\.write_(text|bytes)\(|open\([^)]*['\"][wax]b?['\"]", line) or (
                 ".save(" in line and ".save(tmp)" not in line
             ):

@@ -31,7 +31,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from pingfen.errors import OutputError, PingfenError, RubricError
-from pingfen.io.write import write_text
+from pingfen.io.write import atomic_open, write_text
 from pingfen.lang import Lang
 from pingfen.loader import read_rule
 from pingfen.serve import work
@@ -191,7 +191,7 @@ class Workbench:
                 text, name, lang, _ = await self._posted(request)
                 return JSONResponse(await run_in_threadpool(job, text, name, lang))
             except Denied as denied:
-                return _denied(denied, self.lang)
+                return _denied(denied, _lang(request.query_params.get("lang"), self.lang))
 
         return endpoint
 
@@ -203,10 +203,10 @@ class Workbench:
                 values = {}
             return JSONResponse(await run_in_threadpool(work.score, text, name, values, lang))
         except Denied as denied:
-            return _denied(denied, self.lang)
+            return _denied(denied, _lang(request.query_params.get("lang"), self.lang))
 
     async def batch(self, request: Request) -> Response:
-        lang = self.lang
+        lang = _lang(request.query_params.get("lang"), self.lang)
         try:
             text, name, lang, data = await self._posted(request, MAX_BODY)
             upload = str(data.get("file_name", ""))
@@ -239,19 +239,15 @@ class Workbench:
     def _scored(text: str, name: str, content: bytes, suffix: str, lang: Lang) -> work.Batch:
         # The upload is scored from a private temporary file, never from (or into) the folder.
         with tempfile.TemporaryDirectory(prefix="pingfen-upload-") as scratch:
-            upload = Path(scratch) / f"upload{suffix}"
-            upload.write_bytes(content)
-            return work.batch(text, name, upload, lang)
+            return work.batch(text, name, _uploaded(Path(scratch), suffix, content), lang)
 
     @staticmethod
     def _reports(text: str, name: str, content: bytes, suffix: str, lang: Lang) -> tuple[bytes, str]:
         with tempfile.TemporaryDirectory(prefix="pingfen-upload-") as scratch:
-            upload = Path(scratch) / f"upload{suffix}"
-            upload.write_bytes(content)
-            return work.reports(text, name, upload, lang)
+            return work.reports(text, name, _uploaded(Path(scratch), suffix, content), lang)
 
     async def template(self, request: Request) -> Response:
-        lang = self.lang
+        lang = _lang(request.query_params.get("lang"), self.lang)
         try:
             text, name, lang, data = await self._posted(request)
             fmt = "xlsx" if data.get("format") != "csv" else "csv"
@@ -315,6 +311,14 @@ async def _body(request: Request, limit: int) -> bytes:
             raise Denied("PF852", 413, size=size, limit=limit)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _uploaded(scratch: Path, suffix: str, content: bytes) -> Path:
+    """The upload as a file in a private scratch folder, written as every file is (io.write)."""
+    upload = scratch / f"upload{suffix}"
+    with atomic_open(upload, "wb") as file:
+        file.write(content)
+    return upload
 
 
 def _denied(denied: Denied, lang: Lang) -> JSONResponse:

@@ -24,7 +24,7 @@ from pingfen.diagnostics import Diagnostic, Source
 from pingfen.errors import DataError, Problem, RubricError
 from pingfen.evaluate.rubric import NodeSpec, Rubric
 from pingfen.io.tables import read_rows
-from pingfen.io.write import plain, write_results
+from pingfen.io.write import atomic_open, plain, write_results
 from pingfen.lang import Lang
 from pingfen.loader import diagnose, loads, loads_unsound
 from pingfen.report.rubric_table import build_table, render_html
@@ -225,7 +225,7 @@ def reports(text: str, name: str, upload: Path, lang: Lang) -> tuple[bytes, str]
         folder = Path(scratch) / "reports"
         report_folder(rubric, upload, folder, "docx", lang=lang)
         archive = Path(scratch) / "reports.zip"
-        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        with atomic_open(archive, "wb") as file, zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as zipped:
             for path in sorted(folder.iterdir()):
                 zipped.write(path, path.name)
         return archive.read_bytes(), ZIP
