@@ -32,6 +32,7 @@ examples:
   pingfen report --year 2021 RULESET departments.xlsx -o 报告/
   pingfen audit RULESET examples/seed-2021-self-evaluation.yaml
   pingfen diff OLD.rule NEW.rule --replay DATA.xlsx
+  pingfen serve rulesets/          # the workbench: a web page to write, check and try rubrics
 """,
     "zh": """\
 pingfen（评分）：检查以 .rule 文件写成的评分表，并按评分表为各单位评分。
@@ -46,6 +47,7 @@ pingfen（评分）：检查以 .rule 文件写成的评分表，并按评分表
   pingfen report --year 2021 RULESET 各单位.xlsx -o 报告/
   pingfen audit RULESET examples/seed-2021-self-evaluation.yaml
   pingfen diff 原版.rule 新版.rule --replay 数据.xlsx
+  pingfen serve 评分表/            # 评分工作台：在网页中编写、检查和试用评分表
   pingfen --lang en --help         # English
 """,
 }
