@@ -39,6 +39,8 @@ LAYERS: list[tuple[str, ...]] = [
         "pingfen.diff",
         "pingfen.replay",
         "pingfen.diffview",
+        "pingfen.editor",
+        "pingfen.highlight",
     ),
     ("pingfen.cli",),
     ("pingfen",),  # the facade: lazy names over everything

@@ -10,15 +10,13 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
+from lsprotocol import types as lsp
+from pygls.lsp.client import LanguageClient
 
-pytest.importorskip("pygls", reason="the extra `lsp` (pip install 'pingfen[lsp]')")
-
-from lsprotocol import types as lsp  # noqa: E402
-from pygls.lsp.client import LanguageClient  # noqa: E402
+from pingfen.syntax.formatter import format_text
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-TIMEOUT = 60  # seconds: the machine may be shared and slow
+TIMEOUT = 20  # seconds: the machine may be shared and slow
 
 RUBRIC = """\
 rubric "示例" { total 20 }
@@ -95,7 +93,10 @@ class Session:
 
 
 def run(scenario: Callable[[Session], Awaitable[None]], *, env: dict[str, str] | None = None,
-        options: Any = None) -> None:  # fmt: skip
+        options: Any = None, log: Path) -> None:  # fmt: skip
+    """Start `python -m pingfen lsp`, initialize it, play the scenario, shut it down. The
+    server's standard error goes to log (a pipe nobody reads would fill and stop it)."""
+
     async def main() -> None:
         client = LanguageClient("pingfen-tests", "1")
         session = Session(client)
@@ -106,7 +107,8 @@ def run(scenario: Callable[[Session], Awaitable[None]], *, env: dict[str, str] |
             session.arrived.set()
 
         environment = {**os.environ, "PYTHONPATH": str(SRC), **(env or {})}
-        await client.start_io(sys.executable, "-m", "pingfen", "lsp", env=environment)
+        command = 'exec "$0" -m pingfen lsp 2>"$1"'
+        await client.start_io("/bin/sh", "-c", command, sys.executable, str(log), env=environment)
         try:
             capabilities = lsp.ClientCapabilities()
             params = lsp.InitializeParams(capabilities=capabilities, initialization_options=options)
@@ -124,7 +126,15 @@ def run(scenario: Callable[[Session], Awaitable[None]], *, env: dict[str, str] |
                     client._server.kill()
                 await client.stop()
 
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except BaseException:
+        print(log.read_text(encoding="utf-8", errors="replace")[-5000:], file=sys.stderr)
+        raise
+
+
+async def ask(request: Awaitable[Any]) -> Any:
+    return await asyncio.wait_for(request, TIMEOUT)
 
 
 def offset(text: str, position: lsp.Position) -> int:
@@ -225,4 +235,138 @@ def test_diagnostics_on_open_and_change_and_every_quick_fix(tmp_path: Path) -> N
         s.change(uri, apply(typed, edits_of(rename, uri)))
         assert await s.diagnostics(uri, 6) == []
 
-    run(scenario)
+    run(scenario, log=tmp_path / "server.log")
+
+
+# ---------------------------------------------------------------- reading a rubric
+
+
+def hover_text(h: lsp.Hover | None) -> str:
+    assert h is not None and isinstance(h.contents, lsp.MarkupContent)
+    return h.contents.value
+
+
+def test_hover_definition_references_completion_symbols_and_formatting(tmp_path: Path) -> None:
+    async def scenario(s: Session) -> None:
+        c = s.client
+        uri = s.open(tmp_path / "clean.rule", CLEAN)
+        assert await s.diagnostics(uri, 1) == []
+        doc = lsp.TextDocumentIdentifier(uri)
+
+        async def hover(pos: lsp.Position) -> lsp.Hover | None:
+            return await asyncio.wait_for(c.text_document_hover_async(lsp.HoverParams(doc, pos)), TIMEOUT)
+
+        # An input where it is used: its type, values and description.
+        h = await hover(at(CLEAN, "- 执行率", inside=3))
+        words = hover_text(h)
+        assert "**输入项** `执行率`" in words and "类型：percent（百分比）" in words
+        assert "取值范围：[0%, 100%]" in words and "说明：预算执行率" in words
+        assert h is not None and h.range is not None and spanned(CLEAN, h.range) == "执行率"
+        # A let: its formula and the values the checker found it takes.
+        words = hover_text(await hover(at(CLEAN, "if 差额", inside=4)))
+        assert "let 差额 = 100% - 执行率" in words and "取值范围：[0%, 100%]" in words
+        # An indicator: its path, max and rules in the words of the published table.
+        words = hover_text(await hover(at(CLEAN, "indicator 预算执行", inside=11)))
+        assert "位置：管理 › 预算执行" in words and "分值：10" in words
+        assert "评分标准：" in words and "扣2分" in words
+        assert "指标解释：差额=100%-执行率" in words
+        assert await hover(at(CLEAN, "rubric", inside=2)) is None  # a keyword is no name
+
+        # Go to definition and find references.
+        definition = await ask(c.text_document_definition_async(lsp.DefinitionParams(doc, at(CLEAN, "10 * 执行率", inside=6))))
+        assert isinstance(definition, lsp.Location) and definition.uri == uri
+        assert definition.range.start == at(CLEAN, "input 执行率", inside=6)
+        refs = await ask(c.text_document_references_async(
+            lsp.ReferenceParams(lsp.ReferenceContext(include_declaration=True), doc, at(CLEAN, "match 评价", inside=7))
+        ))
+        assert refs is not None and [spanned(CLEAN, r.range) for r in refs] == ["评价", "评价"]
+        assert [r.range.start.line for r in refs] == [2, 10]
+        labels = await ask(c.text_document_references_async(
+            lsp.ReferenceParams(lsp.ReferenceContext(include_declaration=True), doc, at(CLEAN, "好 -> 5", inside=0))
+        ))
+        assert labels is not None and [r.range.start.line for r in labels] == [2, 11]  # the label, declared and used
+
+        # Completion: the file's names, its labels and the keywords.
+        listed = await ask(c.text_document_completion_async(lsp.CompletionParams(doc, lsp.Position(6, 14))))
+        items = listed if isinstance(listed, list) else listed.items if listed is not None else []
+        kinds = {i.label: i.kind for i in items}
+        assert kinds["执行率"] == lsp.CompletionItemKind.Variable
+        assert kinds["差额"] == lsp.CompletionItemKind.Constant
+        assert kinds["预算执行"] == lsp.CompletionItemKind.Field and kinds["管理"] == lsp.CompletionItemKind.Module
+        assert kinds["好"] == lsp.CompletionItemKind.EnumMember
+        assert {"indicator", "deduct", "bands", "counting", "percent"} <= {
+            k for k, v in kinds.items() if v == lsp.CompletionItemKind.Keyword
+        }
+
+        # The rubric tree as document symbols.
+        symbols = await ask(c.text_document_document_symbol_async(lsp.DocumentSymbolParams(doc)))
+        assert symbols is not None
+        tree = [(x.name, [y.name for y in x.children or []]) for x in symbols if isinstance(x, lsp.DocumentSymbol)]
+        assert tree == [("示例", []), ("执行率", []), ("评价", []), ("差额", []), ("管理", ["预算执行", "评级"])]
+
+        # Formatting, as `pingfen fmt` lays it out.
+        messy = CLEAN.replace("  indicator 评级 5 {", "indicator   评级   5{").replace("差 -> 0", "差→0")
+        s.change(uri, messy)
+        await s.diagnostics(uri, 2)
+        options = lsp.FormattingOptions(tab_size=2, insert_spaces=True)
+        edits = await ask(c.text_document_formatting_async(lsp.DocumentFormattingParams(doc, options)))
+        assert edits and apply(messy, list(edits)) == format_text(messy)
+        assert "  indicator 评级 5 {" in apply(messy, list(edits))
+
+    run(scenario, log=tmp_path / "server.log")
+
+
+def test_english_by_environment_or_initialization_options(tmp_path: Path) -> None:
+    broken = RUBRIC.replace("when 执行率 >= 60%", "when 执行律 >= 60%")
+
+    def scenario_for(expected: str) -> Callable[[Session], Awaitable[None]]:
+        async def scenario(s: Session) -> None:
+            uri = s.open(tmp_path / "a.rule", broken)
+            [typo] = [d for d in await s.diagnostics(uri, 1) if d.code == "PF102"]
+            assert expected in str(typo.message)
+
+        return scenario
+
+    log = tmp_path / "server.log"
+    run(scenario_for("did you mean `执行率`?"), env={"PINGFEN_LANG": "en"}, log=log)
+    run(scenario_for("did you mean `执行率`?"), env={"PINGFEN_LANG": "zh"}, options={"lang": "en"}, log=log)
+    run(scenario_for("是否应为 `执行率`？"), env={"PINGFEN_LANG": "zh"}, log=log)
+
+
+BASE = """rubric "基础" { total 10 }
+input 执行率: percent >= 0 and <= 100%
+group 管理 10 {
+  indicator 预算执行 10 {
+    score = 10 * 执行率
+  }
+}
+"""
+
+
+def test_extends_resolves_beside_the_document(tmp_path: Path) -> None:
+    folder = tmp_path / "地方"
+    folder.mkdir()
+    (folder / "base.rule").write_text(BASE, encoding="utf-8")
+    child = 'extends "base.rule"\nmax 预算执行 8\n'
+
+    async def scenario(s: Session) -> None:
+        uri = s.open(folder / "child.rule", child)
+        [wrong] = await s.diagnostics(uri, 1)  # the group's 10 no longer adds up: found through the base file
+        assert wrong.code.startswith("PF") and wrong.severity == lsp.DiagnosticSeverity.Error
+        # A name of the base file: its definition is there.
+        doc = lsp.TextDocumentIdentifier(uri)
+        definition = await ask(s.client.text_document_definition_async(lsp.DefinitionParams(doc, at(child, "预算执行"))))
+        assert isinstance(definition, lsp.Location)
+        assert definition.uri == (folder / "base.rule").resolve().as_uri()
+        assert definition.range.start == at(BASE, "预算执行", inside=0)
+        # A problem inside the base file is shown at the `extends`, naming the file and line.
+        (folder / "base.rule").write_text(BASE.replace("score = 10 * 执行率", "score = 10 * 执行"), encoding="utf-8")
+        s.client.text_document_did_save(lsp.DidSaveTextDocumentParams(doc))
+        found = await s.diagnostics(uri, 2)
+        assert any(d.code == "PF102" and "base.rule:5:" in str(d.message) and d.range.start.line == 0 for d in found)
+        # Found relative to the document, not to where the server was started.
+        s.open(tmp_path / "elsewhere.rule", child)
+        [missing] = await s.diagnostics((tmp_path / "elsewhere.rule").resolve().as_uri(), 1)
+        assert missing.code == "PF120"
+
+    run(scenario, env={"PWD": str(folder)}, log=tmp_path / "server.log")

@@ -49,24 +49,23 @@ def _declared(module: ast.Module) -> Iterator[tuple[ast.Name, Kind]]:
 
 
 def _names(root: object) -> Iterator[tuple[ast.Name, object]]:
-    """Every Name inside an attrs tree, with the node holding it; iterative, as deep
-    expressions cost no recursion."""
-    stack: list[object] = [root]
+    """Every Name inside an attrs tree, with the node holding it (through tuples of them);
+    iterative, as deep expressions cost no recursion."""
+    stack: list[tuple[object, object]] = [(root, root)]
     while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Name):
-            continue
+        node, owner = stack.pop()
         if isinstance(node, tuple):
             items: list[object] = list(node)
         elif attrs.has(type(node)):
+            owner = node
             items = [getattr(node, f.name) for f in attrs.fields(type(node))]  # type: ignore[arg-type]  # attrs.has() said it is an attrs class
         else:
             continue
         for item in reversed(items):
             if isinstance(item, ast.Name):
-                yield item, node
+                yield item, owner
             else:
-                stack.append(item)
+                stack.append((item, owner))
 
 
 @frozen
