@@ -98,4 +98,4 @@ def test_registered_as_a_pygments_entry_point() -> None:
     assert getattr(import_module(module), name) is PingfenLexer
     assert "rule" in PingfenLexer.aliases and "*.rule" in PingfenLexer.filenames
     html = highlight('rubric "x" { total 5 }\n', PingfenLexer(), HtmlFormatter())
-    assert '<span class="k">rubric</span>' in html and '<span class="mi">5</span>' in html
+    assert '<span class="k">rubric</span>' in html and '<span class="m">5</span>' in html
