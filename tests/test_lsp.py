@@ -120,7 +120,7 @@ def run(scenario: Callable[[Session], Awaitable[None]], *, env: dict[str, str] |
             try:
                 await asyncio.wait_for(client.shutdown_async(None), TIMEOUT)
                 client.exit(None)
-                await asyncio.wait_for(client._server.wait(), TIMEOUT)  # type: ignore[union-attr]
+                await asyncio.wait_for(client._server.wait(), TIMEOUT)  # type: ignore[union-attr]  # started above
             finally:
                 if client._server is not None and client._server.returncode is None:
                     client._server.kill()
