@@ -13,12 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from pingfen.syntax.parser import parse
+
 ROOT = Path(__file__).resolve().parents[1]
 EDITORS = ROOT / "editors"
 TM = EDITORS / "textmate" / "pingfen.tmLanguage.json"
 VSCODE = EDITORS / "vscode"
 GRAMMAR_WORDS = set(re.findall(r'"([a-z_]+)"', (ROOT / "grammar" / "pingfen.lark").read_text(encoding="utf-8")))
-FENCE = re.compile(r"^(```+)[ \t]*(rule(?:-warning)?)[ \t]*\n(.*?)^\1[ \t]*$", re.S | re.M)
+FENCE = re.compile(r"^(```+)[ \t]*(rule(?:-warning|-error)?)[ \t]*\n(.*?)^\1[ \t]*$", re.S | re.M)
 
 
 def load(path: Path) -> dict[str, object]:
@@ -95,7 +97,8 @@ def rule_texts() -> list[tuple[str, str]]:
     out = []
     for path in sorted([*(ROOT / "docs").rglob("*.md"), ROOT / "README.md"]):
         for i, m in enumerate(FENCE.finditer(path.read_text(encoding="utf-8"))):
-            out.append((f"{path.relative_to(ROOT)}#{i + 1}", m.group(3)))
+            if m.group(2) != "rule-error" or parse(m.group(3))[0] is not None:  # a syntax error may show its fault
+                out.append((f"{path.relative_to(ROOT)}#{i + 1}", m.group(3)))
     for path in sorted([*(ROOT / "rulesets").glob("*.rule"), *(ROOT / "tests" / "golden" / "forms").glob("*.rule")]):
         out.append((str(path.relative_to(ROOT)), path.read_text(encoding="utf-8")))
     return out
