@@ -370,3 +370,32 @@ def test_extends_resolves_beside_the_document(tmp_path: Path) -> None:
         assert missing.code == "PF120"
 
     run(scenario, env={"PWD": str(folder)}, log=tmp_path / "server.log")
+
+
+def test_a_broken_file_and_positions_in_utf16(tmp_path: Path) -> None:
+    broken = CLEAN.replace("差 -> 0", "差 ->")
+    astral = CLEAN.replace("let 差额 = 100% - 执行率", "let 𠀀差 = 100% - 执行律\nlet 差额 = 100% - 执行率")
+
+    async def scenario(s: Session) -> None:
+        uri = s.open(tmp_path / "broken.rule", broken)
+        [syntax] = await s.diagnostics(uri, 1)
+        assert syntax.code == "PF002" and spanned(broken, syntax.range) == "}"
+        doc = lsp.TextDocumentIdentifier(uri)
+        assert await ask(s.client.text_document_hover_async(lsp.HoverParams(doc, at(broken, "执行率")))) is None
+        assert await ask(s.client.text_document_document_symbol_async(lsp.DocumentSymbolParams(doc))) in ([], None)
+        options = lsp.FormattingOptions(tab_size=2, insert_spaces=True)
+        assert await ask(s.client.text_document_formatting_async(lsp.DocumentFormattingParams(doc, options))) is None
+        listed = await ask(s.client.text_document_completion_async(lsp.CompletionParams(doc, lsp.Position(0, 0))))
+        items = listed if isinstance(listed, list) else listed.items
+        assert items and all(i.kind == lsp.CompletionItemKind.Keyword for i in items)
+
+        # A character outside the BMP counts two UTF-16 units: ranges after it still fit.
+        s.change(uri, astral)
+        found = {d.code: d for d in await s.diagnostics(uri, 2)}
+        assert spanned(astral, found["PF102"].range) == "执行律"
+        assert found["PF102"].range.start == lsp.Position(3, len("let 𠀀差 = 100% - ".encode("utf-16-le")) // 2)
+        assert spanned(astral, found["PF111"].range) == "𠀀差"
+        [rename] = await actions(s, uri, found["PF102"])
+        assert "let 𠀀差 = 100% - 执行率\n" in apply(astral, edits_of(rename, uri))
+
+    run(scenario, log=tmp_path / "server.log")

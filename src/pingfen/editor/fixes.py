@@ -78,7 +78,10 @@ def _add_else(text: str, start: int, end: int) -> Edit:
         if before.endswith("\n"):  # the brace on a line of its own: a new line above it
             at = len(before)
             return Edit(at, at, f"{inner}else -> 0\n")
-        return Edit(brace, brace, " else -> 0 ")
+        return Edit(brace, brace, "else -> 0 " if text[brace - 1] in " \t" else " else -> 0 ")
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip():  # the chain shares its line (`{ when … -> 10 }`): so does the arm
+        return Edit(end, end, " else -> 0")
     return Edit(end, end, f"\n{_indent(text, start)}else -> 0")
 
 
