@@ -100,3 +100,15 @@ def test_registered_as_a_pygments_entry_point() -> None:
     assert "rule" in PingfenLexer.aliases and "*.rule" in PingfenLexer.filenames
     html = highlight('rubric "x" { total 5 }\n', PingfenLexer(), HtmlFormatter())
     assert '<span class="k">rubric</span>' in html and '<span class="m">5</span>' in html
+
+
+INSTALLED = not Path(rule_highlight.__file__).resolve().is_relative_to(ROOT / "src")
+
+
+@pytest.mark.skipif(not INSTALLED, reason="pingfen imported from the source tree, not installed (CI installs it)")
+def test_pygments_finds_the_lexer_once_installed() -> None:
+    from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
+
+    assert isinstance(get_lexer_by_name("rule"), PingfenLexer)
+    assert isinstance(get_lexer_by_name("pingfen"), PingfenLexer)
+    assert isinstance(get_lexer_for_filename("评分表.rule"), PingfenLexer)

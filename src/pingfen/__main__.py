@@ -4,4 +4,5 @@ import sys
 
 from pingfen.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # imported (as the tests walk the package), it runs nothing
+    sys.exit(main())
