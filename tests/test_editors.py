@@ -120,8 +120,15 @@ def test_the_vscode_extension() -> None:
     [language] = contributes["languages"]
     assert language["id"] == "pingfen" and language["extensions"] == [".rule"]
     load(VSCODE / language["configuration"])  # valid JSON
-    [grammar] = contributes["grammars"]
+    grammar, markdown = contributes["grammars"]
     assert grammar["language"] == "pingfen" and grammar["scopeName"] == load(TM)["scopeName"]
+    # ```rule blocks in Markdown: an injection that embeds the grammar.
+    injected = load(VSCODE / markdown["path"])
+    assert markdown["injectTo"] == ["text.html.markdown"] and injected["scopeName"] == markdown["scopeName"]
+    block = injected["repository"]["pingfen-code-block"]  # type: ignore[index]  # JSON, checked by the test
+    opening = re.compile(block["begin"].replace("\\G", ""))
+    assert opening.match("```rule") and opening.match("```rule-warning") and not opening.match("```python")
+    assert block["patterns"][0]["patterns"] == [{"include": load(TM)["scopeName"]}]
     # The extension ships a copy of the one grammar (a package holds only its own folder).
     assert (VSCODE / grammar["path"]).read_bytes() == TM.read_bytes()
     dependencies = package["dependencies"]
