@@ -102,7 +102,6 @@ def build(module: ast.Module) -> Index:
     for name, kind in _declared(module):
         declarations.setdefault((kind, name.text), name.span)
         decl_spans.add((name.span.start, name.span.end))
-    values = {text for kind, text in declarations if kind in ("input", "let")}
     nodes: dict[str, Kind] = {text: kind for kind, text in declarations if kind in ("group", "indicator")}
     labels = {text for kind, text in declarations if kind == "label"}
     grades = {text for kind, text in declarations if kind == "grade"}
@@ -110,13 +109,13 @@ def build(module: ast.Module) -> Index:
     for item in module.items:
         for name, holder in _names(item):
             declaration = (name.span.start, name.span.end) in decl_spans
-            meaning = _kind(name, holder, values, nodes, labels, grades, declarations)
+            meaning = _kind(name, holder, nodes, labels, grades, declarations)
             found.append(Occurrence(name.text, meaning, name.span, declaration))
     return Index(declarations, tuple(sorted(found, key=lambda o: o.span.start)))
 
 
 def _kind(
-    name: ast.Name, holder: object, values: set[str], nodes: dict[str, Kind], labels: set[str], grades: set[str],
+    name: ast.Name, holder: object, nodes: dict[str, Kind], labels: set[str], grades: set[str],
     declarations: dict[tuple[Kind, str], Span],
 ) -> Kind | None:  # fmt: skip
     """What a name means where it is written: its place in the tree first, then its text."""
@@ -138,12 +137,5 @@ def _kind(
     if ("let", text) in declarations:
         return "let"
     if isinstance(holder, ast.Ref):
-        return None
-    return nodes.get(text)
-    if ("input", text) in declarations:
-        return "input"
-    if ("let", text) in declarations:
-        return "let"
-    if isinstance(holder, ast.Judgment):
-        return None
+        return None  # a value the file does not declare (PF102): no node either
     return nodes.get(text)
