@@ -39,6 +39,8 @@ LAYERS: list[tuple[str, ...]] = [
         "pingfen.diff",
         "pingfen.replay",
         "pingfen.diffview",
+        "pingfen.editor",
+        "pingfen.highlight",
     ),
     ("pingfen.serve",),  # the workbench: a web page over the tools
     ("pingfen.cli",),

@@ -181,6 +181,13 @@ def _parser(language: Lang) -> argparse.ArgumentParser:
     _add_authoring_commands(commands, lang, t, layout)
     _add_diff_command(commands, [lang, table_input], t, layout)
     _add_serve_command(commands, lang, t, layout)
+    commands.add_parser(
+        "lsp", parents=[lang], formatter_class=layout, help=t("serve editors: the language server, over stdio"),
+        description=t("Speak the Language Server Protocol over standard input and output, for editors (VS Code, "
+        "Neovim, Emacs, …; docs/editors.md): diagnostics as one types, hover, go to definition, references, "
+        "completion, formatting, the rubric tree as symbols and quick fixes. Messages are in --lang, or the "
+        "client's initializationOptions {\"lang\": \"en\"}. Needs pygls (pip install pingfen[lsp])."),
+    )  # fmt: skip
     ev.add_argument(
         "--allow-unsound", action="store_true",
         help=t("score even if the rubric's only errors are soundness findings (PF4xx), as `fuzz` does, "
@@ -560,9 +567,20 @@ def _diff(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     return OK if found.empty else NO
 
 
+def _lsp(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    try:
+        from pingfen.editor.server import serve
+    except ImportError:  # pygls is the extra `lsp`
+        print("pingfen lsp: 需要 pygls（pip install 'pingfen[lsp]'）" if lang == "zh"
+              else "pingfen lsp: needs pygls (pip install 'pingfen[lsp]')", file=err)  # fmt: skip
+        return CANNOT
+    serve(lang)
+    return OK
+
+
 _COMMANDS = {
     "eval": _eval, "template": _template, "report": _report, "audit": _audit,
-    "render": _render, "import": _import, "diff": _diff,
+    "render": _render, "import": _import, "diff": _diff, "lsp": _lsp,
 }
 
 # ---------------------------------------------------------------- authoring: fmt, test, fuzz

@@ -244,6 +244,14 @@ HELP_ZH: dict[str, str] = {
     "the later .rule file": "新版评分表文件（.rule）",
     "score the records of DATA (a .json/.yaml record, or a .csv/.xlsx/.jsonl batch file) under both": "用两版"
     "分别为 DATA 中的记录评分（一条 .json/.yaml 记录，或 .csv/.xlsx/.jsonl 批量文件）",
+    "serve editors: the language server, over stdio": "为编辑器提供语言服务（LSP，经标准输入输出）",
+    "Speak the Language Server Protocol over standard input and output, for editors (VS Code, Neovim, Emacs, …; "
+    "docs/editors.md): diagnostics as one types, hover, go to definition, references, completion, formatting, "
+    "the rubric tree as symbols and quick fixes. Messages are in --lang, or the client's initializationOptions "
+    "{\"lang\": \"en\"}. Needs pygls (pip install pingfen[lsp]).": "经标准输入输出提供语言服务器协议（LSP），"
+    "供编辑器使用（VS Code、Neovim、Emacs 等，见 docs/editors.md）：边输入边检查、悬停说明、转到定义、查找引用、"
+    "补全、格式化、以评分表的指标树作为文档大纲，以及快速修复。提示语言按 --lang，或客户端 initializationOptions "
+    "中的 {\"lang\": \"en\"}。需要 pygls（pip install pingfen[lsp]）。",
 }
 
 # argparse's own words (Python 3.11–3.13 message ids) → 中文. Words not listed stay English.

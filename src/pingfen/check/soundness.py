@@ -61,6 +61,17 @@ def clamping(module: ast.Module, units: Mapping[ast.Expr, str], let_order: Seque
     return found
 
 
+def let_ranges(module: ast.Module, units: Mapping[ast.Expr, str], let_order: Sequence[ast.Let]) -> dict[str, str]:
+    """Each `let`'s values over the declared domains, shown in its unit (`[0, 100%]`), as
+    the soundness checks judge them: what an editor shows on hovering over a `let`."""
+    analysis = _Analysis(module, units, let_order)
+    shown = {}
+    for let in let_order:
+        analysis.domains[let.name.text] = values = analysis.interval(let.expr)
+        shown[let.name.text] = analysis.show_interval(values, let.expr)
+    return shown
+
+
 def domain_of(decl: ast.Input, judged_max: Decimal | None = None) -> Interval:
     """The values an input can take: its type's range narrowed by its declared bounds."""
 

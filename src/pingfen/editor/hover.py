@@ -1,0 +1,100 @@
+"""What an editor shows on hovering over a name: an input's type, bounds and description;
+a node's place in the tree, its max and its rules in the words of the published table;
+a `let`'s formula and the values the checker found it can take."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pingfen import ast
+from pingfen.check.intervals import Interval
+from pingfen.check.soundness import domain_of
+from pingfen.diagnostics import Span
+from pingfen.editor.index import Occurrence
+from pingfen.lang import Lang
+from pingfen.messages import UNIT_WORDS
+from pingfen.reasons import exact, quantity
+from pingfen.report.criteria import Words
+
+_KIND_WORDS = {
+    "input": ("input", "输入项"),
+    "let": ("derived value (let)", "派生值（let）"),
+    "group": ("group", "指标组"),
+    "indicator": ("indicator", "指标"),
+    "label": ("label", "选项"),
+    "grade": ("grade", "评价等次"),
+    "example": ("example", "示例"),
+}
+
+
+def hover(module: ast.Module, text: str, o: Occurrence, lang: Lang, let_ranges: dict[str, str]) -> str | None:
+    """Markdown for the name o, or None for a name the file does not declare."""
+    zh = lang == "zh"
+    if o.kind is None:
+        return None
+    head = f"**{_KIND_WORDS[o.kind][1 if zh else 0]}** `{o.text}`"
+    lines = [head]
+    match o.kind:
+        case "input":
+            decl = next(i for i in module.inputs if i.name.text == o.text)
+            lines += [_code(text, decl.span), *_input(decl, zh)]
+        case "let":
+            let = next(v for v in module.lets if v.name.text == o.text)
+            lines.append(_code(text, let.span))
+            if o.text in let_ranges:
+                lines.append(("取值范围：" if zh else "values: ") + let_ranges[o.text])
+        case "group" | "indicator":
+            lines += _node(module, o.text, lang)
+        case "label":
+            owners = [i.name.text for i in module.inputs if any(lb.text == o.text for lb in i.labels)]
+            lines.append(("可选值，属于 " if zh else "a choice of ") + "、".join(f"`{n}`" for n in owners))
+        case "grade" | "example":
+            pass
+    return "\n\n".join(lines)
+
+
+def _code(text: str, span: Span) -> str:
+    return "```rule\n" + text[span.start : span.end].strip() + "\n```"
+
+
+def _input(decl: ast.Input, zh: bool) -> list[str]:
+    kind = UNIT_WORDS[decl.type][1 if zh else 0]
+    out = [f"类型：{decl.type}（{kind}）" if zh else f"type: {decl.type} ({kind})"]
+    if decl.type == "label":
+        out.append(("可选值：" if zh else "choices: ") + "、".join(lb.text for lb in decl.labels))
+    elif decl.type != "bool":
+        out.append(("取值范围：" if zh else "values: ") + _interval(domain_of(decl), decl.type))
+    if decl.description:
+        out.append(("说明：" if zh else "description: ") + decl.description)
+    return out
+
+
+def _interval(i: Interval, unit: str) -> str:
+    def show(value: Decimal, infinite: str) -> str:
+        return quantity(value, unit) if value.is_finite() else infinite
+
+    return f"{'[' if i.lo_closed else '('}{show(i.lo, '-∞')}, {show(i.hi, '∞')}{']' if i.hi_closed else ')'}"
+
+
+def _node(module: ast.Module, name: str, lang: Lang) -> list[str]:
+    zh = lang == "zh"
+    path: list[ast.Node] = []
+    for node, depth in ast.walk_nodes(module.top):
+        del path[depth:]
+        path.append(node)
+        if node.name.text == name:
+            break
+    else:
+        return []
+    node = path[-1]
+    out = [("位置：" if zh else "path: ") + " › ".join(n.name.text for n in path),
+           ("分值：" if zh else "max: ") + exact(node.max.value)]  # fmt: skip
+    if isinstance(node, ast.Indicator):
+        words = Words(module, lang)
+        out.append(("评分标准：" if zh else "criteria: ") + words.criterion(node))
+        explained = words.explanation(node)
+        if explained:
+            out.append(("指标解释：" if zh else "definitions: ") + explained)
+    else:
+        out.append(("下级：" if zh else "contains: ") + "、".join(c.name.text for c in node.children))
+    return out

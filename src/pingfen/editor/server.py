@@ -1,0 +1,301 @@
+"""`pingfen lsp`: the Language Server Protocol over stdio, on the library's own parser,
+checker, formatter and table words (pygls speaks the protocol)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, assert_never
+from urllib.parse import unquote, urlparse
+from urllib.request import url2pathname
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+
+from pingfen import ast
+from pingfen.diagnostics import Diagnostic, Span
+from pingfen.editor.analysis import Analysis, analyse, base_file
+from pingfen.editor.fixes import fixes
+from pingfen.editor.hover import hover
+from pingfen.editor.index import Kind
+from pingfen.lang import Lang, default_lang
+from pingfen.syntax.formatter import FormatError, format_text
+from pingfen.syntax.parser import keywords
+
+_SEVERITY = {"error": lsp.DiagnosticSeverity.Error, "warning": lsp.DiagnosticSeverity.Warning,
+             "note": lsp.DiagnosticSeverity.Information}  # fmt: skip
+_COMPLETION_KIND = {
+    "input": lsp.CompletionItemKind.Variable, "let": lsp.CompletionItemKind.Constant,
+    "group": lsp.CompletionItemKind.Module, "indicator": lsp.CompletionItemKind.Field,
+    "label": lsp.CompletionItemKind.EnumMember, "grade": lsp.CompletionItemKind.EnumMember,
+}  # fmt: skip
+
+
+class PingfenServer(LanguageServer):
+    def __init__(self) -> None:
+        from pingfen import __version__
+
+        super().__init__("pingfen", __version__)
+        self.lang: Lang = default_lang()
+        self.analyses: dict[str, Analysis] = {}
+
+    def analysis(self, uri: str) -> Analysis:
+        document = self.workspace.get_text_document(uri)
+        found = self.analyses.get(uri)
+        if found is None or found.text != _normal(document.source):
+            found = self.analyses[uri] = analyse(document.source, _path(uri))
+        return found
+
+    # ------------------------------------------------------------ positions
+    def units(self, text: str) -> int:
+        """The length of text in the code units the client counts positions in."""
+        encoding = str(self.workspace.position_encoding or "utf-16")
+        if "8" in encoding:
+            return len(text.encode("utf-8"))
+        if "32" in encoding:
+            return len(text)
+        return len(text.encode("utf-16-le")) // 2
+
+    def position(self, text: str, offset: int) -> lsp.Position:
+        line_start = text.rfind("\n", 0, offset) + 1
+        return lsp.Position(text.count("\n", 0, offset), self.units(text[line_start:offset]))
+
+    def range(self, text: str, span: Span) -> lsp.Range:
+        return lsp.Range(self.position(text, span.start), self.position(text, span.end))
+
+    def offset(self, text: str, position: lsp.Position) -> int:
+        lines = text.split("\n")
+        row = min(position.line, len(lines) - 1)
+        start = sum(len(line) + 1 for line in lines[:row])
+        line, column = lines[row], 0
+        while column < len(line) and self.units(line[: column + 1]) <= position.character:
+            column += 1
+        return start + column
+
+    # ------------------------------------------------------------ diagnostics
+    def diagnostic(self, a: Analysis, d: Diagnostic) -> lsp.Diagnostic:
+        message = d.message(self.lang)
+        help_text = d.help(self.lang)
+        if help_text:
+            message += ("\n帮助：" if self.lang == "zh" else "\nhelp: ") + help_text
+        if d.span.file == 0 and d.span.known:
+            where = self.range(a.text, d.span)
+        else:  # in the file this one extends (or nowhere): shown at the `extends`, saying where
+            extends = a.extends()
+            where = self.range(a.text, extends.span) if extends is not None else lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0))
+            message = f"{d.location()}: {message}"
+        return lsp.Diagnostic(where, message, _SEVERITY[d.severity], d.code, source="pingfen")
+
+    def publish(self, uri: str) -> None:
+        a = self.analysis(uri)
+        found = [self.diagnostic(a, d) for d in a.diagnostics]
+        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri, found))
+
+    def location(self, uri: str, text: str, span: Span) -> lsp.Location:
+        return lsp.Location(uri, self.range(text, span))
+
+
+def _normal(text: str) -> str:
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _path(uri: str) -> str:
+    """The file a document is, so that `extends "base.rule"` is found beside it."""
+    parsed = urlparse(uri)
+    if parsed.scheme == "file":
+        return url2pathname(unquote(parsed.path))
+    return os.path.join(os.getcwd(), "untitled.rule")
+
+
+def _uri(path: str) -> str:
+    return Path(path).resolve().as_uri()
+
+
+server = PingfenServer()
+
+
+@server.feature(lsp.INITIALIZE)
+def _initialize(ls: PingfenServer, params: lsp.InitializeParams) -> None:
+    options: Any = params.initialization_options
+    if isinstance(options, dict) and options.get("lang") in ("zh", "en"):
+        ls.lang = "zh" if options["lang"] == "zh" else "en"
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+def _opened(ls: PingfenServer, params: lsp.DidOpenTextDocumentParams) -> None:
+    ls.publish(params.text_document.uri)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+def _changed(ls: PingfenServer, params: lsp.DidChangeTextDocumentParams) -> None:
+    ls.publish(params.text_document.uri)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+def _saved(ls: PingfenServer, params: lsp.DidSaveTextDocumentParams) -> None:
+    ls.analyses.pop(params.text_document.uri, None)  # a base file it extends may have changed
+    ls.publish(params.text_document.uri)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+def _closed(ls: PingfenServer, params: lsp.DidCloseTextDocumentParams) -> None:
+    ls.analyses.pop(params.text_document.uri, None)
+    ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(params.text_document.uri, []))
+
+
+@server.feature(lsp.TEXT_DOCUMENT_HOVER)
+def _hover(ls: PingfenServer, params: lsp.HoverParams) -> lsp.Hover | None:
+    a = ls.analysis(params.text_document.uri)
+    if a.index is None or a.module is None:
+        return None
+    o = a.index.at(ls.offset(a.text, params.position))
+    if o is None:
+        return None
+    words = hover(a.module, a.text, o, ls.lang, a.let_ranges)
+    if words is None:
+        return None
+    return lsp.Hover(lsp.MarkupContent(lsp.MarkupKind.Markdown, words), ls.range(a.text, o.span))
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
+def _definition(ls: PingfenServer, params: lsp.DefinitionParams) -> lsp.Location | None:
+    uri = params.text_document.uri
+    a = ls.analysis(uri)
+    if a.index is None:
+        return None
+    o = a.index.at(ls.offset(a.text, params.position))
+    if o is None:
+        return None
+    span = a.index.definition(o)
+    if span is not None:
+        return ls.location(uri, a.text, span)
+    base = base_file(a)  # a name of the file this one extends
+    if base is not None:
+        path, base_text, index = base
+        kinds: tuple[Kind, ...] = ("input", "let", "group", "indicator", "label", "grade")
+        for kind in kinds:
+            span = index.declarations.get((kind, o.text))
+            if span is not None:
+                return ls.location(_uri(path), base_text, span)
+    return None
+
+
+@server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
+def _references(ls: PingfenServer, params: lsp.ReferenceParams) -> list[lsp.Location]:
+    uri = params.text_document.uri
+    a = ls.analysis(uri)
+    if a.index is None:
+        return []
+    o = a.index.at(ls.offset(a.text, params.position))
+    if o is None or o.kind is None:
+        return []
+    spans = a.index.references(o, declaration=params.context.include_declaration)
+    return [ls.location(uri, a.text, s) for s in spans]
+
+
+@server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=["`"]))
+def _complete(ls: PingfenServer, params: lsp.CompletionParams) -> list[lsp.CompletionItem]:
+    a = ls.analysis(params.text_document.uri)
+    items: list[lsp.CompletionItem] = []
+    seen: set[str] = set()
+    if a.index is not None:
+        for (kind, text) in a.index.declarations:
+            if kind in _COMPLETION_KIND and text not in seen:
+                seen.add(text)
+                items.append(lsp.CompletionItem(text, kind=_COMPLETION_KIND[kind], detail=kind, sort_text="0" + text))
+    for word in sorted(keywords()):
+        if word not in seen:
+            items.append(lsp.CompletionItem(word, kind=lsp.CompletionItemKind.Keyword, sort_text="1" + word))
+    return items
+
+
+@server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
+def _format(ls: PingfenServer, params: lsp.DocumentFormattingParams) -> list[lsp.TextEdit] | None:
+    document = ls.workspace.get_text_document(params.text_document.uri)
+    text = _normal(document.source)
+    try:
+        formatted = format_text(text)
+    except FormatError:  # the diagnostics already say why it does not parse
+        return None
+    if formatted == document.source:
+        return []
+    lines = document.source.split("\n")
+    end = lsp.Position(len(lines) - 1, ls.units(lines[-1]))
+    return [lsp.TextEdit(lsp.Range(lsp.Position(0, 0), end), formatted)]
+
+
+@server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+def _symbols(ls: PingfenServer, params: lsp.DocumentSymbolParams) -> list[lsp.DocumentSymbol]:
+    a = ls.analysis(params.text_document.uri)
+    if a.module is None:
+        return []
+    text = a.text
+
+    def symbol(name: str, kind: lsp.SymbolKind, whole: Span, chosen: Span, detail: str | None = None,
+               children: list[lsp.DocumentSymbol] | None = None) -> lsp.DocumentSymbol:  # fmt: skip
+        return lsp.DocumentSymbol(name, kind, ls.range(text, whole), ls.range(text, chosen), detail=detail,
+                                  children=children)  # fmt: skip
+
+    def node(n: ast.Node) -> lsp.DocumentSymbol:
+        if isinstance(n, ast.Group):
+            inside = [node(c) for c in n.children]
+            return symbol(n.name.text, lsp.SymbolKind.Namespace, n.span, n.name.span, str(n.max.text or n.max.value), inside)
+        return symbol(n.name.text, lsp.SymbolKind.Field, n.span, n.name.span, str(n.max.text or n.max.value))
+
+    out: list[lsp.DocumentSymbol] = []
+    for item in a.module.items:
+        if item.span.file != 0 or not item.span.known:
+            continue
+        match item:
+            case ast.Header():
+                out.append(symbol(item.title, lsp.SymbolKind.File, item.span, item.span))
+            case ast.Input():
+                out.append(symbol(item.name.text, lsp.SymbolKind.Variable, item.span, item.name.span, item.type))
+            case ast.Let():
+                out.append(symbol(item.name.text, lsp.SymbolKind.Constant, item.span, item.name.span, "let"))
+            case ast.Group() | ast.Indicator():
+                out.append(node(item))
+            case ast.Example():
+                out.append(symbol(item.name, lsp.SymbolKind.Event, item.span, item.name_span, "example"))
+            case ast.AddTo():
+                inside = [node(c) for c in item.children]
+                out.append(symbol(item.group.text, lsp.SymbolKind.Namespace, item.span, item.group.span, "add to", inside))
+            case ast.Monotone() | ast.Claim() | ast.Extends() | ast.Remove() | ast.SetMax():
+                pass
+            case _:
+                assert_never(item)
+    return out
+
+
+@server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
+def _actions(ls: PingfenServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+    uri = params.text_document.uri
+    a = ls.analysis(uri)
+    asked = params.context.diagnostics
+    out = []
+    for d in a.diagnostics:
+        shown = ls.diagnostic(a, d)
+        wanted = [g for g in asked if g.code == shown.code and g.range == shown.range] if asked else []
+        if not wanted and not _overlaps(shown.range, params.range):
+            continue
+        for fix in fixes(d, a.module, a.text, ls.lang):
+            edits = [lsp.TextEdit(ls.range(a.text, Span.at(a.text, e.start, e.end)), e.new) for e in fix.edits]
+            out.append(lsp.CodeAction(
+                fix.title, kind=lsp.CodeActionKind.QuickFix, diagnostics=wanted or [shown],
+                edit=lsp.WorkspaceEdit(changes={uri: edits}), is_preferred=fix.preferred or None,
+            ))  # fmt: skip
+    return out
+
+
+def _overlaps(a: lsp.Range, b: lsp.Range) -> bool:
+    def key(p: lsp.Position) -> tuple[int, int]:
+        return p.line, p.character
+
+    return key(a.start) <= key(b.end) and key(b.start) <= key(a.end)
+
+
+def serve(lang: Lang) -> None:
+    """Serve one client over standard input and output until it says exit; messages in
+    lang unless the client's initializationOptions ask for another."""
+    server.lang = lang
+    server.start_io()

@@ -1,0 +1,401 @@
+"""`pingfen lsp` through a real LSP client: pygls's own LanguageClient starts
+`python -m pingfen lsp` as a subprocess and speaks JSON-RPC to it over stdio."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types as lsp
+from pygls.lsp.client import LanguageClient
+
+from pingfen.syntax.formatter import format_text
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+TIMEOUT = 20  # seconds: the machine may be shared and slow
+
+RUBRIC = """\
+rubric "示例" { total 20 }
+input 执行率: percent >= 0 and <= 100% "预算执行率"
+input 问题数: count
+input 评价: label { 好, 中, 差 }
+let 差额 = 100% - 执行率
+group 管理 20 {
+  indicator 预算执行 10 {
+    when 执行率 >= 90% -> 10
+    when 执行率 >= 60% -> 6
+  }
+  indicator 整改 5 {
+    deduct 1 per 0.5 of 问题数 reason "问题"
+    deduct 1 if 差额 > 50%
+  }
+  indicator 评级 5 {
+    match 评价 {
+      好 -> 5
+      中 -> 3
+    }
+  }
+}
+"""
+
+CLEAN = """\
+rubric "示例" { total 15 }
+input 执行率: percent >= 0 and <= 100% "预算执行率"
+input 评价: label { 好, 差 }
+let 差额 = 100% - 执行率
+group 管理 15 {
+  indicator 预算执行 10 {
+    score = 10 * 执行率
+    deduct 2 if 差额 > 50%
+  }
+  indicator 评级 5 {
+    match 评价 {
+      好 -> 5
+      差 -> 0
+    }
+  }
+}
+"""
+
+
+class Session:
+    """A client and the server it started; diagnostics as they are published, by uri."""
+
+    def __init__(self, client: LanguageClient) -> None:
+        self.client = client
+        self.published: dict[str, list[lsp.PublishDiagnosticsParams]] = {}
+        self.arrived = asyncio.Event()
+        self.versions: dict[str, int] = {}
+
+    async def diagnostics(self, uri: str, count: int) -> list[lsp.Diagnostic]:
+        """The diagnostics of the count-th publication for uri (1 for the first)."""
+        while len(self.published.get(uri, [])) < count:
+            self.arrived.clear()
+            await asyncio.wait_for(self.arrived.wait(), TIMEOUT)
+        return list(self.published[uri][count - 1].diagnostics)
+
+    def open(self, path: Path, text: str) -> str:
+        uri = path.resolve().as_uri()
+        self.versions[uri] = 1
+        item = lsp.TextDocumentItem(uri=uri, language_id="pingfen", version=1, text=text)
+        self.client.text_document_did_open(lsp.DidOpenTextDocumentParams(item))
+        return uri
+
+    def change(self, uri: str, text: str) -> None:
+        self.versions[uri] += 1
+        document = lsp.VersionedTextDocumentIdentifier(uri=uri, version=self.versions[uri])
+        whole = lsp.TextDocumentContentChangeWholeDocument(text=text)
+        self.client.text_document_did_change(lsp.DidChangeTextDocumentParams(document, [whole]))
+
+
+def run(scenario: Callable[[Session], Awaitable[None]], *, env: dict[str, str] | None = None,
+        options: Any = None, log: Path) -> None:  # fmt: skip
+    """Start `python -m pingfen lsp`, initialize it, play the scenario, shut it down. The
+    server's standard error goes to log (a pipe nobody reads would fill and stop it)."""
+
+    async def main() -> None:
+        client = LanguageClient("pingfen-tests", "1")
+        session = Session(client)
+
+        @client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def published(params: lsp.PublishDiagnosticsParams) -> None:
+            session.published.setdefault(params.uri, []).append(params)
+            session.arrived.set()
+
+        environment = {**os.environ, "PYTHONPATH": str(SRC), **(env or {})}
+        command = 'exec "$0" -m pingfen lsp 2>"$1"'
+        await client.start_io("/bin/sh", "-c", command, sys.executable, str(log), env=environment)
+        try:
+            capabilities = lsp.ClientCapabilities()
+            params = lsp.InitializeParams(capabilities=capabilities, initialization_options=options)
+            result = await asyncio.wait_for(client.initialize_async(params), TIMEOUT)
+            assert result.server_info is not None and result.server_info.name == "pingfen"
+            client.initialized(lsp.InitializedParams())
+            await scenario(session)
+        finally:  # the server stops when told to; one that does not within the timeout is killed
+            try:
+                await asyncio.wait_for(client.shutdown_async(None), TIMEOUT)
+                client.exit(None)
+                await asyncio.wait_for(client._server.wait(), TIMEOUT)  # type: ignore[union-attr]  # started above
+            finally:
+                if client._server is not None and client._server.returncode is None:
+                    client._server.kill()
+                await client.stop()
+
+    try:
+        asyncio.run(main())
+    except BaseException:
+        print(log.read_text(encoding="utf-8", errors="replace")[-5000:], file=sys.stderr)
+        raise
+
+
+async def ask(request: Awaitable[Any]) -> Any:
+    return await asyncio.wait_for(request, TIMEOUT)
+
+
+def offset(text: str, position: lsp.Position) -> int:
+    """An LSP position (UTF-16 code units, the protocol's default) as an index into text."""
+    lines = text.split("\n")
+    start = sum(len(line) + 1 for line in lines[: position.line])
+    line, units, i = lines[position.line], 0, 0
+    while i < len(line) and units < position.character:
+        units += len(line[i].encode("utf-16-le")) // 2
+        i += 1
+    return start + i
+
+
+def position(text: str, index: int) -> lsp.Position:
+    before = text[:index]
+    column = before[before.rfind("\n") + 1 :]
+    return lsp.Position(before.count("\n"), len(column.encode("utf-16-le")) // 2)
+
+
+def apply(text: str, edits: list[lsp.TextEdit]) -> str:
+    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        text = text[: offset(text, edit.range.start)] + edit.new_text + text[offset(text, edit.range.end) :]
+    return text
+
+
+def at(text: str, needle: str, nth: int = 0, inside: int = 1) -> lsp.Position:
+    """The position `inside` characters into the nth occurrence of needle."""
+    index = -1
+    for _ in range(nth + 1):
+        index = text.index(needle, index + 1)
+    return position(text, index + inside)
+
+
+def spanned(text: str, r: lsp.Range) -> str:
+    return text[offset(text, r.start) : offset(text, r.end)]
+
+
+async def actions(session: Session, uri: str, diagnostic: lsp.Diagnostic) -> list[lsp.CodeAction]:
+    params = lsp.CodeActionParams(
+        lsp.TextDocumentIdentifier(uri), diagnostic.range, lsp.CodeActionContext([diagnostic])
+    )
+    found = await asyncio.wait_for(session.client.text_document_code_action_async(params), TIMEOUT)
+    return [a for a in found or [] if isinstance(a, lsp.CodeAction)]
+
+
+def edits_of(action: lsp.CodeAction, uri: str) -> list[lsp.TextEdit]:
+    assert action.edit is not None and action.edit.changes is not None
+    return [e for e in action.edit.changes[uri] if isinstance(e, lsp.TextEdit)]
+
+
+# ---------------------------------------------------------------- diagnostics and quick fixes
+
+
+def test_diagnostics_on_open_and_change_and_every_quick_fix(tmp_path: Path) -> None:
+    async def scenario(s: Session) -> None:
+        uri = s.open(tmp_path / "a.rule", RUBRIC)
+        found = {d.code: d for d in await s.diagnostics(uri, 1)}
+        assert set(found) == {"PF406", "PF413", "PF414"}
+        gap = found["PF406"]
+        assert gap.severity == lsp.DiagnosticSeverity.Error and gap.source == "pingfen"
+        assert "当 `执行率` 为 0% 时没有任何条件成立" in str(gap.message)  # 中文 by default, with the hint
+        assert "帮助：" in str(gap.message)
+        assert spanned(RUBRIC, gap.range).startswith("when 执行率 >= 90%")
+        assert found["PF413"].severity == lsp.DiagnosticSeverity.Information
+
+        # Each fix as an editor takes it: apply the edit, send the text, read the new diagnostics.
+        [fix] = await actions(s, uri, gap)
+        assert fix.title == "在末尾增加 `else -> 0`" and fix.kind == lsp.CodeActionKind.QuickFix
+        text = apply(RUBRIC, edits_of(fix, uri))
+        assert "    when 执行率 >= 60% -> 6\n    else -> 0\n  }" in text
+        s.change(uri, text)
+        found = {d.code: d for d in await s.diagnostics(uri, 2)}
+        assert set(found) == {"PF413", "PF414"}
+
+        counting = await actions(s, uri, found["PF413"])
+        assert [a.title for a in counting] == [f"增加 `counting {w}`" for w in ("proportional", "whole", "started")]
+        text = apply(text, edits_of(counting[1], uri))
+        assert 'deduct 1 per 0.5 of 问题数 counting whole reason "问题"' in text
+        s.change(uri, text)
+        [left] = await s.diagnostics(uri, 3)
+        assert left.code == "PF414"
+
+        [match_fix] = await actions(s, uri, left)
+        text = apply(text, edits_of(match_fix, uri))
+        assert "      中 -> 3\n      else -> 0\n    }" in text  # inside the braces, as an arm
+        s.change(uri, text)
+        assert await s.diagnostics(uri, 4) == []  # every fix taken: nothing left
+
+        # The did-you-mean rename.
+        typed = text.replace("when 执行率 >= 60%", "when 执行律 >= 60%")
+        s.change(uri, typed)
+        [typo] = await s.diagnostics(uri, 5)
+        assert typo.code == "PF102" and "是否应为 `执行率`" in str(typo.message)
+        assert spanned(typed, typo.range) == "执行律"
+        [rename] = await actions(s, uri, typo)
+        assert rename.is_preferred and rename.title == "改为 `执行率`"
+        assert apply(typed, edits_of(rename, uri)) == text
+        s.change(uri, apply(typed, edits_of(rename, uri)))
+        assert await s.diagnostics(uri, 6) == []
+
+    run(scenario, log=tmp_path / "server.log")
+
+
+# ---------------------------------------------------------------- reading a rubric
+
+
+def hover_text(h: lsp.Hover | None) -> str:
+    assert h is not None and isinstance(h.contents, lsp.MarkupContent)
+    return h.contents.value
+
+
+def test_hover_definition_references_completion_symbols_and_formatting(tmp_path: Path) -> None:
+    async def scenario(s: Session) -> None:
+        c = s.client
+        uri = s.open(tmp_path / "clean.rule", CLEAN)
+        assert await s.diagnostics(uri, 1) == []
+        doc = lsp.TextDocumentIdentifier(uri)
+
+        async def hover(pos: lsp.Position) -> lsp.Hover | None:
+            return await asyncio.wait_for(c.text_document_hover_async(lsp.HoverParams(doc, pos)), TIMEOUT)
+
+        # An input where it is used: its type, values and description.
+        h = await hover(at(CLEAN, "- 执行率", inside=3))
+        words = hover_text(h)
+        assert "**输入项** `执行率`" in words and "类型：percent（百分比）" in words
+        assert "取值范围：[0%, 100%]" in words and "说明：预算执行率" in words
+        assert h is not None and h.range is not None and spanned(CLEAN, h.range) == "执行率"
+        # A let: its formula and the values the checker found it takes.
+        words = hover_text(await hover(at(CLEAN, "if 差额", inside=4)))
+        assert "let 差额 = 100% - 执行率" in words and "取值范围：[0%, 100%]" in words
+        # An indicator: its path, max and rules in the words of the published table.
+        words = hover_text(await hover(at(CLEAN, "indicator 预算执行", inside=11)))
+        assert "位置：管理 › 预算执行" in words and "分值：10" in words
+        assert "评分标准：" in words and "扣2分" in words
+        assert "指标解释：差额=100%-执行率" in words
+        assert await hover(at(CLEAN, "rubric", inside=2)) is None  # a keyword is no name
+
+        # Go to definition and find references.
+        definition = await ask(c.text_document_definition_async(lsp.DefinitionParams(doc, at(CLEAN, "10 * 执行率", inside=6))))
+        assert isinstance(definition, lsp.Location) and definition.uri == uri
+        assert definition.range.start == at(CLEAN, "input 执行率", inside=6)
+        refs = await ask(c.text_document_references_async(
+            lsp.ReferenceParams(lsp.ReferenceContext(include_declaration=True), doc, at(CLEAN, "match 评价", inside=7))
+        ))
+        assert refs is not None and [spanned(CLEAN, r.range) for r in refs] == ["评价", "评价"]
+        assert [r.range.start.line for r in refs] == [2, 10]
+        labels = await ask(c.text_document_references_async(
+            lsp.ReferenceParams(lsp.ReferenceContext(include_declaration=True), doc, at(CLEAN, "好 -> 5", inside=0))
+        ))
+        assert labels is not None and [r.range.start.line for r in labels] == [2, 11]  # the label, declared and used
+
+        # Completion: the file's names, its labels and the keywords.
+        listed = await ask(c.text_document_completion_async(lsp.CompletionParams(doc, lsp.Position(6, 14))))
+        items = listed if isinstance(listed, list) else listed.items if listed is not None else []
+        kinds = {i.label: i.kind for i in items}
+        assert kinds["执行率"] == lsp.CompletionItemKind.Variable
+        assert kinds["差额"] == lsp.CompletionItemKind.Constant
+        assert kinds["预算执行"] == lsp.CompletionItemKind.Field and kinds["管理"] == lsp.CompletionItemKind.Module
+        assert kinds["好"] == lsp.CompletionItemKind.EnumMember
+        assert {"indicator", "deduct", "bands", "counting", "percent"} <= {
+            k for k, v in kinds.items() if v == lsp.CompletionItemKind.Keyword
+        }
+
+        # The rubric tree as document symbols.
+        symbols = await ask(c.text_document_document_symbol_async(lsp.DocumentSymbolParams(doc)))
+        assert symbols is not None
+        tree = [(x.name, [y.name for y in x.children or []]) for x in symbols if isinstance(x, lsp.DocumentSymbol)]
+        assert tree == [("示例", []), ("执行率", []), ("评价", []), ("差额", []), ("管理", ["预算执行", "评级"])]
+
+        # Formatting, as `pingfen fmt` lays it out.
+        messy = CLEAN.replace("  indicator 评级 5 {", "indicator   评级   5{").replace("差 -> 0", "差→0")
+        s.change(uri, messy)
+        await s.diagnostics(uri, 2)
+        options = lsp.FormattingOptions(tab_size=2, insert_spaces=True)
+        edits = await ask(c.text_document_formatting_async(lsp.DocumentFormattingParams(doc, options)))
+        assert edits and apply(messy, list(edits)) == format_text(messy)
+        assert "  indicator 评级 5 {" in apply(messy, list(edits))
+
+    run(scenario, log=tmp_path / "server.log")
+
+
+def test_english_by_environment_or_initialization_options(tmp_path: Path) -> None:
+    broken = RUBRIC.replace("when 执行率 >= 60%", "when 执行律 >= 60%")
+
+    def scenario_for(expected: str) -> Callable[[Session], Awaitable[None]]:
+        async def scenario(s: Session) -> None:
+            uri = s.open(tmp_path / "a.rule", broken)
+            [typo] = [d for d in await s.diagnostics(uri, 1) if d.code == "PF102"]
+            assert expected in str(typo.message)
+
+        return scenario
+
+    log = tmp_path / "server.log"
+    run(scenario_for("did you mean `执行率`?"), env={"PINGFEN_LANG": "en"}, log=log)
+    run(scenario_for("did you mean `执行率`?"), env={"PINGFEN_LANG": "zh"}, options={"lang": "en"}, log=log)
+    run(scenario_for("是否应为 `执行率`？"), env={"PINGFEN_LANG": "zh"}, log=log)
+
+
+BASE = """rubric "基础" { total 10 }
+input 执行率: percent >= 0 and <= 100%
+group 管理 10 {
+  indicator 预算执行 10 {
+    score = 10 * 执行率
+  }
+}
+"""
+
+
+def test_extends_resolves_beside_the_document(tmp_path: Path) -> None:
+    folder = tmp_path / "地方"
+    folder.mkdir()
+    (folder / "base.rule").write_text(BASE, encoding="utf-8")
+    child = 'extends "base.rule"\nmax 预算执行 8\n'
+
+    async def scenario(s: Session) -> None:
+        uri = s.open(folder / "child.rule", child)
+        [wrong] = await s.diagnostics(uri, 1)  # the group's 10 no longer adds up: found through the base file
+        assert wrong.code.startswith("PF") and wrong.severity == lsp.DiagnosticSeverity.Error
+        # A name of the base file: its definition is there.
+        doc = lsp.TextDocumentIdentifier(uri)
+        definition = await ask(s.client.text_document_definition_async(lsp.DefinitionParams(doc, at(child, "预算执行"))))
+        assert isinstance(definition, lsp.Location)
+        assert definition.uri == (folder / "base.rule").resolve().as_uri()
+        assert definition.range.start == at(BASE, "预算执行", inside=0)
+        # A problem inside the base file is shown at the `extends`, naming the file and line.
+        (folder / "base.rule").write_text(BASE.replace("score = 10 * 执行率", "score = 10 * 执行"), encoding="utf-8")
+        s.client.text_document_did_save(lsp.DidSaveTextDocumentParams(doc))
+        found = await s.diagnostics(uri, 2)
+        assert any(d.code == "PF102" and "base.rule:5:" in str(d.message) and d.range.start.line == 0 for d in found)
+        # Found relative to the document, not to where the server was started.
+        s.open(tmp_path / "elsewhere.rule", child)
+        [missing] = await s.diagnostics((tmp_path / "elsewhere.rule").resolve().as_uri(), 1)
+        assert missing.code == "PF120"
+
+    run(scenario, env={"PWD": str(folder)}, log=tmp_path / "server.log")
+
+
+def test_a_broken_file_and_positions_in_utf16(tmp_path: Path) -> None:
+    broken = CLEAN.replace("差 -> 0", "差 ->")
+    astral = CLEAN.replace("let 差额 = 100% - 执行率", "let 𠀀差 = 100% - 执行律\nlet 差额 = 100% - 执行率")
+
+    async def scenario(s: Session) -> None:
+        uri = s.open(tmp_path / "broken.rule", broken)
+        [syntax] = await s.diagnostics(uri, 1)
+        assert syntax.code == "PF002" and spanned(broken, syntax.range) == "}"
+        doc = lsp.TextDocumentIdentifier(uri)
+        assert await ask(s.client.text_document_hover_async(lsp.HoverParams(doc, at(broken, "执行率")))) is None
+        assert await ask(s.client.text_document_document_symbol_async(lsp.DocumentSymbolParams(doc))) in ([], None)
+        options = lsp.FormattingOptions(tab_size=2, insert_spaces=True)
+        assert await ask(s.client.text_document_formatting_async(lsp.DocumentFormattingParams(doc, options))) is None
+        listed = await ask(s.client.text_document_completion_async(lsp.CompletionParams(doc, lsp.Position(0, 0))))
+        items = listed if isinstance(listed, list) else listed.items
+        assert items and all(i.kind == lsp.CompletionItemKind.Keyword for i in items)
+
+        # A character outside the BMP counts two UTF-16 units: ranges after it still fit.
+        s.change(uri, astral)
+        found = {d.code: d for d in await s.diagnostics(uri, 2)}
+        assert spanned(astral, found["PF102"].range) == "执行律"
+        assert found["PF102"].range.start == lsp.Position(3, len("let 𠀀差 = 100% - ".encode("utf-16-le")) // 2)
+        assert spanned(astral, found["PF111"].range) == "𠀀差"
+        [rename] = await actions(s, uri, found["PF102"])
+        assert "let 𠀀差 = 100% - 执行率\n" in apply(astral, edits_of(rename, uri))
+
+    run(scenario, log=tmp_path / "server.log")
