@@ -12,9 +12,10 @@ to a fixed number of places (`87.00`): `digits` writes it as it is.
 from __future__ import annotations
 
 import unicodedata
-from decimal import ROUND_HALF_UP, Context, Decimal
+from collections.abc import Sequence
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Context, Decimal
 
-__all__ = ["canonical", "digits", "number", "plain", "width"]
+__all__ = ["canonical", "canonicals", "digits", "number", "plain", "width"]
 
 
 
@@ -42,19 +43,29 @@ def canonical(value: Decimal) -> Decimal:
 def _canonical(value: Decimal) -> Decimal:
     if not value.is_finite():
         return value
-    if value.is_zero():
-        return Decimal()  # 0, whatever the sign and exponent were
-    sign, digits, exponent = value.as_tuple()
-    assert isinstance(exponent, int)
-    if exponent > 0:
-        return Decimal((sign, digits + (0,) * exponent, 0))
-    if exponent == 0 or digits[-1] != 0:
-        return value
-    kept = len(digits)
-    while exponent < 0 and digits[kept - 1] == 0:
-        kept -= 1
-        exponent += 1
-    return Decimal((sign, digits[:kept], exponent))
+    # Quantizing to units and normalizing are exact in a context of every digit, and
+    # done in C: four times quicker than taking the digits apart.
+    whole = value.quantize(_ONE, context=_EXACT)
+    if whole == value:  # an integer: every digit before the point, none after
+        return whole if whole else Decimal()  # 0, whatever the sign and exponent were
+    return value.normalize(_EXACT)  # not an integer: trailing zeros dropped, no positive exponent
+
+
+def canonicals(values: Sequence[Decimal]) -> list[Decimal]:
+    """canonical() of each value; those seen before at C speed (a result's scores)."""
+    try:
+        found = list(map(_CANONICAL.get, values))
+    except TypeError:  # a signalling NaN has no hash
+        return [canonical(value) for value in values]
+    if None in found:
+        for i, value in enumerate(found):
+            if value is None:
+                found[i] = canonical(values[i])
+    return found  # type: ignore[return-value]  # every None was replaced
+
+
+_ONE = Decimal(1)
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 
 def digits(value: Decimal) -> str:
