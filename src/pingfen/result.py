@@ -302,9 +302,8 @@ class Result:
         for i in range(len(shapes) - 1, -1, -1):  # slots set here, not by __init__: a third of the cost
             shape = shapes[i]
             node = new(NodeResult)
-            node._name, node._max, node._score, node._is_group, node._lang = (
-                shape.name, maxima[i], scores[i], shape.is_group, lang
-            )
+            node._name, node._max, node._score = shape.name, maxima[i], scores[i]
+            node._is_group, node._lang = shape.is_group, lang
             node._children = tuple(map(pick, shape.children)) if shape.children else ()
             node._explanations, node._clamped, node._owner = (), None, owner
             built[i] = node
