@@ -43,25 +43,20 @@ def canonical(value: Decimal) -> Decimal:
 def _canonical(value: Decimal) -> Decimal:
     if not value.is_finite():
         return value
-    # Quantizing to units and normalizing are exact in a context of every digit, and
-    # done in C: four times quicker than taking the digits apart.
-    whole = value.quantize(_ONE, context=_EXACT)
-    if whole == value:  # an integer: every digit before the point, none after
-        return whole if whole else Decimal()  # 0, whatever the sign and exponent were
-    return value.normalize(_EXACT)  # not an integer: trailing zeros dropped, no positive exponent
+    # Normalizing and quantizing are exact in a context of every digit, and done in C: a
+    # few times quicker than taking the digits apart, and than hashing for the cache.
+    shortest = value.normalize(_EXACT)  # trailing zeros dropped; 20 is then 2E+1
+    if not shortest:
+        return Decimal()  # 0, whatever the sign and exponent were
+    # 10 or more: an integer may have had its zeros made an exponent, which str() then shows
+    if shortest.adjusted() > 0 and "E" in str(shortest):
+        return shortest.quantize(_ONE, context=_EXACT)
+    return shortest
 
 
 def canonicals(values: Sequence[Decimal]) -> list[Decimal]:
-    """canonical() of each value; those seen before at C speed (a result's scores)."""
-    try:
-        found = list(map(_CANONICAL.get, values))
-    except TypeError:  # a signalling NaN has no hash
-        return [canonical(value) for value in values]
-    if None in found:
-        for i, value in enumerate(found):
-            if value is None:
-                found[i] = canonical(values[i])
-    return found  # type: ignore[return-value]  # every None was replaced
+    """canonical() of each value (a result's scores): most are new, so no cache."""
+    return [_canonical(value) for value in values]
 
 
 _ONE = Decimal(1)
