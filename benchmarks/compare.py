@@ -122,8 +122,8 @@ def scorers(rubric: Rubric) -> tuple[dict[str, Scorer], Callable[[dict[str, obje
     out: dict[str, Scorer] = {
         "pingfen": evaluate,
         "pingfen, batch row (every score)": batch_row,
-        "pingfen, every node's score (nodes())": every_score,
-        "pingfen, every node's score (scores())": every_score_by_name,
+        "pingfen, every score via nodes()": every_score,
+        "pingfen, every score via scores()": every_score_by_name,
         "pingfen, tree and reasons read": with_tree,
         "hand-written Decimal, plain": hand_plain.score,
         "hand-written Decimal, tuned": hand_tuned.score,
@@ -378,8 +378,8 @@ def issue11(runs: dict[str, list[float]], evals: dict[str, list[float]], start: 
     return "\n".join(lines)
 
 
-NODES = "pingfen, every node's score (nodes())"
-BY_NAME = "pingfen, every node's score (scores())"
+NODES = "pingfen, every score via nodes()"
+BY_NAME = "pingfen, every score via scores()"
 REASONS = "pingfen, tree and reasons read"
 
 
