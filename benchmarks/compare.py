@@ -9,7 +9,12 @@
 3. load time of the rubric: parse, check, compile (parser tables warm);
 4. `pingfen eval` of one record in a new process, against `python -c pass`;
 5. a CSV batch through `evaluate_many`, end to end, at 10⁴ and 10⁵ rows: rows per
-   second and peak memory, each in a fresh process (benchmarks/batch.py).
+   second and peak memory, each in a fresh process (benchmarks/batch.py);
+6. `pingfen eval` of 10⁴ CSV rows to CSV and to XLSX, end to end in a new process;
+7. issue 11's table, each row beside its target: evaluate() alone, evaluate() and reading
+   total, grade and every node's score, all reasons of one record (each against the tuned
+   hand-written scorer returning every indicator and group score, `hand_tuned.score_every`),
+   the CSV and XLSX batches and the cold start of `pingfen eval`.
 
 zen-engine is optional (`pip install ".[bench]"`); without it its row is skipped.
 --quick uses 10⁴ rows for the largest batch; --profile adds where pingfen's time goes.
@@ -93,6 +98,15 @@ def scorers(rubric: Rubric) -> tuple[dict[str, Scorer], Callable[[dict[str, obje
     checked = check(module)
     evaluate = rubric.evaluate
 
+    def every_score(record: dict[str, object]) -> object:
+        # What every user does: the total, the grade and each node's score, from the tree.
+        result = evaluate(record)
+        return result.total, result.grade, [node.score for node in result.nodes()]
+
+    def every_score_by_name(record: dict[str, object]) -> object:
+        result = evaluate(record)
+        return result.total, result.grade, result.scores()
+
     def with_tree(record: dict[str, object]) -> object:
         result = evaluate(record)
         for node in result.nodes():
@@ -108,9 +122,12 @@ def scorers(rubric: Rubric) -> tuple[dict[str, Scorer], Callable[[dict[str, obje
     out: dict[str, Scorer] = {
         "pingfen": evaluate,
         "pingfen, batch row (every score)": batch_row,
+        "pingfen, every score via nodes()": every_score,
+        "pingfen, every score via scores()": every_score_by_name,
         "pingfen, tree and reasons read": with_tree,
         "hand-written Decimal, plain": hand_plain.score,
         "hand-written Decimal, tuned": hand_tuned.score,
+        "  the same, every group's score too": hand_tuned.score_every,
         "  the same, checking inputs as pingfen": hand_checked.score,
         "hand-written float": hand_float.score,
         "pingfen oracle (walks the AST)": lambda record: oracle.evaluate(module, checked, text, rubric.coerce(record)),
@@ -132,7 +149,7 @@ def agreement(
     """Check every scorer against pingfen; return the lines to print."""
     lines = []
     on_five = 0
-    wrong = {name: 0 for name in ("plain", "tuned", "checked", "oracle", "zen", "float", "scores")}
+    wrong = {name: 0 for name in ("plain", "tuned", "checked", "oracle", "zen", "float", "scores", "groups")}
     for i, record in enumerate(records):
         result = rubric.evaluate(record)
         answer = (result.total, result.grade)
@@ -140,6 +157,7 @@ def agreement(
         total, grade, tuned_scores = hand_tuned.score(record)
         wrong["tuned"] += (total, grade) != answer
         wrong["scores"] += tuned_scores != scores
+        wrong["groups"] += hand_tuned.score_every(record)[3] != tuple(n.score for n in result.nodes() if n.is_group)
         wrong["checked"] += hand_checked.score(record)[:2] != answer
         total, grade, plain_scores = hand_plain.score(record)
         wrong["plain"] += (total, grade) != answer
@@ -159,7 +177,7 @@ def agreement(
     lines.append(
         f"agreement on {len(records)} records: hand-written plain, tuned and checked, the oracle"
         f"{' and zen-engine' if contexts is not None else ''} give pingfen's total and grade on every one "
-        "(the Decimal ones every indicator's score too)"
+        "(the Decimal ones every indicator's score too, the tuned one every group's)"
     )
     lines.append(
         f"the float scorer disagrees on {wrong['float']} records ({wrong['float'] / len(records):.2%}), "
@@ -267,6 +285,28 @@ def batches(sizes: list[int]) -> dict[int, dict[str, float]]:
     return out
 
 
+def cli_batches(size: int = 10_000, repeat: int = 3) -> dict[str, list[float]]:
+    """Rows per second of `pingfen eval RULESET DATA.csv -o OUT.csv|xlsx` in a new process,
+    wall time end to end (start, load, read, score, write): median of `repeat`, a first
+    run of each warming the caches as a user's second run finds them."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    rates: dict[str, list[float]] = {"csv": [], "xlsx": []}
+    with tempfile.TemporaryDirectory() as folder:
+        env["PYTHONPYCACHEPREFIX"] = str(Path(folder) / "pycache")
+        data = Path(folder) / f"records-{size}.csv"
+        records2021.write_csv(data, size)
+        for run in range(repeat + 1):
+            for fmt in rates:
+                command = [sys.executable, "-m", "pingfen.cli", "eval", str(records2021.RULESET), str(data),
+                           "-o", str(Path(folder) / f"scored.{fmt}")]  # fmt: skip
+                start = time.perf_counter()
+                subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+                if run:
+                    rates[fmt].append(size / (time.perf_counter() - start))
+    return rates
+
+
 # ---------------------------------------------------------------- reporting
 
 
@@ -307,6 +347,40 @@ def profile(rubric: Rubric, records: list[dict[str, object]]) -> None:
     pstats.Stats(profiler, stream=stats).sort_stats("tottime").print_stats(8)
     print("\ncProfile of evaluate over the records (tottime):")
     print("\n".join(line for line in stats.getvalue().splitlines() if line.strip())[-1400:])
+
+
+def issue11(runs: dict[str, list[float]], evals: dict[str, list[float]], start: float) -> str:
+    """Issue 11's table: each row measured in this run beside its target."""
+    hand = statistics.median(runs["  the same, every group's score too"])
+
+    def per(name: str) -> float:
+        return statistics.median(runs[name])
+
+    rows = [
+        ("evaluate() alone", f"{per('pingfen'):.2f} µs, {per('pingfen') / hand:.2f}× hand-written",
+         "≤ 1.2×", per("pingfen") / hand <= 1.2),
+        ("evaluate(), then total, grade and every node's score (nodes())",
+         f"{per(NODES):.2f} µs, {per(NODES) / hand:.2f}×", "≤ 1.5×", per(NODES) / hand <= 1.5),
+        ("  the same through scores()", f"{per(BY_NAME):.2f} µs, {per(BY_NAME) / hand:.2f}×", "≤ 1.5×",
+         per(BY_NAME) / hand <= 1.5),
+        ("all reasons of one record (evaluate() included)", f"{per(REASONS):.1f} µs", "≤ 50 µs", per(REASONS) <= 50),
+        ("`pingfen eval` of 10,000 CSV rows to CSV", f"{statistics.median(evals['csv']):,.0f} rows/s",
+         "≥ 30,000 rows/s", statistics.median(evals["csv"]) >= 30_000),
+        ("  the same to XLSX", f"{statistics.median(evals['xlsx']):,.0f} rows/s", "≥ 10,000 rows/s",
+         statistics.median(evals["xlsx"]) >= 10_000),
+        ("`pingfen eval` of one record, new process", f"{start:.2f}× `python -c pass`", "≤ 4×", start <= 4),
+    ]  # fmt: skip
+    width = max(len(row[0]) for row in rows)
+    lines = [f"\nissue 11 (hand-written: the tuned Decimal scorer, every indicator and group score, {hand:.2f} µs):"]
+    lines.append(f"  {'what':{width}s}  {'measured':28s}  {'target':16s}")
+    for what, measured, target, met in rows:
+        lines.append(f"  {what:{width}s}  {measured:28s}  {target:16s}  {'met' if met else 'MISSED'}")
+    return "\n".join(lines)
+
+
+NODES = "pingfen, every score via nodes()"
+BY_NAME = "pingfen, every score via scores()"
+REASONS = "pingfen, tree and reasons read"
 
 
 def main() -> None:
@@ -353,6 +427,13 @@ def main() -> None:
             f"  {size:>7d} rows  {report['rows_per_second']:9.0f} rows/s  peak RSS {report['maxrss_kib'] / 1024:6.1f} MiB"
             f"  traced peak {report['traced_peak_kib']:7.1f} KiB"
         )
+
+    evals = cli_batches()
+    print("\n`pingfen eval` of 10000 CSV rows in a new process, end to end (rows/s, median (min–max) of 3):")
+    for fmt, values in evals.items():
+        print(f"  to {fmt.upper():4s} {span(values, 'rows/s', 0)}")
+
+    print(issue11(runs, evals, ratio))
 
     tuned = statistics.median(runs["hand-written Decimal, tuned"])
     zen_ratio = statistics.median(runs["zen-engine (JDM graph)"]) / base if contexts is not None else None

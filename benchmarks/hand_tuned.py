@@ -3,7 +3,8 @@ constant hoisted into a fast local (default arguments), rates folded (0.5 per pe
 point is 50 per unit), checklists read from precomputed tables, no calls but the few
 Decimal() conversions of int counts. The fastest plain Python we know how to write.
 
-`score(record)` returns (total, grade, (score of each of the 25 indicators, in order)).
+`score(record)` returns (total, grade, (score of each of the 25 indicators, in order));
+`score_every(record)` also every group's score.
 """
 
 # ruff: noqa: B008 - the constants are default arguments on purpose: fast locals, made once
@@ -125,3 +126,19 @@ def score(  # noqa: PLR0912, PLR0915 - straight-line on purpose
     scores = (s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15, s16, s17, s18, s19, s20, s21, s22,
               s23, s24, s25)  # fmt: skip
     return total, grade, scores
+
+
+def score_every(r: dict[str, object]) -> tuple[Decimal, str, tuple[Decimal, ...], tuple[Decimal, ...]]:
+    """`score`, and every group's score too, summed by hand (issue 11's reference: a
+    scorer that returns every indicator and group score): (total, grade, the 25
+    indicators' scores, the 10 groups' scores in rubric order)."""
+    total, grade, s = score(r)
+    budget = s[0] + s[1] + s[2]
+    execution = s[3] + s[4] + s[5] + s[6]
+    management = s[7] + s[8] + s[9] + s[10] + s[11]
+    assets = s[12] + s[13] + s[14]
+    duties = s[15] + s[16] + s[17] + s[18] + s[19] + s[20]
+    benefits = s[21] + s[22] + s[23] + s[24]
+    groups = (budget, budget, execution + management + assets, execution, management, assets, duties, duties,
+              benefits, benefits)  # fmt: skip
+    return total, grade, s, groups

@@ -12,9 +12,10 @@ to a fixed number of places (`87.00`): `digits` writes it as it is.
 from __future__ import annotations
 
 import unicodedata
-from decimal import ROUND_HALF_UP, Context, Decimal
+from collections.abc import Sequence
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Context, Decimal
 
-__all__ = ["canonical", "digits", "number", "plain", "width"]
+__all__ = ["canonical", "canonicals", "digits", "number", "plain", "width"]
 
 
 
@@ -42,19 +43,24 @@ def canonical(value: Decimal) -> Decimal:
 def _canonical(value: Decimal) -> Decimal:
     if not value.is_finite():
         return value
-    if value.is_zero():
+    # Normalizing and quantizing are exact in a context of every digit, and done in C: a
+    # few times quicker than taking the digits apart, and than hashing for the cache.
+    shortest = value.normalize(_EXACT)  # trailing zeros dropped; 20 is then 2E+1
+    if not shortest:
         return Decimal()  # 0, whatever the sign and exponent were
-    sign, digits, exponent = value.as_tuple()
-    assert isinstance(exponent, int)
-    if exponent > 0:
-        return Decimal((sign, digits + (0,) * exponent, 0))
-    if exponent == 0 or digits[-1] != 0:
-        return value
-    kept = len(digits)
-    while exponent < 0 and digits[kept - 1] == 0:
-        kept -= 1
-        exponent += 1
-    return Decimal((sign, digits[:kept], exponent))
+    # 10 or more: an integer may have had its zeros made an exponent, which str() then shows
+    if shortest.adjusted() > 0 and "E" in str(shortest):
+        return shortest.quantize(_ONE, context=_EXACT)
+    return shortest
+
+
+def canonicals(values: Sequence[Decimal]) -> list[Decimal]:
+    """canonical() of each value (a result's scores): most are new, so no cache."""
+    return [_canonical(value) for value in values]
+
+
+_ONE = Decimal(1)
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 
 def digits(value: Decimal) -> str:

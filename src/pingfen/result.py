@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
-from pingfen.display import canonical, digits
+from pingfen.display import canonical, canonicals, digits
 from pingfen.lang import Lang
 from pingfen.reasons import Reason, Site
 from pingfen.values import CONTEXT
@@ -22,10 +22,12 @@ class NodeResult:
 
     `clamped` is "low" when deductions went past zero (扣完为止), "high" when the
     rules gave more than the max; the score is then 0 or the max. Read-only; two nodes
-    are equal when all but their language are.
+    are equal when all but their language are. A node of a scored Result knows its
+    reasons and clamp only once they are read (`_owner` then explains the whole tree).
     """
 
-    __slots__ = ("_name", "_max", "_score", "_children", "_explanations", "_clamped", "_is_group", "_lang")
+    __slots__ = ("_name", "_max", "_score", "_children", "_explanations", "_clamped", "_is_group", "_lang",
+                 "_owner")  # fmt: skip
 
     def __init__(
         self,
@@ -41,6 +43,7 @@ class NodeResult:
         # canonical: a score computed as 5 - 2.0 is returned as 3, not 3.0 (see `display`)
         self._name, self._max, self._score, self._children = name, canonical(max), canonical(score), children
         self._explanations, self._clamped, self._is_group, self._lang = explanations, clamped, is_group, lang
+        self._owner: Result | None = None
 
     if TYPE_CHECKING:  # what the fields are; at run time each is read by attrgetter, at C speed
 
@@ -53,10 +56,6 @@ class NodeResult:
         @property
         def children(self) -> tuple[NodeResult, ...]: ...
         @property
-        def explanations(self) -> tuple[Reason, ...]: ...
-        @property
-        def clamped(self) -> Clamp: ...
-        @property
         def is_group(self) -> bool: ...
         @property
         def lang(self) -> Lang: ...
@@ -66,13 +65,23 @@ class NodeResult:
         max = property(attrgetter("_max"))
         score = property(attrgetter("_score"))
         children = property(attrgetter("_children"))
-        explanations = property(attrgetter("_explanations"))
-        clamped = property(attrgetter("_clamped"))
         is_group = property(attrgetter("_is_group"))
         lang = property(attrgetter("_lang"))
 
+    @property
+    def explanations(self) -> tuple[Reason, ...]:
+        if self._owner is not None:  # not yet explained: explain the tree it is part of
+            self._owner._explain_nodes()
+        return self._explanations
+
+    @property
+    def clamped(self) -> Clamp:
+        if self._owner is not None:
+            self._owner._explain_nodes()
+        return self._clamped
+
     def _key(self) -> tuple[object, ...]:
-        return (self._name, self._max, self._score, self._children, self._explanations, self._clamped, self._is_group)
+        return (self._name, self._max, self._score, self._children, self.explanations, self.clamped, self._is_group)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, NodeResult):
@@ -85,7 +94,7 @@ class NodeResult:
     def __repr__(self) -> str:
         return (
             f"NodeResult(name={self._name!r}, max={self._max!r}, score={self._score!r}, children={self._children!r}, "
-            f"explanations={self._explanations!r}, clamped={self._clamped!r}, is_group={self._is_group!r})"
+            f"explanations={self.explanations!r}, clamped={self.clamped!r}, is_group={self._is_group!r})"
         )
 
     @property
@@ -137,6 +146,7 @@ class Layout:
     top: tuple[int, ...]
     positions: Mapping[str, int] = field(init=False, eq=False, repr=False)
     names: tuple[str, ...] = field(init=False, eq=False, repr=False)
+    maxima: tuple[Decimal, ...] = field(init=False, eq=False, repr=False)  # canonical, as a NodeResult keeps them
     _pickers: dict[tuple[str, ...], Callable[[Sequence[Decimal]], list[Decimal]]] = field(
         init=False, eq=False, repr=False
     )
@@ -144,6 +154,7 @@ class Layout:
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "positions", {shape.name: i for i, shape in enumerate(self.nodes)})
         object.__setattr__(self, "names", tuple(shape.name for shape in self.nodes))
+        object.__setattr__(self, "maxima", tuple(canonical(shape.max) for shape in self.nodes))
         object.__setattr__(self, "_pickers", {})
 
     def picker(self, names: tuple[str, ...]) -> Callable[[Sequence[Decimal]], list[Decimal]]:
@@ -184,10 +195,10 @@ class Result:
     """A scored record. `total` is rounded as the rubric says; `raw_total` is exact.
 
     The compiled evaluator hands over each node's score, in layout order, and the record's
-    exact input values (`Result.scored`). The NodeResult tree, with its clamping and its
-    Reasons, is built the first time it is read: the rubric's explaining code runs again
-    on those inputs, and must give the same scores. Results compare equal when their
-    totals, grades and every node do.
+    exact input values (`Result.scored`). The NodeResult tree is built the first time it
+    is read, from those scores alone; its clamping and Reasons the first time any node's
+    are read: the rubric's explaining code then runs again on the inputs, and must give
+    the same scores. Results compare equal when their totals, grades and every node do.
     """
 
     __slots__ = ("_layout", "_total", "_raw_total", "_grade", "_lang", "_scores", "_values", "_explain", "_tree",
@@ -280,22 +291,38 @@ class Result:
         return self._tree
 
     def _build(self) -> None:
-        """NodeResults, with their Reasons, from the explaining code; children before their group."""
-        assert self._explain is not None and self._values is not None
+        """The NodeResults, from the kept scores alone (children before their group); their
+        reasons and clamps wait until one is read (`_explain_nodes`)."""
+        layout, lang, scores, maxima = self._layout, self._lang, canonicals(self._scores), self._layout.maxima
+        shapes = layout.nodes
+        owner = self if self._explain is not None else None
+        built: list[NodeResult] = [None] * len(shapes)  # type: ignore[list-item]  # every slot is filled below
+        pick = built.__getitem__
+        new = _new
+        for i in range(len(shapes) - 1, -1, -1):  # slots set here, not by __init__: a third of the cost
+            shape = shapes[i]
+            node = new(NodeResult)
+            node._name, node._max, node._score = shape.name, maxima[i], scores[i]
+            node._is_group, node._lang = shape.is_group, lang
+            node._children = tuple(map(pick, shape.children)) if shape.children else ()
+            node._explanations, node._clamped, node._owner = (), None, owner
+            built[i] = node
+        self._nodes = tuple(built)
+        self._tree = tuple(map(pick, layout.top))
+
+    def _explain_nodes(self) -> None:
+        """Every node's Reasons and clamp, from the explaining code, at once."""
+        nodes = self._walk()
+        if self._explain is None or not nodes or nodes[0]._owner is None:
+            return
+        assert self._values is not None
         with localcontext(CONTEXT):  # as when it was scored, whatever the reader's context
             scores, records, clamps = self._explain(*self._values)
         if scores != self._scores:  # pragma: no cover - the two are generated from one rubric
             raise AssertionError("explaining a result gave other scores than scoring it")
-        layout, lang = self._layout, self._lang
-        built: list[NodeResult] = [None] * len(layout.nodes)  # type: ignore[list-item]  # every slot is filled below
-        pick = built.__getitem__
-        for i in range(len(layout.nodes) - 1, -1, -1):
-            shape, score, kept = layout.nodes[i], scores[i], records[i]
-            children = tuple(map(pick, shape.children)) if shape.children else ()
-            reasons = tuple([Reason(site, numbers, score) for site, numbers in kept]) if kept else ()
-            built[i] = NodeResult(shape.name, shape.max, score, children, reasons, clamps[i], shape.is_group, lang)
-        self._nodes = tuple(built)
-        self._tree = tuple(map(pick, layout.top))
+        for node, score, kept, clamp in zip(nodes, scores, records, clamps, strict=True):
+            node._explanations = tuple([Reason(site, numbers, score) for site, numbers in kept]) if kept else ()
+            node._clamped, node._owner = clamp, None
 
     def _walk(self) -> tuple[NodeResult, ...]:
         if self._nodes is None:
@@ -325,12 +352,12 @@ class Result:
 
     def scores(self) -> dict[str, Decimal]:
         """Every group's and indicator's score by name, depth-first in rubric order."""
-        return dict(zip(self._layout.names, map(canonical, self._scores), strict=True))
+        return dict(zip(self._layout.names, canonicals(self._scores), strict=True))
 
     def scores_of(self, names: tuple[str, ...]) -> list[Decimal]:
         """The scores of `names`, in that order (a batch's columns); the names are looked
         up once per rubric, not on every record."""
-        return [canonical(score) for score in self._layout.picker(names)(self._scores)]
+        return canonicals(self._layout.picker(names)(self._scores))
 
     def nodes(self) -> Iterator[NodeResult]:
         """Every group and indicator, depth-first in rubric order."""
@@ -351,7 +378,8 @@ class Result:
         return hash((self.rubric, self.total, self.grade))
 
     def __reduce__(self) -> tuple[object, ...]:
-        """Pickled with its tree built (the explaining code stays with the rubric)."""
+        """Pickled with its tree built and explained (the explaining code stays with the rubric)."""
+        self._explain_nodes()  # no node then refers back to this result
         return (Result, (self.rubric, self.max, self.total, self.raw_total, self.grade, self.children, self.lang))
 
     def __repr__(self) -> str:

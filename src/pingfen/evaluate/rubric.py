@@ -3,8 +3,9 @@
 At load the rubric is turned into Python source (see `codegen`) and compiled once:
 every name is a slot, every constant a ready Decimal, every rule straight-line code.
 Scoring a record runs that code inside the pinned decimal context, with no lookups by
-name, no dispatch on node types and no re-validation of the rubric. A record whose
-values are not already exact (strings, floats, missing or out-of-domain inputs) takes
+name, no dispatch on node types and no re-validation of the rubric. Plainly written
+text (a CSV's `12`, `95%`, `是`) is read to exact values first (`texts`). A record whose
+values are not exact even then (floats, odd text, missing or out-of-domain inputs) takes
 the general path, which coerces every input and reports every problem. Scoring one
 node from partial inputs (`score_node`, for audits) walks the tree with `walker`.
 """
@@ -25,6 +26,7 @@ from pingfen.errors import DataError, Problem
 from pingfen.evaluate.codegen import Program, generate
 from pingfen.evaluate.reads import node_reads
 from pingfen.evaluate.refusals import Refusal
+from pingfen.evaluate.texts import reader
 from pingfen.evaluate.walker import Sink, Walker
 from pingfen.lang import Lang
 from pingfen.reasons import quantity
@@ -107,6 +109,7 @@ class Rubric:
         # A bare number for a percent input keeps to ±100% unless the bounds say otherwise
         # (`values.ratio_limits`): beyond, the fast path leaves it to `coerce`, which refuses it.
         self._ratio_limits = {s.name: ratio_limits(s.bounds) for s in self.inputs if s.type == "percent"}
+        self._texts = reader(tuple((s.name, s.type, s.labels) for s in self.inputs))  # a CSV's cells, read fast
         bounds = tuple((*spec.bounds, *self._ratio_limits.get(spec.name, ())) for spec in self.inputs)
         self.program: Program = generate(module, checked, texts, declared, bounds)
         self._run, self._score = self.program.functions(self.name)
@@ -170,6 +173,8 @@ class Rubric:
         try:
             try:
                 result = self._run(data, lang)
+                if result is None and (plain := self._texts(data)) is not None:  # text cells, plainly written
+                    result = self._run(plain, lang)
             except InvalidOperation:  # a NaN met a bound: the general path says which input
                 result = None
             if result is None:  # some input is not yet an exact value: coerce them all

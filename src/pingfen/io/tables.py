@@ -140,7 +140,10 @@ class Rows:
         first = cells[0] if cells else None
         if isinstance(first, str) and first.lstrip().startswith("#"):
             return None
-        values = {name: _blank_to_none(cell) for name, cell in zip(self.columns, cells, strict=False) if name}
+        values = {  # _blank_to_none, inline: it runs for every cell
+            name: (cell.strip() or None) if isinstance(cell, str) else cell
+            for name, cell in zip(self.columns, cells, strict=False) if name
+        }  # fmt: skip
         return Row(number, _id(values.get(self.id_column)) if self.id_column else None, values)
 
     def _jsonl(self) -> Iterator[Row]:

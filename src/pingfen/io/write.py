@@ -297,7 +297,10 @@ _HEADERS = {"en": ("id", "total", "grade", "error"), "zh": ("编号", "总分", 
 def plain(value: Decimal | None) -> str:
     """A Decimal digit for digit (`display.digits`: a Result's scores are canonical already,
     its total keeps the rubric's places); '' for None."""
-    return "" if value is None else display.digits(value)
+    if value is None:
+        return ""
+    text = str(value)  # what `digits` writes, unless there is an exponent or a sign (-0 is 0)
+    return text if "E" not in text and text[0] != "-" else display.digits(value)
 
 
 def _cells(line: Line) -> list[Any]:

@@ -1,0 +1,83 @@
+"""Text values (every cell of a CSV) read as exact values on a fast path.
+
+A cell written plainly — `12`, `-3.5`, `95%`, `是`, a label exactly as declared — is read
+here as `values.coerce` reads it; any other text (spaces, thousands separators, full-width
+digits, exponents, a blank) gives None, and the record takes the general path, which reads
+the same text the same way or reports the problem. Bounds, counts, ratio limits and the
+exponent limit are then checked by the generated code, as for any exact value, which sends
+a record it cannot take down the general path too: nothing is decided here that `coerce`
+would decide otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+
+from pingfen.values import _FALSE, _TRUE, CONTEXT, LIMIT, MAX_NUMBER_TEXT
+
+# A subset of what `values.number_text` accepts, read by Decimal() exactly as it reads it.
+_PLAIN = re.compile(r"-?[0-9]+(?:\.[0-9]+)?").fullmatch
+_BOOL = {**dict.fromkeys(_FALSE, False), **dict.fromkeys(_TRUE, True)}
+_HUNDRED = Decimal(100)
+
+# How each input's text is read.
+_NUMBER, _PERCENT, _FLAG, _LABEL = range(4)
+
+Reader = Callable[[Mapping[str, object]], dict[str, object] | None]
+
+
+def reader(inputs: tuple[tuple[str, str, tuple[str, ...]], ...]) -> Reader:
+    """A function from a record to the same record with its plain text values read, or
+    None when some value needs the general path. `inputs` are (name, type, labels)."""
+    plan = tuple((name, *_kind(kind, labels)) for name, kind, labels in inputs)
+
+    def read(data: Mapping[str, object]) -> dict[str, object] | None:
+        out: dict[str, object] = {}
+        get = data.get
+        for name, kind, labels in plan:
+            raw = get(name)
+            if type(raw) is str:
+                if kind == _NUMBER:  # the commonest, inline
+                    if len(raw) > MAX_NUMBER_TEXT or not _PLAIN(raw):
+                        return None
+                    out[name] = Decimal(raw)
+                    continue
+                value = _read(raw, kind, labels)
+                if value is None:
+                    return None
+                out[name] = value
+            elif raw is None:  # missing: the general path says so
+                return None
+            else:  # a number or a bool already: the generated code reads it
+                out[name] = raw
+        return out
+
+    return read
+
+
+def _kind(kind: str, labels: tuple[str, ...]) -> tuple[int, frozenset[str]]:
+    if kind == "bool":
+        return _FLAG, frozenset()
+    if kind == "label":  # `coerce` strips the text first: only labels without spaces around match as they are
+        return _LABEL, frozenset(label for label in labels if label == label.strip())
+    return (_PERCENT if kind == "percent" else _NUMBER), frozenset()
+
+
+def _read(raw: str, kind: int, labels: frozenset[str]) -> object:
+    if kind == _NUMBER:
+        return Decimal(raw) if len(raw) <= MAX_NUMBER_TEXT and _PLAIN(raw) else None
+    if kind == _PERCENT:
+        if raw[-1:] != "%":
+            return Decimal(raw) if len(raw) <= MAX_NUMBER_TEXT and _PLAIN(raw) else None
+        body = raw[:-1]
+        if len(body) > MAX_NUMBER_TEXT or not _PLAIN(body):
+            return None
+        number = Decimal(body)
+        if number and abs(number.adjusted()) > LIMIT:  # `to_percent` keeps it undivided, to refuse it
+            return None
+        return CONTEXT.divide(number, _HUNDRED)
+    if kind == _FLAG:  # `coerce` reads raw.strip().lower(): the same text when there is nothing to strip
+        return _BOOL.get(raw.lower())
+    return raw if raw in labels else None
