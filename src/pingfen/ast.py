@@ -142,9 +142,14 @@ class Not:
         return (self.operand,)
 
 
+# The functions that read a panel's list of values (`min` and `max` read one too).
+AGGREGATES = ("mean", "median", "trimmed_mean", "count")
+
+
 @frozen
 class Call:
-    """A call of a built-in function: min, max or abs."""
+    """A call of a built-in function: min, max or abs; or one of AGGREGATES (or min or max)
+    over a list input, its one argument."""
 
     func: str
     args: tuple[Expr, ...]
@@ -174,7 +179,9 @@ InputType = Lit["percent", "amount", "count", "bool", "score", "number", "label"
 
 @frozen
 class Input:
-    """`input NAME: TYPE [bounds] ["description"]`."""
+    """`input NAME: TYPE [bounds] ["description"]`. `input NAME: list of [N] TYPE` is a panel:
+    several values of TYPE (each within the bounds), read through `mean`, `median`, … ;
+    `size` is how many the data-entry template has columns for."""
 
     name: Name
     type: InputType
@@ -182,6 +189,8 @@ class Input:
     labels: tuple[Name, ...] = ()
     description: str | None = None
     span: Span = _span()
+    is_list: bool = False
+    size: Number | None = None
 
 
 @frozen

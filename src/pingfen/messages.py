@@ -51,6 +51,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF126": ("`{word}` changes a base file, but this file extends none", "`{word}` 用于修改所继承的文件，但本文件没有 `extends`"),
     # types and units
     "PF113": ("label `{name}` is listed more than once", "选项 `{name}` 重复"),
+    "PF150": (
+        "a panel's values are read through mean, median, trimmed_mean, min, max or count",
+        "评委打分列表须通过 mean、median、trimmed_mean、min、max 或 count 取值",
+    ),
+    "PF151": ("panel `{name}` holds {type} values: a panel holds numbers", "评委打分 `{name}` 的类型为 {type}：列表只能由数值组成"),
+    "PF152": ("a panel of `{text}` values: the size is a whole number from 1 to {limit}", "评委人数 `{text}` 应为 1 至 {limit} 的整数"),
     "PF201": ("cannot {action} {left} and {right}", "不能对{left_zh}和{right_zh}进行{action_zh}"),
     "PF202": (
         "percentage points (`{text}`) apply only to percents, not to {unit}",
@@ -137,6 +143,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "PF614": ("`{given_code}` is not a data error", "`{given_code}` 不是数据错误代码"),
     # data (evaluation)
+    "PF540": (
+        "`{where}`: `{call}` needs at least {least} values",
+        "`{where}`：`{call}` 至少需要 {least} 个评分",
+    ),
     "PF501": ("missing input `{input}`", "缺少输入项 `{input}`"),
     "PF502": ("input `{input}`: {value} is not {expected}", "输入项 `{input}`：{value} 不是{expected_zh}"),
     "PF503": (
@@ -403,6 +413,16 @@ HINTS: dict[str, tuple[str, str]] = {
         "`counting whole`（只计整步，计 2 步）或 `counting started`（不足一步按一步计，计 3 步）",
     ),
     "labels": ("the labels are {labels}", "可选项为 {labels}"),
+    "panel_call": (
+        "write `{func}(NAME)`, NAME an input declared `list of score` (or of another number type)",
+        "写作 `{func}(名称)`，名称为声明为 `list of score`（或其他数值类型）的输入项",
+    ),
+    "panel_read": (
+        "read `{name}` as one number: `mean({name})`, `median({name})`, `trimmed_mean({name})`, …",
+        "请先把 `{name}` 化为一个数：`mean({name})`、`median({name})`、`trimmed_mean({name})` 等",
+    ),
+    "panel_numeric": ("declare it `list of score` (or number, percent, amount, count)", "声明为 `list of score`（或 number、percent、amount、count）"),
+    "panel_size": ("write the number of experts, e.g. `list of 5 score`", "写明评委人数，例如 `list of 5 score`"),
     "declare_score": ("declare it as `input {name}: score`", "声明为 `input {name}: score`"),
     "placeholders": (
         "placeholders are {names}, or the name of an input or `let` value; write `{{{{` and `}}}}` for braces",

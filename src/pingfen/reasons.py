@@ -124,6 +124,8 @@ def quantity(value: object, unit: str) -> str:
         return "是" if value else "否"
     if isinstance(value, Decimal):
         return number(_hundredfold(value)) + "%" if unit == "percent" else number(value)
+    if isinstance(value, tuple):  # a panel's values
+        return "、".join(quantity(v, unit) for v in value)
     return str(value)
 
 

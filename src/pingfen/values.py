@@ -64,6 +64,29 @@ COUNTING = {"whole": decimal.ROUND_FLOOR, "started": decimal.ROUND_CEILING}
 Clamp = Literal["low", "high"] | None
 
 
+# A panel's values (`input 专家评分: list of score`) summed up, exactly: the quotient of a mean
+# carries CONTEXT's 28 significant digits, like any division. `trimmed_mean` drops one highest
+# and one lowest value (去掉一个最高分和一个最低分), so it needs three; the others one.
+def _mean(xs: tuple[Decimal, ...]) -> Decimal:
+    return CONTEXT.divide(sum(xs, ZERO), len(xs))
+
+
+def _median(xs: tuple[Decimal, ...]) -> Decimal:
+    ordered, half = sorted(xs), len(xs) // 2
+    return ordered[half] if len(xs) % 2 else CONTEXT.divide(ordered[half - 1] + ordered[half], 2)
+
+
+AGGREGATES: dict[str, Callable[[tuple[Decimal, ...]], Decimal]] = {
+    "mean": _mean,
+    "median": _median,
+    "trimmed_mean": lambda xs: _mean(tuple(sorted(xs)[1:-1])),
+    "count": lambda xs: Decimal(len(xs)),
+    "min": min,
+    "max": max,
+}
+AGGREGATE_LEAST = {"trimmed_mean": 3}  # the fewest values each needs, when more than one
+
+
 def total_rounding(places: Decimal | None, mode: str) -> tuple[Decimal, str]:
     """The quantum and rounding of a total: `places` decimals (PLACES when not given), in `mode`."""
     return Decimal(1).scaleb(-int(PLACES if places is None else places)), ROUNDING[mode]
@@ -236,3 +259,30 @@ def coerce(name: str, kind: str, raw: object, labels: tuple[str, ...] = ()) -> D
     if kind == "amount" and value < 0:
         return Problem("PF503", name, {"input": name, "value": show(raw), "domain": ">= 0"})
     return value
+
+
+_LIST_SEPARATORS = re.compile(r"[,，、;；\s]+")
+MAX_LIST = 1000  # values of one panel: beyond, a record is a typo or an attack
+
+
+def coerce_list(name: str, kind: str, raw: object) -> tuple[Decimal, ...] | Problem:
+    """The values of a panel input (`list of score`): a list, or a text `8, 9, 7.5` (separated by
+    commas, 、, semicolons or spaces), or one value alone; each coerced as `kind`."""
+    if isinstance(raw, (list, tuple)):
+        items: list[object] = list(raw)
+    elif isinstance(raw, str):
+        items = [part for part in _LIST_SEPARATORS.split(raw.strip()) if part]
+    else:
+        items = [] if raw is None else [raw]
+    if not items:
+        return Problem("PF501", name, {"input": name})
+    if len(items) > MAX_LIST:
+        return Problem("PF503", name, {"input": name, "value": f"{len(items)} values", "domain": f"<= {MAX_LIST}"})
+    values: list[Decimal] = []
+    for item in items:
+        value = coerce(name, kind, item)
+        if isinstance(value, Problem):
+            return value
+        assert isinstance(value, Decimal)  # a panel is of a numeric type (the checker sees to it)
+        values.append(value)
+    return tuple(values)

@@ -22,6 +22,7 @@ DIGITS = 28  # significant digits of the evaluation context
 MAX_PLACES = 10  # a total rounded finer than this is a typo, and would outgrow 28 digits
 NUMERIC = {"percent", "amount", "count", "number", "score"}
 REASON_FIELDS = ("score", "max", "lost", "value")
+MAX_PANEL = 100  # columns a panel's template may have
 
 
 def template_problem(template: str) -> tuple[str, str] | None:
@@ -80,6 +81,9 @@ class RuleChecker:
         self._marking = False  # a let's own references count only once the let is used
         for let in self.let_order:
             self._let_units[let.name.text] = self.unit_of(let.expr)
+            if self._let_units[let.name.text] == "list":  # `let x = 专家评分`: a panel is read by mean(…), …
+                self.report("PF150", let.expr.span, "panel_read", name=self.module_text(let.expr))
+                self._let_units[let.name.text] = "?"
             self.symbols[let.name.text].unit = self._let_units[let.name.text]
         self._marking = True
         for inp in self.module.inputs:
@@ -142,8 +146,19 @@ class RuleChecker:
                 self.report("PF103", decl.name.span, "first_defined", name=name, line=first[name].name.span.line)
                 continue
             first[name] = decl
-            unit = decl.type if isinstance(decl, ast.Input) else "number"
+            unit: str = decl.type if isinstance(decl, ast.Input) else "number"
+            if isinstance(decl, ast.Input) and decl.is_list:
+                unit = "list"  # read only through mean(…), median(…), …: `call` gives the element's unit
+                self.check_panel(decl)
             self.symbols[name] = Symbol(name, unit, decl)
+
+    def check_panel(self, decl: ast.Input) -> None:
+        """A panel holds numbers (PF151), and says how many as a whole number of at least one (PF152)."""
+        if decl.type not in NUMERIC:
+            self.report("PF151", decl.name.span, "panel_numeric", name=decl.name.text, type=decl.type)
+        size = decl.size
+        if size is not None and (size.value != size.value.to_integral_value() or not 1 <= size.value <= MAX_PANEL):
+            self.report("PF152", size.span, "panel_size", text=size.text, limit=MAX_PANEL)
 
     def order_lets(self) -> None:
         """Topological order of `let`s; a cycle is reported once per let in it. Depth-first
@@ -242,7 +257,18 @@ class RuleChecker:
             case _:
                 assert_never(e)
 
+    def panel(self, e: ast.Expr) -> ast.Input | None:
+        """The panel input `e` names, if it names one."""
+        if isinstance(e, ast.Ref) and (symbol := self.symbols.get(e.name.text)) is not None:
+            decl = symbol.decl
+            if isinstance(decl, ast.Input) and decl.is_list:
+                return decl
+        return None
+
     def call(self, e: ast.Call) -> str:
+        panel = self.panel(e.args[0])
+        if e.func in ast.AGGREGATES or panel is not None:
+            return self.aggregate(e, panel)
         units = [self.numeric(a) for a in e.args]
         if e.func == "abs":
             if len(e.args) != 1:
@@ -260,6 +286,17 @@ class RuleChecker:
         for arg in e.args:
             self.bare_against_percent(arg, joined)
         return joined
+
+    def aggregate(self, e: ast.Call, panel: ast.Input | None) -> str:
+        """`mean(专家评分)`: one argument, a panel (PF150); the element's unit, a plain number for `count`."""
+        if panel is None or len(e.args) != 1:
+            for arg in e.args:
+                if self.panel(arg) is None:
+                    self.unit_of(arg)  # its own mistakes, and its names marked used
+            self.report("PF150", e.span, "panel_call", func=e.func)
+            return "?"
+        self.unit_of(e.args[0])
+        return "number" if e.func == "count" or panel.type not in NUMERIC else panel.type
 
     def binary(self, e: ast.Binary) -> str:
         left, right = self.numeric(e.left), self.numeric(e.right)
@@ -299,6 +336,9 @@ class RuleChecker:
 
     def numeric(self, e: ast.Expr) -> str:
         unit = self.unit_of(e)
+        if unit == "list":
+            self.report("PF150", e.span, "panel_read", name=self.module_text(e))
+            return "?"
         if unit not in NUMERIC and unit != "?":
             self.report("PF203", e.span, expected="number", found=unit)
             return "?"
@@ -314,7 +354,9 @@ class RuleChecker:
 
     def condition(self, e: ast.Expr) -> None:
         unit = self.unit_of(e)
-        if unit in NUMERIC and isinstance(e, ast.Ref):
+        if unit == "list":
+            self.report("PF150", e.span, "panel_read", name=self.module_text(e))
+        elif unit in NUMERIC and isinstance(e, ast.Ref):
             self.report("PF203", e.span, "make_condition", expected="bool", found=unit, text=e.name.text)
         elif unit not in ("bool", "?"):
             self.report("PF203", e.span, expected="bool", found=unit)
@@ -330,6 +372,10 @@ class RuleChecker:
 
     def compare(self, op: str, left: ast.Expr, right: ast.Expr, span: Span) -> None:
         lu, ru = self.unit_of(left), self.unit_of(right)
+        if "list" in (lu, ru):
+            panel = left if lu == "list" else right
+            self.report("PF150", panel.span, "panel_read", name=self.module_text(panel))
+            return
         if "bool" in (lu, ru) or "label" in (lu, ru):
             if lu != ru and "?" not in (lu, ru):
                 self.report("PF201", span, action="compare", left=lu, right=ru)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import re
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from decimal import Decimal, DecimalException, InvalidOperation, getcontext, localcontext, setcontext
 
@@ -35,6 +36,7 @@ from pingfen.values import (
     ZERO,
     ambiguous_percent,
     coerce,
+    coerce_list,
     has_percent_sign,
     ratio_limits,
     show,
@@ -52,6 +54,8 @@ class InputSpec:
     description: str | None
     bounds: tuple[tuple[str, Decimal], ...]
     labels: tuple[str, ...]
+    is_list: bool = False  # a panel (`list of score`): several values, each within the bounds
+    size: int | None = None  # how many the rubric says the panel has, if it says
 
 
 @frozen
@@ -100,6 +104,7 @@ class Rubric:
             InputSpec(
                 i.name.text, i.type, i.description,
                 _bounds(i, judged_max.get(i.name.text)), tuple(lb.text for lb in i.labels),
+                i.is_list, int(i.size.value) if i.size is not None else None,
             )
             for i in declared
         )  # fmt: skip
@@ -241,7 +246,7 @@ class Rubric:
     def coerce(
         self, data: Mapping[str, object], names: Collection[str] | None = None, *, record: str | None = None,
         ratios: bool = False,
-    ) -> dict[str, Decimal | bool | str]:  # fmt: skip
+    ) -> dict[str, Decimal | bool | str | tuple[Decimal, ...]]:  # fmt: skip
         """The named inputs (default: all) as evaluation sees them: exact, typed and within their
         domains. Raises DataError naming every input at fault. `ratios` as for `evaluate`."""
         only = None if names is None else frozenset(names)
@@ -262,13 +267,22 @@ class Rubric:
 
     def _coerce_some(
         self, data: Mapping[str, object], only: frozenset[str] | None, ratios: bool = False
-    ) -> tuple[dict[str, Decimal | bool | str], list[Problem]]:
+    ) -> tuple[dict[str, Decimal | bool | str | tuple[Decimal, ...]], list[Problem]]:
         """The inputs (all, or those in `only`) coerced and domain-checked, and the problems found."""
-        values: dict[str, Decimal | bool | str] = {}
+        values: dict[str, Decimal | bool | str | tuple[Decimal, ...]] = {}
         problems: list[Problem] = []
         unknown: list[str] | None = None  # the record's keys that name no input: where typos are
         for spec in self.inputs:
             if only is not None and spec.name not in only:
+                continue
+            if spec.is_list:
+                panel = coerce_list(spec.name, spec.type, panel_value(data, spec.name))
+                if not isinstance(panel, Problem):
+                    panel = self._panel_bounds(spec, panel)
+                if isinstance(panel, Problem):
+                    problems.append(panel)
+                else:
+                    values[spec.name] = panel
                 continue
             value = coerce(spec.name, spec.type, data.get(spec.name), spec.labels)
             if isinstance(value, Problem):
@@ -291,6 +305,33 @@ class Rubric:
                     break
             values[spec.name] = value
         return values, problems
+
+    def _panel_bounds(self, spec: InputSpec, panel: tuple[Decimal, ...]) -> tuple[Decimal, ...] | Problem:
+        """A panel's values, each within the input's bounds, or the first that is not (PF503)."""
+        for value in panel:
+            for op, bound in (*spec.bounds, *self._ratio_limits.get(spec.name, ())):
+                if not COMPARE[op](value, bound):
+                    domain = f"{op} {quantity(bound, spec.type)}"
+                    return Problem("PF503", spec.name, {"input": spec.name, "value": show(value), "domain": domain})
+        return panel
+
+
+_PANEL_COLUMN = re.compile(r"(\d{1,4})|\[(\d{1,4})\]|［(\d{1,4})］")
+
+
+def panel_value(data: Mapping[str, object], name: str) -> object:
+    """A panel's raw values: the record's value under its name (a list, or a text `8, 9, 7`), or
+    else its numbered columns as a table writes them, `专家评分1`, `专家评分2`, … or
+    `专家评分[1]`, … in the order of their numbers; blank cells are left out."""
+    if data.get(name) is not None:
+        return data.get(name)
+    numbered: list[tuple[int, object]] = []
+    for key, value in data.items():
+        if isinstance(key, str) and key.startswith(name):
+            m = _PANEL_COLUMN.fullmatch(key[len(name) :])
+            if m is not None and value is not None and not (isinstance(value, str) and not value.strip()):
+                numbered.append((int(next(g for g in m.groups() if g is not None)), value))
+    return [value for _, value in sorted(numbered, key=lambda kv: kv[0])] or None
 
 
 def _arithmetic(error: DecimalException) -> Problem:

@@ -358,6 +358,8 @@ class _Printer:
 
     def input(self, i: ast.Input) -> None:
         kind = i.type if i.type != "label" else "label { " + ", ".join(name(lb) for lb in i.labels) + " }"
+        if i.is_list:
+            kind = f"list of {number(i.size)} {kind}" if i.size is not None else f"list of {kind}"
         bounds = " and ".join(f"{b.op} {number(b.value)}" for b in i.bounds)
         text = f"input {name(i.name)}: {kind}"
         if bounds:

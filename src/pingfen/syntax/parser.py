@@ -393,6 +393,9 @@ class _Builder(Transformer[Token, ast.Module]):
     # ---- declarations
     def input_decl(self, meta: Meta, c: list[Any]) -> ast.Input:
         name, (kind, labels), bounds, description = c
+        if isinstance(kind, tuple):  # `list of [N] TYPE`: a panel's scores
+            element, size = kind
+            return ast.Input(name, element, bounds, labels, description, _span(meta), is_list=True, size=size)
         return ast.Input(name, kind, bounds, labels, description, _span(meta))
 
     def simple_type(self, meta: Meta, c: list[Any]) -> tuple[str, tuple[ast.Name, ...]]:
@@ -400,6 +403,10 @@ class _Builder(Transformer[Token, ast.Module]):
 
     def label_type(self, meta: Meta, c: list[Any]) -> tuple[str, tuple[ast.Name, ...]]:
         return "label", tuple(c)
+
+    def list_type(self, meta: Meta, c: list[Any]) -> tuple[tuple[str, ast.Number | None], tuple[ast.Name, ...]]:
+        size, kind = c
+        return (str(kind), None if size is None else self._num(size)), ()
 
     def bounds(self, meta: Meta, c: list[Any]) -> tuple[ast.Bound, ...]:
         return tuple(c)
