@@ -18,6 +18,16 @@ from pingfen.reasons import exact
 from pingfen.syntax.formatter import _prec  # the language's binding strengths, stated once there
 from pingfen.values import CONTEXT
 
+# A panel's functions as the table says them: 专家评分的平均值, the mean of 专家评分.
+_PANEL_WORDS = {
+    "mean": ("的平均值", "the mean of"),
+    "median": ("的中位数", "the median of"),
+    "trimmed_mean": ("去掉一个最高分和一个最低分后的平均值", "the mean, without the highest and the lowest, of"),
+    "min": ("的最低值", "the lowest of"),
+    "max": ("的最高值", "the highest of"),
+    "count": ("的个数", "the number of"),
+}
+
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _ZH_OPS = {"=": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 _EN_OPS = {"=": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
@@ -87,6 +97,10 @@ class Words:
                 gap = "" if zh else " "
                 return f"{self.expr(e.left, level)}{gap}{op}{gap}{self.expr(e.right, level + 1)}"
             case ast.Call():
+                panel = e.args[0]
+                if isinstance(panel, ast.Ref) and (decl := self.inputs.get(panel.name.text)) is not None and decl.is_list:
+                    zh_word, en_word = _PANEL_WORDS[e.func]
+                    return f"{panel.name.text}{zh_word}" if zh else f"{en_word} {panel.name.text}"
                 return f"{e.func}({', '.join(self.expr(a) for a in e.args)})"
             case _:
                 assert_never(e)
