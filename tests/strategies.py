@@ -31,6 +31,7 @@ from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 
+import attrs
 from hypothesis import strategies as st
 
 from pingfen import ast
@@ -364,7 +365,7 @@ class _Builder:
     def indicator(self, top: Decimal) -> ast.Indicator:
         name = self.fresh(NODE_STEMS)
         kinds = ["bands", "bands_let", "step", "ratio", "counted", "awards", "when", "when_cond", "when_pct", "match",
-                 "judgment", "formula", "none"]  # fmt: skip
+                 "judgment", "formula", "panel", "none"]  # fmt: skip
         kind = self.draw(st.sampled_from(kinds + (["when_open"] if self.loose else [])))
         rules: list[ast.Rule] = getattr(self, "rule_" + kind)(name, top)
         for _ in range(self.draw(st.integers(0, 2))):  # deductions after the rule that gives the start
@@ -534,6 +535,17 @@ class _Builder:
         scaled = ast.Binary("/", ast.Binary("*", _ref(self.amount()), _num(top)), _num(100))
         return [ast.Formula(ast.Call("min", (_num(top), ast.Neg(ast.Neg(scaled)))))]
 
+    def rule_panel(self, name: str, top: Decimal) -> list[ast.Rule]:
+        """A panel of experts' scores within [0, top], read by one of its functions."""
+        func = self.draw(st.sampled_from(["mean", "median", "trimmed_mean", "min", "max"]))
+        one = st.integers(0, int(top * 10)).map(lambda n: D(n).scaleb(-1))
+        values = st.lists(one, min_size=3, max_size=7)
+        spelt = values.map(lambda xs: "、".join(_fmt(x) for x in xs))
+        bounds = (ast.Bound(">=", _num(0)), ast.Bound("<=", _num(top)))
+        panel = self.new_input("score", values, spelt, bounds, shared=False)
+        self.inputs[-1] = attrs.evolve(self.inputs[-1], is_list=True, size=_num(self.draw(st.integers(3, 7))))
+        return [ast.Formula(ast.Call(func, (_ref(panel),)))]
+
     def rule_none(self, name: str, top: Decimal) -> list[ast.Rule]:
         return []
 
@@ -575,6 +587,8 @@ class _Builder:
     # ---- examples and properties
     def given_value(self, decl: ast.Input) -> ast.GivenValue:
         draw = self.draw
+        if decl.is_list:  # a panel, as a text of scores
+            return ast.GivenValue("text", "、".join(["0"] * draw(st.integers(3, 5))))
         if decl.type == "bool":
             return ast.GivenValue("word", draw(st.sampled_from(["是", "否", "true", "false"])))
         if decl.type == "label":
@@ -609,7 +623,7 @@ class _Builder:
 
     def properties(self) -> list[ast.Property]:
         out: list[ast.Property] = []
-        numeric = [i for i in self.inputs if i.type in ("percent", "amount", "count", "score")]
+        numeric = [i for i in self.inputs if i.type in ("percent", "amount", "count", "score") and not i.is_list]
         if numeric and self.draw(st.booleans()):
             subject = self.draw(st.sampled_from(numeric)).name
             named = st.sampled_from([i.name for i in self.indicators]) if self.indicators else st.nothing()

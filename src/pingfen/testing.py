@@ -32,7 +32,7 @@ import decimal
 from collections.abc import Callable
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from attrs import frozen
+from attrs import evolve, frozen
 from hypothesis import strategies as st
 
 from pingfen import ast
@@ -105,6 +105,9 @@ def input_values(spec: InputSpec) -> st.SearchStrategy[object]:
         return st.booleans()
     if spec.type == "label":
         return st.sampled_from(spec.labels)
+    if spec.is_list:  # a panel: three experts or more, each on the data steps
+        one = input_values(evolve(spec, is_list=False))
+        return st.lists(one, min_size=3, max_size=max(3, spec.size or 5))
     lo, hi = grid_range(spec)
     k = _COARSE[spec.type]
     fine = st.integers(lo, hi)
@@ -189,7 +192,7 @@ def targets(rubric: Rubric) -> list[Target]:
 
 def _free_inputs(rubric: Rubric, e: ast.Expr | None) -> list[str]:
     """The numeric inputs an expression depends on (through lets); every one for the total."""
-    numeric = [s.name for s in rubric.inputs if s.type in STEPS]
+    numeric = [s.name for s in rubric.inputs if s.type in STEPS and not s.is_list]  # a panel is drawn, not moved
     if e is None:
         return numeric
     lets = {let.name.text: let for let in rubric.module.lets}
@@ -300,6 +303,9 @@ def extremes(rubric: Rubric) -> tuple[dict[str, object], dict[str, object]]:
             choices[spec.name] = [False, True]
         elif spec.type == "label":
             choices[spec.name] = list(spec.labels)
+        elif spec.is_list:  # a panel of three experts agreeing, at either end
+            lo, hi = grid_range(spec)
+            choices[spec.name] = [[from_grid(spec, lo)] * 3, [from_grid(spec, hi)] * 3]
         else:
             lo, hi = grid_range(spec)
             choices[spec.name] = [from_grid(spec, lo), *points.get(spec.name, []), from_grid(spec, hi)]
@@ -357,7 +363,7 @@ def reach_total(rubric: Rubric, record: dict[str, object], at: Decimal, offset: 
 def boundary_values(rubric: Rubric) -> dict[str, list[object]]:
     """For each numeric input, the values of its data grid at, and one step either side of,
     every threshold written directly on it, and the ends of its domain."""
-    specs = {s.name: s for s in rubric.inputs if s.type in STEPS}
+    specs = {s.name: s for s in rubric.inputs if s.type in STEPS and not s.is_list}
     found: dict[str, set[int]] = {name: set() for name in specs}
     for target in targets(rubric):
         if isinstance(target.value, ast.Ref) and target.value.name.text in specs:
