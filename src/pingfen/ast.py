@@ -144,6 +144,8 @@ class Not:
 
 # The functions that read a panel's list of values (`min` and `max` read one too).
 AGGREGATES = ("mean", "median", "trimmed_mean", "count")
+# The functions of two dates: the days, or the calendar months, from the first to the second.
+DURATIONS = ("days", "months")
 
 
 @frozen
@@ -174,7 +176,7 @@ class Bound:
     span: Span = _span()
 
 
-InputType = Lit["percent", "amount", "count", "bool", "score", "number", "label"]
+InputType = Lit["percent", "amount", "count", "bool", "score", "number", "label", "date"]
 
 
 @frozen

@@ -57,6 +57,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "PF151": ("panel `{name}` holds {type} values: a panel holds numbers", "评委打分 `{name}` 的类型为 {type}：列表只能由数值组成"),
     "PF152": ("a panel of `{text}` values: the size is a whole number from 1 to {limit}", "评委人数 `{text}` 应为 1 至 {limit} 的整数"),
+    "PF230": ("`{func}` is the time between two dates", "`{func}` 计算两个日期之间的时间"),
+    "PF231": ("a date is compared only with a date, not {right}", "日期只能与日期比较，不能与{right_zh}比较"),
     "PF201": ("cannot {action} {left} and {right}", "不能对{left_zh}和{right_zh}进行{action_zh}"),
     "PF202": (
         "percentage points (`{text}`) apply only to percents, not to {unit}",
@@ -413,6 +415,14 @@ HINTS: dict[str, tuple[str, str]] = {
         "`counting whole`（只计整步，计 2 步）或 `counting started`（不足一步按一步计，计 3 步）",
     ),
     "labels": ("the labels are {labels}", "可选项为 {labels}"),
+    "two_dates": (
+        "write `{func}(FROM, TO)`, both inputs declared `date`",
+        "写作 `{func}(起始日期, 截止日期)`，两者都是声明为 `date` 的输入项",
+    ),
+    "date_compare": (
+        "compare the time between them: `days(FROM, TO) > 0`, `months(FROM, TO) <= 3`",
+        "比较两者之间的时间：`days(起始日期, 截止日期) > 0`、`months(起始日期, 截止日期) <= 3`",
+    ),
     "panel_call": (
         "write `{func}(NAME)`, NAME an input declared `list of score` (or of another number type)",
         "写作 `{func}(名称)`，名称为声明为 `list of score`（或其他数值类型）的输入项",
@@ -487,6 +497,7 @@ UNIT_WORDS: dict[str, tuple[str, str]] = {
     "score": ("a score", "评价分"),
     "bool": ("a yes/no value", "是/否值"),
     "label": ("a label", "选项"),
+    "date": ("a date", "日期"),
     "pp": ("percentage points", "百分点"),
 }
 

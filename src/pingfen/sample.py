@@ -20,6 +20,7 @@ _RANGES = {
     "percent": (Decimal("0.01"), Decimal(0), Decimal("1.5")),
     "score": (Decimal("0.5"), Decimal(0), Decimal(10)),
     "number": (Decimal("0.01"), Decimal(-100), Decimal(100)),
+    "date": (Decimal(1), Decimal(45292), Decimal(45657)),  # a day of 2024
 }
 
 

@@ -39,6 +39,7 @@ _TYPES = {
     "bool": ("是/否", "是 or 否"),
     "score": ("评价得分", "score"),
     "number": ("数值", "number"),
+    "date": ("日期，如 2024-03-31", "date, e.g. 2024-03-31"),
 }
 _SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 _WORDS = {
@@ -182,7 +183,7 @@ def _data_sheet(sheet: Worksheet, rubric: Rubric, lang: Lang) -> None:
         if validation is not None:
             sheet.add_data_validation(validation)
             validation.add(f"{letter}3:{letter}{last}")
-        style = {"percent": "0.00%", "amount": "0.00", "count": "0"}.get(spec.type)
+        style = {"percent": "0.00%", "amount": "0.00", "count": "0", "date": "yyyy-mm-dd"}.get(spec.type)
         if style:
             for row in range(3, last + 1):
                 sheet.cell(row, index).number_format = style

@@ -48,6 +48,7 @@ STEPS: dict[str, Decimal] = {
     "amount": Decimal("0.01"),
     "score": Decimal("0.01"),
     "number": Decimal("0.01"),
+    "date": Decimal(1),  # a day (`values.to_date`: a date is its day number)
 }
 # Where a domain with no declared end stops, in the input's own unit.
 _DEFAULT_RANGE: dict[str, tuple[Decimal, Decimal]] = {
@@ -56,9 +57,10 @@ _DEFAULT_RANGE: dict[str, tuple[Decimal, Decimal]] = {
     "amount": (Decimal(0), Decimal(100000)),
     "score": (Decimal(0), Decimal(100)),
     "number": (Decimal(-10000), Decimal(10000)),
+    "date": (Decimal(43831), Decimal(47483)),  # 2020-01-01 … 2029-12-31
 }
 # A coarser grid drawn half the time, so that records look like real ones (95%, 12.00).
-_COARSE: dict[str, int] = {"percent": 100, "count": 1, "amount": 100, "score": 50, "number": 100}
+_COARSE: dict[str, int] = {"percent": 100, "count": 1, "amount": 100, "score": 50, "number": 100, "date": 30}
 
 
 # ---------------------------------------------------------------- one input

@@ -266,6 +266,8 @@ class RuleChecker:
         return None
 
     def call(self, e: ast.Call) -> str:
+        if e.func in ast.DURATIONS:
+            return self.duration(e)
         panel = self.panel(e.args[0])
         if e.func in ast.AGGREGATES or panel is not None:
             return self.aggregate(e, panel)
@@ -286,6 +288,13 @@ class RuleChecker:
         for arg in e.args:
             self.bare_against_percent(arg, joined)
         return joined
+
+    def duration(self, e: ast.Call) -> str:
+        """`days(a, b)`, `months(a, b)`: two dates (PF230), a plain number."""
+        units = [self.unit_of(a) for a in e.args]
+        if len(e.args) != 2 or any(u not in ("date", "?") for u in units):
+            self.report("PF230", e.span, "two_dates", func=e.func)
+        return "number"
 
     def aggregate(self, e: ast.Call, panel: ast.Input | None) -> str:
         """`mean(专家评分)`: one argument, a panel (PF150); the element's unit, a plain number for `count`."""
@@ -372,6 +381,9 @@ class RuleChecker:
 
     def compare(self, op: str, left: ast.Expr, right: ast.Expr, span: Span) -> None:
         lu, ru = self.unit_of(left), self.unit_of(right)
+        if "date" in (lu, ru) and lu != ru and "?" not in (lu, ru):  # a date is compared with a date only
+            self.report("PF231", span, "date_compare", left=lu, right=ru)
+            return
         if "list" in (lu, ru):
             panel = left if lu == "list" else right
             self.report("PF150", panel.span, "panel_read", name=self.module_text(panel))

@@ -121,6 +121,8 @@ class _Analysis:
                 return neg(self.interval(e.operand))
             case ast.Call():
                 args = [self.interval(a) for a in e.args]
+                if e.func in ast.DURATIONS:  # any two dates
+                    return EVERYTHING
                 if e.func == "count":  # a panel holds one value at least
                     return Interval.make(Decimal(1), INF, True, False, whole=True)
                 if e.func in ast.AGGREGATES:  # a mean, a median: within the hull of the panel's values

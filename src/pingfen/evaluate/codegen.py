@@ -34,7 +34,7 @@ from pingfen.errors import Problem
 from pingfen.evaluate.refusals import refuse
 from pingfen.evaluate.rulegen import PYTHON_COMPARE, IndicatorCode
 from pingfen.result import Layout, Result, Shape
-from pingfen.values import AGGREGATE_LEAST, AGGREGATES, LIMIT, ZERO, total_rounding
+from pingfen.values import AGGREGATE_LEAST, AGGREGATES, DURATIONS, LIMIT, ZERO, total_rounding
 
 _ARITHMETIC = {"+": "+", "-": "-", "*": "*"}
 SUM_CHUNK = 100  # terms of a sum written in one statement
@@ -282,7 +282,7 @@ class _Generator:
         w = self.out
         x = self.names[decl.name.text]
         w(f"{x} = get({self.const(decl.name.text)})")
-        if decl.is_list:  # a panel's values are gathered from its columns by `Rubric.coerce`
+        if decl.is_list or decl.type == "date":  # a panel is gathered from its columns, a date read, by `Rubric.coerce`
             w("return None")
             return
         kind = decl.type
@@ -352,6 +352,8 @@ class _Generator:
                 return f"({self.expr(e.left, where)} {PYTHON_COMPARE[e.op]} {self.expr(e.right, where)})"
             case ast.Call():
                 args = [self.expr(a, where) for a in e.args]
+                if e.func in ast.DURATIONS:
+                    return f"{self.const(DURATIONS[e.func])}({args[0]}, {args[1]})"
                 if isinstance(e.args[0], ast.Ref) and self.units.get(e.args[0].name.text) == "list":
                     return self.aggregate(e, args[0], where)
                 if e.func == "abs":

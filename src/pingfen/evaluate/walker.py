@@ -31,7 +31,17 @@ from pingfen.evaluate.refusals import Refusal
 from pingfen.lang import Lang
 from pingfen.reasons import Reason, Site, placeholders, quantity
 from pingfen.result import NodeResult, Result
-from pingfen.values import AGGREGATE_LEAST, AGGREGATES, COMPARE, CONTEXT, COUNTING, ZERO, clamp, total_rounding
+from pingfen.values import (
+    AGGREGATE_LEAST,
+    AGGREGATES,
+    COMPARE,
+    CONTEXT,
+    COUNTING,
+    DURATIONS,
+    ZERO,
+    clamp,
+    total_rounding,
+)
 
 Event = tuple[str, tuple[Any, ...]]
 Sink = Callable[[Event], None]
@@ -123,6 +133,8 @@ class Walker:
                 return COMPARE[e.op](self.value(e.left, where), self.value(e.right, where))
             case ast.Call():
                 args = [self.value(a, where) for a in e.args]
+                if e.func in ast.DURATIONS:
+                    return DURATIONS[e.func](args[0], args[1])
                 if isinstance(args[0], tuple):  # a panel's values
                     return self.aggregate(e, args[0], where)
                 if e.func == "abs":

@@ -101,6 +101,10 @@ class Words:
                 if isinstance(panel, ast.Ref) and (decl := self.inputs.get(panel.name.text)) is not None and decl.is_list:
                     zh_word, en_word = _PANEL_WORDS[e.func]
                     return f"{panel.name.text}{zh_word}" if zh else f"{en_word} {panel.name.text}"
+                if e.func in ast.DURATIONS and len(e.args) == 2:  # 自提交日期至完成日期的天数
+                    a, b = (self.expr(x) for x in e.args)
+                    unit = {"days": ("天数", "days"), "months": ("月数", "months")}[e.func]
+                    return f"自{a}至{b}的{unit[0]}" if zh else f"the {unit[1]} from {a} to {b}"
                 return f"{e.func}({', '.join(self.expr(a) for a in e.args)})"
             case _:
                 assert_never(e)
