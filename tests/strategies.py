@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
@@ -38,6 +39,7 @@ from pingfen import ast
 from pingfen.syntax.formatter import format_module
 
 D = Decimal
+_DAY0 = date(1899, 12, 30)  # day 0 of Excel's (and pingfen's) day numbers
 ROOT = Path(__file__).resolve().parents[1]
 RULESET_2021 = ROOT / "rulesets" / "dept-overall-2021.rule"
 
@@ -365,7 +367,7 @@ class _Builder:
     def indicator(self, top: Decimal) -> ast.Indicator:
         name = self.fresh(NODE_STEMS)
         kinds = ["bands", "bands_let", "step", "ratio", "counted", "awards", "when", "when_cond", "when_pct", "match",
-                 "judgment", "formula", "panel", "none"]  # fmt: skip
+                 "judgment", "formula", "panel", "dates", "none"]  # fmt: skip
         kind = self.draw(st.sampled_from(kinds + (["when_open"] if self.loose else [])))
         rules: list[ast.Rule] = getattr(self, "rule_" + kind)(name, top)
         for _ in range(self.draw(st.integers(0, 2))):  # deductions after the rule that gives the start
@@ -546,6 +548,23 @@ class _Builder:
         self.inputs[-1] = attrs.evolve(self.inputs[-1], is_list=True, size=_num(self.draw(st.integers(3, 7))))
         return [ast.Formula(ast.Call(func, (_ref(panel),)))]
 
+    def date(self) -> str:
+        """A date input: its day number (Excel's), or spelt as people write it."""
+        day = st.integers(45000, 46500)
+        spelt = day.map(lambda n: _DAY0 + timedelta(days=n)).flatmap(
+            lambda d: st.sampled_from([d, d.isoformat(), f"{d.year}年{d.month}月{d.day}日", f"{d.year}/{d.month}/{d.day}"])
+        )
+        return self.new_input("date", day, spelt, shared=False)
+
+    def rule_dates(self, name: str, top: Decimal) -> list[ast.Rule]:
+        """A deduction per period between two dates: 每延迟一个月扣1分, 每滞留半个月扣0.5分."""
+        func = self.draw(st.sampled_from(["days", "months"]))
+        span = ast.Call(func, (_ref(self.date()), _ref(self.date())))
+        step = self.draw(st.sampled_from(["0.5", "1", "15"] if func == "days" else ["0.5", "1"]))
+        counting = self.draw(st.sampled_from([None, "whole", "started"]))
+        rate = self.points(top)
+        return [ast.DeductStep(rate, _num(step), span, "above", _num(0), counting, self.reason())]
+
     def rule_none(self, name: str, top: Decimal) -> list[ast.Rule]:
         return []
 
@@ -589,6 +608,8 @@ class _Builder:
         draw = self.draw
         if decl.is_list:  # a panel, as a text of scores
             return ast.GivenValue("text", "、".join(["0"] * draw(st.integers(3, 5))))
+        if decl.type == "date":
+            return ast.GivenValue("text", draw(st.sampled_from(["2024-03-31", "2024年1月10日"])))
         if decl.type == "bool":
             return ast.GivenValue("word", draw(st.sampled_from(["是", "否", "true", "false"])))
         if decl.type == "label":

@@ -93,7 +93,9 @@ AGGREGATE_LEAST = {"trimmed_mean": 3}  # the fewest values each needs, when more
 # `days(a, b)` is b - a.
 EPOCH = datetime.date(1899, 12, 30)
 FIRST_DAY, LAST_DAY = 1, 2958465  # 1900-01-01 … 9999-12-31
-_DATE_TEXT = re.compile(r"(\d{4})\s*(?:[-/.年])\s*(\d{1,2})\s*(?:[-/.月])\s*(\d{1,2})\s*日?")
+_DATE_TEXT = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+)
 
 
 def day_number(day: datetime.date) -> Decimal:
@@ -112,7 +114,7 @@ def to_date(raw: object) -> Decimal | None:
     if isinstance(raw, datetime.date):
         return day_number(raw)
     if isinstance(raw, str):
-        m = _DATE_TEXT.match(raw.strip())
+        m = _DATE_TEXT.fullmatch(raw.strip())
         if m is None:
             raw = to_decimal(raw) if number_text(raw.strip()) is not None else None
         else:
