@@ -180,6 +180,19 @@ InputType = Lit["percent", "amount", "count", "bool", "score", "number", "label"
 
 
 @frozen
+class Batch:
+    """`batch FUNC(EXPR)`: EXPR (over inputs) worked out for every record of a batch, then
+    summed up as one value (min, max, mean, median, count), or each record's rank (1 = highest)."""
+
+    func: str
+    expr: Expr
+    span: Span = _span()
+
+
+BATCH_FUNCS = ("min", "max", "mean", "median", "count", "rank")
+
+
+@frozen
 class Input:
     """`input NAME: TYPE [bounds] ["description"]`. `input NAME: list of [N] TYPE` is a panel:
     several values of TYPE (each within the bounds), read through `mean`, `median`, … ;
@@ -193,6 +206,10 @@ class Input:
     span: Span = _span()
     is_list: bool = False
     size: Number | None = None
+    # `let NAME = batch FUNC(EXPR)`: a value across a batch, which reaches a record as an input
+    # would (a batch fills it in; a record scored alone must carry it). Its `type` is a
+    # placeholder: the checker works out its unit from EXPR.
+    batch: Batch | None = None
 
 
 @frozen

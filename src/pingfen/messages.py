@@ -59,6 +59,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF152": ("a panel of `{text}` values: the size is a whole number from 1 to {limit}", "评委人数 `{text}` 应为 1 至 {limit} 的整数"),
     "PF230": ("`{func}` is the time between two dates", "`{func}` 计算两个日期之间的时间"),
     "PF231": ("a date is compared only with a date, not {right}", "日期只能与日期比较，不能与{right_zh}比较"),
+    "PF153": (
+        "a value across a batch reads inputs only, not `{name}`",
+        "跨记录的计算值只能读取输入项，不能读取 `{name}`",
+    ),
     "PF201": ("cannot {action} {left} and {right}", "不能对{left_zh}和{right_zh}进行{action_zh}"),
     "PF202": (
         "percentage points (`{text}`) apply only to percents, not to {unit}",
@@ -145,6 +149,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "PF614": ("`{given_code}` is not a data error", "`{given_code}` 不是数据错误代码"),
     # data (evaluation)
+    "PF541": (
+        "`{input}` is a value across a batch (`{batch}`): score the records together, or give its value",
+        "`{input}` 是跨记录的计算值（`{batch}`）：请将同批记录一起评分，或直接给出其值",
+    ),
     "PF540": (
         "`{where}`: `{call}` needs at least {least} values",
         "`{where}`：`{call}` 至少需要 {least} 个评分",
@@ -415,6 +423,10 @@ HINTS: dict[str, tuple[str, str]] = {
         "`counting whole`（只计整步，计 2 步）或 `counting started`（不足一步按一步计，计 3 步）",
     ),
     "labels": ("the labels are {labels}", "可选项为 {labels}"),
+    "batch_inputs": (
+        "write the expression over inputs: `batch min(报价)`, `batch mean(完成数 / 计划数)`",
+        "只用输入项写表达式：`batch min(报价)`、`batch mean(完成数 / 计划数)`",
+    ),
     "two_dates": (
         "write `{func}(FROM, TO)`, both inputs declared `date`",
         "写作 `{func}(起始日期, 截止日期)`，两者都是声明为 `date` 的输入项",

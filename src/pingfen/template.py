@@ -58,6 +58,8 @@ def columns(rubric: Rubric) -> list[tuple[str, InputSpec]]:
     `专家评分1`, `专家评分2`, … (as many as `list of N score` says, else PANEL_COLUMNS)."""
     out: list[tuple[str, InputSpec]] = []
     for spec in rubric.inputs:
+        if spec.batch is not None:  # worked out over the batch, not filled in
+            continue
         if spec.is_list:
             out.extend((f"{spec.name}{k}", spec) for k in range(1, (spec.size or PANEL_COLUMNS) + 1))
         else:
@@ -125,6 +127,8 @@ def _yaml(rubric: Rubric, lang: Lang) -> str:
     lines = [f"# {rubric.name} — {words['title']}", f"# {words['then']}pingfen eval RULESET FILE.yaml", ""]
     lines.append(f"id:  # {words['id']}")
     for spec in rubric.inputs:
+        if spec.batch is not None:
+            continue
         lines.append(f"# {question(spec, lang)}")
         if spec.is_list:  # a panel: a list, one item per expert
             lines.append(f"{_yaml_key(spec.name)}: []  # [" + ", ".join("…" for _ in range(spec.size or PANEL_COLUMNS)) + "]")

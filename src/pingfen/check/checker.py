@@ -78,6 +78,9 @@ class RuleChecker:
         self.check_header()
         self.declare_symbols()
         self.order_lets()
+        for inp in self.module.inputs:
+            if inp.batch is not None and self.symbols.get(inp.name.text) is not None:
+                self.check_batch(inp, inp.batch)
         self._marking = False  # a let's own references count only once the let is used
         for let in self.let_order:
             self._let_units[let.name.text] = self.unit_of(let.expr)
@@ -151,6 +154,22 @@ class RuleChecker:
                 unit = "list"  # read only through mean(…), median(…), …: `call` gives the element's unit
                 self.check_panel(decl)
             self.symbols[name] = Symbol(name, unit, decl)
+
+    def check_batch(self, decl: ast.Input, batch: ast.Batch) -> None:
+        """A value across a batch reads inputs only (PF153: a `let` or another batch value is
+        worked out per record, after the batch), and numbers; its unit follows its function."""
+        for e in ast.walk_expressions(batch.expr):
+            if isinstance(e, ast.Ref) and (symbol := self.symbols.get(e.name.text)) is not None:
+                if isinstance(symbol.decl, ast.Let) or symbol.decl.batch is not None:
+                    self.report("PF153", e.span, "batch_inputs", name=e.name.text)
+                    self.symbols[decl.name.text].unit = "?"
+                    return
+        unit = self.numeric(batch.expr)
+        if batch.func in ("count", "rank"):
+            unit = "count"
+        elif batch.func in ("mean", "median") and unit == "count":
+            unit = "number"  # the mean of counts need not be whole
+        self.symbols[decl.name.text].unit = unit
 
     def check_panel(self, decl: ast.Input) -> None:
         """A panel holds numbers (PF151), and says how many as a whole number of at least one (PF152)."""

@@ -97,6 +97,11 @@ class _Analysis:
         self.out.append(Diagnostic(code, span, args, severity, hint))
 
     def run(self) -> list[Diagnostic]:
+        for decl in self.module.inputs:  # a value across a batch lies where its records' values lie
+            if decl.batch is not None:
+                whole = decl.batch.func in ("count", "rank")
+                domain = Interval.make(Decimal(1), INF, True, False, whole=True) if whole else self.interval(decl.batch.expr)
+                self.domains[decl.name.text] = domain
         for decl in self.module.inputs:
             if decl.name.text in self.domains and self.domains[decl.name.text].empty:
                 self.report("PF415", decl.name.span, "fix_bounds", name=decl.name.text)

@@ -14,14 +14,14 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal, DecimalException, InvalidOperation, getcontext, localcontext, setcontext
 
 from attrs import frozen
 
 from pingfen import ast
 from pingfen.check.passes import Checked
-from pingfen.diagnostics import Diagnostic, Source
+from pingfen.diagnostics import Diagnostic, Source, excerpt
 from pingfen.errors import DataError, Problem
 from pingfen.evaluate.codegen import Program, generate
 from pingfen.evaluate.reads import node_reads
@@ -31,6 +31,7 @@ from pingfen.lang import Lang
 from pingfen.reasons import quantity
 from pingfen.result import NodeResult, Result
 from pingfen.values import (
+    AGGREGATES,
     COMPARE,
     CONTEXT,
     ZERO,
@@ -56,6 +57,7 @@ class InputSpec:
     labels: tuple[str, ...]
     is_list: bool = False  # a panel (`list of score`): several values, each within the bounds
     size: int | None = None  # how many the rubric says the panel has, if it says
+    batch: str | None = None  # `let NAME = batch min(报价)`: the text after `=`; a batch fills it in
 
 
 @frozen
@@ -102,12 +104,14 @@ class Rubric:
         )
         self.inputs = tuple(
             InputSpec(
-                i.name.text, i.type, i.description,
+                i.name.text, checked.symbols[i.name.text].unit if i.batch else i.type, i.description,
                 _bounds(i, judged_max.get(i.name.text)), tuple(lb.text for lb in i.labels),
                 i.is_list, int(i.size.value) if i.size is not None else None,
+                None if i.batch is None else f"batch {i.batch.func}({excerpt(texts, i.batch.expr.span)})",
             )
             for i in declared
         )  # fmt: skip
+        self._batch = tuple((i, i.batch) for i in declared if i.batch is not None)
         self._names = frozenset(spec.name for spec in self.inputs)
         # A bare number for a percent input keeps to ±100% unless the bounds say otherwise
         # (`values.ratio_limits`): beyond, the fast path leaves it to `coerce`, which refuses it.
@@ -201,6 +205,10 @@ class Rubric:
         `pingfen.read_records` could not read arrives as its DataError and is yielded as it is.
         Nothing is kept between rows: memory stays flat however many there are."""
         evaluate = self.evaluate
+        if self._batch:  # values across the batch first: the rows are kept, to be scored against them
+            rows = list(rows)
+            found = iter(self.batch_values([r for r in rows if isinstance(r, Mapping)]))
+            rows = [{**r, **next(found)} if isinstance(r, Mapping) else r for r in rows]
         for number, row in zip(itertools.count(start), rows):
             if isinstance(row, DataError):
                 yield row
@@ -210,6 +218,35 @@ class Rubric:
             except DataError as error:  # a row that is no mapping is refused too, and the stream goes on
                 result = DataError(error.problems, _record_id(row, key, number))
             yield result
+
+    def batch_values(self, records: Sequence[Mapping[str, object]]) -> list[dict[str, Decimal]]:
+        """For each record, the values across the batch of `records` that the rubric declares
+        (`let 基准价 = batch min(报价)`): each worked out over the records whose inputs it reads are
+        valid (others are left out, and refused when scored). A rank is 1 for the highest value;
+        equal values share the better rank. Empty dicts for a rubric that declares none."""
+        out: list[dict[str, Decimal]] = [{} for _ in records]
+        walker = self.walker()
+        for decl, batch in self._batch:
+            reads = [e.name.text for e in ast.walk_expressions(batch.expr) if isinstance(e, ast.Ref)]
+            each: list[Decimal | None] = []
+            for record in records:
+                try:
+                    each.append(walker.expression(batch.expr, self.coerce(record, reads)))
+                except DataError:
+                    each.append(None)
+            known = tuple(v for v in each if v is not None)
+            if not known:
+                continue
+            with localcontext(CONTEXT):
+                if batch.func == "rank":
+                    for values, v in zip(out, each, strict=True):
+                        if v is not None:
+                            values[decl.name.text] = Decimal(1 + sum(1 for w in known if w > v))
+                    continue
+                value = AGGREGATES[batch.func](known)
+            for values in out:
+                values[decl.name.text] = value
+        return out
 
     def score_node(
         self, name: str, data: Mapping[str, object], *, lang: Lang = "zh", record: str | None = None,
@@ -274,6 +311,9 @@ class Rubric:
         unknown: list[str] | None = None  # the record's keys that name no input: where typos are
         for spec in self.inputs:
             if only is not None and spec.name not in only:
+                continue
+            if spec.batch is not None and data.get(spec.name) is None:  # scored alone, not in its batch
+                problems.append(Problem("PF541", spec.name, {"input": spec.name, "batch": spec.batch}))
                 continue
             if spec.is_list:
                 panel = coerce_list(spec.name, spec.type, panel_value(data, spec.name))

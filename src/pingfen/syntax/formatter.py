@@ -357,6 +357,9 @@ class _Printer:
         return at
 
     def input(self, i: ast.Input) -> None:
+        if i.batch is not None:  # a value across a batch, written as the `let` it reads like
+            self.add(0, f"let {name(i.name)} = batch {i.batch.func}({expr(i.batch.expr)})", i.span)
+            return
         kind = i.type if i.type != "label" else "label { " + ", ".join(name(lb) for lb in i.labels) + " }"
         if i.is_list:
             kind = f"list of {number(i.size)} {kind}" if i.size is not None else f"list of {kind}"

@@ -414,6 +414,13 @@ class _Builder(Transformer[Token, ast.Module]):
     def bound(self, meta: Meta, c: list[Any]) -> ast.Bound:
         return ast.Bound(c[0], c[1], _span(meta))
 
+    def batch_let(self, meta: Meta, c: list[Any]) -> ast.Input:
+        name, _eq, func, _lpar, expr, _rpar = c
+        return ast.Input(name, "number", span=_span(meta), batch=ast.Batch(func, expr, _span(meta)))
+
+    def batch_func(self, meta: Meta, c: list[Any]) -> str:
+        return str(c[0])
+
     def let_decl(self, meta: Meta, c: list[Any]) -> ast.Let:
         name, _eq, expr = c
         return ast.Let(name, expr, _span(meta))
