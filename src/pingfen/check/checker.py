@@ -163,6 +163,7 @@ class RuleChecker:
                 if isinstance(symbol.decl, ast.Let) or symbol.decl.batch is not None:
                     self.report("PF153", e.span, "batch_inputs", name=e.name.text)
                     self.symbols[decl.name.text].unit = "?"
+                    self.mark_used(e.name.text)  # reported once, as PF153, not also as unused
                     return
         unit = self.numeric(batch.expr)
         if batch.func in ("count", "rank"):
