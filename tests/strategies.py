@@ -367,7 +367,7 @@ class _Builder:
     def indicator(self, top: Decimal) -> ast.Indicator:
         name = self.fresh(NODE_STEMS)
         kinds = ["bands", "bands_let", "step", "ratio", "counted", "awards", "when", "when_cond", "when_pct", "match",
-                 "judgment", "formula", "panel", "dates", "none"]  # fmt: skip
+                 "judgment", "formula", "panel", "dates", "batch", "none"]  # fmt: skip
         kind = self.draw(st.sampled_from(kinds + (["when_open"] if self.loose else [])))
         rules: list[ast.Rule] = getattr(self, "rule_" + kind)(name, top)
         for _ in range(self.draw(st.integers(0, 2))):  # deductions after the rule that gives the start
@@ -564,6 +564,17 @@ class _Builder:
         counting = self.draw(st.sampled_from([None, "whole", "started"]))
         rate = self.points(top)
         return [ast.DeductStep(rate, _num(step), span, "above", _num(0), counting, self.reason())]
+
+    def rule_batch(self, name: str, top: Decimal) -> list[ast.Rule]:
+        """以最低报价为基准价: `let 基准 = batch min(报价)`, which a record scored alone carries."""
+        price = st.integers(1, 100_000).map(lambda n: D(n).scaleb(-2))
+        bid = self.new_input("amount", price, price.map(str), _ABOVE_0, shared=False)
+        base = self.fresh(["基准", "base_"])
+        func = self.draw(st.sampled_from(["min", "max", "mean", "median"]))
+        self.inputs.append(ast.Input(ast.Name(base), "number", batch=ast.Batch(func, _ref(bid))))
+        self.gen.append(GenInput(base, "amount", price, price.map(str), shared=False))
+        ratio = ast.Call("min", (ast.Binary("/", _ref(base), _ref(bid)), _pct(D(1))))
+        return [ast.Formula(ast.Binary("*", ratio, _num(top)))]
 
     def rule_none(self, name: str, top: Decimal) -> list[ast.Rule]:
         return []

@@ -168,3 +168,10 @@ def test_fmt_and_template(rubric: pingfen.Rubric) -> None:
     assert format_text(BIDS) == BIDS
     assert render_template(rubric, "csv").splitlines()[0] == "id,报价,完成率"  # no column for a batch value
     assert "基准价" not in render_template(rubric, "yaml")
+
+
+def test_a_row_that_gives_the_value_keeps_it(rubric: pingfen.Rubric) -> None:
+    rows = [{**ROWS[0], "基准价": 50}, {**ROWS[1], "基准价": ""}]
+    first, second = rubric.evaluate_many(rows)
+    assert first["价格分"].score == 15  # 50 / 100 × 30: its own 基准价  # type: ignore[index]
+    assert second["价格分"].score == 30  # a blank: the batch's, 80  # type: ignore[index]

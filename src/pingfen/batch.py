@@ -15,7 +15,7 @@ from typing import TextIO
 from attrs import define, evolve, field, frozen
 
 from pingfen.errors import DataError
-from pingfen.evaluate.rubric import Rubric
+from pingfen.evaluate.rubric import Rubric, with_batch
 from pingfen.io.records import read_department
 from pingfen.io.tables import Row, is_table, read_rows
 from pingfen.io.write import Line, refuse_inputs, write_results
@@ -105,7 +105,7 @@ def score_rows(rubric: Rubric, rows: Iterable[Row], lang: Lang = "zh") -> Iterat
         if row.problem is not None:
             yield Scored(row, None, DataError([row.problem], record))
             continue
-        values = row.values if extra is None else {**row.values, **next(extra)}
+        values = row.values if extra is None else with_batch(row.values, next(extra))
         try:
             yield Scored(row, rubric.evaluate(values, lang=lang, record=record), None)
         except DataError as error:

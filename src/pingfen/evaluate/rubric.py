@@ -208,7 +208,7 @@ class Rubric:
         if self._batch:  # values across the batch first: the rows are kept, to be scored against them
             rows = list(rows)
             found = iter(self.batch_values([r for r in rows if isinstance(r, Mapping)]))
-            rows = [{**r, **next(found)} if isinstance(r, Mapping) else r for r in rows]
+            rows = [with_batch(r, next(found)) if isinstance(r, Mapping) else r for r in rows]
         for number, row in zip(itertools.count(start), rows):
             if isinstance(row, DataError):
                 yield row
@@ -312,7 +312,7 @@ class Rubric:
         for spec in self.inputs:
             if only is not None and spec.name not in only:
                 continue
-            if spec.batch is not None and data.get(spec.name) is None:  # scored alone, not in its batch
+            if spec.batch is not None and _blank(data.get(spec.name)):  # scored alone, not in its batch
                 problems.append(Problem("PF541", spec.name, {"input": spec.name, "batch": spec.batch}))
                 continue
             if spec.is_list:
@@ -354,6 +354,16 @@ class Rubric:
                     domain = f"{op} {quantity(bound, spec.type)}"
                     return Problem("PF503", spec.name, {"input": spec.name, "value": show(value), "domain": domain})
         return panel
+
+
+def with_batch(record: Mapping[str, object], batch: Mapping[str, Decimal]) -> dict[str, object]:
+    """A record with its batch's values, except those it gives itself (a value known to whoever
+    sent the record wins over the one worked out from the rows at hand)."""
+    return {**record, **{name: value for name, value in batch.items() if _blank(record.get(name))}}
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 _PANEL_COLUMN = re.compile(r"(\d{1,4})|\[(\d{1,4})\]|［(\d{1,4})］")
