@@ -175,3 +175,13 @@ def test_a_row_that_gives_the_value_keeps_it(rubric: pingfen.Rubric) -> None:
     first, second = rubric.evaluate_many(rows)
     assert first["价格分"].score == 15  # 50 / 100 × 30: its own 基准价  # type: ignore[index]
     assert second["价格分"].score == 30  # a blank: the batch's, 80  # type: ignore[index]
+
+
+def test_the_published_table_explains_each_batch_value(rubric: pingfen.Rubric) -> None:
+    from pingfen.report.rubric_table import build_table
+
+    rows = {row.name: row.explanation for row in build_table(rubric, "zh").rows}
+    assert rows["价格分"] == "基准价为同批各记录报价的最小值。"
+    assert rows["完成情况"] == "平均完成率为同批各记录完成率的平均值。"
+    english = {row.name: row.explanation for row in build_table(rubric, "en").rows}
+    assert english["价格分"] == "基准价 = the lowest 报价 of the batch's records."

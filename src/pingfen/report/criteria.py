@@ -305,7 +305,21 @@ class Words:
                     stack.append(self.lets[e.name.text].expr)
         lines = [f"{name}={self.expr(let.expr)}" if self.zh else f"{name} = {self.expr(let.expr)}"
                  for name, let in self.lets.items() if name in wanted]  # fmt: skip
+        read = {e.name.text for rule in indicator.rules for x in rule.expressions()
+                for e in ast.walk_expressions(x) if isinstance(e, ast.Ref)}  # fmt: skip
+        lines += [self.batch(name, decl.batch) for name, decl in self.inputs.items() if decl.batch and name in read]
         return ("；" if self.zh else "; ").join(lines) + (("。" if self.zh else ".") if lines else "")
+
+    def batch(self, name: str, batch: ast.Batch) -> str:
+        """基准价为同批各记录报价的最小值 / 基准价 = the lowest 报价 of the batch's records."""
+        subject = self.expr(batch.expr)
+        if self.zh:
+            what = {"min": "最小值", "max": "最大值", "mean": "平均值", "median": "中位数", "count": "记录数",
+                    "rank": "由高到低的名次"}[batch.func]  # fmt: skip
+            return f"{name}为同批各记录{subject}的{what}"
+        what = {"min": "the lowest", "max": "the highest", "mean": "the mean", "median": "the median",
+                "count": "the number of records with", "rank": "the place (highest first) by"}[batch.func]  # fmt: skip
+        return f"{name} = {what} {subject} of the batch's records"
 
     # ------------------------------------------------------------ the grades
 
