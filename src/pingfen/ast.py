@@ -630,6 +630,9 @@ class Indicator:
     max: Number
     rules: tuple[Rule, ...]
     span: Span = _span()
+    # `{ pending "由各省自行制定" }`: criteria not yet set, with the text that says so. No record
+    # is scored by such a rubric (PF542) until a file that `extends` it writes the row.
+    pending: str | None = None
 
 
 @frozen

@@ -63,6 +63,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "a value across a batch reads inputs only, not `{name}`",
         "跨记录的计算值只能读取输入项，不能读取 `{name}`",
     ),
+    "PF154": (
+        "`{name}`: criteria not yet set ({text}); no record can be scored",
+        "`{name}`：评分标准尚未制定（{text}），无法对任何记录评分",
+    ),
     "PF201": ("cannot {action} {left} and {right}", "不能对{left_zh}和{right_zh}进行{action_zh}"),
     "PF202": (
         "percentage points (`{text}`) apply only to percents, not to {unit}",
@@ -152,6 +156,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF541": (
         "`{input}` is a value across a batch (`{batch}`): score the records together, or give its value",
         "`{input}` 是跨记录的计算值（`{batch}`）：请将同批记录一起评分，或直接给出其值",
+    ),
+    "PF542": (
+        "`{name}` has no criteria yet ({text}): no record is scored until they are written",
+        "`{name}` 的评分标准尚未制定（{text}）：标准写定之前不对任何记录评分",
     ),
     "PF540": (
         "`{where}`: `{call}` needs at least {least} values",
@@ -426,6 +434,10 @@ HINTS: dict[str, tuple[str, str]] = {
     "batch_inputs": (
         "write the expression over inputs: `batch min(报价)`, `batch mean(完成数 / 计划数)`",
         "只用输入项写表达式：`batch min(报价)`、`batch mean(完成数 / 计划数)`",
+    ),
+    "write_pending": (
+        "write the row in a file that `extends` this one, with the criteria as set",
+        "标准制定后，在 `extends` 本文件的文件中写出该指标",
     ),
     "two_dates": (
         "write `{func}(FROM, TO)`, both inputs declared `date`",

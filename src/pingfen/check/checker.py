@@ -455,6 +455,8 @@ class RuleChecker:
                 self.report("PF101", name.span, "first_defined", name=name.text, line=seen[name.text].span.line)
             else:
                 seen[name.text] = name
+            if isinstance(node, ast.Indicator) and node.pending is not None:  # 由各省自行制定
+                self.report("PF154", node.span, "write_pending", "warning", name=name.text, text=node.pending)
             if isinstance(node, ast.Group):
                 parts = sum((c.max.value for c in node.children), ZERO)
                 if parts != node.max.value:
@@ -466,7 +468,7 @@ class RuleChecker:
 
     def check_indicator(self, ind: ast.Indicator) -> None:
         name, top = ind.name.text, ind.max.value
-        if not ind.rules:
+        if not ind.rules and ind.pending is None:  # a pending row says so itself (PF154)
             self.report("PF305", ind.name.span, "add_rule", "warning", name=name, max=plain(top))
         bases = [r for r in ind.rules if ast.is_base(r)]
         awards = [r for r in ind.rules if ast.is_award(r)]

@@ -395,6 +395,9 @@ class _Generator:
         self.per_node.append(("", "", ""))
         if isinstance(node, ast.Indicator):
             self.out.label = f"indicator {node.name.text}"
+            if node.pending is not None:  # criteria not yet set: no record is scored by them
+                problem = Problem("PF542", None, {"name": node.name.text, "text": node.pending})
+                self.out(f"{self.const(refuse)}({self.const(problem)})")
             self.per_node[index] = IndicatorCode(self, node, index).write()
             return index
         children = [self.node(c) for c in node.children]

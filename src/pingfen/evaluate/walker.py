@@ -176,6 +176,8 @@ class Walker:
 
     def indicator(self, node: ast.Indicator, lang: Lang) -> NodeResult:
         top, name = node.max.value, node.name.text
+        if node.pending is not None:  # criteria not yet set: no record is scored by them
+            raise Refusal(Problem("PF542", None, {"name": name, "text": node.pending}))
         base: tuple[int, ast.BaseRule] | None = None
         awards: list[tuple[int, ast.AwardIf]] = []
         deductions: list[tuple[int, ast.Deduction]] = []

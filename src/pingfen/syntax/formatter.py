@@ -384,6 +384,9 @@ class _Printer:
             self.close(depth, node.span)
             return
         head = f"indicator {name(node.name)} {number(node.max)}"
+        if node.pending is not None:
+            self.add(depth, f"{head} {{ pending {string(node.pending)} }}", node.span)
+            return
         if not node.rules:
             self.add(depth, head + " {}", node.span)
             return

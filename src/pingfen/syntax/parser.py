@@ -448,6 +448,10 @@ class _Builder(Transformer[Token, ast.Module]):
     def indicator(self, meta: Meta, c: list[Any]) -> ast.Indicator:
         return ast.Indicator(c[0], self._num(c[1]), tuple(c[2:]), _span(meta))
 
+    def pending_indicator(self, meta: Meta, c: list[Any]) -> ast.Indicator:
+        name, top, text = c
+        return ast.Indicator(name, self._num(top), (), _span(meta), pending=_text(text))
+
     # ---- rules
     def deduct_step(self, meta: Meta, c: list[Any]) -> ast.DeductStep:
         rate, step, value, direction, counting, reason = c
