@@ -253,6 +253,9 @@ class Words:
 
     def criterion(self, indicator: ast.Indicator) -> str:
         """The whole 评分标准 of an indicator, as one sentence group ending in 。 (zh) or . (en)."""
+        if indicator.pending is not None:  # 由各省自行制定: the text as written, the only criterion there is
+            text = indicator.pending.rstrip()
+            return text if text.endswith(("。", ".", "！", "？")) else text + ("。" if self.zh else ".")
         zh = self.zh
         top = indicator.max.value
         bases = [r for r in indicator.rules if ast.is_base(r)]
