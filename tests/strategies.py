@@ -27,16 +27,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 
+import attrs
 from hypothesis import strategies as st
 
 from pingfen import ast
 from pingfen.syntax.formatter import format_module
 
 D = Decimal
+_DAY0 = date(1899, 12, 30)  # day 0 of Excel's (and pingfen's) day numbers
 ROOT = Path(__file__).resolve().parents[1]
 RULESET_2021 = ROOT / "rulesets" / "dept-overall-2021.rule"
 
@@ -364,7 +367,7 @@ class _Builder:
     def indicator(self, top: Decimal) -> ast.Indicator:
         name = self.fresh(NODE_STEMS)
         kinds = ["bands", "bands_let", "step", "ratio", "counted", "awards", "when", "when_cond", "when_pct", "match",
-                 "judgment", "formula", "none"]  # fmt: skip
+                 "judgment", "formula", "panel", "dates", "batch", "none"]  # fmt: skip
         kind = self.draw(st.sampled_from(kinds + (["when_open"] if self.loose else [])))
         rules: list[ast.Rule] = getattr(self, "rule_" + kind)(name, top)
         for _ in range(self.draw(st.integers(0, 2))):  # deductions after the rule that gives the start
@@ -534,6 +537,45 @@ class _Builder:
         scaled = ast.Binary("/", ast.Binary("*", _ref(self.amount()), _num(top)), _num(100))
         return [ast.Formula(ast.Call("min", (_num(top), ast.Neg(ast.Neg(scaled)))))]
 
+    def rule_panel(self, name: str, top: Decimal) -> list[ast.Rule]:
+        """A panel of experts' scores within [0, top], read by one of its functions."""
+        func = self.draw(st.sampled_from(["mean", "median", "trimmed_mean", "min", "max"]))
+        one = st.integers(0, int(top * 10)).map(lambda n: D(n).scaleb(-1))
+        values = st.lists(one, min_size=3, max_size=7)
+        spelt = values.map(lambda xs: "、".join(_fmt(x) for x in xs))
+        bounds = (ast.Bound(">=", _num(0)), ast.Bound("<=", _num(top)))
+        panel = self.new_input("score", values, spelt, bounds, shared=False)
+        self.inputs[-1] = attrs.evolve(self.inputs[-1], is_list=True, size=_num(self.draw(st.integers(3, 7))))
+        return [ast.Formula(ast.Call(func, (_ref(panel),)))]
+
+    def date(self) -> str:
+        """A date input: its day number (Excel's), or spelt as people write it."""
+        day = st.integers(45000, 46500)
+        spelt = day.map(lambda n: _DAY0 + timedelta(days=n)).flatmap(
+            lambda d: st.sampled_from([d, d.isoformat(), f"{d.year}年{d.month}月{d.day}日", f"{d.year}/{d.month}/{d.day}"])
+        )
+        return self.new_input("date", day, spelt, shared=False)
+
+    def rule_dates(self, name: str, top: Decimal) -> list[ast.Rule]:
+        """A deduction per period between two dates: 每延迟一个月扣1分, 每滞留半个月扣0.5分."""
+        func = self.draw(st.sampled_from(["days", "months"]))
+        span = ast.Call(func, (_ref(self.date()), _ref(self.date())))
+        step = self.draw(st.sampled_from(["0.5", "1", "15"] if func == "days" else ["0.5", "1"]))
+        counting = self.draw(st.sampled_from([None, "whole", "started"]))
+        rate = self.points(top)
+        return [ast.DeductStep(rate, _num(step), span, "above", _num(0), counting, self.reason())]
+
+    def rule_batch(self, name: str, top: Decimal) -> list[ast.Rule]:
+        """以最低报价为基准价: `let 基准 = batch min(报价)`, which a record scored alone carries."""
+        price = st.integers(1, 100_000).map(lambda n: D(n).scaleb(-2))
+        bid = self.new_input("amount", price, price.map(str), _ABOVE_0, shared=False)
+        base = self.fresh(["基准", "base_"])
+        func = self.draw(st.sampled_from(["min", "max", "mean", "median"]))
+        self.inputs.append(ast.Input(ast.Name(base), "number", batch=ast.Batch(func, _ref(bid))))
+        self.gen.append(GenInput(base, "amount", price, price.map(str), shared=False))
+        ratio = ast.Call("min", (ast.Binary("/", _ref(base), _ref(bid)), _pct(D(1))))
+        return [ast.Formula(ast.Binary("*", ratio, _num(top)))]
+
     def rule_none(self, name: str, top: Decimal) -> list[ast.Rule]:
         return []
 
@@ -575,6 +617,10 @@ class _Builder:
     # ---- examples and properties
     def given_value(self, decl: ast.Input) -> ast.GivenValue:
         draw = self.draw
+        if decl.is_list:  # a panel, as a text of scores
+            return ast.GivenValue("text", "、".join(["0"] * draw(st.integers(3, 5))))
+        if decl.type == "date":
+            return ast.GivenValue("text", draw(st.sampled_from(["2024-03-31", "2024年1月10日"])))
         if decl.type == "bool":
             return ast.GivenValue("word", draw(st.sampled_from(["是", "否", "true", "false"])))
         if decl.type == "label":
@@ -609,7 +655,7 @@ class _Builder:
 
     def properties(self) -> list[ast.Property]:
         out: list[ast.Property] = []
-        numeric = [i for i in self.inputs if i.type in ("percent", "amount", "count", "score")]
+        numeric = [i for i in self.inputs if i.type in ("percent", "amount", "count", "score") and not i.is_list]
         if numeric and self.draw(st.booleans()):
             subject = self.draw(st.sampled_from(numeric)).name
             named = st.sampled_from([i.name for i in self.indicators]) if self.indicators else st.nothing()

@@ -142,9 +142,16 @@ class Not:
         return (self.operand,)
 
 
+# The functions that read a panel's list of values (`min` and `max` read one too).
+AGGREGATES = ("mean", "median", "trimmed_mean", "count")
+# The functions of two dates: the days, or the calendar months, from the first to the second.
+DURATIONS = ("days", "months")
+
+
 @frozen
 class Call:
-    """A call of a built-in function: min, max or abs."""
+    """A call of a built-in function: min, max or abs; or one of AGGREGATES (or min or max)
+    over a list input, its one argument."""
 
     func: str
     args: tuple[Expr, ...]
@@ -169,12 +176,27 @@ class Bound:
     span: Span = _span()
 
 
-InputType = Lit["percent", "amount", "count", "bool", "score", "number", "label"]
+InputType = Lit["percent", "amount", "count", "bool", "score", "number", "label", "date"]
+
+
+@frozen
+class Batch:
+    """`batch FUNC(EXPR)`: EXPR (over inputs) worked out for every record of a batch, then
+    summed up as one value (min, max, mean, median, count), or each record's rank (1 = highest)."""
+
+    func: str
+    expr: Expr
+    span: Span = _span()
+
+
+BATCH_FUNCS = ("min", "max", "mean", "median", "count", "rank")
 
 
 @frozen
 class Input:
-    """`input NAME: TYPE [bounds] ["description"]`."""
+    """`input NAME: TYPE [bounds] ["description"]`. `input NAME: list of [N] TYPE` is a panel:
+    several values of TYPE (each within the bounds), read through `mean`, `median`, … ;
+    `size` is how many the data-entry template has columns for."""
 
     name: Name
     type: InputType
@@ -182,6 +204,12 @@ class Input:
     labels: tuple[Name, ...] = ()
     description: str | None = None
     span: Span = _span()
+    is_list: bool = False
+    size: Number | None = None
+    # `let NAME = batch FUNC(EXPR)`: a value across a batch, which reaches a record as an input
+    # would (a batch fills it in; a record scored alone must carry it). Its `type` is a
+    # placeholder: the checker works out its unit from EXPR.
+    batch: Batch | None = None
 
 
 @frozen
@@ -602,6 +630,9 @@ class Indicator:
     max: Number
     rules: tuple[Rule, ...]
     span: Span = _span()
+    # `{ pending "由各省自行制定" }`: criteria not yet set, with the text that says so. No record
+    # is scored by such a rubric (PF542) until a file that `extends` it writes the row.
+    pending: str | None = None
 
 
 @frozen

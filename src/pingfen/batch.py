@@ -8,13 +8,14 @@ it is what `pingfen eval RULESET DATA.csv` runs.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
 from attrs import define, evolve, field, frozen
 
 from pingfen.errors import DataError
-from pingfen.evaluate.rubric import Rubric
+from pingfen.evaluate.rubric import Rubric, with_batch
 from pingfen.io.records import read_department
 from pingfen.io.tables import Row, is_table, read_rows
 from pingfen.io.write import Line, refuse_inputs, write_results
@@ -93,14 +94,20 @@ def indicator_names(rubric: Rubric) -> tuple[str, ...]:
 
 
 def score_rows(rubric: Rubric, rows: Iterable[Row], lang: Lang = "zh") -> Iterator[Scored]:
-    """Score each row as it is read; bad rows yield their error instead of a result."""
+    """Score each row as it is read; bad rows yield their error instead of a result. A rubric
+    with values across the batch (`let 基准价 = batch min(报价)`) reads every row first."""
+    extra: Iterator[dict[str, Decimal]] | None = None
+    if any(spec.batch for spec in rubric.inputs):
+        rows = list(rows)
+        extra = iter(rubric.batch_values([r.values for r in rows if r.problem is None]))
     for row in rows:
         record = row.label(lang)
         if row.problem is not None:
             yield Scored(row, None, DataError([row.problem], record))
             continue
+        values = row.values if extra is None else with_batch(row.values, next(extra))
         try:
-            yield Scored(row, rubric.evaluate(row.values, lang=lang, record=record), None)
+            yield Scored(row, rubric.evaluate(values, lang=lang, record=record), None)
         except DataError as error:
             yield Scored(row, None, error)
 

@@ -332,7 +332,7 @@ def _tighten(rubric: Rubric, violation: Violation) -> Violation:
     prop = rubric.module.properties[int(violation.check.split()[1])]
     assert isinstance(prop, ast.Monotone)
     spec = next(s for s in rubric.inputs if s.name == prop.input.text)
-    if spec.type not in STEPS:
+    if spec.type not in STEPS or spec.is_list:
         return violation
     low, high = violation.records
     a, b = to_grid(spec, low[spec.name]), to_grid(spec, high[spec.name])
@@ -381,6 +381,8 @@ def to_yaml(record: Mapping[str, object], rubric: Rubric, comment: str | None = 
 
 
 def _yaml_value(value: object, kind: str | None) -> str:
+    if isinstance(value, (list, tuple)):  # a panel's scores
+        return "[" + ", ".join(_yaml_value(v, kind) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if kind == "percent" and isinstance(value, Decimal):

@@ -51,6 +51,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF126": ("`{word}` changes a base file, but this file extends none", "`{word}` 用于修改所继承的文件，但本文件没有 `extends`"),
     # types and units
     "PF113": ("label `{name}` is listed more than once", "选项 `{name}` 重复"),
+    "PF150": (
+        "a panel's values are read through mean, median, trimmed_mean, min, max or count",
+        "评委打分列表须通过 mean、median、trimmed_mean、min、max 或 count 取值",
+    ),
+    "PF151": ("panel `{name}` holds {type} values: a panel holds numbers", "评委打分 `{name}` 的类型为 {type}：列表只能由数值组成"),
+    "PF152": ("a panel of `{text}` values: the size is a whole number from 1 to {limit}", "评委人数 `{text}` 应为 1 至 {limit} 的整数"),
+    "PF230": ("`{func}` is the time between two dates", "`{func}` 计算两个日期之间的时间"),
+    "PF231": ("a date is compared only with a date, not {right}", "日期只能与日期比较，不能与{right_zh}比较"),
+    "PF153": (
+        "a value across a batch reads inputs only, not `{name}`",
+        "跨记录的计算值只能读取输入项，不能读取 `{name}`",
+    ),
+    "PF154": (
+        "`{name}`: criteria not yet set ({text}); no record can be scored",
+        "`{name}`：评分标准尚未制定（{text}），无法对任何记录评分",
+    ),
     "PF201": ("cannot {action} {left} and {right}", "不能对{left_zh}和{right_zh}进行{action_zh}"),
     "PF202": (
         "percentage points (`{text}`) apply only to percents, not to {unit}",
@@ -137,6 +153,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "PF614": ("`{given_code}` is not a data error", "`{given_code}` 不是数据错误代码"),
     # data (evaluation)
+    "PF541": (
+        "`{input}` is a value across a batch (`{batch}`): score the records together, or give its value",
+        "`{input}` 是跨记录的计算值（`{batch}`）：请将同批记录一起评分，或直接给出其值",
+    ),
+    "PF542": (
+        "`{name}` has no criteria yet ({text}): no record is scored until they are written",
+        "`{name}` 的评分标准尚未制定（{text}）：标准写定之前不对任何记录评分",
+    ),
+    "PF540": (
+        "`{where}`: `{call}` needs at least {least} values",
+        "`{where}`：`{call}` 至少需要 {least} 个评分",
+    ),
     "PF501": ("missing input `{input}`", "缺少输入项 `{input}`"),
     "PF502": ("input `{input}`: {value} is not {expected}", "输入项 `{input}`：{value} 不是{expected_zh}"),
     "PF503": (
@@ -419,6 +447,32 @@ HINTS: dict[str, tuple[str, str]] = {
         "`counting whole`（只计整步，计 2 步）或 `counting started`（不足一步按一步计，计 3 步）",
     ),
     "labels": ("the labels are {labels}", "可选项为 {labels}"),
+    "batch_inputs": (
+        "write the expression over inputs: `batch min(报价)`, `batch mean(完成数 / 计划数)`",
+        "只用输入项写表达式：`batch min(报价)`、`batch mean(完成数 / 计划数)`",
+    ),
+    "write_pending": (
+        "write the row in a file that `extends` this one, with the criteria as set",
+        "标准制定后，在 `extends` 本文件的文件中写出该指标",
+    ),
+    "two_dates": (
+        "write `{func}(FROM, TO)`, both inputs declared `date`",
+        "写作 `{func}(起始日期, 截止日期)`，两者都是声明为 `date` 的输入项",
+    ),
+    "date_compare": (
+        "compare the time between them: `days(FROM, TO) > 0`, `months(FROM, TO) <= 3`",
+        "比较两者之间的时间：`days(起始日期, 截止日期) > 0`、`months(起始日期, 截止日期) <= 3`",
+    ),
+    "panel_call": (
+        "write `{func}(NAME)`, NAME an input declared `list of score` (or of another number type)",
+        "写作 `{func}(名称)`，名称为声明为 `list of score`（或其他数值类型）的输入项",
+    ),
+    "panel_read": (
+        "read `{name}` as one number: `mean({name})`, `median({name})`, `trimmed_mean({name})`, …",
+        "请先把 `{name}` 化为一个数：`mean({name})`、`median({name})`、`trimmed_mean({name})` 等",
+    ),
+    "panel_numeric": ("declare it `list of score` (or number, percent, amount, count)", "声明为 `list of score`（或 number、percent、amount、count）"),
+    "panel_size": ("write the number of experts, e.g. `list of 5 score`", "写明评委人数，例如 `list of 5 score`"),
     "declare_score": ("declare it as `input {name}: score`", "声明为 `input {name}: score`"),
     "placeholders": (
         "placeholders are {names}, or the name of an input or `let` value; write `{{{{` and `}}}}` for braces",
@@ -483,6 +537,7 @@ UNIT_WORDS: dict[str, tuple[str, str]] = {
     "score": ("a score", "评价分"),
     "bool": ("a yes/no value", "是/否值"),
     "label": ("a label", "选项"),
+    "date": ("a date", "日期"),
     "pp": ("percentage points", "百分点"),
 }
 

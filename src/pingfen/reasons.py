@@ -16,7 +16,7 @@ from attrs import field, frozen
 
 from pingfen.display import number, plain
 from pingfen.lang import Lang
-from pingfen.values import CONTEXT, ZERO
+from pingfen.values import CONTEXT, ZERO, calendar_day
 
 
 @frozen
@@ -122,8 +122,12 @@ def quantity(value: object, unit: str) -> str:
     """A value as a reader writes it: percents as `103%`, bools as 是/否."""
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, Decimal) and unit == "date":
+        return calendar_day(value).isoformat()
     if isinstance(value, Decimal):
         return number(_hundredfold(value)) + "%" if unit == "percent" else number(value)
+    if isinstance(value, tuple):  # a panel's values
+        return "、".join(quantity(v, unit) for v in value)
     return str(value)
 
 

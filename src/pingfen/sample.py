@@ -20,6 +20,7 @@ _RANGES = {
     "percent": (Decimal("0.01"), Decimal(0), Decimal("1.5")),
     "score": (Decimal("0.5"), Decimal(0), Decimal(10)),
     "number": (Decimal("0.01"), Decimal(-100), Decimal(100)),
+    "date": (Decimal(1), Decimal(45292), Decimal(45657)),  # a day of 2024
 }
 
 
@@ -41,6 +42,9 @@ def sample_value(spec: InputSpec, rng: random.Random) -> Decimal | bool | str:
     return step * rng.randint(first, max(first, last))
 
 
-def sample_record(rubric: Rubric, rng: random.Random) -> dict[str, Decimal | bool | str]:
-    """A record with a valid value for every input of the rubric."""
-    return {spec.name: sample_value(spec, rng) for spec in rubric.inputs}
+def sample_record(rubric: Rubric, rng: random.Random) -> dict[str, object]:
+    """A record with a valid value for every input of the rubric; a panel's, a score per expert."""
+    return {
+        spec.name: [sample_value(spec, rng) for _ in range(spec.size or 3)] if spec.is_list else sample_value(spec, rng)
+        for spec in rubric.inputs
+    }

@@ -39,6 +39,7 @@ _TYPES = {
     "bool": ("是/否", "是 or 否"),
     "score": ("评价得分", "score"),
     "number": ("数值", "number"),
+    "date": ("日期，如 2024-03-31", "date, e.g. 2024-03-31"),
 }
 _SIGNS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 _WORDS = {
@@ -49,6 +50,23 @@ _WORDS = {
 }  # fmt: skip
 
 
+PANEL_COLUMNS = 5  # columns of a panel (`list of score`) that does not say how many experts
+
+
+def columns(rubric: Rubric) -> list[tuple[str, InputSpec]]:
+    """The template's columns after `id`: one per input, and for a panel one per expert,
+    `专家评分1`, `专家评分2`, … (as many as `list of N score` says, else PANEL_COLUMNS)."""
+    out: list[tuple[str, InputSpec]] = []
+    for spec in rubric.inputs:
+        if spec.batch is not None:  # worked out over the batch, not filled in
+            continue
+        if spec.is_list:
+            out.extend((f"{spec.name}{k}", spec) for k in range(1, (spec.size or PANEL_COLUMNS) + 1))
+        else:
+            out.append((spec.name, spec))
+    return out
+
+
 def question(spec: InputSpec, lang: Lang = "zh") -> str:
     """What to enter for an input: its description, then its type and domain."""
     if spec.type == "label":
@@ -56,6 +74,8 @@ def question(spec: InputSpec, lang: Lang = "zh") -> str:
     else:
         kind = _TYPES[spec.type][0 if lang == "zh" else 1]
     bounds = [f"{_SIGNS[op]} {quantity(v, spec.type)}" for op, v in spec.bounds]
+    if spec.is_list:  # each column or list item is one expert's
+        kind = ("每位评委的" if lang == "zh" else "each expert's ") + kind
     detail = ("，" if lang == "zh" else ", ").join([kind, *bounds])
     if spec.description is None:
         return detail
@@ -94,9 +114,10 @@ def write_template(
 def _csv(rubric: Rubric, lang: Lang) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["id", *(csv_text(spec.name) for spec in rubric.inputs)])  # a name may begin with `=`
+    heads = columns(rubric)
+    writer.writerow(["id", *(csv_text(name) for name, _ in heads)])  # a name may begin with `=`
     writer.writerow(
-        [f"{_WORDS[lang]['comment']} id: {_WORDS[lang]['id']}", *(csv_text(question(s, lang)) for s in rubric.inputs)]
+        [f"{_WORDS[lang]['comment']} id: {_WORDS[lang]['id']}", *(csv_text(question(s, lang)) for _, s in heads)]
     )
     return buffer.getvalue()
 
@@ -106,7 +127,12 @@ def _yaml(rubric: Rubric, lang: Lang) -> str:
     lines = [f"# {rubric.name} — {words['title']}", f"# {words['then']}pingfen eval RULESET FILE.yaml", ""]
     lines.append(f"id:  # {words['id']}")
     for spec in rubric.inputs:
+        if spec.batch is not None:
+            continue
         lines.append(f"# {question(spec, lang)}")
+        if spec.is_list:  # a panel: a list, one item per expert
+            lines.append(f"{_yaml_key(spec.name)}: []  # [" + ", ".join("…" for _ in range(spec.size or PANEL_COLUMNS)) + "]")
+            continue
         lines.append(f"{_yaml_key(spec.name)}:")
     return "\n".join(lines) + "\n"
 
@@ -141,8 +167,9 @@ def _data_sheet(sheet: Worksheet, rubric: Rubric, lang: Lang) -> None:
     from openpyxl.utils import get_column_letter
 
     head_fill = PatternFill("solid", fgColor="DDEBF7")
-    sheet.append(["id", *(spec.name for spec in rubric.inputs)])
-    sheet.append([f"{_WORDS[lang]['comment']} id: {_WORDS[lang]['id']}", *(question(s, lang) for s in rubric.inputs)])
+    heads = columns(rubric)
+    sheet.append(["id", *(name for name, _ in heads)])
+    sheet.append([f"{_WORDS[lang]['comment']} id: {_WORDS[lang]['id']}", *(question(s, lang) for _, s in heads)])
     for cell in sheet[1]:
         cell.font, cell.fill = Font(bold=True), head_fill
     for cell in sheet[2]:
@@ -152,7 +179,7 @@ def _data_sheet(sheet: Worksheet, rubric: Rubric, lang: Lang) -> None:
     sheet.freeze_panes = "B3"
     sheet.column_dimensions["A"].width = 22
     last = 2 + DATA_ROWS
-    for index, spec in enumerate(rubric.inputs, start=2):
+    for index, (_, spec) in enumerate(heads, start=2):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = 16
         sheet.cell(1, index).comment = Comment(question(spec, lang), "pingfen")
@@ -160,7 +187,7 @@ def _data_sheet(sheet: Worksheet, rubric: Rubric, lang: Lang) -> None:
         if validation is not None:
             sheet.add_data_validation(validation)
             validation.add(f"{letter}3:{letter}{last}")
-        style = {"percent": "0.00%", "amount": "0.00", "count": "0"}.get(spec.type)
+        style = {"percent": "0.00%", "amount": "0.00", "count": "0", "date": "yyyy-mm-dd"}.get(spec.type)
         if style:
             for row in range(3, last + 1):
                 sheet.cell(row, index).number_format = style

@@ -32,7 +32,7 @@ import decimal
 from collections.abc import Callable
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from attrs import frozen
+from attrs import evolve, frozen
 from hypothesis import strategies as st
 
 from pingfen import ast
@@ -48,6 +48,7 @@ STEPS: dict[str, Decimal] = {
     "amount": Decimal("0.01"),
     "score": Decimal("0.01"),
     "number": Decimal("0.01"),
+    "date": Decimal(1),  # a day (`values.to_date`: a date is its day number)
 }
 # Where a domain with no declared end stops, in the input's own unit.
 _DEFAULT_RANGE: dict[str, tuple[Decimal, Decimal]] = {
@@ -56,9 +57,10 @@ _DEFAULT_RANGE: dict[str, tuple[Decimal, Decimal]] = {
     "amount": (Decimal(0), Decimal(100000)),
     "score": (Decimal(0), Decimal(100)),
     "number": (Decimal(-10000), Decimal(10000)),
+    "date": (Decimal(43831), Decimal(47483)),  # 2020-01-01 … 2029-12-31
 }
 # A coarser grid drawn half the time, so that records look like real ones (95%, 12.00).
-_COARSE: dict[str, int] = {"percent": 100, "count": 1, "amount": 100, "score": 50, "number": 100}
+_COARSE: dict[str, int] = {"percent": 100, "count": 1, "amount": 100, "score": 50, "number": 100, "date": 30}
 
 
 # ---------------------------------------------------------------- one input
@@ -105,6 +107,9 @@ def input_values(spec: InputSpec) -> st.SearchStrategy[object]:
         return st.booleans()
     if spec.type == "label":
         return st.sampled_from(spec.labels)
+    if spec.is_list:  # a panel: three experts or more, each on the data steps
+        one = input_values(evolve(spec, is_list=False))
+        return st.lists(one, min_size=3, max_size=max(3, spec.size or 5))
     lo, hi = grid_range(spec)
     k = _COARSE[spec.type]
     fine = st.integers(lo, hi)
@@ -189,7 +194,7 @@ def targets(rubric: Rubric) -> list[Target]:
 
 def _free_inputs(rubric: Rubric, e: ast.Expr | None) -> list[str]:
     """The numeric inputs an expression depends on (through lets); every one for the total."""
-    numeric = [s.name for s in rubric.inputs if s.type in STEPS]
+    numeric = [s.name for s in rubric.inputs if s.type in STEPS and not s.is_list]  # a panel is drawn, not moved
     if e is None:
         return numeric
     lets = {let.name.text: let for let in rubric.module.lets}
@@ -300,6 +305,9 @@ def extremes(rubric: Rubric) -> tuple[dict[str, object], dict[str, object]]:
             choices[spec.name] = [False, True]
         elif spec.type == "label":
             choices[spec.name] = list(spec.labels)
+        elif spec.is_list:  # a panel of three experts agreeing, at either end
+            lo, hi = grid_range(spec)
+            choices[spec.name] = [[from_grid(spec, lo)] * 3, [from_grid(spec, hi)] * 3]
         else:
             lo, hi = grid_range(spec)
             choices[spec.name] = [from_grid(spec, lo), *points.get(spec.name, []), from_grid(spec, hi)]
@@ -357,7 +365,7 @@ def reach_total(rubric: Rubric, record: dict[str, object], at: Decimal, offset: 
 def boundary_values(rubric: Rubric) -> dict[str, list[object]]:
     """For each numeric input, the values of its data grid at, and one step either side of,
     every threshold written directly on it, and the ends of its domain."""
-    specs = {s.name: s for s in rubric.inputs if s.type in STEPS}
+    specs = {s.name: s for s in rubric.inputs if s.type in STEPS and not s.is_list}
     found: dict[str, set[int]] = {name: set() for name in specs}
     for target in targets(rubric):
         if isinstance(target.value, ast.Ref) and target.value.name.text in specs:

@@ -10,6 +10,8 @@ shortest repr (`str`), never `Decimal(float)`.
 
 from __future__ import annotations
 
+import calendar
+import datetime
 import decimal
 import functools
 import operator
@@ -62,6 +64,98 @@ PLACES = 2  # a total's decimals when the header says nothing
 COUNTING = {"whole": decimal.ROUND_FLOOR, "started": decimal.ROUND_CEILING}
 
 Clamp = Literal["low", "high"] | None
+
+
+# A panel's values (`input 专家评分: list of score`) summed up, exactly: the quotient of a mean
+# carries CONTEXT's 28 significant digits, like any division. `trimmed_mean` drops one highest
+# and one lowest value (去掉一个最高分和一个最低分), so it needs three; the others one.
+def _mean(xs: tuple[Decimal, ...]) -> Decimal:
+    return CONTEXT.divide(sum(xs, ZERO), len(xs))
+
+
+def _median(xs: tuple[Decimal, ...]) -> Decimal:
+    ordered, half = sorted(xs), len(xs) // 2
+    return ordered[half] if len(xs) % 2 else CONTEXT.divide(ordered[half - 1] + ordered[half], 2)
+
+
+AGGREGATES: dict[str, Callable[[tuple[Decimal, ...]], Decimal]] = {
+    "mean": _mean,
+    "median": _median,
+    "trimmed_mean": lambda xs: _mean(tuple(sorted(xs)[1:-1])),
+    "count": lambda xs: Decimal(len(xs)),
+    "min": min,
+    "max": max,
+}
+AGGREGATE_LEAST = {"trimmed_mean": 3}  # the fewest values each needs, when more than one
+
+# A date is its day number, as Excel counts (1900 date system): 2024-03-31 is 45382, so a
+# date cell read as a number, a date read from text and one read from a datetime agree, and
+# `days(a, b)` is b - a.
+EPOCH = datetime.date(1899, 12, 30)
+FIRST_DAY, LAST_DAY = 1, 2958465  # 1900-01-01 … 9999-12-31
+_DATE_TEXT = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+)
+
+
+def day_number(day: datetime.date) -> Decimal:
+    return Decimal((day - EPOCH).days)
+
+
+def calendar_day(number: Decimal) -> datetime.date:
+    return EPOCH + datetime.timedelta(days=int(number))
+
+
+def to_date(raw: object) -> Decimal | None:
+    """A date's day number from `2024-03-31`, `2024/3/31`, `2024.3.31`, `2024年3月31日` (a time
+    after it is ignored), a date or datetime (an XLSX date cell), or a whole day number."""
+    if isinstance(raw, datetime.datetime):
+        raw = raw.date()
+    if isinstance(raw, datetime.date):
+        return day_number(raw)
+    if isinstance(raw, str):
+        m = _DATE_TEXT.fullmatch(raw.strip())
+        if m is None:
+            raw = to_decimal(raw) if number_text(raw.strip()) is not None else None
+        else:
+            try:
+                return day_number(datetime.date(*(int(g) for g in m.groups())))
+            except ValueError:  # 2024-02-30
+                return None
+    if isinstance(raw, (int, Decimal)) and not isinstance(raw, bool):
+        number = Decimal(raw)
+        if number.is_finite() and number == number.to_integral_value() and FIRST_DAY <= number <= LAST_DAY:
+            return number
+    return None
+
+
+def _months(a: Decimal, b: Decimal) -> Decimal:
+    """Calendar months from date a to date b: whole months (the same day of a later month, or
+    that month's last day when it is shorter), then the days left over as a fraction of the
+    month they fall in (from the last whole month's date to the same day one month on).
+    2024-01-31 → 2024-02-29 is 1; 2024-03-15 → 2024-04-30 is 1 + 15/30. Negative when b is before a."""
+    if b < a:
+        return -_months(b, a)
+    start, end = calendar_day(a), calendar_day(b)
+    whole = (end.year - start.year) * 12 + end.month - start.month
+    if _shifted(start, whole) > end:
+        whole -= 1
+    here, there = _shifted(start, whole), _shifted(start, whole + 1)
+    return whole + CONTEXT.divide(Decimal((end - here).days), Decimal((there - here).days))
+
+
+def _shifted(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or the last day of that month when it has no such day."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    last = calendar.monthrange(year, month)[1]
+    return datetime.date(year, month, min(day.day, last))
+
+
+DURATIONS: dict[str, Callable[[Decimal, Decimal], Decimal]] = {
+    "days": lambda a, b: b - a,
+    "months": _months,
+}
 
 
 def total_rounding(places: Decimal | None, mode: str) -> tuple[Decimal, str]:
@@ -221,6 +315,11 @@ def coerce(name: str, kind: str, raw: object, labels: tuple[str, ...] = ()) -> D
         if flag is None:
             return Problem("PF502", name, {"input": name, "value": show(raw), "expected": "bool"})
         return flag
+    if kind == "date":
+        day = to_date(raw)
+        if day is None:
+            return Problem("PF502", name, {"input": name, "value": show(raw), "expected": "date"})
+        return day
     if kind == "label":
         text = str(raw).strip()
         if text not in labels:
@@ -236,3 +335,30 @@ def coerce(name: str, kind: str, raw: object, labels: tuple[str, ...] = ()) -> D
     if kind == "amount" and value < 0:
         return Problem("PF503", name, {"input": name, "value": show(raw), "domain": ">= 0"})
     return value
+
+
+_LIST_SEPARATORS = re.compile(r"[,，、;；\s]+")
+MAX_LIST = 1000  # values of one panel: beyond, a record is a typo or an attack
+
+
+def coerce_list(name: str, kind: str, raw: object) -> tuple[Decimal, ...] | Problem:
+    """The values of a panel input (`list of score`): a list, or a text `8, 9, 7.5` (separated by
+    commas, 、, semicolons or spaces), or one value alone; each coerced as `kind`."""
+    if isinstance(raw, (list, tuple)):
+        items: list[object] = list(raw)
+    elif isinstance(raw, str):
+        items = [part for part in _LIST_SEPARATORS.split(raw.strip()) if part]
+    else:
+        items = [] if raw is None else [raw]
+    if not items:
+        return Problem("PF501", name, {"input": name})
+    if len(items) > MAX_LIST:
+        return Problem("PF503", name, {"input": name, "value": f"{len(items)} values", "domain": f"<= {MAX_LIST}"})
+    values: list[Decimal] = []
+    for item in items:
+        value = coerce(name, kind, item)
+        if isinstance(value, Problem):
+            return value
+        assert isinstance(value, Decimal)  # a panel is of a numeric type (the checker sees to it)
+        values.append(value)
+    return tuple(values)

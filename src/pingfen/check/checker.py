@@ -22,6 +22,7 @@ DIGITS = 28  # significant digits of the evaluation context
 MAX_PLACES = 10  # a total rounded finer than this is a typo, and would outgrow 28 digits
 NUMERIC = {"percent", "amount", "count", "number", "score"}
 REASON_FIELDS = ("score", "max", "lost", "value")
+MAX_PANEL = 100  # columns a panel's template may have
 
 
 def template_problem(template: str) -> tuple[str, str] | None:
@@ -77,9 +78,15 @@ class RuleChecker:
         self.check_header()
         self.declare_symbols()
         self.order_lets()
+        for inp in self.module.inputs:
+            if inp.batch is not None and self.symbols.get(inp.name.text) is not None:
+                self.check_batch(inp, inp.batch)
         self._marking = False  # a let's own references count only once the let is used
         for let in self.let_order:
             self._let_units[let.name.text] = self.unit_of(let.expr)
+            if self._let_units[let.name.text] == "list":  # `let x = 专家评分`: a panel is read by mean(…), …
+                self.report("PF150", let.expr.span, "panel_read", name=self.module_text(let.expr))
+                self._let_units[let.name.text] = "?"
             self.symbols[let.name.text].unit = self._let_units[let.name.text]
         self._marking = True
         for inp in self.module.inputs:
@@ -142,8 +149,36 @@ class RuleChecker:
                 self.report("PF103", decl.name.span, "first_defined", name=name, line=first[name].name.span.line)
                 continue
             first[name] = decl
-            unit = decl.type if isinstance(decl, ast.Input) else "number"
+            unit: str = decl.type if isinstance(decl, ast.Input) else "number"
+            if isinstance(decl, ast.Input) and decl.is_list:
+                unit = "list"  # read only through mean(…), median(…), …: `call` gives the element's unit
+                self.check_panel(decl)
             self.symbols[name] = Symbol(name, unit, decl)
+
+    def check_batch(self, decl: ast.Input, batch: ast.Batch) -> None:
+        """A value across a batch reads inputs only (PF153: a `let` or another batch value is
+        worked out per record, after the batch), and numbers; its unit follows its function."""
+        for e in ast.walk_expressions(batch.expr):
+            if isinstance(e, ast.Ref) and (symbol := self.symbols.get(e.name.text)) is not None:
+                if isinstance(symbol.decl, ast.Let) or symbol.decl.batch is not None:
+                    self.report("PF153", e.span, "batch_inputs", name=e.name.text)
+                    self.symbols[decl.name.text].unit = "?"
+                    self.mark_used(e.name.text)  # reported once, as PF153, not also as unused
+                    return
+        unit = self.numeric(batch.expr)
+        if batch.func in ("count", "rank"):
+            unit = "count"
+        elif batch.func in ("mean", "median") and unit == "count":
+            unit = "number"  # the mean of counts need not be whole
+        self.symbols[decl.name.text].unit = unit
+
+    def check_panel(self, decl: ast.Input) -> None:
+        """A panel holds numbers (PF151), and says how many as a whole number of at least one (PF152)."""
+        if decl.type not in NUMERIC:
+            self.report("PF151", decl.name.span, "panel_numeric", name=decl.name.text, type=decl.type)
+        size = decl.size
+        if size is not None and (size.value != size.value.to_integral_value() or not 1 <= size.value <= MAX_PANEL):
+            self.report("PF152", size.span, "panel_size", text=size.text, limit=MAX_PANEL)
 
     def order_lets(self) -> None:
         """Topological order of `let`s; a cycle is reported once per let in it. Depth-first
@@ -242,7 +277,20 @@ class RuleChecker:
             case _:
                 assert_never(e)
 
+    def panel(self, e: ast.Expr) -> ast.Input | None:
+        """The panel input `e` names, if it names one."""
+        if isinstance(e, ast.Ref) and (symbol := self.symbols.get(e.name.text)) is not None:
+            decl = symbol.decl
+            if isinstance(decl, ast.Input) and decl.is_list:
+                return decl
+        return None
+
     def call(self, e: ast.Call) -> str:
+        if e.func in ast.DURATIONS:
+            return self.duration(e)
+        panel = self.panel(e.args[0])
+        if e.func in ast.AGGREGATES or panel is not None:
+            return self.aggregate(e, panel)
         units = [self.numeric(a) for a in e.args]
         if e.func == "abs":
             if len(e.args) != 1:
@@ -260,6 +308,24 @@ class RuleChecker:
         for arg in e.args:
             self.bare_against_percent(arg, joined)
         return joined
+
+    def duration(self, e: ast.Call) -> str:
+        """`days(a, b)`, `months(a, b)`: two dates (PF230), a plain number."""
+        units = [self.unit_of(a) for a in e.args]
+        if len(e.args) != 2 or any(u not in ("date", "?") for u in units):
+            self.report("PF230", e.span, "two_dates", func=e.func)
+        return "number"
+
+    def aggregate(self, e: ast.Call, panel: ast.Input | None) -> str:
+        """`mean(专家评分)`: one argument, a panel (PF150); the element's unit, a plain number for `count`."""
+        if panel is None or len(e.args) != 1:
+            for arg in e.args:
+                if self.panel(arg) is None:
+                    self.unit_of(arg)  # its own mistakes, and its names marked used
+            self.report("PF150", e.span, "panel_call", func=e.func)
+            return "?"
+        self.unit_of(e.args[0])
+        return "number" if e.func == "count" or panel.type not in NUMERIC else panel.type
 
     def binary(self, e: ast.Binary) -> str:
         left, right = self.numeric(e.left), self.numeric(e.right)
@@ -299,6 +365,9 @@ class RuleChecker:
 
     def numeric(self, e: ast.Expr) -> str:
         unit = self.unit_of(e)
+        if unit == "list":
+            self.report("PF150", e.span, "panel_read", name=self.module_text(e))
+            return "?"
         if unit not in NUMERIC and unit != "?":
             self.report("PF203", e.span, expected="number", found=unit)
             return "?"
@@ -314,7 +383,9 @@ class RuleChecker:
 
     def condition(self, e: ast.Expr) -> None:
         unit = self.unit_of(e)
-        if unit in NUMERIC and isinstance(e, ast.Ref):
+        if unit == "list":
+            self.report("PF150", e.span, "panel_read", name=self.module_text(e))
+        elif unit in NUMERIC and isinstance(e, ast.Ref):
             self.report("PF203", e.span, "make_condition", expected="bool", found=unit, text=e.name.text)
         elif unit not in ("bool", "?"):
             self.report("PF203", e.span, expected="bool", found=unit)
@@ -330,6 +401,13 @@ class RuleChecker:
 
     def compare(self, op: str, left: ast.Expr, right: ast.Expr, span: Span) -> None:
         lu, ru = self.unit_of(left), self.unit_of(right)
+        if "date" in (lu, ru) and lu != ru and "?" not in (lu, ru):  # a date is compared with a date only
+            self.report("PF231", span, "date_compare", left=lu, right=ru)
+            return
+        if "list" in (lu, ru):
+            panel = left if lu == "list" else right
+            self.report("PF150", panel.span, "panel_read", name=self.module_text(panel))
+            return
         if "bool" in (lu, ru) or "label" in (lu, ru):
             if lu != ru and "?" not in (lu, ru):
                 self.report("PF201", span, action="compare", left=lu, right=ru)
@@ -377,6 +455,8 @@ class RuleChecker:
                 self.report("PF101", name.span, "first_defined", name=name.text, line=seen[name.text].span.line)
             else:
                 seen[name.text] = name
+            if isinstance(node, ast.Indicator) and node.pending is not None:  # 由各省自行制定
+                self.report("PF154", node.span, "write_pending", "warning", name=name.text, text=node.pending)
             if isinstance(node, ast.Group):
                 parts = sum((c.max.value for c in node.children), ZERO)
                 if parts != node.max.value:
@@ -388,7 +468,7 @@ class RuleChecker:
 
     def check_indicator(self, ind: ast.Indicator) -> None:
         name, top = ind.name.text, ind.max.value
-        if not ind.rules:
+        if not ind.rules and ind.pending is None:  # a pending row says so itself (PF154)
             self.report("PF305", ind.name.span, "add_rule", "warning", name=name, max=plain(top))
         bases = [r for r in ind.rules if ast.is_base(r)]
         awards = [r for r in ind.rules if ast.is_award(r)]

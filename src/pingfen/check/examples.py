@@ -18,7 +18,7 @@ from pingfen.check.checker import RuleChecker
 from pingfen.check.soundness import domain_of
 from pingfen.display import plain
 from pingfen.errors import Problem
-from pingfen.values import ZERO, coerce
+from pingfen.values import ZERO, coerce, coerce_list
 
 # Data errors an example may expect; PF508 (an unreadable file) cannot happen to an example.
 DATA_CODES = ("PF501", "PF502", "PF503", "PF504", "PF505", "PF506")
@@ -237,10 +237,18 @@ class ExampleChecks:
 
     def misfit(self, decl: ast.Input, value: ast.GivenValue) -> Problem | None:
         labels = tuple(lb.text for lb in decl.labels)
-        coerced = coerce(decl.name.text, decl.type, value.raw, labels)
-        if isinstance(coerced, Problem):
-            return coerced
-        if isinstance(coerced, Decimal):
+        if decl.is_list:  # a panel, given as a text: "8, 9, 7.5"
+            panel = coerce_list(decl.name.text, decl.type, value.raw)
+            if isinstance(panel, Problem):
+                return panel
+            values: tuple[object, ...] = panel
+        else:
+            values = (coerce(decl.name.text, decl.type, value.raw, labels),)
+        for coerced in values:
+            if isinstance(coerced, Problem):
+                return coerced
+            if not isinstance(coerced, Decimal):
+                continue
             domain = domain_of(decl, self.judged.get(decl.name.text))
             if not domain.contains(coerced):
                 shown = f'"{value.text}"' if value.kind != "number" else value.text

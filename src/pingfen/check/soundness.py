@@ -108,6 +108,11 @@ class _Analysis:
         self.out.append(Diagnostic(code, span, args, severity, hint))
 
     def run(self) -> list[Diagnostic]:
+        for decl in self.module.inputs:  # a value across a batch lies where its records' values lie
+            if decl.batch is not None:
+                whole = decl.batch.func in ("count", "rank")
+                domain = Interval.make(Decimal(1), INF, True, False, whole=True) if whole else self.interval(decl.batch.expr)
+                self.domains[decl.name.text] = domain
         for decl in self.module.inputs:
             if decl.name.text in self.domains and self.domains[decl.name.text].empty:
                 self.report("PF415", decl.name.span, "fix_bounds", name=decl.name.text)
@@ -132,6 +137,12 @@ class _Analysis:
                 return neg(self.interval(e.operand))
             case ast.Call():
                 args = [self.interval(a) for a in e.args]
+                if e.func in ast.DURATIONS:  # any two dates
+                    return EVERYTHING
+                if e.func == "count":  # a panel holds one value at least
+                    return Interval.make(Decimal(1), INF, True, False, whole=True)
+                if e.func in ast.AGGREGATES:  # a mean, a median: within the hull of the panel's values
+                    return args[0]
                 if e.func == "abs":
                     return absolute(args[0])
                 return minimum(args) if e.func == "min" else maximum(args)

@@ -34,7 +34,7 @@ from pingfen.errors import Problem
 from pingfen.evaluate.refusals import refuse
 from pingfen.evaluate.rulegen import PYTHON_COMPARE, IndicatorCode
 from pingfen.result import Layout, Result, Shape
-from pingfen.values import LIMIT, ZERO, total_rounding
+from pingfen.values import AGGREGATE_LEAST, AGGREGATES, DURATIONS, LIMIT, ZERO, total_rounding
 
 _ARITHMETIC = {"+": "+", "-": "-", "*": "*"}
 SUM_CHUNK = 100  # terms of a sum written in one statement
@@ -282,6 +282,9 @@ class _Generator:
         w = self.out
         x = self.names[decl.name.text]
         w(f"{x} = get({self.const(decl.name.text)})")
+        if decl.is_list or decl.type == "date":  # a panel is gathered from its columns, a date read, by `Rubric.coerce`
+            w("return None")
+            return
         kind = decl.type
         if kind == "bool":
             w(f"if {x} is not True and {x} is not False:")
@@ -349,6 +352,10 @@ class _Generator:
                 return f"({self.expr(e.left, where)} {PYTHON_COMPARE[e.op]} {self.expr(e.right, where)})"
             case ast.Call():
                 args = [self.expr(a, where) for a in e.args]
+                if e.func in ast.DURATIONS:
+                    return f"{self.const(DURATIONS[e.func])}({args[0]}, {args[1]})"
+                if isinstance(e.args[0], ast.Ref) and self.units.get(e.args[0].name.text) == "list":
+                    return self.aggregate(e, args[0], where)
                 if e.func == "abs":
                     return f"{self.const(abs)}({args[0]})"
                 if len(args) == 1:
@@ -359,6 +366,15 @@ class _Generator:
                 return self.binary(e, where)
             case _:
                 assert_never(e)
+
+    def aggregate(self, e: ast.Call, panel: str, where: str) -> str:
+        """`mean(专家评分)` and the like over a panel's values; too few for the function refuse (PF540)."""
+        least = AGGREGATE_LEAST.get(e.func, 1)
+        call = f"{self.const(AGGREGATES[e.func])}({panel})"
+        if least == 1:  # a panel holds one value at least (`values.coerce_list`)
+            return call
+        problem = Problem("PF540", self.source_of(e.args[0]), {"where": where, "call": self.source_of(e), "least": least})
+        return f"({call} if {self.const(len)}({panel}) >= {self.const(least)} else {self.const(refuse)}({self.const(problem)}))"
 
     def binary(self, e: ast.Binary, where: str) -> str:
         left, right = self.expr(e.left, where), self.expr(e.right, where)
@@ -379,6 +395,9 @@ class _Generator:
         self.per_node.append(("", "", ""))
         if isinstance(node, ast.Indicator):
             self.out.label = f"indicator {node.name.text}"
+            if node.pending is not None:  # criteria not yet set: no record is scored by them
+                problem = Problem("PF542", None, {"name": node.name.text, "text": node.pending})
+                self.out(f"{self.const(refuse)}({self.const(problem)})")
             self.per_node[index] = IndicatorCode(self, node, index).write()
             return index
         children = [self.node(c) for c in node.children]

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import difflib
 import itertools
-from collections.abc import Collection, Iterable, Iterator, Mapping
+import re
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal, DecimalException, InvalidOperation, getcontext, localcontext, setcontext
 
 from attrs import frozen
 
 from pingfen import ast
 from pingfen.check.passes import Checked
-from pingfen.diagnostics import Diagnostic, Source
+from pingfen.diagnostics import Diagnostic, Source, excerpt
 from pingfen.errors import DataError, Problem
 from pingfen.evaluate.codegen import Program, generate
 from pingfen.evaluate.reads import node_reads
@@ -32,11 +33,13 @@ from pingfen.lang import Lang
 from pingfen.reasons import quantity
 from pingfen.result import NodeResult, Result
 from pingfen.values import (
+    AGGREGATES,
     COMPARE,
     CONTEXT,
     ZERO,
     ambiguous_percent,
     coerce,
+    coerce_list,
     has_percent_sign,
     ratio_limits,
     show,
@@ -54,6 +57,9 @@ class InputSpec:
     description: str | None
     bounds: tuple[tuple[str, Decimal], ...]
     labels: tuple[str, ...]
+    is_list: bool = False  # a panel (`list of score`): several values, each within the bounds
+    size: int | None = None  # how many the rubric says the panel has, if it says
+    batch: str | None = None  # `let NAME = batch min(报价)`: the text after `=`; a batch fills it in
 
 
 @frozen
@@ -100,11 +106,14 @@ class Rubric:
         )
         self.inputs = tuple(
             InputSpec(
-                i.name.text, i.type, i.description,
+                i.name.text, checked.symbols[i.name.text].unit if i.batch else i.type, i.description,
                 _bounds(i, judged_max.get(i.name.text)), tuple(lb.text for lb in i.labels),
+                i.is_list, int(i.size.value) if i.size is not None else None,
+                None if i.batch is None else f"batch {i.batch.func}({excerpt(texts, i.batch.expr.span)})",
             )
             for i in declared
         )  # fmt: skip
+        self._batch = tuple((i, i.batch) for i in declared if i.batch is not None)
         self._names = frozenset(spec.name for spec in self.inputs)
         # A bare number for a percent input keeps to ±100% unless the bounds say otherwise
         # (`values.ratio_limits`): beyond, the fast path leaves it to `coerce`, which refuses it.
@@ -201,6 +210,10 @@ class Rubric:
         `pingfen.read_records` could not read arrives as its DataError and is yielded as it is.
         Nothing is kept between rows: memory stays flat however many there are."""
         evaluate = self.evaluate
+        if self._batch:  # values across the batch first: the rows are kept, to be scored against them
+            rows = list(rows)
+            found = iter(self.batch_values([r for r in rows if isinstance(r, Mapping)]))
+            rows = [with_batch(r, next(found)) if isinstance(r, Mapping) else r for r in rows]
         for number, row in zip(itertools.count(start), rows):
             if isinstance(row, DataError):
                 yield row
@@ -210,6 +223,35 @@ class Rubric:
             except DataError as error:  # a row that is no mapping is refused too, and the stream goes on
                 result = DataError(error.problems, _record_id(row, key, number))
             yield result
+
+    def batch_values(self, records: Sequence[Mapping[str, object]]) -> list[dict[str, Decimal]]:
+        """For each record, the values across the batch of `records` that the rubric declares
+        (`let 基准价 = batch min(报价)`): each worked out over the records whose inputs it reads are
+        valid (others are left out, and refused when scored). A rank is 1 for the highest value;
+        equal values share the better rank. Empty dicts for a rubric that declares none."""
+        out: list[dict[str, Decimal]] = [{} for _ in records]
+        walker = self.walker()
+        for decl, batch in self._batch:
+            reads = [e.name.text for e in ast.walk_expressions(batch.expr) if isinstance(e, ast.Ref)]
+            each: list[Decimal | None] = []
+            for record in records:
+                try:
+                    each.append(walker.expression(batch.expr, self.coerce(record, reads)))
+                except DataError:
+                    each.append(None)
+            known = tuple(v for v in each if v is not None)
+            if not known:
+                continue
+            with localcontext(CONTEXT):
+                if batch.func == "rank":
+                    for values, v in zip(out, each, strict=True):
+                        if v is not None:
+                            values[decl.name.text] = Decimal(1 + sum(1 for w in known if w > v))
+                    continue
+                value = AGGREGATES[batch.func](known)
+            for values in out:
+                values[decl.name.text] = value
+        return out
 
     def score_node(
         self, name: str, data: Mapping[str, object], *, lang: Lang = "zh", record: str | None = None,
@@ -246,7 +288,7 @@ class Rubric:
     def coerce(
         self, data: Mapping[str, object], names: Collection[str] | None = None, *, record: str | None = None,
         ratios: bool = False,
-    ) -> dict[str, Decimal | bool | str]:  # fmt: skip
+    ) -> dict[str, Decimal | bool | str | tuple[Decimal, ...]]:  # fmt: skip
         """The named inputs (default: all) as evaluation sees them: exact, typed and within their
         domains. Raises DataError naming every input at fault. `ratios` as for `evaluate`."""
         only = None if names is None else frozenset(names)
@@ -267,13 +309,25 @@ class Rubric:
 
     def _coerce_some(
         self, data: Mapping[str, object], only: frozenset[str] | None, ratios: bool = False
-    ) -> tuple[dict[str, Decimal | bool | str], list[Problem]]:
+    ) -> tuple[dict[str, Decimal | bool | str | tuple[Decimal, ...]], list[Problem]]:
         """The inputs (all, or those in `only`) coerced and domain-checked, and the problems found."""
-        values: dict[str, Decimal | bool | str] = {}
+        values: dict[str, Decimal | bool | str | tuple[Decimal, ...]] = {}
         problems: list[Problem] = []
         unknown: list[str] | None = None  # the record's keys that name no input: where typos are
         for spec in self.inputs:
             if only is not None and spec.name not in only:
+                continue
+            if spec.batch is not None and _blank(data.get(spec.name)):  # scored alone, not in its batch
+                problems.append(Problem("PF541", spec.name, {"input": spec.name, "batch": spec.batch}))
+                continue
+            if spec.is_list:
+                panel = coerce_list(spec.name, spec.type, panel_value(data, spec.name))
+                if not isinstance(panel, Problem):
+                    panel = self._panel_bounds(spec, panel)
+                if isinstance(panel, Problem):
+                    problems.append(panel)
+                else:
+                    values[spec.name] = panel
                 continue
             value = coerce(spec.name, spec.type, data.get(spec.name), spec.labels)
             if isinstance(value, Problem):
@@ -296,6 +350,43 @@ class Rubric:
                     break
             values[spec.name] = value
         return values, problems
+
+    def _panel_bounds(self, spec: InputSpec, panel: tuple[Decimal, ...]) -> tuple[Decimal, ...] | Problem:
+        """A panel's values, each within the input's bounds, or the first that is not (PF503)."""
+        for value in panel:
+            for op, bound in (*spec.bounds, *self._ratio_limits.get(spec.name, ())):
+                if not COMPARE[op](value, bound):
+                    domain = f"{op} {quantity(bound, spec.type)}"
+                    return Problem("PF503", spec.name, {"input": spec.name, "value": show(value), "domain": domain})
+        return panel
+
+
+def with_batch(record: Mapping[str, object], batch: Mapping[str, Decimal]) -> dict[str, object]:
+    """A record with its batch's values, except those it gives itself (a value known to whoever
+    sent the record wins over the one worked out from the rows at hand)."""
+    return {**record, **{name: value for name, value in batch.items() if _blank(record.get(name))}}
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+_PANEL_COLUMN = re.compile(r"(\d{1,4})|\[(\d{1,4})\]|［(\d{1,4})］")
+
+
+def panel_value(data: Mapping[str, object], name: str) -> object:
+    """A panel's raw values: the record's value under its name (a list, or a text `8, 9, 7`), or
+    else its numbered columns as a table writes them, `专家评分1`, `专家评分2`, … or
+    `专家评分[1]`, … in the order of their numbers; blank cells are left out."""
+    if data.get(name) is not None:
+        return data.get(name)
+    numbered: list[tuple[int, object]] = []
+    for key, value in data.items():
+        if isinstance(key, str) and key.startswith(name):
+            m = _PANEL_COLUMN.fullmatch(key[len(name) :])
+            if m is not None and value is not None and not (isinstance(value, str) and not value.strip()):
+                numbered.append((int(next(g for g in m.groups() if g is not None)), value))
+    return [value for _, value in sorted(numbered, key=lambda kv: kv[0])] or None
 
 
 def _arithmetic(error: DecimalException) -> Problem:

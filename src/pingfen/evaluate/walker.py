@@ -31,7 +31,17 @@ from pingfen.evaluate.refusals import Refusal
 from pingfen.lang import Lang
 from pingfen.reasons import Reason, Site, placeholders, quantity
 from pingfen.result import NodeResult, Result
-from pingfen.values import COMPARE, CONTEXT, COUNTING, ZERO, clamp, total_rounding
+from pingfen.values import (
+    AGGREGATE_LEAST,
+    AGGREGATES,
+    COMPARE,
+    CONTEXT,
+    COUNTING,
+    DURATIONS,
+    ZERO,
+    clamp,
+    total_rounding,
+)
 
 Event = tuple[str, tuple[Any, ...]]
 Sink = Callable[[Event], None]
@@ -123,6 +133,10 @@ class Walker:
                 return COMPARE[e.op](self.value(e.left, where), self.value(e.right, where))
             case ast.Call():
                 args = [self.value(a, where) for a in e.args]
+                if e.func in ast.DURATIONS:
+                    return DURATIONS[e.func](args[0], args[1])
+                if isinstance(args[0], tuple):  # a panel's values
+                    return self.aggregate(e, args[0], where)
                 if e.func == "abs":
                     return abs(args[0])
                 return min(args) if e.func == "min" else max(args)
@@ -130,6 +144,13 @@ class Walker:
                 return self.binary(e, where)
             case _:
                 assert_never(e)
+
+    def aggregate(self, e: ast.Call, panel: tuple[Decimal, ...], where: str) -> Decimal:
+        least = AGGREGATE_LEAST.get(e.func, 1)
+        if len(panel) < least:
+            problem = Problem("PF540", self.source_of(e.args[0]), {"where": where, "call": self.source_of(e), "least": least})
+            raise Refusal(problem)
+        return AGGREGATES[e.func](panel)
 
     def binary(self, e: ast.Binary, where: str) -> Any:
         if e.op == "/":
@@ -155,6 +176,8 @@ class Walker:
 
     def indicator(self, node: ast.Indicator, lang: Lang) -> NodeResult:
         top, name = node.max.value, node.name.text
+        if node.pending is not None:  # criteria not yet set: no record is scored by them
+            raise Refusal(Problem("PF542", None, {"name": name, "text": node.pending}))
         base: tuple[int, ast.BaseRule] | None = None
         awards: list[tuple[int, ast.AwardIf]] = []
         deductions: list[tuple[int, ast.Deduction]] = []

@@ -18,6 +18,16 @@ from pingfen.reasons import exact
 from pingfen.syntax.formatter import _prec  # the language's binding strengths, stated once there
 from pingfen.values import CONTEXT
 
+# A panel's functions as the table says them: 专家评分的平均值, the mean of 专家评分.
+_PANEL_WORDS = {
+    "mean": ("的平均值", "the mean of"),
+    "median": ("的中位数", "the median of"),
+    "trimmed_mean": ("去掉一个最高分和一个最低分后的平均值", "the mean, without the highest and the lowest, of"),
+    "min": ("的最低值", "the lowest of"),
+    "max": ("的最高值", "the highest of"),
+    "count": ("的个数", "the number of"),
+}
+
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _ZH_OPS = {"=": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 _EN_OPS = {"=": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
@@ -87,6 +97,14 @@ class Words:
                 gap = "" if zh else " "
                 return f"{self.expr(e.left, level)}{gap}{op}{gap}{self.expr(e.right, level + 1)}"
             case ast.Call():
+                panel = e.args[0]
+                if isinstance(panel, ast.Ref) and (decl := self.inputs.get(panel.name.text)) is not None and decl.is_list:
+                    zh_word, en_word = _PANEL_WORDS[e.func]
+                    return f"{panel.name.text}{zh_word}" if zh else f"{en_word} {panel.name.text}"
+                if e.func in ast.DURATIONS and len(e.args) == 2:  # 自提交日期至完成日期的天数
+                    a, b = (self.expr(x) for x in e.args)
+                    unit = {"days": ("天数", "days"), "months": ("月数", "months")}[e.func]
+                    return f"自{a}至{b}的{unit[0]}" if zh else f"the {unit[1]} from {a} to {b}"
                 return f"{e.func}({', '.join(self.expr(a) for a in e.args)})"
             case _:
                 assert_never(e)
@@ -235,6 +253,9 @@ class Words:
 
     def criterion(self, indicator: ast.Indicator) -> str:
         """The whole 评分标准 of an indicator, as one sentence group ending in 。 (zh) or . (en)."""
+        if indicator.pending is not None:  # 由各省自行制定: the text as written, the only criterion there is
+            text = indicator.pending.rstrip()
+            return text if text.endswith(("。", ".", "！", "？")) else text + ("。" if self.zh else ".")
         zh = self.zh
         top = indicator.max.value
         bases = [r for r in indicator.rules if ast.is_base(r)]
@@ -287,7 +308,21 @@ class Words:
                     stack.append(self.lets[e.name.text].expr)
         lines = [f"{name}={self.expr(let.expr)}" if self.zh else f"{name} = {self.expr(let.expr)}"
                  for name, let in self.lets.items() if name in wanted]  # fmt: skip
+        read = {e.name.text for rule in indicator.rules for x in rule.expressions()
+                for e in ast.walk_expressions(x) if isinstance(e, ast.Ref)}  # fmt: skip
+        lines += [self.batch(name, decl.batch) for name, decl in self.inputs.items() if decl.batch and name in read]
         return ("；" if self.zh else "; ").join(lines) + (("。" if self.zh else ".") if lines else "")
+
+    def batch(self, name: str, batch: ast.Batch) -> str:
+        """基准价为同批各记录报价的最小值 / 基准价 = the lowest 报价 of the batch's records."""
+        subject = self.expr(batch.expr)
+        if self.zh:
+            what = {"min": "最小值", "max": "最大值", "mean": "平均值", "median": "中位数", "count": "记录数",
+                    "rank": "由高到低的名次"}[batch.func]  # fmt: skip
+            return f"{name}为同批各记录{subject}的{what}"
+        what = {"min": "the lowest", "max": "the highest", "mean": "the mean", "median": "the median",
+                "count": "the number of records with", "rank": "the place (highest first) by"}[batch.func]  # fmt: skip
+        return f"{name} = {what} {subject} of the batch's records"
 
     # ------------------------------------------------------------ the grades
 

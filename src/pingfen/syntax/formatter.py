@@ -357,7 +357,12 @@ class _Printer:
         return at
 
     def input(self, i: ast.Input) -> None:
+        if i.batch is not None:  # a value across a batch, written as the `let` it reads like
+            self.add(0, f"let {name(i.name)} = batch {i.batch.func}({expr(i.batch.expr)})", i.span)
+            return
         kind = i.type if i.type != "label" else "label { " + ", ".join(name(lb) for lb in i.labels) + " }"
+        if i.is_list:
+            kind = f"list of {number(i.size)} {kind}" if i.size is not None else f"list of {kind}"
         bounds = " and ".join(f"{b.op} {number(b.value)}" for b in i.bounds)
         text = f"input {name(i.name)}: {kind}"
         if bounds:
@@ -379,6 +384,9 @@ class _Printer:
             self.close(depth, node.span)
             return
         head = f"indicator {name(node.name)} {number(node.max)}"
+        if node.pending is not None:
+            self.add(depth, f"{head} {{ pending {string(node.pending)} }}", node.span)
+            return
         if not node.rules:
             self.add(depth, head + " {}", node.span)
             return

@@ -393,6 +393,9 @@ class _Builder(Transformer[Token, ast.Module]):
     # ---- declarations
     def input_decl(self, meta: Meta, c: list[Any]) -> ast.Input:
         name, (kind, labels), bounds, description = c
+        if isinstance(kind, tuple):  # `list of [N] TYPE`: a panel's scores
+            element, size = kind
+            return ast.Input(name, element, bounds, labels, description, _span(meta), is_list=True, size=size)
         return ast.Input(name, kind, bounds, labels, description, _span(meta))
 
     def simple_type(self, meta: Meta, c: list[Any]) -> tuple[str, tuple[ast.Name, ...]]:
@@ -401,11 +404,22 @@ class _Builder(Transformer[Token, ast.Module]):
     def label_type(self, meta: Meta, c: list[Any]) -> tuple[str, tuple[ast.Name, ...]]:
         return "label", tuple(c)
 
+    def list_type(self, meta: Meta, c: list[Any]) -> tuple[tuple[str, ast.Number | None], tuple[ast.Name, ...]]:
+        size, kind = c
+        return (str(kind), None if size is None else self._num(size)), ()
+
     def bounds(self, meta: Meta, c: list[Any]) -> tuple[ast.Bound, ...]:
         return tuple(c)
 
     def bound(self, meta: Meta, c: list[Any]) -> ast.Bound:
         return ast.Bound(c[0], c[1], _span(meta))
+
+    def batch_let(self, meta: Meta, c: list[Any]) -> ast.Input:
+        name, _eq, func, _lpar, expr, _rpar = c
+        return ast.Input(name, "number", span=_span(meta), batch=ast.Batch(func, expr, _span(meta)))
+
+    def batch_func(self, meta: Meta, c: list[Any]) -> str:
+        return str(c[0])
 
     def let_decl(self, meta: Meta, c: list[Any]) -> ast.Let:
         name, _eq, expr = c
@@ -433,6 +447,10 @@ class _Builder(Transformer[Token, ast.Module]):
 
     def indicator(self, meta: Meta, c: list[Any]) -> ast.Indicator:
         return ast.Indicator(c[0], self._num(c[1]), tuple(c[2:]), _span(meta))
+
+    def pending_indicator(self, meta: Meta, c: list[Any]) -> ast.Indicator:
+        name, top, text = c
+        return ast.Indicator(name, self._num(top), (), _span(meta), pending=_text(text))
 
     # ---- rules
     def deduct_step(self, meta: Meta, c: list[Any]) -> ast.DeductStep:
