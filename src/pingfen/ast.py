@@ -595,6 +595,20 @@ def is_deduction(rule: Rule) -> TypeGuard[Deduction]:
 
 # ---------------------------------------------------------------- the tree
 
+# What a row that does not apply counts as: its max (按满分计算), 0, or nothing, its
+# parent's score re-scaled over the rows that apply (折算: 得分 ÷ 适用分值 × 分值).
+AppliesMode = Lit["full", "zero", "rescale"]
+
+
+@frozen
+class Applies:
+    """`applies [if COND] else MODE`: the row applies when COND holds (no COND: always) and
+    no input it reads is marked 不适用 in the data; else it counts as MODE says."""
+
+    mode: AppliesMode
+    condition: Expr | None = None
+    span: Span = _span()
+
 
 @frozen
 class Indicator:
@@ -602,6 +616,7 @@ class Indicator:
     max: Number
     rules: tuple[Rule, ...]
     span: Span = _span()
+    applies: Applies | None = None
 
 
 @frozen
@@ -610,6 +625,7 @@ class Group:
     max: Number
     children: tuple[Node, ...]
     span: Span = _span()
+    applies: Applies | None = None
 
 
 Node = Group | Indicator

@@ -25,7 +25,7 @@ class NodeResult:
     are equal when all but their language are.
     """
 
-    __slots__ = ("_name", "_max", "_score", "_children", "_explanations", "_clamped", "_is_group", "_lang")
+    __slots__ = ("_name", "_max", "_score", "_children", "_explanations", "_clamped", "_is_group", "_lang", "_applies")
 
     def __init__(
         self,
@@ -37,10 +37,12 @@ class NodeResult:
         clamped: Clamp = None,
         is_group: bool = False,
         lang: Lang = "zh",
+        applies: bool = True,
     ) -> None:
         # canonical: a score computed as 5 - 2.0 is returned as 3, not 3.0 (see `display`)
         self._name, self._max, self._score, self._children = name, canonical(max), canonical(score), children
         self._explanations, self._clamped, self._is_group, self._lang = explanations, clamped, is_group, lang
+        self._applies = applies
 
     if TYPE_CHECKING:  # what the fields are; at run time each is read by attrgetter, at C speed
 
@@ -60,6 +62,8 @@ class NodeResult:
         def is_group(self) -> bool: ...
         @property
         def lang(self) -> Lang: ...
+        @property
+        def applies(self) -> bool: ...  # False for a row that does not apply (不适用): `score` is what it counts as
 
     else:
         name = property(attrgetter("_name"))
@@ -70,9 +74,11 @@ class NodeResult:
         clamped = property(attrgetter("_clamped"))
         is_group = property(attrgetter("_is_group"))
         lang = property(attrgetter("_lang"))
+        applies = property(attrgetter("_applies"))
 
     def _key(self) -> tuple[object, ...]:
-        return (self._name, self._max, self._score, self._children, self._explanations, self._clamped, self._is_group)
+        return (self._name, self._max, self._score, self._children, self._explanations, self._clamped, self._is_group,
+                self._applies)  # fmt: skip
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, NodeResult):
@@ -85,7 +91,8 @@ class NodeResult:
     def __repr__(self) -> str:
         return (
             f"NodeResult(name={self._name!r}, max={self._max!r}, score={self._score!r}, children={self._children!r}, "
-            f"explanations={self._explanations!r}, clamped={self._clamped!r}, is_group={self._is_group!r})"
+            f"explanations={self._explanations!r}, clamped={self._clamped!r}, is_group={self._is_group!r}"
+            + ("" if self._applies else ", applies=False") + ")"
         )
 
     @property
@@ -107,8 +114,13 @@ class NodeResult:
 
     def to_dict(self, lang: Lang | None = None) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "max": self.max, "score": self.score}
+        if not self.applies:  # 不适用 where the score would be, and what it counts as beside it
+            out["score"] = not_applicable(lang or self.lang)
+            out["counted"] = self.score
         if self.is_group:
             out["children"] = [c.to_dict(lang) for c in self.children]
+            if self.explanations:
+                out["reasons"] = self.reasons_in(lang or self.lang)
         else:
             out["reasons"] = self.reasons_in(lang or self.lang)
         if self.clamped:
@@ -191,7 +203,7 @@ class Result:
     """
 
     __slots__ = ("_layout", "_total", "_raw_total", "_grade", "_lang", "_scores", "_values", "_explain", "_tree",
-                 "_nodes")  # fmt: skip
+                 "_nodes", "_absent")  # fmt: skip
     _layout: Layout
     _total: Decimal
     _raw_total: Decimal
@@ -202,6 +214,7 @@ class Result:
     _explain: Explain | None
     _tree: tuple[NodeResult, ...] | None  # None until first read
     _nodes: tuple[NodeResult, ...] | None
+    _absent: tuple[bool, ...]  # by layout position, True for a row that does not apply; () when all do
 
     def __init__(
         self,
@@ -219,6 +232,7 @@ class Result:
         self._layout = Layout(rubric, max, shapes, tuple(position[id(c)] for c in children))
         self._total, self._raw_total, self._grade, self._lang = total, raw_total, grade, lang
         self._scores = tuple(n.score for n in nodes)
+        self._absent = tuple(not n.applies for n in nodes) if not all(n.applies for n in nodes) else ()
         self._values = self._explain = None
         self._tree, self._nodes = tuple(children), nodes
 
@@ -233,10 +247,12 @@ class Result:
         values: tuple[object, ...],
         explain: Explain,
         lang: Lang = "zh",
+        absent: tuple[bool, ...] = (),
     ) -> Result:
         """A result from each node's score in layout order; `explain(*values)` gives the rest
-        when the tree is first read."""
+        when the tree is first read. `absent`, when any row may not apply, says which do not."""
         self = _new(cls)
+        self._absent = absent if any(absent) else ()
         self._layout, self._total, self._raw_total, self._grade, self._lang = layout, total, raw_total, grade, lang
         self._scores, self._values, self._explain = scores, values, explain
         self._tree = self._nodes = None
@@ -293,7 +309,10 @@ class Result:
             shape, score, kept = layout.nodes[i], scores[i], records[i]
             children = tuple(map(pick, shape.children)) if shape.children else ()
             reasons = tuple([Reason(site, numbers, score) for site, numbers in kept]) if kept else ()
-            built[i] = NodeResult(shape.name, shape.max, score, children, reasons, clamps[i], shape.is_group, lang)
+            applies = not self._absent[i] if self._absent else True
+            built[i] = NodeResult(
+                shape.name, shape.max, score, children, reasons, clamps[i], shape.is_group, lang, applies
+            )
         self._nodes = tuple(built)
         self._tree = tuple(map(pick, layout.top))
 
@@ -322,6 +341,14 @@ class Result:
         if position is None:
             raise KeyError(f"no group or indicator named {name!r}")
         return canonical(self._scores[position])
+
+    def applies(self, name: str) -> bool:
+        """Whether a group or indicator applies to this record (False: 不适用, and `score`
+        is what it counts as: its max, 0, or 0 left out of its parent's re-scaled sum)."""
+        position = self._layout.positions.get(name)
+        if position is None:
+            raise KeyError(f"no group or indicator named {name!r}")
+        return not self._absent[position] if self._absent else True
 
     def scores(self) -> dict[str, Decimal]:
         """Every group's and indicator's score by name, depth-first in rubric order."""
@@ -376,6 +403,11 @@ class Result:
 
 
 _new = object.__new__
+
+
+def not_applicable(lang: Lang) -> str:
+    """What a result shows for a row that does not apply, where its score would be."""
+    return "不适用" if lang == "zh" else "N/A"
 
 
 def dumps(data: Any, indent: int | None = 2) -> str:

@@ -22,6 +22,8 @@ from pingfen import ast
 from pingfen.check.passes import Checked
 from pingfen.diagnostics import Diagnostic, Source
 from pingfen.errors import DataError, Problem
+from pingfen.absent import NOT_APPLICABLE, Absent, says_not_applicable
+from pingfen.evaluate.applies import plan
 from pingfen.evaluate.codegen import Program, generate
 from pingfen.evaluate.reads import node_reads
 from pingfen.evaluate.refusals import Refusal
@@ -104,6 +106,8 @@ class Rubric:
             for i in declared
         )  # fmt: skip
         self._names = frozenset(spec.name for spec in self.inputs)
+        # Read only by rows that may not apply: a record may leave these out or mark them 不适用.
+        self.optional: frozenset[str] = plan(module, checked).optional
         # A bare number for a percent input keeps to ±100% unless the bounds say otherwise
         # (`values.ratio_limits`): beyond, the fast path leaves it to `coerce`, which refuses it.
         self._ratio_limits = {s.name: ratio_limits(s.bounds) for s in self.inputs if s.type == "percent"}
@@ -241,9 +245,10 @@ class Rubric:
     def coerce(
         self, data: Mapping[str, object], names: Collection[str] | None = None, *, record: str | None = None,
         ratios: bool = False,
-    ) -> dict[str, Decimal | bool | str]:  # fmt: skip
+    ) -> dict[str, Decimal | bool | str | Absent]:  # fmt: skip
         """The named inputs (default: all) as evaluation sees them: exact, typed and within their
-        domains. Raises DataError naming every input at fault. `ratios` as for `evaluate`."""
+        domains; an optional input left out or marked 不适用 is an `Absent`. Raises DataError
+        naming every input at fault. `ratios` as for `evaluate`."""
         only = None if names is None else frozenset(names)
         if not isinstance(data, Mapping):
             raise DataError([not_a_mapping(data)], record)
@@ -262,15 +267,21 @@ class Rubric:
 
     def _coerce_some(
         self, data: Mapping[str, object], only: frozenset[str] | None, ratios: bool = False
-    ) -> tuple[dict[str, Decimal | bool | str], list[Problem]]:
+    ) -> tuple[dict[str, Decimal | bool | str | Absent], list[Problem]]:
         """The inputs (all, or those in `only`) coerced and domain-checked, and the problems found."""
-        values: dict[str, Decimal | bool | str] = {}
+        values: dict[str, Decimal | bool | str | Absent] = {}
         problems: list[Problem] = []
         unknown: list[str] | None = None  # the record's keys that name no input: where typos are
         for spec in self.inputs:
             if only is not None and spec.name not in only:
                 continue
+            if spec.name in self.optional and says_not_applicable(data.get(spec.name)):
+                values[spec.name] = NOT_APPLICABLE
+                continue
             value = coerce(spec.name, spec.type, data.get(spec.name), spec.labels)
+            if isinstance(value, Problem) and value.code == "PF501" and spec.name in self.optional:
+                values[spec.name] = Absent(value)  # refused only if a row that applies reads it
+                continue
             if isinstance(value, Problem):
                 if value.code == "PF501" and len(problems) < _SUGGESTED:
                     if unknown is None:
