@@ -19,10 +19,10 @@ from decimal import Decimal, DecimalException, InvalidOperation, getcontext, loc
 from attrs import frozen
 
 from pingfen import ast
+from pingfen.absent import NOT_APPLICABLE, Absent, says_not_applicable
 from pingfen.check.passes import Checked
 from pingfen.diagnostics import Diagnostic, Source
 from pingfen.errors import DataError, Problem
-from pingfen.absent import NOT_APPLICABLE, Absent, says_not_applicable
 from pingfen.evaluate.applies import plan
 from pingfen.evaluate.codegen import Program, generate
 from pingfen.evaluate.reads import node_reads

@@ -24,10 +24,10 @@ from decimal import Decimal
 from typing import Any, assert_never
 
 from pingfen import ast
+from pingfen.absent import Absent
 from pingfen.check.passes import Checked
 from pingfen.diagnostics import excerpt
 from pingfen.errors import DataError, Problem
-from pingfen.absent import Absent
 from pingfen.evaluate.applies import Guard, first_marked, plan, require
 from pingfen.evaluate.refusals import Refusal
 from pingfen.lang import Lang
