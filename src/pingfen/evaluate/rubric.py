@@ -229,7 +229,7 @@ class Rubric:
             with localcontext(CONTEXT):  # the caller's context never reaches a number
                 for let in self._checked.let_order:
                     if let.name.text in needed:
-                        walker.env[let.name.text] = walker.value(let.expr, let.name.text)
+                        walker.env[let.name.text] = walker.let(let)  # not over inputs left out
                 return walker.node(self._ast_nodes[name], lang)
         except Refusal as refusal:
             raise DataError([refusal.problem], record) from None
