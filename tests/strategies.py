@@ -231,6 +231,7 @@ class _Builder:
         self.indicators: list[ast.Indicator] = []
         self.steps: list[tuple[str, str, str, Decimal]] = []
         self.counted: list[tuple[str, str]] = []
+        self.may_not_apply = True
 
     def fresh(self, stems: list[str]) -> str:
         if self.draw(st.integers(0, 9)) == 0:
@@ -565,7 +566,7 @@ class _Builder:
     def applies(self, node: ast.Node, keep: bool) -> ast.Node:
         """One row in five applies only when a condition holds, or while the data does not
         mark an input it reads 不适用 (a group, or an indicator that reads one)."""
-        if self.draw(st.integers(0, 4)) != 0:
+        if not self.may_not_apply or self.draw(st.integers(0, 4)) != 0:
             return node
         mode = self.draw(st.sampled_from(["full", "zero"] if keep else ["full", "zero", "rescale"]))
         reads = isinstance(node, ast.Group) or any(
@@ -655,9 +656,11 @@ class _Builder:
 
 
 @st.composite
-def random_rubrics(draw: st.DrawFn, loose: bool = False) -> GenRubric:
-    """A random rubric with the strategies of records that fit it (see the module's doc)."""
+def random_rubrics(draw: st.DrawFn, loose: bool = False, applies: bool = True) -> GenRubric:
+    """A random rubric with the strategies of records that fit it (see the module's doc);
+    `applies`: some rows may not apply (不适用)."""
     b = _Builder(draw, loose)
+    b.may_not_apply = applies
     tops = b.split(D(draw(st.integers(2, 20))))
     nodes = [b.node(0, top, keep=i == 0) for i, top in enumerate(tops)]
     total = sum(tops, D(0))

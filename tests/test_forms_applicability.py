@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import pingfen
 from pingfen import ast
+from pingfen.audit import audit
 from pingfen.check.passes import check
 from pingfen.evaluate import walker as oracle
 from pingfen.fuzz import dropped, level_sum
@@ -236,3 +237,22 @@ def test_rescaled_totals_stay_within_the_total_and_get_a_grade(
     assert result.grade is not None
     for node in result.nodes():
         assert 0 <= node.score <= node.max
+
+
+def test_audit_reads_declared_not_applicable_and_rescaled_sums(rubric: pingfen.Rubric) -> None:
+    declared = {"完成": "不适用", "到位": 3, "培训": 0, "项目管理": 5, "健全": 10, "制度": 10, "总分": 15}
+    result = audit(rubric, declared, {"有项目": False, "到位率": "95%", "制度健全": True})
+    assert result.findings == ()  # 5 is 3 of the 6 points that apply, × 10; the total 15 adds up
+    assert set(result.agreed) == {"完成", "到位", "培训", "健全"}
+    # the same group declared as a plain sum (3) is a finding: the rubric re-scales it
+    plain = audit(rubric, declared | {"项目管理": 3, "总分": 13}, {"有项目": False, "到位率": "95%", "制度健全": True})
+    assert [(f.kind, f.name, f.expected) for f in plain.findings if f.kind == "sum"] == [("sum", "项目管理", 5)]
+
+
+def test_audit_finds_a_score_declared_for_a_row_that_does_not_apply(rubric: pingfen.Rubric) -> None:
+    found = audit(rubric, {"完成": 4}, {"有项目": False}).findings
+    assert [(f.kind, f.name, f.declared, f.expected) for f in found] == [("rule", "完成", 4, 0)]
+    assert found[0].reasons == ("不适用：“有项目”不成立，不计入，上级得分按适用分值折算",)
+    # and 不适用 declared for a row whose rule applies
+    found = audit(rubric, {"培训": "不适用"}, {"有项目": True, "次数": 2}).findings
+    assert [(f.kind, f.name) for f in found] == [("rule", "培训")]
