@@ -4,6 +4,8 @@ JSON, reports and the formatter."""
 
 from __future__ import annotations
 
+import csv
+import io
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from hypothesis import strategies as st
 import pingfen
 from pingfen import ast
 from pingfen.audit import audit
+from pingfen.batch import score_file
 from pingfen.check.passes import check
 from pingfen.evaluate import walker as oracle
 from pingfen.fuzz import dropped, level_sum
@@ -256,3 +259,22 @@ def test_audit_finds_a_score_declared_for_a_row_that_does_not_apply(rubric: ping
     # and 不适用 declared for a row whose rule applies
     found = audit(rubric, {"培训": "不适用"}, {"有项目": True, "次数": 2}).findings
     assert [(f.kind, f.name) for f in found] == [("rule", "培训")]
+
+
+def test_a_batch_writes_not_applicable_and_reads_it_from_csv(rubric: pingfen.Rubric, tmp_path: Path) -> None:
+    data = tmp_path / "units.csv"
+    data.write_text(
+        "编号,有项目,完成率,到位率,次数,制度健全\n"
+        "A,是,90%,95%,2,是\n"
+        "B,否,,不适用,,是\n",
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    summary = score_file(rubric, data, fmt="csv", out=out, lang="zh")
+    assert summary.ok and summary.rows == 2
+    rows = list(csv.reader(io.StringIO(out.getvalue().lstrip("\ufeff"))))
+    header, a, b = rows
+    column = header.index("完成")
+    assert a[column] == "3" and b[column] == "不适用"
+    assert b[header.index("到位")] == "不适用" and b[header.index("健全")] == "10"
+    assert b[header.index("总分")] == "15.00"

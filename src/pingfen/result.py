@@ -342,6 +342,11 @@ class Result:
             raise KeyError(f"no group or indicator named {name!r}")
         return canonical(self._scores[position])
 
+    @property
+    def all_apply(self) -> bool:
+        """Whether every group and indicator applies to this record (none is 不适用)."""
+        return not self._absent
+
     def applies(self, name: str) -> bool:
         """Whether a group or indicator applies to this record (False: 不适用, and `score`
         is what it counts as: its max, 0, or 0 left out of its parent's re-scaled sum)."""
