@@ -17,6 +17,7 @@ import pingfen
 from pingfen import ast
 from pingfen.audit import audit
 from pingfen.batch import score_file
+from pingfen.testrun import run_examples
 from pingfen.check.passes import check
 from pingfen.evaluate import walker as oracle
 from pingfen.fuzz import dropped, level_sum
@@ -278,3 +279,13 @@ def test_a_batch_writes_not_applicable_and_reads_it_from_csv(rubric: pingfen.Rub
     assert a[column] == "3" and b[column] == "不适用"
     assert b[header.index("到位")] == "不适用" and b[header.index("健全")] == "10"
     assert b[header.index("总分")] == "15.00"
+
+
+def test_examples_may_leave_out_or_mark_optional_inputs() -> None:
+    text = (Path(__file__).parent / "golden" / "forms" / "applicability-examples.rule").read_text(encoding="utf-8")
+    assert pingfen.diagnose(text) == []  # no PF608 for 完成率 left out, no PF605 for 到位率: 不适用
+    run = run_examples(pingfen.loads(text))
+    assert run.passed and len(run.outcomes) == 3
+    # a required input is still required in an example
+    broken = text.replace("given { 有项目: 否, 到位率: 80% }", "given { 到位率: 80% }")
+    assert "PF608" in [d.code for d in pingfen.diagnose(broken)]

@@ -1,93 +1,22 @@
-"""Which rows may not apply (不适用), and what each such row reads.
-
-A row with `applies [if COND] else MODE` is not applicable when COND fails or an input it
-reads itself is marked 不适用 in the data. An input read only inside such rows is optional:
-the record may leave it out or mark it, and it reaches scoring as an `Absent`. Both
-evaluators ask this module the same questions, so they agree on what is read where.
+"""What a scorer does with rows that may not apply (不适用): the checks the generated code
+and the walker both make, on values `Rubric.coerce` gives (an `Absent` for an input left
+out or marked). Which rows and inputs these are is worked out in `check.applies`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-
-from attrs import frozen
-
 from pingfen import ast
 from pingfen.absent import Absent
+from pingfen.check.applies import Guard, Plan
+from pingfen.check.applies import plan as _plan
 from pingfen.check.passes import Checked
 from pingfen.evaluate.refusals import Refusal
-from pingfen.reasons import placeholders
 
-
-@frozen
-class Guard:
-    """A row's `applies`: the optional inputs its condition reads, and those its own rules
-    read (a group's: its parts' up to the next row with an `applies` of its own)."""
-
-    applies: ast.Applies
-    condition: tuple[str, ...]
-    body: tuple[str, ...]
-
-
-@frozen
-class Plan:
-    """The rubric's optional inputs, the guard of each row that has one, and the optional
-    inputs behind each `let` that reads any."""
-
-    optional: frozenset[str]
-    guards: Mapping[str, Guard]
-    lets: Mapping[str, tuple[str, ...]]
+__all__ = ["Guard", "Plan", "first_marked", "plan", "present", "require"]
 
 
 def plan(module: ast.Module, checked: Checked) -> Plan:
-    needs = {let.name.text: _refs(let.expr) for let in checked.let_order}
-    inputs = [i.name.text for i in module.inputs]
-    required: set[str] = set()
-    guarded: set[str] = set()
-    raw: dict[str, tuple[ast.Applies, set[str], set[str]]] = {}
-
-    def own(node: ast.Node) -> set[str]:
-        """The names a row's rules read, not entering a part with an `applies` of its own."""
-        match node:
-            case ast.Indicator():
-                direct: set[str] = set()
-                for rule in node.rules:
-                    direct |= _refs(*rule.expressions())
-                    if isinstance(rule, ast.Judgment):
-                        direct.add((rule.input or node.name).text)
-                    for item in rule.reason_items():
-                        direct |= {n for n in placeholders(item.reason or "") if n in checked.symbols}
-                return _closure(direct, needs)
-            case ast.Group():
-                return set().union(*(own(c) for c in node.children if c.applies is None))
-            case _:
-                return set()
-
-    def visit(node: ast.Node, under: bool) -> None:
-        if node.applies is not None:
-            cond = _closure(_refs(node.applies.condition), needs) if node.applies.condition is not None else set()
-            (guarded if under else required).update(cond)
-            body = own(node)
-            guarded.update(body)
-            raw[node.name.text] = (node.applies, cond, body)
-            under = True
-        elif isinstance(node, ast.Indicator):
-            (guarded if under else required).update(own(node))
-        if isinstance(node, ast.Group):
-            for child in node.children:
-                visit(child, under)
-
-    for top in module.top:
-        visit(top, False)
-    optional = frozenset(n for n in inputs if n in guarded and n not in required)
-    order = {n: i for i, n in enumerate(inputs)}
-
-    def pick(names: Iterable[str]) -> tuple[str, ...]:
-        return tuple(sorted((n for n in names if n in optional), key=order.__getitem__))
-
-    guards = {name: Guard(a, pick(c), pick(b)) for name, (a, c, b) in raw.items()}
-    lets = {name: pick(_closure({name}, needs)) for name in needs}
-    return Plan(optional, guards, {name: found for name, found in lets.items() if found})
+    return _plan(module, checked.symbols, checked.let_order)
 
 
 def first_marked(names: tuple[str, ...], values: tuple[object, ...]) -> str | None:
@@ -108,19 +37,3 @@ def require(*values: object) -> None:
 def present(*values: object) -> bool:
     """Whether none of these values is absent (a `let` over them can be worked out)."""
     return not any(isinstance(v, Absent) for v in values)
-
-
-def _refs(*exprs: ast.Expr | None) -> set[str]:
-    return {e.name.text for e in ast.walk_expressions(*(x for x in exprs if x is not None)) if isinstance(e, ast.Ref)}
-
-
-def _closure(names: set[str], needs: Mapping[str, set[str]]) -> set[str]:
-    found = set(names)
-    pending = [n for n in names if n in needs]
-    while pending:
-        for read in needs[pending.pop()]:
-            if read not in found:
-                found.add(read)
-                if read in needs:
-                    pending.append(read)
-    return found
