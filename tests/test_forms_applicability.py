@@ -17,7 +17,6 @@ import pingfen
 from pingfen import ast
 from pingfen.audit import audit
 from pingfen.batch import score_file
-from pingfen.testrun import run_examples
 from pingfen.check.passes import check
 from pingfen.evaluate import walker as oracle
 from pingfen.fuzz import dropped, level_sum
@@ -25,6 +24,7 @@ from pingfen.report.markdown import render_markdown
 from pingfen.report.table import render_table
 from pingfen.syntax.formatter import format_module
 from pingfen.syntax.parser import parse
+from pingfen.testrun import run_examples
 
 D = Decimal
 GOLDEN = Path(__file__).parent / "golden" / "forms" / "applicability.rule"
