@@ -414,10 +414,16 @@ class _Generator:
         total = self.sum(children, node.children)
         top = node.max.value
         score = f"s{index}"
+        within = sum((c.max.value for c in node.children), ZERO) <= top  # children within their maxima: no clamp
+        if within and not any(c in self.dropped for c in children):  # the plain sum, straight into the score
+            self.assign_sum(score, total)
+            self.per_node[index] = (score, self.const(()), "None")
+            self.defaults[index] = [d for c in children for d in self.defaults[c]]
+            return index
         raw = self.fresh("g")
         self.assign_sum(raw, total)
         reasons = self.rescale(raw, children, top, index)
-        if sum((c.max.value for c in node.children), ZERO) <= top:  # children within their maxima: no clamp
+        if within:
             self.out(f"{score} = {raw}")
             self.per_node[index] = (score, reasons, "None")
         else:
