@@ -40,6 +40,8 @@ class Plan:
 def plan(module: ast.Module, symbols: Mapping[str, object], let_order: Sequence[ast.Let]) -> Plan:
     """The plan of a module whose names check: `symbols` its inputs and lets, `let_order`
     each let after those it reads."""
+    if not any(node.applies is not None for node, _ in ast.walk_nodes(module.top)):
+        return Plan(frozenset(), {}, {})  # every row applies: nothing to work out, at no cost
     needs = {let.name.text: _refs(let.expr) for let in let_order}
     inputs = [i.name.text for i in module.inputs]
     required: set[str] = set()
@@ -86,8 +88,14 @@ def plan(module: ast.Module, symbols: Mapping[str, object], let_order: Sequence[
         return tuple(sorted((n for n in names if n in optional), key=order.__getitem__))
 
     guards = {name: Guard(a, pick(c), pick(b)) for name, (a, c, b) in raw.items()}
-    lets = {name: pick(_closure({name}, needs)) for name in needs}
-    return Plan(optional, guards, {name: found for name, found in lets.items() if found})
+    behind: dict[str, set[str]] = {}  # each let's optional inputs, its lets' included: in let order, once each
+    for let in let_order:
+        reads = needs[let.name.text]
+        found = {n for n in reads if n in optional}
+        for read in reads:
+            found |= behind.get(read, set())
+        behind[let.name.text] = found
+    return Plan(optional, guards, {name: pick(found) for name, found in behind.items() if found})
 
 
 def _refs(*exprs: ast.Expr | None) -> set[str]:
