@@ -162,7 +162,10 @@ class GenRubric:
             {i.name: st.one_of(i.values, i.spelt) if i.spelt is not None else i.values for i in self.inputs}
         )
         names = [i.name for i in self.inputs]
-        return st.one_of(self.records, mixed).flatmap(lambda record: _spoil(record, names))
+        spoilt = st.one_of(self.records, mixed).flatmap(lambda record: _spoil(record, names))
+        if not any(node.applies for node, _ in ast.walk_nodes(self.module.top)):
+            return spoilt
+        return spoilt.flatmap(lambda record: _not_applicable(record, names))
 
     @property
     def percent_inputs(self) -> list[str]:
@@ -177,6 +180,17 @@ def _spoil(record: dict[str, object], names: list[str]) -> st.SearchStrategy[dic
         return st.just(record)
     broken = st.tuples(st.sampled_from(names), st.sampled_from(BROKEN)).map(lambda nv: record | {nv[0]: nv[1]})
     return st.integers(0, 9).flatmap(lambda n: broken if n == 0 else st.just(record))
+
+
+def _not_applicable(record: dict[str, object], names: list[str]) -> st.SearchStrategy[dict[str, object]]:
+    """One time in three, an input marked 不适用 (or N/A) or left out: refused unless only rows
+    that may not apply read it."""
+    if not names:
+        return st.just(record)
+    marked = st.tuples(st.sampled_from(names), st.sampled_from(["不适用", "N/A", None])).map(
+        lambda nv: {k: v for k, v in record.items() if k != nv[0]} | ({nv[0]: nv[1]} if nv[1] else {})
+    )
+    return st.integers(0, 2).flatmap(lambda n: marked if n == 0 else st.just(record))
 
 
 def _fmt(value: Decimal) -> str:
@@ -219,6 +233,7 @@ class _Builder:
         self.indicators: list[ast.Indicator] = []
         self.steps: list[tuple[str, str, str, Decimal]] = []
         self.counted: list[tuple[str, str]] = []
+        self.may_not_apply = True
 
     def fresh(self, stems: list[str]) -> str:
         if self.draw(st.integers(0, 9)) == 0:
@@ -580,11 +595,27 @@ class _Builder:
         return []
 
     # ---- the tree
-    def node(self, depth: int, top: Decimal) -> ast.Node:
+    def node(self, depth: int, top: Decimal, keep: bool = False) -> ast.Node:
+        """A group or indicator; `keep`: never one that may drop out (else rescale), so that
+        some row always applies and every record has a total."""
         if depth >= 2 or top < 1 or self.draw(st.integers(0, 2)) == 0:
-            return self.indicator(top)
+            return self.applies(self.indicator(top), keep)
         parts = self.split(top)
-        return ast.Group(ast.Name(self.fresh(NODE_STEMS)), _num(top), tuple(self.node(depth + 1, p) for p in parts))
+        children = tuple(self.node(depth + 1, p, keep and i == 0) for i, p in enumerate(parts))
+        return self.applies(ast.Group(ast.Name(self.fresh(NODE_STEMS)), _num(top), children), keep)
+
+    def applies(self, node: ast.Node, keep: bool) -> ast.Node:
+        """One row in five applies only when a condition holds, or while the data does not
+        mark an input it reads 不适用 (a group, or an indicator that reads one)."""
+        if not self.may_not_apply or self.draw(st.integers(0, 4)) != 0:
+            return node
+        mode = self.draw(st.sampled_from(["full", "zero"] if keep else ["full", "zero", "rescale"]))
+        reads = isinstance(node, ast.Group) or any(
+            isinstance(r, ast.Judgment) or any(isinstance(e, ast.Ref) for e in ast.walk_expressions(*r.expressions()))
+            for r in node.rules
+        )
+        condition = self.condition() if not reads or self.draw(st.booleans()) else None
+        return attrs.evolve(node, applies=ast.Applies(mode, condition))
 
     def split(self, top: Decimal) -> list[Decimal]:
         """top as 1 to 3 positive parts in halves."""
@@ -670,11 +701,13 @@ class _Builder:
 
 
 @st.composite
-def random_rubrics(draw: st.DrawFn, loose: bool = False) -> GenRubric:
-    """A random rubric with the strategies of records that fit it (see the module's doc)."""
+def random_rubrics(draw: st.DrawFn, loose: bool = False, applies: bool = True) -> GenRubric:
+    """A random rubric with the strategies of records that fit it (see the module's doc);
+    `applies`: some rows may not apply (不适用)."""
     b = _Builder(draw, loose)
+    b.may_not_apply = applies
     tops = b.split(D(draw(st.integers(2, 20))))
-    nodes = [b.node(0, top) for top in tops]
+    nodes = [b.node(0, top, keep=i == 0) for i, top in enumerate(tops)]
     total = sum(tops, D(0))
     grades = b.grades(total)
     places = draw(st.none() | st.integers(0, 4))

@@ -49,6 +49,8 @@ def _cases(text: str) -> list[tuple[dict, list[str]]]:
 def _check_expectation(result: pingfen.Result, expect: str) -> None:
     if m := re.fullmatch(r"reason (.+?) = (.+)", expect):
         assert m.group(2) in result[m.group(1)].reasons, result[m.group(1)].reasons
+    elif m := re.fullmatch(r"n/a (.+)", expect):  # 不适用: the row does not apply
+        assert not result[m.group(1)].applies and not result.applies(m.group(1))
     elif m := re.fullmatch(r"no reasons (.+)", expect):
         assert result[m.group(1)].reasons == []
     elif m := re.fullmatch(r"clamped (.+?) = (\w+)", expect):

@@ -14,6 +14,7 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 import pingfen
+from pingfen.fuzz import level_sum
 from pingfen.io.records import read_record
 from strategies import (
     COUNTS_2021,
@@ -54,10 +55,12 @@ def check_structure(result: pingfen.Result, places: int = 2, rounding: str = ROU
         if node.clamped == "high":
             assert node.score == node.max, node.name
         if node.is_group:
-            parts = sum((c.score for c in node.children), D(0))
             # maxima of the parts add up to the group's max, so a group never clamps
             assert node.clamped is None, node.name
-            assert node.score == parts, node.name
+            if node.applies:  # re-scaled where parts are 不适用 and left out (pingfen.fuzz.level_sum)
+                assert node.score == level_sum(node.children, node.max), node.name
+        elif not node.applies:  # 不适用: counted as its max or 0, and said so (or its group is)
+            assert node.score in (0, node.max), node.name
         else:
             assert node.children == ()
             if node.score == node.max:
@@ -65,7 +68,7 @@ def check_structure(result: pingfen.Result, places: int = 2, rounding: str = ROU
                 assert node.reasons == [] or node.clamped is not None, (node.name, node.reasons)
             else:
                 assert node.reasons, node.name  # points lost are always explained
-    assert result.raw_total == sum((top.score for top in result.children), D(0))
+    assert result.raw_total == level_sum(result.children, result.max)
     assert result.total == result.raw_total.quantize(D(1).scaleb(-places), rounding=rounding)
     assert result.total.as_tuple().exponent == -places
     assert 0 <= result.total <= result.max

@@ -623,6 +623,20 @@ def is_deduction(rule: Rule) -> TypeGuard[Deduction]:
 
 # ---------------------------------------------------------------- the tree
 
+# What a row that does not apply counts as: its max (按满分计算), 0, or nothing, its
+# parent's score re-scaled over the rows that apply (折算: 得分 ÷ 适用分值 × 分值).
+AppliesMode = Lit["full", "zero", "rescale"]
+
+
+@frozen
+class Applies:
+    """`applies [if COND] else MODE`: the row applies when COND holds (no COND: always) and
+    no input it reads is marked 不适用 in the data; else it counts as MODE says."""
+
+    mode: AppliesMode
+    condition: Expr | None = None
+    span: Span = _span()
+
 
 @frozen
 class Indicator:
@@ -633,6 +647,7 @@ class Indicator:
     # `{ pending "由各省自行制定" }`: criteria not yet set, with the text that says so. No record
     # is scored by such a rubric (PF542) until a file that `extends` it writes the row.
     pending: str | None = None
+    applies: Applies | None = None
 
 
 @frozen
@@ -641,6 +656,7 @@ class Group:
     max: Number
     children: tuple[Node, ...]
     span: Span = _span()
+    applies: Applies | None = None
 
 
 Node = Group | Indicator

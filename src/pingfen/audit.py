@@ -9,6 +9,11 @@ inputs it reported, `audit` finds, each with its numbers:
 - a grade that is not the one the rubric's grade bands give the declared total;
 - indicators whose inputs are ALL given and whose declared score differs from the
   rule's (`Rubric.score_node`, the same rules and reasons a full evaluation gives), with the rule's reasons.
+
+A row with `applies … else MODE` may be declared 不适用 (`不适用`, `N/A`): it then counts as
+its mode says (its max, 0, or left out of its group's sum, which is re-scaled: 折算), and
+an indicator declared so whose rule says it applies — or declared a score whose rule says
+it does not, and counts for another — is a finding like any other.
 """
 
 from __future__ import annotations
@@ -18,13 +23,15 @@ from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
+from pingfen import ast
+from pingfen.absent import Absent, says_not_applicable
 from pingfen.errors import DataError, Problem
 from pingfen.evaluate.rubric import NodeSpec, Rubric
 from pingfen.io.filled import GRADE_NAMES, TOTAL_NAMES, read_filled
 from pingfen.lang import Lang
 from pingfen.reasons import quantity
 from pingfen.report.audit import Audit, Finding
-from pingfen.values import show, to_decimal
+from pingfen.values import CONTEXT, show, to_decimal
 
 TOTAL, GRADE = "total", "grade"
 
@@ -39,7 +46,11 @@ def audit(
     department reported; `inputs` holds the input values it gave. Raises DataError for an
     unknown name, a declared value that is not a number, or an input value that is bad.
     """
-    scores, total, grade = _declared(rubric, declared)
+    modes = {node.name.text: node.applies.mode for node, _ in ast.walk_nodes(rubric.module.top) if node.applies}
+    not_applying = {k for k, v in declared.items() if k in modes and says_not_applicable(v)}
+    scores, total, grade = _declared(rubric, {k: v for k, v in declared.items() if k not in not_applying})
+    for name in not_applying:  # 不适用, declared: what it counts for (0 when left out of the sum)
+        scores[name] = rubric.node(name).max if modes[name] == "full" else Decimal(0)
     given = {k: v for k, v in (inputs or {}).items() if not _blank(v)}
     unknown = [Problem("PF517", k, {"name": k}) for k in given if k not in {s.name for s in rubric.inputs}]
     if unknown:
@@ -59,7 +70,7 @@ def audit(
             findings.extend(_range(node.name, mine, node.max))
         if node.is_group:
             known = all(v is not None for _, v in parts)
-            added = sum((v for _, v in parts if v is not None), Decimal(0))
+            added = _added(rubric, node.children, parts, not_applying, modes, node.max)
             if mine is not None and known and added != mine:
                 findings.append(
                     Finding("sum", node.name, mine, added, tuple((n, v) for n, v in parts if v is not None))
@@ -67,15 +78,29 @@ def audit(
             effective[node.name] = mine if mine is not None else (added if known and parts else None)
             return effective[node.name]
         if mine is not None:
-            missing = tuple(i for i in node.inputs if i not in values)
-            if missing:
+            # an input read only by rows that may not apply may be left out: the rule says whether it must
+            missing = tuple(i for i in node.inputs if i not in values and i not in rubric.optional)
+            result = None
+            if not missing:
+                try:
+                    result = rubric.score_node(node.name, values, lang=lang, record=department)
+                except DataError as refused:
+                    if refused.code != "PF501":
+                        raise
+                    missing = tuple(p.input for p in refused.problems if p.input)
+            if result is None:
                 unchecked.append((node.name, missing))
             else:
-                result = rubric.score_node(node.name, values, lang=lang, record=department)
-                if result.score == mine:
+                # declared 不适用 where the rule applies, or a score where the rule leaves the row
+                # out of its group's sum (rescale), disagree even when the numbers are alike
+                said_na, left_out = node.name in not_applying, not result.applies and modes.get(node.name) == "rescale"
+                if result.score == mine and not (said_na and result.applies) and not (left_out and not said_na):
                     agreed.append(node.name)
                 else:
-                    shown = tuple((i, quantity(values[i], types[i])) for i in node.inputs)
+                    shown = tuple(
+                        (i, "不适用" if isinstance(values[i], Absent) else quantity(values[i], types[i]))
+                        for i in node.inputs if i in values
+                    )  # fmt: skip
                     findings.append(Finding("rule", node.name, mine, result.score, inputs=shown,
                                             reasons=tuple(result.reasons_in(lang))))  # fmt: skip
         effective[node.name] = mine
@@ -84,7 +109,7 @@ def audit(
     tops = [(top.name, visit(top)) for top in rubric.tree]
     implied = None
     if all(v is not None for _, v in tops):
-        implied = rubric.round_total(sum((v for _, v in tops if v is not None), Decimal(0)))
+        implied = rubric.round_total(_added(rubric, rubric.tree, tops, not_applying, modes, rubric.max))
     if total is not None:
         findings.extend(_range(TOTAL, total, rubric.max))
         if implied is not None and implied != total:
@@ -131,6 +156,20 @@ def _declared(rubric: Rubric, declared: Mapping[str, object]) -> tuple[dict[str,
     if problems:
         raise DataError(problems)
     return scores, total, grade
+
+
+def _added(
+    rubric: Rubric, nodes: tuple[NodeSpec, ...], parts: list[tuple[str, Decimal | None]], not_applying: set[str],
+    modes: Mapping[str, str], top: Decimal,
+) -> Decimal:  # fmt: skip
+    """The declared parts added up; re-scaled (× top ÷ the maxima that apply: 折算) when some
+    are declared 不适用 and left out, as the rubric scores it."""
+    added = sum((v for _, v in parts if v is not None), Decimal(0))
+    left_out = {n.name for n in nodes if n.name in not_applying and modes[n.name] == "rescale"}
+    applicable = sum((Decimal(0) if n.name in left_out else n.max for n in nodes), Decimal(0))
+    if not left_out or not applicable:
+        return added
+    return CONTEXT.divide(CONTEXT.multiply(added, top), applicable)
 
 
 def _range(name: str, value: Decimal, top: Decimal) -> list[Finding]:

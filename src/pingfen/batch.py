@@ -22,7 +22,7 @@ from pingfen.io.write import Line, refuse_inputs, write_results
 from pingfen.lang import Lang
 from pingfen.progress import Progress
 from pingfen.report import Filing, write_report
-from pingfen.result import Result
+from pingfen.result import Result, not_applicable
 from pingfen.values import shorten
 
 
@@ -39,8 +39,11 @@ class Scored:
         if self.result is None:
             assert self.error is not None
             return self.row.id, [None] * len(indicators), None, None, self.error.describe(lang)
-        scores = self.result.scores_of(indicators)  # no reasons: the batch writes none
-        return self.row.id, scores, self.result.total, self.result.grade, None
+        result = self.result
+        scores: list[Decimal | str | None] = list(result.scores_of(indicators))  # no reasons: the batch writes none
+        if not result.all_apply:  # 不适用 (N/A) where a row does not apply
+            scores = [not_applicable(lang) if not result.applies(n) else s for n, s in zip(indicators, scores, strict=True)]
+        return self.row.id, scores, result.total, result.grade, None
 
 
 KEPT = 20  # failed rows a Summary keeps: the error column of the output has every one

@@ -7,7 +7,8 @@ then records drawn across the domains). For each one:
 - domain: the record is scored, not refused (no band or arm missing, no zero divisor);
 - crash: scoring raises nothing but a refusal;
 - range: every group and indicator scores within [0, its max];
-- sums: a group scores the sum of its parts, the raw total the sum of the top groups;
+- sums: a group scores the sum of its parts, the raw total the sum of the top groups; where
+  parts are 不适用 and left out (`else rescale`), that sum × max ÷ the maxima that apply;
 - rounding: the total is the raw total rounded as the header says;
 - grade: the grade is the first whose threshold the rounded total meets (and there is one);
 - each `property NODE OP N when COND`: on every record where COND holds;
@@ -37,12 +38,12 @@ from pingfen.display import plain
 from pingfen.errors import DataError, PingfenError
 from pingfen.evaluate.rubric import Rubric
 from pingfen.lang import Lang
-from pingfen.result import Result
+from pingfen.result import NodeResult, Result
 from pingfen.syntax.formatter import expr as show_expr
 from pingfen.syntax.formatter import name as show_name
 from pingfen.syntax.formatter import number as show_number
 from pingfen.testing import STEPS, boundary_inputs, boundary_values, crossing, from_grid, input_values, inputs, to_grid
-from pingfen.values import COMPARE, total_rounding
+from pingfen.values import COMPARE, CONTEXT, total_rounding
 
 DEFAULT_MAX_EXAMPLES = 200
 
@@ -50,8 +51,8 @@ _CHECKS: dict[str, tuple[str, str]] = {
     "domain": ("every record in the declared domains is scored", "取值范围内的每条记录都能评分"),
     "crash": ("scoring never fails on a record in the declared domains", "评分过程不会出错"),
     "range": ("every group and indicator scores within [0, its max]", "每个分组和指标的得分都在 0 与分值之间"),
-    "sums": ("each group scores the sum of its parts; the total, the sum of the top groups",
-             "分组得分等于下级得分之和，总分等于一级指标得分之和"),
+    "sums": ("each group scores the sum of its parts; the total, the sum of the top groups (re-scaled where 不适用)",
+             "分组得分等于下级得分之和，总分等于一级指标得分之和（有不适用项时按适用分值折算）"),
     "rounding": ("the total is the raw total rounded as the rubric says", "总分按评分表规定的方式舍入"),
     "grade": ("each total gets the grade its thresholds give", "每个总分都得到分数线规定的评价等次"),
 }  # fmt: skip
@@ -122,6 +123,29 @@ def _score(rubric: Rubric, record: Mapping[str, object], check: str) -> Result:
         raise Violation("crash", crash, [record], f"评分出错：{crash}") from None
 
 
+def dropped(node: NodeResult) -> bool:
+    """Whether a row drops out of its parent's sum: 不适用 and counted as `rescale`, or a
+    group all of whose parts dropped out."""
+    if node.applies:
+        return False
+    for reason in node.explanations:
+        if reason.kind == "not_applicable":
+            return reason.params["mode"] == "rescale"
+    return node.is_group and bool(node.children) and all(dropped(c) for c in node.children)
+
+
+def level_sum(parts: Sequence[NodeResult], top: Decimal) -> Decimal | None:
+    """What a level's parts add up to: their sum, or, when some drop out (不适用, rescale),
+    the sum re-scaled to the parts that apply (× top ÷ their maxima); None when all drop out."""
+    raw = sum((c.score for c in parts), Decimal(0))
+    if not any(dropped(c) for c in parts):
+        return raw
+    applicable = sum((Decimal(0) if dropped(c) else c.max for c in parts), Decimal(0))
+    if not applicable:
+        return None
+    return CONTEXT.divide(CONTEXT.multiply(raw, top), applicable)
+
+
 def _invariants(rubric: Rubric, record: Mapping[str, object], result: Result, active: set[str]) -> None:
     header = rubric.module.header
     assert header is not None
@@ -132,12 +156,12 @@ def _invariants(rubric: Rubric, record: Mapping[str, object], result: Result, ac
                                 f"`{node.name}` 得 {node.score} 分，不在 0 与 {node.max} 之间")  # fmt: skip
     if "sums" in active:
         for node in result.nodes():
-            if node.is_group:
-                parts = sum((c.score for c in node.children), Decimal(0))
-                if node.score != min(max(parts, Decimal(0)), node.max):
+            if node.is_group and node.applies:  # one that does not apply counts as its mode says
+                parts = level_sum(node.children, node.max)
+                if parts is None or node.score != min(max(parts, Decimal(0)), node.max):
                     raise Violation("sums", f"`{node.name}` scores {node.score}, its parts add up to {parts}",
                                     [record], f"`{node.name}` 得 {node.score} 分，下级得分之和为 {parts}")  # fmt: skip
-        top = sum((c.score for c in result.children), Decimal(0))
+        top = level_sum(result.children, result.max)
         if result.raw_total != top:
             raise Violation("sums", f"the raw total is {result.raw_total}, the top groups add up to {top}", [record],
                             f"未舍入的总分为 {result.raw_total}，一级指标得分之和为 {top}")  # fmt: skip

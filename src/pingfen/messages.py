@@ -120,8 +120,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "PF408": ("`{name}` can score at most {high} of its {max}", "`{name}` 最多只能得 {high} 分（分值 {max}）"),
     "PF409": ("`{name}` always scores {value}", "`{name}` 的得分恒为 {value}"),
+    "PF140": (
+        "`{name}` reads no input, so no record can mark it 不适用: without `if` it always applies",
+        "`{name}` 不读取任何输入项，数据无法将其标为不适用：没有 `if` 条件时它总是适用",
+    ),
     "PF410": ("divisor `{divisor}` can be 0 (it takes {domain})", "除数 `{divisor}` 可能为 0（取值范围 {domain}）"),
     "PF411": ("a total of {witness} gets no grade", "总分为 {witness} 时没有对应的评价等次"),
+    "PF430": (
+        "every top-level row may be left out (`else rescale`): a record where none applies is refused (PF535)",
+        "所有一级指标都可能不适用且不计入（`else rescale`）：均不适用的记录将无法评分（PF535）",
+    ),
     "PF412": ("grade `{name}` is never given", "评价等次 `{name}` 永远不会出现"),
     "PF413": (
         "how partial steps of `{subject}` count is left to the default (proportional)",
@@ -173,6 +181,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "PF504": ("division by zero in `{where}`: `{divisor}` is 0", "`{where}` 中除数为零：`{divisor}` 为 0"),
     "PF505": ("`{name}`: {value} matches no band or arm", "`{name}`：{value} 不在任何分档或条件内"),
+    "PF535": (
+        "no row applies to this record: every top-level row is 不适用 and left out, so there is no total",
+        "该记录没有适用的评分项：所有一级指标均不适用且不计入，无法得出总分",
+    ),
     "PF506": ("input `{input}`: {value} is not one of {labels}", "输入项 `{input}`：{value} 不在可选项 {labels} 中"),
     "PF523": (
         "input `{input}`: {value} without `%` is ambiguous for a percent: write {percent} or {ratio} "
@@ -438,6 +450,14 @@ HINTS: dict[str, tuple[str, str]] = {
         "a total of {witness} goes to `{other}` first, as does every total it would take;"
         " list grades from the highest threshold down",
         "总分 {witness} 先被评为 `{other}`，它的全部分数段都已被前面的等次占用；请按分数线从高到低排列",
+    ),
+    "applies_needs_input": (
+        "give the row a condition: `applies if COND else full`",
+        "为该项写明适用条件：`applies if 条件 else full`",
+    ),
+    "top_may_drop": (
+        "give at least one top-level row no `applies … else rescale`, or accept that such a record is refused",
+        "至少保留一个不会折算剔除的一级指标，或接受此类记录无法评分",
     ),
     "grade_otherwise": ("add `grade NAME otherwise` for the lowest grade", "为最低等次增加 `grade 名称 otherwise`"),
     "counting": (

@@ -309,4 +309,26 @@ _TEMPLATES = {
         lambda p: f"{p['formula']} gives {_n(p, 'points')} of {_n(p, 'max')}",
     ),
     "clamped_low": (lambda p: _clamped(p, True), lambda p: _clamped(p, False)),
+    "not_applicable": (lambda p: _not_applicable(p, True), lambda p: _not_applicable(p, False)),
+    "rescaled": (
+        lambda p: f"有不适用的项，折算：得分 {_n(p, 'raw')} ÷ 适用分值 {_n(p, 'applicable')} × {_n(p, 'max')}",
+        lambda p: f"re-scaled over the rows that apply: {_n(p, 'raw')} ÷ {_n(p, 'applicable')} × {_n(p, 'max')}",
+    ),
 }
+
+# What a row that does not apply counts as, in words (`applies … else MODE`).
+_COUNTED = {
+    "full": ("按满分计算", "counted as full marks"),
+    "zero": ("计 0 分", "counted as 0"),
+    "rescale": ("不计入，上级得分按适用分值折算", "left out; the level above is re-scaled over the rows that apply"),
+}
+
+
+def _not_applicable(p: Mapping[str, object], zh: bool) -> str:
+    """不适用, and why: the data marks an input so, or the `applies if` condition fails."""
+    counted = _COUNTED[str(p["mode"])][0 if zh else 1]
+    if p.get("marked") is not None:
+        why = f"数据标为不适用（{p['marked']}）" if zh else f"the data marks {p['marked']} N/A"
+    else:
+        why = f"“{p['condition']}”不成立" if zh else f'"{p["condition"]}" does not hold'
+    return f"不适用：{why}，{counted}" if zh else f"not applicable: {why}; {counted}"

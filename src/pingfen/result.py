@@ -27,7 +27,7 @@ class NodeResult:
     """
 
     __slots__ = ("_name", "_max", "_score", "_children", "_explanations", "_clamped", "_is_group", "_lang",
-                 "_owner")  # fmt: skip
+                 "_owner", "_applies")  # fmt: skip
 
     def __init__(
         self,
@@ -39,11 +39,13 @@ class NodeResult:
         clamped: Clamp = None,
         is_group: bool = False,
         lang: Lang = "zh",
+        applies: bool = True,
     ) -> None:
         # canonical: a score computed as 5 - 2.0 is returned as 3, not 3.0 (see `display`)
         self._name, self._max, self._score, self._children = name, canonical(max), canonical(score), children
         self._explanations, self._clamped, self._is_group, self._lang = explanations, clamped, is_group, lang
         self._owner: Result | None = None
+        self._applies = applies
 
     if TYPE_CHECKING:  # what the fields are; at run time each is read by attrgetter, at C speed
 
@@ -59,6 +61,8 @@ class NodeResult:
         def is_group(self) -> bool: ...
         @property
         def lang(self) -> Lang: ...
+        @property
+        def applies(self) -> bool: ...  # False for a row that does not apply (不适用): `score` is what it counts as
 
     else:
         name = property(attrgetter("_name"))
@@ -67,6 +71,7 @@ class NodeResult:
         children = property(attrgetter("_children"))
         is_group = property(attrgetter("_is_group"))
         lang = property(attrgetter("_lang"))
+        applies = property(attrgetter("_applies"))
 
     @property
     def explanations(self) -> tuple[Reason, ...]:
@@ -81,7 +86,8 @@ class NodeResult:
         return self._clamped
 
     def _key(self) -> tuple[object, ...]:
-        return (self._name, self._max, self._score, self._children, self.explanations, self.clamped, self._is_group)
+        return (self._name, self._max, self._score, self._children, self.explanations, self.clamped, self._is_group,
+                self._applies)  # fmt: skip
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, NodeResult):
@@ -94,7 +100,8 @@ class NodeResult:
     def __repr__(self) -> str:
         return (
             f"NodeResult(name={self._name!r}, max={self._max!r}, score={self._score!r}, children={self._children!r}, "
-            f"explanations={self.explanations!r}, clamped={self.clamped!r}, is_group={self._is_group!r})"
+            f"explanations={self.explanations!r}, clamped={self.clamped!r}, is_group={self._is_group!r}"
+            + ("" if self._applies else ", applies=False") + ")"
         )
 
     @property
@@ -116,8 +123,13 @@ class NodeResult:
 
     def to_dict(self, lang: Lang | None = None) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "max": self.max, "score": self.score}
+        if not self.applies:  # 不适用 where the score would be, and what it counts as beside it
+            out["score"] = not_applicable(lang or self.lang)
+            out["counted"] = self.score
         if self.is_group:
             out["children"] = [c.to_dict(lang) for c in self.children]
+            if self.explanations:
+                out["reasons"] = self.reasons_in(lang or self.lang)
         else:
             out["reasons"] = self.reasons_in(lang or self.lang)
         if self.clamped:
@@ -202,7 +214,7 @@ class Result:
     """
 
     __slots__ = ("_layout", "_total", "_raw_total", "_grade", "_lang", "_scores", "_values", "_explain", "_tree",
-                 "_nodes")  # fmt: skip
+                 "_nodes", "_absent")  # fmt: skip
     _layout: Layout
     _total: Decimal
     _raw_total: Decimal
@@ -213,6 +225,7 @@ class Result:
     _explain: Explain | None
     _tree: tuple[NodeResult, ...] | None  # None until first read
     _nodes: tuple[NodeResult, ...] | None
+    _absent: tuple[bool, ...]  # by layout position, True for a row that does not apply; () when all do
 
     def __init__(
         self,
@@ -230,6 +243,7 @@ class Result:
         self._layout = Layout(rubric, max, shapes, tuple(position[id(c)] for c in children))
         self._total, self._raw_total, self._grade, self._lang = total, raw_total, grade, lang
         self._scores = tuple(n.score for n in nodes)
+        self._absent = tuple(not n.applies for n in nodes) if not all(n.applies for n in nodes) else ()
         self._values = self._explain = None
         self._tree, self._nodes = tuple(children), nodes
 
@@ -244,10 +258,12 @@ class Result:
         values: tuple[object, ...],
         explain: Explain,
         lang: Lang = "zh",
+        absent: tuple[bool, ...] = (),
     ) -> Result:
         """A result from each node's score in layout order; `explain(*values)` gives the rest
-        when the tree is first read."""
+        when the tree is first read. `absent`, when any row may not apply, says which do not."""
         self = _new(cls)
+        self._absent = absent if any(absent) else ()
         self._layout, self._total, self._raw_total, self._grade, self._lang = layout, total, raw_total, grade, lang
         self._scores, self._values, self._explain = scores, values, explain
         self._tree = self._nodes = None
@@ -294,7 +310,7 @@ class Result:
         """The NodeResults, from the kept scores alone (children before their group); their
         reasons and clamps wait until one is read (`_explain_nodes`)."""
         layout, lang, scores, maxima = self._layout, self._lang, canonicals(self._scores), self._layout.maxima
-        shapes = layout.nodes
+        shapes, absent = layout.nodes, self._absent
         owner = self if self._explain is not None else None
         built: list[NodeResult] = [None] * len(shapes)  # type: ignore[list-item]  # every slot is filled below
         pick = built.__getitem__
@@ -306,6 +322,7 @@ class Result:
             node._is_group, node._lang = shape.is_group, lang
             node._children = tuple(map(pick, shape.children)) if shape.children else ()
             node._explanations, node._clamped, node._owner = (), None, owner
+            node._applies = not absent[i] if absent else True
             built[i] = node
         self._nodes = tuple(built)
         self._tree = tuple(map(pick, layout.top))
@@ -349,6 +366,19 @@ class Result:
         if position is None:
             raise KeyError(f"no group or indicator named {name!r}")
         return canonical(self._scores[position])
+
+    @property
+    def all_apply(self) -> bool:
+        """Whether every group and indicator applies to this record (none is 不适用)."""
+        return not self._absent
+
+    def applies(self, name: str) -> bool:
+        """Whether a group or indicator applies to this record (False: 不适用, and `score`
+        is what it counts as: its max, 0, or 0 left out of its parent's re-scaled sum)."""
+        position = self._layout.positions.get(name)
+        if position is None:
+            raise KeyError(f"no group or indicator named {name!r}")
+        return not self._absent[position] if self._absent else True
 
     def scores(self) -> dict[str, Decimal]:
         """Every group's and indicator's score by name, depth-first in rubric order."""
@@ -404,6 +434,11 @@ class Result:
 
 
 _new = object.__new__
+
+
+def not_applicable(lang: Lang) -> str:
+    """What a result shows for a row that does not apply, where its score would be."""
+    return "不适用" if lang == "zh" else "N/A"
 
 
 def dumps(data: Any, indent: int | None = 2) -> str:

@@ -457,6 +457,8 @@ class RuleChecker:
                 seen[name.text] = name
             if isinstance(node, ast.Indicator) and node.pending is not None:  # 由各省自行制定
                 self.report("PF154", node.span, "write_pending", "warning", name=name.text, text=node.pending)
+            if node.applies is not None:
+                self.check_applies(node)
             if isinstance(node, ast.Group):
                 parts = sum((c.max.value for c in node.children), ZERO)
                 if parts != node.max.value:
@@ -465,6 +467,19 @@ class RuleChecker:
                     )
             else:
                 self.check_indicator(node)
+
+    def check_applies(self, node: ast.Node) -> None:
+        """`applies [if COND] else MODE`: COND is a condition; without one, the row must read an
+        input the data could mark 不适用, or it always applies (PF140)."""
+        applies = node.applies
+        assert applies is not None
+        if applies.condition is not None:
+            self.condition(applies.condition)
+        elif isinstance(node, ast.Indicator) and not any(
+            isinstance(r, ast.Judgment) or any(isinstance(e, ast.Ref) for e in ast.walk_expressions(*r.expressions()))
+            for r in node.rules
+        ):
+            self.report("PF140", applies.span, "applies_needs_input", "warning", name=node.name.text)
 
     def check_indicator(self, ind: ast.Indicator) -> None:
         name, top = ind.name.text, ind.max.value

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 
 from pingfen import ast
+from pingfen.absent import says_not_applicable
+from pingfen.check.applies import plan
 from pingfen.check.checker import RuleChecker
 from pingfen.check.soundness import domain_of
 from pingfen.display import plain
@@ -83,6 +85,8 @@ class ExampleChecks:
         self.judged = ast.judged_maxima(self.module)
         self.missing: dict[str, list[str]] = {}  # whole examples' missing inputs, by example name
         self.bases: dict[str, str | None] = {}  # each example's `from`, by example name
+        # read only by rows that may not apply: an example may leave these out or say 不适用
+        self.optional = plan(self.module, checker.symbols, checker.let_order).optional
 
     def run(self) -> None:
         self.examples()
@@ -177,6 +181,8 @@ class ExampleChecks:
             if decl is None or name == excused:
                 continue
             own = given in ex.givens
+            if name in self.optional and says_not_applicable(given.value.raw):
+                continue
             if decl.type == "percent" and given.value.kind == "number" and given.value.raw != 0:
                 if own:  # written as a ratio: PF204, as a bare number beside a percent anywhere
                     lit = ast.Number(Decimal(given.value.text), "number", given.value.text, given.value.span)
@@ -196,7 +202,7 @@ class ExampleChecks:
         if refused is not None and refused.input is None and refused.code in (None, "PF501"):
             return []
         excused = refused.input.text if refused is not None and refused.input is not None else None
-        return [name for name in self.inputs if name not in record and name != excused]
+        return [name for name in self.inputs if name not in record and name != excused and name not in self.optional]
 
     def missing_reported(self, ex: ast.Example) -> None:
         """PF608 once, where an input first goes missing: the examples built on this one that

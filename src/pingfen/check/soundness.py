@@ -101,6 +101,7 @@ class _Analysis:
         self.input_types = {i.name.text: i.type for i in module.inputs}
         self.labels = {i.name.text: tuple(lb.text for lb in i.labels) for i in module.inputs if i.type == "label"}
         self._reported_divisors: set[tuple[int, int]] = set()  # (file, offset)
+        self.ranges_of: dict[str, tuple[Decimal, Decimal]] = {}  # each indicator's least and most score
 
     def report(
         self, code: str, span: Span, hint: str | None = None, severity: Severity = "error", **args: object
@@ -122,8 +123,51 @@ class _Analysis:
         for node, _depth in ast.walk_nodes(self.module.top):
             if isinstance(node, ast.Indicator):
                 self.indicator(node)
+            if node.applies is not None and node.applies.condition is not None:
+                self.divisions(node.applies.condition, {})
+        header = self.module.header
+        if header is not None and self.module.top and self.level_range(self.module.top, ZERO)[2]:
+            self.report("PF430", header.span, "top_may_drop", "warning")
         self.grades()
         return self.out
+
+    # ---------------------------------------------------------------- 不适用 and re-scaling
+    def node_range(self, node: ast.Node) -> tuple[Decimal, Decimal, bool]:
+        """The least and most a row counts for in its parent, and whether it may drop out of
+        it (`applies … else rescale`, or a group all of whose parts may)."""
+        top = node.max.value
+        if isinstance(node, ast.Indicator):
+            low, high = self.ranges_of.get(node.name.text, (ZERO, top))
+            drops = False
+        else:
+            low, high, drops = self.level_range(node.children, top)
+        if node.applies is not None:
+            mode = node.applies.mode
+            low, high = (low, top) if mode == "full" else (ZERO, high)
+            drops = drops or mode == "rescale"
+        return low, high, drops
+
+    def level_range(self, parts: tuple[ast.Node, ...], top: Decimal) -> tuple[Decimal, Decimal, bool]:
+        """The least and most a level's score can be, re-scaling included, and whether all its
+        parts may drop out. Re-scaled, the score is top × Σ scores ÷ Σ maxima over the parts
+        that apply: a mean of their ratios score ÷ max weighted by the maxima, so it lies
+        between the least and the most ratio any part can reach, times top."""
+        ranges = [self.node_range(p) for p in parts]
+        with decimal.localcontext(UNTRAPPED):
+            low = min(sum((r[0] for r in ranges), ZERO), top)
+            high = min(sum((r[1] for r in ranges), ZERO), top)
+            if any(r[2] for r in ranges):
+                ratios = [(r[0] / p.max.value, r[1] / p.max.value) for p, r in zip(parts, ranges, strict=True) if p.max.value]
+                if ratios:
+                    low = min(low, min(lo for lo, _ in ratios) * top)
+                    high = max(high, max(hi for _, hi in ratios) * top)
+        return low, high, bool(ranges) and all(r[2] for r in ranges)
+
+    def totals(self, total: Decimal) -> IntervalSet:
+        """The totals a record can reach: [0, total], and, where rows may drop out, every
+        re-scaled total (proved within [0, total] by `level_range`)."""
+        low, high, _all_drop = self.level_range(self.module.top, total)
+        return IntervalSet.of(Interval.make(min(low, ZERO), max(high, total), True, True))
 
     # ---------------------------------------------------------------- values
     def interval(self, e: ast.Expr) -> Interval:
@@ -237,6 +281,9 @@ class _Analysis:
         with decimal.localcontext(UNTRAPPED):
             low = min(max(base[0] - lost_hi, ZERO), top)
             high = min(max(base[1] - lost_lo, ZERO), top)
+        # ∞ − ∞ (an unbounded base less an unbounded deduction) says nothing: the clamp's [0, max]
+        low, high = (ZERO if low.is_nan() else low), (top if high.is_nan() else high)
+        self.ranges_of[ind.name.text] = (low, high)
         if not ind.rules:
             return  # PF305 already says so
         if high < top:
@@ -459,7 +506,7 @@ class _Analysis:
         if header is None or not header.grades:
             return
         total = header.total.value if header.total else sum((n.max.value for n in self.module.top), ZERO)
-        totals = IntervalSet.of(Interval.make(ZERO, total, True, True))
+        totals = self.totals(total)
         taken = IntervalSet()
         earlier: list[tuple[str, IntervalSet]] = []
         for grade in header.grades:

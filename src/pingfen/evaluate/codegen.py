@@ -31,8 +31,10 @@ from pingfen import ast
 from pingfen.check.passes import Checked
 from pingfen.diagnostics import excerpt
 from pingfen.errors import Problem
+from pingfen.evaluate.applies import Guard, first_marked, plan, present, require
 from pingfen.evaluate.refusals import refuse
 from pingfen.evaluate.rulegen import PYTHON_COMPARE, IndicatorCode
+from pingfen.reasons import Site
 from pingfen.result import Layout, Result, Shape
 from pingfen.values import AGGREGATE_LEAST, AGGREGATES, DURATIONS, LIMIT, ZERO, total_rounding
 
@@ -170,6 +172,13 @@ class _Generator:
         self.zero = self.const(ZERO)
         self.explaining = False
         self.top: list[int] = []
+        self.plan = plan(module, checked)
+        # Per layout position, for rows that may not apply (不适用): the tests that say a row
+        # does not apply (its own and its groups'), whether it drops out of its parent's sum
+        # (None: never), and the variables its code sets that a row not applying must set too.
+        self.absent: dict[int, list[str]] = {}
+        self.dropped: dict[int, str] = {}
+        self.defaults: dict[int, list[tuple[str, str]]] = {}
 
     # ---------------------------------------------------------------- names
     def const(self, value: object) -> str:
@@ -214,7 +223,11 @@ class _Generator:
         explainer = Explainer(header.title)
         make = f"{self.const(Result.scored)}({self.const(layout)}, a1, a0, a2, {scores}, ({params}), {self.const(explainer)}"
         self.out.label = "making the Result"
-        self.out(f"return {make}, lang)")
+        if self.plan.guards:  # which rows do not apply, by position
+            flags = "".join(f"({' or '.join(self.absent.get(i, [])) or 'False'}), " for i in range(len(self.shapes)))
+            self.out(f"return {make}, lang, ({flags}))")
+        else:
+            self.out(f"return {make}, lang)")
         score = self.out.lines
 
         self.out = w = _Writer()
@@ -245,15 +258,22 @@ class _Generator:
         and the grade. Explaining, it also keeps each node's reason records and clamp."""
         self.explaining = explaining
         self.shapes, self.per_node = [], []
+        self.absent, self.dropped, self.defaults = {}, {}, {}
         self.out = w = _Writer()
         w.depth = 2
         for let in self.checked.let_order:
             w.label = f"let {let.name.text}"
-            w(f"{self.names[let.name.text]} = {self.expr(let.expr, let.name.text)}")
+            value = self.expr(let.expr, let.name.text)
+            optional = self.plan.lets.get(let.name.text)
+            if optional:  # over inputs a record may leave out: worked out only when all are given
+                value = f"{value} if {self.const(present)}({', '.join(self.names[n] for n in optional)}) else None"
+            w(f"{self.names[let.name.text]} = {value}")
         self.top = top = [self.node(n) for n in self.module.top]
         if not explaining:
             w.label = "total and grade"
             self.assign_sum("a0", self.sum(top, self.module.top))
+            header_total = header.total.value if header.total else sum((n.max.value for n in self.module.top), ZERO)
+            self.rescale("a0", top, header_total, None)
             self.total_and_grade(header)
         return w.lines
 
@@ -393,12 +413,19 @@ class _Generator:
         index = len(self.shapes)
         self.shapes.append(Shape(node.name.text, node.max.value, isinstance(node, ast.Group)))
         self.per_node.append(("", "", ""))
+        guard = self.plan.guards.get(node.name.text)
+        if guard is not None:
+            return self.guarded(node, index, guard)
+        return self.scored(node, index)
+
+    def scored(self, node: ast.Node, index: int) -> int:
         if isinstance(node, ast.Indicator):
             self.out.label = f"indicator {node.name.text}"
             if node.pending is not None:  # criteria not yet set: no record is scored by them
                 problem = Problem("PF542", None, {"name": node.name.text, "text": node.pending})
                 self.out(f"{self.const(refuse)}({self.const(problem)})")
             self.per_node[index] = IndicatorCode(self, node, index).write()
+            self.defaults[index] = self.variables(index)
             return index
         children = [self.node(c) for c in node.children]
         self.out.label = "group sums"
@@ -406,15 +433,131 @@ class _Generator:
         total = self.sum(children, node.children)
         top = node.max.value
         score = f"s{index}"
-        if sum((c.max.value for c in node.children), ZERO) <= top:  # children within their maxima: no clamp
+        within = sum((c.max.value for c in node.children), ZERO) <= top  # children within their maxima: no clamp
+        if within and not any(c in self.dropped for c in children):  # the plain sum, straight into the score
             self.assign_sum(score, total)
             self.per_node[index] = (score, self.const(()), "None")
+            self.defaults[index] = [d for c in children for d in self.defaults[c]]
             return index
         raw = self.fresh("g")
         self.assign_sum(raw, total)
-        clamp = self.clamp(raw, score, f"k{index}", top, low=False, high=True)
-        self.per_node[index] = (score, self.const(()), clamp)
+        reasons = self.rescale(raw, children, top, index)
+        if within:
+            self.out(f"{score} = {raw}")
+            self.per_node[index] = (score, reasons, "None")
+        else:
+            clamp = self.clamp(raw, score, f"k{index}", top, low=False, high=True)
+            self.per_node[index] = (score, reasons, clamp)
+        self.defaults[index] = self.variables(index) + [d for c in children for d in self.defaults[c]]
         return index
+
+    def variables(self, index: int) -> list[tuple[str, str]]:
+        """The variables a row's code sets (beyond its score), each with what it is when the row does not apply."""
+        _score, reasons, clamp = self.per_node[index]
+        found = [(clamp, "None")] if clamp != "None" else []
+        if not reasons.startswith("c"):
+            found.append((reasons, self.const(())))
+        if index in self.dropped and self.dropped[index].startswith("z"):
+            found.append((self.dropped[index], "False"))
+        return found
+
+    def guarded(self, node: ast.Node, index: int, guard: Guard) -> int:
+        """A row with `applies`: scored when it applies; else 不适用, counted as its mode says."""
+        w = self.out
+        w.label = f"applies {node.name.text}"
+        flag = f"f{index}"
+        names = tuple(dict.fromkeys(guard.condition + guard.body))
+        values = "".join(f"{self.names[n]}, " for n in names)
+        w(f"{flag} = {self.const(first_marked)}({self.const(names)}, ({values}))")
+        condition = guard.applies.condition
+        if condition is not None:
+            w(f"if {flag} is None:")
+            if guard.condition:
+                w(f"    {self.const(require)}({', '.join(self.names[n] for n in guard.condition)})")
+            w(f"    if not {self.expr(condition, node.name.text)}:")
+            w(f"        {flag} = False")
+        w(f"if {flag} is None:")
+        w.depth += 1
+        if guard.body:
+            w(f"{self.const(require)}({', '.join(self.names[n] for n in guard.body)})")
+        self.scored(node, index)
+        score, reasons, clamp = self.per_node[index]
+        kept = reasons
+        if self.explaining:
+            kept = self.fresh("r")
+            w(f"{kept} = {reasons}")
+        w.depth -= 1
+        w.label = f"not applicable {node.name.text}"
+        w("else:")
+        w.depth += 1
+        mode = guard.applies.mode
+        for position in self.within(index):
+            top = self.shapes[position].max
+            w(f"s{position} = {self.const(top if mode == 'full' else ZERO)}")
+            self.absent.setdefault(position, []).append(f"{flag} is not None")
+        for variable, default in self.defaults[index]:
+            w(f"{variable} = {default}")
+        if self.explaining:
+            text = self.source_of(condition) if condition is not None else None
+            site = Site("not_applicable", {"condition": text, "mode": mode, "max": node.max.value}, ("marked",))
+            w(f"{kept} = (({self.const(site)}, ({flag} or None,)),)")
+        w.depth -= 1
+        if mode == "rescale":
+            own = self.dropped.get(index)
+            self.dropped[index] = f"{flag} is not None" + (f" or {own}" if own else "")
+        self.per_node[index] = (score, kept, clamp)
+        self.defaults[index] = [*self.defaults[index], (flag, "None")] + ([(kept, self.const(()))] if self.explaining else [])
+        return index
+
+    def within(self, index: int) -> list[int]:
+        """A row's position and those of every part under it."""
+        found, pending = [], [index]
+        while pending:
+            position = pending.pop()
+            found.append(position)
+            pending.extend(self.shapes[position].children)
+        return found
+
+    def rescale(self, raw: str, children: list[int], top: Decimal, index: int | None) -> str:
+        """When parts may drop out (不适用 … else rescale): raw re-scaled to the parts that apply,
+        raw × top ÷ their maxima (折算). A group all of whose parts drop out drops out too; for
+        the total (index None) that refuses the record. Returns the group's reason records."""
+        may = [c for c in children if c in self.dropped]
+        if not may:
+            return self.const(())
+        w = self.out
+        any_dropped = " or ".join(f"({self.dropped[c]})" for c in may)
+        applicable, kept, gone = self.fresh("e"), self.fresh("h"), f"z{index}"
+        reasons = self.fresh("r") if self.explaining and index is not None else self.const(())
+        maxima = [
+            f"({self.zero} if {self.dropped[c]} else {self.const(self.shapes[c].max)})" if c in self.dropped
+            else self.const(self.shapes[c].max)
+            for c in children
+        ]  # fmt: skip
+        if index is not None:
+            w(f"{gone} = False")
+        if reasons != self.const(()):
+            w(f"{reasons} = {self.const(())}")
+        w(f"if {any_dropped}:")
+        w.depth += 1
+        w(f"{applicable} = {' + '.join([self.zero, *maxima])}")
+        w(f"if {applicable}:")
+        w(f"    {kept} = {raw}")
+        w(f"    {raw} = {raw} * {self.const(top)} / {applicable}")
+        if reasons != self.const(()):
+            site = Site("rescaled", {"max": top}, ("raw", "applicable"))
+            w(f"    {reasons} = (({self.const(site)}, ({kept}, {applicable})),)")
+        w("else:")
+        if index is None:
+            w(f"    {self.const(refuse)}({self.const(Problem('PF535', None, {}))})")
+        else:
+            w(f"    {raw} = {self.zero}")
+            w(f"    {gone} = True")
+        w.depth -= 1
+        if index is not None:
+            self.dropped[index] = gone
+            self.absent.setdefault(index, []).append(gone)
+        return reasons
 
     def assign_sum(self, name: str, terms: list[str]) -> None:
         """name = terms[0] + terms[1] + …, a statement per SUM_CHUNK terms: one expression of

@@ -27,6 +27,8 @@ def node_reads(module: ast.Module, checked: Checked) -> dict[str, tuple[tuple[st
     def visit(node: ast.Node) -> set[str]:
         if isinstance(node, ast.Group):
             names = set().union(*(visit(c) for c in node.children))
+            if node.applies is not None and node.applies.condition is not None:
+                names |= _closure(_refs(node.applies.condition), needs)
         else:
             direct: set[str] = set()
             for rule in node.rules:
@@ -35,6 +37,8 @@ def node_reads(module: ast.Module, checked: Checked) -> dict[str, tuple[tuple[st
                     direct.add((rule.input or node.name).text)
                 for item in rule.reason_items():
                     direct |= {n for n in placeholders(item.reason or "") if n in checked.symbols}
+            if node.applies is not None and node.applies.condition is not None:  # whether it applies
+                direct |= _refs(node.applies.condition)
             names = _closure(direct, needs)
         out[node.name.text] = (tuple(i for i in inputs if i in names), frozenset(n for n in names if n in needs))
         return names

@@ -21,9 +21,11 @@ from decimal import Decimal, DecimalException, InvalidOperation, getcontext, loc
 from attrs import frozen
 
 from pingfen import ast
+from pingfen.absent import NOT_APPLICABLE, Absent, says_not_applicable
 from pingfen.check.passes import Checked
 from pingfen.diagnostics import Diagnostic, Source, excerpt
 from pingfen.errors import DataError, Problem
+from pingfen.evaluate.applies import plan
 from pingfen.evaluate.codegen import Program, generate
 from pingfen.evaluate.reads import node_reads
 from pingfen.evaluate.refusals import Refusal
@@ -115,6 +117,8 @@ class Rubric:
         )  # fmt: skip
         self._batch = tuple((i, i.batch) for i in declared if i.batch is not None)
         self._names = frozenset(spec.name for spec in self.inputs)
+        # Read only by rows that may not apply: a record may leave these out or mark them 不适用.
+        self.optional: frozenset[str] = plan(module, checked).optional
         # A bare number for a percent input keeps to ±100% unless the bounds say otherwise
         # (`values.ratio_limits`): beyond, the fast path leaves it to `coerce`, which refuses it.
         self._ratio_limits = {s.name: ratio_limits(s.bounds) for s in self.inputs if s.type == "percent"}
@@ -272,7 +276,7 @@ class Rubric:
             with localcontext(CONTEXT):  # the caller's context never reaches a number
                 for let in self._checked.let_order:
                     if let.name.text in needed:
-                        walker.env[let.name.text] = walker.value(let.expr, let.name.text)
+                        walker.env[let.name.text] = walker.let(let)  # not over inputs left out
                 return walker.node(self._ast_nodes[name], lang)
         except Refusal as refusal:
             raise DataError([refusal.problem], record) from None
@@ -288,9 +292,10 @@ class Rubric:
     def coerce(
         self, data: Mapping[str, object], names: Collection[str] | None = None, *, record: str | None = None,
         ratios: bool = False,
-    ) -> dict[str, Decimal | bool | str | tuple[Decimal, ...]]:  # fmt: skip
+    ) -> dict[str, Decimal | bool | str | tuple[Decimal, ...] | Absent]:  # fmt: skip
         """The named inputs (default: all) as evaluation sees them: exact, typed and within their
-        domains. Raises DataError naming every input at fault. `ratios` as for `evaluate`."""
+        domains; an optional input left out or marked 不适用 is an `Absent`. Raises DataError
+        naming every input at fault. `ratios` as for `evaluate`."""
         only = None if names is None else frozenset(names)
         if not isinstance(data, Mapping):
             raise DataError([not_a_mapping(data)], record)
@@ -309,13 +314,16 @@ class Rubric:
 
     def _coerce_some(
         self, data: Mapping[str, object], only: frozenset[str] | None, ratios: bool = False
-    ) -> tuple[dict[str, Decimal | bool | str | tuple[Decimal, ...]], list[Problem]]:
+    ) -> tuple[dict[str, Decimal | bool | str | tuple[Decimal, ...] | Absent], list[Problem]]:
         """The inputs (all, or those in `only`) coerced and domain-checked, and the problems found."""
-        values: dict[str, Decimal | bool | str | tuple[Decimal, ...]] = {}
+        values: dict[str, Decimal | bool | str | tuple[Decimal, ...] | Absent] = {}
         problems: list[Problem] = []
         unknown: list[str] | None = None  # the record's keys that name no input: where typos are
         for spec in self.inputs:
             if only is not None and spec.name not in only:
+                continue
+            if spec.name in self.optional and says_not_applicable(data.get(spec.name)):
+                values[spec.name] = NOT_APPLICABLE
                 continue
             if spec.batch is not None and _blank(data.get(spec.name)):  # scored alone, not in its batch
                 problems.append(Problem("PF541", spec.name, {"input": spec.name, "batch": spec.batch}))
@@ -330,6 +338,9 @@ class Rubric:
                     values[spec.name] = panel
                 continue
             value = coerce(spec.name, spec.type, data.get(spec.name), spec.labels)
+            if isinstance(value, Problem) and value.code == "PF501" and spec.name in self.optional:
+                values[spec.name] = Absent(value)  # refused only if a row that applies reads it
+                continue
             if isinstance(value, Problem):
                 if value.code == "PF501" and len(problems) < _SUGGESTED:
                     if unknown is None:

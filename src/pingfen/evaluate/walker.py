@@ -24,9 +24,11 @@ from decimal import Decimal
 from typing import Any, assert_never
 
 from pingfen import ast
+from pingfen.absent import Absent
 from pingfen.check.passes import Checked
 from pingfen.diagnostics import excerpt
 from pingfen.errors import DataError, Problem
+from pingfen.evaluate.applies import Guard, first_marked, plan, require
 from pingfen.evaluate.refusals import Refusal
 from pingfen.lang import Lang
 from pingfen.reasons import Reason, Site, placeholders, quantity
@@ -58,6 +60,7 @@ class Walker:
         self.sink = sink
         self.lets = {let.name.text: let for let in module.lets}
         self.env: dict[str, Any] = {}
+        self.plan = plan(module, checked)
 
     def source_of(self, node: Any) -> str:
         return excerpt(self.text, node.span)  # in the file the node came from
@@ -75,15 +78,23 @@ class Walker:
         with decimal.localcontext(CONTEXT):
             try:
                 for let in self.checked.let_order:
-                    self.env[let.name.text] = self.value(let.expr, let.name.text)
-                children = tuple(self.node(n, lang) for n in module.top)
+                    self.env[let.name.text] = self.let(let)
+                parts = [self.scored(n, lang) for n in module.top]
+                children = tuple(r for r, _ in parts)
+                header = module.header
+                assert header is not None
+                raw_total = sum((c.score for c in children), ZERO)
+                top_sum = sum((n.max.value for n in module.top), ZERO)
+                rubric_max = header.total.value if header.total else top_sum
+                if any(dropped for _, dropped in parts):
+                    applicable = self.applicable(module.top, parts)
+                    if not applicable:
+                        raise Refusal(Problem("PF535", None, {}))
+                    raw_total = raw_total * rubric_max / applicable
             except Refusal as refused:
                 raise DataError([refused.problem]) from None
             except decimal.DecimalException as error:  # e.g. an overflow far beyond any real figure
                 raise DataError([Problem("PF507", None, {"detail": type(error).__name__})]) from None
-            header = module.header
-            assert header is not None
-            raw_total = sum((c.score for c in children), ZERO)
             places = header.round_places.value if header.round_places else None
             quantum, rounding = total_rounding(places, header.round_mode)
             total = raw_total.quantize(quantum, rounding=rounding)
@@ -93,8 +104,6 @@ class Walker:
                 grade = g.name.text
                 self.hit("", "grade", grade)
                 break
-        top_sum = sum((n.max.value for n in module.top), ZERO)
-        rubric_max = header.total.value if header.total else top_sum
         return Result(header.title, rubric_max, total, raw_total, grade, children, lang)
 
     def expression(self, e: ast.Expr, values: Mapping[str, object]) -> Any:
@@ -162,17 +171,70 @@ class Walker:
         left, right = self.value(e.left, where), self.value(e.right, where)
         return left + right if e.op == "+" else left - right if e.op == "-" else left * right
 
+    def let(self, let: ast.Let) -> Any:
+        """A let's value; over inputs a record left out or marked 不适用, the first such (never read)."""
+        optional = self.plan.lets.get(let.name.text, ())
+        absent = next((self.env[n] for n in optional if isinstance(self.env[n], Absent)), None)
+        return absent if absent is not None else self.value(let.expr, let.name.text)
+
     # ---------------------------------------------------------------- the tree
     def node(self, node: ast.Node, lang: Lang) -> NodeResult:
+        return self.scored(node, lang)[0]
+
+    def scored(self, node: ast.Node, lang: Lang) -> tuple[NodeResult, bool]:
+        """A row's result, and whether it drops out of its parent's sum (不适用, re-scaled)."""
+        guard = self.plan.guards.get(node.name.text)
+        if guard is not None:
+            names = tuple(dict.fromkeys(guard.condition + guard.body))
+            marked = first_marked(names, tuple(self.env[n] for n in names))
+            applies = marked is None
+            if applies and guard.applies.condition is not None:
+                require(*(self.env[n] for n in guard.condition))
+                applies = bool(self.value(guard.applies.condition, node.name.text))
+            if not applies:
+                return self.inapplicable(node, guard, marked, lang), guard.applies.mode == "rescale"
+            require(*(self.env[n] for n in guard.body))
         match node:
             case ast.Group():
-                children = tuple(self.node(c, lang) for c in node.children)
-                score, clamped = clamp(sum((c.score for c in children), ZERO), node.max.value)
-                return NodeResult(node.name.text, node.max.value, score, children, (), clamped, True, lang)
+                parts = [self.scored(c, lang) for c in node.children]
+                children = tuple(r for r, _ in parts)
+                top = node.max.value
+                raw = sum((c.score for c in children), ZERO)
+                reasons: tuple[Reason, ...] = ()
+                if any(dropped for _, dropped in parts):
+                    applicable = self.applicable(node.children, parts)
+                    if not applicable:  # every part dropped out: so does the group
+                        result = NodeResult(node.name.text, top, ZERO, children, (), None, True, lang, False)
+                        return result, True
+                    site = Site("rescaled", {"max": top}, ("raw", "applicable"))
+                    kept, raw = raw, raw * top / applicable
+                    reasons = (Reason(site, (kept, applicable), clamp(raw, top)[0]),)
+                score, clamped = clamp(raw, top)
+                return NodeResult(node.name.text, top, score, children, reasons, clamped, True, lang), False
             case ast.Indicator():
-                return self.indicator(node, lang)
+                return self.indicator(node, lang), False
             case _:
                 assert_never(node)
+
+    @staticmethod
+    def applicable(nodes: Sequence[ast.Node], parts: Sequence[tuple[NodeResult, bool]]) -> Decimal:
+        """The maxima of the parts that did not drop out, added as the generated code adds them."""
+        return sum((ZERO if dropped else n.max.value for n, (_, dropped) in zip(nodes, parts, strict=True)), ZERO)
+
+    def inapplicable(self, node: ast.Node, guard: Guard, marked: str | None, lang: Lang) -> NodeResult:
+        """A row that does not apply, and every part under it: 不适用, counted as the mode says."""
+        mode = guard.applies.mode
+        condition = guard.applies.condition
+        text = self.source_of(condition) if condition is not None else None
+        site = Site("not_applicable", {"condition": text, "mode": mode, "max": node.max.value}, ("marked",))
+
+        def counted(n: ast.Node, reasons: tuple[Reason, ...]) -> NodeResult:
+            score = n.max.value if mode == "full" else ZERO
+            parts = tuple(counted(c, ()) for c in n.children) if isinstance(n, ast.Group) else ()
+            return NodeResult(n.name.text, n.max.value, score, parts, reasons, None, isinstance(n, ast.Group), lang, False)
+
+        score = node.max.value if mode == "full" else ZERO
+        return counted(node, (Reason(site, (marked,), score),))
 
     def indicator(self, node: ast.Indicator, lang: Lang) -> NodeResult:
         top, name = node.max.value, node.name.text

@@ -40,8 +40,9 @@ if TYPE_CHECKING:  # openpyxl is imported only when a workbook is written: it co
 FORMATS = ("csv", "xlsx", "jsonl", "json")
 SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
 
-# A batch row: id, the indicators' scores in rubric order (None when not scored), total, grade, error.
-Line = tuple[str | None, Sequence[Decimal | None], Decimal | None, str | None, str | None]
+# A batch row: id, the indicators' scores in rubric order (None when not scored, 不适用 for a
+# row that does not apply), total, grade, error.
+Line = tuple[str | None, Sequence[Decimal | str | None], Decimal | None, str | None, str | None]
 
 
 @contextmanager

@@ -276,8 +276,23 @@ class Words:
             sentences.append(lead + self._list(taken) + ("，扣完为止" if zh else ", down to 0"))
         if not indicator.rules:
             sentences.append(f"计{exact(top)}分" if zh else f"{exact(top)} points")
+        if indicator.applies is not None:
+            sentences.append(self.applies(indicator.applies))
         end = "。" if zh else "."
         return ("；" if zh else "; ").join(sentences) + end
+
+    def applies(self, applies: ast.Applies) -> str:
+        """When the row applies (不适用), and what it counts for when it does not."""
+        counted = {
+            "full": ("不适用的按满分计算", "when not applicable, full marks"),
+            "zero": ("不适用的不得分", "when not applicable, 0 points"),
+            "rescale": ("不适用的不计入，按适用分值折算", "when not applicable, left out and the rest re-scaled"),
+        }[applies.mode][0 if self.zh else 1]
+        if applies.condition is not None:
+            when = f"仅在{self.expr(applies.condition)}时适用" if self.zh else f"applies only when {self.expr(applies.condition)}"
+        else:
+            when = "数据可填“不适用”" if self.zh else "the data may say N/A"
+        return f"{when}，{counted}" if self.zh else f"{when}; {counted}"
 
     def _base(self, rule: ast.BaseRule, top: Decimal) -> str:
         zh = self.zh

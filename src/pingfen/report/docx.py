@@ -14,7 +14,7 @@ from pingfen.display import number
 from pingfen.io.write import atomic_path
 from pingfen.lang import Lang
 from pingfen.report.filing import FANG, SONG, Filing, colon, heading, signature_lines, xml_safe
-from pingfen.report.layout import WORDS, GroupCell, depth, grid, level_names, scored_label
+from pingfen.report.layout import WORDS, GroupCell, depth, grid, level_names, score_text, scored_label
 from pingfen.result import NodeResult, Result
 
 if TYPE_CHECKING:  # python-docx is imported only when a document is written
@@ -105,7 +105,7 @@ def write_docx(
                 _cell(cells[column], scored_label(level.node, lang))
         _cell(cells[levels - 1], node.name)
         _cell(cells[levels], number(node.max), right=True)
-        _cell(cells[levels + 1], number(node.score), right=True)
+        _cell(cells[levels + 1], score_text(node, lang), right=True)
         _cell(cells[levels + 2], "\n".join(node.reasons_in(lang)))
     total, grade = table.rows[-2].cells, table.rows[-1].cells
     total[0].merge(total[levels - 1])

@@ -15,7 +15,7 @@ from html import escape
 from pingfen.display import digits, number
 from pingfen.lang import Lang
 from pingfen.report.filing import FANG_CSS, SONG_CSS, Filing, colon, heading, signature_lines
-from pingfen.report.layout import WORDS, GroupCell, depth, grid, level_names, scored_label
+from pingfen.report.layout import WORDS, GroupCell, depth, grid, level_names, score_text, scored_label
 from pingfen.result import NodeResult, Result
 
 _CSS = (
@@ -110,9 +110,9 @@ def render_html(
                 cells.append("<td></td>")
         reasons = node.reasons_in(lang)
         listed = '<ul class="reasons">' + "".join(f"<li>{escape(r)}</li>" for r in reasons) + "</ul>" if reasons else ""
-        lost = " lost" if node.score < node.max else ""
+        lost = " lost" if node.applies and node.score < node.max else ""
         cells += [f"<td>{escape(node.name)}</td>", f'<td class="num">{number(node.max)}</td>',
-                  f'<td class="num{lost}">{number(node.score)}</td>', f"<td>{listed}</td>"]  # fmt: skip
+                  f'<td class="num{lost}">{escape(score_text(node, lang))}</td>', f"<td>{listed}</td>"]  # fmt: skip
         body.append("<tr>" + "".join(cells) + "</tr>")
     grade = escape(result.grade) if result.grade is not None else "—"
     body.append(

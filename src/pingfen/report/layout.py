@@ -17,7 +17,7 @@ from attrs import frozen
 
 from pingfen.display import number
 from pingfen.lang import Lang
-from pingfen.result import NodeResult
+from pingfen.result import NodeResult, not_applicable
 
 _LEVELS_ZH = "一二三四五六七八九"
 
@@ -118,7 +118,15 @@ def scored_label(node: Node, lang: Lang) -> str:
     """A group's label with its score, for the grid of a `Result` (whose nodes are NodeResults)."""
     if not isinstance(node, NodeResult):
         raise TypeError(f"a scored label needs a NodeResult, not {type(node).__name__}")
+    if not node.applies:
+        na = not_applicable(lang)
+        return f"{node.name}（分值 {number(node.max)}，{na}）" if lang == "zh" else f"{node.name} (max {number(node.max)}, {na})"
     return group_label(node, lang, node.score)
+
+
+def score_text(node: NodeResult, lang: Lang) -> str:
+    """A row's score as a report shows it: the number, or 不适用 (N/A) for a row that does not apply."""
+    return number(node.score) if node.applies else not_applicable(lang)
 
 
 def grade_bands(grades: Sequence[tuple[str, str | None, Decimal | None]], lang: Lang) -> str:

@@ -10,7 +10,7 @@ import re
 from pingfen.display import digits, number
 from pingfen.lang import Lang
 from pingfen.report.filing import Filing, colon, heading, signature_lines
-from pingfen.report.layout import WORDS, GroupCell, depth, grid, level_names, scored_label
+from pingfen.report.layout import WORDS, GroupCell, depth, grid, level_names, score_text, scored_label
 from pingfen.result import NodeResult, Result
 
 # Characters that start Markdown markup anywhere in a line: emphasis, code, links and images
@@ -45,7 +45,7 @@ def render_markdown(
             for c in row.levels
         ]
         reasons = "<br>".join(_cell(r) for r in node.reasons_in(lang))
-        cells += [_cell(node.name), number(node.max), number(node.score), reasons]
+        cells += [_cell(node.name), number(node.max), score_text(node, lang), reasons]
         lines.append("| " + " | ".join(cells) + " |")
     blanks = [""] * (levels - 1)
     lines.append(f"| **{words['total']}** | " + " | ".join([*blanks, f"**{number(result.max)}**",

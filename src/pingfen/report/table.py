@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pingfen.display import digits, number, width
 from pingfen.lang import Lang
+from pingfen.report.layout import score_text
 from pingfen.result import NodeResult, Result
 
 _LEVELS_ZH = "一二三四五六七八九"
@@ -39,13 +40,13 @@ def _depth(node: NodeResult) -> int:
 
 def _rows(node: NodeResult, level: int, levels: int, lang: Lang, prefix: list[str]) -> list[list[str]]:
     if node.is_group:
-        label = f"{node.name} {number(node.score)}/{number(node.max)}"
+        label = f"{node.name} {score_text(node, lang)}/{number(node.max)}"
         rows: list[list[str]] = []
         for child in node.children:
             cells = prefix + [label] if not rows else [""] * (level + 1)
             rows.extend(_rows(child, level + 1, levels, lang, cells))
         return rows or [prefix + [label] + [""] * (levels - level - 1) + ["", "", ""]]
-    cells = prefix + [""] * (levels - 1 - len(prefix)) + [node.name, number(node.max), number(node.score)]
+    cells = prefix + [""] * (levels - 1 - len(prefix)) + [node.name, number(node.max), score_text(node, lang)]
     reasons = node.reasons_in(lang)
     first = [*cells, reasons[0] if reasons else ""]
     more = [[""] * (levels + 2) + [r] for r in reasons[1:]]

@@ -238,8 +238,9 @@ def _download(kind: str, suffix: str, lang: Lang) -> str:
     return f"{_NAMES[kind][0 if lang == 'zh' else 1]}.{suffix}"
 
 
-def _cell(value: Decimal | None) -> str | None:
-    return None if value is None else plain(value)
+def _cell(value: Decimal | str | None) -> str | None:
+    """A score as the table shows it; a row that does not apply is already its text (不适用)."""
+    return value if value is None or isinstance(value, str) else plain(value)
 
 
 def template(text: str, name: str, fmt: str, lang: Lang) -> tuple[str, bytes, str]:

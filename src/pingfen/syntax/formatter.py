@@ -375,10 +375,11 @@ class _Printer:
     def node(self, node: ast.Node, depth: int) -> None:
         if isinstance(node, ast.Group):
             head = f"group {name(node.name)} {number(node.max)}"
-            if not node.children:
+            if not node.children and node.applies is None:
                 self.add(depth, head + " {}", node.span)
                 return
             self.open(depth, head, node.span, node.max.span.end if self.known(node.max.span) else None)
+            self.applies(node.applies, depth + 1)
             for child in node.children:
                 self.node(child, depth + 1)
             self.close(depth, node.span)
@@ -387,13 +388,15 @@ class _Printer:
         if node.pending is not None:
             self.add(depth, f"{head} {{ pending {string(node.pending)} }}", node.span)
             return
-        if not node.rules:
+        if not node.rules and node.applies is None:
             self.add(depth, head + " {}", node.span)
             return
-        if len(node.rules) == 1 and isinstance(node.rules[0], ast.Judgment) and not self.comment_inside(node.span):
-            self.add(depth, f"{head} {{ {self.judgment(node.rules[0])} }}", node.span)
+        only = node.rules[0] if len(node.rules) == 1 else None
+        if isinstance(only, ast.Judgment) and node.applies is None and not self.comment_inside(node.span):
+            self.add(depth, f"{head} {{ {self.judgment(only)} }}", node.span)
             return
         self.open(depth, head, node.span, node.max.span.end if self.known(node.max.span) else None)
+        self.applies(node.applies, depth + 1)
         rules = list(node.rules)
         i = 0
         while i < len(rules):
@@ -409,6 +412,12 @@ class _Printer:
             self.rule(rule, depth + 1)
             i += 1
         self.close(depth, node.span)
+
+    def applies(self, applies: ast.Applies | None, depth: int) -> None:
+        """`applies [if COND] else MODE`, first in its block."""
+        if applies is not None:
+            condition = f"if {expr(applies.condition)} " if applies.condition is not None else ""
+            self.add(depth, f"applies {condition}else {applies.mode}", applies.span)
 
     @staticmethod
     def judgment(rule: ast.Judgment) -> str:

@@ -443,10 +443,19 @@ class _Builder(Transformer[Token, ast.Module]):
 
     # ---- tree
     def group(self, meta: Meta, c: list[Any]) -> ast.Group:
-        return ast.Group(c[0], self._num(c[1]), tuple(c[2:]), _span(meta))
+        applies = next((x for x in c[2:] if isinstance(x, ast.Applies)), None)
+        parts = tuple(x for x in c[2:] if not isinstance(x, ast.Applies))
+        return ast.Group(c[0], self._num(c[1]), parts, _span(meta), applies)
 
     def indicator(self, meta: Meta, c: list[Any]) -> ast.Indicator:
-        return ast.Indicator(c[0], self._num(c[1]), tuple(c[2:]), _span(meta))
+        applies = next((x for x in c[2:] if isinstance(x, ast.Applies)), None)
+        rules = tuple(x for x in c[2:] if not isinstance(x, ast.Applies))
+        return ast.Indicator(c[0], self._num(c[1]), rules, _span(meta), applies=applies)
+
+    def applies(self, meta: Meta, c: list[Any]) -> ast.Applies:
+        condition, mode = c
+        modes: dict[str, ast.AppliesMode] = {"full": "full", "zero": "zero", "rescale": "rescale"}
+        return ast.Applies(modes[str(mode)], condition, _span(meta))
 
     def pending_indicator(self, meta: Meta, c: list[Any]) -> ast.Indicator:
         name, top, text = c
@@ -679,6 +688,7 @@ _TERMINAL_WORDS: dict[str, tuple[str, str]] = {
     ),
     "ROUND_MODE": ("a rounding mode like `half_up`", "舍入方式（如 `half_up`）"),
     "COUNTING": ("proportional, whole or started", "proportional、whole 或 started"),
+    "APPLIES_MODE": ("full, zero or rescale", "full、zero 或 rescale"),
     "ERROR_CODE": ("a code like `PF503`", "错误代码（如 `PF503`）"),
     "MONOTONY": ("increasing or decreasing", "increasing 或 decreasing"),
     "$END": ("end of file", "文件结尾"),
