@@ -154,7 +154,20 @@ class Call:
         return self.args
 
 
-Expr: TypeAlias = Number | Ref | Bool | Neg | Binary | Compare | And | Or | Not | Call
+@frozen
+class IfElse:
+    """`if COND then A else B`: a value chosen by a condition (`else if` chains them)."""
+
+    condition: Expr
+    then: Expr
+    otherwise: Expr
+    span: Span = _span()
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.condition, self.then, self.otherwise)
+
+
+Expr: TypeAlias = Number | Ref | Bool | Neg | Binary | Compare | And | Or | Not | Call | IfElse
 
 
 # ---------------------------------------------------------------- declarations
@@ -223,6 +236,7 @@ class Header:
 # Each rule states its own parts once, and nothing else needs to know its shape to find them:
 #   role            "base" (gives the starting score), "award" (adds to a start of 0) or
 #                   "deduction" (takes from the start, or from the max);
+#   switch()        its trailing `if COND`, when it counts only where COND holds (else None);
 #   expressions()   the expressions it reads, at the top (walk_expressions goes inside them);
 #   reason_items()  the parts that may carry an author's `reason "…"` template;
 #   arm_points()    the fixed points it gives, arm by arm: empty when its points are computed
@@ -256,9 +270,14 @@ class DeductStep:
     counting: Counting | None = None
     reason: str | None = None
     span: Span = _span()
+    guard: Expr | None = None  # a trailing `if COND`: the rule takes nothing unless COND holds
+
+    def switch(self) -> Expr | None:
+        return self.guard
 
     def expressions(self) -> tuple[Expr, ...]:
-        return (self.value,) if self.reference is None else (self.value, self.reference)
+        own = (self.value,) if self.reference is None else (self.value, self.reference)
+        return _guarded(own, self.guard)
 
     def reason_items(self) -> tuple[Reasoned, ...]:
         return (self,)
@@ -276,7 +295,8 @@ class DeductStep:
             "below": ("within", "under"),
             "from": ("under", "at", "over"),
         }
-        return tuple(Branch(side, text, self.span, status=True) for side in sides[self.direction])
+        found = tuple(Branch(side, text, self.span, status=True) for side in sides[self.direction])
+        return found + _off(self.guard, self.span)
 
     def thresholds(self, top: Decimal) -> tuple[Threshold, ...]:
         # the reference, one step past it, and where the deduction has taken every point
@@ -308,6 +328,9 @@ class DeductIf:
     reason: str | None = None
     span: Span = _span()
 
+    def switch(self) -> Expr | None:
+        return None  # its own condition is its switch
+
     def expressions(self) -> tuple[Expr, ...]:
         return (self.condition,)
 
@@ -335,6 +358,9 @@ class AwardIf:
     condition: Expr
     reason: str | None = None
     span: Span = _span()
+
+    def switch(self) -> Expr | None:
+        return None  # its own condition is its switch
 
     def expressions(self) -> tuple[Expr, ...]:
         return (self.condition,)
@@ -377,9 +403,13 @@ class Bands:
     subject: Expr
     bands: tuple[Band, ...]
     span: Span = _span()
+    guard: Expr | None = None  # a trailing `if COND`: the rule gives nothing unless COND holds
+
+    def switch(self) -> Expr | None:
+        return self.guard
 
     def expressions(self) -> tuple[Expr, ...]:
-        return (self.subject,)
+        return _guarded((self.subject,), self.guard)
 
     def reason_items(self) -> tuple[Reasoned, ...]:
         return self.bands
@@ -388,7 +418,8 @@ class Bands:
         return tuple(b.points for b in self.bands)
 
     def branches(self) -> tuple[Branch, ...]:
-        return tuple(Branch("band", (b, " -> ", b.points), b.span, arm=j) for j, b in enumerate(self.bands))
+        found = tuple(Branch("band", (b, " -> ", b.points), b.span, arm=j) for j, b in enumerate(self.bands))
+        return found + _off(self.guard, self.span)
 
     def thresholds(self, top: Decimal) -> tuple[Threshold, ...]:
         ends = (end for b in self.bands for end in (b.low, b.high) if end is not None)
@@ -413,9 +444,13 @@ class WhenChain:
 
     arms: tuple[WhenArm, ...]
     span: Span = _span()
+    guard: Expr | None = None
+
+    def switch(self) -> Expr | None:
+        return self.guard
 
     def expressions(self) -> tuple[Expr, ...]:
-        return tuple(a.condition for a in self.arms if a.condition is not None)
+        return _guarded(tuple(a.condition for a in self.arms if a.condition is not None), self.guard)
 
     def reason_items(self) -> tuple[Reasoned, ...]:
         return self.arms
@@ -427,7 +462,7 @@ class WhenChain:
         return tuple(
             Branch("arm", (("else",) if a.condition is None else ("when ", a.condition)) + (" -> ", a.points), a.span, arm=j)
             for j, a in enumerate(self.arms)
-        )
+        ) + _off(self.guard, self.span)
 
     def thresholds(self, top: Decimal) -> tuple[Threshold, ...]:
         return tuple(Threshold("when arm", a.condition) for a in self.arms if a.condition is not None)
@@ -452,9 +487,13 @@ class Match:
     subject: Expr
     arms: tuple[MatchArm, ...]
     span: Span = _span()
+    guard: Expr | None = None
+
+    def switch(self) -> Expr | None:
+        return self.guard
 
     def expressions(self) -> tuple[Expr, ...]:
-        return (self.subject,)
+        return _guarded((self.subject,), self.guard)
 
     def reason_items(self) -> tuple[Reasoned, ...]:
         return self.arms
@@ -466,7 +505,7 @@ class Match:
         return tuple(
             Branch("arm", ("else" if a.label is None else a.label, " -> ", a.points), a.span, arm=j)
             for j, a in enumerate(self.arms)
-        )
+        ) + _off(self.guard, self.span)
 
     def thresholds(self, top: Decimal) -> tuple[Threshold, ...]:
         return ()  # labels: nothing to sit beside
@@ -480,9 +519,13 @@ class Judgment:
 
     input: Name | None = None
     span: Span = _span()
+    guard: Expr | None = None
+
+    def switch(self) -> Expr | None:
+        return self.guard
 
     def expressions(self) -> tuple[Expr, ...]:
-        return ()
+        return _guarded((), self.guard)
 
     def reason_items(self) -> tuple[Reasoned, ...]:
         return ()
@@ -491,7 +534,7 @@ class Judgment:
         return ()
 
     def branches(self) -> tuple[Branch, ...]:
-        return (Branch("judged", ("judgment",), self.span),)
+        return (Branch("judged", ("judgment",), self.span),) + _off(self.guard, self.span)
 
     def thresholds(self, top: Decimal) -> tuple[Threshold, ...]:
         return ()  # a judged score: any value of its domain
@@ -505,9 +548,13 @@ class Formula:
 
     expr: Expr
     span: Span = _span()
+    guard: Expr | None = None
+
+    def switch(self) -> Expr | None:
+        return self.guard
 
     def expressions(self) -> tuple[Expr, ...]:
-        return (self.expr,)
+        return _guarded((self.expr,), self.guard)
 
     def reason_items(self) -> tuple[Reasoned, ...]:
         return ()
@@ -516,10 +563,19 @@ class Formula:
         return ()
 
     def branches(self) -> tuple[Branch, ...]:
-        return (Branch("formula", ("score = ", self.expr), self.span),)
+        return (Branch("formula", ("score = ", self.expr), self.span),) + _off(self.guard, self.span)
 
     def thresholds(self, top: Decimal) -> tuple[Threshold, ...]:
         return ()  # a computed score changes everywhere, no edge to sit on
+
+
+def _guarded(own: tuple[Expr, ...], guard: Expr | None) -> tuple[Expr, ...]:
+    return own if guard is None else (*own, guard)
+
+
+def _off(guard: Expr | None, span: Span) -> tuple[Branch, ...]:
+    """A rule switched by a trailing `if COND` has one more way through: switched off."""
+    return () if guard is None else (Branch("off", ("if ", guard), span, status=True),)
 
 
 # The rules by role, and all of them; each class's `role` says the same (tests/test_node_parts.py).
@@ -536,7 +592,7 @@ Reasoned: TypeAlias = DeductStep | DeductIf | AwardIf | Band | WhenArm | MatchAr
 Piece: TypeAlias = str | Expr | Band | Name
 
 # The outcomes of a rule that gives or takes its points by a test, each counted as a branch.
-Status = Lit["held", "missed", "triggered", "not triggered", "within", "over", "under", "at"]
+Status = Lit["held", "missed", "triggered", "not triggered", "within", "over", "under", "at", "off"]
 
 
 @frozen
@@ -568,6 +624,7 @@ class RuleParts(Protocol):
 
     role: ClassVar[Role]
 
+    def switch(self) -> Expr | None: ...
     def expressions(self) -> tuple[Expr, ...]: ...
     def reason_items(self) -> tuple[Reasoned, ...]: ...
     def arm_points(self) -> tuple[Number, ...]: ...
@@ -579,6 +636,11 @@ if TYPE_CHECKING:  # a rule class that leaves out a part is named here by mypy, 
 
     def _states_its_parts(rule: Rule) -> RuleParts:
         return rule
+
+
+def guard_of(rule: Rule) -> Expr | None:
+    """A rule's trailing `if COND` (its `switch()`); a checklist item has none."""
+    return rule.switch()
 
 
 def is_base(rule: Rule) -> TypeGuard[BaseRule]:

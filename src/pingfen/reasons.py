@@ -274,6 +274,10 @@ _TEMPLATES = {
         lambda p: f"{p['condition']}，扣 {_n(p, 'lost')} 分",
         lambda p: f"{p['condition']}: -{_n(p, 'lost')}",
     ),
+    "guard_off": (
+        lambda p: f"“{p['condition']}”不成立，本项不计分（满分 {_n(p, 'max')}）",
+        lambda p: f'"{p["condition"]}" does not hold: 0 of {_n(p, "max")}',
+    ),
     "award_missed": (
         lambda p: f"未满足“{p['condition']}”，少得 {_n(p, 'lost')} 分",
         lambda p: f"not met: {p['condition']} (-{_n(p, 'lost')})",

@@ -66,6 +66,7 @@ class RuleChecker:
         self._let_units: dict[str, str] = {}
         self._marking = True
         self.units: dict[ast.Expr, str] = {}
+        self.label_literals: set[str] = set()  # undeclared names read as a label (`类型 = 大型会议`)
 
     def report(
         self, code: str, span: Span, hint: str | None = None, severity: Severity = "error", **args: object
@@ -239,8 +240,25 @@ class RuleChecker:
                 return self.call(e)
             case ast.Binary():
                 return self.binary(e)
+            case ast.IfElse():
+                return self.if_else(e)
             case _:
                 assert_never(e)
+
+    def if_else(self, e: ast.IfElse) -> str:
+        """`if C then A else B`: C a condition; A and B of one kind, plain numbers adapting."""
+        self.condition(e.condition)
+        then, other = self.unit_of(e.then), self.unit_of(e.otherwise)
+        if "?" in (then, other):
+            return "?"
+        if then in NUMERIC and other in NUMERIC:
+            self.bare_against_percent(e.then, other)
+            self.bare_against_percent(e.otherwise, then)
+            return self.join([then, other], [e.then, e.otherwise], "combine", e.span)
+        if then != other:
+            self.report("PF201", e.span, action="combine", left=then, right=other)
+            return "?"
+        return then
 
     def call(self, e: ast.Call) -> str:
         units = [self.numeric(a) for a in e.args]
@@ -328,7 +346,35 @@ class RuleChecker:
         if isinstance(e, ast.Number) and e.unit == "pp" and other not in ("percent", "?"):
             self.report("PF202", e.span, "pp_only_percent", text=e.text, unit=other)
 
+    def label_literal(self, side: ast.Expr, other: ast.Expr) -> bool:
+        """`类型 = 大型会议`: an undeclared name compared with a label input stands for one of
+        its labels; one it does not have is reported with the labels it has (PF107)."""
+        if not (isinstance(side, ast.Ref) and isinstance(other, ast.Ref)) or side.name.text in self.symbols:
+            return False
+        symbol = self.symbols.get(other.name.text)
+        if symbol is None or not isinstance(symbol.decl, ast.Input) or symbol.decl.type != "label":
+            return False
+        self.units[side] = "label"
+        labels = [lb.text for lb in symbol.decl.labels]
+        if side.name.text in labels:
+            self.label_literals.add(side.name.text)
+        else:
+            self.unknown_label(side.name, symbol.name, labels)
+        return True
+
+    def unknown_label(self, label: ast.Name, input_name: str, labels: list[str]) -> None:
+        close = difflib.get_close_matches(label.text, labels, n=1, cutoff=0.5)
+        if close:
+            self.report("PF107", label.span, "did_you_mean", label=label.text, input=input_name, suggestion=close[0])
+        else:
+            self.report("PF107", label.span, "labels", label=label.text, input=input_name, labels=", ".join(labels))
+
     def compare(self, op: str, left: ast.Expr, right: ast.Expr, span: Span) -> None:
+        if self.label_literal(right, left) or self.label_literal(left, right):
+            self.unit_of(left if isinstance(right, ast.Ref) and right.name.text not in self.symbols else right)
+            if op not in ("=", "!="):
+                self.report("PF203", span, expected="number", found="label")
+            return
         lu, ru = self.unit_of(left), self.unit_of(right)
         if "bool" in (lu, ru) or "label" in (lu, ru):
             if lu != ru and "?" not in (lu, ru):
@@ -424,6 +470,9 @@ class RuleChecker:
                 self.mark_used(found)
 
     def check_rule(self, ind: ast.Indicator, rule: ast.Rule) -> None:
+        guard = ast.guard_of(rule)
+        if guard is not None:
+            self.condition(guard)
         match rule:
             case ast.DeductStep():
                 self.check_step(rule)

@@ -133,6 +133,11 @@ class _Analysis:
                 if e.op == "*":
                     return mul(left, right)
                 return EVERYTHING if right.contains(ZERO) else div(left, right)  # `divisions` reports the 0
+            case ast.IfElse():  # either arm: the hull of both
+                low, high = minimum([self.interval(e.then), self.interval(e.otherwise)]), maximum(
+                    [self.interval(e.then), self.interval(e.otherwise)]
+                )
+                return Interval.make(low.lo, high.hi, low.lo_closed, high.hi_closed, low.whole and high.whole)
             case ast.Bool() | ast.Compare() | ast.And() | ast.Or() | ast.Not():
                 return EVERYTHING  # truth values: not numbers
             case _:
@@ -141,11 +146,18 @@ class _Analysis:
     def rule_divisions(self, rule: ast.Rule) -> None:
         """Check every division a rule computes. A `when` arm is tried only when the arms
         before it failed, so their conditions guard it (`when 上年 = 0 -> 5` then `… / 上年`)."""
+        guard = ast.guard_of(rule)
+        held: dict[object, IntervalSet] = {}  # a guarded rule is computed only where its guard holds
+        if guard is not None:
+            self.divisions(guard, {})
+            known = self.condition(guard)
+            held = {} if known is None else _assume({}, known[0], known[1])
         if not isinstance(rule, ast.WhenChain):  # any other rule computes all its expressions
             for expr in rule.expressions():
-                self.divisions(expr, {})
+                if expr is not guard:
+                    self.divisions(expr, held)
             return
-        failed: dict[object, IntervalSet] = {}
+        failed: dict[object, IntervalSet] = held
         for arm in rule.arms:
             if arm.condition is None:
                 continue
@@ -164,6 +176,16 @@ class _Analysis:
                 subject, values = known
                 assume = _assume(assume, subject, values if isinstance(e, ast.And) else values.complement())
             self.divisions(e.right, assume)
+            return
+        if isinstance(e, ast.IfElse):  # each arm is computed only where the condition says
+            self.divisions(e.condition, assume)
+            known = self.condition(e.condition)
+            then, otherwise = assume, assume
+            if known is not None:
+                then = _assume(assume, known[0], known[1])
+                otherwise = _assume(assume, known[0], known[1].complement())
+            self.divisions(e.then, then)
+            self.divisions(e.otherwise, otherwise)
             return
         if isinstance(e, ast.Binary) and e.op == "/":
             values = IntervalSet.of(self.interval(e.right)).intersect(assume.get(_Subject(e.right), _ALL))
@@ -234,6 +256,7 @@ class _Analysis:
         lost_lo, lost_hi = ZERO, ZERO
         for rule in ind.rules:
             self.rule_divisions(rule)
+            lost_before = lost_lo
             match rule:
                 case ast.Bands():
                     base = self.bands(rule)
@@ -255,6 +278,11 @@ class _Analysis:
                     pass  # the awards, all together, are the base above
                 case _:
                     assert_never(rule)
+            if ast.guard_of(rule) is not None:  # switched off, a base gives 0 and a deduction takes 0
+                if ast.is_base(rule):
+                    base = (min(base[0], ZERO), max(base[1], ZERO))
+                else:
+                    lost_lo = lost_before
         return base, lost_lo, lost_hi
 
     def step(self, rule: ast.DeductStep) -> tuple[Decimal, Decimal]:
@@ -411,7 +439,7 @@ class _Analysis:
             case ast.Not():
                 inner = self.condition(cond.operand)
                 return None if inner is None else (inner[0], inner[1].complement())
-            case ast.Number() | ast.Ref() | ast.Bool() | ast.Neg() | ast.Binary() | ast.Call():
+            case ast.Number() | ast.Ref() | ast.Bool() | ast.Neg() | ast.Binary() | ast.Call() | ast.IfElse():
                 return None  # not a condition about the values of one subject
             case _:
                 assert_never(cond)
@@ -494,7 +522,7 @@ def _text(e: ast.Expr | _Subject) -> str:
             return f"-{_text(e.operand)}"
         case ast.Call():
             return f"{e.func}({', '.join(_text(a) for a in e.args)})"
-        case ast.Bool() | ast.Compare() | ast.And() | ast.Or() | ast.Not():
+        case ast.Bool() | ast.Compare() | ast.And() | ast.Or() | ast.Not() | ast.IfElse():
             return "…"
         case _:
             assert_never(e)

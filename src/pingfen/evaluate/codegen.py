@@ -185,6 +185,9 @@ class _Generator:
             self._constant_names[key] = name
         return name
 
+    def indent(self, by: int) -> None:
+        self.out.depth += by
+
     def fresh(self, prefix: str) -> str:
         self._fresh += 1
         return f"{prefix}{self._fresh}"
@@ -336,6 +339,8 @@ class _Generator:
             case ast.Bool():
                 return "True" if e.value else "False"
             case ast.Ref():
+                if e.name.text in self.checked.label_literals:
+                    return self.const(e.name.text)
                 return self.names[e.name.text]
             case ast.Neg():
                 return f"(-{self.expr(e.operand, where)})"
@@ -357,6 +362,9 @@ class _Generator:
                 return f"{pick}({', '.join(args)})"
             case ast.Binary():
                 return self.binary(e, where)
+            case ast.IfElse():
+                test = self.expr(e.condition, where)
+                return f"({self.expr(e.then, where)} if {test} else {self.expr(e.otherwise, where)})"
             case _:
                 assert_never(e)
 

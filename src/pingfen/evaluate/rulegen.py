@@ -45,6 +45,7 @@ class Generator(Protocol):
     def explaining(self) -> bool: ...
     def const(self, value: object) -> str: ...
     def fresh(self, prefix: str) -> str: ...
+    def indent(self, by: int) -> None: ...
     def expr(self, e: ast.Expr, where: str) -> str: ...
     def source_of(self, node: Any) -> str: ...
     def unit(self, e: ast.Expr) -> str: ...
@@ -73,13 +74,15 @@ class IndicatorCode:
         deductions = [r for r in rules if ast.is_deduction(r)]
         only = deductions[0] if len(deductions) == 1 else None
         if not g.explaining and base is None and not awards and isinstance(only, ast.DeductStep):
-            if only.direction != "from":
+            if only.direction != "from" and only.guard is None:
                 return self.single_step(only), g.const(()), "None"
         # arms that give fixed points, nothing deducted: each arm's score is known at load
         arms = base.arm_points() if base is not None else ()
         self.fixed = not deductions and bool(arms) and all(ZERO <= p.value <= top for p in arms)
+        if base is not None and ast.guard_of(base) is not None:
+            self.fixed = False  # switched off, the score is 0, not one of the arms
         if base is not None:
-            start, negative, over = self.base(base)
+            start, negative, over = self.guarded(base, lambda: self.base(base))
         elif awards:
             start, negative, over = self.awards(awards), False, sum((a.points.value for a in awards), ZERO) > top
         else:
@@ -279,7 +282,7 @@ class IndicatorCode:
                 for a in rule.arms
                 if a.condition
                 for r in ast.walk_expressions(a.condition)
-                if isinstance(r, ast.Ref)
+                if isinstance(r, ast.Ref) and r.name.text in g.names
             ]
             shown = "".join(f"({g.const(n)}, {g.names[n]}, {g.const(g.units[n])}), " for n in dict.fromkeys(names))
             g.out(f"    {g.const(no_arm)}({g.const(self.name)}, ({shown}))")
@@ -327,14 +330,40 @@ class IndicatorCode:
     def deduction(self, rule: ast.Deduction) -> str:
         """Write a deduction; return the name of the points it takes."""
         lost = self.g.fresh("l")
-        match rule:
-            case ast.DeductIf():
-                self.deduct_if(rule, lost)
-            case ast.DeductStep():
-                self.step(rule, lost)
-            case _:
-                assert_never(rule)
-        return lost
+
+        def write() -> tuple[str, bool, bool]:
+            match rule:
+                case ast.DeductIf():
+                    self.deduct_if(rule, lost)
+                case ast.DeductStep():
+                    self.step(rule, lost)
+                case _:
+                    assert_never(rule)
+            return lost, False, False
+
+        return self.guarded(rule, write)[0]
+
+    def guarded(self, rule: ast.Rule, write: Callable[[], tuple[str, bool, bool]]) -> tuple[str, bool, bool]:
+        """A rule with a trailing `if COND`: its code runs only where COND holds, and gives
+        (or takes) 0 elsewhere; a base rule switched off records why its points are 0."""
+        guard = ast.guard_of(rule)
+        if guard is None:
+            return write()
+        g = self.g
+        flag = self.operand(guard, "w")
+        g.out(f"if {flag}:")
+        g.indent(1)
+        since = len(self.emit)
+        points, negative, over = write()
+        g.indent(-1)
+        g.out("else:")
+        g.out(f"    {points} = {g.zero}")
+        if len(self.emit) > since:  # its reasons are kept only where it ran
+            self.emit[since:] = [f"if {flag}:", *("    " + line for line in self.emit[since:])]
+        if ast.is_base(rule) and self.top > 0:
+            facts = {"condition": g.source_of(guard), "max": self.top, "lost": self.top}
+            self.keep(f"not {flag}", g.const((Site("guard_off", facts, ()), ())))
+        return points, negative, over
 
     def deduct_if(self, rule: ast.DeductIf, lost: str) -> None:
         g = self.g

@@ -110,6 +110,8 @@ class Walker:
             case ast.Number() | ast.Bool():
                 return e.value
             case ast.Ref():
+                if e.name.text in self.checked.label_literals:
+                    return e.name.text
                 return self.lookup(e.name.text)
             case ast.Neg():
                 return -self.value(e.operand, where)
@@ -128,6 +130,8 @@ class Walker:
                 return min(args) if e.func == "min" else max(args)
             case ast.Binary():
                 return self.binary(e, where)
+            case ast.IfElse():
+                return self.value(e.then if self.value(e.condition, where) else e.otherwise, where)
             case _:
                 assert_never(e)
 
@@ -170,18 +174,30 @@ class Walker:
                     assert_never(rule)
         reasons: list[tuple[Site, tuple[object, ...]]] = []
         if base is not None:
-            start = self.base(*base, node, reasons)
+            start = self.base(*base, node, reasons) if self.switched_on(*base, node, reasons) else ZERO
         elif awards:
             start = sum((self.award(i, a, node, reasons) for i, a in awards), ZERO)
         else:
             start = top
-        lost = sum((self.deduction(i, r, node, reasons) for i, r in deductions), ZERO)
+        lost = sum((self.deduction(i, r, node, reasons) for i, r in deductions if self.switched_on(i, r, node, reasons)), ZERO)
         score, clamped = clamp(start - lost, top)
         if clamped == "low":
             self.hit(name, "clamped")
             reasons.append((Site("clamped_low", {"max": top}, ("start", "lost")), (start, lost)))
         explained = tuple(Reason(site, numbers, score) for site, numbers in reasons)
         return NodeResult(name, top, score, (), explained, clamped, False, lang)
+
+    def switched_on(self, i: int, rule: ast.Rule, ind: ast.Indicator, reasons: list[Any]) -> bool:
+        """A rule with a trailing `if COND` counts only where COND holds; a base rule switched
+        off gives 0 points, and the reason names the condition that failed."""
+        guard = ast.guard_of(rule)
+        if guard is None or self.value(guard, ind.name.text):
+            return True
+        self.hit(ind.name.text, "off", i)
+        if ast.is_base(rule) and ind.max.value > 0:
+            facts = {"condition": self.source_of(guard), "max": ind.max.value, "lost": ind.max.value}
+            reasons.append((Site("guard_off", facts, ()), ()))
+        return False
 
     def reason(self, kind: str, facts: dict[str, object], fields: dict[str, object], template: str | None,
                top: Decimal) -> tuple[Site, tuple[object, ...]]:  # fmt: skip
@@ -247,8 +263,9 @@ class Walker:
                     reasons.append(self.arm(kind, facts, {}, arm.points.value, arm.reason, top))
                 return arm.points.value
         names = [
-            r.name.text for a in rule.arms if a.condition for r in ast.walk_expressions(a.condition) if isinstance(r, ast.Ref)
-        ]
+            r.name.text for a in rule.arms if a.condition for r in ast.walk_expressions(a.condition)
+            if isinstance(r, ast.Ref) and r.name.text in self.checked.symbols
+        ]  # fmt: skip
         shown = ", ".join(f"{n} = {quantity(self.env[n], self.checked.symbols[n].unit)}" for n in dict.fromkeys(names))
         raise Refusal(Problem("PF505", None, {"name": name, "value": shown}))
 

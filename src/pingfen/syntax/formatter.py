@@ -124,6 +124,8 @@ def number(n: ast.Number) -> str:
 # Binding strength, loosest first: or, and, not, comparison, + -, * /, unary minus, atoms.
 def _prec(e: ast.Expr) -> int:
     match e:
+        case ast.IfElse():
+            return 0
         case ast.Or():
             return 1
         case ast.And():
@@ -144,7 +146,7 @@ def _prec(e: ast.Expr) -> int:
             assert_never(e)
 
 
-def expr(e: ast.Expr, at_least: int = 1) -> str:
+def expr(e: ast.Expr, at_least: int = 0) -> str:
     """An expression with just the parentheses its structure needs."""
     text = _expr(e)
     return f"({text})" if _prec(e) < at_least else text
@@ -173,8 +175,15 @@ def _expr(e: ast.Expr) -> str:
             return f"{expr(e.left, level)} {e.op} {expr(e.right, level + 1)}"
         case ast.Call():
             return f"{e.func}({', '.join(expr(a) for a in e.args)})"
+        case ast.IfElse():
+            return f"if {expr(e.condition)} then {expr(e.then)} else {expr(e.otherwise, 0)}"
         case _:
             assert_never(e)
+
+
+def _guard(rule: ast.Rule) -> str:
+    guard = ast.guard_of(rule)
+    return "" if guard is None else f" if {expr(guard)}"
 
 
 def _reason(text: str | None) -> str:
@@ -252,8 +261,8 @@ class _Printer:
             brace = self.source.find("{", after if after is not None else span.start, span.end)
             line.start, line.end = span.start, (brace + 1 if brace >= 0 else span.start + 1)
 
-    def close(self, depth: int, span: Span) -> None:
-        line = self.add(depth, "}", kind="close")
+    def close(self, depth: int, span: Span, suffix: str = "") -> None:
+        line = self.add(depth, "}" + suffix, kind="close")
         if self.known(span):
             line.start, line.end = span.end - 1, span.end
 
@@ -383,7 +392,7 @@ class _Printer:
             self.add(depth, head + " {}", node.span)
             return
         if len(node.rules) == 1 and isinstance(node.rules[0], ast.Judgment) and not self.comment_inside(node.span):
-            self.add(depth, f"{head} {{ {self.judgment(node.rules[0])} }}", node.span)
+            self.add(depth, f"{head} {{ {self.judgment(node.rules[0])}{_guard(node.rules[0])} }}", node.span)
             return
         self.open(depth, head, node.span, node.max.span.end if self.known(node.max.span) else None)
         rules = list(node.rules)
@@ -409,17 +418,20 @@ class _Printer:
     def rule(self, rule: ast.Rule, depth: int) -> None:
         match rule:
             case ast.DeductStep():
-                self.add(depth, self.step(rule), rule.span)
+                self.add(depth, self.step(rule) + _guard(rule), rule.span)
             case ast.Bands():
                 self.open(depth, f"bands {expr(rule.subject)}", rule.span, self.end_of(rule.subject))
                 rows = [(band_condition(b), f"-> {number(b.points)}{_reason(b.reason)}", b.span) for b in rule.bands]
                 self.aligned(depth + 1, rows)
-                self.close(depth, rule.span)
+                self.close(depth, rule.span, _guard(rule))
             case ast.WhenChain():
                 rows = [
                     ("else" if a.condition is None else f"when {expr(a.condition)}", _arrow(a.points, a.reason), a.span)
                     for a in rule.arms
                 ]
+                if rule.guard is not None:  # the guard closes the chain, after its last arm
+                    left, right, span = rows[-1]
+                    rows[-1] = (left, right + _guard(rule), span)
                 self.aligned(depth, rows)
             case ast.Match():
                 self.open(depth, f"match {expr(rule.subject)}", rule.span, self.end_of(rule.subject))
@@ -428,11 +440,11 @@ class _Printer:
                     for a in rule.arms
                 ]
                 self.aligned(depth + 1, rows)
-                self.close(depth, rule.span)
+                self.close(depth, rule.span, _guard(rule))
             case ast.Judgment():
-                self.add(depth, self.judgment(rule), rule.span)
+                self.add(depth, self.judgment(rule) + _guard(rule), rule.span)
             case ast.Formula():
-                self.add(depth, f"score = {expr(rule.expr)}", rule.span)
+                self.add(depth, f"score = {expr(rule.expr)}" + _guard(rule), rule.span)
             case ast.AwardIf() | ast.DeductIf():  # node() aligns a run of them; alone, a run of one
                 self.aligned(depth, [_checklist_row(rule)])
             case _:

@@ -436,17 +436,17 @@ class _Builder(Transformer[Token, ast.Module]):
 
     # ---- rules
     def deduct_step(self, meta: Meta, c: list[Any]) -> ast.DeductStep:
-        rate, step, value, direction, counting, reason = c
+        rate, step, value, direction, counting, reason, guard = c
         kind: ast.Direction = "above"
         reference: ast.Expr | None = None
         if direction is not None:
             kind, reference = direction
-        return ast.DeductStep(self._num(rate), step, value, kind, reference, counting, reason, _span(meta))
+        return ast.DeductStep(self._num(rate), step, value, kind, reference, counting, reason, _span(meta), guard)
 
     def deduct_count(self, meta: Meta, c: list[Any]) -> ast.DeductStep:
-        rate, value, counting, reason = c
+        rate, value, counting, reason, guard = c
         one = ast.Number(Decimal(1), "number", "1")
-        return ast.DeductStep(self._num(rate), one, value, "above", None, counting, reason, _span(meta))
+        return ast.DeductStep(self._num(rate), one, value, "above", None, counting, reason, _span(meta), guard)
 
     def above(self, meta: Meta, c: list[Any]) -> tuple[ast.Direction, ast.Expr]:
         return "above", c[0]
@@ -457,6 +457,10 @@ class _Builder(Transformer[Token, ast.Module]):
     def from_(self, meta: Meta, c: list[Any]) -> tuple[ast.Direction, ast.Expr]:
         return "from", c[0]
 
+    def guard(self, meta: Meta, c: list[Any]) -> ast.Expr:
+        found: ast.Expr = c[0]
+        return found
+
     def deduct_if(self, meta: Meta, c: list[Any]) -> ast.DeductIf:
         return ast.DeductIf(self._num(c[0]), c[1], c[2], _span(meta))
 
@@ -464,7 +468,7 @@ class _Builder(Transformer[Token, ast.Module]):
         return ast.AwardIf(self._num(c[0]), c[1], c[2], _span(meta))
 
     def bands(self, meta: Meta, c: list[Any]) -> ast.Bands:
-        return ast.Bands(c[0], tuple(c[1:]), _span(meta))
+        return ast.Bands(c[0], tuple(c[1:-1]), _span(meta), c[-1])
 
     def band_compare(self, meta: Meta, c: list[Any]) -> ast.Band:
         op, value, points, reason = c
@@ -507,7 +511,7 @@ class _Builder(Transformer[Token, ast.Module]):
         return None
 
     def when_chain(self, meta: Meta, c: list[Any]) -> ast.WhenChain:
-        return ast.WhenChain(tuple(arm for arm in c if arm is not None), _span(meta))
+        return ast.WhenChain(tuple(arm for arm in c[:-1] if arm is not None), _span(meta), c[-1])
 
     def when_arm(self, meta: Meta, c: list[Any]) -> ast.WhenArm:
         return ast.WhenArm(self._num(c[1]), c[0], c[2], _span(meta))
@@ -516,7 +520,7 @@ class _Builder(Transformer[Token, ast.Module]):
         return ast.WhenArm(self._num(c[0]), None, c[1], _span(meta))
 
     def match(self, meta: Meta, c: list[Any]) -> ast.Match:
-        return ast.Match(c[0], tuple(c[1:]), _span(meta))
+        return ast.Match(c[0], tuple(c[1:-1]), _span(meta), c[-1])
 
     def match_label(self, meta: Meta, c: list[Any]) -> ast.MatchArm:
         label = c[0]
@@ -528,10 +532,10 @@ class _Builder(Transformer[Token, ast.Module]):
         return ast.MatchArm(self._num(c[0]), None, c[1], _span(meta))
 
     def judgment(self, meta: Meta, c: list[Any]) -> ast.Judgment:
-        return ast.Judgment(c[0], _span(meta))
+        return ast.Judgment(c[0], _span(meta), c[1])
 
     def formula(self, meta: Meta, c: list[Any]) -> ast.Formula:
-        return ast.Formula(c[1], _span(meta))
+        return ast.Formula(c[1], _span(meta), c[2])
 
     # ---- examples and properties
     def example(self, meta: Meta, c: list[Any]) -> ast.Example:
@@ -599,6 +603,9 @@ class _Builder(Transformer[Token, ast.Module]):
 
     def and_(self, meta: Meta, c: list[Any]) -> ast.And:
         return ast.And(c[0], c[1], _span(meta))
+
+    def if_else(self, meta: Meta, c: list[Any]) -> ast.IfElse:
+        return ast.IfElse(c[0], c[1], c[2], _span(meta))
 
     def not_(self, meta: Meta, c: list[Any]) -> ast.Not:
         return ast.Not(c[0], _span(meta))
