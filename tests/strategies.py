@@ -31,12 +31,15 @@ from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 
+import attrs
 from hypothesis import strategies as st
 
 from pingfen import ast
 from pingfen.syntax.formatter import format_module
 
 D = Decimal
+# labels a condition compares with (`类型 = 大型会议`): plain names, no input or keyword among them
+CONDITION_LABELS = ["大型会议", "小型会议", "健全", "不健全", "较差"]
 ROOT = Path(__file__).resolve().parents[1]
 RULESET_2021 = ROOT / "rulesets" / "dept-overall-2021.rule"
 
@@ -306,8 +309,10 @@ class _Builder:
             leaves: list[ast.Expr] = [_ref(self.number()), _num(draw(st.sampled_from(HALVES)))]
             leaves += [_ref(n) for n in self.number_lets]
             return draw(st.sampled_from(leaves))
-        op = draw(st.sampled_from(["+", "-", "*", "/", "min", "max", "abs", "neg"]))
+        op = draw(st.sampled_from(["+", "-", "*", "/", "min", "max", "abs", "neg", "if", "if"]))
         a = self.numeric(depth + 1)
+        if op == "if":  # a value chosen by a condition (issue 10 item 2)
+            return ast.IfElse(self.condition(1), a, self.numeric(depth + 1))
         if op == "/":
             divisor = _ref(self.positive()) if draw(st.booleans()) else _num(draw(st.sampled_from(HALVES[1:])))
             return ast.Binary("/", a, divisor)
@@ -333,9 +338,16 @@ class _Builder:
 
     def condition(self, depth: int = 0) -> ast.Expr:
         draw = self.draw
-        kind = draw(st.sampled_from(["bool", "bool", "cmp_pct", "cmp_num", "not", "and", "or"] if depth < 2 else ["bool"]))
+        kinds = ["bool", "bool", "cmp_pct", "cmp_num", "not", "and", "or", "label", "label"]
+        kind = draw(st.sampled_from(kinds if depth < 2 else ["bool", "label"]))
         if kind == "bool":
             return self.on_bool(self.flag())
+        if kind == "label":  # `类型 = 大型会议`: a label input against one of its labels
+            labels = draw(st.lists(st.sampled_from(CONDITION_LABELS), min_size=1, max_size=3, unique=True))
+            subject = self.new_input("label", st.sampled_from(labels), labels=tuple(labels))
+            label = _ref(draw(st.sampled_from(labels)))
+            compared = ast.Compare(draw(st.sampled_from(["=", "!="])), _ref(subject), label)
+            return compared if draw(st.booleans()) else ast.Compare(compared.op, label, _ref(subject))
         ops = [">=", ">", "<", "<=", "=", "!="]
         if kind == "cmp_pct":
             return ast.Compare(draw(st.sampled_from(ops)), _ref(self.percent()), _pct(D(draw(st.integers(0, 30))) / 20))
@@ -369,6 +381,9 @@ class _Builder:
         rules: list[ast.Rule] = getattr(self, "rule_" + kind)(name, top)
         for _ in range(self.draw(st.integers(0, 2))):  # deductions after the rule that gives the start
             rules.append(self.deduction(name, top))
+        # now and then a rule switched on by a trailing `if COND` (issue 10 item 2)
+        rules = [attrs.evolve(r, guard=self.condition(1)) if not isinstance(r, (ast.AwardIf, ast.DeductIf))
+                 and self.draw(st.integers(0, 4)) == 0 else r for r in rules]  # fmt: skip
         indicator = ast.Indicator(ast.Name(name), _num(top), tuple(rules))
         self.indicators.append(indicator)
         return indicator

@@ -908,6 +908,19 @@ def judged_maxima(module: Module) -> dict[str, Decimal]:
     return maxima
 
 
+def if_chain(e: IfElse) -> tuple[tuple[Expr, ...], tuple[Expr, ...]]:
+    """`if C1 then A1 else if C2 then A2 else B` as its conditions (C1, C2) and its arms
+    (A1, A2, B): the arm after the first condition that holds, else the last, is the value."""
+    conditions: list[Expr] = []
+    arms: list[Expr] = []
+    current: Expr = e
+    while isinstance(current, IfElse):
+        conditions.append(current.condition)
+        arms.append(current.then)
+        current = current.otherwise
+    return tuple(conditions), (*arms, current)
+
+
 def constant(e: Expr) -> Decimal | None:
     """The value of a literal or a negated literal (`-5`), else None."""
     if isinstance(e, Number):

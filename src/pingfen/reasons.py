@@ -257,6 +257,23 @@ def _failed(p: Mapping[str, object], zh: bool) -> str:
     return f"{listed} does not hold" if len(failed) == 1 else f"none of {listed} holds"
 
 
+def _decided(p: Mapping[str, object], zh: bool) -> str:
+    """The condition of an `if … then … else` that chose the value: the one that held, or
+    (for the last `else`) those that did not."""
+    held = p.get("held")
+    if held is None:
+        return _failed(p, zh)
+    return f"“{held}”成立" if zh else f'"{held}" holds'
+
+
+def _formula_points(p: Mapping[str, object], zh: bool) -> str:
+    """得 5 分 for a fixed arm, 按 X × 2 计得 4 分 for a computed one."""
+    fixed = p.get("formula") == _n(p, "points")
+    if zh:
+        return f"得 {_n(p, 'points')} 分" if fixed else f"按 {p['formula']} 计得 {_n(p, 'points')} 分"
+    return _n(p, "points") if fixed else f"{p['formula']} gives {_n(p, 'points')}"
+
+
 def _n(p: Mapping[str, object], key: str) -> str:
     return number(_decimal(p, key))
 
@@ -277,6 +294,10 @@ _TEMPLATES = {
     "guard_off": (
         lambda p: f"“{p['condition']}”不成立，本项不计分（满分 {_n(p, 'max')}）",
         lambda p: f'"{p["condition"]}" does not hold: 0 of {_n(p, "max")}',
+    ),
+    "formula_if": (
+        lambda p: f"{_decided(p, True)}，{_formula_points(p, True)}（满分 {_n(p, 'max')}）",
+        lambda p: f"{_decided(p, False)}: {_formula_points(p, False)} of {_n(p, 'max')}",
     ),
     "award_missed": (
         lambda p: f"未满足“{p['condition']}”，少得 {_n(p, 'lost')} 分",

@@ -190,10 +190,31 @@ class IndicatorCode:
             case ast.Formula():
                 points = self.g.fresh("p")
                 self.g.out(f"{points} = {self.g.expr(rule.expr, self.name)}")
-                self.computed("formula", {"formula": self.g.source_of(rule.expr)}, points)
+                if isinstance(rule.expr, ast.IfElse):
+                    self.chosen(rule.expr, points)
+                else:
+                    self.computed("formula", {"formula": self.g.source_of(rule.expr)}, points)
                 return points, True, True
             case _:
                 assert_never(rule)
+
+    def chosen(self, e: ast.IfElse, points: str) -> None:
+        """Explaining, a formula `if C then A else B`: its reason names the condition that
+        chose the arm (which arm is worked out again, for the record only)."""
+        g, top = self.g, self.top
+        if not g.explaining:
+            return
+        conditions, arms = ast.if_chain(e)
+        sites = tuple(
+            Site("formula_if", {"held": g.source_of(conditions[j]) if j < len(conditions) else None,
+                                "failed": tuple(g.source_of(c) for c in conditions[:j]),
+                                "formula": g.source_of(arm), "max": top}, ("points",))
+            for j, arm in enumerate(arms)
+        )  # fmt: skip
+        site = g.fresh("j")
+        g.out(f"{site} = " + "".join(f"{g.const(sites[k])} if {g.expr(c, self.name)} else " for k, c in enumerate(conditions))
+              + g.const(sites[-1]))  # fmt: skip
+        self.keep(f"{points} < {g.const(top)}", f"({site}, ({points},))")
 
     def computed(self, kind: str, facts: dict[str, object], points: str) -> None:
         """Explaining, a reason when computed points fall short of the max."""

@@ -221,7 +221,14 @@ class Walker:
             case ast.Formula():
                 self.hit(name, "formula", i)
                 points = self.value(rule.expr, name)
-                if points < top:
+                if points < top and isinstance(rule.expr, ast.IfElse):  # the reason names what chose it
+                    conditions, arms = ast.if_chain(rule.expr)
+                    j = next((k for k, c in enumerate(conditions) if self.value(c, name)), len(conditions))
+                    held = self.source_of(conditions[j]) if j < len(conditions) else None
+                    facts = {"held": held, "failed": tuple(self.source_of(c) for c in conditions[:j]),
+                             "formula": self.source_of(arms[j]), "max": top}  # fmt: skip
+                    reasons.append((Site("formula_if", facts, ("points",)), (points,)))
+                elif points < top:
                     facts = {"formula": self.source_of(rule.expr), "max": top}
                     reasons.append((Site("formula", facts, ("points",)), (points,)))
                 return points
