@@ -320,6 +320,10 @@ HINTS: dict[str, tuple[str, str]] = {
     ),
     "first_defined": ("first defined at line {line}", "首次定义于第 {line} 行"),
     "percent_literal": ("write it as a percent, e.g. `{suggestion}`", "写成百分比形式，例如 `{suggestion}`"),
+    "percent_points": (
+        "a score counts points: multiply the percent by the points it is worth (`… * {max}`), and `{text}` stays points",
+        "得分以分计：请把百分比乘以它对应的分值（`… * {max}`），`{text}` 即为分数",
+    ),
     "pp_only_percent": (
         "percentage points go only with percents; beside {unit} write a plain number",
         "百分点只能与百分比一起使用；与{unit_zh}一起请写普通数字",

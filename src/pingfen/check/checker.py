@@ -67,6 +67,7 @@ class RuleChecker:
         self._marking = True
         self.units: dict[ast.Expr, str] = {}
         self.label_literals: set[str] = set()  # undeclared names read as a label (`类型 = 大型会议`)
+        self._score_max: str | None = None  # inside a formula's arithmetic: the points it may give
 
     def report(
         self, code: str, span: Span, hint: str | None = None, severity: Severity = "error", **args: object
@@ -276,7 +277,7 @@ class RuleChecker:
             return units[0]
         joined = self.join(units, e.args, "compare", e.span)
         for arg in e.args:
-            self.bare_against_percent(arg, joined)
+            self.bare_against_percent(arg, joined, arithmetic=True)
         return joined
 
     def binary(self, e: ast.Binary) -> str:
@@ -284,8 +285,8 @@ class RuleChecker:
         if e.op in "+-":
             self.pp_check(e.left, right)
             self.pp_check(e.right, left)
-            self.bare_against_percent(e.left, right)
-            self.bare_against_percent(e.right, left)
+            self.bare_against_percent(e.left, right, arithmetic=True)
+            self.bare_against_percent(e.right, left, arithmetic=True)
             return self.join([left, right], [e.left, e.right], "add", e.span)
         return self.product(e.op, left, right)
 
@@ -293,12 +294,13 @@ class RuleChecker:
     def module_text(e: ast.Expr) -> str:
         return e.name.text if isinstance(e, ast.Ref) else "…"
 
-    @staticmethod
-    def product(op: str, left: str, right: str) -> str:
+    def product(self, op: str, left: str, right: str) -> str:
         if "?" in (left, right):
             return "?"
         if op == "/" and left == right:
             return "percent" if left != "number" else "number"
+        if op == "*" and {left, right} == {"percent", "number"} and self._score_max is not None:
+            return "number"  # in a score, a ratio times points is points: 基准价 / 报价 * 30
         if right in ("number", "percent"):
             return left
         if op == "*" and left in ("number", "percent"):
@@ -337,9 +339,14 @@ class RuleChecker:
         elif unit not in ("bool", "?"):
             self.report("PF203", e.span, expected="bool", found=unit)
 
-    def bare_against_percent(self, e: ast.Expr, other: str) -> None:
+    def bare_against_percent(self, e: ast.Expr, other: str, arithmetic: bool = False) -> None:
         lit = _literal(e)
         if other == "percent" and lit is not None:
+            if arithmetic and self._score_max is not None and lit.unit == "number" and lit.value != 0:
+                # in a score's arithmetic a bare number is most likely points: `30%` there would
+                # cap the score at 0.3 (PF408), so the hint turns the percent into points
+                self.report("PF204", lit.span, "percent_points", text=lit.text, max=self._score_max)
+                return
             self.expect_fits("percent", lit)
 
     def pp_check(self, e: ast.Expr, other: str) -> None:
@@ -370,6 +377,13 @@ class RuleChecker:
             self.report("PF107", label.span, "labels", label=label.text, input=input_name, labels=", ".join(labels))
 
     def compare(self, op: str, left: ast.Expr, right: ast.Expr, span: Span) -> None:
+        score_max, self._score_max = self._score_max, None  # a comparison's literals are values, not points
+        try:
+            self.compare_values(op, left, right, span)
+        finally:
+            self._score_max = score_max
+
+    def compare_values(self, op: str, left: ast.Expr, right: ast.Expr, span: Span) -> None:
         if self.label_literal(right, left) or self.label_literal(left, right):
             self.unit_of(left if isinstance(right, ast.Ref) and right.name.text not in self.symbols else right)
             if op not in ("=", "!="):
@@ -496,7 +510,11 @@ class RuleChecker:
                     if symbol.unit != "score" or not isinstance(symbol.decl, ast.Input):
                         self.report("PF108", target.span if rule.input else rule.span, "declare_score", name=target.text)
             case ast.Formula():
-                self.numeric(rule.expr)
+                self._score_max = plain(ind.max.value)
+                try:
+                    self.numeric(rule.expr)
+                finally:
+                    self._score_max = None
             case _:
                 assert_never(rule)
 
