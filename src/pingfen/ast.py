@@ -187,7 +187,7 @@ InputType = Lit["percent", "amount", "count", "bool", "score", "number", "label"
 
 @frozen
 class Input:
-    """`input NAME: TYPE [bounds] ["description"]`."""
+    """`input NAME: TYPE [precision P] [bounds] ["description"]`."""
 
     name: Name
     type: InputType
@@ -195,6 +195,7 @@ class Input:
     labels: tuple[Name, ...] = ()
     description: str | None = None
     span: Span = _span()
+    precision: Number | None = None  # `precision 0.01%`: values are rounded to it when read
 
 
 @frozen

@@ -123,8 +123,19 @@ def quantity(value: object, unit: str) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, Decimal):
-        return number(_hundredfold(value)) + "%" if unit == "percent" else number(value)
+        return shown(_hundredfold(value)) + "%" if unit == "percent" else shown(value)
     return str(value)
+
+
+_SHORT = Decimal("0.000001")
+
+
+def shown(value: Decimal) -> str:
+    """A number in a reason: every digit when it has at most 6 decimals (a score that lost
+    0.005 says 0.005, never 0.01), else at most 2 (a quotient such as 4.1666… as 4.17)."""
+    if value.is_finite() and value == value.quantize(_SHORT, context=CONTEXT) if abs(value.adjusted()) < 20 else False:
+        return plain(value)
+    return number(value)
 
 
 def _hundredfold(value: Decimal) -> Decimal:
@@ -275,7 +286,7 @@ def _formula_points(p: Mapping[str, object], zh: bool) -> str:
 
 
 def _n(p: Mapping[str, object], key: str) -> str:
-    return number(_decimal(p, key))
+    return shown(_decimal(p, key))
 
 
 def _decimal(p: Mapping[str, object], key: str) -> Decimal:

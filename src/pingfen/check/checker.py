@@ -414,7 +414,18 @@ class RuleChecker:
         elif unit not in ("percent", "number", "?") and lit.unit == "percent":
             self.report("PF201", lit.span, action="compare", left=unit, right="percent")
 
+    def check_precision(self, inp: ast.Input) -> None:
+        """`precision 0.01%`: a power of ten, in the unit of the input's values."""
+        p = inp.precision
+        if p is None:
+            return
+        unit = "percent" if inp.type == "percent" else "number"
+        power = p.value > 0 and p.value.as_tuple().digits == (1,)
+        if inp.type not in ("percent", "amount", "number", "score") or not power or (p.unit != "number") != (unit == "percent"):
+            self.report("PF210", p.span, "precision_unit", text=p.text, unit=inp.type)
+
     def check_bounds(self, inp: ast.Input) -> None:
+        self.check_precision(inp)
         seen: set[str] = set()
         for label in inp.labels:
             if label.text in seen:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from types import CodeType
 from typing import Any, assert_never
 
@@ -323,6 +323,8 @@ class _Generator:
         w(f"    {x} = {dec}({x})")
         w("else:")
         w("    return None")
+        if decl.precision is not None:  # rounded as the rubric says; too many digits raise: the general path
+            w(f"{x} = {self.const(Decimal.quantize)}({x}, {self.const(decl.precision.value)}, {self.const(ROUND_HALF_UP)})")
         # beyond 10^±LIMIT a value is a typo, which `values.coerce` refuses (PF503)
         w(f"if {x} and not {self.const(-LIMIT)} <= {self.const(Decimal.adjusted)}({x}) <= {self.const(LIMIT)}:")
         w("    return None")

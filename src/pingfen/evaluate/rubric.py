@@ -34,6 +34,7 @@ from pingfen.values import (
     CONTEXT,
     ZERO,
     ambiguous_percent,
+    at_precision,
     coerce,
     has_percent_sign,
     ratio_limits,
@@ -52,6 +53,7 @@ class InputSpec:
     description: str | None
     bounds: tuple[tuple[str, Decimal], ...]
     labels: tuple[str, ...]
+    precision: Decimal | None = None  # values are rounded (half up) to it when read
 
 
 @frozen
@@ -100,6 +102,7 @@ class Rubric:
             InputSpec(
                 i.name.text, i.type, i.description,
                 _bounds(i, judged_max.get(i.name.text)), tuple(lb.text for lb in i.labels),
+                i.precision.value if i.precision is not None else None,
             )
             for i in declared
         )  # fmt: skip
@@ -278,6 +281,13 @@ class Rubric:
                     value = _with_suggestion(value, unknown)
                 problems.append(value)
                 continue
+            if spec.precision is not None and isinstance(value, Decimal):  # rounded as the rubric says
+                rounded = at_precision(value, spec.precision)
+                if rounded is None:
+                    args = {"input": spec.name, "value": show(data.get(spec.name)), "precision": quantity(spec.precision, spec.type)}
+                    problems.append(Problem("PF530", spec.name, args))
+                    continue
+                value = rounded
             limits = None if ratios else self._ratio_limits.get(spec.name)
             if limits and isinstance(value, Decimal) and not has_percent_sign(data.get(spec.name)):
                 if not all(COMPARE[op](value, limit) for op, limit in limits):

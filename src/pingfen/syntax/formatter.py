@@ -369,6 +369,8 @@ class _Printer:
         kind = i.type if i.type != "label" else "label { " + ", ".join(name(lb) for lb in i.labels) + " }"
         bounds = " and ".join(f"{b.op} {number(b.value)}" for b in i.bounds)
         text = f"input {name(i.name)}: {kind}"
+        if i.precision is not None:
+            text += f" precision {number(i.precision)}"
         if bounds:
             text += " " + bounds
         if i.description is not None:

@@ -392,8 +392,12 @@ class _Builder(Transformer[Token, ast.Module]):
 
     # ---- declarations
     def input_decl(self, meta: Meta, c: list[Any]) -> ast.Input:
-        name, (kind, labels), bounds, description = c
-        return ast.Input(name, kind, bounds, labels, description, _span(meta))
+        name, (kind, labels), precision, bounds, description = c
+        return ast.Input(name, kind, bounds, labels, description, _span(meta), precision)
+
+    def precision(self, meta: Meta, c: list[Any]) -> ast.Number:
+        found: ast.Number = c[0]
+        return found
 
     def simple_type(self, meta: Meta, c: list[Any]) -> tuple[str, tuple[ast.Name, ...]]:
         return str(c[0]), ()

@@ -1,0 +1,100 @@
+"""Rounding where the text says (issue 10 item 4): an input's declared precision, to which
+its values are rounded when read (Rubric.coerce and the compiled fast path alike), and
+reasons that show the numbers that scored."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+import pingfen
+from pingfen.errors import DataError
+from pingfen.loader import diagnose, loads
+
+STARTED = """rubric "t" {{ total 10 }}
+input 执行率: percent{precision} >= 0% and <= 100%
+indicator 执行 10 {{ deduct 1 per 1pp of 执行率 below 100% counting started }}
+"""
+
+
+def _both(rubric: pingfen.Rubric, record: dict[str, object]) -> pingfen.Result:
+    compiled = rubric.evaluate(record)
+    walked = rubric.walker().evaluate(rubric.coerce(record))
+    assert [(n.name, n.score, n.reasons) for n in compiled.children] == [
+        (n.name, n.score, n.reasons) for n in walked.children
+    ]
+    return compiled
+
+
+def test_a_spreadsheet_97_percent_counts_3_started_steps_at_its_precision() -> None:
+    # the case of the issue: 0.9699999999999999 from a spreadsheet is 97% to the rubric,
+    # so `counting started` counts 3 steps short of 100%, not 4
+    plain = loads(STARTED.format(precision=""))
+    assert _both(plain, {"执行率": 0.9699999999999999})["执行"].score == 6  # without: 4 steps
+    declared = loads(STARTED.format(precision=" precision 0.01%"))
+    result = _both(declared, {"执行率": 0.9699999999999999})
+    assert result["执行"].score == 7
+    assert result["执行"].reasons == ["执行率 97% 低于 100% 3 个百分点，每个百分点扣 1 分，扣 3 分（不足一步按一步计，计 3 步）"]
+    assert declared.coerce({"执行率": 0.9699999999999999}) == {"执行率": Decimal("0.9700")}
+
+
+def test_values_are_rounded_half_up_on_every_path() -> None:
+    rubric = loads(STARTED.format(precision=" precision 0.1%"))
+    # the fast path (a Decimal) and the general one (a text, a float) read alike
+    for value in (Decimal("0.96949"), "96.949%", 0.96949):
+        assert rubric.coerce({"执行率": value})["执行率"] == Decimal("0.969")
+        assert rubric.evaluate({"执行率": value})["执行"].score == 6
+    for value in (Decimal("0.96950"), "96.95%"):
+        assert rubric.coerce({"执行率": value})["执行率"] == Decimal("0.970")
+        assert rubric.evaluate({"执行率": value})["执行"].score == 7
+
+
+def test_bounds_are_checked_on_the_rounded_value() -> None:
+    rubric = loads(STARTED.format(precision=" precision 0.01%"))
+    assert rubric.evaluate({"执行率": "100.004%"})["执行"].score == 10
+    with pytest.raises(DataError) as refused:
+        rubric.evaluate({"执行率": "100.006%"})
+    assert refused.value.problems[0].code == "PF503"
+
+
+def test_a_value_too_long_for_its_precision_is_refused() -> None:
+    rubric = loads("""rubric "t" { total 10 }
+input 金额: amount precision 0.01
+indicator A 10 { score = min(金额, 10) }
+""")
+    assert rubric.evaluate({"金额": "3.14159"})["A"].score == Decimal("3.14")
+    with pytest.raises(DataError) as refused:
+        rubric.evaluate({"金额": "1" * 30 + ".5"})
+    assert refused.value.problems[0].code == "PF530"
+
+
+def test_a_precision_is_a_power_of_ten_in_the_inputs_unit() -> None:
+    def codes(decl: str) -> list[str]:
+        text = f'rubric "t" {{ total 5 }}\ninput x: {decl}\nindicator A 5 {{ score = min(x * 5, 5) }}\n'
+        return [d.code for d in diagnose(text) if d.severity == "error"]
+
+    assert codes("percent precision 0.01%") == []
+    assert codes("number precision 0.01") == []
+    assert codes("number precision 1") == []
+    assert codes("percent precision 0.01") == ["PF210"]
+    assert codes("number precision 0.05") == ["PF210"]
+    assert codes("number precision 1%") == ["PF210"]
+
+
+def test_a_precision_survives_formatting() -> None:
+    from pingfen.syntax.formatter import format_text
+
+    text = STARTED.format(precision=" precision 0.01%")
+    assert "input 执行率: percent precision 0.01% >= 0% and <= 100%" in format_text(text)
+
+
+def test_a_reason_shows_the_points_that_were_lost() -> None:
+    # a half step of 0.01 points loses 0.005: the reason says 0.005, not 0.01
+    rubric = loads("""rubric "t" { total 1 }
+input 差额: number >= 0
+indicator A 1 { deduct 0.01 per 1 of 差额 }
+""")
+    result = _both(rubric, {"差额": Decimal("0.5")})
+    assert result["A"].score == Decimal("0.995")
+    assert "扣 0.005 分" in result["A"].reasons[0]
