@@ -234,11 +234,12 @@ class _Builder:
     # ---- inputs, each with its values
     def new_input(self, type_: str, values: st.SearchStrategy[object], spelt: st.SearchStrategy[object] | None = None,
                   bounds: tuple[ast.Bound, ...] = (), labels: tuple[str, ...] = (), *, shared: bool = True,
-                  name: str | None = None) -> str:  # fmt: skip
+                  name: str | None = None, precision: ast.Number | None = None) -> str:  # fmt: skip
         name = name or self.fresh(INPUT_STEMS)
         description = self.draw(st.none() | TEXT)
         labelled = tuple(ast.Name(lb) for lb in labels)
-        self.inputs.append(ast.Input(ast.Name(name), type_, bounds, labelled, description))  # type: ignore[arg-type]
+        self.inputs.append(ast.Input(ast.Name(name), type_, bounds, labelled, description,  # type: ignore[arg-type]
+                                     precision=precision))  # fmt: skip
         domain = " ".join(f"{b.op}{b.value.value}" for b in bounds)
         self.gen.append(GenInput(name, type_, values, spelt, shared, domain))
         return name
@@ -260,6 +261,9 @@ class _Builder:
         spelt = st.one_of(ratio.map(_pct_text), ratio.map(float), ratio.map(str))
         if not shared:
             return self.new_input("percent", ratio, spelt, shared=False)
+        if self.draw(st.integers(0, 3)) == 0:  # values rounded to a declared precision when read (issue 10 item 4)
+            precision = ast.Number(D("0.001"), "percent", "0.1%")
+            return self.new_input("percent", ratio, spelt, _AT_LEAST_0, precision=precision)
         return self.pick("percent", _AT_LEAST_0, ratio, spelt)
 
     def number(self) -> str:
