@@ -313,8 +313,11 @@ class _Builder:
             leaves: list[ast.Expr] = [_ref(self.number()), _num(draw(st.sampled_from(HALVES)))]
             leaves += [_ref(n) for n in self.number_lets]
             return draw(st.sampled_from(leaves))
-        op = draw(st.sampled_from(["+", "-", "*", "/", "min", "max", "abs", "neg", "if", "if"]))
+        op = draw(st.sampled_from(["+", "-", "*", "/", "min", "max", "abs", "neg", "if", "if", "round"]))
         a = self.numeric(depth + 1)
+        if op == "round":  # rounded where the text says (issue 10 item 4)
+            mode = draw(st.sampled_from(["half_up", "half_even", "half_down", "up", "down", "ceiling", "floor"]))
+            return ast.Round(a, _num(draw(st.integers(0, 3))), mode)
         if op == "if":  # a value chosen by a condition (issue 10 item 2)
             return ast.IfElse(self.condition(1), a, self.numeric(depth + 1))
         if op == "/":

@@ -89,6 +89,58 @@ def test_a_precision_survives_formatting() -> None:
     assert "input 执行率: percent precision 0.01% >= 0% and <= 100%" in format_text(text)
 
 
+ROUNDED = """rubric "t" {{ total 10 }}
+input 实际: amount >= 0
+input 预算: amount > 0
+let 偏差率 = {deviation}
+indicator 偏差 10 {{ deduct 1 per 1pp of 偏差率 counting whole }}
+"""
+
+
+def test_an_intermediate_value_is_rounded_where_the_text_says() -> None:
+    # 偏差率保留四位小数: 2.996% is 3.00%, three whole steps; unrounded it is two
+    exact = loads(ROUNDED.format(deviation="abs(实际 - 预算) / 预算"))
+    rounded = loads(ROUNDED.format(deviation="round(abs(实际 - 预算) / 预算, 4)"))
+    record = {"实际": Decimal("102.996"), "预算": 100}
+    assert _both(exact, record)["偏差"].score == 8
+    assert _both(rounded, record)["偏差"].score == 7
+    assert rounded.coerce(record) == {"实际": Decimal("102.996"), "预算": Decimal("100")}
+
+
+def test_round_takes_the_modes_of_the_total() -> None:
+    def score(mode: str, value: str) -> Decimal:
+        text = f'rubric "t" {{ total 10 }}\ninput x: number >= 0 and <= 10\nindicator A 10 {{ score = round(x, 1{mode}) }}\n'
+        return _both(loads(text), {"x": Decimal(value)})["A"].score
+
+    assert score("", "2.25") == Decimal("2.3")  # half up by default
+    assert score(", half_even", "2.25") == Decimal("2.2")
+    assert score(", down", "2.29") == Decimal("2.2")
+    assert score(", up", "2.21") == Decimal("2.3")
+    assert score(", floor", "2.29") == Decimal("2.2")
+    assert score(", ceiling", "2.21") == Decimal("2.3")
+
+
+def test_round_places_are_checked_and_the_range_accounts_for_rounding() -> None:
+    def codes(body: str) -> list[str]:
+        return [d.code for d in diagnose(f'rubric "t" {{ total 10 }}\ninput x: number >= 0 and <= 9.96\n'
+                                         f'indicator A 10 {{ {body} }}\n')]
+
+    assert "PF130" in codes("score = round(x, 11)")
+    assert "PF004" in codes("score = round(x, 1.5)")
+    # x <= 9.96 never reaches 10, but rounded to 1 place it does: no "never full marks" (PF408)
+    assert "PF408" in codes("score = x")
+    assert "PF408" not in codes("score = round(x, 1)")
+    assert "PF408" in codes("score = round(x, 1, down)")
+
+
+def test_round_survives_formatting() -> None:
+    from pingfen.syntax.formatter import format_text
+
+    text = ROUNDED.format(deviation="round(abs(实际 - 预算) / 预算, 4, half_even)")
+    assert "let 偏差率 = round(abs(实际 - 预算) / 预算, 4, half_even)" in format_text(text)
+    assert "round(abs(实际 - 预算) / 预算, 4)" in format_text(ROUNDED.format(deviation="round(abs(实际 - 预算) / 预算, 4, half_up)"))
+
+
 def test_a_reason_shows_the_points_that_were_lost() -> None:
     # a half step of 0.01 points loses 0.005: the reason says 0.005, not 0.01
     rubric = loads("""rubric "t" { total 1 }

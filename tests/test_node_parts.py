@@ -110,6 +110,7 @@ EXPR_MAKE: dict[type, tuple[ast.Expr, tuple[ast.Expr, ...]]] = {
     ast.Not: (ast.Not(A), (A,)),
     ast.Call: (ast.Call("min", (A, B, num("1"))), (A, B, num("1"))),
     ast.IfElse: (ast.IfElse(ast.Compare("<", A, B), A, B), (ast.Compare("<", A, B), A, B)),
+    ast.Round: (ast.Round(A, num("2")), (A,)),
 }
 
 

@@ -167,7 +167,20 @@ class IfElse:
         return (self.condition, self.then, self.otherwise)
 
 
-Expr: TypeAlias = Number | Ref | Bool | Neg | Binary | Compare | And | Or | Not | Call | IfElse
+@frozen
+class Round:
+    """`round(VALUE, PLACES[, MODE])`: a value rounded where the rubric says (保留两位小数)."""
+
+    value: Expr
+    places: Number
+    mode: RoundingMode = "half_up"
+    span: Span = _span()
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.value,)
+
+
+Expr: TypeAlias = Number | Ref | Bool | Neg | Binary | Compare | And | Or | Not | Call | IfElse | Round
 
 
 # ---------------------------------------------------------------- declarations

@@ -243,6 +243,10 @@ class RuleChecker:
                 return self.binary(e)
             case ast.IfElse():
                 return self.if_else(e)
+            case ast.Round():
+                if not 0 <= e.places.value <= MAX_PLACES:
+                    self.report("PF130", e.places.span, "places_range", places=e.places.text, limit=MAX_PLACES)
+                return self.numeric(e.value)
             case _:
                 assert_never(e)
 

@@ -36,7 +36,7 @@ from pingfen.check.intervals import (
 from pingfen.diagnostics import Diagnostic, Severity, Span
 from pingfen.display import number, plain
 from pingfen.reasons import quantity
-from pingfen.values import CONVERSE, COUNTING, ZERO
+from pingfen.values import CONVERSE, COUNTING, ROUNDING, ZERO
 
 
 def analyze(module: ast.Module, units: Mapping[ast.Expr, str], let_order: Sequence[ast.Let]) -> list[Diagnostic]:
@@ -133,6 +133,8 @@ class _Analysis:
                 if e.op == "*":
                     return mul(left, right)
                 return EVERYTHING if right.contains(ZERO) else div(left, right)  # `divisions` reports the 0
+            case ast.Round():  # every mode is monotone: the ends, rounded, bound the rounded values
+                return _rounded(self.interval(e.value), e.places.value, e.mode)
             case ast.IfElse():  # either arm: the hull of both
                 low, high = minimum([self.interval(e.then), self.interval(e.otherwise)]), maximum(
                     [self.interval(e.then), self.interval(e.otherwise)]
@@ -439,7 +441,7 @@ class _Analysis:
             case ast.Not():
                 inner = self.condition(cond.operand)
                 return None if inner is None else (inner[0], inner[1].complement())
-            case ast.Number() | ast.Ref() | ast.Bool() | ast.Neg() | ast.Binary() | ast.Call() | ast.IfElse():
+            case ast.Number() | ast.Ref() | ast.Bool() | ast.Neg() | ast.Binary() | ast.Call() | ast.IfElse() | ast.Round():
                 return None  # not a condition about the values of one subject
             case _:
                 assert_never(cond)
@@ -522,6 +524,8 @@ def _text(e: ast.Expr | _Subject) -> str:
             return f"-{_text(e.operand)}"
         case ast.Call():
             return f"{e.func}({', '.join(_text(a) for a in e.args)})"
+        case ast.Round():
+            return f"round({_text(e.value)}, {e.places.text})"
         case ast.Bool() | ast.Compare() | ast.And() | ast.Or() | ast.Not() | ast.IfElse():
             return "…"
         case _:
@@ -529,6 +533,18 @@ def _text(e: ast.Expr | _Subject) -> str:
 
 
 _ALL = IntervalSet.of(EVERYTHING)
+
+
+def _rounded(values: Interval, places: Decimal, mode: str) -> Interval:
+    """The values of `round(x, places, mode)` for x in values: the ends rounded, closed."""
+    quantum = Decimal(1).scaleb(-int(places))
+    room = decimal.Context(prec=200, rounding=ROUNDING[mode], traps=[decimal.InvalidOperation])
+    try:
+        lo = values.lo.quantize(quantum, context=room) if values.lo.is_finite() else values.lo
+        hi = values.hi.quantize(quantum, context=room) if values.hi.is_finite() else values.hi
+    except decimal.InvalidOperation:
+        return EVERYTHING
+    return Interval.make(lo, hi, True, True, values.whole)
 
 
 def _assume(known: Mapping[object, IntervalSet], subject: object, values: IntervalSet) -> dict[object, IntervalSet]:

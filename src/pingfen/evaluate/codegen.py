@@ -364,6 +364,10 @@ class _Generator:
                 return f"{pick}({', '.join(args)})"
             case ast.Binary():
                 return self.binary(e, where)
+            case ast.Round():
+                quantum, rounding = total_rounding(e.places.value, e.mode)
+                value = self.expr(e.value, where)
+                return f"{self.const(Decimal.quantize)}({value}, {self.const(quantum)}, {self.const(rounding)})"
             case ast.IfElse():
                 test = self.expr(e.condition, where)
                 return f"({self.expr(e.then, where)} if {test} else {self.expr(e.otherwise, where)})"

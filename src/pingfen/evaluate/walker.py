@@ -132,6 +132,9 @@ class Walker:
                 return self.binary(e, where)
             case ast.IfElse():
                 return self.value(e.then if self.value(e.condition, where) else e.otherwise, where)
+            case ast.Round():
+                quantum, rounding = total_rounding(e.places.value, e.mode)
+                return self.value(e.value, where).quantize(quantum, rounding=rounding)
             case _:
                 assert_never(e)
 

@@ -88,6 +88,9 @@ class Words:
                 return f"{self.expr(e.left, level)}{gap}{op}{gap}{self.expr(e.right, level + 1)}"
             case ast.Call():
                 return f"{e.func}({', '.join(self.expr(a) for a in e.args)})"
+            case ast.Round():
+                places = exact(e.places.value)
+                return f"{self.expr(e.value)}（保留{places}位小数）" if zh else f"{self.expr(e.value)} (to {places} places)"
             case ast.IfElse():
                 if zh:
                     return f"{self.expr(e.condition)}时为{self.expr(e.then)}，否则为{self.expr(e.otherwise)}"

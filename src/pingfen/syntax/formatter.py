@@ -140,7 +140,7 @@ def _prec(e: ast.Expr) -> int:
             return 7
         case ast.Number():
             return 7 if e.value < 0 else 8
-        case ast.Ref() | ast.Bool() | ast.Call():
+        case ast.Ref() | ast.Bool() | ast.Call() | ast.Round():
             return 8
         case _:
             assert_never(e)
@@ -177,6 +177,9 @@ def _expr(e: ast.Expr) -> str:
             return f"{e.func}({', '.join(expr(a) for a in e.args)})"
         case ast.IfElse():
             return f"if {expr(e.condition)} then {expr(e.then)} else {expr(e.otherwise, 0)}"
+        case ast.Round():
+            mode = "" if e.mode == "half_up" else f", {e.mode}"
+            return f"round({expr(e.value)}, {number(e.places)}{mode})"
         case _:
             assert_never(e)
 

@@ -638,6 +638,10 @@ class _Builder(Transformer[Token, ast.Module]):
         args = tuple(x for x in c[1:] if not isinstance(x, Token))
         return ast.Call(func, args, _span(meta))
 
+    def round_(self, meta: Meta, c: list[Any]) -> ast.Round:
+        value, places, mode = (x for x in c if not (isinstance(x, Token) and x.type in ("LPAR", "RPAR")))
+        return ast.Round(value, self._whole(self._num(places), "places"), str(mode) if mode is not None else "half_up", _span(meta))  # type: ignore[arg-type]  # ROUND_MODE holds only the modes
+
     def func(self, meta: Meta, c: list[Any]) -> str:
         return str(c[0])
 
