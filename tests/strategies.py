@@ -392,6 +392,10 @@ class _Builder:
         rules = [attrs.evolve(r, guard=self.condition(1)) if not isinstance(r, (ast.AwardIf, ast.DeductIf))
                  and self.draw(st.integers(0, 4)) == 0 else r for r in rules]  # fmt: skip
         indicator = ast.Indicator(ast.Name(name), _num(top), tuple(rules))
+        exact = any(s[0] == name for s in self.steps) or any(c[0] == name for c in self.counted)
+        if not exact and self.draw(st.integers(0, 5)) == 0:  # `round N [MODE]` on its score (issue 10 item 4)
+            mode = self.draw(st.sampled_from(["half_up", "half_even", "half_down", "up", "down", "ceiling", "floor"]))
+            indicator = attrs.evolve(indicator, round_places=_num(self.draw(st.integers(1, 2))), round_mode=mode)
         self.indicators.append(indicator)
         return indicator
 

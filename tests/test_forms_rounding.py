@@ -150,3 +150,56 @@ indicator A 1 { deduct 0.01 per 1 of 差额 }
     result = _both(rubric, {"差额": Decimal("0.5")})
     assert result["A"].score == Decimal("0.995")
     assert "扣 0.005 分" in result["A"].reasons[0]
+
+
+NODE_ROUND = """rubric "t" {{ total 10 }}
+input 执行率: percent >= 0% and <= 100%
+input 评分: score
+indicator 执行 5 {{
+  round {places}
+  deduct 0.5 per 1pp of 执行率 below 100% counting proportional
+}}
+indicator 评审 5 {{ round 0 down  judgment 评分 }}
+"""
+
+
+def test_an_indicator_score_is_rounded_and_its_reason_shows_both_numbers() -> None:
+    rubric = loads(NODE_ROUND.format(places="1"))
+    result = _both(rubric, {"执行率": "96.55%", "评分": "4.9"})
+    assert result["执行"].score == Decimal("3.3")
+    assert result["执行"].reasons[-1] == "得分 3.275 保留 1 位小数，计 3.3 分"
+    assert result["评审"].score == 4  # 不足 1 分的不计
+    assert result["评审"].reasons[-1] == "得分 4.9 保留 0 位小数，计 4 分"
+    assert result.total == Decimal("7.30")
+    english = rubric.evaluate({"执行率": "96.55%", "评分": "4.9"}, lang="en")
+    assert english["执行"].reasons[-1] == "3.275 rounded to 1 places: 3.3"
+    # a score already at its places gives no reason
+    full = _both(rubric, {"执行率": "100%", "评分": 5})
+    assert (full["执行"].score, full["执行"].reasons) == (5, [])
+
+
+def test_a_rounded_indicator_can_reach_its_max_only_by_rounding() -> None:
+    text = """rubric "t" { total 10 }
+input x: number >= 0 and <= 9.96
+indicator A 10 {
+  round 1
+  score = x
+}
+"""
+    assert "PF408" not in [d.code for d in diagnose(text)]
+    assert "PF408" in [d.code for d in diagnose(text.replace("round 1", "round 1 down"))]
+
+
+def test_an_indicator_round_is_checked_and_formatted() -> None:
+    from pingfen.syntax.formatter import format_text
+
+    def codes(body: str) -> list[str]:
+        return [d.code for d in diagnose(f'rubric "t" {{ total 2.5 }}\ninput s: score\nindicator A 2.5 {{ {body} }}\n')
+                if d.severity == "error"]
+
+    assert codes("round 1  judgment s") == []
+    assert codes("round 0  judgment s") == ["PF131"]
+    assert codes("round 11  judgment s") == ["PF130"]
+    formatted = format_text(NODE_ROUND.format(places="1 half_even"))
+    assert "  round 1 half_even\n  deduct" in formatted and "  round 0 down\n  judgment 评分" in formatted
+    assert format_text(formatted) == formatted

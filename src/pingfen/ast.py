@@ -678,6 +678,8 @@ class Indicator:
     max: Number
     rules: tuple[Rule, ...]
     span: Span = _span()
+    round_places: Number | None = None  # `round 2 [MODE]`: the score, clamped, is rounded so
+    round_mode: RoundingMode = "half_up"
 
 
 @frozen

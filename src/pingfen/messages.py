@@ -52,6 +52,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # types and units
     "PF113": ("label `{name}` is listed more than once", "选项 `{name}` 重复"),
     "PF130": ("cannot round to {places} places", "不能保留 {places} 位小数"),
+    "PF131": (
+        "`{name}` is rounded to {places} places, but its max {max} has more",
+        "`{name}` 保留 {places} 位小数，但其分值 {max} 的小数位更多",
+    ),
     "PF201": ("cannot {action} {left} and {right}", "不能对{left_zh}和{right_zh}进行{action_zh}"),
     "PF202": (
         "percentage points (`{text}`) apply only to percents, not to {unit}",
@@ -330,6 +334,10 @@ HINTS: dict[str, tuple[str, str]] = {
         "a precision is a power of ten in the input's unit: `0.01%` for a percent, `0.01` for an amount, "
         "a number or a score",
         "精度应为输入项单位下 10 的整数次幂：百分比写 `0.01%`，金额、数值或评价分写 `0.01`",
+    ),
+    "round_max": (
+        "round to at least as many places as the max has, so that a full score stays full",
+        "保留的小数位数应不少于分值的小数位数，满分才能保持满分",
     ),
     "percent_points": (
         "a score counts points: multiply the percent by the points it is worth (`… * {max}`), and `{text}` stays points",

@@ -306,6 +306,10 @@ _TEMPLATES = {
         lambda p: f"“{p['condition']}”不成立，本项不计分（满分 {_n(p, 'max')}）",
         lambda p: f'"{p["condition"]}" does not hold: 0 of {_n(p, "max")}',
     ),
+    "rounded": (
+        lambda p: f"得分 {plain(_decimal(p, 'raw'))} 保留 {p['places']} 位小数，计 {_n(p, 'rounded')} 分",
+        lambda p: f"{plain(_decimal(p, 'raw'))} rounded to {p['places']} places: {_n(p, 'rounded')}",
+    ),
     "formula_if": (
         lambda p: f"{_decided(p, True)}，{_formula_points(p, True)}（满分 {_n(p, 'max')}）",
         lambda p: f"{_decided(p, False)}: {_formula_points(p, False)} of {_n(p, 'max')}",

@@ -461,7 +461,20 @@ class RuleChecker:
             else:
                 self.check_indicator(node)
 
+    def check_rounding(self, ind: ast.Indicator) -> None:
+        """`round N`: 0 to MAX_PLACES places, and a max it keeps whole (rounding a score in
+        [0, max] then stays in [0, max])."""
+        places = ind.round_places
+        if places is None:
+            return
+        if not 0 <= places.value <= MAX_PLACES:
+            self.report("PF130", places.span, "places_range", places=places.text, limit=MAX_PLACES)
+        elif ind.max.value != ind.max.value.quantize(ZERO.scaleb(-int(places.value))):
+            self.report("PF131", places.span, "round_max", name=ind.name.text, max=plain(ind.max.value),
+                        places=places.text)  # fmt: skip
+
     def check_indicator(self, ind: ast.Indicator) -> None:
+        self.check_rounding(ind)
         name, top = ind.name.text, ind.max.value
         if not ind.rules:
             self.report("PF305", ind.name.span, "add_rule", "warning", name=name, max=plain(top))

@@ -239,6 +239,9 @@ class _Analysis:
         with decimal.localcontext(UNTRAPPED):
             low = min(max(base[0] - lost_hi, ZERO), top)
             high = min(max(base[1] - lost_lo, ZERO), top)
+        if ind.round_places is not None:  # `round N`: the ends, rounded, bound the rounded scores
+            rounded = _rounded(Interval.make(low, high, True, True), ind.round_places.value, ind.round_mode)
+            low, high = (rounded.lo, rounded.hi) if rounded.lo.is_finite() and rounded.hi.is_finite() else (low, high)
         if not ind.rules:
             return  # PF305 already says so
         if high < top:

@@ -19,7 +19,7 @@ from typing import Any, Protocol, assert_never
 from pingfen import ast
 from pingfen.evaluate.refusals import no_arm, no_band, no_label
 from pingfen.reasons import Site, placeholders
-from pingfen.values import COMPARE, CONTEXT, COUNTING, NEGATION, ZERO, clamp
+from pingfen.values import COMPARE, CONTEXT, COUNTING, NEGATION, ZERO, clamp, total_rounding
 
 # Each comparison of the language as Python source spells it (a new operator in
 # `values.COMPARE` without a spelling here stops the import).
@@ -74,7 +74,7 @@ class IndicatorCode:
         deductions = [r for r in rules if ast.is_deduction(r)]
         only = deductions[0] if len(deductions) == 1 else None
         if not g.explaining and base is None and not awards and isinstance(only, ast.DeductStep):
-            if only.direction != "from" and only.guard is None:
+            if only.direction != "from" and only.guard is None and self.ind.round_places is None:
                 return self.single_step(only), g.const(()), "None"
         # arms that give fixed points, nothing deducted: each arm's score is known at load
         arms = base.arm_points() if base is not None else ()
@@ -101,12 +101,26 @@ class IndicatorCode:
             if low:
                 site = Site("clamped_low", {"max": top}, ("start", "lost"))
                 self.keep(f"{clamp} is {g.const('low')}", f"({g.const(site)}, ({start}, {all_lost}))")
+        if self.ind.round_places is not None:
+            self.rounded(score)
         if not self.emit:
             return score, g.const(()), clamp
         g.out(f"{self.reasons} = {g.const(())}")
         for line in self.emit:
             g.out(line)
         return score, self.reasons, clamp
+
+    def rounded(self, score: str) -> None:
+        """`round N`: the clamped score rounded as the rubric says, with a reason when that
+        changes a digit (the reason shows both numbers)."""
+        g, places = self.g, self.ind.round_places
+        assert places is not None
+        quantum, rounding = total_rounding(places.value, self.ind.round_mode)
+        raw = g.fresh("o")
+        g.out(f"{raw} = {score}")
+        g.out(f"{score} = {g.const(Decimal.quantize)}({raw}, {g.const(quantum)}, {g.const(rounding)})")
+        site = Site("rounded", {"places": places.text, "max": self.top}, ("raw", "rounded"))
+        self.keep(f"{score} != {raw}", self.record(site, [raw, score]))
 
     def single_step(self, rule: ast.DeductStep) -> str:
         """Scoring only, the max less one deduction per step above or below: when nothing is

@@ -187,6 +187,13 @@ class Walker:
         if clamped == "low":
             self.hit(name, "clamped")
             reasons.append((Site("clamped_low", {"max": top}, ("start", "lost")), (start, lost)))
+        if node.round_places is not None:  # `round N`: the score as the rubric keeps it
+            quantum, rounding = total_rounding(node.round_places.value, node.round_mode)
+            rounded = score.quantize(quantum, rounding=rounding)
+            if rounded != score:
+                facts = {"places": node.round_places.text, "max": top}
+                reasons.append((Site("rounded", facts, ("raw", "rounded")), (score, rounded)))
+            score = rounded
         explained = tuple(Reason(site, numbers, score) for site, numbers in reasons)
         return NodeResult(name, top, score, (), explained, clamped, False, lang)
 

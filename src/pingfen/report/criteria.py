@@ -262,6 +262,9 @@ class Words:
             sentences.append(lead + self._list(taken) + ("，扣完为止" if zh else ", down to 0"))
         if not indicator.rules:
             sentences.append(f"计{exact(top)}分" if zh else f"{exact(top)} points")
+        if indicator.round_places is not None:
+            places = exact(indicator.round_places.value)
+            sentences.append(f"得分保留{places}位小数" if zh else f"the score is rounded to {places} places")
         end = "。" if zh else "."
         return ("；" if zh else "; ").join(sentences) + end
 

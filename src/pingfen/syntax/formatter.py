@@ -393,13 +393,17 @@ class _Printer:
             self.close(depth, node.span)
             return
         head = f"indicator {name(node.name)} {number(node.max)}"
-        if not node.rules:
+        if not node.rules and node.round_places is None:
             self.add(depth, head + " {}", node.span)
             return
-        if len(node.rules) == 1 and isinstance(node.rules[0], ast.Judgment) and not self.comment_inside(node.span):
+        lone = len(node.rules) == 1 and node.round_places is None
+        if lone and isinstance(node.rules[0], ast.Judgment) and not self.comment_inside(node.span):
             self.add(depth, f"{head} {{ {self.judgment(node.rules[0])}{_guard(node.rules[0])} }}", node.span)
             return
         self.open(depth, head, node.span, node.max.span.end if self.known(node.max.span) else None)
+        if node.round_places is not None:
+            mode = "" if node.round_mode == "half_up" else f" {node.round_mode}"
+            self.add(depth + 1, f"round {number(node.round_places)}{mode}", node.round_places.span)
         rules = list(node.rules)
         i = 0
         while i < len(rules):

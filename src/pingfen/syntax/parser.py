@@ -436,7 +436,12 @@ class _Builder(Transformer[Token, ast.Module]):
         return ast.Group(c[0], self._num(c[1]), tuple(c[2:]), _span(meta))
 
     def indicator(self, meta: Meta, c: list[Any]) -> ast.Indicator:
-        return ast.Indicator(c[0], self._num(c[1]), tuple(c[2:]), _span(meta))
+        name, top, rounding, *rules = c
+        places, mode = rounding if rounding is not None else (None, "half_up")
+        return ast.Indicator(name, self._num(top), tuple(rules), _span(meta), places, mode)  # type: ignore[arg-type]  # ROUND_MODE holds only the modes
+
+    def node_round(self, meta: Meta, c: list[Any]) -> tuple[ast.Number, str]:
+        return self._whole(self._num(c[0]), "places"), str(c[1]) if c[1] is not None else "half_up"
 
     # ---- rules
     def deduct_step(self, meta: Meta, c: list[Any]) -> ast.DeductStep:
