@@ -111,7 +111,9 @@ indicator B 5 { bands 率 { >= 90% -> 5
     record = {"有项目": True, "类型": "小型会议", "率": "50%", "上年": 0, "本年": 0, "问题数": 3}
     result = _both(rubric, record)
     assert result["A"].score == 5
-    assert result["B"].score == 0 and result["B"].reasons == ["“not 有项目”不成立，本项不计分（满分 5）"]
+    assert result["B"].score == 0 and result["B"].reasons == ["“有项目”成立，本项不计分（满分 5）"]
+    english = rubric.evaluate(record, lang="en")
+    assert english["B"].reasons == ['"有项目" holds: 0 of 5']
     result = _both(rubric, record | {"有项目": False, "类型": "大型会议"})
     assert (result["A"].score, result["B"].score) == (2, 1)
 

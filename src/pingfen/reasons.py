@@ -302,9 +302,11 @@ _TEMPLATES = {
         lambda p: f"{p['condition']}，扣 {_n(p, 'lost')} 分",
         lambda p: f"{p['condition']}: -{_n(p, 'lost')}",
     ),
-    "guard_off": (
-        lambda p: f"“{p['condition']}”不成立，本项不计分（满分 {_n(p, 'max')}）",
-        lambda p: f'"{p["condition"]}" does not hold: 0 of {_n(p, "max")}',
+    "guard_off": (  # `if not X` off: X holds, and is named as such
+        lambda p: (f"“{p['held']}”成立" if p.get("held") else f"“{p['condition']}”不成立")
+        + f"，本项不计分（满分 {_n(p, 'max')}）",
+        lambda p: (f'"{p["held"]}" holds' if p.get("held") else f'"{p["condition"]}" does not hold')
+        + f": 0 of {_n(p, 'max')}",
     ),
     "rounded": (
         lambda p: f"得分 {plain(_decimal(p, 'raw'))} 保留 {p['places']} 位小数，计 {_n(p, 'rounded')} 分",

@@ -396,7 +396,8 @@ class IndicatorCode:
         if len(self.emit) > since:  # its reasons are kept only where it ran
             self.emit[since:] = [f"if {flag}:", *("    " + line for line in self.emit[since:])]
         if ast.is_base(rule) and self.top > 0:
-            facts = {"condition": g.source_of(guard), "max": self.top, "lost": self.top}
+            held = g.source_of(guard.operand) if isinstance(guard, ast.Not) else None
+            facts = {"condition": g.source_of(guard), "held": held, "max": self.top, "lost": self.top}
             self.keep(f"not {flag}", g.const((Site("guard_off", facts, ()), ())))
         return points, negative, over
 

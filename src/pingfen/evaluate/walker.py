@@ -205,7 +205,8 @@ class Walker:
             return True
         self.hit(ind.name.text, "off", i)
         if ast.is_base(rule) and ind.max.value > 0:
-            facts = {"condition": self.source_of(guard), "max": ind.max.value, "lost": ind.max.value}
+            held = self.source_of(guard.operand) if isinstance(guard, ast.Not) else None
+            facts = {"condition": self.source_of(guard), "held": held, "max": ind.max.value, "lost": ind.max.value}
             reasons.append((Site("guard_off", facts, ()), ()))
         return False
 
