@@ -148,3 +148,15 @@ indicator B 5 { score = if 类型 = 大型会议 then 5 else 3 }
     assert zh.criterion(a).startswith("在此基础上，有项目时，") or "有项目时，" in zh.criterion(a)
     assert "where 有项目, " in en.criterion(a)
     assert "类型=大型会议时为5，否则为3" in zh.criterion(b)
+
+
+def test_pingfen_diff_names_a_changed_switch() -> None:
+    from pingfen.diff import diff_modules
+    from pingfen.diffview import part_text
+
+    old, _ = parse(HEAD + "indicator A 10 { deduct 1 per 1pp of 率 below 100% if 有项目 }\n")
+    new, _ = parse(HEAD + "indicator A 10 { deduct 1 per 1pp of 率 below 100% if not 有项目 }\n")
+    assert old is not None and new is not None
+    [change] = diff_modules(old, new).changes
+    assert (change.old, change.new) == ("有项目", "not 有项目")
+    assert part_text(change.part, "zh") == "适用条件"

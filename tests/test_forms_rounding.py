@@ -203,3 +203,15 @@ def test_an_indicator_round_is_checked_and_formatted() -> None:
     formatted = format_text(NODE_ROUND.format(places="1 half_even"))
     assert "  round 1 half_even\n  deduct" in formatted and "  round 0 down\n  judgment 评分" in formatted
     assert format_text(formatted) == formatted
+
+
+def test_pingfen_diff_names_a_changed_precision_and_rounding() -> None:
+    from pingfen.diff import diff_modules
+    from pingfen.syntax.parser import parse
+
+    old, _ = parse(NODE_ROUND.format(places="1"))
+    new, _ = parse(NODE_ROUND.format(places="2").replace("percent >=", "percent precision 0.01% >="))
+    assert old is not None and new is not None
+    changes = [(c.kind, c.node, c.part, c.old, c.new) for c in diff_modules(old, new).changes]
+    assert ("input_changed", "执行率", ("precision",), None, "0.01%") in changes
+    assert ("rule_changed", "执行", ("rounding",), "round 1 half_up", "round 2 half_up") in changes
