@@ -40,6 +40,8 @@ from pingfen.syntax.formatter import format_module
 
 D = Decimal
 _DAY0 = date(1899, 12, 30)  # day 0 of Excel's (and pingfen's) day numbers
+# labels a condition compares with (`类型 = 大型会议`): plain names, no input or keyword among them
+CONDITION_LABELS = ["大型会议", "小型会议", "健全", "不健全", "较差"]
 ROOT = Path(__file__).resolve().parents[1]
 RULESET_2021 = ROOT / "rulesets" / "dept-overall-2021.rule"
 
@@ -249,11 +251,12 @@ class _Builder:
     # ---- inputs, each with its values
     def new_input(self, type_: str, values: st.SearchStrategy[object], spelt: st.SearchStrategy[object] | None = None,
                   bounds: tuple[ast.Bound, ...] = (), labels: tuple[str, ...] = (), *, shared: bool = True,
-                  name: str | None = None) -> str:  # fmt: skip
+                  name: str | None = None, precision: ast.Number | None = None) -> str:  # fmt: skip
         name = name or self.fresh(INPUT_STEMS)
         description = self.draw(st.none() | TEXT)
         labelled = tuple(ast.Name(lb) for lb in labels)
-        self.inputs.append(ast.Input(ast.Name(name), type_, bounds, labelled, description))  # type: ignore[arg-type]
+        self.inputs.append(ast.Input(ast.Name(name), type_, bounds, labelled, description,  # type: ignore[arg-type]
+                                     precision=precision))  # fmt: skip
         domain = " ".join(f"{b.op}{b.value.value}" for b in bounds)
         self.gen.append(GenInput(name, type_, values, spelt, shared, domain))
         return name
@@ -275,6 +278,9 @@ class _Builder:
         spelt = st.one_of(ratio.map(_pct_text), ratio.map(float), ratio.map(str))
         if not shared:
             return self.new_input("percent", ratio, spelt, shared=False)
+        if self.draw(st.integers(0, 3)) == 0:  # values rounded to a declared precision when read (issue 10 item 4)
+            precision = ast.Number(D("0.001"), "percent", "0.1%")
+            return self.new_input("percent", ratio, spelt, _AT_LEAST_0, precision=precision)
         return self.pick("percent", _AT_LEAST_0, ratio, spelt)
 
     def number(self) -> str:
@@ -324,8 +330,13 @@ class _Builder:
             leaves: list[ast.Expr] = [_ref(self.number()), _num(draw(st.sampled_from(HALVES)))]
             leaves += [_ref(n) for n in self.number_lets]
             return draw(st.sampled_from(leaves))
-        op = draw(st.sampled_from(["+", "-", "*", "/", "min", "max", "abs", "neg"]))
+        op = draw(st.sampled_from(["+", "-", "*", "/", "min", "max", "abs", "neg", "if", "if", "round"]))
         a = self.numeric(depth + 1)
+        if op == "round":  # rounded where the text says (issue 10 item 4)
+            mode = draw(st.sampled_from(["half_up", "half_even", "half_down", "up", "down", "ceiling", "floor"]))
+            return ast.Round(a, _num(draw(st.integers(0, 3))), mode)
+        if op == "if":  # a value chosen by a condition (issue 10 item 2)
+            return ast.IfElse(self.condition(1), a, self.numeric(depth + 1))
         if op == "/":
             divisor = _ref(self.positive()) if draw(st.booleans()) else _num(draw(st.sampled_from(HALVES[1:])))
             return ast.Binary("/", a, divisor)
@@ -351,9 +362,16 @@ class _Builder:
 
     def condition(self, depth: int = 0) -> ast.Expr:
         draw = self.draw
-        kind = draw(st.sampled_from(["bool", "bool", "cmp_pct", "cmp_num", "not", "and", "or"] if depth < 2 else ["bool"]))
+        kinds = ["bool", "bool", "cmp_pct", "cmp_num", "not", "and", "or", "label", "label"]
+        kind = draw(st.sampled_from(kinds if depth < 2 else ["bool", "label"]))
         if kind == "bool":
             return self.on_bool(self.flag())
+        if kind == "label":  # `类型 = 大型会议`: a label input against one of its labels
+            labels = draw(st.lists(st.sampled_from(CONDITION_LABELS), min_size=1, max_size=3, unique=True))
+            subject = self.new_input("label", st.sampled_from(labels), labels=tuple(labels))
+            label = _ref(draw(st.sampled_from(labels)))
+            compared = ast.Compare(draw(st.sampled_from(["=", "!="])), _ref(subject), label)
+            return compared if draw(st.booleans()) else ast.Compare(compared.op, label, _ref(subject))
         ops = [">=", ">", "<", "<=", "=", "!="]
         if kind == "cmp_pct":
             return ast.Compare(draw(st.sampled_from(ops)), _ref(self.percent()), _pct(D(draw(st.integers(0, 30))) / 20))
@@ -387,7 +405,14 @@ class _Builder:
         rules: list[ast.Rule] = getattr(self, "rule_" + kind)(name, top)
         for _ in range(self.draw(st.integers(0, 2))):  # deductions after the rule that gives the start
             rules.append(self.deduction(name, top))
+        # now and then a rule switched on by a trailing `if COND` (issue 10 item 2)
+        rules = [attrs.evolve(r, guard=self.condition(1)) if not isinstance(r, (ast.AwardIf, ast.DeductIf))
+                 and self.draw(st.integers(0, 4)) == 0 else r for r in rules]  # fmt: skip
         indicator = ast.Indicator(ast.Name(name), _num(top), tuple(rules))
+        exact = any(s[0] == name for s in self.steps) or any(c[0] == name for c in self.counted)
+        if not exact and self.draw(st.integers(0, 5)) == 0:  # `round N [MODE]` on its score (issue 10 item 4)
+            mode = self.draw(st.sampled_from(["half_up", "half_even", "half_down", "up", "down", "ceiling", "floor"]))
+            indicator = attrs.evolve(indicator, round_places=_num(self.draw(st.integers(1, 2))), round_mode=mode)
         self.indicators.append(indicator)
         return indicator
 

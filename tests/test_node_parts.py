@@ -109,6 +109,8 @@ EXPR_MAKE: dict[type, tuple[ast.Expr, tuple[ast.Expr, ...]]] = {
     ast.Or: (ast.Or(A, B), (A, B)),
     ast.Not: (ast.Not(A), (A,)),
     ast.Call: (ast.Call("min", (A, B, num("1"))), (A, B, num("1"))),
+    ast.IfElse: (ast.IfElse(ast.Compare("<", A, B), A, B), (ast.Compare("<", A, B), A, B)),
+    ast.Round: (ast.Round(A, num("2")), (A,)),
 }
 
 
@@ -294,6 +296,9 @@ class Dummy{n}:
     role: ClassVar[Role] = "{role}"
     span: Span = _span()
 
+    def switch(self) -> Expr | None:
+        return None
+
     def expressions(self) -> tuple[Expr, ...]:
         return ()
 
@@ -396,6 +401,9 @@ class Veto:
 
     role: ClassVar[str] = "deduction"
     span: Span = Span.unknown()
+
+    def switch(self) -> ast.Expr | None:
+        return None
 
     def expressions(self) -> tuple[ast.Expr, ...]:
         return ()

@@ -149,9 +149,11 @@ def test_2021_scores_alike_after_render_and_import(imported_2021: tuple[Rubric, 
 
 def _must_read(indicator: ast.Indicator, inputs: dict[str, ast.Input]) -> bool:
     """A row whose one rule render writes in words the importer reads, on inputs it names alike."""
-    if len(indicator.rules) != 1:
+    if len(indicator.rules) != 1 or indicator.round_places is not None:
         return False
     rule = indicator.rules[0]
+    if rule.switch() is not None:  # `… if COND` and `round N` (issue 10) are not read back yet
+        return False
     plain = all(normalise(name) == name for name in _reads(indicator))
     match rule:
         case ast.Bands() if plain and isinstance(rule.subject, ast.Ref):

@@ -161,7 +161,33 @@ class Call:
         return self.args
 
 
-Expr: TypeAlias = Number | Ref | Bool | Neg | Binary | Compare | And | Or | Not | Call
+@frozen
+class IfElse:
+    """`if COND then A else B`: a value chosen by a condition (`else if` chains them)."""
+
+    condition: Expr
+    then: Expr
+    otherwise: Expr
+    span: Span = _span()
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.condition, self.then, self.otherwise)
+
+
+@frozen
+class Round:
+    """`round(VALUE, PLACES[, MODE])`: a value rounded where the rubric says (保留两位小数)."""
+
+    value: Expr
+    places: Number
+    mode: RoundingMode = "half_up"
+    span: Span = _span()
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.value,)
+
+
+Expr: TypeAlias = Number | Ref | Bool | Neg | Binary | Compare | And | Or | Not | Call | IfElse | Round
 
 
 # ---------------------------------------------------------------- declarations
@@ -194,8 +220,8 @@ BATCH_FUNCS = ("min", "max", "mean", "median", "count", "rank")
 
 @frozen
 class Input:
-    """`input NAME: TYPE [bounds] ["description"]`. `input NAME: list of [N] TYPE` is a panel:
-    several values of TYPE (each within the bounds), read through `mean`, `median`, … ;
+    """`input NAME: TYPE [precision P] [bounds] ["description"]`. `input NAME: list of [N] TYPE`
+    is a panel: several values of TYPE (each within the bounds), read through `mean`, `median`, … ;
     `size` is how many the data-entry template has columns for."""
 
     name: Name
@@ -210,6 +236,7 @@ class Input:
     # would (a batch fills it in; a record scored alone must carry it). Its `type` is a
     # placeholder: the checker works out its unit from EXPR.
     batch: Batch | None = None
+    precision: Number | None = None  # `precision 0.01%`: values are rounded to it when read
 
 
 @frozen
@@ -251,6 +278,7 @@ class Header:
 # Each rule states its own parts once, and nothing else needs to know its shape to find them:
 #   role            "base" (gives the starting score), "award" (adds to a start of 0) or
 #                   "deduction" (takes from the start, or from the max);
+#   switch()        its trailing `if COND`, when it counts only where COND holds (else None);
 #   expressions()   the expressions it reads, at the top (walk_expressions goes inside them);
 #   reason_items()  the parts that may carry an author's `reason "…"` template;
 #   arm_points()    the fixed points it gives, arm by arm: empty when its points are computed
@@ -284,9 +312,14 @@ class DeductStep:
     counting: Counting | None = None
     reason: str | None = None
     span: Span = _span()
+    guard: Expr | None = None  # a trailing `if COND`: the rule takes nothing unless COND holds
+
+    def switch(self) -> Expr | None:
+        return self.guard
 
     def expressions(self) -> tuple[Expr, ...]:
-        return (self.value,) if self.reference is None else (self.value, self.reference)
+        own = (self.value,) if self.reference is None else (self.value, self.reference)
+        return _guarded(own, self.guard)
 
     def reason_items(self) -> tuple[Reasoned, ...]:
         return (self,)
@@ -304,7 +337,8 @@ class DeductStep:
             "below": ("within", "under"),
             "from": ("under", "at", "over"),
         }
-        return tuple(Branch(side, text, self.span, status=True) for side in sides[self.direction])
+        found = tuple(Branch(side, text, self.span, status=True) for side in sides[self.direction])
+        return found + _off(self.guard, self.span)
 
     def thresholds(self, top: Decimal) -> tuple[Threshold, ...]:
         # the reference, one step past it, and where the deduction has taken every point
@@ -336,6 +370,9 @@ class DeductIf:
     reason: str | None = None
     span: Span = _span()
 
+    def switch(self) -> Expr | None:
+        return None  # its own condition is its switch
+
     def expressions(self) -> tuple[Expr, ...]:
         return (self.condition,)
 
@@ -363,6 +400,9 @@ class AwardIf:
     condition: Expr
     reason: str | None = None
     span: Span = _span()
+
+    def switch(self) -> Expr | None:
+        return None  # its own condition is its switch
 
     def expressions(self) -> tuple[Expr, ...]:
         return (self.condition,)
@@ -405,9 +445,13 @@ class Bands:
     subject: Expr
     bands: tuple[Band, ...]
     span: Span = _span()
+    guard: Expr | None = None  # a trailing `if COND`: the rule gives nothing unless COND holds
+
+    def switch(self) -> Expr | None:
+        return self.guard
 
     def expressions(self) -> tuple[Expr, ...]:
-        return (self.subject,)
+        return _guarded((self.subject,), self.guard)
 
     def reason_items(self) -> tuple[Reasoned, ...]:
         return self.bands
@@ -416,7 +460,8 @@ class Bands:
         return tuple(b.points for b in self.bands)
 
     def branches(self) -> tuple[Branch, ...]:
-        return tuple(Branch("band", (b, " -> ", b.points), b.span, arm=j) for j, b in enumerate(self.bands))
+        found = tuple(Branch("band", (b, " -> ", b.points), b.span, arm=j) for j, b in enumerate(self.bands))
+        return found + _off(self.guard, self.span)
 
     def thresholds(self, top: Decimal) -> tuple[Threshold, ...]:
         ends = (end for b in self.bands for end in (b.low, b.high) if end is not None)
@@ -441,9 +486,13 @@ class WhenChain:
 
     arms: tuple[WhenArm, ...]
     span: Span = _span()
+    guard: Expr | None = None
+
+    def switch(self) -> Expr | None:
+        return self.guard
 
     def expressions(self) -> tuple[Expr, ...]:
-        return tuple(a.condition for a in self.arms if a.condition is not None)
+        return _guarded(tuple(a.condition for a in self.arms if a.condition is not None), self.guard)
 
     def reason_items(self) -> tuple[Reasoned, ...]:
         return self.arms
@@ -455,7 +504,7 @@ class WhenChain:
         return tuple(
             Branch("arm", (("else",) if a.condition is None else ("when ", a.condition)) + (" -> ", a.points), a.span, arm=j)
             for j, a in enumerate(self.arms)
-        )
+        ) + _off(self.guard, self.span)
 
     def thresholds(self, top: Decimal) -> tuple[Threshold, ...]:
         return tuple(Threshold("when arm", a.condition) for a in self.arms if a.condition is not None)
@@ -480,9 +529,13 @@ class Match:
     subject: Expr
     arms: tuple[MatchArm, ...]
     span: Span = _span()
+    guard: Expr | None = None
+
+    def switch(self) -> Expr | None:
+        return self.guard
 
     def expressions(self) -> tuple[Expr, ...]:
-        return (self.subject,)
+        return _guarded((self.subject,), self.guard)
 
     def reason_items(self) -> tuple[Reasoned, ...]:
         return self.arms
@@ -494,7 +547,7 @@ class Match:
         return tuple(
             Branch("arm", ("else" if a.label is None else a.label, " -> ", a.points), a.span, arm=j)
             for j, a in enumerate(self.arms)
-        )
+        ) + _off(self.guard, self.span)
 
     def thresholds(self, top: Decimal) -> tuple[Threshold, ...]:
         return ()  # labels: nothing to sit beside
@@ -508,9 +561,13 @@ class Judgment:
 
     input: Name | None = None
     span: Span = _span()
+    guard: Expr | None = None
+
+    def switch(self) -> Expr | None:
+        return self.guard
 
     def expressions(self) -> tuple[Expr, ...]:
-        return ()
+        return _guarded((), self.guard)
 
     def reason_items(self) -> tuple[Reasoned, ...]:
         return ()
@@ -519,7 +576,7 @@ class Judgment:
         return ()
 
     def branches(self) -> tuple[Branch, ...]:
-        return (Branch("judged", ("judgment",), self.span),)
+        return (Branch("judged", ("judgment",), self.span),) + _off(self.guard, self.span)
 
     def thresholds(self, top: Decimal) -> tuple[Threshold, ...]:
         return ()  # a judged score: any value of its domain
@@ -533,9 +590,13 @@ class Formula:
 
     expr: Expr
     span: Span = _span()
+    guard: Expr | None = None
+
+    def switch(self) -> Expr | None:
+        return self.guard
 
     def expressions(self) -> tuple[Expr, ...]:
-        return (self.expr,)
+        return _guarded((self.expr,), self.guard)
 
     def reason_items(self) -> tuple[Reasoned, ...]:
         return ()
@@ -544,10 +605,19 @@ class Formula:
         return ()
 
     def branches(self) -> tuple[Branch, ...]:
-        return (Branch("formula", ("score = ", self.expr), self.span),)
+        return (Branch("formula", ("score = ", self.expr), self.span),) + _off(self.guard, self.span)
 
     def thresholds(self, top: Decimal) -> tuple[Threshold, ...]:
         return ()  # a computed score changes everywhere, no edge to sit on
+
+
+def _guarded(own: tuple[Expr, ...], guard: Expr | None) -> tuple[Expr, ...]:
+    return own if guard is None else (*own, guard)
+
+
+def _off(guard: Expr | None, span: Span) -> tuple[Branch, ...]:
+    """A rule switched by a trailing `if COND` has one more way through: switched off."""
+    return () if guard is None else (Branch("off", ("if ", guard), span, status=True),)
 
 
 # The rules by role, and all of them; each class's `role` says the same (tests/test_node_parts.py).
@@ -564,7 +634,7 @@ Reasoned: TypeAlias = DeductStep | DeductIf | AwardIf | Band | WhenArm | MatchAr
 Piece: TypeAlias = str | Expr | Band | Name
 
 # The outcomes of a rule that gives or takes its points by a test, each counted as a branch.
-Status = Lit["held", "missed", "triggered", "not triggered", "within", "over", "under", "at"]
+Status = Lit["held", "missed", "triggered", "not triggered", "within", "over", "under", "at", "off"]
 
 
 @frozen
@@ -596,6 +666,7 @@ class RuleParts(Protocol):
 
     role: ClassVar[Role]
 
+    def switch(self) -> Expr | None: ...
     def expressions(self) -> tuple[Expr, ...]: ...
     def reason_items(self) -> tuple[Reasoned, ...]: ...
     def arm_points(self) -> tuple[Number, ...]: ...
@@ -607,6 +678,11 @@ if TYPE_CHECKING:  # a rule class that leaves out a part is named here by mypy, 
 
     def _states_its_parts(rule: Rule) -> RuleParts:
         return rule
+
+
+def guard_of(rule: Rule) -> Expr | None:
+    """A rule's trailing `if COND` (its `switch()`); a checklist item has none."""
+    return rule.switch()
 
 
 def is_base(rule: Rule) -> TypeGuard[BaseRule]:
@@ -648,6 +724,8 @@ class Indicator:
     # is scored by such a rubric (PF542) until a file that `extends` it writes the row.
     pending: str | None = None
     applies: Applies | None = None
+    round_places: Number | None = None  # `round 2 [MODE]`: the score, clamped, is rounded so
+    round_mode: RoundingMode = "half_up"
 
 
 @frozen
@@ -891,6 +969,19 @@ def judged_maxima(module: Module) -> dict[str, Decimal]:
                     name = (rule.input or node.name).text
                     maxima[name] = min(maxima.get(name, node.max.value), node.max.value)
     return maxima
+
+
+def if_chain(e: IfElse) -> tuple[tuple[Expr, ...], tuple[Expr, ...]]:
+    """`if C1 then A1 else if C2 then A2 else B` as its conditions (C1, C2) and its arms
+    (A1, A2, B): the arm after the first condition that holds, else the last, is the value."""
+    conditions: list[Expr] = []
+    arms: list[Expr] = []
+    current: Expr = e
+    while isinstance(current, IfElse):
+        conditions.append(current.condition)
+        arms.append(current.then)
+        current = current.otherwise
+    return tuple(conditions), (*arms, current)
 
 
 def constant(e: Expr) -> Decimal | None:

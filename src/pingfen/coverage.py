@@ -39,6 +39,7 @@ _STATUS = {
     "over": ("over the reference", "高于参照值"),
     "under": ("under the reference", "低于参照值"),
     "at": ("at the reference", "等于参照值"),
+    "off": ("switched off", "条件不成立，未启用"),
     "clamped": ("clamped at 0 (扣完为止)", "扣完为止（得 0 分）"),
 }
 

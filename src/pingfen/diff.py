@@ -172,6 +172,9 @@ def _inputs(old: ast.Module, new: ast.Module) -> Iterator[Change]:
         if was.labels != i.labels:
             shown = (", ".join(name(lb) for lb in x.labels) or None for x in (was, i))
             yield Change("input_changed", i.name.text, ("labels",), *shown)
+        if _value(was.precision) != _value(i.precision):
+            shown = (None if x.precision is None else number(x.precision) for x in (was, i))
+            yield Change("input_changed", i.name.text, ("precision",), *shown)
         if was.description != i.description:
             described = (None if x.description is None else string(x.description) for x in (was, i))
             yield Change("input_changed", i.name.text, ("description",), *described)
@@ -386,6 +389,9 @@ def _indicator(a: ast.Indicator, b: ast.Indicator) -> Iterator[Change]:
     old, new = _rules_of(a), _rules_of(b)
     many = len(old) > 1 or len(new) > 1
     row = b.name.text
+    rounding = [None if x.round_places is None else f"round {number(x.round_places)} {x.round_mode}" for x in (a, b)]
+    if rounding[0] != rounding[1]:  # `round N [MODE]` on the row's score
+        yield Change("rule_changed", row, ("rounding",), rounding[0], rounding[1])
     for i, x, j, y in _align(old, new, lambda p, q: type(p) is type(q)):
         if y is None:
             assert x is not None and i is not None

@@ -52,6 +52,8 @@ PART_WORDS: dict[str, tuple[str, str]] = {
     "direction": ("direction", "方向"),
     "reference": ("reference", "基准"),
     "counting": ("counting", "计步方式"),
+    "guard": ("applies if", "适用条件"),
+    "precision": ("precision", "精度"),
     "reason": ("reason", "扣分原因"),
     "points": ("points", "分数"),
     "condition": ("condition", "条件"),

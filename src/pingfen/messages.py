@@ -67,6 +67,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{name}`: criteria not yet set ({text}); no record can be scored",
         "`{name}`：评分标准尚未制定（{text}），无法对任何记录评分",
     ),
+    "PF130": ("cannot round to {places} places", "不能保留 {places} 位小数"),
+    "PF131": (
+        "`{name}` is rounded to {places} places, but its max {max} has more",
+        "`{name}` 保留 {places} 位小数，但其分值 {max} 的小数位更多",
+    ),
     "PF201": ("cannot {action} {left} and {right}", "不能对{left_zh}和{right_zh}进行{action_zh}"),
     "PF202": (
         "percentage points (`{text}`) apply only to percents, not to {unit}",
@@ -76,6 +81,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF204": ("`{text}` is used with a percent but is not one", "`{text}` 与百分比一起使用，但它不是百分比"),
     "PF205": ("step `{text}` does not fit {unit}", "步长 `{text}` 与{unit_zh}不匹配"),
     "PF206": ("`{op}` is not allowed here", "此处不能使用 `{op}`"),
+    "PF210": ("`precision {text}` does not fit {unit}", "`precision {text}` 与{unit_zh}不匹配"),
     # structure and points
     "PF301": ("{points} points exceed the max {max} of `{name}`", "{points} 分超过了 `{name}` 的分值 {max}"),
     "PF302": (
@@ -191,6 +197,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(or {read}, if that is meant)",
         "输入项 `{input}`：{value} 未带 `%`，无法确定是百分数还是比值：请写作 {percent} 或 {ratio}"
         "（如确为 {read}，请写作 {read}）",
+    ),
+    "PF530": (
+        "input `{input}`: {value} has more digits than its precision {precision} can hold",
+        "输入项 `{input}`：{value} 的位数过多，无法按精度 {precision} 取舍",
     ),
     "PF507": (
         "this record cannot be scored: the arithmetic failed ({detail}); check its largest values",
@@ -376,6 +386,19 @@ HINTS: dict[str, tuple[str, str]] = {
     ),
     "first_defined": ("first defined at line {line}", "首次定义于第 {line} 行"),
     "percent_literal": ("write it as a percent, e.g. `{suggestion}`", "写成百分比形式，例如 `{suggestion}`"),
+    "precision_unit": (
+        "a precision is a power of ten in the input's unit: `0.01%` for a percent, `0.01` for an amount, "
+        "a number or a score",
+        "精度应为输入项单位下 10 的整数次幂：百分比写 `0.01%`，金额、数值或评价分写 `0.01`",
+    ),
+    "round_max": (
+        "round to at least as many places as the max has, so that a full score stays full",
+        "保留的小数位数应不少于分值的小数位数，满分才能保持满分",
+    ),
+    "percent_points": (
+        "a score counts points: multiply the percent by the points it is worth (`… * {max}`), and `{text}` stays points",
+        "得分以分计：请把百分比乘以它对应的分值（`… * {max}`），`{text}` 即为分数",
+    ),
     "pp_only_percent": (
         "percentage points go only with percents; beside {unit} write a plain number",
         "百分点只能与百分比一起使用；与{unit_zh}一起请写普通数字",

@@ -125,10 +125,21 @@ def quantity(value: object, unit: str) -> str:
     if isinstance(value, Decimal) and unit == "date":
         return calendar_day(value).isoformat()
     if isinstance(value, Decimal):
-        return number(_hundredfold(value)) + "%" if unit == "percent" else number(value)
+        return shown(_hundredfold(value)) + "%" if unit == "percent" else shown(value)
     if isinstance(value, tuple):  # a panel's values
         return "、".join(quantity(v, unit) for v in value)
     return str(value)
+
+
+_SHORT = Decimal("0.000001")
+
+
+def shown(value: Decimal) -> str:
+    """A number in a reason: every digit when it has at most 6 decimals (a score that lost
+    0.005 says 0.005, never 0.01), else at most 2 (a quotient such as 4.1666… as 4.17)."""
+    if value.is_finite() and value == value.quantize(_SHORT, context=CONTEXT) if abs(value.adjusted()) < 20 else False:
+        return plain(value)
+    return number(value)
 
 
 def _hundredfold(value: Decimal) -> Decimal:
@@ -261,8 +272,25 @@ def _failed(p: Mapping[str, object], zh: bool) -> str:
     return f"{listed} does not hold" if len(failed) == 1 else f"none of {listed} holds"
 
 
+def _decided(p: Mapping[str, object], zh: bool) -> str:
+    """The condition of an `if … then … else` that chose the value: the one that held, or
+    (for the last `else`) those that did not."""
+    held = p.get("held")
+    if held is None:
+        return _failed(p, zh)
+    return f"“{held}”成立" if zh else f'"{held}" holds'
+
+
+def _formula_points(p: Mapping[str, object], zh: bool) -> str:
+    """得 5 分 for a fixed arm, 按 X × 2 计得 4 分 for a computed one."""
+    fixed = p.get("formula") == _n(p, "points")
+    if zh:
+        return f"得 {_n(p, 'points')} 分" if fixed else f"按 {p['formula']} 计得 {_n(p, 'points')} 分"
+    return _n(p, "points") if fixed else f"{p['formula']} gives {_n(p, 'points')}"
+
+
 def _n(p: Mapping[str, object], key: str) -> str:
-    return number(_decimal(p, key))
+    return shown(_decimal(p, key))
 
 
 def _decimal(p: Mapping[str, object], key: str) -> Decimal:
@@ -277,6 +305,20 @@ _TEMPLATES = {
     "deduct_if": (
         lambda p: f"{p['condition']}，扣 {_n(p, 'lost')} 分",
         lambda p: f"{p['condition']}: -{_n(p, 'lost')}",
+    ),
+    "guard_off": (  # `if not X` off: X holds, and is named as such
+        lambda p: (f"“{p['held']}”成立" if p.get("held") else f"“{p['condition']}”不成立")
+        + f"，本项不计分（满分 {_n(p, 'max')}）",
+        lambda p: (f'"{p["held"]}" holds' if p.get("held") else f'"{p["condition"]}" does not hold')
+        + f": 0 of {_n(p, 'max')}",
+    ),
+    "rounded": (
+        lambda p: f"得分 {plain(_decimal(p, 'raw'))} 保留 {p['places']} 位小数，计 {_n(p, 'rounded')} 分",
+        lambda p: f"{plain(_decimal(p, 'raw'))} rounded to {p['places']} places: {_n(p, 'rounded')}",
+    ),
+    "formula_if": (
+        lambda p: f"{_decided(p, True)}，{_formula_points(p, True)}（满分 {_n(p, 'max')}）",
+        lambda p: f"{_decided(p, False)}: {_formula_points(p, False)} of {_n(p, 'max')}",
     ),
     "award_missed": (
         lambda p: f"未满足“{p['condition']}”，少得 {_n(p, 'lost')} 分",

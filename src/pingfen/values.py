@@ -163,6 +163,16 @@ def total_rounding(places: Decimal | None, mode: str) -> tuple[Decimal, str]:
     return Decimal(1).scaleb(-int(PLACES if places is None else places)), ROUNDING[mode]
 
 
+def at_precision(value: Decimal, precision: Decimal) -> Decimal | None:
+    """A value rounded half up to an input's declared precision (`precision 0.01%`: to
+    0.0001), so 0.9699999999999999 is 0.9700; None when it has more digits than 28 can
+    hold at that precision."""
+    try:
+        return value.quantize(precision, rounding=decimal.ROUND_HALF_UP, context=CONTEXT)
+    except decimal.InvalidOperation:
+        return None
+
+
 def clamp(raw: Decimal, top: Decimal) -> tuple[Decimal, Clamp]:
     """A score kept within [0, top] (扣完为止), and which side it was held at, if any."""
     if raw < 0:

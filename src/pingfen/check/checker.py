@@ -67,6 +67,8 @@ class RuleChecker:
         self._let_units: dict[str, str] = {}
         self._marking = True
         self.units: dict[ast.Expr, str] = {}
+        self.label_literals: set[str] = set()  # undeclared names read as a label (`类型 = 大型会议`)
+        self._score_max: str | None = None  # inside a formula's arithmetic: the points it may give
 
     def report(
         self, code: str, span: Span, hint: str | None = None, severity: Severity = "error", **args: object
@@ -274,6 +276,12 @@ class RuleChecker:
                 return self.call(e)
             case ast.Binary():
                 return self.binary(e)
+            case ast.IfElse():
+                return self.if_else(e)
+            case ast.Round():
+                if not 0 <= e.places.value <= MAX_PLACES:
+                    self.report("PF130", e.places.span, "places_range", places=e.places.text, limit=MAX_PLACES)
+                return self.numeric(e.value)
             case _:
                 assert_never(e)
 
@@ -284,6 +292,21 @@ class RuleChecker:
             if isinstance(decl, ast.Input) and decl.is_list:
                 return decl
         return None
+
+    def if_else(self, e: ast.IfElse) -> str:
+        """`if C then A else B`: C a condition; A and B of one kind, plain numbers adapting."""
+        self.condition(e.condition)
+        then, other = self.unit_of(e.then), self.unit_of(e.otherwise)
+        if "?" in (then, other):
+            return "?"
+        if then in NUMERIC and other in NUMERIC:
+            self.bare_against_percent(e.then, other)
+            self.bare_against_percent(e.otherwise, then)
+            return self.join([then, other], [e.then, e.otherwise], "combine", e.span)
+        if then != other:
+            self.report("PF201", e.span, action="combine", left=then, right=other)
+            return "?"
+        return then
 
     def call(self, e: ast.Call) -> str:
         if e.func in ast.DURATIONS:
@@ -306,7 +329,7 @@ class RuleChecker:
             return units[0]
         joined = self.join(units, e.args, "compare", e.span)
         for arg in e.args:
-            self.bare_against_percent(arg, joined)
+            self.bare_against_percent(arg, joined, arithmetic=True)
         return joined
 
     def duration(self, e: ast.Call) -> str:
@@ -332,8 +355,8 @@ class RuleChecker:
         if e.op in "+-":
             self.pp_check(e.left, right)
             self.pp_check(e.right, left)
-            self.bare_against_percent(e.left, right)
-            self.bare_against_percent(e.right, left)
+            self.bare_against_percent(e.left, right, arithmetic=True)
+            self.bare_against_percent(e.right, left, arithmetic=True)
             return self.join([left, right], [e.left, e.right], "add", e.span)
         return self.product(e.op, left, right)
 
@@ -341,12 +364,13 @@ class RuleChecker:
     def module_text(e: ast.Expr) -> str:
         return e.name.text if isinstance(e, ast.Ref) else "…"
 
-    @staticmethod
-    def product(op: str, left: str, right: str) -> str:
+    def product(self, op: str, left: str, right: str) -> str:
         if "?" in (left, right):
             return "?"
         if op == "/" and left == right:
             return "percent" if left != "number" else "number"
+        if op == "*" and {left, right} == {"percent", "number"} and self._score_max is not None:
+            return "number"  # in a score, a ratio times points is points: 基准价 / 报价 * 30
         if right in ("number", "percent"):
             return left
         if op == "*" and left in ("number", "percent"):
@@ -390,16 +414,56 @@ class RuleChecker:
         elif unit not in ("bool", "?"):
             self.report("PF203", e.span, expected="bool", found=unit)
 
-    def bare_against_percent(self, e: ast.Expr, other: str) -> None:
+    def bare_against_percent(self, e: ast.Expr, other: str, arithmetic: bool = False) -> None:
         lit = _literal(e)
         if other == "percent" and lit is not None:
+            if arithmetic and self._score_max is not None and lit.unit == "number" and lit.value != 0:
+                # in a score's arithmetic a bare number is most likely points: `30%` there would
+                # cap the score at 0.3 (PF408), so the hint turns the percent into points
+                self.report("PF204", lit.span, "percent_points", text=lit.text, max=self._score_max)
+                return
             self.expect_fits("percent", lit)
 
     def pp_check(self, e: ast.Expr, other: str) -> None:
         if isinstance(e, ast.Number) and e.unit == "pp" and other not in ("percent", "?"):
             self.report("PF202", e.span, "pp_only_percent", text=e.text, unit=other)
 
+    def label_literal(self, side: ast.Expr, other: ast.Expr) -> bool:
+        """`类型 = 大型会议`: an undeclared name compared with a label input stands for one of
+        its labels; one it does not have is reported with the labels it has (PF107)."""
+        if not (isinstance(side, ast.Ref) and isinstance(other, ast.Ref)) or side.name.text in self.symbols:
+            return False
+        symbol = self.symbols.get(other.name.text)
+        if symbol is None or not isinstance(symbol.decl, ast.Input) or symbol.decl.type != "label":
+            return False
+        self.units[side] = "label"
+        labels = [lb.text for lb in symbol.decl.labels]
+        if side.name.text in labels:
+            self.label_literals.add(side.name.text)
+        else:
+            self.unknown_label(side.name, symbol.name, labels)
+        return True
+
+    def unknown_label(self, label: ast.Name, input_name: str, labels: list[str]) -> None:
+        close = difflib.get_close_matches(label.text, labels, n=1, cutoff=0.5)
+        if close:
+            self.report("PF107", label.span, "did_you_mean", label=label.text, input=input_name, suggestion=close[0])
+        else:
+            self.report("PF107", label.span, "labels", label=label.text, input=input_name, labels=", ".join(labels))
+
     def compare(self, op: str, left: ast.Expr, right: ast.Expr, span: Span) -> None:
+        score_max, self._score_max = self._score_max, None  # a comparison's literals are values, not points
+        try:
+            self.compare_values(op, left, right, span)
+        finally:
+            self._score_max = score_max
+
+    def compare_values(self, op: str, left: ast.Expr, right: ast.Expr, span: Span) -> None:
+        if self.label_literal(right, left) or self.label_literal(left, right):
+            self.unit_of(left if isinstance(right, ast.Ref) and right.name.text not in self.symbols else right)
+            if op not in ("=", "!="):
+                self.report("PF203", span, expected="number", found="label")
+            return
         lu, ru = self.unit_of(left), self.unit_of(right)
         if "date" in (lu, ru) and lu != ru and "?" not in (lu, ru):  # a date is compared with a date only
             self.report("PF231", span, "date_compare", left=lu, right=ru)
@@ -432,7 +496,18 @@ class RuleChecker:
         elif unit not in ("percent", "number", "?") and lit.unit == "percent":
             self.report("PF201", lit.span, action="compare", left=unit, right="percent")
 
+    def check_precision(self, inp: ast.Input) -> None:
+        """`precision 0.01%`: a power of ten, in the unit of the input's values."""
+        p = inp.precision
+        if p is None:
+            return
+        unit = "percent" if inp.type == "percent" else "number"
+        power = p.value > 0 and p.value.as_tuple().digits == (1,)
+        if inp.type not in ("percent", "amount", "number", "score") or not power or (p.unit != "number") != (unit == "percent"):
+            self.report("PF210", p.span, "precision_unit", text=p.text, unit=inp.type)
+
     def check_bounds(self, inp: ast.Input) -> None:
+        self.check_precision(inp)
         seen: set[str] = set()
         for label in inp.labels:
             if label.text in seen:
@@ -481,7 +556,20 @@ class RuleChecker:
         ):
             self.report("PF140", applies.span, "applies_needs_input", "warning", name=node.name.text)
 
+    def check_rounding(self, ind: ast.Indicator) -> None:
+        """`round N`: 0 to MAX_PLACES places, and a max it keeps whole (rounding a score in
+        [0, max] then stays in [0, max])."""
+        places = ind.round_places
+        if places is None:
+            return
+        if not 0 <= places.value <= MAX_PLACES:
+            self.report("PF130", places.span, "places_range", places=places.text, limit=MAX_PLACES)
+        elif ind.max.value != ind.max.value.quantize(ZERO.scaleb(-int(places.value))):
+            self.report("PF131", places.span, "round_max", name=ind.name.text, max=plain(ind.max.value),
+                        places=places.text)  # fmt: skip
+
     def check_indicator(self, ind: ast.Indicator) -> None:
+        self.check_rounding(ind)
         name, top = ind.name.text, ind.max.value
         if not ind.rules and ind.pending is None:  # a pending row says so itself (PF154)
             self.report("PF305", ind.name.span, "add_rule", "warning", name=name, max=plain(top))
@@ -519,6 +607,9 @@ class RuleChecker:
                 self.mark_used(found)
 
     def check_rule(self, ind: ast.Indicator, rule: ast.Rule) -> None:
+        guard = ast.guard_of(rule)
+        if guard is not None:
+            self.condition(guard)
         match rule:
             case ast.DeductStep():
                 self.check_step(rule)
@@ -542,7 +633,11 @@ class RuleChecker:
                     if symbol.unit != "score" or not isinstance(symbol.decl, ast.Input):
                         self.report("PF108", target.span if rule.input else rule.span, "declare_score", name=target.text)
             case ast.Formula():
-                self.numeric(rule.expr)
+                self._score_max = plain(ind.max.value)
+                try:
+                    self.numeric(rule.expr)
+                finally:
+                    self._score_max = None
             case _:
                 assert_never(rule)
 

@@ -22,6 +22,7 @@ class Checked:
     symbols: dict[str, Symbol] = field(factory=dict)
     units: dict[ast.Expr, str] = field(factory=dict)
     let_order: list[ast.Let] = field(factory=list)
+    label_literals: frozenset[str] = frozenset()  # names that stand for a label (`类型 = 大型会议`)
 
     @property
     def ok(self) -> bool:
@@ -36,7 +37,8 @@ def check(module: ast.Module) -> Checked:
     if sound:
         checker.out.extend(analyze(module, checker.units, checker.let_order))
     checker.out.extend(todo_notes(module))
-    checked = Checked(sorted(checker.out, key=sort_key), checker.symbols, checker.units, checker.let_order)
+    checked = Checked(sorted(checker.out, key=sort_key), checker.symbols, checker.units, checker.let_order,
+                      frozenset(checker.label_literals))  # fmt: skip
     return checked
 
 

@@ -36,7 +36,7 @@ from pingfen.check.intervals import (
 from pingfen.diagnostics import Diagnostic, Severity, Span
 from pingfen.display import number, plain
 from pingfen.reasons import quantity
-from pingfen.values import CONVERSE, COUNTING, ZERO
+from pingfen.values import CONVERSE, COUNTING, ROUNDING, ZERO
 
 
 def analyze(module: ast.Module, units: Mapping[ast.Expr, str], let_order: Sequence[ast.Let]) -> list[Diagnostic]:
@@ -199,6 +199,13 @@ class _Analysis:
                 if e.op == "*":
                     return mul(left, right)
                 return EVERYTHING if right.contains(ZERO) else div(left, right)  # `divisions` reports the 0
+            case ast.Round():  # every mode is monotone: the ends, rounded, bound the rounded values
+                return _rounded(self.interval(e.value), e.places.value, e.mode)
+            case ast.IfElse():  # either arm: the hull of both
+                low, high = minimum([self.interval(e.then), self.interval(e.otherwise)]), maximum(
+                    [self.interval(e.then), self.interval(e.otherwise)]
+                )
+                return Interval.make(low.lo, high.hi, low.lo_closed, high.hi_closed, low.whole and high.whole)
             case ast.Bool() | ast.Compare() | ast.And() | ast.Or() | ast.Not():
                 return EVERYTHING  # truth values: not numbers
             case _:
@@ -207,11 +214,18 @@ class _Analysis:
     def rule_divisions(self, rule: ast.Rule) -> None:
         """Check every division a rule computes. A `when` arm is tried only when the arms
         before it failed, so their conditions guard it (`when 上年 = 0 -> 5` then `… / 上年`)."""
+        guard = ast.guard_of(rule)
+        held: dict[object, IntervalSet] = {}  # a guarded rule is computed only where its guard holds
+        if guard is not None:
+            self.divisions(guard, {})
+            known = self.condition(guard)
+            held = {} if known is None else _assume({}, known[0], known[1])
         if not isinstance(rule, ast.WhenChain):  # any other rule computes all its expressions
             for expr in rule.expressions():
-                self.divisions(expr, {})
+                if expr is not guard:
+                    self.divisions(expr, held)
             return
-        failed: dict[object, IntervalSet] = {}
+        failed: dict[object, IntervalSet] = held
         for arm in rule.arms:
             if arm.condition is None:
                 continue
@@ -230,6 +244,16 @@ class _Analysis:
                 subject, values = known
                 assume = _assume(assume, subject, values if isinstance(e, ast.And) else values.complement())
             self.divisions(e.right, assume)
+            return
+        if isinstance(e, ast.IfElse):  # each arm is computed only where the condition says
+            self.divisions(e.condition, assume)
+            known = self.condition(e.condition)
+            then, otherwise = assume, assume
+            if known is not None:
+                then = _assume(assume, known[0], known[1])
+                otherwise = _assume(assume, known[0], known[1].complement())
+            self.divisions(e.then, then)
+            self.divisions(e.otherwise, otherwise)
             return
         if isinstance(e, ast.Binary) and e.op == "/":
             values = IntervalSet.of(self.interval(e.right)).intersect(assume.get(_Subject(e.right), _ALL))
@@ -283,6 +307,9 @@ class _Analysis:
             high = min(max(base[1] - lost_lo, ZERO), top)
         # ∞ − ∞ (an unbounded base less an unbounded deduction) says nothing: the clamp's [0, max]
         low, high = (ZERO if low.is_nan() else low), (top if high.is_nan() else high)
+        if ind.round_places is not None:  # `round N`: the ends, rounded, bound the rounded scores
+            rounded = _rounded(Interval.make(low, high, True, True), ind.round_places.value, ind.round_mode)
+            low, high = (rounded.lo, rounded.hi) if rounded.lo.is_finite() and rounded.hi.is_finite() else (low, high)
         self.ranges_of[ind.name.text] = (low, high)
         if not ind.rules:
             return  # PF305 already says so
@@ -303,6 +330,7 @@ class _Analysis:
         lost_lo, lost_hi = ZERO, ZERO
         for rule in ind.rules:
             self.rule_divisions(rule)
+            lost_before = lost_lo
             match rule:
                 case ast.Bands():
                     base = self.bands(rule)
@@ -324,6 +352,11 @@ class _Analysis:
                     pass  # the awards, all together, are the base above
                 case _:
                     assert_never(rule)
+            if ast.guard_of(rule) is not None:  # switched off, a base gives 0 and a deduction takes 0
+                if ast.is_base(rule):
+                    base = (min(base[0], ZERO), max(base[1], ZERO))
+                else:
+                    lost_lo = lost_before
         return base, lost_lo, lost_hi
 
     def step(self, rule: ast.DeductStep) -> tuple[Decimal, Decimal]:
@@ -480,7 +513,7 @@ class _Analysis:
             case ast.Not():
                 inner = self.condition(cond.operand)
                 return None if inner is None else (inner[0], inner[1].complement())
-            case ast.Number() | ast.Ref() | ast.Bool() | ast.Neg() | ast.Binary() | ast.Call():
+            case ast.Number() | ast.Ref() | ast.Bool() | ast.Neg() | ast.Binary() | ast.Call() | ast.IfElse() | ast.Round():
                 return None  # not a condition about the values of one subject
             case _:
                 assert_never(cond)
@@ -563,13 +596,27 @@ def _text(e: ast.Expr | _Subject) -> str:
             return f"-{_text(e.operand)}"
         case ast.Call():
             return f"{e.func}({', '.join(_text(a) for a in e.args)})"
-        case ast.Bool() | ast.Compare() | ast.And() | ast.Or() | ast.Not():
+        case ast.Round():
+            return f"round({_text(e.value)}, {e.places.text})"
+        case ast.Bool() | ast.Compare() | ast.And() | ast.Or() | ast.Not() | ast.IfElse():
             return "…"
         case _:
             assert_never(e)
 
 
 _ALL = IntervalSet.of(EVERYTHING)
+
+
+def _rounded(values: Interval, places: Decimal, mode: str) -> Interval:
+    """The values of `round(x, places, mode)` for x in values: the ends rounded, closed."""
+    quantum = Decimal(1).scaleb(-int(places))
+    room = decimal.Context(prec=200, rounding=ROUNDING[mode], traps=[decimal.InvalidOperation])
+    try:
+        lo = values.lo.quantize(quantum, context=room) if values.lo.is_finite() else values.lo
+        hi = values.hi.quantize(quantum, context=room) if values.hi.is_finite() else values.hi
+    except decimal.InvalidOperation:
+        return EVERYTHING
+    return Interval.make(lo, hi, True, True, values.whole)
 
 
 def _assume(known: Mapping[object, IntervalSet], subject: object, values: IntervalSet) -> dict[object, IntervalSet]:

@@ -40,6 +40,7 @@ from pingfen.values import (
     CONTEXT,
     ZERO,
     ambiguous_percent,
+    at_precision,
     coerce,
     coerce_list,
     has_percent_sign,
@@ -62,6 +63,7 @@ class InputSpec:
     is_list: bool = False  # a panel (`list of score`): several values, each within the bounds
     size: int | None = None  # how many the rubric says the panel has, if it says
     batch: str | None = None  # `let NAME = batch min(报价)`: the text after `=`; a batch fills it in
+    precision: Decimal | None = None  # values are rounded (half up) to it when read
 
 
 @frozen
@@ -112,6 +114,7 @@ class Rubric:
                 _bounds(i, judged_max.get(i.name.text)), tuple(lb.text for lb in i.labels),
                 i.is_list, int(i.size.value) if i.size is not None else None,
                 None if i.batch is None else f"batch {i.batch.func}({excerpt(texts, i.batch.expr.span)})",
+                i.precision.value if i.precision is not None else None,
             )
             for i in declared
         )  # fmt: skip
@@ -348,6 +351,13 @@ class Rubric:
                     value = _with_suggestion(value, unknown)
                 problems.append(value)
                 continue
+            if spec.precision is not None and isinstance(value, Decimal):  # rounded as the rubric says
+                rounded = at_precision(value, spec.precision)
+                if rounded is None:
+                    args = {"input": spec.name, "value": show(data.get(spec.name)), "precision": quantity(spec.precision, spec.type)}
+                    problems.append(Problem("PF530", spec.name, args))
+                    continue
+                value = rounded
             limits = None if ratios else self._ratio_limits.get(spec.name)
             if limits and isinstance(value, Decimal) and not has_percent_sign(data.get(spec.name)):
                 if not all(COMPARE[op](value, limit) for op, limit in limits):

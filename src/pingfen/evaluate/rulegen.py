@@ -19,7 +19,7 @@ from typing import Any, Protocol, assert_never
 from pingfen import ast
 from pingfen.evaluate.refusals import no_arm, no_band, no_label
 from pingfen.reasons import Site, placeholders
-from pingfen.values import COMPARE, CONTEXT, COUNTING, NEGATION, ZERO, clamp
+from pingfen.values import COMPARE, CONTEXT, COUNTING, NEGATION, ZERO, clamp, total_rounding
 
 # Each comparison of the language as Python source spells it (a new operator in
 # `values.COMPARE` without a spelling here stops the import).
@@ -45,6 +45,7 @@ class Generator(Protocol):
     def explaining(self) -> bool: ...
     def const(self, value: object) -> str: ...
     def fresh(self, prefix: str) -> str: ...
+    def indent(self, by: int) -> None: ...
     def expr(self, e: ast.Expr, where: str) -> str: ...
     def source_of(self, node: Any) -> str: ...
     def unit(self, e: ast.Expr) -> str: ...
@@ -73,13 +74,15 @@ class IndicatorCode:
         deductions = [r for r in rules if ast.is_deduction(r)]
         only = deductions[0] if len(deductions) == 1 else None
         if not g.explaining and base is None and not awards and isinstance(only, ast.DeductStep):
-            if only.direction != "from":
+            if only.direction != "from" and only.guard is None and self.ind.round_places is None:
                 return self.single_step(only), g.const(()), "None"
         # arms that give fixed points, nothing deducted: each arm's score is known at load
         arms = base.arm_points() if base is not None else ()
         self.fixed = not deductions and bool(arms) and all(ZERO <= p.value <= top for p in arms)
+        if base is not None and ast.guard_of(base) is not None:
+            self.fixed = False  # switched off, the score is 0, not one of the arms
         if base is not None:
-            start, negative, over = self.base(base)
+            start, negative, over = self.guarded(base, lambda: self.base(base))
         elif awards:
             start, negative, over = self.awards(awards), False, sum((a.points.value for a in awards), ZERO) > top
         else:
@@ -98,12 +101,26 @@ class IndicatorCode:
             if low:
                 site = Site("clamped_low", {"max": top}, ("start", "lost"))
                 self.keep(f"{clamp} is {g.const('low')}", f"({g.const(site)}, ({start}, {all_lost}))")
+        if self.ind.round_places is not None:
+            self.rounded(score)
         if not self.emit:
             return score, g.const(()), clamp
         g.out(f"{self.reasons} = {g.const(())}")
         for line in self.emit:
             g.out(line)
         return score, self.reasons, clamp
+
+    def rounded(self, score: str) -> None:
+        """`round N`: the clamped score rounded as the rubric says, with a reason when that
+        changes a digit (the reason shows both numbers)."""
+        g, places = self.g, self.ind.round_places
+        assert places is not None
+        quantum, rounding = total_rounding(places.value, self.ind.round_mode)
+        raw = g.fresh("o")
+        g.out(f"{raw} = {score}")
+        g.out(f"{score} = {g.const(Decimal.quantize)}({raw}, {g.const(quantum)}, {g.const(rounding)})")
+        site = Site("rounded", {"places": places.text, "max": self.top}, ("raw", "rounded"))
+        self.keep(f"{score} != {raw}", self.record(site, [raw, score]))
 
     def single_step(self, rule: ast.DeductStep) -> str:
         """Scoring only, the max less one deduction per step above or below: when nothing is
@@ -187,10 +204,31 @@ class IndicatorCode:
             case ast.Formula():
                 points = self.g.fresh("p")
                 self.g.out(f"{points} = {self.g.expr(rule.expr, self.name)}")
-                self.computed("formula", {"formula": self.g.source_of(rule.expr)}, points)
+                if isinstance(rule.expr, ast.IfElse):
+                    self.chosen(rule.expr, points)
+                else:
+                    self.computed("formula", {"formula": self.g.source_of(rule.expr)}, points)
                 return points, True, True
             case _:
                 assert_never(rule)
+
+    def chosen(self, e: ast.IfElse, points: str) -> None:
+        """Explaining, a formula `if C then A else B`: its reason names the condition that
+        chose the arm (which arm is worked out again, for the record only)."""
+        g, top = self.g, self.top
+        if not g.explaining:
+            return
+        conditions, arms = ast.if_chain(e)
+        sites = tuple(
+            Site("formula_if", {"held": g.source_of(conditions[j]) if j < len(conditions) else None,
+                                "failed": tuple(g.source_of(c) for c in conditions[:j]),
+                                "formula": g.source_of(arm), "max": top}, ("points",))
+            for j, arm in enumerate(arms)
+        )  # fmt: skip
+        site = g.fresh("j")
+        g.out(f"{site} = " + "".join(f"{g.const(sites[k])} if {g.expr(c, self.name)} else " for k, c in enumerate(conditions))
+              + g.const(sites[-1]))  # fmt: skip
+        self.keep(f"{points} < {g.const(top)}", f"({site}, ({points},))")
 
     def computed(self, kind: str, facts: dict[str, object], points: str) -> None:
         """Explaining, a reason when computed points fall short of the max."""
@@ -279,7 +317,7 @@ class IndicatorCode:
                 for a in rule.arms
                 if a.condition
                 for r in ast.walk_expressions(a.condition)
-                if isinstance(r, ast.Ref)
+                if isinstance(r, ast.Ref) and r.name.text in g.names
             ]
             shown = "".join(f"({g.const(n)}, {g.names[n]}, {g.const(g.units[n])}), " for n in dict.fromkeys(names))
             g.out(f"    {g.const(no_arm)}({g.const(self.name)}, ({shown}))")
@@ -327,14 +365,41 @@ class IndicatorCode:
     def deduction(self, rule: ast.Deduction) -> str:
         """Write a deduction; return the name of the points it takes."""
         lost = self.g.fresh("l")
-        match rule:
-            case ast.DeductIf():
-                self.deduct_if(rule, lost)
-            case ast.DeductStep():
-                self.step(rule, lost)
-            case _:
-                assert_never(rule)
-        return lost
+
+        def write() -> tuple[str, bool, bool]:
+            match rule:
+                case ast.DeductIf():
+                    self.deduct_if(rule, lost)
+                case ast.DeductStep():
+                    self.step(rule, lost)
+                case _:
+                    assert_never(rule)
+            return lost, False, False
+
+        return self.guarded(rule, write)[0]
+
+    def guarded(self, rule: ast.Rule, write: Callable[[], tuple[str, bool, bool]]) -> tuple[str, bool, bool]:
+        """A rule with a trailing `if COND`: its code runs only where COND holds, and gives
+        (or takes) 0 elsewhere; a base rule switched off records why its points are 0."""
+        guard = ast.guard_of(rule)
+        if guard is None:
+            return write()
+        g = self.g
+        flag = self.operand(guard, "w")
+        g.out(f"if {flag}:")
+        g.indent(1)
+        since = len(self.emit)
+        points, negative, over = write()
+        g.indent(-1)
+        g.out("else:")
+        g.out(f"    {points} = {g.zero}")
+        if len(self.emit) > since:  # its reasons are kept only where it ran
+            self.emit[since:] = [f"if {flag}:", *("    " + line for line in self.emit[since:])]
+        if ast.is_base(rule) and self.top > 0:
+            held = g.source_of(guard.operand) if isinstance(guard, ast.Not) else None
+            facts = {"condition": g.source_of(guard), "held": held, "max": self.top, "lost": self.top}
+            self.keep(f"not {flag}", g.const((Site("guard_off", facts, ()), ())))
+        return points, negative, over
 
     def deduct_if(self, rule: ast.DeductIf, lost: str) -> None:
         g = self.g

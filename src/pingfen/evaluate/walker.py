@@ -129,6 +129,8 @@ class Walker:
             case ast.Number() | ast.Bool():
                 return e.value
             case ast.Ref():
+                if e.name.text in self.checked.label_literals:
+                    return e.name.text
                 return self.lookup(e.name.text)
             case ast.Neg():
                 return -self.value(e.operand, where)
@@ -151,6 +153,11 @@ class Walker:
                 return min(args) if e.func == "min" else max(args)
             case ast.Binary():
                 return self.binary(e, where)
+            case ast.IfElse():
+                return self.value(e.then if self.value(e.condition, where) else e.otherwise, where)
+            case ast.Round():
+                quantum, rounding = total_rounding(e.places.value, e.mode)
+                return self.value(e.value, where).quantize(quantum, rounding=rounding)
             case _:
                 assert_never(e)
 
@@ -255,18 +262,38 @@ class Walker:
                     assert_never(rule)
         reasons: list[tuple[Site, tuple[object, ...]]] = []
         if base is not None:
-            start = self.base(*base, node, reasons)
+            start = self.base(*base, node, reasons) if self.switched_on(*base, node, reasons) else ZERO
         elif awards:
             start = sum((self.award(i, a, node, reasons) for i, a in awards), ZERO)
         else:
             start = top
-        lost = sum((self.deduction(i, r, node, reasons) for i, r in deductions), ZERO)
+        lost = sum((self.deduction(i, r, node, reasons) for i, r in deductions if self.switched_on(i, r, node, reasons)), ZERO)
         score, clamped = clamp(start - lost, top)
         if clamped == "low":
             self.hit(name, "clamped")
             reasons.append((Site("clamped_low", {"max": top}, ("start", "lost")), (start, lost)))
+        if node.round_places is not None:  # `round N`: the score as the rubric keeps it
+            quantum, rounding = total_rounding(node.round_places.value, node.round_mode)
+            rounded = score.quantize(quantum, rounding=rounding)
+            if rounded != score:
+                facts = {"places": node.round_places.text, "max": top}
+                reasons.append((Site("rounded", facts, ("raw", "rounded")), (score, rounded)))
+            score = rounded
         explained = tuple(Reason(site, numbers, score) for site, numbers in reasons)
         return NodeResult(name, top, score, (), explained, clamped, False, lang)
+
+    def switched_on(self, i: int, rule: ast.Rule, ind: ast.Indicator, reasons: list[Any]) -> bool:
+        """A rule with a trailing `if COND` counts only where COND holds; a base rule switched
+        off gives 0 points, and the reason names the condition that failed."""
+        guard = ast.guard_of(rule)
+        if guard is None or self.value(guard, ind.name.text):
+            return True
+        self.hit(ind.name.text, "off", i)
+        if ast.is_base(rule) and ind.max.value > 0:
+            held = self.source_of(guard.operand) if isinstance(guard, ast.Not) else None
+            facts = {"condition": self.source_of(guard), "held": held, "max": ind.max.value, "lost": ind.max.value}
+            reasons.append((Site("guard_off", facts, ()), ()))
+        return False
 
     def reason(self, kind: str, facts: dict[str, object], fields: dict[str, object], template: str | None,
                top: Decimal) -> tuple[Site, tuple[object, ...]]:  # fmt: skip
@@ -290,7 +317,14 @@ class Walker:
             case ast.Formula():
                 self.hit(name, "formula", i)
                 points = self.value(rule.expr, name)
-                if points < top:
+                if points < top and isinstance(rule.expr, ast.IfElse):  # the reason names what chose it
+                    conditions, arms = ast.if_chain(rule.expr)
+                    j = next((k for k, c in enumerate(conditions) if self.value(c, name)), len(conditions))
+                    held = self.source_of(conditions[j]) if j < len(conditions) else None
+                    facts = {"held": held, "failed": tuple(self.source_of(c) for c in conditions[:j]),
+                             "formula": self.source_of(arms[j]), "max": top}  # fmt: skip
+                    reasons.append((Site("formula_if", facts, ("points",)), (points,)))
+                elif points < top:
                     facts = {"formula": self.source_of(rule.expr), "max": top}
                     reasons.append((Site("formula", facts, ("points",)), (points,)))
                 return points
@@ -332,8 +366,9 @@ class Walker:
                     reasons.append(self.arm(kind, facts, {}, arm.points.value, arm.reason, top))
                 return arm.points.value
         names = [
-            r.name.text for a in rule.arms if a.condition for r in ast.walk_expressions(a.condition) if isinstance(r, ast.Ref)
-        ]
+            r.name.text for a in rule.arms if a.condition for r in ast.walk_expressions(a.condition)
+            if isinstance(r, ast.Ref) and r.name.text in self.checked.symbols
+        ]  # fmt: skip
         shown = ", ".join(f"{n} = {quantity(self.env[n], self.checked.symbols[n].unit)}" for n in dict.fromkeys(names))
         raise Refusal(Problem("PF505", None, {"name": name, "value": shown}))
 

@@ -64,7 +64,7 @@ class Words:
             return "一个百分点" if hundred == "1" else f"{hundred}个百分点"
         return "one percentage point" if hundred == "1" else f"{hundred} percentage points"
 
-    def expr(self, e: ast.Expr, at_least: int = 1) -> str:
+    def expr(self, e: ast.Expr, at_least: int = 0) -> str:
         text = self._expr(e)
         if _prec(e) < at_least:
             return f"（{text}）" if self.zh else f"({text})"
@@ -106,6 +106,13 @@ class Words:
                     unit = {"days": ("天数", "days"), "months": ("月数", "months")}[e.func]
                     return f"自{a}至{b}的{unit[0]}" if zh else f"the {unit[1]} from {a} to {b}"
                 return f"{e.func}({', '.join(self.expr(a) for a in e.args)})"
+            case ast.Round():
+                places = exact(e.places.value)
+                return f"{self.expr(e.value)}（保留{places}位小数）" if zh else f"{self.expr(e.value)} (to {places} places)"
+            case ast.IfElse():
+                if zh:
+                    return f"{self.expr(e.condition)}时为{self.expr(e.then)}，否则为{self.expr(e.otherwise)}"
+                return f"{self.expr(e.then)} if {self.expr(e.condition)}, else {self.expr(e.otherwise)}"
             case _:
                 assert_never(e)
 
@@ -263,19 +270,22 @@ class Words:
         deductions = [r for r in indicator.rules if ast.is_deduction(r)]
         sentences: list[str] = []
         for base in bases:
-            sentences.append(self._base(base, top))
+            sentences.append(self.switched(base, self._base(base, top), True))
         if awards:
             sentences.append(self.checklist(list(awards)))
         if deductions:
             lone = top if not bases and not awards and len(deductions) == 1 else None
             items = [r for r in deductions if isinstance(r, ast.DeductIf)]
-            taken = [self.step(r, lone) for r in deductions if isinstance(r, ast.DeductStep)]
+            taken = [self.switched(r, self.step(r, lone), False) for r in deductions if isinstance(r, ast.DeductStep)]
             if items:
                 taken.append(self.checklist(list(items)))
             lead = ("在此基础上，" if zh else "then ") if sentences else ""
             sentences.append(lead + self._list(taken) + ("，扣完为止" if zh else ", down to 0"))
         if not indicator.rules:
             sentences.append(f"计{exact(top)}分" if zh else f"{exact(top)} points")
+        if indicator.round_places is not None:
+            places = exact(indicator.round_places.value)
+            sentences.append(f"得分保留{places}位小数" if zh else f"the score is rounded to {places} places")
         if indicator.applies is not None:
             sentences.append(self.applies(indicator.applies))
         end = "。" if zh else "."
@@ -293,6 +303,15 @@ class Words:
         else:
             when = "数据可填“不适用”" if self.zh else "the data may say N/A"
         return f"{when}，{counted}" if self.zh else f"{when}; {counted}"
+
+    def switched(self, rule: ast.Rule, text: str, base: bool) -> str:
+        """A rule with a trailing `if COND` as the table states it: 有项目时，…（否则不得分）."""
+        guard = ast.guard_of(rule)
+        if guard is None:
+            return text
+        if self.zh:
+            return f"{self.condition(guard)}时，{text}" + ("；否则不得分" if base else "")
+        return f"where {self.condition(guard)}, {text}" + ("; otherwise 0 points" if base else "")
 
     def _base(self, rule: ast.BaseRule, top: Decimal) -> str:
         zh = self.zh

@@ -124,6 +124,8 @@ def number(n: ast.Number) -> str:
 # Binding strength, loosest first: or, and, not, comparison, + -, * /, unary minus, atoms.
 def _prec(e: ast.Expr) -> int:
     match e:
+        case ast.IfElse():
+            return 0
         case ast.Or():
             return 1
         case ast.And():
@@ -138,13 +140,13 @@ def _prec(e: ast.Expr) -> int:
             return 7
         case ast.Number():
             return 7 if e.value < 0 else 8
-        case ast.Ref() | ast.Bool() | ast.Call():
+        case ast.Ref() | ast.Bool() | ast.Call() | ast.Round():
             return 8
         case _:
             assert_never(e)
 
 
-def expr(e: ast.Expr, at_least: int = 1) -> str:
+def expr(e: ast.Expr, at_least: int = 0) -> str:
     """An expression with just the parentheses its structure needs."""
     text = _expr(e)
     return f"({text})" if _prec(e) < at_least else text
@@ -173,8 +175,18 @@ def _expr(e: ast.Expr) -> str:
             return f"{expr(e.left, level)} {e.op} {expr(e.right, level + 1)}"
         case ast.Call():
             return f"{e.func}({', '.join(expr(a) for a in e.args)})"
+        case ast.IfElse():
+            return f"if {expr(e.condition)} then {expr(e.then)} else {expr(e.otherwise, 0)}"
+        case ast.Round():
+            mode = "" if e.mode == "half_up" else f", {e.mode}"
+            return f"round({expr(e.value)}, {number(e.places)}{mode})"
         case _:
             assert_never(e)
+
+
+def _guard(rule: ast.Rule) -> str:
+    guard = ast.guard_of(rule)
+    return "" if guard is None else f" if {expr(guard)}"
 
 
 def _reason(text: str | None) -> str:
@@ -252,8 +264,8 @@ class _Printer:
             brace = self.source.find("{", after if after is not None else span.start, span.end)
             line.start, line.end = span.start, (brace + 1 if brace >= 0 else span.start + 1)
 
-    def close(self, depth: int, span: Span) -> None:
-        line = self.add(depth, "}", kind="close")
+    def close(self, depth: int, span: Span, suffix: str = "") -> None:
+        line = self.add(depth, "}" + suffix, kind="close")
         if self.known(span):
             line.start, line.end = span.end - 1, span.end
 
@@ -365,6 +377,8 @@ class _Printer:
             kind = f"list of {number(i.size)} {kind}" if i.size is not None else f"list of {kind}"
         bounds = " and ".join(f"{b.op} {number(b.value)}" for b in i.bounds)
         text = f"input {name(i.name)}: {kind}"
+        if i.precision is not None:
+            text += f" precision {number(i.precision)}"
         if bounds:
             text += " " + bounds
         if i.description is not None:
@@ -388,15 +402,18 @@ class _Printer:
         if node.pending is not None:
             self.add(depth, f"{head} {{ pending {string(node.pending)} }}", node.span)
             return
-        if not node.rules and node.applies is None:
+        if not node.rules and node.applies is None and node.round_places is None:
             self.add(depth, head + " {}", node.span)
             return
-        only = node.rules[0] if len(node.rules) == 1 else None
+        only = node.rules[0] if len(node.rules) == 1 and node.round_places is None else None
         if isinstance(only, ast.Judgment) and node.applies is None and not self.comment_inside(node.span):
-            self.add(depth, f"{head} {{ {self.judgment(only)} }}", node.span)
+            self.add(depth, f"{head} {{ {self.judgment(only)}{_guard(only)} }}", node.span)
             return
         self.open(depth, head, node.span, node.max.span.end if self.known(node.max.span) else None)
         self.applies(node.applies, depth + 1)
+        if node.round_places is not None:
+            mode = "" if node.round_mode == "half_up" else f" {node.round_mode}"
+            self.add(depth + 1, f"round {number(node.round_places)}{mode}", node.round_places.span)
         rules = list(node.rules)
         i = 0
         while i < len(rules):
@@ -426,17 +443,20 @@ class _Printer:
     def rule(self, rule: ast.Rule, depth: int) -> None:
         match rule:
             case ast.DeductStep():
-                self.add(depth, self.step(rule), rule.span)
+                self.add(depth, self.step(rule) + _guard(rule), rule.span)
             case ast.Bands():
                 self.open(depth, f"bands {expr(rule.subject)}", rule.span, self.end_of(rule.subject))
                 rows = [(band_condition(b), f"-> {number(b.points)}{_reason(b.reason)}", b.span) for b in rule.bands]
                 self.aligned(depth + 1, rows)
-                self.close(depth, rule.span)
+                self.close(depth, rule.span, _guard(rule))
             case ast.WhenChain():
                 rows = [
                     ("else" if a.condition is None else f"when {expr(a.condition)}", _arrow(a.points, a.reason), a.span)
                     for a in rule.arms
                 ]
+                if rule.guard is not None:  # the guard closes the chain, after its last arm
+                    left, right, span = rows[-1]
+                    rows[-1] = (left, right + _guard(rule), span)
                 self.aligned(depth, rows)
             case ast.Match():
                 self.open(depth, f"match {expr(rule.subject)}", rule.span, self.end_of(rule.subject))
@@ -445,11 +465,11 @@ class _Printer:
                     for a in rule.arms
                 ]
                 self.aligned(depth + 1, rows)
-                self.close(depth, rule.span)
+                self.close(depth, rule.span, _guard(rule))
             case ast.Judgment():
-                self.add(depth, self.judgment(rule), rule.span)
+                self.add(depth, self.judgment(rule) + _guard(rule), rule.span)
             case ast.Formula():
-                self.add(depth, f"score = {expr(rule.expr)}", rule.span)
+                self.add(depth, f"score = {expr(rule.expr)}" + _guard(rule), rule.span)
             case ast.AwardIf() | ast.DeductIf():  # node() aligns a run of them; alone, a run of one
                 self.aligned(depth, [_checklist_row(rule)])
             case _:

@@ -392,11 +392,17 @@ class _Builder(Transformer[Token, ast.Module]):
 
     # ---- declarations
     def input_decl(self, meta: Meta, c: list[Any]) -> ast.Input:
-        name, (kind, labels), bounds, description = c
+        name, (kind, labels), precision, bounds, description = c
         if isinstance(kind, tuple):  # `list of [N] TYPE`: a panel's scores
             element, size = kind
-            return ast.Input(name, element, bounds, labels, description, _span(meta), is_list=True, size=size)
-        return ast.Input(name, kind, bounds, labels, description, _span(meta))
+            return ast.Input(
+                name, element, bounds, labels, description, _span(meta), precision=precision, is_list=True, size=size
+            )
+        return ast.Input(name, kind, bounds, labels, description, _span(meta), precision=precision)
+
+    def precision(self, meta: Meta, c: list[Any]) -> ast.Number:
+        found: ast.Number = c[0]
+        return found
 
     def simple_type(self, meta: Meta, c: list[Any]) -> tuple[str, tuple[ast.Name, ...]]:
         return str(c[0]), ()
@@ -448,9 +454,14 @@ class _Builder(Transformer[Token, ast.Module]):
         return ast.Group(c[0], self._num(c[1]), parts, _span(meta), applies)
 
     def indicator(self, meta: Meta, c: list[Any]) -> ast.Indicator:
-        applies = next((x for x in c[2:] if isinstance(x, ast.Applies)), None)
-        rules = tuple(x for x in c[2:] if not isinstance(x, ast.Applies))
-        return ast.Indicator(c[0], self._num(c[1]), rules, _span(meta), applies=applies)
+        name, top, *rest = c
+        applies = rest.pop(0) if rest and isinstance(rest[0], ast.Applies) else None
+        rounding, *rules = rest
+        places, mode = rounding if rounding is not None else (None, "half_up")
+        return ast.Indicator(
+            name, self._num(top), tuple(rules), _span(meta), applies=applies, round_places=places,
+            round_mode=mode,  # type: ignore[arg-type]  # ROUND_MODE holds only the modes
+        )
 
     def applies(self, meta: Meta, c: list[Any]) -> ast.Applies:
         condition, mode = c
@@ -461,19 +472,22 @@ class _Builder(Transformer[Token, ast.Module]):
         name, top, text = c
         return ast.Indicator(name, self._num(top), (), _span(meta), pending=_text(text))
 
+    def node_round(self, meta: Meta, c: list[Any]) -> tuple[ast.Number, str]:
+        return self._whole(self._num(c[0]), "places"), str(c[1]) if c[1] is not None else "half_up"
+
     # ---- rules
     def deduct_step(self, meta: Meta, c: list[Any]) -> ast.DeductStep:
-        rate, step, value, direction, counting, reason = c
+        rate, step, value, direction, counting, reason, guard = c
         kind: ast.Direction = "above"
         reference: ast.Expr | None = None
         if direction is not None:
             kind, reference = direction
-        return ast.DeductStep(self._num(rate), step, value, kind, reference, counting, reason, _span(meta))
+        return ast.DeductStep(self._num(rate), step, value, kind, reference, counting, reason, _span(meta), guard)
 
     def deduct_count(self, meta: Meta, c: list[Any]) -> ast.DeductStep:
-        rate, value, counting, reason = c
+        rate, value, counting, reason, guard = c
         one = ast.Number(Decimal(1), "number", "1")
-        return ast.DeductStep(self._num(rate), one, value, "above", None, counting, reason, _span(meta))
+        return ast.DeductStep(self._num(rate), one, value, "above", None, counting, reason, _span(meta), guard)
 
     def above(self, meta: Meta, c: list[Any]) -> tuple[ast.Direction, ast.Expr]:
         return "above", c[0]
@@ -484,6 +498,10 @@ class _Builder(Transformer[Token, ast.Module]):
     def from_(self, meta: Meta, c: list[Any]) -> tuple[ast.Direction, ast.Expr]:
         return "from", c[0]
 
+    def guard(self, meta: Meta, c: list[Any]) -> ast.Expr:
+        found: ast.Expr = c[0]
+        return found
+
     def deduct_if(self, meta: Meta, c: list[Any]) -> ast.DeductIf:
         return ast.DeductIf(self._num(c[0]), c[1], c[2], _span(meta))
 
@@ -491,7 +509,7 @@ class _Builder(Transformer[Token, ast.Module]):
         return ast.AwardIf(self._num(c[0]), c[1], c[2], _span(meta))
 
     def bands(self, meta: Meta, c: list[Any]) -> ast.Bands:
-        return ast.Bands(c[0], tuple(c[1:]), _span(meta))
+        return ast.Bands(c[0], tuple(c[1:-1]), _span(meta), c[-1])
 
     def band_compare(self, meta: Meta, c: list[Any]) -> ast.Band:
         op, value, points, reason = c
@@ -534,7 +552,7 @@ class _Builder(Transformer[Token, ast.Module]):
         return None
 
     def when_chain(self, meta: Meta, c: list[Any]) -> ast.WhenChain:
-        return ast.WhenChain(tuple(arm for arm in c if arm is not None), _span(meta))
+        return ast.WhenChain(tuple(arm for arm in c[:-1] if arm is not None), _span(meta), c[-1])
 
     def when_arm(self, meta: Meta, c: list[Any]) -> ast.WhenArm:
         return ast.WhenArm(self._num(c[1]), c[0], c[2], _span(meta))
@@ -543,7 +561,7 @@ class _Builder(Transformer[Token, ast.Module]):
         return ast.WhenArm(self._num(c[0]), None, c[1], _span(meta))
 
     def match(self, meta: Meta, c: list[Any]) -> ast.Match:
-        return ast.Match(c[0], tuple(c[1:]), _span(meta))
+        return ast.Match(c[0], tuple(c[1:-1]), _span(meta), c[-1])
 
     def match_label(self, meta: Meta, c: list[Any]) -> ast.MatchArm:
         label = c[0]
@@ -555,10 +573,10 @@ class _Builder(Transformer[Token, ast.Module]):
         return ast.MatchArm(self._num(c[0]), None, c[1], _span(meta))
 
     def judgment(self, meta: Meta, c: list[Any]) -> ast.Judgment:
-        return ast.Judgment(c[0], _span(meta))
+        return ast.Judgment(c[0], _span(meta), c[1])
 
     def formula(self, meta: Meta, c: list[Any]) -> ast.Formula:
-        return ast.Formula(c[1], _span(meta))
+        return ast.Formula(c[1], _span(meta), c[2])
 
     # ---- examples and properties
     def example(self, meta: Meta, c: list[Any]) -> ast.Example:
@@ -627,6 +645,9 @@ class _Builder(Transformer[Token, ast.Module]):
     def and_(self, meta: Meta, c: list[Any]) -> ast.And:
         return ast.And(c[0], c[1], _span(meta))
 
+    def if_else(self, meta: Meta, c: list[Any]) -> ast.IfElse:
+        return ast.IfElse(c[0], c[1], c[2], _span(meta))
+
     def not_(self, meta: Meta, c: list[Any]) -> ast.Not:
         return ast.Not(c[0], _span(meta))
 
@@ -653,6 +674,10 @@ class _Builder(Transformer[Token, ast.Module]):
         func = str(c[0].children[0]) if isinstance(c[0], Tree) else str(c[0])
         args = tuple(x for x in c[1:] if not isinstance(x, Token))
         return ast.Call(func, args, _span(meta))
+
+    def round_(self, meta: Meta, c: list[Any]) -> ast.Round:
+        value, places, mode = (x for x in c if not (isinstance(x, Token) and x.type in ("LPAR", "RPAR")))
+        return ast.Round(value, self._whole(self._num(places), "places"), str(mode) if mode is not None else "half_up", _span(meta))  # type: ignore[arg-type]  # ROUND_MODE holds only the modes
 
     def func(self, meta: Meta, c: list[Any]) -> str:
         return str(c[0])
