@@ -35,6 +35,7 @@ LAYERS: list[tuple[str, ...]] = [
         "pingfen.fuzz",
         "pingfen.render",
         "pingfen.phrases",
+        "pingfen.stated",
         "pingfen.importer",
         "pingfen.diff",
         "pingfen.replay",
