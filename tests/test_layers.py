@@ -40,6 +40,7 @@ LAYERS: list[tuple[str, ...]] = [
         "pingfen.diff",
         "pingfen.replay",
         "pingfen.diffview",
+        "pingfen.overrides",
     ),
     ("pingfen.cli",),
     ("pingfen",),  # the facade: lazy names over everything
