@@ -23,6 +23,7 @@ KIND_WORDS: dict[Kind, tuple[str, str]] = {
     "input_added": ("input added", "新增输入项"),
     "input_removed": ("input removed", "删除输入项"),
     "input_changed": ("input changed", "输入项变化"),
+    "input_renamed": ("input renamed", "输入项更名"),
     "let_added": ("value added", "新增计算值"),
     "let_removed": ("value removed", "删除计算值"),
     "let_changed": ("value changed", "计算值变化"),
