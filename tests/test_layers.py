@@ -36,6 +36,7 @@ LAYERS: list[tuple[str, ...]] = [
         "pingfen.render",
         "pingfen.phrases",
         "pingfen.stated",
+        "pingfen.gradeline",
         "pingfen.importer",
         "pingfen.diff",
         "pingfen.replay",

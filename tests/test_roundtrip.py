@@ -1,7 +1,9 @@
 """`import(render(R))` scores like `R`: a rubric rendered as its official table (XLSX and
 DOCX) and imported back reads every row as a rule (no TODO judgment), declares the same
 inputs (the table's 指标数据说明 states each with its type, range and description, and each
-derived value with its formula), and gives every record the same score, row by row."""
+derived value with its formula), and gives every record the same score, row by row, and,
+where the rubric has grades (the line below the table states them and the rounding), the
+same total and grade."""
 
 from __future__ import annotations
 
@@ -71,8 +73,10 @@ def compare(original: Rubric, imported: Rubric, record: Record) -> None:
     assert rows == [row.name.text for row in _leaves(original.module)]
     for row, score, expected in zip(rows, _scores(got), _scores(want), strict=True):
         assert score == expected, f"{row}: {score} != {expected}\n{record}"
-    # before rounding: the table states the rounding in words the importer does not read
     assert got.raw_total == want.raw_total
+    header = original.module.header
+    if header is not None and header.grades:  # the table states grades and rounding below the total
+        assert (got.total, got.grade) == (want.total, want.grade)
 
 
 # ---------------------------------------------------------------- the 2021 ruleset

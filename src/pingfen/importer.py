@@ -20,6 +20,7 @@ from typing import Any
 from attrs import define, field, frozen
 
 from pingfen.errors import DataError, Problem, UsageError
+from pingfen.gradeline import GradeLine, read_grade_line
 from pingfen.io.bounds import TooBig, details
 from pingfen.io.tables import MAX_XLSX_MEMBERS, MAX_XLSX_RATIO, xlsx_errors
 from pingfen.lang import Lang
@@ -184,7 +185,10 @@ def _docx_grid(path: Path) -> tuple[str, Grid]:
                 line.append(Cell(cell.text.strip(), origin))
             grid.append(line)
         if _header(grid) is not None:
-            return title, grid + _docx_items(document.tables, table, columns)
+            # the paragraphs (the grades line below the table among them) as rows after it
+            notes = [[Cell(p.text.strip(), (0, 0)), *[Cell("", (0, 0))] * (columns - 1)]
+                     for p in document.paragraphs if p.text.strip()]  # fmt: skip
+            return title, grid + notes + _docx_items(document.tables, table, columns)
     raise _no_table(path)
 
 
@@ -234,11 +238,22 @@ def _header(grid: Grid) -> Columns | None:
         points = next((i for i, h in enumerate(heads) if _POINTS_HEAD.search(h) and "得分" not in h), None)
         criterion = next((i for i, h in enumerate(heads) if _CRITERION.search(h)), None)
         explain = next((i for i, h in enumerate(heads) if i != criterion and _EXPLAIN.search(h)), None)
-        levels = [i for i, h in enumerate(heads) if _LEVEL.search(h) and not _NOT_LEVEL.search(h)]
-        levels = [i for i in levels if row[i].origin == (r, i)]  # a heading merged across columns counts once
+        levels = _levels(grid, r)
         if levels and (points is not None or criterion is not None):
+            # a header over two rows: 指标 merged across the level columns, 一级/二级/三级指标 below it
+            below = _levels(grid, r + 1) if r + 1 < len(grid) else []
+            if len(below) > len(levels) and all(grid[r + 1][i].origin[0] == r + 1 for i in below):
+                return Columns(r + 1, tuple(below), points, criterion, explain)
             return Columns(r, tuple(levels), points, criterion, explain)
     return None
+
+
+def _levels(grid: Grid, r: int) -> list[int]:
+    """The level columns a row heads: 一级指标, 二级指标 … (a heading merged across columns counts once)."""
+    row = grid[r]
+    heads = [normalise(c.text) for c in row]
+    levels = [i for i, h in enumerate(heads) if _LEVEL.search(h) and not _NOT_LEVEL.search(h)]
+    return [i for i in levels if row[i].origin == (r, i)]
 
 
 # ---------------------------------------------------------------- the tree
@@ -311,6 +326,7 @@ class _Builder:
         self.input_names: set[str] = set()
         self.node_names: set[str] = set()
         self.known = Known()  # the data items a table render made states (指标数据说明)
+        self.closed = len(grid)  # the total row, when the table has one
 
     def build(self) -> Imported:
         columns = _header(self.grid)
@@ -347,6 +363,7 @@ class _Builder:
             if any(_TOTAL_ROW.match(normalise(c.text)) for c in cells):
                 if columns.points is not None:
                     self.total = _number(row[columns.points].text)
+                self.closed = r
                 break  # the total closes the table: what follows (评价等次, notes) is no indicator
             depth = max(i for i, c in enumerate(cells) if c.text)  # the row's indicator is its deepest level
             while depth and cells[depth].origin == cells[depth - 1].origin:  # a name merged across levels
@@ -408,6 +425,18 @@ class _Builder:
             self.node_names.add(node.name)
             self._unique_names(node.children, node)
 
+    def _grade_line(self) -> GradeLine:
+        """The grades and rounding stated below the total (评价等次：90分（含）以上为优秀；…)."""
+        seen: set[str] = set()
+        for row in self.grid[self.closed + 1 :]:
+            for cell in row:
+                if cell.text and cell.text not in seen:
+                    seen.add(cell.text)
+                    found = read_grade_line(cell.text)
+                    if found is not None:
+                        return found
+        return GradeLine()
+
     def _items(self, columns: Columns) -> Known | None:
         """The 指标数据说明 below the table, when it has one: a head row 数据项 | 类型 | …"""
         for r in range(columns.header + 1, len(self.grid)):
@@ -437,6 +466,7 @@ class _Builder:
 
     def _text(self, columns: Columns, reports: list[RowReport]) -> str:
         title = _clean_name(re.sub(r"^附件[\d\-－—.]*", "", _clean_name(self.title))) or self.path.stem
+        stated = self._grade_line()
         year = _YEAR.search(f"{self.title} {self.path.stem}")
         total = self.total if self.total is not None else sum((n.total() for n in self.roots), Decimal(0))
         recognised = sum(r.recognised for r in reports)
@@ -447,10 +477,13 @@ class _Builder:
             f"rubric {string_text(title)} {{",
             *([f"  year {year.group(1)}"] if year else []),
             f"  total {plain(total)}",
-            "  round total 2 half_up",
-            "  # 评价等次按财政绩效评价通用的划分（总分的 90%、80%、60%）；评分表另有规定的，请修改",
-            *(f"  grade {grade} >= {plain(total * share / 100)}" for grade, share in (("优秀", 90), ("良好", 80), ("中", 60))),
-            "  grade 差 otherwise",
+            *([] if stated.places is not None else ["  round total 2 half_up"]),
+            *(f"  {line}" for line in stated.lines()),
+            *([] if stated.grades else [
+                "  # 评价等次按财政绩效评价通用的划分（总分的 90%、80%、60%）；评分表另有规定的，请修改",
+                *(f"  grade {grade} >= {plain(total * share / 100)}" for grade, share in (("优秀", 90), ("良好", 80), ("中", 60))),
+                "  grade 差 otherwise",
+            ]),
             "}",
             "",
             *(decl.text() for decl in self.inputs),
