@@ -127,3 +127,13 @@ def test_a_header_over_two_rows_and_the_grades_line(build: object, tmp_path: Pat
 def test_without_a_grades_line_the_usual_grades_are_written(tmp_path: Path) -> None:
     imported = import_table(build_xlsx(tmp_path / "表.xlsx", "填表说明：本表由评价单位填写"))
     assert "通用的划分" in imported.text and "round total 2 half_up" in imported.text
+
+
+def test_render_heading_year_goes_to_year_not_the_title(tmp_path: Path) -> None:
+    from pingfen.render import render_table
+    from strategies import RULESET_2021
+
+    original = pingfen.load(RULESET_2021)
+    render_table(original, "xlsx", tmp_path / "表.xlsx")
+    imported = pingfen.loads(import_table(tmp_path / "表.xlsx").text, "draft.rule", tests=False)
+    assert (imported.name, imported.year) == (original.name, 2021)

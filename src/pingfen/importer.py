@@ -468,6 +468,8 @@ class _Builder:
         title = _clean_name(re.sub(r"^附件[\d\-－—.]*", "", _clean_name(self.title))) or self.path.stem
         stated = self._grade_line()
         year = _YEAR.search(f"{self.title} {self.path.stem}")
+        if year is not None:  # render's heading: the title, then （2021年度）, which `year` states
+            title = title.removesuffix(f"（{year.group(1)}年度）") or title
         total = self.total if self.total is not None else sum((n.total() for n in self.roots), Decimal(0))
         recognised = sum(r.recognised for r in reports)
         out = [
