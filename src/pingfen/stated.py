@@ -335,7 +335,7 @@ def _when(parts: list[str], i: int, c: _Context) -> tuple[list[str], int] | None
 
 def _item(text: str, c: _Context) -> str:
     """A checklist item: a yes/no input's description, else an expression."""
-    described = [i for i in c.known.inputs if i.type == "bool" and i.description == text]
+    described = [i for i in c.known.inputs if i.type == "bool" and i.description.strip() == text.strip()]
     if len(described) == 1:
         return name(described[0].name)
     return c.expr(text)
