@@ -19,7 +19,7 @@ KNOWN = Known(
     (
         InputDecl("结余", "amount"), InputDecl("上年结转", "amount"), InputDecl("执行率", "percent", ">= 0"),
         InputDecl("合规", "bool", description="资金使用合规"), InputDecl("a b", "number"),
-        InputDecl("“数”1", "number"), InputDecl("制度情况", "label", labels=("健全", "基本健全")),
+        InputDecl("“数”1", "number"), InputDecl("数据 (万元)3", "number"), InputDecl("制度情况", "label", labels=("健全", "基本健全")),
         InputDecl("完成情况评分", "score"),
     ),
     (("算1", "a b + 1"),),
@@ -40,6 +40,7 @@ def lines(text: str, top: str = "5") -> tuple[str, ...] | None:
         ("“数”1≠-2.5或合规=是", "“数”1 != - 2.5 or 合规 = true"),
         ("min(a b, abs(-算1))", "min(`a b`, abs(- 算1))"),
         ("执行率+一个百分点", "执行率 + 1pp"),
+        ("min(数据 (万元)3, 2)÷（a b）", "min(`数据 (万元)3`, 2) / (`a b`)"),  # a name's own brackets kept
     ],
 )
 def test_expressions_as_render_writes_them(text: str, rule: str) -> None:

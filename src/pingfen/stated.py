@@ -157,7 +157,10 @@ def expression(text: str, known: Known) -> str | None:
         i = found.end()
     if open_nots or not out:
         return None
-    return " ".join(out).replace("( ", "(").replace(" )", ")").replace(" ,", ",")
+    text_out = out[0]
+    for before, token in zip(out, out[1:], strict=False):  # a space between tokens, none inside ( ) or before ,
+        text_out += token if before.endswith("(") or token in (")", ",") else " " + token
+    return text_out
 
 
 # ---------------------------------------------------------------- a criterion
