@@ -18,6 +18,7 @@ from decimal import Decimal
 from attrs import frozen
 
 from pingfen.ast import Name
+from pingfen.errors import PingfenError
 from pingfen.phrases import InputDecl, Reading, plain
 from pingfen.syntax.formatter import label, name
 
@@ -186,8 +187,8 @@ class _Context:
         return found
 
 
-class _Unread(Exception):
-    """The text strays from render's wording."""
+class _Unread(PingfenError):
+    """The text strays from render's wording: caught in this module, never seen outside it."""
 
 
 def read_stated(text: str, indicator: str, top: Decimal, known: Known) -> Reading | None:
