@@ -236,6 +236,7 @@ class _Builder:
         self.steps: list[tuple[str, str, str, Decimal]] = []
         self.counted: list[tuple[str, str]] = []
         self.may_not_apply = True
+        self.newer = True  # issue 10's forms: guards, rounding, if-else, label conditions, panels, dates, batches
 
     def fresh(self, stems: list[str]) -> str:
         if self.draw(st.integers(0, 9)) == 0:
@@ -278,7 +279,7 @@ class _Builder:
         spelt = st.one_of(ratio.map(_pct_text), ratio.map(float), ratio.map(str))
         if not shared:
             return self.new_input("percent", ratio, spelt, shared=False)
-        if self.draw(st.integers(0, 3)) == 0:  # values rounded to a declared precision when read (issue 10 item 4)
+        if self.newer and self.draw(st.integers(0, 3)) == 0:  # values rounded to a declared precision when read (issue 10 item 4)
             precision = ast.Number(D("0.001"), "percent", "0.1%")
             return self.new_input("percent", ratio, spelt, _AT_LEAST_0, precision=precision)
         return self.pick("percent", _AT_LEAST_0, ratio, spelt)
@@ -330,7 +331,8 @@ class _Builder:
             leaves: list[ast.Expr] = [_ref(self.number()), _num(draw(st.sampled_from(HALVES)))]
             leaves += [_ref(n) for n in self.number_lets]
             return draw(st.sampled_from(leaves))
-        op = draw(st.sampled_from(["+", "-", "*", "/", "min", "max", "abs", "neg", "if", "if", "round"]))
+        ops = ["+", "-", "*", "/", "min", "max", "abs", "neg"] + (["if", "if", "round"] if self.newer else [])
+        op = draw(st.sampled_from(ops))
         a = self.numeric(depth + 1)
         if op == "round":  # rounded where the text says (issue 10 item 4)
             mode = draw(st.sampled_from(["half_up", "half_even", "half_down", "up", "down", "ceiling", "floor"]))
@@ -362,8 +364,9 @@ class _Builder:
 
     def condition(self, depth: int = 0) -> ast.Expr:
         draw = self.draw
-        kinds = ["bool", "bool", "cmp_pct", "cmp_num", "not", "and", "or", "label", "label"]
-        kind = draw(st.sampled_from(kinds if depth < 2 else ["bool", "label"]))
+        labels_too = ["label", "label"] if self.newer else []
+        kinds = ["bool", "bool", "cmp_pct", "cmp_num", "not", "and", "or", *labels_too]
+        kind = draw(st.sampled_from(kinds if depth < 2 else ["bool", *labels_too[:1]]))
         if kind == "bool":
             return self.on_bool(self.flag())
         if kind == "label":  # `类型 = 大型会议`: a label input against one of its labels
@@ -400,17 +403,17 @@ class _Builder:
     def indicator(self, top: Decimal) -> ast.Indicator:
         name = self.fresh(NODE_STEMS)
         kinds = ["bands", "bands_let", "step", "ratio", "counted", "awards", "when", "when_cond", "when_pct", "match",
-                 "judgment", "formula", "panel", "dates", "batch", "none"]  # fmt: skip
+                 "judgment", "formula", *(["panel", "dates", "batch"] if self.newer else []), "none"]  # fmt: skip
         kind = self.draw(st.sampled_from(kinds + (["when_open"] if self.loose else [])))
         rules: list[ast.Rule] = getattr(self, "rule_" + kind)(name, top)
         for _ in range(self.draw(st.integers(0, 2))):  # deductions after the rule that gives the start
             rules.append(self.deduction(name, top))
         # now and then a rule switched on by a trailing `if COND` (issue 10 item 2)
         rules = [attrs.evolve(r, guard=self.condition(1)) if not isinstance(r, (ast.AwardIf, ast.DeductIf))
-                 and self.draw(st.integers(0, 4)) == 0 else r for r in rules]  # fmt: skip
+                 and self.newer and self.draw(st.integers(0, 4)) == 0 else r for r in rules]  # fmt: skip
         indicator = ast.Indicator(ast.Name(name), _num(top), tuple(rules))
         exact = any(s[0] == name for s in self.steps) or any(c[0] == name for c in self.counted)
-        if not exact and self.draw(st.integers(0, 5)) == 0:  # `round N [MODE]` on its score (issue 10 item 4)
+        if not exact and self.newer and self.draw(st.integers(0, 5)) == 0:  # `round N [MODE]` on its score (issue 10 item 4)
             mode = self.draw(st.sampled_from(["half_up", "half_even", "half_down", "up", "down", "ceiling", "floor"]))
             indicator = attrs.evolve(indicator, round_places=_num(self.draw(st.integers(1, 2))), round_mode=mode)
         self.indicators.append(indicator)
@@ -726,11 +729,11 @@ class _Builder:
 
 
 @st.composite
-def random_rubrics(draw: st.DrawFn, loose: bool = False, applies: bool = True) -> GenRubric:
+def random_rubrics(draw: st.DrawFn, loose: bool = False, applies: bool = True, newer: bool = True) -> GenRubric:
     """A random rubric with the strategies of records that fit it (see the module's doc);
-    `applies`: some rows may not apply (不适用)."""
+    `applies`: some rows may not apply (不适用); `newer`: issue 10's other forms appear too."""
     b = _Builder(draw, loose)
-    b.may_not_apply = applies
+    b.may_not_apply, b.newer = applies, newer
     tops = b.split(D(draw(st.integers(2, 20))))
     nodes = [b.node(0, top, keep=i == 0) for i, top in enumerate(tops)]
     total = sum(tops, D(0))

@@ -444,6 +444,7 @@ def test_json_schema(tmp_path: Path) -> None:
             {"kind": "grade_changed", "node": "优秀", "part": ["threshold"], "old": "优秀 >= 18", "new": "优秀 >= 17"}
         ],
         "replay": None,
+        "extends": [],
     }
 
 

@@ -113,7 +113,7 @@ def test_json_replay_schema(tmp_path: Path) -> None:
     code, out, _ = run("diff", "--format", "json", "--lang", "en", "--replay", data, old, new)
     assert code == 1
     found = json.loads(out)
-    assert sorted(found) == ["changes", "new", "old", "replay", "version"]
+    assert sorted(found) == ["changes", "extends", "new", "old", "replay", "version"]
     assert found["replay"] == {
         "records": 2, "score_changed": 1, "grade_changed": 1, "down": 1, "up": 0, "other": 0,
         "refused_old_only": 0, "refused_new_only": 0, "refused_both": 1,

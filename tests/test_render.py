@@ -120,7 +120,7 @@ EXPECTED_FORMS = {
     "其他情况，不得分。",
     ("fullwidth-and-names", "“三公经费”变动率"): "比率≥90%，计5分；80%（含）-90%，计4分；0（不含）-80%（不含），计2分；"
     "≤0，不得分。",
-    ("judgment", "《政府工作报告》目标任务完成情况"): "由评价人员酌情打分，最高7分。",
+    ("judgment", "《政府工作报告》目标任务完成情况"): "由评价人员酌情打分（记为完成情况评分），最高7分。",
 }
 
 
@@ -194,7 +194,8 @@ def test_docx_is_a_real_word_table(tmp_path: Path) -> None:
     path = tmp_path / "评分表.docx"
     render_table(RUBRIC, "docx", path)
     document = docx.Document(str(path))
-    (table,) = document.tables
+    table, items = document.tables  # the rubric, then its 指标数据说明
+    assert [c.text for c in items.rows[0].cells] == ["数据项", "类型", "取值或计算公式", "说明"]
     assert len(table.rows) == 1 + 25 + 1
     assert [c.text for c in table.rows[0].cells] == ["一级指标", "二级指标", "三级指标", "分值", "指标解释", "评分标准"]
     rows = [[c.text for c in r.cells] for r in table.rows]
@@ -210,7 +211,8 @@ def test_docx_is_a_real_word_table(tmp_path: Path) -> None:
     assert 'w:eastAsia="仿宋"' in styles
     section = document.sections[0]
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (29.7, 21.0)
-    assert "90分（含）以上为优秀" in document.paragraphs[-1].text
+    assert "90分（含）以上为优秀" in document.paragraphs[-2].text
+    assert document.paragraphs[-1].text == "指标数据说明"
 
 
 def test_xlsx_merges_groups_wraps_and_holds_no_formulas(tmp_path: Path) -> None:

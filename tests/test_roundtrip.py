@@ -1,18 +1,12 @@
 """`import(render(R))` scores like `R`: a rubric rendered as its official table (XLSX and
-DOCX) and imported back gives every indicator the score R gives it.
-
-What the importer cannot read comes back as a `judgment` marked TODO (never a wrong rule):
-such a row is given, as an evaluator would, the score R gives it, and then the total agrees
-too. An imported input is matched to R's by its name (render writes each subject's name:
-"重点支出安排率≥90%，计5分", "资金使用不合规例数每出现一例扣1分", "制度情况：健全的，得10分"),
-by its description (a checklist item's wording is its yes/no input's description), or, for the
-2021 file, as one of its `let`s. A recognised row whose inputs cannot be matched this way
-(a subject that is an expression) is not compared; the forms that must come back are listed
-in `_MUST_READ` and checked to be recognised."""
+DOCX) and imported back reads every row as a rule (no TODO judgment), declares the same
+inputs (the table's 指标数据说明 states each with its type, range and description, and each
+derived value with its formula), and gives every record the same score, row by row, and,
+where the rubric has grades (the line below the table states them and the rounding), the
+same total and grade."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -25,26 +19,17 @@ import pingfen
 from pingfen import ast
 from pingfen.evaluate.rubric import Rubric
 from pingfen.importer import import_table
-from pingfen.phrases import Reading, normalise, read_criterion
+from pingfen.phrases import Reading, read_criterion
 from pingfen.render import render_table
 from pingfen.result import NodeResult
 from pingfen.testing import boundary_inputs
 from strategies import RULESET_2021, GenRubric, random_rubrics
 
 Record = dict[str, object]
-Lets = Callable[[Record], dict[str, object]]
 
 
 def _leaves(module: ast.Module) -> list[ast.Indicator]:
     return [n for n, _ in ast.walk_nodes(module.top) if isinstance(n, ast.Indicator)]
-
-
-def _reads(indicator: ast.Indicator) -> set[str]:
-    names = {e.name.text for r in indicator.rules for e in ast.walk_expressions(*r.expressions()) if isinstance(e, ast.Ref)}
-    for rule in indicator.rules:
-        if isinstance(rule, ast.Judgment):
-            names.add(rule.input.text if rule.input is not None else indicator.name.text)
-    return names
 
 
 def _scores(result: pingfen.Result) -> list[Decimal]:
@@ -68,43 +53,30 @@ def round_trip(rubric: Rubric, fmt: str) -> tuple[Rubric, list[bool]]:
     return pingfen.loads(imported.text, "imported.rule", tests=False), [r.recognised for r in imported.rows]
 
 
-def compare(original: Rubric, imported: Rubric, record: Record, lets: Lets | None = None) -> int:
-    """Score `record` under both; every row whose inputs are matched scores alike, and when every
-    row is, so does the total. Returns how many recognised rows were compared."""
+def same_inputs(original: Rubric, imported: Rubric) -> None:
+    """The imported file declares R's inputs: the same names, types, labels and descriptions
+    (a cell's text is read without the spaces at its ends)."""
+
+    def declared(rubric: Rubric) -> dict[str, tuple[str, tuple[str, ...], str]]:
+        return {i.name.text: (i.type, tuple(lb.text for lb in i.labels), (i.description or "").strip())
+                for i in rubric.module.inputs}  # fmt: skip
+
+    assert declared(imported) == declared(original)
+    assert [let.name.text for let in imported.module.lets] == [let.name.text for let in original.module.lets]
+
+
+def compare(original: Rubric, imported: Rubric, record: Record) -> None:
+    """`record` scores alike under both, every row and the total."""
     want = original.evaluate(record, ratios=True)
-    want_rows = _scores(want)
-    known = dict(record) | (lets(record) if lets else {})
-    descriptions = {normalise(i.description): i.name.text for i in original.module.inputs
-                    if i.type == "bool" and i.description}  # fmt: skip
-    judged: dict[str, Decimal] = {}
-    rows = _leaves(imported.module)
-    assert len(rows) == len(want_rows)
-    for row, score in zip(rows, want_rows, strict=True):
-        for rule in row.rules:
-            if isinstance(rule, ast.Judgment):  # an evaluator's score: the one R gives
-                judged[rule.input.text if rule.input is not None else row.name.text] = score
-    given: Record = {}
-    unmatched: set[str] = set()
-    for spec in imported.module.inputs:
-        name = spec.name.text
-        if name in judged:
-            given[name] = judged[name]
-        elif name in known and (spec.type != "label" or known[name] in {lb.text for lb in spec.labels}):
-            given[name] = known[name]  # (a label the table never names, under 其他情况, is not known to it)
-        elif spec.type == "bool" and normalise(spec.description or "") in descriptions:
-            given[name] = record[descriptions[normalise(spec.description or "")]]
-        else:
-            unmatched.add(name)
-            given[name] = {"bool": False, "label": spec.labels[0].text if spec.labels else ""}.get(spec.type, 0)
-    got_rows = _scores(imported.evaluate(given, ratios=True))
-    compared = 0
-    for row, got, expected in zip(rows, got_rows, want_rows, strict=True):
-        if not _reads(row) & unmatched:
-            assert got == expected, f"{row.name.text}: {got} != {expected}\n{record}\n{given}"
-            compared += not any(isinstance(r, ast.Judgment) for r in row.rules)
-    if not unmatched:  # before rounding: the table states the rounding in words the importer does not read
-        assert imported.evaluate(given, ratios=True).raw_total == want.raw_total
-    return compared
+    got = imported.evaluate(record, ratios=True)
+    rows = [row.name.text for row in _leaves(imported.module)]
+    assert rows == [row.name.text for row in _leaves(original.module)]
+    for row, score, expected in zip(rows, _scores(got), _scores(want), strict=True):
+        assert score == expected, f"{row}: {score} != {expected}\n{record}"
+    assert got.raw_total == want.raw_total
+    header = original.module.header
+    if header is not None and header.grades:  # the table states grades and rounding below the total
+        assert (got.total, got.grade) == (want.total, want.grade)
 
 
 # ---------------------------------------------------------------- the 2021 ruleset
@@ -112,77 +84,37 @@ def compare(original: Rubric, imported: Rubric, record: Record, lets: Lets | Non
 ORIGINAL_2021 = pingfen.load(RULESET_2021)
 
 
-def _lets_2021(record: Record) -> dict[str, object]:
-    """The three rates the 2021 file computes, as the imported table's inputs take them."""
-
-    def d(name: str) -> Decimal:
-        return Decimal(str(record[name]))
-
-    return {
-        "在职人员控制率": d("在职人数") / d("编制人数"),
-        "“三公经费”变动率": (d("本年三公经费") - d("上年三公经费")) / d("上年三公经费"),
-        "三公经费控制率": d("本年三公经费") / d("三公经费预算数"),
-    }
-
-
 @pytest.fixture(scope="module", params=["xlsx", "docx"])
 def imported_2021(request: pytest.FixtureRequest) -> tuple[Rubric, list[bool]]:
     return round_trip(ORIGINAL_2021, request.param)
 
 
-def test_2021_every_row_but_the_when_chain_is_recognised(imported_2021: tuple[Rubric, list[bool]]) -> None:
+def test_2021_every_row_is_recognised(imported_2021: tuple[Rubric, list[bool]]) -> None:
     imported, recognised = imported_2021
-    names = [row.name.text for row in _leaves(imported.module)]
-    assert [n for n, ok in zip(names, recognised, strict=True) if not ok] == ["资金结余"]
-    assert names == [row.name.text for row in _leaves(ORIGINAL_2021.module)]
+    assert len(recognised) == 25 and all(recognised)
+    assert "# TODO:" not in imported.source.text
+    same_inputs(ORIGINAL_2021, imported)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(record=boundary_inputs(ORIGINAL_2021))
 def test_2021_scores_alike_after_render_and_import(imported_2021: tuple[Rubric, list[bool]], record: Record) -> None:
     imported, _ = imported_2021
-    assert compare(ORIGINAL_2021, imported, record, _lets_2021) == 24 - 9  # 9 rows are judgments
+    compare(ORIGINAL_2021, imported, record)
 
 
 # ---------------------------------------------------------------- generated rubrics
 
 
-def _must_read(indicator: ast.Indicator, inputs: dict[str, ast.Input]) -> bool:
-    """A row whose one rule render writes in words the importer reads, on inputs it names alike."""
-    if len(indicator.rules) != 1 or indicator.round_places is not None:
-        return False
-    rule = indicator.rules[0]
-    if rule.switch() is not None:  # `… if COND` and `round N` (issue 10) are not read back yet
-        return False
-    plain = all(normalise(name) == name for name in _reads(indicator))
-    match rule:
-        case ast.Bands() if plain and isinstance(rule.subject, ast.Ref):
-            declared = inputs.get(rule.subject.name.text)
-            return declared is not None and declared.type == "percent"
-        case ast.Match() if plain:
-            return all(arm.label is None or normalise(arm.label.text) == arm.label.text for arm in rule.arms)
-        case ast.DeductStep() if plain and isinstance(rule.value, ast.Ref) and rule.reference is None:
-            declared = inputs.get(rule.value.name.text)
-            return declared is not None and declared.type == "count"
-        case ast.DeductStep() if plain and isinstance(rule.value, ast.Ref) and isinstance(rule.reference, ast.Number):
-            declared = inputs.get(rule.value.name.text)
-            return declared is not None and declared.type == "percent"
-        case ast.Judgment():
-            return True
-        case _:
-            return False
-
-
 @settings(max_examples=25, deadline=None)
-# (the importer does not read 不适用 back yet: rows that may not apply are left out here)
-@given(gen=random_rubrics(applies=False), fmt=st.sampled_from(["xlsx", "docx"]), data=st.data())
+# issue 10's forms (不适用, guards, rounding, panels, dates, batch values) are not read back yet
+@given(gen=random_rubrics(applies=False, newer=False), fmt=st.sampled_from(["xlsx", "docx"]), data=st.data())
 def test_generated_rubrics_score_alike_after_render_and_import(gen: GenRubric, fmt: str, data: st.DataObject) -> None:
     original = pingfen.loads(gen.text, "r.rule", tests=False)
     imported, recognised = round_trip(original, fmt)
-    inputs = {i.name.text: i for i in original.module.inputs}
-    for row, ok in zip(_leaves(original.module), recognised, strict=True):
-        if _must_read(row, inputs):
-            assert ok, f"{row.name.text} was not recognised"
+    unread = [row.name.text for row, ok in zip(_leaves(original.module), recognised, strict=True) if not ok]
+    assert unread == [], f"not recognised: {unread}"
+    same_inputs(original, imported)
     for _ in range(3):
         compare(original, imported, data.draw(gen.records))
 

@@ -543,9 +543,11 @@ def _add_diff_command(
 def _diff(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     from pingfen.diff import diff
     from pingfen.diffview import render_diff, render_replay, to_json
+    from pingfen.overrides import extension
 
     old, new = pingfen.load(args.old, tests=False), pingfen.load(args.new, tests=False)
     found = diff(old, new)
+    extensions = tuple(e for e in (extension(old), extension(new)) if e is not None)
     replayed = None
     if args.replay is not None:
         from pingfen.replay import replay_file
@@ -557,9 +559,9 @@ def _diff(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     if args.format == "json":
         from pingfen.result import dumps
 
-        print(dumps(to_json(found, args.old, args.new, replayed, lang)), file=out)
+        print(dumps(to_json(found, args.old, args.new, replayed, lang, extensions)), file=out)
     else:
-        print(render_diff(found, args.old, args.new, lang), file=out)
+        print(render_diff(found, args.old, args.new, lang, extensions), file=out)
         if replayed is not None:
             print("\n" + render_replay(replayed, args.replay, lang), file=out)
     if replayed is not None:

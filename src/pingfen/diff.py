@@ -15,7 +15,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Literal, TypeAlias, TypeVar, get_args
+from typing import Literal, TypeAlias, TypeVar, cast, get_args
 
 import attrs
 from attrs import frozen
@@ -26,7 +26,7 @@ from pingfen.syntax.formatter import band_condition, expr, format_module, label,
 
 Kind = Literal[
     "header_changed", "grade_added", "grade_removed", "grade_changed",
-    "input_added", "input_removed", "input_changed", "let_added", "let_removed", "let_changed",
+    "input_added", "input_removed", "input_changed", "input_renamed", "let_added", "let_removed", "let_changed",
     "row_added", "row_removed", "row_renamed", "row_moved", "max_changed",
     "rule_added", "rule_removed", "rule_changed",
 ]  # fmt: skip
@@ -78,8 +78,13 @@ def diff(old: Rubric, new: Rubric) -> RubricDiff:
 
 def diff_modules(old: ast.Module, new: ast.Module) -> RubricDiff:
     """The semantic diff of two checked syntax trees."""
-    changes = [*_header(old, new), *_inputs(old, new), *_lets(old, new)]
     before, after = _places(old.top), _places(new.top)
+    renamed = _renamed_inputs(old, new, _match(before, after))
+    if renamed:  # the rest is compared as if the old file had used the new names
+        old = _with_names(old, renamed)
+        before = _places(old.top)
+    renames = [Change("input_renamed", n, (), o, n) for o, n in renamed.items()]
+    changes = [*_header(old, new), *renames, *_inputs(old, new), *_lets(old, new)]
     pairs = _match(before, after)
     changes += _rows(before, after, pairs)
     return RubricDiff(tuple(changes), pairs)
@@ -181,6 +186,71 @@ def _inputs(old: ast.Module, new: ast.Module) -> Iterator[Change]:
     for i in old.inputs:
         if i.name.text not in after:
             yield Change("input_removed", i.name.text, (), _input_text(i), None)
+
+
+def _renamed_inputs(old: ast.Module, new: ast.Module, pairs: Mapping[str, str]) -> dict[str, str]:
+    """Old input name → new, for an input that went away while one came with the same type,
+    bounds, labels and description, read at the same places (the same rules of the same
+    rows, the same `let`s): one input renamed, not one removed and another added."""
+    gone = [i for i in old.inputs if i.name.text not in {j.name.text for j in new.inputs}]
+    came = [j for j in new.inputs if j.name.text not in {i.name.text for i in old.inputs}]
+    used_before, used_after = _uses(old, pairs), _uses(new, {})
+    found: dict[str, str] = {}
+    for i in gone:
+        alike = [j for j in came if j.name.text not in found.values() and _declared_alike(i, j)
+                 and used_before.get(i.name.text) and used_before.get(i.name.text) == used_after.get(j.name.text)]  # fmt: skip
+        if len(alike) == 1:
+            found[i.name.text] = alike[0].name.text
+    return found
+
+
+def _declared_alike(a: ast.Input, b: ast.Input) -> bool:
+    return (a.type, [(x.op, x.value.value, x.value.unit) for x in a.bounds], [x.text for x in a.labels], a.description) == (
+        b.type, [(x.op, x.value.value, x.value.unit) for x in b.bounds], [x.text for x in b.labels], b.description)  # fmt: skip
+
+
+def _uses(module: ast.Module, pairs: Mapping[str, str]) -> dict[str, frozenset[tuple[str, int]]]:
+    """Each name read → where: (row, rule's place) with the row by its new name, or ("let NAME", 0)."""
+    found: dict[str, set[tuple[str, int]]] = {}
+    for let in module.lets:
+        for e in ast.walk_expressions(let.expr):
+            if isinstance(e, ast.Ref):
+                found.setdefault(e.name.text, set()).add(("let " + let.name.text, 0))
+    for node, _ in ast.walk_nodes(module.top):
+        if not isinstance(node, ast.Indicator):
+            continue
+        row = pairs.get(node.name.text, node.name.text)
+        for place, rule in enumerate(node.rules, 1):
+            read = {e.name.text for e in ast.walk_expressions(*rule.expressions()) if isinstance(e, ast.Ref)}
+            if isinstance(rule, ast.Judgment) and rule.input is not None:
+                read.add(rule.input.text)
+            for n in read:
+                found.setdefault(n, set()).add((row, place))
+    return {n: frozenset(places) for n, places in found.items()}
+
+
+def _with_names(value: _T, names: Mapping[str, str]) -> _T:
+    """`value` (a module or any part of one) with the inputs in `names` renamed: where they are
+    declared, read, and judged into. Rows keep their names. Bounded by the parser's MAX_DEPTH."""
+    return cast("_T", _renaming(value, names))
+
+
+def _renaming(value: object, names: Mapping[str, str]) -> object:
+    def new(n: ast.Name) -> ast.Name:
+        return attrs.evolve(n, text=names[n.text]) if n.text in names else n
+
+    if isinstance(value, ast.Ref):
+        return attrs.evolve(value, name=new(value.name))
+    if isinstance(value, ast.Input):
+        return attrs.evolve(value, name=new(value.name))
+    if isinstance(value, ast.Judgment):
+        return value if value.input is None else attrs.evolve(value, input=new(value.input))
+    if isinstance(value, tuple):
+        return tuple(_renaming(v, names) for v in value)
+    cls = type(value)
+    if attrs.has(cls):
+        return cls(**{f.alias: _renaming(getattr(value, f.name), names) for f in attrs.fields(cls)})
+    return value  # str, Decimal, bool, None: no name inside
 
 
 def _lets(old: ast.Module, new: ast.Module) -> Iterator[Change]:

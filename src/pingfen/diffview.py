@@ -9,6 +9,7 @@ from __future__ import annotations
 from pingfen.diff import Change, Kind, Part, RubricDiff
 from pingfen.display import number, width
 from pingfen.lang import Lang
+from pingfen.overrides import Extension, OverrideKind
 from pingfen.replay import Replay, RowChange, Unit
 
 # The JSON's layout: raised when a key changes meaning or goes away.
@@ -22,6 +23,7 @@ KIND_WORDS: dict[Kind, tuple[str, str]] = {
     "input_added": ("input added", "新增输入项"),
     "input_removed": ("input removed", "删除输入项"),
     "input_changed": ("input changed", "输入项变化"),
+    "input_renamed": ("input renamed", "输入项更名"),
     "let_added": ("value added", "新增计算值"),
     "let_removed": ("value removed", "删除计算值"),
     "let_changed": ("value changed", "计算值变化"),
@@ -33,6 +35,19 @@ KIND_WORDS: dict[Kind, tuple[str, str]] = {
     "rule_added": ("rule added", "新增规则"),
     "rule_removed": ("rule removed", "删除规则"),
     "rule_changed": ("rule changed", "评分标准变化"),
+}
+
+# What a file that extends another does to its base (`overrides`).
+OVERRIDE_WORDS: dict[OverrideKind, tuple[str, str]] = {
+    "header_set": ("header settings", "修改表头"),
+    "row_replaced": ("row replaced", "替换指标"),
+    "row_added": ("row added", "新增指标"),
+    "row_removed": ("row removed", "删除指标"),
+    "rows_added_to": ("rows added to group", "向分组添加指标"),
+    "max_set": ("max changed", "修改分值"),
+    "input_replaced": ("input replaced", "替换输入项"),
+    "input_added": ("input added", "新增输入项"),
+    "input_removed": ("input removed", "删除输入项"),
 }
 
 PART_WORDS: dict[str, tuple[str, str]] = {
@@ -78,6 +93,8 @@ _WORDS = {
         "replay": "用 {data} 重算", "unit": "单位", "old_total": "原总分", "new_total": "新总分",
         "old_grade": "原等次", "new_grade": "新等次", "rows": "得分变化的指标", "refused": "无法评分：",
         "old_refused": "原版无法评分", "new_refused": "新版无法评分", "sep": "；", "was": "原名",
+        "extends": "{path} 继承 {base}，对所继承文件的修改：", "line": "行", "base_value": "原值",
+        "own_value": "新值",
     },
     "en": {
         "title": "Comparing {old} → {new}", "kind": "change", "node": "where", "part": "part", "old": "old",
@@ -86,6 +103,8 @@ _WORDS = {
         "new_total": "new total", "old_grade": "old grade", "new_grade": "new grade", "rows": "rows that changed",
         "refused": "Could not be scored:", "old_refused": "refused by the old version",
         "new_refused": "refused by the new version", "sep": "; ", "was": "was",
+        "extends": "{path} extends {base}; what it changes of its base:", "line": "line", "base_value": "base",
+        "own_value": "this file",
     },
 }  # fmt: skip
 
@@ -126,15 +145,23 @@ def _table(header: list[str], body: list[list[str]]) -> list[str]:
     return [line(header), rule, *(line(r) for r in body)]
 
 
-def render_diff(found: RubricDiff, old: str, new: str, lang: Lang = "zh") -> str:
-    """The changes as a table, with a count; one line when there are none."""
+def render_diff(found: RubricDiff, old: str, new: str, lang: Lang = "zh", extensions: tuple[Extension, ...] = ()) -> str:
+    """The changes as a table, with a count; one line when there are none. Then, for each
+    version that extends another file, what it overrides of its base."""
     words = _WORDS[lang]
     out = [words["title"].format(old=old, new=new), ""]
     if found.empty:
-        return "\n".join([*out, words["none"]])
-    header = [words[k] for k in ("kind", "node", "part", "old", "new")]
-    out += _table(header, [change_row(c, lang) for c in found.changes])
-    out += ["", words["count"].format(n=len(found.changes))]
+        out.append(words["none"])
+    else:
+        header = [words[k] for k in ("kind", "node", "part", "old", "new")]
+        out += _table(header, [change_row(c, lang) for c in found.changes])
+        out += ["", words["count"].format(n=len(found.changes))]
+    for extension in extensions:
+        out += ["", words["extends"].format(path=extension.path, base=extension.base), ""]
+        header = [words[k] for k in ("line", "kind", "node", "base_value", "own_value")]
+        body = [[str(o.line), OVERRIDE_WORDS[o.kind][0 if lang == "en" else 1], o.name or _NONE, o.old or _NONE,
+                 o.new or _NONE] for o in extension.overrides]  # fmt: skip
+        out += _table(header, body)
     return "\n".join(out)
 
 
@@ -181,9 +208,12 @@ def _refusal(unit: Unit, lang: Lang) -> str:
     return f"{unit.id}{colon}{words[side]}{colon}{problems}"
 
 
-def to_json(found: RubricDiff, old: str, new: str, replayed: Replay | None, lang: Lang = "zh") -> dict[str, object]:
-    """The whole answer as data: `version`, `old`, `new`, `changes`, and `replay` (or null)."""
+def to_json(
+    found: RubricDiff, old: str, new: str, replayed: Replay | None, lang: Lang = "zh", extensions: tuple[Extension, ...] = ()
+) -> dict[str, object]:
+    """The whole answer as data: `version`, `old`, `new`, `changes`, `replay` (or null), and
+    `extends`: for each version that extends another file, its overrides."""
     return {
         "version": VERSION, "old": old, "new": new, "changes": [c.to_dict() for c in found.changes],
-        "replay": None if replayed is None else replayed.to_dict(lang),
+        "replay": None if replayed is None else replayed.to_dict(lang), "extends": [e.to_dict() for e in extensions],
     }  # fmt: skip

@@ -15,14 +15,17 @@ import zipfile
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from attrs import define, field, frozen
 
 from pingfen.errors import DataError, Problem, UsageError
+from pingfen.gradeline import GradeLine, read_grade_line
 from pingfen.io.bounds import TooBig, details
 from pingfen.io.tables import MAX_XLSX_MEMBERS, MAX_XLSX_RATIO, xlsx_errors
 from pingfen.lang import Lang
 from pingfen.phrases import InputDecl, Reading, name_text, normalise, one_line, plain, read_criterion, string_text
+from pingfen.stated import DATA_HEAD, Known, read_items, read_stated
 
 # A rubric table is a page or two: these bounds are far above any real one.
 MAX_TABLE_BYTES = 50 * 1024 * 1024  # what the file may unpack to
@@ -182,8 +185,27 @@ def _docx_grid(path: Path) -> tuple[str, Grid]:
                 line.append(Cell(cell.text.strip(), origin))
             grid.append(line)
         if _header(grid) is not None:
-            return title, grid
+            # the paragraphs (the grades line below the table among them) as rows after it
+            notes = [[Cell(p.text.strip(), (0, 0)), *[Cell("", (0, 0))] * (columns - 1)]
+                     for p in document.paragraphs if p.text.strip()]  # fmt: skip
+            return title, grid + notes + _docx_items(document.tables, table, columns)
     raise _no_table(path)
+
+
+def _docx_items(tables: list[Any], rubric: Any, width: int) -> Grid:
+    """The rows of the 指标数据说明 table after the rubric's (render writes one), as grid rows
+    below the rubric's own, where an XLSX sheet has them."""
+    after = False
+    for table in tables:
+        if table._tbl is rubric._tbl:
+            after = True
+            continue
+        if not after or len(table.rows) > MAX_TABLE_ROWS or len(table.columns) > MAX_TABLE_COLUMNS:
+            continue
+        rows = [[cell.text.strip() for cell in row.cells] for row in table.rows]
+        if rows and tuple(normalise(c) for c in rows[0][:2]) == DATA_HEAD:
+            return [[Cell(text, (0, 0)) for text in [*row, *[""] * width][:max(width, len(row))]] for row in rows]
+    return []
 
 
 def _no_table(path: Path) -> DataError:
@@ -216,11 +238,22 @@ def _header(grid: Grid) -> Columns | None:
         points = next((i for i, h in enumerate(heads) if _POINTS_HEAD.search(h) and "得分" not in h), None)
         criterion = next((i for i, h in enumerate(heads) if _CRITERION.search(h)), None)
         explain = next((i for i, h in enumerate(heads) if i != criterion and _EXPLAIN.search(h)), None)
-        levels = [i for i, h in enumerate(heads) if _LEVEL.search(h) and not _NOT_LEVEL.search(h)]
-        levels = [i for i in levels if row[i].origin == (r, i)]  # a heading merged across columns counts once
+        levels = _levels(grid, r)
         if levels and (points is not None or criterion is not None):
+            # a header over two rows: 指标 merged across the level columns, 一级/二级/三级指标 below it
+            below = _levels(grid, r + 1) if r + 1 < len(grid) else []
+            if len(below) > len(levels) and all(grid[r + 1][i].origin[0] == r + 1 for i in below):
+                return Columns(r + 1, tuple(below), points, criterion, explain)
             return Columns(r, tuple(levels), points, criterion, explain)
     return None
+
+
+def _levels(grid: Grid, r: int) -> list[int]:
+    """The level columns a row heads: 一级指标, 二级指标 … (a heading merged across columns counts once)."""
+    row = grid[r]
+    heads = [normalise(c.text) for c in row]
+    levels = [i for i, h in enumerate(heads) if _LEVEL.search(h) and not _NOT_LEVEL.search(h)]
+    return [i for i in levels if row[i].origin == (r, i)]
 
 
 # ---------------------------------------------------------------- the tree
@@ -249,12 +282,16 @@ class Node:
 
 
 _NAME_POINTS = re.compile(r"^(?P<name>.+?)\(?(?P<n>\d+(?:\.\d+)?)分\)?$")
+_NAME_POINTS_KEPT = re.compile(r"^(?P<name>.+?)[(（](?P<n>\d+(?:\.\d+)?)分[)）]$")
 _TOTAL_ROW = re.compile(r"^(?:总分|合计|总计|分值合计)$")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 
 
 def _split_points(text: str) -> tuple[str, Decimal | None]:
     """预算执行（15分） → (预算执行, 15); a name without points → (name, None)."""
+    found = _NAME_POINTS_KEPT.match(_clean_name(text))  # the name as written, spaces between words kept
+    if found is not None:
+        return found["name"], Decimal(found["n"])
     clean = normalise(text)
     found = _NAME_POINTS.match(clean)
     if found is None:
@@ -263,8 +300,11 @@ def _split_points(text: str) -> tuple[str, Decimal | None]:
 
 
 def _clean_name(text: str) -> str:
-    """A name as the table prints it, line breaks and spaces inside it dropped."""
-    return re.sub(r"\s+", "", text).strip()
+    """A name as the table prints it: a line break inside it (a cell's wrapping) and a space
+    between Chinese characters dropped; a space between other words kept (`a b`)."""
+    text = re.sub(r"\s*\n\s*", "", text.strip())
+    text = re.sub(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+|\s+(?=[\u3000-\u9fff\uff00-\uffef])", "", text)
+    return re.sub(r"\s+", " ", text)
 
 
 def _number(text: str) -> Decimal | None:
@@ -285,6 +325,8 @@ class _Builder:
         self.inputs: list[InputDecl] = []
         self.input_names: set[str] = set()
         self.node_names: set[str] = set()
+        self.known = Known()  # the data items a table render made states (指标数据说明)
+        self.closed = len(grid)  # the total row, when the table has one
 
     def build(self) -> Imported:
         columns = _header(self.grid)
@@ -295,11 +337,19 @@ class _Builder:
         self._tree(columns)
         self._split_shared_points(columns)
         self._unique_names(self.roots, None)
+        self.known = self._items(columns) or Known()
+        self.inputs = list(self.known.inputs)
+        declared = set(self.known.names)
         reports: list[RowReport] = []
         for leaf in self._leaves(self.roots):
-            reading = read_criterion(leaf.criterion, leaf.name, leaf.total(), self._namer)
+            # render's own wording first, read whole on the names its 指标数据说明 declares
+            reading = read_stated(leaf.criterion, leaf.name, leaf.total(), self.known)
+            if reading is None:
+                reading = read_criterion(leaf.criterion, leaf.name, leaf.total(), self._namer)
             leaf.reading = reading
-            self.inputs.extend(reading.inputs)
+            self.inputs.extend(i for i in reading.inputs if i.name not in declared)
+            declared |= {i.name for i in reading.inputs}
+            self.input_names |= declared  # a name a later row wishes for is then told apart
             reports.append(RowReport(leaf.row + 1, leaf.name, reading.kind, reading.recognised))
         return Imported(self._text(columns, reports), tuple(reports))
 
@@ -313,6 +363,7 @@ class _Builder:
             if any(_TOTAL_ROW.match(normalise(c.text)) for c in cells):
                 if columns.points is not None:
                     self.total = _number(row[columns.points].text)
+                self.closed = r
                 break  # the total closes the table: what follows (评价等次, notes) is no indicator
             depth = max(i for i, c in enumerate(cells) if c.text)  # the row's indicator is its deepest level
             while depth and cells[depth].origin == cells[depth - 1].origin:  # a name merged across levels
@@ -374,7 +425,28 @@ class _Builder:
             self.node_names.add(node.name)
             self._unique_names(node.children, node)
 
+    def _grade_line(self) -> GradeLine:
+        """The grades and rounding stated below the total (评价等次：90分（含）以上为优秀；…)."""
+        seen: set[str] = set()
+        for row in self.grid[self.closed + 1 :]:
+            for cell in row:
+                if cell.text and cell.text not in seen:
+                    seen.add(cell.text)
+                    found = read_grade_line(cell.text)
+                    if found is not None:
+                        return found
+        return GradeLine()
+
+    def _items(self, columns: Columns) -> Known | None:
+        """The 指标数据说明 below the table, when it has one: a head row 数据项 | 类型 | …"""
+        for r in range(columns.header + 1, len(self.grid)):
+            if tuple(normalise(c.text) for c in self.grid[r][:2]) == DATA_HEAD:
+                return read_items([[c.text for c in row[:4]] for row in self.grid[r:]])
+        return None
+
     def _namer(self, wished: str) -> str:
+        if wished in self.known.names:
+            return wished  # a declared input: every row that reads it reads the same one
         name = wished or "输入项"
         count = 1
         while name in self.input_names:
@@ -394,7 +466,10 @@ class _Builder:
 
     def _text(self, columns: Columns, reports: list[RowReport]) -> str:
         title = _clean_name(re.sub(r"^附件[\d\-－—.]*", "", _clean_name(self.title))) or self.path.stem
+        stated = self._grade_line()
         year = _YEAR.search(f"{self.title} {self.path.stem}")
+        if year is not None:  # render's heading: the title, then （2021年度）, which `year` states
+            title = title.removesuffix(f"（{year.group(1)}年度）") or title
         total = self.total if self.total is not None else sum((n.total() for n in self.roots), Decimal(0))
         recognised = sum(r.recognised for r in reports)
         out = [
@@ -404,14 +479,19 @@ class _Builder:
             f"rubric {string_text(title)} {{",
             *([f"  year {year.group(1)}"] if year else []),
             f"  total {plain(total)}",
-            "  round total 2 half_up",
-            "  # 评价等次按财政绩效评价通用的划分（总分的 90%、80%、60%）；评分表另有规定的，请修改",
-            *(f"  grade {grade} >= {plain(total * share / 100)}" for grade, share in (("优秀", 90), ("良好", 80), ("中", 60))),
-            "  grade 差 otherwise",
+            *([] if stated.places is not None else ["  round total 2 half_up"]),
+            *(f"  {line}" for line in stated.lines()),
+            *([] if stated.grades else [
+                "  # 评价等次按财政绩效评价通用的划分（总分的 90%、80%、60%）；评分表另有规定的，请修改",
+                *(f"  grade {grade} >= {plain(total * share / 100)}" for grade, share in (("优秀", 90), ("良好", 80), ("中", 60))),
+                "  grade 差 otherwise",
+            ]),
             "}",
             "",
             *(decl.text() for decl in self.inputs),
             "",
+            *(f"let {name_text(n)} = {formula}" for n, formula in self.known.lets),
+            *([""] if self.known.lets else []),
         ]
         for node in self.roots:
             out.extend(self._node(node, 0))

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from attrs import frozen
 
+from pingfen.syntax.formatter import string
 from pingfen.syntax.parser import is_bare_name
 
 
@@ -102,8 +103,8 @@ def name_text(name: str) -> str:
 
 
 def string_text(text: str) -> str:
-    """A description or title as a rule string: ASCII double quotes inside become “ ”."""
-    return '"' + text.replace("\\", "＼").replace('"', "”") + '"'
+    """A description or title as a rule string, every character kept (escaped as the formatter does)."""
+    return string(text)
 
 
 # ---------------------------------------------------------------- the readers

@@ -41,6 +41,14 @@ _ROUNDING = {
     "floor": ("向下取整", "rounded down"),
 }
 
+# An input's type as the 指标数据说明 states it (zh, en); a `let` is a 计算值.
+TYPE_WORDS = {
+    "percent": ("百分比", "percent"), "amount": ("金额", "amount"), "count": ("计数", "count"),
+    "bool": ("是否", "yes/no"), "score": ("评价得分", "score"), "number": ("数值", "number"),
+    "label": ("等级", "label"), "date": ("日期", "date"),
+}  # fmt: skip
+DERIVED = ("计算值", "derived")
+
 
 class Words:
     """What the rubric declares that the criteria mention: inputs (descriptions, types) and lets."""
@@ -117,11 +125,14 @@ class Words:
                 assert_never(e)
 
     def condition(self, e: ast.Expr) -> str:
-        """A checklist item: a yes/no input stands for its description, as the table states it."""
+        """A checklist item: a yes/no input stands for its description, as the table states it,
+        when no other yes/no input has the same one (else the table could not say which)."""
         if isinstance(e, ast.Ref):
             declared = self.inputs.get(e.name.text)
             if declared is not None and declared.type == "bool" and declared.description:
-                return declared.description
+                alike = [i for i in self.inputs.values() if i.type == "bool" and i.description == declared.description]
+                if len(alike) == 1 and declared.description not in self.inputs and declared.description not in self.lets:
+                    return declared.description
         return self.expr(e)
 
     def points(self, n: ast.Number, verb: str = "计") -> str:
@@ -270,7 +281,7 @@ class Words:
         deductions = [r for r in indicator.rules if ast.is_deduction(r)]
         sentences: list[str] = []
         for base in bases:
-            sentences.append(self.switched(base, self._base(base, top), True))
+            sentences.append(self.switched(base, self._base(base, top, indicator.name.text), True))
         if awards:
             sentences.append(self.checklist(list(awards)))
         if deductions:
@@ -313,7 +324,7 @@ class Words:
             return f"{self.condition(guard)}时，{text}" + ("；否则不得分" if base else "")
         return f"where {self.condition(guard)}, {text}" + ("; otherwise 0 points" if base else "")
 
-    def _base(self, rule: ast.BaseRule, top: Decimal) -> str:
+    def _base(self, rule: ast.BaseRule, top: Decimal, indicator: str) -> str:
         zh = self.zh
         match rule:
             case ast.Bands():
@@ -323,7 +334,10 @@ class Words:
             case ast.Match():
                 return self.match(rule)
             case ast.Judgment():
-                return f"由评价人员酌情打分，最高{exact(top)}分" if zh else f"judged by the evaluators, 0 to {exact(top)} points"
+                # the score's input named when it is not the indicator's own, so that an import declares it
+                name = rule.input.text if rule.input is not None else indicator
+                into = "" if name == indicator else (f"（记为{name}）" if zh else f" (as {name})")
+                return f"由评价人员酌情打分{into}，最高{exact(top)}分" if zh else f"judged by the evaluators{into}, 0 to {exact(top)} points"
             case ast.Formula():
                 if zh:
                     return f"得分={self.expr(rule.expr)}，最高{exact(top)}分，低于0分的按0分计"
@@ -357,6 +371,29 @@ class Words:
         what = {"min": "the lowest", "max": "the highest", "mean": "the mean", "median": "the median",
                 "count": "the number of records with", "rank": "the place (highest first) by"}[batch.func]  # fmt: skip
         return f"{name} = {what} {subject} of the batch's records"
+
+    # ------------------------------------------------------------ the data items
+
+    def data_items(self) -> list[tuple[str, str, str, str]]:
+        """指标数据说明: each input (name, type, its range or labels, description) and each derived
+        value (name, 计算值, its formula, ""), in declaration order — what an importer declares."""
+        out = []
+        for i in self.inputs.values():
+            if i.batch is not None:  # a value across the batch: derived, as its sentence says
+                out.append((i.name.text, DERIVED[0 if self.zh else 1], self.batch(i.name.text, i.batch), ""))
+                continue
+            if i.type == "label":
+                values = "、".join(label.text for label in i.labels)
+            else:
+                values = ("且" if self.zh else " and ").join(
+                    f"{_ZH_OPS[b.op] if self.zh else _EN_OPS[b.op]}{self.literal(b.value)}" for b in i.bounds)
+            kind = TYPE_WORDS[i.type][0 if self.zh else 1]
+            if i.is_list:  # a panel of experts' scores
+                kind = f"{kind}（多位专家）" if self.zh else f"{kind} (a panel)"
+            out.append((i.name.text, kind, values, i.description or ""))
+        for name, let in self.lets.items():
+            out.append((name, DERIVED[0 if self.zh else 1], self.expr(let.expr), ""))
+        return out
 
     # ------------------------------------------------------------ the grades
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pingfen.io.write import atomic_path, worksheet
 from pingfen.reasons import exact
 from pingfen.report.layout import BLANK, GroupCell, LevelCell
-from pingfen.report.rubric_table import HEADS, RubricTable
+from pingfen.report.rubric_table import DATA_HEADS, HEADS, RubricTable
 from pingfen.report.xlsx import save_a4_wide
 
 if TYPE_CHECKING:
@@ -83,6 +83,18 @@ def write_xlsx(table: RubricTable, path: str | Path) -> None:
         sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=width)
         sheet.cell(sheet.max_row, 1).font, sheet.cell(sheet.max_row, 1).alignment = font, left
         sheet.row_dimensions[sheet.max_row].height = 32
+    if table.data:  # 指标数据说明: a titled block of four columns below the grades
+        heading, columns = DATA_HEADS[table.lang]
+        sheet.append([])
+        sheet.append([heading])
+        sheet.cell(sheet.max_row, 1).font = Font(name=SONG, bold=True, size=12)
+        sheet.append(list(columns))
+        for cell in sheet[sheet.max_row]:
+            cell.font, cell.alignment, cell.border = Font(name=SONG, bold=True, size=10.5), centre, border
+        for item in table.data:
+            sheet.append([text or None for text in item])
+            for cell in sheet[sheet.max_row][:4]:
+                cell.font, cell.alignment, cell.border = font, left, border
     for column in range(1, table.levels + 1):
         sheet.column_dimensions[get_column_letter(column)].width = 18
     sheet.column_dimensions[get_column_letter(table.levels + 1)].width = 7
@@ -162,6 +174,18 @@ def write_docx(table: RubricTable, path: str | Path) -> None:
         paragraph.add_run(table.grades)
         for piece in paragraph.runs:
             _fonts(piece._element, FANG)
+    if table.data:  # 指标数据说明: a second table, after its heading
+        heading, columns = DATA_HEADS[table.lang]
+        title_run = document.add_paragraph().add_run(heading)
+        title_run.bold = True
+        _fonts(title_run._element, SONG)
+        items = document.add_table(rows=1 + len(table.data), cols=4)
+        items.style = "Table Grid"
+        for cell, text in zip(items.rows[0].cells, columns, strict=True):
+            _write(cell, text, bold=True, centre=True)
+        for index, item in enumerate(table.data, start=1):
+            for cell, text in zip(items.rows[index].cells, item, strict=True):
+                _write(cell, text)
     with atomic_path(path) as tmp:
         document.save(tmp)  # type: ignore[arg-type]  # typed as str, but it hands the path to zipfile, which takes a Path
 

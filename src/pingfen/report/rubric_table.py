@@ -31,6 +31,11 @@ HEADS = {
     "en": {"max": "max", "explanation": "explanation", "criterion": "scoring criterion", "total": "total",
            "grades": "grades", "year": "year"},
 }  # fmt: skip
+# The data items below the table (指标数据说明): its heading and its columns.
+DATA_HEADS = {
+    "zh": ("指标数据说明", ("数据项", "类型", "取值或计算公式", "说明")),
+    "en": ("data items", ("data item", "type", "values or formula", "description")),
+}
 
 
 @frozen
@@ -55,6 +60,8 @@ class RubricTable:
     rows: tuple[TableRow, ...]
     total: Decimal
     grades: str  # the grades and the total's rounding, one sentence ("" when none)
+    # 指标数据说明: (name, type, values or formula, description) of each input and derived value
+    data: tuple[tuple[str, str, str, str], ...] = ()
 
     def group_text(self, cell: GroupCell) -> str:
         """投入（15分）: the way a table states a group's 分值 inside its name."""
@@ -85,7 +92,7 @@ def build_table(rubric: Rubric, lang: Lang = "zh") -> RubricTable:
     return RubricTable(
         rubric.name, rubric.year, lang,
         (*level_names(levels, lang), heads["max"], heads["explanation"], heads["criterion"]),
-        levels, tuple(rows), rubric.max, words.grades(header),
+        levels, tuple(rows), rubric.max, words.grades(header), tuple(words.data_items()),
     )  # fmt: skip
 
 
@@ -107,6 +114,9 @@ def render_markdown(table: RubricTable) -> str:
     if table.grades:
         sep = "：" if table.lang == "zh" else ": "
         lines += ["", f"**{heads['grades']}**{sep}{markdown_cell(table.grades)}"]
+    if table.data:
+        lines += ["", f"## {DATA_HEADS[table.lang][0]}", "", "| " + " | ".join(DATA_HEADS[table.lang][1]) + " |", "|---|---|---|---|"]
+        lines += ["| " + " | ".join(markdown_cell(c) for c in item) + " |" for item in table.data]
     lines.append("")
     return "\n".join(lines)
 
@@ -121,6 +131,7 @@ CSS = f"""
 :root {{ color-scheme: light; }}
 body {{ font-family: {FANG}; margin: 2rem auto; max-width: 1200px; padding: 0 1rem; color: #000; line-height: 1.5; }}
 h1 {{ font-family: {SONG}; font-size: 1.6rem; text-align: center; margin: 0 0 1rem; }}
+h2 {{ font-family: {SONG}; font-size: 1.2rem; margin: 1.5rem 0 .5rem; }}
 table {{ border-collapse: collapse; width: 100%; font-family: {SONG}; font-size: 10.5pt; }}
 th, td {{ border: 1px solid #000; padding: .3rem .45rem; vertical-align: middle; }}
 th {{ font-weight: 700; text-align: center; background: #f2f2f2; }}
@@ -158,6 +169,10 @@ def render_html(table: RubricTable) -> str:
                 f'<td class="num">{number(table.total)}</td><td></td><td></td></tr>')  # fmt: skip
     sep = "：" if table.lang == "zh" else ": "
     grades = f'<p class="grades"><strong>{escape(heads["grades"])}</strong>{sep}{escape(table.grades)}</p>' if table.grades else ""
+    if table.data:  # the data items: what each criterion's names stand for
+        rows = "".join("<tr>" + "".join(f'<td class="text">{escape(c)}</td>' for c in item) + "</tr>" for item in table.data)
+        grades += (f'\n<h2>{escape(DATA_HEADS[table.lang][0])}</h2>\n<table class="data"><thead><tr>'
+                   + "".join(f"<th>{escape(h)}</th>" for h in DATA_HEADS[table.lang][1]) + f"</tr></thead><tbody>{rows}</tbody></table>")
     return f"""<!DOCTYPE html>
 <html lang="{"zh-CN" if table.lang == "zh" else "en"}">
 <head>

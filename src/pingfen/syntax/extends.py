@@ -47,11 +47,15 @@ def _marked(value: object, file: int) -> object:
 
 def misplaced(module: ast.Module) -> list[Diagnostic]:
     """PF123 for an `extends` that is not the file's first item or not its only one; PF126
-    for each change in a file that extends nothing."""
+    for each change in a file that extends nothing; PF109 for a second `rubric` header in a
+    file that extends another (each would replace the base's settings in turn, the last
+    silently winning)."""
     found = []
     for index, item in enumerate(module.items):
         if isinstance(item, ast.Extends) and index > 0:
             found.append(Diagnostic("PF123", item.span, {}, hint="extends_first"))
+    if any(isinstance(i, ast.Extends) for i in module.items):
+        found += [Diagnostic("PF109", extra.span, {}, hint="one_header") for extra in module.headers[1:]]
     if not any(isinstance(i, ast.Extends) for i in module.items):
         for item in module.changes:
             word = {ast.Remove: "remove", ast.AddTo: "add to", ast.SetMax: "max"}.get(type(item), "")

@@ -1,0 +1,139 @@
+"""`pingfen import`, continued: a header over two rows (指标 merged across the level
+columns, 一级/二级/三级指标 below it; 分值 and 评分标准 merged down both rows), and the
+grades and rounding line below the table read into the rubric header — phrase by phrase,
+then in XLSX and DOCX tables."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import pingfen
+from pingfen.gradeline import GradeLine, read_grade_line
+from pingfen.importer import import_table
+
+D = Decimal
+
+
+@pytest.mark.parametrize(
+    ("text", "grades", "places", "mode"),
+    [
+        ("评价等次：90分（含）以上为优秀；80分（含）-90分为良好；60分（含）-80分为中；60分以下为差。"
+         "总分四舍五入保留2位小数后评定等次。",
+         (("优秀", ">=", D(90)), ("良好", ">=", D(80)), ("中", ">=", D(60)), ("差", None, None)), 2, "half_up"),
+        ("90分以上为优秀，80（含）-90分为良好，60(含)～80分为合格，其他为不合格", (("优秀", ">=", D(90)),
+         ("良好", ">=", D(80)), ("合格", ">=", D(60)), ("不合格", None, None)), None, "half_up"),
+        ("85.5分（不含）以上为A；85.5分（含）以下为B。总分直接舍去保留0位小数后评定等次。",
+         (("A", ">", D("85.5")), ("B", None, None)), 0, "down"),
+        ("等次按以下顺序取首个符合的：总分≥10为甲；总分=5为乙；其他为丙。总分四舍六入五成双保留1位小数后评定等次。",
+         (("甲", ">=", D(10)), ("乙", "=", D(5)), ("丙", None, None)), 1, "half_even"),
+        ("得分保留两位小数", (), 2, "half_up"),  # the rounding alone
+        ("90分以上为优秀；由评价组综合评定为其他等次；保留三位小数", (), 3, "half_up"),  # a grade not read: none taken
+    ],
+)  # fmt: skip
+def test_grade_lines(text: str, grades: tuple[tuple[str, str | None, Decimal | None], ...], places: int | None,
+                     mode: str) -> None:  # fmt: skip
+    assert read_grade_line(text) == GradeLine(grades, places, mode)
+
+
+@pytest.mark.parametrize("text", ["部门整体支出绩效评价评分表（2021年度）", "填表说明：本表由评价单位填写", ""])
+def test_lines_that_state_no_grades(text: str) -> None:
+    assert read_grade_line(text) is None
+
+
+def test_the_header_lines_of_a_grade_line() -> None:
+    line = GradeLine((("优秀", ">=", D(90)), ("差", None, None)), 1, "half_even")
+    assert line.lines() == ["round total 1 half_even", "grade 优秀 >= 90", "grade 差 otherwise"]
+
+
+# ---------------------------------------------------------------- tables
+
+ROWS = [
+    ["投入（10分）", "预算配置（10分）", "重点支出安排率", 5, "重点支出安排率≥90%，计5分；80%（含）-90%，计3分；低于80%，不得分。"],
+    ["", "", "资金使用合规性", 5, "每出现一例扣1分，扣完为止。"],
+]
+GRADES = "评价等次：9分（含）以上为优秀，8（含）-9分为良好，6（含）-8分为中，6分以下为差。总分保留一位小数。"
+
+
+def build_xlsx(path: Path, grades: str = GRADES) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["附件 2022年项目评分表"])
+    sheet.append(["指标", None, None, "分值", "评分标准"])
+    sheet.append(["一级指标", "二级指标", "三级指标", None, None])
+    sheet.merge_cells("A2:C2")
+    sheet.merge_cells("D2:D3")
+    sheet.merge_cells("E2:E3")
+    for row in ROWS:
+        sheet.append(row)
+    sheet.merge_cells("A4:A5")
+    sheet.merge_cells("B4:B5")
+    sheet.append(["合计", None, None, 10, None])
+    sheet.append([grades])
+    book.save(path)
+    return path
+
+
+def build_docx(path: Path) -> Path:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("2022年项目评分表")
+    table = document.add_table(rows=2 + len(ROWS) + 1, cols=5)
+    head = table.cell(0, 0).merge(table.cell(0, 2))
+    head.text = "指标"
+    for column, text in ((3, "分值"), (4, "评分标准")):
+        table.cell(0, column).merge(table.cell(1, column)).text = text
+    for column, text in enumerate(["一级指标", "二级指标", "三级指标"]):
+        table.cell(1, column).text = text
+    for r, row in enumerate(ROWS, start=2):
+        for c, value in enumerate(row):
+            if value != "":
+                table.cell(r, c).text = str(value)
+    for column in (0, 1):
+        merged = table.cell(2, column).merge(table.cell(3, column))
+        merged.text = str(ROWS[0][column])
+    table.cell(4, 0).text = "合计"
+    table.cell(4, 3).text = "10"
+    document.add_paragraph(GRADES)
+    document.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("build", [build_xlsx, build_docx])
+def test_a_header_over_two_rows_and_the_grades_line(build: object, tmp_path: Path) -> None:
+    assert callable(build)
+    suffix = ".xlsx" if build is build_xlsx else ".docx"
+    imported = import_table(build(tmp_path / f"表{suffix}"))
+    assert [(r.indicator, r.recognised) for r in imported.rows] == [("重点支出安排率", True), ("资金使用合规性", True)]
+    rubric = pingfen.loads(imported.text, "draft.rule", tests=False)
+    header = rubric.module.header
+    assert header is not None
+    assert [(g.name.text, g.op, g.threshold.value if g.threshold else None) for g in header.grades] == [
+        ("优秀", ">=", D(9)), ("良好", ">=", D(8)), ("中", ">=", D(6)), ("差", None, None)]  # fmt: skip
+    assert header.round_places is not None and header.round_places.value == 1
+    assert "通用的划分" not in imported.text  # the table's own grades, not the usual ones
+    groups = [n.name.text for n in rubric.module.top]
+    assert groups == ["投入"]  # three levels: 投入 / 预算配置 / the indicators
+    result = rubric.evaluate({"重点支出安排率": D("0.85"), "资金使用合规性问题例数": 1}, ratios=True)
+    assert (result.total, result.grade) == (D(7), "中")
+
+
+def test_without_a_grades_line_the_usual_grades_are_written(tmp_path: Path) -> None:
+    imported = import_table(build_xlsx(tmp_path / "表.xlsx", "填表说明：本表由评价单位填写"))
+    assert "通用的划分" in imported.text and "round total 2 half_up" in imported.text
+
+
+def test_render_heading_year_goes_to_year_not_the_title(tmp_path: Path) -> None:
+    from pingfen.render import render_table
+    from strategies import RULESET_2021
+
+    original = pingfen.load(RULESET_2021)
+    render_table(original, "xlsx", tmp_path / "表.xlsx")
+    imported = pingfen.loads(import_table(tmp_path / "表.xlsx").text, "draft.rule", tests=False)
+    assert (imported.name, imported.year) == (original.name, 2021)
