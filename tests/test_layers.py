@@ -39,6 +39,7 @@ LAYERS: list[tuple[str, ...]] = [
         "pingfen.diff",
         "pingfen.replay",
         "pingfen.diffview",
+        "pingfen.sql",
     ),
     ("pingfen.cli",),
     ("pingfen",),  # the facade: lazy names over everything

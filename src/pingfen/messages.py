@@ -215,6 +215,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请安装 Chromium（apt-get install chromium），或以 PINGFEN_CHROMIUM 指明其位置，或改为输出 .html 或 .docx",
     ),
     "PF711": ("Chromium could not print the PDF `{path}`: {reason}", "Chromium 未能打印 PDF `{path}`：{reason_zh}"),
+    # the rubric as SQL (pingfen sql)
+    "PF800": (
+        "input `{input}`: {value} is beyond what the SQL query scores exactly (below 10^14 in size)",
+        "输入项 `{input}`：{value} 超出 SQL 查询可精确计分的范围（绝对值须小于 10^14）",
+    ),
+    "PF801": (
+        "the total is rounded to {places} places: the SQL query rounds to 0–18 places only",
+        "总分保留 {places} 位小数：SQL 查询只能保留 0–18 位小数",
+    ),
+    "PF802": ("`{form}` cannot be translated to SQL exactly", "`{form}` 无法精确地翻译为 SQL"),
 }
 
 # hint key -> (english, chinese)

@@ -1,0 +1,54 @@
+"""Scoring records through the generated SQL on a real DuckDB, for the differential tests."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+import pingfen
+from pingfen.sql import to_sql
+
+SQL_TYPES = {"bool": "BOOLEAN", "label": "VARCHAR"}  # every other input: DECIMAL(38, 20)
+
+
+def table(con: object, rubric: pingfen.Rubric, records: Sequence[dict[str, object]], name: str = "records") -> None:
+    """A relation `name` of the records, one typed column per input and a row number `id`."""
+    specs = rubric.inputs
+    columns = ", ".join(f'"{s.name}" {SQL_TYPES.get(s.type, "DECIMAL(38, 20)")}' for s in specs)
+    con.execute(f'CREATE OR REPLACE TABLE "{name}" (id INTEGER, {columns})')  # type: ignore[attr-defined]  # duckdb's connection
+    rows = [[i, *(_cell(r.get(s.name), s.type) for s in specs)] for i, r in enumerate(records)]
+    marks = ", ".join("?" for _ in range(len(specs) + 1))
+    if rows:
+        con.executemany(f'INSERT INTO "{name}" VALUES ({marks})', rows)  # type: ignore[attr-defined]  # duckdb's connection
+
+
+def _cell(value: object, kind: str) -> object:
+    if value is None or kind in ("bool", "label"):
+        return value
+    return str(value)  # exact: DuckDB reads the text into the DECIMAL column
+
+
+def score(con: object, rubric: pingfen.Rubric, records: Sequence[dict[str, object]]) -> list[dict[str, object]]:
+    """Each record's row of the scoring query, in the records' order."""
+    table(con, rubric, records)
+    cursor = con.execute(to_sql(rubric) + " ORDER BY id")  # type: ignore[attr-defined]  # duckdb's connection
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def agree(rubric: pingfen.Rubric, record: dict[str, object], row: dict[str, object], tolerance: Decimal = Decimal("1e-18")) -> None:
+    """The row says what evaluate() says of the record: the same refusal (first problem's
+    code and input), or the same total and grade, and every node's score within `tolerance`."""
+    try:
+        result = rubric.evaluate(record, ratios=True)
+    except pingfen.DataError as refused:
+        first = refused.problems[0]
+        assert (row["refusal"], row["refusal_input"]) == (first.code, first.input), (record, row, refused)
+        assert row["total"] is None and row["grade"] is None
+        return
+    assert row["refusal"] is None, (record, row)
+    assert (row["total"], row["grade"]) == (result.total, result.grade), (record, row, result.total)
+    for node in result.nodes():
+        got = row[node.name]
+        assert isinstance(got, Decimal)
+        assert abs(got - node.score) <= tolerance, (node.name, got, node.score, record)
