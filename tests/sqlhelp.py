@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+import decimal
 from decimal import Decimal
 
 import pingfen
 from pingfen.sql import to_sql
+from pingfen.values import to_bool, to_decimal, to_percent
 
 SQL_TYPES = {"bool": "BOOLEAN", "label": "VARCHAR"}  # every other input: DECIMAL(38, 20)
 
@@ -20,6 +22,32 @@ def table(con: object, rubric: pingfen.Rubric, records: Sequence[dict[str, objec
     marks = ", ".join("?" for _ in range(len(specs) + 1))
     if rows:
         con.executemany(f'INSERT INTO "{name}" VALUES ({marks})', rows)  # type: ignore[attr-defined]  # duckdb's connection
+
+
+def typed(rubric: pingfen.Rubric, record: dict[str, object]) -> dict[str, object] | None:
+    """The record as a typed table holds it (numbers exact, percents as ratios, bools,
+    labels as text), domains unchecked; None when a value has no such form ("abc", NaN)."""
+    out: dict[str, object] = {}
+    for spec in rubric.inputs:
+        raw = record.get(spec.name)
+        value: object
+        if raw is None:
+            value = None
+        elif spec.type == "bool":
+            value = to_bool(raw)
+        elif spec.type == "label":
+            value = str(raw) if isinstance(raw, str) else None
+        else:
+            value = to_percent(raw) if spec.type == "percent" else to_decimal(raw)
+            if value is not None and (abs(value) >= Decimal(10) ** 18 or value != value.quantize(Decimal("1e-20"), context=WIDE)):
+                value = None  # beyond what a DECIMAL(38, 20) column holds
+        if value is None and raw is not None:
+            return None
+        out[spec.name] = value
+    return out
+
+
+WIDE = decimal.Context(prec=80)
 
 
 def _cell(value: object, kind: str) -> object:

@@ -180,6 +180,17 @@ def _parser(language: Lang) -> argparse.ArgumentParser:
     im.add_argument("-o", "--output", metavar="FILE", help=t("write the rule file here (atomically) instead of standard output"))
     _add_authoring_commands(commands, lang, t, layout)
     _add_diff_command(commands, [lang, table_input], t, layout)
+    sq = commands.add_parser(
+        "sql", parents=[lang], formatter_class=layout, help=t("print one SQL query that scores a table of records"),
+        description=t("Print one SELECT that scores a relation of records (one column per input, named as the "
+        "input) into one row per record: its other columns, a column per group and indicator, total, grade, "
+        "and refusal and refusal_input for a record that cannot be scored. Exact decimals, no floats "
+        "(docs/scale.md). Exit 0 when printed, 2 when the rule file has errors or a form cannot be "
+        "translated exactly."),
+    )  # fmt: skip
+    sq.add_argument("ruleset", metavar="RULESET", help=t("the .rule file"))
+    sq.add_argument("--dialect", default="duckdb", metavar="DIALECT", help=t("the engine's SQL: duckdb (default), spark, postgres, …"))
+    sq.add_argument("--table", default="records", metavar="TABLE", help=t("the relation of records (default: records)"))
     ev.add_argument(
         "--allow-unsound", action="store_true",
         help=t("score even if the rubric's only errors are soundness findings (PF4xx), as `fuzz` does, "
@@ -491,6 +502,20 @@ def _render(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> i
     return OK
 
 
+def _sql(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from pingfen.messages import message
+    from pingfen.sql import VERIFIED, SqlRefusal, to_sql
+
+    try:
+        print(to_sql(pingfen.load(args.ruleset, tests=False), args.dialect, args.table) + ";", file=out)
+    except SqlRefusal as refused:
+        print(f"pingfen sql: {refused.code}: {refused.message(lang)}", file=err)
+        return CANNOT
+    if args.dialect not in VERIFIED:
+        print(f"pingfen sql: PF804: {message('PF804', lang, {'dialect': args.dialect})}", file=err)
+    return OK
+
+
 def _import(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     from pingfen.importer import import_table
 
@@ -561,7 +586,7 @@ def _diff(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
 
 _COMMANDS = {
     "eval": _eval, "template": _template, "report": _report, "audit": _audit,
-    "render": _render, "import": _import, "diff": _diff,
+    "render": _render, "import": _import, "diff": _diff, "sql": _sql,
 }
 
 # ---------------------------------------------------------------- authoring: fmt, test, fuzz

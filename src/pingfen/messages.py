@@ -225,6 +225,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "总分保留 {places} 位小数：SQL 查询只能保留 0–18 位小数",
     ),
     "PF802": ("`{form}` cannot be translated to SQL exactly", "`{form}` 无法精确地翻译为 SQL"),
+    "PF803": ("`{dialect}` is not a SQL dialect pingfen writes; it writes {dialects}", "pingfen 不会写 `{dialect}` 方言的 SQL；可选：{dialects}"),
+    "PF805": (
+        "`{name}` is named as a column the query gives itself ({columns}): rename the group or indicator to score it in SQL",
+        "`{name}` 与查询自身的列（{columns}）同名：须将该分组或指标改名后才能以 SQL 评分",
+    ),
+    "PF804": (
+        "the query is written for {dialect} but has been verified on DuckDB only: compare its results with `pingfen eval` before relying on them",
+        "查询已按 {dialect} 方言写出，但只在 DuckDB 上验证过：使用前请与 `pingfen eval` 的结果核对",
+    ),
 }
 
 # hint key -> (english, chinese)

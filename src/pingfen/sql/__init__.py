@@ -2,6 +2,7 @@
 (DuckDB, Spark, …), built as a sqlglot tree and written in each engine's dialect.
 See docs/scale.md for the contract: totals and grades as evaluate() gives them."""
 
-from pingfen.sql.compiler import SqlRefusal, to_sql, to_sql_tree
+from pingfen.sql.compiler import to_sql, to_sql_tree
+from pingfen.sql.exact import VERIFIED, SqlRefusal
 
-__all__ = ["SqlRefusal", "to_sql", "to_sql_tree"]
+__all__ = ["VERIFIED", "SqlRefusal", "to_sql", "to_sql_tree"]

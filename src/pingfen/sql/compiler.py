@@ -21,31 +21,19 @@ from typing import assert_never
 
 from attrs import frozen
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 
 from pingfen import ast
 from pingfen.check.passes import Checked, check
-from pingfen.errors import PingfenError
 from pingfen.evaluate.rubric import InputSpec, Rubric
-from pingfen.messages import message
 from pingfen.sql import exact
-from pingfen.sql.exact import NUM, case, cast, integer, literal
+from pingfen.sql.exact import NUM, SqlRefusal, case, cast, integer, literal
 
 # The names of the columns a scored row ends with, after its nodes.
 TOTAL, GRADE, REFUSAL, REFUSAL_INPUT = "total", "grade", "refusal", "refusal_input"
+OWN = (TOTAL, GRADE, REFUSAL, REFUSAL_INPUT)
 PREFIX = "_pf_"  # internal columns, dropped at the end
 RANGE = Decimal(10) ** 14  # inputs beyond this are refused (PF800): the query's numbers have 18 integer digits
-
-
-class SqlRefusal(PingfenError):
-    """A rubric the SQL compiler cannot translate exactly: the form is named, no query is made."""
-
-    def __init__(self, code: str, args: dict[str, object]) -> None:
-        self.code = code
-        self.args_ = args
-        super().__init__(f"{code}: {message(code, 'en', args)}")
-
-    def message(self, lang: str = "zh") -> str:
-        return message(self.code, "zh" if lang == "zh" else "en", self.args_)
 
 
 @frozen
@@ -82,7 +70,8 @@ class Site:
 
 
 class Compiler:
-    def __init__(self, rubric: Rubric, table: str) -> None:
+    def __init__(self, rubric: Rubric, table: str, dialect: str) -> None:
+        self.big = exact.big_type(dialect)
         self.rubric = rubric
         self.table = table
         self.checked: Checked = check(rubric.module)
@@ -219,8 +208,8 @@ class Compiler:
         """dividend / divisor to SCALE decimals, half-even, by long division on integers
         (NULL when the divisor is 0: that record is refused, PF504)."""
         a, b = self.column(dividend), self.column(divisor)
-        ua = self.bind(Frag(exact.unscaled(a.sql), a.depth))
-        ub = self.bind(Frag(exact.unscaled(b.sql), b.depth))
+        ua = self.bind(Frag(exact.unscaled(a.sql, self.big), a.depth))
+        ub = self.bind(Frag(exact.unscaled(b.sql, self.big), b.depth))
         negative = self.bind(Frag(exp.NEQ(this=exact.paren(exp.LT(this=ua.sql.copy(), expression=integer(0))),
                                           expression=exact.paren(exp.LT(this=ub.sql.copy(), expression=integer(0)))),
                                   max(ua.depth, ub.depth)))  # fmt: skip
@@ -380,6 +369,9 @@ class Compiler:
         module = self.rubric.module
         header = module.header
         assert header is not None  # the checker guarantees a header
+        for node, _depth in ast.walk_nodes(module.top):
+            if node.name.text in OWN or node.name.text.startswith(PREFIX):
+                raise SqlRefusal("PF805", {"name": node.name.text, "columns": ", ".join(OWN)})
         self.inputs()
         for let in self.checked.let_order:
             self.env[let.name.text] = self.bind(self.value(let.expr, let.name.text, _true()))
@@ -498,7 +490,9 @@ def in_band(band: ast.Band, subject: exp.Expr) -> exp.Expr:
 
 def to_sql_tree(rubric: Rubric, dialect: str = "duckdb", table: str = "records") -> exp.Select:
     """The scoring query as a sqlglot tree (see the module's docstring)."""
-    return Compiler(rubric, table).tree()
+    if Dialect.get(dialect) is None:
+        raise SqlRefusal("PF803", {"dialect": dialect, "dialects": ", ".join(sorted(d for d in Dialect.classes if d))})
+    return Compiler(rubric, table, dialect).tree()
 
 
 def to_sql(rubric: Rubric, dialect: str = "duckdb", table: str = "records") -> str:
