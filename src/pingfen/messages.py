@@ -220,10 +220,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "input `{input}`: {value} is beyond what the SQL query scores exactly (below 10^14 in size)",
         "输入项 `{input}`：{value} 超出 SQL 查询可精确计分的范围（绝对值须小于 10^14）",
     ),
-    "PF801": (
-        "the total is rounded to {places} places: the SQL query rounds to 0–18 places only",
-        "总分保留 {places} 位小数：SQL 查询只能保留 0–18 位小数",
-    ),
     "PF802": ("`{form}` cannot be translated to SQL exactly", "`{form}` 无法精确地翻译为 SQL"),
     "PF803": ("`{dialect}` is not a SQL dialect pingfen writes; it writes {dialects}", "pingfen 不会写 `{dialect}` 方言的 SQL；可选：{dialects}"),
     "PF805": (

@@ -352,7 +352,18 @@ class Compiler:
                 excess = Frag(cast(exp.Abs(this=difference.sql), NUM), difference.depth)
             case _:
                 assert_never(rule.direction)
-        steps = self.divide(excess, Frag(literal(rule.step.value), 0))
+        step, rate = rule.step.value, rule.rate.value
+        if rule.counting in ("proportional", None):
+            # rate × excess / step at once, when rate / step is a short decimal (0.5 per 1pp: × 50):
+            # one product, no division; the walker's steps × rate is the same number
+            per = exact.ratio(rate, step)
+            if per is not None:
+                product = exact.times_literal(excess.sql, per)
+                if product is not None:
+                    return Frag(product, excess.depth)
+        inverse = exact.ratio(Decimal(1), step)
+        scaled = exact.times_literal(excess.sql, inverse) if inverse is not None else None
+        steps = Frag(scaled, excess.depth) if scaled is not None else self.divide(excess, Frag(literal(step), 0))
         match rule.counting:
             case "whole":
                 steps = Frag(cast(exp.Floor(this=steps.sql), NUM), steps.depth)
@@ -362,7 +373,7 @@ class Compiler:
                 pass
             case _:
                 assert_never(rule.counting)
-        return self.multiply(steps, Frag(literal(rule.rate.value), 0), None, rule.rate.value)
+        return self.multiply(steps, Frag(literal(rate), 0), None, rate)
 
     # ---------------------------------------------------------------- the whole query
     def tree(self) -> exp.Select:
@@ -385,8 +396,7 @@ class Compiler:
 
     def round_total(self, raw: Frag, header: ast.Header) -> Frag:
         places = int(header.round_places.value) if header.round_places else 2
-        if not 0 <= places <= 18:
-            raise SqlRefusal("PF801", {"places": places})
+        assert 0 <= places <= 18  # the checker keeps it within 0–10 (PF307); times_literal needs <= 18
         scaled = self.bind(Frag(exact.times_literal(raw.sql.copy(), Decimal(10) ** places) or raw.sql, raw.depth))
         floor = Frag(cast(exp.Floor(this=scaled.sql.copy()), exact.WHOLE), scaled.depth)
         floor = self.bind(floor)

@@ -11,6 +11,7 @@ the contract these give.
 
 from __future__ import annotations
 
+import decimal
 from decimal import Decimal
 
 from sqlglot import exp
@@ -80,6 +81,15 @@ def typed_literal(value: Decimal) -> tuple[exp.Cast, int]:
     scale = max(0, -exponent)
     precision = max(1, len(digits) + exponent) + scale
     return cast(exp.Literal.number(format(value, "f")), decimal_type(min(38, precision), scale)), scale
+
+
+def ratio(a: Decimal, b: Decimal) -> Decimal | None:
+    """a / b exactly, when it is a decimal of at most 18 places (0.5 / 0.01 is 50); else None."""
+    with decimal.localcontext(decimal.Context(prec=60)) as context:
+        quotient = a / b
+        if context.flags[decimal.Inexact] or decimals(quotient) > 18 or abs(quotient) >= LARGEST:
+            return None
+    return quotient
 
 
 def integer(n: int) -> exp.Expr:
