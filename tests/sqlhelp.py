@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 import decimal
+from collections.abc import Sequence
 from decimal import Decimal
 
 import pingfen
