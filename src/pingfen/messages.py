@@ -226,6 +226,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{name}` is named as a column the query gives itself ({columns}): rename the group or indicator to score it in SQL",
         "`{name}` 与查询自身的列（{columns}）同名：须将该分组或指标改名后才能以 SQL 评分",
     ),
+    "PF806": (
+        "the reasons column of a scored row cannot be read: {detail}",
+        "评分结果行的 reasons 列无法读取：{detail}",
+    ),
     "PF804": (
         "the query is written for {dialect} but has been verified on DuckDB only: compare its results with `pingfen eval` before relying on them",
         "查询已按 {dialect} 方言写出，但只在 DuckDB 上验证过：使用前请与 `pingfen eval` 的结果核对",

@@ -4,5 +4,6 @@ See docs/scale.md for the contract: totals and grades as evaluate() gives them."
 
 from pingfen.sql.compiler import to_sql, to_sql_tree
 from pingfen.sql.exact import VERIFIED, SqlRefusal
+from pingfen.sql.explain import Explainer, explain
 
-__all__ = ["VERIFIED", "SqlRefusal", "to_sql", "to_sql_tree"]
+__all__ = ["VERIFIED", "Explainer", "SqlRefusal", "explain", "to_sql", "to_sql_tree"]

@@ -15,6 +15,7 @@ The compiler follows the walker (evaluate/walker.py) step by step, in its order:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import assert_never
@@ -26,14 +27,29 @@ from sqlglot.dialects.dialect import Dialect
 from pingfen import ast
 from pingfen.check.passes import Checked, check
 from pingfen.evaluate.rubric import InputSpec, Rubric
+from pingfen.reasons import Site as ReasonSite
+from pingfen.reasons import placeholders
 from pingfen.sql import exact
 from pingfen.sql.exact import NUM, SqlRefusal, case, cast, integer, literal
 
 # The names of the columns a scored row ends with, after its nodes.
-TOTAL, GRADE, REFUSAL, REFUSAL_INPUT = "total", "grade", "refusal", "refusal_input"
-OWN = (TOTAL, GRADE, REFUSAL, REFUSAL_INPUT)
+TOTAL, GRADE, REASONS, REFUSAL, REFUSAL_INPUT = "total", "grade", "reasons", "refusal", "refusal_input"
+OWN = (TOTAL, GRADE, REASONS, REFUSAL, REFUSAL_INPUT)
 PREFIX = "_pf_"  # internal columns, dropped at the end
 RANGE = Decimal(10) ** 14  # inputs beyond this are refused (PF800): the query's numbers have 18 integer digits
+
+
+@frozen
+class Entry:
+    """A reason the rubric may give: the indicator, the Site (as the walker makes it), and the
+    kind of each number a row supplies for it ("decimal", "text", "bool")."""
+
+    node: str
+    site: ReasonSite
+    kinds: tuple[str, ...]
+
+
+_KINDS = {"bool": "bool", "label": "text"}  # a template's named value by its unit; else a decimal
 
 
 @frozen
@@ -80,6 +96,10 @@ class Compiler:
         self.env: dict[str, Frag] = {}
         self.sites: list[Site] = []
         self.scores: dict[str, Frag] = {}  # each node's column, in the order they are bound
+        self.walker = rubric.walker()  # for a rule's text as the walker quotes it in reasons
+        self.catalogue: list[Entry] = []  # every reason the rubric may give, by number
+        self.explained: list[tuple[str, list[Explained]]] = []  # per indicator: when, which, numbers
+        self.lost_here: list[Explained] = []
         self.labels: set[str] = {spec.name for spec in rubric.inputs if spec.type == "label"}
 
     # ---------------------------------------------------------------- layers
@@ -265,82 +285,135 @@ class Compiler:
                     deductions.append(rule)
                 case _:
                     assert_never(rule)
+        self.lost_here = []  # this indicator's reasons, in the walker's order
         if base is not None:
-            start = self.base(base, node)
+            start = self.column(self.base(base, node))
         elif awards:
-            start = sum_of([self.award(a, name) for a in awards])
+            start = self.column(sum_of([self.award(a, node) for a in awards]))
         else:
             start = Frag(literal(top), 0)
-        lost = [self.deduction(r, name) for r in deductions]
-        if not lost:
-            return start
-        return Frag(cast(exp.Sub(this=start.sql.copy(), expression=exact.paren(sum_of(lost).sql)), NUM), max(start.depth, *(d.depth for d in lost)))
+        lost = self.column(sum_of([self.deduction(r, node) for r in deductions]))
+        raw = Frag(cast(exp.Sub(this=start.sql.copy(), expression=lost.sql.copy()), NUM), max(start.depth, lost.depth))
+        below = Frag(exp.LT(this=raw.sql.copy(), expression=integer(0)), raw.depth)
+        self.explain(node, below, "clamped_low", {"max": top}, [("start", start, "decimal"), ("lost", lost, "decimal")], None, plain=True)
+        self.explained.append((name, self.lost_here))
+        return raw
+
+    # ---------------------------------------------------------------- reasons
+    def explain(self, node: ast.Indicator, when: Frag, kind: str, facts: dict[str, object],
+                fields: list[tuple[str, Frag | None, str]], template: str | None, plain: bool = False) -> None:  # fmt: skip
+        """A reason the indicator gives when `when` holds: its Site (as the walker's `reason`
+        makes it) goes into the catalogue, its numbers into the row's `reasons` column."""
+        top = node.max.value
+        numbers = [(frag, kind_) for _name, frag, kind_ in fields]
+        if template is None or plain:
+            site = ReasonSite(kind, facts, tuple(n for n, _f, _k in fields))
+        else:
+            named = [n for n in placeholders(template) if n in self.checked.symbols]
+            units = tuple((n, self.checked.symbols[n].unit) for n in named)
+            site = ReasonSite(kind, facts | {"max": top}, tuple(n for n, _f, _k in fields), template, units)
+            numbers += [(self.env[n], _KINDS.get(self.checked.symbols[n].unit, "decimal")) for n in named]
+        self.catalogue.append(Entry(node.name.text, site, tuple(k for _f, k in numbers)))
+        self.lost_here.append((when, len(self.catalogue) - 1, numbers))
+
+    def arm(self, node: ast.Indicator, when: Frag, kind: str, facts: dict[str, object], fields: list[tuple[str, Frag | None, str]],
+            points: Decimal, template: str | None) -> None:  # fmt: skip
+        """The walker's `arm`: an arm's reason, with its points, the max and what it lost."""
+        top = node.max.value
+        if points < top:
+            self.explain(node, when, kind, facts | {"points": points, "max": top, "lost": top - points}, fields, template)
 
     def base(self, rule: ast.BaseRule, node: ast.Indicator) -> Frag:
-        name = node.name.text
+        name, top = node.name.text, node.max.value
         match rule:
             case ast.Judgment():
-                return self.env[(rule.input or node.name).text]
+                points = self.env[(rule.input or node.name).text]
+                short = Frag(exp.LT(this=points.sql.copy(), expression=literal(top)), points.depth)
+                self.explain(node, short, "judgment", {"max": top}, [("points", points, "decimal")], None, plain=True)
+                return points
             case ast.Formula():
-                return self.value(rule.expr, name, _true())
+                points = self.column(self.value(rule.expr, name, _true()))
+                short = Frag(exp.LT(this=points.sql.copy(), expression=literal(top)), points.depth)
+                facts = {"formula": self.walker.source_of(rule.expr), "max": top}
+                self.explain(node, short, "formula", facts, [("points", points, "decimal")], None, plain=True)
+                return points
             case ast.Bands():
                 subject = self.column(self.value(rule.subject, name, _true()))
-                whens = [(in_band(band, subject.sql), literal(band.points.value)) for band in rule.bands]
-                return self.chosen(whens, subject.depth, None)
+                index = self.chosen([in_band(band, subject.sql) for band in rule.bands], subject.depth, None)
+                unit = self.checked.units.get(rule.subject, "number")
+                for j, band in enumerate(rule.bands):
+                    band_facts: dict[str, object] = {"subject": self.walker.source_of(rule.subject), "unit": unit, "band": ast.band_text(band)}
+                    self.arm(node, chosen_is(index, j), "band", band_facts, [("value", subject, "decimal")], band.points.value, band.reason)
+                return points_of(index, [b.points.value for b in rule.bands])
             case ast.WhenChain():
                 reached = _true()
-                arms: list[tuple[exp.Expr, exp.Expr]] = []
-                depth, default = 0, None
-                for arm in rule.arms:
+                tests: list[exp.Expr] = []
+                depth, otherwise = 0, None
+                for j, arm in enumerate(rule.arms):
                     if arm.condition is None:
-                        default = literal(arm.points.value)
+                        otherwise = j
                         break
                     holds = self.value(arm.condition, name, reached)
                     depth = max(depth, holds.depth)
-                    arms.append((holds.sql.copy(), literal(arm.points.value)))
+                    tests.append(holds.sql.copy())
                     reached = join(exp.And, reached, Frag(exp.Not(this=exact.paren(holds.sql.copy())), holds.depth))
-                return self.chosen(arms, depth, default)
+                index = self.chosen(tests, depth, otherwise)
+                failed = tuple(self.walker.source_of(a.condition) for a in rule.arms if a.condition is not None)
+                for j, arm in enumerate(rule.arms[: len(tests) + (otherwise is not None)]):
+                    condition = self.walker.source_of(arm.condition) if arm.condition is not None else None
+                    arm_facts: dict[str, object] = {"condition": condition} | ({"failed": failed} if condition is None else {})
+                    self.arm(node, chosen_is(index, j), "when" if condition is not None else "when_else", arm_facts, [], arm.points.value, arm.reason)
+                return points_of(index, [a.points.value for a in rule.arms])
             case ast.Match():
-                subject = self.value(rule.subject, name, _true())
-                last: dict[str, Decimal] = {}
-                for choice in rule.arms:
+                subject = self.column(self.value(rule.subject, name, _true()))
+                last: dict[str, int] = {}
+                for j, choice in enumerate(rule.arms):
                     if choice.label is not None:
-                        last[choice.label.text] = choice.points.value
-                otherwise = next((a.points.value for a in rule.arms if a.label is None), None)
-                whens = [(exp.EQ(this=subject.sql.copy(), expression=exp.Literal.string(label)), literal(points)) for label, points in last.items()]
-                return self.chosen(whens, subject.depth, literal(otherwise) if otherwise is not None else None)
+                        last[choice.label.text] = j
+                otherwise = next((j for j, a in enumerate(rule.arms) if a.label is None), None)
+                labels = list(last)
+                index = self.chosen([exp.EQ(this=subject.sql.copy(), expression=exp.Literal.string(label)) for label in labels], subject.depth,
+                                    None if otherwise is None else -1)  # fmt: skip
+                arm_of = Frag(case(*((chosen_is(index, k).sql, integer(last[label])) for k, label in enumerate(labels)),
+                                   default=integer(otherwise) if otherwise is not None else None), index.depth)  # fmt: skip
+                arm_of = self.column(arm_of)
+                for j, choice in enumerate(rule.arms):
+                    match_facts: dict[str, object] = {"subject": self.walker.source_of(rule.subject)}
+                    self.arm(node, chosen_is(arm_of, j), "match", match_facts, [("label", subject, "text")], choice.points.value, choice.reason)
+                return points_of(arm_of, [a.points.value for a in rule.arms])
             case _:
                 assert_never(rule)
 
-    def chosen(self, whens: Sequence[tuple[exp.Expr, exp.Expr]], depth: int, default: exp.Expr | None) -> Frag:
-        """The points of the first arm that holds; with no default, a record no arm takes is refused (PF505)."""
-        if not whens:
-            assert default is not None
-            return Frag(default, 0)
-        points = Frag(case(*whens, default=default), depth)
-        if default is not None:
-            return points
-        bound = self.bind(points)
-        self.sites.append(Site(Frag(exp.Is(this=bound.sql.copy(), expression=exp.Null()), bound.depth), "PF505", None))
-        return bound
+    def chosen(self, tests: Sequence[exp.Expr], depth: int, otherwise: int | None) -> Frag:
+        """The index of the first test that holds (else `otherwise`), as a column; with no
+        `otherwise`, a record no test takes is refused (PF505)."""
+        index = self.bind(Frag(case(*((t, integer(j)) for j, t in enumerate(tests)), default=None if otherwise is None else integer(otherwise)), depth))
+        if otherwise is None:
+            self.sites.append(Site(Frag(exp.Is(this=index.sql.copy(), expression=exp.Null()), index.depth), "PF505", None))
+        return index
 
-    def award(self, rule: ast.AwardIf, name: str) -> Frag:
-        holds = self.value(rule.condition, name, _true())
+    def award(self, rule: ast.AwardIf, node: ast.Indicator) -> Frag:
+        holds = self.value(rule.condition, node.name.text, _true())
+        facts = {"condition": self.walker.source_of(rule.condition), "lost": rule.points.value}
+        self.explain(node, Frag(exp.Not(this=exact.paren(holds.sql.copy())), holds.depth), "award_missed", facts, [], rule.reason)
         return Frag(case((holds.sql.copy(), literal(rule.points.value)), default=literal(Decimal(0))), holds.depth)
 
-    def deduction(self, rule: ast.Deduction, name: str) -> Frag:
+    def deduction(self, rule: ast.Deduction, node: ast.Indicator) -> Frag:
         match rule:
             case ast.DeductIf():
-                holds = self.value(rule.condition, name, _true())
+                holds = self.value(rule.condition, node.name.text, _true())
+                facts = {"condition": self.walker.source_of(rule.condition), "lost": rule.points.value}
+                self.explain(node, holds, "deduct_if", facts, [], rule.reason)
                 return Frag(case((holds.sql.copy(), literal(rule.points.value)), default=literal(Decimal(0))), holds.depth)
             case ast.DeductStep():
-                return self.deduct_step(rule, name)
+                return self.deduct_step(rule, node)
             case _:
                 assert_never(rule)
 
-    def deduct_step(self, rule: ast.DeductStep, name: str) -> Frag:
-        value = self.value(rule.value, name, _true())
-        reference = self.value(rule.reference, name, _true()) if rule.reference is not None else Frag(literal(Decimal(0)), 0)
+    def deduct_step(self, rule: ast.DeductStep, node: ast.Indicator) -> Frag:
+        name = node.name.text
+        value = self.column(self.value(rule.value, name, _true()))
+        reference = self.column(self.value(rule.reference, name, _true())) if rule.reference is not None else Frag(literal(Decimal(0)), 0)
         difference = join(exp.Sub, value, reference)
         zero = literal(Decimal(0))
         match rule.direction:
@@ -352,15 +425,8 @@ class Compiler:
                 excess = Frag(cast(exp.Abs(this=difference.sql), NUM), difference.depth)
             case _:
                 assert_never(rule.direction)
+        excess = self.column(excess)
         step, rate = rule.step.value, rule.rate.value
-        if rule.counting in ("proportional", None):
-            # rate × excess / step at once, when rate / step is a short decimal (0.5 per 1pp: × 50):
-            # one product, no division; the walker's steps × rate is the same number
-            per = exact.ratio(rate, step)
-            if per is not None:
-                product = exact.times_literal(excess.sql, per)
-                if product is not None:
-                    return Frag(product, excess.depth)
         inverse = exact.ratio(Decimal(1), step)
         scaled = exact.times_literal(excess.sql, inverse) if inverse is not None else None
         steps = Frag(scaled, excess.depth) if scaled is not None else self.divide(excess, Frag(literal(step), 0))
@@ -373,7 +439,21 @@ class Compiler:
                 pass
             case _:
                 assert_never(rule.counting)
-        return self.multiply(steps, Frag(literal(rate), 0), None, rate)
+        lost = self.multiply(steps, Frag(literal(rate), 0), None, rate)
+        per = exact.ratio(rate, step) if rule.counting in ("proportional", None) else None
+        product = exact.times_literal(excess.sql, per) if per is not None else None
+        if product is not None:  # rate × excess / step at once (0.5 per 1pp: × 50), one product, no division
+            lost = Frag(product, excess.depth)
+        lost = self.column(lost)
+        unit = self.checked.units.get(rule.value, "number")
+        facts = {"subject": self.walker.source_of(rule.value), "unit": unit, "direction": rule.direction,
+                 "step": step, "rate": rate, "counting": rule.counting}  # fmt: skip
+        fields: list[tuple[str, Frag | None, str]] = [
+            ("value", value, "decimal"), ("reference", reference if rule.reference is not None else None, "decimal"),
+            ("excess", excess, "decimal"), ("steps", steps, "decimal"), ("lost", lost, "decimal"),
+        ]  # fmt: skip
+        self.explain(node, Frag(exp.GT(this=lost.sql.copy(), expression=integer(0)), lost.depth), "step", facts, fields, rule.reason)
+        return lost
 
     # ---------------------------------------------------------------- the whole query
     def tree(self) -> exp.Select:
@@ -434,6 +514,28 @@ class Compiler:
             return Frag(cast(exp.Null(), exp.DataType.build("TEXT")), 0)
         return Frag(case(*whens), total.depth)
 
+    def reasons_column(self) -> Frag:
+        """Every point lost, as JSON: `[[k, n1, n2, …], …]`, k the catalogue's number of the
+        reason, then its numbers (decimals as strings, every digit kept). `explain` words them."""
+        labels = sorted({label for spec in self.rubric.inputs for label in spec.labels})
+        items: list[exp.Expr] = []
+        depth = 0
+        for _name, explained in self.explained:
+            for when, k, numbers in explained:
+                parts: list[exp.Expr] = [exp.Literal.string(f"[{k}")]
+                for frag, kind in numbers:
+                    parts.append(exp.Literal.string(","))
+                    parts.append(json_text(frag, kind, labels))
+                    depth = max(depth, frag.depth if frag is not None else 0)
+                parts.append(exp.Literal.string("]"))
+                # each item ", [k, …]" or "": joined, then the first comma dropped (no CONCAT_WS,
+                # whose NULLs the engines treat each their own way)
+                items.append(case((when.sql.copy(), exp.Concat(expressions=[exp.Literal.string(","), *parts])), default=exp.Literal.string("")))
+                depth = max(depth, when.depth)
+        joined: exp.Expr = exp.Concat(expressions=items) if items else exp.Literal.string("")
+        inner = exp.Substring(this=joined, start=integer(2))
+        return self.bind(Frag(exp.Concat(expressions=[exp.Literal.string("["), inner, exp.Literal.string("]")]), depth))
+
     def select(self, scores: dict[str, Frag], total: Frag, grade: Frag, refusal: Frag) -> exp.Select:
         ok = exp.Is(this=refusal.sql.copy(), expression=exp.Null())
         final: list[exp.Expr] = []
@@ -443,10 +545,12 @@ class Compiler:
         final.append(exp.alias_(case((ok.copy(), grade.sql.copy())), GRADE, quoted=True))
         codes = [(exp.EQ(this=refusal.sql.copy(), expression=integer(i)), exp.Literal.string(s.code)) for i, s in enumerate(self.sites)]
         names = [(exp.EQ(this=refusal.sql.copy(), expression=integer(i)), exp.Literal.string(s.input)) for i, s in enumerate(self.sites) if s.input is not None]
+        final.append(exp.alias_(case((ok.copy(), self.reasons_column().sql)), REASONS, quoted=True))
         final.append(exp.alias_(case(*codes) if codes else exp.Null(), REFUSAL, quoted=True))
         final.append(exp.alias_(case(*names) if names else exp.Null(), REFUSAL_INPUT, quoted=True))
         dropped = [quoted(spec.name) for spec in self.rubric.inputs]
         dropped += [quoted(n) for layer in self.layers for n, _ in layer]
+        # (the reasons column was bound above: every layer is complete here)
         depth = max(len(self.layers), grade.depth, refusal.depth)
         while len(self.layers) < depth:
             self.layers.append([])
@@ -465,6 +569,30 @@ class Compiler:
 def compare(op: str, a: exp.Expr, b: exp.Expr) -> exp.Expr:
     kinds: dict[str, type[exp.Binary]] = {"=": exp.EQ, "!=": exp.NEQ, "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE}
     return kinds[op](this=a, expression=b)
+
+
+Explained = tuple[Frag, int, list[tuple[Frag | None, str]]]  # when it holds, the catalogue's number, the numbers
+
+
+def json_text(frag: Frag | None, kind: str, labels: list[str]) -> exp.Expr:
+    """A number of a reason as JSON text: a decimal as a string of its digits, a bool, a label."""
+    if frag is None:
+        return exp.Literal.string("null")
+    if kind == "bool":
+        return case((frag.sql.copy(), exp.Literal.string("true")), default=exp.Literal.string("false"))
+    if kind == "text":  # a label: one of the declared ones, or the record was refused
+        return case(*((exp.EQ(this=frag.sql.copy(), expression=exp.Literal.string(x)), exp.Literal.string(json.dumps(x))) for x in labels),
+                    default=exp.Literal.string("null"))  # fmt: skip
+    return exp.Concat(expressions=[exp.Literal.string('"'), cast(frag.sql.copy(), exp.DataType.build("TEXT")), exp.Literal.string('"')])
+
+
+def chosen_is(index: Frag, j: int) -> Frag:
+    return Frag(exp.EQ(this=index.sql.copy(), expression=integer(j)), index.depth)
+
+
+def points_of(index: Frag, points: list[Decimal]) -> Frag:
+    """The points of the arm an index column names."""
+    return Frag(case(*((chosen_is(index, j).sql, literal(p)) for j, p in enumerate(points))), index.depth)
 
 
 def paren(f: Frag) -> exp.Expr:
