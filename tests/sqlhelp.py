@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 import pingfen
-from pingfen.sql import to_sql
+from pingfen.sql import Explainer, to_sql
 from pingfen.values import to_bool, to_decimal, to_percent
 
 SQL_TYPES = {"bool": "BOOLEAN", "label": "VARCHAR"}  # every other input: DECIMAL(38, 20)
@@ -64,6 +64,17 @@ def score(con: object, rubric: pingfen.Rubric, records: Sequence[dict[str, objec
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
+_EXPLAINERS: dict[int, tuple[pingfen.Rubric, Explainer]] = {}
+
+
+def explainer(rubric: pingfen.Rubric) -> Explainer:
+    """The rubric's Explainer, built once (it compiles the rubric)."""
+    kept = _EXPLAINERS.get(id(rubric))
+    if kept is None or kept[0] is not rubric:
+        kept = _EXPLAINERS[id(rubric)] = (rubric, Explainer(rubric))
+    return kept[1]
+
+
 def agree(rubric: pingfen.Rubric, record: dict[str, object], row: dict[str, object], tolerance: Decimal = Decimal("1e-18")) -> None:
     """The row says what evaluate() says of the record: the same refusal (first problem's
     code and input), or the same total and grade, and every node's score within `tolerance`."""
@@ -75,6 +86,9 @@ def agree(rubric: pingfen.Rubric, record: dict[str, object], row: dict[str, obje
         assert row["total"] is None and row["grade"] is None
         return
     assert row["refusal"] is None, (record, row)
+    for lang in ("zh", "en"):  # the reasons column, worded back, says what evaluate() says
+        said = {n.name: n.reasons_in(lang) for n in result.nodes() if n.explanations}
+        assert explainer(rubric).explain(row, lang) == said, (record, row["reasons"])
     assert (row["total"], row["grade"]) == (result.total, result.grade), (record, row, result.total)
     for node in result.nodes():
         got = row[node.name]

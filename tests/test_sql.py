@@ -20,7 +20,7 @@ import pingfen
 import sqlhelp
 from pingfen.cli import main
 from pingfen.loader import loads_unsound
-from pingfen.sql import SqlRefusal, to_sql, to_sql_tree
+from pingfen.sql import Explainer, SqlRefusal, to_sql, to_sql_tree
 from pingfen.testing import boundary_inputs, boundary_values, inputs
 from real_parts import real_part
 
@@ -174,7 +174,7 @@ def test_other_columns_pass_through_and_inputs_do_not() -> None:
     names = [d[0] for d in cursor.description]
     assert names[:2] == ["id", "单位名称"]
     nodes = [spec.name for top in RUBRIC.tree for spec in top.walk()]
-    assert names[2:] == [*nodes, "total", "grade", "refusal", "refusal_input"]  # the inputs are read, not passed on
+    assert names[2:] == [*nodes, "total", "grade", "reasons", "refusal", "refusal_input"]  # the inputs are read, not passed on
     assert [r[1] for r in cursor.fetchall()] == ["某局", "某局"]
 
 
@@ -188,7 +188,16 @@ def test_counts_may_be_integer_columns() -> None:
         con.execute(f'ALTER TABLE records ALTER "{name}" TYPE BIGINT')
     row = con.execute(to_sql(RUBRIC)).fetchone()
     assert row is not None
-    assert row[-4] == RUBRIC.evaluate(record, ratios=True).total
+    assert row[-5] == RUBRIC.evaluate(record, ratios=True).total
+
+
+def test_an_unreadable_reasons_column_is_refused_in_words() -> None:
+    explainer = Explainer(RUBRIC)
+    for text in ("[", "{}", "[[99999]]", '[[0, "x"]]', "[" * 100_000 + "]" * 100_000, "[]" * 600_000):
+        with pytest.raises(pingfen.DataError) as refused:
+            explainer.explain({"reasons": text})
+        assert refused.value.problems[0].code == "PF806"
+    assert explainer.explain({"reasons": None}) == {}  # a refused record: no reasons
 
 
 def test_a_number_the_query_cannot_hold_exactly_is_refused_naming_it() -> None:
@@ -213,7 +222,7 @@ def test_the_command_prints_a_query_duckdb_runs() -> None:
     con = duckdb.connect()
     sqlhelp.table(con, RUBRIC, [_middle()], name="t")
     row = con.execute(out.getvalue()).fetchone()
-    assert row is not None and row[-4] == RUBRIC.evaluate(_middle(), ratios=True).total
+    assert row is not None and row[-5] == RUBRIC.evaluate(_middle(), ratios=True).total
 
 
 def test_the_command_names_an_unknown_dialect_and_warns_on_an_unverified_one() -> None:
