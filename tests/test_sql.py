@@ -179,6 +179,21 @@ def test_other_columns_pass_through_and_inputs_do_not() -> None:
 
 
 @needs_duckdb
+def test_without_reasons_the_scores_are_the_same() -> None:
+    con = duckdb.connect()
+    sqlhelp.table(con, RUBRIC, [_middle()])
+    full = con.execute(to_sql(RUBRIC))
+    names = [d[0] for d in full.description]
+    row = full.fetchone()
+    bare = con.execute(to_sql(RUBRIC, reasons=False))
+    assert [d[0] for d in bare.description] == [n for n in names if n != "reasons"]
+    assert row is not None and bare.fetchone() == tuple(v for n, v in zip(names, row, strict=True) if n != "reasons")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["sql", str(RULESET), "--no-reasons"], out=out, err=err) == 0
+    assert '"reasons"' not in out.getvalue()
+
+
+@needs_duckdb
 def test_counts_may_be_integer_columns() -> None:
     con = duckdb.connect()
     record = _middle()

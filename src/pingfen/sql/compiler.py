@@ -86,7 +86,8 @@ class Site:
 
 
 class Compiler:
-    def __init__(self, rubric: Rubric, table: str, dialect: str) -> None:
+    def __init__(self, rubric: Rubric, table: str, dialect: str, reasons: bool = True) -> None:
+        self.with_reasons = reasons
         self.big = exact.big_type(dialect)
         self.rubric = rubric
         self.table = table
@@ -545,7 +546,8 @@ class Compiler:
         final.append(exp.alias_(case((ok.copy(), grade.sql.copy())), GRADE, quoted=True))
         codes = [(exp.EQ(this=refusal.sql.copy(), expression=integer(i)), exp.Literal.string(s.code)) for i, s in enumerate(self.sites)]
         names = [(exp.EQ(this=refusal.sql.copy(), expression=integer(i)), exp.Literal.string(s.input)) for i, s in enumerate(self.sites) if s.input is not None]
-        final.append(exp.alias_(case((ok.copy(), self.reasons_column().sql)), REASONS, quoted=True))
+        if self.with_reasons:
+            final.append(exp.alias_(case((ok.copy(), self.reasons_column().sql)), REASONS, quoted=True))
         final.append(exp.alias_(case(*codes) if codes else exp.Null(), REFUSAL, quoted=True))
         final.append(exp.alias_(case(*names) if names else exp.Null(), REFUSAL_INPUT, quoted=True))
         dropped = [quoted(spec.name) for spec in self.rubric.inputs]
@@ -626,13 +628,14 @@ def in_band(band: ast.Band, subject: exp.Expr) -> exp.Expr:
     return exp.and_(*tests) if tests else exp.true()
 
 
-def to_sql_tree(rubric: Rubric, dialect: str = "duckdb", table: str = "records") -> exp.Select:
-    """The scoring query as a sqlglot tree (see the module's docstring)."""
+def to_sql_tree(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True) -> exp.Select:
+    """The scoring query as a sqlglot tree (see the module's docstring); `reasons=False`
+    leaves out the `reasons` column, which costs more than the scores."""
     if Dialect.get(dialect) is None:
         raise SqlRefusal("PF803", {"dialect": dialect, "dialects": ", ".join(sorted(d for d in Dialect.classes if d))})
-    return Compiler(rubric, table, dialect).tree()
+    return Compiler(rubric, table, dialect, reasons).tree()
 
 
-def to_sql(rubric: Rubric, dialect: str = "duckdb", table: str = "records") -> str:
+def to_sql(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True) -> str:
     """The scoring query in `dialect` (any sqlglot writes): one row per record of `table`."""
-    return to_sql_tree(rubric, dialect, table).sql(dialect=dialect, pretty=True)
+    return to_sql_tree(rubric, dialect, table, reasons=reasons).sql(dialect=dialect, pretty=True)
