@@ -564,7 +564,7 @@ class Compiler:
             ctes.append(exp.CTE(this=body, alias=exp.TableAlias(this=exp.to_identifier(name, quoted=True))))
             source = exp.to_table(name, quoted=True)
         query = exp.select(exp.Star(except_=dropped), *final).from_(source)
-        query.set("with_", exp.With(expressions=ctes)) if "with_" in exp.Select.arg_types else query.set("with", exp.With(expressions=ctes))
+        query.set("with_", exp.With(expressions=ctes))
         return query
 
 
