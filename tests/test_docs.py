@@ -285,12 +285,14 @@ FILE_CODES = {f"PF{n}" for n in range(509, 523)}
 OUTPUT_CODES = {f"PF{n}" for n in range(701, 705)} | {"PF710", "PF711"}
 # PF850–PF857 are the workbench's answers to requests; tests/test_serve_http.py makes each happen.
 SERVE_CODES = {f"PF{n}" for n in range(850, 858)}
+# PF800–PF805 are about the rubric compiled to SQL (`pingfen sql`); tests/test_sql.py makes each happen.
+SQL_CODES = {"PF800", "PF802", "PF803", "PF804", "PF805", "PF806", "PF807"}
 
 
 # PF006 is about a file's bytes (not UTF-8): test_api loads a GBK rule file. PF008 needs a
 # file too large to show: tests/golden and tests/test_attack_limits.py make it happen. PF122
 # needs a chain of nine files: tests/golden and tests/test_extends.py make it happen.
-@pytest.mark.parametrize("code", sorted(set(MESSAGES) - {"PF504", "PF006", "PF008", "PF122"} - FILE_CODES - OUTPUT_CODES - SERVE_CODES))
+@pytest.mark.parametrize("code", sorted(set(MESSAGES) - {"PF504", "PF006", "PF008", "PF122"} - FILE_CODES - OUTPUT_CODES - SERVE_CODES - SQL_CODES))
 def test_every_code_has_a_failing_example(code: str) -> None:
     """Each section shows the code happening: a rule-error/rule-warning block, or a record refused."""
     start, end = _sections().get(code, (0, 0))

@@ -63,7 +63,8 @@ def test_every_exception_class_derives_from_pingfen_error() -> None:
 
 def test_one_refusal_class() -> None:
     refusals = sorted(n for n in exception_classes() if "refus" in n.rpartition(".")[2].lower())
-    assert refusals == ["pingfen.evaluate.refusals.Refusal"]
+    # one class refuses a record; SqlRefusal refuses a rubric the SQL compiler cannot translate
+    assert refusals == ["pingfen.evaluate.refusals.Refusal", "pingfen.sql.exact.SqlRefusal"]
     refusal = Refusal(Problem("PF504", "编制人数", {"where": "x", "divisor": "编制人数"}))
     assert str(refusal).startswith("PF504: ")
 

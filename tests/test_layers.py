@@ -41,6 +41,7 @@ LAYERS: list[tuple[str, ...]] = [
         "pingfen.diff",
         "pingfen.replay",
         "pingfen.diffview",
+        "pingfen.sql",
         "pingfen.overrides",
         "pingfen.editor",
         "pingfen.highlight",

@@ -288,6 +288,7 @@ def test_a_new_kind_with_its_parts_needs_no_change_in_coverage_or_testing() -> N
 NAMED_BY_MYPY = {
     "check/checker.py", "check/soundness.py", "evaluate/rulegen.py", "evaluate/walker.py", "syntax/formatter.py",
     "report/criteria.py",  # a base rule's 评分标准 in the published table (`pingfen render`)
+    "sql/compiler.py",  # the rule in SQL (`pingfen sql`): compiled exactly, or refused (SqlRefusal)
 }  # fmt: skip
 ALWAYS = {"ast.py", "syntax/parser.py", "reasons.py"}  # the node, its parse, its reasons' words
 DUMMY = '''
@@ -337,7 +338,7 @@ def test_a_new_form_is_named_by_mypy_in_few_files(tmp_path: Path) -> None:
     )  # fmt: skip
     named = {m.removeprefix("pingfen/") for m in re.findall(r"^(pingfen/[\w/]+\.py):\d+: error", done.stdout, re.M)}
     assert named == NAMED_BY_MYPY, done.stdout[-4000:]
-    assert len(named | ALWAYS) <= 9
+    assert len(named | ALWAYS) <= 10
     checklist = (root / "docs" / "architecture.md").read_text(encoding="utf-8").split("\n4. ", 1)[1].split("\n5. ")[0]
     assert {f for f in re.findall(r"`([\w/]+\.py)`", checklist) if not f.startswith("tests/")} == NAMED_BY_MYPY
 

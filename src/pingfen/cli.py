@@ -188,6 +188,18 @@ def _parser(language: Lang) -> argparse.ArgumentParser:
         "completion, formatting, the rubric tree as symbols and quick fixes. Messages are in --lang, or the "
         "client's initializationOptions {\"lang\": \"en\"}. Needs pygls (pip install pingfen[lsp])."),
     )  # fmt: skip
+    sq = commands.add_parser(
+        "sql", parents=[lang], formatter_class=layout, help=t("print one SQL query that scores a table of records"),
+        description=t("Print one SELECT that scores a relation of records (one column per input, named as the "
+        "input) into one row per record: its other columns, a column per group and indicator, total, grade, "
+        "reasons (each point lost, as JSON), and refusal and refusal_input for a record that cannot be scored. Exact decimals, no floats "
+        "(docs/scale.md). Exit 0 when printed, 2 when the rule file has errors or a form cannot be "
+        "translated exactly."),
+    )  # fmt: skip
+    sq.add_argument("ruleset", metavar="RULESET", help=t("the .rule file"))
+    sq.add_argument("--dialect", default="duckdb", metavar="DIALECT", help=t("the engine's SQL: duckdb (default), spark, postgres, …"))
+    sq.add_argument("--table", default="records", metavar="TABLE", help=t("the relation of records (default: records)"))
+    sq.add_argument("--no-reasons", action="store_true", help=t("leave out the reasons column (faster)"))
     ev.add_argument(
         "--allow-unsound", action="store_true",
         help=t("score even if the rubric's only errors are soundness findings (PF4xx), as `fuzz` does, "
@@ -499,6 +511,20 @@ def _render(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> i
     return OK
 
 
+def _sql(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
+    from pingfen.messages import message
+    from pingfen.sql import VERIFIED, SqlRefusal, to_sql
+
+    try:
+        print(to_sql(pingfen.load(args.ruleset, tests=False), args.dialect, args.table, reasons=not args.no_reasons) + ";", file=out)
+    except SqlRefusal as refused:
+        print(f"pingfen sql: {refused.code}: {refused.message(lang)}", file=err)
+        return CANNOT
+    if args.dialect not in VERIFIED:
+        print(f"pingfen sql: PF804: {message('PF804', lang, {'dialect': args.dialect})}", file=err)
+    return OK
+
+
 def _import(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     from pingfen.importer import import_table
 
@@ -582,7 +608,7 @@ def _lsp(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
 
 _COMMANDS = {
     "eval": _eval, "template": _template, "report": _report, "audit": _audit,
-    "render": _render, "import": _import, "diff": _diff, "lsp": _lsp,
+    "render": _render, "import": _import, "diff": _diff, "lsp": _lsp, "sql": _sql,
 }
 
 # ---------------------------------------------------------------- authoring: fmt, test, fuzz

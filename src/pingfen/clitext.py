@@ -123,6 +123,17 @@ HELP_ZH: dict[str, str] = {
     "write here (atomically; needed for xlsx)": "写入此文件（原子写入；xlsx 必须指定）",
     "write reports to file: one department's, or one per row and a summary": "生成归档用的评分报告：一个单位的，"
     "或每行一份并附汇总表",
+    "print one SQL query that scores a table of records": "输出一条为一张记录表评分的 SQL 查询",
+    "Print one SELECT that scores a relation of records (one column per input, named as the input) into one row "
+    "per record: its other columns, a column per group and indicator, total, grade, reasons (each point lost, "
+    "as JSON), and refusal and refusal_input for a record that cannot be scored. Exact decimals, no floats (docs/scale.md). Exit 0 when "
+    "printed, 2 when the rule file has errors or a form cannot be translated exactly.": "输出一条 SELECT，"
+    "为一张记录表（每个输入一列，列名即输入项名称）评分，每条记录得一行：记录的其他列、每个分组和指标一列、"
+    "total、grade、reasons（以 JSON 列出每一处失分），以及无法评分的记录的 refusal 和 refusal_input。全程精确小数，不用浮点数（见 docs/scale.md）。"
+    "输出成功时退出码为 0；规则文件有错误或某种写法无法精确翻译时为 2。",
+    "the engine's SQL: duckdb (default), spark, postgres, …": "数据库引擎的 SQL 方言：duckdb（默认）、spark、postgres 等",
+    "the relation of records (default: records)": "记录所在的表（默认：records）",
+    "leave out the reasons column (faster)": "不输出 reasons 列（更快）",
     "write the rubric itself as the official table (Word, Excel, HTML or Markdown)":
     "将评分表本身生成为正式表格（Word、Excel、HTML 或 Markdown）",
     "Write the rubric as the table to publish: 一级/二级/三级指标 with merged group cells, 分值, 指标解释 and each "

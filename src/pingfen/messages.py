@@ -281,6 +281,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "PF856": ("the rubric has errors: fix them first", "评分表有错误：请先修改"),
     "PF857": ("`{name}` is not a batch file (.csv or .xlsx)", "`{name}` 不是批量数据文件（.csv 或 .xlsx）"),
+    # the rubric as SQL (pingfen sql)
+    "PF800": (
+        "input `{input}`: {value} is beyond what the SQL query scores exactly (below 10^14 in size)",
+        "输入项 `{input}`：{value} 超出 SQL 查询可精确计分的范围（绝对值须小于 10^14）",
+    ),
+    "PF802": ("`{form}` cannot be translated to SQL exactly", "`{form}` 无法精确地翻译为 SQL"),
+    "PF803": ("`{dialect}` is not a SQL dialect pingfen writes; it writes {dialects}", "pingfen 不会写 `{dialect}` 方言的 SQL；可选：{dialects}"),
+    "PF805": (
+        "`{name}` is named as a column the query gives itself ({columns}): rename the group or indicator to score it in SQL",
+        "`{name}` 与查询自身的列（{columns}）同名：须将该分组或指标改名后才能以 SQL 评分",
+    ),
+    "PF807": (
+        "`{form}` is not translated to SQL yet: score this rubric with `pingfen eval`",
+        "`{form}` 尚不能翻译为 SQL：请用 `pingfen eval` 对此评分表评分",
+    ),
+    "PF806": (
+        "the reasons column of a scored row cannot be read: {detail}",
+        "评分结果行的 reasons 列无法读取：{detail}",
+    ),
+    "PF804": (
+        "the query is written for {dialect} but has been verified on DuckDB only: compare its results with `pingfen eval` before relying on them",
+        "查询已按 {dialect} 方言写出，但只在 DuckDB 上验证过：使用前请与 `pingfen eval` 的结果核对",
+    ),
 }
 
 # hint key -> (english, chinese)

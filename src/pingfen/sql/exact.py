@@ -1,0 +1,156 @@
+"""Exact decimal arithmetic as sqlglot trees: the constructions that keep a rubric's numbers
+exact on an engine whose `DECIMAL / DECIMAL` is a float (DuckDB) or loses scale (Spark).
+
+Every number of the query is a `DECIMAL(38, 20)` (`NUM`): 20 decimals, 18 integer digits.
+Sums, differences, comparisons, min, max and abs are the engine's own and exact. A product
+keeps what fits (a literal's few decimals exactly; two computed values by their integer and
+fraction parts, within 1e-19). A quotient is worked out as long division on 128-bit integers
+(the engine's integer division is exact), 20 decimals rounded half-even. docs/scale.md states
+the contract these give.
+"""
+
+from __future__ import annotations
+
+import decimal
+from decimal import Decimal
+
+from sqlglot import exp
+
+from pingfen.errors import PingfenError
+from pingfen.lang import Lang
+from pingfen.messages import message
+
+SCALE = 20  # the decimals every number keeps
+CHUNK = 4  # digits of a quotient found per step of the long division (SCALE is a multiple)
+NUM = exp.DataType.build(f"DECIMAL(38, {SCALE})")
+WHOLE = exp.DataType.build("DECIMAL(38, 0)")
+BIG = exp.DataType.build("INT128")  # DuckDB's HUGEINT: the long division's integers
+# Engines the differential tests run the query on; on another, the query is written with
+# DECIMAL(38, 0) for the long division's integers and is not verified (docs/scale.md).
+VERIFIED = frozenset({"duckdb"})
+
+
+def big_type(dialect: str) -> exp.DataType:
+    return BIG if dialect == "duckdb" else WHOLE
+
+
+class SqlRefusal(PingfenError):
+    """A rubric the SQL compiler cannot translate exactly: the form is named, no query is made."""
+
+    def __init__(self, code: str, args: dict[str, object]) -> None:
+        self.code = code
+        self.details = args
+        super().__init__(f"{code}: {message(code, 'en', args)}")
+
+    def message(self, lang: Lang = "zh") -> str:
+        return message(self.code, lang, self.details)
+
+
+def decimal_type(precision: int, scale: int) -> exp.DataType:
+    return exp.DataType.build(f"DECIMAL({precision}, {scale})")
+
+
+def cast(e: exp.Expr, to: exp.DataType) -> exp.Cast:
+    return exp.Cast(this=e, to=to.copy())
+
+
+LARGEST = Decimal(10) ** (38 - SCALE)
+
+
+def decimals(value: Decimal) -> int:
+    """How many decimals a number needs (trailing zeros aside), whatever the context's precision."""
+    _sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # a rubric's numbers are finite
+    text = "".join(map(str, digits)).rstrip("0") or "0"
+    return max(0, len(text) - len(digits) - exponent) if text != "0" else 0
+
+
+def literal(value: Decimal) -> exp.Cast:
+    """A constant, exact, as a NUM. A number of the rubric NUM cannot hold exactly is refused:
+    the query would round it, and score differently."""
+    if abs(value) >= LARGEST or decimals(value) > SCALE:
+        raise SqlRefusal("PF802", {"form": format(value, "f")})
+    return cast(exp.Literal.number(format(value, "f")), NUM)
+
+
+def typed_literal(value: Decimal) -> tuple[exp.Cast, int]:
+    """A constant in the smallest DECIMAL that holds it, and its scale: a product with it
+    then needs no more decimals than it has."""
+    _sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # a rubric's numbers are finite
+    scale = max(0, -exponent)
+    precision = max(1, len(digits) + exponent) + scale
+    return cast(exp.Literal.number(format(value, "f")), decimal_type(min(38, precision), scale)), scale
+
+
+def ratio(a: Decimal, b: Decimal) -> Decimal | None:
+    """a / b exactly, when it is a decimal of at most 18 places (0.5 / 0.01 is 50); else None."""
+    with decimal.localcontext(decimal.Context(prec=60)) as context:
+        quotient = a / b
+        if context.flags[decimal.Inexact] or decimals(quotient) > 18 or abs(quotient) >= LARGEST:
+            return None
+    return quotient
+
+
+def integer(n: int) -> exp.Expr:
+    return exp.Literal.number(str(n))
+
+
+def paren(e: exp.Expr) -> exp.Paren:
+    return exp.Paren(this=e)
+
+
+def case(*whens: tuple[exp.Expr, exp.Expr], default: exp.Expr | None = None) -> exp.Case:
+    node = exp.Case(ifs=[exp.If(this=c, true=v) for c, v in whens])
+    if default is not None:
+        node.set("default", default)
+    return node
+
+
+def trunc(a: exp.Expr) -> exp.Expr:
+    """The integer part, towards zero, as DECIMAL(38, 0). `a` is a column (read twice)."""
+    return cast(case((exp.LT(this=a.copy(), expression=integer(0)), exp.Ceil(this=a.copy())), default=exp.Floor(this=a.copy())), WHOLE)
+
+
+def times_literal(a: exp.Expr, value: Decimal) -> exp.Expr | None:
+    """`a × value` for a constant with at most 18 decimals (None beyond): exact up to the
+    last of NUM's decimals, where it is rounded."""
+    constant, scale = typed_literal(value)
+    if scale + SCALE > 38:
+        return None
+    return cast(exp.Mul(this=cast(a, NUM), expression=constant), NUM)
+
+
+def times(a: exp.Expr, b: exp.Expr) -> exp.Expr:
+    """`a × b` of two computed values (columns, each read several times), by parts:
+    (ai + af)(bi + bf) with ai, bi integers and af, bf fractions. Only af × bf is rounded
+    (to 19 decimals each, so its product fits): within 1e-19 of the exact product."""
+    ai, bi = trunc(a), trunc(b)
+    af = cast(exp.Sub(this=a.copy(), expression=trunc(a)), decimal_type(21, SCALE))
+    bf = cast(exp.Sub(this=b.copy(), expression=trunc(b)), decimal_type(21, SCALE))
+    small = cast(exp.Mul(this=cast(af.copy(), decimal_type(20, 19)), expression=cast(bf.copy(), decimal_type(20, 19))), NUM)
+    parts: list[exp.Expr] = [
+        cast(exp.Mul(this=ai, expression=bi), NUM),
+        cast(exp.Mul(this=ai.copy(), expression=bf), NUM),
+        cast(exp.Mul(this=af, expression=bi.copy()), NUM),
+        small,
+    ]
+    total = parts[0]
+    for part in parts[1:]:
+        total = exp.Add(this=total, expression=part)
+    return cast(total, NUM)
+
+
+def unscaled(a: exp.Expr, big: exp.DataType) -> exp.Expr:
+    """A NUM column's digits as one 128-bit integer (a × 10^20), without an intermediate
+    that overflows: the integer part times 10^20, plus the fraction's digits in two halves."""
+    ten10 = cast(integer(10**10), decimal_type(11, 0))
+    whole = exp.Mul(this=exp.Mul(this=cast(trunc(a), big), expression=integer(10**10)), expression=integer(10**10))
+    fraction = cast(exp.Sub(this=a.copy(), expression=trunc(a)), decimal_type(21, SCALE))
+    half = cast(exp.Mul(this=fraction, expression=ten10), decimal_type(38, SCALE // 2))
+    return exp.Add(this=whole, expression=cast(exp.Mul(this=half, expression=ten10.copy()), big))
+
+
+def from_unscaled(q: exp.Expr) -> exp.Expr:
+    """A 128-bit integer of NUM's digits back as a NUM."""
+    return cast(exp.Mul(this=cast(q, WHOLE), expression=cast(exp.Literal.number("0." + "0" * (SCALE - 1) + "1"), decimal_type(SCALE + 1, SCALE))), NUM)

@@ -1,0 +1,88 @@
+"""The `reasons` column of the scoring query worded back: the same sentences evaluate() gives.
+
+The query writes each point lost as `[k, n1, n2, …]`: k numbers a reason the rubric may give
+(its catalogue, which compiling the rubric again rebuilds, the same each time), the n its
+numbers for this record. Here each is made the walker's Reason again — its Site from the
+catalogue, its numbers from the row — and worded by pingfen.reasons, as any result's are.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+
+from pingfen.errors import DataError, Problem
+from pingfen.evaluate.rubric import Rubric
+from pingfen.lang import Lang
+from pingfen.reasons import Reason
+from pingfen.sql.compiler import REASONS, Compiler, Entry
+
+MAX_TEXT = 1_000_000  # characters of one row's reasons: a rubric's few hundred reasons are far less
+
+
+class Explainer:
+    """Words the `reasons` column of `to_sql(rubric)`'s rows; build once per rubric."""
+
+    def __init__(self, rubric: Rubric) -> None:
+        compiler = Compiler(rubric, "records", "duckdb")
+        compiler.tree()
+        self.catalogue: tuple[Entry, ...] = tuple(compiler.catalogue)
+
+    def reasons(self, row: Mapping[str, object]) -> dict[str, list[Reason]]:
+        """Each indicator that lost points → its reasons, in the order evaluate() gives them.
+        `row` is a row of the query, by column name (its node scores and `reasons`)."""
+        text = row.get(REASONS)
+        found: dict[str, list[Reason]] = {}
+        if text is None:  # a refused record: nothing was scored
+            return found
+        for k, numbers in self._items(text):
+            entry = self.catalogue[k]
+            score = row.get(entry.node)
+            found.setdefault(entry.node, []).append(Reason(entry.site, numbers, score if isinstance(score, Decimal) else None))
+        return found
+
+    def explain(self, row: Mapping[str, object], lang: Lang = "zh") -> dict[str, list[str]]:
+        """Each indicator that lost points → its reasons in words (扣分原因)."""
+        return {node: [r.text(lang) for r in reasons] for node, reasons in self.reasons(row).items()}
+
+    def _items(self, text: object) -> list[tuple[int, tuple[object, ...]]]:
+        if not isinstance(text, str) or len(text) > MAX_TEXT:
+            raise _unreadable("not a text of at most 1,000,000 characters")
+        try:
+            items = json.loads(text)  # two levels deep; a deeper text is refused below, not recursed into
+        except (ValueError, RecursionError) as error:
+            raise _unreadable(f"not JSON ({type(error).__name__})") from None
+        if not isinstance(items, list):
+            raise _unreadable("not a list")
+        out = []
+        for item in items:
+            if not (isinstance(item, list) and item and type(item[0]) is int and 0 <= item[0] < len(self.catalogue)):
+                raise _unreadable(f"{str(item)[:40]} names no reason of this rubric")
+            entry = self.catalogue[item[0]]
+            if len(item) != len(entry.kinds) + 1:
+                raise _unreadable(f"{str(item)[:40]} has not the {len(entry.kinds)} numbers of its reason")
+            out.append((item[0], tuple(_read(v, kind) for v, kind in zip(item[1:], entry.kinds, strict=True))))
+        return out
+
+
+def _read(value: object, kind: str) -> object:
+    if value is None or (kind == "bool" and isinstance(value, bool)) or (kind == "text" and isinstance(value, str)):
+        return value
+    if kind == "decimal" and isinstance(value, str) and len(value) <= 100:
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            number = None
+        if number is not None and number.is_finite():
+            return number
+    raise _unreadable(f"{str(value)[:40]} is not a {kind}")
+
+
+def _unreadable(detail: str) -> DataError:
+    return DataError([Problem("PF806", None, {"detail": detail})])
+
+
+def explain(rubric: Rubric, row: Mapping[str, object], lang: Lang = "zh") -> dict[str, list[str]]:
+    """One row's reasons in words; for many rows, build an `Explainer` once."""
+    return Explainer(rubric).explain(row, lang)

@@ -1,0 +1,96 @@
+"""Scoring records through the generated SQL on a real DuckDB, for the differential tests."""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Sequence
+from decimal import Decimal
+
+import pingfen
+from pingfen.sql import Explainer, to_sql
+from pingfen.values import to_bool, to_decimal, to_percent
+
+SQL_TYPES = {"bool": "BOOLEAN", "label": "VARCHAR"}  # every other input: DECIMAL(38, 20)
+
+
+def table(con: object, rubric: pingfen.Rubric, records: Sequence[dict[str, object]], name: str = "records") -> None:
+    """A relation `name` of the records, one typed column per input and a row number `id`."""
+    specs = rubric.inputs
+    columns = ", ".join(f'"{s.name}" {SQL_TYPES.get(s.type, "DECIMAL(38, 20)")}' for s in specs)
+    con.execute(f'CREATE OR REPLACE TABLE "{name}" (id INTEGER, {columns})')  # type: ignore[attr-defined]  # duckdb's connection
+    rows = [[i, *(_cell(r.get(s.name), s.type) for s in specs)] for i, r in enumerate(records)]
+    marks = ", ".join("?" for _ in range(len(specs) + 1))
+    if rows:
+        con.executemany(f'INSERT INTO "{name}" VALUES ({marks})', rows)  # type: ignore[attr-defined]  # duckdb's connection
+
+
+def typed(rubric: pingfen.Rubric, record: dict[str, object]) -> dict[str, object] | None:
+    """The record as a typed table holds it (numbers exact, percents as ratios, bools,
+    labels as text), domains unchecked; None when a value has no such form ("abc", NaN)."""
+    out: dict[str, object] = {}
+    for spec in rubric.inputs:
+        raw = record.get(spec.name)
+        value: object
+        if raw is None:
+            value = None
+        elif spec.type == "bool":
+            value = to_bool(raw)
+        elif spec.type == "label":
+            value = str(raw) if isinstance(raw, str) else None
+        else:
+            value = to_percent(raw) if spec.type == "percent" else to_decimal(raw)
+            if value is not None and (abs(value) >= Decimal(10) ** 18 or value != value.quantize(Decimal("1e-20"), context=WIDE)):
+                value = None  # beyond what a DECIMAL(38, 20) column holds
+        if value is None and raw is not None:
+            return None
+        out[spec.name] = value
+    return out
+
+
+WIDE = decimal.Context(prec=80)
+
+
+def _cell(value: object, kind: str) -> object:
+    if value is None or kind in ("bool", "label"):
+        return value
+    return str(value)  # exact: DuckDB reads the text into the DECIMAL column
+
+
+def score(con: object, rubric: pingfen.Rubric, records: Sequence[dict[str, object]]) -> list[dict[str, object]]:
+    """Each record's row of the scoring query, in the records' order."""
+    table(con, rubric, records)
+    cursor = con.execute(to_sql(rubric) + " ORDER BY id")  # type: ignore[attr-defined]  # duckdb's connection
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+_EXPLAINERS: dict[int, tuple[pingfen.Rubric, Explainer]] = {}
+
+
+def explainer(rubric: pingfen.Rubric) -> Explainer:
+    """The rubric's Explainer, built once (it compiles the rubric)."""
+    kept = _EXPLAINERS.get(id(rubric))
+    if kept is None or kept[0] is not rubric:
+        kept = _EXPLAINERS[id(rubric)] = (rubric, Explainer(rubric))
+    return kept[1]
+
+
+def agree(rubric: pingfen.Rubric, record: dict[str, object], row: dict[str, object], tolerance: Decimal = Decimal("1e-18")) -> None:
+    """The row says what evaluate() says of the record: the same refusal (first problem's
+    code and input), or the same total and grade, and every node's score within `tolerance`."""
+    try:
+        result = rubric.evaluate(record, ratios=True)
+    except pingfen.DataError as refused:
+        first = refused.problems[0]
+        assert (row["refusal"], row["refusal_input"]) == (first.code, first.input), (record, row, refused)
+        assert row["total"] is None and row["grade"] is None
+        return
+    assert row["refusal"] is None, (record, row)
+    for lang in ("zh", "en"):  # the reasons column, worded back, says what evaluate() says
+        said = {n.name: n.reasons_in(lang) for n in result.nodes() if n.explanations}
+        assert explainer(rubric).explain(row, lang) == said, (record, row["reasons"])
+    assert (row["total"], row["grade"]) == (result.total, result.grade), (record, row, result.total)
+    for node in result.nodes():
+        got = row[node.name]
+        assert isinstance(got, Decimal)
+        assert abs(got - node.score) <= tolerance, (node.name, got, node.score, record)

@@ -1,0 +1,47 @@
+"""The generated SQL scores as evaluate() does, on random rubrics and records, on a real DuckDB:
+the generated-rubric oracle (tests/test_oracle.py holds the compiled Python to the walker) run
+against the SQL compiler. Every rule form the generator draws; the same refusal (first problem's
+code and input) for a record evaluate() refuses; else the same total and grade, and each node's
+score within 1e-18 (docs/scale.md)."""
+
+from __future__ import annotations
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+import pingfen
+import sqlhelp
+from pingfen.sql import SqlRefusal, to_sql
+from real_parts import real_part
+from strategies import random_rubrics
+
+try:
+    import duckdb
+except ImportError:  # a developer's machine without it: real_part skips
+    duckdb = None
+
+needs_duckdb = real_part("duckdb", duckdb is not None, "pip install '.[test]'")
+
+
+@needs_duckdb
+@settings(max_examples=25, deadline=None)
+@given(st.data())
+def test_generated_rubrics_score_in_duckdb_as_evaluate_does(data: st.DataObject) -> None:
+    # issue 10's newer forms are refused by `pingfen sql` (PF807, tests/test_sql_forms.py)
+    gen = data.draw(random_rubrics(loose=True, applies=False, newer=False), label="rubric")
+    try:
+        rubric = pingfen.loads(gen.text)
+    except pingfen.RubricError:
+        assume(False)
+        return
+    try:
+        to_sql(rubric)
+    except SqlRefusal as refused:  # a node named `total` or `grade`: the query's own columns
+        assert refused.code == "PF805"
+        assume(False)
+    drawn = data.draw(st.lists(gen.any_records, min_size=1, max_size=12), label="records")
+    records = [t for t in (sqlhelp.typed(rubric, r) for r in drawn) if t is not None]
+    assume(records)
+    rows = sqlhelp.score(duckdb.connect(), rubric, records)
+    for record, row in zip(records, rows, strict=True):
+        sqlhelp.agree(rubric, record, row)
