@@ -89,6 +89,7 @@ class Compiler:
     def __init__(self, rubric: Rubric, table: str, dialect: str, reasons: bool = True) -> None:
         self.with_reasons = reasons
         self.big = exact.big_type(dialect)
+        self.dialect = dialect
         self.rubric = rubric
         self.table = table
         self.checked: Checked = check(rubric.module)
@@ -236,12 +237,12 @@ class Compiler:
                                   max(ua.depth, ub.depth)))  # fmt: skip
         na = Frag(exp.Abs(this=ua.sql.copy()), ua.depth)
         nb = self.bind(Frag(exp.Nullif(this=exp.Abs(this=ub.sql.copy()), expression=integer(0)), ub.depth))
-        digits: list[Frag] = [self.bind(join(exp.IntDiv, na, nb))]
+        digits: list[Frag] = [self.bind(self.int_div(na, nb))]
         rest = self.bind(join(exp.Mod, na, nb))
         steps = exact.SCALE // exact.CHUNK  # SCALE is a multiple of CHUNK
         for _ in range(steps):
             shifted = Frag(exp.Mul(this=rest.sql.copy(), expression=integer(10**exact.CHUNK)), rest.depth)
-            digits.append(self.bind(join(exp.IntDiv, shifted, nb)))
+            digits.append(self.bind(self.int_div(shifted, nb)))
             rest = self.bind(join(exp.Mod, shifted, nb))
         # the quotient's digits: q0·10^(CHUNK·steps) + q1·10^(CHUNK·(steps-1)) + … (no literal beyond 10^CHUNK)
         total: exp.Expr = digits[0].sql.copy()
@@ -257,6 +258,12 @@ class Compiler:
         rounded = exp.Add(this=kept.sql.copy(), expression=case((up, integer(1)), default=integer(0)))
         signed = exp.Mul(this=exact.paren(rounded), expression=case((negative.sql.copy(), integer(-1)), default=integer(1)))
         return Frag(exact.from_unscaled(signed), max(kept.depth, negative.depth, rest.depth))
+
+    def int_div(self, a: Frag, b: Frag) -> Frag:
+        """a DIV b. Spark's DIV is a 64-bit integer, and the quotient's digits are shifted
+        past 10^19 next: there it is widened back to the 38-digit integer type."""
+        quotient = join(exp.IntDiv, a, b)
+        return quotient if self.dialect == "duckdb" else Frag(exact.cast(quotient.sql, self.big), quotient.depth)
 
     # ---------------------------------------------------------------- the tree
     def node(self, node: ast.Node) -> Frag:
