@@ -41,6 +41,7 @@ LAYERS: list[tuple[str, ...]] = [
         "pingfen.diffview",
         "pingfen.sql",
     ),
+    ("pingfen.spark",),
     ("pingfen.cli",),
     ("pingfen",),  # the facade: lazy names over everything
 ]

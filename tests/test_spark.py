@@ -7,6 +7,7 @@ them on a developer's machine and fails in CI."""
 from __future__ import annotations
 
 import csv
+import io
 import random
 import shutil
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ import pytest
 
 import pingfen
 import sqlhelp
+from pingfen.cli import main
 from pingfen.spark import EXACT_CONF, score
 from pingfen.sql import to_sql
 from pingfen.testing import boundary_values
@@ -85,7 +87,9 @@ def _frame(spark: SparkSession, records: list[dict[str, object]], folder: Path) 
         writer = csv.writer(out)
         writer.writerow([f.name for f in fields])
         for i, record in enumerate(records):
-            writer.writerow([i, *("" if record[s.name] is None else str(record[s.name]).lower() for s in RUBRIC.inputs)])
+            writer.writerow(
+                [i, *("" if record[s.name] is None else str(record[s.name]).lower() for s in RUBRIC.inputs)]
+            )
     return spark.read.csv(str(path), header=True, schema=T.StructType(fields), enforceSchema=False)
 
 
@@ -105,7 +109,10 @@ def test_spark_scores_100000_records_as_evaluate_does(spark: SparkSession, tmp_p
             result = RUBRIC.evaluate(record, ratios=True)
         except pingfen.DataError as problem:
             first = problem.problems[0]
-            assert (row["refusal"], row["refusal_input"], row["total"]) == (first.code, first.input, None), (record, row)
+            assert (row["refusal"], row["refusal_input"], row["total"]) == (first.code, first.input, None), (
+                record,
+                row,
+            )
             continue
         assert row["refusal"] is None, (record, row)
         assert (row["total"], row["grade"]) == (result.total, result.grade), (record, row)
@@ -126,3 +133,37 @@ def test_the_session_is_set_for_exact_decimals(spark: SparkSession) -> None:
 def test_the_spark_query_has_no_duckdb_only_types() -> None:
     text = to_sql(RUBRIC, "spark")
     assert "INT128" not in text and "HUGEINT" not in text and "DOUBLE" not in text
+
+
+@needs_spark
+def test_text_columns_are_typed_by_the_query_and_a_bad_value_costs_only_its_row(spark: SparkSession) -> None:
+    good = next(_records(1, seed=7))
+    while any(v is None for v in good.values()):
+        good = next(_records(1, seed=hash(str(good)) % 1000))
+    texts = [{k: None if v is None else str(v).lower() for k, v in good.items()}]
+    texts.append(texts[0] | {"结余": "abc"})  # PF502, that row only
+    schema = T.StructType([T.StructField(s.name, T.StringType()) for s in RUBRIC.inputs])
+    rows = score(
+        spark.createDataFrame([[t[s.name] for s in RUBRIC.inputs] for t in texts], schema), RUBRIC, reasons=False
+    ).collect()
+    expected = RUBRIC.evaluate(good, ratios=True)
+    by_refusal = sorted(rows, key=lambda row: row["refusal"] or "")
+    assert (by_refusal[0]["total"], by_refusal[0]["grade"], by_refusal[0]["refusal"]) == (
+        expected.total,
+        expected.grade,
+        None,
+    )
+    assert (by_refusal[1]["refusal"], by_refusal[1]["refusal_input"], by_refusal[1]["total"]) == ("PF502", "结余", None)
+    assert "reasons" not in rows[0].asDict()
+
+
+def test_pingfen_sql_for_spark_names_the_settings_it_needs() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["sql", str(RULESET), "--dialect", "spark", "--lang", "en"], out=out, err=err) == 0
+    assert out.getvalue().startswith("WITH `_pf_layer0`")
+    assert "PF830" in err.getvalue() and "PF804" not in err.getvalue()
+    for key, value in EXACT_CONF.items():
+        assert f"{key}={value}" in err.getvalue()
+    err = io.StringIO()
+    assert main(["sql", str(RULESET), "--dialect", "spark"], out=io.StringIO(), err=err) == 0
+    assert "PF830" in err.getvalue() and "会话" in err.getvalue()

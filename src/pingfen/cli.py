@@ -514,6 +514,8 @@ def _sql(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
         return CANNOT
     if args.dialect not in VERIFIED:
         print(f"pingfen sql: PF804: {message('PF804', lang, {'dialect': args.dialect})}", file=err)
+    if args.dialect == "spark":  # exact only with the session settings pingfen.spark.EXACT_CONF
+        print(f"pingfen sql: PF830: {message('PF830', lang, {})}", file=err)
     return OK
 
 

@@ -135,7 +135,7 @@ class Compiler:
         """The typed value of an input and its refusals, in `values.coerce`'s order."""
         missing = exp.Is(this=raw.sql.copy(), expression=exp.Null())
         if spec.type == "bool":
-            value = exp.TryCast(this=raw.sql.copy(), to=exp.DataType.build("BOOLEAN"))
+            value = exp.TryCast(this=raw.sql.copy(), to=exp.DataType.build("BOOLEAN"), safe=True)  # safe: Spark writes TRY_CAST
             unread = exp.and_(exp.not_(missing), exp.Is(this=value.copy(), expression=exp.Null()))
             return Frag(value, 0), [(Frag(missing, 0), "PF501"), (Frag(unread, 0), "PF502")]
         if spec.type == "label":
@@ -143,7 +143,7 @@ class Compiler:
             empty = exp.or_(missing, exp.EQ(this=text.copy(), expression=exp.Literal.string("")))
             known = exp.In(this=text.copy(), expressions=[exp.Literal.string(label) for label in spec.labels])
             return Frag(text, 0), [(Frag(empty, 0), "PF501"), (Frag(exp.not_(known), 0), "PF506")]
-        value = exp.TryCast(this=raw.sql.copy(), to=NUM)
+        value = exp.TryCast(this=raw.sql.copy(), to=NUM, safe=True)  # safe: else sqlglot writes CAST for Spark, an error on "abc"
         unread = exp.and_(exp.not_(missing), exp.Is(this=value.copy(), expression=exp.Null()))
         problems: list[tuple[Frag, str]] = [(Frag(missing, 0), "PF501"), (Frag(unread, 0), "PF502")]
         domain: list[exp.Expr] = []
