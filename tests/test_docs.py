@@ -284,7 +284,7 @@ FILE_CODES = {f"PF{n}" for n in range(509, 523)}
 # PF710 and PF711 are about printing a PDF; tests/test_report_filing.py makes each happen.
 OUTPUT_CODES = {f"PF{n}" for n in range(701, 705)} | {"PF710", "PF711"}
 # PF800–PF805 are about the rubric compiled to SQL (`pingfen sql`); tests/test_sql.py makes each happen.
-SQL_CODES = {"PF800", "PF802", "PF803", "PF804", "PF805", "PF806", "PF830"}
+SQL_CODES = {"PF800", "PF802", "PF803", "PF804", "PF805", "PF806", "PF830", "PF831", "PF832"}
 
 
 # PF006 is about a file's bytes (not UTF-8): test_api loads a GBK rule file. PF008 needs a

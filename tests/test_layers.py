@@ -41,7 +41,7 @@ LAYERS: list[tuple[str, ...]] = [
         "pingfen.diffview",
         "pingfen.sql",
     ),
-    ("pingfen.spark",),
+    ("pingfen.spark", "pingfen.engine"),
     ("pingfen.cli",),
     ("pingfen",),  # the facade: lazy names over everything
 ]
