@@ -23,7 +23,7 @@ from sqlglot import exp
 
 from pingfen.errors import UsageError
 from pingfen.evaluate.rubric import Rubric
-from pingfen.io.write import atomic_path, refuse_inputs
+from pingfen.io.write import atomic_open, atomic_path, refuse_inputs
 from pingfen.lang import Lang
 from pingfen.messages import message
 from pingfen.progress import THRESHOLD, Progress
@@ -108,7 +108,7 @@ def _xlsx_to_csv(data: str, path: str) -> None:
     book = load_workbook(data, read_only=True, data_only=True)
     try:
         sheet = book.worksheets[0]
-        with open(path, "w", newline="", encoding="utf-8") as out:
+        with atomic_open(path, newline="") as out:  # a private temporary, written as every file is
             writer = csv.writer(out)
             for row in sheet.iter_rows(values_only=True):
                 writer.writerow(["" if v is None else str(v).lower() if isinstance(v, bool) else str(v) for v in row])
