@@ -46,6 +46,7 @@ LAYERS: list[tuple[str, ...]] = [
         "pingfen.editor",
         "pingfen.highlight",
     ),
+    ("pingfen.spark", "pingfen.engine"),
     ("pingfen.serve",),  # the workbench: a web page over the tools
     ("pingfen.cli",),
     ("pingfen",),  # the facade: lazy names over everything

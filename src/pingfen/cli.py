@@ -97,6 +97,11 @@ def _parser(language: Lang) -> argparse.ArgumentParser:
         "xlsx, jsonl or json (a list of rows). Default: from -o's extension"),
     )  # fmt: skip
     ev.add_argument("-o", "--output", metavar="FILE", help=t("write here (atomically) instead of standard output"))
+    ev.add_argument(
+        "--engine", choices=("python", "duckdb"), default="python",
+        help=t("python (default); duckdb: a large .parquet/.csv/.xlsx file scored by the rubric's SQL inside DuckDB, "
+        "to -o FILE.parquet or FILE.csv (percents as ratios; see docs/scale.md)"),
+    )  # fmt: skip
 
     tp = commands.add_parser(
         "template", parents=[lang], formatter_class=layout, help=t("write a data-entry template (XLSX, CSV or YAML) for a rubric"),
@@ -367,6 +372,8 @@ def _eval(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     from pingfen.io.tables import is_table
     from pingfen.loader import load
 
+    if args.engine == "duckdb":
+        return _eval_duckdb(args, lang, err)
     batch = is_table(args.data)
     suffixes = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
     fmt = _format(args.format, args.output, suffixes, "csv" if batch else "table")
@@ -400,6 +407,16 @@ def _eval(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     for line in summary.describe(args.data, lang):
         print(line, file=err)
     return OK if summary.ok else NO
+
+
+def _eval_duckdb(args: argparse.Namespace, lang: Lang, err: TextIO) -> int:
+    from pingfen.engine import score_with_duckdb
+    from pingfen.loader import load
+
+    rubric = _unsound(args.ruleset, lang, err) if args.allow_unsound else load(args.ruleset, tests=False)
+    scored = score_with_duckdb(rubric, args.data, args.output, ruleset=args.ruleset, lang=lang, progress=getattr(err, "raw", err))
+    print(scored.describe(lang), file=err)
+    return OK if not scored.refused else NO
 
 
 def _unsound(ruleset: str, lang: Lang, err: TextIO) -> Rubric:
@@ -522,6 +539,8 @@ def _sql(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
         return CANNOT
     if args.dialect not in VERIFIED:
         print(f"pingfen sql: PF804: {message('PF804', lang, {'dialect': args.dialect})}", file=err)
+    if args.dialect == "spark":  # exact only with the session settings pingfen.spark.EXACT_CONF
+        print(f"pingfen sql: PF830: {message('PF830', lang, {})}", file=err)
     return OK
 
 

@@ -134,6 +134,10 @@ HELP_ZH: dict[str, str] = {
     "the engine's SQL: duckdb (default), spark, postgres, …": "数据库引擎的 SQL 方言：duckdb（默认）、spark、postgres 等",
     "the relation of records (default: records)": "记录所在的表（默认：records）",
     "leave out the reasons column (faster)": "不输出 reasons 列（更快）",
+    "python (default); duckdb: a large .parquet/.csv/.xlsx file scored by the rubric's SQL inside DuckDB, "
+    "to -o FILE.parquet or FILE.csv (percents as ratios; see docs/scale.md)":
+    "python（默认）；duckdb：大文件（.parquet/.csv/.xlsx）由评分表生成的 SQL 在 DuckDB 中评分，"
+    "写入 -o 文件.parquet 或 文件.csv（百分数以小数表示；见 docs/scale.md）",
     "write the rubric itself as the official table (Word, Excel, HTML or Markdown)":
     "将评分表本身生成为正式表格（Word、Excel、HTML 或 Markdown）",
     "Write the rubric as the table to publish: 一级/二级/三级指标 with merged group cells, 分值, 指标解释 and each "

@@ -301,8 +301,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "评分结果行的 reasons 列无法读取：{detail}",
     ),
     "PF804": (
-        "the query is written for {dialect} but has been verified on DuckDB only: compare its results with `pingfen eval` before relying on them",
-        "查询已按 {dialect} 方言写出，但只在 DuckDB 上验证过：使用前请与 `pingfen eval` 的结果核对",
+        "the query is written for {dialect} but has been verified on DuckDB and Spark only: compare its results with `pingfen eval` before relying on them",
+        "查询已按 {dialect} 方言写出，但只在 DuckDB 和 Spark 上验证过：使用前请与 `pingfen eval` 的结果核对",
+    ),
+    "PF831": (
+        "DuckDB could not score {data}: {detail}",
+        "DuckDB 无法为 {data} 评分：{detail}",
+    ),
+    "PF832": (
+        "--engine duckdb reads a .parquet, .csv or .xlsx file and writes -o FILE.parquet or FILE.csv (got {data} to {output})",
+        "--engine duckdb 读取 .parquet、.csv 或 .xlsx 文件，并写入 -o 文件.parquet 或 文件.csv（收到：{data} 写入 {output}）",
+    ),
+    "PF830": (
+        "the query is exact on Spark only with spark.sql.decimalOperations.allowPrecisionLoss=false and spark.sql.ansi.enabled=true: set both on the session (spark-submit --conf …; pingfen.spark.score sets them)",
+        "该查询在 Spark 上仅当 spark.sql.decimalOperations.allowPrecisionLoss=false 且 spark.sql.ansi.enabled=true 时精确：请在会话上设置这两项（spark-submit --conf …；pingfen.spark.score 会自动设置）",
     ),
 }
 

@@ -90,6 +90,7 @@ class Compiler:
     def __init__(self, rubric: Rubric, table: str, dialect: str, reasons: bool = True) -> None:
         self.with_reasons = reasons
         self.big = exact.big_type(dialect)
+        self.dialect = dialect
         self.rubric = rubric
         self.table = table
         self.checked: Checked = check(rubric.module)
@@ -135,7 +136,7 @@ class Compiler:
         """The typed value of an input and its refusals, in `values.coerce`'s order."""
         missing = exp.Is(this=raw.sql.copy(), expression=exp.Null())
         if spec.type == "bool":
-            value = exp.TryCast(this=raw.sql.copy(), to=exp.DataType.build("BOOLEAN"))
+            value = exp.TryCast(this=raw.sql.copy(), to=exp.DataType.build("BOOLEAN"), safe=True)  # safe: Spark writes TRY_CAST
             unread = exp.and_(exp.not_(missing), exp.Is(this=value.copy(), expression=exp.Null()))
             return Frag(value, 0), [(Frag(missing, 0), "PF501"), (Frag(unread, 0), "PF502")]
         if spec.type == "label":
@@ -143,7 +144,7 @@ class Compiler:
             empty = exp.or_(missing, exp.EQ(this=text.copy(), expression=exp.Literal.string("")))
             known = exp.In(this=text.copy(), expressions=[exp.Literal.string(label) for label in spec.labels])
             return Frag(text, 0), [(Frag(empty, 0), "PF501"), (Frag(exp.not_(known), 0), "PF506")]
-        value = exp.TryCast(this=raw.sql.copy(), to=NUM)
+        value = exp.TryCast(this=raw.sql.copy(), to=NUM, safe=True)  # safe: else sqlglot writes CAST for Spark, an error on "abc"
         unread = exp.and_(exp.not_(missing), exp.Is(this=value.copy(), expression=exp.Null()))
         problems: list[tuple[Frag, str]] = [(Frag(missing, 0), "PF501"), (Frag(unread, 0), "PF502")]
         domain: list[exp.Expr] = []
@@ -239,12 +240,12 @@ class Compiler:
                                   max(ua.depth, ub.depth)))  # fmt: skip
         na = Frag(exp.Abs(this=ua.sql.copy()), ua.depth)
         nb = self.bind(Frag(exp.Nullif(this=exp.Abs(this=ub.sql.copy()), expression=integer(0)), ub.depth))
-        digits: list[Frag] = [self.bind(join(exp.IntDiv, na, nb))]
+        digits: list[Frag] = [self.bind(self.int_div(na, nb))]
         rest = self.bind(join(exp.Mod, na, nb))
         steps = exact.SCALE // exact.CHUNK  # SCALE is a multiple of CHUNK
         for _ in range(steps):
             shifted = Frag(exp.Mul(this=rest.sql.copy(), expression=integer(10**exact.CHUNK)), rest.depth)
-            digits.append(self.bind(join(exp.IntDiv, shifted, nb)))
+            digits.append(self.bind(self.int_div(shifted, nb)))
             rest = self.bind(join(exp.Mod, shifted, nb))
         # the quotient's digits: q0·10^(CHUNK·steps) + q1·10^(CHUNK·(steps-1)) + … (no literal beyond 10^CHUNK)
         total: exp.Expr = digits[0].sql.copy()
@@ -260,6 +261,12 @@ class Compiler:
         rounded = exp.Add(this=kept.sql.copy(), expression=case((up, integer(1)), default=integer(0)))
         signed = exp.Mul(this=exact.paren(rounded), expression=case((negative.sql.copy(), integer(-1)), default=integer(1)))
         return Frag(exact.from_unscaled(signed), max(kept.depth, negative.depth, rest.depth))
+
+    def int_div(self, a: Frag, b: Frag) -> Frag:
+        """a DIV b. Spark's DIV is a 64-bit integer, and the quotient's digits are shifted
+        past 10^19 next: there it is widened back to the 38-digit integer type."""
+        quotient = join(exp.IntDiv, a, b)
+        return quotient if self.dialect == "duckdb" else Frag(exact.cast(quotient.sql, self.big), quotient.depth)
 
     # ---------------------------------------------------------------- the tree
     def node(self, node: ast.Node) -> Frag:

@@ -27,7 +27,7 @@ WHOLE = exp.DataType.build("DECIMAL(38, 0)")
 BIG = exp.DataType.build("INT128")  # DuckDB's HUGEINT: the long division's integers
 # Engines the differential tests run the query on; on another, the query is written with
 # DECIMAL(38, 0) for the long division's integers and is not verified (docs/scale.md).
-VERIFIED = frozenset({"duckdb"})
+VERIFIED = frozenset({"duckdb", "spark"})  # Spark: tests/test_spark.py, with pingfen.spark.EXACT_CONF
 
 
 def big_type(dialect: str) -> exp.DataType:

@@ -1,0 +1,93 @@
+"""`pingfen eval --engine duckdb` against the Python path, file to file, in one run:
+
+    python benchmarks/duckdb_eval.py [--records 1000000] [--sample 20000] [--threads 2]
+
+1. N random records of the 2021 rubric (drawn inside DuckDB as benchmarks/sql.py draws them)
+   written to a Parquet file and a CSV file (not timed);
+2. `score_with_duckdb` (what `pingfen eval --engine duckdb` runs) from each file to a file
+   of the same kind: records per second, end to end (reading, scoring, writing);
+3. the first `--sample` rows of the CSV through the Python batch (`pingfen eval DATA.csv -o
+   OUT.csv`, evaluate() per row): records per second, and the ratio;
+4. agreement: the sample's totals, grades and refusals from the DuckDB output equal evaluate()'s.
+
+Not part of the test suite (tests/test_engine_duckdb.py holds the engine to evaluate()).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import io
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+import duckdb  # noqa: E402
+
+import pingfen  # noqa: E402
+from pingfen.cli import main as cli  # noqa: E402
+from pingfen.engine import score_with_duckdb  # noqa: E402
+
+RULESET = ROOT / "rulesets" / "dept-overall-2021.rule"
+
+
+def _draws() -> object:
+    spec = importlib.util.spec_from_file_location("bench_sql", HERE / "sql.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.column
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--sample", type=int, default=20_000)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    rubric = pingfen.load(RULESET, tests=False)
+    column = _draws()
+    rng = random.Random(2021)
+    columns = ", ".join(column(spec, rng.randrange(1 << 30)) for spec in rubric.inputs)  # type: ignore[operator]  # sql.py's column()
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder)
+        con = duckdb.connect()
+        con.execute(f"CREATE TABLE records AS SELECT i AS id, {columns} FROM range({args.records}) t(i)")
+        con.execute(f"COPY records TO '{base / 'in.parquet'}' (FORMAT parquet)")
+        con.execute(f"COPY records TO '{base / 'in.csv'}' (FORMAT csv, HEADER true)")
+        con.execute(f"COPY (SELECT * FROM records ORDER BY id LIMIT {args.sample}) TO '{base / 'sample.csv'}' (FORMAT csv, HEADER true)")
+        print(f"DuckDB {duckdb.__version__}, {args.threads} threads, {args.records:,} records of the 2021 rubric")
+        for kind in ("parquet", "csv"):
+            started = time.perf_counter()
+            scored = score_with_duckdb(rubric, str(base / f"in.{kind}"), str(base / f"out.{kind}"), ruleset=str(RULESET), threads=args.threads)
+            spent = time.perf_counter() - started
+            print(f"  --engine duckdb, {kind} to {kind}: {spent:.2f} s, {scored.rows / spent:,.0f} records/s "
+                  f"({scored.refused:,} refused)")  # fmt: skip
+        started = time.perf_counter()
+        cli(["eval", str(RULESET), str(base / "sample.csv"), "-o", str(base / "python.csv")], out=io.StringIO(), err=io.StringIO())
+        python = time.perf_counter() - started
+        print(f"  Python batch (evaluate()), csv to csv: {python:.2f} s for {args.sample:,}, {args.sample / python:,.0f} records/s")
+        names = [s.name for s in rubric.inputs]
+        quoted = ", ".join('"' + n + '"' for n in names)
+        sample = con.execute(f"SELECT {quoted} FROM records ORDER BY id LIMIT {args.sample}").fetchall()
+        got = con.execute(f"SELECT total, grade, refusal FROM read_parquet('{base / 'out.parquet'}') ORDER BY id LIMIT {args.sample}").fetchall()
+        disagree = 0
+        for values, (total, grade, refusal) in zip(sample, got, strict=True):
+            try:
+                result = rubric.evaluate(dict(zip(names, values, strict=True)), ratios=True)
+                disagree += (total, grade, refusal) != (result.total, result.grade, None)
+            except pingfen.DataError as error:
+                disagree += refusal != error.problems[0].code
+        duck = args.records / spent
+        print(f"  ratio: --engine duckdb (csv) is {duck / (args.sample / python):.1f}× the Python batch; "
+              f"disagreements in the sample: {disagree}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,169 @@
+"""The 2021 ruleset's query, written in Spark SQL, run by a real Spark in local mode through
+pingfen.spark: on 100,000 random and boundary records it scores as evaluate() does (totals,
+grades and refusals identical, node scores within 1e-18, reasons worded back the same on a
+sample). Spark needs Java and pyspark (the `spark` extra, in `test`): real_part skips without
+them on a developer's machine and fails in CI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import shutil
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import pingfen
+import sqlhelp
+from pingfen.cli import main
+from pingfen.spark import EXACT_CONF, score
+from pingfen.sql import to_sql
+from pingfen.testing import boundary_values
+from real_parts import real_part
+
+try:
+    import pyspark
+    from pyspark.sql import SparkSession
+    from pyspark.sql import types as T
+except ImportError:  # a developer's machine without it: real_part skips
+    pyspark = None
+
+needs_spark = real_part("pyspark and Java", pyspark is not None and shutil.which("java") is not None,
+                        "pip install '.[spark]' and apt-get install default-jre-headless")  # fmt: skip
+RULESET = Path(__file__).parent.parent / "rulesets" / "dept-overall-2021.rule"
+RUBRIC = pingfen.load(RULESET)
+RECORDS = int(__import__("os").environ.get("PF_SPARK_RECORDS", "100000"))
+
+
+def _value(rng: random.Random, kind: str, bounds: tuple[tuple[str, Decimal], ...], near: list[object]) -> object:
+    """A value of the input's kind: often a boundary value, rarely missing or out of its domain."""
+    roll = rng.random()
+    if roll < 0.001:
+        return None  # PF501
+    if kind == "bool":
+        return rng.random() < 0.7
+    if near and roll < 0.4:
+        return rng.choice(near)
+    top = max((b for op, b in bounds if op in ("<=", "<")), default=None)
+    match kind:
+        case "count":
+            return rng.randint(-1, 1200) if roll < 0.002 else rng.randint(0, 1200)
+        case "amount":
+            return Decimal(rng.randint(0, 10**8)) / 100
+        case "percent":
+            return Decimal(rng.randint(0, 12_000)) / 10_000 if top is None else Decimal(rng.randint(0, 10_010)) / 10_000
+        case _:  # a judged score, up to its max (and rarely past it: PF503)
+            assert top is not None
+            return Decimal(rng.randint(0, int(top * 100) + 3)) / 100
+
+
+def _records(n: int, seed: int = 2021) -> Iterator[dict[str, object]]:
+    rng = random.Random(seed)
+    near = boundary_values(RUBRIC)
+    for _ in range(n):
+        yield {s.name: _value(rng, s.type, s.bounds, list(near.get(s.name) or [])) for s in RUBRIC.inputs}
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[SparkSession]:
+    session = (SparkSession.builder.master("local[2]").appName("pingfen-test")
+               .config("spark.sql.shuffle.partitions", "2").config("spark.ui.enabled", "false")
+               .config("spark.driver.memory", "1g").getOrCreate())  # fmt: skip
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def _frame(spark: SparkSession, records: list[dict[str, object]], folder: Path) -> object:
+    """The records as Spark reads a file of them: typed as the SQL contract says, with an id."""
+    path = folder / "records.csv"
+    fields = [T.StructField("id", T.IntegerType())]
+    for s in RUBRIC.inputs:
+        fields.append(T.StructField(s.name, T.BooleanType() if s.type == "bool" else T.DecimalType(38, 20)))
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow([f.name for f in fields])
+        for i, record in enumerate(records):
+            writer.writerow(
+                [i, *("" if record[s.name] is None else str(record[s.name]).lower() for s in RUBRIC.inputs)]
+            )
+    return spark.read.csv(str(path), header=True, schema=T.StructType(fields), enforceSchema=False)
+
+
+@needs_spark
+def test_spark_scores_100000_records_as_evaluate_does(spark: SparkSession, tmp_path: Path) -> None:
+    records = list(_records(RECORDS))
+    # sorted here, not by Spark: an orderBy would run the query twice (once to sample the ids)
+    rows = sorted(score(_frame(spark, records, tmp_path), RUBRIC).collect(), key=lambda row: row["id"])
+    assert len(rows) == RECORDS
+    for i, (record, spark_row) in enumerate(zip(records, rows, strict=True)):
+        row = spark_row.asDict()
+        assert row["id"] == i
+        if i < 1_000:  # everything, reasons worded back in both languages included
+            sqlhelp.agree(RUBRIC, record, row)
+            continue
+        try:
+            result = RUBRIC.evaluate(record, ratios=True)
+        except pingfen.DataError as problem:
+            first = problem.problems[0]
+            assert (row["refusal"], row["refusal_input"], row["total"]) == (first.code, first.input, None), (
+                record,
+                row,
+            )
+            continue
+        assert row["refusal"] is None, (record, row)
+        assert (row["total"], row["grade"]) == (result.total, result.grade), (record, row)
+        for node in result.nodes():
+            assert abs(row[node.name] - node.score) <= Decimal("1e-18"), (node.name, row[node.name], node.score, record)
+    refused = sum(row["refusal"] is not None for row in rows)
+    assert 0 < refused < RECORDS // 4  # both paths were exercised
+
+
+@needs_spark
+def test_the_session_is_set_for_exact_decimals(spark: SparkSession) -> None:
+    frame = spark.createDataFrame([], "x DECIMAL(38, 20)")
+    score(frame.selectExpr(*(f"CAST(NULL AS DECIMAL(38, 20)) AS `{s.name}`" for s in RUBRIC.inputs)), RUBRIC)
+    for key, value in EXACT_CONF.items():
+        assert spark.conf.get(key) == value
+
+
+def test_the_spark_query_has_no_duckdb_only_types() -> None:
+    text = to_sql(RUBRIC, "spark")
+    assert "INT128" not in text and "HUGEINT" not in text and "DOUBLE" not in text
+
+
+@needs_spark
+def test_text_columns_are_typed_by_the_query_and_a_bad_value_costs_only_its_row(spark: SparkSession) -> None:
+    good = next(_records(1, seed=7))
+    while any(v is None for v in good.values()):
+        good = next(_records(1, seed=hash(str(good)) % 1000))
+    texts = [{k: None if v is None else str(v).lower() for k, v in good.items()}]
+    texts.append(texts[0] | {"结余": "abc"})  # PF502, that row only
+    schema = T.StructType([T.StructField(s.name, T.StringType()) for s in RUBRIC.inputs])
+    rows = score(
+        spark.createDataFrame([[t[s.name] for s in RUBRIC.inputs] for t in texts], schema), RUBRIC, reasons=False
+    ).collect()
+    expected = RUBRIC.evaluate(good, ratios=True)
+    by_refusal = sorted(rows, key=lambda row: row["refusal"] or "")
+    assert (by_refusal[0]["total"], by_refusal[0]["grade"], by_refusal[0]["refusal"]) == (
+        expected.total,
+        expected.grade,
+        None,
+    )
+    assert (by_refusal[1]["refusal"], by_refusal[1]["refusal_input"], by_refusal[1]["total"]) == ("PF502", "结余", None)
+    assert "reasons" not in rows[0].asDict()
+
+
+def test_pingfen_sql_for_spark_names_the_settings_it_needs() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["sql", str(RULESET), "--dialect", "spark", "--lang", "en"], out=out, err=err) == 0
+    assert out.getvalue().startswith("WITH `_pf_layer0`")
+    assert "PF830" in err.getvalue() and "PF804" not in err.getvalue()
+    for key, value in EXACT_CONF.items():
+        assert f"{key}={value}" in err.getvalue()
+    err = io.StringIO()
+    assert main(["sql", str(RULESET), "--dialect", "spark"], out=io.StringIO(), err=err) == 0
+    assert "PF830" in err.getvalue() and "会话" in err.getvalue()
