@@ -3,9 +3,13 @@ query; a rubric without them compiles."""
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pytest
 
 import pingfen
+from pingfen.cli import main
 from pingfen.sql import SqlRefusal, to_sql
 
 HEAD = 'rubric "表" {\n  total 10\n}\n'
@@ -36,3 +40,18 @@ def test_a_newer_form_is_refused_by_name(text: str, form: str) -> None:
 
 def test_a_rubric_of_the_older_forms_compiles() -> None:
     assert "SELECT" in to_sql(pingfen.loads(PLAIN, "r.rule", tests=False)).upper()
+
+
+def test_the_duckdb_engine_refuses_a_newer_form_in_chinese(tmp_path: Path) -> None:
+    folder = tmp_path
+    rule = folder / "a.rule"
+    rule.write_text(
+        HEAD + "input 有项目: bool\ninput 率: percent\nindicator 甲 10 {\n  applies if 有项目 else rescale\n  score = 率 * 10\n}\n",
+        encoding="utf-8",
+    )
+    (folder / "d.csv").write_text("有项目,率\ntrue,0.5\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["eval", "--engine", "duckdb", str(rule), str(folder / "d.csv"), "-o", str(folder / "o.csv")], out, err)
+    assert code == 2
+    assert "PF807" in err.getvalue() and "尚不能翻译为 SQL" in err.getvalue()
+    assert not (folder / "o.csv").exists()

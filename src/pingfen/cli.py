@@ -412,9 +412,14 @@ def _eval(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
 def _eval_duckdb(args: argparse.Namespace, lang: Lang, err: TextIO) -> int:
     from pingfen.engine import score_with_duckdb
     from pingfen.loader import load
+    from pingfen.sql import SqlRefusal
 
     rubric = _unsound(args.ruleset, lang, err) if args.allow_unsound else load(args.ruleset, tests=False)
-    scored = score_with_duckdb(rubric, args.data, args.output, ruleset=args.ruleset, lang=lang, progress=getattr(err, "raw", err))
+    try:
+        scored = score_with_duckdb(rubric, args.data, args.output, ruleset=args.ruleset, lang=lang, progress=getattr(err, "raw", err))
+    except SqlRefusal as refused:  # a form the query does not translate: in the reader's language
+        print(f"pingfen eval: {refused.code}: {refused.message(lang)}", file=err)
+        return CANNOT
     print(scored.describe(lang), file=err)
     return OK if not scored.refused else NO
 
