@@ -245,6 +245,8 @@ class Header:
     round_mode: RoundingMode = "half_up"
     grades: tuple[Grade, ...] = ()
     span: Span = _span()
+    # `cap total 100` (加分后总分不超过100分): the most the total may reach once bonus rows are added
+    cap: Number | None = None
 
 
 # ---------------------------------------------------------------- scoring rules
@@ -661,6 +663,23 @@ class Group:
 
 Node = Group | Indicator
 
+# A row outside the tree (加分项 / 扣分项): scored as an indicator in [0, max], then a bonus
+# adds its score to the total and a penalty takes its lost points (max − score) from it.
+OutsideKind = Lit["bonus", "penalty"]
+
+
+@frozen
+class Outside:
+    """`bonus NAME N { rules }` or `penalty NAME N { rules }`, after the tree."""
+
+    kind: OutsideKind
+    row: Indicator
+    span: Span = _span()
+
+    def counted(self, score: Decimal) -> Decimal:
+        """What the row adds to the total (a penalty: a negative number) given its row's score."""
+        return score if self.kind == "bonus" else score - self.row.max.value
+
 
 # ---------------------------------------------------------------- examples and properties
 
@@ -813,7 +832,7 @@ class SetMax:
 
 Change = Extends | Remove | AddTo | SetMax
 
-Item = Header | Input | Let | Group | Indicator | Example | Property | Change
+Item = Header | Input | Let | Group | Indicator | Outside | Example | Property | Change
 
 
 @frozen
@@ -844,6 +863,16 @@ class Module:
     @property
     def top(self) -> tuple[Node, ...]:
         return tuple(i for i in self.items if isinstance(i, (Group, Indicator)))
+
+    @property
+    def outside(self) -> tuple[Outside, ...]:
+        """The bonus and penalty rows, in source order."""
+        return tuple(i for i in self.items if isinstance(i, Outside))
+
+    @property
+    def rows(self) -> tuple[Node, ...]:
+        """The top of the tree, then the rows of the bonus and penalty lines: every row a name is given to."""
+        return (*self.top, *(o.row for o in self.outside))
 
     @property
     def examples(self) -> tuple[Example, ...]:

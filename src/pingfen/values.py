@@ -171,6 +171,16 @@ def clamp(raw: Decimal, top: Decimal) -> tuple[Decimal, Clamp]:
         return top, "high"
     return raw, None
 
+
+def settle(total: Decimal, counted: tuple[Decimal, ...], cap: Decimal | None) -> Decimal:
+    """The total once the rows outside the tree count (a bonus its score, a penalty minus its
+    lost points): never below 0 (扣完为止), never above the cap (加分后总分不超过…)."""
+    total = sum(counted, total)
+    if total < 0:
+        return ZERO
+    return cap if cap is not None and total > cap else total
+
+
 _THOUSANDS = {sep: re.compile(rf"[+-]?[0-9]{{1,3}}({sep}[0-9]{{3}})+(\.[0-9]+)?") for sep in ",_"}
 # The one form of a number in text: ASCII digits (full-width ones are made ASCII first),
 # a point, an exponent. Decimal() alone also takes `1_2`, `٣` and `Infinity`.

@@ -138,6 +138,14 @@ class RuleChecker:
         top_sum = sum((n.max.value for n in self.module.top), ZERO)
         if header.total is not None and self.module.top and top_sum != header.total.value:
             self.report("PF303", header.total.span, "fix_sum", sum=plain(top_sum), max=plain(header.total.value))
+        total = header.total.value if header.total is not None else top_sum
+        if header.cap is not None and header.cap.value < total:
+            self.report("PF221", header.cap.span, "raise_cap", cap=plain(header.cap.value), total=plain(total))
+        for outside in self.module.outside:
+            if outside.kind == "penalty":  # its lost points are what it takes: only deductions say that
+                for rule in outside.row.rules:
+                    if not ast.is_deduction(rule):
+                        self.report("PF220", rule.span, "penalty_deducts", name=outside.row.name.text)
 
     # ---------------------------------------------------------------- symbols
     def declare_symbols(self) -> None:
@@ -449,7 +457,7 @@ class RuleChecker:
     # ---------------------------------------------------------------- the tree
     def check_tree(self) -> None:
         seen: dict[str, ast.Name] = {}
-        for node, _depth in ast.walk_nodes(self.module.top):
+        for node, _depth in ast.walk_nodes(self.module.rows):  # the tree, then the bonus and penalty rows
             name = node.name
             if name.text in seen:
                 self.report("PF101", name.span, "first_defined", name=name.text, line=seen[name.text].span.line)

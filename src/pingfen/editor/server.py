@@ -255,6 +255,8 @@ def _symbols(ls: PingfenServer, params: lsp.DocumentSymbolParams) -> list[lsp.Do
                 out.append(symbol(item.name.text, lsp.SymbolKind.Constant, item.span, item.name.span, "let"))
             case ast.Group() | ast.Indicator():
                 out.append(node(item))
+            case ast.Outside():
+                out.append(node(item.row))
             case ast.Example():
                 out.append(symbol(item.name, lsp.SymbolKind.Event, item.span, item.name_span, "example"))
             case ast.AddTo():

@@ -36,7 +36,7 @@ from pingfen.evaluate.refusals import refuse
 from pingfen.evaluate.rulegen import PYTHON_COMPARE, IndicatorCode
 from pingfen.reasons import Site
 from pingfen.result import Layout, Result, Shape
-from pingfen.values import AGGREGATE_LEAST, AGGREGATES, DURATIONS, LIMIT, ZERO, total_rounding
+from pingfen.values import AGGREGATE_LEAST, AGGREGATES, DURATIONS, LIMIT, ZERO, settle, total_rounding
 
 _ARITHMETIC = {"+": "+", "-": "-", "*": "*"}
 SUM_CHUNK = 100  # terms of a sum written in one statement
@@ -172,6 +172,7 @@ class _Generator:
         self.zero = self.const(ZERO)
         self.explaining = False
         self.top: list[int] = []
+        self.outside: list[tuple[str, int]] = []  # the bonus and penalty rows: kind, layout position
         self.plan = plan(module, checked)
         # Per layout position, for rows that may not apply (不适用): the tests that say a row
         # does not apply (its own and its groups'), whether it drops out of its parent's sum
@@ -218,7 +219,8 @@ class _Generator:
         score_labels = self.out.labels
         top_sum = sum((n.max.value for n in self.module.top), ZERO)
         layout = Layout(
-            header.title, header.total.value if header.total else top_sum, tuple(self.shapes), tuple(self.top)
+            header.title, header.total.value if header.total else top_sum, tuple(self.shapes), tuple(self.top),
+            tuple(self.outside),
         )
         explainer = Explainer(header.title)
         make = f"{self.const(Result.scored)}({self.const(layout)}, a1, a0, a2, {scores}, ({params}), {self.const(explainer)}"
@@ -269,11 +271,19 @@ class _Generator:
                 value = f"{value} if {self.const(present)}({', '.join(self.names[n] for n in optional)}) else None"
             w(f"{self.names[let.name.text]} = {value}")
         self.top = top = [self.node(n) for n in self.module.top]
+        self.outside = [(o.kind, self.node(o.row)) for o in self.module.outside]
         if not explaining:
             w.label = "total and grade"
             self.assign_sum("a0", self.sum(top, self.module.top))
             header_total = header.total.value if header.total else sum((n.max.value for n in self.module.top), ZERO)
             self.rescale("a0", top, header_total, None)
+            if self.outside:  # 加分项 and 扣分项, after the tree, the total then kept in [0, cap]
+                counted = "".join(
+                    f"{self.per_node[at][0]}, " if o.kind == "bonus" else f"{self.per_node[at][0]} - {self.const(o.row.max.value)}, "
+                    for o, (_, at) in zip(self.module.outside, self.outside, strict=True)
+                )
+                cap = self.const(header.cap.value if header.cap else None)
+                w(f"a0 = {self.const(settle)}(a0, ({counted}), {cap})")
             self.total_and_grade(header)
         return w.lines
 

@@ -42,6 +42,7 @@ from pingfen.values import (
     DURATIONS,
     ZERO,
     clamp,
+    settle,
     total_rounding,
 )
 
@@ -91,6 +92,10 @@ class Walker:
                     if not applicable:
                         raise Refusal(Problem("PF535", None, {}))
                     raw_total = raw_total * rubric_max / applicable
+                outside = tuple((o.kind, self.indicator(o.row, lang)) for o in module.outside)
+                if outside:  # 加分项 and 扣分项, after the tree
+                    counted = tuple(o.counted(n.score) for o, (_, n) in zip(module.outside, outside, strict=True))
+                    raw_total = settle(raw_total, counted, header.cap.value if header.cap else None)
             except Refusal as refused:
                 raise DataError([refused.problem]) from None
             except decimal.DecimalException as error:  # e.g. an overflow far beyond any real figure
@@ -104,7 +109,7 @@ class Walker:
                 grade = g.name.text
                 self.hit("", "grade", grade)
                 break
-        return Result(header.title, rubric_max, total, raw_total, grade, children, lang)
+        return Result(header.title, rubric_max, total, raw_total, grade, children, lang, outside)
 
     def expression(self, e: ast.Expr, values: Mapping[str, object]) -> Any:
         """One expression (a property's condition) over inputs as `Rubric.coerce` gives them;

@@ -377,6 +377,9 @@ class _Builder(Transformer[Token, ast.Module]):
     def total_max(self, meta: Meta, c: list[Any]) -> _Setting:
         return "setting", {"total": self._num(c[0])}
 
+    def cap_total(self, meta: Meta, c: list[Any]) -> _Setting:
+        return "setting", {"cap": self._num(c[0])}
+
     def round_total(self, meta: Meta, c: list[Any]) -> _Setting:
         places = self._whole(self._num(c[0]), "places")
         setting: dict[str, object] = {"round_places": places}
@@ -456,6 +459,12 @@ class _Builder(Transformer[Token, ast.Module]):
         condition, mode = c
         modes: dict[str, ast.AppliesMode] = {"full": "full", "zero": "zero", "rescale": "rescale"}
         return ast.Applies(modes[str(mode)], condition, _span(meta))
+
+    def bonus(self, meta: Meta, c: list[Any]) -> ast.Outside:
+        return ast.Outside("bonus", ast.Indicator(c[0], self._num(c[1]), tuple(c[2:]), _span(meta)), _span(meta))
+
+    def penalty(self, meta: Meta, c: list[Any]) -> ast.Outside:
+        return ast.Outside("penalty", ast.Indicator(c[0], self._num(c[1]), tuple(c[2:]), _span(meta)), _span(meta))
 
     def pending_indicator(self, meta: Meta, c: list[Any]) -> ast.Indicator:
         name, top, text = c
