@@ -146,6 +146,8 @@ class GenRubric:
     steps: list[tuple[str, str, str, Decimal]] = field(default_factory=list)
     # (indicator, count input): `deduct R per n`, n read by no other rule
     counted: list[tuple[str, str]] = field(default_factory=list)
+    # `cap total`: the most the total reaches with bonus rows (None: no cap)
+    cap: Decimal | None = None
 
     @cached_property
     def text(self) -> str:
@@ -390,6 +392,21 @@ class _Builder:
         indicator = ast.Indicator(ast.Name(name), _num(top), tuple(rules))
         self.indicators.append(indicator)
         return indicator
+
+    def outside(self) -> list[ast.Outside]:
+        """0 to 2 rows after the tree: a bonus scored as any indicator, a penalty of deductions only."""
+        rows = []
+        for _ in range(self.draw(st.integers(0, 2))):
+            top = D(self.draw(st.integers(1, 10)))
+            if self.draw(st.booleans()):
+                rows.append(ast.Outside("bonus", self.indicator(top)))
+                continue
+            name = self.fresh(NODE_STEMS)
+            rules = tuple(self.deduction(name, top) for _ in range(self.draw(st.integers(1, 2))))
+            row = ast.Indicator(ast.Name(name), _num(top), rules)
+            self.indicators.append(row)
+            rows.append(ast.Outside("penalty", row))
+        return rows
 
     def bands(self, subject: str, ends: list[ast.Number], top: Decimal) -> ast.Bands:
         closed_low = self.draw(st.booleans())
@@ -701,14 +718,16 @@ class _Builder:
 
 
 @st.composite
-def random_rubrics(draw: st.DrawFn, loose: bool = False, applies: bool = True) -> GenRubric:
+def random_rubrics(draw: st.DrawFn, loose: bool = False, applies: bool = True, outside: bool = True) -> GenRubric:
     """A random rubric with the strategies of records that fit it (see the module's doc);
-    `applies`: some rows may not apply (不适用)."""
+    `applies`: some rows may not apply (不适用); `outside`: bonus and penalty rows after the tree."""
     b = _Builder(draw, loose)
     b.may_not_apply = applies
     tops = b.split(D(draw(st.integers(2, 20))))
     nodes = [b.node(0, top, keep=i == 0) for i, top in enumerate(tops)]
     total = sum(tops, D(0))
+    rows = b.outside() if outside else []  # 加分项 and 扣分项 after the tree
+    cap = draw(st.none() | st.integers(0, 5).map(lambda n: total + n)) if rows else None
     grades = b.grades(total)
     places = draw(st.none() | st.integers(0, 4))
     modes = ["half_up", "half_even", "half_down", "up", "down", "ceiling", "floor"]
@@ -719,12 +738,13 @@ def random_rubrics(draw: st.DrawFn, loose: bool = False, applies: bool = True) -
         round_places=_num(places) if places is not None else None,
         round_mode=draw(st.sampled_from(modes)) if places is not None else "half_up",  # the mode needs the places
         grades=grades,
+        cap=_num(cap) if cap is not None else None,
     )
-    items: list[ast.Item] = [header, *b.inputs, *b.lets, *nodes, *b.examples(total, grades), *b.properties()]
+    items: list[ast.Item] = [header, *b.inputs, *b.lets, *nodes, *rows, *b.examples(total, grades), *b.properties()]
     shown = tuple((g.name.text, g.op, g.threshold.value if g.threshold else None) for g in grades)
     rounding = "ROUND_" + header.round_mode.upper()
     module = ast.Module(tuple(items))
-    return GenRubric(module, b.gen, total, shown, 2 if places is None else places, rounding, b.steps, b.counted)
+    return GenRubric(module, b.gen, total, shown, 2 if places is None else places, rounding, b.steps, b.counted, cap)
 
 
 def rubrics() -> st.SearchStrategy[ast.Module]:

@@ -913,7 +913,7 @@ def walk_expressions(*roots: Expr) -> Iterator[Expr]:
 def judged_maxima(module: Module) -> dict[str, Decimal]:
     """For each score input, the smallest max among the indicators that judge by it."""
     maxima: dict[str, Decimal] = {}
-    for node, _depth in walk_nodes(module.top):
+    for node, _depth in walk_nodes(module.rows):
         if isinstance(node, Indicator):
             for rule in node.rules:
                 if isinstance(rule, Judgment):

@@ -162,6 +162,9 @@ def _invariants(rubric: Rubric, record: Mapping[str, object], result: Result, ac
                     raise Violation("sums", f"`{node.name}` scores {node.score}, its parts add up to {parts}",
                                     [record], f"`{node.name}` 得 {node.score} 分，下级得分之和为 {parts}")  # fmt: skip
         top = level_sum(result.children, result.max)
+        if top is not None and result.outside():  # 加分项 and 扣分项: counted after the tree, in [0, cap]
+            top = max(top + sum((line.points for line in result.outside()), Decimal(0)), Decimal(0))
+            top = min(top, header.cap.value) if header.cap is not None else top
         if result.raw_total != top:
             raise Violation("sums", f"the raw total is {result.raw_total}, the top groups add up to {top}", [record],
                             f"未舍入的总分为 {result.raw_total}，一级指标得分之和为 {top}")  # fmt: skip

@@ -137,7 +137,7 @@ class Rubric:
         reads = node_reads(module, checked)
         self._reads = {name: inputs for name, (inputs, _) in reads.items()}
         self._reads_lets = {name: lets for name, (_, lets) in reads.items()}
-        self._ast_nodes = {node.name.text: node for node, _depth in ast.walk_nodes(module.top)}
+        self._ast_nodes = {node.name.text: node for node, _depth in ast.walk_nodes(module.rows)}
         self.tree: tuple[NodeSpec, ...] = tuple(self._spec(n) for n in module.top)
         """The rubric's groups and indicators, in order, with their maxima and the inputs they read."""
         self._specs = {spec.name: spec for top in self.tree for spec in top.walk()}

@@ -232,7 +232,7 @@ def _too_many_arms(module: ast.Module) -> Diagnostic | None:
     for item in module.items:
         if isinstance(item, ast.Header) and len(item.grades) > MAX_ARMS:
             return _arms(item.span, len(item.grades), "grades in the header", "评价等次数")
-    for node, _depth in ast.walk_nodes(module.top):
+    for node, _depth in ast.walk_nodes(module.rows):
         for rule in node.rules if isinstance(node, ast.Indicator) else ():
             arms = rule.bands if isinstance(rule, ast.Bands) else getattr(rule, "arms", ())
             if len(arms) > MAX_ARMS:
