@@ -152,3 +152,18 @@ def test_fmt_keeps_the_rows_and_the_cap() -> None:
     assert "bonus 创新加分 3 {" in once and "penalty 违规扣分 10 {" in once and "cap total 100" in once
     assert format_text(once) == once
     assert pingfen.loads(once).evaluate(RECORDS[0][0]).total == Decimal("96.00")
+
+
+def test_audit_finds_a_total_that_left_out_the_bonus_or_the_penalty(rubric: pingfen.Rubric) -> None:
+    from pingfen.audit import audit
+
+    inputs = RECORDS[0][0]
+    ignored = audit(rubric, {"完成率": 95, "总分": 95}, inputs)  # the tree alone: bonus +3 and penalty −2 left out
+    [finding] = ignored.findings
+    assert (finding.kind, finding.declared, finding.expected) == ("total", 95, Decimal("96.00"))
+    assert dict(finding.parts) == {"完成率": 95, "创新加分": 3, "违规扣分": -2}
+    assert audit(rubric, {"完成率": 95, "总分": 96}, inputs).findings == ()
+    wrong_bonus = audit(rubric, {"完成率": 95, "创新加分": 1, "总分": 96}, inputs)
+    assert [(f.kind, f.name, f.expected) for f in wrong_bonus.findings] == [
+        ("rule", "创新加分", 3), ("total", "total", Decimal("94.00"))
+    ]
