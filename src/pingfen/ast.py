@@ -229,6 +229,8 @@ class Grade:
     op: str | None = None
     threshold: Number | None = None
     span: Span = _span()
+    # `grade 优秀 >= 90 if 无否决项 and 满意度 >= 90%`: given only when the condition holds too
+    condition: Expr | None = None
 
 
 RoundingMode = Lit["half_up", "half_even", "half_down", "up", "down", "ceiling", "floor"]
@@ -681,6 +683,22 @@ class Outside:
         return score if self.kind == "bonus" else score - self.row.max.value
 
 
+# 一票否决: `veto NAME if COND -> zero | below GRADE | grade GRADE`.
+VetoAction = Lit["zero", "below", "grade"]
+
+
+@frozen
+class Veto:
+    """When `condition` holds: the total is 0 (zero), no grade from the first down to `grade`
+    is given (below: 不得评为优秀), or the grade is `grade` (grade)."""
+
+    name: Name
+    condition: Expr
+    action: VetoAction
+    grade: Name | None = None
+    span: Span = _span()
+
+
 # ---------------------------------------------------------------- examples and properties
 
 
@@ -832,7 +850,7 @@ class SetMax:
 
 Change = Extends | Remove | AddTo | SetMax
 
-Item = Header | Input | Let | Group | Indicator | Outside | Example | Property | Change
+Item = Header | Input | Let | Group | Indicator | Outside | Veto | Example | Property | Change
 
 
 @frozen
@@ -868,6 +886,11 @@ class Module:
     def outside(self) -> tuple[Outside, ...]:
         """The bonus and penalty rows, in source order."""
         return tuple(i for i in self.items if isinstance(i, Outside))
+
+    @property
+    def vetoes(self) -> tuple[Veto, ...]:
+        """The 一票否决 lines, in source order."""
+        return tuple(i for i in self.items if isinstance(i, Veto))
 
     @property
     def rows(self) -> tuple[Node, ...]:

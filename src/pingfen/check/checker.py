@@ -475,6 +475,20 @@ class RuleChecker:
                     )
             else:
                 self.check_indicator(node)
+        self.check_vetoes()
+
+    def check_vetoes(self) -> None:
+        """一票否决 and the grades' own conditions: conditions on the inputs; a grade named is one
+        of the header's (PF222)."""
+        header = self.module.header
+        grades = [g.name.text for g in header.grades] if header is not None else []
+        for grade in header.grades if header is not None else ():
+            if grade.condition is not None:
+                self.condition(grade.condition)
+        for veto in self.module.vetoes:
+            self.condition(veto.condition)
+            if veto.grade is not None and veto.grade.text not in grades:
+                self.report("PF222", veto.grade.span, "veto_grade", name=veto.grade.text, grades="、".join(grades) or "—")
 
     def check_applies(self, node: ast.Node) -> None:
         """`applies [if COND] else MODE`: COND is a condition; without one, the row must read an

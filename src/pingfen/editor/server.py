@@ -262,7 +262,7 @@ def _symbols(ls: PingfenServer, params: lsp.DocumentSymbolParams) -> list[lsp.Do
             case ast.AddTo():
                 inside = [node(c) for c in item.children]
                 out.append(symbol(item.group.text, lsp.SymbolKind.Namespace, item.span, item.group.span, "add to", inside))
-            case ast.Monotone() | ast.Claim() | ast.Extends() | ast.Remove() | ast.SetMax():
+            case ast.Monotone() | ast.Claim() | ast.Extends() | ast.Remove() | ast.SetMax() | ast.Veto():
                 pass
             case _:
                 assert_never(item)

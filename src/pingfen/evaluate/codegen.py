@@ -35,8 +35,8 @@ from pingfen.evaluate.applies import Guard, first_marked, plan, present, require
 from pingfen.evaluate.refusals import refuse
 from pingfen.evaluate.rulegen import PYTHON_COMPARE, IndicatorCode
 from pingfen.reasons import Site
-from pingfen.result import Layout, Result, Shape
-from pingfen.values import AGGREGATE_LEAST, AGGREGATES, DURATIONS, LIMIT, ZERO, settle, total_rounding
+from pingfen.result import Layout, Result, Shape, VetoLine
+from pingfen.values import AGGREGATE_LEAST, AGGREGATES, DURATIONS, LIMIT, ZERO, graded, settle, total_rounding
 
 _ARITHMETIC = {"+": "+", "-": "-", "*": "*"}
 SUM_CHUNK = 100  # terms of a sum written in one statement
@@ -173,6 +173,10 @@ class _Generator:
         self.explaining = False
         self.top: list[int] = []
         self.outside: list[tuple[str, int]] = []  # the bonus and penalty rows: kind, layout position
+        # 一票否决, and whether a veto or a grade's own condition decides the grade besides the total
+        self.vetoes = tuple(VetoLine(v.name.text, v.action, v.grade.text if v.grade else None) for v in module.vetoes)
+        header = module.header
+        self.graded = bool(module.vetoes) or (header is not None and any(g.condition for g in header.grades))
         self.plan = plan(module, checked)
         # Per layout position, for rows that may not apply (不适用): the tests that say a row
         # does not apply (its own and its groups'), whether it drops out of its parent's sum
@@ -227,7 +231,9 @@ class _Generator:
         self.out.label = "making the Result"
         if self.plan.guards:  # which rows do not apply, by position
             flags = "".join(f"({' or '.join(self.absent.get(i, [])) or 'False'}), " for i in range(len(self.shapes)))
-            self.out(f"return {make}, lang, ({flags}))")
+            self.out(f"return {make}, lang, ({flags}){', a3' if self.graded else ''})")
+        elif self.graded:
+            self.out(f"return {make}, lang, (), a3)")
         else:
             self.out(f"return {make}, lang)")
         score = self.out.lines
@@ -284,6 +290,12 @@ class _Generator:
                 )
                 cap = self.const(header.cap.value if header.cap else None)
                 w(f"a0 = {self.const(settle)}(a0, ({counted}), {cap})")
+            for j, veto in enumerate(self.module.vetoes):  # 一票否决: v0, v1, … whether each holds
+                w(f"v{j} = {self.expr(veto.condition, veto.name.text)}")
+            zeros = [f"v{j}" for j, veto in enumerate(self.module.vetoes) if veto.action == "zero"]
+            if zeros:
+                w(f"if {' or '.join(zeros)}:")
+                w(f"    a0 = {self.zero}")
             self.total_and_grade(header)
         return w.lines
 
@@ -293,6 +305,19 @@ class _Generator:
         places = header.round_places.value if header.round_places else None
         quantum, rounding = total_rounding(places, header.round_mode)
         w(f"a1 = {self.const(Decimal.quantize)}(a0, {self.const(quantum)}, {self.const(rounding)})")
+        if self.graded:  # conditions and vetoes decide with the total: `values.graded`
+            bands = tuple((g.name.text, g.op, g.threshold.value if g.threshold else None) for g in header.grades)
+            holds = "".join(f"{self.expr(g.condition, '')}, " if g.condition else "True, " for g in header.grades)
+
+            def fired(action: str) -> str:
+                return "".join(
+                    f"({self.const(line.grade)} if v{j} else None), " if line.action == action else "None, "
+                    for j, line in enumerate(self.vetoes)
+                )
+
+            w(f"a2 = {self.const(graded)}(a1, {self.const(bands)}, ({holds}), ({fired('below')}), ({fired('grade')}))")
+            w("a3 = (" + "".join(f"({self.const(line)} if v{j} else None), " for j, line in enumerate(self.vetoes)) + ")")
+            return
         keyword = "if"
         for grade in header.grades:
             if grade.op is None or grade.threshold is None:

@@ -288,6 +288,9 @@ class _Printer:
             self.node(item, 0)
         elif isinstance(item, ast.Outside):
             self.node(item.row, 0, item.kind)
+        elif isinstance(item, ast.Veto):
+            action = item.action if item.grade is None else f"{item.action} {name(item.grade)}"
+            self.add(0, f"veto {name(item.name)} if {expr(item.condition)} -> {action}", item.span)
         elif isinstance(item, ast.Example):
             self.example(item)
         elif isinstance(item, ast.Monotone):
@@ -344,6 +347,8 @@ class _Printer:
         for g in h.grades:
             left = f"grade {name(g.name)}"
             right = "otherwise" if g.op is None or g.threshold is None else f"{g.op} {number(g.threshold)}"
+            if g.condition is not None:
+                right += f" if {expr(g.condition)}"
             rows.append((left, right, g.span))
         self.aligned(1, rows)
         self.close(0, h.span)

@@ -388,7 +388,7 @@ class _Builder(Transformer[Token, ast.Module]):
         return "setting", setting
 
     def grade_band(self, meta: Meta, c: list[Any]) -> tuple[str, ast.Grade]:
-        return "grade", ast.Grade(c[0], c[1], c[2], _span(meta))
+        return "grade", ast.Grade(c[0], c[1], c[2], _span(meta), condition=c[3])
 
     def grade_otherwise(self, meta: Meta, c: list[Any]) -> tuple[str, ast.Grade]:
         return "grade", ast.Grade(c[0], span=_span(meta))
@@ -465,6 +465,15 @@ class _Builder(Transformer[Token, ast.Module]):
 
     def penalty(self, meta: Meta, c: list[Any]) -> ast.Outside:
         return ast.Outside("penalty", ast.Indicator(c[0], self._num(c[1]), tuple(c[2:]), _span(meta)), _span(meta))
+
+    def veto_zero(self, meta: Meta, c: list[Any]) -> ast.Veto:
+        return ast.Veto(c[0], c[1], "zero", None, _span(meta))
+
+    def veto_below(self, meta: Meta, c: list[Any]) -> ast.Veto:
+        return ast.Veto(c[0], c[1], "below", c[2], _span(meta))
+
+    def veto_grade(self, meta: Meta, c: list[Any]) -> ast.Veto:
+        return ast.Veto(c[0], c[1], "grade", c[2], _span(meta))
 
     def pending_indicator(self, meta: Meta, c: list[Any]) -> ast.Indicator:
         name, top, text = c
