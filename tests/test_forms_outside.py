@@ -167,3 +167,99 @@ def test_audit_finds_a_total_that_left_out_the_bonus_or_the_penalty(rubric: ping
     assert [(f.kind, f.name, f.expected) for f in wrong_bonus.findings] == [
         ("rule", "创新加分", 3), ("total", "total", Decimal("94.00"))
     ]
+
+
+VETOES = """\
+rubric "否决" {
+  total 100
+  grade 优秀 >= 90 if 满意度 >= 90%
+  grade 良好 >= 80
+  grade 合格 >= 60
+  grade 不合格 otherwise
+}
+
+input 完成率: percent >= 0 and <= 100%
+input 满意度: percent >= 0 and <= 100%
+input 重大违规: bool
+input 未整改问题数: count
+input 数据造假: bool
+
+indicator 完成率 100 {
+  score = 完成率 * 100
+}
+
+veto 发生重大违规 if 重大违规 -> zero
+veto 存在未整改问题 if 未整改问题数 > 0 -> below 优秀
+veto 数据造假 if 数据造假 -> grade 不合格
+"""
+CLEAN = {"完成率": "95%", "满意度": "95%", "重大违规": False, "未整改问题数": 0, "数据造假": False}
+
+
+@pytest.fixture(scope="module")
+def vetoed() -> pingfen.Rubric:
+    return pingfen.loads(VETOES, "veto.rule")
+
+
+@pytest.mark.parametrize(
+    ("change", "total", "grade", "said"),
+    [
+        ({}, "95.00", "优秀", []),
+        ({"满意度": "85%"}, "95.00", "良好", []),  # 优秀 needs 满意度 >= 90% besides the total
+        ({"重大违规": True}, "0.00", "不合格", ["一票否决：发生重大违规，总分计0分"]),
+        ({"未整改问题数": 2}, "95.00", "良好", ["一票否决：存在未整改问题，不得评为优秀"]),
+        ({"数据造假": True}, "95.00", "不合格", ["一票否决：数据造假，评为不合格"]),
+        ({"重大违规": True, "未整改问题数": 1}, "0.00", "不合格",
+         ["一票否决：发生重大违规，总分计0分", "一票否决：存在未整改问题，不得评为优秀"]),
+    ],
+)  # fmt: skip
+def test_vetoes_and_grade_conditions_on_both_evaluators(
+    vetoed: pingfen.Rubric, change: dict, total: str, grade: str, said: list[str]
+) -> None:
+    record = CLEAN | change
+    compiled = vetoed.evaluate(record)
+    walked = vetoed.walker().evaluate(vetoed.coerce(record))
+    assert (str(compiled.total), compiled.grade) == (total, grade)
+    assert [v.text("zh") for v in compiled.vetoes()] == said
+    assert compiled == walked
+
+
+def test_vetoes_in_json_and_reports(vetoed: pingfen.Rubric) -> None:
+    result = vetoed.evaluate(CLEAN | {"重大违规": True})
+    assert json.loads(result.to_json())["vetoes"] == [
+        {"name": "发生重大违规", "action": "zero", "grade": None, "reason": "一票否决：发生重大违规，总分计0分"}
+    ]
+    assert json.loads(result.to_json(lang="en"))["vetoes"][0]["reason"] == "veto: 发生重大违规: the total is 0"
+    for text in (render_table(result), render_markdown(result), render_html(result)):
+        assert text.index("完成率") < text.index("一票否决：发生重大违规，总分计0分")
+    assert "vetoes" not in vetoed.evaluate(CLEAN).to_dict()
+
+
+def test_a_veto_names_a_grade_of_the_rubric() -> None:
+    with pytest.raises(pingfen.RubricError) as info:
+        pingfen.loads(VETOES.replace("-> grade 不合格", "-> grade 不及格"))
+    assert [d.code for d in info.value.diagnostics] == ["PF222"]
+
+
+def test_a_grade_with_a_condition_does_not_take_its_totals() -> None:
+    """`优秀 >= 90 if …` may be refused: a later `良好 >= 90` is then given (no PF412), and
+    without the condition it never is."""
+    text = VETOES.replace("grade 良好 >= 80", "grade 良好 >= 90")
+    assert "PF412" not in [w.code for w in pingfen.loads(text).warnings]
+    plain = text.replace(" if 满意度 >= 90%", "").replace("input 满意度: percent >= 0 and <= 100%\n", "")
+    assert "PF412" in [w.code for w in pingfen.loads(plain).warnings]
+
+
+def test_fmt_keeps_vetoes_and_conditions() -> None:
+    once = format_text(VETOES)
+    assert "veto 存在未整改问题 if 未整改问题数 > 0 -> below 优秀" in once and "if 满意度 >= 90%" in once
+    assert format_text(once) == once
+
+
+def test_audit_finds_a_total_or_grade_that_ignored_a_veto(vetoed: pingfen.Rubric) -> None:
+    from pingfen.audit import audit
+
+    ignored = audit(vetoed, {"完成率": 95, "总分": 95, "评价等次": "优秀"}, CLEAN | {"重大违规": True})
+    assert [(f.kind, f.expected) for f in ignored.findings] == [("total", Decimal("0.00")), ("grade", "不合格")]
+    capped = audit(vetoed, {"完成率": 95, "总分": 95, "评价等次": "优秀"}, CLEAN | {"未整改问题数": 1})
+    assert [(f.kind, f.expected) for f in capped.findings] == [("grade", "良好")]
+    assert audit(vetoed, {"完成率": 95, "总分": 95, "评价等次": "优秀"}, CLEAN).findings == ()

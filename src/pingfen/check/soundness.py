@@ -542,7 +542,8 @@ class _Analysis:
                 self.report(
                     "PF412", grade.span, "grade_order", "warning", name=name, witness=plain(witness), other=first
                 )
-            taken = taken.union(values)
+            if grade.condition is None:  # a grade with a condition may be refused: its totals stay open
+                taken = taken.union(values)
             earlier.append((name, values))
         gap = totals.minus(taken)
         if not gap.empty:

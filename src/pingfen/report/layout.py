@@ -147,9 +147,13 @@ def signed(points: Decimal) -> str:
 
 
 def outside_rows(result: Result, lang: Lang) -> list[tuple[str, str, str, list[str]]]:
-    """The rows after the tree (加分项, 扣分项): label, max, signed points and reasons, in rubric order."""
+    """The rows after the tree (加分项, 扣分项, then each 一票否决 that held): label, max, signed
+    points and reasons, in rubric order."""
     sep = "：" if lang == "zh" else ": "
-    return [
+    rows = [
         (f"{line.label(lang)}{sep}{line.node.name}", number(line.node.max), signed(line.points), line.node.reasons_in(lang))
         for line in result.outside()
     ]
+    veto = "一票否决" if lang == "zh" else "veto"
+    rows += [(f"{veto}{sep}{v.name}", "", "", [v.text(lang)]) for v in result.vetoes()]
+    return rows
