@@ -393,6 +393,16 @@ class _Builder:
         self.indicators.append(indicator)
         return indicator
 
+    def vetoes(self, grades: tuple[ast.Grade, ...]) -> list[ast.Veto]:
+        """0 to 2 一票否决 lines: the total to 0, or, given grades, one barred or forced."""
+        out = []
+        for _ in range(self.draw(st.integers(0, 2))):
+            actions = ["zero", "below", "grade"] if grades else ["zero"]
+            action = self.draw(st.sampled_from(actions))
+            grade = self.draw(st.sampled_from([g.name for g in grades])) if action != "zero" else None
+            out.append(ast.Veto(ast.Name(self.fresh(NODE_STEMS)), self.condition(), action, grade))
+        return out
+
     def outside(self) -> list[ast.Outside]:
         """0 to 2 rows after the tree: a bonus scored as any indicator, a penalty of deductions only."""
         rows = []
@@ -718,9 +728,12 @@ class _Builder:
 
 
 @st.composite
-def random_rubrics(draw: st.DrawFn, loose: bool = False, applies: bool = True, outside: bool = True) -> GenRubric:
+def random_rubrics(
+    draw: st.DrawFn, loose: bool = False, applies: bool = True, outside: bool = True, vetoes: bool = True
+) -> GenRubric:
     """A random rubric with the strategies of records that fit it (see the module's doc);
-    `applies`: some rows may not apply (不适用); `outside`: bonus and penalty rows after the tree."""
+    `applies`: some rows may not apply (不适用); `outside`: bonus and penalty rows after the tree;
+    `vetoes`: 一票否决 lines and grades with conditions."""
     b = _Builder(draw, loose)
     b.may_not_apply = applies
     tops = b.split(D(draw(st.integers(2, 20))))
@@ -729,6 +742,10 @@ def random_rubrics(draw: st.DrawFn, loose: bool = False, applies: bool = True, o
     rows = b.outside() if outside else []  # 加分项 and 扣分项 after the tree
     cap = draw(st.none() | st.integers(0, 5).map(lambda n: total + n)) if rows else None
     grades = b.grades(total)
+    lines = b.vetoes(grades) if vetoes else []
+    if vetoes and len(grades) > 1 and draw(st.booleans()):  # a grade that needs more than its total
+        at = draw(st.integers(0, len(grades) - 2))
+        grades = (*grades[:at], attrs.evolve(grades[at], condition=b.condition()), *grades[at + 1 :])
     places = draw(st.none() | st.integers(0, 4))
     modes = ["half_up", "half_even", "half_down", "up", "down", "ceiling", "floor"]
     header = ast.Header(
@@ -740,7 +757,7 @@ def random_rubrics(draw: st.DrawFn, loose: bool = False, applies: bool = True, o
         grades=grades,
         cap=_num(cap) if cap is not None else None,
     )
-    items: list[ast.Item] = [header, *b.inputs, *b.lets, *nodes, *rows, *b.examples(total, grades), *b.properties()]
+    items: list[ast.Item] = [header, *b.inputs, *b.lets, *nodes, *rows, *lines, *b.examples(total, grades), *b.properties()]
     shown = tuple((g.name.text, g.op, g.threshold.value if g.threshold else None) for g in grades)
     rounding = "ROUND_" + header.round_mode.upper()
     module = ast.Module(tuple(items))
