@@ -19,14 +19,15 @@ STATEMENTS = (
     "deduct", "per", "of", "above", "below", "from", "counting", "reason", "award", "if", "bands",
     "when", "else", "match", "judgment", "score", "example", "given", "expect", "error", "on",
     "property", "monotone", "for", "extends", "remove", "add", "to",
+    "applies", "pending", "list", "batch", "bonus", "penalty", "cap", "veto",
 )  # fmt: skip
-TYPES = ("percent", "amount", "count", "bool", "number", "label")  # `score` is a statement too
+TYPES = ("percent", "amount", "count", "bool", "number", "label", "date")  # `score` is a statement too
 CONSTANTS = (
     "true", "false", "proportional", "whole", "started", "increasing", "decreasing",
-    "half_up", "half_even", "half_down", "up", "down", "ceiling", "floor",
+    "half_up", "half_even", "half_down", "up", "down", "ceiling", "floor", "full", "zero", "rescale",
 )  # fmt: skip
 OPERATOR_WORDS = ("and", "or", "not")
-FUNCTIONS = ("min", "max", "abs")  # `max NAME N` in a file that extends another, too
+FUNCTIONS = ("min", "max", "abs", "mean", "median", "trimmed_mean", "days", "months", "rank")  # `max NAME N` in a file that extends another, too
 
 # What a name may hold besides letters and digits (grammar: NAME), so that a keyword is
 # only a keyword as a whole word: `score` in `score分` is part of a name.
