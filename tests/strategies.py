@@ -148,6 +148,8 @@ class GenRubric:
     steps: list[tuple[str, str, str, Decimal]] = field(default_factory=list)
     # (indicator, count input): `deduct R per n`, n read by no other rule
     counted: list[tuple[str, str]] = field(default_factory=list)
+    # `cap total`: the most the total reaches with bonus rows (None: no cap)
+    cap: Decimal | None = None
 
     @cached_property
     def text(self) -> str:
@@ -418,6 +420,34 @@ class _Builder:
             indicator = attrs.evolve(indicator, round_places=_num(self.draw(st.integers(1, 2))), round_mode=mode)
         self.indicators.append(indicator)
         return indicator
+
+    def vetoes(self, grades: tuple[ast.Grade, ...]) -> list[ast.Veto]:
+        """0 to 2 一票否决 lines: the total to 0, or, given grades, one barred or forced."""
+        out = []
+        for _ in range(self.draw(st.integers(0, 2))):
+            actions = ["zero", "below", "grade"] if grades else ["zero"]
+            action = self.draw(st.sampled_from(actions))
+            grade = self.draw(st.sampled_from([g.name for g in grades])) if action != "zero" else None
+            out.append(ast.Veto(ast.Name(self.fresh(NODE_STEMS)), self.condition(), action, grade))
+        return out
+
+    def outside(self) -> list[ast.Outside]:
+        """0 to 2 rows after the tree: a bonus scored as any indicator, a penalty of deductions only."""
+        rows = []
+        for _ in range(self.draw(st.integers(0, 2))):
+            top = D(self.draw(st.integers(1, 10)))
+            if self.draw(st.booleans()):
+                row = self.indicator(top)
+                if row.round_places is not None:  # `round N` belongs to the tree's indicators, not to an outside row
+                    self.indicators[-1] = row = attrs.evolve(row, round_places=None, round_mode="half_up")
+                rows.append(ast.Outside("bonus", row))
+                continue
+            name = self.fresh(NODE_STEMS)
+            rules = tuple(self.deduction(name, top) for _ in range(self.draw(st.integers(1, 2))))
+            row = ast.Indicator(ast.Name(name), _num(top), rules)
+            self.indicators.append(row)
+            rows.append(ast.Outside("penalty", row))
+        return rows
 
     def bands(self, subject: str, ends: list[ast.Number], top: Decimal) -> ast.Bands:
         closed_low = self.draw(st.booleans())
@@ -729,15 +759,25 @@ class _Builder:
 
 
 @st.composite
-def random_rubrics(draw: st.DrawFn, loose: bool = False, applies: bool = True, newer: bool = True) -> GenRubric:
+def random_rubrics(
+    draw: st.DrawFn, loose: bool = False, applies: bool = True, newer: bool = True, outside: bool = True,
+    vetoes: bool = True,
+) -> GenRubric:
     """A random rubric with the strategies of records that fit it (see the module's doc);
-    `applies`: some rows may not apply (不适用); `newer`: issue 10's other forms appear too."""
+    `applies`: some rows may not apply (不适用); `newer`: issue 10's other forms appear too;
+    `outside`: bonus and penalty rows after the tree; `vetoes`: 一票否决 lines and grades with conditions."""
     b = _Builder(draw, loose)
     b.may_not_apply, b.newer = applies, newer
     tops = b.split(D(draw(st.integers(2, 20))))
     nodes = [b.node(0, top, keep=i == 0) for i, top in enumerate(tops)]
     total = sum(tops, D(0))
+    rows = b.outside() if outside else []  # 加分项 and 扣分项 after the tree
+    cap = draw(st.none() | st.integers(0, 5).map(lambda n: total + n)) if rows else None
     grades = b.grades(total)
+    lines = b.vetoes(grades) if vetoes else []
+    if vetoes and len(grades) > 1 and draw(st.booleans()):  # a grade that needs more than its total
+        at = draw(st.integers(0, len(grades) - 2))
+        grades = (*grades[:at], attrs.evolve(grades[at], condition=b.condition()), *grades[at + 1 :])
     places = draw(st.none() | st.integers(0, 4))
     modes = ["half_up", "half_even", "half_down", "up", "down", "ceiling", "floor"]
     header = ast.Header(
@@ -747,12 +787,13 @@ def random_rubrics(draw: st.DrawFn, loose: bool = False, applies: bool = True, n
         round_places=_num(places) if places is not None else None,
         round_mode=draw(st.sampled_from(modes)) if places is not None else "half_up",  # the mode needs the places
         grades=grades,
+        cap=_num(cap) if cap is not None else None,
     )
-    items: list[ast.Item] = [header, *b.inputs, *b.lets, *nodes, *b.examples(total, grades), *b.properties()]
+    items: list[ast.Item] = [header, *b.inputs, *b.lets, *nodes, *rows, *lines, *b.examples(total, grades), *b.properties()]
     shown = tuple((g.name.text, g.op, g.threshold.value if g.threshold else None) for g in grades)
     rounding = "ROUND_" + header.round_mode.upper()
     module = ast.Module(tuple(items))
-    return GenRubric(module, b.gen, total, shown, 2 if places is None else places, rounding, b.steps, b.counted)
+    return GenRubric(module, b.gen, total, shown, 2 if places is None else places, rounding, b.steps, b.counted, cap)
 
 
 def rubrics() -> st.SearchStrategy[ast.Module]:

@@ -46,7 +46,9 @@ def grade_2021(total: Decimal) -> str:
     return "差"
 
 
-def check_structure(result: pingfen.Result, places: int = 2, rounding: str = ROUND_HALF_UP) -> None:
+def check_structure(
+    result: pingfen.Result, places: int = 2, rounding: str = ROUND_HALF_UP, cap: Decimal | None = None
+) -> None:
     """Scores within [0, max]; groups add up; the total is the rounded raw total."""
     for node in result.nodes():
         assert 0 <= node.score <= node.max, (node.name, node.score, node.max)
@@ -68,10 +70,18 @@ def check_structure(result: pingfen.Result, places: int = 2, rounding: str = ROU
                 assert node.reasons == [] or node.clamped is not None, (node.name, node.reasons)
             else:
                 assert node.reasons, node.name  # points lost are always explained
-    assert result.raw_total == level_sum(result.children, result.max)
+    tree = level_sum(result.children, result.max)
+    assert tree is not None
+    bonus = sum((line.node.max for line in result.outside() if line.kind == "bonus"), D(0))
+    if result.outside():  # 加分项 and 扣分项 (issue 10): after the tree, in [0, cap]
+        tree = max(tree + sum((line.points for line in result.outside()), D(0)), D(0))
+        tree = min(tree, cap) if cap is not None else tree
+    if any(v.action == "zero" for v in result.vetoes()):  # 一票否决: the total is 0
+        tree = D(0)
+    assert result.raw_total == tree
     assert result.total == result.raw_total.quantize(D(1).scaleb(-places), rounding=rounding)
     assert result.total.as_tuple().exponent == -places
-    assert 0 <= result.total <= result.max
+    assert 0 <= result.total <= (cap if cap is not None else result.max + bonus)
 
 
 def as_percent_strings(record: dict[str, object], names: list[str]) -> dict[str, object]:
@@ -189,12 +199,12 @@ def _load(gen: GenRubric) -> pingfen.Rubric:
 
 @given(st.data())
 def test_random_rubric_structure(data: st.DataObject) -> None:
-    gen = data.draw(random_rubrics(), label="rubric")
+    gen = data.draw(random_rubrics(vetoes=False), label="rubric")  # the grade below is the total's alone
     rubric = _load(gen)
     assert rubric.max == gen.total
     record = data.draw(gen.records, label="record")
     result = rubric.evaluate(record, ratios=True)
-    check_structure(result, gen.places, gen.rounding)
+    check_structure(result, gen.places, gen.rounding, gen.cap)
     assert result.max == gen.total
     holds = {">=": D.__ge__, ">": D.__gt__}
     grade = next((name for name, op, at in gen.grades if op is None or holds[op](result.total, at)), None)

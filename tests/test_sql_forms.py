@@ -28,6 +28,9 @@ PLAIN = HEAD + "input 率: percent\nindicator 甲 10 {\n  bands 率 {\n    >= 90
         (HEAD + "input 分: list of score >= 0 and <= 10\nindicator 甲 10 {\n  score = mean(分)\n}\n", "input 分: list of …"),
         (HEAD + "input 率: percent precision 0.01%\nindicator 甲 10 {\n  score = 率 * 10\n}\n", "input 率: … precision 0.01%"),
         (HEAD + "indicator 甲 10 { pending \"由各省自行制定\" }\n", "甲: pending"),
+        (HEAD + "input 率: percent\nindicator 甲 10 {\n  score = 率 * 10\n}\nbonus 创新 2 {\n  award 2 if 率 >= 90%\n}\n", "bonus 创新"),
+        (HEAD + "input 率: percent\ninput 违规: bool\nindicator 甲 10 {\n  score = 率 * 10\n}\nveto 重大违规 if 违规 -> zero\n",
+         "veto 重大违规"),
     ],
 )  # fmt: skip
 def test_a_newer_form_is_refused_by_name(text: str, form: str) -> None:

@@ -256,6 +256,8 @@ class Grade:
     op: str | None = None
     threshold: Number | None = None
     span: Span = _span()
+    # `grade 优秀 >= 90 if 无否决项 and 满意度 >= 90%`: given only when the condition holds too
+    condition: Expr | None = None
 
 
 RoundingMode = Lit["half_up", "half_even", "half_down", "up", "down", "ceiling", "floor"]
@@ -272,6 +274,8 @@ class Header:
     round_mode: RoundingMode = "half_up"
     grades: tuple[Grade, ...] = ()
     span: Span = _span()
+    # `cap total 100` (加分后总分不超过100分): the most the total may reach once bonus rows are added
+    cap: Number | None = None
 
 
 # ---------------------------------------------------------------- scoring rules
@@ -739,6 +743,39 @@ class Group:
 
 Node = Group | Indicator
 
+# A row outside the tree (加分项 / 扣分项): scored as an indicator in [0, max], then a bonus
+# adds its score to the total and a penalty takes its lost points (max − score) from it.
+OutsideKind = Lit["bonus", "penalty"]
+
+
+@frozen
+class Outside:
+    """`bonus NAME N { rules }` or `penalty NAME N { rules }`, after the tree."""
+
+    kind: OutsideKind
+    row: Indicator
+    span: Span = _span()
+
+    def counted(self, score: Decimal) -> Decimal:
+        """What the row adds to the total (a penalty: a negative number) given its row's score."""
+        return score if self.kind == "bonus" else score - self.row.max.value
+
+
+# 一票否决: `veto NAME if COND -> zero | below GRADE | grade GRADE`.
+VetoAction = Lit["zero", "below", "grade"]
+
+
+@frozen
+class Veto:
+    """When `condition` holds: the total is 0 (zero), no grade from the first down to `grade`
+    is given (below: 不得评为优秀), or the grade is `grade` (grade)."""
+
+    name: Name
+    condition: Expr
+    action: VetoAction
+    grade: Name | None = None
+    span: Span = _span()
+
 
 # ---------------------------------------------------------------- examples and properties
 
@@ -891,7 +928,7 @@ class SetMax:
 
 Change = Extends | Remove | AddTo | SetMax
 
-Item = Header | Input | Let | Group | Indicator | Example | Property | Change
+Item = Header | Input | Let | Group | Indicator | Outside | Veto | Example | Property | Change
 
 
 @frozen
@@ -922,6 +959,21 @@ class Module:
     @property
     def top(self) -> tuple[Node, ...]:
         return tuple(i for i in self.items if isinstance(i, (Group, Indicator)))
+
+    @property
+    def outside(self) -> tuple[Outside, ...]:
+        """The bonus and penalty rows, in source order."""
+        return tuple(i for i in self.items if isinstance(i, Outside))
+
+    @property
+    def vetoes(self) -> tuple[Veto, ...]:
+        """The 一票否决 lines, in source order."""
+        return tuple(i for i in self.items if isinstance(i, Veto))
+
+    @property
+    def rows(self) -> tuple[Node, ...]:
+        """The top of the tree, then the rows of the bonus and penalty lines: every row a name is given to."""
+        return (*self.top, *(o.row for o in self.outside))
 
     @property
     def examples(self) -> tuple[Example, ...]:
@@ -962,7 +1014,7 @@ def walk_expressions(*roots: Expr) -> Iterator[Expr]:
 def judged_maxima(module: Module) -> dict[str, Decimal]:
     """For each score input, the smallest max among the indicators that judge by it."""
     maxima: dict[str, Decimal] = {}
-    for node, _depth in walk_nodes(module.top):
+    for node, _depth in walk_nodes(module.rows):
         if isinstance(node, Indicator):
             for rule in node.rules:
                 if isinstance(rule, Judgment):

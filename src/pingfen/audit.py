@@ -31,7 +31,8 @@ from pingfen.io.filled import GRADE_NAMES, TOTAL_NAMES, read_filled
 from pingfen.lang import Lang
 from pingfen.reasons import quantity
 from pingfen.report.audit import Audit, Finding
-from pingfen.values import CONTEXT, show, to_decimal
+from pingfen.values import CONTEXT, settle, show, to_decimal
+from pingfen.values import graded as graded_by
 
 TOTAL, GRADE = "total", "grade"
 
@@ -107,16 +108,36 @@ def audit(
         return mine
 
     tops = [(top.name, visit(top)) for top in rubric.tree]
+    lines = [(kind, row, visit(row) if row.name in scores else _scored(rubric, row, values, lang, department))
+             for kind, row in rubric.outside]  # fmt: skip
     implied = None
-    if all(v is not None for _, v in tops):
-        implied = rubric.round_total(_added(rubric, rubric.tree, tops, not_applying, modes, rubric.max))
+    if all(v is not None for _, v in tops) and all(v is not None for _, _, v in lines):
+        raw = _added(rubric, rubric.tree, tops, not_applying, modes, rubric.max)
+        if lines:  # 加分项 and 扣分项: a total that leaves one out is a finding, with the row among its parts
+            counted = tuple(v if kind == "bonus" else v - row.max for kind, row, v in lines if v is not None)
+            raw = settle(raw, counted, rubric.cap)
+            tops += [(row.name, v) for (_, row, _), v in zip(lines, counted, strict=True)]  # a penalty as −points
+        implied = rubric.round_total(raw)
+    header = rubric.module.header
+    assert header is not None
+    vetoes, fired = rubric.module.vetoes, _holds(rubric, tuple(v.condition for v in rubric.module.vetoes), values)
+    zero = bool(fired) and any(f and v.action == "zero" for v, f in zip(vetoes, fired or (), strict=True))
+    if implied is not None and zero:
+        implied = rubric.round_total(Decimal(0))  # 一票否决: a total that ignores it is a finding
     if total is not None:
-        findings.extend(_range(TOTAL, total, rubric.max))
+        bonus = sum((row.max for kind, row in rubric.outside if kind == "bonus"), Decimal(0))
+        findings.extend(_range(TOTAL, total, rubric.cap if rubric.cap is not None else rubric.max + bonus))
         if implied is not None and implied != total:
             findings.append(Finding("total", TOTAL, total, implied, tuple((n, v) for n, v in tops if v is not None)))
-    graded = total if total is not None else implied
-    if grade is not None and graded is not None:
+    graded = rubric.round_total(Decimal(0)) if zero else total if total is not None else implied
+    decided = bool(vetoes) or any(g.condition for g in header.grades)  # the grade reads inputs too
+    holds = _holds(rubric, tuple(g.condition or ast.Bool(True) for g in header.grades), values) if decided else ()
+    if grade is not None and graded is not None and (not decided or (holds is not None and fired is not None)):
         expected = rubric.grade_for(graded)
+        if decided and holds is not None and fired is not None:
+            below = tuple(v.grade.text if f and v.action == "below" and v.grade else None for v, f in zip(vetoes, fired, strict=True))
+            forced = tuple(v.grade.text if f and v.action == "grade" and v.grade else None for v, f in zip(vetoes, fired, strict=True))
+            expected = graded_by(graded, rubric.grades, holds, below, forced)
         if expected != grade:
             findings.append(Finding("grade", GRADE, grade, expected, total=graded))
     return Audit(rubric.name, department, tuple(findings), tuple(agreed), tuple(unchecked))
@@ -124,13 +145,13 @@ def audit(
 
 def audit_file(rubric: Rubric, path: str | Path, *, lang: Lang = "zh", id: str | None = None) -> Audit:
     """Read a filled-in self-evaluation (YAML, JSON or XLSX; see `pingfen.io.filled`) and audit it."""
-    nodes = [n.name for top in rubric.tree for n in top.walk()]
+    nodes = [n.name for top in rubric.tree for n in top.walk()] + [row.name for _, row in rubric.outside]
     filled = read_filled(path, nodes, [s.name for s in rubric.inputs], id=id)
     return audit(rubric, filled.declared, filled.inputs, lang=lang, department=filled.department)
 
 
 def _declared(rubric: Rubric, declared: Mapping[str, object]) -> tuple[dict[str, Decimal], Decimal | None, str | None]:
-    nodes = [n.name for top in rubric.tree for n in top.walk()]
+    nodes = [n.name for top in rubric.tree for n in top.walk()] + [row.name for _, row in rubric.outside]
     scores: dict[str, Decimal] = {}
     total: Decimal | None = None
     grade: str | None = None
@@ -170,6 +191,22 @@ def _added(
     if not left_out or not applicable:
         return added
     return CONTEXT.divide(CONTEXT.multiply(added, top), applicable)
+
+
+def _holds(rubric: Rubric, conditions: tuple[ast.Expr, ...], values: Mapping[str, object]) -> tuple[bool, ...] | None:
+    """Whether each condition (a veto's, a grade's) holds on the inputs given; None when one reads an input not given."""
+    walker = rubric.walker()
+    try:
+        return tuple(bool(walker.expression(c, values)) for c in conditions)
+    except (KeyError, DataError):
+        return None
+
+
+def _scored(rubric: Rubric, row: NodeSpec, values: Mapping[str, object], lang: Lang, department: str | None) -> Decimal | None:
+    """A bonus or penalty row not declared: its score by the rule, when every input it reads is given."""
+    if any(i not in values for i in row.inputs):
+        return None
+    return rubric.score_node(row.name, values, lang=lang, record=department).score
 
 
 def _range(name: str, value: Decimal, top: Decimal) -> list[Finding]:

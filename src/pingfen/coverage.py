@@ -99,7 +99,7 @@ def parts(rubric: Rubric) -> list[Part]:
     checked = check(module)
     can_clamp = clamping(module, checked.units, checked.let_order)
     out = []
-    for node, _depth in ast.walk_nodes(module.top):
+    for node, _depth in ast.walk_nodes(module.rows):
         if isinstance(node, ast.Indicator):
             found = [item for i, rule in enumerate(node.rules) for item in _rule_items(i, rule)]
             if node.name.text in can_clamp:

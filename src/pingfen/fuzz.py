@@ -162,6 +162,11 @@ def _invariants(rubric: Rubric, record: Mapping[str, object], result: Result, ac
                     raise Violation("sums", f"`{node.name}` scores {node.score}, its parts add up to {parts}",
                                     [record], f"`{node.name}` 得 {node.score} 分，下级得分之和为 {parts}")  # fmt: skip
         top = level_sum(result.children, result.max)
+        if top is not None and result.outside():  # 加分项 and 扣分项: counted after the tree, in [0, cap]
+            top = max(top + sum((line.points for line in result.outside()), Decimal(0)), Decimal(0))
+            top = min(top, header.cap.value) if header.cap is not None else top
+        if any(v.action == "zero" for v in result.vetoes()):  # 一票否决: the total is 0
+            top = Decimal(0)
         if result.raw_total != top:
             raise Violation("sums", f"the raw total is {result.raw_total}, the top groups add up to {top}", [record],
                             f"未舍入的总分为 {result.raw_total}，一级指标得分之和为 {top}")  # fmt: skip
@@ -172,7 +177,7 @@ def _invariants(rubric: Rubric, record: Mapping[str, object], result: Result, ac
         if result.total != expected:
             raise Violation("rounding", f"the raw total {result.raw_total} is shown as {result.total}, not {expected}",
                             [record], f"总分 {result.raw_total} 舍入为 {result.total}，应为 {expected}")  # fmt: skip
-    if "grade" in active and header.grades:
+    if "grade" in active and header.grades and not rubric.module.vetoes and not any(g.condition for g in header.grades):
         expected_grade = _grade_of(rubric, result.total)
         if result.grade != expected_grade or result.grade is None:
             raise Violation("grade", f"a total of {result.total} gets grade {result.grade or '—'}"

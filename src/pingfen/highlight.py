@@ -19,6 +19,7 @@ STATEMENTS = (
     "deduct", "per", "of", "above", "below", "from", "counting", "reason", "award", "if", "bands",
     "when", "else", "match", "judgment", "score", "example", "given", "expect", "error", "on",
     "property", "monotone", "for", "extends", "remove", "add", "to", "applies", "pending", "then", "batch", "precision",
+    "bonus", "penalty", "cap", "veto",
 )  # fmt: skip
 TYPES = ("percent", "amount", "count", "bool", "number", "label", "date", "list")  # `score` is a statement too
 CONSTANTS = (

@@ -57,6 +57,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "PF151": ("panel `{name}` holds {type} values: a panel holds numbers", "评委打分 `{name}` 的类型为 {type}：列表只能由数值组成"),
     "PF152": ("a panel of `{text}` values: the size is a whole number from 1 to {limit}", "评委人数 `{text}` 应为 1 至 {limit} 的整数"),
+    "PF220": (
+        "penalty row `{name}` only deducts: its points are what its deductions take",
+        "扣分项 `{name}` 只能写扣分规则：扣去的分数即为其扣分",
+    ),
+    "PF221": ("`cap total {cap}` is below the rubric's total {total}", "`cap total {cap}` 低于评分表总分 {total}"),
+    "PF222": ("`{name}` is not a grade of the rubric", "`{name}` 不是评分表的评价等次"),
     "PF230": ("`{func}` is the time between two dates", "`{func}` 计算两个日期之间的时间"),
     "PF231": ("a date is compared only with a date, not {right}", "日期只能与日期比较，不能与{right_zh}比较"),
     "PF153": (
@@ -439,6 +445,12 @@ HINTS: dict[str, tuple[str, str]] = {
         "百分点只能与百分比一起使用；与{unit_zh}一起请写普通数字",
     ),
     "fix_points": ("lower the points or raise the indicator's max", "降低分数或提高指标分值"),
+    "penalty_deducts": (
+        "write the row's points in a `bonus` row, or as `deduct … if …` / `deduct … per …`",
+        "加分请写在 `bonus` 加分项中；扣分项只写 `deduct … if …` 或 `deduct … per …`",
+    ),
+    "veto_grade": ("the header's grades are: {grades}", "标题块中的评价等次为：{grades}"),
+    "raise_cap": ("the cap is the most the total may reach with bonus points: at least {total}", "封顶分是加分后总分的上限，不应低于 {total}"),
     "fix_sum": ("make the parts' maxima add up to {max}", "调整下级分值，使其合计为 {max}"),
     "one_base": (
         "keep one of bands, when, match, judgment or score =",

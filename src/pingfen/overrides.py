@@ -110,6 +110,14 @@ def _overrides(own: ast.Module, rows: dict[str, ast.Node], declared: set[str]) -
             case ast.SetMax():
                 base = rows.get(item.name.text)
                 yield Override("max_set", item.name.text, number(base.max) if base else None, number(item.max), line)
+            case ast.Outside():
+                base_row = rows.get(item.row.name.text)
+                if base_row is None:
+                    yield Override("row_added", item.row.name.text, None, number(item.row.max), line)
+                else:
+                    yield Override("row_replaced", item.row.name.text, number(base_row.max), number(item.row.max), line)
+            case ast.Veto():
+                yield Override("row_added", item.name.text, None, None, line)
             case ast.Extends() | ast.Example() | ast.Monotone() | ast.Claim():
                 pass  # the base named, and the file's own tests: not changes to the base
             case _:

@@ -156,6 +156,8 @@ class Layout:
     max: Decimal
     nodes: tuple[Shape, ...]
     top: tuple[int, ...]
+    # the rows outside the tree (加分项, 扣分项), after it in `nodes`: ("bonus"|"penalty", position)
+    outside: tuple[tuple[str, int], ...] = ()
     positions: Mapping[str, int] = field(init=False, eq=False, repr=False)
     names: tuple[str, ...] = field(init=False, eq=False, repr=False)
     maxima: tuple[Decimal, ...] = field(init=False, eq=False, repr=False)  # canonical, as a NodeResult keeps them
@@ -214,7 +216,7 @@ class Result:
     """
 
     __slots__ = ("_layout", "_total", "_raw_total", "_grade", "_lang", "_scores", "_values", "_explain", "_tree",
-                 "_nodes", "_absent")  # fmt: skip
+                 "_nodes", "_absent", "_vetoes")  # fmt: skip
     _layout: Layout
     _total: Decimal
     _raw_total: Decimal
@@ -226,6 +228,7 @@ class Result:
     _tree: tuple[NodeResult, ...] | None  # None until first read
     _nodes: tuple[NodeResult, ...] | None
     _absent: tuple[bool, ...]  # by layout position, True for a row that does not apply; () when all do
+    _vetoes: tuple[VetoLine, ...]  # the 一票否决 lines that held for this record
 
     def __init__(
         self,
@@ -236,11 +239,15 @@ class Result:
         grade: str | None,
         children: tuple[NodeResult, ...],
         lang: Lang = "zh",
+        outside: tuple[tuple[str, NodeResult], ...] = (),
+        vetoes: tuple[VetoLine | None, ...] = (),
     ) -> None:
-        nodes = tuple(node for top in children for node in top.walk())
+        self._vetoes = tuple(v for v in vetoes if v is not None)
+        nodes = tuple(node for top in children for node in top.walk()) + tuple(n for _, n in outside)
         position = {id(node): i for i, node in enumerate(nodes)}
         shapes = tuple(Shape(n.name, n.max, n.is_group, tuple(position[id(c)] for c in n.children)) for n in nodes)
-        self._layout = Layout(rubric, max, shapes, tuple(position[id(c)] for c in children))
+        lines = tuple((kind, position[id(n)]) for kind, n in outside)
+        self._layout = Layout(rubric, max, shapes, tuple(position[id(c)] for c in children), lines)
         self._total, self._raw_total, self._grade, self._lang = total, raw_total, grade, lang
         self._scores = tuple(n.score for n in nodes)
         self._absent = tuple(not n.applies for n in nodes) if not all(n.applies for n in nodes) else ()
@@ -259,11 +266,13 @@ class Result:
         explain: Explain,
         lang: Lang = "zh",
         absent: tuple[bool, ...] = (),
+        vetoes: tuple[VetoLine | None, ...] = (),
     ) -> Result:
         """A result from each node's score in layout order; `explain(*values)` gives the rest
         when the tree is first read. `absent`, when any row may not apply, says which do not."""
         self = _new(cls)
         self._absent = absent if any(absent) else ()
+        self._vetoes = tuple(v for v in vetoes if v is not None)
         self._layout, self._total, self._raw_total, self._grade, self._lang = layout, total, raw_total, grade, lang
         self._scores, self._values, self._explain = scores, values, explain
         self._tree = self._nodes = None
@@ -396,8 +405,20 @@ class Result:
     def indicators(self) -> Iterator[NodeResult]:
         return (n for n in self.nodes() if not n.is_group)
 
+    def outside(self) -> tuple[OutsideLine, ...]:
+        """The bonus and penalty rows (加分项, 扣分项), counted after the tree, in rubric order."""
+        if not self._layout.outside:
+            return ()
+        nodes = self._walk()
+        return tuple(OutsideLine(kind, nodes[at]) for kind, at in self._layout.outside)
+
+    def vetoes(self) -> tuple[VetoLine, ...]:
+        """The 一票否决 lines whose condition held for this record, in rubric order."""
+        return self._vetoes
+
     def _key(self) -> tuple[object, ...]:
-        return (self.rubric, self.max, self.total, self.raw_total, self.grade, self.children)
+        return (self.rubric, self.max, self.total, self.raw_total, self.grade, self.children, self.outside(),
+                self._vetoes)  # fmt: skip
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Result):
@@ -410,7 +431,9 @@ class Result:
     def __reduce__(self) -> tuple[object, ...]:
         """Pickled with its tree built and explained (the explaining code stays with the rubric)."""
         self._explain_nodes()  # no node then refers back to this result
-        return (Result, (self.rubric, self.max, self.total, self.raw_total, self.grade, self.children, self.lang))
+        outside = tuple((line.kind, line.node) for line in self.outside())
+        args = (self.rubric, self.max, self.total, self.raw_total, self.grade, self.children, self.lang, outside, self._vetoes)
+        return (Result, args)
 
     def __repr__(self) -> str:
         return (
@@ -420,13 +443,19 @@ class Result:
 
     def to_dict(self, lang: Lang | None = None) -> dict[str, Any]:
         """Plain data; numbers stay Decimal so nothing passes through float."""
-        return {
+        out = {
             "rubric": self.rubric,
             "max": self.max,
             "total": self.total,
             "grade": self.grade,
             "children": [c.to_dict(lang or self.lang) for c in self.children],
         }
+        if self._layout.outside:  # after the tree, as the rubric counts them
+            out["outside"] = [line.to_dict(lang or self.lang) for line in self.outside()]
+        if self._vetoes:  # 一票否决 that held
+            out["vetoes"] = [{"name": v.name, "action": v.action, "grade": v.grade, "reason": v.text(lang or self.lang)}
+                             for v in self._vetoes]  # fmt: skip
+        return out
 
     def to_json(self, lang: Lang | None = None, indent: int | None = 2) -> str:
         """JSON with every number written from its exact decimal."""
@@ -434,6 +463,55 @@ class Result:
 
 
 _new = object.__new__
+
+
+@frozen
+class VetoLine:
+    """A 一票否决 line of the rubric: its name, what it does (zero, below, grade) and the grade it names."""
+
+    name: str
+    action: str
+    grade: str | None = None
+
+    def text(self, lang: Lang) -> str:
+        """一票否决：发生重大违规，总分计0分 — the reason a record's total or grade is what it is."""
+        if lang == "zh":
+            said = {"zero": "总分计0分", "below": f"不得评为{self.grade}", "grade": f"评为{self.grade}"}[self.action]
+            return f"一票否决：{self.name}，{said}"
+        said = {"zero": "the total is 0", "below": f"not graded {self.grade} or above",
+                "grade": f"graded {self.grade}"}[self.action]  # fmt: skip
+        return f"veto: {self.name}: {said}"
+
+
+class OutsideLine:
+    """A bonus or penalty row of a scored record: its row's result and what it counts for."""
+
+    __slots__ = ("kind", "node")
+
+    def __init__(self, kind: str, node: NodeResult) -> None:
+        self.kind, self.node = kind, node
+
+    @property
+    def points(self) -> Decimal:
+        """What the row adds to the total: a bonus its score, a penalty minus the points it took."""
+        return self.node.score if self.kind == "bonus" else canonical(self.node.score - self.node.max)
+
+    def label(self, lang: Lang) -> str:
+        """加分项 / 扣分项, or in English."""
+        return {("bonus", "zh"): "加分项", ("penalty", "zh"): "扣分项"}.get((self.kind, lang), self.kind)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, OutsideLine) and (self.kind, self.node) == (other.kind, other.node)
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.node.name))
+
+    def __repr__(self) -> str:
+        return f"OutsideLine(kind={self.kind!r}, node={self.node!r})"
+
+    def to_dict(self, lang: Lang) -> dict[str, Any]:
+        return {"kind": self.kind, "name": self.node.name, "max": self.node.max, "points": self.points,
+                "reasons": self.node.reasons_in(lang)}  # fmt: skip
 
 
 def not_applicable(lang: Lang) -> str:

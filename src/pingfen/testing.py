@@ -167,7 +167,7 @@ def targets(rubric: Rubric) -> list[Target]:
     for decl in module.inputs:
         for bound in decl.bounds:
             add(ast.Ref(decl.name), bound.value.value, f"domain of {decl.name.text}")
-    for node, _depth in ast.walk_nodes(module.top):
+    for node, _depth in ast.walk_nodes(module.rows):
         if not isinstance(node, ast.Indicator):
             continue
         where = node.name.text

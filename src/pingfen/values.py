@@ -181,6 +181,34 @@ def clamp(raw: Decimal, top: Decimal) -> tuple[Decimal, Clamp]:
         return top, "high"
     return raw, None
 
+
+def settle(total: Decimal, counted: tuple[Decimal, ...], cap: Decimal | None) -> Decimal:
+    """The total once the rows outside the tree count (a bonus its score, a penalty minus its
+    lost points): never below 0 (扣完为止), never above the cap (加分后总分不超过…)."""
+    total = sum(counted, total)
+    if total < 0:
+        return ZERO
+    return cap if cap is not None and total > cap else total
+
+
+def graded(
+    total: Decimal, grades: tuple[tuple[str, str | None, Decimal | None], ...], holds: tuple[bool, ...],
+    below: tuple[str | None, ...], forced: tuple[str | None, ...],
+) -> str | None:
+    """The grade of a total where grades carry conditions (`holds`, one per grade) and vetoes
+    fired: the first forced grade, else the first grade the total reaches whose condition
+    holds, after every grade a `below` veto bars (不得评为优秀: that grade and those above)."""
+    for name in forced:
+        if name is not None:
+            return name
+    names = [g[0] for g in grades]
+    floor = max((names.index(b) for b in below if b is not None), default=-1)
+    for i, ((name, op, threshold), ok) in enumerate(zip(grades, holds, strict=True)):
+        if i > floor and ok and (op is None or threshold is None or COMPARE[op](total, threshold)):
+            return name
+    return None
+
+
 _THOUSANDS = {sep: re.compile(rf"[+-]?[0-9]{{1,3}}({sep}[0-9]{{3}})+(\.[0-9]+)?") for sep in ",_"}
 # The one form of a number in text: ASCII digits (full-width ones are made ASCII first),
 # a point, an exponent. Decimal() alone also takes `1_2`, `٣` and `Infinity`.

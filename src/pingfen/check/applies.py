@@ -79,8 +79,12 @@ def plan(module: ast.Module, symbols: Mapping[str, object], let_order: Sequence[
             for child in node.children:
                 visit(child, under)
 
-    for top in module.top:
+    for top in module.rows:  # the tree, then the bonus and penalty rows (which always apply)
         visit(top, False)
+    header = module.header  # 一票否决 and the grades' conditions are read for every record
+    conditions: list[ast.Expr | None] = [v.condition for v in module.vetoes]
+    conditions += [g.condition for g in header.grades] if header else []
+    required.update(_closure(_refs(*conditions), needs))
     optional = frozenset(n for n in inputs if n in guarded and n not in required)
     order = {n: i for i, n in enumerate(inputs)}
 

@@ -140,6 +140,14 @@ class RuleChecker:
         top_sum = sum((n.max.value for n in self.module.top), ZERO)
         if header.total is not None and self.module.top and top_sum != header.total.value:
             self.report("PF303", header.total.span, "fix_sum", sum=plain(top_sum), max=plain(header.total.value))
+        total = header.total.value if header.total is not None else top_sum
+        if header.cap is not None and header.cap.value < total:
+            self.report("PF221", header.cap.span, "raise_cap", cap=plain(header.cap.value), total=plain(total))
+        for outside in self.module.outside:
+            if outside.kind == "penalty":  # its lost points are what it takes: only deductions say that
+                for rule in outside.row.rules:
+                    if not ast.is_deduction(rule):
+                        self.report("PF220", rule.span, "penalty_deducts", name=outside.row.name.text)
 
     # ---------------------------------------------------------------- symbols
     def declare_symbols(self) -> None:
@@ -524,7 +532,7 @@ class RuleChecker:
     # ---------------------------------------------------------------- the tree
     def check_tree(self) -> None:
         seen: dict[str, ast.Name] = {}
-        for node, _depth in ast.walk_nodes(self.module.top):
+        for node, _depth in ast.walk_nodes(self.module.rows):  # the tree, then the bonus and penalty rows
             name = node.name
             if name.text in seen:
                 self.report("PF101", name.span, "first_defined", name=name.text, line=seen[name.text].span.line)
@@ -542,6 +550,20 @@ class RuleChecker:
                     )
             else:
                 self.check_indicator(node)
+        self.check_vetoes()
+
+    def check_vetoes(self) -> None:
+        """一票否决 and the grades' own conditions: conditions on the inputs; a grade named is one
+        of the header's (PF222)."""
+        header = self.module.header
+        grades = [g.name.text for g in header.grades] if header is not None else []
+        for grade in header.grades if header is not None else ():
+            if grade.condition is not None:
+                self.condition(grade.condition)
+        for veto in self.module.vetoes:
+            self.condition(veto.condition)
+            if veto.grade is not None and veto.grade.text not in grades:
+                self.report("PF222", veto.grade.span, "veto_grade", name=veto.grade.text, grades="、".join(grades) or "—")
 
     def check_applies(self, node: ast.Node) -> None:
         """`applies [if COND] else MODE`: COND is a condition; without one, the row must read an

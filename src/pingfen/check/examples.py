@@ -74,13 +74,16 @@ class ExampleChecks:
         self.module = checker.module
         self.report: Callable[..., None] = checker.report
         self.inputs = {i.name.text: i for i in self.module.inputs}
-        self.nodes = {n.name.text: n for n, _ in ast.walk_nodes(self.module.top)}
+        self.nodes = {n.name.text: n for n, _ in ast.walk_nodes(self.module.rows)}
         header = self.module.header
         self.total = (
             header.total.value
             if header is not None and header.total is not None
             else sum((n.max.value for n in self.module.top), ZERO)
         )
+        if header is not None and self.module.outside:  # the most a total reaches with the bonus rows
+            bonus = sum((o.row.max.value for o in self.module.outside if o.kind == "bonus"), ZERO)
+            self.total = header.cap.value if header.cap is not None else self.total + bonus
         self.grades = [g.name.text for g in header.grades] if header is not None else []
         self.judged = ast.judged_maxima(self.module)
         self.missing: dict[str, list[str]] = {}  # whole examples' missing inputs, by example name

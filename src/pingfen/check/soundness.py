@@ -52,7 +52,7 @@ def clamping(module: ast.Module, units: Mapping[ast.Expr, str], let_order: Seque
     for let in let_order:
         analysis.domains[let.name.text] = analysis.interval(let.expr)
     found = set()
-    for node, _depth in ast.walk_nodes(module.top):
+    for node, _depth in ast.walk_nodes(module.rows):
         if isinstance(node, ast.Indicator):
             base, _lost_lo, lost_hi = analysis.ranges(node)
             with decimal.localcontext(UNTRAPPED):
@@ -84,6 +84,22 @@ def domain_of(decl: ast.Input, judged_max: Decimal | None = None) -> Interval:
         (part,) = compare_set(bound.op, bound.value.value).parts or (Interval.make(INF, NEG_INF, False, False),)
         base = base.intersect(part)
     return base
+
+
+def outside_range(
+    low: Decimal, high: Decimal, rows: Sequence[ast.Outside], ranges: Mapping[str, tuple[Decimal, Decimal]],
+    cap: ast.Number | None,
+) -> tuple[Decimal, Decimal]:
+    """The least and most total once the bonus rows are added and the penalty rows taken, the
+    tree's total lying in [low, high]: never below 0, never above the cap."""
+    with decimal.localcontext(UNTRAPPED):
+        for row in rows:
+            lo, hi = ranges.get(row.row.name.text, (ZERO, row.row.max.value))
+            low, high = low + row.counted(lo), high + row.counted(hi)
+        low, high = max(low, ZERO), max(high, ZERO)
+        if cap is not None:
+            low, high = min(low, cap.value), min(high, cap.value)
+    return low, high
 
 
 class _Analysis:
@@ -120,7 +136,7 @@ class _Analysis:
         for let in self.let_order:
             self.domains[let.name.text] = self.interval(let.expr)
             self.divisions(let.expr, {})  # lets are computed for every record: nothing guards them
-        for node, _depth in ast.walk_nodes(self.module.top):
+        for node, _depth in ast.walk_nodes(self.module.rows):  # the tree, then the bonus and penalty rows
             if isinstance(node, ast.Indicator):
                 self.indicator(node)
             if node.applies is not None and node.applies.condition is not None:
@@ -167,6 +183,9 @@ class _Analysis:
         """The totals a record can reach: [0, total], and, where rows may drop out, every
         re-scaled total (proved within [0, total] by `level_range`)."""
         low, high, _all_drop = self.level_range(self.module.top, total)
+        header = self.module.header
+        if self.module.outside and header is not None:  # 加分项 and 扣分项, then the total kept in [0, cap]
+            low, high = outside_range(low, high, self.module.outside, self.ranges_of, header.cap)
         return IntervalSet.of(Interval.make(min(low, ZERO), max(high, total), True, True))
 
     # ---------------------------------------------------------------- values
@@ -556,7 +575,8 @@ class _Analysis:
                 self.report(
                     "PF412", grade.span, "grade_order", "warning", name=name, witness=plain(witness), other=first
                 )
-            taken = taken.union(values)
+            if grade.condition is None:  # a grade with a condition may be refused: its totals stay open
+                taken = taken.union(values)
             earlier.append((name, values))
         gap = totals.minus(taken)
         if not gap.empty:

@@ -44,7 +44,7 @@ def _declared(module: ast.Module) -> Iterator[tuple[ast.Name, Kind]]:
         if isinstance(change, ast.AddTo):
             for node, _depth in ast.walk_nodes(change.children):
                 yield node.name, "group" if isinstance(node, ast.Group) else "indicator"
-    for node, _depth in ast.walk_nodes(module.top):
+    for node, _depth in ast.walk_nodes(module.rows):
         yield node.name, "group" if isinstance(node, ast.Group) else "indicator"
 
 

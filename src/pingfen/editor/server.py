@@ -255,12 +255,14 @@ def _symbols(ls: PingfenServer, params: lsp.DocumentSymbolParams) -> list[lsp.Do
                 out.append(symbol(item.name.text, lsp.SymbolKind.Constant, item.span, item.name.span, "let"))
             case ast.Group() | ast.Indicator():
                 out.append(node(item))
+            case ast.Outside():
+                out.append(node(item.row))
             case ast.Example():
                 out.append(symbol(item.name, lsp.SymbolKind.Event, item.span, item.name_span, "example"))
             case ast.AddTo():
                 inside = [node(c) for c in item.children]
                 out.append(symbol(item.group.text, lsp.SymbolKind.Namespace, item.span, item.group.span, "add to", inside))
-            case ast.Monotone() | ast.Claim() | ast.Extends() | ast.Remove() | ast.SetMax():
+            case ast.Monotone() | ast.Claim() | ast.Extends() | ast.Remove() | ast.SetMax() | ast.Veto():
                 pass
             case _:
                 assert_never(item)

@@ -35,8 +35,8 @@ from pingfen.evaluate.applies import Guard, first_marked, plan, present, require
 from pingfen.evaluate.refusals import refuse
 from pingfen.evaluate.rulegen import PYTHON_COMPARE, IndicatorCode
 from pingfen.reasons import Site
-from pingfen.result import Layout, Result, Shape
-from pingfen.values import AGGREGATE_LEAST, AGGREGATES, DURATIONS, LIMIT, ZERO, total_rounding
+from pingfen.result import Layout, Result, Shape, VetoLine
+from pingfen.values import AGGREGATE_LEAST, AGGREGATES, DURATIONS, LIMIT, ZERO, graded, settle, total_rounding
 
 _ARITHMETIC = {"+": "+", "-": "-", "*": "*"}
 SUM_CHUNK = 100  # terms of a sum written in one statement
@@ -172,6 +172,11 @@ class _Generator:
         self.zero = self.const(ZERO)
         self.explaining = False
         self.top: list[int] = []
+        self.outside: list[tuple[str, int]] = []  # the bonus and penalty rows: kind, layout position
+        # 一票否决, and whether a veto or a grade's own condition decides the grade besides the total
+        self.vetoes = tuple(VetoLine(v.name.text, v.action, v.grade.text if v.grade else None) for v in module.vetoes)
+        header = module.header
+        self.graded = bool(module.vetoes) or (header is not None and any(g.condition for g in header.grades))
         self.plan = plan(module, checked)
         # Per layout position, for rows that may not apply (不适用): the tests that say a row
         # does not apply (its own and its groups'), whether it drops out of its parent's sum
@@ -221,14 +226,17 @@ class _Generator:
         score_labels = self.out.labels
         top_sum = sum((n.max.value for n in self.module.top), ZERO)
         layout = Layout(
-            header.title, header.total.value if header.total else top_sum, tuple(self.shapes), tuple(self.top)
+            header.title, header.total.value if header.total else top_sum, tuple(self.shapes), tuple(self.top),
+            tuple(self.outside),
         )
         explainer = Explainer(header.title)
         make = f"{self.const(Result.scored)}({self.const(layout)}, a1, a0, a2, {scores}, ({params}), {self.const(explainer)}"
         self.out.label = "making the Result"
         if self.plan.guards:  # which rows do not apply, by position
             flags = "".join(f"({' or '.join(self.absent.get(i, [])) or 'False'}), " for i in range(len(self.shapes)))
-            self.out(f"return {make}, lang, ({flags}))")
+            self.out(f"return {make}, lang, ({flags}){', a3' if self.graded else ''})")
+        elif self.graded:
+            self.out(f"return {make}, lang, (), a3)")
         else:
             self.out(f"return {make}, lang)")
         score = self.out.lines
@@ -272,11 +280,25 @@ class _Generator:
                 value = f"{value} if {self.const(present)}({', '.join(self.names[n] for n in optional)}) else None"
             w(f"{self.names[let.name.text]} = {value}")
         self.top = top = [self.node(n) for n in self.module.top]
+        self.outside = [(o.kind, self.node(o.row)) for o in self.module.outside]
         if not explaining:
             w.label = "total and grade"
             self.assign_sum("a0", self.sum(top, self.module.top))
             header_total = header.total.value if header.total else sum((n.max.value for n in self.module.top), ZERO)
             self.rescale("a0", top, header_total, None)
+            if self.outside:  # 加分项 and 扣分项, after the tree, the total then kept in [0, cap]
+                counted = "".join(
+                    f"{self.per_node[at][0]}, " if o.kind == "bonus" else f"{self.per_node[at][0]} - {self.const(o.row.max.value)}, "
+                    for o, (_, at) in zip(self.module.outside, self.outside, strict=True)
+                )
+                cap = self.const(header.cap.value if header.cap else None)
+                w(f"a0 = {self.const(settle)}(a0, ({counted}), {cap})")
+            for j, veto in enumerate(self.module.vetoes):  # 一票否决: v0, v1, … whether each holds
+                w(f"v{j} = {self.expr(veto.condition, veto.name.text)}")
+            zeros = [f"v{j}" for j, veto in enumerate(self.module.vetoes) if veto.action == "zero"]
+            if zeros:
+                w(f"if {' or '.join(zeros)}:")
+                w(f"    a0 = {self.zero}")
             self.total_and_grade(header)
         return w.lines
 
@@ -286,6 +308,19 @@ class _Generator:
         places = header.round_places.value if header.round_places else None
         quantum, rounding = total_rounding(places, header.round_mode)
         w(f"a1 = {self.const(Decimal.quantize)}(a0, {self.const(quantum)}, {self.const(rounding)})")
+        if self.graded:  # conditions and vetoes decide with the total: `values.graded`
+            bands = tuple((g.name.text, g.op, g.threshold.value if g.threshold else None) for g in header.grades)
+            holds = "".join(f"{self.expr(g.condition, '')}, " if g.condition else "True, " for g in header.grades)
+
+            def fired(action: str) -> str:
+                return "".join(
+                    f"({self.const(line.grade)} if v{j} else None), " if line.action == action else "None, "
+                    for j, line in enumerate(self.vetoes)
+                )
+
+            w(f"a2 = {self.const(graded)}(a1, {self.const(bands)}, ({holds}), ({fired('below')}), ({fired('grade')}))")
+            w("a3 = (" + "".join(f"({self.const(line)} if v{j} else None), " for j, line in enumerate(self.vetoes)) + ")")
+            return
         keyword = "if"
         for grade in header.grades:
             if grade.op is None or grade.threshold is None:

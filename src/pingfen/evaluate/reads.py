@@ -43,7 +43,7 @@ def node_reads(module: ast.Module, checked: Checked) -> dict[str, tuple[tuple[st
         out[node.name.text] = (tuple(i for i in inputs if i in names), frozenset(n for n in names if n in needs))
         return names
 
-    for top in module.top:
+    for top in module.rows:  # the tree, then the bonus and penalty rows
         visit(top)
     return out
 

@@ -140,10 +140,15 @@ class Rubric:
         reads = node_reads(module, checked)
         self._reads = {name: inputs for name, (inputs, _) in reads.items()}
         self._reads_lets = {name: lets for name, (_, lets) in reads.items()}
-        self._ast_nodes = {node.name.text: node for node, _depth in ast.walk_nodes(module.top)}
+        self._ast_nodes = {node.name.text: node for node, _depth in ast.walk_nodes(module.rows)}
         self.tree: tuple[NodeSpec, ...] = tuple(self._spec(n) for n in module.top)
         """The rubric's groups and indicators, in order, with their maxima and the inputs they read."""
+        self.outside: tuple[tuple[ast.OutsideKind, NodeSpec], ...] = tuple((o.kind, self._spec(o.row)) for o in module.outside)
+        """The bonus and penalty rows (加分项, 扣分项), counted after the tree: (kind, row)."""
+        self.cap = header.cap.value if header.cap else None
+        """The most the total reaches once bonus rows are added (`cap total`), or None."""
         self._specs = {spec.name: spec for top in self.tree for spec in top.walk()}
+        self._specs.update((spec.name, spec) for _, spec in self.outside)
 
     def __repr__(self) -> str:
         return f"<Rubric {self.name!r} max={self.max} inputs={len(self.inputs)}>"

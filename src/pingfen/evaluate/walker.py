@@ -32,7 +32,7 @@ from pingfen.evaluate.applies import Guard, first_marked, plan, require
 from pingfen.evaluate.refusals import Refusal
 from pingfen.lang import Lang
 from pingfen.reasons import Reason, Site, placeholders, quantity
-from pingfen.result import NodeResult, Result
+from pingfen.result import NodeResult, Result, VetoLine
 from pingfen.values import (
     AGGREGATE_LEAST,
     AGGREGATES,
@@ -42,6 +42,8 @@ from pingfen.values import (
     DURATIONS,
     ZERO,
     clamp,
+    graded,
+    settle,
     total_rounding,
 )
 
@@ -91,6 +93,15 @@ class Walker:
                     if not applicable:
                         raise Refusal(Problem("PF535", None, {}))
                     raw_total = raw_total * rubric_max / applicable
+                outside = tuple((o.kind, self.indicator(o.row, lang)) for o in module.outside)
+                if outside:  # 加分项 and 扣分项, after the tree
+                    counted = tuple(o.counted(n.score) for o, (_, n) in zip(module.outside, outside, strict=True))
+                    raw_total = settle(raw_total, counted, header.cap.value if header.cap else None)
+                # 一票否决, then the grades' own conditions: each read for every record
+                fired = tuple(bool(self.value(v.condition, v.name.text)) for v in module.vetoes)
+                if any(f and v.action == "zero" for v, f in zip(module.vetoes, fired, strict=True)):
+                    raw_total = ZERO
+                holds = tuple(g.condition is None or bool(self.value(g.condition, "")) for g in header.grades)
             except Refusal as refused:
                 raise DataError([refused.problem]) from None
             except decimal.DecimalException as error:  # e.g. an overflow far beyond any real figure
@@ -99,12 +110,22 @@ class Walker:
             quantum, rounding = total_rounding(places, header.round_mode)
             total = raw_total.quantize(quantum, rounding=rounding)
         grade = None
+        if module.vetoes or not all(holds):  # a veto or a grade's condition decides too
+            bands = tuple((g.name.text, g.op, g.threshold.value if g.threshold else None) for g in header.grades)
+            lines = tuple(VetoLine(v.name.text, v.action, v.grade.text if v.grade else None) for v in module.vetoes)
+            below = tuple(ln.grade if f and ln.action == "below" else None for ln, f in zip(lines, fired, strict=True))
+            forced = tuple(ln.grade if f and ln.action == "grade" else None for ln, f in zip(lines, fired, strict=True))
+            grade = graded(total, bands, holds, below, forced)
+            if grade is not None:
+                self.hit("", "grade", grade)
+            vetoes = tuple(ln if f else None for ln, f in zip(lines, fired, strict=True))
+            return Result(header.title, rubric_max, total, raw_total, grade, children, lang, outside, vetoes)
         for g in header.grades:
             if g.op is None or g.threshold is None or COMPARE[g.op](total, g.threshold.value):
                 grade = g.name.text
                 self.hit("", "grade", grade)
                 break
-        return Result(header.title, rubric_max, total, raw_total, grade, children, lang)
+        return Result(header.title, rubric_max, total, raw_total, grade, children, lang, outside)
 
     def expression(self, e: ast.Expr, values: Mapping[str, object]) -> Any:
         """One expression (a property's condition) over inputs as `Rubric.coerce` gives them;

@@ -14,7 +14,7 @@ from pingfen.display import number
 from pingfen.io.write import atomic_path
 from pingfen.lang import Lang
 from pingfen.report.filing import FANG, SONG, Filing, colon, heading, signature_lines, xml_safe
-from pingfen.report.layout import WORDS, GroupCell, depth, grid, level_names, score_text, scored_label
+from pingfen.report.layout import WORDS, GroupCell, depth, grid, level_names, outside_rows, score_text, scored_label
 from pingfen.result import NodeResult, Result
 
 if TYPE_CHECKING:  # python-docx is imported only when a document is written
@@ -84,7 +84,8 @@ def write_docx(
         _write(document.add_paragraph(), f"{label}{colon(lang)}{value}", FANG, size=14)  # 四号
 
     rows = grid(result.children)
-    table = document.add_table(rows=1 + len(rows) + 2, cols=len(header))
+    extra = outside_rows(result, lang)  # 加分项, 扣分项: after the tree
+    table = document.add_table(rows=1 + len(rows) + len(extra) + 2, cols=len(header))
     table.style = "Table Grid"
     head = table.rows[0]
     marker = OxmlElement("w:tblHeader")  # repeat this row at the top of every page
@@ -107,6 +108,13 @@ def write_docx(
         _cell(cells[levels], number(node.max), right=True)
         _cell(cells[levels + 1], score_text(node, lang), right=True)
         _cell(cells[levels + 2], "\n".join(node.reasons_in(lang)))
+    for index, (label, top, points, reasons) in enumerate(extra, start=1 + len(rows)):
+        cells = table.rows[index].cells
+        cells[0].merge(cells[levels - 1])
+        _cell(cells[0], label)
+        _cell(cells[levels], top, right=True)
+        _cell(cells[levels + 1], points, right=True)
+        _cell(cells[levels + 2], "\n".join(reasons))
     total, grade = table.rows[-2].cells, table.rows[-1].cells
     total[0].merge(total[levels - 1])
     _cell(total[0], words["total"], bold=True)

@@ -15,7 +15,7 @@ from html import escape
 from pingfen.display import digits, number
 from pingfen.lang import Lang
 from pingfen.report.filing import FANG_CSS, SONG_CSS, Filing, colon, heading, signature_lines
-from pingfen.report.layout import WORDS, GroupCell, depth, grid, level_names, score_text, scored_label
+from pingfen.report.layout import WORDS, GroupCell, depth, grid, level_names, outside_rows, score_text, scored_label
 from pingfen.result import NodeResult, Result
 
 _CSS = (
@@ -114,6 +114,10 @@ def render_html(
         cells += [f"<td>{escape(node.name)}</td>", f'<td class="num">{number(node.max)}</td>',
                   f'<td class="num{lost}">{escape(score_text(node, lang))}</td>', f"<td>{listed}</td>"]  # fmt: skip
         body.append("<tr>" + "".join(cells) + "</tr>")
+    for label, top, points, reasons in outside_rows(result, lang):  # 加分项, 扣分项: after the tree
+        listed = '<ul class="reasons">' + "".join(f"<li>{escape(r)}</li>" for r in reasons) + "</ul>" if reasons else ""
+        body.append(f'<tr class="outside"><td colspan="{levels}">{escape(label)}</td><td class="num">{top}</td>'
+                    f'<td class="num">{points}</td><td>{listed}</td></tr>')  # fmt: skip
     grade = escape(result.grade) if result.grade is not None else "—"
     body.append(
         f'<tr class="total"><td colspan="{levels}">{words["total"]}</td><td class="num">{number(result.max)}</td>'

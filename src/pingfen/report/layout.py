@@ -17,7 +17,7 @@ from attrs import frozen
 
 from pingfen.display import number
 from pingfen.lang import Lang
-from pingfen.result import NodeResult, not_applicable
+from pingfen.result import NodeResult, Result, not_applicable
 
 _LEVELS_ZH = "一二三四五六七八九"
 
@@ -139,3 +139,21 @@ def grade_bands(grades: Sequence[tuple[str, str | None, Decimal | None]], lang: 
         for name, op, t in grades
     ]
     return ("；" if lang == "zh" else "; ").join(parts)
+
+
+def signed(points: Decimal) -> str:
+    """What a bonus or penalty row counts for, with its sign: +3, -2, 0."""
+    return f"+{number(points)}" if points > 0 else number(points)
+
+
+def outside_rows(result: Result, lang: Lang) -> list[tuple[str, str, str, list[str]]]:
+    """The rows after the tree (加分项, 扣分项, then each 一票否决 that held): label, max, signed
+    points and reasons, in rubric order."""
+    sep = "：" if lang == "zh" else ": "
+    rows = [
+        (f"{line.label(lang)}{sep}{line.node.name}", number(line.node.max), signed(line.points), line.node.reasons_in(lang))
+        for line in result.outside()
+    ]
+    veto = "一票否决" if lang == "zh" else "veto"
+    rows += [(f"{veto}{sep}{v.name}", "", "", [v.text(lang)]) for v in result.vetoes()]
+    return rows

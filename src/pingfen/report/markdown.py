@@ -10,7 +10,7 @@ import re
 from pingfen.display import digits, number
 from pingfen.lang import Lang
 from pingfen.report.filing import Filing, colon, heading, signature_lines
-from pingfen.report.layout import WORDS, GroupCell, depth, grid, level_names, score_text, scored_label
+from pingfen.report.layout import WORDS, GroupCell, depth, grid, level_names, outside_rows, score_text, scored_label
 from pingfen.result import NodeResult, Result
 
 # Characters that start Markdown markup anywhere in a line: emphasis, code, links and images
@@ -48,6 +48,9 @@ def render_markdown(
         cells += [_cell(node.name), number(node.max), score_text(node, lang), reasons]
         lines.append("| " + " | ".join(cells) + " |")
     blanks = [""] * (levels - 1)
+    for label, top, points, why in outside_rows(result, lang):  # 加分项, 扣分项: after the tree
+        line = [_cell(label), *blanks, top, points, "<br>".join(_cell(r) for r in why)]
+        lines.append("| " + " | ".join(line) + " |")
     lines.append(f"| **{words['total']}** | " + " | ".join([*blanks, f"**{number(result.max)}**",
                  f"**{digits(result.total)}**", ""]) + " |")  # fmt: skip
     grade = _cell(result.grade) if result.grade is not None else "—"

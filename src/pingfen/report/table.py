@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pingfen.display import digits, number, width
 from pingfen.lang import Lang
-from pingfen.report.layout import score_text
+from pingfen.report.layout import outside_rows, score_text
 from pingfen.result import NodeResult, Result
 
 _LEVELS_ZH = "一二三四五六七八九"
@@ -62,6 +62,9 @@ def render_table(result: Result, lang: Lang = "zh") -> str:
     ]
     header = [*level_names, words["max"], words["score"], words["reasons"]]
     body = [row for top in result.children for row in _rows(top, 0, levels, lang, [])]
+    for label, top, points, reasons in outside_rows(result, lang):  # 加分项, 扣分项: after the tree
+        body.append([label, *[""] * (levels - 1), top, points, reasons[0] if reasons else ""])
+        body.extend([""] * (levels + 2) + [r] for r in reasons[1:])
     cols = [max(width(r[i]) for r in [header, *body]) for i in range(len(header) - 1)]
     numeric = {levels, levels + 1}
 

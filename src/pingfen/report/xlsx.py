@@ -13,7 +13,7 @@ from typing import Any
 from pingfen.io.write import atomic_path, no_formulas, worksheet
 from pingfen.lang import Lang
 from pingfen.report.filing import SONG, Filing, colon, heading, signature_lines
-from pingfen.report.layout import WORDS, GroupCell, depth, grid, level_names, score_text, scored_label
+from pingfen.report.layout import WORDS, GroupCell, depth, grid, level_names, outside_rows, score_text, scored_label
 from pingfen.result import NodeResult, Result
 
 
@@ -69,6 +69,9 @@ def write_xlsx(
         if rows > 1:
             sheet.merge_cells(start_row=row, start_column=column, end_row=row + rows - 1, end_column=column)
 
+    for label, top, points, reasons in outside_rows(result, lang):  # 加分项, 扣分项: after the tree
+        sheet.append([label, *[None] * (levels - 1), top, points, "\n".join(reasons) or None])
+        sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=levels)
     total: list[str | Decimal | None] = [words["total"], *[None] * (levels - 1), result.max, result.total, None]
     sheet.append(total)
     sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=levels)

@@ -29,6 +29,15 @@ def _untranslated(module: ast.Module) -> Iterator[str]:
             yield f"input {decl.name.text}: date"
         if decl.precision is not None:
             yield f"input {decl.name.text}: … precision {decl.precision.text}"
+    header = module.header
+    if header is not None and header.cap is not None:
+        yield f"cap total {header.cap.text}"
+    if header is not None and any(g.condition is not None for g in header.grades):
+        yield "grade … if COND"
+    for row in module.outside:
+        yield f"{row.kind} {row.row.name.text}"
+    for veto in module.vetoes:
+        yield f"veto {veto.name.text}"
     roots: list[ast.Expr] = [let.expr for let in module.lets]
     for node, _depth in ast.walk_nodes(module.top):
         if node.applies is not None:

@@ -102,7 +102,7 @@ def merge(base: ast.Module, changes: ast.Module) -> tuple[ast.Module, list[Diagn
             case ast.SetMax():
                 if not edit(item.name, _with_max(item.max)):
                     out.append(_missing(item.name, "row"))
-            case ast.Example() | ast.Monotone() | ast.Claim():
+            case ast.Example() | ast.Monotone() | ast.Claim() | ast.Outside() | ast.Veto():
                 items.append(item)
             case _:
                 assert_never(item)

@@ -298,6 +298,11 @@ class _Printer:
             self.add(0, f"let {name(item.name)} = {expr(item.expr)}", item.span)
         elif isinstance(item, (ast.Group, ast.Indicator)):
             self.node(item, 0)
+        elif isinstance(item, ast.Outside):
+            self.node(item.row, 0, item.kind)
+        elif isinstance(item, ast.Veto):
+            action = item.action if item.grade is None else f"{item.action} {name(item.grade)}"
+            self.add(0, f"veto {name(item.name)} if {expr(item.condition)} -> {action}", item.span)
         elif isinstance(item, ast.Example):
             self.example(item)
         elif isinstance(item, ast.Monotone):
@@ -341,6 +346,8 @@ class _Printer:
             settings.append((f"total {number(h.total)}", h.total.span))
         if h.round_places is not None:
             settings.append((f"round total {number(h.round_places)} {h.round_mode}", h.round_places.span))
+        if h.cap is not None:
+            settings.append((f"cap total {number(h.cap)}", h.cap.span))
         title = f"rubric {string(h.title)}"
         if not settings and not h.grades:
             self.add(0, title + " {}", h.span)
@@ -352,6 +359,8 @@ class _Printer:
         for g in h.grades:
             left = f"grade {name(g.name)}"
             right = "otherwise" if g.op is None or g.threshold is None else f"{g.op} {number(g.threshold)}"
+            if g.condition is not None:
+                right += f" if {expr(g.condition)}"
             rows.append((left, right, g.span))
         self.aligned(1, rows)
         self.close(0, h.span)
@@ -386,7 +395,8 @@ class _Printer:
         self.add(0, text, i.span)
 
     # ---- the tree
-    def node(self, node: ast.Node, depth: int) -> None:
+    def node(self, node: ast.Node, depth: int, keyword: str = "indicator") -> None:
+        """A group or indicator; `keyword` says `bonus` or `penalty` for a row outside the tree."""
         if isinstance(node, ast.Group):
             head = f"group {name(node.name)} {number(node.max)}"
             if not node.children and node.applies is None:
@@ -398,7 +408,7 @@ class _Printer:
                 self.node(child, depth + 1)
             self.close(depth, node.span)
             return
-        head = f"indicator {name(node.name)} {number(node.max)}"
+        head = f"{keyword} {name(node.name)} {number(node.max)}"
         if node.pending is not None:
             self.add(depth, f"{head} {{ pending {string(node.pending)} }}", node.span)
             return

@@ -232,7 +232,7 @@ def _too_many_arms(module: ast.Module) -> Diagnostic | None:
     for item in module.items:
         if isinstance(item, ast.Header) and len(item.grades) > MAX_ARMS:
             return _arms(item.span, len(item.grades), "grades in the header", "评价等次数")
-    for node, _depth in ast.walk_nodes(module.top):
+    for node, _depth in ast.walk_nodes(module.rows):
         for rule in node.rules if isinstance(node, ast.Indicator) else ():
             arms = rule.bands if isinstance(rule, ast.Bands) else getattr(rule, "arms", ())
             if len(arms) > MAX_ARMS:
@@ -377,6 +377,9 @@ class _Builder(Transformer[Token, ast.Module]):
     def total_max(self, meta: Meta, c: list[Any]) -> _Setting:
         return "setting", {"total": self._num(c[0])}
 
+    def cap_total(self, meta: Meta, c: list[Any]) -> _Setting:
+        return "setting", {"cap": self._num(c[0])}
+
     def round_total(self, meta: Meta, c: list[Any]) -> _Setting:
         places = self._whole(self._num(c[0]), "places")
         setting: dict[str, object] = {"round_places": places}
@@ -385,7 +388,7 @@ class _Builder(Transformer[Token, ast.Module]):
         return "setting", setting
 
     def grade_band(self, meta: Meta, c: list[Any]) -> tuple[str, ast.Grade]:
-        return "grade", ast.Grade(c[0], c[1], c[2], _span(meta))
+        return "grade", ast.Grade(c[0], c[1], c[2], _span(meta), condition=c[3])
 
     def grade_otherwise(self, meta: Meta, c: list[Any]) -> tuple[str, ast.Grade]:
         return "grade", ast.Grade(c[0], span=_span(meta))
@@ -467,6 +470,21 @@ class _Builder(Transformer[Token, ast.Module]):
         condition, mode = c
         modes: dict[str, ast.AppliesMode] = {"full": "full", "zero": "zero", "rescale": "rescale"}
         return ast.Applies(modes[str(mode)], condition, _span(meta))
+
+    def bonus(self, meta: Meta, c: list[Any]) -> ast.Outside:
+        return ast.Outside("bonus", ast.Indicator(c[0], self._num(c[1]), tuple(c[2:]), _span(meta)), _span(meta))
+
+    def penalty(self, meta: Meta, c: list[Any]) -> ast.Outside:
+        return ast.Outside("penalty", ast.Indicator(c[0], self._num(c[1]), tuple(c[2:]), _span(meta)), _span(meta))
+
+    def veto_zero(self, meta: Meta, c: list[Any]) -> ast.Veto:
+        return ast.Veto(c[0], c[1], "zero", None, _span(meta))
+
+    def veto_below(self, meta: Meta, c: list[Any]) -> ast.Veto:
+        return ast.Veto(c[0], c[1], "below", c[2], _span(meta))
+
+    def veto_grade(self, meta: Meta, c: list[Any]) -> ast.Veto:
+        return ast.Veto(c[0], c[1], "grade", c[2], _span(meta))
 
     def pending_indicator(self, meta: Meta, c: list[Any]) -> ast.Indicator:
         name, top, text = c

@@ -3,15 +3,15 @@
 (function () {
   "use strict";
   var KEYWORDS = [
-    "above", "abs", "add", "amount", "and", "applies", "award", "bands", "batch", "below", "bool",
-    "ceiling", "count", "counting", "date", "days", "decreasing", "deduct", "down", "else", "error",
-    "example", "expect", "extends", "false", "floor", "for", "from", "full", "given", "grade",
-    "group", "half_down", "half_even", "half_up", "if", "increasing", "indicator", "input",
-    "judgment", "label", "let", "list", "match", "max", "mean", "median", "min", "monotone",
-    "months", "not", "number", "of", "on", "or", "otherwise", "pending", "per", "percent",
-    "precision", "property", "proportional", "rank", "reason", "remove", "rescale", "round",
-    "rubric", "score", "started", "then", "to", "total", "trimmed_mean", "true", "up", "when",
-    "whole", "year", "zero"
+    "above", "abs", "add", "amount", "and", "applies", "award", "bands", "batch", "below", "bonus",
+    "bool", "cap", "ceiling", "count", "counting", "date", "days", "decreasing", "deduct", "down",
+    "else", "error", "example", "expect", "extends", "false", "floor", "for", "from", "full",
+    "given", "grade", "group", "half_down", "half_even", "half_up", "if", "increasing", "indicator",
+    "input", "judgment", "label", "let", "list", "match", "max", "mean", "median", "min",
+    "monotone", "months", "not", "number", "of", "on", "or", "otherwise", "penalty", "pending",
+    "per", "percent", "precision", "property", "proportional", "rank", "reason", "remove",
+    "rescale", "round", "rubric", "score", "started", "then", "to", "total", "trimmed_mean", "true",
+    "up", "veto", "when", "whole", "year", "zero"
   ];
   // A name as the grammar's NAME: a letter (any script) or an opening quote, then letters, digits, quotes.
   var NAME = /(?:[\p{L}_]|[“‘《〈「『])[\p{L}\p{N}_“”‘’《》〈〉「」『』·]*/u;
