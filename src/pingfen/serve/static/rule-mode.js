@@ -3,13 +3,15 @@
 (function () {
   "use strict";
   var KEYWORDS = [
-    "above", "abs", "add", "amount", "and", "award", "bands", "below", "bool", "ceiling", "count",
-    "counting", "decreasing", "deduct", "down", "else", "error", "example", "expect", "extends",
-    "false", "floor", "for", "from", "given", "grade", "group", "half_down", "half_even", "half_up",
-    "if", "increasing", "indicator", "input", "judgment", "label", "let", "match", "max", "min",
-    "monotone", "not", "number", "of", "on", "or", "otherwise", "per", "percent", "property",
-    "proportional", "reason", "remove", "round", "rubric", "score", "started", "to", "total", "true",
-    "up", "when", "whole", "year"
+    "above", "abs", "add", "amount", "and", "applies", "award", "bands", "batch", "below", "bonus",
+    "bool", "cap", "ceiling", "count", "counting", "date", "days", "decreasing", "deduct", "down",
+    "else", "error", "example", "expect", "extends", "false", "floor", "for", "from", "full",
+    "given", "grade", "group", "half_down", "half_even", "half_up", "if", "increasing", "indicator",
+    "input", "judgment", "label", "let", "list", "match", "max", "mean", "median", "min",
+    "monotone", "months", "not", "number", "of", "on", "or", "otherwise", "penalty", "pending",
+    "per", "percent", "property", "proportional", "rank", "reason", "remove", "rescale", "round",
+    "rubric", "score", "started", "to", "total", "trimmed_mean", "true", "up", "veto", "when",
+    "whole", "year", "zero"
   ];
   // A name as the grammar's NAME: a letter (any script) or an opening quote, then letters, digits, quotes.
   var NAME = /(?:[\p{L}_]|[“‘《〈「『])[\p{L}\p{N}_“”‘’《》〈〉「」『』·]*/u;
