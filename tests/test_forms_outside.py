@@ -263,3 +263,17 @@ def test_audit_finds_a_total_or_grade_that_ignored_a_veto(vetoed: pingfen.Rubric
     capped = audit(vetoed, {"完成率": 95, "总分": 95, "评价等次": "优秀"}, CLEAN | {"未整改问题数": 1})
     assert [(f.kind, f.expected) for f in capped.findings] == [("grade", "良好")]
     assert audit(vetoed, {"完成率": 95, "总分": 95, "评价等次": "优秀"}, CLEAN).findings == ()
+
+
+def test_the_published_table_states_the_rows_vetoes_and_conditions(vetoed: pingfen.Rubric) -> None:
+    from pingfen.report.rubric_table import build_table
+    from pingfen.report.rubric_table import render_markdown as table_markdown
+
+    table = table_markdown(build_table(pingfen.loads(RUBRIC)))
+    assert "| 加分项：创新加分 | 3 |" in table and "| 扣分项：违规扣分 | 10 |" in table
+    assert table.index("扣分项：违规扣分") < table.index("**总分**")
+    grades = build_table(vetoed).grades
+    assert "90分（含）以上为优秀（且满意度≥90%）" in grades
+    assert "一票否决：发生重大违规（重大违规）的，总分计0分" in grades
+    assert "一票否决：存在未整改问题（未整改问题数>0）的，不得评为优秀" in grades
+    assert "veto 数据造假 (数据造假): graded 不合格" in build_table(vetoed, "en").grades

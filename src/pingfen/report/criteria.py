@@ -58,6 +58,7 @@ class Words:
         self.zh = lang == "zh"
         self.inputs = {i.name.text: i for i in module.inputs}
         self.lets = {let.name.text: let for let in module.lets}
+        self.vetoes = module.vetoes
 
     # ------------------------------------------------------------ numbers and expressions
 
@@ -397,6 +398,13 @@ class Words:
 
     # ------------------------------------------------------------ the grades
 
+    def veto(self, veto: ast.Veto) -> str:
+        """一票否决：发生重大违规（重大违规）的，总分计0分."""
+        when = self.condition(veto.condition)
+        if self.zh:
+            return f"一票否决：{veto.name.text}（{when}）的，{_veto_words(veto, True)}"
+        return f"veto {veto.name.text} ({when}): {_veto_words(veto, False)}"
+
     def grades(self, header: ast.Header) -> str:
         """90分（含）以上为优秀；80分（含）-90分为良好；…；60分以下为差 — and how the total is rounded."""
         zh = self.zh
@@ -433,11 +441,23 @@ class Words:
                 else:  # any other order: first match wins, said as such
                     op = (_ZH_OPS if zh else _EN_OPS)[grade.op or "="]
                     parts.append(f"总分{op}{value}为{name}" if zh else f"{name}: total {op} {value}")
+            if grade.condition is not None:  # 优秀须满意度 ≥ 90%: said beside its band
+                parts[-1] += f"（且{self.expr(grade.condition)}）" if zh else f" (and {self.expr(grade.condition)})"
             previous = grade
+        vetoes = [self.veto(v) for v in self.vetoes]
+        if vetoes:  # 一票否决, after the grades
+            rounding += ("。" if zh else ". ") + ("；" if zh else "; ").join(vetoes)
         if not descending:
             lead = "等次按以下顺序取首个符合的：" if zh else "the first that holds: "
             return lead + self._list(parts) + ("。" if zh else ". ") + rounding + ("。" if zh else ".")
         return self._list(parts) + ("。" if zh else ". ") + rounding + ("。" if zh else ".")
+
+
+def _veto_words(veto: ast.Veto, zh: bool) -> str:
+    grade = veto.grade.text if veto.grade else ""
+    if zh:
+        return {"zero": "总分计0分", "below": f"不得评为{grade}", "grade": f"评为{grade}"}[veto.action]
+    return {"zero": "the total is 0", "below": f"not graded {grade} or above", "grade": f"graded {grade}"}[veto.action]
 
 
 def _descending(grades: tuple[ast.Grade, ...]) -> bool:

@@ -19,7 +19,7 @@ from pingfen import ast
 from pingfen.display import number
 from pingfen.lang import Lang
 from pingfen.report.criteria import Words
-from pingfen.report.layout import GroupCell, LevelCell, depth, grid, group_label, level_names
+from pingfen.report.layout import BLANK, GroupCell, LevelCell, depth, grid, group_label, level_names
 from pingfen.report.markdown import _cell as markdown_cell  # one way to make text inert Markdown
 
 if TYPE_CHECKING:
@@ -87,6 +87,12 @@ def build_table(rubric: Rubric, lang: Lang = "zh") -> RubricTable:
         rows.append(
             TableRow(row.levels, row.node.name, row.node.max, words.explanation(indicator), words.criterion(indicator))
         )
+    sep = "：" if lang == "zh" else ": "
+    for outside in module.outside:  # 加分项, 扣分项: after the tree, their name spanning the level columns
+        kind = {"bonus": ("加分项", "bonus"), "penalty": ("扣分项", "penalty")}[outside.kind][0 if lang == "zh" else 1]
+        row_ = outside.row
+        rows.append(TableRow((BLANK,) * (levels - 1), f"{kind}{sep}{row_.name.text}", row_.max.value,
+                             words.explanation(row_), words.criterion(row_)))  # fmt: skip
     header = module.header
     assert header is not None  # a checked rubric has its header
     return RubricTable(
