@@ -7,7 +7,7 @@ positions; this is what lets a formatter prove it kept the meaning of a file.
 from __future__ import annotations
 
 import decimal
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar, Protocol, TypeAlias, TypeGuard
 from typing import Literal as Lit
@@ -1055,3 +1055,22 @@ def band_text(band: Band) -> str:
         return f"{band.op} {end.text}"
     assert band.low is not None and band.high is not None
     return f"{'[' if band.low_closed else '('}{band.low.text}, {band.high.text}{']' if band.high_closed else ')'}"
+
+
+def names_read(*exprs: Expr) -> set[str]:
+    """Every name the expressions read (inputs, lets, labels named bare)."""
+    return {e.name.text for e in walk_expressions(*exprs) if isinstance(e, Ref)}
+
+
+def closure(names: set[str], needs: Mapping[str, set[str]]) -> set[str]:
+    """The names and, through lets (`needs`: a let → the names it reads), every name they
+    need. Walked for each use rather than kept for each let: a chain of n lets would keep n²/2."""
+    found = set(names)
+    pending = [n for n in names if n in needs]
+    while pending:
+        for read in needs[pending.pop()]:
+            if read not in found:
+                found.add(read)
+                if read in needs:
+                    pending.append(read)
+    return found

@@ -42,7 +42,7 @@ def plan(module: ast.Module, symbols: Mapping[str, object], let_order: Sequence[
     each let after those it reads."""
     if not any(node.applies is not None for node, _ in ast.walk_nodes(module.top)):
         return Plan(frozenset(), {}, {})  # every row applies: nothing to work out, at no cost
-    needs = {let.name.text: _refs(let.expr) for let in let_order}
+    needs = {let.name.text: ast.names_read(let.expr) for let in let_order}
     inputs = [i.name.text for i in module.inputs]
     required: set[str] = set()
     guarded: set[str] = set()
@@ -54,12 +54,12 @@ def plan(module: ast.Module, symbols: Mapping[str, object], let_order: Sequence[
             case ast.Indicator():
                 direct: set[str] = set()
                 for rule in node.rules:
-                    direct |= _refs(*rule.expressions())
+                    direct |= ast.names_read(*rule.expressions())
                     if isinstance(rule, ast.Judgment):
                         direct.add((rule.input or node.name).text)
                     for item in rule.reason_items():
                         direct |= {n for n in placeholders(item.reason or "") if n in symbols}
-                return _closure(direct, needs)
+                return ast.closure(direct, needs)
             case ast.Group():
                 return set().union(*(own(c) for c in node.children if c.applies is None))
             case _:
@@ -67,7 +67,7 @@ def plan(module: ast.Module, symbols: Mapping[str, object], let_order: Sequence[
 
     def visit(node: ast.Node, under: bool) -> None:
         if node.applies is not None:
-            cond = _closure(_refs(node.applies.condition), needs) if node.applies.condition is not None else set()
+            cond = ast.closure(ast.names_read(node.applies.condition), needs) if node.applies.condition is not None else set()
             (guarded if under else required).update(cond)
             body = own(node)
             guarded.update(body)
@@ -82,9 +82,9 @@ def plan(module: ast.Module, symbols: Mapping[str, object], let_order: Sequence[
     for top in module.rows:  # the tree, then the bonus and penalty rows (which always apply)
         visit(top, False)
     header = module.header  # 一票否决 and the grades' conditions are read for every record
-    conditions: list[ast.Expr | None] = [v.condition for v in module.vetoes]
-    conditions += [g.condition for g in header.grades] if header else []
-    required.update(_closure(_refs(*conditions), needs))
+    conditions: list[ast.Expr] = [v.condition for v in module.vetoes]
+    conditions += [g.condition for g in header.grades if g.condition is not None] if header else []
+    required.update(ast.closure(ast.names_read(*conditions), needs))
     optional = frozenset(n for n in inputs if n in guarded and n not in required)
     order = {n: i for i, n in enumerate(inputs)}
 
@@ -102,17 +102,3 @@ def plan(module: ast.Module, symbols: Mapping[str, object], let_order: Sequence[
     return Plan(optional, guards, {name: pick(found) for name, found in behind.items() if found})
 
 
-def _refs(*exprs: ast.Expr | None) -> set[str]:
-    return {e.name.text for e in ast.walk_expressions(*(x for x in exprs if x is not None)) if isinstance(e, ast.Ref)}
-
-
-def _closure(names: set[str], needs: Mapping[str, set[str]]) -> set[str]:
-    found = set(names)
-    pending = [n for n in names if n in needs]
-    while pending:
-        for read in needs[pending.pop()]:
-            if read not in found:
-                found.add(read)
-                if read in needs:
-                    pending.append(read)
-    return found

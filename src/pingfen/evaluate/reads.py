@@ -7,8 +7,6 @@ Reason templates count as reads, since their placeholders show input values.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from pingfen import ast
 from pingfen.check.passes import Checked
 from pingfen.reasons import placeholders
@@ -21,25 +19,25 @@ def node_reads(module: ast.Module, checked: Checked) -> dict[str, tuple[tuple[st
         for i in module.inputs
         if checked.symbols.get(i.name.text) and checked.symbols[i.name.text].decl is i
     ]
-    needs = {let.name.text: _refs(let.expr) for let in checked.let_order}  # a let → the symbols it reads
+    needs = {let.name.text: ast.names_read(let.expr) for let in checked.let_order}  # a let → the symbols it reads
     out: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {}
 
     def visit(node: ast.Node) -> set[str]:
         if isinstance(node, ast.Group):
             names = set().union(*(visit(c) for c in node.children))
             if node.applies is not None and node.applies.condition is not None:
-                names |= _closure(_refs(node.applies.condition), needs)
+                names |= ast.closure(ast.names_read(node.applies.condition), needs)
         else:
             direct: set[str] = set()
             for rule in node.rules:
-                direct |= _refs(*rule.expressions())
+                direct |= ast.names_read(*rule.expressions())
                 if isinstance(rule, ast.Judgment):  # the one rule reading a name outside an expression
                     direct.add((rule.input or node.name).text)
                 for item in rule.reason_items():
                     direct |= {n for n in placeholders(item.reason or "") if n in checked.symbols}
             if node.applies is not None and node.applies.condition is not None:  # whether it applies
-                direct |= _refs(node.applies.condition)
-            names = _closure(direct, needs)
+                direct |= ast.names_read(node.applies.condition)
+            names = ast.closure(direct, needs)
         out[node.name.text] = (tuple(i for i in inputs if i in names), frozenset(n for n in names if n in needs))
         return names
 
@@ -48,19 +46,3 @@ def node_reads(module: ast.Module, checked: Checked) -> dict[str, tuple[tuple[st
     return out
 
 
-def _refs(*exprs: ast.Expr) -> set[str]:
-    return {e.name.text for e in ast.walk_expressions(*exprs) if isinstance(e, ast.Ref)}
-
-
-def _closure(names: set[str], needs: Mapping[str, set[str]]) -> set[str]:
-    """The names and, through lets, every symbol they need. Walked for each node rather than
-    kept for each let: a chain of n lets would keep n²/2 names."""
-    found = set(names)
-    pending = [n for n in names if n in needs]
-    while pending:
-        for read in needs[pending.pop()]:
-            if read not in found:
-                found.add(read)
-                if read in needs:
-                    pending.append(read)
-    return found
