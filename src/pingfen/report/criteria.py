@@ -412,8 +412,9 @@ class Words:
         mode = _ROUNDING[header.round_mode][0 if zh else 1]
         rounding = (f"总分{mode}保留{places}位小数后评定等次" if zh
                     else f"The total is {mode} to {places} decimals before grading")  # fmt: skip
-        if not header.grades:
-            return ""
+        vetoes = [self.veto(v) for v in self.vetoes]
+        if not header.grades:  # no grades: a `-> zero` veto is still stated
+            return ("；" if zh else "; ").join(vetoes) + ("。" if zh else ".") if vetoes else ""
         parts: list[str] = []
         previous: ast.Grade | None = None
         descending = _descending(header.grades)
@@ -444,7 +445,6 @@ class Words:
             if grade.condition is not None:  # 优秀须满意度 ≥ 90%: said beside its band
                 parts[-1] += f"（且{self.expr(grade.condition)}）" if zh else f" (and {self.expr(grade.condition)})"
             previous = grade
-        vetoes = [self.veto(v) for v in self.vetoes]
         if vetoes:  # 一票否决, after the grades
             rounding += ("。" if zh else ". ") + ("；" if zh else "; ").join(vetoes)
         if not descending:
