@@ -7,11 +7,12 @@ positions; this is what lets a formatter prove it kept the meaning of a file.
 from __future__ import annotations
 
 import decimal
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar, Protocol, TypeAlias, TypeGuard
 from typing import Literal as Lit
 
+import attrs
 from attrs import field, frozen
 
 from pingfen.diagnostics import Span
@@ -1074,3 +1075,18 @@ def closure(names: set[str], needs: Mapping[str, set[str]]) -> set[str]:
                 if read in needs:
                     pending.append(read)
     return found
+
+
+def rebuild(value: object, replace: Callable[[object], object | None]) -> object:
+    """`value` (a module or any part of one) with each part that `replace` answers replaced by
+    its answer (and not looked into); every other attrs node and tuple rebuilt around them.
+    Recursion is bounded by the parser's MAX_DEPTH."""
+    new = replace(value)
+    if new is not None:
+        return new
+    if isinstance(value, tuple):
+        return tuple(rebuild(v, replace) for v in value)
+    cls = type(value)
+    if attrs.has(cls):
+        return cls(**{f.alias: rebuild(getattr(value, f.name), replace) for f in attrs.fields(cls)})
+    return value  # str, Decimal, bool, None

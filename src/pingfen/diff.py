@@ -239,18 +239,16 @@ def _renaming(value: object, names: Mapping[str, str]) -> object:
     def new(n: ast.Name) -> ast.Name:
         return attrs.evolve(n, text=names[n.text]) if n.text in names else n
 
-    if isinstance(value, ast.Ref):
-        return attrs.evolve(value, name=new(value.name))
-    if isinstance(value, ast.Input):
-        return attrs.evolve(value, name=new(value.name))
-    if isinstance(value, ast.Judgment):
-        return value if value.input is None else attrs.evolve(value, input=new(value.input))
-    if isinstance(value, tuple):
-        return tuple(_renaming(v, names) for v in value)
-    cls = type(value)
-    if attrs.has(cls):
-        return cls(**{f.alias: _renaming(getattr(value, f.name), names) for f in attrs.fields(cls)})
-    return value  # str, Decimal, bool, None: no name inside
+    def renamed(v: object) -> object | None:
+        if isinstance(v, ast.Ref):
+            return attrs.evolve(v, name=new(v.name))
+        if isinstance(v, ast.Input):
+            return attrs.evolve(v, name=new(v.name))
+        if isinstance(v, ast.Judgment):
+            return v if v.input is None else attrs.evolve(v, input=new(v.input))
+        return None  # looked into: its parts may hold names
+
+    return ast.rebuild(value, renamed)
 
 
 def _lets(old: ast.Module, new: ast.Module) -> Iterator[Change]:

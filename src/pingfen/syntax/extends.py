@@ -35,14 +35,7 @@ def in_file(value: _T, file: int) -> _T:
 
 
 def _marked(value: object, file: int) -> object:
-    if isinstance(value, Span):
-        return attrs.evolve(value, file=file)
-    if isinstance(value, tuple):
-        return tuple(_marked(v, file) for v in value)
-    cls = type(value)
-    if attrs.has(cls):
-        return cls(**{f.alias: _marked(getattr(value, f.name), file) for f in attrs.fields(cls)})
-    return value  # str, Decimal, bool, None: no span inside
+    return ast.rebuild(value, lambda v: attrs.evolve(v, file=file) if isinstance(v, Span) else None)
 
 
 def misplaced(module: ast.Module) -> list[Diagnostic]:
