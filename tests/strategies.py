@@ -425,9 +425,10 @@ class _Builder:
         """0 to 2 一票否决 lines: the total to 0, or, given grades, one barred or forced."""
         out = []
         for _ in range(self.draw(st.integers(0, 2))):
-            actions = ["zero", "below", "grade"] if grades else ["zero"]
+            actions = ["zero", "below", "grade"] if len(grades) > 1 else ["zero", "grade"] if grades else ["zero"]
             action = self.draw(st.sampled_from(actions))
-            grade = self.draw(st.sampled_from([g.name for g in grades])) if action != "zero" else None
+            barred = grades[:-1] if action == "below" else grades  # nothing is below the lowest grade (PF227)
+            grade = self.draw(st.sampled_from([g.name for g in barred])) if action != "zero" else None
             out.append(ast.Veto(ast.Name(self.fresh(NODE_STEMS)), self.condition(), action, grade))
         return out
 

@@ -63,6 +63,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "PF221": ("`cap total {cap}` is below the rubric's total {total}", "`cap total {cap}` 低于评分表总分 {total}"),
     "PF222": ("`{name}` is not a grade of the rubric", "`{name}` 不是评分表的评价等次"),
+    "PF227": (
+        "veto `{veto}` bars `{name}`, the lowest grade: a record it holds for gets no grade",
+        "否决项 `{veto}` 不得评为最低等次 `{name}`：该否决成立时记录没有任何等次",
+    ),
     "PF230": ("`{func}` is the time between two dates", "`{func}` 计算两个日期之间的时间"),
     "PF231": ("a date is compared only with a date, not {right}", "日期只能与日期比较，不能与{right_zh}比较"),
     "PF153": (
@@ -450,6 +454,10 @@ HINTS: dict[str, tuple[str, str]] = {
         "加分请写在 `bonus` 加分项中；扣分项只写 `deduct … if …` 或 `deduct … per …`",
     ),
     "veto_grade": ("the header's grades are: {grades}", "标题块中的评价等次为：{grades}"),
+    "veto_lowest": (
+        "to give the lowest grade write `-> grade {name}`; to score 0 write `-> zero`; or bar a higher grade",
+        "如应评为最低等次，写 `-> grade {name}`；如总分计0分，写 `-> zero`；或改为不得评为更高的等次",
+    ),
     "raise_cap": ("the cap is the most the total may reach with bonus points: at least {total}", "封顶分是加分后总分的上限，不应低于 {total}"),
     "fix_sum": ("make the parts' maxima add up to {max}", "调整下级分值，使其合计为 {max}"),
     "one_base": (

@@ -554,7 +554,7 @@ class RuleChecker:
 
     def check_vetoes(self) -> None:
         """一票否决 and the grades' own conditions: conditions on the inputs; a grade named is one
-        of the header's (PF222)."""
+        of the header's (PF222), and one a `below` veto leaves some grade under (PF227)."""
         header = self.module.header
         grades = [g.name.text for g in header.grades] if header is not None else []
         for grade in header.grades if header is not None else ():
@@ -564,6 +564,9 @@ class RuleChecker:
             self.condition(veto.condition)
             if veto.grade is not None and veto.grade.text not in grades:
                 self.report("PF222", veto.grade.span, "veto_grade", name=veto.grade.text, grades="、".join(grades) or "—")
+            elif veto.action == "below" and veto.grade is not None and veto.grade.text == grades[-1]:
+                # nothing is below the lowest grade: a record it fires on would get no grade at all
+                self.report("PF227", veto.grade.span, "veto_lowest", name=veto.grade.text, veto=veto.name.text)
 
     def check_applies(self, node: ast.Node) -> None:
         """`applies [if COND] else MODE`: COND is a condition; without one, the row must read an

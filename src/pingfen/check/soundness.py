@@ -142,6 +142,12 @@ class _Analysis:
             if node.applies is not None and node.applies.condition is not None:
                 self.divisions(node.applies.condition, {})
         header = self.module.header
+        # a grade's condition and a veto's are computed for every record: nothing guards them
+        for grade in header.grades if header is not None else ():
+            if grade.condition is not None:
+                self.divisions(grade.condition, {})
+        for veto in self.module.vetoes:
+            self.divisions(veto.condition, {})
         if header is not None and self.module.top and self.level_range(self.module.top, ZERO)[2]:
             self.report("PF430", header.span, "top_may_drop", "warning")
         self.grades()
