@@ -1,11 +1,17 @@
-"""Issue 10's gaps in the new forms: a `below` veto with no grade under it (PF227), and
-divisions by zero in every condition the new forms bring (PF410)."""
+"""Issue 10's gaps in the new forms: a `below` veto with no grade under it (PF227);
+divisions by zero in every condition the new forms bring (PF410); the fuzz grade check
+with vetoes and grades' own conditions."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 
 import pingfen
+from pingfen import fuzz, values
+from pingfen.result import Result
 
 # ---------------------------------------------------------------- 1. below the lowest grade
 
@@ -101,3 +107,93 @@ def test_a_positive_divisor_passes_in_every_place(place: str) -> None:
 def test_a_guard_on_the_left_of_and_protects_a_veto_or_grade_condition(place: str) -> None:
     guarded = PLACES[place] | {k: v.replace("完成数 / 计划数", "计划数 > 0 and 完成数 / 计划数") for k, v in PLACES[place].items()}
     assert [d.code for d in pingfen.diagnose(_divide(**guarded), "x.rule") if d.severity == "error"] == []
+
+
+# ---------------------------------------------------------------- 3. fuzz: the grade with vetoes and conditions
+
+GRADED = """\
+rubric "否决" {
+  total 100
+  grade 优秀   >= 90 if 满意度 >= 90%
+  grade 良好   >= 80
+  grade 合格   >= 60
+  grade 不合格 otherwise
+}
+
+input 完成率: percent >= 0 and <= 100%
+input 满意度: percent >= 0 and <= 100%
+input 重大违规: bool
+input 未整改问题数: count
+input 数据造假: bool
+
+indicator 完成率 100 {
+  score = 完成率 * 100
+}
+
+veto 发生重大违规 if 重大违规 -> zero
+veto 存在未整改问题 if 未整改问题数 > 0 -> below 良好
+veto 数据造假 if 数据造假 -> grade 不合格
+"""
+
+
+def _ignores(action: str) -> Callable[..., str | None]:
+    """`values.graded` with one kind of veto forgotten: the planted bug."""
+
+    def wrong(total: Decimal, grades: tuple, holds: tuple, below: tuple, forced: tuple) -> str | None:  # type: ignore[type-arg]
+        if action == "below":
+            below = tuple(None for _ in below)
+        elif action == "grade":
+            forced = tuple(None for _ in forced)
+        else:  # the grade's own conditions
+            holds = tuple(True for _ in holds)
+        return values.graded(total, grades, holds, below, forced)
+
+    return wrong
+
+
+def test_fuzz_holds_a_rubric_with_vetoes_and_grade_conditions_to_its_grades() -> None:
+    report = fuzz.fuzz(pingfen.loads(GRADED), max_examples=60)
+    assert report.passed and "grade" in report.checks
+
+
+@pytest.mark.parametrize("action", ["below", "grade", "condition"])
+@pytest.mark.parametrize("evaluator", ["codegen", "walker"])
+def test_fuzz_finds_a_wrong_grade_step_in_either_evaluator(
+    monkeypatch: pytest.MonkeyPatch, evaluator: str, action: str
+) -> None:
+    monkeypatch.setattr(f"pingfen.evaluate.{evaluator}.graded", _ignores(action))
+    rubric = pingfen.loads(GRADED)  # compiled after the patch: the generated code holds the wrong step
+    report = fuzz.fuzz(rubric, max_examples=100)
+    assert [f.check for f in report.failures] == ["grade"]
+    failure = report.failures[0]
+    who = "compiled" if evaluator == "codegen" else "walker"
+    assert f"({who};" in failure.message
+    (record,) = failure.records
+    shown = rubric.evaluate(record) if evaluator == "codegen" else rubric.walker().evaluate(rubric.coerce(record))
+    assert shown.grade != fuzz.expected_grade(rubric.module.header.grades, shown.total, fuzz._decided(rubric, record))  # type: ignore[arg-type,union-attr]
+
+
+def test_fuzz_finds_a_zero_veto_the_evaluator_forgot(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A veto that is not listed (and whose zero is not applied) is caught by the sums and grade checks."""
+    rubric = pingfen.loads(GRADED)
+    real = rubric.evaluate
+
+    def forgetful(record: dict[str, object], **kw: object) -> Result:
+        return real({**record, "重大违规": False}, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rubric, "evaluate", forgetful)
+    found = [f.check for f in fuzz.fuzz(rubric, max_examples=60).failures]
+    assert "sums" in found and "grade" in found
+
+
+def test_the_expected_grade_reads_the_words() -> None:
+    header = pingfen.loads(GRADED).module.header
+    assert header is not None
+    veto = {v.name.text: v for v in pingfen.loads(GRADED).module.vetoes}
+    none = fuzz._Decided((), (True, True, True, True))
+    assert fuzz.expected_grade(header.grades, Decimal(95), none) == "优秀"
+    assert fuzz.expected_grade(header.grades, Decimal(95), fuzz._Decided((), (False, True, True, True))) == "良好"
+    below = fuzz._Decided((veto["存在未整改问题"],), (True,) * 4)
+    assert fuzz.expected_grade(header.grades, Decimal(95), below) == "合格"
+    forced = fuzz._Decided((veto["存在未整改问题"], veto["数据造假"]), (True,) * 4)
+    assert fuzz.expected_grade(header.grades, Decimal(95), forced) == "不合格"

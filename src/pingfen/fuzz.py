@@ -11,6 +11,9 @@ then records drawn across the domains). For each one:
   parts are 不适用 and left out (`else rescale`), that sum × max ÷ the maxima that apply;
 - rounding: the total is the raw total rounded as the header says;
 - grade: the grade is the first whose threshold the rounded total meets (and there is one);
+  with vetoes and grades' own conditions, the one the rubric's words give (a forced grade,
+  else the first not barred whose threshold and condition hold), each condition read from
+  the record apart from the evaluators' grade step, and both evaluators are held to it;
 - each `property NODE OP N when COND`: on every record where COND holds;
 - each `property monotone INPUT increasing|decreasing [for NODE]`: raising the input from
   one value of its domain to another never lowers (never raises) the score.
@@ -113,6 +116,64 @@ def _grade_of(rubric: Rubric, total: Decimal) -> str | None:
     return None
 
 
+@frozen
+class _Decided:
+    """What decides the grade besides the total, read from the record apart from either
+    evaluator's grade step: the vetoes that hold and the grades whose conditions hold."""
+
+    fired: tuple[ast.Veto, ...]
+    holds: tuple[bool, ...]
+
+
+def _decided(rubric: Rubric, record: Mapping[str, object]) -> _Decided | None:
+    """Each veto's and each grade's condition, read on its own (None if the record is refused)."""
+    header = rubric.module.header
+    assert header is not None
+    walker, values = rubric.walker(), rubric.coerce(record, ratios=True)
+    try:
+        fired = tuple(v for v in rubric.module.vetoes if walker.expression(v.condition, values))
+        holds = tuple(g.condition is None or bool(walker.expression(g.condition, values)) for g in header.grades)
+    except DataError:
+        return None
+    return _Decided(fired, holds)
+
+
+def expected_grade(grades: Sequence[ast.Grade], total: Decimal, decided: _Decided) -> str | None:
+    """The grade the rubric's words give: a veto's forced grade (the first that holds); else
+    the first grade, below each grade a `below` veto bars and every grade above it, whose
+    threshold the total meets and whose own condition holds."""
+    for veto in decided.fired:
+        if veto.action == "grade" and veto.grade is not None:
+            return veto.grade.text
+    names = [g.name.text for g in grades]
+    barred = {veto.grade.text for veto in decided.fired if veto.action == "below" and veto.grade is not None}
+    lowest_barred = max((names.index(name) for name in barred if name in names), default=-1)
+    for i, (grade, ok) in enumerate(zip(grades, decided.holds, strict=True)):
+        if i <= lowest_barred or not ok:
+            continue
+        if grade.op is None or grade.threshold is None or COMPARE[grade.op](total, grade.threshold.value):
+            return grade.name.text
+    return None
+
+
+def _check_grade(rubric: Rubric, record: Mapping[str, object], result: Result, decided: _Decided, who: str) -> None:
+    """The grade `result` (from the evaluator `who`) has, and the vetoes it lists, against the
+    rubric's words given the conditions that hold."""
+    header = rubric.module.header
+    assert header is not None
+    want = expected_grade(header.grades, result.total, decided)
+    listed = [v.name for v in result.vetoes()]
+    held = [v.name.text for v in decided.fired]
+    if result.grade != want or result.grade is None or listed != held:
+        vetoes = "、".join(held) or "—"
+        raise Violation("grade", f"a total of {result.total} gets grade {result.grade or '—'}"
+                        + (f", not {want}" if want else "") + f" ({who}; vetoes that hold: {vetoes};"
+                        f" vetoes listed: {'、'.join(listed) or '—'})", [record],
+                        f"总分 {result.total} 的评价等次为 {result.grade or '—'}" + (f"，应为 {want}" if want else "")
+                        + f"（{'生成代码' if who == 'compiled' else '解释器'}；成立的否决项：{vetoes}；"
+                        f"列出的否决项：{'、'.join(listed) or '—'}）")  # fmt: skip
+
+
 def _score(rubric: Rubric, record: Mapping[str, object], check: str) -> Result:
     try:
         return rubric.evaluate(record, ratios=True)
@@ -149,6 +210,8 @@ def level_sum(parts: Sequence[NodeResult], top: Decimal) -> Decimal | None:
 def _invariants(rubric: Rubric, record: Mapping[str, object], result: Result, active: set[str]) -> None:
     header = rubric.module.header
     assert header is not None
+    graded = bool(rubric.module.vetoes) or any(g.condition for g in header.grades)
+    decided = _decided(rubric, record) if graded and active & {"sums", "grade"} else None
     if "range" in active:
         for node in result.nodes():
             if not 0 <= node.score <= node.max:
@@ -165,7 +228,7 @@ def _invariants(rubric: Rubric, record: Mapping[str, object], result: Result, ac
         if top is not None and result.outside():  # 加分项 and 扣分项: counted after the tree, in [0, cap]
             top = max(top + sum((line.points for line in result.outside()), Decimal(0)), Decimal(0))
             top = min(top, header.cap.value) if header.cap is not None else top
-        if any(v.action == "zero" for v in result.vetoes()):  # 一票否决: the total is 0
+        if decided is not None and any(v.action == "zero" for v in decided.fired):  # 一票否决: the total is 0
             top = Decimal(0)
         if result.raw_total != top:
             raise Violation("sums", f"the raw total is {result.raw_total}, the top groups add up to {top}", [record],
@@ -177,7 +240,11 @@ def _invariants(rubric: Rubric, record: Mapping[str, object], result: Result, ac
         if result.total != expected:
             raise Violation("rounding", f"the raw total {result.raw_total} is shown as {result.total}, not {expected}",
                             [record], f"总分 {result.raw_total} 舍入为 {result.total}，应为 {expected}")  # fmt: skip
-    if "grade" in active and header.grades and not rubric.module.vetoes and not any(g.condition for g in header.grades):
+    if "grade" in active and header.grades and graded:
+        if decided is not None:  # vetoes and conditions: both evaluators, each against the rubric's words
+            _check_grade(rubric, record, result, decided, "compiled")
+            _check_grade(rubric, record, rubric.walker().evaluate(rubric.coerce(record, ratios=True)), decided, "walker")
+    elif "grade" in active and header.grades:
         expected_grade = _grade_of(rubric, result.total)
         if result.grade != expected_grade or result.grade is None:
             raise Violation("grade", f"a total of {result.total} gets grade {result.grade or '—'}"
