@@ -1,6 +1,7 @@
 """Issue 10's gaps in the new forms: a `below` veto with no grade under it (PF227);
 divisions by zero in every condition the new forms bring (PF410); the fuzz grade check
-with vetoes and grades' own conditions."""
+with vetoes and grades' own conditions; coverage of 不适用, vetoes, grade conditions and
+if-then-else."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 
 import pingfen
 from pingfen import fuzz, values
+from pingfen.coverage import Coverage, parts, render_text, to_json, trace
 from pingfen.result import Result
 
 # ---------------------------------------------------------------- 1. below the lowest grade
@@ -197,3 +199,112 @@ def test_the_expected_grade_reads_the_words() -> None:
     assert fuzz.expected_grade(header.grades, Decimal(95), below) == "合格"
     forced = fuzz._Decided((veto["存在未整改问题"], veto["数据造假"]), (True,) * 4)
     assert fuzz.expected_grade(header.grades, Decimal(95), forced) == "不合格"
+
+
+# ---------------------------------------------------------------- 4. coverage of the new forms
+
+APPLIES = """\
+rubric "项目" {
+  total 20
+}
+input 有项目: bool
+input 完成率: percent >= 0 and <= 100%
+input 到位率: percent >= 0 and <= 100%
+input 会议类型: label { 大型会议, 小型会议 }
+let 权重 = if 会议类型 = 大型会议 then 2 else 1
+group 项目管理 10 {
+  applies if 有项目 else full
+  indicator 项目完成率 10 {
+    applies else rescale
+    score = 完成率 * 10
+  }
+}
+indicator 到位 10 {
+  score = min(到位率 * 5 * 权重, 10)
+}
+"""
+APPLIES_RECORD = {"有项目": True, "完成率": "95%", "到位率": "90%", "会议类型": "大型会议"}
+
+
+def _coverage(text: str, records: list[dict[str, object]]) -> Coverage:
+    rubric = pingfen.loads(text, "gaps.rule")
+    return Coverage.of(rubric, [trace(rubric, record)[1] for record in records])
+
+
+def _branches(cov: Coverage) -> dict[tuple[str, str], int]:
+    """(part title, branch label in English) → hits."""
+    return {(p.title(), it.label()): cov.count(p.name, it.key) for p in cov.parts for it in p.items}
+
+
+def test_coverage_counts_each_way_a_row_may_apply_or_not() -> None:
+    cov = _coverage(APPLIES, [APPLIES_RECORD])
+    found = _branches(cov)
+    assert found[("项目管理", "applies if 有项目: applies")] == 1
+    assert found[("项目管理", "applies if 有项目: does not apply: its condition fails")] == 0
+    # the group reads no input the data may mark (有项目 is read outside it too): no such branch
+    assert ("项目管理", "applies if 有项目: does not apply: marked 不适用 in the data") not in found
+    assert found[("项目完成率", "applies: applies")] == 1
+    assert found[("项目完成率", "applies: does not apply: marked 不适用 in the data")] == 0
+    assert ("项目完成率", "applies: does not apply: its condition fails") not in found  # it has no condition
+    assert [p.kind for p in cov.parts if p.name == "项目管理"] == ["group"]
+    more = [APPLIES_RECORD | {"有项目": False}, APPLIES_RECORD | {"完成率": "不适用"}]
+    found = _branches(_coverage(APPLIES, [APPLIES_RECORD, *more]))
+    assert found[("项目管理", "applies if 有项目: does not apply: its condition fails")] == 1
+    assert found[("项目完成率", "applies: does not apply: marked 不适用 in the data")] == 1
+    assert found[("项目完成率", "applies: applies")] == 1  # where 有项目 fails, the group's part is not walked
+
+
+def test_coverage_reports_the_row_not_covered_in_both_languages() -> None:
+    cov = _coverage(APPLIES, [APPLIES_RECORD])
+    en, zh = render_text([cov], "en"), render_text([cov], "zh")
+    assert "not covered: line 10  applies if 有项目: does not apply: its condition fails" in en
+    assert "未覆盖: 第10行  applies if 有项目: 不适用：适用条件不成立" in zh
+    assert "未覆盖: 第12行  applies: 不适用：数据标为不适用" in zh
+    data = to_json([cov])
+    kinds = {p["name"]: p["kind"] for p in data["files"][0]["parts"]}
+    assert kinds["项目管理"] == "group" and kinds["到位"] == "indicator" and kinds[None] == "conditions"
+
+
+def test_coverage_counts_if_then_else_both_ways_even_in_a_let() -> None:
+    cov = _coverage(APPLIES, [APPLIES_RECORD])
+    found = _branches(cov)
+    key = "if … then … else"
+    assert found[(key, "if 会议类型 = 大型会议 then 2 else 1: then (the condition holds)")] == 1
+    assert found[(key, "if 会议类型 = 大型会议 then 2 else 1: else (the condition fails)")] == 0
+    assert "未覆盖: 第8行  if 会议类型 = 大型会议 then 2 else 1: 条件不成立（取 else）" in render_text([cov], "zh")
+    cov = _coverage(APPLIES, [APPLIES_RECORD, APPLIES_RECORD | {"会议类型": "小型会议"}])
+    assert _branches(cov)[(key, "if 会议类型 = 大型会议 then 2 else 1: else (the condition fails)")] == 1
+
+
+def test_coverage_counts_vetoes_and_grade_conditions() -> None:
+    clean = {"完成率": "95%", "满意度": "95%", "重大违规": False, "未整改问题数": 0, "数据造假": False}
+    cov = _coverage(GRADED, [clean])
+    found = _branches(cov)
+    assert found[("grades", "grade 优秀 if 满意度 >= 90%: its condition holds")] == 1
+    assert found[("grades", "grade 优秀 if 满意度 >= 90%: its condition fails")] == 0
+    assert found[("vetoes", "veto 发生重大违规 if 重大违规: does not hold")] == 1
+    assert found[("vetoes", "veto 发生重大违规 if 重大违规: holds (vetoed)")] == 0
+    zh = render_text([cov], "zh")
+    assert "一票否决" in zh and "未覆盖: 第19行  veto 发生重大违规 if 重大违规: 成立（否决）" in zh
+    assert "grade 优秀 if 满意度 >= 90%: 条件不成立" in zh
+    everything = [clean | {"满意度": "80%", "重大违规": True, "未整改问题数": 1, "数据造假": True}, clean]
+    cov = _coverage(GRADED, everything)
+    assert all(n for (title, _), n in _branches(cov).items() if title == "vetoes")
+
+
+@pytest.mark.parametrize("text", [APPLIES, GRADED])
+def test_every_event_the_walker_reports_is_a_branch(text: str) -> None:
+    """A branch whose key the walker never reports would be counted as never taken, and an
+    event with no branch would be lost: the new events and the branches match."""
+    rubric = pingfen.loads(text)
+    keys = {(p.name, it.key) for p in parts(rubric) for it in p.items}
+    records = (
+        [APPLIES_RECORD, APPLIES_RECORD | {"有项目": False}, APPLIES_RECORD | {"完成率": "不适用", "会议类型": "小型会议"}]
+        if text is APPLIES
+        else [{"完成率": "95%", "满意度": s, "重大违规": b, "未整改问题数": n, "数据造假": b}
+              for s, b, n in (("95%", False, 0), ("50%", True, 2))]
+    )  # fmt: skip
+    events = {event for record in records for event in trace(rubric, record)[1]}
+    assert events <= keys
+    if text is GRADED:  # the two records take every veto and grade condition both ways
+        assert {key for key in keys - events if key[1][0] != "grade"} == set()

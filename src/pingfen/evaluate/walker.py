@@ -13,7 +13,10 @@ Given a sink, the walker also reports each branch it takes as an Event:
   ("held"|"missed", rule) ("triggered"|"not triggered", rule)
   ("within"|"over"|"under"|"at", rule) — a per-step deduction against its reference
   ("clamped",) — deductions took more than the rules gave (扣完为止)
-and, for the whole rubric, ("", ("grade", NAME)). Rules and arms are counted from 0.
+  ("applies",) ("not applicable", "condition"|"marked") — a row with `applies` (by its name)
+and, for the whole rubric, ("", ("grade", NAME)), ("", ("grade condition", NAME, HELD)),
+("", ("veto", NAME, HELD)) and ("", ("if", FILE, OFFSET, HELD)) for each `if … then … else`
+(by its place in the source). Rules and arms are counted from 0.
 """
 
 from __future__ import annotations
@@ -102,6 +105,12 @@ class Walker:
                 if any(f and v.action == "zero" for v, f in zip(module.vetoes, fired, strict=True)):
                     raw_total = ZERO
                 holds = tuple(g.condition is None or bool(self.value(g.condition, "")) for g in header.grades)
+                if self.sink is not None:
+                    for v, f in zip(module.vetoes, fired, strict=True):
+                        self.hit("", "veto", v.name.text, f)
+                    for g, h in zip(header.grades, holds, strict=True):
+                        if g.condition is not None:
+                            self.hit("", "grade condition", g.name.text, h)
             except Refusal as refused:
                 raise DataError([refused.problem]) from None
             except decimal.DecimalException as error:  # e.g. an overflow far beyond any real figure
@@ -175,7 +184,9 @@ class Walker:
             case ast.Binary():
                 return self.binary(e, where)
             case ast.IfElse():
-                return self.value(e.then if self.value(e.condition, where) else e.otherwise, where)
+                held = bool(self.value(e.condition, where))
+                self.hit("", "if", e.span.file, e.span.start, held)
+                return self.value(e.then if held else e.otherwise, where)
             case ast.Round():
                 quantum, rounding = total_rounding(e.places.value, e.mode)
                 return self.value(e.value, where).quantize(quantum, rounding=rounding)
@@ -220,7 +231,9 @@ class Walker:
                 require(*(self.env[n] for n in guard.condition))
                 applies = bool(self.value(guard.applies.condition, node.name.text))
             if not applies:
+                self.hit(node.name.text, "not applicable", "condition" if marked is None else "marked")
                 return self.inapplicable(node, guard, marked, lang), guard.applies.mode == "rescale"
+            self.hit(node.name.text, "applies")
             require(*(self.env[n] for n in guard.body))
         match node:
             case ast.Group():
