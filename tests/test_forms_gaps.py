@@ -1,18 +1,23 @@
 """Issue 10's gaps in the new forms: a `below` veto with no grade under it (PF227);
 divisions by zero in every condition the new forms bring (PF410); the fuzz grade check
 with vetoes and grades' own conditions; coverage of 不适用, vetoes, grade conditions and
-if-then-else."""
+if-then-else; reasons that show each expert's score."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 import pingfen
 from pingfen import fuzz, values
 from pingfen.coverage import Coverage, parts, render_text, to_json, trace
+from pingfen.report.html import render_html
+from pingfen.report.markdown import render_markdown
+from pingfen.report.table import render_table
 from pingfen.result import Result
 
 # ---------------------------------------------------------------- 1. below the lowest grade
@@ -308,3 +313,98 @@ def test_every_event_the_walker_reports_is_a_branch(text: str) -> None:
     assert events <= keys
     if text is GRADED:  # the two records take every veto and grade condition both ways
         assert {key for key in keys - events if key[1][0] != "grade"} == set()
+
+
+# ---------------------------------------------------------------- 5. reasons show each expert's score
+
+PANELS = """\
+rubric "专家评审" {
+  total 40
+}
+
+input 专家评分: list of 5 score >= 0 and <= 10
+input 方案评分: list of score >= 0 and <= 10
+input 满意度: list of percent >= 0 and <= 100%
+
+let 评审均分 = mean(方案评分)
+
+indicator 专家评审 10 {
+  score = trimmed_mean(专家评分)
+}
+
+indicator 方案论证 10 {
+  bands median(方案评分) {
+    >= 9   -> 10
+    [6, 9) -> 6
+    else   -> 0
+  }
+}
+
+indicator 加权 10 {
+  score = min(评审均分 * 2, 10)
+}
+
+indicator 满意度 10 {
+  deduct 1 per 1pp of max(满意度) below 100%
+}
+"""
+EXPERTS = {"专家评分": [8, 9, 7, 10, 9], "方案评分": [5, 6], "满意度": ["97%", "95%"]}
+
+
+@pytest.fixture(scope="module")
+def panels() -> pingfen.Rubric:
+    return pingfen.loads(PANELS, "panels.rule")
+
+
+def _said(rubric: pingfen.Rubric, record: dict[str, object], lang: str) -> dict[str, list[str]]:
+    compiled = rubric.evaluate(record)
+    walked = rubric.walker().evaluate(rubric.coerce(record))
+    assert compiled == walked  # the generated code and the walker give the same reasons
+    return {n.name: n.reasons_in(lang) for n in compiled.nodes()}  # type: ignore[arg-type]
+
+
+def test_a_trimmed_mean_names_every_score_and_what_was_dropped(panels: pingfen.Rubric) -> None:
+    zh, en = _said(panels, EXPERTS, "zh"), _said(panels, EXPERTS, "en")
+    assert zh["专家评审"] == ["专家评分 8、9、7、10、9，去掉最高分 10 和最低分 7，平均 8.67，得 8.67 分（满分 10）"]
+    assert en["专家评审"] == ["专家评分 8, 9, 7, 10, 9: without the highest 10 and the lowest 7, the mean is 8.67: 8.67 of 10"]
+
+
+def test_every_digit_up_to_six_places_as_for_other_values(panels: pingfen.Rubric) -> None:
+    zh = _said(panels, EXPERTS | {"专家评分": ["8.5", "9.125", "7", "10"]}, "zh")
+    assert zh["专家评审"] == ["专家评分 8.5、9.125、7、10，去掉最高分 10 和最低分 7，平均 8.8125，得 8.8125 分（满分 10）"]
+    zh = _said(panels, EXPERTS | {"专家评分": ["8.5", "9.25", "7", "10", "9.125"]}, "zh")  # 26.875 ÷ 3: 2 places
+    assert zh["专家评审"] == ["专家评分 8.5、9.25、7、10、9.125，去掉最高分 10 和最低分 7，平均 8.96，得 8.96 分（满分 10）"]
+
+
+def test_a_median_band_names_the_scores(panels: pingfen.Rubric) -> None:
+    assert _said(panels, EXPERTS, "zh")["方案论证"] == ["方案评分 5、6，中位数 5.5，属于 else 档，得 0 分（满分 10）"]
+    assert _said(panels, EXPERTS, "en")["方案论证"] == ["方案评分 5, 6: the median is 5.5, in else: 0 of 10"]
+
+
+def test_a_panel_read_through_a_let_is_shown_before_the_formula(panels: pingfen.Rubric) -> None:
+    assert _said(panels, EXPERTS, "zh")["加权"] == []  # full marks: no reason to give
+    said = _said(panels, EXPERTS | {"方案评分": [3, 4]}, "zh")["加权"]
+    assert said == ["方案评分 3、4，平均 3.5；按 min(评审均分 * 2, 10) 计得 7 分（满分 10）"]
+    en = _said(panels, EXPERTS | {"方案评分": [3, 4]}, "en")["加权"]
+    assert en == ["方案评分 3, 4: the mean is 3.5; min(评审均分 * 2, 10) gives 7 of 10"]
+
+
+def test_a_deduction_from_a_panel_shows_percents_as_percents(panels: pingfen.Rubric) -> None:
+    said = _said(panels, EXPERTS, "zh")["满意度"]
+    assert said == ["满意度 97%、95%，最高分 97%；max(满意度) 97% 低于 100% 3 个百分点，每个百分点扣 1 分，扣 3 分"]
+
+
+def test_an_authors_template_is_left_as_written() -> None:
+    text = PANELS.replace("    else   -> 0\n", '    else   -> 0 reason "评审意见分歧，中位数不足 6 分（{方案评分}）"\n')
+    rubric = pingfen.loads(text)
+    assert _said(rubric, EXPERTS, "zh")["方案论证"] == ["评审意见分歧，中位数不足 6 分（5、6）"]
+
+
+def test_every_report_shows_the_experts(panels: pingfen.Rubric, tmp_path: Path) -> None:
+    result = panels.evaluate(EXPERTS)
+    sentence = "专家评分 8、9、7、10、9，去掉最高分 10 和最低分 7，平均 8.67"
+    for text in (render_table(result), render_markdown(result), render_html(result)):
+        assert sentence in text
+    assert sentence in json.dumps(json.loads(result.to_json()), ensure_ascii=False)
+    english = json.loads(result.to_json(lang="en"))
+    assert "without the highest 10 and the lowest 7" in json.dumps(english, ensure_ascii=False)

@@ -1024,6 +1024,27 @@ def judged_maxima(module: Module) -> dict[str, Decimal]:
     return maxima
 
 
+PanelRead = tuple[str, str, str]  # (function, panel input, the type of its values)
+
+
+def panels_read(e: Expr, panels: Mapping[str, str], lets: Mapping[str, Expr]) -> tuple[PanelRead, ...]:
+    """The panels `e` reads through a function (`trimmed_mean(专家评分)`), through its lets
+    too, each (function, panel, type) once, in the order met: what a reason shows of them.
+    `panels` maps each list input to its values' type, `lets` each let to its expression."""
+    found: dict[PanelRead, None] = {}
+    seen: set[str] = set()
+    stack = [e]
+    while stack:
+        for x in walk_expressions(stack.pop()):
+            if isinstance(x, Call) and len(x.args) == 1 and isinstance(x.args[0], Ref) and x.args[0].name.text in panels:
+                name = x.args[0].name.text
+                found.setdefault((x.func, name, panels[name]), None)
+            elif isinstance(x, Ref) and x.name.text in lets and x.name.text not in seen:
+                seen.add(x.name.text)
+                stack.append(lets[x.name.text])
+    return tuple(found)
+
+
 def if_chain(e: IfElse) -> tuple[tuple[Expr, ...], tuple[Expr, ...]]:
     """`if C1 then A1 else if C2 then A2 else B` as its conditions (C1, C2) and its arms
     (A1, A2, B): the arm after the first condition that holds, else the last, is the value."""

@@ -16,7 +16,7 @@ from attrs import field, frozen
 
 from pingfen.display import number, plain
 from pingfen.lang import Lang
-from pingfen.values import CONTEXT, ZERO, calendar_day
+from pingfen.values import AGGREGATES, CONTEXT, ZERO, calendar_day
 
 
 @frozen
@@ -74,7 +74,8 @@ class Reason:
         params = self.params
         if self.template is not None:
             return _fill(self.template, params)
-        return _TEMPLATES[self.kind][0 if lang == "zh" else 1](params)
+        said = _TEMPLATES[self.kind][0 if lang == "zh" else 1](params)
+        return _panelled(params, self.kind, lang == "zh", said) if "panels" in params else said
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Reason):
@@ -364,6 +365,46 @@ _COUNTED = {
     "zero": ("计 0 分", "counted as 0"),
     "rescale": ("不计入，上级得分按适用分值折算", "left out; the level above is re-scaled over the rows that apply"),
 }
+
+
+def _panel(read: tuple[str, str, str], values: tuple[Decimal, ...], zh: bool) -> str:
+    """`专家评分 8、9、7、10、9，去掉最高分 10 和最低分 7，平均 8.67`: a panel's values, what was
+    dropped, and what the function made of them (every digit up to 6 places, as for any value)."""
+    func, name, unit = read
+    listed = ("、" if zh else ", ").join(quantity(v, unit) for v in values)
+    if func == "count":
+        return f"{name} {listed}，共 {len(values)} 个" if zh else f"{name} {listed}: {len(values)} values"
+    if func == "trimmed_mean" and len(values) >= 3:
+        low, high = quantity(min(values), unit), quantity(max(values), unit)
+        value = quantity(AGGREGATES[func](values), unit)
+        if zh:
+            return f"{name} {listed}，去掉最高分 {high} 和最低分 {low}，平均 {value}"
+        return f"{name} {listed}: without the highest {high} and the lowest {low}, the mean is {value}"
+    if func not in AGGREGATES or (func == "trimmed_mean" and len(values) < 3):
+        return f"{name} {listed}"
+    value = quantity(AGGREGATES[func](values), unit)
+    word = _AGGREGATE_WORDS[func][0 if zh else 1]
+    return f"{name} {listed}，{word} {value}" if zh else f"{name} {listed}: the {word} is {value}"
+
+
+_AGGREGATE_WORDS = {"mean": ("平均", "mean"), "trimmed_mean": ("平均", "mean"), "median": ("中位数", "median"),
+                    "min": ("最低分", "lowest"), "max": ("最高分", "highest")}  # fmt: skip
+
+
+def _panelled(p: Mapping[str, object], kind: str, zh: bool, said: str) -> str:
+    """A reason whose value was read from panels: each panel's values first. When the value
+    is the panel's function itself (`score = trimmed_mean(专家评分)`), the panel's sentence
+    says what the formula would: `…，平均 8.67，得 8.67 分（满分 10）`."""
+    reads, values = p["panels"], p["panel_values"]
+    assert isinstance(reads, tuple) and isinstance(values, tuple)
+    panels = ("；" if zh else "; ").join(_panel(r, v, zh) for r, v in zip(reads, values, strict=True))
+    if p.get("alone") and kind == "formula":
+        return f"{panels}，得 {_n(p, 'points')} 分（满分 {_n(p, 'max')}）" if zh else f"{panels}: {_n(p, 'points')} of {_n(p, 'max')}"
+    if p.get("alone") and kind == "band":
+        if zh:
+            return f"{panels}，属于 {p['band']} 档，得 {_n(p, 'points')} 分（满分 {_n(p, 'max')}）"
+        return f"{panels}, in {p['band']}: {_n(p, 'points')} of {_n(p, 'max')}"
+    return f"{panels}；{said}" if zh else f"{panels}; {said}"
 
 
 def _not_applicable(p: Mapping[str, object], zh: bool) -> str:

@@ -43,6 +43,8 @@ class Generator(Protocol):
     def zero(self) -> str: ...
     @property
     def explaining(self) -> bool: ...
+    @property
+    def module(self) -> ast.Module: ...
     def const(self, value: object) -> str: ...
     def fresh(self, prefix: str) -> str: ...
     def indent(self, by: int) -> None: ...
@@ -207,7 +209,7 @@ class IndicatorCode:
                 if isinstance(rule.expr, ast.IfElse):
                     self.chosen(rule.expr, points)
                 else:
-                    self.computed("formula", {"formula": self.g.source_of(rule.expr)}, points)
+                    self.computed("formula", {"formula": self.g.source_of(rule.expr)}, points, rule.expr)
                 return points, True, True
             case _:
                 assert_never(rule)
@@ -230,11 +232,25 @@ class IndicatorCode:
               + g.const(sites[-1]))  # fmt: skip
         self.keep(f"{points} < {g.const(top)}", f"({site}, ({points},))")
 
-    def computed(self, kind: str, facts: dict[str, object], points: str) -> None:
+    def computed(self, kind: str, facts: dict[str, object], points: str, reads: ast.Expr | None = None) -> None:
         """Explaining, a reason when computed points fall short of the max."""
         top = self.top
         site = Site(kind, facts | {"max": top}, ("points",))
-        self.keep(f"{points} < {self.g.const(top)}", self.record(site, [points]))
+        site, numbers = self.panelled(site, [points], reads)
+        self.keep(f"{points} < {self.g.const(top)}", self.record(site, numbers))
+
+    def panelled(self, site: Site, numbers: list[str], e: ast.Expr | None) -> tuple[Site, list[str]]:
+        """A reason for a value read from panels (`trimmed_mean(专家评分)`): it shows each
+        panel's values too (an author's template says what it says)."""
+        module = self.g.module
+        panels = {i.name.text: i.type for i in module.inputs if i.is_list}
+        read = ast.panels_read(e, panels, {let.name.text: let.expr for let in module.lets}) if e is not None and panels else ()
+        if not read or site.template is not None:
+            return site, numbers
+        alone = isinstance(e, ast.Call) and len(e.args) == 1 and isinstance(e.args[0], ast.Ref) and e.args[0].name.text in panels
+        facts = {**site.facts, "panels": read, "alone": alone}
+        values = "(" + "".join(f"{self.g.names[name]}, " for _, name, _ in read) + ")"
+        return Site(site.kind, facts, (*site.fields, "panel_values")), [*numbers, values]
 
     def arm(self, points: Decimal, site: Site | None, numbers: list[str], pick: str, kept: str) -> None:
         """Inside an arm: the points it gives (its score, when worked out at load) and its record."""
@@ -273,6 +289,8 @@ class IndicatorCode:
         for band in rule.bands:
             facts: dict[str, object] = {"subject": subject, "unit": unit, "band": ast.band_text(band)}
             site, numbers = self.arm_site("band", facts, ("value",), band.points.value, band.reason, [value])
+            if site is not None:
+                site, numbers = self.panelled(site, numbers, rule.subject)
             tests = [t for t in _band_tests(band) if t not in known]
             if band.is_else or not tests:
                 g.out("else:" if keyword == "elif" else "if True:")
@@ -435,7 +453,8 @@ class IndicatorCode:
                  "step": rule.step.value, "rate": rule.rate.value, "counting": rule.counting}  # fmt: skip
         site, named = self.site("step", facts, ("value", "reference", "excess", "steps", "lost"), rule.reason)
         shown_reference = reference if rule.reference is not None else "None"
-        self.keep(f"{lost} > {g.zero}", self.record(site, [value, shown_reference, excess, steps, lost, *named]))
+        site, numbers = self.panelled(site, [value, shown_reference, excess, steps, lost, *named], rule.value)
+        self.keep(f"{lost} > {g.zero}", self.record(site, numbers))
 
 
 def _none_over(rule: ast.DeductStep) -> Decimal:

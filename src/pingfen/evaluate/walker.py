@@ -66,6 +66,8 @@ class Walker:
         self.lets = {let.name.text: let for let in module.lets}
         self.env: dict[str, Any] = {}
         self.plan = plan(module, checked)
+        self.panels = {i.name.text: i.type for i in module.inputs if i.is_list}  # a reason shows a panel's values
+        self.let_exprs = {let.name.text: let.expr for let in module.lets}
 
     def source_of(self, node: Any) -> str:
         return excerpt(self.text, node.span)  # in the file the node came from
@@ -360,7 +362,7 @@ class Walker:
                     reasons.append((Site("formula_if", facts, ("points",)), (points,)))
                 elif points < top:
                     facts = {"formula": self.source_of(rule.expr), "max": top}
-                    reasons.append((Site("formula", facts, ("points",)), (points,)))
+                    reasons.append(self.panelled(Site("formula", facts, ("points",)), (points,), rule.expr))
                 return points
             case ast.Bands():
                 return self.bands(i, rule, ind, reasons)
@@ -382,7 +384,8 @@ class Walker:
                     facts: dict[str, object] = {
                         "subject": self.source_of(rule.subject), "unit": unit, "band": ast.band_text(band)
                     }  # fmt: skip
-                    reasons.append(self.arm("band", facts, {"value": value}, band.points.value, band.reason, top))
+                    site, numbers = self.arm("band", facts, {"value": value}, band.points.value, band.reason, top)
+                    reasons.append(self.panelled(site, numbers, rule.subject))
                 return band.points.value
         raise Refusal(Problem("PF505", None, {"name": name, "value": quantity(value, unit)}))
 
@@ -479,8 +482,20 @@ class Walker:
                      "step": rule.step.value, "rate": rule.rate.value, "counting": rule.counting}  # fmt: skip
             fields = {"value": value, "reference": reference if rule.reference is not None else None,
                       "excess": excess, "steps": steps, "lost": lost}  # fmt: skip
-            reasons.append(self.reason("step", facts, fields, rule.reason, top))
+            site, numbers = self.reason("step", facts, fields, rule.reason, top)
+            reasons.append(self.panelled(site, numbers, rule.value))
         return lost
+
+    def panelled(self, site: Site, numbers: tuple[object, ...], e: ast.Expr) -> tuple[Site, tuple[object, ...]]:
+        """A reason for a value read from panels (`trimmed_mean(专家评分)`): it shows each
+        panel's values too (an author's template says what it says)."""
+        read = ast.panels_read(e, self.panels, self.let_exprs)
+        if not read or site.template is not None:
+            return site, numbers
+        alone = isinstance(e, ast.Call) and len(e.args) == 1 and isinstance(e.args[0], ast.Ref) and e.args[0].name.text in self.panels
+        facts = {**site.facts, "panels": read, "alone": alone}
+        values = tuple(self.lookup(name) for _, name, _ in read)
+        return Site(site.kind, facts, (*site.fields, "panel_values")), (*numbers, values)
 
 
 def evaluate(module: ast.Module, checked: Checked, text: str | Sequence[str], values: Mapping[str, object], lang: Lang = "zh",
