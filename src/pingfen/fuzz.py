@@ -228,7 +228,9 @@ def _invariants(rubric: Rubric, record: Mapping[str, object], result: Result, ac
         if top is not None and result.outside():  # 加分项 and 扣分项: counted after the tree, in [0, cap]
             top = max(top + sum((line.points for line in result.outside()), Decimal(0)), Decimal(0))
             top = min(top, header.cap.value) if header.cap is not None else top
-        if decided is not None and any(v.action == "zero" for v in decided.fired):  # 一票否决: the total is 0
+        # 一票否决: the total is 0 — where a veto holds as read apart from the evaluator
+        actions = [v.action for v in decided.fired] if decided is not None else [v.action for v in result.vetoes()]
+        if "zero" in actions:
             top = Decimal(0)
         if result.raw_total != top:
             raise Violation("sums", f"the raw total is {result.raw_total}, the top groups add up to {top}", [record],
