@@ -408,3 +408,33 @@ def test_every_report_shows_the_experts(panels: pingfen.Rubric, tmp_path: Path) 
     assert sentence in json.dumps(json.loads(result.to_json()), ensure_ascii=False)
     english = json.loads(result.to_json(lang="en"))
     assert "without the highest 10 and the lowest 7" in json.dumps(english, ensure_ascii=False)
+
+
+CHOSEN = """\
+rubric "专家评审" {
+  total 20
+}
+
+input 专家评分: list of score >= 0 and <= 10
+
+indicator 评审 10 {
+  score = if count(专家评分) >= 3 then trimmed_mean(专家评分) else mean(专家评分)
+}
+
+indicator 意见一致 10 {
+  when max(专家评分) - min(专家评分) <= 2 -> 10
+  else -> 4
+}
+"""
+
+
+def test_a_choice_or_a_when_chain_over_a_panel_shows_the_scores() -> None:
+    rubric = pingfen.loads(CHOSEN)
+    zh = _said(rubric, {"专家评分": [8, 9, 5]}, "zh")
+    # each panel once, with what each function read of it made of its scores
+    assert zh["评审"] == ["专家评分 8、9、5，共 3 个，去掉最高分 9 和最低分 5，平均 8，全部平均 7.33；"
+                        "“count(专家评分) >= 3”成立，按 trimmed_mean(专家评分) 计得 8 分（满分 10）"]
+    assert zh["意见一致"] == ["专家评分 8、9、5，最高分 9，最低分 5；“max(专家评分) - min(专家评分) <= 2”不成立，得 4 分（满分 10）"]
+    en = _said(rubric, {"专家评分": [8, 9]}, "en")  # too few to trim: the mean of all
+    assert en["评审"] == ['专家评分 8, 9: 2 values, the mean of all is 8.5; "count(专家评分) >= 3" does not hold: '
+                        "mean(专家评分) gives 8.5 of 10"]

@@ -1027,13 +1027,13 @@ def judged_maxima(module: Module) -> dict[str, Decimal]:
 PanelRead = tuple[str, str, str]  # (function, panel input, the type of its values)
 
 
-def panels_read(e: Expr, panels: Mapping[str, str], lets: Mapping[str, Expr]) -> tuple[PanelRead, ...]:
-    """The panels `e` reads through a function (`trimmed_mean(专家评分)`), through its lets
-    too, each (function, panel, type) once, in the order met: what a reason shows of them.
-    `panels` maps each list input to its values' type, `lets` each let to its expression."""
+def panels_read(roots: tuple[Expr, ...], panels: Mapping[str, str], lets: Mapping[str, Expr]) -> tuple[PanelRead, ...]:
+    """The panels the expressions read through a function (`trimmed_mean(专家评分)`), through
+    their lets too, each (function, panel, type) once, in the order met: what a reason shows
+    of them. `panels` maps each list input to its values' type, `lets` each let to its expression."""
     found: dict[PanelRead, None] = {}
     seen: set[str] = set()
-    stack = [e]
+    stack = list(reversed(roots))
     while stack:
         for x in walk_expressions(stack.pop()):
             if isinstance(x, Call) and len(x.args) == 1 and isinstance(x.args[0], Ref) and x.args[0].name.text in panels:

@@ -16,7 +16,7 @@ from attrs import field, frozen
 
 from pingfen.display import number, plain
 from pingfen.lang import Lang
-from pingfen.values import AGGREGATES, CONTEXT, ZERO, calendar_day
+from pingfen.values import AGGREGATE_LEAST, AGGREGATES, CONTEXT, ZERO, calendar_day
 
 
 @frozen
@@ -367,28 +367,34 @@ _COUNTED = {
 }
 
 
-def _panel(read: tuple[str, str, str], values: tuple[Decimal, ...], zh: bool) -> str:
+def _panel(name: str, unit: str, funcs: list[str], values: tuple[Decimal, ...], zh: bool) -> str:
     """`专家评分 8、9、7、10、9，去掉最高分 10 和最低分 7，平均 8.67`: a panel's values, what was
-    dropped, and what the function made of them (every digit up to 6 places, as for any value)."""
-    func, name, unit = read
-    listed = ("、" if zh else ", ").join(quantity(v, unit) for v in values)
-    if func == "count":
-        return f"{name} {listed}，共 {len(values)} 个" if zh else f"{name} {listed}: {len(values)} values"
-    if func == "trimmed_mean" and len(values) >= 3:
-        low, high = quantity(min(values), unit), quantity(max(values), unit)
+    dropped, and what each function read of it made of them (every digit up to 6 places, as
+    for any value)."""
+    said = [f"{name} " + ("、" if zh else ", ").join(quantity(v, unit) for v in values)]
+    for func in funcs:
+        if func == "count":
+            said.append(f"共 {len(values)} 个" if zh else f"{len(values)} values")
+            continue
+        if func not in AGGREGATES or len(values) < AGGREGATE_LEAST.get(func, 1):
+            continue  # refused before any reason is given; shown plainly all the same
         value = quantity(AGGREGATES[func](values), unit)
-        if zh:
-            return f"{name} {listed}，去掉最高分 {high} 和最低分 {low}，平均 {value}"
-        return f"{name} {listed}: without the highest {high} and the lowest {low}, the mean is {value}"
-    if func not in AGGREGATES or (func == "trimmed_mean" and len(values) < 3):
-        return f"{name} {listed}"
-    value = quantity(AGGREGATES[func](values), unit)
-    word = _AGGREGATE_WORDS[func][0 if zh else 1]
-    return f"{name} {listed}，{word} {value}" if zh else f"{name} {listed}: the {word} is {value}"
+        if func == "trimmed_mean":
+            low, high = quantity(min(values), unit), quantity(max(values), unit)
+            said.append(f"去掉最高分 {high} 和最低分 {low}，平均 {value}" if zh
+                        else f"without the highest {high} and the lowest {low}, the mean is {value}")  # fmt: skip
+            continue
+        word = _AGGREGATE_WORDS[func][0 if zh else 1]
+        if func == "mean" and "trimmed_mean" in funcs:  # both: which mean is which
+            word = "全部平均" if zh else "mean of all"
+        said.append(f"{word} {value}" if zh else f"the {word} is {value}")
+    if zh:
+        return "，".join(said)
+    return said[0] + (": " + ", ".join(said[1:]) if len(said) > 1 else "")
 
 
-_AGGREGATE_WORDS = {"mean": ("平均", "mean"), "trimmed_mean": ("平均", "mean"), "median": ("中位数", "median"),
-                    "min": ("最低分", "lowest"), "max": ("最高分", "highest")}  # fmt: skip
+_AGGREGATE_WORDS = {"mean": ("平均", "mean"), "median": ("中位数", "median"), "min": ("最低分", "lowest"),
+                    "max": ("最高分", "highest")}  # fmt: skip
 
 
 def _panelled(p: Mapping[str, object], kind: str, zh: bool, said: str) -> str:
@@ -397,7 +403,10 @@ def _panelled(p: Mapping[str, object], kind: str, zh: bool, said: str) -> str:
     says what the formula would: `…，平均 8.67，得 8.67 分（满分 10）`."""
     reads, values = p["panels"], p["panel_values"]
     assert isinstance(reads, tuple) and isinstance(values, tuple)
-    panels = ("；" if zh else "; ").join(_panel(r, v, zh) for r, v in zip(reads, values, strict=True))
+    grouped: dict[str, tuple[str, list[str], tuple[Decimal, ...]]] = {}  # each panel once, with what read it
+    for (func, name, unit), xs in zip(reads, values, strict=True):
+        grouped.setdefault(name, (unit, [], xs))[1].append(func)
+    panels = ("；" if zh else "; ").join(_panel(n, u, fs, xs, zh) for n, (u, fs, xs) in grouped.items())
     if p.get("alone") and kind == "formula":
         return f"{panels}，得 {_n(p, 'points')} 分（满分 {_n(p, 'max')}）" if zh else f"{panels}: {_n(p, 'points')} of {_n(p, 'max')}"
     if p.get("alone") and kind == "band":

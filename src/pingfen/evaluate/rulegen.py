@@ -227,27 +227,30 @@ class IndicatorCode:
                                 "formula": g.source_of(arm), "max": top}, ("points",))
             for j, arm in enumerate(arms)
         )  # fmt: skip
+        read = [self.panelled(one, [points], e) for one in sites]  # the same panels whichever arm chose
+        sites, numbers = tuple(one for one, _ in read), read[0][1]
         site = g.fresh("j")
         g.out(f"{site} = " + "".join(f"{g.const(sites[k])} if {g.expr(c, self.name)} else " for k, c in enumerate(conditions))
               + g.const(sites[-1]))  # fmt: skip
-        self.keep(f"{points} < {g.const(top)}", f"({site}, ({points},))")
+        self.keep(f"{points} < {g.const(top)}", f"({site}, (" + "".join(f"{n}, " for n in numbers) + "))")
 
     def computed(self, kind: str, facts: dict[str, object], points: str, reads: ast.Expr | None = None) -> None:
         """Explaining, a reason when computed points fall short of the max."""
         top = self.top
         site = Site(kind, facts | {"max": top}, ("points",))
-        site, numbers = self.panelled(site, [points], reads)
+        site, numbers = self.panelled(site, [points], *(() if reads is None else (reads,)))
         self.keep(f"{points} < {self.g.const(top)}", self.record(site, numbers))
 
-    def panelled(self, site: Site, numbers: list[str], e: ast.Expr | None) -> tuple[Site, list[str]]:
+    def panelled(self, site: Site, numbers: list[str], *roots: ast.Expr) -> tuple[Site, list[str]]:
         """A reason for a value read from panels (`trimmed_mean(专家评分)`): it shows each
         panel's values too (an author's template says what it says)."""
         module = self.g.module
         panels = {i.name.text: i.type for i in module.inputs if i.is_list}
-        read = ast.panels_read(e, panels, {let.name.text: let.expr for let in module.lets}) if e is not None and panels else ()
+        read = ast.panels_read(roots, panels, {let.name.text: let.expr for let in module.lets}) if panels else ()
         if not read or site.template is not None:
             return site, numbers
-        alone = isinstance(e, ast.Call) and len(e.args) == 1 and isinstance(e.args[0], ast.Ref) and e.args[0].name.text in panels
+        e = roots[0]
+        alone = len(roots) == 1 and isinstance(e, ast.Call) and len(e.args) == 1 and isinstance(e.args[0], ast.Ref) and e.args[0].name.text in panels
         facts = {**site.facts, "panels": read, "alone": alone}
         values = "(" + "".join(f"{self.g.names[name]}, " for _, name, _ in read) + ")"
         return Site(site.kind, facts, (*site.fields, "panel_values")), [*numbers, values]
@@ -320,6 +323,9 @@ class IndicatorCode:
             if text is None:  # `else`: the reason names the conditions that failed
                 facts["failed"] = tuple(g.source_of(a.condition) for a in rule.arms if a.condition is not None)
             site, numbers = self.arm_site(kind, facts, (), arm.points.value, arm.reason, [])
+            if site is not None:
+                said = (arm.condition,) if arm.condition is not None else tuple(a.condition for a in rule.arms if a.condition)
+                site, numbers = self.panelled(site, numbers, *said)
             if arm.condition is None:
                 g.out("else:")
             else:
@@ -453,7 +459,8 @@ class IndicatorCode:
                  "step": rule.step.value, "rate": rule.rate.value, "counting": rule.counting}  # fmt: skip
         site, named = self.site("step", facts, ("value", "reference", "excess", "steps", "lost"), rule.reason)
         shown_reference = reference if rule.reference is not None else "None"
-        site, numbers = self.panelled(site, [value, shown_reference, excess, steps, lost, *named], rule.value)
+        both = (rule.value,) if rule.reference is None else (rule.value, rule.reference)
+        site, numbers = self.panelled(site, [value, shown_reference, excess, steps, lost, *named], *both)
         self.keep(f"{lost} > {g.zero}", self.record(site, numbers))
 
 

@@ -359,7 +359,7 @@ class Walker:
                     held = self.source_of(conditions[j]) if j < len(conditions) else None
                     facts = {"held": held, "failed": tuple(self.source_of(c) for c in conditions[:j]),
                              "formula": self.source_of(arms[j]), "max": top}  # fmt: skip
-                    reasons.append((Site("formula_if", facts, ("points",)), (points,)))
+                    reasons.append(self.panelled(Site("formula_if", facts, ("points",)), (points,), rule.expr))
                 elif points < top:
                     facts = {"formula": self.source_of(rule.expr), "max": top}
                     reasons.append(self.panelled(Site("formula", facts, ("points",)), (points,), rule.expr))
@@ -400,7 +400,8 @@ class Walker:
                     facts: dict[str, object] = {"condition": condition}
                     if condition is None:  # `else`: the reason names the conditions that failed
                         facts["failed"] = tuple(self.source_of(a.condition) for a in rule.arms if a.condition is not None)
-                    reasons.append(self.arm(kind, facts, {}, arm.points.value, arm.reason, top))
+                    said = (arm.condition,) if arm.condition is not None else tuple(a.condition for a in rule.arms if a.condition)
+                    reasons.append(self.panelled(*self.arm(kind, facts, {}, arm.points.value, arm.reason, top), *said))
                 return arm.points.value
         names = [
             r.name.text for a in rule.arms if a.condition for r in ast.walk_expressions(a.condition)
@@ -483,16 +484,18 @@ class Walker:
             fields = {"value": value, "reference": reference if rule.reference is not None else None,
                       "excess": excess, "steps": steps, "lost": lost}  # fmt: skip
             site, numbers = self.reason("step", facts, fields, rule.reason, top)
-            reasons.append(self.panelled(site, numbers, rule.value))
+            both = (rule.value,) if rule.reference is None else (rule.value, rule.reference)
+            reasons.append(self.panelled(site, numbers, *both))
         return lost
 
-    def panelled(self, site: Site, numbers: tuple[object, ...], e: ast.Expr) -> tuple[Site, tuple[object, ...]]:
+    def panelled(self, site: Site, numbers: tuple[object, ...], *roots: ast.Expr) -> tuple[Site, tuple[object, ...]]:
         """A reason for a value read from panels (`trimmed_mean(专家评分)`): it shows each
         panel's values too (an author's template says what it says)."""
-        read = ast.panels_read(e, self.panels, self.let_exprs)
+        read = ast.panels_read(roots, self.panels, self.let_exprs)
         if not read or site.template is not None:
             return site, numbers
-        alone = isinstance(e, ast.Call) and len(e.args) == 1 and isinstance(e.args[0], ast.Ref) and e.args[0].name.text in self.panels
+        e = roots[0]
+        alone = len(roots) == 1 and isinstance(e, ast.Call) and len(e.args) == 1 and isinstance(e.args[0], ast.Ref) and e.args[0].name.text in self.panels
         facts = {**site.facts, "panels": read, "alone": alone}
         values = tuple(self.lookup(name) for _, name, _ in read)
         return Site(site.kind, facts, (*site.fields, "panel_values")), (*numbers, values)
