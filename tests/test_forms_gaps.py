@@ -15,9 +15,11 @@ import pytest
 import pingfen
 from pingfen import fuzz, values
 from pingfen.coverage import Coverage, parts, render_text, to_json, trace
+from pingfen.report.docx import write_docx
 from pingfen.report.html import render_html
 from pingfen.report.markdown import render_markdown
 from pingfen.report.table import render_table
+from pingfen.report.xlsx import write_xlsx
 from pingfen.result import Result
 
 # ---------------------------------------------------------------- 1. below the lowest grade
@@ -408,6 +410,15 @@ def test_every_report_shows_the_experts(panels: pingfen.Rubric, tmp_path: Path) 
     assert sentence in json.dumps(json.loads(result.to_json()), ensure_ascii=False)
     english = json.loads(result.to_json(lang="en"))
     assert "without the highest 10 and the lowest 7" in json.dumps(english, ensure_ascii=False)
+    from docx import Document
+    from openpyxl import load_workbook
+
+    write_xlsx(result, tmp_path / "r.xlsx")
+    cells = [str(c.value) for row in load_workbook(tmp_path / "r.xlsx").active.iter_rows() for c in row]
+    assert any(sentence in cell for cell in cells)
+    write_docx(result, tmp_path / "r.docx")
+    texts = [c.text for t in Document(str(tmp_path / "r.docx")).tables for row in t.rows for c in row.cells]
+    assert any(sentence in text for text in texts)
 
 
 CHOSEN = """\
