@@ -660,7 +660,11 @@ class _Builder:
             return self.applies(self.indicator(top), keep)
         parts = self.split(top)
         children = tuple(self.node(depth + 1, p, keep and i == 0) for i, p in enumerate(parts))
-        return self.applies(ast.Group(ast.Name(self.fresh(NODE_STEMS)), _num(top), children), keep)
+        group = ast.Group(ast.Name(self.fresh(NODE_STEMS)), _num(top), children)
+        if self.newer and self.draw(st.integers(0, 5)) == 0:  # `round N [MODE]` on the group's score (issue 10 item 4)
+            mode = self.draw(st.sampled_from(["half_up", "half_even", "half_down", "up", "down", "ceiling", "floor"]))
+            group = attrs.evolve(group, round_places=_num(self.draw(st.integers(1, 2))), round_mode=mode)
+        return self.applies(group, keep)
 
     def applies(self, node: ast.Node, keep: bool) -> ast.Node:
         """One row in five applies only when a condition holds, or while the data does not

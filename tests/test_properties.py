@@ -14,7 +14,8 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 import pingfen
-from pingfen.fuzz import level_sum
+from pingfen import ast
+from pingfen.fuzz import group_score, level_sum
 from pingfen.io.records import read_record
 from strategies import (
     COUNTS_2021,
@@ -47,9 +48,13 @@ def grade_2021(total: Decimal) -> str:
 
 
 def check_structure(
-    result: pingfen.Result, places: int = 2, rounding: str = ROUND_HALF_UP, cap: Decimal | None = None
+    result: pingfen.Result, places: int = 2, rounding: str = ROUND_HALF_UP, cap: Decimal | None = None,
+    module: ast.Module | None = None,
 ) -> None:
-    """Scores within [0, max]; groups add up; the total is the rounded raw total."""
+    """Scores within [0, max]; groups add up (rounded where a group says `round N`); the total
+    is the rounded raw total."""
+    top = module.top if module is not None else ()
+    rounds = {g.name.text: g for g, _ in ast.walk_nodes(top) if isinstance(g, ast.Group) and g.round_places}
     for node in result.nodes():
         assert 0 <= node.score <= node.max, (node.name, node.score, node.max)
         if node.clamped == "low":
@@ -60,7 +65,8 @@ def check_structure(
             # maxima of the parts add up to the group's max, so a group never clamps
             assert node.clamped is None, node.name
             if node.applies:  # re-scaled where parts are 不适用 and left out (pingfen.fuzz.level_sum)
-                assert node.score == level_sum(node.children, node.max), node.name
+                parts = level_sum(node.children, node.max)
+                assert parts is not None and node.score == group_score(parts, node.max, rounds.get(node.name)), node.name
         elif not node.applies:  # 不适用: counted as its max or 0, and said so (or its group is)
             assert node.score in (0, node.max), node.name
         else:
@@ -204,7 +210,7 @@ def test_random_rubric_structure(data: st.DataObject) -> None:
     assert rubric.max == gen.total
     record = data.draw(gen.records, label="record")
     result = rubric.evaluate(record, ratios=True)
-    check_structure(result, gen.places, gen.rounding, gen.cap)
+    check_structure(result, gen.places, gen.rounding, gen.cap, gen.module)
     assert result.max == gen.total
     holds = {">=": D.__ge__, ">": D.__gt__}
     grade = next((name for name, op, at in gen.grades if op is None or holds[op](result.total, at)), None)

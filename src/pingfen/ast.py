@@ -740,6 +740,8 @@ class Group:
     children: tuple[Node, ...]
     span: Span = _span()
     applies: Applies | None = None
+    round_places: Number | None = None  # `round 2 [MODE]`: the sum, re-scaled and clamped, is rounded so
+    round_mode: RoundingMode = "half_up"
 
 
 Node = Group | Indicator

@@ -378,6 +378,8 @@ def _rows(before: dict[str, _Place], after: dict[str, _Place], pairs: dict[str, 
         a, b = place.node, there.node
         if isinstance(a, ast.Indicator) and isinstance(b, ast.Indicator):
             yield from _indicator(a, b)
+        elif isinstance(a, ast.Group) and isinstance(b, ast.Group):
+            yield from _row_rounding(a, b)
     for old, place in before.items():
         if old not in pairs:
             yield Change("row_removed", old, (), _head(place.node), None)
@@ -453,13 +455,18 @@ def _align(
             yield None, None, j + 1, new[j]
 
 
+def _row_rounding(a: ast.Node, b: ast.Node) -> Iterator[Change]:
+    """`round N [MODE]` on a row's score (an indicator's or a group's), changed."""
+    rounding = [None if x.round_places is None else f"round {number(x.round_places)} {x.round_mode}" for x in (a, b)]
+    if rounding[0] != rounding[1]:
+        yield Change("rule_changed", b.name.text, ("rounding",), rounding[0], rounding[1])
+
+
 def _indicator(a: ast.Indicator, b: ast.Indicator) -> Iterator[Change]:
     old, new = _rules_of(a), _rules_of(b)
     many = len(old) > 1 or len(new) > 1
     row = b.name.text
-    rounding = [None if x.round_places is None else f"round {number(x.round_places)} {x.round_mode}" for x in (a, b)]
-    if rounding[0] != rounding[1]:  # `round N [MODE]` on the row's score
-        yield Change("rule_changed", row, ("rounding",), rounding[0], rounding[1])
+    yield from _row_rounding(a, b)
     for i, x, j, y in _align(old, new, lambda p, q: type(p) is type(q)):
         if y is None:
             assert x is not None and i is not None

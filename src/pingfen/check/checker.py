@@ -543,6 +543,7 @@ class RuleChecker:
             if node.applies is not None:
                 self.check_applies(node)
             if isinstance(node, ast.Group):
+                self.check_rounding(node)
                 parts = sum((c.max.value for c in node.children), ZERO)
                 if parts != node.max.value:
                     self.report(
@@ -578,9 +579,9 @@ class RuleChecker:
         ):
             self.report("PF140", applies.span, "applies_needs_input", "warning", name=node.name.text)
 
-    def check_rounding(self, ind: ast.Indicator) -> None:
-        """`round N`: 0 to MAX_PLACES places, and a max it keeps whole (rounding a score in
-        [0, max] then stays in [0, max])."""
+    def check_rounding(self, ind: ast.Node) -> None:
+        """`round N` on an indicator or a group: 0 to MAX_PLACES places, and a max it keeps
+        whole (rounding a score in [0, max] then stays in [0, max])."""
         places = ind.round_places
         if places is None:
             return

@@ -157,6 +157,10 @@ class _Analysis:
             drops = False
         else:
             low, high, drops = self.level_range(node.children, top)
+            if node.round_places is not None:  # `round N` after the clamp: the ends, rounded, bound it
+                rounded = _rounded(Interval.make(low, high, True, True), node.round_places.value, node.round_mode)
+                if rounded.lo.is_finite() and rounded.hi.is_finite():
+                    low, high = rounded.lo, rounded.hi
         if node.applies is not None:
             mode = node.applies.mode
             low, high = (low, top) if mode == "full" else (ZERO, high)

@@ -483,7 +483,8 @@ class _Generator:
         top = node.max.value
         score = f"s{index}"
         within = sum((c.max.value for c in node.children), ZERO) <= top  # children within their maxima: no clamp
-        if within and not any(c in self.dropped for c in children):  # the plain sum, straight into the score
+        plain = node.round_places is None and not any(c in self.dropped for c in children)
+        if within and plain:  # the plain sum, straight into the score
             self.assign_sum(score, total)
             self.per_node[index] = (score, self.const(()), "None")
             self.defaults[index] = [d for c in children for d in self.defaults[c]]
@@ -497,8 +498,30 @@ class _Generator:
         else:
             clamp = self.clamp(raw, score, f"k{index}", top, low=False, high=True)
             self.per_node[index] = (score, reasons, clamp)
+        if node.round_places is not None:
+            self.group_rounded(node, index)
         self.defaults[index] = self.variables(index) + [d for c in children for d in self.defaults[c]]
         return index
+
+    def group_rounded(self, node: ast.Group, index: int) -> None:
+        """`round N` on a group: its score, re-scaled and clamped, rounded as the rubric says;
+        explaining, a reason with both numbers when that changes a digit."""
+        places = node.round_places
+        assert places is not None
+        w = self.out
+        score, reasons, clamp = self.per_node[index]
+        quantum, rounding = total_rounding(places.value, node.round_mode)
+        raw = self.fresh("o")
+        w(f"{raw} = {score}")
+        w(f"{score} = {self.const(Decimal.quantize)}({raw}, {self.const(quantum)}, {self.const(rounding)})")
+        if self.explaining:
+            site = Site("rounded", {"places": places.text, "max": node.max.value}, ("raw", "rounded"))
+            kept = self.fresh("r")
+            w(f"{kept} = {reasons}")
+            w(f"if {score} != {raw}:")
+            w(f"    {kept} = {kept} + (({self.const(site)}, ({raw}, {score})),)")
+            reasons = kept
+        self.per_node[index] = (score, reasons, clamp)
 
     def variables(self, index: int) -> list[tuple[str, str]]:
         """The variables a row's code sets (beyond its score), each with what it is when the row does not apply."""

@@ -228,7 +228,7 @@ class Walker:
                 children = tuple(r for r, _ in parts)
                 top = node.max.value
                 raw = sum((c.score for c in children), ZERO)
-                reasons: tuple[Reason, ...] = ()
+                records: list[tuple[Site, tuple[object, ...]]] = []
                 if any(dropped for _, dropped in parts):
                     applicable = self.applicable(node.children, parts)
                     if not applicable:  # every part dropped out: so does the group
@@ -236,8 +236,16 @@ class Walker:
                         return result, True
                     site = Site("rescaled", {"max": top}, ("raw", "applicable"))
                     kept, raw = raw, raw * top / applicable
-                    reasons = (Reason(site, (kept, applicable), clamp(raw, top)[0]),)
+                    records.append((site, (kept, applicable)))
                 score, clamped = clamp(raw, top)
+                if node.round_places is not None:  # `round N`: after the re-scaling and the clamp
+                    quantum, rounding = total_rounding(node.round_places.value, node.round_mode)
+                    rounded = score.quantize(quantum, rounding=rounding)
+                    if rounded != score:
+                        facts = {"places": node.round_places.text, "max": top}
+                        records.append((Site("rounded", facts, ("raw", "rounded")), (score, rounded)))
+                    score = rounded
+                reasons = tuple(Reason(site, numbers, score) for site, numbers in records)
                 return NodeResult(node.name.text, top, score, children, reasons, clamped, True, lang), False
             case ast.Indicator():
                 return self.indicator(node, lang), False

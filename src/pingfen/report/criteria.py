@@ -303,6 +303,13 @@ class Words:
         end = "。" if zh else "."
         return ("；" if zh else "; ").join(sentences) + end
 
+    def group_rounding(self, group: ast.Group) -> str | None:
+        """`round N [MODE]` on a group, as its cell states it: 得分四舍五入保留1位小数."""
+        if group.round_places is None:
+            return None
+        places, mode = exact(group.round_places.value), _ROUNDING[group.round_mode][0 if self.zh else 1]
+        return f"得分{mode}保留{places}位小数" if self.zh else f"the score {mode} to {places} places"
+
     def applies(self, applies: ast.Applies) -> str:
         """When the row applies (不适用), and what it counts for when it does not."""
         counted = {

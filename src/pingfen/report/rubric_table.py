@@ -62,10 +62,17 @@ class RubricTable:
     grades: str  # the grades and the total's rounding, one sentence ("" when none)
     # 指标数据说明: (name, type, values or formula, description) of each input and derived value
     data: tuple[tuple[str, str, str, str], ...] = ()
+    # what a group's cell says besides its 分值 (`round N` on it), by the group's name
+    notes: tuple[tuple[str, str], ...] = ()
 
     def group_text(self, cell: GroupCell) -> str:
-        """投入（15分）: the way a table states a group's 分值 inside its name."""
-        return group_label(cell.node, self.lang)
+        """投入（15分）: the way a table states a group's 分值 inside its name; a group that
+        rounds its score says so there too: 产出（10分，得分四舍五入保留1位小数）."""
+        note = dict(self.notes).get(cell.node.name)
+        if note is None:
+            return group_label(cell.node, self.lang)
+        top = number(cell.node.max)
+        return f"{cell.node.name}（{top}分，{note}）" if self.lang == "zh" else f"{cell.node.name} ({top}; {note})"
 
     @property
     def heading(self) -> str:
@@ -99,6 +106,8 @@ def build_table(rubric: Rubric, lang: Lang = "zh") -> RubricTable:
         rubric.name, rubric.year, lang,
         (*level_names(levels, lang), heads["max"], heads["explanation"], heads["criterion"]),
         levels, tuple(rows), rubric.max, words.grades(header), tuple(words.data_items()),
+        tuple((g.name.text, note) for g, _ in ast.walk_nodes(module.top)
+              if isinstance(g, ast.Group) and (note := words.group_rounding(g)) is not None),
     )  # fmt: skip
 
 

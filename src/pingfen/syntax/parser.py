@@ -452,9 +452,14 @@ class _Builder(Transformer[Token, ast.Module]):
 
     # ---- tree
     def group(self, meta: Meta, c: list[Any]) -> ast.Group:
-        applies = next((x for x in c[2:] if isinstance(x, ast.Applies)), None)
-        parts = tuple(x for x in c[2:] if not isinstance(x, ast.Applies))
-        return ast.Group(c[0], self._num(c[1]), parts, _span(meta), applies)
+        name, top, *rest = c
+        applies = rest.pop(0) if rest and isinstance(rest[0], ast.Applies) else None
+        rounding, *parts = rest
+        places, mode = rounding if rounding is not None else (None, "half_up")
+        return ast.Group(
+            name, self._num(top), tuple(parts), _span(meta), applies, round_places=places,
+            round_mode=mode,  # type: ignore[arg-type]  # ROUND_MODE holds only the modes
+        )
 
     def indicator(self, meta: Meta, c: list[Any]) -> ast.Indicator:
         name, top, *rest = c
