@@ -227,7 +227,7 @@ class _Generator:
         top_sum = sum((n.max.value for n in self.module.top), ZERO)
         layout = Layout(
             header.title, header.total.value if header.total else top_sum, tuple(self.shapes), tuple(self.top),
-            tuple(self.outside),
+            tuple(self.outside), self.module.lows,
         )
         explainer = Explainer(header.title)
         make = f"{self.const(Result.scored)}({self.const(layout)}, a1, a0, a2, {scores}, ({params}), {self.const(explainer)}"
@@ -288,7 +288,7 @@ class _Generator:
             self.rescale("a0", top, header_total, None)
             if self.outside:  # 加分项 and 扣分项, after the tree, the total then kept in [0, cap]
                 counted = "".join(
-                    f"{self.per_node[at][0]}, " if o.kind == "bonus" else f"{self.per_node[at][0]} - {self.const(o.row.max.value)}, "
+                    f"{self.per_node[at][0]} - {self.const(o.row.max.value)}, " if o.kind == "penalty" else f"{self.per_node[at][0]}, "
                     for o, (_, at) in zip(self.module.outside, self.outside, strict=True)
                 )
                 cap = self.const(header.cap.value if header.cap else None)
@@ -652,15 +652,16 @@ class _Generator:
             scores.insert(0, self.zero)
         return scores
 
-    def clamp(self, raw: str, score: str, clamp: str, top: Decimal, low: bool, high: bool) -> str:
-        """score = raw clamped to [0, top], on the sides that can happen; explaining, also
-        clamp = "low", "high" or None. Returns the name of the clamp (or None)."""
+    def clamp(self, raw: str, score: str, clamp: str, top: Decimal, low: bool, high: bool, floor: Decimal = ZERO) -> str:
+        """score = raw clamped to [floor, top] (floor 0 but for an adjust row), on the sides that
+        can happen; explaining, also clamp = "low", "high" or None. Returns the name of the clamp (or None)."""
         w = self.out
         keep = self.explaining and (low or high)
         keyword = "if"
-        for side, test, value in (("low", low, self.zero), ("high", high, self.const(top))):
+        bottom = self.const(floor) if floor else self.zero
+        for side, test, value in (("low", low, bottom), ("high", high, self.const(top))):
             if test:
-                w(f"{keyword} {raw} {'<' if side == 'low' else '>'} {self.zero if side == 'low' else value}:")
+                w(f"{keyword} {raw} {'<' if side == 'low' else '>'} {value}:")
                 w(f"    {score} = {value}")
                 if keep:
                     w(f"    {clamp} = {self.const(side)}")

@@ -402,7 +402,7 @@ class _Printer:
             self.add(depth, f"round {number(node.round_places)}{mode}", node.round_places.span)
 
     def node(self, node: ast.Node, depth: int, keyword: str = "indicator") -> None:
-        """A group or indicator; `keyword` says `bonus` or `penalty` for a row outside the tree."""
+        """A group or indicator; `keyword` says `bonus`, `penalty` or `adjust` for a row outside the tree."""
         if isinstance(node, ast.Group):
             head = f"group {name(node.name)} {number(node.max)}"
             if not node.children and node.applies is None and node.round_places is None:
@@ -416,6 +416,9 @@ class _Printer:
             self.close(depth, node.span)
             return
         head = f"{keyword} {name(node.name)} {number(node.max)}"
+        if node.low is not None:  # an adjust row: its range, the upper end signed (`-2 .. +2`)
+            high = number(node.max)
+            head = f"{keyword} {name(node.name)} {number(node.low)} .. {high if high[0] in '+-' else '+' + high}"
         if node.pending is not None:
             self.add(depth, f"{head} {{ pending {string(node.pending)} }}", node.span)
             return

@@ -482,6 +482,20 @@ class _Builder(Transformer[Token, ast.Module]):
     def penalty(self, meta: Meta, c: list[Any]) -> ast.Outside:
         return ast.Outside("penalty", ast.Indicator(c[0], self._num(c[1]), tuple(c[2:]), _span(meta)), _span(meta))
 
+    def adjust(self, meta: Meta, c: list[Any]) -> ast.Outside:
+        name, low, high, *rules = c
+        row = ast.Indicator(name, high, tuple(rules), _span(meta), low=low)
+        return ast.Outside("adjust", row, _span(meta))
+
+    def adjust_end(self, meta: Meta, c: list[Any]) -> ast.Number:
+        """An end of an adjust row's range, signed as written: `-2`, `+2`, `2`."""
+        sign, token = c
+        n = self._num(token)
+        if sign is None:
+            return n
+        minus = str(sign) != "+" and str(sign) != "＋"
+        return ast.Number(-n.value if minus else n.value, "number", ("-" if minus else "+") + n.text, _span(meta))
+
     def veto_zero(self, meta: Meta, c: list[Any]) -> ast.Veto:
         return ast.Veto(c[0], c[1], "zero", None, _span(meta))
 
