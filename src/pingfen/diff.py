@@ -87,7 +87,35 @@ def diff_modules(old: ast.Module, new: ast.Module) -> RubricDiff:
     changes = [*_header(old, new), *renames, *_inputs(old, new), *_lets(old, new)]
     pairs = _match(before, after)
     changes += _rows(before, after, pairs)
+    changes += _outside(old, new)
     return RubricDiff(tuple(changes), pairs)
+
+
+def _outside_head(row: ast.Outside) -> str:
+    """`bonus 创新 2`, `penalty 违规 10`, `adjust 加减分 -2 .. +2`."""
+    ind = row.row
+    if ind.low is None:
+        return f"{row.kind} {name(ind.name)} {number(ind.max)}"
+    high = number(ind.max)
+    return f"{row.kind} {name(ind.name)} {number(ind.low)} .. {high if high[0] in '+-' else '+' + high}"
+
+
+def _outside(old: ast.Module, new: ast.Module) -> Iterator[Change]:
+    """The rows after the tree (加分项, 扣分项, 加减分项) by name: added, removed, their kind or
+    range changed, and their rules as an indicator's."""
+    before = {o.row.name.text: o for o in old.outside}
+    after = {o.row.name.text: o for o in new.outside}
+    for key, row in after.items():
+        was = before.get(key)
+        if was is None:
+            yield Change("row_added", key, (), None, _outside_head(row))
+            continue
+        if _outside_head(was) != _outside_head(row):
+            yield Change("max_changed", key, (), _outside_head(was), _outside_head(row))
+        yield from _indicator(was.row, row.row)
+    for key, row in before.items():
+        if key not in after:
+            yield Change("row_removed", key, (), _outside_head(row), None)
 
 
 # ---------------------------------------------------------------- the header

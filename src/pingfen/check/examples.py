@@ -82,7 +82,7 @@ class ExampleChecks:
             else sum((n.max.value for n in self.module.top), ZERO)
         )
         if header is not None and self.module.outside:  # the most a total reaches with the bonus rows
-            bonus = sum((o.row.max.value for o in self.module.outside if o.kind == "bonus"), ZERO)
+            bonus = sum((o.row.max.value for o in self.module.outside if o.kind != "penalty"), ZERO)  # adjust rows add up to their upper end
             self.total = header.cap.value if header.cap is not None else self.total + bonus
         self.grades = [g.name.text for g in header.grades] if header is not None else []
         self.judged = ast.judged_maxima(self.module)

@@ -96,7 +96,9 @@ def build_table(rubric: Rubric, lang: Lang = "zh") -> RubricTable:
         )
     sep = "：" if lang == "zh" else ": "
     for outside in module.outside:  # 加分项, 扣分项: after the tree, their name spanning the level columns
-        kind = {"bonus": ("加分项", "bonus"), "penalty": ("扣分项", "penalty")}[outside.kind][0 if lang == "zh" else 1]
+        kind = {"bonus": ("加分项", "bonus"), "penalty": ("扣分项", "penalty"), "adjust": ("加减分项", "adjust")}[outside.kind][
+            0 if lang == "zh" else 1
+        ]
         row_ = outside.row
         rows.append(TableRow((BLANK,) * (levels - 1), f"{kind}{sep}{row_.name.text}", row_.max.value,
                              words.explanation(row_), words.criterion(row_)))  # fmt: skip
