@@ -436,6 +436,9 @@ class _Builder:
         rows = []
         for _ in range(self.draw(st.integers(0, 2))):
             top = D(self.draw(st.integers(1, 10)))
+            if self.draw(st.integers(0, 3)) == 0:  # 加减分项: awards and deductions from 0, kept in [-low, +top]
+                rows.append(self.adjust(top))
+                continue
             if self.draw(st.booleans()):
                 row = self.indicator(top)
                 if row.round_places is not None:  # `round N` belongs to the tree's indicators, not to an outside row
@@ -448,6 +451,16 @@ class _Builder:
             self.indicators.append(row)
             rows.append(ast.Outside("penalty", row))
         return rows
+
+    def adjust(self, top: Decimal) -> ast.Outside:
+        """`adjust NAME -low .. +top { award … if … deduct … }`: a signed row after the tree."""
+        name = self.fresh(NODE_STEMS)
+        low = D(self.draw(st.integers(1, 5)))
+        awards = [ast.AwardIf(self.points(top), self.condition(), self.reason())
+                  for _ in range(self.draw(st.integers(0, 3)))]  # fmt: skip
+        rules = [*awards, *(self.deduction(name, low) for _ in range(self.draw(st.integers(0 if awards else 1, 2))))]
+        row = ast.Indicator(ast.Name(name), _num(top), tuple(rules), low=ast.Number(-low, "number", f"-{low}"))
+        return ast.Outside("adjust", row)
 
     def bands(self, subject: str, ends: list[ast.Number], top: Decimal) -> ast.Bands:
         closed_low = self.draw(st.booleans())

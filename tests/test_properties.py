@@ -55,7 +55,11 @@ def check_structure(
     is the rounded raw total."""
     top = module.top if module is not None else ()
     rounds = {g.name.text: g for g, _ in ast.walk_nodes(top) if isinstance(g, ast.Group) and g.round_places}
+    lows = {line.node.name: line.low for line in result.outside() if line.low is not None}  # 加减分项: signed
     for node in result.nodes():
+        if node.name in lows:
+            assert lows[node.name] <= node.score <= node.max, (node.name, node.score, node.max)
+            continue
         assert 0 <= node.score <= node.max, (node.name, node.score, node.max)
         if node.clamped == "low":
             assert node.score == 0, node.name
@@ -78,7 +82,7 @@ def check_structure(
                 assert node.reasons, node.name  # points lost are always explained
     tree = level_sum(result.children, result.max)
     assert tree is not None
-    bonus = sum((line.node.max for line in result.outside() if line.kind == "bonus"), D(0))
+    bonus = sum((line.node.max for line in result.outside() if line.kind != "penalty"), D(0))
     if result.outside():  # 加分项 and 扣分项 (issue 10): after the tree, in [0, cap]
         tree = max(tree + sum((line.points for line in result.outside()), D(0)), D(0))
         tree = min(tree, cap) if cap is not None else tree

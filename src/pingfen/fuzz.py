@@ -160,10 +160,12 @@ def _invariants(rubric: Rubric, record: Mapping[str, object], result: Result, ac
     header = rubric.module.header
     assert header is not None
     if "range" in active:
+        lows = dict(rubric.module.lows)  # 加减分项: in [low, max], signed
         for node in result.nodes():
-            if not 0 <= node.score <= node.max:
-                raise Violation("range", f"`{node.name}` scores {node.score}, outside [0, {node.max}]", [record],
-                                f"`{node.name}` 得 {node.score} 分，不在 0 与 {node.max} 之间")  # fmt: skip
+            low = lows.get(node.name, Decimal(0))
+            if not low <= node.score <= node.max:
+                raise Violation("range", f"`{node.name}` scores {node.score}, outside [{low}, {node.max}]", [record],
+                                f"`{node.name}` 得 {node.score} 分，不在 {low} 与 {node.max} 之间")  # fmt: skip
     if "sums" in active:
         rounds = {g.name.text: g for g, _ in ast.walk_nodes(rubric.module.top) if isinstance(g, ast.Group) and g.round_places}
         for node in result.nodes():
