@@ -614,7 +614,7 @@ class RuleChecker:
             self.report("PF301", awards[-1].span, "fix_points", points=plain(award_sum), max=plain(top), name=name)
         for rule in ind.rules:
             for points in rule.arm_points():
-                if points.value > top:
+                if points.value > top and ind.low is None:  # an adjust row's are kept to its range
                     self.report(
                         "PF301", points.span, "fix_points", points=plain(points.value), max=plain(top), name=name
                     )
