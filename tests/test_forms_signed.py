@@ -228,3 +228,17 @@ def test_the_highlighters_know_the_words() -> None:
 def test_fuzz_holds_the_range_and_sums(rubric: pingfen.Rubric) -> None:
     report = fuzz(rubric, max_examples=40, seed=2)
     assert report.passed, [f.check for f in report.failures]
+
+
+def test_a_rubric_example_may_expect_a_negative_row() -> None:
+    example = """
+example "问题多" {
+  given { 完成率: 90%, 获省级表彰: false, 获国家级表彰: false, 发现问题数: 6 }
+  expect 加减分 = -2
+  expect total = 88
+}
+"""
+    rubric = pingfen.loads(RUBRIC + example)  # the example runs at load: -2 is in [-2, +2]
+    assert rubric.evaluate(RECORDS[1][0]).score("加减分") == -2
+    wrong = RUBRIC + example.replace("expect 加减分 = -2", "expect 加减分 = -3")
+    assert "PF607" in [d.code for d in pingfen.diagnose(wrong)]  # below its lower end
