@@ -437,6 +437,9 @@ class _Builder:
         rows = []
         for _ in range(self.draw(st.integers(0, 2))):
             top = D(self.draw(st.integers(1, 10)))
+            if self.draw(st.integers(0, 3)) == 0:  # 加减分项: awards and deductions from 0, kept in [-low, +top]
+                rows.append(self.adjust(top))
+                continue
             if self.draw(st.booleans()):
                 row = self.indicator(top)
                 if row.round_places is not None:  # `round N` belongs to the tree's indicators, not to an outside row
@@ -449,6 +452,16 @@ class _Builder:
             self.indicators.append(row)
             rows.append(ast.Outside("penalty", row))
         return rows
+
+    def adjust(self, top: Decimal) -> ast.Outside:
+        """`adjust NAME -low .. +top { award … if … deduct … }`: a signed row after the tree."""
+        name = self.fresh(NODE_STEMS)
+        low = D(self.draw(st.integers(1, 5)))
+        awards = [ast.AwardIf(self.points(top), self.condition(), self.reason())
+                  for _ in range(self.draw(st.integers(0, 3)))]  # fmt: skip
+        rules = [*awards, *(self.deduction(name, low) for _ in range(self.draw(st.integers(0 if awards else 1, 2))))]
+        row = ast.Indicator(ast.Name(name), _num(top), tuple(rules), low=ast.Number(-low, "number", f"-{low}"))
+        return ast.Outside("adjust", row)
 
     def bands(self, subject: str, ends: list[ast.Number], top: Decimal) -> ast.Bands:
         closed_low = self.draw(st.booleans())
@@ -661,7 +674,11 @@ class _Builder:
             return self.applies(self.indicator(top), keep)
         parts = self.split(top)
         children = tuple(self.node(depth + 1, p, keep and i == 0) for i, p in enumerate(parts))
-        return self.applies(ast.Group(ast.Name(self.fresh(NODE_STEMS)), _num(top), children), keep)
+        group = ast.Group(ast.Name(self.fresh(NODE_STEMS)), _num(top), children)
+        if self.newer and self.draw(st.integers(0, 5)) == 0:  # `round N [MODE]` on the group's score (issue 10 item 4)
+            mode = self.draw(st.sampled_from(["half_up", "half_even", "half_down", "up", "down", "ceiling", "floor"]))
+            group = attrs.evolve(group, round_places=_num(self.draw(st.integers(1, 2))), round_mode=mode)
+        return self.applies(group, keep)
 
     def applies(self, node: ast.Node, keep: bool) -> ast.Node:
         """One row in five applies only when a condition holds, or while the data does not

@@ -14,7 +14,8 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 import pingfen
-from pingfen.fuzz import level_sum
+from pingfen import ast
+from pingfen.fuzz import group_score, level_sum
 from pingfen.io.records import read_record
 from strategies import (
     COUNTS_2021,
@@ -47,10 +48,18 @@ def grade_2021(total: Decimal) -> str:
 
 
 def check_structure(
-    result: pingfen.Result, places: int = 2, rounding: str = ROUND_HALF_UP, cap: Decimal | None = None
+    result: pingfen.Result, places: int = 2, rounding: str = ROUND_HALF_UP, cap: Decimal | None = None,
+    module: ast.Module | None = None,
 ) -> None:
-    """Scores within [0, max]; groups add up; the total is the rounded raw total."""
+    """Scores within [0, max]; groups add up (rounded where a group says `round N`); the total
+    is the rounded raw total."""
+    top = module.top if module is not None else ()
+    rounds = {g.name.text: g for g, _ in ast.walk_nodes(top) if isinstance(g, ast.Group) and g.round_places}
+    lows = {line.node.name: line.low for line in result.outside() if line.low is not None}  # 加减分项: signed
     for node in result.nodes():
+        if node.name in lows:
+            assert lows[node.name] <= node.score <= node.max, (node.name, node.score, node.max)
+            continue
         assert 0 <= node.score <= node.max, (node.name, node.score, node.max)
         if node.clamped == "low":
             assert node.score == 0, node.name
@@ -60,7 +69,8 @@ def check_structure(
             # maxima of the parts add up to the group's max, so a group never clamps
             assert node.clamped is None, node.name
             if node.applies:  # re-scaled where parts are 不适用 and left out (pingfen.fuzz.level_sum)
-                assert node.score == level_sum(node.children, node.max), node.name
+                parts = level_sum(node.children, node.max)
+                assert parts is not None and node.score == group_score(parts, node.max, rounds.get(node.name)), node.name
         elif not node.applies:  # 不适用: counted as its max or 0, and said so (or its group is)
             assert node.score in (0, node.max), node.name
         else:
@@ -72,7 +82,7 @@ def check_structure(
                 assert node.reasons, node.name  # points lost are always explained
     tree = level_sum(result.children, result.max)
     assert tree is not None
-    bonus = sum((line.node.max for line in result.outside() if line.kind == "bonus"), D(0))
+    bonus = sum((line.node.max for line in result.outside() if line.kind != "penalty"), D(0))
     if result.outside():  # 加分项 and 扣分项 (issue 10): after the tree, in [0, cap]
         tree = max(tree + sum((line.points for line in result.outside()), D(0)), D(0))
         tree = min(tree, cap) if cap is not None else tree
@@ -204,7 +214,7 @@ def test_random_rubric_structure(data: st.DataObject) -> None:
     assert rubric.max == gen.total
     record = data.draw(gen.records, label="record")
     result = rubric.evaluate(record, ratios=True)
-    check_structure(result, gen.places, gen.rounding, gen.cap)
+    check_structure(result, gen.places, gen.rounding, gen.cap, gen.module)
     assert result.max == gen.total
     holds = {">=": D.__ge__, ">": D.__gt__}
     grade = next((name for name, op, at in gen.grades if op is None or holds[op](result.total, at)), None)

@@ -731,6 +731,9 @@ class Indicator:
     applies: Applies | None = None
     round_places: Number | None = None  # `round 2 [MODE]`: the score, clamped, is rounded so
     round_mode: RoundingMode = "half_up"
+    # An adjust row's lower end (加减分项, `adjust NAME -2 .. +2`): its rules start from 0 and its
+    # score is kept in [low, max], signed. None for every other row: from its max, in [0, max].
+    low: Number | None = None
 
 
 @frozen
@@ -740,18 +743,20 @@ class Group:
     children: tuple[Node, ...]
     span: Span = _span()
     applies: Applies | None = None
+    round_places: Number | None = None  # `round 2 [MODE]`: the sum, re-scaled and clamped, is rounded so
+    round_mode: RoundingMode = "half_up"
 
 
 Node = Group | Indicator
 
 # A row outside the tree (加分项 / 扣分项): scored as an indicator in [0, max], then a bonus
 # adds its score to the total and a penalty takes its lost points (max − score) from it.
-OutsideKind = Lit["bonus", "penalty"]
+OutsideKind = Lit["bonus", "penalty", "adjust"]
 
 
 @frozen
 class Outside:
-    """`bonus NAME N { rules }` or `penalty NAME N { rules }`, after the tree."""
+    """`bonus NAME N { rules }`, `penalty NAME N { rules }` or `adjust NAME -A .. +B { rules }`, after the tree."""
 
     kind: OutsideKind
     row: Indicator
@@ -759,7 +764,7 @@ class Outside:
 
     def counted(self, score: Decimal) -> Decimal:
         """What the row adds to the total (a penalty: a negative number) given its row's score."""
-        return score if self.kind == "bonus" else score - self.row.max.value
+        return score - self.row.max.value if self.kind == "penalty" else score  # an adjust row's is signed
 
 
 # 一票否决: `veto NAME if COND -> zero | below GRADE | grade GRADE`.
@@ -965,6 +970,11 @@ class Module:
     def outside(self) -> tuple[Outside, ...]:
         """The bonus and penalty rows, in source order."""
         return tuple(i for i in self.items if isinstance(i, Outside))
+
+    @property
+    def lows(self) -> tuple[tuple[str, Decimal], ...]:
+        """Each adjust row's lower end, by its name (加减分项: its score is signed)."""
+        return tuple((o.row.name.text, o.row.low.value) for o in self.outside if o.row.low is not None)
 
     @property
     def vetoes(self) -> tuple[Veto, ...]:

@@ -64,11 +64,13 @@ def audit(
     unchecked: list[tuple[str, tuple[str, ...]]] = []
     effective: dict[str, Decimal | None] = {}
 
+    lows = dict(rubric.module.lows)  # 加减分项: declared in [low, max], signed
+
     def visit(node: NodeSpec) -> Decimal | None:
         parts = [(c.name, visit(c)) for c in node.children]
         mine = scores.get(node.name)
         if mine is not None:
-            findings.extend(_range(node.name, mine, node.max))
+            findings.extend(_range(node.name, mine, node.max, lows.get(node.name, Decimal(0))))
         if node.is_group:
             known = all(v is not None for _, v in parts)
             added = _added(rubric, node.children, parts, not_applying, modes, node.max)
@@ -114,7 +116,7 @@ def audit(
     if all(v is not None for _, v in tops) and all(v is not None for _, _, v in lines):
         raw = _added(rubric, rubric.tree, tops, not_applying, modes, rubric.max)
         if lines:  # 加分项 and 扣分项: a total that leaves one out is a finding, with the row among its parts
-            counted = tuple(v if kind == "bonus" else v - row.max for kind, row, v in lines if v is not None)
+            counted = tuple(v - row.max if kind == "penalty" else v for kind, row, v in lines if v is not None)
             raw = settle(raw, counted, rubric.cap)
             tops += [(row.name, v) for (_, row, _), v in zip(lines, counted, strict=True)]  # a penalty as −points
         implied = rubric.round_total(raw)
@@ -125,7 +127,7 @@ def audit(
     if implied is not None and zero:
         implied = rubric.round_total(Decimal(0))  # 一票否决: a total that ignores it is a finding
     if total is not None:
-        bonus = sum((row.max for kind, row in rubric.outside if kind == "bonus"), Decimal(0))
+        bonus = sum((row.max for kind, row in rubric.outside if kind != "penalty"), Decimal(0))  # and adjust rows' most
         findings.extend(_range(TOTAL, total, rubric.cap if rubric.cap is not None else rubric.max + bonus))
         if implied is not None and implied != total:
             findings.append(Finding("total", TOTAL, total, implied, tuple((n, v) for n, v in tops if v is not None)))
@@ -203,17 +205,18 @@ def _holds(rubric: Rubric, conditions: tuple[ast.Expr, ...], values: Mapping[str
 
 
 def _scored(rubric: Rubric, row: NodeSpec, values: Mapping[str, object], lang: Lang, department: str | None) -> Decimal | None:
-    """A bonus or penalty row not declared: its score by the rule, when every input it reads is given."""
+    """A bonus, penalty or adjust row not declared: its score by the rule, when every input it reads is given."""
     if any(i not in values for i in row.inputs):
         return None
     return rubric.score_node(row.name, values, lang=lang, record=department).score
 
 
-def _range(name: str, value: Decimal, top: Decimal) -> list[Finding]:
+def _range(name: str, value: Decimal, top: Decimal, low: Decimal = Decimal(0)) -> list[Finding]:
+    """A declared score outside [low, top]: low is 0 but for an adjust row (its lower end)."""
     if value > top:
         return [Finding("above_max", name, value, top)]
-    if value < 0:
-        return [Finding("below_zero", name, value, Decimal(0))]
+    if value < low:
+        return [Finding("below_zero", name, value, low)]
     return []
 
 

@@ -87,7 +87,35 @@ def diff_modules(old: ast.Module, new: ast.Module) -> RubricDiff:
     changes = [*_header(old, new), *renames, *_inputs(old, new), *_lets(old, new)]
     pairs = _match(before, after)
     changes += _rows(before, after, pairs)
+    changes += _outside(old, new)
     return RubricDiff(tuple(changes), pairs)
+
+
+def _outside_head(row: ast.Outside) -> str:
+    """`bonus 创新 2`, `penalty 违规 10`, `adjust 加减分 -2 .. +2`."""
+    ind = row.row
+    if ind.low is None:
+        return f"{row.kind} {name(ind.name)} {number(ind.max)}"
+    high = number(ind.max)
+    return f"{row.kind} {name(ind.name)} {number(ind.low)} .. {high if high[0] in '+-' else '+' + high}"
+
+
+def _outside(old: ast.Module, new: ast.Module) -> Iterator[Change]:
+    """The rows after the tree (加分项, 扣分项, 加减分项) by name: added, removed, their kind or
+    range changed, and their rules as an indicator's."""
+    before = {o.row.name.text: o for o in old.outside}
+    after = {o.row.name.text: o for o in new.outside}
+    for key, row in after.items():
+        was = before.get(key)
+        if was is None:
+            yield Change("row_added", key, (), None, _outside_head(row))
+            continue
+        if _outside_head(was) != _outside_head(row):
+            yield Change("max_changed", key, (), _outside_head(was), _outside_head(row))
+        yield from _indicator(was.row, row.row)
+    for key, row in before.items():
+        if key not in after:
+            yield Change("row_removed", key, (), _outside_head(row), None)
 
 
 # ---------------------------------------------------------------- the header
@@ -378,6 +406,8 @@ def _rows(before: dict[str, _Place], after: dict[str, _Place], pairs: dict[str, 
         a, b = place.node, there.node
         if isinstance(a, ast.Indicator) and isinstance(b, ast.Indicator):
             yield from _indicator(a, b)
+        elif isinstance(a, ast.Group) and isinstance(b, ast.Group):
+            yield from _row_rounding(a, b)
     for old, place in before.items():
         if old not in pairs:
             yield Change("row_removed", old, (), _head(place.node), None)
@@ -453,13 +483,18 @@ def _align(
             yield None, None, j + 1, new[j]
 
 
+def _row_rounding(a: ast.Node, b: ast.Node) -> Iterator[Change]:
+    """`round N [MODE]` on a row's score (an indicator's or a group's), changed."""
+    rounding = [None if x.round_places is None else f"round {number(x.round_places)} {x.round_mode}" for x in (a, b)]
+    if rounding[0] != rounding[1]:
+        yield Change("rule_changed", b.name.text, ("rounding",), rounding[0], rounding[1])
+
+
 def _indicator(a: ast.Indicator, b: ast.Indicator) -> Iterator[Change]:
     old, new = _rules_of(a), _rules_of(b)
     many = len(old) > 1 or len(new) > 1
     row = b.name.text
-    rounding = [None if x.round_places is None else f"round {number(x.round_places)} {x.round_mode}" for x in (a, b)]
-    if rounding[0] != rounding[1]:  # `round N [MODE]` on the row's score
-        yield Change("rule_changed", row, ("rounding",), rounding[0], rounding[1])
+    yield from _row_rounding(a, b)
     for i, x, j, y in _align(old, new, lambda p, q: type(p) is type(q)):
         if y is None:
             assert x is not None and i is not None

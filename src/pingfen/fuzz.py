@@ -207,21 +207,34 @@ def level_sum(parts: Sequence[NodeResult], top: Decimal) -> Decimal | None:
     return CONTEXT.divide(CONTEXT.multiply(raw, top), applicable)
 
 
+def group_score(parts: Decimal, top: Decimal, group: ast.Group | None) -> Decimal:
+    """A group's score from what its parts add up to: clamped to [0, top], then rounded where
+    the group says `round N` (parent = round(sum of its parts))."""
+    score = min(max(parts, Decimal(0)), top)
+    if group is None or group.round_places is None:
+        return score
+    quantum, rounding = total_rounding(group.round_places.value, group.round_mode)
+    return score.quantize(quantum, rounding=rounding)
+
+
 def _invariants(rubric: Rubric, record: Mapping[str, object], result: Result, active: set[str]) -> None:
     header = rubric.module.header
     assert header is not None
     graded = bool(rubric.module.vetoes) or any(g.condition for g in header.grades)
     decided = _decided(rubric, record) if graded and active & {"sums", "grade"} else None
     if "range" in active:
+        lows = dict(rubric.module.lows)  # 加减分项: in [low, max], signed
         for node in result.nodes():
-            if not 0 <= node.score <= node.max:
-                raise Violation("range", f"`{node.name}` scores {node.score}, outside [0, {node.max}]", [record],
-                                f"`{node.name}` 得 {node.score} 分，不在 0 与 {node.max} 之间")  # fmt: skip
+            low = lows.get(node.name, Decimal(0))
+            if not low <= node.score <= node.max:
+                raise Violation("range", f"`{node.name}` scores {node.score}, outside [{low}, {node.max}]", [record],
+                                f"`{node.name}` 得 {node.score} 分，不在 {low} 与 {node.max} 之间")  # fmt: skip
     if "sums" in active:
+        rounds = {g.name.text: g for g, _ in ast.walk_nodes(rubric.module.top) if isinstance(g, ast.Group) and g.round_places}
         for node in result.nodes():
             if node.is_group and node.applies:  # one that does not apply counts as its mode says
                 parts = level_sum(node.children, node.max)
-                if parts is None or node.score != min(max(parts, Decimal(0)), node.max):
+                if parts is None or node.score != group_score(parts, node.max, rounds.get(node.name)):
                     raise Violation("sums", f"`{node.name}` scores {node.score}, its parts add up to {parts}",
                                     [record], f"`{node.name}` 得 {node.score} 分，下级得分之和为 {parts}")  # fmt: skip
         top = level_sum(result.children, result.max)

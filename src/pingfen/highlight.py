@@ -19,7 +19,7 @@ STATEMENTS = (
     "deduct", "per", "of", "above", "below", "from", "counting", "reason", "award", "if", "bands",
     "when", "else", "match", "judgment", "score", "example", "given", "expect", "error", "on",
     "property", "monotone", "for", "extends", "remove", "add", "to", "applies", "pending", "then", "batch", "precision",
-    "bonus", "penalty", "cap", "veto",
+    "bonus", "penalty", "adjust", "cap", "veto",
 )  # fmt: skip
 TYPES = ("percent", "amount", "count", "bool", "number", "label", "date", "list")  # `score` is a statement too
 CONSTANTS = (
@@ -64,7 +64,7 @@ class PingfenLexer(RegexLexer):
             (rf"PF\d{{3}}{_AFTER}", Name.Exception),  # `expect error PF503`
             (r"“[^“”\n]*”(?![\w])|「[^「」\n]*」(?![\w])", String.Double),  # a text in Chinese quotes
             (rf"(?:[^\W\d]|[“‘《〈「『])[{_NAME_CHARS}]*", Name),
-            (r"->|→|==|>=|<=|!=|~=|[=＝>＜<＞≥≤≧≦≠≈+＋\-－*×/÷]", Operator),
+            (r"\.\.|->|→|==|>=|<=|!=|~=|[=＝>＜<＞≥≤≧≦≠≈+＋\-－*×/÷]", Operator),  # `..`: an adjust row's range
             (r"—+|–|～|~", Operator),  # the dash of `80%－90%` as printed
             (r"[{}()\[\]（）［］,，:：]", Punctuation),
         ],

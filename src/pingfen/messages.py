@@ -63,6 +63,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "PF221": ("`cap total {cap}` is below the rubric's total {total}", "`cap total {cap}` 低于评分表总分 {total}"),
     "PF222": ("`{name}` is not a grade of the rubric", "`{name}` 不是评分表的评价等次"),
+    "PF223": (
+        "adjust row `{name}`: its {end} end {value} has the wrong sign",
+        "加减分项 `{name}` 的{end_zh}限 {value} 符号不对",
+    ),
+    "PF224": ("adjust row `{name}` can neither add nor take points: its range is 0 .. 0", "加减分项 `{name}` 的范围为 0 至 0，既不加分也不扣分"),
     "PF227": (
         "veto `{veto}` bars `{name}`, the lowest grade: a record it holds for gets no grade",
         "否决项 `{veto}` 不得评为最低等次 `{name}`：该否决成立时记录没有任何等次",
@@ -452,6 +457,14 @@ HINTS: dict[str, tuple[str, str]] = {
     "penalty_deducts": (
         "write the row's points in a `bonus` row, or as `deduct … if …` / `deduct … per …`",
         "加分请写在 `bonus` 加分项中；扣分项只写 `deduct … if …` 或 `deduct … per …`",
+    ),
+    "adjust_sign": (
+        "write the most it takes as a number at or below 0 and the most it adds at or above 0: `-2 .. +2`",
+        "下限写最多扣的分（不大于 0），上限写最多加的分（不小于 0），如 `-2 .. +2`",
+    ),
+    "adjust_range": (
+        "write the points it may take and add (`-2 .. +2`), or remove the row",
+        "请写出可扣和可加的分数（如 `-2 .. +2`），或删除该行",
     ),
     "veto_grade": ("the header's grades are: {grades}", "标题块中的评价等次为：{grades}"),
     "veto_lowest": (

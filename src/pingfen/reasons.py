@@ -239,6 +239,14 @@ def _step(p: Mapping[str, object], zh: bool) -> str:
     )
 
 
+def _signed(p: Mapping[str, object]) -> str:
+    """What an adjust row's rules came to, with its sign: +3, -2.5."""
+    start, lost = p["start"], p["lost"]
+    assert isinstance(start, Decimal) and isinstance(lost, Decimal)
+    raw = start - lost
+    return f"+{number(raw)}" if raw > 0 else number(raw)
+
+
 def _clamped(p: Mapping[str, object], zh: bool) -> str:
     """扣完为止: deductions beyond what was left, or a base score below zero."""
     lost, start, top = p["lost"], p["start"], p["max"]
@@ -321,6 +329,10 @@ _TEMPLATES = {
         lambda p: f"{_decided(p, True)}，{_formula_points(p, True)}（满分 {_n(p, 'max')}）",
         lambda p: f"{_decided(p, False)}: {_formula_points(p, False)} of {_n(p, 'max')}",
     ),
+    "award_held": (
+        lambda p: f"“{p['condition']}”成立，加 {_n(p, 'points')} 分",
+        lambda p: f"met: {p['condition']} (+{_n(p, 'points')})",
+    ),
     "award_missed": (
         lambda p: f"未满足“{p['condition']}”，少得 {_n(p, 'lost')} 分",
         lambda p: f"not met: {p['condition']} (-{_n(p, 'lost')})",
@@ -352,6 +364,14 @@ _TEMPLATES = {
         lambda p: f"{p['formula']} gives {_n(p, 'points')} of {_n(p, 'max')}",
     ),
     "clamped_low": (lambda p: _clamped(p, True), lambda p: _clamped(p, False)),
+    "adjust_low": (
+        lambda p: f"合计 {_signed(p)} 分，低于下限 {_n(p, 'low')} 分，按 {_n(p, 'low')} 分计",
+        lambda p: f"{_signed(p)} in all, below the least {_n(p, 'low')}: counted {_n(p, 'low')}",
+    ),
+    "adjust_high": (
+        lambda p: f"合计 {_signed(p)} 分，超过上限 +{_n(p, 'max')} 分，按 +{_n(p, 'max')} 分计",
+        lambda p: f"{_signed(p)} in all, above the most +{_n(p, 'max')}: counted +{_n(p, 'max')}",
+    ),
     "not_applicable": (lambda p: _not_applicable(p, True), lambda p: _not_applicable(p, False)),
     "rescaled": (
         lambda p: f"有不适用的项，折算：得分 {_n(p, 'raw')} ÷ 适用分值 {_n(p, 'applicable')} × {_n(p, 'max')}",

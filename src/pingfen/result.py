@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
-from pingfen.display import canonical, canonicals, digits
+from pingfen.display import canonical, canonicals, digits, number
 from pingfen.lang import Lang
 from pingfen.reasons import Reason, Site
 from pingfen.values import CONTEXT
@@ -158,6 +158,8 @@ class Layout:
     top: tuple[int, ...]
     # the rows outside the tree (加分项, 扣分项), after it in `nodes`: ("bonus"|"penalty", position)
     outside: tuple[tuple[str, int], ...] = ()
+    # an adjust row's lower end (加减分项 `-2 .. +2`), by the row's name: its score is signed
+    lows: tuple[tuple[str, Decimal], ...] = ()
     positions: Mapping[str, int] = field(init=False, eq=False, repr=False)
     names: tuple[str, ...] = field(init=False, eq=False, repr=False)
     maxima: tuple[Decimal, ...] = field(init=False, eq=False, repr=False)  # canonical, as a NodeResult keeps them
@@ -241,13 +243,14 @@ class Result:
         lang: Lang = "zh",
         outside: tuple[tuple[str, NodeResult], ...] = (),
         vetoes: tuple[VetoLine | None, ...] = (),
+        lows: tuple[tuple[str, Decimal], ...] = (),
     ) -> None:
         self._vetoes = tuple(v for v in vetoes if v is not None)
         nodes = tuple(node for top in children for node in top.walk()) + tuple(n for _, n in outside)
         position = {id(node): i for i, node in enumerate(nodes)}
         shapes = tuple(Shape(n.name, n.max, n.is_group, tuple(position[id(c)] for c in n.children)) for n in nodes)
         lines = tuple((kind, position[id(n)]) for kind, n in outside)
-        self._layout = Layout(rubric, max, shapes, tuple(position[id(c)] for c in children), lines)
+        self._layout = Layout(rubric, max, shapes, tuple(position[id(c)] for c in children), lines, lows)
         self._total, self._raw_total, self._grade, self._lang = total, raw_total, grade, lang
         self._scores = tuple(n.score for n in nodes)
         self._absent = tuple(not n.applies for n in nodes) if not all(n.applies for n in nodes) else ()
@@ -410,7 +413,8 @@ class Result:
         if not self._layout.outside:
             return ()
         nodes = self._walk()
-        return tuple(OutsideLine(kind, nodes[at]) for kind, at in self._layout.outside)
+        lows = dict(self._layout.lows)
+        return tuple(OutsideLine(kind, nodes[at], lows.get(nodes[at].name)) for kind, at in self._layout.outside)
 
     def vetoes(self) -> tuple[VetoLine, ...]:
         """The 一票否决 lines whose condition held for this record, in rubric order."""
@@ -432,7 +436,8 @@ class Result:
         """Pickled with its tree built and explained (the explaining code stays with the rubric)."""
         self._explain_nodes()  # no node then refers back to this result
         outside = tuple((line.kind, line.node) for line in self.outside())
-        args = (self.rubric, self.max, self.total, self.raw_total, self.grade, self.children, self.lang, outside, self._vetoes)
+        args = (self.rubric, self.max, self.total, self.raw_total, self.grade, self.children, self.lang, outside, self._vetoes,
+                self._layout.lows)  # fmt: skip
         return (Result, args)
 
     def __repr__(self) -> str:
@@ -484,21 +489,30 @@ class VetoLine:
 
 
 class OutsideLine:
-    """A bonus or penalty row of a scored record: its row's result and what it counts for."""
+    """A bonus, penalty or adjust row of a scored record: its row's result and what it counts
+    for; `low`, an adjust row's lower end (None for the others, whose range is [0, max])."""
 
-    __slots__ = ("kind", "node")
+    __slots__ = ("kind", "low", "node")
 
-    def __init__(self, kind: str, node: NodeResult) -> None:
-        self.kind, self.node = kind, node
+    def __init__(self, kind: str, node: NodeResult, low: Decimal | None = None) -> None:
+        self.kind, self.node, self.low = kind, node, low
+
+    def range_text(self, lang: Lang) -> str:
+        """What the row may count for, as the 分值 column says it: 2, or -2 至 +2."""
+        if self.low is None:
+            return number(self.node.max)
+        return f"{number(self.low)} {'至' if lang == 'zh' else 'to'} +{number(self.node.max)}"
 
     @property
     def points(self) -> Decimal:
-        """What the row adds to the total: a bonus its score, a penalty minus the points it took."""
-        return self.node.score if self.kind == "bonus" else canonical(self.node.score - self.node.max)
+        """What the row adds to the total: a bonus its score, a penalty minus the points it took,
+        an adjust row its score (signed)."""
+        return canonical(self.node.score - self.node.max) if self.kind == "penalty" else self.node.score
 
     def label(self, lang: Lang) -> str:
-        """加分项 / 扣分项, or in English."""
-        return {("bonus", "zh"): "加分项", ("penalty", "zh"): "扣分项"}.get((self.kind, lang), self.kind)
+        """加分项 / 扣分项 / 加减分项, or in English."""
+        words = {("bonus", "zh"): "加分项", ("penalty", "zh"): "扣分项", ("adjust", "zh"): "加减分项"}
+        return words.get((self.kind, lang), self.kind)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, OutsideLine) and (self.kind, self.node) == (other.kind, other.node)
@@ -510,8 +524,11 @@ class OutsideLine:
         return f"OutsideLine(kind={self.kind!r}, node={self.node!r})"
 
     def to_dict(self, lang: Lang) -> dict[str, Any]:
-        return {"kind": self.kind, "name": self.node.name, "max": self.node.max, "points": self.points,
-                "reasons": self.node.reasons_in(lang)}  # fmt: skip
+        out = {"kind": self.kind, "name": self.node.name, "max": self.node.max, "points": self.points,
+               "reasons": self.node.reasons_in(lang)}  # fmt: skip
+        if self.low is not None:  # an adjust row: the least it counts for
+            out["min"] = self.low
+        return out
 
 
 def not_applicable(lang: Lang) -> str:

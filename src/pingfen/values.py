@@ -173,10 +173,11 @@ def at_precision(value: Decimal, precision: Decimal) -> Decimal | None:
         return None
 
 
-def clamp(raw: Decimal, top: Decimal) -> tuple[Decimal, Clamp]:
-    """A score kept within [0, top] (扣完为止), and which side it was held at, if any."""
-    if raw < 0:
-        return ZERO, "low"
+def clamp(raw: Decimal, top: Decimal, floor: Decimal = ZERO) -> tuple[Decimal, Clamp]:
+    """A score kept within [floor, top] (扣完为止: floor 0; an adjust row's is its lower end, −2
+    in `adjust 加减分 -2 .. +2`), and which side it was held at, if any."""
+    if raw < floor:
+        return floor, "low"
     if raw > top:
         return top, "high"
     return raw, None

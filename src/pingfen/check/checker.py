@@ -144,6 +144,14 @@ class RuleChecker:
         if header.cap is not None and header.cap.value < total:
             self.report("PF221", header.cap.span, "raise_cap", cap=plain(header.cap.value), total=plain(total))
         for outside in self.module.outside:
+            row = outside.row
+            if row.low is not None:  # an adjust row: at most 0 .. at least 0, not both 0
+                for end, number in (("lower", row.low), ("upper", row.max)):
+                    if (number.value > 0) if end == "lower" else (number.value < 0):
+                        self.report("PF223", number.span, "adjust_sign", name=row.name.text, end=end,
+                                    end_zh="下" if end == "lower" else "上", value=number.text)  # fmt: skip
+                if row.low.value == 0 and row.max.value == 0:
+                    self.report("PF224", row.name.span, "adjust_range", name=row.name.text)
             if outside.kind == "penalty":  # its lost points are what it takes: only deductions say that
                 for rule in outside.row.rules:
                     if not ast.is_deduction(rule):
@@ -543,6 +551,7 @@ class RuleChecker:
             if node.applies is not None:
                 self.check_applies(node)
             if isinstance(node, ast.Group):
+                self.check_rounding(node)
                 parts = sum((c.max.value for c in node.children), ZERO)
                 if parts != node.max.value:
                     self.report(
@@ -581,9 +590,9 @@ class RuleChecker:
         ):
             self.report("PF140", applies.span, "applies_needs_input", "warning", name=node.name.text)
 
-    def check_rounding(self, ind: ast.Indicator) -> None:
-        """`round N`: 0 to MAX_PLACES places, and a max it keeps whole (rounding a score in
-        [0, max] then stays in [0, max])."""
+    def check_rounding(self, ind: ast.Node) -> None:
+        """`round N` on an indicator or a group: 0 to MAX_PLACES places, and a max it keeps
+        whole (rounding a score in [0, max] then stays in [0, max])."""
         places = ind.round_places
         if places is None:
             return
@@ -604,11 +613,11 @@ class RuleChecker:
             extra = bases[1] if len(bases) > 1 else awards[0]
             self.report("PF304", extra.span, "one_base", name=name)
         award_sum = sum((a.points.value for a in awards), ZERO)
-        if award_sum > top:
+        if award_sum > top and ind.low is None:  # an adjust row's awards are kept to its range
             self.report("PF301", awards[-1].span, "fix_points", points=plain(award_sum), max=plain(top), name=name)
         for rule in ind.rules:
             for points in rule.arm_points():
-                if points.value > top:
+                if points.value > top and ind.low is None:  # an adjust row's are kept to its range
                     self.report(
                         "PF301", points.span, "fix_points", points=plain(points.value), max=plain(top), name=name
                     )

@@ -82,7 +82,8 @@ class ExampleChecks:
             else sum((n.max.value for n in self.module.top), ZERO)
         )
         if header is not None and self.module.outside:  # the most a total reaches with the bonus rows
-            bonus = sum((o.row.max.value for o in self.module.outside if o.kind == "bonus"), ZERO)
+            # the bonus rows' and the adjust rows' upper ends
+            bonus = sum((o.row.max.value for o in self.module.outside if o.kind != "penalty"), ZERO)
             self.total = header.cap.value if header.cap is not None else self.total + bonus
         self.grades = [g.name.text for g in header.grades] if header is not None else []
         self.judged = ast.judged_maxima(self.module)
@@ -292,9 +293,11 @@ class ExampleChecks:
 
     def points(self, target: ast.Name | None, op: str, value: ast.Number) -> None:
         top = self.node(target)
+        row = self.nodes.get(target.text) if target is not None else None
+        low = row.low.value if isinstance(row, ast.Indicator) and row.low is not None else ZERO  # an adjust row: signed
         if value.unit != "number":
             self.report("PF201", value.span, "score_points", action="compare", left="score", right="percent")
-        elif top is not None and op in ("=", "~=") and not 0 <= value.value <= top:
+        elif top is not None and op in ("=", "~=") and not low <= value.value <= top:
             shown = "total" if target is None else target.text
             self.report("PF607", value.span, "score_range", name=shown, value=value.text or str(value.value),
                         max=plain(top))  # fmt: skip

@@ -163,6 +163,10 @@ class _Analysis:
             drops = False
         else:
             low, high, drops = self.level_range(node.children, top)
+            if node.round_places is not None:  # `round N` after the clamp: the ends, rounded, bound it
+                rounded = _rounded(Interval.make(low, high, True, True), node.round_places.value, node.round_mode)
+                if rounded.lo.is_finite() and rounded.hi.is_finite():
+                    low, high = rounded.lo, rounded.hi
         if node.applies is not None:
             mode = node.applies.mode
             low, high = (low, top) if mode == "full" else (ZERO, high)
@@ -326,12 +330,13 @@ class _Analysis:
     # ---------------------------------------------------------------- indicators
     def indicator(self, ind: ast.Indicator) -> None:
         top = ind.max.value
+        floor = ind.low.value if ind.low is not None else ZERO  # an adjust row's: its lower end
         base, lost_lo, lost_hi = self.ranges(ind)
         with decimal.localcontext(UNTRAPPED):
-            low = min(max(base[0] - lost_hi, ZERO), top)
-            high = min(max(base[1] - lost_lo, ZERO), top)
-        # ∞ − ∞ (an unbounded base less an unbounded deduction) says nothing: the clamp's [0, max]
-        low, high = (ZERO if low.is_nan() else low), (top if high.is_nan() else high)
+            low = min(max(base[0] - lost_hi, floor), top)
+            high = min(max(base[1] - lost_lo, floor), top)
+        # ∞ − ∞ (an unbounded base less an unbounded deduction) says nothing: the clamp's [floor, max]
+        low, high = (floor if low.is_nan() else low), (top if high.is_nan() else high)
         if ind.round_places is not None:  # `round N`: the ends, rounded, bound the rounded scores
             rounded = _rounded(Interval.make(low, high, True, True), ind.round_places.value, ind.round_mode)
             low, high = (rounded.lo, rounded.hi) if rounded.lo.is_finite() and rounded.hi.is_finite() else (low, high)
@@ -348,7 +353,8 @@ class _Analysis:
     def ranges(self, ind: ast.Indicator) -> tuple[tuple[Decimal, Decimal], Decimal, Decimal]:
         """The least and most the base rule gives, and the least and most the deductions take."""
         top = ind.max.value
-        base: tuple[Decimal, Decimal] = (top, top)
+        start = top if ind.low is None else ZERO  # an adjust row's rules add and take from 0
+        base: tuple[Decimal, Decimal] = (start, start)
         awards = [r for r in ind.rules if ast.is_award(r)]
         if awards:
             base = (ZERO, sum((a.points.value for a in awards), ZERO))

@@ -97,4 +97,7 @@ def _node(module: ast.Module, name: str, lang: Lang) -> list[str]:
             out.append(("指标解释：" if zh else "definitions: ") + explained)
     else:
         out.append(("下级：" if zh else "contains: ") + "、".join(c.name.text for c in node.children))
+        rounding = Words(module, lang).group_rounding(node)
+        if rounding is not None:  # `round N` on the group, as the table states it
+            out.append(("计分：" if zh else "scoring: ") + rounding)
     return out

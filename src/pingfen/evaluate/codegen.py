@@ -227,7 +227,7 @@ class _Generator:
         top_sum = sum((n.max.value for n in self.module.top), ZERO)
         layout = Layout(
             header.title, header.total.value if header.total else top_sum, tuple(self.shapes), tuple(self.top),
-            tuple(self.outside),
+            tuple(self.outside), self.module.lows,
         )
         explainer = Explainer(header.title)
         make = f"{self.const(Result.scored)}({self.const(layout)}, a1, a0, a2, {scores}, ({params}), {self.const(explainer)}"
@@ -288,7 +288,7 @@ class _Generator:
             self.rescale("a0", top, header_total, None)
             if self.outside:  # 加分项 and 扣分项, after the tree, the total then kept in [0, cap]
                 counted = "".join(
-                    f"{self.per_node[at][0]}, " if o.kind == "bonus" else f"{self.per_node[at][0]} - {self.const(o.row.max.value)}, "
+                    f"{self.per_node[at][0]} - {self.const(o.row.max.value)}, " if o.kind == "penalty" else f"{self.per_node[at][0]}, "
                     for o, (_, at) in zip(self.module.outside, self.outside, strict=True)
                 )
                 cap = self.const(header.cap.value if header.cap else None)
@@ -483,7 +483,8 @@ class _Generator:
         top = node.max.value
         score = f"s{index}"
         within = sum((c.max.value for c in node.children), ZERO) <= top  # children within their maxima: no clamp
-        if within and not any(c in self.dropped for c in children):  # the plain sum, straight into the score
+        plain = node.round_places is None and not any(c in self.dropped for c in children)
+        if within and plain:  # the plain sum, straight into the score
             self.assign_sum(score, total)
             self.per_node[index] = (score, self.const(()), "None")
             self.defaults[index] = [d for c in children for d in self.defaults[c]]
@@ -497,8 +498,30 @@ class _Generator:
         else:
             clamp = self.clamp(raw, score, f"k{index}", top, low=False, high=True)
             self.per_node[index] = (score, reasons, clamp)
+        if node.round_places is not None:
+            self.group_rounded(node, index)
         self.defaults[index] = self.variables(index) + [d for c in children for d in self.defaults[c]]
         return index
+
+    def group_rounded(self, node: ast.Group, index: int) -> None:
+        """`round N` on a group: its score, re-scaled and clamped, rounded as the rubric says;
+        explaining, a reason with both numbers when that changes a digit."""
+        places = node.round_places
+        assert places is not None
+        w = self.out
+        score, reasons, clamp = self.per_node[index]
+        quantum, rounding = total_rounding(places.value, node.round_mode)
+        raw = self.fresh("o")
+        w(f"{raw} = {score}")
+        w(f"{score} = {self.const(Decimal.quantize)}({raw}, {self.const(quantum)}, {self.const(rounding)})")
+        if self.explaining:
+            site = Site("rounded", {"places": places.text, "max": node.max.value}, ("raw", "rounded"))
+            kept = self.fresh("r")
+            w(f"{kept} = {reasons}")
+            w(f"if {score} != {raw}:")
+            w(f"    {kept} = {kept} + (({self.const(site)}, ({raw}, {score})),)")
+            reasons = kept
+        self.per_node[index] = (score, reasons, clamp)
 
     def variables(self, index: int) -> list[tuple[str, str]]:
         """The variables a row's code sets (beyond its score), each with what it is when the row does not apply."""
@@ -629,15 +652,16 @@ class _Generator:
             scores.insert(0, self.zero)
         return scores
 
-    def clamp(self, raw: str, score: str, clamp: str, top: Decimal, low: bool, high: bool) -> str:
-        """score = raw clamped to [0, top], on the sides that can happen; explaining, also
-        clamp = "low", "high" or None. Returns the name of the clamp (or None)."""
+    def clamp(self, raw: str, score: str, clamp: str, top: Decimal, low: bool, high: bool, floor: Decimal = ZERO) -> str:
+        """score = raw clamped to [floor, top] (floor 0 but for an adjust row), on the sides that
+        can happen; explaining, also clamp = "low", "high" or None. Returns the name of the clamp (or None)."""
         w = self.out
         keep = self.explaining and (low or high)
         keyword = "if"
-        for side, test, value in (("low", low, self.zero), ("high", high, self.const(top))):
+        bottom = self.const(floor) if floor else self.zero
+        for side, test, value in (("low", low, bottom), ("high", high, self.const(top))):
             if test:
-                w(f"{keyword} {raw} {'<' if side == 'low' else '>'} {self.zero if side == 'low' else value}:")
+                w(f"{keyword} {raw} {'<' if side == 'low' else '>'} {value}:")
                 w(f"    {score} = {value}")
                 if keep:
                     w(f"    {clamp} = {self.const(side)}")

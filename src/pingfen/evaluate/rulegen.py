@@ -52,7 +52,7 @@ class Generator(Protocol):
     def source_of(self, node: Any) -> str: ...
     def unit(self, e: ast.Expr) -> str: ...
     def assign_sum(self, name: str, terms: list[str]) -> None: ...
-    def clamp(self, raw: str, score: str, clamp: str, top: Decimal, low: bool, high: bool) -> str: ...
+    def clamp(self, raw: str, score: str, clamp: str, top: Decimal, low: bool, high: bool, floor: Decimal = ZERO) -> str: ...
 
 
 class IndicatorCode:
@@ -75,7 +75,7 @@ class IndicatorCode:
         awards = [r for r in rules if ast.is_award(r)]
         deductions = [r for r in rules if ast.is_deduction(r)]
         only = deductions[0] if len(deductions) == 1 else None
-        if not g.explaining and base is None and not awards and isinstance(only, ast.DeductStep):
+        if not g.explaining and base is None and not awards and isinstance(only, ast.DeductStep) and self.ind.low is None:
             if only.direction != "from" and only.guard is None and self.ind.round_places is None:
                 return self.single_step(only), g.const(()), "None"
         # arms that give fixed points, nothing deducted: each arm's score is known at load
@@ -87,9 +87,13 @@ class IndicatorCode:
             start, negative, over = self.guarded(base, lambda: self.base(base))
         elif awards:
             start, negative, over = self.awards(awards), False, sum((a.points.value for a in awards), ZERO) > top
+        elif self.ind.low is not None:  # an adjust row's rules add and take from 0
+            start, negative, over = g.zero, False, False
         else:
             start, negative, over = g.const(top), False, False
         score, clamp = f"s{self.index}", "None"
+        if self.ind.low is not None:
+            return self.adjusted(start, deductions)
         if not self.fixed:
             lost = [self.deduction(r) for r in deductions]
             all_lost = g.zero
@@ -105,6 +109,30 @@ class IndicatorCode:
                 self.keep(f"{clamp} is {g.const('low')}", f"({g.const(site)}, ({start}, {all_lost}))")
         if self.ind.round_places is not None:
             self.rounded(score)
+        if not self.emit:
+            return score, g.const(()), clamp
+        g.out(f"{self.reasons} = {g.const(())}")
+        for line in self.emit:
+            g.out(line)
+        return score, self.reasons, clamp
+
+    def adjusted(self, start: str, deductions: list[ast.Deduction]) -> tuple[str, str, str]:
+        """An adjust row (加减分项): what its rules add less what they take, kept in [low, max],
+        with a reason when it is held at either end."""
+        g, top = self.g, self.top
+        assert self.ind.low is not None
+        floor = self.ind.low.value
+        lost = [self.deduction(r) for r in deductions]
+        all_lost = g.zero
+        if lost:
+            all_lost = g.fresh("d")
+            g.assign_sum(all_lost, [g.zero, *lost])
+        raw, score = g.fresh("g"), f"s{self.index}"
+        g.out(f"{raw} = {start} - {all_lost}")
+        clamp = g.clamp(raw, score, f"k{self.index}", top, True, True, floor)
+        for side in ("low", "high"):
+            site = Site(f"adjust_{side}", {"low": floor, "max": top}, ("start", "lost"))
+            self.keep(f"{clamp} is {g.const(side)}", f"({g.const(site)}, ({start}, {all_lost}))")
         if not self.emit:
             return score, g.const(()), clamp
         g.out(f"{self.reasons} = {g.const(())}")
@@ -378,6 +406,11 @@ class IndicatorCode:
         for award in awards:
             flag = self.operand(award.condition, "w")
             held.append(f"({g.const(award.points.value)} if {flag} else {g.zero})")
+            if self.ind.low is not None:  # an adjust row says what it adds, not what it missed
+                facts = {"condition": g.source_of(award.condition), "points": award.points.value}
+                site, named = self.site("award_held", facts, (), award.reason)
+                self.keep(flag, self.record(site, named))
+                continue
             facts = {"condition": g.source_of(award.condition), "lost": award.points.value}
             site, named = self.site("award_missed", facts, (), award.reason)
             self.keep(f"not {flag}", self.record(site, named))

@@ -120,7 +120,7 @@ class Walker:
             places = header.round_places.value if header.round_places else None
             quantum, rounding = total_rounding(places, header.round_mode)
             total = raw_total.quantize(quantum, rounding=rounding)
-        grade = None
+        grade, lows = None, module.lows
         if module.vetoes or not all(holds):  # a veto or a grade's condition decides too
             bands = tuple((g.name.text, g.op, g.threshold.value if g.threshold else None) for g in header.grades)
             lines = tuple(VetoLine(v.name.text, v.action, v.grade.text if v.grade else None) for v in module.vetoes)
@@ -130,13 +130,13 @@ class Walker:
             if grade is not None:
                 self.hit("", "grade", grade)
             vetoes = tuple(ln if f else None for ln, f in zip(lines, fired, strict=True))
-            return Result(header.title, rubric_max, total, raw_total, grade, children, lang, outside, vetoes)
+            return Result(header.title, rubric_max, total, raw_total, grade, children, lang, outside, vetoes, lows)
         for g in header.grades:
             if g.op is None or g.threshold is None or COMPARE[g.op](total, g.threshold.value):
                 grade = g.name.text
                 self.hit("", "grade", grade)
                 break
-        return Result(header.title, rubric_max, total, raw_total, grade, children, lang, outside)
+        return Result(header.title, rubric_max, total, raw_total, grade, children, lang, outside, (), lows)
 
     def expression(self, e: ast.Expr, values: Mapping[str, object]) -> Any:
         """One expression (a property's condition) over inputs as `Rubric.coerce` gives them;
@@ -243,7 +243,7 @@ class Walker:
                 children = tuple(r for r, _ in parts)
                 top = node.max.value
                 raw = sum((c.score for c in children), ZERO)
-                reasons: tuple[Reason, ...] = ()
+                records: list[tuple[Site, tuple[object, ...]]] = []
                 if any(dropped for _, dropped in parts):
                     applicable = self.applicable(node.children, parts)
                     if not applicable:  # every part dropped out: so does the group
@@ -251,8 +251,16 @@ class Walker:
                         return result, True
                     site = Site("rescaled", {"max": top}, ("raw", "applicable"))
                     kept, raw = raw, raw * top / applicable
-                    reasons = (Reason(site, (kept, applicable), clamp(raw, top)[0]),)
+                    records.append((site, (kept, applicable)))
                 score, clamped = clamp(raw, top)
+                if node.round_places is not None:  # `round N`: after the re-scaling and the clamp
+                    quantum, rounding = total_rounding(node.round_places.value, node.round_mode)
+                    rounded = score.quantize(quantum, rounding=rounding)
+                    if rounded != score:
+                        facts = {"places": node.round_places.text, "max": top}
+                        records.append((Site("rounded", facts, ("raw", "rounded")), (score, rounded)))
+                    score = rounded
+                reasons = tuple(Reason(site, numbers, score) for site, numbers in records)
                 return NodeResult(node.name.text, top, score, children, reasons, clamped, True, lang), False
             case ast.Indicator():
                 return self.indicator(node, lang), False
@@ -302,8 +310,16 @@ class Walker:
         elif awards:
             start = sum((self.award(i, a, node, reasons) for i, a in awards), ZERO)
         else:
-            start = top
+            start = top if node.low is None else ZERO  # an adjust row's rules add and take from 0
         lost = sum((self.deduction(i, r, node, reasons) for i, r in deductions if self.switched_on(i, r, node, reasons)), ZERO)
+        if node.low is not None:  # 加减分项: the sum kept in [low, max], each side said
+            score, clamped = clamp(start - lost, top, node.low.value)
+            if clamped is not None:
+                self.hit(name, "clamped")
+                ends = {"low": node.low.value, "max": top}
+                reasons.append((Site(f"adjust_{clamped}", ends, ("start", "lost")), (start, lost)))
+            explained = tuple(Reason(site, numbers, score) for site, numbers in reasons)
+            return NodeResult(name, top, score, (), explained, clamped, False, lang)
         score, clamped = clamp(start - lost, top)
         if clamped == "low":
             self.hit(name, "clamped")
@@ -436,8 +452,13 @@ class Walker:
     def award(self, i: int, rule: ast.AwardIf, ind: ast.Indicator, reasons: list[Any]) -> Decimal:
         if self.value(rule.condition, ind.name.text):
             self.hit(ind.name.text, "held", i)
+            if ind.low is not None:  # an adjust row says what it adds, not what it missed
+                facts = {"condition": self.source_of(rule.condition), "points": rule.points.value}
+                reasons.append(self.reason("award_held", facts, {}, rule.reason, ind.max.value))
             return rule.points.value
         self.hit(ind.name.text, "missed", i)
+        if ind.low is not None:
+            return ZERO
         facts = {"condition": self.source_of(rule.condition), "lost": rule.points.value}
         reasons.append(self.reason("award_missed", facts, {}, rule.reason, ind.max.value))
         return ZERO

@@ -102,7 +102,7 @@ def _sentence(f: Finding, lang: Lang) -> str:
         case "above_max":
             return f"自评 {d} 分，超过分值 {e} 分" if zh else f"declared {d}, above the max {e}"
         case "below_zero":
-            return f"自评 {d} 分，低于 0 分" if zh else f"declared {d}, below 0"
+            return f"自评 {d} 分，低于 {e} 分" if zh else f"declared {d}, below {e}"  # 0, or an adjust row's lower end
         case "sum":
             if zh:
                 return f"自评 {d} 分，下级指标得分合计 {e} 分（{_parts(f.parts)}）"

@@ -202,14 +202,15 @@ class Words:
                 parts.append(f"{label}: {self.points(arm.points)}")
         return f"{subject}{'：' if self.zh else ' — '}" + self._list(parts)
 
-    def checklist(self, items: list[ast.AwardIf | ast.DeductIf]) -> str:
+    def checklist(self, items: list[ast.AwardIf | ast.DeductIf], added: bool = False) -> str:
+        """A checklist's items; `added`: an adjust row's awards, which add to what it counts (加0.5分)."""
         parts = []
         for j, item in enumerate(items):
             mark = _CIRCLED[j] if j < len(_CIRCLED) else f"({j + 1})"
             mark = mark if len(items) > 1 else ""
             what = self.condition(item.condition)
             if isinstance(item, ast.AwardIf):
-                parts.append(f"{mark}{what}，{exact(item.points.value)}分" if self.zh
+                parts.append(f"{mark}{what}，{'加' if added else ''}{exact(item.points.value)}分" if self.zh
                              else f"{mark} {what}: {self.points(item.points)}".strip())  # fmt: skip
             elif self.zh:
                 parts.append(f"{mark}{what}的，扣{exact(item.points.value)}分")
@@ -283,8 +284,9 @@ class Words:
         sentences: list[str] = []
         for base in bases:
             sentences.append(self.switched(base, self._base(base, top, indicator.name.text), True))
+        adjust = indicator.low
         if awards:
-            sentences.append(self.checklist(list(awards)))
+            sentences.append(self.checklist(list(awards), adjust is not None))
         if deductions:
             lone = top if not bases and not awards and len(deductions) == 1 else None
             items = [r for r in deductions if isinstance(r, ast.DeductIf)]
@@ -292,7 +294,10 @@ class Words:
             if items:
                 taken.append(self.checklist(list(items)))
             lead = ("在此基础上，" if zh else "then ") if sentences else ""
-            sentences.append(lead + self._list(taken) + ("，扣完为止" if zh else ", down to 0"))
+            sentences.append(lead + self._list(taken) + ("" if adjust is not None else "，扣完为止" if zh else ", down to 0"))
+        if adjust is not None:  # 加减分项: the sum kept in its range
+            low, high = exact(adjust.value), exact(top)
+            sentences.append(f"合计在{low}至+{high}分之间" if zh else f"in all between {low} and +{high}")
         if not indicator.rules:
             sentences.append(f"计{exact(top)}分" if zh else f"{exact(top)} points")
         if indicator.round_places is not None:
@@ -302,6 +307,13 @@ class Words:
             sentences.append(self.applies(indicator.applies))
         end = "。" if zh else "."
         return ("；" if zh else "; ").join(sentences) + end
+
+    def group_rounding(self, group: ast.Group) -> str | None:
+        """`round N [MODE]` on a group, as its cell states it: 得分四舍五入保留1位小数."""
+        if group.round_places is None:
+            return None
+        places, mode = exact(group.round_places.value), _ROUNDING[group.round_mode][0 if self.zh else 1]
+        return f"得分{mode}保留{places}位小数" if self.zh else f"the score {mode} to {places} places"
 
     def applies(self, applies: ast.Applies) -> str:
         """When the row applies (不适用), and what it counts for when it does not."""

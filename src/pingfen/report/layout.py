@@ -151,7 +151,7 @@ def outside_rows(result: Result, lang: Lang) -> list[tuple[str, str, str, list[s
     points and reasons, in rubric order."""
     sep = "：" if lang == "zh" else ": "
     rows = [
-        (f"{line.label(lang)}{sep}{line.node.name}", number(line.node.max), signed(line.points), line.node.reasons_in(lang))
+        (f"{line.label(lang)}{sep}{line.node.name}", line.range_text(lang), signed(line.points), line.node.reasons_in(lang))
         for line in result.outside()
     ]
     veto = "一票否决" if lang == "zh" else "veto"

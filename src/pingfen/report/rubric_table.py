@@ -62,10 +62,17 @@ class RubricTable:
     grades: str  # the grades and the total's rounding, one sentence ("" when none)
     # 指标数据说明: (name, type, values or formula, description) of each input and derived value
     data: tuple[tuple[str, str, str, str], ...] = ()
+    # what a group's cell says besides its 分值 (`round N` on it), by the group's name
+    notes: tuple[tuple[str, str], ...] = ()
 
     def group_text(self, cell: GroupCell) -> str:
-        """投入（15分）: the way a table states a group's 分值 inside its name."""
-        return group_label(cell.node, self.lang)
+        """投入（15分）: the way a table states a group's 分值 inside its name; a group that
+        rounds its score says so there too: 产出（10分，得分四舍五入保留1位小数）."""
+        note = dict(self.notes).get(cell.node.name)
+        if note is None:
+            return group_label(cell.node, self.lang)
+        top = number(cell.node.max)
+        return f"{cell.node.name}（{top}分，{note}）" if self.lang == "zh" else f"{cell.node.name} ({top}; {note})"
 
     @property
     def heading(self) -> str:
@@ -89,7 +96,9 @@ def build_table(rubric: Rubric, lang: Lang = "zh") -> RubricTable:
         )
     sep = "：" if lang == "zh" else ": "
     for outside in module.outside:  # 加分项, 扣分项: after the tree, their name spanning the level columns
-        kind = {"bonus": ("加分项", "bonus"), "penalty": ("扣分项", "penalty")}[outside.kind][0 if lang == "zh" else 1]
+        kind = {"bonus": ("加分项", "bonus"), "penalty": ("扣分项", "penalty"), "adjust": ("加减分项", "adjust")}[outside.kind][
+            0 if lang == "zh" else 1
+        ]
         row_ = outside.row
         rows.append(TableRow((BLANK,) * (levels - 1), f"{kind}{sep}{row_.name.text}", row_.max.value,
                              words.explanation(row_), words.criterion(row_)))  # fmt: skip
@@ -99,6 +108,8 @@ def build_table(rubric: Rubric, lang: Lang = "zh") -> RubricTable:
         rubric.name, rubric.year, lang,
         (*level_names(levels, lang), heads["max"], heads["explanation"], heads["criterion"]),
         levels, tuple(rows), rubric.max, words.grades(header), tuple(words.data_items()),
+        tuple((g.name.text, note) for g, _ in ast.walk_nodes(module.top)
+              if isinstance(g, ast.Group) and (note := words.group_rounding(g)) is not None),
     )  # fmt: skip
 
 

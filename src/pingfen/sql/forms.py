@@ -44,11 +44,11 @@ def _untranslated(module: ast.Module) -> Iterator[str]:
             yield f"{node.name.text}: applies … else {node.applies.mode}"
             if node.applies.condition is not None:
                 roots.append(node.applies.condition)
+        if node.round_places is not None:  # on an indicator's score or a group's
+            yield f"{node.name.text}: round {node.round_places.text}"
         if isinstance(node, ast.Indicator):
             if node.pending is not None:
                 yield f"{node.name.text}: pending"
-            if node.round_places is not None:
-                yield f"{node.name.text}: round {node.round_places.text}"
             for rule in node.rules:
                 if rule.switch() is not None:
                     yield f"{node.name.text}: … if COND"

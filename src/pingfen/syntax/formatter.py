@@ -395,20 +395,30 @@ class _Printer:
         self.add(0, text, i.span)
 
     # ---- the tree
+    def rounding(self, node: ast.Node, depth: int) -> None:
+        """`round N [MODE]`, first in a row after `applies` (half_up, the default, left unsaid)."""
+        if node.round_places is not None:
+            mode = "" if node.round_mode == "half_up" else f" {node.round_mode}"
+            self.add(depth, f"round {number(node.round_places)}{mode}", node.round_places.span)
+
     def node(self, node: ast.Node, depth: int, keyword: str = "indicator") -> None:
-        """A group or indicator; `keyword` says `bonus` or `penalty` for a row outside the tree."""
+        """A group or indicator; `keyword` says `bonus`, `penalty` or `adjust` for a row outside the tree."""
         if isinstance(node, ast.Group):
             head = f"group {name(node.name)} {number(node.max)}"
-            if not node.children and node.applies is None:
+            if not node.children and node.applies is None and node.round_places is None:
                 self.add(depth, head + " {}", node.span)
                 return
             self.open(depth, head, node.span, node.max.span.end if self.known(node.max.span) else None)
             self.applies(node.applies, depth + 1)
+            self.rounding(node, depth + 1)
             for child in node.children:
                 self.node(child, depth + 1)
             self.close(depth, node.span)
             return
         head = f"{keyword} {name(node.name)} {number(node.max)}"
+        if node.low is not None:  # an adjust row: its range, the upper end signed (`-2 .. +2`)
+            high = number(node.max)
+            head = f"{keyword} {name(node.name)} {number(node.low)} .. {high if high[0] in '+-' else '+' + high}"
         if node.pending is not None:
             self.add(depth, f"{head} {{ pending {string(node.pending)} }}", node.span)
             return
@@ -421,9 +431,7 @@ class _Printer:
             return
         self.open(depth, head, node.span, node.max.span.end if self.known(node.max.span) else None)
         self.applies(node.applies, depth + 1)
-        if node.round_places is not None:
-            mode = "" if node.round_mode == "half_up" else f" {node.round_mode}"
-            self.add(depth + 1, f"round {number(node.round_places)}{mode}", node.round_places.span)
+        self.rounding(node, depth + 1)
         rules = list(node.rules)
         i = 0
         while i < len(rules):

@@ -452,9 +452,14 @@ class _Builder(Transformer[Token, ast.Module]):
 
     # ---- tree
     def group(self, meta: Meta, c: list[Any]) -> ast.Group:
-        applies = next((x for x in c[2:] if isinstance(x, ast.Applies)), None)
-        parts = tuple(x for x in c[2:] if not isinstance(x, ast.Applies))
-        return ast.Group(c[0], self._num(c[1]), parts, _span(meta), applies)
+        name, top, *rest = c
+        applies = rest.pop(0) if rest and isinstance(rest[0], ast.Applies) else None
+        rounding, *parts = rest
+        places, mode = rounding if rounding is not None else (None, "half_up")
+        return ast.Group(
+            name, self._num(top), tuple(parts), _span(meta), applies, round_places=places,
+            round_mode=mode,  # type: ignore[arg-type]  # ROUND_MODE holds only the modes
+        )
 
     def indicator(self, meta: Meta, c: list[Any]) -> ast.Indicator:
         name, top, *rest = c
@@ -476,6 +481,20 @@ class _Builder(Transformer[Token, ast.Module]):
 
     def penalty(self, meta: Meta, c: list[Any]) -> ast.Outside:
         return ast.Outside("penalty", ast.Indicator(c[0], self._num(c[1]), tuple(c[2:]), _span(meta)), _span(meta))
+
+    def adjust(self, meta: Meta, c: list[Any]) -> ast.Outside:
+        name, low, high, *rules = c
+        row = ast.Indicator(name, high, tuple(rules), _span(meta), low=low)
+        return ast.Outside("adjust", row, _span(meta))
+
+    def adjust_end(self, meta: Meta, c: list[Any]) -> ast.Number:
+        """An end of an adjust row's range, signed as written: `-2`, `+2`, `2`."""
+        sign, token = c
+        n = self._num(token)
+        if sign is None:
+            return n
+        minus = str(sign) != "+" and str(sign) != "＋"
+        return ast.Number(-n.value if minus else n.value, "number", ("-" if minus else "+") + n.text, _span(meta))
 
     def veto_zero(self, meta: Meta, c: list[Any]) -> ast.Veto:
         return ast.Veto(c[0], c[1], "zero", None, _span(meta))

@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   var KEYWORDS = [
-    "above", "abs", "add", "amount", "and", "applies", "award", "bands", "batch", "below", "bonus",
+    "above", "abs", "add", "adjust", "amount", "and", "applies", "award", "bands", "batch", "below", "bonus",
     "bool", "cap", "ceiling", "count", "counting", "date", "days", "decreasing", "deduct", "down",
     "else", "error", "example", "expect", "extends", "false", "floor", "for", "from", "full",
     "given", "grade", "group", "half_down", "half_even", "half_up", "if", "increasing", "indicator",
@@ -25,7 +25,7 @@
       { regex: /\d+(?:\.\d+)?%?/, token: "number" },
       { regex: keyword, token: "keyword" },
       { regex: NAME, token: "variable" },
-      { regex: /->|>=|<=|==|~=|[<>+\-*\/:,]/, token: "operator" },
+      { regex: /\.\.|->|>=|<=|==|~=|[<>+\-*\/:,]/, token: "operator" },
       { regex: /[{\[(]/, indent: true },
       { regex: /[}\])]/, dedent: true }
     ],
