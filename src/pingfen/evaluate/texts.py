@@ -12,7 +12,7 @@ would decide otherwise.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 from pingfen.values import _FALSE, _TRUE, CONTEXT, LIMIT, MAX_NUMBER_TEXT
@@ -26,6 +26,7 @@ _HUNDRED = Decimal(100)
 _NUMBER, _PERCENT, _FLAG, _LABEL = range(4)
 
 Reader = Callable[[Mapping[str, object]], dict[str, object] | None]
+CellReader = Callable[[Sequence[str]], dict[str, object] | None]
 
 
 def reader(inputs: tuple[tuple[str, str, tuple[str, ...]], ...]) -> Reader:
@@ -52,6 +53,42 @@ def reader(inputs: tuple[tuple[str, str, tuple[str, ...]], ...]) -> Reader:
                 return None
             else:  # a number or a bool already: the generated code reads it
                 out[name] = raw
+        return out
+
+    return read
+
+
+def cell_reader(inputs: tuple[tuple[str, str, tuple[str, ...]], ...], columns: Sequence[str]) -> CellReader | None:
+    """`reader` for a CSV row as the csv module gives it, its cells in `columns` order (as
+    many as there are columns): the same values `reader` reads from the row made a record
+    (cells stripped, blanks missing), or None where it needs the general path. A cell with
+    spaces around is not plain here and takes that path. None (no reader) when an input
+    has no column of its own (a panel's numbered columns, or a missing input)."""
+    at = {name: i for i, name in enumerate(columns) if name}
+    if any(name not in at for name, _, _ in inputs):
+        return None
+    plan = tuple((name, at[name], *_kind(kind, labels)) for name, kind, labels in inputs)
+    plan = tuple((name, i, kind, labels - {""}) for name, i, kind, labels in plan)  # a blank cell is missing
+
+    def read(cells: Sequence[str]) -> dict[str, object] | None:
+        out: dict[str, object] = {}
+        for name, i, kind, labels in plan:
+            raw = cells[i]
+            if kind == _NUMBER:  # the commonest, inline
+                if len(raw) > MAX_NUMBER_TEXT or not _PLAIN(raw):
+                    return None
+                out[name] = Decimal(raw)
+                continue
+            if kind == _FLAG:  # the next commonest (是/否), inline too
+                flag = _BOOL.get(raw)
+                if flag is None and (flag := _BOOL.get(raw.lower())) is None:
+                    return None
+                out[name] = flag
+                continue
+            value = _read(raw, kind, labels)
+            if value is None:
+                return None
+            out[name] = value
         return out
 
     return read

@@ -312,9 +312,11 @@ def _cells(line: Line) -> list[Any]:
 def _csv(lines: Iterable[Line], header: list[str], out: IO[str]) -> int:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([csv_text(name) for name in header])
-    count = 0
-    for line in lines:
-        writer.writerow([plain(c) if isinstance(c, Decimal) or c is None else csv_text(str(c)) for c in _cells(line)])
+    write, count = writer.writerow, 0
+    for row_id, scores, total, grade, error in lines:  # `_cells`, each as its kind is written
+        write([csv_text(row_id) if row_id else "",
+               *[plain(c) if type(c) is Decimal or c is None else csv_text(str(c)) for c in scores],
+               plain(total), csv_text(grade) if grade else "", csv_text(error) if error else ""])  # fmt: skip
         count += 1
     return count
 
