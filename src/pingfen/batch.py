@@ -178,8 +178,10 @@ def score_file(
     bar = Progress(progress, total, lang=lang)
 
     def lines() -> Iterator[Line]:
-        fast = isinstance(rows, Rows) and rows.kind == "csv"
-        for scored in _csv_rows(rubric, rows, indicators, lang) if fast else score_rows(rubric, rows, lang):
+        each: Iterable[Line | Scored] = score_rows(rubric, rows, lang)
+        if isinstance(rows, Rows) and rows.kind == "csv":
+            each = _csv_rows(rubric, rows, indicators, lang)
+        for scored in each:
             summary.rows += 1
             if isinstance(scored, Scored):
                 if scored.error is not None:
