@@ -26,9 +26,9 @@ import pingfen
 from pingfen.batch import Summary, indicator_names, score_file, score_rows
 from pingfen.evaluate.rubric import Rubric
 from pingfen.io.records import read_record
-from pingfen.io.sheet import column_letters, text_xml
+from pingfen.io.sheet import _number, column_letters, text_xml
 from pingfen.io.tables import read_rows
-from pingfen.io.write import Line, formula_like, safe_cell, write_results
+from pingfen.io.write import Line, formula_like, plain, safe_cell, write_results
 from strategies import random_rubrics, records_2021
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -229,3 +229,18 @@ def test_every_character_is_kept(tmp_path: Path) -> None:
 def test_column_letters() -> None:
     assert [column_letters(i) for i in (0, 25, 26, 51, 52, 701, 702, 16383)] == [
         "A", "Z", "AA", "AZ", "BA", "ZZ", "AAA", "XFD"]  # fmt: skip
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False) | st.decimals(allow_nan=False, allow_infinity=False, places=3))
+def test_numbers_are_written_as_openpyxl_writes_them(value: Decimal) -> None:
+    expected = "%.16g" % value  # noqa: UP031 - openpyxl's own formatting, as it is
+    assert _number(value) == ("" if expected in ("inf", "-inf") else expected)
+    canonical = Decimal(plain(value))  # the scores a batch writes
+    assert _number(canonical) == "%.16g" % canonical  # noqa: UP031
+
+
+@pytest.mark.parametrize("text", ["0", "-0", "3", "3.0", "87.00", "0.0001", "0.00001", "-0.00001", "1E+2", "1E-7",
+                                  "123456789012345", "1234567890123456", "0.1", "4.1666666666666666666666666667",
+                                  "99999999999999.9", "-1.5", "1e15", "1e16"])  # fmt: skip
+def test_number_edges(text: str) -> None:
+    assert _number(Decimal(text)) == "%.16g" % Decimal(text)  # noqa: UP031

@@ -113,8 +113,23 @@ def _text_cell(ref: str, value: str, style: int, formula_like: Callable[[str], b
 
 
 def _number(value: Decimal) -> str:
-    text = format(float(value), ".16g")  # what openpyxl writes (`"%.16g" % value`): the nearest double
-    return "" if text in ("inf", "-inf", "nan", "-nan") else text
+    """What openpyxl writes for a number, `"%.16g" % value`: the nearest double to 16 digits.
+    It depends on the value alone (but for the sign of a zero, `-0`), and a batch's scores
+    are few: kept by value (bounded)."""
+    if not value:
+        return "%.16g" % value  # noqa: UP031 - 0 or -0, equal as keys
+    text = _NUMBERS.get(value)
+    if text is None:
+        text = "%.16g" % value  # noqa: UP031 - openpyxl's formatting, as it is
+        if text in ("inf", "-inf", "nan", "-nan"):
+            text = ""
+        if len(_NUMBERS) >= 4096:
+            _NUMBERS.clear()
+        _NUMBERS[value] = text
+    return text
+
+
+_NUMBERS: dict[Decimal, str] = {}
 
 
 def _row(
@@ -123,10 +138,11 @@ def _row(
     out = [f'<row r="{number}">']
     n = str(number)
     for ref, value in zip(refs, cells, strict=True):
-        if value is None or value == "":
+        if value is None:
             continue
-        if isinstance(value, str):
-            out.append(_text_cell(ref + n, value, 0, formula_like))
+        if isinstance(value, str):  # (a Decimal compared with "" asks the numbers ABCs: slow)
+            if value:
+                out.append(_text_cell(ref + n, value, 0, formula_like))
         else:
             out.append(f'<c r="{ref}{n}" t="n"><v>{_number(value)}</v></c>')
     out.append("</row>")
