@@ -24,6 +24,8 @@ _HUNDRED = Decimal(100)
 
 # How each input's text is read.
 _NUMBER, _PERCENT, _FLAG, _LABEL = range(4)
+_UNSEEN = object()
+_KEPT = 20_000  # texts kept per kind of input by a batch's reader: a few MB at most
 
 Reader = Callable[[Mapping[str, object]], dict[str, object] | None]
 CellReader = Callable[[Sequence[str]], dict[str, object] | None]
@@ -70,22 +72,31 @@ def cell_reader(inputs: tuple[tuple[str, str, tuple[str, ...]], ...], columns: S
     plan = tuple((name, at[name], *_kind(kind, labels)) for name, kind, labels in inputs)
     plan = tuple((name, i, kind, labels - {""}) for name, i, kind, labels in plan)  # a blank cell is missing
 
+    # A column's cells repeat (0, 1, 5.00, 是): each text is read once, kept with its value
+    # (None: not plain) per kind of input, up to _KEPT texts. Decimals are immutable.
+    known: dict[int, dict[str, object]] = {_NUMBER: {}, _PERCENT: {}}
+
     def read(cells: Sequence[str]) -> dict[str, object] | None:
         out: dict[str, object] = {}
         for name, i, kind, labels in plan:
             raw = cells[i]
-            if kind == _NUMBER:  # the commonest, inline
-                if len(raw) > MAX_NUMBER_TEXT or not _PLAIN(raw):
-                    return None
-                out[name] = Decimal(raw)
-                continue
-            if kind == _FLAG:  # the next commonest (是/否), inline too
+            if kind == _FLAG:  # 是/否, inline
                 flag = _BOOL.get(raw)
                 if flag is None and (flag := _BOOL.get(raw.lower())) is None:
                     return None
                 out[name] = flag
                 continue
-            value = _read(raw, kind, labels)
+            if kind == _LABEL:
+                if raw not in labels:
+                    return None
+                out[name] = raw
+                continue
+            seen = known[kind]
+            value = seen.get(raw, _UNSEEN)
+            if value is _UNSEEN:
+                value = _read(raw, kind, labels)
+                if len(seen) < _KEPT:
+                    seen[raw] = value
             if value is None:
                 return None
             out[name] = value
