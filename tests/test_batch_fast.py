@@ -244,3 +244,22 @@ def test_numbers_are_written_as_openpyxl_writes_them(value: Decimal) -> None:
                                   "99999999999999.9", "-1.5", "1e15", "1e16"])  # fmt: skip
 def test_number_edges(text: str) -> None:
     assert _number(Decimal(text)) == "%.16g" % Decimal(text)  # noqa: UP031
+
+
+def test_a_csv_batch_imports_no_reports_nor_openpyxl(tmp_path: Path) -> None:
+    """Start-up: `pingfen eval RULESET DATA.csv -o OUT.csv|xlsx` imports neither the report
+    renderers nor openpyxl (the XLSX results are written without it)."""
+    import os
+    import subprocess
+    import sys
+
+    data = write_csv(tmp_path / "data.csv", ["id", *NAMES], [["D1", *(as_text(FULL[n]) for n in NAMES)]])
+    code = ("import sys; from pingfen.cli import main; "
+            f"main(['eval', {str(RULESET)!r}, {str(data)!r}, '-o', sys.argv[1]]); "
+            "print(sorted(m for m in sys.modules if m.startswith(('pingfen.report', 'openpyxl'))))")  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    for out in ("out.csv", "out.xlsx"):
+        run = subprocess.run([sys.executable, "-c", code, str(tmp_path / out)], env=env, capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+        assert run.stdout.strip() == "[]"
+    assert openpyxl.load_workbook(tmp_path / "out.xlsx").active["A2"].value == "D1"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from decimal import Decimal, DecimalException, getcontext, setcontext
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from attrs import define, evolve, field, frozen
 
@@ -23,9 +23,11 @@ from pingfen.io.tables import Row, Rows, is_table, read_rows
 from pingfen.io.write import Line, refuse_inputs, write_results
 from pingfen.lang import Lang
 from pingfen.progress import Progress
-from pingfen.report import Filing, write_report
 from pingfen.result import Result, not_applicable
 from pingfen.values import CONTEXT, shorten
+
+if TYPE_CHECKING:  # the reports are imported by `report_file` only: a batch to CSV never needs them
+    from pingfen.report import Filing
 
 
 @frozen
@@ -210,6 +212,8 @@ def report_file(
         from pingfen.report.pdf import require_chromium
 
         require_chromium(path or "-")
+    from pingfen.report import write_report
+
     department, record = read_department(data, id=id, encoding=encoding, id_column=id_column)
     result = rubric.evaluate(record, lang=lang, record=department)
     if filing is not None and filing.unit is None:
