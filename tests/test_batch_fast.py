@@ -28,7 +28,7 @@ from pingfen.evaluate.rubric import Rubric
 from pingfen.io.records import read_record
 from pingfen.io.sheet import _number, column_letters, text_xml
 from pingfen.io.tables import read_rows
-from pingfen.io.write import Line, formula_like, plain, safe_cell, write_results
+from pingfen.io.write import Line, csv_text, formula_like, plain, safe_cell, write_results
 from strategies import random_rubrics, records_2021
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -263,3 +263,14 @@ def test_a_csv_batch_imports_no_reports_nor_openpyxl(tmp_path: Path) -> None:
         assert run.returncode == 0, run.stderr
         assert run.stdout.strip() == "[]"
     assert openpyxl.load_workbook(tmp_path / "out.xlsx").active["A2"].value == "D1"
+
+
+@given(st.lists(st.none() | DECIMALS | st.sampled_from(["不适用", "N/A", "5", "-5", "=1"]) | TEXT, max_size=5))
+def test_a_csv_row_of_scores_is_written_cell_by_cell(scores: list[Any]) -> None:
+    """The writer checks a row's scores at once (digits and points only); any other row is
+    written cell by cell, and both give each cell as `plain` and `csv_text` write it."""
+    out = io.StringIO()
+    write_results([("D1", scores, Decimal("87.00"), "优秀", None)], [f"s{i}" for i in range(len(scores))], "csv", out=out)
+    cells = list(csv.reader(io.StringIO(out.getvalue(), newline="")))[1]
+    want = [plain(c) if isinstance(c, Decimal) or c is None else csv_text(c) for c in scores]
+    assert cells == ["D1", *want, "87.00", "优秀", ""]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import errno
 import os
+import re
 import shutil
 import signal
 import stat
@@ -311,11 +312,18 @@ def _csv(lines: Iterable[Line], header: list[str], out: IO[str]) -> int:
     writer.writerow([csv_text(name) for name in header])
     write, count = writer.writerow, 0
     for row_id, scores, total, grade, error in lines:  # each cell as its kind is written
-        write([csv_text(row_id) if row_id else "",
-               *[plain(c) if type(c) is Decimal or c is None else csv_text(str(c)) for c in scores],
+        texts = [*map(str, scores)]
+        if not _POSITIVE("".join(texts)):  # a sign, an exponent, None or text: each as `plain` and `csv_text` write it
+            texts = [plain(c) if type(c) is Decimal or c is None else csv_text(str(c)) for c in scores]
+        write([csv_text(row_id) if row_id else "", *texts,
                plain(total), csv_text(grade) if grade else "", csv_text(error) if error else ""])  # fmt: skip
         count += 1
     return count
+
+
+# Scores whose `str` is only digits and points are Decimals written as `plain` writes them
+# (no sign, no exponent): a row of them is checked at once, in C. None is "None", text is text.
+_POSITIVE = re.compile(r"[0-9.]*").fullmatch
 
 
 def _record(header: list[str], line: Line) -> dict[str, Any]:
