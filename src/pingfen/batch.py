@@ -8,22 +8,26 @@ it is what `pingfen eval RULESET DATA.csv` runs.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
+from decimal import Decimal, DecimalException, getcontext, setcontext
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from attrs import define, evolve, field, frozen
 
 from pingfen.errors import DataError
+from pingfen.evaluate.refusals import Refusal
 from pingfen.evaluate.rubric import Rubric, with_batch
+from pingfen.evaluate.texts import cell_reader
 from pingfen.io.records import read_department
-from pingfen.io.tables import Row, is_table, read_rows
+from pingfen.io.tables import Row, Rows, is_table, read_rows
 from pingfen.io.write import Line, refuse_inputs, write_results
 from pingfen.lang import Lang
 from pingfen.progress import Progress
-from pingfen.report import Filing, write_report
 from pingfen.result import Result, not_applicable
-from pingfen.values import shorten
+from pingfen.values import CONTEXT, shorten
+
+if TYPE_CHECKING:  # the reports are imported by `report_file` only: a batch to CSV never needs them
+    from pingfen.report import Filing
 
 
 @frozen
@@ -39,11 +43,15 @@ class Scored:
         if self.result is None:
             assert self.error is not None
             return self.row.id, [None] * len(indicators), None, None, self.error.describe(lang)
-        result = self.result
-        scores: list[Decimal | str | None] = list(result.scores_of(indicators))  # no reasons: the batch writes none
-        if not result.all_apply:  # 不适用 (N/A) where a row does not apply
-            scores = [not_applicable(lang) if not result.applies(n) else s for n, s in zip(indicators, scores, strict=True)]
-        return self.row.id, scores, result.total, result.grade, None
+        return line_of(self.row.id, self.result, indicators, lang)
+
+
+def line_of(row_id: str | None, result: Result, indicators: tuple[str, ...], lang: Lang) -> Line:
+    """A scored row as the batch outputs write it."""
+    scores: list[Decimal | str | None] = list(result.scores_of(indicators))  # no reasons: the batch writes none
+    if not result.all_apply:  # 不适用 (N/A) where a row does not apply
+        scores = [not_applicable(lang) if not result.applies(n) else s for n, s in zip(indicators, scores, strict=True)]
+    return row_id, scores, result.total, result.grade, None
 
 
 KEPT = 20  # failed rows a Summary keeps: the error column of the output has every one
@@ -115,6 +123,38 @@ def score_rows(rubric: Rubric, rows: Iterable[Row], lang: Lang = "zh") -> Iterat
             yield Scored(row, None, error)
 
 
+def _csv_rows(rubric: Rubric, table: Rows, indicators: tuple[str, ...], lang: Lang) -> Iterator[Line | Scored]:
+    """A CSV file's rows scored, each as its output line, or as Scored when it took the
+    general path. A row of plainly written cells (`texts.cell_reader`) goes straight from
+    the csv module's cells to the compiled scorer, as `Rubric.evaluate` takes a record's
+    text on its text path, with no Row or record made for it; any other row (a blank, a
+    comment, odd text, a value the scorer sends down the general path, a refusal) is made
+    a Row and scored by `score_rows`, exactly as before."""
+    read = cell_reader(tuple((s.name, s.type, s.labels) for s in rubric.inputs), table.columns)
+    if read is None or any(spec.batch for spec in rubric.inputs):
+        yield from score_rows(rubric, table, lang)
+        return
+    width = len(table.columns)
+    at = table.columns.index(table.id_column) if table.id_column else None
+    run = rubric._run  # the compiled scorer's entry, as `evaluate` calls it with a record's text read
+    for number, cells in table.cells():
+        values = read(cells) if len(cells) == width and not cells[0].lstrip().startswith("#") else None
+        result: Result | None = None
+        if values is not None:
+            saved = getcontext()
+            setcontext(CONTEXT)
+            try:
+                result = run(values, lang)
+            except (Refusal, DecimalException):  # the general path refuses it, in its words
+                result = None
+            finally:
+                setcontext(saved)
+        if result is not None:
+            yield line_of(cells[at].strip() or None if at is not None else None, result, indicators, lang)
+        elif (row := table.row(number, cells)) is not None:
+            yield from score_rows(rubric, [row], lang)
+
+
 def score_file(
     rubric: Rubric, data: str | Path, output: str | Path | None = None, fmt: str = "csv", *,
     lang: Lang = "zh", encoding: str | None = None, id_column: str | None = None,
@@ -140,12 +180,17 @@ def score_file(
     bar = Progress(progress, total, lang=lang)
 
     def lines() -> Iterator[Line]:
-        for scored in score_rows(rubric, rows, lang):
+        each: Iterable[Line | Scored] = score_rows(rubric, rows, lang)
+        if isinstance(rows, Rows) and rows.kind == "csv":
+            each = _csv_rows(rubric, rows, indicators, lang)
+        for scored in each:
             summary.rows += 1
-            if scored.error is not None:
-                summary.fail(scored)
+            if isinstance(scored, Scored):
+                if scored.error is not None:
+                    summary.fail(scored)
+                scored = scored.line(indicators, lang)
             bar.step()
-            yield scored.line(indicators, lang)
+            yield scored
 
     try:
         write_results(lines(), indicators, fmt, output, out, lang)
@@ -167,6 +212,8 @@ def report_file(
         from pingfen.report.pdf import require_chromium
 
         require_chromium(path or "-")
+    from pingfen.report import write_report
+
     department, record = read_department(data, id=id, encoding=encoding, id_column=id_column)
     result = rubric.evaluate(record, lang=lang, record=department)
     if filing is not None and filing.unit is None:

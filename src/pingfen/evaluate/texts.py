@@ -12,7 +12,7 @@ would decide otherwise.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
 from pingfen.values import _FALSE, _TRUE, CONTEXT, LIMIT, MAX_NUMBER_TEXT
@@ -24,8 +24,11 @@ _HUNDRED = Decimal(100)
 
 # How each input's text is read.
 _NUMBER, _PERCENT, _FLAG, _LABEL = range(4)
+_UNSEEN = object()
+_KEPT = 20_000  # texts kept per kind of input by a batch's reader: a few MB at most
 
 Reader = Callable[[Mapping[str, object]], dict[str, object] | None]
+CellReader = Callable[[Sequence[str]], dict[str, object] | None]
 
 
 def reader(inputs: tuple[tuple[str, str, tuple[str, ...]], ...]) -> Reader:
@@ -52,6 +55,51 @@ def reader(inputs: tuple[tuple[str, str, tuple[str, ...]], ...]) -> Reader:
                 return None
             else:  # a number or a bool already: the generated code reads it
                 out[name] = raw
+        return out
+
+    return read
+
+
+def cell_reader(inputs: tuple[tuple[str, str, tuple[str, ...]], ...], columns: Sequence[str]) -> CellReader | None:
+    """`reader` for a CSV row as the csv module gives it, its cells in `columns` order (as
+    many as there are columns): the same values `reader` reads from the row made a record
+    (cells stripped, blanks missing), or None where it needs the general path. A cell with
+    spaces around is not plain here and takes that path. None (no reader) when an input
+    has no column of its own (a panel's numbered columns, or a missing input)."""
+    at = {name: i for i, name in enumerate(columns) if name}
+    if any(name not in at for name, _, _ in inputs):
+        return None
+    plan = tuple((name, at[name], *_kind(kind, labels)) for name, kind, labels in inputs)
+    plan = tuple((name, i, kind, labels - {""}) for name, i, kind, labels in plan)  # a blank cell is missing
+
+    # A column's cells repeat (0, 1, 5.00, 是): each text is read once, kept with its value
+    # (None: not plain) per kind of input, up to _KEPT texts. Decimals are immutable.
+    known: dict[int, dict[str, object]] = {_NUMBER: {}, _PERCENT: {}}
+
+    def read(cells: Sequence[str]) -> dict[str, object] | None:
+        out: dict[str, object] = {}
+        for name, i, kind, labels in plan:
+            raw = cells[i]
+            if kind == _FLAG:  # 是/否, inline
+                flag = _BOOL.get(raw)
+                if flag is None and (flag := _BOOL.get(raw.lower())) is None:
+                    return None
+                out[name] = flag
+                continue
+            if kind == _LABEL:
+                if raw not in labels:
+                    return None
+                out[name] = raw
+                continue
+            seen = known[kind]
+            value = seen.get(raw, _UNSEEN)
+            if value is _UNSEEN:
+                value = _read(raw, kind, labels)
+                if len(seen) < _KEPT:
+                    seen[raw] = value
+            if value is None:
+                return None
+            out[name] = value
         return out
 
     return read

@@ -100,19 +100,21 @@ class Rows:
         return self._jsonl()
 
     def _csv(self) -> Iterator[Row]:
-        assert self.encoding is not None
+        for number, cells in self.cells():
+            row = self.row(number, cells)
+            if row is not None:
+                yield row
+
+    def cells(self) -> Iterator[tuple[int, list[str]]]:
+        """A CSV file's rows as the csv module reads them, after the header: (row number,
+        cells). `row` makes one a Row; a batch's fast path reads plain cells straight."""
+        assert self.kind == "csv" and self.encoding is not None
         number = 1
         try:
             with self.path.open(encoding=self.encoding, newline="") as handle:
                 reader = csv.reader(_lines(handle), delimiter=_delimiter(handle.readline(MAX_LINE_CHARS + 1)))
                 for number, cells in enumerate(reader, start=2):
-                    row = self._row(number, cells)
-                    if row is not None and len(cells) != len(self.columns) and not _fits(cells, self.columns):
-                        row = Row(number, row.id, {}, Problem("PF520", None, {
-                            "path": str(self.path), "row": number, "found": len(cells),
-                            "expected": len(self.columns)}))  # fmt: skip
-                    if row is not None:
-                        yield row
+                    yield number, cells
         except UnicodeDecodeError:
             raise DataError([Problem("PF512", None, {"path": str(self.path), "encoding": self.encoding,
                                                      "row": number + 1})]) from None  # fmt: skip
@@ -120,6 +122,16 @@ class Rows:
             raise _unreadable(self.path, error) from None
         except (OSError, csv.Error) as error:
             raise _unreadable(self.path, str(error)) from None
+
+    def row(self, number: int, cells: Sequence[str]) -> Row | None:
+        """A CSV row's cells as a Row: None for a blank or comment row, PF520 when its
+        cells do not line up with the header."""
+        row = self._row(number, cells)
+        if row is not None and len(cells) != len(self.columns) and not _fits(cells, self.columns):
+            row = Row(number, row.id, {}, Problem("PF520", None, {
+                "path": str(self.path), "row": number, "found": len(cells),
+                "expected": len(self.columns)}))  # fmt: skip
+        return row
 
     def _xlsx(self) -> Iterator[Row]:
         book = open_workbook(self.path)
@@ -247,7 +259,7 @@ def _sniff(path: Path, refuse: bool = False) -> tuple[str, int | None]:
     number of lines (None for UTF-16/32). With `refuse`, bytes that are neither UTF-8 nor
     plausibly GBK/GB18030 are a DataError (PF521) rather than a guess."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    encoding, lines, last, double, common = "utf-8", 0, b"", 0, 0
+    encoding, lines, last = "utf-8", 0, b""
     try:
         with path.open("rb") as handle:
             while chunk := handle.read(_CHUNK):
@@ -264,9 +276,6 @@ def _sniff(path: Path, refuse: bool = False) -> tuple[str, int | None]:
                         decoder.decode(chunk)
                     except UnicodeDecodeError:
                         encoding = "gb18030"
-                if refuse and not chunk.isascii():
-                    double += len(_DOUBLE.findall(chunk))
-                    common += len(_GB2312.findall(chunk))
             if encoding != "gb18030":
                 try:
                     decoder.decode(b"", final=True)
@@ -274,12 +283,28 @@ def _sniff(path: Path, refuse: bool = False) -> tuple[str, int | None]:
                     encoding = "gb18030"
     except OSError as error:
         raise _unreadable(path, error.strerror or str(error)) from None
-    if refuse and encoding == "gb18030" and common < 0.8 * double:
+    if refuse and encoding == "gb18030" and not _gbk_like(path):
         big5 = _looks_big5(path)
         guess = {"guess": " (it reads as Big5: `--encoding big5`)" if big5 else "",
                  "guess_zh": "（按 Big5 可读：`--encoding big5`）" if big5 else ""}  # fmt: skip
         raise DataError([Problem("PF521", None, {"path": str(path), **guess})])
     return encoding, lines + (1 if last and last != b"\n" else 0)
+
+
+def _gbk_like(path: Path) -> bool:
+    """Whether a file that is not UTF-8 reads as GBK text: most of its double-byte characters
+    are GB2312's. Counted only for such a file: for UTF-8 (nearly every file) the bytes are
+    read once, by `_sniff`."""
+    double = common = 0
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                if not chunk.isascii():
+                    double += len(_DOUBLE.findall(chunk))
+                    common += len(_GB2312.findall(chunk))
+    except OSError as error:
+        raise _unreadable(path, error.strerror or str(error)) from None
+    return common >= 0.8 * double
 
 
 def _looks_big5(path: Path) -> bool:

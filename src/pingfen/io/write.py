@@ -15,11 +15,13 @@ from __future__ import annotations
 import csv
 import errno
 import os
+import re
 import shutil
 import signal
 import stat
 import tempfile
 import threading
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from decimal import Decimal
@@ -28,6 +30,7 @@ from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from pingfen import display
 from pingfen.errors import OutputError
+from pingfen.io.sheet import PARTS, SHEET, sheet_xml
 from pingfen.lang import Lang
 from pingfen.result import dumps
 from pingfen.values import to_decimal
@@ -304,19 +307,23 @@ def plain(value: Decimal | None) -> str:
     return text if "E" not in text and text[0] != "-" else display.digits(value)
 
 
-def _cells(line: Line) -> list[Any]:
-    row_id, scores, total, grade, error = line
-    return [row_id or "", *scores, total, grade or "", error or ""]
-
-
 def _csv(lines: Iterable[Line], header: list[str], out: IO[str]) -> int:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([csv_text(name) for name in header])
-    count = 0
-    for line in lines:
-        writer.writerow([plain(c) if isinstance(c, Decimal) or c is None else csv_text(str(c)) for c in _cells(line)])
+    write, count = writer.writerow, 0
+    for row_id, scores, total, grade, error in lines:  # each cell as its kind is written
+        texts = [*map(str, scores)]
+        if not _POSITIVE("".join(texts)):  # a sign, an exponent, None or text: each as `plain` and `csv_text` write it
+            texts = [plain(c) if type(c) is Decimal or c is None else csv_text(str(c)) for c in scores]
+        write([csv_text(row_id) if row_id else "", *texts,
+               plain(total), csv_text(grade) if grade else "", csv_text(error) if error else ""])  # fmt: skip
         count += 1
     return count
+
+
+# Scores whose `str` is only digits and points are Decimals written as `plain` writes them
+# (no sign, no exponent): a row of them is checked at once, in C. None is "None", text is text.
+_POSITIVE = re.compile(r"[0-9.]*").fullmatch
 
 
 def _record(header: list[str], line: Line) -> dict[str, Any]:
@@ -343,40 +350,22 @@ def _json(lines: Iterable[Line], header: list[str], out: IO[str]) -> int:
 
 
 def _xlsx(lines: Iterable[Line], header: list[str], path: str | Path) -> int:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("results")
-    sheet.freeze_panes = "B2"
-    bold = Font(bold=True)
-    cells = _xlsx_cells(sheet, list(header), every=True)
-    for cell in cells:
-        cell.font = bold
-    sheet.append(cells)
+    """The rows as a workbook, its sheet's XML written straight into the zip (`sheet`)."""
     count = 0
-    for line in lines:
-        sheet.append(_xlsx_cells(sheet, _cells(line)))
-        count += 1
-    with atomic_path(path) as tmp:
-        book.save(tmp)
+
+    def counted() -> Iterator[Line]:
+        nonlocal count
+        for line in lines:
+            count += 1
+            yield line
+
+    with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
+        for name, text in PARTS.items():
+            book.writestr(name, text)
+        with book.open(SHEET, "w") as member:
+            for chunk in sheet_xml(counted(), header, formula_like):
+                member.write(chunk)
     return count
-
-
-def _xlsx_cells(sheet: Any, cells: list[Any], every: bool = False) -> list[Any]:
-    """Decimals stay numbers (Excel holds doubles; the CSV and JSON outputs keep every digit); None is empty;
-    text stays text even when it begins with `=` (an id or a message is never a formula)."""
-    from openpyxl.cell import WriteOnlyCell
-
-    out: list[Any] = []
-    for c in cells:
-        if every or (isinstance(c, str) and c.startswith(_TRIGGERS)):
-            cell = WriteOnlyCell(sheet, value=c)
-            safe_cell(cell)
-            out.append(cell)
-        else:
-            out.append(None if c == "" else c)
-    return out
 
 
 def worksheet(book: Workbook) -> Worksheet:
