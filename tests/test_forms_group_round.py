@@ -231,3 +231,27 @@ def test_diff_names_a_changed_group_rounding() -> None:
     assert [(c.node, c.part, c.old, c.new) for c in changes if c.part == ("rounding",)] == [
         ("G", ("rounding",), "round 1 half_up", "round 2 half_up")
     ]
+
+
+def test_a_group_rounding_that_changes_nothing_is_noted() -> None:
+    # every part already kept to at most the group's places: the sum never has more (PF132)
+    parts = """input a: percent >= 0% and <= 100%
+group G 10 {{
+  round {group}
+  indicator A 5 {{
+    round 1
+    score = a * 5
+  }}
+  indicator B 5 {{
+    {b}
+    score = a * 5
+  }}
+}}
+"""
+    head = HEAD.format(total=10)
+    warned = [d for d in diagnose(head + parts.format(group=2, b="round 0")) if d.code == "PF132"]
+    assert [(d.severity, d.span.line, d.args["name"]) for d in warned] == [("warning", 4, "G")]
+    assert "PF132" not in _codes(head + parts.format(group=0, b="round 0"))  # A keeps 1 place: 4.5 + 4 → 9 (rounded)
+    assert "PF132" not in _codes(head + parts.format(group=2, b=""))  # B unrounded: 4.545 and so on
+    rescaled = head + parts.format(group=2, b="round 0").replace("    round 1\n", "    applies if a > 50% else rescale\n    round 1\n")
+    assert "PF132" not in _codes(rescaled)  # a re-scaled sum divides

@@ -87,6 +87,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{name}` is rounded to {places} places, but its max {max} has more",
         "`{name}` 保留 {places} 位小数，但其分值 {max} 的小数位更多",
     ),
+    "PF132": (
+        "`{name}` is rounded to {places} places, but its parts never have more: the rounding changes nothing",
+        "`{name}` 保留 {places} 位小数，但其下级得分的小数位从不超过该位数：这一舍入不起作用",
+    ),
     "PF201": ("cannot {action} {left} and {right}", "不能对{left_zh}和{right_zh}进行{action_zh}"),
     "PF202": (
         "percentage points (`{text}`) apply only to percents, not to {unit}",
@@ -440,6 +444,10 @@ HINTS: dict[str, tuple[str, str]] = {
         "a precision is a power of ten in the input's unit: `0.01%` for a percent, `0.01` for an amount, "
         "a number or a score",
         "精度应为输入项单位下 10 的整数次幂：百分比写 `0.01%`，金额、数值或评价分写 `0.01`",
+    ),
+    "round_useless": (
+        "remove `round {places}` from the group, or keep its parts' scores more exactly",
+        "请删去该组的 `round {places}`，或让下级得分保留更多小数位",
     ),
     "round_max": (
         "round to at least as many places as the max has, so that a full score stays full",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from typing import assert_never
 
 from attrs import define
@@ -601,6 +602,8 @@ class RuleChecker:
         elif ind.max.value != ind.max.value.quantize(ZERO.scaleb(-int(places.value))):
             self.report("PF131", places.span, "round_max", name=ind.name.text, max=plain(ind.max.value),
                         places=places.text)  # fmt: skip
+        elif isinstance(ind, ast.Group) and ind.children and all(_kept_to(c, places.value) for c in ind.children):
+            self.report("PF132", places.span, "round_useless", "warning", name=ind.name.text, places=places.text)
 
     def check_indicator(self, ind: ast.Indicator) -> None:
         self.check_rounding(ind)
@@ -762,3 +765,11 @@ class RuleChecker:
                         input=symbol.name,
                         labels=", ".join(labels),
                     )
+
+
+def _kept_to(node: ast.Node, places: Decimal) -> bool:
+    """Whether a part's score never has more than `places` decimals: it says `round M` with
+    M ≤ places and cannot drop out of its group's sum (a re-scaled sum divides)."""
+    if node.applies is not None and node.applies.mode == "rescale":
+        return False
+    return node.round_places is not None and node.round_places.value <= places
