@@ -337,12 +337,21 @@ def _when(parts: list[str], i: int, c: _Context) -> tuple[list[str], int] | None
     return None  # a chain ends in 其他情况 or says a record outside it is refused
 
 
-def _item(text: str, c: _Context) -> str:
-    """A checklist item: a yes/no input's description, else an expression."""
-    described = [i for i in c.known.inputs if i.type == "bool" and i.description.strip() == text.strip()]
+def condition(text: str, known: Known) -> str | None:
+    """A condition as render states it (`criteria.Words.condition`): a yes/no input's
+    description, else an expression; None when it is neither."""
+    described = [i for i in known.inputs if i.type == "bool" and i.description.strip() == text.strip()]
     if len(described) == 1:
         return name(described[0].name)
-    return c.expr(text)
+    return expression(text, known)
+
+
+def _item(text: str, c: _Context) -> str:
+    """A checklist item: a yes/no input's description, else an expression."""
+    found = condition(text, c.known)
+    if found is None:
+        raise _Unread
+    return found
 
 
 def _checklist(parts: list[str], i: int, c: _Context, *, deduct: bool) -> tuple[list[str], int] | None:

@@ -413,7 +413,10 @@ class Words:
         rounding = (f"总分{mode}保留{places}位小数后评定等次" if zh
                     else f"The total is {mode} to {places} decimals before grading")  # fmt: skip
         vetoes = [self.veto(v) for v in self.vetoes]
-        if not header.grades:  # no grades: a `-> zero` veto is still stated
+        if header.cap is not None:  # 加分后总分不超过100分: said before the vetoes, which may set it to 0
+            top = exact(header.cap.value)
+            vetoes.insert(0, f"加分后总分不超过{top}分" if zh else f"with the bonus rows the total is at most {top}")
+        if not header.grades:  # no grades: the cap and a `-> zero` veto are still stated
             return ("；" if zh else "; ").join(vetoes) + ("。" if zh else ".") if vetoes else ""
         parts: list[str] = []
         previous: ast.Grade | None = None
@@ -445,7 +448,7 @@ class Words:
             if grade.condition is not None:  # 优秀须满意度 ≥ 90%: said beside its band
                 parts[-1] += f"（且{self.expr(grade.condition)}）" if zh else f" (and {self.expr(grade.condition)})"
             previous = grade
-        if vetoes:  # 一票否决, after the grades
+        if vetoes:  # the cap and 一票否决, after the grades
             rounding += ("。" if zh else ". ") + ("；" if zh else "; ").join(vetoes)
         if not descending:
             lead = "等次按以下顺序取首个符合的：" if zh else "the first that holds: "
