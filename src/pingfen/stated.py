@@ -200,16 +200,46 @@ def read_stated(text: str, indicator: str, top: Decimal, known: Known) -> Readin
     parts = text[:-1].split("；")
     context = _Context(known, indicator, top)
     try:
+        head, parts = _row_sentences(parts, known)
         lines = _criterion(parts, context)
     except _Unread:
         return None
     if lines is None:
         return None
-    judged = re.fullmatch(r"由评价人员酌情打分(?:（记为(?P<input>.+)）)?，最高.+", parts[0])
+    lines = (*head, *lines)
+    judged = re.fullmatch(r"(?:.+?时，)?由评价人员酌情打分(?:（记为(?P<input>.+)）)?，最高.+", parts[0])
     scored = (judged["input"] or indicator) if judged is not None else None
     if scored is None or known.typed(scored) is not None:
         return Reading("stated", (), lines)
     return Reading("stated", (InputDecl(scored, "score", description=f"评价得分（0–{plain(top)}）"),), lines)
+
+
+# What render says last of a row (`criteria.Words.criterion`): its rounding, then when it applies.
+_APPLIES_MODES = {"不适用的按满分计算": "full", "不适用的不得分": "zero", "不适用的不计入，按适用分值折算": "rescale"}
+_APPLIES = re.compile(rf"(?:仅在(?P<cond>.+)时适用|数据可填“不适用”)，(?P<mode>{'|'.join(_APPLIES_MODES)})")
+# The rounding modes as render words them (the usual 四舍五入 unsaid), the longest first.
+_ROUND_MODES = {"四舍六入五成双": "half_even", "五舍六入": "half_down", "非零即进": "up", "直接舍去": "down",
+                "向上取整": "ceiling", "向下取整": "floor"}  # fmt: skip
+_ROUNDED = re.compile(rf"得分(?P<mode>{'|'.join(_ROUND_MODES)})?保留(?P<n>\d+)位小数")
+
+
+def _row_sentences(parts: list[str], known: Known) -> tuple[list[str], list[str]]:
+    """The row's `applies` and `round` lines, from its last sentences, and the sentences before them."""
+    head: list[str] = []
+    if parts and (found := _APPLIES.fullmatch(parts[-1])) is not None:
+        mode = _APPLIES_MODES[found["mode"]]
+        if found["cond"] is None:
+            head.append(f"applies else {mode}")
+        else:
+            read = expression(found["cond"], known)
+            if read is None:
+                raise _Unread
+            head.append(f"applies if {read} else {mode}")
+        parts = parts[:-1]
+    if parts and (found := _ROUNDED.fullmatch(parts[-1])) is not None:
+        head.append(f"round {found['n']} {_ROUND_MODES[found['mode']] if found['mode'] else 'half_up'}")
+        parts = parts[:-1]
+    return head, parts
 
 
 def _criterion(parts: list[str], c: _Context) -> tuple[str, ...] | None:
@@ -225,6 +255,10 @@ def _criterion(parts: list[str], c: _Context) -> tuple[str, ...] | None:
         if found is not None:
             lines, i = found
             break
+    if not lines and i < len(parts):
+        guarded = _guarded_base(parts, i, c)
+        if guarded is not None:
+            lines, i = guarded
     awards = _checklist(parts, i, c, deduct=False)
     if awards is not None:
         lines += awards[0]
@@ -236,6 +270,35 @@ def _criterion(parts: list[str], c: _Context) -> tuple[str, ...] | None:
         lines += taken
         i = len(parts)
     return tuple(lines) if i == len(parts) and lines else None
+
+
+_GUARD = re.compile(r"(?P<cond>.+?)时，(?P<rest>.+)")
+
+
+def _guard(part: str, c: _Context) -> tuple[str, str] | None:
+    """A rule switched on by a condition, as render states it: “G时，…” → (G as rule text, the rest)."""
+    found = _GUARD.fullmatch(part)
+    if found is None:
+        return None
+    read = condition(found["cond"], c.known)
+    return (read, found["rest"]) if read is not None else None
+
+
+def _guarded_base(parts: list[str], i: int, c: _Context) -> tuple[list[str], int] | None:
+    """G时，<a base rule>；否则不得分 → the base rule ending in `if G`."""
+    guard = _guard(parts[i], c)
+    if guard is None:
+        return None
+    trial = [*parts[:i], guard[1], *parts[i + 1 :]]
+    for base in (_judgment, _formula, _match, _bands, _when):
+        try:
+            found = base(trial, i, c)
+        except _Unread:
+            found = None
+        if found is not None and found[1] < len(trial) and trial[found[1]] == "否则不得分":
+            lines, j = found
+            return [*lines[:-1], f"{lines[-1]} if {guard[0]}"], j + 1
+    return None
 
 
 def _judgment(parts: list[str], i: int, c: _Context) -> tuple[list[str], int] | None:
@@ -404,6 +467,11 @@ def _deductions(parts: list[str], i: int, c: _Context, *, lone: bool) -> list[st
     j = i
     while j < len(parts):
         part = parts[j]
+        guard = _guard(part, c)  # G时，<a deduction>: the deduction ends in `if G` (a checklist item has none)
+        switched = ""
+        if guard is not None and (re.match(r"以.+?为基准，", guard[1]) or _COUNTED.fullmatch(guard[1])):
+            parts[j] = part = guard[1]
+            switched = f" if {guard[0]}"
         if based := re.fullmatch(r"以(?P<ref>.+?)为基准，(?P<rest>.+)", part):
             reference, rest = based["ref"], based["rest"]
             step = _STEP.fullmatch(rest)
@@ -418,17 +486,17 @@ def _deductions(parts: list[str], i: int, c: _Context, *, lone: bool) -> list[st
                 if rest != f"{full}{_WITHIN[_DIRECTION[step['dir']]]}{reference}的，计{plain(c.top)}分":
                     return None
                 subject = full
-            lines.append(_step_line(step, subject, reference, c))
+            lines.append(_step_line(step, subject, reference, c) + switched)
             j += 1
             continue
         if counted := _COUNTED.fullmatch(part):
             step_text = literal_text(counted["step"]) if counted["step"] else "1"
             counting = _counting(counted["partial"], counted["step"] or "1")
             if counting is None and step_text == "1":
-                lines.append(f"deduct {counted['rate']} per {c.expr(counted['e'])}")
+                lines.append(f"deduct {counted['rate']} per {c.expr(counted['e'])}{switched}")
             else:
                 lines.append(f"deduct {counted['rate']} per {step_text} of {c.expr(counted['e'])} counting "
-                             f"{counting or 'proportional'}")  # fmt: skip
+                             f"{counting or 'proportional'}{switched}")  # fmt: skip
             j += 1
             continue
         items = _checklist(parts, j, c, deduct=True)

@@ -295,9 +295,10 @@ class Words:
             sentences.append(lead + self._list(taken) + ("，扣完为止" if zh else ", down to 0"))
         if not indicator.rules:
             sentences.append(f"计{exact(top)}分" if zh else f"{exact(top)} points")
-        if indicator.round_places is not None:
+        if indicator.round_places is not None:  # the mode said when it is not the usual 四舍五入
             places = exact(indicator.round_places.value)
-            sentences.append(f"得分保留{places}位小数" if zh else f"the score is rounded to {places} places")
+            mode = _ROUNDING[indicator.round_mode][0 if zh else 1] if indicator.round_mode != "half_up" else ""
+            sentences.append(f"得分{mode}保留{places}位小数" if zh else f"the score is {mode or 'rounded'} to {places} places")
         if indicator.applies is not None:
             sentences.append(self.applies(indicator.applies))
         end = "。" if zh else "."
