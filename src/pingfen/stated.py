@@ -26,8 +26,12 @@ from pingfen.syntax.formatter import label, name
 
 # An input's type as render states it (中文 and English), and the word for a derived value.
 TYPES = {"百分比": "percent", "金额": "amount", "计数": "count", "是否": "bool", "评价得分": "score", "数值": "number",
-         "等级": "label", "percent": "percent", "amount": "amount", "count": "count", "yes/no": "bool",
-         "score": "score", "number": "number", "label": "label"}  # fmt: skip
+         "等级": "label", "日期": "date", "percent": "percent", "amount": "amount", "count": "count", "yes/no": "bool",
+         "score": "score", "number": "number", "label": "label", "date": "date"}  # fmt: skip
+# A panel's type: 评价得分（多位专家）, or 评价得分（5位专家） when the rubric says how many.
+_PANEL_TYPE = re.compile(r"(?P<type>.+)（(?:多|(?P<n>\d+))位专家）")
+# A value across the batch, as render's 指标数据说明 states it (`criteria.Words.batch`).
+_BATCH = {"最小值": "min", "最大值": "max", "平均值": "mean", "中位数": "median", "记录数": "count", "由高到低的名次": "rank"}
 DERIVED = ("计算值", "derived")
 DATA_HEAD = ("数据项", "类型")  # the first two heads of the 指标数据说明 table
 
@@ -60,19 +64,26 @@ def read_items(rows: list[list[str]]) -> Known | None:
         if not item:
             continue
         names.append(item)
+        panel = _PANEL_TYPE.fullmatch(kind)
+        if panel is not None and panel["type"] in TYPES:  # `list of [N] TYPE`
+            kind_text = f"list of {panel['n'] + ' ' if panel['n'] else ''}{TYPES[panel['type']]}"
+        else:
+            kind_text = TYPES.get(kind, "")
         if kind in DERIVED:
             derived.append((item, values))
-        elif kind in TYPES and (declared := _input(item, TYPES[kind], values, description)) is not None:
+        elif kind_text and (declared := _input(item, kind_text, values, description)) is not None:
             inputs.append(declared)
         else:
             return None
     known = Known(tuple(inputs), ())
     lets = []
     for item, formula in derived:  # a formula may name any item, derived ones too
-        text = expression(formula, Known(known.inputs, tuple((n, "") for n, _ in derived)))
+        names_known = Known(known.inputs, tuple((n, "") for n, _ in derived))
+        batch = re.fullmatch(rf"{re.escape(item)}为同批各记录(?P<e>.+)的(?P<f>{'|'.join(_BATCH)})", formula)
+        text = expression(batch["e"] if batch else formula, names_known)
         if text is None:
             return None
-        lets.append((item, text))
+        lets.append((item, f"batch {_BATCH[batch['f']]}({text})" if batch else text))
     return Known(tuple(inputs), tuple(lets))
 
 
@@ -83,14 +94,19 @@ _BOUND_OPS = {"≥": ">=", "≤": "<=", ">": ">", "<": "<", "=": "=", "≠": "!=
 def _input(item: str, kind: str, values: str, description: str) -> InputDecl | None:
     if kind == "label":
         return InputDecl(item, kind, labels=tuple(v for v in values.split("、") if v), description=description)
-    bounds = []
+    values, _, precise = values.partition("，精确到")  # `precision P`, written after the bounds
+    precision = literal_text(precise) if precise else None
+    if precise and precision is None:
+        return None
+    bounds = [f"precision {precision}"] if precision else []
     for part in re.split(r"且| and ", values) if values else []:
         found = _BOUND.match(part.strip())
         literal = literal_text(found[2]) if found else None
         if found is None or literal is None:
             return None  # a range render would not write: not guessed at
         bounds.append(f"{_BOUND_OPS[found[1]]} {literal}")
-    return InputDecl(item, kind, " and ".join(bounds), description=description)
+    head, rest = (bounds[:1], bounds[1:]) if precision else ([], bounds)
+    return InputDecl(item, kind, " ".join([*head, " and ".join(rest)]).strip(), description=description)
 
 
 # ---------------------------------------------------------------- literals and expressions
@@ -111,18 +127,32 @@ def literal_text(text: str) -> str | None:
 
 
 _TOKEN = re.compile(
-    r"(?P<num>\d+(?:\.\d+)?(?:%|个百分点)?|一个百分点)|(?P<op>≥|≤|≠|<|>|=|\+|-|×|÷|（|）|\(|\)|,|且|或|是|否)"
-    r"|(?P<call>(?:min|max|abs)\()"
+    r"(?P<then>时为)|(?P<else>，否则为)|(?P<since>自)|(?P<until>至)|(?P<span>的天数|的月数)"
+    r"|(?P<num>\d+(?:\.\d+)?(?:%|个百分点)?|一个百分点)|(?P<op>≥|≤|≠|<|>|=|\+|-|×|÷|（|）|\(|\)|,|且|或|是|否)"
+    r"|(?P<call>(?:min|max|abs|mean|median|trimmed_mean|count)\()"
 )
+# A panel read by one of its functions, as render words it after the panel's name.
+_PANEL = {"去掉一个最高分和一个最低分后的平均值": "trimmed_mean", "的平均值": "mean", "的中位数": "median",
+          "的最低值": "min", "的最高值": "max", "的个数": "count"}  # fmt: skip
+_ROUND_WORDS = {"四舍六入五成双": "half_even", "五舍六入": "half_down", "非零即进": "up", "直接舍去": "down",
+                "向上取整": "ceiling", "向下取整": "floor"}  # fmt: skip
+_ROUNDED_VALUE = re.compile(rf"（(?P<mode>{'|'.join(_ROUND_WORDS)})?保留(?P<n>\d+)位小数）")
 _OPS = {"≥": ">=", "≤": "<=", "≠": "!=", "×": "*", "÷": "/", "（": "(", "）": ")", "且": "and", "或": "or",
         "是": "true", "否": "false", ",": ","}  # fmt: skip
 
 
 def expression(text: str, known: Known) -> str | None:
     """An expression as render writes it (`criteria.Words.expr`) as rule text, or None. Names
-    are the known ones, the longest first; “…”不成立 is `not (…)`."""
+    are the known ones, the longest first; “…”不成立 is `not (…)`; “A时为B，否则为C” is
+    `if A then B else C`; “X（保留2位小数）” is `round(X, 2)`; a panel's name with its function's
+    words (专家评分的平均值) is `mean(专家评分)`; “自A至B的天数” is `days(A, B)`; a label of a
+    declared label input is itself."""
     names = known.names
+    panels = {i.name for i in known.inputs if i.type.startswith("list of ")}
+    labels = sorted({lb for i in known.inputs if i.type == "label" for lb in i.labels}, key=len, reverse=True)
     out: list[str] = []
+    starts = [0]  # where the innermost bracket's current part starts: an `if` is put there
+    spans: list[int] = []  # the places of the 自…至… durations open, named days or months at their end
     i, open_nots = 0, 0
     while i < len(text):
         if text[i].isspace():
@@ -130,18 +160,35 @@ def expression(text: str, known: Known) -> str | None:
             continue
         whole = next((n for n in names if text.startswith(n, i)), None)
         if whole is not None:
-            out.append(name(whole))
             i += len(whole)
+            words = next((w for w in _PANEL if text.startswith(w, i)), None) if whole in panels else None
+            out.extend([f"{_PANEL[words]}(", name(whole), ")"] if words else [name(whole)])
+            i += len(words or "")
             continue
         if text.startswith("”不成立", i) and open_nots:
             out.append(")")
             open_nots -= 1
+            starts.pop()
             i += len("”不成立")
             continue
         if text[i] == "“":
             out.append("not (")
+            starts.append(len(out))
             open_nots += 1
             i += 1
+            continue
+        if rounded := _ROUNDED_VALUE.match(text, i):  # the value just read, rounded
+            if not out:
+                return None
+            out.insert(_atom_start(out), "round(")
+            mode = [",", _ROUND_WORDS[rounded["mode"]]] if rounded["mode"] else []
+            out.extend([",", rounded["n"], *mode, ")"])
+            i = rounded.end()
+            continue
+        label = next((lb for lb in labels if text.startswith(lb, i)), None)
+        if label is not None:
+            out.append(label_text(label))
+            i += len(label)
             continue
         found = _TOKEN.match(text, i)
         if found is None:
@@ -151,17 +198,57 @@ def expression(text: str, known: Known) -> str | None:
             if literal is None:
                 return None
             out.append(literal)
+        elif found["then"]:
+            out.insert(starts[-1], "if")
+            out.append("then")
+        elif found["else"]:
+            out.append("else")
+            starts[-1] = len(out)
+        elif found["since"]:
+            spans.append(len(out))
+            out.append("days(")  # or months(: said at its end
+            starts.append(len(out))
+        elif found["until"] or found["op"] == ",":
+            if found["until"] and not spans:
+                return None
+            out.append(",")
+            starts[-1] = len(out)
+        elif found["span"]:
+            if not spans or len(starts) < 2:
+                return None
+            out[spans.pop()] = "days(" if found["span"] == "的天数" else "months("
+            out.append(")")
+            starts.pop()
         elif found["call"]:
             out.append(found["call"])
+            starts.append(len(out))
+        elif found["op"] in ("(", "（"):
+            out.append("(")
+            starts.append(len(out))
+        elif found["op"] in (")", "）"):
+            if len(starts) < 2:
+                return None
+            out.append(")")
+            starts.pop()
         else:
             out.append(_OPS.get(found["op"], found["op"]))
         i = found.end()
-    if open_nots or not out:
+    if open_nots or spans or not out:
         return None
     text_out = out[0]
     for before, token in zip(out, out[1:], strict=False):  # a space between tokens, none inside ( ) or before ,
         text_out += token if before.endswith("(") or token in (")", ",") else " " + token
     return text_out
+
+
+def _atom_start(out: list[str]) -> int:
+    """Where the last value of `out` starts: a name or literal, or a bracket and what it holds."""
+    depth = 0
+    for k in range(len(out) - 1, -1, -1):
+        depth += (out[k] == ")") - out[k].endswith("(")
+        if depth <= 0:
+            return k
+    return 0
 
 
 # ---------------------------------------------------------------- a criterion

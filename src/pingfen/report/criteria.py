@@ -115,13 +115,15 @@ class Words:
                     unit = {"days": ("天数", "days"), "months": ("月数", "months")}[e.func]
                     return f"自{a}至{b}的{unit[0]}" if zh else f"the {unit[1]} from {a} to {b}"
                 return f"{e.func}({', '.join(self.expr(a) for a in e.args)})"
-            case ast.Round():
+            case ast.Round():  # the value bracketed unless it is one name, number or call; a mode but 四舍五入 said
                 places = exact(e.places.value)
-                return f"{self.expr(e.value)}（保留{places}位小数）" if zh else f"{self.expr(e.value)} (to {places} places)"
-            case ast.IfElse():
+                mode = _ROUNDING[e.mode][0 if zh else 1] if e.mode != "half_up" else ""
+                value = self.expr(e.value, 8)
+                return f"{value}（{mode}保留{places}位小数）" if zh else f"{value} ({mode or 'rounded'} to {places} places)"
+            case ast.IfElse():  # a condition or a first value that is itself an `if` bracketed: one reading only
                 if zh:
-                    return f"{self.expr(e.condition)}时为{self.expr(e.then)}，否则为{self.expr(e.otherwise)}"
-                return f"{self.expr(e.then)} if {self.expr(e.condition)}, else {self.expr(e.otherwise)}"
+                    return f"{self.expr(e.condition, 1)}时为{self.expr(e.then, 1)}，否则为{self.expr(e.otherwise)}"
+                return f"{self.expr(e.then, 1)} if {self.expr(e.condition, 1)}, else {self.expr(e.otherwise)}"
             case _:
                 assert_never(e)
 
@@ -130,7 +132,7 @@ class Words:
         when no other yes/no input has the same one (else the table could not say which)."""
         if isinstance(e, ast.Ref):
             declared = self.inputs.get(e.name.text)
-            if declared is not None and declared.type == "bool" and declared.description:
+            if declared is not None and declared.type == "bool" and declared.description and declared.description.strip():
                 alike = [i for i in self.inputs.values() if i.type == "bool" and i.description == declared.description]
                 if len(alike) == 1 and declared.description not in self.inputs and declared.description not in self.lets:
                     return declared.description
@@ -389,9 +391,12 @@ class Words:
             else:
                 values = ("且" if self.zh else " and ").join(
                     f"{_ZH_OPS[b.op] if self.zh else _EN_OPS[b.op]}{self.literal(b.value)}" for b in i.bounds)
+            if i.precision is not None:  # values are rounded to it when read
+                values += f"，精确到{self.literal(i.precision)}" if self.zh else f", to {self.literal(i.precision)}"
             kind = TYPE_WORDS[i.type][0 if self.zh else 1]
-            if i.is_list:  # a panel of experts' scores
-                kind = f"{kind}（多位专家）" if self.zh else f"{kind} (a panel)"
+            if i.is_list:  # a panel of experts' scores, and how many when the rubric says
+                many = exact(i.size.value) if i.size is not None else ("多" if self.zh else "")
+                kind = f"{kind}（{many}位专家）" if self.zh else f"{kind} (a panel{' of ' + many if many else ''})"
             out.append((i.name.text, kind, values, i.description or ""))
         for name, let in self.lets.items():
             out.append((name, DERIVED[0 if self.zh else 1], self.expr(let.expr), ""))
