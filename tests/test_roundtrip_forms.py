@@ -261,3 +261,22 @@ def test_render_states_the_cap(tmp_path: Path) -> None:
     assert back.module.header is not None and back.module.header.cap is not None
     assert back.module.header.cap.value == 12
     assert back.evaluate({"创新": True}).raw_total == 12
+
+
+def test_a_pending_row_reads_back_as_pending(tmp_path: Path) -> None:
+    """由各省自行制定: the imported row is `pending` too, so that it refuses to score as the original
+    does (PF542), rather than a judgment that would score by criteria that do not exist."""
+    text = ('rubric "国家" {\n  total 20\n}\n\ninput 执行率: percent >= 0\n\n'
+            "indicator 预算执行率 10 {\n  bands 执行率 {\n    >= 90% -> 10\n    else   -> 0\n  }\n}\n\n"
+            'indicator 地方特色指标 10 { pending "由各省自行制定" }\n')  # fmt: skip
+    rubric = pingfen.loads(text, "r.rule", tests=False)
+    for fmt in ("xlsx", "docx"):
+        render_table(rubric, fmt, tmp_path / f"t.{fmt}")
+        imported = import_table(tmp_path / f"t.{fmt}")
+        back = pingfen.loads(imported.text, "i.rule", tests=False)
+        row = next(n for n, _ in ast.walk_nodes(back.module.top) if n.name.text == "地方特色指标")
+        assert isinstance(row, ast.Indicator) and row.pending == "由各省自行制定"
+        assert all(r.recognised for r in imported.rows)
+        with pytest.raises(pingfen.DataError) as refused:
+            back.evaluate({"执行率": "95%"})
+        assert [p.code for p in refused.value.problems] == ["PF542"]

@@ -284,6 +284,7 @@ class Node:
 # The rows a table counts outside its total: 加分项 added to it, 扣分项 taken from it.
 _OUTSIDE_KIND = {"加分项": "bonus", "加分": "bonus", "加分指标": "bonus", "扣分项": "penalty", "扣分": "penalty",
                  "扣分指标": "penalty"}  # fmt: skip
+_PENDING = re.compile(r"自行制定|另行制定|尚未制定")
 _OUTSIDE_ROW = re.compile(r"^(?P<kind>加分项|扣分项)[:：](?P<name>.+)$")
 _NAME_POINTS = re.compile(r"^(?P<name>.+?)\(?(?P<n>\d+(?:\.\d+)?)分\)?$")
 _NAME_POINTS_KEPT = re.compile(r"^(?P<name>.+?)[(（](?P<n>\d+(?:\.\d+)?)分[)）]$")
@@ -351,6 +352,8 @@ class _Builder:
         for leaf in [*self._leaves(self.roots), *(node for _, node in self.outside)]:
             # render's own wording first, read whole on the names its 指标数据说明 declares
             reading = read_stated(leaf.criterion, leaf.name, leaf.total(), self.known)
+            if _PENDING.search(leaf.criterion) and not re.search(r"\d", leaf.criterion):
+                reading = Reading("pending", (), ())  # 由各省自行制定: no criteria yet, so no score (PF542)
             if reading is None:
                 reading = read_criterion(leaf.criterion, leaf.name, leaf.total(), self._namer)
             if id(leaf) in penalties and not all(rule.startswith("deduct ") for rule in reading.rules):
@@ -541,6 +544,9 @@ class _Builder:
         if node.criterion:
             lines.append(f"{pad}# 评分标准：{one_line(node.criterion)}")
         lines.extend(f"{pad}# {note}" for note in reading.notes)
+        if reading.kind == "pending":  # the text as the table has it, less render's closing 。
+            text = string_text(one_line(node.criterion).removesuffix("。"))
+            return [*lines, f"{pad}{keyword} {name_text(node.name)} {plain(node.total())} {{ pending {text} }}"]
         if not reading.recognised and keyword == "penalty":
             lines.append(f"{pad}# TODO: 未能识别扣分项的评分标准，暂不扣分；请改写为扣分规则（deduct）后删去本行")
         elif not reading.recognised:
