@@ -152,7 +152,7 @@ def expression(text: str, known: Known) -> str | None:
     labels = sorted({lb for i in known.inputs if i.type == "label" for lb in i.labels}, key=len, reverse=True)
     out: list[str] = []
     starts = [0]  # where the innermost bracket's current part starts: an `if` is put there
-    spans: list[int] = []  # the places of the 自…至… durations open, named days or months at their end
+    spans: list[list[int]] = []  # each 自…至… duration open: its place, and whether 至 was read
     i, open_nots = 0, 0
     while i < len(text):
         if text[i].isspace():
@@ -205,18 +205,20 @@ def expression(text: str, known: Known) -> str | None:
             out.append("else")
             starts[-1] = len(out)
         elif found["since"]:
-            spans.append(len(out))
+            spans.append([len(out), 0])
             out.append("days(")  # or months(: said at its end
             starts.append(len(out))
         elif found["until"] or found["op"] == ",":
-            if found["until"] and not spans:
-                return None
+            if found["until"]:
+                if not spans or spans[-1][1]:
+                    return None
+                spans[-1][1] = 1
             out.append(",")
             starts[-1] = len(out)
         elif found["span"]:
-            if not spans or len(starts) < 2:
+            if not spans or not spans[-1][1] or len(starts) < 2:
                 return None
-            out[spans.pop()] = "days(" if found["span"] == "的天数" else "months("
+            out[spans.pop()[0]] = "days(" if found["span"] == "的天数" else "months("
             out.append(")")
             starts.pop()
         elif found["call"]:
