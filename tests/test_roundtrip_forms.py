@@ -280,3 +280,22 @@ def test_a_pending_row_reads_back_as_pending(tmp_path: Path) -> None:
         with pytest.raises(pingfen.DataError) as refused:
             back.evaluate({"执行率": "95%"})
         assert [p.code for p in refused.value.problems] == ["PF542"]
+
+
+def test_a_hand_made_row_that_may_not_apply(tmp_path: Path) -> None:
+    """本项目不涉及政府采购的，该项按满分计算；涉及的，…: a yes/no input for what may be absent, the
+    row's `applies … else full`, and the rest of the criterion read as any."""
+    table = _table(tmp_path / "评分表.xlsx", [
+        ["一级指标", "二级指标", "分值", "评分标准"],
+        ["过程", "政府采购规范性", "5", "本项目不涉及政府采购的，该项按满分计算；涉及的，采购合规率≥95%，计5分；其他情况，计2分。"],
+        ["", "资金到位率", "5", "未开展项目的，不得分；资金到位率≥90%，计5分；其他情况，计3分。"],
+        ["总分", "", "10", ""],
+    ])  # fmt: skip
+    imported = import_table(table)
+    assert all(r.recognised for r in imported.rows)
+    assert "applies if 涉及政府采购 else full" in imported.text and "applies if 开展项目 else zero" in imported.text
+    rubric = pingfen.loads(imported.text, "imported.rule", tests=False)
+    result = rubric.evaluate({"涉及政府采购": False, "开展项目": True, "资金到位率": "95%"})
+    assert (result.score("政府采购规范性"), result.applies("政府采购规范性"), result.total) == (5, False, Decimal("10.00"))
+    result = rubric.evaluate({"涉及政府采购": True, "采购合规率": "90%", "开展项目": False})
+    assert (result.score("政府采购规范性"), result.score("资金到位率"), result.total) == (2, 0, Decimal("2.00"))

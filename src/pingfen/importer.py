@@ -284,6 +284,13 @@ class Node:
 # The rows a table counts outside its total: 加分项 added to it, 扣分项 taken from it.
 _OUTSIDE_KIND = {"加分项": "bonus", "加分": "bonus", "加分指标": "bonus", "扣分项": "penalty", "扣分": "penalty",
                  "扣分指标": "penalty"}  # fmt: skip
+# 本项目不涉及政府采购的，该项按满分计算 (不得分, 按适用分值折算): a row that may not apply.
+_APPLIES_MODE = {"按满分计算": "full", "计满分": "full", "得满分": "full", "不得分": "zero", "按适用分值折算": "rescale",
+                 "不计入": "rescale"}  # fmt: skip
+_NOT_APPLICABLE = re.compile(
+    r"^(?:本项目|项目|本单位|单位)?(?P<what>不涉及|未涉及|未开展|没有|无)(?P<thing>[^，,；;。的]+)的[，,]"
+    rf"(?:该项|本项|此项)?(?:不适用[，,])?(?P<mode>{'|'.join(_APPLIES_MODE)})[；;。，,]?(?P<rest>.*)$", re.S
+)
 _PENDING = re.compile(r"自行制定|另行制定|尚未制定")
 _OUTSIDE_ROW = re.compile(r"^(?P<kind>加分项|扣分项)[:：](?P<name>.+)$")
 _NAME_POINTS = re.compile(r"^(?P<name>.+?)\(?(?P<n>\d+(?:\.\d+)?)分\)?$")
@@ -349,13 +356,19 @@ class _Builder:
         declared = set(self.known.names)
         reports: list[RowReport] = []
         penalties = {id(node) for kind, node in self.outside if kind == "penalty"}
+        tree = {id(leaf) for leaf in self._leaves(self.roots)}  # an outside row has no 不适用
         for leaf in [*self._leaves(self.roots), *(node for _, node in self.outside)]:
+            # 本项目不涉及政府采购的，该项按满分计算；涉及的，…: the row's 不适用, then the rest read as usual
+            absent = _NOT_APPLICABLE.match(leaf.criterion.strip()) if id(leaf) in tree else None
+            criterion = re.sub(r"^(?:涉及|开展|有)的[，,]", "", absent["rest"]) if absent else leaf.criterion
             # render's own wording first, read whole on the names its 指标数据说明 declares
-            reading = read_stated(leaf.criterion, leaf.name, leaf.total(), self.known)
+            reading = read_stated(criterion, leaf.name, leaf.total(), self.known)
             if _PENDING.search(leaf.criterion) and not re.search(r"\d", leaf.criterion):
                 reading = Reading("pending", (), ())  # 由各省自行制定: no criteria yet, so no score (PF542)
             if reading is None:
-                reading = read_criterion(leaf.criterion, leaf.name, leaf.total(), self._namer)
+                reading = read_criterion(criterion, leaf.name, leaf.total(), self._namer)
+            if absent is not None:
+                reading = self._applies(absent, reading)
             if id(leaf) in penalties and not all(rule.startswith("deduct ") for rule in reading.rules):
                 reading = Reading("todo", (), ())  # a 扣分项 holds deductions only (PF220): left to a person
             leaf.reading = reading
@@ -396,6 +409,17 @@ class _Builder:
             leaf = path[depth]
             del path[depth + 1 :]
             self._fill(leaf, row, columns)
+
+    def _applies(self, absent: re.Match[str], reading: Reading) -> Reading:
+        """The row applies while a yes/no input, named for what the text says may be absent
+        (不涉及政府采购 → 涉及政府采购), holds; else it counts as the text says."""
+        stem = {"不涉及": "涉及", "未涉及": "涉及", "未开展": "开展", "没有": "有", "无": "有"}[absent["what"]]
+        wished = f"{stem}{absent['thing']}"
+        declared = self._namer(wished)
+        decl = InputDecl(declared, "bool", description=f"是否{wished}")
+        mode = _APPLIES_MODE[absent["mode"]]
+        return Reading(reading.kind, (decl, *reading.inputs), (f"applies if {name_text(declared)} else {mode}", *reading.rules),
+                       reading.notes)  # fmt: skip
 
     def _take_outside(self) -> None:
         """加分项 and 扣分项 out of the tree: a row render names `加分项：创新加分`, or every row
