@@ -363,7 +363,7 @@ class _Builder:
             criterion = re.sub(r"^(?:涉及|开展|有)的[，,]", "", absent["rest"]) if absent else leaf.criterion
             # render's own wording first, read whole on the names its 指标数据说明 declares
             reading = read_stated(criterion, leaf.name, leaf.total(), self.known)
-            if _PENDING.search(leaf.criterion) and not re.search(r"\d", leaf.criterion):
+            if absent is None and id(leaf) in tree and _PENDING.search(criterion) and not re.search(r"\d", criterion):
                 reading = Reading("pending", (), ())  # 由各省自行制定: no criteria yet, so no score (PF542)
             if reading is None:
                 reading = read_criterion(criterion, leaf.name, leaf.total(), self._namer)
