@@ -299,3 +299,22 @@ def test_a_hand_made_row_that_may_not_apply(tmp_path: Path) -> None:
     assert (result.score("政府采购规范性"), result.applies("政府采购规范性"), result.total) == (5, False, Decimal("10.00"))
     result = rubric.evaluate({"涉及政府采购": True, "采购合规率": "90%", "开展项目": False})
     assert (result.score("政府采购规范性"), result.score("资金到位率"), result.total) == (2, 0, Decimal("2.00"))
+
+
+def test_render_says_what_import_needs_to_read_back() -> None:
+    """The words added for the round trip: a panel's size, a precision, a rounding mode other
+    than 四舍五入 (on a row and on a value, which is bracketed), and an `if` as a value compared."""
+    from pingfen.report.criteria import Words
+
+    text = ('rubric "r" {\n  total 10\n}\n\ninput 专家评分: list of 5 score >= 0 and <= 10\n'
+            "input 执行率: percent precision 0.1% >= 0%\ninput 有项目: bool\n\n"
+            "indicator 评审 5 {\n  round 1 down\n  score = round(mean(专家评分) / 2, 2, floor)\n}\n\n"
+            "indicator 执行 5 {\n  score = if (if 有项目 then 执行率 else 0%) >= 90% then 5 else 0\n}\n")  # fmt: skip
+    rubric = pingfen.loads(text, "r.rule", tests=False)
+    words = Words(rubric.module, "zh")
+    items = {name: (kind, values) for name, kind, values, _ in words.data_items()}
+    assert items["专家评分"] == ("评价得分（5位专家）", "≥0且≤10")
+    assert items["执行率"] == ("百分比", "≥0%，精确到0.1%")
+    rows = {n.name.text: words.criterion(n) for n, _ in ast.walk_nodes(rubric.module.top) if isinstance(n, ast.Indicator)}
+    assert rows["评审"] == "得分=（专家评分的平均值÷2）（向下取整保留2位小数），最高5分，低于0分的按0分计；得分直接舍去保留1位小数。"
+    assert rows["执行"].startswith("得分=（有项目时为执行率，否则为0%）≥90%时为5，否则为0")
