@@ -115,6 +115,8 @@ def records_2021() -> st.SearchStrategy[dict[str, object]]:
 HALVES = [D(n) / 2 for n in range(0, 21)]  # 0, 0.5, … 10
 
 # Stems for names: CJK, quoted display names, ASCII, names that need backquotes.
+# issue 10's forms beside 不适用, outside rows and vetoes, each a name `random_rubrics(newer=…)` may pick
+NEWER_FORMS = frozenset({"precision", "if", "round", "labels", "guards", "panel", "dates", "batch"})
 NODE_STEMS = ["指标", "“三公经费”变动率", "《政府工作报告》完成情况", "ind_", "投入（一）", "a b", "分组", "《指标》"]
 INPUT_STEMS = ["在职人数", "率", "x_", "数据 (万元)", "“数”", "金额"]
 KEYWORD_NAMES = ["total", "grade", "example", "percent", "error", "when"]
@@ -239,6 +241,7 @@ class _Builder:
         self.counted: list[tuple[str, str]] = []
         self.may_not_apply = True
         self.newer = True  # issue 10's forms: guards, rounding, if-else, label conditions, panels, dates, batches
+        self.forms = NEWER_FORMS  # which of them may appear
 
     def fresh(self, stems: list[str]) -> str:
         if self.draw(st.integers(0, 9)) == 0:
@@ -281,7 +284,7 @@ class _Builder:
         spelt = st.one_of(ratio.map(_pct_text), ratio.map(float), ratio.map(str))
         if not shared:
             return self.new_input("percent", ratio, spelt, shared=False)
-        if self.newer and self.draw(st.integers(0, 3)) == 0:  # values rounded to a declared precision when read (issue 10 item 4)
+        if "precision" in self.forms and self.draw(st.integers(0, 3)) == 0:  # values rounded to a declared precision when read (issue 10 item 4)
             precision = ast.Number(D("0.001"), "percent", "0.1%")
             return self.new_input("percent", ratio, spelt, _AT_LEAST_0, precision=precision)
         return self.pick("percent", _AT_LEAST_0, ratio, spelt)
@@ -333,7 +336,8 @@ class _Builder:
             leaves: list[ast.Expr] = [_ref(self.number()), _num(draw(st.sampled_from(HALVES)))]
             leaves += [_ref(n) for n in self.number_lets]
             return draw(st.sampled_from(leaves))
-        ops = ["+", "-", "*", "/", "min", "max", "abs", "neg"] + (["if", "if", "round"] if self.newer else [])
+        ops = ["+", "-", "*", "/", "min", "max", "abs", "neg"] + (["if", "if"] if "if" in self.forms else []) + (
+            ["round"] if "round" in self.forms else [])  # fmt: skip
         op = draw(st.sampled_from(ops))
         a = self.numeric(depth + 1)
         if op == "round":  # rounded where the text says (issue 10 item 4)
@@ -366,7 +370,7 @@ class _Builder:
 
     def condition(self, depth: int = 0) -> ast.Expr:
         draw = self.draw
-        labels_too = ["label", "label"] if self.newer else []
+        labels_too = ["label", "label"] if "labels" in self.forms else []
         kinds = ["bool", "bool", "cmp_pct", "cmp_num", "not", "and", "or", *labels_too]
         kind = draw(st.sampled_from(kinds if depth < 2 else ["bool", *labels_too[:1]]))
         if kind == "bool":
@@ -405,17 +409,17 @@ class _Builder:
     def indicator(self, top: Decimal) -> ast.Indicator:
         name = self.fresh(NODE_STEMS)
         kinds = ["bands", "bands_let", "step", "ratio", "counted", "awards", "when", "when_cond", "when_pct", "match",
-                 "judgment", "formula", *(["panel", "dates", "batch"] if self.newer else []), "none"]  # fmt: skip
+                 "judgment", "formula", *(f for f in ("panel", "dates", "batch") if f in self.forms), "none"]  # fmt: skip
         kind = self.draw(st.sampled_from(kinds + (["when_open"] if self.loose else [])))
         rules: list[ast.Rule] = getattr(self, "rule_" + kind)(name, top)
         for _ in range(self.draw(st.integers(0, 2))):  # deductions after the rule that gives the start
             rules.append(self.deduction(name, top))
         # now and then a rule switched on by a trailing `if COND` (issue 10 item 2)
         rules = [attrs.evolve(r, guard=self.condition(1)) if not isinstance(r, (ast.AwardIf, ast.DeductIf))
-                 and self.newer and self.draw(st.integers(0, 4)) == 0 else r for r in rules]  # fmt: skip
+                 and "guards" in self.forms and self.draw(st.integers(0, 4)) == 0 else r for r in rules]  # fmt: skip
         indicator = ast.Indicator(ast.Name(name), _num(top), tuple(rules))
         exact = any(s[0] == name for s in self.steps) or any(c[0] == name for c in self.counted)
-        if not exact and self.newer and self.draw(st.integers(0, 5)) == 0:  # `round N [MODE]` on its score (issue 10 item 4)
+        if not exact and "round" in self.forms and self.draw(st.integers(0, 5)) == 0:  # `round N [MODE]` on its score (issue 10 item 4)
             mode = self.draw(st.sampled_from(["half_up", "half_even", "half_down", "up", "down", "ceiling", "floor"]))
             indicator = attrs.evolve(indicator, round_places=_num(self.draw(st.integers(1, 2))), round_mode=mode)
         self.indicators.append(indicator)
@@ -778,14 +782,16 @@ class _Builder:
 
 @st.composite
 def random_rubrics(
-    draw: st.DrawFn, loose: bool = False, applies: bool = True, newer: bool = True, outside: bool = True,
-    vetoes: bool = True,
+    draw: st.DrawFn, loose: bool = False, applies: bool = True, newer: bool | frozenset[str] = True,
+    outside: bool = True, vetoes: bool = True,
 ) -> GenRubric:
     """A random rubric with the strategies of records that fit it (see the module's doc);
-    `applies`: some rows may not apply (不适用); `newer`: issue 10's other forms appear too;
+    `applies`: some rows may not apply (不适用); `newer`: issue 10's other forms appear too (or, given
+    a set, those of NEWER_FORMS it names);
     `outside`: bonus and penalty rows after the tree; `vetoes`: 一票否决 lines and grades with conditions."""
     b = _Builder(draw, loose)
-    b.may_not_apply, b.newer = applies, newer
+    b.may_not_apply, b.newer = applies, bool(newer)
+    b.forms = NEWER_FORMS if newer is True else frozenset(newer or ())
     tops = b.split(D(draw(st.integers(2, 20))))
     nodes = [b.node(0, top, keep=i == 0) for i, top in enumerate(tops)]
     total = sum(tops, D(0))

@@ -107,7 +107,7 @@ def test_2021_scores_alike_after_render_and_import(imported_2021: tuple[Rubric, 
 
 
 @settings(max_examples=25, deadline=None)
-# issue 10's forms (不适用, guards, rounding, panels, dates, batch values, 加分项, 扣分项, 一票否决) are not read back yet
+# issue 10's forms (不适用, guards, rounding, panels, dates, batch values, 加分项, 扣分项, 一票否决): tests/test_roundtrip_forms.py
 @given(gen=random_rubrics(applies=False, newer=False, outside=False, vetoes=False), fmt=st.sampled_from(["xlsx", "docx"]), data=st.data())
 def test_generated_rubrics_score_alike_after_render_and_import(gen: GenRubric, fmt: str, data: st.DataObject) -> None:
     original = pingfen.loads(gen.text, "r.rule", tests=False)

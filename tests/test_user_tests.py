@@ -110,7 +110,7 @@ def test_the_tutorial_console_sessions_print_what_they_show(
         elif step.text.startswith("pingfen "):  # not `python -m pip install .`, the one-time setup
             out, err = io.StringIO(), io.StringIO()
             main(shlex.split(step.text)[1:], out, err)
-            actual = out.getvalue() + err.getvalue()
+            actual = (out.getvalue() + err.getvalue()).replace("\r\n", "\n")  # a CSV's rows end in CRLF
             if not _matches(step.shown, actual):
                 drifted.append(f"{where}: $ {step.text}\n--- shown\n{step.shown}--- printed\n{actual}")
             ran += 1

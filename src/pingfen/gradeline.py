@@ -4,7 +4,10 @@ Tables state them below the total, as staff write them and as `pingfen render` d
 "90分（含）以上为优秀；80分（含）-90分为良好；60分（含）-80分为中；60分以下为差",
 "总分四舍五入保留2位小数后评定等次", "保留两位小数". A line whose grade clauses are not all
 read gives no grades (the importer then writes the usual ones and says so); the rounding is
-read on its own.
+read on its own. Render's words for the rest of the header and the lines after the tree are
+read too, on the names the table declares: a grade's condition ("90分（含）以上为优秀（且满意度
+≥90%）"), the cap on the total ("加分后总分不超过100分") and each 一票否决 ("一票否决：发生重大违规
+（重大违规）的，总分计0分" / 不得评为优秀 / 评为差).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from decimal import Decimal
 from attrs import frozen
 
 from pingfen.phrases import NUMBER, normalise, number, plain
+from pingfen.stated import Known, condition
 
 # Rounding modes as render words them (report/criteria.py), and the usual 四舍五入.
 MODES = {"四舍五入": "half_up", "四舍六入五成双": "half_even", "五舍六入": "half_down", "非零即进": "up",
@@ -29,14 +33,21 @@ class GradeLine:
     grades: tuple[tuple[str, str | None, Decimal | None], ...] = ()
     places: int | None = None
     mode: str = "half_up"
+    cap: Decimal | None = None  # `cap total`: 加分后总分不超过…分
+    conditions: tuple[tuple[str, str], ...] = ()  # a grade's name and its condition, as rule text
+    vetoes: tuple[tuple[str, str | None], ...] = ()  # each `veto` line, and the grade it names (or None)
 
     def lines(self) -> list[str]:
         """The header's lines for what was read."""
         from pingfen.phrases import name_text
 
         out = [f"round total {self.places} {self.mode}"] if self.places is not None else []
+        if self.cap is not None:
+            out.append(f"cap total {plain(self.cap)}")
+        conditions = dict(self.conditions)
         for grade, op, threshold in self.grades:
-            out.append(f"grade {name_text(grade)} otherwise" if op is None else f"grade {name_text(grade)} {op} {plain(threshold or Decimal(0))}")
+            line = f"grade {name_text(grade)} otherwise" if op is None else f"grade {name_text(grade)} {op} {plain(threshold or Decimal(0))}"
+            out.append(line + (f" if {conditions[grade]}" if grade in conditions else ""))
         return out
 
 
@@ -48,11 +59,13 @@ _TOTAL = re.compile(rf"^总分(?P<op>>=|<=|>|<|=)(?P<v>{NUMBER})为(?P<name>.+)$
 _LEAD = re.compile(r"^(?:评价等次|等次|评价等级|等级)(?:划分)?:|^等次按以下顺序取首个符合的:")
 
 
-def read_grade_line(text: str) -> GradeLine | None:
-    """The grades and rounding a line states, or None when it states neither."""
+def read_grade_line(text: str, known: Known | None = None) -> GradeLine | None:
+    """The grades, rounding, cap and vetoes a line states, or None when it states none of them;
+    conditions are read on the names `known` declares."""
+    text, cap, conditions, vetoes = _beside_the_grades(text, known or Known())
     clean = normalise(text)
     if not re.search(r"为|保留", clean):
-        return None
+        return GradeLine(cap=cap, vetoes=vetoes) if cap is not None or vetoes else None
     found = _PLACES.search(clean)
     places = int(number(found["n"])) if found is not None else None
     mode = MODES[found["mode"]] if found is not None and found["mode"] else "half_up"
@@ -67,9 +80,69 @@ def read_grade_line(text: str) -> GradeLine | None:
         grades.append(grade)
     if grades and any(op is None for _, op, _ in grades[:-1]):
         grades = []  # only the last grade may be "the rest"
-    if not grades and places is None:
+    if not grades and places is None and cap is None and not vetoes:
         return None
-    return GradeLine(tuple(grades), places, mode)
+    named = {name for name, _, _ in grades}
+    kept = tuple((name, cond) for name, cond in conditions if name in named)
+    return GradeLine(tuple(grades), places, mode, cap, kept, vetoes)
+
+
+_CAP = re.compile(rf"^(?:加分后)?总分(?:最高)?(?:不得?超过|最高为|以)(?P<v>{NUMBER})分(?:为限)?$")
+_RAW_LEAD = re.compile(r"^(?:评价等次|等次|评价等级|等级)(?:划分)?[:：]")
+_CONDITIONED = re.compile(r"^(?P<band>.+?)（且(?P<cond>.+)）$")
+_VETO_ACTION = re.compile(r"^(?:(?P<zero>总分计0分)|不得评为(?P<below>.+)|评为(?P<grade>.+))$")
+
+
+def _beside_the_grades(
+    text: str, known: Known
+) -> tuple[str, Decimal | None, list[tuple[str, str]], tuple[tuple[str, str | None], ...]]:
+    """The line without what render adds beside its grade clauses — the cap, each veto, and a
+    grade's （且…） condition — and those, read. A sentence is split at ； and 。 only: a
+    condition may hold a comma (…时为…，否则为…)."""
+    kept: list[str] = []
+    cap: Decimal | None = None
+    conditions: list[tuple[str, str]] = []
+    vetoes: list[tuple[str, str | None]] = []
+    for part in re.split(r"[；。;]", text):
+        part = _RAW_LEAD.sub("", part.strip())
+        if (found := _CAP.match(normalise(part))) is not None:
+            cap = Decimal(found["v"])
+            continue
+        if (veto := _veto(part, known)) is not None:
+            vetoes.append(veto)
+            continue
+        if (found := _CONDITIONED.match(part)) is not None and (read := condition(found["cond"], known)) is not None:
+            grade = _grade(_LEAD.sub("", normalise(found["band"])))
+            if grade is not None:
+                conditions.append((grade[0], read))
+                part = found["band"]
+        kept.append(part)
+    return "；".join(kept), cap, conditions, tuple(vetoes)
+
+
+def _veto(text: str, known: Known) -> tuple[str, str | None] | None:
+    """一票否决：NAME（COND）的，总分计0分 / 不得评为G / 评为G as a `veto` line and the grade it
+    names. The name may hold brackets: every split is tried until the condition reads."""
+    from pingfen.phrases import name_text
+
+    if not text.startswith("一票否决："):
+        return None
+    body = text.removeprefix("一票否决：")
+    end = body.rfind("）的，")
+    action = _VETO_ACTION.match(body[end + 3 :]) if end > 0 else None
+    if action is None:
+        return None
+    head = body[:end]
+    for at in (i for i, char in enumerate(head) if char == "（" and i > 0):
+        read = condition(head[at + 1 :], known)
+        if read is None:
+            continue
+        line = f"veto {name_text(head[:at])} if {read} -> "
+        if action["zero"]:
+            return line + "zero", None
+        grade = action["below"] or action["grade"]
+        return f"{line}{'below' if action['below'] else 'grade'} {name_text(grade)}", grade
+    return None
 
 
 def _grade(clause: str) -> tuple[str, str | None, Decimal | None] | None:

@@ -281,6 +281,18 @@ class Node:
         return sum((c.total() for c in self.children), Decimal(0))
 
 
+# The rows a table counts outside its total: 加分项 added to it, 扣分项 taken from it.
+_OUTSIDE_KIND = {"加分项": "bonus", "加分": "bonus", "加分指标": "bonus", "扣分项": "penalty", "扣分": "penalty",
+                 "扣分指标": "penalty"}  # fmt: skip
+# 本项目不涉及政府采购的，该项按满分计算 (不得分, 按适用分值折算): a row that may not apply.
+_APPLIES_MODE = {"按满分计算": "full", "计满分": "full", "得满分": "full", "不得分": "zero", "按适用分值折算": "rescale",
+                 "不计入": "rescale"}  # fmt: skip
+_NOT_APPLICABLE = re.compile(
+    r"^(?:本项目|项目|本单位|单位)?(?P<what>不涉及|未涉及|未开展|没有|无)(?P<thing>[^，,；;。的]+)的[，,]"
+    rf"(?:该项|本项|此项)?(?:不适用[，,])?(?P<mode>{'|'.join(_APPLIES_MODE)})[；;。，,]?(?P<rest>.*)$", re.S
+)
+_PENDING = re.compile(r"自行制定|另行制定|尚未制定")
+_OUTSIDE_ROW = re.compile(r"^(?P<kind>加分项|扣分项)[:：](?P<name>.+)$")
 _NAME_POINTS = re.compile(r"^(?P<name>.+?)\(?(?P<n>\d+(?:\.\d+)?)分\)?$")
 _NAME_POINTS_KEPT = re.compile(r"^(?P<name>.+?)[(（](?P<n>\d+(?:\.\d+)?)分[)）]$")
 _TOTAL_ROW = re.compile(r"^(?:总分|合计|总计|分值合计)$")
@@ -327,6 +339,7 @@ class _Builder:
         self.node_names: set[str] = set()
         self.known = Known()  # the data items a table render made states (指标数据说明)
         self.closed = len(grid)  # the total row, when the table has one
+        self.outside: list[tuple[str, Node]] = []  # 加分项 and 扣分项 rows: ("bonus" | "penalty", row)
 
     def build(self) -> Imported:
         columns = _header(self.grid)
@@ -337,15 +350,27 @@ class _Builder:
         self._tree(columns)
         self._split_shared_points(columns)
         self._unique_names(self.roots, None)
+        self._take_outside()
         self.known = self._items(columns) or Known()
         self.inputs = list(self.known.inputs)
         declared = set(self.known.names)
         reports: list[RowReport] = []
-        for leaf in self._leaves(self.roots):
+        penalties = {id(node) for kind, node in self.outside if kind == "penalty"}
+        tree = {id(leaf) for leaf in self._leaves(self.roots)}  # an outside row has no 不适用
+        for leaf in [*self._leaves(self.roots), *(node for _, node in self.outside)]:
+            # 本项目不涉及政府采购的，该项按满分计算；涉及的，…: the row's 不适用, then the rest read as usual
+            absent = _NOT_APPLICABLE.match(leaf.criterion.strip()) if id(leaf) in tree else None
+            criterion = re.sub(r"^(?:涉及|开展|有)的[，,]", "", absent["rest"]) if absent else leaf.criterion
             # render's own wording first, read whole on the names its 指标数据说明 declares
-            reading = read_stated(leaf.criterion, leaf.name, leaf.total(), self.known)
+            reading = read_stated(criterion, leaf.name, leaf.total(), self.known)
+            if absent is None and id(leaf) in tree and _PENDING.search(criterion) and not re.search(r"\d", criterion):
+                reading = Reading("pending", (), ())  # 由各省自行制定: no criteria yet, so no score (PF542)
             if reading is None:
-                reading = read_criterion(leaf.criterion, leaf.name, leaf.total(), self._namer)
+                reading = read_criterion(criterion, leaf.name, leaf.total(), self._namer)
+            if absent is not None:
+                reading = self._applies(absent, reading)
+            if id(leaf) in penalties and not all(rule.startswith("deduct ") for rule in reading.rules):
+                reading = Reading("todo", (), ())  # a 扣分项 holds deductions only (PF220): left to a person
             leaf.reading = reading
             self.inputs.extend(i for i in reading.inputs if i.name not in declared)
             declared |= {i.name for i in reading.inputs}
@@ -384,6 +409,32 @@ class _Builder:
             leaf = path[depth]
             del path[depth + 1 :]
             self._fill(leaf, row, columns)
+
+    def _applies(self, absent: re.Match[str], reading: Reading) -> Reading:
+        """The row applies while a yes/no input, named for what the text says may be absent
+        (不涉及政府采购 → 涉及政府采购), holds; else it counts as the text says."""
+        stem = {"不涉及": "涉及", "未涉及": "涉及", "未开展": "开展", "没有": "有", "无": "有"}[absent["what"]]
+        wished = f"{stem}{absent['thing']}"
+        declared = self._namer(wished)
+        decl = InputDecl(declared, "bool", description=f"是否{wished}")
+        mode = _APPLIES_MODE[absent["mode"]]
+        return Reading(reading.kind, (decl, *reading.inputs), (f"applies if {name_text(declared)} else {mode}", *reading.rules),
+                       reading.notes)  # fmt: skip
+
+    def _take_outside(self) -> None:
+        """加分项 and 扣分项 out of the tree: a row render names `加分项：创新加分`, or every row
+        under a first-level 加分项 / 扣分项 heading, as tables often group them."""
+        kept = []
+        for node in self.roots:
+            named = _OUTSIDE_ROW.match(node.name)
+            if named is not None and node.indicator:
+                node.name = named["name"]
+                self.outside.append((_OUTSIDE_KIND[named["kind"]], node))
+            elif node.name in _OUTSIDE_KIND:
+                self.outside.extend((_OUTSIDE_KIND[node.name], leaf) for leaf in self._leaves([node]))
+            else:
+                kept.append(node)
+        self.roots = kept
 
     def _fill(self, leaf: Node, row: list[Cell], columns: Columns) -> None:
         """The indicator's criterion and explanation, joined when it spans several rows."""
@@ -432,7 +483,7 @@ class _Builder:
             for cell in row:
                 if cell.text and cell.text not in seen:
                     seen.add(cell.text)
-                    found = read_grade_line(cell.text)
+                    found = read_grade_line(cell.text, self.known)
                     if found is not None:
                         return found
         return GradeLine()
@@ -495,9 +546,14 @@ class _Builder:
         ]
         for node in self.roots:
             out.extend(self._node(node, 0))
+        for kind, node in self.outside:  # after the tree, as the table has them
+            out.extend(["", *self._node(node, 0, kind)])
+        graded = {grade for grade, _, _ in stated.grades} if stated.grades else {"优秀", "良好", "中", "差"}
+        for veto, grade in stated.vetoes:  # a veto naming a grade the draft lacks is left to a person
+            out.extend(["", veto] if grade is None or grade in graded else ["", f"# TODO: 等次“{grade}”未能识别：{veto}"])
         return _formatted("\n".join(out) + "\n")
 
-    def _node(self, node: Node, depth: int) -> list[str]:
+    def _node(self, node: Node, depth: int, keyword: str = "indicator") -> list[str]:
         pad = "  " * depth
         lines = [f"{pad}# {note}" for note in node.notes]
         if not node.indicator:
@@ -512,9 +568,14 @@ class _Builder:
         if node.criterion:
             lines.append(f"{pad}# 评分标准：{one_line(node.criterion)}")
         lines.extend(f"{pad}# {note}" for note in reading.notes)
-        if not reading.recognised:
+        if reading.kind == "pending":  # the text as the table has it, less render's closing 。
+            text = string_text(one_line(node.criterion).removesuffix("。"))
+            return [*lines, f"{pad}{keyword} {name_text(node.name)} {plain(node.total())} {{ pending {text} }}"]
+        if not reading.recognised and keyword == "penalty":
+            lines.append(f"{pad}# TODO: 未能识别扣分项的评分标准，暂不扣分；请改写为扣分规则（deduct）后删去本行")
+        elif not reading.recognised:
             lines.append(f"{pad}# TODO: 未能识别评分标准，暂按评价分（judgment）处理；请改写为规则后删去本行")
-        lines.append(f"{pad}indicator {name_text(node.name)} {plain(node.total())} {{")
+        lines.append(f"{pad}{keyword} {name_text(node.name)} {plain(node.total())} {{")
         lines.extend(f"{pad}  {rule}" for rule in reading.rules)
         return [*lines, f"{pad}}}"]
 

@@ -26,8 +26,12 @@ from pingfen.syntax.formatter import label, name
 
 # An input's type as render states it (中文 and English), and the word for a derived value.
 TYPES = {"百分比": "percent", "金额": "amount", "计数": "count", "是否": "bool", "评价得分": "score", "数值": "number",
-         "等级": "label", "percent": "percent", "amount": "amount", "count": "count", "yes/no": "bool",
-         "score": "score", "number": "number", "label": "label"}  # fmt: skip
+         "等级": "label", "日期": "date", "percent": "percent", "amount": "amount", "count": "count", "yes/no": "bool",
+         "score": "score", "number": "number", "label": "label", "date": "date"}  # fmt: skip
+# A panel's type: 评价得分（多位专家）, or 评价得分（5位专家） when the rubric says how many.
+_PANEL_TYPE = re.compile(r"(?P<type>.+)（(?:多|(?P<n>\d+))位专家）")
+# A value across the batch, as render's 指标数据说明 states it (`criteria.Words.batch`).
+_BATCH = {"最小值": "min", "最大值": "max", "平均值": "mean", "中位数": "median", "记录数": "count", "由高到低的名次": "rank"}
 DERIVED = ("计算值", "derived")
 DATA_HEAD = ("数据项", "类型")  # the first two heads of the 指标数据说明 table
 
@@ -60,19 +64,26 @@ def read_items(rows: list[list[str]]) -> Known | None:
         if not item:
             continue
         names.append(item)
+        panel = _PANEL_TYPE.fullmatch(kind)
+        if panel is not None and panel["type"] in TYPES:  # `list of [N] TYPE`
+            kind_text = f"list of {panel['n'] + ' ' if panel['n'] else ''}{TYPES[panel['type']]}"
+        else:
+            kind_text = TYPES.get(kind, "")
         if kind in DERIVED:
             derived.append((item, values))
-        elif kind in TYPES and (declared := _input(item, TYPES[kind], values, description)) is not None:
+        elif kind_text and (declared := _input(item, kind_text, values, description)) is not None:
             inputs.append(declared)
         else:
             return None
     known = Known(tuple(inputs), ())
     lets = []
     for item, formula in derived:  # a formula may name any item, derived ones too
-        text = expression(formula, Known(known.inputs, tuple((n, "") for n, _ in derived)))
+        names_known = Known(known.inputs, tuple((n, "") for n, _ in derived))
+        batch = re.fullmatch(rf"{re.escape(item)}为同批各记录(?P<e>.+)的(?P<f>{'|'.join(_BATCH)})", formula)
+        text = expression(batch["e"] if batch else formula, names_known)
         if text is None:
             return None
-        lets.append((item, text))
+        lets.append((item, f"batch {_BATCH[batch['f']]}({text})" if batch else text))
     return Known(tuple(inputs), tuple(lets))
 
 
@@ -83,14 +94,19 @@ _BOUND_OPS = {"≥": ">=", "≤": "<=", ">": ">", "<": "<", "=": "=", "≠": "!=
 def _input(item: str, kind: str, values: str, description: str) -> InputDecl | None:
     if kind == "label":
         return InputDecl(item, kind, labels=tuple(v for v in values.split("、") if v), description=description)
-    bounds = []
+    values, _, precise = values.partition("，精确到")  # `precision P`, written after the bounds
+    precision = literal_text(precise) if precise else None
+    if precise and precision is None:
+        return None
+    bounds = [f"precision {precision}"] if precision else []
     for part in re.split(r"且| and ", values) if values else []:
         found = _BOUND.match(part.strip())
         literal = literal_text(found[2]) if found else None
         if found is None or literal is None:
             return None  # a range render would not write: not guessed at
         bounds.append(f"{_BOUND_OPS[found[1]]} {literal}")
-    return InputDecl(item, kind, " and ".join(bounds), description=description)
+    head, rest = (bounds[:1], bounds[1:]) if precision else ([], bounds)
+    return InputDecl(item, kind, " ".join([*head, " and ".join(rest)]).strip(), description=description)
 
 
 # ---------------------------------------------------------------- literals and expressions
@@ -111,18 +127,32 @@ def literal_text(text: str) -> str | None:
 
 
 _TOKEN = re.compile(
-    r"(?P<num>\d+(?:\.\d+)?(?:%|个百分点)?|一个百分点)|(?P<op>≥|≤|≠|<|>|=|\+|-|×|÷|（|）|\(|\)|,|且|或|是|否)"
-    r"|(?P<call>(?:min|max|abs)\()"
+    r"(?P<then>时为)|(?P<else>，否则为)|(?P<since>自)|(?P<until>至)|(?P<span>的天数|的月数)"
+    r"|(?P<num>\d+(?:\.\d+)?(?:%|个百分点)?|一个百分点)|(?P<op>≥|≤|≠|<|>|=|\+|-|×|÷|（|）|\(|\)|,|且|或|是|否)"
+    r"|(?P<call>(?:min|max|abs|mean|median|trimmed_mean|count)\()"
 )
+# A panel read by one of its functions, as render words it after the panel's name.
+_PANEL = {"去掉一个最高分和一个最低分后的平均值": "trimmed_mean", "的平均值": "mean", "的中位数": "median",
+          "的最低值": "min", "的最高值": "max", "的个数": "count"}  # fmt: skip
+_ROUND_WORDS = {"四舍六入五成双": "half_even", "五舍六入": "half_down", "非零即进": "up", "直接舍去": "down",
+                "向上取整": "ceiling", "向下取整": "floor"}  # fmt: skip
+_ROUNDED_VALUE = re.compile(rf"（(?P<mode>{'|'.join(_ROUND_WORDS)})?保留(?P<n>\d+)位小数）")
 _OPS = {"≥": ">=", "≤": "<=", "≠": "!=", "×": "*", "÷": "/", "（": "(", "）": ")", "且": "and", "或": "or",
         "是": "true", "否": "false", ",": ","}  # fmt: skip
 
 
 def expression(text: str, known: Known) -> str | None:
     """An expression as render writes it (`criteria.Words.expr`) as rule text, or None. Names
-    are the known ones, the longest first; “…”不成立 is `not (…)`."""
+    are the known ones, the longest first; “…”不成立 is `not (…)`; “A时为B，否则为C” is
+    `if A then B else C`; “X（保留2位小数）” is `round(X, 2)`; a panel's name with its function's
+    words (专家评分的平均值) is `mean(专家评分)`; “自A至B的天数” is `days(A, B)`; a label of a
+    declared label input is itself."""
     names = known.names
+    panels = {i.name for i in known.inputs if i.type.startswith("list of ")}
+    labels = sorted({lb for i in known.inputs if i.type == "label" for lb in i.labels}, key=len, reverse=True)
     out: list[str] = []
+    starts = [0]  # where the innermost bracket's current part starts: an `if` is put there
+    spans: list[list[int]] = []  # each 自…至… duration open: its place, and whether 至 was read
     i, open_nots = 0, 0
     while i < len(text):
         if text[i].isspace():
@@ -130,18 +160,35 @@ def expression(text: str, known: Known) -> str | None:
             continue
         whole = next((n for n in names if text.startswith(n, i)), None)
         if whole is not None:
-            out.append(name(whole))
             i += len(whole)
+            words = next((w for w in _PANEL if text.startswith(w, i)), None) if whole in panels else None
+            out.extend([f"{_PANEL[words]}(", name(whole), ")"] if words else [name(whole)])
+            i += len(words or "")
             continue
         if text.startswith("”不成立", i) and open_nots:
             out.append(")")
             open_nots -= 1
+            starts.pop()
             i += len("”不成立")
             continue
         if text[i] == "“":
             out.append("not (")
+            starts.append(len(out))
             open_nots += 1
             i += 1
+            continue
+        if rounded := _ROUNDED_VALUE.match(text, i):  # the value just read, rounded
+            if not out:
+                return None
+            out.insert(_atom_start(out), "round(")
+            mode = [",", _ROUND_WORDS[rounded["mode"]]] if rounded["mode"] else []
+            out.extend([",", rounded["n"], *mode, ")"])
+            i = rounded.end()
+            continue
+        label = next((lb for lb in labels if text.startswith(lb, i)), None)
+        if label is not None:
+            out.append(label_text(label))
+            i += len(label)
             continue
         found = _TOKEN.match(text, i)
         if found is None:
@@ -151,17 +198,59 @@ def expression(text: str, known: Known) -> str | None:
             if literal is None:
                 return None
             out.append(literal)
+        elif found["then"]:
+            out.insert(starts[-1], "if")
+            out.append("then")
+        elif found["else"]:
+            out.append("else")
+            starts[-1] = len(out)
+        elif found["since"]:
+            spans.append([len(out), 0])
+            out.append("days(")  # or months(: said at its end
+            starts.append(len(out))
+        elif found["until"] or found["op"] == ",":
+            if found["until"]:
+                if not spans or spans[-1][1]:
+                    return None
+                spans[-1][1] = 1
+            out.append(",")
+            starts[-1] = len(out)
+        elif found["span"]:
+            if not spans or not spans[-1][1] or len(starts) < 2:
+                return None
+            out[spans.pop()[0]] = "days(" if found["span"] == "的天数" else "months("
+            out.append(")")
+            starts.pop()
         elif found["call"]:
             out.append(found["call"])
+            starts.append(len(out))
+        elif found["op"] in ("(", "（"):
+            out.append("(")
+            starts.append(len(out))
+        elif found["op"] in (")", "）"):
+            if len(starts) < 2:
+                return None
+            out.append(")")
+            starts.pop()
         else:
             out.append(_OPS.get(found["op"], found["op"]))
         i = found.end()
-    if open_nots or not out:
+    if open_nots or spans or not out:
         return None
     text_out = out[0]
     for before, token in zip(out, out[1:], strict=False):  # a space between tokens, none inside ( ) or before ,
         text_out += token if before.endswith("(") or token in (")", ",") else " " + token
     return text_out
+
+
+def _atom_start(out: list[str]) -> int:
+    """Where the last value of `out` starts: a name or literal, or a bracket and what it holds."""
+    depth = 0
+    for k in range(len(out) - 1, -1, -1):
+        depth += (out[k] == ")") - out[k].endswith("(")
+        if depth <= 0:
+            return k
+    return 0
 
 
 # ---------------------------------------------------------------- a criterion
@@ -200,16 +289,46 @@ def read_stated(text: str, indicator: str, top: Decimal, known: Known) -> Readin
     parts = text[:-1].split("；")
     context = _Context(known, indicator, top)
     try:
+        head, parts = _row_sentences(parts, known)
         lines = _criterion(parts, context)
     except _Unread:
         return None
     if lines is None:
         return None
-    judged = re.fullmatch(r"由评价人员酌情打分(?:（记为(?P<input>.+)）)?，最高.+", parts[0])
+    lines = (*head, *lines)
+    judged = re.fullmatch(r"(?:.+?时，)?由评价人员酌情打分(?:（记为(?P<input>.+)）)?，最高.+", parts[0])
     scored = (judged["input"] or indicator) if judged is not None else None
     if scored is None or known.typed(scored) is not None:
         return Reading("stated", (), lines)
     return Reading("stated", (InputDecl(scored, "score", description=f"评价得分（0–{plain(top)}）"),), lines)
+
+
+# What render says last of a row (`criteria.Words.criterion`): its rounding, then when it applies.
+_APPLIES_MODES = {"不适用的按满分计算": "full", "不适用的不得分": "zero", "不适用的不计入，按适用分值折算": "rescale"}
+_APPLIES = re.compile(rf"(?:仅在(?P<cond>.+)时适用|数据可填“不适用”)，(?P<mode>{'|'.join(_APPLIES_MODES)})")
+# The rounding modes as render words them (the usual 四舍五入 unsaid), the longest first.
+_ROUND_MODES = {"四舍六入五成双": "half_even", "五舍六入": "half_down", "非零即进": "up", "直接舍去": "down",
+                "向上取整": "ceiling", "向下取整": "floor"}  # fmt: skip
+_ROUNDED = re.compile(rf"得分(?P<mode>{'|'.join(_ROUND_MODES)})?保留(?P<n>\d+)位小数")
+
+
+def _row_sentences(parts: list[str], known: Known) -> tuple[list[str], list[str]]:
+    """The row's `applies` and `round` lines, from its last sentences, and the sentences before them."""
+    head: list[str] = []
+    if parts and (found := _APPLIES.fullmatch(parts[-1])) is not None:
+        mode = _APPLIES_MODES[found["mode"]]
+        if found["cond"] is None:
+            head.append(f"applies else {mode}")
+        else:
+            read = expression(found["cond"], known)
+            if read is None:
+                raise _Unread
+            head.append(f"applies if {read} else {mode}")
+        parts = parts[:-1]
+    if parts and (found := _ROUNDED.fullmatch(parts[-1])) is not None:
+        head.append(f"round {found['n']} {_ROUND_MODES[found['mode']] if found['mode'] else 'half_up'}")
+        parts = parts[:-1]
+    return head, parts
 
 
 def _criterion(parts: list[str], c: _Context) -> tuple[str, ...] | None:
@@ -225,6 +344,10 @@ def _criterion(parts: list[str], c: _Context) -> tuple[str, ...] | None:
         if found is not None:
             lines, i = found
             break
+    if not lines and i < len(parts):
+        guarded = _guarded_base(parts, i, c)
+        if guarded is not None:
+            lines, i = guarded
     awards = _checklist(parts, i, c, deduct=False)
     if awards is not None:
         lines += awards[0]
@@ -236,6 +359,35 @@ def _criterion(parts: list[str], c: _Context) -> tuple[str, ...] | None:
         lines += taken
         i = len(parts)
     return tuple(lines) if i == len(parts) and lines else None
+
+
+_GUARD = re.compile(r"(?P<cond>.+?)时，(?P<rest>.+)")
+
+
+def _guard(part: str, c: _Context) -> tuple[str, str] | None:
+    """A rule switched on by a condition, as render states it: “G时，…” → (G as rule text, the rest)."""
+    found = _GUARD.fullmatch(part)
+    if found is None:
+        return None
+    read = condition(found["cond"], c.known)
+    return (read, found["rest"]) if read is not None else None
+
+
+def _guarded_base(parts: list[str], i: int, c: _Context) -> tuple[list[str], int] | None:
+    """G时，<a base rule>；否则不得分 → the base rule ending in `if G`."""
+    guard = _guard(parts[i], c)
+    if guard is None:
+        return None
+    trial = [*parts[:i], guard[1], *parts[i + 1 :]]
+    for base in (_judgment, _formula, _match, _bands, _when):
+        try:
+            found = base(trial, i, c)
+        except _Unread:
+            found = None
+        if found is not None and found[1] < len(trial) and trial[found[1]] == "否则不得分":
+            lines, j = found
+            return [*lines[:-1], f"{lines[-1]} if {guard[0]}"], j + 1
+    return None
 
 
 def _judgment(parts: list[str], i: int, c: _Context) -> tuple[list[str], int] | None:
@@ -337,12 +489,21 @@ def _when(parts: list[str], i: int, c: _Context) -> tuple[list[str], int] | None
     return None  # a chain ends in 其他情况 or says a record outside it is refused
 
 
-def _item(text: str, c: _Context) -> str:
-    """A checklist item: a yes/no input's description, else an expression."""
-    described = [i for i in c.known.inputs if i.type == "bool" and i.description.strip() == text.strip()]
+def condition(text: str, known: Known) -> str | None:
+    """A condition as render states it (`criteria.Words.condition`): a yes/no input's
+    description, else an expression; None when it is neither."""
+    described = [i for i in known.inputs if i.type == "bool" and i.description.strip() == text.strip()]
     if len(described) == 1:
         return name(described[0].name)
-    return c.expr(text)
+    return expression(text, known)
+
+
+def _item(text: str, c: _Context) -> str:
+    """A checklist item: a yes/no input's description, else an expression."""
+    found = condition(text, c.known)
+    if found is None:
+        raise _Unread
+    return found
 
 
 def _checklist(parts: list[str], i: int, c: _Context, *, deduct: bool) -> tuple[list[str], int] | None:
@@ -395,6 +556,11 @@ def _deductions(parts: list[str], i: int, c: _Context, *, lone: bool) -> list[st
     j = i
     while j < len(parts):
         part = parts[j]
+        guard = _guard(part, c)  # G时，<a deduction>: the deduction ends in `if G` (a checklist item has none)
+        switched = ""
+        if guard is not None and (re.match(r"以.+?为基准，", guard[1]) or _COUNTED.fullmatch(guard[1])):
+            parts[j] = part = guard[1]
+            switched = f" if {guard[0]}"
         if based := re.fullmatch(r"以(?P<ref>.+?)为基准，(?P<rest>.+)", part):
             reference, rest = based["ref"], based["rest"]
             step = _STEP.fullmatch(rest)
@@ -409,17 +575,17 @@ def _deductions(parts: list[str], i: int, c: _Context, *, lone: bool) -> list[st
                 if rest != f"{full}{_WITHIN[_DIRECTION[step['dir']]]}{reference}的，计{plain(c.top)}分":
                     return None
                 subject = full
-            lines.append(_step_line(step, subject, reference, c))
+            lines.append(_step_line(step, subject, reference, c) + switched)
             j += 1
             continue
         if counted := _COUNTED.fullmatch(part):
             step_text = literal_text(counted["step"]) if counted["step"] else "1"
             counting = _counting(counted["partial"], counted["step"] or "1")
             if counting is None and step_text == "1":
-                lines.append(f"deduct {counted['rate']} per {c.expr(counted['e'])}")
+                lines.append(f"deduct {counted['rate']} per {c.expr(counted['e'])}{switched}")
             else:
                 lines.append(f"deduct {counted['rate']} per {step_text} of {c.expr(counted['e'])} counting "
-                             f"{counting or 'proportional'}")  # fmt: skip
+                             f"{counting or 'proportional'}{switched}")  # fmt: skip
             j += 1
             continue
         items = _checklist(parts, j, c, deduct=True)

@@ -115,13 +115,15 @@ class Words:
                     unit = {"days": ("天数", "days"), "months": ("月数", "months")}[e.func]
                     return f"自{a}至{b}的{unit[0]}" if zh else f"the {unit[1]} from {a} to {b}"
                 return f"{e.func}({', '.join(self.expr(a) for a in e.args)})"
-            case ast.Round():
+            case ast.Round():  # the value bracketed unless it is one name, number or call; a mode but 四舍五入 said
                 places = exact(e.places.value)
-                return f"{self.expr(e.value)}（保留{places}位小数）" if zh else f"{self.expr(e.value)} (to {places} places)"
-            case ast.IfElse():
+                mode = _ROUNDING[e.mode][0 if zh else 1] if e.mode != "half_up" else ""
+                value = self.expr(e.value, 8)
+                return f"{value}（{mode}保留{places}位小数）" if zh else f"{value} ({mode or 'rounded'} to {places} places)"
+            case ast.IfElse():  # a condition or a first value that is itself an `if` bracketed: one reading only
                 if zh:
-                    return f"{self.expr(e.condition)}时为{self.expr(e.then)}，否则为{self.expr(e.otherwise)}"
-                return f"{self.expr(e.then)} if {self.expr(e.condition)}, else {self.expr(e.otherwise)}"
+                    return f"{self.expr(e.condition, 1)}时为{self.expr(e.then, 1)}，否则为{self.expr(e.otherwise)}"
+                return f"{self.expr(e.then, 1)} if {self.expr(e.condition, 1)}, else {self.expr(e.otherwise)}"
             case _:
                 assert_never(e)
 
@@ -130,7 +132,7 @@ class Words:
         when no other yes/no input has the same one (else the table could not say which)."""
         if isinstance(e, ast.Ref):
             declared = self.inputs.get(e.name.text)
-            if declared is not None and declared.type == "bool" and declared.description:
+            if declared is not None and declared.type == "bool" and declared.description and declared.description.strip():
                 alike = [i for i in self.inputs.values() if i.type == "bool" and i.description == declared.description]
                 if len(alike) == 1 and declared.description not in self.inputs and declared.description not in self.lets:
                     return declared.description
@@ -300,9 +302,10 @@ class Words:
             sentences.append(f"合计在{low}至+{high}分之间" if zh else f"in all between {low} and +{high}")
         if not indicator.rules:
             sentences.append(f"计{exact(top)}分" if zh else f"{exact(top)} points")
-        if indicator.round_places is not None:
+        if indicator.round_places is not None:  # the mode said when it is not the usual 四舍五入
             places = exact(indicator.round_places.value)
-            sentences.append(f"得分保留{places}位小数" if zh else f"the score is rounded to {places} places")
+            mode = _ROUNDING[indicator.round_mode][0 if zh else 1] if indicator.round_mode != "half_up" else ""
+            sentences.append(f"得分{mode}保留{places}位小数" if zh else f"the score is {mode or 'rounded'} to {places} places")
         if indicator.applies is not None:
             sentences.append(self.applies(indicator.applies))
         end = "。" if zh else "."
@@ -400,9 +403,12 @@ class Words:
             else:
                 values = ("且" if self.zh else " and ").join(
                     f"{_ZH_OPS[b.op] if self.zh else _EN_OPS[b.op]}{self.literal(b.value)}" for b in i.bounds)
+            if i.precision is not None:  # values are rounded to it when read
+                values += f"，精确到{self.literal(i.precision)}" if self.zh else f", to {self.literal(i.precision)}"
             kind = TYPE_WORDS[i.type][0 if self.zh else 1]
-            if i.is_list:  # a panel of experts' scores
-                kind = f"{kind}（多位专家）" if self.zh else f"{kind} (a panel)"
+            if i.is_list:  # a panel of experts' scores, and how many when the rubric says
+                many = exact(i.size.value) if i.size is not None else ("多" if self.zh else "")
+                kind = f"{kind}（{many}位专家）" if self.zh else f"{kind} (a panel{' of ' + many if many else ''})"
             out.append((i.name.text, kind, values, i.description or ""))
         for name, let in self.lets.items():
             out.append((name, DERIVED[0 if self.zh else 1], self.expr(let.expr), ""))
@@ -425,7 +431,10 @@ class Words:
         rounding = (f"总分{mode}保留{places}位小数后评定等次" if zh
                     else f"The total is {mode} to {places} decimals before grading")  # fmt: skip
         vetoes = [self.veto(v) for v in self.vetoes]
-        if not header.grades:  # no grades: a `-> zero` veto is still stated
+        if header.cap is not None:  # 加分后总分不超过100分: said before the vetoes, which may set it to 0
+            top = exact(header.cap.value)
+            vetoes.insert(0, f"加分后总分不超过{top}分" if zh else f"with the bonus rows the total is at most {top}")
+        if not header.grades:  # no grades: the cap and a `-> zero` veto are still stated
             return ("；" if zh else "; ").join(vetoes) + ("。" if zh else ".") if vetoes else ""
         parts: list[str] = []
         previous: ast.Grade | None = None
@@ -457,7 +466,7 @@ class Words:
             if grade.condition is not None:  # 优秀须满意度 ≥ 90%: said beside its band
                 parts[-1] += f"（且{self.expr(grade.condition)}）" if zh else f" (and {self.expr(grade.condition)})"
             previous = grade
-        if vetoes:  # 一票否决, after the grades
+        if vetoes:  # the cap and 一票否决, after the grades
             rounding += ("。" if zh else ". ") + ("；" if zh else "; ").join(vetoes)
         if not descending:
             lead = "等次按以下顺序取首个符合的：" if zh else "the first that holds: "
