@@ -118,7 +118,7 @@ def test_data_items_read_back() -> None:
     assert known.inputs == (InputDecl("执行率", "percent", ">= 0% and <= 200%", description="预算执行率"),
                             InputDecl("制度情况", "label", labels=("健全", "a b")))  # fmt: skip
     assert known.lets == (("算1", "执行率 * 2"),)
-    assert read_items([rows[0], ["执行率", "日期", "", ""]]) is None  # a type render does not write
+    assert read_items([rows[0], ["执行率", "时间", "", ""]]) is None  # a type render does not write
     assert read_items([rows[0], ["算1", "计算值", "未知×2", ""]]) is None
 
 
