@@ -283,7 +283,7 @@ class Node:
 
 # The rows a table counts outside its total: 加分项 added to it, 扣分项 taken from it.
 _OUTSIDE_KIND = {"加分项": "bonus", "加分": "bonus", "加分指标": "bonus", "扣分项": "penalty", "扣分": "penalty",
-                 "扣分指标": "penalty"}  # fmt: skip
+                 "扣分指标": "penalty", "加减分项": "adjust", "加减分": "adjust"}  # fmt: skip
 # 本项目不涉及政府采购的，该项按满分计算 (不得分, 按适用分值折算): a row that may not apply.
 _APPLIES_MODE = {"按满分计算": "full", "计满分": "full", "得满分": "full", "不得分": "zero", "按适用分值折算": "rescale",
                  "不计入": "rescale"}  # fmt: skip
@@ -292,7 +292,8 @@ _NOT_APPLICABLE = re.compile(
     rf"(?:该项|本项|此项)?(?:不适用[，,])?(?P<mode>{'|'.join(_APPLIES_MODE)})[；;。，,]?(?P<rest>.*)$", re.S
 )
 _PENDING = re.compile(r"自行制定|另行制定|尚未制定")
-_OUTSIDE_ROW = re.compile(r"^(?P<kind>加分项|扣分项)[:：](?P<name>.+)$")
+_OUTSIDE_ROW = re.compile(r"^(?P<kind>加分项|扣分项|加减分项)[:：](?P<name>.+)$")
+_ADJUST_LOW = re.compile(r"合计在(?P<low>-\d+(?:\.\d+)?)至")  # 加减分项: the most it takes, as render says it
 _NAME_POINTS = re.compile(r"^(?P<name>.+?)\(?(?P<n>\d+(?:\.\d+)?)分\)?$")
 _NAME_POINTS_KEPT = re.compile(r"^(?P<name>.+?)[(（](?P<n>\d+(?:\.\d+)?)分[)）]$")
 _TOTAL_ROW = re.compile(r"^(?:总分|合计|总计|分值合计)$")
@@ -356,15 +357,18 @@ class _Builder:
         declared = set(self.known.names)
         reports: list[RowReport] = []
         penalties = {id(node) for kind, node in self.outside if kind == "penalty"}
+        adjusts = {id(node) for kind, node in self.outside if kind == "adjust"}
         tree = {id(leaf) for leaf in self._leaves(self.roots)}  # an outside row has no 不适用
         for leaf in [*self._leaves(self.roots), *(node for _, node in self.outside)]:
             # 本项目不涉及政府采购的，该项按满分计算；涉及的，…: the row's 不适用, then the rest read as usual
             absent = _NOT_APPLICABLE.match(leaf.criterion.strip()) if id(leaf) in tree else None
             criterion = re.sub(r"^(?:涉及|开展|有)的[，,]", "", absent["rest"]) if absent else leaf.criterion
             # render's own wording first, read whole on the names its 指标数据说明 declares
-            reading = read_stated(criterion, leaf.name, leaf.total(), self.known)
+            reading = read_stated(criterion, leaf.name, leaf.total(), self.known, adjust=id(leaf) in adjusts)
             if absent is None and id(leaf) in tree and _PENDING.search(criterion) and not re.search(r"\d", criterion):
                 reading = Reading("pending", (), ())  # 由各省自行制定: no criteria yet, so no score (PF542)
+            if reading is None and id(leaf) in adjusts:
+                reading = Reading("todo", (), ())  # a 加减分项 in other words than render's: left to a person
             if reading is None:
                 reading = read_criterion(criterion, leaf.name, leaf.total(), self._namer)
             if absent is not None:
@@ -571,6 +575,15 @@ class _Builder:
         if reading.kind == "pending":  # the text as the table has it, less render's closing 。
             text = string_text(one_line(node.criterion).removesuffix("。"))
             return [*lines, f"{pad}{keyword} {name_text(node.name)} {plain(node.total())} {{ pending {text} }}"]
+        if keyword == "adjust":  # 加减分项: its range first (`-2 .. +2`), as read, or unread as wide as its points
+            rules = list(reading.rules)
+            if reading.recognised:
+                head = rules.pop(0)
+            else:
+                low = _ADJUST_LOW.search(node.criterion)
+                head = f"{low['low'] if low else '-' + plain(node.total())} .. +{plain(node.total())}"
+                lines.append(f"{pad}# TODO: 未能识别加减分项的评分标准，暂不加减分；请改写为规则后删去本行")
+            return [*lines, f"{pad}adjust {name_text(node.name)} {head} {{", *(f"{pad}  {r}" for r in rules), f"{pad}}}"]
         if not reading.recognised and keyword == "penalty":
             lines.append(f"{pad}# TODO: 未能识别扣分项的评分标准，暂不扣分；请改写为扣分规则（deduct）后删去本行")
         elif not reading.recognised:

@@ -268,6 +268,7 @@ class _Context:
     known: Known
     indicator: str
     top: Decimal
+    adjust: bool = False  # a 加减分项: its awards say 加N分, its deductions stop at its range, not at 0
 
     def expr(self, text: str) -> str:
         found = expression(text, self.known)
@@ -280,14 +281,21 @@ class _Unread(PingfenError):
     """The text strays from render's wording: caught in this module, never seen outside it."""
 
 
-def read_stated(text: str, indicator: str, top: Decimal, known: Known) -> Reading | None:
+def read_stated(text: str, indicator: str, top: Decimal, known: Known, *, adjust: bool = False) -> Reading | None:
     """The reading of a criterion render wrote (kind "stated"), or None when it is not in
-    render's wording. Its inputs are those it reads that `known` lacks: a judgment's score."""
+    render's wording. Its inputs are those it reads that `known` lacks: a judgment's score.
+    `adjust`: the row is a 加减分项, whose text ends in its range (合计在-2至+2分之间); the
+    reading's first line is then that range (`-2 .. +2`)."""
     text = text.strip()
     if not text.endswith("。"):
         return None
     parts = text[:-1].split("；")
-    context = _Context(known, indicator, top)
+    context = _Context(known, indicator, top, adjust)
+    ranged = _ADJUST_RANGE.fullmatch(parts[-1]) if adjust else None
+    if adjust:
+        if ranged is None or Decimal(ranged["high"]) != top:
+            return None
+        parts = parts[:-1]
     try:
         head, parts = _row_sentences(parts, known)
         lines = _criterion(parts, context)
@@ -296,6 +304,8 @@ def read_stated(text: str, indicator: str, top: Decimal, known: Known) -> Readin
     if lines is None:
         return None
     lines = (*head, *lines)
+    if ranged is not None:
+        lines = (f"{ranged['low']} .. +{ranged['high']}", *lines)
     judged = re.fullmatch(r"(?:.+?时，)?由评价人员酌情打分(?:（记为(?P<input>.+)）)?，最高.+", parts[0])
     scored = (judged["input"] or indicator) if judged is not None else None
     if scored is None or known.typed(scored) is not None:
@@ -303,6 +313,8 @@ def read_stated(text: str, indicator: str, top: Decimal, known: Known) -> Readin
     return Reading("stated", (InputDecl(scored, "score", description=f"评价得分（0–{plain(top)}）"),), lines)
 
 
+# What render says last of a 加减分项 (`criteria.Words.criterion`): the range its sum is kept in.
+_ADJUST_RANGE = re.compile(r"合计在(?P<low>-\d+(?:\.\d+)?|0)至\+(?P<high>\d+(?:\.\d+)?)分之间")
 # What render says last of a row (`criteria.Words.criterion`): its rounding, then when it applies.
 _APPLIES_MODES = {"不适用的按满分计算": "full", "不适用的不得分": "zero", "不适用的不计入，按适用分值折算": "rescale"}
 _APPLIES = re.compile(rf"(?:仅在(?P<cond>.+)时适用|数据可填“不适用”)，(?P<mode>{'|'.join(_APPLIES_MODES)})")
@@ -509,7 +521,7 @@ def _item(text: str, c: _Context) -> str:
 def _checklist(parts: list[str], i: int, c: _Context, *, deduct: bool) -> tuple[list[str], int] | None:
     lines, j = [], i
     pattern = rf"(?P<mark>[{_MARK}])?(?P<what>.+)的，扣(?P<n>{_NUMBER})分" if deduct else \
-        rf"(?P<mark>[{_MARK}])?(?P<what>.+)，(?P<n>{_NUMBER})分"  # fmt: skip
+        rf"(?P<mark>[{_MARK}])?(?P<what>.+)，{'加' if c.adjust else ''}(?P<n>{_NUMBER})分"  # fmt: skip
     while j < len(parts):
         found = re.fullmatch(pattern, parts[j])
         if found is None or found["what"].startswith("在此基础上，"):
@@ -549,9 +561,10 @@ def _deductions(parts: list[str], i: int, c: _Context, *, lone: bool) -> list[st
         if not parts[i].startswith("在此基础上，"):
             return None
         parts[i] = parts[i].removeprefix("在此基础上，")
-    if not parts[-1].endswith("，扣完为止"):
-        return None
-    parts[-1] = parts[-1].removesuffix("，扣完为止")
+    if not c.adjust:  # an adjust row's deductions stop at its range, said after them
+        if not parts[-1].endswith("，扣完为止"):
+            return None
+        parts[-1] = parts[-1].removesuffix("，扣完为止")
     lines: list[str] = []
     j = i
     while j < len(parts):
