@@ -225,11 +225,16 @@ _WIDE = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)  # room for every d
 def shown(value: Decimal) -> str:
     """A number in a reason: every digit when it has at most 6 decimals (a score that lost
     0.005 says 0.005, never 0.01), else at most 2 (a quotient such as 4.1666… as 4.17)."""
+    if value.is_finite() and value == value.quantize(_SHORT, context=CONTEXT) if abs(value.adjusted()) < 20 else False:
+        return plain(value)
+    return _cents(value)
+
+
+def _cents(value: Decimal) -> str:
+    """number(value): rounded to cents, half up, first, as number() rounds it (the same text),
+    so that number() looks up a short value: hashing all 28 digits of a quotient costs more
+    than the rest."""
     if value.is_finite() and abs(value.adjusted()) < 20:
-        if value == value.quantize(_SHORT, context=CONTEXT):
-            return plain(value)
-        # number() rounds to cents, half up: rounded first, the same text, and a short
-        # value to look up (hashing all 28 digits of a quotient costs more than the rest)
         return number(value.quantize(_CENT, context=_HALF_UP))
     return number(value)
 
@@ -283,8 +288,8 @@ def _gap(excess: object, unit: object, zh: bool) -> str:
     """`3 个百分点` / `3 percentage points`, or a plain difference."""
     assert isinstance(excess, Decimal)
     if unit == "percent":
-        return f"{number(_hundredfold(excess))} 个百分点" if zh else f"{number(_hundredfold(excess))} percentage points"
-    return number(excess)
+        return f"{_cents(_hundredfold(excess))} 个百分点" if zh else f"{_cents(_hundredfold(excess))} percentage points"
+    return _cents(excess)
 
 
 def _per(step: object, unit: object, zh: bool) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from decimal import Decimal, localcontext
+from decimal import Decimal, getcontext, setcontext
+from itertools import repeat
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -161,6 +162,13 @@ class Layout:
     positions: Mapping[str, int] = field(init=False, eq=False, repr=False)
     names: tuple[str, ...] = field(init=False, eq=False, repr=False)
     maxima: tuple[Decimal, ...] = field(init=False, eq=False, repr=False)  # canonical, as a NodeResult keeps them
+    # Each node's position, name, max, group flag and children, last node first: the order
+    # `Result._build` makes them in (children before their group), read with one zip.
+    backwards: tuple[int, ...] = field(init=False, eq=False, repr=False)
+    names_back: tuple[str, ...] = field(init=False, eq=False, repr=False)
+    maxima_back: tuple[Decimal, ...] = field(init=False, eq=False, repr=False)
+    groups_back: tuple[bool, ...] = field(init=False, eq=False, repr=False)
+    children_back: tuple[tuple[int, ...], ...] = field(init=False, eq=False, repr=False)
     _pickers: dict[tuple[str, ...], Callable[[Sequence[Decimal]], list[Decimal]]] = field(
         init=False, eq=False, repr=False
     )
@@ -169,6 +177,11 @@ class Layout:
         object.__setattr__(self, "positions", {shape.name: i for i, shape in enumerate(self.nodes)})
         object.__setattr__(self, "names", tuple(shape.name for shape in self.nodes))
         object.__setattr__(self, "maxima", tuple(canonical(shape.max) for shape in self.nodes))
+        object.__setattr__(self, "backwards", tuple(range(len(self.nodes) - 1, -1, -1)))
+        object.__setattr__(self, "names_back", self.names[::-1])
+        object.__setattr__(self, "maxima_back", self.maxima[::-1])
+        object.__setattr__(self, "groups_back", tuple(shape.is_group for shape in reversed(self.nodes)))
+        object.__setattr__(self, "children_back", tuple(shape.children for shape in reversed(self.nodes)))
         object.__setattr__(self, "_pickers", {})
 
     def picker(self, names: tuple[str, ...]) -> Callable[[Sequence[Decimal]], list[Decimal]]:
@@ -272,7 +285,7 @@ class Result:
         when the tree is first read. `absent`, when any row may not apply, says which do not."""
         self = _new(cls)
         self._absent = absent if any(absent) else ()
-        self._vetoes = tuple(v for v in vetoes if v is not None)
+        self._vetoes = tuple(filter(None, vetoes)) if vetoes else ()  # a VetoLine is never false
         self._layout, self._total, self._raw_total, self._grade, self._lang = layout, total, raw_total, grade, lang
         self._scores, self._values, self._explain = scores, values, explain
         self._tree = self._nodes = None
@@ -318,20 +331,21 @@ class Result:
     def _build(self) -> None:
         """The NodeResults, from the kept scores alone (children before their group); their
         reasons and clamps wait until one is read (`_explain_nodes`)."""
-        layout, lang, scores, maxima = self._layout, self._lang, canonicals(self._scores), self._layout.maxima
-        shapes, absent = layout.nodes, self._absent
+        layout, lang = self._layout, self._lang
         owner = self if self._explain is not None else None
-        built: list[NodeResult] = [None] * len(shapes)  # type: ignore[list-item]  # every slot is filled below
+        built: list[NodeResult] = [None] * len(layout.nodes)  # type: ignore[list-item]  # every slot is filled below
         pick = built.__getitem__
         new = _new
-        for i in range(len(shapes) - 1, -1, -1):  # slots set here, not by __init__: a third of the cost
-            shape = shapes[i]
+        # slots set here, not by __init__: a third of the cost; children before their group
+        applies = [not a for a in reversed(self._absent)] if self._absent else repeat(True)
+        for i, name, top, score, is_group, children, it_applies in zip(
+            layout.backwards, layout.names_back, layout.maxima_back, reversed(canonicals(self._scores)),
+            layout.groups_back, layout.children_back, applies, strict=False,  # `applies` may repeat True
+        ):  # fmt: skip
             node = new(NodeResult)
-            node._name, node._max, node._score = shape.name, maxima[i], scores[i]
-            node._is_group, node._lang = shape.is_group, lang
-            node._children = tuple(map(pick, shape.children)) if shape.children else ()
-            node._explanations, node._clamped, node._owner = (), None, owner
-            node._applies = not absent[i] if absent else True
+            node._name, node._max, node._score, node._is_group, node._lang = name, top, score, is_group, lang
+            node._children = tuple(map(pick, children)) if children else ()
+            node._explanations, node._clamped, node._owner, node._applies = (), None, owner, it_applies
             built[i] = node
         self._nodes = tuple(built)
         self._tree = tuple(map(pick, layout.top))
@@ -342,12 +356,17 @@ class Result:
         if self._explain is None or not nodes or nodes[0]._owner is None:
             return
         assert self._values is not None
-        with localcontext(CONTEXT):  # as when it was scored, whatever the reader's context
+        saved = getcontext()  # as when it was scored, whatever the reader's context (set, not copied)
+        setcontext(CONTEXT)
+        try:
             scores, records, clamps = self._explain(*self._values)
+        finally:
+            setcontext(saved)
         if scores != self._scores:  # pragma: no cover - the two are generated from one rubric
             raise AssertionError("explaining a result gave other scores than scoring it")
         for node, score, kept, clamp in zip(nodes, scores, records, clamps, strict=True):
-            node._explanations = tuple([Reason(site, numbers, score) for site, numbers in kept]) if kept else ()
+            if kept:  # most nodes lose nothing
+                node._explanations = tuple([Reason(site, numbers, score) for site, numbers in kept])
             node._clamped, node._owner = clamp, None
 
     def _walk(self) -> tuple[NodeResult, ...]:
