@@ -27,8 +27,7 @@ class NodeResult:
     reasons and clamp only once they are read (`_owner` then explains the whole tree).
     """
 
-    __slots__ = ("_name", "_max", "_score", "_children", "_explanations", "_clamped", "_is_group", "_lang",
-                 "_owner", "_applies")  # fmt: skip
+    __slots__ = ("_fixed", "_score", "_children", "_explanations", "_clamped", "_lang", "_owner", "_applies")
 
     def __init__(
         self,
@@ -43,8 +42,8 @@ class NodeResult:
         applies: bool = True,
     ) -> None:
         # canonical: a score computed as 5 - 2.0 is returned as 3, not 3.0 (see `display`)
-        self._name, self._max, self._score, self._children = name, canonical(max), canonical(score), children
-        self._explanations, self._clamped, self._is_group, self._lang = explanations, clamped, is_group, lang
+        self._fixed, self._score, self._children = Fixed(name, canonical(max), is_group), canonical(score), children
+        self._explanations, self._clamped, self._lang = explanations, clamped, lang
         self._owner: Result | None = None
         self._applies = applies
 
@@ -66,11 +65,11 @@ class NodeResult:
         def applies(self) -> bool: ...  # False for a row that does not apply (不适用): `score` is what it counts as
 
     else:
-        name = property(attrgetter("_name"))
-        max = property(attrgetter("_max"))
+        name = property(attrgetter("_fixed.name"))
+        max = property(attrgetter("_fixed.max"))
         score = property(attrgetter("_score"))
         children = property(attrgetter("_children"))
-        is_group = property(attrgetter("_is_group"))
+        is_group = property(attrgetter("_fixed.is_group"))
         lang = property(attrgetter("_lang"))
         applies = property(attrgetter("_applies"))
 
@@ -87,7 +86,8 @@ class NodeResult:
         return self._clamped
 
     def _key(self) -> tuple[object, ...]:
-        return (self._name, self._max, self._score, self._children, self.explanations, self.clamped, self._is_group,
+        fixed = self._fixed
+        return (fixed.name, fixed.max, self._score, self._children, self.explanations, self.clamped, fixed.is_group,
                 self._applies)  # fmt: skip
 
     def __eq__(self, other: object) -> bool:
@@ -100,8 +100,8 @@ class NodeResult:
 
     def __repr__(self) -> str:
         return (
-            f"NodeResult(name={self._name!r}, max={self._max!r}, score={self._score!r}, children={self._children!r}, "
-            f"explanations={self.explanations!r}, clamped={self.clamped!r}, is_group={self._is_group!r}"
+            f"NodeResult(name={self.name!r}, max={self.max!r}, score={self._score!r}, children={self._children!r}, "
+            f"explanations={self.explanations!r}, clamped={self.clamped!r}, is_group={self.is_group!r}"
             + ("" if self._applies else ", applies=False") + ")"
         )
 
@@ -138,6 +138,16 @@ class NodeResult:
         return out
 
 
+class Fixed:
+    """What a node's rubric fixes: its name, max (canonical) and whether it is a group; one
+    per node of a layout, shared by the results of every record."""
+
+    __slots__ = ("name", "max", "is_group")
+
+    def __init__(self, name: str, max: Decimal, is_group: bool) -> None:
+        self.name, self.max, self.is_group = name, max, is_group
+
+
 @frozen
 class Shape:
     """One group or indicator as the rubric fixes it; `children` index the layout."""
@@ -165,9 +175,7 @@ class Layout:
     # Each node's position, name, max, group flag and children, last node first: the order
     # `Result._build` makes them in (children before their group), read with one zip.
     backwards: tuple[int, ...] = field(init=False, eq=False, repr=False)
-    names_back: tuple[str, ...] = field(init=False, eq=False, repr=False)
-    maxima_back: tuple[Decimal, ...] = field(init=False, eq=False, repr=False)
-    groups_back: tuple[bool, ...] = field(init=False, eq=False, repr=False)
+    fixed_back: tuple[Fixed, ...] = field(init=False, eq=False, repr=False)
     children_back: tuple[tuple[int, ...], ...] = field(init=False, eq=False, repr=False)
     _pickers: dict[tuple[str, ...], Callable[[Sequence[Decimal]], list[Decimal]]] = field(
         init=False, eq=False, repr=False
@@ -178,9 +186,8 @@ class Layout:
         object.__setattr__(self, "names", tuple(shape.name for shape in self.nodes))
         object.__setattr__(self, "maxima", tuple(canonical(shape.max) for shape in self.nodes))
         object.__setattr__(self, "backwards", tuple(range(len(self.nodes) - 1, -1, -1)))
-        object.__setattr__(self, "names_back", self.names[::-1])
-        object.__setattr__(self, "maxima_back", self.maxima[::-1])
-        object.__setattr__(self, "groups_back", tuple(shape.is_group for shape in reversed(self.nodes)))
+        fixed = tuple(Fixed(shape.name, top, shape.is_group) for shape, top in zip(self.nodes, self.maxima, strict=True))
+        object.__setattr__(self, "fixed_back", fixed[::-1])
         object.__setattr__(self, "children_back", tuple(shape.children for shape in reversed(self.nodes)))
         object.__setattr__(self, "_pickers", {})
 
@@ -336,17 +343,20 @@ class Result:
         built: list[NodeResult] = [None] * len(layout.nodes)  # type: ignore[list-item]  # every slot is filled below
         pick = built.__getitem__
         new = _new
-        # slots set here, not by __init__: a third of the cost; children before their group
+        # slots set here, not by __init__: a third of the cost; children before their group.
+        # Reasons and clamps are set when explained (`_explain_nodes`).
         applies = [not a for a in reversed(self._absent)] if self._absent else repeat(True)
-        for i, name, top, score, is_group, children, it_applies in zip(
-            layout.backwards, layout.names_back, layout.maxima_back, reversed(canonicals(self._scores)),
-            layout.groups_back, layout.children_back, applies, strict=False,  # `applies` may repeat True
+        for i, fixed, score, children, it_applies in zip(
+            layout.backwards, layout.fixed_back, reversed(canonicals(self._scores)), layout.children_back, applies,
+            strict=False,  # `applies` may repeat True
         ):  # fmt: skip
             node = new(NodeResult)
-            node._name, node._max, node._score, node._is_group, node._lang = name, top, score, is_group, lang
+            node._fixed, node._score, node._lang, node._owner, node._applies = fixed, score, lang, owner, it_applies
             node._children = tuple(map(pick, children)) if children else ()
-            node._explanations, node._clamped, node._owner, node._applies = (), None, owner, it_applies
             built[i] = node
+        if owner is None:  # nothing to explain: no reasons, no clamps
+            for node in built:
+                node._explanations, node._clamped = (), None
         self._nodes = tuple(built)
         self._tree = tuple(map(pick, layout.top))
 
@@ -365,8 +375,8 @@ class Result:
         if scores != self._scores:  # pragma: no cover - the two are generated from one rubric
             raise AssertionError("explaining a result gave other scores than scoring it")
         for node, score, kept, clamp in zip(nodes, scores, records, clamps, strict=True):
-            if kept:  # most nodes lose nothing
-                node._explanations = tuple([Reason(site, numbers, score) for site, numbers in kept])
+            # most nodes lose nothing
+            node._explanations = tuple([Reason(site, numbers, score) for site, numbers in kept]) if kept else ()
             node._clamped, node._owner = clamp, None
 
     def _walk(self) -> tuple[NodeResult, ...]:
