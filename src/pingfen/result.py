@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal, getcontext, setcontext
 from itertools import repeat
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
@@ -176,7 +176,9 @@ class Layout:
     # `Result._build` makes them in (children before their group), read with one zip.
     backwards: tuple[int, ...] = field(init=False, eq=False, repr=False)
     fixed_back: tuple[Fixed, ...] = field(init=False, eq=False, repr=False)
-    children_back: tuple[tuple[int, ...], ...] = field(init=False, eq=False, repr=False)
+    children_back: tuple[Callable[[Sequence[object]], tuple[Any, ...]] | None, ...] = field(
+        init=False, eq=False, repr=False
+    )  # each group's children, taken from the nodes in layout order at C speed (`_children`)
     _pickers: dict[tuple[str, ...], Callable[[Sequence[Decimal]], list[Decimal]]] = field(
         init=False, eq=False, repr=False
     )
@@ -188,7 +190,7 @@ class Layout:
         object.__setattr__(self, "backwards", tuple(range(len(self.nodes) - 1, -1, -1)))
         fixed = tuple(Fixed(shape.name, top, shape.is_group) for shape, top in zip(self.nodes, self.maxima, strict=True))
         object.__setattr__(self, "fixed_back", fixed[::-1])
-        object.__setattr__(self, "children_back", tuple(shape.children for shape in reversed(self.nodes)))
+        object.__setattr__(self, "children_back", tuple(_children(shape.children) for shape in reversed(self.nodes)))
         object.__setattr__(self, "_pickers", {})
 
     def picker(self, names: tuple[str, ...]) -> Callable[[Sequence[Decimal]], list[Decimal]]:
@@ -206,6 +208,16 @@ class Layout:
             if len(self._pickers) < _PICKERS:  # a few column lists per rubric; never grow without end
                 self._pickers[names] = pick
         return pick
+
+
+def _children(at: tuple[int, ...]) -> Callable[[Sequence[object]], tuple[Any, ...]] | None:
+    """The items at these positions, as a tuple; None for none (an indicator)."""
+    if not at:
+        return None
+    if len(at) == 1:  # itemgetter of one position gives the item, not a tuple of it
+        (only,) = at
+        return lambda items: (items[only],)
+    return itemgetter(*at)
 
 
 # How many lists of names a layout remembers the positions of.
@@ -341,7 +353,6 @@ class Result:
         layout, lang = self._layout, self._lang
         owner = self if self._explain is not None else None
         built: list[NodeResult] = [None] * len(layout.nodes)  # type: ignore[list-item]  # every slot is filled below
-        pick = built.__getitem__
         new = _new
         # slots set here, not by __init__: a third of the cost; children before their group.
         # Reasons and clamps are set when explained (`_explain_nodes`).
@@ -352,13 +363,13 @@ class Result:
         ):  # fmt: skip
             node = new(NodeResult)
             node._fixed, node._score, node._lang, node._owner, node._applies = fixed, score, lang, owner, it_applies
-            node._children = tuple(map(pick, children)) if children else ()
+            node._children = children(built) if children is not None else ()
             built[i] = node
         if owner is None:  # nothing to explain: no reasons, no clamps
             for node in built:
                 node._explanations, node._clamped = (), None
         self._nodes = tuple(built)
-        self._tree = tuple(map(pick, layout.top))
+        self._tree = tuple(map(built.__getitem__, layout.top))
 
     def _explain_nodes(self) -> None:
         """Every node's Reasons and clamp, from the explaining code, at once."""
