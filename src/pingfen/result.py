@@ -111,7 +111,8 @@ class NodeResult:
         return self.reasons_in(self.lang)
 
     def reasons_in(self, lang: Lang) -> list[str]:
-        return [r.text(lang) for r in self.explanations]
+        explanations = self.explanations
+        return [r.text(lang) for r in explanations] if explanations else []  # most nodes lose nothing
 
     @property
     def lost(self) -> Decimal:
