@@ -59,13 +59,12 @@ def canonicals(values: Sequence[Decimal]) -> list[Decimal]:
     """canonical() of each value (a result's scores): most are new, so no cache. In C:
     normalized, then 0 added (exactly), which writes 2E+1 as 20 and -0 as 0."""
     try:
-        return list(map(_EXACT.add, map(_EXACT.normalize, values), repeat(_ZERO)))
+        return list(map(_EXACT.add, map(_EXACT.normalize, values), repeat(0)))
     except DecimalException:  # a signalling NaN: one at a time, as canonical() does
         return [_canonical(value) for value in values]
 
 
 _ONE = Decimal(1)
-_ZERO = Decimal(0)
 _EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 

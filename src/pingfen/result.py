@@ -173,8 +173,8 @@ class Layout:
     positions: Mapping[str, int] = field(init=False, eq=False, repr=False)
     names: tuple[str, ...] = field(init=False, eq=False, repr=False)
     maxima: tuple[Decimal, ...] = field(init=False, eq=False, repr=False)  # canonical, as a NodeResult keeps them
-    # Each node's position, name, max, group flag and children, last node first: the order
-    # `Result._build` makes them in (children before their group), read with one zip.
+    # Each node's position, fixed part (name, max, group or not) and children, last node
+    # first: the order `Result._build` makes them in (children before their group), in one zip.
     backwards: tuple[int, ...] = field(init=False, eq=False, repr=False)
     fixed_back: tuple[Fixed, ...] = field(init=False, eq=False, repr=False)
     children_back: tuple[Callable[[Sequence[object]], tuple[Any, ...]] | None, ...] = field(
