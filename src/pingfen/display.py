@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Context, Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Context, Decimal, DecimalException
+from itertools import repeat
 
 __all__ = ["canonical", "canonicals", "digits", "number", "plain", "width"]
 
@@ -55,8 +56,12 @@ def _canonical(value: Decimal) -> Decimal:
 
 
 def canonicals(values: Sequence[Decimal]) -> list[Decimal]:
-    """canonical() of each value (a result's scores): most are new, so no cache."""
-    return [_canonical(value) for value in values]
+    """canonical() of each value (a result's scores): most are new, so no cache. In C:
+    normalized, then 0 added (exactly), which writes 2E+1 as 20 and -0 as 0."""
+    try:
+        return list(map(_EXACT.add, map(_EXACT.normalize, values), repeat(0)))
+    except DecimalException:  # a signalling NaN: one at a time, as canonical() does
+        return [_canonical(value) for value in values]
 
 
 _ONE = Decimal(1)

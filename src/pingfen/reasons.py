@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import functools
 import string
-from collections.abc import Mapping
-from decimal import Decimal
+from collections.abc import Callable, Mapping
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Context, Decimal
+from operator import itemgetter
+from typing import TypeVar
 
 from attrs import field, frozen
 
@@ -31,6 +33,13 @@ class Site:
     fields: tuple[str, ...] = ()
     template: str | None = None
     names: tuple[tuple[str, str], ...] = ()
+    # Its sentence in each language (True: 中文), prepared the first time a reason is read:
+    # what the facts fix is put into words once per rubric, not once per record.
+    sentences: dict[bool, Callable[[Reason], str]] = field(factory=dict, init=False, eq=False, hash=False, repr=False)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled without its prepared sentences (functions): prepared again when read."""
+        return (Site, (self.kind, self.facts, self.fields, self.template, self.names))
 
 
 class Reason:
@@ -71,11 +80,11 @@ class Reason:
         return params
 
     def text(self, lang: Lang = "zh") -> str:
-        params = self.params
-        if self.template is not None:
-            return _fill(self.template, params)
-        said = _TEMPLATES[self.kind][0 if lang == "zh" else 1](params)
-        return _panelled(params, self.kind, lang == "zh", said) if "panels" in params else said
+        zh = lang == "zh"
+        said = self.site.sentences.get(zh)
+        if said is None:
+            said = self.site.sentences[zh] = _prepare(self.site, zh)
+        return said(self)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Reason):
@@ -87,6 +96,86 @@ class Reason:
 
     def __repr__(self) -> str:
         return f"Reason({self.kind!r}, {self.params!r})"
+
+
+Sentence = Callable[[Reason], str]
+
+
+def _prepare(site: Site, zh: bool) -> Sentence:
+    """How a site's reasons are put into words in one language: its kind's prepared sentence
+    (`_PREPARED`), else its template over `params`; a sentence that reads none of the
+    record's numbers is written once."""
+    template = site.template
+    if template is not None:  # the author's words, filled in as `_fill` reads them
+        return lambda reason: _fill(template, reason.params)
+    prepare = _PREPARED.get(site.kind)
+    if prepare is not None:
+        said = prepare(site, zh)
+    else:
+        words: Callable[[Mapping[str, object]], str] = _TEMPLATES[site.kind][0 if zh else 1]
+        said = lambda reason: words(reason.params)  # noqa: E731 - one of two ways to say it
+    if "panels" in site.facts:  # a value read from panels: each panel's scores first
+        plain_said = said
+        return lambda reason: _panelled(reason.params, site.kind, zh, plain_said(reason))
+    if not site.fields:  # only what the rule fixes: the same sentence for every record
+        fixed = said(Reason(site))
+        return lambda reason: fixed
+    return said
+
+
+Numbers = tuple[object, ...]
+T = TypeVar("T")
+
+
+def _as(site: Site, fn: Callable[..., T], *names: str) -> Callable[[Numbers], T]:
+    """fn of the named params, as a function of a record's numbers: worked out once when
+    the site's facts fix them all (a name among `fields` is the record's, as in `params`)."""
+    at = [len(site.fields) - 1 - site.fields[::-1].index(n) if n in site.fields else None for n in names]
+    fixed = [site.facts.get(n) for n in names]
+    if all(i is None for i in at):
+        text = fn(*fixed)
+        return lambda numbers: text
+    if len(names) == 1:
+        one = itemgetter(at[0])
+        return lambda numbers: fn(one(numbers))
+    if sum(i is not None for i in at) == 1:  # the commonest: one number of the record, the rest fixed
+        k = next(k for k, i in enumerate(at) if i is not None)
+        get, before, after = itemgetter(at[k]), fixed[:k], fixed[k + 1 :]
+        return lambda numbers: fn(*before, get(numbers), *after)
+    each = [itemgetter(i) if i is not None else _fixed(value) for i, value in zip(at, fixed, strict=True)]
+    return lambda numbers: fn(*[get(numbers) for get in each])
+
+
+def _fixed(value: object) -> Callable[[Numbers], object]:
+    return lambda numbers: value
+
+
+def _n_of(value: object) -> str:
+    """A recorded number in a sentence (`_n`)."""
+    assert isinstance(value, Decimal)
+    return shown(value)
+
+
+def _in_unit(value: object, unit: object) -> str:
+    return quantity(value, str(unit))
+
+
+def _judgment(site: Site, zh: bool) -> Sentence:
+    points, top = _as(site, _n_of, "points"), _as(site, _n_of, "max")
+    if zh:
+        return lambda r: f"评价得分 {points(r.numbers)} 分（满分 {top(r.numbers)}）"
+    return lambda r: f"judged {points(r.numbers)} of {top(r.numbers)}"
+
+
+def _band(site: Site, zh: bool) -> Sentence:
+    subject, band = _as(site, format, "subject"), _as(site, format, "band")
+    value = _as(site, _in_unit, "value", "unit")
+    points, top = _as(site, _n_of, "points"), _as(site, _n_of, "max")
+    if zh:
+        return lambda r: (
+            f"{subject(n := r.numbers)} {value(n)} 属于 {band(n)} 档，得 {points(n)} 分（满分 {top(n)}）"
+        )
+    return lambda r: f"{subject(n := r.numbers)} {value(n)} is in {band(n)}: {points(n)} of {top(n)}"
 
 
 def _nothing(params: dict[str, object]) -> None:
@@ -133,6 +222,7 @@ def quantity(value: object, unit: str) -> str:
 
 
 _SHORT = Decimal("0.000001")
+_WIDE = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)  # room for every digit and exponent
 
 
 def shown(value: Decimal) -> str:
@@ -140,15 +230,27 @@ def shown(value: Decimal) -> str:
     0.005 says 0.005, never 0.01), else at most 2 (a quotient such as 4.1666… as 4.17)."""
     if value.is_finite() and value == value.quantize(_SHORT, context=CONTEXT) if abs(value.adjusted()) < 20 else False:
         return plain(value)
+    return _cents(value)
+
+
+def _cents(value: Decimal) -> str:
+    """number(value): rounded to cents, half up, first, as number() rounds it (the same text),
+    so that number() looks up a short value: hashing all 28 digits of a quotient costs more
+    than the rest."""
+    if value.is_finite() and abs(value.adjusted()) < 20:
+        return number(value.quantize(_CENT, context=_HALF_UP))
     return number(value)
+
+
+_CENT = Decimal("0.01")
+_HALF_UP = Context(prec=28, rounding=ROUND_HALF_UP)  # 22 digits at most are kept: exact but for the rounding
 
 
 def _hundredfold(value: Decimal) -> Decimal:
     """value × 100, exactly, whatever the current decimal context."""
     if not value.is_finite():
         return value
-    sign, digits, exponent = value.as_tuple()
-    return Decimal((sign, digits, int(exponent) + 2))
+    return value.scaleb(2, _WIDE)  # the same digits, the exponent two up
 
 
 # A reason template is read one way everywhere — rendering, the checker, what a node
@@ -185,25 +287,23 @@ def _fill(template: str, params: Mapping[str, object]) -> str:
     return "".join([text if name is None else text + shown.get(name, "{" + name + "}") for text, name, _ in pieces])
 
 
-def _gap(p: Mapping[str, object], zh: bool) -> str:
+def _gap(excess: object, unit: object, zh: bool) -> str:
     """`3 个百分点` / `3 percentage points`, or a plain difference."""
-    excess = p["excess"]
     assert isinstance(excess, Decimal)
-    if p["unit"] == "percent":
-        return f"{number(_hundredfold(excess))} 个百分点" if zh else f"{number(_hundredfold(excess))} percentage points"
-    return number(excess)
+    if unit == "percent":
+        return f"{_cents(_hundredfold(excess))} 个百分点" if zh else f"{_cents(_hundredfold(excess))} percentage points"
+    return _cents(excess)
 
 
-def _per(p: Mapping[str, object], zh: bool) -> str:
-    step = p["step"]
+def _per(step: object, unit: object, zh: bool) -> str:
     assert isinstance(step, Decimal)
-    if p["unit"] == "percent":
+    if unit == "percent":
         points = exact(_hundredfold(step))
         if zh:
             return "每个百分点" if points == "1" else f"每 {points} 个百分点"
         return "per percentage point" if points == "1" else f"per {points} percentage points"
     if zh:
-        if p["unit"] == "count":
+        if unit == "count":
             return "每项" if step == 1 else f"每 {exact(step)} 项"
         return f"每 {exact(step)} "
     return "each" if step == 1 else f"per {exact(step)}"
@@ -216,27 +316,37 @@ _COUNTING = {
 }
 
 
-def _step(p: Mapping[str, object], zh: bool) -> str:
-    lost = _n(p, "lost")
-    rate = exact(_decimal(p, "rate"))
-    counting = _COUNTING.get(str(p.get("counting")))
-    extra = ""
-    if counting:
-        extra = counting[0 if zh else 1].format(steps=_n(p, "steps"))
-    if p.get("reference") is None:  # counted: `deduct 1 per 例数`
+def _step(site: Site, zh: bool) -> Sentence:
+    """`deduct R per S above REF`: the value, how far past the reference, the rate per step and the points lost."""
+    subject, value = _as(site, format, "subject"), _as(site, _in_unit, "value", "unit")
+    reference = _as(site, lambda ref, unit: quantity(ZERO if ref is None else ref, str(unit)), "reference", "unit")
+    counted = _as(site, lambda ref: ref is None, "reference")  # `deduct 1 per 例数`: no reference
+    gap = _as(site, lambda excess, unit: _gap(excess, unit, zh), "excess", "unit")
+    per = _as(site, lambda step, unit: _per(step, unit, zh), "step", "unit")
+    rate = _as(site, lambda rate: exact(_decimal({"rate": rate}, "rate")), "rate")
+    lost = _as(site, _n_of, "lost")
+    word = _as(site, lambda direction: _DIRECTION.get(str(direction), ("", ""))[0 if zh else 1], "direction")
+
+    def extra(counting: object, steps: object) -> str:
+        said = _COUNTING.get(str(counting))
+        return said[0 if zh else 1].format(steps=_n_of(steps)) if said else ""
+
+    more = _as(site, extra, "counting", "steps")
+
+    def sentence(r: Reason) -> str:
+        n = r.numbers
+        if counted(n):
+            if zh:
+                return f"{subject(n)}为 {value(n)}，{per(n)}扣 {rate(n)} 分，扣 {lost(n)} 分{more(n)}"
+            return f"{subject(n)} is {value(n)}; {rate(n)} {per(n)}: -{lost(n)}{more(n)}"
         if zh:
-            return f"{p['subject']}为 {p['shown_value']}，{_per(p, zh)}扣 {rate} 分，扣 {lost} 分{extra}"
-        return f"{p['subject']} is {p['shown_value']}; {rate} {_per(p, zh)}: -{lost}{extra}"
-    word = _DIRECTION[str(p["direction"])][0 if zh else 1]
-    if zh:
-        return (
-            f"{p['subject']} {p['shown_value']} {word} {p['shown_reference']} {_gap(p, zh)}，"
-            f"{_per(p, zh)}扣 {rate} 分，扣 {lost} 分{extra}"
-        )
-    return (
-        f"{p['subject']} {p['shown_value']} is {_gap(p, zh)} {word} {p['shown_reference']}; "
-        f"{rate} {_per(p, zh)}: -{lost}{extra}"
-    )
+            return (
+                f"{subject(n)} {value(n)} {word(n)} {reference(n)} {gap(n)}，"
+                f"{per(n)}扣 {rate(n)} 分，扣 {lost(n)} 分{more(n)}"
+            )
+        return f"{subject(n)} {value(n)} is {gap(n)} {word(n)} {reference(n)}; {rate(n)} {per(n)}: -{lost(n)}{more(n)}"
+
+    return sentence
 
 
 def _signed(p: Mapping[str, object]) -> str:
@@ -309,8 +419,11 @@ def _decimal(p: Mapping[str, object], key: str) -> Decimal:
     return value
 
 
+# The sentences of the commonest kinds, prepared once per site and language (`_prepare`).
+_PREPARED: dict[str, Callable[[Site, bool], Sentence]] = {"step": _step, "band": _band, "judgment": _judgment}
+
+# The others, over `params`.
 _TEMPLATES = {
-    "step": (lambda p: _step(p, True), lambda p: _step(p, False)),
     "deduct_if": (
         lambda p: f"{p['condition']}，扣 {_n(p, 'lost')} 分",
         lambda p: f"{p['condition']}: -{_n(p, 'lost')}",
@@ -337,12 +450,6 @@ _TEMPLATES = {
         lambda p: f"未满足“{p['condition']}”，少得 {_n(p, 'lost')} 分",
         lambda p: f"not met: {p['condition']} (-{_n(p, 'lost')})",
     ),
-    "band": (
-        lambda p: (
-            f"{p['subject']} {p['shown_value']} 属于 {p['band']} 档，得 {_n(p, 'points')} 分（满分 {_n(p, 'max')}）"
-        ),
-        lambda p: f"{p['subject']} {p['shown_value']} is in {p['band']}: {_n(p, 'points')} of {_n(p, 'max')}",
-    ),
     "when": (
         lambda p: f"{p['condition']}，得 {_n(p, 'points')} 分（满分 {_n(p, 'max')}）",
         lambda p: f"{p['condition']}: {_n(p, 'points')} of {_n(p, 'max')}",
@@ -354,10 +461,6 @@ _TEMPLATES = {
     "match": (
         lambda p: f"{p['subject']}为“{p['label']}”，得 {_n(p, 'points')} 分（满分 {_n(p, 'max')}）",
         lambda p: f"{p['subject']} is {p['label']}: {_n(p, 'points')} of {_n(p, 'max')}",
-    ),
-    "judgment": (
-        lambda p: f"评价得分 {_n(p, 'points')} 分（满分 {_n(p, 'max')}）",
-        lambda p: f"judged {_n(p, 'points')} of {_n(p, 'max')}",
     ),
     "formula": (
         lambda p: f"按 {p['formula']} 计得 {_n(p, 'points')} 分（满分 {_n(p, 'max')}）",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from decimal import Decimal, localcontext
-from operator import attrgetter
+from decimal import Decimal, getcontext, setcontext
+from itertools import repeat
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
@@ -26,8 +27,7 @@ class NodeResult:
     reasons and clamp only once they are read (`_owner` then explains the whole tree).
     """
 
-    __slots__ = ("_name", "_max", "_score", "_children", "_explanations", "_clamped", "_is_group", "_lang",
-                 "_owner", "_applies")  # fmt: skip
+    __slots__ = ("_fixed", "_score", "_children", "_explanations", "_clamped", "_lang", "_owner", "_applies")
 
     def __init__(
         self,
@@ -42,8 +42,8 @@ class NodeResult:
         applies: bool = True,
     ) -> None:
         # canonical: a score computed as 5 - 2.0 is returned as 3, not 3.0 (see `display`)
-        self._name, self._max, self._score, self._children = name, canonical(max), canonical(score), children
-        self._explanations, self._clamped, self._is_group, self._lang = explanations, clamped, is_group, lang
+        self._fixed, self._score, self._children = Fixed(name, canonical(max), is_group), canonical(score), children
+        self._explanations, self._clamped, self._lang = explanations, clamped, lang
         self._owner: Result | None = None
         self._applies = applies
 
@@ -65,11 +65,11 @@ class NodeResult:
         def applies(self) -> bool: ...  # False for a row that does not apply (不适用): `score` is what it counts as
 
     else:
-        name = property(attrgetter("_name"))
-        max = property(attrgetter("_max"))
+        name = property(attrgetter("_fixed.name"))
+        max = property(attrgetter("_fixed.max"))
         score = property(attrgetter("_score"))
         children = property(attrgetter("_children"))
-        is_group = property(attrgetter("_is_group"))
+        is_group = property(attrgetter("_fixed.is_group"))
         lang = property(attrgetter("_lang"))
         applies = property(attrgetter("_applies"))
 
@@ -86,7 +86,8 @@ class NodeResult:
         return self._clamped
 
     def _key(self) -> tuple[object, ...]:
-        return (self._name, self._max, self._score, self._children, self.explanations, self.clamped, self._is_group,
+        fixed = self._fixed
+        return (fixed.name, fixed.max, self._score, self._children, self.explanations, self.clamped, fixed.is_group,
                 self._applies)  # fmt: skip
 
     def __eq__(self, other: object) -> bool:
@@ -99,8 +100,8 @@ class NodeResult:
 
     def __repr__(self) -> str:
         return (
-            f"NodeResult(name={self._name!r}, max={self._max!r}, score={self._score!r}, children={self._children!r}, "
-            f"explanations={self.explanations!r}, clamped={self.clamped!r}, is_group={self._is_group!r}"
+            f"NodeResult(name={self.name!r}, max={self.max!r}, score={self._score!r}, children={self._children!r}, "
+            f"explanations={self.explanations!r}, clamped={self.clamped!r}, is_group={self.is_group!r}"
             + ("" if self._applies else ", applies=False") + ")"
         )
 
@@ -110,7 +111,8 @@ class NodeResult:
         return self.reasons_in(self.lang)
 
     def reasons_in(self, lang: Lang) -> list[str]:
-        return [r.text(lang) for r in self.explanations]
+        explanations = self.explanations
+        return [r.text(lang) for r in explanations] if explanations else []  # most nodes lose nothing
 
     @property
     def lost(self) -> Decimal:
@@ -135,6 +137,16 @@ class NodeResult:
         if self.clamped:
             out["clamped"] = self.clamped
         return out
+
+
+class Fixed:
+    """What a node's rubric fixes: its name, max (canonical) and whether it is a group; one
+    per node of a layout, shared by the results of every record."""
+
+    __slots__ = ("name", "max", "is_group")
+
+    def __init__(self, name: str, max: Decimal, is_group: bool) -> None:
+        self.name, self.max, self.is_group = name, max, is_group
 
 
 @frozen
@@ -163,6 +175,13 @@ class Layout:
     positions: Mapping[str, int] = field(init=False, eq=False, repr=False)
     names: tuple[str, ...] = field(init=False, eq=False, repr=False)
     maxima: tuple[Decimal, ...] = field(init=False, eq=False, repr=False)  # canonical, as a NodeResult keeps them
+    # Each node's position, fixed part (name, max, group or not) and children, last node
+    # first: the order `Result._build` makes them in (children before their group), in one zip.
+    backwards: tuple[int, ...] = field(init=False, eq=False, repr=False)
+    fixed_back: tuple[Fixed, ...] = field(init=False, eq=False, repr=False)
+    children_back: tuple[Callable[[Sequence[object]], tuple[Any, ...]] | None, ...] = field(
+        init=False, eq=False, repr=False
+    )  # each group's children, taken from the nodes in layout order at C speed (`_children`)
     _pickers: dict[tuple[str, ...], Callable[[Sequence[Decimal]], list[Decimal]]] = field(
         init=False, eq=False, repr=False
     )
@@ -171,6 +190,10 @@ class Layout:
         object.__setattr__(self, "positions", {shape.name: i for i, shape in enumerate(self.nodes)})
         object.__setattr__(self, "names", tuple(shape.name for shape in self.nodes))
         object.__setattr__(self, "maxima", tuple(canonical(shape.max) for shape in self.nodes))
+        object.__setattr__(self, "backwards", tuple(range(len(self.nodes) - 1, -1, -1)))
+        fixed = tuple(Fixed(shape.name, top, shape.is_group) for shape, top in zip(self.nodes, self.maxima, strict=True))
+        object.__setattr__(self, "fixed_back", fixed[::-1])
+        object.__setattr__(self, "children_back", tuple(_children(shape.children) for shape in reversed(self.nodes)))
         object.__setattr__(self, "_pickers", {})
 
     def picker(self, names: tuple[str, ...]) -> Callable[[Sequence[Decimal]], list[Decimal]]:
@@ -188,6 +211,16 @@ class Layout:
             if len(self._pickers) < _PICKERS:  # a few column lists per rubric; never grow without end
                 self._pickers[names] = pick
         return pick
+
+
+def _children(at: tuple[int, ...]) -> Callable[[Sequence[object]], tuple[Any, ...]] | None:
+    """The items at these positions, as a tuple; None for none (an indicator)."""
+    if not at:
+        return None
+    if len(at) == 1:  # itemgetter of one position gives the item, not a tuple of it
+        (only,) = at
+        return lambda items: (items[only],)
+    return itemgetter(*at)
 
 
 # How many lists of names a layout remembers the positions of.
@@ -275,7 +308,7 @@ class Result:
         when the tree is first read. `absent`, when any row may not apply, says which do not."""
         self = _new(cls)
         self._absent = absent if any(absent) else ()
-        self._vetoes = tuple(v for v in vetoes if v is not None)
+        self._vetoes = tuple(filter(None, vetoes)) if vetoes else ()  # a VetoLine is never false
         self._layout, self._total, self._raw_total, self._grade, self._lang = layout, total, raw_total, grade, lang
         self._scores, self._values, self._explain = scores, values, explain
         self._tree = self._nodes = None
@@ -321,23 +354,26 @@ class Result:
     def _build(self) -> None:
         """The NodeResults, from the kept scores alone (children before their group); their
         reasons and clamps wait until one is read (`_explain_nodes`)."""
-        layout, lang, scores, maxima = self._layout, self._lang, canonicals(self._scores), self._layout.maxima
-        shapes, absent = layout.nodes, self._absent
+        layout, lang = self._layout, self._lang
         owner = self if self._explain is not None else None
-        built: list[NodeResult] = [None] * len(shapes)  # type: ignore[list-item]  # every slot is filled below
-        pick = built.__getitem__
+        built: list[NodeResult] = [None] * len(layout.nodes)  # type: ignore[list-item]  # every slot is filled below
         new = _new
-        for i in range(len(shapes) - 1, -1, -1):  # slots set here, not by __init__: a third of the cost
-            shape = shapes[i]
+        # slots set here, not by __init__: a third of the cost; children before their group.
+        # Reasons and clamps are set when explained (`_explain_nodes`).
+        applies = [not a for a in reversed(self._absent)] if self._absent else repeat(True)
+        for i, fixed, score, children, it_applies in zip(
+            layout.backwards, layout.fixed_back, reversed(canonicals(self._scores)), layout.children_back, applies,
+            strict=False,  # `applies` may repeat True
+        ):  # fmt: skip
             node = new(NodeResult)
-            node._name, node._max, node._score = shape.name, maxima[i], scores[i]
-            node._is_group, node._lang = shape.is_group, lang
-            node._children = tuple(map(pick, shape.children)) if shape.children else ()
-            node._explanations, node._clamped, node._owner = (), None, owner
-            node._applies = not absent[i] if absent else True
+            node._fixed, node._score, node._lang, node._owner, node._applies = fixed, score, lang, owner, it_applies
+            node._children = children(built) if children is not None else ()
             built[i] = node
+        if owner is None:  # nothing to explain: no reasons, no clamps
+            for node in built:
+                node._explanations, node._clamped = (), None
         self._nodes = tuple(built)
-        self._tree = tuple(map(pick, layout.top))
+        self._tree = tuple(map(built.__getitem__, layout.top))
 
     def _explain_nodes(self) -> None:
         """Every node's Reasons and clamp, from the explaining code, at once."""
@@ -345,11 +381,16 @@ class Result:
         if self._explain is None or not nodes or nodes[0]._owner is None:
             return
         assert self._values is not None
-        with localcontext(CONTEXT):  # as when it was scored, whatever the reader's context
+        saved = getcontext()  # as when it was scored, whatever the reader's context (set, not copied)
+        setcontext(CONTEXT)
+        try:
             scores, records, clamps = self._explain(*self._values)
+        finally:
+            setcontext(saved)
         if scores != self._scores:  # pragma: no cover - the two are generated from one rubric
             raise AssertionError("explaining a result gave other scores than scoring it")
         for node, score, kept, clamp in zip(nodes, scores, records, clamps, strict=True):
+            # most nodes lose nothing
             node._explanations = tuple([Reason(site, numbers, score) for site, numbers in kept]) if kept else ()
             node._clamped, node._owner = clamp, None
 

@@ -116,6 +116,33 @@ def _plain(constant: object) -> bool:
     return constant is None or constant is True or constant is False
 
 
+# Beyond these a value is a typo, which `values.coerce` refuses (PF503): |x| < 10^(LIMIT+1),
+# that is adjusted() <= LIMIT, and |x| >= 10^-LIMIT unless x is 0.
+_HUGE = Decimal(1).scaleb(LIMIT + 1)
+_TINY = Decimal(1).scaleb(-LIMIT)
+_SIDES = {">": "<", ">=": "<=", "<": "<", "<=": "<="}  # each bound as written left of the value
+
+
+def _interval(bounds: Bounds, kind: str) -> tuple[tuple[tuple[str, Decimal], tuple[str, Decimal]], Bounds]:
+    """The tightest lower and upper bound of an input's fast path, each as (operator written
+    left of the value, bound), from its declared bounds, its kind and the limits of
+    `values.coerce`; and the bounds of other operators, checked apart."""
+    low, high = ("<", -_HUGE), ("<", _HUGE)
+    if kind in ("count", "amount"):
+        low = ("<=", ZERO)
+    others: list[tuple[str, Decimal]] = []
+    for op, bound in bounds:
+        if op in (">", ">="):  # x > b: b < x
+            if bound > low[1] or (bound == low[1] and op == ">"):
+                low = (_SIDES[op], bound)
+        elif op in ("<", "<="):
+            if bound < high[1] or (bound == high[1] and op == "<"):
+                high = (_SIDES[op], bound)
+        else:
+            others.append((op, bound))
+    return (low, high), tuple(others)
+
+
 def _may_be_negative_zero(node: ast.Node) -> bool:
     """Whether a node's score can be -0: an indicator whose base gives points that are not
     fixed arms, a judgment or a formula (an input `-0`, or `-x` of 0); a group's sum keeps its
@@ -355,39 +382,48 @@ class _Generator:
             return
         t = self.fresh("t")
         dec = self.const(Decimal)
-        bounds = self.bounds[decl.name.text]
+        (low, high), others = _interval(self.bounds[decl.name.text], kind)
+        # One type test: a Decimal as it is (a count's checked whole), an int made one.
         w(f"{t} = {self.const(type)}({x})")
-        w(f"if {t} is {dec}:")
-        w.depth += 1
-        checks = len(w.lines)
-        if not ({op[0] for op, _ in bounds} >= {"<", ">"}):
-            # (bounded on both sides, an infinity fails a bound, and a NaN raises InvalidOperation
-            # at the first comparison, which sends the record down the general path)
-            w(f"if not {self.const(Decimal.is_finite)}({x}):")
-            w("    return None")
-        if kind in ("count", "amount"):
-            w(f"if {x} < {self.zero}:")
-            w("    return None")
-        if kind == "count":
-            w(f"if {x} != {self.const(Decimal.to_integral_value)}({x}):")
-            w("    return None")
-        if len(w.lines) == checks:
-            w("pass")
-        w.depth -= 1
-        w(f"elif {t} is {self.const(int)}:")
-        if kind in ("count", "amount"):
-            w(f"    if {x} < {self.const(0)}:")
+        if kind == "count":  # a NaN is not whole either; a signalling one raises: the general path
+            w(f"if {t} is {dec}:")
+            w(f"    if {x} != {self.const(Decimal.to_integral_value)}({x}):")
             w("        return None")
-        w(f"    {x} = {dec}({x})")
-        w("else:")
-        w("    return None")
-        if decl.precision is not None:  # rounded as the rubric says; too many digits raise: the general path
+            w(f"elif {t} is {self.const(int)}:")
+            w(f"    {x} = {dec}({x})")
+            w("else:")
+            w("    return None")
+        else:
+            w(f"if {t} is not {dec}:")
+            w(f"    if {t} is not {self.const(int)}:")
+            w("        return None")
+            w(f"    {x} = {dec}({x})")
+        # The bounds, the kind's (a count or amount is not negative) and the limits of
+        # `values.coerce` (a value is 0 or within 10^±LIMIT) as one chained comparison of
+        # constants: an infinity fails it, and a NaN raises InvalidOperation there, which
+        # sends the record down the general path.
+        if decl.precision is not None:  # the limits hold for the value as given, the bounds once rounded
+            self.in_bounds(x, ("<", -_HUGE), ("<", _HUGE), kind)
+            # rounded as the rubric says; too many digits raise: the general path
             w(f"{x} = {self.const(Decimal.quantize)}({x}, {self.const(decl.precision.value)}, {self.const(ROUND_HALF_UP)})")
-        # beyond 10^±LIMIT a value is a typo, which `values.coerce` refuses (PF503)
-        w(f"if {x} and not {self.const(-LIMIT)} <= {self.const(Decimal.adjusted)}({x}) <= {self.const(LIMIT)}:")
-        w("    return None")
-        for op, bound in bounds:
+            w(f"if not {self.const(low[1])} {low[0]} {x} {high[0]} {self.const(high[1])}:")
+            w("    return None")
+        else:
+            self.in_bounds(x, low, high, kind)
+        for op, bound in others:
             w(f"if not {x} {PYTHON_COMPARE[op]} {self.const(bound)}:")
+            w("    return None")
+
+    def in_bounds(self, x: str, low: tuple[str, Decimal], high: tuple[str, Decimal], kind: str) -> None:
+        """Return None unless low < x < high (or <=, as each says) and x is 0 or not below 10^-LIMIT."""
+        w = self.out
+        w(f"if not {self.const(low[1])} {low[0]} {x} {high[0]} {self.const(high[1])}:")
+        w("    return None")
+        if kind != "count" and low[1] < _TINY and high[1] > -_TINY:  # a whole number is never tiny
+            if low[1] >= ZERO:
+                w(f"if {x} < {self.const(_TINY)} and {x}:")
+            else:
+                w(f"if {x} and {self.const(-_TINY)} < {x} < {self.const(_TINY)}:")
             w("    return None")
 
     # ---------------------------------------------------------------- expressions
