@@ -26,12 +26,12 @@ except ImportError:  # a developer's machine without it: real_part skips
 
 needs_duckdb = real_part("duckdb", duckdb is not None, "pip install '.[test]'")
 WIDE = decimal.Context(prec=100, rounding=decimal.ROUND_HALF_EVEN)
-TOP = 10**15  # the total's 4 × 10^15, × 100 to round, stays within the query's 10^18
+TOP = 10**15  # the total's 5 × 10^15, × 100 to round, stays within the query's 10^18
 
 # Every quotient is an indicator's score shifted into [0, max], so that the row shows it whole.
 QUOTIENTS = f"""
 rubric "quotients" {{
-  total {4 * TOP}
+  total {5 * TOP}
   round total 2 half_even
 }}
 input a: number
@@ -45,6 +45,7 @@ indicator 商 {TOP} {{ score = q + {TOP // 2} }}
 indicator 差商 {TOP} {{ score = (a - c) / (b + 3) + {TOP // 2} }}
 indicator 比 {TOP} {{ score = r + {TOP // 2} }}
 indicator 再商 {TOP} {{ score = s / 7 + {TOP // 2} }}
+indicator 嵌套 {TOP} {{ score = (a - (b - c)) / 3 + {TOP // 2} }}
 """
 
 
@@ -65,7 +66,8 @@ def expected(record: dict[str, Decimal]) -> dict[str, Decimal] | None:
         return None
     half = Decimal(TOP // 2)
     r = exact(WIDE.subtract(a, c), WIDE.add(b, c))
-    quotients = {"商": exact(a, b), "差商": exact(WIDE.subtract(a, c), WIDE.add(b, 3)), "比": r, "再商": exact(WIDE.add(r, 1), Decimal(7))}
+    quotients = {"商": exact(a, b), "差商": exact(WIDE.subtract(a, c), WIDE.add(b, 3)), "比": r, "再商": exact(WIDE.add(r, 1), Decimal(7)),
+                 "嵌套": exact(WIDE.subtract(a, WIDE.subtract(b, c)), Decimal(3))}
     return {name: WIDE.add(q, half) for name, q in quotients.items()}
 
 
@@ -174,3 +176,30 @@ def test_a_counts_fraction_is_refused_with_a_twin_or_without() -> None:
     for record, row in zip(records, rows, strict=True):
         sqlhelp.agree(counts, record, row)
     assert [row["refusal"] for row in rows] == [None, None, "PF503", "PF503", "PF503", None, "PF503", "PF503", None, "PF503"]
+
+
+STEPS = """
+rubric "steps" {
+  total 40
+  round total 2 half_up
+}
+input n: count
+input x: number
+input y: number
+indicator 件数 10 { deduct 0.5 per n }
+indicator 高出 10 { deduct 0.5 per 2 of x above y counting proportional }
+indicator 低于 10 { deduct 0.05 per 1 of x below y - 1 counting proportional }
+indicator 偏离 10 { deduct 0.25 per 1 of x from 3 counting proportional }
+"""
+
+
+@needs_duckdb
+@settings(max_examples=10, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.one_of(SHORT, LONG), st.one_of(SHORT, LONG)), min_size=30, max_size=30))
+def test_a_step_of_a_fraction_per_unit_is_exact_with_a_twin_or_without(triples: list[tuple[int, Decimal, Decimal]]) -> None:
+    steps = pingfen.loads(STEPS)
+    records: list[dict[str, object]] = [{"n": Decimal(n), "x": x, "y": y} for n, x, y in triples]
+    records = [r for r in records if abs(r["x"]) < 10**9 and abs(r["y"]) < 10**9]  # type: ignore[arg-type]  # Decimals
+    rows = sqlhelp.score(duckdb.connect(), steps, records)
+    for record, row in zip(records, rows, strict=True):
+        sqlhelp.agree(steps, record, row)  # (evaluate() keeps 28 digits: a 29-digit value's score is within 1e-18)

@@ -287,7 +287,8 @@ class Compiler:
                 if left is None or right is None or left.bound + right.bound >= exact.BIGINT_LIMIT:
                     return None  # the sum might overflow 64 bits: no twin
                 op: type[exp.Binary] = exp.Add if e.op == "+" else exp.Sub
-                return Small(join(op, left.frag, right.frag), left.bound + right.bound)
+                both = op(this=exact.paren(left.frag.sql.copy()), expression=exact.paren(right.frag.sql.copy()))  # sqlglot adds no parentheses
+                return Small(Frag(both, max(left.frag.depth, right.frag.depth)), left.bound + right.bound)
             case _:
                 return None
 
@@ -554,6 +555,8 @@ class Compiler:
         product = exact.times_literal(excess.sql, per) if per is not None else None
         if product is not None:  # rate × excess / step at once (0.5 per 1pp: × 50), one product, no division
             lost = Frag(product, excess.depth)
+            if per is not None and exact.decimals(per) > 0:
+                lost = self.short_product(rule, excess, lost, per)
         lost = self.column(lost)
         unit = self.checked.units.get(rule.value, "number")
         facts = {"subject": self.walker.source_of(rule.value), "unit": unit, "direction": rule.direction,
@@ -564,6 +567,39 @@ class Compiler:
         ]  # fmt: skip
         self.explain(node, Frag(exp.GT(this=lost.sql.copy(), expression=integer(0)), lost.depth), "step", facts, fields, rule.reason)
         return lost
+
+    def short_product(self, rule: ast.DeductStep, excess: Frag, product: Frag, per: Decimal) -> Frag:
+        """excess × per, per with decimals (0.5 a case): DuckDB scales a DECIMAL(38, 20) × 0.5
+        back to 20 decimals by a 128-bit division per row. On a row where the excess has a
+        twin (its value and reference have: exact.small_input), the product of the twin and
+        per's digits is a 64-bit integer, put back as a decimal with no division; every other
+        row takes `product`. Both are exact: a twin has 6 decimals, the product 6 + per's."""
+        places = exact.decimals(per)
+        digits = int(per.scaleb(places))
+        value = self.twin(rule.value) if self.dialect == "duckdb" else None
+        reference = self.twin(rule.reference) if rule.reference is not None and self.dialect == "duckdb" else Small(Frag(exact.cast(integer(0), exact.BIGINT), 0), 0)
+        if value is None or reference is None or exact.TWIN_PLACES + places > exact.SCALE:
+            return product
+        bound = value.bound + reference.bound
+        if bound >= exact.BIGINT_LIMIT or bound * abs(digits) >= exact.BIGINT_LIMIT:
+            return product  # the 64-bit product might overflow: no short cut
+        difference = Frag(exp.Sub(this=exact.paren(value.frag.sql.copy()), expression=exact.paren(reference.frag.sql.copy())),
+                          max(value.frag.depth, reference.frag.depth))  # fmt: skip
+        zero = integer(0)
+        twin: exp.Expr
+        match rule.direction:
+            case "above":
+                twin = exp.Greatest(this=difference.sql, expressions=[zero])
+            case "below":
+                twin = exp.Greatest(this=exp.Neg(this=exact.paren(difference.sql)), expressions=[zero])
+            case "from":
+                twin = exp.Abs(this=difference.sql)
+            case _:
+                assert_never(rule.direction)
+        twin_excess = self.bind(Frag(twin, difference.depth))
+        scaled = exact.from_digits(exp.Mul(this=twin_excess.sql.copy(), expression=integer(digits)), exact.TWIN_PLACES + places)
+        present = exp.Not(this=exp.Is(this=twin_excess.sql.copy(), expression=exp.Null()))
+        return Frag(case((present, scaled), default=product.sql), max(twin_excess.depth, product.depth, excess.depth))
 
     # ---------------------------------------------------------------- the whole query
     def tree(self) -> exp.Select:

@@ -221,3 +221,10 @@ def assemble(whole: exp.Expr, digits: list[tuple[exp.Expr, int]], rest: exp.Expr
     rounded = exp.Add(this=paren(total), expression=case((up, integer(1)), default=integer(0)))
     signed = exp.Mul(this=paren(rounded), expression=case((negative.copy(), integer(-1)), default=integer(1)))
     return from_unscaled(signed)
+
+
+def from_digits(n: exp.Expr, places: int) -> exp.Expr:
+    """A 64-bit integer `n` read as n × 10^-places (places <= SCALE), as a NUM: a product of
+    128-bit decimals and a widening cast, exact, with no division."""
+    unit = cast(exp.Literal.number("0." + "0" * (places - 1) + "1"), decimal_type(places + 1, places))
+    return cast(exp.Mul(this=cast(n, WHOLE), expression=unit), NUM)
