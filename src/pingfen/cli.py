@@ -102,6 +102,7 @@ def _parser(language: Lang) -> argparse.ArgumentParser:
         help=t("python (default); duckdb: a large .parquet/.csv/.xlsx file scored by the rubric's SQL inside DuckDB, "
         "to -o FILE.parquet or FILE.csv (percents as ratios; see docs/scale.md)"),
     )  # fmt: skip
+    ev.add_argument("--reasons", action="store_true", help=t("with --engine duckdb: also write the reasons column (every point lost, as JSON)"))
 
     tp = commands.add_parser(
         "template", parents=[lang], formatter_class=layout, help=t("write a data-entry template (XLSX, CSV or YAML) for a rubric"),
@@ -374,6 +375,11 @@ def _eval(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
 
     if args.engine == "duckdb":
         return _eval_duckdb(args, lang, err)
+    if args.reasons:
+        from pingfen.errors import UsageError
+        from pingfen.messages import message
+
+        raise UsageError(f"PF816: {message('PF816', 'en', {})}", f"PF816: {message('PF816', 'zh', {})}")
     batch = is_table(args.data)
     suffixes = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
     fmt = _format(args.format, args.output, suffixes, "csv" if batch else "table")
@@ -416,7 +422,8 @@ def _eval_duckdb(args: argparse.Namespace, lang: Lang, err: TextIO) -> int:
 
     rubric = _unsound(args.ruleset, lang, err) if args.allow_unsound else load(args.ruleset, tests=False)
     try:
-        scored = score_with_duckdb(rubric, args.data, args.output, ruleset=args.ruleset, lang=lang, progress=getattr(err, "raw", err))
+        scored = score_with_duckdb(rubric, args.data, args.output, ruleset=args.ruleset, lang=lang, progress=getattr(err, "raw", err),
+                                   reasons=args.reasons)  # fmt: skip
     except SqlRefusal as refused:  # a form the query does not translate: in the reader's language
         print(f"pingfen eval: {refused.code}: {refused.message(lang)}", file=err)
         return CANNOT

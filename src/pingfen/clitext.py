@@ -134,6 +134,7 @@ HELP_ZH: dict[str, str] = {
     "the engine's SQL: duckdb (default), spark, postgres, …": "数据库引擎的 SQL 方言：duckdb（默认）、spark、postgres 等",
     "the relation of records (default: records)": "记录所在的表（默认：records）",
     "leave out the reasons column (faster)": "不输出 reasons 列（更快）",
+    "with --engine duckdb: also write the reasons column (every point lost, as JSON)": "与 --engine duckdb 同用：同时输出 reasons 列（每一处失分，JSON 格式）",
     "python (default); duckdb: a large .parquet/.csv/.xlsx file scored by the rubric's SQL inside DuckDB, "
     "to -o FILE.parquet or FILE.csv (percents as ratios; see docs/scale.md)":
     "python（默认）；duckdb：大文件（.parquet/.csv/.xlsx）由评分表生成的 SQL 在 DuckDB 中评分，"

@@ -58,8 +58,9 @@ def formats(data: str, output: str | None) -> tuple[str, str]:
 
 
 def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset: str, lang: Lang = "zh",
-                      progress: TextIO | None = None, threads: int | None = None) -> Scored:  # fmt: skip
-    """Score every row of `data` into `output` through DuckDB; what was scored and refused."""
+                      progress: TextIO | None = None, threads: int | None = None, reasons: bool = False) -> Scored:  # fmt: skip
+    """Score every row of `data` into `output` through DuckDB; what was scored and refused.
+    With `reasons`, the query's `reasons` column too (pingfen.sql.Explainer words it)."""
     import duckdb
 
     read, write = formats(data, output)
@@ -68,7 +69,7 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
     con = duckdb.connect(config={"threads": threads} if threads else {})
     try:
         with _relation(con, data, read) as total, atomic_path(output) as tmp:
-            query = to_sql(rubric, "duckdb", "records", reasons=False)
+            query = to_sql(rubric, "duckdb", "records", reasons=reasons)
             options = "FORMAT parquet" if write == "parquet" else "FORMAT csv, HEADER true"
             target = exp.Literal.string(str(tmp)).sql("duckdb")
             with _bar(con, progress, total, lang):

@@ -331,6 +331,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--engine duckdb reads a .parquet, .csv or .xlsx file and writes -o FILE.parquet or FILE.csv (got {data} to {output})",
         "--engine duckdb 读取 .parquet、.csv 或 .xlsx 文件，并写入 -o 文件.parquet 或 文件.csv（收到：{data} 写入 {output}）",
     ),
+    "PF816": (
+        "--reasons goes with --engine duckdb: the Python batch writes no reasons column (its JSON output holds every reason)",
+        "--reasons 须与 --engine duckdb 同用：Python 批量评分不输出 reasons 列（其 JSON 输出已含全部扣分理由）",
+    ),
     "PF830": (
         "the query is exact on Spark only with spark.sql.decimalOperations.allowPrecisionLoss=false and spark.sql.ansi.enabled=true: set both on the session (spark-submit --conf …; pingfen.spark.score sets them)",
         "该查询在 Spark 上仅当 spark.sql.decimalOperations.allowPrecisionLoss=false 且 spark.sql.ansi.enabled=true 时精确：请在会话上设置这两项（spark-submit --conf …；pingfen.spark.score 会自动设置）",

@@ -78,6 +78,16 @@ def quoted(name: str) -> exp.Column:
 
 
 @frozen
+class Small:
+    """A value's 64-bit twin (DuckDB only): the value × 10^6 as a BIGINT column or expression,
+    NULL on a row where the value has no such form; `bound` bounds its size, so that a sum
+    of twins is known to fit 64 bits before it is written."""
+
+    frag: Frag
+    bound: int
+
+
+@frozen
 class Site:
     """Where evaluate() may refuse a record: the condition (reached and failing), code, input."""
 
@@ -104,6 +114,10 @@ class Compiler:
         self.explained: list[tuple[str, list[Explained]]] = []  # per indicator: when, which, numbers
         self.lost_here: list[Explained] = []
         self.labels: set[str] = {spec.name for spec in rubric.inputs if spec.type == "label"}
+        # DuckDB only: a value's 64-bit twin (Small) where its expression has one, by name
+        self.small: dict[str, Small] = {}
+        self.numbers: dict[str, tuple[Frag, Frag]] = {}  # a numeric input's raw column and its value
+        self.lets: dict[str, ast.Let] = {}  # the lets compiled so far whose twin is not yet sought
 
     # ---------------------------------------------------------------- layers
     def bind(self, frag: Frag, name: str | None = None) -> Frag:
@@ -129,6 +143,8 @@ class Compiler:
             value, problems = self.input(spec, raw)
             bound = self.bind(value)
             self.env[spec.name] = bound
+            if spec.type not in ("bool", "label"):
+                self.numbers[spec.name] = (raw, bound)
             for condition, code in problems:
                 self.sites.append(Site(condition, code, spec.name))
 
@@ -144,22 +160,37 @@ class Compiler:
             empty = exp.or_(missing, exp.EQ(this=text.copy(), expression=exp.Literal.string("")))
             known = exp.In(this=text.copy(), expressions=[exp.Literal.string(label) for label in spec.labels])
             return Frag(text, 0), [(Frag(empty, 0), "PF501"), (Frag(exp.not_(known), 0), "PF506")]
-        value = exp.TryCast(this=raw.sql.copy(), to=NUM, safe=True)  # safe: else sqlglot writes CAST for Spark, an error on "abc"
-        unread = exp.and_(exp.not_(missing), exp.Is(this=value.copy(), expression=exp.Null()))
-        problems: list[tuple[Frag, str]] = [(Frag(missing, 0), "PF501"), (Frag(unread, 0), "PF502")]
+        # read once into a column: every check below reads the column, not the text again
+        read = self.bind(Frag(exp.TryCast(this=raw.sql.copy(), to=NUM, safe=True), 0))  # safe: else sqlglot writes CAST for Spark, an error on "abc"
+        number: exp.Expr = read.sql
+        unread = exp.and_(exp.not_(missing), exp.Is(this=number.copy(), expression=exp.Null()))
+        problems: list[tuple[Frag, str]] = [(Frag(missing, 0), "PF501"), (Frag(unread, read.depth), "PF502")]
         domain: list[exp.Expr] = []
+        depth = read.depth
         if spec.type == "count":
-            domain.append(exp.NEQ(this=value.copy(), expression=exp.Floor(this=value.copy())))
-            domain.append(exp.LT(this=value.copy(), expression=integer(0)))
+            domain.append(self.fraction(spec.name, raw, read))
+            depth = max(depth, self.small[spec.name].frag.depth if spec.name in self.small else 0)
+            domain.append(exp.LT(this=number.copy(), expression=integer(0)))
         if spec.type == "amount":
-            domain.append(exp.LT(this=value.copy(), expression=integer(0)))
+            domain.append(exp.LT(this=number.copy(), expression=integer(0)))
         for op, bound in spec.bounds:
-            domain.append(exp.not_(compare(op, value.copy(), literal(bound))))
+            domain.append(exp.not_(compare(op, number.copy(), literal(bound))))
         if domain:
-            problems.append((Frag(exp.or_(*domain), 0), "PF503"))
-        problems.append((Frag(exp.GTE(this=exp.Abs(this=value.copy()), expression=literal(RANGE)), 0), "PF800"))
-        inside = exp.LT(this=exp.Abs(this=value.copy()), expression=literal(RANGE))  # else NULL: nothing downstream overflows
-        return Frag(case((inside, value.copy())), 0), problems
+            problems.append((Frag(exp.or_(*domain), depth), "PF503"))
+        problems.append((Frag(exp.GTE(this=exp.Abs(this=number.copy()), expression=literal(RANGE)), read.depth), "PF800"))
+        inside = exp.LT(this=exp.Abs(this=number.copy()), expression=literal(RANGE))  # else NULL: nothing downstream overflows
+        return Frag(case((inside, number.copy())), read.depth), problems
+
+    def fraction(self, name: str, raw: Frag, read: Frag) -> exp.Expr:
+        """Whether a count's value has a fraction. `floor` of a DECIMAL(38, 20) costs DuckDB a
+        128-bit division per row: there the input's twin (exact.small_input) answers when it
+        has one, `value × 10^6` not a whole million, and only a row without one is floored."""
+        floored = exp.NEQ(this=read.sql.copy(), expression=exp.Floor(this=read.sql.copy()))
+        if self.dialect != "duckdb":
+            return floored
+        twin = self.small[name] = Small(self.bind(Frag(exact.small_input(raw.sql, read.sql), read.depth)), exact.SMALL_BOUND)
+        whole = exp.NEQ(this=exp.Mod(this=twin.frag.sql.copy(), expression=integer(10**exact.TWIN_PLACES)), expression=integer(0))
+        return case((exp.Not(this=exp.Is(this=twin.frag.sql.copy(), expression=exp.Null())), whole), default=floored)
 
     # ---------------------------------------------------------------- expressions
     def value(self, e: ast.Expr, where: str, reached: Frag) -> Frag:
@@ -209,7 +240,9 @@ class Compiler:
             zero = Frag(exp.EQ(this=divisor.sql.copy(), expression=integer(0)), divisor.depth)
             self.refuse(reached, zero, "PF504", name)
             dividend = self.value(e.left, where, reached)
-            return self.divide(dividend, divisor)
+            if self.dialect != "duckdb":
+                return self.divide(dividend, divisor)
+            return self.divide(dividend, divisor, (self.twin(e.left), self.twin(e.right)))
         left, right = self.value(e.left, where, reached), self.value(e.right, where, reached)
         if e.op == "+":
             return Frag(cast(exp.Add(this=left.sql.copy(), expression=right.sql.copy()), NUM), max(left.depth, right.depth))
@@ -229,10 +262,77 @@ class Compiler:
         a, b = self.column(left), self.column(right)
         return Frag(exact.times(a.sql, b.sql), max(a.depth, b.depth))
 
-    def divide(self, dividend: Frag, divisor: Frag) -> Frag:
-        """dividend / divisor to SCALE decimals, half-even, by long division on integers
-        (NULL when the divisor is 0: that record is refused, PF504)."""
+    def twin(self, e: ast.Expr) -> Small | None:
+        """The expression's 64-bit twin (its value × 10^6 as a BIGINT, NULL on a row where it
+        has none), when it is built of inputs and short constants by + and -; else None."""
+        match e:
+            case ast.Number():
+                scaled = exact.small_literal(e.value)
+                return None if scaled is None else Small(Frag(cast(integer(scaled), exact.BIGINT), 0), abs(scaled))  # BIGINT: DuckDB types a short literal INTEGER
+            case ast.Ref():
+                name = e.name.text
+                if name not in self.small and name in self.numbers:  # an input's twin, made when first divided
+                    raw, value = self.numbers[name]
+                    self.small[name] = Small(self.bind(Frag(exact.small_input(raw.sql, value.sql), value.depth)), exact.SMALL_BOUND)
+                if name not in self.small and name in self.lets:  # a let's: its expression's, once
+                    found = self.twin(self.lets.pop(name).expr)
+                    if found is not None:
+                        self.small[name] = Small(self.column(found.frag), found.bound)
+                return self.small.get(name)
+            case ast.Neg():
+                inner = self.twin(e.operand)
+                return None if inner is None else Small(Frag(exp.Neg(this=exact.paren(inner.frag.sql.copy())), inner.frag.depth), inner.bound)
+            case ast.Binary() if e.op in ("+", "-"):
+                left, right = self.twin(e.left), self.twin(e.right)
+                if left is None or right is None or left.bound + right.bound >= exact.BIGINT_LIMIT:
+                    return None  # the sum might overflow 64 bits: no twin
+                op: type[exp.Binary] = exp.Add if e.op == "+" else exp.Sub
+                both = op(this=exact.paren(left.frag.sql.copy()), expression=exact.paren(right.frag.sql.copy()))  # sqlglot adds no parentheses
+                return Small(Frag(both, max(left.frag.depth, right.frag.depth)), left.bound + right.bound)
+            case _:
+                return None
+
+    def divide(self, dividend: Frag, divisor: Frag, twins: tuple[Small | None, Small | None] = (None, None)) -> Frag:
+        """dividend / divisor to SCALE decimals, half-even (NULL when the divisor is 0: that
+        record is refused, PF504). On DuckDB, a row whose operands have 64-bit twins and a
+        divisor under 10^12 divides them in 64-bit steps (exact.short_division); every other
+        row by long division on 128-bit integers, whose every step is NULL on a short row."""
         a, b = self.column(dividend), self.column(divisor)
+        if self.dialect != "duckdb" or twins[0] is None or twins[1] is None:
+            return self.long_division(a, b, Frag(exp.false(), 0))
+        twin_a, twin_b = self.column(twins[0].frag), self.column(twins[1].frag)
+        small = self.bind(Frag(exact.is_short(twin_a.sql, twin_b.sql), max(twin_a.depth, twin_b.depth)))
+        long = self.long_division(a, b, small)
+        short = self.short_division(twin_a, twin_b, small)
+        return Frag(case((small.sql.copy(), short.sql), default=long.sql), max(long.depth, short.depth, small.depth))
+
+    def short_division(self, a: Frag, b: Frag, small: Frag) -> Frag:
+        """a / b of two twins (scaled alike, so the quotient is theirs), b under 10^12: the
+        integer part and 20 decimals in 64-bit steps of 6, 6, 6 and 2 digits (each remainder
+        below 10^12, times 10^6 below 2^63), rounded half-even, as a NUM."""
+        na = self.bind(Frag(case((small.sql.copy(), exp.Abs(this=a.sql.copy()))), max(a.depth, small.depth)))
+        nb = self.bind(Frag(case((small.sql.copy(), exp.Nullif(this=exp.Abs(this=b.sql.copy()), expression=integer(0)))), max(b.depth, small.depth)))
+        negative = self.bind(Frag(exp.NEQ(this=exact.paren(exp.LT(this=a.sql.copy(), expression=integer(0))),
+                                          expression=exact.paren(exp.LT(this=b.sql.copy(), expression=integer(0)))),
+                                  max(a.depth, b.depth)))  # fmt: skip
+        whole = self.bind(join(exp.IntDiv, na, nb))
+        rest = self.bind(join(exp.Mod, na, nb))
+        digits: list[tuple[Frag, int]] = []
+        for width in exact.SHORT_STEPS:
+            shifted = Frag(exp.Mul(this=rest.sql.copy(), expression=integer(10**width)), rest.depth)
+            digits.append((self.bind(join(exp.IntDiv, shifted, nb)), width))
+            rest = self.bind(join(exp.Mod, shifted, nb))
+        return Frag(exact.assemble(whole.sql, [(d.sql, w) for d, w in digits], rest.sql, nb.sql, negative.sql),
+                    max(whole.depth, rest.depth, negative.depth, *(d.depth for d, _w in digits)))  # fmt: skip
+
+    def long_division(self, a: Frag, b: Frag, small: Frag) -> Frag:
+        """a / b by long division on 128-bit integers, CHUNK digits a step; NULL on a row
+        where `small` holds. The operands themselves are NULL there, first: DuckDB skips a
+        NULL's arithmetic, and it would not skip a CASE's, whose repeated parts (the floors
+        of `unscaled`) its optimizer computes beforehand for every row."""
+        if small.sql != exp.false():
+            a = self.bind(Frag(exact.unless(small.sql, a.sql.copy()), max(a.depth, small.depth)))
+            b = self.bind(Frag(exact.unless(small.sql, b.sql.copy()), max(b.depth, small.depth)))
         ua = self.bind(Frag(exact.unscaled(a.sql, self.big), a.depth))
         ub = self.bind(Frag(exact.unscaled(b.sql, self.big), b.depth))
         negative = self.bind(Frag(exp.NEQ(this=exact.paren(exp.LT(this=ua.sql.copy(), expression=integer(0))),
@@ -455,6 +555,8 @@ class Compiler:
         product = exact.times_literal(excess.sql, per) if per is not None else None
         if product is not None:  # rate × excess / step at once (0.5 per 1pp: × 50), one product, no division
             lost = Frag(product, excess.depth)
+            if per is not None and exact.decimals(per) > 0:
+                lost = self.short_product(rule, excess, lost, per)
         lost = self.column(lost)
         unit = self.checked.units.get(rule.value, "number")
         facts = {"subject": self.walker.source_of(rule.value), "unit": unit, "direction": rule.direction,
@@ -465,6 +567,39 @@ class Compiler:
         ]  # fmt: skip
         self.explain(node, Frag(exp.GT(this=lost.sql.copy(), expression=integer(0)), lost.depth), "step", facts, fields, rule.reason)
         return lost
+
+    def short_product(self, rule: ast.DeductStep, excess: Frag, product: Frag, per: Decimal) -> Frag:
+        """excess × per, per with decimals (0.5 a case): DuckDB scales a DECIMAL(38, 20) × 0.5
+        back to 20 decimals by a 128-bit division per row. On a row where the excess has a
+        twin (its value and reference have: exact.small_input), the product of the twin and
+        per's digits is a 64-bit integer, put back as a decimal with no division; every other
+        row takes `product`. Both are exact: a twin has 6 decimals, the product 6 + per's."""
+        places = exact.decimals(per)
+        digits = int(per.scaleb(places))
+        value = self.twin(rule.value) if self.dialect == "duckdb" else None
+        reference = self.twin(rule.reference) if rule.reference is not None and self.dialect == "duckdb" else Small(Frag(exact.cast(integer(0), exact.BIGINT), 0), 0)
+        if value is None or reference is None or exact.TWIN_PLACES + places > exact.SCALE:
+            return product
+        bound = value.bound + reference.bound
+        if bound >= exact.BIGINT_LIMIT or bound * abs(digits) >= exact.BIGINT_LIMIT:
+            return product  # the 64-bit product might overflow: no short cut
+        difference = Frag(exp.Sub(this=exact.paren(value.frag.sql.copy()), expression=exact.paren(reference.frag.sql.copy())),
+                          max(value.frag.depth, reference.frag.depth))  # fmt: skip
+        zero = integer(0)
+        twin: exp.Expr
+        match rule.direction:
+            case "above":
+                twin = exp.Greatest(this=difference.sql, expressions=[zero])
+            case "below":
+                twin = exp.Greatest(this=exp.Neg(this=exact.paren(difference.sql)), expressions=[zero])
+            case "from":
+                twin = exp.Abs(this=difference.sql)
+            case _:
+                assert_never(rule.direction)
+        twin_excess = self.bind(Frag(twin, difference.depth))
+        scaled = exact.from_digits(exp.Mul(this=twin_excess.sql.copy(), expression=integer(digits)), exact.TWIN_PLACES + places)
+        present = exp.Not(this=exp.Is(this=twin_excess.sql.copy(), expression=exp.Null()))
+        return Frag(case((present, scaled), default=product.sql), max(twin_excess.depth, product.depth, excess.depth))
 
     # ---------------------------------------------------------------- the whole query
     def tree(self) -> exp.Select:
@@ -477,6 +612,7 @@ class Compiler:
         self.inputs()
         for let in self.checked.let_order:
             self.env[let.name.text] = self.bind(self.value(let.expr, let.name.text, _true()))
+            self.lets[let.name.text] = let
         tops = [self.node(top) for top in module.top]
         scores = {n.name.text: self.scores[n.name.text] for n, _depth in ast.walk_nodes(module.top)}
         raw = self.bind(sum_of(tops))

@@ -154,3 +154,77 @@ def unscaled(a: exp.Expr, big: exp.DataType) -> exp.Expr:
 def from_unscaled(q: exp.Expr) -> exp.Expr:
     """A 128-bit integer of NUM's digits back as a NUM."""
     return cast(exp.Mul(this=cast(q, WHOLE), expression=cast(exp.Literal.number("0." + "0" * (SCALE - 1) + "1"), decimal_type(SCALE + 1, SCALE))), NUM)
+
+
+# ---------------------------------------------------------------- DuckDB's 64-bit short cut
+# A DECIMAL(38, 20)'s digits are a 128-bit integer, and DuckDB divides those bit by bit
+# (about 0.3 µs a division, the cost of a scale-down cast or floor too): a quotient by long
+# division took 12 of them. Most records' numbers have few digits: a value of at most 6
+# decimals below 10^6 is also carried as its "twin", value × 10^6 as a BIGINT, and a quotient
+# of two twins is divided in 64-bit steps, which the processor does at once. The result is
+# digit for digit the long division's; a row without twins takes the long division.
+TWIN_PLACES = 6
+TWIN = decimal_type(18, TWIN_PLACES)
+TWIN_INPUT_BELOW = 10**6  # an input has a twin below this size
+SMALL_BOUND = TWIN_INPUT_BELOW * 10**TWIN_PLACES  # so its twin is below 10^12
+BIGINT_LIMIT = 2**63  # a sum of twins must stay below it, or it has none
+SHORT_DIVISOR = 10**12  # a remainder below it times 10^6 stays below 2^63
+SHORT_STEPS = (6, 6, 6, 2)  # the quotient's 20 decimals, 6 digits a step (sums to SCALE)
+BIGINT = exp.DataType.build("BIGINT")
+
+
+def small_input(raw: exp.Expr, value: exp.Expr) -> exp.Expr:
+    """An input's twin: read to 6 decimals (DuckDB rounds a longer one, so it is kept only
+    when it reads back equal to the value) and scaled to a BIGINT, below 10^6 in size (DuckDB
+    multiplies a DECIMAL(18, 6) on 64 bits: the scaled value must stay below 10^18); NULL
+    otherwise. Scaling a wider DECIMAL instead costs a 128-bit division per row."""
+    short = exp.TryCast(this=raw.copy(), to=TWIN.copy(), safe=True)
+    same = exp.EQ(this=cast(short.copy(), NUM), expression=value.copy())
+    within = exp.LT(this=exp.Abs(this=short.copy()), expression=cast(integer(TWIN_INPUT_BELOW), TWIN))
+    scaled = cast(exp.Mul(this=short, expression=cast(integer(10**TWIN_PLACES), decimal_type(TWIN_PLACES + 1, 0))), BIGINT)
+    return case((exp.and_(same, within), scaled))
+
+
+def small_literal(value: Decimal) -> int | None:
+    """A constant's twin, when it has one (at most 6 decimals, below 10^12)."""
+    if decimals(value) > TWIN_PLACES or abs(value) >= Decimal(10) ** (18 - TWIN_PLACES):
+        return None
+    return int(value.scaleb(TWIN_PLACES))
+
+
+def is_short(a: exp.Expr, b: exp.Expr) -> exp.Expr:
+    """Whether a row's quotient takes the 64-bit steps: both twins there, the divisor small."""
+    present = exp.and_(exp.Not(this=exp.Is(this=a.copy(), expression=exp.Null())), exp.Not(this=exp.Is(this=b.copy(), expression=exp.Null())))
+    return exp.and_(present, exp.LT(this=exp.Abs(this=b.copy()), expression=integer(SHORT_DIVISOR)))
+
+
+def unless(condition: exp.Expr, e: exp.Expr) -> exp.Expr:
+    """`e`, NULL where the condition holds (it never is NULL)."""
+    if condition == exp.false():
+        return e
+    return case((exp.Not(this=paren(condition.copy())), e))
+
+
+def assemble(whole: exp.Expr, digits: list[tuple[exp.Expr, int]], rest: exp.Expr, divisor: exp.Expr, negative: exp.Expr) -> exp.Expr:
+    """The quotient from its 64-bit parts: the whole part, each step's digits and width, the
+    last remainder (half the divisor or more rounds the last digit up, half-even on a tie),
+    signed, as a NUM. The digits are put together on 128 bits (whole × 10^20 needs them)."""
+    total: exp.Expr = cast(whole.copy(), BIG)
+    for digit, width in digits:
+        total = exp.Add(this=exp.Mul(this=paren(total), expression=integer(10**width)), expression=digit.copy())
+    last = digits[-1][0]
+    twice = exp.Mul(this=integer(2), expression=paren(rest.copy()))
+    up = exp.or_(
+        exp.GT(this=twice.copy(), expression=divisor.copy()),
+        exp.and_(exp.EQ(this=twice.copy(), expression=divisor.copy()), exp.EQ(this=exp.Mod(this=last.copy(), expression=integer(2)), expression=integer(1))),
+    )
+    rounded = exp.Add(this=paren(total), expression=case((up, integer(1)), default=integer(0)))
+    signed = exp.Mul(this=paren(rounded), expression=case((negative.copy(), integer(-1)), default=integer(1)))
+    return from_unscaled(signed)
+
+
+def from_digits(n: exp.Expr, places: int) -> exp.Expr:
+    """A 64-bit integer `n` read as n × 10^-places (places <= SCALE), as a NUM: a product of
+    128-bit decimals and a widening cast, exact, with no division."""
+    unit = cast(exp.Literal.number("0." + "0" * (places - 1) + "1"), decimal_type(places + 1, places))
+    return cast(exp.Mul(this=cast(n, WHOLE), expression=unit), NUM)
