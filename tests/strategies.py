@@ -239,6 +239,7 @@ class _Builder:
         self.counted: list[tuple[str, str]] = []
         self.may_not_apply = True
         self.newer = True  # issue 10's forms: guards, rounding, if-else, label conditions, panels, dates, batches
+        self.kinds_left_out: frozenset[str] = frozenset()  # indicator kinds not drawn ("panel", "dates", "batch")
 
     def fresh(self, stems: list[str]) -> str:
         if self.draw(st.integers(0, 9)) == 0:
@@ -405,7 +406,8 @@ class _Builder:
     def indicator(self, top: Decimal) -> ast.Indicator:
         name = self.fresh(NODE_STEMS)
         kinds = ["bands", "bands_let", "step", "ratio", "counted", "awards", "when", "when_cond", "when_pct", "match",
-                 "judgment", "formula", *(["panel", "dates", "batch"] if self.newer else []), "none"]  # fmt: skip
+                 "judgment", "formula", *([k for k in ("panel", "dates", "batch") if k not in self.kinds_left_out] if self.newer else []),
+                 "none"]  # fmt: skip
         kind = self.draw(st.sampled_from(kinds + (["when_open"] if self.loose else [])))
         rules: list[ast.Rule] = getattr(self, "rule_" + kind)(name, top)
         for _ in range(self.draw(st.integers(0, 2))):  # deductions after the rule that gives the start
@@ -761,13 +763,14 @@ class _Builder:
 @st.composite
 def random_rubrics(
     draw: st.DrawFn, loose: bool = False, applies: bool = True, newer: bool = True, outside: bool = True,
-    vetoes: bool = True,
+    vetoes: bool = True, left_out: frozenset[str] = frozenset(),
 ) -> GenRubric:
     """A random rubric with the strategies of records that fit it (see the module's doc);
     `applies`: some rows may not apply (不适用); `newer`: issue 10's other forms appear too;
-    `outside`: bonus and penalty rows after the tree; `vetoes`: 一票否决 lines and grades with conditions."""
+    `outside`: bonus and penalty rows after the tree; `vetoes`: 一票否决 lines and grades with conditions;
+    `left_out`: indicator kinds of issue 10 not drawn ("panel", "dates", "batch")."""
     b = _Builder(draw, loose)
-    b.may_not_apply, b.newer = applies, newer
+    b.may_not_apply, b.newer, b.kinds_left_out = applies, newer, left_out
     tops = b.split(D(draw(st.integers(2, 20))))
     nodes = [b.node(0, top, keep=i == 0) for i, top in enumerate(tops)]
     total = sum(tops, D(0))

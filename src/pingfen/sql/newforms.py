@@ -1,0 +1,247 @@
+"""Issue 10's forms in SQL: the hooks of sql/compiler.py's Compiler, filled in.
+
+Each follows the walker (evaluate/walker.py) as the rest of the compiler does: in its order
+(so the first refusal of a record is evaluate()'s), exact (every rounding by its digits, on
+scaled integers, never by an engine's ROUND), with the reasons the walker gives. What is
+still refused is named by sql/forms.py before any SQL is written (docs/scale.md lists both).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import assert_never
+
+from sqlglot import exp
+
+from pingfen import ast
+from pingfen.evaluate.rubric import InputSpec, Rubric
+from pingfen.sql import compiler, exact
+from pingfen.sql.compiler import Compiler, Frag, compare, join, sum_of
+from pingfen.sql.exact import NUM, WHOLE, SqlRefusal, case, cast, integer, literal
+
+__all__ = ["FormsCompiler", "round_expr", "to_sql", "to_sql_tree"]
+
+
+def _true() -> Frag:
+    return Frag(exp.true(), 0)
+
+
+def _not(f: Frag) -> Frag:
+    return Frag(exp.Not(this=exact.paren(f.sql.copy())), f.depth)
+
+
+def _and(a: Frag, b: Frag) -> Frag:
+    """a AND b, leaving out a TRUE (so that a chain of conditions stays short)."""
+    return b if a.sql == exp.true() else join(exp.And, a, b)
+
+
+def _any(parts: list[Frag]) -> Frag:
+    joined = exp.or_(*(exact.paren(p.sql.copy()) for p in parts))
+    return Frag(joined, max(p.depth for p in parts))
+
+
+def round_expr(v: exp.Expr, places: int, mode: ast.RoundingMode) -> exp.Expr:
+    """`v` (a NUM, read several times: a column or a cheap expression) rounded to `places`
+    decimals in `mode`, as Decimal.quantize rounds: on its digits, |v| × 10^places split into
+    a whole part and a fraction, the whole part raised by one where the mode says, the sign
+    put back. Exact; never the engine's ROUND, whose mode differs from engine to engine."""
+    negative = exp.LT(this=v.copy(), expression=integer(0))
+    magnitude = exp.Abs(this=v.copy())
+    scaled = exact.times_literal(magnitude, Decimal(1).scaleb(places))
+    if scaled is None:  # more than 18 places: the checker keeps them far fewer (PF307)
+        raise SqlRefusal("PF802", {"form": f"round(…, {places})"})
+    floor = cast(exp.Floor(this=scaled.copy()), WHOLE)
+    fraction = exp.Sub(this=scaled.copy(), expression=floor.copy())
+    half = exact.literal(Decimal("0.5"))
+    some = exp.GT(this=fraction.copy(), expression=exact.literal(Decimal(0)))
+    # the whole part is odd: floor − 2·floor(floor / 2), as the compiler's total rounding finds it
+    halved = exp.Floor(this=exp.Mul(this=floor.copy(), expression=exact.typed_literal(Decimal("0.5"))[0]))
+    odd = exp.EQ(this=exp.Sub(this=floor.copy(), expression=exp.Mul(this=integer(2), expression=halved)), expression=integer(1))
+    up: exp.Expr
+    match mode:
+        case "half_up":
+            up = exp.GTE(this=fraction, expression=half)
+        case "half_down":
+            up = exp.GT(this=fraction, expression=half)
+        case "half_even":
+            up = exp.or_(exp.GT(this=fraction, expression=half), exp.and_(exp.EQ(this=fraction.copy(), expression=half.copy()), odd))
+        case "up":
+            up = some
+        case "down":
+            up = exp.false()
+        case "ceiling":
+            up = exp.and_(some, exp.not_(negative.copy()))
+        case "floor":
+            up = exp.and_(some, negative.copy())
+        case _:
+            assert_never(mode)
+    units = cast(exp.Add(this=floor.copy(), expression=case((up, integer(1)), default=integer(0))), WHOLE)
+    unit = exact.typed_literal(Decimal(1).scaleb(-places))[0]
+    kept = cast(exp.Mul(this=units, expression=unit), NUM)
+    return case((negative, cast(exp.Neg(this=exact.paren(kept.copy())), NUM)), default=kept)
+
+
+def places_of(quantum: Decimal) -> int:
+    """The decimals a quantum keeps, as Decimal.quantize reads it (its exponent): 0.001 → 3."""
+    exponent = quantum.as_tuple().exponent
+    assert isinstance(exponent, int)  # a rubric's numbers are finite
+    return -exponent
+
+
+class FormsCompiler(Compiler):
+    """The compiler with issue 10's forms translated (see the module's docstring)."""
+
+    def __init__(self, rubric: Rubric, table: str, dialect: str, reasons: bool = True) -> None:
+        super().__init__(rubric, table, dialect, reasons)
+        self.fired: list[Frag] = []  # each veto's condition, in the rubric's order
+
+    # ---------------------------------------------------------------- expressions
+    def newer(self, e: ast.Expr, where: str, reached: Frag) -> Frag:
+        match e:
+            case ast.Ref():  # `类型 = 大型会议`: a label the checker read as one
+                assert e.name.text in self.checked.label_literals, e.name.text
+                return Frag(exp.Literal.string(e.name.text), 0)
+            case ast.IfElse():  # lazily, as the walker: an arm's refusals only where it is chosen
+                holds = self.column(self.value(e.condition, where, reached))
+                then = self.value(e.then, where, _and(reached, holds))
+                otherwise = self.value(e.otherwise, where, _and(reached, _not(holds)))
+                depth = max(holds.depth, then.depth, otherwise.depth)
+                return Frag(case((holds.sql.copy(), then.sql.copy()), default=otherwise.sql.copy()), depth)
+            case ast.Round():
+                value = self.column(self.value(e.value, where, reached))
+                return Frag(round_expr(value.sql, int(e.places.value), e.mode), value.depth)
+            case _:
+                raise SqlRefusal("PF807", {"form": self.walker.source_of(e)})
+
+    def at_precision(self, spec: InputSpec, value: exp.Expr) -> exp.Expr:
+        """`input 率: percent precision 0.01%`: rounded half up when read, before its domain
+        is checked, as `Rubric.coerce` does (within 10^14 no value has more digits than 28)."""
+        if spec.precision is None:
+            return value
+        return round_expr(value, places_of(spec.precision), "half_up")
+
+    # ---------------------------------------------------------------- rules
+    def switched(self, rule: ast.Rule, node: ast.Indicator, compile: Callable[[], Frag]) -> Frag:
+        """A rule with a trailing `if COND`: its points where COND holds, else 0; what it reads
+        is reached (may refuse) only there. A base rule switched off says so (guard_off)."""
+        guard = ast.guard_of(rule)
+        if guard is None:
+            return compile()
+        top = node.max.value
+        on = self.column(self.value(guard, node.name.text, _true()))
+        if ast.is_base(rule) and top > 0:
+            held = self.walker.source_of(guard.operand) if isinstance(guard, ast.Not) else None
+            facts: dict[str, object] = {"condition": self.walker.source_of(guard), "held": held, "max": top, "lost": top}
+            self.explain(node, _not(on), "guard_off", facts, [], None, plain=True)
+        outer = self.under
+        self.under = _and(outer, on)
+        try:
+            points = compile()
+        finally:
+            self.under = outer
+        return Frag(case((on.sql.copy(), points.sql.copy()), default=literal(Decimal(0))), max(on.depth, points.depth))
+
+    def formula_if(self, e: ast.IfElse, node: ast.Indicator) -> Frag:
+        """`score = if C1 then A1 else if C2 then A2 else B`: the arm chosen, and a reason that
+        names the condition that held and those that failed (formula_if)."""
+        name, top = node.name.text, node.max.value
+        conditions, arms = ast.if_chain(e)
+        failed_so_far = _true()
+        reached: list[Frag] = []
+        tests: list[Frag] = []
+        for condition in conditions:
+            holds = self.column(self.value(condition, name, failed_so_far))
+            tests.append(holds)
+            reached.append(_and(failed_so_far, holds))
+            failed_so_far = _and(failed_so_far, _not(holds))
+        reached.append(failed_so_far)
+        depth = max(t.depth for t in tests)
+        index = self.bind(Frag(case(*((t.sql.copy(), integer(j)) for j, t in enumerate(tests)), default=integer(len(conditions))), depth))
+        values = [self.value(arm, name, reached[j]) for j, arm in enumerate(arms)]
+        chosen = [Frag(exp.EQ(this=index.sql.copy(), expression=integer(j)), index.depth) for j in range(len(arms))]
+        points = self.column(Frag(case(*((c.sql, v.sql.copy()) for c, v in zip(chosen, values, strict=True))),
+                                  max(index.depth, *(v.depth for v in values))))  # fmt: skip
+        short = Frag(exp.LT(this=points.sql.copy(), expression=literal(top)), points.depth)
+        for j, arm in enumerate(arms):
+            held = self.walker.source_of(conditions[j]) if j < len(conditions) else None
+            facts: dict[str, object] = {"held": held, "failed": tuple(self.walker.source_of(c) for c in conditions[:j]),
+                     "formula": self.walker.source_of(arm), "max": top}  # fmt: skip
+            self.explain(node, join(exp.And, chosen[j], short), "formula_if", facts, [("points", points, "decimal")], None, plain=True)
+        return points
+
+    def rounded_score(self, node: ast.Indicator, score: Frag) -> Frag:
+        """`round N [MODE]`: the score, clamped, rounded so; a reason when that changes it."""
+        if node.round_places is None:
+            return score
+        score = self.column(score)
+        rounded = self.bind(Frag(round_expr(score.sql, int(node.round_places.value), node.round_mode), score.depth))
+        changed = Frag(exp.NEQ(this=rounded.sql.copy(), expression=score.sql.copy()), rounded.depth)
+        facts = {"places": node.round_places.text, "max": node.max.value}
+        self.explain(node, changed, "rounded", facts, [("raw", score, "decimal"), ("rounded", rounded, "decimal")], None, plain=True)
+        return rounded
+
+    # ---------------------------------------------------------------- the total and the grade
+    def raw_total(self, tops: list[Frag]) -> Frag:
+        """The tree's sum, then the rows outside it (values.settle: a bonus adds its score, a
+        penalty takes what it lost; never below 0, never above `cap total`), then the vetoes'
+        conditions, each read for every record, a `-> zero` one taking the total to 0."""
+        module = self.rubric.module
+        header = module.header
+        assert header is not None  # the checker guarantees a header
+        raw = super().raw_total(tops)
+        if module.outside:
+            counted = [raw]
+            for row in module.outside:
+                score = self.node(row.row)
+                counted.append(score if row.kind == "bonus" else Frag(cast(exp.Sub(this=score.sql.copy(), expression=literal(row.row.max.value)), NUM), score.depth))
+            summed = self.column(sum_of(counted))
+            whens: list[tuple[exp.Expr, exp.Expr]] = [(exp.LT(this=summed.sql.copy(), expression=integer(0)), literal(Decimal(0)))]
+            if header.cap is not None:
+                whens.append((exp.GT(this=summed.sql.copy(), expression=literal(header.cap.value)), literal(header.cap.value)))
+            raw = Frag(case(*whens, default=summed.sql.copy()), summed.depth)
+        self.fired = [self.column(self.value(v.condition, v.name.text, _true())) for v in module.vetoes]
+        zero = [f for v, f in zip(module.vetoes, self.fired, strict=True) if v.action == "zero"]
+        if zero:
+            vetoed = _any(zero)
+            raw = Frag(case((vetoed.sql, literal(Decimal(0))), default=raw.sql.copy()), max(vetoed.depth, raw.depth))
+        return raw
+
+    def graded(self, total: Frag, header: ast.Header) -> Frag:
+        """values.graded: a forced grade first; else the first grade the total reaches whose
+        condition holds, after those a `below` veto bars (that grade and every one above)."""
+        module = self.rubric.module
+        names = [g.name.text for g in header.grades]
+        whens: list[tuple[exp.Expr, exp.Expr]] = []
+        depth = total.depth
+        for veto, fired in zip(module.vetoes, self.fired, strict=True):
+            if veto.action == "grade" and veto.grade is not None:
+                whens.append((fired.sql.copy(), exp.Literal.string(veto.grade.text)))
+                depth = max(depth, fired.depth)
+        holds = [self.column(self.value(g.condition, "", _true())) if g.condition is not None else None for g in header.grades]
+        for i, g in enumerate(header.grades):
+            tests: list[Frag] = []
+            if g.op is not None and g.threshold is not None:
+                tests.append(Frag(compare(g.op, total.sql.copy(), literal(g.threshold.value)), total.depth))
+            held = holds[i]
+            if held is not None:
+                tests.append(held)
+            barred = [f for v, f in zip(module.vetoes, self.fired, strict=True)
+                      if v.action == "below" and v.grade is not None and names.index(v.grade.text) >= i]  # fmt: skip
+            if barred:
+                tests.append(_not(_any(barred)))
+            depth = max(depth, *(t.depth for t in tests)) if tests else depth
+            whens.append((exp.and_(*(exact.paren(t.sql.copy()) for t in tests)) if tests else exp.true(), exp.Literal.string(g.name.text)))
+        if not whens:
+            return Frag(cast(exp.Null(), exp.DataType.build("TEXT")), 0)
+        return Frag(case(*whens), depth)
+
+
+def to_sql_tree(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True) -> exp.Select:
+    """The scoring query as a sqlglot tree, issue 10's forms translated (sql/compiler.py)."""
+    return compiler.to_sql_tree(rubric, dialect, table, reasons=reasons, kind=FormsCompiler)
+
+
+def to_sql(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True) -> str:
+    """The scoring query in `dialect` (any sqlglot writes): one row per record of `table`."""
+    return compiler.to_sql(rubric, dialect, table, reasons=reasons, kind=FormsCompiler)
