@@ -451,7 +451,7 @@ class Compiler:
         `otherwise`, a record no test takes is refused (PF505)."""
         index = self.bind(Frag(case(*((t, integer(j)) for j, t in enumerate(tests)), default=None if otherwise is None else integer(otherwise)), depth))
         if otherwise is None:
-            self.sites.append(Site(Frag(exp.Is(this=index.sql.copy(), expression=exp.Null()), index.depth), "PF505", None))
+            self.site(Frag(exp.Is(this=index.sql.copy(), expression=exp.Null()), index.depth), "PF505", None)
         return index
 
     def award(self, rule: ast.AwardIf, node: ast.Indicator) -> Frag:
