@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pingfen
 from pingfen.sql import Explainer, to_sql
+from pingfen.absent import says_not_applicable
 from pingfen.values import to_bool, to_decimal, to_percent
 
 SQL_TYPES = {"bool": "BOOLEAN", "label": "VARCHAR"}  # every other input: DECIMAL(38, 20)
@@ -16,9 +17,9 @@ SQL_TYPES = {"bool": "BOOLEAN", "label": "VARCHAR"}  # every other input: DECIMA
 def table(con: object, rubric: pingfen.Rubric, records: Sequence[dict[str, object]], name: str = "records") -> None:
     """A relation `name` of the records, one typed column per input and a row number `id`."""
     specs = rubric.inputs
-    columns = ", ".join(f'"{s.name}" {SQL_TYPES.get(s.type, "DECIMAL(38, 20)")}' for s in specs)
+    columns = ", ".join(f'"{s.name}" {_sql_type(rubric, s.name, s.type)}' for s in specs)
     con.execute(f'CREATE OR REPLACE TABLE "{name}" (id INTEGER, {columns})')  # type: ignore[attr-defined]  # duckdb's connection
-    rows = [[i, *(_cell(r.get(s.name), s.type) for s in specs)] for i, r in enumerate(records)]
+    rows = [[i, *(_cell(r.get(s.name), _sql_type(rubric, s.name, s.type)) for s in specs)] for i, r in enumerate(records)]
     marks = ", ".join("?" for _ in range(len(specs) + 1))
     if rows:
         con.executemany(f'INSERT INTO "{name}" VALUES ({marks})', rows)  # type: ignore[attr-defined]  # duckdb's connection
@@ -33,6 +34,8 @@ def typed(rubric: pingfen.Rubric, record: dict[str, object]) -> dict[str, object
         value: object
         if raw is None:
             value = None
+        elif spec.name in rubric.optional and says_not_applicable(raw):
+            value = raw  # 不适用: a text column says so (docs/scale.md)
         elif spec.type == "bool":
             value = to_bool(raw)
         elif spec.type == "label":
@@ -50,9 +53,16 @@ def typed(rubric: pingfen.Rubric, record: dict[str, object]) -> dict[str, object
 WIDE = decimal.Context(prec=80)
 
 
-def _cell(value: object, kind: str) -> object:
-    if value is None or kind in ("bool", "label"):
+def _sql_type(rubric: pingfen.Rubric, name: str, kind: str) -> str:
+    """An input's column type: text for one a record may mark 不适用, else as SQL_TYPES says."""
+    return "VARCHAR" if name in rubric.optional else SQL_TYPES.get(kind, "DECIMAL(38, 20)")
+
+
+def _cell(value: object, sql_type: str) -> object:
+    if value is None or sql_type == "BOOLEAN":
         return value
+    if isinstance(value, bool):  # into a text column: as the query reads a bool (TRY_CAST)
+        return str(value).lower()
     return str(value)  # exact: DuckDB reads the text into the DECIMAL column
 
 

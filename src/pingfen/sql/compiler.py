@@ -279,9 +279,12 @@ class Compiler:
 
     # ---------------------------------------------------------------- the tree
     def node(self, node: ast.Node) -> Frag:
+        return self.applicable(node, self.scored)
+
+    def scored(self, node: ast.Node) -> Frag:
         match node:
             case ast.Group():
-                score = clamp(sum_of([self.node(c) for c in node.children]), node.max.value)
+                score = self.group_score(node, [self.node(c) for c in node.children])
             case ast.Indicator():
                 score = self.rounded_score(node, clamp(self.indicator(node), node.max.value))
             case _:
@@ -351,6 +354,18 @@ class Compiler:
         if node.round_places is not None:
             raise SqlRefusal("PF807", {"form": f"{node.name.text}: round"})
         return score
+
+    def let_value(self, let: ast.Let) -> Frag:
+        return self.bind(self.value(let.expr, let.name.text, _true()))
+
+    def applicable(self, node: ast.Node, scored: Callable[[ast.Node], Frag]) -> Frag:
+        """A row's score, where an `applies` line (不适用) decides whether it counts."""
+        if node.applies is not None:
+            raise SqlRefusal("PF807", {"form": f"{node.name.text}: applies"})
+        return scored(node)
+
+    def group_score(self, node: ast.Group, parts: list[Frag]) -> Frag:
+        return clamp(sum_of(parts), node.max.value)
 
     def raw_total(self, tops: list[Frag]) -> Frag:
         """The total before rounding."""
@@ -527,7 +542,7 @@ class Compiler:
                 raise SqlRefusal("PF805", {"name": node.name.text, "columns": ", ".join(OWN)})
         self.inputs()
         for let in self.checked.let_order:
-            self.env[let.name.text] = self.bind(self.value(let.expr, let.name.text, _true()))
+            self.env[let.name.text] = self.let_value(let)
         tops = [self.node(top) for top in module.top]
         raw = self.bind(self.raw_total(tops))
         scores = {n.name.text: self.scores[n.name.text] for n, _depth in ast.walk_nodes(module.top)}
@@ -644,6 +659,8 @@ def json_text(frag: Frag | None, kind: str, labels: list[str]) -> exp.Expr:
     """A number of a reason as JSON text: a decimal as a string of its digits, a bool, a label."""
     if frag is None:
         return exp.Literal.string("null")
+    if kind == "json":  # already JSON text (a name, sql/newforms.py)
+        return frag.sql.copy()
     if kind == "bool":
         return case((frag.sql.copy(), exp.Literal.string("true")), default=exp.Literal.string("false"))
     if kind == "text":  # a label: one of the declared ones, or the record was refused

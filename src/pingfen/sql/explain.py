@@ -68,7 +68,7 @@ class Explainer:
 
 
 def _read(value: object, kind: str) -> object:
-    if value is None or (kind == "bool" and isinstance(value, bool)) or (kind == "text" and isinstance(value, str)):
+    if value is None or (kind == "bool" and isinstance(value, bool)) or (kind in ("text", "json") and isinstance(value, str)):
         return value
     if kind == "decimal" and isinstance(value, str) and len(value) <= 100:
         try:

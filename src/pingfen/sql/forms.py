@@ -32,10 +32,8 @@ def _untranslated(module: ast.Module) -> Iterator[str]:
     roots += [g.condition for g in header.grades if g.condition is not None] if header is not None else []
     rows = [o.row for o in module.outside]
     for node, _depth in ast.walk_nodes(module.top):
-        if node.applies is not None:
-            yield f"{node.name.text}: applies … else {node.applies.mode}"
-            if node.applies.condition is not None:
-                roots.append(node.applies.condition)
+        if node.applies is not None and node.applies.condition is not None:
+            roots.append(node.applies.condition)
         if isinstance(node, ast.Indicator):
             rows.append(node)
     for row in rows:

@@ -8,6 +8,7 @@ still refused is named by sql/forms.py before any SQL is written (docs/scale.md 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from decimal import Decimal
 from typing import assert_never
@@ -15,9 +16,12 @@ from typing import assert_never
 from sqlglot import exp
 
 from pingfen import ast
+from pingfen.absent import NA_WORDS
+from pingfen.evaluate.applies import plan
 from pingfen.evaluate.rubric import InputSpec, Rubric
+from pingfen.reasons import Site as ReasonSite
 from pingfen.sql import compiler, exact
-from pingfen.sql.compiler import Compiler, Frag, compare, join, sum_of
+from pingfen.sql.compiler import Compiler, Entry, Frag, clamp, compare, join, sum_of
 from pingfen.sql.exact import NUM, WHOLE, SqlRefusal, case, cast, integer, literal
 
 __all__ = ["FormsCompiler", "round_expr", "to_sql", "to_sql_tree"]
@@ -95,6 +99,128 @@ class FormsCompiler(Compiler):
     def __init__(self, rubric: Rubric, table: str, dialect: str, reasons: bool = True) -> None:
         super().__init__(rubric, table, dialect, reasons)
         self.fired: list[Frag] = []  # each veto's condition, in the rubric's order
+        self.plan = plan(rubric.module, self.checked)  # the rows that may not apply, and what they read
+        self.marked: dict[str, Frag] = {}  # an optional input: its column says 不适用
+        self.missing: dict[str, Frag] = {}  # an optional input: no value (refused where a row that applies reads it)
+        self.dropped: dict[str, Frag] = {}  # a row that drops out of its parent's sum (不适用, rescale)
+
+    # ---------------------------------------------------------------- 不适用
+    def input(self, spec: InputSpec, raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
+        """An optional input (read only by rows that may not apply) as `Rubric.coerce` reads
+        it: the text 不适用 (N/A, NA, 无此项) marks it; no value is missing, refused only where
+        a row that applies reads it (PF501); any other value is read and checked as ever."""
+        value, problems = super().input(spec, raw)
+        if spec.name not in self.plan.optional:
+            return value, problems
+        said = exp.Lower(this=exp.Trim(this=cast(raw.sql.copy(), exp.DataType.build("TEXT"))))
+        said_so = exp.In(this=said, expressions=[exp.Literal.string(w) for w in sorted(NA_WORDS)])
+        marked = self.bind(Frag(exp.Coalesce(this=said_so, expressions=[exp.false()]), 0))  # never NULL: a NULL is missing
+        missing = next(p for p, code in problems if code == "PF501")
+        missing = self.bind(Frag(exp.and_(exp.not_(exact.paren(marked.sql.copy())), exact.paren(missing.sql.copy())), 0))
+        self.marked[spec.name], self.missing[spec.name] = marked, missing
+        read = _not(_any([marked, missing]))
+        kept = [(join(exp.And, read, p), code) for p, code in problems if code != "PF501"]
+        return Frag(case((read.sql, value.sql.copy())), value.depth), kept
+
+    def absent(self, names: tuple[str, ...]) -> Frag | None:
+        """Whether any of these optional inputs has no value (marked or missing)."""
+        return _any([self.marked[n] for n in names] + [self.missing[n] for n in names]) if names else None
+
+    def let_value(self, let: ast.Let) -> Frag:
+        """A let over optional inputs is not worked out where one is absent (the walker's
+        `let`): its refusals are reached only where all are there."""
+        absent = self.absent(self.plan.lets.get(let.name.text, ()))
+        if absent is None:
+            return super().let_value(let)
+        outer = self.under
+        self.under = _and(outer, _not(absent))
+        try:
+            return super().let_value(let)
+        finally:
+            self.under = outer
+
+    def applicable(self, node: ast.Node, scored: Callable[[ast.Node], Frag]) -> Frag:
+        """`applies [if COND] else full|zero|rescale`, as the walker's `scored`: the row does
+        not apply where an input it reads is marked 不适用 or COND fails; then it and every part
+        under it count their max (full) or 0, and with rescale it drops out of its parent's
+        sum. Where it applies, an input it reads that is missing refuses the record (PF501)."""
+        name = node.name.text
+        guard = self.plan.guards.get(name)
+        if guard is None:
+            return scored(node)
+        names = tuple(dict.fromkeys(guard.condition + guard.body))
+        marked = _any([self.marked[n] for n in names]) if names else Frag(exp.false(), 0)
+        unmarked = self.column(_not(marked))
+        for n in guard.condition:
+            self.site(_and(unmarked, self.missing[n]), "PF501", n)
+        applies = unmarked
+        condition = guard.applies.condition
+        if condition is not None:
+            outer = self.under
+            self.under = _and(outer, unmarked)
+            try:
+                holds = self.value(condition, name, _true())
+            finally:
+                self.under = outer
+            applies = _and(unmarked, holds)
+        applies = self.column(applies)
+        for n in guard.body:
+            self.site(_and(applies, self.missing[n]), "PF501", n)
+        outer = self.under
+        self.under = _and(outer, applies)
+        try:
+            scored(node)  # binds its score and its parts' (self.scores), put under `applies` below
+        finally:
+            self.under = outer
+        mode = guard.applies.mode
+        for part, _depth in ast.walk_nodes((node,)):  # the row and every part under it: counted as the mode says
+            counted = literal(part.max.value if mode == "full" else Decimal(0))
+            own = self.scores[part.name.text]
+            self.scores[part.name.text] = self.bind(Frag(case((applies.sql.copy(), own.sql.copy()), default=counted), max(applies.depth, own.depth)))
+        inside = self.dropped.get(name)  # a group all of whose parts dropped out
+        dropped = [_not(applies)] if mode == "rescale" else []
+        dropped += [_and(applies, inside)] if inside is not None else []
+        if dropped:
+            self.dropped[name] = self.column(_any(dropped))
+        # the reason: the first input marked 不适用 (as JSON), or none when COND failed
+        first = case(*((self.marked[n].sql.copy(), exp.Literal.string(json.dumps(n))) for n in names), default=exp.Literal.string("null")) if names else exp.Literal.string("null")
+        text = self.walker.source_of(condition) if condition is not None else None
+        site = ReasonSite("not_applicable", {"condition": text, "mode": mode, "max": node.max.value}, ("marked",))
+        self.reason_of(name, site, _not(applies), [(Frag(first, marked.depth), "json")])
+        return self.scores[name]
+
+    def reason_of(self, name: str, site: ReasonSite, when: Frag, numbers: list[tuple[Frag | None, str]]) -> None:
+        """A reason of a row (group or indicator) the walker gives apart from its rules'."""
+        self.catalogue.append(Entry(name, site, tuple(k for _f, k in numbers)))
+        self.explained.append((name, [(_and(self.under, when), len(self.catalogue) - 1, numbers)]))
+
+    def group_score(self, node: ast.Group, parts: list[Frag]) -> Frag:
+        """折算: where parts dropped out, the sum of the rest × max ÷ their maxima (exact, by
+        the compiler's long division); where every part dropped out, so does the group."""
+        drops = [(c, self.dropped.get(c.name.text)) for c in node.children]
+        if all(d is None for _c, d in drops):
+            return super().group_score(node, parts)
+        top = node.max.value
+        kept, applicable, dropped = self.rescale(parts, drops)
+        rescaled = self.divide(self.multiply(kept, Frag(literal(top), 0), None, top), applicable)
+        score = Frag(case((_not(dropped).sql, clamp(kept, top).sql),
+                          (exp.EQ(this=applicable.sql.copy(), expression=integer(0)), literal(Decimal(0))),
+                          default=clamp(rescaled, top).sql), max(kept.depth, applicable.depth, dropped.depth, rescaled.depth))  # fmt: skip
+        none_left = join(exp.And, dropped, Frag(exp.EQ(this=applicable.sql.copy(), expression=integer(0)), applicable.depth))
+        self.dropped[node.name.text] = self.column(none_left)
+        some_left = join(exp.And, dropped, Frag(exp.NEQ(this=applicable.sql.copy(), expression=integer(0)), applicable.depth))
+        self.reason_of(node.name.text, ReasonSite("rescaled", {"max": top}, ("raw", "applicable")), some_left,
+                       [(kept, "decimal"), (applicable, "decimal")])  # fmt: skip
+        return score
+
+    def rescale(self, parts: list[Frag], drops: list[tuple[ast.Node, Frag | None]]) -> tuple[Frag, Frag, Frag]:
+        """The parts' sum, the maxima of those that apply, and whether any dropped out."""
+        kept = self.column(sum_of(parts))
+        maxima = [Frag(case((d.sql.copy(), literal(Decimal(0))), default=literal(c.max.value)), d.depth) if d is not None
+                  else Frag(literal(c.max.value), 0) for c, d in drops]  # fmt: skip
+        applicable = self.column(sum_of(maxima))
+        dropped = self.column(_any([d for _c, d in drops if d is not None]))
+        return kept, applicable, dropped
 
     # ---------------------------------------------------------------- expressions
     def newer(self, e: ast.Expr, where: str, reached: Frag) -> Frag:
@@ -190,6 +316,14 @@ class FormsCompiler(Compiler):
         header = module.header
         assert header is not None  # the checker guarantees a header
         raw = super().raw_total(tops)
+        drops = [(n, self.dropped.get(n.name.text)) for n in module.top]
+        if any(d is not None for _n, d in drops):  # rows dropped out of the rubric: the total 折算 too
+            rubric_max = header.total.value if header.total else sum((n.max.value for n in module.top), Decimal(0))
+            kept, applicable, dropped = self.rescale(tops, drops)
+            none_left = join(exp.And, dropped, Frag(exp.EQ(this=applicable.sql.copy(), expression=integer(0)), applicable.depth))
+            self.site(none_left, "PF535", None)
+            rescaled = self.divide(self.multiply(kept, Frag(literal(rubric_max), 0), None, rubric_max), applicable)
+            raw = Frag(case((dropped.sql.copy(), rescaled.sql.copy()), default=kept.sql.copy()), max(dropped.depth, rescaled.depth))
         if module.outside:
             counted = [raw]
             for row in module.outside:
