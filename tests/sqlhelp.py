@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 import pingfen
-from pingfen.sql import Explainer, to_sql
 from pingfen.absent import says_not_applicable
+from pingfen.sql import Explainer, to_sql
 from pingfen.values import to_bool, to_decimal, to_percent
 
 SQL_TYPES = {"bool": "BOOLEAN", "label": "VARCHAR"}  # every other input: DECIMAL(38, 20)

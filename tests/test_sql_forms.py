@@ -9,15 +9,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlglot import exp
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from sqlglot import exp
 
 import pingfen
 import sqlhelp
+from pingfen import ast
 from pingfen.cli import main
 from pingfen.loader import loads_unsound
-from pingfen import ast
 from pingfen.sql import SqlRefusal, to_sql, to_sql_tree
 from pingfen.sql.newforms import round_expr
 from pingfen.values import ROUNDING as ROUNDING_OF
@@ -38,8 +38,6 @@ NOT_YET = frozenset({"panel", "dates", "batch"})  # issue 10's kinds of indicato
 @pytest.mark.parametrize(
     ("text", "form"),
     [
-        (HEAD + "input 有项目: bool\ninput 率: percent\nindicator 甲 10 {\n  applies if 有项目 else rescale\n  score = 率 * 10\n}\n",
-         "甲: applies … else rescale"),
         (HEAD + "input 分: list of score >= 0 and <= 10\nindicator 甲 10 {\n  score = mean(分)\n}\n", "input 分: list of …"),
         (HEAD + "indicator 甲 10 { pending \"由各省自行制定\" }\n", "甲: pending"),
     ],
@@ -192,14 +190,64 @@ def test_bonus_penalty_cap_vetoes_and_grade_conditions_settle_as_evaluate_does()
     assert D("11.00") in totals  # 9.5 + 2 held at the cap
 
 
+APPLIES = """rubric "表" {
+  total 20
+}
+input 有项目: bool
+input 率: percent
+input 次数: count
+input 分: score >= 0 and <= 4
+group 管理 12 {
+  indicator 甲 6 {
+    applies if 有项目 else rescale
+    score = 率 * 6
+  }
+  indicator 乙 3 {
+    applies else rescale
+    deduct 1 per 次数
+  }
+  indicator 丙 3 {
+    applies else full
+    judgment 分
+  }
+}
+group 产出 8 {
+  applies else zero
+  indicator 丁 8 {
+    deduct 2 per 次数
+  }
+}
+"""
+
+
+@needs_duckdb
+def test_rows_that_do_not_apply_count_and_rescale_as_evaluate_does() -> None:
+    """不适用 is the text in the input's column (a VARCHAR column); a NULL is missing, refused
+    only where a row that applies reads it; 折算 at the group and the rubric."""
+    rubric = pingfen.loads(APPLIES, "r.rule", tests=False)
+    assert rubric.optional == {"率", "次数", "分"}
+    records = [
+        {"有项目": h, "率": D("0.75"), "次数": n, "分": f}
+        for h in (True, False) for n in (D(1), "不适用", " n/a ", None) for f in (D(3), "无此项", None)
+    ]  # fmt: skip
+    rows = _agree(rubric, records)
+    by = {(r["有项目"], str(r["次数"]), str(r["分"])): row for r, row in zip(records, rows, strict=True)}
+    row = by[(False, "不适用", "3")]  # 甲 and 乙 drop out, 丙 counts 3 of 3: 管理 3 × 12/3; 产出 0
+    assert (row["管理"], row["产出"], row["total"]) == (D(12), D(0), D("12.00"))
+    assert by[(True, "None", "3")]["refusal"] == "PF501" and by[(True, "None", "3")]["refusal_input"] == "次数"
+    assert by[(True, "1", "None")]["refusal"] == "PF501"
+    assert by[(True, "1", "无此项")]["丙"] == D(3)  # else full
+
+
 @needs_duckdb
 @settings(max_examples=25, deadline=None)
 @given(st.data())
 def test_generated_rubrics_of_issue_10s_forms_score_in_duckdb_as_evaluate_does(data: st.DataObject) -> None:
     """The oracle of tests/test_sql_oracle.py with issue 10's forms on: if-then-else, round,
     labels named bare, guards, `round N`, precision, bonus and penalty rows, cap, vetoes and
-    grade conditions (panels, dates, batches and 不适用 are still refused)."""
-    gen = data.draw(random_rubrics(loose=True, applies=False, newer=True, outside=True, vetoes=True, left_out=NOT_YET), label="rubric")
+    grade conditions, rows that may not apply (不适用, marked in text columns); panels, dates
+    and batches are still refused."""
+    gen = data.draw(random_rubrics(loose=True, applies=True, newer=True, outside=True, vetoes=True, left_out=NOT_YET), label="rubric")
     try:
         rubric = pingfen.loads(gen.text)
     except pingfen.RubricError:
