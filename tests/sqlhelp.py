@@ -9,9 +9,9 @@ from decimal import Decimal
 import pingfen
 from pingfen.absent import says_not_applicable
 from pingfen.sql import Explainer, to_sql
-from pingfen.values import to_bool, to_decimal, to_percent
+from pingfen.values import calendar_day, to_bool, to_date, to_decimal, to_percent
 
-SQL_TYPES = {"bool": "BOOLEAN", "label": "VARCHAR"}  # every other input: DECIMAL(38, 20)
+SQL_TYPES = {"bool": "BOOLEAN", "label": "VARCHAR", "date": "DATE"}  # every other input: DECIMAL(38, 20)
 
 
 def table(con: object, rubric: pingfen.Rubric, records: Sequence[dict[str, object]], name: str = "records") -> None:
@@ -38,6 +38,9 @@ def typed(rubric: pingfen.Rubric, record: dict[str, object]) -> dict[str, object
             value = raw  # 不适用: a text column says so (docs/scale.md)
         elif spec.type == "bool":
             value = to_bool(raw)
+        elif spec.type == "date":  # a DATE column (docs/scale.md)
+            number = to_date(raw)
+            value = calendar_day(number) if number is not None else None
         elif spec.type == "label":
             value = str(raw) if isinstance(raw, str) else None
         else:

@@ -24,8 +24,6 @@ def _untranslated(module: ast.Module) -> Iterator[str]:
             yield f"let {decl.name.text} = batch {decl.batch.func}(…)"
         if decl.is_list:
             yield f"input {decl.name.text}: list of …"
-        if decl.type == "date":
-            yield f"input {decl.name.text}: date"
     roots: list[ast.Expr] = [let.expr for let in module.lets]
     roots += [v.condition for v in module.vetoes]
     header = module.header
@@ -42,5 +40,5 @@ def _untranslated(module: ast.Module) -> Iterator[str]:
         for rule in row.rules:
             roots.extend(rule.expressions())
     for e in ast.walk_expressions(*roots):
-        if isinstance(e, ast.Call) and (e.func in ast.AGGREGATES or e.func in ast.DURATIONS):
+        if isinstance(e, ast.Call) and e.func in ast.AGGREGATES:
             yield f"{e.func}(…)"

@@ -23,6 +23,7 @@ from pingfen.reasons import Site as ReasonSite
 from pingfen.sql import compiler, exact
 from pingfen.sql.compiler import Compiler, Entry, Frag, clamp, compare, join, sum_of
 from pingfen.sql.exact import NUM, WHOLE, SqlRefusal, case, cast, integer, literal
+from pingfen.values import EPOCH as EPOCH_DAY
 
 __all__ = ["FormsCompiler", "round_expr", "to_sql", "to_sql_tree"]
 
@@ -86,6 +87,36 @@ def round_expr(v: exp.Expr, places: int, mode: ast.RoundingMode) -> exp.Expr:
     return case((negative, cast(exp.Neg(this=exact.paren(kept.copy())), NUM)), default=kept)
 
 
+DATE = exp.DataType.build("DATE")
+EPOCH = cast(exp.Literal.string(EPOCH_DAY.isoformat()), DATE)  # day 0 of a date's day number (values.EPOCH)
+
+
+def day(raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
+    """A `date` input: a DATE column (or ISO text, `2024-03-31`) read as its day number, as
+    Excel counts (values.to_date); no value PF501, one that is not a date PF502."""
+    date = exp.TryCast(this=raw.sql.copy(), to=DATE.copy(), safe=True)
+    missing = exp.Is(this=raw.sql.copy(), expression=exp.Null())
+    unread = exp.and_(exp.not_(missing.copy()), exp.Is(this=date.copy(), expression=exp.Null()))
+    number = cast(days_between(EPOCH, date), NUM)
+    return Frag(number, 0), [(Frag(missing, 0), "PF501"), (Frag(unread, 0), "PF502")]
+
+
+def days_between(a: exp.Expr, b: exp.Expr) -> exp.Expr:
+    """b − a in days, two DATEs."""
+    return exp.DateDiff(this=b.copy(), expression=a.copy(), unit=exp.var("DAY"))
+
+
+def date_of(number: exp.Expr) -> exp.Expr:
+    """The DATE of a day number."""
+    return cast(exp.DateAdd(this=EPOCH.copy(), expression=cast(number, exp.DataType.build("INT")), unit=exp.var("DAY")), DATE)
+
+
+def shifted(day: exp.Expr, months: exp.Expr) -> exp.Expr:
+    """values._shifted: the same day `months` later, or that month's last day (both engines
+    clamp so: DuckDB's `+ INTERVAL n MONTH`, Spark's ADD_MONTHS)."""
+    return cast(exp.DateAdd(this=day.copy(), expression=cast(months.copy(), exp.DataType.build("INT")), unit=exp.var("MONTH")), DATE)
+
+
 def places_of(quantum: Decimal) -> int:
     """The decimals a quantum keeps, as Decimal.quantize reads it (its exponent): 0.001 → 3."""
     exponent = quantum.as_tuple().exponent
@@ -105,11 +136,14 @@ class FormsCompiler(Compiler):
         self.dropped: dict[str, Frag] = {}  # a row that drops out of its parent's sum (不适用, rescale)
 
     # ---------------------------------------------------------------- 不适用
+    def reads(self, spec: InputSpec) -> bool:
+        return not (spec.is_list or spec.batch is not None)  # a date too (`input`, below)
+
     def input(self, spec: InputSpec, raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
-        """An optional input (read only by rows that may not apply) as `Rubric.coerce` reads
+        """A date (see `day`); an optional input (read only by rows that may not apply) as `Rubric.coerce` reads
         it: the text 不适用 (N/A, NA, 无此项) marks it; no value is missing, refused only where
         a row that applies reads it (PF501); any other value is read and checked as ever."""
-        value, problems = super().input(spec, raw)
+        value, problems = day(raw) if spec.type == "date" else super().input(spec, raw)
         if spec.name not in self.plan.optional:
             return value, problems
         said = exp.Lower(this=exp.Trim(this=cast(raw.sql.copy(), exp.DataType.build("TEXT"))))
@@ -237,8 +271,35 @@ class FormsCompiler(Compiler):
             case ast.Round():
                 value = self.column(self.value(e.value, where, reached))
                 return Frag(round_expr(value.sql, int(e.places.value), e.mode), value.depth)
+            case ast.Call() if e.func == "days":  # b − a, in days: a date is its day number
+                a, b = (self.value(arg, where, reached) for arg in e.args)
+                return Frag(cast(exp.Sub(this=b.sql.copy(), expression=a.sql.copy()), NUM), max(a.depth, b.depth))
+            case ast.Call() if e.func == "months":
+                a, b = (self.column(self.value(arg, where, reached)) for arg in e.args)
+                return self.months(a, b)
             case _:
                 raise SqlRefusal("PF807", {"form": self.walker.source_of(e)})
+
+    def months(self, a: Frag, b: Frag) -> Frag:
+        """values._months: calendar months from a to b — whole months (the same day of a later
+        month, or its last day), then the days left over as a fraction of the month they fall
+        in, by exact long division; negative when b is before a."""
+        backwards = Frag(exp.LT(this=b.sql.copy(), expression=a.sql.copy()), max(a.depth, b.depth))
+        start = self.bind(Frag(date_of(exp.Least(this=a.sql.copy(), expressions=[b.sql.copy()])), backwards.depth))
+        end = self.bind(Frag(date_of(exp.Greatest(this=a.sql.copy(), expressions=[b.sql.copy()])), backwards.depth))
+        years = exp.Sub(this=exp.Year(this=end.sql.copy()), expression=exp.Year(this=start.sql.copy()))
+        months = exp.Sub(this=exp.Month(this=end.sql.copy()), expression=exp.Month(this=start.sql.copy()))
+        guess = self.bind(Frag(exp.Add(this=exp.Mul(this=exact.paren(years), expression=integer(12)), expression=months), end.depth))
+        over = exp.GT(this=shifted(start.sql, guess.sql), expression=end.sql.copy())
+        whole = self.bind(Frag(exp.Sub(this=guess.sql.copy(), expression=case((over, integer(1)), default=integer(0))), guess.depth))
+        here = self.bind(Frag(shifted(start.sql, whole.sql), whole.depth))
+        there = shifted(start.sql, exp.Add(this=whole.sql.copy(), expression=integer(1)))
+        left = Frag(cast(days_between(here.sql, end.sql), NUM), here.depth)
+        month = Frag(cast(days_between(here.sql, there), NUM), here.depth)
+        fraction = self.divide(left, month)
+        total = self.column(Frag(cast(exp.Add(this=cast(whole.sql.copy(), NUM), expression=fraction.sql.copy()), NUM), max(whole.depth, fraction.depth)))
+        negated = cast(exp.Neg(this=exact.paren(total.sql.copy())), NUM)
+        return Frag(case((backwards.sql.copy(), negated), default=total.sql.copy()), max(total.depth, backwards.depth))
 
     def at_precision(self, spec: InputSpec, value: exp.Expr) -> exp.Expr:
         """`input 率: percent precision 0.01%`: rounded half up when read, before its domain
