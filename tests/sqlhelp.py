@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pingfen
 from pingfen.absent import says_not_applicable
+from pingfen.evaluate.rubric import with_batch
 from pingfen.sql import Explainer, to_sql
 from pingfen.values import calendar_day, to_bool, to_date, to_decimal, to_percent
 
@@ -16,7 +17,7 @@ SQL_TYPES = {"bool": "BOOLEAN", "label": "VARCHAR", "date": "DATE"}  # every oth
 
 def table(con: object, rubric: pingfen.Rubric, records: Sequence[dict[str, object]], name: str = "records") -> None:
     """A relation `name` of the records, one typed column per input and a row number `id`."""
-    specs = rubric.inputs
+    specs = [s for s in rubric.inputs if s.batch is None]  # a batch value is the query's own (docs/scale.md)
     columns = ", ".join(f'"{s.name}" {_sql_type(rubric, s.name, s.type)}' for s in specs)
     con.execute(f'CREATE OR REPLACE TABLE "{name}" (id INTEGER, {columns})')  # type: ignore[attr-defined]  # duckdb's connection
     rows = [[i, *(_cell(r.get(s.name), _sql_type(rubric, s.name, s.type)) for s in specs)] for i, r in enumerate(records)]
@@ -30,6 +31,8 @@ def typed(rubric: pingfen.Rubric, record: dict[str, object]) -> dict[str, object
     labels as text), domains unchecked; None when a value has no such form ("abc", NaN)."""
     out: dict[str, object] = {}
     for spec in rubric.inputs:
+        if spec.batch is not None:  # worked out by the query over the relation: no column of its own
+            continue
         raw = record.get(spec.name)
         value: object
         if raw is None:
@@ -67,6 +70,11 @@ def _cell(value: object, sql_type: str) -> object:
     if isinstance(value, bool):  # into a text column: as the query reads a bool (TRY_CAST)
         return str(value).lower()
     return str(value)  # exact: DuckDB reads the text into the DECIMAL column
+
+
+def batched(rubric: pingfen.Rubric, records: Sequence[dict[str, object]]) -> list[dict[str, object]]:
+    """The records as evaluate() scores them in their batch: with the values across it."""
+    return [with_batch(r, b) for r, b in zip(records, rubric.batch_values(records), strict=True)]
 
 
 def score(con: object, rubric: pingfen.Rubric, records: Sequence[dict[str, object]]) -> list[dict[str, object]]:

@@ -32,7 +32,7 @@ except ImportError:  # a developer's machine without it: real_part skips
 needs_duckdb = real_part("duckdb", duckdb is not None, "pip install '.[test]'")
 
 HEAD = 'rubric "表" {\n  total 10\n}\n'
-NOT_YET = frozenset({"panel", "dates", "batch"})  # issue 10's kinds of indicator still refused
+NOT_YET = frozenset({"panel"})  # issue 10's kinds of indicator still refused
 
 
 @pytest.mark.parametrize(
@@ -262,7 +262,7 @@ def test_generated_rubrics_of_issue_10s_forms_score_in_duckdb_as_evaluate_does(d
     records = [t for t in (sqlhelp.typed(rubric, r) for r in drawn) if t is not None]
     assume(records)
     rows = sqlhelp.score(duckdb.connect(), rubric, records)
-    for record, row in zip(records, rows, strict=True):
+    for record, row in zip(sqlhelp.batched(rubric, records), rows, strict=True):
         sqlhelp.agree(rubric, record, row)
 
 

@@ -20,8 +20,6 @@ def refuse_untranslated(module: ast.Module) -> None:
 
 def _untranslated(module: ast.Module) -> Iterator[str]:
     for decl in module.inputs:
-        if decl.batch is not None:
-            yield f"let {decl.name.text} = batch {decl.batch.func}(…)"
         if decl.is_list:
             yield f"input {decl.name.text}: list of …"
     roots: list[ast.Expr] = [let.expr for let in module.lets]

@@ -21,7 +21,7 @@ from pingfen.evaluate.applies import plan
 from pingfen.evaluate.rubric import InputSpec, Rubric
 from pingfen.reasons import Site as ReasonSite
 from pingfen.sql import compiler, exact
-from pingfen.sql.compiler import Compiler, Entry, Frag, clamp, compare, join, sum_of
+from pingfen.sql.compiler import OWN, PREFIX, Compiler, Entry, Frag, clamp, compare, join, sum_of
 from pingfen.sql.exact import NUM, WHOLE, SqlRefusal, case, cast, integer, literal
 from pingfen.values import EPOCH as EPOCH_DAY
 
@@ -138,6 +138,71 @@ class FormsCompiler(Compiler):
     # ---------------------------------------------------------------- 不适用
     def reads(self, spec: InputSpec) -> bool:
         return not (spec.is_list or spec.batch is not None)  # a date too (`input`, below)
+
+    def newer_input(self, spec: InputSpec, raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
+        """`let 基准价 = batch min(报价)`: worked out over the whole relation (the batch), as a
+        window (`MIN(…) OVER ()`), from the records whose inputs it reads are valid and whose
+        expression can be worked out (Rubric.batch_values); none such: PF541. The relation
+        needs no column of its name (nor may it have one: the value is the query's)."""
+        decl = next(i for i in self.rubric.module.inputs if i.name.text == spec.name)
+        if decl.batch is None or spec.is_list:
+            raise SqlRefusal("PF807", {"form": f"input {spec.name}: list of …"})
+        batch = decl.batch
+        reads = ast.names_read(batch.expr)
+        if not reads <= self.env.keys():  # an input declared after it: read in a later layer than this one
+            raise SqlRefusal("PF807", {"form": f"let {spec.name} = batch …, before {', '.join(sorted(reads - self.env.keys()))}"})
+        mark = len(self.sites)
+        each = self.column(self.value(batch.expr, spec.name, _true()))
+        failing = [site.condition for site in self.sites[mark:]]  # a record whose expression refuses is left out
+        del self.sites[mark:]
+        failing += [site.condition for site in self.sites if site.input in reads]  # and one whose inputs are at fault
+        known = self.column(Frag(case((_not(_any(failing)).sql, each.sql.copy())), each.depth) if failing else each)
+        if batch.func in ("min", "max", "count"):
+            kind: type[exp.Func] = {"min": exp.Min, "max": exp.Max, "count": exp.Count}[batch.func]
+            value = Frag(cast(exp.Window(this=kind(this=known.sql.copy()), over="OVER"), NUM), known.depth)
+            if batch.func == "count":  # no record known: 0, as AGGREGATES["count"] counts none … but then there is no batch
+                value = Frag(case((exp.GT(this=value.sql.copy(), expression=integer(0)), value.sql.copy())), value.depth)
+        elif batch.func == "mean":
+            total = self.bind(Frag(cast(exp.Window(this=exp.Sum(this=known.sql.copy()), over="OVER"), NUM), known.depth))
+            count = self.bind(Frag(cast(exp.Window(this=exp.Count(this=known.sql.copy()), over="OVER"), NUM), known.depth))
+            value = self.divide(total, count)  # NULL where none is known (a zero count)
+        elif batch.func == "median":
+            value = self.median(known)
+        elif batch.func == "rank":  # 1 for the highest; equal values share the better rank
+            value = self.rank(known)
+        else:
+            raise SqlRefusal("PF807", {"form": f"let {spec.name} = batch {batch.func}(…)"})
+        value = self.bind(value, spec.name)  # under its own name: the query's columns end without it, as without an input's
+        # never absent, even when only rows that may not apply read it: none such refuses (PF541)
+        self.marked[spec.name] = self.missing[spec.name] = Frag(exp.false(), 0)
+        return value, [(Frag(exp.Is(this=value.sql.copy(), expression=exp.Null()), value.depth), "PF541")]
+
+    def median(self, known: Frag) -> Frag:
+        """The middle value of those known, or the mean of the two middle ones (values._median):
+        each record's place among them, then the values at the middle places over the whole."""
+        absent = exp.Is(this=known.sql.copy(), expression=exp.Null())
+        order = exp.Order(expressions=[exp.Ordered(this=known.sql.copy())])
+        place = self.bind(Frag(exp.Window(this=exp.RowNumber(), partition_by=[absent], order=order, over="OVER"), known.depth))
+        count = self.bind(Frag(exp.Window(this=exp.Count(this=known.sql.copy()), over="OVER"), known.depth))
+        here = exp.not_(absent.copy())
+        low = exp.IntDiv(this=exact.paren(exp.Add(this=count.sql.copy(), expression=integer(1))), expression=integer(2))
+        high = exp.Add(this=exp.IntDiv(this=count.sql.copy(), expression=integer(2)), expression=integer(1))
+        depth = max(place.depth, count.depth)
+
+        def at(where: exp.Expr) -> Frag:
+            chosen = case((exp.and_(here.copy(), exp.EQ(this=place.sql.copy(), expression=where)), known.sql.copy()))
+            return self.bind(Frag(cast(exp.Window(this=exp.Max(this=chosen), over="OVER"), NUM), depth))
+
+        a, b = at(low), at(high)
+        both = exact.times_literal(exp.Add(this=a.sql.copy(), expression=b.sql.copy()), Decimal("0.5"))
+        assert both is not None  # one decimal more than NUM's values: it fits
+        return Frag(both, max(a.depth, b.depth))
+
+    def rank(self, known: Frag) -> Frag:
+        absent = exp.Is(this=known.sql.copy(), expression=exp.Null())
+        order = exp.Order(expressions=[exp.Ordered(this=known.sql.copy(), desc=True)])
+        ranked = exp.Window(this=exp.Anonymous(this="RANK"), partition_by=[absent], order=order, over="OVER")
+        return Frag(case((exp.not_(absent.copy()), cast(ranked, NUM))), known.depth)
 
     def input(self, spec: InputSpec, raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
         """A date (see `day`); an optional input (read only by rows that may not apply) as `Rubric.coerce` reads
@@ -376,6 +441,9 @@ class FormsCompiler(Compiler):
         module = self.rubric.module
         header = module.header
         assert header is not None  # the checker guarantees a header
+        for row in module.outside:  # their columns too are named as they are
+            if row.row.name.text in OWN or row.row.name.text.startswith(PREFIX):
+                raise SqlRefusal("PF805", {"name": row.row.name.text, "columns": ", ".join(OWN)})
         raw = super().raw_total(tops)
         drops = [(n, self.dropped.get(n.name.text)) for n in module.top]
         if any(d is not None for _n, d in drops):  # rows dropped out of the rubric: the total 折算 too
