@@ -629,8 +629,8 @@ class Compiler:
             final.append(exp.alias_(case((ok.copy(), self.reasons_column().sql)), REASONS, quoted=True))
         final.append(exp.alias_(case(*codes) if codes else exp.Null(), REFUSAL, quoted=True))
         final.append(exp.alias_(case(*names) if names else exp.Null(), REFUSAL_INPUT, quoted=True))
-        names = [spec.name for spec in self.rubric.inputs] + [n for layer in self.layers for n, _ in layer]
-        dropped = [quoted(n) for n in dict.fromkeys(names)]  # once each: a batch value is bound under its name
+        columns = [spec.name for spec in self.rubric.inputs] + [n for layer in self.layers for n, _ in layer]
+        dropped = [quoted(n) for n in dict.fromkeys(columns)]  # once each: a batch value is bound under its name
         # (the reasons column was bound above: every layer is complete here)
         depth = max(len(self.layers), grade.depth, refusal.depth)
         while len(self.layers) < depth:
