@@ -7,18 +7,20 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 import pingfen
+from pingfen.absent import says_not_applicable
+from pingfen.evaluate.rubric import with_batch
 from pingfen.sql import Explainer, to_sql
-from pingfen.values import to_bool, to_decimal, to_percent
+from pingfen.values import calendar_day, to_bool, to_date, to_decimal, to_percent
 
-SQL_TYPES = {"bool": "BOOLEAN", "label": "VARCHAR"}  # every other input: DECIMAL(38, 20)
+SQL_TYPES = {"bool": "BOOLEAN", "label": "VARCHAR", "date": "DATE"}  # every other input: DECIMAL(38, 20)
 
 
 def table(con: object, rubric: pingfen.Rubric, records: Sequence[dict[str, object]], name: str = "records") -> None:
     """A relation `name` of the records, one typed column per input and a row number `id`."""
-    specs = rubric.inputs
-    columns = ", ".join(f'"{s.name}" {SQL_TYPES.get(s.type, "DECIMAL(38, 20)")}' for s in specs)
+    specs = [s for s in rubric.inputs if s.batch is None]  # a batch value is the query's own (docs/scale.md)
+    columns = ", ".join(f'"{s.name}" {_sql_type(rubric, s.name, s.type)}' for s in specs)
     con.execute(f'CREATE OR REPLACE TABLE "{name}" (id INTEGER, {columns})')  # type: ignore[attr-defined]  # duckdb's connection
-    rows = [[i, *(_cell(r.get(s.name), s.type) for s in specs)] for i, r in enumerate(records)]
+    rows = [[i, *(_cell(r.get(s.name), _sql_type(rubric, s.name, s.type)) for s in specs)] for i, r in enumerate(records)]
     marks = ", ".join("?" for _ in range(len(specs) + 1))
     if rows:
         con.executemany(f'INSERT INTO "{name}" VALUES ({marks})', rows)  # type: ignore[attr-defined]  # duckdb's connection
@@ -29,12 +31,19 @@ def typed(rubric: pingfen.Rubric, record: dict[str, object]) -> dict[str, object
     labels as text), domains unchecked; None when a value has no such form ("abc", NaN)."""
     out: dict[str, object] = {}
     for spec in rubric.inputs:
+        if spec.batch is not None:  # worked out by the query over the relation: no column of its own
+            continue
         raw = record.get(spec.name)
         value: object
         if raw is None:
             value = None
+        elif spec.name in rubric.optional and says_not_applicable(raw):
+            value = raw  # 不适用: a text column says so (docs/scale.md)
         elif spec.type == "bool":
             value = to_bool(raw)
+        elif spec.type == "date":  # a DATE column (docs/scale.md)
+            number = to_date(raw)
+            value = calendar_day(number) if number is not None else None
         elif spec.type == "label":
             value = str(raw) if isinstance(raw, str) else None
         else:
@@ -50,10 +59,22 @@ def typed(rubric: pingfen.Rubric, record: dict[str, object]) -> dict[str, object
 WIDE = decimal.Context(prec=80)
 
 
-def _cell(value: object, kind: str) -> object:
-    if value is None or kind in ("bool", "label"):
+def _sql_type(rubric: pingfen.Rubric, name: str, kind: str) -> str:
+    """An input's column type: text for one a record may mark 不适用, else as SQL_TYPES says."""
+    return "VARCHAR" if name in rubric.optional else SQL_TYPES.get(kind, "DECIMAL(38, 20)")
+
+
+def _cell(value: object, sql_type: str) -> object:
+    if value is None or sql_type == "BOOLEAN":
         return value
+    if isinstance(value, bool):  # into a text column: as the query reads a bool (TRY_CAST)
+        return str(value).lower()
     return str(value)  # exact: DuckDB reads the text into the DECIMAL column
+
+
+def batched(rubric: pingfen.Rubric, records: Sequence[dict[str, object]]) -> list[dict[str, object]]:
+    """The records as evaluate() scores them in their batch: with the values across it."""
+    return [with_batch(r, b) for r, b in zip(records, rubric.batch_values(records), strict=True)]
 
 
 def score(con: object, rubric: pingfen.Rubric, records: Sequence[dict[str, object]]) -> list[dict[str, object]]:

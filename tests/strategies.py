@@ -116,7 +116,7 @@ HALVES = [D(n) / 2 for n in range(0, 21)]  # 0, 0.5, … 10
 
 # Stems for names: CJK, quoted display names, ASCII, names that need backquotes.
 # issue 10's forms beside 不适用, outside rows and vetoes, each a name `random_rubrics(newer=…)` may pick
-NEWER_FORMS = frozenset({"precision", "if", "round", "labels", "guards", "panel", "dates", "batch"})
+NEWER_FORMS = frozenset({"precision", "if", "round", "labels", "guards", "panel", "dates", "batch", "group_round"})
 NODE_STEMS = ["指标", "“三公经费”变动率", "《政府工作报告》完成情况", "ind_", "投入（一）", "a b", "分组", "《指标》"]
 INPUT_STEMS = ["在职人数", "率", "x_", "数据 (万元)", "“数”", "金额"]
 KEYWORD_NAMES = ["total", "grade", "example", "percent", "error", "when"]
@@ -242,6 +242,7 @@ class _Builder:
         self.may_not_apply = True
         self.newer = True  # issue 10's forms: guards, rounding, if-else, label conditions, panels, dates, batches
         self.forms = NEWER_FORMS  # which of them may appear
+        self.left_out: frozenset[str] = frozenset()  # forms not drawn, outside rows' "adjust" too
 
     def fresh(self, stems: list[str]) -> str:
         if self.draw(st.integers(0, 9)) == 0:
@@ -441,7 +442,7 @@ class _Builder:
         rows = []
         for _ in range(self.draw(st.integers(0, 2))):
             top = D(self.draw(st.integers(1, 10)))
-            if self.draw(st.integers(0, 3)) == 0:  # 加减分项: awards and deductions from 0, kept in [-low, +top]
+            if "adjust" not in self.left_out and self.draw(st.integers(0, 3)) == 0:  # 加减分项: awards and deductions from 0, kept in [-low, +top]
                 rows.append(self.adjust(top))
                 continue
             if self.draw(st.booleans()):
@@ -679,7 +680,7 @@ class _Builder:
         parts = self.split(top)
         children = tuple(self.node(depth + 1, p, keep and i == 0) for i, p in enumerate(parts))
         group = ast.Group(ast.Name(self.fresh(NODE_STEMS)), _num(top), children)
-        if self.newer and self.draw(st.integers(0, 5)) == 0:  # `round N [MODE]` on the group's score (issue 10 item 4)
+        if "group_round" in self.forms and self.draw(st.integers(0, 5)) == 0:  # `round N [MODE]` on the group's score (issue 10 item 4)
             mode = self.draw(st.sampled_from(["half_up", "half_even", "half_down", "up", "down", "ceiling", "floor"]))
             group = attrs.evolve(group, round_places=_num(self.draw(st.integers(1, 2))), round_mode=mode)
         return self.applies(group, keep)
@@ -783,15 +784,16 @@ class _Builder:
 @st.composite
 def random_rubrics(
     draw: st.DrawFn, loose: bool = False, applies: bool = True, newer: bool | frozenset[str] = True,
-    outside: bool = True, vetoes: bool = True,
+    outside: bool = True, vetoes: bool = True, left_out: frozenset[str] = frozenset(),
 ) -> GenRubric:
     """A random rubric with the strategies of records that fit it (see the module's doc);
     `applies`: some rows may not apply (不适用); `newer`: issue 10's other forms appear too (or, given
     a set, those of NEWER_FORMS it names);
-    `outside`: bonus and penalty rows after the tree; `vetoes`: 一票否决 lines and grades with conditions."""
+    `outside`: bonus and penalty rows after the tree; `vetoes`: 一票否决 lines and grades with conditions;
+    `left_out`: forms not drawn all the same (of NEWER_FORMS, or "adjust": no 加减分项 after the tree)."""
     b = _Builder(draw, loose)
-    b.may_not_apply, b.newer = applies, bool(newer)
-    b.forms = NEWER_FORMS if newer is True else frozenset(newer or ())
+    b.may_not_apply, b.newer, b.left_out = applies, bool(newer), left_out
+    b.forms = (NEWER_FORMS if newer is True else frozenset(newer or ())) - left_out
     tops = b.split(D(draw(st.integers(2, 20))))
     nodes = [b.node(0, top, keep=i == 0) for i, top in enumerate(tops)]
     total = sum(tops, D(0))

@@ -16,8 +16,9 @@ The compiler follows the walker (evaluate/walker.py) step by step, in its order:
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from functools import partial
 from typing import assert_never
 
 from attrs import frozen
@@ -118,6 +119,7 @@ class Compiler:
         self.small: dict[str, Small] = {}
         self.numbers: dict[str, tuple[Frag, Frag]] = {}  # a numeric input's raw column and its value
         self.lets: dict[str, ast.Let] = {}  # the lets compiled so far whose twin is not yet sought
+        self.under = _true()  # where evaluate() reaches what is compiled now (a rule's `if COND`, a row that applies)
 
     # ---------------------------------------------------------------- layers
     def bind(self, frag: Frag, name: str | None = None) -> Frag:
@@ -134,16 +136,20 @@ class Compiler:
         return frag if frag.is_column else self.bind(frag)
 
     def refuse(self, reached: Frag, failing: Frag, code: str, input: str | None) -> None:
-        self.sites.append(Site(join(exp.And, reached, failing) if reached.sql != exp.true() else failing, code, input))
+        self.site(join(exp.And, reached, failing) if reached.sql != exp.true() else failing, code, input)
+
+    def site(self, failing: Frag, code: str, input: str | None) -> None:
+        """A refusal where evaluate() reaches it: within `self.under`."""
+        self.sites.append(Site(join(exp.And, self.under, failing) if self.under.sql != exp.true() else failing, code, input))
 
     # ---------------------------------------------------------------- inputs
     def inputs(self) -> None:
         for spec in self.rubric.inputs:
             raw = Frag(quoted(spec.name), 0)
-            value, problems = self.input(spec, raw)
+            value, problems = self.input(spec, raw) if self.reads(spec) else self.newer_input(spec, raw)
             bound = self.bind(value)
             self.env[spec.name] = bound
-            if spec.type not in ("bool", "label"):
+            if spec.type not in ("bool", "label", "date"):  # a number: it may have a 64-bit twin
                 self.numbers[spec.name] = (raw, bound)
             for condition, code in problems:
                 self.sites.append(Site(condition, code, spec.name))
@@ -152,7 +158,7 @@ class Compiler:
         """The typed value of an input and its refusals, in `values.coerce`'s order."""
         missing = exp.Is(this=raw.sql.copy(), expression=exp.Null())
         if spec.type == "bool":
-            value = exp.TryCast(this=raw.sql.copy(), to=exp.DataType.build("BOOLEAN"), safe=True)  # safe: Spark writes TRY_CAST
+            value: exp.Expr = exp.TryCast(this=raw.sql.copy(), to=exp.DataType.build("BOOLEAN"), safe=True)  # safe: Spark writes TRY_CAST
             unread = exp.and_(exp.not_(missing), exp.Is(this=value.copy(), expression=exp.Null()))
             return Frag(value, 0), [(Frag(missing, 0), "PF501"), (Frag(unread, 0), "PF502")]
         if spec.type == "label":
@@ -162,9 +168,11 @@ class Compiler:
             return Frag(text, 0), [(Frag(empty, 0), "PF501"), (Frag(exp.not_(known), 0), "PF506")]
         # read once into a column: every check below reads the column, not the text again
         read = self.bind(Frag(exp.TryCast(this=raw.sql.copy(), to=NUM, safe=True), 0))  # safe: else sqlglot writes CAST for Spark, an error on "abc"
-        number: exp.Expr = read.sql
-        unread = exp.and_(exp.not_(missing), exp.Is(this=number.copy(), expression=exp.Null()))
+        unread = exp.and_(exp.not_(missing), exp.Is(this=read.sql.copy(), expression=exp.Null()))
         problems: list[tuple[Frag, str]] = [(Frag(missing, 0), "PF501"), (Frag(unread, read.depth), "PF502")]
+        if spec.precision is not None:  # rounded when read, before its domain is checked (as Rubric.coerce)
+            read = self.bind(Frag(self.at_precision(spec, read.sql.copy()), read.depth))
+        number: exp.Expr = read.sql
         domain: list[exp.Expr] = []
         depth = read.depth
         if spec.type == "count":
@@ -201,7 +209,7 @@ class Compiler:
             case ast.Bool():
                 return Frag(exp.true() if e.value else exp.false(), 0)
             case ast.Ref():
-                return self.env[e.name.text]
+                return self.env[e.name.text] if e.name.text in self.env else self.newer(e, where, reached)  # else a label named bare
             case ast.Neg():
                 operand = self.value(e.operand, where, reached)
                 return Frag(cast(exp.Neg(this=paren(operand)), NUM), operand.depth)
@@ -218,6 +226,8 @@ class Compiler:
                 left, right = self.value(e.left, where, reached), self.value(e.right, where, reached)
                 return Frag(compare(e.op, left.sql.copy(), right.sql.copy()), max(left.depth, right.depth))
             case ast.Call():
+                if e.func in ast.AGGREGATES or e.func in ast.DURATIONS:
+                    return self.newer(e, where, reached)
                 args = [self.value(a, where, reached) for a in e.args]
                 depth = max(a.depth for a in args)
                 if e.func == "abs":
@@ -228,8 +238,8 @@ class Compiler:
                 return Frag(kind(this=args[0].sql.copy(), expressions=[a.sql.copy() for a in args[1:]]), depth)
             case ast.Binary():
                 return self.binary(e, where, reached)
-            case ast.IfElse() | ast.Round():  # refused before compiling (sql/forms.py)
-                raise SqlRefusal("PF807", {"form": "if … then … else …" if isinstance(e, ast.IfElse) else "round(…)"})
+            case ast.IfElse() | ast.Round():
+                return self.newer(e, where, reached)
             case _:
                 assert_never(e)
 
@@ -370,11 +380,14 @@ class Compiler:
 
     # ---------------------------------------------------------------- the tree
     def node(self, node: ast.Node) -> Frag:
+        return self.applicable(node, self.scored)
+
+    def scored(self, node: ast.Node) -> Frag:
         match node:
             case ast.Group():
-                score = clamp(sum_of([self.node(c) for c in node.children]), node.max.value)
+                score = self.group_score(node, [self.node(c) for c in node.children])
             case ast.Indicator():
-                score = clamp(self.indicator(node), node.max.value)
+                score = self.rounded_score(node, clamp(self.indicator(node), node.max.value))
             case _:
                 assert_never(node)
         bound = self.bind(score, f"{PREFIX}node{len(self.scores)}")
@@ -398,17 +411,69 @@ class Compiler:
                     assert_never(rule)
         self.lost_here = []  # this indicator's reasons, in the walker's order
         if base is not None:
-            start = self.column(self.base(base, node))
+            start = self.column(self.switched(base, node, partial(self.base, base, node)))
         elif awards:
             start = self.column(sum_of([self.award(a, node) for a in awards]))
         else:
             start = Frag(literal(top), 0)
-        lost = self.column(sum_of([self.deduction(r, node) for r in deductions]))
+        lost = self.column(sum_of([self.switched(r, node, partial(self.deduction, r, node)) for r in deductions]))
         raw = Frag(cast(exp.Sub(this=start.sql.copy(), expression=lost.sql.copy()), NUM), max(start.depth, lost.depth))
         below = Frag(exp.LT(this=raw.sql.copy(), expression=integer(0)), raw.depth)
         self.explain(node, below, "clamped_low", {"max": top}, [("start", start, "decimal"), ("lost", lost, "decimal")], None, plain=True)
         self.explained.append((name, self.lost_here))
         return raw
+
+    # ---------------------------------------------------------------- issue 10's forms
+    # Each a hook: here the form is refused (PF807, as sql/forms.py names it first);
+    # sql/newforms.py translates them.
+    def newer(self, e: ast.Expr, where: str, reached: Frag) -> Frag:
+        """if … then … else, round(…), a label named bare, a panel's or dates' function."""
+        raise SqlRefusal("PF807", {"form": type(e).__name__})
+
+    def reads(self, spec: InputSpec) -> bool:
+        """Whether `input` reads this input: a number, bool or label, one value a record."""
+        return not (spec.is_list or spec.type == "date" or spec.batch is not None)
+
+    def newer_input(self, spec: InputSpec, raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
+        raise SqlRefusal("PF807", {"form": f"input {spec.name}"})
+
+    def at_precision(self, spec: InputSpec, value: exp.Expr) -> exp.Expr:
+        if spec.precision is not None:
+            raise SqlRefusal("PF807", {"form": f"input {spec.name}: … precision"})
+        return value
+
+    def switched(self, rule: ast.Rule, node: ast.Indicator, compile: Callable[[], Frag]) -> Frag:
+        """A rule's points, where its trailing `if COND` (if any) holds."""
+        if ast.guard_of(rule) is not None:
+            raise SqlRefusal("PF807", {"form": f"{node.name.text}: … if COND"})
+        return compile()
+
+    def formula_if(self, e: ast.IfElse, node: ast.Indicator) -> Frag:
+        raise SqlRefusal("PF807", {"form": "if … then … else …"})
+
+    def rounded_score(self, node: ast.Indicator, score: Frag) -> Frag:
+        if node.round_places is not None:
+            raise SqlRefusal("PF807", {"form": f"{node.name.text}: round"})
+        return score
+
+    def let_value(self, let: ast.Let) -> Frag:
+        return self.bind(self.value(let.expr, let.name.text, _true()))
+
+    def applicable(self, node: ast.Node, scored: Callable[[ast.Node], Frag]) -> Frag:
+        """A row's score, where an `applies` line (不适用) decides whether it counts."""
+        if node.applies is not None:
+            raise SqlRefusal("PF807", {"form": f"{node.name.text}: applies"})
+        return scored(node)
+
+    def group_score(self, node: ast.Group, parts: list[Frag]) -> Frag:
+        return clamp(sum_of(parts), node.max.value)
+
+    def raw_total(self, tops: list[Frag]) -> Frag:
+        """The total before rounding."""
+        return sum_of(tops)
+
+    def graded(self, total: Frag, header: ast.Header) -> Frag:
+        raise SqlRefusal("PF807", {"form": "veto"})
 
     # ---------------------------------------------------------------- reasons
     def explain(self, node: ast.Indicator, when: Frag, kind: str, facts: dict[str, object],
@@ -425,7 +490,7 @@ class Compiler:
             site = ReasonSite(kind, facts | {"max": top}, tuple(n for n, _f, _k in fields), template, units)
             numbers += [(self.env[n], _KINDS.get(self.checked.symbols[n].unit, "decimal")) for n in named]
         self.catalogue.append(Entry(node.name.text, site, tuple(k for _f, k in numbers)))
-        self.lost_here.append((when, len(self.catalogue) - 1, numbers))
+        self.lost_here.append((join(exp.And, self.under, when) if self.under.sql != exp.true() else when, len(self.catalogue) - 1, numbers))
 
     def arm(self, node: ast.Indicator, when: Frag, kind: str, facts: dict[str, object], fields: list[tuple[str, Frag | None, str]],
             points: Decimal, template: str | None) -> None:  # fmt: skip
@@ -443,6 +508,8 @@ class Compiler:
                 self.explain(node, short, "judgment", {"max": top}, [("points", points, "decimal")], None, plain=True)
                 return points
             case ast.Formula():
+                if isinstance(rule.expr, ast.IfElse):  # its reason names the arm chosen
+                    return self.formula_if(rule.expr, node)
                 points = self.column(self.value(rule.expr, name, _true()))
                 short = Frag(exp.LT(this=points.sql.copy(), expression=literal(top)), points.depth)
                 facts = {"formula": self.walker.source_of(rule.expr), "max": top}
@@ -500,7 +567,7 @@ class Compiler:
         `otherwise`, a record no test takes is refused (PF505)."""
         index = self.bind(Frag(case(*((t, integer(j)) for j, t in enumerate(tests)), default=None if otherwise is None else integer(otherwise)), depth))
         if otherwise is None:
-            self.sites.append(Site(Frag(exp.Is(this=index.sql.copy(), expression=exp.Null()), index.depth), "PF505", None))
+            self.site(Frag(exp.Is(this=index.sql.copy(), expression=exp.Null()), index.depth), "PF505", None)
         return index
 
     def award(self, rule: ast.AwardIf, node: ast.Indicator) -> Frag:
@@ -611,11 +678,12 @@ class Compiler:
                 raise SqlRefusal("PF805", {"name": node.name.text, "columns": ", ".join(OWN)})
         self.inputs()
         for let in self.checked.let_order:
-            self.env[let.name.text] = self.bind(self.value(let.expr, let.name.text, _true()))
+            self.env[let.name.text] = self.let_value(let)
             self.lets[let.name.text] = let
         tops = [self.node(top) for top in module.top]
+        raw = self.bind(self.raw_total(tops))
         scores = {n.name.text: self.scores[n.name.text] for n, _depth in ast.walk_nodes(module.top)}
-        raw = self.bind(sum_of(tops))
+        scores |= {o.row.name.text: self.scores[o.row.name.text] for o in module.outside}  # after the tree, as evaluate() lists them
         total = self.bind(self.round_total(raw, header))
         grade = self.grade(total, header)
         refusal = self.bind(Frag(case(*((s.condition.sql.copy(), integer(i)) for i, s in enumerate(self.sites))), max(s.condition.depth for s in self.sites)) if self.sites else Frag(exp.Null(), 0))
@@ -650,6 +718,8 @@ class Compiler:
         return Frag(value, max(floor.depth, scaled.depth))
 
     def grade(self, total: Frag, header: ast.Header) -> Frag:
+        if self.rubric.module.vetoes or any(g.condition is not None for g in header.grades):
+            return self.graded(total, header)
         whens: list[tuple[exp.Expr, exp.Expr]] = []
         for g in header.grades:
             label = exp.Literal.string(g.name.text)
@@ -696,8 +766,8 @@ class Compiler:
             final.append(exp.alias_(case((ok.copy(), self.reasons_column().sql)), REASONS, quoted=True))
         final.append(exp.alias_(case(*codes) if codes else exp.Null(), REFUSAL, quoted=True))
         final.append(exp.alias_(case(*names) if names else exp.Null(), REFUSAL_INPUT, quoted=True))
-        dropped = [quoted(spec.name) for spec in self.rubric.inputs]
-        dropped += [quoted(n) for layer in self.layers for n, _ in layer]
+        columns = [spec.name for spec in self.rubric.inputs] + [n for layer in self.layers for n, _ in layer]
+        dropped = [quoted(n) for n in dict.fromkeys(columns)]  # once each: a batch value is bound under its name
         # (the reasons column was bound above: every layer is complete here)
         depth = max(len(self.layers), grade.depth, refusal.depth)
         while len(self.layers) < depth:
@@ -726,6 +796,8 @@ def json_text(frag: Frag | None, kind: str, labels: list[str]) -> exp.Expr:
     """A number of a reason as JSON text: a decimal as a string of its digits, a bool, a label."""
     if frag is None:
         return exp.Literal.string("null")
+    if kind == "json":  # already JSON text (a name, sql/newforms.py)
+        return frag.sql.copy()
     if kind == "bool":
         return case((frag.sql.copy(), exp.Literal.string("true")), default=exp.Literal.string("false"))
     if kind == "text":  # a label: one of the declared ones, or the record was refused
@@ -774,15 +846,18 @@ def in_band(band: ast.Band, subject: exp.Expr) -> exp.Expr:
     return exp.and_(*tests) if tests else exp.true()
 
 
-def to_sql_tree(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True) -> exp.Select:
+def to_sql_tree(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True,
+                kind: type[Compiler] = Compiler) -> exp.Select:  # fmt: skip
     """The scoring query as a sqlglot tree (see the module's docstring); `reasons=False`
-    leaves out the `reasons` column, which costs more than the scores."""
+    leaves out the `reasons` column, which costs more than the scores. `kind`: the compiler
+    (pingfen.sql's entry points give sql/newforms.py's, which translates issue 10's forms)."""
     if Dialect.get(dialect) is None:
         raise SqlRefusal("PF803", {"dialect": dialect, "dialects": ", ".join(sorted(d for d in Dialect.classes if d))})
     refuse_untranslated(rubric.module)
-    return Compiler(rubric, table, dialect, reasons).tree()
+    return kind(rubric, table, dialect, reasons).tree()
 
 
-def to_sql(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True) -> str:
+def to_sql(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True,
+           kind: type[Compiler] = Compiler) -> str:  # fmt: skip
     """The scoring query in `dialect` (any sqlglot writes): one row per record of `table`."""
-    return to_sql_tree(rubric, dialect, table, reasons=reasons).sql(dialect=dialect, pretty=True)
+    return to_sql_tree(rubric, dialect, table, reasons=reasons, kind=kind).sql(dialect=dialect, pretty=True)

@@ -16,7 +16,8 @@ from pingfen.errors import DataError, Problem
 from pingfen.evaluate.rubric import Rubric
 from pingfen.lang import Lang
 from pingfen.reasons import Reason
-from pingfen.sql.compiler import REASONS, Compiler, Entry
+from pingfen.sql.compiler import REASONS, Entry
+from pingfen.sql.newforms import FormsCompiler
 
 MAX_TEXT = 1_000_000  # characters of one row's reasons: a rubric's few hundred reasons are far less
 
@@ -25,7 +26,7 @@ class Explainer:
     """Words the `reasons` column of `to_sql(rubric)`'s rows; build once per rubric."""
 
     def __init__(self, rubric: Rubric) -> None:
-        compiler = Compiler(rubric, "records", "duckdb")
+        compiler = FormsCompiler(rubric, "records", "duckdb")
         compiler.tree()
         self.catalogue: tuple[Entry, ...] = tuple(compiler.catalogue)
 
@@ -67,7 +68,7 @@ class Explainer:
 
 
 def _read(value: object, kind: str) -> object:
-    if value is None or (kind == "bool" and isinstance(value, bool)) or (kind == "text" and isinstance(value, str)):
+    if value is None or (kind == "bool" and isinstance(value, bool)) or (kind in ("text", "json") and isinstance(value, str)):
         return value
     if kind == "decimal" and isinstance(value, str) and len(value) <= 100:
         try:

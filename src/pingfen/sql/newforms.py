@@ -1,0 +1,510 @@
+"""Issue 10's forms in SQL: the hooks of sql/compiler.py's Compiler, filled in.
+
+Each follows the walker (evaluate/walker.py) as the rest of the compiler does: in its order
+(so the first refusal of a record is evaluate()'s), exact (every rounding by its digits, on
+scaled integers, never by an engine's ROUND), with the reasons the walker gives. What is
+still refused is named by sql/forms.py before any SQL is written (docs/scale.md lists both).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from typing import assert_never
+
+from sqlglot import exp
+
+from pingfen import ast
+from pingfen.absent import NA_WORDS
+from pingfen.evaluate.applies import plan
+from pingfen.evaluate.rubric import InputSpec, Rubric
+from pingfen.reasons import Site as ReasonSite
+from pingfen.sql import compiler, exact
+from pingfen.sql.compiler import OWN, PREFIX, Compiler, Entry, Frag, clamp, compare, join, sum_of
+from pingfen.sql.exact import NUM, WHOLE, SqlRefusal, case, cast, integer, literal
+from pingfen.values import EPOCH as EPOCH_DAY
+
+__all__ = ["FormsCompiler", "round_expr", "to_sql", "to_sql_tree"]
+
+
+def _true() -> Frag:
+    return Frag(exp.true(), 0)
+
+
+def _not(f: Frag) -> Frag:
+    return Frag(exp.Not(this=exact.paren(f.sql.copy())), f.depth)
+
+
+def _and(a: Frag, b: Frag) -> Frag:
+    """a AND b, leaving out a TRUE (so that a chain of conditions stays short)."""
+    return b if a.sql == exp.true() else join(exp.And, a, b)
+
+
+def _any(parts: list[Frag]) -> Frag:
+    joined = exp.or_(*(exact.paren(p.sql.copy()) for p in parts))
+    return Frag(joined, max(p.depth for p in parts))
+
+
+def round_expr(v: exp.Expr, places: int, mode: ast.RoundingMode) -> exp.Expr:
+    """`v` (a NUM, read several times: a column or a cheap expression) rounded to `places`
+    decimals in `mode`, as Decimal.quantize rounds: on its digits, |v| × 10^places split into
+    a whole part and a fraction, the whole part raised by one where the mode says, the sign
+    put back. Exact; never the engine's ROUND, whose mode differs from engine to engine."""
+    negative = exp.LT(this=v.copy(), expression=integer(0))
+    magnitude = exp.Abs(this=v.copy())
+    scaled = exact.times_literal(magnitude, Decimal(1).scaleb(places))
+    if scaled is None:  # more than 18 places: the checker keeps them far fewer (PF307)
+        raise SqlRefusal("PF802", {"form": f"round(…, {places})"})
+    floor = cast(exp.Floor(this=scaled.copy()), WHOLE)
+    fraction = exp.Sub(this=scaled.copy(), expression=floor.copy())
+    half = exact.literal(Decimal("0.5"))
+    some = exp.GT(this=fraction.copy(), expression=exact.literal(Decimal(0)))
+    # the whole part is odd: floor − 2·floor(floor / 2), as the compiler's total rounding finds it
+    halved = exp.Floor(this=exp.Mul(this=floor.copy(), expression=exact.typed_literal(Decimal("0.5"))[0]))
+    odd = exp.EQ(this=exp.Sub(this=floor.copy(), expression=exp.Mul(this=integer(2), expression=halved)), expression=integer(1))
+    up: exp.Expr
+    match mode:
+        case "half_up":
+            up = exp.GTE(this=fraction, expression=half)
+        case "half_down":
+            up = exp.GT(this=fraction, expression=half)
+        case "half_even":
+            up = exp.or_(exp.GT(this=fraction, expression=half), exp.and_(exp.EQ(this=fraction.copy(), expression=half.copy()), odd))
+        case "up":
+            up = some
+        case "down":
+            up = exp.false()
+        case "ceiling":
+            up = exp.and_(some, exp.not_(negative.copy()))
+        case "floor":
+            up = exp.and_(some, negative.copy())
+        case _:
+            assert_never(mode)
+    units = cast(exp.Add(this=floor.copy(), expression=case((up, integer(1)), default=integer(0))), WHOLE)
+    unit = exact.typed_literal(Decimal(1).scaleb(-places))[0]
+    kept = cast(exp.Mul(this=units, expression=unit), NUM)
+    return case((negative, cast(exp.Neg(this=exact.paren(kept.copy())), NUM)), default=kept)
+
+
+DATE = exp.DataType.build("DATE")
+EPOCH = cast(exp.Literal.string(EPOCH_DAY.isoformat()), DATE)  # day 0 of a date's day number (values.EPOCH)
+
+
+def day(raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
+    """A `date` input: a DATE column (or ISO text, `2024-03-31`) read as its day number, as
+    Excel counts (values.to_date); no value PF501, one that is not a date PF502."""
+    date = exp.TryCast(this=raw.sql.copy(), to=DATE.copy(), safe=True)
+    missing = exp.Is(this=raw.sql.copy(), expression=exp.Null())
+    unread = exp.and_(exp.not_(missing.copy()), exp.Is(this=date.copy(), expression=exp.Null()))
+    number = cast(days_between(EPOCH, date), NUM)
+    return Frag(number, 0), [(Frag(missing, 0), "PF501"), (Frag(unread, 0), "PF502")]
+
+
+def days_between(a: exp.Expr, b: exp.Expr) -> exp.Expr:
+    """b − a in days, two DATEs."""
+    return exp.DateDiff(this=b.copy(), expression=a.copy(), unit=exp.var("DAY"))
+
+
+def date_of(number: exp.Expr) -> exp.Expr:
+    """The DATE of a day number."""
+    return cast(exp.DateAdd(this=EPOCH.copy(), expression=cast(number, exp.DataType.build("INT")), unit=exp.var("DAY")), DATE)
+
+
+def shifted(day: exp.Expr, months: exp.Expr) -> exp.Expr:
+    """values._shifted: the same day `months` later, or that month's last day (both engines
+    clamp so: DuckDB's `+ INTERVAL n MONTH`, Spark's ADD_MONTHS)."""
+    return cast(exp.DateAdd(this=day.copy(), expression=cast(months.copy(), exp.DataType.build("INT")), unit=exp.var("MONTH")), DATE)
+
+
+def places_of(quantum: Decimal) -> int:
+    """The decimals a quantum keeps, as Decimal.quantize reads it (its exponent): 0.001 → 3."""
+    exponent = quantum.as_tuple().exponent
+    assert isinstance(exponent, int)  # a rubric's numbers are finite
+    return -exponent
+
+
+class FormsCompiler(Compiler):
+    """The compiler with issue 10's forms translated (see the module's docstring)."""
+
+    def __init__(self, rubric: Rubric, table: str, dialect: str, reasons: bool = True) -> None:
+        super().__init__(rubric, table, dialect, reasons)
+        self.fired: list[Frag] = []  # each veto's condition, in the rubric's order
+        self.plan = plan(rubric.module, self.checked)  # the rows that may not apply, and what they read
+        self.marked: dict[str, Frag] = {}  # an optional input: its column says 不适用
+        self.missing: dict[str, Frag] = {}  # an optional input: no value (refused where a row that applies reads it)
+        self.dropped: dict[str, Frag] = {}  # a row that drops out of its parent's sum (不适用, rescale)
+
+    # ---------------------------------------------------------------- 不适用
+    def reads(self, spec: InputSpec) -> bool:
+        return not (spec.is_list or spec.batch is not None)  # a date too (`input`, below)
+
+    def newer_input(self, spec: InputSpec, raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
+        """`let 基准价 = batch min(报价)`: worked out over the whole relation (the batch), as a
+        window (`MIN(…) OVER ()`), from the records whose inputs it reads are valid and whose
+        expression can be worked out (Rubric.batch_values); none such: PF541. The relation
+        needs no column of its name (nor may it have one: the value is the query's)."""
+        decl = next(i for i in self.rubric.module.inputs if i.name.text == spec.name)
+        if decl.batch is None or spec.is_list:
+            raise SqlRefusal("PF807", {"form": f"input {spec.name}: list of …"})
+        batch = decl.batch
+        reads = ast.names_read(batch.expr)
+        if not reads <= self.env.keys():  # an input declared after it: read in a later layer than this one
+            raise SqlRefusal("PF807", {"form": f"let {spec.name} = batch …, before {', '.join(sorted(reads - self.env.keys()))}"})
+        mark = len(self.sites)
+        each = self.column(self.value(batch.expr, spec.name, _true()))
+        failing = [site.condition for site in self.sites[mark:]]  # a record whose expression refuses is left out
+        del self.sites[mark:]
+        failing += [site.condition for site in self.sites if site.input in reads]  # and one whose inputs are at fault
+        known = self.column(Frag(case((_not(_any(failing)).sql, each.sql.copy())), each.depth) if failing else each)
+        if batch.func in ("min", "max", "count"):
+            kind: type[exp.Func] = {"min": exp.Min, "max": exp.Max, "count": exp.Count}[batch.func]
+            value = Frag(cast(exp.Window(this=kind(this=known.sql.copy()), over="OVER"), NUM), known.depth)
+            if batch.func == "count":  # no record known: 0, as AGGREGATES["count"] counts none … but then there is no batch
+                value = Frag(case((exp.GT(this=value.sql.copy(), expression=integer(0)), value.sql.copy())), value.depth)
+        elif batch.func == "mean":
+            total = self.bind(Frag(cast(exp.Window(this=exp.Sum(this=known.sql.copy()), over="OVER"), NUM), known.depth))
+            count = self.bind(Frag(cast(exp.Window(this=exp.Count(this=known.sql.copy()), over="OVER"), NUM), known.depth))
+            value = self.divide(total, count)  # NULL where none is known (a zero count)
+        elif batch.func == "median":
+            value = self.median(known)
+        elif batch.func == "rank":  # 1 for the highest; equal values share the better rank
+            value = self.rank(known)
+        else:
+            raise SqlRefusal("PF807", {"form": f"let {spec.name} = batch {batch.func}(…)"})
+        value = self.bind(value, spec.name)  # under its own name: the query's columns end without it, as without an input's
+        # never absent, even when only rows that may not apply read it: none such refuses (PF541)
+        self.marked[spec.name] = self.missing[spec.name] = Frag(exp.false(), 0)
+        return value, [(Frag(exp.Is(this=value.sql.copy(), expression=exp.Null()), value.depth), "PF541")]
+
+    def median(self, known: Frag) -> Frag:
+        """The middle value of those known, or the mean of the two middle ones (values._median):
+        each record's place among them, then the values at the middle places over the whole."""
+        absent = exp.Is(this=known.sql.copy(), expression=exp.Null())
+        order = exp.Order(expressions=[exp.Ordered(this=known.sql.copy())])
+        place = self.bind(Frag(exp.Window(this=exp.RowNumber(), partition_by=[absent], order=order, over="OVER"), known.depth))
+        count = self.bind(Frag(exp.Window(this=exp.Count(this=known.sql.copy()), over="OVER"), known.depth))
+        here = exp.not_(absent.copy())
+        low = exp.IntDiv(this=exact.paren(exp.Add(this=count.sql.copy(), expression=integer(1))), expression=integer(2))
+        high = exp.Add(this=exp.IntDiv(this=count.sql.copy(), expression=integer(2)), expression=integer(1))
+        depth = max(place.depth, count.depth)
+
+        def at(where: exp.Expr) -> Frag:
+            chosen = case((exp.and_(here.copy(), exp.EQ(this=place.sql.copy(), expression=where)), known.sql.copy()))
+            return self.bind(Frag(cast(exp.Window(this=exp.Max(this=chosen), over="OVER"), NUM), depth))
+
+        a, b = at(low), at(high)
+        both = exact.times_literal(exp.Add(this=a.sql.copy(), expression=b.sql.copy()), Decimal("0.5"))
+        assert both is not None  # one decimal more than NUM's values: it fits
+        return Frag(both, max(a.depth, b.depth))
+
+    def rank(self, known: Frag) -> Frag:
+        absent = exp.Is(this=known.sql.copy(), expression=exp.Null())
+        order = exp.Order(expressions=[exp.Ordered(this=known.sql.copy(), desc=True)])
+        ranked = exp.Window(this=exp.Anonymous(this="RANK"), partition_by=[absent], order=order, over="OVER")
+        return Frag(case((exp.not_(absent.copy()), cast(ranked, NUM))), known.depth)
+
+    def input(self, spec: InputSpec, raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
+        """A date (see `day`); an optional input (read only by rows that may not apply) as `Rubric.coerce` reads
+        it: the text 不适用 (N/A, NA, 无此项) marks it; no value is missing, refused only where
+        a row that applies reads it (PF501); any other value is read and checked as ever."""
+        value, problems = day(raw) if spec.type == "date" else super().input(spec, raw)
+        if spec.name not in self.plan.optional:
+            return value, problems
+        said = exp.Lower(this=exp.Trim(this=cast(raw.sql.copy(), exp.DataType.build("TEXT"))))
+        said_so = exp.In(this=said, expressions=[exp.Literal.string(w) for w in sorted(NA_WORDS)])
+        marked = self.bind(Frag(exp.Coalesce(this=said_so, expressions=[exp.false()]), 0))  # never NULL: a NULL is missing
+        missing = next(p for p, code in problems if code == "PF501")
+        missing = self.bind(Frag(exp.and_(exp.not_(exact.paren(marked.sql.copy())), exact.paren(missing.sql.copy())), 0))
+        self.marked[spec.name], self.missing[spec.name] = marked, missing
+        read = _not(_any([marked, missing]))
+        kept = [(join(exp.And, read, p), code) for p, code in problems if code != "PF501"]
+        return Frag(case((read.sql, value.sql.copy())), value.depth), kept
+
+    def absent(self, names: tuple[str, ...]) -> Frag | None:
+        """Whether any of these optional inputs has no value (marked or missing)."""
+        return _any([self.marked[n] for n in names] + [self.missing[n] for n in names]) if names else None
+
+    def let_value(self, let: ast.Let) -> Frag:
+        """A let over optional inputs is not worked out where one is absent (the walker's
+        `let`): its refusals are reached only where all are there."""
+        absent = self.absent(self.plan.lets.get(let.name.text, ()))
+        if absent is None:
+            return super().let_value(let)
+        outer = self.under
+        self.under = _and(outer, _not(absent))
+        try:
+            return super().let_value(let)
+        finally:
+            self.under = outer
+
+    def applicable(self, node: ast.Node, scored: Callable[[ast.Node], Frag]) -> Frag:
+        """`applies [if COND] else full|zero|rescale`, as the walker's `scored`: the row does
+        not apply where an input it reads is marked 不适用 or COND fails; then it and every part
+        under it count their max (full) or 0, and with rescale it drops out of its parent's
+        sum. Where it applies, an input it reads that is missing refuses the record (PF501)."""
+        name = node.name.text
+        guard = self.plan.guards.get(name)
+        if guard is None:
+            return scored(node)
+        names = tuple(dict.fromkeys(guard.condition + guard.body))
+        marked = _any([self.marked[n] for n in names]) if names else Frag(exp.false(), 0)
+        unmarked = self.column(_not(marked))
+        for n in guard.condition:
+            self.site(_and(unmarked, self.missing[n]), "PF501", n)
+        applies = unmarked
+        condition = guard.applies.condition
+        if condition is not None:
+            outer = self.under
+            self.under = _and(outer, unmarked)
+            try:
+                holds = self.value(condition, name, _true())
+            finally:
+                self.under = outer
+            applies = _and(unmarked, holds)
+        applies = self.column(applies)
+        for n in guard.body:
+            self.site(_and(applies, self.missing[n]), "PF501", n)
+        outer = self.under
+        self.under = _and(outer, applies)
+        try:
+            scored(node)  # binds its score and its parts' (self.scores), put under `applies` below
+        finally:
+            self.under = outer
+        mode = guard.applies.mode
+        for part, _depth in ast.walk_nodes((node,)):  # the row and every part under it: counted as the mode says
+            counted = literal(part.max.value if mode == "full" else Decimal(0))
+            own = self.scores[part.name.text]
+            self.scores[part.name.text] = self.bind(Frag(case((applies.sql.copy(), own.sql.copy()), default=counted), max(applies.depth, own.depth)))
+        inside = self.dropped.get(name)  # a group all of whose parts dropped out
+        dropped = [_not(applies)] if mode == "rescale" else []
+        dropped += [_and(applies, inside)] if inside is not None else []
+        if dropped:
+            self.dropped[name] = self.column(_any(dropped))
+        # the reason: the first input marked 不适用 (as JSON), or none when COND failed
+        first = case(*((self.marked[n].sql.copy(), exp.Literal.string(json.dumps(n))) for n in names), default=exp.Literal.string("null")) if names else exp.Literal.string("null")
+        text = self.walker.source_of(condition) if condition is not None else None
+        site = ReasonSite("not_applicable", {"condition": text, "mode": mode, "max": node.max.value}, ("marked",))
+        self.reason_of(name, site, _not(applies), [(Frag(first, marked.depth), "json")])
+        return self.scores[name]
+
+    def reason_of(self, name: str, site: ReasonSite, when: Frag, numbers: list[tuple[Frag | None, str]]) -> None:
+        """A reason of a row (group or indicator) the walker gives apart from its rules'."""
+        self.catalogue.append(Entry(name, site, tuple(k for _f, k in numbers)))
+        self.explained.append((name, [(_and(self.under, when), len(self.catalogue) - 1, numbers)]))
+
+    def group_score(self, node: ast.Group, parts: list[Frag]) -> Frag:
+        """折算: where parts dropped out, the sum of the rest × max ÷ their maxima (exact, by
+        the compiler's long division); where every part dropped out, so does the group."""
+        drops = [(c, self.dropped.get(c.name.text)) for c in node.children]
+        if all(d is None for _c, d in drops):
+            return super().group_score(node, parts)
+        top = node.max.value
+        kept, applicable, dropped = self.rescale(parts, drops)
+        rescaled = self.divide(self.multiply(kept, Frag(literal(top), 0), None, top), applicable)
+        score = Frag(case((_not(dropped).sql, clamp(kept, top).sql),
+                          (exp.EQ(this=applicable.sql.copy(), expression=integer(0)), literal(Decimal(0))),
+                          default=clamp(rescaled, top).sql), max(kept.depth, applicable.depth, dropped.depth, rescaled.depth))  # fmt: skip
+        none_left = join(exp.And, dropped, Frag(exp.EQ(this=applicable.sql.copy(), expression=integer(0)), applicable.depth))
+        self.dropped[node.name.text] = self.column(none_left)
+        some_left = join(exp.And, dropped, Frag(exp.NEQ(this=applicable.sql.copy(), expression=integer(0)), applicable.depth))
+        self.reason_of(node.name.text, ReasonSite("rescaled", {"max": top}, ("raw", "applicable")), some_left,
+                       [(kept, "decimal"), (applicable, "decimal")])  # fmt: skip
+        return score
+
+    def rescale(self, parts: list[Frag], drops: list[tuple[ast.Node, Frag | None]]) -> tuple[Frag, Frag, Frag]:
+        """The parts' sum, the maxima of those that apply, and whether any dropped out."""
+        kept = self.column(sum_of(parts))
+        maxima = [Frag(case((d.sql.copy(), literal(Decimal(0))), default=literal(c.max.value)), d.depth) if d is not None
+                  else Frag(literal(c.max.value), 0) for c, d in drops]  # fmt: skip
+        applicable = self.column(sum_of(maxima))
+        dropped = self.column(_any([d for _c, d in drops if d is not None]))
+        return kept, applicable, dropped
+
+    # ---------------------------------------------------------------- expressions
+    def newer(self, e: ast.Expr, where: str, reached: Frag) -> Frag:
+        match e:
+            case ast.Ref():  # `类型 = 大型会议`: a label the checker read as one
+                assert e.name.text in self.checked.label_literals, e.name.text
+                return Frag(exp.Literal.string(e.name.text), 0)
+            case ast.IfElse():  # lazily, as the walker: an arm's refusals only where it is chosen
+                holds = self.column(self.value(e.condition, where, reached))
+                then = self.value(e.then, where, _and(reached, holds))
+                otherwise = self.value(e.otherwise, where, _and(reached, _not(holds)))
+                depth = max(holds.depth, then.depth, otherwise.depth)
+                return Frag(case((holds.sql.copy(), then.sql.copy()), default=otherwise.sql.copy()), depth)
+            case ast.Round():
+                value = self.column(self.value(e.value, where, reached))
+                return Frag(round_expr(value.sql, int(e.places.value), e.mode), value.depth)
+            case ast.Call() if e.func == "days":  # b − a, in days: a date is its day number
+                a, b = (self.value(arg, where, reached) for arg in e.args)
+                return Frag(cast(exp.Sub(this=b.sql.copy(), expression=a.sql.copy()), NUM), max(a.depth, b.depth))
+            case ast.Call() if e.func == "months":
+                a, b = (self.column(self.value(arg, where, reached)) for arg in e.args)
+                return self.months(a, b)
+            case _:
+                raise SqlRefusal("PF807", {"form": self.walker.source_of(e)})
+
+    def months(self, a: Frag, b: Frag) -> Frag:
+        """values._months: calendar months from a to b — whole months (the same day of a later
+        month, or its last day), then the days left over as a fraction of the month they fall
+        in, by exact long division; negative when b is before a."""
+        backwards = Frag(exp.LT(this=b.sql.copy(), expression=a.sql.copy()), max(a.depth, b.depth))
+        start = self.bind(Frag(date_of(exp.Least(this=a.sql.copy(), expressions=[b.sql.copy()])), backwards.depth))
+        end = self.bind(Frag(date_of(exp.Greatest(this=a.sql.copy(), expressions=[b.sql.copy()])), backwards.depth))
+        years = exp.Sub(this=exp.Year(this=end.sql.copy()), expression=exp.Year(this=start.sql.copy()))
+        months = exp.Sub(this=exp.Month(this=end.sql.copy()), expression=exp.Month(this=start.sql.copy()))
+        guess = self.bind(Frag(exp.Add(this=exp.Mul(this=exact.paren(years), expression=integer(12)), expression=months), end.depth))
+        over = exp.GT(this=shifted(start.sql, guess.sql), expression=end.sql.copy())
+        whole = self.bind(Frag(exp.Sub(this=guess.sql.copy(), expression=case((over, integer(1)), default=integer(0))), guess.depth))
+        here = self.bind(Frag(shifted(start.sql, whole.sql), whole.depth))
+        there = shifted(start.sql, exp.Add(this=whole.sql.copy(), expression=integer(1)))
+        left = Frag(cast(days_between(here.sql, end.sql), NUM), here.depth)
+        month = Frag(cast(days_between(here.sql, there), NUM), here.depth)
+        fraction = self.divide(left, month)
+        total = self.column(Frag(cast(exp.Add(this=cast(whole.sql.copy(), NUM), expression=fraction.sql.copy()), NUM), max(whole.depth, fraction.depth)))
+        negated = cast(exp.Neg(this=exact.paren(total.sql.copy())), NUM)
+        return Frag(case((backwards.sql.copy(), negated), default=total.sql.copy()), max(total.depth, backwards.depth))
+
+    def at_precision(self, spec: InputSpec, value: exp.Expr) -> exp.Expr:
+        """`input 率: percent precision 0.01%`: rounded half up when read, before its domain
+        is checked, as `Rubric.coerce` does (within 10^14 no value has more digits than 28)."""
+        if spec.precision is None:
+            return value
+        return round_expr(value, places_of(spec.precision), "half_up")
+
+    # ---------------------------------------------------------------- rules
+    def switched(self, rule: ast.Rule, node: ast.Indicator, compile: Callable[[], Frag]) -> Frag:
+        """A rule with a trailing `if COND`: its points where COND holds, else 0; what it reads
+        is reached (may refuse) only there. A base rule switched off says so (guard_off)."""
+        guard = ast.guard_of(rule)
+        if guard is None:
+            return compile()
+        top = node.max.value
+        on = self.column(self.value(guard, node.name.text, _true()))
+        if ast.is_base(rule) and top > 0:
+            held = self.walker.source_of(guard.operand) if isinstance(guard, ast.Not) else None
+            facts: dict[str, object] = {"condition": self.walker.source_of(guard), "held": held, "max": top, "lost": top}
+            self.explain(node, _not(on), "guard_off", facts, [], None, plain=True)
+        outer = self.under
+        self.under = _and(outer, on)
+        try:
+            points = compile()
+        finally:
+            self.under = outer
+        return Frag(case((on.sql.copy(), points.sql.copy()), default=literal(Decimal(0))), max(on.depth, points.depth))
+
+    def formula_if(self, e: ast.IfElse, node: ast.Indicator) -> Frag:
+        """`score = if C1 then A1 else if C2 then A2 else B`: the arm chosen, and a reason that
+        names the condition that held and those that failed (formula_if)."""
+        name, top = node.name.text, node.max.value
+        conditions, arms = ast.if_chain(e)
+        failed_so_far = _true()
+        reached: list[Frag] = []
+        tests: list[Frag] = []
+        for condition in conditions:
+            holds = self.column(self.value(condition, name, failed_so_far))
+            tests.append(holds)
+            reached.append(_and(failed_so_far, holds))
+            failed_so_far = _and(failed_so_far, _not(holds))
+        reached.append(failed_so_far)
+        depth = max(t.depth for t in tests)
+        index = self.bind(Frag(case(*((t.sql.copy(), integer(j)) for j, t in enumerate(tests)), default=integer(len(conditions))), depth))
+        values = [self.value(arm, name, reached[j]) for j, arm in enumerate(arms)]
+        chosen = [Frag(exp.EQ(this=index.sql.copy(), expression=integer(j)), index.depth) for j in range(len(arms))]
+        points = self.column(Frag(case(*((c.sql, v.sql.copy()) for c, v in zip(chosen, values, strict=True))),
+                                  max(index.depth, *(v.depth for v in values))))  # fmt: skip
+        short = Frag(exp.LT(this=points.sql.copy(), expression=literal(top)), points.depth)
+        for j, arm in enumerate(arms):
+            held = self.walker.source_of(conditions[j]) if j < len(conditions) else None
+            facts: dict[str, object] = {"held": held, "failed": tuple(self.walker.source_of(c) for c in conditions[:j]),
+                     "formula": self.walker.source_of(arm), "max": top}  # fmt: skip
+            self.explain(node, join(exp.And, chosen[j], short), "formula_if", facts, [("points", points, "decimal")], None, plain=True)
+        return points
+
+    def rounded_score(self, node: ast.Indicator, score: Frag) -> Frag:
+        """`round N [MODE]`: the score, clamped, rounded so; a reason when that changes it."""
+        if node.round_places is None:
+            return score
+        score = self.column(score)
+        rounded = self.bind(Frag(round_expr(score.sql, int(node.round_places.value), node.round_mode), score.depth))
+        changed = Frag(exp.NEQ(this=rounded.sql.copy(), expression=score.sql.copy()), rounded.depth)
+        facts = {"places": node.round_places.text, "max": node.max.value}
+        self.explain(node, changed, "rounded", facts, [("raw", score, "decimal"), ("rounded", rounded, "decimal")], None, plain=True)
+        return rounded
+
+    # ---------------------------------------------------------------- the total and the grade
+    def raw_total(self, tops: list[Frag]) -> Frag:
+        """The tree's sum, then the rows outside it (values.settle: a bonus adds its score, a
+        penalty takes what it lost; never below 0, never above `cap total`), then the vetoes'
+        conditions, each read for every record, a `-> zero` one taking the total to 0."""
+        module = self.rubric.module
+        header = module.header
+        assert header is not None  # the checker guarantees a header
+        for row in module.outside:  # their columns too are named as they are
+            if row.row.name.text in OWN or row.row.name.text.startswith(PREFIX):
+                raise SqlRefusal("PF805", {"name": row.row.name.text, "columns": ", ".join(OWN)})
+        raw = super().raw_total(tops)
+        drops = [(n, self.dropped.get(n.name.text)) for n in module.top]
+        if any(d is not None for _n, d in drops):  # rows dropped out of the rubric: the total 折算 too
+            rubric_max = header.total.value if header.total else sum((n.max.value for n in module.top), Decimal(0))
+            kept, applicable, dropped = self.rescale(tops, drops)
+            none_left = join(exp.And, dropped, Frag(exp.EQ(this=applicable.sql.copy(), expression=integer(0)), applicable.depth))
+            self.site(none_left, "PF535", None)
+            rescaled = self.divide(self.multiply(kept, Frag(literal(rubric_max), 0), None, rubric_max), applicable)
+            raw = Frag(case((dropped.sql.copy(), rescaled.sql.copy()), default=kept.sql.copy()), max(dropped.depth, rescaled.depth))
+        if module.outside:
+            counted = [raw]
+            for row in module.outside:
+                score = self.node(row.row)
+                counted.append(score if row.kind == "bonus" else Frag(cast(exp.Sub(this=score.sql.copy(), expression=literal(row.row.max.value)), NUM), score.depth))
+            summed = self.column(sum_of(counted))
+            whens: list[tuple[exp.Expr, exp.Expr]] = [(exp.LT(this=summed.sql.copy(), expression=integer(0)), literal(Decimal(0)))]
+            if header.cap is not None:
+                whens.append((exp.GT(this=summed.sql.copy(), expression=literal(header.cap.value)), literal(header.cap.value)))
+            raw = Frag(case(*whens, default=summed.sql.copy()), summed.depth)
+        self.fired = [self.column(self.value(v.condition, v.name.text, _true())) for v in module.vetoes]
+        zero = [f for v, f in zip(module.vetoes, self.fired, strict=True) if v.action == "zero"]
+        if zero:
+            vetoed = _any(zero)
+            raw = Frag(case((vetoed.sql, literal(Decimal(0))), default=raw.sql.copy()), max(vetoed.depth, raw.depth))
+        return raw
+
+    def graded(self, total: Frag, header: ast.Header) -> Frag:
+        """values.graded: a forced grade first; else the first grade the total reaches whose
+        condition holds, after those a `below` veto bars (that grade and every one above)."""
+        module = self.rubric.module
+        names = [g.name.text for g in header.grades]
+        whens: list[tuple[exp.Expr, exp.Expr]] = []
+        depth = total.depth
+        for veto, fired in zip(module.vetoes, self.fired, strict=True):
+            if veto.action == "grade" and veto.grade is not None:
+                whens.append((fired.sql.copy(), exp.Literal.string(veto.grade.text)))
+                depth = max(depth, fired.depth)
+        holds = [self.column(self.value(g.condition, "", _true())) if g.condition is not None else None for g in header.grades]
+        for i, g in enumerate(header.grades):
+            tests: list[Frag] = []
+            if g.op is not None and g.threshold is not None:
+                tests.append(Frag(compare(g.op, total.sql.copy(), literal(g.threshold.value)), total.depth))
+            held = holds[i]
+            if held is not None:
+                tests.append(held)
+            barred = [f for v, f in zip(module.vetoes, self.fired, strict=True)
+                      if v.action == "below" and v.grade is not None and names.index(v.grade.text) >= i]  # fmt: skip
+            if barred:
+                tests.append(_not(_any(barred)))
+            depth = max(depth, *(t.depth for t in tests)) if tests else depth
+            whens.append((exp.and_(*(exact.paren(t.sql.copy()) for t in tests)) if tests else exp.true(), exp.Literal.string(g.name.text)))
+        if not whens:
+            return Frag(cast(exp.Null(), exp.DataType.build("TEXT")), 0)
+        return Frag(case(*whens), depth)
+
+
+def to_sql_tree(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True) -> exp.Select:
+    """The scoring query as a sqlglot tree, issue 10's forms translated (sql/compiler.py)."""
+    return compiler.to_sql_tree(rubric, dialect, table, reasons=reasons, kind=FormsCompiler)
+
+
+def to_sql(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True) -> str:
+    """The scoring query in `dialect` (any sqlglot writes): one row per record of `table`."""
+    return compiler.to_sql(rubric, dialect, table, reasons=reasons, kind=FormsCompiler)
