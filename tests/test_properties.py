@@ -85,7 +85,7 @@ def check_structure(
     assert tree is not None
     bonus = sum((line.node.max for line in result.outside() if line.kind != "penalty"), D(0))
     if result.outside():  # 加分项 and 扣分项 (issue 10): after the tree, in [0, cap]
-        tree = max(tree + sum((line.points for line in result.outside()), D(0)), D(0))
+        tree = max(sum((line.points for line in result.outside()), tree), D(0))  # row by row, as the text reads: at 28 digits the order shows
         tree = min(tree, cap) if cap is not None else tree
     if any(v.action == "zero" for v in result.vetoes()):  # 一票否决: the total is 0
         tree = D(0)

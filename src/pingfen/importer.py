@@ -25,7 +25,7 @@ from pingfen.io.bounds import TooBig, details
 from pingfen.io.tables import MAX_XLSX_MEMBERS, MAX_XLSX_RATIO, xlsx_errors
 from pingfen.lang import Lang
 from pingfen.phrases import InputDecl, Reading, name_text, normalise, one_line, plain, read_criterion, string_text
-from pingfen.stated import DATA_HEAD, Known, read_items, read_stated
+from pingfen.stated import DATA_HEAD, Known, read_items, read_stated, rounded
 
 # A rubric table is a page or two: these bounds are far above any real one.
 MAX_TABLE_BYTES = 50 * 1024 * 1024  # what the file may unpack to
@@ -270,6 +270,7 @@ class Node:
     notes: list[str] = field(factory=list)
     reading: Reading | None = None
     origin: tuple[int, int] = (0, 0)
+    rounding: str | None = None  # a group's `round N MODE`, as render puts it beside its points
 
     @property
     def indicator(self) -> bool:
@@ -298,6 +299,16 @@ _NAME_POINTS = re.compile(r"^(?P<name>.+?)\(?(?P<n>\d+(?:\.\d+)?)分\)?$")
 _NAME_POINTS_KEPT = re.compile(r"^(?P<name>.+?)[(（](?P<n>\d+(?:\.\d+)?)分[)）]$")
 _TOTAL_ROW = re.compile(r"^(?:总分|合计|总计|分值合计)$")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+
+
+def _group_rounding(text: str) -> tuple[str, str | None]:
+    """产出（10分，得分四舍五入保留1位小数） → (产出（10分）, `round 1 half_up`): a group's rounding
+    as render writes it beside its points; any other text as it is."""
+    found = re.fullmatch(r"(?P<head>.+?\d+(?:\.\d+)?分)[，,](?P<said>得分\S*?保留\d+位小数)(?P<close>[)）])", text.strip())
+    line = rounded(found["said"]) if found is not None else None
+    if found is None or line is None:
+        return text, None
+    return found["head"] + found["close"], line
 
 
 def _split_points(text: str) -> tuple[str, Decimal | None]:
@@ -405,8 +416,9 @@ class _Builder:
                     cell = Cell("（未命名）", (r, columns.levels[level]))
                 if level < len(path) and path[level].origin == cell.origin:
                     continue
-                name, points = _split_points(cell.text)
-                node = Node(name, points, r, origin=cell.origin)
+                text, rounding = _group_rounding(cell.text)
+                name, points = _split_points(text)
+                node = Node(name, points, r, origin=cell.origin, rounding=rounding)
                 (path[level - 1].children if level else self.roots).append(node)
                 del path[level:]
                 path.append(node)
@@ -562,6 +574,7 @@ class _Builder:
         lines = [f"{pad}# {note}" for note in node.notes]
         if not node.indicator:
             lines.append(f"{pad}group {name_text(node.name)} {plain(node.total())} {{")
+            lines.extend([f"{pad}  {node.rounding}"] if node.rounding else [])
             for child in node.children:
                 lines.extend(self._node(child, depth + 1))
             return [*lines, f"{pad}}}", ""]

@@ -324,6 +324,14 @@ _ROUND_MODES = {"四舍六入五成双": "half_even", "五舍六入": "half_down
 _ROUNDED = re.compile(rf"得分(?P<mode>{'|'.join(_ROUND_MODES)})?保留(?P<n>\d+)位小数")
 
 
+def rounded(sentence: str) -> str | None:
+    """`得分四舍六入五成双保留1位小数` (render's words for `round N MODE`) as that line, else None."""
+    found = _ROUNDED.fullmatch(sentence)
+    if found is None:
+        return None
+    return f"round {found['n']} {_ROUND_MODES[found['mode']] if found['mode'] else 'half_up'}"
+
+
 def _row_sentences(parts: list[str], known: Known) -> tuple[list[str], list[str]]:
     """The row's `applies` and `round` lines, from its last sentences, and the sentences before them."""
     head: list[str] = []
@@ -337,8 +345,8 @@ def _row_sentences(parts: list[str], known: Known) -> tuple[list[str], list[str]
                 raise _Unread
             head.append(f"applies if {read} else {mode}")
         parts = parts[:-1]
-    if parts and (found := _ROUNDED.fullmatch(parts[-1])) is not None:
-        head.append(f"round {found['n']} {_ROUND_MODES[found['mode']] if found['mode'] else 'half_up'}")
+    if parts and (line := rounded(parts[-1])) is not None:
+        head.append(line)
         parts = parts[:-1]
     return head, parts
 
