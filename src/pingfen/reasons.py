@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import string
 from collections.abc import Callable, Mapping
-from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Context, Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
 from operator import itemgetter
 from typing import TypeVar
 
@@ -357,6 +357,19 @@ def _signed(p: Mapping[str, object]) -> str:
     return f"+{number(raw)}" if raw > 0 else number(raw)
 
 
+_SHOWN_PLACES = Decimal(1).scaleb(-20)
+
+
+def _unrounded(p: Mapping[str, object]) -> str:
+    """The score before `round N`, every digit up to 20 places (a quotient that never ends is
+    shown to 20, half even): the places every engine keeps (docs/scale.md), so a reason worded
+    from the warehouse's numbers says what evaluate() says."""
+    raw = _decimal(p, "raw")
+    if raw.as_tuple().exponent < -20:  # type: ignore[operator]  # a finite Decimal's exponent is an int
+        raw = raw.quantize(_SHOWN_PLACES, rounding=ROUND_HALF_EVEN, context=CONTEXT)
+    return plain(raw)
+
+
 def _clamped(p: Mapping[str, object], zh: bool) -> str:
     """扣完为止: deductions beyond what was left, or a base score below zero."""
     lost, start, top = p["lost"], p["start"], p["max"]
@@ -435,8 +448,8 @@ _TEMPLATES = {
         + f": 0 of {_n(p, 'max')}",
     ),
     "rounded": (
-        lambda p: f"得分 {plain(_decimal(p, 'raw'))} 保留 {p['places']} 位小数，计 {_n(p, 'rounded')} 分",
-        lambda p: f"{plain(_decimal(p, 'raw'))} rounded to {p['places']} places: {_n(p, 'rounded')}",
+        lambda p: f"得分 {_unrounded(p)} 保留 {p['places']} 位小数，计 {_n(p, 'rounded')} 分",
+        lambda p: f"{_unrounded(p)} rounded to {p['places']} places: {_n(p, 'rounded')}",
     ),
     "formula_if": (
         lambda p: f"{_decided(p, True)}，{_formula_points(p, True)}（满分 {_n(p, 'max')}）",

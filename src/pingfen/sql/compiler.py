@@ -854,7 +854,24 @@ def to_sql_tree(rubric: Rubric, dialect: str = "duckdb", table: str = "records",
     if Dialect.get(dialect) is None:
         raise SqlRefusal("PF803", {"dialect": dialect, "dialects": ", ".join(sorted(d for d in Dialect.classes if d))})
     refuse_untranslated(rubric.module)
-    return kind(rubric, table, dialect, reasons).tree()
+    return parenthesized(kind(rubric, table, dialect, reasons).tree())
+
+
+# The operators whose operands sqlglot writes as they stand: it adds no parentheses for
+# precedence, so `a AND (b OR c)` built as a tree would be written `a AND b OR c`.
+_OPERATORS = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.IntDiv, exp.Mod, exp.And, exp.Or, exp.EQ, exp.NEQ, exp.GT,
+              exp.GTE, exp.LT, exp.LTE, exp.Is, exp.Not, exp.Neg)  # fmt: skip
+
+
+def parenthesized(tree: exp.Select) -> exp.Select:
+    """The tree with every operand that is itself an operation in parentheses: written in
+    any dialect, each operation reads as it was built, whatever the operators' precedence."""
+    for node in list(tree.find_all(*_OPERATORS)):
+        for key in ("this", "expression"):
+            child = node.args.get(key)
+            if isinstance(child, _OPERATORS):
+                node.set(key, exp.Paren(this=child))
+    return tree
 
 
 def to_sql(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True,
