@@ -253,13 +253,7 @@ class Walker:
                     kept, raw = raw, raw * top / applicable
                     records.append((site, (kept, applicable)))
                 score, clamped = clamp(raw, top)
-                if node.round_places is not None:  # `round N`: after the re-scaling and the clamp
-                    quantum, rounding = total_rounding(node.round_places.value, node.round_mode)
-                    rounded = score.quantize(quantum, rounding=rounding)
-                    if rounded != score:
-                        facts = {"places": node.round_places.text, "max": top}
-                        records.append((Site("rounded", facts, ("raw", "rounded")), (score, rounded)))
-                    score = rounded
+                score = _rounded(node, score, records)  # `round N`: after the re-scaling and the clamp
                 reasons = tuple(Reason(site, numbers, score) for site, numbers in records)
                 return NodeResult(node.name.text, top, score, children, reasons, clamped, True, lang), False
             case ast.Indicator():
@@ -324,13 +318,7 @@ class Walker:
         if clamped == "low":
             self.hit(name, "clamped")
             reasons.append((Site("clamped_low", {"max": top}, ("start", "lost")), (start, lost)))
-        if node.round_places is not None:  # `round N`: the score as the rubric keeps it
-            quantum, rounding = total_rounding(node.round_places.value, node.round_mode)
-            rounded = score.quantize(quantum, rounding=rounding)
-            if rounded != score:
-                facts = {"places": node.round_places.text, "max": top}
-                reasons.append((Site("rounded", facts, ("raw", "rounded")), (score, rounded)))
-            score = rounded
+        score = _rounded(node, score, reasons)  # `round N`: the score as the rubric keeps it
         explained = tuple(Reason(site, numbers, score) for site, numbers in reasons)
         return NodeResult(name, top, score, (), explained, clamped, False, lang)
 
@@ -544,3 +532,16 @@ def in_band(band: ast.Band, value: Decimal) -> bool:
     if band.low is not None and not (value >= band.low.value if band.low_closed else value > band.low.value):
         return False
     return band.high is None or (value <= band.high.value if band.high_closed else value < band.high.value)
+
+
+def _rounded(node: ast.Node, score: Decimal, reasons: list[tuple[Site, tuple[object, ...]]]) -> Decimal:
+    """A row's score after its `round N` (an indicator's or a group's), the `rounded` reason
+    added to `reasons` where the rounding changed it; without `round N`, the score."""
+    if node.round_places is None:
+        return score
+    quantum, rounding = total_rounding(node.round_places.value, node.round_mode)
+    rounded = score.quantize(quantum, rounding=rounding)
+    if rounded != score:
+        facts = {"places": node.round_places.text, "max": node.max.value}
+        reasons.append((Site("rounded", facts, ("raw", "rounded")), (score, rounded)))
+    return rounded
