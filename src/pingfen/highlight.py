@@ -64,7 +64,7 @@ class PingfenLexer(RegexLexer):
             (rf"PF\d{{3}}{_AFTER}", Name.Exception),  # `expect error PF503`
             (r"“[^“”\n]*”(?![\w])|「[^「」\n]*」(?![\w])", String.Double),  # a text in Chinese quotes
             (rf"(?:[^\W\d]|[“‘《〈「『])[{_NAME_CHARS}]*", Name),
-            (r"\.\.|->|→|==|>=|<=|!=|~=|[=＝>＜<＞≥≤≧≦≠≈+＋\-－*×/÷]", Operator),  # `..`: an adjust row's range
+            (r"\.\.|->|→|==|>=|<=|!=|~=|[=＝>＜<＞≥≤≧≦≠≈+＋\-－−*×/÷]", Operator),  # `..`: an adjust row's range
             (r"—+|–|～|~", Operator),  # the dash of `80%－90%` as printed
             (r"[{}()\[\]（）［］,，:：]", Punctuation),
         ],

@@ -60,7 +60,7 @@ Namer = Callable[[str], str]
 # Full-width ASCII (！ to ～) to half-width, the comparison signs staff type to ASCII.
 _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _SIGNS = {"≦": "<=", "≤": "<=", "≧": ">=", "≥": ">=", "〈": "<", "〉": ">", "—": "-", "–": "-", "~": "-",
-          "－": "-", "～": "-", "﹪": "%", "：": ":"}  # fmt: skip
+          "－": "-", "−": "-", "～": "-", "﹪": "%", "：": ":"}  # fmt: skip
 
 
 def normalise(text: str) -> str:

@@ -214,7 +214,7 @@ _THOUSANDS = {sep: re.compile(rf"[+-]?[0-9]{{1,3}}({sep}[0-9]{{3}})+(\.[0-9]+)?"
 # The one form of a number in text: ASCII digits (full-width ones are made ASCII first),
 # a point, an exponent. Decimal() alone also takes `1_2`, `٣` and `Infinity`.
 _NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋", "0123456789.-+")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋−", "0123456789.-+-")  # − is U+2212, the minus sign Word writes
 # Beyond this, a value is a typo (1e999999), and arithmetic on it would overflow.
 LIMIT = 100  # decimal exponent
 # Longer number text is refused unread: no real figure has a hundred digits, and

@@ -25,7 +25,7 @@
       { regex: /\d+(?:\.\d+)?%?/, token: "number" },
       { regex: keyword, token: "keyword" },
       { regex: NAME, token: "variable" },
-      { regex: /\.\.|->|>=|<=|==|~=|[<>+\-*\/:,]/, token: "operator" },
+      { regex: /\.\.|->|>=|<=|==|~=|[<>+\-−－＋*\/:,]/, token: "operator" },
       { regex: /[{\[(]/, indent: true },
       { regex: /[}\])]/, dedent: true }
     ],
