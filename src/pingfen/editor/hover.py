@@ -1,5 +1,6 @@
 """What an editor shows on hovering over a name: an input's type, bounds and description;
-a node's place in the tree, its max and its rules in the words of the published table;
+a node's place in the tree, its max and its rules in the words of the published table
+(a bonus, penalty or adjust row after the tree: what it is, its range, how it counts);
 a `let`'s formula and the values the checker found it can take."""
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def hover(module: ast.Module, text: str, o: Occurrence, lang: Lang, let_ranges: 
             if o.text in let_ranges:
                 lines.append(("取值范围：" if zh else "values: ") + let_ranges[o.text])
         case "group" | "indicator":
-            lines += _node(module, o.text, lang)
+            lines += _node(module, o.text, lang) or _outside(module, o.text, lang)
         case "label":
             owners = [i.name.text for i in module.inputs if any(lb.text == o.text for lb in i.labels)]
             lines.append(("可选值，属于 " if zh else "a choice of ") + "、".join(f"`{n}`" for n in owners))
@@ -74,6 +75,35 @@ def _interval(i: Interval, unit: str) -> str:
         return quantity(value, unit) if value.is_finite() else infinite
 
     return f"{'[' if i.lo_closed else '('}{show(i.lo, '-∞')}, {show(i.hi, '∞')}{']' if i.hi_closed else ')'}"
+
+
+# What each row after the tree is, and how it counts (the order is the evaluator's).
+_OUTSIDE_WORDS: dict[ast.OutsideKind, tuple[str, str]] = {
+    "bonus": ("a bonus row (加分项), after the tree: its score is added to the total",
+              "加分项，在指标树之后：得分加入总分"),
+    "penalty": ("a penalty row (扣分项), after the tree: the points it loses are taken from the total",
+                "扣分项，在指标树之后：所扣分数从总分中扣除"),
+    "adjust": ("an adjust row (加减分项), after the tree: its signed score is added to the total",
+               "加减分项，在指标树之后：得分（可正可负）计入总分"),
+}  # fmt: skip
+
+
+def _outside(module: ast.Module, name: str, lang: Lang) -> list[str]:
+    """A bonus, penalty or adjust row: what it is, its range and its criteria as published."""
+    zh = lang == "zh"
+    line = next((o for o in module.outside if o.row.name.text == name), None)
+    if line is None:
+        return []
+    row = line.row
+    top = exact(row.max.value)
+    span = f"{exact(row.low.value)} {'至' if zh else 'to'} +{top}" if row.low is not None else top
+    out = [("类别：" if zh else "kind: ") + _OUTSIDE_WORDS[line.kind][1 if zh else 0],
+           ("分值：" if zh else "max: ") + span,
+           ("评分标准：" if zh else "criteria: ") + Words(module, lang).criterion(row)]  # fmt: skip
+    if module.header is not None and module.header.cap is not None:
+        cap = exact(module.header.cap.value)
+        out.append(f"加分后总分不超过{cap}分" if zh else f"with the rows after the tree the total is at most {cap}")
+    return out
 
 
 def _node(module: ast.Module, name: str, lang: Lang) -> list[str]:

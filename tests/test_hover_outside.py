@@ -1,0 +1,79 @@
+"""Hovering over a row after the tree — a bonus (加分项), a penalty (扣分项) or an adjust row
+(加减分项) — shows what it is, its range, its criteria as the published table words them and
+the cap on the total, in 中文 by default and in English on request."""
+
+from __future__ import annotations
+
+import pytest
+
+from pingfen.editor.analysis import analyse
+from pingfen.editor.hover import hover
+from pingfen.lang import Lang
+
+TEXT = """\
+rubric "加减分" {
+  total 10
+  cap total 10
+}
+
+input 完成率: percent >= 0 and <= 100%
+input 获表彰: bool
+input 问题数: count
+
+indicator 完成率 10 {
+  score = 完成率 * 10
+}
+
+bonus 创新加分 2 {
+  award 1 if 获表彰
+}
+
+penalty 违规扣分 3 {
+  deduct 1 per 问题数
+}
+
+adjust 加减分 -2 .. +2 {
+  award 0.5 if 获表彰
+  deduct 0.5 per 问题数
+}
+"""
+
+
+def _hover_over(name: str, lang: Lang) -> str:
+    a = analyse(TEXT, "/nonexistent/x.rule")
+    assert a.module is not None and a.index is not None and not [d for d in a.diagnostics if d.severity == "error"]
+    o = a.index.at(TEXT.index(f"{name} "))
+    assert o is not None and o.declaration
+    words = hover(a.module, a.text, o, lang, a.let_ranges)
+    assert words is not None
+    return words
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "span", "criterion"),
+    [
+        ("创新加分", "加分项", "分值：2", "获表彰"),
+        ("违规扣分", "扣分项", "分值：3", "问题数"),
+        ("加减分", "加减分项", "分值：-2 至 +2", "合计在-2至+2分之间"),
+    ],
+)
+def test_a_row_after_the_tree_says_what_it_is(name: str, kind: str, span: str, criterion: str) -> None:
+    words = _hover_over(name, "zh")
+    assert "类别：" + kind in words and span in words
+    assert "评分标准：" in words and criterion in words
+    assert "加分后总分不超过10分" in words
+
+
+def test_in_english_on_request() -> None:
+    words = _hover_over("加减分", "en")
+    assert "kind: an adjust row" in words and "max: -2 to +2" in words and "in all between -2 and +2" in words
+    assert "the total is at most 10" in words
+
+
+def test_a_row_of_the_tree_is_not_taken_for_one_after_it() -> None:
+    a = analyse(TEXT, "/nonexistent/x.rule")
+    assert a.module is not None and a.index is not None
+    o = a.index.at(TEXT.index("indicator 完成率") + len("indicator "))
+    assert o is not None and o.kind == "indicator"
+    words = hover(a.module, a.text, o, "zh", a.let_ranges)
+    assert words is not None and "位置：完成率" in words and "类别：" not in words
