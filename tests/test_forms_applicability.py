@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import pingfen
+from oracle_check import both
 from pingfen import ast
 from pingfen.audit import audit
 from pingfen.batch import score_file
@@ -73,17 +74,6 @@ def rubric() -> pingfen.Rubric:
     return pingfen.loads(RUBRIC)
 
 
-def _both(rubric: pingfen.Rubric, record: dict[str, object]) -> pingfen.Result:
-    """The compiled result, after checking that the tree walker gives the same, reasons included."""
-    result = rubric.evaluate(record)
-    walked = rubric.walker().evaluate(rubric.coerce(record))
-    assert result == walked
-    assert [(n.name, n.applies, str(n.score), n.reasons_in("zh"), n.reasons_in("en")) for n in result.nodes()] == [
-        (n.name, n.applies, str(n.score), n.reasons_in("zh"), n.reasons_in("en")) for n in walked.nodes()
-    ]
-    return result
-
-
 def test_the_optional_inputs_are_those_read_only_by_rows_that_may_not_apply(rubric: pingfen.Rubric) -> None:
     # 有项目 decides whether rows apply, outside any such row: it must be given
     assert rubric.optional == {"完成率", "到位率", "次数", "制度健全"}
@@ -93,7 +83,7 @@ def test_the_optional_inputs_are_those_read_only_by_rows_that_may_not_apply(rubr
 
 
 def test_a_condition_that_fails_counts_the_row_as_its_mode_says(rubric: pingfen.Rubric) -> None:
-    result = _both(rubric, {"有项目": False, "到位率": "95%", "制度健全": True})
+    result = both(rubric, {"有项目": False, "到位率": "95%", "制度健全": True})
     assert [result.applies(n) for n in ("完成", "到位", "培训")] == [False, True, False]
     assert result.score("培训") == 0  # zero: counted, 0 of its 3
     # 完成 is left out: (3 + 0) of the 6 that apply, × 10
@@ -105,7 +95,7 @@ def test_a_condition_that_fails_counts_the_row_as_its_mode_says(rubric: pingfen.
 
 
 def test_inputs_of_a_row_that_does_not_apply_need_not_be_given(rubric: pingfen.Rubric) -> None:
-    result = _both(rubric, {"有项目": False, "到位率": "95%", "制度健全": True})
+    result = both(rubric, {"有项目": False, "到位率": "95%", "制度健全": True})
     assert result.score("项目管理") == 5
     # …but a row that applies needs them: refused, naming the input
     with pytest.raises(pingfen.DataError) as refused:
@@ -115,14 +105,14 @@ def test_inputs_of_a_row_that_does_not_apply_need_not_be_given(rubric: pingfen.R
 
 @pytest.mark.parametrize("word", ["不适用", "N/A", "n/a", " NA ", "无此项"])
 def test_the_data_marks_a_row_not_applicable(rubric: pingfen.Rubric, word: str) -> None:
-    result = _both(rubric, {"有项目": True, "完成率": "100%", "到位率": word, "次数": 2, "制度健全": True})
+    result = both(rubric, {"有项目": True, "完成率": "100%", "到位率": word, "次数": 2, "制度健全": True})
     assert not result.applies("到位") and result.score("到位") == 3  # full: its max
     assert result["到位"].reasons == ["不适用：数据标为不适用（到位率），按满分计算"]
     assert result.total == D("20.00")
 
 
 def test_a_group_marked_not_applicable_drops_out_and_the_total_is_rescaled(rubric: pingfen.Rubric) -> None:
-    result = _both(rubric, {"有项目": False, "到位率": "80%", "制度健全": "不适用"})
+    result = both(rubric, {"有项目": False, "到位率": "80%", "制度健全": "不适用"})
     assert not result.applies("制度") and not result.applies("健全")
     # (1 + 0) / 6 × 10, exact to 28 digits; only the total is rounded, as the header says
     assert result.score("项目管理") == D("1.666666666666666666666666667")
@@ -233,7 +223,7 @@ def test_rescaled_totals_stay_within_the_total_and_get_a_grade(
     if 完成 is not None:
         record["完成率"] = 完成
     try:
-        result = _both(rubric, record)
+        result = both(rubric, record)
     except pingfen.DataError as refused:  # only a row that applies may miss its input
         assert 有项目 and 完成 is None and refused.code == "PF501"
         return

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pingfen
+from oracle_check import both
 from pingfen.loader import diagnose, loads
 from pingfen.report.criteria import Words
 from pingfen.syntax.formatter import format_text
@@ -24,17 +25,6 @@ def _codes(text: str) -> list[str]:
     return [d.code for d in diagnose(text) if d.severity == "error"]
 
 
-def _both(rubric: pingfen.Rubric, record: dict[str, object]) -> pingfen.Result:
-    """The compiled scorer and the walker agree on every score and every reason."""
-    compiled = rubric.evaluate(record)
-    walked = rubric.walker().evaluate(rubric.coerce(record))
-    assert [(n.name, n.score, n.reasons) for n in compiled.children] == [
-        (n.name, n.score, n.reasons) for n in walked.children
-    ]
-    assert compiled.total == walked.total
-    return compiled
-
-
 def test_an_if_expression_chooses_a_value_and_its_reason_names_the_condition() -> None:
     rubric = loads(HEAD + """
 indicator 会议 5 { score = if 类型 = 大型会议 then 5 else if 有项目 then 4 else 3 }
@@ -42,12 +32,12 @@ indicator 余下 5 { judgment 余下 }
 input 余下: score
 """)
     base = {"率": "90%", "上年": 1, "本年": 1, "余下": 5}
-    big = _both(rubric, base | {"类型": "大型会议", "有项目": False})
+    big = both(rubric, base | {"类型": "大型会议", "有项目": False})
     assert big["会议"].score == 5 and big["会议"].reasons == []
-    held = _both(rubric, base | {"类型": "小型会议", "有项目": True})
+    held = both(rubric, base | {"类型": "小型会议", "有项目": True})
     assert held["会议"].score == 4
     assert held["会议"].reasons == ["“有项目”成立，得 4 分（满分 5）"]
-    neither = _both(rubric, base | {"类型": "小型会议", "有项目": False})
+    neither = both(rubric, base | {"类型": "小型会议", "有项目": False})
     assert neither["会议"].score == 3
     assert neither["会议"].reasons == ["“类型 = 大型会议”、“有项目”均不成立，得 3 分（满分 5）"]
     english = rubric.evaluate(base | {"类型": "小型会议", "有项目": False}, lang="en")
@@ -56,10 +46,10 @@ input 余下: score
 
 def test_a_computed_arm_is_shown_with_its_formula() -> None:
     rubric = loads(HEAD + "indicator 增幅 10 { score = if 上年 = 0 then 10 else min(本年 / 上年 * 5, 10) }\n")
-    result = _both(rubric, {"有项目": True, "类型": "大型会议", "率": "1%", "上年": 4, "本年": 2})
+    result = both(rubric, {"有项目": True, "类型": "大型会议", "率": "1%", "上年": 4, "本年": 2})
     assert result["增幅"].score == Decimal("2.5")
     assert result["增幅"].reasons == ["“上年 = 0”不成立，按 min(本年 / 上年 * 5, 10) 计得 2.5 分（满分 10）"]
-    assert _both(rubric, {"有项目": True, "类型": "大型会议", "率": "1%", "上年": 0, "本年": 2})["增幅"].score == 10
+    assert both(rubric, {"有项目": True, "类型": "大型会议", "率": "1%", "上年": 0, "本年": 2})["增幅"].score == 10
 
 
 def test_an_if_expression_guards_its_division() -> None:
@@ -90,15 +80,15 @@ def test_a_label_is_compared_by_name_and_an_unknown_one_gets_a_suggestion() -> N
 
 def test_a_bool_is_a_condition_anywhere() -> None:
     rubric = loads(HEAD + "indicator A 10 { when not 有项目 -> 10\n else -> 4 }\n")
-    assert _both(rubric, {"有项目": False, "类型": "大型会议", "率": "1%", "上年": 0, "本年": 0})["A"].score == 10
-    assert _both(rubric, {"有项目": True, "类型": "大型会议", "率": "1%", "上年": 0, "本年": 0})["A"].score == 4
+    assert both(rubric, {"有项目": False, "类型": "大型会议", "率": "1%", "上年": 0, "本年": 0})["A"].score == 10
+    assert both(rubric, {"有项目": True, "类型": "大型会议", "率": "1%", "上年": 0, "本年": 0})["A"].score == 4
 
 
 def test_a_switched_deduction_takes_nothing_when_off() -> None:
     rubric = loads(HEAD + "indicator A 10 { deduct 0.5 per 1pp of 率 below 100% counting whole if 有项目 }\n")
-    on = _both(rubric, {"有项目": True, "类型": "大型会议", "率": "96%", "上年": 0, "本年": 0})
+    on = both(rubric, {"有项目": True, "类型": "大型会议", "率": "96%", "上年": 0, "本年": 0})
     assert on["A"].score == 8
-    off = _both(rubric, {"有项目": False, "类型": "大型会议", "率": "96%", "上年": 0, "本年": 0})
+    off = both(rubric, {"有项目": False, "类型": "大型会议", "率": "96%", "上年": 0, "本年": 0})
     assert off["A"].score == 10 and off["A"].reasons == []
 
 
@@ -109,12 +99,12 @@ indicator B 5 { bands 率 { >= 90% -> 5
   else -> 1 } if not 有项目 }
 """)
     record = {"有项目": True, "类型": "小型会议", "率": "50%", "上年": 0, "本年": 0, "问题数": 3}
-    result = _both(rubric, record)
+    result = both(rubric, record)
     assert result["A"].score == 5
     assert result["B"].score == 0 and result["B"].reasons == ["“有项目”成立，本项不计分（满分 5）"]
     english = rubric.evaluate(record, lang="en")
     assert english["B"].reasons == ['"有项目" holds: 0 of 5']
-    result = _both(rubric, record | {"有项目": False, "类型": "大型会议"})
+    result = both(rubric, record | {"有项目": False, "类型": "大型会议"})
     assert (result["A"].score, result["B"].score) == (2, 1)
 
 

@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import pingfen
+from oracle_check import both
 from pingfen import ast
 from pingfen.cli import main
 from pingfen.report.rubric_table import build_table
@@ -49,12 +50,6 @@ indicator 按期完成 10 {
 @pytest.fixture(scope="module")
 def rubric() -> pingfen.Rubric:
     return pingfen.loads(DATES, "dates.rule")
-
-
-def both(rubric: pingfen.Rubric, record: dict[str, object]) -> pingfen.Result:
-    compiled = rubric.evaluate(record)
-    assert compiled == rubric.walker().evaluate(rubric.coerce(record))  # the oracle agrees
-    return compiled
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import pingfen
+from oracle_check import both
 from pingfen.cli import main
 from pingfen.report.rubric_table import build_table
 from pingfen.syntax.formatter import format_text
@@ -54,14 +55,6 @@ indicator 评委人数 10 {
 @pytest.fixture(scope="module")
 def rubric() -> pingfen.Rubric:
     return pingfen.loads(PANEL, "panel.rule")
-
-
-def both(rubric: pingfen.Rubric, record: dict[str, object]) -> pingfen.Result:
-    """The compiled result, after checking the walker (the oracle) scores it the same."""
-    compiled = rubric.evaluate(record)
-    walked = rubric.walker().evaluate(rubric.coerce(record))
-    assert compiled == walked  # scores, reasons, clamps and total
-    return compiled
 
 
 def test_the_functions_are_exact(rubric: pingfen.Rubric) -> None:
