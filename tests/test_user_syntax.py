@@ -235,10 +235,10 @@ def test_scans_skip_chinese_quoted_text() -> None:
 
 def test_a_line_of_open_quote_marks_is_scanned_once() -> None:
     text = "“" * 200_000 + "{"
-    began = time.perf_counter()
+    began = time.process_time()
     assert unclosed_brace(text) == 200_000
     assert top_level_items(text) == [(0, len(text))]
-    assert time.perf_counter() - began < 1.0
+    assert time.process_time() - began < 1.0
 
 
 # ---------------------------------------------------------------- 8. reasons and hints
