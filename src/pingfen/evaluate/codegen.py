@@ -370,7 +370,9 @@ class _Generator:
         if decl.is_list or decl.type == "date":  # a panel is gathered from its columns, a date read, by `Rubric.coerce`
             w("return None")
             return
-        kind = decl.type
+        # a batch value (`let 基准价 = batch min(报价)`) given by the record is of its expression's
+        # kind, as `Rubric.coerce` reads it: a minimum of amounts is an amount, never negative
+        kind = self.checked.symbols[decl.name.text].unit if decl.batch is not None else decl.type
         if kind == "bool":
             w(f"if {x} is not True and {x} is not False:")
             w("    return None")

@@ -239,7 +239,8 @@ class Rubric:
     def batch_values(self, records: Sequence[Mapping[str, object]]) -> list[dict[str, Decimal]]:
         """For each record, the values across the batch of `records` that the rubric declares
         (`let 基准价 = batch min(报价)`): each worked out over the records whose inputs it reads are
-        valid (others are left out, and refused when scored). A rank is 1 for the highest value;
+        valid and applicable (others are left out: refused when scored, or, where the data marks
+        an input 不适用, scored without it). A rank is 1 for the highest value;
         equal values share the better rank. Empty dicts for a rubric that declares none."""
         out: list[dict[str, Decimal]] = [{} for _ in records]
         walker = self.walker()
@@ -248,9 +249,11 @@ class Rubric:
             each: list[Decimal | None] = []
             for record in records:
                 try:
-                    each.append(walker.expression(batch.expr, self.coerce(record, reads)))
+                    value = walker.expression(batch.expr, self.coerce(record, reads))
                 except DataError:
-                    each.append(None)
+                    value = None
+                # a record whose data marks an input it reads 不适用 gives the batch no value
+                each.append(value if isinstance(value, Decimal) else None)
             known = tuple(v for v in each if v is not None)
             if not known:
                 continue
