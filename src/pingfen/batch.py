@@ -14,14 +14,13 @@ from typing import TYPE_CHECKING, TextIO
 
 from attrs import define, evolve, field, frozen
 
-from pingfen.display import canonical
 from pingfen.errors import DataError
 from pingfen.evaluate.refusals import Refusal
 from pingfen.evaluate.rubric import Rubric, with_batch
 from pingfen.evaluate.texts import cell_reader
 from pingfen.io.records import read_department
 from pingfen.io.tables import Row, Rows, is_table, read_rows
-from pingfen.io.write import Line, plain, refuse_inputs, write_results
+from pingfen.io.write import Line, refuse_inputs, write_results
 from pingfen.lang import Lang
 from pingfen.progress import Progress
 from pingfen.result import Result, not_applicable
@@ -53,27 +52,6 @@ def line_of(row_id: str | None, result: Result, indicators: tuple[str, ...], lan
     if not result.all_apply:  # 不适用 (N/A) where a row does not apply
         scores = [not_applicable(lang) if not result.applies(n) else s for n, s in zip(indicators, scores, strict=True)]
     return row_id, scores, result.total, result.grade, None
-
-
-class _ScoreTexts(dict[str, str]):
-    """The text the CSV writer gives each score (`plain` of its canonical form), by the
-    score's own text as computed (`3.0`, `2.978`): a batch's scores repeat, and a score's
-    `str` and a dict lookup cost a third of making it canonical. A score that is not
-    finite raises KeyError (and its row is written as any other). Up to _KNOWN texts."""
-
-    __slots__ = ()
-
-    def __missing__(self, computed: str) -> str:
-        score = Decimal(computed)  # the same value and exponent: str() of a Decimal reads back exactly
-        if not score.is_finite():
-            raise KeyError(computed)
-        text = plain(canonical(score))
-        if len(self) < _KNOWN:
-            self[computed] = text
-        return text
-
-
-_KNOWN = 20_000  # a few MB at most
 
 
 KEPT = 20  # failed rows a Summary keeps: the error column of the output has every one
@@ -145,16 +123,13 @@ def score_rows(rubric: Rubric, rows: Iterable[Row], lang: Lang = "zh") -> Iterat
             yield Scored(row, None, error)
 
 
-def _csv_rows(
-    rubric: Rubric, table: Rows, indicators: tuple[str, ...], lang: Lang, texts: bool = False
-) -> Iterator[Line | Scored]:
+def _csv_rows(rubric: Rubric, table: Rows, indicators: tuple[str, ...], lang: Lang) -> Iterator[Line | Scored]:
     """A CSV file's rows scored, each as its output line, or as Scored when it took the
     general path. A row of plainly written cells (`texts.cell_reader`) goes straight from
     the csv module's cells to the compiled scorer, as `Rubric.evaluate` takes a record's
     text on its text path, with no Row or record made for it; any other row (a blank, a
     comment, odd text, a value the scorer sends down the general path, a refusal) is made
-    a Row and scored by `score_rows`, exactly as before. With `texts` (for a CSV output) a
-    line's scores are given as the text the CSV writer would write for each (`_ScoreTexts`)."""
+    a Row and scored by `score_rows`, exactly as before."""
     read = cell_reader(tuple((s.name, s.type, s.labels) for s in rubric.inputs), table.columns)
     if read is None or any(spec.batch for spec in rubric.inputs):
         yield from score_rows(rubric, table, lang)
@@ -162,7 +137,6 @@ def _csv_rows(
     width = len(table.columns)
     at = table.columns.index(table.id_column) if table.id_column else None
     run = rubric._run  # the compiled scorer's entry, as `evaluate` calls it with a record's text read
-    text_of = _ScoreTexts().__getitem__ if texts else None
     for number, cells in table.cells():
         values = read(cells) if len(cells) == width and not cells[0].lstrip().startswith("#") else None
         result: Result | None = None
@@ -176,16 +150,7 @@ def _csv_rows(
             finally:
                 setcontext(saved)
         if result is not None:
-            row_id = cells[at].strip() or None if at is not None else None
-            if text_of is not None and result.all_apply:
-                try:  # the scores as computed, picked as `scores_of` picks them
-                    scores = [*map(text_of, map(str, result._layout.picker(indicators)(result._scores)))]
-                except KeyError:  # a score that is not finite
-                    pass
-                else:
-                    yield row_id, scores, result.total, result.grade, None
-                    continue
-            yield line_of(row_id, result, indicators, lang)
+            yield line_of(cells[at].strip() or None if at is not None else None, result, indicators, lang)
         elif (row := table.row(number, cells)) is not None:
             yield from score_rows(rubric, [row], lang)
 
@@ -217,7 +182,7 @@ def score_file(
     def lines() -> Iterator[Line]:
         each: Iterable[Line | Scored] = score_rows(rubric, rows, lang)
         if isinstance(rows, Rows) and rows.kind == "csv":
-            each = _csv_rows(rubric, rows, indicators, lang, texts=fmt == "csv")
+            each = _csv_rows(rubric, rows, indicators, lang)
         for scored in each:
             summary.rows += 1
             if isinstance(scored, Scored):

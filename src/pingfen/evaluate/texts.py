@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from operator import getitem, itemgetter
 
 from pingfen.values import _FALSE, _TRUE, CONTEXT, LIMIT, MAX_NUMBER_TEXT
 
@@ -25,6 +24,7 @@ _HUNDRED = Decimal(100)
 
 # How each input's text is read.
 _NUMBER, _PERCENT, _FLAG, _LABEL = range(4)
+_UNSEEN = object()
 _KEPT = 20_000  # texts kept per kind of input by a batch's reader: a few MB at most
 
 Reader = Callable[[Mapping[str, object]], dict[str, object] | None]
@@ -69,49 +69,40 @@ def cell_reader(inputs: tuple[tuple[str, str, tuple[str, ...]], ...], columns: S
     at = {name: i for i, name in enumerate(columns) if name}
     if any(name not in at for name, _, _ in inputs):
         return None
-    if not inputs:  # itemgetter() needs an index
-        return lambda cells: {}
-    names = tuple(name for name, _, _ in inputs)
-    plan = tuple((at[name], *_kind(kind, labels)) for name, kind, labels in inputs)
-    plan = tuple((i, kind, labels - {""}) for i, kind, labels in plan)  # a blank cell is missing
+    plan = tuple((name, at[name], *_kind(kind, labels)) for name, kind, labels in inputs)
+    plan = tuple((name, i, kind, labels - {""}) for name, i, kind, labels in plan)  # a blank cell is missing
 
-    # A column's cells repeat (0, 1, 5.00, 是): each plain text is read once and kept with
-    # its value in a table per kind of input (a label input's table is its labels), up to
-    # _KEPT texts each. A row is then read in C: its cells picked and each looked up in its
-    # column's table; a text not there yet is read by the table's `__missing__`, which
-    # raises KeyError for one that is not plain. Decimals are immutable.
-    shared = {kind: _Texts(kind, frozenset()) for kind in (_NUMBER, _PERCENT, _FLAG)}
-    shared[_FLAG].update(_BOOL)
-    tables = [shared[kind] if kind != _LABEL else _Texts(kind, labels) for _, kind, labels in plan]
-    positions = [i for i, _, _ in plan]
-    pick: Callable[[Sequence[str]], tuple[str, ...]]
-    pick = itemgetter(*positions) if len(positions) > 1 else lambda cells: (cells[positions[0]],)
+    # A column's cells repeat (0, 1, 5.00, 是): each text is read once, kept with its value
+    # (None: not plain) per kind of input, up to _KEPT texts. Decimals are immutable.
+    known: dict[int, dict[str, object]] = {_NUMBER: {}, _PERCENT: {}}
 
     def read(cells: Sequence[str]) -> dict[str, object] | None:
-        try:
-            return dict(zip(names, map(getitem, tables, pick(cells)), strict=True))
-        except KeyError:  # a text that is not plain
-            return None
+        out: dict[str, object] = {}
+        for name, i, kind, labels in plan:
+            raw = cells[i]
+            if kind == _FLAG:  # 是/否, inline
+                flag = _BOOL.get(raw)
+                if flag is None and (flag := _BOOL.get(raw.lower())) is None:
+                    return None
+                out[name] = flag
+                continue
+            if kind == _LABEL:
+                if raw not in labels:
+                    return None
+                out[name] = raw
+                continue
+            seen = known[kind]
+            value = seen.get(raw, _UNSEEN)
+            if value is _UNSEEN:
+                value = _read(raw, kind, labels)
+                if len(seen) < _KEPT:
+                    seen[raw] = value
+            if value is None:
+                return None
+            out[name] = value
+        return out
 
     return read
-
-
-class _Texts(dict[str, object]):
-    """The texts of one kind of input read so far, each with its value."""
-
-    __slots__ = ("kind", "labels")
-
-    def __init__(self, kind: int, labels: frozenset[str]) -> None:
-        super().__init__({label: label for label in labels} if kind == _LABEL else {})
-        self.kind, self.labels = kind, labels
-
-    def __missing__(self, raw: str) -> object:
-        value = _read(raw, self.kind, self.labels)
-        if value is None:
-            raise KeyError(raw)
-        if self.kind != _LABEL and len(self) < _KEPT:
-            self[raw] = value
-        return value
 
 
 def _kind(kind: str, labels: tuple[str, ...]) -> tuple[int, frozenset[str]]:
