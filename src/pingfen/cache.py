@@ -20,7 +20,6 @@ import hashlib
 import hmac
 import json
 import os
-import secrets
 import stat
 from decimal import Decimal
 from pathlib import Path
@@ -110,6 +109,8 @@ def _key(folder: Path, create: bool) -> bytes | None:
         return secret
     if not create or secret is not None:
         return None  # a key file of the wrong size is left alone: the cache goes unused
+    import secrets  # only to make a key or an entry: a cache hit reads
+
     # Made aside and linked into place, so two processes never see half a key or both win.
     partial = folder / f"{_KEY_NAME}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
     try:
@@ -186,6 +187,8 @@ def _write_new(path: Path, data: bytes) -> None:
 
 def _write(entry: Path, data: bytes) -> None:
     """Write whole or not at all: a reader never sees half a file."""
+    import secrets
+
     partial = entry.with_name(f"{entry.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         _write_new(partial, data)

@@ -10,7 +10,6 @@ shortest repr (`str`), never `Decimal(float)`.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import decimal
 import functools
@@ -148,6 +147,8 @@ def _shifted(day: datetime.date, months: int) -> datetime.date:
     """The same day `months` later, or the last day of that month when it has no such day."""
     year, month = divmod(day.month - 1 + months, 12)
     year, month = day.year + year, month + 1
+    import calendar  # only `months` of a date: its own imports (locale) cost more than it
+
     last = calendar.monthrange(year, month)[1]
     return datetime.date(year, month, min(day.day, last))
 

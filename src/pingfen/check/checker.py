@@ -6,7 +6,6 @@ compiler runs only on a module with no errors.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import assert_never
@@ -251,6 +250,8 @@ class RuleChecker:
                 pending.extend(e.name.text for e in ast.walk_expressions(decl.expr) if isinstance(e, ast.Ref))
 
     def undefined(self, name: ast.Name, known: Iterable[str]) -> None:
+        import difflib  # only for a name that is not declared
+
         close = difflib.get_close_matches(name.text, list(known), n=1, cutoff=0.5)
         if close:
             self.misspelt.setdefault(close[0], name)
@@ -462,6 +463,8 @@ class RuleChecker:
         return True
 
     def unknown_label(self, label: ast.Name, input_name: str, labels: list[str]) -> None:
+        import difflib  # only for a label that is not declared
+
         close = difflib.get_close_matches(label.text, labels, n=1, cutoff=0.5)
         if close:
             self.report("PF107", label.span, "did_you_mean", label=label.text, input=input_name, suggestion=close[0])
@@ -746,6 +749,8 @@ class RuleChecker:
                 self.report("PF310", arm.label.span, name=arm.label.text)
             seen.add(arm.label.text)
             if arm.label.text not in labels:
+                import difflib  # only for a label that is not declared
+
                 close = difflib.get_close_matches(arm.label.text, labels, n=1, cutoff=0.5)
                 if close:
                     self.report(

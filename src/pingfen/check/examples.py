@@ -9,7 +9,6 @@ reported at load, where it is written, not when the example runs.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 
@@ -62,6 +61,8 @@ def places(n: ast.Number) -> int:
 
 
 def close(name: str, known: Iterable[str]) -> str | None:
+    import difflib  # only for a name that is not known
+
     found = difflib.get_close_matches(name, list(known), n=1, cutoff=0.5)
     return found[0] if found else None
 

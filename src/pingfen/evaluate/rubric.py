@@ -12,11 +12,11 @@ node from partial inputs (`score_node`, for audits) walks the tree with `walker`
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal, DecimalException, InvalidOperation, getcontext, localcontext, setcontext
+from typing import TYPE_CHECKING
 
 from attrs import frozen
 
@@ -30,7 +30,6 @@ from pingfen.evaluate.codegen import Program, generate
 from pingfen.evaluate.reads import node_reads
 from pingfen.evaluate.refusals import Refusal
 from pingfen.evaluate.texts import reader
-from pingfen.evaluate.walker import Sink, Walker
 from pingfen.lang import Lang
 from pingfen.reasons import quantity
 from pingfen.result import NodeResult, Result
@@ -48,6 +47,9 @@ from pingfen.values import (
     show,
     total_rounding,
 )
+
+if TYPE_CHECKING:  # the walker is imported when an audit or coverage asks for one
+    from pingfen.evaluate.walker import Sink, Walker
 
 __all__ = ["CONTEXT", "InputSpec", "NodeSpec", "Rubric"]
 
@@ -298,6 +300,8 @@ class Rubric:
         """The plain tree walker over this rubric (`evaluate.walker`): it scores as the compiled
         code does, slowly, and with a `sink` reports each branch it takes (for coverage).
         It reads inputs as `coerce` gives them: `rubric.walker().evaluate(rubric.coerce(data))`."""
+        from pingfen.evaluate.walker import Walker  # scoring runs the generated code: audits and coverage walk
+
         return Walker(self.module, self._checked, tuple(s.text for s in self.sources), sink)
 
     def coerce(
@@ -452,6 +456,8 @@ def _with_suggestion(problem: Problem, unknown: list[str]) -> Problem:
     """For a missing input, suggest a key of the record (one naming no input) that looks like a misspelling."""
     if problem.input is None:
         return problem
+    import difflib  # only for a record with a misspelt input
+
     close = difflib.get_close_matches(problem.input, unknown, n=1, cutoff=0.6)
     if not close:
         return problem

@@ -23,7 +23,6 @@ import csv
 import datetime
 import functools
 import re
-import zipfile
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -423,6 +422,8 @@ def _check_zip(path: Path) -> None:
     """Refuse a zip bomb from its directory alone: too many parts, too large unpacked, or
     packed far tighter than a spreadsheet packs. Reading a part never yields more than the
     directory says (zipfile stops there, and the CRC then fails)."""
+    import zipfile  # a workbook's only: a CSV batch never needs it
+
     with xlsx_errors(path), zipfile.ZipFile(path) as archive:
         members = archive.infolist()
     if len(members) > MAX_XLSX_MEMBERS:
@@ -494,6 +495,7 @@ def _unreadable(path: Path, detail: str | Exception) -> DataError:
 
 @functools.cache
 def _xlsx_errors() -> tuple[type[BaseException], ...]:
+    import zipfile
     from xml.etree.ElementTree import ParseError
 
     from openpyxl.utils.exceptions import InvalidFileException

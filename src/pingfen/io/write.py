@@ -21,7 +21,6 @@ import signal
 import stat
 import tempfile
 import threading
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from decimal import Decimal
@@ -30,7 +29,6 @@ from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from pingfen import display
 from pingfen.errors import OutputError
-from pingfen.io.sheet import PARTS, SHEET, sheet_xml
 from pingfen.lang import Lang
 from pingfen.result import dumps
 from pingfen.values import to_decimal
@@ -351,6 +349,10 @@ def _json(lines: Iterable[Line], header: list[str], out: IO[str]) -> int:
 
 def _xlsx(lines: Iterable[Line], header: list[str], path: str | Path) -> int:
     """The rows as a workbook, its sheet's XML written straight into the zip (`sheet`)."""
+    import zipfile  # a workbook's only, as `sheet` is: a batch to CSV needs neither
+
+    from pingfen.io.sheet import PARTS, SHEET, sheet_xml
+
     count = 0
 
     def counted() -> Iterator[Line]:
