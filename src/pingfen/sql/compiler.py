@@ -596,9 +596,9 @@ class Compiler:
         zero = literal(Decimal(0))
         match rule.direction:
             case "above":
-                excess = Frag(exp.Greatest(this=cast(difference.sql, NUM), expressions=[zero]), difference.depth)
+                excess = Frag(exact.at_least(cast(difference.sql, NUM), zero), difference.depth)
             case "below":
-                excess = Frag(exp.Greatest(this=cast(join(exp.Sub, reference, value).sql, NUM), expressions=[zero]), difference.depth)
+                excess = Frag(exact.at_least(cast(join(exp.Sub, reference, value).sql, NUM), zero), difference.depth)
             case "from":
                 excess = Frag(cast(exp.Abs(this=difference.sql), NUM), difference.depth)
             case _:
@@ -656,9 +656,9 @@ class Compiler:
         twin: exp.Expr
         match rule.direction:
             case "above":
-                twin = exp.Greatest(this=difference.sql, expressions=[zero])
+                twin = exact.at_least(difference.sql, zero)
             case "below":
-                twin = exp.Greatest(this=exp.Neg(this=exact.paren(difference.sql)), expressions=[zero])
+                twin = exact.at_least(exp.Neg(this=exact.paren(difference.sql)), zero)
             case "from":
                 twin = exp.Abs(this=difference.sql)
             case _:
@@ -830,8 +830,7 @@ def sum_of(parts: Sequence[Frag]) -> Frag:
 
 def clamp(score: Frag, top: Decimal) -> Frag:
     """[0, top], as values.clamp keeps a score."""
-    inner = exp.Least(this=score.sql.copy(), expressions=[literal(top)])
-    return Frag(exp.Greatest(this=inner, expressions=[literal(Decimal(0))]), score.depth)
+    return Frag(exact.within(score.sql.copy(), literal(Decimal(0)), literal(top)), score.depth)
 
 
 def in_band(band: ast.Band, subject: exp.Expr) -> exp.Expr:
