@@ -27,7 +27,7 @@ from pingfen.io.write import atomic_open, atomic_path, refuse_inputs
 from pingfen.lang import Lang
 from pingfen.messages import message
 from pingfen.progress import THRESHOLD, Progress
-from pingfen.sql import to_sql
+from pingfen.sql import to_sql_tree
 
 READS = {".parquet": "parquet", ".csv": "csv", ".xlsx": "xlsx"}
 WRITES = {".parquet": "parquet", ".csv": "csv"}
@@ -69,7 +69,8 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
     con = duckdb.connect(config={"threads": threads} if threads else {})
     try:
         with _relation(con, data, read) as total, atomic_path(output) as tmp:
-            query = to_sql(rubric, "duckdb", "records", reasons=reasons)
+            # written plain: sqlglot's pretty layout of the 2021 rubric's query costs ~0.4 s, DuckDB needs none
+            query = to_sql_tree(rubric, "duckdb", "records", reasons=reasons).sql(dialect="duckdb")
             options = "FORMAT parquet" if write == "parquet" else "FORMAT csv, HEADER true"
             target = exp.Literal.string(str(tmp)).sql("duckdb")
             with _bar(con, progress, total, lang):

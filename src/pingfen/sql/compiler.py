@@ -757,15 +757,15 @@ class Compiler:
         ok = exp.Is(this=refusal.sql.copy(), expression=exp.Null())
         final: list[exp.Expr] = []
         for name, frag in scores.items():
-            final.append(exp.alias_(case((ok.copy(), frag.sql.copy())), name, quoted=True))
-        final.append(exp.alias_(case((ok.copy(), total.sql.copy())), TOTAL, quoted=True))
-        final.append(exp.alias_(case((ok.copy(), grade.sql.copy())), GRADE, quoted=True))
+            final.append(exp.alias_(case((ok.copy(), frag.sql.copy())), name, quoted=True, copy=False))
+        final.append(exp.alias_(case((ok.copy(), total.sql.copy())), TOTAL, quoted=True, copy=False))
+        final.append(exp.alias_(case((ok.copy(), grade.sql.copy())), GRADE, quoted=True, copy=False))
         codes = [(exp.EQ(this=refusal.sql.copy(), expression=integer(i)), exp.Literal.string(s.code)) for i, s in enumerate(self.sites)]
         names = [(exp.EQ(this=refusal.sql.copy(), expression=integer(i)), exp.Literal.string(s.input)) for i, s in enumerate(self.sites) if s.input is not None]
         if self.with_reasons:
-            final.append(exp.alias_(case((ok.copy(), self.reasons_column().sql)), REASONS, quoted=True))
-        final.append(exp.alias_(case(*codes) if codes else exp.Null(), REFUSAL, quoted=True))
-        final.append(exp.alias_(case(*names) if names else exp.Null(), REFUSAL_INPUT, quoted=True))
+            final.append(exp.alias_(case((ok.copy(), self.reasons_column().sql)), REASONS, quoted=True, copy=False))
+        final.append(exp.alias_(case(*codes) if codes else exp.Null(), REFUSAL, quoted=True, copy=False))
+        final.append(exp.alias_(case(*names) if names else exp.Null(), REFUSAL_INPUT, quoted=True, copy=False))
         columns = [spec.name for spec in self.rubric.inputs] + [n for layer in self.layers for n, _ in layer]
         dropped = [quoted(n) for n in dict.fromkeys(columns)]  # once each: a batch value is bound under its name
         # (the reasons column was bound above: every layer is complete here)
@@ -776,10 +776,11 @@ class Compiler:
         source: exp.Expr = exp.to_table(self.table, quoted=True) if "." not in self.table else exp.to_table(self.table)
         for i, layer in enumerate(self.layers):
             name = f"{PREFIX}layer{i}"
-            body = exp.select(exp.Star(), *(exp.alias_(sql, column, quoted=True) for column, sql in layer)).from_(source.copy())
+            # copy=False: each expression is built for its one place (sqlglot would deep-copy it twice)
+            body = exp.select(exp.Star(), *(exp.alias_(sql, column, quoted=True, copy=False) for column, sql in layer), copy=False).from_(source.copy(), copy=False)
             ctes.append(exp.CTE(this=body, alias=exp.TableAlias(this=exp.to_identifier(name, quoted=True))))
             source = exp.to_table(name, quoted=True)
-        query = exp.select(exp.Star(except_=dropped), *final).from_(source)
+        query = exp.select(exp.Star(except_=dropped), *final, copy=False).from_(source, copy=False)
         query.set("with_", exp.With(expressions=ctes))
         return query
 
