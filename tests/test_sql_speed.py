@@ -66,3 +66,80 @@ def test_the_tree_is_built_without_copying_it_whole_again(monkeypatch: pytest.Mo
     tree = to_sql_tree(TWENTY, "duckdb", reasons=False)
     monkeypatch.undo()
     assert copied[0] < 1.5 * sum(1 for _ in tree.walk())
+
+
+# Each indicator's score before its clamp, as the checker bounds it: within [0, max] (bands,
+# awards, a judgment), at most the max (a deduction from it), at least 0 (a formula of a
+# bounded-below input), or unbounded both ways (a difference of two plain numbers).
+CLAMPS = """
+rubric "clamps" {
+  total 20
+  round total 2
+}
+input r: percent >= 0
+input n: count
+input a: number
+input b: number
+input c: amount
+group 组 20 {
+  indicator 档 5 {
+    bands r {
+      >= 90% -> 5
+      < 90%  -> 2
+    }
+  }
+  indicator 扣 5 { deduct 1 per n }
+  indicator 差 5 { score = a - b }
+  indicator 额 5 { score = c }
+}
+"""
+
+
+def _clamps(source: str) -> dict[str, str]:
+    """What the compiler keeps of each row's clamp: 'none', 'low' (at 0), 'high' (at max), 'both'."""
+    from pingfen import ast
+    from pingfen.sql.compiler import Compiler, Frag
+
+    rubric = pingfen.loads(source, tests=False)
+    compiler = Compiler(rubric, "records", "duckdb")
+    raw = Frag(exp.column("x"), 0)
+    kept = {}
+    for node, _depth in ast.walk_nodes(rubric.module.top):
+        got = compiler.clamped(node, raw).sql
+        ifs = got.args.get("ifs", []) if isinstance(got, exp.Case) else []
+        ends = {type(i.this).__name__ for i in ifs}  # LT: the 0 end, GT: the max
+        kept[node.name.text] = "none" if got is raw.sql else {"LT": "low", "GT": "high"}.get("".join(sorted(ends)), "both")
+    return kept
+
+
+def test_a_clamp_is_written_only_where_the_checkers_ranges_say_it_can_bite() -> None:
+    assert _clamps(CLAMPS) == {
+        "组": "none",  # 5 + 5 + 5 + 5 = 20 (PF302): its parts, each within its own [0, max], cannot pass it
+        "档": "none", "扣": "low", "差": "both", "额": "high",
+    }  # fmt: skip
+
+
+@needs_duckdb
+def test_scores_without_their_clamps_agree_with_evaluate_at_both_ends() -> None:
+    import sqlhelp
+
+    rubric = pingfen.loads(CLAMPS, tests=False)
+    values = [Decimal(v) for v in ("-1000000", "-5.5", "-0.000001", "0", "0.5", "4.999999", "5", "15.000001", "99999999")]
+    records = []
+    for i, a in enumerate(values):
+        for j, b in enumerate(values):
+            records.append({"r": Decimal(j % 3) / 2, "n": (i + j) % 8, "a": a, "b": b, "c": abs(values[(i * 3 + j) % len(values)])})
+    rows = sqlhelp.score(duckdb.connect(), rubric, records)
+    for record, row in zip(records, rows, strict=True):
+        sqlhelp.agree(rubric, record, row)
+    totals = {row["total"] for row in rows}
+    assert Decimal(0) in {row["差"] for row in rows} and Decimal(5) in {row["差"] for row in rows} and len(totals) > 10
+
+
+def test_the_2021_rubric_keeps_only_the_clamps_that_can_bite() -> None:
+    kept = _clamps((ROOT / "rulesets" / "dept-overall-2021.rule").read_text(encoding="utf-8"))
+    deductions = {"财政供养人员控制率", "“三公经费”变动率", "支付进度", "“三公经费”控制率", "资金使用合规性", "政府采购执行率",
+                  "公务卡刷卡率", "资产管理安全性", "固定资产利用率"}  # fmt: skip
+    assert {name for name, k in kept.items() if k != "none"} == deductions  # groups, bands, awards, judgments: none
+    assert {kept[name] for name in deductions} == {"low"}
+

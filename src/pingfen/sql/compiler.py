@@ -26,7 +26,9 @@ from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
 from pingfen import ast
+from pingfen.check.intervals import INF, NEG_INF
 from pingfen.check.passes import Checked, check
+from pingfen.check.soundness import unclamped
 from pingfen.evaluate.rubric import InputSpec, Rubric
 from pingfen.reasons import Site as ReasonSite
 from pingfen.reasons import placeholders
@@ -105,6 +107,8 @@ class Compiler:
         self.rubric = rubric
         self.table = table
         self.checked: Checked = check(rubric.module)
+        # each row's score before its clamp, least and most (an unsound rubric: none known)
+        self.unclamped = unclamped(rubric.module, self.checked.units, self.checked.let_order) if self.checked.ok else {}
         self.layers: list[list[tuple[str, exp.Expr]]] = []
         self.count = 0
         self.env: dict[str, Frag] = {}
@@ -387,7 +391,7 @@ class Compiler:
             case ast.Group():
                 score = self.group_score(node, [self.node(c) for c in node.children])
             case ast.Indicator():
-                score = self.rounded_score(node, clamp(self.indicator(node), node.max.value))
+                score = self.rounded_score(node, self.clamped(node, self.indicator(node)))
             case _:
                 assert_never(node)
         bound = self.bind(score, f"{PREFIX}node{len(self.scores)}")
@@ -466,7 +470,25 @@ class Compiler:
         return scored(node)
 
     def group_score(self, node: ast.Group, parts: list[Frag]) -> Frag:
-        return clamp(sum_of(parts), node.max.value)
+        return self.clamped(node, sum_of(parts))
+
+    def clamped(self, node: ast.Node, raw: Frag) -> Frag:
+        """The score kept in [0, max] (values.clamp), each end only where the checker's
+        ranges (check/soundness.unclamped) show it can bite: a group whose parts' maxima sum
+        to its own, an indicator of bands or awards within its max, a deduction from the max
+        (only the 0 end) — each CASE left out is a few ns a row."""
+        top = node.max.value
+        if isinstance(node, ast.Indicator) and node.low is not None:  # an adjust row: its own lower end
+            return clamp(raw, top)
+        low, high = self.unclamped.get(node.name.text, (NEG_INF, INF))
+        zero = literal(Decimal(0))
+        if low >= 0 and high <= top:
+            return raw
+        if high <= top:
+            return Frag(exact.at_least(raw.sql.copy(), zero), raw.depth)
+        if low >= 0:
+            return Frag(exact.at_most(raw.sql.copy(), literal(top)), raw.depth)
+        return clamp(raw, top)
 
     def raw_total(self, tops: list[Frag]) -> Frag:
         """The total before rounding."""

@@ -114,6 +114,11 @@ def at_least(a: exp.Expr, low: exp.Expr) -> exp.Expr:
     return case((exp.LT(this=a.copy(), expression=low.copy()), low.copy()), default=a)
 
 
+def at_most(a: exp.Expr, high: exp.Expr) -> exp.Expr:
+    """min(a, high), NULL where `a` is NULL, `high` a constant (see at_least)."""
+    return case((exp.GT(this=a.copy(), expression=high.copy()), high.copy()), default=a)
+
+
 def within(a: exp.Expr, low: exp.Expr, high: exp.Expr) -> exp.Expr:
     """`a` kept in [low, high] (constants, low <= high), NULL where `a` is NULL: one CASE."""
     return case((exp.GT(this=a.copy(), expression=high.copy()), high.copy()), (exp.LT(this=a.copy(), expression=low.copy()), low.copy()), default=a)
