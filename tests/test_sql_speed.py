@@ -4,6 +4,7 @@ repeats its operand), NULL kept NULL where a score or a twin is missing."""
 
 from __future__ import annotations
 
+import io
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -143,3 +144,21 @@ def test_the_2021_rubric_keeps_only_the_clamps_that_can_bite() -> None:
     assert {name for name, k in kept.items() if k != "none"} == deductions  # groups, bands, awards, judgments: none
     assert {kept[name] for name in deductions} == {"low"}
 
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@needs_duckdb
+def test_the_engine_counts_the_rows_only_for_a_bar_it_draws() -> None:
+    """A CSV's row count is a whole reading of it: only a progress bar on a terminal needs it."""
+    from pingfen.engine import _bar
+
+    con = duckdb.connect()  # no relation `records`: a count would be an error
+    with _bar(con, io.StringIO(), "zh"):
+        pass
+    with _bar(con, None, "zh"):
+        pass
+    with pytest.raises(duckdb.CatalogException), _bar(con, _Terminal(), "zh"):
+        pass
