@@ -899,4 +899,4 @@ def parenthesized(tree: exp.Select) -> exp.Select:
 def to_sql(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True,
            kind: type[Compiler] = Compiler) -> str:  # fmt: skip
     """The scoring query in `dialect` (any sqlglot writes): one row per record of `table`."""
-    return to_sql_tree(rubric, dialect, table, reasons=reasons, kind=kind).sql(dialect=dialect, pretty=True)
+    return to_sql_tree(rubric, dialect, table, reasons=reasons, kind=kind).sql(dialect=dialect, pretty=True, copy=False)  # a tree of its own: no copy
