@@ -72,6 +72,26 @@ def let_ranges(module: ast.Module, units: Mapping[ast.Expr, str], let_order: Seq
     return shown
 
 
+def unclamped(module: ast.Module, units: Mapping[ast.Expr, str], let_order: Sequence[ast.Let]) -> dict[str, tuple[Decimal, Decimal]]:
+    """Each row's score before its clamp to [0, max], least and most over the declared
+    domains: an indicator's base less its deductions, a group's the sum of its parts as they
+    count in it (±Infinity where unbounded). Where they lie within [0, max] the clamp cannot
+    change a score: the SQL compiler (sql/compiler.py) then writes none."""
+    analysis = _Analysis(module, units, let_order)
+    analysis.run()  # every let's and indicator's range, as the checks above judge them
+    found: dict[str, tuple[Decimal, Decimal]] = {}
+    with decimal.localcontext(UNTRAPPED):
+        for node, _depth in ast.walk_nodes(module.rows):
+            if isinstance(node, ast.Indicator):
+                base, lost_lo, lost_hi = analysis.ranges(node)
+                low, high = base[0] - lost_hi, base[1] - lost_lo
+            else:
+                parts = [analysis.node_range(child) for child in node.children]
+                low, high = sum((p[0] for p in parts), ZERO), sum((p[1] for p in parts), ZERO)
+            found[node.name.text] = (NEG_INF if low.is_nan() else low, INF if high.is_nan() else high)  # ∞ − ∞ says nothing
+    return found
+
+
 def domain_of(decl: ast.Input, judged_max: Decimal | None = None) -> Interval:
     """The values an input can take: its type's range narrowed by its declared bounds."""
 

@@ -26,7 +26,9 @@ from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
 from pingfen import ast
+from pingfen.check.intervals import INF, NEG_INF
 from pingfen.check.passes import Checked, check
+from pingfen.check.soundness import unclamped
 from pingfen.evaluate.rubric import InputSpec, Rubric
 from pingfen.reasons import Site as ReasonSite
 from pingfen.reasons import placeholders
@@ -105,6 +107,8 @@ class Compiler:
         self.rubric = rubric
         self.table = table
         self.checked: Checked = check(rubric.module)
+        # each row's score before its clamp, least and most (an unsound rubric: none known)
+        self.unclamped = unclamped(rubric.module, self.checked.units, self.checked.let_order) if self.checked.ok else {}
         self.layers: list[list[tuple[str, exp.Expr]]] = []
         self.count = 0
         self.env: dict[str, Frag] = {}
@@ -387,7 +391,7 @@ class Compiler:
             case ast.Group():
                 score = self.group_score(node, [self.node(c) for c in node.children])
             case ast.Indicator():
-                score = self.rounded_score(node, clamp(self.indicator(node), node.max.value))
+                score = self.rounded_score(node, self.clamped(node, self.indicator(node)))
             case _:
                 assert_never(node)
         bound = self.bind(score, f"{PREFIX}node{len(self.scores)}")
@@ -466,7 +470,25 @@ class Compiler:
         return scored(node)
 
     def group_score(self, node: ast.Group, parts: list[Frag]) -> Frag:
-        return clamp(sum_of(parts), node.max.value)
+        return self.clamped(node, sum_of(parts))
+
+    def clamped(self, node: ast.Node, raw: Frag) -> Frag:
+        """The score kept in [0, max] (values.clamp), each end only where the checker's
+        ranges (check/soundness.unclamped) show it can bite: a group whose parts' maxima sum
+        to its own, an indicator of bands or awards within its max, a deduction from the max
+        (only the 0 end) — each CASE left out is a few ns a row."""
+        top = node.max.value
+        if isinstance(node, ast.Indicator) and node.low is not None:  # an adjust row: its own lower end
+            return clamp(raw, top)
+        low, high = self.unclamped.get(node.name.text, (NEG_INF, INF))
+        zero = literal(Decimal(0))
+        if low >= 0 and high <= top:
+            return raw
+        if high <= top:
+            return Frag(exact.at_least(raw.sql.copy(), zero), raw.depth)
+        if low >= 0:
+            return Frag(exact.at_most(raw.sql.copy(), literal(top)), raw.depth)
+        return clamp(raw, top)
 
     def raw_total(self, tops: list[Frag]) -> Frag:
         """The total before rounding."""
@@ -596,9 +618,9 @@ class Compiler:
         zero = literal(Decimal(0))
         match rule.direction:
             case "above":
-                excess = Frag(exp.Greatest(this=cast(difference.sql, NUM), expressions=[zero]), difference.depth)
+                excess = Frag(exact.at_least(cast(difference.sql, NUM), zero), difference.depth)
             case "below":
-                excess = Frag(exp.Greatest(this=cast(join(exp.Sub, reference, value).sql, NUM), expressions=[zero]), difference.depth)
+                excess = Frag(exact.at_least(cast(join(exp.Sub, reference, value).sql, NUM), zero), difference.depth)
             case "from":
                 excess = Frag(cast(exp.Abs(this=difference.sql), NUM), difference.depth)
             case _:
@@ -656,9 +678,9 @@ class Compiler:
         twin: exp.Expr
         match rule.direction:
             case "above":
-                twin = exp.Greatest(this=difference.sql, expressions=[zero])
+                twin = exact.at_least(difference.sql, zero)
             case "below":
-                twin = exp.Greatest(this=exp.Neg(this=exact.paren(difference.sql)), expressions=[zero])
+                twin = exact.at_least(exp.Neg(this=exact.paren(difference.sql)), zero)
             case "from":
                 twin = exp.Abs(this=difference.sql)
             case _:
@@ -757,15 +779,15 @@ class Compiler:
         ok = exp.Is(this=refusal.sql.copy(), expression=exp.Null())
         final: list[exp.Expr] = []
         for name, frag in scores.items():
-            final.append(exp.alias_(case((ok.copy(), frag.sql.copy())), name, quoted=True))
-        final.append(exp.alias_(case((ok.copy(), total.sql.copy())), TOTAL, quoted=True))
-        final.append(exp.alias_(case((ok.copy(), grade.sql.copy())), GRADE, quoted=True))
+            final.append(exp.alias_(case((ok.copy(), frag.sql.copy())), name, quoted=True, copy=False))
+        final.append(exp.alias_(case((ok.copy(), total.sql.copy())), TOTAL, quoted=True, copy=False))
+        final.append(exp.alias_(case((ok.copy(), grade.sql.copy())), GRADE, quoted=True, copy=False))
         codes = [(exp.EQ(this=refusal.sql.copy(), expression=integer(i)), exp.Literal.string(s.code)) for i, s in enumerate(self.sites)]
         names = [(exp.EQ(this=refusal.sql.copy(), expression=integer(i)), exp.Literal.string(s.input)) for i, s in enumerate(self.sites) if s.input is not None]
         if self.with_reasons:
-            final.append(exp.alias_(case((ok.copy(), self.reasons_column().sql)), REASONS, quoted=True))
-        final.append(exp.alias_(case(*codes) if codes else exp.Null(), REFUSAL, quoted=True))
-        final.append(exp.alias_(case(*names) if names else exp.Null(), REFUSAL_INPUT, quoted=True))
+            final.append(exp.alias_(case((ok.copy(), self.reasons_column().sql)), REASONS, quoted=True, copy=False))
+        final.append(exp.alias_(case(*codes) if codes else exp.Null(), REFUSAL, quoted=True, copy=False))
+        final.append(exp.alias_(case(*names) if names else exp.Null(), REFUSAL_INPUT, quoted=True, copy=False))
         columns = [spec.name for spec in self.rubric.inputs] + [n for layer in self.layers for n, _ in layer]
         dropped = [quoted(n) for n in dict.fromkeys(columns)]  # once each: a batch value is bound under its name
         # (the reasons column was bound above: every layer is complete here)
@@ -776,10 +798,11 @@ class Compiler:
         source: exp.Expr = exp.to_table(self.table, quoted=True) if "." not in self.table else exp.to_table(self.table)
         for i, layer in enumerate(self.layers):
             name = f"{PREFIX}layer{i}"
-            body = exp.select(exp.Star(), *(exp.alias_(sql, column, quoted=True) for column, sql in layer)).from_(source.copy())
+            # copy=False: each expression is built for its one place (sqlglot would deep-copy it twice)
+            body = exp.select(exp.Star(), *(exp.alias_(sql, column, quoted=True, copy=False) for column, sql in layer), copy=False).from_(source.copy(), copy=False)
             ctes.append(exp.CTE(this=body, alias=exp.TableAlias(this=exp.to_identifier(name, quoted=True))))
             source = exp.to_table(name, quoted=True)
-        query = exp.select(exp.Star(except_=dropped), *final).from_(source)
+        query = exp.select(exp.Star(except_=dropped), *final, copy=False).from_(source, copy=False)
         query.set("with_", exp.With(expressions=ctes))
         return query
 
@@ -830,8 +853,7 @@ def sum_of(parts: Sequence[Frag]) -> Frag:
 
 def clamp(score: Frag, top: Decimal) -> Frag:
     """[0, top], as values.clamp keeps a score."""
-    inner = exp.Least(this=score.sql.copy(), expressions=[literal(top)])
-    return Frag(exp.Greatest(this=inner, expressions=[literal(Decimal(0))]), score.depth)
+    return Frag(exact.within(score.sql.copy(), literal(Decimal(0)), literal(top)), score.depth)
 
 
 def in_band(band: ast.Band, subject: exp.Expr) -> exp.Expr:
@@ -877,4 +899,4 @@ def parenthesized(tree: exp.Select) -> exp.Select:
 def to_sql(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True,
            kind: type[Compiler] = Compiler) -> str:  # fmt: skip
     """The scoring query in `dialect` (any sqlglot writes): one row per record of `table`."""
-    return to_sql_tree(rubric, dialect, table, reasons=reasons, kind=kind).sql(dialect=dialect, pretty=True)
+    return to_sql_tree(rubric, dialect, table, reasons=reasons, kind=kind).sql(dialect=dialect, pretty=True, copy=False)  # a tree of its own: no copy

@@ -107,6 +107,23 @@ def case(*whens: tuple[exp.Expr, exp.Expr], default: exp.Expr | None = None) -> 
     return node
 
 
+def at_least(a: exp.Expr, low: exp.Expr) -> exp.Expr:
+    """max(a, low), NULL where `a` is NULL (as a refused or twinless value must stay), `low` a
+    constant. A CASE, not GREATEST: DuckDB's GREATEST skips a NULL, so sqlglot writes it with a
+    NULL test around it that repeats `a` — nested in a clamp, four times."""
+    return case((exp.LT(this=a.copy(), expression=low.copy()), low.copy()), default=a)
+
+
+def at_most(a: exp.Expr, high: exp.Expr) -> exp.Expr:
+    """min(a, high), NULL where `a` is NULL, `high` a constant (see at_least)."""
+    return case((exp.GT(this=a.copy(), expression=high.copy()), high.copy()), default=a)
+
+
+def within(a: exp.Expr, low: exp.Expr, high: exp.Expr) -> exp.Expr:
+    """`a` kept in [low, high] (constants, low <= high), NULL where `a` is NULL: one CASE."""
+    return case((exp.GT(this=a.copy(), expression=high.copy()), high.copy()), (exp.LT(this=a.copy(), expression=low.copy()), low.copy()), default=a)
+
+
 def trunc(a: exp.Expr) -> exp.Expr:
     """The integer part, towards zero, as DECIMAL(38, 0). `a` is a column (read twice)."""
     return cast(case((exp.LT(this=a.copy(), expression=integer(0)), exp.Ceil(this=a.copy())), default=exp.Floor(this=a.copy())), WHOLE)
