@@ -32,7 +32,7 @@ except ImportError:  # a developer's machine without it: real_part skips
 needs_duckdb = real_part("duckdb", duckdb is not None, "pip install '.[test]'")
 
 HEAD = 'rubric "表" {\n  total 10\n}\n'
-NOT_YET = frozenset({"panel", "group_round", "adjust"})  # issue 10's forms still refused (PF807)
+NOT_YET = frozenset({"panel"})  # issue 10's forms still refused (PF807)
 
 
 @pytest.mark.parametrize(

@@ -385,7 +385,7 @@ class Compiler:
     def scored(self, node: ast.Node) -> Frag:
         match node:
             case ast.Group():
-                score = self.group_score(node, [self.node(c) for c in node.children])
+                score = self.rounded_group(node, self.group_score(node, [self.node(c) for c in node.children]))
             case ast.Indicator():
                 score = self.rounded_score(node, clamp(self.indicator(node), node.max.value))
             case _:
@@ -452,6 +452,12 @@ class Compiler:
         raise SqlRefusal("PF807", {"form": "if … then … else …"})
 
     def rounded_score(self, node: ast.Indicator, score: Frag) -> Frag:
+        if node.round_places is not None:
+            raise SqlRefusal("PF807", {"form": f"{node.name.text}: round"})
+        return score
+
+    def rounded_group(self, node: ast.Group, score: Frag) -> Frag:
+        """A group's `round N [MODE]`, after its 折算 and clamp (sql/newforms.py)."""
         if node.round_places is not None:
             raise SqlRefusal("PF807", {"form": f"{node.name.text}: round"})
         return score

@@ -30,13 +30,8 @@ def _untranslated(module: ast.Module) -> Iterator[str]:
     for node, _depth in ast.walk_nodes(module.top):
         if node.applies is not None and node.applies.condition is not None:
             roots.append(node.applies.condition)
-        if isinstance(node, ast.Group) and node.round_places is not None:  # a group's score rounded
-            yield f"{node.name.text}: round {node.round_places.text}"
         if isinstance(node, ast.Indicator):
             rows.append(node)
-    for outside in module.outside:
-        if outside.kind == "adjust":  # 加减分项: a sum kept in [low, max]
-            yield f"adjust {outside.row.name.text}"
     for row in rows:
         if row.pending is not None:
             yield f"{row.name.text}: pending"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from typing import assert_never
 
 from sqlglot import exp
@@ -433,6 +434,58 @@ class FormsCompiler(Compiler):
         self.explain(node, changed, "rounded", facts, [("raw", score, "decimal"), ("rounded", rounded, "decimal")], None, plain=True)
         return rounded
 
+    def rounded_group(self, node: ast.Group, score: Frag) -> Frag:
+        """A group's `round N [MODE]`: its score after 折算 and the clamp, rounded by the
+        digits (round_expr), with the `rounded` reason where that changes it (the walker's
+        `_rounded`, after the group's 折算 reason)."""
+        if node.round_places is None:
+            return score
+        score = self.column(score)
+        rounded = self.bind(Frag(round_expr(score.sql, int(node.round_places.value), node.round_mode), score.depth))
+        changed = Frag(exp.NEQ(this=rounded.sql.copy(), expression=score.sql.copy()), rounded.depth)
+        site = ReasonSite("rounded", {"places": node.round_places.text, "max": node.max.value}, ("raw", "rounded"))
+        self.reason_of(node.name.text, site, changed, [(score, "decimal"), (rounded, "decimal")])
+        return rounded
+
+    # ---------------------------------------------------------------- 加减分项
+    def scored(self, node: ast.Node) -> Frag:
+        if not (isinstance(node, ast.Indicator) and node.low is not None):
+            return super().scored(node)
+        bound = self.bind(self.adjusted(node, node.low.value), f"{PREFIX}node{len(self.scores)}")
+        self.scores[node.name.text] = bound
+        return bound
+
+    def adjusted(self, node: ast.Indicator, low: Decimal) -> Frag:
+        """`adjust NAME -A .. +B`, as the walker's `indicator` scores it: from 0 (or its base
+        rule), its held awards added and said (award_held; a missed one says nothing), its
+        deductions taken, the sum kept in [low, max] and where it was held said; no
+        `round N`, no 扣完为止 at 0. The score is signed: the total counts it as it is."""
+        top, name = node.max.value, node.name.text
+        base = next((r for r in node.rules if ast.is_base(r)), None)
+        awards = [r for r in node.rules if isinstance(r, ast.AwardIf)]
+        deductions = [r for r in node.rules if isinstance(r, ast.DeductStep | ast.DeductIf)]
+        self.lost_here = []
+        if base is not None:
+            start = self.column(self.switched(base, node, partial(self.base, base, node)))
+        else:
+            start = self.column(sum_of([self.award_held(a, node) for a in awards]))  # none: 0
+        lost = self.column(sum_of([self.switched(r, node, partial(self.deduction, r, node)) for r in deductions]))
+        raw = self.column(Frag(cast(exp.Sub(this=start.sql.copy(), expression=lost.sql.copy()), NUM), max(start.depth, lost.depth)))
+        ends: dict[str, object] = {"low": low, "max": top}
+        numbers: list[tuple[str, Frag | None, str]] = [("start", start, "decimal"), ("lost", lost, "decimal")]
+        self.explain(node, Frag(exp.LT(this=raw.sql.copy(), expression=literal(low)), raw.depth), "adjust_low", ends, numbers, None, plain=True)
+        self.explain(node, Frag(exp.GT(this=raw.sql.copy(), expression=literal(top)), raw.depth), "adjust_high", ends, numbers, None, plain=True)
+        self.explained.append((name, self.lost_here))
+        inner = exp.Least(this=raw.sql.copy(), expressions=[literal(top)])
+        return Frag(exp.Greatest(this=inner, expressions=[literal(low)]), raw.depth)
+
+    def award_held(self, rule: ast.AwardIf, node: ast.Indicator) -> Frag:
+        """An adjust row's award: its points where it holds, and a reason that says so."""
+        holds = self.column(self.value(rule.condition, node.name.text, _true()))
+        facts = {"condition": self.walker.source_of(rule.condition), "points": rule.points.value}
+        self.explain(node, holds, "award_held", facts, [], rule.reason)
+        return Frag(case((holds.sql.copy(), literal(rule.points.value)), default=literal(Decimal(0))), holds.depth)
+
     # ---------------------------------------------------------------- the total and the grade
     def raw_total(self, tops: list[Frag]) -> Frag:
         """The tree's sum, then the rows outside it (values.settle: a bonus adds its score, a
@@ -457,7 +510,7 @@ class FormsCompiler(Compiler):
             counted = [raw]
             for row in module.outside:
                 score = self.node(row.row)
-                counted.append(score if row.kind == "bonus" else Frag(cast(exp.Sub(this=score.sql.copy(), expression=literal(row.row.max.value)), NUM), score.depth))
+                counted.append(score if row.kind != "penalty" else Frag(cast(exp.Sub(this=score.sql.copy(), expression=literal(row.row.max.value)), NUM), score.depth))
             summed = self.column(sum_of(counted))
             whens: list[tuple[exp.Expr, exp.Expr]] = [(exp.LT(this=summed.sql.copy(), expression=integer(0)), literal(Decimal(0)))]
             if header.cap is not None:
