@@ -802,7 +802,7 @@ def json_text(frag: Frag | None, kind: str, labels: list[str]) -> exp.Expr:
     """A number of a reason as JSON text: a decimal as a string of its digits, a bool, a label."""
     if frag is None:
         return exp.Literal.string("null")
-    if kind == "json":  # already JSON text (a name, sql/newforms.py)
+    if kind in ("json", "panels"):  # already JSON text (a name, a panel's values: sql/newforms.py)
         return frag.sql.copy()
     if kind == "bool":
         return case((frag.sql.copy(), exp.Literal.string("true")), default=exp.Literal.string("false"))
