@@ -86,7 +86,7 @@ def _sql_type(rubric: pingfen.Rubric, name: str, kind: str) -> str:
 
 def _cell(value: object, sql_type: str) -> object:
     if isinstance(value, list):  # a panel: each value as its text, read exactly into DECIMAL
-        return [str(v) for v in value]
+        return [None if v is None else str(v) for v in value]
     if value is None or sql_type == "BOOLEAN":
         return value
     if isinstance(value, bool):  # into a text column: as the query reads a bool (TRY_CAST)

@@ -11,7 +11,7 @@ from sqlglot import exp
 
 import pingfen
 import sqlhelp
-from pingfen.sql import to_sql_tree
+from pingfen.sql import SqlRefusal, to_sql_tree
 from real_parts import real_part
 
 try:
@@ -132,5 +132,87 @@ def test_adjust_rows_at_both_ends_of_their_range_count_signed_as_evaluate_does()
 def test_no_float_type_in_a_query_of_the_last_forms(dialect: str) -> None:
     for text in (ADJUST, GROUP_ROUND.replace("{mode}", "half_even")):
         tree = to_sql_tree(pingfen.loads(text, "r.rule", tests=False), dialect)
+        kinds = {t.this for t in tree.find_all(exp.DataType)}
+        assert not kinds & {exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT}, kinds
+
+
+PANEL = """rubric "专家评审" {
+  total 40
+  round total 4
+}
+input 专家评分: list of 5 score >= 0 and <= 10
+input 方案评分: list of score >= 0 and <= 10
+input 次数: list of count
+let 平均 = mean(方案评分)
+indicator 专家评审 10 {
+  score = trimmed_mean(专家评分)
+}
+indicator 方案论证 10 {
+  bands median(方案评分) {
+    >= 9   -> 10
+    [6, 9) -> 6
+    else   -> 0
+  }
+}
+indicator 一致 10 {
+  score = 10 - (max(方案评分) - min(方案评分)) + 平均 - 平均
+}
+indicator 次数 10 {
+  deduct 1 per 1 of max(次数) above 2
+  deduct 0.5 per count(次数)
+}
+"""
+
+
+def _panel(*xs: str) -> list[Decimal]:
+    return [D(x) for x in xs]
+
+
+@needs_duckdb
+def test_panels_with_ties_even_and_odd_counts_score_as_evaluate_does() -> None:
+    experts = [
+        _panel("8", "9", "7", "10", "6.5"), _panel("8", "8", "8"), _panel("10", "10", "0", "0"), _panel("7", "7", "7", "9", "9", "9"),
+        _panel("0.1", "0.2", "0.3"), _panel("9.99", "9.99", "10", "0", "3.33333"),
+    ]  # fmt: skip
+    plans = [_panel("9", "8", "9.5"), _panel("6", "9"), _panel("5"), _panel("8.5", "9.5"), _panel("6", "6", "9", "9")]
+    counts = [_panel("0"), _panel("3", "1", "3"), _panel("2", "2")]
+    records = [{"专家评分": e, "方案评分": p, "次数": c} for e in experts for p in plans for c in counts]
+    rows = _agree(PANEL, records)
+    assert rows[0]["专家评审"] == D(8)  # 8、9、7、10、6.5 without 10 and 6.5
+    # 10、10、0、0: one highest and one lowest dropped, the ties left: (10 + 0) / 2
+    assert rows[2 * len(plans) * len(counts)]["专家评审"] == D(5)
+    assert rows[len(counts)]["方案论证"] == D(6)  # the median of 6 and 9 is 7.5
+    rubric = pingfen.loads(PANEL, "r.rule", tests=False)
+    explained = sqlhelp.explainer(rubric).explain(rows[0])
+    assert explained["专家评审"] == ["专家评分 8、9、7、10、6.5，去掉最高分 10 和最低分 6.5，平均 8，得 8 分（满分 10）"]
+
+
+@needs_duckdb
+def test_a_panel_is_refused_in_coerce_lists_order_and_trimmed_mean_with_fewer_than_three() -> None:
+    ok = {"方案评分": _panel("9"), "次数": _panel("1")}
+    records: list[dict[str, object]] = [
+        {**ok, "专家评分": _panel("8", "9")},  # trimmed_mean needs 3: PF540
+        {**ok, "专家评分": _panel("8")},
+        {**ok, "专家评分": None},  # none: PF501
+        {**ok, "专家评分": []},
+        {**ok, "专家评分": _panel("8", "11", "9")},  # beyond its bounds: PF503
+        {**ok, "次数": _panel("1", "-1"), "专家评分": _panel("1", "2", "3")},  # not a count: PF503
+        {**ok, "次数": _panel("1.5"), "专家评分": _panel("1", "2", "3")},
+        {**ok, "专家评分": [D(8), None, D(9)]},  # a value missing: PF501
+        {**ok, "专家评分": [D(8), D(-1), None]},  # -1 is beyond the bounds, checked after every value is read: the NULL decides
+    ]
+    rows = _agree(PANEL, records)
+    codes = [(row["refusal"], row["refusal_input"]) for row in rows]
+    assert codes[:4] == [("PF540", "专家评分"), ("PF540", "专家评分"), ("PF501", "专家评分"), ("PF501", "专家评分")]
+    assert codes[4:] == [("PF503", "专家评分"), ("PF503", "次数"), ("PF503", "次数"), ("PF501", "专家评分"), ("PF501", "专家评分")]
+
+
+def test_a_panel_is_refused_by_name_for_a_dialect_without_exact_list_functions() -> None:
+    rubric = pingfen.loads(PANEL, "r.rule", tests=False)
+    with pytest.raises(SqlRefusal) as caught:
+        to_sql_tree(rubric, "postgres")
+    assert caught.value.code == "PF820" and "专家评分" in str(caught.value)
+    for dialect in ("duckdb", "spark"):
+        tree = to_sql_tree(rubric, dialect)
         kinds = {t.this for t in tree.find_all(exp.DataType)}
         assert not kinds & {exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT}, kinds
