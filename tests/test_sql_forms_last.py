@@ -4,13 +4,16 @@ on a real DuckDB, boundary values by hand (tests/test_sql_forms.py draws them at
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlglot import exp
 
 import pingfen
 import sqlhelp
+from pingfen.cli import main
 from pingfen.sql import SqlRefusal, to_sql_tree
 from real_parts import real_part
 
@@ -216,3 +219,25 @@ def test_a_panel_is_refused_by_name_for_a_dialect_without_exact_list_functions()
         tree = to_sql_tree(rubric, dialect)
         kinds = {t.this for t in tree.find_all(exp.DataType)}
         assert not kinds & {exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT}, kinds
+
+
+def test_pingfen_sql_refuses_a_panel_for_postgres_in_chinese(tmp_path: Path) -> None:
+    rule = tmp_path / "p.rule"
+    rule.write_text(PANEL, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["sql", str(rule), "--dialect", "postgres"], out, err) == 2
+    assert "PF820" in err.getvalue() and "专家评分组 `专家评分`" in err.getvalue()
+    assert out.getvalue() == ""
+
+
+@needs_duckdb
+def test_the_duckdb_engine_reads_a_panel_from_its_csv_column_of_the_list_as_text(tmp_path: Path) -> None:
+    rule = tmp_path / "p.rule"
+    rule.write_text(PANEL, encoding="utf-8")
+    data = tmp_path / "d.csv"
+    data.write_text('id,专家评分,方案评分,次数\n1,"[8, 9, 7, 10, 6.5]","[9, 8, 9.5]","[3]"\n2,"[8, 9]","[9]","[0]"\n', encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["eval", "--engine", "duckdb", str(rule), str(data), "-o", str(tmp_path / "o.csv")], out, err) == 1  # a row refused
+    rows = (tmp_path / "o.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[1].startswith("1,8.00000000000000000000,10.00000000000000000000,")
+    assert rows[2].endswith(",PF540,专家评分")
