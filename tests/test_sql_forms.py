@@ -244,8 +244,8 @@ def test_rows_that_do_not_apply_count_and_rescale_as_evaluate_does() -> None:
 def test_generated_rubrics_of_issue_10s_forms_score_in_duckdb_as_evaluate_does(data: st.DataObject) -> None:
     """The oracle of tests/test_sql_oracle.py with issue 10's forms on: if-then-else, round,
     labels named bare, guards, `round N`, precision, bonus and penalty rows, cap, vetoes and
-    grade conditions, rows that may not apply (不适用, marked in text columns); panels, dates
-    and batches are still refused."""
+    grade conditions, rows that may not apply (不适用, marked in text columns), dates, batches,
+    and issue 11's last forms: a group's `round N`, adjust rows, panels (list columns)."""
     gen = data.draw(random_rubrics(loose=True, applies=True, newer=True, outside=True, vetoes=True, left_out=NOT_YET), label="rubric")
     try:
         rubric = pingfen.loads(gen.text)
