@@ -14,7 +14,7 @@ from sqlglot import exp
 import pingfen
 import sqlhelp
 from pingfen.cli import main
-from pingfen.sql import SqlRefusal, to_sql_tree
+from pingfen.sql import Explainer, SqlRefusal, to_sql_tree
 from real_parts import real_part
 
 try:
@@ -241,3 +241,16 @@ def test_the_duckdb_engine_reads_a_panel_from_its_csv_column_of_the_list_as_text
     rows = (tmp_path / "o.csv").read_text(encoding="utf-8").splitlines()
     assert rows[1].startswith("1,8.00000000000000000000,10.00000000000000000000,")
     assert rows[2].endswith(",PF540,专家评分")
+
+
+def test_a_panels_values_in_the_reasons_column_are_read_back_or_refused() -> None:
+    rubric = pingfen.loads(PANEL, "r.rule", tests=False)
+    explainer = Explainer(rubric)
+    k = next(i for i, entry in enumerate(explainer.catalogue) if entry.node == "专家评审" and "panels" in entry.kinds)
+    good = f'[[{k},"8.00000000000000000000",[["8","9.0","7","10","6.50000000000000000000"]]]]'
+    said = explainer.explain({"reasons": good, "专家评审": D(8)})
+    assert said == {"专家评审": ["专家评分 8、9、7、10、6.5，去掉最高分 10 和最低分 6.5，平均 8，得 8 分（满分 10）"]}
+    for bad in (f'[[{k},"8",[["8",null]]]]', f'[[{k},"8",["8"]]]', f'[[{k},"8",[["x"]]]]'):
+        with pytest.raises(pingfen.DataError) as caught:
+            explainer.explain({"reasons": bad})
+        assert caught.value.problems[0].code == "PF806"
