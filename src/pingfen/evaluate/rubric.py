@@ -248,9 +248,10 @@ class Rubric:
             each: list[Decimal | None] = []
             for record in records:
                 try:
-                    each.append(walker.expression(batch.expr, self.coerce(record, reads)))
+                    value = walker.expression(batch.expr, self.coerce(record, reads))
                 except DataError:
-                    each.append(None)
+                    value = None
+                each.append(value if isinstance(value, Decimal) else None)  # an input marked 不适用 (Absent): left out too
             known = tuple(v for v in each if v is not None)
             if not known:
                 continue
