@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import decimal
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -35,7 +36,13 @@ def typed(rubric: pingfen.Rubric, record: dict[str, object]) -> dict[str, object
             continue
         raw = record.get(spec.name)
         value: object
-        if raw is None:
+        if spec.is_list:  # a panel: a list column of decimals (docs/scale.md), which cannot say 不适用
+            if isinstance(raw, str) and says_not_applicable(raw):
+                return None
+            value = _panel(spec.type, raw)
+            if value is None and raw is not None and not (isinstance(raw, str) and not raw.strip()):
+                return None
+        elif raw is None:
             value = None
         elif spec.name in rubric.optional and says_not_applicable(raw):
             value = raw  # 不适用: a text column says so (docs/scale.md)
@@ -57,14 +64,29 @@ def typed(rubric: pingfen.Rubric, record: dict[str, object]) -> dict[str, object
 
 
 WIDE = decimal.Context(prec=80)
+_SEPARATORS = re.compile(r"[,，、;；\s]+")  # as values.coerce_list splits a text of scores
+
+
+def _panel(kind: str, raw: object) -> list[Decimal] | None:
+    """A panel's values as a list column holds them (exact, unchecked), or None: none given,
+    or one that a DECIMAL cannot hold (a NULL in the list is PF501, where evaluate() says PF502)."""
+    items = list(raw) if isinstance(raw, (list, tuple)) else [p for p in _SEPARATORS.split(raw.strip()) if p] if isinstance(raw, str) else [] if raw is None else [raw]
+    values = [to_percent(x) if kind == "percent" else to_decimal(x) for x in items]
+    if not values or any(v is None or abs(v) >= Decimal(10) ** 18 or v != v.quantize(Decimal("1e-20"), context=WIDE) for v in values):
+        return None
+    return [v for v in values if v is not None]
 
 
 def _sql_type(rubric: pingfen.Rubric, name: str, kind: str) -> str:
     """An input's column type: text for one a record may mark 不适用, else as SQL_TYPES says."""
+    if any(s.name == name and s.is_list for s in rubric.inputs):
+        return "DECIMAL(38, 20)[]"  # a panel (docs/scale.md)
     return "VARCHAR" if name in rubric.optional else SQL_TYPES.get(kind, "DECIMAL(38, 20)")
 
 
 def _cell(value: object, sql_type: str) -> object:
+    if isinstance(value, list):  # a panel: each value as its text, read exactly into DECIMAL
+        return [None if v is None else str(v) for v in value]
     if value is None or sql_type == "BOOLEAN":
         return value
     if isinstance(value, bool):  # into a text column: as the query reads a bool (TRY_CAST)

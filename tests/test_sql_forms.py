@@ -32,13 +32,12 @@ except ImportError:  # a developer's machine without it: real_part skips
 needs_duckdb = real_part("duckdb", duckdb is not None, "pip install '.[test]'")
 
 HEAD = 'rubric "表" {\n  total 10\n}\n'
-NOT_YET = frozenset({"panel", "group_round", "adjust"})  # issue 10's forms still refused (PF807)
+NOT_YET: frozenset[str] = frozenset()  # issue 10's forms still refused (PF807): none
 
 
 @pytest.mark.parametrize(
     ("text", "form"),
     [
-        (HEAD + "input 分: list of score >= 0 and <= 10\nindicator 甲 10 {\n  score = mean(分)\n}\n", "input 分: list of …"),
         (HEAD + "indicator 甲 10 { pending \"由各省自行制定\" }\n", "甲: pending"),
     ],
 )  # fmt: skip
@@ -245,8 +244,8 @@ def test_rows_that_do_not_apply_count_and_rescale_as_evaluate_does() -> None:
 def test_generated_rubrics_of_issue_10s_forms_score_in_duckdb_as_evaluate_does(data: st.DataObject) -> None:
     """The oracle of tests/test_sql_oracle.py with issue 10's forms on: if-then-else, round,
     labels named bare, guards, `round N`, precision, bonus and penalty rows, cap, vetoes and
-    grade conditions, rows that may not apply (不适用, marked in text columns); panels, dates
-    and batches are still refused."""
+    grade conditions, rows that may not apply (不适用, marked in text columns), dates, batches,
+    and issue 11's last forms: a group's `round N`, adjust rows, panels (list columns)."""
     gen = data.draw(random_rubrics(loose=True, applies=True, newer=True, outside=True, vetoes=True, left_out=NOT_YET), label="rubric")
     try:
         rubric = pingfen.loads(gen.text)

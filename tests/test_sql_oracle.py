@@ -27,7 +27,7 @@ needs_duckdb = real_part("duckdb", duckdb is not None, "pip install '.[test]'")
 @settings(max_examples=25, deadline=None)
 @given(st.data())
 def test_generated_rubrics_score_in_duckdb_as_evaluate_does(data: st.DataObject) -> None:
-    # issue 10's newer forms are refused by `pingfen sql` (PF807, tests/test_sql_forms.py)
+    # issue 10's and 11's forms: tests/test_sql_forms.py draws them
     gen = data.draw(random_rubrics(loose=True, applies=False, newer=False, outside=False, vetoes=False), label="rubric")
     try:
         rubric = pingfen.loads(gen.text)

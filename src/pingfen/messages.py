@@ -315,6 +315,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{form}` is not translated to SQL yet: score this rubric with `pingfen eval`",
         "`{form}` 尚不能翻译为 SQL：请用 `pingfen eval` 对此评分表评分",
     ),
+    "PF820": (
+        "panel `{input}` is read with list functions that pingfen writes for DuckDB and Spark only, not for {dialect}: score it there, or with `pingfen eval`",
+        "专家评分组 `{input}` 须用列表函数读取，pingfen 只为 DuckDB 和 Spark 写出，不为 {dialect} 写出：请在这两者之一上或用 `pingfen eval` 评分",
+    ),
     "PF806": (
         "the reasons column of a scored row cannot be read: {detail}",
         "评分结果行的 reasons 列无法读取：{detail}",

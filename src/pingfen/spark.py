@@ -22,6 +22,11 @@ EXACT_CONF = {
     "spark.sql.ansi.enabled": "true",
 }
 
+# And one the query's depth needs: each CTE layer (a long division takes a dozen) costs the
+# analyzer passes, and a deep rubric's query, panels' list functions above all, goes past
+# Spark's default 100 (`Max iterations (100) reached for batch Resolution`).
+DEPTH_CONF = {"spark.sql.analyzer.maxIterations": "1000"}
+
 _views = itertools.count()
 
 
@@ -30,7 +35,7 @@ def score(frame: Any, rubric: Any, *, reasons: bool = True) -> Any:
     `rubric`, a pingfen.Rubric): its other columns, a column per node, total, grade,
     reasons (unless reasons=False) and the refusal columns, as `pingfen sql` describes."""
     session = frame.sparkSession
-    for key, value in EXACT_CONF.items():
+    for key, value in (EXACT_CONF | DEPTH_CONF).items():
         session.conf.set(key, value)
     view = f"pingfen_records_{next(_views)}"
     frame.createOrReplaceTempView(view)

@@ -389,7 +389,7 @@ class Compiler:
     def scored(self, node: ast.Node) -> Frag:
         match node:
             case ast.Group():
-                score = self.group_score(node, [self.node(c) for c in node.children])
+                score = self.rounded_group(node, self.group_score(node, [self.node(c) for c in node.children]))
             case ast.Indicator():
                 score = self.rounded_score(node, self.clamped(node, self.indicator(node)))
             case _:
@@ -456,6 +456,12 @@ class Compiler:
         raise SqlRefusal("PF807", {"form": "if … then … else …"})
 
     def rounded_score(self, node: ast.Indicator, score: Frag) -> Frag:
+        if node.round_places is not None:
+            raise SqlRefusal("PF807", {"form": f"{node.name.text}: round"})
+        return score
+
+    def rounded_group(self, node: ast.Group, score: Frag) -> Frag:
+        """A group's `round N [MODE]`, after its 折算 and clamp (sql/newforms.py)."""
         if node.round_places is not None:
             raise SqlRefusal("PF807", {"form": f"{node.name.text}: round"})
         return score
@@ -819,7 +825,7 @@ def json_text(frag: Frag | None, kind: str, labels: list[str]) -> exp.Expr:
     """A number of a reason as JSON text: a decimal as a string of its digits, a bool, a label."""
     if frag is None:
         return exp.Literal.string("null")
-    if kind == "json":  # already JSON text (a name, sql/newforms.py)
+    if kind in ("json", "panels"):  # already JSON text (a name, a panel's values: sql/newforms.py)
         return frag.sql.copy()
     if kind == "bool":
         return case((frag.sql.copy(), exp.Literal.string("true")), default=exp.Literal.string("false"))

@@ -68,6 +68,8 @@ class Explainer:
 
 
 def _read(value: object, kind: str) -> object:
+    if kind == "panels" and isinstance(value, list):  # each panel read: its values, as the walker's tuples
+        return tuple(_panel(v) for v in value)
     if value is None or (kind == "bool" and isinstance(value, bool)) or (kind in ("text", "json") and isinstance(value, str)):
         return value
     if kind == "decimal" and isinstance(value, str) and len(value) <= 100:
@@ -78,6 +80,18 @@ def _read(value: object, kind: str) -> object:
         if number is not None and number.is_finite():
             return number
     raise _unreadable(f"{str(value)[:40]} is not a {kind}")
+
+
+def _panel(values: object) -> tuple[Decimal, ...]:
+    if not isinstance(values, list):
+        raise _unreadable(f"{str(values)[:40]} is not a panel's values")
+    read: list[Decimal] = []
+    for v in values:
+        number = _read(v, "decimal")
+        if not isinstance(number, Decimal):  # a null
+            raise _unreadable(f"{str(v)[:40]} is not a panel's value")
+        read.append(number)
+    return tuple(read)
 
 
 def _unreadable(detail: str) -> DataError:

@@ -1,7 +1,8 @@
-"""The forms of the language `pingfen sql` does not translate yet, found before any SQL is
+"""The forms of the language `pingfen sql` does not translate, found before any SQL is
 written: a rubric that uses one is refused (PF807) naming it, never given a query that
-scores differently. The compiler branches on every expression kind as well, so a new kind
-is named by mypy there; issue 10's forms it translates are in sql/newforms.py."""
+scores differently. Only `pending` rows are left: evaluate() scores no record by them
+either (PF542). The compiler branches on every expression kind as well, so a new kind
+is named by mypy there; the forms it translates beyond the first are in sql/newforms.py."""
 
 from __future__ import annotations
 
@@ -19,29 +20,8 @@ def refuse_untranslated(module: ast.Module) -> None:
 
 
 def _untranslated(module: ast.Module) -> Iterator[str]:
-    for decl in module.inputs:
-        if decl.is_list:
-            yield f"input {decl.name.text}: list of …"
-    roots: list[ast.Expr] = [let.expr for let in module.lets]
-    roots += [v.condition for v in module.vetoes]
-    header = module.header
-    roots += [g.condition for g in header.grades if g.condition is not None] if header is not None else []
     rows = [o.row for o in module.outside]
-    for node, _depth in ast.walk_nodes(module.top):
-        if node.applies is not None and node.applies.condition is not None:
-            roots.append(node.applies.condition)
-        if isinstance(node, ast.Group) and node.round_places is not None:  # a group's score rounded
-            yield f"{node.name.text}: round {node.round_places.text}"
-        if isinstance(node, ast.Indicator):
-            rows.append(node)
-    for outside in module.outside:
-        if outside.kind == "adjust":  # 加减分项: a sum kept in [low, max]
-            yield f"adjust {outside.row.name.text}"
+    rows += [node for node, _depth in ast.walk_nodes(module.top) if isinstance(node, ast.Indicator)]
     for row in rows:
-        if row.pending is not None:
+        if row.pending is not None:  # 由各省自行制定: no criteria to score by
             yield f"{row.name.text}: pending"
-        for rule in row.rules:
-            roots.extend(rule.expressions())
-    for e in ast.walk_expressions(*roots):
-        if isinstance(e, ast.Call) and e.func in ast.AGGREGATES:
-            yield f"{e.func}(…)"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from typing import assert_never
 
 from sqlglot import exp
@@ -20,10 +21,11 @@ from pingfen.absent import NA_WORDS
 from pingfen.evaluate.applies import plan
 from pingfen.evaluate.rubric import InputSpec, Rubric
 from pingfen.reasons import Site as ReasonSite
-from pingfen.sql import compiler, exact
+from pingfen.sql import compiler, exact, panels
 from pingfen.sql.compiler import OWN, PREFIX, Compiler, Entry, Frag, clamp, compare, join, sum_of
 from pingfen.sql.exact import NUM, WHOLE, SqlRefusal, case, cast, integer, literal
 from pingfen.values import EPOCH as EPOCH_DAY
+from pingfen.values import MAX_LIST, ratio_limits
 
 __all__ = ["FormsCompiler", "round_expr", "to_sql", "to_sql_tree"]
 
@@ -134,6 +136,9 @@ class FormsCompiler(Compiler):
         self.marked: dict[str, Frag] = {}  # an optional input: its column says 不适用
         self.missing: dict[str, Frag] = {}  # an optional input: no value (refused where a row that applies reads it)
         self.dropped: dict[str, Frag] = {}  # a row that drops out of its parent's sum (不适用, rescale)
+        self.panels = {i.name.text: i.type for i in rubric.module.inputs if i.is_list}  # each panel's values' type
+        self.let_exprs = {let.name.text: let.expr for let in rubric.module.lets}
+        self.rule_now: ast.Rule | None = None  # the rule being compiled: what its reasons read of panels
 
     # ---------------------------------------------------------------- 不适用
     def reads(self, spec: InputSpec) -> bool:
@@ -144,9 +149,10 @@ class FormsCompiler(Compiler):
         window (`MIN(…) OVER ()`), from the records whose inputs it reads are valid and whose
         expression can be worked out (Rubric.batch_values); none such: PF541. The relation
         needs no column of its name (nor may it have one: the value is the query's)."""
+        if spec.is_list:
+            return self.panel(spec, raw)
         decl = next(i for i in self.rubric.module.inputs if i.name.text == spec.name)
-        if decl.batch is None or spec.is_list:
-            raise SqlRefusal("PF807", {"form": f"input {spec.name}: list of …"})
+        assert decl.batch is not None  # `reads` leaves out only panels and batch values
         batch = decl.batch
         reads = ast.names_read(batch.expr)
         if not reads <= self.env.keys():  # an input declared after it: read in a later layer than this one
@@ -176,6 +182,131 @@ class FormsCompiler(Compiler):
         # never absent, even when only rows that may not apply read it: none such refuses (PF541)
         self.marked[spec.name] = self.missing[spec.name] = Frag(exp.false(), 0)
         return value, [(Frag(exp.Is(this=value.sql.copy(), expression=exp.Null()), value.depth), "PF541")]
+
+    # ---------------------------------------------------------------- panels of experts
+    def inputs(self) -> None:
+        super().inputs()
+        for name in self.panels:  # a panel is no number: it has no 64-bit twin
+            self.numbers.pop(name, None)
+
+    def panel(self, spec: InputSpec, raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
+        """`input 专家评分: list of score`: a list column (DuckDB `DECIMAL(38, 20)[]`, Spark
+        `ARRAY<DECIMAL(38, 20)>`), read as values.coerce_list and Rubric._panel_bounds read it,
+        in their order: none or an empty list PF501, more than 1,000 values PF503, then the
+        first value refused (NULL PF501, not a number PF502, outside its type PF503), then a
+        value outside the bounds PF503; and the query's own PF800 for one of 10^14 or more.
+        A list column cannot say 不适用: a panel only rows that may not apply read is read so."""
+        if self.dialect not in panels.DIALECTS:
+            raise SqlRefusal("PF820", {"input": spec.name, "dialect": self.dialect})
+        text = self.bind(Frag(exp.TryCast(this=raw.sql.copy(), to=exp.DataType.build("TEXT[]", dialect="duckdb"), safe=True), 0))
+        v = self.bind(Frag(exp.TryCast(this=raw.sql.copy(), to=panels.LIST.copy(), safe=True), 0))
+        x = panels.var(panels.X)
+        own: list[exp.Expr] = []  # what values.coerce refuses of a number of the panel's type
+        if spec.type == "count":
+            own += [exp.NEQ(this=x.copy(), expression=exp.Floor(this=x.copy())), exp.LT(this=x.copy(), expression=integer(0))]
+        if spec.type == "amount":
+            own.append(exp.LT(this=x.copy(), expression=integer(0)))
+        problem = case((exp.or_(*own), exp.Literal.string("PF503"))) if own else exp.Null()
+        blank = exp.or_(exp.Is(this=x.copy(), expression=exp.Null()), exp.EQ(this=exp.Trim(this=x.copy()), expression=exp.Literal.string("")))
+        texts = exp.Transform(this=text.sql.copy(), expression=panels.lam(case((blank, exp.Null()), default=x.copy()), panels.X))  # a blank value is none
+        first = panels.first_code(texts, v.sql, problem, self.dialect)
+        bounds = (*spec.bounds, *(ratio_limits(spec.bounds) if spec.type == "percent" else ()))
+        outside = [exp.not_(compare(op, x.copy(), literal(bound))) for op, bound in bounds]
+        n = panels.size(v.sql)
+        code = case(
+            (exp.Is(this=raw.sql.copy(), expression=exp.Null()), exp.Literal.string("PF501")),
+            (exp.Is(this=v.sql.copy(), expression=exp.Null()), exp.Literal.string("PF502")),
+            (exp.EQ(this=n.copy(), expression=integer(0)), exp.Literal.string("PF501")),
+            (exp.GT(this=n.copy(), expression=integer(MAX_LIST)), exp.Literal.string("PF503")),
+            (exp.Not(this=exp.Is(this=first.copy(), expression=exp.Null())), first.copy()),
+            *([(panels.any_value(v.sql, exp.or_(*outside)), exp.Literal.string("PF503"))] if outside else []),
+            (panels.any_value(v.sql, exp.GTE(this=exp.Abs(this=x.copy()), expression=literal(compiler.RANGE))), exp.Literal.string("PF800")),
+        )
+        refused = self.bind(Frag(code, max(text.depth, v.depth)))
+        problems = [(Frag(exp.EQ(this=refused.sql.copy(), expression=exp.Literal.string(c)), refused.depth), c) for c in ("PF501", "PF502", "PF503", "PF800")]
+        self.marked[spec.name] = self.missing[spec.name] = Frag(exp.false(), 0)
+        return Frag(case((exp.Is(this=refused.sql.copy(), expression=exp.Null()), v.sql.copy())), refused.depth), problems
+
+    def value(self, e: ast.Expr, where: str, reached: Frag) -> Frag:
+        if isinstance(e, ast.Call) and len(e.args) == 1 and isinstance(e.args[0], ast.Ref) and e.args[0].name.text in self.panels:
+            return self.aggregate(e, e.args[0].name.text, reached)
+        return super().value(e, where, reached)
+
+    def aggregate(self, e: ast.Call, name: str, reached: Frag) -> Frag:
+        """A panel read by one of its functions (values.AGGREGATES), exact: the count, the
+        least and the greatest as they are; a mean the exact sum ÷ the count by the long
+        division; the median the middle value of the sorted list, or half the sum of the two
+        middle ones; trimmed_mean (sum − least − greatest) ÷ (count − 2), refused (PF540)
+        where it is reached with fewer than 3 values."""
+        v = self.env[name]
+        n = Frag(panels.size(v.sql), v.depth)
+        match e.func:
+            case "count":
+                return Frag(cast(n.sql, NUM), n.depth)
+            case "min":
+                return Frag(panels.least(v.sql), v.depth)
+            case "max":
+                return Frag(panels.greatest(v.sql), v.depth)
+            case "mean":
+                return self.divide(self.column(Frag(panels.total(v.sql, self.dialect), v.depth)), self.column(Frag(cast(n.sql, NUM), n.depth)))
+            case "trimmed_mean":
+                self.refuse(reached, Frag(exp.LT(this=n.sql.copy(), expression=integer(3)), n.depth), "PF540", name)
+                kept = exp.Sub(this=exp.Sub(this=panels.total(v.sql, self.dialect), expression=panels.least(v.sql)), expression=panels.greatest(v.sql))
+                count = cast(exp.Sub(this=n.sql.copy(), expression=integer(2)), NUM)
+                return self.divide(self.column(Frag(cast(kept, NUM), v.depth)), self.column(Frag(count, n.depth)))
+            case "median":
+                ordered = self.column(Frag(panels.ordered(v.sql), v.depth))
+                low = exp.IntDiv(this=exact.paren(exp.Add(this=n.sql.copy(), expression=integer(1))), expression=integer(2))
+                high = exp.Add(this=exp.IntDiv(this=n.sql.copy(), expression=integer(2)), expression=integer(1))
+                a, b = (cast(panels.element(ordered.sql, k, self.dialect), NUM) for k in (low, high))
+                both = exact.times_literal(exp.Add(this=a, expression=b), Decimal("0.5"))
+                assert both is not None  # one decimal more than NUM's values: it fits
+                return Frag(both, ordered.depth)
+            case _:
+                raise SqlRefusal("PF807", {"form": self.walker.source_of(e)})
+
+    def base(self, rule: ast.BaseRule, node: ast.Indicator) -> Frag:
+        self.rule_now = rule
+        return super().base(rule, node)
+
+    def deduct_step(self, rule: ast.DeductStep, node: ast.Indicator) -> Frag:
+        self.rule_now = rule
+        return super().deduct_step(rule, node)
+
+    def explain(self, node: ast.Indicator, when: Frag, kind: str, facts: dict[str, object],
+                fields: list[tuple[str, Frag | None, str]], template: str | None, plain: bool = False) -> None:  # fmt: skip
+        """The walker's `panelled`: a reason for a value read from panels (a formula, a band's
+        subject, a `when` condition, a step's value or reference, through lets too) shows each
+        panel's values, unless an author's template says what it says."""
+        roots = self.panel_roots(kind, facts) if template is None and self.panels else ()
+        read = ast.panels_read(roots, self.panels, self.let_exprs) if roots else ()
+        if read:
+            e = roots[0]
+            alone = len(roots) == 1 and isinstance(e, ast.Call) and len(e.args) == 1 and isinstance(e.args[0], ast.Ref) and e.args[0].name.text in self.panels
+            facts = {**facts, "panels": read, "alone": alone}
+            parts: list[exp.Expr] = []
+            for _func, name, _unit in read:
+                parts += [exp.Literal.string(","), panels.as_json(self.env[name].sql)]
+            values = exp.Concat(expressions=[exp.Literal.string("["), *parts[1:], exp.Literal.string("]")])
+            fields = [*fields, ("panel_values", Frag(values, max(self.env[n].depth for _f, n, _u in read)), "panels")]
+        super().explain(node, when, kind, facts, fields, template, plain)
+
+    def panel_roots(self, kind: str, facts: dict[str, object]) -> tuple[ast.Expr, ...]:
+        """What the walker's `panelled` reads for this reason of the rule being compiled."""
+        rule = self.rule_now
+        match rule:
+            case ast.Formula() if kind in ("formula", "formula_if"):
+                return (rule.expr,)
+            case ast.Bands() if kind == "band":
+                return (rule.subject,)
+            case ast.WhenChain() if kind == "when":
+                return tuple(a.condition for a in rule.arms if a.condition is not None and self.walker.source_of(a.condition) == facts["condition"])[:1]
+            case ast.WhenChain() if kind == "when_else":
+                return tuple(a.condition for a in rule.arms if a.condition is not None)
+            case ast.DeductStep() if kind == "step":
+                return (rule.value,) if rule.reference is None else (rule.value, rule.reference)
+            case _:
+                return ()
 
     def median(self, known: Frag) -> Frag:
         """The middle value of those known, or the mean of the two middle ones (values._median):
@@ -433,6 +564,58 @@ class FormsCompiler(Compiler):
         self.explain(node, changed, "rounded", facts, [("raw", score, "decimal"), ("rounded", rounded, "decimal")], None, plain=True)
         return rounded
 
+    def rounded_group(self, node: ast.Group, score: Frag) -> Frag:
+        """A group's `round N [MODE]`: its score after 折算 and the clamp, rounded by the
+        digits (round_expr), with the `rounded` reason where that changes it (the walker's
+        `_rounded`, after the group's 折算 reason)."""
+        if node.round_places is None:
+            return score
+        score = self.column(score)
+        rounded = self.bind(Frag(round_expr(score.sql, int(node.round_places.value), node.round_mode), score.depth))
+        changed = Frag(exp.NEQ(this=rounded.sql.copy(), expression=score.sql.copy()), rounded.depth)
+        site = ReasonSite("rounded", {"places": node.round_places.text, "max": node.max.value}, ("raw", "rounded"))
+        self.reason_of(node.name.text, site, changed, [(score, "decimal"), (rounded, "decimal")])
+        return rounded
+
+    # ---------------------------------------------------------------- 加减分项
+    def scored(self, node: ast.Node) -> Frag:
+        if not (isinstance(node, ast.Indicator) and node.low is not None):
+            return super().scored(node)
+        bound = self.bind(self.adjusted(node, node.low.value), f"{PREFIX}node{len(self.scores)}")
+        self.scores[node.name.text] = bound
+        return bound
+
+    def adjusted(self, node: ast.Indicator, low: Decimal) -> Frag:
+        """`adjust NAME -A .. +B`, as the walker's `indicator` scores it: from 0 (or its base
+        rule), its held awards added and said (award_held; a missed one says nothing), its
+        deductions taken, the sum kept in [low, max] and where it was held said; no
+        `round N`, no 扣完为止 at 0. The score is signed: the total counts it as it is."""
+        top, name = node.max.value, node.name.text
+        base = next((r for r in node.rules if ast.is_base(r)), None)
+        awards = [r for r in node.rules if isinstance(r, ast.AwardIf)]
+        deductions = [r for r in node.rules if isinstance(r, ast.DeductStep | ast.DeductIf)]
+        self.lost_here = []
+        if base is not None:
+            start = self.column(self.switched(base, node, partial(self.base, base, node)))
+        else:
+            start = self.column(sum_of([self.award_held(a, node) for a in awards]))  # none: 0
+        lost = self.column(sum_of([self.switched(r, node, partial(self.deduction, r, node)) for r in deductions]))
+        raw = self.column(Frag(cast(exp.Sub(this=start.sql.copy(), expression=lost.sql.copy()), NUM), max(start.depth, lost.depth)))
+        ends: dict[str, object] = {"low": low, "max": top}
+        numbers: list[tuple[str, Frag | None, str]] = [("start", start, "decimal"), ("lost", lost, "decimal")]
+        self.explain(node, Frag(exp.LT(this=raw.sql.copy(), expression=literal(low)), raw.depth), "adjust_low", ends, numbers, None, plain=True)
+        self.explain(node, Frag(exp.GT(this=raw.sql.copy(), expression=literal(top)), raw.depth), "adjust_high", ends, numbers, None, plain=True)
+        self.explained.append((name, self.lost_here))
+        inner = exp.Least(this=raw.sql.copy(), expressions=[literal(top)])
+        return Frag(exp.Greatest(this=inner, expressions=[literal(low)]), raw.depth)
+
+    def award_held(self, rule: ast.AwardIf, node: ast.Indicator) -> Frag:
+        """An adjust row's award: its points where it holds, and a reason that says so."""
+        holds = self.column(self.value(rule.condition, node.name.text, _true()))
+        facts = {"condition": self.walker.source_of(rule.condition), "points": rule.points.value}
+        self.explain(node, holds, "award_held", facts, [], rule.reason)
+        return Frag(case((holds.sql.copy(), literal(rule.points.value)), default=literal(Decimal(0))), holds.depth)
+
     # ---------------------------------------------------------------- the total and the grade
     def raw_total(self, tops: list[Frag]) -> Frag:
         """The tree's sum, then the rows outside it (values.settle: a bonus adds its score, a
@@ -457,7 +640,7 @@ class FormsCompiler(Compiler):
             counted = [raw]
             for row in module.outside:
                 score = self.node(row.row)
-                counted.append(score if row.kind == "bonus" else Frag(cast(exp.Sub(this=score.sql.copy(), expression=literal(row.row.max.value)), NUM), score.depth))
+                counted.append(score if row.kind != "penalty" else Frag(cast(exp.Sub(this=score.sql.copy(), expression=literal(row.row.max.value)), NUM), score.depth))
             summed = self.column(sum_of(counted))
             whens: list[tuple[exp.Expr, exp.Expr]] = [(exp.LT(this=summed.sql.copy(), expression=integer(0)), literal(Decimal(0)))]
             if header.cap is not None:
