@@ -488,8 +488,10 @@ class _Generator:
         assert e.op == "/", e.op
         divisor = e.right.name.text if isinstance(e.right, ast.Ref) else None
         problem = Problem("PF504", divisor, {"where": where, "divisor": self.source_of(e.right)})
-        t = self.fresh("t")
         # the divisor first: `a / b` refuses a zero b before it reads a
+        if isinstance(e.right, (ast.Ref, ast.Number)):  # a name: read twice, no temporary
+            return f"({left} / {right} if {right} else {self.const(refuse)}({self.const(problem)}))"
+        t = self.fresh("t")
         return f"({left} / {t} if ({t} := {right}) else {self.const(refuse)}({self.const(problem)}))"
 
     # ---------------------------------------------------------------- the tree
