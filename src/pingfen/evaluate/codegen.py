@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from operator import itemgetter
 from types import CodeType
 from typing import Any, assert_never
 
@@ -271,9 +272,9 @@ class _Generator:
         self.out = w = _Writer()
         w.depth = 2
         w.label = "reading the inputs"
-        w("get = data.get")
-        for decl in self.inputs:
-            self.read_input(decl)
+        if self.fetch_inputs():
+            for decl in self.inputs:
+                self.read_input(decl)
         factory = "def factory(" + ", ".join(f"c{i}" for i in range(len(self.constants))) + "):"
         lines = [
             factory,
@@ -361,15 +362,35 @@ class _Generator:
         w("    a2 = None")
 
     # ---------------------------------------------------------------- inputs
+    def fetch_inputs(self) -> bool:
+        """Every input's value at once: from a dict by one itemgetter (a key missing: None, the
+        general path, which says so), from any other mapping by its `get`, as before. False
+        when the fast path takes no record of the rubric: a panel is gathered from its
+        columns, a date read, by `Rubric.coerce`."""
+        w = self.out
+        taken = not any(decl.is_list or decl.type == "date" for decl in self.inputs)
+        if not taken:  # what follows still makes each input a local of `run`, never read
+            w("return None")
+        names = tuple(decl.name.text for decl in self.inputs)
+        targets = "".join(f"{self.names[name]}, " for name in names)
+        if len(names) < 2:  # itemgetter of one name gives its value, not a tuple
+            for name in names:
+                w(f"{self.names[name]} = data.get({self.const(name)})")
+            return taken
+        w(f"if {self.const(type)}(data) is {self.const(dict)}:")
+        w("    try:")
+        w(f"        {targets}= {self.const(itemgetter(*names))}(data)")
+        w(f"    except {self.const(KeyError)}:")
+        w("        return None")
+        w("else:")
+        w(f"    {targets}= {self.const(map)}(data.get, {self.const(names)})")
+        return taken
+
     def read_input(self, decl: ast.Input) -> None:
         """The fast path of one input: the values `values.coerce` passes unchanged (or turns
         from int to Decimal), inside the input's bounds; anything else returns None."""
         w = self.out
         x = self.names[decl.name.text]
-        w(f"{x} = get({self.const(decl.name.text)})")
-        if decl.is_list or decl.type == "date":  # a panel is gathered from its columns, a date read, by `Rubric.coerce`
-            w("return None")
-            return
         kind = decl.type
         if kind == "bool":
             w(f"if {x} is not True and {x} is not False:")
@@ -417,13 +438,21 @@ class _Generator:
     def in_bounds(self, x: str, low: tuple[str, Decimal], high: tuple[str, Decimal], kind: str) -> None:
         """Return None unless low < x < high (or <=, as each says) and x is 0 or not below 10^-LIMIT."""
         w = self.out
-        w(f"if not {self.const(low[1])} {low[0]} {x} {high[0]} {self.const(high[1])}:")
-        w("    return None")
-        if kind != "count" and low[1] < _TINY and high[1] > -_TINY:  # a whole number is never tiny
-            if low[1] >= ZERO:
-                w(f"if {x} < {self.const(_TINY)} and {x}:")
-            else:
-                w(f"if {x} and {self.const(-_TINY)} < {x} < {self.const(_TINY)}:")
+        within = f"{self.const(low[1])} {low[0]} {x} {high[0]} {self.const(high[1])}"
+        if kind == "count" or low[1] >= _TINY or high[1] <= -_TINY:  # a whole number is never tiny
+            w(f"if not {within}:")
+            w("    return None")
+        elif low[1] >= ZERO:  # not negative: 10^-LIMIT is the lower bound, one comparison for both
+            w(f"if not {self.const(_TINY)} <= {x} {high[0]} {self.const(high[1])}:")
+            if low[1] > ZERO or low[0] == "<":  # and 0 is outside the bounds
+                w("    return None")
+            else:  # 0 itself (either sign) passes, if the bounds take it
+                w(f"    if {x} or not {within}:")
+                w("        return None")
+        else:
+            w(f"if not {within}:")
+            w("    return None")
+            w(f"if {x} and {self.const(-_TINY)} < {x} < {self.const(_TINY)}:")
             w("    return None")
 
     # ---------------------------------------------------------------- expressions
