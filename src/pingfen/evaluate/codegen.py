@@ -36,7 +36,7 @@ from pingfen.evaluate.applies import Guard, first_marked, plan, present, require
 from pingfen.evaluate.refusals import refuse
 from pingfen.evaluate.rulegen import PYTHON_COMPARE, IndicatorCode
 from pingfen.reasons import Site
-from pingfen.result import Layout, Result, Shape, VetoLine
+from pingfen.result import Layout, Result, Shape, VetoLine, scored
 from pingfen.values import AGGREGATE_LEAST, AGGREGATES, DURATIONS, LIMIT, ZERO, graded, settle, total_rounding
 
 _ARITHMETIC = {"+": "+", "-": "-", "*": "*"}
@@ -258,7 +258,10 @@ class _Generator:
             tuple(self.outside), self.module.lows,
         )
         explainer = Explainer(header.title)
-        make = f"{self.const(Result.scored)}({self.const(layout)}, a1, a0, a2, {scores}, ({params}), {self.const(explainer)}"
+        # most rubrics: rows that all apply, no veto; else the class method, which also keeps those
+        plain = not self.plan.guards and not self.graded
+        maker = self.const(scored if plain else Result.scored)
+        make = f"{maker}({self.const(layout)}, a1, a0, a2, {scores}, ({params}), {self.const(explainer)}"
         self.out.label = "making the Result"
         if self.plan.guards:  # which rows do not apply, by position
             flags = "".join(f"({' or '.join(self.absent.get(i, [])) or 'False'}), " for i in range(len(self.shapes)))
