@@ -25,7 +25,7 @@ from decimal import (
     Overflow,
 )
 
-__all__ = ["canonical", "canonicals", "digits", "number", "plain", "width"]
+__all__ = ["canonical", "canonicals", "digits", "normalized", "number", "plain", "width"]
 
 
 def canonical(value: Decimal) -> Decimal:
@@ -58,6 +58,15 @@ def canonicals(values: Sequence[Decimal]) -> list[Decimal]:
     and cost twice as much as these two together)."""
     try:
         return list(map(_CANON.normalize, map(_CANON.plus, values)))
+    except DecimalException:  # a signalling NaN: one at a time, as canonical() does
+        return [canonical(value) for value in values]
+
+
+def normalized(values: Sequence[Decimal]) -> list[Decimal]:
+    """canonicals() of values none of which is -0 (a rubric's scores, when its code proves it:
+    `Layout.unsigned`): normalizing alone, a third quicker."""
+    try:
+        return list(map(_CANON.normalize, values))
     except DecimalException:  # a signalling NaN: one at a time, as canonical() does
         return [canonical(value) for value in values]
 

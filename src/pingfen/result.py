@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
-from pingfen.display import canonical, canonicals, digits, number
+from pingfen.display import canonical, canonicals, digits, normalized, number
 from pingfen.lang import Lang
 from pingfen.reasons import Reason, Site
 from pingfen.values import CONTEXT
@@ -172,6 +172,9 @@ class Layout:
     outside: tuple[tuple[str, int], ...] = ()
     # an adjust row's lower end (加减分项 `-2 .. +2`), by the row's name: its score is signed
     lows: tuple[tuple[str, Decimal], ...] = ()
+    # True when the scoring code proves no score is ever -0: then each is read canonical by
+    # normalizing alone (`canonical_scores`)
+    unsigned: bool = field(default=False, eq=False, repr=False)
     positions: Mapping[str, int] = field(init=False, eq=False, repr=False)
     names: tuple[str, ...] = field(init=False, eq=False, repr=False)
     maxima: tuple[Decimal, ...] = field(init=False, eq=False, repr=False)  # canonical, as a NodeResult keeps them
@@ -195,6 +198,10 @@ class Layout:
         object.__setattr__(self, "fixed_back", fixed[::-1])
         object.__setattr__(self, "children_back", tuple(_children(shape.children) for shape in reversed(self.nodes)))
         object.__setattr__(self, "_pickers", {})
+
+    def canonical_scores(self, scores: Sequence[Decimal]) -> list[Decimal]:
+        """canonicals(scores), by normalizing alone where no score can be -0."""
+        return normalized(scores) if self.unsigned else canonicals(scores)
 
     def picker(self, names: tuple[str, ...]) -> Callable[[Sequence[Decimal]], list[Decimal]]:
         """A function taking the scores in layout order to those of `names`, in that order.
@@ -361,7 +368,7 @@ class Result:
         # Reasons and clamps are set when explained (`_explain_nodes`).
         applies = [not a for a in reversed(self._absent)] if self._absent else repeat(True)
         for i, fixed, score, children, it_applies in zip(
-            layout.backwards, layout.fixed_back, reversed(canonicals(self._scores)), layout.children_back, applies,
+            layout.backwards, layout.fixed_back, reversed(layout.canonical_scores(self._scores)), layout.children_back, applies,
             strict=False,  # `applies` may repeat True
         ):  # fmt: skip
             node = new(NodeResult)
@@ -434,12 +441,12 @@ class Result:
 
     def scores(self) -> dict[str, Decimal]:
         """Every group's and indicator's score by name, depth-first in rubric order."""
-        return dict(zip(self._layout.names, canonicals(self._scores), strict=True))
+        return dict(zip(self._layout.names, self._layout.canonical_scores(self._scores), strict=True))
 
     def scores_of(self, names: tuple[str, ...]) -> list[Decimal]:
         """The scores of `names`, in that order (a batch's columns); the names are looked
         up once per rubric, not on every record."""
-        return canonicals(self._layout.picker(names)(self._scores))
+        return self._layout.canonical_scores(self._layout.picker(names)(self._scores))
 
     def nodes(self) -> Iterator[NodeResult]:
         """Every group and indicator, depth-first in rubric order."""

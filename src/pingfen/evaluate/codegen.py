@@ -22,7 +22,7 @@ each node's reason records and clamp; it is compiled when first needed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from operator import itemgetter
 from types import CodeType
@@ -152,6 +152,30 @@ def _may_be_negative_zero(node: ast.Node) -> bool:
     return isinstance(node, ast.Indicator) and any(ast.is_base(r) and not r.arm_points() for r in node.rules)
 
 
+def _may_hold_negative_zero(node: ast.Node) -> bool:
+    """Whether the scoring code can leave a node's score -0, which reading it canonical must
+    turn into 0. A computed start with nothing deducted is `start + 0` there (rulegen), so
+    -0 stays only as start less deductions, or from an arm, a max (a row not applying
+    counts it) or an adjust row written -0; a group only if all its parts can. Yes is safe."""
+    if node.max.value.is_zero() and node.max.value.is_signed():
+        return True
+    if isinstance(node, ast.Group):
+        return all(_may_hold_negative_zero(c) for c in node.children)
+    arms = (p.value for rule in node.rules if ast.is_base(rule) for p in rule.arm_points())
+    deducts = any(ast.is_deduction(rule) for rule in node.rules)
+    return (
+        (_may_be_negative_zero(node) and deducts) or node.low is not None
+        or any(v.is_zero() and v.is_signed() for v in arms)
+    )  # fmt: skip
+
+
+def _every_node(nodes: Sequence[ast.Node]) -> Iterator[ast.Node]:
+    for node in nodes:
+        yield node
+        if isinstance(node, ast.Group):
+            yield from _every_node(node.children)
+
+
 class _Writer:
     """Lines of code at a depth, each with a label saying what it is for (for profiles)."""
 
@@ -253,9 +277,10 @@ class _Generator:
         score = self.body(header, explaining=False)
         score_labels = self.out.labels
         top_sum = sum((n.max.value for n in self.module.top), ZERO)
+        rows = (*self.module.top, *(o.row for o in self.module.outside))
         layout = Layout(
             header.title, header.total.value if header.total else top_sum, tuple(self.shapes), tuple(self.top),
-            tuple(self.outside), self.module.lows,
+            tuple(self.outside), self.module.lows, not any(map(_may_hold_negative_zero, _every_node(rows))),
         )
         explainer = Explainer(header.title)
         # most rubrics: rows that all apply, no veto; else the class method, which also keeps those

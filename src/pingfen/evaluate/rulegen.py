@@ -104,11 +104,14 @@ class IndicatorCode:
                 all_lost = g.fresh("d")
                 g.assign_sum(all_lost, [g.zero, *lost])
             low = bool(deductions) or negative
+            # Scoring, nothing deducted: `start + 0`, the same as `start - 0` but for a -0 start
+            # (a judgment of -0), which it makes 0; so no score is -0 (codegen: Layout.unsigned).
+            less = f"{start} - {all_lost}" if lost or g.explaining else f"{start} + {all_lost}"
             if not g.explaining and not low and not over:  # nothing to clamp: the difference is the score
-                g.out(f"{score} = {start} - {all_lost}")
+                g.out(f"{score} = {less}")
             else:
                 raw = g.fresh("g")
-                g.out(f"{raw} = {start} - {all_lost}")
+                g.out(f"{raw} = {less}")
                 clamp = g.clamp(raw, score, f"k{self.index}", top, low, over)
             if low:
                 site = Site("clamped_low", {"max": top}, ("start", "lost"))
