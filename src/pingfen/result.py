@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal, getcontext, setcontext
-from itertools import repeat
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -188,6 +187,9 @@ class Layout:
     _pickers: dict[tuple[str, ...], Callable[[Sequence[Decimal]], list[Decimal]]] = field(
         init=False, eq=False, repr=False
     )
+    back: tuple[tuple[int, Fixed, Callable[[Sequence[object]], tuple[Any, ...]] | None], ...] = field(
+        init=False, eq=False, repr=False
+    )  # the three above, zipped: what `Result._build` reads for each node
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "positions", {shape.name: i for i, shape in enumerate(self.nodes)})
@@ -198,6 +200,7 @@ class Layout:
         object.__setattr__(self, "fixed_back", fixed[::-1])
         object.__setattr__(self, "children_back", tuple(_children(shape.children) for shape in reversed(self.nodes)))
         object.__setattr__(self, "_pickers", {})
+        object.__setattr__(self, "back", tuple(zip(self.backwards, self.fixed_back, self.children_back, strict=True)))
 
     def canonical_scores(self, scores: Sequence[Decimal]) -> list[Decimal]:
         """canonicals(scores), by normalizing alone where no score can be -0."""
@@ -366,15 +369,29 @@ class Result:
         new = _new
         # slots set here, not by __init__: a third of the cost; children before their group.
         # Reasons and clamps are set when explained (`_explain_nodes`).
-        applies = [not a for a in reversed(self._absent)] if self._absent else repeat(True)
-        for i, fixed, score, children, it_applies in zip(
-            layout.backwards, layout.fixed_back, reversed(layout.canonical_scores(self._scores)), layout.children_back, applies,
-            strict=False,  # `applies` may repeat True
-        ):  # fmt: skip
-            node = new(NodeResult)
-            node._fixed, node._score, node._lang, node._owner, node._applies = fixed, score, lang, owner, it_applies
-            node._children = children(built) if children is not None else ()
-            built[i] = node
+        # Each slot set apart (from tuples, a third slower), what the layout fixes zipped once.
+        scores = reversed(layout.canonical_scores(self._scores))
+        if self._absent:  # some row does not apply
+            applies = [not a for a in reversed(self._absent)]
+            for (i, fixed, children), score, it_applies in zip(layout.back, scores, applies, strict=True):
+                node = new(NodeResult)
+                node._fixed = fixed
+                node._score = score
+                node._lang = lang
+                node._owner = owner
+                node._applies = it_applies
+                node._children = children(built) if children is not None else ()
+                built[i] = node
+        else:
+            for (i, fixed, children), score in zip(layout.back, scores, strict=True):
+                node = new(NodeResult)
+                node._fixed = fixed
+                node._score = score
+                node._lang = lang
+                node._owner = owner
+                node._applies = True
+                node._children = children(built) if children is not None else ()
+                built[i] = node
         if owner is None:  # nothing to explain: no reasons, no clamps
             for node in built:
                 node._explanations, node._clamped = (), None
