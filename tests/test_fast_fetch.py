@@ -115,3 +115,13 @@ def test_a_rubric_of_one_input_reads_it_by_get() -> None:
     assert str(rubric.evaluate(Plain({"a": False})).total) == "0.00"
     with pytest.raises(DataError):
         rubric.evaluate({})
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 254, 255, 256, 257, 10**30, -1])
+def test_a_count_given_as_an_int_is_the_decimal_of_it(count: int) -> None:
+    """A small count is looked up among Decimals made once; any other is converted."""
+    record = {**GOOD, "人数": count}
+    assert outcome(record) == general(record)
+    if count >= 0:
+        kept = RUBRIC.evaluate(record)._values
+        assert kept is not None and type(kept[0]) is Decimal and str(kept[0]) == str(count)

@@ -121,6 +121,8 @@ def _plain(constant: object) -> bool:
 # that is adjusted() <= LIMIT, and |x| >= 10^-LIMIT unless x is 0.
 _HUGE = Decimal(1).scaleb(LIMIT + 1)
 _TINY = Decimal(1).scaleb(-LIMIT)
+# The Decimal of each small whole number: a count given as an int is looked up, not converted.
+_SMALL = {n: Decimal(n) for n in range(1, 256)}.get  # 0 too would be false: `or` converts it
 _SIDES = {">": "<", ">=": "<=", "<": "<", "<=": "<="}  # each bound as written left of the value
 
 
@@ -438,8 +440,8 @@ class _Generator:
             w(f"if {t} is {dec}:")
             w(f"    if {x} != {self.const(Decimal.to_integral_value)}({x}):")
             w("        return None")
-            w(f"elif {t} is {self.const(int)}:")
-            w(f"    {x} = {dec}({x})")
+            w(f"elif {t} is {self.const(int)}:")  # a count of a few: its Decimal made once, at import
+            w(f"    {x} = {self.const(_SMALL)}({x}) or {dec}({x})")
             w("else:")
             w("    return None")
         else:
