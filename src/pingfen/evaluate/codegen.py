@@ -22,8 +22,9 @@ each node's reason records and clamp; it is compiled when first needed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from operator import itemgetter
 from types import CodeType
 from typing import Any, assert_never
 
@@ -35,7 +36,7 @@ from pingfen.evaluate.applies import Guard, first_marked, plan, present, require
 from pingfen.evaluate.refusals import refuse
 from pingfen.evaluate.rulegen import PYTHON_COMPARE, IndicatorCode
 from pingfen.reasons import Site
-from pingfen.result import Layout, Result, Shape, VetoLine
+from pingfen.result import Layout, Result, Shape, VetoLine, scored
 from pingfen.values import AGGREGATE_LEAST, AGGREGATES, DURATIONS, LIMIT, ZERO, graded, settle, total_rounding
 
 _ARITHMETIC = {"+": "+", "-": "-", "*": "*"}
@@ -120,6 +121,8 @@ def _plain(constant: object) -> bool:
 # that is adjusted() <= LIMIT, and |x| >= 10^-LIMIT unless x is 0.
 _HUGE = Decimal(1).scaleb(LIMIT + 1)
 _TINY = Decimal(1).scaleb(-LIMIT)
+# The Decimal of each small whole number: a count given as an int is looked up, not converted.
+_SMALL = {n: Decimal(n) for n in range(1, 256)}.get  # 0 too would be false: `or` converts it
 _SIDES = {">": "<", ">=": "<=", "<": "<", "<=": "<="}  # each bound as written left of the value
 
 
@@ -149,6 +152,30 @@ def _may_be_negative_zero(node: ast.Node) -> bool:
     leading 0 exactly when all its parts can, so it never is. Saying yes is always safe:
     the sum then starts from 0, which changes no digit."""
     return isinstance(node, ast.Indicator) and any(ast.is_base(r) and not r.arm_points() for r in node.rules)
+
+
+def _may_hold_negative_zero(node: ast.Node) -> bool:
+    """Whether the scoring code can leave a node's score -0, which reading it canonical must
+    turn into 0. A computed start with nothing deducted is `start + 0` there (rulegen), so
+    -0 stays only as start less deductions, or from an arm, a max (a row not applying
+    counts it) or an adjust row written -0; a group only if all its parts can. Yes is safe."""
+    if node.max.value.is_zero() and node.max.value.is_signed():
+        return True
+    if isinstance(node, ast.Group):
+        return all(_may_hold_negative_zero(c) for c in node.children)
+    arms = (p.value for rule in node.rules if ast.is_base(rule) for p in rule.arm_points())
+    deducts = any(ast.is_deduction(rule) for rule in node.rules)
+    return (
+        (_may_be_negative_zero(node) and deducts) or node.low is not None
+        or any(v.is_zero() and v.is_signed() for v in arms)
+    )  # fmt: skip
+
+
+def _every_node(nodes: Sequence[ast.Node]) -> Iterator[ast.Node]:
+    for node in nodes:
+        yield node
+        if isinstance(node, ast.Group):
+            yield from _every_node(node.children)
 
 
 class _Writer:
@@ -252,12 +279,16 @@ class _Generator:
         score = self.body(header, explaining=False)
         score_labels = self.out.labels
         top_sum = sum((n.max.value for n in self.module.top), ZERO)
+        rows = (*self.module.top, *(o.row for o in self.module.outside))
         layout = Layout(
             header.title, header.total.value if header.total else top_sum, tuple(self.shapes), tuple(self.top),
-            tuple(self.outside), self.module.lows,
+            tuple(self.outside), self.module.lows, not any(map(_may_hold_negative_zero, _every_node(rows))),
         )
         explainer = Explainer(header.title)
-        make = f"{self.const(Result.scored)}({self.const(layout)}, a1, a0, a2, {scores}, ({params}), {self.const(explainer)}"
+        # most rubrics: rows that all apply, no veto; else the class method, which also keeps those
+        plain = not self.plan.guards and not self.graded
+        maker = self.const(scored if plain else Result.scored)
+        make = f"{maker}({self.const(layout)}, a1, a0, a2, {scores}, ({params}), {self.const(explainer)}"
         self.out.label = "making the Result"
         if self.plan.guards:  # which rows do not apply, by position
             flags = "".join(f"({' or '.join(self.absent.get(i, [])) or 'False'}), " for i in range(len(self.shapes)))
@@ -271,9 +302,9 @@ class _Generator:
         self.out = w = _Writer()
         w.depth = 2
         w.label = "reading the inputs"
-        w("get = data.get")
-        for decl in self.inputs:
-            self.read_input(decl)
+        if self.fetch_inputs():
+            for decl in self.inputs:
+                self.read_input(decl)
         factory = "def factory(" + ", ".join(f"c{i}" for i in range(len(self.constants))) + "):"
         lines = [
             factory,
@@ -361,15 +392,35 @@ class _Generator:
         w("    a2 = None")
 
     # ---------------------------------------------------------------- inputs
+    def fetch_inputs(self) -> bool:
+        """Every input's value at once: from a dict by one itemgetter (a key missing: None, the
+        general path, which says so), from any other mapping by its `get`, as before. False
+        when the fast path takes no record of the rubric: a panel is gathered from its
+        columns, a date read, by `Rubric.coerce`."""
+        w = self.out
+        taken = not any(decl.is_list or decl.type == "date" for decl in self.inputs)
+        if not taken:  # what follows still makes each input a local of `run`, never read
+            w("return None")
+        names = tuple(decl.name.text for decl in self.inputs)
+        targets = "".join(f"{self.names[name]}, " for name in names)
+        if len(names) < 2:  # itemgetter of one name gives its value, not a tuple
+            for name in names:
+                w(f"{self.names[name]} = data.get({self.const(name)})")
+            return taken
+        w(f"if {self.const(type)}(data) is {self.const(dict)}:")
+        w("    try:")
+        w(f"        {targets}= {self.const(itemgetter(*names))}(data)")
+        w(f"    except {self.const(KeyError)}:")
+        w("        return None")
+        w("else:")
+        w(f"    {targets}= {self.const(map)}(data.get, {self.const(names)})")
+        return taken
+
     def read_input(self, decl: ast.Input) -> None:
         """The fast path of one input: the values `values.coerce` passes unchanged (or turns
         from int to Decimal), inside the input's bounds; anything else returns None."""
         w = self.out
         x = self.names[decl.name.text]
-        w(f"{x} = get({self.const(decl.name.text)})")
-        if decl.is_list or decl.type == "date":  # a panel is gathered from its columns, a date read, by `Rubric.coerce`
-            w("return None")
-            return
         # a batch value (`let 基准价 = batch min(报价)`) given by the record is of its expression's
         # kind, as `Rubric.coerce` reads it: a minimum of amounts is an amount, never negative
         kind = self.checked.symbols[decl.name.text].unit if decl.batch is not None else decl.type
@@ -391,8 +442,8 @@ class _Generator:
             w(f"if {t} is {dec}:")
             w(f"    if {x} != {self.const(Decimal.to_integral_value)}({x}):")
             w("        return None")
-            w(f"elif {t} is {self.const(int)}:")
-            w(f"    {x} = {dec}({x})")
+            w(f"elif {t} is {self.const(int)}:")  # a count of a few: its Decimal made once, at import
+            w(f"    {x} = {self.const(_SMALL)}({x}) or {dec}({x})")
             w("else:")
             w("    return None")
         else:
@@ -419,13 +470,21 @@ class _Generator:
     def in_bounds(self, x: str, low: tuple[str, Decimal], high: tuple[str, Decimal], kind: str) -> None:
         """Return None unless low < x < high (or <=, as each says) and x is 0 or not below 10^-LIMIT."""
         w = self.out
-        w(f"if not {self.const(low[1])} {low[0]} {x} {high[0]} {self.const(high[1])}:")
-        w("    return None")
-        if kind != "count" and low[1] < _TINY and high[1] > -_TINY:  # a whole number is never tiny
-            if low[1] >= ZERO:
-                w(f"if {x} < {self.const(_TINY)} and {x}:")
-            else:
-                w(f"if {x} and {self.const(-_TINY)} < {x} < {self.const(_TINY)}:")
+        within = f"{self.const(low[1])} {low[0]} {x} {high[0]} {self.const(high[1])}"
+        if kind == "count" or low[1] >= _TINY or high[1] <= -_TINY:  # a whole number is never tiny
+            w(f"if not {within}:")
+            w("    return None")
+        elif low[1] >= ZERO:  # not negative: 10^-LIMIT is the lower bound, one comparison for both
+            w(f"if not {self.const(_TINY)} <= {x} {high[0]} {self.const(high[1])}:")
+            if low[1] > ZERO or low[0] == "<":  # and 0 is outside the bounds
+                w("    return None")
+            else:  # 0 itself (either sign) passes, if the bounds take it
+                w(f"    if {x} or not {within}:")
+                w("        return None")
+        else:
+            w(f"if not {within}:")
+            w("    return None")
+            w(f"if {x} and {self.const(-_TINY)} < {x} < {self.const(_TINY)}:")
             w("    return None")
 
     # ---------------------------------------------------------------- expressions
@@ -490,8 +549,10 @@ class _Generator:
         assert e.op == "/", e.op
         divisor = e.right.name.text if isinstance(e.right, ast.Ref) else None
         problem = Problem("PF504", divisor, {"where": where, "divisor": self.source_of(e.right)})
-        t = self.fresh("t")
         # the divisor first: `a / b` refuses a zero b before it reads a
+        if isinstance(e.right, (ast.Ref, ast.Number)):  # a name: read twice, no temporary
+            return f"({left} / {right} if {right} else {self.const(refuse)}({self.const(problem)}))"
+        t = self.fresh("t")
         return f"({left} / {t} if ({t} := {right}) else {self.const(refuse)}({self.const(problem)}))"
 
     # ---------------------------------------------------------------- the tree

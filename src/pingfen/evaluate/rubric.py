@@ -251,11 +251,13 @@ class Rubric:
             each: list[Decimal | None] = []
             for record in records:
                 try:
-                    value = walker.expression(batch.expr, self.coerce(record, reads))
+                    given = self.coerce(record, reads)
                 except DataError:
-                    value = None
-                # a record whose data marks an input it reads 不适用 gives the batch no value
-                each.append(value if isinstance(value, Decimal) else None)
+                    each.append(None)
+                    continue
+                # an input the record leaves out or marks 不适用 has no value to count: left out too
+                absent = any(isinstance(v, Absent) for v in given.values())
+                each.append(None if absent else walker.expression(batch.expr, given))
             known = tuple(v for v in each if v is not None)
             if not known:
                 continue

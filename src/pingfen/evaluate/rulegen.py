@@ -78,6 +78,9 @@ class IndicatorCode:
         if not g.explaining and base is None and not awards and isinstance(only, ast.DeductStep) and self.ind.low is None:
             if only.direction != "from" and only.guard is None and self.ind.round_places is None:
                 return self.single_step(only), g.const(()), "None"
+        if not g.explaining and base is None and awards and not deductions and self.ind.low is None:
+            if self.ind.round_places is None and len(awards) <= _TABLED_AWARDS:
+                return self.award_table(awards), g.const(()), "None"
         # arms that give fixed points, nothing deducted: each arm's score is known at load
         arms = base.arm_points() if base is not None else ()
         self.fixed = not deductions and bool(arms) and all(ZERO <= p.value <= top for p in arms)
@@ -100,10 +103,16 @@ class IndicatorCode:
             if lost:
                 all_lost = g.fresh("d")
                 g.assign_sum(all_lost, [g.zero, *lost])
-            raw = g.fresh("g")
-            g.out(f"{raw} = {start} - {all_lost}")
             low = bool(deductions) or negative
-            clamp = g.clamp(raw, score, f"k{self.index}", top, low, over)
+            # Scoring, nothing deducted: `start + 0`, the same as `start - 0` but for a -0 start
+            # (a judgment of -0), which it makes 0; so no score is -0 (codegen: Layout.unsigned).
+            less = f"{start} - {all_lost}" if lost or g.explaining else f"{start} + {all_lost}"
+            if not g.explaining and not low and not over:  # nothing to clamp: the difference is the score
+                g.out(f"{score} = {less}")
+            else:
+                raw = g.fresh("g")
+                g.out(f"{raw} = {less}")
+                clamp = g.clamp(raw, score, f"k{self.index}", top, low, over)
             if low:
                 site = Site("clamped_low", {"max": top}, ("start", "lost"))
                 self.keep(f"{clamp} is {g.const('low')}", f"({g.const(site)}, ({start}, {all_lost}))")
@@ -161,24 +170,53 @@ class IndicatorCode:
         excess, steps, lost, score = g.fresh("m"), g.fresh("u"), g.fresh("l"), f"s{self.index}"
         a, b = (value, reference) if rule.direction == "above" else (reference, value)
         g.out(f"{excess} = {a} - {b}")
+        # Nothing over, or exactly on the reference: what that loses is known at load. Any
+        # zero excess (0.00, -0) loses the same value as 0 itself, and only values reach a
+        # result (every score is read in its canonical form, the total rounded).
         nothing, _ = clamp(CONTEXT.subtract(top, CONTEXT.add(ZERO, _none_over(rule))), top)
-        g.out(f"if {excess} < {g.zero}:")
+        g.out(f"if {excess} <= {g.zero}:")
         g.out(f"    {score} = {g.const(nothing)}")
-        # exactly on the reference (0 itself, digit for digit, as a count of none is): known too
-        on_it, _ = clamp(CONTEXT.subtract(top, CONTEXT.add(ZERO, _lost_at(rule, ZERO))), top)
-        g.out(f"elif not {g.const(Decimal.compare_total)}({excess}, {g.zero}):")
-        g.out(f"    {score} = {g.const(on_it)}")
         g.out("else:")
-        g.out(f"    {steps} = {excess} / {g.const(rule.step.value)}")
+        quotient = f"{excess} / {g.const(rule.step.value)}"
         rounding = COUNTING.get(rule.counting or "")
         if rounding is not None:
-            g.out(f"    {steps} = {g.const(Decimal.to_integral_value)}({steps}, {g.const(rounding)})")
-        g.out(f"    {lost} = {g.const(top)} - ({g.zero} + {g.const(rule.rate.value)} * {steps})")
+            g.out(f"    {steps} = {g.const(Decimal.to_integral_value)}({quotient}, {g.const(rounding)})")
+            quotient = steps
+        taken = f"{g.const(rule.rate.value)} * ({quotient})"
+        # `top - (0 + taken)` is `top - taken`: the product has at most 28 digits, so adding 0
+        # changes at most a -0 into 0, and top less either zero is the same (unless top is -0).
+        if top.is_zero() and top.is_signed():
+            taken = f"({g.zero} + {taken})"
+        g.out(f"    {lost} = {g.const(top)} - {taken}")
         g.out(f"    if {lost} < {g.zero}:")
         g.out(f"        {score} = {g.zero}")
         g.out("    else:")
         g.out(f"        {score} = {lost}")
         return score
+
+    def award_table(self, awards: list[ast.AwardIf]) -> str:
+        """Scoring only, a checklist of a few awards and nothing else: its score for each
+        combination of conditions held is worked out at load, as the code would (0, plus
+        each award's points or 0 in turn, less 0, held at the max), and the code picks one
+        by testing each condition once, with no arithmetic."""
+        g, top = self.g, self.top
+        flags = [self.operand(a.condition, "w") for a in awards]
+        over = sum((a.points.value for a in awards), ZERO) > top
+
+        def score(held: tuple[bool, ...]) -> Decimal:
+            start = ZERO
+            for award, on in zip(awards, held, strict=True):
+                start = CONTEXT.add(start, award.points.value if on else ZERO)
+            raw = CONTEXT.subtract(start, ZERO)
+            return top if over and raw > top else raw
+
+        def pick(held: tuple[bool, ...]) -> str:
+            if len(held) == len(flags):
+                return g.const(score(held))
+            return f"({pick((*held, True))} if {flags[len(held)]} else {pick((*held, False))})"
+
+        g.out(f"s{self.index} = {pick(())}")
+        return f"s{self.index}"
 
     def pick(self) -> str:
         """Where an arm's points go: straight into the score when they are the score."""
@@ -227,6 +265,8 @@ class IndicatorCode:
             case ast.Match():
                 return self.match(rule), False, over
             case ast.Judgment():  # a score input lies in [0, the smallest max judging it]
+                if not self.g.explaining and ast.guard_of(rule) is None:  # the input itself, no reason kept
+                    return self.g.names[(rule.input or self.ind.name).text], False, False
                 points = self.g.fresh("p")
                 self.g.out(f"{points} = {self.g.names[(rule.input or self.ind.name).text]}")
                 self.computed("judgment", {}, points)
@@ -495,6 +535,10 @@ class IndicatorCode:
         both = (rule.value,) if rule.reference is None else (rule.value, rule.reference)
         site, numbers = self.panelled(site, [value, shown_reference, excess, steps, lost, *named], *both)
         self.keep(f"{lost} > {g.zero}", self.record(site, numbers))
+
+
+# A checklist of at most this many awards is scored from a table of its 2^n scores.
+_TABLED_AWARDS = 5
 
 
 def _none_over(rule: ast.DeductStep) -> Decimal:
