@@ -63,6 +63,13 @@ def test_a_batch_leaves_out_a_record_that_marks_its_input_not_applicable() -> No
     assert (third["价格分"].score, third.total) == (Decimal("4.1"), Decimal("6.60"))  # 102.5 / 125 × 5
 
 
+def test_a_batch_of_records_all_not_applicable_has_no_value() -> None:
+    rubric = pingfen.loads(OPTIONAL, "o.rule")
+    assert rubric.batch_values([{"报价": "不适用", "完成率": "90%"}]) == [{}]
+    (result,) = rubric.evaluate_many([{"报价": "不适用", "完成率": "90%", "平均报价": Decimal(90)}])
+    assert isinstance(result, pingfen.Result) and str(result.total) == "9.50" and not result.applies("价格分")
+
+
 def test_pingfen_eval_scores_such_a_file(tmp_path: Path) -> None:
     (tmp_path / "o.rule").write_text(OPTIONAL, encoding="utf-8")
     (tmp_path / "rows.csv").write_text("id,报价,完成率\nA,80,90%\nB,不适用,100%\nC,125,50%\n", encoding="utf-8")
