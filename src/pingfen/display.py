@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Context, Decimal, DecimalException
 from itertools import repeat
 
-__all__ = ["canonical", "canonicals", "digits", "number", "plain", "width"]
+__all__ = ["canonical", "canonicals", "digits", "number", "plain", "rounded", "width"]
 
 
 
@@ -87,6 +87,32 @@ _SHOWN: dict[Decimal, str] = {}  # number() of values already shown: it depends 
 
 def number(value: Decimal) -> str:
     """For a reader: at most 2 decimals, half up, in the canonical form: 1.25, 4.17, 3."""
+    if value.is_finite():
+        text = str(value)  # in C; without an exponent, the digits as they are
+        if "E" not in text:
+            return rounded(text, 2)
+    return _number(value)
+
+
+def rounded(text: str, places: int) -> str:
+    """str() of a finite Decimal written without an exponent, rounded half up to at most
+    `places` decimals and in the canonical form, by arithmetic on its digits: a quantize in
+    a context of its own costs several times more."""
+    head, _, tail = text.partition(".")
+    if len(tail) <= places:  # nothing to round: the zeros dropped
+        kept = tail.rstrip("0")
+        shown = head + "." + kept if kept else head
+        return "0" if shown == "-0" else shown
+    negative = head[0] == "-"
+    # the digits kept, as one integer, one more when the first dropped is 5 or more (half up)
+    whole, part = divmod(int((head[1:] if negative else head) + tail[:places]) + (tail[places] >= "5"), 10**places)
+    kept = str(part).rjust(places, "0").rstrip("0")
+    shown = f"{whole}.{kept}" if kept else str(whole)
+    return "-" + shown if negative and (whole or part) else shown
+
+
+def _number(value: Decimal) -> str:
+    """number() of a value str() writes with an exponent (1E+2, 1E-7, huge or tiny), or not finite."""
     if not value.is_finite():
         return str(value)
     shown = _SHOWN.get(value)

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from attrs import field, frozen
 
-from pingfen.display import number, plain
+from pingfen.display import number, plain, rounded
 from pingfen.lang import Lang
 from pingfen.values import AGGREGATE_LEAST, AGGREGATES, CONTEXT, ZERO, calendar_day
 
@@ -228,6 +228,14 @@ _WIDE = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)  # room for every d
 def shown(value: Decimal) -> str:
     """A number in a reason: every digit when it has at most 6 decimals (a score that lost
     0.005 says 0.005, never 0.01), else at most 2 (a quotient such as 4.1666… as 4.17)."""
+    text = str(value)  # in C: the digits, read as text (see `display.rounded`)
+    if "E" not in text and value.is_finite():
+        head, _, tail = text.partition(".")
+        if len(head) <= 21 and (len(head) <= 20 or head[0] == "-"):  # at most 20 digits before the point
+            return rounded(text, 6 if len(tail.rstrip("0")) <= 6 else 2)
+        return rounded(text, 2)
+    if "E+" in text and value.adjusted() < 40:  # a whole number written 1E+2 (100 as a percent)
+        return str(int(value))
     if value.is_finite() and value == value.quantize(_SHORT, context=CONTEXT) if abs(value.adjusted()) < 20 else False:
         return plain(value)
     return _cents(value)
