@@ -10,9 +10,8 @@ from __future__ import annotations
 import functools
 import string
 from collections.abc import Callable, Mapping
-from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_EVEN, Context, Decimal
 from operator import itemgetter
-from typing import TypeVar
 
 from attrs import field, frozen
 
@@ -124,30 +123,88 @@ def _prepare(site: Site, zh: bool) -> Sentence:
 
 
 Numbers = tuple[object, ...]
-T = TypeVar("T")
+# A piece of a prepared sentence: text the site fixes, or the text of a record's numbers.
+Part = str | Callable[[Numbers], str]
 
 
-def _as(site: Site, fn: Callable[..., T], *names: str) -> Callable[[Numbers], T]:
-    """fn of the named params, as a function of a record's numbers: worked out once when
-    the site's facts fix them all (a name among `fields` is the record's, as in `params`)."""
-    at = [len(site.fields) - 1 - site.fields[::-1].index(n) if n in site.fields else None for n in names]
+def _at(site: Site, name: str) -> int | None:
+    """Where a record's numbers hold a param (the last of its name, as `params` reads it),
+    or None when the site's facts fix it."""
+    if name not in site.fields:
+        return None
+    return len(site.fields) - 1 - site.fields[::-1].index(name)
+
+
+def _as(site: Site, fn: Callable[..., str], *names: str) -> Part:
+    """fn of the named params, as a function of a record's numbers: its text, worked out
+    once, when the site's facts fix them all (a name among `fields` is the record's, as in
+    `params`)."""
+    at = [_at(site, n) for n in names]
     fixed = [site.facts.get(n) for n in names]
     if all(i is None for i in at):
-        text = fn(*fixed)
-        return lambda numbers: text
+        return fn(*fixed)
     if len(names) == 1:
-        one = itemgetter(at[0])
-        return lambda numbers: fn(one(numbers))
+        return _of_one(fn, at[0])
     if sum(i is not None for i in at) == 1:  # the commonest: one number of the record, the rest fixed
         k = next(k for k, i in enumerate(at) if i is not None)
-        get, before, after = itemgetter(at[k]), fixed[:k], fixed[k + 1 :]
-        return lambda numbers: fn(*before, get(numbers), *after)
+        before, after = fixed[:k], fixed[k + 1 :]
+        return _of_one(lambda value: fn(*before, value, *after), at[k])
     each = [itemgetter(i) if i is not None else _fixed(value) for i, value in zip(at, fixed, strict=True)]
     return lambda numbers: fn(*[get(numbers) for get in each])
 
 
+_NONE = object()
+
+
+def _of_one(fn: Callable[[object], str], i: int | None) -> Callable[[Numbers], str]:
+    """fn of the record's number at i, remembering the last number and its text: a reference
+    the rule fixes (100%) is one constant object on every record, its text then not worked
+    out again. By identity: hashing a long Decimal costs as much as its text."""
+    assert i is not None
+    last: list[tuple[object, str]] = [(_NONE, "")]
+
+    def said(numbers: Numbers) -> str:
+        value = numbers[i]
+        seen, text = last[0]
+        if value is not seen:
+            text = fn(value)
+            last[0] = (value, text)  # one tuple: a reader in another thread sees both or neither
+        return text
+
+    return said
+
+
 def _fixed(value: object) -> Callable[[Numbers], object]:
     return lambda numbers: value
+
+
+def _sentence(*parts: Part) -> Sentence:
+    """A sentence of fixed text and the record's numbers, as one format string filled by `%`
+    in one go: what the site fixes is joined once, when the sentence is prepared."""
+    pieces, getters = [], []
+    for part in parts:
+        if isinstance(part, str):
+            pieces.append(part.replace("%", "%%"))
+        else:
+            pieces.append("%s")
+            getters.append(part)
+    text = "".join(pieces)
+    if not getters:
+        fixed = text % ()
+        return lambda r: fixed
+    if len(getters) == 1:
+        (one,) = getters
+        return lambda r: text % one(r.numbers)
+    if len(getters) == 2:
+        first, second = getters
+        return lambda r: text % (first(n := r.numbers), second(n))
+    if len(getters) == 3:
+        first, second, third = getters
+        return lambda r: text % (first(n := r.numbers), second(n), third(n))
+    if len(getters) == 4:
+        first, second, third, fourth = getters
+        return lambda r: text % (first(n := r.numbers), second(n), third(n), fourth(n))
+    return lambda r: text % tuple([get(n) for n in (r.numbers,) for get in getters])
 
 
 def _n_of(value: object) -> str:
@@ -157,25 +214,25 @@ def _n_of(value: object) -> str:
 
 
 def _in_unit(value: object, unit: object) -> str:
+    if unit == "percent" and type(value) is Decimal:  # the commonest, without quantity's tests
+        return shown(_hundredfold(value)) + "%"
     return quantity(value, str(unit))
 
 
 def _judgment(site: Site, zh: bool) -> Sentence:
-    points, top = _as(site, _n_of, "points"), _as(site, _n_of, "max")
+    points, top = _as(site, shown, "points"), _as(site, shown, "max")
     if zh:
-        return lambda r: f"评价得分 {points(r.numbers)} 分（满分 {top(r.numbers)}）"
-    return lambda r: f"judged {points(r.numbers)} of {top(r.numbers)}"
+        return _sentence("评价得分 ", points, " 分（满分 ", top, "）")
+    return _sentence("judged ", points, " of ", top)
 
 
 def _band(site: Site, zh: bool) -> Sentence:
     subject, band = _as(site, format, "subject"), _as(site, format, "band")
     value = _as(site, _in_unit, "value", "unit")
-    points, top = _as(site, _n_of, "points"), _as(site, _n_of, "max")
+    points, top = _as(site, shown, "points"), _as(site, shown, "max")
     if zh:
-        return lambda r: (
-            f"{subject(n := r.numbers)} {value(n)} 属于 {band(n)} 档，得 {points(n)} 分（满分 {top(n)}）"
-        )
-    return lambda r: f"{subject(n := r.numbers)} {value(n)} is in {band(n)}: {points(n)} of {top(n)}"
+        return _sentence(subject, " ", value, " 属于 ", band, " 档，得 ", points, " 分（满分 ", top, "）")
+    return _sentence(subject, " ", value, " is in ", band, ": ", points, " of ", top)
 
 
 def _nothing(params: dict[str, object]) -> None:
@@ -229,29 +286,31 @@ def shown(value: Decimal) -> str:
     """A number in a reason: every digit when it has at most 6 decimals (a score that lost
     0.005 says 0.005, never 0.01), else at most 2 (a quotient such as 4.1666… as 4.17)."""
     text = str(value)  # in C: the digits, read as text (see `display.rounded`)
-    if "E" not in text and value.is_finite():
-        head, _, tail = text.partition(".")
-        if len(head) <= 21 and (len(head) <= 20 or head[0] == "-"):  # at most 20 digits before the point
-            return rounded(text, 6 if len(tail.rstrip("0")) <= 6 else 2)
-        return rounded(text, 2)
+    if "E" in text or not value.is_finite():
+        return _shown_odd(value, text)
+    point = text.find(".")
+    if point < 0:  # a whole number as it is, of at most 20 digits
+        if len(text) <= 20:
+            return "0" if text == "-0" else text
+    elif len(text) - point <= 7 and point <= 20:  # at most 6 decimals: the zeros after the last digit dropped
+        text = text.rstrip("0").rstrip(".")
+        return "0" if text == "-0" else text
+    head, _, tail = text.partition(".")
+    if len(head) <= 21 and (len(head) <= 20 or head[0] == "-"):  # at most 20 digits before the point
+        return rounded(text, 6 if len(tail.rstrip("0")) <= 6 else 2)
+    return rounded(text, 2)
+
+
+def _shown_odd(value: Decimal, text: str) -> str:
+    """shown() of a value str() writes with an exponent, or not finite."""
     if "E+" in text and value.adjusted() < 40:  # a whole number written 1E+2 (100 as a percent)
         return str(int(value))
     if value.is_finite() and value == value.quantize(_SHORT, context=CONTEXT) if abs(value.adjusted()) < 20 else False:
         return plain(value)
-    return _cents(value)
-
-
-def _cents(value: Decimal) -> str:
-    """number(value): rounded to cents, half up, first, as number() rounds it (the same text),
-    so that number() looks up a short value: hashing all 28 digits of a quotient costs more
-    than the rest."""
-    if value.is_finite() and abs(value.adjusted()) < 20:
-        return number(value.quantize(_CENT, context=_HALF_UP))
     return number(value)
 
 
-_CENT = Decimal("0.01")
-_HALF_UP = Context(prec=28, rounding=ROUND_HALF_UP)  # 22 digits at most are kept: exact but for the rounding
+_cents = number  # a gap: at most 2 decimals, whatever its digits
 
 
 def _hundredfold(value: Decimal) -> Decimal:
@@ -327,34 +386,37 @@ _COUNTING = {
 def _step(site: Site, zh: bool) -> Sentence:
     """`deduct R per S above REF`: the value, how far past the reference, the rate per step and the points lost."""
     subject, value = _as(site, format, "subject"), _as(site, _in_unit, "value", "unit")
-    reference = _as(site, lambda ref, unit: quantity(ZERO if ref is None else ref, str(unit)), "reference", "unit")
-    counted = _as(site, lambda ref: ref is None, "reference")  # `deduct 1 per 例数`: no reference
+    reference = _as(site, lambda ref, unit: _in_unit(ZERO if ref is None else ref, unit), "reference", "unit")
     gap = _as(site, lambda excess, unit: _gap(excess, unit, zh), "excess", "unit")
     per = _as(site, lambda step, unit: _per(step, unit, zh), "step", "unit")
     rate = _as(site, lambda rate: exact(_decimal({"rate": rate}, "rate")), "rate")
-    lost = _as(site, _n_of, "lost")
+    lost = _as(site, shown, "lost")
     word = _as(site, lambda direction: _DIRECTION.get(str(direction), ("", ""))[0 if zh else 1], "direction")
+    more = _more(site, zh)
+    if zh:
+        counted = _sentence(subject, "为 ", value, "，", per, "扣 ", rate, " 分，扣 ", lost, " 分", more)
+        over = _sentence(subject, " ", value, " ", word, " ", reference, " ", gap, "，", per, "扣 ", rate, " 分，扣 ",
+                         lost, " 分", more)  # fmt: skip
+    else:
+        counted = _sentence(subject, " is ", value, "; ", rate, " ", per, ": -", lost, more)
+        over = _sentence(subject, " ", value, " is ", gap, " ", word, " ", reference, "; ", rate, " ", per, ": -", lost,
+                         more)  # fmt: skip
+    at = _at(site, "reference")  # `deduct 1 per 例数`: no reference, the value counted
+    if at is None:
+        return counted if site.facts.get("reference") is None else over
+    return lambda r: counted(r) if r.numbers[at] is None else over(r)
+
+
+def _more(site: Site, zh: bool) -> Part:
+    """How the steps were counted (whole or started ones), when the rule says."""
 
     def extra(counting: object, steps: object) -> str:
         said = _COUNTING.get(str(counting))
         return said[0 if zh else 1].format(steps=_n_of(steps)) if said else ""
 
-    more = _as(site, extra, "counting", "steps")
-
-    def sentence(r: Reason) -> str:
-        n = r.numbers
-        if counted(n):
-            if zh:
-                return f"{subject(n)}为 {value(n)}，{per(n)}扣 {rate(n)} 分，扣 {lost(n)} 分{more(n)}"
-            return f"{subject(n)} is {value(n)}; {rate(n)} {per(n)}: -{lost(n)}{more(n)}"
-        if zh:
-            return (
-                f"{subject(n)} {value(n)} {word(n)} {reference(n)} {gap(n)}，"
-                f"{per(n)}扣 {rate(n)} 分，扣 {lost(n)} 分{more(n)}"
-            )
-        return f"{subject(n)} {value(n)} is {gap(n)} {word(n)} {reference(n)}; {rate(n)} {per(n)}: -{lost(n)}{more(n)}"
-
-    return sentence
+    if _at(site, "counting") is None and str(site.facts.get("counting")) not in _COUNTING:
+        return ""  # the commonest: every step as it is, nothing said
+    return _as(site, extra, "counting", "steps")
 
 
 def _signed(p: Mapping[str, object]) -> str:
