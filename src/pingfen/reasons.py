@@ -12,6 +12,7 @@ import string
 from collections.abc import Callable, Mapping
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_EVEN, Context, Decimal
 from operator import itemgetter
+from typing import Any
 
 from attrs import field, frozen
 
@@ -34,11 +35,18 @@ class Site:
     names: tuple[tuple[str, str], ...] = ()
     # Its sentence in each language (True: 中文), prepared the first time a reason is read:
     # what the facts fix is put into words once per rubric, not once per record.
-    sentences: dict[bool, Callable[[Reason], str]] = field(factory=dict, init=False, eq=False, hash=False, repr=False)
+    sentences: dict[bool, Sentence] = field(factory=dict, init=False, eq=False, hash=False, repr=False)
 
     def __reduce__(self) -> tuple[object, ...]:
         """Pickled without its prepared sentences (functions): prepared again when read."""
         return (Site, (self.kind, self.facts, self.fields, self.template, self.names))
+
+    def said(self, zh: bool) -> Sentence:
+        """Its sentence in one language (True: 中文), prepared the first time it is asked for."""
+        sentence = self.sentences.get(zh)
+        if sentence is None:
+            sentence = self.sentences[zh] = _prepare(self, zh)
+        return sentence
 
 
 class Reason:
@@ -67,23 +75,12 @@ class Reason:
 
     @property
     def params(self) -> dict[str, object]:
-        site = self.site
-        params = dict(site.facts)
-        count = len(site.fields)
-        params.update(zip(site.fields, self.numbers[:count], strict=True))
-        _DERIVED.get(site.kind, _nothing)(params)
-        if site.template is not None:
-            values = self.numbers[count:]
-            params["values"] = {name: (value, unit) for (name, unit), value in zip(site.names, values, strict=True)}
-            params["score"] = self.score
-        return params
+        return params(self.site, self.numbers, self.score)
 
     def text(self, lang: Lang = "zh") -> str:
         zh = lang == "zh"
-        said = self.site.sentences.get(zh)
-        if said is None:
-            said = self.site.sentences[zh] = _prepare(self.site, zh)
-        return said(self)
+        said = self.site.sentences.get(zh) or self.site.said(zh)
+        return said(self.numbers, self.score)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Reason):
@@ -97,7 +94,23 @@ class Reason:
         return f"Reason({self.kind!r}, {self.params!r})"
 
 
-Sentence = Callable[[Reason], str]
+def params(site: Site, numbers: tuple[object, ...], score: Decimal | None) -> dict[str, object]:
+    """A reason's numbers and its site's facts in one mapping, as the templates read them."""
+    found = dict(site.facts)
+    count = len(site.fields)
+    found.update(zip(site.fields, numbers[:count], strict=True))
+    _DERIVED.get(site.kind, _nothing)(found)
+    if site.template is not None:
+        values = numbers[count:]
+        found["values"] = {name: (value, unit) for (name, unit), value in zip(site.names, values, strict=True)}
+        found["score"] = score
+    return found
+
+
+# A site's sentence: a record's numbers (one per `Site.fields`, then one per `Site.names`)
+# and the indicator's score, in words; read by `Reason.text`, and by a result's nodes
+# straight from the explaining code's records, without making a Reason.
+Sentence = Callable[[tuple[object, ...], Decimal | None], str]
 
 
 def _prepare(site: Site, zh: bool) -> Sentence:
@@ -106,25 +119,27 @@ def _prepare(site: Site, zh: bool) -> Sentence:
     record's numbers is written once."""
     template = site.template
     if template is not None:  # the author's words, filled in as `_fill` reads them
-        return lambda reason: _fill(template, reason.params)
+        return lambda numbers, score: _fill(template, params(site, numbers, score))
     prepare = _PREPARED.get(site.kind)
     if prepare is not None:
         said = prepare(site, zh)
     else:
         words: Callable[[Mapping[str, object]], str] = _TEMPLATES[site.kind][0 if zh else 1]
-        said = lambda reason: words(reason.params)  # noqa: E731 - one of two ways to say it
+        said = lambda numbers, score: words(params(site, numbers, score))  # noqa: E731 - one of two ways to say it
     if "panels" in site.facts:  # a value read from panels: each panel's scores first
         plain_said = said
-        return lambda reason: _panelled(reason.params, site.kind, zh, plain_said(reason))
+        return lambda numbers, score: _panelled(params(site, numbers, score), site.kind, zh, plain_said(numbers, score))
     if not site.fields:  # only what the rule fixes: the same sentence for every record
-        fixed = said(Reason(site))
-        return lambda reason: fixed
+        fixed = said((), None)
+        return lambda numbers, score: fixed
     return said
 
 
 Numbers = tuple[object, ...]
-# A piece of a prepared sentence: text the site fixes, or the text of a record's numbers.
-Part = str | Callable[[Numbers], str]
+# A piece of a prepared sentence: text the site fixes, or the text of one of a record's
+# numbers as (function of it, its place); (function of them all, ALL) for several.
+Part = str | tuple[Callable[[Any], str], int | slice]
+ALL = slice(None)  # a tuple's [:] is the tuple itself
 
 
 def _at(site: Site, name: str) -> int | None:
@@ -135,36 +150,35 @@ def _at(site: Site, name: str) -> int | None:
     return len(site.fields) - 1 - site.fields[::-1].index(name)
 
 
-def _as(site: Site, fn: Callable[..., str], *names: str) -> Part:
-    """fn of the named params, as a function of a record's numbers: its text, worked out
-    once, when the site's facts fix them all (a name among `fields` is the record's, as in
-    `params`)."""
+def _as(site: Site, fn: Callable[..., str], *names: str, remember: bool = False) -> Part:
+    """fn of the named params, as a part of a sentence: its text, worked out once, when the
+    site's facts fix them all (a name among `fields` is the record's, as in `params`).
+    `remember`: a number often the same object on every record (a fixed reference) keeps
+    its last text."""
     at = [_at(site, n) for n in names]
     fixed = [site.facts.get(n) for n in names]
     if all(i is None for i in at):
         return fn(*fixed)
-    if len(names) == 1:
-        return _of_one(fn, at[0])
     if sum(i is not None for i in at) == 1:  # the commonest: one number of the record, the rest fixed
         k = next(k for k, i in enumerate(at) if i is not None)
         before, after = fixed[:k], fixed[k + 1 :]
-        return _of_one(lambda value: fn(*before, value, *after), at[k])
+        one = fn if len(names) == 1 else lambda value: fn(*before, value, *after)
+        place = at[k]
+        assert place is not None
+        return (_last(one) if remember else one), place
     each = [itemgetter(i) if i is not None else _fixed(value) for i, value in zip(at, fixed, strict=True)]
-    return lambda numbers: fn(*[get(numbers) for get in each])
+    return (lambda numbers: fn(*[get(numbers) for get in each])), ALL
 
 
 _NONE = object()
 
 
-def _of_one(fn: Callable[[object], str], i: int | None) -> Callable[[Numbers], str]:
-    """fn of the record's number at i, remembering the last number and its text: a reference
-    the rule fixes (100%) is one constant object on every record, its text then not worked
-    out again. By identity: hashing a long Decimal costs as much as its text."""
-    assert i is not None
+def _last(fn: Callable[[Any], str]) -> Callable[[Any], str]:
+    """fn, remembering its last value and text. By identity: hashing a long Decimal costs
+    as much as its text, and a rule's constant is one object on every record."""
     last: list[tuple[object, str]] = [(_NONE, "")]
 
-    def said(numbers: Numbers) -> str:
-        value = numbers[i]
+    def said(value: object) -> str:
         seen, text = last[0]
         if value is not seen:
             text = fn(value)
@@ -181,7 +195,8 @@ def _fixed(value: object) -> Callable[[Numbers], object]:
 def _sentence(*parts: Part) -> Sentence:
     """A sentence of fixed text and the record's numbers, as one format string filled by `%`
     in one go: what the site fixes is joined once, when the sentence is prepared."""
-    pieces, getters = [], []
+    pieces: list[str] = []
+    getters: list[tuple[Callable[[Any], str], int | slice]] = []
     for part in parts:
         if isinstance(part, str):
             pieces.append(part.replace("%", "%%"))
@@ -191,20 +206,21 @@ def _sentence(*parts: Part) -> Sentence:
     text = "".join(pieces)
     if not getters:
         fixed = text % ()
-        return lambda r: fixed
+        return lambda numbers, score: fixed
+    # unrolled for the usual few numbers: a call fewer for each
     if len(getters) == 1:
-        (one,) = getters
-        return lambda r: text % one(r.numbers)
+        ((f, i),) = getters
+        return lambda numbers, score: text % f(numbers[i])
     if len(getters) == 2:
-        first, second = getters
-        return lambda r: text % (first(n := r.numbers), second(n))
+        (f, i), (g, j) = getters
+        return lambda numbers, score: text % (f(numbers[i]), g(numbers[j]))
     if len(getters) == 3:
-        first, second, third = getters
-        return lambda r: text % (first(n := r.numbers), second(n), third(n))
+        (f, i), (g, j), (h, k) = getters
+        return lambda numbers, score: text % (f(numbers[i]), g(numbers[j]), h(numbers[k]))
     if len(getters) == 4:
-        first, second, third, fourth = getters
-        return lambda r: text % (first(n := r.numbers), second(n), third(n), fourth(n))
-    return lambda r: text % tuple([get(n) for n in (r.numbers,) for get in getters])
+        (f, i), (g, j), (h, k), (m, n) = getters
+        return lambda numbers, score: text % (f(numbers[i]), g(numbers[j]), h(numbers[k]), m(numbers[n]))
+    return lambda numbers, score: text % tuple([f(numbers[i]) for f, i in getters])
 
 
 def _n_of(value: object) -> str:
@@ -386,7 +402,8 @@ _COUNTING = {
 def _step(site: Site, zh: bool) -> Sentence:
     """`deduct R per S above REF`: the value, how far past the reference, the rate per step and the points lost."""
     subject, value = _as(site, format, "subject"), _as(site, _in_unit, "value", "unit")
-    reference = _as(site, lambda ref, unit: _in_unit(ZERO if ref is None else ref, unit), "reference", "unit")
+    reference = _as(site, lambda ref, unit: _in_unit(ZERO if ref is None else ref, unit), "reference", "unit",
+                    remember=True)  # fmt: skip
     gap = _as(site, lambda excess, unit: _gap(excess, unit, zh), "excess", "unit")
     per = _as(site, lambda step, unit: _per(step, unit, zh), "step", "unit")
     rate = _as(site, lambda rate: exact(_decimal({"rate": rate}, "rate")), "rate")
@@ -404,7 +421,7 @@ def _step(site: Site, zh: bool) -> Sentence:
     at = _at(site, "reference")  # `deduct 1 per 例数`: no reference, the value counted
     if at is None:
         return counted if site.facts.get("reference") is None else over
-    return lambda r: counted(r) if r.numbers[at] is None else over(r)
+    return lambda numbers, score: counted(numbers, score) if numbers[at] is None else over(numbers, score)
 
 
 def _more(site: Site, zh: bool) -> Part:
