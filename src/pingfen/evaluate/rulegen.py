@@ -109,6 +109,12 @@ class IndicatorCode:
                 self.keep(f"{clamp} is {g.const('low')}", f"({g.const(site)}, ({start}, {all_lost}))")
         if self.ind.round_places is not None:
             self.rounded(score)
+        return self.kept(score, clamp)
+
+    def kept(self, score: str, clamp: str) -> tuple[str, str, str]:
+        """Write the lines recording reasons, now that the score is known; return the names of
+        the score, the reason records (a constant () when none can be kept) and the clamp."""
+        g = self.g
         if not self.emit:
             return score, g.const(()), clamp
         g.out(f"{self.reasons} = {g.const(())}")
@@ -133,12 +139,7 @@ class IndicatorCode:
         for side in ("low", "high"):
             site = Site(f"adjust_{side}", {"low": floor, "max": top}, ("start", "lost"))
             self.keep(f"{clamp} is {g.const(side)}", f"({g.const(site)}, ({start}, {all_lost}))")
-        if not self.emit:
-            return score, g.const(()), clamp
-        g.out(f"{self.reasons} = {g.const(())}")
-        for line in self.emit:
-            g.out(line)
-        return score, self.reasons, clamp
+        return self.kept(score, clamp)
 
     def rounded(self, score: str) -> None:
         """`round N`: the clamped score rounded as the rubric says, with a reason when that
