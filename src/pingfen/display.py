@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Context, Decimal, DecimalException
 from itertools import repeat
 
-__all__ = ["canonical", "canonicals", "digits", "number", "plain", "rounded", "width"]
+__all__ = ["canonical", "canonicals", "digits", "number", "plain", "rounded", "rounded_parts", "width"]
 
 
 
@@ -99,16 +99,27 @@ def rounded(text: str, places: int) -> str:
     `places` decimals and in the canonical form, by arithmetic on its digits: a quantize in
     a context of its own costs several times more."""
     head, _, tail = text.partition(".")
+    return rounded_parts(head, tail, places)
+
+
+def rounded_parts(head: str, tail: str, places: int) -> str:
+    """rounded() of the digits before the point (with the sign) and after it."""
     if len(tail) <= places:  # nothing to round: the zeros dropped
         kept = tail.rstrip("0")
-        shown = head + "." + kept if kept else head
-        return "0" if shown == "-0" else shown
-    negative = head[0] == "-"
-    # the digits kept, as one integer, one more when the first dropped is 5 or more (half up)
-    whole, part = divmod(int((head[1:] if negative else head) + tail[:places]) + (tail[places] >= "5"), 10**places)
-    kept = str(part).rjust(places, "0").rstrip("0")
-    shown = f"{whole}.{kept}" if kept else str(whole)
-    return "-" + shown if negative and (whole or part) else shown
+    else:
+        kept = tail[:places]
+        if tail[places] >= "5":  # half up: one more in the last place kept (away from 0)
+            if kept.count("9") == places:  # …999 carries into the whole part: as one integer
+                negative = head[0] == "-"
+                whole = int(head[1:] if negative else head) * 10**places + int(kept or "0") + 1
+                digits = str(whole).rjust(places + 1, "0")
+                head = ("-" if negative else "") + digits[: len(digits) - places]
+                kept = digits[len(digits) - places :]
+            else:
+                kept = str(int(kept) + 1).rjust(places, "0")
+        kept = kept.rstrip("0")
+    shown = head + "." + kept if kept else head
+    return "0" if shown == "-0" else shown
 
 
 def _number(value: Decimal) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 from attrs import field, frozen
 
-from pingfen.display import number, plain, rounded
+from pingfen.display import number, plain, rounded_parts
 from pingfen.lang import Lang
 from pingfen.values import AGGREGATE_LEAST, AGGREGATES, CONTEXT, ZERO, calendar_day
 
@@ -230,9 +230,42 @@ def _n_of(value: object) -> str:
 
 
 def _in_unit(value: object, unit: object) -> str:
-    if unit == "percent" and type(value) is Decimal:  # the commonest, without quantity's tests
-        return shown(_hundredfold(value)) + "%"
-    return quantity(value, str(unit))
+    return _quantity_in(str(unit))(value)
+
+
+def _percent(value: object) -> str:
+    """quantity(value, "percent"): the commonest, a Decimal, without quantity's tests, each
+    text worked out once (as `shown`)."""
+    if type(value) is not Decimal:
+        return quantity(value, "percent")
+    text = str(value)
+    said = _PERCENTS.get(text)
+    if said is None:
+        said = quantity(value, "percent")
+        if len(_PERCENTS) >= _KEPT:
+            _PERCENTS.clear()
+        _PERCENTS[text] = said
+    return said
+
+
+def _quantity_in(unit: str) -> Callable[[object], str]:
+    """quantity() of values in one unit, as a function of the value alone."""
+    if unit == "percent":
+        return _percent
+    if unit == "date":
+        return lambda value: quantity(value, unit)
+    return lambda value: shown(value) if type(value) is Decimal else quantity(value, unit)
+
+
+def _valued(site: Site, name: str, fn: Callable[[object], object] | None = None, remember: bool = False) -> Part:
+    """A param in its unit's words (of fn(param) when given): a function of the record's number
+    alone when the site fixes the unit, as it does but for a hand-made Site."""
+    if _at(site, "unit") is None:
+        said = _quantity_in(str(site.facts.get("unit")))
+        return _as(site, said if fn is None else lambda value: said(fn(value)), name, remember=remember)
+    if fn is None:
+        return _as(site, _in_unit, name, "unit", remember=remember)
+    return _as(site, lambda value, unit: _in_unit(fn(value), unit), name, "unit", remember=remember)
 
 
 def _judgment(site: Site, zh: bool) -> Sentence:
@@ -244,7 +277,7 @@ def _judgment(site: Site, zh: bool) -> Sentence:
 
 def _band(site: Site, zh: bool) -> Sentence:
     subject, band = _as(site, format, "subject"), _as(site, format, "band")
-    value = _as(site, _in_unit, "value", "unit")
+    value = _valued(site, "value")
     points, top = _as(site, shown, "points"), _as(site, shown, "max")
     if zh:
         return _sentence(subject, " ", value, " 属于 ", band, " 档，得 ", points, " 分（满分 ", top, "）")
@@ -302,6 +335,24 @@ def shown(value: Decimal) -> str:
     """A number in a reason: every digit when it has at most 6 decimals (a score that lost
     0.005 says 0.005, never 0.01), else at most 2 (a quotient such as 4.1666… as 4.17)."""
     text = str(value)  # in C: the digits, read as text (see `display.rounded`)
+    said = _SAID.get(text)
+    if said is None:
+        said = _shown(value, text)
+        if len(_SAID) >= _KEPT:
+            _SAID.clear()
+        _SAID[text] = said
+    return said
+
+
+# shown() by the value's str(): most numbers of reasons recur (a judge's 4.5, a step's 0.2),
+# and a str hashes for a fraction of what working out its text costs (a Decimal's own hash
+# costs as much). Bounded.
+_SAID: dict[str, str] = {}
+_PERCENTS: dict[str, str] = {}
+_KEPT = 4096
+
+
+def _shown(value: Decimal, text: str) -> str:
     if "E" in text or not value.is_finite():
         return _shown_odd(value, text)
     point = text.find(".")
@@ -313,8 +364,8 @@ def shown(value: Decimal) -> str:
         return "0" if text == "-0" else text
     head, _, tail = text.partition(".")
     if len(head) <= 21 and (len(head) <= 20 or head[0] == "-"):  # at most 20 digits before the point
-        return rounded(text, 6 if len(tail.rstrip("0")) <= 6 else 2)
-    return rounded(text, 2)
+        return rounded_parts(head, tail, 6 if len(tail.rstrip("0")) <= 6 else 2)
+    return rounded_parts(head, tail, 2)
 
 
 def _shown_odd(value: Decimal, text: str) -> str:
@@ -401,10 +452,17 @@ _COUNTING = {
 
 def _step(site: Site, zh: bool) -> Sentence:
     """`deduct R per S above REF`: the value, how far past the reference, the rate per step and the points lost."""
-    subject, value = _as(site, format, "subject"), _as(site, _in_unit, "value", "unit")
-    reference = _as(site, lambda ref, unit: _in_unit(ZERO if ref is None else ref, unit), "reference", "unit",
-                    remember=True)  # fmt: skip
-    gap = _as(site, lambda excess, unit: _gap(excess, unit, zh), "excess", "unit")
+    subject, value = _as(site, format, "subject"), _valued(site, "value")
+    reference = _valued(site, "reference", lambda ref: ZERO if ref is None else ref, remember=True)
+    if _at(site, "unit") is None:  # the commonest: the unit fixed, the gap a function of the excess alone
+        unit = site.facts.get("unit")
+        gap = _as(site, lambda excess: _gap(excess, unit, zh), "excess")
+        if unit == "percent":
+            points = " 个百分点" if zh else " percentage points"
+            gap = _as(site, lambda excess: number(excess.scaleb(2, _WIDE) if excess.is_finite() else excess) + points,
+                      "excess")  # fmt: skip
+    else:
+        gap = _as(site, lambda excess, unit: _gap(excess, unit, zh), "excess", "unit")
     per = _as(site, lambda step, unit: _per(step, unit, zh), "step", "unit")
     rate = _as(site, lambda rate: exact(_decimal({"rate": rate}, "rate")), "rate")
     lost = _as(site, shown, "lost")
