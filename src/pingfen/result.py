@@ -117,7 +117,13 @@ class NodeResult:
             kept = owner._records[at]
         except AttributeError:  # the first read of any node's reasons: the result is explained
             kept = owner.explained()[at]
-        return _words(kept, owner._scores[at], self._lang == "zh") if kept else []
+        if not kept:  # most nodes lose nothing
+            return []
+        if len(kept) == 1:  # the commonest else: one reason, said without a loop
+            ((site, numbers),) = kept
+            zh = self._lang == "zh"
+            return [(site.sentences.get(zh) or site.said(zh))(numbers, owner._scores[at])]
+        return _words(kept, owner._scores[at], self._lang == "zh")
 
     def reasons_in(self, lang: Lang) -> list[str]:
         owner = self._owner

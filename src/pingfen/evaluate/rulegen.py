@@ -117,8 +117,14 @@ class IndicatorCode:
         g = self.g
         if not self.emit:
             return score, g.const(()), clamp
-        g.out(f"{self.reasons} = {g.const(())}")
-        for line in self.emit:
+        lines, add = self.emit, f"    {self.reasons} += "
+        if lines[0].startswith("if ") and lines[1].startswith(add) and (len(lines) == 2 or lines[2][0] != " "):
+            # the first record kept as the tuple itself, not added to an empty one: a tuple fewer
+            g.out(f"{self.reasons} = {lines[1][len(add):]} if {lines[0][3:-1]} else {g.const(())}")
+            lines = lines[2:]
+        else:
+            g.out(f"{self.reasons} = {g.const(())}")
+        for line in lines:
             g.out(line)
         return score, self.reasons, clamp
 
