@@ -239,9 +239,12 @@ def _percent(value: object) -> str:
     if type(value) is not Decimal:
         return quantity(value, "percent")
     text = str(value)
+    if len(text) > _LONG or not value.is_finite():
+        return quantity(value, "percent")
     said = _PERCENTS.get(text)
     if said is None:
-        said = quantity(value, "percent")
+        hundredfold = value.scaleb(2, _WIDE)
+        said = _shown(hundredfold, str(hundredfold)) + "%"
         if len(_PERCENTS) >= _KEPT:
             _PERCENTS.clear()
         _PERCENTS[text] = said
@@ -335,6 +338,8 @@ def shown(value: Decimal) -> str:
     """A number in a reason: every digit when it has at most 6 decimals (a score that lost
     0.005 says 0.005, never 0.01), else at most 2 (a quotient such as 4.1666… as 4.17)."""
     text = str(value)  # in C: the digits, read as text (see `display.rounded`)
+    if len(text) > _LONG:  # a quotient's 28 digits: seldom twice
+        return _shown(value, text)
     said = _SAID.get(text)
     if said is None:
         said = _shown(value, text)
@@ -350,6 +355,7 @@ def shown(value: Decimal) -> str:
 _SAID: dict[str, str] = {}
 _PERCENTS: dict[str, str] = {}
 _KEPT = 4096
+_LONG = 16  # texts longer than this are worked out each time
 
 
 def _shown(value: Decimal, text: str) -> str:
