@@ -25,7 +25,7 @@ from decimal import (
     Overflow,
 )
 
-__all__ = ["canonical", "canonicals", "digits", "normalized", "number", "plain", "width"]
+__all__ = ["canonical", "canonicals", "digits", "normalized", "number", "plain", "rounded", "rounded_parts", "width"]
 
 
 def canonical(value: Decimal) -> Decimal:
@@ -98,6 +98,43 @@ _SHOWN: dict[Decimal, str] = {}  # number() of values already shown: it depends 
 
 def number(value: Decimal) -> str:
     """For a reader: at most 2 decimals, half up, in the canonical form: 1.25, 4.17, 3."""
+    if value.is_finite():
+        text = str(value)  # in C; without an exponent, the digits as they are
+        if "E" not in text:
+            return rounded(text, 2)
+    return _number(value)
+
+
+def rounded(text: str, places: int) -> str:
+    """str() of a finite Decimal written without an exponent, rounded half up to at most
+    `places` decimals and in the canonical form, by arithmetic on its digits: a quantize in
+    a context of its own costs several times more."""
+    head, _, tail = text.partition(".")
+    return rounded_parts(head, tail, places)
+
+
+def rounded_parts(head: str, tail: str, places: int) -> str:
+    """rounded() of the digits before the point (with the sign) and after it."""
+    if len(tail) <= places:  # nothing to round: the zeros dropped
+        kept = tail.rstrip("0")
+    else:
+        kept = tail[:places]
+        if tail[places] >= "5":  # half up: one more in the last place kept (away from 0)
+            if kept.count("9") == places:  # …999 carries into the whole part: as one integer
+                negative = head[0] == "-"
+                whole = int(head[1:] if negative else head) * 10**places + int(kept or "0") + 1
+                digits = str(whole).rjust(places + 1, "0")
+                head = ("-" if negative else "") + digits[: len(digits) - places]
+                kept = digits[len(digits) - places :]
+            else:
+                kept = str(int(kept) + 1).rjust(places, "0")
+        kept = kept.rstrip("0")
+    shown = head + "." + kept if kept else head
+    return "0" if shown == "-0" else shown
+
+
+def _number(value: Decimal) -> str:
+    """number() of a value str() writes with an exponent (1E+2, 1E-7, huge or tiny), or not finite."""
     if not value.is_finite():
         return str(value)
     shown = _SHOWN.get(value)

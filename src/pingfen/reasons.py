@@ -10,13 +10,13 @@ from __future__ import annotations
 import functools
 import string
 from collections.abc import Callable, Mapping
-from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_EVEN, Context, Decimal
 from operator import itemgetter
-from typing import TypeVar
+from typing import Any
 
 from attrs import field, frozen
 
-from pingfen.display import number, plain
+from pingfen.display import number, plain, rounded_parts
 from pingfen.lang import Lang
 from pingfen.values import AGGREGATE_LEAST, AGGREGATES, CONTEXT, ZERO, calendar_day
 
@@ -35,11 +35,18 @@ class Site:
     names: tuple[tuple[str, str], ...] = ()
     # Its sentence in each language (True: 中文), prepared the first time a reason is read:
     # what the facts fix is put into words once per rubric, not once per record.
-    sentences: dict[bool, Callable[[Reason], str]] = field(factory=dict, init=False, eq=False, hash=False, repr=False)
+    sentences: dict[bool, Sentence] = field(factory=dict, init=False, eq=False, hash=False, repr=False)
 
     def __reduce__(self) -> tuple[object, ...]:
         """Pickled without its prepared sentences (functions): prepared again when read."""
         return (Site, (self.kind, self.facts, self.fields, self.template, self.names))
+
+    def said(self, zh: bool) -> Sentence:
+        """Its sentence in one language (True: 中文), prepared the first time it is asked for."""
+        sentence = self.sentences.get(zh)
+        if sentence is None:
+            sentence = self.sentences[zh] = _prepare(self, zh)
+        return sentence
 
 
 class Reason:
@@ -68,23 +75,12 @@ class Reason:
 
     @property
     def params(self) -> dict[str, object]:
-        site = self.site
-        params = dict(site.facts)
-        count = len(site.fields)
-        params.update(zip(site.fields, self.numbers[:count], strict=True))
-        _DERIVED.get(site.kind, _nothing)(params)
-        if site.template is not None:
-            values = self.numbers[count:]
-            params["values"] = {name: (value, unit) for (name, unit), value in zip(site.names, values, strict=True)}
-            params["score"] = self.score
-        return params
+        return params(self.site, self.numbers, self.score)
 
     def text(self, lang: Lang = "zh") -> str:
         zh = lang == "zh"
-        said = self.site.sentences.get(zh)
-        if said is None:
-            said = self.site.sentences[zh] = _prepare(self.site, zh)
-        return said(self)
+        said = self.site.sentences.get(zh) or self.site.said(zh)
+        return said(self.numbers, self.score)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Reason):
@@ -98,7 +94,23 @@ class Reason:
         return f"Reason({self.kind!r}, {self.params!r})"
 
 
-Sentence = Callable[[Reason], str]
+def params(site: Site, numbers: tuple[object, ...], score: Decimal | None) -> dict[str, object]:
+    """A reason's numbers and its site's facts in one mapping, as the templates read them."""
+    found = dict(site.facts)
+    count = len(site.fields)
+    found.update(zip(site.fields, numbers[:count], strict=True))
+    _DERIVED.get(site.kind, _nothing)(found)
+    if site.template is not None:
+        values = numbers[count:]
+        found["values"] = {name: (value, unit) for (name, unit), value in zip(site.names, values, strict=True)}
+        found["score"] = score
+    return found
+
+
+# A site's sentence: a record's numbers (one per `Site.fields`, then one per `Site.names`)
+# and the indicator's score, in words; read by `Reason.text`, and by a result's nodes
+# straight from the explaining code's records, without making a Reason.
+Sentence = Callable[[tuple[object, ...], Decimal | None], str]
 
 
 def _prepare(site: Site, zh: bool) -> Sentence:
@@ -107,47 +119,108 @@ def _prepare(site: Site, zh: bool) -> Sentence:
     record's numbers is written once."""
     template = site.template
     if template is not None:  # the author's words, filled in as `_fill` reads them
-        return lambda reason: _fill(template, reason.params)
+        return lambda numbers, score: _fill(template, params(site, numbers, score))
     prepare = _PREPARED.get(site.kind)
     if prepare is not None:
         said = prepare(site, zh)
     else:
         words: Callable[[Mapping[str, object]], str] = _TEMPLATES[site.kind][0 if zh else 1]
-        said = lambda reason: words(reason.params)  # noqa: E731 - one of two ways to say it
+        said = lambda numbers, score: words(params(site, numbers, score))  # noqa: E731 - one of two ways to say it
     if "panels" in site.facts:  # a value read from panels: each panel's scores first
         plain_said = said
-        return lambda reason: _panelled(reason.params, site.kind, zh, plain_said(reason))
+        return lambda numbers, score: _panelled(params(site, numbers, score), site.kind, zh, plain_said(numbers, score))
     if not site.fields:  # only what the rule fixes: the same sentence for every record
-        fixed = said(Reason(site))
-        return lambda reason: fixed
+        fixed = said((), None)
+        return lambda numbers, score: fixed
     return said
 
 
 Numbers = tuple[object, ...]
-T = TypeVar("T")
+# A piece of a prepared sentence: text the site fixes, or the text of one of a record's
+# numbers as (function of it, its place); (function of them all, ALL) for several.
+Part = str | tuple[Callable[[Any], str], int | slice]
+ALL = slice(None)  # a tuple's [:] is the tuple itself
 
 
-def _as(site: Site, fn: Callable[..., T], *names: str) -> Callable[[Numbers], T]:
-    """fn of the named params, as a function of a record's numbers: worked out once when
-    the site's facts fix them all (a name among `fields` is the record's, as in `params`)."""
-    at = [len(site.fields) - 1 - site.fields[::-1].index(n) if n in site.fields else None for n in names]
+def _at(site: Site, name: str) -> int | None:
+    """Where a record's numbers hold a param (the last of its name, as `params` reads it),
+    or None when the site's facts fix it."""
+    if name not in site.fields:
+        return None
+    return len(site.fields) - 1 - site.fields[::-1].index(name)
+
+
+def _as(site: Site, fn: Callable[..., str], *names: str, remember: bool = False) -> Part:
+    """fn of the named params, as a part of a sentence: its text, worked out once, when the
+    site's facts fix them all (a name among `fields` is the record's, as in `params`).
+    `remember`: a number often the same object on every record (a fixed reference) keeps
+    its last text."""
+    at = [_at(site, n) for n in names]
     fixed = [site.facts.get(n) for n in names]
     if all(i is None for i in at):
-        text = fn(*fixed)
-        return lambda numbers: text
-    if len(names) == 1:
-        one = itemgetter(at[0])
-        return lambda numbers: fn(one(numbers))
+        return fn(*fixed)
     if sum(i is not None for i in at) == 1:  # the commonest: one number of the record, the rest fixed
         k = next(k for k, i in enumerate(at) if i is not None)
-        get, before, after = itemgetter(at[k]), fixed[:k], fixed[k + 1 :]
-        return lambda numbers: fn(*before, get(numbers), *after)
+        before, after = fixed[:k], fixed[k + 1 :]
+        one = fn if len(names) == 1 else lambda value: fn(*before, value, *after)
+        place = at[k]
+        assert place is not None
+        return (_last(one) if remember else one), place
     each = [itemgetter(i) if i is not None else _fixed(value) for i, value in zip(at, fixed, strict=True)]
-    return lambda numbers: fn(*[get(numbers) for get in each])
+    return (lambda numbers: fn(*[get(numbers) for get in each])), ALL
+
+
+_NONE = object()
+
+
+def _last(fn: Callable[[Any], str]) -> Callable[[Any], str]:
+    """fn, remembering its last value and text. By identity: hashing a long Decimal costs
+    as much as its text, and a rule's constant is one object on every record."""
+    last: list[tuple[object, str]] = [(_NONE, "")]
+
+    def said(value: object) -> str:
+        seen, text = last[0]
+        if value is not seen:
+            text = fn(value)
+            last[0] = (value, text)  # one tuple: a reader in another thread sees both or neither
+        return text
+
+    return said
 
 
 def _fixed(value: object) -> Callable[[Numbers], object]:
     return lambda numbers: value
+
+
+def _sentence(*parts: Part) -> Sentence:
+    """A sentence of fixed text and the record's numbers, as one format string filled by `%`
+    in one go: what the site fixes is joined once, when the sentence is prepared."""
+    pieces: list[str] = []
+    getters: list[tuple[Callable[[Any], str], int | slice]] = []
+    for part in parts:
+        if isinstance(part, str):
+            pieces.append(part.replace("%", "%%"))
+        else:
+            pieces.append("%s")
+            getters.append(part)
+    text = "".join(pieces)
+    if not getters:
+        fixed = text % ()
+        return lambda numbers, score: fixed
+    # unrolled for the usual few numbers: a call fewer for each
+    if len(getters) == 1:
+        ((f, i),) = getters
+        return lambda numbers, score: text % f(numbers[i])
+    if len(getters) == 2:
+        (f, i), (g, j) = getters
+        return lambda numbers, score: text % (f(numbers[i]), g(numbers[j]))
+    if len(getters) == 3:
+        (f, i), (g, j), (h, k) = getters
+        return lambda numbers, score: text % (f(numbers[i]), g(numbers[j]), h(numbers[k]))
+    if len(getters) == 4:
+        (f, i), (g, j), (h, k), (m, n) = getters
+        return lambda numbers, score: text % (f(numbers[i]), g(numbers[j]), h(numbers[k]), m(numbers[n]))
+    return lambda numbers, score: text % tuple([f(numbers[i]) for f, i in getters])
 
 
 def _n_of(value: object) -> str:
@@ -157,25 +230,61 @@ def _n_of(value: object) -> str:
 
 
 def _in_unit(value: object, unit: object) -> str:
-    return quantity(value, str(unit))
+    return _quantity_in(str(unit))(value)
+
+
+def _percent(value: object) -> str:
+    """quantity(value, "percent"): the commonest, a Decimal, without quantity's tests, each
+    text worked out once (as `shown`)."""
+    if type(value) is not Decimal:
+        return quantity(value, "percent")
+    text = str(value)
+    if len(text) > _LONG or not value.is_finite():
+        return quantity(value, "percent")
+    said = _PERCENTS.get(text)
+    if said is None:
+        hundredfold = value.scaleb(2, _WIDE)
+        said = _shown(hundredfold, str(hundredfold)) + "%"
+        if len(_PERCENTS) >= _KEPT:
+            _PERCENTS.clear()
+        _PERCENTS[text] = said
+    return said
+
+
+def _quantity_in(unit: str) -> Callable[[object], str]:
+    """quantity() of values in one unit, as a function of the value alone."""
+    if unit == "percent":
+        return _percent
+    if unit == "date":
+        return lambda value: quantity(value, unit)
+    return lambda value: shown(value) if type(value) is Decimal else quantity(value, unit)
+
+
+def _valued(site: Site, name: str, fn: Callable[[object], object] | None = None, remember: bool = False) -> Part:
+    """A param in its unit's words (of fn(param) when given): a function of the record's number
+    alone when the site fixes the unit, as it does but for a hand-made Site."""
+    if _at(site, "unit") is None:
+        said = _quantity_in(str(site.facts.get("unit")))
+        return _as(site, said if fn is None else lambda value: said(fn(value)), name, remember=remember)
+    if fn is None:
+        return _as(site, _in_unit, name, "unit", remember=remember)
+    return _as(site, lambda value, unit: _in_unit(fn(value), unit), name, "unit", remember=remember)
 
 
 def _judgment(site: Site, zh: bool) -> Sentence:
-    points, top = _as(site, _n_of, "points"), _as(site, _n_of, "max")
+    points, top = _as(site, shown, "points"), _as(site, shown, "max")
     if zh:
-        return lambda r: f"评价得分 {points(r.numbers)} 分（满分 {top(r.numbers)}）"
-    return lambda r: f"judged {points(r.numbers)} of {top(r.numbers)}"
+        return _sentence("评价得分 ", points, " 分（满分 ", top, "）")
+    return _sentence("judged ", points, " of ", top)
 
 
 def _band(site: Site, zh: bool) -> Sentence:
     subject, band = _as(site, format, "subject"), _as(site, format, "band")
-    value = _as(site, _in_unit, "value", "unit")
-    points, top = _as(site, _n_of, "points"), _as(site, _n_of, "max")
+    value = _valued(site, "value")
+    points, top = _as(site, shown, "points"), _as(site, shown, "max")
     if zh:
-        return lambda r: (
-            f"{subject(n := r.numbers)} {value(n)} 属于 {band(n)} 档，得 {points(n)} 分（满分 {top(n)}）"
-        )
-    return lambda r: f"{subject(n := r.numbers)} {value(n)} is in {band(n)}: {points(n)} of {top(n)}"
+        return _sentence(subject, " ", value, " 属于 ", band, " 档，得 ", points, " 分（满分 ", top, "）")
+    return _sentence(subject, " ", value, " is in ", band, ": ", points, " of ", top)
 
 
 def _nothing(params: dict[str, object]) -> None:
@@ -228,22 +337,53 @@ _WIDE = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)  # room for every d
 def shown(value: Decimal) -> str:
     """A number in a reason: every digit when it has at most 6 decimals (a score that lost
     0.005 says 0.005, never 0.01), else at most 2 (a quotient such as 4.1666… as 4.17)."""
+    text = str(value)  # in C: the digits, read as text (see `display.rounded`)
+    if len(text) > _LONG:  # a quotient's 28 digits: seldom twice
+        return _shown(value, text)
+    said = _SAID.get(text)
+    if said is None:
+        said = _shown(value, text)
+        if len(_SAID) >= _KEPT:
+            _SAID.clear()
+        _SAID[text] = said
+    return said
+
+
+# shown() by the value's str(): most numbers of reasons recur (a judge's 4.5, a step's 0.2),
+# and a str hashes for a fraction of what working out its text costs (a Decimal's own hash
+# costs as much). Bounded.
+_SAID: dict[str, str] = {}
+_PERCENTS: dict[str, str] = {}
+_KEPT = 4096
+_LONG = 16  # texts longer than this are worked out each time
+
+
+def _shown(value: Decimal, text: str) -> str:
+    if "E" in text or not value.is_finite():
+        return _shown_odd(value, text)
+    point = text.find(".")
+    if point < 0:  # a whole number as it is, of at most 20 digits
+        if len(text) <= 20:
+            return "0" if text == "-0" else text
+    elif len(text) - point <= 7 and point <= 20:  # at most 6 decimals: the zeros after the last digit dropped
+        text = text.rstrip("0").rstrip(".")
+        return "0" if text == "-0" else text
+    head, _, tail = text.partition(".")
+    if len(head) <= 21 and (len(head) <= 20 or head[0] == "-"):  # at most 20 digits before the point
+        return rounded_parts(head, tail, 6 if len(tail.rstrip("0")) <= 6 else 2)
+    return rounded_parts(head, tail, 2)
+
+
+def _shown_odd(value: Decimal, text: str) -> str:
+    """shown() of a value str() writes with an exponent, or not finite."""
+    if "E+" in text and value.adjusted() < 40:  # a whole number written 1E+2 (100 as a percent)
+        return str(int(value))
     if value.is_finite() and value == value.quantize(_SHORT, context=CONTEXT) if abs(value.adjusted()) < 20 else False:
         return plain(value)
-    return _cents(value)
-
-
-def _cents(value: Decimal) -> str:
-    """number(value): rounded to cents, half up, first, as number() rounds it (the same text),
-    so that number() looks up a short value: hashing all 28 digits of a quotient costs more
-    than the rest."""
-    if value.is_finite() and abs(value.adjusted()) < 20:
-        return number(value.quantize(_CENT, context=_HALF_UP))
     return number(value)
 
 
-_CENT = Decimal("0.01")
-_HALF_UP = Context(prec=28, rounding=ROUND_HALF_UP)  # 22 digits at most are kept: exact but for the rounding
+_cents = number  # a gap: at most 2 decimals, whatever its digits
 
 
 def _hundredfold(value: Decimal) -> Decimal:
@@ -318,35 +458,46 @@ _COUNTING = {
 
 def _step(site: Site, zh: bool) -> Sentence:
     """`deduct R per S above REF`: the value, how far past the reference, the rate per step and the points lost."""
-    subject, value = _as(site, format, "subject"), _as(site, _in_unit, "value", "unit")
-    reference = _as(site, lambda ref, unit: quantity(ZERO if ref is None else ref, str(unit)), "reference", "unit")
-    counted = _as(site, lambda ref: ref is None, "reference")  # `deduct 1 per 例数`: no reference
-    gap = _as(site, lambda excess, unit: _gap(excess, unit, zh), "excess", "unit")
+    subject, value = _as(site, format, "subject"), _valued(site, "value")
+    reference = _valued(site, "reference", lambda ref: ZERO if ref is None else ref, remember=True)
+    if _at(site, "unit") is None:  # the commonest: the unit fixed, the gap a function of the excess alone
+        unit = site.facts.get("unit")
+        gap = _as(site, lambda excess: _gap(excess, unit, zh), "excess")
+        if unit == "percent":
+            points = " 个百分点" if zh else " percentage points"
+            gap = _as(site, lambda excess: number(excess.scaleb(2, _WIDE) if excess.is_finite() else excess) + points,
+                      "excess")  # fmt: skip
+    else:
+        gap = _as(site, lambda excess, unit: _gap(excess, unit, zh), "excess", "unit")
     per = _as(site, lambda step, unit: _per(step, unit, zh), "step", "unit")
     rate = _as(site, lambda rate: exact(_decimal({"rate": rate}, "rate")), "rate")
-    lost = _as(site, _n_of, "lost")
+    lost = _as(site, shown, "lost")
     word = _as(site, lambda direction: _DIRECTION.get(str(direction), ("", ""))[0 if zh else 1], "direction")
+    more = _more(site, zh)
+    if zh:
+        counted = _sentence(subject, "为 ", value, "，", per, "扣 ", rate, " 分，扣 ", lost, " 分", more)
+        over = _sentence(subject, " ", value, " ", word, " ", reference, " ", gap, "，", per, "扣 ", rate, " 分，扣 ",
+                         lost, " 分", more)  # fmt: skip
+    else:
+        counted = _sentence(subject, " is ", value, "; ", rate, " ", per, ": -", lost, more)
+        over = _sentence(subject, " ", value, " is ", gap, " ", word, " ", reference, "; ", rate, " ", per, ": -", lost,
+                         more)  # fmt: skip
+    at = _at(site, "reference")  # `deduct 1 per 例数`: no reference, the value counted
+    if at is None:
+        return counted if site.facts.get("reference") is None else over
+    return lambda numbers, score: counted(numbers, score) if numbers[at] is None else over(numbers, score)
+
+
+def _more(site: Site, zh: bool) -> Part:
+    """How the steps were counted (whole or started ones), when the rule says."""
 
     def extra(counting: object, steps: object) -> str:
         said = _COUNTING.get(str(counting))
         return said[0 if zh else 1].format(steps=_n_of(steps)) if said else ""
 
-    more = _as(site, extra, "counting", "steps")
-
-    def sentence(r: Reason) -> str:
-        n = r.numbers
-        if counted(n):
-            if zh:
-                return f"{subject(n)}为 {value(n)}，{per(n)}扣 {rate(n)} 分，扣 {lost(n)} 分{more(n)}"
-            return f"{subject(n)} is {value(n)}; {rate(n)} {per(n)}: -{lost(n)}{more(n)}"
-        if zh:
-            return (
-                f"{subject(n)} {value(n)} {word(n)} {reference(n)} {gap(n)}，"
-                f"{per(n)}扣 {rate(n)} 分，扣 {lost(n)} 分{more(n)}"
-            )
-        return f"{subject(n)} {value(n)} is {gap(n)} {word(n)} {reference(n)}; {rate(n)} {per(n)}: -{lost(n)}{more(n)}"
-
-    return sentence
+    if _at(site, "counting") is None and str(site.facts.get("counting")) not in _COUNTING:
+        return ""  # the commonest: every step as it is, nothing said
+    return _as(site, extra, "counting", "steps")
 
 
 def _signed(p: Mapping[str, object]) -> str:

@@ -43,7 +43,7 @@ class NodeResult:
         # canonical: a score computed as 5 - 2.0 is returned as 3, not 3.0 (see `display`)
         self._fixed, self._score, self._children = Fixed(name, canonical(max), is_group), canonical(score), children
         self._explanations, self._clamped, self._lang = explanations, clamped, lang
-        self._owner: Result | None = None
+        self._owner: Explaining | None = None
         self._applies = applies
 
     if TYPE_CHECKING:  # what the fields are; at run time each is read by attrgetter, at C speed
@@ -74,14 +74,14 @@ class NodeResult:
 
     @property
     def explanations(self) -> tuple[Reason, ...]:
-        if self._owner is not None:  # not yet explained: explain the tree it is part of
-            self._owner._explain_nodes()
+        if self._owner is not None:  # not yet explained: its Reasons made from the tree's records
+            self._owner.detach(self)
         return self._explanations
 
     @property
     def clamped(self) -> Clamp:
         if self._owner is not None:
-            self._owner._explain_nodes()
+            self._owner.detach(self)
         return self._clamped
 
     def _key(self) -> tuple[object, ...]:
@@ -107,11 +107,31 @@ class NodeResult:
     @property
     def reasons(self) -> list[str]:
         """Why points were lost, in the result's language; empty at full marks."""
-        return self.reasons_in(self.lang)
+        owner = self._owner
+        if owner is None:
+            explanations = self._explanations
+            return [r.text(self._lang) for r in explanations] if explanations else []  # most nodes lose nothing
+        at = self._fixed.at  # not yet detached: words straight from the explaining code's records
+        try:
+            kept = owner._records[at]
+        except AttributeError:  # the first read of any node's reasons: the result is explained
+            kept = owner.explained()[at]
+        if not kept:  # most nodes lose nothing
+            return []
+        if len(kept) == 1:  # the commonest else: one reason, said without a loop
+            ((site, numbers),) = kept
+            zh = self._lang == "zh"
+            return [(site.sentences.get(zh) or site.said(zh))(numbers, owner._scores[at])]
+        return _words(kept, owner._scores[at], self._lang == "zh")
 
     def reasons_in(self, lang: Lang) -> list[str]:
-        explanations = self.explanations
-        return [r.text(lang) for r in explanations] if explanations else []  # most nodes lose nothing
+        owner = self._owner
+        if owner is None:
+            explanations = self._explanations
+            return [r.text(lang) for r in explanations] if explanations else []
+        at = self._fixed.at
+        kept = owner.records()[at]
+        return _words(kept, owner._scores[at], lang == "zh") if kept else []
 
     @property
     def lost(self) -> Decimal:
@@ -139,13 +159,14 @@ class NodeResult:
 
 
 class Fixed:
-    """What a node's rubric fixes: its name, max (canonical) and whether it is a group; one
-    per node of a layout, shared by the results of every record."""
+    """What a node's rubric fixes: its name, max (canonical), whether it is a group, and its
+    position in the layout (-1 for a node made by hand); one per node of a layout, shared
+    by the results of every record."""
 
-    __slots__ = ("name", "max", "is_group")
+    __slots__ = ("name", "max", "is_group", "at")
 
-    def __init__(self, name: str, max: Decimal, is_group: bool) -> None:
-        self.name, self.max, self.is_group = name, max, is_group
+    def __init__(self, name: str, max: Decimal, is_group: bool, at: int = -1) -> None:
+        self.name, self.max, self.is_group, self.at = name, max, is_group, at
 
 
 @frozen
@@ -196,7 +217,8 @@ class Layout:
         object.__setattr__(self, "names", tuple(shape.name for shape in self.nodes))
         object.__setattr__(self, "maxima", tuple(canonical(shape.max) for shape in self.nodes))
         object.__setattr__(self, "backwards", tuple(range(len(self.nodes) - 1, -1, -1)))
-        fixed = tuple(Fixed(shape.name, top, shape.is_group) for shape, top in zip(self.nodes, self.maxima, strict=True))
+        fixed = tuple(Fixed(shape.name, top, shape.is_group, at)
+                      for at, (shape, top) in enumerate(zip(self.nodes, self.maxima, strict=True)))  # fmt: skip
         object.__setattr__(self, "fixed_back", fixed[::-1])
         object.__setattr__(self, "children_back", tuple(_children(shape.children) for shape in reversed(self.nodes)))
         object.__setattr__(self, "_pickers", {})
@@ -246,6 +268,12 @@ def _picker(at: tuple[int, ...]) -> Callable[[Sequence[Decimal]], list[Decimal]]
 
 # What the explaining code records for one reason: the rule's Site and the record's numbers.
 ReasonRecord = tuple[Site, tuple[object, ...]]
+
+
+def _words(kept: tuple[ReasonRecord, ...], score: Decimal, zh: bool) -> list[str]:
+    """A node's reasons in words, from its records: no Reason is made (`Site.said`, the
+    site's sentence prepared once per language)."""
+    return [(site.sentences.get(zh) or site.said(zh))(numbers, score) for site, numbers in kept]
 # The explaining code of a rubric: the record's exact inputs → (scores, reason records, clamps) per node.
 Explain = Callable[..., tuple[tuple[Decimal, ...], tuple[tuple[ReasonRecord, ...], ...], tuple[Clamp, ...]]]
 
@@ -364,7 +392,7 @@ class Result:
         """The NodeResults, from the kept scores alone (children before their group); their
         reasons and clamps wait until one is read (`_explain_nodes`)."""
         layout, lang = self._layout, self._lang
-        owner = self if self._explain is not None else None
+        owner = Explaining(self._explain, self._values, self._scores) if self._explain is not None else None
         built: list[NodeResult] = [None] * len(layout.nodes)  # type: ignore[list-item]  # every slot is filled below
         new = _new
         # slots set here, not by __init__: a third of the cost; children before their group.
@@ -400,22 +428,9 @@ class Result:
 
     def _explain_nodes(self) -> None:
         """Every node's Reasons and clamp, from the explaining code, at once."""
-        nodes = self._walk()
-        if self._explain is None or not nodes or nodes[0]._owner is None:
-            return
-        assert self._values is not None
-        saved = getcontext()  # as when it was scored, whatever the reader's context (set, not copied)
-        setcontext(CONTEXT)
-        try:
-            scores, records, clamps = self._explain(*self._values)
-        finally:
-            setcontext(saved)
-        if scores != self._scores:  # pragma: no cover - the two are generated from one rubric
-            raise AssertionError("explaining a result gave other scores than scoring it")
-        for node, score, kept, clamp in zip(nodes, scores, records, clamps, strict=True):
-            # most nodes lose nothing
-            node._explanations = tuple([Reason(site, numbers, score) for site, numbers in kept]) if kept else ()
-            node._clamped, node._owner = clamp, None
+        for node in self._walk():
+            if node._owner is not None:
+                node._owner.detach(node)
 
     def _walk(self) -> tuple[NodeResult, ...]:
         if self._nodes is None:
@@ -555,6 +570,49 @@ def scored(
     self._tree = None
     self._nodes = None
     return self
+
+
+class Explaining:
+    """What the nodes of a scored result read their reasons and clamps from: the record's
+    exact inputs, the rubric's explaining code, the scores, and (once the code has run,
+    when the first node's are read) each node's reason records and clamp, by layout
+    position. It refers to no node, so a result and its tree are freed as soon as they
+    are no longer used, without waiting for the cycle collector."""
+
+    __slots__ = ("_explain", "_values", "_scores", "_records", "_clamps")
+    _records: tuple[tuple[ReasonRecord, ...], ...]  # absent until explained
+    _clamps: tuple[Clamp, ...]
+
+    def __init__(self, explain: Explain, values: tuple[object, ...] | None, scores: tuple[Decimal, ...]) -> None:
+        self._explain, self._values, self._scores = explain, values, scores
+
+    def explained(self) -> tuple[tuple[ReasonRecord, ...], ...]:
+        """Run the explaining code (once): each node's reason records and clamp."""
+        assert self._values is not None
+        saved = getcontext()  # as when it was scored, whatever the reader's context (set, not copied)
+        setcontext(CONTEXT)
+        try:
+            scores, records, clamps = self._explain(*self._values)
+        finally:
+            setcontext(saved)
+        if scores != self._scores:  # pragma: no cover - the two are generated from one rubric
+            raise AssertionError("explaining a result gave other scores than scoring it")
+        self._records, self._clamps = records, clamps
+        return records
+
+    def records(self) -> tuple[tuple[ReasonRecord, ...], ...]:
+        try:
+            return self._records
+        except AttributeError:  # not yet explained
+            return self.explained()
+
+    def detach(self, node: NodeResult) -> None:
+        """A node's Reasons and clamp, set on it: it then reads them from itself."""
+        at = node._fixed.at
+        kept = self.records()[at]
+        score = self._scores[at]
+        node._explanations = tuple([Reason(site, numbers, score) for site, numbers in kept]) if kept else ()
+        node._clamped, node._owner = self._clamps[at], None
 
 
 @frozen

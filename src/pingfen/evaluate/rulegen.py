@@ -118,10 +118,22 @@ class IndicatorCode:
                 self.keep(f"{clamp} is {g.const('low')}", f"({g.const(site)}, ({start}, {all_lost}))")
         if self.ind.round_places is not None:
             self.rounded(score)
+        return self.kept(score, clamp)
+
+    def kept(self, score: str, clamp: str) -> tuple[str, str, str]:
+        """Write the lines recording reasons, now that the score is known; return the names of
+        the score, the reason records (a constant () when none can be kept) and the clamp."""
+        g = self.g
         if not self.emit:
             return score, g.const(()), clamp
-        g.out(f"{self.reasons} = {g.const(())}")
-        for line in self.emit:
+        lines, add = self.emit, f"    {self.reasons} += "
+        if lines[0].startswith("if ") and lines[1].startswith(add) and (len(lines) == 2 or lines[2][0] != " "):
+            # the first record kept as the tuple itself, not added to an empty one: a tuple fewer
+            g.out(f"{self.reasons} = {lines[1][len(add):]} if {lines[0][3:-1]} else {g.const(())}")
+            lines = lines[2:]
+        else:
+            g.out(f"{self.reasons} = {g.const(())}")
+        for line in lines:
             g.out(line)
         return score, self.reasons, clamp
 
@@ -142,12 +154,7 @@ class IndicatorCode:
         for side in ("low", "high"):
             site = Site(f"adjust_{side}", {"low": floor, "max": top}, ("start", "lost"))
             self.keep(f"{clamp} is {g.const(side)}", f"({g.const(site)}, ({start}, {all_lost}))")
-        if not self.emit:
-            return score, g.const(()), clamp
-        g.out(f"{self.reasons} = {g.const(())}")
-        for line in self.emit:
-            g.out(line)
-        return score, self.reasons, clamp
+        return self.kept(score, clamp)
 
     def rounded(self, score: str) -> None:
         """`round N`: the clamped score rounded as the rubric says, with a reason when that
