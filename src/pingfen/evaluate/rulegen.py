@@ -307,14 +307,16 @@ class IndicatorCode:
         site = g.fresh("j")
         g.out(f"{site} = " + "".join(f"{g.const(sites[k])} if {g.expr(c, self.name)} else " for k, c in enumerate(conditions))
               + g.const(sites[-1]))  # fmt: skip
-        self.keep(f"{points} < {g.const(top)}", f"({site}, (" + "".join(f"{n}, " for n in numbers) + "))")
+        # a value past the max is said too: deductions after it may bring it back to full marks
+        self.keep(f"{points} != {g.const(top)}", f"({site}, (" + "".join(f"{n}, " for n in numbers) + "))")
 
     def computed(self, kind: str, facts: dict[str, object], points: str, reads: ast.Expr | None = None) -> None:
-        """Explaining, a reason when computed points fall short of the max."""
+        """Explaining, a reason when computed points are not the max: short of it, or (a
+        formula's) past it, which deductions after it may bring back to full marks."""
         top = self.top
         site = Site(kind, facts | {"max": top}, ("points",))
         site, numbers = self.panelled(site, [points], *(() if reads is None else (reads,)))
-        self.keep(f"{points} < {self.g.const(top)}", self.record(site, numbers))
+        self.keep(f"{points} != {self.g.const(top)}", self.record(site, numbers))
 
     def panelled(self, site: Site, numbers: list[str], *roots: ast.Expr) -> tuple[Site, list[str]]:
         """A reason for a value read from panels (`trimmed_mean(专家评分)`): it shows each

@@ -357,14 +357,15 @@ class Walker:
             case ast.Formula():
                 self.hit(name, "formula", i)
                 points = self.value(rule.expr, name)
-                if points < top and isinstance(rule.expr, ast.IfElse):  # the reason names what chose it
+                # said when not the max: short of it, or past it (deductions after it may bring it back)
+                if points != top and isinstance(rule.expr, ast.IfElse):  # the reason names what chose it
                     conditions, arms = ast.if_chain(rule.expr)
                     j = next((k for k, c in enumerate(conditions) if self.value(c, name)), len(conditions))
                     held = self.source_of(conditions[j]) if j < len(conditions) else None
                     facts = {"held": held, "failed": tuple(self.source_of(c) for c in conditions[:j]),
                              "formula": self.source_of(arms[j]), "max": top}  # fmt: skip
                     reasons.append(self.panelled(Site("formula_if", facts, ("points",)), (points,), rule.expr))
-                elif points < top:
+                elif points != top:
                     facts = {"formula": self.source_of(rule.expr), "max": top}
                     reasons.append(self.panelled(Site("formula", facts, ("points",)), (points,), rule.expr))
                 return points

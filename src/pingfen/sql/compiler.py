@@ -539,7 +539,8 @@ class Compiler:
                 if isinstance(rule.expr, ast.IfElse):  # its reason names the arm chosen
                     return self.formula_if(rule.expr, node)
                 points = self.column(self.value(rule.expr, name, _true()))
-                short = Frag(exp.LT(this=points.sql.copy(), expression=literal(top)), points.depth)
+                # said when not the max: short of it, or past it (deductions after it may bring it back)
+                short = Frag(exp.NEQ(this=points.sql.copy(), expression=literal(top)), points.depth)
                 facts = {"formula": self.walker.source_of(rule.expr), "max": top}
                 self.explain(node, short, "formula", facts, [("points", points, "decimal")], None, plain=True)
                 return points

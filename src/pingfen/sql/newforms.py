@@ -545,7 +545,8 @@ class FormsCompiler(Compiler):
         chosen = [Frag(exp.EQ(this=index.sql.copy(), expression=integer(j)), index.depth) for j in range(len(arms))]
         points = self.column(Frag(case(*((c.sql, v.sql.copy()) for c, v in zip(chosen, values, strict=True))),
                                   max(index.depth, *(v.depth for v in values))))  # fmt: skip
-        short = Frag(exp.LT(this=points.sql.copy(), expression=literal(top)), points.depth)
+        # said when not the max: short of it, or past it (deductions after it may bring it back)
+        short = Frag(exp.NEQ(this=points.sql.copy(), expression=literal(top)), points.depth)
         for j, arm in enumerate(arms):
             held = self.walker.source_of(conditions[j]) if j < len(conditions) else None
             facts: dict[str, object] = {"held": held, "failed": tuple(self.walker.source_of(c) for c in conditions[:j]),
