@@ -281,3 +281,24 @@ def test_a_batch_leaves_out_a_record_whose_input_says_not_applicable() -> None:
     for record, row in zip(sqlhelp.batched(rubric, records), rows, strict=True):
         sqlhelp.agree(rubric, record, row)
     assert [row["甲"] for row in rows] == [D(10), D(0), D("8.125")]
+
+
+NAMED = """rubric "专家评审" {
+  total 10
+}
+input 专家评分: list of score >= 0 and <= 10
+input 问题数: count
+indicator 评审 10 {
+  score = mean(专家评分)
+  deduct 1 per 1 of 问题数 above 0 reason "专家评分：{专家评分}；问题 {问题数} 个"
+}
+"""
+
+
+@needs_duckdb
+def test_a_panel_an_authors_reason_names_is_read_back_as_evaluate_words_it() -> None:
+    # the query wrote the panel's values as a JSON list where the reasons column said a
+    # decimal stood: the row could not be read back (PF806; found by the generated oracle)
+    rows = _agree(NAMED, [{"专家评分": _panel("8", "9.5", "7"), "问题数": 2}, {"专家评分": _panel("10"), "问题数": 0}])
+    said = Explainer(pingfen.loads(NAMED, "r.rule", tests=False)).explain(rows[0])["评审"]
+    assert any(s.startswith("专家评分：8、9.5、7；问题 2 个") for s in said), said

@@ -516,9 +516,13 @@ class Compiler:
             named = [n for n in placeholders(template) if n in self.checked.symbols]
             units = tuple((n, self.checked.symbols[n].unit) for n in named)
             site = ReasonSite(kind, facts | {"max": top}, tuple(n for n, _f, _k in fields), template, units)
-            numbers += [(self.env[n], _KINDS.get(self.checked.symbols[n].unit, "decimal")) for n in named]
+            numbers += [self.template_value(n) for n in named]
         self.catalogue.append(Entry(node.name.text, site, tuple(k for _f, k in numbers)))
         self.lost_here.append((join(exp.And, self.under, when) if self.under.sql != exp.true() else when, len(self.catalogue) - 1, numbers))
+
+    def template_value(self, name: str) -> tuple[Frag | None, str]:
+        """A value an author's `reason "…{NAME}…"` names, and its kind in the reasons column."""
+        return self.env[name], _KINDS.get(self.checked.symbols[name].unit, "decimal")
 
     def arm(self, node: ast.Indicator, when: Frag, kind: str, facts: dict[str, object], fields: list[tuple[str, Frag | None, str]],
             points: Decimal, template: str | None) -> None:  # fmt: skip
@@ -826,7 +830,7 @@ def json_text(frag: Frag | None, kind: str, labels: list[str]) -> exp.Expr:
     """A number of a reason as JSON text: a decimal as a string of its digits, a bool, a label."""
     if frag is None:
         return exp.Literal.string("null")
-    if kind in ("json", "panels"):  # already JSON text (a name, a panel's values: sql/newforms.py)
+    if kind in ("json", "panels", "panel"):  # already JSON text (a name, panels' values: sql/newforms.py)
         return frag.sql.copy()
     if kind == "bool":
         return case((frag.sql.copy(), exp.Literal.string("true")), default=exp.Literal.string("false"))

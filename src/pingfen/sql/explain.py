@@ -70,6 +70,8 @@ class Explainer:
 def _read(value: object, kind: str) -> object:
     if kind == "panels" and isinstance(value, list):  # each panel read: its values, as the walker's tuples
         return tuple(_panel(v) for v in value)
+    if kind == "panel" and isinstance(value, list):  # a panel an author's template names
+        return _panel(value)
     if value is None or (kind == "bool" and isinstance(value, bool)) or (kind in ("text", "json") and isinstance(value, str)):
         return value
     if kind == "decimal" and isinstance(value, str) and len(value) <= 100:

@@ -291,6 +291,12 @@ class FormsCompiler(Compiler):
             fields = [*fields, ("panel_values", Frag(values, max(self.env[n].depth for _f, n, _u in read)), "panels")]
         super().explain(node, when, kind, facts, fields, template, plain)
 
+    def template_value(self, name: str) -> tuple[Frag | None, str]:
+        """A panel an author's template names is its values, as a JSON list (the walker's tuple)."""
+        if name in self.panels:
+            return Frag(panels.as_json(self.env[name].sql), self.env[name].depth), "panel"
+        return super().template_value(name)
+
     def panel_roots(self, kind: str, facts: dict[str, object]) -> tuple[ast.Expr, ...]:
         """What the walker's `panelled` reads for this reason of the rule being compiled."""
         rule = self.rule_now
