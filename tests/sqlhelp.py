@@ -7,11 +7,15 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
+from hypothesis import assume
+from hypothesis import strategies as st
+
 import pingfen
 from pingfen.absent import says_not_applicable
 from pingfen.evaluate.rubric import with_batch
-from pingfen.sql import Explainer, to_sql
+from pingfen.sql import Explainer, SqlRefusal, to_sql
 from pingfen.values import calendar_day, to_bool, to_date, to_decimal, to_percent
+from strategies import GenRubric
 
 SQL_TYPES = {"bool": "BOOLEAN", "label": "VARCHAR", "date": "DATE"}  # every other input: DECIMAL(38, 20)
 
@@ -137,3 +141,24 @@ def agree(rubric: pingfen.Rubric, record: dict[str, object], row: dict[str, obje
         got = row[node.name]
         assert isinstance(got, Decimal)
         assert abs(got - node.score) <= tolerance, (node.name, got, node.score, record)
+
+
+def oracle(data: st.DataObject, gen: GenRubric, con: object) -> None:
+    """The generated-rubric oracle (tests/test_sql_oracle.py, tests/test_sql_forms.py): the
+    rubric's query over a dozen of its drawn records, in `con`, says what evaluate() says."""
+    try:
+        rubric = pingfen.loads(gen.text)
+    except pingfen.RubricError:
+        assume(False)
+        return
+    try:
+        to_sql(rubric)
+    except SqlRefusal as refused:  # a node named `total` or `grade`: the query's own columns
+        assert refused.code == "PF805"
+        assume(False)
+    drawn = data.draw(st.lists(gen.any_records, min_size=1, max_size=12), label="records")
+    records = [t for t in (typed(rubric, r) for r in drawn) if t is not None]
+    assume(records)
+    rows = score(con, rubric, records)
+    for record, row in zip(batched(rubric, records), rows, strict=True):
+        agree(rubric, record, row)
