@@ -33,8 +33,10 @@ from functools import cached_property
 from pathlib import Path
 
 import attrs
+from hypothesis import reject
 from hypothesis import strategies as st
 
+import pingfen
 from pingfen import ast
 from pingfen.syntax.formatter import format_module
 
@@ -820,6 +822,16 @@ def random_rubrics(
     rounding = "ROUND_" + header.round_mode.upper()
     module = ast.Module(tuple(items))
     return GenRubric(module, b.gen, total, shown, 2 if places is None else places, rounding, b.steps, b.counted, cap)
+
+
+def loaded(data: st.DataObject, drawn: st.SearchStrategy[GenRubric]) -> tuple[GenRubric, pingfen.Rubric]:
+    """A rubric drawn from `drawn` (labelled "rubric") and loaded; a draw the checker refuses
+    (a `loose` rubric may be refused) is rejected."""
+    gen = data.draw(drawn, label="rubric")
+    try:
+        return gen, pingfen.loads(gen.text)
+    except pingfen.RubricError:
+        reject()
 
 
 def rubrics() -> st.SearchStrategy[ast.Module]:

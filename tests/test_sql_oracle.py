@@ -26,5 +26,5 @@ needs_duckdb = real_part("duckdb", duckdb is not None, "pip install '.[test]'")
 @given(st.data())
 def test_generated_rubrics_score_in_duckdb_as_evaluate_does(data: st.DataObject) -> None:
     # issue 10's and 11's forms: tests/test_sql_forms.py draws them
-    gen = data.draw(random_rubrics(loose=True, applies=False, newer=False, outside=False, vetoes=False), label="rubric")
-    sqlhelp.oracle(data, gen, duckdb.connect())
+    drawn = random_rubrics(loose=True, applies=False, newer=False, outside=False, vetoes=False)
+    sqlhelp.oracle(data, drawn, duckdb.connect())
