@@ -22,7 +22,7 @@ from typing import Any, TextIO
 from sqlglot import exp
 
 from pingfen.errors import UsageError
-from pingfen.evaluate.rubric import Rubric
+from pingfen.evaluate.rubric import Rubric, numbered_columns
 from pingfen.io.write import atomic_open, atomic_path, refuse_inputs
 from pingfen.lang import Lang
 from pingfen.messages import message
@@ -68,7 +68,7 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
     refuse_inputs(output, [data, ruleset])  # PF701: never onto an input
     con = duckdb.connect(config={"threads": threads} if threads else {})
     try:
-        with _relation(con, data, read), atomic_path(output) as tmp:
+        with _relation(con, data, read, rubric), atomic_path(output) as tmp:
             # written plain (sqlglot's pretty layout of the 2021 rubric's query costs ~0.4 s, DuckDB
             # needs none) and without a copy first: the tree is made for this one writing
             query = to_sql_tree(rubric, "duckdb", "records", reasons=reasons).sql(dialect="duckdb", copy=False)
@@ -87,7 +87,7 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
 
 
 @contextmanager
-def _relation(con: Any, data: str, read: str) -> Iterator[None]:
+def _relation(con: Any, data: str, read: str, rubric: Rubric) -> Iterator[None]:
     """The view `records` over the file, for the query's lifetime."""
     with tempfile.TemporaryDirectory(prefix="pingfen-") as folder:
         path = data
@@ -99,8 +99,29 @@ def _relation(con: Any, data: str, read: str) -> Iterator[None]:
             reader = f"read_parquet({source})"
         else:  # every cell as text: the query types it, and refuses a bad one in its row
             reader = f"read_csv({source}, header = true, all_varchar = true)"
-        con.execute(f'CREATE VIEW "records" AS SELECT * FROM {reader}')
+        columns = [str(row[0]) for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
+        con.execute(f'CREATE VIEW "records" AS SELECT *{_panels_numbered(rubric, columns)} FROM {reader}')
         yield
+
+
+# what Python's str.strip() takes away: a panel's cell of only these is blank, as evaluate() reads it
+_SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+
+
+def _panels_numbered(rubric: Rubric, columns: list[str]) -> str:
+    """`, [cells] AS 专家评分` for each panel the file gives only as the data-entry template's
+    numbered columns (`专家评分1`, `专家评分2`, …): the non-blank cells as text, in the order of
+    their numbers, as evaluate() reads a record of them (rubric.panel_value); the query then
+    reads that list as it reads a panel's column."""
+    out = []
+    for spec in rubric.inputs:
+        numbered = numbered_columns(spec.name, columns) if spec.is_list and spec.name not in columns else []
+        if numbered:
+            cells = ", ".join(f"CAST({exp.to_identifier(c, quoted=True).sql('duckdb')} AS VARCHAR)" for c in numbered)
+            spaces = exp.Literal.string(_SPACES).sql("duckdb")
+            kept = f"list_filter([{cells}], lambda _pf_cell: trim(_pf_cell, {spaces}) <> '')"  # NULL and blank cells left out
+            out.append(f", {kept} AS {exp.to_identifier(spec.name, quoted=True).sql('duckdb')}")
+    return "".join(out)
 
 
 def _xlsx_to_csv(data: str, path: str) -> None:

@@ -415,13 +415,20 @@ def panel_value(data: Mapping[str, object], name: str) -> object:
     `专家评分[1]`, … in the order of their numbers; blank cells are left out."""
     if data.get(name) is not None:
         return data.get(name)
-    numbered: list[tuple[int, object]] = []
-    for key, value in data.items():
+    values = [data[key] for key in numbered_columns(name, data)]
+    return [value for value in values if value is not None and not (isinstance(value, str) and not value.strip())] or None
+
+
+def numbered_columns(name: str, columns: Iterable[object]) -> list[str]:
+    """A panel's numbered columns among `columns` (`专家评分1`, `专家评分[2]`, `专家评分［3］`), in
+    the order of their numbers (the DuckDB engine reads a table's panel by them too)."""
+    numbered: list[tuple[int, str]] = []
+    for key in columns:
         if isinstance(key, str) and key.startswith(name):
             m = _PANEL_COLUMN.fullmatch(key[len(name) :])
-            if m is not None and value is not None and not (isinstance(value, str) and not value.strip()):
-                numbered.append((int(next(g for g in m.groups() if g is not None)), value))
-    return [value for _, value in sorted(numbered, key=lambda kv: kv[0])] or None
+            if m is not None:
+                numbered.append((int(next(g for g in m.groups() if g is not None)), key))
+    return [key for _, key in sorted(numbered, key=lambda kv: kv[0])]
 
 
 def _arithmetic(error: DecimalException) -> Problem:

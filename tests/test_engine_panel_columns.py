@@ -1,0 +1,79 @@
+"""`pingfen eval --engine duckdb` reads a panel of experts from the data-entry template's
+numbered columns (`专家评分1`, `专家评分2`, … or `专家评分[1]`, …) as evaluate() reads a record
+of them (rubric.panel_value): the non-blank cells in the order of their numbers. It used to
+want one column holding the list, and stopped the whole file with PF831 naming it."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pingfen
+from pingfen.cli import main
+from pingfen.evaluate.rubric import numbered_columns
+from test_engine_duckdb import needs_duckdb
+from test_sql_forms_last import PANEL
+
+HEADER = ["id", "专家评分1", "专家评分2", "专家评分3", "专家评分4", "专家评分5", "专家评分10", "方案评分[1]", "方案评分［2］", "次数1"]
+ROWS = [
+    ["全", "8", "9", "7", "10", "6.5", "", "9", "8", "3"],
+    ["有空格", "8", "", "9", "", "7", "5", "9", "", "0"],  # blanks left out; 专家评分10 after 专家评分5
+    ["坏值", "8", "9,5", "7", "", "", "", "9", "", "0"],  # PF502 for the cell, not a split of it
+    ["全空", "", "", "", "", "", "", "9", "", "0"],  # no value at all: PF501
+    ["全角空格", "8", "\u3000", "7", "6", " ", "", "9", "8", "1"],  # blank as str.strip() says
+    ["超界", "8", "9", "7", "11", "", "", "9", "", "0"],  # PF503
+    ["两个", "8", "9", "", "", "", "", "9", "", "0"],  # trimmed_mean of 2: PF540
+]
+
+
+def _engine(rule: Path, data: Path, out: Path) -> list[dict[str, str]]:
+    main(["eval", "--engine", "duckdb", str(rule), str(data), "-o", str(out)], io.StringIO(), io.StringIO())
+    with out.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _expected(rubric: pingfen.Rubric, row: dict[str, object]) -> tuple[str, str]:
+    """evaluate()'s total (as the query writes it) or its first problem's code."""
+    try:
+        return f"{rubric.evaluate(row).total:.4f}", ""
+    except pingfen.DataError as refused:
+        return "", refused.problems[0].code
+
+
+def test_numbered_columns_are_found_in_the_order_of_their_numbers() -> None:
+    columns = ["专家评分10", "专家评分2", "专家评分", "专家评分x", "专家评分[1]", "方案评分1", "专家评分［3］", "专家评分12345"]
+    assert numbered_columns("专家评分", columns) == ["专家评分[1]", "专家评分2", "专家评分［3］", "专家评分10"]
+
+
+@needs_duckdb
+def test_a_csv_of_the_templates_numbered_columns_scores_as_evaluate_does(tmp_path: Path) -> None:
+    rubric = pingfen.loads(PANEL, "p.rule", tests=False)
+    rule, data = tmp_path / "p.rule", tmp_path / "d.csv"
+    rule.write_text(PANEL, encoding="utf-8")
+    with data.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([HEADER, *ROWS])
+    got = _engine(rule, data, tmp_path / "o.csv")
+    assert [r["id"] for r in got] == [row[0] for row in ROWS]
+    expected = [_expected(rubric, dict(zip(HEADER, row, strict=True))) for row in ROWS]
+    assert [(r["total"], r["refusal"]) for r in got] == expected
+    assert [code for _, code in expected] == ["", "", "PF502", "PF501", "", "PF503", "PF540"]
+    first = rubric.evaluate(dict(zip(HEADER, ROWS[1], strict=True)))
+    assert Decimal(got[1]["专家评审"]) == first["专家评审"].score == Decimal("7.5")  # 8, 9, 7, 5 without the highest and lowest
+
+
+@needs_duckdb
+def test_a_parquet_files_numbered_columns_of_numbers_are_read_too(tmp_path: Path) -> None:
+    import duckdb
+
+    rule, data = tmp_path / "p.rule", tmp_path / "d.parquet"
+    rule.write_text(PANEL, encoding="utf-8")
+    con = duckdb.connect()
+    con.execute(
+        'CREATE TABLE t AS SELECT * FROM (VALUES (1, 8.0, NULL, 9.5, 7, 9.0, 2), (2, 8.0, 9.0, NULL, NULL, 6.0, 0)) '
+        'v(id, "专家评分1", "专家评分2", "专家评分3", "专家评分4", "方案评分1", "次数1")'
+    )
+    con.execute(f"COPY t TO '{data}' (FORMAT parquet)")
+    got = _engine(rule, data, tmp_path / "o.csv")
+    assert [(r["专家评审"], r["refusal"]) for r in got] == [("8.00000000000000000000", ""), ("", "PF540")]
