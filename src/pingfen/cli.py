@@ -423,7 +423,7 @@ def _eval_duckdb(args: argparse.Namespace, lang: Lang, err: TextIO) -> int:
     rubric = _unsound(args.ruleset, lang, err) if args.allow_unsound else load(args.ruleset, tests=False)
     try:
         scored = score_with_duckdb(rubric, args.data, args.output, ruleset=args.ruleset, lang=lang, progress=getattr(err, "raw", err),
-                                   reasons=args.reasons)  # fmt: skip
+                                   reasons=args.reasons, encoding=args.encoding)  # fmt: skip
     except SqlRefusal as refused:  # a form the query does not translate: in the reader's language
         print(f"pingfen eval: {refused.code}: {refused.message(lang)}", file=err)
         return CANNOT

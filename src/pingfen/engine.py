@@ -10,6 +10,7 @@ temporary CSV of its cells' text: DuckDB reads it only through an extension.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import tempfile
 import threading
@@ -23,6 +24,7 @@ from sqlglot import exp
 
 from pingfen.errors import UsageError
 from pingfen.evaluate.rubric import Rubric, numbered_columns
+from pingfen.io.tables import csv_delimiter, csv_encoding
 from pingfen.io.write import atomic_open, atomic_path, refuse_inputs
 from pingfen.lang import Lang
 from pingfen.messages import message
@@ -58,9 +60,11 @@ def formats(data: str, output: str | None) -> tuple[str, str]:
 
 
 def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset: str, lang: Lang = "zh",
-                      progress: TextIO | None = None, threads: int | None = None, reasons: bool = False) -> Scored:  # fmt: skip
+                      progress: TextIO | None = None, threads: int | None = None, reasons: bool = False,
+                      encoding: str | None = None) -> Scored:  # fmt: skip
     """Score every row of `data` into `output` through DuckDB; what was scored and refused.
-    With `reasons`, the query's `reasons` column too (pingfen.sql.Explainer words it)."""
+    With `reasons`, the query's `reasons` column too (pingfen.sql.Explainer words it);
+    `encoding` is a CSV file's (default: sniffed as `pingfen eval` sniffs it)."""
     import duckdb
 
     read, write = formats(data, output)
@@ -68,7 +72,7 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
     refuse_inputs(output, [data, ruleset])  # PF701: never onto an input
     con = duckdb.connect(config={"threads": threads} if threads else {})
     try:
-        with _relation(con, data, read, rubric), atomic_path(output) as tmp:
+        with _relation(con, data, read, rubric, encoding), atomic_path(output) as tmp:
             # written plain (sqlglot's pretty layout of the 2021 rubric's query costs ~0.4 s, DuckDB
             # needs none) and without a copy first: the tree is made for this one writing
             query = to_sql_tree(rubric, "duckdb", "records", reasons=reasons).sql(dialect="duckdb", copy=False)
@@ -87,41 +91,89 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
 
 
 @contextmanager
-def _relation(con: Any, data: str, read: str, rubric: Rubric) -> Iterator[None]:
+def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | None) -> Iterator[None]:
     """The view `records` over the file, for the query's lifetime."""
     with tempfile.TemporaryDirectory(prefix="pingfen-") as folder:
         path = data
         if read == "xlsx":
             path = str(Path(folder) / "sheet.csv")
             _xlsx_to_csv(data, path)
+        elif read == "csv":
+            path = _utf8(data, str(Path(folder) / "utf8.csv"), encoding)
         source = exp.Literal.string(path).sql("duckdb")
         if read == "parquet":
             reader = f"read_parquet({source})"
         else:  # every cell as text: the query types it, and refuses a bad one in its row
-            reader = f"read_csv({source}, header = true, all_varchar = true)"
-        columns = [str(row[0]) for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
-        con.execute(f'CREATE VIEW "records" AS SELECT *{_panels_numbered(rubric, columns)} FROM {reader}')
+            delimiter = exp.Literal.string(csv_delimiter(Path(path), "utf-8-sig")).sql("duckdb")
+            reader = f"read_csv({source}, header = true, all_varchar = true, delim = {delimiter})"
+        described = {str(row[0]): str(row[1]) for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()}
+        con.execute(f'CREATE VIEW "records" AS SELECT {_panel_columns(rubric, described)} FROM {reader}')
         yield
 
 
-# what Python's str.strip() takes away: a panel's cell of only these is blank, as evaluate() reads it
+# what Python's str.strip() and a regular expression's \s take for a space (values.coerce_list)
 _SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 
 
-def _panels_numbered(rubric: Rubric, columns: list[str]) -> str:
-    """`, [cells] AS 专家评分` for each panel the file gives only as the data-entry template's
-    numbered columns (`专家评分1`, `专家评分2`, …): the non-blank cells as text, in the order of
-    their numbers, as evaluate() reads a record of them (rubric.panel_value); the query then
-    reads that list as it reads a panel's column."""
-    out = []
+def _panel_columns(rubric: Rubric, described: dict[str, str]) -> str:
+    """The file's columns, with each panel made the list values.coerce_list reads from a table:
+    - a panel's column of text (`8、9、7.5`, `[8, 9, 7.5]`) split as a record's text is split;
+    - a panel the file gives only as the data-entry template's numbered columns (`专家评分1`,
+      `专家评分2`, …): their non-blank cells as text, in the order of their numbers, each cell
+      one value (rubric.panel_value).
+    The query then reads the list as it reads a panel's column."""
+    replaced, added = [], []
+    spaces = exp.Literal.string(_SPACES).sql("duckdb")
     for spec in rubric.inputs:
-        numbered = numbered_columns(spec.name, columns) if spec.is_list and spec.name not in columns else []
-        if numbered:
+        name = exp.to_identifier(spec.name, quoted=True).sql("duckdb")
+        if not spec.is_list:
+            continue
+        if described.get(spec.name) == "VARCHAR":
+            replaced.append(f"{_split(name, spaces)} AS {name}")
+        elif spec.name not in described and (numbered := numbered_columns(spec.name, described)):
             cells = ", ".join(f"CAST({exp.to_identifier(c, quoted=True).sql('duckdb')} AS VARCHAR)" for c in numbered)
-            spaces = exp.Literal.string(_SPACES).sql("duckdb")
-            kept = f"list_filter([{cells}], lambda _pf_cell: trim(_pf_cell, {spaces}) <> '')"  # NULL and blank cells left out
-            out.append(f", {kept} AS {exp.to_identifier(spec.name, quoted=True).sql('duckdb')}")
-    return "".join(out)
+            added.append(f"list_filter([{cells}], lambda _pf_cell: trim(_pf_cell, {spaces}) <> '') AS {name}")
+    return ", ".join(["*" + (f" REPLACE ({', '.join(replaced)})" if replaced else ""), *added])
+
+
+def _split(column: str, spaces: str) -> str:
+    """A panel's text as values.list_text and coerce_list split it: spaces and one enclosing
+    pair of brackets off, then parts between commas, 、, semicolons or spaces (NULL stays NULL)."""
+    text = f"trim({column}, {spaces})"
+    bracketed = f"(length({text}) >= 2 AND left({text}, 1) IN ('[', '［') AND right({text}, 1) IN (']', '］'))"
+    inner = f"CASE WHEN {bracketed} THEN trim(substr({text}, 2, length({text}) - 2), {spaces}) ELSE {text} END"
+    separators = "[,，、;；" + "".join(f"\\x{{{ord(c):04x}}}" for c in _SPACES) + "]+"
+    parts = f"regexp_split_to_array({inner}, {exp.Literal.string(separators).sql('duckdb')})"
+    return f"list_filter({parts}, lambda _pf_part: _pf_part <> '')"
+
+
+def _utf8(data: str, path: str, encoding: str | None) -> str:
+    """The CSV file in UTF-8, as DuckDB reads it: the file itself when it is UTF-8 (with a BOM or
+    not: by `encoding`, else by its first 64 KiB), else a copy at `path` from `encoding` or the
+    one `pingfen eval` would read it in (UTF-16/32 with a BOM, GBK/GB18030; PF521 for bytes that
+    are none of these)."""
+    if encoding is None:
+        try:
+            with open(data, "rb") as handle:
+                codecs.getincrementaldecoder("utf-8")().decode(handle.read(1 << 16))  # not final: a cut character is fine
+            return data
+        except UnicodeDecodeError:
+            encoding = csv_encoding(Path(data))
+        except OSError as error:
+            raise _refuse("PF831", {"data": data, "detail": error.strerror or str(error)}) from None
+    try:
+        if codecs.lookup(encoding).name == "utf-8":
+            return data
+        with open(data, encoding=encoding, newline="") as text, atomic_open(path, newline="") as out:
+            while chunk := text.read(1 << 20):
+                out.write(chunk)
+    except LookupError:
+        raise _refuse("PF831", {"data": data, "detail": f"unknown encoding {encoding!r}"}) from None
+    except UnicodeDecodeError as error:
+        raise _refuse("PF831", {"data": data, "detail": f"{encoding}: {error.reason}"}) from None
+    except OSError as error:
+        raise _refuse("PF831", {"data": data, "detail": error.strerror or str(error)}) from None
+    return path
 
 
 def _xlsx_to_csv(data: str, path: str) -> None:

@@ -381,13 +381,23 @@ _LIST_SEPARATORS = re.compile(r"[,，、;；\s]+")
 MAX_LIST = 1000  # values of one panel: beyond, a record is a typo or an attack
 
 
+def list_text(raw: str) -> str:
+    """A panel's text without its spaces and one enclosing pair of brackets (`[…]`, `［…］`): a
+    list written as JSON or by the warehouse reads as the same list written plainly."""
+    text = raw.strip()
+    if len(text) >= 2 and text[0] in "[［" and text[-1] in "]］":
+        text = text[1:-1].strip()
+    return text
+
+
 def coerce_list(name: str, kind: str, raw: object) -> tuple[Decimal, ...] | Problem:
     """The values of a panel input (`list of score`): a list, or a text `8, 9, 7.5` (separated by
-    commas, 、, semicolons or spaces), or one value alone; each coerced as `kind`."""
+    commas, 、, semicolons or spaces; in brackets `[8, 9, 7.5]` or not), or one value alone; each
+    coerced as `kind`."""
     if isinstance(raw, (list, tuple)):
         items: list[object] = list(raw)
     elif isinstance(raw, str):
-        items = [part for part in _LIST_SEPARATORS.split(raw.strip()) if part]
+        items = [part for part in _LIST_SEPARATORS.split(list_text(raw)) if part]
     else:
         items = [] if raw is None else [raw]
     if not items:

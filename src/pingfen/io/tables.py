@@ -290,6 +290,18 @@ def _sniff(path: Path, refuse: bool = False) -> tuple[str, int | None]:
     return encoding, lines + (1 if last and last != b"\n" else 0)
 
 
+def csv_encoding(path: Path) -> str:
+    """The encoding `pingfen eval` reads a CSV file in (the DuckDB engine copies a file that is not
+    UTF-8 into UTF-8 by it): UTF-8 with or without BOM, UTF-16/32 with a BOM, else GBK/GB18030;
+    PF521 for bytes that are none of these."""
+    return _sniff(path, refuse=True)[0]
+
+
+def csv_delimiter(path: Path, encoding: str) -> str:
+    """The delimiter `pingfen eval` reads a CSV file with, from its header line."""
+    return _delimiter(_csv_header_line(path, encoding))
+
+
 def _gbk_like(path: Path) -> bool:
     """Whether a file that is not UTF-8 reads as GBK text: most of its double-byte characters
     are GB2312's. Counted only for such a file: for UTF-8 (nearly every file) the bytes are
@@ -339,7 +351,7 @@ def _fits(cells: Sequence[str], columns: Sequence[str]) -> bool:
     return len(cells) > len(columns) and not any(c.strip() for c in cells[len(columns):])
 
 
-def _csv_header(path: Path, encoding: str) -> list[str]:
+def _csv_header_line(path: Path, encoding: str) -> str:
     try:
         with path.open(encoding=encoding, newline="") as handle:
             first = handle.readline(MAX_LINE_CHARS + 1)
@@ -352,6 +364,11 @@ def _csv_header(path: Path, encoding: str) -> list[str]:
     if len(first) > MAX_LINE_CHARS:
         raise _unreadable(path, TooBig(f"the header is longer than {MAX_LINE_CHARS:,} characters",
                                        f"表头超过 {MAX_LINE_CHARS:,} 个字符"))  # fmt: skip
+    return first
+
+
+def _csv_header(path: Path, encoding: str) -> list[str]:
+    first = _csv_header_line(path, encoding)
     cells = next(csv.reader([first], delimiter=_delimiter(first)), [])
     if not cells:
         raise _unreadable(path, "the file is empty: the first row must name the columns")
