@@ -105,14 +105,29 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
             reader = f"read_parquet({source})"
         else:  # every cell as text: the query types it, and refuses a bad one in its row
             delimiter = exp.Literal.string(csv_delimiter(Path(path), "utf-8-sig")).sql("duckdb")
-            reader = f"read_csv({source}, header = true, all_varchar = true, delim = {delimiter})"
+            # read as Python's csv module reads it (io.tables), not as DuckDB's sniffer guesses: a
+            # sniffed comment character would cut a data row at a `#` in a cell
+            reader = f"read_csv({source}, header = true, all_varchar = true, delim = {delimiter}, quote = '\"', escape = '\"', comment = '')"
         described = {str(row[0]): str(row[1]) for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()}
-        con.execute(f'CREATE VIEW "records" AS SELECT {_panel_columns(rubric, described)} FROM {reader}')
+        kept = "" if read == "parquet" else _rows_kept(list(described))
+        con.execute(f'CREATE VIEW "records" AS SELECT {_panel_columns(rubric, described)} FROM {reader}{kept}')
         yield
 
 
 # what Python's str.strip() and a regular expression's \s take for a space (values.coerce_list)
 _SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+
+
+def _rows_kept(columns: list[str]) -> str:
+    """` WHERE …`: the rows of a CSV (or sheet) `pingfen eval` scores (io.tables): not a blank row
+    (every cell empty, as a spreadsheet leaves `,,,,` below its data) nor a comment (its first
+    cell starting with `#`, as the data-entry template's 填写说明 row)."""
+    if not columns:
+        return ""
+    cells = [exp.to_identifier(c, quoted=True).sql("duckdb") for c in columns]
+    blank = " AND ".join(f"coalesce({c}, '') = ''" for c in cells)
+    comment = f"coalesce(starts_with(ltrim({cells[0]}, {exp.Literal.string(_SPACES).sql('duckdb')}), '#'), false)"
+    return f" WHERE NOT ({blank}) AND NOT {comment}"
 
 
 def _panel_columns(rubric: Rubric, described: dict[str, str]) -> str:
