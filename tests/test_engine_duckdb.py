@@ -83,12 +83,21 @@ def _rows(path: Path) -> dict[str, dict[str, object]]:
     return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
 
 
-def _agree(record: dict[str, object], row: dict[str, object]) -> None:
+def as_read(record: dict[str, object]) -> dict[str, object]:
+    """The record as `pingfen eval` reads it from the CSV `_csv` writes: each cell's text."""
+    return {s.name: _text(record[s.name]).strip() or None for s in RUBRIC.inputs}
+
+
+def _agree(record: dict[str, object], row: dict[str, object], typed: bool = False) -> None:
+    """The row says what evaluate() says of the record: of its typed values as a warehouse
+    holds them (`typed`, ratios=True), else of the cells' text as `pingfen eval` reads a CSV
+    (a bare percent beyond ±1 is ambiguous there: PF523)."""
+
     def number(x: object) -> Decimal | None:
         return None if x is None or x == "" else Decimal(str(x))
 
     try:
-        result = RUBRIC.evaluate(record, ratios=True)
+        result = RUBRIC.evaluate(record, ratios=True) if typed else RUBRIC.evaluate(as_read(record))
     except pingfen.DataError as refused:
         first = refused.problems[0]
         assert (row["refusal"], row["refusal_input"], number(row["total"])) == (first.code, first.input, None), (
@@ -135,7 +144,7 @@ def test_a_parquet_file_of_typed_columns_and_every_score_exact(tmp_path: Path) -
     code, said = _run(str(parquet), "-o", str(out), "--lang", "en")
     rows = _rows(out)
     for i, record in enumerate(records):
-        _agree(record, rows[f"单位{i}"])
+        _agree(record, rows[f"单位{i}"], typed=True)
     assert "500 rows scored" in said
     first = next(r for r in rows.values() if r["refusal"] in (None, ""))
     assert len(str(first["投入"]).split(".")[1]) == 20  # the CSV keeps every decimal of DECIMAL(38, 20)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pingfen
 from pingfen.cli import main
 from pingfen.sql import Explainer
-from test_engine_duckdb import RUBRIC, RULESET, _csv, _records, _rows, needs_duckdb
+from test_engine_duckdb import RUBRIC, RULESET, _csv, _records, _rows, as_read, needs_duckdb
 
 
 @needs_duckdb
@@ -26,7 +26,7 @@ def test_the_reasons_column_words_back_as_evaluate_gives_them(tmp_path: Path) ->
     for i, record in enumerate(records):
         row = rows[f"单位{i}"]
         try:
-            result = RUBRIC.evaluate(record, ratios=True)
+            result = RUBRIC.evaluate(as_read(record))  # the CSV's cells, as pingfen eval reads them
         except pingfen.DataError:
             assert row["reasons"] is None and row["refusal"] is not None
             continue

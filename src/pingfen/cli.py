@@ -100,7 +100,7 @@ def _parser(language: Lang) -> argparse.ArgumentParser:
     ev.add_argument(
         "--engine", choices=("python", "duckdb"), default="python",
         help=t("python (default); duckdb: a large .parquet/.csv/.xlsx file scored by the rubric's SQL inside DuckDB, "
-        "to -o FILE.parquet or FILE.csv (percents as ratios; see docs/scale.md)"),
+        "to -o FILE.parquet or FILE.csv (a CSV's or sheet's cells read as by python; Parquet's percents as ratios; see docs/scale.md)"),
     )  # fmt: skip
     ev.add_argument("--reasons", action="store_true", help=t("with --engine duckdb: also write the reasons column (every point lost, as JSON)"))
 

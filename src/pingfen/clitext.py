@@ -136,9 +136,9 @@ HELP_ZH: dict[str, str] = {
     "leave out the reasons column (faster)": "不输出 reasons 列（更快）",
     "with --engine duckdb: also write the reasons column (every point lost, as JSON)": "与 --engine duckdb 同用：同时输出 reasons 列（每一处失分，JSON 格式）",
     "python (default); duckdb: a large .parquet/.csv/.xlsx file scored by the rubric's SQL inside DuckDB, "
-    "to -o FILE.parquet or FILE.csv (percents as ratios; see docs/scale.md)":
+    "to -o FILE.parquet or FILE.csv (a CSV's or sheet's cells read as by python; Parquet's percents as ratios; see docs/scale.md)":
     "python（默认）；duckdb：大文件（.parquet/.csv/.xlsx）由评分表生成的 SQL 在 DuckDB 中评分，"
-    "写入 -o 文件.parquet 或 文件.csv（百分数以小数表示；见 docs/scale.md）",
+    "写入 -o 文件.parquet 或 文件.csv（CSV 和表格的单元格按 python 的方式读取；Parquet 的百分数以小数表示；见 docs/scale.md）",
     "write the rubric itself as the official table (Word, Excel, HTML or Markdown)":
     "将评分表本身生成为正式表格（Word、Excel、HTML 或 Markdown）",
     "Write the rubric as the table to publish: 一级/二级/三级指标 with merged group cells, 分值, 指标解释 and each "

@@ -29,7 +29,9 @@ from pingfen.io.write import atomic_open, atomic_path, refuse_inputs
 from pingfen.lang import Lang
 from pingfen.messages import message
 from pingfen.progress import THRESHOLD, Progress
-from pingfen.sql import to_sql_tree
+from pingfen.sql import compiler
+from pingfen.sql.newforms import FormsCompiler
+from pingfen.sql.spelt import SpeltCompiler
 
 READS = {".parquet": "parquet", ".csv": "csv", ".xlsx": "xlsx"}
 WRITES = {".parquet": "parquet", ".csv": "csv"}
@@ -75,7 +77,10 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
         with _relation(con, data, read, rubric, encoding), atomic_path(output) as tmp:
             # written plain (sqlglot's pretty layout of the 2021 rubric's query costs ~0.4 s, DuckDB
             # needs none) and without a copy first: the tree is made for this one writing
-            query = to_sql_tree(rubric, "duckdb", "records", reasons=reasons).sql(dialect="duckdb", copy=False)
+            # a file of text (CSV, a sheet) is read as `pingfen eval` reads its cells (sql/spelt.py)
+            kind = FormsCompiler if read == "parquet" else SpeltCompiler
+            tree = compiler.to_sql_tree(rubric, "duckdb", "records", reasons=reasons, kind=kind)
+            query = tree.sql(dialect="duckdb", copy=False)
             options = "FORMAT parquet" if write == "parquet" else "FORMAT csv, HEADER true"
             target = exp.Literal.string(str(tmp)).sql("duckdb")
             with _bar(con, progress, lang):

@@ -255,6 +255,9 @@ def number_text(text: str) -> Decimal | None:
 
 _TRUE = {"true", "yes", "y", "是", "对", "有", "1", "√", "✓"}
 _FALSE = {"false", "no", "n", "否", "错", "无", "0", "×", "✗"}
+# How text is read, for the DuckDB engine's query to read a CSV's cells alike (sql/spelt.py).
+TRUE_WORDS, FALSE_WORDS = frozenset(_TRUE), frozenset(_FALSE)
+NUMBER_FORM, THOUSANDS, FULL_WIDTH = _NUMBER, _THOUSANDS, _FULL_WIDTH
 
 
 def show(raw: object) -> str:
