@@ -164,16 +164,17 @@ class Compiler:
         if spec.type == "bool":
             value: exp.Expr = exp.TryCast(this=raw.sql.copy(), to=exp.DataType.build("BOOLEAN"), safe=True)  # safe: Spark writes TRY_CAST
             unread = exp.and_(exp.not_(missing), exp.Is(this=value.copy(), expression=exp.Null()))
-            return Frag(value, 0), [(Frag(missing, 0), "PF501"), (Frag(unread, 0), "PF502")]
+            at = raw.depth  # 0: the records relation's column (sql/spelt.py gives a column worked from it)
+            return Frag(value, at), [(Frag(missing, at), "PF501"), (Frag(unread, at), "PF502")]
         if spec.type == "label":
             text = exp.Trim(this=cast(raw.sql.copy(), exp.DataType.build("TEXT")))
             empty = exp.or_(missing, exp.EQ(this=text.copy(), expression=exp.Literal.string("")))
             known = exp.In(this=text.copy(), expressions=[exp.Literal.string(label) for label in spec.labels])
-            return Frag(text, 0), [(Frag(empty, 0), "PF501"), (Frag(exp.not_(known), 0), "PF506")]
+            return Frag(text, raw.depth), [(Frag(empty, raw.depth), "PF501"), (Frag(exp.not_(known), raw.depth), "PF506")]
         # read once into a column: every check below reads the column, not the text again
-        read = self.bind(Frag(exp.TryCast(this=raw.sql.copy(), to=NUM, safe=True), 0))  # safe: else sqlglot writes CAST for Spark, an error on "abc"
+        read = self.bind(Frag(exp.TryCast(this=raw.sql.copy(), to=NUM, safe=True), raw.depth))  # safe: else sqlglot writes CAST for Spark, an error on "abc"
         unread = exp.and_(exp.not_(missing), exp.Is(this=read.sql.copy(), expression=exp.Null()))
-        problems: list[tuple[Frag, str]] = [(Frag(missing, 0), "PF501"), (Frag(unread, read.depth), "PF502")]
+        problems: list[tuple[Frag, str]] = [(Frag(missing, raw.depth), "PF501"), (Frag(unread, read.depth), "PF502")]
         if spec.precision is not None:  # rounded when read, before its domain is checked (as Rubric.coerce)
             read = self.bind(Frag(self.at_precision(spec, read.sql.copy()), read.depth))
         number: exp.Expr = read.sql

@@ -350,9 +350,9 @@ class FormsCompiler(Compiler):
             return value, problems
         said = exp.Lower(this=exp.Trim(this=cast(raw.sql.copy(), exp.DataType.build("TEXT"))))
         said_so = exp.In(this=said, expressions=[exp.Literal.string(w) for w in sorted(NA_WORDS)])
-        marked = self.bind(Frag(exp.Coalesce(this=said_so, expressions=[exp.false()]), 0))  # never NULL: a NULL is missing
+        marked = self.bind(Frag(exp.Coalesce(this=said_so, expressions=[exp.false()]), raw.depth))  # never NULL: a NULL is missing
         missing = next(p for p, code in problems if code == "PF501")
-        missing = self.bind(Frag(exp.and_(exp.not_(exact.paren(marked.sql.copy())), exact.paren(missing.sql.copy())), 0))
+        missing = self.bind(Frag(exp.and_(exp.not_(exact.paren(marked.sql.copy())), exact.paren(missing.sql.copy())), raw.depth))  # marked read as the layer's own alias, as DuckDB and Spark allow
         self.marked[spec.name], self.missing[spec.name] = marked, missing
         read = _not(_any([marked, missing]))
         kept = [(join(exp.And, read, p), code) for p, code in problems if code != "PF501"]

@@ -30,6 +30,7 @@ from pingfen.sql.newforms import FormsCompiler
 from pingfen.values import FALSE_WORDS, FULL_WIDTH, MAX_NUMBER_TEXT, NUMBER_FORM, THOUSANDS, TRUE_WORDS, ratio_limits
 
 SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())  # what str.strip() takes away
+_CLASS = "".join(f"\\x{{{ord(c):04x}}}" for c in SPACES)  # the same, in a regular expression's [...]
 TEXT = exp.DataType.build("TEXT")
 RATIO = exp.DataType.build("DECIMAL(38, 18)")  # a percent's number: ÷ 100 it has the query's 20 places
 UNREAD = exp.Literal.string("?")  # no cast reads it: the query says PF502
@@ -44,37 +45,52 @@ def fn(name: str, *args: exp.Expr) -> exp.Anonymous:
 
 
 def stripped(raw: exp.Expr) -> exp.Expr:
-    """The cell as text without what `str.strip()` takes away."""
-    return fn("TRIM", cast(raw.copy(), TEXT), s(SPACES))
+    """The cell as text without what `str.strip()` takes away (TRIM with a set of characters
+    is slow in DuckDB: only for a cell that begins or ends with one)."""
+    text = cast(raw.copy(), TEXT)
+    edged = fn("REGEXP_MATCHES", text.copy(), s(f"^[{_CLASS}]|[{_CLASS}]$"))
+    return case((edged, fn("TRIM", text.copy(), s(SPACES))), default=text)
 
 
 def one_of(text: exp.Expr, words: frozenset[str]) -> exp.Expr:
-    return exp.In(this=fn("LOWER", text.copy()), expressions=[s(w) for w in sorted(words)])
+    return _in(fn("LOWER", text.copy()), words)
 
 
-def number_text(text: exp.Expr) -> tuple[exp.Expr, exp.Expr]:
-    """`values.to_decimal` of stripped text: (the number's plain text, whether it is one)."""
+def _in(low: exp.Expr, words: frozenset[str]) -> exp.Expr:
+    return exp.In(this=low.copy(), expressions=[s(w) for w in sorted(words)])
+
+
+def ascii_number(text: exp.Expr) -> exp.Expr:
+    """`values.to_decimal` of stripped text, up to its one form: full-width digits and `，` made
+    ASCII, then only well-formed thousands groups kept, without their separators; NULL else."""
     keys, values = zip(*FULL_WIDTH.items(), strict=True)
-    ascii_text: exp.Expr = fn("TRANSLATE", fn("REPLACE", text.copy(), s("，"), s(",")), s("".join(chr(k) for k in keys)), s("".join(chr(v) for v in values)))
-    ok: exp.Expr = exp.true()
-    for sep in ",_":  # only well-formed thousands groups, then without their separators
-        has = fn("CONTAINS", ascii_text.copy(), s(sep))
-        ok = exp.and_(ok, exp.or_(exp.not_(has.copy()), fn("REGEXP_FULL_MATCH", ascii_text.copy(), s(THOUSANDS[sep].pattern))))
-        ascii_text = fn("REPLACE", ascii_text, s(sep), s(""))
-    ok = exp.and_(ok, exp.LTE(this=fn("LENGTH", ascii_text.copy()), expression=exp.Literal.number(MAX_NUMBER_TEXT)),
-                  fn("REGEXP_FULL_MATCH", ascii_text.copy(), s(NUMBER_FORM.pattern)))  # fmt: skip
-    return ascii_text, ok
+    wide = fn("TRANSLATE", fn("REPLACE", text.copy(), s("，"), s(",")), s("".join(chr(k) for k in keys)), s("".join(chr(v) for v in values)))
+    out: exp.Expr = case((fn("REGEXP_MATCHES", text.copy(), s("[^\\x00-\\x7f]")), wide), default=text.copy())  # TRANSLATE is slow: only where needed
+    for sep in ",_":
+        grouped = fn("REGEXP_FULL_MATCH", out.copy(), s(THOUSANDS[sep].pattern))
+        out = case((fn("CONTAINS", out.copy(), s(sep)), case((grouped, fn("REPLACE", out.copy(), s(sep), s(""))))), default=out)
+    return out
 
 
-def kept(number: exp.Expr, to: exp.DataType) -> exp.Expr:
-    """A number's text the query keeps exactly as `to`, or, for one it cannot (beyond 10^18, or
-    not 0 yet 0 at 20 places: `1E999`, `1E-999`), ±10^17, which the query refuses (its bounds'
-    PF503 or its range's PF800) rather than read as NULL (PF502) or score as 0."""
-    value = exp.TryCast(this=number.copy(), to=to.copy(), safe=True)
+def one_form(digits: exp.Expr) -> exp.Expr:
+    """The text, if it is a number's one form (`_NUMBER`, at most MAX_NUMBER_TEXT long); else NULL."""
+    short = exp.LTE(this=fn("LENGTH", digits.copy()), expression=exp.Literal.number(MAX_NUMBER_TEXT))
+    return case((exp.and_(short, fn("REGEXP_FULL_MATCH", digits.copy(), s(NUMBER_FORM.pattern))), digits.copy()))
+
+
+def kept(number: exp.Expr, value: exp.Expr) -> exp.Expr:
+    """A number's text, if the query keeps it exactly (its `value` cast), else, for one it cannot
+    (beyond 10^18, or not 0 yet 0 at 20 places: `1E999`, `1E-999`), ±10^17, which the query
+    refuses (its bounds' PF503, PF523 or its range's PF800) rather than read as NULL (PF502) or
+    score as 0. NULL for no number."""
     lost = exp.or_(exp.Is(this=value.copy(), expression=exp.Null()),
                    exp.and_(exp.EQ(this=value.copy(), expression=exp.Literal.number(0)), fn("REGEXP_MATCHES", number.copy(), s("^[^eE]*[1-9]"))))  # fmt: skip
     huge = case((fn("STARTS_WITH", number.copy(), s("-")), s("-1E17")), default=s("1E17"))
-    return case((lost, huge), default=number.copy())
+    return case((exp.Is(this=number.copy(), expression=exp.Null()), exp.Null()), (lost, huge), default=number.copy())
+
+
+def _blank(text: exp.Expr) -> exp.Expr:
+    return exp.or_(exp.Is(this=text.copy(), expression=exp.Null()), exp.EQ(this=text.copy(), expression=s("")))
 
 
 def percent_sign(text: exp.Expr) -> exp.Expr:
@@ -84,36 +100,66 @@ def percent_sign(text: exp.Expr) -> exp.Expr:
 class SpeltCompiler(FormsCompiler):
     """The query of sql/newforms.py, its inputs read from text as `pingfen eval` reads a cell."""
 
+    def inputs(self) -> None:
+        self.spelt: dict[str, Frag] = {}  # a number's text as the query reads it
+        super().inputs()
+        for name, read in self.spelt.items():  # its 64-bit twin is read from that text, not the cell's
+            if name in self.numbers:
+                self.numbers[name] = (read, self.numbers[name][1])
+
     def input(self, spec: InputSpec, raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
         assert self.dialect == "duckdb"  # the engine's: its functions are DuckDB's
         if spec.type in ("date", "label"):  # read as the query reads them, without the cell's spaces
             return super().input(spec, Frag(stripped(raw.sql), raw.depth))
-        text = self.bind(Frag(stripped(raw.sql), raw.depth))
-        blank = exp.or_(exp.Is(this=text.sql.copy(), expression=exp.Null()), exp.EQ(this=text.sql.copy(), expression=s("")))
-        said_na = one_of(text.sql, NA_WORDS)
         if spec.type == "bool":
-            read = case((blank, exp.Null()), (one_of(text.sql, TRUE_WORDS), s("true")), (one_of(text.sql, FALSE_WORDS), s("false")),
-                        (said_na, text.sql.copy()), default=UNREAD.copy())  # fmt: skip
-            return super().input(spec, Frag(read, text.depth))
-        number, ok = number_text(text.sql)
-        read = case((blank, exp.Null()), (ok, kept(number, NUM)), (said_na, text.sql.copy()), default=UNREAD.copy())
+            text = self.bind(Frag(stripped(raw.sql), raw.depth))
+            low = self.bind(Frag(fn("LOWER", text.sql.copy()), text.depth))
+            flag = case((_blank(text.sql), exp.Null()), (_in(low.sql, TRUE_WORDS), s("true")), (_in(low.sql, FALSE_WORDS), s("false")),
+                        (_in(low.sql, NA_WORDS), text.sql.copy()), default=UNREAD.copy())  # fmt: skip
+            return super().input(spec, self.bind(Frag(flag, low.depth)))
+        # Most cells are plainly written: DuckDB's cast reads them as coerce does (not `1_2`, not
+        # a number that is 0 only at 20 places). Only the others take the steps below, each a
+        # column that is NULL, and cheap, for a plain cell.
+        direct = self.bind(Frag(exp.TryCast(this=raw.sql.copy(), to=NUM.copy(), safe=True), raw.depth))
+        zero_at_20 = case((exp.EQ(this=direct.sql.copy(), expression=exp.Literal.number(0)), fn("REGEXP_MATCHES", cast(raw.sql.copy(), TEXT), s("^[^eE]*[1-9]"))),
+                          default=exp.false())  # fmt: skip
+        plain = exp.and_(exp.Not(this=exp.Is(this=direct.sql.copy(), expression=exp.Null())),
+                         exp.not_(fn("CONTAINS", cast(raw.sql.copy(), TEXT), s("_"))), exp.not_(zero_at_20))  # fmt: skip
+        fast = self.bind(Frag(plain, direct.depth))
+        text = self.bind(Frag(case((fast.sql.copy(), exp.Null()), default=stripped(raw.sql)), fast.depth))
+        sign = spec.type == "percent"
+        signed = self.bind(Frag(exp.and_(exp.Not(this=exp.Is(this=text.sql.copy(), expression=exp.Null())), percent_sign(text.sql)) if sign else exp.false(), text.depth))
+        number = self.number(self.bind(Frag(case((signed.sql.copy(), exp.Null()), default=text.sql.copy()), signed.depth)) if sign else text, NUM)
+        read = self.bind(Frag(case((fast.sql.copy(), cast(raw.sql.copy(), TEXT)), (_blank(text.sql), exp.Null()),
+                                   (exp.Not(this=exp.Is(this=number.sql.copy(), expression=exp.Null())), number.sql.copy()),
+                                   (one_of(text.sql, NA_WORDS), text.sql.copy()), default=UNREAD.copy()), number.depth))  # fmt: skip
         if spec.type != "percent":
-            return super().input(spec, Frag(read, text.depth))
+            self.spelt[spec.name] = read
+            return super().input(spec, read)
         hundredths = fn("LEFT", text.sql.copy(), exp.Sub(this=fn("LENGTH", text.sql.copy()), expression=exp.Literal.number(1)))
-        part, part_ok = number_text(stripped(hundredths))
-        part = kept(part, RATIO)
-        ratio = case((exp.In(this=part.copy(), expressions=[s("1E17"), s("-1E17")]), part.copy()),
-                     default=cast(exp.Mul(this=cast(part, RATIO), expression=exp.Literal.number("0.01")), TEXT))  # fmt: skip
-        signed = percent_sign(text.sql)
-        read = case((blank, exp.Null()), (exp.and_(signed.copy(), part_ok), ratio), (signed.copy(), UNREAD.copy()), default=read)
-        value, problems = super().input(spec, Frag(read, text.depth))
+        part = self.number(self.bind(Frag(case((signed.sql.copy(), stripped(hundredths))), signed.depth)), RATIO)
+        huge = exp.In(this=part.sql.copy(), expressions=[s("1E17"), s("-1E17")])
+        ratio = case((huge, part.sql.copy()), default=cast(exp.Mul(this=cast(part.sql.copy(), RATIO), expression=exp.Literal.number("0.01")), TEXT))
+        got = exp.Not(this=exp.Is(this=part.sql.copy(), expression=exp.Null()))
+        read = self.bind(Frag(case((exp.and_(signed.sql.copy(), got), ratio), (signed.sql.copy(), UNREAD.copy()), default=read.sql.copy()),
+                              max(part.depth, read.depth)))  # fmt: skip
+        self.spelt[spec.name] = read
+        value, problems = super().input(spec, read)
         limits = ratio_limits(spec.bounds)
         if limits:  # a bare number beyond ±1: 95 for 95%? (Rubric.coerce, after the precision)
-            number_read = self.at_precision(spec, exp.TryCast(this=read.copy(), to=NUM.copy(), safe=True))
+            number_read = self.at_precision(spec, exp.TryCast(this=read.sql.copy(), to=NUM.copy(), safe=True))
             beyond = exp.or_(*(exp.not_(compare(op, number_read.copy(), literal(limit))) for op, limit in limits))
-            ambiguous = exp.and_(exp.not_(signed), beyond)
+            ambiguous = exp.and_(exp.not_(signed.sql.copy()), beyond)
             if spec.name in self.marked:  # an optional input: not where the cell says 不适用
                 ambiguous = exp.and_(exp.not_(exp.Paren(this=self.marked[spec.name].sql.copy())), ambiguous)
             at = next(i for i, (_, code) in enumerate(problems) if code == "PF502") + 1
-            problems.insert(at, (Frag(ambiguous, value.depth), "PF523"))
+            marked = self.marked[spec.name].depth if spec.name in self.marked else 0
+            problems.insert(at, (Frag(ambiguous, max(value.depth, read.depth, marked)), "PF523"))
         return value, problems
+
+    def number(self, text: Frag, to: exp.DataType) -> Frag:
+        """The cell's number as text the query reads exactly as `to` (see `kept`), NULL where the
+        text is no number: a column per step."""
+        digits = self.bind(Frag(one_form(ascii_number(text.sql)), text.depth))
+        value = self.bind(Frag(exp.TryCast(this=digits.sql.copy(), to=to.copy(), safe=True), digits.depth))
+        return self.bind(Frag(kept(digits.sql, value.sql), value.depth))
