@@ -74,7 +74,9 @@ class Explainer:
         if self._explain is None:
             assert self.program is not None
             self._explain = build(self.program.explain_source, self.name, self.program.constants)
-        return self._explain(*values)
+        # `run` keeps the values as the record gave them (`_Generator.kept`): an int it read
+        # as its Decimal is made that Decimal again here (no input is ever an int otherwise)
+        return self._explain(*[_DECIMAL(v) if type(v) is int else v for v in values])
 
 
 def build(source: str, name: str, constants: list[object]) -> Any:
@@ -124,6 +126,8 @@ _TINY = Decimal(1).scaleb(-LIMIT)
 # The Decimal of each small whole number: a count given as an int is looked up, not converted.
 _SMALL = {n: Decimal(n) for n in range(1, 256)}.get  # 0 too would be false: `or` converts it
 _SIDES = {">": "<", ">=": "<=", "<": "<", "<=": "<="}  # each bound as written left of the value
+_GIVEN = "given"  # `run`'s name for the tuple of the record's values, as taken
+_DECIMAL = Decimal
 
 
 def _interval(bounds: Bounds, kind: str) -> tuple[tuple[tuple[str, Decimal], tuple[str, Decimal]], Bounds]:
@@ -288,15 +292,19 @@ class _Generator:
         # most rubrics: rows that all apply, no veto; else the class method, which also keeps those
         plain = not self.plan.guards and not self.graded
         maker = self.const(scored if plain else Result.scored)
-        make = f"{maker}({self.const(layout)}, a1, a0, a2, {scores}, ({params}), {self.const(explainer)}"
         self.out.label = "making the Result"
-        if self.plan.guards:  # which rows do not apply, by position
-            flags = "".join(f"({' or '.join(self.absent.get(i, [])) or 'False'}), " for i in range(len(self.shapes)))
-            self.out(f"return {make}, lang, ({flags}){', a3' if self.graded else ''})")
-        elif self.graded:
-            self.out(f"return {make}, lang, (), a3)")
-        else:
-            self.out(f"return {make}, lang)")
+        kept = self.kept()
+        for values in (f"({params})", kept or f"({params})"):  # `score`'s, then `run`'s
+            make = f"{maker}({self.const(layout)}, a1, a0, a2, {scores}, {values}, {self.const(explainer)}"
+            if self.plan.guards:  # which rows do not apply, by position
+                flags = "".join(f"({' or '.join(self.absent.get(i, [])) or 'False'}), " for i in range(len(self.shapes)))
+                self.out(f"return {make}, lang, ({flags}){', a3' if self.graded else ''})")
+            elif self.graded:
+                self.out(f"return {make}, lang, (), a3)")
+            else:
+                self.out(f"return {make}, lang)")
+        made_by_run = self.out.lines.pop()
+        self.out.labels.pop()
         score = self.out.lines
 
         self.out = w = _Writer()
@@ -312,7 +320,8 @@ class _Generator:
             *score,
             "    def run(data, lang):",
             *w.lines,
-            *score,  # the same straight-line scoring, without a call
+            *score[:-1],  # the same straight-line scoring, without a call
+            made_by_run,
             "    return run, score",
         ]
         first = 3 + len(score) + 1  # where run's lines start, counting from 1
@@ -409,12 +418,23 @@ class _Generator:
             return taken
         w(f"if {self.const(type)}(data) is {self.const(dict)}:")
         w("    try:")
-        w(f"        {targets}= {self.const(itemgetter(*names))}(data)")
+        w(f"        {_GIVEN} = {self.const(itemgetter(*names))}(data)")
         w(f"    except {self.const(KeyError)}:")
         w("        return None")
         w("else:")
-        w(f"    {targets}= {self.const(map)}(data.get, {self.const(names)})")
+        w(f"    {_GIVEN} = {self.const(tuple)}({self.const(map)}(data.get, {self.const(names)}))")
+        w(f"{targets}= {_GIVEN}")
         return taken
+
+    def kept(self) -> str | None:
+        """The name of the tuple of values `run` took from the record, when the Result may keep
+        it as it is (no input is rounded to a precision: `run` changes none but an int made its
+        Decimal, which the Explainer makes again); else None, and the Result keeps a new tuple."""
+        if len(self.inputs) < 2 or any(decl.precision is not None for decl in self.inputs):
+            return None
+        if any(decl.is_list or decl.type == "date" for decl in self.inputs):  # `run` takes no record
+            return None
+        return _GIVEN
 
     def read_input(self, decl: ast.Input) -> None:
         """The fast path of one input: the values `values.coerce` passes unchanged (or turns
