@@ -37,7 +37,7 @@ from pingfen.evaluate.refusals import refuse
 from pingfen.evaluate.rulegen import PYTHON_COMPARE, IndicatorCode
 from pingfen.reasons import Site
 from pingfen.result import Layout, Result, Shape, VetoLine, scored
-from pingfen.values import AGGREGATE_LEAST, AGGREGATES, DURATIONS, LIMIT, ZERO, graded, settle, total_rounding
+from pingfen.values import AGGREGATE_LEAST, AGGREGATES, COMPARE, DURATIONS, LIMIT, ZERO, graded, settle, total_rounding
 
 _ARITHMETIC = {"+": "+", "-": "-", "*": "*"}
 SUM_CHUNK = 100  # terms of a sum written in one statement
@@ -150,6 +150,21 @@ def _interval(bounds: Bounds, kind: str) -> tuple[tuple[tuple[str, Decimal], tup
     return (low, high), tuple(others)
 
 
+_FEW = 256  # the whole numbers 0 … 255 an int input is looked up among
+_TABLES = 16  # tables of them per rubric, one per interval, at most
+_NO_TABLE = dict[int, Decimal]().get
+
+
+def _whole_within(low: tuple[str, Decimal], high: tuple[str, Decimal]) -> dict[int, Decimal]:
+    """The Decimal of each whole number of a few inside an input's interval (`_interval`: every
+    whole number but 0 is beyond 10^-LIMIT, and 0 passes where the bounds take it)."""
+    (low_op, low_value), (high_op, high_value) = low, high
+    return {
+        n: Decimal(n) for n in range(_FEW)
+        if COMPARE[low_op](low_value, Decimal(n)) and COMPARE[high_op](Decimal(n), high_value)
+    }
+
+
 def _may_be_negative_zero(node: ast.Node) -> bool:
     """Whether a node's score can be -0: an indicator whose base gives points that are not
     fixed arms, a judgment or a formula (an input `-0`, or `-x` of 0); a group's sum keeps its
@@ -242,6 +257,7 @@ class _Generator:
         self.absent: dict[int, list[str]] = {}
         self.dropped: dict[int, str] = {}
         self.defaults: dict[int, list[tuple[str, str]]] = {}
+        self._wholes: dict[tuple[tuple[str, Decimal], tuple[str, Decimal]], str] = {}  # `read_number`'s tables
 
     # ---------------------------------------------------------------- names
     def const(self, value: object) -> str:
@@ -458,6 +474,12 @@ class _Generator:
         (low, high), others = _interval(self.bounds[decl.name.text], kind)
         # One type test: a Decimal as it is (a count's checked whole), an int made one.
         w(f"{t} = {self.const(type)}({x})")
+        if decl.precision is None:
+            self.read_number(x, t, kind, low, high)
+            for op, bound in others:
+                w(f"if not {x} {PYTHON_COMPARE[op]} {self.const(bound)}:")
+                w("    return None")
+            return
         if kind == "count":  # a NaN is not whole either; a signalling one raises: the general path
             w(f"if {t} is {dec}:")
             w(f"    if {x} != {self.const(Decimal.to_integral_value)}({x}):")
@@ -486,6 +508,40 @@ class _Generator:
         for op, bound in others:
             w(f"if not {x} {PYTHON_COMPARE[op]} {self.const(bound)}:")
             w("    return None")
+
+    def read_number(self, x: str, t: str, kind: str, low: tuple[str, Decimal], high: tuple[str, Decimal]) -> None:
+        """A number without a precision: a Decimal checked (whole, for a count) and compared with
+        its bounds; an int of a few looked up among the Decimals of the whole numbers inside the
+        bounds, made once per rubric (no comparison), any other int converted and compared."""
+        w = self.out
+        dec = self.const(Decimal)
+        key = (low, high)
+        if key not in self._wholes and len(self._wholes) < _TABLES:
+            self._wholes[key] = self.const(_whole_within(low, high).get)
+        inside = self._wholes.get(key)
+        if inside is None:  # a rubric of many different bounds: ints converted and compared
+            inside = self.const(_NO_TABLE)
+        if kind == "count":  # a NaN is not whole either; a signalling one raises: the general path
+            w(f"if {t} is {dec}:")
+            w(f"    if {x} != {self.const(Decimal.to_integral_value)}({x}):")
+            w("        return None")
+        else:
+            w(f"if {t} is {dec}:")
+        w.depth += 1
+        self.in_bounds(x, low, high, kind)
+        w.depth -= 1
+        w(f"elif {t} is {self.const(int)}:")
+        z = self.fresh("z")
+        w(f"    {z} = {inside}({x})")
+        w(f"    if {z} is None:")
+        w(f"        {x} = {dec}({x})")
+        w.depth += 2
+        self.in_bounds(x, low, high, kind)
+        w.depth -= 2
+        w("    else:")
+        w(f"        {x} = {z}")
+        w("else:")
+        w("    return None")
 
     def in_bounds(self, x: str, low: tuple[str, Decimal], high: tuple[str, Decimal], kind: str) -> None:
         """Return None unless low < x < high (or <=, as each says) and x is 0 or not below 10^-LIMIT."""
