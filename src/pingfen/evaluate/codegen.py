@@ -258,6 +258,7 @@ class _Generator:
         self.dropped: dict[int, str] = {}
         self.defaults: dict[int, list[tuple[str, str]]] = {}
         self._wholes: dict[tuple[tuple[str, Decimal], tuple[str, Decimal]], str] = {}  # `read_number`'s tables
+        self.canonical: list[int] = []  # the positions of scores the scoring code writes canonical
 
     # ---------------------------------------------------------------- names
     def const(self, value: object) -> str:
@@ -303,6 +304,7 @@ class _Generator:
         layout = Layout(
             header.title, header.total.value if header.total else top_sum, tuple(self.shapes), tuple(self.top),
             tuple(self.outside), self.module.lows, not any(map(_may_hold_negative_zero, _every_node(rows))),
+            () if self.plan.guards else tuple(self.canonical),  # a row not applying counts its max as written
         )
         explainer = Explainer(header.title)
         # most rubrics: rows that all apply, no veto; else the class method, which also keeps those
@@ -352,6 +354,7 @@ class _Generator:
         and the grade. Explaining, it also keeps each node's reason records and clamp."""
         self.explaining = explaining
         self.shapes, self.per_node = [], []
+        self.canonical = []
         self.absent, self.dropped, self.defaults = {}, {}, {}
         self.out = w = _Writer()
         w.depth = 2
@@ -648,7 +651,10 @@ class _Generator:
             if node.pending is not None:  # criteria not yet set: no record is scored by them
                 problem = Problem("PF542", None, {"name": node.name.text, "text": node.pending})
                 self.out(f"{self.const(refuse)}({self.const(problem)})")
-            self.per_node[index] = IndicatorCode(self, node, index).write()
+            code = IndicatorCode(self, node, index)
+            self.per_node[index] = code.write()
+            if code.canonical:
+                self.canonical.append(index)
             self.defaults[index] = self.variables(index)
             return index
         children = [self.node(c) for c in node.children]

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any, Protocol, assert_never
 
 from pingfen import ast
+from pingfen.display import canonical, canonical_unsigned
 from pingfen.evaluate.refusals import no_arm, no_band, no_label
 from pingfen.reasons import Site, placeholders
 from pingfen.values import COMPARE, CONTEXT, COUNTING, LIMIT, NEGATION, ZERO, clamp, total_rounding
@@ -66,6 +67,9 @@ class IndicatorCode:
         self.top = ind.max.value
         self.emit: list[str] = []  # lines recording reasons, written once the score is known
         self.reasons = f"e{index}"
+        # Scoring: whether every score the code can give is in its canonical form (`display`),
+        # so that reading it needs no normalizing (codegen: Layout.canonical)
+        self.canonical = False
 
     def write(self) -> tuple[str, str, str]:
         """Write the code; return the names of the score, the reason records and the clamp
@@ -119,6 +123,8 @@ class IndicatorCode:
                 self.keep(f"{clamp} is {g.const('low')}", f"({g.const(site)}, ({start}, {all_lost}))")
         if self.ind.round_places is not None:
             self.rounded(score)
+        else:  # fixed arms, written canonical (`arm`): only the score of an arm
+            self.canonical = self.fixed and not g.explaining
         return self.kept(score, clamp)
 
     def kept(self, score: str, clamp: str) -> tuple[str, str, str]:
@@ -181,6 +187,8 @@ class IndicatorCode:
         # zero excess (0.00, -0) loses the same value as 0 itself, and only values reach a
         # result (every score is read in its canonical form, the total rounded).
         nothing, _ = clamp(CONTEXT.subtract(top, CONTEXT.add(ZERO, _none_over(rule))), top)
+        nothing = canonical(nothing)  # every score it gives is canonical: this, 0, or one normalized
+        self.canonical = True
         lets = {let.name.text: let.expr for let in g.module.lets}
         inputs = {i.name.text: i for i in g.module.inputs}
         if all(_magnitude(e, lets, inputs) is not None for e in (rule.value, rule.reference) if e is not None):
@@ -208,8 +216,9 @@ class IndicatorCode:
         g.out(f"    {lost} = {g.const(top)} - {taken}")
         g.out(f"    if {lost} < {g.zero}:")
         g.out(f"        {score} = {g.zero}")
-        g.out("    else:")
-        g.out(f"        {score} = {lost}")
+        g.out("    else:")  # normalized: lost > 0 here, or +0 (top less an equal taken), never -0 unless top is
+        canonical_of = canonical if top.is_zero() and top.is_signed() else canonical_unsigned
+        g.out(f"        {score} = {g.const(canonical_of)}({lost})")
         return score
 
     def award_table(self, awards: list[ast.AwardIf]) -> str:
@@ -230,10 +239,11 @@ class IndicatorCode:
 
         def pick(held: tuple[bool, ...]) -> str:
             if len(held) == len(flags):
-                return g.const(score(held))
+                return g.const(canonical(score(held)))  # each canonical: read as it is
             return f"({pick((*held, True))} if {flags[len(held)]} else {pick((*held, False))})"
 
         g.out(f"s{self.index} = {pick(())}")
+        self.canonical = True
         return f"s{self.index}"
 
     def pick(self) -> str:
@@ -348,6 +358,8 @@ class IndicatorCode:
         g = self.g
         if self.fixed:
             points, _ = clamp(CONTEXT.subtract(points, ZERO), self.top)
+            if not g.explaining:  # the score itself, written canonical (only values reach a result)
+                points = canonical(points)
         g.out(f"    {pick} = {g.const(points)}")
         if not g.explaining:
             return
