@@ -25,7 +25,8 @@ from decimal import (
     Overflow,
 )
 
-__all__ = ["canonical", "canonicals", "digits", "normalized", "number", "plain", "rounded", "rounded_parts", "width"]
+__all__ = ["canonical", "canonical_unsigned", "canonicals", "digits", "normalized", "number", "plain", "rounded",
+           "rounded_parts", "unsigned", "width"]
 
 
 def canonical(value: Decimal) -> Decimal:
@@ -77,6 +78,13 @@ _EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 # largest exponent is Emax - prec + 1, so normalizing here writes 2E+1 as 20 at once, and
 # `plus` writes -0 as 0. Only a signalling NaN traps; nothing else can (Emax is out of reach).
 _CANON = Context(prec=MAX_PREC, Emax=MAX_PREC - 1, Emin=MIN_EMIN, clamp=1, traps=[InvalidOperation, Overflow])
+
+
+# canonical() in one C call of a value that is not -0 (nor a signalling NaN): a score the
+# scoring code works out where no -0 can arise, or any score of an unsigned layout
+canonical_unsigned = _CANON.normalize
+# -0 made 0, every other value as it is, in C: canonical_unsigned(unsigned(x)) is canonical(x)
+unsigned = _CANON.plus
 
 
 def digits(value: Decimal) -> str:

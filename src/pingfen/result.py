@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from decimal import Decimal, getcontext, setcontext
+from decimal import Decimal, DecimalException, getcontext, setcontext
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any
 
 from attrs import field, frozen
 
-from pingfen.display import canonical, canonicals, digits, normalized, number
+from pingfen.display import canonical, canonical_unsigned, canonicals, digits, normalized, number, unsigned
 from pingfen.lang import Lang
 from pingfen.reasons import Reason, Site
 from pingfen.values import CONTEXT
@@ -195,6 +195,9 @@ class Layout:
     # True when the scoring code proves no score is ever -0: then each is read canonical by
     # normalizing alone (`canonical_scores`)
     unsigned: bool = field(default=False, eq=False, repr=False)
+    # the positions whose scores the scoring code writes canonical (`rulegen.IndicatorCode.canonical`):
+    # read as they are, the others normalized (`scores_of_all`)
+    canonical: tuple[int, ...] = field(default=(), eq=False, repr=False)
     positions: Mapping[str, int] = field(init=False, eq=False, repr=False)
     names: tuple[str, ...] = field(init=False, eq=False, repr=False)
     maxima: tuple[Decimal, ...] = field(init=False, eq=False, repr=False)  # canonical, as a NodeResult keeps them
@@ -211,6 +214,15 @@ class Layout:
     back: tuple[tuple[int, Fixed, Callable[[Sequence[object]], tuple[Any, ...]] | None], ...] = field(
         init=False, eq=False, repr=False
     )  # the three above, zipped: what `Result._build` reads for each node
+    # `scores_of_all`: every name (a dict copied, not grown), and the names and a getter of the
+    # scores written canonical and of the others (None: all of them)
+    _every: dict[str, Decimal | None] = field(init=False, eq=False, repr=False)
+    _written: tuple[tuple[str, ...], Callable[[Sequence[Decimal]], tuple[Decimal, ...]] | None] = field(
+        init=False, eq=False, repr=False
+    )
+    _others: tuple[tuple[str, ...], Callable[[Sequence[Decimal]], tuple[Decimal, ...]] | None] = field(
+        init=False, eq=False, repr=False
+    )
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "positions", {shape.name: i for i, shape in enumerate(self.nodes)})
@@ -223,6 +235,32 @@ class Layout:
         object.__setattr__(self, "children_back", tuple(_children(shape.children) for shape in reversed(self.nodes)))
         object.__setattr__(self, "_pickers", {})
         object.__setattr__(self, "back", tuple(zip(self.backwards, self.fixed_back, self.children_back, strict=True)))
+        object.__setattr__(self, "_every", dict.fromkeys(self.names))
+        written = sorted(set(self.canonical))
+        others = [i for i in range(len(self.nodes)) if i not in set(written)]
+        object.__setattr__(self, "_written", (tuple(self.names[i] for i in written), _children(tuple(written))))
+        object.__setattr__(self, "_others", (tuple(self.names[i] for i in others),
+                                             _children(tuple(others)) if written else None))  # fmt: skip
+
+    def scores_of_all(self, scores: Sequence[Decimal]) -> dict[str, Decimal]:
+        """Every score by name, canonical: those the code writes canonical as they are, the
+        others normalized; into a copy of a dict of every name (no resizing as it fills)."""
+        # zip without `strict`: as many scores as names by construction, and a keyword
+        # argument doubles the cost of each zip() call
+        out = self._every.copy()
+        names, get = self._written
+        if get is not None:
+            out.update(zip(names, get(scores)))  # noqa: B905
+        names, get = self._others
+        others = scores if get is None else get(scores)
+        try:  # in C, no Python call per score
+            if self.unsigned:
+                out.update(zip(names, map(canonical_unsigned, others)))  # noqa: B905
+            else:
+                out.update(zip(names, map(canonical_unsigned, map(unsigned, others))))  # noqa: B905
+        except DecimalException:  # a signalling NaN (no scoring code leaves one): one at a time
+            out.update(zip(names, map(canonical, others)))  # noqa: B905
+        return out  # type: ignore[return-value]  # every value was set above
 
     def canonical_scores(self, scores: Sequence[Decimal]) -> list[Decimal]:
         """canonicals(scores), by normalizing alone where no score can be -0."""
@@ -473,7 +511,7 @@ class Result:
 
     def scores(self) -> dict[str, Decimal]:
         """Every group's and indicator's score by name, depth-first in rubric order."""
-        return dict(zip(self._layout.names, self._layout.canonical_scores(self._scores), strict=True))
+        return self._layout.scores_of_all(self._scores)
 
     def scores_of(self, names: tuple[str, ...]) -> list[Decimal]:
         """The scores of `names`, in that order (a batch's columns); the names are looked

@@ -37,7 +37,7 @@ from pingfen.evaluate.refusals import refuse
 from pingfen.evaluate.rulegen import PYTHON_COMPARE, IndicatorCode
 from pingfen.reasons import Site
 from pingfen.result import Layout, Result, Shape, VetoLine, scored
-from pingfen.values import AGGREGATE_LEAST, AGGREGATES, DURATIONS, LIMIT, ZERO, graded, settle, total_rounding
+from pingfen.values import AGGREGATE_LEAST, AGGREGATES, COMPARE, DURATIONS, LIMIT, ZERO, graded, settle, total_rounding
 
 _ARITHMETIC = {"+": "+", "-": "-", "*": "*"}
 SUM_CHUNK = 100  # terms of a sum written in one statement
@@ -74,7 +74,9 @@ class Explainer:
         if self._explain is None:
             assert self.program is not None
             self._explain = build(self.program.explain_source, self.name, self.program.constants)
-        return self._explain(*values)
+        # `run` keeps the values as the record gave them (`_Generator.kept`): an int it read
+        # as its Decimal is made that Decimal again here (no input is ever an int otherwise)
+        return self._explain(*[_DECIMAL(v) if type(v) is int else v for v in values])
 
 
 def build(source: str, name: str, constants: list[object]) -> Any:
@@ -124,6 +126,8 @@ _TINY = Decimal(1).scaleb(-LIMIT)
 # The Decimal of each small whole number: a count given as an int is looked up, not converted.
 _SMALL = {n: Decimal(n) for n in range(1, 256)}.get  # 0 too would be false: `or` converts it
 _SIDES = {">": "<", ">=": "<=", "<": "<", "<=": "<="}  # each bound as written left of the value
+_GIVEN = "given"  # `run`'s name for the tuple of the record's values, as taken
+_DECIMAL = Decimal
 
 
 def _interval(bounds: Bounds, kind: str) -> tuple[tuple[tuple[str, Decimal], tuple[str, Decimal]], Bounds]:
@@ -144,6 +148,21 @@ def _interval(bounds: Bounds, kind: str) -> tuple[tuple[tuple[str, Decimal], tup
         else:
             others.append((op, bound))
     return (low, high), tuple(others)
+
+
+_FEW = 256  # the whole numbers 0 … 255 an int input is looked up among
+_TABLES = 16  # tables of them per rubric, one per interval, at most
+_NO_TABLE = dict[int, Decimal]().get
+
+
+def _whole_within(low: tuple[str, Decimal], high: tuple[str, Decimal]) -> dict[int, Decimal]:
+    """The Decimal of each whole number of a few inside an input's interval (`_interval`: every
+    whole number but 0 is beyond 10^-LIMIT, and 0 passes where the bounds take it)."""
+    (low_op, low_value), (high_op, high_value) = low, high
+    return {
+        n: Decimal(n) for n in range(_FEW)
+        if COMPARE[low_op](low_value, Decimal(n)) and COMPARE[high_op](Decimal(n), high_value)
+    }
 
 
 def _may_be_negative_zero(node: ast.Node) -> bool:
@@ -238,6 +257,8 @@ class _Generator:
         self.absent: dict[int, list[str]] = {}
         self.dropped: dict[int, str] = {}
         self.defaults: dict[int, list[tuple[str, str]]] = {}
+        self._wholes: dict[tuple[tuple[str, Decimal], tuple[str, Decimal]], str] = {}  # `read_number`'s tables
+        self.canonical: list[int] = []  # the positions of scores the scoring code writes canonical
 
     # ---------------------------------------------------------------- names
     def const(self, value: object) -> str:
@@ -283,20 +304,25 @@ class _Generator:
         layout = Layout(
             header.title, header.total.value if header.total else top_sum, tuple(self.shapes), tuple(self.top),
             tuple(self.outside), self.module.lows, not any(map(_may_hold_negative_zero, _every_node(rows))),
+            () if self.plan.guards else tuple(self.canonical),  # a row not applying counts its max as written
         )
         explainer = Explainer(header.title)
         # most rubrics: rows that all apply, no veto; else the class method, which also keeps those
         plain = not self.plan.guards and not self.graded
         maker = self.const(scored if plain else Result.scored)
-        make = f"{maker}({self.const(layout)}, a1, a0, a2, {scores}, ({params}), {self.const(explainer)}"
         self.out.label = "making the Result"
-        if self.plan.guards:  # which rows do not apply, by position
-            flags = "".join(f"({' or '.join(self.absent.get(i, [])) or 'False'}), " for i in range(len(self.shapes)))
-            self.out(f"return {make}, lang, ({flags}){', a3' if self.graded else ''})")
-        elif self.graded:
-            self.out(f"return {make}, lang, (), a3)")
-        else:
-            self.out(f"return {make}, lang)")
+        kept = self.kept()
+        for values in (f"({params})", kept or f"({params})"):  # `score`'s, then `run`'s
+            make = f"{maker}({self.const(layout)}, a1, a0, a2, {scores}, {values}, {self.const(explainer)}"
+            if self.plan.guards:  # which rows do not apply, by position
+                flags = "".join(f"({' or '.join(self.absent.get(i, [])) or 'False'}), " for i in range(len(self.shapes)))
+                self.out(f"return {make}, lang, ({flags}){', a3' if self.graded else ''})")
+            elif self.graded:
+                self.out(f"return {make}, lang, (), a3)")
+            else:
+                self.out(f"return {make}, lang)")
+        made_by_run = self.out.lines.pop()
+        self.out.labels.pop()
         score = self.out.lines
 
         self.out = w = _Writer()
@@ -312,7 +338,8 @@ class _Generator:
             *score,
             "    def run(data, lang):",
             *w.lines,
-            *score,  # the same straight-line scoring, without a call
+            *score[:-1],  # the same straight-line scoring, without a call
+            made_by_run,
             "    return run, score",
         ]
         first = 3 + len(score) + 1  # where run's lines start, counting from 1
@@ -327,6 +354,7 @@ class _Generator:
         and the grade. Explaining, it also keeps each node's reason records and clamp."""
         self.explaining = explaining
         self.shapes, self.per_node = [], []
+        self.canonical = []
         self.absent, self.dropped, self.defaults = {}, {}, {}
         self.out = w = _Writer()
         w.depth = 2
@@ -409,12 +437,23 @@ class _Generator:
             return taken
         w(f"if {self.const(type)}(data) is {self.const(dict)}:")
         w("    try:")
-        w(f"        {targets}= {self.const(itemgetter(*names))}(data)")
+        w(f"        {_GIVEN} = {self.const(itemgetter(*names))}(data)")
         w(f"    except {self.const(KeyError)}:")
         w("        return None")
         w("else:")
-        w(f"    {targets}= {self.const(map)}(data.get, {self.const(names)})")
+        w(f"    {_GIVEN} = {self.const(tuple)}({self.const(map)}(data.get, {self.const(names)}))")
+        w(f"{targets}= {_GIVEN}")
         return taken
+
+    def kept(self) -> str | None:
+        """The name of the tuple of values `run` took from the record, when the Result may keep
+        it as it is (no input is rounded to a precision: `run` changes none but an int made its
+        Decimal, which the Explainer makes again); else None, and the Result keeps a new tuple."""
+        if len(self.inputs) < 2 or any(decl.precision is not None for decl in self.inputs):
+            return None
+        if any(decl.is_list or decl.type == "date" for decl in self.inputs):  # `run` takes no record
+            return None
+        return _GIVEN
 
     def read_input(self, decl: ast.Input) -> None:
         """The fast path of one input: the values `values.coerce` passes unchanged (or turns
@@ -438,6 +477,12 @@ class _Generator:
         (low, high), others = _interval(self.bounds[decl.name.text], kind)
         # One type test: a Decimal as it is (a count's checked whole), an int made one.
         w(f"{t} = {self.const(type)}({x})")
+        if decl.precision is None:
+            self.read_number(x, t, kind, low, high)
+            for op, bound in others:
+                w(f"if not {x} {PYTHON_COMPARE[op]} {self.const(bound)}:")
+                w("    return None")
+            return
         if kind == "count":  # a NaN is not whole either; a signalling one raises: the general path
             w(f"if {t} is {dec}:")
             w(f"    if {x} != {self.const(Decimal.to_integral_value)}({x}):")
@@ -466,6 +511,40 @@ class _Generator:
         for op, bound in others:
             w(f"if not {x} {PYTHON_COMPARE[op]} {self.const(bound)}:")
             w("    return None")
+
+    def read_number(self, x: str, t: str, kind: str, low: tuple[str, Decimal], high: tuple[str, Decimal]) -> None:
+        """A number without a precision: a Decimal checked (whole, for a count) and compared with
+        its bounds; an int of a few looked up among the Decimals of the whole numbers inside the
+        bounds, made once per rubric (no comparison), any other int converted and compared."""
+        w = self.out
+        dec = self.const(Decimal)
+        key = (low, high)
+        if key not in self._wholes and len(self._wholes) < _TABLES:
+            self._wholes[key] = self.const(_whole_within(low, high).get)
+        inside = self._wholes.get(key)
+        if inside is None:  # a rubric of many different bounds: ints converted and compared
+            inside = self.const(_NO_TABLE)
+        if kind == "count":  # a NaN is not whole either; a signalling one raises: the general path
+            w(f"if {t} is {dec}:")
+            w(f"    if {x} != {self.const(Decimal.to_integral_value)}({x}):")
+            w("        return None")
+        else:
+            w(f"if {t} is {dec}:")
+        w.depth += 1
+        self.in_bounds(x, low, high, kind)
+        w.depth -= 1
+        w(f"elif {t} is {self.const(int)}:")
+        z = self.fresh("z")
+        w(f"    {z} = {inside}({x})")
+        w(f"    if {z} is None:")
+        w(f"        {x} = {dec}({x})")
+        w.depth += 2
+        self.in_bounds(x, low, high, kind)
+        w.depth -= 2
+        w("    else:")
+        w(f"        {x} = {z}")
+        w("else:")
+        w("    return None")
 
     def in_bounds(self, x: str, low: tuple[str, Decimal], high: tuple[str, Decimal], kind: str) -> None:
         """Return None unless low < x < high (or <=, as each says) and x is 0 or not below 10^-LIMIT."""
@@ -572,7 +651,10 @@ class _Generator:
             if node.pending is not None:  # criteria not yet set: no record is scored by them
                 problem = Problem("PF542", None, {"name": node.name.text, "text": node.pending})
                 self.out(f"{self.const(refuse)}({self.const(problem)})")
-            self.per_node[index] = IndicatorCode(self, node, index).write()
+            code = IndicatorCode(self, node, index)
+            self.per_node[index] = code.write()
+            if code.canonical:
+                self.canonical.append(index)
             self.defaults[index] = self.variables(index)
             return index
         children = [self.node(c) for c in node.children]

@@ -17,9 +17,10 @@ from decimal import Decimal
 from typing import Any, Protocol, assert_never
 
 from pingfen import ast
+from pingfen.display import canonical, canonical_unsigned
 from pingfen.evaluate.refusals import no_arm, no_band, no_label
 from pingfen.reasons import Site, placeholders
-from pingfen.values import COMPARE, CONTEXT, COUNTING, NEGATION, ZERO, clamp, total_rounding
+from pingfen.values import COMPARE, CONTEXT, COUNTING, LIMIT, NEGATION, ZERO, clamp, total_rounding
 
 # Each comparison of the language as Python source spells it (a new operator in
 # `values.COMPARE` without a spelling here stops the import).
@@ -66,6 +67,9 @@ class IndicatorCode:
         self.top = ind.max.value
         self.emit: list[str] = []  # lines recording reasons, written once the score is known
         self.reasons = f"e{index}"
+        # Scoring: whether every score the code can give is in its canonical form (`display`),
+        # so that reading it needs no normalizing (codegen: Layout.canonical)
+        self.canonical = False
 
     def write(self) -> tuple[str, str, str]:
         """Write the code; return the names of the score, the reason records and the clamp
@@ -104,9 +108,10 @@ class IndicatorCode:
                 all_lost = g.fresh("d")
                 g.assign_sum(all_lost, [g.zero, *lost])
             low = bool(deductions) or negative
-            # Scoring, nothing deducted: `start + 0`, the same as `start - 0` but for a -0 start
-            # (a judgment of -0), which it makes 0; so no score is -0 (codegen: Layout.unsigned).
-            less = f"{start} - {all_lost}" if lost or g.explaining else f"{start} + {all_lost}"
+            # Scoring, nothing deducted: the value of `start - 0` (rounded to 28 digits), but 0 for
+            # a -0 start (a judgment of -0), so no score is -0 (codegen: Layout.unsigned). `+start`
+            # is that (`plus` makes -0 0), and quicker than adding 0.
+            less = f"{start} - {all_lost}" if lost or g.explaining else f"(+{start})"
             if not g.explaining and not low and not over:  # nothing to clamp: the difference is the score
                 g.out(f"{score} = {less}")
             else:
@@ -118,6 +123,8 @@ class IndicatorCode:
                 self.keep(f"{clamp} is {g.const('low')}", f"({g.const(site)}, ({start}, {all_lost}))")
         if self.ind.round_places is not None:
             self.rounded(score)
+        else:  # fixed arms, written canonical (`arm`): only the score of an arm
+            self.canonical = self.fixed and not g.explaining
         return self.kept(score, clamp)
 
     def kept(self, score: str, clamp: str) -> tuple[str, str, str]:
@@ -176,14 +183,26 @@ class IndicatorCode:
         reference = self.operand(rule.reference, "r") if rule.reference is not None else g.zero
         excess, steps, lost, score = g.fresh("m"), g.fresh("u"), g.fresh("l"), f"s{self.index}"
         a, b = (value, reference) if rule.direction == "above" else (reference, value)
-        g.out(f"{excess} = {a} - {b}")
         # Nothing over, or exactly on the reference: what that loses is known at load. Any
         # zero excess (0.00, -0) loses the same value as 0 itself, and only values reach a
         # result (every score is read in its canonical form, the total rounded).
         nothing, _ = clamp(CONTEXT.subtract(top, CONTEXT.add(ZERO, _none_over(rule))), top)
-        g.out(f"if {excess} <= {g.zero}:")
-        g.out(f"    {score} = {g.const(nothing)}")
-        g.out("else:")
+        nothing = canonical(nothing)  # every score it gives is canonical: this, 0, or one normalized
+        self.canonical = True
+        lets = {let.name.text: let.expr for let in g.module.lets}
+        inputs = {i.name.text: i for i in g.module.inputs}
+        if all(_magnitude(e, lets, inputs) is not None for e in (rule.value, rule.reference) if e is not None):
+            # `a <= b` is `a - b <= 0` (a rounded difference keeps its sign), and a - b of values
+            # this small cannot overflow: the subtraction is made only when something is over
+            g.out(f"if {a} <= {b}:")
+            g.out(f"    {score} = {g.const(nothing)}")
+            g.out("else:")
+            g.out(f"    {excess} = {a} - {b}")
+        else:  # a value that may be near 10^Emax: the difference first, as the rule reads, which may overflow
+            g.out(f"{excess} = {a} - {b}")
+            g.out(f"if {excess} <= {g.zero}:")
+            g.out(f"    {score} = {g.const(nothing)}")
+            g.out("else:")
         quotient = f"{excess} / {g.const(rule.step.value)}"
         rounding = COUNTING.get(rule.counting or "")
         if rounding is not None:
@@ -197,8 +216,9 @@ class IndicatorCode:
         g.out(f"    {lost} = {g.const(top)} - {taken}")
         g.out(f"    if {lost} < {g.zero}:")
         g.out(f"        {score} = {g.zero}")
-        g.out("    else:")
-        g.out(f"        {score} = {lost}")
+        g.out("    else:")  # normalized: lost > 0 here, or +0 (top less an equal taken), never -0 unless top is
+        canonical_of = canonical if top.is_zero() and top.is_signed() else canonical_unsigned
+        g.out(f"        {score} = {g.const(canonical_of)}({lost})")
         return score
 
     def award_table(self, awards: list[ast.AwardIf]) -> str:
@@ -219,10 +239,11 @@ class IndicatorCode:
 
         def pick(held: tuple[bool, ...]) -> str:
             if len(held) == len(flags):
-                return g.const(score(held))
+                return g.const(canonical(score(held)))  # each canonical: read as it is
             return f"({pick((*held, True))} if {flags[len(held)]} else {pick((*held, False))})"
 
         g.out(f"s{self.index} = {pick(())}")
+        self.canonical = True
         return f"s{self.index}"
 
     def pick(self) -> str:
@@ -337,6 +358,8 @@ class IndicatorCode:
         g = self.g
         if self.fixed:
             points, _ = clamp(CONTEXT.subtract(points, ZERO), self.top)
+            if not g.explaining:  # the score itself, written canonical (only values reach a result)
+                points = canonical(points)
         g.out(f"    {pick} = {g.const(points)}")
         if not g.explaining:
             return
@@ -548,6 +571,68 @@ class IndicatorCode:
 
 # A checklist of at most this many awards is scored from a table of its 2^n scores.
 _TABLED_AWARDS = 5
+
+
+# A bound on the decimal exponent of a value (|v| <= 10^E) far enough below CONTEXT's Emax
+# that a difference of two such values cannot overflow.
+_SMALL_EXPONENT = 1000
+_INPUT_EXPONENT = LIMIT + 1  # every number read is below 10^(LIMIT+1), as `values.coerce` holds it
+_DEPTH = 40  # lets followed this deep at most; past that, no bound is claimed
+
+
+def _magnitude(e: ast.Expr, lets: Mapping[str, ast.Expr], inputs: Mapping[str, ast.Input], depth: int = 0) -> int | None:
+    """E with |e| <= 10^E for every record the scoring code runs on, when E <= _SMALL_EXPONENT
+    can be shown from the expression alone (inputs, constants, + - * /, min, max, abs, round,
+    if); None otherwise. Rounding to 28 digits never takes a value past a power of ten, so
+    only a sum or difference (twice the larger) and a rounded value add 1."""
+    if depth > _DEPTH:
+        return None
+    found: int | None
+    match e:
+        case ast.Number():
+            found = e.value.adjusted() + 1 if e.value else 0  # below 10^(adjusted + 1)
+        case ast.Ref():
+            name = e.name.text
+            if name in lets:
+                found = _magnitude(lets[name], lets, inputs, depth + 1)
+            else:
+                decl = inputs.get(name)
+                numeric = decl is not None and not decl.is_list and decl.type not in ("bool", "label", "date")
+                found = _INPUT_EXPONENT if numeric else None
+        case ast.Neg():
+            found = _magnitude(e.operand, lets, inputs, depth + 1)
+        case ast.Binary():
+            left = _magnitude(e.left, lets, inputs, depth + 1)
+            if e.op == "/":  # a nonzero divisor is at least 10^-LIMIT (an input) or its own value (a constant)
+                if isinstance(e.right, ast.Number) and e.right.value:
+                    least: int | None = e.right.value.adjusted()
+                elif isinstance(e.right, ast.Ref) and e.right.name.text not in lets and e.right.name.text in inputs:
+                    least = -LIMIT - 1  # (rounded to a precision, a value may end a little lower)
+                else:
+                    least = None
+                found = None if left is None or least is None else left - least
+            else:
+                right = _magnitude(e.right, lets, inputs, depth + 1)
+                if left is None or right is None:
+                    found = None
+                else:
+                    found = left + right if e.op == "*" else max(left, right) + 1
+        case ast.Call():  # min, max, abs of values (not of a panel: an aggregate, no bound claimed)
+            panel = any(isinstance(a, ast.Ref) and a.name.text in inputs and inputs[a.name.text].is_list for a in e.args)
+            each = [_magnitude(a, lets, inputs, depth + 1) for a in e.args]
+            plain = e.func in ("min", "max", "abs") and not panel and each and all(m is not None for m in each)
+            found = max(m for m in each if m is not None) if plain else None
+        case ast.Round():
+            inner = _magnitude(e.value, lets, inputs, depth + 1)
+            found = None if inner is None else inner + 1
+        case ast.IfElse():
+            arms = (_magnitude(e.then, lets, inputs, depth + 1), _magnitude(e.otherwise, lets, inputs, depth + 1))
+            found = None if arms[0] is None or arms[1] is None else max(arms[0], arms[1])
+        case ast.Bool() | ast.Not() | ast.And() | ast.Or() | ast.Compare():  # no number
+            found = None
+        case _:
+            assert_never(e)
+    return found if found is not None and found <= _SMALL_EXPONENT else None
 
 
 def _none_over(rule: ast.DeductStep) -> Decimal:
