@@ -184,6 +184,7 @@ def test_the_narrowed_query_keeps_no_column_it_does_not_read() -> None:
     for reasons in (False, True):
         query = to_sql(RUBRIC, "duckdb", "records", reasons=reasons) if reasons else to_sql_tree(RUBRIC, "duckdb", "records", reasons=False, scales=scales).sql(dialect="duckdb")
         defined = re.findall(r'AS "(_pf_\d+)"', query)
+        read = re.sub(r"EXCLUDE \([^)]*\)", "", query)  # the final SELECT's list of what it drops
         assert defined
         for name in defined:
-            assert query.count(f'"{name}"') >= 2, name  # defined, and read somewhere
+            assert read.count(f'"{name}"') >= 2, name  # defined, and read somewhere
