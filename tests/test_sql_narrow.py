@@ -188,3 +188,39 @@ def test_the_narrowed_query_keeps_no_column_it_does_not_read() -> None:
         assert defined
         for name in defined:
             assert read.count(f'"{name}"') >= 2, name  # defined, and read somewhere
+
+
+POINTS = """
+rubric "分" {
+  total 20
+  round total PLACES half_even
+}
+input 例数: count
+input 公开: bool
+input 评分: score <= 10
+indicator 甲 10 { deduct 0.5 per 例数 }
+indicator 乙 10 {
+  judgment 评分
+}
+"""
+
+
+@needs_duckdb
+@pytest.mark.parametrize("places", [2, 1, 0])
+def test_a_total_of_known_decimals_is_not_rounded_by_a_floor(places: int) -> None:
+    """Halves and cents to 2 places need no rounding: the narrow total, widened. To 1 place or
+    none they do (8.5 + 7.25, half even), by the exact rounding of the wide total."""
+    rubric = loads_unsound(POINTS.replace("PLACES", str(places)))[0]
+    scales = {"例数": 0, "评分": 2}
+    query = to_sql_tree(rubric, "duckdb", "records", reasons=False, scales=scales).sql(dialect="duckdb")
+    rounded = to_sql_tree(loads_unsound(POINTS.replace("PLACES", "0"))[0], "duckdb", "records", reasons=False, scales=scales).sql(dialect="duckdb")
+    floors = query.upper().count("FLOOR(")  # a count's fraction check has one too, for a row with no twin
+    assert (floors < rounded.upper().count("FLOOR(")) == (places == 2)
+    con = duckdb.connect()
+    con.execute("CREATE TABLE records (例数 DECIMAL(38, 0), 公开 BOOLEAN, 评分 DECIMAL(38, 2))")
+    rows = [(Decimal(n), True, Decimal(s) / 100) for n in (0, 1, 3, 5, 19, 20, 21, 10**13) for s in (0, 1, 25, 50, 725, 750, 999, 1000)]
+    con.executemany("INSERT INTO records VALUES (?, ?, ?)", rows)
+    for (count, _shown, score), got in zip(rows, con.execute(query).fetchall(), strict=True):
+        result = rubric.evaluate({"例数": count, "公开": True, "评分": score})
+        scores = {node.name: node.score for node in result.nodes()}
+        assert (got[0], got[1], got[2]) == (scores["甲"], scores["乙"], result.total), (count, score, got)

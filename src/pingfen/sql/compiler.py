@@ -129,6 +129,7 @@ class Compiler:
         self.bound: dict[str, tuple[exp.Expr, int]] = {}
         self.alike: set[int] = set()
         self.scales: dict[str, int] = {}
+        self.finder: narrow.Narrower | None = None
 
     # ---------------------------------------------------------------- layers
     def bind(self, frag: Frag, name: str | None = None) -> Frag:
@@ -725,7 +726,7 @@ class Compiler:
         raw = self.bind(self.raw_total(tops))
         scores = {n.name.text: self.scores[n.name.text] for n, _depth in ast.walk_nodes(module.top)}
         scores |= {o.row.name.text: self.scores[o.row.name.text] for o in module.outside}  # after the tree, as evaluate() lists them
-        total = self.bind(self.round_total(raw, header))
+        total = self.bind(self.short_total(raw, header) or self.round_total(raw, header))
         grade = self.grade(total, header)
         refusal = self.bind(Frag(case(*((s.condition.sql.copy(), integer(i)) for i, s in enumerate(self.sites))), max(s.condition.depth for s in self.sites)) if self.sites else Frag(exp.Null(), 0))
         return self.select(scores, total, grade, refusal, self.narrowed(scores) if self.dialect == "duckdb" else {})
@@ -734,8 +735,7 @@ class Compiler:
         """Each node's score as a 64-bit DECIMAL(18, s) where its decimals are known (sql/narrow.py).
         Its wide column is then worked out from the narrow value (an exact widening), so the wide
         pieces it was built of are left for the sweep (select) unless another column reads them."""
-        inputs = {value.sql.name: partial(self.narrow_input, name) for name, (_raw, value) in self.numbers.items()}
-        finder = narrow.Narrower(self.bound, lambda sql, depth: self.bind(Frag(sql, depth)).sql, inputs, self.alike)  # type: ignore[arg-type, return-value]  # bind gives a Column
+        finder = self.narrower()
         maxima = {n.name.text: max(abs(n.max.value), abs(n.low.value) if isinstance(n, ast.Indicator) and n.low is not None else Decimal(0))
                   for n, _depth in ast.walk_nodes(self.rubric.module.top)}  # fmt: skip
         maxima |= {o.row.name.text: max(abs(o.row.max.value), abs(o.row.low.value) if o.row.low is not None else Decimal(0)) for o in self.rubric.module.outside}
@@ -748,6 +748,23 @@ class Compiler:
             found[name] = value
             self.widened(frag.sql.name, units)
         return found
+
+    def narrower(self) -> narrow.Narrower:
+        """The one finder of narrow forms (it remembers the columns it bound)."""
+        if self.finder is None:
+            inputs = {value.sql.name: partial(self.narrow_input, name) for name, (_raw, value) in self.numbers.items()}
+            self.finder = narrow.Narrower(self.bound, lambda sql, depth: self.bind(Frag(sql, depth)).sql, inputs, self.alike)  # type: ignore[arg-type, return-value]  # bind gives a Column
+        return self.finder
+
+    def short_total(self, raw: Frag, header: ast.Header) -> Frag | None:
+        """On DuckDB, a total whose decimals are known and no more than the header rounds to
+        (whole and half points, to 2 places) needs no rounding: its narrow value, widened — no
+        128-bit floor on every row. None otherwise: round_total rounds it."""
+        places = int(header.round_places.value) if header.round_places else 2
+        units = self.narrower().units(raw.sql) if self.dialect == "duckdb" and raw.is_column else None
+        if units is None or units.scale > places:
+            return None
+        return Frag(cast(units.sql.copy(), exact.decimal_type(38, places)), units.depth)
 
     def widened(self, name: str, units: narrow.Units) -> None:
         """The wide column `name` as its narrow value widened, where that can be read in its layer."""
