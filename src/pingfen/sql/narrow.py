@@ -9,14 +9,15 @@ second time in 64-bit decimals — each a `DECIMAL(p, s)` with p <= 18, p found 
 bound, so that DuckDB keeps it in 64 bits (`DECIMAL(18, s) + DECIMAL(18, s)` would be a 128-bit
 `DECIMAL(19, s)`: every sum is cast back to the width its bound needs) — and written from it as
 a `DECIMAL(18, s)`, s the most decimals it can have on any row: the same number, exactly. An
-input of 10^6 or more has no 64-bit form (NULL); a row where a score reads one writes the wide
-value cast, exact too (it has no more than s decimals, and the score is within the node's
-max). A quotient, a rounding, a panel, an input with a `precision`, anything else keeps the
-node wide.
+input is read up to 10^14 (a larger one is refused, PF800), so a scored row always has the
+narrow value; one whose bound would need more than 17 digits is not narrowed. A quotient, a
+rounding, a panel, an input with a `precision`, anything else keeps the node wide. The wide
+column of a narrowed node then reads the narrow value, widened (compiler.widened), and the
+wide pieces nothing else reads are dropped (compiler.sweep).
 
 A DECIMAL(38, 20) cannot be narrowed by a cast on every row: DuckDB rescales a 128-bit decimal
-down by a 128-bit division, bit by bit, about 0.25 µs a value. The narrow value is built beside it
-from the same pieces instead, in 64-bit sums and CASEs; each one's bound is known before it is
+down by a 128-bit division, bit by bit, about 0.25 µs a value. The narrow value is built from
+the same pieces instead, in 64-bit sums and CASEs; each one's bound is known before it is
 written, so none can overflow.
 """
 
