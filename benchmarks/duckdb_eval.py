@@ -8,7 +8,10 @@
    of the same kind: records per second, end to end (reading, scoring, writing);
 3. the first `--sample` rows of the CSV through the Python batch (`pingfen eval DATA.csv -o
    OUT.csv`, evaluate() per row): records per second, and the ratio;
-4. agreement: the sample's totals, grades and refusals from the DuckDB output equal evaluate()'s.
+4. agreement: the sample's totals, grades and refusals from the DuckDB output equal evaluate()'s;
+5. with `--floor`, what a run costs with no scoring at all: reading every input column of the
+   Parquet file, and writing the engine's output (its rows, already made, from memory) to
+   Parquet — the least any engine of this file to that file can spend.
 
 Not part of the test suite (tests/test_engine_duckdb.py holds the engine to evaluate()).
 """
@@ -52,6 +55,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=20_000)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=1, help="times each file is scored (the machine may be shared)")
+    parser.add_argument("--floor", action="store_true", help="also time reading the input and writing the output, no scoring")
     args = parser.parse_args()
     rubric = pingfen.load(RULESET, tests=False)
     column = _draws()
@@ -74,6 +78,8 @@ def main() -> None:
                 print(f"  --engine duckdb, {kind} to {kind}: {spent:.2f} s, {scored.rows / spent:,.0f} records/s "
                       f"({scored.refused:,} refused); CPU {cpu:.2f} s, {scored.rows / cpu:,.0f} records per CPU-second; "
                       f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+        if args.floor:
+            _floor(base, args.threads, args.rounds)
         started = time.perf_counter()
         cli(["eval", str(RULESET), str(base / "sample.csv"), "-o", str(base / "python.csv")], out=io.StringIO(), err=io.StringIO())
         python = time.perf_counter() - started
@@ -92,6 +98,23 @@ def main() -> None:
         duck = args.records / spent
         print(f"  ratio: --engine duckdb (csv) is {duck / (args.sample / python):.1f}× the Python batch; "
               f"disagreements in the sample: {disagree}")  # fmt: skip
+
+
+def _floor(base: Path, threads: int, rounds: int) -> None:
+    """Reading every column of the input, and writing the output's rows (from memory) to Parquet:
+    the two ends of a Parquet-to-Parquet run, with nothing scored between them."""
+    con = duckdb.connect(config={"threads": threads})
+    con.execute(f"CREATE TABLE scored AS SELECT * FROM read_parquet('{base / 'out.parquet'}')")
+    for _round in range(rounds):
+        parts = []
+        for label, sql in (("reading the input", f"SELECT max(COLUMNS(*)) FROM read_parquet('{base / 'in.parquet'}')"),
+                           ("writing the output", f"COPY scored TO '{base / 'floor.parquet'}' (FORMAT parquet)")):  # fmt: skip
+            started, cpu = time.perf_counter(), time.process_time()
+            con.execute(sql).fetchall()
+            parts.append((label, time.perf_counter() - started, time.process_time() - cpu))
+        wall, cpu = sum(p[1] for p in parts), sum(p[2] for p in parts)
+        said = "; ".join(f"{label} {w:.2f} s ({c:.2f} CPU-s)" for label, w, c in parts)
+        print(f"  floor, no scoring: {said}; together {wall:.2f} s, {cpu:.2f} CPU-s; load average {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

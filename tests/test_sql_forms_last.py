@@ -239,7 +239,7 @@ def test_the_duckdb_engine_reads_a_panel_from_its_csv_column_of_the_list_as_text
     out, err = io.StringIO(), io.StringIO()
     assert main(["eval", "--engine", "duckdb", str(rule), str(data), "-o", str(tmp_path / "o.csv")], out, err) == 1  # a row refused
     rows = (tmp_path / "o.csv").read_text(encoding="utf-8").splitlines()
-    assert rows[1].startswith("1,8.00000000000000000000,10.00000000000000000000,")
+    assert rows[1].startswith("1,8.00000000000000000000,10,")  # a score of known decimals as DECIMAL(18, s): sql/narrow.py
     assert rows[2].endswith(",PF540,专家评分")
 
 

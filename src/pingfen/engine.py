@@ -79,7 +79,7 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
             # needs none) and without a copy first: the tree is made for this one writing
             # a file of text (CSV, a sheet) is read as `pingfen eval` reads its cells (sql/spelt.py)
             kind = FormsCompiler if read == "parquet" else SpeltCompiler
-            tree = compiler.to_sql_tree(rubric, "duckdb", "records", reasons=reasons, kind=kind)
+            tree = compiler.to_sql_tree(rubric, "duckdb", "records", reasons=reasons, kind=kind, scales=_scales(con))
             query = tree.sql(dialect="duckdb", copy=False)
             options = "FORMAT parquet" if write == "parquet" else "FORMAT csv, HEADER true"
             target = exp.Literal.string(str(tmp)).sql("duckdb")
@@ -93,6 +93,21 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
         con.close()
     assert found is not None
     return Scored(int(found[0]), int(found[1]))
+
+
+INTEGERS = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT"})
+
+
+def _scales(con: Any) -> dict[str, int]:
+    """The decimals each column of `records` holds, where its type fixes them (a Parquet
+    DECIMAL(p, s), an integer): a score read from it is written with no more (sql/narrow.py)."""
+    scales: dict[str, int] = {}
+    for name, kind, *_rest in con.execute('DESCRIBE "records"').fetchall():
+        if kind in INTEGERS:
+            scales[name] = 0
+        elif kind.startswith("DECIMAL(") and kind.endswith(")"):
+            scales[name] = int(kind[len("DECIMAL("):-1].split(",")[1])
+    return scales
 
 
 @contextmanager

@@ -16,7 +16,7 @@ The compiler follows the walker (evaluate/walker.py) step by step, in its order:
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from functools import partial
 from typing import assert_never
@@ -32,7 +32,7 @@ from pingfen.check.soundness import unclamped
 from pingfen.evaluate.rubric import InputSpec, Rubric
 from pingfen.reasons import Site as ReasonSite
 from pingfen.reasons import placeholders
-from pingfen.sql import exact
+from pingfen.sql import exact, narrow
 from pingfen.sql.exact import NUM, SqlRefusal, case, cast, integer, literal
 from pingfen.sql.forms import refuse_untranslated
 
@@ -124,6 +124,12 @@ class Compiler:
         self.numbers: dict[str, tuple[Frag, Frag]] = {}  # a numeric input's raw column and its value
         self.lets: dict[str, ast.Let] = {}  # the lets compiled so far whose twin is not yet sought
         self.under = _true()  # where evaluate() reaches what is compiled now (a rule's `if COND`, a row that applies)
+        # DuckDB only (sql/narrow.py): each bound column's expression; the CASEs whose branches
+        # are one value; the decimals each column of the relation holds (its type), where known
+        self.bound: dict[str, tuple[exp.Expr, int]] = {}
+        self.alike: set[int] = set()
+        self.scales: dict[str, int] = {}
+        self.finder: narrow.Narrower | None = None
 
     # ---------------------------------------------------------------- layers
     def bind(self, frag: Frag, name: str | None = None) -> Frag:
@@ -134,6 +140,7 @@ class Compiler:
         while len(self.layers) <= frag.depth:
             self.layers.append([])
         self.layers[frag.depth].append((name, frag.sql))
+        self.bound[name] = (frag.sql, frag.depth)
         return Frag(quoted(name), frag.depth + 1)
 
     def column(self, frag: Frag) -> Frag:
@@ -700,7 +707,9 @@ class Compiler:
         twin_excess = self.bind(Frag(twin, difference.depth))
         scaled = exact.from_digits(exp.Mul(this=twin_excess.sql.copy(), expression=integer(digits)), exact.TWIN_PLACES + places)
         present = exp.Not(this=exp.Is(this=twin_excess.sql.copy(), expression=exp.Null()))
-        return Frag(case((present, scaled), default=product.sql), max(twin_excess.depth, product.depth, excess.depth))
+        both = case((present, scaled), default=product.sql)
+        self.alike.add(id(both))  # either branch is the product: sql/narrow.py reads the plain one
+        return Frag(both, max(twin_excess.depth, product.depth, excess.depth))
 
     # ---------------------------------------------------------------- the whole query
     def tree(self) -> exp.Select:
@@ -718,10 +727,70 @@ class Compiler:
         raw = self.bind(self.raw_total(tops))
         scores = {n.name.text: self.scores[n.name.text] for n, _depth in ast.walk_nodes(module.top)}
         scores |= {o.row.name.text: self.scores[o.row.name.text] for o in module.outside}  # after the tree, as evaluate() lists them
-        total = self.bind(self.round_total(raw, header))
+        total = self.bind(self.short_total(raw, header) or self.round_total(raw, header))
         grade = self.grade(total, header)
         refusal = self.bind(Frag(case(*((s.condition.sql.copy(), integer(i)) for i, s in enumerate(self.sites))), max(s.condition.depth for s in self.sites)) if self.sites else Frag(exp.Null(), 0))
-        return self.select(scores, total, grade, refusal)
+        return self.select(scores, total, grade, refusal, self.narrowed(scores) if self.dialect == "duckdb" else {})
+
+    def narrowed(self, scores: dict[str, Frag]) -> dict[str, exp.Expr]:
+        """Each node's score as a 64-bit DECIMAL(18, s) where its decimals are known (sql/narrow.py).
+        Its wide column is then worked out from the narrow value (an exact widening), so the wide
+        pieces it was built of are left for the sweep (select) unless another column reads them."""
+        finder = self.narrower()
+        maxima = {n.name.text: max(abs(n.max.value), abs(n.low.value) if isinstance(n, ast.Indicator) and n.low is not None else Decimal(0))
+                  for n, _depth in ast.walk_nodes(self.rubric.module.top)}  # fmt: skip
+        maxima |= {o.row.name.text: max(abs(o.row.max.value), abs(o.row.low.value) if o.row.low is not None else Decimal(0)) for o in self.rubric.module.outside}
+        found: dict[str, exp.Expr] = {}
+        for name, frag in scores.items():
+            units = finder.units(frag.sql) if frag.is_column else None
+            value = narrow.written(units, maxima[name]) if units is not None else None
+            if units is None or value is None:
+                continue
+            found[name] = value
+            self.widened(frag.sql.name, units)
+        return found
+
+    def narrower(self) -> narrow.Narrower:
+        """The one finder of narrow forms (it remembers the columns it bound)."""
+        if self.finder is None:
+            inputs = {value.sql.name: partial(self.narrow_input, name) for name, (_raw, value) in self.numbers.items()}
+            self.finder = narrow.Narrower(self.bound, lambda sql, depth: self.bind(Frag(sql, depth)).sql, inputs, self.alike)  # type: ignore[arg-type, return-value]  # bind gives a Column
+        return self.finder
+
+    def short_total(self, raw: Frag, header: ast.Header) -> Frag | None:
+        """On DuckDB, a total whose decimals are known and no more than the header rounds to
+        (whole and half points, to 2 places) needs no rounding: its narrow value, widened — no
+        128-bit floor on every row. None otherwise: round_total rounds it."""
+        places = int(header.round_places.value) if header.round_places else 2
+        units = self.narrower().units(raw.sql) if self.dialect == "duckdb" and raw.is_column else None
+        if units is None or units.scale > places:
+            return None
+        return Frag(cast(units.sql.copy(), exact.decimal_type(38, places)), units.depth)
+
+    def widened(self, name: str, units: narrow.Units) -> None:
+        """The wide column `name` as its narrow value widened, where that can be read in its layer."""
+        _sql, layer = self.bound[name]
+        source = units.sql
+        if units.depth > layer and isinstance(source, exp.Column):  # bound too late: its expression, inline
+            source, depth = self.bound[source.name]
+            if depth > layer:
+                return
+        elif units.depth > layer:
+            return
+        wide = cast(source.copy(), NUM)
+        self.layers[layer] = [(n, wide if n == name else e) for n, e in self.layers[layer]]
+        self.bound[name] = (wide, layer)
+
+    def narrow_input(self, name: str) -> narrow.Units | None:
+        """An input's 64-bit form (sql/narrow.py), where the decimals of its every value are
+        known: its column's type's (`scales`), a count's none (a fraction is refused; its text
+        is read as a whole number). An input with a `precision` is rounded when read: none."""
+        raw, _value = self.numbers[name]
+        spec = next(s for s in self.rubric.inputs if s.name == name)
+        places = self.scales.get(name, 0 if spec.type == "count" else None)
+        if places is None or spec.precision is not None:
+            return None
+        return narrow.read(raw.sql, raw.depth, places, 0 if spec.type == "count" else places)
 
     def round_total(self, raw: Frag, header: ast.Header) -> Frag:
         places = int(header.round_places.value) if header.round_places else 2
@@ -787,11 +856,11 @@ class Compiler:
         inner = exp.Substring(this=joined, start=integer(2))
         return self.bind(Frag(exp.Concat(expressions=[exp.Literal.string("["), inner, exp.Literal.string("]")]), depth))
 
-    def select(self, scores: dict[str, Frag], total: Frag, grade: Frag, refusal: Frag) -> exp.Select:
+    def select(self, scores: dict[str, Frag], total: Frag, grade: Frag, refusal: Frag, narrowed: dict[str, exp.Expr]) -> exp.Select:
         ok = exp.Is(this=refusal.sql.copy(), expression=exp.Null())
         final: list[exp.Expr] = []
         for name, frag in scores.items():
-            final.append(exp.alias_(case((ok.copy(), frag.sql.copy())), name, quoted=True, copy=False))
+            final.append(exp.alias_(case((ok.copy(), narrowed.get(name, frag.sql).copy())), name, quoted=True, copy=False))
         final.append(exp.alias_(case((ok.copy(), total.sql.copy())), TOTAL, quoted=True, copy=False))
         final.append(exp.alias_(case((ok.copy(), grade.sql.copy())), GRADE, quoted=True, copy=False))
         codes = [(exp.EQ(this=refusal.sql.copy(), expression=integer(i)), exp.Literal.string(s.code)) for i, s in enumerate(self.sites)]
@@ -800,6 +869,8 @@ class Compiler:
             final.append(exp.alias_(case((ok.copy(), self.reasons_column().sql)), REASONS, quoted=True, copy=False))
         final.append(exp.alias_(case(*codes) if codes else exp.Null(), REFUSAL, quoted=True, copy=False))
         final.append(exp.alias_(case(*names) if names else exp.Null(), REFUSAL_INPUT, quoted=True, copy=False))
+        if narrowed:
+            self.sweep(final)
         columns = [spec.name for spec in self.rubric.inputs] + [n for layer in self.layers for n, _ in layer]
         dropped = [quoted(n) for n in dict.fromkeys(columns)]  # once each: a batch value is bound under its name
         # (the reasons column was bound above: every layer is complete here)
@@ -817,6 +888,17 @@ class Compiler:
         query = exp.select(exp.Star(except_=dropped), *final, copy=False).from_(source, copy=False)
         query.set("with_", exp.With(expressions=ctes))
         return query
+
+
+    def sweep(self, final: list[exp.Expr]) -> None:
+        """Drop the internal columns nothing reads (the wide pieces of a narrowed score): DuckDB
+        would work them out for every row."""
+        live = {c.name for e in final for c in e.find_all(exp.Column)}
+        for layer in reversed(self.layers):
+            for name, sql in layer:
+                if name in live or not name.startswith(PREFIX):
+                    live.update(c.name for c in sql.find_all(exp.Column))
+        self.layers = [[(n, e) for n, e in layer if n in live or not n.startswith(PREFIX)] for layer in self.layers]
 
 
 def compare(op: str, a: exp.Expr, b: exp.Expr) -> exp.Expr:
@@ -881,14 +963,16 @@ def in_band(band: ast.Band, subject: exp.Expr) -> exp.Expr:
 
 
 def to_sql_tree(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True,
-                kind: type[Compiler] = Compiler) -> exp.Select:  # fmt: skip
+                kind: type[Compiler] = Compiler, scales: Mapping[str, int] | None = None) -> exp.Select:  # fmt: skip
     """The scoring query as a sqlglot tree (see the module's docstring); `reasons=False`
     leaves out the `reasons` column, which costs more than the scores. `kind`: the compiler
     (pingfen.sql's entry points give sql/newforms.py's, which translates issue 10's forms)."""
     if Dialect.get(dialect) is None:
         raise SqlRefusal("PF803", {"dialect": dialect, "dialects": ", ".join(sorted(d for d in Dialect.classes if d))})
     refuse_untranslated(rubric.module)
-    return parenthesized(kind(rubric, table, dialect, reasons).tree())
+    compiler = kind(rubric, table, dialect, reasons)
+    compiler.scales = dict(scales or {})
+    return parenthesized(compiler.tree())
 
 
 # The operators whose operands sqlglot writes as they stand: it adds no parentheses for

@@ -9,7 +9,7 @@ still refused is named by sql/forms.py before any SQL is written (docs/scale.md 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from functools import partial
 from typing import assert_never
@@ -690,9 +690,11 @@ class FormsCompiler(Compiler):
         return Frag(case(*whens), depth)
 
 
-def to_sql_tree(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True) -> exp.Select:
-    """The scoring query as a sqlglot tree, issue 10's forms translated (sql/compiler.py)."""
-    return compiler.to_sql_tree(rubric, dialect, table, reasons=reasons, kind=FormsCompiler)
+def to_sql_tree(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True,
+                scales: Mapping[str, int] | None = None) -> exp.Select:  # fmt: skip
+    """The scoring query as a sqlglot tree, issue 10's forms translated (sql/compiler.py);
+    `scales`: the decimals of the relation's columns, where known (DuckDB: sql/narrow.py)."""
+    return compiler.to_sql_tree(rubric, dialect, table, reasons=reasons, kind=FormsCompiler, scales=scales)
 
 
 def to_sql(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True) -> str:
