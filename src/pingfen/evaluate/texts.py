@@ -74,35 +74,40 @@ def cell_reader(inputs: tuple[tuple[str, str, tuple[str, ...]], ...], columns: S
 
     # A column's cells repeat (0, 1, 5.00, 是): each text is read once, kept with its value
     # (None: not plain) per kind of input, up to _KEPT texts. Decimals are immutable.
-    known: dict[int, dict[str, object]] = {_NUMBER: {}, _PERCENT: {}}
-
-    def read(cells: Sequence[str]) -> dict[str, object] | None:
-        out: dict[str, object] = {}
-        for name, i, kind, labels in plan:
-            raw = cells[i]
-            if kind == _FLAG:  # 是/否, inline
-                flag = _BOOL.get(raw)
-                if flag is None and (flag := _BOOL.get(raw.lower())) is None:
-                    return None
-                out[name] = flag
-                continue
-            if kind == _LABEL:
-                if raw not in labels:
-                    return None
-                out[name] = raw
-                continue
-            seen = known[kind]
-            value = seen.get(raw, _UNSEEN)
-            if value is _UNSEEN:
-                value = _read(raw, kind, labels)
-                if len(seen) < _KEPT:
-                    seen[raw] = value
-            if value is None:
-                return None
-            out[name] = value
-        return out
-
+    known = {_NUMBER: _Texts(_NUMBER), _PERCENT: _Texts(_PERCENT), _FLAG: _Texts(_FLAG)}
+    known[_FLAG].update(_BOOL)  # 是/否 as written; another text as `_read` reads it (lower-cased)
+    # The reader is written out for this plan, one input after another: no loop over the plan,
+    # no test of each input's kind per cell. Its text holds only positions and fixed names:
+    # the inputs' names and labels are values in its scope, never written into the code.
+    scope: dict[str, object] = {}
+    lines = ["def read(c):"]
+    for j, (name, i, kind, labels) in enumerate(plan):
+        scope[f"k{j}"] = name
+        if kind == _LABEL:
+            scope[f"l{j}"] = labels
+            lines += [f" v{j} = c[{i}]", f" if v{j} not in l{j}: return None"]
+        else:
+            scope[f"t{j}"] = known[kind]
+            lines += [f" v{j} = t{j}[c[{i}]]", f" if v{j} is None: return None"]
+    lines.append(" return {" + ", ".join(f"k{j}: v{j}" for j in range(len(plan))) + "}")
+    exec(compile("\n".join(lines), "<pingfen cell reader>", "exec"), scope)  # noqa: S102 - positions and fixed names only
+    read: CellReader = scope["read"]  # type: ignore[assignment]  # the function just written
     return read
+
+
+class _Texts(dict[str, object]):
+    """A kind of input's texts read so far, each with its value (None: not plain); a text not
+    seen is read as `_read` reads it, and kept while there are fewer than _KEPT."""
+
+    def __init__(self, kind: int) -> None:
+        super().__init__()
+        self.kind = kind
+
+    def __missing__(self, raw: str) -> object:
+        value = _read(raw, self.kind, frozenset())
+        if len(self) < _KEPT:
+            self[raw] = value
+        return value
 
 
 def _kind(kind: str, labels: tuple[str, ...]) -> tuple[int, frozenset[str]]:
