@@ -138,7 +138,9 @@ def _csv_rows(rubric: Rubric, table: Rows, indicators: tuple[str, ...], lang: La
     at = table.columns.index(table.id_column) if table.id_column else None
     run = rubric._run  # the compiled scorer's entry, as `evaluate` calls it with a record's text read
     for number, cells in table.cells():
-        values = read(cells) if len(cells) == width and not cells[0].lstrip().startswith("#") else None
+        # A comment row's first cell starts with `#` (after spaces): a cell with no `#` is not one.
+        plain = len(cells) == width and ("#" not in cells[0] or not cells[0].lstrip().startswith("#"))
+        values = read(cells) if plain else None
         result: Result | None = None
         if values is not None:
             saved = getcontext()
@@ -183,14 +185,20 @@ def score_file(
         each: Iterable[Line | Scored] = score_rows(rubric, rows, lang)
         if isinstance(rows, Rows) and rows.kind == "csv":
             each = _csv_rows(rubric, rows, indicators, lang)
-        for scored in each:
-            summary.rows += 1
-            if isinstance(scored, Scored):
-                if scored.error is not None:
-                    summary.fail(scored)
-                scored = scored.line(indicators, lang)
-            bar.step()
-            yield scored
+        step = bar.step if bar.stream is not None else None  # no bar (not a terminal): no call per row
+        count = 0
+        try:
+            for scored in each:
+                count += 1
+                if isinstance(scored, Scored):
+                    if scored.error is not None:
+                        summary.fail(scored)
+                    scored = scored.line(indicators, lang)
+                if step is not None:
+                    step()
+                yield scored
+        finally:
+            summary.rows += count
 
     try:
         write_results(lines(), indicators, fmt, output, out, lang)

@@ -21,7 +21,7 @@ import signal
 import stat
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from decimal import Decimal
 from pathlib import Path
@@ -306,17 +306,41 @@ def plain(value: Decimal | None) -> str:
 
 
 def _csv(lines: Iterable[Line], header: list[str], out: IO[str]) -> int:
-    writer = csv.writer(out, lineterminator="\r\n")
+    # The csv module writes each row into a list, handed to `out` a few hundred rows at a
+    # time: a text file's write (and its encoder) once per row cost more than the row's join.
+    chunk: list[str] = []
+    writer = csv.writer(_Appender(chunk.append), lineterminator="\r\n")
     writer.writerow([csv_text(name) for name in header])
     write, count = writer.writerow, 0
-    for row_id, scores, total, grade, error in lines:  # each cell as its kind is written
-        texts = [*map(str, scores)]
-        if not _POSITIVE("".join(texts)):  # a sign, an exponent, None or text: each as `plain` and `csv_text` write it
-            texts = [plain(c) if type(c) is Decimal or c is None else csv_text(str(c)) for c in scores]
-        write([csv_text(row_id) if row_id else "", *texts,
-               plain(total), csv_text(grade) if grade else "", csv_text(error) if error else ""])  # fmt: skip
-        count += 1
+    try:
+        for row_id, scores, total, grade, error in lines:  # each cell as its kind is written
+            texts = [*map(str, scores)]
+            if not _POSITIVE("".join(texts)):  # a sign, an exponent, None or text: each as `plain` and `csv_text` write it
+                texts = [plain(c) if type(c) is Decimal or c is None else csv_text(str(c)) for c in scores]
+            write([csv_text(row_id) if row_id else "", *texts,
+                   plain(total), csv_text(grade) if grade else "", csv_text(error) if error else ""])  # fmt: skip
+            count += 1
+            if len(chunk) >= _CHUNK_ROWS:
+                text = "".join(chunk)
+                chunk.clear()  # before writing: a failed write is not tried again below
+                out.write(text)
+    finally:  # the rows written so far reach `out`, as they did row by row, whatever stops the loop
+        text = "".join(chunk)
+        chunk.clear()
+        out.write(text)
     return count
+
+
+_CHUNK_ROWS = 256
+
+
+class _Appender:
+    """A file for the csv module whose `write` appends to a list."""
+
+    __slots__ = ("write",)
+
+    def __init__(self, append: Callable[[str], None]) -> None:
+        self.write = append
 
 
 # Scores whose `str` is only digits and points are Decimals written as `plain` writes them
