@@ -23,7 +23,9 @@ def _lines(n: int) -> list[Line]:
         scores: list[Decimal | str | None] = [Decimal(i) / 7, Decimal(-i) if i % 5 == 0 else Decimal("1E+1")]
         if i % 11 == 0:
             scores = [None, "不适用"]
-        out.append((f"=D{i}" if i % 13 == 0 else f"D{i}", scores, Decimal(i), "优" if i % 2 else None,
+        total = (Decimal(i), Decimal(-i), Decimal("1E+2"), Decimal("-0"), None)[i % 5]
+        grade = ("优", None, "=1+1", "-5", "@x", "+")[i % 6]  # text a spreadsheet would run, and a number
+        out.append((f"=D{i}" if i % 13 == 0 else f"D{i}", scores, total, grade,
                     "PF501: 坏" if i % 17 == 0 else None))  # fmt: skip
     return out
 

@@ -317,8 +317,13 @@ def _csv(lines: Iterable[Line], header: list[str], out: IO[str]) -> int:
             texts = [*map(str, scores)]
             if not _POSITIVE("".join(texts)):  # a sign, an exponent, None or text: each as `plain` and `csv_text` write it
                 texts = [plain(c) if type(c) is Decimal or c is None else csv_text(str(c)) for c in scores]
-            write([csv_text(row_id) if row_id else "", *texts,
-                   plain(total), csv_text(grade) if grade else "", csv_text(error) if error else ""])  # fmt: skip
+            # `csv_text` and `plain`, each called only where its test may change the text
+            shown = str(total) if total is not None else ""
+            if "E" in shown or shown[:1] == "-":
+                shown = plain(total)
+            write([(csv_text(row_id) if row_id.startswith(_TRIGGERS) else row_id) if row_id else "", *texts, shown,
+                   (csv_text(grade) if grade.startswith(_TRIGGERS) else grade) if grade else "",
+                   csv_text(error) if error else ""])  # fmt: skip
             count += 1
             if len(chunk) >= _CHUNK_ROWS:
                 text = "".join(chunk)
