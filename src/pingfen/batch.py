@@ -7,7 +7,7 @@ it is what `pingfen eval RULESET DATA.csv` runs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal, DecimalException, getcontext, setcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -48,7 +48,7 @@ class Scored:
 
 def line_of(row_id: str | None, result: Result, indicators: tuple[str, ...], lang: Lang) -> Line:
     """A scored row as the batch outputs write it."""
-    scores: list[Decimal | str | None] = list(result.scores_of(indicators))  # no reasons: the batch writes none
+    scores: Sequence[Decimal | str | None] = result.scores_of(indicators)  # no reasons: the batch writes none
     if not result.all_apply:  # 不适用 (N/A) where a row does not apply
         scores = [not_applicable(lang) if not result.applies(n) else s for n, s in zip(indicators, scores, strict=True)]
     return row_id, scores, result.total, result.grade, None
