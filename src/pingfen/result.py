@@ -274,8 +274,8 @@ def _words(kept: tuple[ReasonRecord, ...], score: Decimal, zh: bool) -> list[str
     """A node's reasons in words, from its records: no Reason is made (`Site.said`, the
     site's sentence prepared once per language)."""
     return [(site.sentences.get(zh) or site.said(zh))(numbers, score) for site, numbers in kept]
-# The explaining code of a rubric: the record's exact inputs → (scores, reason records, clamps) per node.
-Explain = Callable[..., tuple[tuple[Decimal, ...], tuple[tuple[ReasonRecord, ...], ...], tuple[Clamp, ...]]]
+# The explaining code of a rubric: the record's exact inputs → (reason records, clamps) per node.
+Explain = Callable[..., tuple[tuple[tuple[ReasonRecord, ...], ...], tuple[Clamp, ...]]]
 
 
 class Result:
@@ -284,8 +284,9 @@ class Result:
     The compiled evaluator hands over each node's score, in layout order, and the record's
     exact input values (`Result.scored`). The NodeResult tree is built the first time it
     is read, from those scores alone; its clamping and Reasons the first time any node's
-    are read: the rubric's explaining code then runs again on the inputs, and must give
-    the same scores. Results compare equal when their totals, grades and every node do.
+    are read: the rubric's explaining code then runs again on the inputs, for each node's
+    reason records and clamp alone (the scores are scoring's). Results compare equal when
+    their totals, grades and every node do.
     """
 
     __slots__ = ("_layout", "_total", "_raw_total", "_grade", "_lang", "_scores", "_values", "_explain", "_tree",
@@ -592,11 +593,9 @@ class Explaining:
         saved = getcontext()  # as when it was scored, whatever the reader's context (set, not copied)
         setcontext(CONTEXT)
         try:
-            scores, records, clamps = self._explain(*self._values)
+            records, clamps = self._explain(*self._values)
         finally:
             setcontext(saved)
-        if scores != self._scores:  # pragma: no cover - the two are generated from one rubric
-            raise AssertionError("explaining a result gave other scores than scoring it")
         self._records, self._clamps = records, clamps
         return records
 

@@ -15,8 +15,9 @@ The scoring module defines `factory(c0, …)`, returning two functions:
 - `score(x0, …, lang)`: the rubric, straight-line: lets, then every node depth-first,
   then the total and the grade; it returns `Result.scored(…)`, holding the record's
   exact inputs and the rubric's Explainer.
-The explaining module's `explain(x0, …)` is the same rubric keeping, besides the scores,
-each node's reason records and clamp; it is compiled when first needed.
+The explaining module's `explain(x0, …)` is the same rubric returning each node's reason
+records and clamp, without what only the scores need (`live`: scoring has them); it is
+compiled when first needed.
 """
 
 from __future__ import annotations
@@ -109,6 +110,30 @@ def check_code(code: CodeType, top: bool = True) -> None:
             check_code(constant, top=False)
         elif not _plain(constant):
             raise ValueError(f"generated code holds a literal: {constant!r}")
+
+
+# A statement of the explaining code's body (not inside a block) that only adds, takes or
+# picks values already computed: nothing it can do but compute a value.
+_PURE_STORE = re.compile(r" {8}([a-z][0-9]+) = ((?:[a-z][0-9]+|if|else|not|[ ()+-])+)")
+_CALL = re.compile(r"[a-z0-9]\(")
+_NAME = re.compile(r"[a-z][0-9]+")
+
+
+def live(lines: list[str]) -> list[str]:
+    """The explaining code without the statements whose value nothing after them reads: a
+    group's plain sum, an indicator's score that no clamp or reason needs (the scoring code
+    has them all). Only pure stores (sums, differences, `a if b else c` of names) at the
+    body's own level go; every other line, and any name it mentions, is kept."""
+    read: set[str] = set()
+    kept: list[str] = []
+    for line in reversed(lines):
+        pure = _PURE_STORE.fullmatch(line)
+        if pure is not None and not _CALL.search(pure[2]) and pure[1] not in read:
+            continue  # nothing later reads it
+        read.update(_NAME.findall(line))
+        kept.append(line)
+    kept.reverse()
+    return kept
 
 
 def _plain(constant: object) -> bool:
@@ -275,7 +300,8 @@ class _Generator:
         scores = "(" + "".join(f"{node[0]}, " for node in self.per_node) + ")"
         reasons = "(" + "".join(f"{node[1]}, " for node in self.per_node) + ")"
         clamps = "(" + "".join(f"{node[2]}, " for node in self.per_node) + ")"
-        explain.append(f"        return {scores}, {reasons}, {clamps}")
+        explain.append(f"        return {reasons}, {clamps}")
+        explain = live(explain)  # the scores are the scoring code's: only what reasons and clamps read
         score = self.body(header, explaining=False)
         score_labels = self.out.labels
         top_sum = sum((n.max.value for n in self.module.top), ZERO)
