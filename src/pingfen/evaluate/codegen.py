@@ -72,10 +72,15 @@ class Explainer:
         self._explain: Callable[..., Any] | None = None
 
     def __call__(self, *values: object) -> Any:
+        return self.compiled()(*values)
+
+    def compiled(self) -> Callable[..., Any]:
+        """The explaining function itself: a result calls it with the record's inputs without
+        going through `__call__` (a call and its tuple of 35 arguments fewer)."""
         if self._explain is None:
             assert self.program is not None
             self._explain = build(self.program.explain_source, self.name, self.program.constants)
-        return self._explain(*values)
+        return self._explain
 
 
 def build(source: str, name: str, constants: list[object]) -> Any:
