@@ -16,7 +16,7 @@ from typing import Any
 
 from attrs import field, frozen
 
-from pingfen.display import number, plain, rounded_parts
+from pingfen.display import cents, number, plain, rounded_parts
 from pingfen.lang import Lang
 from pingfen.values import AGGREGATE_LEAST, AGGREGATES, CONTEXT, ZERO, calendar_day
 
@@ -238,9 +238,12 @@ def _percent(value: object) -> str:
     text worked out once (as `shown`)."""
     if type(value) is not Decimal:
         return quantity(value, "percent")
-    text = str(value)
-    if len(text) > _LONG or not value.is_finite():
+    if not value.is_finite():
         return quantity(value, "percent")
+    text = str(value)
+    if len(text) > _LONG:  # a quotient's digits: seldom twice
+        hundredfold = value.scaleb(2, _WIDE)
+        return _shown(hundredfold, str(hundredfold)) + "%"
     said = _PERCENTS.get(text)
     if said is None:
         hundredfold = value.scaleb(2, _WIDE)
@@ -248,6 +251,23 @@ def _percent(value: object) -> str:
         if len(_PERCENTS) >= _KEPT:
             _PERCENTS.clear()
         _PERCENTS[text] = said
+    return said
+
+
+def _points_apart(excess: Decimal) -> str:
+    """A gap between two percents in percentage points, number(excess × 100), each text
+    worked out once (as `shown`): a step's gap recurs as its value does."""
+    if not excess.is_finite():
+        return number(excess)
+    text = str(excess)
+    if len(text) > _LONG:
+        return number(excess.scaleb(2, _WIDE))
+    said = _GAPS.get(text)
+    if said is None:
+        said = number(excess.scaleb(2, _WIDE))
+        if len(_GAPS) >= _KEPT:
+            _GAPS.clear()
+        _GAPS[text] = said
     return said
 
 
@@ -354,6 +374,7 @@ def shown(value: Decimal) -> str:
 # costs as much). Bounded.
 _SAID: dict[str, str] = {}
 _PERCENTS: dict[str, str] = {}
+_GAPS: dict[str, str] = {}
 _KEPT = 4096
 _LONG = 16  # texts longer than this are worked out each time
 
@@ -369,9 +390,9 @@ def _shown(value: Decimal, text: str) -> str:
         text = text.rstrip("0").rstrip(".")
         return "0" if text == "-0" else text
     head, _, tail = text.partition(".")
-    if len(head) <= 21 and (len(head) <= 20 or head[0] == "-"):  # at most 20 digits before the point
-        return rounded_parts(head, tail, 6 if len(tail.rstrip("0")) <= 6 else 2)
-    return rounded_parts(head, tail, 2)
+    if len(tail.rstrip("0")) <= 6 and len(head) <= 21 and (len(head) <= 20 or head[0] == "-"):
+        return rounded_parts(head, tail, 6)  # at most 20 digits before the point, 6 after it
+    return cents(value)  # a quotient's digits: 2 decimals, in C
 
 
 def _shown_odd(value: Decimal, text: str) -> str:
@@ -465,8 +486,7 @@ def _step(site: Site, zh: bool) -> Sentence:
         gap = _as(site, lambda excess: _gap(excess, unit, zh), "excess")
         if unit == "percent":
             points = " 个百分点" if zh else " percentage points"
-            gap = _as(site, lambda excess: number(excess.scaleb(2, _WIDE) if excess.is_finite() else excess) + points,
-                      "excess")  # fmt: skip
+            gap = _as(site, lambda excess: _points_apart(excess) + points, "excess")
     else:
         gap = _as(site, lambda excess, unit: _gap(excess, unit, zh), "excess", "unit")
     per = _as(site, lambda step, unit: _per(step, unit, zh), "step", "unit")
