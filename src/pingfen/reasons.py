@@ -193,34 +193,39 @@ def _fixed(value: object) -> Callable[[Numbers], object]:
 
 
 def _sentence(*parts: Part) -> Sentence:
-    """A sentence of fixed text and the record's numbers, as one format string filled by `%`
-    in one go: what the site fixes is joined once, when the sentence is prepared."""
-    pieces: list[str] = []
+    """A sentence of fixed text and the record's numbers, joined in one go: what the site
+    fixes is joined once, when the sentence is prepared, into the texts between the numbers.
+    (`str.join` of a tuple, where `%` on a format string took twice as long for 中文 text.)"""
+    between: list[str] = [""]  # the fixed text before each number, and after the last
     getters: list[tuple[Callable[[Any], str], int | slice]] = []
     for part in parts:
         if isinstance(part, str):
-            pieces.append(part.replace("%", "%%"))
+            between[-1] += part
         else:
-            pieces.append("%s")
             getters.append(part)
-    text = "".join(pieces)
-    if not getters:
-        fixed = text % ()
-        return lambda numbers, score: fixed
+            between.append("")
+    join = "".join
     # unrolled for the usual few numbers: a call fewer for each
+    if not getters:
+        (fixed,) = between
+        return lambda numbers, score: fixed
     if len(getters) == 1:
-        ((f, i),) = getters
-        return lambda numbers, score: text % f(numbers[i])
+        ((f, i),), (a, b) = getters, between
+        return lambda numbers, score: join((a, f(numbers[i]), b))
     if len(getters) == 2:
         (f, i), (g, j) = getters
-        return lambda numbers, score: text % (f(numbers[i]), g(numbers[j]))
+        a, b, c = between
+        return lambda numbers, score: join((a, f(numbers[i]), b, g(numbers[j]), c))
     if len(getters) == 3:
         (f, i), (g, j), (h, k) = getters
-        return lambda numbers, score: text % (f(numbers[i]), g(numbers[j]), h(numbers[k]))
+        a, b, c, d = between
+        return lambda numbers, score: join((a, f(numbers[i]), b, g(numbers[j]), c, h(numbers[k]), d))
     if len(getters) == 4:
         (f, i), (g, j), (h, k), (m, n) = getters
-        return lambda numbers, score: text % (f(numbers[i]), g(numbers[j]), h(numbers[k]), m(numbers[n]))
-    return lambda numbers, score: text % tuple([f(numbers[i]) for f, i in getters])
+        a, b, c, d, e = between
+        return lambda numbers, score: join((a, f(numbers[i]), b, g(numbers[j]), c, h(numbers[k]), d, m(numbers[n]), e))
+    first, rest = between[0], list(zip(getters, between[1:], strict=True))
+    return lambda numbers, score: join([first, *[f(numbers[i]) + text for (f, i), text in rest]])
 
 
 def _n_of(value: object) -> str:
