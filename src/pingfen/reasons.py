@@ -565,6 +565,30 @@ def _clamped(p: Mapping[str, object], zh: bool) -> str:
     return f"{number(lost)} points lost in all, {of}: scored 0 (扣完为止)"
 
 
+def _clamp(site: Site, zh: bool) -> Sentence:
+    """扣完为止 (`_clamped`), the words of its max prepared once: a site as the scoring code
+    makes it records the start and the points lost, and fixes the max (any other, the template)."""
+    top = site.facts.get("max")
+    if site.fields != ("start", "lost") or type(top) is not Decimal:
+        words: Callable[[Mapping[str, object]], str] = _TEMPLATES["clamped_low"][0 if zh else 1]
+        return lambda numbers, score: words(params(site, numbers, score))
+    over_max = f"超过分值 {number(top)}" if zh else f"more than the max {number(top)}"
+
+    def said(numbers: Numbers, score: Decimal | None) -> str:
+        start, lost = numbers
+        assert isinstance(lost, Decimal) and isinstance(start, Decimal)
+        if start < ZERO:  # a Decimal 0: no int converted
+            return (f"计得 {number(start - lost)} 分，低于 0 分，按 0 分计" if zh
+                    else f"{number(start - lost)} is below 0: scored 0")  # fmt: skip
+        if zh:
+            of = over_max if start == top else f"超过可扣的 {number(start)} 分"
+            return f"合计应扣 {number(lost)} 分，{of}，扣完为止，得 0 分"
+        of = over_max if start == top else f"more than the {number(start)} left"
+        return f"{number(lost)} points lost in all, {of}: scored 0 (扣完为止)"
+
+    return said
+
+
 _SHOWN_CONDITIONS = 3  # a long chain's `else` names its first conditions and counts the rest
 
 
@@ -611,7 +635,8 @@ def _decimal(p: Mapping[str, object], key: str) -> Decimal:
 
 
 # The sentences of the commonest kinds, prepared once per site and language (`_prepare`).
-_PREPARED: dict[str, Callable[[Site, bool], Sentence]] = {"step": _step, "band": _band, "judgment": _judgment}
+_PREPARED: dict[str, Callable[[Site, bool], Sentence]] = {"step": _step, "band": _band, "judgment": _judgment,
+                                                          "clamped_low": _clamp}  # fmt: skip
 
 # The others, over `params`.
 _TEMPLATES = {
