@@ -10,7 +10,7 @@ from decimal import setcontext
 from pathlib import Path
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import pingfen
@@ -77,8 +77,10 @@ def _explainers(text: str) -> tuple[pingfen.Rubric, Explain, Explain]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(codegen, "live", lambda lines: lines)
         whole = pingfen.loads(text).program
-    return rubric, build(rubric.program.explain_source, "t", rubric.program.constants), build(
-        whole.explain_source, "t", whole.constants
+    return (
+        rubric,
+        build(rubric.program.explain_source, "t", rubric.program.constants),
+        build(whole.explain_source, "t", whole.constants),
     )
 
 
@@ -110,6 +112,7 @@ def test_2021_records_explained_the_same_without_the_unread_lines(records: list[
     _same(*EXPLAINERS_2021, records)
 
 
+@settings(max_examples=25)  # two loads of each rubric: half the usual draws
 @given(st.data())
 def test_random_rubrics_explained_the_same_without_the_unread_lines(data: st.DataObject) -> None:
     gen = data.draw(random_rubrics(loose=True), label="rubric")

@@ -31,7 +31,9 @@ def template(site: Site, start: Decimal, lost: Decimal, zh: bool) -> str:
 @example(Decimal("3.0"), Decimal("7.25"), Decimal(3), False)
 @example(Decimal(2), Decimal("2.005"), Decimal(3), True)
 @example(Decimal(-1), Decimal("0.5"), Decimal(3), False)
-def test_the_prepared_clamp_says_what_the_template_says(top: Decimal, start: Decimal, lost: Decimal, at_max: bool) -> None:
+def test_the_prepared_clamp_says_what_the_template_says(
+    top: Decimal, start: Decimal, lost: Decimal, at_max: bool
+) -> None:
     start = top if at_max else start
     site = Site("clamped_low", {"max": top}, ("start", "lost"))
     for zh, lang in ((True, "zh"), (False, "en")):
@@ -48,7 +50,10 @@ def test_the_max_is_worded_once_and_each_record_s_numbers_each_time(monkeypatch:
     assert said((Decimal(3), Decimal("3.5")), Decimal(0)) == "合计应扣 3.5 分，超过分值 3，扣完为止，得 0 分"
     assert said((Decimal(2), Decimal("2.125")), Decimal(0)) == "合计应扣 2.13 分，超过可扣的 2 分，扣完为止，得 0 分"
     assert said((Decimal(-1), Decimal(1)), Decimal(0)) == "计得 -2 分，低于 0 分，按 0 分计"
-    assert site.said(False)((Decimal(3), Decimal(4)), None) == "4 points lost in all, more than the max 3: scored 0 (扣完为止)"
+    assert (
+        site.said(False)((Decimal(3), Decimal(4)), None)
+        == "4 points lost in all, more than the max 3: scored 0 (扣完为止)"
+    )
 
 
 def test_a_site_made_otherwise_is_worded_by_the_template() -> None:
