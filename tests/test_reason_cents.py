@@ -47,10 +47,12 @@ def test_cents_ignore_the_reader_s_context(value: Decimal) -> None:
 @given(st.one_of(plain_values, st.sampled_from([Decimal("1E+2"), Decimal("-1E-9"), Decimal("Infinity")])))
 def test_a_gap_in_percentage_points_is_its_hundredfold_for_a_reader(excess: Decimal) -> None:
     expected = number(excess.scaleb(2, reasons._WIDE)) if excess.is_finite() else number(excess)
-    assert reasons._points_apart(excess) == expected
-    assert reasons._points_apart(Decimal(str(excess))) == expected  # a fresh Decimal of the same digits: kept
+    for zh, words in ((True, " 个百分点"), (False, " percentage points")):
+        said = reasons._POINTS_APART[zh]
+        assert said(excess) == expected + words
+        assert said(Decimal(str(excess))) == expected + words  # a fresh Decimal of the same digits: kept
 
 
 def test_a_short_gap_is_worded_once() -> None:
-    first = reasons._points_apart(Decimal("0.1392"))
-    assert first == "13.92" and reasons._points_apart(Decimal("0.1392")) is first
+    first = reasons._POINTS_APART[True](Decimal("0.1392"))
+    assert first == "13.92 个百分点" and reasons._POINTS_APART[True](Decimal("0.1392")) is first

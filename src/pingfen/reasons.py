@@ -259,21 +259,30 @@ def _percent(value: object) -> str:
     return said
 
 
-def _points_apart(excess: Decimal) -> str:
-    """A gap between two percents in percentage points, number(excess × 100), each text
-    worked out once (as `shown`): a step's gap recurs as its value does."""
-    if not excess.is_finite():
-        return number(excess)
-    text = str(excess)
-    if len(text) > _LONG:
-        return number(excess.scaleb(2, _WIDE))
-    said = _GAPS.get(text)
-    if said is None:
-        said = number(excess.scaleb(2, _WIDE))
-        if len(_GAPS) >= _KEPT:
-            _GAPS.clear()
-        _GAPS[text] = said
+def _points_apart(suffix: str) -> Callable[[Decimal], str]:
+    """A gap between two percents in percentage points, number(excess × 100) and the words
+    after it, each text worked out once (as `shown`): a step's gap recurs as its value does."""
+    kept: dict[str, str] = {}
+
+    def said(excess: Decimal) -> str:
+        if not excess.is_finite():
+            return number(excess) + suffix
+        text = str(excess)
+        if len(text) > _LONG:
+            return number(excess.scaleb(2, _WIDE)) + suffix
+        words = kept.get(text)
+        if words is None:
+            words = number(excess.scaleb(2, _WIDE)) + suffix
+            if len(kept) >= _KEPT:
+                kept.clear()
+            kept[text] = words
+        return words
+
     return said
+
+
+# In each language (True: 中文); two bounded tables in all.
+_POINTS_APART = {True: _points_apart(" 个百分点"), False: _points_apart(" percentage points")}
 
 
 def _quantity_in(unit: str) -> Callable[[object], str]:
@@ -379,7 +388,6 @@ def shown(value: Decimal) -> str:
 # costs as much). Bounded.
 _SAID: dict[str, str] = {}
 _PERCENTS: dict[str, str] = {}
-_GAPS: dict[str, str] = {}
 _KEPT = 4096
 _LONG = 16  # texts longer than this are worked out each time
 
@@ -490,8 +498,7 @@ def _step(site: Site, zh: bool) -> Sentence:
         unit = site.facts.get("unit")
         gap = _as(site, lambda excess: _gap(excess, unit, zh), "excess")
         if unit == "percent":
-            points = " 个百分点" if zh else " percentage points"
-            gap = _as(site, lambda excess: _points_apart(excess) + points, "excess")
+            gap = _as(site, _POINTS_APART[zh], "excess")
     else:
         gap = _as(site, lambda excess, unit: _gap(excess, unit, zh), "excess", "unit")
     per = _as(site, lambda step, unit: _per(step, unit, zh), "step", "unit")
