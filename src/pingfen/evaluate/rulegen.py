@@ -585,18 +585,12 @@ class IndicatorCode:
     def step_record(self, rule: ast.DeductStep, value: str, reference: str, excess: str, steps: str, lost: str) -> str:
         """The reason record of a deduction per step, as an expression of the names holding its numbers."""
         g = self.g
-        facts: dict[str, object] = {"subject": g.source_of(rule.value), "unit": g.unit(rule.value),
-                                    "direction": rule.direction, "step": rule.step.value, "rate": rule.rate.value,
-                                    "counting": rule.counting}  # fmt: skip
-        fields: tuple[str, ...] = ("value", "excess", "steps", "lost")
-        recorded = [value, excess, steps, lost]
-        if rule.reference is None or isinstance(rule.reference, ast.Number):  # the rule's: worded once, not recorded
-            facts["reference"] = rule.reference.value if rule.reference is not None else None
-        else:
-            fields, recorded = ("value", "reference", "excess", "steps", "lost"), [value, reference, excess, steps, lost]
-        site, named = self.site("step", facts, fields, rule.reason)
+        facts = {"subject": g.source_of(rule.value), "unit": g.unit(rule.value), "direction": rule.direction,
+                 "step": rule.step.value, "rate": rule.rate.value, "counting": rule.counting}  # fmt: skip
+        site, named = self.site("step", facts, ("value", "reference", "excess", "steps", "lost"), rule.reason)
+        shown_reference = reference if rule.reference is not None else "None"
         both = (rule.value,) if rule.reference is None else (rule.value, rule.reference)
-        site, numbers = self.panelled(site, [*recorded, *named], *both)
+        site, numbers = self.panelled(site, [value, shown_reference, excess, steps, lost, *named], *both)
         return self.record(site, numbers)
 
 
