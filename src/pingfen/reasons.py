@@ -211,6 +211,9 @@ def _sentence(*parts: Part) -> Sentence:
         return lambda numbers, score: fixed
     if len(getters) == 1:
         ((f, i),), (a, b) = getters, between
+        kept = _KEPT_BY.get(f)
+        if kept is not None and isinstance(i, int):  # a judgment's points, a band's value: most recur
+            return _recurring(a, f, kept, i, b)
         return lambda numbers, score: join((a, f(numbers[i]), b))
     if len(getters) == 2:
         (f, i), (g, j) = getters
@@ -226,6 +229,22 @@ def _sentence(*parts: Part) -> Sentence:
         return lambda numbers, score: join((a, f(numbers[i]), b, g(numbers[j]), c, h(numbers[k]), d, m(numbers[n]), e))
     first, rest = between[0], list(zip(getters, between[1:], strict=True))
     return lambda numbers, score: join([first, *[f(numbers[i]) + text for (f, i), text in rest]])
+
+
+def _recurring(a: str, f: Callable[[Any], str], kept: dict[str, str], i: int, b: str) -> Sentence:
+    """A sentence of one number between two texts, where f keeps its words by a Decimal's str()
+    (`shown`, `_percent`): looked up here, a call fewer when it was worked out before."""
+    join = "".join
+
+    def said(numbers: Numbers, score: Decimal | None) -> str:
+        value = numbers[i]
+        if type(value) is Decimal:
+            words = kept.get(str(value))
+            if words is not None:
+                return join((a, words, b))
+        return join((a, f(value), b))
+
+    return said
 
 
 def _n_of(value: object) -> str:
@@ -640,6 +659,9 @@ def _decimal(p: Mapping[str, object], key: str) -> Decimal:
     assert isinstance(value, Decimal), key
     return value
 
+
+# The words of a Decimal each of these keeps, by its str() (only ever f's words of that Decimal).
+_KEPT_BY: dict[Callable[[Any], str], dict[str, str]] = {shown: _SAID, _percent: _PERCENTS}
 
 # The sentences of the commonest kinds, prepared once per site and language (`_prepare`).
 _PREPARED: dict[str, Callable[[Site, bool], Sentence]] = {"step": _step, "band": _band, "judgment": _judgment,
