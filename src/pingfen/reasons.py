@@ -16,7 +16,7 @@ from typing import Any
 
 from attrs import field, frozen
 
-from pingfen.display import number, plain, rounded_parts
+from pingfen.display import cents, number, plain, rounded_parts
 from pingfen.lang import Lang
 from pingfen.values import AGGREGATE_LEAST, AGGREGATES, CONTEXT, ZERO, calendar_day
 
@@ -193,34 +193,58 @@ def _fixed(value: object) -> Callable[[Numbers], object]:
 
 
 def _sentence(*parts: Part) -> Sentence:
-    """A sentence of fixed text and the record's numbers, as one format string filled by `%`
-    in one go: what the site fixes is joined once, when the sentence is prepared."""
-    pieces: list[str] = []
+    """A sentence of fixed text and the record's numbers, joined in one go: what the site
+    fixes is joined once, when the sentence is prepared, into the texts between the numbers.
+    (`str.join` of a tuple, where `%` on a format string took twice as long for 中文 text.)"""
+    between: list[str] = [""]  # the fixed text before each number, and after the last
     getters: list[tuple[Callable[[Any], str], int | slice]] = []
     for part in parts:
         if isinstance(part, str):
-            pieces.append(part.replace("%", "%%"))
+            between[-1] += part
         else:
-            pieces.append("%s")
             getters.append(part)
-    text = "".join(pieces)
-    if not getters:
-        fixed = text % ()
-        return lambda numbers, score: fixed
+            between.append("")
+    join = "".join
     # unrolled for the usual few numbers: a call fewer for each
+    if not getters:
+        (fixed,) = between
+        return lambda numbers, score: fixed
     if len(getters) == 1:
-        ((f, i),) = getters
-        return lambda numbers, score: text % f(numbers[i])
+        ((f, i),), (a, b) = getters, between
+        kept = _KEPT_BY.get(f)
+        if kept is not None and isinstance(i, int):  # a judgment's points, a band's value: most recur
+            return _recurring(a, f, kept, i, b)
+        return lambda numbers, score: join((a, f(numbers[i]), b))
     if len(getters) == 2:
         (f, i), (g, j) = getters
-        return lambda numbers, score: text % (f(numbers[i]), g(numbers[j]))
+        a, b, c = between
+        return lambda numbers, score: join((a, f(numbers[i]), b, g(numbers[j]), c))
     if len(getters) == 3:
         (f, i), (g, j), (h, k) = getters
-        return lambda numbers, score: text % (f(numbers[i]), g(numbers[j]), h(numbers[k]))
+        a, b, c, d = between
+        return lambda numbers, score: join((a, f(numbers[i]), b, g(numbers[j]), c, h(numbers[k]), d))
     if len(getters) == 4:
         (f, i), (g, j), (h, k), (m, n) = getters
-        return lambda numbers, score: text % (f(numbers[i]), g(numbers[j]), h(numbers[k]), m(numbers[n]))
-    return lambda numbers, score: text % tuple([f(numbers[i]) for f, i in getters])
+        a, b, c, d, e = between
+        return lambda numbers, score: join((a, f(numbers[i]), b, g(numbers[j]), c, h(numbers[k]), d, m(numbers[n]), e))
+    first, rest = between[0], list(zip(getters, between[1:], strict=True))
+    return lambda numbers, score: join([first, *[f(numbers[i]) + text for (f, i), text in rest]])
+
+
+def _recurring(a: str, f: Callable[[Any], str], kept: dict[str, str], i: int, b: str) -> Sentence:
+    """A sentence of one number between two texts, where f keeps its words by a Decimal's str()
+    (`shown`, `_percent`): looked up here, a call fewer when it was worked out before."""
+    join = "".join
+
+    def said(numbers: Numbers, score: Decimal | None) -> str:
+        value = numbers[i]
+        if type(value) is Decimal:
+            words = kept.get(str(value))
+            if words is not None:
+                return join((a, words, b))
+        return join((a, f(value), b))
+
+    return said
 
 
 def _n_of(value: object) -> str:
@@ -238,9 +262,12 @@ def _percent(value: object) -> str:
     text worked out once (as `shown`)."""
     if type(value) is not Decimal:
         return quantity(value, "percent")
-    text = str(value)
-    if len(text) > _LONG or not value.is_finite():
+    if not value.is_finite():
         return quantity(value, "percent")
+    text = str(value)
+    if len(text) > _LONG:  # a quotient's digits: seldom twice
+        hundredfold = value.scaleb(2, _WIDE)
+        return _shown(hundredfold, str(hundredfold)) + "%"
     said = _PERCENTS.get(text)
     if said is None:
         hundredfold = value.scaleb(2, _WIDE)
@@ -249,6 +276,32 @@ def _percent(value: object) -> str:
             _PERCENTS.clear()
         _PERCENTS[text] = said
     return said
+
+
+def _points_apart(suffix: str) -> Callable[[Decimal], str]:
+    """A gap between two percents in percentage points, number(excess × 100) and the words
+    after it, each text worked out once (as `shown`): a step's gap recurs as its value does."""
+    kept: dict[str, str] = {}
+
+    def said(excess: Decimal) -> str:
+        if not excess.is_finite():
+            return number(excess) + suffix
+        text = str(excess)
+        if len(text) > _LONG:
+            return number(excess.scaleb(2, _WIDE)) + suffix
+        words = kept.get(text)
+        if words is None:
+            words = number(excess.scaleb(2, _WIDE)) + suffix
+            if len(kept) >= _KEPT:
+                kept.clear()
+            kept[text] = words
+        return words
+
+    return said
+
+
+# In each language (True: 中文); two bounded tables in all.
+_POINTS_APART = {True: _points_apart(" 个百分点"), False: _points_apart(" percentage points")}
 
 
 def _quantity_in(unit: str) -> Callable[[object], str]:
@@ -369,9 +422,9 @@ def _shown(value: Decimal, text: str) -> str:
         text = text.rstrip("0").rstrip(".")
         return "0" if text == "-0" else text
     head, _, tail = text.partition(".")
-    if len(head) <= 21 and (len(head) <= 20 or head[0] == "-"):  # at most 20 digits before the point
-        return rounded_parts(head, tail, 6 if len(tail.rstrip("0")) <= 6 else 2)
-    return rounded_parts(head, tail, 2)
+    if len(tail.rstrip("0")) <= 6 and len(head) <= 21 and (len(head) <= 20 or head[0] == "-"):
+        return rounded_parts(head, tail, 6)  # at most 20 digits before the point, 6 after it
+    return cents(value)  # a quotient's digits: 2 decimals, in C
 
 
 def _shown_odd(value: Decimal, text: str) -> str:
@@ -464,9 +517,7 @@ def _step(site: Site, zh: bool) -> Sentence:
         unit = site.facts.get("unit")
         gap = _as(site, lambda excess: _gap(excess, unit, zh), "excess")
         if unit == "percent":
-            points = " 个百分点" if zh else " percentage points"
-            gap = _as(site, lambda excess: number(excess.scaleb(2, _WIDE) if excess.is_finite() else excess) + points,
-                      "excess")  # fmt: skip
+            gap = _as(site, _POINTS_APART[zh], "excess")
     else:
         gap = _as(site, lambda excess, unit: _gap(excess, unit, zh), "excess", "unit")
     per = _as(site, lambda step, unit: _per(step, unit, zh), "step", "unit")
@@ -540,6 +591,30 @@ def _clamped(p: Mapping[str, object], zh: bool) -> str:
     return f"{number(lost)} points lost in all, {of}: scored 0 (扣完为止)"
 
 
+def _clamp(site: Site, zh: bool) -> Sentence:
+    """扣完为止 (`_clamped`), the words of its max prepared once: a site as the scoring code
+    makes it records the start and the points lost, and fixes the max (any other, the template)."""
+    top = site.facts.get("max")
+    if site.fields != ("start", "lost") or type(top) is not Decimal:
+        words: Callable[[Mapping[str, object]], str] = _TEMPLATES["clamped_low"][0 if zh else 1]
+        return lambda numbers, score: words(params(site, numbers, score))
+    over_max = f"超过分值 {number(top)}" if zh else f"more than the max {number(top)}"
+
+    def said(numbers: Numbers, score: Decimal | None) -> str:
+        start, lost = numbers
+        assert isinstance(lost, Decimal) and isinstance(start, Decimal)
+        if start < ZERO:  # a Decimal 0: no int converted
+            return (f"计得 {number(start - lost)} 分，低于 0 分，按 0 分计" if zh
+                    else f"{number(start - lost)} is below 0: scored 0")  # fmt: skip
+        if zh:
+            of = over_max if start == top else f"超过可扣的 {number(start)} 分"
+            return f"合计应扣 {number(lost)} 分，{of}，扣完为止，得 0 分"
+        of = over_max if start == top else f"more than the {number(start)} left"
+        return f"{number(lost)} points lost in all, {of}: scored 0 (扣完为止)"
+
+    return said
+
+
 _SHOWN_CONDITIONS = 3  # a long chain's `else` names its first conditions and counts the rest
 
 
@@ -585,8 +660,12 @@ def _decimal(p: Mapping[str, object], key: str) -> Decimal:
     return value
 
 
+# The words of a Decimal each of these keeps, by its str() (only ever f's words of that Decimal).
+_KEPT_BY: dict[Callable[[Any], str], dict[str, str]] = {shown: _SAID, _percent: _PERCENTS}
+
 # The sentences of the commonest kinds, prepared once per site and language (`_prepare`).
-_PREPARED: dict[str, Callable[[Site, bool], Sentence]] = {"step": _step, "band": _band, "judgment": _judgment}
+_PREPARED: dict[str, Callable[[Site, bool], Sentence]] = {"step": _step, "band": _band, "judgment": _judgment,
+                                                          "clamped_low": _clamp}  # fmt: skip
 
 # The others, over `params`.
 _TEMPLATES = {

@@ -415,3 +415,12 @@ def coerce_list(name: str, kind: str, raw: object) -> tuple[Decimal, ...] | Prob
         assert isinstance(value, Decimal)  # a panel is of a numeric type (the checker sees to it)
         values.append(value)
     return tuple(values)
+
+
+def as_decimals(values: tuple[object, ...]) -> tuple[object, ...]:
+    """A record's inputs as the explaining code reads them: the compiled `run` keeps the values
+    as the record gave them, and an int it read as its Decimal is made that Decimal again (no
+    input is ever an int otherwise)."""
+    if int not in map(type, values):  # the common case, in C
+        return values
+    return tuple(Decimal(v) if type(v) is int else v for v in values)

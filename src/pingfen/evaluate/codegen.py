@@ -15,8 +15,9 @@ The scoring module defines `factory(c0, …)`, returning two functions:
 - `score(x0, …, lang)`: the rubric, straight-line: lets, then every node depth-first,
   then the total and the grade; it returns `Result.scored(…)`, holding the record's
   exact inputs and the rubric's Explainer.
-The explaining module's `explain(x0, …)` is the same rubric keeping, besides the scores,
-each node's reason records and clamp; it is compiled when first needed.
+The explaining module's `explain(x0, …)` is the same rubric returning each node's reason
+records and clamp, without what only the scores need (`live`: scoring has them); it is
+compiled when first needed.
 """
 
 from __future__ import annotations
@@ -37,7 +38,18 @@ from pingfen.evaluate.refusals import refuse
 from pingfen.evaluate.rulegen import PYTHON_COMPARE, IndicatorCode
 from pingfen.reasons import Site
 from pingfen.result import Layout, Result, Shape, VetoLine, scored
-from pingfen.values import AGGREGATE_LEAST, AGGREGATES, COMPARE, DURATIONS, LIMIT, ZERO, graded, settle, total_rounding
+from pingfen.values import (
+    AGGREGATE_LEAST,
+    AGGREGATES,
+    COMPARE,
+    DURATIONS,
+    LIMIT,
+    ZERO,
+    as_decimals,
+    graded,
+    settle,
+    total_rounding,
+)
 
 _ARITHMETIC = {"+": "+", "-": "-", "*": "*"}
 SUM_CHUNK = 100  # terms of a sum written in one statement
@@ -71,12 +83,15 @@ class Explainer:
         self._explain: Callable[..., Any] | None = None
 
     def __call__(self, *values: object) -> Any:
+        return self.compiled()(*as_decimals(values))
+
+    def compiled(self) -> Callable[..., Any]:
+        """The explaining function itself: a result calls it with the record's inputs without
+        going through `__call__` (a call and its tuple of 35 arguments fewer)."""
         if self._explain is None:
             assert self.program is not None
             self._explain = build(self.program.explain_source, self.name, self.program.constants)
-        # `run` keeps the values as the record gave them (`_Generator.kept`): an int it read
-        # as its Decimal is made that Decimal again here (no input is ever an int otherwise)
-        return self._explain(*[_DECIMAL(v) if type(v) is int else v for v in values])
+        return self._explain
 
 
 def build(source: str, name: str, constants: list[object]) -> Any:
@@ -111,6 +126,30 @@ def check_code(code: CodeType, top: bool = True) -> None:
             check_code(constant, top=False)
         elif not _plain(constant):
             raise ValueError(f"generated code holds a literal: {constant!r}")
+
+
+# A statement of the explaining code's body (not inside a block) that only adds, takes or
+# picks values already computed: nothing it can do but compute a value.
+_PURE_STORE = re.compile(r" {8}([a-z][0-9]+) = ((?:[a-z][0-9]+|if|else|not|[ ()+-])+)")
+_CALL = re.compile(r"[a-z0-9]\(")
+_NAME = re.compile(r"[a-z][0-9]+")
+
+
+def live(lines: list[str]) -> list[str]:
+    """The explaining code without the statements whose value nothing after them reads: a
+    group's plain sum, an indicator's score that no clamp or reason needs (the scoring code
+    has them all). Only pure stores (sums, differences, `a if b else c` of names) at the
+    body's own level go; every other line, and any name it mentions, is kept."""
+    read: set[str] = set()
+    kept: list[str] = []
+    for line in reversed(lines):
+        pure = _PURE_STORE.fullmatch(line)
+        if pure is not None and not _CALL.search(pure[2]) and pure[1] not in read:
+            continue  # nothing later reads it
+        read.update(_NAME.findall(line))
+        kept.append(line)
+    kept.reverse()
+    return kept
 
 
 def _plain(constant: object) -> bool:
@@ -296,7 +335,8 @@ class _Generator:
         scores = "(" + "".join(f"{node[0]}, " for node in self.per_node) + ")"
         reasons = "(" + "".join(f"{node[1]}, " for node in self.per_node) + ")"
         clamps = "(" + "".join(f"{node[2]}, " for node in self.per_node) + ")"
-        explain.append(f"        return {scores}, {reasons}, {clamps}")
+        explain.append(f"        return {reasons}, {clamps}")
+        explain = live(explain)  # the scores are the scoring code's: only what reasons and clamps read
         score = self.body(header, explaining=False)
         score_labels = self.out.labels
         top_sum = sum((n.max.value for n in self.module.top), ZERO)

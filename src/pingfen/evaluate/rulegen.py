@@ -82,6 +82,11 @@ class IndicatorCode:
         if not g.explaining and base is None and not awards and isinstance(only, ast.DeductStep) and self.ind.low is None:
             if only.direction != "from" and only.guard is None and self.ind.round_places is None:
                 return self.single_step(only), g.const(()), "None"
+        if g.explaining and base is None and not awards and isinstance(only, ast.DeductStep) and self.ind.low is None:
+            if only.direction != "from" and only.guard is None and self.ind.round_places is None:
+                folded = self.explained_step(only)
+                if folded is not None:
+                    return folded
         if not g.explaining and base is None and awards and not deductions and self.ind.low is None:
             if self.ind.round_places is None and len(awards) <= _TABLED_AWARDS:
                 return self.award_table(awards), g.const(()), "None"
@@ -220,6 +225,44 @@ class IndicatorCode:
         canonical_of = canonical if top.is_zero() and top.is_signed() else canonical_unsigned
         g.out(f"        {score} = {g.const(canonical_of)}({lost})")
         return score
+
+    def explained_step(self, rule: ast.DeductStep) -> tuple[str, str, str] | None:
+        """Explaining, the max less one deduction per step above or below, and nothing else:
+        when nothing is over, what the general code keeps (no reason, no clamp, the score) is
+        worked out at load, so only a value past its reference is explained. None (the
+        general code) should nothing over ever lose points or go below 0."""
+        g, top = self.g, self.top
+        none_over = _none_over(rule)
+        nothing = CONTEXT.subtract(top, CONTEXT.add(ZERO, none_over))  # top - (0 + lost), as the code has it
+        if none_over > ZERO or nothing < ZERO:
+            return None
+        value = self.operand(rule.value, "v")
+        reference = self.operand(rule.reference, "r") if rule.reference is not None else g.zero
+        excess, steps, lost, all_lost, raw = g.fresh("m"), g.fresh("u"), g.fresh("l"), g.fresh("d"), g.fresh("g")
+        score, clamp = f"s{self.index}", f"k{self.index}"
+        a, b = (value, reference) if rule.direction == "above" else (reference, value)
+        g.out(f"{excess} = {a} - {b}")
+        g.out(f"if {excess} < {g.zero}:")  # nothing over: as the general code would leave it
+        g.out(f"    {score} = {g.const(nothing)}")
+        g.out(f"    {clamp} = None")
+        g.out(f"    {self.reasons} = {g.const(())}")
+        g.out("else:")
+        g.indent(1)
+        g.out(f"{steps} = {excess} / {g.const(rule.step.value)}")
+        rounding = COUNTING.get(rule.counting or "")
+        if rounding is not None:
+            g.out(f"{steps} = {g.const(Decimal.to_integral_value)}({steps}, {g.const(rounding)})")
+        g.out(f"{lost} = {g.const(rule.rate.value)} * {steps}")
+        g.out(f"{all_lost} = {g.zero} + {lost}")
+        g.out(f"{raw} = {g.const(top)} - {all_lost}")
+        g.clamp(raw, score, clamp, top, True, False)
+        record = self.step_record(rule, value, reference, excess, steps, lost)
+        g.out(f"{self.reasons} = ({record},) if {lost} > {g.zero} else {g.const(())}")
+        low = Site("clamped_low", {"max": top}, ("start", "lost"))
+        g.out(f"if {clamp} is {g.const('low')}:")
+        g.out(f"    {self.reasons} += (({g.const(low)}, ({g.const(top)}, {all_lost})),)")
+        g.indent(-1)
+        return score, self.reasons, clamp
 
     def award_table(self, awards: list[ast.AwardIf]) -> str:
         """Scoring only, a checklist of a few awards and nothing else: its score for each
@@ -560,13 +603,18 @@ class IndicatorCode:
         if rounding is not None:
             g.out(f"{inner}{steps} = {g.const(Decimal.to_integral_value)}({steps}, {g.const(rounding)})")
         g.out(f"{inner}{lost} = {rate} * {steps}")
+        self.keep(f"{lost} > {g.zero}", self.step_record(rule, value, reference, excess, steps, lost))
+
+    def step_record(self, rule: ast.DeductStep, value: str, reference: str, excess: str, steps: str, lost: str) -> str:
+        """The reason record of a deduction per step, as an expression of the names holding its numbers."""
+        g = self.g
         facts = {"subject": g.source_of(rule.value), "unit": g.unit(rule.value), "direction": rule.direction,
                  "step": rule.step.value, "rate": rule.rate.value, "counting": rule.counting}  # fmt: skip
         site, named = self.site("step", facts, ("value", "reference", "excess", "steps", "lost"), rule.reason)
         shown_reference = reference if rule.reference is not None else "None"
         both = (rule.value,) if rule.reference is None else (rule.value, rule.reference)
         site, numbers = self.panelled(site, [value, shown_reference, excess, steps, lost, *named], *both)
-        self.keep(f"{lost} > {g.zero}", self.record(site, numbers))
+        return self.record(site, numbers)
 
 
 # A checklist of at most this many awards is scored from a table of its 2^n scores.
