@@ -66,8 +66,12 @@ def main() -> None:
         con = duckdb.connect()
         con.execute(f"CREATE TABLE records AS SELECT i AS id, {columns} FROM range({args.records}) t(i)")
         con.execute(f"COPY records TO '{base / 'in.parquet'}' (FORMAT parquet)")
-        con.execute(f"COPY records TO '{base / 'in.csv'}' (FORMAT csv, HEADER true)")
-        con.execute(f"COPY (SELECT * FROM records ORDER BY id LIMIT {args.sample}) TO '{base / 'sample.csv'}' (FORMAT csv, HEADER true)")
+        # a CSV as a spreadsheet writes it, read as `pingfen eval` reads it (sql/spelt.py): a
+        # percent with its sign (a bare 1.5 would be ambiguous there, PF523, and refused)
+        spelt = ", ".join(f"CAST(\"{s.name}\" * 100 AS VARCHAR) || '%' AS \"{s.name}\"" if s.type == "percent" else f'"{s.name}"'
+                          for s in rubric.inputs)  # fmt: skip
+        con.execute(f"COPY (SELECT id, {spelt} FROM records) TO '{base / 'in.csv'}' (FORMAT csv, HEADER true)")
+        con.execute(f"COPY (SELECT id, {spelt} FROM records ORDER BY id LIMIT {args.sample}) TO '{base / 'sample.csv'}' (FORMAT csv, HEADER true)")
         print(f"DuckDB {duckdb.__version__}, {args.threads} threads, {args.records:,} records of the 2021 rubric")
         for kind in ("parquet", "csv"):
             for _round in range(args.rounds):
