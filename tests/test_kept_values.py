@@ -6,32 +6,20 @@ Reasons, clamps and explanations must be what they were with every value a Decim
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 import pingfen
+from test_fast_fetch import Plain
 
 ROOT = Path(__file__).resolve().parents[1]
 RUBRIC = pingfen.load(ROOT / "rulesets" / "dept-overall-2021.rule", tests=False)
 
 
-class Record(Mapping[str, object]):
-    """A mapping that is not a dict: `run` reads it by `get`."""
-
-    def __init__(self, data: dict[str, object]) -> None:
-        self._data = data
-
-    def __getitem__(self, key: str) -> object:
-        return self._data[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
+Record = Plain  # a mapping that is not a dict: `run` reads it by `get`
 
 
 def records() -> list[dict[str, object]]:

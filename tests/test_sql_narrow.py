@@ -19,15 +19,8 @@ from pingfen.engine import score_with_duckdb
 from pingfen.loader import loads_unsound
 from pingfen.sql import to_sql, to_sql_tree
 from pingfen.testing import boundary_values
-from real_parts import real_part
+from test_engine_duckdb import RULESET, duckdb, needs_duckdb
 
-try:
-    import duckdb
-except ImportError:  # a developer's machine without it: real_part skips
-    duckdb = None
-
-needs_duckdb = real_part("duckdb", duckdb is not None, "pip install '.[test]'")
-RULESET = Path(__file__).parent.parent / "rulesets" / "dept-overall-2021.rule"
 RUBRIC = pingfen.load(RULESET)
 # the column types of a typical export: amounts and scores to the cent, ratios to 4 places
 TYPES = {"bool": "BOOLEAN", "count": "DECIMAL(38, 0)", "percent": "DECIMAL(38, 4)"}
