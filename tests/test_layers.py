@@ -15,7 +15,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "pingfen"
 
 # Lowest first. A module's layer is the first entry that names it or a package holding it.
 LAYERS: list[tuple[str, ...]] = [
-    ("pingfen.lang", "pingfen.clitext", "pingfen.terminal", "pingfen.display", "pingfen.diagnostics", "pingfen.messages", "pingfen.errors", "pingfen.values", "pingfen.absent"),
+    ("pingfen.lang", "pingfen.clitext", "pingfen.terminal", "pingfen.display", "pingfen.diagnostics", "pingfen.messages", "pingfen.oserrors", "pingfen.errors", "pingfen.values", "pingfen.absent"),
     ("pingfen.reasons", "pingfen.result"),
     ("pingfen.ast",),
     ("pingfen.cache", "pingfen.syntax"),

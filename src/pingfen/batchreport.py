@@ -23,6 +23,7 @@ from pingfen.io.records import read_department
 from pingfen.io.tables import Row, is_table, read_rows
 from pingfen.io.write import refuse_inputs
 from pingfen.lang import Lang
+from pingfen.oserrors import OSReason
 from pingfen.progress import Progress
 from pingfen.report import FORMATS, Filing, write_report
 from pingfen.report.summary import UnitLine, write_summary
@@ -103,8 +104,7 @@ def report_folder(
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        reason = error.strerror or str(error)
-        raise OutputError("PF704", str(out), {"reason": reason, "reason_zh": reason}) from None
+        raise OutputError("PF704", str(out), {"reason": OSReason.of(error)}) from None
     filing = filing or Filing()
     used = {SUMMARY[lang].casefold()}
     for given in guarded:  # an input inside the folder keeps its name: the report beside it is named -2

@@ -277,7 +277,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         os.dup2(devnull, sys.stdout.fileno())
         return NO
     except OSError as error:
-        print(f"pingfen: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=err)
+        from pingfen.oserrors import reason
+
+        colon = "：" if lang == "zh" else ": "
+        print(f"pingfen{colon}{reason(error, lang)}{colon}{error.filename or ''}".rstrip(colon), file=err)
         return CANNOT
     except Exception as error:
         return _internal(error, err)
@@ -291,7 +294,9 @@ def _internal(error: Exception, err: TextIO) -> int:
 
 
 def _cannot_read(name: str, error: OSError, lang: Lang) -> str:
-    reason = error.strerror or str(error)
+    from pingfen.oserrors import reason as why
+
+    reason = why(error, lang)
     return f"pingfen：无法读取 {name}：{reason}" if lang == "zh" else f"pingfen: cannot read {name}: {reason}"
 
 

@@ -28,6 +28,7 @@ from pingfen.io.tables import csv_delimiter, csv_encoding
 from pingfen.io.write import atomic_open, atomic_path, refuse_inputs
 from pingfen.lang import Lang
 from pingfen.messages import message
+from pingfen.oserrors import OSReason
 from pingfen.progress import THRESHOLD, Progress
 from pingfen.sql import compiler
 from pingfen.sql.newforms import FormsCompiler
@@ -195,7 +196,7 @@ def _utf8(data: str, path: str, encoding: str | None) -> str:
         except UnicodeDecodeError:
             encoding = csv_encoding(Path(data))
         except OSError as error:
-            raise _refuse("PF831", {"data": data, "detail": error.strerror or str(error)}) from None
+            raise _refuse("PF831", {"data": data, "detail": OSReason.of(error)}) from None
     try:
         if codecs.lookup(encoding).name == "utf-8":
             return data
@@ -207,7 +208,7 @@ def _utf8(data: str, path: str, encoding: str | None) -> str:
     except UnicodeDecodeError as error:
         raise _refuse("PF831", {"data": data, "detail": f"{encoding}: {error.reason}"}) from None
     except OSError as error:
-        raise _refuse("PF831", {"data": data, "detail": error.strerror or str(error)}) from None
+        raise _refuse("PF831", {"data": data, "detail": OSReason.of(error)}) from None
     return path
 
 

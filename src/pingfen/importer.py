@@ -24,6 +24,7 @@ from pingfen.gradeline import GradeLine, read_grade_line
 from pingfen.io.bounds import TooBig, details
 from pingfen.io.tables import MAX_XLSX_MEMBERS, MAX_XLSX_RATIO, xlsx_errors
 from pingfen.lang import Lang
+from pingfen.oserrors import reason
 from pingfen.phrases import InputDecl, Reading, name_text, normalise, one_line, plain, read_criterion, string_text
 from pingfen.stated import DATA_HEAD, Known, read_items, read_stated, rounded
 
@@ -109,7 +110,9 @@ def _check_archive(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-    except (OSError, zipfile.BadZipFile, ValueError) as error:
+    except OSError as error:  # the system's reason alone, in both languages
+        raise _unreadable(path, reason(error, "en"), reason(error, "zh")) from None
+    except (zipfile.BadZipFile, ValueError) as error:
         raise _unreadable(path, f"not a readable file ({error})", f"不是可读取的文件（{error}）") from None
     mb = MAX_TABLE_BYTES // (1024 * 1024)
     if len(members) > MAX_XLSX_MEMBERS or sum(m.file_size for m in members) > MAX_TABLE_BYTES:

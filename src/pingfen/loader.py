@@ -11,6 +11,7 @@ from pingfen.check.passes import check
 from pingfen.diagnostics import Diagnostic, Source, Span
 from pingfen.errors import RubricError
 from pingfen.evaluate.rubric import Rubric
+from pingfen.oserrors import OSReason
 from pingfen.syntax.scan import MAX_CHARS
 from pingfen.values import pinned
 
@@ -162,7 +163,7 @@ def _identity(path: str) -> str:
     return os.path.normcase(str(Path(path).resolve()))
 
 
-def _why(error: OSError) -> tuple[str, str]:
+def _why(error: OSError) -> tuple[str | OSReason, str | OSReason]:
     """Why a file could not be read, in English and Chinese."""
     if isinstance(error, FileNotFoundError):
         return "there is no such file", "文件不存在"
@@ -170,7 +171,7 @@ def _why(error: OSError) -> tuple[str, str]:
         return "it is a folder", "这是一个文件夹"
     if isinstance(error, PermissionError):
         return "permission denied", "没有读取权限"
-    reason = error.strerror or type(error).__name__
+    reason = OSReason.of(error)  # worded in the message's language when it is rendered
     return reason, reason
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from pingfen.lang import Lang
+from pingfen.oserrors import OSReason
 
 # code -> (english, chinese)
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -684,6 +685,9 @@ def _localized(args: Mapping[str, object], lang: Lang) -> dict[str, object]:
     """Add `<key>_zh` variants of unit/action words so templates can name them."""
     out = dict(args)
     for key, value in args.items():
+        if isinstance(value, OSReason):  # the system's reason, in the message's language under either key
+            out[key] = out[f"{key}_zh"] = value.text(lang)
+            continue
         table = ACTION_WORDS if key == "action" else UNIT_WORDS
         if key in _WORD_KEYS and isinstance(value, str) and value in table:
             en, zh = table[value]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pingfen.errors import PingfenError
+from pingfen.oserrors import OSReason
 from pingfen.values import MAX_NUMBER_TEXT, shorten
 
 # A record (JSON/YAML) or filled-in self-evaluation is read whole: a real one is a few KB.
@@ -78,8 +79,11 @@ def check_depth(data: object) -> None:
         stack.extend((child, depth + 1) for child in children)
 
 
-def details(error: Exception) -> dict[str, str]:
-    """A reader's error as a message's `detail` and `detail_zh`: its first line, shortened."""
+def details(error: Exception) -> dict[str, object]:
+    """A reader's error as a message's `detail` and `detail_zh`: its first line, shortened;
+    an OSError's reason, worded in the message's language when it is rendered."""
+    if isinstance(error, OSError):
+        return {"detail": OSReason.of(error)}
     en = shorten(str(error).splitlines()[0] if str(error) else type(error).__name__, 200)
     zh = getattr(error, "zh", en)
     return {"detail": en, "detail_zh": zh}

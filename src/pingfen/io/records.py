@@ -132,7 +132,7 @@ def read_mapping(path: Path) -> object:
         raise unreadable(path, TooBig(f"not UTF-8 text (at byte {error.start})",
                                       f"不是 UTF-8 编码的文本（第 {error.start} 字节处）")) from None  # fmt: skip
     except OSError as error:
-        raise unreadable(path, error.strerror or str(error)) from None
+        raise unreadable(path, error) from None
     try:
         if path.suffix.lower() == ".json":
             return loads_json(text, object_pairs_hook=no_duplicates)
@@ -169,7 +169,8 @@ def _records(rows: Rows) -> Iterator[dict[str, Any] | DataError]:
 
 
 def unreadable(path: Path, detail: str | Exception) -> DataError:
-    """PF508 for `path`: `detail` is English text, or an error carrying its Chinese as `.zh`."""
+    """PF508 for `path`: `detail` is English text, an error carrying its Chinese as `.zh`, or an
+    OSError (its reason worded in the message's language)."""
     args = details(detail) if isinstance(detail, Exception) else {"detail": detail}
     return DataError([Problem("PF508", None, {"path": str(path), **args})])
 

@@ -36,6 +36,7 @@ from pingfen.errors import DataError, Problem
 from pingfen.io.bounds import MAX_LINE_CHARS, TooBig, details, loads_json, no_duplicates
 from pingfen.io.write import csv_unquote
 from pingfen.lang import Lang
+from pingfen.oserrors import reason
 
 if TYPE_CHECKING:  # openpyxl is imported only when a workbook is read: it costs startup time
     from openpyxl import Workbook
@@ -119,7 +120,9 @@ class Rows:
                                                      "row": number + 1})]) from None  # fmt: skip
         except TooBig as error:
             raise _unreadable(self.path, error) from None
-        except (OSError, csv.Error) as error:
+        except OSError as error:
+            raise _unreadable(self.path, error) from None
+        except csv.Error as error:
             raise _unreadable(self.path, str(error)) from None
 
     def row(self, number: int, cells: Sequence[str]) -> Row | None:
@@ -170,7 +173,7 @@ class Rows:
         except UnicodeDecodeError as error:
             raise _unreadable(self.path, str(error)) from None
         except OSError as error:
-            raise _unreadable(self.path, error.strerror or str(error)) from None
+            raise _unreadable(self.path, error) from None
 
     def _json_row(self, number: int, line: str) -> Row:
         try:  # numbers, depth and keys bounded: a bad line is that row's error, the rest go on
@@ -281,7 +284,7 @@ def _sniff(path: Path, refuse: bool = False) -> tuple[str, int | None]:
                 except UnicodeDecodeError:
                     encoding = "gb18030"
     except OSError as error:
-        raise _unreadable(path, error.strerror or str(error)) from None
+        raise _unreadable(path, error) from None
     if refuse and encoding == "gb18030" and not _gbk_like(path):
         big5 = _looks_big5(path)
         guess = {"guess": " (it reads as Big5: `--encoding big5`)" if big5 else "",
@@ -314,7 +317,7 @@ def _gbk_like(path: Path) -> bool:
                     double += len(_DOUBLE.findall(chunk))
                     common += len(_GB2312.findall(chunk))
     except OSError as error:
-        raise _unreadable(path, error.strerror or str(error)) from None
+        raise _unreadable(path, error) from None
     return common >= 0.8 * double
 
 
@@ -360,7 +363,7 @@ def _csv_header_line(path: Path, encoding: str) -> str:
     except UnicodeDecodeError:
         raise DataError([Problem("PF512", None, {"path": str(path), "encoding": encoding, "row": 1})]) from None
     except OSError as error:
-        raise _unreadable(path, error.strerror or str(error)) from None
+        raise _unreadable(path, error) from None
     if len(first) > MAX_LINE_CHARS:
         raise _unreadable(path, TooBig(f"the header is longer than {MAX_LINE_CHARS:,} characters",
                                        f"表头超过 {MAX_LINE_CHARS:,} 个字符"))  # fmt: skip
@@ -463,10 +466,12 @@ def xlsx_errors(path: Path) -> Iterator[None]:
     try:
         yield
     except _xlsx_errors() as error:
-        detail = getattr(error, "strerror", None) or str(error).splitlines()[0:1] or [type(error).__name__]
-        text = detail if isinstance(detail, str) else detail[0]
+        if isinstance(error, OSError):  # the system's reason, in both languages
+            text, text_zh = reason(error, "en"), reason(error, "zh")
+        else:
+            text = text_zh = (str(error).splitlines()[0:1] or [type(error).__name__])[0]
         raise _unreadable(path, TooBig(f"not a readable .xlsx workbook ({text[:200]})",
-                                       f"不是可读取的 .xlsx 工作簿（{text[:200]}）")) from None  # fmt: skip
+                                       f"不是可读取的 .xlsx 工作簿（{text_zh[:200]}）")) from None  # fmt: skip
 
 
 def _id_column(path: Path, columns: tuple[str, ...], wanted: str | None) -> str | None:

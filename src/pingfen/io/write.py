@@ -30,6 +30,7 @@ from typing import IO, TYPE_CHECKING, Any, TextIO
 from pingfen import display
 from pingfen.errors import OutputError
 from pingfen.lang import Lang
+from pingfen.oserrors import OSReason
 from pingfen.result import dumps
 from pingfen.values import to_decimal
 
@@ -175,8 +176,10 @@ def _write_error(asked: str, error: OSError, ours: tuple[str, ...]) -> OSError |
     left as it is (a batch reads its data file while the output is being written)."""
     if error.errno not in _DEVICE_ERRORS and error.filename not in (None, *ours):
         return error
-    en, zh = _REASONS.get(error.errno or 0, (error.strerror or str(error), error.strerror or str(error)))
-    return OutputError("PF704", asked, {"reason": en, "reason_zh": zh})
+    if error.errno in _REASONS:
+        en, zh = _REASONS[error.errno]
+        return OutputError("PF704", asked, {"reason": en, "reason_zh": zh})
+    return OutputError("PF704", asked, {"reason": OSReason.of(error)})  # worded in the message's language
 
 
 def remove_stale(target: Path) -> None:

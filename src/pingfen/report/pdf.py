@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pingfen.errors import OutputError
 from pingfen.io.write import atomic_path, write_text
+from pingfen.oserrors import OSReason
 
 NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 TIMEOUT = 120  # seconds for one page: a report prints in one or two
@@ -60,8 +61,7 @@ def write_pdf(html: str, path: str | Path) -> None:
             raise OutputError("PF711", str(path), {"reason": f"no answer in {TIMEOUT} s",
                                                    "reason_zh": f"{TIMEOUT} 秒内没有完成"}) from None  # fmt: skip
         except OSError as error:
-            reason = error.strerror or str(error)
-            raise OutputError("PF711", str(path), {"reason": reason, "reason_zh": reason}) from None
+            raise OutputError("PF711", str(path), {"reason": OSReason.of(error)}) from None
         if not printed.exists() or printed.read_bytes()[:5] != b"%PDF-":
             last = run.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit code {run.returncode}"]
             raise OutputError("PF711", str(path), {"reason": last[0][:300], "reason_zh": last[0][:300]})
