@@ -258,6 +258,7 @@ _FALSE = {"false", "no", "n", "否", "错", "无", "0", "×", "✗"}
 # How text is read, for the DuckDB engine's query to read a CSV's cells alike (sql/spelt.py).
 TRUE_WORDS, FALSE_WORDS = frozenset(_TRUE), frozenset(_FALSE)
 NUMBER_FORM, THOUSANDS, FULL_WIDTH = _NUMBER, _THOUSANDS, _FULL_WIDTH
+DATE_FORM = _DATE_TEXT
 
 
 def show(raw: object) -> str:

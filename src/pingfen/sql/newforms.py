@@ -100,7 +100,8 @@ def day(raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
     missing = exp.Is(this=raw.sql.copy(), expression=exp.Null())
     unread = exp.and_(exp.not_(missing.copy()), exp.Is(this=date.copy(), expression=exp.Null()))
     number = cast(days_between(EPOCH, date), NUM)
-    return Frag(number, 0), [(Frag(missing, 0), "PF501"), (Frag(unread, 0), "PF502")]
+    at = raw.depth  # 0: the records relation's column (sql/spelt.py gives a column worked from it)
+    return Frag(number, at), [(Frag(missing, at), "PF501"), (Frag(unread, at), "PF502")]
 
 
 def days_between(a: exp.Expr, b: exp.Expr) -> exp.Expr:

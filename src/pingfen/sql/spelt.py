@@ -14,11 +14,17 @@ made the text the query reads exactly as `coerce` reads the cell:
 - a percent's `95%` (or `95％`) is its ratio, exactly; a bare number beyond the ratio limits
   (`values.ratio_limits`) is PF523, after PF502 and before the bounds, as in `Rubric.coerce`;
 - a bool's words are `values.to_bool`'s (是/否, yes/no, 1/0, √/× …);
+- a date's text as `values.to_date` reads it (`2021年3月1日`, `2021/3/1`, `2021-3-1`, a time
+  after it, any script's digits; a whole day number), made the ISO text the query casts;
+  any other text is not a date (PF502);
 - the words that mark 不适用 are left as they are, for the forms that read them.
 DuckDB only: the engine is the one that reads files.
 """
 
 from __future__ import annotations
+
+import functools
+import sys
 
 from sqlglot import exp
 
@@ -26,8 +32,19 @@ from pingfen.absent import NA_WORDS
 from pingfen.evaluate.rubric import InputSpec
 from pingfen.sql.compiler import Frag, compare
 from pingfen.sql.exact import NUM, case, cast, literal
-from pingfen.sql.newforms import FormsCompiler
-from pingfen.values import FALSE_WORDS, FULL_WIDTH, MAX_NUMBER_TEXT, NUMBER_FORM, THOUSANDS, TRUE_WORDS, ratio_limits
+from pingfen.sql.newforms import DATE, EPOCH, FormsCompiler
+from pingfen.values import (
+    DATE_FORM,
+    FALSE_WORDS,
+    FIRST_DAY,
+    FULL_WIDTH,
+    LAST_DAY,
+    MAX_NUMBER_TEXT,
+    NUMBER_FORM,
+    THOUSANDS,
+    TRUE_WORDS,
+    ratio_limits,
+)
 
 SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())  # what str.strip() takes away
 _CLASS = "".join(f"\\x{{{ord(c):04x}}}" for c in SPACES)  # the same, in a regular expression's [...]
@@ -93,6 +110,19 @@ def _blank(text: exp.Expr) -> exp.Expr:
     return exp.or_(exp.Is(this=text.copy(), expression=exp.Null()), exp.EQ(this=text.copy(), expression=s("")))
 
 
+# values.to_date's pattern in RE2: Python's \d is any script's decimal digit (int() reads them),
+# made ASCII first (`decimal_digits`); its \s is what str.strip() takes away.
+DATE_PATTERN = DATE_FORM.pattern.replace("\\d", "[0-9]").replace("\\s", f"[{_CLASS}]")
+assert "\\" not in DATE_PATTERN.replace("\\.", "").replace("\\x", ""), "an escape RE2 may read otherwise"
+
+
+@functools.cache
+def decimal_digits() -> tuple[str, str]:
+    """Every decimal digit Python's \\d matches but 0-9, and its ASCII digit (for TRANSLATE)."""
+    wide = [c for c in map(chr, range(128, sys.maxunicode + 1)) if c.isdecimal()]
+    return "".join(wide), "".join(str(int(c)) for c in wide)
+
+
 def percent_sign(text: exp.Expr) -> exp.Expr:
     return exp.or_(fn("ENDS_WITH", text.copy(), s("%")), fn("ENDS_WITH", text.copy(), s("％")))
 
@@ -109,7 +139,9 @@ class SpeltCompiler(FormsCompiler):
 
     def input(self, spec: InputSpec, raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
         assert self.dialect == "duckdb"  # the engine's: its functions are DuckDB's
-        if spec.type in ("date", "label"):  # read as the query reads them, without the cell's spaces
+        if spec.type == "date":
+            return super().input(spec, self.date_text(raw))
+        if spec.type == "label":  # read as the query reads it, without the cell's spaces
             return super().input(spec, Frag(stripped(raw.sql), raw.depth))
         if spec.type == "bool":
             text = self.bind(Frag(stripped(raw.sql), raw.depth))
@@ -156,6 +188,51 @@ class SpeltCompiler(FormsCompiler):
             marked = self.marked[spec.name].depth if spec.name in self.marked else 0
             problems.insert(at, (Frag(ambiguous, max(value.depth, read.depth, marked)), "PF523"))
         return value, problems
+
+    def date_text(self, raw: Frag) -> Frag:
+        """The cell as `values.to_date` reads text, as text the query's `day` casts: the ISO date
+        (`YYYY-MM-DD`) of the day it names, NULL when blank (PF501), the words that mark 不适用
+        as they are, else `?` (PF502). A column per step; the steps past the first only read
+        a cell that is not blank."""
+        text = self.bind(Frag(stripped(raw.sql), raw.depth))
+        wide, ascii_ = decimal_digits()
+        foreign = fn("REGEXP_MATCHES", text.sql.copy(), s("[^\\x00-\\x7f]"))  # TRANSLATE is slow: only where needed
+        digits = self.bind(Frag(case((foreign, fn("TRANSLATE", text.sql.copy(), s(wide), s(ascii_))), default=text.sql.copy()), text.depth))
+        matched = self.bind(Frag(fn("REGEXP_FULL_MATCH", digits.sql.copy(), s(DATE_PATTERN)), digits.depth))
+        found = [fn("REGEXP_EXTRACT", digits.sql.copy(), s(f"^(?:{DATE_PATTERN})$"), exp.Literal.number(i)) for i in (1, 2, 3)]
+        year, month, day = found
+        iso = exp.DPipe(this=exp.DPipe(this=exp.DPipe(this=exp.DPipe(this=year.copy(), expression=s("-")), expression=fn("LPAD", month, exp.Literal.number(2), s("0"))),
+                                       expression=s("-")), expression=fn("LPAD", day, exp.Literal.number(2), s("0")))  # fmt: skip
+        named = self.bind(Frag(case((matched.sql.copy(), iso)), matched.depth))
+        real = exp.and_(exp.Not(this=exp.Is(this=exp.TryCast(this=named.sql.copy(), to=DATE.copy(), safe=True), expression=exp.Null())),
+                        exp.NEQ(this=fn("LEFT", named.sql.copy(), exp.Literal.number(4)), expression=s("0000")))  # datetime.date has no year 0  # fmt: skip
+        numbered = self.day_number(text)
+        read = case((_blank(text.sql), exp.Null()), (matched.sql.copy(), case((real, named.sql.copy()), default=UNREAD.copy())),
+                    (exp.Not(this=exp.Is(this=numbered.sql.copy(), expression=exp.Null())), numbered.sql.copy()),
+                    (one_of(text.sql, NA_WORDS), text.sql.copy()), default=UNREAD.copy())  # fmt: skip
+        return self.bind(Frag(read, max(named.depth, numbered.depth)))
+
+    def day_number(self, text: Frag) -> Frag:
+        """The ISO date of a whole day number written as `values.number_text` reads it (full-width
+        digits made ASCII, the one form of a number), from FIRST_DAY to LAST_DAY; else NULL.
+        Whole as the text says, not as a cast rounds it (`45382.000…0001` is no day)."""
+        keys, values = zip(*FULL_WIDTH.items(), strict=True)
+        wide = fn("TRANSLATE", text.sql.copy(), s("".join(chr(k) for k in keys)), s("".join(chr(v) for v in values)))
+        foreign = fn("REGEXP_MATCHES", text.sql.copy(), s("[^\\x00-\\x7f]"))
+        digits = self.bind(Frag(one_form(case((foreign, wide), default=text.sql.copy())), text.depth))
+        value = exp.TryCast(this=digits.sql.copy(), to=NUM.copy(), safe=True)
+        # the number is s × 10^e: s its digits, e its exponent less its decimals; whole when e, plus
+        # the zeros s ends with, is not negative (all zeros is 0: no day either way)
+        mantissa = exp.DPipe(this=fn("REGEXP_EXTRACT", digits.sql.copy(), s("^[+-]?([0-9]*)"), exp.Literal.number(1)),
+                             expression=fn("REGEXP_EXTRACT", digits.sql.copy(), s("\\.([0-9]*)"), exp.Literal.number(1)))  # fmt: skip
+        decimals = fn("LENGTH", fn("REGEXP_EXTRACT", digits.sql.copy(), s("\\.([0-9]*)"), exp.Literal.number(1)))
+        power = exp.Coalesce(this=exp.Nullif(this=fn("REGEXP_EXTRACT", digits.sql.copy(), s("[eE]([+-]?[0-9]+)$"), exp.Literal.number(1)), expression=s("")), expressions=[s("0")])
+        zeros = exp.Sub(this=fn("LENGTH", mantissa.copy()), expression=fn("LENGTH", fn("RTRIM", mantissa.copy(), s("0"))))
+        shift = exp.Add(this=exp.Sub(this=exp.TryCast(this=power, to=exp.DataType.build("BIGINT"), safe=True), expression=decimals), expression=zeros)
+        whole = exp.GTE(this=shift, expression=exp.Literal.number(0))
+        inside = exp.Between(this=value.copy(), low=exp.Literal.number(FIRST_DAY), high=exp.Literal.number(LAST_DAY))
+        day = cast(exp.Add(this=EPOCH.copy(), expression=cast(value.copy(), exp.DataType.build("INT"))), TEXT)
+        return self.bind(Frag(case((exp.and_(inside, whole), day)), digits.depth))
 
     def number(self, text: Frag, to: exp.DataType) -> Frag:
         """The cell's number as text the query reads exactly as `to` (see `kept`), NULL where the
