@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -32,7 +33,7 @@ from pingfen.oserrors import OSReason
 from pingfen.progress import THRESHOLD, Progress
 from pingfen.sql import compiler
 from pingfen.sql.newforms import FormsCompiler
-from pingfen.sql.spelt import SpeltCompiler
+from pingfen.sql.spelt import MISALIGNED, SpeltCompiler
 
 READS = {".parquet": "parquet", ".csv": "csv", ".xlsx": "xlsx"}
 WRITES = {".parquet": "parquet", ".csv": "csv"}
@@ -51,6 +52,15 @@ class Scored:
 
 def _refuse(code: str, args: dict[str, object]) -> UsageError:
     return UsageError(f"{code}: {message(code, 'en', args)}", f"{code}: {message(code, 'zh', args)}")
+
+
+def _failed(data: str, said: str) -> UsageError:
+    """PF831 with DuckDB's first line; PF728, naming its line, for a row too long to be read
+    (more than PAST cells past the header)."""
+    line = re.search(r"CSV Error on Line: (\d+)", said)
+    if line is not None and "Expected Number of Columns" in said:
+        return _refuse("PF728", {"data": data, "line": int(line.group(1)), "past": PAST})
+    return _refuse("PF831", {"data": data, "detail": said.splitlines()[0]})
 
 
 def formats(data: str, output: str | None) -> tuple[str, str]:
@@ -89,7 +99,7 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
             reader = "read_parquet" if write == "parquet" else "read_csv"
             found = con.execute(f"SELECT count(*), count(refusal) FROM {reader}({target})").fetchone()
     except duckdb.Error as error:
-        raise _refuse("PF831", {"data": data, "detail": str(error).splitlines()[0]}) from None
+        raise _failed(data, str(error)) from None
     finally:
         con.close()
     assert found is not None
@@ -125,14 +135,53 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
         if read == "parquet":
             reader = f"read_parquet({source})"
         else:  # every cell as text: the query types it, and refuses a bad one in its row
-            delimiter = exp.Literal.string(csv_delimiter(Path(path), "utf-8-sig")).sql("duckdb")
-            # read as Python's csv module reads it (io.tables), not as DuckDB's sniffer guesses: a
-            # sniffed comment character would cut a data row at a `#` in a cell
-            reader = f"read_csv({source}, header = true, all_varchar = true, delim = {delimiter}, quote = '\"', escape = '\"', comment = '')"
+            reader = _csv_reader(con, path, folder)
         described = {str(row[0]): str(row[1]) for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()}
-        kept = "" if read == "parquet" else _rows_kept(list(described))
-        con.execute(f'CREATE VIEW "records" AS SELECT {_panel_columns(rubric, described)} FROM {reader}{kept}')
+        con.execute(f'CREATE VIEW "records" AS SELECT {_panel_columns(rubric, described)} FROM {reader}')
         yield
+
+
+# A row of more cells than the header, up to PAST more, is refused in its row (PF520) as
+# `pingfen eval` refuses it; one longer still stops DuckDB's reader (PF831, naming its line).
+PAST = 8
+_NO_NULL = "\x00pingfen\x00"  # read as NULL instead of a blank cell: no cell is, so a NULL is a padded one
+
+
+def _csv_reader(con: Any, path: str, folder: str) -> str:
+    """The CSV's rows `pingfen eval` scores (see _rows_kept), each cell text, blank ones NULL,
+    with the column MISALIGNED: whether the row has fewer cells than the header, or more
+    that are not blank (io.tables' PF520). The file is read as Python's csv module reads it
+    (io.tables), not as DuckDB's sniffer guesses (a sniffed comment character would cut a data
+    row at a `#` in a cell), its columns named by DuckDB from the header line alone. A short
+    row is padded with NULLs (null_padding), told from blank cells, which are read as ''."""
+    options = f"all_varchar = true, delim = {lit(csv_delimiter(Path(path), 'utf-8-sig'))}, quote = '\"', escape = '\"', comment = ''"
+    header = str(Path(folder) / "header.csv")
+    with open(path, "rb") as source, atomic_open(header, "wb") as out:
+        out.write(source.readline())
+    names = [str(row[0]) for row in con.execute(f"DESCRIBE SELECT * FROM read_csv({lit(header)}, header = true, {options})").fetchall()]
+    past = [f"{MISALIGNED}{i}" for i in range(PAST)]
+    columns = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in names + past) + "}"
+    # DuckDB pads in parallel only rows of one line each: a quoted newline needs one thread
+    parallel = "" if _one_line_each(path) else ", parallel = false"
+    reader = (f"read_csv({lit(path)}, header = true, auto_detect = false, columns = {columns}, null_padding = true, "
+              f"nullstr = {lit(_NO_NULL)}, {options}{parallel})")  # fmt: skip
+    cell = [exp.to_identifier(c, quoted=True).sql("duckdb") for c in names + past]
+    spaces = lit(_SPACES)
+    longer = " OR ".join(f"coalesce(trim({c}, {spaces}) <> '', false)" for c in cell[len(names):])
+    blanks = ", ".join(f"nullif({c}, '') AS {c}" for c in cell[: len(names)])
+    flag = exp.to_identifier(MISALIGNED, quoted=True).sql("duckdb")
+    return f"(SELECT {blanks}, ({cell[len(names) - 1]} IS NULL OR {longer}) AS {flag} FROM {reader}{_rows_kept(names + past)})"
+
+
+def lit(text: str) -> str:
+    return exp.Literal.string(text).sql("duckdb")
+
+
+def _one_line_each(path: str) -> bool:
+    """Whether no quoted cell of the CSV spans lines: every line has an even number of `"`
+    (a doubled quote inside a cell counts two)."""
+    with open(path, "rb") as handle:
+        return all(line.count(b'"') % 2 == 0 for line in handle)
 
 
 # what Python's str.strip() and a regular expression's \s take for a space (values.coerce_list)
@@ -221,8 +270,11 @@ def _xlsx_to_csv(data: str, path: str) -> None:
         sheet = book.worksheets[0]
         with atomic_open(path, newline="") as out:  # a private temporary, written as every file is
             writer = csv.writer(out)
+            width: int | None = None
             for row in sheet.iter_rows(values_only=True):
-                writer.writerow(["" if v is None else str(v).lower() if isinstance(v, bool) else str(v) for v in row])
+                cells = ["" if v is None else str(v).lower() if isinstance(v, bool) else str(v) for v in row]
+                width = len(cells) if width is None else width  # each row as wide as the header, as io.tables reads a sheet
+                writer.writerow(cells[:width] + [""] * (width - len(cells)))
     finally:
         book.close()
 

@@ -332,6 +332,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "DuckDB could not score {data}: {detail}",
         "DuckDB 无法为 {data} 评分：{detail}",
     ),
+    "PF728": (
+        "{data}, line {line}: more than {past} cells past the header; the engine stops at such a row: "
+        "run without `--engine duckdb` to see each row whose cells do not line up with the header",
+        "{data} 第 {line} 行的单元格比表头多出 {past} 个以上，引擎在此停止：去掉 `--engine duckdb` 运行，"
+        "可逐行看到单元格与表头不对应的行",
+    ),
     "PF832": (
         "--engine duckdb reads a .parquet, .csv or .xlsx file and writes -o FILE.parquet or FILE.csv (got {data} to {output})",
         "--engine duckdb 读取 .parquet、.csv 或 .xlsx 文件，并写入 -o 文件.parquet 或 文件.csv（收到：{data} 写入 {output}）",

@@ -30,7 +30,7 @@ from sqlglot import exp
 
 from pingfen.absent import NA_WORDS
 from pingfen.evaluate.rubric import InputSpec
-from pingfen.sql.compiler import Frag, compare
+from pingfen.sql.compiler import PREFIX, Frag, compare
 from pingfen.sql.exact import NUM, case, cast, literal
 from pingfen.sql.newforms import DATE, EPOCH, FormsCompiler
 from pingfen.values import (
@@ -127,11 +127,19 @@ def percent_sign(text: exp.Expr) -> exp.Expr:
     return exp.or_(fn("ENDS_WITH", text.copy(), s("%")), fn("ENDS_WITH", text.copy(), s("％")))
 
 
+# The relation's column (the engine's, engine._csv_reader) that says a row's cells do not line up
+# with the header: fewer, or more that are not blank. Dropped from what the query gives.
+MISALIGNED = f"{PREFIX}misaligned"
+
+
 class SpeltCompiler(FormsCompiler):
-    """The query of sql/newforms.py, its inputs read from text as `pingfen eval` reads a cell."""
+    """The query of sql/newforms.py, its inputs read from text as `pingfen eval` reads a cell,
+    from a relation with the column MISALIGNED: such a row is refused as `pingfen eval`
+    refuses it (PF520, before anything else), the others as ever."""
 
     def inputs(self) -> None:
         self.spelt: dict[str, Frag] = {}  # a number's text as the query reads it
+        self.site(Frag(exp.column(MISALIGNED, quoted=True), 0), "PF520", None)  # the first site: it wins
         super().inputs()
         for name, read in self.spelt.items():  # its 64-bit twin is read from that text, not the cell's
             if name in self.numbers:
@@ -188,6 +196,13 @@ class SpeltCompiler(FormsCompiler):
             marked = self.marked[spec.name].depth if spec.name in self.marked else 0
             problems.insert(at, (Frag(ambiguous, max(value.depth, read.depth, marked)), "PF523"))
         return value, problems
+
+    def select(self, scores: dict[str, Frag], total: Frag, grade: Frag, refusal: Frag, narrowed: dict[str, exp.Expr]) -> exp.Select:
+        query = super().select(scores, total, grade, refusal, narrowed)
+        star = query.expressions[0]
+        assert isinstance(star, exp.Star)  # the relation's columns, less the query's own
+        star.set("except_", [*(star.args.get("except_") or []), exp.to_identifier(MISALIGNED, quoted=True)])
+        return query
 
     def date_text(self, raw: Frag) -> Frag:
         """The cell as `values.to_date` reads text, as text the query's `day` casts: the ISO date
