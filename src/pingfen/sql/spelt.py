@@ -17,7 +17,9 @@ made the text the query reads exactly as `coerce` reads the cell:
 - a date's text as `values.to_date` reads it (`2021年3月1日`, `2021/3/1`, `2021-3-1`, a time
   after it, any script's digits; a whole day number), made the ISO text the query casts;
   any other text is not a date (PF502);
-- the words that mark 不适用 are left as they are, for the forms that read them.
+- the words that mark 不适用 are left as they are, for the forms that read them;
+- a row whose cells do not line up with the header (the relation's MISALIGNED column, which
+  engine._csv_reader gives) is refused before anything else, as io.tables refuses it (PF520).
 DuckDB only: the engine is the one that reads files.
 """
 
