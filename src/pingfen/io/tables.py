@@ -117,8 +117,9 @@ class Rows:
                 limit = csv.field_size_limit()
                 for line in lines:
                     # A line with no quote mark is its cells split at the delimiter, as the csv
-                    # module reads it (a third of the time); it reads any other line, and the
-                    # lines a quoted cell runs on to, and one long enough to hold a cell it refuses.
+                    # module reads it but quicker; the csv module reads a line with a quote mark
+                    # (and the lines its quoted cell runs on to) and one long enough to hold a
+                    # cell beyond its limit, which it refuses.
                     if '"' not in line and len(line) < limit:
                         body = line.rstrip("\r\n")  # one line ending at most: `_lines` ends a line at each
                         cells = body.split(delimiter) if body else []
