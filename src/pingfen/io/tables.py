@@ -22,6 +22,7 @@ import contextlib
 import csv
 import datetime
 import functools
+import itertools
 import re
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
@@ -112,8 +113,20 @@ class Rows:
         number = 1
         try:
             with self.path.open(encoding=self.encoding, newline="") as handle:
-                reader = csv.reader(_lines(handle), delimiter=_delimiter(handle.readline(MAX_LINE_CHARS + 1)))
-                for number, cells in enumerate(reader, start=2):
+                delimiter = _delimiter(handle.readline(MAX_LINE_CHARS + 1))
+                lines = _lines(handle)
+                limit = csv.field_size_limit()
+                for line in lines:
+                    # A line with no quote mark is its cells split at the delimiter, as the csv
+                    # module reads it but quicker; the csv module reads a line with a quote mark
+                    # (and the lines its quoted cell runs on to) and one long enough to hold a
+                    # cell beyond its limit, which it refuses.
+                    if '"' not in line and len(line) < limit:
+                        body = line.rstrip("\r\n")  # one line ending at most: `_lines` ends a line at each
+                        cells = body.split(delimiter) if body else []
+                    else:
+                        cells = next(csv.reader(itertools.chain((line,), lines), delimiter=delimiter), [])
+                    number += 1
                     yield number, cells
         except UnicodeDecodeError:
             raise DataError([Problem("PF512", None, {"path": str(self.path), "encoding": self.encoding,

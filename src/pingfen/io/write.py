@@ -312,21 +312,28 @@ def _csv(lines: Iterable[Line], header: list[str], out: IO[str]) -> int:
     # The csv module writes each row into a list, handed to `out` a few hundred rows at a
     # time: a text file's write (and its encoder) once per row cost more than the row's join.
     chunk: list[str] = []
-    writer = csv.writer(_Appender(chunk.append), lineterminator="\r\n")
+    append = chunk.append
+    writer = csv.writer(_Appender(append), lineterminator="\r\n")
     writer.writerow([csv_text(name) for name in header])
     write, count = writer.writerow, 0
     try:
         for row_id, scores, total, grade, error in lines:  # each cell as its kind is written
-            texts = [*map(str, scores)]
-            if not _POSITIVE("".join(texts)):  # a sign, an exponent, None or text: each as `plain` and `csv_text` write it
-                texts = [plain(c) if type(c) is Decimal or c is None else csv_text(str(c)) for c in scores]
             # `csv_text` and `plain`, each called only where its test may change the text
             shown = str(total) if total is not None else ""
             if "E" in shown or shown[:1] == "-":
                 shown = plain(total)
-            write([(csv_text(row_id) if row_id.startswith(_TRIGGERS) else row_id) if row_id else "", *texts, shown,
-                   (csv_text(grade) if grade.startswith(_TRIGGERS) else grade) if grade else "",
-                   csv_text(error) if error else ""])  # fmt: skip
+            first = (csv_text(row_id) if row_id.startswith(_TRIGGERS) else row_id) if row_id else ""
+            last = (csv_text(grade) if grade.startswith(_TRIGGERS) else grade) if grade else ""
+            joined = ",".join(map(str, scores))
+            digits = _DIGITS(joined) and joined.count(",") == len(scores) - 1
+            if scores and digits and not error and not _QUOTED(first + last):
+                # Every score written as `plain` writes it (digits and points; no text holding a
+                # comma) and no cell the csv module would quote: the row is its cells joined, as
+                # `writerow` joins them.
+                append(f"{first},{joined},{shown},{last},\r\n")
+            else:  # a sign, an exponent, None or text: each as `plain` and `csv_text` write it
+                texts = [plain(c) if type(c) is Decimal or c is None else csv_text(str(c)) for c in scores]
+                write([first, *texts, shown, last, csv_text(error) if error else ""])
             count += 1
             if len(chunk) >= _CHUNK_ROWS:
                 text = "".join(chunk)
@@ -352,8 +359,11 @@ class _Appender:
 
 
 # Scores whose `str` is only digits and points are Decimals written as `plain` writes them
-# (no sign, no exponent): a row of them is checked at once, in C. None is "None", text is text.
-_POSITIVE = re.compile(r"[0-9.]*").fullmatch
+# (no sign, no exponent): a row of them, joined by commas, is checked at once, in C. None is
+# "None", text is text. (A text score of digits alone, were there one, is written the same.)
+_DIGITS = re.compile(r"[0-9.,]*").fullmatch
+# What makes the csv module quote a cell (QUOTE_MINIMAL, `,` the delimiter, CRLF the line end).
+_QUOTED = re.compile(r'[,"\r\n]').search
 
 
 def _record(header: list[str], line: Line) -> dict[str, Any]:
