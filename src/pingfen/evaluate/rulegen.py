@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
-from decimal import Decimal
+from decimal import Context, Decimal, InvalidOperation, Overflow
 from typing import Any, Protocol, assert_never
 
 from pingfen import ast
@@ -28,6 +28,23 @@ _SPELLING = {
     operator.eq: "==", operator.ne: "!=", operator.lt: "<", operator.le: "<=", operator.gt: ">", operator.ge: ">=",
 }  # fmt: skip
 PYTHON_COMPARE = {op: _SPELLING[meaning] for op, meaning in COMPARE.items()}
+
+
+# A judgment's score, `+x` in the pinned context then made canonical (`display.canonical`), in
+# one call: rounded as the context rounds, trailing zeros dropped, and (with `clamp`, Emax one
+# less than the digits) no exponent above 0, so 2E+1 is 20. The same for every x with |x| below
+# 10^27 but a zero, which stays signed (the code writes `or 0`): `test_judged_canonical`.
+_JUDGED = Context(prec=CONTEXT.prec, rounding=CONTEXT.rounding, Emin=CONTEXT.Emin, Emax=CONTEXT.prec - 1, clamp=1,
+                  traps=[InvalidOperation, Overflow])  # fmt: skip
+_JUDGED_BELOW = Decimal(10) ** (CONTEXT.prec - 1)
+_JUDGED_CANONICAL = _JUDGED.normalize  # one constant of every rubric's code
+
+
+def _judged_within(bounds: tuple[tuple[str, Decimal], ...]) -> bool:
+    """Whether an input's bounds keep it strictly between -10^27 and 10^27."""
+    above = any(op in (">", ">=") and bound > -_JUDGED_BELOW for op, bound in bounds)
+    below = any(op in ("<", "<=") and bound < _JUDGED_BELOW for op, bound in bounds)
+    return above and below
 
 
 class Generator(Protocol):
@@ -46,6 +63,8 @@ class Generator(Protocol):
     def explaining(self) -> bool: ...
     @property
     def module(self) -> ast.Module: ...
+    @property
+    def bounds(self) -> Mapping[str, tuple[tuple[str, Decimal], ...]]: ...
     def const(self, value: object) -> str: ...
     def fresh(self, prefix: str) -> str: ...
     def indent(self, by: int) -> None: ...
@@ -104,6 +123,7 @@ class IndicatorCode:
         else:
             start, negative, over = g.const(top), False, False
         score, clamp = f"s{self.index}", "None"
+        judged: str | None = None
         if self.ind.low is not None:
             return self.adjusted(start, deductions)
         if not self.fixed:
@@ -117,6 +137,9 @@ class IndicatorCode:
             # a -0 start (a judgment of -0), so no score is -0 (codegen: Layout.unsigned). `+start`
             # is that (`plus` makes -0 0), and quicker than adding 0.
             less = f"{start} - {all_lost}" if lost or g.explaining else f"(+{start})"
+            if not (lost or low or over or g.explaining or base is None or self.ind.round_places is not None):
+                judged = self.judged(base)
+            less = less if judged is None else judged
             if not g.explaining and not low and not over:  # nothing to clamp: the difference is the score
                 g.out(f"{score} = {less}")
             else:
@@ -128,9 +151,21 @@ class IndicatorCode:
                 self.keep(f"{clamp} is {g.const('low')}", f"({g.const(site)}, ({start}, {all_lost}))")
         if self.ind.round_places is not None:
             self.rounded(score)
-        else:  # fixed arms, written canonical (`arm`): only the score of an arm
-            self.canonical = self.fixed and not g.explaining
+        else:  # fixed arms, written canonical (`arm`), and a judgment (`judged`)
+            self.canonical = (self.fixed or judged is not None) and not g.explaining
         return self.kept(score, clamp)
+
+    def judged(self, base: ast.BaseRule) -> str | None:
+        """The score of a judgment by its input alone, written canonical: `+x` (which rounds
+        to the context's digits and makes -0 0) then normalized, in one C call (`_JUDGED`),
+        where the input's bounds keep it below 10^27; None for any other rule."""
+        if not isinstance(base, ast.Judgment) or ast.guard_of(base) is not None:
+            return None
+        name = (base.input or self.ind.name).text
+        bounds = self.g.bounds.get(name)
+        if bounds is None or not _judged_within(bounds):
+            return None
+        return f"({self.g.const(_JUDGED_CANONICAL)}({self.g.names[name]}) or {self.g.const(ZERO)})"
 
     def kept(self, score: str, clamp: str) -> tuple[str, str, str]:
         """Write the lines recording reasons, now that the score is known; return the names of
