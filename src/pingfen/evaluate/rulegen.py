@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
-from decimal import Context, Decimal, InvalidOperation, Overflow
+from decimal import Context, Decimal, DecimalException, Inexact, InvalidOperation, Overflow, Rounded
 from typing import Any, Protocol, assert_never
 
 from pingfen import ast
@@ -231,7 +231,8 @@ class IndicatorCode:
         self.canonical = True
         lets = {let.name.text: let.expr for let in g.module.lets}
         inputs = {i.name.text: i for i in g.module.inputs}
-        if all(_magnitude(e, lets, inputs) is not None for e in (rule.value, rule.reference) if e is not None):
+        bounded = all(_magnitude(e, lets, inputs) is not None for e in (rule.value, rule.reference) if e is not None)
+        if bounded:
             # `a <= b` is `a - b <= 0` (a rounded difference keeps its sign), and a - b of values
             # this small cannot overflow: the subtraction is made only when something is over
             g.out(f"if {a} <= {b}:")
@@ -248,7 +249,11 @@ class IndicatorCode:
         if rounding is not None:
             g.out(f"    {steps} = {g.const(Decimal.to_integral_value)}({quotient}, {g.const(rounding)})")
             quotient = steps
-        taken = f"{g.const(rule.rate.value)} * ({quotient})"
+        per_unit = _per_unit(rule) if bounded and rounding is None else None
+        if per_unit is not None:  # `rate × (excess / step)` with the exact quotient folded: one division fewer
+            taken = f"{excess} * {g.const(per_unit)}"
+        else:
+            taken = f"{g.const(rule.rate.value)} * ({quotient})"
         # `top - (0 + taken)` is `top - taken`: the product has at most 28 digits, so adding 0
         # changes at most a -0 into 0, and top less either zero is the same (unless top is -0).
         if top.is_zero() and top.is_signed():
@@ -716,6 +721,27 @@ def _magnitude(e: ast.Expr, lets: Mapping[str, ast.Expr], inputs: Mapping[str, a
         case _:
             assert_never(e)
     return found if found is not None and found <= _SMALL_EXPONENT else None
+
+
+# The least step folded (`_per_unit`): excess / step then shifts the exponent by at most 100.
+_LEAST_FOLDED_STEP = Decimal(1).scaleb(-100)
+
+
+def _per_unit(rule: ast.DeductStep) -> Decimal | None:
+    """rate / step, when `rate × (excess / step)` is `excess × (rate / step)` for every excess
+    of a bounded step (`_magnitude`): a step that is a power of ten from 10^-100 to 1 divides
+    exactly (the excess's digits, its exponent raised by at most 100, far from any limit),
+    and rate / step is then exact too, so both forms round the one exact product once: the
+    same value, and the same overflow. None for any other step."""
+    step, rate = rule.step.value, rule.rate.value
+    if not (_LEAST_FOLDED_STEP <= step <= 1) or step.normalize(CONTEXT).as_tuple().digits != (1,):
+        return None
+    exact = CONTEXT.copy()
+    exact.traps[Inexact] = exact.traps[Rounded] = True
+    try:
+        return exact.divide(rate, step)
+    except DecimalException:  # inexact, or past the limits: not folded
+        return None
 
 
 def _none_over(rule: ast.DeductStep) -> Decimal:
