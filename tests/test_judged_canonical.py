@@ -96,6 +96,7 @@ def _all_scores(rubric: pingfen.Rubric, record: dict[str, object]) -> None:
     if result._layout.every_canonical:  # written canonical, not only read so
         assert [str(s) for s in result._scores] == want
     assert [str(s) for s in result.scores().values()] == want
+    assert [str(result.score(name)) for name in result._layout.names] == want
     assert [str(n.score) for n in result.nodes()] == want
     names = tuple(reversed(result._layout.names))
     assert [str(s) for s in result.scores_of(names)] == want[::-1]

@@ -511,7 +511,8 @@ class Result:
         position = self._layout.positions.get(name)
         if position is None:
             raise KeyError(f"no group or indicator named {name!r}")
-        return canonical(self._scores[position])
+        score = self._scores[position]
+        return score if self._layout.every_canonical else canonical(score)
 
     @property
     def all_apply(self) -> bool:
