@@ -223,6 +223,8 @@ class Layout:
     _others: tuple[tuple[str, ...], Callable[[Sequence[Decimal]], tuple[Decimal, ...]] | None] = field(
         init=False, eq=False, repr=False
     )
+    # every score written canonical (`canonical` lists every position): read as they are
+    every_canonical: bool = field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "positions", {shape.name: i for i, shape in enumerate(self.nodes)})
@@ -237,6 +239,7 @@ class Layout:
         object.__setattr__(self, "back", tuple(zip(self.backwards, self.fixed_back, self.children_back, strict=True)))
         object.__setattr__(self, "_every", dict.fromkeys(self.names))
         written = sorted(set(self.canonical))
+        object.__setattr__(self, "every_canonical", len(written) == len(self.nodes) > 0)
         others = [i for i in range(len(self.nodes)) if i not in set(written)]
         object.__setattr__(self, "_written", (tuple(self.names[i] for i in written), _children(tuple(written))))
         object.__setattr__(self, "_others", (tuple(self.names[i] for i in others),
@@ -247,6 +250,8 @@ class Layout:
         others normalized; into a copy of a dict of every name (no resizing as it fills)."""
         # zip without `strict`: as many scores as names by construction, and a keyword
         # argument doubles the cost of each zip() call
+        if self.every_canonical:
+            return dict(zip(self.names, scores))  # noqa: B905
         out = self._every.copy()
         names, get = self._written
         if get is not None:
@@ -263,7 +268,10 @@ class Layout:
         return out  # type: ignore[return-value]  # every value was set above
 
     def canonical_scores(self, scores: Sequence[Decimal]) -> list[Decimal]:
-        """canonicals(scores), by normalizing alone where no score can be -0."""
+        """canonicals(scores): a copy where the code writes every score canonical, by
+        normalizing alone where no score can be -0."""
+        if self.every_canonical:
+            return list(scores)
         return normalized(scores) if self.unsigned else canonicals(scores)
 
     def picker(self, names: tuple[str, ...]) -> Callable[[Sequence[Decimal]], list[Decimal]]:
@@ -445,7 +453,7 @@ class Result:
         # slots set here, not by __init__: a third of the cost; children before their group.
         # Reasons and clamps are set when explained (`_explain_nodes`).
         # Each slot set apart (from tuples, a third slower), what the layout fixes zipped once.
-        scores = reversed(layout.canonical_scores(self._scores))
+        scores = reversed(self._scores if layout.every_canonical else layout.canonical_scores(self._scores))
         if self._absent:  # some row does not apply
             applies = [not a for a in reversed(self._absent)]
             for (i, fixed, children), score, it_applies in zip(layout.back, scores, applies, strict=True):
@@ -503,7 +511,8 @@ class Result:
         position = self._layout.positions.get(name)
         if position is None:
             raise KeyError(f"no group or indicator named {name!r}")
-        return canonical(self._scores[position])
+        score = self._scores[position]
+        return score if self._layout.every_canonical else canonical(score)
 
     @property
     def all_apply(self) -> bool:
@@ -525,7 +534,8 @@ class Result:
     def scores_of(self, names: tuple[str, ...]) -> list[Decimal]:
         """The scores of `names`, in that order (a batch's columns); the names are looked
         up once per rubric, not on every record."""
-        return self._layout.canonical_scores(self._layout.picker(names)(self._scores))
+        picked = self._layout.picker(names)(self._scores)  # a new list
+        return picked if self._layout.every_canonical else self._layout.canonical_scores(picked)
 
     def nodes(self) -> Iterator[NodeResult]:
         """Every group and indicator, depth-first in rubric order."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
-from decimal import Decimal
+from decimal import Context, Decimal, DecimalException, Inexact, InvalidOperation, Overflow, Rounded
 from typing import Any, Protocol, assert_never
 
 from pingfen import ast
@@ -28,6 +28,23 @@ _SPELLING = {
     operator.eq: "==", operator.ne: "!=", operator.lt: "<", operator.le: "<=", operator.gt: ">", operator.ge: ">=",
 }  # fmt: skip
 PYTHON_COMPARE = {op: _SPELLING[meaning] for op, meaning in COMPARE.items()}
+
+
+# A judgment's score, `+x` in the pinned context then made canonical (`display.canonical`), in
+# one call: rounded as the context rounds, trailing zeros dropped, and (with `clamp`, Emax one
+# less than the digits) no exponent above 0, so 2E+1 is 20. The same for every x with |x| below
+# 10^27 but a zero, which stays signed (the code writes `or 0`): `test_judged_canonical`.
+_JUDGED = Context(prec=CONTEXT.prec, rounding=CONTEXT.rounding, Emin=CONTEXT.Emin, Emax=CONTEXT.prec - 1, clamp=1,
+                  traps=[InvalidOperation, Overflow])  # fmt: skip
+_JUDGED_BELOW = Decimal(10) ** (CONTEXT.prec - 1)
+_JUDGED_CANONICAL = _JUDGED.normalize  # one constant of every rubric's code
+
+
+def _judged_within(bounds: tuple[tuple[str, Decimal], ...]) -> bool:
+    """Whether an input's bounds keep it strictly between -10^27 and 10^27."""
+    above = any(op in (">", ">=") and bound > -_JUDGED_BELOW for op, bound in bounds)
+    below = any(op in ("<", "<=") and bound < _JUDGED_BELOW for op, bound in bounds)
+    return above and below
 
 
 class Generator(Protocol):
@@ -46,6 +63,8 @@ class Generator(Protocol):
     def explaining(self) -> bool: ...
     @property
     def module(self) -> ast.Module: ...
+    @property
+    def bounds(self) -> Mapping[str, tuple[tuple[str, Decimal], ...]]: ...
     def const(self, value: object) -> str: ...
     def fresh(self, prefix: str) -> str: ...
     def indent(self, by: int) -> None: ...
@@ -104,6 +123,7 @@ class IndicatorCode:
         else:
             start, negative, over = g.const(top), False, False
         score, clamp = f"s{self.index}", "None"
+        judged: str | None = None
         if self.ind.low is not None:
             return self.adjusted(start, deductions)
         if not self.fixed:
@@ -117,6 +137,9 @@ class IndicatorCode:
             # a -0 start (a judgment of -0), so no score is -0 (codegen: Layout.unsigned). `+start`
             # is that (`plus` makes -0 0), and quicker than adding 0.
             less = f"{start} - {all_lost}" if lost or g.explaining else f"(+{start})"
+            if not (lost or low or over or g.explaining or base is None or self.ind.round_places is not None):
+                judged = self.judged(base)
+            less = less if judged is None else judged
             if not g.explaining and not low and not over:  # nothing to clamp: the difference is the score
                 g.out(f"{score} = {less}")
             else:
@@ -128,9 +151,21 @@ class IndicatorCode:
                 self.keep(f"{clamp} is {g.const('low')}", f"({g.const(site)}, ({start}, {all_lost}))")
         if self.ind.round_places is not None:
             self.rounded(score)
-        else:  # fixed arms, written canonical (`arm`): only the score of an arm
-            self.canonical = self.fixed and not g.explaining
+        else:  # fixed arms, written canonical (`arm`), and a judgment (`judged`)
+            self.canonical = (self.fixed or judged is not None) and not g.explaining
         return self.kept(score, clamp)
+
+    def judged(self, base: ast.BaseRule) -> str | None:
+        """The score of a judgment by its input alone, written canonical: `+x` (which rounds
+        to the context's digits and makes -0 0) then normalized, in one C call (`_JUDGED`),
+        where the input's bounds keep it below 10^27; None for any other rule."""
+        if not isinstance(base, ast.Judgment) or ast.guard_of(base) is not None:
+            return None
+        name = (base.input or self.ind.name).text
+        bounds = self.g.bounds.get(name)
+        if bounds is None or not _judged_within(bounds):
+            return None
+        return f"({self.g.const(_JUDGED_CANONICAL)}({self.g.names[name]}) or {self.g.const(ZERO)})"
 
     def kept(self, score: str, clamp: str) -> tuple[str, str, str]:
         """Write the lines recording reasons, now that the score is known; return the names of
@@ -196,7 +231,8 @@ class IndicatorCode:
         self.canonical = True
         lets = {let.name.text: let.expr for let in g.module.lets}
         inputs = {i.name.text: i for i in g.module.inputs}
-        if all(_magnitude(e, lets, inputs) is not None for e in (rule.value, rule.reference) if e is not None):
+        bounded = all(_magnitude(e, lets, inputs) is not None for e in (rule.value, rule.reference) if e is not None)
+        if bounded:
             # `a <= b` is `a - b <= 0` (a rounded difference keeps its sign), and a - b of values
             # this small cannot overflow: the subtraction is made only when something is over
             g.out(f"if {a} <= {b}:")
@@ -213,7 +249,11 @@ class IndicatorCode:
         if rounding is not None:
             g.out(f"    {steps} = {g.const(Decimal.to_integral_value)}({quotient}, {g.const(rounding)})")
             quotient = steps
-        taken = f"{g.const(rule.rate.value)} * ({quotient})"
+        per_unit = _per_unit(rule) if bounded and rounding is None else None
+        if per_unit is not None:  # `rate × (excess / step)` with the exact quotient folded: one division fewer
+            taken = f"{excess} * {g.const(per_unit)}"
+        else:
+            taken = f"{g.const(rule.rate.value)} * ({quotient})"
         # `top - (0 + taken)` is `top - taken`: the product has at most 28 digits, so adding 0
         # changes at most a -0 into 0, and top less either zero is the same (unless top is -0).
         if top.is_zero() and top.is_signed():
@@ -681,6 +721,27 @@ def _magnitude(e: ast.Expr, lets: Mapping[str, ast.Expr], inputs: Mapping[str, a
         case _:
             assert_never(e)
     return found if found is not None and found <= _SMALL_EXPONENT else None
+
+
+# The least step folded (`_per_unit`): excess / step then shifts the exponent by at most 100.
+_LEAST_FOLDED_STEP = Decimal(1).scaleb(-100)
+
+
+def _per_unit(rule: ast.DeductStep) -> Decimal | None:
+    """rate / step, when `rate × (excess / step)` is `excess × (rate / step)` for every excess
+    of a bounded step (`_magnitude`): a step that is a power of ten from 10^-100 to 1 divides
+    exactly (the excess's digits, its exponent raised by at most 100, far from any limit),
+    and rate / step is then exact too, so both forms round the one exact product once: the
+    same value, and the same overflow. None for any other step."""
+    step, rate = rule.step.value, rule.rate.value
+    if not (_LEAST_FOLDED_STEP <= step <= 1) or step.normalize(CONTEXT).as_tuple().digits != (1,):
+        return None
+    exact = CONTEXT.copy()
+    exact.traps[Inexact] = exact.traps[Rounded] = True
+    try:
+        return exact.divide(rate, step)
+    except DecimalException:  # inexact, or past the limits: not folded
+        return None
 
 
 def _none_over(rule: ast.DeductStep) -> Decimal:
