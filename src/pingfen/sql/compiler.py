@@ -239,9 +239,25 @@ class Compiler:
         floored = exp.NEQ(this=read.sql.copy(), expression=exp.Floor(this=read.sql.copy()))
         if self.dialect != "duckdb":
             return floored
-        twin = self.small[name] = Small(self.bind(Frag(exact.small_input(raw.sql, read.sql), read.depth)), exact.SMALL_BOUND)
+        if self.known_places(name, raw) == 0:  # a column of whole numbers (BIGINT, DECIMAL(p, 0)): none has a fraction
+            return exp.false()
+        twin = self.small[name] = Small(self.bind(Frag(self.small_input(name, raw, read), read.depth)), exact.SMALL_BOUND)
         whole = exp.NEQ(this=exp.Mod(this=twin.frag.sql.copy(), expression=integer(10**exact.TWIN_PLACES)), expression=integer(0))
         return case((exp.Not(this=exp.Is(this=twin.frag.sql.copy(), expression=exp.Null())), whole), default=floored)
+
+    def known_places(self, name: str, raw: Frag) -> int | None:
+        """The decimals of an input's every value where its column's type fixes them (`scales`)
+        and the value is the column's own: the relation's column, no `precision` rounding it."""
+        spec = next((s for s in self.rubric.inputs if s.name == name), None)
+        own = isinstance(raw.sql, exp.Column) and raw.sql.name == name and raw.depth == 0
+        return self.scales.get(name) if own and spec is not None and spec.precision is None else None
+
+    def small_input(self, name: str, raw: Frag, value: Frag) -> exp.Expr:
+        """An input's twin (exact.small_input), in 64 bits all through for a column of known scale."""
+        places = self.known_places(name, raw)
+        if places is not None and places <= exact.KNOWN_PLACES:
+            return exact.small_known(raw.sql, places)
+        return exact.small_input(raw.sql, value.sql)
 
     # ---------------------------------------------------------------- expressions
     def value(self, e: ast.Expr, where: str, reached: Frag) -> Frag:
@@ -326,7 +342,7 @@ class Compiler:
                 name = e.name.text
                 if name not in self.small and name in self.numbers:  # an input's twin, made when first divided
                     raw, value = self.numbers[name]
-                    self.small[name] = Small(self.bind(Frag(exact.small_input(raw.sql, value.sql), value.depth)), exact.SMALL_BOUND)
+                    self.small[name] = Small(self.bind(Frag(self.small_input(name, raw, value), value.depth)), exact.SMALL_BOUND)
                 if name not in self.small and name in self.lets:  # a let's: its expression's, once
                     found = self.twin(self.lets.pop(name).expr)
                     if found is not None:
