@@ -34,8 +34,10 @@ from pingfen.sql import Explainer, to_sql  # noqa: E402
 from pingfen.testing import STEPS, grid_range  # noqa: E402
 
 
-def column(spec: pingfen.InputSpec, seed: int) -> str:
-    """A DuckDB expression drawing the input's values (the draw only: the scoring has no float)."""
+def column(spec: pingfen.InputSpec, seed: int, warehouse: bool = False) -> str:
+    """A DuckDB expression drawing the input's values (the draw only: the scoring has no float):
+    each number a DECIMAL(38, s), s its grid's places; with `warehouse`, typed as a warehouse
+    table types them — counts BIGINT, amounts, scores and ratios DECIMAL(18, s) — the same values."""
     name = '"' + spec.name.replace('"', '""') + '"'
     if spec.type == "bool":
         return f"hash(i, {seed}) % 2 = 0 AS {name}"
@@ -46,7 +48,10 @@ def column(spec: pingfen.InputSpec, seed: int) -> str:
     step = STEPS[spec.type]
     places = max(0, -int(step.as_tuple().exponent))
     n = f"({lo} + (hash(i, {seed}) % {hi - lo + 1})::BIGINT)"
-    return f"CAST({n} AS DECIMAL(38, 0)) * CAST({step} AS DECIMAL({places + 1}, {places})) AS {name}"
+    value = f"CAST({n} AS DECIMAL(38, 0)) * CAST({step} AS DECIMAL({places + 1}, {places}))"
+    if warehouse:
+        return f"CAST({n} AS BIGINT) AS {name}" if spec.type == "count" else f"CAST({value} AS DECIMAL(18, {places})) AS {name}"
+    return f"{value} AS {name}"
 
 
 def main() -> None:

@@ -97,6 +97,7 @@ class Site:
     condition: Frag
     code: str
     input: str | None
+    covered: bool = False  # false wherever the inputs' one test (Compiler.fine) holds
 
 
 class Compiler:
@@ -113,6 +114,7 @@ class Compiler:
         self.count = 0
         self.env: dict[str, Frag] = {}
         self.sites: list[Site] = []
+        self.fine: list[Frag] = []  # each input's one test (fine_input), where it has one
         self.scores: dict[str, Frag] = {}  # each node's column, in the order they are bound
         self.walker = rubric.walker()  # for a rule's text as the walker quotes it in reasons
         self.catalogue: list[Entry] = []  # every reason the rubric may give, by number
@@ -162,8 +164,37 @@ class Compiler:
             self.env[spec.name] = bound
             if spec.type not in ("bool", "label", "date"):  # a number: it may have a 64-bit twin
                 self.numbers[spec.name] = (raw, bound)
+            fine = self.fine_input(spec, bound, problems) if self.reads(spec) else None
             for condition, code in problems:
-                self.sites.append(Site(condition, code, spec.name))
+                self.sites.append(Site(condition, code, spec.name, fine is not None and code in fine[1]))
+            if fine is not None:
+                self.fine.append(fine[0])
+
+    def fine_input(self, spec: InputSpec, value: Frag, problems: list[tuple[Frag, str]]) -> tuple[Frag, frozenset[str]] | None:
+        """One test that holds only where none of the input's refusals of these codes can: the
+        refusal column tries it before the sites, so a row of good inputs (the common one) is
+        not put to three or four tests an input. Its value column is NULL wherever the input
+        is missing, unread or too large (PF501, PF502, PF800), so a number is fine where that
+        column is there and its domain (PF503) holds; a bool where it is read; a label where it
+        is one of those declared. NULL counts as not fine: the row takes every site in turn."""
+        there = exp.Not(this=exp.Is(this=value.sql.copy(), expression=exp.Null()))
+        match spec.type:
+            case "bool":
+                return Frag(there, value.depth), frozenset({"PF501", "PF502"})
+            case "label":
+                if "" in spec.labels:
+                    return None
+                known = exp.In(this=value.sql.copy(), expressions=[exp.Literal.string(label) for label in spec.labels])
+                return Frag(known, value.depth), frozenset({"PF501", "PF506"})
+            case "date":
+                return None
+        tests: list[exp.Expr] = [there]
+        depth = value.depth
+        for condition, code in problems:
+            if code == "PF503":
+                tests.extend(negated(condition.sql))
+                depth = max(depth, condition.depth)
+        return Frag(exp.and_(*tests), depth), frozenset({"PF501", "PF502", "PF503", "PF800"})
 
     def input(self, spec: InputSpec, raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
         """The typed value of an input and its refusals, in `values.coerce`'s order."""
@@ -208,9 +239,25 @@ class Compiler:
         floored = exp.NEQ(this=read.sql.copy(), expression=exp.Floor(this=read.sql.copy()))
         if self.dialect != "duckdb":
             return floored
-        twin = self.small[name] = Small(self.bind(Frag(exact.small_input(raw.sql, read.sql), read.depth)), exact.SMALL_BOUND)
+        if self.known_places(name, raw) == 0:  # a column of whole numbers (BIGINT, DECIMAL(p, 0)): none has a fraction
+            return exp.false()
+        twin = self.small[name] = Small(self.bind(Frag(self.small_input(name, raw, read), read.depth)), exact.SMALL_BOUND)
         whole = exp.NEQ(this=exp.Mod(this=twin.frag.sql.copy(), expression=integer(10**exact.TWIN_PLACES)), expression=integer(0))
         return case((exp.Not(this=exp.Is(this=twin.frag.sql.copy(), expression=exp.Null())), whole), default=floored)
+
+    def known_places(self, name: str, raw: Frag) -> int | None:
+        """The decimals of an input's every value where its column's type fixes them (`scales`)
+        and the value is the column's own: the relation's column, no `precision` rounding it."""
+        spec = next((s for s in self.rubric.inputs if s.name == name), None)
+        own = isinstance(raw.sql, exp.Column) and raw.sql.name == name and raw.depth == 0
+        return self.scales.get(name) if own and spec is not None and spec.precision is None else None
+
+    def small_input(self, name: str, raw: Frag, value: Frag) -> exp.Expr:
+        """An input's twin (exact.small_input), in 64 bits all through for a column of known scale."""
+        places = self.known_places(name, raw)
+        if places is not None and places <= exact.KNOWN_PLACES:
+            return exact.small_known(raw.sql, places)
+        return exact.small_input(raw.sql, value.sql)
 
     # ---------------------------------------------------------------- expressions
     def value(self, e: ast.Expr, where: str, reached: Frag) -> Frag:
@@ -295,7 +342,7 @@ class Compiler:
                 name = e.name.text
                 if name not in self.small and name in self.numbers:  # an input's twin, made when first divided
                     raw, value = self.numbers[name]
-                    self.small[name] = Small(self.bind(Frag(exact.small_input(raw.sql, value.sql), value.depth)), exact.SMALL_BOUND)
+                    self.small[name] = Small(self.bind(Frag(self.small_input(name, raw, value), value.depth)), exact.SMALL_BOUND)
                 if name not in self.small and name in self.lets:  # a let's: its expression's, once
                     found = self.twin(self.lets.pop(name).expr)
                     if found is not None:
@@ -729,8 +776,21 @@ class Compiler:
         scores |= {o.row.name.text: self.scores[o.row.name.text] for o in module.outside}  # after the tree, as evaluate() lists them
         total = self.bind(self.short_total(raw, header) or self.round_total(raw, header))
         grade = self.grade(total, header)
-        refusal = self.bind(Frag(case(*((s.condition.sql.copy(), integer(i)) for i, s in enumerate(self.sites))), max(s.condition.depth for s in self.sites)) if self.sites else Frag(exp.Null(), 0))
+        refusal = self.bind(self.refusal()) if self.sites else Frag(exp.Null(), 0)
         return self.select(scores, total, grade, refusal, self.narrowed(scores) if self.dialect == "duckdb" else {})
+
+    def refusal(self) -> Frag:
+        """The number of the first site that fails, in evaluate()'s order, else NULL. Where every
+        input is fine (fine_input: one test each, the common row) only the sites those tests do
+        not cover are tried; any other row tries them all, so its first is the same."""
+        every = Frag(case(*((s.condition.sql.copy(), integer(i)) for i, s in enumerate(self.sites))), max(s.condition.depth for s in self.sites))
+        if not self.fine or not any(s.covered for s in self.sites):
+            return every
+        fine = self.bind(Frag(exp.and_(*(f.sql.copy() for f in self.fine)), max(f.depth for f in self.fine)))
+        rest = [(s.condition.sql.copy(), integer(i)) for i, s in enumerate(self.sites) if not s.covered]
+        left = case(*rest) if rest else exp.Null()
+        depth = max([fine.depth, every.depth] + [s.condition.depth for s in self.sites if not s.covered])
+        return Frag(case((fine.sql.copy(), left), default=every.sql), depth)
 
     def narrowed(self, scores: dict[str, Frag]) -> dict[str, exp.Expr]:
         """Each node's score as a 64-bit DECIMAL(18, s) where its decimals are known (sql/narrow.py).
@@ -863,12 +923,15 @@ class Compiler:
             final.append(exp.alias_(case((ok.copy(), narrowed.get(name, frag.sql).copy())), name, quoted=True, copy=False))
         final.append(exp.alias_(case((ok.copy(), total.sql.copy())), TOTAL, quoted=True, copy=False))
         final.append(exp.alias_(case((ok.copy(), grade.sql.copy())), GRADE, quoted=True, copy=False))
-        codes = [(exp.EQ(this=refusal.sql.copy(), expression=integer(i)), exp.Literal.string(s.code)) for i, s in enumerate(self.sites)]
-        names = [(exp.EQ(this=refusal.sql.copy(), expression=integer(i)), exp.Literal.string(s.input)) for i, s in enumerate(self.sites) if s.input is not None]
+        # a row scored (the common one) is settled by the first test, not by one per site: the
+        # engine tries a CASE's tests in turn on every row none has taken yet
+        scored = [(ok.copy(), exp.Null())]
+        codes = scored + [(exp.EQ(this=refusal.sql.copy(), expression=integer(i)), exp.Literal.string(s.code)) for i, s in enumerate(self.sites)]
+        names = scored + [(exp.EQ(this=refusal.sql.copy(), expression=integer(i)), exp.Literal.string(s.input)) for i, s in enumerate(self.sites) if s.input is not None]
         if self.with_reasons:
             final.append(exp.alias_(case((ok.copy(), self.reasons_column().sql)), REASONS, quoted=True, copy=False))
-        final.append(exp.alias_(case(*codes) if codes else exp.Null(), REFUSAL, quoted=True, copy=False))
-        final.append(exp.alias_(case(*names) if names else exp.Null(), REFUSAL_INPUT, quoted=True, copy=False))
+        final.append(exp.alias_(case(*codes) if len(codes) > 1 else exp.Null(), REFUSAL, quoted=True, copy=False))
+        final.append(exp.alias_(case(*names) if len(names) > 1 else exp.Null(), REFUSAL_INPUT, quoted=True, copy=False))
         if narrowed:
             self.sweep(final)
         columns = [spec.name for spec in self.rubric.inputs] + [n for layer in self.layers for n, _ in layer]
@@ -899,6 +962,17 @@ class Compiler:
                 if name in live or not name.startswith(PREFIX):
                     live.update(c.name for c in sql.find_all(exp.Column))
         self.layers = [[(n, e) for n, e in layer if n in live or not n.startswith(PREFIX)] for layer in self.layers]
+
+
+def negated(e: exp.Expr) -> list[exp.Expr]:
+    """Tests that all hold where `e` does not: NOT (NOT a OR NOT b) as a, b (each a test of its own)."""
+    if isinstance(e, exp.Or):
+        return [t for part in e.flatten() for t in negated(part)]
+    if isinstance(e, exp.Paren):
+        return negated(e.this)
+    if isinstance(e, exp.Not):
+        return [e.this.copy()]
+    return [exp.Not(this=exact.paren(e.copy()))]
 
 
 def compare(op: str, a: exp.Expr, b: exp.Expr) -> exp.Expr:

@@ -202,6 +202,21 @@ def small_input(raw: exp.Expr, value: exp.Expr) -> exp.Expr:
     return case((exp.and_(same, within), scaled))
 
 
+KNOWN_PLACES = 5  # a column of at most this many decimals (its type's) has its twin in 64 bits all through
+
+
+def small_known(raw: exp.Expr, places: int) -> exp.Expr:
+    """The twin of a column whose type fixes its decimals (`places` <= KNOWN_PLACES: a count's
+    BIGINT, an amount's DECIMAL(18, 2)): read at its own scale, which rounds nothing, so it needs
+    no reading back; below 10^6 in size, its digits × 10^places as a 64-bit DECIMAL(18, places)
+    made a BIGINT (a 64-bit division by 10^places, exact), scaled to 10^6. NULL otherwise."""
+    assert 0 <= places <= KNOWN_PLACES
+    short = exp.TryCast(this=raw.copy(), to=decimal_type(17 - places, places), safe=True)
+    within = exp.LT(this=exp.Abs(this=short.copy()), expression=cast(integer(TWIN_INPUT_BELOW), decimal_type(7, 0)))
+    digits = cast(exp.Mul(this=short, expression=cast(integer(10**places), decimal_type(places + 1, 0))), BIGINT)
+    return case((within, exp.Mul(this=paren(digits), expression=integer(10 ** (TWIN_PLACES - places)))))
+
+
 def small_literal(value: Decimal) -> int | None:
     """A constant's twin, when it has one (at most 6 decimals, below 10^12)."""
     if decimals(value) > TWIN_PLACES or abs(value) >= Decimal(10) ** (18 - TWIN_PLACES):

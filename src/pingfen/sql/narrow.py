@@ -131,8 +131,9 @@ class Narrower:
         return Units(cast(result.sql, typed(result)), result.depth, places, bound, result.scale)
 
     def case(self, e: exp.Case) -> Units | None:
-        """A CASE: its conditions as they are (they read the wide columns, computed anyway), each
-        value cast to one type, the most places among them."""
+        """A CASE: each value cast to one type, the most places among them; its conditions'
+        comparisons made on the narrow values where both sides have them (`test`), so that the
+        wide values a clamp compares need not be worked out; any other condition as it is."""
         ifs: list[exp.If] = e.args.get("ifs") or []
         values = [self.units(i.args["true"]) for i in ifs]
         default = e.args.get("default")
@@ -144,12 +145,50 @@ class Narrower:
         bound = max(v.bound * 10 ** (places - v.places) for v in found)
         if width(bound, places) > MOST_DIGITS:
             return None
-        depth = max([v.depth for v in found] + [depth_of(i.this, self.bound) for i in ifs])
+        tests = [self.test(i.this) for i in ifs]
+        depth = max([v.depth for v in found] + [d for _t, d in tests])
         scale = max(v.scale for v in found)
         kind = decimal_type(width(bound, places), places)
-        whens = [(i.this.copy(), cast(v.sql, kind)) for i, v in zip(ifs, found, strict=False)]
+        whens = [(t, cast(v.sql, kind)) for (t, _d), v in zip(tests, found, strict=False)]
         built = case(*whens, default=cast(found[-1].sql, kind) if otherwise is not None else None)
         return Units(built, depth, places, bound, scale)
+
+    def test(self, e: exp.Expr) -> tuple[exp.Expr, int]:
+        """A condition and the layer it can be read in: its comparisons of values that both have
+        narrow forms made on those (the same numbers, exactly: DuckDB compares two decimals in a
+        type that holds both), its ANDs, ORs and NOTs of such; else as it is, on the wide columns."""
+        narrowed = self.narrow_test(e)
+        return narrowed if narrowed is not None else (e.copy(), depth_of(e, self.bound))
+
+    def narrow_test(self, e: exp.Expr) -> tuple[exp.Expr, int] | None:
+        if isinstance(e, exp.Paren):
+            inner = self.narrow_test(e.this)
+            return None if inner is None else (exact.paren(inner[0]), inner[1])
+        if isinstance(e, exp.Not):
+            inner = self.narrow_test(e.this)
+            return None if inner is None else (exp.Not(this=exact.paren(inner[0])), inner[1])
+        if isinstance(e, exp.And | exp.Or | exp.LT | exp.GT | exp.LTE | exp.GTE | exp.EQ | exp.NEQ):
+            if isinstance(e, exp.And | exp.Or):
+                left, right = self.narrow_test(e.this), self.narrow_test(e.expression)
+                parts = None if left is None or right is None else (left[0], right[0], max(left[1], right[1]))
+            elif self.whole(e.this) and self.whole(e.expression):
+                return None  # an arm's index against its number: already a small integer's test
+            else:
+                a, b = self.units(e.this), self.units(e.expression)
+                parts = None if a is None or b is None else (exact.paren(a.sql), exact.paren(b.sql), max(a.depth, b.depth))
+            if parts is None:
+                return None
+            return type(e)(this=parts[0], expression=parts[1]), parts[2]
+        return None
+
+    def whole(self, e: exp.Expr) -> bool:
+        """An integer constant, or a column of a CASE of them (the index of a band's arm)."""
+        if isinstance(e, exp.Column) and e.name in self.bound:
+            e = self.bound[e.name][0]
+            if isinstance(e, exp.Case):
+                values = [i.args["true"] for i in e.args.get("ifs") or []] + ([e.args["default"]] if e.args.get("default") else [])
+                return all(isinstance(v, exp.Literal) and v.is_int for v in values)
+        return isinstance(e, exp.Literal) and e.is_int
 
     def times_constant(self, e: exp.Mul) -> Units | None:
         """exact.times_literal's product: CAST(a AS NUM) × a typed constant."""
