@@ -229,8 +229,8 @@ def _may_hold_negative_zero(node: ast.Node) -> bool:
     counts it) or an adjust row written -0; a group only if all its parts can. Yes is safe."""
     if node.max.value.is_zero() and node.max.value.is_signed():
         return True
-    if isinstance(node, ast.Group):
-        return all(_may_hold_negative_zero(c) for c in node.children)
+    if isinstance(node, ast.Group):  # an empty group's sum is 0, never -0
+        return bool(node.children) and all(_may_hold_negative_zero(c) for c in node.children)
     arms = (p.value for rule in node.rules if ast.is_base(rule) for p in rule.arm_points())
     deducts = any(ast.is_deduction(rule) for rule in node.rules)
     return (
@@ -871,7 +871,7 @@ class _Generator:
         if self.explaining or self.plan.guards or not self.unsigned:
             self.assign_sum(score, terms)
             return
-        if len(terms) == 1 and children[0] in self.canonical and terms[0] == self.per_node[children[0]][0]:
+        if len(terms) == 1 and children and children[0] in self.canonical and terms[0] == self.per_node[children[0]][0]:
             self.out(f"{score} = {terms[0]}")  # one child written canonical: its score as it is
         elif len(terms) <= SUM_CHUNK:
             self.out(f"{score} = {self.const(canonical_unsigned)}({' + '.join(terms)})")
