@@ -18,6 +18,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -25,7 +26,7 @@ from sqlglot import exp
 
 from pingfen.errors import UsageError
 from pingfen.evaluate.rubric import Rubric, numbered_columns
-from pingfen.io.tables import csv_delimiter, csv_encoding
+from pingfen.io.tables import cell_value, csv_delimiter, csv_encoding
 from pingfen.io.write import atomic_open, atomic_path, refuse_inputs
 from pingfen.lang import Lang
 from pingfen.messages import message
@@ -262,7 +263,9 @@ def _utf8(data: str, path: str, encoding: str | None) -> str:
 
 
 def _xlsx_to_csv(data: str, path: str) -> None:
-    """The first sheet's cells as text, row by row (openpyxl's read-only mode streams)."""
+    """The first sheet's cells as text, row by row (openpyxl's read-only mode streams): the
+    header's as io.tables names the columns, every other cell's as io.tables reads its value
+    (cell_value: a number formatted as a percentage is `150%`, a date ISO text, …)."""
     from openpyxl import load_workbook
 
     book = load_workbook(data, read_only=True, data_only=True)
@@ -271,12 +274,29 @@ def _xlsx_to_csv(data: str, path: str) -> None:
         with atomic_open(path, newline="") as out:  # a private temporary, written as every file is
             writer = csv.writer(out)
             width: int | None = None
-            for row in sheet.iter_rows(values_only=True):
-                cells = ["" if v is None else str(v).lower() if isinstance(v, bool) else str(v) for v in row]
+            for row in sheet.iter_rows(values_only=False):  # cells, not values: a percent's format is read too
+                if width is None:
+                    cells = ["" if c.value is None else str(c.value).lower() if isinstance(c.value, bool) else str(c.value) for c in row]
+                else:
+                    cells = [_cell_text(c) for c in row]
                 width = len(cells) if width is None else width  # each row as wide as the header, as io.tables reads a sheet
                 writer.writerow(cells[:width] + [""] * (width - len(cells)))
     finally:
         book.close()
+
+
+def _cell_text(cell: Any) -> str:
+    """A sheet's cell as the text of the value io.tables reads from it (tables.cell_value)."""
+    value = cell.value
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    read = cell_value(value, getattr(cell, "number_format", None) if number else None)
+    if read is None:
+        return ""
+    if isinstance(read, bool):
+        return "true" if read else "false"
+    if isinstance(read, Decimal):
+        return format(read, "f")  # its digits, never an exponent (1E+20)
+    return str(read)
 
 
 @contextmanager
