@@ -67,7 +67,7 @@ def _sheet(path: Path) -> None:
     for r, row in enumerate(ROWS, start=2):
         for c, cell in enumerate(row, start=1):
             value, shown = cell if isinstance(cell, tuple) else (cell, None)
-            written = sheet.cell(row=r, column=c, value=value)  # type: ignore[arg-type]  # openpyxl's stubs type a cell's value narrowly
+            written = sheet.cell(row=r, column=c, value=value)
             if shown is not None:
                 written.number_format = shown
     book.save(path)
