@@ -26,7 +26,7 @@ from sqlglot import exp
 
 from pingfen.errors import UsageError
 from pingfen.evaluate.rubric import Rubric, numbered_columns
-from pingfen.io.tables import cell_value, csv_delimiter, csv_encoding
+from pingfen.io.tables import cell_value, csv_delimiter, csv_encoding, open_workbook, xlsx_errors
 from pingfen.io.write import atomic_open, atomic_path, refuse_inputs
 from pingfen.lang import Lang
 from pingfen.messages import message
@@ -128,18 +128,31 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
     with tempfile.TemporaryDirectory(prefix="pingfen-") as folder:
         path = data
         if read == "xlsx":
+            _readable(data)
             path = str(Path(folder) / "sheet.csv")
             _xlsx_to_csv(data, path)
         elif read == "csv":
             path = _utf8(data, str(Path(folder) / "utf8.csv"), encoding)
         source = exp.Literal.string(path).sql("duckdb")
         if read == "parquet":
+            _readable(data)
             reader = f"read_parquet({source})"
         else:  # every cell as text: the query types it, and refuses a bad one in its row
             reader = _csv_reader(con, path, folder)
         described = {str(row[0]): str(row[1]) for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()}
         con.execute(f'CREATE VIEW "records" AS SELECT {_panel_columns(rubric, described)} FROM {reader}')
         yield
+
+
+def _readable(data: str) -> None:
+    """PF831 with the system's reason, in the reader's language, for a file that cannot be
+    opened (missing, a folder, no permission), as a CSV file's is worded (_utf8): DuckDB's
+    own reader would say it in English."""
+    try:
+        with open(data, "rb"):
+            pass
+    except OSError as error:
+        raise _refuse("PF831", {"data": data, "detail": OSReason.of(error)}) from None
 
 
 # A row of more cells than the header, up to PAST more, is refused in its row (PF520) as
@@ -250,28 +263,42 @@ def _utf8(data: str, path: str, encoding: str | None) -> str:
     try:
         if codecs.lookup(encoding).name == "utf-8":
             return data
-        with open(data, encoding=encoding, newline="") as text, atomic_open(path, newline="") as out:
-            while chunk := text.read(1 << 20):
-                out.write(chunk)
+        _recode(data, path, encoding)
     except LookupError:
         raise _refuse("PF831", {"data": data, "detail": f"unknown encoding {encoding!r}"}) from None
-    except UnicodeDecodeError as error:
-        raise _refuse("PF831", {"data": data, "detail": f"{encoding}: {error.reason}"}) from None
     except OSError as error:
         raise _refuse("PF831", {"data": data, "detail": OSReason.of(error)}) from None
     return path
+
+
+def _recode(data: str, path: str, encoding: str) -> None:
+    """The file from `encoding` into UTF-8 at `path`, its line endings as they are; bytes the
+    encoding cannot read are PF512, as `pingfen eval` refuses them, naming their line."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lines = 1  # the line the chunk starts in
+    with open(data, "rb") as raw, atomic_open(path, newline="") as out:
+        while True:
+            chunk = raw.read(1 << 20)
+            pending = decoder.getstate()[0]  # a character's first bytes, cut at the last chunk's end
+            try:
+                out.write(decoder.decode(chunk, final=not chunk))
+            except UnicodeDecodeError as error:
+                at = max(error.start - len(pending), 0)  # the bad bytes' place in this chunk
+                line = lines + chunk[:at].count(b"\n")
+                raise _refuse("PF512", {"path": data, "encoding": encoding, "row": line}) from None
+            if not chunk:
+                return
+            lines += chunk.count(b"\n")
 
 
 def _xlsx_to_csv(data: str, path: str) -> None:
     """The first sheet's cells as text, row by row (openpyxl's read-only mode streams): the
     header's as io.tables names the columns, every other cell's as io.tables reads its value
     (cell_value: a number formatted as a percentage is `150%`, a date ISO text, …)."""
-    from openpyxl import load_workbook
-
-    book = load_workbook(data, read_only=True, data_only=True)
+    book = open_workbook(Path(data))  # PF508 for a file that is no workbook, or a zip bomb
     try:
         sheet = book.worksheets[0]
-        with atomic_open(path, newline="") as out:  # a private temporary, written as every file is
+        with xlsx_errors(Path(data)), atomic_open(path, newline="") as out:  # a private temporary, written as every file is
             writer = csv.writer(out)
             width: int | None = None
             for row in sheet.iter_rows(values_only=False):  # cells, not values: a percent's format is read too
