@@ -44,6 +44,14 @@ WRITES = {".parquet": "parquet", ".csv": "csv"}
 class Scored:
     rows: int
     refused: int
+    dropped: tuple[str, ...] = ()  # the file's columns named as the output's own, not written (PF731)
+
+    def warnings(self, lang: Lang) -> list[str]:
+        """PF731 when some of the file's columns were not written."""
+        if not self.dropped:
+            return []
+        columns = ("、" if lang == "zh" else ", ").join(f"`{c}`" for c in self.dropped)
+        return [f"PF731: {message('PF731', lang, {'columns': columns})}"]
 
     def describe(self, lang: Lang) -> str:
         if lang == "zh":
@@ -92,6 +100,7 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
             # a file of text (CSV, a sheet) is read as `pingfen eval` reads its cells (sql/spelt.py)
             kind = FormsCompiler if read == "parquet" else SpeltCompiler
             tree = compiler.to_sql_tree(rubric, "duckdb", "records", reasons=reasons, kind=kind, scales=_scales(con))
+            dropped = _keep_own(con, tree, rubric)
             query = tree.sql(dialect="duckdb", copy=False)
             options = "FORMAT parquet" if write == "parquet" else "FORMAT csv, HEADER true"
             target = exp.Literal.string(str(tmp)).sql("duckdb")
@@ -104,7 +113,25 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
     finally:
         con.close()
     assert found is not None
-    return Scored(int(found[0]), int(found[1]))
+    return Scored(int(found[0]), int(found[1]), dropped)
+
+
+def _keep_own(con: Any, tree: exp.Select, rubric: Rubric) -> tuple[str, ...]:
+    """The file's columns named as one the query writes (total, grade, refusal, a node's score,
+    …, in any case: DuckDB's names are), left out of those it passes through: else the output
+    would hold two, the file's first and the query's renamed `total_1`. What is left out."""
+    own: set[str] = set()
+    selects = [cte.this for cte in (tree.args.get("with_") or exp.With(expressions=[])).expressions] + [tree]
+    for select in selects:
+        own.update(e.alias_or_name.lower() for e in select.expressions[1:])
+    inputs = {spec.name.lower() for spec in rubric.inputs}  # read by the query, never passed through
+    described = [str(row[0]) for row in con.execute('DESCRIBE "records"').fetchall()]
+    dropped = tuple(c for c in described if c.lower() in own and c.lower() not in inputs and c != MISALIGNED)
+    if dropped:
+        star = selects[0].expressions[0]  # the first SELECT *, over the file's relation
+        assert isinstance(star, exp.Star)
+        star.set("except_", [*(star.args.get("except_") or []), *(exp.to_identifier(c, quoted=True) for c in dropped)])
+    return dropped
 
 
 INTEGERS = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT"})
