@@ -94,3 +94,16 @@ def test_a_sheet_that_is_no_workbook_is_pf508_as_pingfen_eval_says(tmp_path: Pat
     data.write_text("id,人数\n甲,2\n", encoding="utf-8")
     assert _run(tmp_path, data) == _run(tmp_path, data, engine=False)
     assert "PF508" in _run(tmp_path, data)[1]
+
+
+@needs_duckdb
+def test_bytes_that_are_not_utf8_past_the_first_64_kib(tmp_path: Path) -> None:
+    """The engine checks a file's first 64 KiB are UTF-8 (else it reads it as pingfen eval
+    would); bad bytes further on, which DuckDB's reader meets, are PF512 naming their line,
+    in the reader's language, not DuckDB's English."""
+    data = tmp_path / "d.csv"
+    data.write_bytes("id,人数\n".encode() + b"a,1\n" * 40000 + b"b,\xff\xfe3\n")
+    code, said = _run(tmp_path, data)
+    assert (code, said) == (2, f"pingfen eval: PF512: 无法按 utf-8 编码读取 `{data}`（约第 40002 行），请用 `--encoding` 指定正确的编码")
+    python_code, python_said = _run(tmp_path, data, "--encoding", "utf-8", engine=False)
+    assert python_code == 2 and _words(said) == _words(python_said)

@@ -65,10 +65,12 @@ def _refuse(code: str, args: dict[str, object]) -> UsageError:
 
 def _failed(data: str, said: str) -> UsageError:
     """PF831 with DuckDB's first line; PF728, naming its line, for a row too long to be read
-    (more than PAST cells past the header)."""
+    (more than PAST cells past the header); PF512 for bytes that are not UTF-8."""
     line = re.search(r"CSV Error on Line: (\d+)", said)
     if line is not None and "Expected Number of Columns" in said:
         return _refuse("PF728", {"data": data, "line": int(line.group(1)), "past": PAST})
+    if line is not None and "Invalid unicode" in said:  # past the first 64 KiB _utf8 checks: PF512, as pingfen eval's
+        return _refuse("PF512", {"path": data, "encoding": "utf-8", "row": int(line.group(1))})
     return _refuse("PF831", {"data": data, "detail": said.splitlines()[0]})
 
 
