@@ -432,6 +432,8 @@ def _eval_duckdb(args: argparse.Namespace, lang: Lang, err: TextIO) -> int:
     except SqlRefusal as refused:  # a form the query does not translate: in the reader's language
         print(f"pingfen eval: {refused.code}: {refused.message(lang)}", file=err)
         return CANNOT
+    for warning in scored.warnings(lang):
+        print(f"pingfen eval: {warning}", file=err)
     print(scored.describe(lang), file=err)
     return OK if not scored.refused else NO
 

@@ -18,6 +18,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -25,7 +26,7 @@ from sqlglot import exp
 
 from pingfen.errors import UsageError
 from pingfen.evaluate.rubric import Rubric, numbered_columns
-from pingfen.io.tables import csv_delimiter, csv_encoding
+from pingfen.io.tables import cell_value, csv_delimiter, csv_encoding, open_workbook, xlsx_errors
 from pingfen.io.write import atomic_open, atomic_path, refuse_inputs
 from pingfen.lang import Lang
 from pingfen.messages import message
@@ -43,6 +44,14 @@ WRITES = {".parquet": "parquet", ".csv": "csv"}
 class Scored:
     rows: int
     refused: int
+    dropped: tuple[str, ...] = ()  # the file's columns named as the output's own, not written (PF731)
+
+    def warnings(self, lang: Lang) -> list[str]:
+        """PF731 when some of the file's columns were not written."""
+        if not self.dropped:
+            return []
+        columns = ("、" if lang == "zh" else ", ").join(f"`{c}`" for c in self.dropped)
+        return [f"PF731: {message('PF731', lang, {'columns': columns})}"]
 
     def describe(self, lang: Lang) -> str:
         if lang == "zh":
@@ -56,10 +65,12 @@ def _refuse(code: str, args: dict[str, object]) -> UsageError:
 
 def _failed(data: str, said: str) -> UsageError:
     """PF831 with DuckDB's first line; PF728, naming its line, for a row too long to be read
-    (more than PAST cells past the header)."""
+    (more than PAST cells past the header); PF512 for bytes that are not UTF-8."""
     line = re.search(r"CSV Error on Line: (\d+)", said)
     if line is not None and "Expected Number of Columns" in said:
         return _refuse("PF728", {"data": data, "line": int(line.group(1)), "past": PAST})
+    if line is not None and "Invalid unicode" in said:  # past the first 64 KiB _utf8 checks: PF512, as pingfen eval's
+        return _refuse("PF512", {"path": data, "encoding": "utf-8", "row": int(line.group(1))})
     return _refuse("PF831", {"data": data, "detail": said.splitlines()[0]})
 
 
@@ -91,6 +102,7 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
             # a file of text (CSV, a sheet) is read as `pingfen eval` reads its cells (sql/spelt.py)
             kind = FormsCompiler if read == "parquet" else SpeltCompiler
             tree = compiler.to_sql_tree(rubric, "duckdb", "records", reasons=reasons, kind=kind, scales=_scales(con))
+            dropped = _keep_own(con, tree, rubric)
             query = tree.sql(dialect="duckdb", copy=False)
             options = "FORMAT parquet" if write == "parquet" else "FORMAT csv, HEADER true"
             target = exp.Literal.string(str(tmp)).sql("duckdb")
@@ -103,7 +115,25 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
     finally:
         con.close()
     assert found is not None
-    return Scored(int(found[0]), int(found[1]))
+    return Scored(int(found[0]), int(found[1]), dropped)
+
+
+def _keep_own(con: Any, tree: exp.Select, rubric: Rubric) -> tuple[str, ...]:
+    """The file's columns named as one the query writes (total, grade, refusal, a node's score,
+    …, in any case: DuckDB's names are), left out of those it passes through: else the output
+    would hold two, the file's first and the query's renamed `total_1`. What is left out."""
+    own: set[str] = set()
+    selects = [cte.this for cte in (tree.args.get("with_") or exp.With(expressions=[])).expressions] + [tree]
+    for select in selects:
+        own.update(e.alias_or_name.lower() for e in select.expressions[1:])
+    inputs = {spec.name.lower() for spec in rubric.inputs}  # read by the query, never passed through
+    described = [str(row[0]) for row in con.execute('DESCRIBE "records"').fetchall()]
+    dropped = tuple(c for c in described if c.lower() in own and c.lower() not in inputs and c != MISALIGNED)
+    if dropped:
+        star = selects[0].expressions[0]  # the first SELECT *, over the file's relation
+        assert isinstance(star, exp.Star)
+        star.set("except_", [*(star.args.get("except_") or []), *(exp.to_identifier(c, quoted=True) for c in dropped)])
+    return dropped
 
 
 INTEGERS = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT"})
@@ -127,18 +157,31 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
     with tempfile.TemporaryDirectory(prefix="pingfen-") as folder:
         path = data
         if read == "xlsx":
+            _readable(data)
             path = str(Path(folder) / "sheet.csv")
             _xlsx_to_csv(data, path)
         elif read == "csv":
             path = _utf8(data, str(Path(folder) / "utf8.csv"), encoding)
         source = exp.Literal.string(path).sql("duckdb")
         if read == "parquet":
+            _readable(data)
             reader = f"read_parquet({source})"
         else:  # every cell as text: the query types it, and refuses a bad one in its row
             reader = _csv_reader(con, path, folder)
         described = {str(row[0]): str(row[1]) for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()}
         con.execute(f'CREATE VIEW "records" AS SELECT {_panel_columns(rubric, described)} FROM {reader}')
         yield
+
+
+def _readable(data: str) -> None:
+    """PF831 with the system's reason, in the reader's language, for a file that cannot be
+    opened (missing, a folder, no permission), as a CSV file's is worded (_utf8): DuckDB's
+    own reader would say it in English."""
+    try:
+        with open(data, "rb"):
+            pass
+    except OSError as error:
+        raise _refuse("PF831", {"data": data, "detail": OSReason.of(error)}) from None
 
 
 # A row of more cells than the header, up to PAST more, is refused in its row (PF520) as
@@ -249,34 +292,67 @@ def _utf8(data: str, path: str, encoding: str | None) -> str:
     try:
         if codecs.lookup(encoding).name == "utf-8":
             return data
-        with open(data, encoding=encoding, newline="") as text, atomic_open(path, newline="") as out:
-            while chunk := text.read(1 << 20):
-                out.write(chunk)
+        _recode(data, path, encoding)
     except LookupError:
         raise _refuse("PF831", {"data": data, "detail": f"unknown encoding {encoding!r}"}) from None
-    except UnicodeDecodeError as error:
-        raise _refuse("PF831", {"data": data, "detail": f"{encoding}: {error.reason}"}) from None
     except OSError as error:
         raise _refuse("PF831", {"data": data, "detail": OSReason.of(error)}) from None
     return path
 
 
-def _xlsx_to_csv(data: str, path: str) -> None:
-    """The first sheet's cells as text, row by row (openpyxl's read-only mode streams)."""
-    from openpyxl import load_workbook
+def _recode(data: str, path: str, encoding: str) -> None:
+    """The file from `encoding` into UTF-8 at `path`, its line endings as they are; bytes the
+    encoding cannot read are PF512, as `pingfen eval` refuses them, naming their line."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lines = 1  # the line the chunk starts in
+    with open(data, "rb") as raw, atomic_open(path, newline="") as out:
+        while True:
+            chunk = raw.read(1 << 20)
+            pending = decoder.getstate()[0]  # a character's first bytes, cut at the last chunk's end
+            try:
+                out.write(decoder.decode(chunk, final=not chunk))
+            except UnicodeDecodeError as error:
+                at = max(error.start - len(pending), 0)  # the bad bytes' place in this chunk
+                line = lines + chunk[:at].count(b"\n")
+                raise _refuse("PF512", {"path": data, "encoding": encoding, "row": line}) from None
+            if not chunk:
+                return
+            lines += chunk.count(b"\n")
 
-    book = load_workbook(data, read_only=True, data_only=True)
+
+def _xlsx_to_csv(data: str, path: str) -> None:
+    """The first sheet's cells as text, row by row (openpyxl's read-only mode streams): the
+    header's as io.tables names the columns, every other cell's as io.tables reads its value
+    (cell_value: a number formatted as a percentage is `150%`, a date ISO text, …)."""
+    book = open_workbook(Path(data))  # PF508 for a file that is no workbook, or a zip bomb
     try:
         sheet = book.worksheets[0]
-        with atomic_open(path, newline="") as out:  # a private temporary, written as every file is
+        with xlsx_errors(Path(data)), atomic_open(path, newline="") as out:  # a private temporary, written as every file is
             writer = csv.writer(out)
             width: int | None = None
-            for row in sheet.iter_rows(values_only=True):
-                cells = ["" if v is None else str(v).lower() if isinstance(v, bool) else str(v) for v in row]
+            for row in sheet.iter_rows(values_only=False):  # cells, not values: a percent's format is read too
+                if width is None:
+                    cells = ["" if c.value is None else str(c.value).lower() if isinstance(c.value, bool) else str(c.value) for c in row]
+                else:
+                    cells = [_cell_text(c) for c in row]
                 width = len(cells) if width is None else width  # each row as wide as the header, as io.tables reads a sheet
                 writer.writerow(cells[:width] + [""] * (width - len(cells)))
     finally:
         book.close()
+
+
+def _cell_text(cell: Any) -> str:
+    """A sheet's cell as the text of the value io.tables reads from it (tables.cell_value)."""
+    value = cell.value
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    read = cell_value(value, getattr(cell, "number_format", None) if number else None)
+    if read is None:
+        return ""
+    if isinstance(read, bool):
+        return "true" if read else "false"
+    if isinstance(read, Decimal):
+        return format(read, "f")  # its digits, never an exponent (1E+20)
+    return str(read)
 
 
 @contextmanager

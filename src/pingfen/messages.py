@@ -332,6 +332,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "DuckDB could not score {data}: {detail}",
         "DuckDB 无法为 {data} 评分：{detail}",
     ),
+    "PF731": (
+        "the file's columns {columns} are named as columns pingfen writes; they are not written to the output "
+        "(rename them to keep them)",
+        "文件中的列 {columns} 与 pingfen 写出的列同名，未写入输出（如需保留请改名）",
+    ),
     "PF728": (
         "{data}, line {line}: more than {past} cells past the header; the engine stops at such a row: "
         "run without `--engine duckdb` to see each row whose cells do not line up with the header",

@@ -1,0 +1,102 @@
+"""`pingfen eval --engine duckdb` reads each cell of an XLSX sheet as `pingfen eval` reads it
+(io.tables.cell_value): a number formatted as a percentage (1.5 shown as `150%`) is that
+percentage, not the bare 1.5 the engine once wrote and then refused (PF523); a date is its
+day, a bool, a number typed as text, a blank cell and a float are read alike on both paths."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+
+import pingfen
+from pingfen.cli import main
+from pingfen.io.tables import read_rows
+from test_engine_duckdb import needs_duckdb
+
+RUBRIC_TEXT = """rubric "单元格" {
+  total 100
+}
+input 率: percent
+input 起: date
+input 止: date
+input 有: bool
+input 数: number
+input 钱: amount
+
+indicator 甲 40 {
+  deduct 1 per 1% of 率 above 100%
+}
+indicator 乙 20 {
+  deduct 0.01 per 1 of days(起, 止) above 0
+}
+indicator 丙 10 {
+  when 有 -> 10
+  else -> 3
+}
+indicator 丁 20 {
+  deduct 1 per 1 of 数 above 10
+}
+indicator 戊 10 {
+  deduct 0.1 per 0.1 of 钱 above 0
+}
+"""
+RUBRIC = pingfen.loads(RUBRIC_TEXT, "a.rule", tests=False)
+HEADER = ["id", "率", "起", "止", "有", "数", "钱"]
+DAY = datetime.datetime(2021, 1, 1)
+# each cell: a value, or (value, number format)
+ROWS: list[list[object]] = [
+    ["甲", (1.5, "0%"), DAY, datetime.datetime(2021, 3, 1), True, " 12 ", 0.1],
+    ["乙", (1.2345, "0.00%"), DAY, datetime.date(2021, 1, 31), False, 12, (0.30000000000000004, "0.00")],
+    ["丙", "95%", "2021-01-01", "2021年3月1日", "是", None, 3.3],
+    ["丁", (0.3, "0%"), DAY, DAY, "否", "11", 1e-7],
+    ["戊", (1, "0%"), DAY, datetime.datetime(2021, 1, 2, 0, 0), True, 10.5, 2],
+    ["己", 0.95, DAY, DAY, True, 10, 1],  # a bare number for a percent, unformatted
+]
+
+
+def _sheet(path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(HEADER)
+    for r, row in enumerate(ROWS, start=2):
+        for c, cell in enumerate(row, start=1):
+            value, shown = cell if isinstance(cell, tuple) else (cell, None)
+            written = sheet.cell(row=r, column=c, value=value)
+            if shown is not None:
+                written.number_format = shown
+    book.save(path)
+
+
+def _python(data: Path) -> list[tuple[str | None, str | None, Decimal | None]]:
+    out: list[tuple[str | None, str | None, Decimal | None]] = []
+    for row in read_rows(data):
+        if row.problem is not None:
+            out.append((row.id, row.problem.code, None))
+            continue
+        try:
+            out.append((row.id, None, RUBRIC.evaluate(row.values).total))
+        except pingfen.DataError as refused:
+            out.append((row.id, refused.problems[0].code, None))
+    return out
+
+
+@needs_duckdb
+def test_every_cell_kind_of_a_sheet_is_read_as_pingfen_eval_reads_it(tmp_path: Path) -> None:
+    data, rule, out = tmp_path / "d.xlsx", tmp_path / "a.rule", tmp_path / "o.csv"
+    _sheet(data)
+    rule.write_text(RUBRIC_TEXT, encoding="utf-8")
+    err = io.StringIO()
+    main(["eval", "--engine", "duckdb", str(rule), str(data), "-o", str(out)], io.StringIO(), err)
+    with out.open(encoding="utf-8", newline="") as f:
+        got = [(g["id"], g["refusal"] or None, Decimal(g["total"]) if g["total"] else None) for g in csv.DictReader(f)]
+    expected = _python(data)
+    assert got == expected, err.getvalue()
+    by_id = {i: (code, total) for i, code, total in expected}
+    assert by_id["甲"] == (None, Decimal("57.31"))  # 150%: all 40 points off 甲, 59 days, 2 off 丁, 0.1 off 戊
+    assert by_id["丁"][0] is None  # 30%, read as a percentage
