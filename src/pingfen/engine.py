@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import re
 import tempfile
 import threading
@@ -25,7 +26,7 @@ from sqlglot import exp
 
 from pingfen.errors import UsageError
 from pingfen.evaluate.rubric import Rubric, numbered_columns
-from pingfen.io.tables import csv_delimiter, csv_encoding
+from pingfen.io.tables import csv_columns, csv_delimiter, csv_encoding
 from pingfen.io.write import atomic_open, atomic_path, refuse_inputs
 from pingfen.lang import Lang
 from pingfen.messages import message
@@ -135,53 +136,107 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
         if read == "parquet":
             reader = f"read_parquet({source})"
         else:  # every cell as text: the query types it, and refuses a bad one in its row
-            reader = _csv_reader(con, path, folder)
+            reader = _csv_reader(con, path, folder, data)
         described = {str(row[0]): str(row[1]) for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()}
         con.execute(f'CREATE VIEW "records" AS SELECT {_panel_columns(rubric, described)} FROM {reader}')
         yield
 
 
-# A row of more cells than the header, up to PAST more, is refused in its row (PF520) as
-# `pingfen eval` refuses it; one longer still stops DuckDB's reader (PF831, naming its line).
-PAST = 8
+# A row of more cells than the header is refused in its row (PF520) as `pingfen eval` refuses it:
+# the file is read as wide as its widest row (_shape), up to PAST cells past the header; a row
+# that `pingfen eval` scores and that is longer still stops the engine (PF728, naming its row).
+PAST = 1000
 _NO_NULL = "\x00pingfen\x00"  # read as NULL instead of a blank cell: no cell is, so a NULL is a padded one
+_LONGEST = 1 << 21  # bytes in a line: DuckDB's own max_line_size, so nothing it read before is refused
 
 
-def _csv_reader(con: Any, path: str, folder: str) -> str:
+def _csv_reader(con: Any, path: str, folder: str, data: str) -> str:
     """The CSV's rows `pingfen eval` scores (see _rows_kept), each cell text, blank ones NULL,
     with the column MISALIGNED: whether the row has fewer cells than the header, or more
     that are not blank (io.tables' PF520). The file is read as Python's csv module reads it
     (io.tables), not as DuckDB's sniffer guesses (a sniffed comment character would cut a data
-    row at a `#` in a cell), its columns named by DuckDB from the header line alone. A short
-    row is padded with NULLs (null_padding), told from blank cells, which are read as ''."""
-    options = f"all_varchar = true, delim = {lit(csv_delimiter(Path(path), 'utf-8-sig'))}, quote = '\"', escape = '\"', comment = ''"
-    header = str(Path(folder) / "header.csv")
-    with open(path, "rb") as source, atomic_open(header, "wb") as out:
-        out.write(source.readline())
-    names = [str(row[0]) for row in con.execute(f"DESCRIBE SELECT * FROM read_csv({lit(header)}, header = true, {options})").fetchall()]
-    past = [f"{MISALIGNED}{i}" for i in range(PAST)]
+    row at a `#` in a cell), its columns named as io.tables names them (a name twice is PF508,
+    two told apart only by letter case PF729: DuckDB's names are not). A short row is padded
+    with NULLs (null_padding), told from blank cells, which are read as ''."""
+    delimiter = csv_delimiter(Path(path), "utf-8-sig")
+    options = f"all_varchar = true, delim = {lit(delimiter)}, quote = '\"', escape = '\"', comment = ''"
+    names = _header(con, path, folder, data, options)
+    one_line, widest = _shape(path, delimiter, data, len(names))
+    past = [f"{MISALIGNED}{i}" for i in range(max(widest - len(names), 0))]
     columns = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in names + past) + "}"
     # DuckDB pads in parallel only rows of one line each: a quoted newline needs one thread
-    parallel = "" if _one_line_each(path) else ", parallel = false"
+    parallel = "" if one_line else ", parallel = false"
     reader = (f"read_csv({lit(path)}, header = true, auto_detect = false, columns = {columns}, null_padding = true, "
               f"nullstr = {lit(_NO_NULL)}, {options}{parallel})")  # fmt: skip
     cell = [exp.to_identifier(c, quoted=True).sql("duckdb") for c in names + past]
     spaces = lit(_SPACES)
-    longer = " OR ".join(f"coalesce(trim({c}, {spaces}) <> '', false)" for c in cell[len(names):])
+    longer = " OR ".join(f"coalesce(trim({c}, {spaces}) <> '', false)" for c in cell[len(names):]) or "false"
     blanks = ", ".join(f"nullif({c}, '') AS {c}" for c in cell[: len(names)])
     flag = exp.to_identifier(MISALIGNED, quoted=True).sql("duckdb")
     return f"(SELECT {blanks}, ({cell[len(names) - 1]} IS NULL OR {longer}) AS {flag} FROM {reader}{_rows_kept(names + past)})"
+
+
+def _header(con: Any, path: str, folder: str, data: str, options: str) -> list[str]:
+    """The columns' names: io.tables' (stripped, a BOM and a template's quoting off), a blank
+    one named as DuckDB names it (`column2`) from the header line alone."""
+    names = list(csv_columns(Path(path), "utf-8-sig", data))
+    folded: dict[str, str] = {}
+    for name in filter(None, names):
+        if (seen := folded.setdefault(name.casefold(), name)) != name:
+            raise _refuse("PF729", {"data": data, "first": seen, "second": name})
+    if all(names):
+        return names
+    header = str(Path(folder) / "header.csv")
+    with open(path, "rb") as source, atomic_open(header, "wb") as out:
+        out.write(source.readline(_LONGEST))
+    described = [str(row[0]) for row in con.execute(f"DESCRIBE SELECT * FROM read_csv({lit(header)}, header = true, {options})").fetchall()]
+    return [name or (described[i] if len(described) == len(names) else f"column{i}") for i, name in enumerate(names)]
 
 
 def lit(text: str) -> str:
     return exp.Literal.string(text).sql("duckdb")
 
 
-def _one_line_each(path: str) -> bool:
-    """Whether no quoted cell of the CSV spans lines: every line has an even number of `"`
-    (a doubled quote inside a cell counts two)."""
+def _shape(path: str, delimiter: str, data: str, header: int) -> tuple[bool, int]:
+    """(whether no quoted cell of the CSV spans lines: every line has an even number of `"`, a
+    doubled quote counting two; the cells of its widest row), from one reading, a line at a time.
+    A row is counted as io.tables reads it: its delimiters where it has no quote, else by the csv
+    module. PF728 for a row `pingfen eval` scores (not blank, not a comment) of more than PAST
+    cells past the header; a wider blank or comment row is read no wider (DuckDB stops at it)."""
+    sep, even, widest, number = delimiter.encode(), [True], 0, 1
     with open(path, "rb") as handle:
-        return all(line.count(b'"') % 2 == 0 for line in handle)
+        handle.readline(_LONGEST)  # the header
+
+        def lines() -> Iterator[bytes]:
+            while line := handle.readline(_LONGEST + 1):
+                if len(line) > _LONGEST:
+                    raise _refuse("PF831", {"data": data, "detail": f"a line is longer than {_LONGEST:,} bytes"})
+                even[0] = even[0] and line.count(b'"') % 2 == 0
+                yield line
+
+        rows = lines()
+        for line in rows:
+            number += 1
+            if b'"' not in line:
+                count = line.count(sep) + 1
+                if count <= widest:
+                    continue
+                body = line.rstrip(b"\r\n")
+                cells = body.decode("utf-8", "replace").split(delimiter) if body else []
+            else:  # the csv module reads the quoted cell on over the lines it spans
+                texts = (raw.decode("utf-8", "replace") for raw in itertools.chain((line,), rows))
+                try:
+                    cells = next(csv.reader(texts, delimiter=delimiter), [])
+                except csv.Error as error:
+                    raise _refuse("PF831", {"data": data, "detail": str(error)}) from None
+                count = len(cells)
+            if count <= widest:
+                continue
+            kept = any(cells) and not cells[0].lstrip().startswith("#")  # io.tables' blank and comment rows
+            if kept and count > header + PAST:
+                raise _refuse("PF728", {"data": data, "line": number, "past": PAST})
+            widest = max(widest, min(count, header + PAST))
+    return even[0], widest
 
 
 # what Python's str.strip() and a regular expression's \s take for a space (values.coerce_list)
