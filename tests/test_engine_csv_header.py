@@ -148,3 +148,18 @@ def test_a_blank_header_cell_keeps_duckdbs_name(tmp_path: Path) -> None:
     _same(tmp_path, data)
     _, got, _ = _engine(tmp_path, data)
     assert "column2" in got[0] and got[0]["column2"] == "z"
+
+
+@needs_duckdb
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+def test_wide_rows_after_a_quoted_cell_over_lines_and_any_line_end(tmp_path: Path, end: str) -> None:
+    """The widest row is found past a quoted cell that spans lines (read by the csv module, as
+    io.tables reads it) and in a file of any line end (a lone `\\r`: Excel's CSV for the Mac)."""
+    data = tmp_path / "d.csv"
+    lines = ["id,人数,比率", "1,5,95%", '"两\n行",2,80%', "# 说明" + ",x" * 20, "3,4,99%" + "," * 12, "4,4,99%" + "," * 12 + ",x", ",,,,,,,,,,,,,,,,"]
+    data.write_bytes(end.join(lines).encode("utf-8") + end.encode())
+    rows = _same(tmp_path, data)
+    assert [r[1] for r in rows] == [None, None, None, "PF520"]
+    plain = tmp_path / "p.csv"  # no quote anywhere: the blocks read in C
+    plain.write_bytes(end.join(lines[:2] + lines[3:]).encode("utf-8"))
+    assert [r[1] for r in _same(tmp_path, plain)] == [None, None, "PF520"]

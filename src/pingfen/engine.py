@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import itertools
 import re
 import tempfile
@@ -147,6 +148,7 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
 # that `pingfen eval` scores and that is longer still stops the engine (PF728, naming its row).
 PAST = 1000
 _NO_NULL = "\x00pingfen\x00"  # read as NULL instead of a blank cell: no cell is, so a NULL is a padded one
+_CHUNK = 1 << 20
 _LONGEST = 1 << 21  # bytes in a line: DuckDB's own max_line_size, so nothing it read before is refused
 
 
@@ -193,50 +195,92 @@ def _header(con: Any, path: str, folder: str, data: str, options: str) -> list[s
     return [name or (described[i] if len(described) == len(names) else f"column{i}") for i, name in enumerate(names)]
 
 
+def _bounded(line: bytes, data: str) -> bytes:
+    if len(line) > _LONGEST:
+        raise _refuse("PF831", {"data": data, "detail": f"a line is longer than {_LONGEST:,} bytes"})
+    return line
+
+
 def lit(text: str) -> str:
     return exp.Literal.string(text).sql("duckdb")
 
 
 def _shape(path: str, delimiter: str, data: str, header: int) -> tuple[bool, int]:
     """(whether no quoted cell of the CSV spans lines: every line has an even number of `"`, a
-    doubled quote counting two; the cells of its widest row), from one reading, a line at a time.
-    A row is counted as io.tables reads it: its delimiters where it has no quote, else by the csv
-    module. PF728 for a row `pingfen eval` scores (not blank, not a comment) of more than PAST
-    cells past the header; a wider blank or comment row is read no wider (DuckDB stops at it)."""
-    sep, even, widest, number = delimiter.encode(), [True], 0, 1
-    with open(path, "rb") as handle:
-        handle.readline(_LONGEST)  # the header
+    doubled quote counting two; the cells of its widest row), from one reading, bounded: a line of
+    more than _LONGEST bytes is PF831, as DuckDB refuses it. A row is counted as io.tables reads
+    it: its delimiters where it has no quote, else by the csv module. PF728 for a row `pingfen
+    eval` scores (not blank, not a comment) of more than PAST cells past the header; a wider
+    blank or comment row is read no wider (DuckDB stops at it)."""
+    sep, limit = delimiter.encode(), header + PAST
+    widest, number = 0, 0  # the header is read as a row too: it is no wider than itself
 
-        def lines() -> Iterator[bytes]:
-            while line := handle.readline(_LONGEST + 1):
-                if len(line) > _LONGEST:
-                    raise _refuse("PF831", {"data": data, "detail": f"a line is longer than {_LONGEST:,} bytes"})
-                even[0] = even[0] and line.count(b'"') % 2 == 0
-                yield line
-
-        rows = lines()
-        for line in rows:
-            number += 1
-            if b'"' not in line:
-                count = line.count(sep) + 1
-                if count <= widest:
-                    continue
-                body = line.rstrip(b"\r\n")
-                cells = body.decode("utf-8", "replace").split(delimiter) if body else []
-            else:  # the csv module reads the quoted cell on over the lines it spans
-                texts = (raw.decode("utf-8", "replace") for raw in itertools.chain((line,), rows))
-                try:
-                    cells = next(csv.reader(texts, delimiter=delimiter), [])
-                except csv.Error as error:
-                    raise _refuse("PF831", {"data": data, "detail": str(error)}) from None
-                count = len(cells)
-            if count <= widest:
-                continue
+    def row(cells: list[str]) -> None:
+        nonlocal widest
+        if len(cells) > widest:
             kept = any(cells) and not cells[0].lstrip().startswith("#")  # io.tables' blank and comment rows
-            if kept and count > header + PAST:
+            if kept and len(cells) > limit:
                 raise _refuse("PF728", {"data": data, "line": number, "past": PAST})
-            widest = max(widest, min(count, header + PAST))
-    return even[0], widest
+            widest = max(widest, min(len(cells), limit))
+
+    def plain(line: str) -> list[str]:
+        body = line.rstrip("\r\n")
+        return body.split(delimiter) if body else []
+
+    with open(path, "rb") as handle:
+        # Lines without a quote, a block at a time: the widest of a block is found in C, and its
+        # lines are looked at one by one only when it is wider than any before. A line ends at
+        # `\n`, `\r\n` or a lone `\r`, as io.tables reads text (newline="").
+        start, rest = handle.tell(), b""
+        while chunk := handle.read(_CHUNK):
+            block = rest + chunk
+            cut = max(block.rfind(b"\n"), block.rfind(b"\r", 0, len(block) - 1)) + 1  # a last `\r` may begin `\r\n`
+            block, rest = block[:cut], _bounded(block[cut:], data)
+            if b'"' in block:
+                break
+            lines = block.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")[:-1]
+            if lines and max(map(bytes.count, lines, itertools.repeat(sep))) + 1 > widest:
+                for line in lines:
+                    number += 1
+                    row(plain(line.decode("utf-8", "replace")))
+            else:
+                number += len(lines)
+            start += len(block)
+        else:
+            if rest:  # the last line, with no line end
+                number += 1
+                row(plain(rest.decode("utf-8", "replace")))
+            return True, widest
+        # From the first block with a quote, line by line: the csv module reads a quoted cell
+        # on over the lines it spans.
+        handle.seek(start)
+        text = io.TextIOWrapper(handle, encoding="utf-8", errors="replace", newline="")
+        even = True
+
+        def read() -> str:
+            line = text.readline(_LONGEST + 1)
+            if len(line) > _LONGEST:
+                raise _refuse("PF831", {"data": data, "detail": f"a line is longer than {_LONGEST:,} characters"})
+            return line
+
+        def more() -> Iterator[str]:
+            nonlocal even
+            while spanned := read():
+                even = even and spanned.count('"') % 2 == 0
+                yield spanned
+
+        while cells := read():
+            number += 1
+            if '"' not in cells:
+                if cells.count(delimiter) + 1 > widest:
+                    row(plain(cells))
+                continue
+            even = even and cells.count('"') % 2 == 0
+            try:
+                row(next(csv.reader(itertools.chain((cells,), more()), delimiter=delimiter), []))
+            except csv.Error as error:
+                raise _refuse("PF831", {"data": data, "detail": str(error)}) from None
+    return even, widest
 
 
 # what Python's str.strip() and a regular expression's \s take for a space (values.coerce_list)
