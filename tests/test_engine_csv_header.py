@@ -163,3 +163,16 @@ def test_wide_rows_after_a_quoted_cell_over_lines_and_any_line_end(tmp_path: Pat
     plain = tmp_path / "p.csv"  # no quote anywhere: the blocks read in C
     plain.write_bytes(end.join(lines[:2] + lines[3:]).encode("utf-8"))
     assert [r[1] for r in _same(tmp_path, plain)] == [None, None, "PF520"]
+
+
+@needs_duckdb
+def test_a_quote_duckdb_cannot_read_is_refused_with_duckdbs_cause(tmp_path: Path) -> None:
+    """`"9"5%` is `95%` to the csv module, and to DuckDB's reader a quote left open: the file is
+    refused whole (PF831), with DuckDB's cause, not its first line alone (which named only the
+    line); nothing of the row's data or of DuckDB's advice is shown."""
+    data = tmp_path / "d.csv"
+    data.write_text('id,人数,比率\n1,5,"9"5%\n2,2,80%\n', encoding="utf-8")
+    assert [r[2] for r in _python(data)] == [Decimal(16), Decimal(10)]  # what pingfen eval reads
+    code, _, said = _engine(tmp_path, data, "en")
+    assert code == 2 and said.strip() == (f"pingfen eval: PF831: DuckDB could not score {data}: "
+                                          "Invalid Input Error: CSV Error on Line: 2; Value with unterminated quote found."), said

@@ -57,12 +57,15 @@ def _refuse(code: str, args: dict[str, object]) -> UsageError:
 
 
 def _failed(data: str, said: str) -> UsageError:
-    """PF831 with DuckDB's first line; PF728, naming its line, for a row too long to be read
-    (more than PAST cells past the header)."""
+    """PF831 with DuckDB's cause: its message up to the first blank line (before its possible
+    fixes and options), less the line it quotes (a row's data, up to 2 MB), each line cut short;
+    PF728, naming its line, for a row too long to be read (more than PAST cells past the header)."""
     line = re.search(r"CSV Error on Line: (\d+)", said)
     if line is not None and "Expected Number of Columns" in said:
         return _refuse("PF728", {"data": data, "line": int(line.group(1)), "past": PAST})
-    return _refuse("PF831", {"data": data, "detail": said.splitlines()[0]})
+    cause = list(itertools.takewhile(str.strip, said.splitlines()))
+    detail = "; ".join(text[:300] for text in cause if not text.startswith("Original Line:"))
+    return _refuse("PF831", {"data": data, "detail": detail or said[:300]})
 
 
 def formats(data: str, output: str | None) -> tuple[str, str]:
