@@ -176,3 +176,10 @@ def test_a_quote_duckdb_cannot_read_is_refused_with_duckdbs_cause(tmp_path: Path
     code, _, said = _engine(tmp_path, data, "en")
     assert code == 2 and said.strip() == (f"pingfen eval: PF831: DuckDB could not score {data}: "
                                           "Invalid Input Error: CSV Error on Line: 2; Value with unterminated quote found."), said
+
+
+@needs_duckdb
+def test_a_last_line_with_a_quote_and_no_line_end(tmp_path: Path) -> None:
+    data = tmp_path / "d.csv"
+    data.write_bytes(b'id,\xe4\xba\xba\xe6\x95\xb0,\xe6\xaf\x94\xe7\x8e\x87\n1,5,95%\n2,2,"80%",,,,,,,,,,,,"a,b"')
+    assert [r[1] for r in _same(tmp_path, data)] == [None, "PF520"]

@@ -250,10 +250,11 @@ def _shape(path: str, delimiter: str, data: str, header: int) -> tuple[bool, int
                 number += len(lines)
             start += len(block)
         else:
-            if rest:  # the last line, with no line end
-                number += 1
-                row(plain(rest.decode("utf-8", "replace")))
-            return True, widest
+            if b'"' not in rest:
+                if rest:  # the last line, with no line end
+                    number += 1
+                    row(plain(rest.decode("utf-8", "replace")))
+                return True, widest
         # From the first block with a quote, line by line: the csv module reads a quoted cell
         # on over the lines it spans.
         handle.seek(start)
