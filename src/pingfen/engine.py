@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
+import itertools
 import re
 import tempfile
 import threading
@@ -26,7 +28,7 @@ from sqlglot import exp
 
 from pingfen.errors import UsageError
 from pingfen.evaluate.rubric import Rubric, numbered_columns
-from pingfen.io.tables import cell_value, csv_delimiter, csv_encoding, open_workbook, xlsx_errors
+from pingfen.io.tables import cell_value, csv_columns, csv_delimiter, csv_encoding, open_workbook, xlsx_errors
 from pingfen.io.write import atomic_open, atomic_path, refuse_inputs
 from pingfen.lang import Lang
 from pingfen.messages import message
@@ -64,14 +66,18 @@ def _refuse(code: str, args: dict[str, object]) -> UsageError:
 
 
 def _failed(data: str, said: str) -> UsageError:
-    """PF831 with DuckDB's first line; PF728, naming its line, for a row too long to be read
-    (more than PAST cells past the header); PF512 for bytes that are not UTF-8."""
+    """PF831 with DuckDB's cause: its message up to the first blank line (before its possible
+    fixes and options), less the line it quotes (a row's data, up to 2 MB), each line cut short;
+    PF728, naming its line, for a row too long to be read (more than PAST cells past the header);
+    PF512 for bytes that are not UTF-8."""
     line = re.search(r"CSV Error on Line: (\d+)", said)
     if line is not None and "Expected Number of Columns" in said:
         return _refuse("PF728", {"data": data, "line": int(line.group(1)), "past": PAST})
     if line is not None and "Invalid unicode" in said:  # past the first 64 KiB _utf8 checks: PF512, as pingfen eval's
         return _refuse("PF512", {"path": data, "encoding": "utf-8", "row": int(line.group(1))})
-    return _refuse("PF831", {"data": data, "detail": said.splitlines()[0]})
+    cause = list(itertools.takewhile(str.strip, said.splitlines()))
+    detail = "; ".join(text[:300] for text in cause if not text.startswith("Original Line:"))
+    return _refuse("PF831", {"data": data, "detail": detail or said[:300]})
 
 
 def formats(data: str, output: str | None) -> tuple[str, str]:
@@ -167,7 +173,7 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
             _readable(data)
             reader = f"read_parquet({source})"
         else:  # every cell as text: the query types it, and refuses a bad one in its row
-            reader = _csv_reader(con, path, folder)
+            reader = _csv_reader(con, path, folder, data)
         described = {str(row[0]): str(row[1]) for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()}
         con.execute(f'CREATE VIEW "records" AS SELECT {_panel_columns(rubric, described)} FROM {reader}')
         yield
@@ -184,47 +190,145 @@ def _readable(data: str) -> None:
         raise _refuse("PF831", {"data": data, "detail": OSReason.of(error)}) from None
 
 
-# A row of more cells than the header, up to PAST more, is refused in its row (PF520) as
-# `pingfen eval` refuses it; one longer still stops DuckDB's reader (PF831, naming its line).
-PAST = 8
+# A row of more cells than the header is refused in its row (PF520) as `pingfen eval` refuses it:
+# the file is read as wide as its widest row (_shape), up to PAST cells past the header; a row
+# that `pingfen eval` scores and that is longer still stops the engine (PF728, naming its row).
+PAST = 1000
 _NO_NULL = "\x00pingfen\x00"  # read as NULL instead of a blank cell: no cell is, so a NULL is a padded one
+_CHUNK = 1 << 20
+_LONGEST = 1 << 21  # bytes in a line: DuckDB's own max_line_size, so nothing it read before is refused
 
 
-def _csv_reader(con: Any, path: str, folder: str) -> str:
+def _csv_reader(con: Any, path: str, folder: str, data: str) -> str:
     """The CSV's rows `pingfen eval` scores (see _rows_kept), each cell text, blank ones NULL,
     with the column MISALIGNED: whether the row has fewer cells than the header, or more
     that are not blank (io.tables' PF520). The file is read as Python's csv module reads it
     (io.tables), not as DuckDB's sniffer guesses (a sniffed comment character would cut a data
-    row at a `#` in a cell), its columns named by DuckDB from the header line alone. A short
-    row is padded with NULLs (null_padding), told from blank cells, which are read as ''."""
-    options = f"all_varchar = true, delim = {lit(csv_delimiter(Path(path), 'utf-8-sig'))}, quote = '\"', escape = '\"', comment = ''"
-    header = str(Path(folder) / "header.csv")
-    with open(path, "rb") as source, atomic_open(header, "wb") as out:
-        out.write(source.readline())
-    names = [str(row[0]) for row in con.execute(f"DESCRIBE SELECT * FROM read_csv({lit(header)}, header = true, {options})").fetchall()]
-    past = [f"{MISALIGNED}{i}" for i in range(PAST)]
+    row at a `#` in a cell), its columns named as io.tables names them (a name twice is PF508,
+    two told apart only by letter case PF729: DuckDB's names are not). A short row is padded
+    with NULLs (null_padding), told from blank cells, which are read as ''."""
+    delimiter = csv_delimiter(Path(path), "utf-8-sig")
+    options = f"all_varchar = true, delim = {lit(delimiter)}, quote = '\"', escape = '\"', comment = ''"
+    names = _header(con, path, folder, data, options)
+    one_line, widest = _shape(path, delimiter, data, len(names))
+    past = [f"{MISALIGNED}{i}" for i in range(max(widest - len(names), 0))]
     columns = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in names + past) + "}"
     # DuckDB pads in parallel only rows of one line each: a quoted newline needs one thread
-    parallel = "" if _one_line_each(path) else ", parallel = false"
+    parallel = "" if one_line else ", parallel = false"
     reader = (f"read_csv({lit(path)}, header = true, auto_detect = false, columns = {columns}, null_padding = true, "
               f"nullstr = {lit(_NO_NULL)}, {options}{parallel})")  # fmt: skip
     cell = [exp.to_identifier(c, quoted=True).sql("duckdb") for c in names + past]
     spaces = lit(_SPACES)
-    longer = " OR ".join(f"coalesce(trim({c}, {spaces}) <> '', false)" for c in cell[len(names):])
+    longer = " OR ".join(f"coalesce(trim({c}, {spaces}) <> '', false)" for c in cell[len(names):]) or "false"
     blanks = ", ".join(f"nullif({c}, '') AS {c}" for c in cell[: len(names)])
     flag = exp.to_identifier(MISALIGNED, quoted=True).sql("duckdb")
     return f"(SELECT {blanks}, ({cell[len(names) - 1]} IS NULL OR {longer}) AS {flag} FROM {reader}{_rows_kept(names + past)})"
+
+
+def _header(con: Any, path: str, folder: str, data: str, options: str) -> list[str]:
+    """The columns' names: io.tables' (stripped, a BOM and a template's quoting off), a blank
+    one named as DuckDB names it (`column2`) from the header line alone."""
+    names = list(csv_columns(Path(path), "utf-8-sig", data))
+    folded: dict[str, str] = {}
+    for name in filter(None, names):
+        if (seen := folded.setdefault(name.casefold(), name)) != name:
+            raise _refuse("PF729", {"data": data, "first": seen, "second": name})
+    if all(names):
+        return names
+    header = str(Path(folder) / "header.csv")
+    with open(path, "rb") as source, atomic_open(header, "wb") as out:
+        out.write(source.readline(_LONGEST))
+    described = [str(row[0]) for row in con.execute(f"DESCRIBE SELECT * FROM read_csv({lit(header)}, header = true, {options})").fetchall()]
+    return [name or (described[i] if len(described) == len(names) else f"column{i}") for i, name in enumerate(names)]
+
+
+def _bounded(line: bytes, data: str) -> bytes:
+    if len(line) > _LONGEST:
+        raise _refuse("PF831", {"data": data, "detail": f"a line is longer than {_LONGEST:,} bytes"})
+    return line
 
 
 def lit(text: str) -> str:
     return exp.Literal.string(text).sql("duckdb")
 
 
-def _one_line_each(path: str) -> bool:
-    """Whether no quoted cell of the CSV spans lines: every line has an even number of `"`
-    (a doubled quote inside a cell counts two)."""
+def _shape(path: str, delimiter: str, data: str, header: int) -> tuple[bool, int]:
+    """(whether no quoted cell of the CSV spans lines: every line has an even number of `"`, a
+    doubled quote counting two; the cells of its widest row), from one reading, bounded: a line of
+    more than _LONGEST bytes is PF831, as DuckDB refuses it. A row is counted as io.tables reads
+    it: its delimiters where it has no quote, else by the csv module. PF728 for a row `pingfen
+    eval` scores (not blank, not a comment) of more than PAST cells past the header; a wider
+    blank or comment row is read no wider (DuckDB stops at it)."""
+    sep, limit = delimiter.encode(), header + PAST
+    widest, number = 0, 0  # the header is read as a row too: it is no wider than itself
+
+    def row(cells: list[str]) -> None:
+        nonlocal widest
+        if len(cells) > widest:
+            kept = any(cells) and not cells[0].lstrip().startswith("#")  # io.tables' blank and comment rows
+            if kept and len(cells) > limit:
+                raise _refuse("PF728", {"data": data, "line": number, "past": PAST})
+            widest = max(widest, min(len(cells), limit))
+
+    def plain(line: str) -> list[str]:
+        body = line.rstrip("\r\n")
+        return body.split(delimiter) if body else []
+
     with open(path, "rb") as handle:
-        return all(line.count(b'"') % 2 == 0 for line in handle)
+        # Lines without a quote, a block at a time: the widest of a block is found in C, and its
+        # lines are looked at one by one only when it is wider than any before. A line ends at
+        # `\n`, `\r\n` or a lone `\r`, as io.tables reads text (newline="").
+        start, rest = handle.tell(), b""
+        while chunk := handle.read(_CHUNK):
+            block = rest + chunk
+            cut = max(block.rfind(b"\n"), block.rfind(b"\r", 0, len(block) - 1)) + 1  # a last `\r` may begin `\r\n`
+            block, rest = block[:cut], _bounded(block[cut:], data)
+            if b'"' in block:
+                break
+            lines = block.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")[:-1]
+            if lines and max(map(bytes.count, lines, itertools.repeat(sep))) + 1 > widest:
+                for line in lines:
+                    number += 1
+                    row(plain(line.decode("utf-8", "replace")))
+            else:
+                number += len(lines)
+            start += len(block)
+        else:
+            if b'"' not in rest:
+                if rest:  # the last line, with no line end
+                    number += 1
+                    row(plain(rest.decode("utf-8", "replace")))
+                return True, widest
+        # From the first block with a quote, line by line: the csv module reads a quoted cell
+        # on over the lines it spans.
+        handle.seek(start)
+        text = io.TextIOWrapper(handle, encoding="utf-8", errors="replace", newline="")
+        even = True
+
+        def read() -> str:
+            line = text.readline(_LONGEST + 1)
+            if len(line) > _LONGEST:
+                raise _refuse("PF831", {"data": data, "detail": f"a line is longer than {_LONGEST:,} characters"})
+            return line
+
+        def more() -> Iterator[str]:
+            nonlocal even
+            while spanned := read():
+                even = even and spanned.count('"') % 2 == 0
+                yield spanned
+
+        while cells := read():
+            number += 1
+            if '"' not in cells:
+                if cells.count(delimiter) + 1 > widest:
+                    row(plain(cells))
+                continue
+            even = even and cells.count('"') % 2 == 0
+            try:
+                row(next(csv.reader(itertools.chain((cells,), more()), delimiter=delimiter), []))
+            except csv.Error as error:
+                raise _refuse("PF831", {"data": data, "detail": str(error)}) from None
+    return even, widest
 
 
 # what Python's str.strip() and a regular expression's \s take for a space (values.coerce_list)

@@ -343,6 +343,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{data} 第 {line} 行的单元格比表头多出 {past} 个以上，引擎在此停止：去掉 `--engine duckdb` 运行，"
         "可逐行看到单元格与表头不对应的行",
     ),
+    "PF729": (
+        "{data}: the columns `{first}` and `{second}` differ only in letter case, which DuckDB does not tell apart: "
+        "rename one, or run without `--engine duckdb`",
+        "{data} 的列 `{first}` 与 `{second}` 只有字母大小写不同，DuckDB 不加区分：请改名其一，或去掉 `--engine duckdb` 运行",
+    ),
     "PF832": (
         "--engine duckdb reads a .parquet, .csv or .xlsx file and writes -o FILE.parquet or FILE.csv (got {data} to {output})",
         "--engine duckdb 读取 .parquet、.csv 或 .xlsx 文件，并写入 -o 文件.parquet 或 文件.csv（收到：{data} 写入 {output}）",

@@ -229,10 +229,26 @@ def read_rows(
     else:
         header, total = _xlsx_header(path, sheet)
     columns = tuple(header)
+    _refuse_repeated(path, columns)
+    return Rows(path, kind, encoding, _id_column(path, columns, id_column), columns, total, sheet)
+
+
+def _refuse_repeated(path: Path, columns: tuple[str, ...]) -> None:
     repeated = sorted({c for c in columns if c and columns.count(c) > 1})
     if repeated:  # the last of two same-named columns would silently win
         raise _unreadable(path, f"the column `{repeated[0]}` appears more than once in the header")
-    return Rows(path, kind, encoding, _id_column(path, columns, id_column), columns, total, sheet)
+
+
+def csv_columns(path: Path, encoding: str, shown: str) -> tuple[str, ...]:
+    """A CSV file's header as `read_rows` reads it (stripped, without a BOM, a template's quoting
+    undone), a name given twice refused as it refuses it (PF508); the DuckDB engine names its
+    columns so. `shown` is the file named in a refusal (the engine reads a UTF-8 copy)."""
+    try:
+        columns = tuple(_csv_header(path, encoding))
+        _refuse_repeated(path, columns)
+    except DataError as error:
+        raise DataError([Problem(p.code, p.input, {**p.args, "path": shown}, p.hint) for p in error.problems]) from None
+    return columns
 
 
 def is_table(path: str | Path) -> bool:
