@@ -63,7 +63,7 @@ def _mapping(path: Path) -> Filled:
                         "names to scores", "detail_zh": "应有 `declared:`，其下为名称与自评得分"})])  # fmt: skip
     given = data.get("inputs") or {}
     if not isinstance(given, dict):
-        raise _unreadable(path, "`inputs:` must be a mapping of input names to values")
+        raise _unreadable(path, "`inputs:` must be a mapping of input names to values", "`inputs:` 应为输入名到取值的映射")
     department = data.get("id")
     return Filled(
         {str(k): v for k, v in data["declared"].items()},
@@ -161,6 +161,6 @@ def _rightmost_name(cells: tuple[object, ...], names: dict[str, str]) -> str | N
     return None
 
 
-def _unreadable(path: Path, detail: str | Exception) -> DataError:
-    args = details(detail) if isinstance(detail, Exception) else {"detail": detail}
+def _unreadable(path: Path, detail: str | Exception, zh: str | None = None) -> DataError:
+    args = details(detail) if isinstance(detail, Exception) else {"detail": detail, "detail_zh": zh or detail}
     return DataError([Problem("PF508", None, {"path": str(path), **args})])

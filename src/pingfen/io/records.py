@@ -146,7 +146,7 @@ def read_record(path: str | Path) -> dict[str, Any]:
     path = Path(path)
     data = read_mapping(path)
     if not isinstance(data, dict):
-        raise unreadable(path, "expected a mapping of input names to values")
+        raise unreadable(path, "expected a mapping of input names to values", "应为输入名到取值的映射")
     return {str(k): v for k, v in data.items()}
 
 
@@ -168,10 +168,10 @@ def _records(rows: Rows) -> Iterator[dict[str, Any] | DataError]:
         yield dict(row.values) if row.problem is None else DataError([row.problem], row.label())
 
 
-def unreadable(path: Path, detail: str | Exception) -> DataError:
-    """PF508 for `path`: `detail` is English text, an error carrying its Chinese as `.zh`, or an
-    OSError (its reason worded in the message's language)."""
-    args = details(detail) if isinstance(detail, Exception) else {"detail": detail}
+def unreadable(path: Path, detail: str | Exception, zh: str | None = None) -> DataError:
+    """PF508 for `path`: `detail` is English text (`zh` its Chinese), an error carrying its
+    Chinese as `.zh`, or an OSError (its reason worded in the message's language)."""
+    args = details(detail) if isinstance(detail, Exception) else {"detail": detail, "detail_zh": zh or detail}
     return DataError([Problem("PF508", None, {"path": str(path), **args})])
 
 

@@ -236,7 +236,8 @@ def read_rows(
 def _refuse_repeated(path: Path, columns: tuple[str, ...]) -> None:
     repeated = sorted({c for c in columns if c and columns.count(c) > 1})
     if repeated:  # the last of two same-named columns would silently win
-        raise _unreadable(path, f"the column `{repeated[0]}` appears more than once in the header")
+        raise _unreadable(path, f"the column `{repeated[0]}` appears more than once in the header",
+                         f"表头中 `{repeated[0]}` 列出现了不止一次")
 
 
 def csv_columns(path: Path, encoding: str, shown: str) -> tuple[str, ...]:
@@ -388,7 +389,7 @@ def _csv_header_line(path: Path, encoding: str) -> str:
         with path.open(encoding=encoding, newline="") as handle:
             first = handle.readline(MAX_LINE_CHARS + 1)
     except LookupError:
-        raise _unreadable(path, f"unknown encoding {encoding!r}") from None
+        raise _unreadable(path, f"unknown encoding {encoding!r}", f"未知的编码 {encoding!r}") from None
     except UnicodeDecodeError:
         raise DataError([Problem("PF512", None, {"path": str(path), "encoding": encoding, "row": 1})]) from None
     except OSError as error:
@@ -403,7 +404,7 @@ def _csv_header(path: Path, encoding: str) -> list[str]:
     first = _csv_header_line(path, encoding)
     cells = next(csv.reader([first], delimiter=_delimiter(first)), [])
     if not cells:
-        raise _unreadable(path, "the file is empty: the first row must name the columns")
+        raise _unreadable(path, "the file is empty: the first row must name the columns", "文件是空的：第一行应写明各列的列名")
     return [csv_unquote(c.strip().lstrip("\ufeff")) for c in cells]  # as pingfen's own templates wrote them
 
 
@@ -420,7 +421,7 @@ def _xlsx_header(path: Path, name: str | None) -> tuple[list[str], int | None]:
     while header and not header[-1]:  # a sheet's stated width may run far past its last column
         header.pop()
     if not header:
-        raise _unreadable(path, "the first row of the first sheet must name the columns")
+        raise _unreadable(path, "the first row of the first sheet must name the columns", "第一个工作表的第一行应写明各列的列名")
     if len(header) > MAX_XLSX_COLUMNS or (rows or 0) * len(header) > MAX_XLSX_CELLS:
         raise _unreadable(path, TooBig(
             f"the sheet has more than {MAX_XLSX_CELLS:,} cells or {MAX_XLSX_COLUMNS:,} columns",
@@ -539,8 +540,8 @@ def _id(value: object) -> str | None:
     return text or None
 
 
-def _unreadable(path: Path, detail: str | Exception) -> DataError:
-    args = details(detail) if isinstance(detail, Exception) else {"detail": detail}
+def _unreadable(path: Path, detail: str | Exception, zh: str | None = None) -> DataError:
+    args = details(detail) if isinstance(detail, Exception) else {"detail": detail, "detail_zh": zh or detail}
     return DataError([Problem("PF508", None, {"path": str(path), **args})])
 
 
