@@ -77,3 +77,11 @@ def test_a_filled_self_evaluation_whose_inputs_are_not_a_mapping(tmp_path: Path)
     zh, en = both("audit", RULESET, str(data))
     assert "`inputs:` 应为输入名到取值的映射" in zh and "must be" not in zh
     assert "`inputs:` must be a mapping of input names to values" in en
+
+
+def test_a_cell_past_the_csv_modules_limit(tmp_path: Path) -> None:
+    data = tmp_path / "填报.csv"
+    data.write_text('id,在职人数\n1,"' + "x" * 200_000 + '"\n', encoding="utf-8")
+    zh, en = both("eval", RULESET, str(data))
+    assert "单元格超过 131,072 个字符的上限" in zh and "field" not in zh
+    assert "field larger than field limit (131072)" in en
