@@ -35,6 +35,7 @@ from pingfen.messages import message
 from pingfen.oserrors import OSReason
 from pingfen.progress import THRESHOLD, Progress
 from pingfen.sql import compiler
+from pingfen.sql.compiler import PREFIX
 from pingfen.sql.newforms import FormsCompiler
 from pingfen.sql.spelt import MISALIGNED, SpeltCompiler
 
@@ -102,13 +103,18 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
     refuse_inputs(output, [data, ruleset])  # PF701: never onto an input
     con = duckdb.connect(config={"threads": threads} if threads else {})
     try:
-        with _relation(con, data, read, rubric, encoding), atomic_path(output) as tmp:
+        with _relation(con, data, read, rubric, encoding) as numbered, atomic_path(output) as tmp:
             # written plain (sqlglot's pretty layout of the 2021 rubric's query costs ~0.4 s, DuckDB
             # needs none) and without a copy first: the tree is made for this one writing
             # a file of text (CSV, a sheet) is read as `pingfen eval` reads its cells (sql/spelt.py)
             kind = FormsCompiler if read == "parquet" else SpeltCompiler
             tree = compiler.to_sql_tree(rubric, "duckdb", "records", reasons=reasons, kind=kind, scales=_scales(con))
             dropped = _keep_own(con, tree, rubric)
+            if numbered:  # a window may reorder the rows: written back in the file's order
+                star = tree.expressions[0]
+                assert isinstance(star, exp.Star)
+                star.set("except_", [*(star.args.get("except_") or []), exp.to_identifier(ROW, quoted=True)])
+                tree.order_by(exp.column(ROW, quoted=True), copy=False)
             query = tree.sql(dialect="duckdb", copy=False)
             options = "FORMAT parquet" if write == "parquet" else "FORMAT csv, HEADER true"
             target = exp.Literal.string(str(tmp)).sql("duckdb")
@@ -157,9 +163,18 @@ def _scales(con: Any) -> dict[str, int]:
     return scales
 
 
+ROW = f"{PREFIX}row"  # a batch rubric's relation: each row's place in the file, not written
+
+
+def _batched(rubric: Rubric) -> bool:
+    """Whether the rubric has values across the batch (`let 基准价 = batch min(报价)`): windows,
+    after which DuckDB keeps no order of the rows (preserve_insertion_order does not cover them)."""
+    return any(spec.batch is not None for spec in rubric.inputs)
+
+
 @contextmanager
-def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | None) -> Iterator[None]:
-    """The view `records` over the file, for the query's lifetime."""
+def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | None) -> Iterator[bool]:
+    """The view `records` over the file, for the query's lifetime; whether it has ROW."""
     with tempfile.TemporaryDirectory(prefix="pingfen-") as folder:
         path = data
         if read == "xlsx":
@@ -175,8 +190,23 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
         else:  # every cell as text: the query types it, and refuses a bad one in its row
             reader = _csv_reader(con, path, folder, data)
         described = {str(row[0]): str(row[1]) for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()}
+        numbered = _batched(rubric) and bool(described)
+        if numbered:
+            reader = _numbered(con, reader, list(described))
         con.execute(f'CREATE VIEW "records" AS SELECT {_panel_columns(rubric, described)} FROM {reader}')
-        yield
+        yield numbered
+
+
+def _numbered(con: Any, reader: str, columns: list[str]) -> str:
+    """The reader's rows with ROW, their place in the file: a temporary table's rowid, which
+    follows the order the rows were inserted in (DuckDB promises none for `row_number() OVER ()`).
+    Its columns are stored under names of their own, so that a file's column `rowid` hides none."""
+    names = [exp.to_identifier(c, quoted=True).sql("duckdb") for c in columns]
+    stored = [f'"{PREFIX}c{i}"' for i in range(len(columns))]
+    into = ", ".join(f"{n} AS {s}" for n, s in zip(names, stored, strict=True))
+    back = ", ".join(f"{s} AS {n}" for n, s in zip(names, stored, strict=True))
+    con.execute(f'CREATE TEMP TABLE "{PREFIX}read" AS SELECT {into} FROM {reader}')
+    return f'(SELECT rowid AS "{ROW}", {back} FROM "{PREFIX}read")'
 
 
 def _readable(data: str) -> None:
