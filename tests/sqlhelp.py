@@ -6,6 +6,7 @@ import decimal
 import re
 from collections.abc import Sequence
 from decimal import Decimal
+from pathlib import Path
 
 from hypothesis import assume
 from hypothesis import strategies as st
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 import pingfen
 from pingfen.absent import says_not_applicable
 from pingfen.evaluate.rubric import with_batch
+from pingfen.io.tables import read_rows
 from pingfen.sql import Explainer, SqlRefusal, to_sql
 from pingfen.values import calendar_day, to_bool, to_date, to_decimal, to_percent
 from strategies import GenRubric, loaded
@@ -158,3 +160,18 @@ def oracle(data: st.DataObject, drawn: st.SearchStrategy[GenRubric], con: object
     rows = score(con, rubric, records)
     for record, row in zip(batched(rubric, records), rows, strict=True):
         agree(rubric, record, row)
+
+
+def python_rows(rubric: pingfen.Rubric, data: Path) -> list[tuple[str | None, str | None, Decimal | None]]:
+    """Each row `pingfen eval` reads from the file, scored as it scores it: (id, the first
+    refusal's code, total) — what the engine's rows of the same file are held to."""
+    out: list[tuple[str | None, str | None, Decimal | None]] = []
+    for row in read_rows(data):
+        if row.problem is not None:
+            out.append((row.id, row.problem.code, None))
+            continue
+        try:
+            out.append((row.id, None, rubric.evaluate(row.values).total))
+        except pingfen.DataError as refused:
+            out.append((row.id, refused.problems[0].code, None))
+    return out

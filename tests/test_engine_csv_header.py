@@ -20,6 +20,7 @@ import pingfen
 from pingfen.cli import main
 from pingfen.engine import PAST
 from pingfen.io.tables import read_rows
+from sqlhelp import python_rows
 from test_engine_duckdb import needs_duckdb
 
 RUBRIC_TEXT = """rubric "表头" {
@@ -50,25 +51,13 @@ def _engine(tmp_path: Path, data: Path, lang: str = "zh") -> tuple[int, list[dic
         return code, list(csv.DictReader(f)), err.getvalue()
 
 
-def _python(data: Path) -> list[tuple[str | None, str | None, Decimal | None]]:
-    """Each row `pingfen eval` reads from the file: (id, first refusal's code, total)."""
-    out: list[tuple[str | None, str | None, Decimal | None]] = []
-    for row in read_rows(data):
-        if row.problem is not None:
-            out.append((row.id, row.problem.code, None))
-            continue
-        try:
-            out.append((row.id, None, RUBRIC.evaluate(row.values).total))
-        except pingfen.DataError as refused:
-            out.append((row.id, refused.problems[0].code, None))
-    return out
 
 
 def _same(tmp_path: Path, data: Path) -> list[tuple[str | None, str | None, Decimal | None]]:
     code, got, said = _engine(tmp_path, data)
     assert code in (0, 1), said
     rows = [(g["id"].strip() or None, g["refusal"] or None, Decimal(g["total"]) if g["total"] else None) for g in got]
-    assert rows == _python(data)
+    assert rows == python_rows(RUBRIC, data)
     return rows
 
 
@@ -172,7 +161,7 @@ def test_a_quote_duckdb_cannot_read_is_refused_with_duckdbs_cause(tmp_path: Path
     line); nothing of the row's data or of DuckDB's advice is shown."""
     data = tmp_path / "d.csv"
     data.write_text('id,人数,比率\n1,5,"9"5%\n2,2,80%\n', encoding="utf-8")
-    assert [r[2] for r in _python(data)] == [Decimal(16), Decimal(10)]  # what pingfen eval reads
+    assert [r[2] for r in python_rows(RUBRIC, data)] == [Decimal(16), Decimal(10)]  # what pingfen eval reads
     code, _, said = _engine(tmp_path, data, "en")
     assert code == 2 and said.strip() == (f"pingfen eval: PF831: DuckDB could not score {data}: "
                                           "Invalid Input Error: CSV Error on Line: 2; Value with unterminated quote found."), said

@@ -15,7 +15,7 @@ import openpyxl
 
 import pingfen
 from pingfen.cli import main
-from pingfen.io.tables import read_rows
+from sqlhelp import python_rows
 from test_engine_duckdb import needs_duckdb
 
 RUBRIC_TEXT = """rubric "单元格" {
@@ -73,17 +73,6 @@ def _sheet(path: Path) -> None:
     book.save(path)
 
 
-def _python(data: Path) -> list[tuple[str | None, str | None, Decimal | None]]:
-    out: list[tuple[str | None, str | None, Decimal | None]] = []
-    for row in read_rows(data):
-        if row.problem is not None:
-            out.append((row.id, row.problem.code, None))
-            continue
-        try:
-            out.append((row.id, None, RUBRIC.evaluate(row.values).total))
-        except pingfen.DataError as refused:
-            out.append((row.id, refused.problems[0].code, None))
-    return out
 
 
 @needs_duckdb
@@ -95,7 +84,7 @@ def test_every_cell_kind_of_a_sheet_is_read_as_pingfen_eval_reads_it(tmp_path: P
     main(["eval", "--engine", "duckdb", str(rule), str(data), "-o", str(out)], io.StringIO(), err)
     with out.open(encoding="utf-8", newline="") as f:
         got = [(g["id"], g["refusal"] or None, Decimal(g["total"]) if g["total"] else None) for g in csv.DictReader(f)]
-    expected = _python(data)
+    expected = python_rows(RUBRIC, data)
     assert got == expected, err.getvalue()
     by_id = {i: (code, total) for i, code, total in expected}
     assert by_id["甲"] == (None, Decimal("57.31"))  # 150%: all 40 points off 甲, 59 days, 2 off 丁, 0.1 off 戊

@@ -19,6 +19,7 @@ import pingfen
 from pingfen.cli import main
 from pingfen.engine import PAST
 from pingfen.io.tables import read_rows
+from sqlhelp import python_rows
 from test_engine_duckdb import needs_duckdb
 
 RUBRIC_TEXT = """rubric "对齐" {
@@ -76,18 +77,6 @@ def _engine(tmp_path: Path, data: Path) -> tuple[int, list[dict[str, str]], str]
         return code, list(csv.DictReader(f)), out.read_text(encoding="utf-8")
 
 
-def _python(data: Path) -> list[tuple[str | None, str | None, Decimal | None]]:
-    """Each row `pingfen eval` reads from the file: (id, first refusal's code, total)."""
-    out: list[tuple[str | None, str | None, Decimal | None]] = []
-    for row in read_rows(data):
-        if row.problem is not None:
-            out.append((row.id, row.problem.code, None))
-            continue
-        try:
-            out.append((row.id, None, RUBRIC.evaluate(row.values).total))
-        except pingfen.DataError as refused:
-            out.append((row.id, refused.problems[0].code, None))
-    return out
 
 
 @needs_duckdb
@@ -97,7 +86,7 @@ def test_a_row_that_does_not_line_up_is_refused_alone_as_pingfen_eval_refuses_it
     code, got, _ = _engine(tmp_path, data)
     assert code == 1
     said = [(g["id"].strip() or None, g["refusal"] or None, Decimal(g["total"]) if g["total"] else None) for g in got]
-    assert said == _python(data)
+    assert said == python_rows(RUBRIC, data)
     refused = {g["id"].strip() or "(spaces)": g["refusal"] for g in got if g["refusal"]}
     assert refused == {"短1": "PF520", "短2": "PF520", "长": "PF520", "(spaces)": "PF520", "长很多": "PF520", "丙": "PF501", "丁": "PF501"}
     assert all(g["refusal_input"] == "" for g in got if g["refusal"] == "PF520")
@@ -123,7 +112,7 @@ def test_a_cell_that_spans_lines_with_a_short_row_below(tmp_path: Path) -> None:
     code, got, _ = _engine(tmp_path, data)
     assert code == 1
     said = [(g["id"], g["refusal"] or None, Decimal(g["total"]) if g["total"] else None) for g in got]
-    assert said == _python(data)
+    assert said == python_rows(RUBRIC, data)
     assert said[1][0] == "第一行\n第二行" and said[2][1] == "PF520"
 
 
@@ -156,5 +145,5 @@ def test_a_sheet_row_is_read_as_wide_as_its_header(tmp_path: Path, width: int) -
     book.save(data)
     code, got, _ = _engine(tmp_path, data)
     said = [(g["id"], g["refusal"] or None, Decimal(g["total"]) if g["total"] else None) for g in got]
-    assert said == _python(data)
+    assert said == python_rows(RUBRIC, data)
     assert code == (1 if width < 4 else 0)
