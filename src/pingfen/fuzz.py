@@ -46,7 +46,7 @@ from pingfen.syntax.formatter import expr as show_expr
 from pingfen.syntax.formatter import name as show_name
 from pingfen.syntax.formatter import number as show_number
 from pingfen.testing import STEPS, boundary_inputs, boundary_values, crossing, from_grid, input_values, inputs, to_grid
-from pingfen.values import COMPARE, CONTEXT, total_rounding
+from pingfen.values import COMPARE, CONTEXT, rounded, total_rounding
 
 DEFAULT_MAX_EXAMPLES = 200
 
@@ -214,7 +214,7 @@ def group_score(parts: Decimal, top: Decimal, group: ast.Group | None) -> Decima
     if group is None or group.round_places is None:
         return score
     quantum, rounding = total_rounding(group.round_places.value, group.round_mode)
-    return score.quantize(quantum, rounding=rounding)
+    return rounded(score, quantum, rounding)
 
 
 def _invariants(rubric: Rubric, record: Mapping[str, object], result: Result, active: set[str]) -> None:
@@ -251,7 +251,7 @@ def _invariants(rubric: Rubric, record: Mapping[str, object], result: Result, ac
     if "rounding" in active:
         places = header.round_places.value if header.round_places else None
         quantum, rounding = total_rounding(places, header.round_mode)
-        expected = result.raw_total.quantize(quantum, rounding=rounding)
+        expected = rounded(result.raw_total, quantum, rounding)
         if result.total != expected:
             raise Violation("rounding", f"the raw total {result.raw_total} is shown as {result.total}, not {expected}",
                             [record], f"总分 {result.raw_total} 舍入为 {result.total}，应为 {expected}")  # fmt: skip

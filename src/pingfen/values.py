@@ -164,6 +164,43 @@ def total_rounding(places: Decimal | None, mode: str) -> tuple[Decimal, str]:
     return Decimal(1).scaleb(-int(PLACES if places is None else places)), ROUNDING[mode]
 
 
+# A quotient that does not end (50 ÷ 96) is carried to 28 significant digits (a query's to 20
+# decimals), so a value made of one can lie a hair from the decimal it exactly is: min(50/96,
+# 100%) × 30 is 15.625, carried as 15.62499…. Every rounding the language makes (a total, a
+# `round N`, `round(x, N)`, a step count's `counting whole|started`) therefore first settles the
+# value to SETTLE_PLACES decimals, half up, and then rounds it as the rubric says: a tie reached
+# through a quotient rounds as the tie it is. docs/language.md, "Rounding", states it.
+SETTLE_PLACES = 16
+SETTLE = Decimal(1).scaleb(-SETTLE_PLACES)
+# Room for any value a record can bring to a rounding (inputs are within 10^±100, LIMIT below).
+SETTLING = decimal.Context(
+    prec=1000,
+    rounding=decimal.ROUND_HALF_UP,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+
+
+def settled(value: Decimal) -> Decimal:
+    """`value` to SETTLE_PLACES decimals, half up: what a rounding rounds. A value too large for
+    that (no digit of it lies there anyway: it holds 28 digits at most) is itself."""
+    try:
+        return value.quantize(SETTLE, context=SETTLING)
+    except decimal.InvalidOperation:
+        return value
+
+
+def rounded(value: Decimal, quantum: Decimal, rounding: str) -> Decimal:
+    """The language's rounding of `value` to `quantum` in `rounding` (from total_rounding): settled
+    first, then rounded in the caller's context, as a quantize of it would be."""
+    return settled(value).quantize(quantum, rounding=rounding)
+
+
+def counted(steps: Decimal, rounding: str) -> Decimal:
+    """A step count rounded to a whole number (`counting whole` floors it, `started` raises it),
+    settled first."""
+    return settled(steps).to_integral_value(rounding=rounding)
+
+
 def at_precision(value: Decimal, precision: Decimal) -> Decimal | None:
     """A value rounded half up to an input's declared precision (`precision 0.01%`: to
     0.0001), so 0.9699999999999999 is 0.9700; None when it has more digits than 28 can

@@ -36,7 +36,7 @@ from pingfen.check.intervals import (
 from pingfen.diagnostics import Diagnostic, Severity, Span
 from pingfen.display import number, plain
 from pingfen.reasons import quantity
-from pingfen.values import CONVERSE, COUNTING, ROUNDING, ZERO
+from pingfen.values import CONVERSE, COUNTING, ROUNDING, ZERO, counted
 
 
 def analyze(module: ast.Module, units: Mapping[ast.Expr, str], let_order: Sequence[ast.Let]) -> list[Diagnostic]:
@@ -432,7 +432,7 @@ class _Analysis:
             hi = max(excess.hi, ZERO) / rule.step.value
             rounding = COUNTING.get(rule.counting or "")  # proportional counting is not rounded
             if rounding is not None:
-                lo, hi = lo.to_integral_value(rounding), hi.to_integral_value(rounding)
+                lo, hi = counted(lo, rounding), counted(hi, rounding)  # as evaluated: settled, monotone
             return rule.rate.value * lo, rule.rate.value * hi
 
     def bands(self, rule: ast.Bands) -> tuple[Decimal, Decimal]:

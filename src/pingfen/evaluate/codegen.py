@@ -45,9 +45,12 @@ from pingfen.values import (
     COMPARE,
     DURATIONS,
     LIMIT,
+    SETTLE,
+    SETTLING,
     ZERO,
     as_decimals,
     graded,
+    rounded,
     settle,
     total_rounding,
 )
@@ -445,7 +448,9 @@ class _Generator:
         w = self.out
         places = header.round_places.value if header.round_places else None
         quantum, rounding = total_rounding(places, header.round_mode)
-        w(f"a1 = {self.const(Decimal.quantize)}(a0, {self.const(quantum)}, {self.const(rounding)})")
+        # settled first, inline (values.rounded): a total is within its max, so the wide quantize never fails
+        settle = f"{self.const(Decimal.quantize)}(a0, {self.const(SETTLE)}, None, {self.const(SETTLING)})"
+        w(f"a1 = {self.const(Decimal.quantize)}({settle}, {self.const(quantum)}, {self.const(rounding)})")
         if self.graded:  # conditions and vetoes decide with the total: `values.graded`
             bands = tuple((g.name.text, g.op, g.threshold.value if g.threshold else None) for g in header.grades)
             holds = "".join(f"{self.expr(g.condition, '')}, " if g.condition else "True, " for g in header.grades)
@@ -657,7 +662,7 @@ class _Generator:
             case ast.Round():
                 quantum, rounding = total_rounding(e.places.value, e.mode)
                 value = self.expr(e.value, where)
-                return f"{self.const(Decimal.quantize)}({value}, {self.const(quantum)}, {self.const(rounding)})"
+                return f"{self.const(rounded)}({value}, {self.const(quantum)}, {self.const(rounding)})"
             case ast.IfElse():
                 test = self.expr(e.condition, where)
                 return f"({self.expr(e.then, where)} if {test} else {self.expr(e.otherwise, where)})"
@@ -746,7 +751,7 @@ class _Generator:
         quantum, rounding = total_rounding(places.value, node.round_mode)
         raw = self.fresh("o")
         w(f"{raw} = {score}")
-        w(f"{score} = {self.const(Decimal.quantize)}({raw}, {self.const(quantum)}, {self.const(rounding)})")
+        w(f"{score} = {self.const(rounded)}({raw}, {self.const(quantum)}, {self.const(rounding)})")
         if self.explaining:
             site = Site("rounded", {"places": places.text, "max": node.max.value}, ("raw", "rounded"))
             kept = self.fresh("r")

@@ -44,6 +44,7 @@ from pingfen.values import (
     coerce_list,
     has_percent_sign,
     ratio_limits,
+    settled,
     show,
     total_rounding,
 )
@@ -177,7 +178,7 @@ class Rubric:
 
     def round_total(self, raw: Decimal) -> Decimal:
         """A raw total rounded as the rubric's header says (default 2 places, half up)."""
-        return raw.quantize(self._quantum, rounding=self._rounding, context=CONTEXT)  # not the caller's precision
+        return settled(raw).quantize(self._quantum, rounding=self._rounding, context=CONTEXT)  # not the caller's precision
 
     # ---------------------------------------------------------------- evaluation
     def evaluate(

@@ -20,7 +20,7 @@ from pingfen import ast
 from pingfen.display import canonical, canonical_unsigned
 from pingfen.evaluate.refusals import no_arm, no_band, no_label
 from pingfen.reasons import Site, placeholders
-from pingfen.values import COMPARE, CONTEXT, COUNTING, LIMIT, NEGATION, ZERO, clamp, total_rounding
+from pingfen.values import COMPARE, CONTEXT, COUNTING, LIMIT, NEGATION, ZERO, clamp, counted, rounded, total_rounding
 
 # Each comparison of the language as Python source spells it (a new operator in
 # `values.COMPARE` without a spelling here stops the import).
@@ -211,7 +211,7 @@ class IndicatorCode:
         quantum, rounding = total_rounding(places.value, self.ind.round_mode)
         raw = g.fresh("o")
         g.out(f"{raw} = {score}")
-        g.out(f"{score} = {g.const(Decimal.quantize)}({raw}, {g.const(quantum)}, {g.const(rounding)})")
+        g.out(f"{score} = {g.const(rounded)}({raw}, {g.const(quantum)}, {g.const(rounding)})")
         site = Site("rounded", {"places": places.text, "max": self.top}, ("raw", "rounded"))
         self.keep(f"{score} != {raw}", self.record(site, [raw, score]))
 
@@ -247,7 +247,7 @@ class IndicatorCode:
         quotient = f"{excess} / {g.const(rule.step.value)}"
         rounding = COUNTING.get(rule.counting or "")
         if rounding is not None:
-            g.out(f"    {steps} = {g.const(Decimal.to_integral_value)}({quotient}, {g.const(rounding)})")
+            g.out(f"    {steps} = {g.const(counted)}({quotient}, {g.const(rounding)})")
             quotient = steps
         per_unit = _per_unit(rule) if bounded and rounding is None else None
         if per_unit is not None:  # `rate × (excess / step)` with the exact quotient folded: one division fewer
@@ -291,7 +291,7 @@ class IndicatorCode:
         g.out(f"{steps} = {excess} / {g.const(rule.step.value)}")
         rounding = COUNTING.get(rule.counting or "")
         if rounding is not None:
-            g.out(f"{steps} = {g.const(Decimal.to_integral_value)}({steps}, {g.const(rounding)})")
+            g.out(f"{steps} = {g.const(counted)}({steps}, {g.const(rounding)})")
         g.out(f"{lost} = {g.const(rule.rate.value)} * {steps}")
         g.out(f"{all_lost} = {g.zero} + {lost}")
         g.out(f"{raw} = {g.const(top)} - {all_lost}")
@@ -641,7 +641,7 @@ class IndicatorCode:
             inner = "    "
         g.out(f"{inner}{steps} = {excess} / {step}")
         if rounding is not None:
-            g.out(f"{inner}{steps} = {g.const(Decimal.to_integral_value)}({steps}, {g.const(rounding)})")
+            g.out(f"{inner}{steps} = {g.const(counted)}({steps}, {g.const(rounding)})")
         g.out(f"{inner}{lost} = {rate} * {steps}")
         self.keep(f"{lost} > {g.zero}", self.step_record(rule, value, reference, excess, steps, lost))
 
@@ -754,7 +754,7 @@ def _lost_at(rule: ast.DeductStep, excess: Decimal) -> Decimal:
     steps = CONTEXT.divide(excess, rule.step.value)
     rounding = COUNTING.get(rule.counting or "")
     if rounding is not None:
-        steps = steps.to_integral_value(rounding, CONTEXT)
+        steps = counted(steps, rounding)
     return CONTEXT.multiply(rule.rate.value, steps)
 
 

@@ -45,7 +45,9 @@ from pingfen.values import (
     DURATIONS,
     ZERO,
     clamp,
+    counted,
     graded,
+    rounded,
     settle,
     total_rounding,
 )
@@ -119,7 +121,7 @@ class Walker:
                 raise DataError([Problem("PF507", None, {"detail": type(error).__name__})]) from None
             places = header.round_places.value if header.round_places else None
             quantum, rounding = total_rounding(places, header.round_mode)
-            total = raw_total.quantize(quantum, rounding=rounding)
+            total = rounded(raw_total, quantum, rounding)
         grade, lows = None, module.lows
         if module.vetoes or not all(holds):  # a veto or a grade's condition decides too
             bands = tuple((g.name.text, g.op, g.threshold.value if g.threshold else None) for g in header.grades)
@@ -191,7 +193,7 @@ class Walker:
                 return self.value(e.then if held else e.otherwise, where)
             case ast.Round():
                 quantum, rounding = total_rounding(e.places.value, e.mode)
-                return self.value(e.value, where).quantize(quantum, rounding=rounding)
+                return rounded(self.value(e.value, where), quantum, rounding)
             case _:
                 assert_never(e)
 
@@ -485,7 +487,7 @@ class Walker:
         steps = excess / rule.step.value
         rounding = COUNTING.get(rule.counting or "")  # proportional counting is not rounded
         if rounding is not None:
-            steps = steps.to_integral_value(rounding=rounding)
+            steps = counted(steps, rounding)
         lost: Decimal = rule.rate.value * steps
         if lost > 0:
             unit = self.checked.units.get(rule.value, "number")
@@ -541,8 +543,8 @@ def _rounded(node: ast.Node, score: Decimal, reasons: list[tuple[Site, tuple[obj
     if node.round_places is None:
         return score
     quantum, rounding = total_rounding(node.round_places.value, node.round_mode)
-    rounded = score.quantize(quantum, rounding=rounding)
-    if rounded != score:
+    after = rounded(score, quantum, rounding)
+    if after != score:
         facts = {"places": node.round_places.text, "max": node.max.value}
-        reasons.append((Site("rounded", facts, ("raw", "rounded")), (score, rounded)))
-    return rounded
+        reasons.append((Site("rounded", facts, ("raw", "rounded")), (score, after)))
+    return after

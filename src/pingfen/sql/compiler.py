@@ -25,7 +25,7 @@ from attrs import frozen
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
-from pingfen import ast
+from pingfen import ast, values
 from pingfen.check.intervals import INF, NEG_INF
 from pingfen.check.passes import Checked, check
 from pingfen.check.soundness import unclamped
@@ -697,10 +697,14 @@ class Compiler:
         scaled = exact.times_literal(excess.sql, inverse) if inverse is not None else None
         steps = Frag(scaled, excess.depth) if scaled is not None else self.divide(excess, Frag(literal(step), 0))
         match rule.counting:
+            # settled first, as every evaluator counts (values.counted); steps are never negative:
+            # floor(settled s) = floor(s + u/2), ceil(settled s) = floor(s − u/2) + 1, u = 10^−16
             case "whole":
-                steps = Frag(cast(exp.Floor(this=steps.sql), NUM), steps.depth)
+                lifted = exp.Add(this=steps.sql, expression=literal(values.SETTLE / 2))
+                steps = Frag(cast(exp.Floor(this=lifted), NUM), steps.depth)
             case "started":
-                steps = Frag(cast(exp.Ceil(this=steps.sql), NUM), steps.depth)
+                lowered = exp.Sub(this=steps.sql, expression=literal(values.SETTLE / 2))
+                steps = Frag(cast(exp.Add(this=exp.Floor(this=lowered), expression=integer(1)), NUM), steps.depth)
             case "proportional" | None:
                 pass
             case _:
@@ -859,22 +863,10 @@ class Compiler:
         floor = Frag(cast(exp.Floor(this=scaled.sql.copy()), exact.WHOLE), scaled.depth)
         floor = self.bind(floor)
         fraction = exp.Sub(this=scaled.sql.copy(), expression=floor.sql.copy())
-        half = literal(Decimal("0.5"))
         odd = exp.EQ(this=exp.Sub(this=floor.sql.copy(), expression=exp.Mul(this=integer(2), expression=exp.Floor(this=exp.Mul(this=floor.sql.copy(), expression=exact.typed_literal(Decimal("0.5"))[0])))), expression=integer(1))
-        up: exp.Expr
-        match header.round_mode:  # the raw total is never negative: every top node is clamped at 0
-            case "half_up":
-                up = exp.GTE(this=fraction, expression=half)
-            case "half_down":
-                up = exp.GT(this=fraction, expression=half)
-            case "half_even":
-                up = exp.or_(exp.GT(this=fraction, expression=half), exp.and_(exp.EQ(this=fraction.copy(), expression=half.copy()), odd))
-            case "up" | "ceiling":
-                up = exp.GT(this=fraction, expression=literal(Decimal(0)))
-            case "down" | "floor":
-                up = exp.false()
-            case _:
-                assert_never(header.round_mode)
+        # settled first, as every evaluator does (values.rounded); the raw total is never negative:
+        # every top node is clamped at 0
+        up = exact.rounds_up(fraction, places, header.round_mode, odd, None)
         units = exp.Add(this=floor.sql.copy(), expression=case((up, integer(1)), default=integer(0)))
         unit = exact.typed_literal(Decimal(1).scaleb(-places))[0]
         value = cast(exp.Mul(this=cast(units, exact.WHOLE), expression=unit), exact.decimal_type(38, places))

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import decimal
 from decimal import Decimal
+from typing import assert_never
 
 from sqlglot import exp
 
+from pingfen import ast
 from pingfen.errors import PingfenError
 from pingfen.lang import Lang
 from pingfen.messages import message
+from pingfen.values import SETTLE_PLACES
 
 SCALE = 20  # the decimals every number keeps
 CHUNK = 4  # digits of a quotient found per step of the long division (SCALE is a multiple)
@@ -127,6 +130,41 @@ def within(a: exp.Expr, low: exp.Expr, high: exp.Expr) -> exp.Expr:
 def trunc(a: exp.Expr) -> exp.Expr:
     """The integer part, towards zero, as DECIMAL(38, 0). `a` is a column (read twice)."""
     return cast(case((exp.LT(this=a.copy(), expression=integer(0)), exp.Ceil(this=a.copy())), default=exp.Floor(this=a.copy())), WHOLE)
+
+
+def rounds_up(fraction: exp.Expr, places: int, mode: ast.RoundingMode, odd: exp.Expr, negative: exp.Expr | None) -> exp.Expr:
+    """Whether a magnitude whose scaled value (|v| × 10^places) has this `fraction` past its whole
+    part rounds that whole part up by one in `mode`, the value settled first as every evaluator
+    settles it (values.settled: to SETTLE_PLACES decimals, half up). Settling moves the mode's
+    thresholds by half a settled unit (`u`, 10^(places − 16) of the scaled value) and lifts a
+    fraction within u/2 of 1 to the next whole number in every mode: the same digits as settling
+    and then rounding, with no more arithmetic on the row. `odd`: the whole part is odd (half
+    even); `negative`: the value is below 0 (ceiling and floor; None: never)."""
+    half_unit = Decimal(1).scaleb(places - SETTLE_PLACES) / 2
+
+    def at_least(threshold: Decimal) -> exp.Expr:
+        return exp.GTE(this=fraction.copy(), expression=literal(threshold))
+
+    some = at_least(half_unit)  # more than nothing once settled
+    whole = at_least(1 - half_unit)  # settled, the next whole number: up in every mode
+    below = negative.copy() if negative is not None else exp.false()
+    match mode:
+        case "half_up":
+            return at_least(Decimal("0.5") - half_unit)
+        case "half_down":
+            return at_least(Decimal("0.5") + half_unit)
+        case "half_even":
+            return exp.or_(at_least(Decimal("0.5") + half_unit), exp.and_(at_least(Decimal("0.5") - half_unit), odd))
+        case "up":
+            return some
+        case "down":
+            return whole
+        case "ceiling":
+            return exp.or_(whole, exp.and_(some, exp.not_(below)))
+        case "floor":
+            return exp.or_(whole, exp.and_(some, below))
+        case _:
+            assert_never(mode)
 
 
 def times_literal(a: exp.Expr, value: Decimal) -> exp.Expr | None:

@@ -48,11 +48,13 @@ def _any(parts: list[Frag]) -> Frag:
     return Frag(joined, max(p.depth for p in parts))
 
 
-def round_expr(v: exp.Expr, places: int, mode: ast.RoundingMode) -> exp.Expr:
+def round_expr(v: exp.Expr, places: int, mode: ast.RoundingMode, settle: bool = True) -> exp.Expr:
     """`v` (a NUM, read several times: a column or a cheap expression) rounded to `places`
-    decimals in `mode`, as Decimal.quantize rounds: on its digits, |v| × 10^places split into
-    a whole part and a fraction, the whole part raised by one where the mode says, the sign
-    put back. Exact; never the engine's ROUND, whose mode differs from engine to engine."""
+    decimals in `mode`, as values.rounded rounds (settled first, unless `settle` is False: an
+    input's `precision`, which Decimal.quantize rounds as read): on its digits, |v| × 10^places
+    split into a whole part and a fraction, the whole part raised by one where the mode says
+    (exact.rounds_up), the sign put back. Exact; never the engine's ROUND, whose mode differs
+    from engine to engine."""
     negative = exp.LT(this=v.copy(), expression=integer(0))
     magnitude = exp.Abs(this=v.copy())
     scaled = exact.times_literal(magnitude, Decimal(1).scaleb(places))
@@ -66,23 +68,26 @@ def round_expr(v: exp.Expr, places: int, mode: ast.RoundingMode) -> exp.Expr:
     halved = exp.Floor(this=exp.Mul(this=floor.copy(), expression=exact.typed_literal(Decimal("0.5"))[0]))
     odd = exp.EQ(this=exp.Sub(this=floor.copy(), expression=exp.Mul(this=integer(2), expression=halved)), expression=integer(1))
     up: exp.Expr
-    match mode:
-        case "half_up":
-            up = exp.GTE(this=fraction, expression=half)
-        case "half_down":
-            up = exp.GT(this=fraction, expression=half)
-        case "half_even":
-            up = exp.or_(exp.GT(this=fraction, expression=half), exp.and_(exp.EQ(this=fraction.copy(), expression=half.copy()), odd))
-        case "up":
-            up = some
-        case "down":
-            up = exp.false()
-        case "ceiling":
-            up = exp.and_(some, exp.not_(negative.copy()))
-        case "floor":
-            up = exp.and_(some, negative.copy())
-        case _:
-            assert_never(mode)
+    if settle:
+        up = exact.rounds_up(fraction, places, mode, odd, negative)
+    else:
+        match mode:
+            case "half_up":
+                up = exp.GTE(this=fraction, expression=half)
+            case "half_down":
+                up = exp.GT(this=fraction, expression=half)
+            case "half_even":
+                up = exp.or_(exp.GT(this=fraction, expression=half), exp.and_(exp.EQ(this=fraction.copy(), expression=half.copy()), odd))
+            case "up":
+                up = some
+            case "down":
+                up = exp.false()
+            case "ceiling":
+                up = exp.and_(some, exp.not_(negative.copy()))
+            case "floor":
+                up = exp.and_(some, negative.copy())
+            case _:
+                assert_never(mode)
     units = cast(exp.Add(this=floor.copy(), expression=case((up, integer(1)), default=integer(0))), WHOLE)
     unit = exact.typed_literal(Decimal(1).scaleb(-places))[0]
     kept = cast(exp.Mul(this=units, expression=unit), NUM)
@@ -509,7 +514,7 @@ class FormsCompiler(Compiler):
         is checked, as `Rubric.coerce` does (within 10^14 no value has more digits than 28)."""
         if spec.precision is None:
             return value
-        return round_expr(value, places_of(spec.precision), "half_up")
+        return round_expr(value, places_of(spec.precision), "half_up", settle=False)
 
     # ---------------------------------------------------------------- rules
     def switched(self, rule: ast.Rule, node: ast.Indicator, compile: Callable[[], Frag]) -> Frag:
