@@ -18,7 +18,7 @@ from attrs import field, frozen
 
 from pingfen.display import cents, number, plain, rounded_parts
 from pingfen.lang import Lang
-from pingfen.values import AGGREGATE_LEAST, AGGREGATES, CONTEXT, ZERO, calendar_day
+from pingfen.values import AGGREGATE_LEAST, AGGREGATES, CONTEXT, SETTLE_PLACES, ZERO, calendar_day, settled
 
 
 @frozen
@@ -424,6 +424,10 @@ def _shown(value: Decimal, text: str) -> str:
     head, _, tail = text.partition(".")
     if len(tail.rstrip("0")) <= 6 and len(head) <= 21 and (len(head) <= 20 or head[0] == "-"):
         return rounded_parts(head, tail, 6)  # at most 20 digits before the point, 6 after it
+    if len(tail) > SETTLE_PLACES:  # a quotient's hair off a short number is that number, as a rounding
+        head, _, tail = str(settled(value)).partition(".")  # settles it (1.500999…9 × 3 / 3 is 1.501), so
+        if len(tail.rstrip("0")) <= 6 and len(head) <= 20:  # evaluate()'s 28 digits and a query's 20 say the same
+            return rounded_parts(head, tail, 6)
     return cents(value)  # a quotient's digits: 2 decimals, in C
 
 

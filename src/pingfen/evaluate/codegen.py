@@ -52,6 +52,7 @@ from pingfen.values import (
     graded,
     rounded,
     settle,
+    settled,
     total_rounding,
 )
 
@@ -756,7 +757,7 @@ class _Generator:
             site = Site("rounded", {"places": places.text, "max": node.max.value}, ("raw", "rounded"))
             kept = self.fresh("r")
             w(f"{kept} = {reasons}")
-            w(f"if {score} != {raw}:")
+            w(f"if {score} != {self.const(settled)}({raw}):")  # a hair off the rounded score is not a change of it
             w(f"    {kept} = {kept} + (({self.const(site)}, ({raw}, {score})),)")
             reasons = kept
         self.per_node[index] = (score, reasons, clamp)

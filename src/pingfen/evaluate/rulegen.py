@@ -20,7 +20,19 @@ from pingfen import ast
 from pingfen.display import canonical, canonical_unsigned
 from pingfen.evaluate.refusals import no_arm, no_band, no_label
 from pingfen.reasons import Site, placeholders
-from pingfen.values import COMPARE, CONTEXT, COUNTING, LIMIT, NEGATION, ZERO, clamp, counted, rounded, total_rounding
+from pingfen.values import (
+    COMPARE,
+    CONTEXT,
+    COUNTING,
+    LIMIT,
+    NEGATION,
+    ZERO,
+    clamp,
+    counted,
+    rounded,
+    settled,
+    total_rounding,
+)
 
 # Each comparison of the language as Python source spells it (a new operator in
 # `values.COMPARE` without a spelling here stops the import).
@@ -213,7 +225,7 @@ class IndicatorCode:
         g.out(f"{raw} = {score}")
         g.out(f"{score} = {g.const(rounded)}({raw}, {g.const(quantum)}, {g.const(rounding)})")
         site = Site("rounded", {"places": places.text, "max": self.top}, ("raw", "rounded"))
-        self.keep(f"{score} != {raw}", self.record(site, [raw, score]))
+        self.keep(f"{score} != {g.const(settled)}({raw})", self.record(site, [raw, score]))  # a hair off is no change
 
     def single_step(self, rule: ast.DeductStep) -> str:
         """Scoring only, the max less one deduction per step above or below: when nothing is

@@ -49,6 +49,7 @@ from pingfen.values import (
     graded,
     rounded,
     settle,
+    settled,
     total_rounding,
 )
 
@@ -544,7 +545,7 @@ def _rounded(node: ast.Node, score: Decimal, reasons: list[tuple[Site, tuple[obj
         return score
     quantum, rounding = total_rounding(node.round_places.value, node.round_mode)
     after = rounded(score, quantum, rounding)
-    if after != score:
+    if after != settled(score):  # a quotient's hair off the rounded score is no change of it
         facts = {"places": node.round_places.text, "max": node.max.value}
         reasons.append((Site("rounded", facts, ("raw", "rounded")), (score, after)))
     return after

@@ -25,7 +25,7 @@ from pingfen.sql import compiler, exact, panels
 from pingfen.sql.compiler import OWN, PREFIX, Compiler, Entry, Frag, clamp, compare, join, sum_of
 from pingfen.sql.exact import NUM, WHOLE, SqlRefusal, case, cast, integer, literal
 from pingfen.values import EPOCH as EPOCH_DAY
-from pingfen.values import MAX_LIST, ratio_limits
+from pingfen.values import MAX_LIST, SETTLE, ratio_limits
 
 __all__ = ["FormsCompiler", "round_expr", "to_sql", "to_sql_tree"]
 
@@ -46,6 +46,19 @@ def _and(a: Frag, b: Frag) -> Frag:
 def _any(parts: list[Frag]) -> Frag:
     joined = exp.or_(*(exact.paren(p.sql.copy()) for p in parts))
     return Frag(joined, max(p.depth for p in parts))
+
+
+def _changed(rounded: exp.Expr, score: exp.Expr) -> exp.Expr:
+    """Whether rounding changed the score (both columns): settled, the score is not its rounding
+    (values.settled, half up: within half of 10^-16 of it, the far end by its sign). A quotient's
+    hair off the rounded score is no change of it, so no `rounded` reason, as evaluate() words it."""
+    half = literal(SETTLE / 2)
+    below = literal(-SETTLE / 2)
+    gap = exp.Sub(this=score.copy(), expression=rounded.copy())
+    positive_same = exp.and_(exp.GTE(this=gap.copy(), expression=below.copy()), exp.LT(this=gap.copy(), expression=half.copy()))
+    negative_same = exp.and_(exp.GT(this=gap.copy(), expression=below), exp.LTE(this=gap, expression=half))
+    same = case((exp.LT(this=score.copy(), expression=integer(0)), negative_same), default=positive_same)
+    return exp.not_(exact.paren(same))
 
 
 def round_expr(v: exp.Expr, places: int, mode: ast.RoundingMode, settle: bool = True) -> exp.Expr:
@@ -572,7 +585,7 @@ class FormsCompiler(Compiler):
             return score
         score = self.column(score)
         rounded = self.bind(Frag(round_expr(score.sql, int(node.round_places.value), node.round_mode), score.depth))
-        changed = Frag(exp.NEQ(this=rounded.sql.copy(), expression=score.sql.copy()), rounded.depth)
+        changed = Frag(_changed(rounded.sql, score.sql), rounded.depth)
         facts = {"places": node.round_places.text, "max": node.max.value}
         self.explain(node, changed, "rounded", facts, [("raw", score, "decimal"), ("rounded", rounded, "decimal")], None, plain=True)
         return rounded
@@ -585,7 +598,7 @@ class FormsCompiler(Compiler):
             return score
         score = self.column(score)
         rounded = self.bind(Frag(round_expr(score.sql, int(node.round_places.value), node.round_mode), score.depth))
-        changed = Frag(exp.NEQ(this=rounded.sql.copy(), expression=score.sql.copy()), rounded.depth)
+        changed = Frag(_changed(rounded.sql, score.sql), rounded.depth)
         site = ReasonSite("rounded", {"places": node.round_places.text, "max": node.max.value}, ("raw", "rounded"))
         self.reason_of(node.name.text, site, changed, [(score, "decimal"), (rounded, "decimal")])
         return rounded
