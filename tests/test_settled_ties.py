@@ -229,3 +229,30 @@ def test_settling_never_moves_a_value_a_real_rubric_meets_off_its_exact_rounding
     held = Decimal(n) / (2 * 10**places) / Decimal(divisor) * Decimal(divisor)
     quantum, rounding = total_rounding(Decimal(places), mode)
     assert Fraction(rounded(held, quantum, rounding)) == exact_round(value, places, mode), held
+
+
+COMPARED = """rubric "折算" {
+  total 5
+}
+input 分子: amount
+input 分母: amount > 0
+input 倍数: amount
+indicator 折算 5 {
+  when round(分子 / 分母 * 倍数, 4) > 2 -> 0
+  else -> 5
+}
+"""
+
+
+@needs_duckdb
+def test_a_comparison_read_to_its_places_meets_its_threshold_exactly_on_both_paths() -> None:
+    """docs/language.md §7: a comparison compares the value as carried — 2 ÷ 3 × 3 is 2.000…0 in
+    evaluate() and 2.000…01 in the query — so the rubric says to how many places it is read;
+    round(…, 4) settles it, and 2 > 2 is false on both paths."""
+    rubric = pingfen.loads(COMPARED)
+    records = [{"分子": Decimal(k), "分母": Decimal(d), "倍数": Decimal(d)} for k in (2, 1, 3) for d in DIVISORS]
+    for record, row in zip(records, sqlhelp.score(duckdb.connect(), rubric, records), strict=True):
+        want = 0 if record["分子"] > 2 else 5  # type: ignore[operator]  # a Decimal
+        assert both(rubric, record).score("折算") == want, record
+        assert row["折算"] == want, (record, row)
+        sqlhelp.agree(rubric, record, row)
