@@ -36,7 +36,7 @@ from pingfen.check.intervals import (
 from pingfen.diagnostics import Diagnostic, Severity, Span
 from pingfen.display import number, plain
 from pingfen.reasons import quantity
-from pingfen.values import CONVERSE, COUNTING, ROUNDING, ZERO, counted
+from pingfen.values import CONVERSE, COUNTING, ROUNDING, ZERO, counted, settled
 
 
 def analyze(module: ast.Module, units: Mapping[ast.Expr, str], let_order: Sequence[ast.Let]) -> list[Diagnostic]:
@@ -660,12 +660,13 @@ _ALL = IntervalSet.of(EVERYTHING)
 
 
 def _rounded(values: Interval, places: Decimal, mode: str) -> Interval:
-    """The values of `round(x, places, mode)` for x in values: the ends rounded, closed."""
+    """The values of `round(x, places, mode)` for x in values: the ends settled and rounded, as
+    evaluated (values.rounded: settling is monotone too), closed."""
     quantum = Decimal(1).scaleb(-int(places))
     room = decimal.Context(prec=200, rounding=ROUNDING[mode], traps=[decimal.InvalidOperation])
     try:
-        lo = values.lo.quantize(quantum, context=room) if values.lo.is_finite() else values.lo
-        hi = values.hi.quantize(quantum, context=room) if values.hi.is_finite() else values.hi
+        lo = settled(values.lo).quantize(quantum, context=room) if values.lo.is_finite() else values.lo
+        hi = settled(values.hi).quantize(quantum, context=room) if values.hi.is_finite() else values.hi
     except decimal.InvalidOperation:
         return EVERYTHING
     return Interval.make(lo, hi, True, True, values.whole)
