@@ -2,6 +2,15 @@
 
 Spans are excluded from equality, so two trees compare equal whatever their
 positions; this is what lets a formatter prove it kept the meaning of a file.
+
+Every class is `@frozen(repr=False)` and shares one `__repr__` (`_repr`, at the end), which
+writes what attrs' would: attrs compiles a `__repr__` for each class, and for these 51 that
+was 6 of the 19 ms of CPU that building them costs at every start-up (a third; issue 11,
+benchmarks/README.md "fifth pass"). The other options stay attrs' defaults, each for a use
+or for nothing to gain: `eq` and the hash it brings (the formatter's proof; the checker's
+units are a dict keyed by expression), `match_args`, the `__weakref__` slot and
+`__getstate__`/`__setstate__` (no `match` by position, no weak reference, no pickle: turning
+the three off saved no measurable time, under 0.5 ms together).
 """
 
 from __future__ import annotations
@@ -27,7 +36,7 @@ def _span() -> Span:
 # ---------------------------------------------------------------- names and literals
 
 
-@frozen
+@frozen(repr=False)
 class Name:
     """A name as written (quotes and book-title marks kept), with its position."""
 
@@ -41,7 +50,7 @@ class Name:
 Unit = Lit["number", "percent", "pp"]
 
 
-@frozen
+@frozen(repr=False)
 class Number:
     """A numeric literal. `90%` is stored as 0.9 with unit percent, `5pp` as 0.05 with unit pp."""
 
@@ -59,7 +68,7 @@ class Number:
 # them are written once, at the end of this module.
 
 
-@frozen
+@frozen(repr=False)
 class Ref:
     """A reference to an input or a `let` value."""
 
@@ -70,7 +79,7 @@ class Ref:
         return ()
 
 
-@frozen
+@frozen(repr=False)
 class Bool:
     value: bool
     span: Span = _span()
@@ -79,7 +88,7 @@ class Bool:
         return ()
 
 
-@frozen
+@frozen(repr=False)
 class Neg:
     operand: Expr
     span: Span = _span()
@@ -88,7 +97,7 @@ class Neg:
         return (self.operand,)
 
 
-@frozen
+@frozen(repr=False)
 class Binary:
     """Arithmetic: op is one of + - * /."""
 
@@ -101,7 +110,7 @@ class Binary:
         return (self.left, self.right)
 
 
-@frozen
+@frozen(repr=False)
 class Compare:
     """A comparison: op is one of = != < <= > >=."""
 
@@ -114,7 +123,7 @@ class Compare:
         return (self.left, self.right)
 
 
-@frozen
+@frozen(repr=False)
 class And:
     left: Expr
     right: Expr
@@ -124,7 +133,7 @@ class And:
         return (self.left, self.right)
 
 
-@frozen
+@frozen(repr=False)
 class Or:
     left: Expr
     right: Expr
@@ -134,7 +143,7 @@ class Or:
         return (self.left, self.right)
 
 
-@frozen
+@frozen(repr=False)
 class Not:
     operand: Expr
     span: Span = _span()
@@ -149,7 +158,7 @@ AGGREGATES = ("mean", "median", "trimmed_mean", "count")
 DURATIONS = ("days", "months")
 
 
-@frozen
+@frozen(repr=False)
 class Call:
     """A call of a built-in function: min, max or abs; or one of AGGREGATES (or min or max)
     over a list input, its one argument."""
@@ -162,7 +171,7 @@ class Call:
         return self.args
 
 
-@frozen
+@frozen(repr=False)
 class IfElse:
     """`if COND then A else B`: a value chosen by a condition (`else if` chains them)."""
 
@@ -175,7 +184,7 @@ class IfElse:
         return (self.condition, self.then, self.otherwise)
 
 
-@frozen
+@frozen(repr=False)
 class Round:
     """`round(VALUE, PLACES[, MODE])`: a value rounded where the rubric says (保留两位小数)."""
 
@@ -194,7 +203,7 @@ Expr: TypeAlias = Number | Ref | Bool | Neg | Binary | Compare | And | Or | Not 
 # ---------------------------------------------------------------- declarations
 
 
-@frozen
+@frozen(repr=False)
 class Bound:
     """One side of a domain or a band: `> 0`, `<= 100%`."""
 
@@ -206,7 +215,7 @@ class Bound:
 InputType = Lit["percent", "amount", "count", "bool", "score", "number", "label", "date"]
 
 
-@frozen
+@frozen(repr=False)
 class Batch:
     """`batch FUNC(EXPR)`: EXPR (over inputs) worked out for every record of a batch, then
     summed up as one value (min, max, mean, median, count), or each record's rank (1 = highest)."""
@@ -219,7 +228,7 @@ class Batch:
 BATCH_FUNCS = ("min", "max", "mean", "median", "count", "rank")
 
 
-@frozen
+@frozen(repr=False)
 class Input:
     """`input NAME: TYPE [precision P] [bounds] ["description"]`. `input NAME: list of [N] TYPE`
     is a panel: several values of TYPE (each within the bounds), read through `mean`, `median`, … ;
@@ -240,7 +249,7 @@ class Input:
     precision: Number | None = None  # `precision 0.01%`: values are rounded to it when read
 
 
-@frozen
+@frozen(repr=False)
 class Let:
     """`let NAME = EXPR`: a derived value."""
 
@@ -249,7 +258,7 @@ class Let:
     span: Span = _span()
 
 
-@frozen
+@frozen(repr=False)
 class Grade:
     """`grade NAME >= 90`, or `grade NAME otherwise` (op and threshold None)."""
 
@@ -264,7 +273,7 @@ class Grade:
 RoundingMode = Lit["half_up", "half_even", "half_down", "up", "down", "ceiling", "floor"]
 
 
-@frozen
+@frozen(repr=False)
 class Header:
     """The `rubric "title" { … }` block."""
 
@@ -300,7 +309,7 @@ Direction = Lit["above", "below", "from"]
 Counting = Lit["proportional", "whole", "started"]
 
 
-@frozen
+@frozen(repr=False)
 class DeductStep:
     """`deduct RATE per STEP of VALUE [above|below|from REF] [counting MODE]`.
 
@@ -364,7 +373,7 @@ class DeductStep:
         return tuple(found)
 
 
-@frozen
+@frozen(repr=False)
 class DeductIf:
     """`deduct POINTS if COND`: one item of a deductive checklist."""
 
@@ -395,7 +404,7 @@ class DeductIf:
         return (Threshold("checklist", self.condition),)
 
 
-@frozen
+@frozen(repr=False)
 class AwardIf:
     """`award POINTS if COND`: one item of an additive checklist."""
 
@@ -426,7 +435,7 @@ class AwardIf:
         return (Threshold("checklist", self.condition),)
 
 
-@frozen
+@frozen(repr=False)
 class Band:
     """One band. low/high None mean unbounded; both None with is_else for `else`."""
 
@@ -441,7 +450,7 @@ class Band:
     span: Span = _span()
 
 
-@frozen
+@frozen(repr=False)
 class Bands:
     """`bands SUBJECT { band… }`: the first band containing the value gives the points."""
 
@@ -473,7 +482,7 @@ class Bands:
         return tuple(Threshold("band", self.subject, end.value) for end in ends)
 
 
-@frozen
+@frozen(repr=False)
 class WhenArm:
     """`when COND -> POINTS`; condition None is the closing `else`."""
 
@@ -483,7 +492,7 @@ class WhenArm:
     span: Span = _span()
 
 
-@frozen
+@frozen(repr=False)
 class WhenChain:
     """Consecutive `when` arms with an optional `else`: the first that holds wins."""
 
@@ -515,7 +524,7 @@ class WhenChain:
         return tuple(Threshold("when arm", a.condition) for a in self.arms if a.condition is not None)
 
 
-@frozen
+@frozen(repr=False)
 class MatchArm:
     """`LABEL -> POINTS`; label None is `else`."""
 
@@ -525,7 +534,7 @@ class MatchArm:
     span: Span = _span()
 
 
-@frozen
+@frozen(repr=False)
 class Match:
     """`match SUBJECT { label -> points … }` over a label input."""
 
@@ -558,7 +567,7 @@ class Match:
         return ()  # labels: nothing to sit beside
 
 
-@frozen
+@frozen(repr=False)
 class Judgment:
     """`judgment [INPUT]`: the evaluator's score; the input defaults to the indicator's name."""
 
@@ -587,7 +596,7 @@ class Judgment:
         return ()  # a judged score: any value of its domain
 
 
-@frozen
+@frozen(repr=False)
 class Formula:
     """`score = EXPR`: the score is computed."""
 
@@ -642,7 +651,7 @@ Piece: TypeAlias = str | Expr | Band | Name
 Status = Lit["held", "missed", "triggered", "not triggered", "within", "over", "under", "at", "off"]
 
 
-@frozen
+@frozen(repr=False)
 class Branch:
     """One way through a rule, as coverage counts it (`pingfen test --coverage`). `event` is
     the walker's word for taking it: "band", "arm" (with `arm`, its index), "judged",
@@ -655,7 +664,7 @@ class Branch:
     status: bool = False
 
 
-@frozen
+@frozen(repr=False)
 class Threshold:
     """Where a rule's score may change, for the test generators (pingfen.testing): `value`
     reaching `at`; with `at` None, `value` is a condition and each comparison in it is one.
@@ -709,7 +718,7 @@ def is_deduction(rule: Rule) -> TypeGuard[Deduction]:
 AppliesMode = Lit["full", "zero", "rescale"]
 
 
-@frozen
+@frozen(repr=False)
 class Applies:
     """`applies [if COND] else MODE`: the row applies when COND holds (no COND: always) and
     no input it reads is marked 不适用 in the data; else it counts as MODE says."""
@@ -719,7 +728,7 @@ class Applies:
     span: Span = _span()
 
 
-@frozen
+@frozen(repr=False)
 class Indicator:
     name: Name
     max: Number
@@ -736,7 +745,7 @@ class Indicator:
     low: Number | None = None
 
 
-@frozen
+@frozen(repr=False)
 class Group:
     name: Name
     max: Number
@@ -754,7 +763,7 @@ Node = Group | Indicator
 OutsideKind = Lit["bonus", "penalty", "adjust"]
 
 
-@frozen
+@frozen(repr=False)
 class Outside:
     """`bonus NAME N { rules }`, `penalty NAME N { rules }` or `adjust NAME -A .. +B { rules }`, after the tree."""
 
@@ -771,7 +780,7 @@ class Outside:
 VetoAction = Lit["zero", "below", "grade"]
 
 
-@frozen
+@frozen(repr=False)
 class Veto:
     """When `condition` holds: the total is 0 (zero), no grade from the first down to `grade`
     is given (below: 不得评为优秀), or the grade is `grade` (grade)."""
@@ -789,7 +798,7 @@ class Veto:
 GivenKind = Lit["number", "percent", "pp", "word", "text"]
 
 
-@frozen
+@frozen(repr=False)
 class GivenValue:
     """A value in a `given` block, as written (ASCII forms): `12`, `95%`, `是`, `true`, or the
     contents of a "text". It reaches the rubric through the same coercion as a data file."""
@@ -804,7 +813,7 @@ class GivenValue:
         return Decimal(self.text) if self.kind == "number" else self.text
 
 
-@frozen
+@frozen(repr=False)
 class Given:
     """`NAME: VALUE` in a `given` block."""
 
@@ -813,7 +822,7 @@ class Given:
     span: Span = _span()
 
 
-@frozen
+@frozen(repr=False)
 class ExpectScore:
     """`expect NODE = 5`, `expect total = 95.83`, `expect NODE ~= 4.17` (target None is the total).
     `~=` compares the score rounded half up to as many decimals as the number has."""
@@ -824,7 +833,7 @@ class ExpectScore:
     span: Span = _span()
 
 
-@frozen
+@frozen(repr=False)
 class ExpectGrade:
     """`expect grade = 优秀`."""
 
@@ -832,7 +841,7 @@ class ExpectGrade:
     span: Span = _span()
 
 
-@frozen
+@frozen(repr=False)
 class ExpectError:
     """`expect error [PF503] [on INPUT]`: the record is refused."""
 
@@ -844,7 +853,7 @@ class ExpectError:
 Expectation = ExpectScore | ExpectGrade | ExpectError
 
 
-@frozen
+@frozen(repr=False)
 class Example:
     """`example "name" [from "base"] { given { … } expect … }`: a record and what it must score."""
 
@@ -858,7 +867,7 @@ class Example:
     given_span: Span = _span()
 
 
-@frozen
+@frozen(repr=False)
 class Monotone:
     """`property monotone INPUT increasing|decreasing [for NODE]`: raising the input never
     lowers (increasing) or never raises (decreasing) the node's score; target None is the total."""
@@ -869,7 +878,7 @@ class Monotone:
     span: Span = _span()
 
 
-@frozen
+@frozen(repr=False)
 class Claim:
     """`property NODE = 5 [when COND]`: on every record where COND holds, the node's score
     (target None: the total) compares with the value as stated."""
@@ -884,7 +893,7 @@ class Claim:
 Property = Monotone | Claim
 
 
-@frozen
+@frozen(repr=False)
 class Comment:
     """A `# …` comment and where it was; kept for the formatter, never part of the meaning."""
 
@@ -897,7 +906,7 @@ class Comment:
 # loader resolves it (syntax/extends.py) into one ordinary Module, with none of these left.
 
 
-@frozen
+@frozen(repr=False)
 class Extends:
     """`extends "PATH"`: PATH is relative to the file that says it."""
 
@@ -905,7 +914,7 @@ class Extends:
     span: Span = _span()
 
 
-@frozen
+@frozen(repr=False)
 class Remove:
     """`remove NAME` (a group or indicator) or `remove input NAME` (an input or `let`)."""
 
@@ -914,7 +923,7 @@ class Remove:
     span: Span = _span()
 
 
-@frozen
+@frozen(repr=False)
 class AddTo:
     """`add to GROUP { … }`: rows added at the end of a group of the base file."""
 
@@ -923,7 +932,7 @@ class AddTo:
     span: Span = _span()
 
 
-@frozen
+@frozen(repr=False)
 class SetMax:
     """`max NAME N`: the max of a group or indicator of the base file, changed."""
 
@@ -937,7 +946,7 @@ Change = Extends | Remove | AddTo | SetMax
 Item = Header | Input | Let | Group | Indicator | Outside | Veto | Example | Property | Change
 
 
-@frozen
+@frozen(repr=False)
 class Module:
     """A whole `.rule` file, in source order. Comments are kept but ignored by equality."""
 
@@ -1121,3 +1130,16 @@ def rebuild(value: object, replace: Callable[[object], object | None]) -> object
     if attrs.has(cls):
         return cls(**{f.alias: rebuild(getattr(value, f.name), replace) for f in attrs.fields(cls)})
     return value  # str, Decimal, bool, None
+
+
+def _repr(node: attrs.AttrsInstance) -> str:
+    """attrs' repr of a node: its class, then each field shown (`repr=True`) by name, in order."""
+    shown = ", ".join(f"{f.name}={getattr(node, f.name)!r}" for f in attrs.fields(type(node)) if f.repr)
+    return f"{type(node).__qualname__}({shown})"
+
+
+for _cls in tuple(globals().values()):
+    if isinstance(_cls, type) and attrs.has(_cls) and _cls.__module__ == __name__:
+        # (setattr: mypy refuses a method assigned to a class)
+        setattr(_cls, "__repr__", _repr)  # noqa: B010
+del _cls  # the loop's name, not part of the module
