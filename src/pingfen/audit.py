@@ -31,7 +31,7 @@ from pingfen.io.filled import GRADE_NAMES, TOTAL_NAMES, read_filled
 from pingfen.lang import Lang
 from pingfen.reasons import quantity
 from pingfen.report.audit import Audit, Finding
-from pingfen.values import CONTEXT, settle, show, to_decimal
+from pingfen.values import CONTEXT, rounded, settle, show, to_decimal, total_rounding
 from pingfen.values import graded as graded_by
 
 TOTAL, GRADE = "total", "grade"
@@ -65,6 +65,7 @@ def audit(
     effective: dict[str, Decimal | None] = {}
 
     lows = dict(rubric.module.lows)  # 加减分项: declared in [low, max], signed
+    rounds = {g.name.text: g for g, _ in ast.walk_nodes(rubric.module.top) if isinstance(g, ast.Group) and g.round_places}
 
     def visit(node: NodeSpec) -> Decimal | None:
         parts = [(c.name, visit(c)) for c in node.children]
@@ -74,6 +75,9 @@ def audit(
         if node.is_group:
             known = all(v is not None for _, v in parts)
             added = _added(rubric, node.children, parts, not_applying, modes, node.max)
+            group = rounds.get(node.name)
+            if group is not None and group.round_places is not None:  # `round N`: its parts' sum rounded so, as scored
+                added = rounded(added, *total_rounding(group.round_places.value, group.round_mode))
             if mine is not None and known and added != mine:
                 findings.append(
                     Finding("sum", node.name, mine, added, tuple((n, v) for n, v in parts if v is not None))

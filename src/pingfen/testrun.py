@@ -19,7 +19,7 @@ from pingfen.evaluate.rubric import Rubric
 from pingfen.evaluate.walker import Event
 from pingfen.lang import Lang
 from pingfen.result import NodeResult, Result
-from pingfen.values import pinned
+from pingfen.values import pinned, rounded
 
 
 @frozen
@@ -140,7 +140,9 @@ def holds(e: ast.ExpectScore, actual: Decimal) -> bool:
 
 
 def _rounded(actual: Decimal, wanted: ast.Number) -> Decimal:
-    return actual.quantize(Decimal(1).scaleb(-places(wanted)), rounding=ROUND_HALF_UP)
+    """The actual score to the expectation's places, half up, as the language rounds (settled first:
+    a score of 6.2499… that is 6.25 is ≈ 6.3)."""
+    return rounded(actual, Decimal(1).scaleb(-places(wanted)), ROUND_HALF_UP)
 
 
 def _all_reasons(result: Result, lang: Lang) -> tuple[str, ...]:
