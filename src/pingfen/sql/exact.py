@@ -51,7 +51,25 @@ def decimal_type(precision: int, scale: int) -> exp.DataType:
 
 
 def cast(e: exp.Expr, to: exp.DataType) -> exp.Cast:
+    """`e` as `to`. Never a cast of a cast that changes nothing (the engine would plan both):
+    `e` itself where it is already cast to `to`, and a constant's one cast where both would
+    hold it exactly, `CAST(CAST(0 AS DECIMAL(1, 0)) AS NUM)` as `CAST(0 AS NUM)`."""
+    if isinstance(e, exp.Cast) and not e.args.get("format"):  # a TryCast too: cast again, the same value
+        if e.to == to:
+            return e
+        this = e.this
+        if type(e) is exp.Cast and isinstance(this, exp.Literal) and not this.is_string and holds(e.to, this.this) and holds(to, this.this):
+            return exp.Cast(this=this, to=to.copy())
     return exp.Cast(this=e, to=to.copy())
+
+
+def holds(to: exp.DataType, number: str) -> bool:
+    """Whether a DECIMAL(p, s) `to` holds the constant exactly (no rounding, no overflow)."""
+    if to.this != exp.DataType.Type.DECIMAL or len(to.expressions) != 2:
+        return False
+    precision, scale = (int(p.this.this) for p in to.expressions)
+    value = Decimal(number)
+    return decimals(value) <= scale and abs(value) < Decimal(10) ** (precision - scale)
 
 
 LARGEST = Decimal(10) ** (38 - SCALE)
