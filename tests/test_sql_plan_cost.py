@@ -80,6 +80,19 @@ def test_what_the_kept_casts_keep_is_a_different_number() -> None:
     assert con.execute("SELECT CAST(CAST(0.55 AS DECIMAL(2, 1)) AS DECIMAL(3, 2)), CAST(0.55 AS DECIMAL(3, 2))").fetchone() == (Decimal("0.60"), Decimal("0.55"))
 
 
+def test_types_made_directly_are_the_parsers() -> None:
+    for text in ("DECIMAL(38, 20)", "DECIMAL(1, 0)", "DECIMAL(21, 20)"):
+        p, s = (int(n) for n in re.findall(r"\d+", text))
+        assert D(p, s) == exp.DataType.build(text)
+    for text in ("DECIMAL(38, 20)", "INT128", "BIGINT", "TEXT", "BOOLEAN", "DATE", "INT"):
+        built = exp.DataType.build(text)
+        made = exact.fresh(built)
+        assert made == built and made is not built
+        assert made.sql("spark") == built.sql("spark") and made.sql("postgres") == built.sql("postgres")
+    listed = exp.DataType.build("TEXT[]", dialect="duckdb")
+    assert exact.fresh(listed).sql("duckdb") == "TEXT[]"
+
+
 # ---------------------------------------------------------------- the 2021 query
 @needs_duckdb
 def test_the_2021_query_holds_no_cast_that_changes_nothing() -> None:
@@ -91,3 +104,9 @@ def test_the_2021_query_holds_no_cast_that_changes_nothing() -> None:
             assert inner.to != cast.to, cast.sql("duckdb")
             assert not isinstance(inner.this, exp.Literal), cast.sql("duckdb")
     assert not re.search(r"CAST\(CAST\(-?[0-9.]+ AS DECIMAL\(\d+, \d+\)\) AS", tree.sql(dialect="duckdb"))
+
+
+def test_nodes_walks_what_find_all_walks() -> None:
+    tree = compiler.to_sql_tree(pingfen.load(RULESET, tests=False), "duckdb", "records", reasons=True)
+    assert sorted(map(id, exact.nodes(tree))) == sorted(map(id, tree.find_all(exp.Expr)))
+    assert sorted(map(id, exact.columns(tree))) == sorted(map(id, tree.find_all(exp.Column)))

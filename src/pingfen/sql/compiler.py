@@ -956,11 +956,11 @@ class Compiler:
     def sweep(self, final: list[exp.Expr]) -> None:
         """Drop the internal columns nothing reads (the wide pieces of a narrowed score): DuckDB
         would work them out for every row."""
-        live = {c.name for e in final for c in e.find_all(exp.Column)}
+        live = {c.name for e in final for c in exact.columns(e)}
         for layer in reversed(self.layers):
             for name, sql in layer:
                 if name in live or not name.startswith(PREFIX):
-                    live.update(c.name for c in sql.find_all(exp.Column))
+                    live.update(c.name for c in exact.columns(sql))
         self.layers = [[(n, e) for n, e in layer if n in live or not n.startswith(PREFIX)] for layer in self.layers]
 
 
@@ -1058,7 +1058,7 @@ _OPERATORS = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.IntDiv, exp.Mod, exp.And, 
 def parenthesized(tree: exp.Select) -> exp.Select:
     """The tree with every operand that is itself an operation in parentheses: written in
     any dialect, each operation reads as it was built, whatever the operators' precedence."""
-    for node in list(tree.find_all(*_OPERATORS)):
+    for node in [n for n in exact.nodes(tree) if isinstance(n, _OPERATORS)]:
         for key in ("this", "expression"):
             child = node.args.get(key)
             if isinstance(child, _OPERATORS):
