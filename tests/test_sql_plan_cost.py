@@ -10,12 +10,18 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from sqlglot import exp
 
 import pingfen
+import sqlhelp
 from pingfen.engine import _scales
-from pingfen.sql import compiler, exact
+from pingfen.sql import SqlRefusal, compiler, exact, to_sql
+from pingfen.sql.compiler import PREFIX
 from pingfen.sql.newforms import FormsCompiler
+from strategies import loaded, random_rubrics
 from test_engine_duckdb import duckdb, needs_duckdb
 
 RULESET = Path(__file__).resolve().parent.parent / "rulesets" / "dept-overall-2021.rule"
@@ -110,3 +116,51 @@ def test_nodes_walks_what_find_all_walks() -> None:
     tree = compiler.to_sql_tree(pingfen.load(RULESET, tests=False), "duckdb", "records", reasons=True)
     assert sorted(map(id, exact.nodes(tree))) == sorted(map(id, tree.find_all(exp.Expr)))
     assert sorted(map(id, exact.columns(tree))) == sorted(map(id, tree.find_all(exp.Column)))
+
+
+@needs_duckdb
+def test_the_2021_query_binds_no_column_read_in_one_place_only() -> None:
+    query = query_2021(*warehouse(0))
+    bound = re.findall(rf'AS "({PREFIX}[0-9a-z]+)"', query)
+    for name in bound:
+        assert query.count(f'"{name}"') >= 3, name  # bound once, read at least twice
+    # before this round: 276 internal columns in 26 layers, 55,289 bytes
+    assert len(bound) <= 190 and query.count(" AS (SELECT ") <= 24 and len(query) <= 51_000, (len(bound), len(query))
+
+
+# ---------------------------------------------------------------- the same rows
+@needs_duckdb
+@settings(max_examples=20, deadline=None)
+@given(st.data())
+def test_inlining_changes_no_column_of_any_row(data: st.DataObject) -> None:
+    # every column of every row, compared exactly, with and without the columns read once inlined
+    gen, rubric = loaded(data, random_rubrics(loose=True, applies=False, newer=False, outside=False, vetoes=False))
+    try:
+        inlined = to_sql(rubric)
+    except SqlRefusal:
+        assume(False)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(compiler.Compiler, "inline", lambda self, final: None)
+        bound = to_sql(rubric)
+    drawn = data.draw(st.lists(gen.any_records, min_size=1, max_size=12), label="records")
+    records = [t for t in (sqlhelp.typed(rubric, r) for r in drawn) if t is not None]
+    assume(records)
+    con = duckdb.connect()
+    sqlhelp.table(con, rubric, records)
+    got = []
+    for query in (inlined, bound):  # one at a time: DuckDB's execute() gives the connection's one cursor
+        cursor = con.execute(query + " ORDER BY id")
+        got.append(([d[0] for d in cursor.description], cursor.fetchall()))
+    assert got[0] == got[1] and len(got[0][1]) == len(records)
+
+
+@needs_duckdb
+def test_the_2021_rows_are_the_same_inlined_or_not() -> None:
+    con, rubric = warehouse(3000)
+    inlined = query_2021(con, rubric)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(compiler.Compiler, "inline", lambda self, final: None)
+        bound = query_2021(con, rubric)
+    assert len(bound) > len(inlined)
+    rows = [con.execute(f"SELECT * FROM ({q}) ORDER BY id").fetchall() for q in (inlined, bound)]  # type: ignore[attr-defined]  # duckdb's connection
+    assert rows[0] == rows[1] and len(rows[0]) == 3000
