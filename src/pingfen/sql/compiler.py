@@ -926,12 +926,14 @@ class Compiler:
         final.append(exp.alias_(case(*names) if len(names) > 1 else exp.Null(), REFUSAL_INPUT, quoted=True, copy=False))
         if narrowed:
             self.sweep(final)
-        columns = [spec.name for spec in self.rubric.inputs] + [n for layer in self.layers for n, _ in layer]
-        dropped = [quoted(n) for n in dict.fromkeys(columns)]  # once each: a batch value is bound under its name
-        # (the reasons column was bound above: every layer is complete here)
         depth = max(len(self.layers), grade.depth, refusal.depth)
         while len(self.layers) < depth:
             self.layers.append([])
+        if self.dialect == "duckdb":
+            self.inline(final)
+        columns = [spec.name for spec in self.rubric.inputs] + [n for layer in self.layers for n, _ in layer]
+        dropped = [quoted(n) for n in dict.fromkeys(columns)]  # once each: a batch value is bound under its name
+        # (the reasons column was bound above: every layer is complete here)
         ctes: list[exp.CTE] = []
         source: exp.Expr = exp.to_table(self.table, quoted=True) if "." not in self.table else exp.to_table(self.table)
         for i, layer in enumerate(self.layers):
@@ -945,14 +947,52 @@ class Compiler:
         return query
 
 
+    def inline(self, final: list[exp.Expr]) -> None:
+        """DuckDB only: an internal column read in one place only is written there, not bound
+        (the same value: a column bound is worked out from the same expression). DuckDB plans
+        every column of every layer, each layer's `*` with all before it: fewer columns and
+        layers are fewer to bind and optimize. A column read inside a lambda (once per element)
+        or holding a window stays bound."""
+        reads: dict[str, int] = {}
+        where: dict[str, tuple[exp.Expr, str, int | None]] = {}  # a column's last read: parent, arg, index
+        windowed: set[str] = set()
+        for name, e in [(n, sql) for layer in self.layers for n, sql in layer] + [(None, e) for e in final]:
+            if isinstance(e, exp.Column) and not e.table:  # a column that is another's value: kept (not worth a parent)
+                reads[e.name] = reads.get(e.name, 0) + 2
+            stack: list[tuple[exp.Expr, bool]] = [(e, False)]
+            while stack:
+                node, lambda_ = stack.pop()
+                if isinstance(node, exp.Window) and name is not None:
+                    windowed.add(name)
+                lambda_ = lambda_ or isinstance(node, exp.Lambda)
+                for key, value in node.args.items():
+                    for i, child in enumerate(value) if isinstance(value, list) else ((None, value),):
+                        if isinstance(child, exp.Column) and not child.table:
+                            reads[child.name] = reads.get(child.name, 0) + (2 if lambda_ else 1)  # in a lambda: never inlined
+                            where[child.name] = (node, key, i)
+                        elif isinstance(child, exp.Expr):
+                            stack.append((child, lambda_))
+        for layer in self.layers:
+            for name, sql in layer:
+                if name.startswith(PREFIX) and reads.get(name) == 1 and name not in windowed:
+                    parent, key, i = where[name]
+                    if i is None:
+                        # read by a cast to its own type: one cast (exact.cast's rule)
+                        same = type(sql) is exp.Cast and isinstance(parent, exp.Cast) and key == "this" and parent.to == sql.to
+                        parent.set(key, sql.this if same else sql)
+                    else:
+                        parent.args[key][i] = sql
+                        sql.parent, sql.arg_key, sql.index = parent, key, i
+        self.layers = [kept for layer in self.layers if (kept := [(n, e) for n, e in layer if not (n.startswith(PREFIX) and reads.get(n) == 1 and n not in windowed)])]
+
     def sweep(self, final: list[exp.Expr]) -> None:
         """Drop the internal columns nothing reads (the wide pieces of a narrowed score): DuckDB
         would work them out for every row."""
-        live = {c.name for e in final for c in e.find_all(exp.Column)}
+        live = {c.name for e in final for c in exact.columns(e)}
         for layer in reversed(self.layers):
             for name, sql in layer:
                 if name in live or not name.startswith(PREFIX):
-                    live.update(c.name for c in sql.find_all(exp.Column))
+                    live.update(c.name for c in exact.columns(sql))
         self.layers = [[(n, e) for n, e in layer if n in live or not n.startswith(PREFIX)] for layer in self.layers]
 
 
@@ -1050,7 +1090,7 @@ _OPERATORS = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.IntDiv, exp.Mod, exp.And, 
 def parenthesized(tree: exp.Select) -> exp.Select:
     """The tree with every operand that is itself an operation in parentheses: written in
     any dialect, each operation reads as it was built, whatever the operators' precedence."""
-    for node in list(tree.find_all(*_OPERATORS)):
+    for node in [n for n in exact.nodes(tree) if isinstance(n, _OPERATORS)]:
         for key in ("this", "expression"):
             child = node.args.get(key)
             if isinstance(child, _OPERATORS):

@@ -12,6 +12,7 @@ the contract these give.
 from __future__ import annotations
 
 import decimal
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import assert_never
 
@@ -50,11 +51,69 @@ class SqlRefusal(PingfenError):
 
 
 def decimal_type(precision: int, scale: int) -> exp.DataType:
-    return exp.DataType.build(f"DECIMAL({precision}, {scale})")
+    # the node DataType.build would parse, made directly: the query has hundreds (the parser cost ~15 ms)
+    params = [exp.DataTypeParam(this=exp.Literal.number(precision)), exp.DataTypeParam(this=exp.Literal.number(scale))]
+    return exp.DataType(this=exp.DataType.Type.DECIMAL, expressions=params, nested=False)
+
+
+def decimal_params(to: exp.DataType) -> tuple[int, int] | None:
+    """A DECIMAL(p, s)'s p and s; None for another type."""
+    params = to.expressions
+    if to.this != exp.DataType.Type.DECIMAL or len(params) != 2:
+        return None
+    return int(params[0].this.this), int(params[1].this.this)
+
+
+def fresh(to: exp.DataType) -> exp.DataType:
+    """A copy of a type, a plain one made directly (sqlglot's copy is a generic deepcopy:
+    ~25 ms of the 2021 query's ~2,000 casts)."""
+    found = decimal_params(to)
+    if found is not None:
+        return decimal_type(*found)
+    if not to.expressions and to.args.keys() <= {"this", "nested", "expressions"}:
+        return exp.DataType(this=to.this, nested=to.args.get("nested", False))
+    return to.copy()
+
+
+def nodes(e: exp.Expr) -> Iterator[exp.Expr]:
+    """`e` and every node under it, depth first: what `find_all` walks, at a third of its cost
+    (no generator per node, no breadth-first queue; the 2021 query has ~9,000 nodes)."""
+    stack = [e]
+    while stack:
+        node = stack.pop()
+        yield node
+        for value in node.args.values():
+            if isinstance(value, exp.Expr):
+                stack.append(value)
+            elif isinstance(value, list):
+                stack.extend(v for v in value if isinstance(v, exp.Expr))
+
+
+def columns(e: exp.Expr) -> Iterator[exp.Column]:
+    return (node for node in nodes(e) if isinstance(node, exp.Column))
 
 
 def cast(e: exp.Expr, to: exp.DataType) -> exp.Cast:
-    return exp.Cast(this=e, to=to.copy())
+    """`e` as `to`. Never a cast of a cast that changes nothing (the engine would plan both):
+    `e` itself where it is already cast to `to`, and a constant's one cast where both would
+    hold it exactly, `CAST(CAST(0 AS DECIMAL(1, 0)) AS NUM)` as `CAST(0 AS NUM)`."""
+    if isinstance(e, exp.Cast) and not e.args.get("format"):  # a TryCast too: cast again, the same value
+        if e.to == to:
+            return e
+        this = e.this
+        if type(e) is exp.Cast and isinstance(this, exp.Literal) and not this.is_string and holds(e.to, this.this) and holds(to, this.this):
+            return exp.Cast(this=this, to=fresh(to))
+    return exp.Cast(this=e, to=fresh(to))
+
+
+def holds(to: exp.DataType, number: str) -> bool:
+    """Whether a DECIMAL(p, s) `to` holds the constant exactly (no rounding, no overflow)."""
+    found = decimal_params(to)
+    if found is None:
+        return False
+    precision, scale = found
+    value = Decimal(number)
+    return decimals(value) <= scale and abs(value) < Decimal(10) ** (precision - scale)
 
 
 LARGEST = Decimal(10) ** (38 - SCALE)

@@ -34,7 +34,7 @@ from pingfen.sql.exact import NUM, SCALE, case, cast, decimal_type
 
 MOST_DIGITS = 17  # a narrow value's width: two of them add up to at most 18 digits, 64 bits
 INPUT_BELOW = 10**14  # an input below this size has a narrow form (compiler.RANGE: a larger one is refused)
-NUM_SQL = NUM.sql("duckdb")
+NUM_PARAMS = exact.decimal_params(NUM)
 
 
 @frozen
@@ -94,7 +94,7 @@ class Narrower:
             return self.units(e.args["default"])
         if isinstance(e, exp.Paren):
             return self.units(e.this)
-        if type(e) is exp.Cast and e.to.sql("duckdb") == NUM_SQL:  # not TryCast: that reads text
+        if type(e) is exp.Cast and exact.decimal_params(e.to) == NUM_PARAMS:  # not TryCast: that reads text
             if isinstance(e.this, exp.Literal) and not e.this.is_string:
                 return constant(Decimal(e.this.this))
             return self.units(e.this)
@@ -208,7 +208,7 @@ class Narrower:
 
 def depth_of(e: exp.Expr, bound: Mapping[str, tuple[exp.Expr, int]]) -> int:
     """The layer a condition can be read in: after every column it reads."""
-    return max((bound[c.name][1] + 1 for c in e.find_all(exp.Column) if c.name in bound), default=0)
+    return max((bound[c.name][1] + 1 for c in exact.columns(e) if c.name in bound), default=0)
 
 
 def constant(value: Decimal) -> Units | None:
