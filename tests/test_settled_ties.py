@@ -78,37 +78,21 @@ def test_settling_makes_the_documented_ties_round_as_ties() -> None:
     assert rounded(Decimal("15.6249999999999"), Decimal("0.01"), ROUNDING["half_up"]) == Decimal("15.62")
 
 
-RULE = """rubric "价格分" {{
-  total 1000
-  round total {places} {mode}
-}}
-input 分子: amount
+# One indicator scoring 分子 / 分母 × 倍数, rounded three ways: by the total, by `round N`, by `round(…)`.
+INPUTS = """input 分子: amount
 input 分母: amount > 0
 input 倍数: amount
-indicator 得分 1000 {{
+"""
+RULE = 'rubric "价格分" {{\n  total 1000\n  round total {places} {mode}\n}}\n' + INPUTS + """indicator 得分 1000 {{
   score = 分子 / 分母 * 倍数
 }}
 """
-
-ROUND_N = """rubric "保留小数" {{
-  total 1000
-}}
-input 分子: amount
-input 分母: amount > 0
-input 倍数: amount
-indicator 得分 1000 {{
+ROUND_N = 'rubric "保留小数" {{\n  total 1000\n}}\n' + INPUTS + """indicator 得分 1000 {{
   round {places} {mode}
   score = 分子 / 分母 * 倍数
 }}
 """
-
-ROUND_EXPR = """rubric "保留小数" {{
-  total 1000
-}}
-input 分子: amount
-input 分母: amount > 0
-input 倍数: amount
-indicator 得分 1000 {{
+ROUND_EXPR = 'rubric "保留小数" {{\n  total 1000\n}}\n' + INPUTS + """indicator 得分 1000 {{
   score = round(分子 / 分母 * 倍数, {places}, {mode}) + 500
 }}
 """
@@ -139,13 +123,7 @@ def test_every_rounding_of_a_tie_through_a_quotient_is_the_exact_rounding(mode: 
         assert Fraction(both(expr_rubric, record).score("得分")) == want + 500, (record, mode, places)
 
 
-STEPS = """rubric "按步扣分" {{
-  total 100
-}}
-input 分子: amount
-input 分母: amount > 0
-input 倍数: amount
-let 超出 = 分子 / 分母 * 倍数
+STEPS = 'rubric "按步扣分" {{\n  total 100\n}}\n' + INPUTS + """let 超出 = 分子 / 分母 * 倍数
 indicator 扣分 100 {{
   deduct 1 per 1 of 超出 counting {counting}
 }}
@@ -231,13 +209,7 @@ def test_settling_never_moves_a_value_a_real_rubric_meets_off_its_exact_rounding
     assert Fraction(rounded(held, quantum, rounding)) == exact_round(value, places, mode), held
 
 
-COMPARED = """rubric "折算" {
-  total 5
-}
-input 分子: amount
-input 分母: amount > 0
-input 倍数: amount
-indicator 折算 5 {
+COMPARED = 'rubric "折算" {\n  total 5\n}\n' + INPUTS + """indicator 折算 5 {
   when round(分子 / 分母 * 倍数, 4) > 2 -> 0
   else -> 5
 }
