@@ -169,7 +169,7 @@ def total_rounding(places: Decimal | None, mode: str) -> tuple[Decimal, str]:
 # 100%) × 30 is 15.625, carried as 15.62499…. Every rounding the language makes (a total, a
 # `round N`, `round(x, N)`, a step count's `counting whole|started`) therefore first settles the
 # value to SETTLE_PLACES decimals, half up, and then rounds it as the rubric says: a tie reached
-# through a quotient rounds as the tie it is. docs/language.md, "Rounding", states it.
+# through a quotient rounds as the tie it is. docs/language.md §7 ("A tie reached through a quotient …") states it.
 SETTLE_PLACES = 16
 SETTLE = Decimal(1).scaleb(-SETTLE_PLACES)
 # Room for any value a record can bring to a rounding (inputs are within 10^±100, LIMIT below).
