@@ -24,6 +24,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("pingfen.loader", "pingfen.io", "pingfen.report"),
     (
         "pingfen.progress",
+        "pingfen.parallel",
         "pingfen.batch",
         "pingfen.batchreport",
         "pingfen.audit",

@@ -7,7 +7,12 @@ it is what `pingfen eval RULESET DATA.csv` runs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import functools
+import itertools
+import json
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal, DecimalException, getcontext, setcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -20,8 +25,9 @@ from pingfen.evaluate.rubric import Rubric, with_batch
 from pingfen.evaluate.texts import cell_reader
 from pingfen.io.records import read_department
 from pingfen.io.tables import Row, Rows, is_table, read_rows
-from pingfen.io.write import Line, refuse_inputs, write_results
+from pingfen.io.write import Line, csv_line, refuse_inputs, write_results
 from pingfen.lang import Lang
+from pingfen.parallel import MAX_FRAME, Send, Workers, fork_workers
 from pingfen.progress import Progress
 from pingfen.result import Result, not_applicable
 from pingfen.values import CONTEXT, shorten
@@ -65,6 +71,7 @@ class Summary:
     rows: int = 0
     failures: int = 0
     failed: list[Scored] = field(factory=list)
+    forked: int = 0  # rows a worker process scored (`--jobs`); counted in `rows` too
 
     @property
     def ok(self) -> bool:
@@ -123,47 +130,183 @@ def score_rows(rubric: Rubric, rows: Iterable[Row], lang: Lang = "zh") -> Iterat
             yield Scored(row, None, error)
 
 
-def _csv_rows(rubric: Rubric, table: Rows, indicators: tuple[str, ...], lang: Lang) -> Iterator[Line | Scored]:
-    """A CSV file's rows scored, each as its output line, or as Scored when it took the
-    general path. A row of plainly written cells (`texts.cell_reader`) goes straight from
-    the csv module's cells to the compiled scorer, as `Rubric.evaluate` takes a record's
-    text on its text path, with no Row or record made for it; any other row (a blank, a
-    comment, odd text, a value the scorer sends down the general path, a refusal) is made
-    a Row and scored by `score_rows`, exactly as before."""
+def plain_lines(
+    rubric: Rubric, table: Rows, indicators: tuple[str, ...], lang: Lang
+) -> Callable[[list[str]], Line | None] | None:
+    """A CSV row's cells scored straight, as its output line; None for a row that must take
+    the general path. None instead of the function when the rubric or the header cannot.
+
+    A row of plainly written cells (`texts.cell_reader`) goes straight from the csv module's
+    cells to the compiled scorer, as `Rubric.evaluate` takes a record's text on its text path,
+    with no Row or record made for it; any other row (a blank, a comment, odd text, a value the
+    scorer sends down the general path, a refusal) is left to `score_rows`, exactly as before."""
     read = cell_reader(tuple((s.name, s.type, s.labels) for s in rubric.inputs), table.columns)
     if read is None or any(spec.batch for spec in rubric.inputs):
-        yield from score_rows(rubric, table, lang)
-        return
+        return None
     width = len(table.columns)
     at = table.columns.index(table.id_column) if table.id_column else None
     run = rubric._run  # the compiled scorer's entry, as `evaluate` calls it with a record's text read
-    for number, cells in table.cells():
+
+    def line(cells: list[str]) -> Line | None:
         # A comment row's first cell starts with `#` (after spaces): a cell with no `#` is not one.
-        plain = len(cells) == width and ("#" not in cells[0] or not cells[0].lstrip().startswith("#"))
-        values = read(cells) if plain else None
-        result: Result | None = None
-        if values is not None:
-            saved = getcontext()
-            setcontext(CONTEXT)
-            try:
-                result = run(values, lang)
-            except (Refusal, DecimalException):  # the general path refuses it, in its words
-                result = None
-            finally:
-                setcontext(saved)
-        if result is not None:
-            yield line_of(cells[at].strip() or None if at is not None else None, result, indicators, lang)
+        if len(cells) != width or ("#" in cells[0] and cells[0].lstrip().startswith("#")):
+            return None
+        values = read(cells)
+        if values is None:
+            return None
+        saved = getcontext()
+        setcontext(CONTEXT)
+        try:
+            result = run(values, lang)
+        except (Refusal, DecimalException):  # the general path refuses it, in its words
+            return None
+        finally:
+            setcontext(saved)
+        if result is None:
+            return None
+        return line_of(cells[at].strip() or None if at is not None else None, result, indicators, lang)
+
+    return line
+
+
+def _csv_rows(rubric: Rubric, table: Rows, indicators: tuple[str, ...], lang: Lang) -> Iterator[Line | Scored]:
+    """A CSV file's rows scored, each as its output line (`plain_lines`), or as Scored when
+    it took the general path."""
+    plain = plain_lines(rubric, table, indicators, lang)
+    if plain is None:
+        yield from score_rows(rubric, table, lang)
+        return
+    for number, cells in table.cells():
+        line = plain(cells)
+        if line is not None:
+            yield line
         elif (row := table.row(number, cells)) is not None:
             yield from score_rows(rubric, [row], lang)
+
+
+# The second core (`--jobs`): a CSV file of at least LEAST rows, written as CSV, is scored by
+# this process and forked workers, CHUNK rows at a time, round-robin (benchmarks/README.md,
+# "sixth pass"). MAX_JOBS caps the processes chosen automatically.
+LEAST = 2000
+CHUNK = 256
+MAX_JOBS = 4
+
+
+def cpus() -> int:
+    """The CPUs this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _processes(rubric: Rubric, rows: Iterable[Row], fmt: str, jobs: int | None, chunk: int, least: int) -> int:
+    """How many processes score `rows`: 1 (this one alone) unless forking pays and is safe."""
+    if jobs == 1 or fmt != "csv" or not isinstance(rows, Rows) or rows.kind != "csv":
+        return 1
+    if rows.total is None or rows.total < least or any(spec.batch for spec in rubric.inputs):
+        return 1  # a value across the batch needs every row in one process
+    if not hasattr(os, "fork") or threading.active_count() != 1:  # forking a threaded process is unsafe
+        return 1
+    if jobs is None:
+        jobs = min(cpus(), MAX_JOBS)
+    return max(1, min(jobs, -(-rows.total // chunk)))  # no worker without a chunk of its own
+
+
+def _split_rows(
+    rubric: Rubric, table: Rows, indicators: tuple[str, ...], lang: Lang, plain: Callable[[list[str]], Line | None],
+    processes: int, chunk: int, workers: Workers,
+) -> Iterator[Line | Scored | str]:  # fmt: skip
+    """`_csv_rows` with workers: chunk `i` of the file's rows is this process's when `i %
+    processes` is 0, else worker `i % processes - 1`'s, which sends each row's CSV text or
+    null (`_work`). This process reads every row too, so it scores a row a worker left, and a
+    dead worker's chunks, itself: the same lines, in the file's order."""
+
+    def own(items: list[tuple[int, list[str]]]) -> Iterator[Line | Scored]:
+        for number, cells in items:
+            line = plain(cells)
+            if line is not None:
+                yield line
+            elif (row := table.row(number, cells)) is not None:
+                yield from score_rows(rubric, [row], lang)
+
+    rows = table.cells()
+    for index in itertools.count():
+        items = list(itertools.islice(rows, chunk))
+        if not items:
+            return
+        worker = index % processes - 1
+        texts = None if worker < 0 else _texts(workers.receive(worker), items)
+        if texts is None:
+            if worker >= 0:
+                workers.stop(worker)  # malformed, or dead: its chunks are this process's now
+            yield from own(items)
+            continue
+        for (number, cells), text in zip(items, texts, strict=True):
+            if text is not None:
+                yield text
+            elif (row := table.row(number, cells)) is not None:
+                yield from score_rows(rubric, [row], lang)
+
+
+def _texts(frame: bytes | None, items: list[tuple[int, list[str]]]) -> list[str | None] | None:
+    """A worker's frame for `items`: a text or null per row; None when it is not that."""
+    if frame is None:
+        return None
+    try:
+        sent = json.loads(frame.decode("utf-8", "surrogatepass"))
+    except ValueError:
+        return None
+    if not (isinstance(sent, list) and len(sent) == 2 and sent[0] == items[0][0]):
+        return None
+    texts = sent[1]
+    if not (isinstance(texts, list) and len(texts) == len(items) and all(t is None or type(t) is str for t in texts)):
+        return None
+    return texts
+
+
+def _work(
+    table: Rows, plain: Callable[[list[str]], Line | None], processes: int, chunk: int, worker: int, send: Send
+) -> None:
+    """A worker's part: it reads the file again itself (`cells` opens it by path: nothing of
+    the parent's is shared) and sends, for each of its chunks, [the first row's number, each
+    row's CSV text (`csv_line`, what the writer would write) or null where it left the row]."""
+    texts: list[str | None] = []
+    made: list[str] = []
+    write = csv_line(made.append)
+    rows = table.cells()
+    for index in itertools.count():
+        items = list(itertools.islice(rows, chunk))
+        if not items:
+            return
+        if index % processes != worker + 1:
+            continue
+        texts.clear()
+        for _, cells in items:
+            line = plain(cells)
+            if line is not None:
+                write(line)
+                texts.append("".join(made) if len(made) > 1 else made[0])
+                made.clear()
+            else:
+                texts.append(None)
+        frame = json.dumps([items[0][0], texts], ensure_ascii=False).encode("utf-8", "surrogatepass")
+        if len(frame) > MAX_FRAME:  # too large to send: the parent scores the chunk itself
+            frame = json.dumps([items[0][0], None]).encode()
+        send(frame)
 
 
 def score_file(
     rubric: Rubric, data: str | Path, output: str | Path | None = None, fmt: str = "csv", *,
     lang: Lang = "zh", encoding: str | None = None, id_column: str | None = None,
-    out: TextIO | None = None, progress: TextIO | None = None,
+    out: TextIO | None = None, progress: TextIO | None = None, jobs: int | None = None, chunk: int = CHUNK,
+    least: int = LEAST,
 ) -> Summary:  # fmt: skip
     """Score every row of `data` (.csv, .xlsx, .jsonl; or one .json/.yaml record) into `output`
     (atomically) or `out`.
+
+    A CSV file of at least `least` rows written as CSV is scored by `jobs` processes (default:
+    the CPUs available, at most MAX_JOBS; 1: this one alone), `chunk` rows at a time: the same
+    output, in the file's order (`_split_rows`).
 
     Raises DataError when the file cannot be read at all; rows with bad data are
     written with their `error` column filled and listed in the returned Summary.
@@ -179,14 +322,22 @@ def score_file(
         rows, total = [Row(1, department, record)], 1
     indicators = indicator_names(rubric)
     summary = Summary()
+    processes = _processes(rubric, rows, fmt, jobs, chunk, least)
+    plain = plain_lines(rubric, rows, indicators, lang) if processes > 1 and isinstance(rows, Rows) else None
+    workers = Workers()
+    if plain is not None:  # forked before the output file is opened: no worker holds it
+        assert isinstance(rows, Rows)
+        workers = fork_workers(processes - 1, functools.partial(_work, rows, plain, processes, chunk))
     bar = Progress(progress, total, lang=lang)
 
-    def lines() -> Iterator[Line]:
-        each: Iterable[Line | Scored] = score_rows(rubric, rows, lang)
-        if isinstance(rows, Rows) and rows.kind == "csv":
+    def lines() -> Iterator[Line | str]:
+        each: Iterable[Line | Scored | str] = score_rows(rubric, rows, lang)
+        if isinstance(rows, Rows) and plain is not None:
+            each = _split_rows(rubric, rows, indicators, lang, plain, processes, chunk, workers)
+        elif isinstance(rows, Rows) and rows.kind == "csv":
             each = _csv_rows(rubric, rows, indicators, lang)
         step = bar.step if bar.stream is not None else None  # no bar (not a terminal): no call per row
-        count = 0
+        count = forked = 0
         try:
             for scored in each:
                 count += 1
@@ -194,15 +345,19 @@ def score_file(
                     if scored.error is not None:
                         summary.fail(scored)
                     scored = scored.line(indicators, lang)
+                elif type(scored) is str:
+                    forked += 1
                 if step is not None:
                     step()
                 yield scored
         finally:
             summary.rows += count
+            summary.forked += forked
 
     try:
         write_results(lines(), indicators, fmt, output, out, lang)
     finally:
+        workers.close()
         bar.close()
     return summary
 

@@ -103,6 +103,11 @@ def _parser(language: Lang) -> argparse.ArgumentParser:
         "to -o FILE.parquet or FILE.csv (a CSV's or sheet's cells read as by python; Parquet's percents as ratios; see docs/scale.md)"),
     )  # fmt: skip
     ev.add_argument("--reasons", action="store_true", help=t("with --engine duckdb: also write the reasons column (every point lost, as JSON)"))
+    ev.add_argument(
+        "--jobs", type=int, default=None, metavar="N",
+        help=t("processes that score a large CSV file written as CSV (default: the CPUs available, at most 4; "
+        "1: no worker processes); the output is the same, in the same order"),
+    )  # fmt: skip
 
     tp = commands.add_parser(
         "template", parents=[lang], formatter_class=layout, help=t("write a data-entry template (XLSX, CSV or YAML) for a rubric"),
@@ -411,9 +416,13 @@ def _eval(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
         )
     from pingfen.batch import score_file
 
+    if args.jobs is not None and args.jobs < 1:
+        from pingfen.errors import UsageError
+
+        raise UsageError("--jobs takes a number of processes, 1 or more", "--jobs 须为进程数，至少为 1")
     summary = score_file(
         rubric, args.data, args.output, fmt, lang=lang, encoding=args.encoding, id_column=args.id_column,
-        out=out, progress=getattr(err, "raw", err),  # the bar draws itself with carriage returns
+        out=out, progress=getattr(err, "raw", err), jobs=args.jobs,  # the bar draws itself with carriage returns
     )  # fmt: skip
     for line in summary.describe(args.data, lang):
         print(line, file=err)

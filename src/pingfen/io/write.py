@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import errno
+import functools
 import os
 import re
 import shutil
@@ -269,12 +270,13 @@ def format_for(path: str | Path | None, default: str) -> str:
 
 
 def write_results(
-    lines: Iterable[Line], columns: Sequence[str], fmt: str, path: str | Path | None = None,
+    lines: Iterable[Line | str], columns: Sequence[str], fmt: str, path: str | Path | None = None,
     out: TextIO | None = None, lang: Lang = "en",
 ) -> int:  # fmt: skip
     """Write batch rows as they come; to `path` (atomically) or, except XLSX, to `out`.
 
-    `columns` names the indicators, in the order of each line's scores. CSV files get a
+    `columns` names the indicators, in the order of each line's scores; a str among CSV
+    lines is a row's text made already by `csv_line` (only CSV takes one). CSV files get a
     UTF-8 BOM so that Excel reads the Chinese names. CSV and XLSX headers are in `lang`;
     JSON and JSON Lines keys are always English. Returns the number of rows written.
     """
@@ -285,14 +287,30 @@ def write_results(
     if fmt == "xlsx":
         if path is None:
             raise ValueError("XLSX output needs a file name")
-        return _xlsx(lines, header, path)
-    writer = {"csv": _csv, "jsonl": _jsonl, "json": _json}[fmt]
+        return _xlsx(_no_texts(lines), header, path)
+    writer: Callable[[Iterable[Line | str], list[str], IO[str]], int] = _csv
+    if fmt != "csv":
+        writer = functools.partial(_json_lines, _jsonl if fmt == "jsonl" else _json)
     if path is None:
         assert out is not None, "write to a path or to `out`"
         return writer(lines, header, out)
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     with atomic_open(path, encoding=encoding, newline="") as handle:
         return writer(lines, header, handle)
+
+
+def _no_texts(lines: Iterable[Line | str]) -> Iterator[Line]:
+    """The lines, refusing a row's CSV text: only the CSV writer takes one."""
+    for line in lines:
+        if isinstance(line, str):
+            raise TypeError("a row's CSV text is for the CSV writer only")
+        yield line
+
+
+def _json_lines(
+    writer: Callable[[Iterable[Line], list[str], IO[str]], int], lines: Iterable[Line | str], header: list[str], out: IO[str]
+) -> int:
+    return writer(_no_texts(lines), header, out)
 
 
 # The columns around the indicators': id first; total, grade and error last.
@@ -308,32 +326,20 @@ def plain(value: Decimal | None) -> str:
     return text if "E" not in text and text[0] != "-" else display.digits(value)
 
 
-def _csv(lines: Iterable[Line], header: list[str], out: IO[str]) -> int:
+def _csv(lines: Iterable[Line | str], header: list[str], out: IO[str]) -> int:
     # The csv module writes each row into a list, handed to `out` a few hundred rows at a
     # time: a text file's write (and its encoder) once per row cost more than the row's join.
+    # A str among the lines is a row's text made already by `csv_line` (a batch's worker).
     chunk: list[str] = []
     append = chunk.append
-    writer = csv.writer(_Appender(append), lineterminator="\r\n")
-    writer.writerow([csv_text(name) for name in header])
-    write, count = writer.writerow, 0
+    csv.writer(_Appender(append), lineterminator="\r\n").writerow([csv_text(name) for name in header])
+    row, count = csv_line(append), 0
     try:
-        for row_id, scores, total, grade, error in lines:  # each cell as its kind is written
-            # `csv_text` and `plain`, each called only where its test may change the text
-            shown = str(total) if total is not None else ""
-            if "E" in shown or shown[:1] == "-":
-                shown = plain(total)
-            first = (csv_text(row_id) if row_id.startswith(_TRIGGERS) else row_id) if row_id else ""
-            last = (csv_text(grade) if grade.startswith(_TRIGGERS) else grade) if grade else ""
-            joined = ",".join(map(str, scores))
-            digits = _DIGITS(joined) and joined.count(",") == len(scores) - 1
-            if scores and digits and not error and not _QUOTED(first + last):
-                # Every score written as `plain` writes it (digits and points; no text holding a
-                # comma) and no cell the csv module would quote: the row is its cells joined, as
-                # `writerow` joins them.
-                append(f"{first},{joined},{shown},{last},\r\n")
-            else:  # a sign, an exponent, None or text: each as `plain` and `csv_text` write it
-                texts = [plain(c) if type(c) is Decimal or c is None else csv_text(str(c)) for c in scores]
-                write([first, *texts, shown, last, csv_text(error) if error else ""])
+        for line in lines:
+            if type(line) is str:
+                append(line)
+            else:
+                row(line)  # type: ignore[arg-type]  # not a str: a Line (mypy does not narrow on `type(...) is`)
             count += 1
             if len(chunk) >= _CHUNK_ROWS:
                 text = "".join(chunk)
@@ -344,6 +350,34 @@ def _csv(lines: Iterable[Line], header: list[str], out: IO[str]) -> int:
         chunk.clear()
         out.write(text)
     return count
+
+
+def csv_line(append: Callable[[str], None]) -> Callable[[Line], None]:
+    """A function that appends a batch row's CSV text (its cells, then CRLF) to `append`, in
+    one piece: what `_csv` writes for each row, and what a batch's worker process sends
+    (`batch`), so that the bytes are the same by construction."""
+    write = csv.writer(_Appender(append), lineterminator="\r\n").writerow
+
+    def line(row: Line) -> None:
+        row_id, scores, total, grade, error = row  # each cell as its kind is written
+        # `csv_text` and `plain`, each called only where its test may change the text
+        shown = str(total) if total is not None else ""
+        if "E" in shown or shown[:1] == "-":
+            shown = plain(total)
+        first = (csv_text(row_id) if row_id.startswith(_TRIGGERS) else row_id) if row_id else ""
+        last = (csv_text(grade) if grade.startswith(_TRIGGERS) else grade) if grade else ""
+        joined = ",".join(map(str, scores))
+        digits = _DIGITS(joined) and joined.count(",") == len(scores) - 1
+        if scores and digits and not error and not _QUOTED(first + last):
+            # Every score written as `plain` writes it (digits and points; no text holding a
+            # comma) and no cell the csv module would quote: the row is its cells joined, as
+            # `writerow` joins them.
+            append(f"{first},{joined},{shown},{last},\r\n")
+        else:  # a sign, an exponent, None or text: each as `plain` and `csv_text` write it
+            texts = [plain(c) if type(c) is Decimal or c is None else csv_text(str(c)) for c in scores]
+            write([first, *texts, shown, last, csv_text(error) if error else ""])
+
+    return line
 
 
 _CHUNK_ROWS = 256
