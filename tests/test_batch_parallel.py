@@ -1,0 +1,359 @@
+"""`pingfen eval DATA.csv -o OUT.csv` on more than one core (`--jobs`, `batch._split_rows`).
+
+A CSV file written as CSV is scored in chunks, round-robin, by this process and forked
+workers; every output is the same, byte for byte, as with `--jobs 1`, and so is the Summary:
+odd rows, bad rows, blank and comment rows, quoted cells, ids needing quotes or a formula's
+escape, 不适用 rows, chunk and threshold boundaries. A worker that dies or sends nonsense
+changes nothing but the time taken, and leaves no zombie; a parent that stops leaves no
+worker and no file. Each test that forks checks that workers really scored rows
+(`Summary.forked`): with the feature gone, it fails.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import random
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import pingfen
+from pingfen import batch, parallel
+from pingfen.batch import Summary, score_file
+from pingfen.evaluate.rubric import Rubric
+from pingfen.io.write import write_results
+from strategies import records_2021
+
+ROOT = Path(__file__).resolve().parents[1]
+RULESET = ROOT / "rulesets" / "dept-overall-2021.rule"
+RUBRIC = pingfen.load(RULESET)
+NAMES = [spec.name for spec in RUBRIC.inputs]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import records2021  # noqa: E402
+
+CHUNK = 16
+
+
+def as_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+# Rows that leave the plain path, and cells the csv module must quote.
+ODD_CELLS = ["abc", "-3", "1e3", "", " ", "150%", "不适用", "1,000", "５", "是\n否", '"5"', "NaN"]
+ODD_IDS = ["单位, 甲", '单位"乙"', "单位\r\n丙", "=1+1", "-单位", "@x", "+5", "\t制表", "", "  空格  "]
+
+
+def rows_2021(count: int, seed: int) -> list[list[str]]:
+    """`count` rows of the 2021 ruleset, about one in five odd in some way."""
+    rng = random.Random(seed)
+    rows: list[list[str]] = []
+    for i, record in enumerate(records2021.records(count, seed)):
+        cells = [f"单位{i}", *(as_text(record[n]) for n in NAMES)]
+        kind = rng.random()
+        if kind < 0.06:
+            cells[rng.randrange(1, len(cells))] = rng.choice(ODD_CELLS)
+        elif kind < 0.10:
+            cells[0] = rng.choice(ODD_IDS)
+        elif kind < 0.12:
+            cells = [] if rng.random() < 0.5 else [""] * len(cells)  # a blank row, either way
+        elif kind < 0.14:
+            cells[0] = "# 注释"
+        elif kind < 0.16:
+            cells = cells[: rng.randrange(1, len(cells))] if rng.random() < 0.5 else [*cells, "多"]
+        rows.append(cells)
+    return rows
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    import csv
+
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def data_2021(tmp_path: Path, count: int, seed: int = 1) -> Path:
+    return write_csv(tmp_path / "data.csv", ["单位", *NAMES], rows_2021(count, seed))
+
+
+def failures(summary: Summary) -> list[Any]:
+    """What a Summary says of the rows, as the CLI prints it (`describe`)."""
+    kept = [(s.row.number, s.row.id, s.error.describe("zh") if s.error else None) for s in summary.failed]
+    return [summary.rows, summary.failures, kept, summary.describe("data.csv", "zh"), summary.describe("data.csv", "en")]
+
+
+def run(rubric: Rubric, data: Path, jobs: int, **options: Any) -> tuple[bytes, Summary]:
+    output = data.with_name(f"out-{jobs}.csv")
+    options = {"chunk": CHUNK, "least": 0, "id_column": "单位"} | options
+    summary = score_file(rubric, data, output, jobs=jobs, **options)
+    return output.read_bytes(), summary
+
+
+def no_children() -> bool:
+    """No child process is left, running or a zombie."""
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+@pytest.mark.parametrize("count", [CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK - 1, 3 * CHUNK, 3 * CHUNK + 1, 200])
+def test_the_same_file_and_summary_with_workers(tmp_path: Path, count: int, jobs: int) -> None:
+    data = data_2021(tmp_path, count, seed=count)
+    alone, summary = run(RUBRIC, data, 1)
+    together, split = run(RUBRIC, data, jobs)
+    assert together == alone
+    assert failures(split) == failures(summary)
+    assert summary.forked == 0
+    if count > CHUNK:  # a second chunk: a worker's
+        assert split.forked > 0
+    if count == 200:
+        assert summary.failures > 5 and split.forked > 60  # the odd rows are there, the workers scored many
+
+
+def test_english_headers_and_messages_the_same(tmp_path: Path) -> None:
+    data = data_2021(tmp_path, 120, seed=7)
+    alone, summary = run(RUBRIC, data, 1, lang="en")
+    together, split = run(RUBRIC, data, 2, lang="en")
+    assert together == alone and failures(split) == failures(summary) and split.forked > 0
+
+
+def test_standard_output_the_same(tmp_path: Path) -> None:
+    data = data_2021(tmp_path, 90, seed=3)
+    texts = []
+    for jobs in (1, 2):
+        out = io.StringIO()
+        summary = score_file(RUBRIC, data, out=out, jobs=jobs, chunk=CHUNK, least=0)
+        texts.append(out.getvalue())
+        assert (summary.forked > 0) == (jobs == 2)
+    assert texts[0] == texts[1]
+
+
+NOT_APPLICABLE = """\
+rubric "项目支出绩效评价" { total 20 }
+input 有项目: bool "本年度是否实施项目"
+input 项目完成率: percent >= 0
+input 资金到位率: percent >= 0 and <= 100%
+input 制度健全: bool
+group 项目管理 10 {
+  indicator 项目完成率 4 {
+    applies if 有项目 else rescale
+    deduct 1 per 10pp of 项目完成率 below 100% counting proportional
+  }
+  indicator 资金到位率 6 {
+    applies else full
+    bands 资金到位率 {
+      >= 90% -> 6
+      else   -> 3
+    }
+  }
+}
+indicator 制度健全性 10 {
+  award 10 if 制度健全
+}
+"""
+
+
+def test_rows_that_do_not_apply(tmp_path: Path) -> None:
+    rubric = pingfen.loads(NOT_APPLICABLE, "na.rule")
+    rng = random.Random(5)
+    rows = [
+        [f"项目{i}", rng.choice(["是", "否"]), rng.choice(["95%", "40%", "不适用", "N/A", "", "0.8"]),
+         rng.choice(["100%", "85%", "不适用", "无此项", "1"]), rng.choice(["是", "否", "x"])]
+        for i in range(150)
+    ]  # fmt: skip
+    data = write_csv(tmp_path / "data.csv", ["单位", "有项目", "项目完成率", "资金到位率", "制度健全"], rows)
+    for lang in ("zh", "en"):
+        alone, summary = run(rubric, data, 1, lang=lang)
+        together, split = run(rubric, data, 2, lang=lang)
+        assert together == alone and failures(split) == failures(summary)
+        assert split.forked > 0
+    assert b"N/A" in alone and summary.failures > 0  # rows not applying, rows refused
+
+
+@settings(max_examples=15)
+@given(
+    st.lists(records_2021().map(lambda r: [as_text(r[n]) for n in NAMES]) | st.sampled_from([[], ["# 注释"]]), max_size=40),
+    st.lists(st.sampled_from(ODD_IDS) | st.text(max_size=4), min_size=1),
+    st.integers(1, 6),
+)
+def test_random_tables_the_same(rows: list[list[str]], ids: list[str], chunk: int) -> None:
+    import tempfile
+
+    table = [[ids[i % len(ids)], *cells] if cells else [] for i, cells in enumerate(rows)]
+    with tempfile.TemporaryDirectory() as folder:
+        data = write_csv(Path(folder) / "data.csv", ["单位", *NAMES], table)
+        alone, summary = run(RUBRIC, data, 1, chunk=chunk)
+        together, split = run(RUBRIC, data, 3, chunk=chunk)
+    assert together == alone and failures(split) == failures(summary)
+    assert no_children()
+
+
+def plain_data(tmp_path: Path, count: int) -> Path:
+    """`count` rows, each plain and on one line (`Rows.total` counts lines)."""
+    rows = [[f"单位{i}", *(as_text(r[n]) for n in NAMES)] for i, r in enumerate(records2021.records(count))]
+    return write_csv(tmp_path / "data.csv", ["单位", *NAMES], rows)
+
+
+def test_the_threshold(tmp_path: Path) -> None:
+    data = plain_data(tmp_path, 40)
+    assert run(RUBRIC, data, 2, least=41)[1].forked == 0
+    assert run(RUBRIC, data, 2, least=40)[1].forked > 0
+    assert run(RUBRIC, data, 1, least=0)[1].forked == 0  # --jobs 1: this process alone
+    assert run(RUBRIC, data, 2, chunk=40)[1].forked == 0  # one chunk: no worker has one
+
+
+def test_tiny_files_and_other_outputs_stay_in_one_process(tmp_path: Path) -> None:
+    data = plain_data(tmp_path, batch.LEAST - 1)
+    assert score_file(RUBRIC, data, tmp_path / "out.csv", jobs=2, chunk=CHUNK).forked == 0
+    data = plain_data(tmp_path, batch.LEAST)
+    assert score_file(RUBRIC, data, tmp_path / "out.csv", jobs=2, chunk=CHUNK).forked > 0
+    assert score_file(RUBRIC, data, tmp_path / "out.jsonl", "jsonl", jobs=2, chunk=CHUNK, least=0).forked == 0
+
+
+def test_a_rubric_with_values_across_the_batch_stays_in_one_process(tmp_path: Path) -> None:
+    rubric = pingfen.loads(
+        'rubric "b" { total 10 }\ninput 人数: amount > 0\nlet 最少 = batch min(人数)\n'
+        "indicator 甲 10 { score = min(最少 / 人数, 100%) * 10 }\n",
+        "b.rule",
+    )
+    data = write_csv(tmp_path / "data.csv", ["单位", "人数"], [[f"单位{i}", str(i % 7 + 1)] for i in range(100)])
+    alone, summary = run(rubric, data, 1)
+    together, split = run(rubric, data, 2)
+    assert together == alone and split.forked == 0
+
+
+def test_a_second_thread_keeps_it_in_one_process(tmp_path: Path) -> None:
+    data = data_2021(tmp_path, 100)
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        together, split = run(RUBRIC, data, 2)
+    finally:
+        stop.set()
+        thread.join()
+    assert split.forked == 0
+    assert run(RUBRIC, data, 2)[1].forked > 0  # the thread gone, the workers fork
+
+
+def dies_after_first(sent: int, frame: bytes) -> bytes:
+    if sent >= 1:
+        os._exit(1)
+    return frame
+
+
+def garbage(sent: int, frame: bytes) -> bytes:
+    return frame if sent == 0 else b"\xff not json"
+
+
+def wrong_rows(sent: int, frame: bytes) -> bytes:
+    first, texts = json.loads(frame)
+    return json.dumps([first + 1, texts] if sent == 1 else [first, texts[:-1]] if sent == 2 else [first, texts]).encode()
+
+
+def wrong_kinds(sent: int, frame: bytes) -> bytes:
+    first, texts = json.loads(frame)
+    return json.dumps([first, [1] * len(texts)] if sent == 1 else [first, texts]).encode()
+
+
+@pytest.mark.parametrize("hook", [dies_after_first, garbage, wrong_rows, wrong_kinds])
+def test_a_worker_that_fails_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hook: Any) -> None:
+    data = data_2021(tmp_path, 200, seed=9)
+    alone, summary = run(RUBRIC, data, 1)
+    monkeypatch.setattr(parallel, "before_send", hook)
+    together, split = run(RUBRIC, data, 2)
+    assert together == alone and failures(split) == failures(summary)
+    assert 0 < split.forked <= CHUNK  # its first chunk taken, the rest scored here
+    assert no_children()
+
+
+def test_a_frame_too_large_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = data_2021(tmp_path, 100, seed=4)
+    alone, summary = run(RUBRIC, data, 1)
+    monkeypatch.setattr(parallel, "MAX_FRAME", 64)  # the parent's bound; a worker sends a few kB
+    together, split = run(RUBRIC, data, 3)
+    assert together == alone and failures(split) == failures(summary)
+    assert split.forked == 0 and no_children()
+
+
+def test_a_worker_killed_by_pid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = data_2021(tmp_path, 300, seed=6)
+    alone, summary = run(RUBRIC, data, 1)
+    fork = parallel.fork_workers
+    pids = []
+
+    def killing(count: int, work: Any) -> parallel.Workers:
+        workers = fork(count, work)
+        pids.extend(workers.pids)
+        os.kill(workers.pids[0], 9)  # before it sends anything
+        return workers
+
+    monkeypatch.setattr(batch, "fork_workers", killing)
+    together, split = run(RUBRIC, data, 2)
+    assert together == alone and failures(split) == failures(summary)
+    assert pids and split.forked == 0 and no_children()
+
+
+def test_an_interrupted_parent_leaves_no_worker_and_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = data_2021(tmp_path, 400, seed=8)
+    score_rows = batch.score_rows
+    seen = []
+
+    def interrupted(rubric: Rubric, rows: Any, lang: Any = "zh") -> Iterator[Any]:
+        seen.append(1)
+        if len(seen) > 3:
+            raise KeyboardInterrupt
+        return score_rows(rubric, rows, lang)
+
+    monkeypatch.setattr(batch, "score_rows", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run(RUBRIC, data, 2)
+    assert no_children()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.csv"]
+
+
+def test_only_the_csv_writer_takes_a_rows_text() -> None:
+    with pytest.raises(TypeError):
+        write_results(["1,2\r\n"], ["甲"], "jsonl", out=io.StringIO())
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.run([sys.executable, "-m", "pingfen", *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_the_cli_with_two_jobs_writes_what_one_does(tmp_path: Path) -> None:
+    data = data_2021(tmp_path, batch.LEAST + 100, seed=12)
+    outs, errs = [], []
+    for jobs in ("1", "2"):
+        done = cli("eval", str(RULESET), str(data), "--id-column", "单位", "-o", str(tmp_path / f"{jobs}.csv"), "--jobs", jobs)
+        assert done.returncode == 1  # some rows refused, as the generated data has them
+        outs.append((tmp_path / f"{jobs}.csv").read_bytes())
+        errs.append(done.stderr)
+    assert outs[0] == outs[1] and errs[0] == errs[1] and "无法评分" in errs[0]
+
+
+@pytest.mark.parametrize(("lang", "said"), [("zh", "--jobs 须为进程数"), ("en", "--jobs takes a number")])
+def test_the_cli_refuses_no_jobs(tmp_path: Path, lang: str, said: str) -> None:
+    data = data_2021(tmp_path, 5)
+    done = cli("eval", str(RULESET), str(data), "--jobs", "0", "--lang", lang)
+    assert done.returncode == 2 and said in done.stderr and "Traceback" not in done.stderr
