@@ -18,6 +18,7 @@ import random
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -100,7 +101,7 @@ def failures(summary: Summary) -> list[Any]:
 
 def run(rubric: Rubric, data: Path, jobs: int, **options: Any) -> tuple[bytes, Summary]:
     output = data.with_name(f"out-{jobs}.csv")
-    options = {"chunk": CHUNK, "least": 0, "id_column": "单位"} | options
+    options = {"chunk": CHUNK, "least": 0, "id_column": "单位", "wait": None} | options
     summary = score_file(rubric, data, output, jobs=jobs, **options)
     return output.read_bytes(), summary
 
@@ -141,7 +142,7 @@ def test_standard_output_the_same(tmp_path: Path) -> None:
     texts = []
     for jobs in (1, 2):
         out = io.StringIO()
-        summary = score_file(RUBRIC, data, out=out, jobs=jobs, chunk=CHUNK, least=0)
+        summary = score_file(RUBRIC, data, out=out, jobs=jobs, chunk=CHUNK, least=0, wait=None)
         texts.append(out.getvalue())
         assert (summary.forked > 0) == (jobs == 2)
     assert texts[0] == texts[1]
@@ -225,7 +226,7 @@ def test_tiny_files_and_other_outputs_stay_in_one_process(tmp_path: Path) -> Non
     data = plain_data(tmp_path, batch.LEAST - 1)
     assert score_file(RUBRIC, data, tmp_path / "out.csv", jobs=2, chunk=CHUNK).forked == 0
     data = plain_data(tmp_path, batch.LEAST)
-    assert score_file(RUBRIC, data, tmp_path / "out.csv", jobs=2, chunk=CHUNK).forked > 0
+    assert score_file(RUBRIC, data, tmp_path / "out.csv", jobs=2, chunk=CHUNK, wait=None).forked > 0
     assert score_file(RUBRIC, data, tmp_path / "out.jsonl", "jsonl", jobs=2, chunk=CHUNK, least=0).forked == 0
 
 
@@ -283,6 +284,31 @@ def test_a_worker_that_fails_changes_nothing(tmp_path: Path, monkeypatch: pytest
     together, split = run(RUBRIC, data, 2)
     assert together == alone and failures(split) == failures(summary)
     assert 0 < split.forked <= CHUNK  # its first chunk taken, the rest scored here
+    assert no_children()
+
+
+def slow(sent: int, frame: bytes) -> bytes:
+    time.sleep(0.05 if sent % 2 else 0)
+    return frame
+
+
+def test_a_late_worker_is_not_waited_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every other chunk comes 50 ms late: this process scores it itself, the worker skips
+    what was claimed, and the frames of chunks scored here are passed over."""
+    data = data_2021(tmp_path, 40 * CHUNK, seed=10)
+    alone, summary = run(RUBRIC, data, 1)
+    monkeypatch.setattr(parallel, "before_send", slow)
+    claims = []
+    claim = parallel.Workers.claim
+
+    def counted(self: parallel.Workers, piece: int) -> None:
+        claims.append(piece)
+        claim(self, piece)
+
+    monkeypatch.setattr(parallel.Workers, "claim", counted)
+    together, split = run(RUBRIC, data, 2, wait=0.01)
+    assert together == alone and failures(split) == failures(summary)
+    assert [c for c in claims if c >= 0] and 0 < split.forked < 19 * CHUNK  # some chunks taken from the worker, some scored here
     assert no_children()
 
 

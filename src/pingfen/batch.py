@@ -190,6 +190,10 @@ def _csv_rows(rubric: Rubric, table: Rows, indicators: tuple[str, ...], lang: La
 LEAST = 2000
 CHUNK = 256
 MAX_JOBS = 4
+# How long this process waits for a worker's chunk before scoring it itself: a few rows' time.
+# A worker keeping up sends a chunk before this process has written its own; one that is late
+# (the machine busy with other work) is not waited for.
+WAIT = 0.002
 
 
 def cpus() -> int:
@@ -214,7 +218,7 @@ def _processes(rubric: Rubric, rows: Iterable[Row], fmt: str, jobs: int | None, 
 
 def _split_rows(
     rubric: Rubric, table: Rows, indicators: tuple[str, ...], lang: Lang, plain: Callable[[list[str]], Line | None],
-    processes: int, chunk: int, workers: Workers,
+    processes: int, chunk: int, workers: Workers, wait: float | None,
 ) -> Iterator[Line | Scored | str]:  # fmt: skip
     """`_csv_rows` with workers: chunk `i` of the file's rows is this process's when `i %
     processes` is 0, else worker `i % processes - 1`'s, which sends each row's CSV text or
@@ -235,10 +239,8 @@ def _split_rows(
         if not items:
             return
         worker = index % processes - 1
-        texts = None if worker < 0 else _texts(workers.receive(worker), items)
+        texts = None if worker < 0 else _received(workers, worker, index, items, wait)
         if texts is None:
-            if worker >= 0:
-                workers.stop(worker)  # malformed, or dead: its chunks are this process's now
             yield from own(items)
             continue
         for (number, cells), text in zip(items, texts, strict=True):
@@ -248,25 +250,56 @@ def _split_rows(
                 yield from score_rows(rubric, [row], lang)
 
 
-def _texts(frame: bytes | None, items: list[tuple[int, list[str]]]) -> list[str | None] | None:
-    """A worker's frame for `items`: a text or null per row; None when it is not that."""
+def _received(
+    workers: Workers, worker: int, index: int, items: list[tuple[int, list[str]]], wait: float | None
+) -> list[str | None] | None:
+    """The worker's texts for chunk `index`, or None: this process scores the chunk itself, as
+    when the worker is late (the chunk is then claimed: the worker skips it), has died, or sent
+    what is not that chunk's (it is stopped). A frame of a chunk claimed before is passed over."""
+    while True:
+        if wait is not None and not workers.ready(worker, wait):
+            workers.claim(index)
+            return None
+        frame = workers.receive(worker)
+        sent = _texts(frame, items)
+        if sent is None:
+            workers.stop(worker)  # malformed, or dead: its chunks are this process's now
+            return None
+        first, texts = sent
+        if first == items[0][0]:
+            if texts is None:  # too large to send: this process scores it
+                return None
+            if len(texts) == len(items):
+                return texts
+        elif first < items[0][0]:  # a chunk claimed since: scored here already
+            continue
+        workers.stop(worker)  # not this chunk's: its chunks are this process's now
+        return None
+
+
+def _texts(frame: bytes | None, items: list[tuple[int, list[str]]]) -> tuple[int, list[str | None] | None] | None:
+    """A worker's frame: [the first row's number, a text or null per row (or null for the
+    chunk)]; None when it is not that."""
     if frame is None:
         return None
     try:
         sent = json.loads(frame.decode("utf-8", "surrogatepass"))
     except ValueError:
         return None
-    if not (isinstance(sent, list) and len(sent) == 2 and sent[0] == items[0][0]):
+    if not (isinstance(sent, list) and len(sent) == 2 and type(sent[0]) is int):
         return None
     texts = sent[1]
-    if not (isinstance(texts, list) and len(texts) == len(items) and all(t is None or type(t) is str for t in texts)):
+    if texts is None:
+        return sent[0], None
+    if not (isinstance(texts, list) and all(t is None or type(t) is str for t in texts)):
         return None
-    return texts
+    return sent[0], texts
 
 
 def _work(
-    table: Rows, plain: Callable[[list[str]], Line | None], processes: int, chunk: int, worker: int, send: Send
-) -> None:
+    table: Rows, plain: Callable[[list[str]], Line | None], processes: int, chunk: int, worker: int, send: Send,
+    claimed: Callable[[], int],
+) -> None:  # fmt: skip
     """A worker's part: it reads the file again itself (`cells` opens it by path: nothing of
     the parent's is shared) and sends, for each of its chunks, [the first row's number, each
     row's CSV text (`csv_line`, what the writer would write) or null where it left the row]."""
@@ -278,7 +311,7 @@ def _work(
         items = list(itertools.islice(rows, chunk))
         if not items:
             return
-        if index % processes != worker + 1:
+        if index % processes != worker + 1 or claimed() >= index:  # another's, or scored by the parent
             continue
         texts.clear()
         for _, cells in items:
@@ -299,14 +332,15 @@ def score_file(
     rubric: Rubric, data: str | Path, output: str | Path | None = None, fmt: str = "csv", *,
     lang: Lang = "zh", encoding: str | None = None, id_column: str | None = None,
     out: TextIO | None = None, progress: TextIO | None = None, jobs: int | None = None, chunk: int = CHUNK,
-    least: int = LEAST,
+    least: int = LEAST, wait: float | None = WAIT,
 ) -> Summary:  # fmt: skip
     """Score every row of `data` (.csv, .xlsx, .jsonl; or one .json/.yaml record) into `output`
     (atomically) or `out`.
 
     A CSV file of at least `least` rows written as CSV is scored by `jobs` processes (default:
     the CPUs available, at most MAX_JOBS; 1: this one alone), `chunk` rows at a time: the same
-    output, in the file's order (`_split_rows`).
+    output, in the file's order (`_split_rows`). A worker's chunk not sent within `wait` seconds
+    is scored here (None: wait for it, as tests do to know who scored what).
 
     Raises DataError when the file cannot be read at all; rows with bad data are
     written with their `error` column filled and listed in the returned Summary.
@@ -324,7 +358,7 @@ def score_file(
     summary = Summary()
     processes = _processes(rubric, rows, fmt, jobs, chunk, least)
     plain = plain_lines(rubric, rows, indicators, lang) if processes > 1 and isinstance(rows, Rows) else None
-    workers = Workers()
+    workers = None
     if plain is not None:  # forked before the output file is opened: no worker holds it
         assert isinstance(rows, Rows)
         workers = fork_workers(processes - 1, functools.partial(_work, rows, plain, processes, chunk))
@@ -332,8 +366,8 @@ def score_file(
 
     def lines() -> Iterator[Line | str]:
         each: Iterable[Line | Scored | str] = score_rows(rubric, rows, lang)
-        if isinstance(rows, Rows) and plain is not None:
-            each = _split_rows(rubric, rows, indicators, lang, plain, processes, chunk, workers)
+        if isinstance(rows, Rows) and plain is not None and workers is not None:
+            each = _split_rows(rubric, rows, indicators, lang, plain, processes, chunk, workers, wait)
         elif isinstance(rows, Rows) and rows.kind == "csv":
             each = _csv_rows(rubric, rows, indicators, lang)
         step = bar.step if bar.stream is not None else None  # no bar (not a terminal): no call per row
@@ -357,7 +391,8 @@ def score_file(
     try:
         write_results(lines(), indicators, fmt, output, out, lang)
     finally:
-        workers.close()
+        if workers is not None:
+            workers.close()
         bar.close()
     return summary
 

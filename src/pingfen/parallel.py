@@ -6,22 +6,30 @@ most MAX_FRAME of one. A worker that dies, ends early, or sends a frame too larg
 stopped, and `receive` says None: the caller does that worker's part itself. A worker never
 returns into the caller's code: it ends with `os._exit`, so no atexit handler runs and no buffer
 of the parent's (standard output, an output file) is flushed twice.
+
+The parent tells the workers one number, through a word of shared memory it alone writes:
+the last piece of work it `claim`ed, because a worker was late with it (a busy machine); a
+worker asks `claimed()` and skips such a piece.
 """
 
 from __future__ import annotations
 
+import mmap
 import os
+import select
 import signal
 import struct
 from collections.abc import Callable
 from contextlib import suppress
-from typing import BinaryIO, NoReturn
+from typing import NoReturn
 
 MAX_FRAME = 32 << 20  # bytes in one frame; a batch sends a few hundred rows' text in each
 _HEAD = struct.Struct(">I")
+_CLAIMED = struct.Struct("q")  # one aligned 64-bit word: written whole
 _PIPE_BYTES = 1 << 20  # Linux's default ceiling for a pipe: a worker runs further ahead before it waits
 
 Send = Callable[[bytes], None]
+Work = Callable[[int, Send, Callable[[], int]], None]  # (worker, send, claimed)
 
 # For tests only: in a worker, called with (frames sent so far, the frame) before each frame is
 # sent; what it returns is sent (a test makes a worker die, or send a malformed frame).
@@ -33,20 +41,34 @@ class Workers:
 
     def __init__(self) -> None:
         self.pids: list[int] = []
-        self._pipes: list[BinaryIO | None] = []
+        self._pipes: list[int | None] = []  # the read ends' descriptors
+        self._claimed = mmap.mmap(-1, _CLAIMED.size)  # shared with the workers forked from here
+        self.claim(-1)
+
+    def claim(self, piece: int) -> None:
+        """Say that this process does piece `piece` (and those before it) itself."""
+        _CLAIMED.pack_into(self._claimed, 0, piece)
+
+    def claimed(self) -> int:
+        return int(_CLAIMED.unpack_from(self._claimed, 0)[0])
+
+    def ready(self, worker: int, timeout: float) -> bool:
+        """Whether worker `worker` has a frame to read (or has ended), waiting up to `timeout` s."""
+        fd = self._pipes[worker]
+        return fd is None or bool(select.select([fd], [], [], timeout)[0])
 
     def receive(self, worker: int) -> bytes | None:
         """Worker `worker`'s next frame; None when it has died, ended, or sent a frame over
         MAX_FRAME: it is then stopped, and says None from then on."""
-        pipe = self._pipes[worker]
-        if pipe is None:
+        fd = self._pipes[worker]
+        if fd is None:
             return None
         with suppress(OSError):
-            head = pipe.read(_HEAD.size)
+            head = _read(fd, _HEAD.size)
             if len(head) == _HEAD.size:
                 (size,) = _HEAD.unpack(head)
                 if size <= MAX_FRAME:
-                    body = pipe.read(size)
+                    body = _read(fd, size)
                     if len(body) == size:
                         return body
         self.stop(worker)
@@ -54,7 +76,7 @@ class Workers:
 
     def stop(self, worker: int) -> None:
         """Kill a worker and reap it (no zombie), and close its pipe."""
-        pipe, self._pipes[worker] = self._pipes[worker], None
+        fd, self._pipes[worker] = self._pipes[worker], None
         pid = self.pids[worker]
         if pid:
             self.pids[worker] = 0
@@ -62,19 +84,28 @@ class Workers:
                 os.kill(pid, signal.SIGKILL)
             with suppress(ChildProcessError):
                 os.waitpid(pid, 0)
-        if pipe is not None:
+        if fd is not None:
             with suppress(OSError):
-                pipe.close()
+                os.close(fd)
 
     def close(self) -> None:
         """Stop every worker: done, or not (the parent stopped early)."""
         for worker in range(len(self.pids)):
             self.stop(worker)
+        self._claimed.close()
 
 
-def fork_workers(count: int, work: Callable[[int, Send], None]) -> Workers:
-    """Fork `count` workers; worker `i` runs `work(i, send)` and ends (0 when it returned, 1
-    when it raised). The caller must `close` the Workers, in a `finally`."""
+def _read(fd: int, size: int) -> bytes:
+    """`size` bytes from `fd`, fewer only at its end."""
+    got = os.read(fd, size)
+    while len(got) < size and (more := os.read(fd, size - len(got))):
+        got += more
+    return got
+
+
+def fork_workers(count: int, work: Work) -> Workers:
+    """Fork `count` workers; worker `i` runs `work(i, send, claimed)` and ends (0 when it
+    returned, 1 when it raised). The caller must `close` the Workers, in a `finally`."""
     workers = Workers()
     try:
         for index in range(count):
@@ -86,20 +117,20 @@ def fork_workers(count: int, work: Callable[[int, Send], None]) -> Workers:
             pid = os.fork()
             if pid == 0:  # the worker
                 os.close(read)
-                for pipe in workers._pipes:  # the earlier workers' pipes are the parent's to read
-                    if pipe is not None:
-                        os.close(pipe.fileno())
-                _work(index, write, work)
+                for fd in workers._pipes:  # the earlier workers' pipes are the parent's to read
+                    if fd is not None:
+                        os.close(fd)
+                _work(index, write, work, workers.claimed)
             os.close(write)
             workers.pids.append(pid)
-            workers._pipes.append(open(read, "rb"))  # noqa: PTH123, SIM115 - a pipe, closed by `stop`
+            workers._pipes.append(read)
     except BaseException:
         workers.close()
         raise
     return workers
 
 
-def _work(index: int, fd: int, work: Callable[[int, Send], None]) -> NoReturn:
+def _work(index: int, fd: int, work: Work, claimed: Callable[[], int]) -> NoReturn:
     code = 1
     try:
         pipe = open(fd, "wb")  # noqa: PTH123, SIM115 - the process ends with os._exit, which closes it
@@ -114,7 +145,7 @@ def _work(index: int, fd: int, work: Callable[[int, Send], None]) -> NoReturn:
             pipe.flush()
             sent += 1
 
-        work(index, send)
+        work(index, send, claimed)
         pipe.close()
         code = 0
     except BaseException:  # noqa: S110 - whatever it was, the parent does this worker's part itself
