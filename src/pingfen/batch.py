@@ -187,8 +187,8 @@ def _csv_rows(rubric: Rubric, table: Rows, indicators: tuple[str, ...], lang: La
 # The second core (`--jobs`): a CSV file of at least LEAST rows, written as CSV, is scored by
 # this process and forked workers, CHUNK rows at a time, round-robin (benchmarks/README.md,
 # "sixth pass"). MAX_JOBS caps the processes chosen automatically.
-LEAST = 2000
-CHUNK = 256
+LEAST = 1000
+CHUNK = 128
 MAX_JOBS = 4
 # How long this process waits for a worker's chunk before scoring it itself: a few rows' time.
 # A worker keeping up sends a chunk before this process has written its own; one that is late
