@@ -301,9 +301,9 @@ def test_a_late_worker_is_not_waited_for(tmp_path: Path, monkeypatch: pytest.Mon
     claims = []
     claim = parallel.Workers.claim
 
-    def counted(self: parallel.Workers, piece: int) -> None:
+    def counted(self: parallel.Workers, worker: int, piece: int) -> None:
         claims.append(piece)
-        claim(self, piece)
+        claim(self, worker, piece)
 
     monkeypatch.setattr(parallel.Workers, "claim", counted)
     together, split = run(RUBRIC, data, 2, wait=0.01)

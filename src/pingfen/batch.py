@@ -239,7 +239,7 @@ def _split_rows(
         if not items:
             return
         worker = index % processes - 1
-        texts = None if worker < 0 else _received(workers, worker, index, items, wait)
+        texts = None if worker < 0 else _received(workers, worker, index, items, wait, processes)
         if texts is None:
             yield from own(items)
             continue
@@ -251,14 +251,18 @@ def _split_rows(
 
 
 def _received(
-    workers: Workers, worker: int, index: int, items: list[tuple[int, list[str]]], wait: float | None
-) -> list[str | None] | None:
+    workers: Workers, worker: int, index: int, items: list[tuple[int, list[str]]], wait: float | None,
+    processes: int,
+) -> list[str | None] | None:  # fmt: skip
     """The worker's texts for chunk `index`, or None: this process scores the chunk itself, as
-    when the worker is late (the chunk is then claimed: the worker skips it), has died, or sent
-    what is not that chunk's (it is stopped). A frame of a chunk claimed before is passed over."""
+    when the worker is late (the chunk is then claimed, with the worker's next one, so that it
+    gets ahead again: the worker skips them), has died, or sent what is not that chunk's (it is
+    stopped). A frame of a chunk claimed before is passed over."""
+    if index <= workers.claimed(worker):
+        return None
     while True:
         if wait is not None and not workers.ready(worker, wait):
-            workers.claim(index)
+            workers.claim(worker, index + processes)
             return None
         frame = workers.receive(worker)
         sent = _texts(frame, items)

@@ -7,13 +7,14 @@ stopped, and `receive` says None: the caller does that worker's part itself. A w
 returns into the caller's code: it ends with `os._exit`, so no atexit handler runs and no buffer
 of the parent's (standard output, an output file) is flushed twice.
 
-The parent tells the workers one number, through a word of shared memory it alone writes:
-the last piece of work it `claim`ed, because a worker was late with it (a busy machine); a
-worker asks `claimed()` and skips such a piece.
+The parent tells each worker one number, through a word of shared memory it alone writes:
+the last piece of work it `claim`ed from that worker, because the worker was late (a busy
+machine); the worker asks `claimed()` and skips such pieces.
 """
 
 from __future__ import annotations
 
+import functools
 import mmap
 import os
 import select
@@ -42,15 +43,18 @@ class Workers:
     def __init__(self) -> None:
         self.pids: list[int] = []
         self._pipes: list[int | None] = []  # the read ends' descriptors
-        self._claimed = mmap.mmap(-1, _CLAIMED.size)  # shared with the workers forked from here
-        self.claim(-1)
+        self._claimed: mmap.mmap | None = None  # a word a worker, shared with the workers
 
-    def claim(self, piece: int) -> None:
-        """Say that this process does piece `piece` (and those before it) itself."""
-        _CLAIMED.pack_into(self._claimed, 0, piece)
+    def claim(self, worker: int, piece: int) -> None:
+        """Say that this process does worker `worker`'s pieces up to `piece` itself."""
+        assert self._claimed is not None
+        _CLAIMED.pack_into(self._claimed, worker * _CLAIMED.size, piece)
 
-    def claimed(self) -> int:
-        return int(_CLAIMED.unpack_from(self._claimed, 0)[0])
+    def claimed(self, worker: int) -> int:
+        """The last piece claimed from worker `worker` (-1: none)."""
+        if self._claimed is None:
+            return -1
+        return int(_CLAIMED.unpack_from(self._claimed, worker * _CLAIMED.size)[0])
 
     def ready(self, worker: int, timeout: float) -> bool:
         """Whether worker `worker` has a frame to read (or has ended), waiting up to `timeout` s."""
@@ -92,7 +96,9 @@ class Workers:
         """Stop every worker: done, or not (the parent stopped early)."""
         for worker in range(len(self.pids)):
             self.stop(worker)
-        self._claimed.close()
+        if self._claimed is not None:
+            self._claimed.close()
+            self._claimed = None
 
 
 def _read(fd: int, size: int) -> bytes:
@@ -107,6 +113,9 @@ def fork_workers(count: int, work: Work) -> Workers:
     """Fork `count` workers; worker `i` runs `work(i, send, claimed)` and ends (0 when it
     returned, 1 when it raised). The caller must `close` the Workers, in a `finally`."""
     workers = Workers()
+    workers._claimed = mmap.mmap(-1, _CLAIMED.size * max(count, 1))
+    for index in range(count):
+        workers.claim(index, -1)
     try:
         for index in range(count):
             read, write = os.pipe()
@@ -120,7 +129,7 @@ def fork_workers(count: int, work: Work) -> Workers:
                 for fd in workers._pipes:  # the earlier workers' pipes are the parent's to read
                     if fd is not None:
                         os.close(fd)
-                _work(index, write, work, workers.claimed)
+                _work(index, write, work, functools.partial(workers.claimed, index))
             os.close(write)
             workers.pids.append(pid)
             workers._pipes.append(read)
