@@ -222,6 +222,22 @@ def test_the_threshold(tmp_path: Path) -> None:
     assert run(RUBRIC, data, 2, chunk=40)[1].forked == 0  # one chunk: no worker has one
 
 
+def test_by_default_the_free_cpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = plain_data(tmp_path, 100)
+    monkeypatch.setattr(batch, "cpus", lambda: 2)
+    for others, forks in ((0, True), (1, False), (5, False)):
+        monkeypatch.setattr(batch, "busy", lambda others=others: others)
+        assert (score_file(RUBRIC, data, tmp_path / "out.csv", chunk=CHUNK, least=0, wait=None).forked > 0) == forks
+        assert (score_file(RUBRIC, data, tmp_path / "out.csv", jobs=2, chunk=CHUNK, least=0, wait=None).forked > 0)
+
+
+def test_busy_reads_the_machine() -> None:
+    if not Path("/proc/loadavg").exists():
+        assert batch.busy() == 0
+        return
+    assert 0 <= batch.busy() < 10_000
+
+
 def test_tiny_files_and_other_outputs_stay_in_one_process(tmp_path: Path) -> None:
     data = plain_data(tmp_path, batch.LEAST - 1)
     assert score_file(RUBRIC, data, tmp_path / "out.csv", jobs=2, chunk=CHUNK).forked == 0

@@ -203,6 +203,18 @@ def cpus() -> int:
     return os.cpu_count() or 1
 
 
+def busy() -> int:
+    """Tasks running or ready to run on the machine now, besides this process: the `running`
+    of Linux's /proc/loadavg (`running/total`) less one; 0 where it cannot be told. A core
+    that other work keeps busy is no help: a worker there made a run slower, not faster."""
+    try:
+        with open("/proc/loadavg", "rb") as handle:  # noqa: PTH123 - a few bytes, read once
+            running = handle.read(256).split()[3].split(b"/")[0]
+        return max(int(running) - 1, 0)
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
 def _processes(rubric: Rubric, rows: Iterable[Row], fmt: str, jobs: int | None, chunk: int, least: int) -> int:
     """How many processes score `rows`: 1 (this one alone) unless forking pays and is safe."""
     if jobs == 1 or fmt != "csv" or not isinstance(rows, Rows) or rows.kind != "csv":
@@ -211,8 +223,8 @@ def _processes(rubric: Rubric, rows: Iterable[Row], fmt: str, jobs: int | None, 
         return 1  # a value across the batch needs every row in one process
     if not hasattr(os, "fork") or threading.active_count() != 1:  # forking a threaded process is unsafe
         return 1
-    if jobs is None:
-        jobs = min(cpus(), MAX_JOBS)
+    if jobs is None:  # the CPUs free now, at most MAX_JOBS
+        jobs = min(cpus() - busy(), MAX_JOBS)
     return max(1, min(jobs, -(-rows.total // chunk)))  # no worker without a chunk of its own
 
 
@@ -342,7 +354,7 @@ def score_file(
     (atomically) or `out`.
 
     A CSV file of at least `least` rows written as CSV is scored by `jobs` processes (default:
-    the CPUs available, at most MAX_JOBS; 1: this one alone), `chunk` rows at a time: the same
+    the CPUs available and not `busy`, at most MAX_JOBS; 1: this one alone), `chunk` rows at a time: the same
     output, in the file's order (`_split_rows`). A worker's chunk not sent within `wait` seconds
     is scored here (None: wait for it, as tests do to know who scored what).
 
