@@ -355,6 +355,24 @@ def test_a_worker_killed_by_pid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert pids and split.forked == 0 and no_children()
 
 
+def test_no_process_to_be_had(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = data_2021(tmp_path, 100, seed=13)
+    alone, summary = run(RUBRIC, data, 1)
+    forks = []
+    fork = os.fork
+
+    def second_fails() -> int:
+        forks.append(1)
+        if len(forks) > 1:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        return fork()
+
+    monkeypatch.setattr(os, "fork", second_fails)
+    together, split = run(RUBRIC, data, 3)
+    assert together == alone and failures(split) == failures(summary)
+    assert len(forks) == 2 and split.forked == 0 and no_children()  # the first worker stopped again
+
+
 def test_an_interrupted_parent_leaves_no_worker_and_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = data_2021(tmp_path, 400, seed=8)
     score_rows = batch.score_rows

@@ -377,7 +377,10 @@ def score_file(
     workers = None
     if plain is not None:  # forked before the output file is opened: no worker holds it
         assert isinstance(rows, Rows)
-        workers = fork_workers(processes - 1, functools.partial(_work, rows, plain, processes, chunk))
+        try:
+            workers = fork_workers(processes - 1, functools.partial(_work, rows, plain, processes, chunk))
+        except OSError:  # no process or pipe to be had (EAGAIN, EMFILE): this process alone
+            plain = None
     bar = Progress(progress, total, lang=lang)
 
     def lines() -> Iterator[Line | str]:
