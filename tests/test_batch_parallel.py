@@ -328,13 +328,23 @@ def test_a_late_worker_is_not_waited_for(tmp_path: Path, monkeypatch: pytest.Mon
     assert no_children()
 
 
-def test_a_frame_too_large_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_chunk_too_large_to_send_is_scored_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = data_2021(tmp_path, 100, seed=4)
     alone, summary = run(RUBRIC, data, 1)
-    monkeypatch.setattr(parallel, "MAX_FRAME", 64)  # the parent's bound; a worker sends a few kB
+    monkeypatch.setattr(parallel, "MAX_FRAME", 64)  # a chunk's frame is a few kB: each worker sends [first, null]
     together, split = run(RUBRIC, data, 3)
     assert together == alone and failures(split) == failures(summary)
     assert split.forked == 0 and no_children()
+
+
+def test_a_frame_too_large_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = data_2021(tmp_path, 100, seed=4)
+    alone, summary = run(RUBRIC, data, 1)
+    monkeypatch.setattr(parallel, "MAX_FRAME", 100_000)
+    monkeypatch.setattr(parallel, "before_send", lambda sent, frame: frame + b" " * 100_000 if sent == 1 else frame)
+    together, split = run(RUBRIC, data, 2)
+    assert together == alone and failures(split) == failures(summary)
+    assert 0 < split.forked <= CHUNK and no_children()  # the first chunk taken; the second's frame not read
 
 
 def test_a_worker_killed_by_pid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -349,7 +359,7 @@ def test_a_worker_killed_by_pid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         os.kill(workers.pids[0], 9)  # before it sends anything
         return workers
 
-    monkeypatch.setattr(batch, "fork_workers", killing)
+    monkeypatch.setattr(parallel, "fork_workers", killing)
     together, split = run(RUBRIC, data, 2)
     assert together == alone and failures(split) == failures(summary)
     assert pids and split.forked == 0 and no_children()

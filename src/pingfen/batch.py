@@ -27,12 +27,12 @@ from pingfen.io.records import read_department
 from pingfen.io.tables import Row, Rows, is_table, read_rows
 from pingfen.io.write import Line, csv_line, refuse_inputs, write_results
 from pingfen.lang import Lang
-from pingfen.parallel import MAX_FRAME, Send, Workers, fork_workers
 from pingfen.progress import Progress
 from pingfen.result import Result, not_applicable
 from pingfen.values import CONTEXT, shorten
 
 if TYPE_CHECKING:  # the reports are imported by `report_file` only: a batch to CSV never needs them
+    from pingfen.parallel import Send, Workers  # and the workers only when a batch forks some
     from pingfen.report import Filing
 
 
@@ -319,6 +319,8 @@ def _work(
     """A worker's part: it reads the file again itself (`cells` opens it by path: nothing of
     the parent's is shared) and sends, for each of its chunks, [the first row's number, each
     row's CSV text (`csv_line`, what the writer would write) or null where it left the row]."""
+    from pingfen.parallel import MAX_FRAME  # imported already: the worker was forked by it
+
     texts: list[str | None] = []
     made: list[str] = []
     write = csv_line(made.append)
@@ -339,7 +341,7 @@ def _work(
             else:
                 texts.append(None)
         frame = json.dumps([items[0][0], texts], ensure_ascii=False).encode("utf-8", "surrogatepass")
-        if len(frame) > MAX_FRAME:  # too large to send: the parent scores the chunk itself
+        if len(frame) > MAX_FRAME:  # over the parent's bound: it scores the chunk itself
             frame = json.dumps([items[0][0], None]).encode()
         send(frame)
 
@@ -377,8 +379,10 @@ def score_file(
     workers = None
     if plain is not None:  # forked before the output file is opened: no worker holds it
         assert isinstance(rows, Rows)
+        from pingfen import parallel
+
         try:
-            workers = fork_workers(processes - 1, functools.partial(_work, rows, plain, processes, chunk))
+            workers = parallel.fork_workers(processes - 1, functools.partial(_work, rows, plain, processes, chunk))
         except OSError:  # no process or pipe to be had (EAGAIN, EMFILE): this process alone
             plain = None
     bar = Progress(progress, total, lang=lang)
