@@ -142,20 +142,19 @@ def fork_workers(count: int, work: Work) -> Workers:
 def _work(index: int, fd: int, work: Work, claimed: Callable[[], int]) -> NoReturn:
     code = 1
     try:
-        pipe = open(fd, "wb")  # noqa: PTH123, SIM115 - the process ends with os._exit, which closes it
         sent = 0
 
         def send(frame: bytes) -> None:
             nonlocal sent
             if before_send is not None:
                 frame = before_send(sent, frame)
-            pipe.write(_HEAD.pack(len(frame)))
-            pipe.write(frame)
-            pipe.flush()
+            data = memoryview(_HEAD.pack(len(frame)) + frame)
+            while data:  # a pipe may take part of a write
+                data = data[os.write(fd, data) :]
             sent += 1
 
         work(index, send, claimed)
-        pipe.close()
+        os.close(fd)
         code = 0
     except BaseException:  # noqa: S110 - whatever it was, the parent does this worker's part itself
         pass
