@@ -376,15 +376,7 @@ def score_file(
     summary = Summary()
     processes = _processes(rubric, rows, fmt, jobs, chunk, least)
     plain = plain_lines(rubric, rows, indicators, lang) if processes > 1 and isinstance(rows, Rows) else None
-    workers = None
-    if plain is not None:  # forked before the output file is opened: no worker holds it
-        assert isinstance(rows, Rows)
-        from pingfen import parallel
-
-        try:
-            workers = parallel.fork_workers(processes - 1, functools.partial(_work, rows, plain, processes, chunk))
-        except OSError:  # no process or pipe to be had (EAGAIN, EMFILE): this process alone
-            plain = None
+    workers: Workers | None = None
     bar = Progress(progress, total, lang=lang)
 
     def lines() -> Iterator[Line | str]:
@@ -412,6 +404,13 @@ def score_file(
             summary.forked += forked
 
     try:
+        if plain is not None and isinstance(rows, Rows):  # forked before the output file is opened
+            from pingfen import parallel
+
+            try:
+                workers = parallel.fork_workers(processes - 1, functools.partial(_work, rows, plain, processes, chunk))
+            except OSError:  # no process or pipe to be had (EAGAIN, EMFILE): this process alone
+                workers = None
         write_results(lines(), indicators, fmt, output, out, lang)
     finally:
         if workers is not None:

@@ -20,8 +20,8 @@ import os
 import select
 import signal
 import struct
-from collections.abc import Callable
-from contextlib import suppress
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from typing import NoReturn
 
 MAX_FRAME = 32 << 20  # bytes in one frame; a batch sends a few hundred rows' text in each
@@ -101,6 +101,19 @@ class Workers:
             self._claimed = None
 
 
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP back for the block (in the worker too: each process
+    leaves it, and takes what arrived, on its own)."""
+    held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held) if hasattr(signal, "pthread_sigmask") else None
+    try:
+        yield
+    finally:
+        if previous is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _read(fd: int, size: int) -> bytes:
     """`size` bytes from `fd`, fewer only at its end."""
     got = os.read(fd, size)
@@ -119,20 +132,24 @@ def fork_workers(count: int, work: Work) -> Workers:
     try:
         for index in range(count):
             read, write = os.pipe()
-            with suppress(AttributeError, OSError):  # Linux only; a smaller pipe only slows a worker
-                import fcntl
-
-                fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
-            pid = os.fork()
-            if pid == 0:  # the worker
-                os.close(read)
-                for fd in workers._pipes:  # the earlier workers' pipes are the parent's to read
-                    if fd is not None:
-                        os.close(fd)
-                _work(index, write, work, functools.partial(workers.claimed, index))
-            os.close(write)
-            workers.pids.append(pid)
+            workers.pids.append(0)  # none yet; `stop` closes the pipe whatever happens next
             workers._pipes.append(read)
+            try:
+                with suppress(AttributeError, OSError):  # Linux only; a smaller pipe only slows a worker
+                    import fcntl
+
+                    fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+                with _signals_held():  # a Ctrl-C between the fork and noting its pid would lose the worker
+                    pid = os.fork()
+                    if pid:
+                        workers.pids[index] = pid
+                if pid == 0:  # the worker: it ends in `_work`, never returning here
+                    for fd in workers._pipes:  # its own pipe's and the earlier workers' are the parent's to read
+                        if fd is not None:
+                            os.close(fd)
+                    _work(index, write, work, functools.partial(workers.claimed, index))
+            finally:
+                os.close(write)  # the worker's to write
     except BaseException:
         workers.close()
         raise
