@@ -124,8 +124,9 @@ def test_the_2021_query_binds_no_column_read_in_one_place_only() -> None:
     bound = re.findall(rf'AS "({PREFIX}[0-9a-z]+)"', query)
     for name in bound:
         assert query.count(f'"{name}"') >= 3, name  # bound once, read at least twice
-    # before this round: 276 internal columns in 26 layers, 55,289 bytes
-    assert len(bound) <= 190 and query.count(" AS (SELECT ") <= 24 and len(query) <= 51_000, (len(bound), len(query))
+    # before the fifth round: 276 internal columns in 26 layers, 55,289 bytes; the sixth added 10
+    # columns and 1.9 KB, each quotient's two ends and masked steps (Compiler.ends)
+    assert len(bound) <= 200 and query.count(" AS (SELECT ") <= 24 and len(query) <= 53_000, (len(bound), len(query))
 
 
 # ---------------------------------------------------------------- the same rows

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from functools import partial
 from typing import assert_never
 
@@ -132,6 +133,7 @@ class Compiler:
         self.alike: set[int] = set()
         self.scales: dict[str, int] = {}
         self.finder: narrow.Narrower | None = None
+        self.lazy: list[str] = []  # DuckDB, no reasons: the indicators whose quotient is worked out only between their ends (ends)
 
     # ---------------------------------------------------------------- layers
     def bind(self, frag: Frag, name: str | None = None) -> Frag:
@@ -361,18 +363,21 @@ class Compiler:
             case _:
                 return None
 
-    def divide(self, dividend: Frag, divisor: Frag, twins: tuple[Small | None, Small | None] = (None, None)) -> Frag:
+    def divide(self, dividend: Frag, divisor: Frag, twins: tuple[Small | None, Small | None] = (None, None),
+               needed: Frag | None = None) -> Frag:  # fmt: skip
         """dividend / divisor to SCALE decimals, half-even (NULL when the divisor is 0: that
         record is refused, PF504). On DuckDB, a row whose operands have 64-bit twins and a
         divisor under 10^12 divides them in 64-bit steps (exact.short_division); every other
-        row by long division on 128-bit integers, whose every step is NULL on a short row."""
+        row by long division on 128-bit integers, whose every step is NULL on a short row.
+        With `needed` (ends), a short row where it does not hold gets NULL, its steps skipped."""
         a, b = self.column(dividend), self.column(divisor)
         if self.dialect != "duckdb" or twins[0] is None or twins[1] is None:
             return self.long_division(a, b, Frag(exp.false(), 0))
         twin_a, twin_b = self.column(twins[0].frag), self.column(twins[1].frag)
         small = self.bind(Frag(exact.is_short(twin_a.sql, twin_b.sql), max(twin_a.depth, twin_b.depth)))
         long = self.long_division(a, b, small)
-        short = self.short_division(twin_a, twin_b, small)
+        steps = small if needed is None else self.bind(join(exp.And, small, needed))  # DuckDB skips a NULL's division
+        short = self.short_division(twin_a, twin_b, steps)
         return Frag(case((small.sql.copy(), short.sql), default=long.sql), max(long.depth, short.depth, small.depth))
 
     def short_division(self, a: Frag, b: Frag, small: Frag) -> Frag:
@@ -678,7 +683,8 @@ class Compiler:
 
     def deduct_step(self, rule: ast.DeductStep, node: ast.Indicator) -> Frag:
         name = node.name.text
-        value = self.column(self.value(rule.value, name, _true()))
+        lazy = self.ends(rule, node)
+        value = lazy[0] if lazy is not None else self.column(self.value(rule.value, name, _true()))
         reference = self.column(self.value(rule.reference, name, _true())) if rule.reference is not None else Frag(literal(Decimal(0)), 0)
         difference = join(exp.Sub, value, reference)
         zero = literal(Decimal(0))
@@ -716,6 +722,10 @@ class Compiler:
             lost = Frag(product, excess.depth)
             if per is not None and exact.decimals(per) > 0:
                 lost = self.short_product(rule, excess, lost, per)
+        if lazy is not None:  # at an end the quotient is not read: none lost, or all (the score is 0 either way past it)
+            _value, low, high = lazy
+            ended = case((low.sql.copy(), literal(Decimal(0))), (high.sql.copy(), literal(node.max.value)), default=lost.sql.copy())
+            lost = Frag(ended, max(lost.depth, low.depth, high.depth))
         lost = self.column(lost)
         unit = self.checked.units.get(rule.value, "number")
         facts = {"subject": self.walker.source_of(rule.value), "unit": unit, "direction": rule.direction,
@@ -726,6 +736,58 @@ class Compiler:
         ]  # fmt: skip
         self.explain(node, Frag(exp.GT(this=lost.sql.copy(), expression=integer(0)), lost.depth), "step", facts, fields, rule.reason)
         return lost
+
+    def ends(self, rule: ast.DeductStep, node: ast.Indicator) -> tuple[Frag, Frag, Frag] | None:
+        """On DuckDB without reasons, a step deduction `deduct R per S of Q above|below T
+        [counting proportional]`, the indicator's one rule (its score max − lost, clamped at 0),
+        Q a let `a / b` whose operands have 64-bit twins: the score reads Q's value only between
+        its two ends, T and T ± max·S/R (in the 2021 rubric 2–5% of rows). Where a row is at
+        or past an end, told on the twins by cross-multiplication in 64 bits (a/b ≤ t ⇔ a·d ≤ n·b
+        for b > 0, t = n/d; flipped for b < 0; b = 0 is neither, and refused, PF504), the score
+        is the max or 0 whatever Q is: there Q's 64-bit steps get NULL operands, and DuckDB skips
+        their divisions. Q itself, read anywhere else, stays whole. Q here (its short steps NULL
+        at the ends), the test of the low end and of the high end; None where it does not apply
+        or a cross-product might not fit in 64 bits."""
+        if self.dialect != "duckdb" or self.with_reasons or len(node.rules) != 1 or node.rules[0] is not rule or node.low is not None:
+            return None
+        if rule.direction == "from" or rule.counting not in ("proportional", None) or not isinstance(rule.value, ast.Ref):
+            return None
+        let = next((x for x in self.checked.let_order if x.name.text == rule.value.name.text), None)
+        reference = Decimal(0) if rule.reference is None else ast.constant(rule.reference)
+        per = exact.ratio(rule.rate.value, rule.step.value)
+        if let is None or not (isinstance(let.expr, ast.Binary) and let.expr.op == "/") or reference is None or per is None:
+            return None
+        top = node.max.value
+        if per <= 0 or top <= 0:
+            return None
+        twin_a, twin_b = self.twin(let.expr.left), self.twin(let.expr.right)
+        if twin_a is None or twin_b is None:
+            return None
+        far = Fraction(reference) + (1 if rule.direction == "above" else -1) * Fraction(top) / Fraction(per)
+        at_most = [Fraction(reference), far] if rule.direction == "above" else [far, Fraction(reference)]  # Q ≤ the first: low end (above)
+        if any(abs(t.numerator) * twin_b.bound >= exact.BIGINT_LIMIT or t.denominator * twin_a.bound >= exact.BIGINT_LIMIT for t in at_most):
+            return None  # a cross-product might not fit in 64 bits
+        a, b = self.column(twin_a.frag), self.column(twin_b.frag)
+
+        def versus(t: Fraction, op: str) -> Frag:  # Q op t, on the twins, told only where b ≠ 0
+            left = exp.Mul(this=a.sql.copy(), expression=integer(t.denominator))
+            right = exp.Mul(this=exact.paren(cast(integer(t.numerator), exact.BIGINT)), expression=b.sql.copy())
+            flipped = {"<=": ">=", ">=": "<="}[op]
+            positive = exp.and_(exp.GT(this=b.sql.copy(), expression=integer(0)), compare(op, left.copy(), right.copy()))
+            negative = exp.and_(exp.LT(this=b.sql.copy(), expression=integer(0)), compare(flipped, left, right))
+            return Frag(exp.or_(positive, negative), max(a.depth, b.depth))
+
+        if rule.direction == "above":  # excess = Q − T: none at Q ≤ T, the max or more at Q ≥ far
+            low, high = versus(at_most[0], "<="), versus(at_most[1], ">=")
+        else:  # excess = T − Q: none at Q ≥ T, the max or more at Q ≤ far
+            low, high = versus(at_most[1], ">="), versus(at_most[0], "<=")
+        low, high = self.bind(low), self.bind(high)
+        needed = Frag(exp.Not(this=exact.paren(exp.or_(low.sql.copy(), high.sql.copy()))), max(low.depth, high.depth))
+        name = let.name.text
+        dividend, divisor = self.value(let.expr.left, name, _true()), self.value(let.expr.right, name, _true())
+        quotient = self.column(self.divide(dividend, divisor, (twin_a, twin_b), needed))
+        self.lazy.append(node.name.text)
+        return quotient, low, high
 
     def short_product(self, rule: ast.DeductStep, excess: Frag, product: Frag, per: Decimal) -> Frag:
         """excess × per, per with decimals (0.5 a case): DuckDB scales a DECIMAL(38, 20) × 0.5
