@@ -186,7 +186,8 @@ def _csv_rows(rubric: Rubric, table: Rows, indicators: tuple[str, ...], lang: La
 
 # The second core (`--jobs`): a CSV file of at least LEAST rows, written as CSV, is scored by
 # this process and forked workers, CHUNK rows at a time, round-robin (benchmarks/README.md,
-# "sixth pass"). MAX_JOBS caps the processes chosen automatically.
+# "sixth pass"). MAX_JOBS caps the processes chosen automatically; the CPUs, or MAX_JOBS if more,
+# cap any number asked for.
 LEAST = 1000
 CHUNK = 128
 MAX_JOBS = 4
@@ -225,6 +226,7 @@ def _processes(rubric: Rubric, rows: Iterable[Row], fmt: str, jobs: int | None, 
         return 1
     if jobs is None:  # the CPUs free now, at most MAX_JOBS
         jobs = min(cpus() - busy(), MAX_JOBS)
+    jobs = min(jobs, max(cpus(), MAX_JOBS))  # more processes than CPUs only take turns (and the user's process slots)
     return max(1, min(jobs, -(-rows.total // chunk)))  # no worker without a chunk of its own
 
 
@@ -245,13 +247,14 @@ def _split_rows(
             elif (row := table.row(number, cells)) is not None:
                 yield from score_rows(rubric, [row], lang)
 
-    rows = table.cells()
+    read: list[int] = []  # the file this process reads (`identity`): a worker's must be the same
+    rows = table.cells(opened=read.extend)
     for index in itertools.count():
         items = list(itertools.islice(rows, chunk))
         if not items:
             return
         worker = index % processes - 1
-        texts = None if worker < 0 else _received(workers, worker, index, items, wait, processes)
+        texts = None if worker < 0 else _received(workers, worker, index, items, wait, processes, read)
         if texts is None:
             yield from own(items)
             continue
@@ -264,12 +267,13 @@ def _split_rows(
 
 def _received(
     workers: Workers, worker: int, index: int, items: list[tuple[int, list[str]]], wait: float | None,
-    processes: int,
+    processes: int, read: list[int],
 ) -> list[str | None] | None:  # fmt: skip
     """The worker's texts for chunk `index`, or None: this process scores the chunk itself, as
     when the worker is late (the chunk is then claimed, with the worker's next one, so that it
-    gets ahead again: the worker skips them), has died, or sent what is not that chunk's (it is
-    stopped). A frame of a chunk claimed before is passed over."""
+    gets ahead again: the worker skips them), has died, or sent what is not that chunk's or read
+    another file than `read` (one saved over the input since: it is stopped). A frame of a chunk
+    claimed before is passed over."""
     if index <= workers.claimed(worker):
         return None
     while True:
@@ -277,11 +281,11 @@ def _received(
             workers.claim(worker, index + processes)
             return None
         frame = workers.receive(worker)
-        sent = _texts(frame, items)
-        if sent is None:
-            workers.stop(worker)  # malformed, or dead: its chunks are this process's now
+        sent = _texts(frame)
+        if sent is None or sent[2] != read:
+            workers.stop(worker)  # malformed, dead, or another file: its chunks are this process's now
             return None
-        first, texts = sent
+        first, texts, _ = sent
         if first == items[0][0]:
             if texts is None:  # too large to send: this process scores it
                 return None
@@ -293,23 +297,25 @@ def _received(
         return None
 
 
-def _texts(frame: bytes | None, items: list[tuple[int, list[str]]]) -> tuple[int, list[str | None] | None] | None:
+def _texts(frame: bytes | None) -> tuple[int, list[str | None] | None, list[int]] | None:
     """A worker's frame: [the first row's number, a text or null per row (or null for the
-    chunk)]; None when it is not that."""
+    chunk), the `identity` of the file it read]; None when it is not that."""
     if frame is None:
         return None
     try:
         sent = json.loads(frame.decode("utf-8", "surrogatepass"))
     except ValueError:
         return None
-    if not (isinstance(sent, list) and len(sent) == 2 and type(sent[0]) is int):
+    if not (isinstance(sent, list) and len(sent) == 3 and type(sent[0]) is int):
         return None
-    texts = sent[1]
+    first, texts, read = sent
+    if not (isinstance(read, list) and all(type(n) is int for n in read)):
+        return None
     if texts is None:
-        return sent[0], None
+        return first, None, read
     if not (isinstance(texts, list) and all(t is None or type(t) is str for t in texts)):
         return None
-    return sent[0], texts
+    return first, texts, read
 
 
 def _work(
@@ -318,13 +324,15 @@ def _work(
 ) -> None:  # fmt: skip
     """A worker's part: it reads the file again itself (`cells` opens it by path: nothing of
     the parent's is shared) and sends, for each of its chunks, [the first row's number, each
-    row's CSV text (`csv_line`, what the writer would write) or null where it left the row]."""
+    row's CSV text (`csv_line`, what the writer would write) or null where it left the row,
+    the `identity` of the file it read]."""
     from pingfen.parallel import MAX_FRAME  # imported already: the worker was forked by it
 
     texts: list[str | None] = []
     made: list[str] = []
     write = csv_line(made.append)
-    rows = table.cells()
+    read: list[int] = []
+    rows = table.cells(opened=read.extend)
     for index in itertools.count():
         items = list(itertools.islice(rows, chunk))
         if not items:
@@ -340,9 +348,9 @@ def _work(
                 made.clear()
             else:
                 texts.append(None)
-        frame = json.dumps([items[0][0], texts], ensure_ascii=False).encode("utf-8", "surrogatepass")
+        frame = json.dumps([items[0][0], texts, read], ensure_ascii=False).encode("utf-8", "surrogatepass")
         if len(frame) > MAX_FRAME:  # over the parent's bound: it scores the chunk itself
-            frame = json.dumps([items[0][0], None]).encode()
+            frame = json.dumps([items[0][0], None, read]).encode()
         send(frame)
 
 

@@ -106,7 +106,7 @@ def _parser(language: Lang) -> argparse.ArgumentParser:
     ev.add_argument(
         "--jobs", type=int, default=None, metavar="N",
         help=t("processes that score a large CSV file written as CSV (default: the CPUs not busy with other work, at most 4; "
-        "1: no worker processes); the output is the same, in the same order"),
+        "1: no worker processes; never more than the CPUs, or 4); the output is the same, in the same order"),
     )  # fmt: skip
 
     tp = commands.add_parser(

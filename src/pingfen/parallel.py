@@ -59,7 +59,11 @@ class Workers:
     def ready(self, worker: int, timeout: float) -> bool:
         """Whether worker `worker` has a frame to read (or has ended), waiting up to `timeout` s."""
         fd = self._pipes[worker]
-        return fd is None or bool(select.select([fd], [], [], timeout)[0])
+        if fd is None:
+            return True
+        poller = select.poll()  # not select(): it fails on a descriptor numbered 1024 or more
+        poller.register(fd, select.POLLIN)
+        return bool(poller.poll(max(0, round(timeout * 1000))))
 
     def receive(self, worker: int) -> bytes | None:
         """Worker `worker`'s next frame; None when it has died, ended, or sent a frame over
@@ -102,13 +106,14 @@ class Workers:
 
 
 @contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold SIGINT, SIGTERM and SIGHUP back for the block (in the worker too: each process
-    leaves it, and takes what arrived, on its own)."""
+def _signals_held() -> Iterator[set[int | signal.Signals] | None]:
+    """Hold SIGINT, SIGTERM and SIGHUP back for the block; it is given the mask to restore.
+    A worker never leaves the block: it restores the mask itself, inside `_work`'s `try`, so
+    that a signal which arrived in between cannot raise in the caller's code."""
     held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, held) if hasattr(signal, "pthread_sigmask") else None
     try:
-        yield
+        yield previous
     finally:
         if previous is not None:
             signal.pthread_sigmask(signal.SIG_SETMASK, previous)
@@ -139,15 +144,11 @@ def fork_workers(count: int, work: Work) -> Workers:
                     import fcntl
 
                     fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
-                with _signals_held():  # a Ctrl-C between the fork and noting its pid would lose the worker
+                with _signals_held() as mask:  # a Ctrl-C between the fork and noting its pid would lose the worker
                     pid = os.fork()
-                    if pid:
-                        workers.pids[index] = pid
-                if pid == 0:  # the worker: it ends in `_work`, never returning here
-                    for fd in workers._pipes:  # its own pipe's and the earlier workers' are the parent's to read
-                        if fd is not None:
-                            os.close(fd)
-                    _work(index, write, work, functools.partial(workers.claimed, index))
+                    if pid == 0:  # the worker: it ends in `_work`, never returning here
+                        _work(index, write, work, functools.partial(workers.claimed, index), mask, workers._pipes)
+                    workers.pids[index] = pid
             finally:
                 os.close(write)  # the worker's to write
     except BaseException:
@@ -156,9 +157,19 @@ def fork_workers(count: int, work: Work) -> Workers:
     return workers
 
 
-def _work(index: int, fd: int, work: Work, claimed: Callable[[], int]) -> NoReturn:
+def _work(
+    index: int, fd: int, work: Work, claimed: Callable[[], int], mask: set[int | signal.Signals] | None,
+    parents: list[int | None],
+) -> NoReturn:  # fmt: skip
+    """A worker's life, from the fork to `os._exit`: whatever happens, even a signal the moment
+    it is let through, it never returns into the caller's code."""
     code = 1
     try:
+        for read in parents:  # its own pipe's read end and the earlier workers' are the parent's
+            if read is not None:
+                os.close(read)
+        if mask is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         sent = 0
 
         def send(frame: bytes) -> None:

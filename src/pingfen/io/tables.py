@@ -23,9 +23,10 @@ import csv
 import datetime
 import functools
 import itertools
+import os
 import re
 import zlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO, overload
@@ -79,6 +80,13 @@ class Row:
         return f"第 {self.number} 行" if lang == "zh" else f"row {self.number}"
 
 
+def identity(fd: int) -> tuple[int, ...]:
+    """What tells an open file from another, or from itself changed: its device and inode,
+    size and time of change. Processes reading one file by its path (`--jobs`) compare it."""
+    stat = os.fstat(fd)
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
 class Rows:
     """The rows of a batch file. Each iteration reads the file again, one row at a time.
 
@@ -106,13 +114,16 @@ class Rows:
             if row is not None:
                 yield row
 
-    def cells(self) -> Iterator[tuple[int, list[str]]]:
+    def cells(self, opened: Callable[[tuple[int, ...]], None] | None = None) -> Iterator[tuple[int, list[str]]]:
         """A CSV file's rows as the csv module reads them, after the header: (row number,
-        cells). `row` makes one a Row; a batch's fast path reads plain cells straight."""
+        cells). `row` makes one a Row; a batch's fast path reads plain cells straight.
+        `opened` is told which file was opened (`identity`), before the first row."""
         assert self.kind == "csv" and self.encoding is not None
         number = 1
         try:
             with self.path.open(encoding=self.encoding, newline="") as handle:
+                if opened is not None:
+                    opened(identity(handle.fileno()))
                 delimiter = _delimiter(handle.readline(MAX_LINE_CHARS + 1))
                 lines = _lines(handle)
                 limit = csv.field_size_limit()
