@@ -16,12 +16,14 @@ The compiler follows the walker (evaluate/walker.py) step by step, in its order:
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from functools import partial
 from typing import assert_never
 
+import attrs
 from attrs import frozen
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
@@ -133,6 +135,7 @@ class Compiler:
         self.alike: set[int] = set()
         self.scales: dict[str, int] = {}
         self.finder: narrow.Narrower | None = None
+        self.name_reads: Counter[str] | None = None  # each name's reads in the module (`name_reads`), once needed
         self.lazy: list[str] = []  # DuckDB, no reasons: the indicators whose quotient is worked out only between their ends (ends)
 
     # ---------------------------------------------------------------- layers
@@ -752,6 +755,10 @@ class Compiler:
             return None
         if rule.direction == "from" or rule.counting not in ("proportional", None) or not isinstance(rule.value, ast.Ref):
             return None
+        if self.name_reads is None:
+            self.name_reads = name_reads(self.rubric.module)
+        if self.name_reads[rule.value.name.text] != 1:  # read elsewhere too: the whole quotient is made anyway
+            return None
         let = next((x for x in self.checked.let_order if x.name.text == rule.value.name.text), None)
         reference = Decimal(0) if rule.reference is None else ast.constant(rule.reference)
         per = exact.ratio(rule.rate.value, rule.step.value)
@@ -764,23 +771,22 @@ class Compiler:
         if twin_a is None or twin_b is None:
             return None
         far = Fraction(reference) + (1 if rule.direction == "above" else -1) * Fraction(top) / Fraction(per)
-        at_most = [Fraction(reference), far] if rule.direction == "above" else [far, Fraction(reference)]  # Q ≤ the first: low end (above)
-        if any(abs(t.numerator) * twin_b.bound >= exact.BIGINT_LIMIT or t.denominator * twin_a.bound >= exact.BIGINT_LIMIT for t in at_most):
+        pair = [Fraction(reference), far] if rule.direction == "above" else [far, Fraction(reference)]  # the two ends, lower first
+        if any(abs(t.numerator) * twin_b.bound >= exact.BIGINT_LIMIT or t.denominator * twin_a.bound >= exact.BIGINT_LIMIT for t in pair):
             return None  # a cross-product might not fit in 64 bits
         a, b = self.column(twin_a.frag), self.column(twin_b.frag)
 
         def versus(t: Fraction, op: str) -> Frag:  # Q op t, on the twins, told only where b ≠ 0
             left = exp.Mul(this=a.sql.copy(), expression=integer(t.denominator))
             right = exp.Mul(this=exact.paren(cast(integer(t.numerator), exact.BIGINT)), expression=b.sql.copy())
-            flipped = {"<=": ">=", ">=": "<="}[op]
             positive = exp.and_(exp.GT(this=b.sql.copy(), expression=integer(0)), compare(op, left.copy(), right.copy()))
-            negative = exp.and_(exp.LT(this=b.sql.copy(), expression=integer(0)), compare(flipped, left, right))
+            negative = exp.and_(exp.LT(this=b.sql.copy(), expression=integer(0)), compare(values.CONVERSE[op], left, right))
             return Frag(exp.or_(positive, negative), max(a.depth, b.depth))
 
         if rule.direction == "above":  # excess = Q − T: none at Q ≤ T, the max or more at Q ≥ far
-            low, high = versus(at_most[0], "<="), versus(at_most[1], ">=")
+            low, high = versus(pair[0], "<="), versus(pair[1], ">=")
         else:  # excess = T − Q: none at Q ≥ T, the max or more at Q ≤ far
-            low, high = versus(at_most[1], ">="), versus(at_most[0], "<=")
+            low, high = versus(pair[1], ">="), versus(pair[0], "<=")
         low, high = self.bind(low), self.bind(high)
         needed = Frag(exp.Not(this=exact.paren(exp.or_(low.sql.copy(), high.sql.copy()))), max(low.depth, high.depth))
         name = let.name.text
@@ -1164,3 +1170,20 @@ def to_sql(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, r
            kind: type[Compiler] = Compiler) -> str:  # fmt: skip
     """The scoring query in `dialect` (any sqlglot writes): one row per record of `table`."""
     return to_sql_tree(rubric, dialect, table, reasons=reasons, kind=kind).sql(dialect=dialect, pretty=True, copy=False)  # a tree of its own: no copy
+
+
+def name_reads(module: ast.Module) -> Counter[str]:
+    """How many times each name is read (ast.Ref) anywhere in the module: its rules, lets,
+    conditions, grades, even its examples (a read too many only keeps Compiler.ends off)."""
+    counts: Counter[str] = Counter()
+    stack: list[object] = [module]
+    while stack:  # iterative: a deeply nested expression costs no recursion
+        node = stack.pop()
+        if isinstance(node, ast.Ref):
+            counts[node.name.text] += 1
+        kind = type(node)
+        if attrs.has(kind):
+            stack.extend(getattr(node, f.name) for f in attrs.fields(kind))
+        elif isinstance(node, tuple | list):
+            stack.extend(node)
+    return counts
