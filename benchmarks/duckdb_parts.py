@@ -17,7 +17,6 @@ the three quotients of the rubric's `let`s alone.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import random
 import sys
 import time
@@ -35,6 +34,9 @@ from pingfen.engine import _scales  # noqa: E402
 from pingfen.sql import compiler  # noqa: E402
 from pingfen.sql.newforms import FormsCompiler  # noqa: E402
 
+sys.path.insert(0, str(HERE))
+from duckdb_eval import bench_sql  # noqa: E402
+
 RULESET = ROOT / "rulesets" / "dept-overall-2021.rule"
 
 
@@ -46,10 +48,7 @@ def main() -> None:
     parser.add_argument("--file", choices=("wide", "warehouse", "both"), default="both")
     args = parser.parse_args()
     rubric = pingfen.load(RULESET, tests=False)
-    spec = importlib.util.spec_from_file_location("bench_sql", HERE / "sql.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = bench_sql()
     rng = random.Random(2021)  # the seeds duckdb_eval.py draws with: the same records
     seeds = [rng.randrange(1 << 30) for _spec in rubric.inputs]
     files = ("wide", "warehouse") if args.file == "both" else (args.file,)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import importlib.util
 import json
 import pstats
 import sys
@@ -33,6 +32,9 @@ import pingfen  # noqa: E402
 from pingfen.engine import _scales  # noqa: E402
 from pingfen.sql import compiler  # noqa: E402
 from pingfen.sql.newforms import FormsCompiler  # noqa: E402
+
+sys.path.insert(0, str(HERE))
+from duckdb_eval import bench_sql  # noqa: E402
 
 RULESET = ROOT / "rulesets" / "dept-overall-2021.rule"
 
@@ -53,10 +55,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     rubric = pingfen.load(RULESET, tests=False)
-    spec = importlib.util.spec_from_file_location("bench_sql", HERE / "sql.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = bench_sql()
     typed = ", ".join(module.column(s, 1, warehouse=True) for s in rubric.inputs)
     con = duckdb.connect(config={"threads": 2})
     con.execute(f"CREATE TABLE records AS SELECT i AS id, {typed} FROM range(0) t(i)")

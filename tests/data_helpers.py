@@ -61,3 +61,21 @@ def _csv_cell(value: object) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     return str(value)
+
+
+def as_text(value: object) -> str:
+    """A record's value as a CSV cell's text: bools as 是/否, decimals as written."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    """A CSV file of `rows` under `header`, UTF-8, as the csv module quotes them."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path

@@ -23,6 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import pingfen
+from data_helpers import as_text, write_csv
 from pingfen.batch import Summary, indicator_names, score_file, score_rows
 from pingfen.evaluate.rubric import Rubric
 from pingfen.io.records import read_record
@@ -36,14 +37,6 @@ RULESET = ROOT / "rulesets" / "dept-overall-2021.rule"
 RUBRIC = pingfen.load(RULESET)
 FULL = read_record(ROOT / "examples" / "dept-overall-2021" / "full-marks.json")
 NAMES = [spec.name for spec in RUBRIC.inputs]
-
-
-def as_text(value: object) -> str:
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
 
 
 def general(rubric: Rubric, data: Path, id_column: str | None, lang: str = "zh") -> tuple[str, list[Any]]:
@@ -72,14 +65,6 @@ def fast(rubric: Rubric, data: Path, id_column: str | None, lang: str = "zh") ->
     out = io.StringIO()
     summary = score_file(rubric, data, out=out, id_column=id_column, lang=lang)  # type: ignore[arg-type]
     return out.getvalue(), failures(summary)
-
-
-def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
 
 
 # Spellings around the fast path's edges, each in every input: the same file either way.

@@ -21,7 +21,6 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -31,6 +30,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pingfen
+from data_helpers import as_text, write_csv
 from pingfen import batch, parallel
 from pingfen.batch import Summary, score_file
 from pingfen.evaluate.rubric import Rubric
@@ -45,14 +45,6 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import records2021  # noqa: E402
 
 CHUNK = 16
-
-
-def as_text(value: object) -> str:
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
 
 
 # Rows that leave the plain path, and cells the csv module must quote.
@@ -79,16 +71,6 @@ def rows_2021(count: int, seed: int) -> list[list[str]]:
             cells = cells[: rng.randrange(1, len(cells))] if rng.random() < 0.5 else [*cells, "多"]
         rows.append(cells)
     return rows
-
-
-def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
-    import csv
-
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
 
 
 def data_2021(tmp_path: Path, count: int, seed: int = 1) -> Path:

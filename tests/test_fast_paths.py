@@ -23,6 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import pingfen
+from data_helpers import as_text
 from pingfen.batch import score_file
 from pingfen.check.passes import check
 from pingfen.display import canonical, canonicals, digits
@@ -60,14 +61,6 @@ def outcome(rubric: Rubric, record: dict[str, object], ratios: bool = False) -> 
         return [(p.code, p.input, dict(p.args)) for p in error.problems]
     nodes = [(n.name, str(n.score), n.clamped, n.reasons) for n in result.nodes()]
     return str(result.total), str(result.raw_total), result.grade, nodes
-
-
-def as_text(value: object) -> str:
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
 
 
 SLOW_2021 = general(RUBRIC)
