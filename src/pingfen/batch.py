@@ -176,7 +176,14 @@ def _csv_rows(rubric: Rubric, table: Rows, indicators: tuple[str, ...], lang: La
     if plain is None:
         yield from score_rows(rubric, table, lang)
         return
-    for number, cells in table.cells():
+    yield from _scored(rubric, table, lang, plain, table.cells())
+
+
+def _scored(
+    rubric: Rubric, table: Rows, lang: Lang, plain: Callable[[list[str]], Line | None], items: Iterable[tuple[int, list[str]]],
+) -> Iterator[Line | Scored]:  # fmt: skip
+    """Rows' cells scored in this process: a plain row straight (`plain_lines`), any other by `score_rows`."""
+    for number, cells in items:
         line = plain(cells)
         if line is not None:
             yield line
@@ -239,14 +246,6 @@ def _split_rows(
     null (`_work`). This process reads every row too, so it scores a row a worker left, and a
     dead worker's chunks, itself: the same lines, in the file's order."""
 
-    def own(items: list[tuple[int, list[str]]]) -> Iterator[Line | Scored]:
-        for number, cells in items:
-            line = plain(cells)
-            if line is not None:
-                yield line
-            elif (row := table.row(number, cells)) is not None:
-                yield from score_rows(rubric, [row], lang)
-
     read: list[int] = []  # the file this process reads (`identity`): a worker's must be the same
     rows = table.cells(opened=read.extend)
     for index in itertools.count():
@@ -256,7 +255,7 @@ def _split_rows(
         worker = index % processes - 1
         texts = None if worker < 0 else _received(workers, worker, index, items, wait, processes, read)
         if texts is None:
-            yield from own(items)
+            yield from _scored(rubric, table, lang, plain, items)
             continue
         for (number, cells), text in zip(items, texts, strict=True):
             if text is not None:
