@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import errno
-import functools
 import os
 import re
 import shutil
@@ -288,15 +287,18 @@ def write_results(
         if path is None:
             raise ValueError("XLSX output needs a file name")
         return _xlsx(_no_texts(lines), header, path)
-    writer: Callable[[Iterable[Line | str], list[str], IO[str]], int] = _csv
-    if fmt != "csv":
-        writer = functools.partial(_json_lines, _jsonl if fmt == "jsonl" else _json)
+
+    def write(handle: IO[str]) -> int:
+        if fmt == "csv":
+            return _csv(lines, header, handle)
+        return (_jsonl if fmt == "jsonl" else _json)(_no_texts(lines), header, handle)
+
     if path is None:
         assert out is not None, "write to a path or to `out`"
-        return writer(lines, header, out)
+        return write(out)
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     with atomic_open(path, encoding=encoding, newline="") as handle:
-        return writer(lines, header, handle)
+        return write(handle)
 
 
 def _no_texts(lines: Iterable[Line | str]) -> Iterator[Line]:
@@ -305,12 +307,6 @@ def _no_texts(lines: Iterable[Line | str]) -> Iterator[Line]:
         if isinstance(line, str):
             raise TypeError("a row's CSV text is for the CSV writer only")
         yield line
-
-
-def _json_lines(
-    writer: Callable[[Iterable[Line], list[str], IO[str]], int], lines: Iterable[Line | str], header: list[str], out: IO[str]
-) -> int:
-    return writer(_no_texts(lines), header, out)
 
 
 # The columns around the indicators': id first; total, grade and error last.
