@@ -16,6 +16,7 @@ import io
 import json
 import os
 import random
+import signal
 import subprocess
 import sys
 import threading
@@ -240,6 +241,64 @@ def test_busy_reads_the_machine() -> None:
     assert 0 <= batch.busy() < 10_000
 
 
+def cgroups(tmp_path: Path, own: str, files: dict[str, str]) -> tuple[Path, Path]:
+    """A /sys/fs/cgroup of `files` (path under the mount → text) and a /proc/self/cgroup of `own`."""
+    root = tmp_path / "cgroup"
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    (tmp_path / "own").write_text(own)
+    return root, tmp_path / "own"
+
+
+@pytest.mark.parametrize(
+    ("own", "files", "quota"),
+    [
+        # cgroup v2 in a container: the group is the mount's root
+        ("0::/\n", {"cpu.max": "150000 100000\n"}, 1),
+        ("0::/\n", {"cpu.max": "300000 100000\n"}, 3),
+        ("0::/\n", {"cpu.max": "50000 100000\n"}, 1),  # half a CPU: still one process
+        ("0::/\n", {"cpu.max": "max 100000\n"}, None),
+        ("0::/\n", {}, None),
+        # v2 on a host: the group's own quota, and an enclosing group's smaller one
+        ("0::/a/b\n", {"a/b/cpu.max": "400000 100000", "a/cpu.max": "200000 100000"}, 2),
+        ("0::/a/b\n", {"a/b/cpu.max": "max 100000", "a/cpu.max": "max 100000"}, None),
+        # a path the container does not show: the mount's root is its group
+        ("0::/docker/abc\n", {"cpu.max": "100000 100000"}, 1),
+        # cgroup v1, the controllers mounted together, or `cpu` alone
+        ("4:memory:/x\n1:cpu,cpuacct:/\n", {"cpu,cpuacct/cpu.cfs_quota_us": "200000", "cpu,cpuacct/cpu.cfs_period_us": "100000"}, 2),
+        ("1:cpu,cpuacct:/\n", {"cpu/cpu.cfs_quota_us": "100000", "cpu/cpu.cfs_period_us": "100000"}, 1),
+        ("1:cpu,cpuacct:/\n", {"cpu,cpuacct/cpu.cfs_quota_us": "-1", "cpu,cpuacct/cpu.cfs_period_us": "100000"}, None),
+        ("1:cpuacct,cpu:/g\n", {"cpuacct,cpu/g/cpu.cfs_quota_us": "300000", "cpuacct,cpu/g/cpu.cfs_period_us": "100000"}, 3),
+        # what cannot be read says nothing
+        ("0::/\n", {"cpu.max": "lots 100000"}, None),
+        ("0::/\n", {"cpu.max": "100000 0"}, None),
+        ("0::/\n", {"cpu.max": ""}, None),
+        ("garbage\n1:cpu:relative\n", {"cpu/cpu.cfs_quota_us": "100000", "cpu/cpu.cfs_period_us": "100000"}, None),
+        ("2:name=systemd:/\n", {"cpu.max": "100000 100000"}, None),
+    ],
+)
+def test_a_control_groups_cpu_quota(tmp_path: Path, own: str, files: dict[str, str], quota: int | None) -> None:
+    assert parallel.cpu_quota(*cgroups(tmp_path, own, files)) == quota
+
+
+def test_no_control_groups_no_quota(tmp_path: Path) -> None:
+    assert parallel.cpu_quota(tmp_path / "none", tmp_path / "none") is None
+
+
+def test_a_quota_caps_the_default_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A container given one CPU's time on a machine of many scores in one process by default."""
+    table = batch.read_rows(plain_data(tmp_path, 10 * CHUNK), id_column="单位")
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    monkeypatch.setattr(batch, "busy", lambda: 0)
+    for text, processes in (("100000 100000", 1), ("250000 100000", 2), ("max 100000", 4)):
+        root, own = cgroups(tmp_path / text.split()[0], "0::/\n", {"cpu.max": text})
+        monkeypatch.setattr(parallel, "CGROUPS", root)
+        monkeypatch.setattr(parallel, "OWN_CGROUPS", own)
+        assert batch.cpus() == min(4, processes)
+        assert batch._processes(RUBRIC, table, "csv", None, CHUNK, 0) == processes
+
+
 def test_tiny_files_and_other_outputs_stay_in_one_process(tmp_path: Path) -> None:
     data = plain_data(tmp_path, batch.LEAST - 1)
     assert score_file(RUBRIC, data, tmp_path / "out.csv", jobs=2, chunk=CHUNK).forked == 0
@@ -385,6 +444,30 @@ def test_no_process_to_be_had(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     together, split = run(RUBRIC, data, 3)
     assert together == alone and failures(split) == failures(summary)
     assert len(forks) == 2 and split.forked == 0 and no_children()  # the first worker stopped again
+
+
+def test_a_second_ctrl_c_while_closing_still_stops_every_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    def wait(index: int, send: parallel.Send, claimed: Any) -> None:
+        time.sleep(60)
+
+    workers = parallel.fork_workers(3, wait)
+    pids = list(workers.pids)
+    reap = os.waitpid
+    interrupted = []
+
+    def then_interrupted(pid: int, options: int) -> tuple[int, int]:
+        if not interrupted:  # the user presses Ctrl-C again as the first worker is reaped
+            interrupted.append(pid)
+            os.kill(os.getpid(), signal.SIGINT)
+        return reap(pid, options)
+
+    monkeypatch.setattr(os, "waitpid", then_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        workers.close()
+    assert interrupted == pids[:1] and workers.pids == [0, 0, 0]
+    for pid in pids:  # each killed and reaped: no zombie, no orphan
+        with pytest.raises(ChildProcessError):
+            reap(pid, os.WNOHANG)
 
 
 def test_an_interrupted_parent_leaves_no_worker_and_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -205,10 +205,13 @@ WAIT = 0.002
 
 
 def cpus() -> int:
-    """The CPUs this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+    """The CPUs this process may run on, fewer where a control group's quota (a container's
+    `--cpus`) gives it less time than that."""
+    from pingfen.parallel import cpu_quota  # read only for a file large enough to fork for
+
+    count = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    quota = cpu_quota()
+    return count if quota is None else min(count, quota)
 
 
 def busy() -> int:

@@ -105,7 +105,7 @@ def _parser(language: Lang) -> argparse.ArgumentParser:
     ev.add_argument("--reasons", action="store_true", help=t("with --engine duckdb: also write the reasons column (every point lost, as JSON)"))
     ev.add_argument(
         "--jobs", type=int, default=None, metavar="N",
-        help=t("processes that score a large CSV file written as CSV (default: the CPUs not busy with other work, at most 4; "
+        help=t("processes that score a large CSV file written as CSV (default: the CPUs not busy with other work, within a container's CPU quota, at most 4; "
         "1: no worker processes; never more than the CPUs, or 4); the output is the same, in the same order"),
     )  # fmt: skip
 

@@ -91,9 +91,9 @@ HELP_ZH: dict[str, str] = {
     "encoding of a CSV file (default: sniffed; UTF-8 with or without BOM, else GBK/GB18030)": "CSV 文件的编码"
     "（默认自动识别：带或不带 BOM 的 UTF-8，否则为 GBK/GB18030）",
     "the column that names each row (default: `id`, if there is one)": "标明每行单位的列（默认：`id` 列，如有）",
-    "processes that score a large CSV file written as CSV (default: the CPUs not busy with other work, at most 4; "
+    "processes that score a large CSV file written as CSV (default: the CPUs not busy with other work, within a container's CPU quota, at most 4; "
     "1: no worker processes; never more than the CPUs, or 4); the output is the same, in the same order":
-        "评分大型 CSV 文件（输出为 CSV）的进程数（默认：未被其他任务占用的 CPU 数，至多 4；1：不用子进程；"
+        "评分大型 CSV 文件（输出为 CSV）的进程数（默认：未被其他任务占用的 CPU 数，不超过容器的 CPU 配额，至多 4；1：不用子进程；"
         "不超过 CPU 数或 4 中的较大者）；输出相同，行序不变",
     "score one record, or a CSV/XLSX/JSON Lines file of departments": "为一条记录评分，或为 CSV/XLSX/JSON Lines "
     "文件中的各单位评分",

@@ -22,6 +22,7 @@ import signal
 import struct
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from pathlib import Path
 from typing import NoReturn
 
 MAX_FRAME = 32 << 20  # bytes in one frame; a batch sends a few hundred rows' text in each
@@ -97,12 +98,72 @@ class Workers:
                 os.close(fd)
 
     def close(self) -> None:
-        """Stop every worker: done, or not (the parent stopped early)."""
-        for worker in range(len(self.pids)):
-            self.stop(worker)
+        """Stop every worker: done, or not (the parent stopped early). A Ctrl-C meanwhile (the
+        user's second) is held until every worker is stopped and reaped, then raised."""
+        with _signals_held():
+            for worker in range(len(self.pids)):
+                self.stop(worker)
         if self._claimed is not None:
             self._claimed.close()
             self._claimed = None
+
+
+# Where Linux shows control groups: the mounts, and the groups this process is in.
+CGROUPS = Path("/sys/fs/cgroup")
+OWN_CGROUPS = Path("/proc/self/cgroup")
+
+
+def cpu_quota(root: Path | None = None, own: Path | None = None) -> int | None:
+    """The whole CPUs a control group's quota lets this process use (a container's `--cpus`:
+    1.5 gives 1, at least 1), the least of its group's and every enclosing group's; None where
+    no quota is set or none can be read (not Linux). A quota is time, not cores: two processes
+    on one CPU's worth of time only take turns."""
+    root, own = root or CGROUPS, own or OWN_CGROUPS
+    try:
+        lines = own.read_bytes()[:65536].decode("utf-8", "replace").splitlines()
+    except OSError:
+        return None
+    found: list[int] = []
+    for line in lines:  # `id:controllers:path`; cgroup v2 is `0::path`
+        parts = line.split(":", 2)
+        if len(parts) != 3 or not parts[2].startswith("/"):
+            continue
+        controllers, path = parts[1].split(","), parts[2]
+        if parts[1] == "":
+            found += _quotas(root, "", path, _v2_quota)
+        elif "cpu" in controllers:
+            found += _quotas(root, parts[1], path, _v1_quota)
+    return max(1, min(found)) if found else None
+
+
+def _quotas(root: Path, mount: str, path: str, read: Callable[[Path], int | None]) -> list[int]:
+    """The quotas of a group and of each group enclosing it, under the mount of its controllers.
+    Inside a container the mount is the container's own group, whatever the path says."""
+    base = root / mount if mount else root
+    if not base.is_dir() and mount:  # `cpu,cpuacct` may be mounted as `cpu` alone
+        base = root / mount.split(",")[0]
+    groups = [base.joinpath(*path.strip("/").split("/")) if path.strip("/") else base]
+    groups += list(groups[0].parents)
+    return [quota for group in groups if group.is_relative_to(base) and (quota := read(group)) is not None]
+
+
+def _v2_quota(group: Path) -> int | None:
+    """cgroup v2's `cpu.max`: `QUOTA PERIOD` in µs, or `max PERIOD` for none."""
+    try:
+        quota, period = (group / "cpu.max").read_bytes()[:256].split()[:2]
+        return int(quota) // int(period) if quota != b"max" and int(period) > 0 else None
+    except (OSError, ValueError):
+        return None
+
+
+def _v1_quota(group: Path) -> int | None:
+    """cgroup v1's `cpu.cfs_quota_us` over `cpu.cfs_period_us`; a quota of -1 is none."""
+    try:
+        quota = int((group / "cpu.cfs_quota_us").read_bytes()[:64])
+        period = int((group / "cpu.cfs_period_us").read_bytes()[:64])
+        return quota // period if quota > 0 and period > 0 else None
+    except (OSError, ValueError):
+        return None
 
 
 @contextmanager
