@@ -258,8 +258,13 @@ class Rubric:
                     each.append(None)
                     continue
                 # an input the record leaves out or marks 不适用 has no value to count: left out too
-                absent = any(isinstance(v, Absent) for v in given.values())
-                each.append(None if absent else walker.expression(batch.expr, given))
+                if any(isinstance(v, Absent) for v in given.values()):
+                    each.append(None)
+                    continue
+                try:
+                    each.append(walker.expression(batch.expr, given))
+                except DataError:  # EXPR refuses this record (a panel too short, a value beyond rounding): left out
+                    each.append(None)
             known = tuple(v for v in each if v is not None)
             if not known:
                 continue
