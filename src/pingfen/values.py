@@ -136,6 +136,8 @@ def _months(a: Decimal, b: Decimal) -> Decimal:
     if b < a:
         return -_months(b, a)
     start, end = calendar_day(a), calendar_day(b)
+    if end.year == datetime.MAXYEAR:  # the month after 9999-12 has no date: the Gregorian calendar repeats every 400 years
+        start, end = start.replace(year=start.year - 400), end.replace(year=end.year - 400)
     whole = (end.year - start.year) * 12 + end.month - start.month
     if _shifted(start, whole) > end:
         whole -= 1
