@@ -445,8 +445,8 @@ def _recode(data: str, path: str, encoding: str) -> None:
             pending = decoder.getstate()[0]  # a character's first bytes, cut at the last chunk's end
             try:
                 out.write(decoder.decode(chunk, final=not chunk))
-            except UnicodeDecodeError as error:
-                at = max(error.start - len(pending), 0)  # the bad bytes' place in this chunk
+            except UnicodeError as error:  # UTF-16 named without a BOM raises the plain UnicodeError
+                at = max(getattr(error, "start", 0) - len(pending), 0)  # the bad bytes' place in this chunk
                 line = lines + chunk[:at].count(b"\n")
                 raise _refuse("PF512", {"path": data, "encoding": encoding, "row": line}) from None
             if not chunk:
