@@ -122,6 +122,12 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
                 con.execute(f"COPY ({query}) TO {target} ({options})")
             reader = "read_parquet" if write == "parquet" else "read_csv"
             found = con.execute(f"SELECT count(*), count(refusal) FROM {reader}({target})").fetchone()
+    except (duckdb.InterruptException, RuntimeError) as error:
+        # DuckDB stops a query at Ctrl-C and raises RuntimeError("Query interrupted"), the
+        # KeyboardInterrupt taken: given back, so the user sees 已中断 (exit 130), not an internal error
+        if isinstance(error, duckdb.InterruptException) or "interrupted" in str(error).lower():
+            raise KeyboardInterrupt from None
+        raise
     except duckdb.Error as error:
         raise _failed(data, str(error)) from None
     finally:
