@@ -200,3 +200,22 @@ def test_the_briefs_example_as_a_user_runs_it(tmp_path: Path) -> None:
                            env=env, capture_output=True, text=True, check=False)  # fmt: skip
     assert found.returncode == 2
     assert found.stderr.strip() == "错误[PF508]: 无法读取 `/nonexist.csv`：文件或目录不存在"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("eval", RULESET, DATA),  # a table to standard output: was an internal error
+        ("eval", RULESET, str(ROOT / "examples" / "dept-overall-2021" / "seed-2021.yaml")),  # was exit 0, nothing said
+        ("check", RULESET),
+        ("sql", RULESET),
+    ],
+)
+def test_standard_output_closed_is_a_write_error(tmp_path: Path, args: tuple[str, ...]) -> None:
+    """`pingfen … >&-`: Python gives no sys.stdout at all; the output cannot be written, and
+    pingfen says so and exits 2, as for any output it cannot write."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), XDG_CACHE_HOME=str(tmp_path / "cache"), PINGFEN_LANG="zh")
+    found = subprocess.run([sys.executable, "-m", "pingfen", *args], env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, text=True, check=False, preexec_fn=lambda: os.close(1))  # noqa: PLW1509 - closes the child's stdout only
+    assert found.returncode == 2, found.stderr
+    assert found.stderr.strip() == "pingfen：文件描述符无效（已关闭）：标准输出"

@@ -11,6 +11,8 @@ from __future__ import annotations
 # `pingfen --help` imports argparse, the help texts and nothing else: the rest of pingfen
 # (attrs, the errors, the AST) is imported once a command runs (tests/test_user_lang.py).
 import argparse
+import errno
+import io
 import os
 import sys
 
@@ -238,14 +240,16 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     # Messages and tables show control characters from data escaped (`\x1b`); output that
     # goes to a file or a pipe through standard output keeps its bytes.
     # (Printable is a TextIO by delegation: what it does not define, the stream beneath gives.)
-    out = out or sys.stdout
+    lang: Lang = args.lang or language
+    # A standard stream closed before pingfen started (`>&-`) is None in Python: output to it
+    # is a write error, as to any file that cannot take it; messages to a closed error stream are lost.
+    out = out or sys.stdout or cast(TextIO, _Closed("标准输出" if lang == "zh" else "standard output"))
     out = cast(TextIO, Printable(out)) if _is_terminal(out) else out
-    err = cast(TextIO, Printable(err or sys.stderr))
+    err = cast(TextIO, Printable(err or sys.stderr or open(os.devnull, "w", encoding="utf-8")))  # noqa: SIM115 - for the process's life
     if args.command is None:
         with clitext.speaking(language):
             parser.print_help(out)
         return CANNOT
-    lang: Lang = args.lang or language
     from pingfen.io.write import Interrupted, interruptible, refuse_inputs
 
     try:
@@ -289,6 +293,21 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return CANNOT
     except Exception as error:
         return _internal(error, err)
+
+
+class _Closed(io.TextIOBase):
+    """A standard stream that was closed when pingfen started: writing to it fails as writing
+    to a closed descriptor does (EBADF), named, and is reported like any write error."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF), self.name)
 
 
 def _internal(error: Exception, err: TextIO) -> int:
