@@ -242,6 +242,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "PF513": ("`{name}` is not a group or indicator of the rubric", "`{name}` 不是评分表中的分组或指标"),
     "PF514": ("declared `{name}`: {value} is not a number", "`{name}` 的自评得分 {value} 不是数值"),
+    "PF524": (
+        "declared `{name}`: {value} is beyond any score ({range} in size)",
+        "`{name}` 的自评得分 {value} 超出可能的分值（绝对值须在 {range} 之间）",
+    ),
     "PF517": ("`{name}` is not an input of the rubric", "`{name}` 不是评分表的输入项"),
     "PF518": ("`{path}` has no declared scores: {detail}", "`{path}` 中没有自评得分：{detail_zh}"),
     "PF519": (
