@@ -287,7 +287,7 @@ OUTPUT_CODES = {f"PF{n}" for n in range(701, 705)} | {"PF710", "PF711"}
 # PF850–PF857 are the workbench's answers to requests; tests/test_serve_http.py makes each happen.
 SERVE_CODES = {f"PF{n}" for n in range(850, 858)}
 # PF800–PF805 are about the rubric compiled to SQL (`pingfen sql`); tests/test_sql.py makes each happen.
-SQL_CODES = {"PF800", "PF802", "PF803", "PF804", "PF805", "PF806", "PF807", "PF830", "PF831", "PF832"}
+SQL_CODES = {"PF800", "PF802", "PF803", "PF808", "PF804", "PF805", "PF806", "PF807", "PF830", "PF831", "PF832"}
 SQL_CODES |= {"PF816"}  # `eval --reasons` without the DuckDB engine: tests/test_engine_reasons.py
 SQL_CODES |= {"PF820"}  # a panel for a dialect without exact list functions: tests/test_sql_forms_last.py
 SQL_CODES |= {"PF728"}  # a CSV row far longer than its header stops the DuckDB engine: tests/test_engine_short_rows.py

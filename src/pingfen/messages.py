@@ -310,6 +310,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "input `{input}`: {value} is beyond what the SQL query scores exactly (below 10^14 in size)",
         "输入项 `{input}`：{value} 超出 SQL 查询可精确计分的范围（绝对值须小于 10^14）",
     ),
+    "PF808": (
+        "`{table}` is not a table name: write NAME, or SCHEMA.NAME as SQL writes it",
+        "`{table}` 不是表名：请写表名，或按 SQL 的写法写 库名.表名",
+    ),
     "PF802": ("`{form}` cannot be translated to SQL exactly", "`{form}` 无法精确地翻译为 SQL"),
     "PF803": ("`{dialect}` is not a SQL dialect pingfen writes; it writes {dialects}", "pingfen 不会写 `{dialect}` 方言的 SQL；可选：{dialects}"),
     "PF805": (
