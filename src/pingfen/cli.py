@@ -709,7 +709,7 @@ def _add_authoring_commands(
     test.add_argument("--coverage", action="store_true", help=t("report the branches the examples exercised"))
     test.add_argument("--format", choices=("text", "json"), default="text", help=t("text (default) or json"))
     test.add_argument(
-        "--fail-under", type=float, default=None, metavar="PCT",
+        "--fail-under", default=None, metavar="PCT",
         help=t("with --coverage: exit 1 when the total coverage is below PCT percent"),
     )  # fmt: skip
 
@@ -797,10 +797,14 @@ def _test(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     from decimal import Decimal
 
     from pingfen.coverage import render_text, to_json
-    from pingfen.errors import RubricError
+    from pingfen.errors import RubricError, UsageError
     from pingfen.result import dumps
     from pingfen.testrun import render_failures, run_examples, summary
+    from pingfen.values import number_text
 
+    least = None if args.fail_under is None else number_text(args.fail_under.removesuffix("%"))
+    if args.fail_under is not None and (least is None or not 0 <= least <= 100):
+        raise UsageError("--fail-under takes a percentage from 0 to 100", "--fail-under 须为 0 到 100 之间的百分数")
     runs = []
     cannot = False
     for name in args.files:
@@ -836,8 +840,8 @@ def _test(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     if args.fail_under is not None and coverages:
         taken = sum(c.covered()[0] for c in coverages)
         total = sum(c.covered()[1] for c in coverages)
-        if total and Decimal(taken) * 100 < Decimal(str(args.fail_under)) * total:
-            below = f"{taken}/{total}", f"{args.fail_under}%"
+        if total and least is not None and Decimal(taken) * 100 < least * total:
+            below = f"{taken}/{total}", f"{least}%"
             print(f"pingfen：覆盖率 {below[0]} 低于 {below[1]}" if lang == "zh"
                   else f"pingfen: coverage {below[0]} is below {below[1]}", file=err)  # fmt: skip
             return NO
