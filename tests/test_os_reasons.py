@@ -134,8 +134,9 @@ def test_an_error_the_command_does_not_catch_itself(tmp_path: Path) -> None:  # 
     zh, en = both("eval", str(tmp_path / "没有.rule"), DATA)
     assert zh.strip() == f"pingfen：文件或目录不存在：{tmp_path / '没有.rule'}"
     assert en.strip() == f"pingfen: {MISSING}: {tmp_path / '没有.rule'}"
-    zh, en = both("eval", RULESET, DATA, "-o", str(tmp_path / "没有" / "x.csv"))  # the output's folder is missing
-    assert "pingfen：文件或目录不存在：" in zh and f"pingfen: {MISSING}: " in en
+    zh, en = both("eval", RULESET, DATA, "-o", str(tmp_path / "没有" / "x.csv"))  # the output's folder is missing: PF704
+    assert zh.strip() == f"错误[PF704]: 无法写入 `{tmp_path / '没有' / 'x.csv'}`：文件或目录不存在"
+    assert en.strip() == f"error[PF704]: cannot write `{tmp_path / '没有' / 'x.csv'}`: {MISSING}"
 
 
 def test_a_base_file_behind_a_file(tmp_path: Path) -> None:  # loader.py, PF120

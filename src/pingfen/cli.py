@@ -245,7 +245,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     # is a write error, as to any file that cannot take it; messages to a closed error stream are lost.
     out = out or sys.stdout or cast(TextIO, _Closed("标准输出" if lang == "zh" else "standard output"))
     out = cast(TextIO, Printable(out)) if _is_terminal(out) else out
-    err = cast(TextIO, Printable(err or sys.stderr or open(os.devnull, "w", encoding="utf-8")))  # noqa: SIM115 - for the process's life
+    err = cast(TextIO, Printable(err or sys.stderr or io.StringIO()))
     if args.command is None:
         with clitext.speaking(language):
             parser.print_help(out)
