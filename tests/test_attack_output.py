@@ -550,3 +550,20 @@ def test_an_output_into_a_folder_that_does_not_exist_is_pf704(tmp_path: Path, co
     assert (code, out) == (2, "")
     assert err.strip() == f"错误[PF704]: 无法写入 `{target}`：文件或目录不存在"
     assert sorted(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("eval", RULESET, ROOT / "examples" / "dept-overall-2021" / "seed-2021.yaml"),
+        ("eval", RULESET, ROOT / "examples" / "dept-overall-2021" / "departments.csv"),
+        ("template", RULESET, "--format", "csv"),
+        ("render", RULESET),
+    ],
+)
+def test_output_dash_is_standard_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: tuple[str | Path, ...]) -> None:
+    """`-o -` wrote a file named "-" in the working folder."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(*command, "-o", "-")
+    assert code in (0, 1) and out == run(*command)[1] != "", err
+    assert list(tmp_path.iterdir()) == []

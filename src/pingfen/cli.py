@@ -252,6 +252,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return CANNOT
     from pingfen.io.write import Interrupted, interruptible, refuse_inputs
 
+    if getattr(args, "output", None) == "-":  # the usual spelling of standard output, not a file named "-"
+        args.output = None
     try:
         # An output that is an input would be destroyed: refuse before anything is read or written.
         refuse_inputs(getattr(args, "output", None), [getattr(args, n, None) for n in ("ruleset", "data", "table")])
