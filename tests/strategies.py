@@ -644,7 +644,8 @@ class _Builder:
 
     def date(self) -> str:
         """A date input: its day number (Excel's), or spelt as people write it."""
-        day = st.integers(45000, 46500)
+        # now and then the first and last days a date may be (9999-12-31: "no end date" in many databases)
+        day = st.one_of(st.integers(45000, 46500), st.sampled_from([1, 2, 2958434, 2958465]))
         spelt = day.map(lambda n: _DAY0 + timedelta(days=n)).flatmap(
             lambda d: st.sampled_from([d, d.isoformat(), f"{d.year}年{d.month}月{d.day}日", f"{d.year}/{d.month}/{d.day}"])
         )

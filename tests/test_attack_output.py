@@ -532,3 +532,38 @@ def test_a_terminal_gets_data_escaped_on_standard_output(tmp_path: Path) -> None
     assert main(["eval", str(rule), str(data)], out, io.StringIO()) == 0
     assert "\x1b" not in out.getvalue() and "\\x1b[2J\\x1b]0;pwned\\x07A,5," in out.getvalue()
     assert out.getvalue().endswith("\r\n")  # CSV's CRLF stays
+
+
+@pytest.mark.parametrize(
+    ("command", "name"),
+    [
+        (("eval", RULESET, ROOT / "examples" / "dept-overall-2021" / "departments.csv"), "out.csv"),
+        (("eval", RULESET, ROOT / "examples" / "dept-overall-2021" / "departments.csv"), "out.xlsx"),
+        (("template", RULESET), "模板.xlsx"),
+        (("render", RULESET), "评分表.md"),
+    ],
+)
+def test_an_output_into_a_folder_that_does_not_exist_is_pf704(tmp_path: Path, command: tuple[str | Path, ...], name: str) -> None:
+    """Was a bare "pingfen：文件或目录不存在：…" without a code."""
+    target = tmp_path / "没有的目录" / name
+    code, out, err = run(*command, "-o", target)
+    assert (code, out) == (2, "")
+    assert err.strip() == f"错误[PF704]: 无法写入 `{target}`：文件或目录不存在"
+    assert sorted(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("eval", RULESET, ROOT / "examples" / "dept-overall-2021" / "seed-2021.yaml"),
+        ("eval", RULESET, ROOT / "examples" / "dept-overall-2021" / "departments.csv"),
+        ("template", RULESET, "--format", "csv"),
+        ("render", RULESET),
+    ],
+)
+def test_output_dash_is_standard_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: tuple[str | Path, ...]) -> None:
+    """`-o -` wrote a file named "-" in the working folder."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(*command, "-o", "-")
+    assert code in (0, 1) and out == run(*command)[1] != "", err
+    assert list(tmp_path.iterdir()) == []

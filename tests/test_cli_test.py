@@ -6,6 +6,8 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
 import pingfen
 from pingfen.cli import main
 from pingfen.coverage import Coverage
@@ -166,6 +168,16 @@ def test_fail_under(tmp_path: Path) -> None:
     path = write(tmp_path)
     assert run("test", "--fail-under", "50", path)[0] == 1
     assert run("test", "--fail-under", "40", path)[0] == 0
+    assert run("test", "--fail-under", "40%", path)[0] == 0
+    code, _, err = run("test", "--fail-under", "45.5", path)
+    assert code == 1 and err == "pingfen：覆盖率 4/10 低于 45.5%\n"
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "101", "", "四十"])
+def test_fail_under_is_a_percentage_from_0_to_100(tmp_path: Path, value: str) -> None:
+    """nan was an internal error (InvalidOperation); inf and 101 could never pass."""
+    code, out, err = run("test", "--fail-under", value, write(tmp_path))
+    assert (code, out) == (2, "") and err == "pingfen test: --fail-under 须为 0 到 100 之间的百分数\n"
 
 
 def test_a_rubric_with_errors_cannot_be_tested(tmp_path: Path) -> None:

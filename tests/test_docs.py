@@ -280,13 +280,14 @@ def test_every_code_has_a_section_and_every_section_a_code() -> None:
 # report and audit files: their sections describe the file, and tests/test_tables.py,
 # test_report.py and test_audit.py make each of them happen.
 FILE_CODES = {f"PF{n}" for n in range(509, 523)}
+FILE_CODES |= {"PF524"}  # a declared score beyond any score: tests/test_audit.py
 # PF701–PF704 are about output files; tests/test_attack_output.py makes each of them happen.
 # PF710 and PF711 are about printing a PDF; tests/test_report_filing.py makes each happen.
 OUTPUT_CODES = {f"PF{n}" for n in range(701, 705)} | {"PF710", "PF711"}
 # PF850–PF857 are the workbench's answers to requests; tests/test_serve_http.py makes each happen.
 SERVE_CODES = {f"PF{n}" for n in range(850, 858)}
 # PF800–PF805 are about the rubric compiled to SQL (`pingfen sql`); tests/test_sql.py makes each happen.
-SQL_CODES = {"PF800", "PF802", "PF803", "PF804", "PF805", "PF806", "PF807", "PF830", "PF831", "PF832"}
+SQL_CODES = {"PF800", "PF802", "PF803", "PF808", "PF804", "PF805", "PF806", "PF807", "PF830", "PF831", "PF832"}
 SQL_CODES |= {"PF816"}  # `eval --reasons` without the DuckDB engine: tests/test_engine_reasons.py
 SQL_CODES |= {"PF820"}  # a panel for a dialect without exact list functions: tests/test_sql_forms_last.py
 SQL_CODES |= {"PF728"}  # a CSV row far longer than its header stops the DuckDB engine: tests/test_engine_short_rows.py

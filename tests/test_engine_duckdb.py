@@ -9,8 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import random
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -245,3 +247,40 @@ def test_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     scored = score_with_duckdb(RUBRIC, str(data), str(out), ruleset=str(RULESET), lang="zh", progress=shown)
     assert scored.rows == 1500
     assert "评分 [##############################] 1,500/1,500 行" in shown.getvalue()
+
+
+@needs_duckdb
+def test_ctrl_c_while_duckdb_scores_is_interrupted_not_an_internal_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """DuckDB stops its query at Ctrl-C and raises RuntimeError("Query interrupted"): the
+    user gets 已中断 and exit 130, as from the Python engine, and no file is left."""
+    import os
+    import signal
+    import threading
+    from contextlib import contextmanager
+
+    from pingfen import engine
+
+    rule, data, out = tmp_path / "r.rule", tmp_path / "in.parquet", tmp_path / "out.parquet"
+    rule.write_text('rubric "r" { total 10 }\ninput 金额: amount\nindicator 甲 10 { deduct 0.5 per 100 of 金额 }\n', encoding="utf-8")
+    con = duckdb.connect()
+    con.execute(f"COPY (SELECT (i % 1000)::DECIMAL(18, 2) AS 金额 FROM range(5000000) t(i)) TO '{data}' (FORMAT parquet)")
+    con.close()
+    bar = engine._bar
+    pressed = threading.Event()
+
+    @contextmanager
+    def then_ctrl_c(*args: Any) -> Iterator[None]:
+        with bar(*args):  # the engine's own bar
+            def press() -> None:  # once DuckDB has the query: the user presses Ctrl-C
+                pressed.set()
+                os.kill(os.getpid(), signal.SIGINT)
+
+            threading.Timer(0.3, press).start()
+            yield
+
+    monkeypatch.setattr(engine, "_bar", then_ctrl_c)
+    err = io.StringIO()
+    code = main(["eval", "--engine", "duckdb", str(rule), str(data), "-o", str(out)], io.StringIO(), err)
+    assert pressed.is_set()
+    assert code == 130 and err.getvalue().strip().endswith("已中断"), err.getvalue()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.parquet", "r.rule"]

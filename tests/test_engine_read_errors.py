@@ -61,6 +61,16 @@ def _words(said: str) -> str:
 
 
 @needs_duckdb
+def test_utf16_named_for_a_file_without_a_bom_is_pf512_as_pingfen_eval_says(tmp_path: Path) -> None:
+    data = tmp_path / "d.csv"
+    data.write_bytes("id,人数\n甲,2\n".encode())
+    code, said = _run(tmp_path, data, "--encoding", "utf-16")
+    python_code, python_said = _run(tmp_path, data, "--encoding", "utf-16", engine=False)
+    assert code == python_code == 2
+    assert _words(said) == _words(python_said) and "utf-16" in said, said
+
+
+@needs_duckdb
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_bytes_the_encoding_cannot_read_are_pf512_as_pingfen_eval_says(tmp_path: Path, lang: str) -> None:
     data = tmp_path / "d.csv"

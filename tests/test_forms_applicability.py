@@ -5,6 +5,7 @@ JSON, reports and the formatter."""
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -279,3 +280,92 @@ def test_examples_may_leave_out_or_mark_optional_inputs() -> None:
     # a required input is still required in an example
     broken = text.replace("given { 有项目: 否, 到位率: 80% }", "given { 到位率: 80% }")
     assert "PF608" in [d.code for d in pingfen.diagnose(broken)]
+
+
+NESTED = """
+rubric "嵌套" { total 30 }
+input 有项目: bool
+input 有培训: bool
+input 例数: count
+input 完成率: percent >= 0 and <= 100%
+input 到位率: percent >= 0 and <= 100%
+input 次数: count
+
+group 项目 20 {
+  applies if 有项目 else rescale
+  indicator 合规 5 { deduct 1 per 例数 }
+  group 培训 10 {
+    applies if 有培训 else zero
+    indicator 次数够 5 { award 5 if 次数 >= 2 }
+    indicator 到位 5 { score = 到位率 * 5 }
+  }
+  indicator 完成 5 { score = 完成率 * 5 }
+}
+indicator 基础 10 { award 10 if 有项目 or 有培训 }
+"""
+
+OPTIONAL_VALUE = st.one_of(st.just("不适用"), st.none())
+
+
+@given(
+    flags=st.tuples(st.booleans(), st.booleans()),
+    counts=st.tuples(st.integers(0, 6), st.integers(0, 3)),
+    rates=st.tuples(st.sampled_from(["0%", "55%", "100%", "不适用", None]), st.sampled_from(["80%", "不适用", None])),
+    marked=st.tuples(OPTIONAL_VALUE, OPTIONAL_VALUE),
+)
+def test_score_node_is_the_row_evaluate_gives_inside_groups_that_may_not_apply(
+    flags: tuple[bool, bool], counts: tuple[int, int], rates: tuple[str | None, str | None],
+    marked: tuple[str | None, str | None],
+) -> None:
+    """A row inside a group that does not apply (its condition fails, or the data marks an
+    input the group reads 不适用) does not apply either: `score_node`, what audits and the
+    workbench score a row by, says so as evaluate() does."""
+    rubric = nested()
+    record: dict[str, object] = {"有项目": flags[0], "有培训": flags[1], "例数": counts[0], "次数": counts[1],
+                                 "完成率": rates[0], "到位率": rates[1]}  # fmt: skip
+    if marked[0] is not None:
+        record["例数"] = marked[0]
+    if marked[1] is not None:
+        record["次数"] = marked[1]
+    record = {k: v for k, v in record.items() if v is not None}
+    try:
+        result = rubric.evaluate(record)
+    except pingfen.DataError:
+        return
+    for spec in (n for top in rubric.tree for n in top.walk()):
+        assert rubric.score_node(spec.name, record) == result[spec.name], spec.name
+
+
+@functools.cache
+def nested() -> pingfen.Rubric:
+    return pingfen.loads(NESTED)
+
+
+def test_a_row_reads_the_conditions_of_the_groups_around_it() -> None:
+    rubric = nested()
+    assert rubric.node("到位").inputs == ("有项目", "有培训", "到位率")
+    assert rubric.node("合规").inputs == ("有项目", "例数")
+    assert rubric.node("基础").inputs == ("有项目", "有培训")
+    node = rubric.score_node("到位", {"有项目": True, "有培训": False})  # 到位率 may then be left out
+    assert not node.applies and node.score == 0
+
+
+def test_an_audit_of_evaluates_own_scores_finds_nothing_in_a_group_that_does_not_apply() -> None:
+    rubric = pingfen.loads(RUBRIC_IN_GROUP)
+    record = {"有项目": False, "例数": 2, "完成率": "90%"}
+    full = rubric.evaluate(record)
+    assert (full.score("合规"), full.applies("合规")) == (0, False)
+    declared = {**full.scores(), "项目": "不适用", "total": full.total}
+    assert audit(rubric, declared, record).findings == ()
+
+
+RUBRIC_IN_GROUP = """rubric "r" { total 20 }
+input 有项目: bool
+input 例数: count
+input 完成率: percent >= 0 and <= 100%
+group 项目 10 {
+  applies if 有项目 else rescale
+  indicator 合规 10 { deduct 1 per 例数 }
+}
+indicator 完成 10 { score = 完成率 * 10 }
+"""

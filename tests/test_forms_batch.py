@@ -106,6 +106,32 @@ def test_a_refused_row_is_left_out_of_the_batch(rubric: pingfen.Rubric) -> None:
     assert isinstance(results[4], pingfen.DataError) and results[4].problems[0].code == "PF502"
 
 
+PANEL = """rubric "评审" { total 5 }
+input 专家: list of score >= 0 and <= 10
+let 均分 = batch mean(trimmed_mean(专家))
+indicator 专家分 5 { score = if trimmed_mean(专家) >= 均分 then 5 else 3 }
+"""
+
+
+def test_a_row_where_the_batch_expression_refuses_is_left_out_and_the_rest_scored(tmp_path: Path) -> None:
+    """trimmed_mean of two marks refuses (PF540): that row is left out of the batch mean and
+    refused by its own rule, and every other row is scored, from Python and on the command line."""
+    rubric = pingfen.loads(PANEL)
+    rows = [{"id": "A", "专家": [8, 9, 7]}, {"id": "B", "专家": [9, 9]}, {"id": "C", "专家": [6, 6, 6]}]
+    assert [v["均分"] for v in rubric.batch_values(rows)] == [7, 7, 7]  # (8 + 6) / 2: B left out
+    a, b, c = rubric.evaluate_many(rows, key="id")
+    assert isinstance(a, pingfen.Result) and a.total == 5
+    assert isinstance(c, pingfen.Result) and c.total == 3
+    assert isinstance(b, pingfen.DataError) and b.record == "B" and b.code == "PF540"
+    rule, data = tmp_path / "评审.rule", tmp_path / "评审.csv"
+    rule.write_text(PANEL, encoding="utf-8")
+    data.write_text("id,专家1,专家2,专家3\nA,8,9,7\nB,9,9,\nC,6,6,6\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["eval", str(rule), str(data)], out, err) == 1, err.getvalue()
+    lines = out.getvalue().splitlines()
+    assert lines[1].startswith("A,5,5.00") and lines[3].startswith("C,3,3.00") and "PF540" in lines[2], lines
+
+
 def test_pingfen_eval_on_a_table_is_the_documented_output(tmp_path: Path) -> None:
     rule, data = tmp_path / "报价.rule", tmp_path / "报价.csv"
     rule.write_text(BIDS, encoding="utf-8")

@@ -80,12 +80,24 @@ def test_what_is_not_a_date_is_refused(rubric: pingfen.Rubric, bad: object) -> N
         ("2024-01-10", "2024-03-01", 1, 20, 29),  # 02-10 → 03-01: 20 of the 29 days to 03-10
         ("2024-05-15", "2024-03-31", -1, -15, 31),  # backwards: 03-31 → 04-30, then 15 of 31 days
         ("2023-12-31", "2024-12-31", 12, 0, 1),
+        # the last year a date may have ("no end date" in many databases): no month after it is needed
+        ("9999-11-30", "9999-12-31", 1, 1, 31),
+        ("9999-12-31", "9999-11-30", -1, -1, 31),
+        ("9999-12-01", "9999-12-31", 0, 30, 31),
+        ("1900-01-01", "9999-12-31", 8099 * 12 + 11, 30, 31),
     ],
 )
 def test_months_are_calendar_months(rubric: pingfen.Rubric, start: str, end: str, whole: int, days: int, of: int) -> None:
     e = ast.Call("months", (ast.Ref(ast.Name("资金到账日期")), ast.Ref(ast.Name("资金拨付日期"))))
     values = rubric.coerce({"资金到账日期": start, "资金拨付日期": end}, ["资金到账日期", "资金拨付日期"])
     assert rubric.walker().expression(e, values) == whole + CONTEXT.divide(Decimal(days), Decimal(of))
+
+
+def test_a_date_of_9999_is_scored_by_both_evaluators(rubric: pingfen.Rubric) -> None:
+    record = {"计划完成日期": "2024-03-31", "实际完成日期": "9999-12-31", "资金到账日期": "2024-01-01",
+              "资金拨付日期": "9999-12-31"}  # fmt: skip
+    result = both(rubric, record)
+    assert (result["完成及时性"].score, result["资金拨付"].score, result["按期完成"].score) == (0, 0, 0)
 
 
 def test_steps_per_month_and_per_half_month(rubric: pingfen.Rubric) -> None:

@@ -4,11 +4,12 @@ reasons that show the numbers that scored."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
 import pingfen
+from pingfen import values
 from pingfen.errors import DataError
 from pingfen.loader import diagnose, loads
 
@@ -105,6 +106,16 @@ def test_an_intermediate_value_is_rounded_where_the_text_says() -> None:
     assert _both(exact, record)["偏差"].score == 8
     assert _both(rounded, record)["偏差"].score == 7
     assert rounded.coerce(record) == {"实际": Decimal("102.996"), "预算": Decimal("100")}
+
+
+@pytest.mark.parametrize(("actual", "budget"), [("1e25", "1"), ("1e27", "3"), ("9e99", "7")])
+def test_round_of_a_value_within_the_domain_is_worked_out_not_refused(actual: str, budget: str) -> None:
+    """A value of 26 digits or more to 4 places has more than the 28 digits of the scoring
+    context: round() raised InvalidOperation (PF507) for values every input domain allows."""
+    rubric = loads(ROUNDED.format(deviation="round(abs(实际 - 预算) / 预算, 4)"))
+    assert _both(rubric, {"实际": Decimal(actual), "预算": Decimal(budget)})["偏差"].score == 0
+    kept = values.rounded(Decimal("12345678901234567890123456.78915"), Decimal("0.0001"), ROUND_HALF_UP)
+    assert kept == Decimal("12345678901234567890123456.7892")  # every digit, 30 of them
 
 
 def test_round_takes_the_modes_of_the_total() -> None:

@@ -134,8 +134,9 @@ def test_an_error_the_command_does_not_catch_itself(tmp_path: Path) -> None:  # 
     zh, en = both("eval", str(tmp_path / "没有.rule"), DATA)
     assert zh.strip() == f"pingfen：文件或目录不存在：{tmp_path / '没有.rule'}"
     assert en.strip() == f"pingfen: {MISSING}: {tmp_path / '没有.rule'}"
-    zh, en = both("eval", RULESET, DATA, "-o", str(tmp_path / "没有" / "x.csv"))  # the output's folder is missing
-    assert "pingfen：文件或目录不存在：" in zh and f"pingfen: {MISSING}: " in en
+    zh, en = both("eval", RULESET, DATA, "-o", str(tmp_path / "没有" / "x.csv"))  # the output's folder is missing: PF704
+    assert zh.strip() == f"错误[PF704]: 无法写入 `{tmp_path / '没有' / 'x.csv'}`：文件或目录不存在"
+    assert en.strip() == f"error[PF704]: cannot write `{tmp_path / '没有' / 'x.csv'}`: {MISSING}"
 
 
 def test_a_base_file_behind_a_file(tmp_path: Path) -> None:  # loader.py, PF120
@@ -200,3 +201,22 @@ def test_the_briefs_example_as_a_user_runs_it(tmp_path: Path) -> None:
                            env=env, capture_output=True, text=True, check=False)  # fmt: skip
     assert found.returncode == 2
     assert found.stderr.strip() == "错误[PF508]: 无法读取 `/nonexist.csv`：文件或目录不存在"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("eval", RULESET, DATA),  # a table to standard output: was an internal error
+        ("eval", RULESET, str(ROOT / "examples" / "dept-overall-2021" / "seed-2021.yaml")),  # was exit 0, nothing said
+        ("check", RULESET),
+        ("sql", RULESET),
+    ],
+)
+def test_standard_output_closed_is_a_write_error(tmp_path: Path, args: tuple[str, ...]) -> None:
+    """`pingfen … >&-`: Python gives no sys.stdout at all; the output cannot be written, and
+    pingfen says so and exits 2, as for any output it cannot write."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), XDG_CACHE_HOME=str(tmp_path / "cache"), PINGFEN_LANG="zh")
+    found = subprocess.run([sys.executable, "-m", "pingfen", *args], env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, text=True, check=False, preexec_fn=lambda: os.close(1))  # noqa: PLW1509 - closes the child's stdout only
+    assert found.returncode == 2, found.stderr
+    assert found.stderr.strip() == "pingfen：文件描述符无效（已关闭）：标准输出"

@@ -46,7 +46,7 @@ def test_cents_ignore_the_reader_s_context(value: Decimal) -> None:
 
 @given(st.one_of(plain_values, st.sampled_from([Decimal("1E+2"), Decimal("-1E-9"), Decimal("Infinity")])))
 def test_a_gap_in_percentage_points_is_its_hundredfold_for_a_reader(excess: Decimal) -> None:
-    expected = number(excess.scaleb(2, reasons._WIDE)) if excess.is_finite() else number(excess)
+    expected = reasons.shown(excess.scaleb(2, reasons._WIDE)) if excess.is_finite() else reasons.shown(excess)
     for zh, words in ((True, " 个百分点"), (False, " percentage points")):
         said = reasons._POINTS_APART[zh]
         assert said(excess) == expected + words

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+import pingfen
 from pingfen import reasons
 from pingfen.display import number, plain, rounded
 from pingfen.values import CONTEXT
@@ -73,7 +74,7 @@ def test_shown_says_what_it_said(value: Decimal) -> None:
 def test_a_percent_and_a_gap_say_what_they_said(value: Decimal) -> None:
     hundredfold = reasons._hundredfold(value)
     assert reasons.quantity(value, "percent") == old_shown(hundredfold) + "%"
-    assert reasons._cents(value) == old_number(value)
+    assert reasons._cents(value) == old_shown(value)  # a gap as the points it costs: shown, not cut to cents
 
 
 @given(st.decimals(allow_nan=False, allow_infinity=False, places=None), st.integers(0, 8))
@@ -99,3 +100,14 @@ def test_every_edge_as_before() -> None:
         assert number(value) == old_number(value), text
         assert reasons.shown(value) == old_shown(value), text
         assert reasons.quantity(value, "percent") == old_shown(reasons._hundredfold(value)) + "%", text
+
+
+def test_a_gap_is_shown_with_the_digits_of_the_points_it_costs() -> None:
+    """The gap was cut to 2 decimals while the points beside it kept 3: "1.24 个百分点，每个百分点扣
+    1 分，扣 1.235 分" did not add up."""
+    rubric = pingfen.loads('rubric "r" { total 5 }\ninput p: percent\n'
+                           "indicator b 5 { deduct 1 per 1pp of p below 100% counting proportional }\n")
+    assert rubric.evaluate({"p": Decimal("0.98765")})["b"].reasons == [
+        "p 98.765% 低于 100% 1.235 个百分点，每个百分点扣 1 分，扣 1.235 分"]
+    assert rubric.evaluate({"p": Decimal("0.98765432109")})["b"].reasons == [
+        "p 98.77% 低于 100% 1.23 个百分点，每个百分点扣 1 分，扣 1.23 分"]  # a longer one: 2 decimals on both

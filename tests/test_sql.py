@@ -240,6 +240,31 @@ def test_the_command_prints_a_query_duckdb_runs() -> None:
     assert row is not None and row[-5] == RUBRIC.evaluate(_middle(), ratios=True).total
 
 
+@pytest.mark.parametrize("table", ["", "  ", '"x', 'x"y', "仓库."])
+def test_a_table_no_sql_reads_is_refused_by_name(table: str) -> None:
+    """Was sqlglot's ParseError or TokenError: an internal error."""
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["sql", str(RULESET), "--table", table], out=out, err=err) == 2
+    assert err.getvalue() == f"pingfen sql: PF808: `{table}` 不是表名：请写表名，或按 SQL 的写法写 库名.表名\n"
+    assert out.getvalue() == ""
+
+
+@needs_duckdb
+def test_a_table_of_any_other_characters_is_read_quoted() -> None:
+    out = io.StringIO()
+    assert main(["sql", str(RULESET), "--table", "2024 项目"], out=out, err=io.StringIO()) == 0
+    con = duckdb.connect()
+    sqlhelp.table(con, RUBRIC, [_middle()], name="2024 项目")
+    row = con.execute(out.getvalue()).fetchone()
+    assert row is not None and row[-5] == RUBRIC.evaluate(_middle(), ratios=True).total
+
+
+def test_an_empty_dialect_is_refused() -> None:
+    err = io.StringIO()
+    assert main(["sql", str(RULESET), "--dialect", ""], out=io.StringIO(), err=err) == 2
+    assert "PF803" in err.getvalue()
+
+
 def test_the_command_names_an_unknown_dialect_and_warns_on_an_unverified_one() -> None:
     out, err = io.StringIO(), io.StringIO()
     assert main(["sql", str(RULESET), "--dialect", "nosuch"], out=out, err=err) == 2

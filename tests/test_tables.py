@@ -47,6 +47,17 @@ def test_gbk_beyond_the_first_chunk_is_still_sniffed(tmp_path: Path) -> None:
     assert list(rows)[-1].id == "末行"
 
 
+def test_utf16_named_for_a_file_without_a_bom_is_pf512(tmp_path: Path) -> None:
+    """Python's UTF-16 codec raises a plain UnicodeError (not a decoding error) for a file
+    with no byte-order mark: it was an internal error."""
+    path = tmp_path / "data.csv"
+    path.write_bytes((HEADER + BODY).encode("utf-8"))
+    for encoding in ("utf-16", "utf-32"):
+        with pytest.raises(DataError) as info:
+            list(read_rows(path, encoding=encoding))
+        assert info.value.code == "PF512", encoding
+
+
 def test_explicit_encoding_wins_and_a_wrong_one_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "data.csv"
     path.write_bytes((HEADER + BODY).encode("gbk"))

@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from pingfen.errors import OutputError
 from pingfen.io import atomic_open, write_results
 from pingfen.io.write import Line, plain
 from pingfen.progress import Progress
@@ -37,9 +38,9 @@ def test_atomic_open_replaces_only_on_success(tmp_path: Path) -> None:
 
 
 def test_a_missing_directory_is_named_as_asked(tmp_path: Path) -> None:
-    with pytest.raises(OSError) as info, atomic_open(tmp_path / "no" / "out.csv"):
+    with pytest.raises(OutputError) as info, atomic_open(tmp_path / "no" / "out.csv"):
         pass
-    assert info.value.filename == str(tmp_path / "no" / "out.csv")
+    assert info.value.code == "PF704" and info.value.path == str(tmp_path / "no" / "out.csv")
 
 
 def test_atomic_files_get_ordinary_permissions(tmp_path: Path) -> None:

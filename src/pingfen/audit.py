@@ -31,7 +31,7 @@ from pingfen.io.filled import GRADE_NAMES, TOTAL_NAMES, read_filled
 from pingfen.lang import Lang
 from pingfen.reasons import quantity
 from pingfen.report.audit import Audit, Finding
-from pingfen.values import CONTEXT, rounded, settle, show, to_decimal, total_rounding
+from pingfen.values import CONTEXT, LIMIT, rounded, settle, show, to_decimal, total_rounding
 from pingfen.values import graded as graded_by
 
 TOTAL, GRADE = "total", "grade"
@@ -176,6 +176,8 @@ def _declared(rubric: Rubric, declared: Mapping[str, object]) -> tuple[dict[str,
         value = to_decimal(raw)
         if value is None:
             problems.append(Problem("PF514", key, {"name": key, "value": show(raw)}))
+        elif value and abs(value.adjusted()) > LIMIT:  # a typo (1e999999): no score is near it, and sums would overflow
+            problems.append(Problem("PF524", key, {"name": key, "value": show(raw), "range": f"10^-{LIMIT} … 10^{LIMIT}"}))
         elif key in TOTAL_NAMES:
             total = value
         else:

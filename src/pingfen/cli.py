@@ -11,6 +11,8 @@ from __future__ import annotations
 # `pingfen --help` imports argparse, the help texts and nothing else: the rest of pingfen
 # (attrs, the errors, the AST) is imported once a command runs (tests/test_user_lang.py).
 import argparse
+import errno
+import io
 import os
 import sys
 
@@ -238,16 +240,20 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     # Messages and tables show control characters from data escaped (`\x1b`); output that
     # goes to a file or a pipe through standard output keeps its bytes.
     # (Printable is a TextIO by delegation: what it does not define, the stream beneath gives.)
-    out = out or sys.stdout
+    lang: Lang = args.lang or language
+    # A standard stream closed before pingfen started (`>&-`) is None in Python: output to it
+    # is a write error, as to any file that cannot take it; messages to a closed error stream are lost.
+    out = out or sys.stdout or cast(TextIO, _Closed("标准输出" if lang == "zh" else "standard output"))
     out = cast(TextIO, Printable(out)) if _is_terminal(out) else out
-    err = cast(TextIO, Printable(err or sys.stderr))
+    err = cast(TextIO, Printable(err or sys.stderr or io.StringIO()))
     if args.command is None:
         with clitext.speaking(language):
             parser.print_help(out)
         return CANNOT
-    lang: Lang = args.lang or language
     from pingfen.io.write import Interrupted, interruptible, refuse_inputs
 
+    if getattr(args, "output", None) == "-":  # the usual spelling of standard output, not a file named "-"
+        args.output = None
     try:
         # An output that is an input would be destroyed: refuse before anything is read or written.
         refuse_inputs(getattr(args, "output", None), [getattr(args, n, None) for n in ("ruleset", "data", "table")])
@@ -289,6 +295,21 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return CANNOT
     except Exception as error:
         return _internal(error, err)
+
+
+class _Closed(io.TextIOBase):
+    """A standard stream that was closed when pingfen started: writing to it fails as writing
+    to a closed descriptor does (EBADF), named, and is reported like any write error."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF), self.name)
 
 
 def _internal(error: Exception, err: TextIO) -> int:
@@ -690,7 +711,7 @@ def _add_authoring_commands(
     test.add_argument("--coverage", action="store_true", help=t("report the branches the examples exercised"))
     test.add_argument("--format", choices=("text", "json"), default="text", help=t("text (default) or json"))
     test.add_argument(
-        "--fail-under", type=float, default=None, metavar="PCT",
+        "--fail-under", default=None, metavar="PCT",
         help=t("with --coverage: exit 1 when the total coverage is below PCT percent"),
     )  # fmt: skip
 
@@ -778,10 +799,14 @@ def _test(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     from decimal import Decimal
 
     from pingfen.coverage import render_text, to_json
-    from pingfen.errors import RubricError
+    from pingfen.errors import RubricError, UsageError
     from pingfen.result import dumps
     from pingfen.testrun import render_failures, run_examples, summary
+    from pingfen.values import number_text
 
+    least = None if args.fail_under is None else number_text(args.fail_under.removesuffix("%"))
+    if args.fail_under is not None and (least is None or not 0 <= least <= 100):
+        raise UsageError("--fail-under takes a percentage from 0 to 100", "--fail-under 须为 0 到 100 之间的百分数")
     runs = []
     cannot = False
     for name in args.files:
@@ -817,8 +842,8 @@ def _test(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     if args.fail_under is not None and coverages:
         taken = sum(c.covered()[0] for c in coverages)
         total = sum(c.covered()[1] for c in coverages)
-        if total and Decimal(taken) * 100 < Decimal(str(args.fail_under)) * total:
-            below = f"{taken}/{total}", f"{args.fail_under}%"
+        if total and least is not None and Decimal(taken) * 100 < least * total:
+            below = f"{taken}/{total}", f"{least}%"
             print(f"pingfen：覆盖率 {below[0]} 低于 {below[1]}" if lang == "zh"
                   else f"pingfen: coverage {below[0]} is below {below[1]}", file=err)  # fmt: skip
             return NO

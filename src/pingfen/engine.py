@@ -122,6 +122,12 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
                 con.execute(f"COPY ({query}) TO {target} ({options})")
             reader = "read_parquet" if write == "parquet" else "read_csv"
             found = con.execute(f"SELECT count(*), count(refusal) FROM {reader}({target})").fetchone()
+    except (duckdb.InterruptException, RuntimeError) as error:
+        # DuckDB stops a query at Ctrl-C and raises RuntimeError("Query interrupted"), the
+        # KeyboardInterrupt taken: given back, so the user sees 已中断 (exit 130), not an internal error
+        if isinstance(error, duckdb.InterruptException) or "interrupted" in str(error).lower():
+            raise KeyboardInterrupt from None
+        raise
     except duckdb.Error as error:
         raise _failed(data, str(error)) from None
     finally:
@@ -445,8 +451,8 @@ def _recode(data: str, path: str, encoding: str) -> None:
             pending = decoder.getstate()[0]  # a character's first bytes, cut at the last chunk's end
             try:
                 out.write(decoder.decode(chunk, final=not chunk))
-            except UnicodeDecodeError as error:
-                at = max(error.start - len(pending), 0)  # the bad bytes' place in this chunk
+            except UnicodeError as error:  # UTF-16 named without a BOM raises the plain UnicodeError
+                at = max(getattr(error, "start", 0) - len(pending), 0)  # the bad bytes' place in this chunk
                 line = lines + chunk[:at].count(b"\n")
                 raise _refuse("PF512", {"path": data, "encoding": encoding, "row": line}) from None
             if not chunk:

@@ -242,6 +242,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "PF513": ("`{name}` is not a group or indicator of the rubric", "`{name}` 不是评分表中的分组或指标"),
     "PF514": ("declared `{name}`: {value} is not a number", "`{name}` 的自评得分 {value} 不是数值"),
+    "PF524": (
+        "declared `{name}`: {value} is beyond any score ({range} in size)",
+        "`{name}` 的自评得分 {value} 超出可能的分值（绝对值须在 {range} 之间）",
+    ),
     "PF517": ("`{name}` is not an input of the rubric", "`{name}` 不是评分表的输入项"),
     "PF518": ("`{path}` has no declared scores: {detail}", "`{path}` 中没有自评得分：{detail_zh}"),
     "PF519": (
@@ -305,6 +309,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF800": (
         "input `{input}`: {value} is beyond what the SQL query scores exactly (below 10^14 in size)",
         "输入项 `{input}`：{value} 超出 SQL 查询可精确计分的范围（绝对值须小于 10^14）",
+    ),
+    "PF808": (
+        "`{table}` is not a table name: write NAME, or SCHEMA.NAME as SQL writes it",
+        "`{table}` 不是表名：请写表名，或按 SQL 的写法写 库名.表名",
     ),
     "PF802": ("`{form}` cannot be translated to SQL exactly", "`{form}` 无法精确地翻译为 SQL"),
     "PF803": ("`{dialect}` is not a SQL dialect pingfen writes; it writes {dialects}", "pingfen 不会写 `{dialect}` 方言的 SQL；可选：{dialects}"),

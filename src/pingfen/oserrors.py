@@ -41,6 +41,7 @@ CHINESE: dict[int, str] = {
     codes.ENOMEM: "内存不足",
     codes.EPIPE: "管道的另一端已关闭",
     codes.EINVAL: "参数无效",
+    codes.EBADF: "文件描述符无效（已关闭）",
 }
 
 

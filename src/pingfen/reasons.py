@@ -279,19 +279,19 @@ def _percent(value: object) -> str:
 
 
 def _points_apart(suffix: str) -> Callable[[Decimal], str]:
-    """A gap between two percents in percentage points, number(excess × 100) and the words
-    after it, each text worked out once (as `shown`): a step's gap recurs as its value does."""
+    """A gap between two percents in percentage points, shown(excess × 100) and the words
+    after it, each text worked out once: a step's gap recurs as its value does."""
     kept: dict[str, str] = {}
 
     def said(excess: Decimal) -> str:
         if not excess.is_finite():
-            return number(excess) + suffix
+            return shown(excess) + suffix
         text = str(excess)
         if len(text) > _LONG:
-            return number(excess.scaleb(2, _WIDE)) + suffix
+            return shown(excess.scaleb(2, _WIDE)) + suffix
         words = kept.get(text)
         if words is None:
-            words = number(excess.scaleb(2, _WIDE)) + suffix
+            words = shown(excess.scaleb(2, _WIDE)) + suffix
             if len(kept) >= _KEPT:
                 kept.clear()
             kept[text] = words
@@ -440,7 +440,7 @@ def _shown_odd(value: Decimal, text: str) -> str:
     return number(value)
 
 
-_cents = number  # a gap: at most 2 decimals, whatever its digits
+_cents = shown  # a gap, as the points it costs are shown: 1.235 个百分点 beside 扣 1.235 分
 
 
 def _hundredfold(value: Decimal) -> Decimal:

@@ -136,6 +136,8 @@ def _months(a: Decimal, b: Decimal) -> Decimal:
     if b < a:
         return -_months(b, a)
     start, end = calendar_day(a), calendar_day(b)
+    if end.year == datetime.MAXYEAR:  # the month after 9999-12 has no date: the Gregorian calendar repeats every 400 years
+        start, end = start.replace(year=start.year - 400), end.replace(year=end.year - 400)
     whole = (end.year - start.year) * 12 + end.month - start.month
     if _shifted(start, whole) > end:
         whole -= 1
@@ -191,8 +193,9 @@ def settled(value: Decimal) -> Decimal:
 
 def rounded(value: Decimal, quantum: Decimal, rounding: str) -> Decimal:
     """The language's rounding of `value` to `quantum` in `rounding` (from total_rounding): settled
-    first, then rounded in the caller's context, as a quantize of it would be."""
-    return settled(value).quantize(quantum, rounding=rounding)
+    first, then rounded, with room for every digit up to the quantum: 10^25 to 4 places has 30,
+    which the 28 digits of the scoring context would refuse (InvalidOperation, PF507)."""
+    return settled(value).quantize(quantum, rounding=rounding, context=SETTLING)
 
 
 def counted(steps: Decimal, rounding: str) -> Decimal:

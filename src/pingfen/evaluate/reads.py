@@ -22,11 +22,14 @@ def node_reads(module: ast.Module, checked: Checked) -> dict[str, tuple[tuple[st
     needs = {let.name.text: ast.names_read(let.expr) for let in checked.let_order}  # a let → the symbols it reads
     out: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {}
 
-    def visit(node: ast.Node) -> set[str]:
+    def visit(node: ast.Node, around: frozenset[str] = frozenset()) -> set[str]:
+        """The names `node` reads; kept for it with `around`, what the `applies if` conditions
+        of the groups around it read (whether it applies at all hangs on them)."""
         if isinstance(node, ast.Group):
-            names = set().union(*(visit(c) for c in node.children))
+            condition: set[str] = set()
             if node.applies is not None and node.applies.condition is not None:
-                names |= ast.closure(ast.names_read(node.applies.condition), needs)
+                condition = ast.closure(ast.names_read(node.applies.condition), needs)
+            names = set().union(*(visit(c, around | condition) for c in node.children)) | condition
         else:
             direct: set[str] = set()
             for rule in node.rules:
@@ -38,7 +41,8 @@ def node_reads(module: ast.Module, checked: Checked) -> dict[str, tuple[tuple[st
             if node.applies is not None and node.applies.condition is not None:  # whether it applies
                 direct |= ast.names_read(node.applies.condition)
             names = ast.closure(direct, needs)
-        out[node.name.text] = (tuple(i for i in inputs if i in names), frozenset(n for n in names if n in needs))
+        kept = names | around
+        out[node.name.text] = (tuple(i for i in inputs if i in kept), frozenset(n for n in kept if n in needs))
         return names
 
     for top in module.rows:  # the tree, then the bonus and penalty rows

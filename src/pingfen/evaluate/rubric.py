@@ -144,6 +144,7 @@ class Rubric:
         self._reads = {name: inputs for name, (inputs, _) in reads.items()}
         self._reads_lets = {name: lets for name, (_, lets) in reads.items()}
         self._ast_nodes = {node.name.text: node for node, _depth in ast.walk_nodes(module.rows)}
+        self._around = _enclosing(module.rows)
         self.tree: tuple[NodeSpec, ...] = tuple(self._spec(n) for n in module.top)
         """The rubric's groups and indicators, in order, with their maxima and the inputs they read."""
         self.outside: tuple[tuple[ast.OutsideKind, NodeSpec], ...] = tuple((o.kind, self._spec(o.row)) for o in module.outside)
@@ -257,8 +258,13 @@ class Rubric:
                     each.append(None)
                     continue
                 # an input the record leaves out or marks 不适用 has no value to count: left out too
-                absent = any(isinstance(v, Absent) for v in given.values())
-                each.append(None if absent else walker.expression(batch.expr, given))
+                if any(isinstance(v, Absent) for v in given.values()):
+                    each.append(None)
+                    continue
+                try:
+                    each.append(walker.expression(batch.expr, given))
+                except DataError:  # EXPR refuses this record (a panel too short, a value beyond rounding): left out
+                    each.append(None)
             known = tuple(v for v in each if v is not None)
             if not known:
                 continue
@@ -284,15 +290,24 @@ class Rubric:
         full evaluation gives; raises DataError when an input it reads is at fault.
         """
         spec = self.node(name)
-        values = self.coerce(data, spec.inputs, record=record, ratios=ratios)
-        needed = self._reads_lets[name]
         walker = self.walker()
+        around = self._around[name]
+        # An input that a group around it reads, given and marked 不适用, takes the group out,
+        # and the node with it; one not given is not marked.
+        marking = {n for g in around if (guard := walker.plan.guards.get(g.name.text)) for n in guard.body if n in data}
+        names = spec.inputs + tuple(s.name for s in self.inputs if s.name in marking and s.name not in spec.inputs)
+        values = self.coerce(data, names, record=record, ratios=ratios)
+        needed = self._reads_lets[name]
         walker.env.update(values)
         try:
             with localcontext(CONTEXT):  # the caller's context never reaches a number
                 for let in self._checked.let_order:
                     if let.name.text in needed:
                         walker.env[let.name.text] = walker.let(let)  # not over inputs left out
+                for group in around:  # a group that does not apply: so does every row in it
+                    guard = walker.plan.guards.get(group.name.text)
+                    if guard is not None and (off := walker.off(group.name.text, guard)) is not None:
+                        return _find(walker.inapplicable(group, guard, off[0], lang), name)
                 return walker.node(self._ast_nodes[name], lang)
         except Refusal as refusal:
             raise DataError([refusal.problem], record) from None
@@ -401,6 +416,32 @@ def with_batch(record: Mapping[str, object], batch: Mapping[str, Decimal]) -> di
     """A record with its batch's values, except those it gives itself (a value known to whoever
     sent the record wins over the one worked out from the rows at hand)."""
     return {**record, **{name: value for name, value in batch.items() if _blank(record.get(name))}}
+
+
+def _enclosing(rows: Sequence[ast.Node]) -> dict[str, tuple[ast.Group, ...]]:
+    """Each row's groups, outermost first."""
+    found: dict[str, tuple[ast.Group, ...]] = {}
+
+    def visit(node: ast.Node, around: tuple[ast.Group, ...]) -> None:
+        found[node.name.text] = around
+        if isinstance(node, ast.Group):
+            for child in node.children:
+                visit(child, (*around, node))
+
+    for row in rows:
+        visit(row, ())
+    return found
+
+
+def _find(node: NodeResult, name: str) -> NodeResult:
+    """The row called `name` in `node`'s tree (a rubric's names are unique)."""
+    pending = [node]
+    while pending:
+        found = pending.pop()
+        if found.name == name:
+            return found
+        pending.extend(found.children)
+    raise KeyError(name)
 
 
 def _blank(value: object) -> bool:

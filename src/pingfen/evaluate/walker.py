@@ -229,15 +229,10 @@ class Walker:
         """A row's result, and whether it drops out of its parent's sum (不适用, re-scaled)."""
         guard = self.plan.guards.get(node.name.text)
         if guard is not None:
-            names = tuple(dict.fromkeys(guard.condition + guard.body))
-            marked = first_marked(names, tuple(self.env[n] for n in names))
-            applies = marked is None
-            if applies and guard.applies.condition is not None:
-                require(*(self.env[n] for n in guard.condition))
-                applies = bool(self.value(guard.applies.condition, node.name.text))
-            if not applies:
-                self.hit(node.name.text, "not applicable", "condition" if marked is None else "marked")
-                return self.inapplicable(node, guard, marked, lang), guard.applies.mode == "rescale"
+            off = self.off(node.name.text, guard)
+            if off is not None:
+                self.hit(node.name.text, "not applicable", "condition" if off[0] is None else "marked")
+                return self.inapplicable(node, guard, off[0], lang), guard.applies.mode == "rescale"
             self.hit(node.name.text, "applies")
             require(*(self.env[n] for n in guard.body))
         match node:
@@ -263,6 +258,20 @@ class Walker:
                 return self.indicator(node, lang), False
             case _:
                 assert_never(node)
+
+    def off(self, name: str, guard: Guard) -> tuple[str | None] | None:
+        """Whether row `name` does not apply: (the input the data marks 不适用, or None where
+        its condition fails), or None when it applies. An input not in `env` is not marked
+        (`Rubric.score_node` reads only some)."""
+        names = tuple(dict.fromkeys(guard.condition + guard.body))
+        marked = first_marked(names, tuple(self.env.get(n) for n in names))
+        if marked is not None:
+            return (marked,)
+        if guard.applies.condition is not None:
+            require(*(self.env[n] for n in guard.condition))
+            if not self.value(guard.applies.condition, name):
+                return (None,)
+        return None
 
     @staticmethod
     def applicable(nodes: Sequence[ast.Node], parts: Sequence[tuple[NodeResult, bool]]) -> Decimal:

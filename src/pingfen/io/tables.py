@@ -139,7 +139,7 @@ class Rows:
                         cells = next(csv.reader(itertools.chain((line,), lines), delimiter=delimiter), [])
                     number += 1
                     yield number, cells
-        except UnicodeDecodeError:
+        except UnicodeError:  # a decoding error, or UTF-16's own (no BOM) when the user named that encoding
             raise DataError([Problem("PF512", None, {"path": str(self.path), "encoding": self.encoding,
                                                      "row": number + 1})]) from None  # fmt: skip
         except TooBig as error:
@@ -194,7 +194,7 @@ class Rows:
                             f"该行超过 {MAX_LINE_CHARS:,} 个字符"))  # fmt: skip
                     elif line.strip():
                         yield self._json_row(number, line)
-        except UnicodeDecodeError as error:
+        except UnicodeError as error:
             raise _unreadable(self.path, str(error)) from None
         except OSError as error:
             raise _unreadable(self.path, error) from None
@@ -401,7 +401,7 @@ def _csv_header_line(path: Path, encoding: str) -> str:
             first = handle.readline(MAX_LINE_CHARS + 1)
     except LookupError:
         raise _unreadable(path, f"unknown encoding {encoding!r}", f"未知的编码 {encoding!r}") from None
-    except UnicodeDecodeError:
+    except UnicodeError:  # UTF-16 named without a BOM raises the plain UnicodeError
         raise DataError([Problem("PF512", None, {"path": str(path), "encoding": encoding, "row": 1})]) from None
     except OSError as error:
         raise _unreadable(path, error) from None

@@ -90,8 +90,8 @@ def _temporary(asked: str, target: Path) -> Path:
         fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}{TEMP_TAG}{os.getpid()}.", suffix=".tmp")
     except PermissionError:
         raise OutputError("PF703", asked, {"directory": str(target.parent)}) from None
-    except OSError as error:  # name the file asked for, not the temporary one
-        raise OSError(error.errno, error.strerror, asked) from None
+    except OSError as error:  # a folder that does not exist, say: named as the file asked for, not the temporary one
+        raise OutputError("PF704", asked, {"reason": OSReason.of(error)}) from None
     os.close(fd)
     return Path(name)
 

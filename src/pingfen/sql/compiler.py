@@ -24,6 +24,7 @@ from functools import partial
 from typing import assert_never
 
 import attrs
+import sqlglot.errors
 from attrs import frozen
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
@@ -1003,7 +1004,7 @@ class Compiler:
         dropped = [quoted(n) for n in dict.fromkeys(columns)]  # once each: a batch value is bound under its name
         # (the reasons column was bound above: every layer is complete here)
         ctes: list[exp.CTE] = []
-        source: exp.Expr = exp.to_table(self.table, quoted=True) if "." not in self.table else exp.to_table(self.table)
+        source: exp.Expr = relation(self.table)
         for i, layer in enumerate(self.layers):
             name = f"{PREFIX}layer{i}"
             # copy=False: each expression is built for its one place (sqlglot would deep-copy it twice)
@@ -1141,12 +1142,25 @@ def to_sql_tree(rubric: Rubric, dialect: str = "duckdb", table: str = "records",
     """The scoring query as a sqlglot tree (see the module's docstring); `reasons=False`
     leaves out the `reasons` column, which costs more than the scores. `kind`: the compiler
     (pingfen.sql's entry points give sql/newforms.py's, which translates issue 10's forms)."""
-    if Dialect.get(dialect) is None:
+    if not dialect or Dialect.get(dialect) is None:  # "" is sqlglot's own generic dialect, not one to run
         raise SqlRefusal("PF803", {"dialect": dialect, "dialects": ", ".join(sorted(d for d in Dialect.classes if d))})
+    relation(table)  # refused before any work: a name no dialect reads
     refuse_untranslated(rubric.module)
     compiler = kind(rubric, table, dialect, reasons)
     compiler.scales = dict(scales or {})
     return parenthesized(compiler.tree())
+
+
+def relation(table: str) -> exp.Table:
+    """The relation of records: a name (quoted: any characters but a double quote), or a
+    dotted SCHEMA.NAME as SQL writes it. PF808 for what no dialect reads as a table."""
+    try:
+        found = exp.to_table(table, quoted=True) if "." not in table else exp.to_table(table)
+    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
+        found = None
+    if not table.strip() or not isinstance(found, exp.Table) or not found.name:
+        raise SqlRefusal("PF808", {"table": table})
+    return found
 
 
 # The operators whose operands sqlglot writes as they stand: it adds no parentheses for
