@@ -286,6 +286,7 @@ class Node:
     reading: Reading | None = None
     origin: tuple[int, int] = (0, 0)
     rounding: str | None = None  # a group's `round N MODE`, as render puts it beside its points
+    text: str = ""  # its cell's text, as written
 
     @property
     def indicator(self) -> bool:
@@ -423,6 +424,7 @@ class _Builder:
             depth = max(i for i, c in enumerate(cells) if c.text)  # the row's indicator is its deepest level
             while depth and cells[depth].origin == cells[depth - 1].origin:  # a name merged across levels
                 depth -= 1
+            going_on = True  # every level above this one is the previous row's
             for level in range(depth + 1):
                 cell = cells[level]
                 if not cell.text:  # a level left blank under a merged or earlier cell: the open one goes on
@@ -431,9 +433,14 @@ class _Builder:
                     cell = Cell("（未命名）", (r, columns.levels[level]))
                 if level < len(path) and path[level].origin == cell.origin:
                     continue
+                # A group's name written again on each of its rows, where another table merges the
+                # cells, is the same group: never an indicator's (two rows named alike are two).
+                if going_on and level < depth and level < len(path) and path[level].text == cell.text.strip():
+                    continue
+                going_on = False
                 text, rounding = _group_rounding(cell.text)
                 name, points = _split_points(text)
-                node = Node(name, points, r, origin=cell.origin, rounding=rounding)
+                node = Node(name, points, r, origin=cell.origin, rounding=rounding, text=cell.text.strip())
                 (path[level - 1].children if level else self.roots).append(node)
                 del path[level:]
                 path.append(node)
