@@ -474,6 +474,25 @@ def test_extends_may_not_lead_out_of_the_folder(client: TestClient, folder: Path
         assert "机密内容" not in response.text  # the base's text is never shown
 
 
+@pytest.mark.parametrize("text", ['# 说明\rextends "../secret.rule"\n', '#\rextends "/etc/passwd"\n',
+                                  '\ufeff# 说明\r\nextends "../secret.rule"\n'])
+def test_a_lone_carriage_return_does_not_hide_an_extends_from_the_check(client: TestClient, folder: Path, text: str) -> None:
+    """The check parsed the raw text, where a lone CR is no line break, so the extends stayed
+    inside the comment; the loader, which makes every CR a line break, then read the file
+    outside the folder and showed its inputs, its table, or its first word."""
+    for path in ("/api/check", "/api/score", "/api/examples", "/api/template"):
+        response = client.post(path, json={"text": text, "name": "今年.rule"})
+        assert response.status_code == 403, path
+        assert response.json()["code"] == "PF850"
+        assert "机密内容" not in response.text and "root" not in response.text
+
+
+def test_a_base_in_the_folder_with_a_lone_carriage_return_may_not_lead_out(client: TestClient, folder: Path) -> None:
+    (folder / "中间.rule").write_bytes('# 说明\rextends "../secret.rule"\n'.encode())
+    response = client.post("/api/check", json={"text": 'extends "中间.rule"\n', "name": "今年.rule"})
+    assert response.status_code == 403 and response.json()["code"] == "PF850"
+
+
 def test_a_base_in_the_folder_may_not_extend_one_outside(client: TestClient, folder: Path) -> None:
     (folder / "中间.rule").write_text('extends "../secret.rule"\n', encoding="utf-8")
     response = client.post("/api/check", json={"text": 'extends "中间.rule"\n', "name": "今年.rule"})

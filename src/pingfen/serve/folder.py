@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 from pingfen import ast
 from pingfen.errors import PingfenError, RubricError
 from pingfen.lang import Lang
-from pingfen.loader import read_rule
+from pingfen.loader import as_parsed, read_rule
 from pingfen.messages import message
 from pingfen.syntax.extends import MAX_EXTENDS
 from pingfen.syntax.parser import parse
@@ -62,7 +62,7 @@ class Folder:
         for _ in range(MAX_EXTENDS + 1):
             if "extends" not in text:  # no parse for the common case, on every keystroke
                 return
-            module, _found = parse(text)
+            module, _found = parse(as_parsed(text))  # as the loader will read it: a lone CR ends a comment
             bases = [item for item in module.items if isinstance(item, ast.Extends)] if module else []
             if not bases:
                 return
