@@ -167,7 +167,10 @@ def _build(
 
 def _identity(path: str) -> str:
     """A file's identity in a chain of `extends`, whatever the path it was named by."""
-    return os.path.normcase(str(Path(path).resolve()))
+    try:
+        return os.path.normcase(str(Path(path).resolve()))
+    except (OSError, RuntimeError):  # a loop of links (RuntimeError before Python 3.13): reading it says why
+        return os.path.normcase(os.path.abspath(path))
 
 
 def _why(error: OSError) -> tuple[str | OSReason, str | OSReason]:
