@@ -8,6 +8,7 @@ moves: the bounds catch a reader that does far too much, not a machine that is b
 
 from __future__ import annotations
 
+import datetime
 import decimal
 import io
 import re
@@ -26,8 +27,9 @@ from pingfen.batch import KEPT, Scored, Summary, score_file
 from pingfen.errors import DataError
 from pingfen.io import read_record, read_rows
 from pingfen.io.filled import read_filled
+from pingfen.io.records import Unreadable, load_yaml
 from pingfen.io.tables import Row
-from pingfen.values import coerce, to_decimal
+from pingfen.values import coerce, show, to_decimal
 
 SMALL = pingfen.loads(
     'rubric "小" {\n  total 10\n}\n\ninput x: number\ninput n: count\n\n'
@@ -338,6 +340,34 @@ def test_odd_records_are_pf508_in_pingfens_words(tmp_path: Path, name: str, text
         assert "line" in error.describe("en") and "行" in error.describe("zh")
 
 
+@pytest.mark.parametrize(
+    ("text", "en", "zh"),
+    [
+        ("", "the file is empty: it holds no JSON value", "文件是空的，没有 JSON 值"),
+        ('{"a": 1,}', "column 9: Expecting property name enclosed in double quotes", "第 9 列：此处应为用英文双引号括起的名称"),
+        ('{"a" 1}', "column 6: Expecting ':' delimiter", "第 6 列：此处缺少英文冒号"),
+        ("[1] [2]", "column 5: Extra data", "第 5 列：多余的内容：一个 JSON 文件只能有一个值"),
+        ('{"a":\n 1,}', "line 2, column 4: Expecting property name", "第 2 行第 4 列：此处应为用英文双引号括起的名称"),
+    ],
+)
+def test_json_that_is_not_json_says_why_in_the_readers_language(tmp_path: Path, text: str, en: str, zh: str) -> None:
+    """The json module's English ("Expecting value: line 1 column 1 (char 0)") was shown in
+    Chinese messages too."""
+    path = tmp_path / "d.json"
+    path.write_text(text, encoding="utf-8")
+    error = refused(lambda: read_record(path))
+    assert codes(error) == ["PF508"]
+    assert en in error.describe("en") and zh in error.describe("zh")
+
+
+def test_a_yaml_tag_is_named_as_written() -> None:
+    """`!custom` was called a `!!` tag."""
+    for text in ("x: !custom 1\n", "x: !!python/object/apply:os.system ['id']\n"):
+        with pytest.raises(Unreadable) as info:
+            load_yaml(text)
+        assert "a tag: `!…` or `!!…`" in info.value.en and "类型标签" in info.value.zh
+
+
 def test_a_deep_jsonl_line_fails_alone(tmp_path: Path) -> None:
     path = tmp_path / "d.jsonl"
     deep = '{"x": ' + "[" * 100_000 + "]" * 100_000 + "}"
@@ -441,3 +471,24 @@ def test_suggestions_for_missing_inputs_are_bounded() -> None:
     assert len(problems) == 3000 and all(p.code == "PF501" for p in problems)
     suggested = [p for p in problems if p.hint == "did_you_mean_key"]
     assert 0 < len(suggested) <= 20
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        (True, "true"),  # YAML's `yes`: was "True 不是数量"
+        (False, "false"),
+        (datetime.timedelta(days=2), "2 days, 0:00:00"),  # a sheet's duration cell: was datetime.timedelta(days=2)
+        (datetime.datetime(2024, 3, 1, 9, 30), "2024-03-01 09:30:00"),
+        (datetime.date(2024, 3, 1), "2024-03-01"),
+        (12, "12"),
+        ("十五", '"十五"'),
+    ],
+)
+def test_a_value_in_a_message_is_shown_as_its_reader_wrote_it_not_as_python_does(raw: object, shown: str) -> None:
+    assert show(raw) == shown
+    rubric = pingfen.loads('rubric "r" { total 5 }\ninput 人数: count\nindicator 甲 5 { deduct 1 per 人数 }\n')
+    if raw != 12:
+        with pytest.raises(DataError) as info:
+            rubric.evaluate({"人数": raw})
+        assert f"：{shown} 不是" in info.value.describe("zh")

@@ -163,3 +163,10 @@ def test_grade_renamed_at_the_same_rank_is_neither_up_nor_down() -> None:
     assert found.summary("zh") == "1 个单位中 1 个等次变化：0 个降低，0 个提高，1 个等次名称变化"
     assert found.summary("en") == "1 of 1 units change grade: 0 down, 0 up, 1 renamed"
     assert found.grades_differ and not Replay().grades_differ
+
+
+def test_a_row_that_changed_by_a_hair_shows_its_digits() -> None:
+    """固定资产利用率 1 → 1 for a unit whose total dropped 0.01: two decimals hid the change."""
+    from pingfen.diffview import _row_change
+
+    assert _row_change(RowChange("固定资产利用率", Decimal(3), Decimal("2.995")), "zh") == "固定资产利用率 3 → 2.995"

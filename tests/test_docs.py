@@ -285,7 +285,7 @@ FILE_CODES |= {"PF524"}  # a declared score beyond any score: tests/test_audit.p
 # PF710 and PF711 are about printing a PDF; tests/test_report_filing.py makes each happen.
 OUTPUT_CODES = {f"PF{n}" for n in range(701, 705)} | {"PF710", "PF711"}
 # PF850–PF857 are the workbench's answers to requests; tests/test_serve_http.py makes each happen.
-SERVE_CODES = {f"PF{n}" for n in range(850, 858)}
+SERVE_CODES = {f"PF{n}" for n in range(850, 861)}
 # PF800–PF805 are about the rubric compiled to SQL (`pingfen sql`); tests/test_sql.py makes each happen.
 SQL_CODES = {"PF800", "PF802", "PF803", "PF808", "PF804", "PF805", "PF806", "PF807", "PF830", "PF831", "PF832"}
 SQL_CODES |= {"PF816"}  # `eval --reasons` without the DuckDB engine: tests/test_engine_reasons.py

@@ -217,7 +217,24 @@ def test_unreadable_tables_are_pf508_not_a_traceback(tmp_path: Path, suffix: str
     assert caught.value.code == "PF508"
     err = io.StringIO()
     assert main(["import", str(path)], io.StringIO(), err) == 2
-    assert "PF508" in err.getvalue()
+    assert err.getvalue().strip() == f"错误[PF508]: 无法读取 `{path}`：不是 .{suffix} 文件（应为 zip 压缩包）：是否为改了扩展名的旧格式文件？"
+
+
+@pytest.mark.parametrize(
+    ("parts", "why"),
+    [
+        ({"a.txt": "hello"}, "压缩包中没有 Word 文档内容"),  # was "(KeyError)"
+        ({"[Content_Types].xml": "<Types"}, "其中的 XML 已损坏"),  # was "(XMLSyntaxError)"
+    ],
+)
+def test_a_zip_that_is_no_word_document_says_why(tmp_path: Path, parts: dict[str, str], why: str) -> None:
+    path = tmp_path / "表.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    err = io.StringIO()
+    assert main(["import", str(path)], io.StringIO(), err) == 2
+    assert err.getvalue().strip() == f"错误[PF508]: 无法读取 `{path}`：不是可读取的 .docx 文档（{why}）"
 
 
 @pytest.mark.parametrize("suffix", ["xlsx", "docx"])

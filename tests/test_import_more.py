@@ -137,3 +137,60 @@ def test_render_heading_year_goes_to_year_not_the_title(tmp_path: Path) -> None:
     render_table(original, "xlsx", tmp_path / "表.xlsx")
     imported = pingfen.loads(import_table(tmp_path / "表.xlsx").text, "draft.rule", tests=False)
     assert (imported.name, imported.year) == (original.name, 2021)
+
+
+REPEATED = [
+    ("过程（10分）", "预算执行（6分）", "执行率", 3, "执行率≥95%，计3分；85%（含）-95%，计2分；低于85%不得分。"),
+    ("过程（10分）", "预算执行（6分）", "调整率", 3, "调整率≤5%，计3分；5%-10%（含），计1分；高于10%不得分。"),
+    ("过程（10分）", "预算管理（4分）", "公开", 4, "①按规定内容公开，2分；②按规定时限公开，2分。"),
+    ("产出（5分）", "数量（5分）", "完成率", 5, "完成率≥100%，计5分；90%（含）-100%，计3分；低于90%不得分。"),
+]
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "docx"])
+def test_a_group_written_again_on_each_row_is_one_group(tmp_path: Path, kind: str) -> None:
+    """Staff who fill every cell instead of merging got 过程, 过程（续）, 过程（续）（续）, each
+    with the parent's points, and a draft that failed its checks (PF303)."""
+    header = ("一级指标", "二级指标", "三级指标", "分值", "评分标准")
+    rows = [header, *[tuple(str(c) for c in row) for row in REPEATED], ("总分", "", "", "15", "")]
+    path = tmp_path / f"表.{kind}"
+    if kind == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        for row in rows:
+            sheet.append(list(row))
+        book.save(path)
+    else:
+        import docx
+
+        document = docx.Document()
+        table = document.add_table(rows=len(rows), cols=len(header))
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                table.cell(r, c).text = text
+        document.save(str(path))
+    imported = import_table(path)
+    rubric = pingfen.loads(imported.text, "imported.rule")
+    assert [(top.name, top.max, [(g.name, g.max, [i.name for i in g.children]) for g in top.children]) for top in rubric.tree] == [
+        ("过程", 10, [("预算执行", 6, ["执行率", "调整率"]), ("预算管理", 4, ["公开"])]),
+        ("产出", 5, [("数量", 5, ["完成率"])]),
+    ]
+    assert "（续）" not in imported.text
+
+
+def test_two_indicators_named_alike_stay_two(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["一级指标", "二级指标", "分值", "评分标准"])
+    sheet.append(["管理", "制度", 2, "①有制度，1分；②制度执行，1分。"])
+    sheet.append(["管理", "制度", 2, "①有制度，1分；②制度执行，1分。"])
+    sheet.append(["总分", "", 4, ""])
+    book.save(tmp_path / "表.xlsx")
+    rubric = pingfen.loads(import_table(tmp_path / "表.xlsx").text, "imported.rule")
+    assert [(g.name, len(g.children)) for g in rubric.tree] == [("管理", 2)]  # the second renamed (管理制度)

@@ -139,6 +139,12 @@ def test_type_check_fix_table_form_and_save(server: tuple[str, Path], page: Any,
     saved = (folder / "资金管理.rule").read_text(encoding="utf-8")
     assert saved == page.evaluate("() => window.pingfenEditor.getValue()")  # as in the editor (indented as typed)
     assert format_text(saved) == format_text(FIXED)
+    # A colleague changes the file on disk: the page's next save does not overwrite it (PF858)
+    (folder / "资金管理.rule").write_text(saved + "# 同事的修改\n", encoding="utf-8")
+    page.evaluate("() => window.pingfenEditor.replaceRange('# 我的修改\\n', {line: 0, ch: 0})")
+    page.click("#save")
+    expect(page.locator("#save-status")).to_contain_text("已在磁盘上被修改")
+    assert (folder / "资金管理.rule").read_text(encoding="utf-8").endswith("# 同事的修改\n")
 
     # The form: a count, a bool as 是/否; the score as the library gives it.
     page.click('#tabs button[data-tab="form"]')

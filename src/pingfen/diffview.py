@@ -7,9 +7,10 @@ around them are translated. The JSON has a `version`; its keys are fixed (docs/y
 from __future__ import annotations
 
 from pingfen.diff import Change, Kind, Part, RubricDiff
-from pingfen.display import number, width
+from pingfen.display import width
 from pingfen.lang import Lang
 from pingfen.overrides import Extension, OverrideKind
+from pingfen.reasons import shown
 from pingfen.replay import Replay, RowChange, Unit
 
 # The JSON's layout: raised when a key changes meaning or goes away.
@@ -170,8 +171,8 @@ def _score(value: object) -> str:
 
 
 def _row_change(change: RowChange, lang: Lang) -> str:
-    old = _NONE if change.old is None else number(change.old)
-    new = _NONE if change.new is None else number(change.new)
+    old = _NONE if change.old is None else shown(change.old)  # 2.995 → 3, not 3 → 3
+    new = _NONE if change.new is None else shown(change.new)
     was = f"（{_WORDS[lang]['was']} {change.old_name}）" if lang == "zh" else f" (was {change.old_name})"
     return f"{change.name}{was if change.old_name else ''} {old} → {new}"
 

@@ -112,8 +112,10 @@ def _check_archive(path: Path) -> None:
             members = archive.infolist()
     except OSError as error:  # the system's reason alone, in both languages
         raise _unreadable(path, reason(error, "en"), reason(error, "zh")) from None
-    except (zipfile.BadZipFile, ValueError) as error:
-        raise _unreadable(path, f"not a readable file ({error})", f"不是可读取的文件（{error}）") from None
+    except (zipfile.BadZipFile, ValueError):  # an old .doc or .xls, or any file, under a new name
+        kind = path.suffix.lower()
+        raise _unreadable(path, f"it is not a {kind} file (a zip archive): an older format saved under this name?",
+                          f"不是 {kind} 文件（应为 zip 压缩包）：是否为改了扩展名的旧格式文件？") from None  # fmt: skip
     mb = MAX_TABLE_BYTES // (1024 * 1024)
     if len(members) > MAX_XLSX_MEMBERS or sum(m.file_size for m in members) > MAX_TABLE_BYTES:
         raise _unreadable(path, f"the file would unpack to more than {mb} MB or {MAX_XLSX_MEMBERS} parts",
@@ -159,6 +161,16 @@ def _xlsx_grid(path: Path) -> tuple[str, Grid]:
         return "", grid
 
 
+# What python-docx's errors on a bad file mean to the person who chose it.
+_DOCX_WHY = {
+    "KeyError": ("the archive holds no Word document", "压缩包中没有 Word 文档内容"),
+    "BadZipFile": ("it is not a .docx archive: a .doc saved under this name?", "不是 .docx 压缩包：是否为改了扩展名的 .doc？"),
+    "PackageNotFoundError": ("it is not a .docx archive: a .doc saved under this name?", "不是 .docx 压缩包：是否为改了扩展名的 .doc？"),
+    "XMLSyntaxError": ("its XML is damaged", "其中的 XML 已损坏"),
+    "ValueError": ("it is not a Word document: another kind of Office file?", "不是 Word 文档：是否为其他类型的 Office 文件？"),
+}
+
+
 def _docx_grid(path: Path) -> tuple[str, Grid]:
     """The first table holding rubric headers, vertical and horizontal merges resolved by
     python-docx (a merged cell is the same element in every place it covers); the title is the
@@ -169,8 +181,8 @@ def _docx_grid(path: Path) -> tuple[str, Grid]:
     try:
         document = docx.Document(str(path))
     except Exception as error:  # noqa: BLE001 - python-docx and lxml raise many kinds on a bad file
-        raise _unreadable(path, f"not a readable .docx document ({type(error).__name__})",
-                          f"不是可读取的 .docx 文档（{type(error).__name__}）") from None  # fmt: skip
+        en, zh = _DOCX_WHY.get(type(error).__name__, (type(error).__name__, type(error).__name__))
+        raise _unreadable(path, f"not a readable .docx document ({en})", f"不是可读取的 .docx 文档（{zh}）") from None
     title = next((p.text.strip() for p in document.paragraphs if p.text.strip()), "")
     for table in document.tables:
         rows, columns = len(table.rows), len(table.columns)
@@ -274,6 +286,7 @@ class Node:
     reading: Reading | None = None
     origin: tuple[int, int] = (0, 0)
     rounding: str | None = None  # a group's `round N MODE`, as render puts it beside its points
+    text: str = ""  # its cell's text, as written
 
     @property
     def indicator(self) -> bool:
@@ -411,6 +424,7 @@ class _Builder:
             depth = max(i for i, c in enumerate(cells) if c.text)  # the row's indicator is its deepest level
             while depth and cells[depth].origin == cells[depth - 1].origin:  # a name merged across levels
                 depth -= 1
+            going_on = True  # every level above this one is the previous row's
             for level in range(depth + 1):
                 cell = cells[level]
                 if not cell.text:  # a level left blank under a merged or earlier cell: the open one goes on
@@ -419,9 +433,14 @@ class _Builder:
                     cell = Cell("（未命名）", (r, columns.levels[level]))
                 if level < len(path) and path[level].origin == cell.origin:
                     continue
+                # A group's name written again on each of its rows, where another table merges the
+                # cells, is the same group: never an indicator's (two rows named alike are two).
+                if going_on and level < depth and level < len(path) and path[level].text == cell.text.strip():
+                    continue
+                going_on = False
                 text, rounding = _group_rounding(cell.text)
                 name, points = _split_points(text)
-                node = Node(name, points, r, origin=cell.origin, rounding=rounding)
+                node = Node(name, points, r, origin=cell.origin, rounding=rounding, text=cell.text.strip())
                 (path[level - 1].children if level else self.roots).append(node)
                 del path[level:]
                 path.append(node)

@@ -128,12 +128,19 @@ def _errors(diagnostics: list[Diagnostic]) -> bool:
     return any(d.severity == "error" for d in diagnostics)
 
 
+def as_parsed(text: str) -> str:
+    """Rule text as the loader parses it: no BOM, and one line ending, as the parser counts
+    lines ("\r\n" and a lone "\r" become "\n"). Whatever decides what the loader will read
+    (the workbench's `Folder.confine`) must parse this, not the raw text: a lone "\r" ends a
+    comment for the loader."""
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _build(
     text: str, path: str, file: Path | None = None, executable: bool = True, tests: bool = True
 ) -> tuple[Rubric | None, list[Diagnostic]]:
     """Parse, check and (when `executable`) compile; the rubric is None when there are errors."""
-    # One line ending, as the parser counts lines: "\r\n" and a lone "\r" become "\n".
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = as_parsed(text)
     source = Source(path, text)  # diagnostics show the file as written, tests included
     if not tests:
         from pingfen.syntax.scan import without_tests
@@ -160,7 +167,10 @@ def _build(
 
 def _identity(path: str) -> str:
     """A file's identity in a chain of `extends`, whatever the path it was named by."""
-    return os.path.normcase(str(Path(path).resolve()))
+    try:
+        return os.path.normcase(str(Path(path).resolve()))
+    except (OSError, RuntimeError):  # a loop of links (RuntimeError before Python 3.13): reading it says why
+        return os.path.normcase(os.path.abspath(path))
 
 
 def _why(error: OSError) -> tuple[str | OSReason, str | OSReason]:
@@ -208,7 +218,7 @@ def _extended(
         return None, [Diagnostic("PF120", extends.span, args, hint="extends_path")]
     from pingfen.syntax.scan import without_tests
 
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = as_parsed(text)
     sources.append(Source(shown, text))
     base, found = _parsed(where, without_tests(text), "scoring")  # a base's examples are not inherited
     found = [d.in_file(file) for d in found]

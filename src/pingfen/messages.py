@@ -297,7 +297,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the request does not carry the workbench's token: open the address `pingfen serve` printed",
         "请求未带工作台的令牌：请打开 `pingfen serve` 所显示的地址",
     ),
-    "PF854": ("the workbench saves only .rule files, not `{path}`", "工作台只保存 .rule 文件，不能保存 `{path}`"),
+    "PF854": ("the workbench opens and saves only .rule files, not `{path}`", "工作台只打开和保存 .rule 文件，不能打开或保存 `{path}`"),
+    "PF858": (
+        "`{path}` has changed on disk since it was opened (another tab, or someone else): reload it, "
+        "or save under another name, so that neither change is lost",
+        "`{path}` 在打开之后已在磁盘上被修改（另一个标签页或其他人）：请重新载入，或另存为其他文件名，以免丢失任何一方的修改",
+    ),
+    "PF859": ("`{path}` is not a regular file: the workbench saves only files", "`{path}` 不是普通文件：工作台只能保存到文件"),
+    "PF860": (
+        "the request is not what the workbench expects: a JSON object with the rule text as `text`",
+        "请求格式不符：应为 JSON 对象，评分表文本在 `text` 中",
+    ),
     "PF855": (
         "serving on `{host}`: other machines can reach the workbench, and whoever has its address "
         "can read the folder's files and change its .rule files",

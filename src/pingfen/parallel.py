@@ -120,7 +120,8 @@ def cpu_quota(root: Path | None = None, own: Path | None = None) -> int | None:
     on one CPU's worth of time only take turns."""
     root, own = root or CGROUPS, own or OWN_CGROUPS
     try:
-        lines = own.read_bytes()[:65536].decode("utf-8", "replace").splitlines()
+        with own.open("rb") as handle:  # a few lines: read no more than a page's worth of them
+            lines = handle.read(65536).decode("utf-8", "replace").splitlines()
     except OSError:
         return None
     found: list[int] = []
@@ -147,10 +148,16 @@ def _quotas(root: Path, mount: str, path: str, read: Callable[[Path], int | None
     return [quota for group in groups if group.is_relative_to(base) and (quota := read(group)) is not None]
 
 
+def _head(path: Path) -> bytes:
+    """A control file's first bytes: one number or two."""
+    with path.open("rb") as handle:
+        return handle.read(256)
+
+
 def _v2_quota(group: Path) -> int | None:
     """cgroup v2's `cpu.max`: `QUOTA PERIOD` in µs, or `max PERIOD` for none."""
     try:
-        quota, period = (group / "cpu.max").read_bytes()[:256].split()[:2]
+        quota, period = _head(group / "cpu.max").split()[:2]
         return int(quota) // int(period) if quota != b"max" and int(period) > 0 else None
     except (OSError, ValueError):
         return None
@@ -159,8 +166,8 @@ def _v2_quota(group: Path) -> int | None:
 def _v1_quota(group: Path) -> int | None:
     """cgroup v1's `cpu.cfs_quota_us` over `cpu.cfs_period_us`; a quota of -1 is none."""
     try:
-        quota = int((group / "cpu.cfs_quota_us").read_bytes()[:64])
-        period = int((group / "cpu.cfs_period_us").read_bytes()[:64])
+        quota = int(_head(group / "cpu.cfs_quota_us"))
+        period = int(_head(group / "cpu.cfs_period_us"))
         return quota // period if quota > 0 and period > 0 else None
     except (OSError, ValueError):
         return None

@@ -170,17 +170,22 @@ def _step(text: str, indicator: str, points: Decimal, namer: Namer) -> Reading |
     named = _NAMED_REFERENCE.search(text)
     if named is not None and not re.fullmatch(rf"{NUMBER}%|0", named["ref"]):
         return None  # a reference that is another quantity (以上年执行率为基准): left to a person
+    how = _STARTED.search(text) or _WHOLE.search(text) or _PROPORTIONAL.search(text)
     if found["ref"]:
         reference = Decimal(found["ref"][:-1])
     else:
-        ref = _REFERENCE.search(text)
-        if ref is None:
+        taken = [m.span() for m in (found, how) if m is not None]  # the step's own sizes are no reference
+        refs = {_reference(m) for m in _REFERENCE.finditer(text)
+                if not _in_formula(text, m.start()) and not any(a <= m.start() < b for a, b in taken)}  # fmt: skip
+        if len(refs) != 1:  # none, or two (执行率达到100%…，低于60%不得分): which one the steps count from is a person's to say
             return None
-        reference = Decimal((ref["a"] or ref["b"] or "0%").rstrip("%"))
+        reference = refs.pop()
     step = number(found["step"]) if found["step"] else Decimal(1)
     said = "started" if _STARTED.search(text) else "whole" if _WHOLE.search(text) else None
     said = said or ("proportional" if _PROPORTIONAL.search(text) else None)
     counting = said or "proportional"
+    if _scores_more(_less(text, found, how, named), points, reference):
+        return None
     before = re.search(rf"(?:^|[。;,:])(?P<name>{_NAME})每(?:{'|'.join(_DIRECTIONS)})", text)
     subject = before["name"] if before is not None else _subject(text, indicator)  # 以100%为基准,X每超过…
     name = namer(subject)
@@ -188,6 +193,46 @@ def _step(text: str, indicator: str, points: Decimal, namer: Namer) -> Reading |
             f"{percent_text(reference)} counting {counting}")  # fmt: skip
     notes = ("原文未说明不足一个百分点如何计算，按比例计算（proportional）",) if said is None else ()
     return Reading("step", (_percent_input(name),), (line,), notes)
+
+
+def _reference(found: re.Match[str]) -> Decimal:
+    return Decimal((found["a"] or found["b"] or "0%").rstrip("%"))
+
+
+def _in_formula(text: str, at: int) -> bool:
+    """Whether the number at `at` multiplies a formula (完成率=实际完成数/计划数×100%)."""
+    return bool(re.search(r"(?:×|\*|x|乘以)$", text[:at]))
+
+
+def _less(text: str, *found: re.Match[str] | None) -> str:
+    """The text without what a reader took from it."""
+    spans = sorted(m.span() for m in found if m is not None)
+    kept, start = [], 0
+    for begin, end in spans:
+        kept.append(text[start:max(begin, start)])
+        start = max(start, end)
+    return "".join(kept) + text[start:]
+
+
+# What a reader left of a text must not score: a floor (低于60%不得分), a cap on what is taken
+# (扣分上限为2分), a case that takes everything (存在重大错误的，该项不得分), other points or thresholds.
+# A draft reads such a text as a person must: a judgment to write (docs/yearly-round.md).
+_MORE = re.compile(r"不得分|不计分|零分|上限|封顶|最多|至多|最高扣|扣分不超过|不超过\d+(?:\.\d+)?分|加分|另扣|再扣")
+_POINTS_LEFT = re.compile(rf"(?P<n>{NUMBER})分")
+_PERCENT_LEFT = re.compile(rf"(?P<n>{NUMBER})%")
+
+
+def _scores_more(rest: str, points: Decimal, reference: Decimal | None) -> bool:
+    """Whether `rest`, what a reader left, says more about the score than the reader wrote:
+    only the max (得10分) may be left, and for steps over a percent the reference (达到100%).
+    A count's text may describe its cases with percents (春节前下达全部专项资金的50%)."""
+    if _MORE.search(rest):
+        return True
+    if any(Decimal(m["n"]) != points for m in _POINTS_LEFT.finditer(rest)):
+        return True
+    if reference is None:
+        return False
+    return any(not _in_formula(rest, m.start()) and Decimal(m["n"]) != reference for m in _PERCENT_LEFT.finditer(rest))
 
 
 def _subject(text: str, indicator: str) -> str:
@@ -293,7 +338,7 @@ _UNITS = {"例": "例数", "个": "个数", "次": "次数", "项": "项数", "�
 
 def _count(text: str, indicator: str, points: Decimal, namer: Namer) -> Reading | None:
     found = _COUNT.search(text)
-    if found is None:
+    if found is None or _scores_more(_less(text, found), points, None):
         return None
     what = found["what"]
     before = re.search(rf"(?:^|[。;,:])(?P<subject>{_NAME})$", text[: found.start()])

@@ -308,8 +308,12 @@ def show(raw: object) -> str:
     if isinstance(raw, Decimal):  # plain unless the exponent would spell out a flood of zeros
         plain = raw.is_finite() and abs(raw.adjusted()) < SHOWN and -SHOWN < int(raw.as_tuple().exponent)
         return shorten(format(raw, "f") if plain else str(raw))
-    if isinstance(raw, int) and not isinstance(raw, bool):
+    if isinstance(raw, bool):  # as JSON and YAML write it (YAML's `yes` too), not Python's True
+        return "true" if raw else "false"
+    if isinstance(raw, int):
         return show(Decimal(raw))  # repr() of a huge int fails, and would be huge
+    if isinstance(raw, datetime.date | datetime.time | datetime.timedelta):  # a sheet's date or duration cell
+        return shorten(str(raw))  # 2024-03-31, 2 days, 0:00:00: not datetime.timedelta(days=2)
     return shorten(reprlib.repr(raw))  # bounded however large or deep the value
 
 

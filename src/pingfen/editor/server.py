@@ -67,8 +67,11 @@ class PingfenServer(LanguageServer):
         lines = text.split("\n")
         row = min(position.line, len(lines) - 1)
         start = sum(len(line) + 1 for line in lines[:row])
-        line, column = lines[row], 0
-        while column < len(line) and self.units(line[: column + 1]) <= position.character:
+        line, column, counted = lines[row], 0, 0
+        while column < len(line):  # each character counted once: a long line costs its length, not its square
+            counted += self.units(line[column])
+            if counted > position.character:
+                break
             column += 1
         return start + column
 

@@ -55,8 +55,34 @@ def loads_json(text: str, object_pairs_hook: Any = None) -> Any:
         data = json.loads(text, parse_float=json_number, parse_int=json_number, object_pairs_hook=object_pairs_hook)
     except RecursionError:
         raise too_deep() from None
+    except json.JSONDecodeError as error:
+        raise not_json(text, error) from None
     check_depth(data)
     return data
+
+
+# The json module's messages (its C scanner's and its Python one's), in Chinese; any other is shown as it is.
+_JSON_ZH = {
+    "Expecting value": "此处应为一个值（数、用英文双引号括起的文字、true、false、null、[…] 或 {…}）",
+    "Expecting property name enclosed in double quotes": "此处应为用英文双引号括起的名称",
+    "Expecting ',' delimiter": "此处缺少英文逗号",
+    "Expecting ':' delimiter": "此处缺少英文冒号",
+    "Unterminated string starting at": "文字没有结束：缺少英文双引号",
+    "Extra data": "多余的内容：一个 JSON 文件只能有一个值",
+    "Invalid control character at": "文字中有控制字符（换行须写作 \\n）",
+    "Invalid \\escape": "无效的转义（\\ 之后）",
+    "Invalid \\uXXXX escape": "无效的 \\u 转义",
+}
+
+
+def not_json(text: str, error: json.JSONDecodeError) -> TooBig:
+    """Why text is not JSON, where, in both languages (the json module's English alone said it)."""
+    if not text.strip():
+        return TooBig("the file is empty: it holds no JSON value", "文件是空的，没有 JSON 值")
+    zh = _JSON_ZH.get(error.msg, error.msg)
+    if "\n" not in text.rstrip("\r\n"):  # one line (a JSON Lines row names its line itself): the column
+        return TooBig(f"column {error.colno}: {error.msg}", f"第 {error.colno} 列：{zh}")
+    return TooBig(f"line {error.lineno}, column {error.colno}: {error.msg}", f"第 {error.lineno} 行第 {error.colno} 列：{zh}")
 
 
 def too_deep() -> TooBig:

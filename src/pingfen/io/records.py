@@ -102,8 +102,8 @@ def load_yaml(text: str) -> Any:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         if isinstance(error, yaml.constructor.ConstructorError):
-            raise _at("a value of a kind a data file cannot hold (a `!!` tag)",
-                      "数据文件不能包含此类值（`!!` 标记）", mark) from None  # fmt: skip
+            raise _at("a value of a kind a data file cannot hold (a tag: `!…` or `!!…`)",
+                      "数据文件不能包含此类值（类型标签：`!…` 或 `!!…`）", mark) from None  # fmt: skip
         if isinstance(error, yaml.composer.ComposerError):
             raise _at("an alias (`*name`) with no anchor (`&name`) before it",
                       "别名（`*名称`）之前没有对应的锚点（`&名称`）", mark) from None  # fmt: skip

@@ -14,6 +14,7 @@ from html import escape
 
 from pingfen.display import digits, number
 from pingfen.lang import Lang
+from pingfen.reasons import shown
 from pingfen.report.filing import FANG_CSS, SONG_CSS, Filing, colon, heading, signature_lines
 from pingfen.report.layout import WORDS, GroupCell, depth, grid, level_names, outside_rows, score_text, scored_label
 from pingfen.result import NodeResult, Result
@@ -84,7 +85,7 @@ def chart(result: Result, lang: Lang = "zh") -> str:
             f'<text x="0" y="{y + 17}">{escape(top.name)}</text>'
             f'<rect class="bar-max" x="{_px(_LABEL_WIDTH)}" y="{y}" width="{_px(full)}" height="22" rx="3"/>'
             f'<rect class="bar-score" x="{_px(_LABEL_WIDTH)}" y="{y}" width="{_px(got)}" height="22" rx="3"/>'
-            f'<text x="{_px(_LABEL_WIDTH + full + 8)}" y="{y + 17}">{number(top.score)} / {number(top.max)}</text>'
+            f'<text x="{_px(_LABEL_WIDTH + full + 8)}" y="{y + 17}">{shown(top.score)} / {number(top.max)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

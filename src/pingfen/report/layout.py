@@ -17,6 +17,7 @@ from attrs import frozen
 
 from pingfen.display import number
 from pingfen.lang import Lang
+from pingfen.reasons import shown
 from pingfen.result import NodeResult, Result, not_applicable
 
 _LEVELS_ZH = "一二三四五六七八九"
@@ -110,8 +111,8 @@ def group_label(node: Node, lang: Lang, score: Decimal | None = None) -> str:
     if score is None:
         return f"{node.name}（{top}分）" if lang == "zh" else f"{node.name} ({top})"
     if lang == "zh":
-        return f"{node.name}（分值 {top}，得分 {number(score)}）"
-    return f"{node.name} (max {top}, score {number(score)})"
+        return f"{node.name}（分值 {top}，得分 {shown(score)}）"
+    return f"{node.name} (max {top}, score {shown(score)})"
 
 
 def scored_label(node: Node, lang: Lang) -> str:
@@ -125,8 +126,10 @@ def scored_label(node: Node, lang: Lang) -> str:
 
 
 def score_text(node: NodeResult, lang: Lang) -> str:
-    """A row's score as a report shows it: the number, or 不适用 (N/A) for a row that does not apply."""
-    return number(node.score) if node.applies else not_applicable(lang)
+    """A row's score as a report shows it: the number as its reasons show numbers (every digit
+    up to 6 decimals, so that printed rows add up to their group: 2.995, not 3), or 不适用 (N/A)
+    for a row that does not apply."""
+    return shown(node.score) if node.applies else not_applicable(lang)
 
 
 def grade_bands(grades: Sequence[tuple[str, str | None, Decimal | None]], lang: Lang) -> str:

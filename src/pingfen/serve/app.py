@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
+import hashlib
 import json
 import os
 import secrets
@@ -33,7 +34,8 @@ from starlette.staticfiles import StaticFiles
 from pingfen.errors import OutputError, PingfenError, RubricError
 from pingfen.io.write import atomic_open, write_text
 from pingfen.lang import Lang
-from pingfen.loader import read_rule
+from pingfen.loader import diagnose, read_rule
+from pingfen.messages import message
 from pingfen.serve import work
 from pingfen.serve.folder import BATCH_SUFFIXES, RULE_SUFFIX, Denied, Folder
 from pingfen.syntax.scan import MAX_CHARS
@@ -156,11 +158,15 @@ class Workbench:
             if path.suffix != RULE_SUFFIX:
                 raise Denied("PF854", 400, path=request.query_params.get("path", ""))
             text = read_rule(path)
+            if len(text) > MAX_CHARS:  # read_rule stops at the limit: never shown cut, to be saved cut
+                raise RubricError(diagnose(text, str(path)))
         except Denied as denied:
             return _denied(denied, lang)
         except RubricError as error:  # not UTF-8, too long: the finding, as `pingfen check` gives it
             return JSONResponse({"code": error.diagnostics[0].code, "message": error.render(lang)}, status_code=422)
-        return JSONResponse({"path": request.query_params["path"], "text": text})
+        except OSError:  # not readable
+            return _denied(Denied("PF851", 404, path=request.query_params.get("path", "")), lang)
+        return JSONResponse({"path": request.query_params["path"], "text": text, "version": _version(text)})
 
     async def save(self, request: Request) -> Response:
         lang = _lang(request.query_params.get("lang"), self.lang)
@@ -170,18 +176,28 @@ class Workbench:
             path = self.folder.resolve(name, exists=False)
             if path.suffix != RULE_SUFFIX:
                 raise Denied("PF854", 400, path=name)
-            if not path.parent.is_dir():
-                raise Denied("PF851", 404, path=str(Path(name).parent))
+            try:
+                if not path.parent.is_dir():
+                    raise Denied("PF851", 404, path=str(Path(name).parent))
+                if path.exists() and not path.is_file() and not path.is_dir():  # a FIFO would block the save for ever
+                    raise Denied("PF859", 400, path=name)
+            except OSError:  # a name too long for the system
+                raise Denied("PF851", 404, path=name) from None
             text = body.decode("utf-8")
+            # The version the page opened ("" for a new file): a file changed on disk since, by
+            # someone else or another tab, is not overwritten. A client that sends none saves as asked.
+            expected = request.query_params.get("version")
+            if expected is not None and await run_in_threadpool(_version_of, path) != (expected or None):
+                raise Denied("PF858", 409, path=name)
         except Denied as denied:
             return _denied(denied, lang)
         except UnicodeDecodeError:
-            return JSONResponse({"code": "PF006", "message": "UTF-8"}, status_code=400)
+            return JSONResponse({"code": "PF006", "message": message("PF006", lang, {"byte": "?"})}, status_code=400)
         try:
             await run_in_threadpool(write_text, path, text)  # atomic: a failed save leaves the file as it was
         except OutputError as error:  # a folder by that name, no space left, not writable (PF702-PF704)
             return JSONResponse({"code": error.code, "message": error.message(lang)}, status_code=409)
-        return JSONResponse({"path": name, "saved": len(text)})
+        return JSONResponse({"path": name, "saved": len(text), "version": _version(text)})
 
     def post(self, job: Callable[[str, str, Lang], Mapping[str, Any]]) -> Callable[[Request], Awaitable[Response]]:
         """An endpoint that runs `job` on the posted rule text."""
@@ -286,8 +302,8 @@ class Workbench:
             data = json.loads(body)
         except (ValueError, RecursionError):
             data = None
-        if not isinstance(data, dict):
-            data = {}
+        if not isinstance(data, dict) or not isinstance(data.get("text", ""), str):  # answered, never read as ""
+            raise Denied("PF860", 400)
         lang = _lang(data.get("lang"), self.lang)
         given_text, given_name = data.get("text"), data.get("name")
         text = given_text if isinstance(given_text, str) else ""
@@ -297,6 +313,22 @@ class Workbench:
         path = self.folder.resolve(name, exists=False)
         await run_in_threadpool(self.folder.confine, text, path)
         return text, str(path), lang, data
+
+
+def _version(text: str) -> str:
+    """What a save compares: the text's digest, as read_rule gives it."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _version_of(path: Path) -> str | None:
+    """The version of the file at `path` now; None when there is none. A file that cannot be
+    read as a rule file has a version no page holds."""
+    if not path.exists():
+        return None
+    try:
+        return _version(read_rule(path))
+    except (OSError, RubricError):
+        return "unreadable"
 
 
 async def _body(request: Request, limit: int) -> bytes:

@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 from pingfen import ast
 from pingfen.errors import PingfenError, RubricError
 from pingfen.lang import Lang
-from pingfen.loader import read_rule
+from pingfen.loader import as_parsed, read_rule
 from pingfen.messages import message
 from pingfen.syntax.extends import MAX_EXTENDS
 from pingfen.syntax.parser import parse
@@ -49,11 +49,14 @@ class Folder:
         relative = PurePosixPath(name.replace("\\", "/"))
         if not name or "\x00" in name or relative.is_absolute() or ".." in relative.parts:
             raise Denied("PF850", 403, path=name)
-        path = (self.root / relative).resolve()  # through every link, as the OS would open it
-        if path == self.root or not path.is_relative_to(self.root):
-            raise Denied("PF850", 403, path=name)
-        if exists and not path.is_file():
-            raise Denied("PF851", 404, path=name)
+        try:
+            path = (self.root / relative).resolve()  # through every link, as the OS would open it
+            if path == self.root or not path.is_relative_to(self.root):
+                raise Denied("PF850", 403, path=name)
+            if exists and not path.is_file():
+                raise Denied("PF851", 404, path=name)
+        except (OSError, RuntimeError):  # a name too long, a loop of links (RuntimeError before Python 3.13)
+            raise Denied("PF851", 404, path=name) from None
         return path
 
     def confine(self, text: str, path: Path) -> None:
@@ -62,7 +65,7 @@ class Folder:
         for _ in range(MAX_EXTENDS + 1):
             if "extends" not in text:  # no parse for the common case, on every keystroke
                 return
-            module, _found = parse(text)
+            module, _found = parse(as_parsed(text))  # as the loader will read it: a lone CR ends a comment
             bases = [item for item in module.items if isinstance(item, ast.Extends)] if module else []
             if not bases:
                 return
@@ -75,7 +78,10 @@ class Folder:
                 return
 
     def _inside(self, target: Path, written: str) -> Path:
-        resolved = target.resolve()
+        try:
+            resolved = target.resolve()
+        except (OSError, RuntimeError):  # a loop of links: the loader says why it cannot read it (PF120)
+            return target
         if not resolved.is_relative_to(self.root):
             raise Denied("PF850", 403, path=written)
         return resolved
@@ -104,11 +110,11 @@ class Folder:
                 continue
             try:
                 real = entry.resolve()
-            except OSError:
+                if not real.is_relative_to(self.root):  # a link out is neither listed nor opened
+                    continue
+                if entry.is_dir() and not entry.is_symlink() and depth < MAX_DEPTH:
+                    yield from self._walk(entry, depth + 1)
+                elif entry.is_file():
+                    yield entry
+            except (OSError, RuntimeError):  # a loop of links (RuntimeError before Python 3.13): not listed
                 continue
-            if not real.is_relative_to(self.root):  # a link out is neither listed nor opened
-                continue
-            if entry.is_dir() and not entry.is_symlink() and depth < MAX_DEPTH:
-                yield from self._walk(entry, depth + 1)
-            elif entry.is_file():
-                yield entry

@@ -161,7 +161,7 @@
 
   function open(path) {
     return api("GET", "/api/file?path=" + encodeURIComponent(path)).then(function (data) {
-      current = { path: data.path, saved: data.text };
+      current = { path: data.path, saved: data.text, version: data.version };
       lastInputs = null;
       $("table-frame").srcdoc = ""; // another file's table must not stand for this one's
       editor.setValue(data.text);
@@ -182,7 +182,7 @@
     var path = window.prompt(w("new_name"), "新评分表.rule");
     if (!path) return;
     if (!/\.rule$/.test(path)) path += ".rule";
-    current = { path: path, saved: null };
+    current = { path: path, saved: null, version: "" }; // "": the save refuses to replace a file made meanwhile
     lastInputs = null;
     $("table-frame").srcdoc = "";
     $("file-select").appendChild(el("option", { value: path }, path));
@@ -192,8 +192,10 @@
   $("save").addEventListener("click", function () {
     if (!current.path) return;
     var text = editor.getValue();
-    api("PUT", "/api/file?path=" + encodeURIComponent(current.path), text).then(function () {
+    var version = current.version === undefined ? "" : "&version=" + encodeURIComponent(current.version);
+    api("PUT", "/api/file?path=" + encodeURIComponent(current.path) + version, text).then(function (data) {
       current.saved = text;
+      current.version = data.version; // PF858 for a file changed on disk since it was opened
       $("save-status").textContent = w("saved");
       return loadFiles(current.path);
     }, function (error) { $("save-status").textContent = error.message; });
