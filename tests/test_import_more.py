@@ -194,3 +194,25 @@ def test_two_indicators_named_alike_stay_two(tmp_path: Path) -> None:
     book.save(tmp_path / "表.xlsx")
     rubric = pingfen.loads(import_table(tmp_path / "表.xlsx").text, "imported.rule")
     assert [(g.name, len(g.children)) for g in rubric.tree] == [("管理", 2)]  # the second renamed (管理制度)
+
+
+def test_points_shared_by_three_that_no_decimal_holds_are_split_in_cents_for_a_person_to_confirm(tmp_path: Path) -> None:
+    """One 分值 of 10 merged over three indicators gave each 3.333333333333333333333333333 and
+    the group 9.999999999999999999999999999, with no word to check it."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["一级指标", "二级指标", "分值", "评分标准"])
+    for name in ("经济效益", "社会效益", "生态效益"):
+        sheet.append(["效果", name, 10 if name == "经济效益" else None, "由评价组评定。"])
+    sheet.merge_cells("C2:C4")
+    sheet.append(["总分", "", 10, ""])
+    book.save(tmp_path / "表.xlsx")
+    text = import_table(tmp_path / "表.xlsx").text
+    rubric = pingfen.loads(text, "imported.rule")
+    assert [(i.name, i.max) for i in rubric.tree[0].children] == [("经济效益", D("3.33")), ("社会效益", D("3.33")),
+                                                                  ("生态效益", D("3.34"))]  # fmt: skip
+    assert rubric.tree[0].max == 10
+    assert text.count("# TODO: 原表 3 项共 10 分，不能平均分为有限位小数，暂按 3.33、3.33、3.34 分配；请核对后删去本行") == 3

@@ -399,3 +399,17 @@ def test_a_broken_file_and_positions_in_utf16(tmp_path: Path) -> None:
         assert "let 𠀀差 = 100% - 执行率\n" in apply(astral, edits_of(rename, uri))
 
     run(scenario, log=tmp_path / "server.log")
+
+
+def test_a_document_not_opened_and_not_on_disk_is_answered_not_a_traceback(tmp_path: Path) -> None:
+    """An `untitled:` buffer, or a file gone from disk, asked about before it is opened: the
+    server answered −32603 with FileNotFoundError and a Python traceback in its data."""
+
+    async def scenario(s: Session) -> None:
+        for uri in ("untitled:Untitled-1", (tmp_path / "没有.rule").as_uri()):
+            doc = lsp.TextDocumentIdentifier(uri)
+            origin = lsp.Position(line=0, character=0)
+            assert await ask(s.client.text_document_hover_async(lsp.HoverParams(doc, origin))) is None
+            assert await ask(s.client.text_document_definition_async(lsp.DefinitionParams(doc, origin))) is None
+
+    run(scenario, log=tmp_path / "server.log")

@@ -366,9 +366,11 @@ def test_batch_refuses_other_files(client: TestClient) -> None:
 
 def test_an_unreadable_batch_file_is_an_answer_not_a_crash(client: TestClient) -> None:
     upload = base64.b64encode(b"PK\x03\x04 not really a workbook").decode()
-    response = client.post("/api/batch", json={"text": RULE, "file_name": "d.xlsx", "data": upload})
+    response = client.post("/api/batch", json={"text": RULE, "file_name": "各单位.xlsx", "data": upload})
     assert response.status_code == 422
     assert response.json()["code"].startswith("PF5")
+    said = response.json()["message"]  # the file the user chose, not the private copy, and no "错误[…]:" again
+    assert "`各单位.xlsx`" in said and "pingfen-upload" not in said and not said.startswith("错误")
 
 
 def test_templates(client: TestClient) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -274,6 +274,9 @@ def _levels(grid: Grid, r: int) -> list[int]:
 # ---------------------------------------------------------------- the tree
 
 
+_CENT = Decimal("0.01")  # a share of points that no decimal holds is split in cents
+
+
 @define
 class Node:
     name: str
@@ -496,8 +499,19 @@ class _Builder:
         for origin, leaves in holders.items():
             value = _number(self.grid[origin[0]][origin[1]].text)
             assert value is not None
+            share = value / len(leaves)
+            if len(leaves) > 1 and share != share.quantize(_CENT, rounding=ROUND_DOWN):
+                # 10 over 3 is no decimal: shared in cents, the rest on the last, for a person to confirm
+                cents = share.quantize(_CENT, rounding=ROUND_DOWN)
+                parts = [cents] * (len(leaves) - 1) + [value - cents * (len(leaves) - 1)]
+                said = "、".join(plain(p) for p in parts)
+                for leaf, part in zip(leaves, parts, strict=True):
+                    leaf.points = part
+                    leaf.notes.append(f"TODO: 原表 {len(leaves)} 项共 {plain(value)} 分，不能平均分为有限位小数，"
+                                      f"暂按 {said} 分配；请核对后删去本行")  # fmt: skip
+                continue
             for leaf in leaves:
-                leaf.points = value / len(leaves)
+                leaf.points = share
                 if len(leaves) > 1:
                     leaf.notes.append(f"原表 {len(leaves)} 项共 {plain(value)} 分，平均分配，每项 {plain(leaf.points)} 分")
 

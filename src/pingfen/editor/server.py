@@ -40,10 +40,13 @@ class PingfenServer(LanguageServer):
         self.analyses: dict[str, Analysis] = {}
 
     def analysis(self, uri: str) -> Analysis:
-        document = self.workspace.get_text_document(uri)
+        try:
+            source = self.workspace.get_text_document(uri).source  # pygls reads one not opened from disk
+        except (OSError, ValueError):  # not opened and no file (an `untitled:` buffer): nothing to analyse, not a traceback
+            source = ""
         found = self.analyses.get(uri)
-        if found is None or found.text != _normal(document.source):
-            found = self.analyses[uri] = analyse(document.source, _path(uri))
+        if found is None or found.text != _normal(source):
+            found = self.analyses[uri] = analyse(source, _path(uri))
         return found
 
     # ------------------------------------------------------------ positions

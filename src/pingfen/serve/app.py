@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote
 
+from attrs import evolve
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -31,7 +32,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from pingfen.errors import OutputError, PingfenError, RubricError
+from pingfen.errors import DataError, OutputError, PingfenError, RubricError
 from pingfen.io.write import atomic_open, write_text
 from pingfen.lang import Lang
 from pingfen.loader import diagnose, read_rule
@@ -240,10 +241,13 @@ class Workbench:
                     raise Denied("PF857", 400, name=upload) from None
             if len(content) > MAX_UPLOAD:
                 raise Denied("PF852", 413, size=len(content), limit=MAX_UPLOAD)
-            result = await run_in_threadpool(self._scored, text, name, content, suffix, lang)
+            result = await run_in_threadpool(self._scored, text, name, content, suffix, lang, upload)
         except Denied as denied:
             return _denied(denied, lang)
-        except PingfenError as error:  # the file itself cannot be read (PF509…)
+        except DataError as error:  # the file itself cannot be read (PF508, PF509…): its message, without the prefix
+            return JSONResponse({"code": error.code, "message": "；".join(p.message(lang) for p in error.problems)
+                                 if lang == "zh" else "; ".join(p.message(lang) for p in error.problems)}, status_code=422)  # fmt: skip
+        except PingfenError as error:
             return JSONResponse({"code": getattr(error, "code", "PF509"), "message": _worded(error, lang)}, status_code=422)
         files: dict[str, Download] = dict(result.files)
         files[work.reports_name(lang)] = functools.partial(self._reports, text, name, content, suffix, lang)
@@ -252,10 +256,17 @@ class Workbench:
         return JSONResponse({**result.table, "downloads": links})
 
     @staticmethod
-    def _scored(text: str, name: str, content: bytes, suffix: str, lang: Lang) -> work.Batch:
-        # The upload is scored from a private temporary file, never from (or into) the folder.
+    def _scored(text: str, name: str, content: bytes, suffix: str, lang: Lang, upload: str) -> work.Batch:
+        # The upload is scored from a private temporary file, never from (or into) the folder;
+        # a message names the file the user chose, not that one.
         with tempfile.TemporaryDirectory(prefix="pingfen-upload-") as scratch:
-            return work.batch(text, name, _uploaded(Path(scratch), suffix, content), lang)
+            private = _uploaded(Path(scratch), suffix, content)
+            try:
+                return work.batch(text, name, private, lang)
+            except DataError as error:
+                named = [evolve(p, args={**p.args, "path": upload}) if p.args.get("path") == str(private) else p
+                         for p in error.problems]  # fmt: skip
+                raise DataError(named, error.record) from None
 
     @staticmethod
     def _reports(text: str, name: str, content: bytes, suffix: str, lang: Lang) -> tuple[bytes, str]:
