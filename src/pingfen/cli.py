@@ -491,6 +491,17 @@ def _eval_duckdb(args: argparse.Namespace, lang: Lang, err: TextIO) -> int:
     from pingfen.loader import load
     from pingfen.sql import SqlRefusal
 
+    # The engine writes every column of the file through (an id too) in the format -o names:
+    # an option of the Python path would be ignored, silently (--id-column nonesuch said nothing).
+    ignored = [flag for flag, given in (("--id-column", args.id_column), ("--format", args.format), ("--jobs", args.jobs))
+               if given is not None]  # fmt: skip
+    if ignored:
+        from pingfen.errors import UsageError
+
+        flags = " ".join(ignored)
+        raise UsageError(f"{flags}: only without --engine duckdb, which writes every column of the file through, in the format "
+                         "of -o's extension, on its own threads",
+                         f"{flags} 只用于不加 --engine duckdb 的评分：DuckDB 原样写出文件的各列，按 -o 的扩展名选择格式，并自行多线程运行")  # fmt: skip
     rubric = _unsound(args.ruleset, lang, err) if args.allow_unsound else load(args.ruleset, tests=False)
     try:
         scored = score_with_duckdb(rubric, args.data, args.output, ruleset=args.ruleset, lang=lang, progress=getattr(err, "raw", err),

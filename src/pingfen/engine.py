@@ -28,6 +28,7 @@ from sqlglot import exp
 
 from pingfen.errors import UsageError
 from pingfen.evaluate.rubric import Rubric, numbered_columns
+from pingfen.io.records import unreadable
 from pingfen.io.tables import cell_value, csv_columns, csv_delimiter, csv_encoding, open_workbook, xlsx_errors
 from pingfen.io.write import atomic_open, atomic_path, refuse_inputs
 from pingfen.lang import Lang
@@ -433,8 +434,8 @@ def _utf8(data: str, path: str, encoding: str | None) -> str:
         if codecs.lookup(encoding).name == "utf-8":
             return data
         _recode(data, path, encoding)
-    except LookupError:
-        raise _refuse("PF831", {"data": data, "detail": f"unknown encoding {encoding!r}"}) from None
+    except LookupError:  # as `pingfen eval` words it (PF508), in the reader's language
+        raise unreadable(Path(data), f"unknown encoding {encoding!r}", f"未知的编码 {encoding!r}") from None
     except OSError as error:
         raise _refuse("PF831", {"data": data, "detail": OSReason.of(error)}) from None
     return path
