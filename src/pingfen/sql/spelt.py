@@ -97,15 +97,19 @@ def one_form(digits: exp.Expr) -> exp.Expr:
     return case((exp.and_(short, fn("REGEXP_FULL_MATCH", digits.copy(), s(NUMBER_FORM.pattern))), digits.copy()))
 
 
-def kept(number: exp.Expr, value: exp.Expr, places: int = 20) -> exp.Expr:
+def kept(number: exp.Expr, value: exp.Expr, places: int = 20, fraction: bool = False) -> exp.Expr:
     """A number's text, if the query keeps it exactly (its `value` cast, of `places` decimals),
     else, for one it cannot (beyond 10^18, or a digit other than 0 past the `places`th decimal:
     `1E999`, `1E-999`, `0.8999999999999999999999`), ±10^17, which the query refuses (its
     bounds' PF503, PF523 or its range's PF800) rather than read as NULL (PF502) or score as
     another number (0, 0.9). NULL for no number."""
-    lost = exp.or_(exp.Is(this=value.copy(), expression=exp.Null()), beyond(number, places))
     huge = case((fn("STARTS_WITH", number.copy(), s("-")), s("-1E17")), default=s("1E17"))
-    return case((exp.Is(this=number.copy(), expression=exp.Null()), exp.Null()), (lost, huge), default=number.copy())
+    unread = (exp.Is(this=number.copy(), expression=exp.Null()), exp.Null())
+    if fraction:  # a count's: a digit past the places is a fraction, refused as one (its PF503), read as ½
+        return case(unread, (exp.Is(this=value.copy(), expression=exp.Null()), huge), (beyond(number, places), s("0.5")),
+                    default=number.copy())  # fmt: skip
+    lost = exp.or_(exp.Is(this=value.copy(), expression=exp.Null()), beyond(number, places))
+    return case(unread, (lost, huge), default=number.copy())
 
 
 def beyond(number: exp.Expr, places: int) -> exp.Expr:
@@ -185,7 +189,8 @@ class SpeltCompiler(FormsCompiler):
         text = self.bind(Frag(case((fast.sql.copy(), exp.Null()), default=stripped(raw.sql)), fast.depth))
         sign = spec.type == "percent"
         signed = self.bind(Frag(exp.and_(exp.Not(this=exp.Is(this=text.sql.copy(), expression=exp.Null())), percent_sign(text.sql)) if sign else exp.false(), text.depth))
-        number = self.number(self.bind(Frag(case((signed.sql.copy(), exp.Null()), default=text.sql.copy()), signed.depth)) if sign else text, NUM)
+        number = self.number(self.bind(Frag(case((signed.sql.copy(), exp.Null()), default=text.sql.copy()), signed.depth)) if sign else text, NUM,
+                             count=spec.type == "count")  # fmt: skip
         read = self.bind(Frag(case((fast.sql.copy(), cast(raw.sql.copy(), TEXT)), (_blank(text.sql), exp.Null()),
                                    (exp.Not(this=exp.Is(this=number.sql.copy(), expression=exp.Null())), number.sql.copy()),
                                    (one_of(text.sql, NA_WORDS), text.sql.copy()), default=UNREAD.copy()), number.depth))  # fmt: skip
@@ -265,10 +270,10 @@ class SpeltCompiler(FormsCompiler):
         day = cast(exp.Add(this=EPOCH.copy(), expression=cast(value.copy(), exp.DataType.build("INT"))), TEXT)
         return self.bind(Frag(case((exp.and_(inside, whole), day)), digits.depth))
 
-    def number(self, text: Frag, to: exp.DataType) -> Frag:
+    def number(self, text: Frag, to: exp.DataType, count: bool = False) -> Frag:
         """The cell's number as text the query reads exactly as `to` (see `kept`), NULL where the
         text is no number: a column per step."""
         digits = self.bind(Frag(one_form(ascii_number(text.sql)), text.depth))
         value = self.bind(Frag(exp.TryCast(this=digits.sql.copy(), to=to.copy(), safe=True), digits.depth))
         places = int(to.expressions[1].this.name)  # DECIMAL(38, s): a percent's number keeps 18, ÷ 100 the query's 20
-        return self.bind(Frag(kept(digits.sql, value.sql, places), value.depth))
+        return self.bind(Frag(kept(digits.sql, value.sql, places, fraction=count), value.depth))
