@@ -66,3 +66,14 @@ def test_fmt_stdin_to_stdout(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO(MESSY))
     code, out, _ = run("fmt", "-")
     assert code == 0 and out == TIDY
+
+
+def test_a_file_with_lone_carriage_returns_is_formatted_whole(tmp_path: Path) -> None:
+    """A lone CR ends a line for the loader, but the formatter read the rest of the file after
+    `# c1` as that comment: never formatted, and `fmt --check` passed it."""
+    path = tmp_path / "cr.rule"
+    path.write_bytes('rubric "cr" {\r  total 5\r}\r\rinput x: count # c1\r\rindicator    甲 5 {deduct 1 per 1 of x}\r'.encode())
+    assert main(["fmt", str(path)], io.StringIO(), io.StringIO()) == 0
+    text = path.read_text(encoding="utf-8")
+    assert "\r" not in text and "input x: count  # c1\n" in text and "indicator 甲 5 {\n  deduct 1 per x\n}\n" in text
+    assert main(["fmt", "--check", str(path)], io.StringIO(), io.StringIO()) == 0

@@ -191,3 +191,13 @@ def test_coverage_of_no_examples_is_zero() -> None:
     rubric = pingfen.loads(RUBRIC.split("example")[0])
     cov = Coverage.of(rubric, [])
     assert cov.covered() == (0, 10) and len(cov.missed()) == 10
+
+
+def test_an_approximate_expectation_is_shown_with_the_places_it_is_written_with(tmp_path: Path) -> None:
+    """`expect 控制 ~= 4.170` failing said "expected 4.17, got 0.83… (≈ 0.833)": the places
+    that decide the rounding were dropped from the expected value."""
+    example = ('\nexample "超编" {\n  given { 在职人数: 13, 编制人数: 12, 满意度: 95%, 已制定: 是 }\n'
+               "  expect 控制 ~= 4.170\n  expect 控制 ~= 5.0\n}\n")  # fmt: skip
+    code, out, _ = run("test", "--lang", "en", write(tmp_path, example))
+    assert code == 1
+    assert "expected 4.170, got 0.83… (≈ 0.833)" in out and "expected 5.0, got 0.83… (≈ 0.8)" in out, out

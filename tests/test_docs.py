@@ -292,6 +292,7 @@ SQL_CODES |= {"PF816"}  # `eval --reasons` without the DuckDB engine: tests/test
 SQL_CODES |= {"PF820"}  # a panel for a dialect without exact list functions: tests/test_sql_forms_last.py
 SQL_CODES |= {"PF728"}  # a CSV row far longer than its header stops the DuckDB engine: tests/test_engine_short_rows.py
 SQL_CODES |= {"PF731"}  # a file's column named as an output's, left out by the DuckDB engine: tests/test_engine_clashing_columns.py
+SQL_CODES |= {"PF733"}  # a column named as an input but for letter case: tests/test_engine_csv_header.py
 SQL_CODES |= {"PF729"}  # two header names told apart by letter case only, for the DuckDB engine: tests/test_engine_csv_header.py
 
 

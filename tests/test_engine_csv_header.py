@@ -172,3 +172,44 @@ def test_a_last_line_with_a_quote_and_no_line_end(tmp_path: Path) -> None:
     data = tmp_path / "d.csv"
     data.write_bytes(b'id,\xe4\xba\xba\xe6\x95\xb0,\xe6\xaf\x94\xe7\x8e\x87\n1,5,95%\n2,2,"80%",,,,,,,,,,,,"a,b"')
     assert [r[1] for r in _same(tmp_path, data)] == [None, "PF520"]
+
+
+LATIN = """rubric "latin" { total 10 }
+input rate: percent >= 0 and <= 100%
+input cnt: count
+indicator R 5 { bands rate { >= 90% -> 5
+ else -> 0 } }
+indicator C 5 { deduct 1 per cnt }
+"""
+
+
+def _latin(tmp_path: Path, data: Path, *, engine: bool = True) -> tuple[int, str, str]:
+    rule, out = tmp_path / "latin.rule", tmp_path / "latin.out.csv"
+    rule.write_text(LATIN, encoding="utf-8")
+    out.unlink(missing_ok=True)
+    err = io.StringIO()
+    code = main(["eval", *(["--engine", "duckdb"] if engine else []), str(rule), str(data), "-o", str(out)], io.StringIO(), err)
+    return code, out.read_text(encoding="utf-8-sig") if out.exists() else "", err.getvalue()
+
+
+@needs_duckdb
+def test_a_column_named_as_an_input_but_for_letter_case_is_refused_not_read_as_it(tmp_path: Path) -> None:
+    """`RATE` for the input `rate`: pingfen eval finds `rate` missing (PF501), DuckDB read RATE
+    as it and scored the row."""
+    data = tmp_path / "d.csv"
+    data.write_text("id,RATE,cnt\nx,95%,1\n", encoding="utf-8")
+    assert "PF501" in _latin(tmp_path, data, engine=False)[2]
+    code, written, said = _latin(tmp_path, data)
+    assert code == 2 and written == "" and "PF733" in said and "`RATE`" in said and "`rate`" in said, said
+
+
+@needs_duckdb
+def test_an_input_no_column_is_named_as_is_missing_in_every_row(tmp_path: Path) -> None:
+    """It stopped the engine with DuckDB's English binder error (PF831); pingfen eval refuses
+    each row (PF501) and goes on."""
+    data = tmp_path / "d.csv"
+    data.write_text("id,cnt\nx,1\ny,0\n", encoding="utf-8")
+    code, written, said = _latin(tmp_path, data)
+    assert code == 1, said
+    rows = list(csv.DictReader(io.StringIO(written)))
+    assert [(r["id"], r["refusal"], r["refusal_input"], r["total"]) for r in rows] == [("x", "PF501", "rate", ""), ("y", "PF501", "rate", "")]

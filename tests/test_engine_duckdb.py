@@ -284,3 +284,29 @@ def test_ctrl_c_while_duckdb_scores_is_interrupted_not_an_internal_error(tmp_pat
     assert pressed.is_set()
     assert code == 130 and err.getvalue().strip().endswith("已中断"), err.getvalue()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.parquet", "r.rule"]
+
+
+@needs_duckdb
+def test_a_parquet_decimal_of_more_than_20_places_is_refused_where_the_query_would_round_it(tmp_path: Path) -> None:
+    """A DECIMAL(38, 25) column was cast to the query's 20 places: 0.8999999999999999999999999
+    was read as 0.9, past the band's 90%, and scored 10 where evaluate() gives 0."""
+    rule, data, out = tmp_path / "r.rule", tmp_path / "in.parquet", tmp_path / "out.csv"
+    rule.write_text('rubric "r" { total 10 }\ninput 率: percent >= 0 and <= 100%\ninput 分: number\n'
+                    "indicator 甲 5 { bands 率 { >= 90% -> 5\n else -> 0 } }\nindicator 乙 5 { score = min(分, 5) }\n",
+                    encoding="utf-8")  # fmt: skip
+    rates = ["0.8999999999999999999999999", "0.9", "0.95", "0.5000000000000000000000000"]
+    scores = ["5", "4.0000000000000000000000001", "3", "2"]
+    con = duckdb.connect()
+    rows = " UNION ALL ".join(f"SELECT {i} AS id, {r}::DECIMAL(38, 25) AS 率, {s}::DECIMAL(38, 25) AS 分"
+                              for i, (r, s) in enumerate(zip(rates, scores, strict=True)))  # fmt: skip
+    con.execute(f"COPY ({rows} ORDER BY id) TO '{data}' (FORMAT parquet)")
+    con.close()
+    assert main(["eval", "--engine", "duckdb", str(rule), str(data), "-o", str(out)], io.StringIO(), io.StringIO()) == 1
+    with out.open(encoding="utf-8", newline="") as f:
+        got = {row["id"]: row for row in csv.DictReader(f)}
+    rubric = pingfen.load(rule)
+    assert (got["0"]["total"], got["0"]["refusal"], got["0"]["refusal_input"]) == ("", "PF503", "率")  # never 10
+    assert (got["1"]["total"], got["1"]["refusal"], got["1"]["refusal_input"]) == ("", "PF800", "分")  # no bounds: its range
+    for i in ("2", "3"):
+        expected = rubric.evaluate({"率": Decimal(rates[int(i)]), "分": Decimal(scores[int(i)])}, ratios=True)
+        assert (Decimal(got[i]["total"]), got[i]["refusal"]) == (expected.total, "")

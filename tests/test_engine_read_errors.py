@@ -117,3 +117,25 @@ def test_bytes_that_are_not_utf8_past_the_first_64_kib(tmp_path: Path) -> None:
     assert (code, said) == (2, f"pingfen eval: PF512: 无法按 utf-8 编码读取 `{data}`（约第 40002 行），请用 `--encoding` 指定正确的编码")
     python_code, python_said = _run(tmp_path, data, "--encoding", "utf-8", engine=False)
     assert python_code == 2 and _words(said) == _words(python_said)
+
+
+@needs_duckdb
+def test_an_unknown_encoding_is_pf508_as_pingfen_eval_says(tmp_path: Path) -> None:
+    """It was PF831 with Python's English cause in the Chinese message."""
+    data = tmp_path / "d.csv"
+    data.write_text("id,人数\n甲,2\n", encoding="utf-8")
+    code, said = _run(tmp_path, data, "--encoding", "nonesuch")
+    python_code, python_said = _run(tmp_path, data, "--encoding", "nonesuch", engine=False)
+    assert code == python_code == 2 and said == python_said
+    assert said == f"错误[PF508]: 无法读取 `{data}`：未知的编码 'nonesuch'"
+
+
+@needs_duckdb
+@pytest.mark.parametrize("option", [("--id-column", "人数"), ("--format", "csv"), ("--jobs", "2")])
+def test_an_option_of_the_python_path_is_refused_not_ignored(tmp_path: Path, option: tuple[str, str]) -> None:
+    """--id-column nonesuch was accepted and did nothing (exit 0)."""
+    data = tmp_path / "d.csv"
+    data.write_text("id,人数\n甲,2\n", encoding="utf-8")
+    code, said = _run(tmp_path, data, *option)
+    assert code == 2 and said.startswith(f"pingfen eval: {option[0]} 只用于不加 --engine duckdb 的评分")
+    assert not (tmp_path / "o.csv").exists()

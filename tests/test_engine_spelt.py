@@ -76,7 +76,10 @@ RUBRIC = pingfen.loads(RUBRIC_TEXT, "r.rule", tests=False)
 
 NUMBERS = ["95", "0.95", "95%", "９５％", "95 %", "1,200", "１，２００", "1,2", "1_000", "1_2", "12,34,567", " 7 ", "\u30007\u3000",
            "1e2", "1E999", ".5", "5.", "+5", "-0", "−3", "－3", "0x10", "NaN", "inf", "Infinity", "不适用", "N/A", "无此项", "",
-           "  ", "abc", "100%", "150%", "1.5", "-1.5", "-0.5%", "%", "5%%", "1.5E+1%", "0.00000000000000000001", "99999999999999"]  # fmt: skip
+           "  ", "abc", "100%", "150%", "1.5", "-1.5", "-0.5%", "%", "5%%", "1.5E+1%", "0.00000000000000000001", "99999999999999",
+           # digits past the 20th decimal that DuckDB would round, and the band or bound they sit at moved (were scored)
+           "0.8999999999999999999999", "89.9999999999999999999999%", "5.0000000000000000000001", "1.5E-20",
+           "0.000000000000000000015", "100.0000000000000000000001%", "12.500000000000000000000000"]  # fmt: skip
 BOOLS = ["是", "否", "true", "FALSE", "Yes", "n", "1", "0", "√", "×", "✓", "✗", "对", "错", "有", "无", "t", "f", "on", "2",
          "不适用", "", " 是 ", "１"]  # fmt: skip
 LABELS = ["甲类", "乙类", " 甲类 ", "\u3000乙类", "丙类", "", "不适用", "甲类 乙类"]
@@ -165,3 +168,26 @@ def test_the_warehouse_query_is_not_changed_by_it() -> None:
     plain = pingfen.sql.to_sql(RUBRIC, "duckdb", reasons=False)
     spelt = compiler.to_sql(RUBRIC, "duckdb", reasons=False, kind=SpeltCompiler)
     assert "PF523" in spelt and "PF523" not in plain
+
+
+@needs_duckdb
+def test_a_count_with_a_digit_past_the_20th_place_is_refused_as_a_fraction() -> None:
+    """It was PF800 (beyond the query's range); a count's such digit is a fraction, PF503, as
+    evaluate() refuses it."""
+    base = {"率": "95%", "增长率": "150%", "数": "3", "金额": "2000", "有": "是", "类": "乙类", "可选率": "不适用"}
+    with tempfile.TemporaryDirectory() as folder:
+        for cell in ("0.0000000000000000000001", "-2.0000000000000000000001", "1E-25"):
+            rule, data, out = Path(folder) / "r.rule", Path(folder) / "d.csv", Path(folder) / "o.csv"
+            rule.write_text(RUBRIC_TEXT, encoding="utf-8")
+            names = [s.name for s in RUBRIC.inputs]
+            row = {**base, "个数": cell}
+            data.write_text("id," + ",".join(names) + "\n1," + ",".join(row[n] for n in names) + "\n", encoding="utf-8")
+            assert main(["eval", "--engine", "duckdb", str(rule), str(data), "-o", str(out)], io.StringIO(), io.StringIO()) == 1
+            with out.open(encoding="utf-8", newline="") as f:
+                said = next(csv.DictReader(f))
+            try:
+                RUBRIC.evaluate(row)
+            except pingfen.DataError as refused:
+                assert (said["refusal"], said["refusal_input"]) == (refused.code, refused.input) == ("PF503", "个数"), cell
+            else:
+                raise AssertionError(f"{cell} is no whole count")

@@ -238,3 +238,52 @@ def test_fuzz_without_hypothesis_says_what_to_install(monkeypatch: pytest.Monkey
     monkeypatch.setitem(sys.modules, "pingfen.fuzz", None)
     code, _, err = run("fuzz", str(RULESET))
     assert code == 2 and "pip install 'pingfen[testing]'" in err
+
+
+OFF_BY_ONE = """rubric "差一" {
+  total 10
+}
+
+input 实际: amount >= 0
+input 预算: amount > 0
+input 例数: count
+
+let 执行率 = 实际 / 预算
+
+indicator 执行 5 {
+  bands 执行率 {
+    > 90%         -> 5
+    (80%, 90%]    -> 3
+    <= 80%        -> 0
+  }
+}
+
+indicator 合规 5 {
+  when 例数 > 3 -> 0
+  when 例数 > 1 -> 2
+  else          -> 5
+}
+
+property 执行 = 5 when 执行率 >= 90%
+property 合规 = 5 when 例数 <= 1
+property 合规 >= 2 when 例数 <= 4
+"""
+
+
+def test_the_records_at_every_threshold_include_a_quotient_exactly_on_it() -> None:
+    from pingfen.testing import boundary_records
+
+    rubric = pingfen.loads(OFF_BY_ONE)
+    records = boundary_records(rubric)
+    assert any(Decimal(str(r["实际"])) / Decimal(str(r["预算"])) == Decimal("0.9") for r in records)
+    assert {r["例数"] for r in records} >= {0, 1, 2, 3, 4, 5}
+    for record in records:  # each a record the rubric takes
+        rubric.evaluate(record, ratios=True)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_an_off_by_one_threshold_a_property_states_is_found_whatever_the_seed(seed: int) -> None:
+    """The bands say > 90% where the text says ≥ 90%, and 例数 > 3 where 4 should still give 2:
+    a random search met 90% exactly, or 例数 = 4, only by chance (seeds 0 and 4 said ok)."""
+    report = fuzz.fuzz(pingfen.loads(OFF_BY_ONE), seed=seed, max_examples=50)
+    assert {f.check for f in report.failures} == {"property 0", "property 2"}

@@ -220,3 +220,18 @@ def test_standard_output_closed_is_a_write_error(tmp_path: Path, args: tuple[str
                            stderr=subprocess.PIPE, text=True, check=False, preexec_fn=lambda: os.close(1))  # noqa: PLW1509 - closes the child's stdout only
     assert found.returncode == 2, found.stderr
     assert found.stderr.strip() == "pingfen：文件描述符无效（已关闭）：标准输出"
+
+
+@pytest.mark.parametrize("args", [("--help",), ("eval", "--help"), ("--version",)])
+def test_help_it_cannot_write_is_a_write_error_not_a_silent_success(tmp_path: Path, args: tuple[str, ...]) -> None:
+    """argparse swallows an OSError writing help and exits 0: `pingfen --help > /dev/full`
+    said nothing and succeeded."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), XDG_CACHE_HOME=str(tmp_path / "cache"), PINGFEN_LANG="zh")
+    with open(os.devnull if not Path("/dev/full").exists() else "/dev/full", "w") as full:  # noqa: PTH123 - a device
+        found = subprocess.run([sys.executable, "-m", "pingfen", *args], env=env, stdout=full, stderr=subprocess.PIPE,
+                               text=True, check=False)  # fmt: skip
+    if Path("/dev/full").exists():
+        assert (found.returncode, found.stderr.strip()) == (2, "pingfen：磁盘空间不足")
+    closed = subprocess.run([sys.executable, "-m", "pingfen", *args], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, check=False, preexec_fn=lambda: os.close(1))  # noqa: PLW1509 - closes the child's stdout only
+    assert (closed.returncode, closed.stderr.strip()) == (2, "pingfen：文件描述符无效（已关闭）")

@@ -139,7 +139,8 @@ def test_type_check_fix_table_form_and_save(server: tuple[str, Path], page: Any,
     saved = (folder / "资金管理.rule").read_text(encoding="utf-8")
     assert saved == page.evaluate("() => window.pingfenEditor.getValue()")  # as in the editor (indented as typed)
     assert format_text(saved) == format_text(FIXED)
-    # A colleague changes the file on disk: the page's next save does not overwrite it (PF858)
+    # A colleague changes the file on disk: the page's next save does not overwrite it (PF858).
+    # ("已保存" is said once the page has opened the saved file again: the change comes after.)
     (folder / "资金管理.rule").write_text(saved + "# 同事的修改\n", encoding="utf-8")
     page.evaluate("() => window.pingfenEditor.replaceRange('# 我的修改\\n', {line: 0, ch: 0})")
     page.click("#save")

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from typing import TextIO
 
+    from _typeshed import SupportsWrite
+
     from pingfen.diagnostics import Diagnostic
     from pingfen.evaluate.rubric import Rubric
     from pingfen.lang import Lang
@@ -38,11 +40,24 @@ OK, NO, CANNOT = 0, 1, 2
 INTERRUPTED = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, except that help or usage it cannot write (`pingfen --help > /dev/full`) is a
+    write error, as for any output, where argparse says nothing and exits 0. Its subcommands'
+    parsers are of this class too."""
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        if not message:
+            return
+        if file is None:  # help and usage go to sys.stdout, None when it was closed at start (`>&-`)
+            raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+        file.write(message)
+
+
 def _parser(language: Lang) -> argparse.ArgumentParser:
     """The command line, its help texts in `language` (argparse's own words are put in
     that language by `clitext.speaking`, around the building and the parsing)."""
     t = clitext.translator(language)
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="pingfen", description=clitext.description(language), formatter_class=clitext.formatter(language, raw=True)
     )
     parser.add_argument(
@@ -55,7 +70,7 @@ def _parser(language: Lang) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     layout = clitext.formatter(language)
 
-    lang = argparse.ArgumentParser(add_help=False)
+    lang = _Parser(add_help=False)
     lang.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS, help=lang_help)
 
     check = commands.add_parser(
@@ -73,7 +88,7 @@ def _parser(language: Lang) -> argparse.ArgumentParser:
     )  # fmt: skip
     check.add_argument("--strict", action="store_true", help=t("fail on warnings and notes too, not only errors"))
 
-    table_input = argparse.ArgumentParser(add_help=False)
+    table_input = _Parser(add_help=False)
     table_input.add_argument(
         "--encoding", metavar="ENC",
         help=t("encoding of a CSV file (default: sniffed; UTF-8 with or without BOM, else GBK/GB18030)"),
@@ -231,7 +246,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         try:
             args = parser.parse_args(argv)
         except SystemExit as exit_:  # argparse already printed usage or help
-            return OK if exit_.code in (0, None) else CANNOT
+            return _flushed(language) if exit_.code in (0, None) else CANNOT
+        except OSError as error:  # the help could not be written
+            return _unwritten(error, language)
     from typing import TextIO, cast
 
     from pingfen.errors import DataError, InternalError, OutputError, PingfenError, RubricError, UsageError
@@ -295,6 +312,25 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return CANNOT
     except Exception as error:
         return _internal(error, err)
+
+
+def _flushed(lang: Lang) -> int:
+    """OK once the help argparse printed has reached standard output; a device that is full
+    (`pingfen --help > /dev/full`) is a write error, as for every other command's output."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except OSError as error:
+        return _unwritten(error, lang)
+    return OK
+
+
+def _unwritten(error: OSError, lang: Lang) -> int:
+    from pingfen.oserrors import reason
+
+    if sys.stderr is not None:
+        print(f"pingfen{'：' if lang == 'zh' else ': '}{reason(error, lang)}", file=sys.stderr)
+    return CANNOT
 
 
 class _Closed(io.TextIOBase):
@@ -455,6 +491,17 @@ def _eval_duckdb(args: argparse.Namespace, lang: Lang, err: TextIO) -> int:
     from pingfen.loader import load
     from pingfen.sql import SqlRefusal
 
+    # The engine writes every column of the file through (an id too) in the format -o names:
+    # an option of the Python path would be ignored, silently (--id-column nonesuch said nothing).
+    ignored = [flag for flag, given in (("--id-column", args.id_column), ("--format", args.format), ("--jobs", args.jobs))
+               if given is not None]  # fmt: skip
+    if ignored:
+        from pingfen.errors import UsageError
+
+        flags = " ".join(ignored)
+        raise UsageError(f"{flags}: only without --engine duckdb, which writes every column of the file through, in the format "
+                         "of -o's extension, on its own threads",
+                         f"{flags} 只用于不加 --engine duckdb 的评分：DuckDB 原样写出文件的各列，按 -o 的扩展名选择格式，并自行多线程运行")  # fmt: skip
     rubric = _unsound(args.ruleset, lang, err) if args.allow_unsound else load(args.ruleset, tests=False)
     try:
         scored = score_with_duckdb(rubric, args.data, args.output, ruleset=args.ruleset, lang=lang, progress=getattr(err, "raw", err),
@@ -611,8 +658,8 @@ def _import(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> i
 
 
 def _add_diff_command(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
-    parents: list[argparse.ArgumentParser],
+    commands: argparse._SubParsersAction[_Parser],
+    parents: list[_Parser],
     t: Callable[[str], str],
     layout: type[argparse.HelpFormatter],
 ) -> None:
@@ -683,8 +730,8 @@ _COMMANDS = {
 
 
 def _add_authoring_commands(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
-    lang: argparse.ArgumentParser,
+    commands: argparse._SubParsersAction[_Parser],
+    lang: _Parser,
     t: Callable[[str], str],
     layout: type[argparse.HelpFormatter],
 ) -> None:
@@ -915,8 +962,8 @@ def _fuzz(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
 
 
 def _add_serve_command(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
-    lang: argparse.ArgumentParser,
+    commands: argparse._SubParsersAction[_Parser],
+    lang: _Parser,
     t: Callable[[str], str],
     layout: type[argparse.HelpFormatter],
 ) -> None:

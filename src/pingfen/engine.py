@@ -17,7 +17,7 @@ import itertools
 import re
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -28,6 +28,7 @@ from sqlglot import exp
 
 from pingfen.errors import UsageError
 from pingfen.evaluate.rubric import Rubric, numbered_columns
+from pingfen.io.records import unreadable
 from pingfen.io.tables import cell_value, csv_columns, csv_delimiter, csv_encoding, open_workbook, xlsx_errors
 from pingfen.io.write import atomic_open, atomic_path, refuse_inputs
 from pingfen.lang import Lang
@@ -196,11 +197,22 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
         else:  # every cell as text: the query types it, and refuses a bad one in its row
             reader = _csv_reader(con, path, folder, data)
         described = {str(row[0]): str(row[1]) for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()}
+        _same_case(rubric, described, data)
         numbered = _batched(rubric) and bool(described)
         if numbered:
             reader = _numbered(con, reader, list(described))
         con.execute(f'CREATE VIEW "records" AS SELECT {_panel_columns(rubric, described)} FROM {reader}')
         yield numbered
+
+
+def _same_case(rubric: Rubric, described: Mapping[str, str], data: str) -> None:
+    """PF733 for a column named as an input but for letter case (`RATE` for `rate`): DuckDB
+    would read it as the input, where `pingfen eval` finds the input missing."""
+    folded = {name.casefold(): name for name in described}
+    for spec in rubric.inputs:
+        other = folded.get(spec.name.casefold())
+        if spec.batch is None and spec.name not in described and other is not None:
+            raise _refuse("PF733", {"data": data, "column": other, "input": spec.name})
 
 
 def _numbered(con: Any, reader: str, columns: list[str]) -> str:
@@ -395,6 +407,8 @@ def _panel_columns(rubric: Rubric, described: dict[str, str]) -> str:
     for spec in rubric.inputs:
         name = exp.to_identifier(spec.name, quoted=True).sql("duckdb")
         if not spec.is_list:
+            if spec.batch is None and spec.name not in described:  # missing in every row: each refused (PF501), as `pingfen eval` does
+                added.append(f"CAST(NULL AS VARCHAR) AS {name}")
             continue
         if described.get(spec.name) == "VARCHAR":
             replaced.append(f"{_split(name, spaces)} AS {name}")
@@ -433,8 +447,8 @@ def _utf8(data: str, path: str, encoding: str | None) -> str:
         if codecs.lookup(encoding).name == "utf-8":
             return data
         _recode(data, path, encoding)
-    except LookupError:
-        raise _refuse("PF831", {"data": data, "detail": f"unknown encoding {encoding!r}"}) from None
+    except LookupError:  # as `pingfen eval` words it (PF508), in the reader's language
+        raise unreadable(Path(data), f"unknown encoding {encoding!r}", f"未知的编码 {encoding!r}") from None
     except OSError as error:
         raise _refuse("PF831", {"data": data, "detail": OSReason.of(error)}) from None
     return path

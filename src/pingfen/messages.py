@@ -361,6 +361,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{data} 第 {line} 行的单元格比表头多出 {past} 个以上，引擎在此停止：去掉 `--engine duckdb` 运行，"
         "可逐行看到单元格与表头不对应的行",
     ),
+    "PF733": (
+        "{data}: the column `{column}` is named as the input `{input}` but for letter case, which DuckDB does not "
+        "tell apart (pingfen eval would find `{input}` missing): name the column `{input}`",
+        "{data} 的列 `{column}` 与输入项 `{input}` 只有字母大小写不同，DuckDB 不加区分（pingfen eval 则认为缺少 `{input}`）："
+        "请把该列改名为 `{input}`",
+    ),
     "PF729": (
         "{data}: the columns `{first}` and `{second}` differ only in letter case, which DuckDB does not tell apart: "
         "rename one, or run without `--engine duckdb`",

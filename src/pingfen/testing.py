@@ -40,7 +40,7 @@ from pingfen.check.passes import check
 from pingfen.errors import DataError
 from pingfen.evaluate.rubric import InputSpec, Rubric
 
-__all__ = ["STEPS", "Target", "boundary_inputs", "input_values", "inputs", "targets"]
+__all__ = ["STEPS", "Target", "boundary_inputs", "boundary_records", "boundary_values", "input_values", "inputs", "targets"]
 
 STEPS: dict[str, Decimal] = {
     "percent": Decimal("0.0001"),
@@ -379,6 +379,60 @@ def boundary_values(rubric: Rubric) -> dict[str, list[object]]:
         inside = sorted({p for p in points if lo <= p <= hi} | {lo} | ({hi} if hi - lo < 10**9 else set()))
         out[name] = [from_grid(specs[name], p) for p in inside]
     return out
+
+
+# Round values, tried in turn for each numeric input of `round_record`: a quotient of two of them
+# lands exactly on a threshold (9 of 10 is 90%), which a record of odd values never does.
+_ROUND = (Decimal(100), Decimal(10), Decimal(1), Decimal(1000), Decimal(50), Decimal(5), Decimal("0.5"), Decimal(0))
+
+
+def round_record(rubric: Rubric) -> dict[str, object]:
+    """A valid record of round values: each numeric input the first of 100, 10, 1, … its
+    domain holds (a percent 100%, 10%, …), every other input as the low-total record has it."""
+    low, _high = extremes(rubric)
+    record = dict(low)
+    for spec in rubric.inputs:
+        if spec.type not in STEPS or spec.is_list or spec.type == "date":
+            continue
+        lo, hi = grid_range(spec)
+        scale = Decimal("0.01") if spec.type == "percent" else Decimal(1)
+        for value in _ROUND:
+            n = value * scale / STEPS[spec.type]
+            if n == n.to_integral_value() and lo <= int(n) <= hi:
+                record[spec.name] = from_grid(spec, int(n))
+                break
+    return record if _total(rubric, record) is not None else low
+
+
+def boundary_records(rubric: Rubric) -> list[dict[str, object]]:
+    """Records at, and one data step either side of, every threshold of the rubric, made
+    without chance: a record of round values (`round_record`) with each numeric input set to
+    each of its own thresholds' values (`boundary_values`), then moved by one input each onto
+    every threshold of a computed value (a let, a comparison, a quotient: 9 of 10 is 90%) and
+    of the rounded total against each grade. `pingfen fuzz` tries them all before it draws
+    records at random; a test can too (`@example`, or a loop)."""
+    base = round_record(rubric)
+    found: dict[str, dict[str, object]] = {}
+
+    def keep(record: dict[str, object] | None) -> None:
+        if record is not None:
+            found.setdefault(repr(sorted(record.items(), key=lambda kv: kv[0])), record)
+
+    keep(base)
+    for name, values in boundary_values(rubric).items():
+        for value in values:
+            keep({**base, name: value})
+    points = boundary_values(rubric)
+    for target in targets(rubric):
+        if isinstance(target.value, ast.Ref) and target.value.name.text in points:
+            continue  # an input's own threshold: above
+        for offset in (0, -1, 1):
+            if target.value is None:
+                keep(reach_total(rubric, base, target.at, offset))
+                continue
+            for name in _free_inputs(rubric, target.value):
+                keep(reach(rubric, base, target, name, offset))
+    return list(found.values())
 
 
 def boundary_inputs(rubric: Rubric) -> st.SearchStrategy[dict[str, object]]:

@@ -128,7 +128,9 @@ def _compare(ex: ast.Example, result: Result, lang: Lang) -> list[Failure]:
                 short = below if node is None or node.is_group else ()
                 # `=` compares exactly, so the exact value is shown; `~=` the value it rounds to.
                 shown = _plain(actual) if e.op == "=" else f"{_short(actual)} (≈ {_rounded(actual, e.value)})"
-                failures.append(Failure(e, target, _plain(e.value.value), shown, reasons, short))
+                # `~=` rounds to the places the expectation is written with: shown with them (0.830, not 0.83)
+                wanted = format(e.value.value, "f") if e.op != "=" else _plain(e.value.value)
+                failures.append(Failure(e, target, wanted, shown, reasons, short))
     return failures
 
 

@@ -45,6 +45,7 @@ TOTAL, GRADE, REASONS, REFUSAL, REFUSAL_INPUT = "total", "grade", "reasons", "re
 OWN = (TOTAL, GRADE, REASONS, REFUSAL, REFUSAL_INPUT)
 PREFIX = "_pf_"  # internal columns, dropped at the end
 RANGE = Decimal(10) ** 14  # inputs beyond this are refused (PF800): the query's numbers have 18 integer digits
+HUGE = Decimal(10) ** 17  # what a value the query cannot hold exactly is read as: beyond RANGE, and every bound
 
 
 @frozen
@@ -216,7 +217,16 @@ class Compiler:
             known = exp.In(this=text.copy(), expressions=[exp.Literal.string(label) for label in spec.labels])
             return Frag(text, raw.depth), [(Frag(empty, raw.depth), "PF501"), (Frag(exp.not_(known), raw.depth), "PF506")]
         # read once into a column: every check below reads the column, not the text again
-        read = self.bind(Frag(exp.TryCast(this=raw.sql.copy(), to=NUM, safe=True), raw.depth))  # safe: else sqlglot writes CAST for Spark, an error on "abc"
+        typed: exp.Expr = exp.TryCast(this=raw.sql.copy(), to=NUM, safe=True)  # safe: else sqlglot writes CAST for Spark, an error on "abc"
+        wide = self.scales.get(spec.name)
+        if self.dialect == "duckdb" and wide is not None and wide > exact.SCALE:
+            # a column of more decimals than the query's 20 (a Parquet DECIMAL(38, 25)): a value with
+            # digits past the 20th is not read rounded but as ±10^17, which its bounds (PF503) or
+            # range (PF800) refuse, as a cell's text with them is (sql/spelt.py, `kept`)
+            lost = exp.NEQ(this=exp.Round(this=raw.sql.copy(), decimals=exp.Literal.number(exact.SCALE)), expression=raw.sql.copy())
+            huge = case((exp.LT(this=raw.sql.copy(), expression=integer(0)), literal(-HUGE)), default=literal(HUGE))
+            typed = case((lost, huge), default=typed)
+        read = self.bind(Frag(typed, raw.depth))
         unread = exp.and_(exp.not_(missing), exp.Is(this=read.sql.copy(), expression=exp.Null()))
         problems: list[tuple[Frag, str]] = [(Frag(missing, raw.depth), "PF501"), (Frag(unread, read.depth), "PF502")]
         if spec.precision is not None:  # rounded when read, before its domain is checked (as Rubric.coerce)

@@ -97,15 +97,30 @@ def one_form(digits: exp.Expr) -> exp.Expr:
     return case((exp.and_(short, fn("REGEXP_FULL_MATCH", digits.copy(), s(NUMBER_FORM.pattern))), digits.copy()))
 
 
-def kept(number: exp.Expr, value: exp.Expr) -> exp.Expr:
-    """A number's text, if the query keeps it exactly (its `value` cast), else, for one it cannot
-    (beyond 10^18, or not 0 yet 0 at 20 places: `1E999`, `1E-999`), ±10^17, which the query
-    refuses (its bounds' PF503, PF523 or its range's PF800) rather than read as NULL (PF502) or
-    score as 0. NULL for no number."""
-    lost = exp.or_(exp.Is(this=value.copy(), expression=exp.Null()),
-                   exp.and_(exp.EQ(this=value.copy(), expression=exp.Literal.number(0)), fn("REGEXP_MATCHES", number.copy(), s("^[^eE]*[1-9]"))))  # fmt: skip
+def kept(number: exp.Expr, value: exp.Expr, places: int = 20, fraction: bool = False) -> exp.Expr:
+    """A number's text, if the query keeps it exactly (its `value` cast, of `places` decimals),
+    else, for one it cannot (beyond 10^18, or a digit other than 0 past the `places`th decimal:
+    `1E999`, `1E-999`, `0.8999999999999999999999`), ±10^17, which the query refuses (its
+    bounds' PF503, PF523 or its range's PF800) rather than read as NULL (PF502) or score as
+    another number (0, 0.9). NULL for no number."""
     huge = case((fn("STARTS_WITH", number.copy(), s("-")), s("-1E17")), default=s("1E17"))
-    return case((exp.Is(this=number.copy(), expression=exp.Null()), exp.Null()), (lost, huge), default=number.copy())
+    unread = (exp.Is(this=number.copy(), expression=exp.Null()), exp.Null())
+    if fraction:  # a count's: a digit past the places is a fraction, refused as one (its PF503), read as ½
+        return case(unread, (exp.Is(this=value.copy(), expression=exp.Null()), huge), (beyond(number, places), s("0.5")),
+                    default=number.copy())  # fmt: skip
+    lost = exp.or_(exp.Is(this=value.copy(), expression=exp.Null()), beyond(number, places))
+    return case(unread, (lost, huge), default=number.copy())
+
+
+def beyond(number: exp.Expr, places: int) -> exp.Expr:
+    """Whether a number's text (its one form: `one_form`) has a digit other than 0 past the
+    `places`th decimal, its exponent counted: its fraction's digits to the last not 0, less the
+    exponent, are more than `places`. (A whole part's trailing zeros under a negative exponent
+    count too: `1230E-21` is refused though 1.23E-18 has 20 decimals; no cell is written so.)"""
+    fraction = fn("REGEXP_EXTRACT", number.copy(), s(r"^[^eE.]*\.([0-9]*?)0*(?:[eE].*)?$"), exp.Literal.number(1))
+    power = fn("REGEXP_EXTRACT", number.copy(), s("[eE]([+-]?[0-9]+)$"), exp.Literal.number(1))
+    exponent = fn("COALESCE", exp.TryCast(this=power, to=exp.DataType.build("INTEGER"), safe=True), exp.Literal.number(0))
+    return exp.GT(this=exp.Sub(this=fn("LENGTH", fraction), expression=exponent), expression=exp.Literal.number(places))
 
 
 def _blank(text: exp.Expr) -> exp.Expr:
@@ -163,15 +178,19 @@ class SpeltCompiler(FormsCompiler):
         # a number that is 0 only at 20 places). Only the others take the steps below, each a
         # column that is NULL, and cheap, for a plain cell.
         direct = self.bind(Frag(exp.TryCast(this=raw.sql.copy(), to=NUM.copy(), safe=True), raw.depth))
-        zero_at_20 = case((exp.EQ(this=direct.sql.copy(), expression=exp.Literal.number(0)), fn("REGEXP_MATCHES", cast(raw.sql.copy(), TEXT), s("^[^eE]*[1-9]"))),
-                          default=exp.false())  # fmt: skip
+        # A cell of 21 characters or fewer and no exponent has at most 20 decimals: the cast keeps
+        # every digit of it. Any other goes the long way, where `kept` refuses one it would round.
+        short = exp.LTE(this=fn("LENGTH", cast(raw.sql.copy(), TEXT)), expression=exp.Literal.number(21))
+        no_power = exp.and_(exp.not_(fn("CONTAINS", cast(raw.sql.copy(), TEXT), s("e"))),
+                            exp.not_(fn("CONTAINS", cast(raw.sql.copy(), TEXT), s("E"))))  # fmt: skip
         plain = exp.and_(exp.Not(this=exp.Is(this=direct.sql.copy(), expression=exp.Null())),
-                         exp.not_(fn("CONTAINS", cast(raw.sql.copy(), TEXT), s("_"))), exp.not_(zero_at_20))  # fmt: skip
+                         exp.not_(fn("CONTAINS", cast(raw.sql.copy(), TEXT), s("_"))), short, no_power)  # fmt: skip
         fast = self.bind(Frag(plain, direct.depth))
         text = self.bind(Frag(case((fast.sql.copy(), exp.Null()), default=stripped(raw.sql)), fast.depth))
         sign = spec.type == "percent"
         signed = self.bind(Frag(exp.and_(exp.Not(this=exp.Is(this=text.sql.copy(), expression=exp.Null())), percent_sign(text.sql)) if sign else exp.false(), text.depth))
-        number = self.number(self.bind(Frag(case((signed.sql.copy(), exp.Null()), default=text.sql.copy()), signed.depth)) if sign else text, NUM)
+        number = self.number(self.bind(Frag(case((signed.sql.copy(), exp.Null()), default=text.sql.copy()), signed.depth)) if sign else text, NUM,
+                             count=spec.type == "count")  # fmt: skip
         read = self.bind(Frag(case((fast.sql.copy(), cast(raw.sql.copy(), TEXT)), (_blank(text.sql), exp.Null()),
                                    (exp.Not(this=exp.Is(this=number.sql.copy(), expression=exp.Null())), number.sql.copy()),
                                    (one_of(text.sql, NA_WORDS), text.sql.copy()), default=UNREAD.copy()), number.depth))  # fmt: skip
@@ -251,9 +270,10 @@ class SpeltCompiler(FormsCompiler):
         day = cast(exp.Add(this=EPOCH.copy(), expression=cast(value.copy(), exp.DataType.build("INT"))), TEXT)
         return self.bind(Frag(case((exp.and_(inside, whole), day)), digits.depth))
 
-    def number(self, text: Frag, to: exp.DataType) -> Frag:
+    def number(self, text: Frag, to: exp.DataType, count: bool = False) -> Frag:
         """The cell's number as text the query reads exactly as `to` (see `kept`), NULL where the
         text is no number: a column per step."""
         digits = self.bind(Frag(one_form(ascii_number(text.sql)), text.depth))
         value = self.bind(Frag(exp.TryCast(this=digits.sql.copy(), to=to.copy(), safe=True), digits.depth))
-        return self.bind(Frag(kept(digits.sql, value.sql), value.depth))
+        places = int(to.expressions[1].this.name)  # DECIMAL(38, s): a percent's number keeps 18, ÷ 100 the query's 20
+        return self.bind(Frag(kept(digits.sql, value.sql, places, fraction=count), value.depth))

@@ -42,7 +42,9 @@ class FormatError(PingfenError):
 @pinned
 def format_text(text: str) -> str:
     """Rule text in the canonical layout. Raises FormatError when it does not parse
-    (or has a literal problem the parser reports, such as a setting given twice)."""
+    (or has a literal problem the parser reports, such as a setting given twice). Line
+    endings are read as the loader reads them: a lone CR ends a line (and the comment on it)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     module, diagnostics = parse(text)
     errors = [d for d in diagnostics if d.severity == "error"]
     if module is None or errors:

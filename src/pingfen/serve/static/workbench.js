@@ -196,8 +196,9 @@
     api("PUT", "/api/file?path=" + encodeURIComponent(current.path) + version, text).then(function (data) {
       current.saved = text;
       current.version = data.version; // PF858 for a file changed on disk since it was opened
-      $("save-status").textContent = w("saved");
-      return loadFiles(current.path);
+      return loadFiles(current.path).then(function () { // opened again (which clears the status), then said
+        $("save-status").textContent = w("saved");
+      });
     }, function (error) { $("save-status").textContent = error.message; });
   });
   $("format").addEventListener("click", function () {
