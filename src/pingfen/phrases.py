@@ -170,7 +170,9 @@ def _step(text: str, indicator: str, points: Decimal, namer: Namer) -> Reading |
     named = _NAMED_REFERENCE.search(text)
     if named is not None and not re.fullmatch(rf"{NUMBER}%|0", named["ref"]):
         return None  # a reference that is another quantity (以上年执行率为基准): left to a person
-    how = _STARTED.search(text) or _WHOLE.search(text) or _PROPORTIONAL.search(text)
+    # how a part of a step counts, and where the text says it (left out of what must not score)
+    said, how = next(((kind, m) for kind, rx in (("started", _STARTED), ("whole", _WHOLE), ("proportional", _PROPORTIONAL))
+                      if (m := rx.search(text)) is not None), (None, None))  # fmt: skip
     if found["ref"]:
         reference = Decimal(found["ref"][:-1])
     else:
@@ -181,8 +183,6 @@ def _step(text: str, indicator: str, points: Decimal, namer: Namer) -> Reading |
             return None
         reference = refs.pop()
     step = number(found["step"]) if found["step"] else Decimal(1)
-    said = "started" if _STARTED.search(text) else "whole" if _WHOLE.search(text) else None
-    said = said or ("proportional" if _PROPORTIONAL.search(text) else None)
     counting = said or "proportional"
     if _scores_more(_less(text, found, how, named), points, reference):
         return None
