@@ -11,6 +11,7 @@ import pytest
 
 from pingfen.errors import DataError
 from pingfen.io import read_rows
+from pingfen.io.records import read_department
 from pingfen.io.tables import cell_value
 
 HEADER = "id,在职人数,满意度,已制定预算管理制度\r\n"
@@ -82,15 +83,31 @@ def test_semicolon_csv(tmp_path: Path) -> None:
 
 def test_id_column(tmp_path: Path) -> None:
     path = tmp_path / "data.csv"
-    path.write_text("编号,在职人数\nX-1,14\n,12\n", encoding="utf-8")
+    path.write_text("单位,在职人数\nX-1,14\n,12\n", encoding="utf-8")
     assert [r.id for r in read_rows(path)] == [None, None]  # no `id` column: rows go by number
     assert [r.label("en") for r in read_rows(path)] == ["row 2", "row 3"]
     assert [r.label("zh") for r in read_rows(path)] == ["第 2 行", "第 3 行"]
-    assert [r.id for r in read_rows(path, id_column="编号")] == ["X-1", None]
+    assert [r.id for r in read_rows(path, id_column="单位")] == ["X-1", None]
     with pytest.raises(DataError) as info:
-        read_rows(path, id_column="单位")
+        read_rows(path, id_column="编号")
     assert info.value.code == "PF509"
-    assert info.value.describe("en") == f"PF509: `{path}` has no column `单位` (its columns: 编号, 在职人数)"
+    assert info.value.describe("en") == f"PF509: `{path}` has no column `编号` (its columns: 单位, 在职人数)"
+
+
+@pytest.mark.parametrize(("head", "ids"), [
+    ("编号,在职人数", ["X-1", None]),  # pingfen's Chinese output heads its ids so
+    ("ID,编号,在职人数", ["X-1", None]),  # `id` (any case) first
+    ("编号,id,在职人数", ["Y-1", "Y-2"]),
+])  # fmt: skip
+def test_default_id_column(tmp_path: Path, head: str, ids: list[str | None]) -> None:
+    """A file pingfen wrote in Chinese heads its ids `编号`: read back, they named no row."""
+    path = tmp_path / "data.csv"
+    rows = ["X-1,Y-1,14", ",Y-2,12"] if head.count(",") == 2 else ["X-1,14", ",12"]
+    path.write_text(head + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert [r.id for r in read_rows(path)] == ids
+    jsonl = tmp_path / "data.jsonl"
+    jsonl.write_text('{"编号": "J-1", "在职人数": 1}\n{"在职人数": 2}\n', encoding="utf-8")
+    assert [r.id for r in read_rows(jsonl)] == ["J-1", None]
 
 
 def test_xlsx_cells_as_excel_stores_them(tmp_path: Path) -> None:
@@ -155,3 +172,10 @@ def test_rows_are_read_lazily(tmp_path: Path) -> None:
     rows = iter(read_rows(path))
     assert next(rows).id == "R0"  # one row read, the rest still in the file
     assert read_rows(path).total == 100
+
+
+def test_default_id_of_a_record(tmp_path: Path) -> None:
+    path = tmp_path / "one.yaml"
+    path.write_text("编号: 区财政局\n在职人数: 14\n", encoding="utf-8")
+    assert read_department(path) == ("区财政局", {"编号": "区财政局", "在职人数": 14})
+    assert read_department(path, id_column="在职人数")[0] == "14"

@@ -11,7 +11,7 @@ from typing import Any
 
 from pingfen.errors import DataError, PingfenError, Problem
 from pingfen.io.bounds import MAX_DEPTH, TooBig, details, loads_json, no_duplicates, read_bounded, too_deep
-from pingfen.io.tables import Rows, is_table, read_rows
+from pingfen.io.tables import Rows, default_id, is_table, read_rows
 from pingfen.values import shorten, to_decimal
 
 _BASE_TEN = re.compile(r"[-+]?[0-9]+")
@@ -188,7 +188,7 @@ def read_department(
     """
     if not is_table(path):
         record = read_record(path)
-        named = record.get(id_column or "id")
+        named = default_id(record, id_column)
         return (None if named is None else str(named)), record
     rows = read_rows(path, encoding=encoding, id_column=id_column)
     found = [row for row in rows if id is None or row.id == id]

@@ -207,8 +207,7 @@ class Rows:
         if not isinstance(data, dict):
             return self._bad_line(number, TooBig("expected a JSON object of input names to values",
                                                  "应为 JSON 对象（输入项名称与值）"))  # fmt: skip
-        key = self.id_column or "id"
-        return Row(number, _id(data.get(key)), {str(k): v for k, v in data.items()})
+        return Row(number, _id(default_id(data, self.id_column)), {str(k): v for k, v in data.items()})
 
     def _bad_line(self, number: int, error: Exception) -> Row:
         return Row(number, None, {}, Problem("PF510", None, {"path": str(self.path), "line": number,
@@ -221,7 +220,8 @@ def read_rows(
     """Open a batch file (.csv, .xlsx, .jsonl). The header is checked now; rows are read when iterated.
 
     `encoding` applies to CSV (default: sniffed, UTF-8 with or without BOM, else GB18030,
-    which reads GBK). `id_column` names the id column (default `id`, if there is one).
+    which reads GBK). `id_column` names the id column (default `id` in any case, else `编号`,
+    if there is one).
     `sheet` picks an XLSX sheet by name (default: the first).
     Raises DataError: PF508 unreadable, PF509 no such id column, PF511 not a batch file.
     """
@@ -515,14 +515,26 @@ def xlsx_errors(path: Path) -> Iterator[None]:
                                        f"不是可读取的 .xlsx 工作簿（{text_zh[:200]}）")) from None  # fmt: skip
 
 
+# The id column when none is named: `id` (any case), else `编号`, the head pingfen's own
+# Chinese output gives it, so a file written by `pingfen eval` is read back with its ids.
+DEFAULT_IDS = ("id", "编号")
+
+
+def default_id(record: dict[str, Any], wanted: str | None) -> object:
+    """A record's id: the value of `wanted`, else of the first of DEFAULT_IDS it has."""
+    if wanted:
+        return record.get(wanted)
+    return next((record[key] for key in DEFAULT_IDS if key in record), None)
+
+
 def _id_column(path: Path, columns: tuple[str, ...], wanted: str | None) -> str | None:
-    name = wanted or "id"
-    for column in columns:
-        if column == name:
-            return column
-    for column in columns:
-        if column.lower() == name.lower():
-            return column
+    for name in (wanted,) if wanted else DEFAULT_IDS:
+        for column in columns:
+            if column == name:
+                return column
+        for column in columns:
+            if column.lower() == name.lower():
+                return column
     if wanted is None:
         return None
     shown = ", ".join(c for c in columns if c) or "—"
