@@ -419,8 +419,9 @@ HINTS: dict[str, tuple[str, str]] = {
         "或标出包含的一端：`{low}（含）－{high}`",
     ),
     "flatten": (
-        "split the expression with `let` values, or remove redundant parentheses",
-        "用 `let` 拆分表达式，或去掉多余的括号",
+        "split the expression with `let` values (in a long chain of `+` or `*` each term is a level), "
+        "or remove redundant parentheses",
+        "用 `let` 拆分表达式（一长串 `+` 或 `*` 中每一项都算一层），或去掉多余的括号",
     ),
     "places_range": ("round to between 0 and {limit} places", "小数位数应在 0 到 {limit} 之间"),
     "template_braces": (
