@@ -123,6 +123,40 @@ def test_an_output_that_is_an_input_is_refused(tmp_path: Path, argv: tuple[str |
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.csv", "r.rule", "x.yaml"]
 
 
+SEED = ROOT / "examples" / "dept-overall-2021" / "seed-2021.yaml"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("render", "{child}", "-o", "{base}"),
+        ("template", "--format", "yaml", "{child}", "-o", "{base}"),
+        ("report", "{child}", SEED, "--format", "md", "-o", "{base}"),
+        ("eval", "{child}", SEED, "--format", "json", "-o", "{base}"),
+        ("eval", "{child}", SEED, "--format", "json", "-o", "{link}"),
+    ],
+)
+def test_an_output_over_a_base_the_rule_file_extends_is_refused(tmp_path: Path, argv: tuple[str | Path, ...]) -> None:
+    """The bases a rule file extends are inputs too: `-o base.rule` replaced the base."""
+    base = tmp_path / "base.rule"
+    base.write_bytes(RULESET.read_bytes())
+    child = tmp_path / "child.rule"
+    child.write_text('extends "base.rule"\nrubric "子表" { year 2022 }\n', encoding="utf-8")
+    (tmp_path / "link.rule").symlink_to(base)
+    names = {"{child}": child, "{base}": base, "{link}": tmp_path / "link.rule"}
+    code, _, err = run(*(str(names.get(a, a)) for a in argv))  # type: ignore[call-overload]
+    assert code == 2 and "错误[PF701]" in err and "base.rule" in err, err
+    assert base.read_bytes() == RULESET.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["base.rule", "child.rule", "link.rule"]
+
+
+def test_fmt_still_rewrites_the_file_it_read(tmp_path: Path) -> None:
+    rule = tmp_path / "r.rule"
+    rule.write_text('rubric   "甲" { total 1 }\n', encoding="utf-8")
+    assert run("fmt", str(rule))[0] == 0
+    assert rule.read_text(encoding="utf-8") == 'rubric "甲" {\n  total 1\n}\n'
+
+
 def test_an_output_linking_to_an_input_is_refused(tmp_path: Path) -> None:
     data = tmp_path / "d.csv"
     data.write_text("id,x\nA,1\n", encoding="utf-8")

@@ -15,6 +15,7 @@ import errno
 import io
 import os
 import sys
+from contextlib import nullcontext
 
 import pingfen
 from pingfen import clitext
@@ -267,6 +268,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         with clitext.speaking(language):
             parser.print_help(out)
         return CANNOT
+    from pingfen.io.guard import inputs_guarded
     from pingfen.io.write import Interrupted, interruptible, refuse_inputs
 
     if getattr(args, "output", None) == "-":  # the usual spelling of standard output, not a file named "-"
@@ -274,7 +276,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     try:
         # An output that is an input would be destroyed: refuse before anything is read or written.
         refuse_inputs(getattr(args, "output", None), [getattr(args, n, None) for n in ("ruleset", "data", "table")])
-        with interruptible():  # SIGTERM, SIGHUP: unwind, so that temporary files are removed
+        # no output replaces a file the command read on the way (a base its rule file extends);
+        # fmt rewrites what it read, serve saves what it opened, lsp writes nothing
+        guarded = nullcontext() if args.command in ("check", "fmt", "serve", "lsp") else inputs_guarded()
+        with interruptible(), guarded:  # SIGTERM, SIGHUP: unwind, so that temporary files are removed
             if args.command == "check":
                 return _check(args.files, args.format, args.strict, lang, out, err)
             if args.command in _AUTHORING:

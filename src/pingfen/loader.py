@@ -56,7 +56,10 @@ def load(path: str | Path | IO[bytes] | IO[str], *, tests: bool = True) -> Rubri
 def read_rule(path: str | Path) -> str:
     """The text of a rule file: every command reads rule files here. Raises RubricError
     (PF006) when the file is not UTF-8, OSError when it cannot be read."""
+    from pingfen.io.guard import note_input
+
     with Path(path).open("rb") as file:
+        note_input(path)  # no output of the command reading it may replace it
         data = file.read(_MAX_BYTES + 1)
     if len(data) > _MAX_BYTES:  # read no further: the parser refuses the text as too long (PF008)
         return data.decode("utf-8", errors="replace")

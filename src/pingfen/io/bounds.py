@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pingfen.errors import PingfenError
+from pingfen.io.guard import note_input
 from pingfen.oserrors import OSReason
 from pingfen.values import MAX_NUMBER_TEXT, shorten
 
@@ -32,6 +33,7 @@ class TooBig(PingfenError, ValueError):  # a ValueError too: the readers catch b
 def read_bounded(path: Path, limit: int = MAX_RECORD_BYTES) -> bytes:
     """A file's bytes, refused (TooBig) beyond `limit`; OSError as from open()."""
     with path.open("rb") as handle:
+        note_input(path)  # no output of the command reading it may replace it
         data = handle.read(limit + 1)
     if len(data) > limit:
         mb = limit // (1024 * 1024)

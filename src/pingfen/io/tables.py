@@ -36,6 +36,7 @@ from attrs import frozen
 from pingfen.display import plain
 from pingfen.errors import DataError, Problem
 from pingfen.io.bounds import MAX_LINE_CHARS, TooBig, details, loads_json, no_duplicates
+from pingfen.io.guard import note_input
 from pingfen.io.write import csv_unquote
 from pingfen.lang import Lang
 from pingfen.oserrors import reason
@@ -226,6 +227,7 @@ def read_rows(
     Raises DataError: PF508 unreadable, PF509 no such id column, PF511 not a batch file.
     """
     path = Path(path)
+    note_input(path)  # no output of the command reading it may replace it
     kind = KINDS.get(path.suffix.lower())
     if kind is None:
         raise DataError([Problem("PF511", None, {"path": str(path), "what": "batch file", "what_zh": "批量数据",

@@ -29,6 +29,7 @@ from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from pingfen import display
 from pingfen.errors import OutputError
+from pingfen.io.guard import refuse_read
 from pingfen.lang import Lang
 from pingfen.oserrors import OSReason
 from pingfen.result import dumps
@@ -65,6 +66,7 @@ def atomic_path(path: str | Path, *, direct: bool = False) -> Iterator[Path]:
         with _streamed(asked, direct) as tmp:
             yield tmp
         return
+    refuse_read(asked)  # a file this run read, by any name (a base the rule file extends)
     target = Path(os.path.realpath(asked))  # through every link to the file itself
     remove_stale(target)
     made: Path | None = None
