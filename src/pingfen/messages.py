@@ -27,7 +27,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF005": ("nested more than {limit} levels deep", "嵌套超过 {limit} 层"),
     "PF006": ("the file is not UTF-8 text (at byte {byte})", "文件不是 UTF-8 编码（第 {byte} 字节处）"),
     "PF008": ("{what}: {count}, more than the limit of {limit}", "{what_zh}为 {count}，超过上限 {limit}"),
-    "PF101": ("`{name}` is defined more than once", "指标或分组名称 `{name}` 重复"),
+    "PF101": ("`{name}` is defined more than once", "名称 `{name}` 重复"),
     "PF102": ("undefined name `{name}`", "未定义的名称 `{name}`"),
     "PF103": ("input or value `{name}` is declared more than once", "输入项或计算值 `{name}` 重复声明"),
     "PF104": ("input `{name}` is never used", "输入项 `{name}` 未被使用"),

@@ -570,6 +570,8 @@ class RuleChecker:
         of the header's (PF222), and one a `below` veto leaves some grade under (PF227)."""
         header = self.module.header
         grades = [g.name.text for g in header.grades] if header is not None else []
+        self.once([g.name for g in header.grades] if header is not None else [])
+        self.once([v.name for v in self.module.vetoes])  # a result lists the vetoes that held by name
         for grade in header.grades if header is not None else ():
             if grade.condition is not None:
                 self.condition(grade.condition)
@@ -580,6 +582,15 @@ class RuleChecker:
             elif veto.action == "below" and veto.grade is not None and veto.grade.text == grades[-1]:
                 # nothing is below the lowest grade: a record it fires on would get no grade at all
                 self.report("PF227", veto.grade.span, "veto_lowest", name=veto.grade.text, veto=veto.name.text)
+
+    def once(self, names: list[ast.Name]) -> None:
+        """PF101 at each name written again: two grades, or two vetoes, of one name."""
+        seen: dict[str, ast.Name] = {}
+        for name in names:
+            if name.text in seen:
+                self.report("PF101", name.span, "first_defined", name=name.text, line=seen[name.text].span.line)
+            else:
+                seen[name.text] = name
 
     def check_applies(self, node: ast.Node) -> None:
         """`applies [if COND] else MODE`: COND is a condition; without one, the row must read an
