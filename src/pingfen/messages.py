@@ -276,6 +276,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{path}` is an input of this command (`{input}`): writing the output there would destroy it",
         "输出文件 `{path}` 是本命令的输入文件（`{input}`），写入会覆盖它",
     ),
+    "PF705": (
+        "`{path}` would have two columns `{column}`: the rubric has a {what} named as the output's own "
+        "column; rename it in the rule file",
+        "`{path}` 中将有两列 `{column}`：评分表中有{what_zh}与输出自带的列同名；请在评分表中为它改名",
+    ),
     "PF702": ("cannot write `{path}`: it is a directory", "无法写入 `{path}`：它是一个目录"),
     "PF703": (
         "cannot write `{path}`: the directory `{directory}` is not writable",

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Literal, TextIO
 import yaml
 
 from pingfen.evaluate.rubric import InputSpec, Rubric
-from pingfen.io.write import atomic_path, csv_text, no_formulas, worksheet, write_text
+from pingfen.io.write import atomic_path, csv_text, no_formulas, refuse_twice, worksheet, write_text
 from pingfen.lang import Lang
 from pingfen.reasons import quantity
 from pingfen.report.layout import WORDS, depth, grade_bands, level_names
@@ -97,6 +97,7 @@ def write_template(
     """Write the template to `path` (atomically; CSV with a UTF-8 BOM for Excel) or, for CSV and YAML, to `out`."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown template format {fmt!r}; use one of {', '.join(FORMATS)}")
+    refuse_twice(["id", *(name for name, _ in columns(rubric))], path, lang, "input", "输入项")
     if fmt == "xlsx":
         if path is None:
             raise ValueError("an XLSX template needs a file name")
