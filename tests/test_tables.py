@@ -132,10 +132,33 @@ def test_xlsx_cells_as_excel_stores_them(tmp_path: Path) -> None:
     assert values["结余"] is None and values["日期"] == "2021-12-31"
 
 
-def test_cell_value_goes_through_str() -> None:
-    assert cell_value(0.1 + 0.2) == Decimal("0.30000000000000004")
+def test_cell_value_is_what_excel_shows() -> None:
+    """A formula's float noise was read as a value: `=11.7/13`, shown as 90.00%, scored as
+    89.99…%, on the other side of a 90% band; a computed count 2.0000000000000004 was PF503."""
+    assert cell_value(11.7 / 13, "0.00%") == "90%" and 11.7 / 13 < 0.9
+    assert cell_value(15.77 / 16.6, "0.00%") == "95%"
+    assert cell_value(0.1 + 0.2) == Decimal("0.3")
+    assert cell_value(2.0000000000000004) == Decimal("2")
+    assert cell_value(1 / 3) == Decimal("0.333333333333333")  # the 15 digits Excel keeps
     assert cell_value(1.1) == Decimal("1.1") != Decimal(1.1)
+    assert cell_value(123456789012345.0) == Decimal("123456789012345")
+    assert cell_value(1.5e-20) == Decimal("1.5E-20")
+    assert cell_value(45, "0%") == "4500%" and cell_value(0.45, "0%") == "45%"
+    # a `%` shown as written: the cell holds 5 and shows 5.00%; it was read as 500%
+    assert cell_value(5, '0.00"%"') == 5 and cell_value(45.0, "0\\%") == Decimal(45)
+    assert cell_value(0.05, '"率："0.00%') == "5%"
     assert cell_value("  ") is None
+
+
+def test_a_formula_cell_reads_as_shown(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["id", "率", "数"])
+    sheet.append(["A", 11.7 / 13, 2.0000000000000004])  # the values a formula leaves cached
+    sheet["B2"].number_format = "0.00%"
+    path = tmp_path / "data.xlsx"
+    book.save(path)
+    assert [dict(r.values) for r in read_rows(path)] == [{"id": "A", "率": "90%", "数": Decimal(2)}]
 
 
 def test_jsonl_with_a_bad_line(tmp_path: Path) -> None:

@@ -278,17 +278,34 @@ def _xlsx_cell(cell: Any) -> object:
     return cell_value(value)
 
 
+# What a number format shows as written: "text" in quotes, a character after a backslash
+_LITERAL = re.compile(r'"[^"]*"|\\.')
+
+
+def _percent(number_format: str) -> bool:
+    """Whether Excel multiplies the value by 100 to show it: a `%` that is not shown as written
+    (`0.00"%"` and `0\%` show the value 5 as 5.00%: it is 5, not 500%)."""
+    return "%" in _LITERAL.sub("", number_format)
+
+
+def as_excel_shows(value: float) -> Decimal:
+    """A number cell's value to the 15 significant digits Excel keeps and shows (no typed
+    value has more): a formula's `=11.7/13`, stored as 0.89999999999999991 and shown as
+    0.9 (90.00%), is 0.9, not 0.8999999999999999 on the other side of a 90% band."""
+    return Decimal(format(value, ".15g"))
+
+
 def cell_value(value: object, number_format: str | None = None) -> object:
-    """An XLSX cell's value, exact: float through str, dates as ISO text, blank text as None.
+    """An XLSX cell's value, exact: a float as Excel shows it, dates as ISO text, blank text as None.
     A number in a cell formatted as a percentage is a percentage, as Excel shows it: a cell
     showing 120% (holding 1.2) is `"120%"`, never a bare number one could misread (PF523)."""
-    if number_format and "%" in number_format and isinstance(value, (int, float)) and not isinstance(value, bool):
-        exact = Decimal(str(value))
+    if number_format and _percent(number_format) and isinstance(value, (int, float)) and not isinstance(value, bool):
+        exact = as_excel_shows(value) if isinstance(value, float) else Decimal(value)
         if exact.is_finite():
             sign, digits, exponent = exact.as_tuple()
             return f"{plain(Decimal((sign, digits, int(exponent) + 2)))}%"
     if isinstance(value, float):
-        return Decimal(str(value))
+        return as_excel_shows(value)
     if isinstance(value, datetime.datetime) and value.time() == datetime.time():
         return value.date().isoformat()
     if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
