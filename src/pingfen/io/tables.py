@@ -283,7 +283,7 @@ _LITERAL = re.compile(r'"[^"]*"|\\.')
 
 
 def _percent(number_format: str) -> bool:
-    """Whether Excel multiplies the value by 100 to show it: a `%` that is not shown as written
+    r"""Whether Excel multiplies the value by 100 to show it: a `%` that is not shown as written
     (`0.00"%"` and `0\%` show the value 5 as 5.00%: it is 5, not 500%)."""
     return "%" in _LITERAL.sub("", number_format)
 
