@@ -202,3 +202,37 @@ def test_default_id_of_a_record(tmp_path: Path) -> None:
     path.write_text("编号: 区财政局\n在职人数: 14\n", encoding="utf-8")
     assert read_department(path) == ("区财政局", {"编号": "区财政局", "在职人数": 14})
     assert read_department(path, id_column="在职人数")[0] == "14"
+
+
+def _far_sheet(tmp_path: Path) -> Path:
+    """A header of 50 columns, one row, and one cell far below: the rows between are not in the file."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["id", "率", *(f"c{i}" for i in range(48))])
+    sheet.append(["A", 0.5])
+    sheet.cell(row=100_000, column=1, value="B")
+    path = tmp_path / "far.xlsx"
+    book.save(path)
+    return path
+
+
+def test_rows_a_sheet_leaves_out_are_not_read_cell_by_cell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 3 KB sheet with a cell in row 1,048,576 took minutes: every cell of every row between."""
+    from pingfen.io import tables
+
+    read: list[object] = []
+    cell = tables._xlsx_cell
+    monkeypatch.setattr(tables, "_xlsx_cell", lambda c: read.append(c) or cell(c))
+    rows = list(read_rows(_far_sheet(tmp_path)))
+    assert [(r.number, r.id) for r in rows] == [(2, "A"), (100_000, "B")]
+    assert len(read) == 2 * 50  # the two rows with cells, not 99,999
+
+
+def test_the_duckdb_engine_writes_no_row_a_sheet_leaves_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same sheet through --engine duckdb: each left-out row was written as a line of
+    commas (a 12 KB file of 2,000 columns became 2 GB)."""
+    from pingfen import engine
+
+    engine._xlsx_to_csv(str(_far_sheet(tmp_path)), str(tmp_path / "far.csv"))
+    lines = (tmp_path / "far.csv").read_text(encoding="utf-8").splitlines()
+    assert [line.split(",")[:2] for line in lines] == [["id", "率"], ["A", "0.5"], ["B", ""]]

@@ -161,12 +161,20 @@ class Rows:
         return row
 
     def _xlsx(self) -> Iterator[Row]:
+        from openpyxl.cell.read_only import EMPTY_CELL
+
         book = open_workbook(self.path)
         try:
             with xlsx_errors(self.path):  # a bad sheet shows only as its rows are read
                 rows = sheet_of(book, self.path, self.sheet).iter_rows(
                     min_row=2, max_row=MAX_XLSX_ROWS, max_col=max(len(self.columns), 1), values_only=False)  # fmt: skip
+                gap: object = None  # the one tuple openpyxl gives for each row the sheet leaves out
                 for number, cells in enumerate(rows, start=2):  # cells, not values: a percent's format is read too
+                    if cells is gap:  # a 3 KB sheet with a cell in row 1,048,576 took minutes, cell by cell
+                        continue
+                    if all(c is EMPTY_CELL for c in cells):
+                        gap = cells
+                        continue
                     row = self._row(number, [_xlsx_cell(c) for c in cells])
                     if row is not None:
                         yield row
