@@ -487,8 +487,9 @@ def _xlsx_to_csv(data: str, path: str) -> None:
             writer = csv.writer(out)
             width: int | None = None
             gap: object = None  # the one row object openpyxl gives for each row the sheet leaves out
+            empty: object = EMPTY_CELL  # (the stubs type a read-only row's cells as Cell)
             for row in sheet.iter_rows(values_only=False):  # cells, not values: a percent's format is read too
-                if row is gap or (width is not None and all(c is EMPTY_CELL for c in row)):
+                if row is gap or (width is not None and all(c is empty for c in row)):
                     gap = row  # a blank row is left out as DuckDB's reading leaves it out; a 12 KB
                     continue  # sheet with a cell in row 1,048,576 was written as 2 GB of commas
                 if width is None:
