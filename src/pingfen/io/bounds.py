@@ -18,6 +18,9 @@ from pingfen.values import MAX_NUMBER_TEXT, shorten
 MAX_RECORD_BYTES = 10 * 1024 * 1024
 # Values nest this deep at most: a record maps names to plain values.
 MAX_DEPTH = 20
+# Values a YAML record holds at most (names, values, list items): a department's is a few
+# hundred. PyYAML builds a node for each, slowly: 10 MB of `[a, a, …]` took 8 minutes and 3.5 GB.
+MAX_YAML_VALUES = 50_000
 # One line of a JSON Lines batch, one cell of a CSV batch: a department's row is a few KB.
 MAX_LINE_CHARS = 1024 * 1024
 

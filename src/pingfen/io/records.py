@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pingfen.errors import DataError, PingfenError, Problem
-from pingfen.io.bounds import MAX_DEPTH, TooBig, details, loads_json, no_duplicates, read_bounded, too_deep
+from pingfen.io.bounds import MAX_DEPTH, MAX_YAML_VALUES, TooBig, details, loads_json, no_duplicates, read_bounded, too_deep
 from pingfen.io.tables import Rows, default_id, is_table, read_rows
 from pingfen.values import shorten, to_decimal
 
@@ -30,6 +30,7 @@ def _yaml() -> tuple[Any, type]:
 
     class ExactLoader(yaml.SafeLoader):
         depth = 0
+        values = 0
 
         def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
             # (the signature is the stubs'; PyYAML passes a mapping value's key node as `index`)
@@ -39,7 +40,11 @@ def _yaml() -> tuple[Any, type]:
                     raise Unreadable("an alias (`*name`) may stand only for a plain value",
                                      "别名（`*名称`）只能代表单个值", event.start_mark)  # fmt: skip
             self.depth += 1
+            self.values += 1
             try:
+                if self.values > MAX_YAML_VALUES:  # counted as they are read: refused before the rest is parsed
+                    raise Unreadable(f"the record holds more than {MAX_YAML_VALUES:,} values",
+                                     f"记录中的值超过 {MAX_YAML_VALUES:,} 个", self.next_event().start_mark)  # fmt: skip
                 if self.depth > MAX_DEPTH:
                     raise Unreadable(str(too_deep()), too_deep().zh, self.next_event().start_mark)
                 return super().compose_node(parent, index)
