@@ -10,7 +10,16 @@ from pathlib import Path
 from typing import Any
 
 from pingfen.errors import DataError, PingfenError, Problem
-from pingfen.io.bounds import MAX_DEPTH, MAX_YAML_VALUES, TooBig, details, loads_json, no_duplicates, read_bounded, too_deep
+from pingfen.io.bounds import (
+    MAX_DEPTH,
+    MAX_YAML_VALUES,
+    TooBig,
+    details,
+    loads_json,
+    no_duplicates,
+    read_bounded,
+    too_deep,
+)
 from pingfen.io.tables import Rows, default_id, is_table, read_rows
 from pingfen.values import shorten, to_decimal
 
