@@ -236,3 +236,22 @@ def test_the_duckdb_engine_writes_no_row_a_sheet_leaves_out(tmp_path: Path, monk
     engine._xlsx_to_csv(str(_far_sheet(tmp_path)), str(tmp_path / "far.csv"))
     lines = (tmp_path / "far.csv").read_text(encoding="utf-8").splitlines()
     assert [line.split(",")[:2] for line in lines] == [["id", "率"], ["A", "0.5"], ["B", ""]]
+
+
+def test_a_hidden_first_sheet_is_passed_over(tmp_path: Path) -> None:
+    """A hidden sheet of lookups before the data was read instead: every row 'missing input'."""
+    book = openpyxl.Workbook()
+    lookups = book.active
+    lookups.title = "参数"
+    lookups.append(["名称", "值"])
+    lookups.sheet_state = "hidden"
+    data = book.create_sheet("数据")
+    data.append(["id", "在职人数"])
+    data.append(["A", 14])
+    path = tmp_path / "hidden.xlsx"
+    book.save(path)
+    assert [(r.id, dict(r.values)) for r in read_rows(path)] == [("A", {"id": "A", "在职人数": 14})]
+    from pingfen import engine
+
+    engine._xlsx_to_csv(str(path), str(tmp_path / "out.csv"))
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines() == ["id,在职人数", "A,14"]

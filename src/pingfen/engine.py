@@ -29,7 +29,15 @@ from sqlglot import exp
 from pingfen.errors import UsageError
 from pingfen.evaluate.rubric import Rubric, numbered_columns
 from pingfen.io.records import unreadable
-from pingfen.io.tables import cell_value, csv_columns, csv_delimiter, csv_encoding, open_workbook, xlsx_errors
+from pingfen.io.tables import (
+    cell_value,
+    csv_columns,
+    csv_delimiter,
+    csv_encoding,
+    open_workbook,
+    sheet_of,
+    xlsx_errors,
+)
 from pingfen.io.write import atomic_open, atomic_path, refuse_inputs
 from pingfen.lang import Lang
 from pingfen.messages import message
@@ -482,7 +490,7 @@ def _xlsx_to_csv(data: str, path: str) -> None:
 
     book = open_workbook(Path(data))  # PF508 for a file that is no workbook, or a zip bomb
     try:
-        sheet = book.worksheets[0]
+        sheet = sheet_of(book, Path(data), None)  # the first sheet shown, as `pingfen eval` reads
         with xlsx_errors(Path(data)), atomic_open(path, newline="") as out:  # a private temporary, written as every file is
             writer = csv.writer(out)
             width: int | None = None

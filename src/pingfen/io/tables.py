@@ -484,10 +484,11 @@ class Sheet(Protocol):
 
 
 def sheet_of(book: Workbook, path: Path, name: str | None) -> Sheet:
-    """The sheet called `name`, or the first worksheet; PF508 if there is none."""
+    """The sheet called `name`, or the first worksheet shown (a hidden one first, of lookups
+    say, was read instead of the data); PF508 if there is none."""
     sheets = book.worksheets
     if name is None and sheets:
-        return sheets[0]
+        return next((s for s in sheets if getattr(s, "sheet_state", "visible") == "visible"), sheets[0])
     found = [s for s in sheets if s.title == name]
     if not found:
         detail = (f"the workbook has no worksheet `{name}`", f"工作簿中没有名为 `{name}` 的工作表") if name else (
