@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import io
+import os
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from data_helpers import RULESET
+from pingfen.cli import main
 from pingfen.errors import DataError
 from pingfen.io import read_rows
 from pingfen.io.records import read_department
@@ -183,6 +187,16 @@ def test_unreadable_files(tmp_path: Path, name: str, content: bytes, code: str) 
     assert info.value.code == code and str(path) in info.value.describe("en")
 
 
+@pytest.mark.parametrize("name", ["old.xls", "表.ET", "data.ods"])
+def test_a_workbook_pingfen_does_not_read_is_pf511_not_yaml(tmp_path: Path, name: str) -> None:
+    """An old .xls (or WPS's .et) was read as YAML: 'not UTF-8 text (at byte 0)'."""
+    path = tmp_path / name
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)  # an OLE2 file's start
+    out, err_stream = io.StringIO(), io.StringIO()
+    code, err = main(["eval", str(RULESET), str(path)], out, err_stream), err_stream.getvalue()
+    assert code == 2 and "PF511" in err and ".xlsx" in err and "UTF-8" not in err
+
+
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(DataError) as info:
         read_rows(tmp_path / "nope.csv")
@@ -255,3 +269,35 @@ def test_a_hidden_first_sheet_is_passed_over(tmp_path: Path) -> None:
 
     engine._xlsx_to_csv(str(path), str(tmp_path / "out.csv"))
     assert (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines() == ["id,在职人数", "A,14"]
+
+
+def test_openpyxls_warnings_do_not_reach_the_user(tmp_path: Path) -> None:
+    """A list validation Excel keeps as an extension (one pointing into another sheet) made
+    openpyxl print an English UserWarning naming its own source file."""
+    import subprocess
+    import sys
+    import zipfile
+
+    book = openpyxl.Workbook()
+    book.active.append(["id", "在职人数"])
+    book.active.append(["A", 14])
+    whole = tmp_path / "whole.xlsx"
+    book.save(whole)
+    path = tmp_path / "validated.xlsx"
+    extension = (
+        '<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+        'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"><x14:dataValidations count="1" '
+        'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><x14:dataValidation type="list" allowBlank="1">'
+        "<x14:formula1><xm:f>Sheet2!$A$1:$A$3</xm:f></x14:formula1><xm:sqref>B2:B100</xm:sqref>"
+        "</x14:dataValidation></x14:dataValidations></ext></extLst>"
+    )
+    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</worksheet>", extension.encode() + b"</worksheet>")
+            target.writestr(item, data)
+    done = subprocess.run([sys.executable, "-m", "pingfen", "eval", str(RULESET), str(path)],
+                          capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": ""})  # fmt: skip
+    assert done.returncode == 1 and "PF501" in done.stderr  # read and scored: the row lacks inputs
+    assert "UserWarning" not in done.stderr and "site-packages" not in done.stderr, done.stderr

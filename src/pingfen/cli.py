@@ -15,6 +15,7 @@ import errno
 import io
 import os
 import sys
+import warnings
 from contextlib import nullcontext
 
 import pingfen
@@ -270,6 +271,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return CANNOT
     from pingfen.io.guard import inputs_guarded
     from pingfen.io.write import Interrupted, interruptible, refuse_inputs
+
+    # openpyxl's warnings about a workbook (an extension it drops, no default style, a date
+    # out of range) are English, name its own source lines, and leave nothing to do
+    warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
 
     if getattr(args, "output", None) == "-":  # the usual spelling of standard output, not a file named "-"
         args.output = None

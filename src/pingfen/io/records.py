@@ -155,9 +155,17 @@ def read_mapping(path: Path) -> object:
         raise unreadable(path, error) from None
 
 
+# Workbooks of other programs and older formats: saved as .xlsx (另存为), Excel and WPS write one pingfen reads.
+OTHER_WORKBOOKS = frozenset({".xls", ".xlsb", ".et", ".ett", ".ods", ".numbers", ".wps", ".dbf"})
+
+
 def read_record(path: str | Path) -> dict[str, Any]:
-    """Read one record; JSON for `.json`, YAML otherwise. Raises DataError (PF508) if unreadable."""
+    """Read one record; JSON for `.json`, YAML otherwise. Raises DataError (PF508) if unreadable,
+    PF511 for a workbook pingfen does not read (an old `.xls`, WPS's `.et`), which was read as YAML."""
     path = Path(path)
+    if path.suffix.lower() in OTHER_WORKBOOKS:
+        raise DataError([Problem("PF511", None, {"path": str(path), "what": "data file", "what_zh": "数据文件",
+                                                 "formats": ".xlsx, .csv, .jsonl, .json, .yaml"})])  # fmt: skip
     data = read_mapping(path)
     if not isinstance(data, dict):
         raise unreadable(path, "expected a mapping of input names to values", "应为输入名到取值的映射")
