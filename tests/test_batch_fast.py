@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 import pingfen
 from data_helpers import as_text, write_csv
-from pingfen.batch import Summary, indicator_names, score_file, score_rows
+from pingfen.batch import Summary, score_columns, score_file, score_rows
 from pingfen.evaluate.rubric import Rubric
 from pingfen.io.records import read_record
 from pingfen.io.sheet import _number, column_letters, text_xml
@@ -41,7 +41,7 @@ NAMES = [spec.name for spec in RUBRIC.inputs]
 
 def general(rubric: Rubric, data: Path, id_column: str | None, lang: str = "zh") -> tuple[str, list[Any]]:
     """The file and refusals the path before the fast one gave: every row made a Row, then scored."""
-    indicators = indicator_names(rubric)
+    indicators, penalties = score_columns(rubric)
     summary = Summary()
 
     def lines():  # type: ignore[no-untyped-def]
@@ -49,7 +49,7 @@ def general(rubric: Rubric, data: Path, id_column: str | None, lang: str = "zh")
             summary.rows += 1
             if scored.error is not None:
                 summary.fail(scored)
-            yield scored.line(indicators, lang)  # type: ignore[arg-type]
+            yield scored.line(indicators, lang, penalties)  # type: ignore[arg-type]
 
     out = io.StringIO()
     write_results(lines(), indicators, "csv", out=out, lang=lang)  # type: ignore[arg-type]
