@@ -451,6 +451,8 @@ def _eval(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     from pingfen.loader import load
 
     if args.engine == "duckdb":
+        if not _has("duckdb", "duckdb", "eval --engine duckdb", lang, err):
+            return CANNOT
         return _eval_duckdb(args, lang, err)
     if args.reasons:
         from pingfen.errors import UsageError
@@ -996,13 +998,23 @@ def _add_serve_command(
     )  # fmt: skip
 
 
+def _has(module: str, extra: str, command: str, lang: Lang, err: TextIO) -> bool:
+    """Whether an extra's library is installed; if not, say which extra to install (it was an
+    internal error: ModuleNotFoundError)."""
+    import importlib.util
+
+    if importlib.util.find_spec(module) is not None:
+        return True
+    print(f"pingfen：`{command}` 需要 {module}：pip install 'pingfen[{extra}]'" if lang == "zh"
+          else f"pingfen: `{command}` needs {module}: pip install 'pingfen[{extra}]'", file=err)  # fmt: skip
+    return False
+
+
 def _serve(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
-    try:
-        from pingfen.serve import serve
-    except ImportError:  # starlette and uvicorn are the serve extra
-        print("pingfen：`serve` 需要 starlette 和 uvicorn：pip install 'pingfen[serve]'" if lang == "zh"
-              else "pingfen: `serve` needs starlette and uvicorn: pip install 'pingfen[serve]'", file=err)  # fmt: skip
-        return CANNOT
+    if not (_has("starlette", "serve", "serve", lang, err) and _has("uvicorn", "serve", "serve", lang, err)):
+        return CANNOT  # (pingfen.serve imports them only as it starts)
+    from pingfen.serve import serve
+
     serve(args.folder, host=args.host, port=args.port, allow_remote=args.allow_remote,
           open_browser=not args.no_browser, lang=lang, out=out, err=err)  # fmt: skip
     return OK
