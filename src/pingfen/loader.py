@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 from typing import IO
 
+import attrs
+
 from pingfen import ast, cache
 from pingfen.check.passes import check
 from pingfen.diagnostics import Diagnostic, Source, Span
@@ -146,11 +148,9 @@ def _build(
     text = as_parsed(text)
     source = Source(path, text)  # diagnostics show the file as written, tests included
     if not tests:
-        from pingfen.syntax.scan import without_tests
-
-        text = without_tests(text)
-    if file is not None:
-        module, diagnostics = _parsed(file, text, "scoring" if not tests else "")
+        module, diagnostics = _scoring(file, text)
+    elif file is not None:
+        module, diagnostics = _parsed(file, text)
     else:
         from pingfen.syntax.parser import parse
 
@@ -219,11 +219,9 @@ def _extended(
         reason, reason_zh = _why(error)
         args = {"path": extends.path, "reason": reason, "reason_zh": reason_zh}
         return None, [Diagnostic("PF120", extends.span, args, hint="extends_path")]
-    from pingfen.syntax.scan import without_tests
-
     text = as_parsed(text)
     sources.append(Source(shown, text))
-    base, found = _parsed(where, without_tests(text), "scoring")  # a base's examples are not inherited
+    base, found = _scoring(where, text)  # a base's examples are not inherited
     found = [d.in_file(file) for d in found]
     if base is None or _errors(found):
         return None, found
@@ -235,6 +233,24 @@ def _extended(
             return None, found
     merged, more = merge(base, module)
     return merged, found + more
+
+
+def _scoring(file: Path | None, text: str) -> tuple[ast.Module | None, list[Diagnostic]]:
+    """The module of what scoring reads: the text parsed with its `example` and `property`
+    items blanked (`without_tests`, half the time), else — when the blanked text does not
+    parse, as where a name spelt `example` was taken for one — the whole text, tests dropped."""
+    from pingfen.syntax.parser import parse
+    from pingfen.syntax.scan import without_tests
+
+    blanked = without_tests(text)
+    module, diagnostics = _parsed(file, blanked, "scoring") if file is not None else parse(blanked)
+    if blanked == text or (module is not None and not _errors(diagnostics)):
+        return module, diagnostics
+    module, diagnostics = _parsed(file, text) if file is not None else parse(text)
+    if module is None:
+        return None, diagnostics
+    tests = (ast.Example, ast.Monotone, ast.Claim)
+    return attrs.evolve(module, items=tuple(i for i in module.items if not isinstance(i, tests))), diagnostics
 
 
 def _parsed(path: Path, text: str, kind: str = "") -> tuple[ast.Module | None, list[Diagnostic]]:
