@@ -16,7 +16,17 @@ from pingfen.display import digits, number
 from pingfen.lang import Lang
 from pingfen.reasons import shown
 from pingfen.report.filing import FANG_CSS, SONG_CSS, Filing, colon, heading, signature_lines
-from pingfen.report.layout import WORDS, GroupCell, depth, grid, level_names, outside_rows, score_text, scored_label
+from pingfen.report.layout import (
+    WORDS,
+    GroupCell,
+    depth,
+    grid,
+    level_names,
+    outside_rows,
+    row_reasons,
+    score_text,
+    scored_label,
+)
 from pingfen.result import NodeResult, Result
 
 _CSS = (
@@ -109,7 +119,7 @@ def render_html(
                 cells.append(f'<td class="group" rowspan="{cell.rows}">{label}</td>')
             elif cell == "blank":
                 cells.append("<td></td>")
-        reasons = node.reasons_in(lang)
+        reasons = row_reasons(row, lang)
         listed = '<ul class="reasons">' + "".join(f"<li>{escape(r)}</li>" for r in reasons) + "</ul>" if reasons else ""
         lost = " lost" if node.applies and node.score < node.max else ""
         cells += [f"<td>{escape(node.name)}</td>", f'<td class="num">{number(node.max)}</td>',

@@ -13,7 +13,17 @@ from typing import Any
 from pingfen.io.write import atomic_path, no_formulas, worksheet
 from pingfen.lang import Lang
 from pingfen.report.filing import SONG, Filing, colon, heading, signature_lines
-from pingfen.report.layout import WORDS, GroupCell, depth, grid, level_names, outside_rows, score_text, scored_label
+from pingfen.report.layout import (
+    WORDS,
+    GroupCell,
+    depth,
+    grid,
+    level_names,
+    outside_rows,
+    row_reasons,
+    score_text,
+    scored_label,
+)
 from pingfen.result import NodeResult, Result
 
 
@@ -57,7 +67,7 @@ def write_xlsx(
         for column, level in enumerate(grid_row.levels):
             if isinstance(level, GroupCell):
                 line[column] = scored_label(level.node, lang)
-        line[levels - 1 : width] = [node.name, node.max, node.score if node.applies else score_text(node, lang), "\n".join(node.reasons_in(lang)) or None]
+        line[levels - 1 : width] = [node.name, node.max, node.score if node.applies else score_text(node, lang), "\n".join(row_reasons(grid_row, lang)) or None]
         sheet.append(line)
         row = sheet.max_row
         for column, level in enumerate(grid_row.levels, start=1):
