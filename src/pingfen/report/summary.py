@@ -18,14 +18,15 @@ from pingfen.report.filing import SONG, xml_safe
 
 @frozen
 class UnitLine:
-    """One unit of the batch: scored (total, grade, rank, top scores) or refused (error)."""
+    """One unit of the batch: scored (total, grade, rank, top scores) or refused (error). A top
+    group that does not apply has 不适用 (N/A) for its score."""
 
     unit: str
     file: str | None
     total: Decimal | None
     grade: str | None
     rank: int | None
-    tops: tuple[Decimal, ...] = ()
+    tops: tuple[Decimal | str, ...] = ()
     error: str | None = None
 
 
@@ -58,7 +59,7 @@ def write_summary(
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
     sheet.append(header)
     for line in lines:
-        scores: list[Decimal | None] = list(line.tops) or [None] * len(tops)
+        scores: list[Decimal | str | None] = list(line.tops) or [None] * len(tops)
         sheet.append([line.rank, xml_safe(line.unit), line.total, line.grade, *scores,
                       line.file, xml_safe(line.error) if line.error else None])  # fmt: skip
     for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row, max_col=len(header)):
@@ -67,6 +68,8 @@ def write_summary(
             cell.font = Font(name=SONG, bold=row_number <= 2, size=14 if row_number == 1 else 11)
             if isinstance(cell.value, Decimal):
                 cell.number_format = "0.00"
+            elif row_number > 2 and 5 <= (cell.column or 0) < 5 + len(tops) and cell.value is not None:
+                cell.alignment = Alignment(horizontal="right")  # 不适用, in a column of scores
     sheet.cell(1, 1).alignment = Alignment(horizontal="center")
     sheet.column_dimensions["B"].width = 24
     for column in range(5, 5 + len(tops)):
