@@ -19,6 +19,7 @@ from pingfen.display import number
 from pingfen.lang import Lang
 from pingfen.reasons import shown
 from pingfen.result import NodeResult, Result, not_applicable
+from pingfen.values import settled
 
 _LEVELS_ZH = "一二三四五六七八九"
 
@@ -158,6 +159,28 @@ def row_reasons(row: GridRow, lang: Lang) -> list[str]:
         assert isinstance(group, NodeResult)
         reasons += group_reasons(group, lang)
     return reasons
+
+
+def sheet_number(score: Decimal) -> tuple[Decimal, str]:
+    """A score as a workbook cell holds it, kept a number: the value and the number format
+    that show what the other reports print (`score_text`). Where that is every digit of the
+    score, the cell holds it exactly, formatted to its own places (2.995 as 0.000, never 3.00);
+    a quotient's digits (5 ÷ 6) are held as they are, formatted as shown, to 2 places."""
+    text = shown(score)
+    said = Decimal(text)
+    held = said if said == score or said == settled(score) else score  # settled: 1.500999…9 × 3 ÷ 3 is 1.501
+    return held, places_format(len(text.partition(".")[2]))
+
+
+def total_format(total: Decimal) -> str:
+    """The number format of a total, as the reports print it (`digits`): its places, zeros kept (87.00)."""
+    exponent = total.as_tuple().exponent
+    return places_format(-exponent if isinstance(exponent, int) and exponent < 0 else 0)
+
+
+def places_format(places: int) -> str:
+    """A cell's number format with this many decimals: 0, 0.0, 0.00, …"""
+    return "0." + "0" * places if places else "0"
 
 
 def grade_bands(grades: Sequence[tuple[str, str | None, Decimal | None]], lang: Lang) -> str:
