@@ -27,6 +27,7 @@ from pingfen.oserrors import OSReason
 from pingfen.progress import Progress
 from pingfen.report import FORMATS, Filing, write_report
 from pingfen.report.summary import UnitLine, write_summary
+from pingfen.result import not_applicable
 
 SUMMARY = {"zh": "汇总.xlsx", "en": "summary.xlsx"}
 MAX_NAME_BYTES = 120  # well under the 255 bytes file systems allow, suffix and "-2" included
@@ -127,7 +128,8 @@ def report_folder(
                 refuse_inputs(out / name, guarded)
                 write_report(one.result, fmt, out / name, lang=lang, department=one.row.id,
                              filing=evolve(filing, unit=unit))  # fmt: skip
-                tops = tuple(top.score for top in one.result.children)
+                # a 一级指标 that does not apply says so, as its report does: not the 0 it counts as
+                tops = tuple(top.score if top.applies else not_applicable(lang) for top in one.result.children)
                 scored.append(UnitLine(unit, name, one.result.total, one.result.grade, None, tops))
             bar.step()
     finally:
