@@ -6,6 +6,8 @@ Each test writes its files into a temporary folder: a base and the file that ext
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -303,3 +305,15 @@ def test_rows_outside_the_tree_and_vetoes_are_replaced_or_removed(tmp_path: Path
 ])  # fmt: skip
 def test_a_grade_or_veto_written_twice_is_pf101(text: str) -> None:
     assert [d.code for d in pingfen.diagnose(text) if d.severity == "error"] == ["PF101"]
+
+
+@pytest.mark.parametrize("base", ["fifo", "/dev/stdin"])
+def test_a_base_that_is_no_regular_file_is_pf120_not_a_wait(tmp_path: Path, base: str) -> None:
+    """`extends` a named pipe, or /dev/stdin: check waited for ever."""
+    if base == "fifo":
+        os.mkfifo(tmp_path / "管道.rule")
+        base = "管道.rule"
+    path = write(tmp_path, "r.rule", f'extends "{base}"\nrubric "本年" {{ year 2024 }}\n')
+    done = subprocess.run([sys.executable, "-m", "pingfen", "check", str(path)], capture_output=True, text=True,
+                          timeout=60, stdin=subprocess.PIPE)  # fmt: skip
+    assert done.returncode == 1 and "PF120" in done.stdout and "不是普通文件" in done.stdout, done.stdout
