@@ -210,10 +210,8 @@ def _extended(
         return None, [Diagnostic("PF121", extends.span, {"path": extends.path}, hint="extends_cycle")]
     file = len(sources)
     try:
-        if where.exists() and not where.is_file():  # a FIFO or a device (/dev/stdin) would block for ever
+        if where.exists() and not where.is_dir() and not where.is_file():  # a FIFO, /dev/stdin: a wait for ever
             args = {"path": extends.path, "reason": "it is not a regular file", "reason_zh": "它不是普通文件"}
-            if where.is_dir():
-                args["reason"], args["reason_zh"] = _why(IsADirectoryError())
             return None, [Diagnostic("PF120", extends.span, args, hint="extends_path")]
         text = read_rule(where)
     except RubricError as error:  # not UTF-8 (PF006): shown in the base file's own text
