@@ -211,8 +211,8 @@ def _extended(
     file = len(sources)
     try:
         if where.exists() and not where.is_dir() and not where.is_file():  # a FIFO, /dev/stdin: a wait for ever
-            args = {"path": extends.path, "reason": "it is not a regular file", "reason_zh": "它不是普通文件"}
-            return None, [Diagnostic("PF120", extends.span, args, hint="extends_path")]
+            odd = {"path": extends.path, "reason": "it is not a regular file", "reason_zh": "它不是普通文件"}
+            return None, [Diagnostic("PF120", extends.span, odd, hint="extends_path")]
         text = read_rule(where)
     except RubricError as error:  # not UTF-8 (PF006): shown in the base file's own text
         for d in error.diagnostics:
