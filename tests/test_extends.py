@@ -317,3 +317,13 @@ def test_a_base_that_is_no_regular_file_is_pf120_not_a_wait(tmp_path: Path, base
     done = subprocess.run([sys.executable, "-m", "pingfen", "check", str(path)], capture_output=True, text=True,
                           timeout=60, stdin=subprocess.PIPE)  # fmt: skip
     assert done.returncode == 1 and "PF120" in done.stdout and "不是普通文件" in done.stdout, done.stdout
+
+
+def test_a_name_written_twice_in_the_extending_file_is_an_error(tmp_path: Path) -> None:
+    """The second replaced the first silently (the last one won), where a plain file says PF101/PF103."""
+    path = province(tmp_path, "indicator 管理制度 10 { award 10 if 制度健全 }\nindicator 管理制度 10 { award 1 if 制度健全 }\n"
+                              "let 目标 = 90%\nlet 目标 = 80%\n")  # fmt: skip
+    with pytest.raises(pingfen.RubricError) as info:
+        pingfen.load(path)
+    found = [(d.code, d.span.line) for d in info.value.diagnostics]
+    assert found == [("PF101", 3), ("PF103", 5)]

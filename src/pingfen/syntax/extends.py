@@ -70,7 +70,26 @@ def merge(base: ast.Module, changes: ast.Module) -> tuple[ast.Module, list[Diagn
         items, found = _edit_items(items, name.text, change)
         return found
 
+    written: dict[tuple[str, str], ast.Name] = {}  # what this file wrote, by kind and name: written twice is PF101/PF103
+
+    def again(kind: str, name: ast.Name, code: str) -> None:
+        first = written.setdefault((kind, name.text), name)
+        if first is not name:
+            args = {"name": name.text, "line": first.span.line}
+            out.append(Diagnostic(code, name.span, args, hint="first_defined"))
+
     for item in changes.items:
+        match item:
+            case ast.Input() | ast.Let():
+                again("declaration", item.name, "PF103")
+            case ast.Group() | ast.Indicator():
+                again("row", item.name, "PF101")
+            case ast.Outside():
+                again("row", item.row.name, "PF101")
+            case ast.Veto():
+                again("veto", item.name, "PF101")
+            case _:
+                pass
         match item:
             case ast.Extends():
                 pass  # resolved by the loader
