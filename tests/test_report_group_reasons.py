@@ -40,7 +40,7 @@ indicator 制度健全性 10 {
 """
 RECORD = {"有项目": False, "资金到位率": "80%", "制度健全": True}
 WHY = "项目管理：有不适用的项，折算：得分 3 ÷ 适用分值 6 × 10"
-OWN = "资金到位率 80% 属于 else 档，得 3 分（满分 6）"
+OWN = "资金到位率 80% 属于其他档，得 3 分（满分 6）"
 
 # Nested groups, each rounding its sum: the inner one's reason first, then the outer one's.
 NESTED = """rubric "取整" {
