@@ -261,3 +261,14 @@ def test_a_csv_row_of_scores_is_written_cell_by_cell(scores: list[Any]) -> None:
     cells = list(csv.reader(io.StringIO(out.getvalue(), newline="")))[1]
     want = [plain(c) if isinstance(c, Decimal) or c is None else csv_text(c) for c in scores]
     assert cells == ["D1", *want, "87.00", "优秀", ""]
+
+
+def test_a_total_shows_the_places_it_was_rounded_to(tmp_path: Path) -> None:
+    """The batch workbook showed a total of 87.00 as 87 (General), where the CSV says 87.00."""
+    path = tmp_path / "out.xlsx"
+    lines = [("甲", [Decimal(5)], Decimal("87.00"), "良好", None), ("乙", [Decimal("2.5")], Decimal("90.5"), "优秀", None),
+             ("丙", [None], None, None, "PF501")]  # fmt: skip
+    write_results(lines, ["指标"], "xlsx", path)
+    sheet = openpyxl.load_workbook(path).active
+    assert [(c.value, c.number_format) for c in sheet["C"][1:]] == [(87, "0.00"), (90.5, "0.0"), (None, "General")]
+    assert sheet["B2"].number_format == "General"  # scores as they are
