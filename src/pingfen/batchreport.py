@@ -124,7 +124,9 @@ def report_folder(
                 summary.fail(one)
                 refused.append(UnitLine(unit, None, None, None, None, error=one.error.describe(lang)))
             else:
-                name = file_name(unit, fmt, used, fallback=f"row-{one.row.number}")
+                # an id that leaves no name (`.`, `..`) is named by its row, in the reader's language
+                row = f"第 {one.row.number} 行" if lang == "zh" else f"row-{one.row.number}"
+                name = file_name(unit, fmt, used, fallback=row)
                 refuse_inputs(out / name, guarded)
                 write_report(one.result, fmt, out / name, lang=lang, department=one.row.id,
                              filing=evolve(filing, unit=unit))  # fmt: skip
