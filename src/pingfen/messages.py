@@ -413,6 +413,10 @@ HINTS: dict[str, tuple[str, str]] = {
         "{count} blocks are never closed, the innermost `{block} {{` at line {line}: add {count} `}}` before this",
         "有 {count} 个块没有闭合，最内层是第 {line} 行的 `{block} {{`：请在此之前补上 {count} 个 `}}`",
     ),
+    "bracket_name": (
+        "a name with brackets in it is written between backquotes: {suggestion}",
+        "名称中含有括号时，用反引号把整个名称括起来：{suggestion}",
+    ),
     "nested_quotes": (
         "a text in “…” cannot hold “ or ” itself: write it in ASCII quotes, `{suggestion}`",
         "“…”内的文字不能再含有“或”：请改用英文双引号，写作 `{suggestion}`",
