@@ -242,14 +242,20 @@ def _scoring(file: Path | None, text: str) -> tuple[ast.Module | None, list[Diag
     """The module of what scoring reads: the text parsed with its `example` and `property`
     items blanked (`without_tests`, half the time), else — when the blanked text does not
     parse, as where a name spelt `example` was taken for one — the whole text, tests dropped."""
-    from pingfen.syntax.parser import parse
     from pingfen.syntax.scan import without_tests
 
+    def parsed(text: str, kind: str = "") -> tuple[ast.Module | None, list[Diagnostic]]:
+        if file is not None:  # through the cache: a tree found there needs no parser (nor lark) imported
+            return _parsed(file, text, kind)
+        from pingfen.syntax.parser import parse
+
+        return parse(text)
+
     blanked = without_tests(text)
-    module, diagnostics = _parsed(file, blanked, "scoring") if file is not None else parse(blanked)
+    module, diagnostics = parsed(blanked, "scoring")
     if blanked == text or (module is not None and not _errors(diagnostics)):
         return module, diagnostics
-    module, diagnostics = _parsed(file, text) if file is not None else parse(text)
+    module, diagnostics = parsed(text)
     if module is None:
         return None, diagnostics
     tests = (ast.Example, ast.Monotone, ast.Claim)
