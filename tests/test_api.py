@@ -152,3 +152,10 @@ def test_loading_for_scoring_skips_the_rubrics_own_tests() -> None:
     whole, scoring = pingfen.load(RULESET), pingfen.load(RULESET, tests=False)
     assert whole.module.examples and not scoring.module.examples and not scoring.module.properties
     assert scoring.evaluate(FULL).to_dict() == whole.evaluate(FULL).to_dict()
+
+
+def test_node_result_properties_document_themselves() -> None:
+    """help(pingfen.NodeResult) showed operator.attrgetter's doc for every property."""
+    for name in ("name", "max", "score", "children", "is_group", "lang", "applies"):
+        doc = getattr(pingfen.NodeResult, name).__doc__
+        assert doc and "attrgetter" not in doc and "callable" not in doc, name

@@ -281,3 +281,29 @@ def test_a_huge_rule_file_is_not_read_past_the_limit(tmp_path: Path) -> None:
     with pytest.raises(pingfen.RubricError) as refused:
         pingfen.load(huge)
     assert [d.code for d in refused.value.diagnostics] == ["PF008"]
+
+
+def test_did_you_mean_is_asked_a_bounded_number_of_times() -> None:
+    """Each suggestion compares a name with every declared one: 4,000 misspelt names against
+    4,000 inputs took minutes to check. The first SUGGESTED are suggested, the rest not."""
+    from pingfen.check.suggest import SUGGESTED
+
+    n = SUGGESTED + 30
+    text = ('rubric "r" { total 1 }\n' + "".join(f"input 输入项目{i}: number\n" for i in range(n))
+            + "indicator 甲 1 { score = min(1, " + " + ".join(f"输入项木{i}" for i in range(n)) + ") }\n")  # fmt: skip
+    found = [d for d in pingfen.diagnose(text) if d.code == "PF102"]
+    assert len(found) == n
+    assert [d.hint for d in found] == ["did_you_mean"] * SUGGESTED + ["declare_input"] * 30
+
+
+def test_a_long_line_is_made_visible_only_where_it_is_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    """4,000 diagnostics on one line of 100 KB: each translated the whole line, 17 s."""
+    from pingfen import diagnostics
+
+    seen: list[int] = []
+    visible = diagnostics.visible
+    monkeypatch.setattr(diagnostics, "visible", lambda text: seen.append(len(text)) or visible(text))
+    text = 'rubric "r" { total 1 }\nlet 甲 = ' + " + ".join(f"未知{i}" for i in range(3000)) + "\n"
+    rendered = [d.render("zh") for d in pingfen.diagnose(text)[:5]]
+    assert all("^" in r for r in rendered)
+    assert seen and max(seen) < 1000

@@ -123,6 +123,40 @@ def test_an_output_that_is_an_input_is_refused(tmp_path: Path, argv: tuple[str |
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.csv", "r.rule", "x.yaml"]
 
 
+SEED = ROOT / "examples" / "dept-overall-2021" / "seed-2021.yaml"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("render", "{child}", "-o", "{base}"),
+        ("template", "--format", "yaml", "{child}", "-o", "{base}"),
+        ("report", "{child}", SEED, "--format", "md", "-o", "{base}"),
+        ("eval", "{child}", SEED, "--format", "json", "-o", "{base}"),
+        ("eval", "{child}", SEED, "--format", "json", "-o", "{link}"),
+    ],
+)
+def test_an_output_over_a_base_the_rule_file_extends_is_refused(tmp_path: Path, argv: tuple[str | Path, ...]) -> None:
+    """The bases a rule file extends are inputs too: `-o base.rule` replaced the base."""
+    base = tmp_path / "base.rule"
+    base.write_bytes(RULESET.read_bytes())
+    child = tmp_path / "child.rule"
+    child.write_text('extends "base.rule"\nrubric "子表" { year 2022 }\n', encoding="utf-8")
+    (tmp_path / "link.rule").symlink_to(base)
+    names = {"{child}": child, "{base}": base, "{link}": tmp_path / "link.rule"}
+    code, _, err = run(*(str(names.get(a, a)) for a in argv))  # type: ignore[call-overload]
+    assert code == 2 and "错误[PF701]" in err and "base.rule" in err, err
+    assert base.read_bytes() == RULESET.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["base.rule", "child.rule", "link.rule"]
+
+
+def test_fmt_still_rewrites_the_file_it_read(tmp_path: Path) -> None:
+    rule = tmp_path / "r.rule"
+    rule.write_text('rubric   "甲" { total 1 }\n', encoding="utf-8")
+    assert run("fmt", str(rule))[0] == 0
+    assert rule.read_text(encoding="utf-8") == 'rubric "甲" {\n  total 1\n}\n'
+
+
 def test_an_output_linking_to_an_input_is_refused(tmp_path: Path) -> None:
     data = tmp_path / "d.csv"
     data.write_text("id,x\nA,1\n", encoding="utf-8")
@@ -567,3 +601,44 @@ def test_output_dash_is_standard_output(tmp_path: Path, monkeypatch: pytest.Monk
     code, out, err = run(*command, "-o", "-")
     assert code in (0, 1) and out == run(*command)[1] != "", err
     assert list(tmp_path.iterdir()) == []
+
+
+COLLIDING = """\
+rubric "同名" {
+  total 10
+  grade 好 otherwise
+}
+input x: count
+indicator id 5 { award 5 if x > 0 }
+indicator grade 5 { award 4 if x > 0 }
+"""
+
+
+@pytest.mark.parametrize(("lang", "fmt"), [("zh", "jsonl"), ("zh", "json"), ("en", "csv"), ("en", "xlsx")])
+def test_a_node_named_as_an_output_column_is_refused_not_lost(tmp_path: Path, lang: str, fmt: str) -> None:
+    """A JSON row kept one `id` and one `grade` of two: the department's id, or the indicator's
+    score, was gone without a word (exit 0)."""
+    rule = tmp_path / "r.rule"
+    rule.write_text(COLLIDING, encoding="utf-8")
+    data = tmp_path / "d.csv"
+    data.write_text("id,x\nu1,1\n", encoding="utf-8")
+    output = tmp_path / f"out.{fmt}"
+    code, _, err = run("eval", "--lang", lang, str(rule), str(data), "-o", str(output))
+    assert code == 2 and "[PF705]" in err and "`id`" in err, err
+    assert not output.exists()
+
+
+def test_a_node_named_id_is_kept_apart_in_a_chinese_csv(tmp_path: Path) -> None:
+    rule = tmp_path / "r.rule"
+    rule.write_text(COLLIDING.replace("grade 5", "等级 5"), encoding="utf-8")
+    data = tmp_path / "d.csv"
+    data.write_text("id,x\nu1,1\n", encoding="utf-8")
+    code, out, _ = run("eval", str(rule), str(data))
+    assert code == 0 and out.splitlines()[:2] == ["编号,id,等级,总分,评价等次,错误", "u1,5,4,9.00,好,"]
+
+
+def test_a_template_with_an_input_named_id_is_refused(tmp_path: Path) -> None:
+    rule = tmp_path / "r.rule"
+    rule.write_text('rubric "r" { total 1 }\ninput id: count\nindicator a 1 { award 1 if id > 0 }\n', encoding="utf-8")
+    code, out, err = run("template", "--format", "csv", str(rule))
+    assert code == 2 and "错误[PF705]" in err and "输入项" in err and out == ""

@@ -291,6 +291,18 @@ def test_a_yaml_alias_bomb_is_refused_at_once(tmp_path: Path) -> None:
     assert codes(error) == ["PF508"] and "alias" in error.describe("en") and "别名" in error.describe("zh")
 
 
+def test_a_yaml_record_of_too_many_values_is_refused_as_it_is_read(tmp_path: Path) -> None:
+    """10 MB of `b: [a, a, …]`, within the size limit, took 8 minutes and 3.5 GB: a node each."""
+    from pingfen.io.bounds import MAX_YAML_VALUES
+
+    path = tmp_path / "many.yaml"
+    path.write_text("b: [" + ", ".join(["a"] * (MAX_YAML_VALUES + 10)) + "]\n", encoding="utf-8")
+    error = refused(lambda: read_record(path))
+    assert codes(error) == ["PF508"] and "50,000" in error.describe("zh") and "values" in error.describe("en")
+    path.write_text("b: [" + ", ".join(["a"] * (MAX_YAML_VALUES - 10)) + "]\n", encoding="utf-8")
+    assert len(read_record(path)["b"]) == MAX_YAML_VALUES - 10
+
+
 def test_an_alias_for_a_plain_value_is_fine(tmp_path: Path) -> None:
     (tmp_path / "r.yaml").write_text("x: &v 3\nn: *v\n", encoding="utf-8")
     assert read_record(tmp_path / "r.yaml") == {"x": 3, "n": 3}

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from data_helpers import FULL, RUBRIC, RULESET, csv_text, fill_xlsx
 from pingfen.batch import indicator_names, score_file
@@ -211,3 +212,38 @@ def test_ten_thousand_rows(tmp_path: Path) -> None:
         assert Decimal(rows[i]["财政供养人员控制率"]) == expected["财政供养人员控制率"].score
     assert len({r["total"] for r in rows}) > 100  # the records really differ
     assert elapsed < 60, f"10,000 rows took {elapsed:.1f}s"
+
+
+OUTSIDE = """\
+rubric "加分与扣分" {
+  total 100
+  cap total 100
+  round total 2 half_up
+  grade 优秀 >= 90
+  grade 合格 otherwise
+}
+input 完成率: percent >= 0 and <= 100%
+input 创新项目数: count
+input 违规问题数: count
+indicator 完成率 100 { score = 完成率 * 100 }
+bonus 创新加分 3 { award 1 if 创新项目数 >= 1
+  award 2 if 创新项目数 >= 3 }
+penalty 违规扣分 10 { deduct 2 per 违规问题数 }
+"""
+
+
+@pytest.mark.parametrize("rows", [2, 1200])  # 1,200: the fast path, and `--jobs 2`'s workers
+def test_bonus_and_penalty_rows_have_their_columns(tmp_path: Path, rows: int) -> None:
+    """A batch wrote no column for 加分项 and 扣分项: a row's figures did not add up to its total."""
+    rule = tmp_path / "r.rule"
+    rule.write_text(OUTSIDE, encoding="utf-8")
+    data = tmp_path / "d.csv"
+    lines = ["B,80%,0,2", "A,95%,3,1"] * (rows // 2)
+    data.write_text("id,完成率,创新项目数,违规问题数\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    code, out, _ = run("eval", str(rule), str(data), "--jobs", "2")
+    assert code == 0
+    assert out.splitlines()[:3] == ["编号,完成率,创新加分,违规扣分,总分,评价等次,错误", "B,80,0,-4,76.00,合格,", "A,95,3,-2,96.00,优秀,"]
+    assert len(out.splitlines()) == rows + 1
+    code, out, _ = run("eval", str(rule), str(data), "--format", "jsonl", "--jobs", "1")
+    assert json.loads(out.splitlines()[1]) == {"id": "A", "完成率": 95, "创新加分": 3, "违规扣分": -2, "total": 96.00,
+                                               "grade": "优秀", "error": None}  # fmt: skip

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 import pingfen
 from data_helpers import as_text, write_csv
-from pingfen.batch import Summary, indicator_names, score_file, score_rows
+from pingfen.batch import Summary, score_columns, score_file, score_rows
 from pingfen.evaluate.rubric import Rubric
 from pingfen.io.records import read_record
 from pingfen.io.sheet import _number, column_letters, text_xml
@@ -41,7 +41,7 @@ NAMES = [spec.name for spec in RUBRIC.inputs]
 
 def general(rubric: Rubric, data: Path, id_column: str | None, lang: str = "zh") -> tuple[str, list[Any]]:
     """The file and refusals the path before the fast one gave: every row made a Row, then scored."""
-    indicators = indicator_names(rubric)
+    indicators, penalties = score_columns(rubric)
     summary = Summary()
 
     def lines():  # type: ignore[no-untyped-def]
@@ -49,7 +49,7 @@ def general(rubric: Rubric, data: Path, id_column: str | None, lang: str = "zh")
             summary.rows += 1
             if scored.error is not None:
                 summary.fail(scored)
-            yield scored.line(indicators, lang)  # type: ignore[arg-type]
+            yield scored.line(indicators, lang, penalties)  # type: ignore[arg-type]
 
     out = io.StringIO()
     write_results(lines(), indicators, "csv", out=out, lang=lang)  # type: ignore[arg-type]
@@ -176,7 +176,9 @@ LINES = st.lists(
 )
 
 
-@given(LINES, st.lists(TEXT.filter(bool), min_size=2, max_size=2))  # a rubric names every indicator
+# a rubric names every indicator, once, and none as an output's own column (PF705)
+@given(LINES, st.lists(TEXT.filter(lambda t: t not in ("", "编号", "总分", "评价等次", "错误")), min_size=2, max_size=2,
+                       unique=True))  # fmt: skip
 def test_the_sheet_reads_back_as_openpyxls_did(lines: list[Line], names: list[str]) -> None:
     import tempfile
 
@@ -259,3 +261,14 @@ def test_a_csv_row_of_scores_is_written_cell_by_cell(scores: list[Any]) -> None:
     cells = list(csv.reader(io.StringIO(out.getvalue(), newline="")))[1]
     want = [plain(c) if isinstance(c, Decimal) or c is None else csv_text(c) for c in scores]
     assert cells == ["D1", *want, "87.00", "优秀", ""]
+
+
+def test_a_total_shows_the_places_it_was_rounded_to(tmp_path: Path) -> None:
+    """The batch workbook showed a total of 87.00 as 87 (General), where the CSV says 87.00."""
+    path = tmp_path / "out.xlsx"
+    lines = [("甲", [Decimal(5)], Decimal("87.00"), "良好", None), ("乙", [Decimal("2.5")], Decimal("90.5"), "优秀", None),
+             ("丙", [None], None, None, "PF501")]  # fmt: skip
+    write_results(lines, ["指标"], "xlsx", path)
+    sheet = openpyxl.load_workbook(path).active
+    assert [(c.value, c.number_format) for c in sheet["C"][1:]] == [(87, "0.00"), (90.5, "0.0"), (None, "General")]
+    assert sheet["B2"].number_format == "General"  # scores as they are

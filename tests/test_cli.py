@@ -141,3 +141,23 @@ def test_eval_help_shows_percent_signs_once(capsys: pytest.CaptureFixture[str]) 
 def test_every_command_takes_lang(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([command, "--help"]) == 0
     assert "--lang {zh,en}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("argv", "module", "extra"), [
+    (("eval", "--engine", "duckdb", "{rule}", "{data}", "-o", "{out}"), "duckdb", "duckdb"),
+    (("serve", "--no-browser", "{folder}"), "uvicorn", "serve"),
+    (("serve", "--no-browser", "{folder}"), "starlette", "serve"),
+])  # fmt: skip
+def test_a_command_whose_extra_is_missing_says_which_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: tuple[str, ...], module: str, extra: str
+) -> None:
+    """After a plain `pip install .`, these were internal errors (ModuleNotFoundError)."""
+    import importlib.util
+
+    found = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == module else found(name, *a))
+    data = tmp_path / "d.csv"
+    data.write_text("id,在职人数\nA,1\n", encoding="utf-8")
+    names = {"{rule}": str(RULESET), "{data}": str(data), "{out}": str(tmp_path / "o.csv"), "{folder}": str(tmp_path)}
+    code, _, err = run(*(names.get(a, a) for a in argv))
+    assert code == 2 and f"pip install 'pingfen[{extra}]'" in err and module in err and "internal" not in err, err

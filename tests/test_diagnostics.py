@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+import pingfen
 from pingfen.diagnostics import Diagnostic, Source, Span
 from pingfen.lang import default_lang
 
@@ -68,3 +71,13 @@ def test_carets_keep_tabs() -> None:
 def test_source_lines_split_only_at_newlines() -> None:
     text = "# a\u2028b\nsecond\n"
     assert Source("f", text).line(2) == "second"
+
+
+@pytest.mark.parametrize("name", ["收入（万元）", "支出(含)增长"])
+def test_a_name_with_brackets_is_told_to_take_backquotes(name: str) -> None:
+    """`input 收入（万元）: amount` was told to write `:` before the type."""
+    text = f'rubric "r" {{ total 5 }}\ninput {name}: amount\nindicator 甲 5 {{ score = 5 }}\n'
+    [found] = pingfen.diagnose(text)
+    assert found.code == "PF002" and found.hint == "bracket_name"
+    assert f"`{name}`" in found.render("zh") and "反引号" in found.render("zh")
+    assert [d.code for d in pingfen.diagnose(text.replace(f"input {name}", f"input `{name}`"))] == ["PF104"]  # unused

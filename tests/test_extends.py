@@ -6,6 +6,8 @@ Each test writes its files into a temporary folder: a base and the file that ext
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -251,3 +253,77 @@ def test_unsound_loading_extends_too(tmp_path: Path) -> None:
     path = province(tmp_path, "let 目标 = 90%\n")
     rubric, _found = loads_unsound(path.read_text(encoding="utf-8"), str(path))
     assert scores(rubric, RECORD)["预算执行率"] == 5
+
+
+BASE_AFTER_TREE = """\
+rubric "base" {
+  total 10
+  cap total 10
+  round total 1
+  grade A >= 9
+  grade B otherwise
+}
+input a: score
+input n: count
+indicator I 10 { judgment a }
+bonus X 2 { award 2 if n > 0 }
+penalty P 2 { deduct 1 per n }
+veto V if n > 5 -> zero
+"""
+
+
+@pytest.mark.parametrize(("header", "total"), [
+    ('rubric "e" { total 10 }', "10.0"),  # the base's cap kept
+    ('rubric "e" { cap total 10.5 }', "10.5"),  # the extending file's
+])  # fmt: skip
+def test_the_cap_of_the_total_is_kept_or_replaced(tmp_path: Path, header: str, total: str) -> None:
+    """The header merged from base and extending file dropped `cap total`: 11.0, past the cap."""
+    write(tmp_path, "base.rule", BASE_AFTER_TREE)
+    rubric = pingfen.load(write(tmp_path, "e.rule", f'extends "base.rule"\n{header}\n'))
+    assert str(rubric.evaluate({"a": "9.96", "n": 1}).total) == total
+
+
+def test_rows_outside_the_tree_and_vetoes_are_replaced_or_removed(tmp_path: Path) -> None:
+    """A veto written again was added beside the base's, and both fired; a bonus row written
+    again was PF101, and `remove` of either PF124."""
+    write(tmp_path, "base.rule", BASE_AFTER_TREE)
+    softer = write(tmp_path, "softer.rule", 'extends "base.rule"\nveto V if n > 5 -> below A\nbonus X 2 { award 1 if n > 0 }\n')
+    result = pingfen.load(softer).evaluate({"a": "9.5", "n": 7})
+    assert [v.name for v in result.vetoes()] == ["V"]
+    assert (str(result.total), result.grade) == ("8.5", "B")  # 9.5 + 1 (the new X) - 2 (P); below A
+    removed = write(tmp_path, "removed.rule", 'extends "base.rule"\nremove V\nremove X\nremove P\n')
+    result = pingfen.load(removed).evaluate({"a": "9.5", "n": 7})
+    assert (str(result.total), result.grade, result.vetoes()) == ("9.5", "A", ())
+    with pytest.raises(pingfen.RubricError) as info:
+        pingfen.load(write(tmp_path, "none.rule", 'extends "base.rule"\nremove W\n'))
+    assert [d.code for d in info.value.diagnostics] == ["PF124"]
+
+
+@pytest.mark.parametrize("text", [
+    'rubric "r" {\n  total 1\n  grade A >= 1\n  grade A otherwise\n}\nindicator I 1 { award 1 if true }\n',
+    'rubric "r" { total 1 }\ninput n: count\nindicator I 1 { award 1 if n > 0 }\nveto V if n > 5 -> zero\nveto V if n > 9 -> zero\n',
+])  # fmt: skip
+def test_a_grade_or_veto_written_twice_is_pf101(text: str) -> None:
+    assert [d.code for d in pingfen.diagnose(text) if d.severity == "error"] == ["PF101"]
+
+
+@pytest.mark.parametrize("base", ["fifo", "/dev/stdin"])
+def test_a_base_that_is_no_regular_file_is_pf120_not_a_wait(tmp_path: Path, base: str) -> None:
+    """`extends` a named pipe, or /dev/stdin: check waited for ever."""
+    if base == "fifo":
+        os.mkfifo(tmp_path / "管道.rule")
+        base = "管道.rule"
+    path = write(tmp_path, "r.rule", f'extends "{base}"\nrubric "本年" {{ year 2024 }}\n')
+    done = subprocess.run([sys.executable, "-m", "pingfen", "check", str(path)], capture_output=True, text=True,
+                          timeout=60, stdin=subprocess.PIPE)  # fmt: skip
+    assert done.returncode == 1 and "PF120" in done.stdout and "不是普通文件" in done.stdout, done.stdout
+
+
+def test_a_name_written_twice_in_the_extending_file_is_an_error(tmp_path: Path) -> None:
+    """The second replaced the first silently (the last one won), where a plain file says PF101/PF103."""
+    path = province(tmp_path, "indicator 管理制度 10 { award 10 if 制度健全 }\nindicator 管理制度 10 { award 1 if 制度健全 }\n"
+                              "let 目标 = 90%\nlet 目标 = 80%\n")  # fmt: skip
+    with pytest.raises(pingfen.RubricError) as info:
+        pingfen.load(path)
+    found = [(d.code, d.span.line) for d in info.value.diagnostics]
+    assert found == [("PF101", 3), ("PF103", 5)]

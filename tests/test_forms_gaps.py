@@ -360,8 +360,8 @@ def test_every_digit_up_to_six_places_as_for_other_values(panels: pingfen.Rubric
 
 
 def test_a_median_band_names_the_scores(panels: pingfen.Rubric) -> None:
-    assert _said(panels, EXPERTS, "zh")["方案论证"] == ["方案评分 5、6，中位数 5.5，属于 else 档，得 0 分（满分 10）"]
-    assert _said(panels, EXPERTS, "en")["方案论证"] == ["方案评分 5, 6: the median is 5.5, in else: 0 of 10"]
+    assert _said(panels, EXPERTS, "zh")["方案论证"] == ["方案评分 5、6，中位数 5.5，属于其他档，得 0 分（满分 10）"]
+    assert _said(panels, EXPERTS, "en")["方案论证"] == ["方案评分 5, 6: the median is 5.5, in none of the bands: 0 of 10"]
 
 
 def test_a_panel_read_through_a_let_is_shown_before_the_formula(panels: pingfen.Rubric) -> None:

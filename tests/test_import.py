@@ -265,3 +265,12 @@ def test_another_format_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "t.csv").write_text("a,b\n", "utf-8")
     assert main(["import", str(tmp_path / "t.csv")], io.StringIO(), err) == 2
     assert ".xlsx" in err.getvalue()
+
+
+def test_a_table_of_another_kind_is_pf511(tmp_path: Path) -> None:
+    """It was a bare message with no code (`pingfen import: 无法导入 …`)."""
+    path = tmp_path / "评分表.pdf"
+    path.write_bytes(b"%PDF-1.4\n")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["import", str(path)], out, err) == 2
+    assert "错误[PF511]" in err.getvalue() and ".xlsx, .docx" in err.getvalue()

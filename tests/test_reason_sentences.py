@@ -97,9 +97,13 @@ def old_step(p: Mapping[str, object], zh: bool) -> str:
 
 OLD = {
     "step": (lambda p: old_step(p, True), lambda p: old_step(p, False)),
-    "band": (
-        lambda p: f"{p['subject']} {p['shown_value']} 属于 {p['band']} 档，得 {_n(p, 'points')} 分（满分 {_n(p, 'max')}）",
-        lambda p: f"{p['subject']} {p['shown_value']} is in {p['band']}: {_n(p, 'points')} of {_n(p, 'max')}",
+    "band": (  # the `else` arm named as no band (it said `属于 else 档`)
+        lambda p: f"{p['subject']} {p['shown_value']} "
+        + ("属于其他档" if p["band"] == "else" else f"属于 {p['band']} 档")
+        + f"，得 {_n(p, 'points')} 分（满分 {_n(p, 'max')}）",
+        lambda p: f"{p['subject']} {p['shown_value']} "
+        + ("is in none of the bands" if p["band"] == "else" else f"is in {p['band']}")
+        + f": {_n(p, 'points')} of {_n(p, 'max')}",
     ),
     "judgment": (
         lambda p: f"评价得分 {_n(p, 'points')} 分（满分 {_n(p, 'max')}）",

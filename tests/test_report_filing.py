@@ -393,3 +393,15 @@ def test_report_folder_never_writes_over_its_data(tmp_path: Path) -> None:
     with pytest.raises(OutputError) as refused:
         report_folder(RUBRIC, data, folder, "xlsx", lang="zh")
     assert refused.value.code == "PF701" and data.read_bytes() == before
+
+
+def test_an_id_that_leaves_no_file_name_is_named_by_its_row_in_the_readers_language(tmp_path: Path) -> None:
+    """An id `..` gave `row-2.docx` in a Chinese folder of reports."""
+    lines = (ROOT / "examples" / "dept-overall-2021" / "departments.csv").read_text(encoding="utf-8-sig").splitlines()
+    head, first = lines[0], lines[1]
+    data = tmp_path / "data.csv"
+    data.write_text(head + "\n.." + first[first.index(","):] + "\n", encoding="utf-8")
+    for lang, name in (("zh", "第 2 行.md"), ("en", "row-2.md")):
+        folder = tmp_path / lang
+        report_folder(RUBRIC, data, folder, "md", lang=lang)  # type: ignore[arg-type]
+        assert name in [p.name for p in folder.iterdir()]

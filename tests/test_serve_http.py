@@ -11,6 +11,8 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 import warnings
 import zipfile
 from pathlib import Path
@@ -529,6 +531,37 @@ def test_a_save_over_a_file_changed_since_it_was_opened_is_refused(client: TestC
     assert saved.status_code == 200
     again = client.put("/api/file", params={"path": "部门.rule", "version": saved.json()["version"]}, content=b"# again\n")
     assert again.status_code == 200 and (folder / "部门.rule").read_text(encoding="utf-8") == "# again\n"
+
+
+def test_two_saves_from_one_version_keep_the_first(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two tabs saving at once from the version they opened: both passed the version check
+    before either wrote, and the second save overwrote the first."""
+    slow = threading.Event()
+
+    def write_slowly(path: Path, text: str) -> None:  # the first save still writing when the second checks
+        slow.set()
+        time.sleep(0.3)
+        write(path, text)
+
+    write = serve_app.write_text
+    monkeypatch.setattr(serve_app, "write_text", write_slowly)
+    with TestClient(make_app(folder, TOKEN), headers={"X-Pingfen-Token": TOKEN}) as client:
+        version = client.get("/api/file", params={"path": "部门.rule"}).json()["version"]
+        answers: dict[str, int] = {}
+
+        def save(text: str) -> None:
+            answers[text] = client.put("/api/file", params={"path": "部门.rule", "version": version},
+                                       content=text.encode()).status_code  # fmt: skip
+
+        first = threading.Thread(target=save, args=("# 甲\n",))
+        first.start()
+        assert slow.wait(10)
+        second = threading.Thread(target=save, args=("# 乙\n",))
+        second.start()
+        first.join(10)
+        second.join(10)
+    assert answers == {"# 甲\n": 200, "# 乙\n": 409}
+    assert (folder / "部门.rule").read_text(encoding="utf-8") == "# 甲\n"
 
 
 def test_a_new_file_does_not_replace_one_made_meanwhile(client: TestClient, folder: Path) -> None:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime
+import io
+import os
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from data_helpers import RULESET
+from pingfen.cli import main
 from pingfen.errors import DataError
 from pingfen.io import read_rows
+from pingfen.io.records import read_department
 from pingfen.io.tables import cell_value
 
 HEADER = "id,在职人数,满意度,已制定预算管理制度\r\n"
@@ -82,15 +87,31 @@ def test_semicolon_csv(tmp_path: Path) -> None:
 
 def test_id_column(tmp_path: Path) -> None:
     path = tmp_path / "data.csv"
-    path.write_text("编号,在职人数\nX-1,14\n,12\n", encoding="utf-8")
+    path.write_text("单位,在职人数\nX-1,14\n,12\n", encoding="utf-8")
     assert [r.id for r in read_rows(path)] == [None, None]  # no `id` column: rows go by number
     assert [r.label("en") for r in read_rows(path)] == ["row 2", "row 3"]
     assert [r.label("zh") for r in read_rows(path)] == ["第 2 行", "第 3 行"]
-    assert [r.id for r in read_rows(path, id_column="编号")] == ["X-1", None]
+    assert [r.id for r in read_rows(path, id_column="单位")] == ["X-1", None]
     with pytest.raises(DataError) as info:
-        read_rows(path, id_column="单位")
+        read_rows(path, id_column="编号")
     assert info.value.code == "PF509"
-    assert info.value.describe("en") == f"PF509: `{path}` has no column `单位` (its columns: 编号, 在职人数)"
+    assert info.value.describe("en") == f"PF509: `{path}` has no column `编号` (its columns: 单位, 在职人数)"
+
+
+@pytest.mark.parametrize(("head", "ids"), [
+    ("编号,在职人数", ["X-1", None]),  # pingfen's Chinese output heads its ids so
+    ("ID,编号,在职人数", ["X-1", None]),  # `id` (any case) first
+    ("编号,id,在职人数", ["Y-1", "Y-2"]),
+])  # fmt: skip
+def test_default_id_column(tmp_path: Path, head: str, ids: list[str | None]) -> None:
+    """A file pingfen wrote in Chinese heads its ids `编号`: read back, they named no row."""
+    path = tmp_path / "data.csv"
+    rows = ["X-1,Y-1,14", ",Y-2,12"] if head.count(",") == 2 else ["X-1,14", ",12"]
+    path.write_text(head + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert [r.id for r in read_rows(path)] == ids
+    jsonl = tmp_path / "data.jsonl"
+    jsonl.write_text('{"编号": "J-1", "在职人数": 1}\n{"在职人数": 2}\n', encoding="utf-8")
+    assert [r.id for r in read_rows(jsonl)] == ["J-1", None]
 
 
 def test_xlsx_cells_as_excel_stores_them(tmp_path: Path) -> None:
@@ -115,10 +136,33 @@ def test_xlsx_cells_as_excel_stores_them(tmp_path: Path) -> None:
     assert values["结余"] is None and values["日期"] == "2021-12-31"
 
 
-def test_cell_value_goes_through_str() -> None:
-    assert cell_value(0.1 + 0.2) == Decimal("0.30000000000000004")
+def test_cell_value_is_what_excel_shows() -> None:
+    """A formula's float noise was read as a value: `=11.7/13`, shown as 90.00%, scored as
+    89.99…%, on the other side of a 90% band; a computed count 2.0000000000000004 was PF503."""
+    assert cell_value(11.7 / 13, "0.00%") == "90%" and 11.7 / 13 < 0.9
+    assert cell_value(15.77 / 16.6, "0.00%") == "95%"
+    assert cell_value(0.1 + 0.2) == Decimal("0.3")
+    assert cell_value(2.0000000000000004) == Decimal("2")
+    assert cell_value(1 / 3) == Decimal("0.333333333333333")  # the 15 digits Excel keeps
     assert cell_value(1.1) == Decimal("1.1") != Decimal(1.1)
+    assert cell_value(123456789012345.0) == Decimal("123456789012345")
+    assert cell_value(1.5e-20) == Decimal("1.5E-20")
+    assert cell_value(45, "0%") == "4500%" and cell_value(0.45, "0%") == "45%"
+    # a `%` shown as written: the cell holds 5 and shows 5.00%; it was read as 500%
+    assert cell_value(5, '0.00"%"') == 5 and cell_value(45.0, "0\\%") == Decimal(45)
+    assert cell_value(0.05, '"率："0.00%') == "5%"
     assert cell_value("  ") is None
+
+
+def test_a_formula_cell_reads_as_shown(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["id", "率", "数"])
+    sheet.append(["A", 11.7 / 13, 2.0000000000000004])  # the values a formula leaves cached
+    sheet["B2"].number_format = "0.00%"
+    path = tmp_path / "data.xlsx"
+    book.save(path)
+    assert [dict(r.values) for r in read_rows(path)] == [{"id": "A", "率": "90%", "数": Decimal(2)}]
 
 
 def test_jsonl_with_a_bad_line(tmp_path: Path) -> None:
@@ -143,6 +187,16 @@ def test_unreadable_files(tmp_path: Path, name: str, content: bytes, code: str) 
     assert info.value.code == code and str(path) in info.value.describe("en")
 
 
+@pytest.mark.parametrize("name", ["old.xls", "表.ET", "data.ods"])
+def test_a_workbook_pingfen_does_not_read_is_pf511_not_yaml(tmp_path: Path, name: str) -> None:
+    """An old .xls (or WPS's .et) was read as YAML: 'not UTF-8 text (at byte 0)'."""
+    path = tmp_path / name
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)  # an OLE2 file's start
+    out, err_stream = io.StringIO(), io.StringIO()
+    code, err = main(["eval", str(RULESET), str(path)], out, err_stream), err_stream.getvalue()
+    assert code == 2 and "PF511" in err and ".xlsx" in err and "UTF-8" not in err
+
+
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(DataError) as info:
         read_rows(tmp_path / "nope.csv")
@@ -155,3 +209,95 @@ def test_rows_are_read_lazily(tmp_path: Path) -> None:
     rows = iter(read_rows(path))
     assert next(rows).id == "R0"  # one row read, the rest still in the file
     assert read_rows(path).total == 100
+
+
+def test_default_id_of_a_record(tmp_path: Path) -> None:
+    path = tmp_path / "one.yaml"
+    path.write_text("编号: 区财政局\n在职人数: 14\n", encoding="utf-8")
+    assert read_department(path) == ("区财政局", {"编号": "区财政局", "在职人数": 14})
+    assert read_department(path, id_column="在职人数")[0] == "14"
+
+
+def _far_sheet(tmp_path: Path) -> Path:
+    """A header of 50 columns, one row, and one cell far below: the rows between are not in the file."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["id", "率", *(f"c{i}" for i in range(48))])
+    sheet.append(["A", 0.5])
+    sheet.cell(row=100_000, column=1, value="B")
+    path = tmp_path / "far.xlsx"
+    book.save(path)
+    return path
+
+
+def test_rows_a_sheet_leaves_out_are_not_read_cell_by_cell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 3 KB sheet with a cell in row 1,048,576 took minutes: every cell of every row between."""
+    from pingfen.io import tables
+
+    read: list[object] = []
+    cell = tables._xlsx_cell
+    monkeypatch.setattr(tables, "_xlsx_cell", lambda c: read.append(c) or cell(c))
+    rows = list(read_rows(_far_sheet(tmp_path)))
+    assert [(r.number, r.id) for r in rows] == [(2, "A"), (100_000, "B")]
+    assert len(read) == 2 * 50  # the two rows with cells, not 99,999
+
+
+def test_the_duckdb_engine_writes_no_row_a_sheet_leaves_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same sheet through --engine duckdb: each left-out row was written as a line of
+    commas (a 12 KB file of 2,000 columns became 2 GB)."""
+    from pingfen import engine
+
+    engine._xlsx_to_csv(str(_far_sheet(tmp_path)), str(tmp_path / "far.csv"))
+    lines = (tmp_path / "far.csv").read_text(encoding="utf-8").splitlines()
+    assert [line.split(",")[:2] for line in lines] == [["id", "率"], ["A", "0.5"], ["B", ""]]
+
+
+def test_a_hidden_first_sheet_is_passed_over(tmp_path: Path) -> None:
+    """A hidden sheet of lookups before the data was read instead: every row 'missing input'."""
+    book = openpyxl.Workbook()
+    lookups = book.active
+    lookups.title = "参数"
+    lookups.append(["名称", "值"])
+    lookups.sheet_state = "hidden"
+    data = book.create_sheet("数据")
+    data.append(["id", "在职人数"])
+    data.append(["A", 14])
+    path = tmp_path / "hidden.xlsx"
+    book.save(path)
+    assert [(r.id, dict(r.values)) for r in read_rows(path)] == [("A", {"id": "A", "在职人数": 14})]
+    from pingfen import engine
+
+    engine._xlsx_to_csv(str(path), str(tmp_path / "out.csv"))
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines() == ["id,在职人数", "A,14"]
+
+
+def test_openpyxls_warnings_do_not_reach_the_user(tmp_path: Path) -> None:
+    """A list validation Excel keeps as an extension (one pointing into another sheet) made
+    openpyxl print an English UserWarning naming its own source file."""
+    import subprocess
+    import sys
+    import zipfile
+
+    book = openpyxl.Workbook()
+    book.active.append(["id", "在职人数"])
+    book.active.append(["A", 14])
+    whole = tmp_path / "whole.xlsx"
+    book.save(whole)
+    path = tmp_path / "validated.xlsx"
+    extension = (
+        '<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+        'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"><x14:dataValidations count="1" '
+        'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><x14:dataValidation type="list" allowBlank="1">'
+        "<x14:formula1><xm:f>Sheet2!$A$1:$A$3</xm:f></x14:formula1><xm:sqref>B2:B100</xm:sqref>"
+        "</x14:dataValidation></x14:dataValidations></ext></extLst>"
+    )
+    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</worksheet>", extension.encode() + b"</worksheet>")
+            target.writestr(item, data)
+    done = subprocess.run([sys.executable, "-m", "pingfen", "eval", str(RULESET), str(path)],
+                          capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": ""})  # fmt: skip
+    assert done.returncode == 1 and "PF501" in done.stderr  # read and scored: the row lacks inputs
+    assert "UserWarning" not in done.stderr and "site-packages" not in done.stderr, done.stderr

@@ -121,3 +121,32 @@ def test_xlsx_needs_a_path_and_formats_are_checked() -> None:
 
 def test_template_bounds_are_decimal_text() -> None:
     assert SPEC["满意度"].bounds == ((">=", Decimal(0)), ("<=", Decimal(1)))
+
+
+def test_a_label_with_a_comma_is_one_choice_of_the_drop_down(tmp_path: Path) -> None:
+    """`健全,完整` was offered as two choices, 健全 and 完整 (PF506 when picked), and the label
+    itself was refused by the validation. Long lists past Excel's 255 characters too."""
+    many = ", ".join(f"`第{i}类：{'很长的说明' * 3}`" for i in range(20))
+    rubric = pingfen.loads(
+        'rubric "标签" { total 5 }\ninput 状况: label { `健全,完整`, 不健全 }\n'
+        f"input 类别: label {{ {many} }}\ninput 达标: bool\n"
+        "indicator 制度 5 { match 状况 { `健全,完整` -> 5\n 不健全 -> 0 } }\n"
+    )
+    path = tmp_path / "模板.xlsx"
+    write_template(rubric, "xlsx", path)
+    book = openpyxl.load_workbook(path)
+    data, lists = book["数据"], book["选项"]
+    assert lists.sheet_state == "hidden" and book.worksheets[0] is data
+    found = {}
+    for validation in data.data_validations.dataValidation:
+        column = str(validation.sqref).split(":")[0].rstrip("0123456789")
+        found[data[f"{column}1"].value] = validation.formula1
+    assert found["达标"] == '"是,否"'  # short, comma-free lists stay inline
+    for name, labels in (("状况", ["健全,完整", "不健全"]), ("类别", [f"第{i}类：{'很长的说明' * 3}" for i in range(20)])):
+        sheet_name, cells = found[name].split("!")
+        first, last = cells.replace("$", "").split(":")
+        assert sheet_name.strip("'") == "选项" and [c.value for row in lists[first:last] for c in row] == labels
+    data["A3"], data["B3"], data["C3"], data["D3"] = "甲", "健全,完整", "第3类：" + "很长的说明" * 3, "是"  # as picked
+    book.save(path)
+    [record] = list(pingfen.read_records(path))
+    assert rubric.evaluate(record).total == 5

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+import pingfen
 from pingfen.errors import Problem
 from pingfen.io import read_record
 from pingfen.values import coerce, to_percent
@@ -17,6 +18,16 @@ from pingfen.values import coerce, to_percent
 )
 def test_percent(raw: object, expected: str) -> None:
     assert to_percent(raw) == Decimal(expected)
+
+
+def test_a_percent_is_read_digit_for_digit() -> None:
+    """"99.9999999999999999999999999999%" was divided by 100 to 28 digits: 1, a full score."""
+    assert to_percent("99.9999999999999999999999999999%") == Decimal("0.999999999999999999999999999999")
+    assert str(to_percent("100%")) == "1" and str(to_percent("95%")) == "0.95"  # as before
+    rubric = pingfen.loads('rubric "r" { total 5 }\ninput a: percent\n'
+                           "indicator A 5 { bands a { >= 100% -> 5\n else -> 0 } }\n")  # fmt: skip
+    assert rubric.evaluate({"a": "99.9999999999999999999999999999%"}).total == 0
+    assert rubric.evaluate({"a": "100.0000000000000000000000000000%"}).total == 5
 
 
 @pytest.mark.parametrize("raw", ["是", "true", "TRUE", "yes", 1, True])

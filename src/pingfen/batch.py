@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from attrs import define, evolve, field, frozen
 
+from pingfen.display import canonical
 from pingfen.errors import DataError
 from pingfen.evaluate.refusals import Refusal
 from pingfen.evaluate.rubric import Rubric, with_batch
@@ -44,19 +45,32 @@ class Scored:
     result: Result | None
     error: DataError | None
 
-    def line(self, indicators: tuple[str, ...], lang: Lang) -> Line:
+    def line(self, indicators: tuple[str, ...], lang: Lang, penalties: Penalties = ()) -> Line:
         """The row as the batch outputs write it."""
         if self.result is None:
             assert self.error is not None
             return self.row.id, [None] * len(indicators), None, None, self.error.describe(lang)
-        return line_of(self.row.id, self.result, indicators, lang)
+        return line_of(self.row.id, self.result, indicators, lang, penalties)
 
 
-def line_of(row_id: str | None, result: Result, indicators: tuple[str, ...], lang: Lang) -> Line:
+# The penalty rows among a batch's columns (扣分项): each one's place and max, for what it
+# takes from the total (its score less its max: -2), as the table of one department shows it.
+Penalties = tuple[tuple[int, Decimal], ...]
+
+
+def line_of(
+    row_id: str | None, result: Result, indicators: tuple[str, ...], lang: Lang, penalties: Penalties = ()
+) -> Line:
     """A scored row as the batch outputs write it."""
     scores: Sequence[Decimal | str | None] = result.scores_of(indicators)  # no reasons: the batch writes none
     if not result.all_apply:  # 不适用 (N/A) where a row does not apply
         scores = [not_applicable(lang) if not result.applies(n) else s for n, s in zip(indicators, scores, strict=True)]
+    if penalties:
+        scores = list(scores)
+        for at, top in penalties:
+            score = scores[at]
+            if isinstance(score, Decimal):
+                scores[at] = canonical(score - top)
     return row_id, scores, result.total, result.grade, None
 
 
@@ -107,8 +121,18 @@ class Summary:
 
 
 def indicator_names(rubric: Rubric) -> tuple[str, ...]:
-    """The batch outputs' score columns: every indicator, in rubric order."""
+    """Every indicator, in rubric order."""
     return tuple(n.name for top in rubric.tree for n in top.walk() if not n.is_group)
+
+
+def score_columns(rubric: Rubric) -> tuple[tuple[str, ...], Penalties]:
+    """The batch outputs' score columns: every indicator, then every bonus, penalty and adjust
+    row (加分项, 扣分项) with what it adds to the total, so that a row's figures add up to its
+    total; and the penalty rows among them (`line_of`)."""
+    indicators = indicator_names(rubric)
+    names = (*indicators, *(spec.name for _, spec in rubric.outside))
+    penalties = tuple((len(indicators) + i, spec.max) for i, (kind, spec) in enumerate(rubric.outside) if kind == "penalty")
+    return names, penalties
 
 
 def score_rows(rubric: Rubric, rows: Iterable[Row], lang: Lang = "zh") -> Iterator[Scored]:
@@ -145,6 +169,7 @@ def plain_lines(
         return None
     width = len(table.columns)
     at = table.columns.index(table.id_column) if table.id_column else None
+    penalties = score_columns(rubric)[1]
     run = rubric._run  # the compiled scorer's entry, as `evaluate` calls it with a record's text read
 
     def line(cells: list[str]) -> Line | None:
@@ -164,7 +189,7 @@ def plain_lines(
             setcontext(saved)
         if result is None:
             return None
-        return line_of(cells[at].strip() or None if at is not None else None, result, indicators, lang)
+        return line_of(cells[at].strip() or None if at is not None else None, result, indicators, lang, penalties)
 
     return line
 
@@ -382,7 +407,7 @@ def score_file(
     else:  # one JSON/YAML record, written as a one-row batch
         department, record = read_department(data, id_column=id_column)
         rows, total = [Row(1, department, record)], 1
-    indicators = indicator_names(rubric)
+    indicators, penalties = score_columns(rubric)
     summary = Summary()
     processes = _processes(rubric, rows, fmt, jobs, chunk, least)
     plain = plain_lines(rubric, rows, indicators, lang) if processes > 1 and isinstance(rows, Rows) else None
@@ -403,7 +428,7 @@ def score_file(
                 if isinstance(scored, Scored):
                     if scored.error is not None:
                         summary.fail(scored)
-                    scored = scored.line(indicators, lang)
+                    scored = scored.line(indicators, lang, penalties)
                 elif type(scored) is str:
                     forked += 1
                 if step is not None:

@@ -27,6 +27,7 @@ from pingfen.oserrors import OSReason
 from pingfen.progress import Progress
 from pingfen.report import FORMATS, Filing, write_report
 from pingfen.report.summary import UnitLine, write_summary
+from pingfen.result import not_applicable
 
 SUMMARY = {"zh": "汇总.xlsx", "en": "summary.xlsx"}
 MAX_NAME_BYTES = 120  # well under the 255 bytes file systems allow, suffix and "-2" included
@@ -123,11 +124,14 @@ def report_folder(
                 summary.fail(one)
                 refused.append(UnitLine(unit, None, None, None, None, error=one.error.describe(lang)))
             else:
-                name = file_name(unit, fmt, used, fallback=f"row-{one.row.number}")
+                # an id that leaves no name (`.`, `..`) is named by its row, in the reader's language
+                row = f"第 {one.row.number} 行" if lang == "zh" else f"row-{one.row.number}"
+                name = file_name(unit, fmt, used, fallback=row)
                 refuse_inputs(out / name, guarded)
                 write_report(one.result, fmt, out / name, lang=lang, department=one.row.id,
                              filing=evolve(filing, unit=unit))  # fmt: skip
-                tops = tuple(top.score for top in one.result.children)
+                # a 一级指标 that does not apply says so, as its report does: not the 0 it counts as
+                tops = tuple(top.score if top.applies else not_applicable(lang) for top in one.result.children)
                 scored.append(UnitLine(unit, name, one.result.total, one.result.grade, None, tops))
             bar.step()
     finally:

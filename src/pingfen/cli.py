@@ -15,6 +15,8 @@ import errno
 import io
 import os
 import sys
+import warnings
+from contextlib import nullcontext
 
 import pingfen
 from pingfen import clitext
@@ -267,14 +269,22 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         with clitext.speaking(language):
             parser.print_help(out)
         return CANNOT
+    from pingfen.io.guard import inputs_guarded
     from pingfen.io.write import Interrupted, interruptible, refuse_inputs
+
+    # openpyxl's warnings about a workbook (an extension it drops, no default style, a date
+    # out of range) are English, name its own source lines, and leave nothing to do
+    warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
 
     if getattr(args, "output", None) == "-":  # the usual spelling of standard output, not a file named "-"
         args.output = None
     try:
         # An output that is an input would be destroyed: refuse before anything is read or written.
         refuse_inputs(getattr(args, "output", None), [getattr(args, n, None) for n in ("ruleset", "data", "table")])
-        with interruptible():  # SIGTERM, SIGHUP: unwind, so that temporary files are removed
+        # no output replaces a file the command read on the way (a base its rule file extends);
+        # fmt rewrites what it read, serve saves what it opened, lsp writes nothing
+        guarded = nullcontext() if args.command in ("check", "fmt", "serve", "lsp") else inputs_guarded()
+        with interruptible(), guarded:  # SIGTERM, SIGHUP: unwind, so that temporary files are removed
             if args.command == "check":
                 return _check(args.files, args.format, args.strict, lang, out, err)
             if args.command in _AUTHORING:
@@ -441,6 +451,8 @@ def _eval(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     from pingfen.loader import load
 
     if args.engine == "duckdb":
+        if not _has("duckdb", "duckdb", "eval --engine duckdb", lang, err):
+            return CANNOT
         return _eval_duckdb(args, lang, err)
     if args.reasons:
         from pingfen.errors import UsageError
@@ -986,13 +998,23 @@ def _add_serve_command(
     )  # fmt: skip
 
 
+def _has(module: str, extra: str, command: str, lang: Lang, err: TextIO) -> bool:
+    """Whether an extra's library is installed; if not, say which extra to install (it was an
+    internal error: ModuleNotFoundError)."""
+    import importlib.util
+
+    if importlib.util.find_spec(module) is not None:
+        return True
+    print(f"pingfen：`{command}` 需要 {module}：pip install 'pingfen[{extra}]'" if lang == "zh"
+          else f"pingfen: `{command}` needs {module}: pip install 'pingfen[{extra}]'", file=err)  # fmt: skip
+    return False
+
+
 def _serve(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
-    try:
-        from pingfen.serve import serve
-    except ImportError:  # starlette and uvicorn are the serve extra
-        print("pingfen：`serve` 需要 starlette 和 uvicorn：pip install 'pingfen[serve]'" if lang == "zh"
-              else "pingfen: `serve` needs starlette and uvicorn: pip install 'pingfen[serve]'", file=err)  # fmt: skip
-        return CANNOT
+    if not (_has("starlette", "serve", "serve", lang, err) and _has("uvicorn", "serve", "serve", lang, err)):
+        return CANNOT  # (pingfen.serve imports them only as it starts)
+    from pingfen.serve import serve
+
     serve(args.folder, host=args.host, port=args.port, allow_remote=args.allow_remote,
           open_browser=not args.no_browser, lang=lang, out=out, err=err)  # fmt: skip
     return OK

@@ -29,7 +29,15 @@ from sqlglot import exp
 from pingfen.errors import UsageError
 from pingfen.evaluate.rubric import Rubric, numbered_columns
 from pingfen.io.records import unreadable
-from pingfen.io.tables import cell_value, csv_columns, csv_delimiter, csv_encoding, open_workbook, xlsx_errors
+from pingfen.io.tables import (
+    cell_value,
+    csv_columns,
+    csv_delimiter,
+    csv_encoding,
+    open_workbook,
+    sheet_of,
+    xlsx_errors,
+)
 from pingfen.io.write import atomic_open, atomic_path, refuse_inputs
 from pingfen.lang import Lang
 from pingfen.messages import message
@@ -478,13 +486,20 @@ def _xlsx_to_csv(data: str, path: str) -> None:
     """The first sheet's cells as text, row by row (openpyxl's read-only mode streams): the
     header's as io.tables names the columns, every other cell's as io.tables reads its value
     (cell_value: a number formatted as a percentage is `150%`, a date ISO text, …)."""
+    from openpyxl.cell.read_only import EMPTY_CELL
+
     book = open_workbook(Path(data))  # PF508 for a file that is no workbook, or a zip bomb
     try:
-        sheet = book.worksheets[0]
+        sheet = sheet_of(book, Path(data), None)  # the first sheet shown, as `pingfen eval` reads
         with xlsx_errors(Path(data)), atomic_open(path, newline="") as out:  # a private temporary, written as every file is
             writer = csv.writer(out)
             width: int | None = None
+            gap: object = None  # the one row object openpyxl gives for each row the sheet leaves out
+            empty: object = EMPTY_CELL  # (the stubs type a read-only row's cells as Cell)
             for row in sheet.iter_rows(values_only=False):  # cells, not values: a percent's format is read too
+                if row is gap or (width is not None and all(c is empty for c in row)):
+                    gap = row  # a blank row is left out as DuckDB's reading leaves it out; a 12 KB
+                    continue  # sheet with a cell in row 1,048,576 was written as 2 GB of commas
                 if width is None:
                     cells = ["" if c.value is None else str(c.value).lower() if isinstance(c.value, bool) else str(c.value) for c in row]
                 else:

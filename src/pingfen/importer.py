@@ -19,7 +19,7 @@ from typing import Any
 
 from attrs import define, field, frozen
 
-from pingfen.errors import DataError, Problem, UsageError
+from pingfen.errors import DataError, Problem
 from pingfen.gradeline import GradeLine, read_grade_line
 from pingfen.io.bounds import TooBig, details
 from pingfen.io.tables import MAX_XLSX_MEMBERS, MAX_XLSX_RATIO, xlsx_errors
@@ -73,8 +73,8 @@ class Imported:
 
 
 def import_table(path: str | Path) -> Imported:
-    """Read a rubric table (.xlsx or .docx) into draft rule text. Raises DataError (PF508)
-    when the file cannot be read or holds no rubric table, UsageError for another format."""
+    """Read a rubric table (.xlsx or .docx) into draft rule text. Raises DataError: PF508
+    when the file cannot be read or holds no rubric table, PF511 for another format."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
@@ -82,8 +82,8 @@ def import_table(path: str | Path) -> Imported:
     elif suffix == ".docx":
         title, grid = _docx_grid(path)
     else:
-        raise UsageError(f"cannot import `{path}`: give an .xlsx or .docx table",
-                         f"无法导入 `{path}`：请提供 .xlsx 或 .docx 格式的评分表")  # fmt: skip
+        raise DataError([Problem("PF511", None, {"path": str(path), "what": "rubric table", "what_zh": "评分表",
+                                                 "formats": ".xlsx, .docx"})])  # fmt: skip
     return _Builder(path, title, grid).build()
 
 

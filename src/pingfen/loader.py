@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 from typing import IO
 
+import attrs
+
 from pingfen import ast, cache
 from pingfen.check.passes import check
 from pingfen.diagnostics import Diagnostic, Source, Span
@@ -56,7 +58,10 @@ def load(path: str | Path | IO[bytes] | IO[str], *, tests: bool = True) -> Rubri
 def read_rule(path: str | Path) -> str:
     """The text of a rule file: every command reads rule files here. Raises RubricError
     (PF006) when the file is not UTF-8, OSError when it cannot be read."""
+    from pingfen.io.guard import note_input
+
     with Path(path).open("rb") as file:
+        note_input(path)  # no output of the command reading it may replace it
         data = file.read(_MAX_BYTES + 1)
     if len(data) > _MAX_BYTES:  # read no further: the parser refuses the text as too long (PF008)
         return data.decode("utf-8", errors="replace")
@@ -143,11 +148,9 @@ def _build(
     text = as_parsed(text)
     source = Source(path, text)  # diagnostics show the file as written, tests included
     if not tests:
-        from pingfen.syntax.scan import without_tests
-
-        text = without_tests(text)
-    if file is not None:
-        module, diagnostics = _parsed(file, text, "scoring" if not tests else "")
+        module, diagnostics = _scoring(file, text)
+    elif file is not None:
+        module, diagnostics = _parsed(file, text)
     else:
         from pingfen.syntax.parser import parse
 
@@ -207,6 +210,9 @@ def _extended(
         return None, [Diagnostic("PF121", extends.span, {"path": extends.path}, hint="extends_cycle")]
     file = len(sources)
     try:
+        if where.exists() and not where.is_dir() and not where.is_file():  # a FIFO, /dev/stdin: a wait for ever
+            odd = {"path": extends.path, "reason": "it is not a regular file", "reason_zh": "它不是普通文件"}
+            return None, [Diagnostic("PF120", extends.span, odd, hint="extends_path")]
         text = read_rule(where)
     except RubricError as error:  # not UTF-8 (PF006): shown in the base file's own text
         for d in error.diagnostics:
@@ -216,11 +222,9 @@ def _extended(
         reason, reason_zh = _why(error)
         args = {"path": extends.path, "reason": reason, "reason_zh": reason_zh}
         return None, [Diagnostic("PF120", extends.span, args, hint="extends_path")]
-    from pingfen.syntax.scan import without_tests
-
     text = as_parsed(text)
     sources.append(Source(shown, text))
-    base, found = _parsed(where, without_tests(text), "scoring")  # a base's examples are not inherited
+    base, found = _scoring(where, text)  # a base's examples are not inherited
     found = [d.in_file(file) for d in found]
     if base is None or _errors(found):
         return None, found
@@ -232,6 +236,30 @@ def _extended(
             return None, found
     merged, more = merge(base, module)
     return merged, found + more
+
+
+def _scoring(file: Path | None, text: str) -> tuple[ast.Module | None, list[Diagnostic]]:
+    """The module of what scoring reads: the text parsed with its `example` and `property`
+    items blanked (`without_tests`, half the time), else — when the blanked text does not
+    parse, as where a name spelt `example` was taken for one — the whole text, tests dropped."""
+    from pingfen.syntax.scan import without_tests
+
+    def parsed(text: str, kind: str = "") -> tuple[ast.Module | None, list[Diagnostic]]:
+        if file is not None:  # through the cache: a tree found there needs no parser (nor lark) imported
+            return _parsed(file, text, kind)
+        from pingfen.syntax.parser import parse
+
+        return parse(text)
+
+    blanked = without_tests(text)
+    module, diagnostics = parsed(blanked, "scoring")
+    if blanked == text or (module is not None and not _errors(diagnostics)):
+        return module, diagnostics
+    module, diagnostics = parsed(text)
+    if module is None:
+        return None, diagnostics
+    tests = (ast.Example, ast.Monotone, ast.Claim)
+    return attrs.evolve(module, items=tuple(i for i in module.items if not isinstance(i, tests))), diagnostics
 
 
 def _parsed(path: Path, text: str, kind: str = "") -> tuple[ast.Module | None, list[Diagnostic]]:

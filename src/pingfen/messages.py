@@ -27,7 +27,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF005": ("nested more than {limit} levels deep", "嵌套超过 {limit} 层"),
     "PF006": ("the file is not UTF-8 text (at byte {byte})", "文件不是 UTF-8 编码（第 {byte} 字节处）"),
     "PF008": ("{what}: {count}, more than the limit of {limit}", "{what_zh}为 {count}，超过上限 {limit}"),
-    "PF101": ("`{name}` is defined more than once", "指标或分组名称 `{name}` 重复"),
+    "PF101": ("`{name}` is defined more than once", "名称 `{name}` 重复"),
     "PF102": ("undefined name `{name}`", "未定义的名称 `{name}`"),
     "PF103": ("input or value `{name}` is declared more than once", "输入项或计算值 `{name}` 重复声明"),
     "PF104": ("input `{name}` is never used", "输入项 `{name}` 未被使用"),
@@ -276,6 +276,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{path}` is an input of this command (`{input}`): writing the output there would destroy it",
         "输出文件 `{path}` 是本命令的输入文件（`{input}`），写入会覆盖它",
     ),
+    "PF705": (
+        "`{path}` would have two columns `{column}`: the rubric has a {what} named as the output's own "
+        "column; rename it in the rule file",
+        "`{path}` 中将有两列 `{column}`：评分表中有{what_zh}与输出自带的列同名；请在评分表中为它改名",
+    ),
     "PF702": ("cannot write `{path}`: it is a directory", "无法写入 `{path}`：它是一个目录"),
     "PF703": (
         "cannot write `{path}`: the directory `{directory}` is not writable",
@@ -408,6 +413,10 @@ HINTS: dict[str, tuple[str, str]] = {
         "{count} blocks are never closed, the innermost `{block} {{` at line {line}: add {count} `}}` before this",
         "有 {count} 个块没有闭合，最内层是第 {line} 行的 `{block} {{`：请在此之前补上 {count} 个 `}}`",
     ),
+    "bracket_name": (
+        "a name with brackets in it is written between backquotes: {suggestion}",
+        "名称中含有括号时，用反引号把整个名称括起来：{suggestion}",
+    ),
     "nested_quotes": (
         "a text in “…” cannot hold “ or ” itself: write it in ASCII quotes, `{suggestion}`",
         "“…”内的文字不能再含有“或”：请改用英文双引号，写作 `{suggestion}`",
@@ -419,8 +428,9 @@ HINTS: dict[str, tuple[str, str]] = {
         "或标出包含的一端：`{low}（含）－{high}`",
     ),
     "flatten": (
-        "split the expression with `let` values, or remove redundant parentheses",
-        "用 `let` 拆分表达式，或去掉多余的括号",
+        "split the expression with `let` values (in a long chain of `+` or `*` each term is a level), "
+        "or remove redundant parentheses",
+        "用 `let` 拆分表达式（一长串 `+` 或 `*` 中每一项都算一层），或去掉多余的括号",
     ),
     "places_range": ("round to between 0 and {limit} places", "小数位数应在 0 到 {limit} 之间"),
     "template_braces": (

@@ -335,6 +335,10 @@ def _band(site: Site, zh: bool) -> Sentence:
     subject, band = _as(site, format, "subject"), _as(site, format, "band")
     value = _valued(site, "value")
     points, top = _as(site, shown, "points"), _as(site, shown, "max")
+    if band == "else":  # the `else` arm (fixed at load): no band a reader could name (`属于 else 档`)
+        if zh:
+            return _sentence(subject, " ", value, " 属于其他档，得 ", points, " 分（满分 ", top, "）")
+        return _sentence(subject, " ", value, " is in none of the bands: ", points, " of ", top)
     if zh:
         return _sentence(subject, " ", value, " 属于 ", band, " 档，得 ", points, " 分（满分 ", top, "）")
     return _sentence(subject, " ", value, " is in ", band, ": ", points, " of ", top)
@@ -782,9 +786,12 @@ def _panelled(p: Mapping[str, object], kind: str, zh: bool, said: str) -> str:
     if p.get("alone") and kind == "formula":
         return f"{panels}，得 {_n(p, 'points')} 分（满分 {_n(p, 'max')}）" if zh else f"{panels}: {_n(p, 'points')} of {_n(p, 'max')}"
     if p.get("alone") and kind == "band":
+        band = p["band"]
         if zh:
-            return f"{panels}，属于 {p['band']} 档，得 {_n(p, 'points')} 分（满分 {_n(p, 'max')}）"
-        return f"{panels}, in {p['band']}: {_n(p, 'points')} of {_n(p, 'max')}"
+            where = "属于其他档" if band == "else" else f"属于 {band} 档"
+            return f"{panels}，{where}，得 {_n(p, 'points')} 分（满分 {_n(p, 'max')}）"
+        where = "in none of the bands" if band == "else" else f"in {band}"
+        return f"{panels}, {where}: {_n(p, 'points')} of {_n(p, 'max')}"
     return f"{panels}；{said}" if zh else f"{panels}; {said}"
 
 

@@ -64,13 +64,14 @@ class NodeResult:
         def applies(self) -> bool: ...  # False for a row that does not apply (不适用): `score` is what it counts as
 
     else:
-        name = property(attrgetter("_fixed.name"))
-        max = property(attrgetter("_fixed.max"))
-        score = property(attrgetter("_score"))
-        children = property(attrgetter("_children"))
-        is_group = property(attrgetter("_fixed.is_group"))
-        lang = property(attrgetter("_lang"))
-        applies = property(attrgetter("_applies"))
+        # (read in C, with help() of its own: attrgetter's doc was shown for each)
+        name = property(attrgetter("_fixed.name"), doc="The group's or indicator's name, as the rubric writes it.")
+        max = property(attrgetter("_fixed.max"), doc="Its maximum points (分值).")
+        score = property(attrgetter("_score"), doc="The points it scored (得分): exact, 0 to max.")
+        children = property(attrgetter("_children"), doc="A group's parts, in rubric order; () for an indicator.")
+        is_group = property(attrgetter("_fixed.is_group"), doc="Whether it is a group (else an indicator).")
+        lang = property(attrgetter("_lang"), doc="The language its reasons are worded in (zh, en).")
+        applies = property(attrgetter("_applies"), doc="False for a row that does not apply (不适用): `score` is what it counts as.")
 
     @property
     def explanations(self) -> tuple[Reason, ...]:
@@ -423,7 +424,9 @@ class Result:
 
     @property
     def raw_total(self) -> Decimal:
-        """The exact sum of the top-level scores."""
+        """The total before it is rounded: the top-level scores' sum (re-scaled when a row does
+        not apply), with bonus and penalty rows counted, kept within `cap total`, and 0 when a
+        veto says so."""
         return canonical(self._raw_total)
 
     @property

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TextIO
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Literal, TextIO
 import yaml
 
 from pingfen.evaluate.rubric import InputSpec, Rubric
-from pingfen.io.write import atomic_path, csv_text, no_formulas, worksheet, write_text
+from pingfen.io.write import atomic_path, csv_text, no_formulas, refuse_twice, worksheet, write_text
 from pingfen.lang import Lang
 from pingfen.reasons import quantity
 from pingfen.report.layout import WORDS, depth, grade_bands, level_names
@@ -97,6 +98,7 @@ def write_template(
     """Write the template to `path` (atomically; CSV with a UTF-8 BOM for Excel) or, for CSV and YAML, to `out`."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown template format {fmt!r}; use one of {', '.join(FORMATS)}")
+    refuse_twice(["id", *(name for name, _ in columns(rubric))], path, lang, "input", "输入项")
     if fmt == "xlsx":
         if path is None:
             raise ValueError("an XLSX template needs a file name")
@@ -183,7 +185,7 @@ def _data_sheet(sheet: Worksheet, rubric: Rubric, lang: Lang) -> None:
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = 16
         sheet.cell(1, index).comment = Comment(question(spec, lang), "pingfen")
-        validation = _validation(spec, lang)
+        validation = _validation(spec, lang, lambda choices: _listed(sheet, choices, lang))
         if validation is not None:
             sheet.add_data_validation(validation)
             validation.add(f"{letter}3:{letter}{last}")
@@ -198,7 +200,28 @@ _Kind = Literal["whole", "decimal", "list"]
 _Operator = Literal["between", "lessThan", "lessThanOrEqual", "greaterThan", "greaterThanOrEqual"]
 
 
-def _validation(spec: InputSpec, lang: Lang) -> DataValidation | None:
+def _listed(sheet: Worksheet, choices: Sequence[str], lang: Lang) -> str:
+    """A drop-down's choices in a column of a hidden sheet (选项), and the range that names them."""
+    from openpyxl.utils import get_column_letter, quote_sheetname
+
+    book = sheet.parent
+    assert book is not None, "a sheet of the template's workbook"
+    title = "选项" if lang == "zh" else "choices"
+    lists = book[title] if title in book.sheetnames else book.create_sheet(title)
+    lists.sheet_state = "hidden"
+    column = (lists.max_column + 1) if lists["A1"].value is not None else 1
+    for row, choice in enumerate(choices, start=1):
+        lists.cell(row, column, choice)
+    letter = get_column_letter(column)
+    return f"{quote_sheetname(title)}!${letter}$1:${letter}${len(choices)}"
+
+
+# Excel's own limit on a list written into a drop-down's formula, and what it cannot hold:
+# a choice with a comma was offered as two choices.
+_INLINE_LIST = 255
+
+
+def _validation(spec: InputSpec, lang: Lang, listed: Callable[[Sequence[str]], str]) -> DataValidation | None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     prompt = question(spec, lang)[:250]
@@ -211,7 +234,10 @@ def _validation(spec: InputSpec, lang: Lang) -> DataValidation | None:
 
     if spec.type in ("bool", "label"):
         choices = ("是", "否") if spec.type == "bool" else spec.labels
-        return rule("list", '"' + ",".join(choices) + '"')
+        inline = ",".join(choices)
+        if len(inline) + 2 > _INLINE_LIST or any("," in c or '"' in c for c in choices):
+            return rule("list", listed(choices))  # a label `健全,完整`, or many long ones
+        return rule("list", f'"{inline}"')
     if spec.type not in ("percent", "count", "amount", "score"):
         return None
     kind: _Kind = "whole" if spec.type == "count" else "decimal"

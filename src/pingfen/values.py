@@ -339,6 +339,16 @@ def to_decimal(raw: object) -> Decimal | None:
     return None
 
 
+def hundredth(number: Decimal) -> Decimal:
+    """A percentage's number as a ratio, digit for digit (95 → 0.95): divided in pingfen's
+    context, whatever the caller's, unless it has more digits than a quotient keeps; then
+    its point is moved (99.9999999999999999999999999999 was rounded to 1, a full score)."""
+    if len(number.as_tuple().digits) > CONTEXT.prec:
+        sign, digits, exponent = number.as_tuple()
+        return Decimal((sign, digits, int(exponent) - 2))
+    return CONTEXT.divide(number, 100)
+
+
 def to_percent(raw: object) -> Decimal | None:
     """A ratio: `0.95`, `"0.95"` and `"95%"` all give 0.95."""
     if isinstance(raw, str):
@@ -347,7 +357,7 @@ def to_percent(raw: object) -> Decimal | None:
             number = to_decimal(text[:-1])
             if number is None or (number and abs(number.adjusted()) > LIMIT):
                 return number  # out of every domain, as it is: dividing could underflow it to 0
-            return CONTEXT.divide(number, 100)  # in pingfen's context, whatever the caller's
+            return hundredth(number)
     return to_decimal(raw)
 
 

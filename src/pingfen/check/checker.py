@@ -13,6 +13,7 @@ from typing import assert_never
 from attrs import define
 
 from pingfen import ast
+from pingfen.check.suggest import Suggestions
 from pingfen.diagnostics import Diagnostic, Severity, Span
 from pingfen.display import plain
 from pingfen.reasons import placeholders, template_pieces
@@ -64,6 +65,7 @@ class RuleChecker:
         self.let_order: list[ast.Let] = []
         self.used: set[str] = set()
         self.misspelt: dict[str, ast.Name] = {}  # a declared name -> the first undefined name close to it
+        self.suggestions = Suggestions()
         self._let_units: dict[str, str] = {}
         self._marking = True
         self.units: dict[ast.Expr, str] = {}
@@ -250,12 +252,10 @@ class RuleChecker:
                 pending.extend(e.name.text for e in ast.walk_expressions(decl.expr) if isinstance(e, ast.Ref))
 
     def undefined(self, name: ast.Name, known: Iterable[str]) -> None:
-        import difflib  # only for a name that is not declared
-
-        close = difflib.get_close_matches(name.text, list(known), n=1, cutoff=0.5)
+        close = self.suggestions.closest(name.text, known)
         if close:
-            self.misspelt.setdefault(close[0], name)
-            self.report("PF102", name.span, "did_you_mean", name=name.text, suggestion=close[0])
+            self.misspelt.setdefault(close, name)
+            self.report("PF102", name.span, "did_you_mean", name=name.text, suggestion=close)
         else:
             self.report("PF102", name.span, "declare_input", name=name.text)
 
@@ -463,11 +463,9 @@ class RuleChecker:
         return True
 
     def unknown_label(self, label: ast.Name, input_name: str, labels: list[str]) -> None:
-        import difflib  # only for a label that is not declared
-
-        close = difflib.get_close_matches(label.text, labels, n=1, cutoff=0.5)
+        close = self.suggestions.closest(label.text, labels)
         if close:
-            self.report("PF107", label.span, "did_you_mean", label=label.text, input=input_name, suggestion=close[0])
+            self.report("PF107", label.span, "did_you_mean", label=label.text, input=input_name, suggestion=close)
         else:
             self.report("PF107", label.span, "labels", label=label.text, input=input_name, labels=", ".join(labels))
 
@@ -570,6 +568,8 @@ class RuleChecker:
         of the header's (PF222), and one a `below` veto leaves some grade under (PF227)."""
         header = self.module.header
         grades = [g.name.text for g in header.grades] if header is not None else []
+        self.once([g.name for g in header.grades] if header is not None else [])
+        self.once([v.name for v in self.module.vetoes])  # a result lists the vetoes that held by name
         for grade in header.grades if header is not None else ():
             if grade.condition is not None:
                 self.condition(grade.condition)
@@ -580,6 +580,15 @@ class RuleChecker:
             elif veto.action == "below" and veto.grade is not None and veto.grade.text == grades[-1]:
                 # nothing is below the lowest grade: a record it fires on would get no grade at all
                 self.report("PF227", veto.grade.span, "veto_lowest", name=veto.grade.text, veto=veto.name.text)
+
+    def once(self, names: list[ast.Name]) -> None:
+        """PF101 at each name written again: two grades, or two vetoes, of one name."""
+        seen: dict[str, ast.Name] = {}
+        for name in names:
+            if name.text in seen:
+                self.report("PF101", name.span, "first_defined", name=name.text, line=seen[name.text].span.line)
+            else:
+                seen[name.text] = name
 
     def check_applies(self, node: ast.Node) -> None:
         """`applies [if COND] else MODE`: COND is a condition; without one, the row must read an
@@ -749,9 +758,7 @@ class RuleChecker:
                 self.report("PF310", arm.label.span, name=arm.label.text)
             seen.add(arm.label.text)
             if arm.label.text not in labels:
-                import difflib  # only for a label that is not declared
-
-                close = difflib.get_close_matches(arm.label.text, labels, n=1, cutoff=0.5)
+                close = self.suggestions.closest(arm.label.text, labels)
                 if close:
                     self.report(
                         "PF107",
@@ -759,7 +766,7 @@ class RuleChecker:
                         "did_you_mean",
                         label=arm.label.text,
                         input=symbol.name,
-                        suggestion=close[0],
+                        suggestion=close,
                     )
                 else:
                     self.report(

@@ -9,7 +9,7 @@ reported at load, where it is written, not when the example runs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from pingfen import ast
@@ -60,11 +60,6 @@ def places(n: ast.Number) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
-def close(name: str, known: Iterable[str]) -> str | None:
-    import difflib  # only for a name that is not known
-
-    found = difflib.get_close_matches(name, list(known), n=1, cutoff=0.5)
-    return found[0] if found else None
 
 
 class ExampleChecks:
@@ -109,7 +104,7 @@ class ExampleChecks:
         for ex in first.values():
             if ex.base is not None:
                 if ex.base not in first:
-                    suggestion = close(ex.base, first)
+                    suggestion = self.checker.suggestions.closest(ex.base, first)
                     hint = "did_you_mean" if suggestion else "example_names"
                     self.report("PF603", ex.base_span, hint, name=ex.base, suggestion=suggestion,
                                 names=", ".join(f'"{n}"' for n in first) or "—")  # fmt: skip
@@ -274,7 +269,7 @@ class ExampleChecks:
         if symbol is not None and isinstance(symbol.decl, ast.Let):
             self.report("PF601", name.span, "not_a_let", name=name.text)
             return
-        suggestion = close(name.text, self.inputs)
+        suggestion = self.checker.suggestions.closest(name.text, self.inputs)
         if suggestion:
             self.report("PF601", name.span, "did_you_mean", name=name.text, suggestion=suggestion)
         else:
@@ -286,7 +281,7 @@ class ExampleChecks:
             return self.total
         node = self.nodes.get(name.text)
         if node is None:
-            suggestion = close(name.text, self.nodes)
+            suggestion = self.checker.suggestions.closest(name.text, self.nodes)
             hint = "did_you_mean" if suggestion else "node_or_total"
             self.report("PF602", name.span, hint, name=name.text, suggestion=suggestion)
             return None
@@ -308,7 +303,7 @@ class ExampleChecks:
             self.points(e.target, e.op, e.value)
         elif isinstance(e, ast.ExpectGrade):
             if e.grade.text not in self.grades:
-                suggestion = close(e.grade.text, self.grades)
+                suggestion = self.checker.suggestions.closest(e.grade.text, self.grades)
                 hint = "did_you_mean" if suggestion else "grades"
                 self.report("PF606", e.grade.span, hint, name=e.grade.text, suggestion=suggestion,
                             grades=", ".join(self.grades) or "—")  # fmt: skip

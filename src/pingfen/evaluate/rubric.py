@@ -171,7 +171,9 @@ class Rubric:
             raise KeyError(f"no group or indicator named {name!r}") from None
 
     def grade_for(self, total: Decimal) -> str | None:
-        """The grade the rubric gives a (rounded) total, or None when no band takes it."""
+        """The grade the header's bands give a (rounded) total, or None when no band takes it.
+        A grade's own condition (`grade 优秀 >= 90 if 满意度 >= 90%`) and the vetoes are a
+        record's, not a total's: they are not looked at here; `Result.grade` has them."""
         for name, test, threshold in self._grades:
             if test is None or (threshold is not None and test(total, threshold)):
                 return name

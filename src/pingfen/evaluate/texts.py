@@ -15,12 +15,13 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 
-from pingfen.values import _FALSE, _TRUE, CONTEXT, LIMIT, MAX_NUMBER_TEXT
+from pingfen.values import _FALSE, _TRUE, CONTEXT, LIMIT, MAX_NUMBER_TEXT, hundredth
+
+_HUNDRED = Decimal(100)
 
 # A subset of what `values.number_text` accepts, read by Decimal() exactly as it reads it.
 _PLAIN = re.compile(r"-?[0-9]+(?:\.[0-9]+)?").fullmatch
 _BOOL = {**dict.fromkeys(_FALSE, False), **dict.fromkeys(_TRUE, True)}
-_HUNDRED = Decimal(100)
 
 # How each input's text is read.
 _NUMBER, _PERCENT, _FLAG, _LABEL = range(4)
@@ -130,7 +131,8 @@ def _read(raw: str, kind: int, labels: frozenset[str]) -> object:
         number = Decimal(body)
         if number and abs(number.adjusted()) > LIMIT:  # `to_percent` keeps it undivided, to refuse it
             return None
-        return CONTEXT.divide(number, _HUNDRED)
+        # at most 28 characters, at most 28 digits: the plain division is exact (no as_tuple per cell)
+        return CONTEXT.divide(number, _HUNDRED) if len(body) <= CONTEXT.prec else hundredth(number)
     if kind == _FLAG:  # `coerce` reads raw.strip().lower(): the same text when there is nothing to strip
         return _BOOL.get(raw.lower())
     return raw if raw in labels else None

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pingfen.errors import PingfenError
+from pingfen.io.guard import note_input
 from pingfen.oserrors import OSReason
 from pingfen.values import MAX_NUMBER_TEXT, shorten
 
@@ -17,6 +18,9 @@ from pingfen.values import MAX_NUMBER_TEXT, shorten
 MAX_RECORD_BYTES = 10 * 1024 * 1024
 # Values nest this deep at most: a record maps names to plain values.
 MAX_DEPTH = 20
+# Values a YAML record holds at most (names, values, list items): a department's is a few
+# hundred. PyYAML builds a node for each, slowly: 10 MB of `[a, a, …]` took 8 minutes and 3.5 GB.
+MAX_YAML_VALUES = 50_000
 # One line of a JSON Lines batch, one cell of a CSV batch: a department's row is a few KB.
 MAX_LINE_CHARS = 1024 * 1024
 
@@ -32,6 +36,7 @@ class TooBig(PingfenError, ValueError):  # a ValueError too: the readers catch b
 def read_bounded(path: Path, limit: int = MAX_RECORD_BYTES) -> bytes:
     """A file's bytes, refused (TooBig) beyond `limit`; OSError as from open()."""
     with path.open("rb") as handle:
+        note_input(path)  # no output of the command reading it may replace it
         data = handle.read(limit + 1)
     if len(data) > limit:
         mb = limit // (1024 * 1024)

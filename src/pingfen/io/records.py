@@ -10,8 +10,17 @@ from pathlib import Path
 from typing import Any
 
 from pingfen.errors import DataError, PingfenError, Problem
-from pingfen.io.bounds import MAX_DEPTH, TooBig, details, loads_json, no_duplicates, read_bounded, too_deep
-from pingfen.io.tables import Rows, is_table, read_rows
+from pingfen.io.bounds import (
+    MAX_DEPTH,
+    MAX_YAML_VALUES,
+    TooBig,
+    details,
+    loads_json,
+    no_duplicates,
+    read_bounded,
+    too_deep,
+)
+from pingfen.io.tables import Rows, default_id, is_table, read_rows
 from pingfen.values import shorten, to_decimal
 
 _BASE_TEN = re.compile(r"[-+]?[0-9]+")
@@ -30,6 +39,7 @@ def _yaml() -> tuple[Any, type]:
 
     class ExactLoader(yaml.SafeLoader):
         depth = 0
+        values = 0
 
         def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
             # (the signature is the stubs'; PyYAML passes a mapping value's key node as `index`)
@@ -39,7 +49,11 @@ def _yaml() -> tuple[Any, type]:
                     raise Unreadable("an alias (`*name`) may stand only for a plain value",
                                      "别名（`*名称`）只能代表单个值", event.start_mark)  # fmt: skip
             self.depth += 1
+            self.values += 1
             try:
+                if self.values > MAX_YAML_VALUES:  # counted as they are read: refused before the rest is parsed
+                    raise Unreadable(f"the record holds more than {MAX_YAML_VALUES:,} values",
+                                     f"记录中的值超过 {MAX_YAML_VALUES:,} 个", self.next_event().start_mark)  # fmt: skip
                 if self.depth > MAX_DEPTH:
                     raise Unreadable(str(too_deep()), too_deep().zh, self.next_event().start_mark)
                 return super().compose_node(parent, index)
@@ -141,9 +155,17 @@ def read_mapping(path: Path) -> object:
         raise unreadable(path, error) from None
 
 
+# Workbooks of other programs and older formats: saved as .xlsx (另存为), Excel and WPS write one pingfen reads.
+OTHER_WORKBOOKS = frozenset({".xls", ".xlsb", ".et", ".ett", ".ods", ".numbers", ".wps", ".dbf"})
+
+
 def read_record(path: str | Path) -> dict[str, Any]:
-    """Read one record; JSON for `.json`, YAML otherwise. Raises DataError (PF508) if unreadable."""
+    """Read one record; JSON for `.json`, YAML otherwise. Raises DataError (PF508) if unreadable,
+    PF511 for a workbook pingfen does not read (an old `.xls`, WPS's `.et`), which was read as YAML."""
     path = Path(path)
+    if path.suffix.lower() in OTHER_WORKBOOKS:
+        raise DataError([Problem("PF511", None, {"path": str(path), "what": "data file", "what_zh": "数据文件",
+                                                 "formats": ".xlsx, .csv, .jsonl, .json, .yaml"})])  # fmt: skip
     data = read_mapping(path)
     if not isinstance(data, dict):
         raise unreadable(path, "expected a mapping of input names to values", "应为输入名到取值的映射")
@@ -188,7 +210,7 @@ def read_department(
     """
     if not is_table(path):
         record = read_record(path)
-        named = record.get(id_column or "id")
+        named = default_id(record, id_column)
         return (None if named is None else str(named)), record
     rows = read_rows(path, encoding=encoding, id_column=id_column)
     found = [row for row in rows if id is None or row.id == id]

@@ -53,9 +53,13 @@ _FILES = {
         f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
         f'<Relationship Id="rId2" Type="{_REL}/styles" Target="styles.xml"/></Relationships>'
     ),
-    # Cell styles by index: 0 plain, 1 bold (the header), 2 quote prefix, 3 bold with quote prefix.
+    # Cell styles by index: 0 plain, 1 bold (the header), 2 quote prefix, 3 bold with quote prefix;
+    # 4 + k a number shown with k decimals (0 to 6), as a total is rounded: 87.00, never 87.
     "xl/styles.xml": (
-        f'<styleSheet xmlns="{_MAIN}"><fonts count="2">'
+        f'<styleSheet xmlns="{_MAIN}">'
+        '<numFmts count="5"><numFmt numFmtId="164" formatCode="0.0"/><numFmt numFmtId="165" formatCode="0.000"/>'
+        '<numFmt numFmtId="166" formatCode="0.0000"/><numFmt numFmtId="167" formatCode="0.00000"/>'
+        '<numFmt numFmtId="168" formatCode="0.000000"/></numFmts><fonts count="2">'
         '<font><sz val="11"/><color theme="1"/><name val="Calibri"/><family val="2"/><scheme val="minor"/></font>'
         '<font><b val="1"/><sz val="11"/><color theme="1"/><name val="Calibri"/><family val="2"/>'
         '<scheme val="minor"/></font></fonts>'
@@ -63,10 +67,13 @@ _FILES = {
         '<fill><patternFill patternType="gray125"/></fill></fills>'
         '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
         '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-        '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<cellXfs count="11"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
         '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
         '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>'
-        '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" quotePrefix="1"/></cellXfs>'
+        '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" quotePrefix="1"/>'
+        + "".join(f'<xf numFmtId="{n}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+                  for n in (1, 164, 2, 165, 166, 167, 168))  # fmt: skip
+        + "</cellXfs>"
         '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
     ),
 }
@@ -131,12 +138,23 @@ def _number(value: Decimal) -> str:
 _NUMBERS: dict[str, str] = {}
 
 
+def _places_style(total: Decimal) -> str:
+    """The style of a total's cell: shown with the places it was rounded to (4 + k)."""
+    exponent = total.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return f' s="{4 + min(places, 6)}"'
+
+
 def _row(
     number: int, refs: Sequence[str], cells: Sequence[Decimal | str | None], formula_like: Callable[[str], bool]
 ) -> str:
     out = [f'<row r="{number}">']
     n = str(number)
-    for ref, value in zip(refs, cells, strict=True):
+    total_at = len(cells) - 3  # id, the scores, then total, grade, error
+    for at, (ref, value) in enumerate(zip(refs, cells, strict=True)):
+        if at == total_at and isinstance(value, Decimal):
+            out.append(f'<c r="{ref}{n}"{_places_style(value)} t="n"><v>{_NUMBERS.get(str(value)) or _number(value)}</v></c>')
+            continue
         if value is None:
             continue
         if isinstance(value, str):  # (a Decimal compared with "" asks the numbers ABCs: slow)

@@ -36,6 +36,7 @@ from attrs import frozen
 from pingfen.display import plain
 from pingfen.errors import DataError, Problem
 from pingfen.io.bounds import MAX_LINE_CHARS, TooBig, details, loads_json, no_duplicates
+from pingfen.io.guard import note_input
 from pingfen.io.write import csv_unquote
 from pingfen.lang import Lang
 from pingfen.oserrors import reason
@@ -160,12 +161,20 @@ class Rows:
         return row
 
     def _xlsx(self) -> Iterator[Row]:
+        from openpyxl.cell.read_only import EMPTY_CELL
+
         book = open_workbook(self.path)
         try:
             with xlsx_errors(self.path):  # a bad sheet shows only as its rows are read
                 rows = sheet_of(book, self.path, self.sheet).iter_rows(
                     min_row=2, max_row=MAX_XLSX_ROWS, max_col=max(len(self.columns), 1), values_only=False)  # fmt: skip
+                gap: object = None  # the one tuple openpyxl gives for each row the sheet leaves out
                 for number, cells in enumerate(rows, start=2):  # cells, not values: a percent's format is read too
+                    if cells is gap:  # a 3 KB sheet with a cell in row 1,048,576 took minutes, cell by cell
+                        continue
+                    if all(c is EMPTY_CELL for c in cells):
+                        gap = cells
+                        continue
                     row = self._row(number, [_xlsx_cell(c) for c in cells])
                     if row is not None:
                         yield row
@@ -207,8 +216,7 @@ class Rows:
         if not isinstance(data, dict):
             return self._bad_line(number, TooBig("expected a JSON object of input names to values",
                                                  "应为 JSON 对象（输入项名称与值）"))  # fmt: skip
-        key = self.id_column or "id"
-        return Row(number, _id(data.get(key)), {str(k): v for k, v in data.items()})
+        return Row(number, _id(default_id(data, self.id_column)), {str(k): v for k, v in data.items()})
 
     def _bad_line(self, number: int, error: Exception) -> Row:
         return Row(number, None, {}, Problem("PF510", None, {"path": str(self.path), "line": number,
@@ -221,11 +229,13 @@ def read_rows(
     """Open a batch file (.csv, .xlsx, .jsonl). The header is checked now; rows are read when iterated.
 
     `encoding` applies to CSV (default: sniffed, UTF-8 with or without BOM, else GB18030,
-    which reads GBK). `id_column` names the id column (default `id`, if there is one).
+    which reads GBK). `id_column` names the id column (default `id` in any case, else `编号`,
+    if there is one).
     `sheet` picks an XLSX sheet by name (default: the first).
     Raises DataError: PF508 unreadable, PF509 no such id column, PF511 not a batch file.
     """
     path = Path(path)
+    note_input(path)  # no output of the command reading it may replace it
     kind = KINDS.get(path.suffix.lower())
     if kind is None:
         raise DataError([Problem("PF511", None, {"path": str(path), "what": "batch file", "what_zh": "批量数据",
@@ -276,17 +286,34 @@ def _xlsx_cell(cell: Any) -> object:
     return cell_value(value)
 
 
+# What a number format shows as written: "text" in quotes, a character after a backslash
+_LITERAL = re.compile(r'"[^"]*"|\\.')
+
+
+def _percent(number_format: str) -> bool:
+    r"""Whether Excel multiplies the value by 100 to show it: a `%` that is not shown as written
+    (`0.00"%"` and `0\%` show the value 5 as 5.00%: it is 5, not 500%)."""
+    return "%" in _LITERAL.sub("", number_format)
+
+
+def as_excel_shows(value: float) -> Decimal:
+    """A number cell's value to the 15 significant digits Excel keeps and shows (no typed
+    value has more): a formula's `=11.7/13`, stored as 0.89999999999999991 and shown as
+    0.9 (90.00%), is 0.9, not 0.8999999999999999 on the other side of a 90% band."""
+    return Decimal(format(value, ".15g"))
+
+
 def cell_value(value: object, number_format: str | None = None) -> object:
-    """An XLSX cell's value, exact: float through str, dates as ISO text, blank text as None.
+    """An XLSX cell's value, exact: a float as Excel shows it, dates as ISO text, blank text as None.
     A number in a cell formatted as a percentage is a percentage, as Excel shows it: a cell
     showing 120% (holding 1.2) is `"120%"`, never a bare number one could misread (PF523)."""
-    if number_format and "%" in number_format and isinstance(value, (int, float)) and not isinstance(value, bool):
-        exact = Decimal(str(value))
+    if number_format and _percent(number_format) and isinstance(value, (int, float)) and not isinstance(value, bool):
+        exact = as_excel_shows(value) if isinstance(value, float) else Decimal(value)
         if exact.is_finite():
             sign, digits, exponent = exact.as_tuple()
             return f"{plain(Decimal((sign, digits, int(exponent) + 2)))}%"
     if isinstance(value, float):
-        return Decimal(str(value))
+        return as_excel_shows(value)
     if isinstance(value, datetime.datetime) and value.time() == datetime.time():
         return value.date().isoformat()
     if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
@@ -457,10 +484,11 @@ class Sheet(Protocol):
 
 
 def sheet_of(book: Workbook, path: Path, name: str | None) -> Sheet:
-    """The sheet called `name`, or the first worksheet; PF508 if there is none."""
+    """The sheet called `name`, or the first worksheet shown (a hidden one first, of lookups
+    say, was read instead of the data); PF508 if there is none."""
     sheets = book.worksheets
     if name is None and sheets:
-        return sheets[0]
+        return next((s for s in sheets if getattr(s, "sheet_state", "visible") == "visible"), sheets[0])
     found = [s for s in sheets if s.title == name]
     if not found:
         detail = (f"the workbook has no worksheet `{name}`", f"工作簿中没有名为 `{name}` 的工作表") if name else (
@@ -515,14 +543,26 @@ def xlsx_errors(path: Path) -> Iterator[None]:
                                        f"不是可读取的 .xlsx 工作簿（{text_zh[:200]}）")) from None  # fmt: skip
 
 
+# The id column when none is named: `id` (any case), else `编号`, the head pingfen's own
+# Chinese output gives it, so a file written by `pingfen eval` is read back with its ids.
+DEFAULT_IDS = ("id", "编号")
+
+
+def default_id(record: dict[str, Any], wanted: str | None) -> object:
+    """A record's id: the value of `wanted`, else of the first of DEFAULT_IDS it has."""
+    if wanted:
+        return record.get(wanted)
+    return next((record[key] for key in DEFAULT_IDS if key in record), None)
+
+
 def _id_column(path: Path, columns: tuple[str, ...], wanted: str | None) -> str | None:
-    name = wanted or "id"
-    for column in columns:
-        if column == name:
-            return column
-    for column in columns:
-        if column.lower() == name.lower():
-            return column
+    for name in (wanted,) if wanted else DEFAULT_IDS:
+        for column in columns:
+            if column == name:
+                return column
+        for column in columns:
+            if column.lower() == name.lower():
+                return column
     if wanted is None:
         return None
     shown = ", ".join(c for c in columns if c) or "—"

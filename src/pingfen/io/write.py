@@ -29,6 +29,7 @@ from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from pingfen import display
 from pingfen.errors import OutputError
+from pingfen.io.guard import refuse_read
 from pingfen.lang import Lang
 from pingfen.oserrors import OSReason
 from pingfen.result import dumps
@@ -65,6 +66,7 @@ def atomic_path(path: str | Path, *, direct: bool = False) -> Iterator[Path]:
         with _streamed(asked, direct) as tmp:
             yield tmp
         return
+    refuse_read(asked)  # a file this run read, by any name (a base the rule file extends)
     target = Path(os.path.realpath(asked))  # through every link to the file itself
     remove_stale(target)
     made: Path | None = None
@@ -283,6 +285,7 @@ def write_results(
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     first, *last = _HEADERS["zh" if lang == "zh" and fmt in ("csv", "xlsx") else "en"]
     header = [first, *columns, *last]
+    refuse_twice(header, path, lang, "group or indicator", "指标")
     if fmt == "xlsx":
         if path is None:
             raise ValueError("XLSX output needs a file name")
@@ -299,6 +302,17 @@ def write_results(
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     with atomic_open(path, encoding=encoding, newline="") as handle:
         return write(handle)
+
+
+def refuse_twice(header: Sequence[str], path: str | Path | None, lang: Lang, what: str, what_zh: str) -> None:
+    """PF705 when a name of the rubric's is one of the output's own columns (`id`, `grade` …):
+    JSON keeps one of the two values, a CSV file with two such columns is not read back."""
+    seen: set[str] = set()
+    for column in header:
+        if column in seen:
+            shown = str(path) if path is not None else ("标准输出" if lang == "zh" else "standard output")
+            raise OutputError("PF705", shown, {"column": column, "what": what, "what_zh": what_zh})
+        seen.add(column)
 
 
 def _no_texts(lines: Iterable[Line | str]) -> Iterator[Line]:

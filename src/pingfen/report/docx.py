@@ -14,7 +14,17 @@ from pingfen.display import number
 from pingfen.io.write import atomic_path
 from pingfen.lang import Lang
 from pingfen.report.filing import FANG, SONG, Filing, colon, heading, signature_lines, xml_safe
-from pingfen.report.layout import WORDS, GroupCell, depth, grid, level_names, outside_rows, score_text, scored_label
+from pingfen.report.layout import (
+    WORDS,
+    GroupCell,
+    depth,
+    grid,
+    level_names,
+    outside_rows,
+    row_reasons,
+    score_text,
+    scored_label,
+)
 from pingfen.result import NodeResult, Result
 
 if TYPE_CHECKING:  # python-docx is imported only when a document is written
@@ -107,7 +117,7 @@ def write_docx(
         _cell(cells[levels - 1], node.name)
         _cell(cells[levels], number(node.max), right=True)
         _cell(cells[levels + 1], score_text(node, lang), right=True)
-        _cell(cells[levels + 2], "\n".join(node.reasons_in(lang)))
+        _cell(cells[levels + 2], "\n".join(row_reasons(grid_row, lang)))
     for index, (label, top, points, reasons) in enumerate(extra, start=1 + len(rows)):
         cells = table.rows[index].cells
         cells[0].merge(cells[levels - 1])

@@ -14,9 +14,18 @@ from html import escape
 
 from pingfen.display import digits, number
 from pingfen.lang import Lang
-from pingfen.reasons import shown
 from pingfen.report.filing import FANG_CSS, SONG_CSS, Filing, colon, heading, signature_lines
-from pingfen.report.layout import WORDS, GroupCell, depth, grid, level_names, outside_rows, score_text, scored_label
+from pingfen.report.layout import (
+    WORDS,
+    GroupCell,
+    depth,
+    grid,
+    level_names,
+    outside_rows,
+    row_reasons,
+    score_text,
+    scored_label,
+)
 from pingfen.result import NodeResult, Result
 
 _CSS = (
@@ -67,7 +76,8 @@ def _px(value: Decimal) -> str:
 
 
 def chart(result: Result, lang: Lang = "zh") -> str:
-    """An inline SVG: one bar per top group, its max in grey and its score in blue."""
+    """An inline SVG: one bar per top group, its max in grey and its score in blue. A group
+    that does not apply has no blue bar and says 不适用 (N/A), as the table does, not 0."""
     tops = result.children
     widest = max((t.max for t in tops), default=Decimal(1)) or Decimal(1)
     height = _ROW * len(tops) + 10
@@ -80,12 +90,16 @@ def chart(result: Result, lang: Lang = "zh") -> str:
     for i, top in enumerate(tops):
         y = 5 + i * _ROW
         full = _BAR_WIDTH * top.max / widest
-        got = _BAR_WIDTH * top.score / widest
+        got = (
+            f'<rect class="bar-score" x="{_px(_LABEL_WIDTH)}" y="{y}" width="{_px(_BAR_WIDTH * top.score / widest)}" '
+            'height="22" rx="3"/>'
+            if top.applies
+            else ""
+        )
         parts.append(
             f'<text x="0" y="{y + 17}">{escape(top.name)}</text>'
-            f'<rect class="bar-max" x="{_px(_LABEL_WIDTH)}" y="{y}" width="{_px(full)}" height="22" rx="3"/>'
-            f'<rect class="bar-score" x="{_px(_LABEL_WIDTH)}" y="{y}" width="{_px(got)}" height="22" rx="3"/>'
-            f'<text x="{_px(_LABEL_WIDTH + full + 8)}" y="{y + 17}">{shown(top.score)} / {number(top.max)}</text>'
+            f'<rect class="bar-max" x="{_px(_LABEL_WIDTH)}" y="{y}" width="{_px(full)}" height="22" rx="3"/>{got}'
+            f'<text x="{_px(_LABEL_WIDTH + full + 8)}" y="{y + 17}">{escape(score_text(top, lang))} / {number(top.max)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -109,7 +123,7 @@ def render_html(
                 cells.append(f'<td class="group" rowspan="{cell.rows}">{label}</td>')
             elif cell == "blank":
                 cells.append("<td></td>")
-        reasons = node.reasons_in(lang)
+        reasons = row_reasons(row, lang)
         listed = '<ul class="reasons">' + "".join(f"<li>{escape(r)}</li>" for r in reasons) + "</ul>" if reasons else ""
         lost = " lost" if node.applies and node.score < node.max else ""
         cells += [f"<td>{escape(node.name)}</td>", f'<td class="num">{number(node.max)}</td>',

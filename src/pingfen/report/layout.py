@@ -19,6 +19,7 @@ from pingfen.display import number
 from pingfen.lang import Lang
 from pingfen.reasons import shown
 from pingfen.result import NodeResult, Result, not_applicable
+from pingfen.values import settled
 
 _LEVELS_ZH = "一二三四五六七八九"
 
@@ -61,10 +62,12 @@ LevelCell = GroupCell | str
 
 @frozen
 class GridRow:
-    """One indicator and, for each level column before the last, what that cell holds."""
+    """One indicator and, for each level column before the last, what that cell holds;
+    `closes` are the groups whose last indicator it is, innermost first."""
 
     levels: tuple[LevelCell, ...]
     node: Node
+    closes: tuple[Node, ...] = ()
 
 
 def depth(nodes: Sequence[Node]) -> int:
@@ -86,23 +89,28 @@ def leaves(node: Node) -> int:
 def grid(nodes: Sequence[Node]) -> list[GridRow]:
     """One row per indicator, in rubric order, with the group cells each row opens or continues."""
     levels = depth(nodes)
-    rows: list[GridRow] = []
+    rows: list[tuple[tuple[LevelCell, ...], Node]] = []
+    closes: list[list[Node]] = []  # by row: the groups whose last indicator it is, innermost first
 
     def visit(node: Node, ancestors: list[tuple[Node, bool]]) -> None:
         if node.is_group:
+            start = len(rows)
             for i, child in enumerate(node.children):
                 visit(child, [*ancestors, (node, i == 0)])
+            if len(rows) > start:  # a group without indicators has no row to close
+                closes[-1].append(node)
             return
         cells: list[LevelCell] = []
         for k, (group, _) in enumerate(ancestors):
             opens = all(first for _, first in ancestors[k:])  # this is the group's first indicator
             cells.append(GroupCell(group, leaves(group)) if opens else COVERED)
         cells.extend([BLANK] * (levels - 1 - len(cells)))
-        rows.append(GridRow(tuple(cells), node))
+        rows.append((tuple(cells), node))
+        closes.append([])
 
     for top in nodes:
         visit(top, [])
-    return rows
+    return [GridRow(cells, node, tuple(ends)) for (cells, node), ends in zip(rows, closes, strict=True)]
 
 
 def group_label(node: Node, lang: Lang, score: Decimal | None = None) -> str:
@@ -130,6 +138,49 @@ def score_text(node: NodeResult, lang: Lang) -> str:
     up to 6 decimals, so that printed rows add up to their group: 2.995, not 3), or 不适用 (N/A)
     for a row that does not apply."""
     return shown(node.score) if node.applies else not_applicable(lang)
+
+
+def group_reasons(node: NodeResult, lang: Lang) -> list[str]:
+    """A group's own reasons (折算 over the rows that apply, its `round N`, a clamp, 不适用),
+    each named by the group: 项目管理：有不适用的项，折算：得分 3 ÷ 适用分值 6 × 10."""
+    sep = "：" if lang == "zh" else ": "
+    return [f"{node.name}{sep}{reason}" for reason in node.reasons_in(lang)]
+
+
+def row_reasons(row: GridRow, lang: Lang) -> list[str]:
+    """What a row's 扣分原因 cell says: its indicator's reasons, then those of each group it
+    is the last indicator of (`group_reasons`, innermost first), as a group's score is worked
+    out from the rows above it."""
+    node = row.node
+    if not isinstance(node, NodeResult):
+        raise TypeError(f"a row's reasons need a NodeResult, not {type(node).__name__}")
+    reasons = [*node.reasons_in(lang)]
+    for group in row.closes:
+        assert isinstance(group, NodeResult)
+        reasons += group_reasons(group, lang)
+    return reasons
+
+
+def sheet_number(score: Decimal) -> tuple[Decimal, str]:
+    """A score as a workbook cell holds it, kept a number: the value and the number format
+    that show what the other reports print (`score_text`). Where that is every digit of the
+    score, the cell holds it exactly, formatted to its own places (2.995 as 0.000, never 3.00);
+    a quotient's digits (5 ÷ 6) are held as they are, formatted as shown, to 2 places."""
+    text = shown(score)
+    said = Decimal(text)
+    held = said if said == score or said == settled(score) else score  # settled: 1.500999…9 × 3 ÷ 3 is 1.501
+    return held, places_format(len(text.partition(".")[2]))
+
+
+def total_format(total: Decimal) -> str:
+    """The number format of a total, as the reports print it (`digits`): its places, zeros kept (87.00)."""
+    exponent = total.as_tuple().exponent
+    return places_format(-exponent if isinstance(exponent, int) and exponent < 0 else 0)
+
+
+def places_format(places: int) -> str:
+    """A cell's number format with this many decimals: 0, 0.0, 0.00, …"""
+    return "0." + "0" * places if places else "0"
 
 
 def grade_bands(grades: Sequence[tuple[str, str | None, Decimal | None]], lang: Lang) -> str:

@@ -10,7 +10,17 @@ import re
 from pingfen.display import digits, number
 from pingfen.lang import Lang
 from pingfen.report.filing import Filing, colon, heading, signature_lines
-from pingfen.report.layout import WORDS, GroupCell, depth, grid, level_names, outside_rows, score_text, scored_label
+from pingfen.report.layout import (
+    WORDS,
+    GroupCell,
+    depth,
+    grid,
+    level_names,
+    outside_rows,
+    row_reasons,
+    score_text,
+    scored_label,
+)
 from pingfen.result import NodeResult, Result
 
 # Characters that start Markdown markup anywhere in a line: emphasis, code, links and images
@@ -44,7 +54,7 @@ def render_markdown(
             _cell(scored_label(c.node, lang)) if isinstance(c, GroupCell) else ""
             for c in row.levels
         ]
-        reasons = "<br>".join(_cell(r) for r in node.reasons_in(lang))
+        reasons = "<br>".join(_cell(r) for r in row_reasons(row, lang))
         cells += [_cell(node.name), number(node.max), score_text(node, lang), reasons]
         lines.append("| " + " | ".join(cells) + " |")
     blanks = [""] * (levels - 1)

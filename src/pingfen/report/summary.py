@@ -14,18 +14,20 @@ from pingfen.display import number
 from pingfen.io.write import atomic_path, no_formulas, worksheet
 from pingfen.lang import Lang
 from pingfen.report.filing import SONG, xml_safe
+from pingfen.report.layout import sheet_number, total_format
 
 
 @frozen
 class UnitLine:
-    """One unit of the batch: scored (total, grade, rank, top scores) or refused (error)."""
+    """One unit of the batch: scored (total, grade, rank, top scores) or refused (error). A top
+    group that does not apply has 不适用 (N/A) for its score."""
 
     unit: str
     file: str | None
     total: Decimal | None
     grade: str | None
     rank: int | None
-    tops: tuple[Decimal, ...] = ()
+    tops: tuple[Decimal | str, ...] = ()
     error: str | None = None
 
 
@@ -58,15 +60,23 @@ def write_summary(
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
     sheet.append(header)
     for line in lines:
-        scores: list[Decimal | None] = list(line.tops) or [None] * len(tops)
-        sheet.append([line.rank, xml_safe(line.unit), line.total, line.grade, *scores,
+        # each number with the places the reports print: 2.995, not 3.00; a total as rounded
+        cells: list[tuple[Decimal | str | None, str | None]] = [(v, None) if isinstance(v, str) else sheet_number(v)
+                                                                 for v in line.tops] or [(None, None)] * len(tops)
+        sheet.append([line.rank, xml_safe(line.unit), line.total, line.grade, *(v for v, _ in cells),
                       line.file, xml_safe(line.error) if line.error else None])  # fmt: skip
-    for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row, max_col=len(header)):
-        for cell in row:
+        row = sheet.max_row
+        if line.total is not None:
+            sheet.cell(row, 3).number_format = total_format(line.total)
+        for column, (value, shape) in enumerate(cells, start=5):
+            if shape is not None:
+                sheet.cell(row, column).number_format = shape
+            elif value is not None:  # 不适用, in a column of scores
+                sheet.cell(row, column).alignment = Alignment(horizontal="right")
+    for row_cells in sheet.iter_rows(min_row=1, max_row=sheet.max_row, max_col=len(header)):
+        for cell in row_cells:
             row_number = cell.row or 0  # openpyxl types it optional; a cell of a sheet has one
             cell.font = Font(name=SONG, bold=row_number <= 2, size=14 if row_number == 1 else 11)
-            if isinstance(cell.value, Decimal):
-                cell.number_format = "0.00"
     sheet.cell(1, 1).alignment = Alignment(horizontal="center")
     sheet.column_dimensions["B"].width = 24
     for column in range(5, 5 + len(tops)):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pingfen.display import digits, number, width
 from pingfen.lang import Lang
-from pingfen.report.layout import outside_rows, score_text
+from pingfen.report.layout import group_reasons, outside_rows, score_text
 from pingfen.result import NodeResult, Result
 
 _LEVELS_ZH = "一二三四五六七八九"
@@ -45,7 +45,13 @@ def _rows(node: NodeResult, level: int, levels: int, lang: Lang, prefix: list[st
         for child in node.children:
             cells = prefix + [label] if not rows else [""] * (level + 1)
             rows.extend(_rows(child, level + 1, levels, lang, cells))
-        return rows or [prefix + [label] + [""] * (levels - level - 1) + ["", "", ""]]
+        if not rows:
+            rows = [prefix + [label] + [""] * (levels - level - 1) + ["", "", ""]]
+        own = group_reasons(node, lang)  # after its rows, as it is worked out from them
+        if own and not rows[-1][-1]:  # the last row says nothing yet: the first goes there
+            rows[-1][-1] = own.pop(0)
+        rows.extend([""] * (levels + 2) + [r] for r in own)
+        return rows
     cells = prefix + [""] * (levels - 1 - len(prefix)) + [node.name, number(node.max), score_text(node, lang)]
     reasons = node.reasons_in(lang)
     first = [*cells, reasons[0] if reasons else ""]

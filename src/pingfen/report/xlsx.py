@@ -13,7 +13,19 @@ from typing import Any
 from pingfen.io.write import atomic_path, no_formulas, worksheet
 from pingfen.lang import Lang
 from pingfen.report.filing import SONG, Filing, colon, heading, signature_lines
-from pingfen.report.layout import WORDS, GroupCell, depth, grid, level_names, outside_rows, score_text, scored_label
+from pingfen.report.layout import (
+    WORDS,
+    GroupCell,
+    depth,
+    grid,
+    level_names,
+    outside_rows,
+    row_reasons,
+    score_text,
+    scored_label,
+    sheet_number,
+    total_format,
+)
 from pingfen.result import NodeResult, Result
 
 
@@ -57,9 +69,11 @@ def write_xlsx(
         for column, level in enumerate(grid_row.levels):
             if isinstance(level, GroupCell):
                 line[column] = scored_label(level.node, lang)
-        line[levels - 1 : width] = [node.name, node.max, node.score if node.applies else score_text(node, lang), "\n".join(node.reasons_in(lang)) or None]
+        score, shape = sheet_number(node.score) if node.applies else (score_text(node, lang), "General")
+        line[levels - 1 : width] = [node.name, node.max, score, "\n".join(row_reasons(grid_row, lang)) or None]
         sheet.append(line)
         row = sheet.max_row
+        sheet.cell(row, levels + 2).number_format = shape  # the places the other reports print
         for column, level in enumerate(grid_row.levels, start=1):
             if isinstance(level, GroupCell):
                 sheet.cell(row, column).alignment = centre
@@ -75,7 +89,7 @@ def write_xlsx(
     total: list[str | Decimal | None] = [words["total"], *[None] * (levels - 1), result.max, result.total, None]
     sheet.append(total)
     sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=levels)
-    sheet.cell(sheet.max_row, levels + 2).number_format = "0.00"
+    sheet.cell(sheet.max_row, levels + 2).number_format = total_format(result.total)
     grade = [words["grade"], *[None] * (levels - 1), result.grade or "—"]
     sheet.append(grade)
     sheet.merge_cells(start_row=sheet.max_row, start_column=levels + 1, end_row=sheet.max_row, end_column=width)

@@ -18,6 +18,7 @@ import os
 import secrets
 import sys
 import tempfile
+import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from pathlib import Path
@@ -124,6 +125,7 @@ class Workbench:
         self.folder, self.token, self.lang = folder, token, lang
         # run → download name → the file, or how to make it when first asked for (the reports)
         self.downloads: OrderedDict[str, dict[str, Download]] = OrderedDict()
+        self._saving = threading.Lock()
 
     def routes(self) -> list[Route | Mount]:
         return [
@@ -188,17 +190,24 @@ class Workbench:
             # The version the page opened ("" for a new file): a file changed on disk since, by
             # someone else or another tab, is not overwritten. A client that sends none saves as asked.
             expected = request.query_params.get("version")
-            if expected is not None and await run_in_threadpool(_version_of, path) != (expected or None):
-                raise Denied("PF858", 409, path=name)
+            await run_in_threadpool(self._save, path, text, False if expected is None else expected or None, name)
         except Denied as denied:
             return _denied(denied, lang)
         except UnicodeDecodeError:
             return JSONResponse({"code": "PF006", "message": message("PF006", lang, {"byte": "?"})}, status_code=400)
-        try:
-            await run_in_threadpool(write_text, path, text)  # atomic: a failed save leaves the file as it was
         except OutputError as error:  # a folder by that name, no space left, not writable (PF702-PF704)
             return JSONResponse({"code": error.code, "message": error.message(lang)}, status_code=409)
         return JSONResponse({"path": name, "saved": len(text), "version": _version(text)})
+
+    def _save(self, path: Path, text: str, expected: str | None | bool, name: str) -> None:
+        """Write `text` (atomically: a failed save leaves the file as it was), if the file is
+        still at the version `expected` (None: not there; False: whatever it is). One save at a
+        time: two tabs saving from the same version both passed the check before either wrote,
+        and the second overwrote the first."""
+        with self._saving:
+            if expected is not False and _version_of(path) != expected:
+                raise Denied("PF858", 409, path=name)
+            write_text(path, text)
 
     def post(self, job: Callable[[str, str, Lang], Mapping[str, Any]]) -> Callable[[Request], Awaitable[Response]]:
         """An endpoint that runs `job` on the posted rule text."""

@@ -70,7 +70,26 @@ def merge(base: ast.Module, changes: ast.Module) -> tuple[ast.Module, list[Diagn
         items, found = _edit_items(items, name.text, change)
         return found
 
+    written: dict[tuple[str, str], ast.Name] = {}  # what this file wrote, by kind and name: written twice is PF101/PF103
+
+    def again(kind: str, name: ast.Name, code: str) -> None:
+        first = written.setdefault((kind, name.text), name)
+        if first is not name:
+            args = {"name": name.text, "line": first.span.line}
+            out.append(Diagnostic(code, name.span, args, hint="first_defined"))
+
     for item in changes.items:
+        match item:
+            case ast.Input() | ast.Let():
+                again("declaration", item.name, "PF103")
+            case ast.Group() | ast.Indicator():
+                again("row", item.name, "PF101")
+            case ast.Outside():
+                again("row", item.row.name, "PF101")
+            case ast.Veto():
+                again("veto", item.name, "PF101")
+            case _:
+                pass
         match item:
             case ast.Extends():
                 pass  # resolved by the loader
@@ -88,23 +107,42 @@ def merge(base: ast.Module, changes: ast.Module) -> tuple[ast.Module, list[Diagn
                 items = kept
             case ast.Remove():
                 if not edit(item.name, _to(None)):
-                    out.append(_missing(item.name, "row"))
+                    kept = [i for i in items if _after_tree(i) != item.name.text]
+                    if len(kept) == len(items):
+                        out.append(_missing(item.name, "removable"))
+                    items = kept
             case ast.AddTo():
                 if not edit(item.group, _adding(item, out)):
                     out.append(_missing(item.group, "group"))
             case ast.SetMax():
                 if not edit(item.name, _with_max(item.max)):
                     out.append(_missing(item.name, "row"))
-            case ast.Example() | ast.Monotone() | ast.Claim() | ast.Outside() | ast.Veto():
+            case ast.Outside() | ast.Veto():  # the base's of that name replaced in place, else added
+                at = next((i for i, old in enumerate(items) if _after_tree(old) == _after_tree(item)
+                           and type(old) is type(item)), None)  # fmt: skip
+                if at is None:
+                    items.append(item)
+                else:
+                    items[at] = item
+            case ast.Example() | ast.Monotone() | ast.Claim():
                 items.append(item)
             case _:
                 assert_never(item)
     return ast.Module(tuple(items), changes.span), out
 
 
+def _after_tree(item: ast.Item) -> str | None:
+    """The name of a bonus, penalty or adjust row, or of a veto; None for any other item."""
+    if isinstance(item, ast.Outside):
+        return item.row.name.text
+    return item.name.text if isinstance(item, ast.Veto) else None
+
+
 def _missing(name: ast.Name, kind: str) -> Diagnostic:
-    kinds = {"input": "input or value", "row": "group or indicator", "group": "group"}
-    kinds_zh = {"input": "输入项或计算值", "row": "分组或指标", "group": "分组"}
+    kinds = {"input": "input or value", "row": "group or indicator", "group": "group",
+             "removable": "group, indicator, bonus or penalty row, or veto"}
+    kinds_zh = {"input": "输入项或计算值", "row": "分组或指标", "group": "分组",
+                "removable": "分组、指标、加分或扣分项、一票否决项"}
     args = {"name": name.text, "kind": kinds[kind], "kind_zh": kinds_zh[kind]}
     return Diagnostic("PF124", name.span, args, hint="base_names")
 
@@ -173,6 +211,7 @@ def _header(items: list[ast.Item], new: ast.Header) -> list[ast.Item]:
                 new.round_mode if rounds else old.round_mode,
                 new.grades or old.grades,
                 new.span,
+                new.cap or old.cap,  # 加分后总分不超过: it was dropped, and bonus rows took the total past it
             )
             return [*items[:index], merged, *items[index + 1 :]]
     return [new, *items]

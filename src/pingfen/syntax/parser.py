@@ -890,9 +890,18 @@ def _syntax_diagnostic(text: str, error: UnexpectedInput, offset: int = 0, next_
         inner = str(token)[1:-1] if str(token)[-1] in "”」" else str(token)[1:]
         suggestion = '"' + inner.replace("\\", "\\\\").replace('"', '\\"') + '"'
         return Diagnostic("PF002", span, args | {"what": "nested_quotes", "suggestion": suggestion}, hint="nested_quotes")
+    if label == "missing_colon" and str(token)[:1] in "(（":  # `input 收入（万元）: amount`, as tables write units
+        name = _BRACKETED.match(text, text.rfind("\n", 0, start) + 1)
+        if name is not None:
+            suggestion = f"`{name.group(1)}`"
+            return Diagnostic("PF002", span, args | {"what": "bracket_name", "suggestion": suggestion}, hint="bracket_name")
     if label:
         return Diagnostic("PF002", span, args | {"what": label}, hint=label)
     return Diagnostic("PF002", span, args | {"what": "generic"}, hint="expected")
+
+
+# A declaration whose name holds brackets, up to its `:` (`input 收入（万元）: amount`).
+_BRACKETED = re.compile(r"[ \t]*(?:input|let)[ \t]+([^\s:：=`]*[(（][^\n:：=`]*?)[ \t]*[:：=]")
 
 
 # Keywords that start a statement or a block: met where they cannot stand, they most often

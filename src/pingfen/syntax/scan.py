@@ -65,8 +65,15 @@ def open_braces(text: str) -> list[int]:
     return stack
 
 
-TOP_KEYWORDS = ("rubric", "input", "let", "group", "indicator", "example", "property", "extends", "remove", "add")
+# Every word that starts an item of the grammar's `item` (grammar/pingfen.lark): one left out
+# ran the item before it on over its own, and `without_tests` blanked a veto or bonus row
+# written after an example with the example.
+TOP_KEYWORDS = (
+    "rubric", "input", "let", "group", "indicator", "bonus", "penalty", "adjust", "veto",
+    "example", "property", "extends", "remove", "add", "max",
+)  # fmt: skip
 _ITEMS = re.compile(r'[#"`{}“「]|' + "|".join(TOP_KEYWORDS))
+_CALL = re.compile(r"\s*[(（]")  # `max (a, b)` in an expression: a call, not `max NAME N`
 
 
 def top_level_items(text: str) -> list[tuple[int, int]]:
@@ -92,7 +99,9 @@ def top_level_items(text: str) -> list[tuple[int, int]]:
         elif depth == 0 and (i == 0 or text[i - 1].isspace() or text[i - 1] == "}"):
             for word in TOP_KEYWORDS:
                 after = i + len(word)
-                if text.startswith(word, i) and (after >= n or text[after].isspace()):
+                if text.startswith(word, i) and (after >= n or text[after].isspace()) and not (
+                    word == "max" and _CALL.match(text, after)
+                ):
                     starts.append(i)
                     i = after
                     break
