@@ -101,7 +101,7 @@ def _engine(folder: Path, rubric: pingfen.Rubric, rule: Path, data: Path, indica
             ) -> list[tuple[str | None, tuple[Decimal | None, ...], str | None]]:  # fmt: skip
     out = folder / "engine.csv"
     score_with_duckdb(rubric, str(data), str(out), ruleset=str(rule), threads=4)
-    with out.open(encoding="utf-8", newline="") as f:
+    with out.open(encoding="utf-8-sig", newline="") as f:
         got = list(csv.DictReader(f))
     assert ROW not in got[0] and [g["备注"] for g in got] == [f"第{i}行" for i in range(ROWS)]  # the file's order
     return [(g["id"] if with_id else None, tuple(Decimal(g[n]) if g[n] else None for n in [*indicators, "total"]), g["refusal"] or None)

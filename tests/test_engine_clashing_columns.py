@@ -58,7 +58,7 @@ def _engine(tmp_path: Path, data: Path, lang: str = "zh") -> tuple[int, list[str
     rule.write_text(RUBRIC_TEXT, encoding="utf-8")
     err = io.StringIO()
     code = main(["--lang", lang, "eval", "--engine", "duckdb", "--reasons", str(rule), str(data), "-o", str(out)], io.StringIO(), err)
-    with out.open(encoding="utf-8", newline="") as f:
+    with out.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
     return code, rows[0], [dict(zip(rows[0], r, strict=True)) for r in rows[1:]], err.getvalue()
 

@@ -47,7 +47,7 @@ def _engine(tmp_path: Path, data: Path, lang: str = "zh") -> tuple[int, list[dic
     if code == 2:
         assert not out.exists()
         return code, [], err.getvalue()
-    with out.open(encoding="utf-8", newline="") as f:
+    with out.open(encoding="utf-8-sig", newline="") as f:
         return code, list(csv.DictReader(f)), err.getvalue()
 
 

@@ -60,7 +60,7 @@ def _engine(folder: Path, cells: list[str]) -> list[dict[str, str]]:
     err = io.StringIO()
     code = main(["eval", "--engine", "duckdb", str(rule), str(data), "-o", str(out)], io.StringIO(), err)
     assert code in (0, 1), err.getvalue()
-    with out.open(encoding="utf-8", newline="") as f:
+    with out.open(encoding="utf-8-sig", newline="") as f:
         got = list(csv.DictReader(f))
     assert [g["id"] for g in got] == [str(i) for i in range(len(cells))]
     return got
@@ -149,7 +149,7 @@ def test_a_date_that_may_not_apply_reads_alike_on_both_paths(tmp_path: Path) -> 
     with data.open("w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows([["id", "有", "期", "止"], *([str(i), flag, "2021-03-01", cell] for i, (flag, cell) in enumerate(rows))])
     assert main(["eval", "--engine", "duckdb", str(rule), str(data), "-o", str(out)], io.StringIO(), io.StringIO()) == 1
-    with out.open(encoding="utf-8", newline="") as f:
+    with out.open(encoding="utf-8-sig", newline="") as f:
         got = list(csv.DictReader(f))
     scored = 0
     for (flag, cell), said in zip(rows, got, strict=True):

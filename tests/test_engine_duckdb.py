@@ -302,7 +302,7 @@ def test_a_parquet_decimal_of_more_than_20_places_is_refused_where_the_query_wou
     con.execute(f"COPY ({rows} ORDER BY id) TO '{data}' (FORMAT parquet)")
     con.close()
     assert main(["eval", "--engine", "duckdb", str(rule), str(data), "-o", str(out)], io.StringIO(), io.StringIO()) == 1
-    with out.open(encoding="utf-8", newline="") as f:
+    with out.open(encoding="utf-8-sig", newline="") as f:
         got = {row["id"]: row for row in csv.DictReader(f)}
     rubric = pingfen.load(rule)
     assert (got["0"]["total"], got["0"]["refusal"], got["0"]["refusal_input"]) == ("", "PF503", "率")  # never 10

@@ -37,7 +37,7 @@ ROWS = [
 
 def _engine(rule: Path, data: Path, out: Path) -> list[dict[str, str]]:
     main(["eval", "--engine", "duckdb", str(rule), str(data), "-o", str(out)], io.StringIO(), io.StringIO())
-    with out.open(encoding="utf-8", newline="") as f:
+    with out.open(encoding="utf-8-sig", newline="") as f:
         return list(csv.DictReader(f))
 
 

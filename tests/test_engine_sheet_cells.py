@@ -82,7 +82,7 @@ def test_every_cell_kind_of_a_sheet_is_read_as_pingfen_eval_reads_it(tmp_path: P
     rule.write_text(RUBRIC_TEXT, encoding="utf-8")
     err = io.StringIO()
     main(["eval", "--engine", "duckdb", str(rule), str(data), "-o", str(out)], io.StringIO(), err)
-    with out.open(encoding="utf-8", newline="") as f:
+    with out.open(encoding="utf-8-sig", newline="") as f:
         got = [(g["id"], g["refusal"] or None, Decimal(g["total"]) if g["total"] else None) for g in csv.DictReader(f)]
     expected = python_rows(RUBRIC, data)
     assert got == expected, err.getvalue()

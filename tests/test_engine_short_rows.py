@@ -73,8 +73,8 @@ def _engine(tmp_path: Path, data: Path) -> tuple[int, list[dict[str, str]], str]
     code = main(["eval", "--engine", "duckdb", str(rule), str(data), "-o", str(out)], io.StringIO(), err)
     if code == 2:
         return code, [], err.getvalue()
-    with out.open(encoding="utf-8", newline="") as f:
-        return code, list(csv.DictReader(f)), out.read_text(encoding="utf-8")
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        return code, list(csv.DictReader(f)), out.read_text(encoding="utf-8-sig")
 
 
 

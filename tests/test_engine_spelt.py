@@ -115,7 +115,7 @@ def _both(folder: Path, rows: list[dict[str, str]]) -> None:
         csv.writer(f).writerows([["id", *names], *([str(i), *(r[n] for n in names)] for i, r in enumerate(rows))])
     code = main(["eval", "--engine", "duckdb", str(rule), str(data), "-o", str(out)], io.StringIO(), io.StringIO())
     assert code in (0, 1)
-    with out.open(encoding="utf-8", newline="") as f:
+    with out.open(encoding="utf-8-sig", newline="") as f:
         got = list(csv.DictReader(f))
     assert [g["id"] for g in got] == [str(i) for i in range(len(rows))]
     for row, said in zip(rows, got, strict=True):
@@ -183,7 +183,7 @@ def test_a_count_with_a_digit_past_the_20th_place_is_refused_as_a_fraction() -> 
             row = {**base, "个数": cell}
             data.write_text("id," + ",".join(names) + "\n1," + ",".join(row[n] for n in names) + "\n", encoding="utf-8")
             assert main(["eval", "--engine", "duckdb", str(rule), str(data), "-o", str(out)], io.StringIO(), io.StringIO()) == 1
-            with out.open(encoding="utf-8", newline="") as f:
+            with out.open(encoding="utf-8-sig", newline="") as f:
                 said = next(csv.DictReader(f))
             try:
                 RUBRIC.evaluate(row)

@@ -38,15 +38,17 @@ from pingfen.io.tables import (
     sheet_of,
     xlsx_errors,
 )
-from pingfen.io.write import atomic_open, atomic_path, refuse_inputs
+from pingfen.io.write import TRIGGERS, atomic_open, atomic_path, csv_text, refuse_inputs
 from pingfen.lang import Lang
 from pingfen.messages import message
 from pingfen.oserrors import OSReason
 from pingfen.progress import THRESHOLD, Progress
 from pingfen.sql import compiler
-from pingfen.sql.compiler import PREFIX
+from pingfen.sql.compiler import GRADE, PREFIX, REASONS, REFUSAL, REFUSAL_INPUT
+from pingfen.sql.exact import case
 from pingfen.sql.newforms import FormsCompiler
-from pingfen.sql.spelt import MISALIGNED, SpeltCompiler
+from pingfen.sql.spelt import MISALIGNED, SPACES, SpeltCompiler, fn
+from pingfen.values import FULL_WIDTH, MAX_NUMBER_TEXT, NUMBER_FORM, THOUSANDS
 
 READS = {".parquet": "parquet", ".csv": "csv", ".xlsx": "xlsx"}
 WRITES = {".parquet": "parquet", ".csv": "csv"}
@@ -119,18 +121,23 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
             kind = FormsCompiler if read == "parquet" else SpeltCompiler
             tree = compiler.to_sql_tree(rubric, "duckdb", "records", reasons=reasons, kind=kind, scales=_scales(con))
             dropped = _keep_own(con, tree, rubric)
-            if numbered:  # a window may reorder the rows: written back in the file's order
-                star = tree.expressions[0]
-                assert isinstance(star, exp.Star)
-                star.set("except_", [*(star.args.get("except_") or []), exp.to_identifier(ROW, quoted=True)])
-                tree.order_by(exp.column(ROW, quoted=True), copy=False)
-            query = tree.sql(dialect="duckdb", copy=False)
-            options = "FORMAT parquet" if write == "parquet" else "FORMAT csv, HEADER true"
+            if write == "csv":  # cells for a spreadsheet: ROW, if any, ordered by outside
+                query = _cells(con, tree, numbered)
+            else:
+                if numbered:  # a window may reorder the rows: written back in the file's order
+                    star = tree.expressions[0]
+                    assert isinstance(star, exp.Star)
+                    star.set("except_", [*(star.args.get("except_") or []), exp.to_identifier(ROW, quoted=True)])
+                    tree.order_by(exp.column(ROW, quoted=True), copy=False)
+                query = tree.sql(dialect="duckdb", copy=False)
+            options = "FORMAT parquet" if write == "parquet" else CSV_OPTIONS
             target = exp.Literal.string(str(tmp)).sql("duckdb")
             with _bar(con, progress, lang):
                 con.execute(f"COPY ({query}) TO {target} ({options})")
             reader = "read_parquet" if write == "parquet" else "read_csv"
-            found = con.execute(f"SELECT count(*), count(refusal) FROM {reader}({target})").fetchone()
+            # read back as written, not sniffed: a column of cells that begin with `'` is no quote character
+            dialect = "" if write == "parquet" else ", header = true, delim = ',', quote = '\"', escape = '\"', all_varchar = true"
+            found = con.execute(f"SELECT count(*), count(refusal) FROM {reader}({target}{dialect})").fetchone()
     except (duckdb.InterruptException, RuntimeError) as error:
         # DuckDB stops a query at Ctrl-C and raises RuntimeError("Query interrupted"), the
         # KeyboardInterrupt taken: given back, so the user sees 已中断 (exit 130), not an internal error
@@ -179,6 +186,83 @@ def _scales(con: Any) -> dict[str, int]:
 
 
 ROW = f"{PREFIX}row"  # a batch rubric's relation: each row's place in the file, not written
+TEXT_COLUMNS = (GRADE, REASONS, REFUSAL, REFUSAL_INPUT)  # the query's own columns of text; the rest are numbers
+
+# A CSV for people, as io/write.py writes every other: UTF-8 with a BOM (Excel on a Chinese
+# Windows machine reads it as GBK without one), which DuckDB writes as the PREFIX. It takes
+# PREFIX only with a SUFFIX, and then writes the line ends between rows, not after each: the
+# SUFFIX is the last row's (an empty one is refused). HEADER is left unsaid, so DuckDB writes
+# it (HEADER true is refused beside a PREFIX): the query's names, already made `csv_text`'s.
+CSV_OPTIONS = "FORMAT csv, PREFIX '\ufeff', SUFFIX '\n'"
+# What makes a spreadsheet read a cell as a formula (io/write.TRIGGERS), in RE2.
+_TRIGGER = "^[" + "".join(f"\\x{{{ord(c):04x}}}" for c in TRIGGERS) + "]"
+_STRIP = "".join(f"\\x{{{ord(c):04x}}}" for c in SPACES)  # what `str.strip` takes away, in a [...]
+
+
+def _typed(pattern: str) -> str:
+    """A pattern of values.py over text made ASCII (`，` a comma, FULL_WIDTH's digits, point and
+    signs ASCII ones), over the text as typed."""
+    wide: dict[str, str] = {}
+    for key, value in FULL_WIDTH.items():
+        wide[chr(value)] = wide.get(chr(value), "") + chr(key)
+    digits = "".join(wide.get(str(d), "") for d in range(10))
+    out = pattern.replace("[0-9]", f"[0-9{digits}]").replace("[+-]", f"[+\\-{wide['+']}{wide['-']}]")
+    out = out.replace("\\.", f"[.{wide['.']}]").replace("(,", "([,，]")
+    assert "\\" not in out.replace("\\-", ""), "an escape left as Python reads it, not RE2"
+    return out
+
+
+# Text `values.to_decimal` reads as a number, whole: stripped as `str.strip` strips, then one
+# number's form or its thousands groups, each part as typed. One pattern, so the query asks it
+# once of a cell; MAX_NUMBER_TEXT is asked apart (of the text without spaces or separators).
+_NUMBER = f"[{_STRIP}]*(?:{'|'.join(_typed(p) for p in (NUMBER_FORM.pattern, *(t.pattern for t in THOUSANDS.values())))})[{_STRIP}]*"
+
+
+def _cells(con: Any, tree: exp.Select, numbered: bool) -> str:
+    """The query's rows as a CSV's cells that no spreadsheet runs, as `io.write.csv_text` writes
+    every text pingfen puts in a CSV: a cell of text that `formula_like` holds (an id
+    `=HYPERLINK(…)` passed through from the file, a grade named `=1+1`, an input so named in
+    refusal_input) gets the leading `'`, and so does a column's name; a number (`-5`, `-1,000`,
+    `－５`) stays as it is, and a column of numbers (a file's integers or DECIMALs, each score,
+    the total) is not looked at. Done in the query, per row only where a cell's first character
+    is one of `=+-@`, a tab or a CR, so the engine's speed is kept. With `numbered`, the rows are
+    put back in the file's order by ROW, not written."""
+    columns: list[exp.Expr] = []
+    for name, kind in _columns(con, tree):
+        if name == ROW:
+            continue
+        column: exp.Expr = exp.column(name, quoted=True)
+        if kind is not None:  # text, or written as text (a date, a DOUBLE's -inf): as it reads once written
+            column = _cell(column if kind == "VARCHAR" else exp.cast(column, "VARCHAR"))
+        columns.append(exp.alias_(column, csv_text(name), quoted=True))
+    cells = ", ".join(c.sql(dialect="duckdb") for c in columns)
+    order = f" ORDER BY {exp.to_identifier(ROW, quoted=True).sql('duckdb')}" if numbered else ""
+    return f"SELECT {cells} FROM ({tree.sql(dialect='duckdb', copy=False)}){order}"
+
+
+def _columns(con: Any, tree: exp.Select) -> list[tuple[str, str | None]]:
+    """The query's columns in order, each with its type where it is not a number: the file's
+    (as `records` describes them) less those a `SELECT * EXCLUDE` of the query leaves out, then
+    the query's own, the text ones by name (cast: a grade or refusal never given is a NULL).
+    Found so, not by DuckDB's DESCRIBE of the query, which binds it at the cost of planning it
+    (0.65 CPU-s for the 2021 rubric's CSV); tests/test_engine_csv_cells.py holds the two alike."""
+    left_out = {e.name.lower() for star in tree.find_all(exp.Star) for e in star.args.get("except_") or []}
+    described = con.execute('DESCRIBE "records"').fetchall()
+    passed = [(str(name), None if kind in INTEGERS or kind.startswith("DECIMAL(") else str(kind))
+              for name, kind, *_rest in described if name.lower() not in left_out]  # fmt: skip
+    own = [(e.alias_or_name, "TEXT" if e.alias_or_name in TEXT_COLUMNS else None) for e in tree.expressions[1:]]
+    return [*passed, *own]
+
+
+def _cell(text: exp.Expr) -> exp.Expr:
+    """`csv_text(text)` in DuckDB: `'` before text `formula_like` holds; asked of the rest only
+    where the first character is a trigger (CASE evaluates its THEN only for those rows)."""
+    lit = exp.Literal.string
+    short = exp.LTE(this=fn("LENGTH", fn("REGEXP_REPLACE", text.copy(), lit(f"[{_STRIP},，_]"), lit(""), lit("g"))),
+                    expression=exp.Literal.number(MAX_NUMBER_TEXT))  # fmt: skip
+    number = exp.and_(fn("REGEXP_FULL_MATCH", text.copy(), lit(_NUMBER)), short)
+    quoted = case((number, text.copy()), default=exp.DPipe(this=lit("'"), expression=text.copy()))
+    return case((fn("REGEXP_MATCHES", text.copy(), lit(_TRIGGER)), quoted), default=text)
 
 
 def _batched(rubric: Rubric) -> bool:

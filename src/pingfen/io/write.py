@@ -478,6 +478,7 @@ def no_formulas(book: Workbook) -> None:
 
 # What makes a spreadsheet read a cell as a formula (OWASP's list): `=`, `+`, `-`, `@`, tab, CR.
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+TRIGGERS = _TRIGGERS  # for the DuckDB engine's query, which writes its CSV itself (engine._cells)
 
 
 def formula_like(value: str) -> bool:
