@@ -36,6 +36,9 @@ KIND_WORDS: dict[Kind, tuple[str, str]] = {
     "rule_added": ("rule added", "新增规则"),
     "rule_removed": ("rule removed", "删除规则"),
     "rule_changed": ("rule changed", "评分标准变化"),
+    "veto_added": ("veto added", "新增一票否决"),
+    "veto_removed": ("veto removed", "删除一票否决"),
+    "veto_changed": ("veto changed", "一票否决变化"),
 }
 
 # What a file that extends another does to its base (`overrides`).
@@ -56,6 +59,7 @@ PART_WORDS: dict[str, tuple[str, str]] = {
     "year": ("year", "年度"),
     "total": ("total", "总分"),
     "rounding": ("rounding", "舍入"),
+    "cap": ("cap", "总分上限"),
     "threshold": ("threshold", "分数线"),
     "order": ("order", "顺序"),
     "type": ("type", "类型"),
@@ -77,6 +81,9 @@ PART_WORDS: dict[str, tuple[str, str]] = {
     "edges": ("edges", "分界"),
     "input": ("input", "输入项"),
     "expr": ("formula", "公式"),
+    "applies": ("applies", "适用情形"),
+    "pending": ("pending", "待定"),
+    "action": ("action", "否决结果"),
 }
 
 # Words followed by a position: ("band", 2) is "band 2", 第2档.
