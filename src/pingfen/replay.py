@@ -1,14 +1,17 @@
 """Last year's data under two versions of a rubric: who changes score and grade, and why.
 
-Every record is scored under both; a unit whose total or grade differs is kept with the
-indicators whose scores differ (a renamed indicator is compared with its old self, as the
-semantic diff pairs them), and so is a unit that one version refuses and the other scores
-(an input only the new version reads, say). Units both versions score alike are counted,
-not kept, so a long file costs little memory.
+Every record is scored under both, as `pingfen eval` scores the file (`batch.score_rows`:
+values across the batch worked out over every record first); a unit whose total or grade
+differs is kept with the indicators whose scores differ (a renamed indicator is compared
+with its old self, as the semantic diff pairs them), and so is a unit that one version
+refuses and the other scores (an input only the new version reads, say). Units both
+versions score alike are counted, not kept, so a long file costs little memory (unless a
+version reads the whole batch first, as eval does then).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +19,7 @@ from typing import Literal, TextIO
 
 from attrs import define, field, frozen
 
-from pingfen.batch import indicator_names
+from pingfen.batch import Scored, indicator_names, score_rows
 from pingfen.diff import diff
 from pingfen.errors import DataError
 from pingfen.evaluate.rubric import Rubric
@@ -143,11 +146,15 @@ def replay(
     ranks = _Ranks(old, new)
     found = Replay()
     bar = Progress(progress, total, lang=lang)
+    # Each version scores the rows as `pingfen eval` does (`score_rows`): with the values across
+    # the batch (`let 基准价 = batch min(报价)`) worked out over every row first, where it has any.
+    # The two read one stream, a row apart at most (all of it where one reads the batch first).
+    mine, theirs = itertools.tee(rows)
     try:
-        for row in rows:
+        for a, b in zip(score_rows(old, mine, lang), score_rows(new, theirs, lang), strict=True):
             bar.step()
             found.records += 1
-            before, after = _score(old, row, lang), _score(new, row, lang)
+            row, before, after = a.row, _outcome_of(a), _outcome_of(b)
             if isinstance(before, DataError) and isinstance(after, DataError):
                 found.refused_both += 1
                 continue
@@ -173,13 +180,11 @@ def replay_file(
     return replay(old, new, [Row(1, department, record)], lang=lang)
 
 
-def _score(rubric: Rubric, row: Row, lang: Lang) -> Result | DataError:
-    if row.problem is not None:
-        return DataError([row.problem], row.label(lang))
-    try:
-        return rubric.evaluate(row.values, lang=lang, record=row.label(lang))
-    except DataError as error:
-        return error
+def _outcome_of(scored: Scored) -> Result | DataError:
+    if scored.result is not None:
+        return scored.result
+    assert scored.error is not None  # a row is scored or refused
+    return scored.error
 
 
 def _compared(old: Rubric, new: Rubric, pairs: dict[str, str]) -> tuple[tuple[str | None, str | None], ...]:
