@@ -11,7 +11,7 @@ from pingfen.display import width
 from pingfen.lang import Lang
 from pingfen.overrides import Extension, OverrideKind
 from pingfen.reasons import shown
-from pingfen.replay import Replay, RowChange, Unit
+from pingfen.replay import Replay, RowChange, Unit, VetoChange
 
 # The JSON's layout: raised when a key changes meaning or goes away.
 VERSION = 1
@@ -184,6 +184,12 @@ def _row_change(change: RowChange, lang: Lang) -> str:
     return f"{change.name}{was if change.old_name else ''} {old} → {new}"
 
 
+def _veto_change(change: VetoChange, lang: Lang) -> str:
+    """一票否决“重大违规”：总分计0分 → — (it held under the old version only)."""
+    old, new = (_NONE if line is None else line.said(lang) for line in (change.old, change.new))
+    return f"一票否决“{change.name}”：{old} → {new}" if lang == "zh" else f"veto {change.name}: {old} → {new}"
+
+
 def render_replay(found: Replay, data: str, lang: Lang = "zh") -> str:
     """Each unit whose total or grade changed, with the rows that caused it; the units one
     version refuses; then the summary."""
@@ -194,7 +200,8 @@ def render_replay(found: Replay, data: str, lang: Lang = "zh") -> str:
         header = [words[k] for k in ("unit", "old_total", "new_total", "old_grade", "new_grade", "rows")]
         body = [
             [u.id, _score(u.old.total), _score(u.new.total), u.old.grade or _NONE, u.new.grade or _NONE,
-             words["sep"].join(_row_change(r, lang) for r in u.rows) or _NONE]
+             words["sep"].join([*(_row_change(r, lang) for r in u.rows), *(_veto_change(v, lang) for v in u.vetoes)])
+             or _NONE]
             for u in scored
         ]  # fmt: skip
         out += [*_table(header, body), ""]

@@ -15,10 +15,11 @@ import itertools
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal, TextIO
+from typing import Literal, TextIO, TypeAlias
 
 from attrs import define, field, frozen
 
+from pingfen.ast import OutsideKind
 from pingfen.batch import Scored, indicator_names, score_rows
 from pingfen.diff import diff
 from pingfen.errors import DataError
@@ -27,7 +28,7 @@ from pingfen.io.records import read_department
 from pingfen.io.tables import Row, is_table, read_rows
 from pingfen.lang import Lang
 from pingfen.progress import Progress
-from pingfen.result import Result
+from pingfen.result import Result, VetoLine
 
 Direction = Literal["up", "down", "other"]
 
@@ -35,15 +36,34 @@ Direction = Literal["up", "down", "other"]
 @frozen
 class RowChange:
     """An indicator whose score differs: its name (the new one; the old one if it is gone),
-    its old name when it was renamed, and both scores (None where the rubric lacks it)."""
+    its old name when it was renamed, and both scores (None where the rubric lacks it). A
+    bonus, penalty or adjust row (加分项, 扣分项, 加减分项) has its `kind`, and what it adds to
+    the total for its scores (a penalty: the points it takes, -2), as eval's columns show it."""
 
     name: str
     old: Decimal | None
     new: Decimal | None
     old_name: str | None = None
+    kind: OutsideKind | None = None
 
     def to_dict(self) -> dict[str, object]:
-        return {"name": self.name, "old_name": self.old_name, "old": self.old, "new": self.new}
+        return {"name": self.name, "old_name": self.old_name, "kind": self.kind, "old": self.old, "new": self.new}
+
+
+@frozen
+class VetoChange:
+    """A 一票否决 line that held for a unit under one version and not the other, or that held
+    under both and does another thing: its name and what it did under each (None: it did not hold)."""
+
+    name: str
+    old: VetoLine | None
+    new: VetoLine | None
+
+    def to_dict(self) -> dict[str, object]:
+        def did(line: VetoLine | None) -> dict[str, object] | None:
+            return None if line is None else {"action": line.action, "grade": line.grade}
+
+        return {"name": self.name, "old": did(self.old), "new": did(self.new)}
 
 
 @frozen
@@ -62,7 +82,9 @@ class Outcome:
 @frozen
 class Unit:
     """A unit whose outcome changed: its id (or row label), row number, both outcomes, the
-    indicators that caused it, and which way its grade went (None when it kept it)."""
+    rows that caused it (indicators, then bonus, penalty and adjust rows), which way its grade
+    went (None when it kept it), and the vetoes that held under one version only, or did
+    another thing."""
 
     id: str
     row: int
@@ -70,6 +92,7 @@ class Unit:
     new: Outcome
     rows: tuple[RowChange, ...]
     direction: Direction | None
+    vetoes: tuple[VetoChange, ...] = ()
 
     @property
     def refused(self) -> bool:
@@ -80,6 +103,7 @@ class Unit:
         return {
             "id": self.id, "row": self.row, "old": self.old.to_dict(lang), "new": self.new.to_dict(lang),
             "grade": self.direction, "rows": [r.to_dict() for r in self.rows],
+            "vetoes": [v.to_dict() for v in self.vetoes],
         }  # fmt: skip
 
 
@@ -187,28 +211,39 @@ def _outcome_of(scored: Scored) -> Result | DataError:
     return scored.error
 
 
-def _compared(old: Rubric, new: Rubric, pairs: dict[str, str]) -> tuple[tuple[str | None, str | None], ...]:
-    """Each indicator as (old name, new name): matched ones together, then those in one only."""
+# An indicator as (old name, new name), or a row after the tree as (old name, new name, its kind).
+_Compared: TypeAlias = tuple[str | None, str | None, OutsideKind | None]
+
+
+def _compared(old: Rubric, new: Rubric, pairs: dict[str, str]) -> tuple[_Compared, ...]:
+    """Each indicator as (old name, new name, None): matched ones together, then those in one
+    only; then each row after the tree (加分项, 扣分项, 加减分项) by its name, with its kind."""
     kept_new = indicator_names(new)
     back = {n: o for o, n in pairs.items()}
-    found: list[tuple[str | None, str | None]] = [(back.get(n), n) for n in kept_new]
-    found += [(o, None) for o in indicator_names(old) if o not in pairs or pairs[o] not in kept_new]
+    found: list[_Compared] = [(back.get(n), n, None) for n in kept_new]
+    found += [(o, None, None) for o in indicator_names(old) if o not in pairs or pairs[o] not in kept_new]
+    before = {spec.name: kind for kind, spec in old.outside}
+    after = {spec.name: kind for kind, spec in new.outside}
+    found += [(n if n in before else None, n, kind) for n, kind in after.items()]
+    found += [(n, None, kind) for n, kind in before.items() if n not in after]
     return tuple(found)
 
 
 def _unit(
-    row: Row, before: Result | DataError, after: Result | DataError,
-    compared: tuple[tuple[str | None, str | None], ...], ranks: _Ranks, lang: Lang,
+    row: Row, before: Result | DataError, after: Result | DataError, compared: tuple[_Compared, ...],
+    ranks: _Ranks, lang: Lang,
 ) -> Unit | None:  # fmt: skip
     old, new = _outcome(before), _outcome(after)
     if old.error is None and new.error is None and (old.total, old.grade) == (new.total, new.grade):
         return None
     rows: tuple[RowChange, ...] = ()
+    vetoes: tuple[VetoChange, ...] = ()
     if isinstance(before, Result) and isinstance(after, Result):
         rows = tuple(_rows(before, after, compared))
+        vetoes = tuple(_vetoes(before, after))
     scored = old.error is None and new.error is None
     direction = ranks.direction(old, new) if scored and old.grade != new.grade else None
-    return Unit(row.label(lang), row.number, old, new, rows, direction)
+    return Unit(row.label(lang), row.number, old, new, rows, direction, vetoes)
 
 
 def _outcome(scored: Result | DataError) -> Outcome:
@@ -217,16 +252,29 @@ def _outcome(scored: Result | DataError) -> Outcome:
     return Outcome(scored.total, scored.grade)
 
 
-def _rows(before: Result, after: Result, compared: tuple[tuple[str | None, str | None], ...]) -> Iterator[RowChange]:
+def _rows(before: Result, after: Result, compared: tuple[_Compared, ...]) -> Iterator[RowChange]:
     a, b = before.scores(), after.scores()
-    for old_name, new_name in compared:
-        x = None if old_name is None else a[old_name]
-        y = None if new_name is None else b[new_name]
+    # a row after the tree counts for what it adds to the total (a penalty: minus what it took)
+    outside_a = {line.node.name: line.points for line in before.outside()}
+    outside_b = {line.node.name: line.points for line in after.outside()}
+    for old_name, new_name, kind in compared:
+        x = None if old_name is None else (a if kind is None else outside_a)[old_name]
+        y = None if new_name is None else (b if kind is None else outside_b)[new_name]
         if x != y:
             shown = new_name if new_name is not None else old_name
             assert shown is not None
             renamed = old_name if old_name is not None and new_name is not None and old_name != new_name else None
-            yield RowChange(shown, x, y, renamed)
+            yield RowChange(shown, x, y, renamed, kind)
+
+
+def _vetoes(before: Result, after: Result) -> Iterator[VetoChange]:
+    """The vetoes that held under one version only, or held under both and did another thing
+    (`-> zero` become `-> grade 差`), in the order of the old rubric, then of the new."""
+    a = {line.name: line for line in before.vetoes()}
+    b = {line.name: line for line in after.vetoes()}
+    for name in dict.fromkeys([*a, *b]):
+        if a.get(name) != b.get(name):
+            yield VetoChange(name, a.get(name), b.get(name))
 
 
 def _count(found: Replay, unit: Unit) -> None:

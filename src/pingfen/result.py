@@ -685,11 +685,15 @@ class VetoLine:
     def text(self, lang: Lang) -> str:
         """一票否决：发生重大违规，总分计0分 — the reason a record's total or grade is what it is."""
         if lang == "zh":
-            said = {"zero": "总分计0分", "below": f"不得评为{self.grade}", "grade": f"评为{self.grade}"}[self.action]
-            return f"一票否决：{self.name}，{said}"
-        said = {"zero": "the total is 0", "below": f"not graded {self.grade} or above",
+            return f"一票否决：{self.name}，{self.said(lang)}"
+        return f"veto: {self.name}: {self.said(lang)}"
+
+    def said(self, lang: Lang) -> str:
+        """What the veto does: 总分计0分, 不得评为优秀, 评为差."""
+        if lang == "zh":
+            return {"zero": "总分计0分", "below": f"不得评为{self.grade}", "grade": f"评为{self.grade}"}[self.action]
+        return {"zero": "the total is 0", "below": f"not graded {self.grade} or above",
                 "grade": f"graded {self.grade}"}[self.action]  # fmt: skip
-        return f"veto: {self.name}: {said}"
 
 
 class OutsideLine:
