@@ -318,6 +318,13 @@ class Words:
         places, mode = exact(group.round_places.value), _ROUNDING[group.round_mode][0 if self.zh else 1]
         return f"得分{mode}保留{places}位小数" if self.zh else f"the score {mode} to {places} places"
 
+    def group_note(self, group: ast.Group) -> str | None:
+        """What a group's cell says besides its 分值: its rounding, then when it applies
+        (得分四舍五入保留1位小数，仅在有项目时适用，不适用的不得分); None when neither is set."""
+        said = [self.group_rounding(group), None if group.applies is None else self.applies(group.applies)]
+        kept = [text for text in said if text is not None]
+        return ("，" if self.zh else "; ").join(kept) if kept else None
+
     def applies(self, applies: ast.Applies) -> str:
         """When the row applies (不适用), and what it counts for when it does not."""
         counted = {
