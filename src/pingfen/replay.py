@@ -273,8 +273,9 @@ def _vetoes(before: Result, after: Result) -> Iterator[VetoChange]:
     a = {line.name: line for line in before.vetoes()}
     b = {line.name: line for line in after.vetoes()}
     for name in dict.fromkeys([*a, *b]):
-        if a.get(name) != b.get(name):
-            yield VetoChange(name, a.get(name), b.get(name))
+        x, y = a.get(name), b.get(name)
+        if (x is None) != (y is None) or (x is not None and y is not None and (x.action, x.grade) != (y.action, y.grade)):
+            yield VetoChange(name, x, y)
 
 
 def _count(found: Replay, unit: Unit) -> None:
