@@ -333,3 +333,4 @@ def test_the_command_reports_a_removed_veto_and_exits_1(tmp_path: Path) -> None:
         out, err = io.StringIO(), io.StringIO()
         assert main(["diff", "--lang", lang, str(old), str(new)], out, err) == 1, err.getvalue()
         assert words in out.getvalue() and "没有差别" not in out.getvalue()
+        assert out.getvalue().splitlines()[-1] == ("共 1 处变化" if lang == "zh" else "1 change")  # not "1 changes"

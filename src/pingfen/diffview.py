@@ -163,7 +163,8 @@ def render_diff(found: RubricDiff, old: str, new: str, lang: Lang = "zh", extens
     else:
         header = [words[k] for k in ("kind", "node", "part", "old", "new")]
         out += _table(header, [change_row(c, lang) for c in found.changes])
-        out += ["", words["count"].format(n=len(found.changes))]
+        count = len(found.changes)
+        out += ["", "1 change" if lang == "en" and count == 1 else words["count"].format(n=count)]
     for extension in extensions:
         out += ["", words["extends"].format(path=extension.path, base=extension.base), ""]
         header = [words[k] for k in ("line", "kind", "node", "base_value", "own_value")]
