@@ -7,7 +7,7 @@ read gives no grades (the importer then writes the usual ones and says so); the 
 read on its own. Render's words for the rest of the header and the lines after the tree are
 read too, on the names the table declares: a grade's condition ("90分（含）以上为优秀（且满意度
 ≥90%）"), the cap on the total ("加分后总分不超过100分") and each 一票否决 ("一票否决：发生重大违规
-（重大违规）的，总分计0分" / 不得评为优秀 / 评为差).
+（重大违规）的，总分计0分" / 不得评为优秀 / 不得评为良好及以上 / 评为差).
 """
 
 from __future__ import annotations
@@ -90,7 +90,8 @@ def read_grade_line(text: str, known: Known | None = None) -> GradeLine | None:
 _CAP = re.compile(rf"^(?:加分后)?总分(?:最高)?(?:不得?超过|最高为|以)(?P<v>{NUMBER})分(?:为限)?$")
 _RAW_LEAD = re.compile(r"^(?:评价等次|等次|评价等级|等级)(?:划分)?[:：]")
 _CONDITIONED = re.compile(r"^(?P<band>.+?)（且(?P<cond>.+)）$")
-_VETO_ACTION = re.compile(r"^(?:(?P<zero>总分计0分)|不得评为(?P<below>.+)|评为(?P<grade>.+))$")
+# 不得评为良好及以上 is render's `-> below 良好` (不得评为优秀 of the highest grade, as tables say it)
+_VETO_ACTION = re.compile(r"^(?:(?P<zero>总分计0分)|不得评为(?P<below>.+?)(?:及以上(?:等次)?)?|评为(?P<grade>.+))$")
 
 
 def _beside_the_grades(
@@ -121,7 +122,7 @@ def _beside_the_grades(
 
 
 def _veto(text: str, known: Known) -> tuple[str, str | None] | None:
-    """一票否决：NAME（COND）的，总分计0分 / 不得评为G / 评为G as a `veto` line and the grade it
+    """一票否决：NAME（COND）的，总分计0分 / 不得评为G[及以上] / 评为G as a `veto` line and the grade it
     names. The name may hold brackets: every split is tried until the condition reads."""
     from pingfen.phrases import name_text
 

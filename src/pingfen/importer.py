@@ -26,7 +26,7 @@ from pingfen.io.tables import MAX_XLSX_MEMBERS, MAX_XLSX_RATIO, xlsx_errors
 from pingfen.lang import Lang
 from pingfen.oserrors import reason
 from pingfen.phrases import InputDecl, Reading, name_text, normalise, one_line, plain, read_criterion, string_text
-from pingfen.stated import DATA_HEAD, Known, read_items, read_stated, rounded
+from pingfen.stated import DATA_HEAD, Known, applies_line, read_items, read_stated, rounded, says_applies
 
 # A rubric table is a page or two: these bounds are far above any real one.
 MAX_TABLE_BYTES = 50 * 1024 * 1024  # what the file may unpack to
@@ -289,6 +289,7 @@ class Node:
     reading: Reading | None = None
     origin: tuple[int, int] = (0, 0)
     rounding: str | None = None  # a group's `round N MODE`, as render puts it beside its points
+    applies: str | None = None  # when a group applies, in render's words beside its points (read later)
     text: str = ""  # its cell's text, as written
 
     @property
@@ -320,14 +321,28 @@ _TOTAL_ROW = re.compile(r"^(?:总分|合计|总计|分值合计)$")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 
 
-def _group_rounding(text: str) -> tuple[str, str | None]:
-    """产出（10分，得分四舍五入保留1位小数） → (产出（10分）, `round 1 half_up`): a group's rounding
-    as render writes it beside its points; any other text as it is."""
-    found = re.fullmatch(r"(?P<head>.+?\d+(?:\.\d+)?分)[，,](?P<said>得分\S*?保留\d+位小数)(?P<close>[)）])", text.strip())
-    line = rounded(found["said"]) if found is not None else None
-    if found is None or line is None:
-        return text, None
-    return found["head"] + found["close"], line
+_GROUP_NOTE = re.compile(r"(?P<head>.+?\d+(?:\.\d+)?分)[，,](?P<said>.+)(?P<close>[)）])")
+_GROUP_ROUNDING = re.compile(r"得分\S*?保留\d+位小数")
+
+
+def _group_notes(text: str) -> tuple[str, str | None, str | None]:
+    """产出（10分，得分四舍五入保留1位小数，仅在有项目时适用，不适用的不得分） → (产出（10分）,
+    `round 1 half_up`, 仅在有项目时适用，不适用的不得分): a group's rounding and when it applies, as
+    render writes them beside its points (the second read once the data items are known);
+    any other text as it is, with neither."""
+    found = _GROUP_NOTE.fullmatch(text.strip())
+    if found is None:
+        return text, None, None
+    said, line = found["said"], None
+    if (rounding := _GROUP_ROUNDING.match(said)) is not None:
+        line = rounded(rounding.group())
+        said = said[rounding.end() :]
+        if line is None or (said and said[0] not in "，,"):
+            return text, None, None
+        said = said[1:]
+    if said and not says_applies(said):
+        return text, None, None
+    return found["head"] + found["close"], line, said or None
 
 
 def _split_points(text: str) -> tuple[str, Decimal | None]:
@@ -441,9 +456,9 @@ class _Builder:
                 if going_on and level < depth and level < len(path) and path[level].text == cell.text.strip():
                     continue
                 going_on = False
-                text, rounding = _group_rounding(cell.text)
+                text, rounding, applies = _group_notes(cell.text)
                 name, points = _split_points(text)
-                node = Node(name, points, r, origin=cell.origin, rounding=rounding, text=cell.text.strip())
+                node = Node(name, points, r, origin=cell.origin, rounding=rounding, applies=applies, text=cell.text.strip())
                 (path[level - 1].children if level else self.roots).append(node)
                 del path[level:]
                 path.append(node)
@@ -609,7 +624,12 @@ class _Builder:
         pad = "  " * depth
         lines = [f"{pad}# {note}" for note in node.notes]
         if not node.indicator:
-            lines.append(f"{pad}group {name_text(node.name)} {plain(node.total())} {{")
+            head = f"{pad}group {name_text(node.name)} {plain(node.total())} {{"
+            applies = applies_line(node.applies, self.known) if node.applies else None
+            if node.applies and applies is None:  # a condition on names the data items do not declare
+                lines.append(f"{pad}# TODO: 未能识别分组的适用条件“{one_line(node.applies)}”，暂按始终适用处理；请改写为 applies 行")
+            lines.append(head)
+            lines.extend([f"{pad}  {applies}"] if applies else [])
             lines.extend([f"{pad}  {node.rounding}"] if node.rounding else [])
             for child in node.children:
                 lines.extend(self._node(child, depth + 1))

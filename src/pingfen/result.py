@@ -16,6 +16,9 @@ from pingfen.reasons import Reason, Site
 from pingfen.values import CONTEXT, as_decimals
 from pingfen.values import Clamp as Clamp  # part of the Result API, defined with `values.clamp`
 
+if TYPE_CHECKING:
+    from pingfen import ast
+
 
 class NodeResult:
     """The score of one group or indicator.
@@ -676,20 +679,37 @@ class Explaining:
 
 @frozen
 class VetoLine:
-    """A 一票否决 line of the rubric: its name, what it does (zero, below, grade) and the grade it names."""
+    """A 一票否决 line of the rubric: its name, what it does (zero, below, grade) and the grade it
+    names; `above`, for `below`, when that grade has others above it, barred too (及以上)."""
 
     name: str
     action: str
     grade: str | None = None
+    above: bool = False
+
+    @classmethod
+    def of(cls, veto: ast.Veto, grades: Sequence[str]) -> VetoLine:
+        """The line of a rubric's `veto`, given its grades' names, the highest first."""
+        grade = veto.grade.text if veto.grade else None
+        return cls(veto.name.text, veto.action, grade, veto.action == "below" and grades[:1] != [grade])
 
     def text(self, lang: Lang) -> str:
         """一票否决：发生重大违规，总分计0分 — the reason a record's total or grade is what it is."""
         if lang == "zh":
-            said = {"zero": "总分计0分", "below": f"不得评为{self.grade}", "grade": f"评为{self.grade}"}[self.action]
-            return f"一票否决：{self.name}，{said}"
-        said = {"zero": "the total is 0", "below": f"not graded {self.grade} or above",
-                "grade": f"graded {self.grade}"}[self.action]  # fmt: skip
-        return f"veto: {self.name}: {said}"
+            return f"一票否决：{self.name}，{self.said(lang)}"
+        return f"veto: {self.name}: {self.said(lang)}"
+
+    def said(self, lang: Lang) -> str:
+        """What the veto does: 总分计0分, 不得评为优秀 (the highest grade), 不得评为良好及以上, 评为差."""
+        return veto_words(self.action, self.grade, self.above, lang)
+
+
+def veto_words(action: str, grade: str | None, above: bool, lang: Lang) -> str:
+    """What a veto does, as a result's reason and the published table say it: 总分计0分;
+    不得评为优秀, or 不得评为良好及以上 when grades above 良好 are barred too; 评为差."""
+    if lang == "zh":
+        return {"zero": "总分计0分", "below": f"不得评为{grade}{'及以上' if above else ''}", "grade": f"评为{grade}"}[action]
+    return {"zero": "the total is 0", "below": f"not graded {grade} or above", "grade": f"graded {grade}"}[action]
 
 
 class OutsideLine:
