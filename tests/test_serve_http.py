@@ -170,6 +170,24 @@ def test_hidden_files_are_not_listed(client: TestClient, folder: Path) -> None:
     assert ".hidden.rule" not in client.get("/api/files").json()["rules"]
 
 
+def test_hidden_files_are_neither_read_nor_written(client: TestClient, folder: Path) -> None:
+    """Not listed, but opened and written when named: `.hidden.rule`, `.git/hooks.rule`."""
+    (folder / ".hidden.rule").write_text(RULE, encoding="utf-8")
+    (folder / ".git").mkdir()
+    (folder / "sub").mkdir()
+    (folder / "明.rule").symlink_to(folder / ".hidden.rule")  # nor through a link that is not hidden
+    for name in (".hidden.rule", ".git/hooks.rule", "sub/.x.rule", "明.rule", "./.hidden.rule"):
+        response = client.get("/api/file", params={"path": name})
+        assert response.status_code == 403 and response.json()["code"] == "PF850", name
+        response = client.put("/api/file", params={"path": name, "version": ""}, content=b"# x\n")
+        assert response.status_code == 403 and response.json()["code"] == "PF850", name
+        response = client.post("/api/check", json={"text": RULE, "name": name})
+        assert response.status_code == 403, name
+    assert not (folder / ".git" / "hooks.rule").exists() and not (folder / "sub" / ".x.rule").exists()
+    assert (folder / ".hidden.rule").read_text(encoding="utf-8") == RULE
+    assert "明.rule" not in client.get("/api/files").json()["rules"]
+
+
 def test_a_missing_file_is_404(client: TestClient) -> None:
     response = client.get("/api/file", params={"path": "没有.rule", "lang": "en"})
     assert response.status_code == 404
@@ -595,3 +613,70 @@ def test_a_body_that_is_not_the_expected_object_is_refused_not_read_as_empty(cli
     for path in ("/api/check", "/api/format", "/api/score"):
         response = client.post(path, content=body, headers={"Content-Type": "application/json"})
         assert response.status_code == 400 and response.json()["code"] == "PF860", path
+
+
+# ---------------------------------------------------------------- extends checked where the loader opens it
+
+HALF_TYPED = '\nexample "x" { 1 2 3 }\n'  # an example half typed: the whole text does not parse
+
+
+@pytest.mark.parametrize("base", ["../secret.rule", "/etc/passwd", ".hidden.rule", ".git/x.rule"])
+def test_an_example_that_does_not_parse_does_not_let_an_extends_out(client: TestClient, folder: Path, base: str) -> None:
+    """The check parsed the whole text, found no `extends` in text that does not parse, and let
+    it through; the loader, which reads a rubric with its examples blanked, then read the file
+    outside the folder and answered with its table and its inputs."""
+    (folder.parent / "secret.rule").write_text('rubric "机密内容" { total 1 }\ninput 机密输入: count\n'
+                                               'indicator 外部 1 { deduct 1 per 机密输入 }\n', encoding="utf-8")  # fmt: skip
+    (folder / ".hidden.rule").write_text('rubric "机密内容" { total 1 }\n', encoding="utf-8")
+    (folder / ".git").mkdir()
+    (folder / ".git" / "x.rule").write_text('rubric "机密内容" { total 1 }\n', encoding="utf-8")
+    for path in ("/api/check", "/api/score", "/api/examples", "/api/template", "/api/fuzz", "/api/batch"):
+        body = {"text": f'extends "{base}"{HALF_TYPED}', "name": "今年.rule", "file_name": "data.csv", "path": "data.csv"}
+        response = client.post(path, json=body)
+        # The examples and fuzz read the whole text, which does not parse (PF856): nothing extended is read.
+        expected = ("PF856", 409) if path in ("/api/examples", "/api/fuzz") else ("PF850", 403)
+        assert (response.json()["code"], response.status_code) == expected, (path, response.text)
+        assert "机密" not in response.text and "root" not in response.text
+
+
+def test_a_base_in_the_folder_with_an_example_that_does_not_parse_may_not_lead_out(client: TestClient, folder: Path) -> None:
+    """The same, one file further: the base in the folder hid the file it extends, whose
+    content the loader's PF120/PF001 diagnostics then quoted."""
+    (folder.parent / "passwords.txt").write_text("db_password = hunter2\n", encoding="utf-8")
+    (folder / "base.rule").write_text(f'extends "../passwords.txt"{HALF_TYPED}', encoding="utf-8")
+    for path in ("/api/check", "/api/score", "/api/examples", "/api/fuzz"):
+        response = client.post(path, json={"text": 'extends "base.rule"\n', "name": "今年.rule"})
+        assert response.status_code == 403 and response.json()["code"] == "PF850", path
+        assert "hunter2" not in response.text and "db_password" not in response.text
+
+
+def test_the_loader_asks_the_resolver_before_it_opens_each_base(tmp_path: Path) -> None:
+    """Library level: every base of a chain goes through the resolver, as written and beside
+    the file that extends it, before anything of it is read; what it raises stops the load."""
+    (tmp_path / "a.rule").write_text('extends "sub/b.rule"\nexample "x" { 1 2 3 }\n', encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.rule").write_text(f'extends "../c.rule"{HALF_TYPED}', encoding="utf-8")
+    (tmp_path / "c.rule").write_text(RULE, encoding="utf-8")
+    asked: list[tuple[Path, str]] = []
+
+    def resolver(where: Path, written: str) -> Path:
+        asked.append((where, written))
+        return where
+
+    child = 'extends "a.rule"\n'
+    assert pingfen.loads(child, str(tmp_path / "今年.rule"), tests=False, resolver=resolver).max == 10
+    assert asked == [(tmp_path / "a.rule", "a.rule"), (tmp_path / "sub" / "b.rule", "sub/b.rule"),
+                     (tmp_path / "sub" / "../c.rule", "../c.rule")]  # fmt: skip
+
+    class Refused(Exception):
+        pass
+
+    def refuse(where: Path, written: str) -> Path:
+        if written == "../c.rule":
+            raise Refused(written)
+        return where
+
+    for load in (lambda: pingfen.diagnose(child, str(tmp_path / "今年.rule"), resolver=refuse),
+                 lambda: pingfen.loads(child, str(tmp_path / "今年.rule"), resolver=refuse)):  # fmt: skip
+        with pytest.raises(Refused):
+            load()

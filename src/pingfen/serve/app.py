@@ -34,12 +34,13 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from pingfen.errors import DataError, OutputError, PingfenError, RubricError
+from pingfen.evaluate.rubric import Rubric
 from pingfen.io.write import atomic_open, write_text
 from pingfen.lang import Lang
 from pingfen.loader import diagnose, read_rule
 from pingfen.messages import message
 from pingfen.serve import work
-from pingfen.serve.folder import BATCH_SUFFIXES, RULE_SUFFIX, Denied, Folder
+from pingfen.serve.folder import BATCH_SUFFIXES, RULE_SUFFIX, Denied, Folder, Place
 from pingfen.syntax.scan import MAX_CHARS
 
 STATIC = Path(__file__).parent / "static"
@@ -209,13 +210,13 @@ class Workbench:
                 raise Denied("PF858", 409, path=name)
             write_text(path, text)
 
-    def post(self, job: Callable[[str, str, Lang], Mapping[str, Any]]) -> Callable[[Request], Awaitable[Response]]:
+    def post(self, job: Callable[[str, Place, Lang], Mapping[str, Any]]) -> Callable[[Request], Awaitable[Response]]:
         """An endpoint that runs `job` on the posted rule text."""
 
         async def endpoint(request: Request) -> Response:
             try:
-                text, name, lang, _ = await self._posted(request)
-                return JSONResponse(await run_in_threadpool(job, text, name, lang))
+                text, at, lang, _ = await self._posted(request)
+                return JSONResponse(await run_in_threadpool(job, text, at, lang))
             except Denied as denied:
                 return _denied(denied, _lang(request.query_params.get("lang"), self.lang))
 
@@ -223,18 +224,18 @@ class Workbench:
 
     async def score(self, request: Request) -> Response:
         try:
-            text, name, lang, data = await self._posted(request)
+            text, at, lang, data = await self._posted(request)
             values = data.get("values")
             if not isinstance(values, dict):
                 values = {}
-            return JSONResponse(await run_in_threadpool(work.score, text, name, values, lang))
+            return JSONResponse(await run_in_threadpool(work.score, text, at, values, lang))
         except Denied as denied:
             return _denied(denied, _lang(request.query_params.get("lang"), self.lang))
 
     async def batch(self, request: Request) -> Response:
         lang = _lang(request.query_params.get("lang"), self.lang)
         try:
-            text, name, lang, data = await self._posted(request, MAX_BODY)
+            text, at, lang, data = await self._posted(request, MAX_BODY)
             upload = str(data.get("file_name", ""))
             suffix = Path(upload).suffix.lower()
             if suffix not in BATCH_SUFFIXES:
@@ -250,7 +251,7 @@ class Workbench:
                     raise Denied("PF857", 400, name=upload) from None
             if len(content) > MAX_UPLOAD:
                 raise Denied("PF852", 413, size=len(content), limit=MAX_UPLOAD)
-            result = await run_in_threadpool(self._scored, text, name, content, suffix, lang, upload)
+            result = await run_in_threadpool(self._scored, text, at, content, suffix, lang, upload)
         except Denied as denied:
             return _denied(denied, lang)
         except DataError as error:  # the file itself cannot be read (PF508, PF509…): its message, without the prefix
@@ -259,35 +260,35 @@ class Workbench:
         except PingfenError as error:
             return JSONResponse({"code": getattr(error, "code", "PF509"), "message": _worded(error, lang)}, status_code=422)
         files: dict[str, Download] = dict(result.files)
-        files[work.reports_name(lang)] = functools.partial(self._reports, text, name, content, suffix, lang)
+        files[work.reports_name(lang)] = functools.partial(self._reports, result.rubric, content, suffix, lang)
         run = self._keep(files)
         links = {n: f"/api/download/{run}/{quote(n)}" for n in files}
         return JSONResponse({**result.table, "downloads": links})
 
     @staticmethod
-    def _scored(text: str, name: str, content: bytes, suffix: str, lang: Lang, upload: str) -> work.Batch:
+    def _scored(text: str, at: Place, content: bytes, suffix: str, lang: Lang, upload: str) -> work.Batch:
         # The upload is scored from a private temporary file, never from (or into) the folder;
         # a message names the file the user chose, not that one.
         with tempfile.TemporaryDirectory(prefix="pingfen-upload-") as scratch:
             private = _uploaded(Path(scratch), suffix, content)
             try:
-                return work.batch(text, name, private, lang)
+                return work.batch(text, at, private, lang)
             except DataError as error:
                 named = [evolve(p, args={**p.args, "path": upload}) if p.args.get("path") == str(private) else p
                          for p in error.problems]  # fmt: skip
                 raise DataError(named, error.record) from None
 
     @staticmethod
-    def _reports(text: str, name: str, content: bytes, suffix: str, lang: Lang) -> tuple[bytes, str]:
+    def _reports(rubric: Rubric, content: bytes, suffix: str, lang: Lang) -> tuple[bytes, str]:
         with tempfile.TemporaryDirectory(prefix="pingfen-upload-") as scratch:
-            return work.reports(text, name, _uploaded(Path(scratch), suffix, content), lang)
+            return work.reports(rubric, _uploaded(Path(scratch), suffix, content), lang)
 
     async def template(self, request: Request) -> Response:
         lang = _lang(request.query_params.get("lang"), self.lang)
         try:
-            text, name, lang, data = await self._posted(request)
+            text, at, lang, data = await self._posted(request)
             fmt = "xlsx" if data.get("format") != "csv" else "csv"
-            file_name, content, media = await run_in_threadpool(work.template, text, name, fmt, lang)
+            file_name, content, media = await run_in_threadpool(work.template, text, at, fmt, lang)
         except Denied as denied:
             return _denied(denied, lang)
         run = self._keep({file_name: (content, media)})
@@ -315,8 +316,8 @@ class Workbench:
             self.downloads.popitem(last=False)
         return run
 
-    async def _posted(self, request: Request, limit: int = 4 * MAX_CHARS + 65536) -> tuple[str, str, Lang, dict[str, Any]]:
-        """The JSON body of a request: the rule text, its file name, the language, and the rest."""
+    async def _posted(self, request: Request, limit: int = 4 * MAX_CHARS + 65536) -> tuple[str, Place, Lang, dict[str, Any]]:
+        """The JSON body of a request: the rule text, its file's place in the folder, the language, and the rest."""
         body = await _body(request, limit)
         try:
             data = json.loads(body)
@@ -329,10 +330,9 @@ class Workbench:
         text = given_text if isinstance(given_text, str) else ""
         name = given_name if isinstance(given_name, str) and given_name else UNNAMED
         # The library is given the file's place in the folder: `extends` is read beside it, and
-        # nothing the text extends may lie outside the folder.
-        path = self.folder.resolve(name, exists=False)
-        await run_in_threadpool(self.folder.confine, text, path)
-        return text, str(path), lang, data
+        # the loader asks the folder before it opens any file the text extends, at any depth
+        # (Folder.base): nothing outside the folder, nor hidden, is read (PF850).
+        return text, Place(self.folder, self.folder.resolve(name, exists=False)), lang, data
 
 
 def _version(text: str) -> str:
