@@ -377,6 +377,25 @@ def test_batch_from_a_data_file_of_the_folder(client: TestClient) -> None:
     assert response.status_code == 403
 
 
+def test_batch_reads_only_batch_files_of_the_folder(client: TestClient, folder: Path) -> None:
+    """The suffix checked was the upload name's (`x.csv`), not the file's: `.env`, a .rule, a
+    .txt were read as CSV and their lines echoed in the rows' errors (PF502)."""
+    (folder / "notes.txt").write_text("id,错误数\nsk-live-123456,很多\n", encoding="utf-8")
+    (folder / "部门.json").write_text('{"id": "sk-live-123456"}', encoding="utf-8")
+    for path in ("notes.txt", "部门.rule", "部门.json", "notes.txt/"):
+        response = client.post("/api/batch", json={"text": RULE, "file_name": "x.csv", "path": path})
+        assert response.status_code == 400 and response.json()["code"] == "PF857", path
+        assert "sk-live" not in response.text and "total 10" not in response.text
+    (folder / ".env").write_text("id,错误数\nsk-live-123456,很多\n", encoding="utf-8")
+    for path in (".env", ".env.csv"):
+        (folder / ".env.csv").write_text("id,错误数\nsk-live-123456,很多\n", encoding="utf-8")
+        response = client.post("/api/batch", json={"text": RULE, "file_name": "x.csv", "path": path})
+        assert response.status_code in (400, 403) and "sk-live" not in response.text, path
+    # A batch file is read as what it is, whatever the upload name says.
+    data = post(client, "/api/batch", file_name="x.xlsx", path="data.csv")
+    assert data["rows"][0]["id"] == "A" and not data["rows"][0]["error"]
+
+
 def test_batch_refuses_other_files(client: TestClient) -> None:
     response = client.post("/api/batch", json={"text": RULE, "file_name": "d.exe", "data": ""})
     assert response.status_code == 400 and response.json()["code"] == "PF857"

@@ -236,13 +236,17 @@ class Workbench:
         lang = _lang(request.query_params.get("lang"), self.lang)
         try:
             text, at, lang, data = await self._posted(request, MAX_BODY)
-            upload = str(data.get("file_name", ""))
-            suffix = Path(upload).suffix.lower()
-            if suffix not in BATCH_SUFFIXES:
-                raise Denied("PF857", 400, name=upload)
             source = data.get("path")
-            if isinstance(source, str) and source:  # a data file of the folder itself
-                with self.folder.resolve(source).open("rb") as file:
+            # A data file of the folder is read as what its own name says, and only a batch file:
+            # never a .env or a .rule read as CSV, its lines echoed in the rows' errors.
+            named = source if isinstance(source, str) else ""
+            found = self.folder.resolve(named) if named else None
+            upload = named if found is not None else str(data.get("file_name", ""))
+            suffix = Path(upload).suffix.lower()
+            if suffix not in BATCH_SUFFIXES or (found is not None and found.suffix.lower() != suffix):
+                raise Denied("PF857", 400, name=upload)
+            if found is not None:  # a data file of the folder itself
+                with found.open("rb") as file:
                     content = file.read(MAX_UPLOAD + 1)
             else:
                 try:
