@@ -265,3 +265,17 @@ def test_what_is_typed_while_a_save_is_on_its_way_is_kept(server: tuple[str, Pat
     page.click("#save")  # saved over the version the first save made: no PF858
     expect(page.locator("#save-status")).to_have_text("已保存")
     assert (folder / "资金管理.rule").read_text(encoding="utf-8") == text
+
+
+@needs_browser
+def test_the_underline_is_under_the_name_after_characters_outside_the_bmp(server: tuple[str, Path], page: Any) -> None:
+    """pingfen counts columns in characters, the editor in UTF-16 units: after 𠀀 (two units)
+    the underline stood one place to the left of the name at fault, for each 𠀀 before it."""
+    url, folder = server
+    (folder / "生僻字.rule").write_text(
+        'rubric "𠀀" { total 10 }\ninput 𠀀数: count "x"\n'
+        "indicator 甲 10 { when 𠀀数 > 1 and 𠀀数 > 2 and 未知 > 1 -> 10 else -> 0 }\n", encoding="utf-8")  # fmt: skip
+    page.goto(url)
+    page.wait_for_selector('#diagnostics pre[data-code="PF102"]')
+    assert page.inner_text(".CodeMirror .pf-error") == "未知"
+    assert "`未知`" in page.inner_text('#diagnostics pre[data-code="PF102"]')

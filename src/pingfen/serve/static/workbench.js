@@ -119,6 +119,18 @@
     });
   }
 
+  // The editor's place of a line and column as pingfen counts them (from 1, in characters):
+  // CodeMirror counts UTF-16 units, two for a character outside the BMP (𠀀, an emoji).
+  function position(line, column) {
+    var text = editor.getLine(line - 1) || "";
+    var ch = 0, n = 1;
+    for (; n < column && ch < text.length; n++) {
+      var unit = text.charCodeAt(ch);
+      ch += unit >= 0xd800 && unit < 0xdc00 && ch + 1 < text.length ? 2 : 1;
+    }
+    return { line: line - 1, ch: ch + (column - n) }; // past the line's end: as far past
+  }
+
   function showDiagnostics(list) {
     marks.forEach(function (m) { m.clear(); });
     lines.forEach(function (l) { editor.removeLineClass(l, "background", "pf-line-error"); });
@@ -131,8 +143,8 @@
       var pre = el("pre", { "class": "diagnostic " + d.severity, "data-code": d.code }, d.text);
       box.appendChild(pre);
       if (!d.in_file || d.line < 1) return;
-      var from = { line: d.line - 1, ch: d.column - 1 };
-      var to = { line: d.end_line - 1, ch: d.end_column - 1 };
+      var from = position(d.line, d.column);
+      var to = position(d.end_line, d.end_column);
       if (to.line === from.line && to.ch <= from.ch) to = { line: from.line, ch: from.ch + 1 };
       marks.push(editor.markText(from, to, { className: "pf-" + d.severity, attributes: { title: d.code + " " + d.message } }));
       if (d.severity === "error") lines.push(editor.addLineClass(from.line, "background", "pf-line-error"));
