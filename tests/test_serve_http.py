@@ -325,6 +325,17 @@ def test_scoring_a_broken_rubric_is_refused_with_a_code(client: TestClient) -> N
     assert response.json()["code"] == "PF856"
 
 
+def test_fuzz_of_an_input_that_can_take_no_value_is_a_worded_answer(client: TestClient) -> None:
+    """It was a 500, `internal error (ValueError)`: no record can be drawn for the input."""
+    text = 'rubric "x" { total 3 }\ninput 结余: amount > 5 and < 1\nindicator 乙 3 { deduct 1 per 结余 counting whole }\n'
+    for lang, words in (("zh", "输入项 `结余` 在数据步长上没有可取的值"), ("en", "input `结余` has no value on its data steps")):
+        response = client.post(f"/api/fuzz?lang={lang}", json={"text": text, "name": "空.rule", "lang": lang})
+        assert response.status_code == 422 and response.json()["code"] == "PF415"
+        message = response.json()["message"]
+        assert message.startswith(words)
+        assert "空.rule:2:7" in message and "input 结余: amount > 5 and < 1" in message  # the finding, as check shows it
+
+
 def test_format_is_pingfen_fmt(client: TestClient) -> None:
     messy = RULE.replace("total 10", "total     10")
     data = client.post("/api/format", json={"text": messy}).json()

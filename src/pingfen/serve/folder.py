@@ -38,6 +38,17 @@ class Denied(PingfenError):
         return {"code": self.code, "message": message(self.code, lang, self.args_)}
 
 
+class Worded(Denied):
+    """A request the workbench will not do, its message already worded in each language."""
+
+    def __init__(self, code: str, status: int, texts: Mapping[Lang, str]) -> None:
+        self.code, self.status, self.args_, self.texts = code, status, {}, dict(texts)
+        PingfenError.__init__(self, self.texts["en"])
+
+    def to_json(self, lang: Lang) -> dict[str, object]:
+        return {"code": self.code, "message": self.texts[lang]}
+
+
 class Folder:
     """The served folder: listing it and resolving names inside it."""
 

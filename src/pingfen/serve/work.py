@@ -21,7 +21,7 @@ from pingfen.batch import Scored, indicator_names, score_rows
 from pingfen.batchreport import report_folder
 from pingfen.coverage import render_text
 from pingfen.diagnostics import Diagnostic, Source
-from pingfen.errors import DataError, Problem, RubricError
+from pingfen.errors import DataError, EmptyDomain, Problem, RubricError
 from pingfen.evaluate.rubric import NodeSpec, Rubric
 from pingfen.io.tables import read_rows
 from pingfen.io.write import atomic_open, plain, write_results
@@ -29,7 +29,7 @@ from pingfen.lang import Lang
 from pingfen.loader import diagnose, loads, loads_unsound
 from pingfen.report.rubric_table import build_table, render_html
 from pingfen.result import NodeResult
-from pingfen.serve.folder import Denied, Place
+from pingfen.serve.folder import Denied, Place, Worded
 from pingfen.syntax.formatter import FormatError, format_text
 from pingfen.template import question, render_template, write_template
 from pingfen.testrun import render_failures, run_examples, summary
@@ -163,7 +163,14 @@ def fuzz(text: str, at: Place, lang: Lang) -> dict[str, Any]:
     except RubricError:
         raise Denied("PF856", 409) from None
     findings = [d for d in diagnostics if d.severity == "error"]
-    report = fuzzing.fuzz(rubric, max_examples=FUZZ_EXAMPLES, seed=0, findings=findings, lang=lang)
+    try:
+        report = fuzzing.fuzz(rubric, max_examples=FUZZ_EXAMPLES, seed=0, findings=findings, lang=lang)
+    except EmptyDomain as empty:  # no record can be drawn: why, and the checker's finding (PF415) under it
+        texts: dict[Lang, str] = {}
+        for language in ("zh", "en"):
+            shown = [_diagnostic(d, text, at, language)["text"] for d in findings if d.code == "PF415"]
+            texts[language] = "\n\n".join([empty.message(language), *shown])
+        raise Worded("PF415", 422, texts) from None
     return {"passed": report.passed, "text": fuzzing.render(report, lang)}
 
 
