@@ -333,7 +333,29 @@ def test_fuzz_of_an_input_that_can_take_no_value_is_a_worded_answer(client: Test
         assert response.status_code == 422 and response.json()["code"] == "PF415"
         message = response.json()["message"]
         assert message.startswith(words)
-        assert "空.rule:2:7" in message and "input 结余: amount > 5 and < 1" in message  # the finding, as check shows it
+        assert "--> 空.rule:2:7" in message and "input 结余: amount > 5 and < 1" in message  # the finding, as check shows it
+
+
+def test_a_finding_in_a_base_file_is_shown_in_that_file(client: TestClient, folder: Path) -> None:
+    """It was shown as if in the open file, under the server's absolute path, with an empty
+    line: `--> /tmp/…/served/child.rule:4:32`. `pingfen check` shows `--> base.rule:4:32`."""
+    (folder / "sub").mkdir()
+    (folder / "base.rule").write_text('rubric "基础" { total 10 }\ninput 数: count\n\n'
+                                      "indicator 指标 10 { deduct 1 per 错名 }\n", encoding="utf-8")  # fmt: skip
+    child = 'extends "../base.rule"\n\n# 子文件\n'
+    data = client.post("/api/check", json={"text": child, "name": "sub/child.rule"}).json()
+    found = {d["code"]: d for d in data["diagnostics"]}
+    expected = {d.code: d for d in pingfen.diagnose(child, str(folder / "sub" / "child.rule"))}
+    assert set(found) == set(expected) == {"PF102", "PF104"}
+    wrong = found["PF102"]
+    assert (wrong["line"], wrong["column"], wrong["in_file"], wrong["file"]) == (4, 32, False, "base.rule")
+    assert "--> base.rule:4:32" in wrong["text"]
+    assert "4 | indicator 指标 10 { deduct 1 per 错名 }" in wrong["text"] and "^^^^" in wrong["text"]
+    assert str(folder) not in str(data)  # no path of the server's
+    # A finding in the open file is named as the folder names it, too.
+    data = client.post("/api/check", json={"text": BROKEN, "name": "sub/child.rule"}).json()
+    assert "--> sub/child.rule:" in data["diagnostics"][0]["text"] and str(folder) not in str(data)
+    assert data["diagnostics"][0]["file"] == "sub/child.rule" and data["diagnostics"][0]["in_file"]
 
 
 def test_format_is_pingfen_fmt(client: TestClient) -> None:

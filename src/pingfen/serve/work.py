@@ -38,12 +38,16 @@ FUZZ_EXAMPLES = 30  # a short run, for a button: `pingfen fuzz` searches longer
 
 
 def _diagnostic(d: Diagnostic, text: str, at: Place, lang: Lang) -> dict[str, Any]:
+    """A diagnostic for the page: shown in the file its span is in (the loader gave it that
+    file's text: a base file this one extends, say), named as the folder names it."""
     span = d.span
+    source = d.source if d.source is not None else Source(at.name, text)
+    shown = Source(at.folder.shown(source.path), source.text)
     return {
         "code": d.code, "severity": d.severity, "message": d.message(lang), "hint": d.help(lang),
         "line": span.line, "column": span.column, "end_line": span.end_line, "end_column": span.end_column,
         "in_file": span.file == 0,  # a finding in a base file this one extends is listed, not marked
-        "text": d.with_source(Source(at.name, text)).render(lang),
+        "file": shown.path, "text": d.with_source(shown).render(lang),
     }  # fmt: skip
 
 
