@@ -26,7 +26,7 @@ with warnings.catch_warnings():  # Starlette 1.x would have httpx2 under its Tes
 
 import pingfen  # noqa: E402
 from pingfen.batch import score_file  # noqa: E402
-from pingfen.errors import DataError  # noqa: E402
+from pingfen.errors import DataError, Problem  # noqa: E402
 from pingfen.serve import app as serve_app  # noqa: E402
 from pingfen.serve import is_loopback  # noqa: E402
 from pingfen.serve.app import make_app  # noqa: E402
@@ -401,6 +401,45 @@ def test_batch_scores_flags_bad_rows_and_offers_downloads(client: TestClient, tm
     assert {"甲单位.docx", "丙单位.docx", "汇总.xlsx"} <= set(reports.namelist())
     download = client.get(links["评分结果.csv"])
     assert download.headers["content-disposition"].startswith("attachment;")
+
+
+def test_the_reports_come_from_the_rubric_the_batch_used(client: TestClient, folder: Path) -> None:
+    """The reports were made when their link was first followed, from the text loaded again:
+    a base file edited in between gave a 500 (Denied uncaught), or reports of another rubric
+    than the results table's."""
+    (folder / "base.rule").write_text(RULE, encoding="utf-8")
+    child = 'extends "base.rule"\n'
+    data = post(client, "/api/batch", text=child, name="child.rule", file_name="data.csv", path="data.csv")
+    links = data["downloads"]
+    results = client.get(links["评分结果.csv"]).content.decode("utf-8-sig")
+    for edit in ("这不是评分表\n", RULE.replace("deduct 2 per", "deduct 3 per"), 'extends "../secret.rule"\n'):
+        (folder / "base.rule").write_text(edit, encoding="utf-8")
+        response = client.get(links["评价报告.zip"])
+        assert response.status_code == 200, response.text
+        summary = zipfile.ZipFile(io.BytesIO(response.content)).read("汇总.xlsx")
+        sheet = openpyxl.load_workbook(io.BytesIO(summary)).active
+        assert sheet is not None
+        cells = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, (int, float))]
+        total = pingfen.loads(RULE).evaluate({"错误数": 1, "已公开": True, "等级": "甲"}).total  # the base as it was
+        assert total in cells and f",{total}," in results
+
+
+def test_a_download_that_cannot_be_made_is_an_answer(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    links = post(client, "/api/batch", file_name="data.csv", path="data.csv")["downloads"]
+
+    def fails(*args: object) -> tuple[bytes, str]:
+        raise DataError([Problem("PF501", "错误数", {"input": "错误数"})], "A")
+
+    monkeypatch.setattr(serve_app.work, "reports", fails)
+    response = client.get(links["评价报告.zip"])
+    assert response.status_code == 422 and "缺少输入项 `错误数`" in response.json()["message"]
+
+    def full(*args: object) -> tuple[bytes, str]:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(serve_app.work, "reports", full)
+    response = client.get(links["评价报告.zip"] + "?lang=en")
+    assert response.status_code == 503 and response.json()["message"].startswith("the download could not be made")
 
 
 def test_batch_from_a_data_file_of_the_folder(client: TestClient) -> None:

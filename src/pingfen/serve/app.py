@@ -304,8 +304,19 @@ class Workbench:
         if name not in files:
             return _denied(Denied("PF851", 404, path=name), _lang(request.query_params.get("lang"), self.lang))
         found = files[name]
-        if callable(found):  # made once, when first asked for
-            made = await run_in_threadpool(found)
+        if callable(found):  # made once, when first asked for, from what the run read then (its rubric, its data)
+            lang = _lang(request.query_params.get("lang"), self.lang)
+            try:
+                made = await run_in_threadpool(found)
+            except Denied as denied:
+                return _denied(denied, lang)
+            except PingfenError as error:  # say, a row a report cannot be written for: the message, never a 500
+                return JSONResponse({"code": getattr(error, "code", "PF509"), "message": _worded(error, lang)}, 422)
+            except OSError as error:  # no space left for the scratch folder
+                from pingfen.oserrors import reason
+
+                words = "无法生成下载文件：" if lang == "zh" else "the download could not be made: "
+                return JSONResponse({"code": "PF704", "message": words + reason(error, lang)}, 503)
             files[name] = made
         else:
             made = found
