@@ -451,3 +451,18 @@ def test_formatting_replaces_the_whole_document_whatever_its_line_endings(tmp_pa
 
     run(scenario, log=tmp_path / "server.log")
 
+
+def test_a_folder_name_with_a_percent_sign_is_unescaped_once(tmp_path: Path) -> None:
+    """The document's path was unescaped twice: `file:///…/a%2541/child.rule` (a folder named
+    `a%41`) became `…/aA/child.rule`, where `extends "base.rule"` found no file (PF120)."""
+    folder = tmp_path / "a%41"
+    folder.mkdir()
+    (folder / "base.rule").write_text(BASE, encoding="utf-8")
+    child = 'extends "base.rule"\n'
+
+    async def scenario(s: Session) -> None:
+        uri = s.open(folder / "child.rule", child)
+        assert "%2541" in uri
+        assert await s.diagnostics(uri, 1) == []
+
+    run(scenario, log=tmp_path / "server.log")

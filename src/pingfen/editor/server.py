@@ -7,7 +7,7 @@ import os
 import re
 from pathlib import Path
 from typing import Any, assert_never
-from urllib.parse import unquote, urlparse
+from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 from lsprotocol import types as lsp
@@ -119,7 +119,7 @@ def _path(uri: str) -> str:
     """The file a document is, so that `extends "base.rule"` is found beside it."""
     parsed = urlparse(uri)
     if parsed.scheme == "file":
-        return url2pathname(unquote(parsed.path))
+        return url2pathname(parsed.path)  # which undoes the %-escapes: once, not twice
     return os.path.join(os.getcwd(), "untitled.rule")
 
 
