@@ -484,6 +484,16 @@ def test_an_unreadable_batch_file_is_an_answer_not_a_crash(client: TestClient) -
     assert "`各单位.xlsx`" in said and "pingfen-upload" not in said and not said.startswith("错误")
 
 
+def test_a_batch_in_an_unread_encoding_is_told_what_the_page_can_do(client: TestClient) -> None:
+    """The message said `请用 --encoding 指定正确的编码`: the workbench has no such option."""
+    upload = base64.b64encode("id,錯誤數\nA01,1\n".encode("big5")).decode()
+    for lang, words in (("zh", "请另存为“CSV UTF-8”后再上传"), ("en", "save it as CSV UTF-8 and upload it again")):
+        response = client.post("/api/batch", json={"text": RULE, "file_name": "各单位.csv", "data": upload, "lang": lang})
+        assert response.status_code == 422 and response.json()["code"] == "PF521"
+        said = response.json()["message"]
+        assert said.endswith(words) and "`各单位.csv`" in said and "Big5" in said and "--encoding" not in said
+
+
 def test_templates(client: TestClient) -> None:
     links = post(client, "/api/template", format="csv")["downloads"]
     content = client.get(links["填报模板.csv"]).content

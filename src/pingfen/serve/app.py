@@ -33,7 +33,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from pingfen.errors import DataError, OutputError, PingfenError, RubricError
+from pingfen.errors import DataError, OutputError, PingfenError, Problem, RubricError
 from pingfen.evaluate.rubric import Rubric
 from pingfen.io.write import atomic_open, write_text
 from pingfen.lang import Lang
@@ -259,8 +259,8 @@ class Workbench:
         except Denied as denied:
             return _denied(denied, lang)
         except DataError as error:  # the file itself cannot be read (PF508, PF509…): its message, without the prefix
-            return JSONResponse({"code": error.code, "message": "；".join(p.message(lang) for p in error.problems)
-                                 if lang == "zh" else "; ".join(p.message(lang) for p in error.problems)}, status_code=422)  # fmt: skip
+            return JSONResponse({"code": error.code, "message": "；".join(_read_error(p, lang) for p in error.problems)
+                                 if lang == "zh" else "; ".join(_read_error(p, lang) for p in error.problems)}, status_code=422)  # fmt: skip
         except PingfenError as error:
             return JSONResponse({"code": getattr(error, "code", "PF509"), "message": _worded(error, lang)}, status_code=422)
         files: dict[str, Download] = dict(result.files)
@@ -386,6 +386,28 @@ def _uploaded(scratch: Path, suffix: str, content: bytes) -> Path:
     with atomic_open(upload, "wb") as file:
         file.write(content)
     return upload
+
+
+# A batch file in an encoding that is not read: the page has no `--encoding` to give, as the
+# command line's message asks; what to do there instead.
+_ENCODINGS = {
+    "PF512": ("cannot read `{path}` as {encoding} (near row {row}): save it as CSV UTF-8 and upload it again",
+              "无法按 {encoding} 编码读取 `{path}`（约第 {row} 行）：请另存为“CSV UTF-8”后再上传"),
+    "PF521": ("cannot read `{path}`: it is not UTF-8 and does not look like GBK/GB18030 either{guess}; "
+              "save it as CSV UTF-8 and upload it again",
+              "无法读取 `{path}`：它不是 UTF-8 编码，看起来也不是 GBK/GB18030{guess}；请另存为“CSV UTF-8”后再上传"),
+}  # fmt: skip
+
+
+def _read_error(problem: Problem, lang: Lang) -> str:
+    """A problem reading a batch file, as the page words it."""
+    worded = _ENCODINGS.get(problem.code)
+    if worded is None:
+        return problem.message(lang)
+    big5 = bool(problem.args.get("guess"))
+    guess = ("（看起来是 Big5 编码）" if lang == "zh" else " (it reads as Big5)") if big5 else ""
+    args = {"path": "", "encoding": "", "row": "?", **problem.args, "guess": guess}
+    return worded[0 if lang == "en" else 1].format(**args)
 
 
 def _denied(denied: Denied, lang: Lang) -> JSONResponse:
