@@ -253,9 +253,36 @@ def test_bodies_over_the_limit_are_refused(client: TestClient, folder: Path, mon
     response = client.post("/api/batch", json={"text": RULE, "file_name": "d.csv", "data": big})
     assert response.status_code == 413
     assert response.json()["code"] == "PF852"
+    assert response.json()["message"] == "上传的文件超过上限 100 字节（405 字节）"  # the file, decoded
     huge = b"x" * (4 * serve_app.MAX_CHARS + 10)
-    response = client.put("/api/file", params={"path": "部门.rule"}, content=huge)
+    response = client.put("/api/file", params={"path": "部门.rule", "lang": "en"}, content=huge)
     assert response.status_code == 413
+    assert response.json()["message"] == f"the text to save is larger than the limit of {4 * serve_app.MAX_CHARS} bytes ({len(huge)} bytes)"
+    assert (folder / "部门.rule").read_text(encoding="utf-8") == RULE
+
+
+def test_a_body_sent_without_its_length_is_refused_without_a_size_guessed(folder: Path) -> None:
+    """Sent in pieces with no Content-Length, a body is refused as soon as it passes the limit:
+    the message gave the bytes read so far as the body's size (and called a save an upload)."""
+    import asyncio
+
+    app = make_app(folder, TOKEN)
+    pieces = [b"x" * 100_000] * 30  # 3,000,000 bytes
+    answer: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": pieces.pop(0) if pieces else b"", "more_body": bool(pieces)}
+
+    async def send(message: dict[str, object]) -> None:
+        answer.append(message)
+
+    scope = {"type": "http", "method": "PUT", "path": "/api/file", "raw_path": b"/api/file", "root_path": "",
+             "query_string": "path=部门.rule&lang=zh".encode(), "headers": [(b"x-pingfen-token", TOKEN.encode())],
+             "scheme": "http", "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 1), "http_version": "1.1"}  # fmt: skip
+    asyncio.run(app(scope, receive, send))  # type: ignore[arg-type]
+    assert answer[0]["status"] == 413
+    body = b"".join(m.get("body", b"") for m in answer if m["type"] == "http.response.body")  # type: ignore[misc]
+    assert body.decode() == f'{{"code":"PF852","message":"要保存的文本超过上限 {4 * serve_app.MAX_CHARS} 字节"}}'
     assert (folder / "部门.rule").read_text(encoding="utf-8") == RULE
 
 

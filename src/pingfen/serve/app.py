@@ -176,7 +176,7 @@ class Workbench:
         lang = _lang(request.query_params.get("lang"), self.lang)
         name = request.query_params.get("path", "")
         try:
-            body = await _body(request, 4 * MAX_CHARS)
+            body = await _body(request, 4 * MAX_CHARS, "save")
             path = self.folder.resolve(name, exists=False)
             if path.suffix != RULE_SUFFIX:
                 raise Denied("PF854", 400, path=name)
@@ -235,7 +235,7 @@ class Workbench:
     async def batch(self, request: Request) -> Response:
         lang = _lang(request.query_params.get("lang"), self.lang)
         try:
-            text, at, lang, data = await self._posted(request, MAX_BODY)
+            text, at, lang, data = await self._posted(request, MAX_BODY, "upload")
             source = data.get("path")
             # A data file of the folder is read as what its own name says, and only a batch file:
             # never a .env or a .rule read as CSV, its lines echoed in the rows' errors.
@@ -254,7 +254,7 @@ class Workbench:
                 except (binascii.Error, ValueError):
                     raise Denied("PF857", 400, name=upload) from None
             if len(content) > MAX_UPLOAD:
-                raise Denied("PF852", 413, size=len(content), limit=MAX_UPLOAD)
+                raise _too_large("upload", MAX_UPLOAD, len(content))
             result = await run_in_threadpool(self._scored, text, at, content, suffix, lang, upload)
         except Denied as denied:
             return _denied(denied, lang)
@@ -331,9 +331,10 @@ class Workbench:
             self.downloads.popitem(last=False)
         return run
 
-    async def _posted(self, request: Request, limit: int = 4 * MAX_CHARS + 65536) -> tuple[str, Place, Lang, dict[str, Any]]:
+    async def _posted(self, request: Request, limit: int = 4 * MAX_CHARS + 65536,
+                      what: str = "request") -> tuple[str, Place, Lang, dict[str, Any]]:  # fmt: skip
         """The JSON body of a request: the rule text, its file's place in the folder, the language, and the rest."""
-        body = await _body(request, limit)
+        body = await _body(request, limit, what)
         try:
             data = json.loads(body)
         except (ValueError, RecursionError):
@@ -366,18 +367,30 @@ def _version_of(path: Path) -> str | None:
         return "unreadable"
 
 
-async def _body(request: Request, limit: int) -> bytes:
-    """The request body, refused (PF852) as soon as it passes `limit` bytes."""
+async def _body(request: Request, limit: int, what: str = "request") -> bytes:
+    """The request body, refused (PF852) as soon as it passes `limit` bytes; `what` it holds
+    ("request", "upload", "save") names it in the message."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        raise Denied("PF852", 413, size=int(declared), limit=limit)
+        raise _too_large(what, limit, int(declared))
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > limit:
-            raise Denied("PF852", 413, size=size, limit=limit)
+        if size > limit:  # read no further: how much more there is, is not known
+            raise _too_large(what, limit)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+_WHAT = {"request": ("the request", "请求"), "upload": ("the uploaded file", "上传的文件"),
+         "save": ("the text to save", "要保存的文本")}  # fmt: skip
+
+
+def _too_large(what: str, limit: int, size: int | None = None) -> Denied:
+    """PF852: a body over its limit, naming its size only when it is known (declared, or read whole)."""
+    en, zh = _WHAT[what]
+    return Denied("PF852", 413, what=en, what_zh=zh, limit=limit,
+                  size="" if size is None else f" ({size} bytes)", size_zh="" if size is None else f"（{size} 字节）")  # fmt: skip
 
 
 def _uploaded(scratch: Path, suffix: str, content: bytes) -> Path:
