@@ -279,3 +279,22 @@ def test_the_underline_is_under_the_name_after_characters_outside_the_bmp(server
     page.wait_for_selector('#diagnostics pre[data-code="PF102"]')
     assert page.inner_text(".CodeMirror .pf-error") == "未知"
     assert "`未知`" in page.inner_text('#diagnostics pre[data-code="PF102"]')
+
+
+@needs_browser
+def test_a_percent_typed_with_a_full_width_sign_is_scored(server: tuple[str, Path], page: Any) -> None:
+    """The form added "%" to what did not end in "%": 95％ (as a Chinese input method types it)
+    was sent as 95％%, which is no percent (PF502)."""
+    url, folder = server
+    rubric = ('rubric "百分比" { total 10 }\ninput 执行率: percent >= 0 and <= 100% "预算执行率"\n'
+              "indicator 预算执行 10 {\n  when 执行率 >= 90% -> 10\n  when 执行率 >= 1% -> 6\n  else -> 0\n}\n")  # fmt: skip
+    (folder / "百分比.rule").write_text(rubric, encoding="utf-8")
+    page.goto(url)
+    page.wait_for_selector("#check-status.ok")
+    page.click('#tabs button[data-tab="form"]')
+    for typed in ("95％", "95", "95%", "50％"):
+        page.fill('#form input[name="执行率"]', typed)
+        number = typed.rstrip("%％")
+        expected = pingfen.loads(rubric).evaluate({"执行率": f"{number}%"})
+        expect(page.locator("#score-total")).to_have_text(f"{expected.total} / 10")
+        assert page.locator("#score-problems li").count() == 0

@@ -280,7 +280,7 @@
       var type = c.getAttribute("data-type");
       var value = c.value.trim();
       if (type === "bool") out[c.name] = value === "true";
-      else if (type === "percent") out[c.name] = /%$/.test(value) ? value : value + "%";
+      else if (type === "percent") out[c.name] = /[%\uff05]$/.test(value) ? value : value + "%"; // 95, 95% or 95％
       else out[c.name] = value;
     });
     return out;
