@@ -148,8 +148,3 @@ class Place:
     def name(self) -> str:
         """The file's path, as the loader is given it: `extends` is read beside it."""
         return str(self.path)
-
-    @property
-    def shown(self) -> str:
-        """The file's name as the page shows it."""
-        return self.folder.shown(self.name)
