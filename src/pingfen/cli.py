@@ -253,7 +253,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             return _unwritten(error, language)
     from typing import TextIO, cast
 
-    from pingfen.errors import DataError, InternalError, OutputError, PingfenError, RubricError, UsageError
+    from pingfen.errors import DataError, EmptyDomain, InternalError, OutputError, PingfenError, RubricError, UsageError
     from pingfen.terminal import Printable
 
     # Messages and tables show control characters from data escaped (`\x1b`); output that
@@ -307,6 +307,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return CANNOT
     except InternalError as error:  # a bug pingfen caught in itself: reported as any other bug
         return _internal(error, err)
+    except EmptyDomain as error:  # records drawn for an input that can take no value
+        print(f"pingfen {args.command}{'：' if lang == 'zh' else ': '}{error.message(lang)}", file=err)
+        return CANNOT
     except PingfenError as error:  # pragma: no cover - every PingfenError is one of the above
         print(f"pingfen: {error}", file=err)
         return CANNOT
@@ -946,6 +949,7 @@ def _fuzz(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
         print("pingfen：`fuzz` 需要 hypothesis：pip install 'pingfen[testing]'" if lang == "zh"
               else "pingfen: `fuzz` needs hypothesis: pip install 'pingfen[testing]'", file=err)  # fmt: skip
         return CANNOT
+    from pingfen.errors import EmptyDomain
     from pingfen.loader import loads_unsound, read_rule
 
     rubric, diagnostics = loads_unsound(read_rule(args.ruleset), args.ruleset)
@@ -956,8 +960,10 @@ def _fuzz(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
         return CANNOT
     try:
         report = fuzzing.fuzz(rubric, max_examples=max_examples, seed=args.seed, findings=findings, lang=lang)
-    except ValueError as error:  # an input whose domain holds no value
-        print(f"pingfen: {error}", file=err)
+    except EmptyDomain as error:  # an input whose domain holds no value: the checker's finding, then why no fuzz
+        for d in findings:
+            print(d.render(lang) + "\n", file=err)
+        print(("pingfen fuzz：" if lang == "zh" else "pingfen fuzz: ") + error.message(lang), file=err)
         return CANNOT
     print(fuzzing.render(report, lang), file=out)
     if args.save:

@@ -31,6 +31,21 @@ class UsageError(PingfenError):
         return self.texts[lang]
 
 
+class EmptyDomain(PingfenError, ValueError):
+    """An input that can take no value on its data steps (the checker's PF415): records
+    cannot be drawn for it, so `pingfen fuzz` has nothing to search. `.input` names it."""
+
+    def __init__(self, input: str) -> None:
+        self.input = input
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "zh") -> str:
+        if lang == "zh":
+            return f"输入项 `{self.input}` 在数据步长上没有可取的值（取值范围为空，PF415），无法随机检验：请先修正它的上下限"
+        return (f"input `{self.input}` has no value on its data steps (its domain is empty, PF415), "
+                "so no record can be drawn to fuzz: fix its bounds first")  # fmt: skip
+
+
 class RubricError(PingfenError):
     """A rule file that cannot be loaded. `.diagnostics` lists every problem found."""
 

@@ -297,7 +297,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # the workbench (`pingfen serve`)
     "PF850": ("`{path}` is outside the folder the workbench serves", "`{path}` 不在工作台所服务的文件夹内"),
     "PF851": ("there is no file `{path}` in the folder", "文件夹中没有文件 `{path}`"),
-    "PF852": ("the upload is {size} bytes, more than the limit of {limit}", "上传的文件为 {size} 字节，超过上限 {limit}"),
+    "PF852": ("{what} is larger than the limit of {limit} bytes{size}", "{what_zh}超过上限 {limit} 字节{size_zh}"),
     "PF853": (
         "the request does not carry the workbench's token: open the address `pingfen serve` printed",
         "请求未带工作台的令牌：请打开 `pingfen serve` 所显示的地址",

@@ -37,7 +37,7 @@ from hypothesis import strategies as st
 
 from pingfen import ast
 from pingfen.check.passes import check
-from pingfen.errors import DataError
+from pingfen.errors import DataError, EmptyDomain
 from pingfen.evaluate.rubric import InputSpec, Rubric
 
 __all__ = ["STEPS", "Target", "boundary_inputs", "boundary_records", "boundary_values", "input_values", "inputs", "targets"]
@@ -84,7 +84,7 @@ def grid_range(spec: InputSpec) -> tuple[int, int]:
     if spec.type in ("count", "amount", "score"):
         lo = max(lo, 0)
     if lo > hi:
-        raise ValueError(f"input {spec.name!r} has no value on its data steps: its domain is empty")
+        raise EmptyDomain(spec.name)
     return lo, hi
 
 
