@@ -110,7 +110,7 @@ def test_every_form_reads_back(gen: GenRubric, fmt: str, data: st.DataObject) ->
     _check_round_trip(gen, fmt, data)
 
 
-@pytest.mark.parametrize("forms", [{"if", "labels"}, {"round", "precision"}, {"panel"}, {"dates"}, {"batch"}], ids=repr)
+@pytest.mark.parametrize("forms", [{"if", "labels"}, {"round", "precision"}, {"panel"}, {"dates"}, {"batch"}], ids=lambda forms: "+".join(sorted(forms)))
 @settings(max_examples=6, deadline=None)
 @given(data=st.data())
 def test_each_newer_form_reads_back(forms: set[str], data: st.DataObject) -> None:
