@@ -200,7 +200,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{where}`：`{call}` 至少需要 {least} 个评分",
     ),
     "PF501": ("missing input `{input}`", "缺少输入项 `{input}`"),
-    "PF502": ("input `{input}`: {value} is not {expected}", "输入项 `{input}`：{value} 不是{expected_zh}"),
+    "PF502": ("input `{input}`: {value} is not {expected}", "输入项 `{input}`：{value_zh} 不是{expected_zh}"),
     "PF503": (
         "input `{input}`: {value} is outside its domain ({domain})",
         "输入项 `{input}`：{value} 超出取值范围（{domain}）",
@@ -393,6 +393,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 # hint key -> (english, chinese)
 HINTS: dict[str, tuple[str, str]] = {
+    "excel_error": (
+        "the cell holds a spreadsheet's error value (such as #N/A or #DIV/0!), not data: fix the formula or enter the value",
+        "该单元格是电子表格的错误值（如 #N/A、#DIV/0!），不是数据：请修正公式或填入数值",
+    ),
     "unexpected_char": (
         "remove it, or put text in double quotes",
         "删除该字符，或将文字放在英文双引号内",
