@@ -56,7 +56,7 @@ from pingfen.testing import (
     inputs,
     to_grid,
 )
-from pingfen.values import COMPARE, CONTEXT, rounded, total_rounding
+from pingfen.values import COMPARE, CONTEXT, pinned, rounded, total_rounding
 
 DEFAULT_MAX_EXAMPLES = 200
 
@@ -418,6 +418,7 @@ def _search(
     return None
 
 
+@pinned  # records are drawn, scored and checked in pingfen's decimal context, whatever the caller's
 def fuzz(
     rubric: Rubric,
     *,
@@ -495,6 +496,7 @@ _PLAIN_KEY = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#]*[^\s:]$|^[^\s\-?:,\
 _YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
 
 
+@pinned
 def to_yaml(record: Mapping[str, object], rubric: Rubric, comment: str | None = None) -> str:
     """A record as a YAML data file: percents as `"95%"`, exact decimals, labels quoted."""
     specs = {s.name: s for s in rubric.inputs}
@@ -520,6 +522,7 @@ def _yaml_value(value: object, kind: str | None) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
+@pinned
 def render(report: FuzzReport, lang: Lang = "en", path: str | None = None) -> str:
     """The report as text: each failure with its counterexample(s) as YAML."""
     zh = lang == "zh"
@@ -551,6 +554,7 @@ def render(report: FuzzReport, lang: Lang = "en", path: str | None = None) -> st
     return "\n".join(out)
 
 
+@pinned
 def counterexample_files(report: FuzzReport) -> dict[str, str]:
     """File name → YAML text, for `--save DIR`: counterexample-1.yaml, -2a.yaml, -2b.yaml, …"""
     files = {}
