@@ -397,6 +397,10 @@ HINTS: dict[str, tuple[str, str]] = {
         "the cell holds a spreadsheet's error value (such as #N/A or #DIV/0!), not data: fix the formula or enter the value",
         "该单元格是电子表格的错误值（如 #N/A、#DIV/0!），不是数据：请修正公式或填入数值",
     ),
+    "decimal_point": (
+        "write a decimal point as `.` (`0.5`, `０．５`); if it is not one, remove the character",
+        "小数点请写作 `.`（如 `0.5`，或全角 `０．５`）；若不是小数点，删除该字符",
+    ),
     "unexpected_char": (
         "remove it, or put text in double quotes",
         "删除该字符，或将文字放在英文双引号内",
