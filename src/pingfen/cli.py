@@ -432,11 +432,22 @@ def _table(result: Result, lang: Lang) -> str:
 
 
 def _format(explicit: str | None, output: str | None, suffixes: dict[str, str], default: str) -> str:
+    """--format, else the format -o's extension names, else `default` (no -o, or a name with no
+    extension). An extension the command does not write is PF706, never another format under
+    that name (`-o 填报.xls` wrote YAML)."""
     if explicit is not None:
         return explicit
-    if output is not None:
-        return suffixes.get(os.path.splitext(output)[1].lower(), default)
-    return default
+    suffix = os.path.splitext(output)[1].lower() if output is not None else ""
+    if not suffix:
+        return default
+    if suffix not in suffixes:
+        from pingfen.errors import OutputError
+
+        assert output is not None
+        known = sorted(suffixes)
+        hint = "xls_suffix" if suffix == ".xls" and ".xlsx" in suffixes else "output_suffix"
+        raise OutputError("PF706", output, {"suffix": suffix, "formats": ", ".join(known), "formats_zh": "、".join(known)}, hint)
+    return suffixes[suffix]
 
 
 def _needs_file(fmt: str, output: str | None) -> None:

@@ -103,10 +103,11 @@ class OutputError(PingfenError):
     """An output pingfen will not or cannot write: it is one of the command's inputs, a
     directory, in a directory it may not write to, or the device is full. Nothing was written."""
 
-    def __init__(self, code: str, path: str, values: Mapping[str, object] | None = None) -> None:
+    def __init__(self, code: str, path: str, values: Mapping[str, object] | None = None, hint: str | None = None) -> None:
         self.code = code
         self.path = path
         self.values: dict[str, object] = {"path": path, **(values or {})}
+        self.hint = hint
         super().__init__(f"{code}: {self.message('en')}")
 
     def message(self, lang: Lang = "en") -> str:
@@ -114,5 +115,12 @@ class OutputError(PingfenError):
 
         return message(self.code, lang, self.values)
 
+    def help(self, lang: Lang = "en") -> str | None:
+        from pingfen.messages import hint
+
+        return hint(self.hint, lang, self.values) if self.hint else None
+
     def render(self, lang: Lang = "en") -> str:
-        return f"{'错误' if lang == 'zh' else 'error'}[{self.code}]: {self.message(lang)}"
+        text = f"{'错误' if lang == 'zh' else 'error'}[{self.code}]: {self.message(lang)}"
+        help_text = self.help(lang)
+        return text if help_text is None else f"{text}\n  = {'帮助' if lang == 'zh' else 'help'}: {help_text}"
