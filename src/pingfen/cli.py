@@ -1000,13 +1000,46 @@ def _add_serve_command(
         "Stop it with Ctrl-C. Needs the serve extra (pip install 'pingfen[serve]')."),
     )  # fmt: skip
     sv.add_argument("folder", nargs="?", default=".", metavar="FOLDER", help=t("the folder to serve (default: the current one)"))
-    sv.add_argument("--port", type=int, default=0, metavar="N", help=t("the port (default: a free one)"))
+    sv.add_argument("--port", type=_port(t), default=0, metavar="N", help=t("the port (default: a free one)"))
     sv.add_argument("--no-browser", action="store_true", help=t("print the address but do not open the browser"))
     sv.add_argument("--host", default="127.0.0.1", metavar="HOST", help=t("the address to listen on (default: 127.0.0.1)"))
     sv.add_argument(
         "--allow-remote", action="store_true",
         help=t("allow a --host other machines can reach (a warning is printed: whoever has the address can change the files)"),
     )  # fmt: skip
+
+
+def _port(t: Callable[[str], str]) -> Callable[[str], int]:
+    """--port's type: a whole number from 0 to 65535, else a usage error in the help's language
+    (99999 and -1 were an internal error, from the socket)."""
+
+    def port(text: str) -> int:
+        try:
+            number = int(text.strip())
+        except ValueError:
+            number = -1
+        if not 0 <= number <= 65535:
+            said = t("a port is a whole number from 1 to 65535 (0: a free one)")
+            raise argparse.ArgumentTypeError(f"{said}{': ' if said.isascii() else '：'}{text!r}")
+        return number
+
+    return port
+
+
+def _resolved(host: str) -> None:
+    """A usage error, in both languages, for a --host that names no address: the system's own
+    words ("Name or service not known") only in parentheses."""
+    import socket
+
+    from pingfen.errors import UsageError
+
+    try:
+        socket.getaddrinfo(host, None)
+    except (OSError, UnicodeError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise UsageError(f"--host {host}: no such address: the name does not resolve ({reason}); give an address "
+                         "such as 127.0.0.1 or a name this machine resolves",
+                         f"--host {host}：找不到该地址，主机名无法解析（{reason}）；请写 127.0.0.1 这样的地址或本机能解析的主机名") from None  # fmt: skip
 
 
 def _has(module: str, extra: str, command: str, lang: Lang, err: TextIO) -> bool:
@@ -1026,6 +1059,7 @@ def _serve(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> in
         return CANNOT  # (pingfen.serve imports them only as it starts)
     from pingfen.serve import serve
 
+    _resolved(args.host)
     serve(args.folder, host=args.host, port=args.port, allow_remote=args.allow_remote,
           open_browser=not args.no_browser, lang=lang, out=out, err=err)  # fmt: skip
     return OK
