@@ -36,10 +36,20 @@ class RubricError(PingfenError):
 
     def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
         self.diagnostics = list(diagnostics)
+        super().__init__(self.describe("en"))
+
+    def describe(self, lang: Lang = "en") -> str:
+        """The first error, where it is, and how many more: one line."""
         errors = [d for d in self.diagnostics if d.severity == "error"]
         first = errors[0] if errors else self.diagnostics[0]
-        more = f" ... and {len(errors) - 1} more" if len(errors) > 1 else ""
-        super().__init__(f"{first.location()}: {first.code}: {first.message('en')}{more}")
+        more = ""
+        if len(errors) > 1:
+            more = f"（另有 {len(errors) - 1} 个错误）" if lang == "zh" else f" ... and {len(errors) - 1} more"
+        return f"{first.location()}: {first.code}: {first.message(lang)}{more}"
+
+    def __str__(self) -> str:
+        # In the run's language (中文 unless the locale asks for English), as DataError's.
+        return self.describe(default_lang())
 
     def render(self, lang: Lang = "en") -> str:
         return "\n\n".join(d.render(lang) for d in self.diagnostics)
@@ -109,6 +119,9 @@ class OutputError(PingfenError):
         self.values: dict[str, object] = {"path": path, **(values or {})}
         self.hint = hint
         super().__init__(f"{code}: {self.message('en')}")
+
+    def __str__(self) -> str:  # in the run's language, as DataError's
+        return f"{self.code}: {self.message(default_lang())}"
 
     def message(self, lang: Lang = "en") -> str:
         from pingfen.messages import message

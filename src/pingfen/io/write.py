@@ -303,7 +303,7 @@ def write_results(
     if fmt == "xlsx":
         if path is None:
             raise ValueError("XLSX output needs a file name")
-        return _xlsx(_no_texts(lines), header, path)
+        return _xlsx(_no_texts(lines), header, path, lang)
 
     def write(handle: IO[str]) -> int:
         if fmt == "csv":
@@ -447,11 +447,11 @@ def _json(lines: Iterable[Line], header: list[str], out: IO[str]) -> int:
     return count
 
 
-def _xlsx(lines: Iterable[Line], header: list[str], path: str | Path) -> int:
+def _xlsx(lines: Iterable[Line], header: list[str], path: str | Path, lang: Lang = "en") -> int:
     """The rows as a workbook, its sheet's XML written straight into the zip (`sheet`)."""
     import zipfile  # a workbook's only, as `sheet` is: a batch to CSV needs neither
 
-    from pingfen.io.sheet import PARTS, SHEET, sheet_xml
+    from pingfen.io.sheet import SHEET, parts, sheet_xml
 
     count = 0
 
@@ -462,7 +462,7 @@ def _xlsx(lines: Iterable[Line], header: list[str], path: str | Path) -> int:
             yield line
 
     with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
-        for name, text in PARTS.items():
+        for name, text in parts(lang).items():
             book.writestr(name, text)
         with book.open(SHEET, "w") as member:
             for chunk in sheet_xml(counted(), header, formula_like):

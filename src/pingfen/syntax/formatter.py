@@ -26,6 +26,7 @@ from pingfen import ast
 from pingfen.diagnostics import Diagnostic, Span
 from pingfen.display import plain, width
 from pingfen.errors import PingfenError
+from pingfen.lang import default_lang
 from pingfen.syntax.parser import is_bare_name, parse
 from pingfen.values import pinned
 
@@ -38,6 +39,10 @@ class FormatError(PingfenError):
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         self.diagnostics = diagnostics
         super().__init__(diagnostics[0].message("en") if diagnostics else "cannot parse")
+
+    def __str__(self) -> str:  # in the run's language, as DataError's
+        lang = default_lang()
+        return self.diagnostics[0].message(lang) if self.diagnostics else ("无法解析" if lang == "zh" else "cannot parse")
 
 
 @pinned
