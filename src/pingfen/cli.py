@@ -585,7 +585,7 @@ def _filing(args: argparse.Namespace) -> Filing:
     import re
 
     from pingfen.errors import UsageError
-    from pingfen.report.filing import Filing, parse_date
+    from pingfen.report.filing import _DATE, Filing, parse_date
 
     year = None
     if args.year is not None:
@@ -597,6 +597,13 @@ def _filing(args: argparse.Namespace) -> Filing:
     date = datetime.date.today()
     if args.date is not None:
         parsed = parse_date(args.date)
+        if parsed is None and (day := _DATE.fullmatch(args.date)) is not None:  # written well: no such day
+            year_, month, dom = (int(g) for g in day.groups())
+            if not 1 <= month <= 12:
+                raise UsageError(f"--date {args.date!r}: there is no such day (a year has no month {month})",
+                                 f"--date {args.date!r}：日历上没有这一天（一年没有 {month} 月）")  # fmt: skip
+            raise UsageError(f"--date {args.date!r}: there is no such day ({year_}-{month:02}-{dom:02} is not in the calendar)",
+                             f"--date {args.date!r}：日历上没有这一天（{year_} 年 {month} 月没有 {dom} 日）")  # fmt: skip
         if parsed is None:
             raise UsageError(f"--date {args.date!r}: give a date such as 2026-11-30 or 2026年11月30日",
                              f"--date {args.date!r}：日期请写成 2026-11-30 或 2026年11月30日 这样的形式")  # fmt: skip

@@ -257,6 +257,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{path}` 中有 {count} 条记录，请用 `--id` 指定其一",
     ),
     "PF516": ("`{path}` has no record with id `{id}`", "`{path}` 中没有编号为 `{id}` 的记录"),
+    "PF525": (
+        "`{path}` has {count} records with id `{id}` (rows {rows}): an id names one department; make the ids unique",
+        "`{path}` 中编号为 `{id}` 的记录有 {count} 条（第 {rows_zh} 行）：一个编号只能对应一个单位，请改正重复的编号",
+    ),
+    "PF526": ("`{path}` holds no records", "`{path}` 中没有任何记录"),
     "PF520": (
         "`{path}`, row {row}: {found} cells, but the header has {expected}; a value with a comma must be in double quotes",
         "`{path}` 第 {row} 行有 {found} 个单元格，而表头有 {expected} 个；含逗号的值须放在英文双引号内",
