@@ -281,9 +281,11 @@ def test_every_code_has_a_section_and_every_section_a_code() -> None:
 # test_report.py and test_audit.py make each of them happen.
 FILE_CODES = {f"PF{n}" for n in range(509, 523)}
 FILE_CODES |= {"PF524"}  # a declared score beyond any score: tests/test_audit.py
-# PF701–PF705 are about output files; tests/test_attack_output.py makes each of them happen.
+FILE_CODES |= {"PF525", "PF526"}  # an --id given twice, a file of no records: tests/test_report_picks.py
+# PF701–PF705 are about output files; tests/test_attack_output.py makes each of them happen;
+# PF706 (an -o extension the command does not write) and PF707 (a read-only output), tests/test_output_names.py.
 # PF710 and PF711 are about printing a PDF; tests/test_report_filing.py makes each happen.
-OUTPUT_CODES = {f"PF{n}" for n in range(701, 706)} | {"PF710", "PF711"}
+OUTPUT_CODES = {f"PF{n}" for n in range(701, 708)} | {"PF710", "PF711"}
 # PF850–PF857 are the workbench's answers to requests; tests/test_serve_http.py makes each happen.
 SERVE_CODES = {f"PF{n}" for n in range(850, 861)}
 # PF800–PF805 are about the rubric compiled to SQL (`pingfen sql`); tests/test_sql.py makes each happen.

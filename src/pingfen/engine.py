@@ -31,6 +31,7 @@ from pingfen.evaluate.rubric import Rubric, numbered_columns
 from pingfen.io.records import unreadable
 from pingfen.io.tables import (
     cell_value,
+    comment_row,
     csv_columns,
     csv_delimiter,
     csv_encoding,
@@ -405,7 +406,7 @@ def _shape(path: str, delimiter: str, data: str, header: int) -> tuple[bool, int
     def row(cells: list[str]) -> None:
         nonlocal widest
         if len(cells) > widest:
-            kept = any(cells) and not cells[0].lstrip().startswith("#")  # io.tables' blank and comment rows
+            kept = any(cells) and not comment_row(cells)  # io.tables' blank and comment rows
             if kept and len(cells) > limit:
                 raise _refuse("PF728", {"data": data, "line": number, "past": PAST})
             widest = max(widest, min(len(cells), limit))
@@ -477,13 +478,18 @@ _SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 
 def _rows_kept(columns: list[str]) -> str:
     """` WHERE …`: the rows of a CSV (or sheet) `pingfen eval` scores (io.tables): not a blank row
-    (every cell empty, as a spreadsheet leaves `,,,,` below its data) nor a comment (its first
-    cell starting with `#`, as the data-entry template's 填写说明 row)."""
+    (every cell empty, as a spreadsheet leaves `,,,,` below its data) nor a comment
+    (io.tables.comment_row: its first cell `# …`, as the data-entry template's 填写说明 row, or a
+    `#…` cell alone on its row; `#1 分厂` or `#N/A` beside values is scored)."""
     if not columns:
         return ""
     cells = [exp.to_identifier(c, quoted=True).sql("duckdb") for c in columns]
     blank = " AND ".join(f"coalesce({c}, '') = ''" for c in cells)
-    comment = f"coalesce(starts_with(ltrim({cells[0]}, {exp.Literal.string(_SPACES).sql('duckdb')}), '#'), false)"
+    spaces = exp.Literal.string(_SPACES).sql("duckdb")
+    first = f"ltrim({cells[0]}, {spaces})"
+    alone = " AND ".join(f"coalesce({c}, '') = ''" for c in cells[1:]) or "true"
+    marked = f"(length({first}) = 1 OR contains({spaces}, substr({first}, 2, 1)) OR ({alone}))"
+    comment = f"coalesce(starts_with({first}, '#') AND {marked}, false)"
     return f" WHERE NOT ({blank}) AND NOT {comment}"
 
 

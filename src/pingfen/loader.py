@@ -35,7 +35,11 @@ def diagnose(text: str, path: str = "<string>", *, resolver: Resolver | None = N
 def loads(text: str, path: str = "<string>", *, tests: bool = True, resolver: Resolver | None = None) -> Rubric:
     """Load a rubric from its text. Raises RubricError listing every problem.
     With tests=False its `example` and `property` blocks are skipped: enough to score by.
-    `resolver`, when given, is asked for each file an `extends` names before it is opened."""
+    `resolver`, when given, is asked for each file an `extends` names before it is opened.
+    Raises TypeError when `text` is not a str (bytes: decode them, or `load` the file)."""
+    if not isinstance(text, str):
+        raise TypeError(f"pingfen.loads takes the rule's text as str, not {type(text).__name__}"
+                        + ("; decode it, or pingfen.load(path)" if isinstance(text, (bytes, bytearray)) else ""))  # fmt: skip
     rubric, diagnostics = _build(text, path, tests=tests, resolver=resolver)
     if rubric is None:
         raise RubricError(diagnostics)
@@ -49,8 +53,16 @@ def load(path: str | Path | IO[bytes] | IO[str], *, tests: bool = True, resolver
     UTF-8 (say GBK, as Windows editors often save) raises RubricError (PF006). A file's
     syntax tree is kept in the user's cache directory, so loading it again skips the parser.
     With tests=False its `example` and `property` blocks are skipped: enough to score by.
-    `resolver`, when given, is asked for each file an `extends` names before it is opened."""
-    if not isinstance(path, (str, Path)):
+    `resolver`, when given, is asked for each file an `extends` names before it is opened.
+    Raises TypeError for anything else (bytes, None): the text of a rule is `loads`'s."""
+    if isinstance(path, os.PathLike):
+        path = os.fspath(path)
+    if isinstance(path, (bytes, bytearray, memoryview)):
+        raise TypeError("pingfen.load takes a file's path as str or pathlib.Path, or an open file, not bytes; "
+                        "for a rule's text, pingfen.loads(text)")  # fmt: skip
+    if not isinstance(path, str) and not callable(getattr(path, "read", None)):
+        raise TypeError(f"pingfen.load takes a file's path (str or pathlib.Path) or an open file, not {type(path).__name__}")
+    if not isinstance(path, str):
         name = getattr(path, "name", None)  # for messages: an open file's name, else <file>
         shown = name if isinstance(name, str) else "<file>"
         rubric, diagnostics = _build(read_open_rule(path, shown), shown, tests=tests, resolver=resolver)

@@ -200,7 +200,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{where}`：`{call}` 至少需要 {least} 个评分",
     ),
     "PF501": ("missing input `{input}`", "缺少输入项 `{input}`"),
-    "PF502": ("input `{input}`: {value} is not {expected}", "输入项 `{input}`：{value} 不是{expected_zh}"),
+    "PF502": ("input `{input}`: {value} is not {expected}", "输入项 `{input}`：{value_zh} 不是{expected_zh}"),
     "PF503": (
         "input `{input}`: {value} is outside its domain ({domain})",
         "输入项 `{input}`：{value} 超出取值范围（{domain}）",
@@ -257,6 +257,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{path}` 中有 {count} 条记录，请用 `--id` 指定其一",
     ),
     "PF516": ("`{path}` has no record with id `{id}`", "`{path}` 中没有编号为 `{id}` 的记录"),
+    "PF525": (
+        "`{path}` has {count} records with id `{id}` (rows {rows}): an id names one department; make the ids unique",
+        "`{path}` 中编号为 `{id}` 的记录有 {count} 条（第 {rows_zh} 行）：一个编号只能对应一个单位，请改正重复的编号",
+    ),
+    "PF526": ("`{path}` holds no records", "`{path}` 中没有任何记录"),
     "PF520": (
         "`{path}`, row {row}: {found} cells, but the header has {expected}; a value with a comma must be in double quotes",
         "`{path}` 第 {row} 行有 {found} 个单元格，而表头有 {expected} 个；含逗号的值须放在英文双引号内",
@@ -282,6 +287,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{path}` 中将有两列 `{column}`：评分表中有{what_zh}与输出自带的列同名；请在评分表中为它改名",
     ),
     "PF702": ("cannot write `{path}`: it is a directory", "无法写入 `{path}`：它是一个目录"),
+    "PF707": (
+        "`{path}` is read-only: pingfen will not replace it; make it writable (chmod u+w) or write the output elsewhere",
+        "`{path}` 是只读文件，pingfen 不会替换它：请先将其改为可写（chmod u+w），或将输出写到别处",
+    ),
+    "PF706": (
+        "cannot tell what to write to `{path}`: this command writes {formats}, not `{suffix}`",
+        "无法按扩展名确定 `{path}` 的格式：本命令可写出 {formats_zh}，不能写出 `{suffix}`",
+    ),
     "PF703": (
         "cannot write `{path}`: the directory `{directory}` is not writable",
         "无法写入 `{path}`：目录 `{directory}` 不可写入",
@@ -393,6 +406,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 # hint key -> (english, chinese)
 HINTS: dict[str, tuple[str, str]] = {
+    "excel_error": (
+        "the cell holds a spreadsheet's error value (such as #N/A or #DIV/0!), not data: fix the formula or enter the value",
+        "该单元格是电子表格的错误值（如 #N/A、#DIV/0!），不是数据：请修正公式或填入数值",
+    ),
+    "output_suffix": (
+        "name the file with one of those extensions, or say the format with --format",
+        "请使用上述扩展名之一，或用 --format 指定格式",
+    ),
+    "xls_suffix": (
+        "pingfen writes Excel workbooks as .xlsx (Excel 2007 and later), not the old .xls: write -o NAME.xlsx",
+        "pingfen 以 .xlsx 格式（Excel 2007 及以后版本）写出工作簿，不写旧的 .xls 格式：请改为 -o 文件名.xlsx",
+    ),
+    "decimal_point": (
+        "write a decimal point as `.` (`0.5`, `０．５`); if it is not one, remove the character",
+        "小数点请写作 `.`（如 `0.5`，或全角 `０．５`）；若不是小数点，删除该字符",
+    ),
     "unexpected_char": (
         "remove it, or put text in double quotes",
         "删除该字符，或将文字放在英文双引号内",

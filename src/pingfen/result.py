@@ -537,9 +537,15 @@ class Result:
         """Every group's and indicator's score by name, depth-first in rubric order."""
         return self._layout.scores_of_all(self._scores)
 
-    def scores_of(self, names: tuple[str, ...]) -> list[Decimal]:
-        """The scores of `names`, in that order (a batch's columns); the names are looked
-        up once per rubric, not on every record."""
+    def scores_of(self, names: Sequence[str]) -> list[Decimal]:
+        """The scores of `names` (a list or tuple of group and indicator names), in that order
+        (a batch's columns); the names are looked up once per rubric, not on every record.
+        One name alone is refused (TypeError), not read as its characters: `score(name)` gives
+        one score. Raises KeyError for a name the rubric lacks."""
+        if isinstance(names, str):
+            raise TypeError(f"scores_of takes a list of names, not one name: scores_of([{names!r}]), or score({names!r})")
+        if type(names) is not tuple:
+            names = tuple(names)
         picked = self._layout.picker(names)(self._scores)  # a new list
         return picked if self._layout.every_canonical else self._layout.canonical_scores(picked)
 

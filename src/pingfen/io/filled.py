@@ -21,7 +21,7 @@ from attrs import frozen
 
 from pingfen.errors import DataError, Problem
 from pingfen.io.bounds import TooBig, details
-from pingfen.io.records import read_mapping
+from pingfen.io.records import read_mapping, several
 from pingfen.io.tables import Sheet, cell_value, open_workbook, read_rows, sheet_of, xlsx_errors
 
 DECLARED_HEADERS = ("自评得分", "自评分", "申报得分", "declared", "declared score")
@@ -108,7 +108,7 @@ def _xlsx(path: Path, nodes: Collection[str], inputs: Collection[str], id: str |
     if id is not None and not found:
         raise DataError([Problem("PF516", None, {"path": str(path), "id": id})])
     if len(found) > 1:
-        raise DataError([Problem("PF515", None, {"path": str(path), "count": len(found)})])
+        raise several(path, id, found)
     if not found:
         return Filled(declared, {})
     return Filled(declared, {k: v for k, v in found[0].values.items() if k in inputs}, found[0].id)

@@ -1,8 +1,10 @@
 """Rows of a batch file — CSV, XLSX or JSON Lines — one department per row, read lazily.
 
 The first row of a CSV or XLSX file names the columns; the column `id` (or the one named
-by `id_column`) names each row. Rows whose first cell starts with `#` are comments (the
-templates' question row) and blank rows are skipped; empty cells are missing values.
+by `id_column`) names each row. Blank rows and comment rows are skipped (`comment_row`: a
+first cell `# …`, as the templates' question row, or a `#…` cell alone on its row); empty
+cells are missing values. A row whose first cell is `#1 分厂` or an Excel error (`#N/A`) and
+holds values is read, never dropped unseen.
 
 XLSX cells arrive as openpyxl gives them and are made exact here: ints stay whole, a float
 goes through `str` (a 95% cell holds 0.95), never `Decimal(float)`; bools stay bools.
@@ -184,8 +186,7 @@ class Rows:
     def _row(self, number: int, cells: Sequence[object]) -> Row | None:
         if not any(c is not None and c != "" for c in cells):
             return None
-        first = cells[0] if cells else None
-        if isinstance(first, str) and first.lstrip().startswith("#"):
+        if comment_row(cells):
             return None
         values = {  # _blank_to_none, inline: it runs for every cell
             name: (cell.strip() or None) if isinstance(cell, str) else cell
@@ -221,6 +222,21 @@ class Rows:
     def _bad_line(self, number: int, error: Exception) -> Row:
         return Row(number, None, {}, Problem("PF510", None, {"path": str(self.path), "line": number,
                                                             **details(error)}))  # fmt: skip
+
+
+def comment_row(cells: Sequence[object]) -> bool:
+    """Whether a (non-blank) row of a CSV or sheet is a comment, skipped: its first cell starts
+    with `#` (after spaces) and either a space or nothing follows the `#` (`# 填写说明…`, the
+    templates' question row) or the row holds nothing else. A row whose first cell is an id
+    `#1 分厂` or an Excel error `#N/A` and which holds values is not one: it is scored, or
+    refused in its own words, rather than lost without a word."""
+    first = cells[0] if cells else None
+    if not isinstance(first, str) or "#" not in first:
+        return False
+    text = first.lstrip()
+    if not text.startswith("#"):
+        return False
+    return len(text) == 1 or text[1].isspace() or not any(c is not None and c != "" for c in cells[1:])
 
 
 def read_rows(

@@ -25,7 +25,7 @@ from pingfen.sql import compiler, exact, panels
 from pingfen.sql.compiler import OWN, PREFIX, Compiler, Entry, Frag, clamp, compare, join, sum_of
 from pingfen.sql.exact import NUM, WHOLE, SqlRefusal, case, cast, integer, literal
 from pingfen.values import EPOCH as EPOCH_DAY
-from pingfen.values import MAX_LIST, SETTLE, ratio_limits
+from pingfen.values import MAX_LIST, SETTLE, pinned, ratio_limits
 
 __all__ = ["FormsCompiler", "round_expr", "to_sql", "to_sql_tree"]
 
@@ -709,6 +709,7 @@ class FormsCompiler(Compiler):
         return Frag(case(*whens), depth)
 
 
+@pinned  # the caller's decimal context never reaches the literals and scales the query is built of
 def to_sql_tree(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True,
                 scales: Mapping[str, int] | None = None) -> exp.Select:  # fmt: skip
     """The scoring query as a sqlglot tree, issue 10's forms translated (sql/compiler.py);
@@ -716,6 +717,7 @@ def to_sql_tree(rubric: Rubric, dialect: str = "duckdb", table: str = "records",
     return compiler.to_sql_tree(rubric, dialect, table, reasons=reasons, kind=FormsCompiler, scales=scales)
 
 
+@pinned
 def to_sql(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True) -> str:
     """The scoring query in `dialect` (any sqlglot writes): one row per record of `table`."""
     return compiler.to_sql(rubric, dialect, table, reasons=reasons, kind=FormsCompiler)
