@@ -22,7 +22,7 @@ from attrs import define, field, frozen
 from pingfen.errors import DataError, Problem
 from pingfen.gradeline import GradeLine, read_grade_line
 from pingfen.io.bounds import TooBig, details
-from pingfen.io.tables import MAX_XLSX_MEMBERS, MAX_XLSX_RATIO, xlsx_errors
+from pingfen.io.tables import MAX_XLSX_MEMBERS, MAX_XLSX_RATIO, shown_sheet, xlsx_errors
 from pingfen.lang import Lang
 from pingfen.oserrors import reason
 from pingfen.phrases import InputDecl, Reading, name_text, normalise, one_line, plain, read_criterion, string_text
@@ -140,14 +140,17 @@ def _cell_text(value: object) -> str:
 
 
 def _xlsx_grid(path: Path) -> tuple[str, Grid]:
-    """The first sheet's cells, merged ranges filled from their first cell; and the sheet's title."""
+    """The cells of the sheet Excel shows (`shown_sheet`: a hidden one, of last year's table
+    say, is passed over), merged ranges filled from their first cell; and the sheet's title."""
     import openpyxl
 
     _check_archive(path)
     with xlsx_errors(path):
         # Not read-only: merged ranges are known only to a full worksheet; the archive is bounded above.
         book = openpyxl.load_workbook(path, data_only=True)
-        sheet = book.worksheets[0]
+        if not book.worksheets:
+            raise _no_table(path)
+        sheet = book.worksheets[shown_sheet(book)]
         rows, columns = sheet.max_row, sheet.max_column
         if rows > MAX_TABLE_ROWS or columns > MAX_TABLE_COLUMNS:
             raise _too_large(path)
