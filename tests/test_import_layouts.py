@@ -5,12 +5,15 @@ below a table without a 总分 row, and a 分值 formula Excel never computed.""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from pingfen.cli import main
 from pingfen.importer import import_table
+from pingfen.loader import diagnose
 
 ROWS = [
     ("投入（10分）", "预算配置", "执行率", "5", "执行率≥90%，计5分；80%（含）-90%，计4分；低于80%，不得分"),
@@ -26,6 +29,10 @@ def run(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = main(list(argv), out, err)
     return code, out.getvalue(), err.getvalue()
+
+
+def errors(text: str) -> list[str]:
+    return [d.code for d in diagnose(text) if d.severity == "error"]
 
 
 # ---------------------------------------------------------------- which sheet
@@ -94,3 +101,72 @@ def test_data_readers_read_the_active_sheet_too(tmp_path: Path) -> None:
     path = tmp_path / "d.xlsx"
     book.save(path)
     assert [(r.id, dict(r.values)) for r in read_rows(path)] == [("A", {"id": "A", "在职人数": 14})]
+
+
+# ---------------------------------------------------------------- Word rows of other widths
+
+
+def docx_table(path: Path, change: Callable[[Any], None] | None = None, *, before: tuple[str, ...] = (),
+               after: tuple[str, ...] = (GRADES,), total: bool = True) -> Path:  # fmt: skip
+    import docx
+
+    document = docx.Document()
+    for text in before or ("2022年部门整体支出绩效评价评分表",):
+        document.add_paragraph(text)
+    rows = [HEADER, *ROWS, *([("总分", "", "", "20", "")] if total else [])]
+    table = document.add_table(rows=len(rows), cols=len(HEADER))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    if change is not None:
+        change(table)
+    for text in after:
+        document.add_paragraph(text)
+    document.save(str(path))
+    return path
+
+
+def _grid(tr: Any, name: str, value: int) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    element = OxmlElement(name)
+    element.set(qn("w:val"), str(value))
+    tr.get_or_add_trPr().insert(0, element)
+
+
+def grid_before(table: Any) -> None:
+    """Row 3 starts a column late: its first cell (blank, under 投入) is left out, as Word does."""
+    tr = table.rows[2]._tr
+    tr.remove(tr.tc_lst[0])
+    _grid(tr, "w:gridBefore", 1)
+
+
+def grid_after(table: Any) -> None:
+    """The 总分 row ends two columns early."""
+    tr = table.rows[5]._tr
+    for tc in tr.tc_lst[-2:]:
+        tr.remove(tc)
+    _grid(tr, "w:gridAfter", 2)
+
+
+def short_row(table: Any) -> None:
+    """Row 5 just has a cell fewer (its 评分标准), with no gridAfter saying so."""
+    tr = table.rows[4]._tr
+    tr.remove(tr.tc_lst[-1])
+
+
+@pytest.mark.parametrize("change", [grid_before, grid_after])
+def test_word_rows_that_start_late_or_end_early_read_as_the_full_table(tmp_path: Path, change: Any) -> None:
+    """An IndexError (exit 2, 'internal error') on any row shorter than the grid."""
+    plain = import_table(docx_table(tmp_path / "plain.docx"))
+    odd = import_table(docx_table(tmp_path / "odd.docx", change))
+    assert odd.text.split("\n", 2)[2] == plain.text.split("\n", 2)[2]
+    assert odd.recognised == len(odd.rows) == 4
+
+
+def test_a_row_with_a_cell_fewer_leaves_that_cell_empty(tmp_path: Path) -> None:
+    code, out, err = run("import", str(docx_table(tmp_path / "short.docx", short_row)))
+    assert code == 1, err
+    assert "第 5 行 违规：未能识别" in err and "internal error" not in err
+    assert "indicator 违规 5 { judgment }" in out

@@ -175,9 +175,8 @@ _DOCX_WHY = {
 
 
 def _docx_grid(path: Path) -> tuple[str, Grid]:
-    """The first table holding rubric headers, vertical and horizontal merges resolved by
-    python-docx (a merged cell is the same element in every place it covers); the title is the
-    last paragraph before the table."""
+    """The first table holding rubric headers, vertical and horizontal merges resolved
+    (`_docx_table`); the title is the last paragraph before the table."""
     import docx
 
     _check_archive(path)
@@ -188,26 +187,48 @@ def _docx_grid(path: Path) -> tuple[str, Grid]:
         raise _unreadable(path, f"not a readable .docx document ({en})", f"不是可读取的 .docx 文档（{zh}）") from None
     title = next((p.text.strip() for p in document.paragraphs if p.text.strip()), "")
     for table in document.tables:
-        rows, columns = len(table.rows), len(table.columns)
-        if rows > MAX_TABLE_ROWS or columns > MAX_TABLE_COLUMNS:
-            raise _too_large(path)
-        grid: Grid = []
-        first: dict[int, tuple[int, int]] = {}  # a cell element's first place, by the element's id
-        elements = []  # kept alive, so that lxml hands out one proxy per element and ids stay apart
-        for r in range(rows):
-            line = []
-            for c in range(columns):
-                cell = table.cell(r, c)
-                elements.append(cell._tc)
-                origin = first.setdefault(id(cell._tc), (r, c))
-                line.append(Cell(cell.text.strip(), origin))
-            grid.append(line)
+        grid = _docx_table(path, table)
+        columns = len(grid[0]) if grid else 0
         if _header(grid) is not None:
             # the paragraphs (the grades line below the table among them) as rows after it
             notes = [[Cell(p.text.strip(), (0, 0)), *[Cell("", (0, 0))] * (columns - 1)]
                      for p in document.paragraphs if p.text.strip()]  # fmt: skip
             return title, grid + notes + _docx_items(document.tables, table, columns)
     raise _no_table(path)
+
+
+def _docx_table(path: Path, table: Any) -> Grid:
+    """A Word table's cells by row and grid column. A cell spanning columns (gridSpan) is the
+    same cell in each, one merged down (vMerge) is the cell above it; a row that starts late or
+    ends early (gridBefore, gridAfter: Word writes them, and a row may just have fewer cells)
+    has empty cells there, each its own."""
+    from docx.table import _Cell
+
+    rows = table._tbl.tr_lst
+    if len(rows) > MAX_TABLE_ROWS:
+        raise _too_large(path)
+    grid: Grid = []
+    for r, tr in enumerate(rows):
+        before = tr.grid_before
+        if before > MAX_TABLE_COLUMNS:
+            raise _too_large(path)
+        line = [Cell("", (r, c)) for c in range(before)]
+        for tc in tr.tc_lst:
+            c, span = len(line), max(tc.grid_span, 1)
+            if c + span > MAX_TABLE_COLUMNS:
+                raise _too_large(path)
+            above = grid[r - 1][c] if r and c < len(grid[r - 1]) else None
+            if tc.vMerge == "continue" and above is not None:
+                line.extend([above] * span)
+            else:
+                line.extend([Cell(_Cell(tc, table).text.strip(), (r, c))] * span)
+        grid.append(line)
+    width = max([len(table._tbl.tblGrid.gridCol_lst), *(len(line) for line in grid)])
+    if width > MAX_TABLE_COLUMNS:
+        raise _too_large(path)
+    for r, line in enumerate(grid):
+        line.extend(Cell("", (r, c)) for c in range(len(line), width))
+    return grid
 
 
 def _docx_items(tables: list[Any], rubric: Any, width: int) -> Grid:
