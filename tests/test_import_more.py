@@ -5,14 +5,17 @@ then in XLSX and DOCX tables."""
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 import pingfen
+from pingfen.cli import main
 from pingfen.gradeline import GradeLine, read_grade_line
 from pingfen.importer import import_table
+from pingfen.loader import diagnose
 
 D = Decimal
 
@@ -29,6 +32,14 @@ D = Decimal
          (("A", ">", D("85.5")), ("B", None, None)), 0, "down"),
         ("等次按以下顺序取首个符合的：总分≥10为甲；总分=5为乙；其他为丙。总分四舍六入五成双保留1位小数后评定等次。",
          (("甲", ">=", D(10)), ("乙", "=", D(5)), ("丙", None, None)), 1, "half_even"),
+        # a lead-in before the grades (评价结果：, 注：, 绩效等级划分：, 总分 before a clause), split at ； or ，
+        ("评价结果：85分以上为优秀；70-85分为良好；60-70分为合格；60分以下为不合格。", (("优秀", ">=", D(85)),
+         ("良好", ">=", D(70)), ("合格", ">=", D(60)), ("不合格", None, None)), None, "half_up"),
+        ("评价结果：85分以上为优秀，70-85分为良好，60-70分为合格，60分以下为不合格。", (("优秀", ">=", D(85)),
+         ("良好", ">=", D(70)), ("合格", ">=", D(60)), ("不合格", None, None)), None, "half_up"),
+        ("注：总分85分以上为优秀；总分在60分以下为差", (("优秀", ">=", D(85)), ("差", None, None)), None, "half_up"),
+        ("注：评价等次：85分以上为优秀，其他为差。保留一位小数", (("优秀", ">=", D(85)), ("差", None, None)), 1, "half_up"),
+        ("绩效等级划分：总分≥85分为优秀；其余为合格", (("优秀", ">=", D(85)), ("合格", None, None)), None, "half_up"),
         ("得分保留两位小数", (), 2, "half_up"),  # the rounding alone
         ("90分以上为优秀；由评价组综合评定为其他等次；保留三位小数", (), 3, "half_up"),  # a grade not read: none taken
     ],
@@ -57,7 +68,7 @@ ROWS = [
 GRADES = "评价等次：9分（含）以上为优秀，8（含）-9分为良好，6（含）-8分为中，6分以下为差。总分保留一位小数。"
 
 
-def build_xlsx(path: Path, grades: str = GRADES) -> Path:
+def build_xlsx(path: Path, grades: str = GRADES, *more: str) -> Path:
     from openpyxl import Workbook
 
     book = Workbook()
@@ -75,6 +86,8 @@ def build_xlsx(path: Path, grades: str = GRADES) -> Path:
     sheet.merge_cells("B4:B5")
     sheet.append(["合计", None, None, 10, None])
     sheet.append([grades])
+    for line in more:
+        sheet.append([line])
     book.save(path)
     return path
 
@@ -127,6 +140,37 @@ def test_a_header_over_two_rows_and_the_grades_line(build: object, tmp_path: Pat
 def test_without_a_grades_line_the_usual_grades_are_written(tmp_path: Path) -> None:
     imported = import_table(build_xlsx(tmp_path / "表.xlsx", "填表说明：本表由评价单位填写"))
     assert "通用的划分" in imported.text and "round total 2 half_up" in imported.text
+    assert "# TODO:" not in imported.text and imported.recognised == len(imported.rows)
+    note = "注：1.评价结果分为优秀、良好、中、差四个等次；2.数据以决算报表为准。"  # no score: no grades stated
+    imported = import_table(build_xlsx(tmp_path / "注.xlsx", note))
+    assert "# TODO:" not in imported.text and imported.recognised == len(imported.rows)
+
+
+def test_a_rounding_line_before_the_grades_line_is_kept(tmp_path: Path) -> None:
+    """The first line read was taken whole: a rounding line alone hid the grades below it."""
+    imported = import_table(build_xlsx(tmp_path / "表.xlsx", "总分保留一位小数。", "评价结果：8.5分以上为优秀，其他为合格"))
+    assert "round total 1 half_up" in imported.text and "grade 优秀 >= 8.5" in imported.text
+    assert imported.recognised == len(imported.rows) == 2
+
+
+@pytest.mark.parametrize("line", [
+    "评价结果：9分以上为优秀；由评价组综合评定其他等次",
+    "优秀：9分以上；良好：8-9分；合格：6-8分",
+])  # fmt: skip
+def test_grades_stated_but_not_read_are_a_todo_that_counts(tmp_path: Path, line: str) -> None:
+    """The usual grades were written under a plain comment and the import said 100%, exit 0."""
+    path = build_xlsx(tmp_path / "表.xlsx", line)
+    imported = import_table(path)
+    assert imported.recognised == 2 and len(imported.rows) == 3
+    assert f"  评价等次：未能识别“{line}”，暂按通用的划分写入，已标 TODO" in imported.summary("zh")
+    assert f"  grades: “{line}” not recognised, the usual grades written, marked TODO" in imported.summary("en")
+    assert f"# TODO: 未能识别评分表的评价等次“{line}”" in imported.text
+    assert "grade 优秀 >= 9" in imported.text and "grade 差   otherwise" in imported.text
+    found = [d for d in diagnose(imported.text) if d.code == "PF119"]
+    assert any("评价等次" in str(d.args["text"]) for d in found)
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["import", str(path)], out, err) == 1
+    assert "已识别 2/3 行评分标准（67%）" in err.getvalue()
 
 
 def test_render_heading_year_goes_to_year_not_the_title(tmp_path: Path) -> None:

@@ -17,10 +17,10 @@ from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from attrs import define, field, frozen
+from attrs import define, evolve, field, frozen
 
 from pingfen.errors import DataError, Problem
-from pingfen.gradeline import GradeLine, read_grade_line
+from pingfen.gradeline import GradeLine, read_grade_line, states_grades
 from pingfen.io.bounds import TooBig, details
 from pingfen.io.tables import MAX_XLSX_MEMBERS, MAX_XLSX_RATIO, shown_sheet, xlsx_errors
 from pingfen.lang import Lang
@@ -38,12 +38,25 @@ _CHUNK = 1024 * 1024
 @frozen
 class RowReport:
     """How one indicator row was read: its table row, name, the reading's kind, and whether
-    a rule was recognised (else it is a `judgment` marked TODO)."""
+    a rule was recognised (else it is a `judgment` marked TODO). The grades line is reported
+    too when it states grades that are not read (kind `grades`, `detail` its text): the draft
+    then has the usual grades under a TODO."""
 
     row: int
     indicator: str
     kind: str
     recognised: bool
+    detail: str = ""
+
+    def said(self, lang: Lang) -> str:
+        """Why the row is left to a person, as the summary says it."""
+        shown = self.detail if len(self.detail) <= 60 else self.detail[:59] + "…"
+        if self.kind == "grades":
+            return (f"  评价等次：未能识别“{shown}”，暂按通用的划分写入，已标 TODO" if lang == "zh" else
+                    f"  grades: “{shown}” not recognised, the usual grades written, marked TODO")  # fmt: skip
+        if lang == "zh":
+            return f"  第 {self.row} 行 {self.indicator}：未能识别，暂写为评价分（judgment），已标 TODO"
+        return f"  row {self.row} {self.indicator}: not recognised, written as a judgment marked TODO"
 
 
 @frozen
@@ -63,13 +76,9 @@ class Imported:
         share = f"{100 * self.recognised / total:.0f}%" if total else "—"
         if lang == "zh":
             lines = [f"已识别 {self.recognised}/{total} 行评分标准（{share}）"]
-            lines += [f"  第 {r.row} 行 {r.indicator}：未能识别，暂写为评价分（judgment），已标 TODO" for r in self.rows
-                      if not r.recognised]  # fmt: skip
         else:
             lines = [f"recognised {self.recognised} of {total} rows' criteria ({share})"]
-            lines += [f"  row {r.row} {r.indicator}: not recognised, written as a judgment marked TODO" for r in self.rows
-                      if not r.recognised]  # fmt: skip
-        return lines
+        return lines + [r.said(lang) for r in self.rows if not r.recognised]
 
 
 def import_table(path: str | Path) -> Imported:
@@ -395,6 +404,8 @@ class _Builder:
         self.known = Known()  # the data items a table render made states (指标数据说明)
         self.closed = len(grid)  # the total row, when the table has one
         self.outside: list[tuple[str, Node]] = []  # 加分项 and 扣分项 rows: ("bonus" | "penalty", row)
+        self.stated = GradeLine()  # the grades line below the table, as read
+        self.unread_grades = ""  # its text, when it states grades that are not read
 
     def build(self) -> Imported:
         columns = _header(self.grid)
@@ -434,6 +445,10 @@ class _Builder:
             declared |= {i.name for i in reading.inputs}
             self.input_names |= declared  # a name a later row wishes for is then told apart
             reports.append(RowReport(leaf.row + 1, leaf.name, reading.kind, reading.recognised))
+        self.stated, unread = self._grade_line()
+        if unread is not None and not self.stated.grades:  # grades the table states, not read: left to a person
+            self.unread_grades = unread[1]
+            reports.append(RowReport(unread[0], "评价等次", "grades", False, unread[1]))
         return Imported(self._text(columns, reports), tuple(reports))
 
     def _tree(self, columns: Columns) -> None:
@@ -552,17 +567,37 @@ class _Builder:
             self.node_names.add(node.name)
             self._unique_names(node.children, node)
 
-    def _grade_line(self) -> GradeLine:
-        """The grades and rounding stated below the total (评价等次：90分（含）以上为优秀；…)."""
+    def _grade_line(self) -> tuple[GradeLine, tuple[int, str] | None]:
+        """The grades and rounding stated below the total (评价等次：90分（含）以上为优秀；…): the
+        first line whose grades are read, with the rounding, cap and vetoes of the lines before
+        it when it states none; and the row and text of a line that states grades not read."""
         seen: set[str] = set()
-        for row in self.grid[self.closed + 1 :]:
+        lines: list[GradeLine] = []
+        unread: tuple[int, str] | None = None
+        for r, row in enumerate(self.grid[self.closed + 1 :], start=self.closed + 1):
             for cell in row:
                 if cell.text and cell.text not in seen:
                     seen.add(cell.text)
                     found = read_grade_line(cell.text, self.known)
                     if found is not None:
-                        return found
-        return GradeLine()
+                        lines.append(found)
+                    if (found is None or not found.grades) and unread is None and states_grades(cell.text, self.known):
+                        unread = (r + 1, one_line(cell.text))
+                    if found is not None and found.grades:
+                        return self._with_rest(found, lines), None
+        return (lines[0] if lines else GradeLine()), unread
+
+    @staticmethod
+    def _with_rest(line: GradeLine, lines: list[GradeLine]) -> GradeLine:
+        """The grades line with the rounding, cap and vetoes an earlier line states and it does not."""
+        for other in lines:
+            if line.places is None and other.places is not None:
+                line = evolve(line, places=other.places, mode=other.mode)
+            if line.cap is None and other.cap is not None:
+                line = evolve(line, cap=other.cap)
+            if not line.vetoes and other.vetoes:
+                line = evolve(line, vetoes=other.vetoes)
+        return line
 
     def _items(self, columns: Columns) -> Known | None:
         """The 指标数据说明 below the table, when it has one: a head row 数据项 | 类型 | …"""
@@ -593,7 +628,7 @@ class _Builder:
 
     def _text(self, columns: Columns, reports: list[RowReport]) -> str:
         title = _clean_name(re.sub(r"^附件[\d\-－—.]*", "", _clean_name(self.title))) or self.path.stem
-        stated = self._grade_line()
+        stated = self.stated
         year = _YEAR.search(f"{self.title} {self.path.stem}")
         if year is not None:  # render's heading: the title, then （2021年度）, which `year` states
             title = title.removesuffix(f"（{year.group(1)}年度）") or title
@@ -609,6 +644,8 @@ class _Builder:
             *([] if stated.places is not None else ["  round total 2 half_up"]),
             *(f"  {line}" for line in stated.lines()),
             *([] if stated.grades else [
+                f"  # TODO: 未能识别评分表的评价等次“{self.unread_grades}”，暂按通用的划分（总分的 90%、80%、60%）写入；"
+                "请按原表改写后删去本行" if self.unread_grades else
                 "  # 评价等次按财政绩效评价通用的划分（总分的 90%、80%、60%）；评分表另有规定的，请修改",
                 *(f"  grade {grade} >= {plain(total * share / 100)}" for grade, share in (("优秀", 90), ("良好", 80), ("中", 60))),
                 "  grade 差 otherwise",
