@@ -260,3 +260,35 @@ def test_points_shared_by_three_that_no_decimal_holds_are_split_in_cents_for_a_p
                                                                   ("生态效益", D("3.34"))]  # fmt: skip
     assert rubric.tree[0].max == 10
     assert text.count("# TODO: 原表 3 项共 10 分，不能平均分为有限位小数，暂按 3.33、3.33、3.34 分配；请核对后删去本行") == 3
+
+
+# ---------------------------------------------------------------- the draft checked
+
+
+def _rows_table(path: Path, rows: list[list[object]]) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["2022年评分表"])
+    sheet.append(["一级指标", "二级指标", "分值", "评分标准"])
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_a_checklist_with_a_closing_sentence_and_cumulative_bands_import_clean(tmp_path: Path) -> None:
+    """The reviewer's table: a `match` with max 1 of 2, and overlapping bands (PF402) at 100%, exit 0."""
+    path = _rows_table(tmp_path / "a.xlsx", [
+        ["投入", "执行率", 5, "执行率≥90%，计5分；≥80%，计4分；＜80%，不得分"],
+        ["", "信息公开", 2, "①按规定内容公开，1分；②按规定时限公开，1分。未公开的不得分"],
+        ["总分", "", 7, ""],
+    ])  # fmt: skip
+    imported = import_table(path)
+    assert imported.recognised == len(imported.rows) == 2
+    assert [d.code for d in diagnose(imported.text) if d.severity != "note"] == []
+    rubric = pingfen.loads(imported.text, tests=False)
+    result = rubric.evaluate({"执行率": D("0.85"), "按规定内容公开": True, "按规定时限公开": True}, ratios=True)
+    assert (result.score("执行率"), result.score("信息公开")) == (D(4), D(2))
