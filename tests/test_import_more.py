@@ -292,3 +292,24 @@ def test_a_checklist_with_a_closing_sentence_and_cumulative_bands_import_clean(t
     rubric = pingfen.loads(imported.text, tests=False)
     result = rubric.evaluate({"执行率": D("0.85"), "按规定内容公开": True, "按规定时限公开": True}, ratios=True)
     assert (result.score("执行率"), result.score("信息公开")) == (D(4), D(2))
+
+
+def test_a_rule_the_checks_refuse_is_a_todo_never_recognised(tmp_path: Path) -> None:
+    """Bands ≥80% then ≥90% overlap whichever way they are read: the import said 100% while
+    `check` failed PF402. The row is now a judgment under a TODO naming the error."""
+    path = _rows_table(tmp_path / "b.xlsx", [
+        ["投入", "执行率", 5, "执行率≥80%，计4分；≥90%，计5分；＜80%，不得分"],
+        ["", "制度", 5, "健全的得5分，基本健全的得2分，不健全的不得分"],
+        ["总分", "", 10, ""],
+    ])  # fmt: skip
+    imported = import_table(path)
+    assert [(r.indicator, r.kind, r.recognised, r.detail) for r in imported.rows] == [
+        ("执行率", "checked", False, "PF402"), ("制度", "labels", True, "")]  # fmt: skip
+    assert "  第 3 行 执行率：识别出的规则未通过检查（PF402），已标 TODO" in imported.summary("zh")
+    assert "  row 3 执行率: the rule read fails the checks (PF402), marked TODO" in imported.summary("en")
+    assert "# TODO: 识别出的规则未通过检查（PF402：" in imported.text
+    assert "#   bands 执行率 {" in imported.text and "indicator 执行率 5 { judgment }" in imported.text
+    assert [d.code for d in diagnose(imported.text) if d.severity == "error"] == []
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["import", str(path)], out, err) == 1
+    assert "已识别 1/2 行评分标准（50%）" in err.getvalue()

@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Iterator
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attrs import define, evolve, field, frozen
 
@@ -25,8 +25,21 @@ from pingfen.io.bounds import TooBig, details
 from pingfen.io.tables import MAX_XLSX_MEMBERS, MAX_XLSX_RATIO, shown_sheet, xlsx_errors
 from pingfen.lang import Lang
 from pingfen.oserrors import reason
-from pingfen.phrases import InputDecl, Reading, name_text, normalise, one_line, plain, read_criterion, string_text
+from pingfen.phrases import (
+    InputDecl,
+    Reading,
+    name_text,
+    normalise,
+    one_line,
+    plain,
+    read_criterion,
+    string_text,
+    unread,
+)
 from pingfen.stated import DATA_HEAD, Known, read_items, read_stated, rounded
+
+if TYPE_CHECKING:
+    from pingfen.diagnostics import Diagnostic
 
 # A rubric table is a page or two: these bounds are far above any real one.
 MAX_TABLE_BYTES = 50 * 1024 * 1024  # what the file may unpack to
@@ -54,6 +67,12 @@ class RowReport:
         if self.kind == "grades":
             return (f"  评价等次：未能识别“{shown}”，暂按通用的划分写入，已标 TODO" if lang == "zh" else
                     f"  grades: “{shown}” not recognised, the usual grades written, marked TODO")  # fmt: skip
+        if self.kind == "draft":
+            return (f"  草稿未通过检查（{shown}），请按 `pingfen check` 的提示修改" if lang == "zh" else
+                    f"  the draft fails the checks ({shown}): see `pingfen check`")  # fmt: skip
+        if self.kind == "checked":
+            return (f"  第 {self.row} 行 {self.indicator}：识别出的规则未通过检查（{shown}），已标 TODO" if lang == "zh"
+                    else f"  row {self.row} {self.indicator}: the rule read fails the checks ({shown}), marked TODO")  # fmt: skip
         if lang == "zh":
             return f"  第 {self.row} 行 {self.indicator}：未能识别，暂写为评价分（judgment），已标 TODO"
         return f"  row {self.row} {self.indicator}: not recognised, written as a judgment marked TODO"
@@ -323,6 +342,8 @@ class Node:
     origin: tuple[int, int] = (0, 0)
     rounding: str | None = None  # a group's `round N MODE`, as render puts it beside its points
     text: str = ""  # its cell's text, as written
+    refused: str = ""  # the check's error on the rule read, when it refused it
+    refused_rules: tuple[str, ...] = ()  # that rule
 
     @property
     def indicator(self) -> bool:
@@ -441,15 +462,104 @@ class _Builder:
             if id(leaf) in penalties and not all(rule.startswith("deduct ") for rule in reading.rules):
                 reading = Reading("todo", (), ())  # a 扣分项 holds deductions only (PF220): left to a person
             leaf.reading = reading
-            self.inputs.extend(i for i in reading.inputs if i.name not in declared)
             declared |= {i.name for i in reading.inputs}
             self.input_names |= declared  # a name a later row wishes for is then told apart
             reports.append(RowReport(leaf.row + 1, leaf.name, reading.kind, reading.recognised))
+        self._declare_inputs()
         self.stated, unread = self._grade_line()
         if unread is not None and not self.stated.grades:  # grades the table states, not read: left to a person
             self.unread_grades = unread[1]
             reports.append(RowReport(unread[0], "评价等次", "grades", False, unread[1]))
-        return Imported(self._text(columns, reports), tuple(reports))
+        return Imported(self._checked(columns, reports), tuple(reports))
+
+    def _declare_inputs(self) -> None:
+        """The inputs: the 指标数据说明's, then each row's reading's, once each, in row order."""
+        self.inputs = list(self.known.inputs)
+        declared = set(self.known.names)
+        for leaf in self._all_leaves():
+            assert leaf.reading is not None
+            self.inputs.extend(i for i in leaf.reading.inputs if i.name not in declared)
+            declared |= {i.name for i in leaf.reading.inputs}
+
+    def _all_leaves(self) -> list[Node]:
+        """The rows that hold rules: the tree's indicators, then the outside rows, in the draft's order."""
+        return [*self._leaves(self.roots), *(node for _, node in self.outside)]
+
+    def _checked(self, columns: Columns, reports: list[RowReport]) -> str:
+        """The draft text, after `pingfen check`: a row whose rule it refuses (bands that overlap,
+        say) becomes a judgment under a TODO naming the error, with the rule read as a comment,
+        and its report is not recognised; an error no row holds is reported for the whole draft.
+        A draft the import calls recognised always checks clean."""
+        from pingfen.loader import diagnose
+
+        leaves = self._all_leaves()
+        text = self._text(columns, reports)
+        for _ in range(len(leaves) + 1):
+            errors = [d for d in diagnose(text, self.path.name) if d.severity == "error"]
+            if not errors:
+                break
+            held = self._holders(text, leaves)
+            refused: dict[int, list[Diagnostic]] = {}
+            for error in errors:
+                at = held.get(error.span.line)
+                if at is not None and leaves[at].refused == "":
+                    refused.setdefault(at, []).append(error)
+            if not refused:
+                shown = "；".join(sorted({f"{d.code}：{d.message('zh')}" for d in errors}))
+                reports.append(RowReport(0, "", "draft", False, shown))
+                return self._text(columns, reports)
+            for at, found in refused.items():
+                self._refuse(leaves[at], found)
+                old = reports[at]
+                reports[at] = RowReport(old.row, old.indicator, "checked", False, "、".join(sorted({d.code for d in found})))
+            self._declare_inputs()
+            text = self._text(columns, reports)
+        return text
+
+    def _holders(self, text: str, leaves: list[Node]) -> dict[int, int]:
+        """Which row (its index in `leaves`) each line of the draft belongs to: a row's block, and
+        the declaration of an input only its reading reads."""
+        readers: dict[str, int] = {}
+        for at, leaf in enumerate(leaves):
+            for decl in leaf.reading.inputs if leaf.reading is not None else ():
+                readers.setdefault(decl.name, at)
+        starts = {f"input {name_text(name)}:": at for name, at in readers.items()}
+        held: dict[int, int] = {}
+        lines = text.split("\n")
+        rows = iter(range(len(leaves)))
+        number = 0
+        while number < len(lines):
+            line = lines[number]
+            stripped = line.strip()
+            found = next((at for start, at in starts.items() if stripped.startswith(start)), None)
+            if found is not None:
+                held[number + 1] = found
+            if re.match(r"(?:indicator|bonus|penalty|adjust)\s", stripped):
+                row = next(rows, None)
+                if row is None:
+                    break
+                end = number
+                if stripped.endswith("{"):  # to its closing brace, as the formatter indents it
+                    close = line[: len(line) - len(line.lstrip())] + "}"
+                    end = next((k for k in range(number + 1, len(lines)) if lines[k] == close), len(lines) - 1)
+                for k in range(number, end + 1):
+                    held[k + 1] = row
+                number = end
+            number += 1
+        return held
+
+    def _refuse(self, leaf: Node, errors: list[Diagnostic]) -> None:
+        """A row whose rule the checks refuse, left to a person: a judgment (a penalty or adjust row
+        empty), the rule read kept as a comment, the first error named in its TODO."""
+        assert leaf.reading is not None
+        first = errors[0]
+        leaf.refused = f"{first.code}：{first.message('zh')}"
+        leaf.refused_rules = leaf.reading.rules
+        others = {i.name for node in self._all_leaves() if node is not leaf and node.reading for i in node.reading.inputs}
+        self.input_names -= {i.name for i in leaf.reading.inputs} - others - set(self.known.names)
+        kind = next((k for k, node in self.outside if node is leaf), "indicator")
+        leaf.reading = (Reading("todo", (), ()) if kind in ("penalty", "adjust") else
+                        unread(leaf.name, leaf.total(), self._namer))  # fmt: skip
 
     def _tree(self, columns: Columns) -> None:
         path: list[Node] = []  # the open node at each level
@@ -682,6 +792,10 @@ class _Builder:
         if node.criterion:
             lines.append(f"{pad}# 评分标准：{one_line(node.criterion)}")
         lines.extend(f"{pad}# {note}" for note in reading.notes)
+        if node.refused:  # read, but refused by the checks: the rule as a comment, and a judgment to write
+            instead = {"penalty": "暂不扣分", "adjust": "暂不加减分"}.get(keyword, "暂按评价分（judgment）处理")
+            lines.append(f"{pad}# TODO: 识别出的规则未通过检查（{node.refused}），{instead}；请改写为规则后删去本行")
+            lines.extend(f"{pad}#   {rule}" for rule in node.refused_rules)
         if reading.kind == "pending":  # the text as the table has it, less render's closing 。
             text = string_text(one_line(node.criterion).removesuffix("。"))
             return [*lines, f"{pad}{keyword} {name_text(node.name)} {plain(node.total())} {{ pending {text} }}"]
@@ -692,9 +806,12 @@ class _Builder:
             else:
                 low = _ADJUST_LOW.search(node.criterion)
                 head = f"{low['low'] if low else '-' + plain(node.total())} .. +{plain(node.total())}"
-                lines.append(f"{pad}# TODO: 未能识别加减分项的评分标准，暂不加减分；请改写为规则后删去本行")
+                if not node.refused:
+                    lines.append(f"{pad}# TODO: 未能识别加减分项的评分标准，暂不加减分；请改写为规则后删去本行")
             return [*lines, f"{pad}adjust {name_text(node.name)} {head} {{", *(f"{pad}  {r}" for r in rules), f"{pad}}}"]
-        if not reading.recognised and keyword == "penalty":
+        if node.refused:
+            pass
+        elif not reading.recognised and keyword == "penalty":
             lines.append(f"{pad}# TODO: 未能识别扣分项的评分标准，暂不扣分；请改写为扣分规则（deduct）后删去本行")
         elif not reading.recognised:
             lines.append(f"{pad}# TODO: 未能识别评分标准，暂按评价分（judgment）处理；请改写为规则后删去本行")
