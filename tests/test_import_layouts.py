@@ -170,3 +170,60 @@ def test_a_row_with_a_cell_fewer_leaves_that_cell_empty(tmp_path: Path) -> None:
     assert code == 1, err
     assert "第 5 行 违规：未能识别" in err and "internal error" not in err
     assert "indicator 违规 5 { judgment }" in out
+
+
+# ---------------------------------------------------------------- the title, and the table's end
+
+
+def xlsx_table(path: Path, above: tuple[str, ...], below: tuple[str, ...] = (), *, total: bool = True) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for text in above:
+        sheet.append([text])
+    sheet.append(list(HEADER))
+    for row in ROWS:
+        sheet.append([*row[:3], int(row[3]), row[4]])
+    if total:
+        sheet.append(["总分", "", "", 20, ""])
+    for text in below:
+        sheet.append([text])
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "above",
+    [
+        ("附件2-2", "2021年度部门整体支出绩效评价评分表"),
+        ("附件2-2：", "2021年度部门整体支出绩效评价评分表", "单位：分"),
+        ("附件 2021年度部门整体支出绩效评价评分表",),  # the label's number is no year
+    ],
+)
+def test_the_title_under_an_annex_label_keeps_its_year(tmp_path: Path, above: tuple[str, ...]) -> None:
+    """附件2-2 on its own line above the title: the rubric was named after the file, `year` lost."""
+    text = import_table(xlsx_table(tmp_path / "t.xlsx", above)).text
+    assert 'rubric "2021年度部门整体支出绩效评价评分表" {' in text and "  year 2021" in text
+
+
+def test_a_word_title_is_the_last_paragraph_before_the_table(tmp_path: Path) -> None:
+    """The first paragraph was taken (a notice's heading, 附件2), as the docstring said it was not."""
+    before = ("关于开展2020年度绩效自评工作的通知", "请于3月底前报送。", "附件2", "2021年度部门整体支出绩效评价评分表")
+    text = import_table(docx_table(tmp_path / "t.docx", before=before)).text
+    assert 'rubric "2021年度部门整体支出绩效评价评分表" {' in text and "  year 2021" in text
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+def test_notes_below_a_table_without_a_total_are_no_indicators(tmp_path: Path, suffix: str) -> None:
+    """附件2 and the notes became 0-point TODO indicators; the grades line below was not read."""
+    below = ("注：1.评价结果分为优秀、良好、中、差四个等次；2.数据以决算报表为准。", "评价结果：18分以上为优秀，其他为合格")
+    path = (xlsx_table(tmp_path / "t.xlsx", ("附件2", "2022年评分表"), below, total=False) if suffix == ".xlsx" else
+            docx_table(tmp_path / "t.docx", before=("附件2", "2022年评分表"), after=below, total=False))  # fmt: skip
+    imported = import_table(path)
+    assert [r.indicator for r in imported.rows] == ["执行率", "调整率", "制度", "违规"]
+    assert imported.recognised == 4
+    assert "注" not in "".join(r.indicator for r in imported.rows) and "附件2" not in imported.text.split("}")[0]
+    assert "grade 优秀 >= 18" in imported.text and "total 20" in imported.text
+    assert errors(imported.text) == []

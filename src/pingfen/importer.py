@@ -107,12 +107,13 @@ def import_table(path: str | Path) -> Imported:
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         title, grid = _xlsx_grid(path)
+        end = len(grid)
     elif suffix == ".docx":
-        title, grid = _docx_grid(path)
+        title, grid, end = _docx_grid(path)
     else:
         raise DataError([Problem("PF511", None, {"path": str(path), "what": "rubric table", "what_zh": "评分表",
                                                  "formats": ".xlsx, .docx"})])  # fmt: skip
-    return _Builder(path, title, grid).build()
+    return _Builder(path, title, grid, end).build()
 
 
 # ---------------------------------------------------------------- reading the grid
@@ -202,9 +203,11 @@ _DOCX_WHY = {
 }
 
 
-def _docx_grid(path: Path) -> tuple[str, Grid]:
+def _docx_grid(path: Path) -> tuple[str, Grid, int]:
     """The first table holding rubric headers, vertical and horizontal merges resolved
-    (`_docx_table`); the title is the last paragraph before the table."""
+    (`_docx_table`), then the paragraphs after it (the grades line among them) as rows, and how
+    many rows are the table's; the title is the last paragraph before the table that is not an
+    annex's label (附件2-2) or a unit line."""
     import docx
 
     _check_archive(path)
@@ -213,16 +216,32 @@ def _docx_grid(path: Path) -> tuple[str, Grid]:
     except Exception as error:  # noqa: BLE001 - python-docx and lxml raise many kinds on a bad file
         en, zh = _DOCX_WHY.get(type(error).__name__, (type(error).__name__, type(error).__name__))
         raise _unreadable(path, f"not a readable .docx document ({en})", f"不是可读取的 .docx 文档（{zh}）") from None
-    title = next((p.text.strip() for p in document.paragraphs if p.text.strip()), "")
     for table in document.tables:
         grid = _docx_table(path, table)
         columns = len(grid[0]) if grid else 0
         if _header(grid) is not None:
-            # the paragraphs (the grades line below the table among them) as rows after it
-            notes = [[Cell(p.text.strip(), (0, 0)), *[Cell("", (0, 0))] * (columns - 1)]
-                     for p in document.paragraphs if p.text.strip()]  # fmt: skip
-            return title, grid + notes + _docx_items(document.tables, table, columns)
+            before, after = _paragraphs_around(document, table)
+            title = next((text for text in reversed(before) if not _NOT_TITLE.match(normalise(text))), "")
+            notes = [[Cell(text, (0, 0)), *[Cell("", (0, 0))] * (columns - 1)] for text in after]
+            return title, grid + notes + _docx_items(document.tables, table, columns), len(grid)
     raise _no_table(path)
+
+
+def _paragraphs_around(document: Any, table: Any) -> tuple[list[str], list[str]]:
+    """The text of the document's paragraphs before a table and after it, in order, blank ones left out."""
+    from docx.text.paragraph import Paragraph
+
+    before: list[str] = []
+    after: list[str] = []
+    side = before
+    for element in document.element.body.iterchildren():
+        if element is table._tbl:
+            side = after
+        elif element.tag.endswith("}p"):
+            text = Paragraph(element, document).text.strip()
+            if text:
+                side.append(text)
+    return before, after
 
 
 def _docx_table(path: Path, table: Any) -> Grid:
@@ -371,6 +390,10 @@ _ADJUST_LOW = re.compile(r"合计在(?P<low>-\d+(?:\.\d+)?)至")  # 加减分项
 _NAME_POINTS = re.compile(r"^(?P<name>.+?)\(?(?P<n>\d+(?:\.\d+)?)分\)?$")
 _NAME_POINTS_KEPT = re.compile(r"^(?P<name>.+?)[(（](?P<n>\d+(?:\.\d+)?)分[)）]$")
 _TOTAL_ROW = re.compile(r"^(?:总分|合计|总计|分值合计)$")
+# Text above a table that is no title: an annex's label (附件2-2, 附件：), a unit or date line.
+_NOT_TITLE = re.compile(r"^(?:附件\d{0,2}(?:[-.]\d{1,2})*:?|[(]?(?:单位|金额单位|计量单位|填报单位|评价单位|填表单位|填表日期|日期):.*)$")
+# A note below a table: 注：, 说明：, 备注, 填表说明, 评价等次/评价结果 (the grades line).
+_NOTE = re.compile(r"^(?:注|说明|备注|附注|填表说明|填报说明|评价等次|评价结果|等次|等级)")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 
 
@@ -415,15 +438,15 @@ def _number(text: str) -> Decimal | None:
 
 
 class _Builder:
-    def __init__(self, path: Path, title: str, grid: Grid) -> None:
-        self.path, self.title, self.grid = path, title, grid
+    def __init__(self, path: Path, title: str, grid: Grid, end: int) -> None:
+        self.path, self.title, self.grid, self.end = path, title, grid, end  # rows up to `end` are the table's
         self.roots: list[Node] = []
         self.total: Decimal | None = None
         self.inputs: list[InputDecl] = []
         self.input_names: set[str] = set()
         self.node_names: set[str] = set()
         self.known = Known()  # the data items a table render made states (指标数据说明)
-        self.closed = len(grid)  # the total row, when the table has one
+        self.closed = len(grid)  # the first row after the indicators: the total row, a note, the table's end
         self.outside: list[tuple[str, Node]] = []  # 加分项 and 扣分项 rows: ("bonus" | "penalty", row)
         self.stated = GradeLine()  # the grades line below the table, as read
         self.unread_grades = ""  # its text, when it states grades that are not read
@@ -433,7 +456,8 @@ class _Builder:
         if columns is None:
             raise _no_table(self.path)
         above = [c.text for row in self.grid[: columns.header] for c in row if c.text]
-        self.title = self.title or (above[0] if above else "")  # a sheet's title is the text above its header
+        # a sheet's title is the text above its header, less an annex's label (附件2-2) on its own line
+        self.title = self.title or next((t for t in above if not _NOT_TITLE.match(normalise(t))), "")
         self._tree(columns)
         self._split_shared_points(columns)
         self._unique_names(self.roots, None)
@@ -563,7 +587,8 @@ class _Builder:
 
     def _tree(self, columns: Columns) -> None:
         path: list[Node] = []  # the open node at each level
-        for r in range(columns.header + 1, len(self.grid)):
+        self.closed = self.end
+        for r in range(columns.header + 1, self.end):
             row = self.grid[r]
             cells = [row[i] for i in columns.levels]
             if not any(c.text for c in cells):
@@ -571,8 +596,11 @@ class _Builder:
             if any(_TOTAL_ROW.match(normalise(c.text)) for c in cells):
                 if columns.points is not None:
                     self.total = _number(row[columns.points].text)
-                self.closed = r
+                self.closed = r + 1
                 break  # the total closes the table: what follows (评价等次, notes) is no indicator
+            if path and self._note(row, cells, columns):
+                self.closed = r
+                break  # a note below a table without a total (注：…, the grades line) closes it too
             depth = max(i for i, c in enumerate(cells) if c.text)  # the row's indicator is its deepest level
             while depth and cells[depth].origin == cells[depth - 1].origin:  # a name merged across levels
                 depth -= 1
@@ -599,6 +627,15 @@ class _Builder:
             leaf = path[depth]
             del path[depth + 1 :]
             self._fill(leaf, row, columns)
+
+    @staticmethod
+    def _note(row: list[Cell], cells: list[Cell], columns: Columns) -> bool:
+        """Whether a row below the indicators is a note, not an indicator: nothing in its 分值 and
+        评分标准 columns, and its text a note's (注：, 说明：, the grades line) or a sentence."""
+        if any(row[i].text for i in (columns.points, columns.criterion) if i is not None):
+            return False
+        text = normalise(next(c.text for c in cells if c.text))
+        return bool(_NOTE.match(text)) or states_grades(text) or len(text) > 40 or bool(re.search(r"[。;]", text))
 
     def _applies(self, absent: re.Match[str], reading: Reading) -> Reading:
         """The row applies while a yes/no input, named for what the text says may be absent
@@ -684,7 +721,7 @@ class _Builder:
         seen: set[str] = set()
         lines: list[GradeLine] = []
         unread: tuple[int, str] | None = None
-        for r, row in enumerate(self.grid[self.closed + 1 :], start=self.closed + 1):
+        for r, row in enumerate(self.grid[self.closed :], start=self.closed):
             for cell in row:
                 if cell.text and cell.text not in seen:
                     seen.add(cell.text)
@@ -737,7 +774,9 @@ class _Builder:
     # ------------------------------------------------------------ the text
 
     def _text(self, columns: Columns, reports: list[RowReport]) -> str:
-        title = _clean_name(re.sub(r"^附件[\d\-－—.]*", "", _clean_name(self.title))) or self.path.stem
+        # 附件2-2 before the title on its line goes; a year after it (附件 2022年…) stays
+        title = _clean_name(re.sub(r"^附件\s*(?:\d{1,2}(?:[-－—.]\d{1,2})*(?!\d))?[:：]?\s*", "", _clean_name(self.title)))
+        title = title or self.path.stem
         stated = self.stated
         year = _YEAR.search(f"{self.title} {self.path.stem}")
         if year is not None:  # render's heading: the title, then （2021年度）, which `year` states
