@@ -227,3 +227,54 @@ def test_notes_below_a_table_without_a_total_are_no_indicators(tmp_path: Path, s
     assert "注" not in "".join(r.indicator for r in imported.rows) and "附件2" not in imported.text.split("}")[0]
     assert "grade 优秀 >= 18" in imported.text and "total 20" in imported.text
     assert errors(imported.text) == []
+
+
+# ---------------------------------------------------------------- a formula never computed
+
+
+def formula_table(path: Path, cell: str = "=2+3", total: object = 20) -> Path:
+    """分值 as a formula, saved by a program: openpyxl writes no result for Excel to show."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["2022年评分表"])
+    sheet.append(list(HEADER))
+    for i, row in enumerate(ROWS):
+        sheet.append([*row[:3], cell if i == 0 else int(row[3]), row[4]])
+    sheet.append(["总分", "", "", total, ""])
+    book.save(path)
+    return path
+
+
+def test_a_points_formula_with_no_saved_result_is_a_todo_naming_the_cell(tmp_path: Path) -> None:
+    """It read as max 0, 100% recognised, exit 0."""
+    path = formula_table(tmp_path / "f.xlsx")
+    imported = import_table(path)
+    first = imported.rows[0]
+    assert (first.indicator, first.kind, first.recognised, first.detail) == ("执行率", "formula", False, "D3（=2+3）")
+    assert "  第 3 行 执行率：分值单元格 D3（=2+3）是没有保存计算结果的公式，已标 TODO（请在 Excel 中打开并保存后重新导入）" in (
+        imported.summary("zh"))
+    assert ("  row 3 执行率: its 分值 cell D3 (=2+3) is a formula with no saved result, marked TODO "
+            "(open and save the file in Excel, then import it again)") in imported.summary("en")
+    assert "# TODO: 分值单元格 D3（=2+3）是公式，没有保存的计算结果" in imported.text
+    assert "indicator 执行率 0 { judgment }" in imported.text
+    # 投入（10分） over rows of 0 and 5: the draft fails the checks, and says so
+    assert [r.kind for r in imported.rows[1:]] == ["step", "labels", "count", "draft"]
+    assert imported.rows[-1].detail.startswith("PF302：`投入` 下级指标分值合计 5，与其分值 10 不符")
+    assert "  the draft fails the checks (PF302: " in "\n".join(imported.summary("en"))
+    code, _, err = run("import", str(path))
+    assert code == 1 and "已识别 3/5 行评分标准（60%）" in err
+
+
+def test_a_formula_with_its_result_saved_reads_as_its_result(tmp_path: Path) -> None:
+    path = formula_table(tmp_path / "f.xlsx", total="=SUM(D3:D6)")  # the total's formula: the rows' sum is used
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    book.active["D3"] = 5  # as Excel saves it: the value shown, the formula gone from the data-only view
+    book.save(path)
+    imported = import_table(path)
+    assert imported.recognised == len(imported.rows) == 4
+    assert "total 20" in imported.text and errors(imported.text) == []

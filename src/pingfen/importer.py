@@ -60,13 +60,21 @@ class RowReport:
     kind: str
     recognised: bool
     detail: str = ""
+    detail_en: str = ""  # the detail in English, where it is words
 
     def said(self, lang: Lang) -> str:
         """Why the row is left to a person, as the summary says it."""
-        shown = self.detail if len(self.detail) <= 60 else self.detail[:59] + "…"
+        detail = self.detail_en if lang == "en" and self.detail_en else self.detail
+        shown = detail if len(detail) <= 60 or self.kind == "draft" else detail[:59] + "…"
         if self.kind == "grades":
             return (f"  评价等次：未能识别“{shown}”，暂按通用的划分写入，已标 TODO" if lang == "zh" else
                     f"  grades: “{shown}” not recognised, the usual grades written, marked TODO")  # fmt: skip
+        if self.kind == "formula":
+            return (f"  第 {self.row} 行 {self.indicator}：分值单元格 {shown}是没有保存计算结果的公式，已标 TODO"
+                    "（请在 Excel 中打开并保存后重新导入）" if lang == "zh" else
+                    f"  row {self.row} {self.indicator}: its 分值 cell {shown.replace('（', ' (').replace('）', ')')} is a "
+                    "formula with no saved result, "
+                    "marked TODO (open and save the file in Excel, then import it again)")  # fmt: skip
         if self.kind == "draft":
             return (f"  草稿未通过检查（{shown}），请按 `pingfen check` 的提示修改" if lang == "zh" else
                     f"  the draft fails the checks ({shown}): see `pingfen check`")  # fmt: skip
@@ -121,10 +129,13 @@ def import_table(path: str | Path) -> Imported:
 
 @frozen
 class Cell:
-    """A cell's text and where its merged range starts (its own place when not merged)."""
+    """A cell's text and where its merged range starts (its own place when not merged); and
+    its formula when Excel never saved a result for it (a file written by a program, not
+    opened and saved in Excel since), whose text is then empty."""
 
     text: str
     origin: tuple[int, int]
+    formula: str = ""
 
 
 Grid = list[list[Cell]]
@@ -184,13 +195,32 @@ def _xlsx_grid(path: Path) -> tuple[str, Grid]:
         if rows > MAX_TABLE_ROWS or columns > MAX_TABLE_COLUMNS:
             raise _too_large(path)
         values = [[_cell_text(v) for v in row] for row in sheet.iter_rows(max_col=columns, values_only=True)]
-        grid = [[Cell(v, (r, c)) for c, v in enumerate(row)] for r, row in enumerate(values)]
+        formulas = _unsaved_formulas(path, shown_sheet(book), values)
+        grid = [[Cell(v, (r, c), formulas.get((r, c), "")) for c, v in enumerate(row)] for r, row in enumerate(values)]
         for merged in sheet.merged_cells.ranges:
             top, left = merged.min_row - 1, merged.min_col - 1
             for r in range(top, min(merged.max_row, rows)):
                 for c in range(left, min(merged.max_col, columns)):
-                    grid[r][c] = Cell(grid[top][left].text, (top, left))
+                    grid[r][c] = Cell(grid[top][left].text, (top, left), grid[top][left].formula)
         return "", grid
+
+
+def _unsaved_formulas(path: Path, index: int, values: list[list[str]]) -> dict[tuple[int, int], str]:
+    """The formulas of the cells that have no saved result (their value read empty), by place."""
+    import openpyxl
+
+    found: dict[tuple[int, int], str] = {}
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        rows = book.worksheets[index].iter_rows(max_row=len(values), max_col=max(map(len, values), default=1), values_only=True)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                text = value if isinstance(value, str) else getattr(value, "text", None)  # an array formula's
+                if isinstance(text, str) and text.startswith("=") and c < len(values[r]) and not values[r][c]:
+                    found[(r, c)] = text
+    finally:
+        book.close()
+    return found
 
 
 # What python-docx's errors on a bad file mean to the person who chose it.
@@ -361,6 +391,7 @@ class Node:
     origin: tuple[int, int] = (0, 0)
     rounding: str | None = None  # a group's `round N MODE`, as render puts it beside its points
     text: str = ""  # its cell's text, as written
+    formula: str = ""  # its 分值 cell and formula, when Excel never saved the formula's result
     refused: str = ""  # the check's error on the rule read, when it refused it
     refused_rules: tuple[str, ...] = ()  # that rule
 
@@ -470,6 +501,13 @@ class _Builder:
         adjusts = {id(node) for kind, node in self.outside if kind == "adjust"}
         tree = {id(leaf) for leaf in self._leaves(self.roots)}  # an outside row has no 不适用
         for leaf in [*self._leaves(self.roots), *(node for _, node in self.outside)]:
+            if leaf.formula:  # its 分值 a formula Excel never computed: no max to read the rules against
+                leaf.reading = (Reading("todo", (), ()) if id(leaf) in penalties or id(leaf) in adjusts else
+                                unread(leaf.name, leaf.total(), self._namer))  # fmt: skip
+                declared |= {i.name for i in leaf.reading.inputs}
+                self.input_names |= declared
+                reports.append(RowReport(leaf.row + 1, leaf.name, "formula", False, leaf.formula))
+                continue
             # 本项目不涉及政府采购的，该项按满分计算；涉及的，…: the row's 不适用, then the rest read as usual
             absent = _NOT_APPLICABLE.match(leaf.criterion.strip()) if id(leaf) in tree else None
             criterion = re.sub(r"^(?:涉及|开展|有)的[，,]", "", absent["rest"]) if absent else leaf.criterion
@@ -490,10 +528,10 @@ class _Builder:
             self.input_names |= declared  # a name a later row wishes for is then told apart
             reports.append(RowReport(leaf.row + 1, leaf.name, reading.kind, reading.recognised))
         self._declare_inputs()
-        self.stated, unread = self._grade_line()
-        if unread is not None and not self.stated.grades:  # grades the table states, not read: left to a person
-            self.unread_grades = unread[1]
-            reports.append(RowReport(unread[0], "评价等次", "grades", False, unread[1]))
+        self.stated, unread_line = self._grade_line()
+        if unread_line is not None and not self.stated.grades:  # grades the table states, not read: left to a person
+            self.unread_grades = unread_line[1]
+            reports.append(RowReport(unread_line[0], "评价等次", "grades", False, unread_line[1]))
         return Imported(self._checked(columns, reports), tuple(reports))
 
     def _declare_inputs(self) -> None:
@@ -529,8 +567,9 @@ class _Builder:
                 if at is not None and leaves[at].refused == "":
                     refused.setdefault(at, []).append(error)
             if not refused:
-                shown = "；".join(sorted({f"{d.code}：{d.message('zh')}" for d in errors}))
-                reports.append(RowReport(0, "", "draft", False, shown))
+                zh = "；".join(sorted({f"{d.code}：{d.message('zh')}" for d in errors}))
+                en = "; ".join(sorted({f"{d.code}: {d.message('en')}" for d in errors}))
+                reports.append(RowReport(0, "", "draft", False, zh, en))
                 return self._text(columns, reports)
             for at, found in refused.items():
                 self._refuse(leaves[at], found)
@@ -682,6 +721,10 @@ class _Builder:
             cell = self.grid[leaf.row][columns.points]
             if _number(cell.text) is not None:
                 holders.setdefault(cell.origin, []).append(leaf)
+            elif cell.formula and leaf.points is None:  # =2+3 never computed: no 分值 to read (it read 0)
+                from openpyxl.utils import get_column_letter
+
+                leaf.formula = f"{get_column_letter(cell.origin[1] + 1)}{cell.origin[0] + 1}（{cell.formula}）"
         for origin, leaves in holders.items():
             value = _number(self.grid[origin[0]][origin[1]].text)
             assert value is not None
@@ -831,6 +874,9 @@ class _Builder:
         if node.criterion:
             lines.append(f"{pad}# 评分标准：{one_line(node.criterion)}")
         lines.extend(f"{pad}# {note}" for note in reading.notes)
+        if node.formula:
+            lines.append(f"{pad}# TODO: 分值单元格 {node.formula}是公式，没有保存的计算结果，暂记 0 分；"
+                         "请在 Excel 中打开并保存后重新导入，或填写分值后删去本行")  # fmt: skip
         if node.refused:  # read, but refused by the checks: the rule as a comment, and a judgment to write
             instead = {"penalty": "暂不扣分", "adjust": "暂不加减分"}.get(keyword, "暂按评价分（judgment）处理")
             lines.append(f"{pad}# TODO: 识别出的规则未通过检查（{node.refused}），{instead}；请改写为规则后删去本行")
@@ -845,10 +891,10 @@ class _Builder:
             else:
                 low = _ADJUST_LOW.search(node.criterion)
                 head = f"{low['low'] if low else '-' + plain(node.total())} .. +{plain(node.total())}"
-                if not node.refused:
+                if not node.refused and not node.formula:
                     lines.append(f"{pad}# TODO: 未能识别加减分项的评分标准，暂不加减分；请改写为规则后删去本行")
             return [*lines, f"{pad}adjust {name_text(node.name)} {head} {{", *(f"{pad}  {r}" for r in rules), f"{pad}}}"]
-        if node.refused:
+        if node.refused or node.formula:
             pass
         elif not reading.recognised and keyword == "penalty":
             lines.append(f"{pad}# TODO: 未能识别扣分项的评分标准，暂不扣分；请改写为扣分规则（deduct）后删去本行")
