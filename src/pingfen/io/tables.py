@@ -500,17 +500,26 @@ class Sheet(Protocol):
 
 
 def sheet_of(book: Workbook, path: Path, name: str | None) -> Sheet:
-    """The sheet called `name`, or the first worksheet shown (a hidden one first, of lookups
-    say, was read instead of the data); PF508 if there is none."""
+    """The sheet called `name`, or the sheet shown (`shown_sheet`); PF508 if there is none."""
     sheets = book.worksheets
     if name is None and sheets:
-        return next((s for s in sheets if getattr(s, "sheet_state", "visible") == "visible"), sheets[0])
+        return sheets[shown_sheet(book)]
     found = [s for s in sheets if s.title == name]
     if not found:
         detail = (f"the workbook has no worksheet `{name}`", f"工作簿中没有名为 `{name}` 的工作表") if name else (
             "the workbook has no worksheet", "工作簿中没有工作表")  # fmt: skip
         raise _unreadable(path, TooBig(*detail))
     return found[0]
+
+
+def shown_sheet(book: Workbook) -> int:
+    """Which of `book.worksheets` Excel shows on opening the workbook: the active one when it is
+    a visible worksheet, else the first visible one (a hidden one first, of lookups or last
+    year's table, was read instead of the data), else the first. The workbook has a worksheet."""
+    sheets = book.worksheets
+    visible = [i for i, s in enumerate(sheets) if getattr(s, "sheet_state", "visible") == "visible"]
+    active = book.active
+    return next((i for i in visible if sheets[i] is active), visible[0] if visible else 0)
 
 
 def open_workbook(path: Path) -> Workbook:
