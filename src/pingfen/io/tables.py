@@ -7,7 +7,8 @@ cells are missing values. A row whose first cell is `#1 分厂` or an Excel erro
 holds values is read, never dropped unseen.
 
 XLSX cells arrive as openpyxl gives them and are made exact here: ints stay whole, a float
-goes through `str` (a 95% cell holds 0.95), never `Decimal(float)`; bools stay bools.
+is read to the 15 significant digits Excel keeps and shows (`as_excel_shows`; a 95% cell holds
+0.95), never `Decimal(float)`; bools stay bools.
 CSV may be UTF-8 with or without a BOM, UTF-16 or UTF-32 with a BOM, or GBK/GB18030
 (Excel's default for Chinese), sniffed from the bytes unless `encoding` is given; bytes
 that are none of these (Big5, say) are refused rather than read as nonsense.
