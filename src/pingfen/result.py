@@ -16,9 +16,6 @@ from pingfen.reasons import Reason, Site
 from pingfen.values import CONTEXT, as_decimals
 from pingfen.values import Clamp as Clamp  # part of the Result API, defined with `values.clamp`
 
-if TYPE_CHECKING:
-    from pingfen import ast
-
 
 class NodeResult:
     """The score of one group or indicator.
@@ -694,10 +691,10 @@ class VetoLine:
     above: bool = False
 
     @classmethod
-    def of(cls, veto: ast.Veto, grades: Sequence[str]) -> VetoLine:
-        """The line of a rubric's `veto`, given its grades' names, the highest first."""
-        grade = veto.grade.text if veto.grade else None
-        return cls(veto.name.text, veto.action, grade, veto.action == "below" and grades[:1] != [grade])
+    def of(cls, name: str, action: str, grade: str | None, grades: Sequence[str]) -> VetoLine:
+        """The line of a rubric's `veto` (its name, action and grade), given its grades' names,
+        the highest first. Plain values, not the syntax tree: results sit below the AST's layer."""
+        return cls(name, action, grade, action == "below" and grades[:1] != [grade])
 
     def text(self, lang: Lang) -> str:
         """一票否决：发生重大违规，总分计0分 — the reason a record's total or grade is what it is."""

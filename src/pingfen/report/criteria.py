@@ -428,7 +428,7 @@ class Words:
     def veto(self, veto: ast.Veto) -> str:
         """一票否决：发生重大违规（重大违规）的，总分计0分."""
         when = self.condition(veto.condition)
-        said = VetoLine.of(veto, self.grade_names).said(self.lang)  # as a result's reason says it
+        said = VetoLine.of(veto.name.text, veto.action, veto.grade.text if veto.grade else None, self.grade_names).said(self.lang)  # as a result's reason says it
         if self.zh:
             return f"一票否决：{veto.name.text}（{when}）的，{said}"
         return f"veto {veto.name.text} ({when}): {said}"
