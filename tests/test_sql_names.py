@@ -1,0 +1,85 @@
+"""Names SQL cannot tell apart: DuckDB and Spark read `TOTAL` as the query's `total` and `A`
+as `a` (ASCII letters only: `Ä` and `ä` are two), and the query's internal columns begin with
+`_pf_`. Such a rubric is refused by name (PF805, PF809, PF810) by `pingfen sql` and by
+`pingfen eval --engine duckdb`, never scored into the wrong column. Before, a node `Grade`
+took the grade's column (`grade_1`), `a` repeated `A`'s score, and an input `_pf_40` was read
+in place of an internal column (totals 2/0/7 for evaluate()'s 8/7/2)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+import pingfen
+from pingfen.cli import main
+from pingfen.sql import SqlRefusal, to_sql
+from test_engine_duckdb import needs_duckdb
+
+HEAD = 'rubric "名" {\n  total 20\n  grade 好 >= 10\n  grade 差 otherwise\n}\ninput rate: percent\n'
+
+
+def _rule(first: str, second: str, extra_input: str = "") -> str:
+    return (HEAD + extra_input + f"indicator {first} 10 {{\n  bands rate {{\n    >= 90% -> 10\n    else -> 0\n  }}\n}}\n"
+            f"indicator {second} 10 {{ award 10 if rate > 0 }}\n")  # fmt: skip
+
+
+@pytest.mark.parametrize(("first", "second", "code"), [
+    ("Refusal", "Grade", "PF805"), ("甲", "TOTAL", "PF805"), ("甲", "Refusal_Input", "PF805"), ("_PF_x", "乙", "PF805"),
+    ("A", "a", "PF809"), ("Ab", "aB", "PF809"),
+])  # fmt: skip
+def test_names_sql_reads_as_one_are_refused(first: str, second: str, code: str) -> None:
+    rubric = pingfen.loads(_rule(first, second), "a.rule", tests=False)
+    assert rubric.evaluate({"rate": "95%"}).total is not None  # evaluate() scores it
+    with pytest.raises(SqlRefusal) as refused:
+        to_sql(rubric)
+    assert refused.value.code == code
+    assert first in refused.value.message("zh") or second in refused.value.message("zh")
+
+
+@pytest.mark.parametrize("name", ["_pf_40", "_PF_node0", "_Pf_1"])
+def test_an_input_named_as_the_querys_internal_columns_is_refused(name: str) -> None:
+    rubric = pingfen.loads(_rule("甲", "乙", f"input {name}: count\n"), "a.rule", tests=False)
+    with pytest.raises(SqlRefusal) as refused:
+        to_sql(rubric)
+    assert refused.value.code == "PF810" and name in refused.value.message("en")
+
+
+def test_two_inputs_alike_but_for_case_are_refused() -> None:
+    rubric = pingfen.loads(_rule("甲", "乙", "input Rate: percent\n"), "a.rule", tests=False)
+    with pytest.raises(SqlRefusal) as refused:
+        to_sql(rubric)
+    assert refused.value.code == "PF809"
+
+
+def test_letters_beyond_ascii_are_two_names() -> None:
+    """DuckDB folds ASCII letters only: `Ä` and `ä`, `Ｔｏｔａｌ` are names of their own."""
+    to_sql(pingfen.loads(_rule("Ä", "ä"), "a.rule", tests=False))
+    to_sql(pingfen.loads(_rule("Ｔｏｔａｌ", "乙"), "a.rule", tests=False))
+
+
+@needs_duckdb
+def test_the_engine_refuses_them_and_scores_letters_beyond_ascii(tmp_path: Path) -> None:
+    data = tmp_path / "d.csv"
+    data.write_text("id,rate\n1,95%\n2,50%\n", encoding="utf-8")
+    for first, second in [("A", "a"), ("Refusal", "Grade")]:
+        (tmp_path / "a.rule").write_text(_rule(first, second), encoding="utf-8")
+        err = io.StringIO()
+        code = main(["eval", "--engine", "duckdb", str(tmp_path / "a.rule"), str(data), "-o", str(tmp_path / "o.csv")], io.StringIO(), err)
+        assert code == 2 and ("PF809" in err.getvalue() or "PF805" in err.getvalue())
+    (tmp_path / "a.rule").write_text(_rule("Ä", "ä"), encoding="utf-8")
+    out = tmp_path / "o.csv"
+    assert main(["eval", "--engine", "duckdb", str(tmp_path / "a.rule"), str(data), "-o", str(out)], io.StringIO(), io.StringIO()) == 0
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["Ä"], r["ä"], r["total"]) for r in rows] == [("10", "10", "20.00"), ("0", "10", "10.00")]
+
+
+@needs_duckdb
+def test_pingfen_sql_refuses_an_input_named_as_an_internal_column(tmp_path: Path) -> None:
+    (tmp_path / "a.rule").write_text(_rule("甲", "乙", "input _pf_40: count\n"), encoding="utf-8")
+    err = io.StringIO()
+    assert main(["sql", str(tmp_path / "a.rule")], io.StringIO(), err) == 2
+    assert "PF810" in err.getvalue()
