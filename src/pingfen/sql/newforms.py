@@ -180,7 +180,9 @@ class FormsCompiler(Compiler):
         each = self.column(self.value(batch.expr, spec.name, _true()))
         failing = [site.condition for site in self.sites[mark:]]  # a record whose expression refuses is left out
         del self.sites[mark:]
-        failing += [site.condition for site in self.sites if site.input in reads]  # and one whose inputs are at fault
+        # and one whose inputs are at fault, or whose cells do not line up (PF520, sql/spelt.py):
+        # the Python batch refuses that row before reading it, so it counts in no batch value
+        failing += [site.condition for site in self.sites if site.input in reads or (site.input is None and site.code == "PF520")]
         known = self.column(Frag(case((_not(_any(failing)).sql, each.sql.copy())), each.depth) if failing else each)
         if batch.func in ("min", "max", "count"):
             kind: type[exp.Func] = {"min": exp.Min, "max": exp.Max, "count": exp.Count}[batch.func]
