@@ -83,3 +83,40 @@ def test_pingfen_sql_refuses_an_input_named_as_an_internal_column(tmp_path: Path
     err = io.StringIO()
     assert main(["sql", str(tmp_path / "a.rule")], io.StringIO(), err) == 2
     assert "PF810" in err.getvalue()
+
+
+NA_LABELS = """rubric "nal" {
+  total 20
+}
+input 类: label { 甲, NA, 不适用 }
+input 有: bool
+indicator A 10 {
+  applies if 有 else rescale
+  match 类 {
+    甲 -> 10
+    NA -> 5
+    不适用 -> 3
+  }
+}
+indicator B 10 { award 10 if 有 }
+"""
+
+
+@needs_duckdb
+@pytest.mark.parametrize("said", ["NA", " NA ", "不适用", "甲", "na", "无此项", "n/a"])
+def test_a_label_declared_as_a_not_applicable_word_is_that_label(said: str) -> None:
+    """`label { 甲, NA, 不适用 }` on an optional input: the cell `NA` is the label NA (A scores
+    5), in the query as in evaluate(), with spaces around it too; a word not declared (`na`,
+    `无此项`) still marks A 不适用. Before, the query marked `NA` and `不适用` (A rescaled away)
+    and evaluate() read ` NA ` as the mark but `NA` as the label."""
+    import duckdb
+
+    import sqlhelp
+
+    rubric = pingfen.loads(NA_LABELS, "a.rule", tests=False)
+    record: dict[str, object] = {"类": said, "有": True}
+    result = rubric.evaluate(record)
+    label = said.strip() in ("甲", "NA", "不适用")
+    assert result.applies("A") is label
+    (row,) = sqlhelp.score(duckdb.connect(), rubric, [record])
+    sqlhelp.agree(rubric, record, row)

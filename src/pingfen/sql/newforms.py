@@ -370,7 +370,11 @@ class FormsCompiler(Compiler):
         if spec.name not in self.plan.optional:
             return value, problems
         said = exp.Lower(this=exp.Trim(this=cast(raw.sql.copy(), exp.DataType.build("TEXT"))))
-        said_so = exp.In(this=said, expressions=[exp.Literal.string(w) for w in sorted(NA_WORDS)])
+        said_so: exp.Expr = exp.In(this=said, expressions=[exp.Literal.string(w) for w in sorted(NA_WORDS)])
+        named = [label for label in spec.labels if label.strip().casefold() in NA_WORDS] if spec.type == "label" else []
+        if named:  # a label declared `NA` or `不适用` is that label, as evaluate() reads it, not the mark
+            text = exp.Trim(this=cast(raw.sql.copy(), exp.DataType.build("TEXT")))
+            said_so = exp.and_(said_so, exp.not_(exp.In(this=text, expressions=[exp.Literal.string(label) for label in named])))
         marked = self.bind(Frag(exp.Coalesce(this=said_so, expressions=[exp.false()]), raw.depth))  # never NULL: a NULL is missing
         missing = next(p for p, code in problems if code == "PF501")
         missing = self.bind(Frag(exp.and_(exp.not_(exact.paren(marked.sql.copy())), exact.paren(missing.sql.copy())), raw.depth))  # marked read as the layer's own alias, as DuckDB and Spark allow
