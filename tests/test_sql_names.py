@@ -120,3 +120,44 @@ def test_a_label_declared_as_a_not_applicable_word_is_that_label(said: str) -> N
     assert result.applies("A") is label
     (row,) = sqlhelp.score(duckdb.connect(), rubric, [record])
     sqlhelp.agree(rubric, record, row)
+
+
+COUNTED = """rubric "c" {
+  total 10
+}
+input 报价: amount > 0
+let 家数 = batch count(报价)
+let 名次 = batch rank(报价)
+indicator 甲 10 {
+  FORM
+}
+"""
+
+
+@needs_duckdb
+@pytest.mark.parametrize("form", [
+    "award 10 if 家数 >= 3", "deduct 1 if 家数 < 3", "deduct 1 per 名次", "score = 家数", "score = 名次 + 家数",
+    "award 2 if 名次 <= 1", "deduct 2 per 1 of 家数 above 2", "score = 家数 / 2",
+])  # fmt: skip
+def test_a_batch_count_or_rank_read_by_any_rule_scores_as_evaluate_does(form: str, tmp_path: Path) -> None:
+    """`batch count(…)` and `batch rank(…)` are whole numbers of no column of the relation:
+    before, the query read them as one (its 64-bit form at the first layer, the window's value
+    at the third), and DuckDB stopped: Binder Error, "家数" not found (PF831)."""
+    import duckdb
+
+    import sqlhelp
+
+    rubric = pingfen.loads(COUNTED.replace("FORM", form), "a.rule", tests=False)
+    records: list[dict[str, object]] = [{"id": i, "报价": p} for i, p in enumerate([100, 80, 120, 80])]
+    rows = sqlhelp.score(duckdb.connect(), rubric, records)
+    for record, row in zip(sqlhelp.batched(rubric, records), rows, strict=True):
+        sqlhelp.agree(rubric, record, row)
+    (tmp_path / "a.rule").write_text(COUNTED.replace("FORM", form), encoding="utf-8")
+    (tmp_path / "d.csv").write_text("id,报价\nA,100\nB,80\nC,120\nD,80\n", encoding="utf-8")
+    printed = io.StringIO()
+    assert main(["eval", str(tmp_path / "a.rule"), str(tmp_path / "d.csv"), "--format", "csv"], printed, io.StringIO()) == 0
+    python = [r["总分"] if "总分" in r else r["total"] for r in csv.DictReader(io.StringIO(printed.getvalue().lstrip("\ufeff")))]
+    out = tmp_path / "o.csv"
+    assert main(["eval", "--engine", "duckdb", str(tmp_path / "a.rule"), str(tmp_path / "d.csv"), "-o", str(out)], io.StringIO(), io.StringIO()) == 0
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        assert [r["total"] for r in csv.DictReader(handle)] == python

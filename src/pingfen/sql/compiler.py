@@ -177,7 +177,9 @@ class Compiler:
             value, problems = self.input(spec, raw) if self.reads(spec) else self.newer_input(spec, raw)
             bound = self.bind(value)
             self.env[spec.name] = bound
-            if spec.type not in ("bool", "label", "date"):  # a number: it may have a 64-bit twin
+            # a number read from its column: it may have a 64-bit twin. Not a batch value (`batch
+            # count(…)`): the relation has no column of its name, its window is a later layer's
+            if spec.type not in ("bool", "label", "date") and spec.batch is None:
                 self.numbers[spec.name] = (raw, bound)
             fine = self.fine_input(spec, bound, problems) if self.reads(spec) else None
             for condition, code in problems:
