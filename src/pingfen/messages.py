@@ -403,8 +403,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--engine duckdb 读取 .parquet、.csv 或 .xlsx 文件，并写入 -o 文件.parquet 或 文件.csv（收到：{data} 写入 {output}）",
     ),
     "PF816": (
-        "--reasons goes with --engine duckdb: the Python batch writes no reasons column (its JSON output holds every reason)",
-        "--reasons 须与 --engine duckdb 同用：Python 批量评分不输出 reasons 列（其 JSON 输出已含全部扣分理由）",
+        "--reasons goes with --engine duckdb: the Python batch writes no reasons (its JSON rows hold the scores only); each row's reasons are in `pingfen report RULESET DATA -o FOLDER/`",
+        "--reasons 须与 --engine duckdb 同用：Python 批量评分不输出扣分理由（其 JSON 各行只有分数）；各行的理由见 `pingfen report 评分表 数据 -o 文件夹/`",
     ),
     "PF830": (
         "the query is exact on Spark only with spark.sql.decimalOperations.allowPrecisionLoss=false and spark.sql.ansi.enabled=true: set both on the session (spark-submit --conf …; pingfen.spark.score sets them)",
