@@ -121,6 +121,7 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
             # a file of text (CSV, a sheet) is read as `pingfen eval` reads its cells (sql/spelt.py)
             kind = FormsCompiler if read == "parquet" else SpeltCompiler
             tree = compiler.to_sql_tree(rubric, "duckdb", "records", reasons=reasons, kind=kind, scales=_scales(con))
+            _penalties_taken(tree, rubric)
             dropped = _keep_own(con, tree, rubric)
             if write == "csv":  # cells for a spreadsheet: ROW, if any, ordered by outside
                 query = _cells(con, tree, numbered)
@@ -151,6 +152,17 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
         con.close()
     assert found is not None
     return Scored(int(found[0]), int(found[1]), dropped)
+
+
+def _penalties_taken(tree: exp.Select, rubric: Rubric) -> None:
+    """Each penalty row's column as the Python batch writes it (batch.score_columns, docs/data.md):
+    what it takes from the total (`-2` for a penalty of max 10 that scored 8), not its own
+    score; a bonus's and an adjust row's score is already what they add."""
+    taken = {spec.name: spec.max for kind, spec in rubric.outside if kind == "penalty"}
+    for column in tree.expressions[1:]:
+        if isinstance(column, exp.Alias) and column.alias in taken:
+            most = exp.Literal.number(format(taken[column.alias], "f"))
+            column.set("this", exp.Sub(this=exp.Paren(this=column.this), expression=most))
 
 
 def _keep_own(con: Any, tree: exp.Select, rubric: Rubric) -> tuple[str, ...]:

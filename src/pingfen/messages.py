@@ -348,6 +348,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{name}` is named as a column the query gives itself ({columns}): rename the group or indicator to score it in SQL",
         "`{name}` 与查询自身的列（{columns}）同名：须将该分组或指标改名后才能以 SQL 评分",
     ),
+    "PF809": (
+        "`{name}` and `{other}` are one name to SQL, which does not tell letter case apart: rename one to score it in SQL",
+        "`{name}` 与 `{other}` 在 SQL 中是同一个名称（SQL 不区分字母大小写）：须将其一改名后才能以 SQL 评分",
+    ),
+    "PF810": (
+        "input `{name}` begins with `{prefix}`, which the query keeps for its own columns: rename the input to score it in SQL",
+        "输入项 `{name}` 以 `{prefix}` 开头，该前缀留作查询内部的列名：须将该输入项改名后才能以 SQL 评分",
+    ),
     "PF807": (
         "`{form}` is not translated to SQL yet: score this rubric with `pingfen eval`",
         "`{form}` 尚不能翻译为 SQL：请用 `pingfen eval` 对此评分表评分",
@@ -395,8 +403,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--engine duckdb 读取 .parquet、.csv 或 .xlsx 文件，并写入 -o 文件.parquet 或 文件.csv（收到：{data} 写入 {output}）",
     ),
     "PF816": (
-        "--reasons goes with --engine duckdb: the Python batch writes no reasons column (its JSON output holds every reason)",
-        "--reasons 须与 --engine duckdb 同用：Python 批量评分不输出 reasons 列（其 JSON 输出已含全部扣分理由）",
+        "--reasons goes with --engine duckdb: the Python batch writes no reasons (its JSON rows hold the scores only); each row's reasons are in `pingfen report RULESET DATA -o FOLDER/`",
+        "--reasons 须与 --engine duckdb 同用：Python 批量评分不输出扣分理由（其 JSON 各行只有分数）；各行的理由见 `pingfen report 评分表 数据 -o 文件夹/`",
     ),
     "PF830": (
         "the query is exact on Spark only with spark.sql.decimalOperations.allowPrecisionLoss=false and spark.sql.ansi.enabled=true: set both on the session (spark-submit --conf …; pingfen.spark.score sets them)",
