@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 import sys
 
+import attrs
 from sqlglot import exp
 
 from pingfen.absent import NA_WORDS
@@ -147,12 +148,21 @@ def percent_sign(text: exp.Expr) -> exp.Expr:
 # The relation's column (the engine's, engine._csv_reader) that says a row's cells do not line up
 # with the header: fewer, or more that are not blank. Dropped from what the query gives.
 MISALIGNED = f"{PREFIX}misaligned"
+OWN = f"{PREFIX}own_"  # before a batch value's name: the relation's column of it, a row's own value
 
 
 class SpeltCompiler(FormsCompiler):
     """The query of sql/newforms.py, its inputs read from text as `pingfen eval` reads a cell,
     from a relation with the column MISALIGNED: such a row is refused as `pingfen eval`
-    refuses it (PF520, before anything else), the others as ever."""
+    refuses it (PF520, before anything else), the others as ever.
+
+    `texts`: the inputs read so (None: every one, a CSV's or a sheet's); the others are typed
+    columns, read as sql/newforms.py reads them. `ratios`: a bare percent is a ratio already,
+    as `evaluate(record, ratios=True)` reads a typed record's (no PF523): a Parquet file's."""
+
+    texts: frozenset[str] | None = None
+    ratios = False
+    own: frozenset[str] = frozenset()  # the batch values the relation has a column of (named OWN + the name)
 
     def inputs(self) -> None:
         self.spelt: dict[str, Frag] = {}  # a number's text as the query reads it
@@ -164,6 +174,8 @@ class SpeltCompiler(FormsCompiler):
 
     def input(self, spec: InputSpec, raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
         assert self.dialect == "duckdb"  # the engine's: its functions are DuckDB's
+        if self.texts is not None and spec.name not in self.texts:  # a typed column
+            return super().input(spec, raw)
         if spec.type == "date":
             return super().input(spec, self.date_text(raw))
         if spec.type == "label":  # read as the query reads it, without the cell's spaces
@@ -206,7 +218,7 @@ class SpeltCompiler(FormsCompiler):
                               max(part.depth, read.depth)))  # fmt: skip
         self.spelt[spec.name] = read
         value, problems = super().input(spec, read)
-        limits = ratio_limits(spec.bounds)
+        limits = None if self.ratios else ratio_limits(spec.bounds)
         if limits:  # a bare number beyond ±1: 95 for 95%? (Rubric.coerce, after the precision)
             number_read = self.at_precision(spec, exp.TryCast(this=read.sql.copy(), to=NUM.copy(), safe=True))
             beyond = exp.or_(*(exp.not_(compare(op, number_read.copy(), literal(limit))) for op, limit in limits))
@@ -218,11 +230,30 @@ class SpeltCompiler(FormsCompiler):
             problems.insert(at, (Frag(ambiguous, max(value.depth, read.depth, marked)), "PF523"))
         return value, problems
 
+    def newer_input(self, spec: InputSpec, raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
+        """A batch value (`let 基准价 = batch min(报价)`) the file has a column of: a row that gives
+        the value itself keeps its own, read as `pingfen eval` reads the input's cell (PF502 …
+        for one it cannot read); a blank cell gives none, and the row takes the batch's
+        (`rubric.with_batch`). PF541 only where neither is there."""
+        value, problems = super().newer_input(spec, raw)
+        if spec.is_list or spec.name not in self.own:
+            return value, problems
+        given = attrs.evolve(spec, batch=None)
+        mine, refused = self.input(given, Frag(exp.column(OWN + spec.name, quoted=True), 0))
+        self.spelt.pop(spec.name, None)  # the 64-bit twin is the value's, not the cell's
+        mine = self.bind(mine)
+        blank = exp.Is(this=mine.sql.copy(), expression=exp.Null())
+        kept = [(Frag(exp.and_(blank.copy(), frag.sql.copy()), max(frag.depth, mine.depth)), code) for frag, code in problems]
+        read = [(frag, code) for frag, code in refused if code != "PF501"]  # a blank cell: the batch's value
+        either = Frag(case((blank, value.sql.copy()), default=mine.sql.copy()), max(value.depth, mine.depth))
+        return either, read + kept
+
     def select(self, scores: dict[str, Frag], total: Frag, grade: Frag, refusal: Frag, narrowed: dict[str, exp.Expr]) -> exp.Select:
         query = super().select(scores, total, grade, refusal, narrowed)
         star = query.expressions[0]
         assert isinstance(star, exp.Star)  # the relation's columns, less the query's own
-        star.set("except_", [*(star.args.get("except_") or []), exp.to_identifier(MISALIGNED, quoted=True)])
+        own = [exp.to_identifier(OWN + name, quoted=True) for name in sorted(self.own)]
+        star.set("except_", [*(star.args.get("except_") or []), exp.to_identifier(MISALIGNED, quoted=True), *own])
         return query
 
     def date_text(self, raw: Frag) -> Frag:
@@ -277,3 +308,17 @@ class SpeltCompiler(FormsCompiler):
         value = self.bind(Frag(exp.TryCast(this=digits.sql.copy(), to=to.copy(), safe=True), digits.depth))
         places = int(to.expressions[1].this.name)  # DECIMAL(38, s): a percent's number keeps 18, ÷ 100 the query's 20
         return self.bind(Frag(kept(digits.sql, value.sql, places, fraction=count), value.depth))
+
+
+def given(own: frozenset[str], texts: frozenset[str] | None = None) -> type[SpeltCompiler]:
+    """The compiler of a relation of the batch values `own` (columns OWN + name) and, if
+    `texts` is given, of typed columns (a Parquet file's) but for the inputs `texts`: those
+    read as `evaluate(record, ratios=True)` reads a str or a float, the others as typed."""
+
+    class Given(SpeltCompiler):
+        pass
+
+    Given.own = own
+    if texts is not None:
+        Given.texts, Given.ratios = texts, True
+    return Given
