@@ -25,6 +25,7 @@ DuckDB only: the engine is the one that reads files.
 
 from __future__ import annotations
 
+import collections.abc
 import functools
 import sys
 
@@ -122,6 +123,9 @@ def beyond(number: exp.Expr, places: int) -> exp.Expr:
     power = fn("REGEXP_EXTRACT", number.copy(), s("[eE]([+-]?[0-9]+)$"), exp.Literal.number(1))
     exponent = fn("COALESCE", exp.TryCast(this=power, to=exp.DataType.build("INTEGER"), safe=True), exp.Literal.number(0))
     return exp.GT(this=exp.Sub(this=fn("LENGTH", fraction), expression=exponent), expression=exp.Literal.number(places))
+
+
+CELL = "_pf_cell"  # a panel's value, in a lambda: no column has this name
 
 
 def _blank(text: exp.Expr) -> exp.Expr:
@@ -247,6 +251,69 @@ class SpeltCompiler(FormsCompiler):
         read = [(frag, code) for frag, code in refused if code != "PF501"]  # a blank cell: the batch's value
         either = Frag(case((blank, value.sql.copy()), default=mine.sql.copy()), max(value.depth, mine.depth))
         return either, read + kept
+
+    def panel(self, spec: InputSpec, raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
+        """A panel's values of text (a cell split by engine._split, or the template's numbered
+        cells), each read as `values.coerce_list` reads it, by `coerce` on the text: `８`, `90%`,
+        `９０％` read, `1_0` not a number (PF502); a typed list (a Parquet file's) as it is. The
+        steps of `number`, each a TRANSFORM of the list (a lambda binds no column: one step's
+        value is the next one's argument, so no step's text is written twice over); a percent's
+        value marked `%` before its number until the last step makes it the ratio."""
+        if self.texts is not None and spec.name not in self.texts:
+            return super().panel(spec, raw)
+        sign = spec.type == "percent"
+        to = RATIO if sign else NUM
+
+        def first(x: exp.Expr) -> exp.Expr:
+            text = stripped(x)
+            blank = exp.or_(exp.Is(this=x.copy(), expression=exp.Null()), exp.EQ(this=text.copy(), expression=s("")))
+            whole = fn("LEFT", text.copy(), exp.Sub(this=fn("LENGTH", text.copy()), expression=exp.Literal.number(1)))
+            marked = exp.DPipe(this=s("%"), expression=stripped(whole))
+            return case((blank, exp.Null()), (percent_sign(text), marked), default=text) if sign else case((blank, exp.Null()), default=text)
+
+        def each(step: collections.abc.Callable[[exp.Expr, exp.DataType], exp.Expr]) -> collections.abc.Callable[[exp.Expr], exp.Expr]:
+            def on(x: exp.Expr) -> exp.Expr:
+                null = exp.Is(this=x.copy(), expression=exp.Null())
+                if not sign:
+                    return case((null, exp.Null()), default=step(x, NUM))
+                rest = fn("SUBSTR", x.copy(), exp.Literal.number(2))
+                return case((null, exp.Null()), (fn("STARTS_WITH", x.copy(), s("%")), exp.DPipe(this=s("%"), expression=step(rest, RATIO))),
+                            default=step(x, to if not sign else NUM))  # fmt: skip
+            return on
+
+        def unread(x: exp.Expr, read: exp.Expr) -> exp.Expr:
+            return case((exp.EQ(this=x.copy(), expression=UNREAD.copy()), UNREAD.copy()), default=fn("COALESCE", read, UNREAD.copy()))
+
+        def wide(x: exp.Expr, _: exp.DataType) -> exp.Expr:
+            keys, values = zip(*FULL_WIDTH.items(), strict=True)
+            made = fn("TRANSLATE", fn("REPLACE", x.copy(), s("，"), s(",")), s("".join(chr(k) for k in keys)), s("".join(chr(v) for v in values)))
+            return case((fn("REGEXP_MATCHES", x.copy(), s("[^\\x00-\\x7f]")), made), default=x.copy())
+
+        def grouped(sep: str) -> collections.abc.Callable[[exp.Expr, exp.DataType], exp.Expr]:
+            def step(x: exp.Expr, _: exp.DataType) -> exp.Expr:
+                whole = case((fn("REGEXP_FULL_MATCH", x.copy(), s(THOUSANDS[sep].pattern)), fn("REPLACE", x.copy(), s(sep), s(""))))
+                return unread(x, case((fn("CONTAINS", x.copy(), s(sep)), whole), default=x.copy()))
+            return step
+
+        def formed(x: exp.Expr, _: exp.DataType) -> exp.Expr:
+            return unread(x, one_form(x))
+
+        def held(x: exp.Expr, into: exp.DataType) -> exp.Expr:
+            places = int(into.expressions[1].this.name)
+            return unread(x, kept(x, exp.TryCast(this=x.copy(), to=into.copy(), safe=True), places, fraction=spec.type == "count"))
+
+        steps = [first, each(wide), each(grouped(",")), each(grouped("_")), each(formed), each(held)]
+        if sign:
+            def ratio(x: exp.Expr) -> exp.Expr:
+                part = fn("SUBSTR", x.copy(), exp.Literal.number(2))
+                huge = exp.In(this=part.copy(), expressions=[s("1E17"), s("-1E17"), UNREAD.copy()])
+                times = cast(exp.Mul(this=cast(part.copy(), RATIO), expression=exp.Literal.number("0.01")), TEXT)
+                return case((fn("STARTS_WITH", x.copy(), s("%")), case((huge, part.copy()), default=times)), default=x.copy())
+            steps.append(ratio)
+        values: exp.Expr = cast(raw.sql.copy(), exp.DataType.build("TEXT[]", dialect="duckdb"))
+        for step in steps:
+            values = exp.Transform(this=values, expression=exp.Lambda(this=step(exp.column(CELL)), expressions=[exp.to_identifier(CELL)]))
+        return super().panel(spec, Frag(values, raw.depth))
 
     def select(self, scores: dict[str, Frag], total: Frag, grade: Frag, refusal: Frag, narrowed: dict[str, exp.Expr]) -> exp.Select:
         query = super().select(scores, total, grade, refusal, narrowed)
