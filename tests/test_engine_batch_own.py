@@ -83,3 +83,17 @@ def test_a_parquet_column_of_a_batch_value_gives_a_rows_own(tmp_path: Path) -> N
     assert [(got[str(r[0])]["total"], got[str(r[0])]["refusal"]) for r in rows] == expected
     assert [got[k]["refusal"] for k in ("2", "3")] == ["", ""]  # never PF541
     assert "基准价" not in got["1"] and not any(k.startswith("_pf") for k in got["1"])
+
+
+@needs_duckdb
+def test_a_row_that_does_not_line_up_is_no_record_of_the_batch(tmp_path: Path) -> None:
+    """`G,1,2,3` (PF520) was counted in `batch min(报价)` as 1: every other row's 价格分 fell."""
+    rule, data, out = tmp_path / "r.rule", tmp_path / "in.csv", tmp_path / "out.csv"
+    rule.write_text(RULE, encoding="utf-8")
+    data.write_text("id,报价,完成率\nA,100,90%\nB,80,95%\nC,abc,80%\nG,1,2,3\n", encoding="utf-8")
+    assert main(["eval", "--engine", "duckdb", str(rule), str(data), "-o", str(out)], io.StringIO(), io.StringIO()) == 1
+    got = _out(out)
+    records: list[dict[str, object]] = [{"报价": "100", "完成率": "90%"}, {"报价": "80", "完成率": "95%"}, {"报价": "abc", "完成率": "80%"}]
+    expected = _python(pingfen.load(rule), records, ratios=False)
+    assert [(got[k]["total"], got[k]["refusal"]) for k in "ABC"] == expected
+    assert got["G"]["refusal"] == "PF520" and got["A"]["total"] == "34.00"

@@ -641,8 +641,12 @@ def _xlsx_to_csv(data: str, path: str) -> None:
                 if row is gap or (width is not None and all(c is empty for c in row)):
                     gap = row  # a blank row is left out as DuckDB's reading leaves it out; a 12 KB
                     continue  # sheet with a cell in row 1,048,576 was written as 2 GB of commas
-                if width is None:
-                    cells = ["" if c.value is None else str(c.value).lower() if isinstance(c.value, bool) else str(c.value) for c in row]
+                if width is None:  # the header, as io.tables reads it: stripped, its blank cells at the end left out
+                    cells = ["" if c.value is None else str(c.value).lower() if isinstance(c.value, bool) else str(c.value).strip() for c in row]
+                    while cells and not cells[-1]:
+                        cells.pop()
+                    if not cells:  # PF508, as `pingfen eval` refuses the sheet
+                        raise unreadable(Path(data), "the first row of the first sheet must name the columns", "第一个工作表的第一行应写明各列的列名")
                 else:
                     cells = [_cell_text(c) for c in row]
                 width = len(cells) if width is None else width  # each row as wide as the header, as io.tables reads a sheet
