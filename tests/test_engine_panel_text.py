@@ -70,3 +70,25 @@ def test_each_value_of_a_panel_cell_is_read_as_pingfen_eval_reads_it(tmp_path: P
             continue
         assert (got[str(i)]["total"], got[str(i)]["refusal"]) == expected, (panel, rates)
     assert got["8"]["refusal"] == "PF502" and got["1"]["refusal"] == "" and got["4"]["refusal"] == ""
+
+
+@needs_duckdb
+def test_a_parquet_panel_of_text_is_read_so_too(tmp_path: Path) -> None:
+    rule, data, out = tmp_path / "r.rule", tmp_path / "in.parquet", tmp_path / "out.csv"
+    rule.write_text(RULE, encoding="utf-8")
+    con = duckdb.connect()
+    con.execute('CREATE TABLE t (id INT, "专家评分" VARCHAR, "满意度" VARCHAR)')
+    con.executemany("INSERT INTO t VALUES (?, ?, ?)", [(i, *row) for i, row in enumerate(ROWS)])
+    con.execute(f"COPY (SELECT * FROM t ORDER BY id) TO '{data}' (FORMAT parquet)")
+    con.close()
+    assert main(["eval", "--engine", "duckdb", str(rule), str(data), "-o", str(out)], io.StringIO(), io.StringIO()) in (0, 1)
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        got = {row["id"]: row for row in csv.DictReader(f)}
+    rubric = pingfen.load(rule)
+    for i, (panel, rates) in enumerate(ROWS[:-1]):
+        try:
+            result = rubric.evaluate({"专家评分": panel, "满意度": rates}, ratios=True)
+            expected = (f"{result.total:.2f}", "")
+        except pingfen.DataError as error:
+            expected = ("", error.problems[0].code)
+        assert (got[str(i)]["total"], got[str(i)]["refusal"]) == expected, (panel, rates)

@@ -346,7 +346,8 @@ def _kind(con: Any, rubric: Rubric, read: str) -> type[FormsCompiler]:
     if read != "parquet":
         return given(own)
     column = {s.name: OWN + s.name if s.batch is not None else s.name for s in rubric.inputs}
-    return given(own, frozenset(s.name for s in rubric.inputs if not s.is_list and kinds.get(column[s.name]) == "VARCHAR"))
+    text = {s.name for s in rubric.inputs if kinds.get(column[s.name]) == ("VARCHAR[]" if s.is_list else "VARCHAR")}  # a panel's text split
+    return given(own, frozenset(text))
 
 
 def _same_case(rubric: Rubric, described: Mapping[str, str], data: str) -> None:
