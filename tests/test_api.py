@@ -79,7 +79,8 @@ def test_rubric_error_lists_every_problem() -> None:
         pingfen.loads('rubric "x" { total 9 }\ngroup 甲 5 { indicator 乙 6 { judgment 丙 } }', "t.rule")
     codes = [d.code for d in info.value.diagnostics]
     assert codes == ["PF303", "PF302", "PF102"]
-    assert str(info.value).startswith("t.rule:1:20: PF303") and "and 2 more" in str(info.value)
+    assert info.value.describe("en").startswith("t.rule:1:20: PF303") and "and 2 more" in info.value.describe("en")
+    assert info.value.describe("zh").startswith("t.rule:1:20: PF303") and "（另有 2 个错误）" in info.value.describe("zh")
 
 
 def test_data_error_names_the_input_and_record() -> None:

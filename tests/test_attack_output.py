@@ -129,7 +129,7 @@ SEED = ROOT / "examples" / "dept-overall-2021" / "seed-2021.yaml"
 @pytest.mark.parametrize(
     "argv",
     [
-        ("render", "{child}", "-o", "{base}"),
+        ("render", "{child}", "--format", "md", "-o", "{base}"),  # (without --format: PF706, `.rule` is no table)
         ("template", "--format", "yaml", "{child}", "-o", "{base}"),
         ("report", "{child}", SEED, "--format", "md", "-o", "{base}"),
         ("eval", "{child}", SEED, "--format", "json", "-o", "{base}"),

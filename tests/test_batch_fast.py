@@ -135,7 +135,7 @@ def openpyxl_sheet(lines: list[Line], header: list[str], path: Path) -> None:
     from openpyxl.styles import Font
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("results")
+    sheet = book.create_sheet("评分结果")  # the Chinese sheet, as the header above
     sheet.freeze_panes = "B2"
 
     def cells(values: list[Any], every: bool = False) -> list[Any]:
@@ -160,7 +160,7 @@ def openpyxl_sheet(lines: list[Line], header: list[str], path: Path) -> None:
 def seen(path: Path) -> list[list[Any]]:
     book = openpyxl.load_workbook(path)
     sheet = book.active
-    assert sheet.title == "results" and sheet.freeze_panes == "B2"
+    assert sheet.title in ("results", "评分结果") and sheet.freeze_panes == "B2"  # its name in English or 中文
     return [[(c.value, c.data_type, c.quotePrefix, bool(c.font.b)) for c in row] for row in sheet.iter_rows()]
 
 
@@ -187,6 +187,7 @@ def test_the_sheet_reads_back_as_openpyxls_did(lines: list[Line], names: list[st
         write_results(lines, names, "xlsx", ours, lang="zh")
         openpyxl_sheet(lines, ["编号", *names, "总分", "评价等次", "错误"], theirs)
         assert seen(ours) == seen(theirs)
+        assert openpyxl.load_workbook(ours).active.title == "评分结果"
 
 
 def test_formula_like_text_is_quoted_and_never_a_formula(tmp_path: Path) -> None:

@@ -122,7 +122,7 @@ def test_json_replay_schema(tmp_path: Path) -> None:
             "id": "丙", "row": 2, "grade": "down",
             "old": {"total": 9.0, "grade": "优秀", "error": None},
             "new": {"total": 8.0, "grade": "良好", "error": None},
-            "rows": [{"name": "预算执行率", "old_name": None, "old": 6, "new": 5}],
+            "rows": [{"name": "预算执行率", "old_name": None, "kind": None, "old": 6, "new": 5}], "vetoes": [],
         }],
     }  # fmt: skip
     assert [c["part"] for c in found["changes"]] == [["band", 1, "edges"], ["band", 2, "points", "edges"]]
@@ -170,3 +170,110 @@ def test_a_row_that_changed_by_a_hair_shows_its_digits() -> None:
     from pingfen.diffview import _row_change
 
     assert _row_change(RowChange("固定资产利用率", Decimal(3), Decimal("2.995")), "zh") == "固定资产利用率 3 → 2.995"
+
+
+# ---------------------------------------------------------------- values across the batch
+
+PRICED = """\
+rubric "价格评分" {
+  total 10
+  round total 2 half_up
+  grade 优秀 >= 9
+  grade 良好 >= 7
+  grade 差   otherwise
+}
+
+input 报价: amount > 0
+input 评价: score
+let 基准价 = batch min(报价)
+
+indicator 价格 5 { score = 基准价 / 报价 * 5 }
+indicator 评价 5 { judgment }
+"""
+
+PRICES = "id,报价,评价\n甲,100,5\n乙,120,4\n丙,150,4\n丁,abc,4\n"
+
+
+def _totals(path: str, data: str) -> dict[str, str]:
+    """What `pingfen eval` gives each unit: its total and grade, from its CSV output."""
+    code, out, _ = run("eval", path, data)
+    assert code in (0, 1)
+    lines = [line.split(",") for line in out.strip().splitlines()[1:]]
+    return {cells[0]: f"{cells[-3]} {cells[-2]}" for cells in lines if cells[-3]}
+
+
+def test_a_value_across_the_batch_is_replayed_as_eval_scores_it(tmp_path: Path) -> None:
+    """Every unit of a rubric with `batch min(…)` was refused (3 个两版均无法评分): each row
+    was scored alone, without the value the batch gives it."""
+    old, new, data = files(tmp_path, new=PRICED.replace("batch min", "batch max"), data=PRICES)
+    Path(old).write_text(PRICED, encoding="utf-8")
+    code, out, _ = run("diff", "--replay", data, old, new)
+    assert code == 1
+    assert out.split(f"用 {data} 重算\n\n", 1)[1].splitlines() == [
+        "单位  原总分  新总分  原等次  新等次  得分变化的指标",
+        "─" * 52,
+        "乙    8.17    9.00    良好    优秀    价格 4.17 → 5",
+        "丙    7.33    9.00    良好    优秀    价格 3.33 → 5",
+        "",
+        "4 个单位中 2 个等次变化：0 个降低，2 个提高；2 个得分变化；1 个两版均无法评分",
+    ]
+    code, out, _ = run("diff", "--format", "json", "--replay", data, old, new)
+    units = {u["id"]: u for u in json.loads(out)["replay"]["units"]}
+    before, after = _totals(old, data), _totals(new, data)  # what eval gives each unit
+    assert before["甲"] == after["甲"] == "10.00 优秀"  # the same under both: not listed
+    for unit in ("乙", "丙"):
+        assert f"{units[unit]['old']['total']:.2f} {units[unit]['old']['grade']}" == before[unit]
+        assert f"{units[unit]['new']['total']:.2f} {units[unit]['new']['grade']}" == after[unit]
+
+
+def test_replay_api_gives_the_batch_its_values_too() -> None:
+    rows = [Row(2, "甲", {"报价": 100, "评价": 5}), Row(3, "乙", {"报价": 200, "评价": 5})]
+    found = replay(pingfen.loads(PRICED), pingfen.loads(PRICED.replace("batch min", "batch max")), iter(rows))
+    assert (found.records, found.refused_both, found.score_changed) == (2, 0, 1)
+    assert [(u.id, u.old.total, u.new.total, u.rows) for u in found.units] == [
+        ("乙", Decimal("7.50"), Decimal("10.00"), (RowChange("价格", Decimal("2.5"), Decimal(5)),))
+    ]
+
+
+# ---------------------------------------------------------------- rows after the tree, and vetoes
+
+OUTSIDE = OLD.replace("input 评价: score", "input 评价: score\ninput 创新数: count\ninput 违规数: count\ninput 重大违规: bool") + """
+bonus 创新 2 { award 2 if 创新数 > 0 }
+penalty 违规扣分 3 { deduct 1 per 违规数 }
+veto 重大违规 if 重大违规 -> zero
+"""
+
+OUTSIDE_DATA = "id,执行率,评价,创新数,违规数,重大违规\n甲,95%,4,1,0,否\n乙,95%,4,0,1,否\n丙,95%,4,0,0,是\n"
+
+
+def test_a_bonus_penalty_or_veto_that_changed_is_named(tmp_path: Path) -> None:
+    """A unit whose total changed by its bonus row was listed with 得分变化的指标 —."""
+    new = (OUTSIDE.replace("award 2 if 创新数 > 0", "award 1 if 创新数 > 0")
+           .replace("deduct 1 per 违规数", "deduct 2 per 违规数").replace("-> zero", "-> grade 差"))  # fmt: skip
+    old, new, data = files(tmp_path, new=new, data=OUTSIDE_DATA)
+    Path(old).write_text(OUTSIDE, encoding="utf-8")
+    code, out, _ = run("diff", "--replay", data, old, new)
+    assert code == 1
+    assert out.split(f"用 {data} 重算\n\n", 1)[1].splitlines()[2:5] == [
+        "甲    12.00   11.00   优秀    优秀    创新 2 → 1",
+        "乙    9.00    8.00    优秀    良好    违规扣分 -1 → -2",
+        "丙    0.00    10.00   差      差      一票否决“重大违规”：总分计0分 → 评为差",
+    ]
+    code, out, _ = run("diff", "--lang", "en", "--replay", data, old, new)
+    assert "veto 重大违规: the total is 0 → graded 差" in out
+    code, out, _ = run("diff", "--format", "json", "--replay", data, old, new)
+    units = json.loads(out)["replay"]["units"]
+    assert [u["rows"] for u in units[:2]] == [
+        [{"name": "创新", "old_name": None, "kind": "bonus", "old": 2, "new": 1}],
+        [{"name": "违规扣分", "old_name": None, "kind": "penalty", "old": -1, "new": -2}],
+    ]
+    assert units[2]["vetoes"] == [{"name": "重大违规", "old": {"action": "zero", "grade": None},
+                                   "new": {"action": "grade", "grade": "差"}}]  # fmt: skip
+
+
+def test_a_veto_removed_is_named_for_the_units_it_held_for() -> None:
+    rows = [Row(2, "丙", {"执行率": "95%", "评价": 4, "创新数": 0, "违规数": 0, "重大违规": "是"})]
+    found = replay(pingfen.loads(OUTSIDE), pingfen.loads(OUTSIDE.replace("veto 重大违规 if 重大违规 -> zero\n", "")), rows)
+    (unit,) = found.units
+    assert (unit.rows, unit.vetoes[0].name, unit.vetoes[0].new) == ((), "重大违规", None)
+    assert unit.vetoes[0].old is not None and unit.vetoes[0].old.action == "zero"

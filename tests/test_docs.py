@@ -281,9 +281,11 @@ def test_every_code_has_a_section_and_every_section_a_code() -> None:
 # test_report.py and test_audit.py make each of them happen.
 FILE_CODES = {f"PF{n}" for n in range(509, 523)}
 FILE_CODES |= {"PF524"}  # a declared score beyond any score: tests/test_audit.py
-# PF701–PF705 are about output files; tests/test_attack_output.py makes each of them happen.
+FILE_CODES |= {"PF525", "PF526"}  # an --id given twice, a file of no records: tests/test_report_picks.py
+# PF701–PF705 are about output files; tests/test_attack_output.py makes each of them happen;
+# PF706 (an -o extension the command does not write) and PF707 (a read-only output), tests/test_output_names.py.
 # PF710 and PF711 are about printing a PDF; tests/test_report_filing.py makes each happen.
-OUTPUT_CODES = {f"PF{n}" for n in range(701, 706)} | {"PF710", "PF711"}
+OUTPUT_CODES = {f"PF{n}" for n in range(701, 708)} | {"PF710", "PF711"}
 # PF850–PF857 are the workbench's answers to requests; tests/test_serve_http.py makes each happen.
 SERVE_CODES = {f"PF{n}" for n in range(850, 861)}
 # PF800–PF805 are about the rubric compiled to SQL (`pingfen sql`); tests/test_sql.py makes each happen.
@@ -294,6 +296,7 @@ SQL_CODES |= {"PF728"}  # a CSV row far longer than its header stops the DuckDB 
 SQL_CODES |= {"PF731"}  # a file's column named as an output's, left out by the DuckDB engine: tests/test_engine_clashing_columns.py
 SQL_CODES |= {"PF733"}  # a column named as an input but for letter case: tests/test_engine_csv_header.py
 SQL_CODES |= {"PF729"}  # two header names told apart by letter case only, for the DuckDB engine: tests/test_engine_csv_header.py
+SQL_CODES |= {"PF809", "PF810"}  # names SQL reads as one, an input named `_pf_…`: tests/test_sql_names.py
 
 
 # PF006 is about a file's bytes (not UTF-8): test_api loads a GBK rule file. PF008 needs a

@@ -5,6 +5,7 @@ and pingfen.sql.Explainer words each row's reasons back into the sentences evalu
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pingfen
@@ -50,3 +51,18 @@ def test_reasons_without_the_engine_is_refused_in_words(tmp_path: Path) -> None:
         code = main(["eval", str(RULESET), str(tmp_path / "in.csv"), "-o", str(tmp_path / "out.csv"), "--reasons", "--lang", lang], out=io.StringIO(), err=err)
         assert code == 2 and "PF816" in err.getvalue() and words in err.getvalue(), err.getvalue()
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_pf816_says_what_the_python_batch_writes(tmp_path: Path) -> None:
+    """The Python batch's JSON Lines rows hold no reasons: PF816 says so, and points to the
+    reports that do. Before, it said those rows held every reason."""
+    _csv(tmp_path / "in.csv", _records(2, seed=14))
+    printed = io.StringIO()
+    main(["eval", str(RULESET), str(tmp_path / "in.csv"), "--format", "jsonl"], out=printed, err=io.StringIO())
+    rows = [json.loads(line) for line in printed.getvalue().splitlines()]
+    assert rows and all(set(row) >= {"id", "total"} and not any("reason" in key or "理由" in key for key in row) for row in rows)
+    for lang, words in (("zh", "只有分数"), ("en", "hold the scores only")):
+        err = io.StringIO()
+        main(["eval", str(RULESET), str(tmp_path / "in.csv"), "--reasons", "--lang", lang], out=io.StringIO(), err=err)
+        assert words in err.getvalue() and "pingfen report" in err.getvalue(), err.getvalue()
+        assert "every reason" not in err.getvalue() and "全部扣分理由" not in err.getvalue()

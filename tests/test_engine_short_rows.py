@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -147,3 +148,48 @@ def test_a_sheet_row_is_read_as_wide_as_its_header(tmp_path: Path, width: int) -
     said = [(g["id"], g["refusal"] or None, Decimal(g["total"]) if g["total"] else None) for g in got]
     assert said == python_rows(RUBRIC, data)
     assert code == (1 if width < 4 else 0)
+
+
+BATCH_TEXT = """rubric "报价" {
+  total 40
+}
+input 报价: amount > 0
+input 完成率: percent >= 0 and <= 100%
+let 基准价 = batch min(报价)
+let 平均完成率 = batch mean(完成率)
+let 名次 = batch rank(完成率)
+indicator 价格分 30 {
+  score = min(基准价 / 报价, 100%) * 30
+}
+indicator 完成情况 5 {
+  when 完成率 >= 平均完成率 -> 5
+  else                      -> 2
+}
+indicator 排名 5 {
+  bands 名次 {
+    <= 1   -> 5
+    (1, 3] -> 3
+    else   -> 0
+  }
+}
+"""
+
+
+@needs_duckdb
+def test_a_row_that_does_not_line_up_counts_in_no_batch_value(tmp_path: Path) -> None:
+    """Row 丙 has a cell past the header: both paths refuse it (PF520), and neither counts its
+    报价 1 in the batch min nor its 2% in the mean and rank. Before, the engine's 基准价 was 1:
+    甲's 价格分 0.3 and total 8.30, where `pingfen eval` gives 24 and 29.00."""
+    rule, data, out = tmp_path / "b.rule", tmp_path / "b.csv", tmp_path / "o.csv"
+    rule.write_text(BATCH_TEXT, encoding="utf-8")
+    data.write_text("id,报价,完成率\n甲,100,90%\n乙,80,95%\n丙,1,2%,3\n", encoding="utf-8")
+    printed = io.StringIO()
+    assert main(["eval", str(rule), str(data), "--format", "json"], printed, io.StringIO()) == 1
+    python = {r["id"]: (r["error"] is not None, r["价格分"], r["完成情况"], r["排名"], r["total"])
+              for r in json.loads(printed.getvalue(), parse_float=Decimal)}  # fmt: skip
+    assert main(["eval", "--engine", "duckdb", str(rule), str(data), "-o", str(out)], io.StringIO(), io.StringIO()) == 1
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        engine = {r["id"]: (r["refusal"] == "PF520", *(Decimal(r[k]) if r[k] else None for k in ("价格分", "完成情况", "排名", "total")))
+                  for r in csv.DictReader(f)}  # fmt: skip
+    assert python["甲"][1:] == (24, 2, 3, Decimal("29.00"))
+    assert engine == python

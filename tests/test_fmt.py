@@ -83,9 +83,11 @@ def test_docs_rule_blocks_are_formatted(where: str, block: str) -> None:
 
 
 def test_markdown_formats_rule_blocks_only() -> None:
-    text = '# Title\n\n```rule\nrubric "x" { total 1 }\n```\n\n```text\nrubric   "x"\n```\n\n```rule\nnot a rule\n```\n'
+    text = '# Title\n\n```rule\nrubric "x" { total 1 }\n```\n\n```text\nrubric   "x"\n```\n'
     assert format_markdown(text) == text.replace('rubric "x" { total 1 }', 'rubric "x" {\n  total 1\n}')
     assert format_markdown(format_markdown(text)) == format_markdown(text)
+    with pytest.raises(FormatError):  # a rule block that does not parse: exit 2, as docs/format.md says
+        format_markdown(text + "\n```rule\nnot a rule\n```\n")
 
 
 def test_syntax_errors_are_refused() -> None:

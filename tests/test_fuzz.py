@@ -287,3 +287,21 @@ def test_an_off_by_one_threshold_a_property_states_is_found_whatever_the_seed(se
     a random search met 90% exactly, or 例数 = 4, only by chance (seeds 0 and 4 said ok)."""
     report = fuzz.fuzz(pingfen.loads(OFF_BY_ONE), seed=seed, max_examples=50)
     assert {f.check for f in report.failures} == {"property 0", "property 2"}
+
+
+EMPTY_DOMAIN = 'rubric "x" { total 3 }\ninput 结余: amount > 5 and < 1\nindicator 乙 3 { deduct 1 per 结余 counting whole }\n'
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_input_that_can_take_no_value_is_said_in_the_readers_language(tmp_path: Path, lang: str) -> None:
+    """It was `pingfen: input '结余' has no value on its data steps: its domain is empty`, in
+    English whatever the language: now the checker's PF415 with its line, then why no fuzz."""
+    (tmp_path / "空.rule").write_text(EMPTY_DOMAIN, encoding="utf-8")
+    code, out, err = run("fuzz", str(tmp_path / "空.rule"), "--lang", lang)
+    assert code == 2 and out == ""
+    assert "PF415" in err and "input 结余: amount > 5 and < 1" in err  # the finding, with its source line
+    if lang == "zh":
+        assert "错误[PF415]" in err and "pingfen fuzz：输入项 `结余` 在数据步长上没有可取的值" in err
+        assert "has no value" not in err
+    else:
+        assert "error[PF415]" in err and "pingfen fuzz: input `结余` has no value on its data steps" in err

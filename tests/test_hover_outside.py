@@ -77,3 +77,25 @@ def test_a_row_of_the_tree_is_not_taken_for_one_after_it() -> None:
     assert o is not None and o.kind == "indicator"
     words = hover(a.module, a.text, o, "zh", a.let_ranges)
     assert words is not None and "位置：完成率" in words and "类别：" not in words
+
+
+def test_a_hover_is_a_few_lines_whatever_the_values_of_a_let() -> None:
+    """A `let` squared again and again has bounds of a million digits: its hover was ~1 MB
+    (every digit of both bounds). Long numbers are shown to 4 significant digits."""
+    lets = "".join(f"let a{n} = a{n - 1} * a{n - 1}\n" for n in range(1, 60))
+    text = (f'rubric "平方" {{ total 10 }}\ninput a0: number >= 2 and <= 3 "{"长" * 3000}"\n{lets}'
+            "indicator i 10 { when a59 > 5 -> 10 else -> 0 }\n")  # fmt: skip
+    a = analyse(text, "/nonexistent/x.rule")
+    assert a.module is not None and a.index is not None
+    sizes = {}
+    for name in ("a5", "a10", "a30", "a59", "a0"):
+        o = a.index.at(text.index(f"let {name} " if name != "a0" else "input a0") + len("let " if name != "a0" else "input "))
+        assert o is not None and o.text == name
+        words = hover(a.module, a.text, o, "zh", a.let_ranges)
+        assert words is not None
+        sizes[name] = len(words)
+        if name == "a5":
+            assert "取值范围：[4294967296, 1853020188851841]" in words  # short numbers exactly
+        if name == "a10":
+            assert "取值范围：[≈1.798×10^308, ≈3.734×10^488]" in words
+    assert max(sizes.values()) < 4000, sizes  # the source cut at 2000 characters, a line at 1000

@@ -5,14 +5,17 @@ then in XLSX and DOCX tables."""
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 import pingfen
+from pingfen.cli import main
 from pingfen.gradeline import GradeLine, read_grade_line
 from pingfen.importer import import_table
+from pingfen.loader import diagnose
 
 D = Decimal
 
@@ -29,6 +32,14 @@ D = Decimal
          (("A", ">", D("85.5")), ("B", None, None)), 0, "down"),
         ("等次按以下顺序取首个符合的：总分≥10为甲；总分=5为乙；其他为丙。总分四舍六入五成双保留1位小数后评定等次。",
          (("甲", ">=", D(10)), ("乙", "=", D(5)), ("丙", None, None)), 1, "half_even"),
+        # a lead-in before the grades (评价结果：, 注：, 绩效等级划分：, 总分 before a clause), split at ； or ，
+        ("评价结果：85分以上为优秀；70-85分为良好；60-70分为合格；60分以下为不合格。", (("优秀", ">=", D(85)),
+         ("良好", ">=", D(70)), ("合格", ">=", D(60)), ("不合格", None, None)), None, "half_up"),
+        ("评价结果：85分以上为优秀，70-85分为良好，60-70分为合格，60分以下为不合格。", (("优秀", ">=", D(85)),
+         ("良好", ">=", D(70)), ("合格", ">=", D(60)), ("不合格", None, None)), None, "half_up"),
+        ("注：总分85分以上为优秀；总分在60分以下为差", (("优秀", ">=", D(85)), ("差", None, None)), None, "half_up"),
+        ("注：评价等次：85分以上为优秀，其他为差。保留一位小数", (("优秀", ">=", D(85)), ("差", None, None)), 1, "half_up"),
+        ("绩效等级划分：总分≥85分为优秀；其余为合格", (("优秀", ">=", D(85)), ("合格", None, None)), None, "half_up"),
         ("得分保留两位小数", (), 2, "half_up"),  # the rounding alone
         ("90分以上为优秀；由评价组综合评定为其他等次；保留三位小数", (), 3, "half_up"),  # a grade not read: none taken
     ],
@@ -57,7 +68,7 @@ ROWS = [
 GRADES = "评价等次：9分（含）以上为优秀，8（含）-9分为良好，6（含）-8分为中，6分以下为差。总分保留一位小数。"
 
 
-def build_xlsx(path: Path, grades: str = GRADES) -> Path:
+def build_xlsx(path: Path, grades: str = GRADES, *more: str) -> Path:
     from openpyxl import Workbook
 
     book = Workbook()
@@ -75,6 +86,8 @@ def build_xlsx(path: Path, grades: str = GRADES) -> Path:
     sheet.merge_cells("B4:B5")
     sheet.append(["合计", None, None, 10, None])
     sheet.append([grades])
+    for line in more:
+        sheet.append([line])
     book.save(path)
     return path
 
@@ -127,6 +140,37 @@ def test_a_header_over_two_rows_and_the_grades_line(build: object, tmp_path: Pat
 def test_without_a_grades_line_the_usual_grades_are_written(tmp_path: Path) -> None:
     imported = import_table(build_xlsx(tmp_path / "表.xlsx", "填表说明：本表由评价单位填写"))
     assert "通用的划分" in imported.text and "round total 2 half_up" in imported.text
+    assert "# TODO:" not in imported.text and imported.recognised == len(imported.rows)
+    note = "注：1.评价结果分为优秀、良好、中、差四个等次；2.数据以决算报表为准。"  # no score: no grades stated
+    imported = import_table(build_xlsx(tmp_path / "注.xlsx", note))
+    assert "# TODO:" not in imported.text and imported.recognised == len(imported.rows)
+
+
+def test_a_rounding_line_before_the_grades_line_is_kept(tmp_path: Path) -> None:
+    """The first line read was taken whole: a rounding line alone hid the grades below it."""
+    imported = import_table(build_xlsx(tmp_path / "表.xlsx", "总分保留一位小数。", "评价结果：8.5分以上为优秀，其他为合格"))
+    assert "round total 1 half_up" in imported.text and "grade 优秀 >= 8.5" in imported.text
+    assert imported.recognised == len(imported.rows) == 2
+
+
+@pytest.mark.parametrize("line", [
+    "评价结果：9分以上为优秀；由评价组综合评定其他等次",
+    "优秀：9分以上；良好：8-9分；合格：6-8分",
+])  # fmt: skip
+def test_grades_stated_but_not_read_are_a_todo_that_counts(tmp_path: Path, line: str) -> None:
+    """The usual grades were written under a plain comment and the import said 100%, exit 0."""
+    path = build_xlsx(tmp_path / "表.xlsx", line)
+    imported = import_table(path)
+    assert imported.recognised == 2 and len(imported.rows) == 3
+    assert f"  评价等次：未能识别“{line}”，暂按通用的划分写入，已标 TODO" in imported.summary("zh")
+    assert f"  grades: “{line}” not recognised, the usual grades written, marked TODO" in imported.summary("en")
+    assert f"# TODO: 未能识别评分表的评价等次“{line}”" in imported.text
+    assert "grade 优秀 >= 9" in imported.text and "grade 差   otherwise" in imported.text
+    found = [d for d in diagnose(imported.text) if d.code == "PF119"]
+    assert any("评价等次" in str(d.args["text"]) for d in found)
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["import", str(path)], out, err) == 1
+    assert "已识别 2/3 行评分标准（67%）" in err.getvalue()
 
 
 def test_render_heading_year_goes_to_year_not_the_title(tmp_path: Path) -> None:
@@ -216,3 +260,56 @@ def test_points_shared_by_three_that_no_decimal_holds_are_split_in_cents_for_a_p
                                                                   ("生态效益", D("3.34"))]  # fmt: skip
     assert rubric.tree[0].max == 10
     assert text.count("# TODO: 原表 3 项共 10 分，不能平均分为有限位小数，暂按 3.33、3.33、3.34 分配；请核对后删去本行") == 3
+
+
+# ---------------------------------------------------------------- the draft checked
+
+
+def _rows_table(path: Path, rows: list[list[object]]) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["2022年评分表"])
+    sheet.append(["一级指标", "二级指标", "分值", "评分标准"])
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_a_checklist_with_a_closing_sentence_and_cumulative_bands_import_clean(tmp_path: Path) -> None:
+    """The reviewer's table: a `match` with max 1 of 2, and overlapping bands (PF402) at 100%, exit 0."""
+    path = _rows_table(tmp_path / "a.xlsx", [
+        ["投入", "执行率", 5, "执行率≥90%，计5分；≥80%，计4分；＜80%，不得分"],
+        ["", "信息公开", 2, "①按规定内容公开，1分；②按规定时限公开，1分。未公开的不得分"],
+        ["总分", "", 7, ""],
+    ])  # fmt: skip
+    imported = import_table(path)
+    assert imported.recognised == len(imported.rows) == 2
+    assert [d.code for d in diagnose(imported.text) if d.severity != "note"] == []
+    rubric = pingfen.loads(imported.text, tests=False)
+    result = rubric.evaluate({"执行率": D("0.85"), "按规定内容公开": True, "按规定时限公开": True}, ratios=True)
+    assert (result.score("执行率"), result.score("信息公开")) == (D(4), D(2))
+
+
+def test_a_rule_the_checks_refuse_is_a_todo_never_recognised(tmp_path: Path) -> None:
+    """Bands ≥80% then ≥90% overlap whichever way they are read: the import said 100% while
+    `check` failed PF402. The row is now a judgment under a TODO naming the error."""
+    path = _rows_table(tmp_path / "b.xlsx", [
+        ["投入", "执行率", 5, "执行率≥80%，计4分；≥90%，计5分；＜80%，不得分"],
+        ["", "制度", 5, "健全的得5分，基本健全的得2分，不健全的不得分"],
+        ["总分", "", 10, ""],
+    ])  # fmt: skip
+    imported = import_table(path)
+    assert [(r.indicator, r.kind, r.recognised, r.detail) for r in imported.rows] == [
+        ("执行率", "checked", False, "PF402"), ("制度", "labels", True, "")]  # fmt: skip
+    assert "  第 3 行 执行率：识别出的规则未通过检查（PF402），已标 TODO" in imported.summary("zh")
+    assert "  row 3 执行率: the rule read fails the checks (PF402), marked TODO" in imported.summary("en")
+    assert "# TODO: 识别出的规则未通过检查（PF402：" in imported.text
+    assert "#   bands 执行率 {" in imported.text and "indicator 执行率 5 { judgment }" in imported.text
+    assert [d.code for d in diagnose(imported.text) if d.severity == "error"] == []
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["import", str(path)], out, err) == 1
+    assert "已识别 1/2 行评分标准（50%）" in err.getvalue()

@@ -91,6 +91,23 @@ def test_bands_half_width_and_line_breaks() -> None:
     assert reading.rules[1:-1] == ("  >= 95% -> 4", "  [85%, 95%) -> 3", "  [75%, 85%) -> 2", "  < 75% -> 0")
 
 
+@pytest.mark.parametrize(
+    ("text", "bands"),
+    [
+        ("执行率≥90%，计5分；≥80%，计4分；＜80%，不得分", (">= 90% -> 5", "[80%, 90%) -> 4", "< 80% -> 0")),
+        ("执行率≥90%计5分；≥80%计4分；≥70%计2分；其他不得分",
+         (">= 90% -> 5", "[80%, 90%) -> 4", "[70%, 80%) -> 2", "else -> 0")),
+        ("执行率>90%计5分，>80%计3分，其他不得分", ("> 90% -> 5", "(80%, 90%] -> 3", "else -> 0")),
+        ("偏差率≤5%，得5分；≤10%，得3分；>10%，不得分", ("<= 5% -> 5", "(5%, 10%] -> 3", "> 10% -> 0")),
+    ],
+)  # fmt: skip
+def test_bands_written_cumulatively_are_read_as_the_ordered_bands_they_mean(text: str, bands: tuple[str, ...]) -> None:
+    """≥90% → 5; ≥80% → 4 overlapped (PF402): the second is what the first leaves, [80%, 90%)."""
+    reading = read(text)
+    assert reading.kind == "bands" and reading.notes == ()
+    assert tuple(line.strip() for line in reading.rules[1:-1]) == bands
+
+
 def test_a_range_marking_neither_end_is_read_lower_inclusive_with_a_note() -> None:
     reading = read("≥90%得5分；80%-90%得3分；低于80%不得分")
     assert reading.rules[2] == "  [80%, 90%) -> 3"
@@ -135,6 +152,36 @@ def test_checklist_each_item_one_point_and_names_from_the_first_clause() -> None
 
 def test_a_list_without_points_is_not_a_checklist() -> None:
     assert read("①资产保存完整；②资产配置合理。").kind == "todo"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "①按规定内容公开，1分；②按规定时限公开，1分。未公开的不得分",
+        "①按规定内容公开，1分；②按规定时限公开，1分；否则不得分。",
+        "①按规定内容公开；②按规定时限公开，每项得1分。均未公开的，不得分",
+    ],
+)
+def test_a_checklist_closing_with_what_an_item_not_met_gives(text: str) -> None:
+    """The closing sentence made it a `match` on labels ①按规定内容公开, ②…, 未公开: max 1 of 2."""
+    reading = read(text, "信息公开", "2")
+    assert reading.kind == "checklist"
+    assert reading.rules == ("award 1 if 按规定内容公开", "award 1 if 按规定时限公开")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "①按规定内容公开，1分；②按规定时限公开，1分。未按时报送材料的不得分",  # another condition: not the items'
+        "①按规定内容公开，1分；②按规定时限公开，1分。存在重大错误的，该项不得分",
+    ],
+)
+def test_a_checklist_closing_with_another_rule_is_left_to_a_person(text: str) -> None:
+    assert read(text, "信息公开", "2").kind == "todo"
+
+
+def test_items_marked_1_2_are_never_labels() -> None:
+    assert read("①公开的，得1分；②未公开的，不得分", "信息公开", "1").kind == "todo"
 
 
 # ---------------------------------------------------------------- labels

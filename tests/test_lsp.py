@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from lsprotocol import types as lsp
 from pygls.lsp.client import LanguageClient
 
@@ -411,5 +413,56 @@ def test_a_document_not_opened_and_not_on_disk_is_answered_not_a_traceback(tmp_p
             origin = lsp.Position(line=0, character=0)
             assert await ask(s.client.text_document_hover_async(lsp.HoverParams(doc, origin))) is None
             assert await ask(s.client.text_document_definition_async(lsp.DefinitionParams(doc, origin))) is None
+
+    run(scenario, log=tmp_path / "server.log")
+
+
+def lsp_offset(text: str, position: lsp.Position) -> int:
+    """An LSP position as an index into text whose lines end as LSP ends them: "\\r\\n", "\\r" or "\\n"."""
+    starts = [0, *(m.end() for m in re.finditer(r"\r\n|\r|\n", text))]
+    if position.line >= len(starts):
+        return len(text)
+    start = starts[position.line]
+    end = starts[position.line + 1] if position.line + 1 < len(starts) else len(text)
+    line = text[start:end].rstrip("\r\n")
+    units, i = 0, 0
+    while i < len(line) and units < position.character:
+        units += len(line[i].encode("utf-16-le")) // 2
+        i += 1
+    return start + i
+
+
+@pytest.mark.parametrize("ending", ["\r", "\r\n", "\n"])
+def test_formatting_replaces_the_whole_document_whatever_its_line_endings(tmp_path: Path, ending: str) -> None:
+    """With lines ended by a lone CR (classic Mac) the edit's end was counted in "\\n" lines:
+    (0, the whole length), so an editor applying it kept all the old text after the new."""
+    messy = 'rubric "x" {\n  total 10\n}\ninput 𠀀a: count\nindicator i 10 {   deduct 1 per 𠀀a }\n'.replace("\n", ending)
+
+    async def scenario(s: Session) -> None:
+        uri = s.open(tmp_path / "mac.rule", messy)
+        await s.diagnostics(uri, 1)
+        doc = lsp.TextDocumentIdentifier(uri)
+        options = lsp.FormattingOptions(tab_size=2, insert_spaces=True)
+        [edit] = await ask(s.client.text_document_formatting_async(lsp.DocumentFormattingParams(doc, options)))
+        assert edit.range.start == lsp.Position(0, 0)
+        assert lsp_offset(messy, edit.range.end) == len(messy)
+        assert edit.new_text == format_text(messy.replace(ending, "\n"))
+        assert messy[: lsp_offset(messy, edit.range.start)] + edit.new_text + messy[lsp_offset(messy, edit.range.end) :] == edit.new_text
+
+    run(scenario, log=tmp_path / "server.log")
+
+
+def test_a_folder_name_with_a_percent_sign_is_unescaped_once(tmp_path: Path) -> None:
+    """The document's path was unescaped twice: `file:///…/a%2541/child.rule` (a folder named
+    `a%41`) became `…/aA/child.rule`, where `extends "base.rule"` found no file (PF120)."""
+    folder = tmp_path / "a%41"
+    folder.mkdir()
+    (folder / "base.rule").write_text(BASE, encoding="utf-8")
+    child = 'extends "base.rule"\n'
+
+    async def scenario(s: Session) -> None:
+        uri = s.open(folder / "child.rule", child)
+        assert "%2541" in uri
+        assert await s.diagnostics(uri, 1) == []
 
     run(scenario, log=tmp_path / "server.log")

@@ -140,7 +140,7 @@ def test_type_check_fix_table_form_and_save(server: tuple[str, Path], page: Any,
     assert saved == page.evaluate("() => window.pingfenEditor.getValue()")  # as in the editor (indented as typed)
     assert format_text(saved) == format_text(FIXED)
     # A colleague changes the file on disk: the page's next save does not overwrite it (PF858).
-    # ("已保存" is said once the page has opened the saved file again: the change comes after.)
+    # ("已保存" is said once the save has answered: the change comes after.)
     (folder / "资金管理.rule").write_text(saved + "# 同事的修改\n", encoding="utf-8")
     page.evaluate("() => window.pingfenEditor.replaceRange('# 我的修改\\n', {line: 0, ch: 0})")
     page.click("#save")
@@ -232,3 +232,69 @@ def test_upload_a_batch_and_download_results(server: tuple[str, Path], page: Any
         page.click("#template-xlsx")
     assert info.value.suggested_filename == "填报模板.xlsx"
     assert list(folder.iterdir()) != [] and not (folder / "评分结果.csv").exists()  # nothing written into the folder
+
+
+@needs_browser
+def test_what_is_typed_while_a_save_is_on_its_way_is_kept(server: tuple[str, Path], page: Any) -> None:
+    """The page opened the file again when the save answered: what was typed in between
+    vanished, the status said 已保存, and the undo history was gone."""
+    url, folder = server
+    (folder / "资金管理.rule").write_text(FIXED, encoding="utf-8")
+    page.goto(url)
+    page.wait_for_selector("#check-status.ok")
+    page.evaluate("() => { const cm = window.pingfenEditor; cm.setCursor(cm.lineCount(), 0); cm.replaceSelection('# 第一处修改\\n'); }")
+    page.click("#save")
+    expect(page.locator("#save-status")).to_have_text("已保存")
+    assert page.evaluate("() => window.pingfenEditor.historySize().undo") > 0  # undo still undoes the edit
+    assert (folder / "资金管理.rule").read_text(encoding="utf-8").endswith("# 第一处修改\n")
+
+    # Saved, and typed into in the same instant: the save's answer comes after the typing.
+    page.evaluate("""() => { document.getElementById('save').click();
+        const cm = window.pingfenEditor; cm.changeGeneration(true);  // an undo step of its own
+        cm.setCursor(cm.lineCount(), 0); cm.replaceSelection('# 第二处修改\\n'); }""")
+    expect(page.locator("#save-status")).to_have_text("已保存；保存后的修改未保存")
+    text = page.evaluate("() => window.pingfenEditor.getValue()")
+    assert text.endswith("# 第一处修改\n# 第二处修改\n")
+    on_disk = (folder / "资金管理.rule").read_text(encoding="utf-8")
+    assert on_disk == FIXED + "# 第一处修改\n"  # the first save was of the text before the typing
+    page.evaluate("() => window.pingfenEditor.undo()")  # the history is whole: the second edit undone, the first kept
+    assert page.evaluate("() => window.pingfenEditor.getValue()") == on_disk
+    expect(page.locator("#save-status")).to_have_text("")  # the editor holds what is on disk again
+    page.evaluate("() => window.pingfenEditor.redo()")
+    expect(page.locator("#save-status")).to_have_text("未保存")
+    page.click("#save")  # saved over the version the first save made: no PF858
+    expect(page.locator("#save-status")).to_have_text("已保存")
+    assert (folder / "资金管理.rule").read_text(encoding="utf-8") == text
+
+
+@needs_browser
+def test_the_underline_is_under_the_name_after_characters_outside_the_bmp(server: tuple[str, Path], page: Any) -> None:
+    """pingfen counts columns in characters, the editor in UTF-16 units: after 𠀀 (two units)
+    the underline stood one place to the left of the name at fault, for each 𠀀 before it."""
+    url, folder = server
+    (folder / "生僻字.rule").write_text(
+        'rubric "𠀀" { total 10 }\ninput 𠀀数: count "x"\n'
+        "indicator 甲 10 { when 𠀀数 > 1 and 𠀀数 > 2 and 未知 > 1 -> 10 else -> 0 }\n", encoding="utf-8")  # fmt: skip
+    page.goto(url)
+    page.wait_for_selector('#diagnostics pre[data-code="PF102"]')
+    assert page.inner_text(".CodeMirror .pf-error") == "未知"
+    assert "`未知`" in page.inner_text('#diagnostics pre[data-code="PF102"]')
+
+
+@needs_browser
+def test_a_percent_typed_with_a_full_width_sign_is_scored(server: tuple[str, Path], page: Any) -> None:
+    """The form added "%" to what did not end in "%": 95％ (as a Chinese input method types it)
+    was sent as 95％%, which is no percent (PF502)."""
+    url, folder = server
+    rubric = ('rubric "百分比" { total 10 }\ninput 执行率: percent >= 0 and <= 100% "预算执行率"\n'
+              "indicator 预算执行 10 {\n  when 执行率 >= 90% -> 10\n  when 执行率 >= 1% -> 6\n  else -> 0\n}\n")  # fmt: skip
+    (folder / "百分比.rule").write_text(rubric, encoding="utf-8")
+    page.goto(url)
+    page.wait_for_selector("#check-status.ok")
+    page.click('#tabs button[data-tab="form"]')
+    for typed in ("95％", "95", "95%", "50％"):
+        page.fill('#form input[name="执行率"]', typed)
+        number = typed.rstrip("%％")
+        expected = pingfen.loads(rubric).evaluate({"执行率": f"{number}%"})
+        expect(page.locator("#score-total")).to_have_text(f"{expected.total} / 10")
+        assert page.locator("#score-problems li").count() == 0

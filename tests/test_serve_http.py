@@ -26,7 +26,7 @@ with warnings.catch_warnings():  # Starlette 1.x would have httpx2 under its Tes
 
 import pingfen  # noqa: E402
 from pingfen.batch import score_file  # noqa: E402
-from pingfen.errors import DataError  # noqa: E402
+from pingfen.errors import DataError, Problem  # noqa: E402
 from pingfen.serve import app as serve_app  # noqa: E402
 from pingfen.serve import is_loopback  # noqa: E402
 from pingfen.serve.app import make_app  # noqa: E402
@@ -170,6 +170,24 @@ def test_hidden_files_are_not_listed(client: TestClient, folder: Path) -> None:
     assert ".hidden.rule" not in client.get("/api/files").json()["rules"]
 
 
+def test_hidden_files_are_neither_read_nor_written(client: TestClient, folder: Path) -> None:
+    """Not listed, but opened and written when named: `.hidden.rule`, `.git/hooks.rule`."""
+    (folder / ".hidden.rule").write_text(RULE, encoding="utf-8")
+    (folder / ".git").mkdir()
+    (folder / "sub").mkdir()
+    (folder / "明.rule").symlink_to(folder / ".hidden.rule")  # nor through a link that is not hidden
+    for name in (".hidden.rule", ".git/hooks.rule", "sub/.x.rule", "明.rule", "./.hidden.rule"):
+        response = client.get("/api/file", params={"path": name})
+        assert response.status_code == 403 and response.json()["code"] == "PF850", name
+        response = client.put("/api/file", params={"path": name, "version": ""}, content=b"# x\n")
+        assert response.status_code == 403 and response.json()["code"] == "PF850", name
+        response = client.post("/api/check", json={"text": RULE, "name": name})
+        assert response.status_code == 403, name
+    assert not (folder / ".git" / "hooks.rule").exists() and not (folder / "sub" / ".x.rule").exists()
+    assert (folder / ".hidden.rule").read_text(encoding="utf-8") == RULE
+    assert "明.rule" not in client.get("/api/files").json()["rules"]
+
+
 def test_a_missing_file_is_404(client: TestClient) -> None:
     response = client.get("/api/file", params={"path": "没有.rule", "lang": "en"})
     assert response.status_code == 404
@@ -235,9 +253,36 @@ def test_bodies_over_the_limit_are_refused(client: TestClient, folder: Path, mon
     response = client.post("/api/batch", json={"text": RULE, "file_name": "d.csv", "data": big})
     assert response.status_code == 413
     assert response.json()["code"] == "PF852"
+    assert response.json()["message"] == "上传的文件超过上限 100 字节（405 字节）"  # the file, decoded
     huge = b"x" * (4 * serve_app.MAX_CHARS + 10)
-    response = client.put("/api/file", params={"path": "部门.rule"}, content=huge)
+    response = client.put("/api/file", params={"path": "部门.rule", "lang": "en"}, content=huge)
     assert response.status_code == 413
+    assert response.json()["message"] == f"the text to save is larger than the limit of {4 * serve_app.MAX_CHARS} bytes ({len(huge)} bytes)"
+    assert (folder / "部门.rule").read_text(encoding="utf-8") == RULE
+
+
+def test_a_body_sent_without_its_length_is_refused_without_a_size_guessed(folder: Path) -> None:
+    """Sent in pieces with no Content-Length, a body is refused as soon as it passes the limit:
+    the message gave the bytes read so far as the body's size (and called a save an upload)."""
+    import asyncio
+
+    app = make_app(folder, TOKEN)
+    pieces = [b"x" * 100_000] * 30  # 3,000,000 bytes
+    answer: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": pieces.pop(0) if pieces else b"", "more_body": bool(pieces)}
+
+    async def send(message: dict[str, object]) -> None:
+        answer.append(message)
+
+    scope = {"type": "http", "method": "PUT", "path": "/api/file", "raw_path": b"/api/file", "root_path": "",
+             "query_string": "path=部门.rule&lang=zh".encode(), "headers": [(b"x-pingfen-token", TOKEN.encode())],
+             "scheme": "http", "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 1), "http_version": "1.1"}  # fmt: skip
+    asyncio.run(app(scope, receive, send))  # type: ignore[arg-type]
+    assert answer[0]["status"] == 413
+    body = b"".join(m.get("body", b"") for m in answer if m["type"] == "http.response.body")  # type: ignore[misc]
+    assert body.decode() == f'{{"code":"PF852","message":"要保存的文本超过上限 {4 * serve_app.MAX_CHARS} 字节"}}'
     assert (folder / "部门.rule").read_text(encoding="utf-8") == RULE
 
 
@@ -307,6 +352,39 @@ def test_scoring_a_broken_rubric_is_refused_with_a_code(client: TestClient) -> N
     assert response.json()["code"] == "PF856"
 
 
+def test_fuzz_of_an_input_that_can_take_no_value_is_a_worded_answer(client: TestClient) -> None:
+    """It was a 500, `internal error (ValueError)`: no record can be drawn for the input."""
+    text = 'rubric "x" { total 3 }\ninput 结余: amount > 5 and < 1\nindicator 乙 3 { deduct 1 per 结余 counting whole }\n'
+    for lang, words in (("zh", "输入项 `结余` 在数据步长上没有可取的值"), ("en", "input `结余` has no value on its data steps")):
+        response = client.post(f"/api/fuzz?lang={lang}", json={"text": text, "name": "空.rule", "lang": lang})
+        assert response.status_code == 422 and response.json()["code"] == "PF415"
+        message = response.json()["message"]
+        assert message.startswith(words)
+        assert "--> 空.rule:2:7" in message and "input 结余: amount > 5 and < 1" in message  # the finding, as check shows it
+
+
+def test_a_finding_in_a_base_file_is_shown_in_that_file(client: TestClient, folder: Path) -> None:
+    """It was shown as if in the open file, under the server's absolute path, with an empty
+    line: `--> /tmp/…/served/child.rule:4:32`. `pingfen check` shows `--> base.rule:4:32`."""
+    (folder / "sub").mkdir()
+    (folder / "base.rule").write_text('rubric "基础" { total 10 }\ninput 数: count\n\n'
+                                      "indicator 指标 10 { deduct 1 per 错名 }\n", encoding="utf-8")  # fmt: skip
+    child = 'extends "../base.rule"\n\n# 子文件\n'
+    data = client.post("/api/check", json={"text": child, "name": "sub/child.rule"}).json()
+    found = {d["code"]: d for d in data["diagnostics"]}
+    expected = {d.code: d for d in pingfen.diagnose(child, str(folder / "sub" / "child.rule"))}
+    assert set(found) == set(expected) == {"PF102", "PF104"}
+    wrong = found["PF102"]
+    assert (wrong["line"], wrong["column"], wrong["in_file"], wrong["file"]) == (4, 32, False, "base.rule")
+    assert "--> base.rule:4:32" in wrong["text"]
+    assert "4 | indicator 指标 10 { deduct 1 per 错名 }" in wrong["text"] and "^^^^" in wrong["text"]
+    assert str(folder) not in str(data)  # no path of the server's
+    # A finding in the open file is named as the folder names it, too.
+    data = client.post("/api/check", json={"text": BROKEN, "name": "sub/child.rule"}).json()
+    assert "--> sub/child.rule:" in data["diagnostics"][0]["text"] and str(folder) not in str(data)
+    assert data["diagnostics"][0]["file"] == "sub/child.rule" and data["diagnostics"][0]["in_file"]
+
+
 def test_format_is_pingfen_fmt(client: TestClient) -> None:
     messy = RULE.replace("total 10", "total     10")
     data = client.post("/api/format", json={"text": messy}).json()
@@ -352,11 +430,69 @@ def test_batch_scores_flags_bad_rows_and_offers_downloads(client: TestClient, tm
     assert download.headers["content-disposition"].startswith("attachment;")
 
 
+def test_the_reports_come_from_the_rubric_the_batch_used(client: TestClient, folder: Path) -> None:
+    """The reports were made when their link was first followed, from the text loaded again:
+    a base file edited in between gave a 500 (Denied uncaught), or reports of another rubric
+    than the results table's."""
+    (folder / "base.rule").write_text(RULE, encoding="utf-8")
+    child = 'extends "base.rule"\n'
+    data = post(client, "/api/batch", text=child, name="child.rule", file_name="data.csv", path="data.csv")
+    links = data["downloads"]
+    results = client.get(links["评分结果.csv"]).content.decode("utf-8-sig")
+    for edit in ("这不是评分表\n", RULE.replace("deduct 2 per", "deduct 3 per"), 'extends "../secret.rule"\n'):
+        (folder / "base.rule").write_text(edit, encoding="utf-8")
+        response = client.get(links["评价报告.zip"])
+        assert response.status_code == 200, response.text
+        summary = zipfile.ZipFile(io.BytesIO(response.content)).read("汇总.xlsx")
+        sheet = openpyxl.load_workbook(io.BytesIO(summary)).active
+        assert sheet is not None
+        cells = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, (int, float))]
+        total = pingfen.loads(RULE).evaluate({"错误数": 1, "已公开": True, "等级": "甲"}).total  # the base as it was
+        assert total in cells and f",{total}," in results
+
+
+def test_a_download_that_cannot_be_made_is_an_answer(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    links = post(client, "/api/batch", file_name="data.csv", path="data.csv")["downloads"]
+
+    def fails(*args: object) -> tuple[bytes, str]:
+        raise DataError([Problem("PF501", "错误数", {"input": "错误数"})], "A")
+
+    monkeypatch.setattr(serve_app.work, "reports", fails)
+    response = client.get(links["评价报告.zip"])
+    assert response.status_code == 422 and "缺少输入项 `错误数`" in response.json()["message"]
+
+    def full(*args: object) -> tuple[bytes, str]:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(serve_app.work, "reports", full)
+    response = client.get(links["评价报告.zip"] + "?lang=en")
+    assert response.status_code == 503 and response.json()["message"].startswith("the download could not be made")
+
+
 def test_batch_from_a_data_file_of_the_folder(client: TestClient) -> None:
     data = post(client, "/api/batch", file_name="data.csv", path="data.csv")
     assert [r["total"] for r in data["rows"]] == [str(pingfen.loads(RULE).evaluate({"错误数": 1, "已公开": True, "等级": "甲"}).total)]
     response = client.post("/api/batch", json={"text": RULE, "file_name": "x.csv", "path": "../secret.rule"})
     assert response.status_code == 403
+
+
+def test_batch_reads_only_batch_files_of_the_folder(client: TestClient, folder: Path) -> None:
+    """The suffix checked was the upload name's (`x.csv`), not the file's: `.env`, a .rule, a
+    .txt were read as CSV and their lines echoed in the rows' errors (PF502)."""
+    (folder / "notes.txt").write_text("id,错误数\nsk-live-123456,很多\n", encoding="utf-8")
+    (folder / "部门.json").write_text('{"id": "sk-live-123456"}', encoding="utf-8")
+    for path in ("notes.txt", "部门.rule", "部门.json", "notes.txt/"):
+        response = client.post("/api/batch", json={"text": RULE, "file_name": "x.csv", "path": path})
+        assert response.status_code == 400 and response.json()["code"] == "PF857", path
+        assert "sk-live" not in response.text and "total 10" not in response.text
+    (folder / ".env").write_text("id,错误数\nsk-live-123456,很多\n", encoding="utf-8")
+    for path in (".env", ".env.csv"):
+        (folder / ".env.csv").write_text("id,错误数\nsk-live-123456,很多\n", encoding="utf-8")
+        response = client.post("/api/batch", json={"text": RULE, "file_name": "x.csv", "path": path})
+        assert response.status_code in (400, 403) and "sk-live" not in response.text, path
+    # A batch file is read as what it is, whatever the upload name says.
+    data = post(client, "/api/batch", file_name="x.xlsx", path="data.csv")
+    assert data["rows"][0]["id"] == "A" and not data["rows"][0]["error"]
 
 
 def test_batch_refuses_other_files(client: TestClient) -> None:
@@ -373,6 +509,16 @@ def test_an_unreadable_batch_file_is_an_answer_not_a_crash(client: TestClient) -
     assert response.json()["code"].startswith("PF5")
     said = response.json()["message"]  # the file the user chose, not the private copy, and no "错误[…]:" again
     assert "`各单位.xlsx`" in said and "pingfen-upload" not in said and not said.startswith("错误")
+
+
+def test_a_batch_in_an_unread_encoding_is_told_what_the_page_can_do(client: TestClient) -> None:
+    """The message said `请用 --encoding 指定正确的编码`: the workbench has no such option."""
+    upload = base64.b64encode("id,錯誤數\nA01,1\n".encode("big5")).decode()
+    for lang, words in (("zh", "请另存为“CSV UTF-8”后再上传"), ("en", "save it as CSV UTF-8 and upload it again")):
+        response = client.post("/api/batch", json={"text": RULE, "file_name": "各单位.csv", "data": upload, "lang": lang})
+        assert response.status_code == 422 and response.json()["code"] == "PF521"
+        said = response.json()["message"]
+        assert said.endswith(words) and "`各单位.csv`" in said and "Big5" in said and "--encoding" not in said
 
 
 def test_templates(client: TestClient) -> None:
@@ -595,3 +741,70 @@ def test_a_body_that_is_not_the_expected_object_is_refused_not_read_as_empty(cli
     for path in ("/api/check", "/api/format", "/api/score"):
         response = client.post(path, content=body, headers={"Content-Type": "application/json"})
         assert response.status_code == 400 and response.json()["code"] == "PF860", path
+
+
+# ---------------------------------------------------------------- extends checked where the loader opens it
+
+HALF_TYPED = '\nexample "x" { 1 2 3 }\n'  # an example half typed: the whole text does not parse
+
+
+@pytest.mark.parametrize("base", ["../secret.rule", "/etc/passwd", ".hidden.rule", ".git/x.rule"])
+def test_an_example_that_does_not_parse_does_not_let_an_extends_out(client: TestClient, folder: Path, base: str) -> None:
+    """The check parsed the whole text, found no `extends` in text that does not parse, and let
+    it through; the loader, which reads a rubric with its examples blanked, then read the file
+    outside the folder and answered with its table and its inputs."""
+    (folder.parent / "secret.rule").write_text('rubric "机密内容" { total 1 }\ninput 机密输入: count\n'
+                                               'indicator 外部 1 { deduct 1 per 机密输入 }\n', encoding="utf-8")  # fmt: skip
+    (folder / ".hidden.rule").write_text('rubric "机密内容" { total 1 }\n', encoding="utf-8")
+    (folder / ".git").mkdir()
+    (folder / ".git" / "x.rule").write_text('rubric "机密内容" { total 1 }\n', encoding="utf-8")
+    for path in ("/api/check", "/api/score", "/api/examples", "/api/template", "/api/fuzz", "/api/batch"):
+        body = {"text": f'extends "{base}"{HALF_TYPED}', "name": "今年.rule", "file_name": "data.csv", "path": "data.csv"}
+        response = client.post(path, json=body)
+        # The examples and fuzz read the whole text, which does not parse (PF856): nothing extended is read.
+        expected = ("PF856", 409) if path in ("/api/examples", "/api/fuzz") else ("PF850", 403)
+        assert (response.json()["code"], response.status_code) == expected, (path, response.text)
+        assert "机密" not in response.text and "root" not in response.text
+
+
+def test_a_base_in_the_folder_with_an_example_that_does_not_parse_may_not_lead_out(client: TestClient, folder: Path) -> None:
+    """The same, one file further: the base in the folder hid the file it extends, whose
+    content the loader's PF120/PF001 diagnostics then quoted."""
+    (folder.parent / "passwords.txt").write_text("db_password = hunter2\n", encoding="utf-8")
+    (folder / "base.rule").write_text(f'extends "../passwords.txt"{HALF_TYPED}', encoding="utf-8")
+    for path in ("/api/check", "/api/score", "/api/examples", "/api/fuzz"):
+        response = client.post(path, json={"text": 'extends "base.rule"\n', "name": "今年.rule"})
+        assert response.status_code == 403 and response.json()["code"] == "PF850", path
+        assert "hunter2" not in response.text and "db_password" not in response.text
+
+
+def test_the_loader_asks_the_resolver_before_it_opens_each_base(tmp_path: Path) -> None:
+    """Library level: every base of a chain goes through the resolver, as written and beside
+    the file that extends it, before anything of it is read; what it raises stops the load."""
+    (tmp_path / "a.rule").write_text('extends "sub/b.rule"\nexample "x" { 1 2 3 }\n', encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.rule").write_text(f'extends "../c.rule"{HALF_TYPED}', encoding="utf-8")
+    (tmp_path / "c.rule").write_text(RULE, encoding="utf-8")
+    asked: list[tuple[Path, str]] = []
+
+    def resolver(where: Path, written: str) -> Path:
+        asked.append((where, written))
+        return where
+
+    child = 'extends "a.rule"\n'
+    assert pingfen.loads(child, str(tmp_path / "今年.rule"), tests=False, resolver=resolver).max == 10
+    assert asked == [(tmp_path / "a.rule", "a.rule"), (tmp_path / "sub" / "b.rule", "sub/b.rule"),
+                     (tmp_path / "sub" / "../c.rule", "../c.rule")]  # fmt: skip
+
+    class Refused(Exception):
+        pass
+
+    def refuse(where: Path, written: str) -> Path:
+        if written == "../c.rule":
+            raise Refused(written)
+        return where
+
+    for load in (lambda: pingfen.diagnose(child, str(tmp_path / "今年.rule"), resolver=refuse),
+                 lambda: pingfen.loads(child, str(tmp_path / "今年.rule"), resolver=refuse)):  # fmt: skip
+        with pytest.raises(Refused):
+            load()

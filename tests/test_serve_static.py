@@ -75,3 +75,12 @@ def test_the_package_ships_its_page() -> None:
     for name in ("index.html", "workbench.js", "workbench.css", "rule-mode.js", "codemirror/codemirror.js",
                  "codemirror/codemirror.css", "codemirror/simple.js", "codemirror/LICENSE"):  # fmt: skip
         assert (shipped / name).is_file(), name
+
+
+def test_the_rule_mode_highlights_every_number_the_grammar_reads() -> None:
+    mode = (STATIC / "rule-mode.js").read_text(encoding="utf-8")
+    found = re.search(r'\{ regex: /(.+?)/, token: "number" \}', mode)
+    assert found
+    number = re.compile(found.group(1), re.ASCII)  # JavaScript's \d is ASCII digits only
+    for text in ("12", "0.5", "95%", "０．５", "９５％", "9.5％", "１２"):
+        assert number.fullmatch(text), text

@@ -5,8 +5,11 @@ inputs it reported, `audit` finds, each with its numbers:
 
 - declared scores above their max or below zero;
 - groups, and the total, that are not the sum of their declared parts (a part not
-  declared itself counts as the sum of its own parts, when those are all declared);
-- a grade that is not the one the rubric's grade bands give the declared total;
+  declared itself counts as the sum of its own parts, when those are all declared; a bonus,
+  penalty or adjust row neither declared nor scored counts anywhere in its range, and the
+  total must lie in the range that leaves);
+- a grade that is not the one the rubric's grade bands give the declared total (where a
+  veto's or a grade's condition reads inputs not given, one above the best it may be);
 - indicators whose inputs are ALL given and whose declared score differs from the
   rule's (`Rubric.score_node`, the same rules and reasons a full evaluation gives), with the rule's reasons.
 
@@ -117,35 +120,56 @@ def audit(
     lines = [(kind, row, visit(row) if row.name in scores else _scored(rubric, row, values, lang, department))
              for kind, row in rubric.outside]  # fmt: skip
     implied = None
-    if all(v is not None for _, v in tops) and all(v is not None for _, _, v in lines):
+    between: tuple[Decimal, Decimal] | None = None  # the totals possible, when an outside row is not known
+    undeclared: tuple[tuple[str, Decimal, Decimal], ...] = ()
+    if all(v is not None for _, v in tops):
         raw = _added(rubric, rubric.tree, tops, not_applying, modes, rubric.max)
-        if lines:  # 加分项 and 扣分项: a total that leaves one out is a finding, with the row among its parts
-            counted = tuple(v - row.max if kind == "penalty" else v for kind, row, v in lines if v is not None)
-            raw = settle(raw, counted, rubric.cap)
-            tops += [(row.name, v) for (_, row, _), v in zip(lines, counted, strict=True)]  # a penalty as −points
-        implied = rubric.round_total(raw)
+        if all(v is not None for _, _, v in lines):
+            if lines:  # 加分项 and 扣分项: a total that leaves one out is a finding, with the row among its parts
+                counted = tuple(v - row.max if kind == "penalty" else v for kind, row, v in lines if v is not None)
+                raw = settle(raw, counted, rubric.cap)
+                tops += [(row.name, v) for (_, row, _), v in zip(lines, counted, strict=True)]  # a penalty as −points
+            implied = rubric.round_total(raw)
+        else:  # a row neither declared nor scored from the inputs counts anywhere in its range: the total too
+            ends = [_counts(kind, row, v, lows) for kind, row, v in lines]
+            low = rubric.round_total(settle(raw, tuple(lo for lo, _ in ends), rubric.cap))
+            high = rubric.round_total(settle(raw, tuple(hi for _, hi in ends), rubric.cap))
+            between = (low, high)
+            tops += [(row.name, lo) for (_, row, v), (lo, _) in zip(lines, ends, strict=True) if v is not None]
+            undeclared = tuple((row.name, lo, hi) for (_, row, v), (lo, hi) in zip(lines, ends, strict=True) if v is None)
     header = rubric.module.header
     assert header is not None
-    vetoes, fired = rubric.module.vetoes, _holds(rubric, tuple(v.condition for v in rubric.module.vetoes), values)
-    zero = bool(fired) and any(f and v.action == "zero" for v, f in zip(vetoes, fired or (), strict=True))
-    if implied is not None and zero:
-        implied = rubric.round_total(Decimal(0))  # 一票否决: a total that ignores it is a finding
+    vetoes = rubric.module.vetoes
+    fired = _each_holds(rubric, tuple(v.condition for v in vetoes), values)  # None where an input is not given
+    zero = any(f is True and v.action == "zero" for v, f in zip(vetoes, fired, strict=True))
+    nothing = rubric.round_total(Decimal(0))
+    may_be_zero = not zero and any(f is None and v.action == "zero" for v, f in zip(vetoes, fired, strict=True))
+    if zero and (implied is not None or between is not None):  # 一票否决: a total that ignores it is a finding
+        implied, between = nothing, None
     if total is not None:
         bonus = sum((row.max for kind, row in rubric.outside if kind != "penalty"), Decimal(0))  # and adjust rows' most
         findings.extend(_range(TOTAL, total, rubric.cap if rubric.cap is not None else rubric.max + bonus))
-        if implied is not None and implied != total:
+        vetoed = may_be_zero and total == nothing  # a zero veto whose inputs are not given may have fired
+        if implied is not None and implied != total and not vetoed:
             findings.append(Finding("total", TOTAL, total, implied, tuple((n, v) for n, v in tops if v is not None)))
-    graded = rubric.round_total(Decimal(0)) if zero else total if total is not None else implied
-    decided = bool(vetoes) or any(g.condition for g in header.grades)  # the grade reads inputs too
-    holds = _holds(rubric, tuple(g.condition or ast.Bool(True) for g in header.grades), values) if decided else ()
-    if grade is not None and graded is not None and (not decided or (holds is not None and fired is not None)):
-        expected = rubric.grade_for(graded)
-        if decided and holds is not None and fired is not None:
-            below = tuple(v.grade.text if f and v.action == "below" and v.grade else None for v, f in zip(vetoes, fired, strict=True))
-            forced = tuple(v.grade.text if f and v.action == "grade" and v.grade else None for v, f in zip(vetoes, fired, strict=True))
-            expected = graded_by(graded, rubric.grades, holds, below, forced)
-        if expected != grade:
-            findings.append(Finding("grade", GRADE, grade, expected, total=graded))
+        if between is not None and not between[0] <= total <= between[1] and not vetoed:
+            findings.append(Finding("total_range", TOTAL, total, between[0], tuple((n, v) for n, v in tops if v is not None),
+                                    high=between[1], undeclared=undeclared))  # fmt: skip
+    graded = nothing if zero else total if total is not None else implied
+    conditions = tuple(g.condition or ast.Bool(True) for g in header.grades)
+    holds = _each_holds(rubric, conditions, values)
+    if grade is not None and graded is not None:
+        if None not in holds and None not in fired:  # every condition known: the grade is exact
+            sure = tuple(bool(f) for f in fired)
+            below = tuple(v.grade.text if f and v.action == "below" and v.grade else None for v, f in zip(vetoes, sure, strict=True))
+            forced = tuple(v.grade.text if f and v.action == "grade" and v.grade else None for v, f in zip(vetoes, sure, strict=True))
+            expected = graded_by(graded, rubric.grades, tuple(bool(h) for h in holds), below, forced)
+            if expected != grade:
+                findings.append(Finding("grade", GRADE, grade, expected, total=graded))
+        else:  # a veto or a grade's condition not known can only lower the grade: not above the best it may be
+            allowed, best = _possible_grades(rubric, graded, holds, fired, nothing if may_be_zero else None)
+            if grade not in allowed:
+                findings.append(Finding("grade_above", GRADE, grade, best, total=graded))
     return Audit(rubric.name, department, tuple(findings), tuple(agreed), tuple(unchecked))
 
 
@@ -201,13 +225,58 @@ def _added(
     return CONTEXT.divide(CONTEXT.multiply(added, top), applicable)
 
 
-def _holds(rubric: Rubric, conditions: tuple[ast.Expr, ...], values: Mapping[str, object]) -> tuple[bool, ...] | None:
-    """Whether each condition (a veto's, a grade's) holds on the inputs given; None when one reads an input not given."""
+def _each_holds(
+    rubric: Rubric, conditions: tuple[ast.Expr, ...], values: Mapping[str, object]
+) -> tuple[bool | None, ...]:  # fmt: skip
+    """Whether each condition (a veto's, a grade's) holds on the inputs given; None for one that
+    reads an input not given."""
     walker = rubric.walker()
-    try:
-        return tuple(bool(walker.expression(c, values)) for c in conditions)
-    except (KeyError, DataError):
-        return None
+    out: list[bool | None] = []
+    for condition in conditions:
+        try:
+            out.append(bool(walker.expression(condition, values)))
+        except (KeyError, DataError):
+            out.append(None)
+    return tuple(out)
+
+
+def _possible_grades(
+    rubric: Rubric, total: Decimal, holds: tuple[bool | None, ...], fired: tuple[bool | None, ...],
+    zero: Decimal | None,
+) -> tuple[set[str | None], str | None]:  # fmt: skip
+    """The grades a record may get when some vetoes' or grades' conditions are not known, and
+    the best of them: a veto that forces a grade and may have fired gives that grade; else a
+    grade no higher than the one the bands give when every unknown condition holds and no
+    unknown veto fired (a `below` veto and a failed condition only lower it; so does a zero
+    veto that may have fired, whose total `zero` is tried too)."""
+    vetoes = rubric.module.vetoes
+    forced: list[str] = []
+    for veto, f in zip(vetoes, fired, strict=True):
+        if veto.action == "grade" and veto.grade is not None and f is not False:
+            forced.append(veto.grade.text)
+            if f:  # the first forced grade known to hold is the grade, but for an earlier one maybe fired
+                return set(forced), forced[0]
+    below = tuple(v.grade.text if f and v.action == "below" and v.grade else None for v, f in zip(vetoes, fired, strict=True))
+    hoped = tuple(h is not False for h in holds)
+    names = [name for name, _, _ in rubric.grades]
+    reached = [graded_by(t, rubric.grades, hoped, below, ()) for t in (total, zero) if t is not None]
+    indexes = [names.index(g) for g in reached if g is not None]
+    if not indexes:
+        return {*forced, None}, forced[0] if forced else None
+    best = min(indexes)
+    return {*forced, *names[best:]}, names[best]
+
+
+def _counts(kind: str, row: NodeSpec, value: Decimal | None, lows: Mapping[str, Decimal]) -> tuple[Decimal, Decimal]:
+    """What an outside row counts for in the total, as (least, most): its score when known (a
+    penalty's as the points it takes), else its range: a bonus 0 … max, a penalty −max … 0, an
+    adjust row its lower end … max."""
+    if value is not None:
+        counted = value - row.max if kind == "penalty" else value
+        return counted, counted
+    if kind == "penalty":
+        return -row.max, Decimal(0)
+    return lows.get(row.name, Decimal(0)), row.max
 
 
 def _scored(rubric: Rubric, row: NodeSpec, values: Mapping[str, object], lang: Lang, department: str | None) -> Decimal | None:

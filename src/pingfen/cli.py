@@ -253,7 +253,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             return _unwritten(error, language)
     from typing import TextIO, cast
 
-    from pingfen.errors import DataError, InternalError, OutputError, PingfenError, RubricError, UsageError
+    from pingfen.errors import DataError, EmptyDomain, InternalError, OutputError, PingfenError, RubricError, UsageError
     from pingfen.terminal import Printable
 
     # Messages and tables show control characters from data escaped (`\x1b`); output that
@@ -307,6 +307,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return CANNOT
     except InternalError as error:  # a bug pingfen caught in itself: reported as any other bug
         return _internal(error, err)
+    except EmptyDomain as error:  # records drawn for an input that can take no value
+        print(f"pingfen {args.command}{'：' if lang == 'zh' else ': '}{error.message(lang)}", file=err)
+        return CANNOT
     except PingfenError as error:  # pragma: no cover - every PingfenError is one of the above
         print(f"pingfen: {error}", file=err)
         return CANNOT
@@ -432,11 +435,22 @@ def _table(result: Result, lang: Lang) -> str:
 
 
 def _format(explicit: str | None, output: str | None, suffixes: dict[str, str], default: str) -> str:
+    """--format, else the format -o's extension names, else `default` (no -o, or a name with no
+    extension). An extension the command does not write is PF706, never another format under
+    that name (`-o 填报.xls` wrote YAML)."""
     if explicit is not None:
         return explicit
-    if output is not None:
-        return suffixes.get(os.path.splitext(output)[1].lower(), default)
-    return default
+    suffix = os.path.splitext(output)[1].lower() if output is not None else ""
+    if not suffix:
+        return default
+    if suffix not in suffixes:
+        from pingfen.errors import OutputError
+
+        assert output is not None
+        known = sorted(suffixes)
+        hint = "xls_suffix" if suffix == ".xls" and ".xlsx" in suffixes else "output_suffix"
+        raise OutputError("PF706", output, {"suffix": suffix, "formats": ", ".join(known), "formats_zh": "、".join(known)}, hint)
+    return suffixes[suffix]
 
 
 def _needs_file(fmt: str, output: str | None) -> None:
@@ -574,7 +588,7 @@ def _filing(args: argparse.Namespace) -> Filing:
     import re
 
     from pingfen.errors import UsageError
-    from pingfen.report.filing import Filing, parse_date
+    from pingfen.report.filing import _DATE, Filing, parse_date
 
     year = None
     if args.year is not None:
@@ -586,6 +600,13 @@ def _filing(args: argparse.Namespace) -> Filing:
     date = datetime.date.today()
     if args.date is not None:
         parsed = parse_date(args.date)
+        if parsed is None and (day := _DATE.fullmatch(args.date)) is not None:  # written well: no such day
+            year_, month, dom = (int(g) for g in day.groups())
+            if not 1 <= month <= 12:
+                raise UsageError(f"--date {args.date!r}: there is no such day (a year has no month {month})",
+                                 f"--date {args.date!r}：日历上没有这一天（一年没有 {month} 月）")  # fmt: skip
+            raise UsageError(f"--date {args.date!r}: there is no such day ({year_}-{month:02}-{dom:02} is not in the calendar)",
+                             f"--date {args.date!r}：日历上没有这一天（{year_} 年 {month} 月没有 {dom} 日）")  # fmt: skip
         if parsed is None:
             raise UsageError(f"--date {args.date!r}: give a date such as 2026-11-30 or 2026年11月30日",
                              f"--date {args.date!r}：日期请写成 2026-11-30 或 2026年11月30日 这样的形式")  # fmt: skip
@@ -946,6 +967,7 @@ def _fuzz(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
         print("pingfen：`fuzz` 需要 hypothesis：pip install 'pingfen[testing]'" if lang == "zh"
               else "pingfen: `fuzz` needs hypothesis: pip install 'pingfen[testing]'", file=err)  # fmt: skip
         return CANNOT
+    from pingfen.errors import EmptyDomain
     from pingfen.loader import loads_unsound, read_rule
 
     rubric, diagnostics = loads_unsound(read_rule(args.ruleset), args.ruleset)
@@ -956,8 +978,10 @@ def _fuzz(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
         return CANNOT
     try:
         report = fuzzing.fuzz(rubric, max_examples=max_examples, seed=args.seed, findings=findings, lang=lang)
-    except ValueError as error:  # an input whose domain holds no value
-        print(f"pingfen: {error}", file=err)
+    except EmptyDomain as error:  # an input whose domain holds no value: the checker's finding, then why no fuzz
+        for d in findings:
+            print(d.render(lang) + "\n", file=err)
+        print(("pingfen fuzz：" if lang == "zh" else "pingfen fuzz: ") + error.message(lang), file=err)
         return CANNOT
     print(fuzzing.render(report, lang), file=out)
     if args.save:
@@ -989,13 +1013,46 @@ def _add_serve_command(
         "Stop it with Ctrl-C. Needs the serve extra (pip install 'pingfen[serve]')."),
     )  # fmt: skip
     sv.add_argument("folder", nargs="?", default=".", metavar="FOLDER", help=t("the folder to serve (default: the current one)"))
-    sv.add_argument("--port", type=int, default=0, metavar="N", help=t("the port (default: a free one)"))
+    sv.add_argument("--port", type=_port(t), default=0, metavar="N", help=t("the port (default: a free one)"))
     sv.add_argument("--no-browser", action="store_true", help=t("print the address but do not open the browser"))
     sv.add_argument("--host", default="127.0.0.1", metavar="HOST", help=t("the address to listen on (default: 127.0.0.1)"))
     sv.add_argument(
         "--allow-remote", action="store_true",
         help=t("allow a --host other machines can reach (a warning is printed: whoever has the address can change the files)"),
     )  # fmt: skip
+
+
+def _port(t: Callable[[str], str]) -> Callable[[str], int]:
+    """--port's type: a whole number from 0 to 65535, else a usage error in the help's language
+    (99999 and -1 were an internal error, from the socket)."""
+
+    def port(text: str) -> int:
+        try:
+            number = int(text.strip())
+        except ValueError:
+            number = -1
+        if not 0 <= number <= 65535:
+            said = t("a port is a whole number from 1 to 65535 (0: a free one)")
+            raise argparse.ArgumentTypeError(f"{said}{': ' if said.isascii() else '：'}{text!r}")
+        return number
+
+    return port
+
+
+def _resolved(host: str) -> None:
+    """A usage error, in both languages, for a --host that names no address: the system's own
+    words ("Name or service not known") only in parentheses."""
+    import socket
+
+    from pingfen.errors import UsageError
+
+    try:
+        socket.getaddrinfo(host, None)
+    except (OSError, UnicodeError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise UsageError(f"--host {host}: no such address: the name does not resolve ({reason}); give an address "
+                         "such as 127.0.0.1 or a name this machine resolves",
+                         f"--host {host}：找不到该地址，主机名无法解析（{reason}）；请写 127.0.0.1 这样的地址或本机能解析的主机名") from None  # fmt: skip
 
 
 def _has(module: str, extra: str, command: str, lang: Lang, err: TextIO) -> bool:
@@ -1015,6 +1072,7 @@ def _serve(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> in
         return CANNOT  # (pingfen.serve imports them only as it starts)
     from pingfen.serve import serve
 
+    _resolved(args.host)
     serve(args.folder, host=args.host, port=args.port, allow_remote=args.allow_remote,
           open_browser=not args.no_browser, lang=lang, out=out, err=err)  # fmt: skip
     return OK

@@ -66,6 +66,7 @@ HELP_ZH: dict[str, str] = {
     "上传 CSV/XLSX 批量数据，下载评分结果、评价报告和数据填报模板。只在 127.0.0.1 上的空闲端口监听，每个请求都须带所显示"
     "地址中的随机令牌；FOLDER 以外的文件一概不读不写。按 Ctrl-C 停止。需要 serve 附加组件（pip install 'pingfen[serve]'）。",
     "the folder to serve (default: the current one)": "工作台所管理的文件夹（默认：当前文件夹）",
+    "a port is a whole number from 1 to 65535 (0: a free one)": "端口须为 1 到 65535 之间的整数（0 表示任选一个空闲端口）",
     "the port (default: a free one)": "端口（默认：任一空闲端口）",
     "print the address but do not open the browser": "只显示地址，不打开浏览器",
     "the address to listen on (default: 127.0.0.1)": "监听的地址（默认：127.0.0.1）",

@@ -2,11 +2,13 @@
 
 Rows (groups and indicators) are matched by name; a removed row and an added one are then
 paired as a rename when they have the same content (max and rules) or a close name in the
-same place. Each matched row reports its rename, its move, its max and, rule by rule, every
-parameter that changed. Inputs, `let` values and the header (total, rounding, grades) are
-compared by name. Comments, layout, reasons' wording aside, and `example`/`property` blocks
-are not part of the meaning and are not compared. Values are shown as the rule file writes
-them, so a change reads the same in both languages.
+same place. Each matched row reports its rename, its move, its max, its `applies` and
+rounding and, rule by rule, every parameter that changed. Inputs, `let` values (those across
+a batch too), the 一票否决 lines and the header (total, cap, rounding, grades with their
+conditions) are compared by name. Comments, layout, and `example`/`property` blocks are not
+part of the meaning and are not compared; every other field of the tree is
+(tests/test_diff_complete.py changes each one alone and sees it reported). Values are shown
+as the rule file writes them, so a change reads the same in both languages.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ Kind = Literal[
     "header_changed", "grade_added", "grade_removed", "grade_changed",
     "input_added", "input_removed", "input_changed", "input_renamed", "let_added", "let_removed", "let_changed",
     "row_added", "row_removed", "row_renamed", "row_moved", "max_changed",
-    "rule_added", "rule_removed", "rule_changed",
+    "rule_added", "rule_removed", "rule_changed", "veto_added", "veto_removed", "veto_changed",
 ]  # fmt: skip
 KINDS: tuple[Kind, ...] = get_args(Kind)
 
@@ -88,6 +90,7 @@ def diff_modules(old: ast.Module, new: ast.Module) -> RubricDiff:
     pairs = _match(before, after)
     changes += _rows(before, after, pairs)
     changes += _outside(old, new)
+    changes += _vetoes(old.vetoes, new.vetoes)
     return RubricDiff(tuple(changes), pairs)
 
 
@@ -135,6 +138,8 @@ def _header(old: ast.Module, new: ast.Module) -> Iterator[Change]:
     rounding_a, rounding_b = _rounding(a), _rounding(b)
     if rounding_a != rounding_b:
         yield Change("header_changed", None, ("rounding",), rounding_a, rounding_b)
+    if _value(a.cap) != _value(b.cap):  # `cap total N`: the most the total reaches with bonus rows
+        yield Change("header_changed", None, ("cap",), *(None if h.cap is None else number(h.cap) for h in (a, b)))
     yield from _grades(a.grades, b.grades)
 
 
@@ -151,9 +156,10 @@ def _rounding(header: ast.Header) -> str:
 
 
 def _grade_text(grade: ast.Grade) -> str:
-    if grade.op is None or grade.threshold is None:
-        return f"{name(grade.name)} otherwise"
-    return f"{name(grade.name)} {grade.op} {number(grade.threshold)}"
+    """`优秀 >= 90 if 满意度 >= 90%`, as the header writes it."""
+    text = f"{name(grade.name)} otherwise" if grade.op is None or grade.threshold is None else (
+        f"{name(grade.name)} {grade.op} {number(grade.threshold)}")  # fmt: skip
+    return text if grade.condition is None else f"{text} if {expr(grade.condition)}"
 
 
 def _grades(old: tuple[ast.Grade, ...], new: tuple[ast.Grade, ...]) -> Iterator[Change]:
@@ -163,8 +169,11 @@ def _grades(old: tuple[ast.Grade, ...], new: tuple[ast.Grade, ...]) -> Iterator[
         was = before.get(g.name.text)
         if was is None:
             yield Change("grade_added", g.name.text, (), None, _grade_text(g))
-        elif (was.op, _value(was.threshold)) != (g.op, _value(g.threshold)):
-            yield Change("grade_changed", g.name.text, ("threshold",), _grade_text(was), _grade_text(g))
+            continue
+        parts = (*(("threshold",) if (was.op, _value(was.threshold)) != (g.op, _value(g.threshold)) else ()),
+                 *(("condition",) if not _same(was.condition, g.condition) else ()))  # fmt: skip
+        if parts:
+            yield Change("grade_changed", g.name.text, parts, _grade_text(was), _grade_text(g))
     for g in old:
         if g.name.text not in after:
             yield Change("grade_removed", g.name.text, (), _grade_text(g), None)
@@ -183,7 +192,21 @@ def _value(n: ast.Number | None) -> Decimal | None:
 
 def _input_text(i: ast.Input) -> str:
     kind = i.type if i.type != "label" else "label { " + ", ".join(name(lb) for lb in i.labels) + " }"
+    if i.is_list:
+        kind = _kind(i) if i.type != "label" else f"list of {kind}"
     return f"input {name(i.name)}: {kind}" + (f" {_bounds(i)}" if i.bounds else "")
+
+
+def _kind(i: ast.Input) -> str:
+    """An input's type as declared: `score`, or a panel's `list of 5 score`."""
+    if not i.is_list:
+        return i.type
+    return f"list of {number(i.size)} {i.type}" if i.size is not None else f"list of {i.type}"
+
+
+def _declared(module: ast.Module) -> tuple[ast.Input, ...]:
+    """The inputs a record gives: not the values across a batch, which are `let`s to the reader."""
+    return tuple(i for i in module.inputs if i.batch is None)
 
 
 def _bounds(i: ast.Input) -> str:
@@ -191,15 +214,15 @@ def _bounds(i: ast.Input) -> str:
 
 
 def _inputs(old: ast.Module, new: ast.Module) -> Iterator[Change]:
-    before = {i.name.text: i for i in old.inputs}
-    after = {i.name.text: i for i in new.inputs}
-    for i in new.inputs:
+    before = {i.name.text: i for i in _declared(old)}
+    after = {i.name.text: i for i in _declared(new)}
+    for i in _declared(new):
         was = before.get(i.name.text)
         if was is None:
             yield Change("input_added", i.name.text, (), None, _input_text(i))
             continue
-        if was.type != i.type:
-            yield Change("input_changed", i.name.text, ("type",), was.type, i.type)
+        if _kind(was) != _kind(i):
+            yield Change("input_changed", i.name.text, ("type",), _kind(was), _kind(i))
         if [(b.op, b.value) for b in was.bounds] != [(b.op, b.value) for b in i.bounds]:
             yield Change("input_changed", i.name.text, ("bounds",), _bounds(was) or None, _bounds(i) or None)
         if was.labels != i.labels:
@@ -211,7 +234,7 @@ def _inputs(old: ast.Module, new: ast.Module) -> Iterator[Change]:
         if was.description != i.description:
             described = (None if x.description is None else string(x.description) for x in (was, i))
             yield Change("input_changed", i.name.text, ("description",), *described)
-    for i in old.inputs:
+    for i in _declared(old):
         if i.name.text not in after:
             yield Change("input_removed", i.name.text, (), _input_text(i), None)
 
@@ -219,9 +242,10 @@ def _inputs(old: ast.Module, new: ast.Module) -> Iterator[Change]:
 def _renamed_inputs(old: ast.Module, new: ast.Module, pairs: Mapping[str, str]) -> dict[str, str]:
     """Old input name → new, for an input that went away while one came with the same type,
     bounds, labels and description, read at the same places (the same rules of the same
-    rows, the same `let`s): one input renamed, not one removed and another added."""
-    gone = [i for i in old.inputs if i.name.text not in {j.name.text for j in new.inputs}]
-    came = [j for j in new.inputs if j.name.text not in {i.name.text for i in old.inputs}]
+    rows, the same `let`s, rows' `applies`, grades' conditions and vetoes): one input renamed,
+    not one removed and another added."""
+    gone = [i for i in _declared(old) if i.name.text not in {j.name.text for j in new.inputs}]
+    came = [j for j in _declared(new) if j.name.text not in {i.name.text for i in old.inputs}]
     used_before, used_after = _uses(old, pairs), _uses(new, {})
     found: dict[str, str] = {}
     for i in gone:
@@ -238,13 +262,24 @@ def _declared_alike(a: ast.Input, b: ast.Input) -> bool:
 
 
 def _uses(module: ast.Module, pairs: Mapping[str, str]) -> dict[str, frozenset[tuple[str, int]]]:
-    """Each name read → where: (row, rule's place) with the row by its new name, or ("let NAME", 0)."""
+    """Each name read → where: (row, rule's place; 0 for its `applies`) with the row by its new
+    name, ("let NAME", 0) (a value across a batch too), ("grade NAME", 0) or ("veto NAME", 0)."""
     found: dict[str, set[tuple[str, int]]] = {}
-    for let in module.lets:
-        for e in ast.walk_expressions(let.expr):
+    header = module.header
+    read_by = [
+        *(("let " + let.name.text, let.expr) for let in module.lets),
+        *(("let " + i.name.text, i.batch.expr) for i in module.inputs if i.batch is not None),
+        *(("grade " + g.name.text, g.condition) for g in (header.grades if header else ()) if g.condition is not None),
+        *(("veto " + v.name.text, v.condition) for v in module.vetoes),
+    ]  # fmt: skip
+    for node, _ in ast.walk_nodes(module.rows):
+        if node.applies is not None and node.applies.condition is not None:
+            read_by.append((pairs.get(node.name.text, node.name.text), node.applies.condition))
+    for where, condition in read_by:
+        for e in ast.walk_expressions(condition):
             if isinstance(e, ast.Ref):
-                found.setdefault(e.name.text, set()).add(("let " + let.name.text, 0))
-    for node, _ in ast.walk_nodes(module.top):
+                found.setdefault(e.name.text, set()).add((where, 0))
+    for node, _ in ast.walk_nodes(module.rows):
         if not isinstance(node, ast.Indicator):
             continue
         row = pairs.get(node.name.text, node.name.text)
@@ -279,18 +314,80 @@ def _renaming(value: object, names: Mapping[str, str]) -> object:
     return ast.rebuild(value, renamed)
 
 
+# A `let`'s value: its expression, or, across a batch, the function and the expression it sums up.
+_Value: TypeAlias = ast.Expr | ast.Batch
+
+
+def _values(module: ast.Module) -> dict[str, _Value]:
+    """Every `let` by name, in source order: `let 基准价 = batch min(报价)` too (kept as an input)."""
+    found: dict[str, _Value] = {}
+    for item in module.items:
+        if isinstance(item, ast.Let):
+            found[item.name.text] = item.expr
+        elif isinstance(item, ast.Input) and item.batch is not None:
+            found[item.name.text] = item.batch
+    return found
+
+
+def _value_text(value: _Value) -> str:
+    if isinstance(value, ast.Batch):
+        return f"batch {value.func}({expr(value.expr)})"
+    return expr(value)
+
+
+def _same_value(a: _Value, b: _Value) -> bool:
+    if isinstance(a, ast.Batch) or isinstance(b, ast.Batch):
+        return isinstance(a, ast.Batch) and isinstance(b, ast.Batch) and a.func == b.func and _same(a.expr, b.expr)
+    return _same(a, b)
+
+
 def _lets(old: ast.Module, new: ast.Module) -> Iterator[Change]:
-    before = {v.name.text: v for v in old.lets}
-    after = {v.name.text: v for v in new.lets}
-    for v in new.lets:
+    before, after = _values(old), _values(new)
+    for key, value in after.items():
+        was = before.get(key)
+        if was is None:
+            yield Change("let_added", key, (), None, _value_text(value))
+        elif not _same_value(was, value):
+            yield Change("let_changed", key, (), _value_text(was), _value_text(value))
+    for key, value in before.items():
+        if key not in after:
+            yield Change("let_removed", key, (), _value_text(value), None)
+
+
+# ---------------------------------------------------------------- 一票否决
+
+
+def _veto_text(veto: ast.Veto) -> str:
+    """`veto 重大违规 if 重大违规 -> below 优秀`, as the rule file writes it."""
+    action = veto.action if veto.grade is None else f"{veto.action} {name(veto.grade)}"
+    return f"veto {name(veto.name)} if {expr(veto.condition)} -> {action}"
+
+
+def _vetoes(old: tuple[ast.Veto, ...], new: tuple[ast.Veto, ...]) -> Iterator[Change]:
+    """The 一票否决 lines by name: added, removed, or their condition or action changed; and the
+    order of those that set a grade (`-> grade 差`), where the first that holds wins."""
+    before = {v.name.text: v for v in old}
+    after = {v.name.text: v for v in new}
+    for v in new:
         was = before.get(v.name.text)
         if was is None:
-            yield Change("let_added", v.name.text, (), None, expr(v.expr))
-        elif not _same(was.expr, v.expr):
-            yield Change("let_changed", v.name.text, (), expr(was.expr), expr(v.expr))
-    for v in old.lets:
+            yield Change("veto_added", v.name.text, (), None, _veto_text(v))
+            continue
+        parts = (*(("condition",) if not _same(was.condition, v.condition) else ()),
+                 *(("action",) if (was.action, _grade_of(was)) != (v.action, _grade_of(v)) else ()))  # fmt: skip
+        if parts:
+            yield Change("veto_changed", v.name.text, parts, _veto_text(was), _veto_text(v))
+    for v in old:
         if v.name.text not in after:
-            yield Change("let_removed", v.name.text, (), expr(v.expr), None)
+            yield Change("veto_removed", v.name.text, (), _veto_text(v), None)
+    kept_a = [v.name.text for v in old if v.action == "grade" and (w := after.get(v.name.text)) and w.action == "grade"]
+    kept_b = [v.name.text for v in new if v.action == "grade" and v.name.text in kept_a]
+    if kept_a != kept_b:
+        yield Change("veto_changed", None, ("order",), ", ".join(kept_a), ", ".join(kept_b))
+
+
+def _grade_of(veto: ast.Veto) -> str | None:
+    return None if veto.grade is None else veto.grade.text
 
 
 # ---------------------------------------------------------------- rows: matching
@@ -407,6 +504,7 @@ def _rows(before: dict[str, _Place], after: dict[str, _Place], pairs: dict[str, 
         if isinstance(a, ast.Indicator) and isinstance(b, ast.Indicator):
             yield from _indicator(a, b)
         elif isinstance(a, ast.Group) and isinstance(b, ast.Group):
+            yield from _row_applies(a, b)
             yield from _row_rounding(a, b)
     for old, place in before.items():
         if old not in pairs:
@@ -490,10 +588,29 @@ def _row_rounding(a: ast.Node, b: ast.Node) -> Iterator[Change]:
         yield Change("rule_changed", b.name.text, ("rounding",), rounding[0], rounding[1])
 
 
+def _applies_text(applies: ast.Applies | None) -> str | None:
+    if applies is None:
+        return None
+    condition = "" if applies.condition is None else f"if {expr(applies.condition)} "
+    return f"applies {condition}else {applies.mode}"
+
+
+def _row_applies(a: ast.Node, b: ast.Node) -> Iterator[Change]:
+    """`applies [if COND] else MODE` on a row (a group's or an indicator's), changed."""
+    x, y = a.applies, b.applies
+    same = (x is None and y is None) or (
+        x is not None and y is not None and x.mode == y.mode and _same(x.condition, y.condition))  # fmt: skip
+    if not same:
+        yield Change("rule_changed", b.name.text, ("applies",), _applies_text(x), _applies_text(y))
+
+
 def _indicator(a: ast.Indicator, b: ast.Indicator) -> Iterator[Change]:
     old, new = _rules_of(a), _rules_of(b)
     many = len(old) > 1 or len(new) > 1
     row = b.name.text
+    if a.pending != b.pending:  # `pending "…"`: criteria not set yet, no record scored
+        yield Change("rule_changed", row, ("pending",), *(None if x.pending is None else string(x.pending) for x in (a, b)))
+    yield from _row_applies(a, b)
     yield from _row_rounding(a, b)
     for i, x, j, y in _align(old, new, lambda p, q: type(p) is type(q)):
         if y is None:

@@ -11,7 +11,7 @@ from pingfen.display import width
 from pingfen.lang import Lang
 from pingfen.overrides import Extension, OverrideKind
 from pingfen.reasons import shown
-from pingfen.replay import Replay, RowChange, Unit
+from pingfen.replay import Replay, RowChange, Unit, VetoChange
 
 # The JSON's layout: raised when a key changes meaning or goes away.
 VERSION = 1
@@ -36,6 +36,9 @@ KIND_WORDS: dict[Kind, tuple[str, str]] = {
     "rule_added": ("rule added", "新增规则"),
     "rule_removed": ("rule removed", "删除规则"),
     "rule_changed": ("rule changed", "评分标准变化"),
+    "veto_added": ("veto added", "新增一票否决"),
+    "veto_removed": ("veto removed", "删除一票否决"),
+    "veto_changed": ("veto changed", "一票否决变化"),
 }
 
 # What a file that extends another does to its base (`overrides`).
@@ -56,6 +59,7 @@ PART_WORDS: dict[str, tuple[str, str]] = {
     "year": ("year", "年度"),
     "total": ("total", "总分"),
     "rounding": ("rounding", "舍入"),
+    "cap": ("cap", "总分上限"),
     "threshold": ("threshold", "分数线"),
     "order": ("order", "顺序"),
     "type": ("type", "类型"),
@@ -77,6 +81,9 @@ PART_WORDS: dict[str, tuple[str, str]] = {
     "edges": ("edges", "分界"),
     "input": ("input", "输入项"),
     "expr": ("formula", "公式"),
+    "applies": ("applies", "适用情形"),
+    "pending": ("pending", "待定"),
+    "action": ("action", "否决结果"),
 }
 
 # Words followed by a position: ("band", 2) is "band 2", 第2档.
@@ -156,7 +163,8 @@ def render_diff(found: RubricDiff, old: str, new: str, lang: Lang = "zh", extens
     else:
         header = [words[k] for k in ("kind", "node", "part", "old", "new")]
         out += _table(header, [change_row(c, lang) for c in found.changes])
-        out += ["", words["count"].format(n=len(found.changes))]
+        count = len(found.changes)
+        out += ["", "1 change" if lang == "en" and count == 1 else words["count"].format(n=count)]
     for extension in extensions:
         out += ["", words["extends"].format(path=extension.path, base=extension.base), ""]
         header = [words[k] for k in ("line", "kind", "node", "base_value", "own_value")]
@@ -177,6 +185,12 @@ def _row_change(change: RowChange, lang: Lang) -> str:
     return f"{change.name}{was if change.old_name else ''} {old} → {new}"
 
 
+def _veto_change(change: VetoChange, lang: Lang) -> str:
+    """一票否决“重大违规”：总分计0分 → — (it held under the old version only)."""
+    old, new = (_NONE if line is None else line.said(lang) for line in (change.old, change.new))
+    return f"一票否决“{change.name}”：{old} → {new}" if lang == "zh" else f"veto {change.name}: {old} → {new}"
+
+
 def render_replay(found: Replay, data: str, lang: Lang = "zh") -> str:
     """Each unit whose total or grade changed, with the rows that caused it; the units one
     version refuses; then the summary."""
@@ -187,7 +201,8 @@ def render_replay(found: Replay, data: str, lang: Lang = "zh") -> str:
         header = [words[k] for k in ("unit", "old_total", "new_total", "old_grade", "new_grade", "rows")]
         body = [
             [u.id, _score(u.old.total), _score(u.new.total), u.old.grade or _NONE, u.new.grade or _NONE,
-             words["sep"].join(_row_change(r, lang) for r in u.rows) or _NONE]
+             words["sep"].join([*(_row_change(r, lang) for r in u.rows), *(_veto_change(v, lang) for v in u.vetoes)])
+             or _NONE]
             for u in scored
         ]  # fmt: skip
         out += [*_table(header, body), ""]

@@ -31,6 +31,7 @@ from pingfen.evaluate.rubric import Rubric, numbered_columns
 from pingfen.io.records import unreadable
 from pingfen.io.tables import (
     cell_value,
+    comment_row,
     csv_columns,
     csv_delimiter,
     csv_encoding,
@@ -47,7 +48,7 @@ from pingfen.sql import compiler
 from pingfen.sql.compiler import GRADE, PREFIX, REASONS, REFUSAL, REFUSAL_INPUT
 from pingfen.sql.exact import case
 from pingfen.sql.newforms import FormsCompiler
-from pingfen.sql.spelt import MISALIGNED, SPACES, SpeltCompiler, fn
+from pingfen.sql.spelt import MISALIGNED, OWN, SPACES, fn, given
 from pingfen.values import FULL_WIDTH, MAX_NUMBER_TEXT, NUMBER_FORM, THOUSANDS
 
 READS = {".parquet": "parquet", ".csv": "csv", ".xlsx": "xlsx"}
@@ -118,8 +119,9 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
             # written plain (sqlglot's pretty layout of the 2021 rubric's query costs ~0.4 s, DuckDB
             # needs none) and without a copy first: the tree is made for this one writing
             # a file of text (CSV, a sheet) is read as `pingfen eval` reads its cells (sql/spelt.py)
-            kind = FormsCompiler if read == "parquet" else SpeltCompiler
+            kind = _kind(con, rubric, read)
             tree = compiler.to_sql_tree(rubric, "duckdb", "records", reasons=reasons, kind=kind, scales=_scales(con))
+            _penalties_taken(tree, rubric)
             dropped = _keep_own(con, tree, rubric)
             if write == "csv":  # cells for a spreadsheet: ROW, if any, ordered by outside
                 query = _cells(con, tree, numbered)
@@ -150,6 +152,17 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
         con.close()
     assert found is not None
     return Scored(int(found[0]), int(found[1]), dropped)
+
+
+def _penalties_taken(tree: exp.Select, rubric: Rubric) -> None:
+    """Each penalty row's column as the Python batch writes it (batch.score_columns, docs/data.md):
+    what it takes from the total (`-2` for a penalty of max 10 that scored 8), not its own
+    score; a bonus's and an adjust row's score is already what they add."""
+    taken = {spec.name: spec.max for kind, spec in rubric.outside if kind == "penalty"}
+    for column in tree.expressions[1:]:
+        if isinstance(column, exp.Alias) and column.alias in taken:
+            most = exp.Literal.number(format(taken[column.alias], "f"))
+            column.set("this", exp.Sub(this=exp.Paren(this=column.this), expression=most))
 
 
 def _keep_own(con: Any, tree: exp.Select, rubric: Rubric) -> tuple[str, ...]:
@@ -293,8 +306,60 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
         numbered = _batched(rubric) and bool(described)
         if numbered:
             reader = _numbered(con, reader, list(described))
-        con.execute(f'CREATE VIEW "records" AS SELECT {_panel_columns(rubric, described)} FROM {reader}')
+        columns = _panel_columns(rubric, described)
+        if read == "parquet":
+            columns = _parquet_columns(rubric, described, columns)
+        columns = _own_columns(rubric, described, columns)
+        con.execute(f'CREATE VIEW "records" AS SELECT {columns} FROM {reader}')
         yield numbered
+
+
+def _own_columns(rubric: Rubric, described: Mapping[str, str], columns: str) -> str:
+    """The file's column of a batch value (`基准价` of `let 基准价 = batch min(报价)`) renamed
+    OWN + its name: the query binds the batch's value under the name, and reads a row's own
+    from this column (sql/spelt.py, SpeltCompiler.newer_input)."""
+    names = [s.name for s in rubric.inputs if s.batch is not None and s.name in described]
+    if not names:
+        return columns
+    assert columns.startswith("*")
+    quoted = [exp.to_identifier(n, quoted=True).sql("duckdb") for n in names]
+    renamed = ", ".join(f"{q} AS {exp.to_identifier(OWN + n, quoted=True).sql('duckdb')}" for q, n in zip(quoted, names, strict=True))
+    return f"* EXCLUDE ({', '.join(quoted)}){columns[1:]}, {renamed}"
+
+
+FLOATS = frozenset({"DOUBLE", "FLOAT"})
+NOT_NUMBERS = frozenset({"bool", "label", "date"})
+
+
+def _parquet_columns(rubric: Rubric, described: Mapping[str, str], columns: str) -> str:
+    """A Parquet file's columns for the query (sql/spelt.py typed_columns): a number input's
+    DOUBLE or FLOAT column made the text of its shortest digits, as `evaluate` reads a Python
+    float (`Decimal(str(x))`: 0.35 is 0.35, not 0.34999999999999997779…; a FLOAT as the double
+    it widens to), then read as a column of text is; and MISALIGNED, false: no row is."""
+    floats = []
+    for spec in rubric.inputs:
+        if not spec.is_list and spec.type not in NOT_NUMBERS and described.get(spec.name) in FLOATS:
+            name = exp.to_identifier(spec.name, quoted=True).sql("duckdb")
+            floats.append(f"CAST(CAST({name} AS DOUBLE) AS VARCHAR) AS {name}")
+    if floats:
+        if columns.startswith("* REPLACE ("):
+            columns = "* REPLACE (" + ", ".join(floats) + ", " + columns[len("* REPLACE ("):]
+        else:
+            columns = "* REPLACE (" + ", ".join(floats) + ")" + columns[1:]
+    return f"{columns}, false AS {exp.to_identifier(MISALIGNED, quoted=True).sql('duckdb')}"
+
+
+def _kind(con: Any, rubric: Rubric, read: str) -> type[FormsCompiler]:
+    """The compiler of the file (sql/spelt.py): a CSV's or a sheet's cells read as `pingfen eval`
+    reads a cell's text; a Parquet file's inputs of text (VARCHAR, a DOUBLE made text) so, the
+    others as typed; a batch value the file has a column of, a row's own where not blank."""
+    kinds = {str(row[0]): str(row[1]) for row in con.execute('DESCRIBE "records"').fetchall()}
+    own = frozenset(s.name for s in rubric.inputs if s.batch is not None and OWN + s.name in kinds)
+    if read != "parquet":
+        return given(own)
+    column = {s.name: OWN + s.name if s.batch is not None else s.name for s in rubric.inputs}
+    text = {s.name for s in rubric.inputs if kinds.get(column[s.name]) == ("VARCHAR[]" if s.is_list else "VARCHAR")}  # a panel's text split
+    return given(own, frozenset(text))
 
 
 def _same_case(rubric: Rubric, described: Mapping[str, str], data: str) -> None:
@@ -405,7 +470,7 @@ def _shape(path: str, delimiter: str, data: str, header: int) -> tuple[bool, int
     def row(cells: list[str]) -> None:
         nonlocal widest
         if len(cells) > widest:
-            kept = any(cells) and not cells[0].lstrip().startswith("#")  # io.tables' blank and comment rows
+            kept = any(cells) and not comment_row(cells)  # io.tables' blank and comment rows
             if kept and len(cells) > limit:
                 raise _refuse("PF728", {"data": data, "line": number, "past": PAST})
             widest = max(widest, min(len(cells), limit))
@@ -477,13 +542,18 @@ _SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 
 def _rows_kept(columns: list[str]) -> str:
     """` WHERE …`: the rows of a CSV (or sheet) `pingfen eval` scores (io.tables): not a blank row
-    (every cell empty, as a spreadsheet leaves `,,,,` below its data) nor a comment (its first
-    cell starting with `#`, as the data-entry template's 填写说明 row)."""
+    (every cell empty, as a spreadsheet leaves `,,,,` below its data) nor a comment
+    (io.tables.comment_row: its first cell `# …`, as the data-entry template's 填写说明 row, or a
+    `#…` cell alone on its row; `#1 分厂` or `#N/A` beside values is scored)."""
     if not columns:
         return ""
     cells = [exp.to_identifier(c, quoted=True).sql("duckdb") for c in columns]
     blank = " AND ".join(f"coalesce({c}, '') = ''" for c in cells)
-    comment = f"coalesce(starts_with(ltrim({cells[0]}, {exp.Literal.string(_SPACES).sql('duckdb')}), '#'), false)"
+    spaces = exp.Literal.string(_SPACES).sql("duckdb")
+    first = f"ltrim({cells[0]}, {spaces})"
+    alone = " AND ".join(f"coalesce({c}, '') = ''" for c in cells[1:]) or "true"
+    marked = f"(length({first}) = 1 OR contains({spaces}, substr({first}, 2, 1)) OR ({alone}))"
+    comment = f"coalesce(starts_with({first}, '#') AND {marked}, false)"
     return f" WHERE NOT ({blank}) AND NOT {comment}"
 
 
@@ -584,8 +654,12 @@ def _xlsx_to_csv(data: str, path: str) -> None:
                 if row is gap or (width is not None and all(c is empty for c in row)):
                     gap = row  # a blank row is left out as DuckDB's reading leaves it out; a 12 KB
                     continue  # sheet with a cell in row 1,048,576 was written as 2 GB of commas
-                if width is None:
-                    cells = ["" if c.value is None else str(c.value).lower() if isinstance(c.value, bool) else str(c.value) for c in row]
+                if width is None:  # the header, as io.tables reads it: stripped, its blank cells at the end left out
+                    cells = ["" if c.value is None else str(c.value).lower() if isinstance(c.value, bool) else str(c.value).strip() for c in row]
+                    while cells and not cells[-1]:
+                        cells.pop()
+                    if not cells:  # PF508, as `pingfen eval` refuses the sheet
+                        raise unreadable(Path(data), "the first row of the first sheet must name the columns", "第一个工作表的第一行应写明各列的列名")
                 else:
                     cells = [_cell_text(c) for c in row]
                 width = len(cells) if width is None else width  # each row as wide as the header, as io.tables reads a sheet

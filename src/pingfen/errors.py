@@ -31,15 +31,40 @@ class UsageError(PingfenError):
         return self.texts[lang]
 
 
+class EmptyDomain(PingfenError, ValueError):
+    """An input that can take no value on its data steps (the checker's PF415): records
+    cannot be drawn for it, so `pingfen fuzz` has nothing to search. `.input` names it."""
+
+    def __init__(self, input: str) -> None:
+        self.input = input
+        super().__init__(self.message("en"))
+
+    def message(self, lang: Lang = "zh") -> str:
+        if lang == "zh":
+            return f"输入项 `{self.input}` 在数据步长上没有可取的值（取值范围为空，PF415），无法随机检验：请先修正它的上下限"
+        return (f"input `{self.input}` has no value on its data steps (its domain is empty, PF415), "
+                "so no record can be drawn to fuzz: fix its bounds first")  # fmt: skip
+
+
 class RubricError(PingfenError):
     """A rule file that cannot be loaded. `.diagnostics` lists every problem found."""
 
     def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
         self.diagnostics = list(diagnostics)
+        super().__init__(self.describe("en"))
+
+    def describe(self, lang: Lang = "en") -> str:
+        """The first error, where it is, and how many more: one line."""
         errors = [d for d in self.diagnostics if d.severity == "error"]
         first = errors[0] if errors else self.diagnostics[0]
-        more = f" ... and {len(errors) - 1} more" if len(errors) > 1 else ""
-        super().__init__(f"{first.location()}: {first.code}: {first.message('en')}{more}")
+        more = ""
+        if len(errors) > 1:
+            more = f"（另有 {len(errors) - 1} 个错误）" if lang == "zh" else f" ... and {len(errors) - 1} more"
+        return f"{first.location()}: {first.code}: {first.message(lang)}{more}"
+
+    def __str__(self) -> str:
+        # In the run's language (中文 unless the locale asks for English), as DataError's.
+        return self.describe(default_lang())
 
     def render(self, lang: Lang = "en") -> str:
         return "\n\n".join(d.render(lang) for d in self.diagnostics)
@@ -103,16 +128,27 @@ class OutputError(PingfenError):
     """An output pingfen will not or cannot write: it is one of the command's inputs, a
     directory, in a directory it may not write to, or the device is full. Nothing was written."""
 
-    def __init__(self, code: str, path: str, values: Mapping[str, object] | None = None) -> None:
+    def __init__(self, code: str, path: str, values: Mapping[str, object] | None = None, hint: str | None = None) -> None:
         self.code = code
         self.path = path
         self.values: dict[str, object] = {"path": path, **(values or {})}
+        self.hint = hint
         super().__init__(f"{code}: {self.message('en')}")
+
+    def __str__(self) -> str:  # in the run's language, as DataError's
+        return f"{self.code}: {self.message(default_lang())}"
 
     def message(self, lang: Lang = "en") -> str:
         from pingfen.messages import message
 
         return message(self.code, lang, self.values)
 
+    def help(self, lang: Lang = "en") -> str | None:
+        from pingfen.messages import hint
+
+        return hint(self.hint, lang, self.values) if self.hint else None
+
     def render(self, lang: Lang = "en") -> str:
-        return f"{'错误' if lang == 'zh' else 'error'}[{self.code}]: {self.message(lang)}"
+        text = f"{'错误' if lang == 'zh' else 'error'}[{self.code}]: {self.message(lang)}"
+        help_text = self.help(lang)
+        return text if help_text is None else f"{text}\n  = {'帮助' if lang == 'zh' else 'help'}: {help_text}"

@@ -37,7 +37,7 @@ from hypothesis.errors import HypothesisException
 
 from pingfen import ast
 from pingfen.diagnostics import Diagnostic
-from pingfen.display import plain
+from pingfen.display import digits, plain
 from pingfen.errors import DataError, PingfenError
 from pingfen.evaluate.rubric import Rubric
 from pingfen.lang import Lang
@@ -56,7 +56,7 @@ from pingfen.testing import (
     inputs,
     to_grid,
 )
-from pingfen.values import COMPARE, CONTEXT, rounded, total_rounding
+from pingfen.values import COMPARE, CONTEXT, calendar_day, pinned, rounded, total_rounding
 
 DEFAULT_MAX_EXAMPLES = 200
 
@@ -326,19 +326,42 @@ def _monotone(
     was, now = _node_score(before, prop.target), _node_score(after, prop.target)
     if now < was if prop.direction == "increasing" else now > was:
         target = "总分" if prop.target is None else f"`{prop.target.text}`"
+        kind = rubric_kind(rubric, name)
+        lowest, highest = _show(low[name], kind), _show(high[name], kind)
+        (was_en, was_zh), (now_en, now_zh) = _score_shown(before, was, prop.target), _score_shown(after, now, prop.target)
         raise Violation(
             key,
-            f"raising `{name}` from {_show(low[name])} to {_show(high[name])} {'lowers' if now < was else 'raises'} "
-            f"{_target_text(prop.target)} from {was} to {now}",
+            f"raising `{name}` from {lowest} to {highest} {'lowers' if now < was else 'raises'} "
+            f"{_target_text(prop.target)} from {was_en} to {now_en}",
             [low, high],
-            f"`{name}` 从 {_show(low[name])} 提高到 {_show(high[name])}，{target}从 {was} 分"
-            f"{'降' if now < was else '升'}到 {now} 分",
+            f"`{name}` 从 {lowest} 提高到 {highest}，{target}从 {was_zh}{'降' if now < was else '升'}到 {now_zh}",
         )
 
 
-def _show(value: object) -> str:
+def rubric_kind(rubric: Rubric, name: str) -> str | None:
+    """The declared type of input `name`, None when there is no such input."""
+    return next((s.type for s in rubric.inputs if s.name == name), None)
+
+
+def _score_shown(result: Result, score: Decimal, target: ast.Name | None) -> tuple[str, str]:
+    """A score as `eval` shows it (en, zh): a total rounded as the rubric rounds it, the
+    unrounded sum beside it when the two differ (the check compares the sums)."""
+    if target is not None:
+        return plain(score), f"{plain(score)} 分"
+    shown = digits(result.total)
+    if result.total == score:
+        return shown, f"{shown} 分"
+    return f"{shown} ({plain(score)} before rounding)", f"{shown} 分（取整前 {plain(score)} 分）"
+
+
+def _show(value: object, kind: str | None = None) -> str:
+    """A value as the user writes it in a record: a percent as `100.01%`, a date as `2020-01-01`."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if kind == "percent" and isinstance(value, Decimal):
+        return f"{plain(value * 100)}%"
+    if kind == "date" and isinstance(value, (Decimal, int)):
+        return calendar_day(Decimal(value)).isoformat()
     return plain(value) if isinstance(value, Decimal) else str(value)
 
 
@@ -418,6 +441,7 @@ def _search(
     return None
 
 
+@pinned  # records are drawn, scored and checked in pingfen's decimal context, whatever the caller's
 def fuzz(
     rubric: Rubric,
     *,
@@ -495,6 +519,7 @@ _PLAIN_KEY = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#]*[^\s:]$|^[^\s\-?:,\
 _YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
 
 
+@pinned
 def to_yaml(record: Mapping[str, object], rubric: Rubric, comment: str | None = None) -> str:
     """A record as a YAML data file: percents as `"95%"`, exact decimals, labels quoted."""
     specs = {s.name: s for s in rubric.inputs}
@@ -515,11 +540,14 @@ def _yaml_value(value: object, kind: str | None) -> str:
         return "true" if value else "false"
     if kind == "percent" and isinstance(value, Decimal):
         return json.dumps(plain(value * 100) + "%")
+    if kind == "date" and isinstance(value, (Decimal, int)):  # a day number: written as the date it is
+        return json.dumps(calendar_day(Decimal(value)).isoformat())
     if isinstance(value, (Decimal, int)):
         return plain(value) if isinstance(value, Decimal) else str(value)
     return json.dumps(str(value), ensure_ascii=False)
 
 
+@pinned
 def render(report: FuzzReport, lang: Lang = "en", path: str | None = None) -> str:
     """The report as text: each failure with its counterexample(s) as YAML."""
     zh = lang == "zh"
@@ -551,6 +579,7 @@ def render(report: FuzzReport, lang: Lang = "en", path: str | None = None) -> st
     return "\n".join(out)
 
 
+@pinned
 def counterexample_files(report: FuzzReport) -> dict[str, str]:
     """File name → YAML text, for `--save DIR`: counterexample-1.yaml, -2a.yaml, -2b.yaml, …"""
     files = {}

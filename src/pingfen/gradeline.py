@@ -2,12 +2,13 @@
 
 Tables state them below the total, as staff write them and as `pingfen render` does:
 "90分（含）以上为优秀；80分（含）-90分为良好；60分（含）-80分为中；60分以下为差",
-"总分四舍五入保留2位小数后评定等次", "保留两位小数". A line whose grade clauses are not all
-read gives no grades (the importer then writes the usual ones and says so); the rounding is
-read on its own. Render's words for the rest of the header and the lines after the tree are
+"总分四舍五入保留2位小数后评定等次", "保留两位小数", with what staff put before them (评价结果：,
+注：, 总分85分以上为优秀) and clauses split at ；or ，. A line whose grade clauses are not all
+read gives no grades (the importer then writes the usual ones under a `# TODO` when the line
+`states_grades`); the rounding is read on its own. Render's words for the rest of the header and the lines after the tree are
 read too, on the names the table declares: a grade's condition ("90分（含）以上为优秀（且满意度
 ≥90%）"), the cap on the total ("加分后总分不超过100分") and each 一票否决 ("一票否决：发生重大违规
-（重大违规）的，总分计0分" / 不得评为优秀 / 评为差).
+（重大违规）的，总分计0分" / 不得评为优秀 / 不得评为良好及以上 / 评为差).
 """
 
 from __future__ import annotations
@@ -55,8 +56,16 @@ _PLACES = re.compile(rf"(?P<mode>{'|'.join(sorted(MODES, key=len, reverse=True))
 _ABOVE = re.compile(rf"^(?P<v>{NUMBER})分?(?:\((?P<inc>不?含)\))?(?:以上|及以上)(?:的)?为(?P<name>.+)$")
 _RANGE = re.compile(rf"^(?P<v>{NUMBER})分?(?:\((?P<inc>不?含)\))?-{NUMBER}分?(?:\(不?含\))?(?:的)?为(?P<name>.+)$")
 _BELOW = re.compile(rf"^(?:{NUMBER}分?(?:\(不?含\))?(?:以下|及以下)|其他|其余)(?:的)?为(?P<name>.+)$")
-_TOTAL = re.compile(rf"^总分(?P<op>>=|<=|>|<|=)(?P<v>{NUMBER})为(?P<name>.+)$")
-_LEAD = re.compile(r"^(?:评价等次|等次|评价等级|等级)(?:划分)?:|^等次按以下顺序取首个符合的:")
+_TOTAL = re.compile(rf"^总分(?P<op>>=|<=|>|<|=)(?P<v>{NUMBER})分?为(?P<name>.+)$")
+# What a line puts before its grades: a note's mark (注：, 说明：), a heading (评价等次：, 评价结果：,
+# 绩效等级划分：), or render's words for grades in another order.
+_WORDS = r"(?:注|说明|备注|附注)\d*[:.、]|(?:评价|评定|考核|绩效|综合)?(?:等次|等级|结果|结论)(?:划分|分为|标准)?[:,]"
+_LEAD = re.compile(rf"^(?:{_WORDS})+|^等次按以下顺序取首个符合的:")
+# A clause's own subject before its number: 总分85分以上为优秀, 得分在60分以下为差.
+_SUBJECT = re.compile(r"^(?:综合|自评|评价|考核)?(?:总分|得分|总得分|分数|分值)(?:在|达到|达)?(?=\d)")
+# Words that say a line states grades: a grade's name and a score, a band or a comparison.
+_GRADE_WORD = re.compile(r"优秀|良好|合格|及格|中等|较好|一般|较差|差|[A-E]级|[甲乙丙丁]等|等次|等级")
+_SCORE = re.compile(rf"{NUMBER}分|{NUMBER}-{NUMBER}|(?:>=|<=|>|<)\s*{NUMBER}|以上|以下")
 
 
 def read_grade_line(text: str, known: Known | None = None) -> GradeLine | None:
@@ -69,7 +78,7 @@ def read_grade_line(text: str, known: Known | None = None) -> GradeLine | None:
     found = _PLACES.search(clean)
     places = int(number(found["n"])) if found is not None else None
     mode = MODES[found["mode"]] if found is not None and found["mode"] else "half_up"
-    body = _LEAD.sub("", _LEAD.sub("", clean))
+    body = _LEAD.sub("", clean)
     clauses = [c for c in re.split(r"[;。,，、]", body) if c and not _PLACES.search(c)]
     grades: list[tuple[str, str | None, Decimal | None]] = []
     for clause in clauses:
@@ -88,9 +97,10 @@ def read_grade_line(text: str, known: Known | None = None) -> GradeLine | None:
 
 
 _CAP = re.compile(rf"^(?:加分后)?总分(?:最高)?(?:不得?超过|最高为|以)(?P<v>{NUMBER})分(?:为限)?$")
-_RAW_LEAD = re.compile(r"^(?:评价等次|等次|评价等级|等级)(?:划分)?[:：]")
+_RAW_LEAD = re.compile(r"^(?:(?:注|说明|备注|附注)\d*[:：.、]|(?:评价|评定|考核|绩效|综合)?(?:等次|等级|结果|结论)(?:划分|分为|标准)?[:：,，])+")
 _CONDITIONED = re.compile(r"^(?P<band>.+?)（且(?P<cond>.+)）$")
-_VETO_ACTION = re.compile(r"^(?:(?P<zero>总分计0分)|不得评为(?P<below>.+)|评为(?P<grade>.+))$")
+# 不得评为良好及以上 is render's `-> below 良好` (不得评为优秀 of the highest grade, as tables say it)
+_VETO_ACTION = re.compile(r"^(?:(?P<zero>总分计0分)|不得评为(?P<below>.+?)(?:及以上(?:等次)?)?|评为(?P<grade>.+))$")
 
 
 def _beside_the_grades(
@@ -121,7 +131,7 @@ def _beside_the_grades(
 
 
 def _veto(text: str, known: Known) -> tuple[str, str | None] | None:
-    """一票否决：NAME（COND）的，总分计0分 / 不得评为G / 评为G as a `veto` line and the grade it
+    """一票否决：NAME（COND）的，总分计0分 / 不得评为G[及以上] / 评为G as a `veto` line and the grade it
     names. The name may hold brackets: every split is tried until the condition reads."""
     from pingfen.phrases import name_text
 
@@ -145,7 +155,17 @@ def _veto(text: str, known: Known) -> tuple[str, str | None] | None:
     return None
 
 
+def states_grades(text: str, known: Known | None = None) -> bool:
+    """Whether a line reads as stating grades — a grade's name or 等次 beside a score, a band or
+    a comparison, once the cap and the vetoes it states are read — so that grades not read from
+    it are left to a person, not assumed."""
+    clean = normalise(_beside_the_grades(text, known or Known())[0])
+    parts = [part for part in re.split(r"[;。]", clean) if not part.startswith("一票否决")]  # a veto is no grade
+    return any(_GRADE_WORD.search(part) and _SCORE.search(part) for part in parts)
+
+
 def _grade(clause: str) -> tuple[str, str | None, Decimal | None] | None:
+    clause = _SUBJECT.sub("", clause)
     for pattern in (_ABOVE, _RANGE):
         if found := pattern.match(clause):
             return found["name"], ">" if found["inc"] == "不含" else ">=", Decimal(found["v"])

@@ -34,7 +34,7 @@ FUNCTIONS = ("min", "max", "abs", "mean", "median", "trimmed_mean", "days", "mon
 _NAME_CHARS = r"\w“”‘’《》〈〉「」『』·"
 _BEFORE = rf"(?<![{_NAME_CHARS}])"
 _AFTER = rf"(?![{_NAME_CHARS}])"
-_NUMBER = r"\d+(?:\.\d+)?"
+_NUMBER = r"\d+(?:[.．]\d+)?"
 
 Percent = Number.Percent
 Points = Number.Pp

@@ -15,18 +15,31 @@ import zipfile
 from collections.abc import Iterator
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from attrs import define, field, frozen
+from attrs import define, evolve, field, frozen
 
 from pingfen.errors import DataError, Problem
-from pingfen.gradeline import GradeLine, read_grade_line
+from pingfen.gradeline import GradeLine, read_grade_line, states_grades
 from pingfen.io.bounds import TooBig, details
-from pingfen.io.tables import MAX_XLSX_MEMBERS, MAX_XLSX_RATIO, xlsx_errors
+from pingfen.io.tables import MAX_XLSX_MEMBERS, MAX_XLSX_RATIO, shown_sheet, xlsx_errors
 from pingfen.lang import Lang
 from pingfen.oserrors import reason
-from pingfen.phrases import InputDecl, Reading, name_text, normalise, one_line, plain, read_criterion, string_text
-from pingfen.stated import DATA_HEAD, Known, read_items, read_stated, rounded
+from pingfen.phrases import (
+    InputDecl,
+    Reading,
+    name_text,
+    normalise,
+    one_line,
+    plain,
+    read_criterion,
+    string_text,
+    unread,
+)
+from pingfen.stated import DATA_HEAD, Known, applies_line, read_items, read_stated, rounded, says_applies
+
+if TYPE_CHECKING:
+    from pingfen.diagnostics import Diagnostic
 
 # A rubric table is a page or two: these bounds are far above any real one.
 MAX_TABLE_BYTES = 50 * 1024 * 1024  # what the file may unpack to
@@ -38,12 +51,39 @@ _CHUNK = 1024 * 1024
 @frozen
 class RowReport:
     """How one indicator row was read: its table row, name, the reading's kind, and whether
-    a rule was recognised (else it is a `judgment` marked TODO)."""
+    a rule was recognised (else it is a `judgment` marked TODO). The grades line is reported
+    too when it states grades that are not read (kind `grades`, `detail` its text): the draft
+    then has the usual grades under a TODO."""
 
     row: int
     indicator: str
     kind: str
     recognised: bool
+    detail: str = ""
+    detail_en: str = ""  # the detail in English, where it is words
+
+    def said(self, lang: Lang) -> str:
+        """Why the row is left to a person, as the summary says it."""
+        detail = self.detail_en if lang == "en" and self.detail_en else self.detail
+        shown = detail if len(detail) <= 60 or self.kind == "draft" else detail[:59] + "…"
+        if self.kind == "grades":
+            return (f"  评价等次：未能识别“{shown}”，暂按通用的划分写入，已标 TODO" if lang == "zh" else
+                    f"  grades: “{shown}” not recognised, the usual grades written, marked TODO")  # fmt: skip
+        if self.kind == "formula":
+            return (f"  第 {self.row} 行 {self.indicator}：分值单元格 {shown}是没有保存计算结果的公式，已标 TODO"
+                    "（请在 Excel 中打开并保存后重新导入）" if lang == "zh" else
+                    f"  row {self.row} {self.indicator}: its 分值 cell {shown.replace('（', ' (').replace('）', ')')} is a "
+                    "formula with no saved result, "
+                    "marked TODO (open and save the file in Excel, then import it again)")  # fmt: skip
+        if self.kind == "draft":
+            return (f"  草稿未通过检查（{shown}），请按 `pingfen check` 的提示修改" if lang == "zh" else
+                    f"  the draft fails the checks ({shown}): see `pingfen check`")  # fmt: skip
+        if self.kind == "checked":
+            return (f"  第 {self.row} 行 {self.indicator}：识别出的规则未通过检查（{shown}），已标 TODO" if lang == "zh"
+                    else f"  row {self.row} {self.indicator}: the rule read fails the checks ({shown}), marked TODO")  # fmt: skip
+        if lang == "zh":
+            return f"  第 {self.row} 行 {self.indicator}：未能识别，暂写为评价分（judgment），已标 TODO"
+        return f"  row {self.row} {self.indicator}: not recognised, written as a judgment marked TODO"
 
 
 @frozen
@@ -63,13 +103,9 @@ class Imported:
         share = f"{100 * self.recognised / total:.0f}%" if total else "—"
         if lang == "zh":
             lines = [f"已识别 {self.recognised}/{total} 行评分标准（{share}）"]
-            lines += [f"  第 {r.row} 行 {r.indicator}：未能识别，暂写为评价分（judgment），已标 TODO" for r in self.rows
-                      if not r.recognised]  # fmt: skip
         else:
             lines = [f"recognised {self.recognised} of {total} rows' criteria ({share})"]
-            lines += [f"  row {r.row} {r.indicator}: not recognised, written as a judgment marked TODO" for r in self.rows
-                      if not r.recognised]  # fmt: skip
-        return lines
+        return lines + [r.said(lang) for r in self.rows if not r.recognised]
 
 
 def import_table(path: str | Path) -> Imported:
@@ -79,12 +115,13 @@ def import_table(path: str | Path) -> Imported:
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         title, grid = _xlsx_grid(path)
+        end = len(grid)
     elif suffix == ".docx":
-        title, grid = _docx_grid(path)
+        title, grid, end = _docx_grid(path)
     else:
         raise DataError([Problem("PF511", None, {"path": str(path), "what": "rubric table", "what_zh": "评分表",
                                                  "formats": ".xlsx, .docx"})])  # fmt: skip
-    return _Builder(path, title, grid).build()
+    return _Builder(path, title, grid, end).build()
 
 
 # ---------------------------------------------------------------- reading the grid
@@ -92,10 +129,13 @@ def import_table(path: str | Path) -> Imported:
 
 @frozen
 class Cell:
-    """A cell's text and where its merged range starts (its own place when not merged)."""
+    """A cell's text and where its merged range starts (its own place when not merged); and
+    its formula when Excel never saved a result for it (a file written by a program, not
+    opened and saved in Excel since), whose text is then empty."""
 
     text: str
     origin: tuple[int, int]
+    formula: str = ""
 
 
 Grid = list[list[Cell]]
@@ -140,25 +180,47 @@ def _cell_text(value: object) -> str:
 
 
 def _xlsx_grid(path: Path) -> tuple[str, Grid]:
-    """The first sheet's cells, merged ranges filled from their first cell; and the sheet's title."""
+    """The cells of the sheet Excel shows (`shown_sheet`: a hidden one, of last year's table
+    say, is passed over), merged ranges filled from their first cell; and the sheet's title."""
     import openpyxl
 
     _check_archive(path)
     with xlsx_errors(path):
         # Not read-only: merged ranges are known only to a full worksheet; the archive is bounded above.
         book = openpyxl.load_workbook(path, data_only=True)
-        sheet = book.worksheets[0]
+        if not book.worksheets:
+            raise _no_table(path)
+        sheet = book.worksheets[shown_sheet(book)]
         rows, columns = sheet.max_row, sheet.max_column
         if rows > MAX_TABLE_ROWS or columns > MAX_TABLE_COLUMNS:
             raise _too_large(path)
         values = [[_cell_text(v) for v in row] for row in sheet.iter_rows(max_col=columns, values_only=True)]
-        grid = [[Cell(v, (r, c)) for c, v in enumerate(row)] for r, row in enumerate(values)]
+        formulas = _unsaved_formulas(path, shown_sheet(book), values)
+        grid = [[Cell(v, (r, c), formulas.get((r, c), "")) for c, v in enumerate(row)] for r, row in enumerate(values)]
         for merged in sheet.merged_cells.ranges:
             top, left = merged.min_row - 1, merged.min_col - 1
             for r in range(top, min(merged.max_row, rows)):
                 for c in range(left, min(merged.max_col, columns)):
-                    grid[r][c] = Cell(grid[top][left].text, (top, left))
+                    grid[r][c] = Cell(grid[top][left].text, (top, left), grid[top][left].formula)
         return "", grid
+
+
+def _unsaved_formulas(path: Path, index: int, values: list[list[str]]) -> dict[tuple[int, int], str]:
+    """The formulas of the cells that have no saved result (their value read empty), by place."""
+    import openpyxl
+
+    found: dict[tuple[int, int], str] = {}
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        rows = book.worksheets[index].iter_rows(max_row=len(values), max_col=max(map(len, values), default=1), values_only=True)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                text = value if isinstance(value, str) else getattr(value, "text", None)  # an array formula's
+                if isinstance(text, str) and text.startswith("=") and c < len(values[r]) and not values[r][c]:
+                    found[(r, c)] = text
+    finally:
+        book.close()
+    return found
 
 
 # What python-docx's errors on a bad file mean to the person who chose it.
@@ -171,10 +233,11 @@ _DOCX_WHY = {
 }
 
 
-def _docx_grid(path: Path) -> tuple[str, Grid]:
-    """The first table holding rubric headers, vertical and horizontal merges resolved by
-    python-docx (a merged cell is the same element in every place it covers); the title is the
-    last paragraph before the table."""
+def _docx_grid(path: Path) -> tuple[str, Grid, int]:
+    """The first table holding rubric headers, vertical and horizontal merges resolved
+    (`_docx_table`), then the paragraphs after it (the grades line among them) as rows, and how
+    many rows are the table's; the title is the last paragraph before the table that is not an
+    annex's label (附件2-2) or a unit line."""
     import docx
 
     _check_archive(path)
@@ -183,28 +246,66 @@ def _docx_grid(path: Path) -> tuple[str, Grid]:
     except Exception as error:  # noqa: BLE001 - python-docx and lxml raise many kinds on a bad file
         en, zh = _DOCX_WHY.get(type(error).__name__, (type(error).__name__, type(error).__name__))
         raise _unreadable(path, f"not a readable .docx document ({en})", f"不是可读取的 .docx 文档（{zh}）") from None
-    title = next((p.text.strip() for p in document.paragraphs if p.text.strip()), "")
     for table in document.tables:
-        rows, columns = len(table.rows), len(table.columns)
-        if rows > MAX_TABLE_ROWS or columns > MAX_TABLE_COLUMNS:
-            raise _too_large(path)
-        grid: Grid = []
-        first: dict[int, tuple[int, int]] = {}  # a cell element's first place, by the element's id
-        elements = []  # kept alive, so that lxml hands out one proxy per element and ids stay apart
-        for r in range(rows):
-            line = []
-            for c in range(columns):
-                cell = table.cell(r, c)
-                elements.append(cell._tc)
-                origin = first.setdefault(id(cell._tc), (r, c))
-                line.append(Cell(cell.text.strip(), origin))
-            grid.append(line)
+        grid = _docx_table(path, table)
+        columns = len(grid[0]) if grid else 0
         if _header(grid) is not None:
-            # the paragraphs (the grades line below the table among them) as rows after it
-            notes = [[Cell(p.text.strip(), (0, 0)), *[Cell("", (0, 0))] * (columns - 1)]
-                     for p in document.paragraphs if p.text.strip()]  # fmt: skip
-            return title, grid + notes + _docx_items(document.tables, table, columns)
+            before, after = _paragraphs_around(document, table)
+            title = next((text for text in reversed(before) if not _NOT_TITLE.match(normalise(text))), "")
+            notes = [[Cell(text, (0, 0)), *[Cell("", (0, 0))] * (columns - 1)] for text in after]
+            return title, grid + notes + _docx_items(document.tables, table, columns), len(grid)
     raise _no_table(path)
+
+
+def _paragraphs_around(document: Any, table: Any) -> tuple[list[str], list[str]]:
+    """The text of the document's paragraphs before a table and after it, in order, blank ones left out."""
+    from docx.text.paragraph import Paragraph
+
+    before: list[str] = []
+    after: list[str] = []
+    side = before
+    for element in document.element.body.iterchildren():
+        if element is table._tbl:
+            side = after
+        elif element.tag.endswith("}p"):
+            text = Paragraph(element, document).text.strip()
+            if text:
+                side.append(text)
+    return before, after
+
+
+def _docx_table(path: Path, table: Any) -> Grid:
+    """A Word table's cells by row and grid column. A cell spanning columns (gridSpan) is the
+    same cell in each, one merged down (vMerge) is the cell above it; a row that starts late or
+    ends early (gridBefore, gridAfter: Word writes them, and a row may just have fewer cells)
+    has empty cells there, each its own."""
+    from docx.table import _Cell
+
+    rows = table._tbl.tr_lst
+    if len(rows) > MAX_TABLE_ROWS:
+        raise _too_large(path)
+    grid: Grid = []
+    for r, tr in enumerate(rows):
+        before = tr.grid_before
+        if before > MAX_TABLE_COLUMNS:
+            raise _too_large(path)
+        line = [Cell("", (r, c)) for c in range(before)]
+        for tc in tr.tc_lst:
+            c, span = len(line), max(tc.grid_span, 1)
+            if c + span > MAX_TABLE_COLUMNS:
+                raise _too_large(path)
+            above = grid[r - 1][c] if r and c < len(grid[r - 1]) else None
+            if tc.vMerge == "continue" and above is not None:
+                line.extend([above] * span)
+            else:
+                line.extend([Cell(_Cell(tc, table).text.strip(), (r, c))] * span)
+        grid.append(line)
+    width = max([len(table._tbl.tblGrid.gridCol_lst), *(len(line) for line in grid)])
+    if width > MAX_TABLE_COLUMNS:
+        raise _too_large(path)
+    for r, line in enumerate(grid):
+        line.extend(Cell("", (r, c)) for c in range(len(line), width))
+    return grid
 
 
 def _docx_items(tables: list[Any], rubric: Any, width: int) -> Grid:
@@ -289,7 +390,11 @@ class Node:
     reading: Reading | None = None
     origin: tuple[int, int] = (0, 0)
     rounding: str | None = None  # a group's `round N MODE`, as render puts it beside its points
+    applies: str | None = None  # when a group applies, in render's words beside its points (read later)
     text: str = ""  # its cell's text, as written
+    formula: str = ""  # its 分值 cell and formula, when Excel never saved the formula's result
+    refused: str = ""  # the check's error on the rule read, when it refused it
+    refused_rules: tuple[str, ...] = ()  # that rule
 
     @property
     def indicator(self) -> bool:
@@ -317,17 +422,35 @@ _ADJUST_LOW = re.compile(r"合计在(?P<low>-\d+(?:\.\d+)?)至")  # 加减分项
 _NAME_POINTS = re.compile(r"^(?P<name>.+?)\(?(?P<n>\d+(?:\.\d+)?)分\)?$")
 _NAME_POINTS_KEPT = re.compile(r"^(?P<name>.+?)[(（](?P<n>\d+(?:\.\d+)?)分[)）]$")
 _TOTAL_ROW = re.compile(r"^(?:总分|合计|总计|分值合计)$")
+# Text above a table that is no title: an annex's label (附件2-2, 附件：), a unit or date line.
+_NOT_TITLE = re.compile(r"^(?:附件\d{0,2}(?:[-.]\d{1,2})*:?|[(]?(?:单位|金额单位|计量单位|填报单位|评价单位|填表单位|填表日期|日期):.*)$")
+# A note below a table: 注：, 说明：, 备注, 填表说明, 评价等次/评价结果 (the grades line).
+_NOTE = re.compile(r"^(?:注|说明|备注|附注|填表说明|填报说明|评价等次|评价结果|等次|等级)")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 
 
-def _group_rounding(text: str) -> tuple[str, str | None]:
-    """产出（10分，得分四舍五入保留1位小数） → (产出（10分）, `round 1 half_up`): a group's rounding
-    as render writes it beside its points; any other text as it is."""
-    found = re.fullmatch(r"(?P<head>.+?\d+(?:\.\d+)?分)[，,](?P<said>得分\S*?保留\d+位小数)(?P<close>[)）])", text.strip())
-    line = rounded(found["said"]) if found is not None else None
-    if found is None or line is None:
-        return text, None
-    return found["head"] + found["close"], line
+_GROUP_NOTE = re.compile(r"(?P<head>.+?\d+(?:\.\d+)?分)[，,](?P<said>.+)(?P<close>[)）])")
+_GROUP_ROUNDING = re.compile(r"得分\S*?保留\d+位小数")
+
+
+def _group_notes(text: str) -> tuple[str, str | None, str | None]:
+    """产出（10分，得分四舍五入保留1位小数，仅在有项目时适用，不适用的不得分） → (产出（10分）,
+    `round 1 half_up`, 仅在有项目时适用，不适用的不得分): a group's rounding and when it applies, as
+    render writes them beside its points (the second read once the data items are known);
+    any other text as it is, with neither."""
+    found = _GROUP_NOTE.fullmatch(text.strip())
+    if found is None:
+        return text, None, None
+    said, line = found["said"], None
+    if (rounding := _GROUP_ROUNDING.match(said)) is not None:
+        line = rounded(rounding.group())
+        said = said[rounding.end() :]
+        if line is None or (said and said[0] not in "，,"):
+            return text, None, None
+        said = said[1:]
+    if said and not says_applies(said):
+        return text, None, None
+    return found["head"] + found["close"], line, said or None
 
 
 def _split_points(text: str) -> tuple[str, Decimal | None]:
@@ -361,23 +484,26 @@ def _number(text: str) -> Decimal | None:
 
 
 class _Builder:
-    def __init__(self, path: Path, title: str, grid: Grid) -> None:
-        self.path, self.title, self.grid = path, title, grid
+    def __init__(self, path: Path, title: str, grid: Grid, end: int) -> None:
+        self.path, self.title, self.grid, self.end = path, title, grid, end  # rows up to `end` are the table's
         self.roots: list[Node] = []
         self.total: Decimal | None = None
         self.inputs: list[InputDecl] = []
         self.input_names: set[str] = set()
         self.node_names: set[str] = set()
         self.known = Known()  # the data items a table render made states (指标数据说明)
-        self.closed = len(grid)  # the total row, when the table has one
+        self.closed = len(grid)  # the first row after the indicators: the total row, a note, the table's end
         self.outside: list[tuple[str, Node]] = []  # 加分项 and 扣分项 rows: ("bonus" | "penalty", row)
+        self.stated = GradeLine()  # the grades line below the table, as read
+        self.unread_grades = ""  # its text, when it states grades that are not read
 
     def build(self) -> Imported:
         columns = _header(self.grid)
         if columns is None:
             raise _no_table(self.path)
         above = [c.text for row in self.grid[: columns.header] for c in row if c.text]
-        self.title = self.title or (above[0] if above else "")  # a sheet's title is the text above its header
+        # a sheet's title is the text above its header, less an annex's label (附件2-2) on its own line
+        self.title = self.title or next((t for t in above if not _NOT_TITLE.match(normalise(t))), "")
         self._tree(columns)
         self._split_shared_points(columns)
         self._unique_names(self.roots, None)
@@ -390,6 +516,13 @@ class _Builder:
         adjusts = {id(node) for kind, node in self.outside if kind == "adjust"}
         tree = {id(leaf) for leaf in self._leaves(self.roots)}  # an outside row has no 不适用
         for leaf in [*self._leaves(self.roots), *(node for _, node in self.outside)]:
+            if leaf.formula:  # its 分值 a formula Excel never computed: no max to read the rules against
+                leaf.reading = (Reading("todo", (), ()) if id(leaf) in penalties or id(leaf) in adjusts else
+                                unread(leaf.name, leaf.total(), self._namer))  # fmt: skip
+                declared |= {i.name for i in leaf.reading.inputs}
+                self.input_names |= declared
+                reports.append(RowReport(leaf.row + 1, leaf.name, "formula", False, leaf.formula))
+                continue
             # 本项目不涉及政府采购的，该项按满分计算；涉及的，…: the row's 不适用, then the rest read as usual
             absent = _NOT_APPLICABLE.match(leaf.criterion.strip()) if id(leaf) in tree else None
             criterion = re.sub(r"^(?:涉及|开展|有)的[，,]", "", absent["rest"]) if absent else leaf.criterion
@@ -406,15 +539,110 @@ class _Builder:
             if id(leaf) in penalties and not all(rule.startswith("deduct ") for rule in reading.rules):
                 reading = Reading("todo", (), ())  # a 扣分项 holds deductions only (PF220): left to a person
             leaf.reading = reading
-            self.inputs.extend(i for i in reading.inputs if i.name not in declared)
             declared |= {i.name for i in reading.inputs}
             self.input_names |= declared  # a name a later row wishes for is then told apart
             reports.append(RowReport(leaf.row + 1, leaf.name, reading.kind, reading.recognised))
-        return Imported(self._text(columns, reports), tuple(reports))
+        self._declare_inputs()
+        self.stated, unread_line = self._grade_line()
+        if unread_line is not None and not self.stated.grades:  # grades the table states, not read: left to a person
+            self.unread_grades = unread_line[1]
+            reports.append(RowReport(unread_line[0], "评价等次", "grades", False, unread_line[1]))
+        return Imported(self._checked(columns, reports), tuple(reports))
+
+    def _declare_inputs(self) -> None:
+        """The inputs: the 指标数据说明's, then each row's reading's, once each, in row order."""
+        self.inputs = list(self.known.inputs)
+        declared = set(self.known.names)
+        for leaf in self._all_leaves():
+            assert leaf.reading is not None
+            self.inputs.extend(i for i in leaf.reading.inputs if i.name not in declared)
+            declared |= {i.name for i in leaf.reading.inputs}
+
+    def _all_leaves(self) -> list[Node]:
+        """The rows that hold rules: the tree's indicators, then the outside rows, in the draft's order."""
+        return [*self._leaves(self.roots), *(node for _, node in self.outside)]
+
+    def _checked(self, columns: Columns, reports: list[RowReport]) -> str:
+        """The draft text, after `pingfen check`: a row whose rule it refuses (bands that overlap,
+        say) becomes a judgment under a TODO naming the error, with the rule read as a comment,
+        and its report is not recognised; an error no row holds is reported for the whole draft.
+        A draft the import calls recognised always checks clean."""
+        from pingfen.loader import diagnose
+
+        leaves = self._all_leaves()
+        text = self._text(columns, reports)
+        for _ in range(len(leaves) + 1):
+            errors = [d for d in diagnose(text, self.path.name) if d.severity == "error"]
+            if not errors:
+                break
+            held = self._holders(text, leaves)
+            refused: dict[int, list[Diagnostic]] = {}
+            for error in errors:
+                at = held.get(error.span.line)
+                if at is not None and leaves[at].refused == "":
+                    refused.setdefault(at, []).append(error)
+            if not refused:
+                zh = "；".join(sorted({f"{d.code}：{d.message('zh')}" for d in errors}))
+                en = "; ".join(sorted({f"{d.code}: {d.message('en')}" for d in errors}))
+                reports.append(RowReport(0, "", "draft", False, zh, en))
+                return self._text(columns, reports)
+            for at, found in refused.items():
+                self._refuse(leaves[at], found)
+                old = reports[at]
+                reports[at] = RowReport(old.row, old.indicator, "checked", False, "、".join(sorted({d.code for d in found})))
+            self._declare_inputs()
+            text = self._text(columns, reports)
+        return text
+
+    def _holders(self, text: str, leaves: list[Node]) -> dict[int, int]:
+        """Which row (its index in `leaves`) each line of the draft belongs to: a row's block, and
+        the declaration of an input only its reading reads."""
+        readers: dict[str, int] = {}
+        for at, leaf in enumerate(leaves):
+            for decl in leaf.reading.inputs if leaf.reading is not None else ():
+                readers.setdefault(decl.name, at)
+        starts = {f"input {name_text(name)}:": at for name, at in readers.items()}
+        held: dict[int, int] = {}
+        lines = text.split("\n")
+        rows = iter(range(len(leaves)))
+        number = 0
+        while number < len(lines):
+            line = lines[number]
+            stripped = line.strip()
+            found = next((at for start, at in starts.items() if stripped.startswith(start)), None)
+            if found is not None:
+                held[number + 1] = found
+            if re.match(r"(?:indicator|bonus|penalty|adjust)\s", stripped):
+                row = next(rows, None)
+                if row is None:
+                    break
+                end = number
+                if stripped.endswith("{"):  # to its closing brace, as the formatter indents it
+                    close = line[: len(line) - len(line.lstrip())] + "}"
+                    end = next((k for k in range(number + 1, len(lines)) if lines[k] == close), len(lines) - 1)
+                for k in range(number, end + 1):
+                    held[k + 1] = row
+                number = end
+            number += 1
+        return held
+
+    def _refuse(self, leaf: Node, errors: list[Diagnostic]) -> None:
+        """A row whose rule the checks refuse, left to a person: a judgment (a penalty or adjust row
+        empty), the rule read kept as a comment, the first error named in its TODO."""
+        assert leaf.reading is not None
+        first = errors[0]
+        leaf.refused = f"{first.code}：{first.message('zh')}"
+        leaf.refused_rules = leaf.reading.rules
+        others = {i.name for node in self._all_leaves() if node is not leaf and node.reading for i in node.reading.inputs}
+        self.input_names -= {i.name for i in leaf.reading.inputs} - others - set(self.known.names)
+        kind = next((k for k, node in self.outside if node is leaf), "indicator")
+        leaf.reading = (Reading("todo", (), ()) if kind in ("penalty", "adjust") else
+                        unread(leaf.name, leaf.total(), self._namer))  # fmt: skip
 
     def _tree(self, columns: Columns) -> None:
         path: list[Node] = []  # the open node at each level
-        for r in range(columns.header + 1, len(self.grid)):
+        self.closed = self.end
+        for r in range(columns.header + 1, self.end):
             row = self.grid[r]
             cells = [row[i] for i in columns.levels]
             if not any(c.text for c in cells):
@@ -422,8 +650,11 @@ class _Builder:
             if any(_TOTAL_ROW.match(normalise(c.text)) for c in cells):
                 if columns.points is not None:
                     self.total = _number(row[columns.points].text)
-                self.closed = r
+                self.closed = r + 1
                 break  # the total closes the table: what follows (评价等次, notes) is no indicator
+            if path and self._note(row, cells, columns):
+                self.closed = r
+                break  # a note below a table without a total (注：…, the grades line) closes it too
             depth = max(i for i, c in enumerate(cells) if c.text)  # the row's indicator is its deepest level
             while depth and cells[depth].origin == cells[depth - 1].origin:  # a name merged across levels
                 depth -= 1
@@ -441,15 +672,24 @@ class _Builder:
                 if going_on and level < depth and level < len(path) and path[level].text == cell.text.strip():
                     continue
                 going_on = False
-                text, rounding = _group_rounding(cell.text)
+                text, rounding, applies = _group_notes(cell.text)
                 name, points = _split_points(text)
-                node = Node(name, points, r, origin=cell.origin, rounding=rounding, text=cell.text.strip())
+                node = Node(name, points, r, origin=cell.origin, rounding=rounding, applies=applies, text=cell.text.strip())
                 (path[level - 1].children if level else self.roots).append(node)
                 del path[level:]
                 path.append(node)
             leaf = path[depth]
             del path[depth + 1 :]
             self._fill(leaf, row, columns)
+
+    @staticmethod
+    def _note(row: list[Cell], cells: list[Cell], columns: Columns) -> bool:
+        """Whether a row below the indicators is a note, not an indicator: nothing in its 分值 and
+        评分标准 columns, and its text a note's (注：, 说明：, the grades line) or a sentence."""
+        if any(row[i].text for i in (columns.points, columns.criterion) if i is not None):
+            return False
+        text = normalise(next(c.text for c in cells if c.text))
+        return bool(_NOTE.match(text)) or states_grades(text) or len(text) > 40 or bool(re.search(r"[。;]", text))
 
     def _applies(self, absent: re.Match[str], reading: Reading) -> Reading:
         """The row applies while a yes/no input, named for what the text says may be absent
@@ -496,6 +736,10 @@ class _Builder:
             cell = self.grid[leaf.row][columns.points]
             if _number(cell.text) is not None:
                 holders.setdefault(cell.origin, []).append(leaf)
+            elif cell.formula and leaf.points is None:  # =2+3 never computed: no 分值 to read (it read 0)
+                from openpyxl.utils import get_column_letter
+
+                leaf.formula = f"{get_column_letter(cell.origin[1] + 1)}{cell.origin[0] + 1}（{cell.formula}）"
         for origin, leaves in holders.items():
             value = _number(self.grid[origin[0]][origin[1]].text)
             assert value is not None
@@ -528,17 +772,37 @@ class _Builder:
             self.node_names.add(node.name)
             self._unique_names(node.children, node)
 
-    def _grade_line(self) -> GradeLine:
-        """The grades and rounding stated below the total (评价等次：90分（含）以上为优秀；…)."""
+    def _grade_line(self) -> tuple[GradeLine, tuple[int, str] | None]:
+        """The grades and rounding stated below the total (评价等次：90分（含）以上为优秀；…): the
+        first line whose grades are read, with the rounding, cap and vetoes of the lines before
+        it when it states none; and the row and text of a line that states grades not read."""
         seen: set[str] = set()
-        for row in self.grid[self.closed + 1 :]:
+        lines: list[GradeLine] = []
+        unread: tuple[int, str] | None = None
+        for r, row in enumerate(self.grid[self.closed :], start=self.closed):
             for cell in row:
                 if cell.text and cell.text not in seen:
                     seen.add(cell.text)
                     found = read_grade_line(cell.text, self.known)
                     if found is not None:
-                        return found
-        return GradeLine()
+                        lines.append(found)
+                    if (found is None or not found.grades) and unread is None and states_grades(cell.text, self.known):
+                        unread = (r + 1, one_line(cell.text))
+                    if found is not None and found.grades:
+                        return self._with_rest(found, lines), None
+        return (lines[0] if lines else GradeLine()), unread
+
+    @staticmethod
+    def _with_rest(line: GradeLine, lines: list[GradeLine]) -> GradeLine:
+        """The grades line with the rounding, cap and vetoes an earlier line states and it does not."""
+        for other in lines:
+            if line.places is None and other.places is not None:
+                line = evolve(line, places=other.places, mode=other.mode)
+            if line.cap is None and other.cap is not None:
+                line = evolve(line, cap=other.cap)
+            if not line.vetoes and other.vetoes:
+                line = evolve(line, vetoes=other.vetoes)
+        return line
 
     def _items(self, columns: Columns) -> Known | None:
         """The 指标数据说明 below the table, when it has one: a head row 数据项 | 类型 | …"""
@@ -568,8 +832,10 @@ class _Builder:
     # ------------------------------------------------------------ the text
 
     def _text(self, columns: Columns, reports: list[RowReport]) -> str:
-        title = _clean_name(re.sub(r"^附件[\d\-－—.]*", "", _clean_name(self.title))) or self.path.stem
-        stated = self._grade_line()
+        # 附件2-2 before the title on its line goes; a year after it (附件 2022年…) stays
+        title = _clean_name(re.sub(r"^附件\s*(?:\d{1,2}(?:[-－—.]\d{1,2})*(?!\d))?[:：]?\s*", "", _clean_name(self.title)))
+        title = title or self.path.stem
+        stated = self.stated
         year = _YEAR.search(f"{self.title} {self.path.stem}")
         if year is not None:  # render's heading: the title, then （2021年度）, which `year` states
             title = title.removesuffix(f"（{year.group(1)}年度）") or title
@@ -585,6 +851,8 @@ class _Builder:
             *([] if stated.places is not None else ["  round total 2 half_up"]),
             *(f"  {line}" for line in stated.lines()),
             *([] if stated.grades else [
+                f"  # TODO: 未能识别评分表的评价等次“{self.unread_grades}”，暂按通用的划分（总分的 90%、80%、60%）写入；"
+                "请按原表改写后删去本行" if self.unread_grades else
                 "  # 评价等次按财政绩效评价通用的划分（总分的 90%、80%、60%）；评分表另有规定的，请修改",
                 *(f"  grade {grade} >= {plain(total * share / 100)}" for grade, share in (("优秀", 90), ("良好", 80), ("中", 60))),
                 "  grade 差 otherwise",
@@ -609,7 +877,12 @@ class _Builder:
         pad = "  " * depth
         lines = [f"{pad}# {note}" for note in node.notes]
         if not node.indicator:
-            lines.append(f"{pad}group {name_text(node.name)} {plain(node.total())} {{")
+            head = f"{pad}group {name_text(node.name)} {plain(node.total())} {{"
+            applies = applies_line(node.applies, self.known) if node.applies else None
+            if node.applies and applies is None:  # a condition on names the data items do not declare
+                lines.append(f"{pad}# TODO: 未能识别分组的适用条件“{one_line(node.applies)}”，暂按始终适用处理；请改写为 applies 行")
+            lines.append(head)
+            lines.extend([f"{pad}  {applies}"] if applies else [])
             lines.extend([f"{pad}  {node.rounding}"] if node.rounding else [])
             for child in node.children:
                 lines.extend(self._node(child, depth + 1))
@@ -621,6 +894,13 @@ class _Builder:
         if node.criterion:
             lines.append(f"{pad}# 评分标准：{one_line(node.criterion)}")
         lines.extend(f"{pad}# {note}" for note in reading.notes)
+        if node.formula:
+            lines.append(f"{pad}# TODO: 分值单元格 {node.formula}是公式，没有保存的计算结果，暂记 0 分；"
+                         "请在 Excel 中打开并保存后重新导入，或填写分值后删去本行")  # fmt: skip
+        if node.refused:  # read, but refused by the checks: the rule as a comment, and a judgment to write
+            instead = {"penalty": "暂不扣分", "adjust": "暂不加减分"}.get(keyword, "暂按评价分（judgment）处理")
+            lines.append(f"{pad}# TODO: 识别出的规则未通过检查（{node.refused}），{instead}；请改写为规则后删去本行")
+            lines.extend(f"{pad}#   {rule}" for rule in node.refused_rules)
         if reading.kind == "pending":  # the text as the table has it, less render's closing 。
             text = string_text(one_line(node.criterion).removesuffix("。"))
             return [*lines, f"{pad}{keyword} {name_text(node.name)} {plain(node.total())} {{ pending {text} }}"]
@@ -631,9 +911,12 @@ class _Builder:
             else:
                 low = _ADJUST_LOW.search(node.criterion)
                 head = f"{low['low'] if low else '-' + plain(node.total())} .. +{plain(node.total())}"
-                lines.append(f"{pad}# TODO: 未能识别加减分项的评分标准，暂不加减分；请改写为规则后删去本行")
+                if not node.refused and not node.formula:
+                    lines.append(f"{pad}# TODO: 未能识别加减分项的评分标准，暂不加减分；请改写为规则后删去本行")
             return [*lines, f"{pad}adjust {name_text(node.name)} {head} {{", *(f"{pad}  {r}" for r in rules), f"{pad}}}"]
-        if not reading.recognised and keyword == "penalty":
+        if node.refused or node.formula:
+            pass
+        elif not reading.recognised and keyword == "penalty":
             lines.append(f"{pad}# TODO: 未能识别扣分项的评分标准，暂不扣分；请改写为扣分规则（deduct）后删去本行")
         elif not reading.recognised:
             lines.append(f"{pad}# TODO: 未能识别评分标准，暂按评价分（judgment）处理；请改写为规则后删去本行")

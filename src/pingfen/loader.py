@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -17,39 +18,59 @@ from pingfen.oserrors import OSReason
 from pingfen.syntax.scan import MAX_CHARS
 from pingfen.values import pinned
 
+# Where a base file may be read from: given the path an `extends` leads to (beside the file
+# that extends it) and the path as written, the path to open, or an exception that stops the
+# load. The workbench passes one that keeps every base, at any depth, inside its folder.
+Resolver = Callable[[Path, str], Path]
+
 
 @pinned  # the caller's decimal context never reaches the checker's arithmetic
-def diagnose(text: str, path: str = "<string>") -> list[Diagnostic]:
-    """Every diagnostic for rule text (errors, warnings, notes), in source order."""
-    return _build(text, path, executable=False)[1]
+def diagnose(text: str, path: str = "<string>", *, resolver: Resolver | None = None) -> list[Diagnostic]:
+    """Every diagnostic for rule text (errors, warnings, notes), in source order.
+    `resolver`, when given, is asked for each file an `extends` names before it is opened."""
+    return _build(text, path, executable=False, resolver=resolver)[1]
 
 
 @pinned
-def loads(text: str, path: str = "<string>", *, tests: bool = True) -> Rubric:
+def loads(text: str, path: str = "<string>", *, tests: bool = True, resolver: Resolver | None = None) -> Rubric:
     """Load a rubric from its text. Raises RubricError listing every problem.
-    With tests=False its `example` and `property` blocks are skipped: enough to score by."""
-    rubric, diagnostics = _build(text, path, tests=tests)
+    With tests=False its `example` and `property` blocks are skipped: enough to score by.
+    `resolver`, when given, is asked for each file an `extends` names before it is opened.
+    Raises TypeError when `text` is not a str (bytes: decode them, or `load` the file)."""
+    if not isinstance(text, str):
+        raise TypeError(f"pingfen.loads takes the rule's text as str, not {type(text).__name__}"
+                        + ("; decode it, or pingfen.load(path)" if isinstance(text, (bytes, bytearray)) else ""))  # fmt: skip
+    rubric, diagnostics = _build(text, path, tests=tests, resolver=resolver)
     if rubric is None:
         raise RubricError(diagnostics)
     return rubric
 
 
 @pinned
-def load(path: str | Path | IO[bytes] | IO[str], *, tests: bool = True) -> Rubric:
+def load(path: str | Path | IO[bytes] | IO[str], *, tests: bool = True, resolver: Resolver | None = None) -> Rubric:
     """Load a rubric from a `.rule` file (UTF-8, with or without BOM), given by its path or,
     as `json.load` takes one, as a file opened in binary or text mode. A file that is not
     UTF-8 (say GBK, as Windows editors often save) raises RubricError (PF006). A file's
     syntax tree is kept in the user's cache directory, so loading it again skips the parser.
-    With tests=False its `example` and `property` blocks are skipped: enough to score by."""
-    if not isinstance(path, (str, Path)):
+    With tests=False its `example` and `property` blocks are skipped: enough to score by.
+    `resolver`, when given, is asked for each file an `extends` names before it is opened.
+    Raises TypeError for anything else (bytes, None): the text of a rule is `loads`'s."""
+    if isinstance(path, os.PathLike):
+        path = os.fspath(path)
+    if isinstance(path, (bytes, bytearray, memoryview)):
+        raise TypeError("pingfen.load takes a file's path as str or pathlib.Path, or an open file, not bytes; "
+                        "for a rule's text, pingfen.loads(text)")  # fmt: skip
+    if not isinstance(path, str) and not callable(getattr(path, "read", None)):
+        raise TypeError(f"pingfen.load takes a file's path (str or pathlib.Path) or an open file, not {type(path).__name__}")
+    if not isinstance(path, str):
         name = getattr(path, "name", None)  # for messages: an open file's name, else <file>
         shown = name if isinstance(name, str) else "<file>"
-        rubric, diagnostics = _build(read_open_rule(path, shown), shown, tests=tests)
+        rubric, diagnostics = _build(read_open_rule(path, shown), shown, tests=tests, resolver=resolver)
         if rubric is None:
             raise RubricError(diagnostics)
         return rubric
     text = read_rule(path)
-    rubric, diagnostics = _build(text, str(path), Path(path), tests=tests)
+    rubric, diagnostics = _build(text, str(path), Path(path), tests=tests, resolver=resolver)
     if rubric is None:
         raise RubricError(diagnostics)
     return rubric
@@ -108,7 +129,9 @@ def _not_utf8(data: bytes, bom: int, bad: int, path: str) -> Diagnostic:
     return Diagnostic("PF006", at, {"byte": bad}, hint="save_utf8", source=Source(path, text))
 
 
-def loads_unsound(text: str, path: str = "<string>") -> tuple[Rubric, list[Diagnostic]]:
+def loads_unsound(
+    text: str, path: str = "<string>", *, resolver: Resolver | None = None
+) -> tuple[Rubric, list[Diagnostic]]:
     """Load a rubric even if the soundness checks (PF4xx) find errors in it, as `pingfen fuzz`
     does to show what those errors do to real records; returns it with every diagnostic.
     Raises RubricError when there is any other error (syntax, names, types, examples)."""
@@ -118,7 +141,7 @@ def loads_unsound(text: str, path: str = "<string>") -> tuple[Rubric, list[Diagn
     sources = [source]
     module, diagnostics = parse(text)
     if module is not None and not _errors(diagnostics) and module.changes:
-        module, more = _extended(module, path, sources, (_identity(path),))
+        module, more = _extended(module, path, sources, (_identity(path),), resolver)
         diagnostics = [*diagnostics, *more]
     if module is None or _errors(diagnostics):
         raise RubricError([d.with_source(sources) for d in diagnostics])
@@ -135,14 +158,14 @@ def _errors(diagnostics: list[Diagnostic]) -> bool:
 
 def as_parsed(text: str) -> str:
     """Rule text as the loader parses it: no BOM, and one line ending, as the parser counts
-    lines ("\r\n" and a lone "\r" become "\n"). Whatever decides what the loader will read
-    (the workbench's `Folder.confine`) must parse this, not the raw text: a lone "\r" ends a
-    comment for the loader."""
+    lines ("\r\n" and a lone "\r" become "\n"): a lone "\r" ends a comment for the loader.
+    (What may be read is decided where a base is opened, by a `Resolver`, not by a parse of its own.)"""
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _build(
-    text: str, path: str, file: Path | None = None, executable: bool = True, tests: bool = True
+    text: str, path: str, file: Path | None = None, executable: bool = True, tests: bool = True,
+    resolver: Resolver | None = None,
 ) -> tuple[Rubric | None, list[Diagnostic]]:
     """Parse, check and (when `executable`) compile; the rubric is None when there are errors."""
     text = as_parsed(text)
@@ -157,7 +180,7 @@ def _build(
         module, diagnostics = parse(text)
     sources = [source]  # the file, then each file it extends: a span's `file` indexes them
     if module is not None and not _errors(diagnostics) and module.changes:
-        module, more = _extended(module, path, sources, (_identity(path),))
+        module, more = _extended(module, path, sources, (_identity(path),), resolver)
         diagnostics = [*diagnostics, *more]
     if module is None or _errors(diagnostics):
         return None, [d.with_source(sources) for d in diagnostics]
@@ -189,11 +212,12 @@ def _why(error: OSError) -> tuple[str | OSReason, str | OSReason]:
 
 
 def _extended(
-    module: ast.Module, path: str, sources: list[Source], chain: tuple[str, ...]
+    module: ast.Module, path: str, sources: list[Source], chain: tuple[str, ...], resolver: Resolver | None = None
 ) -> tuple[ast.Module | None, list[Diagnostic]]:
     """A module that extends another (syntax/extends.py) as the one module it stands for.
     Each base file is read, parsed (through the cache, keyed on its own text) and marked
-    with its place in `sources`, so that every diagnostic shows the file it is about."""
+    with its place in `sources`, so that every diagnostic shows the file it is about.
+    The `resolver` (when given) is asked for each base before anything of it is opened."""
     from pingfen.syntax.extends import MAX_EXTENDS, in_file, merge, misplaced
 
     wrong = misplaced(module)
@@ -203,6 +227,7 @@ def _extended(
     assert isinstance(extends, ast.Extends)  # misplaced() found none elsewhere
     where = Path(path).parent / extends.path
     shown = os.path.normpath(where)
+    opened = where if resolver is None else resolver(where, extends.path)  # here, however it was parsed
     if len(chain) > MAX_EXTENDS:
         return None, [Diagnostic("PF122", extends.span, {"limit": MAX_EXTENDS}, hint="flatten_extends")]
     identity = _identity(str(where))
@@ -210,13 +235,13 @@ def _extended(
         return None, [Diagnostic("PF121", extends.span, {"path": extends.path}, hint="extends_cycle")]
     file = len(sources)
     try:
-        if where.exists() and not where.is_dir() and not where.is_file():  # a FIFO, /dev/stdin: a wait for ever
+        if opened.exists() and not opened.is_dir() and not opened.is_file():  # a FIFO, /dev/stdin: a wait for ever
             odd = {"path": extends.path, "reason": "it is not a regular file", "reason_zh": "它不是普通文件"}
             return None, [Diagnostic("PF120", extends.span, odd, hint="extends_path")]
-        text = read_rule(where)
-    except RubricError as error:  # not UTF-8 (PF006): shown in the base file's own text
+        text = read_rule(opened)
+    except RubricError as error:  # not UTF-8 (PF006): shown in the base file's own text, by the name it was given
         for d in error.diagnostics:
-            sources.append(d.source or Source(shown, ""))
+            sources.append(Source(shown, d.source.text if d.source else ""))
         return None, [d.in_file(file + i) for i, d in enumerate(error.diagnostics)]
     except OSError as error:
         reason, reason_zh = _why(error)
@@ -230,7 +255,7 @@ def _extended(
         return None, found
     base = in_file(base, file)
     if base.changes:
-        base, more = _extended(base, str(where), sources, (*chain, identity))
+        base, more = _extended(base, str(where), sources, (*chain, identity), resolver)
         found += more
         if base is None:
             return None, found

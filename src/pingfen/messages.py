@@ -200,7 +200,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{where}`：`{call}` 至少需要 {least} 个评分",
     ),
     "PF501": ("missing input `{input}`", "缺少输入项 `{input}`"),
-    "PF502": ("input `{input}`: {value} is not {expected}", "输入项 `{input}`：{value} 不是{expected_zh}"),
+    "PF502": ("input `{input}`: {value} is not {expected}", "输入项 `{input}`：{value_zh} 不是{expected_zh}"),
     "PF503": (
         "input `{input}`: {value} is outside its domain ({domain})",
         "输入项 `{input}`：{value} 超出取值范围（{domain}）",
@@ -257,6 +257,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{path}` 中有 {count} 条记录，请用 `--id` 指定其一",
     ),
     "PF516": ("`{path}` has no record with id `{id}`", "`{path}` 中没有编号为 `{id}` 的记录"),
+    "PF525": (
+        "`{path}` has {count} records with id `{id}` (rows {rows}): an id names one department; make the ids unique",
+        "`{path}` 中编号为 `{id}` 的记录有 {count} 条（第 {rows_zh} 行）：一个编号只能对应一个单位，请改正重复的编号",
+    ),
+    "PF526": ("`{path}` holds no records", "`{path}` 中没有任何记录"),
     "PF520": (
         "`{path}`, row {row}: {found} cells, but the header has {expected}; a value with a comma must be in double quotes",
         "`{path}` 第 {row} 行有 {found} 个单元格，而表头有 {expected} 个；含逗号的值须放在英文双引号内",
@@ -282,6 +287,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{path}` 中将有两列 `{column}`：评分表中有{what_zh}与输出自带的列同名；请在评分表中为它改名",
     ),
     "PF702": ("cannot write `{path}`: it is a directory", "无法写入 `{path}`：它是一个目录"),
+    "PF707": (
+        "`{path}` is read-only: pingfen will not replace it; make it writable (chmod u+w) or write the output elsewhere",
+        "`{path}` 是只读文件，pingfen 不会替换它：请先将其改为可写（chmod u+w），或将输出写到别处",
+    ),
+    "PF706": (
+        "cannot tell what to write to `{path}`: this command writes {formats}, not `{suffix}`",
+        "无法按扩展名确定 `{path}` 的格式：本命令可写出 {formats_zh}，不能写出 `{suffix}`",
+    ),
     "PF703": (
         "cannot write `{path}`: the directory `{directory}` is not writable",
         "无法写入 `{path}`：目录 `{directory}` 不可写入",
@@ -297,7 +310,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # the workbench (`pingfen serve`)
     "PF850": ("`{path}` is outside the folder the workbench serves", "`{path}` 不在工作台所服务的文件夹内"),
     "PF851": ("there is no file `{path}` in the folder", "文件夹中没有文件 `{path}`"),
-    "PF852": ("the upload is {size} bytes, more than the limit of {limit}", "上传的文件为 {size} 字节，超过上限 {limit}"),
+    "PF852": ("{what} is larger than the limit of {limit} bytes{size}", "{what_zh}超过上限 {limit} 字节{size_zh}"),
     "PF853": (
         "the request does not carry the workbench's token: open the address `pingfen serve` printed",
         "请求未带工作台的令牌：请打开 `pingfen serve` 所显示的地址",
@@ -334,6 +347,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF805": (
         "`{name}` is named as a column the query gives itself ({columns}): rename the group or indicator to score it in SQL",
         "`{name}` 与查询自身的列（{columns}）同名：须将该分组或指标改名后才能以 SQL 评分",
+    ),
+    "PF809": (
+        "`{name}` and `{other}` are one name to SQL, which does not tell letter case apart: rename one to score it in SQL",
+        "`{name}` 与 `{other}` 在 SQL 中是同一个名称（SQL 不区分字母大小写）：须将其一改名后才能以 SQL 评分",
+    ),
+    "PF810": (
+        "input `{name}` begins with `{prefix}`, which the query keeps for its own columns: rename the input to score it in SQL",
+        "输入项 `{name}` 以 `{prefix}` 开头，该前缀留作查询内部的列名：须将该输入项改名后才能以 SQL 评分",
     ),
     "PF807": (
         "`{form}` is not translated to SQL yet: score this rubric with `pingfen eval`",
@@ -382,8 +403,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--engine duckdb 读取 .parquet、.csv 或 .xlsx 文件，并写入 -o 文件.parquet 或 文件.csv（收到：{data} 写入 {output}）",
     ),
     "PF816": (
-        "--reasons goes with --engine duckdb: the Python batch writes no reasons column (its JSON output holds every reason)",
-        "--reasons 须与 --engine duckdb 同用：Python 批量评分不输出 reasons 列（其 JSON 输出已含全部扣分理由）",
+        "--reasons goes with --engine duckdb: the Python batch writes no reasons (its JSON rows hold the scores only); each row's reasons are in `pingfen report RULESET DATA -o FOLDER/`",
+        "--reasons 须与 --engine duckdb 同用：Python 批量评分不输出扣分理由（其 JSON 各行只有分数）；各行的理由见 `pingfen report 评分表 数据 -o 文件夹/`",
     ),
     "PF830": (
         "the query is exact on Spark only with spark.sql.decimalOperations.allowPrecisionLoss=false and spark.sql.ansi.enabled=true: set both on the session (spark-submit --conf …; pingfen.spark.score sets them)",
@@ -393,6 +414,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 # hint key -> (english, chinese)
 HINTS: dict[str, tuple[str, str]] = {
+    "excel_error": (
+        "the cell holds a spreadsheet's error value (such as #N/A or #DIV/0!), not data: fix the formula or enter the value",
+        "该单元格是电子表格的错误值（如 #N/A、#DIV/0!），不是数据：请修正公式或填入数值",
+    ),
+    "output_suffix": (
+        "name the file with one of those extensions, or say the format with --format",
+        "请使用上述扩展名之一，或用 --format 指定格式",
+    ),
+    "xls_suffix": (
+        "pingfen writes Excel workbooks as .xlsx (Excel 2007 and later), not the old .xls: write -o NAME.xlsx",
+        "pingfen 以 .xlsx 格式（Excel 2007 及以后版本）写出工作簿，不写旧的 .xls 格式：请改为 -o 文件名.xlsx",
+    ),
+    "decimal_point": (
+        "write a decimal point as `.` (`0.5`, `０．５`); if it is not one, remove the character",
+        "小数点请写作 `.`（如 `0.5`，或全角 `０．５`）；若不是小数点，删除该字符",
+    ),
     "unexpected_char": (
         "remove it, or put text in double quotes",
         "删除该字符，或将文字放在英文双引号内",

@@ -129,6 +129,11 @@ _PER = re.compile(r"每[^;。]*?扣")
 _TAKES = re.compile(rf"扣(?:减)?{NUMBER}分")  # each deduction states its points once
 
 
+def unread(indicator: str, points: Decimal, namer: Namer) -> Reading:
+    """What a row nothing reads becomes: a `judgment` on a score input, not recognised."""
+    return _todo(indicator, points, namer)
+
+
 def _todo(indicator: str, points: Decimal, namer: Namer) -> Reading:
     name = namer(indicator)
     return Reading("todo", (InputDecl(name, "score", description=f"评价得分（0–{plain(points)}）"),),
@@ -293,18 +298,46 @@ def _bands(text: str, indicator: str, points: Decimal, namer: Namer) -> Reading 
         clauses[0] = (clauses[0][0][named.end() :], clauses[0][1])
     subject = named["subject"] if named is not None else _subject(text, indicator)
     lines, percent, assumed = [], "%" in text, False
+    before: tuple[str, Decimal] | None = None  # the band above's one side (≥90%), for ≥80% below it
     for condition, given in clauses:
         condition = re.sub(r"(?:的|时)$", "", condition.removeprefix(subject))
         band = _band(condition, percent)
         if band is None:
             return None
         text_of_band, guessed = band
+        side = _side(text_of_band)
+        text_of_band = _below_the_last(side, before, percent) or text_of_band
+        before = side
         assumed = assumed or guessed
         lines.append(f"  {text_of_band} -> {plain(given)}")
     name = namer(subject)
     decl = _percent_input(name) if percent else InputDecl(name, "number")
     notes = ("原文未写明分档端点归属，按含下限、不含上限处理，请核对",) if assumed else ()
     return Reading("bands", (decl,), (f"bands {name_text(name)} {{", *lines, "}"), notes)
+
+
+def _side(band: str) -> tuple[str, Decimal] | None:
+    """A one-sided band's comparison and number (`>= 90%` → (">=", 90)); None for another band."""
+    found = re.fullmatch(rf"(?P<op>>=|<=|>|<) (?P<v>{NUMBER})%?", band)
+    return (found["op"], Decimal(found["v"])) if found is not None else None
+
+
+def _below_the_last(side: tuple[str, Decimal] | None, last: tuple[str, Decimal] | None, percent: bool) -> str | None:
+    """Bands written cumulatively, each from its own end (≥90%计5分；≥80%计4分；<80%不得分), as the
+    ordered bands they mean: ≥80% below ≥90% is [80%, 90%); ≤10% after ≤5% is (5%, 10%]. None
+    when the band is not such a one."""
+    if side is None or last is None:
+        return None
+    (op, value), (last_op, last_value) = side, last
+
+    def end(number_: Decimal) -> str:
+        return percent_text(number_) if percent else plain(number_)
+
+    if op in (">=", ">") and last_op in (">=", ">") and value < last_value:
+        return f"{'[' if op == '>=' else '('}{end(value)}, {end(last_value)}{')' if last_op == '>=' else ']'}"
+    if op in ("<=", "<") and last_op in ("<=", "<") and value > last_value:
+        return f"{'(' if last_op == '<=' else '['}{end(last_value)}, {end(value)}{']' if op == '<=' else ')'}"
+    return None
 
 
 def _band(condition: str, percent: bool) -> tuple[str, bool] | None:
@@ -361,11 +394,17 @@ _EACH = re.compile(rf"每项(?:得|计|加)?(?P<n>{NUMBER})分")
 _ITEM_POINTS = re.compile(rf",?(?:的,?)?(?:得|计|加)?(?P<n>{NUMBER})分[;。,]?$")
 
 
+# What a checklist may close with: that an item not met scores nothing (未公开的不得分, 否则不得分).
+_CLOSING = re.compile(r"^(?:(?P<other>其他情况|其他|其余情况|其余|否则|以上均不符合|均不符合)|均?(?:未|没有|无|不)(?P<what>[^,;。]+?))"
+                      r"(?:的|者)?,?均?(?:不得分|不计分|得0分|计0分)$")  # fmt: skip
+
+
 def _checklist(text: str, indicator: str, points: Decimal, namer: Namer) -> Reading | None:
     parts = re.split(f"[{_MARKS}]", text)
     items = [p for p in parts[1:]]
     if len(items) < 2 or parts[0].strip(";。,:"):
         return None
+    items[-1] = _without_closing(items[-1], items)
     each = _EACH.search(items[-1])
     if each is not None:
         items[-1] = items[-1][: each.start()]
@@ -387,9 +426,25 @@ def _checklist(text: str, indicator: str, points: Decimal, namer: Namer) -> Read
     return Reading("checklist", tuple(inputs), tuple(lines))
 
 
+def _without_closing(last: str, items: list[str]) -> str:
+    """The last item without a closing sentence that says only what an item not met gives: 0
+    (①按规定内容公开，1分；②按规定时限公开，1分。未公开的不得分). A sentence about something no item
+    names (未按时报送材料的不得分) is another rule, and stays to be refused."""
+    head, _, tail = last.rstrip(";。").rpartition("。") if "。" in last.rstrip(";。") else last.rstrip(";。").rpartition(";")
+    found = _CLOSING.match(tail)
+    if not head or found is None:
+        return last
+    named = found["what"]
+    if named is not None and not any(named in item or named[-2:] in item for item in [*items[:-1], head]):
+        return last
+    return head
+
+
 # -- labels: 健全的得10分，基本健全的得6分，不健全的不得分
 
 def _labels(text: str, indicator: str, points: Decimal, namer: Namer) -> Reading | None:
+    if re.search(f"[{_MARKS}]", text):  # ①…②…: items of a checklist, never labels
+        return None
     clauses = _clauses(text)
     # 制度情况：健全的，得10分；…: the label's name before the colon (as `pingfen render` writes it)
     named = re.match(rf"^(?P<subject>{_NAME}):", clauses[0][0]) if clauses else None

@@ -1,22 +1,26 @@
 """Last year's data under two versions of a rubric: who changes score and grade, and why.
 
-Every record is scored under both; a unit whose total or grade differs is kept with the
-indicators whose scores differ (a renamed indicator is compared with its old self, as the
-semantic diff pairs them), and so is a unit that one version refuses and the other scores
-(an input only the new version reads, say). Units both versions score alike are counted,
-not kept, so a long file costs little memory.
+Every record is scored under both, as `pingfen eval` scores the file (`batch.score_rows`:
+values across the batch worked out over every record first); a unit whose total or grade
+differs is kept with the indicators whose scores differ (a renamed indicator is compared
+with its old self, as the semantic diff pairs them), and so is a unit that one version
+refuses and the other scores (an input only the new version reads, say). Units both
+versions score alike are counted, not kept, so a long file costs little memory (unless a
+version reads the whole batch first, as eval does then).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal, TextIO
+from typing import Literal, TextIO, TypeAlias
 
 from attrs import define, field, frozen
 
-from pingfen.batch import indicator_names
+from pingfen.ast import OutsideKind
+from pingfen.batch import Scored, indicator_names, score_rows
 from pingfen.diff import diff
 from pingfen.errors import DataError
 from pingfen.evaluate.rubric import Rubric
@@ -24,7 +28,7 @@ from pingfen.io.records import read_department
 from pingfen.io.tables import Row, is_table, read_rows
 from pingfen.lang import Lang
 from pingfen.progress import Progress
-from pingfen.result import Result
+from pingfen.result import Result, VetoLine
 
 Direction = Literal["up", "down", "other"]
 
@@ -32,15 +36,34 @@ Direction = Literal["up", "down", "other"]
 @frozen
 class RowChange:
     """An indicator whose score differs: its name (the new one; the old one if it is gone),
-    its old name when it was renamed, and both scores (None where the rubric lacks it)."""
+    its old name when it was renamed, and both scores (None where the rubric lacks it). A
+    bonus, penalty or adjust row (加分项, 扣分项, 加减分项) has its `kind`, and what it adds to
+    the total for its scores (a penalty: the points it takes, -2), as eval's columns show it."""
 
     name: str
     old: Decimal | None
     new: Decimal | None
     old_name: str | None = None
+    kind: OutsideKind | None = None
 
     def to_dict(self) -> dict[str, object]:
-        return {"name": self.name, "old_name": self.old_name, "old": self.old, "new": self.new}
+        return {"name": self.name, "old_name": self.old_name, "kind": self.kind, "old": self.old, "new": self.new}
+
+
+@frozen
+class VetoChange:
+    """A 一票否决 line that held for a unit under one version and not the other, or that held
+    under both and does another thing: its name and what it did under each (None: it did not hold)."""
+
+    name: str
+    old: VetoLine | None
+    new: VetoLine | None
+
+    def to_dict(self) -> dict[str, object]:
+        def did(line: VetoLine | None) -> dict[str, object] | None:
+            return None if line is None else {"action": line.action, "grade": line.grade}
+
+        return {"name": self.name, "old": did(self.old), "new": did(self.new)}
 
 
 @frozen
@@ -59,7 +82,9 @@ class Outcome:
 @frozen
 class Unit:
     """A unit whose outcome changed: its id (or row label), row number, both outcomes, the
-    indicators that caused it, and which way its grade went (None when it kept it)."""
+    rows that caused it (indicators, then bonus, penalty and adjust rows), which way its grade
+    went (None when it kept it), and the vetoes that held under one version only, or did
+    another thing."""
 
     id: str
     row: int
@@ -67,6 +92,7 @@ class Unit:
     new: Outcome
     rows: tuple[RowChange, ...]
     direction: Direction | None
+    vetoes: tuple[VetoChange, ...] = ()
 
     @property
     def refused(self) -> bool:
@@ -77,6 +103,7 @@ class Unit:
         return {
             "id": self.id, "row": self.row, "old": self.old.to_dict(lang), "new": self.new.to_dict(lang),
             "grade": self.direction, "rows": [r.to_dict() for r in self.rows],
+            "vetoes": [v.to_dict() for v in self.vetoes],
         }  # fmt: skip
 
 
@@ -143,11 +170,15 @@ def replay(
     ranks = _Ranks(old, new)
     found = Replay()
     bar = Progress(progress, total, lang=lang)
+    # Each version scores the rows as `pingfen eval` does (`score_rows`): with the values across
+    # the batch (`let 基准价 = batch min(报价)`) worked out over every row first, where it has any.
+    # The two read one stream, a row apart at most (all of it where one reads the batch first).
+    mine, theirs = itertools.tee(rows)
     try:
-        for row in rows:
+        for a, b in zip(score_rows(old, mine, lang), score_rows(new, theirs, lang), strict=True):
             bar.step()
             found.records += 1
-            before, after = _score(old, row, lang), _score(new, row, lang)
+            row, before, after = a.row, _outcome_of(a), _outcome_of(b)
             if isinstance(before, DataError) and isinstance(after, DataError):
                 found.refused_both += 1
                 continue
@@ -173,37 +204,46 @@ def replay_file(
     return replay(old, new, [Row(1, department, record)], lang=lang)
 
 
-def _score(rubric: Rubric, row: Row, lang: Lang) -> Result | DataError:
-    if row.problem is not None:
-        return DataError([row.problem], row.label(lang))
-    try:
-        return rubric.evaluate(row.values, lang=lang, record=row.label(lang))
-    except DataError as error:
-        return error
+def _outcome_of(scored: Scored) -> Result | DataError:
+    if scored.result is not None:
+        return scored.result
+    assert scored.error is not None  # a row is scored or refused
+    return scored.error
 
 
-def _compared(old: Rubric, new: Rubric, pairs: dict[str, str]) -> tuple[tuple[str | None, str | None], ...]:
-    """Each indicator as (old name, new name): matched ones together, then those in one only."""
+# An indicator as (old name, new name), or a row after the tree as (old name, new name, its kind).
+_Compared: TypeAlias = tuple[str | None, str | None, OutsideKind | None]
+
+
+def _compared(old: Rubric, new: Rubric, pairs: dict[str, str]) -> tuple[_Compared, ...]:
+    """Each indicator as (old name, new name, None): matched ones together, then those in one
+    only; then each row after the tree (加分项, 扣分项, 加减分项) by its name, with its kind."""
     kept_new = indicator_names(new)
     back = {n: o for o, n in pairs.items()}
-    found: list[tuple[str | None, str | None]] = [(back.get(n), n) for n in kept_new]
-    found += [(o, None) for o in indicator_names(old) if o not in pairs or pairs[o] not in kept_new]
+    found: list[_Compared] = [(back.get(n), n, None) for n in kept_new]
+    found += [(o, None, None) for o in indicator_names(old) if o not in pairs or pairs[o] not in kept_new]
+    before = {spec.name: kind for kind, spec in old.outside}
+    after = {spec.name: kind for kind, spec in new.outside}
+    found += [(n if n in before else None, n, kind) for n, kind in after.items()]
+    found += [(n, None, kind) for n, kind in before.items() if n not in after]
     return tuple(found)
 
 
 def _unit(
-    row: Row, before: Result | DataError, after: Result | DataError,
-    compared: tuple[tuple[str | None, str | None], ...], ranks: _Ranks, lang: Lang,
+    row: Row, before: Result | DataError, after: Result | DataError, compared: tuple[_Compared, ...],
+    ranks: _Ranks, lang: Lang,
 ) -> Unit | None:  # fmt: skip
     old, new = _outcome(before), _outcome(after)
     if old.error is None and new.error is None and (old.total, old.grade) == (new.total, new.grade):
         return None
     rows: tuple[RowChange, ...] = ()
+    vetoes: tuple[VetoChange, ...] = ()
     if isinstance(before, Result) and isinstance(after, Result):
         rows = tuple(_rows(before, after, compared))
+        vetoes = tuple(_vetoes(before, after))
     scored = old.error is None and new.error is None
     direction = ranks.direction(old, new) if scored and old.grade != new.grade else None
-    return Unit(row.label(lang), row.number, old, new, rows, direction)
+    return Unit(row.label(lang), row.number, old, new, rows, direction, vetoes)
 
 
 def _outcome(scored: Result | DataError) -> Outcome:
@@ -212,16 +252,30 @@ def _outcome(scored: Result | DataError) -> Outcome:
     return Outcome(scored.total, scored.grade)
 
 
-def _rows(before: Result, after: Result, compared: tuple[tuple[str | None, str | None], ...]) -> Iterator[RowChange]:
+def _rows(before: Result, after: Result, compared: tuple[_Compared, ...]) -> Iterator[RowChange]:
     a, b = before.scores(), after.scores()
-    for old_name, new_name in compared:
-        x = None if old_name is None else a[old_name]
-        y = None if new_name is None else b[new_name]
+    # a row after the tree counts for what it adds to the total (a penalty: minus what it took)
+    outside_a = {line.node.name: line.points for line in before.outside()}
+    outside_b = {line.node.name: line.points for line in after.outside()}
+    for old_name, new_name, kind in compared:
+        x = None if old_name is None else (a if kind is None else outside_a)[old_name]
+        y = None if new_name is None else (b if kind is None else outside_b)[new_name]
         if x != y:
             shown = new_name if new_name is not None else old_name
             assert shown is not None
             renamed = old_name if old_name is not None and new_name is not None and old_name != new_name else None
-            yield RowChange(shown, x, y, renamed)
+            yield RowChange(shown, x, y, renamed, kind)
+
+
+def _vetoes(before: Result, after: Result) -> Iterator[VetoChange]:
+    """The vetoes that held under one version only, or held under both and did another thing
+    (`-> zero` become `-> grade 差`), in the order of the old rubric, then of the new."""
+    a = {line.name: line for line in before.vetoes()}
+    b = {line.name: line for line in after.vetoes()}
+    for name in dict.fromkeys([*a, *b]):
+        x, y = a.get(name), b.get(name)
+        if (x is None) != (y is None) or (x is not None and y is not None and (x.action, x.grade) != (y.action, y.grade)):
+            yield VetoChange(name, x, y)
 
 
 def _count(found: Replay, unit: Unit) -> None:

@@ -534,9 +534,15 @@ class Result:
         """Every group's and indicator's score by name, depth-first in rubric order."""
         return self._layout.scores_of_all(self._scores)
 
-    def scores_of(self, names: tuple[str, ...]) -> list[Decimal]:
-        """The scores of `names`, in that order (a batch's columns); the names are looked
-        up once per rubric, not on every record."""
+    def scores_of(self, names: Sequence[str]) -> list[Decimal]:
+        """The scores of `names` (a list or tuple of group and indicator names), in that order
+        (a batch's columns); the names are looked up once per rubric, not on every record.
+        One name alone is refused (TypeError), not read as its characters: `score(name)` gives
+        one score. Raises KeyError for a name the rubric lacks."""
+        if isinstance(names, str):
+            raise TypeError(f"scores_of takes a list of names, not one name: scores_of([{names!r}]), or score({names!r})")
+        if type(names) is not tuple:
+            names = tuple(names)
         picked = self._layout.picker(names)(self._scores)  # a new list
         return picked if self._layout.every_canonical else self._layout.canonical_scores(picked)
 
@@ -676,20 +682,37 @@ class Explaining:
 
 @frozen
 class VetoLine:
-    """A 一票否决 line of the rubric: its name, what it does (zero, below, grade) and the grade it names."""
+    """A 一票否决 line of the rubric: its name, what it does (zero, below, grade) and the grade it
+    names; `above`, for `below`, when that grade has others above it, barred too (及以上)."""
 
     name: str
     action: str
     grade: str | None = None
+    above: bool = False
+
+    @classmethod
+    def of(cls, name: str, action: str, grade: str | None, grades: Sequence[str]) -> VetoLine:
+        """The line of a rubric's `veto` (its name, action and grade), given its grades' names,
+        the highest first. Plain values, not the syntax tree: results sit below the AST's layer."""
+        return cls(name, action, grade, action == "below" and grades[:1] != [grade])
 
     def text(self, lang: Lang) -> str:
         """一票否决：发生重大违规，总分计0分 — the reason a record's total or grade is what it is."""
         if lang == "zh":
-            said = {"zero": "总分计0分", "below": f"不得评为{self.grade}", "grade": f"评为{self.grade}"}[self.action]
-            return f"一票否决：{self.name}，{said}"
-        said = {"zero": "the total is 0", "below": f"not graded {self.grade} or above",
-                "grade": f"graded {self.grade}"}[self.action]  # fmt: skip
-        return f"veto: {self.name}: {said}"
+            return f"一票否决：{self.name}，{self.said(lang)}"
+        return f"veto: {self.name}: {self.said(lang)}"
+
+    def said(self, lang: Lang) -> str:
+        """What the veto does: 总分计0分, 不得评为优秀 (the highest grade), 不得评为良好及以上, 评为差."""
+        return veto_words(self.action, self.grade, self.above, lang)
+
+
+def veto_words(action: str, grade: str | None, above: bool, lang: Lang) -> str:
+    """What a veto does, as a result's reason and the published table say it: 总分计0分;
+    不得评为优秀, or 不得评为良好及以上 when grades above 良好 are barred too; 评为差."""
+    if lang == "zh":
+        return {"zero": "总分计0分", "below": f"不得评为{grade}{'及以上' if above else ''}", "grade": f"评为{grade}"}[action]
+    return {"zero": "the total is 0", "below": f"not graded {grade} or above", "grade": f"graded {grade}"}[action]
 
 
 class OutsideLine:

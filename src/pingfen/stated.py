@@ -318,9 +318,10 @@ _ADJUST_RANGE = re.compile(r"合计在(?P<low>-\d+(?:\.\d+)?|0)至\+(?P<high>\d+
 # What render says last of a row (`criteria.Words.criterion`): its rounding, then when it applies.
 _APPLIES_MODES = {"不适用的按满分计算": "full", "不适用的不得分": "zero", "不适用的不计入，按适用分值折算": "rescale"}
 _APPLIES = re.compile(rf"(?:仅在(?P<cond>.+)时适用|数据可填“不适用”)，(?P<mode>{'|'.join(_APPLIES_MODES)})")
-# The rounding modes as render words them (the usual 四舍五入 unsaid), the longest first.
+# The rounding modes as render words them (the usual 四舍五入 unsaid of an indicator, said of a
+# group: 产出（10分，得分四舍五入保留1位小数）), the longest first.
 _ROUND_MODES = {"四舍六入五成双": "half_even", "五舍六入": "half_down", "非零即进": "up", "直接舍去": "down",
-                "向上取整": "ceiling", "向下取整": "floor"}  # fmt: skip
+                "向上取整": "ceiling", "向下取整": "floor", "四舍五入": "half_up"}  # fmt: skip
 _ROUNDED = re.compile(rf"得分(?P<mode>{'|'.join(_ROUND_MODES)})?保留(?P<n>\d+)位小数")
 
 
@@ -332,18 +333,32 @@ def rounded(sentence: str) -> str | None:
     return f"round {found['n']} {_ROUND_MODES[found['mode']] if found['mode'] else 'half_up'}"
 
 
+def says_applies(sentence: str) -> bool:
+    """Whether the sentence is render's words for an `applies` line (`criteria.Words.applies`)."""
+    return _APPLIES.fullmatch(sentence) is not None
+
+
+def applies_line(sentence: str, known: Known) -> str | None:
+    """`仅在有项目时适用，不适用的不得分` (render's words for `applies if 有项目 else zero`, on an
+    indicator or a group) as that line; None when it is not that, or its condition does not read."""
+    found = _APPLIES.fullmatch(sentence)
+    if found is None:
+        return None
+    mode = _APPLIES_MODES[found["mode"]]
+    if found["cond"] is None:
+        return f"applies else {mode}"
+    read = expression(found["cond"], known)
+    return None if read is None else f"applies if {read} else {mode}"
+
+
 def _row_sentences(parts: list[str], known: Known) -> tuple[list[str], list[str]]:
     """The row's `applies` and `round` lines, from its last sentences, and the sentences before them."""
     head: list[str] = []
-    if parts and (found := _APPLIES.fullmatch(parts[-1])) is not None:
-        mode = _APPLIES_MODES[found["mode"]]
-        if found["cond"] is None:
-            head.append(f"applies else {mode}")
-        else:
-            read = expression(found["cond"], known)
-            if read is None:
-                raise _Unread
-            head.append(f"applies if {read} else {mode}")
+    if parts and says_applies(parts[-1]):
+        line = applies_line(parts[-1], known)
+        if line is None:
+            raise _Unread
+        head.append(line)
         parts = parts[:-1]
     if parts and (line := rounded(parts[-1])) is not None:
         head.append(line)

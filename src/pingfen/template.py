@@ -282,7 +282,7 @@ def _rubric_sheet(sheet: Worksheet, rubric: Rubric, lang: Lang) -> None:
             column = level if node.is_group else levels - 1
             line: list[str | Decimal | None] = [None] * len(header)
             line[column], line[levels] = node.name, node.max
-            line[levels + 1] = None if node.is_group else "、".join(node.inputs)
+            line[levels + 1] = None if node.is_group else ("、" if lang == "zh" else ", ").join(node.inputs)
             sheet.append(line)
             if node.is_group:
                 sheet.cell(sheet.max_row, column + 1).font = Font(bold=True)

@@ -24,6 +24,7 @@ Data steps: 0.01 percentage point for percents, 1 for counts, 0.01 for amounts, 
 and numbers. Percents are drawn as exact ratios (0.95 for 95%, 1.5 for 150%), counts as
 ints, other numbers as exact Decimals; score them with `evaluate(record, ratios=True)`,
 which takes a ratio above 100% as it is (a data file writes it `"150%"`). Requires hypothesis (`pip install pingfen[testing]`).
+Every helper computes in pingfen's own decimal context (`values.pinned`), whatever the caller's.
 """
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ from hypothesis import strategies as st
 
 from pingfen import ast
 from pingfen.check.passes import check
-from pingfen.errors import DataError
+from pingfen.errors import DataError, EmptyDomain
 from pingfen.evaluate.rubric import InputSpec, Rubric
+from pingfen.values import pinned
 
 __all__ = ["STEPS", "Target", "boundary_inputs", "boundary_records", "boundary_values", "input_values", "inputs", "targets"]
 
@@ -66,6 +68,7 @@ _COARSE: dict[str, int] = {"percent": 100, "count": 1, "amount": 100, "score": 5
 # ---------------------------------------------------------------- one input
 
 
+@pinned
 def grid_range(spec: InputSpec) -> tuple[int, int]:
     """The input's domain as [lo, hi] in whole data steps (default ends where undeclared)."""
     step = STEPS[spec.type]
@@ -84,10 +87,11 @@ def grid_range(spec: InputSpec) -> tuple[int, int]:
     if spec.type in ("count", "amount", "score"):
         lo = max(lo, 0)
     if lo > hi:
-        raise ValueError(f"input {spec.name!r} has no value on its data steps: its domain is empty")
+        raise EmptyDomain(spec.name)
     return lo, hi
 
 
+@pinned
 def from_grid(spec: InputSpec, n: int) -> object:
     """The value n data steps from zero, as a record holds it."""
     if spec.type == "count":
@@ -97,6 +101,7 @@ def from_grid(spec: InputSpec, n: int) -> object:
     return Decimal(n).scaleb(exponent)
 
 
+@pinned
 def to_grid(spec: InputSpec, value: object) -> int:
     return int((Decimal(value) / STEPS[spec.type]).to_integral_value(ROUND_FLOOR))  # type: ignore[arg-type]  # a record's number: int or Decimal
 
@@ -136,6 +141,7 @@ class Target:
     what: str
 
 
+@pinned
 def targets(rubric: Rubric) -> list[Target]:
     """Every threshold the rubric contains, read from its syntax tree, without repeats."""
     module = rubric.module
@@ -260,6 +266,7 @@ def crossing(lo: int, hi: int, test: Callable[[int], bool | None]) -> int | None
     return hi
 
 
+@pinned
 def reach(
     rubric: Rubric, record: dict[str, object], target: Target, name: str, offset: int
 ) -> dict[str, object] | None:
@@ -292,6 +299,7 @@ def _total(rubric: Rubric, record: dict[str, object]) -> Decimal | None:
         return None
 
 
+@pinned
 def extremes(rubric: Rubric) -> tuple[dict[str, object], dict[str, object]]:
     """A record of a low total and one of a high total, found by trying each input at its
     domain ends and its thresholds, two passes over the inputs (cached per rubric)."""
@@ -324,6 +332,7 @@ def extremes(rubric: Rubric) -> tuple[dict[str, object], dict[str, object]]:
     return found[0], found[1]
 
 
+@pinned
 def reach_total(rubric: Rubric, record: dict[str, object], at: Decimal, offset: int) -> dict[str, object] | None:
     """The record moved so that its rounded total crosses `at`: inputs are taken one by one
     from a record on the other side (extremes) until the total crosses, then the input
@@ -362,6 +371,7 @@ def reach_total(rubric: Rubric, record: dict[str, object], at: Decimal, offset: 
     return {**before, name: from_grid(spec, moved)}
 
 
+@pinned
 def boundary_values(rubric: Rubric) -> dict[str, list[object]]:
     """For each numeric input, the values of its data grid at, and one step either side of,
     every threshold written directly on it, and the ends of its domain."""
@@ -386,6 +396,7 @@ def boundary_values(rubric: Rubric) -> dict[str, list[object]]:
 _ROUND = (Decimal(100), Decimal(10), Decimal(1), Decimal(1000), Decimal(50), Decimal(5), Decimal("0.5"), Decimal(0))
 
 
+@pinned
 def round_record(rubric: Rubric) -> dict[str, object]:
     """A valid record of round values: each numeric input the first of 100, 10, 1, … its
     domain holds (a percent 100%, 10%, …), every other input as the low-total record has it."""
@@ -404,6 +415,7 @@ def round_record(rubric: Rubric) -> dict[str, object]:
     return record if _total(rubric, record) is not None else low
 
 
+@pinned
 def boundary_records(rubric: Rubric) -> list[dict[str, object]]:
     """Records at, and one data step either side of, every threshold of the rubric, made
     without chance: a record of round values (`round_record`) with each numeric input set to

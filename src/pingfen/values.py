@@ -404,10 +404,26 @@ def to_bool(raw: object) -> bool | None:
     return None
 
 
+# The error values a spreadsheet shows in a cell whose formula failed (`#N/A`, `#DIV/0!`, …):
+# read as text from a CSV or as an error cell from a sheet, never a value.
+_EXCEL_ERROR = re.compile(r"#(?:N/A|GETTING_DATA|[A-Z][A-Z0-9/_.]*[!?])", re.IGNORECASE)
+
+
+def excel_error(raw: object) -> bool:
+    """Whether a cell holds a spreadsheet's error value (`#N/A`, `#DIV/0!`, `#VALUE!`, `#REF!`, …)."""
+    return isinstance(raw, str) and "#" in raw and _EXCEL_ERROR.fullmatch(raw.strip()) is not None
+
+
 def coerce(name: str, kind: str, raw: object, labels: tuple[str, ...] = ()) -> Decimal | bool | str | Problem:
-    """The value of input `name` of type `kind`, or the Problem that stops it."""
+    """The value of input `name` of type `kind`, or the Problem that stops it. A spreadsheet's
+    error value (`#N/A`) is PF502 whatever the type, with a hint saying what it is."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return Problem("PF501", name, {"input": name})
+    if excel_error(raw):
+        shown = show(raw)  # the message says what it is: the error column of a batch shows no hint
+        args = {"input": name, "value": f"{shown} (a spreadsheet error value)", "value_zh": f"{shown}（电子表格错误值）",
+                "expected": kind}  # fmt: skip
+        return Problem("PF502", name, args, "excel_error")
     if kind == "bool":
         flag = to_bool(raw)
         if flag is None:

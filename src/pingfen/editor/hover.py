@@ -5,7 +5,8 @@ a `let`'s formula and the values the checker found it can take."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+import re
+from decimal import Decimal, InvalidOperation
 
 from pingfen import ast
 from pingfen.check.intervals import Interval
@@ -28,6 +29,31 @@ _KIND_WORDS = {
 }
 
 
+# A hover is a few lines: a number of more digits than this is shown to 4 significant
+# digits (a `let` squared again and again has bounds of a million digits), source longer
+# than _SOURCE characters is cut, and each line is at most _LINE characters.
+_DIGITS, _SOURCE, _LINE = 20, 2000, 1000
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _short_number(match: re.Match[str]) -> str:
+    digits = match.group()
+    if len(digits) <= _DIGITS:
+        return digits
+    try:
+        return "≈" + f"{Decimal(digits):.3E}".replace("E+", "×10^").replace("E-", "×10^-")
+    except (InvalidOperation, ValueError):  # pragma: no cover - the pattern matches decimals only
+        return digits[:_DIGITS] + "…"
+
+
+def _bounded(line: str, *, numbers: bool = False) -> str:
+    """A line of a hover cut at _LINE characters; with `numbers` (a range of values), its
+    long numbers shortened first."""
+    if numbers:
+        line = _NUMBER.sub(_short_number, line)
+    return line if len(line) <= _LINE else line[:_LINE] + "…"
+
+
 def hover(module: ast.Module, text: str, o: Occurrence, lang: Lang, let_ranges: dict[str, str]) -> str | None:
     """Markdown for the name o, or None for a name the file does not declare."""
     zh = lang == "zh"
@@ -43,7 +69,7 @@ def hover(module: ast.Module, text: str, o: Occurrence, lang: Lang, let_ranges: 
             let = next(v for v in module.lets if v.name.text == o.text)
             lines.append(_code(text, let.span))
             if o.text in let_ranges:
-                lines.append(("取值范围：" if zh else "values: ") + let_ranges[o.text])
+                lines.append(_bounded(("取值范围：" if zh else "values: ") + let_ranges[o.text], numbers=True))
         case "group" | "indicator":
             lines += _node(module, o.text, lang) or _outside(module, o.text, lang)
         case "label":
@@ -51,11 +77,14 @@ def hover(module: ast.Module, text: str, o: Occurrence, lang: Lang, let_ranges: 
             lines.append(("可选值，属于 " if zh else "a choice of ") + "、".join(f"`{n}`" for n in owners))
         case "grade" | "example":
             pass
-    return "\n\n".join(lines)
+    return "\n\n".join(line if line.startswith("```") else _bounded(line) for line in lines)
 
 
 def _code(text: str, span: Span) -> str:
-    return "```rule\n" + text[span.start : span.end].strip() + "\n```"
+    code = text[span.start : min(span.end, span.start + _SOURCE + 1)].strip()
+    if len(code) > _SOURCE:
+        code = code[:_SOURCE] + " …"
+    return "```rule\n" + code + "\n```"
 
 
 def _input(decl: ast.Input, zh: bool) -> list[str]:
@@ -64,7 +93,7 @@ def _input(decl: ast.Input, zh: bool) -> list[str]:
     if decl.type == "label":
         out.append(("可选值：" if zh else "choices: ") + "、".join(lb.text for lb in decl.labels))
     elif decl.type != "bool":
-        out.append(("取值范围：" if zh else "values: ") + _interval(domain_of(decl), decl.type))
+        out.append(_bounded(("取值范围：" if zh else "values: ") + _interval(domain_of(decl), decl.type), numbers=True))
     if decl.description:
         out.append(("说明：" if zh else "description: ") + decl.description)
     return out

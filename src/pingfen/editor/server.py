@@ -4,9 +4,10 @@ checker, formatter and table words (pygls speaks the protocol)."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any, assert_never
-from urllib.parse import unquote, urlparse
+from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 from lsprotocol import types as lsp
@@ -29,6 +30,9 @@ _COMPLETION_KIND = {
     "group": lsp.CompletionItemKind.Module, "indicator": lsp.CompletionItemKind.Field,
     "label": lsp.CompletionItemKind.EnumMember, "grade": lsp.CompletionItemKind.EnumMember,
 }  # fmt: skip
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 class PingfenServer(LanguageServer):
@@ -62,6 +66,12 @@ class PingfenServer(LanguageServer):
     def position(self, text: str, offset: int) -> lsp.Position:
         line_start = text.rfind("\n", 0, offset) + 1
         return lsp.Position(text.count("\n", 0, offset), self.units(text[line_start:offset]))
+
+    def end(self, text: str) -> lsp.Position:
+        """The position of the end of a document as the client holds it, lines ended as LSP
+        ends them ("\r\n", a lone "\r", "\n"): the range of an edit that replaces it all."""
+        lines = _LINE_END.split(text)
+        return lsp.Position(len(lines) - 1, self.units(lines[-1]))
 
     def range(self, text: str, span: Span) -> lsp.Range:
         return lsp.Range(self.position(text, span.start), self.position(text, span.end))
@@ -109,7 +119,7 @@ def _path(uri: str) -> str:
     """The file a document is, so that `extends "base.rule"` is found beside it."""
     parsed = urlparse(uri)
     if parsed.scheme == "file":
-        return url2pathname(unquote(parsed.path))
+        return url2pathname(parsed.path)  # which undoes the %-escapes: once, not twice
     return os.path.join(os.getcwd(), "untitled.rule")
 
 
@@ -225,9 +235,7 @@ def _format(ls: PingfenServer, params: lsp.DocumentFormattingParams) -> list[lsp
         return None
     if formatted == document.source:
         return []
-    lines = document.source.split("\n")
-    end = lsp.Position(len(lines) - 1, ls.units(lines[-1]))
-    return [lsp.TextEdit(lsp.Range(lsp.Position(0, 0), end), formatted)]
+    return [lsp.TextEdit(lsp.Range(lsp.Position(0, 0), ls.end(document.source)), formatted)]
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)

@@ -302,8 +302,9 @@ class _Generator:
         self.top: list[int] = []
         self.outside: list[tuple[str, int]] = []  # the bonus and penalty rows: kind, layout position
         # 一票否决, and whether a veto or a grade's own condition decides the grade besides the total
-        self.vetoes = tuple(VetoLine(v.name.text, v.action, v.grade.text if v.grade else None) for v in module.vetoes)
         header = module.header
+        grades = [g.name.text for g in header.grades] if header is not None else []
+        self.vetoes = tuple(VetoLine.of(v.name.text, v.action, v.grade.text if v.grade else None, grades) for v in module.vetoes)
         self.graded = bool(module.vetoes) or (header is not None and any(g.condition for g in header.grades))
         self.plan = plan(module, checked)
         # Per layout position, for rows that may not apply (不适用): the tests that say a row

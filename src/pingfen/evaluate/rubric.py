@@ -357,7 +357,7 @@ class Rubric:
         for spec in self.inputs:
             if only is not None and spec.name not in only:
                 continue
-            if spec.name in self.optional and says_not_applicable(data.get(spec.name)):
+            if spec.name in self.optional and says_not_applicable(raw := data.get(spec.name)) and not _a_label(spec, raw):
                 values[spec.name] = NOT_APPLICABLE
                 continue
             if spec.batch is not None and _blank(data.get(spec.name)):  # scored alone, not in its batch
@@ -515,3 +515,9 @@ def _with_suggestion(problem: Problem, unknown: list[str]) -> Problem:
     if not close:
         return problem
     return Problem(problem.code, problem.input, dict(problem.args) | {"suggestion": close[0]}, "did_you_mean_key")
+
+
+def _a_label(spec: InputSpec, raw: object) -> bool:
+    """Whether a cell that says 不适用 is one of a label input's declared labels (`label { 甲, NA }`):
+    read as that label, as the compiled path reads it, not as the mark."""
+    return spec.type == "label" and isinstance(raw, str) and raw.strip() in spec.labels

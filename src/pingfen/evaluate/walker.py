@@ -126,7 +126,7 @@ class Walker:
         grade, lows = None, module.lows
         if module.vetoes or not all(holds):  # a veto or a grade's condition decides too
             bands = tuple((g.name.text, g.op, g.threshold.value if g.threshold else None) for g in header.grades)
-            lines = tuple(VetoLine(v.name.text, v.action, v.grade.text if v.grade else None) for v in module.vetoes)
+            lines = tuple(VetoLine.of(v.name.text, v.action, v.grade.text if v.grade else None, [g[0] for g in bands]) for v in module.vetoes)
             below = tuple(ln.grade if f and ln.action == "below" else None for ln, f in zip(lines, fired, strict=True))
             forced = tuple(ln.grade if f and ln.action == "grade" else None for ln, f in zip(lines, fired, strict=True))
             grade = graded(total, bands, holds, below, forced)

@@ -6,7 +6,9 @@ YAML or JSON: a mapping with `declared:` (group and indicator names, `total` and
 
 XLSX: a sheet with a declared-score column (headed 自评得分 or `declared`), where each row
 names a group or indicator (or 总分/total, 评价等次/grade) in a cell to its left — the
-template's rubric sheet, or a table laid out like annex 附件2-2; and optionally a sheet whose
+template's rubric sheet, or a table laid out like annex 附件2-2; the deepest name in the
+columns headed as levels (一级指标 …) is the row's, kept as written when the rubric has no such
+name, so that the audit refuses it (PF513); and optionally a sheet whose
 header row names inputs (the template's data sheet), with one department's row (or pick
 one with `id`).
 """
@@ -21,7 +23,7 @@ from attrs import frozen
 
 from pingfen.errors import DataError, Problem
 from pingfen.io.bounds import TooBig, details
-from pingfen.io.records import read_mapping
+from pingfen.io.records import read_mapping, several
 from pingfen.io.tables import Sheet, cell_value, open_workbook, read_rows, sheet_of, xlsx_errors
 
 DECLARED_HEADERS = ("自评得分", "自评分", "申报得分", "declared", "declared score")
@@ -108,7 +110,7 @@ def _xlsx(path: Path, nodes: Collection[str], inputs: Collection[str], id: str |
     if id is not None and not found:
         raise DataError([Problem("PF516", None, {"path": str(path), "id": id})])
     if len(found) > 1:
-        raise DataError([Problem("PF515", None, {"path": str(path), "count": len(found)})])
+        raise several(path, id, found)
     if not found:
         return Filled(declared, {})
     return Filled(declared, {k: v for k, v in found[0].values.items() if k in inputs}, found[0].id)
@@ -126,17 +128,22 @@ def _rows(path: Path, sheet: Sheet) -> list[tuple[object, ...]]:
 
 
 def _declared(rows: list[tuple[object, ...]], names: dict[str, str], headers: set[str]) -> dict[str, object] | None:
-    """The declared column's values by name, if this sheet has a declared-score header."""
+    """The declared column's values by name, if this sheet has a declared-score header. A row's
+    name is the deepest one in its name columns; one that is not the rubric's is kept as written,
+    for the audit to refuse (PF513) rather than drop its score or give it to the group beside it."""
     for top, row in enumerate(rows[:10]):
         column = next((i for i, c in enumerate(row) if isinstance(c, str) and normalize(c).lower() in headers), None)
         if column is None:
             continue
+        columns = _name_columns(rows, top, column, names)
         out: dict[str, object] = {}
         seen: dict[str, list[int]] = {}
         for number, line in enumerate(rows[top + 1 :], start=top + 2):
-            name = _rightmost_name(line[:column], names)
             value = line[column] if column < len(line) else None
-            if name is not None and value is not None:
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            name = _row_name(line, columns, names)
+            if name is not None:
                 out[name] = value
                 seen.setdefault(name, []).append(number)
         twice = [Problem("PF519", name, {"name": name, "rows": ", ".join(map(str, at))})
@@ -147,17 +154,51 @@ def _declared(rows: list[tuple[object, ...]], names: dict[str, str], headers: se
     return None
 
 
-def _rightmost_name(cells: tuple[object, ...], names: dict[str, str]) -> str | None:
-    """The deepest name on a row: an indicator's cell is right of its groups' cells."""
-    for cell in reversed(cells):
-        if not isinstance(cell, str):
+# The columns that name a row: 一级指标, 二级指标 … (指标 merged over them, or level 1, level 2 …),
+# not 评分标准, 分值, 输入项 and the like, which may hold a name too (an input named as its indicator).
+_LEVEL = re.compile(r"指标|^level\d*$|^名称$|^name$|^indicator|^group")
+_NOT_LEVEL = re.compile(r"解释|说明|内涵|标准|分值|权重|得分|方法|细则|依据|来源|原因|输入|^inputs?$|^max|score|reason")
+
+
+def _name_columns(rows: list[tuple[object, ...]], top: int, column: int, names: dict[str, str]) -> list[int]:
+    """The columns left of the declared one that hold names: those headed as levels (in the
+    header row or the row below it, for a header over two rows) and those headed by nothing
+    that hold a rubric name somewhere; with no level heading, every column holding one."""
+
+    def head(r: int, i: int) -> str:
+        cell = rows[r][i] if r < len(rows) and i < len(rows[r]) else None
+        return normalize(cell).lower() if isinstance(cell, str) else ""
+
+    heads = [(head(top, i), head(top + 1, i)) for i in range(column)]
+    named = {i for line in rows[top + 1 :] for i, cell in enumerate(line[:column]) if _known(cell, names) is not None}
+    levels = [i for i, pair in enumerate(heads) if any(_LEVEL.search(h) and not _NOT_LEVEL.search(h) for h in pair)]
+    if not levels:
+        return sorted(i for i in named if not any(_NOT_LEVEL.search(h) for h in heads[i]))
+    return sorted({*levels, *(i for i in named if heads[i] == ("", ""))})
+
+
+def _row_name(line: tuple[object, ...], columns: list[int], names: dict[str, str]) -> str | None:
+    """The deepest name on a row (an indicator's cell is right of its groups' cells): the rubric's
+    name for it, or the text as written when the rubric has no such name; None when the row names nothing."""
+    for i in reversed(columns):
+        cell = line[i] if i < len(line) else None
+        if not isinstance(cell, str) or not normalize(cell):
             continue
-        text = normalize(cell)
-        for candidate in (text, _SUFFIX.sub("", text)):
-            if candidate in names:
-                return names[candidate]
-            if candidate.lower() in names:
-                return names[candidate.lower()]
+        known = _known(cell, names)
+        return known if known is not None else _SUFFIX.sub("", normalize(cell)) or normalize(cell)
+    return None
+
+
+def _known(cell: object, names: dict[str, str]) -> str | None:
+    """The rubric name a cell gives (spaces, line breaks and a trailing （15分） aside), if any."""
+    if not isinstance(cell, str):
+        return None
+    text = normalize(cell)
+    for candidate in (text, _SUFFIX.sub("", text)):
+        if candidate in names:
+            return names[candidate]
+        if candidate.lower() in names:
+            return names[candidate.lower()]
     return None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from pingfen.io.bounds import (
     read_bounded,
     too_deep,
 )
-from pingfen.io.tables import Rows, default_id, is_table, read_rows
+from pingfen.io.tables import Row, Rows, default_id, is_table, read_rows
 from pingfen.values import shorten, to_decimal
 
 _BASE_TEN = re.compile(r"[-+]?[0-9]+")
@@ -200,6 +200,19 @@ def unreadable(path: Path, detail: str | Exception, zh: str | None = None) -> Da
 _unreadable = unreadable
 
 
+def several(path: str | Path, id: str | None, found: Sequence[Row]) -> DataError:
+    """Why `found` is not one row: none (PF526), an `--id` more than one row has (PF525), or
+    several rows and no `--id` to pick one (PF515)."""
+    if not found:
+        return DataError([Problem("PF526", None, {"path": str(path)})])
+    if id is not None:
+        numbers, more = [str(row.number) for row in found[:10]], "…" if len(found) > 10 else ""
+        args = {"path": str(path), "id": id, "count": len(found), "rows": ", ".join(numbers) + more,
+                "rows_zh": "、".join(numbers) + more}  # fmt: skip
+        return DataError([Problem("PF525", None, args)])
+    return DataError([Problem("PF515", None, {"path": str(path), "count": len(found)})])
+
+
 def read_department(
     path: str | Path, *, id: str | None = None, encoding: str | None = None, id_column: str | None = None
 ) -> tuple[str | None, dict[str, Any]]:
@@ -217,7 +230,7 @@ def read_department(
     if id is not None and not found:
         raise DataError([Problem("PF516", None, {"path": str(path), "id": id})])
     if len(found) != 1:
-        raise DataError([Problem("PF515", None, {"path": str(path), "count": len(found)})])
+        raise several(path, id, found)
     row = found[0]
     if row.problem is not None:
         raise DataError([row.problem], row.label())

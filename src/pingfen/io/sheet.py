@@ -20,6 +20,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 
+from pingfen.lang import Lang
+
 # A batch row, as `write.Line`: id, scores, total, grade, error.
 Line = tuple[str | None, Sequence[Decimal | str | None], Decimal | None, str | None, str | None]
 
@@ -169,6 +171,15 @@ def _row(
 
 SHEET = "xl/worksheets/sheet1.xml"  # the member `sheet_xml` is written to; PARTS are the others
 PARTS = {name: _HEAD + body for name, body in _FILES.items()}
+SHEET_NAMES = {"zh": "评分结果", "en": "results"}
+
+
+def parts(lang: Lang) -> dict[str, str]:
+    """PARTS, the sheet named in `lang` (评分结果 for a reader of 中文, as the headers are)."""
+    if lang == "en":
+        return PARTS
+    named = f'<sheet name="{SHEET_NAMES[lang]}" '
+    return {name: text.replace('<sheet name="results" ', named) for name, text in PARTS.items()}
 
 
 def sheet_xml(lines: Iterable[Line], header: Sequence[str], formula_like: Callable[[str], bool]) -> Iterator[bytes]:

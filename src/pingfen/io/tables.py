@@ -1,11 +1,14 @@
 """Rows of a batch file — CSV, XLSX or JSON Lines — one department per row, read lazily.
 
 The first row of a CSV or XLSX file names the columns; the column `id` (or the one named
-by `id_column`) names each row. Rows whose first cell starts with `#` are comments (the
-templates' question row) and blank rows are skipped; empty cells are missing values.
+by `id_column`) names each row. Blank rows and comment rows are skipped (`comment_row`: a
+first cell `# …`, as the templates' question row, or a `#…` cell alone on its row); empty
+cells are missing values. A row whose first cell is `#1 分厂` or an Excel error (`#N/A`) and
+holds values is read, never dropped unseen.
 
 XLSX cells arrive as openpyxl gives them and are made exact here: ints stay whole, a float
-goes through `str` (a 95% cell holds 0.95), never `Decimal(float)`; bools stay bools.
+is read to the 15 significant digits Excel keeps and shows (`as_excel_shows`; a 95% cell holds
+0.95), never `Decimal(float)`; bools stay bools.
 CSV may be UTF-8 with or without a BOM, UTF-16 or UTF-32 with a BOM, or GBK/GB18030
 (Excel's default for Chinese), sniffed from the bytes unless `encoding` is given; bytes
 that are none of these (Big5, say) are refused rather than read as nonsense.
@@ -184,8 +187,7 @@ class Rows:
     def _row(self, number: int, cells: Sequence[object]) -> Row | None:
         if not any(c is not None and c != "" for c in cells):
             return None
-        first = cells[0] if cells else None
-        if isinstance(first, str) and first.lstrip().startswith("#"):
+        if comment_row(cells):
             return None
         values = {  # _blank_to_none, inline: it runs for every cell
             name: (cell.strip() or None) if isinstance(cell, str) else cell
@@ -221,6 +223,21 @@ class Rows:
     def _bad_line(self, number: int, error: Exception) -> Row:
         return Row(number, None, {}, Problem("PF510", None, {"path": str(self.path), "line": number,
                                                             **details(error)}))  # fmt: skip
+
+
+def comment_row(cells: Sequence[object]) -> bool:
+    """Whether a (non-blank) row of a CSV or sheet is a comment, skipped: its first cell starts
+    with `#` (after spaces) and either a space or nothing follows the `#` (`# 填写说明…`, the
+    templates' question row) or the row holds nothing else. A row whose first cell is an id
+    `#1 分厂` or an Excel error `#N/A` and which holds values is not one: it is scored, or
+    refused in its own words, rather than lost without a word."""
+    first = cells[0] if cells else None
+    if not isinstance(first, str) or "#" not in first:
+        return False
+    text = first.lstrip()
+    if not text.startswith("#"):
+        return False
+    return len(text) == 1 or text[1].isspace() or not any(c is not None and c != "" for c in cells[1:])
 
 
 def read_rows(
@@ -484,17 +501,26 @@ class Sheet(Protocol):
 
 
 def sheet_of(book: Workbook, path: Path, name: str | None) -> Sheet:
-    """The sheet called `name`, or the first worksheet shown (a hidden one first, of lookups
-    say, was read instead of the data); PF508 if there is none."""
+    """The sheet called `name`, or the sheet shown (`shown_sheet`); PF508 if there is none."""
     sheets = book.worksheets
     if name is None and sheets:
-        return next((s for s in sheets if getattr(s, "sheet_state", "visible") == "visible"), sheets[0])
+        return sheets[shown_sheet(book)]
     found = [s for s in sheets if s.title == name]
     if not found:
         detail = (f"the workbook has no worksheet `{name}`", f"工作簿中没有名为 `{name}` 的工作表") if name else (
             "the workbook has no worksheet", "工作簿中没有工作表")  # fmt: skip
         raise _unreadable(path, TooBig(*detail))
     return found[0]
+
+
+def shown_sheet(book: Workbook) -> int:
+    """Which of `book.worksheets` Excel shows on opening the workbook: the active one when it is
+    a visible worksheet, else the first visible one (a hidden one first, of lookups or last
+    year's table, was read instead of the data), else the first. The workbook has a worksheet."""
+    sheets = book.worksheets
+    visible = [i for i, s in enumerate(sheets) if getattr(s, "sheet_state", "visible") == "visible"]
+    active = book.active
+    return next((i for i in visible if sheets[i] is active), visible[0] if visible else 0)
 
 
 def open_workbook(path: Path) -> Workbook:

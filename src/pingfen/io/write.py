@@ -56,7 +56,8 @@ def atomic_path(path: str | Path, *, direct: bool = False) -> Iterator[Path]:
     FIFO or socket (`/dev/stdout`, a pipe) is never replaced: with `direct` the block writes
     straight into it, else into a private temporary file that is then copied into it (a
     workbook is a zip file, written with seeks that a pipe cannot take). Failures that concern
-    the output raise OutputError (PF702-PF704), naming `path`, never the temporary file.
+    the output raise OutputError (PF702-PF704, PF707 for a read-only file), naming `path`,
+    never the temporary file.
     """
     asked = str(path)
     kind = _kind(asked)
@@ -68,6 +69,7 @@ def atomic_path(path: str | Path, *, direct: bool = False) -> Iterator[Path]:
         return
     refuse_read(asked)  # a file this run read, by any name (a base the rule file extends)
     target = Path(os.path.realpath(asked))  # through every link to the file itself
+    refuse_read_only(asked, target)
     remove_stale(target)
     made: Path | None = None
     try:
@@ -84,6 +86,18 @@ def atomic_path(path: str | Path, *, direct: bool = False) -> Iterator[Path]:
         if isinstance(error, OSError):
             raise _write_error(asked, error, (str(made), str(target))) from None
         raise
+
+
+def refuse_read_only(asked: str, target: Path) -> None:
+    """PF707 for an existing file that is read-only: no one may write it (mode 444, as root too,
+    whom the system would let), or this user may not. Moving a new file over it would replace
+    it all the same, as the directory allows: a read-only file is its owner saying "leave it"."""
+    try:
+        found = os.stat(target)
+    except OSError:  # none yet (or unreachable: the write says why)
+        return
+    if stat.S_ISREG(found.st_mode) and (found.st_mode & 0o222 == 0 or not os.access(target, os.W_OK)):
+        raise OutputError("PF707", asked)
 
 
 def _temporary(asked: str, target: Path) -> Path:
@@ -289,7 +303,7 @@ def write_results(
     if fmt == "xlsx":
         if path is None:
             raise ValueError("XLSX output needs a file name")
-        return _xlsx(_no_texts(lines), header, path)
+        return _xlsx(_no_texts(lines), header, path, lang)
 
     def write(handle: IO[str]) -> int:
         if fmt == "csv":
@@ -433,11 +447,11 @@ def _json(lines: Iterable[Line], header: list[str], out: IO[str]) -> int:
     return count
 
 
-def _xlsx(lines: Iterable[Line], header: list[str], path: str | Path) -> int:
+def _xlsx(lines: Iterable[Line], header: list[str], path: str | Path, lang: Lang = "en") -> int:
     """The rows as a workbook, its sheet's XML written straight into the zip (`sheet`)."""
     import zipfile  # a workbook's only, as `sheet` is: a batch to CSV needs neither
 
-    from pingfen.io.sheet import PARTS, SHEET, sheet_xml
+    from pingfen.io.sheet import SHEET, parts, sheet_xml
 
     count = 0
 
@@ -448,7 +462,7 @@ def _xlsx(lines: Iterable[Line], header: list[str], path: str | Path) -> int:
             yield line
 
     with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
-        for name, text in PARTS.items():
+        for name, text in parts(lang).items():
             book.writestr(name, text)
         with book.open(SHEET, "w") as member:
             for chunk in sheet_xml(counted(), header, formula_like):

@@ -18,8 +18,12 @@ class Finding:
     """One disagreement.
 
     kind: `above_max`, `below_zero` (expected is the bound), `sum` (a group; expected is
-    the sum of `parts`), `total` (likewise), `grade` (expected is the grade the bands give
-    `total`) or `rule` (expected is the rule's score, from `inputs`, with `reasons`).
+    the sum of `parts`), `total` (likewise), `total_range` (a bonus, penalty or adjust row
+    neither declared nor scored from the inputs: the total is outside expected … `high`, the
+    rows `undeclared` counted anywhere in their ranges), `grade` (expected is the grade the
+    bands give `total`), `grade_above` (a veto's or a grade's condition reads inputs not
+    given: expected is the best grade the total may have, and the declared one is above it)
+    or `rule` (expected is the rule's score, from `inputs`, with `reasons`).
     """
 
     kind: str
@@ -30,6 +34,8 @@ class Finding:
     inputs: tuple[tuple[str, str], ...] = ()
     reasons: tuple[str, ...] = ()
     total: Decimal | None = None
+    high: Decimal | None = None
+    undeclared: tuple[tuple[str, Decimal, Decimal], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "name": self.name, "declared": self.declared,
@@ -42,6 +48,10 @@ class Finding:
             out["reasons"] = list(self.reasons)
         if self.total is not None:
             out["total"] = self.total
+        if self.high is not None:
+            out["high"] = self.high
+        if self.undeclared:
+            out["undeclared"] = {name: [low, high] for name, low, high in self.undeclared}
         return out
 
 
@@ -111,6 +121,17 @@ def _sentence(f: Finding, lang: Lang) -> str:
             if zh:
                 return f"自评 {d} 分，各项得分合计 {e} 分（{_parts(f.parts)}），相差 {_diff(f)} 分"
             return f"declared {d}, but the scores add up to {e} ({_parts(f.parts)}), {_diff(f)} apart"
+        case "total_range":
+            parts = _parts(f.parts)
+            if zh:
+                open_ = "，".join(f"{name} {number(lo)} 至 {number(hi)} 分" for name, lo, hi in f.undeclared)
+                return f"自评 {d} 分，各项得分合计应在 {e} 至 {_n(f.high)} 分之间（{parts}{'；' if parts else ''}未申报：{open_}）"
+            open_ = ", ".join(f"{name} {number(lo)} to {number(hi)}" for name, lo, hi in f.undeclared)
+            return f"declared {d}, but the scores add up to {e} to {_n(f.high)} ({parts}{'; ' if parts else ''}not declared: {open_})"
+        case "grade_above":
+            if zh:
+                return f"自评“{d}”，总分 {_n(f.total)} 分按评价等次至多为“{e}”（一票否决或等次条件的输入未全部给出）"
+            return f"declared {d}, but a total of {_n(f.total)} is graded {e} at best (the inputs of a veto or grade condition are not all given)"
         case "grade":
             if zh:
                 return f"自评“{d}”，总分 {_n(f.total)} 分按评价等次应为“{e}”"

@@ -15,6 +15,7 @@ from typing import assert_never
 from pingfen import ast
 from pingfen.lang import Lang
 from pingfen.reasons import exact
+from pingfen.result import VetoLine
 from pingfen.syntax.formatter import _prec  # the language's binding strengths, stated once there
 from pingfen.values import CONTEXT
 
@@ -59,6 +60,7 @@ class Words:
         self.inputs = {i.name.text: i for i in module.inputs}
         self.lets = {let.name.text: let for let in module.lets}
         self.vetoes = module.vetoes
+        self.grade_names = [g.name.text for g in module.header.grades] if module.header is not None else []
 
     # ------------------------------------------------------------ numbers and expressions
 
@@ -318,6 +320,13 @@ class Words:
         places, mode = exact(group.round_places.value), _ROUNDING[group.round_mode][0 if self.zh else 1]
         return f"得分{mode}保留{places}位小数" if self.zh else f"the score {mode} to {places} places"
 
+    def group_note(self, group: ast.Group) -> str | None:
+        """What a group's cell says besides its 分值: its rounding, then when it applies
+        (得分四舍五入保留1位小数，仅在有项目时适用，不适用的不得分); None when neither is set."""
+        said = [self.group_rounding(group), None if group.applies is None else self.applies(group.applies)]
+        kept = [text for text in said if text is not None]
+        return ("，" if self.zh else "; ").join(kept) if kept else None
+
     def applies(self, applies: ast.Applies) -> str:
         """When the row applies (不适用), and what it counts for when it does not."""
         counted = {
@@ -419,9 +428,10 @@ class Words:
     def veto(self, veto: ast.Veto) -> str:
         """一票否决：发生重大违规（重大违规）的，总分计0分."""
         when = self.condition(veto.condition)
+        said = VetoLine.of(veto.name.text, veto.action, veto.grade.text if veto.grade else None, self.grade_names).said(self.lang)  # as a result's reason says it
         if self.zh:
-            return f"一票否决：{veto.name.text}（{when}）的，{_veto_words(veto, True)}"
-        return f"veto {veto.name.text} ({when}): {_veto_words(veto, False)}"
+            return f"一票否决：{veto.name.text}（{when}）的，{said}"
+        return f"veto {veto.name.text} ({when}): {said}"
 
     def grades(self, header: ast.Header) -> str:
         """90分（含）以上为优秀；80分（含）-90分为良好；…；60分以下为差 — and how the total is rounded."""
@@ -474,11 +484,6 @@ class Words:
         return self._list(parts) + ("。" if zh else ". ") + rounding + ("。" if zh else ".")
 
 
-def _veto_words(veto: ast.Veto, zh: bool) -> str:
-    grade = veto.grade.text if veto.grade else ""
-    if zh:
-        return {"zero": "总分计0分", "below": f"不得评为{grade}", "grade": f"评为{grade}"}[veto.action]
-    return {"zero": "the total is 0", "below": f"not graded {grade} or above", "grade": f"graded {grade}"}[veto.action]
 
 
 def _descending(grades: tuple[ast.Grade, ...]) -> bool:

@@ -62,12 +62,13 @@ class RubricTable:
     grades: str  # the grades and the total's rounding, one sentence ("" when none)
     # 指标数据说明: (name, type, values or formula, description) of each input and derived value
     data: tuple[tuple[str, str, str, str], ...] = ()
-    # what a group's cell says besides its 分值 (`round N` on it), by the group's name
+    # what a group's cell says besides its 分值 (`round N` and `applies` on it), by the group's name
     notes: tuple[tuple[str, str], ...] = ()
 
     def group_text(self, cell: GroupCell) -> str:
         """投入（15分）: the way a table states a group's 分值 inside its name; a group that
-        rounds its score says so there too: 产出（10分，得分四舍五入保留1位小数）."""
+        rounds its score or may not apply says so there too: 产出（10分，得分四舍五入保留1位小数，
+        仅在有项目时适用，不适用的不得分）."""
         note = dict(self.notes).get(cell.node.name)
         if note is None:
             return group_label(cell.node, self.lang)
@@ -109,7 +110,7 @@ def build_table(rubric: Rubric, lang: Lang = "zh") -> RubricTable:
         (*level_names(levels, lang), heads["max"], heads["explanation"], heads["criterion"]),
         levels, tuple(rows), rubric.max, words.grades(header), tuple(words.data_items()),
         tuple((g.name.text, note) for g, _ in ast.walk_nodes(module.top)
-              if isinstance(g, ast.Group) and (note := words.group_rounding(g)) is not None),
+              if isinstance(g, ast.Group) and (note := words.group_note(g)) is not None),
     )  # fmt: skip
 
 

@@ -33,13 +33,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from pingfen.errors import DataError, OutputError, PingfenError, RubricError
+from pingfen.errors import DataError, OutputError, PingfenError, Problem, RubricError
+from pingfen.evaluate.rubric import Rubric
 from pingfen.io.write import atomic_open, write_text
 from pingfen.lang import Lang
 from pingfen.loader import diagnose, read_rule
 from pingfen.messages import message
 from pingfen.serve import work
-from pingfen.serve.folder import BATCH_SUFFIXES, RULE_SUFFIX, Denied, Folder
+from pingfen.serve.folder import BATCH_SUFFIXES, RULE_SUFFIX, Denied, Folder, Place
 from pingfen.syntax.scan import MAX_CHARS
 
 STATIC = Path(__file__).parent / "static"
@@ -175,7 +176,7 @@ class Workbench:
         lang = _lang(request.query_params.get("lang"), self.lang)
         name = request.query_params.get("path", "")
         try:
-            body = await _body(request, 4 * MAX_CHARS)
+            body = await _body(request, 4 * MAX_CHARS, "save")
             path = self.folder.resolve(name, exists=False)
             if path.suffix != RULE_SUFFIX:
                 raise Denied("PF854", 400, path=name)
@@ -209,13 +210,13 @@ class Workbench:
                 raise Denied("PF858", 409, path=name)
             write_text(path, text)
 
-    def post(self, job: Callable[[str, str, Lang], Mapping[str, Any]]) -> Callable[[Request], Awaitable[Response]]:
+    def post(self, job: Callable[[str, Place, Lang], Mapping[str, Any]]) -> Callable[[Request], Awaitable[Response]]:
         """An endpoint that runs `job` on the posted rule text."""
 
         async def endpoint(request: Request) -> Response:
             try:
-                text, name, lang, _ = await self._posted(request)
-                return JSONResponse(await run_in_threadpool(job, text, name, lang))
+                text, at, lang, _ = await self._posted(request)
+                return JSONResponse(await run_in_threadpool(job, text, at, lang))
             except Denied as denied:
                 return _denied(denied, _lang(request.query_params.get("lang"), self.lang))
 
@@ -223,25 +224,29 @@ class Workbench:
 
     async def score(self, request: Request) -> Response:
         try:
-            text, name, lang, data = await self._posted(request)
+            text, at, lang, data = await self._posted(request)
             values = data.get("values")
             if not isinstance(values, dict):
                 values = {}
-            return JSONResponse(await run_in_threadpool(work.score, text, name, values, lang))
+            return JSONResponse(await run_in_threadpool(work.score, text, at, values, lang))
         except Denied as denied:
             return _denied(denied, _lang(request.query_params.get("lang"), self.lang))
 
     async def batch(self, request: Request) -> Response:
         lang = _lang(request.query_params.get("lang"), self.lang)
         try:
-            text, name, lang, data = await self._posted(request, MAX_BODY)
-            upload = str(data.get("file_name", ""))
-            suffix = Path(upload).suffix.lower()
-            if suffix not in BATCH_SUFFIXES:
-                raise Denied("PF857", 400, name=upload)
+            text, at, lang, data = await self._posted(request, MAX_BODY, "upload")
             source = data.get("path")
-            if isinstance(source, str) and source:  # a data file of the folder itself
-                with self.folder.resolve(source).open("rb") as file:
+            # A data file of the folder is read as what its own name says, and only a batch file:
+            # never a .env or a .rule read as CSV, its lines echoed in the rows' errors.
+            named = source if isinstance(source, str) else ""
+            found = self.folder.resolve(named) if named else None
+            upload = named if found is not None else str(data.get("file_name", ""))
+            suffix = Path(upload).suffix.lower()
+            if suffix not in BATCH_SUFFIXES or (found is not None and found.suffix.lower() != suffix):
+                raise Denied("PF857", 400, name=upload)
+            if found is not None:  # a data file of the folder itself
+                with found.open("rb") as file:
                     content = file.read(MAX_UPLOAD + 1)
             else:
                 try:
@@ -249,45 +254,45 @@ class Workbench:
                 except (binascii.Error, ValueError):
                     raise Denied("PF857", 400, name=upload) from None
             if len(content) > MAX_UPLOAD:
-                raise Denied("PF852", 413, size=len(content), limit=MAX_UPLOAD)
-            result = await run_in_threadpool(self._scored, text, name, content, suffix, lang, upload)
+                raise _too_large("upload", MAX_UPLOAD, len(content))
+            result = await run_in_threadpool(self._scored, text, at, content, suffix, lang, upload)
         except Denied as denied:
             return _denied(denied, lang)
         except DataError as error:  # the file itself cannot be read (PF508, PF509…): its message, without the prefix
-            return JSONResponse({"code": error.code, "message": "；".join(p.message(lang) for p in error.problems)
-                                 if lang == "zh" else "; ".join(p.message(lang) for p in error.problems)}, status_code=422)  # fmt: skip
+            return JSONResponse({"code": error.code, "message": "；".join(_read_error(p, lang) for p in error.problems)
+                                 if lang == "zh" else "; ".join(_read_error(p, lang) for p in error.problems)}, status_code=422)  # fmt: skip
         except PingfenError as error:
             return JSONResponse({"code": getattr(error, "code", "PF509"), "message": _worded(error, lang)}, status_code=422)
         files: dict[str, Download] = dict(result.files)
-        files[work.reports_name(lang)] = functools.partial(self._reports, text, name, content, suffix, lang)
+        files[work.reports_name(lang)] = functools.partial(self._reports, result.rubric, content, suffix, lang)
         run = self._keep(files)
         links = {n: f"/api/download/{run}/{quote(n)}" for n in files}
         return JSONResponse({**result.table, "downloads": links})
 
     @staticmethod
-    def _scored(text: str, name: str, content: bytes, suffix: str, lang: Lang, upload: str) -> work.Batch:
+    def _scored(text: str, at: Place, content: bytes, suffix: str, lang: Lang, upload: str) -> work.Batch:
         # The upload is scored from a private temporary file, never from (or into) the folder;
         # a message names the file the user chose, not that one.
         with tempfile.TemporaryDirectory(prefix="pingfen-upload-") as scratch:
             private = _uploaded(Path(scratch), suffix, content)
             try:
-                return work.batch(text, name, private, lang)
+                return work.batch(text, at, private, lang)
             except DataError as error:
                 named = [evolve(p, args={**p.args, "path": upload}) if p.args.get("path") == str(private) else p
                          for p in error.problems]  # fmt: skip
                 raise DataError(named, error.record) from None
 
     @staticmethod
-    def _reports(text: str, name: str, content: bytes, suffix: str, lang: Lang) -> tuple[bytes, str]:
+    def _reports(rubric: Rubric, content: bytes, suffix: str, lang: Lang) -> tuple[bytes, str]:
         with tempfile.TemporaryDirectory(prefix="pingfen-upload-") as scratch:
-            return work.reports(text, name, _uploaded(Path(scratch), suffix, content), lang)
+            return work.reports(rubric, _uploaded(Path(scratch), suffix, content), lang)
 
     async def template(self, request: Request) -> Response:
         lang = _lang(request.query_params.get("lang"), self.lang)
         try:
-            text, name, lang, data = await self._posted(request)
+            text, at, lang, data = await self._posted(request)
             fmt = "xlsx" if data.get("format") != "csv" else "csv"
-            file_name, content, media = await run_in_threadpool(work.template, text, name, fmt, lang)
+            file_name, content, media = await run_in_threadpool(work.template, text, at, fmt, lang)
         except Denied as denied:
             return _denied(denied, lang)
         run = self._keep({file_name: (content, media)})
@@ -299,8 +304,19 @@ class Workbench:
         if name not in files:
             return _denied(Denied("PF851", 404, path=name), _lang(request.query_params.get("lang"), self.lang))
         found = files[name]
-        if callable(found):  # made once, when first asked for
-            made = await run_in_threadpool(found)
+        if callable(found):  # made once, when first asked for, from what the run read then (its rubric, its data)
+            lang = _lang(request.query_params.get("lang"), self.lang)
+            try:
+                made = await run_in_threadpool(found)
+            except Denied as denied:
+                return _denied(denied, lang)
+            except PingfenError as error:  # say, a row a report cannot be written for: the message, never a 500
+                return JSONResponse({"code": getattr(error, "code", "PF509"), "message": _worded(error, lang)}, 422)
+            except OSError as error:  # no space left for the scratch folder
+                from pingfen.oserrors import reason
+
+                words = "无法生成下载文件：" if lang == "zh" else "the download could not be made: "
+                return JSONResponse({"code": "PF704", "message": words + reason(error, lang)}, 503)
             files[name] = made
         else:
             made = found
@@ -315,9 +331,10 @@ class Workbench:
             self.downloads.popitem(last=False)
         return run
 
-    async def _posted(self, request: Request, limit: int = 4 * MAX_CHARS + 65536) -> tuple[str, str, Lang, dict[str, Any]]:
-        """The JSON body of a request: the rule text, its file name, the language, and the rest."""
-        body = await _body(request, limit)
+    async def _posted(self, request: Request, limit: int = 4 * MAX_CHARS + 65536,
+                      what: str = "request") -> tuple[str, Place, Lang, dict[str, Any]]:  # fmt: skip
+        """The JSON body of a request: the rule text, its file's place in the folder, the language, and the rest."""
+        body = await _body(request, limit, what)
         try:
             data = json.loads(body)
         except (ValueError, RecursionError):
@@ -329,10 +346,9 @@ class Workbench:
         text = given_text if isinstance(given_text, str) else ""
         name = given_name if isinstance(given_name, str) and given_name else UNNAMED
         # The library is given the file's place in the folder: `extends` is read beside it, and
-        # nothing the text extends may lie outside the folder.
-        path = self.folder.resolve(name, exists=False)
-        await run_in_threadpool(self.folder.confine, text, path)
-        return text, str(path), lang, data
+        # the loader asks the folder before it opens any file the text extends, at any depth
+        # (Folder.base): nothing outside the folder, nor hidden, is read (PF850).
+        return text, Place(self.folder, self.folder.resolve(name, exists=False)), lang, data
 
 
 def _version(text: str) -> str:
@@ -351,18 +367,30 @@ def _version_of(path: Path) -> str | None:
         return "unreadable"
 
 
-async def _body(request: Request, limit: int) -> bytes:
-    """The request body, refused (PF852) as soon as it passes `limit` bytes."""
+async def _body(request: Request, limit: int, what: str = "request") -> bytes:
+    """The request body, refused (PF852) as soon as it passes `limit` bytes; `what` it holds
+    ("request", "upload", "save") names it in the message."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        raise Denied("PF852", 413, size=int(declared), limit=limit)
+        raise _too_large(what, limit, int(declared))
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > limit:
-            raise Denied("PF852", 413, size=size, limit=limit)
+        if size > limit:  # read no further: how much more there is, is not known
+            raise _too_large(what, limit)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+_WHAT = {"request": ("the request", "请求"), "upload": ("the uploaded file", "上传的文件"),
+         "save": ("the text to save", "要保存的文本")}  # fmt: skip
+
+
+def _too_large(what: str, limit: int, size: int | None = None) -> Denied:
+    """PF852: a body over its limit, naming its size only when it is known (declared, or read whole)."""
+    en, zh = _WHAT[what]
+    return Denied("PF852", 413, what=en, what_zh=zh, limit=limit,
+                  size="" if size is None else f" ({size} bytes)", size_zh="" if size is None else f"（{size} 字节）")  # fmt: skip
 
 
 def _uploaded(scratch: Path, suffix: str, content: bytes) -> Path:
@@ -371,6 +399,28 @@ def _uploaded(scratch: Path, suffix: str, content: bytes) -> Path:
     with atomic_open(upload, "wb") as file:
         file.write(content)
     return upload
+
+
+# A batch file in an encoding that is not read: the page has no `--encoding` to give, as the
+# command line's message asks; what to do there instead.
+_ENCODINGS = {
+    "PF512": ("cannot read `{path}` as {encoding} (near row {row}): save it as CSV UTF-8 and upload it again",
+              "无法按 {encoding} 编码读取 `{path}`（约第 {row} 行）：请另存为“CSV UTF-8”后再上传"),
+    "PF521": ("cannot read `{path}`: it is not UTF-8 and does not look like GBK/GB18030 either{guess}; "
+              "save it as CSV UTF-8 and upload it again",
+              "无法读取 `{path}`：它不是 UTF-8 编码，看起来也不是 GBK/GB18030{guess}；请另存为“CSV UTF-8”后再上传"),
+}  # fmt: skip
+
+
+def _read_error(problem: Problem, lang: Lang) -> str:
+    """A problem reading a batch file, as the page words it."""
+    worded = _ENCODINGS.get(problem.code)
+    if worded is None:
+        return problem.message(lang)
+    big5 = bool(problem.args.get("guess"))
+    guess = ("（看起来是 Big5 编码）" if lang == "zh" else " (it reads as Big5)") if big5 else ""
+    args = {"path": "", "encoding": "", "row": "?", **problem.args, "guess": guess}
+    return worded[0 if lang == "en" else 1].format(**args)
 
 
 def _denied(denied: Denied, lang: Lang) -> JSONResponse:

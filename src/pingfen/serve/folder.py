@@ -2,21 +2,22 @@
 
 A name is taken relative to the folder and resolved through every symbolic link; the
 result must still lie inside the (resolved) folder, so `../x`, `/etc/passwd` and a link
-that leads out are all refused (PF850) before anything is opened.
+that leads out are all refused (PF850) before anything is opened, and so is a hidden file
+or folder (`.env`, `.git/…`), by name or through a link. Each file an `extends` names is
+resolved by the same rule, by the loader itself, as it opens it (`Folder.base`).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
-from pingfen import ast
-from pingfen.errors import PingfenError, RubricError
+from attrs import frozen
+
+from pingfen.errors import PingfenError
 from pingfen.lang import Lang
-from pingfen.loader import as_parsed, read_rule
 from pingfen.messages import message
-from pingfen.syntax.extends import MAX_EXTENDS
-from pingfen.syntax.parser import parse
 
 RULE_SUFFIX = ".rule"
 DATA_SUFFIXES = (".csv", ".xlsx", ".json", ".jsonl", ".yaml", ".yml")
@@ -37,6 +38,17 @@ class Denied(PingfenError):
         return {"code": self.code, "message": message(self.code, lang, self.args_)}
 
 
+class Worded(Denied):
+    """A request the workbench will not do, its message already worded in each language."""
+
+    def __init__(self, code: str, status: int, texts: Mapping[Lang, str]) -> None:
+        self.code, self.status, self.args_, self.texts = code, status, {}, dict(texts)
+        PingfenError.__init__(self, self.texts["en"])
+
+    def to_json(self, lang: Lang) -> dict[str, object]:
+        return {"code": self.code, "message": self.texts[lang]}
+
+
 class Folder:
     """The served folder: listing it and resolving names inside it."""
 
@@ -45,13 +57,14 @@ class Folder:
 
     def resolve(self, name: str, *, exists: bool = True) -> Path:
         """The path of `name` (relative, `/`-separated) inside the folder, links followed.
-        Raises Denied: PF850 when it leads outside, PF851 when `exists` and it is no file."""
+        Raises Denied: PF850 when it leads outside or to a hidden file, PF851 when `exists`
+        and it is no file."""
         relative = PurePosixPath(name.replace("\\", "/"))
-        if not name or "\x00" in name or relative.is_absolute() or ".." in relative.parts:
+        if not name or "\x00" in name or relative.is_absolute() or ".." in relative.parts or _hidden(relative.parts):
             raise Denied("PF850", 403, path=name)
         try:
             path = (self.root / relative).resolve()  # through every link, as the OS would open it
-            if path == self.root or not path.is_relative_to(self.root):
+            if not self._allowed(path):
                 raise Denied("PF850", 403, path=name)
             if exists and not path.is_file():
                 raise Denied("PF851", 404, path=name)
@@ -59,32 +72,30 @@ class Folder:
             raise Denied("PF851", 404, path=name) from None
         return path
 
-    def confine(self, text: str, path: Path) -> None:
-        """Denied (PF850) when rule text at `path`, or a file it extends, extends a file outside
-        the folder: the loader would read it, and show its lines in diagnostics."""
-        for _ in range(MAX_EXTENDS + 1):
-            if "extends" not in text:  # no parse for the common case, on every keystroke
-                return
-            module, _found = parse(as_parsed(text))  # as the loader will read it: a lone CR ends a comment
-            bases = [item for item in module.items if isinstance(item, ast.Extends)] if module else []
-            if not bases:
-                return
-            for base in bases[1:]:  # misplaced ones are errors the loader reports; none may lead out
-                self._inside(path.parent / base.path, base.path)
-            path = self._inside(path.parent / bases[0].path, bases[0].path)
-            try:
-                text = read_rule(path)
-            except (OSError, RubricError):  # the loader says why (PF120, PF006)
-                return
-
-    def _inside(self, target: Path, written: str) -> Path:
+    def base(self, where: Path, written: str) -> Path:
+        """The loader's resolver (`loader.Resolver`): the file an `extends` names, to be opened,
+        at whatever depth of a chain. Denied (PF850) when it leads outside the folder or to a
+        hidden file: the loader would read it and show its lines in diagnostics."""
         try:
-            resolved = target.resolve()
+            resolved = where.resolve()
         except (OSError, RuntimeError):  # a loop of links: the loader says why it cannot read it (PF120)
-            return target
-        if not resolved.is_relative_to(self.root):
+            return where
+        if not self._allowed(resolved):
             raise Denied("PF850", 403, path=written)
         return resolved
+
+    def shown(self, path: str) -> str:
+        """A path of the folder as the page shows it: relative to the folder, `/`-separated."""
+        try:
+            return Path(os.path.normpath(path)).relative_to(self.root).as_posix()
+        except ValueError:  # not a path of the folder (`<string>`): as it is
+            return path
+
+    def _allowed(self, resolved: Path) -> bool:
+        """Whether a resolved path lies inside the folder, and is no hidden file nor in a hidden folder."""
+        if resolved == self.root or not resolved.is_relative_to(self.root):
+            return False
+        return not _hidden(resolved.relative_to(self.root).parts)
 
     def listing(self) -> Mapping[str, list[str]]:
         """The rule files and data files, by relative name; hidden ones and links out left out."""
@@ -110,7 +121,7 @@ class Folder:
                 continue
             try:
                 real = entry.resolve()
-                if not real.is_relative_to(self.root):  # a link out is neither listed nor opened
+                if not self._allowed(real):  # a link out, or to a hidden file, is neither listed nor opened
                     continue
                 if entry.is_dir() and not entry.is_symlink() and depth < MAX_DEPTH:
                     yield from self._walk(entry, depth + 1)
@@ -118,3 +129,22 @@ class Folder:
                     yield entry
             except (OSError, RuntimeError):  # a loop of links (RuntimeError before Python 3.13): not listed
                 continue
+
+
+def _hidden(parts: tuple[str, ...]) -> bool:
+    """Whether a path (its parts, below the folder) names a hidden file or passes a hidden folder."""
+    return any(part.startswith(".") and part not in (".", "..") for part in parts)
+
+
+@frozen
+class Place:
+    """Where posted rule text stands: its file's path in the folder (it need not exist yet),
+    and the folder, which the loader asks before it opens any file the text extends."""
+
+    folder: Folder
+    path: Path
+
+    @property
+    def name(self) -> str:
+        """The file's path, as the loader is given it: `extends` is read beside it."""
+        return str(self.path)

@@ -21,7 +21,7 @@ from pingfen.batch import Scored, indicator_names, score_rows
 from pingfen.batchreport import report_folder
 from pingfen.coverage import render_text
 from pingfen.diagnostics import Diagnostic, Source
-from pingfen.errors import DataError, Problem, RubricError
+from pingfen.errors import DataError, EmptyDomain, Problem, RubricError
 from pingfen.evaluate.rubric import NodeSpec, Rubric
 from pingfen.io.tables import read_rows
 from pingfen.io.write import atomic_open, plain, write_results
@@ -29,7 +29,7 @@ from pingfen.lang import Lang
 from pingfen.loader import diagnose, loads, loads_unsound
 from pingfen.report.rubric_table import build_table, render_html
 from pingfen.result import NodeResult
-from pingfen.serve.folder import Denied
+from pingfen.serve.folder import Denied, Place, Worded
 from pingfen.syntax.formatter import FormatError, format_text
 from pingfen.template import question, render_template, write_template
 from pingfen.testrun import render_failures, run_examples, summary
@@ -37,22 +37,25 @@ from pingfen.testrun import render_failures, run_examples, summary
 FUZZ_EXAMPLES = 30  # a short run, for a button: `pingfen fuzz` searches longer
 
 
-def _diagnostic(d: Diagnostic, source: Source, lang: Lang) -> dict[str, Any]:
+def _diagnostic(d: Diagnostic, text: str, at: Place, lang: Lang) -> dict[str, Any]:
+    """A diagnostic for the page: shown in the file its span is in (the loader gave it that
+    file's text: a base file this one extends, say), named as the folder names it."""
     span = d.span
+    source = d.source if d.source is not None else Source(at.name, text)
+    shown = Source(at.folder.shown(source.path), source.text)
     return {
         "code": d.code, "severity": d.severity, "message": d.message(lang), "hint": d.help(lang),
         "line": span.line, "column": span.column, "end_line": span.end_line, "end_column": span.end_column,
         "in_file": span.file == 0,  # a finding in a base file this one extends is listed, not marked
-        "text": d.with_source(source).render(lang),
+        "file": shown.path, "text": d.with_source(shown).render(lang),
     }  # fmt: skip
 
 
-def check(text: str, name: str, lang: Lang) -> dict[str, Any]:
+def check(text: str, at: Place, lang: Lang) -> dict[str, Any]:
     """Diagnostics for the text, and, when it loads, the official table and the form's inputs."""
-    source = Source(name, text)
-    diagnostics = diagnose(text, name)
-    answer: dict[str, Any] = {"diagnostics": [_diagnostic(d, source, lang) for d in diagnostics]}
-    rubric = _loaded(text, name)
+    diagnostics = diagnose(text, at.name, resolver=at.folder.base)
+    answer: dict[str, Any] = {"diagnostics": [_diagnostic(d, text, at, lang) for d in diagnostics]}
+    rubric = _loaded(text, at)
     if rubric is not None:
         answer["table"] = render_html(build_table(rubric, lang))
         answer["inputs"] = [_input(spec, lang) for spec in rubric.inputs]
@@ -60,16 +63,18 @@ def check(text: str, name: str, lang: Lang) -> dict[str, Any]:
     return answer
 
 
-def _loaded(text: str, name: str, *, tests: bool = False) -> Rubric | None:
+def _loaded(text: str, at: Place, *, tests: bool = False) -> Rubric | None:
+    """The rubric, or None when the text has errors. Every file it extends is opened only
+    when the folder allows it (Denied, PF850, else), by the loader itself, as it reads it."""
     try:
-        return loads(text, name, tests=tests)
+        return loads(text, at.name, tests=tests, resolver=at.folder.base)
     except RubricError:
         return None
 
 
-def rubric_of(text: str, name: str, *, tests: bool = False) -> Rubric:
+def rubric_of(text: str, at: Place, *, tests: bool = False) -> Rubric:
     """The rubric, or Denied (PF856) when the text has errors: the editor lists them."""
-    rubric = _loaded(text, name, tests=tests)
+    rubric = _loaded(text, at, tests=tests)
     if rubric is None:
         raise Denied("PF856", 409)
     return rubric
@@ -82,9 +87,9 @@ def _input(spec: Any, lang: Lang) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def score(text: str, name: str, values: Mapping[str, object], lang: Lang) -> dict[str, Any]:
+def score(text: str, at: Place, values: Mapping[str, object], lang: Lang) -> dict[str, Any]:
     """The form's record scored: total, grade, every node with its reasons; or each input at fault."""
-    rubric = rubric_of(text, name)
+    rubric = rubric_of(text, at)
     record = {k: v for k, v in values.items() if v not in ("", None)}  # an empty field is a missing input
     try:
         result = rubric.evaluate(record, lang=lang)
@@ -138,9 +143,9 @@ def _nodes(node: NodeResult, depth: int) -> list[dict[str, Any]]:
     return [row, *(r for child in node.children for r in _nodes(child, depth + 1))]
 
 
-def examples(text: str, name: str, lang: Lang) -> dict[str, Any]:
+def examples(text: str, at: Place, lang: Lang) -> dict[str, Any]:
     """The rubric's own examples run, with coverage, as `pingfen test --coverage` prints them."""
-    rubric = rubric_of(text, name, tests=True)
+    rubric = rubric_of(text, at, tests=True)
     run = run_examples(rubric, coverage=True, lang=lang)
     return {
         "passed": run.passed,
@@ -150,7 +155,7 @@ def examples(text: str, name: str, lang: Lang) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def fuzz(text: str, name: str, lang: Lang) -> dict[str, Any]:
+def fuzz(text: str, at: Place, lang: Lang) -> dict[str, Any]:
     """A short fuzz run (`pingfen fuzz`, fewer records), soundness findings allowed as there."""
     try:
         fuzzing = importlib.import_module("pingfen.fuzz")
@@ -158,39 +163,47 @@ def fuzz(text: str, name: str, lang: Lang) -> dict[str, Any]:
         need = "需要 hypothesis：pip install 'pingfen[testing]'" if lang == "zh" else "needs hypothesis: pip install 'pingfen[testing]'"
         return {"passed": False, "text": need}
     try:
-        rubric, diagnostics = loads_unsound(text, name)
+        rubric, diagnostics = loads_unsound(text, at.name, resolver=at.folder.base)
     except RubricError:
         raise Denied("PF856", 409) from None
     findings = [d for d in diagnostics if d.severity == "error"]
-    report = fuzzing.fuzz(rubric, max_examples=FUZZ_EXAMPLES, seed=0, findings=findings, lang=lang)
+    try:
+        report = fuzzing.fuzz(rubric, max_examples=FUZZ_EXAMPLES, seed=0, findings=findings, lang=lang)
+    except EmptyDomain as empty:  # no record can be drawn: why, and the checker's finding (PF415) under it
+        texts: dict[Lang, str] = {}
+        for language in ("zh", "en"):
+            shown = [_diagnostic(d, text, at, language)["text"] for d in findings if d.code == "PF415"]
+            texts[language] = "\n\n".join([empty.message(language), *shown])
+        raise Worded("PF415", 422, texts) from None
     return {"passed": report.passed, "text": fuzzing.render(report, lang)}
 
 
-def formatted(text: str, name: str, lang: Lang) -> dict[str, Any]:
+def formatted(text: str, at: Place, lang: Lang) -> dict[str, Any]:
     """The canonical layout (`pingfen fmt`), or the diagnostics that keep the text from being parsed."""
     try:
         return {"text": format_text(text)}
     except FormatError as error:
-        source = Source(name, text)
-        return {"diagnostics": [_diagnostic(d, source, lang) for d in error.diagnostics]}
+        return {"diagnostics": [_diagnostic(d, text, at, lang) for d in error.diagnostics]}
 
 
 @frozen
 class Batch:
-    """A scored upload: the table to show, and the results to download."""
+    """A scored upload: the table to show, the results to download, and the rubric that
+    scored it (the reports, made when first asked for, come from it and no other)."""
 
     table: dict[str, Any]
     files: dict[str, tuple[bytes, str]]  # download name → (bytes, media type)
+    rubric: Rubric
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP = "application/zip"
 
 
-def batch(text: str, name: str, upload: Path, lang: Lang) -> Batch:
+def batch(text: str, at: Place, upload: Path, lang: Lang) -> Batch:
     """Score an uploaded CSV/XLSX: every row with its scores or its error, and the results as
     CSV and XLSX, as `pingfen eval` writes them."""
-    rubric = rubric_of(text, name)
+    rubric = rubric_of(text, at)
     rows = read_rows(upload)
     indicators = indicator_names(rubric)
     scored: list[Scored] = list(score_rows(rubric, rows, lang))
@@ -210,17 +223,17 @@ def batch(text: str, name: str, upload: Path, lang: Lang) -> Batch:
             target = Path(scratch) / f"results.{fmt}"
             write_results(lines, indicators, fmt, target, lang=lang)
             files[_download("results", fmt, lang)] = (target.read_bytes(), media)
-    return Batch(table, files)
+    return Batch(table, files, rubric)
 
 
 def reports_name(lang: Lang) -> str:
     return _download("reports", "zip", lang)
 
 
-def reports(text: str, name: str, upload: Path, lang: Lang) -> tuple[bytes, str]:
+def reports(rubric: Rubric, upload: Path, lang: Lang) -> tuple[bytes, str]:
     """One report per unit (DOCX, as `pingfen report RULE DATA -o 报告/` writes them) and the
-    summary workbook, zipped. Made when asked for: a large batch takes a while."""
-    rubric = rubric_of(text, name)
+    summary workbook, zipped. Made when asked for (a large batch takes a while), from the
+    rubric that scored the batch: no file is read again, so what it extends may have changed."""
     with tempfile.TemporaryDirectory(prefix="pingfen-serve-") as scratch:
         folder = Path(scratch) / "reports"
         report_folder(rubric, upload, folder, "docx", lang=lang)
@@ -243,9 +256,9 @@ def _cell(value: Decimal | str | None) -> str | None:
     return value if value is None or isinstance(value, str) else plain(value)
 
 
-def template(text: str, name: str, fmt: str, lang: Lang) -> tuple[str, bytes, str]:
+def template(text: str, at: Place, fmt: str, lang: Lang) -> tuple[str, bytes, str]:
     """The data-entry template (`pingfen template`): file name, bytes, media type."""
-    rubric = rubric_of(text, name)
+    rubric = rubric_of(text, at)
     if fmt == "xlsx":
         with tempfile.TemporaryDirectory(prefix="pingfen-serve-") as scratch:
             target = Path(scratch) / "template.xlsx"

@@ -44,6 +44,14 @@ from pingfen.sql.forms import refuse_untranslated
 TOTAL, GRADE, REASONS, REFUSAL, REFUSAL_INPUT = "total", "grade", "reasons", "refusal", "refusal_input"
 OWN = (TOTAL, GRADE, REASONS, REFUSAL, REFUSAL_INPUT)
 PREFIX = "_pf_"  # internal columns, dropped at the end
+
+
+def fold(name: str) -> str:
+    """A column's name as DuckDB and Spark compare it: ASCII letters in either case are one."""
+    return name.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 RANGE = Decimal(10) ** 14  # inputs beyond this are refused (PF800): the query's numbers have 18 integer digits
 HUGE = Decimal(10) ** 17  # what a value the query cannot hold exactly is read as: beyond RANGE, and every bound
 
@@ -169,7 +177,9 @@ class Compiler:
             value, problems = self.input(spec, raw) if self.reads(spec) else self.newer_input(spec, raw)
             bound = self.bind(value)
             self.env[spec.name] = bound
-            if spec.type not in ("bool", "label", "date"):  # a number: it may have a 64-bit twin
+            # a number read from its column: it may have a 64-bit twin. Not a batch value (`batch
+            # count(…)`): the relation has no column of its name, its window is a later layer's
+            if spec.type not in ("bool", "label", "date") and spec.batch is None:
                 self.numbers[spec.name] = (raw, bound)
             fine = self.fine_input(spec, bound, problems) if self.reads(spec) else None
             for condition, code in problems:
@@ -846,9 +856,7 @@ class Compiler:
         module = self.rubric.module
         header = module.header
         assert header is not None  # the checker guarantees a header
-        for node, _depth in ast.walk_nodes(module.top):
-            if node.name.text in OWN or node.name.text.startswith(PREFIX):
-                raise SqlRefusal("PF805", {"name": node.name.text, "columns": ", ".join(OWN)})
+        self.refuse_names()
         self.inputs()
         for let in self.checked.let_order:
             self.env[let.name.text] = self.let_value(let)
@@ -861,6 +869,28 @@ class Compiler:
         grade = self.grade(total, header)
         refusal = self.bind(self.refusal()) if self.sites else Frag(exp.Null(), 0)
         return self.select(scores, total, grade, refusal, self.narrowed(scores) if self.dialect == "duckdb" else {})
+
+    def refuse_names(self) -> None:
+        """PF805 for a node named as one of the query's own columns, PF809 for two names the
+        query's columns take that SQL does not tell apart, PF810 for an input named as its
+        internal columns are: SQL's names are one name in any letter case (DuckDB folds ASCII
+        letters only, `A` and `a`; `Ä` and `ä` are two), and a clash would score into the
+        wrong column, not refuse."""
+        module = self.rubric.module
+        nodes = [n.name.text for n, _depth in ast.walk_nodes(module.top)] + [o.row.name.text for o in module.outside]
+        for name in nodes:
+            if fold(name) in OWN or fold(name).startswith(PREFIX):
+                raise SqlRefusal("PF805", {"name": name, "columns": ", ".join(OWN)})
+        inputs = [spec.name for spec in self.rubric.inputs]
+        for name in inputs:
+            if fold(name).startswith(PREFIX):
+                raise SqlRefusal("PF810", {"name": name, "prefix": PREFIX})
+        for names in (nodes, inputs):  # a node's column and an input's are never both in the output
+            seen: dict[str, str] = {}
+            for name in names:
+                other = seen.setdefault(fold(name), name)
+                if other != name:
+                    raise SqlRefusal("PF809", {"name": name, "other": other})
 
     def refusal(self) -> Frag:
         """The number of the first site that fails, in evaluate()'s order, else NULL. Where every

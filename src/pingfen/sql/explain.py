@@ -18,6 +18,7 @@ from pingfen.lang import Lang
 from pingfen.reasons import Reason
 from pingfen.sql.compiler import REASONS, Entry
 from pingfen.sql.newforms import FormsCompiler
+from pingfen.values import pinned
 
 MAX_TEXT = 1_000_000  # characters of one row's reasons: a rubric's few hundred reasons are far less
 
@@ -25,11 +26,13 @@ MAX_TEXT = 1_000_000  # characters of one row's reasons: a rubric's few hundred 
 class Explainer:
     """Words the `reasons` column of `to_sql(rubric)`'s rows; build once per rubric."""
 
+    @pinned  # the caller's decimal context never reaches the compiler or the reasons' arithmetic
     def __init__(self, rubric: Rubric) -> None:
         compiler = FormsCompiler(rubric, "records", "duckdb")
         compiler.tree()
         self.catalogue: tuple[Entry, ...] = tuple(compiler.catalogue)
 
+    @pinned
     def reasons(self, row: Mapping[str, object]) -> dict[str, list[Reason]]:
         """Each indicator that lost points → its reasons, in the order evaluate() gives them.
         `row` is a row of the query, by column name (its node scores and `reasons`)."""
@@ -43,6 +46,7 @@ class Explainer:
             found.setdefault(entry.node, []).append(Reason(entry.site, numbers, score if isinstance(score, Decimal) else None))
         return found
 
+    @pinned
     def explain(self, row: Mapping[str, object], lang: Lang = "zh") -> dict[str, list[str]]:
         """Each indicator that lost points → its reasons in words (扣分原因)."""
         return {node: [r.text(lang) for r in reasons] for node, reasons in self.reasons(row).items()}
@@ -100,6 +104,7 @@ def _unreadable(detail: str) -> DataError:
     return DataError([Problem("PF806", None, {"detail": detail})])
 
 
+@pinned
 def explain(rubric: Rubric, row: Mapping[str, object], lang: Lang = "zh") -> dict[str, list[str]]:
     """One row's reasons in words; for many rows, build an `Explainer` once."""
     return Explainer(rubric).explain(row, lang)

@@ -22,10 +22,10 @@ from pingfen.evaluate.applies import plan
 from pingfen.evaluate.rubric import InputSpec, Rubric
 from pingfen.reasons import Site as ReasonSite
 from pingfen.sql import compiler, exact, panels
-from pingfen.sql.compiler import OWN, PREFIX, Compiler, Entry, Frag, clamp, compare, join, sum_of
+from pingfen.sql.compiler import OWN, PREFIX, Compiler, Entry, Frag, clamp, compare, fold, join, sum_of
 from pingfen.sql.exact import NUM, WHOLE, SqlRefusal, case, cast, integer, literal
 from pingfen.values import EPOCH as EPOCH_DAY
-from pingfen.values import MAX_LIST, SETTLE, ratio_limits
+from pingfen.values import MAX_LIST, SETTLE, pinned, ratio_limits
 
 __all__ = ["FormsCompiler", "round_expr", "to_sql", "to_sql_tree"]
 
@@ -180,7 +180,9 @@ class FormsCompiler(Compiler):
         each = self.column(self.value(batch.expr, spec.name, _true()))
         failing = [site.condition for site in self.sites[mark:]]  # a record whose expression refuses is left out
         del self.sites[mark:]
-        failing += [site.condition for site in self.sites if site.input in reads]  # and one whose inputs are at fault
+        # and one whose inputs are at fault, or whose cells do not line up (PF520, sql/spelt.py):
+        # the Python batch refuses that row before reading it, so it counts in no batch value
+        failing += [site.condition for site in self.sites if site.input in reads or (site.input is None and site.code == "PF520")]
         known = self.column(Frag(case((_not(_any(failing)).sql, each.sql.copy())), each.depth) if failing else each)
         if batch.func in ("min", "max", "count"):
             kind: type[exp.Func] = {"min": exp.Min, "max": exp.Max, "count": exp.Count}[batch.func]
@@ -368,7 +370,11 @@ class FormsCompiler(Compiler):
         if spec.name not in self.plan.optional:
             return value, problems
         said = exp.Lower(this=exp.Trim(this=cast(raw.sql.copy(), exp.DataType.build("TEXT"))))
-        said_so = exp.In(this=said, expressions=[exp.Literal.string(w) for w in sorted(NA_WORDS)])
+        said_so: exp.Expr = exp.In(this=said, expressions=[exp.Literal.string(w) for w in sorted(NA_WORDS)])
+        named = [label for label in spec.labels if label.strip().casefold() in NA_WORDS] if spec.type == "label" else []
+        if named:  # a label declared `NA` or `不适用` is that label, as evaluate() reads it, not the mark
+            text = exp.Trim(this=cast(raw.sql.copy(), exp.DataType.build("TEXT")))
+            said_so = exp.and_(said_so, exp.not_(exp.In(this=text, expressions=[exp.Literal.string(label) for label in named])))
         marked = self.bind(Frag(exp.Coalesce(this=said_so, expressions=[exp.false()]), raw.depth))  # never NULL: a NULL is missing
         missing = next(p for p, code in problems if code == "PF501")
         missing = self.bind(Frag(exp.and_(exp.not_(exact.paren(marked.sql.copy())), exact.paren(missing.sql.copy())), raw.depth))  # marked read as the layer's own alias, as DuckDB and Spark allow
@@ -651,7 +657,7 @@ class FormsCompiler(Compiler):
         header = module.header
         assert header is not None  # the checker guarantees a header
         for row in module.outside:  # their columns too are named as they are
-            if row.row.name.text in OWN or row.row.name.text.startswith(PREFIX):
+            if fold(row.row.name.text) in OWN or fold(row.row.name.text).startswith(PREFIX):
                 raise SqlRefusal("PF805", {"name": row.row.name.text, "columns": ", ".join(OWN)})
         raw = super().raw_total(tops)
         drops = [(n, self.dropped.get(n.name.text)) for n in module.top]
@@ -709,6 +715,7 @@ class FormsCompiler(Compiler):
         return Frag(case(*whens), depth)
 
 
+@pinned  # the caller's decimal context never reaches the literals and scales the query is built of
 def to_sql_tree(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True,
                 scales: Mapping[str, int] | None = None) -> exp.Select:  # fmt: skip
     """The scoring query as a sqlglot tree, issue 10's forms translated (sql/compiler.py);
@@ -716,6 +723,7 @@ def to_sql_tree(rubric: Rubric, dialect: str = "duckdb", table: str = "records",
     return compiler.to_sql_tree(rubric, dialect, table, reasons=reasons, kind=FormsCompiler, scales=scales)
 
 
+@pinned
 def to_sql(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True) -> str:
     """The scoring query in `dialect` (any sqlglot writes): one row per record of `table`."""
     return compiler.to_sql(rubric, dialect, table, reasons=reasons, kind=FormsCompiler)

@@ -25,14 +25,16 @@ DuckDB only: the engine is the one that reads files.
 
 from __future__ import annotations
 
+import collections.abc
 import functools
 import sys
 
+import attrs
 from sqlglot import exp
 
 from pingfen.absent import NA_WORDS
 from pingfen.evaluate.rubric import InputSpec
-from pingfen.sql.compiler import PREFIX, Frag, compare
+from pingfen.sql.compiler import PREFIX, Frag, Site, compare
 from pingfen.sql.exact import NUM, case, cast, literal
 from pingfen.sql.newforms import DATE, EPOCH, FormsCompiler
 from pingfen.values import (
@@ -123,6 +125,9 @@ def beyond(number: exp.Expr, places: int) -> exp.Expr:
     return exp.GT(this=exp.Sub(this=fn("LENGTH", fraction), expression=exponent), expression=exp.Literal.number(places))
 
 
+CELL = "_pf_cell"  # a panel's value, in a lambda: no column has this name
+
+
 def _blank(text: exp.Expr) -> exp.Expr:
     return exp.or_(exp.Is(this=text.copy(), expression=exp.Null()), exp.EQ(this=text.copy(), expression=s("")))
 
@@ -147,12 +152,21 @@ def percent_sign(text: exp.Expr) -> exp.Expr:
 # The relation's column (the engine's, engine._csv_reader) that says a row's cells do not line up
 # with the header: fewer, or more that are not blank. Dropped from what the query gives.
 MISALIGNED = f"{PREFIX}misaligned"
+OWN = f"{PREFIX}own_"  # before a batch value's name: the relation's column of it, a row's own value
 
 
 class SpeltCompiler(FormsCompiler):
     """The query of sql/newforms.py, its inputs read from text as `pingfen eval` reads a cell,
     from a relation with the column MISALIGNED: such a row is refused as `pingfen eval`
-    refuses it (PF520, before anything else), the others as ever."""
+    refuses it (PF520, before anything else), the others as ever.
+
+    `texts`: the inputs read so (None: every one, a CSV's or a sheet's); the others are typed
+    columns, read as sql/newforms.py reads them. `ratios`: a bare percent is a ratio already,
+    as `evaluate(record, ratios=True)` reads a typed record's (no PF523): a Parquet file's."""
+
+    texts: frozenset[str] | None = None
+    ratios = False
+    own: frozenset[str] = frozenset()  # the batch values the relation has a column of (named OWN + the name)
 
     def inputs(self) -> None:
         self.spelt: dict[str, Frag] = {}  # a number's text as the query reads it
@@ -164,6 +178,8 @@ class SpeltCompiler(FormsCompiler):
 
     def input(self, spec: InputSpec, raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
         assert self.dialect == "duckdb"  # the engine's: its functions are DuckDB's
+        if self.texts is not None and spec.name not in self.texts:  # a typed column
+            return super().input(spec, raw)
         if spec.type == "date":
             return super().input(spec, self.date_text(raw))
         if spec.type == "label":  # read as the query reads it, without the cell's spaces
@@ -206,7 +222,7 @@ class SpeltCompiler(FormsCompiler):
                               max(part.depth, read.depth)))  # fmt: skip
         self.spelt[spec.name] = read
         value, problems = super().input(spec, read)
-        limits = ratio_limits(spec.bounds)
+        limits = None if self.ratios else ratio_limits(spec.bounds)
         if limits:  # a bare number beyond ±1: 95 for 95%? (Rubric.coerce, after the precision)
             number_read = self.at_precision(spec, exp.TryCast(this=read.sql.copy(), to=NUM.copy(), safe=True))
             beyond = exp.or_(*(exp.not_(compare(op, number_read.copy(), literal(limit))) for op, limit in limits))
@@ -218,11 +234,100 @@ class SpeltCompiler(FormsCompiler):
             problems.insert(at, (Frag(ambiguous, max(value.depth, read.depth, marked)), "PF523"))
         return value, problems
 
+    def newer_input(self, spec: InputSpec, raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
+        """A batch value (`let 基准价 = batch min(报价)`) the file has a column of: a row that gives
+        the value itself keeps its own, read as `pingfen eval` reads the input's cell (PF502 …
+        for one it cannot read); a blank cell gives none, and the row takes the batch's
+        (`rubric.with_batch`). PF541 only where neither is there."""
+        # a row that does not line up with the header (PF520) is no record of the batch, as
+        # `pingfen eval` reads none from it: its site stands for each input while the batch is read
+        stand_ins = [Site(self.sites[0].condition, "PF520", other.name) for other in self.rubric.inputs]
+        self.sites[1:1] = stand_ins
+        try:
+            value, problems = super().newer_input(spec, raw)
+        finally:
+            self.sites[1 : 1 + len(stand_ins)] = []
+        if spec.is_list or spec.name not in self.own:
+            return value, problems
+        given = attrs.evolve(spec, batch=None)
+        mine, refused = self.input(given, Frag(exp.column(OWN + spec.name, quoted=True), 0))
+        self.spelt.pop(spec.name, None)  # the 64-bit twin is the value's, not the cell's
+        mine = self.bind(mine)
+        blank = exp.Is(this=mine.sql.copy(), expression=exp.Null())
+        kept = [(Frag(exp.and_(blank.copy(), frag.sql.copy()), max(frag.depth, mine.depth)), code) for frag, code in problems]
+        read = [(frag, code) for frag, code in refused if code != "PF501"]  # a blank cell: the batch's value
+        either = Frag(case((blank, value.sql.copy()), default=mine.sql.copy()), max(value.depth, mine.depth))
+        return either, read + kept
+
+    def panel(self, spec: InputSpec, raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
+        """A panel's values of text (a cell split by engine._split, or the template's numbered
+        cells), each read as `values.coerce_list` reads it, by `coerce` on the text: `８`, `90%`,
+        `９０％` read, `1_0` not a number (PF502); a typed list (a Parquet file's) as it is. The
+        steps of `number`, each a TRANSFORM of the list (a lambda binds no column: one step's
+        value is the next one's argument, so no step's text is written twice over); a percent's
+        value marked `%` before its number until the last step makes it the ratio."""
+        if self.texts is not None and spec.name not in self.texts:
+            return super().panel(spec, raw)
+        sign = spec.type == "percent"
+        to = RATIO if sign else NUM
+
+        def first(x: exp.Expr) -> exp.Expr:
+            text = stripped(x)
+            blank = exp.or_(exp.Is(this=x.copy(), expression=exp.Null()), exp.EQ(this=text.copy(), expression=s("")))
+            whole = fn("LEFT", text.copy(), exp.Sub(this=fn("LENGTH", text.copy()), expression=exp.Literal.number(1)))
+            marked = exp.DPipe(this=s("%"), expression=stripped(whole))
+            return case((blank, exp.Null()), (percent_sign(text), marked), default=text) if sign else case((blank, exp.Null()), default=text)
+
+        def each(step: collections.abc.Callable[[exp.Expr, exp.DataType], exp.Expr]) -> collections.abc.Callable[[exp.Expr], exp.Expr]:
+            def on(x: exp.Expr) -> exp.Expr:
+                null = exp.Is(this=x.copy(), expression=exp.Null())
+                if not sign:
+                    return case((null, exp.Null()), default=step(x, NUM))
+                rest = fn("SUBSTR", x.copy(), exp.Literal.number(2))
+                return case((null, exp.Null()), (fn("STARTS_WITH", x.copy(), s("%")), exp.DPipe(this=s("%"), expression=step(rest, RATIO))),
+                            default=step(x, to if not sign else NUM))  # fmt: skip
+            return on
+
+        def unread(x: exp.Expr, read: exp.Expr) -> exp.Expr:
+            return case((exp.EQ(this=x.copy(), expression=UNREAD.copy()), UNREAD.copy()), default=fn("COALESCE", read, UNREAD.copy()))
+
+        def wide(x: exp.Expr, _: exp.DataType) -> exp.Expr:
+            keys, values = zip(*FULL_WIDTH.items(), strict=True)
+            made = fn("TRANSLATE", fn("REPLACE", x.copy(), s("，"), s(",")), s("".join(chr(k) for k in keys)), s("".join(chr(v) for v in values)))
+            return case((fn("REGEXP_MATCHES", x.copy(), s("[^\\x00-\\x7f]")), made), default=x.copy())
+
+        def grouped(sep: str) -> collections.abc.Callable[[exp.Expr, exp.DataType], exp.Expr]:
+            def step(x: exp.Expr, _: exp.DataType) -> exp.Expr:
+                whole = case((fn("REGEXP_FULL_MATCH", x.copy(), s(THOUSANDS[sep].pattern)), fn("REPLACE", x.copy(), s(sep), s(""))))
+                return unread(x, case((fn("CONTAINS", x.copy(), s(sep)), whole), default=x.copy()))
+            return step
+
+        def formed(x: exp.Expr, _: exp.DataType) -> exp.Expr:
+            return unread(x, one_form(x))
+
+        def held(x: exp.Expr, into: exp.DataType) -> exp.Expr:
+            places = int(into.expressions[1].this.name)
+            return unread(x, kept(x, exp.TryCast(this=x.copy(), to=into.copy(), safe=True), places, fraction=spec.type == "count"))
+
+        steps = [first, each(wide), each(grouped(",")), each(grouped("_")), each(formed), each(held)]
+        if sign:
+            def ratio(x: exp.Expr) -> exp.Expr:
+                part = fn("SUBSTR", x.copy(), exp.Literal.number(2))
+                huge = exp.In(this=part.copy(), expressions=[s("1E17"), s("-1E17"), UNREAD.copy()])
+                times = cast(exp.Mul(this=cast(part.copy(), RATIO), expression=exp.Literal.number("0.01")), TEXT)
+                return case((fn("STARTS_WITH", x.copy(), s("%")), case((huge, part.copy()), default=times)), default=x.copy())
+            steps.append(ratio)
+        values: exp.Expr = cast(raw.sql.copy(), exp.DataType.build("TEXT[]", dialect="duckdb"))
+        for step in steps:
+            values = exp.Transform(this=values, expression=exp.Lambda(this=step(exp.column(CELL)), expressions=[exp.to_identifier(CELL)]))
+        return super().panel(spec, Frag(values, raw.depth))
+
     def select(self, scores: dict[str, Frag], total: Frag, grade: Frag, refusal: Frag, narrowed: dict[str, exp.Expr]) -> exp.Select:
         query = super().select(scores, total, grade, refusal, narrowed)
         star = query.expressions[0]
         assert isinstance(star, exp.Star)  # the relation's columns, less the query's own
-        star.set("except_", [*(star.args.get("except_") or []), exp.to_identifier(MISALIGNED, quoted=True)])
+        own = [exp.to_identifier(OWN + name, quoted=True) for name in sorted(self.own)]
+        star.set("except_", [*(star.args.get("except_") or []), exp.to_identifier(MISALIGNED, quoted=True), *own])
         return query
 
     def date_text(self, raw: Frag) -> Frag:
@@ -277,3 +382,17 @@ class SpeltCompiler(FormsCompiler):
         value = self.bind(Frag(exp.TryCast(this=digits.sql.copy(), to=to.copy(), safe=True), digits.depth))
         places = int(to.expressions[1].this.name)  # DECIMAL(38, s): a percent's number keeps 18, ÷ 100 the query's 20
         return self.bind(Frag(kept(digits.sql, value.sql, places, fraction=count), value.depth))
+
+
+def given(own: frozenset[str], texts: frozenset[str] | None = None) -> type[SpeltCompiler]:
+    """The compiler of a relation of the batch values `own` (columns OWN + name) and, if
+    `texts` is given, of typed columns (a Parquet file's) but for the inputs `texts`: those
+    read as `evaluate(record, ratios=True)` reads a str or a float, the others as typed."""
+
+    class Given(SpeltCompiler):
+        pass
+
+    Given.own = own
+    if texts is not None:
+        Given.texts, Given.ratios = texts, True
+    return Given

@@ -19,12 +19,14 @@ from __future__ import annotations
 import re
 from typing import assert_never
 
+import attrs
 from attrs import define, field
 
 from pingfen import ast
 from pingfen.diagnostics import Diagnostic, Span
 from pingfen.display import plain, width
 from pingfen.errors import PingfenError
+from pingfen.lang import default_lang
 from pingfen.syntax.parser import is_bare_name, parse
 from pingfen.values import pinned
 
@@ -37,6 +39,10 @@ class FormatError(PingfenError):
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         self.diagnostics = diagnostics
         super().__init__(diagnostics[0].message("en") if diagnostics else "cannot parse")
+
+    def __str__(self) -> str:  # in the run's language, as DataError's
+        lang = default_lang()
+        return self.diagnostics[0].message(lang) if self.diagnostics else ("无法解析" if lang == "zh" else "cannot parse")
 
 
 @pinned
@@ -61,35 +67,71 @@ def format_module(module: ast.Module, source: str | None = None) -> str:
 
 
 _RULE_FENCE = re.compile(r"^(```+)[ \t]*(rule(?:-warning)?)[ \t]*$")
+# Any fenced code block (CommonMark): up to three spaces, then three or more backticks or tildes.
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
 SKIP = "# fmt: skip"
 
 
+def _closes(line: str, fence: str) -> bool:
+    """Whether `line` closes a block opened by `fence`: the same character, at least as many, nothing after."""
+    stripped = line.strip(" \t")
+    return len(line) - len(line.lstrip(" ")) <= 3 and len(stripped) >= len(fence) and set(stripped) == {fence[0]}
+
+
 def format_markdown(text: str) -> str:
-    """Markdown with every ```rule and ```rule-warning block formatted; blocks that do not
-    parse, and everything else, are left as they are."""
+    """Markdown with every ```rule and ```rule-warning block formatted, in the file's own
+    line endings (CRLF too); any other fenced block is left as it is, with a ```rule block
+    shown inside it (a ````markdown example). Everything outside the blocks is left as it is,
+    and so is a block whose first line is `# fmt: skip`. Raises FormatError, its spans in the
+    Markdown file, when a block does not parse: nothing is formatted then, as for a .rule file."""
     lines = text.split("\n")
     out: list[str] = []
+    errors: list[Diagnostic] = []
     i = 0
     while i < len(lines):
-        m = _RULE_FENCE.match(lines[i])
+        line = lines[i].removesuffix("\r")
         out.append(lines[i])
         i += 1
-        if not m:
+        fence = _FENCE.match(line)
+        if fence is None:
             continue
-        body: list[str] = []
-        while i < len(lines) and lines[i].strip() != m.group(1):
-            body.append(lines[i])
+        opened = fence.group(1)
+        rule = _RULE_FENCE.match(line)
+        if opened[0] == "`" and "`" in line[fence.end():]:  # ``` `code` ``` is inline code, no block
+            continue
+        first = i
+        while i < len(lines) and not _closes(lines[i].removesuffix("\r"), opened):
             i += 1
-        block = "\n".join(body) + "\n"
-        if not block.startswith(SKIP):  # a block shown as typed (full-width forms, say)
+        raw = lines[first:i]
+        block = "\n".join(r.removesuffix("\r") for r in raw) + "\n"
+        if rule is None or not block.strip() or block.startswith(SKIP):
+            out.extend(raw)  # another language's block, whatever it shows; an empty one; one shown as typed
+        else:
+            crlf = lines[first - 1].endswith("\r")
             try:
                 block = format_text(block)
-            except FormatError:
-                pass
-        out.extend(block.rstrip("\n").split("\n"))
+            except FormatError as error:
+                errors.extend(_moved(d, text, first) for d in error.diagnostics)
+            out.extend(b + "\r" if crlf else b for b in block.rstrip("\n").split("\n"))
+        if i < len(lines):  # the closing fence
+            out.append(lines[i])
+            i += 1
+    if errors:
+        raise FormatError(errors)
     return "\n".join(out)
+
+
+def _moved(diagnostic: Diagnostic, text: str, first: int) -> Diagnostic:
+    """A block's diagnostic with its span in the Markdown file: the block starts on line `first` + 1."""
+    span = diagnostic.span
+    if not span.known:
+        return diagnostic
+    offset = sum(len(line) + 1 for line in text.split("\n")[:first])
+    moved = attrs.evolve(span, start=span.start + offset, end=span.end + offset, line=span.line + first,
+                         end_line=span.end_line + first)  # fmt: skip
+    return Diagnostic(diagnostic.code, moved, diagnostic.args, diagnostic.severity, diagnostic.hint)
 
 
 # ---------------------------------------------------------------- words

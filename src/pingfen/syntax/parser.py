@@ -196,11 +196,13 @@ def is_bare_name(text: str) -> bool:
 
 
 def ascii_number(text: str) -> str:
-    """A numeric literal's text in ASCII: full-width digits and `％` as `0-9` and `%`."""
+    """A numeric literal's text in ASCII: full-width digits, `．` and `％` as `0-9`, `.` and `%`."""
     out = []
     for ch in text:
         if ch == "％":
             out.append("%")
+        elif ch == "．":
+            out.append(".")
         elif ch.isdigit() and not ch.isascii():
             out.append(str(unicodedata.digit(ch)))
         else:
@@ -292,7 +294,7 @@ class _Builder(Transformer[Token, ast.Module]):
         self.diagnostics: list[Diagnostic] = []
 
     def _decimal(self, token: Token, strip: tuple[str, ...] = ()) -> Decimal:
-        raw = str(token)
+        raw = str(token).replace("．", ".")
         for suffix in strip:
             raw = raw.removesuffix(suffix)
         try:
@@ -859,7 +861,8 @@ def _syntax_diagnostic(text: str, error: UnexpectedInput, offset: int = 0, next_
     if isinstance(error, UnexpectedCharacters):
         pos = (error.pos_in_stream or 0) + offset  # (always set for this error; lark's type allows None)
         char = text[pos] if pos < len(text) else ""
-        return Diagnostic("PF001", Span.at(text, pos, pos + 1), {"char": _visible(char)}, hint="unexpected_char")
+        hint = "decimal_point" if char in "．。" else "unexpected_char"  # deleting it makes ０．５ 05
+        return Diagnostic("PF001", Span.at(text, pos, pos + 1), {"char": _visible(char)}, hint=hint)
     is_eof = isinstance(error, UnexpectedEOF) or (isinstance(error, UnexpectedToken) and error.token.type == "$END")
     if is_eof and next_item is not None:  # the item stops short where the next one begins
         word = text[next_item:].split(None, 1)[0]

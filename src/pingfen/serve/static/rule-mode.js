@@ -22,7 +22,7 @@
       { regex: /#.*/, token: "comment" },
       { regex: /"(?:[^"\\]|\\.)*"?/, token: "string" },
       { regex: /`[^`]*`?/, token: "variable-2" },
-      { regex: /\d+(?:\.\d+)?%?/, token: "number" },
+      { regex: /[\d０-９]+(?:[.．][\d０-９]+)?[%％]?/, token: "number" },
       { regex: keyword, token: "keyword" },
       { regex: NAME, token: "variable" },
       { regex: /\.\.|->|>=|<=|==|~=|[<>+\-−－＋*\/:,]/, token: "operator" },

@@ -15,6 +15,7 @@
       run_fuzz: "随机检验（fuzz）", template: "下载填报模板：",
       upload: "上传批量数据（CSV 或 XLSX，10 MB 以内）：", folder_data: "或评分文件夹中的数据文件：", score_it: "评分",
       checking: "检查中…", clean: "没有发现问题", saved: "已保存", unsaved: "未保存",
+      saved_then_changed: "已保存；保存后的修改未保存",
       counts: function (e, w, n) { return e + " 个错误，" + w + " 个警告，" + n + " 个提示"; },
       yes: "是", no: "否", empty: "（未填）", new_name: "新文件名（.rule）：", running: "运行中…",
       passed: "全部示例通过", failed: "有示例未通过", no_examples: "没有示例",
@@ -33,6 +34,7 @@
       upload: "Upload a batch (CSV or XLSX, up to 10 MB): ", folder_data: "or score a data file of the folder: ",
       score_it: "Score",
       checking: "checking…", clean: "no problems found", saved: "saved", unsaved: "not saved",
+      saved_then_changed: "saved; the changes made since are not saved",
       counts: function (e, w, n) { return e + " errors, " + w + " warnings, " + n + " notes"; },
       yes: "yes", no: "no", empty: "(empty)", new_name: "New file name (.rule):", running: "running…",
       passed: "every example passes", failed: "some examples fail", no_examples: "no examples",
@@ -117,6 +119,18 @@
     });
   }
 
+  // The editor's place of a line and column as pingfen counts them (from 1, in characters):
+  // CodeMirror counts UTF-16 units, two for a character outside the BMP (𠀀, an emoji).
+  function position(line, column) {
+    var text = editor.getLine(line - 1) || "";
+    var ch = 0, n = 1;
+    for (; n < column && ch < text.length; n++) {
+      var unit = text.charCodeAt(ch);
+      ch += unit >= 0xd800 && unit < 0xdc00 && ch + 1 < text.length ? 2 : 1;
+    }
+    return { line: line - 1, ch: ch + (column - n) }; // past the line's end: as far past
+  }
+
   function showDiagnostics(list) {
     marks.forEach(function (m) { m.clear(); });
     lines.forEach(function (l) { editor.removeLineClass(l, "background", "pf-line-error"); });
@@ -129,8 +143,8 @@
       var pre = el("pre", { "class": "diagnostic " + d.severity, "data-code": d.code }, d.text);
       box.appendChild(pre);
       if (!d.in_file || d.line < 1) return;
-      var from = { line: d.line - 1, ch: d.column - 1 };
-      var to = { line: d.end_line - 1, ch: d.end_column - 1 };
+      var from = position(d.line, d.column);
+      var to = position(d.end_line, d.end_column);
       if (to.line === from.line && to.ch <= from.ch) to = { line: from.line, ch: from.ch + 1 };
       marks.push(editor.markText(from, to, { className: "pf-" + d.severity, attributes: { title: d.code + " " + d.message } }));
       if (d.severity === "error") lines.push(editor.addLineClass(from.line, "background", "pf-line-error"));
@@ -144,6 +158,11 @@
 
   // ------------------------------------------------------------ files
   function loadFiles(select) {
+    return listFiles(select).then(function (pick) { return pick ? open(pick) : check(); });
+  }
+
+  // The lists of rule files and data files, refreshed; the file to show (`select`, else the first).
+  function listFiles(select) {
     return api("GET", "/api/files").then(function (data) {
       var sources = $("batch-source");
       sources.textContent = "";
@@ -154,8 +173,9 @@
       box.textContent = "";
       data.rules.forEach(function (path) { box.appendChild(el("option", { value: path }, path)); });
       var pick = select || (data.rules.length ? data.rules[0] : null);
-      if (pick) { box.value = pick; return open(pick); }
-      return check();
+      if (pick && !data.rules.some(function (p) { return p === pick; })) box.appendChild(el("option", { value: pick }, pick));
+      if (pick) box.value = pick;
+      return pick;
     });
   }
 
@@ -189,17 +209,26 @@
     $("file-select").value = path;
     editor.setValue('rubric "' + path.replace(/\.rule$/, "") + '" {\n  total 100\n}\n');
   });
+  var saving = false;
   $("save").addEventListener("click", function () {
-    if (!current.path) return;
+    if (!current.path || saving) return; // one save at a time: a second would carry the version the first replaces
+    var file = current;
     var text = editor.getValue();
-    var version = current.version === undefined ? "" : "&version=" + encodeURIComponent(current.version);
-    api("PUT", "/api/file?path=" + encodeURIComponent(current.path) + version, text).then(function (data) {
-      current.saved = text;
-      current.version = data.version; // PF858 for a file changed on disk since it was opened
-      return loadFiles(current.path).then(function () { // opened again (which clears the status), then said
-        $("save-status").textContent = w("saved");
-      });
-    }, function (error) { $("save-status").textContent = error.message; });
+    var version = file.version === undefined ? "" : "&version=" + encodeURIComponent(file.version);
+    saving = true;
+    api("PUT", "/api/file?path=" + encodeURIComponent(file.path) + version, text).then(function (data) {
+      saving = false;
+      file.saved = text; // what is on disk now, and the version to save over next (PF858 for any other)
+      file.version = data.version;
+      if (file !== current) return; // another file was opened meanwhile
+      // The editor keeps what it holds, and its undo history: what was typed while the save
+      // was on its way is kept, and marked as not saved.
+      $("save-status").textContent = editor.getValue() === text ? w("saved") : w("saved_then_changed");
+      return listFiles(file.path); // a new file joins the list
+    }, function (error) {
+      saving = false;
+      if (file === current) $("save-status").textContent = error.message;
+    });
   });
   $("format").addEventListener("click", function () {
     api("POST", "/api/format", body()).then(function (data) {
@@ -251,7 +280,7 @@
       var type = c.getAttribute("data-type");
       var value = c.value.trim();
       if (type === "bool") out[c.name] = value === "true";
-      else if (type === "percent") out[c.name] = /%$/.test(value) ? value : value + "%";
+      else if (type === "percent") out[c.name] = /[%\uff05]$/.test(value) ? value : value + "%"; // 95, 95% or 95％
       else out[c.name] = value;
     });
     return out;

@@ -1,0 +1,54 @@
+"""The library refuses a wrong kind of argument with a TypeError that says what it takes:
+`scores_of(["投入"])` raised "unhashable type: 'list'", `scores_of("投入")` a KeyError for
+'投' (the name read letter by letter), `load(b"path")` and `load(None)` an AttributeError."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import pingfen
+
+ROOT = Path(__file__).resolve().parent.parent
+RULESET = ROOT / "rulesets" / "dept-overall-2021.rule"
+SEED = ROOT / "examples" / "dept-overall-2021" / "seed-2021.yaml"
+
+
+def _result() -> pingfen.Result:
+    [record] = list(pingfen.read_records(SEED))
+    return pingfen.load(RULESET).evaluate(record)
+
+
+def test_scores_of_takes_a_list_or_a_tuple_of_names() -> None:
+    result = _result()
+    assert result.scores_of(["投入", "产出"]) == result.scores_of(("投入", "产出")) == [result.score("投入"), result.score("产出")]
+    assert result.scores_of(n for n in ["投入"]) == [result.score("投入")]  # any iterable of names
+    assert all(isinstance(s, Decimal) for s in result.scores_of([]) + result.scores_of(["投入"]))
+    with pytest.raises(KeyError, match="没有"):
+        result.scores_of(["没有"])
+
+
+def test_scores_of_one_name_is_refused_not_read_letter_by_letter() -> None:
+    with pytest.raises(TypeError, match=r"not one name: scores_of\(\['投入'\]\), or score\('投入'\)"):
+        _result().scores_of("投入")
+
+
+@pytest.mark.parametrize("given", [str(RULESET).encode(), None, 5, bytearray(b"x.rule")])
+def test_load_refuses_what_is_neither_a_path_nor_a_file(given: object) -> None:
+    with pytest.raises(TypeError, match="pingfen.load takes a file's path"):
+        pingfen.load(given)  # type: ignore[arg-type]  # what is refused
+
+
+def test_load_still_takes_paths_and_files() -> None:
+    text = RULESET.read_text(encoding="utf-8")
+    for given in (RULESET, str(RULESET), io.BytesIO(text.encode()), io.StringIO(text)):
+        assert pingfen.load(given, tests=False).name == "部门整体支出绩效评价评分表"
+
+
+@pytest.mark.parametrize("given", [b'rubric "x" { total 1 }', None])
+def test_loads_refuses_what_is_not_text(given: object) -> None:
+    with pytest.raises(TypeError, match="pingfen.loads takes the rule's text as str"):
+        pingfen.loads(given)  # type: ignore[arg-type]  # what is refused

@@ -1,0 +1,280 @@
+"""`pingfen import` of tables as offices save them: the sheet Excel shows (not a hidden one
+before it), Word rows that start late or end early, a title under an annex label, notes
+below a table without a 总分 row, and a 分值 formula Excel never computed."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pingfen.cli import main
+from pingfen.importer import import_table
+from pingfen.loader import diagnose
+
+ROWS = [
+    ("投入（10分）", "预算配置", "执行率", "5", "执行率≥90%，计5分；80%（含）-90%，计4分；低于80%，不得分"),
+    ("", "", "调整率", "5", "预算调整率=0，得5分；每增加1%扣0.5分，不足1%的按比例扣分，扣完为止"),
+    ("产出（10分）", "预算管理", "制度", "5", "健全的得5分，基本健全的得2分，不健全的不得分"),
+    ("", "", "违规", "5", "每发现一例违规扣1分，扣完为止"),
+]
+HEADER = ("一级指标", "二级指标", "三级指标", "分值", "评分标准")
+GRADES = "90分（含）以上为优秀；80分（含）-90分为良好；60分（含）-80分为中；60分以下为差。"
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def errors(text: str) -> list[str]:
+    return [d.code for d in diagnose(text) if d.severity == "error"]
+
+
+# ---------------------------------------------------------------- which sheet
+
+
+def sheets(path: Path, *, hide_first: bool, active: int | None = None) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    old = book.active
+    assert old is not None
+    old.title = "旧表"
+    old.append(["去年的评分表"])
+    old.append(["一级指标", "二级指标", "分值", "评分标准"])
+    old.append(["旧", "旧指标", 99, "酌情打分"])
+    if hide_first:
+        old.sheet_state = "hidden"
+    notes = book.create_sheet("说明")
+    notes.append(["填表说明：本表由评价单位填写"])
+    new = book.create_sheet("评分表")
+    new.append(["2022年部门整体支出绩效评价评分表"])
+    new.append(list(HEADER))
+    for row in ROWS:
+        new.append([*row[:3], int(row[3]), row[4]])
+    new.append(["总分", "", "", 20, ""])
+    book.active = active if active is not None else 2
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("hide_first", [True, False])
+def test_the_sheet_excel_shows_is_imported(tmp_path: Path, hide_first: bool) -> None:
+    """A hidden 旧表 first was imported instead of the active, visible 评分表."""
+    result = import_table(sheets(tmp_path / "t.xlsx", hide_first=hide_first))
+    assert "旧指标" not in result.text and "indicator 执行率 5" in result.text
+    assert 'rubric "2022年部门整体支出绩效评价评分表"' in result.text
+
+
+def test_a_hidden_active_sheet_gives_way_to_the_first_visible(tmp_path: Path) -> None:
+    path = sheets(tmp_path / "t.xlsx", hide_first=False, active=0)
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    book["旧表"].sheet_state = "hidden"
+    book["说明"].sheet_state = "hidden"
+    book.active = 0
+    book.save(path)
+    assert "indicator 执行率 5" in import_table(path).text
+
+
+def test_data_readers_read_the_active_sheet_too(tmp_path: Path) -> None:
+    """`eval` and the importer read the same sheet of a workbook: the one Excel shows."""
+    from openpyxl import Workbook
+
+    from pingfen.io import read_rows
+
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.append(["说明"])
+    first.append(["本表由评价单位填写"])
+    data = book.create_sheet("数据")
+    data.append(["id", "在职人数"])
+    data.append(["A", 14])
+    book.active = 1
+    path = tmp_path / "d.xlsx"
+    book.save(path)
+    assert [(r.id, dict(r.values)) for r in read_rows(path)] == [("A", {"id": "A", "在职人数": 14})]
+
+
+# ---------------------------------------------------------------- Word rows of other widths
+
+
+def docx_table(path: Path, change: Callable[[Any], None] | None = None, *, before: tuple[str, ...] = (),
+               after: tuple[str, ...] = (GRADES,), total: bool = True) -> Path:  # fmt: skip
+    import docx
+
+    document = docx.Document()
+    for text in before or ("2022年部门整体支出绩效评价评分表",):
+        document.add_paragraph(text)
+    rows = [HEADER, *ROWS, *([("总分", "", "", "20", "")] if total else [])]
+    table = document.add_table(rows=len(rows), cols=len(HEADER))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    if change is not None:
+        change(table)
+    for text in after:
+        document.add_paragraph(text)
+    document.save(str(path))
+    return path
+
+
+def _grid(tr: Any, name: str, value: int) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    element = OxmlElement(name)
+    element.set(qn("w:val"), str(value))
+    tr.get_or_add_trPr().insert(0, element)
+
+
+def grid_before(table: Any) -> None:
+    """Row 3 starts a column late: its first cell (blank, under 投入) is left out, as Word does."""
+    tr = table.rows[2]._tr
+    tr.remove(tr.tc_lst[0])
+    _grid(tr, "w:gridBefore", 1)
+
+
+def grid_after(table: Any) -> None:
+    """The 总分 row ends two columns early."""
+    tr = table.rows[5]._tr
+    for tc in tr.tc_lst[-2:]:
+        tr.remove(tc)
+    _grid(tr, "w:gridAfter", 2)
+
+
+def short_row(table: Any) -> None:
+    """Row 5 just has a cell fewer (its 评分标准), with no gridAfter saying so."""
+    tr = table.rows[4]._tr
+    tr.remove(tr.tc_lst[-1])
+
+
+@pytest.mark.parametrize("change", [grid_before, grid_after])
+def test_word_rows_that_start_late_or_end_early_read_as_the_full_table(tmp_path: Path, change: Any) -> None:
+    """An IndexError (exit 2, 'internal error') on any row shorter than the grid."""
+    plain = import_table(docx_table(tmp_path / "plain.docx"))
+    odd = import_table(docx_table(tmp_path / "odd.docx", change))
+    assert odd.text.split("\n", 2)[2] == plain.text.split("\n", 2)[2]
+    assert odd.recognised == len(odd.rows) == 4
+
+
+def test_a_row_with_a_cell_fewer_leaves_that_cell_empty(tmp_path: Path) -> None:
+    code, out, err = run("import", str(docx_table(tmp_path / "short.docx", short_row)))
+    assert code == 1, err
+    assert "第 5 行 违规：未能识别" in err and "internal error" not in err
+    assert "indicator 违规 5 { judgment }" in out
+
+
+# ---------------------------------------------------------------- the title, and the table's end
+
+
+def xlsx_table(path: Path, above: tuple[str, ...], below: tuple[str, ...] = (), *, total: bool = True) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for text in above:
+        sheet.append([text])
+    sheet.append(list(HEADER))
+    for row in ROWS:
+        sheet.append([*row[:3], int(row[3]), row[4]])
+    if total:
+        sheet.append(["总分", "", "", 20, ""])
+    for text in below:
+        sheet.append([text])
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "above",
+    [
+        ("附件2-2", "2021年度部门整体支出绩效评价评分表"),
+        ("附件2-2：", "2021年度部门整体支出绩效评价评分表", "单位：分"),
+        ("附件 2021年度部门整体支出绩效评价评分表",),  # the label's number is no year
+    ],
+)
+def test_the_title_under_an_annex_label_keeps_its_year(tmp_path: Path, above: tuple[str, ...]) -> None:
+    """附件2-2 on its own line above the title: the rubric was named after the file, `year` lost."""
+    text = import_table(xlsx_table(tmp_path / "t.xlsx", above)).text
+    assert 'rubric "2021年度部门整体支出绩效评价评分表" {' in text and "  year 2021" in text
+
+
+def test_a_word_title_is_the_last_paragraph_before_the_table(tmp_path: Path) -> None:
+    """The first paragraph was taken (a notice's heading, 附件2), as the docstring said it was not."""
+    before = ("关于开展2020年度绩效自评工作的通知", "请于3月底前报送。", "附件2", "2021年度部门整体支出绩效评价评分表")
+    text = import_table(docx_table(tmp_path / "t.docx", before=before)).text
+    assert 'rubric "2021年度部门整体支出绩效评价评分表" {' in text and "  year 2021" in text
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+def test_notes_below_a_table_without_a_total_are_no_indicators(tmp_path: Path, suffix: str) -> None:
+    """附件2 and the notes became 0-point TODO indicators; the grades line below was not read."""
+    below = ("注：1.评价结果分为优秀、良好、中、差四个等次；2.数据以决算报表为准。", "评价结果：18分以上为优秀，其他为合格")
+    path = (xlsx_table(tmp_path / "t.xlsx", ("附件2", "2022年评分表"), below, total=False) if suffix == ".xlsx" else
+            docx_table(tmp_path / "t.docx", before=("附件2", "2022年评分表"), after=below, total=False))  # fmt: skip
+    imported = import_table(path)
+    assert [r.indicator for r in imported.rows] == ["执行率", "调整率", "制度", "违规"]
+    assert imported.recognised == 4
+    assert "注" not in "".join(r.indicator for r in imported.rows) and "附件2" not in imported.text.split("}")[0]
+    assert "grade 优秀 >= 18" in imported.text and "total 20" in imported.text
+    assert errors(imported.text) == []
+
+
+# ---------------------------------------------------------------- a formula never computed
+
+
+def formula_table(path: Path, cell: str = "=2+3", total: object = 20) -> Path:
+    """分值 as a formula, saved by a program: openpyxl writes no result for Excel to show."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["2022年评分表"])
+    sheet.append(list(HEADER))
+    for i, row in enumerate(ROWS):
+        sheet.append([*row[:3], cell if i == 0 else int(row[3]), row[4]])
+    sheet.append(["总分", "", "", total, ""])
+    book.save(path)
+    return path
+
+
+def test_a_points_formula_with_no_saved_result_is_a_todo_naming_the_cell(tmp_path: Path) -> None:
+    """It read as max 0, 100% recognised, exit 0."""
+    path = formula_table(tmp_path / "f.xlsx")
+    imported = import_table(path)
+    first = imported.rows[0]
+    assert (first.indicator, first.kind, first.recognised, first.detail) == ("执行率", "formula", False, "D3（=2+3）")
+    assert "  第 3 行 执行率：分值单元格 D3（=2+3）是没有保存计算结果的公式，已标 TODO（请在 Excel 中打开并保存后重新导入）" in (
+        imported.summary("zh"))
+    assert ("  row 3 执行率: its 分值 cell D3 (=2+3) is a formula with no saved result, marked TODO "
+            "(open and save the file in Excel, then import it again)") in imported.summary("en")
+    assert "# TODO: 分值单元格 D3（=2+3）是公式，没有保存的计算结果" in imported.text
+    assert "indicator 执行率 0 { judgment }" in imported.text
+    # 投入（10分） over rows of 0 and 5: the draft fails the checks, and says so
+    assert [r.kind for r in imported.rows[1:]] == ["step", "labels", "count", "draft"]
+    assert imported.rows[-1].detail.startswith("PF302：`投入` 下级指标分值合计 5，与其分值 10 不符")
+    assert "  the draft fails the checks (PF302: " in "\n".join(imported.summary("en"))
+    code, _, err = run("import", str(path))
+    assert code == 1 and "已识别 3/5 行评分标准（60%）" in err
+
+
+def test_a_formula_with_its_result_saved_reads_as_its_result(tmp_path: Path) -> None:
+    path = formula_table(tmp_path / "f.xlsx", total="=SUM(D3:D6)")  # the total's formula: the rows' sum is used
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    book.active["D3"] = 5  # as Excel saves it: the value shown, the formula gone from the data-only view
+    book.save(path)
+    imported = import_table(path)
+    assert imported.recognised == len(imported.rows) == 4
+    assert "total 20" in imported.text and errors(imported.text) == []

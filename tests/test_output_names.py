@@ -1,0 +1,98 @@
+"""What `-o` names decides what is written, or nothing is:
+- an extension the command does not write is PF706, naming the ones it does (`.xls`: use
+  `.xlsx`), unless `--format` says the format: `template R -o 填报.xls` wrote YAML, `eval R
+  d.csv -o r.xls` CSV, `render R -o x.pdf` Markdown, `eval R seed.yaml -o s.yaml` a table,
+  each with exit 0. A name with no extension takes the default format, as before;
+- a read-only file (mode 444) is not replaced (PF707), by any command, through a link too:
+  it was replaced without a word, its mode kept."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from pingfen.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+RULESET = str(ROOT / "rulesets" / "dept-overall-2021.rule")
+SEED = str(ROOT / "examples" / "dept-overall-2021" / "seed-2021.yaml")
+DEPARTMENTS = str(ROOT / "examples" / "dept-overall-2021" / "departments.csv")
+
+
+def _run(argv: list[str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(argv, out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("command", "name", "listed"),
+    [
+        (["template", RULESET], "填报.xls", ".csv、.xlsx、.yaml、.yml"),
+        (["eval", RULESET, DEPARTMENTS], "r.xls", ".csv、.json、.jsonl、.ndjson、.xlsx"),
+        (["render", RULESET], "x.pdf", ".docx、.htm、.html、.md、.xlsx"),
+        (["eval", RULESET, SEED], "s.yaml", ".csv、.json、.jsonl、.ndjson、.xlsx"),
+        (["report", RULESET, SEED], "r.txt", ".docx、.htm、.html、.md、.pdf、.xlsx"),
+    ],
+)
+def test_an_extension_the_command_does_not_write_is_refused(tmp_path: Path, command: list[str], name: str, listed: str) -> None:
+    target = tmp_path / name
+    code, out, err = _run([*command, "-o", str(target)])
+    assert code == 2 and out == ""
+    assert f"错误[PF706]: 无法按扩展名确定 `{target}` 的格式：本命令可写出 {listed}，不能写出 `{target.suffix}`" in err
+    assert ("改为 -o 文件名.xlsx" in err) is (name.endswith(".xls")) and "帮助" in err
+    assert not target.exists()
+
+
+def test_in_english(tmp_path: Path) -> None:
+    code, _, err = _run(["--lang", "en", "eval", RULESET, DEPARTMENTS, "-o", str(tmp_path / "r.xls")])
+    assert code == 2 and "error[PF706]" in err and "writes .csv, .json, .jsonl, .ndjson, .xlsx, not `.xls`" in err
+    assert "help: pingfen writes Excel workbooks as .xlsx" in err and "、" not in err
+
+
+def test_format_says_it_whatever_the_name(tmp_path: Path) -> None:
+    target = tmp_path / "s.yaml"
+    assert _run(["eval", RULESET, SEED, "-o", str(target), "--format", "json"])[0] == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["total"]
+    plain = tmp_path / "结果"  # no extension: the default format
+    assert _run(["eval", RULESET, DEPARTMENTS, "-o", str(plain)])[0] in (0, 1)
+    assert plain.read_text(encoding="utf-8-sig").startswith("编号,")
+    template = tmp_path / "模板"
+    assert _run(["template", RULESET, "-o", str(template)])[0] == 0
+    assert template.read_text(encoding="utf-8").startswith("# ")
+    assert _run(["template", RULESET, "-o", str(tmp_path / "t.XLSX")])[0] == 0  # any case
+
+
+def test_a_read_only_output_is_not_replaced(tmp_path: Path) -> None:
+    locked = tmp_path / "结果.csv"
+    locked.write_text("旧的\n", encoding="utf-8")
+    locked.chmod(0o444)
+    link = tmp_path / "链接.csv"
+    link.symlink_to(locked.name)
+    for target in (locked, link):
+        code, _, err = _run(["eval", RULESET, DEPARTMENTS, "-o", str(target)])
+        assert code == 2 and f"错误[PF707]: `{target}` 是只读文件，pingfen 不会替换它" in err
+    code, _, err = _run(["--lang", "en", "template", RULESET, "-o", str(locked)])
+    assert code == 2 and f"error[PF707]: `{locked}` is read-only: pingfen will not replace it" in err
+    assert locked.read_text(encoding="utf-8") == "旧的\n" and locked.stat().st_mode & 0o777 == 0o444
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([locked.name, link.name])  # no temporary file left
+
+
+def test_fmt_leaves_a_read_only_rule_file(tmp_path: Path) -> None:
+    rule = tmp_path / "r.rule"
+    rule.write_text('rubric "x" {  total 10 }\nindicator a 10 { score = 10 }\n', encoding="utf-8")
+    rule.chmod(0o444)
+    code, _, err = _run(["fmt", str(rule)])
+    assert code == 2 and "PF707" in err
+    assert rule.read_text(encoding="utf-8").startswith('rubric "x" {  total')
+
+
+def test_a_writable_file_is_still_replaced(tmp_path: Path) -> None:
+    target = tmp_path / "结果.csv"
+    target.write_text("旧的\n", encoding="utf-8")
+    target.chmod(0o640)
+    assert _run(["eval", RULESET, DEPARTMENTS, "-o", str(target)])[0] in (0, 1)
+    assert target.read_text(encoding="utf-8-sig").startswith("编号,") and target.stat().st_mode & 0o777 == 0o640
