@@ -34,7 +34,7 @@ from sqlglot import exp
 
 from pingfen.absent import NA_WORDS
 from pingfen.evaluate.rubric import InputSpec
-from pingfen.sql.compiler import PREFIX, Frag, Site, compare
+from pingfen.sql.compiler import PREFIX, Frag, compare
 from pingfen.sql.exact import NUM, case, cast, literal
 from pingfen.sql.newforms import DATE, EPOCH, FormsCompiler
 from pingfen.values import (
@@ -239,14 +239,7 @@ class SpeltCompiler(FormsCompiler):
         the value itself keeps its own, read as `pingfen eval` reads the input's cell (PF502 …
         for one it cannot read); a blank cell gives none, and the row takes the batch's
         (`rubric.with_batch`). PF541 only where neither is there."""
-        # a row that does not line up with the header (PF520) is no record of the batch, as
-        # `pingfen eval` reads none from it: its site stands for each input while the batch is read
-        stand_ins = [Site(self.sites[0].condition, "PF520", other.name) for other in self.rubric.inputs]
-        self.sites[1:1] = stand_ins
-        try:
-            value, problems = super().newer_input(spec, raw)
-        finally:
-            self.sites[1 : 1 + len(stand_ins)] = []
+        value, problems = super().newer_input(spec, raw)  # a PF520 row counts in no batch value (newforms)
         if spec.is_list or spec.name not in self.own:
             return value, problems
         given = attrs.evolve(spec, batch=None)
