@@ -120,7 +120,7 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
             # needs none) and without a copy first: the tree is made for this one writing
             # a file of text (CSV, a sheet) is read as `pingfen eval` reads its cells (sql/spelt.py)
             kind = _kind(con, rubric, read)
-            tree = compiler.to_sql_tree(rubric, "duckdb", "records", reasons=reasons, kind=kind, scales=_scales(con))
+            tree = compiler.to_sql_tree(rubric, "duckdb", "records", reasons=reasons, kind=kind, scales=column_scales(con))
             _penalties_taken(tree, rubric)
             dropped = _keep_own(con, tree, rubric)
             if write == "csv":  # cells for a spreadsheet: ROW, if any, ordered by outside
@@ -186,11 +186,13 @@ def _keep_own(con: Any, tree: exp.Select, rubric: Rubric) -> tuple[str, ...]:
 INTEGERS = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT"})
 
 
-def _scales(con: Any) -> dict[str, int]:
-    """The decimals each column of `records` holds, where its type fixes them (a Parquet
-    DECIMAL(p, s), an integer): a score read from it is written with no more (sql/narrow.py)."""
+def column_scales(con: Any, relation: str = "records") -> dict[str, int]:
+    """The decimals each column of a DuckDB relation holds, where its type fixes them (a Parquet
+    DECIMAL(p, s), an integer): a score read from it is written with no more (sql/narrow.py).
+    What `pingfen.sql.to_sql_tree(…, scales=)` takes; the engine gives it so, and the benchmarks
+    and tests that compile the engine's query for a table of their own call it too."""
     scales: dict[str, int] = {}
-    for name, kind, *_rest in con.execute('DESCRIBE "records"').fetchall():
+    for name, kind, *_rest in con.execute(f"DESCRIBE {exp.to_identifier(relation, quoted=True).sql('duckdb')}").fetchall():
         if kind in INTEGERS:
             scales[name] = 0
         elif kind.startswith("DECIMAL(") and kind.endswith(")"):
