@@ -173,7 +173,9 @@ def plain_lines(
     run = rubric._run  # the compiled scorer's entry, as `evaluate` calls it with a record's text read
 
     def line(cells: list[str]) -> Line | None:
-        # A comment row's first cell starts with `#` (after spaces): a cell with no `#` is not one.
+        # Not decided here: a row of another width, or whose first cell starts with `#` (after
+        # spaces), goes to the general path, whose io.tables.comment_row says whether it is a
+        # comment (`# 填写说明` is; `#1 分厂` beside values is scored). `in` first: most ids hold no `#`.
         if len(cells) != width or ("#" in cells[0] and cells[0].lstrip().startswith("#")):
             return None
         values = read(cells)

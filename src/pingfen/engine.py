@@ -45,7 +45,7 @@ from pingfen.messages import message
 from pingfen.oserrors import OSReason
 from pingfen.progress import THRESHOLD, Progress
 from pingfen.sql import compiler
-from pingfen.sql.compiler import GRADE, PREFIX, REASONS, REFUSAL, REFUSAL_INPUT
+from pingfen.sql.compiler import GRADE, PREFIX, REASONS, REFUSAL, REFUSAL_INPUT, fold
 from pingfen.sql.exact import case
 from pingfen.sql.newforms import FormsCompiler
 from pingfen.sql.spelt import MISALIGNED, OWN, SPACES, fn, given
@@ -120,7 +120,7 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
             # needs none) and without a copy first: the tree is made for this one writing
             # a file of text (CSV, a sheet) is read as `pingfen eval` reads its cells (sql/spelt.py)
             kind = _kind(con, rubric, read)
-            tree = compiler.to_sql_tree(rubric, "duckdb", "records", reasons=reasons, kind=kind, scales=_scales(con))
+            tree = compiler.to_sql_tree(rubric, "duckdb", "records", reasons=reasons, kind=kind, scales=column_scales(con))
             _penalties_taken(tree, rubric)
             dropped = _keep_own(con, tree, rubric)
             if write == "csv":  # cells for a spreadsheet: ROW, if any, ordered by outside
@@ -167,15 +167,15 @@ def _penalties_taken(tree: exp.Select, rubric: Rubric) -> None:
 
 def _keep_own(con: Any, tree: exp.Select, rubric: Rubric) -> tuple[str, ...]:
     """The file's columns named as one the query writes (total, grade, refusal, a node's score,
-    …, in any case: DuckDB's names are), left out of those it passes through: else the output
+    …, in any case of ASCII letters, as DuckDB's names are: `fold`), left out of those it passes through: else the output
     would hold two, the file's first and the query's renamed `total_1`. What is left out."""
     own: set[str] = set()
     selects = [cte.this for cte in (tree.args.get("with_") or exp.With(expressions=[])).expressions] + [tree]
     for select in selects:
-        own.update(e.alias_or_name.lower() for e in select.expressions[1:])
-    inputs = {spec.name.lower() for spec in rubric.inputs}  # read by the query, never passed through
+        own.update(fold(e.alias_or_name) for e in select.expressions[1:])
+    inputs = {fold(spec.name) for spec in rubric.inputs}  # read by the query, never passed through
     described = [str(row[0]) for row in con.execute('DESCRIBE "records"').fetchall()]
-    dropped = tuple(c for c in described if c.lower() in own and c.lower() not in inputs and c != MISALIGNED)
+    dropped = tuple(c for c in described if fold(c) in own and fold(c) not in inputs and c != MISALIGNED)
     if dropped:
         star = selects[0].expressions[0]  # the first SELECT *, over the file's relation
         assert isinstance(star, exp.Star)
@@ -186,11 +186,13 @@ def _keep_own(con: Any, tree: exp.Select, rubric: Rubric) -> tuple[str, ...]:
 INTEGERS = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT"})
 
 
-def _scales(con: Any) -> dict[str, int]:
-    """The decimals each column of `records` holds, where its type fixes them (a Parquet
-    DECIMAL(p, s), an integer): a score read from it is written with no more (sql/narrow.py)."""
+def column_scales(con: Any, relation: str = "records") -> dict[str, int]:
+    """The decimals each column of a DuckDB relation holds, where its type fixes them (a Parquet
+    DECIMAL(p, s), an integer): a score read from it is written with no more (sql/narrow.py).
+    What `pingfen.sql.to_sql_tree(…, scales=)` takes; the engine gives it so, and the benchmarks
+    and tests that compile the engine's query for a table of their own call it too."""
     scales: dict[str, int] = {}
-    for name, kind, *_rest in con.execute('DESCRIBE "records"').fetchall():
+    for name, kind, *_rest in con.execute(f"DESCRIBE {exp.to_identifier(relation, quoted=True).sql('duckdb')}").fetchall():
         if kind in INTEGERS:
             scales[name] = 0
         elif kind.startswith("DECIMAL(") and kind.endswith(")"):
@@ -259,10 +261,10 @@ def _columns(con: Any, tree: exp.Select) -> list[tuple[str, str | None]]:
     the query's own, the text ones by name (cast: a grade or refusal never given is a NULL).
     Found so, not by DuckDB's DESCRIBE of the query, which binds it at the cost of planning it
     (0.65 CPU-s for the 2021 rubric's CSV); tests/test_engine_csv_cells.py holds the two alike."""
-    left_out = {e.name.lower() for star in tree.find_all(exp.Star) for e in star.args.get("except_") or []}
+    left_out = {fold(e.name) for star in tree.find_all(exp.Star) for e in star.args.get("except_") or []}
     described = con.execute('DESCRIBE "records"').fetchall()
     passed = [(str(name), None if kind in INTEGERS or kind.startswith("DECIMAL(") else str(kind))
-              for name, kind, *_rest in described if name.lower() not in left_out]  # fmt: skip
+              for name, kind, *_rest in described if fold(name) not in left_out]  # fmt: skip
     own = [(e.alias_or_name, "TEXT" if e.alias_or_name in TEXT_COLUMNS else None) for e in tree.expressions[1:]]
     return [*passed, *own]
 
@@ -363,11 +365,12 @@ def _kind(con: Any, rubric: Rubric, read: str) -> type[FormsCompiler]:
 
 
 def _same_case(rubric: Rubric, described: Mapping[str, str], data: str) -> None:
-    """PF733 for a column named as an input but for letter case (`RATE` for `rate`): DuckDB
-    would read it as the input, where `pingfen eval` finds the input missing."""
-    folded = {name.casefold(): name for name in described}
+    """PF733 for a column named as an input but for the case of ASCII letters (`RATE` for `rate`,
+    `fold`): DuckDB would read it as the input, where `pingfen eval` finds the input missing.
+    (`RÄTE` for `räte` is another name to DuckDB too: the input is missing, PF501 on each row.)"""
+    folded = {fold(name): name for name in described}
     for spec in rubric.inputs:
-        other = folded.get(spec.name.casefold())
+        other = folded.get(fold(spec.name))
         if spec.batch is None and spec.name not in described and other is not None:
             raise _refuse("PF733", {"data": data, "column": other, "input": spec.name})
 
@@ -432,11 +435,12 @@ def _csv_reader(con: Any, path: str, folder: str, data: str) -> str:
 
 def _header(con: Any, path: str, folder: str, data: str, options: str) -> list[str]:
     """The columns' names: io.tables' (stripped, a BOM and a template's quoting off), a blank
-    one named as DuckDB names it (`column2`) from the header line alone."""
+    one named as DuckDB names it (`column2`) from the header line alone. PF729 for two names
+    DuckDB takes as one (`fold`: `ID` and `id`, not `Ä` and `ä`)."""
     names = list(csv_columns(Path(path), "utf-8-sig", data))
     folded: dict[str, str] = {}
     for name in filter(None, names):
-        if (seen := folded.setdefault(name.casefold(), name)) != name:
+        if (seen := folded.setdefault(fold(name), name)) != name:
             raise _refuse("PF729", {"data": data, "first": seen, "second": name})
     if all(names):
         return names

@@ -15,7 +15,6 @@ from typing import assert_never
 from pingfen import ast
 from pingfen.lang import Lang
 from pingfen.reasons import exact
-from pingfen.result import VetoLine
 from pingfen.syntax.formatter import _prec  # the language's binding strengths, stated once there
 from pingfen.values import CONTEXT
 
@@ -428,7 +427,7 @@ class Words:
     def veto(self, veto: ast.Veto) -> str:
         """一票否决：发生重大违规（重大违规）的，总分计0分."""
         when = self.condition(veto.condition)
-        said = VetoLine.of(veto.name.text, veto.action, veto.grade.text if veto.grade else None, self.grade_names).said(self.lang)  # as a result's reason says it
+        said = veto.line(self.grade_names).said(self.lang)  # as a result's reason says it
         if self.zh:
             return f"一票否决：{veto.name.text}（{when}）的，{said}"
         return f"veto {veto.name.text} ({when}): {said}"

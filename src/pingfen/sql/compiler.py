@@ -47,7 +47,12 @@ PREFIX = "_pf_"  # internal columns, dropped at the end
 
 
 def fold(name: str) -> str:
-    """A column's name as DuckDB and Spark compare it: ASCII letters in either case are one."""
+    """A column's name as DuckDB 2.0 compares it, for every name the engine and the query's checks
+    compare: ASCII letters in either case are one (`Total` is `total`), every other character is
+    itself (`Ä` and `ä`, `Σ` and `σ`, `ǅ` and `ǆ`, `K` and `k` are two columns; nothing is
+    normalized). Not `str.lower()`: it folds all of Unicode, so a file's column `Ä` beside a node
+    `ä` would be taken for the node's and left out (tests/test_engine_fold.py). Spark folds more
+    (`Ä` is `ä` there): this is DuckDB's rule only."""
     return name.translate(_ASCII_LOWER)
 
 
