@@ -23,7 +23,7 @@ from pingfen.coverage import render_text
 from pingfen.diagnostics import Diagnostic, Source
 from pingfen.errors import DataError, EmptyDomain, Problem, RubricError
 from pingfen.evaluate.rubric import NodeSpec, Rubric
-from pingfen.io.tables import read_rows
+from pingfen.io.records import read_batch
 from pingfen.io.write import atomic_open, plain, write_results
 from pingfen.lang import Lang
 from pingfen.loader import diagnose, loads, loads_unsound
@@ -201,10 +201,10 @@ ZIP = "application/zip"
 
 
 def batch(text: str, at: Place, upload: Path, lang: Lang) -> Batch:
-    """Score an uploaded CSV/XLSX: every row with its scores or its error, and the results as
-    CSV and XLSX, as `pingfen eval` writes them."""
+    """Score an uploaded data file (a batch file, or one record as a batch of one): every row
+    with its scores or its error, and the results as CSV and XLSX, as `pingfen eval` writes them."""
     rubric = rubric_of(text, at)
-    rows = read_rows(upload)
+    rows = read_batch(upload)
     indicators = indicator_names(rubric)
     scored: list[Scored] = list(score_rows(rubric, rows, lang))
     lines = [s.line(indicators, lang) for s in scored]
