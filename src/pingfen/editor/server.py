@@ -3,14 +3,21 @@ checker, formatter and table words (pygls speaks the protocol)."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import logging
 import os
 import re
+import sys
+import threading
 from pathlib import Path
-from typing import Any, assert_never
+from typing import Any, BinaryIO, assert_never
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcParseError
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 
 from pingfen import ast
@@ -33,6 +40,16 @@ _COMPLETION_KIND = {
 
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
+
+# A frame's length header, found anywhere in a line: after a frame that could not be read (no
+# length, a length that is no number, too short), its body runs into the next frame's header
+# on one line, and that header is where reading picks up again. No JSON body holds it: a line
+# end inside a JSON string is escaped.
+_LENGTH = re.compile(rb"content-length[ \t]*:[ \t]*(\S*)[ \t]*\r?\n\Z", re.IGNORECASE)
+# Far above any frame a client sends (a rule text is at most MAX_CHARS characters, 12 bytes
+# each escaped as JSON): a larger length is a corrupt header, not a body to wait for and hold.
+MAX_FRAME = 64 << 20
+logger = logging.getLogger("pingfen.lsp")
 
 
 class PingfenServer(LanguageServer):
@@ -109,6 +126,69 @@ class PingfenServer(LanguageServer):
 
     def location(self, uri: str, text: str, span: Span) -> lsp.Location:
         return lsp.Location(uri, self.range(text, span))
+
+    # ------------------------------------------------------------ framing
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        """Serve over stdio as pygls does, but with pingfen's reading of frames (`frames`):
+        pygls's loop lost every frame after one without a readable Content-Length, and died
+        on a huge one (it allocated the length it was told)."""
+        self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        try:
+            asyncio.run(self.frames(stdin or sys.stdin.buffer))
+        except BrokenPipeError:
+            logger.error("pingfen lsp: the client has gone; stopping")
+        except (KeyboardInterrupt, SystemExit):  # `exit` ends the loop by SystemExit, as under pygls
+            pass
+        finally:
+            self.shutdown()  # type: ignore[no-untyped-call]  # pygls's own, unannotated
+
+    async def frames(self, stdin: BinaryIO) -> None:
+        """Read frames (headers, a blank line, a body of Content-Length bytes) and handle each,
+        until the input ends or the server stops. A frame that cannot be read is logged and
+        skipped; a body that is no JSON is answered with the parse error (-32700, id null)."""
+        loop = asyncio.get_running_loop()
+        length: int | None = None
+        headers = False
+        while self._stop_event is not None and not self._stop_event.is_set():
+            line = await loop.run_in_executor(self.thread_pool, stdin.readline, MAX_FRAME)
+            if not line:
+                return
+            if line.strip():  # a header (or what is left of a frame that could not be read)
+                found = _LENGTH.search(line)
+                if found is not None:
+                    value = found.group(1)
+                    length = int(value) if value.isdigit() and int(value) <= MAX_FRAME else None
+                    if length is None:  # said once: the headers' end says nothing more of it
+                        logger.warning("pingfen lsp: skipped a frame with Content-Length %r", value[:40])
+                headers = length is not None or found is None
+                continue
+            if length is None:  # the headers' end, and no length to read a body by
+                if headers:
+                    logger.warning("pingfen lsp: skipped a frame without a readable Content-Length")
+                headers = False
+                continue
+            body = await loop.run_in_executor(self.thread_pool, stdin.read, length)
+            if len(body) < length:
+                return
+            length, headers = None, False
+            self.handle(body)
+
+    def handle(self, body: bytes) -> None:
+        try:
+            message = json.loads(body, object_hook=self.protocol.structure_message)
+        except (json.JSONDecodeError, UnicodeDecodeError):  # JSON-RPC's parse error, for no request's id
+            logger.warning("pingfen lsp: a frame's body is not JSON: %r", body[:80])
+            error = JsonRpcParseError()  # `"id": null` written out, as JSON-RPC asks (pygls's converter drops a None)
+            self.protocol._send_data({"jsonrpc": "2.0", "id": None, "error": {"code": error.code, "message": error.message}})
+            return
+        except Exception:  # a message of unknown shape: logged, as pygls logs it, and skipped
+            logger.exception("pingfen lsp: unable to read a message")
+            return
+        try:
+            self.protocol.handle_message(message)
+        except Exception:
+            logger.exception("pingfen lsp: unable to handle a message")
 
 
 def _normal(text: str) -> str:
