@@ -302,6 +302,18 @@ def test_check_gives_each_diagnostic_with_its_caret_and_hint(client: TestClient)
     assert "undefined name" in english["diagnostics"][0]["message"]
 
 
+def test_an_underline_on_line_1_counts_the_bom_the_editor_holds(client: TestClient) -> None:
+    """Text that begins with a BOM (pasted, or a file saved with two) shows it in the editor as
+    line 1's first character; the loader drops it, and the underline fell one character short."""
+    line = 'input 甲: count "说明" zz'
+    for text in ("\ufeff" + line + "\n" + RULE, "\ufeff" + RULE.replace("\n", " zz\n", 1)):
+        [d] = [d for d in client.post("/api/check", json={"text": text}).json()["diagnostics"] if d["line"] == 1]
+        first = text.split("\n")[0]
+        assert first[d["column"] - 1 : d["end_column"] - 1] == "zz", (d, first)
+    plain = client.post("/api/check", json={"text": line + "\n" + RULE}).json()["diagnostics"][0]
+    assert line[plain["column"] - 1 : plain["end_column"] - 1] == "zz"
+
+
 def test_check_of_a_good_rubric_gives_the_table_and_the_form(client: TestClient) -> None:
     data = post(client, "/api/check")
     assert data["diagnostics"] == []

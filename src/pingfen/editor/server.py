@@ -40,6 +40,7 @@ _COMPLETION_KIND = {
 
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
+_BOM = "\ufeff"
 
 # A frame's length header, found anywhere in a line: after a frame that could not be read (no
 # length, a length that is no number, too short), its body runs into the next frame's header
@@ -66,7 +67,7 @@ class PingfenServer(LanguageServer):
         except (OSError, ValueError):  # not opened and no file (an `untitled:` buffer): nothing to analyse, not a traceback
             source = ""
         found = self.analyses.get(uri)
-        if found is None or found.text != _normal(source):
+        if found is None or found.text != _normal(source) or found.bom != source.startswith(_BOM):
             found = self.analyses[uri] = analyse(source, _path(uri))
         return found
 
@@ -80,9 +81,12 @@ class PingfenServer(LanguageServer):
             return len(text)
         return len(text.encode("utf-16-le")) // 2
 
-    def position(self, text: str, offset: int) -> lsp.Position:
+    def position(self, text: str, offset: int, bom: bool = False) -> lsp.Position:
+        """The client's place of an offset of the text as the loader reads it; `bom`: the
+        client's text begins with a BOM, which the loader dropped and the client counts on line 0."""
         line_start = text.rfind("\n", 0, offset) + 1
-        return lsp.Position(text.count("\n", 0, offset), self.units(text[line_start:offset]))
+        line = text.count("\n", 0, offset)
+        return lsp.Position(line, self.units(text[line_start:offset]) + (self.units(_BOM) if bom and line == 0 else 0))
 
     def end(self, text: str) -> lsp.Position:
         """The position of the end of a document as the client holds it, lines ended as LSP
@@ -90,17 +94,19 @@ class PingfenServer(LanguageServer):
         lines = _LINE_END.split(text)
         return lsp.Position(len(lines) - 1, self.units(lines[-1]))
 
-    def range(self, text: str, span: Span) -> lsp.Range:
-        return lsp.Range(self.position(text, span.start), self.position(text, span.end))
+    def range(self, text: str, span: Span, bom: bool = False) -> lsp.Range:
+        return lsp.Range(self.position(text, span.start, bom), self.position(text, span.end, bom))
 
-    def offset(self, text: str, position: lsp.Position) -> int:
+    def offset(self, text: str, position: lsp.Position, bom: bool = False) -> int:
+        """The offset in the text as the loader reads it of a client's place (`bom` as for `position`)."""
         lines = text.split("\n")
         row = min(position.line, len(lines) - 1)
         start = sum(len(line) + 1 for line in lines[:row])
+        character = max(position.character - self.units(_BOM), 0) if bom and row == 0 else position.character
         line, column, counted = lines[row], 0, 0
         while column < len(line):  # each character counted once: a long line costs its length, not its square
             counted += self.units(line[column])
-            if counted > position.character:
+            if counted > character:
                 break
             column += 1
         return start + column
@@ -112,10 +118,10 @@ class PingfenServer(LanguageServer):
         if help_text:
             message += ("\n帮助：" if self.lang == "zh" else "\nhelp: ") + help_text
         if d.span.file == 0 and d.span.known:
-            where = self.range(a.text, d.span)
+            where = self.range(a.text, d.span, a.bom)
         else:  # in the file this one extends (or nowhere): shown at the `extends`, saying where
             extends = a.extends()
-            where = self.range(a.text, extends.span) if extends is not None else lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0))
+            where = self.range(a.text, extends.span, a.bom) if extends is not None else lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0))
             message = f"{d.location()}: {message}"
         return lsp.Diagnostic(where, message, _SEVERITY[d.severity], d.code, source="pingfen")
 
@@ -124,8 +130,8 @@ class PingfenServer(LanguageServer):
         found = [self.diagnostic(a, d) for d in a.diagnostics]
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri, found))
 
-    def location(self, uri: str, text: str, span: Span) -> lsp.Location:
-        return lsp.Location(uri, self.range(text, span))
+    def location(self, uri: str, text: str, span: Span, bom: bool = False) -> lsp.Location:
+        return lsp.Location(uri, self.range(text, span, bom))
 
     # ------------------------------------------------------------ framing
     def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
@@ -244,13 +250,13 @@ def _hover(ls: PingfenServer, params: lsp.HoverParams) -> lsp.Hover | None:
     a = ls.analysis(params.text_document.uri)
     if a.index is None or a.module is None:
         return None
-    o = a.index.at(ls.offset(a.text, params.position))
+    o = a.index.at(ls.offset(a.text, params.position, a.bom))
     if o is None:
         return None
     words = hover(a.module, a.text, o, ls.lang, a.let_ranges)
     if words is None:
         return None
-    return lsp.Hover(lsp.MarkupContent(lsp.MarkupKind.Markdown, words), ls.range(a.text, o.span))
+    return lsp.Hover(lsp.MarkupContent(lsp.MarkupKind.Markdown, words), ls.range(a.text, o.span, a.bom))
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
@@ -259,12 +265,12 @@ def _definition(ls: PingfenServer, params: lsp.DefinitionParams) -> lsp.Location
     a = ls.analysis(uri)
     if a.index is None:
         return None
-    o = a.index.at(ls.offset(a.text, params.position))
+    o = a.index.at(ls.offset(a.text, params.position, a.bom))
     if o is None:
         return None
     span = a.index.definition(o)
     if span is not None:
-        return ls.location(uri, a.text, span)
+        return ls.location(uri, a.text, span, a.bom)
     base = base_file(a)  # a name of the file this one extends
     if base is not None:
         path, base_text, index = base
@@ -282,11 +288,11 @@ def _references(ls: PingfenServer, params: lsp.ReferenceParams) -> list[lsp.Loca
     a = ls.analysis(uri)
     if a.index is None:
         return []
-    o = a.index.at(ls.offset(a.text, params.position))
+    o = a.index.at(ls.offset(a.text, params.position, a.bom))
     if o is None or o.kind is None:
         return []
     spans = a.index.references(o, declaration=params.context.include_declaration)
-    return [ls.location(uri, a.text, s) for s in spans]
+    return [ls.location(uri, a.text, s, a.bom) for s in spans]
 
 
 @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=["`"]))
@@ -327,7 +333,7 @@ def _symbols(ls: PingfenServer, params: lsp.DocumentSymbolParams) -> list[lsp.Do
 
     def symbol(name: str, kind: lsp.SymbolKind, whole: Span, chosen: Span, detail: str | None = None,
                children: list[lsp.DocumentSymbol] | None = None) -> lsp.DocumentSymbol:  # fmt: skip
-        return lsp.DocumentSymbol(name, kind, ls.range(text, whole), ls.range(text, chosen), detail=detail,
+        return lsp.DocumentSymbol(name, kind, ls.range(text, whole, a.bom), ls.range(text, chosen, a.bom), detail=detail,
                                   children=children)  # fmt: skip
 
     def node(n: ast.Node) -> lsp.DocumentSymbol:
@@ -375,7 +381,7 @@ def _actions(ls: PingfenServer, params: lsp.CodeActionParams) -> list[lsp.CodeAc
         if not wanted and not _overlaps(shown.range, params.range):
             continue
         for fix in fixes(d, a.module, a.text, ls.lang):
-            edits = [lsp.TextEdit(ls.range(a.text, Span.at(a.text, e.start, e.end)), e.new) for e in fix.edits]
+            edits = [lsp.TextEdit(ls.range(a.text, Span.at(a.text, e.start, e.end), a.bom), e.new) for e in fix.edits]
             out.append(lsp.CodeAction(
                 fix.title, kind=lsp.CodeActionKind.QuickFix, diagnostics=wanted or [shown],
                 edit=lsp.WorkspaceEdit(changes={uri: edits}), is_preferred=fix.preferred or None,

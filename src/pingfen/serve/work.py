@@ -43,9 +43,12 @@ def _diagnostic(d: Diagnostic, text: str, at: Place, lang: Lang) -> dict[str, An
     span = d.span
     source = d.source if d.source is not None else Source(at.name, text)
     shown = Source(at.folder.shown(source.path), source.text)
+    # The loader dropped a BOM the editor holds (and shows) before line 1: its underline counts it.
+    bom = 1 if span.file == 0 and text.startswith("\ufeff") else 0
     return {
         "code": d.code, "severity": d.severity, "message": d.message(lang), "hint": d.help(lang),
-        "line": span.line, "column": span.column, "end_line": span.end_line, "end_column": span.end_column,
+        "line": span.line, "column": span.column + (bom if span.line == 1 else 0),
+        "end_line": span.end_line, "end_column": span.end_column + (bom if span.end_line == 1 else 0),
         "in_file": span.file == 0,  # a finding in a base file this one extends is listed, not marked
         "file": shown.path, "text": d.with_source(shown).render(lang),
     }  # fmt: skip
