@@ -1,7 +1,9 @@
 """`pingfen lsp` keeps serving after a frame it cannot read: the frames are written to its
 standard input byte by byte as a client (or a broken one) would, and the request that follows
 a bad frame is answered. pygls's own loop lost every frame after one without a readable
-Content-Length (the body ran into the next header), and died on a huge length."""
+Content-Length (the body ran into the next header), and died on a huge length. A length too
+long takes the start of the next frame: it is read again from its header. (One longer than
+all that follows waits for more bytes, as any reader of frames must.)"""
 
 from __future__ import annotations
 
@@ -62,6 +64,7 @@ async def answers(bad: bytes, log: Path) -> tuple[list[dict[str, Any]], int | No
 BAD = {
     "a length that is no number": b"Content-Length: abc\r\n\r\n" + BODY,
     "a length too short": b"Content-Length: 5\r\n\r\n" + BODY,
+    "a length too long": b"Content-Length: %d\r\n\r\n" % (len(BODY) + 30) + BODY,  # takes the next header
     "a huge length": b"Content-Length: 99999999999999999999\r\n\r\n" + BODY,
     "no length header": b"Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n" + BODY,
     "a body that is no JSON": frame(b"{not json"),
@@ -80,7 +83,7 @@ def test_a_bad_frame_is_skipped_and_the_next_request_answered(bad: bytes, tmp_pa
     assert not any(m.get("id") == 7 for m in got)  # the bad frame's own request is not guessed at
 
 
-@pytest.mark.parametrize("name", ["a length too short", "a body that is no JSON", "a body that is not UTF-8"])
+@pytest.mark.parametrize("name", ["a length too short", "a length too long", "a body that is no JSON", "a body that is not UTF-8"])
 def test_a_body_that_is_no_json_is_answered_with_the_parse_error(name: str, tmp_path: Path) -> None:
     got, _ = asyncio.run(answers(BAD[name], tmp_path / "stderr.log"))
     errors = [m for m in got if "error" in m]

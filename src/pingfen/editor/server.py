@@ -50,6 +50,8 @@ _LENGTH = re.compile(rb"content-length[ \t]*:[ \t]*(\S*)[ \t]*\r?\n\Z", re.IGNOR
 # Far above any frame a client sends (a rule text is at most MAX_CHARS characters, 12 bytes
 # each escaped as JSON): a larger length is a corrupt header, not a body to wait for and hold.
 MAX_FRAME = 64 << 20
+# The next frame's header inside a body that is no JSON: where reading starts again.
+_NEXT = re.compile(rb"content-length[ \t]*:[ \t]*\d+[ \t]*\r?\n", re.IGNORECASE)
 logger = logging.getLogger("pingfen.lsp")
 
 
@@ -141,7 +143,7 @@ class PingfenServer(LanguageServer):
         self._stop_event = threading.Event()
         self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
         try:
-            asyncio.run(self.frames(stdin or sys.stdin.buffer))
+            asyncio.run(self.frames(_Input(stdin or sys.stdin.buffer)))
         except BrokenPipeError:
             logger.error("pingfen lsp: the client has gone; stopping")
         except (KeyboardInterrupt, SystemExit):  # `exit` ends the loop by SystemExit, as under pygls
@@ -149,15 +151,16 @@ class PingfenServer(LanguageServer):
         finally:
             self.shutdown()  # type: ignore[no-untyped-call]  # pygls's own, unannotated
 
-    async def frames(self, stdin: BinaryIO) -> None:
+    async def frames(self, stdin: _Input) -> None:
         """Read frames (headers, a blank line, a body of Content-Length bytes) and handle each,
         until the input ends or the server stops. A frame that cannot be read is logged and
-        skipped; a body that is no JSON is answered with the parse error (-32700, id null)."""
+        skipped; a body that is no JSON is answered with the parse error (-32700, id null),
+        and a frame it took the start of (its length was too long) is read again from there."""
         loop = asyncio.get_running_loop()
         length: int | None = None
         headers = False
         while self._stop_event is not None and not self._stop_event.is_set():
-            line = await loop.run_in_executor(self.thread_pool, stdin.readline, MAX_FRAME)
+            line = await loop.run_in_executor(self.thread_pool, stdin.readline)
             if not line:
                 return
             if line.strip():  # a header (or what is left of a frame that could not be read)
@@ -178,23 +181,53 @@ class PingfenServer(LanguageServer):
             if len(body) < length:
                 return
             length, headers = None, False
-            self.handle(body)
+            if not self.handle(body):
+                taken = _NEXT.search(body)
+                if taken is not None:
+                    stdin.kept = body[taken.start() :] + stdin.kept
 
-    def handle(self, body: bytes) -> None:
+    def handle(self, body: bytes) -> bool:
+        """Handle one frame's body; False when it is no JSON."""
         try:
-            message = json.loads(body, object_hook=self.protocol.structure_message)
+            data = json.loads(body)  # all of it parsed before any of it is read as a message
         except (json.JSONDecodeError, UnicodeDecodeError):  # JSON-RPC's parse error, for no request's id
             logger.warning("pingfen lsp: a frame's body is not JSON: %r", body[:80])
             error = JsonRpcParseError()  # `"id": null` written out, as JSON-RPC asks (pygls's converter drops a None)
             self.protocol._send_data({"jsonrpc": "2.0", "id": None, "error": {"code": error.code, "message": error.message}})
-            return
+            return False
+        except RecursionError:  # nested too deep to be a message
+            logger.warning("pingfen lsp: a frame's body is nested too deep: skipped")
+            return True
+        try:
+            message = self.protocol.structure_message(data) if isinstance(data, dict) else data
         except Exception:  # a message of unknown shape: logged, as pygls logs it, and skipped
             logger.exception("pingfen lsp: unable to read a message")
-            return
+            return True
         try:
             self.protocol.handle_message(message)
         except Exception:
             logger.exception("pingfen lsp: unable to handle a message")
+        return True
+
+
+class _Input:
+    """Standard input, with bytes put back in front (`kept`): what a body whose length was
+    too long took of the frames after it. Lines are read no longer than MAX_FRAME."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream, self.kept = stream, b""
+
+    def readline(self) -> bytes:
+        end = self.kept.find(b"\n") + 1
+        if end:
+            line, self.kept = self.kept[:end], self.kept[end:]
+            return line
+        line, self.kept = self.kept, b""
+        return line + self.stream.readline(MAX_FRAME)
+
+    def read(self, size: int) -> bytes:
+        taken, self.kept = self.kept[:size], self.kept[size:]
+        return taken + self.stream.read(size - len(taken)) if len(taken) < size else taken
 
 
 def _normal(text: str) -> str:
