@@ -332,7 +332,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "正在 `{host}` 上提供服务：其他计算机可以访问工作台，任何得到其地址的人都能读取该文件夹的文件并修改其中的 .rule 文件",
     ),
     "PF856": ("the rubric has errors: fix them first", "评分表有错误：请先修改"),
-    "PF857": ("`{name}` is not a batch file (.csv or .xlsx)", "`{name}` 不是批量数据文件（.csv 或 .xlsx）"),
+    "PF857": ("`{name}` is not a data file the batch scores ({formats})", "`{name}` 不是可批量评分的数据文件（{formats_zh}）"),
     # the rubric as SQL (pingfen sql)
     "PF800": (
         "input `{input}`: {value} is beyond what the SQL query scores exactly (below 10^14 in size)",
