@@ -117,6 +117,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF306": ("band is empty: its lower end is not below its upper end", "分档区间为空：下限不小于上限"),
     "PF307": ("cannot round the total to {places} places", "总分不能保留 {places} 位小数"),
     "PF308": ("unknown placeholder `{{{placeholder}}}` in reason", "扣分原因中的占位符 `{{{placeholder}}}` 未定义"),
+    "PF311": (
+        "the rubric has no groups or indicators: every record scores 0 of its total {total}",
+        "评分表没有任何分组或指标：每条记录的得分都是 0（总分 {total}）",
+    ),
     "PF312": ("reason template cannot be used: {problem}", "扣分原因模板无法使用：{problem_zh}"),
     "PF309": ("a step must be greater than zero", "步长必须大于零"),
     "PF310": ("`{name}` appears more than once in this match", "`{name}` 在本 match 中出现多次"),
@@ -576,6 +580,10 @@ HINTS: dict[str, tuple[str, str]] = {
         "如应评为最低等次，写 `-> grade {name}`；如总分计0分，写 `-> zero`；或改为不得评为更高的等次",
     ),
     "raise_cap": ("the cap is the most the total may reach with bonus points: at least {total}", "封顶分是加分后总分的上限，不应低于 {total}"),
+    "add_rows": (
+        "write the rubric's groups and indicators below the header, e.g. `indicator 预算执行率 5 {{ … }}`",
+        "在标题块之后写出评分表的分组和指标，例如 `indicator 预算执行率 5 {{ … }}`",
+    ),
     "fix_sum": ("make the parts' maxima add up to {max}", "调整下级分值，使其合计为 {max}"),
     "one_base": (
         "keep one of bands, when, match, judgment or score =",
