@@ -35,6 +35,7 @@ from pingfen.io.tables import (
     csv_columns,
     csv_delimiter,
     csv_encoding,
+    header_name,
     open_workbook,
     sheet_of,
     xlsx_errors,
@@ -655,7 +656,7 @@ def _xlsx_to_csv(data: str, path: str) -> None:
                     gap = row  # a blank row is left out as DuckDB's reading leaves it out; a 12 KB
                     continue  # sheet with a cell in row 1,048,576 was written as 2 GB of commas
                 if width is None:  # the header, as io.tables reads it: stripped, its blank cells at the end left out
-                    cells = ["" if c.value is None else str(c.value).lower() if isinstance(c.value, bool) else str(c.value).strip() for c in row]
+                    cells = [str(c.value).lower() if isinstance(c.value, bool) else header_name(c.value) for c in row]
                     while cells and not cells[-1]:
                         cells.pop()
                     if not cells:  # PF508, as `pingfen eval` refuses the sheet
