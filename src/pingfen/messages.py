@@ -18,6 +18,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF001": ("unexpected character `{char}`", "无法识别的字符 `{char}`"),
     "PF002": ("unexpected `{token}`", "此处不应出现 `{token}`"),
     "PF003": ("unexpected end of file", "文件意外结束"),
+    "PF007": ("invisible character `{char}`", "不可见字符 `{char_zh}`"),
     "PF004": ("`{text}` must be a whole number here", "`{text}` 在此处必须是整数"),
     "PF009": (
         "the band `{low}-{high}` does not say which of its ends it includes",
@@ -441,6 +442,11 @@ HINTS: dict[str, tuple[str, str]] = {
     "control_char": (
         "an invisible control character (`{escaped}`) cannot appear in rule text, not even in text or comments: delete it",
         "规则文本中（包括引号内的文字和注释）不能出现不可见的控制字符（`{escaped}`）：请删除",
+    ),
+    "invisible_char": (
+        "delete it: it shows as nothing, so a name holding it looks like another name and is not it"
+        " (retype the text around it if your editor does not show it)",
+        "请删除该字符：它看不见，含有它的名称看起来与另一名称相同，实际却不同（编辑器不显示时，可重新输入其前后的文字）",
     ),
     "close_brace": (
         "`{block} {{` is never closed: add `}}` where it ends",
