@@ -27,7 +27,7 @@ from typing import Any, TextIO
 from sqlglot import exp
 
 from pingfen.errors import UsageError
-from pingfen.evaluate.rubric import Rubric, numbered_columns
+from pingfen.evaluate.rubric import Rubric, hidden_column, numbered_columns
 from pingfen.io.records import unreadable
 from pingfen.io.tables import (
     cell_value,
@@ -304,6 +304,9 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
             reader = _csv_reader(con, path, folder, data)
         described = {str(row[0]): str(row[1]) for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()}
         _same_case(rubric, described, data)
+        hidden = hidden_column(rubric, list(described))  # PF527, as `pingfen eval` refuses the file
+        if hidden is not None:
+            raise _refuse("PF527", dict(hidden.args))
         numbered = _batched(rubric) and bool(described)
         if numbered:
             reader = _numbered(con, reader, list(described))

@@ -205,6 +205,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{where}`：`{call}` 至少需要 {least} 个评分",
     ),
     "PF501": ("missing input `{input}`", "缺少输入项 `{input}`"),
+    "PF527": (
+        "missing input `{input}`: the data's `{column}` is `{input}` with an invisible character, {char}",
+        "缺少输入项 `{input}`：数据中的 `{column}` 是带有不可见字符 {char_zh} 的 `{input}`",
+    ),
     "PF502": ("input `{input}`: {value} is not {expected}", "输入项 `{input}`：{value_zh} 不是{expected_zh}"),
     "PF503": (
         "input `{input}`: {value} is outside its domain ({domain})",
@@ -532,6 +536,11 @@ HINTS: dict[str, tuple[str, str]] = {
     "todo": (
         "do what the comment asks, then delete it (`pingfen import` leaves one above each row it could not read)",
         "按注释完成后删去该注释（`pingfen import` 在未能识别的每一行上方留有一条）",
+    ),
+    "invisible_column": (
+        "delete the character from the column's header (or the record's key): it shows as nothing,"
+        " and pingfen reads a name as it is written",
+        "请删除列名（或键名）中的该字符：它看不见，而 pingfen 按名称的实际内容读取",
     ),
     "did_you_mean_key": ("the data has `{suggestion}`: is it misspelt?", "数据中有 `{suggestion}`，是否拼写有误？"),
     "declare_input": ("declare it, e.g. `input {name}: percent`", "先声明该输入项，例如 `input {name}: percent`"),

@@ -82,3 +82,9 @@ def invisible_name(char: str, lang: str) -> str:
 def without_invisible(text: str) -> str:
     """`text` as it looks: its invisible characters left out."""
     return INVISIBLE_PATTERN.sub("", text)
+
+
+def invisible_escaped(text: str) -> str:
+    """`text` with its invisible characters written as escapes (`投入\\u200b`), so that a message
+    quoting it shows what sets it apart."""
+    return INVISIBLE_PATTERN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
