@@ -7,6 +7,7 @@ only hints suggest a fix.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from pingfen.lang import Lang
@@ -807,11 +808,33 @@ def _localized(args: Mapping[str, object], lang: Lang) -> dict[str, object]:
     return out
 
 
+# A number of more digits than this is quoted by its ends and its count of digits: a rule or
+# data value of a million digits (`1` and 10^6 zeros, 1E+999999 written out) made a message of
+# a megabyte. Every message and hint passes through here, whatever value put the digits in.
+_LONGEST_NUMBER = 40
+_NUMBER = re.compile(r"[0-9][0-9,.]*[0-9]")
+
+
+def _elided(number: re.Match[str], lang: Lang) -> str:
+    text = number.group()
+    count = sum(c.isdigit() for c in text)
+    if count <= _LONGEST_NUMBER:
+        return text
+    return f"{text[:12]}…{text[-6:]}" + (f"（共 {count} 位）" if lang == "zh" else f" ({count} digits)")
+
+
+def _bounded(text: str, lang: Lang) -> str:
+    """`text` with each number of more than _LONGEST_NUMBER digits shortened (`_elided`)."""
+    if len(text) <= _LONGEST_NUMBER:
+        return text
+    return _NUMBER.sub(lambda number: _elided(number, lang), text)
+
+
 def message(code: str, lang: Lang, args: Mapping[str, object]) -> str:
     en, zh = MESSAGES[code]
-    return (zh if lang == "zh" else en).format(**_localized(args, lang))
+    return _bounded((zh if lang == "zh" else en).format(**_localized(args, lang)), lang)
 
 
 def hint(key: str, lang: Lang, args: Mapping[str, object]) -> str:
     en, zh = HINTS[key]
-    return (zh if lang == "zh" else en).format(**_localized(args, lang))
+    return _bounded((zh if lang == "zh" else en).format(**_localized(args, lang)), lang)
