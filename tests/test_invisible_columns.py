@@ -96,3 +96,29 @@ def test_the_exact_column_beside_it_is_read(tmp_path: Path) -> None:
     data.write_text("id,投入,投入\u200b,产出\na,95%,x,95%\n", encoding="utf-8")
     code, said, _ = _run(tmp_path, data)
     assert code == 0, said
+
+
+def test_an_id_column_not_found_lists_the_columns_escaped(tmp_path: Path) -> None:
+    from pingfen.io.tables import read_rows
+
+    data = tmp_path / "表.csv"
+    data.write_text("编号\u200b,投入,产出\na,95%,95%\n", encoding="utf-8")
+    with pytest.raises(pingfen.DataError) as refused:
+        read_rows(data, id_column="编号")
+    assert refused.value.problems[0].code == "PF509"
+    assert "编号\\u200b, 投入, 产出" in refused.value.describe("zh")
+
+
+def test_an_audit_names_the_character_not_a_look_alike() -> None:
+    from pingfen.audit import audit
+
+    rubric = pingfen.loads(RULE)
+    with pytest.raises(pingfen.DataError) as refused:
+        audit(rubric, {"甲\u200b": 5, "乙": 5}, {"投入": "95%", "产出": "95%"})
+    (problem,) = refused.value.problems
+    assert problem.code == "PF513" and problem.message("zh") == "`甲\\u200b` 不是评分表中的分组或指标"
+    assert problem.hint == "invisible_column"
+    with pytest.raises(pingfen.DataError) as refused:
+        audit(rubric, {"甲": 5, "乙": 5}, {"投入\u200b": "95%", "产出": "95%"})
+    (problem,) = refused.value.problems
+    assert problem.code == "PF517" and "`投入\\u200b`" in problem.message("en") and problem.hint == "invisible_column"

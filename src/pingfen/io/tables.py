@@ -43,6 +43,7 @@ from pingfen.io.guard import note_input
 from pingfen.io.write import csv_unquote
 from pingfen.lang import Lang
 from pingfen.oserrors import reason
+from pingfen.terminal import invisible_escaped
 
 if TYPE_CHECKING:  # openpyxl is imported only when a workbook is read: it costs startup time
     from openpyxl import Workbook
@@ -614,7 +615,7 @@ def _id_column(path: Path, columns: tuple[str, ...], wanted: str | None) -> str 
                 return column
     if wanted is None:
         return None
-    shown = ", ".join(c for c in columns if c) or "—"
+    shown = ", ".join(invisible_escaped(c) for c in columns if c) or "—"  # `编号\u200b`: not 编号
     raise DataError([Problem("PF509", None, {"path": str(path), "column": wanted, "columns": shown})])
 
 
