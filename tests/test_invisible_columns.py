@@ -36,7 +36,9 @@ def test_a_record_is_told_of_the_character() -> None:
         pingfen.loads(RULE).evaluate({"投入\u200b": "95%", "产出": "95%"})
     (problem,) = refused.value.problems
     assert (problem.code, problem.input) == ("PF527", "投入")
-    assert problem.message("zh") == "缺少输入项 `投入`：数据中的 `投入\\u200b` 是带有不可见字符 U+200B 零宽空格 的 `投入`"
+    assert (
+        problem.message("zh") == "缺少输入项 `投入`：数据中的 `投入\\u200b` 是带有不可见字符 U+200B 零宽空格 的 `投入`"
+    )
     with pytest.raises(pingfen.DataError) as hyphen:
         pingfen.loads(RULE).evaluate({"投\u00ad入": "95%", "产出": "95%"})
     assert "`投\\u00ad入`" in hyphen.value.describe("en") and "U+00AD SOFT HYPHEN" in hyphen.value.describe("en")

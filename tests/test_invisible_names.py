@@ -40,7 +40,7 @@ def test_in_a_text_in_quotes_too() -> None:
 
 
 def test_not_in_a_comment_nor_a_leading_bom() -> None:
-    text = "\ufeff" + BASE.format(name="投入").replace("}\n}", "} # 注释\u200b，# 和 \"引号\u200b\n}")
+    text = "\ufeff" + BASE.format(name="投入").replace("}\n}", '} # 注释\u200b，# 和 "引号\u200b\n}')
     assert diagnose(text) == []
     loads(text)
 

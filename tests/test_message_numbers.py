@@ -14,7 +14,9 @@ BIG = "1" + "0" * 100_000
 def test_a_band_of_a_huge_number_is_quoted_by_its_ends() -> None:
     text = f'rubric "t" {{ total 10 }}\ninput x: number >= 0 and <= 100\nindicator 甲 10 {{ bands x {{ >= {BIG} -> 10  else -> 0 }} }}\n'
     (band,) = [d for d in diagnose(text) if d.code == "PF403"]
-    assert band.message("en") == "band `>= 100000000000…000000 (100001 digits)` can never match: `x` only takes [0, 100]"
+    assert (
+        band.message("en") == "band `>= 100000000000…000000 (100001 digits)` can never match: `x` only takes [0, 100]"
+    )
     assert "100000000000…000000（共 100001 位）" in band.message("zh")
 
 
