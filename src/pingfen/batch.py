@@ -22,7 +22,7 @@ from attrs import define, evolve, field, frozen
 from pingfen.display import canonical
 from pingfen.errors import DataError
 from pingfen.evaluate.refusals import Refusal
-from pingfen.evaluate.rubric import Rubric, with_batch
+from pingfen.evaluate.rubric import Rubric, hidden_column, with_batch
 from pingfen.evaluate.texts import cell_reader
 from pingfen.io.records import read_department
 from pingfen.io.tables import Row, Rows, is_table, read_rows
@@ -406,6 +406,9 @@ def score_file(
     if is_table(data):
         rows = table = read_rows(data, encoding=encoding, id_column=id_column)
         total = table.total
+        hidden = hidden_column(rubric, table.columns)  # PF527: every row would miss the input, and not say why
+        if hidden is not None:
+            raise DataError([hidden])
     else:  # one JSON/YAML record, written as a one-row batch
         department, record = read_department(data, id_column=id_column)
         rows, total = [Row(1, department, record)], 1

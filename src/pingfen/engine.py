@@ -27,7 +27,7 @@ from typing import Any, TextIO
 from sqlglot import exp
 
 from pingfen.errors import UsageError
-from pingfen.evaluate.rubric import Rubric, numbered_columns
+from pingfen.evaluate.rubric import Rubric, hidden_column, numbered_columns
 from pingfen.io.records import unreadable
 from pingfen.io.tables import (
     cell_value,
@@ -35,6 +35,7 @@ from pingfen.io.tables import (
     csv_columns,
     csv_delimiter,
     csv_encoding,
+    header_name,
     open_workbook,
     sheet_of,
     xlsx_errors,
@@ -305,6 +306,9 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
             reader = _csv_reader(con, path, folder, data)
         described = {str(row[0]): str(row[1]) for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()}
         _same_case(rubric, described, data)
+        hidden = hidden_column(rubric, list(described))  # PF527, as `pingfen eval` refuses the file
+        if hidden is not None:
+            raise _refuse("PF527", dict(hidden.args))
         numbered = _batched(rubric) and bool(described)
         if numbered:
             reader = _numbered(con, reader, list(described))
@@ -659,7 +663,7 @@ def _xlsx_to_csv(data: str, path: str) -> None:
                     gap = row  # a blank row is left out as DuckDB's reading leaves it out; a 12 KB
                     continue  # sheet with a cell in row 1,048,576 was written as 2 GB of commas
                 if width is None:  # the header, as io.tables reads it: stripped, its blank cells at the end left out
-                    cells = ["" if c.value is None else str(c.value).lower() if isinstance(c.value, bool) else str(c.value).strip() for c in row]
+                    cells = [str(c.value).lower() if isinstance(c.value, bool) else header_name(c.value) for c in row]
                     while cells and not cells[-1]:
                         cells.pop()
                     if not cells:  # PF508, as `pingfen eval` refuses the sheet
