@@ -470,6 +470,20 @@ def test_a_second_ctrl_c_while_closing_still_stops_every_worker(monkeypatch: pyt
             reap(pid, os.WNOHANG)
 
 
+def test_a_ctrl_c_taken_by_another_thread_is_still_held_while_closing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a program with threads (a notebook's kernel, a server, a test runner), blocking SIGINT
+    in the closing thread does not hold it: the kernel hands it to another thread and Python
+    raises it in the main thread all the same, mid-close, leaving workers running."""
+    idle = threading.Event()
+    other = threading.Thread(target=idle.wait, daemon=True)  # a thread that does not block SIGINT
+    other.start()
+    try:
+        test_a_second_ctrl_c_while_closing_still_stops_every_worker(monkeypatch)
+    finally:
+        idle.set()
+        other.join()
+
+
 def test_an_interrupted_parent_leaves_no_worker_and_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = data_2021(tmp_path, 400, seed=8)
     score_rows = batch.score_rows
