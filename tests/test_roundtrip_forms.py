@@ -185,7 +185,8 @@ def test_the_grades_line_with_a_condition_a_cap_and_vetoes() -> None:
 def test_a_veto_whose_name_holds_brackets_and_one_that_does_not_read() -> None:
     line = read_grade_line("一票否决：投入（一）（重大违规）的，总分计0分。", KNOWN)
     assert line is not None and line.vetoes == (("veto `投入（一）` if 重大违规 -> zero", None),)
-    assert read_grade_line("一票否决：发生重大违规（未声明的数据）的，总分计0分。", KNOWN) is None
+    unread = read_grade_line("一票否决：发生重大违规（未声明的数据）的，总分计0分。", KNOWN)  # kept for a TODO
+    assert unread is not None and unread.vetoes == () and unread.unread_vetoes == ("一票否决：发生重大违规（未声明的数据）的，总分计0分",)
 
 
 def test_a_cap_as_staff_write_it() -> None:

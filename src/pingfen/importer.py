@@ -69,6 +69,12 @@ class RowReport:
         if self.kind == "grades":
             return (f"  评价等次：未能识别“{shown}”，暂按通用的划分写入，已标 TODO" if lang == "zh" else
                     f"  grades: “{shown}” not recognised, the usual grades written, marked TODO")  # fmt: skip
+        if self.kind == "veto":
+            return (f"  一票否决：未能识别“{shown}”，未写入否决规则，已标 TODO" if lang == "zh" else
+                    f"  veto: “{shown}” not recognised, no veto written, marked TODO")  # fmt: skip
+        if self.kind == "veto_grade":
+            return (f"  一票否决：等次“{self.indicator}”不是草稿的评价等次，已标 TODO" if lang == "zh" else
+                    f"  veto: the grade “{self.indicator}” is not one of the draft's grades, marked TODO")  # fmt: skip
         if self.kind == "formula":
             return (f"  第 {self.row} 行 {self.indicator}：分值单元格 {shown}是没有保存计算结果的公式，已标 TODO"
                     "（请在 Excel 中打开并保存后重新导入）" if lang == "zh" else
@@ -427,6 +433,7 @@ _NOT_TITLE = re.compile(r"^(?:附件\d{0,2}(?:[-.]\d{1,2})*:?|[(]?(?:单位|金�
 # A note below a table: 注：, 说明：, 备注, 填表说明, 评价等次/评价结果 (the grades line).
 _NOTE = re.compile(r"^(?:注|说明|备注|附注|填表说明|填报说明|评价等次|评价结果|等次|等级)")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+_USUAL_GRADES = ("优秀", "良好", "中", "差")  # the grades a draft is given when the table's are not read
 
 
 _GROUP_NOTE = re.compile(r"(?P<head>.+?\d+(?:\.\d+)?分)[，,](?P<said>.+)(?P<close>[)）])")
@@ -496,6 +503,7 @@ class _Builder:
         self.outside: list[tuple[str, Node]] = []  # 加分项 and 扣分项 rows: ("bonus" | "penalty", row)
         self.stated = GradeLine()  # the grades line below the table, as read
         self.unread_grades = ""  # its text, when it states grades that are not read
+        self.unread_vetoes: list[tuple[int, str]] = []  # the row and text of each 一票否决 not read
 
     def build(self) -> Imported:
         columns = _header(self.grid)
@@ -547,6 +555,11 @@ class _Builder:
         if unread_line is not None and not self.stated.grades:  # grades the table states, not read: left to a person
             self.unread_grades = unread_line[1]
             reports.append(RowReport(unread_line[0], "评价等次", "grades", False, unread_line[1]))
+        self.unread_vetoes = list(dict.fromkeys(self.unread_vetoes))
+        reports.extend(RowReport(r, "一票否决", "veto", False, text) for r, text in self.unread_vetoes)
+        graded = {grade for grade, _, _ in self.stated.grades} if self.stated.grades else set(_USUAL_GRADES)
+        reports.extend(RowReport(0, grade, "veto_grade", False, veto)
+                       for veto, grade in self.stated.vetoes if grade is not None and grade not in graded)  # fmt: skip
         return Imported(self._checked(columns, reports), tuple(reports))
 
     def _declare_inputs(self) -> None:
@@ -774,35 +787,46 @@ class _Builder:
 
     def _grade_line(self) -> tuple[GradeLine, tuple[int, str] | None]:
         """The grades and rounding stated below the total (评价等次：90分（含）以上为优秀；…): the
-        first line whose grades are read, with the rounding, cap and vetoes of the lines before
-        it when it states none; and the row and text of a line that states grades not read."""
+        first line whose grades are read, with the rounding and cap of the other lines when it
+        states none and the vetoes of every line (one below the grades line too); and the row and
+        text of a line before it that states grades not read. The 指标数据说明 ends the lines: a
+        description is no veto."""
         seen: set[str] = set()
         lines: list[GradeLine] = []
         unread: tuple[int, str] | None = None
+        graded: GradeLine | None = None
         for r, row in enumerate(self.grid[self.closed :], start=self.closed):
+            if tuple(normalise(c.text) for c in row[:2]) == DATA_HEAD:
+                break
             for cell in row:
                 if cell.text and cell.text not in seen:
                     seen.add(cell.text)
                     found = read_grade_line(cell.text, self.known)
                     if found is not None:
                         lines.append(found)
+                        self.unread_vetoes.extend((r + 1, one_line(v)) for v in found.unread_vetoes)
+                    if graded is not None:
+                        continue
                     if (found is None or not found.grades) and unread is None and states_grades(cell.text, self.known):
                         unread = (r + 1, one_line(cell.text))
                     if found is not None and found.grades:
-                        return self._with_rest(found, lines), None
-        return (lines[0] if lines else GradeLine()), unread
+                        graded = found
+        if graded is not None:
+            return self._with_rest(graded, lines), None
+        return (self._with_rest(lines[0], lines) if lines else GradeLine()), unread
 
     @staticmethod
     def _with_rest(line: GradeLine, lines: list[GradeLine]) -> GradeLine:
-        """The grades line with the rounding, cap and vetoes an earlier line states and it does not."""
+        """The grades line with the rounding and cap another line states and it does not, and
+        the vetoes of all of them, in order, each once."""
+        vetoes = list(line.vetoes)
         for other in lines:
             if line.places is None and other.places is not None:
                 line = evolve(line, places=other.places, mode=other.mode)
             if line.cap is None and other.cap is not None:
                 line = evolve(line, cap=other.cap)
-            if not line.vetoes and other.vetoes:
-                line = evolve(line, vetoes=other.vetoes)
-        return line
+            vetoes.extend(v for v in other.vetoes if v not in vetoes)
+        return evolve(line, vetoes=tuple(vetoes))
 
     def _items(self, columns: Columns) -> Known | None:
         """The 指标数据说明 below the table, when it has one: a head row 数据项 | 类型 | …"""
@@ -868,9 +892,11 @@ class _Builder:
             out.extend(self._node(node, 0))
         for kind, node in self.outside:  # after the tree, as the table has them
             out.extend(["", *self._node(node, 0, kind)])
-        graded = {grade for grade, _, _ in stated.grades} if stated.grades else {"优秀", "良好", "中", "差"}
+        graded = {grade for grade, _, _ in stated.grades} if stated.grades else set(_USUAL_GRADES)
         for veto, grade in stated.vetoes:  # a veto naming a grade the draft lacks is left to a person
             out.extend(["", veto] if grade is None or grade in graded else ["", f"# TODO: 等次“{grade}”未能识别：{veto}"])
+        for _, line in self.unread_vetoes:  # a 一票否决 in words not read: quoted, for a person to write
+            out.extend(["", f"# TODO: 未能识别一票否决“{line}”，未写入否决规则；请改写为 veto 行后删去本行"])
         return _formatted("\n".join(out) + "\n")
 
     def _node(self, node: Node, depth: int, keyword: str = "indicator") -> list[str]:
