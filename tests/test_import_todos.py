@@ -82,3 +82,55 @@ def test_a_veto_naming_a_grade_the_draft_lacks_counts(tmp_path: Path) -> None:
 def test_notes_that_state_no_veto_are_no_todo(tmp_path: Path) -> None:
     imported = import_table(build_xlsx(tmp_path / "表.xlsx", GRADES, "注：数据以决算报表为准。"))
     assert "# TODO:" not in imported.text and imported.recognised == len(imported.rows) == 2
+
+
+# ---------------------------------------------------------------- a 分值 without a name
+
+NAMELESS = [
+    ["投入", "执行率", 5, "执行率≥90%，计5分；低于90%，不得分"],
+    [None, None, 3, "每发现一例违规扣1分，扣完为止"],
+    ["产出", "制度", 2, "健全的得2分，不健全的不得分"],
+]
+
+
+def nameless_xlsx(path: Path, group_merged: bool) -> Path:
+    """A row with 3 points and a criterion, its 二级指标 blank (its 一级指标 blank too, or merged with the row above)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["2022年评分表"])
+    sheet.append(["一级指标", "二级指标", "分值", "评分标准"])
+    for row in NAMELESS:
+        sheet.append(row)
+    if group_merged:
+        sheet.merge_cells("A3:A4")
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("group_merged", [False, True])
+def test_a_row_with_points_and_no_name_is_a_todo_that_counts(tmp_path: Path, group_merged: bool) -> None:
+    """The row was skipped: its 3 points left the total (7) and the import said 100%."""
+    path = nameless_xlsx(tmp_path / "t.xlsx", group_merged)
+    imported = import_table(path)
+    assert "total 10" in imported.text and "group 投入 8 {" in imported.text
+    assert "indicator `未命名指标（第4行）` 3 { judgment }" in imported.text
+    assert "# TODO: 原表第 4 行有分值 3 分，但没有指标名称" in imported.text
+    assert imported.recognised == 2 and len(imported.rows) == 3
+    assert "  第 4 行：有分值 3 分，但没有指标名称，暂写为评价分（judgment），已标 TODO" in imported.summary("zh")
+    assert "  row 4: a 分值 of 3 but no indicator name, written as a judgment marked TODO" in imported.summary("en")
+    assert [d.code for d in diagnose(imported.text) if d.severity == "error"] == []
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["import", str(path)], out, err) == 1
+
+
+def test_a_word_row_with_points_and_no_name(tmp_path: Path) -> None:
+    def blank_name(table: object) -> None:
+        cells = table.rows[2].cells  # type: ignore[attr-defined]  # 调整率's row
+        cells[1].text = cells[2].text = ""
+
+    imported = import_table(docx_table(tmp_path / "t.docx", blank_name))
+    assert "indicator `未命名指标（第3行）` 5 { judgment }" in imported.text and "total 20" in imported.text
+    assert imported.recognised == len(imported.rows) - 1

@@ -75,6 +75,9 @@ class RowReport:
         if self.kind == "veto_grade":
             return (f"  一票否决：等次“{self.indicator}”不是草稿的评价等次，已标 TODO" if lang == "zh" else
                     f"  veto: the grade “{self.indicator}” is not one of the draft's grades, marked TODO")  # fmt: skip
+        if self.kind == "unnamed":
+            return (f"  第 {self.row} 行：有分值 {shown} 分，但没有指标名称，暂写为评价分（judgment），已标 TODO" if lang == "zh"
+                    else f"  row {self.row}: a 分值 of {shown} but no indicator name, written as a judgment marked TODO")  # fmt: skip
         if self.kind == "formula":
             return (f"  第 {self.row} 行 {self.indicator}：分值单元格 {shown}是没有保存计算结果的公式，已标 TODO"
                     "（请在 Excel 中打开并保存后重新导入）" if lang == "zh" else
@@ -401,6 +404,7 @@ class Node:
     formula: str = ""  # its 分值 cell and formula, when Excel never saved the formula's result
     refused: str = ""  # the check's error on the rule read, when it refused it
     refused_rules: tuple[str, ...] = ()  # that rule
+    unnamed: bool = False  # a row with a 分值 of its own and no name: a judgment under a placeholder name
 
     @property
     def indicator(self) -> bool:
@@ -531,6 +535,13 @@ class _Builder:
                 self.input_names |= declared
                 reports.append(RowReport(leaf.row + 1, leaf.name, "formula", False, leaf.formula))
                 continue
+            if leaf.unnamed:  # no name: whatever its criterion says, a person names it and writes its rule
+                leaf.reading = (Reading("todo", (), ()) if id(leaf) in penalties or id(leaf) in adjusts else
+                                unread(leaf.name, leaf.total(), self._namer))  # fmt: skip
+                declared |= {i.name for i in leaf.reading.inputs}
+                self.input_names |= declared
+                reports.append(RowReport(leaf.row + 1, leaf.name, "unnamed", False, plain(leaf.total())))
+                continue
             # 本项目不涉及政府采购的，该项按满分计算；涉及的，…: the row's 不适用, then the rest read as usual
             absent = _NOT_APPLICABLE.match(leaf.criterion.strip()) if id(leaf) in tree else None
             criterion = re.sub(r"^(?:涉及|开展|有)的[，,]", "", absent["rest"]) if absent else leaf.criterion
@@ -659,6 +670,8 @@ class _Builder:
             row = self.grid[r]
             cells = [row[i] for i in columns.levels]
             if not any(c.text for c in cells):
+                if self._own_points(row, r, columns):  # its points would vanish from the total
+                    self._unnamed(path, r, row, columns)
                 continue
             if any(_TOTAL_ROW.match(normalise(c.text)) for c in cells):
                 if columns.points is not None:
@@ -672,6 +685,7 @@ class _Builder:
             while depth and cells[depth].origin == cells[depth - 1].origin:  # a name merged across levels
                 depth -= 1
             going_on = True  # every level above this one is the previous row's
+            created = False
             for level in range(depth + 1):
                 cell = cells[level]
                 if not cell.text:  # a level left blank under a merged or earlier cell: the open one goes on
@@ -691,9 +705,30 @@ class _Builder:
                 (path[level - 1].children if level else self.roots).append(node)
                 del path[level:]
                 path.append(node)
+                created = True
+            if not created and self._own_points(row, r, columns):  # no new name, but a 分值 of its own
+                del path[depth + 1 :]
+                self._unnamed(path, r, row, columns)
+                continue
             leaf = path[depth]
             del path[depth + 1 :]
             self._fill(leaf, row, columns)
+
+    @staticmethod
+    def _own_points(row: list[Cell], r: int, columns: Columns) -> bool:
+        """Whether a row has a number in a 分值 cell of its own (not merged from a row above)."""
+        p = columns.points
+        return p is not None and row[p].origin == (r, p) and _number(row[p].text) is not None
+
+    def _unnamed(self, path: list[Node], r: int, row: list[Cell], columns: Columns) -> None:
+        """A row with a 分值 and no indicator name of its own, as an indicator named for its row:
+        under the open group, or beside the open indicator; left to a person (`build`)."""
+        if path and path[-1].indicator:
+            path.pop()  # beside the previous indicator, not inside it
+        node = Node(f"未命名指标（第{r + 1}行）", None, r, origin=(r, columns.levels[-1]), unnamed=True)
+        (path[-1].children if path else self.roots).append(node)
+        path.append(node)
+        self._fill(node, row, columns)
 
     @staticmethod
     def _note(row: list[Cell], cells: list[Cell], columns: Columns) -> bool:
@@ -923,6 +958,9 @@ class _Builder:
         if node.formula:
             lines.append(f"{pad}# TODO: 分值单元格 {node.formula}是公式，没有保存的计算结果，暂记 0 分；"
                          "请在 Excel 中打开并保存后重新导入，或填写分值后删去本行")  # fmt: skip
+        if node.unnamed:
+            lines.append(f"{pad}# TODO: 原表第 {node.row + 1} 行有分值 {plain(node.total())} 分，但没有指标名称，暂命名为“{node.name}”"
+                         "并按评价分（judgment）处理；请补上名称、改写为规则后删去本行")  # fmt: skip
         if node.refused:  # read, but refused by the checks: the rule as a comment, and a judgment to write
             instead = {"penalty": "暂不扣分", "adjust": "暂不加减分"}.get(keyword, "暂按评价分（judgment）处理")
             lines.append(f"{pad}# TODO: 识别出的规则未通过检查（{node.refused}），{instead}；请改写为规则后删去本行")
@@ -937,10 +975,10 @@ class _Builder:
             else:
                 low = _ADJUST_LOW.search(node.criterion)
                 head = f"{low['low'] if low else '-' + plain(node.total())} .. +{plain(node.total())}"
-                if not node.refused and not node.formula:
+                if not node.refused and not node.formula and not node.unnamed:
                     lines.append(f"{pad}# TODO: 未能识别加减分项的评分标准，暂不加减分；请改写为规则后删去本行")
             return [*lines, f"{pad}adjust {name_text(node.name)} {head} {{", *(f"{pad}  {r}" for r in rules), f"{pad}}}"]
-        if node.refused or node.formula:
+        if node.refused or node.formula or node.unnamed:
             pass
         elif not reading.recognised and keyword == "penalty":
             lines.append(f"{pad}# TODO: 未能识别扣分项的评分标准，暂不扣分；请改写为扣分规则（deduct）后删去本行")
