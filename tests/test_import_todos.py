@@ -104,6 +104,7 @@ def nameless_xlsx(path: Path, group_merged: bool) -> Path:
     sheet.append(["一级指标", "二级指标", "分值", "评分标准"])
     for row in NAMELESS:
         sheet.append(row)
+    sheet.append([GRADES])
     if group_merged:
         sheet.merge_cells("A3:A4")
     book.save(path)

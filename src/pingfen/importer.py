@@ -51,9 +51,11 @@ _CHUNK = 1024 * 1024
 @frozen
 class RowReport:
     """How one indicator row was read: its table row, name, the reading's kind, and whether
-    a rule was recognised (else it is a `judgment` marked TODO). The grades line is reported
-    too when it states grades that are not read (kind `grades`, `detail` its text): the draft
-    then has the usual grades under a TODO."""
+    a rule was recognised (else it is a `judgment` marked TODO). The grades are reported too
+    when the table states none or states grades that are not read (kind `grades`, `detail`
+    the line's text or empty): the draft then has the usual grades under a TODO. So is a
+    一票否决 not read (kind `veto`), one naming a grade the draft lacks (`veto_grade`), and a
+    row with a 分值 and no name (`unnamed`)."""
 
     row: int
     indicator: str
@@ -66,6 +68,9 @@ class RowReport:
         """Why the row is left to a person, as the summary says it."""
         detail = self.detail_en if lang == "en" and self.detail_en else self.detail
         shown = detail if len(detail) <= 60 or self.kind == "draft" else detail[:59] + "…"
+        if self.kind == "grades" and not detail:
+            return ("  评价等次：评分表未写明，暂按通用的划分写入，已标 TODO" if lang == "zh" else
+                    "  grades: the table states none, the usual grades written, marked TODO")  # fmt: skip
         if self.kind == "grades":
             return (f"  评价等次：未能识别“{shown}”，暂按通用的划分写入，已标 TODO" if lang == "zh" else
                     f"  grades: “{shown}” not recognised, the usual grades written, marked TODO")  # fmt: skip
@@ -566,6 +571,8 @@ class _Builder:
         if unread_line is not None and not self.stated.grades:  # grades the table states, not read: left to a person
             self.unread_grades = unread_line[1]
             reports.append(RowReport(unread_line[0], "评价等次", "grades", False, unread_line[1]))
+        elif not self.stated.grades:  # no grades stated: the usual ones are a guess, left to a person too
+            reports.append(RowReport(0, "评价等次", "grades", False))
         self.unread_vetoes = list(dict.fromkeys(self.unread_vetoes))
         reports.extend(RowReport(r, "一票否决", "veto", False, text) for r, text in self.unread_vetoes)
         graded = {grade for grade, _, _ in self.stated.grades} if self.stated.grades else set(_USUAL_GRADES)
@@ -912,7 +919,8 @@ class _Builder:
             *([] if stated.grades else [
                 f"  # TODO: 未能识别评分表的评价等次“{self.unread_grades}”，暂按通用的划分（总分的 90%、80%、60%）写入；"
                 "请按原表改写后删去本行" if self.unread_grades else
-                "  # 评价等次按财政绩效评价通用的划分（总分的 90%、80%、60%）；评分表另有规定的，请修改",
+                "  # TODO: 评分表未写明评价等次，暂按财政绩效评价通用的划分（总分的 90%、80%、60%）写入；"
+                "请按评价方案核对或改写后删去本行",
                 *(f"  grade {grade} >= {plain(total * share / 100)}" for grade, share in (("优秀", 90), ("良好", 80), ("中", 60))),
                 "  grade 差 otherwise",
             ]),
