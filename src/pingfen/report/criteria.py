@@ -408,7 +408,7 @@ class Words:
                 out.append((i.name.text, DERIVED[0 if self.zh else 1], self.batch(i.name.text, i.batch), ""))
                 continue
             if i.type == "label":
-                values = "、".join(label.text for label in i.labels)
+                values = ("、" if self.zh else ", ").join(label.text for label in i.labels)
             else:
                 values = ("且" if self.zh else " and ").join(
                     f"{_ZH_OPS[b.op] if self.zh else _EN_OPS[b.op]}{self.literal(b.value)}" for b in i.bounds)
