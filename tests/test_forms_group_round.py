@@ -213,7 +213,7 @@ def test_the_published_table_states_it() -> None:
     zh = render_markdown(build_table(rubric, "zh"))
     assert "G（10分，得分四舍六入五成双保留1位小数）" in zh
     en = render_markdown(build_table(rubric, "en"))
-    assert "G (10; the score rounded half to even to 1 places)" in en
+    assert "G (10; the score rounded half to even to 1 place)" in en
 
 
 def test_sql_compiles_it() -> None:

@@ -221,7 +221,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no row applies to this record: every top-level row is 不适用 and left out, so there is no total",
         "该记录没有适用的评分项：所有一级指标均不适用且不计入，无法得出总分",
     ),
-    "PF506": ("input `{input}`: {value} is not one of {labels}", "输入项 `{input}`：{value} 不在可选项 {labels} 中"),
+    "PF506": ("input `{input}`: {value} is not one of {labels}", "输入项 `{input}`：{value} 不在可选项 {labels_zh} 中"),
     "PF523": (
         "input `{input}`: {value} without `%` is ambiguous for a percent: write {percent} or {ratio} "
         "(or {read}, if that is meant)",
@@ -590,7 +590,7 @@ HINTS: dict[str, tuple[str, str]] = {
         "write the points it may take and add (`-2 .. +2`), or remove the row",
         "请写出可扣和可加的分数（如 `-2 .. +2`），或删除该行",
     ),
-    "veto_grade": ("the header's grades are: {grades}", "标题块中的评价等次为：{grades}"),
+    "veto_grade": ("the header's grades are: {grades}", "标题块中的评价等次为：{grades_zh}"),
     "veto_lowest": (
         "to give the lowest grade write `-> grade {name}`; to score 0 write `-> zero`; or bar a higher grade",
         "如应评为最低等次，写 `-> grade {name}`；如总分计0分，写 `-> zero`；或改为不得评为更高的等次",

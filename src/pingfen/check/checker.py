@@ -579,7 +579,8 @@ class RuleChecker:
         for veto in self.module.vetoes:
             self.condition(veto.condition)
             if veto.grade is not None and veto.grade.text not in grades:
-                self.report("PF222", veto.grade.span, "veto_grade", name=veto.grade.text, grades="、".join(grades) or "—")
+                self.report("PF222", veto.grade.span, "veto_grade", name=veto.grade.text, grades=", ".join(grades) or "—",
+                            grades_zh="、".join(grades) or "—")
             elif veto.action == "below" and veto.grade is not None and veto.grade.text == grades[-1]:
                 # nothing is below the lowest grade: a record it fires on would get no grade at all
                 self.report("PF227", veto.grade.span, "veto_lowest", name=veto.grade.text, veto=veto.name.text)
