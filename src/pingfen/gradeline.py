@@ -38,6 +38,7 @@ class GradeLine:
     conditions: tuple[tuple[str, str], ...] = ()  # a grade's name and its condition, as rule text
     vetoes: tuple[tuple[str, str | None], ...] = ()  # each `veto` line, and the grade it names (or None)
     unread_vetoes: tuple[str, ...] = ()  # each sentence that reads as a 一票否决 but is not read: left to a person
+    none: bool = False  # the line says no grades are given (不评定等次): render's words for a rubric without grades
 
     def lines(self) -> list[str]:
         """The header's lines for what was read."""
@@ -72,10 +73,13 @@ _SCORE = re.compile(rf"{NUMBER}分|{NUMBER}-{NUMBER}|(?:>=|<=|>|<)\s*{NUMBER}|�
 def read_grade_line(text: str, known: Known | None = None) -> GradeLine | None:
     """The grades, rounding, cap and vetoes a line states, or None when it states none of them;
     conditions are read on the names `known` declares."""
+    none = any(_NO_GRADES.match(normalise(_RAW_LEAD.sub("", part.strip()))) for part in re.split(r"[；。;]", text))
     text, cap, conditions, vetoes, unread = _beside_the_grades(text, known or Known())
     clean = normalise(text)
     if not re.search(r"为|保留", clean):
-        return GradeLine(cap=cap, vetoes=vetoes, unread_vetoes=unread) if cap is not None or vetoes or unread else None
+        if cap is None and not vetoes and not unread and not none:
+            return None
+        return GradeLine(cap=cap, vetoes=vetoes, unread_vetoes=unread, none=none)
     found = _PLACES.search(clean)
     places = int(number(found["n"])) if found is not None else None
     mode = MODES[found["mode"]] if found is not None and found["mode"] else "half_up"
@@ -90,13 +94,15 @@ def read_grade_line(text: str, known: Known | None = None) -> GradeLine | None:
         grades.append(grade)
     if grades and any(op is None for _, op, _ in grades[:-1]):
         grades = []  # only the last grade may be "the rest"
-    if not grades and places is None and cap is None and not vetoes and not unread:
+    if not grades and places is None and cap is None and not vetoes and not unread and not none:
         return None
     named = {name for name, _, _ in grades}
     kept = tuple((name, cond) for name, cond in conditions if name in named)
-    return GradeLine(tuple(grades), places, mode, cap, kept, vetoes, unread)
+    return GradeLine(tuple(grades), places, mode, cap, kept, vetoes, unread, none and not grades)
 
 
+# A table that grades no one says so (render writes 不评定等次 for a rubric without grades).
+_NO_GRADES = re.compile(r"^(?:不评定|不评|不划分|不设)(?:等次|等级)$")
 _CAP = re.compile(rf"^(?:加分后)?总分(?:最高)?(?:不得?超过|最高为|以)(?P<v>{NUMBER})分(?:为限)?$")
 _RAW_LEAD = re.compile(r"^(?:(?:注|说明|备注|附注)\d*[:：.、]|(?:评价|评定|考核|绩效|综合)?(?:等次|等级|结果|结论)(?:划分|分为|标准)?[:：,，])+")
 _CONDITIONED = re.compile(r"^(?P<band>.+?)（且(?P<cond>.+)）$")

@@ -571,11 +571,11 @@ class _Builder:
         if unread_line is not None and not self.stated.grades:  # grades the table states, not read: left to a person
             self.unread_grades = unread_line[1]
             reports.append(RowReport(unread_line[0], "评价等次", "grades", False, unread_line[1]))
-        elif not self.stated.grades:  # no grades stated: the usual ones are a guess, left to a person too
+        elif not self.stated.grades and not self.stated.none:  # no grades stated: the usual ones are a guess, left to a person too
             reports.append(RowReport(0, "评价等次", "grades", False))
         self.unread_vetoes = list(dict.fromkeys(self.unread_vetoes))
         reports.extend(RowReport(r, "一票否决", "veto", False, text) for r, text in self.unread_vetoes)
-        graded = {grade for grade, _, _ in self.stated.grades} if self.stated.grades else set(_USUAL_GRADES)
+        graded = {grade for grade, _, _ in self.stated.grades} if self.stated.grades or self.stated.none else set(_USUAL_GRADES)
         reports.extend(RowReport(0, grade, "veto_grade", False, veto)
                        for veto, grade in self.stated.vetoes if grade is not None and grade not in graded)  # fmt: skip
         return Imported(self._checked(columns, reports), tuple(reports))
@@ -849,7 +849,7 @@ class _Builder:
                         self.unread_vetoes.extend((r + 1, one_line(v)) for v in found.unread_vetoes)
                     if graded is not None:
                         continue
-                    if (found is None or not found.grades) and unread is None and states_grades(cell.text, self.known):
+                    if (found is None or not (found.grades or found.none)) and unread is None and states_grades(cell.text, self.known):
                         unread = (r + 1, one_line(cell.text))
                     if found is not None and found.grades:
                         graded = found
@@ -868,7 +868,8 @@ class _Builder:
             if line.cap is None and other.cap is not None:
                 line = evolve(line, cap=other.cap)
             vetoes.extend(v for v in other.vetoes if v not in vetoes)
-        return evolve(line, vetoes=tuple(vetoes))
+        none = not line.grades and any(other.none for other in lines)  # 不评定等次 on a line of its own
+        return evolve(line, vetoes=tuple(vetoes), none=none)
 
     def _items(self, columns: Columns) -> Known | None:
         """The 指标数据说明 below the table, when it has one: a head row 数据项 | 类型 | …"""
@@ -916,7 +917,7 @@ class _Builder:
             f"  total {plain(total)}",
             *([] if stated.places is not None else ["  round total 2 half_up"]),
             *(f"  {line}" for line in stated.lines()),
-            *([] if stated.grades else [
+            *(["  # 评分表不评定等次"] if stated.none else [] if stated.grades else [
                 f"  # TODO: 未能识别评分表的评价等次“{self.unread_grades}”，暂按通用的划分（总分的 90%、80%、60%）写入；"
                 "请按原表改写后删去本行" if self.unread_grades else
                 "  # TODO: 评分表未写明评价等次，暂按财政绩效评价通用的划分（总分的 90%、80%、60%）写入；"
@@ -935,7 +936,7 @@ class _Builder:
             out.extend(self._node(node, 0))
         for kind, node in self.outside:  # after the tree, as the table has them
             out.extend(["", *self._node(node, 0, kind)])
-        graded = {grade for grade, _, _ in stated.grades} if stated.grades else set(_USUAL_GRADES)
+        graded = {grade for grade, _, _ in stated.grades} if stated.grades or stated.none else set(_USUAL_GRADES)
         for veto, grade in stated.vetoes:  # a veto naming a grade the draft lacks is left to a person
             out.extend(["", veto] if grade is None or grade in graded else ["", f"# TODO: 等次“{grade}”未能识别：{veto}"])
         for _, line in self.unread_vetoes:  # a 一票否决 in words not read: quoted, for a person to write

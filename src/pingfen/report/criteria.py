@@ -443,8 +443,9 @@ class Words:
         if header.cap is not None:  # 加分后总分不超过100分: said before the vetoes, which may set it to 0
             top = exact(header.cap.value)
             vetoes.insert(0, f"加分后总分不超过{top}分" if zh else f"with the bonus rows the total is at most {top}")
-        if not header.grades:  # no grades: the cap and a `-> zero` veto are still stated
-            return ("；" if zh else "; ").join(vetoes) + ("。" if zh else ".") if vetoes else ""
+        if not header.grades:  # said, with the rounding, so that `pingfen import` reads no grades back rather than guess
+            rounding = f"总分{mode}保留{places}位小数" if zh else f"the total is {mode} to {_many(places, 'decimal')}"
+            return ("；" if zh else "; ").join(["不评定等次" if zh else "No grades", rounding, *vetoes]) + ("。" if zh else ".")
         parts: list[str] = []
         previous: ast.Grade | None = None
         descending = _descending(header.grades)
