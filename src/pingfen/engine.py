@@ -116,7 +116,7 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
     refuse_inputs(output, [data, ruleset])  # PF701: never onto an input
     con = duckdb.connect(config={"threads": threads} if threads else {})
     try:
-        with _relation(con, data, read, rubric, encoding) as numbered, atomic_path(output) as tmp:
+        with _relation(con, data, read, rubric, encoding) as (numbered, back), atomic_path(output) as tmp:
             # written plain (sqlglot's pretty layout of the 2021 rubric's query costs ~0.4 s, DuckDB
             # needs none) and without a copy first: the tree is made for this one writing
             # a file of text (CSV, a sheet) is read as `pingfen eval` reads its cells (sql/spelt.py)
@@ -125,13 +125,15 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
             _penalties_taken(tree, rubric)
             dropped = _keep_own(con, tree, rubric)
             if write == "csv":  # cells for a spreadsheet: ROW, if any, ordered by outside
-                query = _cells(con, tree, numbered)
+                query = _cells(con, tree, numbered, back)
             else:
+                _given_back(tree, back)
                 if numbered:  # a window may reorder the rows: written back in the file's order
                     star = tree.expressions[0]
                     assert isinstance(star, exp.Star)
                     star.set("except_", [*(star.args.get("except_") or []), exp.to_identifier(ROW, quoted=True)])
-                    tree.order_by(exp.column(ROW, quoted=True), copy=False)
+                    source = tree.args["from_"].this  # ROW of the rows scored, not a file's column given its name back
+                    tree.order_by(exp.column(ROW, table=source.name, quoted=True), copy=False)
                 query = tree.sql(dialect="duckdb", copy=False)
             options = "FORMAT parquet" if write == "parquet" else CSV_OPTIONS
             target = exp.Literal.string(str(tmp)).sql("duckdb")
@@ -234,7 +236,7 @@ def _typed(pattern: str) -> str:
 _NUMBER = f"[{_STRIP}]*(?:{'|'.join(_typed(p) for p in (NUMBER_FORM.pattern, *(t.pattern for t in THOUSANDS.values())))})[{_STRIP}]*"
 
 
-def _cells(con: Any, tree: exp.Select, numbered: bool) -> str:
+def _cells(con: Any, tree: exp.Select, numbered: bool, back: Mapping[str, str]) -> str:
     """The query's rows as a CSV's cells that no spreadsheet runs, as `io.write.csv_text` writes
     every text pingfen puts in a CSV: a cell of text that `formula_like` holds (an id
     `=HYPERLINK(…)` passed through from the file, a grade named `=1+1`, an input so named in
@@ -242,18 +244,20 @@ def _cells(con: Any, tree: exp.Select, numbered: bool) -> str:
     `－５`) stays as it is, and a column of numbers (a file's integers or DECIMALs, each score,
     the total) is not looked at. Done in the query, per row only where a cell's first character
     is one of `=+-@`, a tab or a CR, so the engine's speed is kept. With `numbered`, the rows are
-    put back in the file's order by ROW, not written."""
+    put back in the file's order by ROW, not written. A file's column `records` holds under a
+    name of the engine's (`back`: `_held`) is written under its own."""
     columns: list[exp.Expr] = []
-    for name, kind in _columns(con, tree):
-        if name == ROW:
+    for held, kind in _columns(con, tree):
+        if held == ROW:
             continue
-        column: exp.Expr = exp.column(name, quoted=True)
+        name = back.get(held, held)  # a file's column held under a name of the engine's: its own (_held)
+        column: exp.Expr = exp.column(held, quoted=True)
         if kind is not None:  # text, or written as text (a date, a DOUBLE's -inf): as it reads once written
             column = _cell(column if kind == "VARCHAR" else exp.cast(column, "VARCHAR"))
         columns.append(exp.alias_(column, csv_text(name), quoted=True))
     cells = ", ".join(c.sql(dialect="duckdb") for c in columns)
-    order = f" ORDER BY {exp.to_identifier(ROW, quoted=True).sql('duckdb')}" if numbered else ""
-    return f"SELECT {cells} FROM ({tree.sql(dialect='duckdb', copy=False)}){order}"
+    order = f' ORDER BY "{PREFIX}scored".{_q(ROW)}' if numbered else ""  # ROW, not a file's column of its name
+    return f'SELECT {cells} FROM ({tree.sql(dialect="duckdb", copy=False)}) AS "{PREFIX}scored"{order}'
 
 
 def _columns(con: Any, tree: exp.Select) -> list[tuple[str, str | None]]:
@@ -288,8 +292,9 @@ def _batched(rubric: Rubric) -> bool:
 
 
 @contextmanager
-def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | None) -> Iterator[bool]:
-    """The view `records` over the file, for the query's lifetime; whether it has ROW."""
+def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | None) -> Iterator[tuple[bool, dict[str, str]]]:
+    """The view `records` over the file, for the query's lifetime; whether it has ROW, and the
+    file's columns it holds under names of the engine's (`_held`), each with its own name."""
     with tempfile.TemporaryDirectory(prefix="pingfen-") as folder:
         path = data
         if read == "xlsx":
@@ -302,8 +307,12 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
         if read == "parquet":
             _readable(data)
             reader = f"read_parquet({source})"
+            held = _held([str(row[0]) for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()])
+            if held:
+                renamed = ", ".join(f"{_q(name)} AS {_q(kept)}" for name, kept in held.items())
+                reader = f"(SELECT * RENAME ({renamed}) FROM {reader})"
         else:  # every cell as text: the query types it, and refuses a bad one in its row
-            reader = _csv_reader(con, path, folder, data)
+            reader, held = _csv_reader(con, path, folder, data)
         described = {str(row[0]): str(row[1]) for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()}
         _same_case(rubric, described, data)
         hidden = hidden_column(rubric, list(described))  # PF527, as `pingfen eval` refuses the file
@@ -317,7 +326,7 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
             columns = _parquet_columns(rubric, described, columns)
         columns = _own_columns(rubric, described, columns)
         con.execute(f'CREATE VIEW "records" AS SELECT {columns} FROM {reader}')
-        yield numbered
+        yield numbered, {kept: name for name, kept in held.items()}
 
 
 def _own_columns(rubric: Rubric, described: Mapping[str, str], columns: str) -> str:
@@ -411,17 +420,20 @@ _CHUNK = 1 << 20
 _LONGEST = 1 << 21  # bytes in a line: DuckDB's own max_line_size, so nothing it read before is refused
 
 
-def _csv_reader(con: Any, path: str, folder: str, data: str) -> str:
+def _csv_reader(con: Any, path: str, folder: str, data: str) -> tuple[str, dict[str, str]]:
     """The CSV's rows `pingfen eval` scores (see _rows_kept), each cell text, blank ones NULL,
     with the column MISALIGNED: whether the row has fewer cells than the header, or more
     that are not blank (io.tables' PF520). The file is read as Python's csv module reads it
     (io.tables), not as DuckDB's sniffer guesses (a sniffed comment character would cut a data
     row at a `#` in a cell), its columns named as io.tables names them (a name twice is PF508,
     two told apart only by letter case PF729: DuckDB's names are not). A short row is padded
-    with NULLs (null_padding), told from blank cells, which are read as ''."""
+    with NULLs (null_padding), told from blank cells, which are read as ''. A column named as
+    the engine's own are is held under another name (`_held`): which, with its own."""
     delimiter = csv_delimiter(Path(path), "utf-8-sig")
     options = f"all_varchar = true, delim = {lit(delimiter)}, quote = '\"', escape = '\"', comment = ''"
     names = _header(con, path, folder, data, options)
+    held = _held(names)
+    names = [held.get(n, n) for n in names]
     one_line, widest = _shape(path, delimiter, data, len(names))
     past = [f"{MISALIGNED}{i}" for i in range(max(widest - len(names), 0))]
     columns = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in names + past) + "}"
@@ -434,7 +446,7 @@ def _csv_reader(con: Any, path: str, folder: str, data: str) -> str:
     longer = " OR ".join(f"coalesce(trim({c}, {spaces}) <> '', false)" for c in cell[len(names):]) or "false"
     blanks = ", ".join(f"nullif({c}, '') AS {c}" for c in cell[: len(names)])
     flag = exp.to_identifier(MISALIGNED, quoted=True).sql("duckdb")
-    return f"(SELECT {blanks}, ({cell[len(names) - 1]} IS NULL OR {longer}) AS {flag} FROM {reader}{_rows_kept(names + past)})"
+    return f"(SELECT {blanks}, ({cell[len(names) - 1]} IS NULL OR {longer}) AS {flag} FROM {reader}{_rows_kept(names + past)})", held
 
 
 def _header(con: Any, path: str, folder: str, data: str, options: str) -> list[str]:
@@ -453,6 +465,32 @@ def _header(con: Any, path: str, folder: str, data: str, options: str) -> list[s
         out.write(source.readline(_LONGEST))
     described = [str(row[0]) for row in con.execute(f"DESCRIBE SELECT * FROM read_csv({lit(header)}, header = true, {options})").fetchall()]
     return [name or (described[i] if len(described) == len(names) else f"column{i}") for i, name in enumerate(names)]
+
+
+KEPT = f"{PREFIX}kept"  # a file's column named as the engine's own are: held as KEPT + its place
+
+
+def _held(names: list[str]) -> dict[str, str]:
+    """The file's columns whose names begin with PREFIX in any case of ASCII letters (`fold`), as
+    the engine's and the query's own do (`_pf_misaligned`, `_pf_3`), each with the name `records`
+    holds it under (KEPT + its place: no other column is so named), so that none is read as
+    the engine's; the output gives it back its name (`_given_back`), as it passes any other
+    through. Before, `_pf_misaligned` of `true` refused its row (PF520), `_PF_MISALIGNED` stopped
+    DuckDB (PF831) and `_pf_3` was left out as the query's (PF731)."""
+    return {name: f"{KEPT}{i}" for i, name in enumerate(names) if fold(name).startswith(PREFIX)}
+
+
+def _q(name: str) -> str:
+    return exp.to_identifier(name, quoted=True).sql("duckdb")
+
+
+def _given_back(tree: exp.Select, back: Mapping[str, str]) -> None:
+    """The file's columns `records` holds under names of the engine's (`_held`), named as the
+    file names them in the query's rows (a Parquet output's; a CSV's cells name them: _cells)."""
+    if back:
+        star = tree.expressions[0]
+        assert isinstance(star, exp.Star)  # the relation's columns, less the query's own
+        star.set("rename", [exp.alias_(exp.column(kept, quoted=True), name, quoted=True) for kept, name in back.items()])
 
 
 def _bounded(line: bytes, data: str) -> bytes:

@@ -359,8 +359,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{name}` 与查询自身的列（{columns}）同名：须将该分组或指标改名后才能以 SQL 评分",
     ),
     "PF809": (
-        "`{name}` and `{other}` are one name to SQL, which does not tell letter case apart: rename one to score it in SQL",
-        "`{name}` 与 `{other}` 在 SQL 中是同一个名称（SQL 不区分字母大小写）：须将其一改名后才能以 SQL 评分",
+        "`{name}` and `{other}` are one name to {dialect}, which does not tell them apart (letter case): rename one "
+        "to score it in SQL",
+        "`{name}` 与 `{other}` 在 {dialect} 中是同一个名称（不区分其字母大小写等）：须将其一改名后才能以 SQL 评分",
     ),
     "PF810": (
         "input `{name}` begins with `{prefix}`, which the query keeps for its own columns: rename the input to score it in SQL",

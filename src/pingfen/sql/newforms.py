@@ -22,7 +22,7 @@ from pingfen.evaluate.applies import plan
 from pingfen.evaluate.rubric import InputSpec, Rubric
 from pingfen.reasons import Site as ReasonSite
 from pingfen.sql import compiler, exact, panels
-from pingfen.sql.compiler import OWN, PREFIX, Compiler, Entry, Frag, clamp, compare, fold, join, sum_of
+from pingfen.sql.compiler import OWN, PREFIX, Compiler, Entry, Frag, clamp, compare, folding, join, reserved, sum_of
 from pingfen.sql.exact import NUM, WHOLE, SqlRefusal, case, cast, integer, literal
 from pingfen.values import EPOCH as EPOCH_DAY
 from pingfen.values import MAX_LIST, SETTLE, pinned, ratio_limits
@@ -657,7 +657,7 @@ class FormsCompiler(Compiler):
         header = module.header
         assert header is not None  # the checker guarantees a header
         for row in module.outside:  # their columns too are named as they are
-            if fold(row.row.name.text) in OWN or fold(row.row.name.text).startswith(PREFIX):
+            if reserved(row.row.name.text, folding(self.dialect)):
                 raise SqlRefusal("PF805", {"name": row.row.name.text, "columns": ", ".join(OWN)})
         raw = super().raw_total(tops)
         drops = [(n, self.dropped.get(n.name.text)) for n in module.top]
