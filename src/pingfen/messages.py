@@ -380,8 +380,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "评分结果行的 reasons 列无法读取：{detail}",
     ),
     "PF804": (
-        "the query is written for {dialect} but has been verified on DuckDB and Spark only: compare its results with `pingfen eval` before relying on them",
-        "查询已按 {dialect} 方言写出，但只在 DuckDB 和 Spark 上验证过：使用前请与 `pingfen eval` 的结果核对",
+        "pingfen writes the query for {dialects} only, not for {dialect}: only on those engines do the tests run it and "
+        "check its scores against `pingfen eval`; another engine may parse or type it differently and score differently. "
+        "Score there, or with `pingfen eval`",
+        "pingfen 只为 {dialects} 写出查询，不为 {dialect} 写出：只有在这些引擎上，测试实际运行了查询并与 `pingfen eval` "
+        "核对计分；其他引擎可能解析不了查询或按其他类型运算，计分不同。请在上述引擎之一上或用 `pingfen eval` 评分",
     ),
     "PF831": (
         "DuckDB could not score {data}: {detail}",

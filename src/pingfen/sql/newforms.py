@@ -719,11 +719,14 @@ class FormsCompiler(Compiler):
 def to_sql_tree(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True,
                 scales: Mapping[str, int] | None = None) -> exp.Select:  # fmt: skip
     """The scoring query as a sqlglot tree, issue 10's forms translated (sql/compiler.py);
-    `scales`: the decimals of the relation's columns, where known (DuckDB: sql/narrow.py)."""
+    `scales`: the decimals of the relation's columns, where known (DuckDB: sql/narrow.py).
+    A dialect not in `VERIFIED` is refused (PF804): its query is not checked on its engine."""
+    exact.refuse_unverified(dialect)
     return compiler.to_sql_tree(rubric, dialect, table, reasons=reasons, kind=FormsCompiler, scales=scales)
 
 
 @pinned
 def to_sql(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True) -> str:
-    """The scoring query in `dialect` (any sqlglot writes): one row per record of `table`."""
+    """The scoring query in `dialect` (duckdb or spark, `VERIFIED`): one row per record of `table`."""
+    exact.refuse_unverified(dialect)
     return compiler.to_sql(rubric, dialect, table, reasons=reasons, kind=FormsCompiler)
