@@ -30,7 +30,7 @@ import duckdb  # noqa: E402
 from sqlglot import exp  # noqa: E402
 
 import pingfen  # noqa: E402
-from pingfen.engine import _scales  # noqa: E402
+from pingfen.engine import column_scales  # noqa: E402
 from pingfen.sql import compiler  # noqa: E402
 from pingfen.sql.newforms import FormsCompiler  # noqa: E402
 
@@ -57,7 +57,7 @@ def main() -> None:
         columns = ", ".join(module.column(s, seed, warehouse=file == "warehouse") for s, seed in zip(rubric.inputs, seeds, strict=True))
         con = duckdb.connect(config={"threads": args.threads})
         con.execute(f"CREATE TABLE records AS SELECT i AS id, {columns} FROM range({args.records}) t(i)")
-        tree = compiler.to_sql_tree(rubric, "duckdb", "records", reasons=False, kind=FormsCompiler, scales=_scales(con))
+        tree = compiler.to_sql_tree(rubric, "duckdb", "records", reasons=False, kind=FormsCompiler, scales=column_scales(con))
         parts = _parts(tree)
         layers, last = tree.args["with_"].sql("duckdb"), tree.args["from_"].this.sql("duckdb")
 

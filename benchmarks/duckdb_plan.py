@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "src"))
 import duckdb  # noqa: E402
 
 import pingfen  # noqa: E402
-from pingfen.engine import _scales  # noqa: E402
+from pingfen.engine import column_scales  # noqa: E402
 from pingfen.sql import compiler  # noqa: E402
 from pingfen.sql.newforms import FormsCompiler  # noqa: E402
 
@@ -59,7 +59,7 @@ def main() -> None:
     typed = ", ".join(module.column(s, 1, warehouse=True) for s in rubric.inputs)
     con = duckdb.connect(config={"threads": 2})
     con.execute(f"CREATE TABLE records AS SELECT i AS id, {typed} FROM range(0) t(i)")
-    scales = _scales(con)
+    scales = column_scales(con)
 
     def build() -> object:
         return compiler.to_sql_tree(rubric, "duckdb", "records", reasons=False, kind=FormsCompiler, scales=scales)

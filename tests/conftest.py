@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -46,7 +47,13 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or "ci")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """A fresh cache directory for the whole session; the user's setting comes back after."""
+    """A fresh cache directory for the whole session; the user's setting comes back after.
+    And Ctrl-C as a terminal gives it: a run started in the background by a shell without job
+    control (`cmd &` in a script, nohup) ignores SIGINT, and so would every process the tests
+    start, where the Ctrl-C tests need it to interrupt (`pytest_configure` runs in each xdist
+    worker too)."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # a child started by exec gets SIG_DFL
     folder = tempfile.mkdtemp(prefix="pingfen-tests-cache-")
     saved = os.environ.get("XDG_CACHE_HOME")
     os.environ["XDG_CACHE_HOME"] = folder

@@ -68,7 +68,14 @@ def run(*argv: str | Path) -> tuple[int, str, str]:
 def _cli(*argv: str | Path, **kwargs: object) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     code = "import sys; from pingfen.cli import main; sys.exit(main())"
-    return subprocess.Popen([sys.executable, "-c", code, *map(str, argv)], env=env, **kwargs)  # type: ignore[call-overload]
+    then = kwargs.pop("preexec_fn", None)
+
+    def before() -> None:  # a hangup as a terminal sends it: under nohup the run ignores SIGHUP, which pingfen keeps
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+        if callable(then):
+            then()
+
+    return subprocess.Popen([sys.executable, "-c", code, *map(str, argv)], env=env, preexec_fn=before, **kwargs)  # type: ignore[call-overload]
 
 
 @pytest.fixture

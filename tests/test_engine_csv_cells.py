@@ -205,10 +205,10 @@ def test_the_columns_found_from_the_query_are_duckdb_s(tmp_path: Path, monkeypat
     seen: list[tuple[list[tuple[str, str | None]], list[tuple[str, str]]]] = []
     cells = engine._cells
 
-    def spy(con: Any, tree: exp.Select, numbered: bool) -> str:
+    def spy(con: Any, tree: exp.Select, numbered: bool, back: dict[str, str]) -> str:
         described = con.execute(f"DESCRIBE SELECT * FROM ({tree.sql(dialect='duckdb')})").fetchall()
         seen.append((engine._columns(con, tree), [(str(d[0]), str(d[1])) for d in described]))
-        return cells(con, tree, numbered)
+        return cells(con, tree, numbered, back)
 
     monkeypatch.setattr(engine, "_cells", spy)
     score_with_duckdb(pingfen.load(path, tests=False), str(data), str(tmp_path / "o.csv"), ruleset=str(path), reasons=reasons)

@@ -261,11 +261,11 @@ def test_a_points_formula_with_no_saved_result_is_a_todo_naming_the_cell(tmp_pat
     assert "# TODO: 分值单元格 D3（=2+3）是公式，没有保存的计算结果" in imported.text
     assert "indicator 执行率 0 { judgment }" in imported.text
     # 投入（10分） over rows of 0 and 5: the draft fails the checks, and says so
-    assert [r.kind for r in imported.rows[1:]] == ["step", "labels", "count", "draft"]
+    assert [r.kind for r in imported.rows[1:]] == ["step", "labels", "count", "grades", "draft"]  # no grades line
     assert imported.rows[-1].detail.startswith("PF302：`投入` 下级指标分值合计 5，与其分值 10 不符")
     assert "  the draft fails the checks (PF302: " in "\n".join(imported.summary("en"))
     code, _, err = run("import", str(path))
-    assert code == 1 and "已识别 3/5 行评分标准（60%）" in err
+    assert code == 1 and "已识别 3/6 行评分标准（50%）" in err
 
 
 def test_a_formula_with_its_result_saved_reads_as_its_result(tmp_path: Path) -> None:
@@ -276,5 +276,5 @@ def test_a_formula_with_its_result_saved_reads_as_its_result(tmp_path: Path) -> 
     book.active["D3"] = 5  # as Excel saves it: the value shown, the formula gone from the data-only view
     book.save(path)
     imported = import_table(path)
-    assert imported.recognised == len(imported.rows) == 4
+    assert imported.recognised == 4 and [r.kind for r in imported.rows if not r.recognised] == ["grades"]  # none stated
     assert "total 20" in imported.text and errors(imported.text) == []

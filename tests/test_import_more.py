@@ -137,13 +137,21 @@ def test_a_header_over_two_rows_and_the_grades_line(build: object, tmp_path: Pat
     assert (result.total, result.grade) == (D(7), "中")
 
 
-def test_without_a_grades_line_the_usual_grades_are_written(tmp_path: Path) -> None:
-    imported = import_table(build_xlsx(tmp_path / "表.xlsx", "填表说明：本表由评价单位填写"))
-    assert "通用的划分" in imported.text and "round total 2 half_up" in imported.text
-    assert "# TODO:" not in imported.text and imported.recognised == len(imported.rows)
+def test_without_a_grades_line_the_usual_grades_are_written_under_a_todo(tmp_path: Path) -> None:
+    """They were written under a plain comment, and the import said 100%: a guess that looked like a reading."""
     note = "注：1.评价结果分为优秀、良好、中、差四个等次；2.数据以决算报表为准。"  # no score: no grades stated
-    imported = import_table(build_xlsx(tmp_path / "注.xlsx", note))
-    assert "# TODO:" not in imported.text and imported.recognised == len(imported.rows)
+    for name, line in (("表", "填表说明：本表由评价单位填写"), ("注", note)):
+        path = build_xlsx(tmp_path / f"{name}.xlsx", line)
+        imported = import_table(path)
+        assert "round total 2 half_up" in imported.text and "grade 优秀 >= 9" in imported.text
+        assert "  # TODO: 评分表未写明评价等次，暂按财政绩效评价通用的划分（总分的 90%、80%、60%）写入；" in imported.text
+        assert imported.recognised == 2 and len(imported.rows) == 3
+        assert imported.summary("zh")[1:] == ["  评价等次：评分表未写明，暂按通用的划分写入，已标 TODO"]
+        assert imported.summary("en")[1:] == ["  grades: the table states none, the usual grades written, marked TODO"]
+        assert any("评价等次" in str(d.args["text"]) for d in diagnose(imported.text) if d.code == "PF119")
+        out, err = io.StringIO(), io.StringIO()
+        assert main(["import", str(path)], out, err) == 1
+        assert "已识别 2/3 行评分标准（67%）" in err.getvalue()
 
 
 def test_a_rounding_line_before_the_grades_line_is_kept(tmp_path: Path) -> None:
@@ -285,6 +293,7 @@ def test_a_checklist_with_a_closing_sentence_and_cumulative_bands_import_clean(t
         ["投入", "执行率", 5, "执行率≥90%，计5分；≥80%，计4分；＜80%，不得分"],
         ["", "信息公开", 2, "①按规定内容公开，1分；②按规定时限公开，1分。未公开的不得分"],
         ["总分", "", 7, ""],
+        ["评价等次：6分（含）以上为合格，6分以下为不合格。"],
     ])  # fmt: skip
     imported = import_table(path)
     assert imported.recognised == len(imported.rows) == 2
@@ -301,6 +310,7 @@ def test_a_rule_the_checks_refuse_is_a_todo_never_recognised(tmp_path: Path) -> 
         ["投入", "执行率", 5, "执行率≥80%，计4分；≥90%，计5分；＜80%，不得分"],
         ["", "制度", 5, "健全的得5分，基本健全的得2分，不健全的不得分"],
         ["总分", "", 10, ""],
+        ["评价等次：6分（含）以上为合格，6分以下为不合格。"],
     ])  # fmt: skip
     imported = import_table(path)
     assert [(r.indicator, r.kind, r.recognised, r.detail) for r in imported.rows] == [

@@ -466,3 +466,26 @@ def test_a_folder_name_with_a_percent_sign_is_unescaped_once(tmp_path: Path) -> 
         assert await s.diagnostics(uri, 1) == []
 
     run(scenario, log=tmp_path / "server.log")
+
+
+def test_places_on_the_first_line_count_the_bom_the_editor_keeps(tmp_path: Path) -> None:
+    """An editor that keeps a file's BOM counts it as line 0's first character; the loader
+    drops it, and every place on that line (a diagnostic, a hover, a definition) was one short."""
+    broken = '\ufeffinput 执行率: percent "预算执行率" zz\n'
+    lines = CLEAN.splitlines(keepends=True)
+    moved = "\ufeff" + lines[1] + lines[0] + "".join(lines[2:])  # a name declared on line 0
+
+    async def scenario(s: Session) -> None:
+        uri = s.open(tmp_path / "a.rule", broken)
+        found = [d for d in await s.diagnostics(uri, 1) if d.range.start.line == 0]
+        assert found and spanned(broken, found[0].range) == "zz", found
+        uri = s.open(tmp_path / "b.rule", moved)
+        await s.diagnostics(uri, 1)
+        doc = lsp.TextDocumentIdentifier(uri)
+        hovered = await ask(s.client.text_document_hover_async(lsp.HoverParams(doc, at(moved, "执行率", inside=0))))
+        assert hovered is not None and spanned(moved, hovered.range) == "执行率"
+        definition = await ask(s.client.text_document_definition_async(lsp.DefinitionParams(doc, at(moved, "10 * 执行率", inside=6))))
+        assert isinstance(definition, lsp.Location) and definition.range.start.line == 0
+        assert spanned(moved, definition.range) == "执行率"
+
+    run(scenario, log=tmp_path / "server.log")

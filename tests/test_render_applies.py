@@ -48,7 +48,7 @@ group 产出 10 {
 """
 
 GROUP_ZH = "产出（10分，得分四舍五入保留1位小数，仅在有项目时适用，不适用的不得分）"
-GROUP_EN = "产出 (10; the score rounded half up to 1 places; applies only when 有项目; when not applicable, 0 points)"
+GROUP_EN = "产出 (10; the score rounded half up to 1 place; applies only when 有项目; when not applicable, 0 points)"
 INDICATOR_ZH = "仅在有项目时适用，不适用的不计入，按适用分值折算"
 INDICATOR_EN = "applies only when 有项目; when not applicable, left out and the rest re-scaled"
 

@@ -45,11 +45,13 @@ def _scores(result: pingfen.Result) -> list[Decimal]:
 
 
 def round_trip(rubric: Rubric, fmt: str) -> tuple[Rubric, list[bool]]:
-    """R rendered as `fmt` and imported back, loaded; and which rows were recognised."""
+    """R rendered as `fmt` and imported back, loaded; and which rows were recognised. A rubric
+    without grades is rendered saying so (不评定等次) and read back so: no grades are guessed."""
     with TemporaryDirectory() as tmp:
         table = Path(tmp) / f"表.{fmt}"
         render_table(rubric, fmt, table)
         imported = import_table(table)
+    assert [r for r in imported.rows if r.kind == "grades"] == [], imported.text
     return pingfen.loads(imported.text, "imported.rule", tests=False), [r.recognised for r in imported.rows]
 
 
@@ -182,3 +184,16 @@ def test_a_step_named_before_mei_and_two_deductions_are_left_to_a_person() -> No
 
 def test_one_named_label() -> None:
     assert _read("制度情况：健全的，不得分。").rules == ("match 制度情况 {", "  健全 -> 0", "}")
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_a_rubric_without_grades_reads_back_without_them(fmt: str) -> None:
+    """No grades rendered as 不评定等次 (with the rounding): read back as no grades and the same
+    rounding, not the usual grades under a TODO and two places."""
+    rubric = pingfen.loads('rubric "无等次" {\n  total 10\n  round total 1 half_even\n}\n\ninput 率: percent\n\n'
+                           "indicator 完成率 10 {\n  bands 率 {\n    >= 90% -> 10\n    else   -> 5\n  }\n}\n", "r.rule", tests=False)  # fmt: skip
+    back, recognised = round_trip(rubric, fmt)
+    assert all(recognised) and "# TODO" not in back.source.text and "不评定等次" in back.source.text
+    assert back.grades == () and back.module.header is not None
+    assert back.module.header.round_places is not None and back.module.header.round_places.value == 1
+    assert back.module.header.round_mode == "half_even"

@@ -62,10 +62,11 @@ def _check_round_trip(gen: GenRubric, fmt: str, data: st.DataObject) -> None:
     assert [(v.name.text, v.action, v.grade) for v in _vetoes(imported.module)] == [
         (v.name.text, v.action, v.grade) for v in _vetoes(original.module)
     ]
-    if header.grades:
-        assert [(g.name.text, g.condition is not None) for g in back.grades] == [
-            (g.name.text, g.condition is not None) for g in header.grades
-        ]
+    assert [(g.name.text, g.condition is not None) for g in back.grades] == [
+        (g.name.text, g.condition is not None) for g in header.grades
+    ]  # none for none: a rubric without grades is read back without them (不评定等次)
+    places = [h.round_places.value if h.round_places else None for h in (header, back)]
+    assert places[0] == places[1] or None in places and 2 in places and header.round_mode == back.round_mode
     for _ in range(3):
         scores_alike(original, imported, data.draw(gen.records))
 
@@ -185,7 +186,8 @@ def test_the_grades_line_with_a_condition_a_cap_and_vetoes() -> None:
 def test_a_veto_whose_name_holds_brackets_and_one_that_does_not_read() -> None:
     line = read_grade_line("一票否决：投入（一）（重大违规）的，总分计0分。", KNOWN)
     assert line is not None and line.vetoes == (("veto `投入（一）` if 重大违规 -> zero", None),)
-    assert read_grade_line("一票否决：发生重大违规（未声明的数据）的，总分计0分。", KNOWN) is None
+    unread = read_grade_line("一票否决：发生重大违规（未声明的数据）的，总分计0分。", KNOWN)  # kept for a TODO
+    assert unread is not None and unread.vetoes == () and unread.unread_vetoes == ("一票否决：发生重大违规（未声明的数据）的，总分计0分",)
 
 
 def test_a_cap_as_staff_write_it() -> None:
@@ -236,6 +238,7 @@ def test_a_penalty_row_that_is_not_deductions_is_left_to_a_person(tmp_path: Path
         ["产出", "完成率", "10", "完成率≥90%，计10分；其他情况，计5分。"],
         ["扣分项：违规情况", "", "5", "完成率≥90%，计5分；其他情况，计2分。"],
         ["总分", "", "10", ""],
+        ["评价等次：9分（含）以上为优秀；9分以下为合格。", "", "", ""],
     ])  # fmt: skip
     imported = import_table(table)
     assert [r.recognised for r in imported.rows] == [True, False]
@@ -258,7 +261,7 @@ def test_render_states_the_cap(tmp_path: Path) -> None:
 def test_a_pending_row_reads_back_as_pending(tmp_path: Path) -> None:
     """由各省自行制定: the imported row is `pending` too, so that it refuses to score as the original
     does (PF542), rather than a judgment that would score by criteria that do not exist."""
-    text = ('rubric "国家" {\n  total 20\n}\n\ninput 执行率: percent >= 0\n\n'
+    text = ('rubric "国家" {\n  total 20\n  grade 优秀 >= 18\n  grade 合格 otherwise\n}\n\ninput 执行率: percent >= 0\n\n'
             "indicator 预算执行率 10 {\n  bands 执行率 {\n    >= 90% -> 10\n    else   -> 0\n  }\n}\n\n"
             'indicator 地方特色指标 10 { pending "由各省自行制定" }\n')  # fmt: skip
     rubric = pingfen.loads(text, "r.rule", tests=False)
@@ -282,6 +285,7 @@ def test_a_hand_made_row_that_may_not_apply(tmp_path: Path) -> None:
         ["过程", "政府采购规范性", "5", "本项目不涉及政府采购的，该项按满分计算；涉及的，采购合规率≥95%，计5分；其他情况，计2分。"],
         ["", "资金到位率", "5", "未开展项目的，不得分；资金到位率≥90%，计5分；其他情况，计3分。"],
         ["总分", "", "10", ""],
+        ["评价等次：9分（含）以上为优秀；9分以下为合格。", "", "", ""],
     ])  # fmt: skip
     imported = import_table(table)
     assert all(r.recognised for r in imported.rows)

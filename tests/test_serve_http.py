@@ -302,6 +302,18 @@ def test_check_gives_each_diagnostic_with_its_caret_and_hint(client: TestClient)
     assert "undefined name" in english["diagnostics"][0]["message"]
 
 
+def test_an_underline_on_line_1_counts_the_bom_the_editor_holds(client: TestClient) -> None:
+    """Text that begins with a BOM (pasted, or a file saved with two) shows it in the editor as
+    line 1's first character; the loader drops it, and the underline fell one character short."""
+    line = 'input 甲: count "说明" zz'
+    for text in ("\ufeff" + line + "\n" + RULE, "\ufeff" + RULE.replace("\n", " zz\n", 1)):
+        [d] = [d for d in client.post("/api/check", json={"text": text}).json()["diagnostics"] if d["line"] == 1]
+        first = text.split("\n")[0]
+        assert first[d["column"] - 1 : d["end_column"] - 1] == "zz", (d, first)
+    plain = client.post("/api/check", json={"text": line + "\n" + RULE}).json()["diagnostics"][0]
+    assert line[plain["column"] - 1 : plain["end_column"] - 1] == "zz"
+
+
 def test_check_of_a_good_rubric_gives_the_table_and_the_form(client: TestClient) -> None:
     data = post(client, "/api/check")
     assert data["diagnostics"] == []
@@ -480,8 +492,8 @@ def test_batch_reads_only_batch_files_of_the_folder(client: TestClient, folder: 
     """The suffix checked was the upload name's (`x.csv`), not the file's: `.env`, a .rule, a
     .txt were read as CSV and their lines echoed in the rows' errors (PF502)."""
     (folder / "notes.txt").write_text("id,错误数\nsk-live-123456,很多\n", encoding="utf-8")
-    (folder / "部门.json").write_text('{"id": "sk-live-123456"}', encoding="utf-8")
-    for path in ("notes.txt", "部门.rule", "部门.json", "notes.txt/"):
+    (folder / "部门.toml").write_text('id = "sk-live-123456"', encoding="utf-8")
+    for path in ("notes.txt", "部门.rule", "部门.toml", "notes.txt/"):
         response = client.post("/api/batch", json={"text": RULE, "file_name": "x.csv", "path": path})
         assert response.status_code == 400 and response.json()["code"] == "PF857", path
         assert "sk-live" not in response.text and "total 10" not in response.text
@@ -493,6 +505,38 @@ def test_batch_reads_only_batch_files_of_the_folder(client: TestClient, folder: 
     # A batch file is read as what it is, whatever the upload name says.
     data = post(client, "/api/batch", file_name="x.xlsx", path="data.csv")
     assert data["rows"][0]["id"] == "A" and not data["rows"][0]["error"]
+
+
+def test_batch_reads_every_data_file_eval_reads(client: TestClient, folder: Path, tmp_path: Path) -> None:
+    """Only .csv and .xlsx were scored (PF857): a JSON Lines file, an .xlsm workbook, one JSON
+    or YAML record, which `pingfen eval` scores, were refused, uploaded or in the folder."""
+    record = {"id": "A", "错误数": 1, "已公开": True, "等级": "甲"}
+    expected = str(pingfen.loads(RULE).evaluate(record).total)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(list(record))
+    sheet.append(list(record.values()))
+    book.save(tmp_path / "b.xlsx")
+    files = {
+        "各单位.jsonl": '{"id": "A", "错误数": 1, "已公开": true, "等级": "甲"}\n'.encode(),
+        "各单位.NDJSON": '{"id": "A", "错误数": 1, "已公开": true, "等级": "甲"}\n'.encode(),
+        "各单位.xlsm": (tmp_path / "b.xlsx").read_bytes(),
+        "甲单位.json": '{"id": "A", "错误数": 1, "已公开": true, "等级": "甲"}'.encode(),
+        "甲单位.yaml": "id: A\n错误数: 1\n已公开: 是\n等级: 甲\n".encode(),
+        "甲单位.yml": "id: A\n错误数: 1\n已公开: 是\n等级: 甲\n".encode(),
+    }
+    for name, content in files.items():
+        uploaded = post(client, "/api/batch", file_name=name, data=base64.b64encode(content).decode())
+        (folder / name).write_bytes(content)
+        listed = client.get("/api/files").json()["data"]
+        of_folder = post(client, "/api/batch", file_name=name, path=name)
+        for data in (uploaded, of_folder):
+            assert [(r["id"], r["total"], r["error"]) for r in data["rows"]] == [("A", expected, None)], name  # type: ignore[index, union-attr]
+        assert name in listed, name
+    response = client.post("/api/batch", json={"text": RULE, "file_name": "d.txt", "data": "", "lang": "en"})
+    said = response.json()["message"]
+    assert response.status_code == 400 and ".jsonl" in said and ".yaml" in said and ".xlsm" in said
 
 
 def test_batch_refuses_other_files(client: TestClient) -> None:

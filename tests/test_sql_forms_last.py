@@ -14,7 +14,8 @@ from sqlglot import exp
 import pingfen
 import sqlhelp
 from pingfen.cli import main
-from pingfen.sql import Explainer, SqlRefusal, to_sql_tree
+from pingfen.sql import Explainer, SqlRefusal, compiler, to_sql_tree
+from pingfen.sql.newforms import FormsCompiler
 from real_parts import real_part
 
 try:
@@ -131,7 +132,7 @@ def test_adjust_rows_at_both_ends_of_their_range_count_signed_as_evaluate_does()
     assert explained["加减分"][-1] == "合计 -4.5 分，低于下限 -2 分，按 -2 分计"
 
 
-@pytest.mark.parametrize("dialect", ["duckdb", "spark", "postgres"])
+@pytest.mark.parametrize("dialect", ["duckdb", "spark"])
 def test_no_float_type_in_a_query_of_the_last_forms(dialect: str) -> None:
     for text in (ADJUST, GROUP_ROUND.replace("{mode}", "half_even")):
         tree = to_sql_tree(pingfen.loads(text, "r.rule", tests=False), dialect)
@@ -212,8 +213,8 @@ def test_a_panel_is_refused_in_coerce_lists_order_and_trimmed_mean_with_fewer_th
 
 def test_a_panel_is_refused_by_name_for_a_dialect_without_exact_list_functions() -> None:
     rubric = pingfen.loads(PANEL, "r.rule", tests=False)
-    with pytest.raises(SqlRefusal) as caught:
-        to_sql_tree(rubric, "postgres")
+    with pytest.raises(SqlRefusal) as caught:  # the compiler itself: pingfen.sql refuses postgres before (PF804)
+        compiler.to_sql_tree(rubric, "postgres", kind=FormsCompiler)
     assert caught.value.code == "PF820" and "专家评分" in str(caught.value)
     for dialect in ("duckdb", "spark"):
         tree = to_sql_tree(rubric, dialect)
@@ -221,12 +222,12 @@ def test_a_panel_is_refused_by_name_for_a_dialect_without_exact_list_functions()
         assert not kinds & {exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT}, kinds
 
 
-def test_pingfen_sql_refuses_a_panel_for_postgres_in_chinese(tmp_path: Path) -> None:
+def test_pingfen_sql_refuses_postgres_for_a_panel_in_chinese(tmp_path: Path) -> None:
     rule = tmp_path / "p.rule"
     rule.write_text(PANEL, encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
     assert main(["sql", str(rule), "--dialect", "postgres"], out, err) == 2
-    assert "PF820" in err.getvalue() and "专家评分组 `专家评分`" in err.getvalue()
+    assert "PF804" in err.getvalue() and "不为 postgres 写出" in err.getvalue()
     assert out.getvalue() == ""
 
 

@@ -92,3 +92,16 @@ def test_a_column_of_known_scale_takes_the_64_bit_twin_and_a_whole_count_no_frac
     assert 'TRY_CAST("差额" AS DECIMAL(18, 6))' in known  # 6 places: more than the short cut takes
     assert 'TRY_CAST("支出" AS DECIMAL(15, 2))' in known
     assert known.count("FLOOR(") < unknown.count("FLOOR(")  # the counts' fraction tests
+
+
+@needs_duckdb
+def test_column_scales_reads_a_relations_types_as_the_engine_does() -> None:
+    """`pingfen.engine.column_scales`, public (the benchmarks and test_sql_plan_cost compile the
+    engine's query with it): a column's decimals where its type fixes them, of any relation."""
+    from pingfen.engine import column_scales
+
+    con = duckdb.connect()
+    con.execute('CREATE TABLE "我的 表" (人数 BIGINT, 支出 DECIMAL(18, 2), 细数 DECIMAL(38, 20), 差额 DOUBLE, 名 VARCHAR, 小 UTINYINT)')
+    assert column_scales(con, "我的 表") == {"人数": 0, "支出": 2, "细数": 20, "小": 0}
+    con.execute('CREATE VIEW records AS SELECT 支出 FROM "我的 表"')
+    assert column_scales(con) == {"支出": 2}

@@ -1,5 +1,6 @@
 """Names SQL cannot tell apart: DuckDB and Spark read `TOTAL` as the query's `total` and `A`
-as `a` (ASCII letters only: `Ä` and `ä` are two), and the query's internal columns begin with
+as `a` (DuckDB ASCII letters only: `Ä` and `ä` are two; Spark's folds: tests/test_spark_names.py,
+other dialects: tests/test_sql_dialect_names.py), and the query's internal columns begin with
 `_pf_`. Such a rubric is refused by name (PF805, PF809, PF810) by `pingfen sql` and by
 `pingfen eval --engine duckdb`, never scored into the wrong column. Before, a node `Grade`
 took the grade's column (`grade_1`), `a` repeated `A`'s score, and an input `_pf_40` was read

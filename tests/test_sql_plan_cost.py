@@ -17,7 +17,7 @@ from sqlglot import exp
 
 import pingfen
 import sqlhelp
-from pingfen.engine import _scales
+from pingfen.engine import column_scales
 from pingfen.sql import SqlRefusal, compiler, exact, to_sql
 from pingfen.sql.compiler import PREFIX
 from pingfen.sql.newforms import FormsCompiler
@@ -49,7 +49,7 @@ def warehouse(rows: int, seed: int = 7) -> tuple[object, pingfen.Rubric]:
 
 def query_2021(con: object, rubric: pingfen.Rubric) -> str:
     """The query the engine runs for the warehouse file (engine.score_with_duckdb's)."""
-    tree = compiler.to_sql_tree(rubric, "duckdb", "records", reasons=False, kind=FormsCompiler, scales=_scales(con))
+    tree = compiler.to_sql_tree(rubric, "duckdb", "records", reasons=False, kind=FormsCompiler, scales=column_scales(con))
     return tree.sql(dialect="duckdb", copy=False)
 
 
@@ -103,7 +103,7 @@ def test_types_made_directly_are_the_parsers() -> None:
 @needs_duckdb
 def test_the_2021_query_holds_no_cast_that_changes_nothing() -> None:
     con, rubric = warehouse(0)
-    tree = compiler.to_sql_tree(rubric, "duckdb", "records", reasons=False, kind=FormsCompiler, scales=_scales(con))
+    tree = compiler.to_sql_tree(rubric, "duckdb", "records", reasons=False, kind=FormsCompiler, scales=column_scales(con))
     for cast in tree.find_all(exp.Cast):
         inner = cast.this
         if isinstance(inner, exp.Cast):

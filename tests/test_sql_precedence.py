@@ -53,7 +53,7 @@ def test_an_operation_inside_another_is_written_in_parentheses() -> None:
     assert parenthesized(minus).sql() == "SELECT a - (b - c) AS y"
 
 
-@pytest.mark.parametrize("dialect", ["duckdb", "spark", "postgres"])
+@pytest.mark.parametrize("dialect", ["duckdb", "spark"])
 def test_no_operation_is_written_bare_inside_another(dialect: str) -> None:
     tree = to_sql_tree(pingfen.loads(RUBRIC, "r.rule", tests=False), dialect)
     operators = (exp.And, exp.Or, exp.Add, exp.Sub, exp.Mul, exp.Div, exp.EQ, exp.LTE, exp.Not)

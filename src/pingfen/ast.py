@@ -16,7 +16,7 @@ the three off saved no measurable time, under 0.5 ms together).
 from __future__ import annotations
 
 import decimal
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar, Protocol, TypeAlias, TypeGuard
 from typing import Literal as Lit
@@ -25,6 +25,7 @@ import attrs
 from attrs import field, frozen
 
 from pingfen.diagnostics import Span
+from pingfen.result import VetoLine
 
 _NO_SPAN = Span.unknown()
 
@@ -790,6 +791,11 @@ class Veto:
     action: VetoAction
     grade: Name | None = None
     span: Span = _span()
+
+    def line(self, grades: Sequence[str]) -> VetoLine:
+        """The veto as a result's reason and the published table say it, given the grades' names,
+        the highest first: the one place that reads it off the tree (VetoLine sits below the AST)."""
+        return VetoLine.of(self.name.text, self.action, self.grade.text if self.grade else None, grades)
 
 
 # ---------------------------------------------------------------- examples and properties

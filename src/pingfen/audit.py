@@ -22,7 +22,7 @@ it does not, and counts for another — is a finding like any other.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from decimal import Decimal
 from pathlib import Path
 
@@ -34,6 +34,7 @@ from pingfen.io.filled import GRADE_NAMES, TOTAL_NAMES, read_filled
 from pingfen.lang import Lang
 from pingfen.reasons import quantity
 from pingfen.report.audit import Audit, Finding
+from pingfen.terminal import invisible_escaped, without_invisible
 from pingfen.values import CONTEXT, LIMIT, rounded, settle, show, to_decimal, total_rounding
 from pingfen.values import graded as graded_by
 
@@ -56,7 +57,8 @@ def audit(
     for name in not_applying:  # 不适用, declared: what it counts for (0 when left out of the sum)
         scores[name] = rubric.node(name).max if modes[name] == "full" else Decimal(0)
     given = {k: v for k, v in (inputs or {}).items() if not _blank(v)}
-    unknown = [Problem("PF517", k, {"name": k}) for k in given if k not in {s.name for s in rubric.inputs}]
+    names = {s.name for s in rubric.inputs}
+    unknown = [_not_named(k, "PF517", names) for k in given if k not in names]
     if unknown:
         raise DataError(unknown, department)
     values = rubric.coerce(given, list(given), record=department)
@@ -193,6 +195,9 @@ def _declared(rubric: Rubric, declared: Mapping[str, object]) -> tuple[dict[str,
             grade = str(raw).strip()
             continue
         if key not in nodes and key not in TOTAL_NAMES:
+            if without_invisible(key) in nodes:  # `投入\u200b`: no misspelling, a character unseen
+                problems.append(_not_named(key, "PF513", nodes))
+                continue
             close = difflib.get_close_matches(key, nodes, n=1, cutoff=0.6)
             args = {"name": key, "suggestion": close[0]} if close else {"name": key}
             problems.append(Problem("PF513", key, args, "did_you_mean" if close else None))
@@ -293,6 +298,13 @@ def _range(name: str, value: Decimal, top: Decimal, low: Decimal = Decimal(0)) -
     if value < low:
         return [Finding("below_zero", name, value, low)]
     return []
+
+
+def _not_named(key: str, code: str, names: Collection[str]) -> Problem:
+    """PF513/PF517 for a name the rubric does not have, shown with its invisible characters
+    escaped; when it is a rubric's name but for them, the help says to delete them."""
+    hidden = without_invisible(key) in names
+    return Problem(code, key, {"name": invisible_escaped(key)}, "invisible_column" if hidden else None)
 
 
 def _blank(value: object) -> bool:

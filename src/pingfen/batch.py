@@ -22,7 +22,7 @@ from attrs import define, evolve, field, frozen
 from pingfen.display import canonical
 from pingfen.errors import DataError
 from pingfen.evaluate.refusals import Refusal
-from pingfen.evaluate.rubric import Rubric, with_batch
+from pingfen.evaluate.rubric import Rubric, hidden_column, with_batch
 from pingfen.evaluate.texts import cell_reader
 from pingfen.io.records import read_department
 from pingfen.io.tables import Row, Rows, is_table, read_rows
@@ -173,7 +173,9 @@ def plain_lines(
     run = rubric._run  # the compiled scorer's entry, as `evaluate` calls it with a record's text read
 
     def line(cells: list[str]) -> Line | None:
-        # A comment row's first cell starts with `#` (after spaces): a cell with no `#` is not one.
+        # Not decided here: a row of another width, or whose first cell starts with `#` (after
+        # spaces), goes to the general path, whose io.tables.comment_row says whether it is a
+        # comment (`# 填写说明` is; `#1 分厂` beside values is scored). `in` first: most ids hold no `#`.
         if len(cells) != width or ("#" in cells[0] and cells[0].lstrip().startswith("#")):
             return None
         values = read(cells)
@@ -404,6 +406,9 @@ def score_file(
     if is_table(data):
         rows = table = read_rows(data, encoding=encoding, id_column=id_column)
         total = table.total
+        hidden = hidden_column(rubric, table.columns)  # PF527: every row would miss the input, and not say why
+        if hidden is not None:
+            raise DataError([hidden])
     else:  # one JSON/YAML record, written as a one-row batch
         department, record = read_department(data, id_column=id_column)
         rows, total = [Row(1, department, record)], 1

@@ -18,6 +18,7 @@ from attrs import field, frozen
 from pingfen.display import width
 from pingfen.lang import Lang
 from pingfen.messages import hint, message
+from pingfen.terminal import INVISIBLE
 
 Severity = Literal["error", "warning", "note"]
 
@@ -122,11 +123,13 @@ class Diagnostic:
 
 
 # Control characters (C0 but tab, DEL, C1, bidi overrides and isolates) as a picture of
-# one character each, so that a shown line keeps its columns and cannot drive the terminal.
+# one character each, so that a shown line keeps its columns and cannot drive the terminal;
+# invisible ones (U+200B, …) as one too, so that a caret under one points at something.
 _PICTURES = (
     {c: 0x2400 + c for c in range(32) if c != 9}
     | {0x7F: 0x2421}
     | dict.fromkeys([*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)], 0xFFFD)
+    | dict.fromkeys(map(ord, INVISIBLE), 0xFFFD)
 )
 
 

@@ -27,7 +27,7 @@ from typing import Any, TextIO
 from sqlglot import exp
 
 from pingfen.errors import UsageError
-from pingfen.evaluate.rubric import Rubric, numbered_columns
+from pingfen.evaluate.rubric import Rubric, hidden_column, numbered_columns
 from pingfen.io.records import unreadable
 from pingfen.io.tables import (
     cell_value,
@@ -35,6 +35,7 @@ from pingfen.io.tables import (
     csv_columns,
     csv_delimiter,
     csv_encoding,
+    header_name,
     open_workbook,
     sheet_of,
     xlsx_errors,
@@ -45,7 +46,7 @@ from pingfen.messages import message
 from pingfen.oserrors import OSReason
 from pingfen.progress import THRESHOLD, Progress
 from pingfen.sql import compiler
-from pingfen.sql.compiler import GRADE, PREFIX, REASONS, REFUSAL, REFUSAL_INPUT
+from pingfen.sql.compiler import GRADE, PREFIX, REASONS, REFUSAL, REFUSAL_INPUT, fold
 from pingfen.sql.exact import case
 from pingfen.sql.newforms import FormsCompiler
 from pingfen.sql.spelt import MISALIGNED, OWN, SPACES, fn, given
@@ -115,22 +116,24 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
     refuse_inputs(output, [data, ruleset])  # PF701: never onto an input
     con = duckdb.connect(config={"threads": threads} if threads else {})
     try:
-        with _relation(con, data, read, rubric, encoding) as numbered, atomic_path(output) as tmp:
+        with _relation(con, data, read, rubric, encoding) as (numbered, back), atomic_path(output) as tmp:
             # written plain (sqlglot's pretty layout of the 2021 rubric's query costs ~0.4 s, DuckDB
             # needs none) and without a copy first: the tree is made for this one writing
             # a file of text (CSV, a sheet) is read as `pingfen eval` reads its cells (sql/spelt.py)
             kind = _kind(con, rubric, read)
-            tree = compiler.to_sql_tree(rubric, "duckdb", "records", reasons=reasons, kind=kind, scales=_scales(con))
+            tree = compiler.to_sql_tree(rubric, "duckdb", "records", reasons=reasons, kind=kind, scales=column_scales(con))
             _penalties_taken(tree, rubric)
             dropped = _keep_own(con, tree, rubric)
             if write == "csv":  # cells for a spreadsheet: ROW, if any, ordered by outside
-                query = _cells(con, tree, numbered)
+                query = _cells(con, tree, numbered, back)
             else:
+                _given_back(tree, back)
                 if numbered:  # a window may reorder the rows: written back in the file's order
                     star = tree.expressions[0]
                     assert isinstance(star, exp.Star)
                     star.set("except_", [*(star.args.get("except_") or []), exp.to_identifier(ROW, quoted=True)])
-                    tree.order_by(exp.column(ROW, quoted=True), copy=False)
+                    source = tree.args["from_"].this  # ROW of the rows scored, not a file's column given its name back
+                    tree.order_by(exp.column(ROW, table=source.name, quoted=True), copy=False)
                 query = tree.sql(dialect="duckdb", copy=False)
             options = "FORMAT parquet" if write == "parquet" else CSV_OPTIONS
             target = exp.Literal.string(str(tmp)).sql("duckdb")
@@ -167,15 +170,15 @@ def _penalties_taken(tree: exp.Select, rubric: Rubric) -> None:
 
 def _keep_own(con: Any, tree: exp.Select, rubric: Rubric) -> tuple[str, ...]:
     """The file's columns named as one the query writes (total, grade, refusal, a node's score,
-    …, in any case: DuckDB's names are), left out of those it passes through: else the output
+    …, in any case of ASCII letters, as DuckDB's names are: `fold`), left out of those it passes through: else the output
     would hold two, the file's first and the query's renamed `total_1`. What is left out."""
     own: set[str] = set()
     selects = [cte.this for cte in (tree.args.get("with_") or exp.With(expressions=[])).expressions] + [tree]
     for select in selects:
-        own.update(e.alias_or_name.lower() for e in select.expressions[1:])
-    inputs = {spec.name.lower() for spec in rubric.inputs}  # read by the query, never passed through
+        own.update(fold(e.alias_or_name) for e in select.expressions[1:])
+    inputs = {fold(spec.name) for spec in rubric.inputs}  # read by the query, never passed through
     described = [str(row[0]) for row in con.execute('DESCRIBE "records"').fetchall()]
-    dropped = tuple(c for c in described if c.lower() in own and c.lower() not in inputs and c != MISALIGNED)
+    dropped = tuple(c for c in described if fold(c) in own and fold(c) not in inputs and c != MISALIGNED)
     if dropped:
         star = selects[0].expressions[0]  # the first SELECT *, over the file's relation
         assert isinstance(star, exp.Star)
@@ -186,11 +189,13 @@ def _keep_own(con: Any, tree: exp.Select, rubric: Rubric) -> tuple[str, ...]:
 INTEGERS = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT"})
 
 
-def _scales(con: Any) -> dict[str, int]:
-    """The decimals each column of `records` holds, where its type fixes them (a Parquet
-    DECIMAL(p, s), an integer): a score read from it is written with no more (sql/narrow.py)."""
+def column_scales(con: Any, relation: str = "records") -> dict[str, int]:
+    """The decimals each column of a DuckDB relation holds, where its type fixes them (a Parquet
+    DECIMAL(p, s), an integer): a score read from it is written with no more (sql/narrow.py).
+    What `pingfen.sql.to_sql_tree(…, scales=)` takes; the engine gives it so, and the benchmarks
+    and tests that compile the engine's query for a table of their own call it too."""
     scales: dict[str, int] = {}
-    for name, kind, *_rest in con.execute('DESCRIBE "records"').fetchall():
+    for name, kind, *_rest in con.execute(f"DESCRIBE {exp.to_identifier(relation, quoted=True).sql('duckdb')}").fetchall():
         if kind in INTEGERS:
             scales[name] = 0
         elif kind.startswith("DECIMAL(") and kind.endswith(")"):
@@ -231,7 +236,7 @@ def _typed(pattern: str) -> str:
 _NUMBER = f"[{_STRIP}]*(?:{'|'.join(_typed(p) for p in (NUMBER_FORM.pattern, *(t.pattern for t in THOUSANDS.values())))})[{_STRIP}]*"
 
 
-def _cells(con: Any, tree: exp.Select, numbered: bool) -> str:
+def _cells(con: Any, tree: exp.Select, numbered: bool, back: Mapping[str, str]) -> str:
     """The query's rows as a CSV's cells that no spreadsheet runs, as `io.write.csv_text` writes
     every text pingfen puts in a CSV: a cell of text that `formula_like` holds (an id
     `=HYPERLINK(…)` passed through from the file, a grade named `=1+1`, an input so named in
@@ -239,18 +244,20 @@ def _cells(con: Any, tree: exp.Select, numbered: bool) -> str:
     `－５`) stays as it is, and a column of numbers (a file's integers or DECIMALs, each score,
     the total) is not looked at. Done in the query, per row only where a cell's first character
     is one of `=+-@`, a tab or a CR, so the engine's speed is kept. With `numbered`, the rows are
-    put back in the file's order by ROW, not written."""
+    put back in the file's order by ROW, not written. A file's column `records` holds under a
+    name of the engine's (`back`: `_held`) is written under its own."""
     columns: list[exp.Expr] = []
-    for name, kind in _columns(con, tree):
-        if name == ROW:
+    for held, kind in _columns(con, tree):
+        if held == ROW:
             continue
-        column: exp.Expr = exp.column(name, quoted=True)
+        name = back.get(held, held)  # a file's column held under a name of the engine's: its own (_held)
+        column: exp.Expr = exp.column(held, quoted=True)
         if kind is not None:  # text, or written as text (a date, a DOUBLE's -inf): as it reads once written
             column = _cell(column if kind == "VARCHAR" else exp.cast(column, "VARCHAR"))
         columns.append(exp.alias_(column, csv_text(name), quoted=True))
     cells = ", ".join(c.sql(dialect="duckdb") for c in columns)
-    order = f" ORDER BY {exp.to_identifier(ROW, quoted=True).sql('duckdb')}" if numbered else ""
-    return f"SELECT {cells} FROM ({tree.sql(dialect='duckdb', copy=False)}){order}"
+    order = f' ORDER BY "{PREFIX}scored".{_q(ROW)}' if numbered else ""  # ROW, not a file's column of its name
+    return f'SELECT {cells} FROM ({tree.sql(dialect="duckdb", copy=False)}) AS "{PREFIX}scored"{order}'
 
 
 def _columns(con: Any, tree: exp.Select) -> list[tuple[str, str | None]]:
@@ -259,10 +266,10 @@ def _columns(con: Any, tree: exp.Select) -> list[tuple[str, str | None]]:
     the query's own, the text ones by name (cast: a grade or refusal never given is a NULL).
     Found so, not by DuckDB's DESCRIBE of the query, which binds it at the cost of planning it
     (0.65 CPU-s for the 2021 rubric's CSV); tests/test_engine_csv_cells.py holds the two alike."""
-    left_out = {e.name.lower() for star in tree.find_all(exp.Star) for e in star.args.get("except_") or []}
+    left_out = {fold(e.name) for star in tree.find_all(exp.Star) for e in star.args.get("except_") or []}
     described = con.execute('DESCRIBE "records"').fetchall()
     passed = [(str(name), None if kind in INTEGERS or kind.startswith("DECIMAL(") else str(kind))
-              for name, kind, *_rest in described if name.lower() not in left_out]  # fmt: skip
+              for name, kind, *_rest in described if fold(name) not in left_out]  # fmt: skip
     own = [(e.alias_or_name, "TEXT" if e.alias_or_name in TEXT_COLUMNS else None) for e in tree.expressions[1:]]
     return [*passed, *own]
 
@@ -285,8 +292,9 @@ def _batched(rubric: Rubric) -> bool:
 
 
 @contextmanager
-def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | None) -> Iterator[bool]:
-    """The view `records` over the file, for the query's lifetime; whether it has ROW."""
+def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | None) -> Iterator[tuple[bool, dict[str, str]]]:
+    """The view `records` over the file, for the query's lifetime; whether it has ROW, and the
+    file's columns it holds under names of the engine's (`_held`), each with its own name."""
     with tempfile.TemporaryDirectory(prefix="pingfen-") as folder:
         path = data
         if read == "xlsx":
@@ -299,10 +307,17 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
         if read == "parquet":
             _readable(data)
             reader = f"read_parquet({source})"
+            held = _held([str(row[0]) for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()])
+            if held:
+                renamed = ", ".join(f"{_q(name)} AS {_q(kept)}" for name, kept in held.items())
+                reader = f"(SELECT * RENAME ({renamed}) FROM {reader})"
         else:  # every cell as text: the query types it, and refuses a bad one in its row
-            reader = _csv_reader(con, path, folder, data)
+            reader, held = _csv_reader(con, path, folder, data)
         described = {str(row[0]): str(row[1]) for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()}
         _same_case(rubric, described, data)
+        hidden = hidden_column(rubric, list(described))  # PF527, as `pingfen eval` refuses the file
+        if hidden is not None:
+            raise _refuse("PF527", dict(hidden.args))
         numbered = _batched(rubric) and bool(described)
         if numbered:
             reader = _numbered(con, reader, list(described))
@@ -311,7 +326,7 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
             columns = _parquet_columns(rubric, described, columns)
         columns = _own_columns(rubric, described, columns)
         con.execute(f'CREATE VIEW "records" AS SELECT {columns} FROM {reader}')
-        yield numbered
+        yield numbered, {kept: name for name, kept in held.items()}
 
 
 def _own_columns(rubric: Rubric, described: Mapping[str, str], columns: str) -> str:
@@ -363,11 +378,12 @@ def _kind(con: Any, rubric: Rubric, read: str) -> type[FormsCompiler]:
 
 
 def _same_case(rubric: Rubric, described: Mapping[str, str], data: str) -> None:
-    """PF733 for a column named as an input but for letter case (`RATE` for `rate`): DuckDB
-    would read it as the input, where `pingfen eval` finds the input missing."""
-    folded = {name.casefold(): name for name in described}
+    """PF733 for a column named as an input but for the case of ASCII letters (`RATE` for `rate`,
+    `fold`): DuckDB would read it as the input, where `pingfen eval` finds the input missing.
+    (`RÄTE` for `räte` is another name to DuckDB too: the input is missing, PF501 on each row.)"""
+    folded = {fold(name): name for name in described}
     for spec in rubric.inputs:
-        other = folded.get(spec.name.casefold())
+        other = folded.get(fold(spec.name))
         if spec.batch is None and spec.name not in described and other is not None:
             raise _refuse("PF733", {"data": data, "column": other, "input": spec.name})
 
@@ -404,17 +420,20 @@ _CHUNK = 1 << 20
 _LONGEST = 1 << 21  # bytes in a line: DuckDB's own max_line_size, so nothing it read before is refused
 
 
-def _csv_reader(con: Any, path: str, folder: str, data: str) -> str:
+def _csv_reader(con: Any, path: str, folder: str, data: str) -> tuple[str, dict[str, str]]:
     """The CSV's rows `pingfen eval` scores (see _rows_kept), each cell text, blank ones NULL,
     with the column MISALIGNED: whether the row has fewer cells than the header, or more
     that are not blank (io.tables' PF520). The file is read as Python's csv module reads it
     (io.tables), not as DuckDB's sniffer guesses (a sniffed comment character would cut a data
     row at a `#` in a cell), its columns named as io.tables names them (a name twice is PF508,
     two told apart only by letter case PF729: DuckDB's names are not). A short row is padded
-    with NULLs (null_padding), told from blank cells, which are read as ''."""
+    with NULLs (null_padding), told from blank cells, which are read as ''. A column named as
+    the engine's own are is held under another name (`_held`): which, with its own."""
     delimiter = csv_delimiter(Path(path), "utf-8-sig")
     options = f"all_varchar = true, delim = {lit(delimiter)}, quote = '\"', escape = '\"', comment = ''"
     names = _header(con, path, folder, data, options)
+    held = _held(names)
+    names = [held.get(n, n) for n in names]
     one_line, widest = _shape(path, delimiter, data, len(names))
     past = [f"{MISALIGNED}{i}" for i in range(max(widest - len(names), 0))]
     columns = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in names + past) + "}"
@@ -427,16 +446,17 @@ def _csv_reader(con: Any, path: str, folder: str, data: str) -> str:
     longer = " OR ".join(f"coalesce(trim({c}, {spaces}) <> '', false)" for c in cell[len(names):]) or "false"
     blanks = ", ".join(f"nullif({c}, '') AS {c}" for c in cell[: len(names)])
     flag = exp.to_identifier(MISALIGNED, quoted=True).sql("duckdb")
-    return f"(SELECT {blanks}, ({cell[len(names) - 1]} IS NULL OR {longer}) AS {flag} FROM {reader}{_rows_kept(names + past)})"
+    return f"(SELECT {blanks}, ({cell[len(names) - 1]} IS NULL OR {longer}) AS {flag} FROM {reader}{_rows_kept(names + past)})", held
 
 
 def _header(con: Any, path: str, folder: str, data: str, options: str) -> list[str]:
     """The columns' names: io.tables' (stripped, a BOM and a template's quoting off), a blank
-    one named as DuckDB names it (`column2`) from the header line alone."""
+    one named as DuckDB names it (`column2`) from the header line alone. PF729 for two names
+    DuckDB takes as one (`fold`: `ID` and `id`, not `Ä` and `ä`)."""
     names = list(csv_columns(Path(path), "utf-8-sig", data))
     folded: dict[str, str] = {}
     for name in filter(None, names):
-        if (seen := folded.setdefault(name.casefold(), name)) != name:
+        if (seen := folded.setdefault(fold(name), name)) != name:
             raise _refuse("PF729", {"data": data, "first": seen, "second": name})
     if all(names):
         return names
@@ -445,6 +465,32 @@ def _header(con: Any, path: str, folder: str, data: str, options: str) -> list[s
         out.write(source.readline(_LONGEST))
     described = [str(row[0]) for row in con.execute(f"DESCRIBE SELECT * FROM read_csv({lit(header)}, header = true, {options})").fetchall()]
     return [name or (described[i] if len(described) == len(names) else f"column{i}") for i, name in enumerate(names)]
+
+
+KEPT = f"{PREFIX}kept"  # a file's column named as the engine's own are: held as KEPT + its place
+
+
+def _held(names: list[str]) -> dict[str, str]:
+    """The file's columns whose names begin with PREFIX in any case of ASCII letters (`fold`), as
+    the engine's and the query's own do (`_pf_misaligned`, `_pf_3`), each with the name `records`
+    holds it under (KEPT + its place: no other column is so named), so that none is read as
+    the engine's; the output gives it back its name (`_given_back`), as it passes any other
+    through. Before, `_pf_misaligned` of `true` refused its row (PF520), `_PF_MISALIGNED` stopped
+    DuckDB (PF831) and `_pf_3` was left out as the query's (PF731)."""
+    return {name: f"{KEPT}{i}" for i, name in enumerate(names) if fold(name).startswith(PREFIX)}
+
+
+def _q(name: str) -> str:
+    return exp.to_identifier(name, quoted=True).sql("duckdb")
+
+
+def _given_back(tree: exp.Select, back: Mapping[str, str]) -> None:
+    """The file's columns `records` holds under names of the engine's (`_held`), named as the
+    file names them in the query's rows (a Parquet output's; a CSV's cells name them: _cells)."""
+    if back:
+        star = tree.expressions[0]
+        assert isinstance(star, exp.Star)  # the relation's columns, less the query's own
+        star.set("rename", [exp.alias_(exp.column(kept, quoted=True), name, quoted=True) for kept, name in back.items()])
 
 
 def _bounded(line: bytes, data: str) -> bytes:
@@ -655,7 +701,7 @@ def _xlsx_to_csv(data: str, path: str) -> None:
                     gap = row  # a blank row is left out as DuckDB's reading leaves it out; a 12 KB
                     continue  # sheet with a cell in row 1,048,576 was written as 2 GB of commas
                 if width is None:  # the header, as io.tables reads it: stripped, its blank cells at the end left out
-                    cells = ["" if c.value is None else str(c.value).lower() if isinstance(c.value, bool) else str(c.value).strip() for c in row]
+                    cells = [str(c.value).lower() if isinstance(c.value, bool) else header_name(c.value) for c in row]
                     while cells and not cells[-1]:
                         cells.pop()
                     if not cells:  # PF508, as `pingfen eval` refuses the sheet

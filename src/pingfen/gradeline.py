@@ -37,6 +37,8 @@ class GradeLine:
     cap: Decimal | None = None  # `cap total`: 加分后总分不超过…分
     conditions: tuple[tuple[str, str], ...] = ()  # a grade's name and its condition, as rule text
     vetoes: tuple[tuple[str, str | None], ...] = ()  # each `veto` line, and the grade it names (or None)
+    unread_vetoes: tuple[str, ...] = ()  # each sentence that reads as a 一票否决 but is not read: left to a person
+    none: bool = False  # the line says no grades are given (不评定等次): render's words for a rubric without grades
 
     def lines(self) -> list[str]:
         """The header's lines for what was read."""
@@ -71,10 +73,13 @@ _SCORE = re.compile(rf"{NUMBER}分|{NUMBER}-{NUMBER}|(?:>=|<=|>|<)\s*{NUMBER}|�
 def read_grade_line(text: str, known: Known | None = None) -> GradeLine | None:
     """The grades, rounding, cap and vetoes a line states, or None when it states none of them;
     conditions are read on the names `known` declares."""
-    text, cap, conditions, vetoes = _beside_the_grades(text, known or Known())
+    none = any(_NO_GRADES.match(normalise(_RAW_LEAD.sub("", part.strip()))) for part in re.split(r"[；。;]", text))
+    text, cap, conditions, vetoes, unread = _beside_the_grades(text, known or Known())
     clean = normalise(text)
     if not re.search(r"为|保留", clean):
-        return GradeLine(cap=cap, vetoes=vetoes) if cap is not None or vetoes else None
+        if cap is None and not vetoes and not unread and not none:
+            return None
+        return GradeLine(cap=cap, vetoes=vetoes, unread_vetoes=unread, none=none)
     found = _PLACES.search(clean)
     places = int(number(found["n"])) if found is not None else None
     mode = MODES[found["mode"]] if found is not None and found["mode"] else "half_up"
@@ -89,37 +94,46 @@ def read_grade_line(text: str, known: Known | None = None) -> GradeLine | None:
         grades.append(grade)
     if grades and any(op is None for _, op, _ in grades[:-1]):
         grades = []  # only the last grade may be "the rest"
-    if not grades and places is None and cap is None and not vetoes:
+    if not grades and places is None and cap is None and not vetoes and not unread and not none:
         return None
     named = {name for name, _, _ in grades}
     kept = tuple((name, cond) for name, cond in conditions if name in named)
-    return GradeLine(tuple(grades), places, mode, cap, kept, vetoes)
+    return GradeLine(tuple(grades), places, mode, cap, kept, vetoes, unread, none and not grades)
 
 
+# A table that grades no one says so (render writes 不评定等次 for a rubric without grades).
+_NO_GRADES = re.compile(r"^(?:不评定|不评|不划分|不设)(?:等次|等级)$")
 _CAP = re.compile(rf"^(?:加分后)?总分(?:最高)?(?:不得?超过|最高为|以)(?P<v>{NUMBER})分(?:为限)?$")
 _RAW_LEAD = re.compile(r"^(?:(?:注|说明|备注|附注)\d*[:：.、]|(?:评价|评定|考核|绩效|综合)?(?:等次|等级|结果|结论)(?:划分|分为|标准)?[:：,，])+")
 _CONDITIONED = re.compile(r"^(?P<band>.+?)（且(?P<cond>.+)）$")
 # 不得评为良好及以上 is render's `-> below 良好` (不得评为优秀 of the highest grade, as tables say it)
+# Words that say a sentence bars a unit or lowers its grade, as a 一票否决 does: one not read as a veto is
+# left to a person, never dropped (发生重大违纪问题的，评价等级降一档).
+_VETO_LIKE = re.compile(r"否决|不得评为|(?:直接|一律)(?:评|定)为|降[一二两三]?个?(?:档|等|级)|总分(?:计|记|为)0分")
 _VETO_ACTION = re.compile(r"^(?:(?P<zero>总分计0分)|不得评为(?P<below>.+?)(?:及以上(?:等次)?)?|评为(?P<grade>.+))$")
 
 
 def _beside_the_grades(
     text: str, known: Known
-) -> tuple[str, Decimal | None, list[tuple[str, str]], tuple[tuple[str, str | None], ...]]:
+) -> tuple[str, Decimal | None, list[tuple[str, str]], tuple[tuple[str, str | None], ...], tuple[str, ...]]:
     """The line without what render adds beside its grade clauses — the cap, each veto, and a
-    grade's （且…） condition — and those, read. A sentence is split at ； and 。 only: a
-    condition may hold a comma (…时为…，否则为…)."""
+    grade's （且…） condition — and those, read; and the sentences that read as a veto but are
+    not read. A sentence is split at ； and 。 only: a condition may hold a comma (…时为…，否则为…)."""
     kept: list[str] = []
     cap: Decimal | None = None
     conditions: list[tuple[str, str]] = []
     vetoes: list[tuple[str, str | None]] = []
-    for part in re.split(r"[；。;]", text):
-        part = _RAW_LEAD.sub("", part.strip())
+    unread: list[str] = []
+    for written in re.split(r"[；。;]", text):
+        part = _RAW_LEAD.sub("", written.strip())
         if (found := _CAP.match(normalise(part))) is not None:
             cap = Decimal(found["v"])
             continue
         if (veto := _veto(part, known)) is not None:
             vetoes.append(veto)
+            continue
+        if _VETO_LIKE.search(normalise(part)):
+            unread.append(written.strip())
             continue
         if (found := _CONDITIONED.match(part)) is not None and (read := condition(found["cond"], known)) is not None:
             grade = _grade(_LEAD.sub("", normalise(found["band"])))
@@ -127,7 +141,7 @@ def _beside_the_grades(
                 conditions.append((grade[0], read))
                 part = found["band"]
         kept.append(part)
-    return "；".join(kept), cap, conditions, tuple(vetoes)
+    return "；".join(kept), cap, conditions, tuple(vetoes), tuple(unread)
 
 
 def _veto(text: str, known: Known) -> tuple[str, str | None] | None:

@@ -51,9 +51,11 @@ _CHUNK = 1024 * 1024
 @frozen
 class RowReport:
     """How one indicator row was read: its table row, name, the reading's kind, and whether
-    a rule was recognised (else it is a `judgment` marked TODO). The grades line is reported
-    too when it states grades that are not read (kind `grades`, `detail` its text): the draft
-    then has the usual grades under a TODO."""
+    a rule was recognised (else it is a `judgment` marked TODO). The grades are reported too
+    when the table states none or states grades that are not read (kind `grades`, `detail`
+    the line's text or empty): the draft then has the usual grades under a TODO. So is a
+    一票否决 not read (kind `veto`), one naming a grade the draft lacks (`veto_grade`), and a
+    row with a 分值 and no name (`unnamed`)."""
 
     row: int
     indicator: str
@@ -66,9 +68,21 @@ class RowReport:
         """Why the row is left to a person, as the summary says it."""
         detail = self.detail_en if lang == "en" and self.detail_en else self.detail
         shown = detail if len(detail) <= 60 or self.kind == "draft" else detail[:59] + "…"
+        if self.kind == "grades" and not detail:
+            return ("  评价等次：评分表未写明，暂按通用的划分写入，已标 TODO" if lang == "zh" else
+                    "  grades: the table states none, the usual grades written, marked TODO")  # fmt: skip
         if self.kind == "grades":
             return (f"  评价等次：未能识别“{shown}”，暂按通用的划分写入，已标 TODO" if lang == "zh" else
                     f"  grades: “{shown}” not recognised, the usual grades written, marked TODO")  # fmt: skip
+        if self.kind == "veto":
+            return (f"  一票否决：未能识别“{shown}”，未写入否决规则，已标 TODO" if lang == "zh" else
+                    f"  veto: “{shown}” not recognised, no veto written, marked TODO")  # fmt: skip
+        if self.kind == "veto_grade":
+            return (f"  一票否决：等次“{self.indicator}”不是草稿的评价等次，已标 TODO" if lang == "zh" else
+                    f"  veto: the grade “{self.indicator}” is not one of the draft's grades, marked TODO")  # fmt: skip
+        if self.kind == "unnamed":
+            return (f"  第 {self.row} 行：有分值 {shown} 分，但没有指标名称，暂写为评价分（judgment），已标 TODO" if lang == "zh"
+                    else f"  row {self.row}: a 分值 of {shown} but no indicator name, written as a judgment marked TODO")  # fmt: skip
         if self.kind == "formula":
             return (f"  第 {self.row} 行 {self.indicator}：分值单元格 {shown}是没有保存计算结果的公式，已标 TODO"
                     "（请在 Excel 中打开并保存后重新导入）" if lang == "zh" else
@@ -395,6 +409,7 @@ class Node:
     formula: str = ""  # its 分值 cell and formula, when Excel never saved the formula's result
     refused: str = ""  # the check's error on the rule read, when it refused it
     refused_rules: tuple[str, ...] = ()  # that rule
+    unnamed: bool = False  # a row with a 分值 of its own and no name: a judgment under a placeholder name
 
     @property
     def indicator(self) -> bool:
@@ -427,6 +442,7 @@ _NOT_TITLE = re.compile(r"^(?:附件\d{0,2}(?:[-.]\d{1,2})*:?|[(]?(?:单位|金�
 # A note below a table: 注：, 说明：, 备注, 填表说明, 评价等次/评价结果 (the grades line).
 _NOTE = re.compile(r"^(?:注|说明|备注|附注|填表说明|填报说明|评价等次|评价结果|等次|等级)")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+_USUAL_GRADES = ("优秀", "良好", "中", "差")  # the grades a draft is given when the table's are not read
 
 
 _GROUP_NOTE = re.compile(r"(?P<head>.+?\d+(?:\.\d+)?分)[，,](?P<said>.+)(?P<close>[)）])")
@@ -496,6 +512,7 @@ class _Builder:
         self.outside: list[tuple[str, Node]] = []  # 加分项 and 扣分项 rows: ("bonus" | "penalty", row)
         self.stated = GradeLine()  # the grades line below the table, as read
         self.unread_grades = ""  # its text, when it states grades that are not read
+        self.unread_vetoes: list[tuple[int, str]] = []  # the row and text of each 一票否决 not read
 
     def build(self) -> Imported:
         columns = _header(self.grid)
@@ -523,6 +540,13 @@ class _Builder:
                 self.input_names |= declared
                 reports.append(RowReport(leaf.row + 1, leaf.name, "formula", False, leaf.formula))
                 continue
+            if leaf.unnamed:  # no name: whatever its criterion says, a person names it and writes its rule
+                leaf.reading = (Reading("todo", (), ()) if id(leaf) in penalties or id(leaf) in adjusts else
+                                unread(leaf.name, leaf.total(), self._namer))  # fmt: skip
+                declared |= {i.name for i in leaf.reading.inputs}
+                self.input_names |= declared
+                reports.append(RowReport(leaf.row + 1, leaf.name, "unnamed", False, plain(leaf.total())))
+                continue
             # 本项目不涉及政府采购的，该项按满分计算；涉及的，…: the row's 不适用, then the rest read as usual
             absent = _NOT_APPLICABLE.match(leaf.criterion.strip()) if id(leaf) in tree else None
             criterion = re.sub(r"^(?:涉及|开展|有)的[，,]", "", absent["rest"]) if absent else leaf.criterion
@@ -547,6 +571,13 @@ class _Builder:
         if unread_line is not None and not self.stated.grades:  # grades the table states, not read: left to a person
             self.unread_grades = unread_line[1]
             reports.append(RowReport(unread_line[0], "评价等次", "grades", False, unread_line[1]))
+        elif not self.stated.grades and not self.stated.none:  # no grades stated: the usual ones are a guess, left to a person too
+            reports.append(RowReport(0, "评价等次", "grades", False))
+        self.unread_vetoes = list(dict.fromkeys(self.unread_vetoes))
+        reports.extend(RowReport(r, "一票否决", "veto", False, text) for r, text in self.unread_vetoes)
+        graded = {grade for grade, _, _ in self.stated.grades} if self.stated.grades or self.stated.none else set(_USUAL_GRADES)
+        reports.extend(RowReport(0, grade, "veto_grade", False, veto)
+                       for veto, grade in self.stated.vetoes if grade is not None and grade not in graded)  # fmt: skip
         return Imported(self._checked(columns, reports), tuple(reports))
 
     def _declare_inputs(self) -> None:
@@ -646,6 +677,8 @@ class _Builder:
             row = self.grid[r]
             cells = [row[i] for i in columns.levels]
             if not any(c.text for c in cells):
+                if self._own_points(row, r, columns):  # its points would vanish from the total
+                    self._unnamed(path, r, row, columns)
                 continue
             if any(_TOTAL_ROW.match(normalise(c.text)) for c in cells):
                 if columns.points is not None:
@@ -659,6 +692,7 @@ class _Builder:
             while depth and cells[depth].origin == cells[depth - 1].origin:  # a name merged across levels
                 depth -= 1
             going_on = True  # every level above this one is the previous row's
+            created = False
             for level in range(depth + 1):
                 cell = cells[level]
                 if not cell.text:  # a level left blank under a merged or earlier cell: the open one goes on
@@ -678,9 +712,30 @@ class _Builder:
                 (path[level - 1].children if level else self.roots).append(node)
                 del path[level:]
                 path.append(node)
+                created = True
+            if not created and self._own_points(row, r, columns):  # no new name, but a 分值 of its own
+                del path[depth + 1 :]
+                self._unnamed(path, r, row, columns)
+                continue
             leaf = path[depth]
             del path[depth + 1 :]
             self._fill(leaf, row, columns)
+
+    @staticmethod
+    def _own_points(row: list[Cell], r: int, columns: Columns) -> bool:
+        """Whether a row has a number in a 分值 cell of its own (not merged from a row above)."""
+        p = columns.points
+        return p is not None and row[p].origin == (r, p) and _number(row[p].text) is not None
+
+    def _unnamed(self, path: list[Node], r: int, row: list[Cell], columns: Columns) -> None:
+        """A row with a 分值 and no indicator name of its own, as an indicator named for its row:
+        under the open group, or beside the open indicator; left to a person (`build`)."""
+        if path and path[-1].indicator:
+            path.pop()  # beside the previous indicator, not inside it
+        node = Node(f"未命名指标（第{r + 1}行）", None, r, origin=(r, columns.levels[-1]), unnamed=True)
+        (path[-1].children if path else self.roots).append(node)
+        path.append(node)
+        self._fill(node, row, columns)
 
     @staticmethod
     def _note(row: list[Cell], cells: list[Cell], columns: Columns) -> bool:
@@ -774,35 +829,47 @@ class _Builder:
 
     def _grade_line(self) -> tuple[GradeLine, tuple[int, str] | None]:
         """The grades and rounding stated below the total (评价等次：90分（含）以上为优秀；…): the
-        first line whose grades are read, with the rounding, cap and vetoes of the lines before
-        it when it states none; and the row and text of a line that states grades not read."""
+        first line whose grades are read, with the rounding and cap of the other lines when it
+        states none and the vetoes of every line (one below the grades line too); and the row and
+        text of a line before it that states grades not read. The 指标数据说明 ends the lines: a
+        description is no veto."""
         seen: set[str] = set()
         lines: list[GradeLine] = []
         unread: tuple[int, str] | None = None
+        graded: GradeLine | None = None
         for r, row in enumerate(self.grid[self.closed :], start=self.closed):
+            if tuple(normalise(c.text) for c in row[:2]) == DATA_HEAD:
+                break
             for cell in row:
                 if cell.text and cell.text not in seen:
                     seen.add(cell.text)
                     found = read_grade_line(cell.text, self.known)
                     if found is not None:
                         lines.append(found)
-                    if (found is None or not found.grades) and unread is None and states_grades(cell.text, self.known):
+                        self.unread_vetoes.extend((r + 1, one_line(v)) for v in found.unread_vetoes)
+                    if graded is not None:
+                        continue
+                    if (found is None or not (found.grades or found.none)) and unread is None and states_grades(cell.text, self.known):
                         unread = (r + 1, one_line(cell.text))
                     if found is not None and found.grades:
-                        return self._with_rest(found, lines), None
-        return (lines[0] if lines else GradeLine()), unread
+                        graded = found
+        if graded is not None:
+            return self._with_rest(graded, lines), None
+        return (self._with_rest(lines[0], lines) if lines else GradeLine()), unread
 
     @staticmethod
     def _with_rest(line: GradeLine, lines: list[GradeLine]) -> GradeLine:
-        """The grades line with the rounding, cap and vetoes an earlier line states and it does not."""
+        """The grades line with the rounding and cap another line states and it does not, and
+        the vetoes of all of them, in order, each once."""
+        vetoes = list(line.vetoes)
         for other in lines:
             if line.places is None and other.places is not None:
                 line = evolve(line, places=other.places, mode=other.mode)
             if line.cap is None and other.cap is not None:
                 line = evolve(line, cap=other.cap)
-            if not line.vetoes and other.vetoes:
-                line = evolve(line, vetoes=other.vetoes)
-        return line
+            vetoes.extend(v for v in other.vetoes if v not in vetoes)
+        none = not line.grades and any(other.none for other in lines)  # 不评定等次 on a line of its own
+        return evolve(line, vetoes=tuple(vetoes), none=none)
 
     def _items(self, columns: Columns) -> Known | None:
         """The 指标数据说明 below the table, when it has one: a head row 数据项 | 类型 | …"""
@@ -850,10 +917,11 @@ class _Builder:
             f"  total {plain(total)}",
             *([] if stated.places is not None else ["  round total 2 half_up"]),
             *(f"  {line}" for line in stated.lines()),
-            *([] if stated.grades else [
+            *(["  # 评分表不评定等次"] if stated.none else [] if stated.grades else [
                 f"  # TODO: 未能识别评分表的评价等次“{self.unread_grades}”，暂按通用的划分（总分的 90%、80%、60%）写入；"
                 "请按原表改写后删去本行" if self.unread_grades else
-                "  # 评价等次按财政绩效评价通用的划分（总分的 90%、80%、60%）；评分表另有规定的，请修改",
+                "  # TODO: 评分表未写明评价等次，暂按财政绩效评价通用的划分（总分的 90%、80%、60%）写入；"
+                "请按评价方案核对或改写后删去本行",
                 *(f"  grade {grade} >= {plain(total * share / 100)}" for grade, share in (("优秀", 90), ("良好", 80), ("中", 60))),
                 "  grade 差 otherwise",
             ]),
@@ -868,9 +936,11 @@ class _Builder:
             out.extend(self._node(node, 0))
         for kind, node in self.outside:  # after the tree, as the table has them
             out.extend(["", *self._node(node, 0, kind)])
-        graded = {grade for grade, _, _ in stated.grades} if stated.grades else {"优秀", "良好", "中", "差"}
+        graded = {grade for grade, _, _ in stated.grades} if stated.grades or stated.none else set(_USUAL_GRADES)
         for veto, grade in stated.vetoes:  # a veto naming a grade the draft lacks is left to a person
             out.extend(["", veto] if grade is None or grade in graded else ["", f"# TODO: 等次“{grade}”未能识别：{veto}"])
+        for _, line in self.unread_vetoes:  # a 一票否决 in words not read: quoted, for a person to write
+            out.extend(["", f"# TODO: 未能识别一票否决“{line}”，未写入否决规则；请改写为 veto 行后删去本行"])
         return _formatted("\n".join(out) + "\n")
 
     def _node(self, node: Node, depth: int, keyword: str = "indicator") -> list[str]:
@@ -897,6 +967,9 @@ class _Builder:
         if node.formula:
             lines.append(f"{pad}# TODO: 分值单元格 {node.formula}是公式，没有保存的计算结果，暂记 0 分；"
                          "请在 Excel 中打开并保存后重新导入，或填写分值后删去本行")  # fmt: skip
+        if node.unnamed:
+            lines.append(f"{pad}# TODO: 原表第 {node.row + 1} 行有分值 {plain(node.total())} 分，但没有指标名称，暂命名为“{node.name}”"
+                         "并按评价分（judgment）处理；请补上名称、改写为规则后删去本行")  # fmt: skip
         if node.refused:  # read, but refused by the checks: the rule as a comment, and a judgment to write
             instead = {"penalty": "暂不扣分", "adjust": "暂不加减分"}.get(keyword, "暂按评价分（judgment）处理")
             lines.append(f"{pad}# TODO: 识别出的规则未通过检查（{node.refused}），{instead}；请改写为规则后删去本行")
@@ -911,10 +984,10 @@ class _Builder:
             else:
                 low = _ADJUST_LOW.search(node.criterion)
                 head = f"{low['low'] if low else '-' + plain(node.total())} .. +{plain(node.total())}"
-                if not node.refused and not node.formula:
+                if not node.refused and not node.formula and not node.unnamed:
                     lines.append(f"{pad}# TODO: 未能识别加减分项的评分标准，暂不加减分；请改写为规则后删去本行")
             return [*lines, f"{pad}adjust {name_text(node.name)} {head} {{", *(f"{pad}  {r}" for r in rules), f"{pad}}}"]
-        if node.refused or node.formula:
+        if node.refused or node.formula or node.unnamed:
             pass
         elif not reading.recognised and keyword == "penalty":
             lines.append(f"{pad}# TODO: 未能识别扣分项的评分标准，暂不扣分；请改写为扣分规则（deduct）后删去本行")

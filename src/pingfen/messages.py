@@ -7,6 +7,7 @@ only hints suggest a fix.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from pingfen.lang import Lang
@@ -18,6 +19,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF001": ("unexpected character `{char}`", "无法识别的字符 `{char}`"),
     "PF002": ("unexpected `{token}`", "此处不应出现 `{token}`"),
     "PF003": ("unexpected end of file", "文件意外结束"),
+    "PF007": ("invisible character `{char}`", "不可见字符 `{char_zh}`"),
     "PF004": ("`{text}` must be a whole number here", "`{text}` 在此处必须是整数"),
     "PF009": (
         "the band `{low}-{high}` does not say which of its ends it includes",
@@ -117,6 +119,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF306": ("band is empty: its lower end is not below its upper end", "分档区间为空：下限不小于上限"),
     "PF307": ("cannot round the total to {places} places", "总分不能保留 {places} 位小数"),
     "PF308": ("unknown placeholder `{{{placeholder}}}` in reason", "扣分原因中的占位符 `{{{placeholder}}}` 未定义"),
+    "PF311": (
+        "the rubric has no groups or indicators: every record scores 0 of its total {total}",
+        "评分表没有任何分组或指标：每条记录的得分都是 0（总分 {total}）",
+    ),
     "PF312": ("reason template cannot be used: {problem}", "扣分原因模板无法使用：{problem_zh}"),
     "PF309": ("a step must be greater than zero", "步长必须大于零"),
     "PF310": ("`{name}` appears more than once in this match", "`{name}` 在本 match 中出现多次"),
@@ -200,6 +206,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{where}`：`{call}` 至少需要 {least} 个评分",
     ),
     "PF501": ("missing input `{input}`", "缺少输入项 `{input}`"),
+    "PF527": (
+        "missing input `{input}`: the data's `{column}` is `{input}` with an invisible character, {char}",
+        "缺少输入项 `{input}`：数据中的 `{column}` 是带有不可见字符 {char_zh} 的 `{input}`",
+    ),
     "PF502": ("input `{input}`: {value} is not {expected}", "输入项 `{input}`：{value_zh} 不是{expected_zh}"),
     "PF503": (
         "input `{input}`: {value} is outside its domain ({domain})",
@@ -211,7 +221,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no row applies to this record: every top-level row is 不适用 and left out, so there is no total",
         "该记录没有适用的评分项：所有一级指标均不适用且不计入，无法得出总分",
     ),
-    "PF506": ("input `{input}`: {value} is not one of {labels}", "输入项 `{input}`：{value} 不在可选项 {labels} 中"),
+    "PF506": ("input `{input}`: {value} is not one of {labels}", "输入项 `{input}`：{value} 不在可选项 {labels_zh} 中"),
     "PF523": (
         "input `{input}`: {value} without `%` is ambiguous for a percent: write {percent} or {ratio} "
         "(or {read}, if that is meant)",
@@ -332,7 +342,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "正在 `{host}` 上提供服务：其他计算机可以访问工作台，任何得到其地址的人都能读取该文件夹的文件并修改其中的 .rule 文件",
     ),
     "PF856": ("the rubric has errors: fix them first", "评分表有错误：请先修改"),
-    "PF857": ("`{name}` is not a batch file (.csv or .xlsx)", "`{name}` 不是批量数据文件（.csv 或 .xlsx）"),
+    "PF857": ("`{name}` is not a data file the batch scores ({formats})", "`{name}` 不是可批量评分的数据文件（{formats_zh}）"),
     # the rubric as SQL (pingfen sql)
     "PF800": (
         "input `{input}`: {value} is beyond what the SQL query scores exactly (below 10^14 in size)",
@@ -349,8 +359,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{name}` 与查询自身的列（{columns}）同名：须将该分组或指标改名后才能以 SQL 评分",
     ),
     "PF809": (
-        "`{name}` and `{other}` are one name to SQL, which does not tell letter case apart: rename one to score it in SQL",
-        "`{name}` 与 `{other}` 在 SQL 中是同一个名称（SQL 不区分字母大小写）：须将其一改名后才能以 SQL 评分",
+        "`{name}` and `{other}` are one name to {dialect}, which does not tell them apart (letter case): rename one "
+        "to score it in SQL",
+        "`{name}` 与 `{other}` 在 {dialect} 中是同一个名称（不区分其字母大小写等）：须将其一改名后才能以 SQL 评分",
     ),
     "PF810": (
         "input `{name}` begins with `{prefix}`, which the query keeps for its own columns: rename the input to score it in SQL",
@@ -369,8 +380,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "评分结果行的 reasons 列无法读取：{detail}",
     ),
     "PF804": (
-        "the query is written for {dialect} but has been verified on DuckDB and Spark only: compare its results with `pingfen eval` before relying on them",
-        "查询已按 {dialect} 方言写出，但只在 DuckDB 和 Spark 上验证过：使用前请与 `pingfen eval` 的结果核对",
+        "pingfen writes the query for {dialects} only, not for {dialect}: only on those engines do the tests run it and "
+        "check its scores against `pingfen eval`; another engine may parse or type it differently and score differently. "
+        "Score there, or with `pingfen eval`",
+        "pingfen 只为 {dialects} 写出查询，不为 {dialect} 写出：只有在这些引擎上，测试实际运行了查询并与 `pingfen eval` "
+        "核对计分；其他引擎可能解析不了查询或按其他类型运算，计分不同。请在上述引擎之一上或用 `pingfen eval` 评分",
     ),
     "PF831": (
         "DuckDB could not score {data}: {detail}",
@@ -437,6 +451,11 @@ HINTS: dict[str, tuple[str, str]] = {
     "control_char": (
         "an invisible control character (`{escaped}`) cannot appear in rule text, not even in text or comments: delete it",
         "规则文本中（包括引号内的文字和注释）不能出现不可见的控制字符（`{escaped}`）：请删除",
+    ),
+    "invisible_char": (
+        "delete it: it shows as nothing, so a name holding it looks like another name and is not it"
+        " (retype the text around it if your editor does not show it)",
+        "请删除该字符：它看不见，含有它的名称看起来与另一名称相同，实际却不同（编辑器不显示时，可重新输入其前后的文字）",
     ),
     "close_brace": (
         "`{block} {{` is never closed: add `}}` where it ends",
@@ -523,6 +542,11 @@ HINTS: dict[str, tuple[str, str]] = {
         "do what the comment asks, then delete it (`pingfen import` leaves one above each row it could not read)",
         "按注释完成后删去该注释（`pingfen import` 在未能识别的每一行上方留有一条）",
     ),
+    "invisible_column": (
+        "delete the character from the column's header (or the record's key): it shows as nothing,"
+        " and pingfen reads a name as it is written",
+        "请删除列名（或键名）中的该字符：它看不见，而 pingfen 按名称的实际内容读取",
+    ),
     "did_you_mean_key": ("the data has `{suggestion}`: is it misspelt?", "数据中有 `{suggestion}`，是否拼写有误？"),
     "declare_input": ("declare it, e.g. `input {name}: percent`", "先声明该输入项，例如 `input {name}: percent`"),
     "rename_node": (
@@ -570,12 +594,16 @@ HINTS: dict[str, tuple[str, str]] = {
         "write the points it may take and add (`-2 .. +2`), or remove the row",
         "请写出可扣和可加的分数（如 `-2 .. +2`），或删除该行",
     ),
-    "veto_grade": ("the header's grades are: {grades}", "标题块中的评价等次为：{grades}"),
+    "veto_grade": ("the header's grades are: {grades}", "标题块中的评价等次为：{grades_zh}"),
     "veto_lowest": (
         "to give the lowest grade write `-> grade {name}`; to score 0 write `-> zero`; or bar a higher grade",
         "如应评为最低等次，写 `-> grade {name}`；如总分计0分，写 `-> zero`；或改为不得评为更高的等次",
     ),
     "raise_cap": ("the cap is the most the total may reach with bonus points: at least {total}", "封顶分是加分后总分的上限，不应低于 {total}"),
+    "add_rows": (
+        "write the rubric's groups and indicators below the header, e.g. `indicator 预算执行率 5 {{ … }}`",
+        "在标题块之后写出评分表的分组和指标，例如 `indicator 预算执行率 5 {{ … }}`",
+    ),
     "fix_sum": ("make the parts' maxima add up to {max}", "调整下级分值，使其合计为 {max}"),
     "one_base": (
         "keep one of bands, when, match, judgment or score =",
@@ -784,11 +812,33 @@ def _localized(args: Mapping[str, object], lang: Lang) -> dict[str, object]:
     return out
 
 
+# A number of more digits than this is quoted by its ends and its count of digits: a rule or
+# data value of a million digits (`1` and 10^6 zeros, 1E+999999 written out) made a message of
+# a megabyte. Every message and hint passes through here, whatever value put the digits in.
+_LONGEST_NUMBER = 40
+_NUMBER = re.compile(r"[0-9][0-9,.]*[0-9]")
+
+
+def _elided(number: re.Match[str], lang: Lang) -> str:
+    text = number.group()
+    count = sum(c.isdigit() for c in text)
+    if count <= _LONGEST_NUMBER:
+        return text
+    return f"{text[:12]}…{text[-6:]}" + (f"（共 {count} 位）" if lang == "zh" else f" ({count} digits)")
+
+
+def _bounded(text: str, lang: Lang) -> str:
+    """`text` with each number of more than _LONGEST_NUMBER digits shortened (`_elided`)."""
+    if len(text) <= _LONGEST_NUMBER:
+        return text
+    return _NUMBER.sub(lambda number: _elided(number, lang), text)
+
+
 def message(code: str, lang: Lang, args: Mapping[str, object]) -> str:
     en, zh = MESSAGES[code]
-    return (zh if lang == "zh" else en).format(**_localized(args, lang))
+    return _bounded((zh if lang == "zh" else en).format(**_localized(args, lang)), lang)
 
 
 def hint(key: str, lang: Lang, args: Mapping[str, object]) -> str:
     en, zh = HINTS[key]
-    return (zh if lang == "zh" else en).format(**_localized(args, lang))
+    return _bounded((zh if lang == "zh" else en).format(**_localized(args, lang)), lang)

@@ -20,10 +20,12 @@ import os
 import select
 import signal
 import struct
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import NoReturn
+from types import FrameType
+from typing import Any, NoReturn
 
 MAX_FRAME = 32 << 20  # bytes in one frame; a batch sends a few hundred rows' text in each
 _HEAD = struct.Struct(">I")
@@ -174,17 +176,38 @@ def _v1_quota(group: Path) -> int | None:
 
 
 @contextmanager
-def _signals_held() -> Iterator[set[int | signal.Signals] | None]:
-    """Hold SIGINT, SIGTERM and SIGHUP back for the block; it is given the mask to restore.
-    A worker never leaves the block: it restores the mask itself, inside `_work`'s `try`, so
-    that a signal which arrived in between cannot raise in the caller's code."""
+def _signals_held() -> Iterator[Callable[[], None]]:
+    """Hold SIGINT, SIGTERM and SIGHUP back for the block; it is given what lets them through
+    again. A worker never leaves the block: it calls that itself, inside `_work`'s `try`, so
+    that a signal which arrived in between cannot raise in the caller's code.
+
+    The mask holds a signal back from this thread only. In a program with other threads (a
+    notebook's kernel, a server) the kernel hands the signal to one of them, and Python runs
+    its handler in the main thread all the same: so the main thread's handlers are swapped
+    too, for one that notes the signal, and each noted signal is raised again after."""
     held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    noted: list[int] = []
+    handlers: dict[signal.Signals, Callable[[int, FrameType | None], Any] | int | None] = {}
+    if threading.current_thread() is threading.main_thread():
+        for number in held:
+            handler = signal.getsignal(number)
+            if handler not in (signal.SIG_IGN, None):  # None: set outside Python; left as it is
+                handlers[number] = handler
+                signal.signal(number, lambda number, _frame: noted.append(number))
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, held) if hasattr(signal, "pthread_sigmask") else None
-    try:
-        yield previous
-    finally:
+
+    def let_through() -> None:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
         if previous is not None:
             signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+    try:
+        yield let_through
+    finally:
+        let_through()
+        for again in dict.fromkeys(noted):  # each once, as a blocked signal is delivered once
+            signal.raise_signal(again)
 
 
 def _read(fd: int, size: int) -> bytes:
@@ -212,10 +235,10 @@ def fork_workers(count: int, work: Work) -> Workers:
                     import fcntl
 
                     fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
-                with _signals_held() as mask:  # a Ctrl-C between the fork and noting its pid would lose the worker
+                with _signals_held() as let_through:  # a Ctrl-C between the fork and noting its pid would lose the worker
                     pid = os.fork()
                     if pid == 0:  # the worker: it ends in `_work`, never returning here
-                        _work(index, write, work, functools.partial(workers.claimed, index), mask, workers._pipes)
+                        _work(index, write, work, functools.partial(workers.claimed, index), let_through, workers._pipes)
                     workers.pids[index] = pid
             finally:
                 os.close(write)  # the worker's to write
@@ -226,7 +249,7 @@ def fork_workers(count: int, work: Work) -> Workers:
 
 
 def _work(
-    index: int, fd: int, work: Work, claimed: Callable[[], int], mask: set[int | signal.Signals] | None,
+    index: int, fd: int, work: Work, claimed: Callable[[], int], let_through: Callable[[], None],
     parents: list[int | None],
 ) -> NoReturn:  # fmt: skip
     """A worker's life, from the fork to `os._exit`: whatever happens, even a signal the moment
@@ -236,8 +259,7 @@ def _work(
         for read in parents:  # its own pipe's read end and the earlier workers' are the parent's
             if read is not None:
                 os.close(read)
-        if mask is not None:
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        let_through()  # the caller's handlers and mask: a Ctrl-C now ends this worker
         sent = 0
 
         def send(frame: bytes) -> None:

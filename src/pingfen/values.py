@@ -437,7 +437,9 @@ def coerce(name: str, kind: str, raw: object, labels: tuple[str, ...] = ()) -> D
     if kind == "label":
         text = str(raw).strip()
         if text not in labels:
-            return Problem("PF506", name, {"input": name, "value": show(raw), "labels": "、".join(labels)})
+            # a list as each language writes one: 甲、乙 / 甲, 乙
+            return Problem("PF506", name, {"input": name, "value": show(raw), "labels": ", ".join(labels),
+                                           "labels_zh": "、".join(labels)})  # fmt: skip
         return text
     value = to_percent(raw) if kind == "percent" else to_decimal(raw)
     if value is None:

@@ -140,6 +140,9 @@ class RuleChecker:
                     "PF201", grade.threshold.span, "grade_points", action="compare", left="score", right="percent"
                 )
         top_sum = sum((n.max.value for n in self.module.top), ZERO)
+        if not self.module.top:  # loads, but every record would score 0 of the total
+            total_of = plain(header.total.value) if header.total is not None else "0"
+            self.report("PF311", (header.total or header).span, "add_rows", "warning", total=total_of)
         if header.total is not None and self.module.top and top_sum != header.total.value:
             self.report("PF303", header.total.span, "fix_sum", sum=plain(top_sum), max=plain(header.total.value))
         total = header.total.value if header.total is not None else top_sum
@@ -576,7 +579,8 @@ class RuleChecker:
         for veto in self.module.vetoes:
             self.condition(veto.condition)
             if veto.grade is not None and veto.grade.text not in grades:
-                self.report("PF222", veto.grade.span, "veto_grade", name=veto.grade.text, grades="、".join(grades) or "—")
+                self.report("PF222", veto.grade.span, "veto_grade", name=veto.grade.text, grades=", ".join(grades) or "—",
+                            grades_zh="、".join(grades) or "—")
             elif veto.action == "below" and veto.grade is not None and veto.grade.text == grades[-1]:
                 # nothing is below the lowest grade: a record it fires on would get no grade at all
                 self.report("PF227", veto.grade.span, "veto_lowest", name=veto.grade.text, veto=veto.name.text)

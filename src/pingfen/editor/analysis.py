@@ -22,6 +22,7 @@ from pingfen.syntax.parser import parse
 class Analysis:
     text: str  # as the loader reads it: spans index this text
     path: str
+    bom: bool  # the editor's text begins with a BOM, which the loader dropped: line 0's places count it
     diagnostics: tuple[Diagnostic, ...]
     module: ast.Module | None
     index: Index | None
@@ -34,17 +35,18 @@ class Analysis:
 
 
 def analyse(text: str, path: str) -> Analysis:
+    bom = text.startswith("\ufeff")
     text = normalized(text)
     diagnostics = tuple(diagnose(text, path))
     module, _syntax = parse(text)
     if module is None:
-        return Analysis(text, path, diagnostics, None, None, {})
+        return Analysis(text, path, bom, diagnostics, None, None, {})
     ranges: dict[str, str] = {}
     if not module.changes:  # a file that extends another is checked only as merged, by diagnose
         checked = check(module)
         if not any(d.severity == "error" and d.code < "PF400" for d in checked.diagnostics):
             ranges = let_ranges(module, checked.units, checked.let_order)  # as soundness reads them
-    return Analysis(text, path, diagnostics, module, build(module), ranges)
+    return Analysis(text, path, bom, diagnostics, module, build(module), ranges)
 
 
 def base_file(analysis: Analysis) -> tuple[str, str, Index] | None:

@@ -74,7 +74,7 @@ def hover(module: ast.Module, text: str, o: Occurrence, lang: Lang, let_ranges: 
             lines += _node(module, o.text, lang) or _outside(module, o.text, lang)
         case "label":
             owners = [i.name.text for i in module.inputs if any(lb.text == o.text for lb in i.labels)]
-            lines.append(("可选值，属于 " if zh else "a choice of ") + "、".join(f"`{n}`" for n in owners))
+            lines.append(("可选值，属于 " if zh else "a choice of ") + ("、" if zh else ", ").join(f"`{n}`" for n in owners))
         case "grade" | "example":
             pass
     return "\n\n".join(line if line.startswith("```") else _bounded(line) for line in lines)
@@ -91,7 +91,7 @@ def _input(decl: ast.Input, zh: bool) -> list[str]:
     kind = UNIT_WORDS[decl.type][1 if zh else 0]
     out = [f"类型：{decl.type}（{kind}）" if zh else f"type: {decl.type} ({kind})"]
     if decl.type == "label":
-        out.append(("可选值：" if zh else "choices: ") + "、".join(lb.text for lb in decl.labels))
+        out.append(("可选值：" if zh else "choices: ") + ("、" if zh else ", ").join(lb.text for lb in decl.labels))
     elif decl.type != "bool":
         out.append(_bounded(("取值范围：" if zh else "values: ") + _interval(domain_of(decl), decl.type), numbers=True))
     if decl.description:
@@ -155,7 +155,7 @@ def _node(module: ast.Module, name: str, lang: Lang) -> list[str]:
         if explained:
             out.append(("指标解释：" if zh else "definitions: ") + explained)
     else:
-        out.append(("下级：" if zh else "contains: ") + "、".join(c.name.text for c in node.children))
+        out.append(("下级：" if zh else "contains: ") + ("、" if zh else ", ").join(c.name.text for c in node.children))
         rounding = Words(module, lang).group_rounding(node)
         if rounding is not None:  # `round N` on the group, as the table states it
             out.append(("计分：" if zh else "scoring: ") + rounding)

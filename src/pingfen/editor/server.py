@@ -3,14 +3,21 @@ checker, formatter and table words (pygls speaks the protocol)."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import logging
 import os
 import re
+import sys
+import threading
 from pathlib import Path
-from typing import Any, assert_never
+from typing import Any, BinaryIO, assert_never
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcParseError
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 
 from pingfen import ast
@@ -33,6 +40,19 @@ _COMPLETION_KIND = {
 
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
+_BOM = "\ufeff"
+
+# A frame's length header, found anywhere in a line: after a frame that could not be read (no
+# length, a length that is no number, too short), its body runs into the next frame's header
+# on one line, and that header is where reading picks up again. No JSON body holds it: a line
+# end inside a JSON string is escaped.
+_LENGTH = re.compile(rb"content-length[ \t]*:[ \t]*(\S*)[ \t]*\r?\n\Z", re.IGNORECASE)
+# Far above any frame a client sends (a rule text is at most MAX_CHARS characters, 12 bytes
+# each escaped as JSON): a larger length is a corrupt header, not a body to wait for and hold.
+MAX_FRAME = 64 << 20
+# The next frame's header inside a body that is no JSON: where reading starts again.
+_NEXT = re.compile(rb"content-length[ \t]*:[ \t]*\d+[ \t]*\r?\n", re.IGNORECASE)
+logger = logging.getLogger("pingfen.lsp")
 
 
 class PingfenServer(LanguageServer):
@@ -49,7 +69,7 @@ class PingfenServer(LanguageServer):
         except (OSError, ValueError):  # not opened and no file (an `untitled:` buffer): nothing to analyse, not a traceback
             source = ""
         found = self.analyses.get(uri)
-        if found is None or found.text != _normal(source):
+        if found is None or found.text != _normal(source) or found.bom != source.startswith(_BOM):
             found = self.analyses[uri] = analyse(source, _path(uri))
         return found
 
@@ -63,9 +83,12 @@ class PingfenServer(LanguageServer):
             return len(text)
         return len(text.encode("utf-16-le")) // 2
 
-    def position(self, text: str, offset: int) -> lsp.Position:
+    def position(self, text: str, offset: int, bom: bool = False) -> lsp.Position:
+        """The client's place of an offset of the text as the loader reads it; `bom`: the
+        client's text begins with a BOM, which the loader dropped and the client counts on line 0."""
         line_start = text.rfind("\n", 0, offset) + 1
-        return lsp.Position(text.count("\n", 0, offset), self.units(text[line_start:offset]))
+        line = text.count("\n", 0, offset)
+        return lsp.Position(line, self.units(text[line_start:offset]) + (self.units(_BOM) if bom and line == 0 else 0))
 
     def end(self, text: str) -> lsp.Position:
         """The position of the end of a document as the client holds it, lines ended as LSP
@@ -73,17 +96,19 @@ class PingfenServer(LanguageServer):
         lines = _LINE_END.split(text)
         return lsp.Position(len(lines) - 1, self.units(lines[-1]))
 
-    def range(self, text: str, span: Span) -> lsp.Range:
-        return lsp.Range(self.position(text, span.start), self.position(text, span.end))
+    def range(self, text: str, span: Span, bom: bool = False) -> lsp.Range:
+        return lsp.Range(self.position(text, span.start, bom), self.position(text, span.end, bom))
 
-    def offset(self, text: str, position: lsp.Position) -> int:
+    def offset(self, text: str, position: lsp.Position, bom: bool = False) -> int:
+        """The offset in the text as the loader reads it of a client's place (`bom` as for `position`)."""
         lines = text.split("\n")
         row = min(position.line, len(lines) - 1)
         start = sum(len(line) + 1 for line in lines[:row])
+        character = max(position.character - self.units(_BOM), 0) if bom and row == 0 else position.character
         line, column, counted = lines[row], 0, 0
         while column < len(line):  # each character counted once: a long line costs its length, not its square
             counted += self.units(line[column])
-            if counted > position.character:
+            if counted > character:
                 break
             column += 1
         return start + column
@@ -95,10 +120,10 @@ class PingfenServer(LanguageServer):
         if help_text:
             message += ("\n帮助：" if self.lang == "zh" else "\nhelp: ") + help_text
         if d.span.file == 0 and d.span.known:
-            where = self.range(a.text, d.span)
+            where = self.range(a.text, d.span, a.bom)
         else:  # in the file this one extends (or nowhere): shown at the `extends`, saying where
             extends = a.extends()
-            where = self.range(a.text, extends.span) if extends is not None else lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0))
+            where = self.range(a.text, extends.span, a.bom) if extends is not None else lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0))
             message = f"{d.location()}: {message}"
         return lsp.Diagnostic(where, message, _SEVERITY[d.severity], d.code, source="pingfen")
 
@@ -107,8 +132,102 @@ class PingfenServer(LanguageServer):
         found = [self.diagnostic(a, d) for d in a.diagnostics]
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri, found))
 
-    def location(self, uri: str, text: str, span: Span) -> lsp.Location:
-        return lsp.Location(uri, self.range(text, span))
+    def location(self, uri: str, text: str, span: Span, bom: bool = False) -> lsp.Location:
+        return lsp.Location(uri, self.range(text, span, bom))
+
+    # ------------------------------------------------------------ framing
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        """Serve over stdio as pygls does, but with pingfen's reading of frames (`frames`):
+        pygls's loop lost every frame after one without a readable Content-Length, and died
+        on a huge one (it allocated the length it was told)."""
+        self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        try:
+            asyncio.run(self.frames(_Input(stdin or sys.stdin.buffer)))
+        except BrokenPipeError:
+            logger.error("pingfen lsp: the client has gone; stopping")
+        except (KeyboardInterrupt, SystemExit):  # `exit` ends the loop by SystemExit, as under pygls
+            pass
+        finally:
+            self.shutdown()  # type: ignore[no-untyped-call]  # pygls's own, unannotated
+
+    async def frames(self, stdin: _Input) -> None:
+        """Read frames (headers, a blank line, a body of Content-Length bytes) and handle each,
+        until the input ends or the server stops. A frame that cannot be read is logged and
+        skipped; a body that is no JSON is answered with the parse error (-32700, id null),
+        and a frame it took the start of (its length was too long) is read again from there."""
+        loop = asyncio.get_running_loop()
+        length: int | None = None
+        headers = False
+        while self._stop_event is not None and not self._stop_event.is_set():
+            line = await loop.run_in_executor(self.thread_pool, stdin.readline)
+            if not line:
+                return
+            if line.strip():  # a header (or what is left of a frame that could not be read)
+                found = _LENGTH.search(line)
+                if found is not None:
+                    value = found.group(1)
+                    length = int(value) if value.isdigit() and int(value) <= MAX_FRAME else None
+                    if length is None:  # said once: the headers' end says nothing more of it
+                        logger.warning("pingfen lsp: skipped a frame with Content-Length %r", value[:40])
+                headers = length is not None or found is None
+                continue
+            if length is None:  # the headers' end, and no length to read a body by
+                if headers:
+                    logger.warning("pingfen lsp: skipped a frame without a readable Content-Length")
+                headers = False
+                continue
+            body = await loop.run_in_executor(self.thread_pool, stdin.read, length)
+            if len(body) < length:
+                return
+            length, headers = None, False
+            if not self.handle(body):
+                taken = _NEXT.search(body)
+                if taken is not None:
+                    stdin.kept = body[taken.start() :] + stdin.kept
+
+    def handle(self, body: bytes) -> bool:
+        """Handle one frame's body; False when it is no JSON."""
+        try:
+            data = json.loads(body)  # all of it parsed before any of it is read as a message
+        except (json.JSONDecodeError, UnicodeDecodeError):  # JSON-RPC's parse error, for no request's id
+            logger.warning("pingfen lsp: a frame's body is not JSON: %r", body[:80])
+            error = JsonRpcParseError()  # `"id": null` written out, as JSON-RPC asks (pygls's converter drops a None)
+            self.protocol._send_data({"jsonrpc": "2.0", "id": None, "error": {"code": error.code, "message": error.message}})
+            return False
+        except RecursionError:  # nested too deep to be a message
+            logger.warning("pingfen lsp: a frame's body is nested too deep: skipped")
+            return True
+        try:
+            message = self.protocol.structure_message(data) if isinstance(data, dict) else data
+        except Exception:  # a message of unknown shape: logged, as pygls logs it, and skipped
+            logger.exception("pingfen lsp: unable to read a message")
+            return True
+        try:
+            self.protocol.handle_message(message)
+        except Exception:
+            logger.exception("pingfen lsp: unable to handle a message")
+        return True
+
+
+class _Input:
+    """Standard input, with bytes put back in front (`kept`): what a body whose length was
+    too long took of the frames after it. Lines are read no longer than MAX_FRAME."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream, self.kept = stream, b""
+
+    def readline(self) -> bytes:
+        end = self.kept.find(b"\n") + 1
+        if end:
+            line, self.kept = self.kept[:end], self.kept[end:]
+            return line
+        line, self.kept = self.kept, b""
+        return line + self.stream.readline(MAX_FRAME)
+
+    def read(self, size: int) -> bytes:
+        taken, self.kept = self.kept[:size], self.kept[size:]
+        return taken + self.stream.read(size - len(taken)) if len(taken) < size else taken
 
 
 def _normal(text: str) -> str:
@@ -164,13 +283,13 @@ def _hover(ls: PingfenServer, params: lsp.HoverParams) -> lsp.Hover | None:
     a = ls.analysis(params.text_document.uri)
     if a.index is None or a.module is None:
         return None
-    o = a.index.at(ls.offset(a.text, params.position))
+    o = a.index.at(ls.offset(a.text, params.position, a.bom))
     if o is None:
         return None
     words = hover(a.module, a.text, o, ls.lang, a.let_ranges)
     if words is None:
         return None
-    return lsp.Hover(lsp.MarkupContent(lsp.MarkupKind.Markdown, words), ls.range(a.text, o.span))
+    return lsp.Hover(lsp.MarkupContent(lsp.MarkupKind.Markdown, words), ls.range(a.text, o.span, a.bom))
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
@@ -179,12 +298,12 @@ def _definition(ls: PingfenServer, params: lsp.DefinitionParams) -> lsp.Location
     a = ls.analysis(uri)
     if a.index is None:
         return None
-    o = a.index.at(ls.offset(a.text, params.position))
+    o = a.index.at(ls.offset(a.text, params.position, a.bom))
     if o is None:
         return None
     span = a.index.definition(o)
     if span is not None:
-        return ls.location(uri, a.text, span)
+        return ls.location(uri, a.text, span, a.bom)
     base = base_file(a)  # a name of the file this one extends
     if base is not None:
         path, base_text, index = base
@@ -202,11 +321,11 @@ def _references(ls: PingfenServer, params: lsp.ReferenceParams) -> list[lsp.Loca
     a = ls.analysis(uri)
     if a.index is None:
         return []
-    o = a.index.at(ls.offset(a.text, params.position))
+    o = a.index.at(ls.offset(a.text, params.position, a.bom))
     if o is None or o.kind is None:
         return []
     spans = a.index.references(o, declaration=params.context.include_declaration)
-    return [ls.location(uri, a.text, s) for s in spans]
+    return [ls.location(uri, a.text, s, a.bom) for s in spans]
 
 
 @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=["`"]))
@@ -247,7 +366,7 @@ def _symbols(ls: PingfenServer, params: lsp.DocumentSymbolParams) -> list[lsp.Do
 
     def symbol(name: str, kind: lsp.SymbolKind, whole: Span, chosen: Span, detail: str | None = None,
                children: list[lsp.DocumentSymbol] | None = None) -> lsp.DocumentSymbol:  # fmt: skip
-        return lsp.DocumentSymbol(name, kind, ls.range(text, whole), ls.range(text, chosen), detail=detail,
+        return lsp.DocumentSymbol(name, kind, ls.range(text, whole, a.bom), ls.range(text, chosen, a.bom), detail=detail,
                                   children=children)  # fmt: skip
 
     def node(n: ast.Node) -> lsp.DocumentSymbol:
@@ -295,7 +414,7 @@ def _actions(ls: PingfenServer, params: lsp.CodeActionParams) -> list[lsp.CodeAc
         if not wanted and not _overlaps(shown.range, params.range):
             continue
         for fix in fixes(d, a.module, a.text, ls.lang):
-            edits = [lsp.TextEdit(ls.range(a.text, Span.at(a.text, e.start, e.end)), e.new) for e in fix.edits]
+            edits = [lsp.TextEdit(ls.range(a.text, Span.at(a.text, e.start, e.end), a.bom), e.new) for e in fix.edits]
             out.append(lsp.CodeAction(
                 fix.title, kind=lsp.CodeActionKind.QuickFix, diagnostics=wanted or [shown],
                 edit=lsp.WorkspaceEdit(changes={uri: edits}), is_preferred=fix.preferred or None,

@@ -38,7 +38,7 @@ from pingfen.evaluate.applies import Guard, first_marked, plan, present, require
 from pingfen.evaluate.refusals import refuse
 from pingfen.evaluate.rulegen import PYTHON_COMPARE, IndicatorCode
 from pingfen.reasons import Site
-from pingfen.result import Layout, Result, Shape, VetoLine, scored
+from pingfen.result import Layout, Result, Shape, scored
 from pingfen.values import (
     AGGREGATE_LEAST,
     AGGREGATES,
@@ -304,7 +304,7 @@ class _Generator:
         # 一票否决, and whether a veto or a grade's own condition decides the grade besides the total
         header = module.header
         grades = [g.name.text for g in header.grades] if header is not None else []
-        self.vetoes = tuple(VetoLine.of(v.name.text, v.action, v.grade.text if v.grade else None, grades) for v in module.vetoes)
+        self.vetoes = tuple(v.line(grades) for v in module.vetoes)
         self.graded = bool(module.vetoes) or (header is not None and any(g.condition for g in header.grades))
         self.plan = plan(module, checked)
         # Per layout position, for rows that may not apply (不适用): the tests that say a row

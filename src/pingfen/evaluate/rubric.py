@@ -33,6 +33,7 @@ from pingfen.evaluate.texts import reader
 from pingfen.lang import Lang
 from pingfen.reasons import quantity
 from pingfen.result import NodeResult, Result
+from pingfen.terminal import INVISIBLE_PATTERN, invisible_escaped, invisible_name, without_invisible
 from pingfen.values import (
     AGGREGATES,
     COMPARE,
@@ -354,6 +355,7 @@ class Rubric:
         values: dict[str, Decimal | bool | str | tuple[Decimal, ...] | Absent] = {}
         problems: list[Problem] = []
         unknown: list[str] | None = None  # the record's keys that name no input: where typos are
+        hidden: dict[str, str] | None = None  # its keys with an invisible character, by how they look
         for spec in self.inputs:
             if only is not None and spec.name not in only:
                 continue
@@ -373,6 +375,12 @@ class Rubric:
                     values[spec.name] = panel
                 continue
             value = coerce(spec.name, spec.type, data.get(spec.name), spec.labels)
+            if isinstance(value, Problem) and value.code == "PF501" and spec.name not in data:
+                if hidden is None:
+                    hidden = hidden_names(data)
+                if spec.name in hidden:  # told even where the input may be left out: the user meant it
+                    problems.append(hidden_input(spec.name, hidden[spec.name]))
+                    continue
             if isinstance(value, Problem) and value.code == "PF501" and spec.name in self.optional:
                 values[spec.name] = Absent(value)  # refused only if a row that applies reads it
                 continue
@@ -503,6 +511,32 @@ def _bounds(decl: ast.Input, judged_max: Decimal | None) -> tuple[tuple[str, Dec
 # Suggestions cost a fuzzy match per pair: bounded, so that a record with thousands of
 # wrong keys is refused as fast as any other.
 _SUGGESTED, _SUGGESTED_FROM = 20, 200
+
+
+def hidden_names(keys: Iterable[object]) -> dict[str, str]:
+    """The names (a record's keys, a file's columns) with an invisible character in them, by
+    how they look: `{"投入": "投入\u200b"}`."""
+    return {without_invisible(k): k for k in keys if isinstance(k, str) and INVISIBLE_PATTERN.search(k)}
+
+
+def hidden_input(name: str, column: str) -> Problem:
+    """PF527: the data names the input `name` only as `column`, with an invisible character in
+    it (pasted from Word or Excel). Told, not read as the input: the user learns that the file
+    holds the character, and both engines say so alike."""
+    char = INVISIBLE_PATTERN.search(column)
+    assert char is not None
+    args = {"input": name, "column": invisible_escaped(column),
+            "char": invisible_name(char.group(), "en"), "char_zh": invisible_name(char.group(), "zh")}  # fmt: skip
+    return Problem("PF527", name, args, "invisible_column")
+
+
+def hidden_column(rubric: Rubric, columns: Collection[str]) -> Problem | None:
+    """PF527 for the first input a file's header names only with an invisible character."""
+    hidden = hidden_names(columns)
+    for spec in rubric.inputs:
+        if spec.name in hidden and spec.name not in columns:
+            return hidden_input(spec.name, hidden[spec.name])
+    return None
 
 
 def _with_suggestion(problem: Problem, unknown: list[str]) -> Problem:

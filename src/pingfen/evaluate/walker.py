@@ -35,7 +35,7 @@ from pingfen.evaluate.applies import Guard, first_marked, plan, require
 from pingfen.evaluate.refusals import Refusal
 from pingfen.lang import Lang
 from pingfen.reasons import Reason, Site, placeholders, quantity
-from pingfen.result import NodeResult, Result, VetoLine
+from pingfen.result import NodeResult, Result
 from pingfen.values import (
     AGGREGATE_LEAST,
     AGGREGATES,
@@ -126,7 +126,7 @@ class Walker:
         grade, lows = None, module.lows
         if module.vetoes or not all(holds):  # a veto or a grade's condition decides too
             bands = tuple((g.name.text, g.op, g.threshold.value if g.threshold else None) for g in header.grades)
-            lines = tuple(VetoLine.of(v.name.text, v.action, v.grade.text if v.grade else None, [g[0] for g in bands]) for v in module.vetoes)
+            lines = tuple(v.line([g[0] for g in bands]) for v in module.vetoes)
             below = tuple(ln.grade if f and ln.action == "below" else None for ln, f in zip(lines, fired, strict=True))
             forced = tuple(ln.grade if f and ln.action == "grade" else None for ln, f in zip(lines, fired, strict=True))
             grade = graded(total, bands, holds, below, forced)

@@ -20,7 +20,7 @@ from pingfen.io.bounds import (
     read_bounded,
     too_deep,
 )
-from pingfen.io.tables import Row, Rows, default_id, is_table, read_rows
+from pingfen.io.tables import KINDS, Row, Rows, default_id, is_table, read_rows
 from pingfen.values import shorten, to_decimal
 
 _BASE_TEN = re.compile(r"[-+]?[0-9]+")
@@ -153,6 +153,21 @@ def read_mapping(path: Path) -> object:
         return load_yaml(text)
     except (ValueError, Unreadable) as error:
         raise unreadable(path, error) from None
+
+
+# A record file's suffixes (any other name not a batch file is read as YAML too), and every
+# data file's that `pingfen eval` scores: what the workbench lists and scores by name.
+RECORD_SUFFIXES = (".json", ".yaml", ".yml")
+DATA_SUFFIXES = (*KINDS, *RECORD_SUFFIXES)
+
+
+def read_batch(path: str | Path) -> Rows | list[Row]:
+    """A data file's rows, as `pingfen eval` scores them: a batch file's, or one JSON/YAML
+    record as a batch of one. Raises DataError when the file cannot be read."""
+    if is_table(path):
+        return read_rows(path)
+    department, record = read_department(path)
+    return [Row(1, department, record)]
 
 
 # Workbooks of other programs and older formats: saved as .xlsx (另存为), Excel and WPS write one pingfen reads.

@@ -43,6 +43,7 @@ from pingfen.io.guard import note_input
 from pingfen.io.write import csv_unquote
 from pingfen.lang import Lang
 from pingfen.oserrors import reason
+from pingfen.terminal import invisible_escaped
 
 if TYPE_CHECKING:  # openpyxl is imported only when a workbook is read: it costs startup time
     from openpyxl import Workbook
@@ -336,9 +337,32 @@ def cell_value(value: object, number_format: str | None = None) -> object:
     if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
         return value.isoformat()
     if isinstance(value, str):
-        text = value.strip()
+        text = xlsx_text(value).strip()
         return text or None
     return value
+
+
+# ECMA-376's ST_Xstring: a character XML cannot hold (a control character) is stored as
+# `_xHHHH_`, and a `_x` that is text as `_x005F_x`; openpyxl hands both back as stored.
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def xlsx_text(stored: str) -> str:
+    """A workbook's string as Excel shows it: each `_xHHHH_` the character it stands for (a
+    surrogate, no character alone, is left as written)."""
+    if "_x" not in stored:
+        return stored
+    return _ESCAPE.sub(_unescaped, stored)
+
+
+def _unescaped(escape: re.Match[str]) -> str:
+    code = int(escape.group(1), 16)
+    return escape.group() if 0xD800 <= code < 0xE000 else chr(code)
+
+
+def header_name(value: object) -> str:
+    """A header cell's column name: its text as Excel shows it, stripped."""
+    return "" if value is None else xlsx_text(str(value)).strip()
 
 
 def _sniff(path: Path, refuse: bool = False) -> tuple[str, int | None]:
@@ -472,7 +496,7 @@ def _xlsx_header(path: Path, name: str | None) -> tuple[list[str], int | None]:
             rows = sheet.max_row
     finally:
         book.close()
-    header = ["" if c is None else str(c).strip() for c in first]
+    header = [header_name(c) for c in first]
     while header and not header[-1]:  # a sheet's stated width may run far past its last column
         header.pop()
     if not header:
@@ -591,7 +615,7 @@ def _id_column(path: Path, columns: tuple[str, ...], wanted: str | None) -> str 
                 return column
     if wanted is None:
         return None
-    shown = ", ".join(c for c in columns if c) or "—"
+    shown = ", ".join(invisible_escaped(c) for c in columns if c) or "—"  # `编号\u200b`: not 编号
     raise DataError([Problem("PF509", None, {"path": str(path), "column": wanted, "columns": shown})])
 
 

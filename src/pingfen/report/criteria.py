@@ -15,7 +15,6 @@ from typing import assert_never
 from pingfen import ast
 from pingfen.lang import Lang
 from pingfen.reasons import exact
-from pingfen.result import VetoLine
 from pingfen.syntax.formatter import _prec  # the language's binding strengths, stated once there
 from pingfen.values import CONTEXT
 
@@ -121,7 +120,7 @@ class Words:
                 places = exact(e.places.value)
                 mode = _ROUNDING[e.mode][0 if zh else 1] if e.mode != "half_up" else ""
                 value = self.expr(e.value, 8)
-                return f"{value}（{mode}保留{places}位小数）" if zh else f"{value} ({mode or 'rounded'} to {places} places)"
+                return f"{value}（{mode}保留{places}位小数）" if zh else f"{value} ({mode or 'rounded'} to {_many(places, 'place')})"
             case ast.IfElse():  # a condition or a first value that is itself an `if` bracketed: one reading only
                 if zh:
                     return f"{self.expr(e.condition, 1)}时为{self.expr(e.then, 1)}，否则为{self.expr(e.otherwise)}"
@@ -144,7 +143,7 @@ class Words:
         """计5分 / 不得分 (zh), 5 points (en)."""
         if self.zh:
             return "不得分" if n.value == 0 else f"{verb}{exact(n.value)}分"
-        return f"{exact(n.value)} point{'' if n.value == 1 else 's'}"
+        return _many(exact(n.value), "point")
 
     # ------------------------------------------------------------ rules
 
@@ -263,7 +262,7 @@ class Words:
         full = ""
         if top is not None:
             within = {"above": "≤", "below": "≥", "from": "="}[rule.direction]
-            full = f"{subject} {within} {reference}: {exact(top)} points; "
+            full = f"{subject} {within} {reference}: {_many(exact(top), 'point')}; "
         return f"{full}{rate} deducted per {step} of {subject} {word} {reference}{partial}"
 
     def _type(self, ref: ast.Ref) -> str | None:
@@ -303,11 +302,11 @@ class Words:
             low, high = exact(adjust.value), exact(top)
             sentences.append(f"合计在{low}至+{high}分之间" if zh else f"in all between {low} and +{high}")
         if not indicator.rules:
-            sentences.append(f"计{exact(top)}分" if zh else f"{exact(top)} points")
+            sentences.append(f"计{exact(top)}分" if zh else _many(exact(top), "point"))
         if indicator.round_places is not None:  # the mode said when it is not the usual 四舍五入
             places = exact(indicator.round_places.value)
             mode = _ROUNDING[indicator.round_mode][0 if zh else 1] if indicator.round_mode != "half_up" else ""
-            sentences.append(f"得分{mode}保留{places}位小数" if zh else f"the score is {mode or 'rounded'} to {places} places")
+            sentences.append(f"得分{mode}保留{places}位小数" if zh else f"the score is {mode or 'rounded'} to {_many(places, 'place')}")
         if indicator.applies is not None:
             sentences.append(self.applies(indicator.applies))
         end = "。" if zh else "."
@@ -318,7 +317,7 @@ class Words:
         if group.round_places is None:
             return None
         places, mode = exact(group.round_places.value), _ROUNDING[group.round_mode][0 if self.zh else 1]
-        return f"得分{mode}保留{places}位小数" if self.zh else f"the score {mode} to {places} places"
+        return f"得分{mode}保留{places}位小数" if self.zh else f"the score {mode} to {_many(places, 'place')}"
 
     def group_note(self, group: ast.Group) -> str | None:
         """What a group's cell says besides its 分值: its rounding, then when it applies
@@ -362,7 +361,7 @@ class Words:
                 # the score's input named when it is not the indicator's own, so that an import declares it
                 name = rule.input.text if rule.input is not None else indicator
                 into = "" if name == indicator else (f"（记为{name}）" if zh else f" (as {name})")
-                return f"由评价人员酌情打分{into}，最高{exact(top)}分" if zh else f"judged by the evaluators{into}, 0 to {exact(top)} points"
+                return f"由评价人员酌情打分{into}，最高{exact(top)}分" if zh else f"judged by the evaluators{into}, 0 to {_many(exact(top), 'point')}"
             case ast.Formula():
                 if zh:
                     return f"得分={self.expr(rule.expr)}，最高{exact(top)}分，低于0分的按0分计"
@@ -408,7 +407,7 @@ class Words:
                 out.append((i.name.text, DERIVED[0 if self.zh else 1], self.batch(i.name.text, i.batch), ""))
                 continue
             if i.type == "label":
-                values = "、".join(label.text for label in i.labels)
+                values = ("、" if self.zh else ", ").join(label.text for label in i.labels)
             else:
                 values = ("且" if self.zh else " and ").join(
                     f"{_ZH_OPS[b.op] if self.zh else _EN_OPS[b.op]}{self.literal(b.value)}" for b in i.bounds)
@@ -428,7 +427,7 @@ class Words:
     def veto(self, veto: ast.Veto) -> str:
         """一票否决：发生重大违规（重大违规）的，总分计0分."""
         when = self.condition(veto.condition)
-        said = VetoLine.of(veto.name.text, veto.action, veto.grade.text if veto.grade else None, self.grade_names).said(self.lang)  # as a result's reason says it
+        said = veto.line(self.grade_names).said(self.lang)  # as a result's reason says it
         if self.zh:
             return f"一票否决：{veto.name.text}（{when}）的，{said}"
         return f"veto {veto.name.text} ({when}): {said}"
@@ -439,13 +438,14 @@ class Words:
         places = exact(header.round_places.value) if header.round_places is not None else "2"
         mode = _ROUNDING[header.round_mode][0 if zh else 1]
         rounding = (f"总分{mode}保留{places}位小数后评定等次" if zh
-                    else f"The total is {mode} to {places} decimals before grading")  # fmt: skip
+                    else f"The total is {mode} to {_many(places, 'decimal')} before grading")  # fmt: skip
         vetoes = [self.veto(v) for v in self.vetoes]
         if header.cap is not None:  # 加分后总分不超过100分: said before the vetoes, which may set it to 0
             top = exact(header.cap.value)
             vetoes.insert(0, f"加分后总分不超过{top}分" if zh else f"with the bonus rows the total is at most {top}")
-        if not header.grades:  # no grades: the cap and a `-> zero` veto are still stated
-            return ("；" if zh else "; ").join(vetoes) + ("。" if zh else ".") if vetoes else ""
+        if not header.grades:  # said, with the rounding, so that `pingfen import` reads no grades back rather than guess
+            rounding = f"总分{mode}保留{places}位小数" if zh else f"the total is {mode} to {_many(places, 'decimal')}"
+            return ("；" if zh else "; ").join(["不评定等次" if zh else "No grades", rounding, *vetoes]) + ("。" if zh else ".")
         parts: list[str] = []
         previous: ast.Grade | None = None
         descending = _descending(header.grades)
@@ -484,6 +484,11 @@ class Words:
         return self._list(parts) + ("。" if zh else ". ") + rounding + ("。" if zh else ".")
 
 
+
+
+def _many(count: str, noun: str) -> str:
+    """`1 point`, `2 points`, `0.5 points`: English counts one alone in the singular."""
+    return f"{count} {noun}" if count == "1" else f"{count} {noun}s"
 
 
 def _descending(grades: tuple[ast.Grade, ...]) -> bool:

@@ -35,12 +35,13 @@ from starlette.staticfiles import StaticFiles
 
 from pingfen.errors import DataError, OutputError, PingfenError, Problem, RubricError
 from pingfen.evaluate.rubric import Rubric
+from pingfen.io.records import DATA_SUFFIXES
 from pingfen.io.write import atomic_open, write_text
 from pingfen.lang import Lang
 from pingfen.loader import diagnose, read_rule
 from pingfen.messages import message
 from pingfen.serve import work
-from pingfen.serve.folder import BATCH_SUFFIXES, RULE_SUFFIX, Denied, Folder, Place
+from pingfen.serve.folder import RULE_SUFFIX, Denied, Folder, Place
 from pingfen.syntax.scan import MAX_CHARS
 
 STATIC = Path(__file__).parent / "static"
@@ -149,6 +150,7 @@ class Workbench:
         html = (STATIC / "index.html").read_text(encoding="utf-8")
         lang = _lang(request.query_params.get("lang"), self.lang)
         html = html.replace("{{token}}", quote(self.token, safe="")).replace("{{lang}}", lang)
+        html = html.replace("{{data_suffixes}}", ",".join(DATA_SUFFIXES))  # what the file chooser offers
         return Response(html, media_type="text/html; charset=utf-8")
 
     async def files(self, request: Request) -> Response:
@@ -237,14 +239,14 @@ class Workbench:
         try:
             text, at, lang, data = await self._posted(request, MAX_BODY, "upload")
             source = data.get("path")
-            # A data file of the folder is read as what its own name says, and only a batch file:
-            # never a .env or a .rule read as CSV, its lines echoed in the rows' errors.
+            # A data file of the folder is read as what its own name says, and only a data file
+            # `pingfen eval` reads: never a .env or a .rule read as CSV, its lines echoed in the rows' errors.
             named = source if isinstance(source, str) else ""
             found = self.folder.resolve(named) if named else None
             upload = named if found is not None else str(data.get("file_name", ""))
             suffix = Path(upload).suffix.lower()
-            if suffix not in BATCH_SUFFIXES or (found is not None and found.suffix.lower() != suffix):
-                raise Denied("PF857", 400, name=upload)
+            if suffix not in DATA_SUFFIXES or (found is not None and found.suffix.lower() != suffix):
+                raise _not_data(upload)
             if found is not None:  # a data file of the folder itself
                 with found.open("rb") as file:
                     content = file.read(MAX_UPLOAD + 1)
@@ -252,7 +254,7 @@ class Workbench:
                 try:
                     content = base64.b64decode(str(data.get("data", "")), validate=True)
                 except (binascii.Error, ValueError):
-                    raise Denied("PF857", 400, name=upload) from None
+                    raise _not_data(upload) from None
             if len(content) > MAX_UPLOAD:
                 raise _too_large("upload", MAX_UPLOAD, len(content))
             result = await run_in_threadpool(self._scored, text, at, content, suffix, lang, upload)
@@ -391,6 +393,11 @@ def _too_large(what: str, limit: int, size: int | None = None) -> Denied:
     en, zh = _WHAT[what]
     return Denied("PF852", 413, what=en, what_zh=zh, limit=limit,
                   size="" if size is None else f" ({size} bytes)", size_zh="" if size is None else f"（{size} 字节）")  # fmt: skip
+
+
+def _not_data(name: str) -> Denied:
+    """PF857: a file the batch does not score, naming the kinds it does."""
+    return Denied("PF857", 400, name=name, formats=", ".join(DATA_SUFFIXES), formats_zh="、".join(DATA_SUFFIXES))
 
 
 def _uploaded(scratch: Path, suffix: str, content: bytes) -> Path:

@@ -16,12 +16,11 @@ from pathlib import Path, PurePosixPath
 from attrs import frozen
 
 from pingfen.errors import PingfenError
+from pingfen.io.records import DATA_SUFFIXES
 from pingfen.lang import Lang
 from pingfen.messages import message
 
 RULE_SUFFIX = ".rule"
-DATA_SUFFIXES = (".csv", ".xlsx", ".json", ".jsonl", ".yaml", ".yml")
-BATCH_SUFFIXES = (".csv", ".xlsx")
 MAX_LISTED = 2000  # files listed; a folder of more is not a folder of rubrics
 MAX_DEPTH = 4  # subfolders listed below the served one
 

@@ -23,7 +23,7 @@ from pingfen.coverage import render_text
 from pingfen.diagnostics import Diagnostic, Source
 from pingfen.errors import DataError, EmptyDomain, Problem, RubricError
 from pingfen.evaluate.rubric import NodeSpec, Rubric
-from pingfen.io.tables import read_rows
+from pingfen.io.records import read_batch
 from pingfen.io.write import atomic_open, plain, write_results
 from pingfen.lang import Lang
 from pingfen.loader import diagnose, loads, loads_unsound
@@ -43,9 +43,12 @@ def _diagnostic(d: Diagnostic, text: str, at: Place, lang: Lang) -> dict[str, An
     span = d.span
     source = d.source if d.source is not None else Source(at.name, text)
     shown = Source(at.folder.shown(source.path), source.text)
+    # The loader dropped a BOM the editor holds (and shows) before line 1: its underline counts it.
+    bom = 1 if span.file == 0 and text.startswith("\ufeff") else 0
     return {
         "code": d.code, "severity": d.severity, "message": d.message(lang), "hint": d.help(lang),
-        "line": span.line, "column": span.column, "end_line": span.end_line, "end_column": span.end_column,
+        "line": span.line, "column": span.column + (bom if span.line == 1 else 0),
+        "end_line": span.end_line, "end_column": span.end_column + (bom if span.end_line == 1 else 0),
         "in_file": span.file == 0,  # a finding in a base file this one extends is listed, not marked
         "file": shown.path, "text": d.with_source(shown).render(lang),
     }  # fmt: skip
@@ -201,10 +204,10 @@ ZIP = "application/zip"
 
 
 def batch(text: str, at: Place, upload: Path, lang: Lang) -> Batch:
-    """Score an uploaded CSV/XLSX: every row with its scores or its error, and the results as
-    CSV and XLSX, as `pingfen eval` writes them."""
+    """Score an uploaded data file (a batch file, or one record as a batch of one): every row
+    with its scores or its error, and the results as CSV and XLSX, as `pingfen eval` writes them."""
     rubric = rubric_of(text, at)
-    rows = read_rows(upload)
+    rows = read_batch(upload)
     indicators = indicator_names(rubric)
     scored: list[Scored] = list(score_rows(rubric, rows, lang))
     lines = [s.line(indicators, lang) for s in scored]

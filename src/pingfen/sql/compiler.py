@@ -47,11 +47,67 @@ PREFIX = "_pf_"  # internal columns, dropped at the end
 
 
 def fold(name: str) -> str:
-    """A column's name as DuckDB and Spark compare it: ASCII letters in either case are one."""
+    """A column's name as DuckDB 2.0 compares it, for every name the engine and the query's checks
+    compare: ASCII letters in either case are one (`Total` is `total`), every other character is
+    itself (`Ä` and `ä`, `Σ` and `σ`, `ǅ` and `ǆ`, `K` and `k` are two columns; nothing is
+    normalized). Not `str.lower()`: it folds all of Unicode, so a file's column `Ä` beside a node
+    `ä` would be taken for the node's and left out (tests/test_engine_fold.py). Other dialects
+    compare otherwise: `folding`."""
     return name.translate(_ASCII_LOWER)
 
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def spark_fold(name: str) -> str:
+    """A column's name as Spark compares it (spark.sql.caseSensitive off, its default): its
+    analyzer looks a name up by its lower case in Java's Locale.ROOT (all of Unicode, as
+    `str.lower()`: `Ä` is `ä`, the Kelvin sign `k`, `ẞ` `ß`; `Σ` at a word's end `ς`; `İ` is
+    `i̇`) and keeps the columns `String.equalsIgnoreCase` takes for it (letter by letter, each as
+    its upper case's lower case, so `İ` stays apart from `i̇`). Two names are one where both
+    agree: `Σ` and `ς`, `ſ` and `s`, `İ` and `i` are two (tests/test_spark_names.py). Letters
+    Unicode added after 13.0 (`Ꟁ`, Vithkuqi) are folded as Python's Unicode folds them, as Spark on
+    a newer Java does: on Java 17 they are two names, and refused all the same."""
+    return name.lower() + "\x00" + "".join(map(_letter, name))
+
+
+def _letter(c: str) -> str:
+    """A letter as Java's equalsIgnoreCase compares it: the lower case of its upper case, each
+    Unicode's simple (one-letter) mapping, which `str.upper()`/`lower()` give but where theirs
+    is longer (`ß`'s `SS`: `ß` itself; `İ`'s `i̇`: `i`)."""
+    upper = c.upper()
+    upper = upper if len(upper) == 1 else c
+    lower = upper.lower()
+    return lower if len(lower) == 1 else "i"  # İ, the one letter whose lower case is two
+
+
+def postgres_fold(name: str) -> str:
+    """A quoted name as PostgreSQL compares it: exactly (the query quotes every column), but cut
+    to its first 63 bytes (NAMEDATALEN - 1) of whole characters, as the server cuts every name."""
+    return name.encode()[:63].decode("utf-8", "ignore")
+
+
+# How each dialect's engine compares the query's quoted column names (PF805, PF809, PF810): where
+# verified, exactly as it does (tests/test_sql_dialect_names.py, tests/test_spark_names.py);
+# DuckDB's and SQLite's fold ASCII letters only. An engine not verified here is held to
+# `str.casefold`, which folds what any of these folds and more: a refusal, not a wrong column.
+FOLDS: dict[str, Callable[[str], str]] = {
+    "duckdb": fold, "sqlite": fold, "spark": spark_fold, "spark2": spark_fold, "databricks": spark_fold,
+    "postgres": postgres_fold,
+}  # fmt: skip
+
+
+def folding(dialect: str) -> Callable[[str], str]:
+    """The names `dialect` takes as one share what this gives them."""
+    return FOLDS.get(dialect, str.casefold)
+
+
+def reserved(name: str, same: Callable[[str], str]) -> bool:
+    """Whether the dialect that compares names by `same` takes `name` for one of the query's own
+    columns (OWN) or internal ones (PREFIX)."""
+    return same(name) in {same(o) for o in OWN} or same(name[: len(PREFIX)]) == same(PREFIX)
+
+
 RANGE = Decimal(10) ** 14  # inputs beyond this are refused (PF800): the query's numbers have 18 integer digits
 HUGE = Decimal(10) ** 17  # what a value the query cannot hold exactly is read as: beyond RANGE, and every bound
 
@@ -872,25 +928,26 @@ class Compiler:
 
     def refuse_names(self) -> None:
         """PF805 for a node named as one of the query's own columns, PF809 for two names the
-        query's columns take that SQL does not tell apart, PF810 for an input named as its
-        internal columns are: SQL's names are one name in any letter case (DuckDB folds ASCII
-        letters only, `A` and `a`; `Ä` and `ä` are two), and a clash would score into the
-        wrong column, not refuse."""
+        query's columns take that the dialect does not tell apart, PF810 for an input named as
+        its internal columns are: each as the dialect compares names (`folding`: DuckDB folds
+        ASCII letters only, `A` and `a`; Spark `Ä` and `ä` too; PostgreSQL none of a quoted
+        name), and a clash would score into the wrong column, not refuse."""
         module = self.rubric.module
+        same = folding(self.dialect)
         nodes = [n.name.text for n, _depth in ast.walk_nodes(module.top)] + [o.row.name.text for o in module.outside]
         for name in nodes:
-            if fold(name) in OWN or fold(name).startswith(PREFIX):
+            if reserved(name, same):
                 raise SqlRefusal("PF805", {"name": name, "columns": ", ".join(OWN)})
         inputs = [spec.name for spec in self.rubric.inputs]
         for name in inputs:
-            if fold(name).startswith(PREFIX):
+            if same(name[: len(PREFIX)]) == same(PREFIX):
                 raise SqlRefusal("PF810", {"name": name, "prefix": PREFIX})
         for names in (nodes, inputs):  # a node's column and an input's are never both in the output
             seen: dict[str, str] = {}
             for name in names:
-                other = seen.setdefault(fold(name), name)
+                other = seen.setdefault(same(name), name)
                 if other != name:
-                    raise SqlRefusal("PF809", {"name": name, "other": other})
+                    raise SqlRefusal("PF809", {"name": name, "other": other, "dialect": self.dialect})
 
     def refusal(self) -> Frag:
         """The number of the first site that fails, in evaluate()'s order, else NULL. Where every

@@ -22,7 +22,7 @@ from pingfen.evaluate.applies import plan
 from pingfen.evaluate.rubric import InputSpec, Rubric
 from pingfen.reasons import Site as ReasonSite
 from pingfen.sql import compiler, exact, panels
-from pingfen.sql.compiler import OWN, PREFIX, Compiler, Entry, Frag, clamp, compare, fold, join, sum_of
+from pingfen.sql.compiler import OWN, PREFIX, Compiler, Entry, Frag, clamp, compare, folding, join, reserved, sum_of
 from pingfen.sql.exact import NUM, WHOLE, SqlRefusal, case, cast, integer, literal
 from pingfen.values import EPOCH as EPOCH_DAY
 from pingfen.values import MAX_LIST, SETTLE, pinned, ratio_limits
@@ -657,7 +657,7 @@ class FormsCompiler(Compiler):
         header = module.header
         assert header is not None  # the checker guarantees a header
         for row in module.outside:  # their columns too are named as they are
-            if fold(row.row.name.text) in OWN or fold(row.row.name.text).startswith(PREFIX):
+            if reserved(row.row.name.text, folding(self.dialect)):
                 raise SqlRefusal("PF805", {"name": row.row.name.text, "columns": ", ".join(OWN)})
         raw = super().raw_total(tops)
         drops = [(n, self.dropped.get(n.name.text)) for n in module.top]
@@ -719,11 +719,14 @@ class FormsCompiler(Compiler):
 def to_sql_tree(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True,
                 scales: Mapping[str, int] | None = None) -> exp.Select:  # fmt: skip
     """The scoring query as a sqlglot tree, issue 10's forms translated (sql/compiler.py);
-    `scales`: the decimals of the relation's columns, where known (DuckDB: sql/narrow.py)."""
+    `scales`: the decimals of the relation's columns, where known (DuckDB: sql/narrow.py).
+    A dialect not in `VERIFIED` is refused (PF804): its query is not checked on its engine."""
+    exact.refuse_unverified(dialect)
     return compiler.to_sql_tree(rubric, dialect, table, reasons=reasons, kind=FormsCompiler, scales=scales)
 
 
 @pinned
 def to_sql(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True) -> str:
-    """The scoring query in `dialect` (any sqlglot writes): one row per record of `table`."""
+    """The scoring query in `dialect` (duckdb or spark, `VERIFIED`): one row per record of `table`."""
+    exact.refuse_unverified(dialect)
     return compiler.to_sql(rubric, dialect, table, reasons=reasons, kind=FormsCompiler)

@@ -32,6 +32,7 @@ from pingfen.cache import decode, digest, directory, encode, load, store
 from pingfen.diagnostics import Diagnostic, Span
 from pingfen.syntax.grammar import grammar_text
 from pingfen.syntax.scan import MAX_CHARS, open_braces, top_level_items, unclosed_brace
+from pingfen.terminal import INVISIBLE_PATTERN, invisible_name
 
 __all__ = ["build_parser", "cache_file", "grammar_text", "parse", "parser"]
 
@@ -123,7 +124,7 @@ def parse(text: str) -> tuple[ast.Module | None, list[Diagnostic]]:
         at = Span.at(text, MAX_CHARS, MAX_CHARS + 1)
         args = {"what": "characters in the file", "what_zh": "文件字符数", "count": len(text), "limit": MAX_CHARS}
         return None, [Diagnostic("PF008", at, args, hint="too_large")]
-    controls = _control_characters(text)
+    controls = _control_characters(text) or _invisible_characters(text)
     if controls:
         return None, controls
     comments: list[Token] = []
@@ -167,6 +168,32 @@ def _control_characters(text: str) -> list[Diagnostic]:
         found.append(Diagnostic("PF001", Span.at(text, match.start(), match.end()), args, hint="control_char"))
         if len(found) == _MAX_CONTROLS:
             break
+    return found
+
+
+# What the lexer reads as a unit: a text in quotes or a backquoted name, searched for invisible
+# characters like the rest; a comment, which is not (a `#` inside a text starts none).
+_UNITS = re.compile(r'"(?:[^"\\\n]|\\.)*"|“[^“”\n]*”|「[^「」\n]*」|`[^`\n]+`|#[^\n]*')
+
+
+def _invisible_characters(text: str) -> list[Diagnostic]:
+    """PF007 for each invisible character (U+200B, a BOM past the start, …) outside comments:
+    in a name it makes two names that look alike (`投入`, `投\u200b入`), in a text a label or
+    an example's name that matches nothing typed."""
+    if INVISIBLE_PATTERN.search(text, 1) is None:
+        return []
+    found = []
+    for unit in re.finditer(f"{_UNITS.pattern}|{INVISIBLE_PATTERN.pattern}", text):
+        if unit.group().startswith("#"):
+            continue
+        for match in INVISIBLE_PATTERN.finditer(text, unit.start(), unit.end()):
+            if match.start() == 0:  # a byte-order mark: the loader strips it, parse() accepts it
+                continue
+            char = match.group()
+            args = {"char": invisible_name(char, "en"), "char_zh": invisible_name(char, "zh")}
+            found.append(Diagnostic("PF007", Span.at(text, match.start(), match.end()), args, hint="invisible_char"))
+            if len(found) == _MAX_CONTROLS:
+                return found
     return found
 
 

@@ -13,7 +13,7 @@
       stale: "评分表有错误：下面是最近一次无误时的样子", total: "总分", grade: "等次", node: "指标",
       max: "分值", score: "得分", reasons: "扣分原因", run_examples: "运行示例并统计覆盖",
       run_fuzz: "随机检验（fuzz）", template: "下载填报模板：",
-      upload: "上传批量数据（CSV 或 XLSX，10 MB 以内）：", folder_data: "或评分文件夹中的数据文件：", score_it: "评分",
+      upload: "上传数据文件（10 MB 以内）：", folder_data: "或评分文件夹中的数据文件：", score_it: "评分",
       checking: "检查中…", clean: "没有发现问题", saved: "已保存", unsaved: "未保存",
       saved_then_changed: "已保存；保存后的修改未保存",
       counts: function (e, w, n) { return e + " 个错误，" + w + " 个警告，" + n + " 个提示"; },
@@ -31,7 +31,7 @@
       stale: "The rubric has errors: this is how it looked when it last had none", total: "Total",
       grade: "Grade", node: "Indicator", max: "Max", score: "Score", reasons: "Reasons",
       run_examples: "Run examples with coverage", run_fuzz: "Fuzz", template: "Download a data-entry template: ",
-      upload: "Upload a batch (CSV or XLSX, up to 10 MB): ", folder_data: "or score a data file of the folder: ",
+      upload: "Upload a data file (up to 10 MB): ", folder_data: "or score a data file of the folder: ",
       score_it: "Score",
       checking: "checking…", clean: "no problems found", saved: "saved", unsaved: "not saved",
       saved_then_changed: "saved; the changes made since are not saved",
@@ -166,7 +166,7 @@
     return api("GET", "/api/files").then(function (data) {
       var sources = $("batch-source");
       sources.textContent = "";
-      data.data.filter(function (p) { return /\.(csv|xlsx)$/i.test(p); }).forEach(function (p) {
+      data.data.forEach(function (p) { // the folder lists the data files a batch reads, and no other
         sources.appendChild(el("option", { value: p }, p));
       });
       var box = $("file-select");

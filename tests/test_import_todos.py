@@ -1,0 +1,137 @@
+"""`pingfen import` reads nothing silently wrong: what the table states and the importer cannot
+read becomes a `# TODO` in the draft and a row not recognised — a 一票否决 below the table in
+words it does not know, a row with a 分值 and no name, and grades the table never states."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from pingfen.cli import main
+from pingfen.importer import import_table
+from pingfen.loader import diagnose
+from test_import_layouts import docx_table
+from test_import_more import GRADES, build_xlsx
+
+# ---------------------------------------------------------------- 一票否决 not read
+
+UNREAD_VETOES = [
+    "一票否决：发生重大违纪问题的，评价等级降一档",
+    "一票否决：发生重大违规（重大违规）的，总分计0分",  # render's words, on a name the table does not declare
+    "存在虚报冒领财政资金问题的，直接评为差",
+]
+
+
+@pytest.mark.parametrize("veto", UNREAD_VETOES)
+@pytest.mark.parametrize("same_line", [False, True])
+def test_a_veto_not_read_is_a_todo_that_counts(tmp_path: Path, veto: str, same_line: bool) -> None:
+    """The line vanished from the draft and the import said 100%; on the grades line it hid the grades too."""
+    path = build_xlsx(tmp_path / "表.xlsx", GRADES + veto) if same_line else build_xlsx(tmp_path / "表.xlsx", GRADES, veto)
+    imported = import_table(path)
+    assert imported.recognised == 2 and len(imported.rows) == 3
+    assert f"# TODO: 未能识别一票否决“{veto}”" in imported.text
+    assert f"  一票否决：未能识别“{veto}”，未写入否决规则，已标 TODO" in imported.summary("zh")
+    assert f"  veto: “{veto}” not recognised, no veto written, marked TODO" in imported.summary("en")
+    assert "grade 优秀 >= 9" in imported.text and "通用的划分" not in imported.text  # the grades still read
+    assert [d.code for d in diagnose(imported.text) if d.severity == "error"] == []
+    assert any(veto in str(d.args["text"]) for d in diagnose(imported.text) if d.code == "PF119")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["import", str(path)], out, err) == 1
+    assert "已识别 2/3 行评分标准（67%）" in err.getvalue()
+
+
+def test_a_veto_not_read_below_a_word_table(tmp_path: Path) -> None:
+    veto = UNREAD_VETOES[0]
+    imported = import_table(docx_table(tmp_path / "t.docx", after=(GRADES.replace("9分", "18分"), veto)))
+    assert f"# TODO: 未能识别一票否决“{veto}”" in imported.text
+    assert imported.recognised == len(imported.rows) - 1
+
+
+def with_items(path: Path) -> Path:
+    """The table with a 指标数据说明 below it that declares 重大违规."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    sheet = book.active
+    assert sheet is not None
+    for row in (["指标数据说明"], ["数据项", "类型", "取值或计算公式", "说明"], ["重大违规", "是否", None, "是否存在一票否决事项"]):
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_a_veto_read_below_the_grades_line_is_kept(tmp_path: Path) -> None:
+    """A veto on a line of its own after the grades line was never looked at."""
+    imported = import_table(with_items(build_xlsx(tmp_path / "表.xlsx", GRADES, UNREAD_VETOES[1])))
+    assert "veto 发生重大违规 if 重大违规 -> zero" in imported.text
+    assert "# TODO:" not in imported.text and imported.recognised == len(imported.rows)  # a description is no veto
+
+
+def test_a_veto_naming_a_grade_the_draft_lacks_counts(tmp_path: Path) -> None:
+    """Its TODO was written, but the import said 100%."""
+    veto = "一票否决：发生重大违规（重大违规）的，评为差"
+    imported = import_table(with_items(build_xlsx(tmp_path / "表.xlsx", "评价结果：9分以上为优秀，其他为合格", veto)))
+    assert "# TODO: 等次“差”未能识别：veto 发生重大违规 if 重大违规 -> grade 差" in imported.text
+    assert imported.recognised == 2 and len(imported.rows) == 3
+    assert "  一票否决：等次“差”不是草稿的评价等次，已标 TODO" in imported.summary("zh")
+    assert "  veto: the grade “差” is not one of the draft's grades, marked TODO" in imported.summary("en")
+
+
+def test_notes_that_state_no_veto_are_no_todo(tmp_path: Path) -> None:
+    imported = import_table(build_xlsx(tmp_path / "表.xlsx", GRADES, "注：数据以决算报表为准。"))
+    assert "# TODO:" not in imported.text and imported.recognised == len(imported.rows) == 2
+
+
+# ---------------------------------------------------------------- a 分值 without a name
+
+NAMELESS = [
+    ["投入", "执行率", 5, "执行率≥90%，计5分；低于90%，不得分"],
+    [None, None, 3, "每发现一例违规扣1分，扣完为止"],
+    ["产出", "制度", 2, "健全的得2分，不健全的不得分"],
+]
+
+
+def nameless_xlsx(path: Path, group_merged: bool) -> Path:
+    """A row with 3 points and a criterion, its 二级指标 blank (its 一级指标 blank too, or merged with the row above)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["2022年评分表"])
+    sheet.append(["一级指标", "二级指标", "分值", "评分标准"])
+    for row in NAMELESS:
+        sheet.append(row)
+    sheet.append([GRADES])
+    if group_merged:
+        sheet.merge_cells("A3:A4")
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("group_merged", [False, True])
+def test_a_row_with_points_and_no_name_is_a_todo_that_counts(tmp_path: Path, group_merged: bool) -> None:
+    """The row was skipped: its 3 points left the total (7) and the import said 100%."""
+    path = nameless_xlsx(tmp_path / "t.xlsx", group_merged)
+    imported = import_table(path)
+    assert "total 10" in imported.text and "group 投入 8 {" in imported.text
+    assert "indicator `未命名指标（第4行）` 3 { judgment }" in imported.text
+    assert "# TODO: 原表第 4 行有分值 3 分，但没有指标名称" in imported.text
+    assert imported.recognised == 2 and len(imported.rows) == 3
+    assert "  第 4 行：有分值 3 分，但没有指标名称，暂写为评价分（judgment），已标 TODO" in imported.summary("zh")
+    assert "  row 4: a 分值 of 3 but no indicator name, written as a judgment marked TODO" in imported.summary("en")
+    assert [d.code for d in diagnose(imported.text) if d.severity == "error"] == []
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["import", str(path)], out, err) == 1
+
+
+def test_a_word_row_with_points_and_no_name(tmp_path: Path) -> None:
+    def blank_name(table: object) -> None:
+        cells = table.rows[2].cells  # type: ignore[attr-defined]  # 调整率's row
+        cells[1].text = cells[2].text = ""
+
+    imported = import_table(docx_table(tmp_path / "t.docx", blank_name))
+    assert "indicator `未命名指标（第3行）` 5 { judgment }" in imported.text and "total 20" in imported.text
+    assert imported.recognised == len(imported.rows) - 1

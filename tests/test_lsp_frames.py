@@ -1,0 +1,90 @@
+"""`pingfen lsp` keeps serving after a frame it cannot read: the frames are written to its
+standard input byte by byte as a client (or a broken one) would, and the request that follows
+a bad frame is answered. pygls's own loop lost every frame after one without a readable
+Content-Length (the body ran into the next header), and died on a huge length. A length too
+long takes the start of the next frame: it is read again from its header. (One longer than
+all that follows waits for more bytes, as any reader of frames must.)"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+TIMEOUT = 20  # seconds: the machine may be shared and slow
+BODY = b'{"jsonrpc": "2.0", "id": 7, "method": "textDocument/hover"}'
+
+
+def frame(message: dict[str, Any] | bytes) -> bytes:
+    body = message if isinstance(message, bytes) else json.dumps(message).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+async def answers(bad: bytes, log: Path) -> tuple[list[dict[str, Any]], int | None]:
+    """The server's answers to: initialize, the bad bytes, a request (id 2); and whether it
+    was still running when that answer came (None) or its exit code."""
+    server = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "pingfen", "lsp", stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stderr=log.open("wb"), env={**os.environ, "PYTHONPATH": str(SRC)},
+    )  # fmt: skip
+    assert server.stdin is not None and server.stdout is not None
+    initialize = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}
+    server.stdin.write(frame(initialize) + bad + frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}))
+    await server.stdin.drain()
+    got: list[dict[str, Any]] = []
+
+    async def read() -> None:
+        while not any(m.get("id") == 2 for m in got):
+            length = 0
+            while (line := await server.stdout.readline()).strip():  # type: ignore[union-attr]
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            if not line:  # the server has stopped
+                return
+            got.append(json.loads(await server.stdout.readexactly(length)))  # type: ignore[union-attr]
+
+    try:
+        await asyncio.wait_for(read(), TIMEOUT)
+    except (TimeoutError, asyncio.IncompleteReadError):
+        pass
+    running = server.returncode
+    if running is None:
+        server.kill()
+    server.stdin.close()
+    await server.wait()
+    return got, running
+
+
+BAD = {
+    "a length that is no number": b"Content-Length: abc\r\n\r\n" + BODY,
+    "a length too short": b"Content-Length: 5\r\n\r\n" + BODY,
+    "a length too long": b"Content-Length: %d\r\n\r\n" % (len(BODY) + 30) + BODY,  # takes the next header
+    "a huge length": b"Content-Length: 99999999999999999999\r\n\r\n" + BODY,
+    "no length header": b"Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n" + BODY,
+    "a body that is no JSON": frame(b"{not json"),
+    "a body that is not UTF-8": frame(b'{"a": "\xff"}'),
+    "a line of noise": b"garbage\r\n",
+}
+
+
+@pytest.mark.parametrize("bad", list(BAD.values()), ids=list(BAD))
+def test_a_bad_frame_is_skipped_and_the_next_request_answered(bad: bytes, tmp_path: Path) -> None:
+    got, exited = asyncio.run(answers(bad, tmp_path / "stderr.log"))
+    said = (tmp_path / "stderr.log").read_text(encoding="utf-8", errors="replace")
+    assert any(m.get("id") == 2 and "result" in m for m in got), said
+    assert exited is None, said
+    assert "Traceback" not in said and "pingfen lsp:" in said or bad == BAD["a line of noise"], said
+    assert not any(m.get("id") == 7 for m in got)  # the bad frame's own request is not guessed at
+
+
+@pytest.mark.parametrize("name", ["a length too short", "a length too long", "a body that is no JSON", "a body that is not UTF-8"])
+def test_a_body_that_is_no_json_is_answered_with_the_parse_error(name: str, tmp_path: Path) -> None:
+    got, _ = asyncio.run(answers(BAD[name], tmp_path / "stderr.log"))
+    errors = [m for m in got if "error" in m]
+    assert [(m["id"], m["error"]["code"]) for m in errors] == [(None, -32700)]
