@@ -69,7 +69,7 @@ def test_the_group_score_is_rounded_in_its_mode(mode: str, a: str, b: str, score
 def test_the_reason_shows_both_numbers_in_each_language() -> None:
     result = _both(TWO.format(total=10, round="1"), {"a": "91%", "b": "88%"})
     assert result["G"].reasons_in("zh") == ["得分 8.95 保留 1 位小数，计 9 分"]
-    assert result["G"].reasons_in("en") == ["8.95 rounded to 1 places: 9"]
+    assert result["G"].reasons_in("en") == ["8.95 rounded to 1 place: 9"]
     assert result["A"].score == Decimal("4.55")  # the parts stay exact
     unchanged = _both(TWO.format(total=10, round="1"), {"a": "90%", "b": "80%"})
     assert unchanged["G"].score == Decimal("8.5") and unchanged["G"].reasons == []  # no digit changed: no reason

@@ -183,7 +183,7 @@ def test_an_indicator_score_is_rounded_and_its_reason_shows_both_numbers() -> No
     assert result["评审"].reasons[-1] == "得分 4.9 保留 0 位小数，计 4 分"
     assert result.total == Decimal("7.30")
     english = rubric.evaluate({"执行率": "96.55%", "评分": "4.9"}, lang="en")
-    assert english["执行"].reasons[-1] == "3.275 rounded to 1 places: 3.3"
+    assert english["执行"].reasons[-1] == "3.275 rounded to 1 place: 3.3"
     # a score already at its places gives no reason
     full = _both(rubric, {"执行率": "100%", "评分": 5})
     assert (full["执行"].score, full["执行"].reasons) == (5, [])

@@ -40,7 +40,7 @@ def test_the_unrounded_score_is_shown_to_12_places() -> None:
     reasons = rubric.evaluate(RECORD)["价格"].reasons_in("zh")
     assert "得分 0.000423370025 保留 1 位小数，计 0.1 分" in reasons, reasons
     short = rubric.evaluate({"基准": D("0.5"), "报价": D("8")})["价格"].reasons_in("en")
-    assert "0.0625 rounded to 1 places: 0.1" in short, short  # an ending value keeps its own digits
+    assert "0.0625 rounded to 1 place: 0.1" in short, short  # an ending value keeps its own digits
 
 
 @needs_duckdb

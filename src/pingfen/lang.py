@@ -13,6 +13,11 @@ else:  # annotations are not evaluated (`from __future__ import annotations` eve
     Lang = str
 
 
+def counted(count: str, noun: str) -> str:
+    """`1 point`, `2 points`, `0.5 points`: English counts one alone in the singular."""
+    return f"{count} {noun}" if count == "1" else f"{count} {noun}s"
+
+
 def default_lang() -> Lang:
     """中文, unless PINGFEN_LANG or the locale (LC_ALL, LC_MESSAGES, LANG) asks for English.
 

@@ -17,7 +17,7 @@ from typing import Any
 from attrs import field, frozen
 
 from pingfen.display import cents, number, plain, rounded_parts
-from pingfen.lang import Lang
+from pingfen.lang import Lang, counted
 from pingfen.values import AGGREGATE_LEAST, AGGREGATES, CONTEXT, SETTLE_PLACES, ZERO, calendar_day, settled
 
 
@@ -278,20 +278,20 @@ def _percent(value: object) -> str:
     return said
 
 
-def _points_apart(suffix: str) -> Callable[[Decimal], str]:
-    """A gap between two percents in percentage points, shown(excess × 100) and the words
-    after it, each text worked out once: a step's gap recurs as its value does."""
+def _points_apart(worded: Callable[[str], str]) -> Callable[[Decimal], str]:
+    """A gap between two percents in percentage points, shown(excess × 100) worded in a
+    language, each text worked out once: a step's gap recurs as its value does."""
     kept: dict[str, str] = {}
 
     def said(excess: Decimal) -> str:
         if not excess.is_finite():
-            return shown(excess) + suffix
+            return worded(shown(excess))
         text = str(excess)
         if len(text) > _LONG:
-            return shown(excess.scaleb(2, _WIDE)) + suffix
+            return worded(shown(excess.scaleb(2, _WIDE)))
         words = kept.get(text)
         if words is None:
-            words = shown(excess.scaleb(2, _WIDE)) + suffix
+            words = worded(shown(excess.scaleb(2, _WIDE)))
             if len(kept) >= _KEPT:
                 kept.clear()
             kept[text] = words
@@ -300,8 +300,8 @@ def _points_apart(suffix: str) -> Callable[[Decimal], str]:
     return said
 
 
-# In each language (True: 中文); two bounded tables in all.
-_POINTS_APART = {True: _points_apart(" 个百分点"), False: _points_apart(" percentage points")}
+# In each language (True: 中文); two bounded tables in all. English counts one in the singular.
+_POINTS_APART = {True: _points_apart(lambda n: f"{n} 个百分点"), False: _points_apart(lambda n: counted(n, "percentage point"))}
 
 
 def _quantity_in(unit: str) -> Callable[[object], str]:
@@ -492,7 +492,7 @@ def _gap(excess: object, unit: object, zh: bool) -> str:
     """`3 个百分点` / `3 percentage points`, or a plain difference."""
     assert isinstance(excess, Decimal)
     if unit == "percent":
-        return f"{_cents(_hundredfold(excess))} 个百分点" if zh else f"{_cents(_hundredfold(excess))} percentage points"
+        return f"{_cents(_hundredfold(excess))} 个百分点" if zh else counted(_cents(_hundredfold(excess)), "percentage point")
     return _cents(excess)
 
 
@@ -596,7 +596,7 @@ def _clamped(p: Mapping[str, object], zh: bool) -> str:
         of = f"超过分值 {number(top)}" if start == top else f"超过可扣的 {number(start)} 分"
         return f"合计应扣 {number(lost)} 分，{of}，扣完为止，得 0 分"
     of = f"more than the max {number(top)}" if start == top else f"more than the {number(start)} left"
-    return f"{number(lost)} points lost in all, {of}: scored 0 (扣完为止)"
+    return f"{counted(number(lost), 'point')} lost in all, {of}: scored 0 (扣完为止)"
 
 
 def _clamp(site: Site, zh: bool) -> Sentence:
@@ -618,7 +618,7 @@ def _clamp(site: Site, zh: bool) -> Sentence:
             of = over_max if start == top else f"超过可扣的 {number(start)} 分"
             return f"合计应扣 {number(lost)} 分，{of}，扣完为止，得 0 分"
         of = over_max if start == top else f"more than the {number(start)} left"
-        return f"{number(lost)} points lost in all, {of}: scored 0 (扣完为止)"
+        return f"{counted(number(lost), 'point')} lost in all, {of}: scored 0 (扣完为止)"
 
     return said
 
@@ -689,7 +689,7 @@ _TEMPLATES = {
     ),
     "rounded": (
         lambda p: f"得分 {_unrounded(p)} 保留 {p['places']} 位小数，计 {_n(p, 'rounded')} 分",
-        lambda p: f"{_unrounded(p)} rounded to {p['places']} places: {_n(p, 'rounded')}",
+        lambda p: f"{_unrounded(p)} rounded to {counted(str(p['places']), 'place')}: {_n(p, 'rounded')}",
     ),
     "formula_if": (
         lambda p: f"{_decided(p, True)}，{_formula_points(p, True)}（满分 {_n(p, 'max')}）",

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import assert_never
 
 from pingfen import ast
-from pingfen.lang import Lang
+from pingfen.lang import Lang, counted
 from pingfen.reasons import exact
 from pingfen.syntax.formatter import _prec  # the language's binding strengths, stated once there
 from pingfen.values import CONTEXT
@@ -120,7 +120,7 @@ class Words:
                 places = exact(e.places.value)
                 mode = _ROUNDING[e.mode][0 if zh else 1] if e.mode != "half_up" else ""
                 value = self.expr(e.value, 8)
-                return f"{value}（{mode}保留{places}位小数）" if zh else f"{value} ({mode or 'rounded'} to {_many(places, 'place')})"
+                return f"{value}（{mode}保留{places}位小数）" if zh else f"{value} ({mode or 'rounded'} to {counted(places, 'place')})"
             case ast.IfElse():  # a condition or a first value that is itself an `if` bracketed: one reading only
                 if zh:
                     return f"{self.expr(e.condition, 1)}时为{self.expr(e.then, 1)}，否则为{self.expr(e.otherwise)}"
@@ -143,7 +143,7 @@ class Words:
         """计5分 / 不得分 (zh), 5 points (en)."""
         if self.zh:
             return "不得分" if n.value == 0 else f"{verb}{exact(n.value)}分"
-        return _many(exact(n.value), "point")
+        return counted(exact(n.value), "point")
 
     # ------------------------------------------------------------ rules
 
@@ -262,7 +262,7 @@ class Words:
         full = ""
         if top is not None:
             within = {"above": "≤", "below": "≥", "from": "="}[rule.direction]
-            full = f"{subject} {within} {reference}: {_many(exact(top), 'point')}; "
+            full = f"{subject} {within} {reference}: {counted(exact(top), 'point')}; "
         return f"{full}{rate} deducted per {step} of {subject} {word} {reference}{partial}"
 
     def _type(self, ref: ast.Ref) -> str | None:
@@ -302,11 +302,11 @@ class Words:
             low, high = exact(adjust.value), exact(top)
             sentences.append(f"合计在{low}至+{high}分之间" if zh else f"in all between {low} and +{high}")
         if not indicator.rules:
-            sentences.append(f"计{exact(top)}分" if zh else _many(exact(top), "point"))
+            sentences.append(f"计{exact(top)}分" if zh else counted(exact(top), "point"))
         if indicator.round_places is not None:  # the mode said when it is not the usual 四舍五入
             places = exact(indicator.round_places.value)
             mode = _ROUNDING[indicator.round_mode][0 if zh else 1] if indicator.round_mode != "half_up" else ""
-            sentences.append(f"得分{mode}保留{places}位小数" if zh else f"the score is {mode or 'rounded'} to {_many(places, 'place')}")
+            sentences.append(f"得分{mode}保留{places}位小数" if zh else f"the score is {mode or 'rounded'} to {counted(places, 'place')}")
         if indicator.applies is not None:
             sentences.append(self.applies(indicator.applies))
         end = "。" if zh else "."
@@ -317,7 +317,7 @@ class Words:
         if group.round_places is None:
             return None
         places, mode = exact(group.round_places.value), _ROUNDING[group.round_mode][0 if self.zh else 1]
-        return f"得分{mode}保留{places}位小数" if self.zh else f"the score {mode} to {_many(places, 'place')}"
+        return f"得分{mode}保留{places}位小数" if self.zh else f"the score {mode} to {counted(places, 'place')}"
 
     def group_note(self, group: ast.Group) -> str | None:
         """What a group's cell says besides its 分值: its rounding, then when it applies
@@ -361,7 +361,7 @@ class Words:
                 # the score's input named when it is not the indicator's own, so that an import declares it
                 name = rule.input.text if rule.input is not None else indicator
                 into = "" if name == indicator else (f"（记为{name}）" if zh else f" (as {name})")
-                return f"由评价人员酌情打分{into}，最高{exact(top)}分" if zh else f"judged by the evaluators{into}, 0 to {_many(exact(top), 'point')}"
+                return f"由评价人员酌情打分{into}，最高{exact(top)}分" if zh else f"judged by the evaluators{into}, 0 to {counted(exact(top), 'point')}"
             case ast.Formula():
                 if zh:
                     return f"得分={self.expr(rule.expr)}，最高{exact(top)}分，低于0分的按0分计"
@@ -438,13 +438,13 @@ class Words:
         places = exact(header.round_places.value) if header.round_places is not None else "2"
         mode = _ROUNDING[header.round_mode][0 if zh else 1]
         rounding = (f"总分{mode}保留{places}位小数后评定等次" if zh
-                    else f"The total is {mode} to {_many(places, 'decimal')} before grading")  # fmt: skip
+                    else f"The total is {mode} to {counted(places, 'decimal')} before grading")  # fmt: skip
         vetoes = [self.veto(v) for v in self.vetoes]
         if header.cap is not None:  # 加分后总分不超过100分: said before the vetoes, which may set it to 0
             top = exact(header.cap.value)
             vetoes.insert(0, f"加分后总分不超过{top}分" if zh else f"with the bonus rows the total is at most {top}")
         if not header.grades:  # said, with the rounding, so that `pingfen import` reads no grades back rather than guess
-            rounding = f"总分{mode}保留{places}位小数" if zh else f"the total is {mode} to {_many(places, 'decimal')}"
+            rounding = f"总分{mode}保留{places}位小数" if zh else f"the total is {mode} to {counted(places, 'decimal')}"
             return ("；" if zh else "; ").join(["不评定等次" if zh else "No grades", rounding, *vetoes]) + ("。" if zh else ".")
         parts: list[str] = []
         previous: ast.Grade | None = None
@@ -484,11 +484,6 @@ class Words:
         return self._list(parts) + ("。" if zh else ". ") + rounding + ("。" if zh else ".")
 
 
-
-
-def _many(count: str, noun: str) -> str:
-    """`1 point`, `2 points`, `0.5 points`: English counts one alone in the singular."""
-    return f"{count} {noun}" if count == "1" else f"{count} {noun}s"
 
 
 def _descending(grades: tuple[ast.Grade, ...]) -> bool:
