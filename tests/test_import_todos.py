@@ -135,3 +135,86 @@ def test_a_word_row_with_points_and_no_name(tmp_path: Path) -> None:
     imported = import_table(docx_table(tmp_path / "t.docx", blank_name))
     assert "indicator `未命名指标（第3行）` 5 { judgment }" in imported.text and "total 20" in imported.text
     assert imported.recognised == len(imported.rows) - 1
+
+
+# ---------------------------------------------------------------- a 评分标准 split over two rows
+
+SPLIT = [
+    ["投入", "执行率", 5, "执行率≥90%，计5分；80%（含）-90%，计4分；"],
+    [None, None, None, "低于80%，不得分"],  # the 评分标准 going on, no name and no 分值
+    ["产出", "制度", 5, "健全的得5分，不健全的不得分"],
+]
+
+
+def split_xlsx(path: Path, merged: str, rest: str = "低于80%，不得分") -> Path:
+    """A criterion split over two rows: the names and 分值 blank in the second, or those of the
+    `merged` columns merged down into it."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["2022年评分表"])
+    sheet.append(["一级指标", "二级指标", "分值", "评分标准"])
+    for row in SPLIT:
+        sheet.append(row if row[3] != SPLIT[1][3] else [*row[:3], rest])
+    sheet.append([GRADES])
+    for column in merged:
+        sheet.merge_cells(f"{column}3:{column}4")
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("merged", ["", "AC", "ABC"])  # blank, the group and 分值 merged, all merged
+def test_a_criterion_going_on_in_the_next_row_is_read_whole(tmp_path: Path, merged: str) -> None:
+    """The second row was skipped (or, its group merged into it, given to the group): its text
+    lost, the first half refused (0% in no band), nothing said of it."""
+    imported = import_table(split_xlsx(tmp_path / "t.xlsx", merged))
+    assert "# 评分标准：执行率≥90%，计5分；80%（含）-90%，计4分；低于80%，不得分" in imported.text
+    assert "< 80%      -> 0" in imported.text
+    assert "# TODO: 识别" not in imported.text and imported.recognised == 2
+
+
+@pytest.mark.parametrize("merged", ["", "AC", "ABC"])  # blank, the group and 分值 merged, all merged
+def test_a_criterion_going_on_that_is_not_read_is_quoted_and_counted(tmp_path: Path, merged: str) -> None:
+    imported = import_table(split_xlsx(tmp_path / "t.xlsx", merged, "低于80%的，按实际情况另行商定"))
+    assert "低于80%的，按实际情况另行商定" in imported.text
+    assert "# TODO: " in imported.text and imported.recognised == 1
+    assert "  第 3 行 执行率：" in "\n".join(imported.summary("zh"))
+
+
+def test_a_word_criterion_going_on_in_the_next_row(tmp_path: Path) -> None:
+    """Word splits 执行率's 评分标准 over two rows; the second's 分值 merged down from the first."""
+
+    def split(table: object) -> None:
+        import copy
+
+        first = table.rows[1]  # type: ignore[attr-defined]  # 执行率's row
+        first.cells[4].text = "执行率≥90%，计5分；80%（含）-90%，计4分；"
+        tr = copy.deepcopy(first._tr)
+        first._tr.addnext(tr)
+        second = table.rows[2]  # type: ignore[attr-defined]
+        for c in range(4):
+            second.cells[c].text = ""
+        second.cells[4].text = "低于80%，不得分"
+        first.cells[3].merge(second.cells[3]).text = "5"
+
+    imported = import_table(docx_table(tmp_path / "t.docx", split))
+    assert "# 评分标准：执行率≥90%，计5分；80%（含）-90%，计4分；低于80%，不得分" in imported.text
+    assert "total 20" in imported.text and imported.recognised == len(imported.rows)
+
+
+def test_the_grades_line_in_the_criterion_column_closes_the_table(tmp_path: Path) -> None:
+    """Below a table without a total, the grades line written in the 评分标准 column is no criterion going on."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["一级指标", "二级指标", "分值", "评分标准"])
+    sheet.append(SPLIT[2])
+    sheet.append([None, None, None, "评价等次：4分（含）以上为优秀，4分以下为差。"])
+    book.save(tmp_path / "t.xlsx")
+    imported = import_table(tmp_path / "t.xlsx")
+    assert "# 评分标准：健全的得5分，不健全的不得分\n" in imported.text and "grade 优秀 >= 4\n" in imported.text
+    assert "通用的划分" not in imported.text and imported.recognised == len(imported.rows) == 1

@@ -679,6 +679,12 @@ class _Builder:
             if not any(c.text for c in cells):
                 if self._own_points(row, r, columns):  # its points would vanish from the total
                     self._unnamed(path, r, row, columns)
+                elif (said := self._own_text(row, r, columns)) and _NOTE.match(said) and states_grades(said):
+                    self.closed = r
+                    break  # the grades line (评价等次：…) in the 评分标准 column: the table is closed
+                elif said and path and path[-1].indicator:
+                    # the indicator's 评分标准 split over two rows, as Word tables often do: it goes on
+                    self._fill(path[-1], row, columns)
                 continue
             if any(_TOTAL_ROW.match(normalise(c.text)) for c in cells):
                 if columns.points is not None:
@@ -717,6 +723,9 @@ class _Builder:
                 del path[depth + 1 :]
                 self._unnamed(path, r, row, columns)
                 continue
+            if not created and len(path) > depth + 1:  # only its groups' merged names: the open indicator goes on
+                self._fill(path[-1], row, columns)
+                continue
             leaf = path[depth]
             del path[depth + 1 :]
             self._fill(leaf, row, columns)
@@ -726,6 +735,12 @@ class _Builder:
         """Whether a row has a number in a 分值 cell of its own (not merged from a row above)."""
         p = columns.points
         return p is not None and row[p].origin == (r, p) and _number(row[p].text) is not None
+
+    @staticmethod
+    def _own_text(row: list[Cell], r: int, columns: Columns) -> str:
+        """A row's text in its 评分标准 and 指标解释 cells of its own (not merged from a row above)."""
+        return " ".join(normalise(row[i].text) for i in (columns.criterion, columns.explanation)
+                        if i is not None and row[i].origin == (r, i) and row[i].text)  # fmt: skip
 
     def _unnamed(self, path: list[Node], r: int, row: list[Cell], columns: Columns) -> None:
         """A row with a 分值 and no indicator name of its own, as an indicator named for its row:
