@@ -72,7 +72,7 @@ def test_a_veto_read_below_the_grades_line_is_kept(tmp_path: Path) -> None:
 def test_a_veto_naming_a_grade_the_draft_lacks_counts(tmp_path: Path) -> None:
     """Its TODO was written, but the import said 100%."""
     veto = "一票否决：发生重大违规（重大违规）的，评为差"
-    imported = import_table(with_items(build_xlsx(tmp_path / "表.xlsx", "评价结果：9分以上为优秀，其他为合格", veto)))
+    imported = import_table(with_items(build_xlsx(tmp_path / "表.xlsx", "评价结果：9分以上为优秀，其他为合格。保留一位小数", veto)))
     assert "# TODO: 等次“差”未能识别：veto 发生重大违规 if 重大违规 -> grade 差" in imported.text
     assert imported.recognised == 2 and len(imported.rows) == 3
     assert "  一票否决：等次“差”不是草稿的评价等次，已标 TODO" in imported.summary("zh")
@@ -134,7 +134,7 @@ def test_a_word_row_with_points_and_no_name(tmp_path: Path) -> None:
 
     imported = import_table(docx_table(tmp_path / "t.docx", blank_name))
     assert "indicator `未命名指标（第3行）` 5 { judgment }" in imported.text and "total 20" in imported.text
-    assert imported.recognised == len(imported.rows) - 1
+    assert imported.recognised == len(imported.rows) - 2  # and the rounding, not stated
 
 
 # ---------------------------------------------------------------- a 评分标准 split over two rows
@@ -201,7 +201,7 @@ def test_a_word_criterion_going_on_in_the_next_row(tmp_path: Path) -> None:
 
     imported = import_table(docx_table(tmp_path / "t.docx", split))
     assert "# 评分标准：执行率≥90%，计5分；80%（含）-90%，计4分；低于80%，不得分" in imported.text
-    assert "total 20" in imported.text and imported.recognised == len(imported.rows)
+    assert "total 20" in imported.text and imported.recognised == len(imported.rows) - 1  # the rounding not stated
 
 
 def test_the_grades_line_in_the_criterion_column_closes_the_table(tmp_path: Path) -> None:
@@ -213,8 +213,29 @@ def test_the_grades_line_in_the_criterion_column_closes_the_table(tmp_path: Path
     assert sheet is not None
     sheet.append(["一级指标", "二级指标", "分值", "评分标准"])
     sheet.append(SPLIT[2])
-    sheet.append([None, None, None, "评价等次：4分（含）以上为优秀，4分以下为差。"])
+    sheet.append([None, None, None, "评价等次：4分（含）以上为优秀，4分以下为差。总分保留一位小数。"])
     book.save(tmp_path / "t.xlsx")
     imported = import_table(tmp_path / "t.xlsx")
     assert "# 评分标准：健全的得5分，不健全的不得分\n" in imported.text and "grade 优秀 >= 4\n" in imported.text
     assert "通用的划分" not in imported.text and imported.recognised == len(imported.rows) == 1
+
+
+# ---------------------------------------------------------------- a rounding the table does not state
+
+
+def test_a_rounding_the_table_does_not_state_is_a_todo_that_counts(tmp_path: Path) -> None:
+    """`round total 2 half_up` was written as if the table said it, and the import said 100%."""
+    path = build_xlsx(tmp_path / "表.xlsx", "评价等次：9分（含）以上为优秀，9分以下为合格。")
+    imported = import_table(path)
+    head = imported.text.split("}")[0]
+    assert "  # TODO: 评分表未写明总分的保留位数，暂按四舍五入保留 2 位小数写入；" in head
+    assert head.index("保留位数") < head.index("round total 2 half_up") and "grade 优秀 >= 9" in head
+    assert imported.recognised == 2 and [r.kind for r in imported.rows if not r.recognised] == ["rounding"]
+    assert imported.summary("zh")[1:] == ["  保留位数：评分表未写明，暂按总分四舍五入保留 2 位小数写入，已标 TODO"]
+    assert imported.summary("en")[1:] == ["  rounding: the table states none, the total rounded half up to 2 places written, marked TODO"]
+    assert any("保留位数" in str(d.args["text"]) for d in diagnose(imported.text) if d.code == "PF119")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["import", str(path)], out, err) == 1 and "已识别 2/3 行评分标准（67%）" in err.getvalue()
+    stated = import_table(build_xlsx(tmp_path / "保留.xlsx", "评价等次：9分（含）以上为优秀，9分以下为合格。总分保留两位小数。"))
+    assert "round total 2 half_up" in stated.text and "# TODO" not in stated.text
+    assert stated.recognised == len(stated.rows) == 2

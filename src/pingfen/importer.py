@@ -54,8 +54,9 @@ class RowReport:
     a rule was recognised (else it is a `judgment` marked TODO). The grades are reported too
     when the table states none or states grades that are not read (kind `grades`, `detail`
     the line's text or empty): the draft then has the usual grades under a TODO. So is a
-    一票否决 not read (kind `veto`), one naming a grade the draft lacks (`veto_grade`), and a
-    row with a 分值 and no name (`unnamed`)."""
+    一票否决 not read (kind `veto`), one naming a grade the draft lacks (`veto_grade`), a
+    row with a 分值 and no name (`unnamed`), and a total whose rounding the table does not
+    state (`rounding`: the draft's `round total 2 half_up` is under a TODO)."""
 
     row: int
     indicator: str
@@ -74,6 +75,9 @@ class RowReport:
         if self.kind == "grades":
             return (f"  评价等次：未能识别“{shown}”，暂按通用的划分写入，已标 TODO" if lang == "zh" else
                     f"  grades: “{shown}” not recognised, the usual grades written, marked TODO")  # fmt: skip
+        if self.kind == "rounding":
+            return ("  保留位数：评分表未写明，暂按总分四舍五入保留 2 位小数写入，已标 TODO" if lang == "zh" else
+                    "  rounding: the table states none, the total rounded half up to 2 places written, marked TODO")  # fmt: skip
         if self.kind == "veto":
             return (f"  一票否决：未能识别“{shown}”，未写入否决规则，已标 TODO" if lang == "zh" else
                     f"  veto: “{shown}” not recognised, no veto written, marked TODO")  # fmt: skip
@@ -573,6 +577,8 @@ class _Builder:
             reports.append(RowReport(unread_line[0], "评价等次", "grades", False, unread_line[1]))
         elif not self.stated.grades and not self.stated.none:  # no grades stated: the usual ones are a guess, left to a person too
             reports.append(RowReport(0, "评价等次", "grades", False))
+        if self.stated.places is None:  # no rounding stated: `round total 2 half_up` is a guess, left to a person too
+            reports.append(RowReport(0, "保留位数", "rounding", False))
         self.unread_vetoes = list(dict.fromkeys(self.unread_vetoes))
         reports.extend(RowReport(r, "一票否决", "veto", False, text) for r, text in self.unread_vetoes)
         graded = {grade for grade, _, _ in self.stated.grades} if self.stated.grades or self.stated.none else set(_USUAL_GRADES)
@@ -930,7 +936,10 @@ class _Builder:
             f"rubric {string_text(title)} {{",
             *([f"  year {year.group(1)}"] if year else []),
             f"  total {plain(total)}",
-            *([] if stated.places is not None else ["  round total 2 half_up"]),
+            *([] if stated.places is not None else [  # a guess, as the usual grades are: left to a person
+                "  # TODO: 评分表未写明总分的保留位数，暂按四舍五入保留 2 位小数写入；请按评价方案核对或改写后删去本行",
+                "  round total 2 half_up",
+            ]),
             *(f"  {line}" for line in stated.lines()),
             *(["  # 评分表不评定等次"] if stated.none else [] if stated.grades else [
                 f"  # TODO: 未能识别评分表的评价等次“{self.unread_grades}”，暂按通用的划分（总分的 90%、80%、60%）写入；"
