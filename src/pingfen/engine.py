@@ -30,12 +30,14 @@ from pingfen.errors import UsageError
 from pingfen.evaluate.rubric import Rubric, hidden_column, numbered_columns
 from pingfen.io.records import unreadable
 from pingfen.io.tables import (
+    DEFAULT_IDS,
     cell_value,
     comment_row,
     csv_columns,
     csv_delimiter,
     csv_encoding,
     header_name,
+    hidden_id,
     open_workbook,
     sheet_of,
     xlsx_errors,
@@ -318,6 +320,10 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
         hidden = hidden_column(rubric, list(described))  # PF527, as `pingfen eval` refuses the file
         if hidden is not None:
             raise _refuse("PF527", dict(hidden.args))
+        if not any(name.lower() in {c.lower() for c in described} for name in DEFAULT_IDS):
+            hidden = hidden_id(data, described, None)  # PF528: the id column, as `pingfen eval` refuses the file
+            if hidden is not None:
+                raise _refuse("PF528", dict(hidden.args))
         numbered = _batched(rubric) and bool(described)
         if numbered:
             reader = _numbered(con, reader, list(described))

@@ -210,6 +210,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "missing input `{input}`: the data's `{column}` is `{input}` with an invisible character, {char}",
         "缺少输入项 `{input}`：数据中的 `{column}` 是带有不可见字符 {char_zh} 的 `{input}`",
     ),
+    "PF528": (
+        "`{path}`: the id column `{column}` is `{id}` with an invisible character, {char}: no row would have its id",
+        "`{path}` 的编号列 `{column}` 是带有不可见字符 {char_zh} 的 `{id}`：各行将没有编号",
+    ),
     "PF502": ("input `{input}`: {value} is not {expected}", "输入项 `{input}`：{value_zh} 不是{expected_zh}"),
     "PF503": (
         "input `{input}`: {value} is outside its domain ({domain})",

@@ -29,7 +29,7 @@ import itertools
 import os
 import re
 import zlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO, overload
@@ -43,7 +43,7 @@ from pingfen.io.guard import note_input
 from pingfen.io.write import csv_unquote
 from pingfen.lang import Lang
 from pingfen.oserrors import reason
-from pingfen.terminal import invisible_escaped
+from pingfen.terminal import INVISIBLE_PATTERN, invisible_escaped, invisible_name, without_invisible
 
 if TYPE_CHECKING:  # openpyxl is imported only when a workbook is read: it costs startup time
     from openpyxl import Workbook
@@ -613,10 +613,28 @@ def _id_column(path: Path, columns: tuple[str, ...], wanted: str | None) -> str 
         for column in columns:
             if column.lower() == name.lower():
                 return column
+    hidden = hidden_id(str(path), columns, wanted)
+    if hidden is not None:  # PF528: every row would have no id, and nothing would say why
+        raise DataError([hidden])
     if wanted is None:
         return None
     shown = ", ".join(invisible_escaped(c) for c in columns if c) or "—"  # `编号\u200b`: not 编号
     raise DataError([Problem("PF509", None, {"path": str(path), "column": wanted, "columns": shown})])
+
+
+def hidden_id(path: str, columns: Iterable[str], wanted: str | None) -> Problem | None:
+    """PF528: the id column (`wanted`, else `id` or `编号`) is in the header only with an
+    invisible character in its name (`id\u200b`, pasted from Word or Excel). Called where no
+    column is the id as written; `pingfen eval` and `--engine duckdb` refuse the file alike."""
+    columns = list(columns)
+    for name in (wanted,) if wanted else DEFAULT_IDS:
+        for column in columns:
+            char = INVISIBLE_PATTERN.search(column)
+            if char is not None and without_invisible(column).lower() == name.lower():
+                args = {"path": path, "column": invisible_escaped(column), "id": without_invisible(column),
+                        "char": invisible_name(char.group(), "en"), "char_zh": invisible_name(char.group(), "zh")}  # fmt: skip
+                return Problem("PF528", None, args, "invisible_column")
+    return None
 
 
 def _delimiter(first_line: str) -> str:
