@@ -63,11 +63,15 @@ class PingfenServer(LanguageServer):
         self.lang: Lang = default_lang()
         self.analyses: dict[str, Analysis] = {}
 
-    def analysis(self, uri: str) -> Analysis:
+    def source(self, uri: str) -> str:
+        """A document's text as the client holds it (pygls reads one not opened from disk, BOM kept)."""
         try:
-            source = self.workspace.get_text_document(uri).source  # pygls reads one not opened from disk
+            return self.workspace.get_text_document(uri).source
         except (OSError, ValueError):  # not opened and no file (an `untitled:` buffer): nothing to analyse, not a traceback
-            source = ""
+            return ""
+
+    def analysis(self, uri: str) -> Analysis:
+        source = self.source(uri)
         found = self.analyses.get(uri)
         if found is None or found.text != _normal(source) or found.bom != source.startswith(_BOM):
             found = self.analyses[uri] = analyse(source, _path(uri))
@@ -310,8 +314,8 @@ def _definition(ls: PingfenServer, params: lsp.DefinitionParams) -> lsp.Location
         kinds: tuple[Kind, ...] = ("input", "let", "group", "indicator", "label", "grade")
         for kind in kinds:
             span = index.declarations.get((kind, o.text))
-            if span is not None:
-                return ls.location(_uri(path), base_text, span)
+            if span is not None:  # the base file's BOM, if it has one, counts on its line 0 as the document's does
+                return ls.location(_uri(path), base_text, span, ls.source(_uri(path)).startswith(_BOM))
     return None
 
 
