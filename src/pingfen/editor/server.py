@@ -145,7 +145,7 @@ class PingfenServer(LanguageServer):
         pygls's loop lost every frame after one without a readable Content-Length, and died
         on a huge one (it allocated the length it was told)."""
         self._stop_event = threading.Event()
-        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        self.protocol.set_writer(_Writer(stdout or sys.stdout.buffer, self._stop_event))
         try:
             asyncio.run(self.frames(_Input(stdin or sys.stdin.buffer)))
         except BrokenPipeError:
@@ -212,6 +212,26 @@ class PingfenServer(LanguageServer):
         except Exception:
             logger.exception("pingfen lsp: unable to handle a message")
         return True
+
+
+class _Writer(StdoutWriter):
+    """pygls's writer to standard output, but a client that has gone (its end of the pipe
+    closed, as when it ends or dies mid-frame) stops the server quietly: pygls logged each
+    answer it could not send with a traceback, and raised again in a future's callback."""
+
+    def __init__(self, stdout: BinaryIO, stop: threading.Event) -> None:
+        super().__init__(stdout)
+        self.stop, self.gone = stop, False
+
+    def write(self, data: bytes) -> None:
+        if self.gone:
+            return
+        try:
+            super().write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            self.gone = True
+            logger.error("pingfen lsp: the client has gone; stopping")
+            self.stop.set()  # the reading loop ends at its next line, or at the input's end
 
 
 class _Input:
