@@ -841,7 +841,7 @@ class _Counted(str):
     __slots__ = ()
 
     def __format__(self, format_spec: str) -> str:
-        return counted(self, format_spec) if format_spec else str(self)
+        return counted(self, format_spec) if format_spec.isalpha() else super().__format__(format_spec)
 
 
 def _fill(template: str, args: Mapping[str, object], lang: Lang) -> str:
