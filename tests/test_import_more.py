@@ -323,3 +323,15 @@ def test_a_rule_the_checks_refuse_is_a_todo_never_recognised(tmp_path: Path) -> 
     out, err = io.StringIO(), io.StringIO()
     assert main(["import", str(path)], out, err) == 1
     assert "已识别 1/2 行评分标准（50%）" in err.getvalue()
+
+
+def test_a_rule_refused_for_two_errors_lists_them_in_each_language(tmp_path: Path) -> None:
+    """The English summary listed a row's codes joined with 、: "fails the checks (PF301、PF306)"."""
+    path = _rows_table(tmp_path / "c.xlsx", [
+        ["投入", "执行率", 5, "完成率达到90%以上的得6分，70%-90%（含）得3分，90%-70%的得2分，70%以下不得分"],
+        ["总分", "", 5, ""],
+        ["评价等次：3分（含）以上为合格，3分以下为不合格。"],
+    ])  # fmt: skip
+    imported = import_table(path)
+    assert "  row 3 执行率: the rule read fails the checks (PF301, PF306), marked TODO" in imported.summary("en")
+    assert "  第 3 行 执行率：识别出的规则未通过检查（PF301、PF306），已标 TODO" in imported.summary("zh")

@@ -24,8 +24,8 @@ from pingfen.errors import DataError
 from pingfen.evaluate.refusals import Refusal
 from pingfen.evaluate.rubric import Rubric, hidden_column, with_batch
 from pingfen.evaluate.texts import cell_reader
-from pingfen.io.records import read_department
-from pingfen.io.tables import Row, Rows, is_table, read_rows
+from pingfen.io.records import read_batch, read_department
+from pingfen.io.tables import Row, Rows
 from pingfen.io.write import Line, csv_line, refuse_inputs, write_results
 from pingfen.lang import Lang
 from pingfen.progress import Progress
@@ -402,16 +402,11 @@ def score_file(
     `progress` is where a bar is drawn for runs over 1,000 rows, if it is a terminal.
     """
     refuse_inputs(output, [data])  # PF701: the results would replace the data they come from
-    rows: Iterable[Row]
-    if is_table(data):
-        rows = table = read_rows(data, encoding=encoding, id_column=id_column)
-        total = table.total
-        hidden = hidden_column(rubric, table.columns)  # PF527: every row would miss the input, and not say why
-        if hidden is not None:
-            raise DataError([hidden])
-    else:  # one JSON/YAML record, written as a one-row batch
-        department, record = read_department(data, id_column=id_column)
-        rows, total = [Row(1, department, record)], 1
+    rows = read_batch(data, encoding=encoding, id_column=id_column)  # one JSON/YAML record: a one-row batch
+    total = rows.total if isinstance(rows, Rows) else 1
+    hidden = hidden_column(rubric, rows.columns) if isinstance(rows, Rows) else None
+    if hidden is not None:  # PF527: every row would miss the input, and not say why
+        raise DataError([hidden])
     indicators, penalties = score_columns(rubric)
     summary = Summary()
     processes = _processes(rubric, rows, fmt, jobs, chunk, least)

@@ -626,7 +626,8 @@ class _Builder:
             for at, found in refused.items():
                 self._refuse(leaves[at], found)
                 old = reports[at]
-                reports[at] = RowReport(old.row, old.indicator, "checked", False, "、".join(sorted({d.code for d in found})))
+                codes = sorted({d.code for d in found})
+                reports[at] = RowReport(old.row, old.indicator, "checked", False, "、".join(codes), ", ".join(codes))
             self._declare_inputs()
             text = self._text(columns, reports)
         return text

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from pingfen.lang import Lang
+from pingfen.lang import Lang, counted
 from pingfen.oserrors import OSReason
 
 # code -> (english, chinese)
@@ -26,7 +26,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "分档 `{low}-{high}` 没有写明是否包含两端",
     ),
     # names
-    "PF005": ("nested more than {limit} levels deep", "嵌套超过 {limit} 层"),
+    "PF005": ("nested more than {limit:level} deep", "嵌套超过 {limit} 层"),
     "PF006": ("the file is not UTF-8 text (at byte {byte})", "文件不是 UTF-8 编码（第 {byte} 字节处）"),
     "PF008": ("{what}: {count}, more than the limit of {limit}", "{what_zh}为 {count}，超过上限 {limit}"),
     "PF101": ("`{name}` is defined more than once", "名称 `{name}` 重复"),
@@ -47,7 +47,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{path}` is this file or one it extends: the files extend one another in a circle",
         "`{path}` 就是本文件或其继承链上的文件：继承形成了循环",
     ),
-    "PF122": ("more than {limit} files extend one another", "文件层层继承超过 {limit} 层"),
+    "PF122": ("more than {limit:file} extend one another", "文件层层继承超过 {limit} 层"),
     "PF123": ("`extends` must be the first item of the file, and only one", "`extends` 必须是文件的第一项，且只能有一个"),
     "PF124": ("the base file has no {kind} `{name}`", "所继承的文件中没有名为 `{name}` 的{kind_zh}"),
     "PF125": ("`{name}` is an indicator: rows are added to a group", "`{name}` 是指标而非分组，只能向分组中添加指标"),
@@ -85,13 +85,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{name}`: criteria not yet set ({text}); no record can be scored",
         "`{name}`：评分标准尚未制定（{text}），无法对任何记录评分",
     ),
-    "PF130": ("cannot round to {places} places", "不能保留 {places} 位小数"),
+    "PF130": ("cannot round to {places:place}", "不能保留 {places} 位小数"),
     "PF131": (
-        "`{name}` is rounded to {places} places, but its max {max} has more",
+        "`{name}` is rounded to {places:place}, but its max {max} has more",
         "`{name}` 保留 {places} 位小数，但其分值 {max} 的小数位更多",
     ),
     "PF132": (
-        "`{name}` is rounded to {places} places, but its parts never have more: the rounding changes nothing",
+        "`{name}` is rounded to {places:place}, but its parts never have more: the rounding changes nothing",
         "`{name}` 保留 {places} 位小数，但其下级得分的小数位从不超过该位数：这一舍入不起作用",
     ),
     "PF201": ("cannot {action} {left} and {right}", "不能对{left_zh}和{right_zh}进行{action_zh}"),
@@ -105,7 +105,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF206": ("`{op}` is not allowed here", "此处不能使用 `{op}`"),
     "PF210": ("`precision {text}` does not fit {unit}", "`precision {text}` 与{unit_zh}不匹配"),
     # structure and points
-    "PF301": ("{points} points exceed the max {max} of `{name}`", "{points} 分超过了 `{name}` 的分值 {max}"),
+    "PF301": ("{points:point} is more than the max {max} of `{name}`", "{points} 分超过了 `{name}` 的分值 {max}"),
     "PF302": (
         "the maxima of `{name}`'s parts add up to {sum}, not {max}",
         "`{name}` 下级指标分值合计 {sum}，与其分值 {max} 不符",
@@ -117,7 +117,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF304": ("`{name}` has more than one way to give its score", "指标 `{name}` 有多个计分方式"),
     "PF305": ("`{name}` has no scoring rule and always gets full marks", "指标 `{name}` 没有评分规则，总是得满分"),
     "PF306": ("band is empty: its lower end is not below its upper end", "分档区间为空：下限不小于上限"),
-    "PF307": ("cannot round the total to {places} places", "总分不能保留 {places} 位小数"),
+    "PF307": ("cannot round the total to {places:place}", "总分不能保留 {places} 位小数"),
     "PF308": ("unknown placeholder `{{{placeholder}}}` in reason", "扣分原因中的占位符 `{{{placeholder}}}` 未定义"),
     "PF311": (
         "the rubric has no groups or indicators: every record scores 0 of its total {total}",
@@ -202,7 +202,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{name}` 的评分标准尚未制定（{text}）：标准写定之前不对任何记录评分",
     ),
     "PF540": (
-        "`{where}`: `{call}` needs at least {least} values",
+        "`{where}`: `{call}` needs at least {least:value}",
         "`{where}`：`{call}` 至少需要 {least} 个评分",
     ),
     "PF501": ("missing input `{input}`", "缺少输入项 `{input}`"),
@@ -267,17 +267,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{name}` 在多行（第 {rows} 行）都有自评得分，请按评分表中的名称填写各指标",
     ),
     "PF515": (
-        "`{path}` holds {count} records; name one with `--id`",
+        "`{path}` holds {count:record}; name one with `--id`",
         "`{path}` 中有 {count} 条记录，请用 `--id` 指定其一",
     ),
     "PF516": ("`{path}` has no record with id `{id}`", "`{path}` 中没有编号为 `{id}` 的记录"),
     "PF525": (
-        "`{path}` has {count} records with id `{id}` (rows {rows}): an id names one department; make the ids unique",
+        "`{path}` has {count:record} with id `{id}` (rows {rows}): an id names one department; make the ids unique",
         "`{path}` 中编号为 `{id}` 的记录有 {count} 条（第 {rows_zh} 行）：一个编号只能对应一个单位，请改正重复的编号",
     ),
     "PF526": ("`{path}` holds no records", "`{path}` 中没有任何记录"),
     "PF520": (
-        "`{path}`, row {row}: {found} cells, but the header has {expected}; a value with a comma must be in double quotes",
+        "`{path}`, row {row}: {found:cell}, but the header has {expected}; a value with a comma must be in double quotes",
         "`{path}` 第 {row} 行有 {found} 个单元格，而表头有 {expected} 个；含逗号的值须放在英文双引号内",
     ),
     "PF521": (
@@ -324,7 +324,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # the workbench (`pingfen serve`)
     "PF850": ("`{path}` is outside the folder the workbench serves", "`{path}` 不在工作台所服务的文件夹内"),
     "PF851": ("there is no file `{path}` in the folder", "文件夹中没有文件 `{path}`"),
-    "PF852": ("{what} is larger than the limit of {limit} bytes{size}", "{what_zh}超过上限 {limit} 字节{size_zh}"),
+    "PF852": ("{what} is larger than the limit of {limit:byte}{size}", "{what_zh}超过上限 {limit} 字节{size_zh}"),
     "PF853": (
         "the request does not carry the workbench's token: open the address `pingfen serve` printed",
         "请求未带工作台的令牌：请打开 `pingfen serve` 所显示的地址",
@@ -400,7 +400,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "文件中的列 {columns} 与 pingfen 写出的列同名，未写入输出（如需保留请改名）",
     ),
     "PF728": (
-        "{data}, line {line}: more than {past} cells past the header; the engine stops at such a row: "
+        "{data}, line {line}: more than {past:cell} past the header; the engine stops at such a row: "
         "run without `--engine duckdb` to see each row whose cells do not line up with the header",
         "{data} 第 {line} 行的单元格比表头多出 {past} 个以上，引擎在此停止：去掉 `--engine duckdb` 运行，"
         "可逐行看到单元格与表头不对应的行",
@@ -492,7 +492,7 @@ HINTS: dict[str, tuple[str, str]] = {
         "or remove redundant parentheses",
         "用 `let` 拆分表达式（一长串 `+` 或 `*` 中每一项都算一层），或去掉多余的括号",
     ),
-    "places_range": ("round to between 0 and {limit} places", "小数位数应在 0 到 {limit} 之间"),
+    "places_range": ("round to between 0 and {limit:place}", "小数位数应在 0 到 {limit} 之间"),
     "template_braces": (
         "write `{{{{` and `}}}}` for a brace, and placeholders as `{{名称}}`",
         "花括号本身写作 `{{{{` 和 `}}}}`，占位符写作 `{{名称}}`",
@@ -511,7 +511,7 @@ HINTS: dict[str, tuple[str, str]] = {
     ),
     "fix_bounds": ("check the bounds, e.g. `amount > 1 and < 5`", "检查上下限，例如 `amount > 1 and < 5`"),
     "total_digits": (
-        "the total and its decimals must fit in {digits} digits: lower the total or the places",
+        "the total and its decimals must fit in {digits:digit}: lower the total or the places",
         "总分及其小数位合计不能超过 {digits} 位：请降低总分或小数位数",
     ),
     "remove_repeat": ("remove the repeated one", "删除重复的一项"),
@@ -838,11 +838,26 @@ def _bounded(text: str, lang: Lang) -> str:
     return _NUMBER.sub(lambda number: _elided(number, lang), text)
 
 
+class _Counted(str):
+    """A value as a message shows it, where a noun as its format counts: `{places:place}` is
+    `1 place` or `2 places` (English says one alone in the singular; 中文 needs no such thing)."""
+
+    __slots__ = ()
+
+    def __format__(self, format_spec: str) -> str:
+        return counted(self, format_spec) if format_spec.isalpha() else super().__format__(format_spec)
+
+
+def _fill(template: str, args: Mapping[str, object], lang: Lang) -> str:
+    filled = template.format(**{key: _Counted(value) for key, value in _localized(args, lang).items()})
+    return _bounded(filled, lang)
+
+
 def message(code: str, lang: Lang, args: Mapping[str, object]) -> str:
     en, zh = MESSAGES[code]
-    return _bounded((zh if lang == "zh" else en).format(**_localized(args, lang)), lang)
+    return _fill(zh if lang == "zh" else en, args, lang)
 
 
 def hint(key: str, lang: Lang, args: Mapping[str, object]) -> str:
     en, zh = HINTS[key]
-    return _bounded((zh if lang == "zh" else en).format(**_localized(args, lang)), lang)
+    return _fill(zh if lang == "zh" else en, args, lang)

@@ -161,12 +161,14 @@ RECORD_SUFFIXES = (".json", ".yaml", ".yml")
 DATA_SUFFIXES = (*KINDS, *RECORD_SUFFIXES)
 
 
-def read_batch(path: str | Path) -> Rows | list[Row]:
+def read_batch(path: str | Path, *, encoding: str | None = None, id_column: str | None = None) -> Rows | list[Row]:
     """A data file's rows, as `pingfen eval` scores them: a batch file's, or one JSON/YAML
-    record as a batch of one. Raises DataError when the file cannot be read."""
+    record as a batch of one (`encoding` and `id_column` as for `read_rows`; a record's id
+    is the `id_column` key, as `read_department` reads it). Raises DataError when the file
+    cannot be read."""
     if is_table(path):
-        return read_rows(path)
-    department, record = read_department(path)
+        return read_rows(path, encoding=encoding, id_column=id_column)
+    department, record = read_department(path, id_column=id_column)
     return [Row(1, department, record)]
 
 
