@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, TextIO
 from attrs import define, evolve, field, frozen
 
 from pingfen.display import canonical
-from pingfen.errors import DataError
+from pingfen.errors import DataError, Problem
 from pingfen.evaluate.refusals import Refusal
-from pingfen.evaluate.rubric import Rubric, hidden_column, with_batch
+from pingfen.evaluate.rubric import Rubric, hidden_column, numbered_columns, with_batch
 from pingfen.evaluate.texts import cell_reader
 from pingfen.io.records import read_department
-from pingfen.io.tables import Row, Rows, is_table, read_rows
+from pingfen.io.tables import Row, Rows, header_below, is_table, read_rows
 from pingfen.io.write import Line, csv_line, refuse_inputs, write_results
 from pingfen.lang import Lang
 from pingfen.progress import Progress
@@ -383,6 +383,23 @@ def _work(
         send(frame)
 
 
+def unnamed_header(rubric: Rubric, table: Rows) -> Problem | None:
+    """PF528: a CSV or XLSX file whose header names none of the inputs the rows must give (a title
+    row above it, say). Every row would be refused "missing input" once per input, and not say
+    why; the hint names the row below that names inputs, if one does."""
+    names = [spec.name for spec in rubric.inputs if spec.batch is None]  # a batch value is no column
+    if table.kind == "jsonl" or all(name in rubric.optional for name in names):
+        return None
+    if any(name in table.columns or numbered_columns(name, table.columns) for name in names):
+        return None
+    shown = [shorten(c, 20) for c in table.columns[:3] if c] + (["…"] if len(table.columns) > 3 else [])
+    args = {"path": str(table.path), "header": ", ".join(shown), "header_zh": "、".join(shown), "example": names[0]}
+    row = header_below(table, names)
+    if row is not None:
+        return Problem("PF528", None, args | {"row": row}, "header_below")
+    return Problem("PF528", None, args, "header_names")
+
+
 def score_file(
     rubric: Rubric, data: str | Path, output: str | Path | None = None, fmt: str = "csv", *,
     lang: Lang = "zh", encoding: str | None = None, id_column: str | None = None,
@@ -406,7 +423,7 @@ def score_file(
     if is_table(data):
         rows = table = read_rows(data, encoding=encoding, id_column=id_column)
         total = table.total
-        hidden = hidden_column(rubric, table.columns)  # PF527: every row would miss the input, and not say why
+        hidden = hidden_column(rubric, table.columns) or unnamed_header(rubric, table)  # PF527, PF528
         if hidden is not None:
             raise DataError([hidden])
     else:  # one JSON/YAML record, written as a one-row batch

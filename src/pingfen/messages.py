@@ -272,6 +272,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{path}` 中编号为 `{id}` 的记录有 {count} 条（第 {rows_zh} 行）：一个编号只能对应一个单位，请改正重复的编号",
     ),
     "PF526": ("`{path}` holds no records", "`{path}` 中没有任何记录"),
+    "PF528": (
+        "`{path}`: its first row, the header ({header}), names none of the rubric's inputs",
+        "`{path}` 的第 1 行（表头：{header_zh}）中没有评分表的任何输入项",
+    ),
     "PF520": (
         "`{path}`, row {row}: {found} cells, but the header has {expected}; a value with a comma must be in double quotes",
         "`{path}` 第 {row} 行有 {found} 个单元格，而表头有 {expected} 个；含逗号的值须放在英文双引号内",
@@ -546,6 +550,16 @@ HINTS: dict[str, tuple[str, str]] = {
         "delete the character from the column's header (or the record's key): it shows as nothing,"
         " and pingfen reads a name as it is written",
         "请删除列名（或键名）中的该字符：它看不见，而 pingfen 按名称的实际内容读取",
+    ),
+    "header_below": (
+        "row {row} names inputs: the header must be the first row; delete the rows above it (a title, say)",
+        "第 {row} 行才是各输入项的名称：表头必须是第 1 行，请删除它上面的行（如标题行）",
+    ),
+    "header_names": (
+        "the first row must name the inputs as the rubric does, e.g. `{example}`; "
+        "`pingfen template RULESET -o FILE.xlsx` writes a file with that header",
+        "第 1 行须写明各输入项的名称（与评分表一致），如 `{example}`；"
+        "`pingfen template 评分表 -o 文件.xlsx` 可生成带这一表头的填报模板",
     ),
     "did_you_mean_key": ("the data has `{suggestion}`: is it misspelt?", "数据中有 `{suggestion}`，是否拼写有误？"),
     "declare_input": ("declare it, e.g. `input {name}: percent`", "先声明该输入项，例如 `input {name}: percent`"),

@@ -1,0 +1,76 @@
+"""A data file with a title row above its header (`2024年项目数据`, merged across the table in
+Excel): the title was read as the header, and every row was refused "missing input" once per
+input, with no word about the header. Now the file is refused whole (PF528), the hint naming the
+row that holds the inputs' names; nothing is written."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from pingfen.cli import main
+
+RULE = """rubric "t" { total 10 }
+input 投入: percent
+input 产出: percent
+indicator 甲 5 { bands 投入 { >= 90% -> 5  else -> 0 } }
+indicator 乙 5 { bands 产出 { >= 90% -> 5  else -> 0 } }
+"""
+
+ROWS = [["id", "投入", "产出"], ["a", "95%", "95%"], ["b", "50%", "95%"]]
+
+
+def _xlsx(path: Path, rows: list[list[str | None]]) -> Path:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    sheet.merge_cells("A1:C1")
+    book.save(path)
+    return path
+
+
+def _run(tmp_path: Path, *args: str) -> tuple[int, str]:
+    rule = tmp_path / "r.rule"
+    rule.write_text(RULE, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = main([args[0], str(rule), *args[1:]], out, err)
+    return code, out.getvalue() + err.getvalue()
+
+
+def test_a_title_row_above_the_header_is_named(tmp_path: Path) -> None:
+    csv_file = tmp_path / "表.csv"
+    csv_file.write_text("2024年项目数据\n" + "".join(",".join(r) + "\n" for r in ROWS), encoding="utf-8")
+    xlsx_file = _xlsx(tmp_path / "表.xlsx", [["2024年项目数据", None, None], *ROWS])
+    for data in (csv_file, xlsx_file):
+        out = tmp_path / "out.csv"
+        code, said = _run(tmp_path, "eval", str(data), "-o", str(out))
+        assert code == 2 and not out.exists(), said
+        assert "PF528" in said and "表头：2024年项目数据" in said and "第 2 行才是各输入项的名称" in said, said
+        assert "PF501" not in said
+        code, said = _run(tmp_path, "eval", str(data), "--lang", "en")
+        assert code == 2 and "names none of the rubric's inputs" in said and "row 2 names inputs" in said, said
+
+
+def test_a_report_folder_is_not_made(tmp_path: Path) -> None:
+    data = _xlsx(tmp_path / "表.xlsx", [["2024年项目数据", None, None], *ROWS])
+    folder = tmp_path / "报告"
+    code, said = _run(tmp_path, "report", str(data), "-o", f"{folder}/", "--format", "md")
+    assert code == 2 and "PF528" in said and not folder.exists(), said
+
+
+def test_a_header_of_other_names_says_what_row_1_must_hold(tmp_path: Path) -> None:
+    data = tmp_path / "表.csv"
+    data.write_text("单位,收入,支出\na,1,2\n", encoding="utf-8")
+    code, said = _run(tmp_path, "eval", str(data))
+    assert code == 2 and "单位、收入、支出" in said and "第 1 行须写明各输入项的名称" in said and "`投入`" in said, said
+
+
+def test_a_header_naming_one_input_is_read_as_before(tmp_path: Path) -> None:
+    data = tmp_path / "表.csv"
+    data.write_text("id,投入,产出率\na,95%,95%\n", encoding="utf-8")
+    code, said = _run(tmp_path, "eval", str(data))
+    assert code == 1 and "PF528" not in said and "缺少输入项 `产出`" in said, said
