@@ -448,6 +448,11 @@ HINTS: dict[str, tuple[str, str]] = {
         "write a decimal point as `.` (`0.5`, `０．５`); if it is not one, remove the character",
         "小数点请写作 `.`（如 `0.5`，或全角 `０．５`）；若不是小数点，删除该字符",
     ),
+    "unclosed_string": (
+        "the text in quotes has no closing `{close}` on this line: add it where the text ends"
+        " (quoted text stays on one line)",
+        "引号内的文字在本行没有结尾的 `{close}`：请在文字结束处补上（引号内的文字不能跨行）",
+    ),
     "unexpected_char": (
         "remove it, or put text in double quotes",
         "删除该字符，或将文字放在英文双引号内",
