@@ -567,6 +567,11 @@ HINTS: dict[str, tuple[str, str]] = {
         "`pingfen template 评分表 -o 文件.xlsx` 可生成带这一表头的填报模板",
     ),
     "did_you_mean_key": ("the data has `{suggestion}`: is it misspelt?", "数据中有 `{suggestion}`，是否拼写有误？"),
+    "bool_word": (
+        "in a rule yes and no are `true` and `false`: write `= {value}`, or the input alone as the condition,"
+        " `if NAME` (`if not NAME` for no)",
+        "规则中的是/否写作 `true`/`false`：请写 `= {value}`，或直接以输入项为条件：`if 名称`（否：`if not 名称`）",
+    ),
     "declare_input": ("declare it, e.g. `input {name}: percent`", "先声明该输入项，例如 `input {name}: percent`"),
     "rename_node": (
         "names of groups and indicators must be unique; rename one of them",
