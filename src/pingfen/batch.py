@@ -106,7 +106,7 @@ class Summary:
             where = f"{data} 第 {row.number} 行" if lang == "zh" else f"{data}, row {row.number}"
             if row.id:
                 where += f" [{shorten(row.id)}]"
-            lines.append(f"{where}: " + "; ".join(f"{p.code}: {p.message(lang)}" for p in scored.error.problems))
+            lines.append(f"{where}: " + "; ".join(p.brief(lang) for p in scored.error.problems))
         if not self.failures:
             return lines
         shown = min(shown, len(self.failed))
