@@ -74,3 +74,12 @@ def test_a_header_naming_one_input_is_read_as_before(tmp_path: Path) -> None:
     data.write_text("id,投入,产出率\na,95%,95%\n", encoding="utf-8")
     code, said = _run(tmp_path, "eval", str(data))
     assert code == 1 and "PF528" not in said and "缺少输入项 `产出`" in said, said
+
+
+def test_diff_replay_names_the_header_too(tmp_path: Path) -> None:
+    """`pingfen diff --replay` said only "3 个两版均无法评分" of such a file."""
+    data = _xlsx(tmp_path / "表.xlsx", [["2024年项目数据", None, None], *ROWS])
+    new = tmp_path / "new.rule"
+    new.write_text(RULE.replace(">= 90%", ">= 80%"), encoding="utf-8")
+    code, said = _run(tmp_path, "diff", str(new), "--replay", str(data))
+    assert code == 2 and "PF528" in said and "第 2 行才是各输入项的名称" in said, said
