@@ -448,6 +448,10 @@ HINTS: dict[str, tuple[str, str]] = {
         "write a decimal point as `.` (`0.5`, `０．５`); if it is not one, remove the character",
         "小数点请写作 `.`（如 `0.5`，或全角 `０．５`）；若不是小数点，删除该字符",
     ),
+    "points_word": (
+        "points are a bare number, without 分: write `{number}`",
+        "分数只写数字，不写“分”：请写 `{number}`",
+    ),
     "unclosed_string": (
         "the text in quotes has no closing `{close}` on this line: add it where the text ends"
         " (quoted text stays on one line)",

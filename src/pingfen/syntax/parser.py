@@ -931,6 +931,9 @@ def _syntax_diagnostic(text: str, error: UnexpectedInput, offset: int = 0, next_
         inner = str(token)[1:-1] if str(token)[-1] in "”」" else str(token)[1:]
         suggestion = '"' + inner.replace("\\", "\\\\").replace('"', '\\"') + '"'
         return Diagnostic("PF002", span, args | {"what": "nested_quotes", "suggestion": suggestion}, hint="nested_quotes")
+    points = _POINTS.search(text, text.rfind("\n", 0, start) + 1, start) if str(token) == "分" else None
+    if token.type == "NAME" and points is not None:  # `4分`, as the table writes points
+        return Diagnostic("PF002", span, args | {"what": "points_word", "number": points.group(1)}, hint="points_word")
     if label == "missing_colon" and str(token)[:1] in "(（":  # `input 收入（万元）: amount`, as tables write units
         name = _BRACKETED.match(text, text.rfind("\n", 0, start) + 1)
         if name is not None:
@@ -939,6 +942,10 @@ def _syntax_diagnostic(text: str, error: UnexpectedInput, offset: int = 0, next_
     if label:
         return Diagnostic("PF002", span, args | {"what": label}, hint=label)
     return Diagnostic("PF002", span, args | {"what": "generic"}, hint="expected")
+
+
+# A number just before a token (`4` of `4分`).
+_POINTS = re.compile(r"(?<![\w.])([0-9０-９]+(?:[.．][0-9０-９]+)?)[ \t]*$")
 
 
 # A declaration whose name holds brackets, up to its `:` (`input 收入（万元）: amount`).
