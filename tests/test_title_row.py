@@ -83,3 +83,20 @@ def test_diff_replay_names_the_header_too(tmp_path: Path) -> None:
     new.write_text(RULE.replace(">= 90%", ">= 80%"), encoding="utf-8")
     code, said = _run(tmp_path, "diff", str(new), "--replay", str(data))
     assert code == 2 and "PF528" in said and "第 2 行才是各输入项的名称" in said, said
+
+
+def test_a_header_over_two_rows_is_named(tmp_path: Path) -> None:
+    """A heading merged over two columns (投入 and 产出 under 指标): row 2, the header's second
+    row, was scored as a unit and every row refused "缺少输入项 `产出`"."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in [["id", "投入", "指标"], [None, None, "产出"], ["a", "95%", "95%"]]:
+        sheet.append(row)
+    sheet.merge_cells("A1:A2")
+    sheet.merge_cells("B1:B2")
+    data = tmp_path / "表.xlsx"
+    book.save(data)
+    code, said = _run(tmp_path, "eval", str(data))
+    assert code == 2 and "PF529" in said and "没有 `产出` 列，它们写在第 2 行" in said, said
+    assert "取消表头的合并单元格" in said and "PF501" not in said

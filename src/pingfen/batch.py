@@ -386,18 +386,36 @@ def _work(
 def unnamed_header(rubric: Rubric, table: Rows) -> Problem | None:
     """PF528: a CSV or XLSX file whose header names none of the inputs the rows must give (a title
     row above it, say). Every row would be refused "missing input" once per input, and not say
-    why; the hint names the row below that names inputs, if one does."""
+    why; the hint names the row below that names inputs, if one does. PF529 when it names some,
+    and a row below names the others (`_split_header`)."""
     names = [spec.name for spec in rubric.inputs if spec.batch is None]  # a batch value is no column
     if table.kind == "jsonl" or all(name in rubric.optional for name in names):
         return None
-    if any(name in table.columns or numbered_columns(name, table.columns) for name in names):
-        return None
+    named = [name for name in names if name in table.columns or numbered_columns(name, table.columns)]
+    if named:
+        return _split_header(rubric, table, [name for name in names if name not in named])
     shown = [shorten(c, 20) for c in table.columns[:3] if c] + (["…"] if len(table.columns) > 3 else [])
     args = {"path": str(table.path), "header": ", ".join(shown), "header_zh": "、".join(shown), "example": names[0]}
     row = header_below(table, names)
     if row is not None:
         return Problem("PF528", None, args | {"row": row}, "header_below")
     return Problem("PF528", None, args, "header_names")
+
+
+def _split_header(rubric: Rubric, table: Rows, unnamed: list[str]) -> Problem | None:
+    """PF529: a header over two rows (a heading merged over the columns below it, 管理制度 over
+    已制定管理制度, 制度有效执行): the inputs every row must give that row 1 lacks and a row
+    below names. Every row would be refused "missing input" for each, with the column in sight."""
+    missing = [name for name in unnamed if name not in rubric.optional]
+    row = header_below(table, missing) if missing else None
+    if row is None:
+        return None
+    shown = [f"`{shorten(name, 20)}`" for name in missing[:3]]
+    more = len(missing) - len(shown)
+    args = {"path": str(table.path), "row": row,
+            "inputs": ", ".join(shown) + (f" and {more} more" if more else ""),
+            "inputs_zh": "、".join(shown) + (f" 等 {len(missing)} 个输入项" if more else "")}  # fmt: skip
+    return Problem("PF529", None, args, "header_one_row")
 
 
 def score_file(

@@ -206,6 +206,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{where}`：`{call}` 至少需要 {least} 个评分",
     ),
     "PF501": ("missing input `{input}`", "缺少输入项 `{input}`"),
+    "PF529": (
+        "`{path}`: its header, row 1, has no column {inputs}, which row {row} names: the header is over two rows",
+        "`{path}` 的表头（第 1 行）中没有 {inputs_zh} 列，它们写在第 {row} 行：表头占了两行",
+    ),
     "PF527": (
         "missing input `{input}`: the data's `{column}` is `{input}` with an invisible character, {char}",
         "缺少输入项 `{input}`：数据中的 `{column}` 是带有不可见字符 {char_zh} 的 `{input}`",
@@ -559,6 +563,10 @@ HINTS: dict[str, tuple[str, str]] = {
         "delete the character from the column's header (or the record's key): it shows as nothing,"
         " and pingfen reads a name as it is written",
         "请删除列名（或键名）中的该字符：它看不见，而 pingfen 按名称的实际内容读取",
+    ),
+    "header_one_row": (
+        "write the name of every column in row 1 (unmerge the header's cells) and delete the header's other row",
+        "请把各列的名称都写在第 1 行（取消表头的合并单元格），并删除多出的表头行",
     ),
     "header_below": (
         "row {row} names inputs: the header must be the first row; delete the rows above it (a title, say)",
