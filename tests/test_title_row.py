@@ -100,3 +100,19 @@ def test_a_header_over_two_rows_is_named(tmp_path: Path) -> None:
     code, said = _run(tmp_path, "eval", str(data))
     assert code == 2 and "PF529" in said and "没有 `产出` 列，它们写在第 2 行" in said, said
     assert "取消表头的合并单元格" in said and "PF501" not in said
+
+
+def test_a_workbook_saved_showing_another_sheet_names_the_sheet(tmp_path: Path) -> None:
+    """Saved while the instructions sheet was shown: PF528 said only that row 1 must name the inputs."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "数据"
+    for row in ROWS:
+        sheet.append(row)
+    book.create_sheet("填写说明").append(["填写说明：百分比请带%"])
+    book.active = 1
+    data = tmp_path / "表.xlsx"
+    book.save(data)
+    code, said = _run(tmp_path, "eval", str(data))
+    assert code == 2 and "PF528" in said and "各输入项的名称在工作表 `数据` 中" in said, said

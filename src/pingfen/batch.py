@@ -25,7 +25,7 @@ from pingfen.evaluate.refusals import Refusal
 from pingfen.evaluate.rubric import Rubric, hidden_column, numbered_columns, with_batch
 from pingfen.evaluate.texts import cell_reader
 from pingfen.io.records import read_department
-from pingfen.io.tables import Row, Rows, header_below, is_table, read_rows
+from pingfen.io.tables import Row, Rows, header_below, is_table, read_rows, sheet_naming
 from pingfen.io.write import Line, csv_line, refuse_inputs, write_results
 from pingfen.lang import Lang
 from pingfen.progress import Progress
@@ -399,6 +399,9 @@ def unnamed_header(rubric: Rubric, table: Rows) -> Problem | None:
     row = header_below(table, names)
     if row is not None:
         return Problem("PF528", None, args | {"row": row}, "header_below")
+    sheet = sheet_naming(table, names)
+    if sheet is not None:
+        return Problem("PF528", None, args | {"sheet": sheet}, "header_sheet")
     return Problem("PF528", None, args, "header_names")
 
 

@@ -568,6 +568,12 @@ HINTS: dict[str, tuple[str, str]] = {
         "write the name of every column in row 1 (unmerge the header's cells) and delete the header's other row",
         "请把各列的名称都写在第 1 行（取消表头的合并单元格），并删除多出的表头行",
     ),
+    "header_sheet": (
+        "the sheet `{sheet}` names the inputs, but the workbook opens on another, which pingfen reads:"
+        " open `{sheet}` in Excel and save the workbook",
+        "各输入项的名称在工作表 `{sheet}` 中，而工作簿打开时显示的是另一个工作表（pingfen 读取的是它）："
+        "请在 Excel 中切换到 `{sheet}` 后保存",
+    ),
     "header_below": (
         "row {row} names inputs: the header must be the first row; delete the rows above it (a title, say)",
         "第 {row} 行才是各输入项的名称：表头必须是第 1 行，请删除它上面的行（如标题行）",

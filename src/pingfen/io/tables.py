@@ -538,6 +538,28 @@ def header_below(table: Rows, names: Collection[str]) -> int | None:
         return None
 
 
+def sheet_naming(table: Rows, names: Collection[str]) -> str | None:
+    """Another worksheet of an XLSX table, not the one read, whose first row has a cell that is
+    one of `names`: the data, in a workbook saved showing another sheet. A hint, as `header_below`."""
+    if table.kind != "xlsx" or table.sheet is not None:
+        return None
+    try:
+        book = open_workbook(table.path)
+        try:
+            with xlsx_errors(table.path):
+                sheets = book.worksheets
+                read = shown_sheet(book)
+                for index, sheet in enumerate(sheets):
+                    first = next(sheet.iter_rows(max_row=1, max_col=MAX_XLSX_COLUMNS, values_only=True), ())
+                    if index != read and _named_row([first], names) is not None:
+                        return str(sheet.title)
+        finally:
+            book.close()
+    except (DataError, OSError):
+        return None
+    return None
+
+
 def _named_row(rows: Iterable[Sequence[object]], names: Collection[str]) -> int | None:
     for number, cells in enumerate(rows, start=2):
         if any(header_name(c) in names for c in cells if c is not None):
