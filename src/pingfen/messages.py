@@ -518,6 +518,12 @@ HINTS: dict[str, tuple[str, str]] = {
         "no real rubric needs this many: merge arms that give the same points, or split the indicator",
         "实际评分表不需要这么多：合并得分相同的分档或条件，或拆分指标",
     ),
+    "office_file": (
+        "this is an Excel or Word file, not a rule file (.rule): a rubric table is made one with"
+        " `pingfen import TABLE -o draft.rule`; a data file is given after the rule file",
+        "这是 Excel 或 Word 文件，不是规则文件（.rule）：评分表请先用 `pingfen import 评分表 -o 草稿.rule`"
+        " 导入为规则；数据文件应写在规则文件之后",
+    ),
     "save_utf8": (
         "save the file as UTF-8 (in Notepad: Save As → Encoding: UTF-8)",
         "请将文件另存为 UTF-8 编码（记事本：另存为 → 编码选 UTF-8）",
