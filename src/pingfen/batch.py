@@ -391,7 +391,8 @@ def unnamed_header(rubric: Rubric, table: Rows) -> Problem | None:
     names = [spec.name for spec in rubric.inputs if spec.batch is None]  # a batch value is no column
     if table.kind == "jsonl" or all(name in rubric.optional for name in names):
         return None
-    named = [name for name in names if name in table.columns or numbered_columns(name, table.columns)]
+    columns, panels = set(table.columns), {spec.name for spec in rubric.inputs if spec.is_list}
+    named = {n for n in names if n in columns or (n in panels and numbered_columns(n, table.columns))}
     if named:
         return _split_header(rubric, table, [name for name in names if name not in named])
     shown = [shorten(c, 20) for c in table.columns[:3] if c] + (["…"] if len(table.columns) > 3 else [])
