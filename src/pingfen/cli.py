@@ -96,7 +96,7 @@ def _parser(language: Lang) -> argparse.ArgumentParser:
         help=t("encoding of a CSV file (default: sniffed; UTF-8 with or without BOM, else GBK/GB18030)"),
     )  # fmt: skip
     table_input.add_argument(
-        "--id-column", metavar="NAME", help=t("the column that names each row (default: `id`, if there is one)")
+        "--id-column", metavar="NAME", help=t("the column that names each row (default: `id`, else `编号`, if there is one)")
     )
 
     ev = commands.add_parser(
