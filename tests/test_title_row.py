@@ -1,6 +1,6 @@
 """A data file with a title row above its header (`2024年项目数据`, merged across the table in
 Excel): the title was read as the header, and every row was refused "missing input" once per
-input, with no word about the header. Now the file is refused whole (PF528), the hint naming the
+input, with no word about the header. Now the file is refused whole (PF531), the hint naming the
 row that holds the inputs' names; nothing is written."""
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def test_a_title_row_above_the_header_is_named(tmp_path: Path) -> None:
         out = tmp_path / "out.csv"
         code, said = _run(tmp_path, "eval", str(data), "-o", str(out))
         assert code == 2 and not out.exists(), said
-        assert "PF528" in said and "表头：2024年项目数据" in said and "第 2 行才是各输入项的名称" in said, said
+        assert "PF531" in said and "表头：2024年项目数据" in said and "第 2 行才是各输入项的名称" in said, said
         assert "PF501" not in said
         code, said = _run(tmp_path, "eval", str(data), "--lang", "en")
         assert code == 2 and "names none of the rubric's inputs" in said and "row 2 names inputs" in said, said
@@ -59,7 +59,7 @@ def test_a_report_folder_is_not_made(tmp_path: Path) -> None:
     data = _xlsx(tmp_path / "表.xlsx", [["2024年项目数据", None, None], *ROWS])
     folder = tmp_path / "报告"
     code, said = _run(tmp_path, "report", str(data), "-o", f"{folder}/", "--format", "md")
-    assert code == 2 and "PF528" in said and not folder.exists(), said
+    assert code == 2 and "PF531" in said and not folder.exists(), said
 
 
 def test_a_header_of_other_names_says_what_row_1_must_hold(tmp_path: Path) -> None:
@@ -73,7 +73,7 @@ def test_a_header_naming_one_input_is_read_as_before(tmp_path: Path) -> None:
     data = tmp_path / "表.csv"
     data.write_text("id,投入,产出率\na,95%,95%\n", encoding="utf-8")
     code, said = _run(tmp_path, "eval", str(data))
-    assert code == 1 and "PF528" not in said and "缺少输入项 `产出`" in said, said
+    assert code == 1 and "PF531" not in said and "缺少输入项 `产出`" in said, said
 
 
 def test_diff_replay_names_the_header_too(tmp_path: Path) -> None:
@@ -82,7 +82,7 @@ def test_diff_replay_names_the_header_too(tmp_path: Path) -> None:
     new = tmp_path / "new.rule"
     new.write_text(RULE.replace(">= 90%", ">= 80%"), encoding="utf-8")
     code, said = _run(tmp_path, "diff", str(new), "--replay", str(data))
-    assert code == 2 and "PF528" in said and "第 2 行才是各输入项的名称" in said, said
+    assert code == 2 and "PF531" in said and "第 2 行才是各输入项的名称" in said, said
 
 
 def test_a_header_over_two_rows_is_named(tmp_path: Path) -> None:
@@ -98,12 +98,12 @@ def test_a_header_over_two_rows_is_named(tmp_path: Path) -> None:
     data = tmp_path / "表.xlsx"
     book.save(data)
     code, said = _run(tmp_path, "eval", str(data))
-    assert code == 2 and "PF529" in said and "没有 `产出` 列，它们写在第 2 行" in said, said
+    assert code == 2 and "PF532" in said and "没有 `产出` 列，它们写在第 2 行" in said, said
     assert "取消表头的合并单元格" in said and "PF501" not in said
 
 
 def test_a_workbook_saved_showing_another_sheet_names_the_sheet(tmp_path: Path) -> None:
-    """Saved while the instructions sheet was shown: PF528 said only that row 1 must name the inputs."""
+    """Saved while the instructions sheet was shown: PF531 said only that row 1 must name the inputs."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -115,4 +115,4 @@ def test_a_workbook_saved_showing_another_sheet_names_the_sheet(tmp_path: Path) 
     data = tmp_path / "表.xlsx"
     book.save(data)
     code, said = _run(tmp_path, "eval", str(data))
-    assert code == 2 and "PF528" in said and "各输入项的名称在工作表 `数据` 中" in said, said
+    assert code == 2 and "PF531" in said and "各输入项的名称在工作表 `数据` 中" in said, said

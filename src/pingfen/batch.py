@@ -384,9 +384,9 @@ def _work(
 
 
 def unnamed_header(rubric: Rubric, table: Rows) -> Problem | None:
-    """PF528: a CSV or XLSX file whose header names none of the inputs the rows must give (a title
+    """PF531: a CSV or XLSX file whose header names none of the inputs the rows must give (a title
     row above it, say). Every row would be refused "missing input" once per input, and not say
-    why; the hint names the row below that names inputs, if one does. PF529 when it names some,
+    why; the hint names the row below that names inputs, if one does. PF532 when it names some,
     and a row below names the others (`_split_header`)."""
     names = [spec.name for spec in rubric.inputs if spec.batch is None]  # a batch value is no column
     if table.kind == "jsonl" or all(name in rubric.optional for name in names):
@@ -399,15 +399,15 @@ def unnamed_header(rubric: Rubric, table: Rows) -> Problem | None:
     args = {"path": str(table.path), "header": ", ".join(shown), "header_zh": "、".join(shown), "example": names[0]}
     row = header_below(table, names)
     if row is not None:
-        return Problem("PF528", None, args | {"row": row}, "header_below")
+        return Problem("PF531", None, args | {"row": row}, "header_below")
     sheet = sheet_naming(table, names)
     if sheet is not None:
-        return Problem("PF528", None, args | {"sheet": sheet}, "header_sheet")
-    return Problem("PF528", None, args, "header_names")
+        return Problem("PF531", None, args | {"sheet": sheet}, "header_sheet")
+    return Problem("PF531", None, args, "header_names")
 
 
 def _split_header(rubric: Rubric, table: Rows, unnamed: list[str]) -> Problem | None:
-    """PF529: a header over two rows (a heading merged over the columns below it, 管理制度 over
+    """PF532: a header over two rows (a heading merged over the columns below it, 管理制度 over
     已制定管理制度, 制度有效执行): the inputs every row must give that row 1 lacks and a row
     below names. Every row would be refused "missing input" for each, with the column in sight."""
     missing = [name for name in unnamed if name not in rubric.optional]
@@ -419,7 +419,7 @@ def _split_header(rubric: Rubric, table: Rows, unnamed: list[str]) -> Problem | 
     args = {"path": str(table.path), "row": row,
             "inputs": ", ".join(shown) + (f" and {more} more" if more else ""),
             "inputs_zh": "、".join(shown) + (f" 等 {len(missing)} 个输入项" if more else "")}  # fmt: skip
-    return Problem("PF529", None, args, "header_one_row")
+    return Problem("PF532", None, args, "header_one_row")
 
 
 def score_file(
@@ -445,7 +445,7 @@ def score_file(
     if is_table(data):
         rows = table = read_rows(data, encoding=encoding, id_column=id_column)
         total = table.total
-        hidden = hidden_column(rubric, table.columns) or unnamed_header(rubric, table)  # PF527, PF528
+        hidden = hidden_column(rubric, table.columns) or unnamed_header(rubric, table)  # PF527, PF531
         if hidden is not None:
             raise DataError([hidden])
     else:  # one JSON/YAML record, written as a one-row batch

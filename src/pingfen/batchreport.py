@@ -99,7 +99,7 @@ def report_folder(
     if is_table(data):
         rows = table = read_rows(data, encoding=encoding, id_column=id_column)
         total = table.total
-        unnamed = hidden_column(rubric, table.columns) or unnamed_header(rubric, table)  # PF527, PF528, as eval
+        unnamed = hidden_column(rubric, table.columns) or unnamed_header(rubric, table)  # PF527, PF531, as eval
         if unnamed is not None:
             raise DataError([unnamed])
     else:  # one JSON/YAML record: a batch of one

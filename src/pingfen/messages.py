@@ -206,7 +206,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{where}`：`{call}` 至少需要 {least} 个评分",
     ),
     "PF501": ("missing input `{input}`", "缺少输入项 `{input}`"),
-    "PF529": (
+    "PF532": (
         "`{path}`: its header, row 1, has no column {inputs}, which row {row} names: the header is over two rows",
         "`{path}` 的表头（第 1 行）中没有 {inputs_zh} 列，它们写在第 {row} 行：表头占了两行",
     ),
@@ -276,7 +276,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{path}` 中编号为 `{id}` 的记录有 {count} 条（第 {rows_zh} 行）：一个编号只能对应一个单位，请改正重复的编号",
     ),
     "PF526": ("`{path}` holds no records", "`{path}` 中没有任何记录"),
-    "PF528": (
+    "PF531": (
         "`{path}`: its first row, the header ({header}), names none of the rubric's inputs",
         "`{path}` 的第 1 行（表头：{header_zh}）中没有评分表的任何输入项",
     ),

@@ -199,7 +199,7 @@ def replay_file(
     CSV/XLSX/JSONL batch. Raises DataError when the file cannot be read at all."""
     if is_table(data):
         table = read_rows(data, encoding=encoding, id_column=id_column)
-        unnamed = unnamed_header(new, table)  # PF528, as eval: a header naming no input of either version
+        unnamed = unnamed_header(new, table)  # PF531, as eval: a header naming no input of either version
         if unnamed is not None and unnamed_header(old, table) is not None:
             raise DataError([unnamed])
         return replay(old, new, table, lang=lang, progress=progress, total=table.total)
