@@ -96,7 +96,7 @@ def _parser(language: Lang) -> argparse.ArgumentParser:
         help=t("encoding of a CSV file (default: sniffed; UTF-8 with or without BOM, else GBK/GB18030)"),
     )  # fmt: skip
     table_input.add_argument(
-        "--id-column", metavar="NAME", help=t("the column that names each row (default: `id`, if there is one)")
+        "--id-column", metavar="NAME", help=t("the column that names each row (default: `id`, else `编号`, if there is one)")
     )
 
     ev = commands.add_parser(
@@ -281,6 +281,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     try:
         # An output that is an input would be destroyed: refuse before anything is read or written.
         refuse_inputs(getattr(args, "output", None), [getattr(args, n, None) for n in ("ruleset", "data", "table")])
+        _swapped(args)
         # no output replaces a file the command read on the way (a base its rule file extends);
         # fmt rewrites what it read, serve saves what it opened, lsp writes nothing
         guarded = nullcontext() if args.command in ("check", "fmt", "serve", "lsp") else inputs_guarded()
@@ -325,6 +326,24 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return CANNOT
     except Exception as error:
         return _internal(error, err)
+
+
+_DATA_SUFFIXES = (".json", ".yaml", ".yml", ".csv", ".xlsx", ".xlsm", ".jsonl", ".ndjson")
+
+
+def _swapped(args: argparse.Namespace) -> None:
+    """The data file given first and the rule file second (`pingfen eval 数据.yaml 评分表.rule`):
+    said so, rather than the data's first line refused as rule text (PF002)."""
+    rule, data = getattr(args, "ruleset", None), getattr(args, "data", None) or getattr(args, "filled", None)
+    if not (isinstance(rule, str) and isinstance(data, str)):
+        return
+    if rule.lower().endswith(_DATA_SUFFIXES) and data.lower().endswith(".rule"):
+        from pingfen.errors import UsageError
+
+        raise UsageError(
+            f"the rule file goes first: `{data}`, then `{rule}`",
+            f"规则文件应写在数据文件之前：先写 `{data}`，再写 `{rule}`",
+        )
 
 
 def _flushed(lang: Lang) -> int:

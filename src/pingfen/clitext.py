@@ -91,7 +91,7 @@ HELP_ZH: dict[str, str] = {
     "fail on warnings and notes too, not only errors": "警告和提示也视为未通过，而不只是错误",
     "encoding of a CSV file (default: sniffed; UTF-8 with or without BOM, else GBK/GB18030)": "CSV 文件的编码"
     "（默认自动识别：带或不带 BOM 的 UTF-8，否则为 GBK/GB18030）",
-    "the column that names each row (default: `id`, if there is one)": "标明每行单位的列（默认：`id` 列，如有）",
+    "the column that names each row (default: `id`, else `编号`, if there is one)": "标明每行单位的列（默认：`id` 列，否则 `编号` 列，如有）",
     "processes that score a large CSV file written as CSV (default: the CPUs not busy with other work, within a container's CPU quota, at most 4; "
     "1: no worker processes; never more than the CPUs, or 4); the output is the same, in the same order":
         "评分大型 CSV 文件（输出为 CSV）的进程数（默认：未被其他任务占用的 CPU 数，不超过容器的 CPU 配额，至多 4；1：不用子进程；"

@@ -206,6 +206,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{where}`：`{call}` 至少需要 {least} 个评分",
     ),
     "PF501": ("missing input `{input}`", "缺少输入项 `{input}`"),
+    "PF532": (
+        "`{path}`: its header, row 1, has no column {inputs}, which row {row} names: the header is over two rows",
+        "`{path}` 的表头（第 1 行）中没有 {inputs_zh} 列，它们写在第 {row} 行：表头占了两行",
+    ),
     "PF527": (
         "missing input `{input}`: the data's `{column}` is `{input}` with an invisible character, {char}",
         "缺少输入项 `{input}`：数据中的 `{column}` 是带有不可见字符 {char_zh} 的 `{input}`",
@@ -276,6 +280,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{path}` 中编号为 `{id}` 的记录有 {count} 条（第 {rows_zh} 行）：一个编号只能对应一个单位，请改正重复的编号",
     ),
     "PF526": ("`{path}` holds no records", "`{path}` 中没有任何记录"),
+    "PF531": (
+        "`{path}`: its first row, the header ({header}), names none of the rubric's inputs",
+        "`{path}` 的第 1 行（表头：{header_zh}）中没有评分表的任何输入项",
+    ),
     "PF520": (
         "`{path}`, row {row}: {found:cell}, but the header has {expected}; a value with a comma must be in double quotes",
         "`{path}` 第 {row} 行有 {found} 个单元格，而表头有 {expected} 个；含逗号的值须放在英文双引号内",
@@ -448,6 +456,15 @@ HINTS: dict[str, tuple[str, str]] = {
         "write a decimal point as `.` (`0.5`, `０．５`); if it is not one, remove the character",
         "小数点请写作 `.`（如 `0.5`，或全角 `０．５`）；若不是小数点，删除该字符",
     ),
+    "points_word": (
+        "points are a bare number, without 分: write `{number}`",
+        "分数只写数字，不写“分”：请写 `{number}`",
+    ),
+    "unclosed_string": (
+        "the text in quotes has no closing `{close}` on this line: add it where the text ends"
+        " (quoted text stays on one line)",
+        "引号内的文字在本行没有结尾的 `{close}`：请在文字结束处补上（引号内的文字不能跨行）",
+    ),
     "unexpected_char": (
         "remove it, or put text in double quotes",
         "删除该字符，或将文字放在英文双引号内",
@@ -505,6 +522,12 @@ HINTS: dict[str, tuple[str, str]] = {
         "no real rubric needs this many: merge arms that give the same points, or split the indicator",
         "实际评分表不需要这么多：合并得分相同的分档或条件，或拆分指标",
     ),
+    "office_file": (
+        "this is an Excel or Word file, not a rule file (.rule): a rubric table is made one with"
+        " `pingfen import TABLE -o draft.rule`; a data file is given after the rule file",
+        "这是 Excel 或 Word 文件，不是规则文件（.rule）：评分表请先用 `pingfen import 评分表 -o 草稿.rule`"
+        " 导入为规则；数据文件应写在规则文件之后",
+    ),
     "save_utf8": (
         "save the file as UTF-8 (in Notepad: Save As → Encoding: UTF-8)",
         "请将文件另存为 UTF-8 编码（记事本：另存为 → 编码选 UTF-8）",
@@ -551,7 +574,32 @@ HINTS: dict[str, tuple[str, str]] = {
         " and pingfen reads a name as it is written",
         "请删除列名（或键名）中的该字符：它看不见，而 pingfen 按名称的实际内容读取",
     ),
+    "header_one_row": (
+        "write the name of every column in row 1 (unmerge the header's cells) and delete the header's other row",
+        "请把各列的名称都写在第 1 行（取消表头的合并单元格），并删除多出的表头行",
+    ),
+    "header_sheet": (
+        "the sheet `{sheet}` names the inputs, but the workbook opens on another, which pingfen reads:"
+        " open `{sheet}` in Excel and save the workbook",
+        "各输入项的名称在工作表 `{sheet}` 中，而工作簿打开时显示的是另一个工作表（pingfen 读取的是它）："
+        "请在 Excel 中切换到 `{sheet}` 后保存",
+    ),
+    "header_below": (
+        "row {row} names inputs: the header must be the first row; delete the rows above it (a title, say)",
+        "第 {row} 行才是各输入项的名称：表头必须是第 1 行，请删除它上面的行（如标题行）",
+    ),
+    "header_names": (
+        "the first row must name the inputs as the rubric does, e.g. `{example}`; "
+        "`pingfen template RULESET -o FILE.xlsx` writes a file with that header",
+        "第 1 行须写明各输入项的名称（与评分表一致），如 `{example}`；"
+        "`pingfen template 评分表 -o 文件.xlsx` 可生成带这一表头的填报模板",
+    ),
     "did_you_mean_key": ("the data has `{suggestion}`: is it misspelt?", "数据中有 `{suggestion}`，是否拼写有误？"),
+    "bool_word": (
+        "in a rule yes and no are `true` and `false`: write `= {value}`, or the input alone as the condition,"
+        " `if NAME` (`if not NAME` for no)",
+        "规则中的是/否写作 `true`/`false`：请写 `= {value}`，或直接以输入项为条件：`if 名称`（否：`if not 名称`）",
+    ),
     "declare_input": ("declare it, e.g. `input {name}: percent`", "先声明该输入项，例如 `input {name}: percent`"),
     "rename_node": (
         "names of groups and indicators must be unique; rename one of them",

@@ -20,7 +20,7 @@ from typing import Literal, TextIO, TypeAlias
 from attrs import define, field, frozen
 
 from pingfen.ast import Header, OutsideKind
-from pingfen.batch import Scored, indicator_names, score_rows
+from pingfen.batch import Scored, indicator_names, score_rows, unnamed_header
 from pingfen.diff import diff
 from pingfen.errors import DataError
 from pingfen.evaluate.rubric import Rubric
@@ -218,6 +218,9 @@ def replay_file(
     CSV/XLSX/JSONL batch. Raises DataError when the file cannot be read at all."""
     if is_table(data):
         table = read_rows(data, encoding=encoding, id_column=id_column)
+        unnamed = unnamed_header(new, table)  # PF531, as eval: a header naming no input of either version
+        if unnamed is not None and unnamed_header(old, table) is not None:
+            raise DataError([unnamed])
         return replay(old, new, table, lang=lang, progress=progress, total=table.total)
     department, record = read_department(data, id_column=id_column)
     return replay(old, new, [Row(1, department, record)], lang=lang)

@@ -142,9 +142,9 @@ def read_mapping(path: Path) -> object:
         text = read_bounded(path).decode("utf-8-sig")
     except TooBig as error:
         raise unreadable(path, error) from None
-    except UnicodeDecodeError as error:
-        raise unreadable(path, TooBig(f"not UTF-8 text (at byte {error.start})",
-                                      f"不是 UTF-8 编码的文本（第 {error.start} 字节处）")) from None  # fmt: skip
+    except UnicodeDecodeError as error:  # GBK, as Notepad saved it on a Chinese Windows: say how to save it again
+        said = {"detail": f"not UTF-8 text (at byte {error.start})", "detail_zh": f"不是 UTF-8 编码的文本（第 {error.start} 字节处）"}
+        raise DataError([Problem("PF508", None, {"path": str(path), **said}, "save_utf8")]) from None
     except OSError as error:
         raise unreadable(path, error) from None
     try:

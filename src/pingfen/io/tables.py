@@ -29,7 +29,7 @@ import itertools
 import os
 import re
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO, overload
@@ -506,6 +506,65 @@ def _xlsx_header(path: Path, name: str | None) -> tuple[list[str], int | None]:
             f"the sheet has more than {MAX_XLSX_CELLS:,} cells or {MAX_XLSX_COLUMNS:,} columns",
             f"工作表超过 {MAX_XLSX_CELLS:,} 个单元格或 {MAX_XLSX_COLUMNS:,} 列"))  # fmt: skip
     return header, rows - 1 if rows else None
+
+
+HEADER_SEARCH = 20  # rows looked through for a header pushed down by a title, as `pingfen import` looks
+
+
+def header_below(table: Rows, names: Collection[str]) -> int | None:
+    """The first row, 2 to HEADER_SEARCH, with a cell that is one of `names`: the real header of
+    a file whose first row is a title above it. Only a hint for an error, so a file that cannot
+    be read this far gives None (the error it would give is the batch's own)."""
+    rows: Iterable[Sequence[object]]
+    try:
+        if table.kind == "csv":
+            assert table.encoding is not None
+            with table.path.open(encoding=table.encoding, newline="") as handle:
+                lines = list(itertools.islice(_lines(handle, refuse=False), HEADER_SEARCH))
+            read = [line or "" for line in lines]
+            rows = list(csv.reader(read[1:], delimiter=_delimiter(read[0]))) if read else []
+            return _named_row(rows, names)
+        if table.kind != "xlsx":
+            return None
+        book = open_workbook(table.path)
+        try:
+            with xlsx_errors(table.path):
+                sheet = sheet_of(book, table.path, table.sheet)
+                rows = sheet.iter_rows(min_row=2, max_row=HEADER_SEARCH, max_col=MAX_XLSX_COLUMNS, values_only=True)
+                return _named_row(rows, names)
+        finally:
+            book.close()
+    except (DataError, OSError, UnicodeError, csv.Error):
+        return None
+
+
+def sheet_naming(table: Rows, names: Collection[str]) -> str | None:
+    """Another worksheet of an XLSX table, not the one read, whose first row has a cell that is
+    one of `names`: the data, in a workbook saved showing another sheet. A hint, as `header_below`."""
+    if table.kind != "xlsx" or table.sheet is not None:
+        return None
+    try:
+        book = open_workbook(table.path)
+        try:
+            with xlsx_errors(table.path):
+                sheets = book.worksheets
+                read = shown_sheet(book)
+                for index, sheet in enumerate(sheets):
+                    first = next(sheet.iter_rows(max_row=1, max_col=MAX_XLSX_COLUMNS, values_only=True), ())
+                    if index != read and _named_row([first], names) is not None:
+                        return str(sheet.title)
+        finally:
+            book.close()
+    except (DataError, OSError):
+        return None
+    return None
+
+
+def _named_row(rows: Iterable[Sequence[object]], names: Collection[str]) -> int | None:
+    for number, cells in enumerate(rows, start=2):
+        if any(header_name(c) in names for c in cells if c is not None):
+            return number
+    return None
 
 
 class Sheet(Protocol):
