@@ -299,6 +299,7 @@ SQL_CODES |= {"PF731"}  # a file's column named as an output's, left out by the 
 SQL_CODES |= {"PF733"}  # a column named as an input but for letter case: tests/test_engine_csv_header.py
 SQL_CODES |= {"PF729"}  # two header names told apart by letter case only, for the DuckDB engine: tests/test_engine_csv_header.py
 SQL_CODES |= {"PF809", "PF810"}  # names SQL reads as one, an input named `_pf_…`: tests/test_sql_names.py
+SQL_CODES |= {"PF811", "PF812"}  # a column kept named as the query's own, a name PostgreSQL cuts: tests/test_sql_postgres.py
 
 
 # PF006 is about a file's bytes (not UTF-8): test_api loads a GBK rule file. PF008 needs a

@@ -227,9 +227,10 @@ def _parser(language: Lang) -> argparse.ArgumentParser:
         "translated exactly."),
     )  # fmt: skip
     sq.add_argument("ruleset", metavar="RULESET", help=t("the .rule file"))
-    sq.add_argument("--dialect", default="duckdb", metavar="DIALECT", help=t("the engine's SQL: duckdb (default) or spark, the engines the query is tested on"))
+    sq.add_argument("--dialect", default="duckdb", metavar="DIALECT", help=t("the engine's SQL: duckdb (default), spark or postgres, the engines the query is tested on"))
     sq.add_argument("--table", default="records", metavar="TABLE", help=t("the relation of records (default: records)"))
     sq.add_argument("--no-reasons", action="store_true", help=t("leave out the reasons column (faster)"))
+    sq.add_argument("--keep", metavar="COL,…", help=t("the relation's columns to pass through (default: every one but the inputs; on postgres, none)"))
     ev.add_argument(
         "--allow-unsound", action="store_true",
         help=t("score even if the rubric's only errors are soundness findings (PF4xx), as `fuzz` does, "
@@ -681,7 +682,8 @@ def _sql(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     from pingfen.sql import SqlRefusal, to_sql
 
     try:
-        print(to_sql(pingfen.load(args.ruleset, tests=False), args.dialect, args.table, reasons=not args.no_reasons) + ";", file=out)
+        keep = args.keep.split(",") if args.keep is not None else None
+        print(to_sql(pingfen.load(args.ruleset, tests=False), args.dialect, args.table, reasons=not args.no_reasons, keep=keep) + ";", file=out)
     except SqlRefusal as refused:
         print(f"pingfen sql: {refused.code}: {refused.message(lang)}", file=err)
         return CANNOT

@@ -136,7 +136,8 @@ HELP_ZH: dict[str, str] = {
     "为一张记录表（每个输入一列，列名即输入项名称）评分，每条记录得一行：记录的其他列、每个分组和指标一列、"
     "total、grade、reasons（以 JSON 列出每一处失分），以及无法评分的记录的 refusal 和 refusal_input。全程精确小数，不用浮点数（见 docs/scale.md）。"
     "输出成功时退出码为 0；规则文件有错误或某种写法无法精确翻译时为 2。",
-    "the engine's SQL: duckdb (default) or spark, the engines the query is tested on": "数据库引擎的 SQL 方言：duckdb（默认）或 spark，即查询经测试验证的引擎",
+    "the relation's columns to pass through (default: every one but the inputs; on postgres, none)": "原样保留的表列，逗号分隔（默认：输入项以外的每一列；postgres 上不保留）",
+    "the engine's SQL: duckdb (default), spark or postgres, the engines the query is tested on": "数据库引擎的 SQL 方言：duckdb（默认）、spark 或 postgres，即查询经测试验证的引擎",
     "the relation of records (default: records)": "记录所在的表（默认：records）",
     "leave out the reasons column (faster)": "不输出 reasons 列（更快）",
     "with --engine duckdb: also write the reasons column (every point lost, as JSON)": "与 --engine duckdb 同用：同时输出 reasons 列（每一处失分，JSON 格式）",

@@ -379,6 +379,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "input `{name}` begins with `{prefix}`, which the query keeps for its own columns: rename the input to score it in SQL",
         "输入项 `{name}` 以 `{prefix}` 开头，该前缀留作查询内部的列名：须将该输入项改名后才能以 SQL 评分",
     ),
+    "PF811": (
+        "column `{column}` cannot be passed through: the query writes its own column `{name}` ({dialect})",
+        "列 `{column}` 不能原样保留：查询自身写出的列 `{name}` 与其同名（{dialect}）",
+    ),
+    "PF812": (
+        "`{name}` is longer than the {limit} bytes of a column's name that {dialect} keeps: its score would be written "
+        "under a shorter name: rename the group or indicator to score it in SQL there",
+        "`{name}` 超过 {dialect} 列名可保留的 {limit} 字节：其得分将写在截短后的列名下：须将该分组或指标改名后才能在其上以 SQL 评分",
+    ),
     "PF807": (
         "`{form}` is not translated to SQL yet: score this rubric with `pingfen eval`",
         "`{form}` 尚不能翻译为 SQL：请用 `pingfen eval` 对此评分表评分",
