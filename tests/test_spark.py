@@ -142,7 +142,7 @@ def test_text_columns_are_typed_by_the_query_and_a_bad_value_costs_only_its_row(
     while any(v is None for v in good.values()):
         good = next(_records(1, seed=hash(str(good)) % 1000))
     texts = [{k: None if v is None else str(v).lower() for k, v in good.items()}]
-    texts.append(texts[0] | {"结余": "abc"})  # PF811 (text Spark's query reads only where plainly a number), that row only
+    texts.append(texts[0] | {"结余": "abc"})  # PF813 (text Spark's query reads only where plainly a number), that row only
     schema = T.StructType([T.StructField(s.name, T.StringType()) for s in RUBRIC.inputs])
     rows = score(
         spark.createDataFrame([[t[s.name] for s in RUBRIC.inputs] for t in texts], schema), RUBRIC, reasons=False
@@ -154,7 +154,7 @@ def test_text_columns_are_typed_by_the_query_and_a_bad_value_costs_only_its_row(
         expected.grade,
         None,
     )
-    assert (by_refusal[1]["refusal"], by_refusal[1]["refusal_input"], by_refusal[1]["total"]) == ("PF811", "结余", None)
+    assert (by_refusal[1]["refusal"], by_refusal[1]["refusal_input"], by_refusal[1]["total"]) == ("PF813", "结余", None)
     assert "reasons" not in rows[0].asDict()
 
 

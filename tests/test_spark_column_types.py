@@ -1,7 +1,7 @@
 """The warehouse query on a real Spark (pingfen.spark), its columns' types not told: a DOUBLE
 column read by its shortest digits (Java's text of it), a FLOAT as the double it widens to, a
 text column read where its text is plainly a number, bool words as `values.to_bool` reads
-them, a label without what `str.strip` takes away; any other text refused with PF811, never
+them, a label without what `str.strip` takes away; any other text refused with PF813, never
 read otherwise. Each row held to evaluate(record, ratios=True) of the values the frame gives
 back. One session and one frame per kind of table: Spark is slow to start."""
 
@@ -58,7 +58,7 @@ def _scored(spark: SparkSession, kinds: str, rows: list[tuple[object, ...]]) -> 
 
 def _plain(value: object) -> bool:
     """Text the Spark query reads: the one form of a number, in ASCII, spaces around it (a
-    double's NaN and Infinity are not: `evaluate()` refuses them, the query with PF811)."""
+    double's NaN and Infinity are not: `evaluate()` refuses them, the query with PF813)."""
     if isinstance(value, float):
         return math.isfinite(value)
     return not isinstance(value, str) or sqlhelp.plain_number(value)
@@ -70,7 +70,7 @@ def _agree(record: dict[str, object], row: dict[str, object], numbers: tuple[str
         refused = None
     except pingfen.DataError as error:
         refused = error.problems[0]
-    if row["refusal"] == "PF811":  # where the query cannot read the text as evaluate() does: never scored otherwise
+    if row["refusal"] == "PF813":  # where the query cannot read the text as evaluate() does: never scored otherwise
         name = row["refusal_input"]
         assert name in numbers and not _plain(record[name]), (record, row)
         return
@@ -100,4 +100,4 @@ def test_double_float_and_text_columns_on_spark(spark: SparkSession) -> None:
         _agree(record, row, ("执行率", "家数", "金额"))
     assert pairs[0][0]["执行率"] == 0.35 and pairs[0][1]["执行"] == 40  # a DOUBLE 0.35 meets >= 35%
     assert pairs[-2][0]["执行率"] == 0.3499999940395355 and pairs[-2][1]["执行"] == 20  # a FLOAT: the double it widens to
-    assert sum(row["refusal"] == "PF811" for _, row in pairs) >= 5  # 95%, 1,000, １２ …: refused, not read otherwise
+    assert sum(row["refusal"] == "PF813" for _, row in pairs) >= 5  # 95%, 1,000, １２ …: refused, not read otherwise

@@ -12,7 +12,7 @@ query: the branch not taken is folded away, and a `DECIMAL` column costs nothing
 
 DuckDB reads text as sql/spelt.py does. On Spark the query reads only a number's text that it
 can read exactly (`1200`, ` 0.95 `, `1.5E3`: the one form of a number, ASCII, within 20
-decimals); any other text (`95%`, `1,200`, `１２`) refuses its row with PF811 rather than be
+decimals); any other text (`95%`, `1,200`, `１２`) refuses its row with PF813 rather than be
 read otherwise, a bool's text by `values.to_bool`'s words, a label's without what `str.strip`
 takes away; a double by its Java text, the shortest for every value below 10^14 (Java 17's
 `Double.toString` is not the shortest for some larger ones, which PF800 refuses anyway).
@@ -131,7 +131,7 @@ class Warehouse(SpeltCompiler):
         return Frag(case((texty.copy(), text.sql), default=typed.sql), max(text.depth, typed.depth))
 
     def plain(self, spec: InputSpec, said: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
-        """Spark's reading of a column's text: what it cannot read exactly is PF811, first
+        """Spark's reading of a column's text: what it cannot read exactly is PF813, first
         of the input's refusals but a missing value (PF501)."""
         text = self.bind(Frag(exp.Trim(this=said.sql.copy(), expression=s(SPACES), position="BOTH"), said.depth))
         blank = exp.or_(exp.Is(this=text.sql.copy(), expression=exp.Null()), exp.EQ(this=text.sql.copy(), expression=s("")))
@@ -154,7 +154,7 @@ class Warehouse(SpeltCompiler):
         value_s, problems = FormsCompiler.input(self, spec, read)
         foreign = Frag(exp.and_(exp.not_(blank), exp.not_(formed.sql.copy()), exp.not_(na)), formed.depth)
         at = next(i for i, (_, code) in enumerate(problems) if code == "PF502")
-        problems.insert(at, (foreign, "PF811"))
+        problems.insert(at, (foreign, "PF813"))
         return value_s, problems
 
     def narrow_input(self, name: str) -> narrow.Units | None:
