@@ -10,6 +10,7 @@ from pathlib import Path
 
 from hypothesis import assume
 from hypothesis import strategies as st
+from sqlglot import exp
 
 import pingfen
 from pingfen.absent import says_not_applicable
@@ -20,6 +21,30 @@ from pingfen.values import calendar_day, to_bool, to_date, to_decimal, to_percen
 from strategies import GenRubric, loaded
 
 SQL_TYPES = {"bool": "BOOLEAN", "label": "VARCHAR", "date": "DATE"}  # every other input: DECIMAL(38, 20)
+
+
+FLOATS = {exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT}
+
+
+def worked_types(tree: exp.Expr) -> set[exp.DataType.Type]:
+    """The types the query works in: every DataType but a column's one reading as a double,
+    straight into its text (sql/warehouse.py: a FLOAT column's shortest digits as the double
+    it widens to). No number is ever worked out in a DOUBLE or a FLOAT."""
+    kinds = set()
+    for t in tree.find_all(exp.DataType):
+        read = t.parent
+        if t.this == exp.DataType.Type.DOUBLE and isinstance(read, exp.TryCast) and isinstance(read.this, exp.Column):
+            text = read.parent
+            if type(text) is exp.Cast and text.to.this == exp.DataType.Type.TEXT:
+                continue
+        kinds.add(t.this)
+    return kinds
+
+
+def plain_number(text: str) -> bool:
+    """Text Spark's warehouse query reads as a number (sql/warehouse.py): the one form of a
+    number, in ASCII, with what `str.strip` takes away around it."""
+    return re.fullmatch(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", text.strip()) is not None
 
 
 def table(con: object, rubric: pingfen.Rubric, records: Sequence[dict[str, object]], name: str = "records") -> None:

@@ -135,7 +135,7 @@ def test_adjust_rows_at_both_ends_of_their_range_count_signed_as_evaluate_does()
 def test_no_float_type_in_a_query_of_the_last_forms(dialect: str) -> None:
     for text in (ADJUST, GROUP_ROUND.replace("{mode}", "half_even")):
         tree = to_sql_tree(pingfen.loads(text, "r.rule", tests=False), dialect)
-        kinds = {t.this for t in tree.find_all(exp.DataType)}
+        kinds = sqlhelp.worked_types(tree)
         assert not kinds & {exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT}, kinds
 
 
@@ -217,7 +217,7 @@ def test_a_panel_is_refused_by_name_for_a_dialect_without_exact_list_functions()
     assert caught.value.code == "PF820" and "专家评分" in str(caught.value)
     for dialect in ("duckdb", "spark"):
         tree = to_sql_tree(rubric, dialect)
-        kinds = {t.this for t in tree.find_all(exp.DataType)}
+        kinds = sqlhelp.worked_types(tree)
         assert not kinds & {exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT}, kinds
 
 
