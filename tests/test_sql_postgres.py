@@ -243,6 +243,17 @@ def test_a_text_column_that_is_no_number_is_refused_in_its_row_not_an_error_of_t
     assert rows[0]["refusal"] in ("PF503", "PF800") and rows[0]["refusal_input"] == "政府采购执行率"
 
 
+def test_a_double_column_is_read_by_its_shortest_digits_as_evaluate_reads_a_float(server: Server) -> None:
+    """A DOUBLE PRECISION column: its value read as evaluate() reads a Python float, by its
+    shortest digits (0.35, not 0.34999…; 17 digits kept, not the 15 PostgreSQL's cast to
+    NUMERIC keeps)."""
+    middle = _boundary()[0] | {"上年三公经费": Decimal(100), "三公经费预算数": Decimal(200)}
+    floats = [100.35, 100.1, 100.12345678901234, 100 + 1 / 3, 100.00000000000001, 100.3, 101.01]
+    rows = score(server, RUBRIC, [middle | {"本年三公经费": x} for x in floats], types={"本年三公经费": "DOUBLE PRECISION"})
+    for row, x in zip(rows, floats, strict=True):
+        sqlhelp.agree(RUBRIC, middle | {"本年三公经费": Decimal(repr(x))}, row)
+
+
 @needs_postgres
 def test_pingfen_sql_writes_a_file_psql_runs(server: Server) -> None:
     """As docs/scale.md runs it: `pingfen sql --dialect postgres --keep id`, then `psql -f`."""

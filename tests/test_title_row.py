@@ -11,6 +11,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from pingfen.cli import main
+from test_engine_duckdb import needs_duckdb
 
 RULE = """rubric "t" { total 10 }
 input 投入: percent
@@ -53,6 +54,22 @@ def test_a_title_row_above_the_header_is_named(tmp_path: Path) -> None:
         assert "PF501" not in said
         code, said = _run(tmp_path, "eval", str(data), "--lang", "en")
         assert code == 2 and "names none of the rubric's inputs" in said and "row 2 names inputs" in said, said
+
+
+@needs_duckdb
+def test_the_duckdb_engine_refuses_the_file_alike(tmp_path: Path) -> None:
+    """`--engine duckdb` refused each row "missing input" (PF501) where `pingfen eval` refuses the
+    file: now the same PF531 with its help, or PF532 for a header over two rows, nothing written."""
+    csv_file = tmp_path / "表.csv"
+    csv_file.write_text("2024年项目数据\n" + "".join(",".join(r) + "\n" for r in ROWS), encoding="utf-8")
+    xlsx_file = _xlsx(tmp_path / "表.xlsx", [["2024年项目数据", None, None], *ROWS])
+    split = tmp_path / "两行.csv"
+    split.write_text("id,投入,指标\n,,产出\na,95%,95%\n", encoding="utf-8")
+    for data, code_, words in ((csv_file, "PF531", "第 2 行才是各输入项的名称"), (xlsx_file, "PF531", "第 2 行才是各输入项的名称"), (split, "PF532", "产出")):
+        out = tmp_path / "out.csv"
+        code, said = _run(tmp_path, "eval", "--engine", "duckdb", str(data), "-o", str(out))
+        assert code == 2 and not out.exists(), said
+        assert code_ in said and words in said and "PF501" not in said, said
 
 
 def test_a_report_folder_is_not_made(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from typing import Any, TextIO
 
 from sqlglot import exp
 
-from pingfen.errors import UsageError
+from pingfen.errors import DataError, UsageError
 from pingfen.evaluate.rubric import Rubric, hidden_column, numbered_columns
 from pingfen.io.records import unreadable
 from pingfen.io.tables import (
@@ -39,6 +39,7 @@ from pingfen.io.tables import (
     header_name,
     hidden_id,
     open_workbook,
+    read_rows,
     sheet_of,
     xlsx_errors,
 )
@@ -79,6 +80,24 @@ class Scored:
 
 def _refuse(code: str, args: dict[str, object]) -> UsageError:
     return UsageError(f"{code}: {message(code, 'en', args)}", f"{code}: {message(code, 'zh', args)}")
+
+
+def _refuse_unnamed_header(rubric: Rubric, data: str, encoding: str | None) -> None:
+    """PF531/PF532 (batch.unnamed_header): a header naming none of the inputs (a title row above
+    it) or over two rows, with its hint, as `pingfen eval` refuses the file. A file pingfen's own
+    reader cannot open is left to the engine's reading, which says what is wrong with it."""
+    from pingfen.batch import unnamed_header  # the Python batch's check, one for both engines
+
+    try:
+        table = read_rows(data, encoding=encoding)
+    except DataError:
+        return
+    problem = unnamed_header(rubric, table)
+    if problem is not None:
+        helped = {"en": problem.help("en"), "zh": problem.help("zh")}
+        en = f"{problem.code}: {problem.message('en')}" + (f"\n  = help: {helped['en']}" if helped["en"] else "")
+        zh = f"{problem.code}: {problem.message('zh')}" + (f"\n  = 帮助：{helped['zh']}" if helped["zh"] else "")
+        raise UsageError(en, zh)
 
 
 def _failed(data: str, said: str) -> UsageError:
@@ -324,6 +343,8 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
             hidden = hidden_id(data, described, None)  # PF528: the id column, as `pingfen eval` refuses the file
             if hidden is not None:
                 raise _refuse("PF528", dict(hidden.args))
+        if read != "parquet":
+            _refuse_unnamed_header(rubric, data, encoding)  # PF531, PF532, as `pingfen eval` refuses the file
         numbered = _batched(rubric) and bool(described)
         if numbered:
             reader = _numbered(con, reader, list(described))

@@ -327,8 +327,10 @@ class Compiler:
         (no number, `NaN`, `Infinity`: NULL, PF502), read exactly as NUMERIC, and a value with
         digits past the 20th or of 10^17 or more is read as ±10^17, which its bounds (PF503) or
         range (PF800) refuse, as on DuckDB — never rounded, never an error of the query."""
-        number = exp.RegexpLike(this=cast(raw.sql.copy(), exp.DataType.build("TEXT")), expression=exp.Literal.string(exact.NUMBER_TEXT))
-        x = self.bind(Frag(case((number, cast(raw.sql.copy(), exp.DataType.build("DECIMAL")))), raw.depth)).sql
+        text = cast(raw.sql.copy(), exp.DataType.build("TEXT"))  # a DOUBLE PRECISION's shortest digits, as evaluate() reads a float
+        number = exp.RegexpLike(this=text.copy(), expression=exp.Literal.string(exact.NUMBER_TEXT))
+        # the text cast, not the column: PostgreSQL casts a DOUBLE PRECISION to NUMERIC by 15 digits
+        x = self.bind(Frag(case((number, cast(text, exp.DataType.build("DECIMAL")))), raw.depth)).sql
         lost = exp.or_(exp.GTE(this=exp.Abs(this=x.copy()), expression=literal(HUGE)),
                        exp.NEQ(this=exp.Round(this=x.copy(), decimals=exp.Literal.number(exact.SCALE)), expression=x.copy()))  # fmt: skip
         huge = case((exp.LT(this=x.copy(), expression=integer(0)), literal(-HUGE)), default=literal(HUGE))

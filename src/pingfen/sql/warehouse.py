@@ -20,7 +20,7 @@ takes away; a double by its Java text, the shortest for every value below 10^14 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import attrs
 from sqlglot import exp
@@ -169,20 +169,28 @@ class Warehouse(SpeltCompiler):
         return attrs.evolve(units, sql=case((self.texty[name].copy(), from_value), default=units.sql.copy()), depth=max(units.depth, value.depth))
 
 
+def _kind(dialect: str) -> type[FormsCompiler]:
+    """The warehouse reading where the dialect tells a column's type in the query (DuckDB,
+    Spark: `typeof`); PostgreSQL's query checks a value's text before it casts it (sql/compiler.py)."""
+    return Warehouse if dialect in TEXTS else FormsCompiler
+
+
 @pinned  # the caller's decimal context never reaches the literals and scales the query is built of
 def to_sql_tree(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True,
-                scales: Mapping[str, int] | None = None) -> exp.Select:  # fmt: skip
+                scales: Mapping[str, int] | None = None, keep: Sequence[str] | None = None) -> exp.Select:  # fmt: skip
     """The scoring query as a sqlglot tree, issue 10's forms translated (sql/compiler.py), each
     input read whatever its column's type (above); `scales`: the decimals of the relation's
     columns, where known (DuckDB: sql/narrow.py), a column of a type that fixes them (`DECIMAL`,
-    an integer), read as typed, without the branch. A dialect not in `VERIFIED` is refused
-    (PF804): its query is not checked on its engine."""
+    an integer), read as typed, without the branch; `keep`: the relation's columns passed
+    through (compiler.to_sql_tree). A dialect not in `VERIFIED` is refused (PF804): its query
+    is not checked on its engine."""
     exact.refuse_unverified(dialect)
-    return compiler.to_sql_tree(rubric, dialect, table, reasons=reasons, kind=Warehouse, scales=scales)
+    return compiler.to_sql_tree(rubric, dialect, table, reasons=reasons, kind=_kind(dialect), scales=scales, keep=keep)
 
 
 @pinned
-def to_sql(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True) -> str:
-    """The scoring query in `dialect` (duckdb or spark, `VERIFIED`): one row per record of `table`."""
+def to_sql(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True,
+           keep: Sequence[str] | None = None) -> str:  # fmt: skip
+    """The scoring query in `dialect` (duckdb, spark or postgres: `VERIFIED`): one row per record of `table`."""
     exact.refuse_unverified(dialect)
-    return compiler.to_sql(rubric, dialect, table, reasons=reasons, kind=Warehouse)
+    return compiler.to_sql(rubric, dialect, table, reasons=reasons, kind=_kind(dialect), keep=keep)
