@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import decimal
+import random
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -200,3 +201,26 @@ def python_rows(rubric: pingfen.Rubric, data: Path) -> list[tuple[str | None, st
         except pingfen.DataError as refused:
             out.append((row.id, refused.problems[0].code, None))
     return out
+
+
+def random_value(rng: random.Random, kind: str, bounds: tuple[tuple[str, Decimal], ...], near: list[object], rare: float = 0.001) -> object:
+    """A value of the input's kind: often a boundary value, rarely missing (`rare`) or out of its
+    domain; the records the Spark and PostgreSQL tests score beside evaluate()."""
+    roll = rng.random()
+    if roll < rare:
+        return None  # PF501
+    if kind == "bool":
+        return rng.random() < 0.7
+    if near and roll < 0.4:
+        return rng.choice(near)
+    top = max((b for op, b in bounds if op in ("<=", "<")), default=None)
+    match kind:
+        case "count":
+            return rng.randint(-1, 1200) if roll < 2 * rare else rng.randint(0, 1200)
+        case "amount":
+            return Decimal(rng.randint(0, 10**8)) / 100
+        case "percent":
+            return Decimal(rng.randint(0, 12_000)) / 10_000 if top is None else Decimal(rng.randint(0, 10_010)) / 10_000
+        case _:  # a judged score, up to its max (and rarely past it: PF503)
+            assert top is not None
+            return Decimal(rng.randint(0, int(top * 100) + 3)) / 100

@@ -38,33 +38,11 @@ RUBRIC = pingfen.load(RULESET)
 RECORDS = int(__import__("os").environ.get("PF_SPARK_RECORDS", "100000"))
 
 
-def _value(rng: random.Random, kind: str, bounds: tuple[tuple[str, Decimal], ...], near: list[object]) -> object:
-    """A value of the input's kind: often a boundary value, rarely missing or out of its domain."""
-    roll = rng.random()
-    if roll < 0.001:
-        return None  # PF501
-    if kind == "bool":
-        return rng.random() < 0.7
-    if near and roll < 0.4:
-        return rng.choice(near)
-    top = max((b for op, b in bounds if op in ("<=", "<")), default=None)
-    match kind:
-        case "count":
-            return rng.randint(-1, 1200) if roll < 0.002 else rng.randint(0, 1200)
-        case "amount":
-            return Decimal(rng.randint(0, 10**8)) / 100
-        case "percent":
-            return Decimal(rng.randint(0, 12_000)) / 10_000 if top is None else Decimal(rng.randint(0, 10_010)) / 10_000
-        case _:  # a judged score, up to its max (and rarely past it: PF503)
-            assert top is not None
-            return Decimal(rng.randint(0, int(top * 100) + 3)) / 100
-
-
 def _records(n: int, seed: int = 2021) -> Iterator[dict[str, object]]:
     rng = random.Random(seed)
     near = boundary_values(RUBRIC)
     for _ in range(n):
-        yield {s.name: _value(rng, s.type, s.bounds, list(near.get(s.name) or [])) for s in RUBRIC.inputs}
+        yield {s.name: sqlhelp.random_value(rng, s.type, s.bounds, list(near.get(s.name) or [])) for s in RUBRIC.inputs}
 
 
 @pytest.fixture(scope="module")
