@@ -268,16 +268,14 @@ def test_a_name_longer_than_postgresql_keeps_is_refused() -> None:
         assert to_sql(rubric, dialect="duckdb")
 
 
-@needs_postgres
-@settings(max_examples=15, deadline=None)
-@given(st.data())
-def test_generated_rubrics_score_in_postgres_as_evaluate_does(server: Server, data: st.DataObject) -> None:
-    """tests/test_sql_oracle.py's generated-rubric oracle (every rule form), on PostgreSQL."""
-    gen, rubric = loaded(data, random_rubrics(loose=True, applies=False, newer=False, outside=False, vetoes=False))
+def _agrees(server: Server, data: st.DataObject, forms: bool, refused_with: tuple[str, ...]) -> None:
+    """A generated rubric's query on PostgreSQL scores drawn records as evaluate() does; a rubric
+    it refuses (by one of `refused_with`) is not drawn again."""
+    gen, rubric = loaded(data, random_rubrics(loose=True, applies=forms, newer=forms, outside=forms, vetoes=forms))
     try:
         to_sql(rubric, dialect="postgres")
-    except SqlRefusal as refused:  # a node named `total`, names alike in their first 63 bytes, an input `_pf_…` or named as a node
-        assert refused.code in ("PF805", "PF809", "PF810", "PF812")
+    except SqlRefusal as refused:
+        assert refused.code in refused_with
         assume(False)
     drawn = data.draw(st.lists(gen.any_records, min_size=1, max_size=12), label="records")
     records = [t for t in (sqlhelp.typed(rubric, r) for r in drawn) if t is not None]
@@ -285,6 +283,15 @@ def test_generated_rubrics_score_in_postgres_as_evaluate_does(server: Server, da
     rows = score(server, rubric, records)
     for record, row in zip(sqlhelp.batched(rubric, records), rows, strict=True):
         sqlhelp.agree(rubric, record, row)
+
+
+@needs_postgres
+@settings(max_examples=15, deadline=None)
+@given(st.data())
+def test_generated_rubrics_score_in_postgres_as_evaluate_does(server: Server, data: st.DataObject) -> None:
+    """tests/test_sql_oracle.py's generated-rubric oracle (every rule form), on PostgreSQL. Refused:
+    a node named `total`, names alike in their first 63 bytes, an input `_pf_…` or named as a node."""
+    _agrees(server, data, forms=False, refused_with=("PF805", "PF809", "PF810", "PF812"))
 
 
 @needs_postgres
@@ -293,18 +300,7 @@ def test_generated_rubrics_score_in_postgres_as_evaluate_does(server: Server, da
 def test_generated_rubrics_of_issue_10s_forms_score_in_postgres_as_evaluate_does(server: Server, data: st.DataObject) -> None:
     """tests/test_sql_forms.py's oracle (不适用, dates, values across the batch, vetoes …), on
     PostgreSQL; a panel is refused there (PF820)."""
-    gen, rubric = loaded(data, random_rubrics(loose=True, applies=True, newer=True, outside=True, vetoes=True))
-    try:
-        to_sql(rubric, dialect="postgres")
-    except SqlRefusal as refused:
-        assert refused.code in ("PF805", "PF809", "PF810", "PF812", "PF820")
-        assume(False)
-    drawn = data.draw(st.lists(gen.any_records, min_size=1, max_size=12), label="records")
-    records = [t for t in (sqlhelp.typed(rubric, r) for r in drawn) if t is not None]
-    assume(records)
-    rows = score(server, rubric, records)
-    for record, row in zip(sqlhelp.batched(rubric, records), rows, strict=True):
-        sqlhelp.agree(rubric, record, row)
+    _agrees(server, data, forms=True, refused_with=("PF805", "PF809", "PF810", "PF812", "PF820"))
 
 
 @settings(max_examples=25, deadline=None)
