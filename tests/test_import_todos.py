@@ -239,3 +239,17 @@ def test_a_rounding_the_table_does_not_state_is_a_todo_that_counts(tmp_path: Pat
     stated = import_table(build_xlsx(tmp_path / "保留.xlsx", "评价等次：9分（含）以上为优秀，9分以下为合格。总分保留两位小数。"))
     assert "round total 2 half_up" in stated.text and "# TODO" not in stated.text
     assert stated.recognised == len(stated.rows) == 2
+
+
+@pytest.mark.parametrize("merged", ["", "AC"])
+def test_a_note_row_below_an_indicator_is_no_rule_of_it(tmp_path: Path, merged: str) -> None:
+    """A row of only 注：… in the 评分标准 column is a note, not the criterion going on: it was read
+    into 执行率's rule (`input 注: label`, counted as recognised); it is left out, as before."""
+    imported = import_table(split_xlsx(tmp_path / "t.xlsx", merged, "注：不涉及政府采购的，该项不得分。"))
+    assert "input 注" not in imported.text and "match 注" not in imported.text
+    if not merged:  # left out, as before
+        assert "# 评分标准：执行率≥90%，计5分；80%（含）-90%，计4分；\n" in imported.text
+    else:  # 投入 and the 分值 merged down into it: quoted with the criterion, under a TODO
+        assert "该项不得分。\n  # TODO: " in imported.text
+    assert "indicator 制度 5" in imported.text  # the rows after it are read
+

@@ -686,9 +686,11 @@ class _Builder:
             if not any(c.text for c in cells):
                 if self._own_points(row, r, columns):  # its points would vanish from the total
                     self._unnamed(path, r, row, columns)
-                elif (said := self._own_text(row, r, columns)) and _NOTE.match(said) and states_grades(said):
-                    self.closed = r
-                    break  # the grades line (评价等次：…) in the 评分标准 column: the table is closed
+                elif (said := self._own_text(row, r, columns)) and _NOTE.match(said):
+                    if states_grades(said):
+                        self.closed = r
+                        break  # the grades line (评价等次：…) in the 评分标准 column: the table is closed
+                    # a note (注：…, 说明：…) is no criterion going on: left out, the rows after it read
                 elif said and path and path[-1].indicator:
                     # the indicator's 评分标准 split over two rows, as Word tables often do: it goes on
                     self._fill(path[-1], row, columns)
