@@ -133,3 +133,13 @@ def test_a_workbook_saved_showing_another_sheet_names_the_sheet(tmp_path: Path) 
     book.save(data)
     code, said = _run(tmp_path, "eval", str(data))
     assert code == 2 and "PF531" in said and "各输入项的名称在工作表 `数据` 中" in said, said
+
+
+def test_a_tab_separated_file_under_a_title_row_is_named_too(tmp_path: Path) -> None:
+    """The header below was looked for with the title row's delimiter (none, so a comma): a
+    tab-separated file got the general hint, not the row that names the inputs."""
+    data = tmp_path / "表.csv"
+    data.write_text("2024年项目数据\n" + "".join("\t".join(r) + "\n" for r in ROWS), encoding="utf-8")
+    code, said = _run(tmp_path, "eval", str(data))
+    assert code == 2 and "PF531" in said and "第 2 行才是各输入项的名称" in said, said
+

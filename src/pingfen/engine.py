@@ -82,22 +82,22 @@ def _refuse(code: str, args: dict[str, object]) -> UsageError:
     return UsageError(f"{code}: {message(code, 'en', args)}", f"{code}: {message(code, 'zh', args)}")
 
 
-def _refuse_unnamed_header(rubric: Rubric, data: str, encoding: str | None) -> None:
+def _refuse_unnamed_header(rubric: Rubric, data: str, encoding: str | None, described: Mapping[str, str]) -> None:
     """PF531/PF532 (batch.unnamed_header): a header naming none of the inputs (a title row above
-    it) or over two rows, with its hint, as `pingfen eval` refuses the file. A file pingfen's own
-    reader cannot open is left to the engine's reading, which says what is wrong with it."""
+    it) or over two rows, refused as `pingfen eval` refuses the file, with its hint. Looked into
+    only where an input every row must give has no column (the file is then opened again); a
+    file pingfen's own reader cannot open is left to the engine's reading, which says why."""
     from pingfen.batch import unnamed_header  # the Python batch's check, one for both engines
 
+    if all(s.name in described or s.name in rubric.optional or s.is_list or s.batch is not None for s in rubric.inputs):
+        return
     try:
         table = read_rows(data, encoding=encoding)
     except DataError:
         return
     problem = unnamed_header(rubric, table)
     if problem is not None:
-        helped = {"en": problem.help("en"), "zh": problem.help("zh")}
-        en = f"{problem.code}: {problem.message('en')}" + (f"\n  = help: {helped['en']}" if helped["en"] else "")
-        zh = f"{problem.code}: {problem.message('zh')}" + (f"\n  = 帮助：{helped['zh']}" if helped["zh"] else "")
-        raise UsageError(en, zh)
+        raise DataError([problem])
 
 
 def _failed(data: str, said: str) -> UsageError:
@@ -344,7 +344,7 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
             if hidden is not None:
                 raise _refuse("PF528", dict(hidden.args))
         if read != "parquet":
-            _refuse_unnamed_header(rubric, data, encoding)  # PF531, PF532, as `pingfen eval` refuses the file
+            _refuse_unnamed_header(rubric, data, encoding, described)  # PF531, PF532, as `pingfen eval` refuses the file
         numbered = _batched(rubric) and bool(described)
         if numbered:
             reader = _numbered(con, reader, list(described))

@@ -522,7 +522,8 @@ def header_below(table: Rows, names: Collection[str]) -> int | None:
             with table.path.open(encoding=table.encoding, newline="") as handle:
                 lines = list(itertools.islice(_lines(handle, refuse=False), HEADER_SEARCH))
             read = [line or "" for line in lines]
-            rows = list(csv.reader(read[1:], delimiter=_delimiter(read[0]))) if read else []
+            # each line split by its own delimiter: the title row above has none to tell
+            rows = [next(csv.reader([line], delimiter=_delimiter(line)), []) for line in read[1:]]
             return _named_row(rows, names)
         if table.kind != "xlsx":
             return None
