@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import decimal
+import random
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from hypothesis import assume
 from hypothesis import strategies as st
+from sqlglot import exp
 
 import pingfen
 from pingfen.absent import says_not_applicable
@@ -20,6 +22,30 @@ from pingfen.values import calendar_day, to_bool, to_date, to_decimal, to_percen
 from strategies import GenRubric, loaded
 
 SQL_TYPES = {"bool": "BOOLEAN", "label": "VARCHAR", "date": "DATE"}  # every other input: DECIMAL(38, 20)
+
+
+FLOATS = {exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT}
+
+
+def worked_types(tree: exp.Expr) -> set[exp.DataType.Type]:
+    """The types the query works in: every DataType but a column's one reading as a double,
+    straight into its text (sql/warehouse.py: a FLOAT column's shortest digits as the double
+    it widens to). No number is ever worked out in a DOUBLE or a FLOAT."""
+    kinds = set()
+    for t in tree.find_all(exp.DataType):
+        read = t.parent
+        if t.this == exp.DataType.Type.DOUBLE and isinstance(read, exp.TryCast) and isinstance(read.this, exp.Column):
+            text = read.parent
+            if type(text) is exp.Cast and text.to.this == exp.DataType.Type.TEXT:
+                continue
+        kinds.add(t.this)
+    return kinds
+
+
+def plain_number(text: str) -> bool:
+    """Text Spark's warehouse query reads as a number (sql/warehouse.py): the one form of a
+    number, in ASCII, with what `str.strip` takes away around it."""
+    return re.fullmatch(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?", text.strip()) is not None
 
 
 def table(con: object, rubric: pingfen.Rubric, records: Sequence[dict[str, object]], name: str = "records") -> None:
@@ -175,3 +201,26 @@ def python_rows(rubric: pingfen.Rubric, data: Path) -> list[tuple[str | None, st
         except pingfen.DataError as refused:
             out.append((row.id, refused.problems[0].code, None))
     return out
+
+
+def random_value(rng: random.Random, kind: str, bounds: tuple[tuple[str, Decimal], ...], near: list[object], rare: float = 0.001) -> object:
+    """A value of the input's kind: often a boundary value, rarely missing (`rare`) or out of its
+    domain; the records the Spark and PostgreSQL tests score beside evaluate()."""
+    roll = rng.random()
+    if roll < rare:
+        return None  # PF501
+    if kind == "bool":
+        return rng.random() < 0.7
+    if near and roll < 0.4:
+        return rng.choice(near)
+    top = max((b for op, b in bounds if op in ("<=", "<")), default=None)
+    match kind:
+        case "count":
+            return rng.randint(-1, 1200) if roll < 2 * rare else rng.randint(0, 1200)
+        case "amount":
+            return Decimal(rng.randint(0, 10**8)) / 100
+        case "percent":
+            return Decimal(rng.randint(0, 12_000)) / 10_000 if top is None else Decimal(rng.randint(0, 10_010)) / 10_000
+        case _:  # a judged score, up to its max (and rarely past it: PF503)
+            assert top is not None
+            return Decimal(rng.randint(0, int(top * 100) + 3)) / 100

@@ -665,11 +665,32 @@ class _Builder:
         price = st.integers(1, 100_000).map(lambda n: D(n).scaleb(-2))
         bid = self.new_input("amount", price, price.map(str), _ABOVE_0, shared=False)
         base = self.fresh(["基准", "base_"])
-        func = self.draw(st.sampled_from(["min", "max", "mean", "median"]))
+        func = self.draw(st.sampled_from(["min", "max", "mean", "median", "count", "rank"]))
+        if func in ("count", "rank"):  # 家数, 名次: whole numbers, read by any rule (an award, a deduction, score =)
+            return self.rule_counted_batch(base, func, bid, top)
         self.inputs.append(ast.Input(ast.Name(base), "number", batch=ast.Batch(func, _ref(bid))))
         self.gen.append(GenInput(base, "amount", price, price.map(str), shared=False))
         ratio = ast.Call("min", (ast.Binary("/", _ref(base), _ref(bid)), _pct(D(1))))
         return [ast.Formula(ast.Binary("*", ratio, _num(top)))]
+
+    def rule_counted_batch(self, base: str, func: str, bid: str, top: Decimal) -> list[ast.Rule]:
+        """`let 家数 = batch count(报价)` or `batch rank(报价)`, read by an award, a deduction
+        (if, per) or `score =`: a whole number of the query's own window, no column of the
+        relation (before, the query read it as one: PF831)."""
+        whole = st.integers(1, 12).map(D)
+        self.inputs.append(ast.Input(ast.Name(base), "number", batch=ast.Batch(func, _ref(bid))))
+        self.gen.append(GenInput(base, "count", whole, whole.map(str), shared=False))
+        at = _num(self.draw(st.integers(1, 4)))
+        points = self.points(top)
+        match self.draw(st.sampled_from(["award", "deduct_if", "deduct_per", "score"])):
+            case "award":
+                return [ast.AwardIf(points, ast.Compare(">=", _ref(base), at), self.reason())]
+            case "deduct_if":
+                return [ast.DeductIf(points, ast.Compare("<", _ref(base), at), self.reason())]
+            case "deduct_per":
+                return [ast.DeductStep(points, _num(1), _ref(base), "above", _num(0), None, self.reason())]
+            case _:
+                return [ast.Formula(ast.Call("min", (_ref(base), _num(top))))]
 
     def rule_none(self, name: str, top: Decimal) -> list[ast.Rule]:
         return []

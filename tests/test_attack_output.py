@@ -295,7 +295,8 @@ def _full_device(tmp_path: Path) -> Path:
                                   ("report", "{rule}", "{record}"), ("eval", "{rule}", "{record}", "--format", "xlsx")])
 def test_a_full_device_is_not_replaced_and_says_why(tmp_path: Path, argv: tuple[str, ...]) -> None:
     device = _full_device(tmp_path)
-    names = {"{rule}": str(RULESET), "{data}": str(_hostile_data(tmp_path)), "{record}": str(FULL)}
+    # data whose header names the rubric's inputs: one naming none is refused before anything is written (PF531)
+    names = {"{rule}": str(RULESET), "{data}": str(FULL), "{record}": str(FULL)}
     code, _, err = run(*[names.get(a, a) for a in argv], "--lang", "en", "-o", str(device))
     assert code == 2
     assert f"error[PF704]: cannot write `{device}`: no space left on the device" in err

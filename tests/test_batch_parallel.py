@@ -35,6 +35,7 @@ from data_helpers import as_text, write_csv
 from pingfen import batch, parallel
 from pingfen.batch import Summary, score_file
 from pingfen.evaluate.rubric import Rubric
+from pingfen.io.tables import read_rows
 from pingfen.io.write import write_results
 from strategies import records_2021
 
@@ -309,7 +310,7 @@ def test_no_control_groups_no_quota(tmp_path: Path) -> None:
 
 def test_a_quota_caps_the_default_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A container given one CPU's time on a machine of many scores in one process by default."""
-    table = batch.read_rows(plain_data(tmp_path, 10 * CHUNK), id_column="单位")
+    table = read_rows(plain_data(tmp_path, 10 * CHUNK), id_column="单位")
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
     monkeypatch.setattr(batch, "busy", lambda: 0)
     for text, processes in (("100000 100000", 1), ("250000 100000", 2), ("max 100000", 4)):
@@ -626,7 +627,7 @@ def test_a_chunk_too_large_is_scored_here_and_the_worker_kept() -> None:
 def test_a_worker_skips_what_was_claimed(tmp_path: Path) -> None:
     """`_work` in this process: worker 0 of 3 has chunks 1, 4, 7, …; claimed up to 4, it sends 7 on."""
     data = plain_data(tmp_path, 10 * CHUNK)
-    table = batch.read_rows(data, id_column="单位")
+    table = read_rows(data, id_column="单位")
     plain = batch.plain_lines(RUBRIC, table, batch.indicator_names(RUBRIC), "zh")
     assert plain is not None
     sent: list[list[Any]] = []
@@ -693,7 +694,7 @@ def test_a_descriptor_above_1023_is_listened_to() -> None:
 
 
 def test_a_number_of_jobs_is_capped(tmp_path: Path) -> None:
-    table = batch.read_rows(plain_data(tmp_path, 10 * CHUNK), id_column="单位")
+    table = read_rows(plain_data(tmp_path, 10 * CHUNK), id_column="单位")
     most = max(batch.cpus(), batch.MAX_JOBS)
     assert batch._processes(RUBRIC, table, "csv", 5000, CHUNK, 0) == most
     assert batch._processes(RUBRIC, table, "csv", 2, CHUNK, 0) == 2

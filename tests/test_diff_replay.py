@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pingfen
 from pingfen.cli import main
+from pingfen.diffview import render_replay
 from pingfen.io.tables import Row
 from pingfen.replay import Outcome, Replay, RowChange, Unit, replay
 
@@ -123,6 +124,7 @@ def test_json_replay_schema(tmp_path: Path) -> None:
             "old": {"total": 9.0, "grade": "优秀", "error": None},
             "new": {"total": 8.0, "grade": "良好", "error": None},
             "rows": [{"name": "预算执行率", "old_name": None, "kind": None, "old": 6, "new": 5}], "vetoes": [],
+            "header": [],
         }],
     }  # fmt: skip
     assert [c["part"] for c in found["changes"]] == [["band", 1, "edges"], ["band", 2, "points", "edges"]]
@@ -277,3 +279,42 @@ def test_a_veto_removed_is_named_for_the_units_it_held_for() -> None:
     (unit,) = found.units
     assert (unit.rows, unit.vetoes[0].name, unit.vetoes[0].new) == ((), "重大违规", None)
     assert unit.vetoes[0].old is not None and unit.vetoes[0].old.action == "zero"
+
+
+def test_a_change_of_the_grades_cap_or_rounding_alone_is_named(tmp_path: Path) -> None:
+    """A unit moved by the header alone showed `—` in the rows column: nothing said why."""
+    unit = {"执行率": "95%", "创新数": 0, "违规数": 0, "重大违规": "否"}  # 8.4, 9.125 and 12 capped at 10:
+    rows = [Row(2, "甲", {**unit, "评价": "2.4"}), Row(3, "乙", {**unit, "评价": "3.125"}),
+            Row(4, "丙", {**unit, "评价": "4", "创新数": 1})]  # fmt: skip
+    capped = OUTSIDE.replace("  round total 2 half_up", "  round total 2 half_up\n  cap total 10")
+    cases = [  # (new version, the units it moves: id, zh, en)
+        (capped.replace("grade 优秀 >= 9", "grade 优秀 >= 8.3"), [("甲", "等次线变化", "grade lines changed")]),
+        (capped.replace("round total 2 half_up", "round total 0 half_up"),
+         [("甲", "保留位数 2 → 0", "rounding 2 → 0"), ("乙", "保留位数 2 → 0", "rounding 2 → 0")]),
+        (capped.replace("round total 2 half_up", "round total 1 down"),
+         [("乙", "保留位数 2 half_up → 1 down", "rounding 2 half_up → 1 down")]),
+        (capped.replace("cap total 10", "cap total 11"), [("丙", "封顶 10 → 11", "cap 10 → 11")]),
+        (capped.replace("  cap total 10\n", ""), [("丙", "封顶 10 → —", "cap 10 → —")]),
+    ]
+    for new, moved in cases:
+        found = replay(pingfen.loads(capped), pingfen.loads(new), rows)
+        shown = {u.id: u for u in found.units}
+        assert sorted(shown) == sorted(m[0] for m in moved), new
+        for unit_id, zh, en in moved:
+            line = next(line for line in render_replay(found, "d.csv").splitlines() if line.startswith(unit_id))
+            assert line.endswith(f"  {zh}"), line
+            assert any(line.endswith(f"  {en}") for line in render_replay(found, "d.csv", "en").splitlines())
+    found = replay(pingfen.loads(capped), pingfen.loads(cases[0][0]), rows)
+    assert found.units[0].direction == "up" and found.units[0].rows == ()
+    assert found.to_dict("zh")["units"][0]["header"] == [{"part": "grades", "old": None, "new": None}]  # type: ignore[index]
+    found = replay(pingfen.loads(capped), pingfen.loads(cases[3][0]), rows)
+    assert found.units[0].to_dict("en")["header"] == [{"part": "cap", "old": "10", "new": "11"}]
+
+
+def test_a_grades_change_beside_a_row_that_moved_the_grade_is_not_named() -> None:
+    """The row explains it: the new grade lines give its new total the same grade as the old ones."""
+    new = NEW.replace("grade 良好 >= 7", "grade 良好 >= 6")
+    found = replay(pingfen.loads(OLD), pingfen.loads(new), [Row(2, "丁", {"执行率": "85%", "评价": 4})])
+    (unit,) = found.units
+    assert (unit.old.grade, unit.new.grade, unit.header) == ("良好", "优秀", ())
+    assert [r.name for r in unit.rows] == ["预算执行率"]

@@ -282,6 +282,8 @@ def test_every_code_has_a_section_and_every_section_a_code() -> None:
 FILE_CODES = {f"PF{n}" for n in range(509, 523)}
 FILE_CODES |= {"PF524"}  # a declared score beyond any score: tests/test_audit.py
 FILE_CODES |= {"PF525", "PF526"}  # an --id given twice, a file of no records: tests/test_report_picks.py
+FILE_CODES |= {"PF528"}  # an id column named with an invisible character: tests/test_invisible_columns.py
+FILE_CODES |= {"PF531", "PF532"}  # a header naming no input (a title above it), or over two rows: tests/test_title_row.py
 # PF701–PF705 are about output files; tests/test_attack_output.py makes each of them happen;
 # PF706 (an -o extension the command does not write) and PF707 (a read-only output), tests/test_output_names.py.
 # PF710 and PF711 are about printing a PDF; tests/test_report_filing.py makes each happen.
@@ -296,7 +298,9 @@ SQL_CODES |= {"PF728"}  # a CSV row far longer than its header stops the DuckDB 
 SQL_CODES |= {"PF731"}  # a file's column named as an output's, left out by the DuckDB engine: tests/test_engine_clashing_columns.py
 SQL_CODES |= {"PF733"}  # a column named as an input but for letter case: tests/test_engine_csv_header.py
 SQL_CODES |= {"PF729"}  # two header names told apart by letter case only, for the DuckDB engine: tests/test_engine_csv_header.py
+SQL_CODES |= {"PF813"}  # a number's text Spark's warehouse query cannot read as pingfen does: tests/test_spark_column_types.py
 SQL_CODES |= {"PF809", "PF810"}  # names SQL reads as one, an input named `_pf_…`: tests/test_sql_names.py
+SQL_CODES |= {"PF811", "PF812"}  # a column kept named as the query's own, a name PostgreSQL cuts: tests/test_sql_postgres.py
 
 
 # PF006 is about a file's bytes (not UTF-8): test_api loads a GBK rule file. PF008 needs a

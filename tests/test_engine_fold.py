@@ -97,15 +97,14 @@ def test_header_names_alike_beyond_ascii_are_two_columns(tmp_path: Path, first: 
 @needs_duckdb
 @pytest.mark.parametrize(("column", "rate"), [("RÄTE", "räte"), ("räte", "RÄTE"), ("ΣΑ", "σα")])
 def test_a_column_alike_an_input_beyond_ascii_is_another_column(tmp_path: Path, column: str, rate: str) -> None:
-    """The input is missing in every row (PF501), as `pingfen eval` says; not PF733."""
+    """The file names no input: refused whole (PF531), as `pingfen eval` refuses it; not PF733."""
     data = tmp_path / "d.csv"
     data.write_text(f"id,{column}\n1,95%\n2,50%\n", encoding="utf-8")
     code, rows, said = _engine(tmp_path, _rule("甲", "乙", rate), data)
-    assert code == 1 and "PF733" not in said, said
-    assert [(r["id"], r["refusal"], r["refusal_input"], r[column]) for r in rows] == [("1", "PF501", rate, "95%"), ("2", "PF501", rate, "50%")]
-    printed = io.StringIO()
-    main(["--lang", "en", "eval", str(tmp_path / "a.rule"), str(data), "--format", "csv"], printed, io.StringIO())
-    assert printed.getvalue().count("PF501") == 2
+    assert code == 2 and "PF531" in said and "PF733" not in said and rows == [], said
+    err = io.StringIO()
+    main(["--lang", "en", "eval", str(tmp_path / "a.rule"), str(data), "--format", "csv"], io.StringIO(), err)
+    assert "PF531" in err.getvalue()
 
 
 @needs_duckdb

@@ -122,7 +122,8 @@ def test_a_row_far_longer_than_the_header_stops_the_engine_naming_its_line(tmp_p
     data = tmp_path / "long.csv"
     _write(data, [GOOD[0], GOOD[1], ["长", *(["x"] * (len(HEADER) + PAST))]])
     code, _, said = _engine(tmp_path, data)
-    assert code == 2 and said.strip() == (f"pingfen eval: PF728: {data} 第 4 行的单元格比表头多出 {PAST} 个以上，引擎在此停止："
+    assert said.startswith("警告[PF409]: `丙` 的得分恒为 0")  # the rubric's warning, then why the engine stopped
+    assert code == 2 and said.strip().rsplit("\n\n", 1)[1] == (f"pingfen eval: PF728: {data} 第 4 行的单元格比表头多出 {PAST} 个以上，引擎在此停止："
                                           "去掉 `--engine duckdb` 运行，可逐行看到单元格与表头不对应的行"), said
     english = io.StringIO()
     assert main(["--lang", "en", "eval", "--engine", "duckdb", str(tmp_path / "a.rule"), str(data), "-o", str(tmp_path / "o.csv")],

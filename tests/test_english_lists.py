@@ -58,3 +58,24 @@ def test_the_hover_and_the_table_list_in_english() -> None:
     rubric = pingfen.loads(RULE, "l.rule", tests=False)
     assert ("制度状况", "label", "健全, 基本健全, 不健全", "") in build_table(rubric, "en").data
     assert ("制度状况", "等级", "健全、基本健全、不健全", "") in build_table(rubric, "zh").data
+
+
+def test_fuzz_lists_the_vetoes_in_each_language() -> None:
+    """The fuzzer's grade check said "vetoes that hold: 造假、违规" in English."""
+    from pingfen.fuzz import Violation, _check_grade, _Decided
+
+    text = RULE + "\ninput 造假: bool\ninput 违规: bool\n\nveto 数据造假 if 造假 -> zero\nveto 严重违规 if 违规 -> zero\n"
+    rubric = pingfen.loads(text, "l.rule", tests=False)
+    record = {"制度状况": "健全", "造假": True, "违规": True}
+    result = rubric.evaluate(record)
+    assert [v.name for v in result.vetoes()] == ["数据造假", "严重违规"]
+    header = rubric.module.header
+    assert header is not None
+    told = _Decided(fired=(), holds=tuple(True for _ in header.grades))  # as if neither held: a violation
+    try:
+        _check_grade(rubric, record, result, told, "compiled")
+    except Violation as violation:
+        assert "vetoes listed: 数据造假, 严重违规)" in str(violation)
+        assert "列出的否决项：数据造假、严重违规）" in violation.zh
+    else:
+        raise AssertionError("no violation")

@@ -39,20 +39,23 @@ def imported(table: Path) -> Rubric:
 
 GUESSED_ZH = "  评价等次：评分表未写明，暂按通用的划分写入，已标 TODO"  # the annex states no grades below it
 GUESSED_EN = "  grades: the table states none, the usual grades written, marked TODO"
+ROUNDING_ZH = "  保留位数：评分表未写明，暂按总分四舍五入保留 2 位小数写入，已标 TODO"  # nor the rounding
+ROUNDING_EN = "  rounding: the table states none, the total rounded half up to 2 places written, marked TODO"
 
 
 def test_all_25_rows_recognised(table: Path) -> None:
     result = import_table(table)
-    assert len(result.rows) == 26 and result.rows[-1].kind == "grades"
+    assert len(result.rows) == 27 and [r.kind for r in result.rows[-2:]] == ["grades", "rounding"]
     assert result.recognised == 25
-    assert result.summary("zh") == ["已识别 25/26 行评分标准（96%）", GUESSED_ZH]
-    assert result.summary("en") == ["recognised 25 of 26 rows' criteria (96%)", GUESSED_EN]
+    assert result.summary("zh") == ["已识别 25/27 行评分标准（93%）", GUESSED_ZH, ROUNDING_ZH]
+    assert result.summary("en") == ["recognised 25 of 27 rows' criteria (93%)", GUESSED_EN, ROUNDING_EN]
 
 
 def test_the_imported_file_checks_clean(table: Path) -> None:
     text = import_table(table).text
-    found = diagnose(text, "imported.rule")  # the usual grades' TODO alone
-    assert [(d.code, d.severity) for d in found] == [("PF119", "note")] and "评价等次" in str(found[0].args["text"])
+    found = diagnose(text, "imported.rule")  # the usual grades' TODO and the rounding's alone
+    assert [(d.code, d.severity) for d in found] == [("PF119", "note")] * 2
+    assert "保留位数" in str(found[0].args["text"]) and "评价等次" in str(found[1].args["text"])
     assert "year 2021" in text and "total 100" in text
     # The original criterion stays above its rule, in one line though the cell broke it.
     assert "# 评分标准：以100%为标准。在职人员控制率≦100%，计5分；每超过一个百分点扣0.5分，扣完为止。\n" in text
@@ -169,10 +172,10 @@ def _small_table(path: Path, criterion: str) -> Path:
 
 def test_an_unread_row_is_a_judgment_marked_todo_that_check_lists(tmp_path: Path) -> None:
     result = import_table(_small_table(tmp_path / "t.xlsx", "按上级部门考核结果换算"))
-    assert result.recognised == 1 and len(result.rows) == 3  # the row, and the grades the table does not state
+    assert result.recognised == 1 and len(result.rows) == 4  # the row, and the grades and rounding the table does not state
     assert "第 2 行 完成情况：未能识别" in "\n".join(result.summary("zh"))
     found = diagnose(result.text, "t.rule")
-    assert [(d.code, d.severity) for d in found] == [("PF119", "note")] * 2
+    assert [(d.code, d.severity) for d in found] == [("PF119", "note")] * 3
     # 分值 from the name when the column is empty: 完成质量（5分）
     assert "indicator 完成质量 5 { judgment }" in result.text
 
@@ -192,7 +195,7 @@ def test_cli_writes_the_file_and_prints_the_share(table: Path, tmp_path: Path) -
     target = tmp_path / "draft.rule"
     assert main(["import", str(table), "-o", str(target)], out, err) == 1  # the grades are a guess
     assert target.read_text("utf-8") == import_table(table).text
-    assert "已识别 25/26 行评分标准（96%）" in err.getvalue()
+    assert "已识别 25/27 行评分标准（93%）" in err.getvalue()
     assert main(["check", str(target)], io.StringIO(), io.StringIO()) == 0
 
 
@@ -201,7 +204,7 @@ def test_cli_exit_1_when_a_row_is_left_todo(tmp_path: Path) -> None:
     path = _small_table(tmp_path / "t.xlsx", "按上级部门考核结果换算")
     assert main(["--lang", "en", "import", str(path)], out, err) == 1
     assert "# TODO" in out.getvalue()
-    assert "recognised 1 of 3" in err.getvalue()
+    assert "recognised 1 of 4" in err.getvalue()
 
 
 def test_cli_refuses_to_write_over_its_input(tmp_path: Path) -> None:

@@ -145,13 +145,13 @@ def test_without_a_grades_line_the_usual_grades_are_written_under_a_todo(tmp_pat
         imported = import_table(path)
         assert "round total 2 half_up" in imported.text and "grade 优秀 >= 9" in imported.text
         assert "  # TODO: 评分表未写明评价等次，暂按财政绩效评价通用的划分（总分的 90%、80%、60%）写入；" in imported.text
-        assert imported.recognised == 2 and len(imported.rows) == 3
-        assert imported.summary("zh")[1:] == ["  评价等次：评分表未写明，暂按通用的划分写入，已标 TODO"]
-        assert imported.summary("en")[1:] == ["  grades: the table states none, the usual grades written, marked TODO"]
+        assert imported.recognised == 2 and len(imported.rows) == 4  # the grades and the rounding, both guessed
+        assert imported.summary("zh")[1:2] == ["  评价等次：评分表未写明，暂按通用的划分写入，已标 TODO"]
+        assert imported.summary("en")[1:2] == ["  grades: the table states none, the usual grades written, marked TODO"]
         assert any("评价等次" in str(d.args["text"]) for d in diagnose(imported.text) if d.code == "PF119")
         out, err = io.StringIO(), io.StringIO()
         assert main(["import", str(path)], out, err) == 1
-        assert "已识别 2/3 行评分标准（67%）" in err.getvalue()
+        assert "已识别 2/4 行评分标准（50%）" in err.getvalue()
 
 
 def test_a_rounding_line_before_the_grades_line_is_kept(tmp_path: Path) -> None:
@@ -169,7 +169,7 @@ def test_grades_stated_but_not_read_are_a_todo_that_counts(tmp_path: Path, line:
     """The usual grades were written under a plain comment and the import said 100%, exit 0."""
     path = build_xlsx(tmp_path / "表.xlsx", line)
     imported = import_table(path)
-    assert imported.recognised == 2 and len(imported.rows) == 3
+    assert imported.recognised == 2 and len(imported.rows) == 4  # the rounding not stated either
     assert f"  评价等次：未能识别“{line}”，暂按通用的划分写入，已标 TODO" in imported.summary("zh")
     assert f"  grades: “{line}” not recognised, the usual grades written, marked TODO" in imported.summary("en")
     assert f"# TODO: 未能识别评分表的评价等次“{line}”" in imported.text
@@ -178,7 +178,7 @@ def test_grades_stated_but_not_read_are_a_todo_that_counts(tmp_path: Path, line:
     assert any("评价等次" in str(d.args["text"]) for d in found)
     out, err = io.StringIO(), io.StringIO()
     assert main(["import", str(path)], out, err) == 1
-    assert "已识别 2/3 行评分标准（67%）" in err.getvalue()
+    assert "已识别 2/4 行评分标准（50%）" in err.getvalue()
 
 
 def test_render_heading_year_goes_to_year_not_the_title(tmp_path: Path) -> None:
@@ -293,7 +293,7 @@ def test_a_checklist_with_a_closing_sentence_and_cumulative_bands_import_clean(t
         ["投入", "执行率", 5, "执行率≥90%，计5分；≥80%，计4分；＜80%，不得分"],
         ["", "信息公开", 2, "①按规定内容公开，1分；②按规定时限公开，1分。未公开的不得分"],
         ["总分", "", 7, ""],
-        ["评价等次：6分（含）以上为合格，6分以下为不合格。"],
+        ["评价等次：6分（含）以上为合格，6分以下为不合格。总分保留一位小数。"],
     ])  # fmt: skip
     imported = import_table(path)
     assert imported.recognised == len(imported.rows) == 2
@@ -310,7 +310,7 @@ def test_a_rule_the_checks_refuse_is_a_todo_never_recognised(tmp_path: Path) -> 
         ["投入", "执行率", 5, "执行率≥80%，计4分；≥90%，计5分；＜80%，不得分"],
         ["", "制度", 5, "健全的得5分，基本健全的得2分，不健全的不得分"],
         ["总分", "", 10, ""],
-        ["评价等次：6分（含）以上为合格，6分以下为不合格。"],
+        ["评价等次：6分（含）以上为合格，6分以下为不合格。总分保留一位小数。"],
     ])  # fmt: skip
     imported = import_table(path)
     assert [(r.indicator, r.kind, r.recognised, r.detail) for r in imported.rows] == [
@@ -323,3 +323,15 @@ def test_a_rule_the_checks_refuse_is_a_todo_never_recognised(tmp_path: Path) -> 
     out, err = io.StringIO(), io.StringIO()
     assert main(["import", str(path)], out, err) == 1
     assert "已识别 1/2 行评分标准（50%）" in err.getvalue()
+
+
+def test_a_rule_refused_for_two_errors_lists_them_in_each_language(tmp_path: Path) -> None:
+    """The English summary listed a row's codes joined with 、: "fails the checks (PF301、PF306)"."""
+    path = _rows_table(tmp_path / "c.xlsx", [
+        ["投入", "执行率", 5, "完成率达到90%以上的得6分，70%-90%（含）得3分，90%-70%的得2分，70%以下不得分"],
+        ["总分", "", 5, ""],
+        ["评价等次：3分（含）以上为合格，3分以下为不合格。"],
+    ])  # fmt: skip
+    imported = import_table(path)
+    assert "  row 3 执行率: the rule read fails the checks (PF301, PF306), marked TODO" in imported.summary("en")
+    assert "  第 3 行 执行率：识别出的规则未通过检查（PF301、PF306），已标 TODO" in imported.summary("zh")

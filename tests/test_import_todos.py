@@ -72,7 +72,7 @@ def test_a_veto_read_below_the_grades_line_is_kept(tmp_path: Path) -> None:
 def test_a_veto_naming_a_grade_the_draft_lacks_counts(tmp_path: Path) -> None:
     """Its TODO was written, but the import said 100%."""
     veto = "一票否决：发生重大违规（重大违规）的，评为差"
-    imported = import_table(with_items(build_xlsx(tmp_path / "表.xlsx", "评价结果：9分以上为优秀，其他为合格", veto)))
+    imported = import_table(with_items(build_xlsx(tmp_path / "表.xlsx", "评价结果：9分以上为优秀，其他为合格。保留一位小数", veto)))
     assert "# TODO: 等次“差”未能识别：veto 发生重大违规 if 重大违规 -> grade 差" in imported.text
     assert imported.recognised == 2 and len(imported.rows) == 3
     assert "  一票否决：等次“差”不是草稿的评价等次，已标 TODO" in imported.summary("zh")
@@ -134,4 +134,122 @@ def test_a_word_row_with_points_and_no_name(tmp_path: Path) -> None:
 
     imported = import_table(docx_table(tmp_path / "t.docx", blank_name))
     assert "indicator `未命名指标（第3行）` 5 { judgment }" in imported.text and "total 20" in imported.text
-    assert imported.recognised == len(imported.rows) - 1
+    assert imported.recognised == len(imported.rows) - 2  # and the rounding, not stated
+
+
+# ---------------------------------------------------------------- a 评分标准 split over two rows
+
+SPLIT = [
+    ["投入", "执行率", 5, "执行率≥90%，计5分；80%（含）-90%，计4分；"],
+    [None, None, None, "低于80%，不得分"],  # the 评分标准 going on, no name and no 分值
+    ["产出", "制度", 5, "健全的得5分，不健全的不得分"],
+]
+
+
+def split_xlsx(path: Path, merged: str, rest: str = "低于80%，不得分") -> Path:
+    """A criterion split over two rows: the names and 分值 blank in the second, or those of the
+    `merged` columns merged down into it."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["2022年评分表"])
+    sheet.append(["一级指标", "二级指标", "分值", "评分标准"])
+    for row in SPLIT:
+        sheet.append(row if row[3] != SPLIT[1][3] else [*row[:3], rest])
+    sheet.append([GRADES])
+    for column in merged:
+        sheet.merge_cells(f"{column}3:{column}4")
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("merged", ["", "AC", "ABC"])  # blank, the group and 分值 merged, all merged
+def test_a_criterion_going_on_in_the_next_row_is_read_whole(tmp_path: Path, merged: str) -> None:
+    """The second row was skipped (or, its group merged into it, given to the group): its text
+    lost, the first half refused (0% in no band), nothing said of it."""
+    imported = import_table(split_xlsx(tmp_path / "t.xlsx", merged))
+    assert "# 评分标准：执行率≥90%，计5分；80%（含）-90%，计4分；低于80%，不得分" in imported.text
+    assert "< 80%      -> 0" in imported.text
+    assert "# TODO: 识别" not in imported.text and imported.recognised == 2
+
+
+@pytest.mark.parametrize("merged", ["", "AC", "ABC"])  # blank, the group and 分值 merged, all merged
+def test_a_criterion_going_on_that_is_not_read_is_quoted_and_counted(tmp_path: Path, merged: str) -> None:
+    imported = import_table(split_xlsx(tmp_path / "t.xlsx", merged, "低于80%的，按实际情况另行商定"))
+    assert "低于80%的，按实际情况另行商定" in imported.text
+    assert "# TODO: " in imported.text and imported.recognised == 1
+    assert "  第 3 行 执行率：" in "\n".join(imported.summary("zh"))
+
+
+def test_a_word_criterion_going_on_in_the_next_row(tmp_path: Path) -> None:
+    """Word splits 执行率's 评分标准 over two rows; the second's 分值 merged down from the first."""
+
+    def split(table: object) -> None:
+        import copy
+
+        first = table.rows[1]  # type: ignore[attr-defined]  # 执行率's row
+        first.cells[4].text = "执行率≥90%，计5分；80%（含）-90%，计4分；"
+        tr = copy.deepcopy(first._tr)
+        first._tr.addnext(tr)
+        second = table.rows[2]  # type: ignore[attr-defined]
+        for c in range(4):
+            second.cells[c].text = ""
+        second.cells[4].text = "低于80%，不得分"
+        first.cells[3].merge(second.cells[3]).text = "5"
+
+    imported = import_table(docx_table(tmp_path / "t.docx", split))
+    assert "# 评分标准：执行率≥90%，计5分；80%（含）-90%，计4分；低于80%，不得分" in imported.text
+    assert "total 20" in imported.text and imported.recognised == len(imported.rows) - 1  # the rounding not stated
+
+
+def test_the_grades_line_in_the_criterion_column_closes_the_table(tmp_path: Path) -> None:
+    """Below a table without a total, the grades line written in the 评分标准 column is no criterion going on."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["一级指标", "二级指标", "分值", "评分标准"])
+    sheet.append(SPLIT[2])
+    sheet.append([None, None, None, "评价等次：4分（含）以上为优秀，4分以下为差。总分保留一位小数。"])
+    book.save(tmp_path / "t.xlsx")
+    imported = import_table(tmp_path / "t.xlsx")
+    assert "# 评分标准：健全的得5分，不健全的不得分\n" in imported.text and "grade 优秀 >= 4\n" in imported.text
+    assert "通用的划分" not in imported.text and imported.recognised == len(imported.rows) == 1
+
+
+# ---------------------------------------------------------------- a rounding the table does not state
+
+
+def test_a_rounding_the_table_does_not_state_is_a_todo_that_counts(tmp_path: Path) -> None:
+    """`round total 2 half_up` was written as if the table said it, and the import said 100%."""
+    path = build_xlsx(tmp_path / "表.xlsx", "评价等次：9分（含）以上为优秀，9分以下为合格。")
+    imported = import_table(path)
+    head = imported.text.split("}")[0]
+    assert "  # TODO: 评分表未写明总分的保留位数，暂按四舍五入保留 2 位小数写入；" in head
+    assert head.index("保留位数") < head.index("round total 2 half_up") and "grade 优秀 >= 9" in head
+    assert imported.recognised == 2 and [r.kind for r in imported.rows if not r.recognised] == ["rounding"]
+    assert imported.summary("zh")[1:] == ["  保留位数：评分表未写明，暂按总分四舍五入保留 2 位小数写入，已标 TODO"]
+    assert imported.summary("en")[1:] == ["  rounding: the table states none, the total rounded half up to 2 places written, marked TODO"]
+    assert any("保留位数" in str(d.args["text"]) for d in diagnose(imported.text) if d.code == "PF119")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["import", str(path)], out, err) == 1 and "已识别 2/3 行评分标准（67%）" in err.getvalue()
+    stated = import_table(build_xlsx(tmp_path / "保留.xlsx", "评价等次：9分（含）以上为优秀，9分以下为合格。总分保留两位小数。"))
+    assert "round total 2 half_up" in stated.text and "# TODO" not in stated.text
+    assert stated.recognised == len(stated.rows) == 2
+
+
+@pytest.mark.parametrize("merged", ["", "AC"])
+def test_a_note_row_below_an_indicator_is_no_rule_of_it(tmp_path: Path, merged: str) -> None:
+    """A row of only 注：… in the 评分标准 column is a note, not the criterion going on: it was read
+    into 执行率's rule (`input 注: label`, counted as recognised); it is left out, as before."""
+    imported = import_table(split_xlsx(tmp_path / "t.xlsx", merged, "注：不涉及政府采购的，该项不得分。"))
+    assert "input 注" not in imported.text and "match 注" not in imported.text
+    if not merged:  # left out, as before
+        assert "# 评分标准：执行率≥90%，计5分；80%（含）-90%，计4分；\n" in imported.text
+    else:  # 投入 and the 分值 merged down into it: quoted with the criterion, under a TODO
+        assert "该项不得分。\n  # TODO: " in imported.text
+    assert "indicator 制度 5" in imported.text  # the rows after it are read
+

@@ -106,7 +106,7 @@ def test_an_id_column_not_found_lists_the_columns_escaped(tmp_path: Path) -> Non
     data = tmp_path / "表.csv"
     data.write_text("编号\u200b,投入,产出\na,95%,95%\n", encoding="utf-8")
     with pytest.raises(pingfen.DataError) as refused:
-        read_rows(data, id_column="编号")
+        read_rows(data, id_column="单位")
     assert refused.value.problems[0].code == "PF509"
     assert "编号\\u200b, 投入, 产出" in refused.value.describe("zh")
 
@@ -124,3 +124,72 @@ def test_an_audit_names_the_character_not_a_look_alike() -> None:
         audit(rubric, {"甲": 5, "乙": 5}, {"投入\u200b": "95%", "产出": "95%"})
     (problem,) = refused.value.problems
     assert problem.code == "PF517" and "`投入\\u200b`" in problem.message("en") and problem.hint == "invisible_column"
+
+
+# ---------------------------------------------------------------- the id column
+
+
+def _id_files(tmp_path: Path, name: str) -> list[Path]:
+    csv_file = tmp_path / "编号.csv"
+    csv_file.write_text(f"{name},投入,产出\na,95%,95%\nb,50%,95%\n", encoding="utf-8")
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in [[name, "投入", "产出"], ["a", "95%", "95%"], ["b", "50%", "95%"]]:
+        sheet.append(row)
+    xlsx_file = tmp_path / "编号.xlsx"
+    book.save(xlsx_file)
+    return [csv_file, xlsx_file]
+
+
+@pytest.mark.parametrize("name", ["id\u200b", "编\u00ad号", "I\u200dD"])
+def test_an_id_column_with_an_invisible_character_refuses_the_file(tmp_path: Path, name: str) -> None:
+    """`id\\u200b` was no id column: every row was written with its id blank, exit 0, nothing said."""
+    from pingfen.io.tables import read_rows
+
+    for data in _id_files(tmp_path, name):
+        code, said, out = _run(tmp_path, data)
+        assert code == 2 and "PF528" in said and not out.exists(), said
+        assert "的编号列" in said and "带有不可见字符" in said and "删除" in said
+        with pytest.raises(pingfen.DataError) as refused:
+            read_rows(data)
+        (problem,) = refused.value.problems
+        char = "U+200B ZERO WIDTH SPACE" if "\u200b" in name else "U+00AD SOFT HYPHEN" if "\u00ad" in name else "U+200D"
+        assert problem.code == "PF528" and char in problem.message("en") and problem.hint == "invisible_column"
+
+
+def test_an_id_column_named_with_an_invisible_character_by_id_column(tmp_path: Path) -> None:
+    """`--id-column 编号` for a header `编号\\u200b` said only that there is no such column."""
+    from pingfen.io.tables import read_rows
+
+    data = _id_files(tmp_path, "编号\u200b")[0]
+    with pytest.raises(pingfen.DataError) as refused:
+        read_rows(data, id_column="编号")
+    (problem,) = refused.value.problems
+    assert problem.message("zh") == f"`{data}` 的编号列 `编号\\u200b` 是带有不可见字符 U+200B 零宽空格 的 `编号`：各行将没有编号"
+
+
+def test_an_exact_id_column_beside_it_is_read(tmp_path: Path) -> None:
+    from pingfen.io.tables import read_rows
+
+    data = tmp_path / "表.csv"
+    data.write_text("id\u200b,编号,投入,产出\nx,a,95%,95%\n", encoding="utf-8")
+    assert [row.id for row in read_rows(data)] == ["a"]
+    data.write_text("投入,产出\n95%,95%\n", encoding="utf-8")  # no id column at all: rows by their number, as before
+    assert [row.id for row in read_rows(data)] == [None]
+
+
+@needs_duckdb
+def test_the_duckdb_engine_refuses_a_hidden_id_column_alike(tmp_path: Path) -> None:
+    """The engine wrote the column through as `id\\u200b`, its ids under a name no one types."""
+    for data in _id_files(tmp_path, "id\u200b"):
+        for lang in ("zh", "en"):
+            code, said, out = _run(tmp_path, data, "--engine", "duckdb", lang=lang)
+            python_code, python_said, _ = _run(tmp_path, data, lang=lang)
+            assert (code, python_code) == (2, 2) and not out.exists()
+            from pingfen.io.tables import hidden_id
+
+            problem = hidden_id(str(data), ["id\u200b"], None)
+            assert problem is not None
+            words = problem.message(lang)  # type: ignore[arg-type]
+            assert words in said and words in python_said, (said, python_said)

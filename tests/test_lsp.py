@@ -489,3 +489,24 @@ def test_places_on_the_first_line_count_the_bom_the_editor_keeps(tmp_path: Path)
         assert spanned(moved, definition.range) == "执行率"
 
     run(scenario, log=tmp_path / "server.log")
+
+
+def test_a_definition_in_a_base_file_with_a_bom_counts_it(tmp_path: Path) -> None:
+    """Go-to-definition into the file a document extends placed a name on the base file's line 0
+    one character short when that file begins with a BOM, which the client holds as its first
+    character there (the document's own BOM was counted; the base file's was not)."""
+    base = '\ufeffgroup 管理 10 { indicator 预算执行 10 { score = 10 * 执行率 } }\nrubric "基础" { total 10 }\n'
+    base += "input 执行率: percent >= 0 and <= 100%\n"
+    (tmp_path / "base.rule").write_text(base, encoding="utf-8")
+    child = 'extends "base.rule"\nmax 预算执行 10\n'
+
+    async def scenario(s: Session) -> None:
+        uri = s.open(tmp_path / "child.rule", child)
+        assert await s.diagnostics(uri, 1) == []
+        doc = lsp.TextDocumentIdentifier(uri)
+        definition = await ask(s.client.text_document_definition_async(lsp.DefinitionParams(doc, at(child, "预算执行"))))
+        assert isinstance(definition, lsp.Location)
+        assert definition.uri == (tmp_path / "base.rule").resolve().as_uri()
+        assert definition.range.start.line == 0 and spanned(base, definition.range) == "预算执行"
+
+    run(scenario, log=tmp_path / "server.log")

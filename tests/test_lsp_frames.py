@@ -3,7 +3,8 @@ standard input byte by byte as a client (or a broken one) would, and the request
 a bad frame is answered. pygls's own loop lost every frame after one without a readable
 Content-Length (the body ran into the next header), and died on a huge length. A length too
 long takes the start of the next frame: it is read again from its header. (One longer than
-all that follows waits for more bytes, as any reader of frames must.)"""
+all that follows waits for more bytes, as any reader of frames must; at the input's end the
+server exits.)"""
 
 from __future__ import annotations
 
@@ -88,3 +89,41 @@ def test_a_body_that_is_no_json_is_answered_with_the_parse_error(name: str, tmp_
     got, _ = asyncio.run(answers(BAD[name], tmp_path / "stderr.log"))
     errors = [m for m in got if "error" in m]
     assert [(m["id"], m["error"]["code"]) for m in errors] == [(None, -32700)]
+
+
+@pytest.mark.parametrize("gone", [False, True], ids=["stdin closed", "stdin and stdout closed"])
+def test_the_input_ending_mid_frame_stops_the_server_cleanly(gone: bool, tmp_path: Path) -> None:
+    """A client that closes its end mid-frame (a body shorter than its Content-Length, as when
+    it dies while writing): the server exits 0 without a traceback. One that had closed the
+    server's output too made pygls log each answer it could not send with a traceback."""
+    import subprocess
+    import threading
+
+    log = tmp_path / "stderr.log"
+    initialize = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}
+    with log.open("wb") as stderr:
+        server = subprocess.Popen([sys.executable, "-m", "pingfen", "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=stderr, env={**os.environ, "PYTHONPATH": str(SRC)})  # fmt: skip
+    output = server.stdout
+    assert server.stdin is not None and output is not None
+    said: list[bytes] = []
+    if gone:
+        output.close()
+    else:
+        reader = threading.Thread(target=lambda: said.append(output.read()), daemon=True)
+        reader.start()
+    server.stdin.write(frame(initialize) + b'Content-Length: 1000\r\n\r\n{"jsonrpc": "2.0", "id": 2')
+    server.stdin.close()
+    try:
+        code = server.wait(TIMEOUT)
+    finally:
+        if server.returncode is None:
+            server.kill()
+            server.wait()
+    errors = log.read_text(encoding="utf-8", errors="replace")
+    assert code == 0 and "Traceback" not in errors, errors
+    if gone:
+        assert "the client has gone" in errors
+    else:
+        reader.join(TIMEOUT)
+        assert said and said[0].count(b"Content-Length") == 1  # initialize answered, the cut frame not

@@ -32,7 +32,7 @@ def test_decimals_count_too() -> None:
     points = "10." + "0" * 50_000 + "1"
     text = f'rubric "t" {{ total 10 }}\ninput x: number >= 0 and <= 100\nindicator 甲 10 {{ bands x {{ >= 50 -> {points}  else -> 0 }} }}\n'
     (over,) = [d for d in diagnose(text) if d.code == "PF301"]
-    assert over.message("en") == "10.000000000…000001 (50003 digits) points exceed the max 10 of `甲`"
+    assert over.message("en") == "10.000000000…000001 (50003 digits) points is more than the max 10 of `甲`"
 
 
 def test_forty_digits_are_quoted_whole() -> None:

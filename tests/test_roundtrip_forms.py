@@ -217,7 +217,7 @@ def test_a_hand_made_table_with_a_bonus_heading_over_its_rows(tmp_path: Path) ->
         ["加分项（3分）", "创新做法", "3", "由评价人员酌情打分，最高3分。"],
         ["扣分项", "违规问题", "10", "违规问题数每出现一例扣2分，扣完为止。"],
         ["总分", "", "10", ""],
-        ["评价等次：9分（含）以上为优秀；9分以下为合格。加分后总分不超过10分。", "", "", ""],
+        ["评价等次：9分（含）以上为优秀；9分以下为合格。加分后总分不超过10分。总分保留两位小数。", "", "", ""],
     ])  # fmt: skip
     imported = import_table(table)
     rubric = pingfen.loads(imported.text, "imported.rule", tests=False)
@@ -238,7 +238,7 @@ def test_a_penalty_row_that_is_not_deductions_is_left_to_a_person(tmp_path: Path
         ["产出", "完成率", "10", "完成率≥90%，计10分；其他情况，计5分。"],
         ["扣分项：违规情况", "", "5", "完成率≥90%，计5分；其他情况，计2分。"],
         ["总分", "", "10", ""],
-        ["评价等次：9分（含）以上为优秀；9分以下为合格。", "", "", ""],
+        ["评价等次：9分（含）以上为优秀；9分以下为合格。总分保留两位小数。", "", "", ""],
     ])  # fmt: skip
     imported = import_table(table)
     assert [r.recognised for r in imported.rows] == [True, False]
@@ -285,7 +285,7 @@ def test_a_hand_made_row_that_may_not_apply(tmp_path: Path) -> None:
         ["过程", "政府采购规范性", "5", "本项目不涉及政府采购的，该项按满分计算；涉及的，采购合规率≥95%，计5分；其他情况，计2分。"],
         ["", "资金到位率", "5", "未开展项目的，不得分；资金到位率≥90%，计5分；其他情况，计3分。"],
         ["总分", "", "10", ""],
-        ["评价等次：9分（含）以上为优秀；9分以下为合格。", "", "", ""],
+        ["评价等次：9分（含）以上为优秀；9分以下为合格。总分保留两位小数。", "", "", ""],
     ])  # fmt: skip
     imported = import_table(table)
     assert all(r.recognised for r in imported.rows)

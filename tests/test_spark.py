@@ -20,7 +20,7 @@ import pingfen
 import sqlhelp
 from pingfen.cli import main
 from pingfen.spark import EXACT_CONF, score
-from pingfen.sql import to_sql
+from pingfen.sql import to_sql, to_sql_tree
 from pingfen.testing import boundary_values
 from real_parts import real_part
 
@@ -38,33 +38,11 @@ RUBRIC = pingfen.load(RULESET)
 RECORDS = int(__import__("os").environ.get("PF_SPARK_RECORDS", "100000"))
 
 
-def _value(rng: random.Random, kind: str, bounds: tuple[tuple[str, Decimal], ...], near: list[object]) -> object:
-    """A value of the input's kind: often a boundary value, rarely missing or out of its domain."""
-    roll = rng.random()
-    if roll < 0.001:
-        return None  # PF501
-    if kind == "bool":
-        return rng.random() < 0.7
-    if near and roll < 0.4:
-        return rng.choice(near)
-    top = max((b for op, b in bounds if op in ("<=", "<")), default=None)
-    match kind:
-        case "count":
-            return rng.randint(-1, 1200) if roll < 0.002 else rng.randint(0, 1200)
-        case "amount":
-            return Decimal(rng.randint(0, 10**8)) / 100
-        case "percent":
-            return Decimal(rng.randint(0, 12_000)) / 10_000 if top is None else Decimal(rng.randint(0, 10_010)) / 10_000
-        case _:  # a judged score, up to its max (and rarely past it: PF503)
-            assert top is not None
-            return Decimal(rng.randint(0, int(top * 100) + 3)) / 100
-
-
 def _records(n: int, seed: int = 2021) -> Iterator[dict[str, object]]:
     rng = random.Random(seed)
     near = boundary_values(RUBRIC)
     for _ in range(n):
-        yield {s.name: _value(rng, s.type, s.bounds, list(near.get(s.name) or [])) for s in RUBRIC.inputs}
+        yield {s.name: sqlhelp.random_value(rng, s.type, s.bounds, list(near.get(s.name) or [])) for s in RUBRIC.inputs}
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +110,8 @@ def test_the_session_is_set_for_exact_decimals(spark: SparkSession) -> None:
 
 def test_the_spark_query_has_no_duckdb_only_types() -> None:
     text = to_sql(RUBRIC, "spark")
-    assert "INT128" not in text and "HUGEINT" not in text and "DOUBLE" not in text
+    assert "INT128" not in text and "HUGEINT" not in text
+    assert not sqlhelp.worked_types(to_sql_tree(RUBRIC, "spark")) & sqlhelp.FLOATS  # a DOUBLE only to read a FLOAT column's digits
 
 
 @needs_spark
@@ -141,7 +120,7 @@ def test_text_columns_are_typed_by_the_query_and_a_bad_value_costs_only_its_row(
     while any(v is None for v in good.values()):
         good = next(_records(1, seed=hash(str(good)) % 1000))
     texts = [{k: None if v is None else str(v).lower() for k, v in good.items()}]
-    texts.append(texts[0] | {"结余": "abc"})  # PF502, that row only
+    texts.append(texts[0] | {"结余": "abc"})  # PF813 (text Spark's query reads only where plainly a number), that row only
     schema = T.StructType([T.StructField(s.name, T.StringType()) for s in RUBRIC.inputs])
     rows = score(
         spark.createDataFrame([[t[s.name] for s in RUBRIC.inputs] for t in texts], schema), RUBRIC, reasons=False
@@ -153,7 +132,7 @@ def test_text_columns_are_typed_by_the_query_and_a_bad_value_costs_only_its_row(
         expected.grade,
         None,
     )
-    assert (by_refusal[1]["refusal"], by_refusal[1]["refusal_input"], by_refusal[1]["total"]) == ("PF502", "结余", None)
+    assert (by_refusal[1]["refusal"], by_refusal[1]["refusal_input"], by_refusal[1]["total"]) == ("PF813", "结余", None)
     assert "reasons" not in rows[0].asDict()
 
 

@@ -47,7 +47,7 @@ def _middle() -> dict[str, object]:
 def test_no_float_anywhere_in_the_query() -> None:
     for dialect in ("duckdb", "spark"):
         tree = to_sql_tree(RUBRIC, dialect)
-        types = {t.this for t in tree.find_all(exp.DataType)}
+        types = sqlhelp.worked_types(tree)
         assert types and not types & FLOATS
         assert exp.DataType.Type.DECIMAL in types
         for number in tree.find_all(exp.Literal):
@@ -268,28 +268,28 @@ def test_an_empty_dialect_is_refused() -> None:
 def test_the_command_names_an_unknown_dialect_and_the_ones_it_writes() -> None:
     out, err = io.StringIO(), io.StringIO()
     assert main(["sql", str(RULESET), "--dialect", "nosuch", "--lang", "en"], out=out, err=err) == 2
-    assert "PF803" in err.getvalue() and "it writes duckdb, spark\n" in err.getvalue() and out.getvalue() == ""
+    assert "PF803" in err.getvalue() and "it writes duckdb, postgres, spark\n" in err.getvalue() and out.getvalue() == ""
 
 
-@pytest.mark.parametrize("dialect", ["postgres", "sqlite", "snowflake", "spark2", "databricks"])
+@pytest.mark.parametrize("dialect", ["mysql", "sqlite", "snowflake", "spark2", "databricks"])
 def test_the_command_refuses_a_dialect_whose_query_no_test_runs(dialect: str) -> None:
     """Before, `--dialect postgres` printed a query PostgreSQL cannot parse (`SELECT * EXCEPT`),
     with only a warning (PF804) on standard error; now no query is written (exit 2)."""
     out, err = io.StringIO(), io.StringIO()
     assert main(["sql", str(RULESET), "--dialect", dialect], out=out, err=err) == 2
     assert out.getvalue() == ""
-    assert err.getvalue().startswith("pingfen sql: PF804: pingfen 只为 duckdb, spark 写出查询，不为 " + dialect + " 写出")
+    assert err.getvalue().startswith("pingfen sql: PF804: pingfen 只为 duckdb, postgres, spark 写出查询，不为 " + dialect + " 写出")
     out, err = io.StringIO(), io.StringIO()
     assert main(["sql", str(RULESET), "--dialect", dialect, "--lang", "en"], out=out, err=err) == 2
     assert out.getvalue() == ""
-    assert err.getvalue().startswith(f"pingfen sql: PF804: pingfen writes the query for duckdb, spark only, not for {dialect}: ")
+    assert err.getvalue().startswith(f"pingfen sql: PF804: pingfen writes the query for duckdb, postgres, spark only, not for {dialect}: ")
     assert "check its scores against `pingfen eval`" in err.getvalue()
 
 
-@pytest.mark.parametrize("dialect", ["postgres", "sqlite", "", "nosuch", None, 3])
+@pytest.mark.parametrize("dialect", ["mysql", "sqlite", "", "nosuch", None, 3])
 def test_the_api_refuses_what_it_does_not_write(dialect: object) -> None:
-    code = "PF804" if dialect in ("postgres", "sqlite") else "PF803"
+    code = "PF804" if dialect in ("mysql", "sqlite") else "PF803"
     for write in (to_sql, to_sql_tree):
         with pytest.raises(SqlRefusal) as caught:
             write(RUBRIC, dialect)  # type: ignore[arg-type]
-        assert caught.value.code == code and "duckdb, spark" in caught.value.message("en") and "duckdb, spark" in caught.value.message("zh")
+        assert caught.value.code == code and "duckdb, postgres, spark" in caught.value.message("en") and "duckdb, postgres, spark" in caught.value.message("zh")

@@ -254,5 +254,5 @@ def test_generated_rubrics_of_issue_10s_forms_score_in_duckdb_as_evaluate_does(d
 def test_no_float_type_in_a_query_of_the_new_forms(dialect: str) -> None:
     for text in (OUTSIDE, CHOICE, ROUNDING.replace("{mode}", "half_even")):
         tree = to_sql_tree(pingfen.loads(text, "r.rule", tests=False), dialect)
-        kinds = {t.this for t in tree.find_all(exp.DataType)}
+        kinds = sqlhelp.worked_types(tree)
         assert not kinds & {exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT}, kinds

@@ -14,8 +14,7 @@ from sqlglot import exp
 import pingfen
 import sqlhelp
 from pingfen.cli import main
-from pingfen.sql import Explainer, SqlRefusal, compiler, to_sql_tree
-from pingfen.sql.newforms import FormsCompiler
+from pingfen.sql import Explainer, SqlRefusal, to_sql_tree
 from real_parts import real_part
 
 try:
@@ -136,7 +135,7 @@ def test_adjust_rows_at_both_ends_of_their_range_count_signed_as_evaluate_does()
 def test_no_float_type_in_a_query_of_the_last_forms(dialect: str) -> None:
     for text in (ADJUST, GROUP_ROUND.replace("{mode}", "half_even")):
         tree = to_sql_tree(pingfen.loads(text, "r.rule", tests=False), dialect)
-        kinds = {t.this for t in tree.find_all(exp.DataType)}
+        kinds = sqlhelp.worked_types(tree)
         assert not kinds & {exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT}, kinds
 
 
@@ -213,12 +212,12 @@ def test_a_panel_is_refused_in_coerce_lists_order_and_trimmed_mean_with_fewer_th
 
 def test_a_panel_is_refused_by_name_for_a_dialect_without_exact_list_functions() -> None:
     rubric = pingfen.loads(PANEL, "r.rule", tests=False)
-    with pytest.raises(SqlRefusal) as caught:  # the compiler itself: pingfen.sql refuses postgres before (PF804)
-        compiler.to_sql_tree(rubric, "postgres", kind=FormsCompiler)
+    with pytest.raises(SqlRefusal) as caught:
+        to_sql_tree(rubric, "postgres")
     assert caught.value.code == "PF820" and "专家评分" in str(caught.value)
     for dialect in ("duckdb", "spark"):
         tree = to_sql_tree(rubric, dialect)
-        kinds = {t.this for t in tree.find_all(exp.DataType)}
+        kinds = sqlhelp.worked_types(tree)
         assert not kinds & {exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT}, kinds
 
 
@@ -227,7 +226,7 @@ def test_pingfen_sql_refuses_postgres_for_a_panel_in_chinese(tmp_path: Path) -> 
     rule.write_text(PANEL, encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
     assert main(["sql", str(rule), "--dialect", "postgres"], out, err) == 2
-    assert "PF804" in err.getvalue() and "不为 postgres 写出" in err.getvalue()
+    assert "PF820" in err.getvalue() and "不为 postgres 写出" in err.getvalue()
     assert out.getvalue() == ""
 
 

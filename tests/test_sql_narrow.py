@@ -17,7 +17,7 @@ import pytest
 import pingfen
 from pingfen.engine import score_with_duckdb
 from pingfen.loader import loads_unsound
-from pingfen.sql import to_sql, to_sql_tree
+from pingfen.sql import newforms, to_sql, to_sql_tree
 from pingfen.testing import boundary_values
 from test_engine_duckdb import RULESET, duckdb, needs_duckdb
 
@@ -165,11 +165,13 @@ def test_other_dialects_are_not_narrowed() -> None:
     scales = {s.name: 2 for s in RUBRIC.inputs}
     narrowed = re.compile(r"DECIMAL\(18, \d\)\) END AS .重点支出安排率.")  # a band's score, written narrow
     assert narrowed.search(to_sql_tree(RUBRIC, "duckdb", "records", reasons=False).sql(dialect="duckdb"))
-    for dialect in ("spark",):
-        plain = to_sql_tree(RUBRIC, dialect, "records", reasons=False).sql(dialect=dialect)
-        given = to_sql_tree(RUBRIC, dialect, "records", reasons=False, scales=scales).sql(dialect=dialect)
+    for dialect in ("spark", "postgres"):
+        plain = newforms.to_sql_tree(RUBRIC, dialect, "records", reasons=False).sql(dialect=dialect)
+        given = newforms.to_sql_tree(RUBRIC, dialect, "records", reasons=False, scales=scales).sql(dialect=dialect)
         assert plain == given
         assert not narrowed.search(plain)
+        # the warehouse query (pingfen sql), told every column's type, reads each as typed: the same query
+        assert to_sql_tree(RUBRIC, dialect, "records", reasons=False, scales=scales).sql(dialect=dialect) == given
 
 
 def test_the_narrowed_query_keeps_no_column_it_does_not_read() -> None:

@@ -67,7 +67,9 @@ def test_the_tree_is_built_and_written_without_copying_it_whole_again(monkeypatc
     monkeypatch.setattr(exp.Expression, "copy", counting)
     to_sql(TWENTY, "duckdb", reasons=False)
     monkeypatch.undo()
-    assert copied[0] < 1.5 * size
+    # the text's reading of each input (sql/warehouse.py, sql/spelt.py) copies its small pieces
+    # (1.58 the size, as the engine's CSV query); one more copy of the whole would pass 2.5
+    assert copied[0] < 1.7 * size
 
 
 # Each indicator's score before its clamp, as the checker bounds it: within [0, max] (bands,

@@ -16,9 +16,9 @@ from typing import TextIO
 
 from attrs import evolve, frozen
 
-from pingfen.batch import Summary, score_rows
-from pingfen.errors import OutputError
-from pingfen.evaluate.rubric import Rubric
+from pingfen.batch import Summary, score_rows, unnamed_header
+from pingfen.errors import DataError, OutputError
+from pingfen.evaluate.rubric import Rubric, hidden_column
 from pingfen.io.records import read_department
 from pingfen.io.tables import Row, is_table, read_rows
 from pingfen.io.write import refuse_inputs
@@ -99,6 +99,9 @@ def report_folder(
     if is_table(data):
         rows = table = read_rows(data, encoding=encoding, id_column=id_column)
         total = table.total
+        unnamed = hidden_column(rubric, table.columns) or unnamed_header(rubric, table)  # PF527, PF531, as eval
+        if unnamed is not None:
+            raise DataError([unnamed])
     else:  # one JSON/YAML record: a batch of one
         department, record = read_department(data, id_column=id_column)
         rows, total = [Row(1, department, record)], 1

@@ -96,7 +96,7 @@ def _parser(language: Lang) -> argparse.ArgumentParser:
         help=t("encoding of a CSV file (default: sniffed; UTF-8 with or without BOM, else GBK/GB18030)"),
     )  # fmt: skip
     table_input.add_argument(
-        "--id-column", metavar="NAME", help=t("the column that names each row (default: `id`, if there is one)")
+        "--id-column", metavar="NAME", help=t("the column that names each row (default: `id`, else `编号`, if there is one)")
     )
 
     ev = commands.add_parser(
@@ -227,9 +227,10 @@ def _parser(language: Lang) -> argparse.ArgumentParser:
         "translated exactly."),
     )  # fmt: skip
     sq.add_argument("ruleset", metavar="RULESET", help=t("the .rule file"))
-    sq.add_argument("--dialect", default="duckdb", metavar="DIALECT", help=t("the engine's SQL: duckdb (default) or spark, the engines the query is tested on"))
+    sq.add_argument("--dialect", default="duckdb", metavar="DIALECT", help=t("the engine's SQL: duckdb (default), spark or postgres, the engines the query is tested on"))
     sq.add_argument("--table", default="records", metavar="TABLE", help=t("the relation of records (default: records)"))
     sq.add_argument("--no-reasons", action="store_true", help=t("leave out the reasons column (faster)"))
+    sq.add_argument("--keep", metavar="COL,…", help=t("the relation's columns to pass through (default: every one but the inputs; on postgres, none)"))
     ev.add_argument(
         "--allow-unsound", action="store_true",
         help=t("score even if the rubric's only errors are soundness findings (PF4xx), as `fuzz` does, "
@@ -281,6 +282,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     try:
         # An output that is an input would be destroyed: refuse before anything is read or written.
         refuse_inputs(getattr(args, "output", None), [getattr(args, n, None) for n in ("ruleset", "data", "table")])
+        _swapped(args)
         # no output replaces a file the command read on the way (a base its rule file extends);
         # fmt rewrites what it read, serve saves what it opened, lsp writes nothing
         guarded = nullcontext() if args.command in ("check", "fmt", "serve", "lsp") else inputs_guarded()
@@ -325,6 +327,24 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return CANNOT
     except Exception as error:
         return _internal(error, err)
+
+
+_DATA_SUFFIXES = (".json", ".yaml", ".yml", ".csv", ".xlsx", ".xlsm", ".jsonl", ".ndjson")
+
+
+def _swapped(args: argparse.Namespace) -> None:
+    """The data file given first and the rule file second (`pingfen eval 数据.yaml 评分表.rule`):
+    said so, rather than the data's first line refused as rule text (PF002)."""
+    rule, data = getattr(args, "ruleset", None), getattr(args, "data", None) or getattr(args, "filled", None)
+    if not (isinstance(rule, str) and isinstance(data, str)):
+        return
+    if rule.lower().endswith(_DATA_SUFFIXES) and data.lower().endswith(".rule"):
+        from pingfen.errors import UsageError
+
+        raise UsageError(
+            f"the rule file goes first: `{data}`, then `{rule}`",
+            f"规则文件应写在数据文件之前：先写 `{data}`，再写 `{rule}`",
+        )
 
 
 def _flushed(lang: Lang) -> int:
@@ -462,7 +482,6 @@ def _needs_file(fmt: str, output: str | None) -> None:
 
 def _eval(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     from pingfen.io.tables import is_table
-    from pingfen.loader import load
 
     if args.engine == "duckdb":
         if not _has("duckdb", "duckdb", "eval --engine duckdb", lang, err):
@@ -477,7 +496,7 @@ def _eval(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     suffixes = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
     fmt = _format(args.format, args.output, suffixes, "csv" if batch else "table")
     _needs_file(fmt, args.output)
-    rubric = _unsound(args.ruleset, lang, err) if args.allow_unsound else load(args.ruleset, tests=False)
+    rubric = _unsound(args.ruleset, lang, err) if args.allow_unsound else _scoring(args.ruleset, lang, err)
     if not batch and fmt in ("table", "json"):
         from pingfen.io.records import read_record
 
@@ -514,7 +533,6 @@ def _eval(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
 
 def _eval_duckdb(args: argparse.Namespace, lang: Lang, err: TextIO) -> int:
     from pingfen.engine import score_with_duckdb
-    from pingfen.loader import load
     from pingfen.sql import SqlRefusal
 
     # The engine writes every column of the file through (an id too) in the format -o names:
@@ -528,7 +546,7 @@ def _eval_duckdb(args: argparse.Namespace, lang: Lang, err: TextIO) -> int:
         raise UsageError(f"{flags}: only without --engine duckdb, which writes every column of the file through, in the format "
                          "of -o's extension, on its own threads",
                          f"{flags} 只用于不加 --engine duckdb 的评分：DuckDB 原样写出文件的各列，按 -o 的扩展名选择格式，并自行多线程运行")  # fmt: skip
-    rubric = _unsound(args.ruleset, lang, err) if args.allow_unsound else load(args.ruleset, tests=False)
+    rubric = _unsound(args.ruleset, lang, err) if args.allow_unsound else _scoring(args.ruleset, lang, err)
     try:
         scored = score_with_duckdb(rubric, args.data, args.output, ruleset=args.ruleset, lang=lang, progress=getattr(err, "raw", err),
                                    reasons=args.reasons, encoding=args.encoding)  # fmt: skip
@@ -542,15 +560,31 @@ def _eval_duckdb(args: argparse.Namespace, lang: Lang, err: TextIO) -> int:
 
 
 def _unsound(ruleset: str, lang: Lang, err: TextIO) -> Rubric:
-    """The rubric despite its soundness errors (PF4xx), which are printed first; it then
-    scores records and batch files, to any output, exactly as a sound one does."""
+    """The rubric despite its soundness errors (PF4xx), which are printed first with its
+    warnings; it then scores records and batch files, to any output, exactly as a sound one does."""
     from pingfen.loader import loads_unsound, read_rule
 
     rubric, diagnostics = loads_unsound(read_rule(ruleset), ruleset)
     for d in diagnostics:
-        if d.severity == "error":
+        if d.severity in ("error", "warning"):
             print(d.render(lang) + "\n", file=err)
     return rubric
+
+
+def _scoring(ruleset: str, lang: Lang, err: TextIO) -> Rubric:
+    """The rubric a command scores with, its warnings printed first as `check` prints them:
+    a likely mistake (a grade no total gets, PF412) must not pass unseen by whoever skips
+    `check`. Once per run whatever the batch's size, so each is shown in full, line and hint.
+    Notes stay silent: they are remarks, not likely mistakes."""
+    rubric = pingfen.load(ruleset, tests=False)
+    _warn(rubric, lang, err)
+    return rubric
+
+
+def _warn(rubric: Rubric, lang: Lang, err: TextIO) -> None:
+    for d in rubric.warnings:  # the checker's findings, re-derived on every load (the cache keeps trees only)
+        if d.severity == "warning":
+            print(d.render(lang) + "\n", file=err)
 
 
 def _template(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
@@ -576,7 +610,7 @@ def _report(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> i
 
         raise UsageError(f"{fmt} output needs a file name: add -o FILE.{fmt}", f"{fmt} 格式须写入文件：请加 -o 文件名.{fmt}")
     report_file(
-        pingfen.load(args.ruleset, tests=False), args.data, fmt, output, lang=lang, id=args.id,
+        _scoring(args.ruleset, lang, err), args.data, fmt, output, lang=lang, id=args.id,
         encoding=args.encoding, id_column=args.id_column, out=out, filing=filing,
     )  # fmt: skip
     return OK
@@ -624,7 +658,7 @@ def _report_folder(args: argparse.Namespace, filing: Filing, lang: Lang, err: Te
                          f"give -o FILE for one report", f"{option} 指定一个单位，而 -o {args.output} 是为每一行"
                          f"生成报告的文件夹：只要一份报告时请用 -o 文件名")  # fmt: skip
     written = report_folder(
-        pingfen.load(args.ruleset, tests=False), args.data, args.output, args.format or "docx", lang=lang,
+        _scoring(args.ruleset, lang, err), args.data, args.output, args.format or "docx", lang=lang,
         filing=filing, encoding=args.encoding, id_column=args.id_column,
         progress=getattr(err, "raw", err), inputs=[args.ruleset],  # the bar draws itself with carriage returns
     )  # fmt: skip
@@ -640,7 +674,7 @@ def _audit(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> in
     from pingfen.report.audit import render_audit
     from pingfen.result import dumps
 
-    found = audit_file(pingfen.load(args.ruleset, tests=False), args.filled, lang=lang, id=args.id)
+    found = audit_file(_scoring(args.ruleset, lang, err), args.filled, lang=lang, id=args.id)
     print(dumps(found.to_dict()) if args.format == "json" else render_audit(found, lang), file=out)
     return OK if found.ok else NO
 
@@ -662,7 +696,8 @@ def _sql(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     from pingfen.sql import SqlRefusal, to_sql
 
     try:
-        print(to_sql(pingfen.load(args.ruleset, tests=False), args.dialect, args.table, reasons=not args.no_reasons) + ";", file=out)
+        keep = args.keep.split(",") if args.keep is not None else None
+        print(to_sql(pingfen.load(args.ruleset, tests=False), args.dialect, args.table, reasons=not args.no_reasons, keep=keep) + ";", file=out)
     except SqlRefusal as refused:
         print(f"pingfen sql: {refused.code}: {refused.message(lang)}", file=err)
         return CANNOT
@@ -721,9 +756,11 @@ def _diff(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     found = diff(old, new)
     extensions = tuple(e for e in (extension(old), extension(new)) if e is not None)
     replayed = None
-    if args.replay is not None:
+    if args.replay is not None:  # both score the records: each says its warnings (a file given twice, once)
         from pingfen.replay import replay_file
 
+        for rubric in (old, new) if args.old != args.new else (new,):
+            _warn(rubric, lang, err)
         replayed = replay_file(
             old, new, args.replay, lang=lang, encoding=args.encoding, id_column=args.id_column,
             progress=getattr(err, "raw", err),  # the bar draws itself with carriage returns

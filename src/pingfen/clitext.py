@@ -91,7 +91,7 @@ HELP_ZH: dict[str, str] = {
     "fail on warnings and notes too, not only errors": "警告和提示也视为未通过，而不只是错误",
     "encoding of a CSV file (default: sniffed; UTF-8 with or without BOM, else GBK/GB18030)": "CSV 文件的编码"
     "（默认自动识别：带或不带 BOM 的 UTF-8，否则为 GBK/GB18030）",
-    "the column that names each row (default: `id`, if there is one)": "标明每行单位的列（默认：`id` 列，如有）",
+    "the column that names each row (default: `id`, else `编号`, if there is one)": "标明每行单位的列（默认：`id` 列，否则 `编号` 列，如有）",
     "processes that score a large CSV file written as CSV (default: the CPUs not busy with other work, within a container's CPU quota, at most 4; "
     "1: no worker processes; never more than the CPUs, or 4); the output is the same, in the same order":
         "评分大型 CSV 文件（输出为 CSV）的进程数（默认：未被其他任务占用的 CPU 数，不超过容器的 CPU 配额，至多 4；1：不用子进程；"
@@ -136,7 +136,8 @@ HELP_ZH: dict[str, str] = {
     "为一张记录表（每个输入一列，列名即输入项名称）评分，每条记录得一行：记录的其他列、每个分组和指标一列、"
     "total、grade、reasons（以 JSON 列出每一处失分），以及无法评分的记录的 refusal 和 refusal_input。全程精确小数，不用浮点数（见 docs/scale.md）。"
     "输出成功时退出码为 0；规则文件有错误或某种写法无法精确翻译时为 2。",
-    "the engine's SQL: duckdb (default) or spark, the engines the query is tested on": "数据库引擎的 SQL 方言：duckdb（默认）或 spark，即查询经测试验证的引擎",
+    "the relation's columns to pass through (default: every one but the inputs; on postgres, none)": "原样保留的表列，逗号分隔（默认：输入项以外的每一列；postgres 上不保留）",
+    "the engine's SQL: duckdb (default), spark or postgres, the engines the query is tested on": "数据库引擎的 SQL 方言：duckdb（默认）、spark 或 postgres，即查询经测试验证的引擎",
     "the relation of records (default: records)": "记录所在的表（默认：records）",
     "leave out the reasons column (faster)": "不输出 reasons 列（更快）",
     "with --engine duckdb: also write the reasons column (every point lost, as JSON)": "与 --engine duckdb 同用：同时输出 reasons 列（每一处失分，JSON 格式）",

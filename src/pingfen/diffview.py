@@ -6,12 +6,14 @@ around them are translated. The JSON has a `version`; its keys are fixed (docs/y
 
 from __future__ import annotations
 
+from typing import assert_never
+
 from pingfen.diff import Change, Kind, Part, RubricDiff
 from pingfen.display import width
 from pingfen.lang import Lang
 from pingfen.overrides import Extension, OverrideKind
 from pingfen.reasons import shown
-from pingfen.replay import Replay, RowChange, Unit, VetoChange
+from pingfen.replay import HeaderChange, Replay, RowChange, Unit, VetoChange
 
 # The JSON's layout: raised when a key changes meaning or goes away.
 VERSION = 1
@@ -191,6 +193,20 @@ def _veto_change(change: VetoChange, lang: Lang) -> str:
     return f"一票否决“{change.name}”：{old} → {new}" if lang == "zh" else f"veto {change.name}: {old} → {new}"
 
 
+def _header_change(change: HeaderChange, lang: Lang) -> str:
+    """等次线变化, 封顶 100 → 105, 保留位数 2 → 1 (with the modes when they changed: 2 half_up → 2 down)."""
+    old, new = change.old or _NONE, change.new or _NONE
+    match change.part:
+        case "grades":
+            return "等次线变化" if lang == "zh" else "grade lines changed"
+        case "cap":
+            return f"封顶 {old} → {new}" if lang == "zh" else f"cap {old} → {new}"
+        case "rounding":
+            return f"保留位数 {old} → {new}" if lang == "zh" else f"rounding {old} → {new}"
+        case _:
+            assert_never(change.part)
+
+
 def render_replay(found: Replay, data: str, lang: Lang = "zh") -> str:
     """Each unit whose total or grade changed, with the rows that caused it; the units one
     version refuses; then the summary."""
@@ -201,8 +217,8 @@ def render_replay(found: Replay, data: str, lang: Lang = "zh") -> str:
         header = [words[k] for k in ("unit", "old_total", "new_total", "old_grade", "new_grade", "rows")]
         body = [
             [u.id, _score(u.old.total), _score(u.new.total), u.old.grade or _NONE, u.new.grade or _NONE,
-             words["sep"].join([*(_row_change(r, lang) for r in u.rows), *(_veto_change(v, lang) for v in u.vetoes)])
-             or _NONE]
+             words["sep"].join([*(_row_change(r, lang) for r in u.rows), *(_veto_change(v, lang) for v in u.vetoes),
+                                *(_header_change(h, lang) for h in u.header)]) or _NONE]
             for u in scored
         ]  # fmt: skip
         out += [*_table(header, body), ""]

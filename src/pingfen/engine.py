@@ -26,17 +26,20 @@ from typing import Any, TextIO
 
 from sqlglot import exp
 
-from pingfen.errors import UsageError
+from pingfen.errors import DataError, UsageError
 from pingfen.evaluate.rubric import Rubric, hidden_column, numbered_columns
 from pingfen.io.records import unreadable
 from pingfen.io.tables import (
+    DEFAULT_IDS,
     cell_value,
     comment_row,
     csv_columns,
     csv_delimiter,
     csv_encoding,
     header_name,
+    hidden_id,
     open_workbook,
+    read_rows,
     sheet_of,
     xlsx_errors,
 )
@@ -77,6 +80,24 @@ class Scored:
 
 def _refuse(code: str, args: dict[str, object]) -> UsageError:
     return UsageError(f"{code}: {message(code, 'en', args)}", f"{code}: {message(code, 'zh', args)}")
+
+
+def _refuse_unnamed_header(rubric: Rubric, data: str, encoding: str | None, described: Mapping[str, str]) -> None:
+    """PF531/PF532 (batch.unnamed_header): a header naming none of the inputs (a title row above
+    it) or over two rows, refused as `pingfen eval` refuses the file, with its hint. Looked into
+    only where an input every row must give has no column (the file is then opened again); a
+    file pingfen's own reader cannot open is left to the engine's reading, which says why."""
+    from pingfen.batch import unnamed_header  # the Python batch's check, one for both engines
+
+    if all(s.name in described or s.name in rubric.optional or s.is_list or s.batch is not None for s in rubric.inputs):
+        return
+    try:
+        table = read_rows(data, encoding=encoding)
+    except DataError:
+        return
+    problem = unnamed_header(rubric, table)
+    if problem is not None:
+        raise DataError([problem])
 
 
 def _failed(data: str, said: str) -> UsageError:
@@ -318,6 +339,12 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
         hidden = hidden_column(rubric, list(described))  # PF527, as `pingfen eval` refuses the file
         if hidden is not None:
             raise _refuse("PF527", dict(hidden.args))
+        if not any(name.lower() in {c.lower() for c in described} for name in DEFAULT_IDS):
+            hidden = hidden_id(data, described, None)  # PF528: the id column, as `pingfen eval` refuses the file
+            if hidden is not None:
+                raise _refuse("PF528", dict(hidden.args))
+        if read != "parquet":
+            _refuse_unnamed_header(rubric, data, encoding, described)  # PF531, PF532, as `pingfen eval` refuses the file
         numbered = _batched(rubric) and bool(described)
         if numbered:
             reader = _numbered(con, reader, list(described))

@@ -85,6 +85,14 @@ class Problem:
     def help(self, lang: Lang = "en") -> str | None:
         return hint(self.hint, lang, self.args) if self.hint else None
 
+    def brief(self, lang: Lang = "en") -> str:
+        """`CODE: message` on one line, as a batch's error column and standard error give it; with
+        the column a missing input is likely misspelt as, which those lines would otherwise drop."""
+        said = f"{self.code}: {self.message(lang)}"
+        if self.hint == "did_you_mean_key":
+            said += f"（{self.help(lang)}）" if lang == "zh" else f" ({self.help(lang)})"
+        return said
+
 
 class DataError(PingfenError):
     """A record that cannot be scored: missing, ill-typed or out-of-domain inputs,
@@ -110,7 +118,7 @@ class DataError(PingfenError):
 
     def describe(self, lang: Lang = "en") -> str:
         where = f"[{self.record}] " if self.record is not None else ""
-        return "; ".join(f"{where}{p.code}: {p.message(lang)}" for p in self.problems)
+        return "; ".join(f"{where}{p.brief(lang)}" for p in self.problems)
 
     def render(self, lang: Lang = "en") -> str:
         lines = []

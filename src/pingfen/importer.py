@@ -54,8 +54,9 @@ class RowReport:
     a rule was recognised (else it is a `judgment` marked TODO). The grades are reported too
     when the table states none or states grades that are not read (kind `grades`, `detail`
     the line's text or empty): the draft then has the usual grades under a TODO. So is a
-    一票否决 not read (kind `veto`), one naming a grade the draft lacks (`veto_grade`), and a
-    row with a 分值 and no name (`unnamed`)."""
+    一票否决 not read (kind `veto`), one naming a grade the draft lacks (`veto_grade`), a
+    row with a 分值 and no name (`unnamed`), and a total whose rounding the table does not
+    state (`rounding`: the draft's `round total 2 half_up` is under a TODO)."""
 
     row: int
     indicator: str
@@ -74,6 +75,9 @@ class RowReport:
         if self.kind == "grades":
             return (f"  评价等次：未能识别“{shown}”，暂按通用的划分写入，已标 TODO" if lang == "zh" else
                     f"  grades: “{shown}” not recognised, the usual grades written, marked TODO")  # fmt: skip
+        if self.kind == "rounding":
+            return ("  保留位数：评分表未写明，暂按总分四舍五入保留 2 位小数写入，已标 TODO" if lang == "zh" else
+                    "  rounding: the table states none, the total rounded half up to 2 places written, marked TODO")  # fmt: skip
         if self.kind == "veto":
             return (f"  一票否决：未能识别“{shown}”，未写入否决规则，已标 TODO" if lang == "zh" else
                     f"  veto: “{shown}” not recognised, no veto written, marked TODO")  # fmt: skip
@@ -573,6 +577,8 @@ class _Builder:
             reports.append(RowReport(unread_line[0], "评价等次", "grades", False, unread_line[1]))
         elif not self.stated.grades and not self.stated.none:  # no grades stated: the usual ones are a guess, left to a person too
             reports.append(RowReport(0, "评价等次", "grades", False))
+        if self.stated.places is None:  # no rounding stated: `round total 2 half_up` is a guess, left to a person too
+            reports.append(RowReport(0, "保留位数", "rounding", False))
         self.unread_vetoes = list(dict.fromkeys(self.unread_vetoes))
         reports.extend(RowReport(r, "一票否决", "veto", False, text) for r, text in self.unread_vetoes)
         graded = {grade for grade, _, _ in self.stated.grades} if self.stated.grades or self.stated.none else set(_USUAL_GRADES)
@@ -620,7 +626,8 @@ class _Builder:
             for at, found in refused.items():
                 self._refuse(leaves[at], found)
                 old = reports[at]
-                reports[at] = RowReport(old.row, old.indicator, "checked", False, "、".join(sorted({d.code for d in found})))
+                codes = sorted({d.code for d in found})
+                reports[at] = RowReport(old.row, old.indicator, "checked", False, "、".join(codes), ", ".join(codes))
             self._declare_inputs()
             text = self._text(columns, reports)
         return text
@@ -679,6 +686,14 @@ class _Builder:
             if not any(c.text for c in cells):
                 if self._own_points(row, r, columns):  # its points would vanish from the total
                     self._unnamed(path, r, row, columns)
+                elif (said := self._own_text(row, r, columns)) and _NOTE.match(said):
+                    if states_grades(said):
+                        self.closed = r
+                        break  # the grades line (评价等次：…) in the 评分标准 column: the table is closed
+                    # a note (注：…, 说明：…) is no criterion going on: left out, the rows after it read
+                elif said and path and path[-1].indicator:
+                    # the indicator's 评分标准 split over two rows, as Word tables often do: it goes on
+                    self._fill(path[-1], row, columns)
                 continue
             if any(_TOTAL_ROW.match(normalise(c.text)) for c in cells):
                 if columns.points is not None:
@@ -717,6 +732,9 @@ class _Builder:
                 del path[depth + 1 :]
                 self._unnamed(path, r, row, columns)
                 continue
+            if not created and len(path) > depth + 1:  # only its groups' merged names: the open indicator goes on
+                self._fill(path[-1], row, columns)
+                continue
             leaf = path[depth]
             del path[depth + 1 :]
             self._fill(leaf, row, columns)
@@ -726,6 +744,12 @@ class _Builder:
         """Whether a row has a number in a 分值 cell of its own (not merged from a row above)."""
         p = columns.points
         return p is not None and row[p].origin == (r, p) and _number(row[p].text) is not None
+
+    @staticmethod
+    def _own_text(row: list[Cell], r: int, columns: Columns) -> str:
+        """A row's text in its 评分标准 and 指标解释 cells of its own (not merged from a row above)."""
+        return " ".join(normalise(row[i].text) for i in (columns.criterion, columns.explanation)
+                        if i is not None and row[i].origin == (r, i) and row[i].text)  # fmt: skip
 
     def _unnamed(self, path: list[Node], r: int, row: list[Cell], columns: Columns) -> None:
         """A row with a 分值 and no indicator name of its own, as an indicator named for its row:
@@ -915,7 +939,10 @@ class _Builder:
             f"rubric {string_text(title)} {{",
             *([f"  year {year.group(1)}"] if year else []),
             f"  total {plain(total)}",
-            *([] if stated.places is not None else ["  round total 2 half_up"]),
+            *([] if stated.places is not None else [  # a guess, as the usual grades are: left to a person
+                "  # TODO: 评分表未写明总分的保留位数，暂按四舍五入保留 2 位小数写入；请按评价方案核对或改写后删去本行",
+                "  round total 2 half_up",
+            ]),
             *(f"  {line}" for line in stated.lines()),
             *(["  # 评分表不评定等次"] if stated.none else [] if stated.grades else [
                 f"  # TODO: 未能识别评分表的评价等次“{self.unread_grades}”，暂按通用的划分（总分的 90%、80%、60%）写入；"

@@ -126,7 +126,10 @@ def _not_utf8(data: bytes, bom: int, bad: int, path: str) -> Diagnostic:
     text = "\n" * (line - 1) + head + "\ufffd" + tail  # shown with control characters as pictures
     start, column = line - 1 + len(head), len(head) + 1
     at = Span(start, start + 1, line, column, line, column + 1)
-    return Diagnostic("PF006", at, {"byte": bad}, hint="save_utf8", source=Source(path, text))
+    # A workbook or a Word file (a zip, or the old OLE kind) given as the rule file: no saving as
+    # UTF-8 makes a table a rule file, `pingfen import` does.
+    hint = "office_file" if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")) else "save_utf8"
+    return Diagnostic("PF006", at, {"byte": bad}, hint=hint, source=Source(path, text))
 
 
 def loads_unsound(

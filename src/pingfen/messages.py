@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from pingfen.lang import Lang
+from pingfen.lang import Lang, counted
 from pingfen.oserrors import OSReason
 
 # code -> (english, chinese)
@@ -26,7 +26,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "分档 `{low}-{high}` 没有写明是否包含两端",
     ),
     # names
-    "PF005": ("nested more than {limit} levels deep", "嵌套超过 {limit} 层"),
+    "PF005": ("nested more than {limit:level} deep", "嵌套超过 {limit} 层"),
     "PF006": ("the file is not UTF-8 text (at byte {byte})", "文件不是 UTF-8 编码（第 {byte} 字节处）"),
     "PF008": ("{what}: {count}, more than the limit of {limit}", "{what_zh}为 {count}，超过上限 {limit}"),
     "PF101": ("`{name}` is defined more than once", "名称 `{name}` 重复"),
@@ -47,7 +47,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{path}` is this file or one it extends: the files extend one another in a circle",
         "`{path}` 就是本文件或其继承链上的文件：继承形成了循环",
     ),
-    "PF122": ("more than {limit} files extend one another", "文件层层继承超过 {limit} 层"),
+    "PF122": ("more than {limit:file} extend one another", "文件层层继承超过 {limit} 层"),
     "PF123": ("`extends` must be the first item of the file, and only one", "`extends` 必须是文件的第一项，且只能有一个"),
     "PF124": ("the base file has no {kind} `{name}`", "所继承的文件中没有名为 `{name}` 的{kind_zh}"),
     "PF125": ("`{name}` is an indicator: rows are added to a group", "`{name}` 是指标而非分组，只能向分组中添加指标"),
@@ -85,13 +85,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{name}`: criteria not yet set ({text}); no record can be scored",
         "`{name}`：评分标准尚未制定（{text}），无法对任何记录评分",
     ),
-    "PF130": ("cannot round to {places} places", "不能保留 {places} 位小数"),
+    "PF130": ("cannot round to {places:place}", "不能保留 {places} 位小数"),
     "PF131": (
-        "`{name}` is rounded to {places} places, but its max {max} has more",
+        "`{name}` is rounded to {places:place}, but its max {max} has more",
         "`{name}` 保留 {places} 位小数，但其分值 {max} 的小数位更多",
     ),
     "PF132": (
-        "`{name}` is rounded to {places} places, but its parts never have more: the rounding changes nothing",
+        "`{name}` is rounded to {places:place}, but its parts never have more: the rounding changes nothing",
         "`{name}` 保留 {places} 位小数，但其下级得分的小数位从不超过该位数：这一舍入不起作用",
     ),
     "PF201": ("cannot {action} {left} and {right}", "不能对{left_zh}和{right_zh}进行{action_zh}"),
@@ -105,7 +105,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF206": ("`{op}` is not allowed here", "此处不能使用 `{op}`"),
     "PF210": ("`precision {text}` does not fit {unit}", "`precision {text}` 与{unit_zh}不匹配"),
     # structure and points
-    "PF301": ("{points} points exceed the max {max} of `{name}`", "{points} 分超过了 `{name}` 的分值 {max}"),
+    "PF301": ("{points:point} is more than the max {max} of `{name}`", "{points} 分超过了 `{name}` 的分值 {max}"),
     "PF302": (
         "the maxima of `{name}`'s parts add up to {sum}, not {max}",
         "`{name}` 下级指标分值合计 {sum}，与其分值 {max} 不符",
@@ -117,7 +117,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF304": ("`{name}` has more than one way to give its score", "指标 `{name}` 有多个计分方式"),
     "PF305": ("`{name}` has no scoring rule and always gets full marks", "指标 `{name}` 没有评分规则，总是得满分"),
     "PF306": ("band is empty: its lower end is not below its upper end", "分档区间为空：下限不小于上限"),
-    "PF307": ("cannot round the total to {places} places", "总分不能保留 {places} 位小数"),
+    "PF307": ("cannot round the total to {places:place}", "总分不能保留 {places} 位小数"),
     "PF308": ("unknown placeholder `{{{placeholder}}}` in reason", "扣分原因中的占位符 `{{{placeholder}}}` 未定义"),
     "PF311": (
         "the rubric has no groups or indicators: every record scores 0 of its total {total}",
@@ -202,13 +202,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{name}` 的评分标准尚未制定（{text}）：标准写定之前不对任何记录评分",
     ),
     "PF540": (
-        "`{where}`: `{call}` needs at least {least} values",
+        "`{where}`: `{call}` needs at least {least:value}",
         "`{where}`：`{call}` 至少需要 {least} 个评分",
     ),
     "PF501": ("missing input `{input}`", "缺少输入项 `{input}`"),
+    "PF532": (
+        "`{path}`: its header, row 1, has no column {inputs}, which row {row} names: the header is over two rows",
+        "`{path}` 的表头（第 1 行）中没有 {inputs_zh} 列，它们写在第 {row} 行：表头占了两行",
+    ),
     "PF527": (
         "missing input `{input}`: the data's `{column}` is `{input}` with an invisible character, {char}",
         "缺少输入项 `{input}`：数据中的 `{column}` 是带有不可见字符 {char_zh} 的 `{input}`",
+    ),
+    "PF528": (
+        "`{path}`: the id column `{column}` is `{id}` with an invisible character, {char}: no row would have its id",
+        "`{path}` 的编号列 `{column}` 是带有不可见字符 {char_zh} 的 `{id}`：各行将没有编号",
     ),
     "PF502": ("input `{input}`: {value} is not {expected}", "输入项 `{input}`：{value_zh} 不是{expected_zh}"),
     "PF503": (
@@ -263,17 +271,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{name}` 在多行（第 {rows} 行）都有自评得分，请按评分表中的名称填写各指标",
     ),
     "PF515": (
-        "`{path}` holds {count} records; name one with `--id`",
+        "`{path}` holds {count:record}; name one with `--id`",
         "`{path}` 中有 {count} 条记录，请用 `--id` 指定其一",
     ),
     "PF516": ("`{path}` has no record with id `{id}`", "`{path}` 中没有编号为 `{id}` 的记录"),
     "PF525": (
-        "`{path}` has {count} records with id `{id}` (rows {rows}): an id names one department; make the ids unique",
+        "`{path}` has {count:record} with id `{id}` (rows {rows}): an id names one department; make the ids unique",
         "`{path}` 中编号为 `{id}` 的记录有 {count} 条（第 {rows_zh} 行）：一个编号只能对应一个单位，请改正重复的编号",
     ),
     "PF526": ("`{path}` holds no records", "`{path}` 中没有任何记录"),
+    "PF531": (
+        "`{path}`: its first row, the header ({header}), names none of the rubric's inputs",
+        "`{path}` 的第 1 行（表头：{header_zh}）中没有评分表的任何输入项",
+    ),
     "PF520": (
-        "`{path}`, row {row}: {found} cells, but the header has {expected}; a value with a comma must be in double quotes",
+        "`{path}`, row {row}: {found:cell}, but the header has {expected}; a value with a comma must be in double quotes",
         "`{path}` 第 {row} 行有 {found} 个单元格，而表头有 {expected} 个；含逗号的值须放在英文双引号内",
     ),
     "PF521": (
@@ -320,7 +332,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # the workbench (`pingfen serve`)
     "PF850": ("`{path}` is outside the folder the workbench serves", "`{path}` 不在工作台所服务的文件夹内"),
     "PF851": ("there is no file `{path}` in the folder", "文件夹中没有文件 `{path}`"),
-    "PF852": ("{what} is larger than the limit of {limit} bytes{size}", "{what_zh}超过上限 {limit} 字节{size_zh}"),
+    "PF852": ("{what} is larger than the limit of {limit:byte}{size}", "{what_zh}超过上限 {limit} 字节{size_zh}"),
     "PF853": (
         "the request does not carry the workbench's token: open the address `pingfen serve` printed",
         "请求未带工作台的令牌：请打开 `pingfen serve` 所显示的地址",
@@ -348,6 +360,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "input `{input}`: {value} is beyond what the SQL query scores exactly (below 10^14 in size)",
         "输入项 `{input}`：{value} 超出 SQL 查询可精确计分的范围（绝对值须小于 10^14）",
     ),
+    "PF813": (
+        "input `{input}`: {value} is text the Spark query does not read as pingfen does: store the number in a numeric column, or write it plainly (1200, 0.95)",
+        "输入项 `{input}`：{value} 是 Spark 查询无法按 pingfen 的读法读取的文本：请把数存为数值列，或写成普通数字（1200、0.95）",
+    ),
     "PF808": (
         "`{table}` is not a table name: write NAME, or SCHEMA.NAME as SQL writes it",
         "`{table}` 不是表名：请写表名，或按 SQL 的写法写 库名.表名",
@@ -366,6 +382,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF810": (
         "input `{name}` begins with `{prefix}`, which the query keeps for its own columns: rename the input to score it in SQL",
         "输入项 `{name}` 以 `{prefix}` 开头，该前缀留作查询内部的列名：须将该输入项改名后才能以 SQL 评分",
+    ),
+    "PF811": (
+        "column `{column}` cannot be passed through: the query writes its own column `{name}` ({dialect})",
+        "列 `{column}` 不能原样保留：查询自身写出的列 `{name}` 与其同名（{dialect}）",
+    ),
+    "PF812": (
+        "`{name}` is longer than the {limit} bytes of a column's name that {dialect} keeps: its score would be written "
+        "under a shorter name: rename the group or indicator to score it in SQL there",
+        "`{name}` 超过 {dialect} 列名可保留的 {limit} 字节：其得分将写在截短后的列名下：须将该分组或指标改名后才能在其上以 SQL 评分",
     ),
     "PF807": (
         "`{form}` is not translated to SQL yet: score this rubric with `pingfen eval`",
@@ -396,7 +421,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "文件中的列 {columns} 与 pingfen 写出的列同名，未写入输出（如需保留请改名）",
     ),
     "PF728": (
-        "{data}, line {line}: more than {past} cells past the header; the engine stops at such a row: "
+        "{data}, line {line}: more than {past:cell} past the header; the engine stops at such a row: "
         "run without `--engine duckdb` to see each row whose cells do not line up with the header",
         "{data} 第 {line} 行的单元格比表头多出 {past} 个以上，引擎在此停止：去掉 `--engine duckdb` 运行，"
         "可逐行看到单元格与表头不对应的行",
@@ -444,6 +469,15 @@ HINTS: dict[str, tuple[str, str]] = {
         "write a decimal point as `.` (`0.5`, `０．５`); if it is not one, remove the character",
         "小数点请写作 `.`（如 `0.5`，或全角 `０．５`）；若不是小数点，删除该字符",
     ),
+    "points_word": (
+        "points are a bare number, without 分: write `{number}`",
+        "分数只写数字，不写“分”：请写 `{number}`",
+    ),
+    "unclosed_string": (
+        "the text in quotes has no closing `{close}` on this line: add it where the text ends"
+        " (quoted text stays on one line)",
+        "引号内的文字在本行没有结尾的 `{close}`：请在文字结束处补上（引号内的文字不能跨行）",
+    ),
     "unexpected_char": (
         "remove it, or put text in double quotes",
         "删除该字符，或将文字放在英文双引号内",
@@ -488,7 +522,7 @@ HINTS: dict[str, tuple[str, str]] = {
         "or remove redundant parentheses",
         "用 `let` 拆分表达式（一长串 `+` 或 `*` 中每一项都算一层），或去掉多余的括号",
     ),
-    "places_range": ("round to between 0 and {limit} places", "小数位数应在 0 到 {limit} 之间"),
+    "places_range": ("round to between 0 and {limit:place}", "小数位数应在 0 到 {limit} 之间"),
     "template_braces": (
         "write `{{{{` and `}}}}` for a brace, and placeholders as `{{名称}}`",
         "花括号本身写作 `{{{{` 和 `}}}}`，占位符写作 `{{名称}}`",
@@ -501,13 +535,19 @@ HINTS: dict[str, tuple[str, str]] = {
         "no real rubric needs this many: merge arms that give the same points, or split the indicator",
         "实际评分表不需要这么多：合并得分相同的分档或条件，或拆分指标",
     ),
+    "office_file": (
+        "this is an Excel or Word file, not a rule file (.rule): a rubric table is made one with"
+        " `pingfen import TABLE -o draft.rule`; a data file is given after the rule file",
+        "这是 Excel 或 Word 文件，不是规则文件（.rule）：评分表请先用 `pingfen import 评分表 -o 草稿.rule`"
+        " 导入为规则；数据文件应写在规则文件之后",
+    ),
     "save_utf8": (
         "save the file as UTF-8 (in Notepad: Save As → Encoding: UTF-8)",
         "请将文件另存为 UTF-8 编码（记事本：另存为 → 编码选 UTF-8）",
     ),
     "fix_bounds": ("check the bounds, e.g. `amount > 1 and < 5`", "检查上下限，例如 `amount > 1 and < 5`"),
     "total_digits": (
-        "the total and its decimals must fit in {digits} digits: lower the total or the places",
+        "the total and its decimals must fit in {digits:digit}: lower the total or the places",
         "总分及其小数位合计不能超过 {digits} 位：请降低总分或小数位数",
     ),
     "remove_repeat": ("remove the repeated one", "删除重复的一项"),
@@ -547,7 +587,32 @@ HINTS: dict[str, tuple[str, str]] = {
         " and pingfen reads a name as it is written",
         "请删除列名（或键名）中的该字符：它看不见，而 pingfen 按名称的实际内容读取",
     ),
+    "header_one_row": (
+        "write the name of every column in row 1 (unmerge the header's cells) and delete the header's other row",
+        "请把各列的名称都写在第 1 行（取消表头的合并单元格），并删除多出的表头行",
+    ),
+    "header_sheet": (
+        "the sheet `{sheet}` names the inputs, but the workbook opens on another, which pingfen reads:"
+        " open `{sheet}` in Excel and save the workbook",
+        "各输入项的名称在工作表 `{sheet}` 中，而工作簿打开时显示的是另一个工作表（pingfen 读取的是它）："
+        "请在 Excel 中切换到 `{sheet}` 后保存",
+    ),
+    "header_below": (
+        "row {row} names inputs: the header must be the first row; delete the rows above it (a title, say)",
+        "第 {row} 行才是各输入项的名称：表头必须是第 1 行，请删除它上面的行（如标题行）",
+    ),
+    "header_names": (
+        "the first row must name the inputs as the rubric does, e.g. `{example}`; "
+        "`pingfen template RULESET -o FILE.xlsx` writes a file with that header",
+        "第 1 行须写明各输入项的名称（与评分表一致），如 `{example}`；"
+        "`pingfen template 评分表 -o 文件.xlsx` 可生成带这一表头的填报模板",
+    ),
     "did_you_mean_key": ("the data has `{suggestion}`: is it misspelt?", "数据中有 `{suggestion}`，是否拼写有误？"),
+    "bool_word": (
+        "in a rule yes and no are `true` and `false`: write `= {value}`, or the input alone as the condition,"
+        " `if NAME` (`if not NAME` for no)",
+        "规则中的是/否写作 `true`/`false`：请写 `= {value}`，或直接以输入项为条件：`if 名称`（否：`if not 名称`）",
+    ),
     "declare_input": ("declare it, e.g. `input {name}: percent`", "先声明该输入项，例如 `input {name}: percent`"),
     "rename_node": (
         "names of groups and indicators must be unique; rename one of them",
@@ -834,11 +899,26 @@ def _bounded(text: str, lang: Lang) -> str:
     return _NUMBER.sub(lambda number: _elided(number, lang), text)
 
 
+class _Counted(str):
+    """A value as a message shows it, where a noun as its format counts: `{places:place}` is
+    `1 place` or `2 places` (English says one alone in the singular; 中文 needs no such thing)."""
+
+    __slots__ = ()
+
+    def __format__(self, format_spec: str) -> str:
+        return counted(self, format_spec) if format_spec.isalpha() else super().__format__(format_spec)
+
+
+def _fill(template: str, args: Mapping[str, object], lang: Lang) -> str:
+    filled = template.format(**{key: _Counted(value) for key, value in _localized(args, lang).items()})
+    return _bounded(filled, lang)
+
+
 def message(code: str, lang: Lang, args: Mapping[str, object]) -> str:
     en, zh = MESSAGES[code]
-    return _bounded((zh if lang == "zh" else en).format(**_localized(args, lang)), lang)
+    return _fill(zh if lang == "zh" else en, args, lang)
 
 
 def hint(key: str, lang: Lang, args: Mapping[str, object]) -> str:
     en, zh = HINTS[key]
-    return _bounded((zh if lang == "zh" else en).format(**_localized(args, lang)), lang)
+    return _fill(zh if lang == "zh" else en, args, lang)

@@ -19,8 +19,8 @@ from typing import Literal, TextIO, TypeAlias
 
 from attrs import define, field, frozen
 
-from pingfen.ast import OutsideKind
-from pingfen.batch import Scored, indicator_names, score_rows
+from pingfen.ast import Header, OutsideKind
+from pingfen.batch import Scored, indicator_names, score_rows, unnamed_header
 from pingfen.diff import diff
 from pingfen.errors import DataError
 from pingfen.evaluate.rubric import Rubric
@@ -28,9 +28,12 @@ from pingfen.io.records import read_department
 from pingfen.io.tables import Row, is_table, read_rows
 from pingfen.lang import Lang
 from pingfen.progress import Progress
+from pingfen.reasons import shown
 from pingfen.result import Result, VetoLine
+from pingfen.values import PLACES
 
 Direction = Literal["up", "down", "other"]
+HeaderPart = Literal["grades", "cap", "rounding"]
 
 
 @frozen
@@ -67,6 +70,20 @@ class VetoChange:
 
 
 @frozen
+class HeaderChange:
+    """A change of the rubric header that moved a unit with no row or veto of its own to show
+    for it: the grades (`part` "grades", both sides None: the lines are the rubric's), the cap
+    (`cap total`, None where there is none) or the total's rounding (places and mode)."""
+
+    part: HeaderPart
+    old: str | None = None
+    new: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"part": self.part, "old": self.old, "new": self.new}
+
+
+@frozen
 class Outcome:
     """What one version made of a unit: its total and grade, or the error that refused it."""
 
@@ -83,8 +100,8 @@ class Outcome:
 class Unit:
     """A unit whose outcome changed: its id (or row label), row number, both outcomes, the
     rows that caused it (indicators, then bonus, penalty and adjust rows), which way its grade
-    went (None when it kept it), and the vetoes that held under one version only, or did
-    another thing."""
+    went (None when it kept it), the vetoes that held under one version only, or did
+    another thing, and the header's changes that moved it (the grades, the cap, the rounding)."""
 
     id: str
     row: int
@@ -93,6 +110,7 @@ class Unit:
     rows: tuple[RowChange, ...]
     direction: Direction | None
     vetoes: tuple[VetoChange, ...] = ()
+    header: tuple[HeaderChange, ...] = ()
 
     @property
     def refused(self) -> bool:
@@ -103,7 +121,7 @@ class Unit:
         return {
             "id": self.id, "row": self.row, "old": self.old.to_dict(lang), "new": self.new.to_dict(lang),
             "grade": self.direction, "rows": [r.to_dict() for r in self.rows],
-            "vetoes": [v.to_dict() for v in self.vetoes],
+            "vetoes": [v.to_dict() for v in self.vetoes], "header": [h.to_dict() for h in self.header],
         }  # fmt: skip
 
 
@@ -168,6 +186,7 @@ def replay(
     pairs = dict(diff(old, new).rows)
     compared = _compared(old, new, pairs)
     ranks = _Ranks(old, new)
+    header = _Header(old, new)
     found = Replay()
     bar = Progress(progress, total, lang=lang)
     # Each version scores the rows as `pingfen eval` does (`score_rows`): with the values across
@@ -182,7 +201,7 @@ def replay(
             if isinstance(before, DataError) and isinstance(after, DataError):
                 found.refused_both += 1
                 continue
-            unit = _unit(row, before, after, compared, ranks, lang)
+            unit = _unit(row, before, after, compared, ranks, header, lang)
             if unit is not None:
                 _count(found, unit)
                 found.units.append(unit)
@@ -199,6 +218,9 @@ def replay_file(
     CSV/XLSX/JSONL batch. Raises DataError when the file cannot be read at all."""
     if is_table(data):
         table = read_rows(data, encoding=encoding, id_column=id_column)
+        unnamed = unnamed_header(new, table)  # PF531, as eval: a header naming no input of either version
+        if unnamed is not None and unnamed_header(old, table) is not None:
+            raise DataError([unnamed])
         return replay(old, new, table, lang=lang, progress=progress, total=table.total)
     department, record = read_department(data, id_column=id_column)
     return replay(old, new, [Row(1, department, record)], lang=lang)
@@ -231,19 +253,21 @@ def _compared(old: Rubric, new: Rubric, pairs: dict[str, str]) -> tuple[_Compare
 
 def _unit(
     row: Row, before: Result | DataError, after: Result | DataError, compared: tuple[_Compared, ...],
-    ranks: _Ranks, lang: Lang,
+    ranks: _Ranks, header: _Header, lang: Lang,
 ) -> Unit | None:  # fmt: skip
     old, new = _outcome(before), _outcome(after)
     if old.error is None and new.error is None and (old.total, old.grade) == (new.total, new.grade):
         return None
     rows: tuple[RowChange, ...] = ()
     vetoes: tuple[VetoChange, ...] = ()
+    moved: tuple[HeaderChange, ...] = ()
     if isinstance(before, Result) and isinstance(after, Result):
         rows = tuple(_rows(before, after, compared))
         vetoes = tuple(_vetoes(before, after))
+        moved = header.changes(before, after, explained=bool(rows or vetoes))
     scored = old.error is None and new.error is None
     direction = ranks.direction(old, new) if scored and old.grade != new.grade else None
-    return Unit(row.label(lang), row.number, old, new, rows, direction, vetoes)
+    return Unit(row.label(lang), row.number, old, new, rows, direction, vetoes, moved)
 
 
 def _outcome(scored: Result | DataError) -> Outcome:
@@ -290,6 +314,42 @@ def _count(found: Replay, unit: Unit) -> None:
         if unit.direction is not None:
             found.grade_changed += 1
             setattr(found, unit.direction, getattr(found, unit.direction) + 1)
+
+
+class _Header:
+    """Which of the header's changes moved a unit: the rounding when the two round its total
+    apart, the cap when its total is at the cap of either version, the grades when the two
+    grade its new total apart (or, their lines changed, when nothing else says why its grade did)."""
+
+    def __init__(self, old: Rubric, new: Rubric) -> None:
+        self.old, self.new = old, new
+        a, b = old.module.header or Header(""), new.module.header or Header("")
+        self.grades = a.grades != b.grades  # their conditions too: nodes compare without spans
+        self.cap = None if old.cap == new.cap else HeaderChange("cap", _text(old.cap), _text(new.cap))
+        places = [_text(h.round_places.value) if h.round_places else str(PLACES) for h in (a, b)]
+        self.rounding = None
+        if (places[0], a.round_mode) != (places[1], b.round_mode):
+            same = a.round_mode == b.round_mode  # then the places alone are shown
+            self.rounding = HeaderChange("rounding", places[0] if same else f"{places[0]} {a.round_mode}",
+                                         places[1] if same else f"{places[1]} {b.round_mode}")  # fmt: skip
+
+    def changes(self, before: Result, after: Result, *, explained: bool) -> tuple[HeaderChange, ...]:
+        found: list[HeaderChange] = []
+        if self.rounding is not None and any(
+            self.old.round_total(raw) != self.new.round_total(raw) for raw in (before.raw_total, after.raw_total)
+        ):
+            found.append(self.rounding)
+        if self.cap is not None and (before.raw_total == self.old.cap or after.raw_total == self.new.cap):
+            found.append(self.cap)
+        if self.grades and before.grade != after.grade and (
+            self.old.grade_for(after.total) != self.new.grade_for(after.total) or not (explained or found)
+        ):
+            found.insert(0, HeaderChange("grades"))
+        return tuple(found)
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else shown(value)
 
 
 class _Ranks:

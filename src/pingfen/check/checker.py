@@ -17,7 +17,7 @@ from pingfen.check.suggest import Suggestions
 from pingfen.diagnostics import Diagnostic, Severity, Span
 from pingfen.display import plain
 from pingfen.reasons import placeholders, template_pieces
-from pingfen.values import ZERO
+from pingfen.values import FALSE_WORDS, TRUE_WORDS, ZERO
 
 DIGITS = 28  # significant digits of the evaluation context
 MAX_PLACES = 10  # a total rounded finer than this is a typo, and would outgrow 28 digits
@@ -259,6 +259,9 @@ class RuleChecker:
         if close:
             self.misspelt.setdefault(close, name)
             self.report("PF102", name.span, "did_you_mean", name=name.text, suggestion=close)
+        elif name.text.lower() in TRUE_WORDS | FALSE_WORDS:  # `= 是`: a data file's yes, not a rule's
+            value = "true" if name.text.lower() in TRUE_WORDS else "false"
+            self.report("PF102", name.span, "bool_word", name=name.text, value=value)
         else:
             self.report("PF102", name.span, "declare_input", name=name.text)
 

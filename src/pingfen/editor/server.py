@@ -63,11 +63,15 @@ class PingfenServer(LanguageServer):
         self.lang: Lang = default_lang()
         self.analyses: dict[str, Analysis] = {}
 
-    def analysis(self, uri: str) -> Analysis:
+    def source(self, uri: str) -> str:
+        """A document's text as the client holds it (pygls reads one not opened from disk, BOM kept)."""
         try:
-            source = self.workspace.get_text_document(uri).source  # pygls reads one not opened from disk
+            return self.workspace.get_text_document(uri).source
         except (OSError, ValueError):  # not opened and no file (an `untitled:` buffer): nothing to analyse, not a traceback
-            source = ""
+            return ""
+
+    def analysis(self, uri: str) -> Analysis:
+        source = self.source(uri)
         found = self.analyses.get(uri)
         if found is None or found.text != _normal(source) or found.bom != source.startswith(_BOM):
             found = self.analyses[uri] = analyse(source, _path(uri))
@@ -141,7 +145,7 @@ class PingfenServer(LanguageServer):
         pygls's loop lost every frame after one without a readable Content-Length, and died
         on a huge one (it allocated the length it was told)."""
         self._stop_event = threading.Event()
-        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        self.protocol.set_writer(_Writer(stdout or sys.stdout.buffer, self._stop_event))
         try:
             asyncio.run(self.frames(_Input(stdin or sys.stdin.buffer)))
         except BrokenPipeError:
@@ -208,6 +212,26 @@ class PingfenServer(LanguageServer):
         except Exception:
             logger.exception("pingfen lsp: unable to handle a message")
         return True
+
+
+class _Writer(StdoutWriter):
+    """pygls's writer to standard output, but a client that has gone (its end of the pipe
+    closed, as when it ends or dies mid-frame) stops the server quietly: pygls logged each
+    answer it could not send with a traceback, and raised again in a future's callback."""
+
+    def __init__(self, stdout: BinaryIO, stop: threading.Event) -> None:
+        super().__init__(stdout)
+        self.stop, self.gone = stop, False
+
+    def write(self, data: bytes) -> None:
+        if self.gone:
+            return
+        try:
+            super().write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            self.gone = True
+            logger.error("pingfen lsp: the client has gone; stopping")
+            self.stop.set()  # the reading loop ends at its next line, or at the input's end
 
 
 class _Input:
@@ -310,8 +334,8 @@ def _definition(ls: PingfenServer, params: lsp.DefinitionParams) -> lsp.Location
         kinds: tuple[Kind, ...] = ("input", "let", "group", "indicator", "label", "grade")
         for kind in kinds:
             span = index.declarations.get((kind, o.text))
-            if span is not None:
-                return ls.location(_uri(path), base_text, span)
+            if span is not None:  # the base file's BOM, if it has one, counts on its line 0 as the document's does
+                return ls.location(_uri(path), base_text, span, ls.source(_uri(path)).startswith(_BOM))
     return None
 
 

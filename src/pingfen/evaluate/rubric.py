@@ -539,13 +539,19 @@ def hidden_column(rubric: Rubric, columns: Collection[str]) -> Problem | None:
     return None
 
 
+_UNIT_AFTER = re.compile(r"\s*[(（\[［【][^()（）]*[)）\]］】]\s*")
+
+
 def _with_suggestion(problem: Problem, unknown: list[str]) -> Problem:
     """For a missing input, suggest a key of the record (one naming no input) that looks like a misspelling."""
     if problem.input is None:
         return problem
     import difflib  # only for a record with a misspelt input
 
-    close = difflib.get_close_matches(problem.input, unknown, n=1, cutoff=0.6)
+    # The name with a unit after it (`投入(%)`, `结余（万元）`), as tables head their columns:
+    # too far from a short name for difflib, and the likeliest misspelling of all.
+    close = [k for k in unknown if k.startswith(problem.input) and _UNIT_AFTER.fullmatch(k[len(problem.input) :])]
+    close = close or difflib.get_close_matches(problem.input, unknown, n=1, cutoff=0.6)
     if not close:
         return problem
     return Problem(problem.code, problem.input, dict(problem.args) | {"suggestion": close[0]}, "did_you_mean_key")

@@ -142,9 +142,9 @@ def read_mapping(path: Path) -> object:
         text = read_bounded(path).decode("utf-8-sig")
     except TooBig as error:
         raise unreadable(path, error) from None
-    except UnicodeDecodeError as error:
-        raise unreadable(path, TooBig(f"not UTF-8 text (at byte {error.start})",
-                                      f"不是 UTF-8 编码的文本（第 {error.start} 字节处）")) from None  # fmt: skip
+    except UnicodeDecodeError as error:  # GBK, as Notepad saved it on a Chinese Windows: say how to save it again
+        said = {"detail": f"not UTF-8 text (at byte {error.start})", "detail_zh": f"不是 UTF-8 编码的文本（第 {error.start} 字节处）"}
+        raise DataError([Problem("PF508", None, {"path": str(path), **said}, "save_utf8")]) from None
     except OSError as error:
         raise unreadable(path, error) from None
     try:
@@ -161,12 +161,14 @@ RECORD_SUFFIXES = (".json", ".yaml", ".yml")
 DATA_SUFFIXES = (*KINDS, *RECORD_SUFFIXES)
 
 
-def read_batch(path: str | Path) -> Rows | list[Row]:
+def read_batch(path: str | Path, *, encoding: str | None = None, id_column: str | None = None) -> Rows | list[Row]:
     """A data file's rows, as `pingfen eval` scores them: a batch file's, or one JSON/YAML
-    record as a batch of one. Raises DataError when the file cannot be read."""
+    record as a batch of one (`encoding` and `id_column` as for `read_rows`; a record's id
+    is the `id_column` key, as `read_department` reads it). Raises DataError when the file
+    cannot be read."""
     if is_table(path):
-        return read_rows(path)
-    department, record = read_department(path)
+        return read_rows(path, encoding=encoding, id_column=id_column)
+    department, record = read_department(path, id_column=id_column)
     return [Row(1, department, record)]
 
 

@@ -29,7 +29,7 @@ import itertools
 import os
 import re
 import zlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO, overload
@@ -43,7 +43,7 @@ from pingfen.io.guard import note_input
 from pingfen.io.write import csv_unquote
 from pingfen.lang import Lang
 from pingfen.oserrors import reason
-from pingfen.terminal import invisible_escaped
+from pingfen.terminal import INVISIBLE_PATTERN, invisible_escaped, invisible_name, without_invisible
 
 if TYPE_CHECKING:  # openpyxl is imported only when a workbook is read: it costs startup time
     from openpyxl import Workbook
@@ -508,6 +508,66 @@ def _xlsx_header(path: Path, name: str | None) -> tuple[list[str], int | None]:
     return header, rows - 1 if rows else None
 
 
+HEADER_SEARCH = 20  # rows looked through for a header pushed down by a title, as `pingfen import` looks
+
+
+def header_below(table: Rows, names: Collection[str]) -> int | None:
+    """The first row, 2 to HEADER_SEARCH, with a cell that is one of `names`: the real header of
+    a file whose first row is a title above it. Only a hint for an error, so a file that cannot
+    be read this far gives None (the error it would give is the batch's own)."""
+    rows: Iterable[Sequence[object]]
+    try:
+        if table.kind == "csv":
+            assert table.encoding is not None
+            with table.path.open(encoding=table.encoding, newline="") as handle:
+                lines = list(itertools.islice(_lines(handle, refuse=False), HEADER_SEARCH))
+            read = [line or "" for line in lines]
+            # each line split by its own delimiter: the title row above has none to tell
+            rows = [next(csv.reader([line], delimiter=_delimiter(line)), []) for line in read[1:]]
+            return _named_row(rows, names)
+        if table.kind != "xlsx":
+            return None
+        book = open_workbook(table.path)
+        try:
+            with xlsx_errors(table.path):
+                sheet = sheet_of(book, table.path, table.sheet)
+                rows = sheet.iter_rows(min_row=2, max_row=HEADER_SEARCH, max_col=MAX_XLSX_COLUMNS, values_only=True)
+                return _named_row(rows, names)
+        finally:
+            book.close()
+    except (DataError, OSError, UnicodeError, csv.Error):
+        return None
+
+
+def sheet_naming(table: Rows, names: Collection[str]) -> str | None:
+    """Another worksheet of an XLSX table, not the one read, whose first row has a cell that is
+    one of `names`: the data, in a workbook saved showing another sheet. A hint, as `header_below`."""
+    if table.kind != "xlsx" or table.sheet is not None:
+        return None
+    try:
+        book = open_workbook(table.path)
+        try:
+            with xlsx_errors(table.path):
+                sheets = book.worksheets
+                read = shown_sheet(book)
+                for index, sheet in enumerate(sheets):
+                    first = next(sheet.iter_rows(max_row=1, max_col=MAX_XLSX_COLUMNS, values_only=True), ())
+                    if index != read and _named_row([first], names) is not None:
+                        return str(sheet.title)
+        finally:
+            book.close()
+    except (DataError, OSError):
+        return None
+    return None
+
+
+def _named_row(rows: Iterable[Sequence[object]], names: Collection[str]) -> int | None:
+    for number, cells in enumerate(rows, start=2):
+        if any(header_name(c) in names for c in cells if c is not None):
+            return number
+    return None
+
+
 class Sheet(Protocol):
     """What pingfen reads of a worksheet opened read-only. (openpyxl's stubs give ReadOnlyWorksheet
     the methods of Worksheet, which mypy will not call on it; this states what is used.)"""
@@ -613,10 +673,28 @@ def _id_column(path: Path, columns: tuple[str, ...], wanted: str | None) -> str 
         for column in columns:
             if column.lower() == name.lower():
                 return column
+    hidden = hidden_id(str(path), columns, wanted)
+    if hidden is not None:  # PF528: every row would have no id, and nothing would say why
+        raise DataError([hidden])
     if wanted is None:
         return None
     shown = ", ".join(invisible_escaped(c) for c in columns if c) or "—"  # `编号\u200b`: not 编号
     raise DataError([Problem("PF509", None, {"path": str(path), "column": wanted, "columns": shown})])
+
+
+def hidden_id(path: str, columns: Iterable[str], wanted: str | None) -> Problem | None:
+    """PF528: the id column (`wanted`, else `id` or `编号`) is in the header only with an
+    invisible character in its name (`id\u200b`, pasted from Word or Excel). Called where no
+    column is the id as written; `pingfen eval` and `--engine duckdb` refuse the file alike."""
+    columns = list(columns)
+    for name in (wanted,) if wanted else DEFAULT_IDS:
+        for column in columns:
+            char = INVISIBLE_PATTERN.search(column)
+            if char is not None and without_invisible(column).lower() == name.lower():
+                args = {"path": path, "column": invisible_escaped(column), "id": without_invisible(column),
+                        "char": invisible_name(char.group(), "en"), "char_zh": invisible_name(char.group(), "zh")}  # fmt: skip
+                return Problem("PF528", None, args, "invisible_column")
+    return None
 
 
 def _delimiter(first_line: str) -> str:

@@ -34,7 +34,8 @@ def _outline(message: str) -> str:
     pieces = template_pieces(message)
     if pieces is None:  # pragma: no cover - every message is a valid format string
         return message
-    return "".join(text if name is None else text + "…" for text, name, _ in pieces)
+    # a counted field (`{places:place}`, messages._Counting) keeps its noun: `… places`
+    return "".join(text if name is None else text + "…" + (f" {spec}s" if spec.isalpha() else "") for text, name, spec in pieces)
 
 
 def to_json(files: Checked, lang: Lang = "en") -> dict[str, Any]:

@@ -4,6 +4,6 @@ See docs/scale.md for the contract: totals and grades as evaluate() gives them."
 
 from pingfen.sql.exact import VERIFIED, SqlRefusal
 from pingfen.sql.explain import Explainer, explain
-from pingfen.sql.newforms import to_sql, to_sql_tree
+from pingfen.sql.warehouse import to_sql, to_sql_tree
 
 __all__ = ["VERIFIED", "Explainer", "SqlRefusal", "explain", "to_sql", "to_sql_tree"]

@@ -81,10 +81,13 @@ def _letter(c: str) -> str:
     return lower if len(lower) == 1 else "i"  # İ, the one letter whose lower case is two
 
 
+NAMEDATALEN = 63  # the bytes of a name PostgreSQL keeps (its NAMEDATALEN - 1)
+
+
 def postgres_fold(name: str) -> str:
     """A quoted name as PostgreSQL compares it: exactly (the query quotes every column), but cut
     to its first 63 bytes (NAMEDATALEN - 1) of whole characters, as the server cuts every name."""
-    return name.encode()[:63].decode("utf-8", "ignore")
+    return name.encode()[:NAMEDATALEN].decode("utf-8", "ignore")
 
 
 # How each dialect's engine compares the query's quoted column names (PF805, PF809, PF810): where
@@ -172,6 +175,7 @@ class Site:
 class Compiler:
     def __init__(self, rubric: Rubric, table: str, dialect: str, reasons: bool = True) -> None:
         self.with_reasons = reasons
+        self.keep: tuple[str, ...] | None = None  # the relation's columns passed through, where named (to_sql_tree)
         self.big = exact.big_type(dialect)
         self.dialect = dialect
         self.rubric = rubric
@@ -284,6 +288,9 @@ class Compiler:
             return Frag(text, raw.depth), [(Frag(empty, raw.depth), "PF501"), (Frag(exp.not_(known), raw.depth), "PF506")]
         # read once into a column: every check below reads the column, not the text again
         typed: exp.Expr = exp.TryCast(this=raw.sql.copy(), to=NUM, safe=True)  # safe: else sqlglot writes CAST for Spark, an error on "abc"
+        at = raw.depth
+        if self.dialect == "postgres":
+            typed, at = self.postgres_number(raw)
         wide = self.scales.get(spec.name)
         if self.dialect == "duckdb" and wide is not None and wide > exact.SCALE:
             # a column of more decimals than the query's 20 (a Parquet DECIMAL(38, 25)): a value with
@@ -292,7 +299,7 @@ class Compiler:
             lost = exp.NEQ(this=exp.Round(this=raw.sql.copy(), decimals=exp.Literal.number(exact.SCALE)), expression=raw.sql.copy())
             huge = case((exp.LT(this=raw.sql.copy(), expression=integer(0)), literal(-HUGE)), default=literal(HUGE))
             typed = case((lost, huge), default=typed)
-        read = self.bind(Frag(typed, raw.depth))
+        read = self.bind(Frag(typed, at))
         unread = exp.and_(exp.not_(missing), exp.Is(this=read.sql.copy(), expression=exp.Null()))
         problems: list[tuple[Frag, str]] = [(Frag(missing, raw.depth), "PF501"), (Frag(unread, read.depth), "PF502")]
         if spec.precision is not None:  # rounded when read, before its domain is checked (as Rubric.coerce)
@@ -313,6 +320,21 @@ class Compiler:
         problems.append((Frag(exp.GTE(this=exp.Abs(this=number.copy()), expression=literal(RANGE)), read.depth), "PF800"))
         inside = exp.LT(this=exp.Abs(this=number.copy()), expression=literal(RANGE))  # else NULL: nothing downstream overflows
         return Frag(case((inside, number.copy())), read.depth), problems
+
+    def postgres_number(self, raw: Frag) -> tuple[exp.Expr, int]:
+        """A number's column read on PostgreSQL, which has no TRY_CAST and whose cast to
+        NUMERIC(38, 20) rounds digits past the 20th and fails from 10^18: its text is tested first
+        (no number, `NaN`, `Infinity`: NULL, PF502), read exactly as NUMERIC, and a value with
+        digits past the 20th or of 10^17 or more is read as ±10^17, which its bounds (PF503) or
+        range (PF800) refuse, as on DuckDB — never rounded, never an error of the query."""
+        text = cast(raw.sql.copy(), exp.DataType.build("TEXT"))  # a DOUBLE PRECISION's shortest digits, as evaluate() reads a float
+        number = exp.RegexpLike(this=text.copy(), expression=exp.Literal.string(exact.NUMBER_TEXT))
+        # the text cast, not the column: PostgreSQL casts a DOUBLE PRECISION to NUMERIC by 15 digits
+        x = self.bind(Frag(case((number, cast(text, exp.DataType.build("DECIMAL")))), raw.depth)).sql
+        lost = exp.or_(exp.GTE(this=exp.Abs(this=x.copy()), expression=literal(HUGE)),
+                       exp.NEQ(this=exp.Round(this=x.copy(), decimals=exp.Literal.number(exact.SCALE)), expression=x.copy()))  # fmt: skip
+        huge = case((exp.LT(this=x.copy(), expression=integer(0)), literal(-HUGE)), default=literal(HUGE))
+        return case((lost, huge), default=cast(x.copy(), NUM)), raw.depth + 1
 
     def fraction(self, name: str, raw: Frag, read: Frag) -> exp.Expr:
         """Whether a count's value has a fraction. `floor` of a DECIMAL(38, 20) costs DuckDB a
@@ -942,12 +964,20 @@ class Compiler:
         for name in inputs:
             if same(name[: len(PREFIX)]) == same(PREFIX):
                 raise SqlRefusal("PF810", {"name": name, "prefix": PREFIX})
-        for names in (nodes, inputs):  # a node's column and an input's are never both in the output
+        for names in (nodes, inputs):  # on DuckDB and Spark a node's column and an input's are never both in the output
             seen: dict[str, str] = {}
             for name in names:
                 other = seen.setdefault(same(name), name)
                 if other != name:
                     raise SqlRefusal("PF809", {"name": name, "other": other, "dialect": self.dialect})
+        if self.dialect == "postgres":  # a longer name is cut in the output: the score would be written under another
+            for name in nodes:
+                if len(name.encode()) > NAMEDATALEN:
+                    raise SqlRefusal("PF812", {"name": name, "dialect": self.dialect, "limit": NAMEDATALEN})
+        written = {same(name): name for name in [*nodes, *OWN]}
+        for name in self.keep or ():  # a column named to pass through: never a second column of a name, nor an internal one's
+            if same(name) in written or same(name[: len(PREFIX)]) == same(PREFIX) or not name:
+                raise SqlRefusal("PF811", {"column": name, "name": written.get(same(name), PREFIX), "dialect": self.dialect})
 
     def refusal(self) -> Frag:
         """The number of the first site that fails, in evaluate()'s order, else NULL. Where every
@@ -1102,13 +1132,19 @@ class Compiler:
         # (the reasons column was bound above: every layer is complete here)
         ctes: list[exp.CTE] = []
         source: exp.Expr = relation(self.table)
+        postgres = self.dialect == "postgres"
         for i, layer in enumerate(self.layers):
             name = f"{PREFIX}layer{i}"
             # copy=False: each expression is built for its one place (sqlglot would deep-copy it twice)
             body = exp.select(exp.Star(), *(exp.alias_(sql, column, quoted=True, copy=False) for column, sql in layer), copy=False).from_(source.copy(), copy=False)
-            ctes.append(exp.CTE(this=body, alias=exp.TableAlias(this=exp.to_identifier(name, quoted=True))))
+            # MATERIALIZED on PostgreSQL: it inlines a CTE read once, and the layers inlined are
+            # one expression tree of every column's expression over again, which ran it out of memory
+            ctes.append(exp.CTE(this=body, alias=exp.TableAlias(this=exp.to_identifier(name, quoted=True)), materialized=postgres or None))
             source = exp.to_table(name, quoted=True)
-        query = exp.select(exp.Star(except_=dropped), *final, copy=False).from_(source, copy=False)
+        # the relation's columns: those named (`keep`), else every one but the inputs; PostgreSQL
+        # has no `* EXCEPT`, so there only those named
+        passed = [quoted(c) for c in self.keep] if self.keep is not None else [] if postgres else [exp.Star(except_=dropped)]
+        query = exp.select(*passed, *final, copy=False).from_(source, copy=False)
         query.set("with_", exp.With(expressions=ctes))
         return query
 
@@ -1235,17 +1271,24 @@ def in_band(band: ast.Band, subject: exp.Expr) -> exp.Expr:
 
 
 def to_sql_tree(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True,
-                kind: type[Compiler] = Compiler, scales: Mapping[str, int] | None = None) -> exp.Select:  # fmt: skip
+                kind: type[Compiler] = Compiler, scales: Mapping[str, int] | None = None,
+                keep: Sequence[str] | None = None) -> exp.Select:  # fmt: skip
     """The scoring query as a sqlglot tree (see the module's docstring); `reasons=False`
     leaves out the `reasons` column, which costs more than the scores. `kind`: the compiler
-    (pingfen.sql's entry points give sql/newforms.py's, which translates issue 10's forms)."""
+    (pingfen.sql's entry points give sql/newforms.py's, which translates issue 10's forms).
+    `keep`: the relation's columns passed through, in this order (else every one but the
+    inputs; on PostgreSQL, which cannot leave columns out of `*`, none)."""
     if not dialect or Dialect.get(dialect) is None:  # "" is sqlglot's own generic dialect, not one to run
         raise SqlRefusal("PF803", {"dialect": dialect, "dialects": ", ".join(sorted(d for d in Dialect.classes if d))})
     relation(table)  # refused before any work: a name no dialect reads
     refuse_untranslated(rubric.module)
     compiler = kind(rubric, table, dialect, reasons)
     compiler.scales = dict(scales or {})
-    return parenthesized(compiler.tree())
+    compiler.keep = tuple(dict.fromkeys(keep)) if keep is not None else None
+    tree = compiler.tree()
+    if dialect == "postgres":
+        exact.postgres_casts(tree)
+    return parenthesized(tree)
 
 
 def relation(table: str) -> exp.Table:
@@ -1278,9 +1321,9 @@ def parenthesized(tree: exp.Select) -> exp.Select:
 
 
 def to_sql(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True,
-           kind: type[Compiler] = Compiler) -> str:  # fmt: skip
+           kind: type[Compiler] = Compiler, keep: Sequence[str] | None = None) -> str:  # fmt: skip
     """The scoring query in `dialect` (any sqlglot writes): one row per record of `table`."""
-    return to_sql_tree(rubric, dialect, table, reasons=reasons, kind=kind).sql(dialect=dialect, pretty=True, copy=False)  # a tree of its own: no copy
+    return to_sql_tree(rubric, dialect, table, reasons=reasons, kind=kind, keep=keep).sql(dialect=dialect, pretty=True, copy=False)  # a tree of its own: no copy
 
 
 def name_reads(module: ast.Module) -> Counter[str]:

@@ -9,7 +9,7 @@ still refused is named by sql/forms.py before any SQL is written (docs/scale.md 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from functools import partial
 from typing import assert_never
@@ -377,11 +377,14 @@ class FormsCompiler(Compiler):
             said_so = exp.and_(said_so, exp.not_(exp.In(this=text, expressions=[exp.Literal.string(label) for label in named])))
         marked = self.bind(Frag(exp.Coalesce(this=said_so, expressions=[exp.false()]), raw.depth))  # never NULL: a NULL is missing
         missing = next(p for p, code in problems if code == "PF501")
-        missing = self.bind(Frag(exp.and_(exp.not_(exact.paren(marked.sql.copy())), exact.paren(missing.sql.copy())), raw.depth))  # marked read as the layer's own alias, as DuckDB and Spark allow
+        # marked read as the layer's own alias, as DuckDB and Spark allow; PostgreSQL does not: a layer later
+        at = marked.depth if self.dialect == "postgres" else raw.depth
+        missing = self.bind(Frag(exp.and_(exp.not_(exact.paren(marked.sql.copy())), exact.paren(missing.sql.copy())), at))
         self.marked[spec.name], self.missing[spec.name] = marked, missing
         read = _not(_any([marked, missing]))
         kept = [(join(exp.And, read, p), code) for p, code in problems if code != "PF501"]
-        return Frag(case((read.sql, value.sql.copy())), value.depth), kept
+        at = max(value.depth, read.depth) if self.dialect == "postgres" else value.depth  # as `missing` above
+        return Frag(case((read.sql, value.sql.copy())), at), kept
 
     def absent(self, names: tuple[str, ...]) -> Frag | None:
         """Whether any of these optional inputs has no value (marked or missing)."""
@@ -717,16 +720,17 @@ class FormsCompiler(Compiler):
 
 @pinned  # the caller's decimal context never reaches the literals and scales the query is built of
 def to_sql_tree(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True,
-                scales: Mapping[str, int] | None = None) -> exp.Select:  # fmt: skip
+                scales: Mapping[str, int] | None = None, keep: Sequence[str] | None = None) -> exp.Select:  # fmt: skip
     """The scoring query as a sqlglot tree, issue 10's forms translated (sql/compiler.py);
     `scales`: the decimals of the relation's columns, where known (DuckDB: sql/narrow.py).
     A dialect not in `VERIFIED` is refused (PF804): its query is not checked on its engine."""
     exact.refuse_unverified(dialect)
-    return compiler.to_sql_tree(rubric, dialect, table, reasons=reasons, kind=FormsCompiler, scales=scales)
+    return compiler.to_sql_tree(rubric, dialect, table, reasons=reasons, kind=FormsCompiler, scales=scales, keep=keep)
 
 
 @pinned
-def to_sql(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True) -> str:
-    """The scoring query in `dialect` (duckdb or spark, `VERIFIED`): one row per record of `table`."""
+def to_sql(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True,
+           keep: Sequence[str] | None = None) -> str:  # fmt: skip
+    """The scoring query in `dialect` (duckdb, spark or postgres: `VERIFIED`): one row per record of `table`."""
     exact.refuse_unverified(dialect)
-    return compiler.to_sql(rubric, dialect, table, reasons=reasons, kind=FormsCompiler)
+    return compiler.to_sql(rubric, dialect, table, reasons=reasons, kind=FormsCompiler, keep=keep)

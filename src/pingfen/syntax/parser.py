@@ -875,6 +875,9 @@ def _all_syntax_errors(text: str) -> list[Diagnostic]:
     return found
 
 
+_CLOSERS = {'"': '"', "“": "”", "「": "」"}  # a string's opening quote and its close (grammar: STRING, CN_STRING)
+
+
 def _visible(char: str) -> str:
     """A character as a reader can see it: invisible ones by code point and name."""
     if char.isprintable() and not char.isspace():
@@ -889,7 +892,10 @@ def _syntax_diagnostic(text: str, error: UnexpectedInput, offset: int = 0, next_
         pos = (error.pos_in_stream or 0) + offset  # (always set for this error; lark's type allows None)
         char = text[pos] if pos < len(text) else ""
         hint = "decimal_point" if char in "．。" else "unexpected_char"  # deleting it makes ０．５ 05
-        return Diagnostic("PF001", Span.at(text, pos, pos + 1), {"char": _visible(char)}, hint=hint)
+        if char in _CLOSERS:  # a quote starts a string only when the line closes it: the close is missing
+            hint = "unclosed_string"
+        shown = {"char": _visible(char), "close": _CLOSERS.get(char, "")}
+        return Diagnostic("PF001", Span.at(text, pos, pos + 1), shown, hint=hint)
     is_eof = isinstance(error, UnexpectedEOF) or (isinstance(error, UnexpectedToken) and error.token.type == "$END")
     if is_eof and next_item is not None:  # the item stops short where the next one begins
         word = text[next_item:].split(None, 1)[0]
@@ -916,10 +922,18 @@ def _syntax_diagnostic(text: str, error: UnexpectedInput, offset: int = 0, next_
         key = "unclosed" if unclosed["count"] == 1 else "unclosed_many"
         return Diagnostic("PF002", span, args | {"what": "unclosed"} | unclosed, hint=key)
     accepts = error.accepts or error.expected
+    if token.type == "NAME" and str(token)[0] in "“「" and "CN_STRING" in accepts:
+        close = _CLOSERS[str(token)[0]]
+        end = text.find("\n", start)
+        if close not in text[start : end if end >= 0 else len(text)]:  # “a with no ” on its line: not closed
+            return Diagnostic("PF002", span, args | {"what": "unclosed_string", "close": close}, hint="unclosed_string")
     if token.type == "NAME" and str(token)[0] in "“「" and "CN_STRING" in accepts:  # “a “b” c”: quotes in quotes
         inner = str(token)[1:-1] if str(token)[-1] in "”」" else str(token)[1:]
         suggestion = '"' + inner.replace("\\", "\\\\").replace('"', '\\"') + '"'
         return Diagnostic("PF002", span, args | {"what": "nested_quotes", "suggestion": suggestion}, hint="nested_quotes")
+    points = _POINTS.search(text, text.rfind("\n", 0, start) + 1, start) if str(token) == "分" else None
+    if token.type == "NAME" and points is not None:  # `4分`, as the table writes points
+        return Diagnostic("PF002", span, args | {"what": "points_word", "number": points.group(1)}, hint="points_word")
     if label == "missing_colon" and str(token)[:1] in "(（":  # `input 收入（万元）: amount`, as tables write units
         name = _BRACKETED.match(text, text.rfind("\n", 0, start) + 1)
         if name is not None:
@@ -928,6 +942,10 @@ def _syntax_diagnostic(text: str, error: UnexpectedInput, offset: int = 0, next_
     if label:
         return Diagnostic("PF002", span, args | {"what": label}, hint=label)
     return Diagnostic("PF002", span, args | {"what": "generic"}, hint="expected")
+
+
+# A number just before a token (`4` of `4分`).
+_POINTS = re.compile(r"(?<![\w.])([0-9０-９]+(?:[.．][0-9０-９]+)?)[ \t]*$")
 
 
 # A declaration whose name holds brackets, up to its `:` (`input 收入（万元）: amount`).

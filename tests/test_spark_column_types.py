@@ -1,0 +1,103 @@
+"""The warehouse query on a real Spark (pingfen.spark), its columns' types not told: a DOUBLE
+column read by its shortest digits (Java's text of it), a FLOAT as the double it widens to, a
+text column read where its text is plainly a number, bool words as `values.to_bool` reads
+them, a label without what `str.strip` takes away; any other text refused with PF813, never
+read otherwise. Each row held to evaluate(record, ratios=True) of the values the frame gives
+back. One session and one frame per kind of table: Spark is slow to start."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from collections.abc import Iterator
+
+import pytest
+
+import pingfen
+import sqlhelp
+from pingfen.spark import score
+from real_parts import real_part
+from test_sql_column_types import (
+    BASE,
+    BEYOND,
+    BOOL_TEXTS,
+    DOUBLES,
+    LABEL_TEXTS,
+    NAMES,
+    NUMBER_TEXTS,
+    PERCENT_TEXTS,
+    RUBRIC,
+)
+
+try:
+    import pyspark
+    from pyspark.sql import SparkSession
+except ImportError:  # a developer's machine without it: real_part skips
+    pyspark = None
+
+needs_spark = real_part("pyspark and Java", pyspark is not None and shutil.which("java") is not None,
+                        "pip install '.[spark]' and apt-get install default-jre-headless")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[SparkSession]:
+    session = (SparkSession.builder.master("local[2]").appName("pingfen-test")
+               .config("spark.sql.shuffle.partitions", "2").config("spark.ui.enabled", "false")
+               .config("spark.driver.memory", "1g").getOrCreate())  # fmt: skip
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def _scored(spark: SparkSession, kinds: str, rows: list[tuple[object, ...]]) -> list[tuple[dict[str, object], dict[str, object]]]:
+    frame = spark.createDataFrame([(i, *row) for i, row in enumerate(rows)], f"n INT, {kinds}")
+    given = sorted(frame.collect(), key=lambda r: r["n"])
+    out = sorted((r.asDict() for r in score(frame, RUBRIC).collect()), key=lambda r: r["n"])
+    return [(dict(zip(NAMES, tuple(g)[1:], strict=True)), o) for g, o in zip(given, out, strict=True)]
+
+
+def _plain(value: object) -> bool:
+    """Text the Spark query reads: the one form of a number, in ASCII, spaces around it (a
+    double's NaN and Infinity are not: `evaluate()` refuses them, the query with PF813)."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return not isinstance(value, str) or sqlhelp.plain_number(value)
+
+
+def _agree(record: dict[str, object], row: dict[str, object], numbers: tuple[str, ...]) -> None:
+    try:
+        RUBRIC.evaluate(record, ratios=True)
+        refused = None
+    except pingfen.DataError as error:
+        refused = error.problems[0]
+    if row["refusal"] == "PF813":  # where the query cannot read the text as evaluate() does: never scored otherwise
+        name = row["refusal_input"]
+        assert name in numbers and not _plain(record[name]), (record, row)
+        return
+    beyond = [name for name, v in record.items() if v in BEYOND and not (name == "金额" and v == "1E13")]
+    if beyond and refused is None:
+        assert (row["refusal"], row["refusal_input"]) == ("PF800", beyond[0]), (record, row)
+        return
+    sqlhelp.agree(RUBRIC, record, row)
+
+
+@needs_spark
+def test_double_float_and_text_columns_on_spark(spark: SparkSession) -> None:
+    kinds = "`执行率` DOUBLE, `家数` STRING, `金额` DOUBLE, `达标` STRING, `类型` STRING"
+    rows = [tuple((BASE | {name: v})[n] for n in NAMES) for name, vs in {
+        "执行率": [*DOUBLES, 1e22], "家数": NUMBER_TEXTS, "金额": [*DOUBLES, 1e22, 1e13], "达标": BOOL_TEXTS, "类型": LABEL_TEXTS}.items()
+        for v in vs]  # fmt: skip
+    pairs = _scored(spark, kinds, rows)
+    kinds = "`执行率` STRING, `家数` DOUBLE, `金额` STRING, `达标` BOOLEAN, `类型` STRING"
+    base = {"执行率": "0.5", "家数": 3.0, "金额": "100", "达标": True}
+    rows = [tuple((BASE | base | {name: v})[n] for n in NAMES) for name, vs in {
+        "执行率": PERCENT_TEXTS, "家数": [12.0, 11.999999999999998, 2.5, 1000.0, 1e22],
+        "金额": [*NUMBER_TEXTS, "1e-25", "1E13"], "达标": [True, False, None]}.items() for v in vs]  # fmt: skip
+    pairs += _scored(spark, kinds, rows)
+    pairs += _scored(spark, "`执行率` FLOAT, `家数` BIGINT, `金额` DECIMAL(18, 2), `达标` BOOLEAN, `类型` STRING",
+                     [(0.35, 12, sqlhelp.Decimal("19.99"), True, "甲"), (0.5, 1000, sqlhelp.Decimal("20.01"), False, "乙")])  # fmt: skip
+    for record, row in pairs:
+        _agree(record, row, ("执行率", "家数", "金额"))
+    assert pairs[0][0]["执行率"] == 0.35 and pairs[0][1]["执行"] == 40  # a DOUBLE 0.35 meets >= 35%
+    assert pairs[-2][0]["执行率"] == 0.3499999940395355 and pairs[-2][1]["执行"] == 20  # a FLOAT: the double it widens to
+    assert sum(row["refusal"] == "PF813" for _, row in pairs) >= 5  # 95%, 1,000, １２ …: refused, not read otherwise
