@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import pytest
@@ -32,3 +32,16 @@ def real_part(name: str, present: bool, install: str) -> Callable[[F], F]:
         return missing  # type: ignore[return-value]  # same signature, via functools.wraps
 
     return mark
+
+
+def spark_session(name: str, cores: int = 2) -> Iterator[Any]:
+    """A local Spark session for one test module (its `spark` fixture yields from this), stopped
+    after it: `cores` threads and as many shuffle partitions, no web UI, quiet logs."""
+    from pyspark.sql import SparkSession
+
+    session = (SparkSession.builder.master(f"local[{cores}]").appName(name)
+               .config("spark.sql.shuffle.partitions", str(cores)).config("spark.ui.enabled", "false")
+               .config("spark.driver.memory", "1g").getOrCreate())  # fmt: skip
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()

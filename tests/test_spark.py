@@ -22,7 +22,7 @@ from pingfen.cli import main
 from pingfen.spark import EXACT_CONF, score
 from pingfen.sql import to_sql, to_sql_tree
 from pingfen.testing import boundary_values
-from real_parts import real_part
+from real_parts import real_part, spark_session
 
 try:
     import pyspark
@@ -47,12 +47,7 @@ def _records(n: int, seed: int = 2021) -> Iterator[dict[str, object]]:
 
 @pytest.fixture(scope="module")
 def spark() -> Iterator[SparkSession]:
-    session = (SparkSession.builder.master("local[2]").appName("pingfen-test")
-               .config("spark.sql.shuffle.partitions", "2").config("spark.ui.enabled", "false")
-               .config("spark.driver.memory", "1g").getOrCreate())  # fmt: skip
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
+    yield from spark_session("pingfen-test")
 
 
 def _frame(spark: SparkSession, records: list[dict[str, object]], folder: Path) -> object:

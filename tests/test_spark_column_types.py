@@ -16,7 +16,7 @@ import pytest
 import pingfen
 import sqlhelp
 from pingfen.spark import score
-from real_parts import real_part
+from real_parts import real_part, spark_session
 from test_sql_column_types import (
     BASE,
     BEYOND,
@@ -41,12 +41,7 @@ needs_spark = real_part("pyspark and Java", pyspark is not None and shutil.which
 
 @pytest.fixture(scope="module")
 def spark() -> Iterator[SparkSession]:
-    session = (SparkSession.builder.master("local[2]").appName("pingfen-test")
-               .config("spark.sql.shuffle.partitions", "2").config("spark.ui.enabled", "false")
-               .config("spark.driver.memory", "1g").getOrCreate())  # fmt: skip
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
+    yield from spark_session("pingfen-test")
 
 
 def _scored(spark: SparkSession, kinds: str, rows: list[tuple[object, ...]]) -> list[tuple[dict[str, object], dict[str, object]]]:

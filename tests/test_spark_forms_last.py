@@ -15,7 +15,7 @@ import pytest
 import pingfen
 import sqlhelp
 from pingfen.spark import score
-from real_parts import real_part
+from real_parts import real_part, spark_session
 
 try:
     import pyspark
@@ -77,12 +77,7 @@ def _records() -> list[dict[str, object]]:
 
 @pytest.fixture(scope="module")
 def spark() -> Iterator[SparkSession]:
-    session = (SparkSession.builder.master("local[2]").appName("pingfen-test-last-forms")
-               .config("spark.sql.shuffle.partitions", "2").config("spark.ui.enabled", "false")
-               .config("spark.driver.memory", "1g").getOrCreate())  # fmt: skip
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
+    yield from spark_session("pingfen-test-last-forms")
 
 
 @needs_spark

@@ -20,7 +20,7 @@ from pingfen.cli import main
 from pingfen.spark import score
 from pingfen.sql import SqlRefusal, to_sql
 from pingfen.sql.compiler import spark_fold
-from real_parts import real_part
+from real_parts import real_part, spark_session
 
 try:
     import pyspark
@@ -50,12 +50,7 @@ def _rule(first: str, second: str, rate: str = "rate") -> str:
 
 @pytest.fixture(scope="module")
 def spark() -> Iterator[SparkSession]:
-    session = (SparkSession.builder.master("local[1]").appName("pingfen-test-names")
-               .config("spark.sql.shuffle.partitions", "1").config("spark.ui.enabled", "false")
-               .config("spark.driver.memory", "1g").getOrCreate())  # fmt: skip
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
+    yield from spark_session("pingfen-test-names", cores=1)
 
 
 def test_spark_fold_says_which_names_are_one() -> None:
