@@ -285,9 +285,10 @@ FILE_CODES |= {"PF525", "PF526"}  # an --id given twice, a file of no records: t
 FILE_CODES |= {"PF528"}  # an id column named with an invisible character: tests/test_invisible_columns.py
 FILE_CODES |= {"PF531", "PF532"}  # a header naming no input (a title above it), or over two rows: tests/test_title_row.py
 # PF701–PF705 are about output files; tests/test_attack_output.py makes each of them happen;
-# PF706 (an -o extension the command does not write) and PF707 (a read-only output), tests/test_output_names.py.
+# PF706 (an -o extension the command does not write), PF707 (a read-only output) and PF708 (--format
+# naming another format than -o's extension), tests/test_output_names.py.
 # PF710 and PF711 are about printing a PDF; tests/test_report_filing.py makes each happen.
-OUTPUT_CODES = {f"PF{n}" for n in range(701, 708)} | {"PF710", "PF711"}
+OUTPUT_CODES = {f"PF{n}" for n in range(701, 709)} | {"PF710", "PF711"}
 # PF850–PF857 are the workbench's answers to requests; tests/test_serve_http.py makes each happen.
 SERVE_CODES = {f"PF{n}" for n in range(850, 861)}
 # PF800–PF805 are about the rubric compiled to SQL (`pingfen sql`); tests/test_sql.py makes each happen.

@@ -454,13 +454,22 @@ def _table(result: Result, lang: Lang) -> str:
     return render_table(result, lang)
 
 
+# The extension of every format a pingfen command writes, and of Excel's old one: -o naming one
+# of these takes that format, and no other (a `--format docx -o 评分表.xlsx` was a Word file
+# that Excel called broken). Any other extension (`.txt`) goes with whatever --format says.
+_NAMED = {".csv": "csv", ".xlsx": "xlsx", ".xls": "xls", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
+          ".yaml": "yaml", ".yml": "yaml", ".md": "md", ".html": "html", ".htm": "html", ".docx": "docx", ".pdf": "pdf"}  # fmt: skip
+
+
 def _format(explicit: str | None, output: str | None, suffixes: dict[str, str], default: str) -> str:
     """--format, else the format -o's extension names, else `default` (no -o, or a name with no
     extension). An extension the command does not write is PF706, never another format under
-    that name (`-o 填报.xls` wrote YAML)."""
-    if explicit is not None:
-        return explicit
+    that name (`-o 填报.xls` wrote YAML); --format naming another format than the extension does is PF708."""
     suffix = os.path.splitext(output)[1].lower() if output is not None else ""
+    if explicit is not None:
+        if _NAMED.get(suffix, explicit) != explicit:
+            _mismatch(explicit, output, suffix, suffixes)
+        return explicit
     if not suffix:
         return default
     if suffix not in suffixes:
@@ -471,6 +480,18 @@ def _format(explicit: str | None, output: str | None, suffixes: dict[str, str], 
         hint = "xls_suffix" if suffix == ".xls" and ".xlsx" in suffixes else "output_suffix"
         raise OutputError("PF706", output, {"suffix": suffix, "formats": ", ".join(known), "formats_zh": "、".join(known)}, hint)
     return suffixes[suffix]
+
+
+def _mismatch(explicit: str, output: str | None, suffix: str, suffixes: dict[str, str]) -> None:
+    """PF708: -o's extension names one format and --format another; the hint says which name
+    the format takes, and that leaving --format out writes what the name says if the command can."""
+    from pingfen.errors import OutputError
+
+    assert output is not None
+    named = _NAMED[suffix]
+    wanted = next((s for s, f in suffixes.items() if f == explicit), ".txt")  # `--format table`: plain text
+    values = {"suffix": suffix, "named": named, "format": explicit, "wanted": wanted}
+    raise OutputError("PF708", output, values, "format_suffix_either" if suffix in suffixes else "format_suffix")
 
 
 def _needs_file(fmt: str, output: str | None) -> None:

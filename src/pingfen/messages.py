@@ -317,6 +317,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "cannot tell what to write to `{path}`: this command writes {formats}, not `{suffix}`",
         "无法按扩展名确定 `{path}` 的格式：本命令可写出 {formats_zh}，不能写出 `{suffix}`",
     ),
+    "PF708": (
+        "`{path}`: its extension `{suffix}` names {named}, but --format {format} would write {format} into it: "
+        "pingfen will not write one format under another's name",
+        "`{path}` 的扩展名 `{suffix}` 表示 {named} 文件，而 --format 指定写出 {format}：pingfen 不会把一种格式写在另一种格式的文件名下",
+    ),
     "PF703": (
         "cannot write `{path}`: the directory `{directory}` is not writable",
         "无法写入 `{path}`：目录 `{directory}` 不可写入",
@@ -460,6 +465,14 @@ HINTS: dict[str, tuple[str, str]] = {
     "output_suffix": (
         "name the file with one of those extensions, or say the format with --format",
         "请使用上述扩展名之一，或用 --format 指定格式",
+    ),
+    "format_suffix": (
+        "to write {format}, name the file so: -o NAME{wanted}",
+        "要写出 {format}，请把文件名改为 -o 文件名{wanted}",
+    ),
+    "format_suffix_either": (
+        "to write {format}, name the file so: -o NAME{wanted}; to write {named}, leave out --format",
+        "要写出 {format}，请把文件名改为 -o 文件名{wanted}；要写出 {named}，请去掉 --format",
     ),
     "xls_suffix": (
         "pingfen writes Excel workbooks as .xlsx (Excel 2007 and later), not the old .xls: write -o NAME.xlsx",
