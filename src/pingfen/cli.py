@@ -322,6 +322,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except OSError as error:
         from pingfen.oserrors import reason
 
+        if (rule := _rule_file(args, error)) is not None:  # PF010: every command that reads a rule file alike
+            print(_cannot_read(rule, error, lang), file=err)
+            return CANNOT
+
         colon = "：" if lang == "zh" else ": "
         print(f"pingfen{colon}{reason(error, lang)}{colon}{error.filename or ''}".rstrip(colon), file=err)
         return CANNOT
@@ -389,10 +393,17 @@ def _internal(error: Exception, err: TextIO) -> int:
 
 
 def _cannot_read(name: str, error: OSError, lang: Lang) -> str:
-    from pingfen.oserrors import reason as why
+    """PF010, as an unreadable data file is PF508: the rule file is named, with the rule files near it."""
+    from pingfen.loader import unreadable
 
-    reason = why(error, lang)
-    return f"pingfen：无法读取 {name}：{reason}" if lang == "zh" else f"pingfen: cannot read {name}: {reason}"
+    return unreadable(name, error).render(lang)
+
+
+def _rule_file(args: argparse.Namespace, error: OSError) -> str | None:
+    """The rule file of the command that `error` is about, if it is about one."""
+    named = {getattr(args, n, None) for n in ("ruleset", "old", "new")} - {None}
+    filename = os.fsdecode(error.filename) if isinstance(error.filename, (str, bytes, os.PathLike)) else None
+    return filename if filename in named else None
 
 
 def _is_terminal(stream: TextIO) -> bool:

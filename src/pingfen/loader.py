@@ -89,6 +89,28 @@ def read_rule(path: str | Path) -> str:
     return decode_rule(data, str(path))
 
 
+def unreadable(path: str, error: OSError) -> Diagnostic:
+    """PF010: the rule file a command was given cannot be read (none there, a folder, no
+    permission), coded as an unreadable data file is (PF508); the help lists the rule files
+    of the folder it names or is in, where there are any."""
+    folder = path if os.path.isdir(path) else os.path.dirname(path) or "."
+    try:
+        near = sorted(e.name for e in os.scandir(folder) if e.name.endswith(".rule") and e.is_file())
+    except OSError:
+        near = []
+    args: dict[str, object] = {"path": path, "reason": OSReason.of(error)}
+    if near:
+        more = len(near) > _LISTED
+        here = folder == "."  # the folder pingfen runs in: named so, not `.`
+        args |= {"folder": "this folder" if here else f"`{folder}`", "folder_zh": "当前文件夹" if here else f"`{folder}` ",
+                 "files": ", ".join(near[:_LISTED]) + (", …" if more else ""),
+                 "files_zh": "、".join(near[:_LISTED]) + ("等" if more else "")}  # fmt: skip
+    return Diagnostic("PF010", Span.unknown(), args, hint="rule_files" if near else "rule_path", source=Source(path, ""))
+
+
+_LISTED = 8  # rule files named in PF010's help
+
+
 def read_open_rule(file: IO[bytes] | IO[str], name: str) -> str:
     """The text of an open rule file, read no further than `read_rule` reads a path."""
     data = file.read(_MAX_BYTES + 1)

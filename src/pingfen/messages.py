@@ -28,6 +28,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # names
     "PF005": ("nested more than {limit:level} deep", "嵌套超过 {limit} 层"),
     "PF006": ("the file is not UTF-8 text (at byte {byte})", "文件不是 UTF-8 编码（第 {byte} 字节处）"),
+    "PF010": ("cannot read the rule file `{path}`: {reason}", "无法读取规则文件 `{path}`：{reason_zh}"),
     "PF008": ("{what}: {count}, more than the limit of {limit}", "{what_zh}为 {count}，超过上限 {limit}"),
     "PF101": ("`{name}` is defined more than once", "名称 `{name}` 重复"),
     "PF102": ("undefined name `{name}`", "未定义的名称 `{name}`"),
@@ -697,6 +698,11 @@ HINTS: dict[str, tuple[str, str]] = {
         "让每个计算值只依赖输入项或其他未引用它的计算值",
     ),
     "one_header": ("keep a single `rubric` block", "只保留一个 `rubric` 块"),
+    "rule_files": ("the rule files in {folder}: {files}", "{folder_zh}中的规则文件：{files_zh}"),
+    "rule_path": (
+        "check the name and the folder: a relative path starts from the folder pingfen runs in",
+        "请检查文件名和文件夹：相对路径从运行 pingfen 的文件夹算起",
+    ),
     "extends_path": (
         "the path is relative to this file's folder, e.g. `extends \"../2021/部门整体.rule\"`",
         "路径相对于本文件所在的文件夹，例如 `extends \"../2021/部门整体.rule\"`",
