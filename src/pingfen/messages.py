@@ -556,8 +556,14 @@ HINTS: dict[str, tuple[str, str]] = {
         " 导入为规则；数据文件应写在规则文件之后",
     ),
     "save_utf8": (
-        "save the file as UTF-8 (in Notepad: Save As → Encoding: UTF-8)",
-        "请将文件另存为 UTF-8 编码（记事本：另存为 → 编码选 UTF-8）",
+        "save the file as UTF-8 (in Notepad: Save As → Encoding: UTF-8; in WPS: Save As, with the encoding UTF-8)",
+        "请将文件另存为 UTF-8 编码（记事本：另存为 → 编码选 UTF-8；WPS：另存为时编码选 UTF-8）",
+    ),
+    "save_utf8_gbk": (
+        "the file is GBK (Notepad's \"ANSI\" on a Chinese Windows), shown so here: save it as UTF-8 "
+        "(in Notepad: Save As → Encoding: UTF-8; in WPS: Save As, with the encoding UTF-8)",
+        "该文件是 GBK 编码（中文 Windows 记事本的“ANSI”），此处按 GBK 显示：请将文件另存为 UTF-8 编码"
+        "（记事本：另存为 → 编码选 UTF-8；WPS：另存为时编码选 UTF-8）",
     ),
     "fix_bounds": ("check the bounds, e.g. `amount > 1 and < 5`", "检查上下限，例如 `amount > 1 and < 5`"),
     "total_digits": (

@@ -430,6 +430,20 @@ def _gbk_like(path: Path) -> bool:
     return common >= 0.8 * double
 
 
+def reads_as_gbk(data: bytes) -> bool:
+    """Whether bytes that are not UTF-8 are GBK text, as `_gbk_like` judges a file: they read as
+    GB18030, most of their double-byte characters GB2312's, and few read as UTF-8 (a UTF-8 file
+    with a stray byte in it is not GBK)."""
+    try:
+        data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    as_utf8 = data.decode("utf-8", errors="replace")
+    if sum(not c.isascii() for c in as_utf8) > 2 * as_utf8.count("\ufffd"):
+        return False
+    return len(_GB2312.findall(data)) >= 0.8 * len(_DOUBLE.findall(data))
+
+
 def _looks_big5(path: Path) -> bool:
     """Whether the file's start reads as Big5: what to suggest for `--encoding`."""
     try:
