@@ -219,7 +219,10 @@ class Rows:
         if not isinstance(data, dict):
             return self._bad_line(number, TooBig("expected a JSON object of input names to values",
                                                  "应为 JSON 对象（输入项名称与值）"))  # fmt: skip
-        return Row(number, _id(default_id(data, self.id_column)), {str(k): v for k, v in data.items()})
+        named = default_id(data, self.id_column)
+        if named is None and (hidden := hidden_id(str(self.path), data, self.id_column)) is not None:
+            return Row(number, None, {}, hidden)  # PF528 for this line, as for a CSV's header: its id would be lost
+        return Row(number, _id(named), {str(k): v for k, v in data.items()})
 
     def _bad_line(self, number: int, error: Exception) -> Row:
         return Row(number, None, {}, Problem("PF510", None, {"path": str(self.path), "line": number,
