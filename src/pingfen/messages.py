@@ -285,6 +285,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{path}`: its first row, the header ({header}), names none of the rubric's inputs",
         "`{path}` 的第 1 行（表头：{header_zh}）中没有评分表的任何输入项",
     ),
+    "PF533": (
+        "both versions refuse `{path}`, each for its own reason: the old one (`{old}`) with {old_code}, "
+        "the new one (`{new}`) with {new_code}, in that order below",
+        "两个版本都无法读取 `{path}`，原因各不相同：旧版（`{old}`）为 {old_code}，新版（`{new}`）为 {new_code}，依次见下",
+    ),
     "PF520": (
         "`{path}`, row {row}: {found:cell}, but the header has {expected}; a value with a comma must be in double quotes",
         "`{path}` 第 {row} 行有 {found} 个单元格，而表头有 {expected} 个；含逗号的值须放在英文双引号内",
