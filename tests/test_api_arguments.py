@@ -52,3 +52,12 @@ def test_load_still_takes_paths_and_files() -> None:
 def test_loads_refuses_what_is_not_text(given: object) -> None:
     with pytest.raises(TypeError, match="pingfen.loads takes the rule's text as str"):
         pingfen.loads(given)  # type: ignore[arg-type]  # what is refused
+
+
+def test_coerce_one_name_is_refused_not_read_letter_by_letter() -> None:
+    # `coerce(record, "满意度")` read the name as its characters, which name no input: it gave {}
+    rubric = pingfen.load(RULESET, tests=False)
+    [record] = list(pingfen.read_records(SEED))
+    assert rubric.coerce(record, ["满意度"]) == {"满意度": Decimal("0.95")}
+    with pytest.raises(TypeError, match=r"not one name: coerce\(data, \['满意度'\]\)"):
+        rubric.coerce(record, "满意度")
