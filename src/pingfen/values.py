@@ -314,7 +314,18 @@ def show(raw: object) -> str:
         return show(Decimal(raw))  # repr() of a huge int fails, and would be huge
     if isinstance(raw, datetime.date | datetime.time | datetime.timedelta):  # a sheet's date or duration cell
         return shorten(str(raw))  # 2024-03-31, 2 days, 0:00:00: not datetime.timedelta(days=2)
-    return shorten(reprlib.repr(raw))  # bounded however large or deep the value
+    return shorten(_BOUNDED.repr(raw))  # bounded however large or deep the value
+
+
+class _Bounded(reprlib.Repr):
+    """reprlib's bounded repr, with an int inside a list or a dict shown as `show` shows one:
+    repr() of an int past 4300 digits raises ValueError."""
+
+    def repr_int(self, x: int, level: int) -> str:
+        return show(Decimal(x))
+
+
+_BOUNDED = _Bounded()
 
 
 def to_decimal(raw: object) -> Decimal | None:
@@ -435,7 +446,10 @@ def coerce(name: str, kind: str, raw: object, labels: tuple[str, ...] = ()) -> D
             return Problem("PF502", name, {"input": name, "value": show(raw), "expected": "date"})
         return day
     if kind == "label":
-        text = str(raw).strip()
+        try:
+            text = str(raw).strip()
+        except ValueError:  # an int past 4300 digits has no str(), and is no label
+            text = ""
         if text not in labels:
             # a list as each language writes one: 甲、乙 / 甲, 乙
             return Problem("PF506", name, {"input": name, "value": show(raw), "labels": ", ".join(labels),

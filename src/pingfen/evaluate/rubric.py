@@ -497,7 +497,10 @@ def not_a_mapping(data: object) -> Problem:
 
 def _record_id(row: object, key: str | None, number: int) -> str:
     if key is not None and isinstance(row, Mapping) and row.get(key) is not None:
-        return str(row.get(key))
+        try:
+            return str(row.get(key))
+        except ValueError:  # an int past 4300 digits has no str()
+            return show(row.get(key))
     return str(number)
 
 
