@@ -58,7 +58,8 @@ def write_report(
     else:
         raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
     if path is None:
-        assert out is not None, "write to a path or to `out`"
+        if out is None:
+            raise ValueError("no output given: a file name to write to, or `out`, an open text file")
         out.write(text)
     else:
         write_text(path, text)
