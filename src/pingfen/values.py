@@ -406,6 +406,8 @@ def ambiguous_percent(name: str, raw: object, value: Decimal) -> Problem:
 def to_bool(raw: object) -> bool | None:
     if isinstance(raw, bool):
         return raw
+    if isinstance(raw, float):  # by its shortest digits, as every float: 1.0 is the number 1
+        raw = to_decimal(raw)
     if isinstance(raw, Decimal) and not raw.is_finite():
         return None
     if isinstance(raw, (int, Decimal)) and raw in (0, 1):
