@@ -106,3 +106,15 @@ def test_an_int_past_4300_digits_is_refused_wherever_it_is() -> None:
         assert "1000000000" in refused.value.render("en")
     [row] = rubric.evaluate_many([{"等级": "丙", "例数": 0, "id": huge}], key="id")
     assert isinstance(row, pingfen.DataError) and row.record is not None and row.record.startswith("1000000000")
+
+
+def test_a_decimal_in_a_list_is_quoted_as_the_data_wrote_it() -> None:
+    # a YAML or JSON list of numbers (read as Decimals) was quoted as [Decimal('12'), Decimal('3')]
+    from pingfen.values import show
+
+    assert show([Decimal("12"), Decimal("0.50"), 3]) == "[12, 0.50, 3]"
+    assert show({"a": Decimal("1E+2")}) == "{'a': 100}"
+    rubric = pingfen.loads('rubric "x" { total 1 }\ninput 例数: count\nindicator 例 1 { award 1 if 例数 = 0 }')
+    with pytest.raises(pingfen.DataError) as refused:
+        rubric.evaluate({"例数": [Decimal("12"), Decimal("3")]})
+    assert refused.value.describe("en") == "PF502: input `例数`: [12, 3] is not a count"

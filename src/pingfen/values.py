@@ -318,11 +318,14 @@ def show(raw: object) -> str:
 
 
 class _Bounded(reprlib.Repr):
-    """reprlib's bounded repr, with an int inside a list or a dict shown as `show` shows one:
-    repr() of an int past 4300 digits raises ValueError."""
+    """reprlib's bounded repr, with an int or a Decimal inside a list or a dict shown as `show`
+    shows one: repr() of an int past 4300 digits raises ValueError, a Decimal's is `Decimal('3')`."""
 
     def repr_int(self, x: int, level: int) -> str:
         return show(Decimal(x))
+
+    def repr_Decimal(self, x: Decimal, level: int) -> str:  # noqa: N802 - reprlib's name for the type's
+        return show(x)  # [3], as the data wrote it: not [Decimal('3')]
 
 
 _BOUNDED = _Bounded()
