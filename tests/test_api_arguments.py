@@ -52,3 +52,34 @@ def test_load_still_takes_paths_and_files() -> None:
 def test_loads_refuses_what_is_not_text(given: object) -> None:
     with pytest.raises(TypeError, match="pingfen.loads takes the rule's text as str"):
         pingfen.loads(given)  # type: ignore[arg-type]  # what is refused
+
+
+def test_coerce_one_name_is_refused_not_read_letter_by_letter() -> None:
+    # `coerce(record, "满意度")` read the name as its characters, which name no input: it gave {}
+    rubric = pingfen.load(RULESET, tests=False)
+    [record] = list(pingfen.read_records(SEED))
+    assert rubric.coerce(record, ["满意度"]) == {"满意度": Decimal("0.95")}
+    with pytest.raises(TypeError, match=r"not one name: coerce\(data, \['满意度'\]\)"):
+        rubric.coerce(record, "满意度")
+
+
+def test_writing_with_no_output_given_says_so(tmp_path: Path) -> None:
+    # score_file(rubric, data), its output left out, raised a bare AssertionError once every row
+    # was scored (and, under python -O, AttributeError on None); the report, table and template
+    # writers alike.
+    from pingfen.batch import score_file
+    from pingfen.render import render_table
+    from pingfen.report import write_report
+    from pingfen.template import write_template
+
+    rubric = pingfen.load(RULESET, tests=False)
+    data = ROOT / "examples" / "dept-overall-2021" / "departments.csv"
+    calls = [
+        lambda: score_file(rubric, data),
+        lambda: write_report(_result(), "md"),
+        lambda: render_table(rubric, "md"),
+        lambda: write_template(rubric, "csv"),
+    ]
+    for call in calls:
+        with pytest.raises(ValueError, match="no output given: a file name to write to, or `out`"):
+            call()

@@ -144,3 +144,28 @@ def test_typed_columns_pay_nothing_for_the_branch() -> None:
     con.execute("CREATE OR REPLACE TABLE records (执行率 DOUBLE, 家数 VARCHAR, 金额 DECIMAL(18, 2), 达标 BOOLEAN, 类型 VARCHAR)")
     plan = "\n".join(str(r[1]) for r in con.execute(f"EXPLAIN (FORMAT json) {to_sql(RUBRIC, reasons=False)}").fetchall()).lower()
     assert "typeof" not in plan and "regexp" in plan  # the text's reading, where the column is text
+
+
+@needs_duckdb
+def test_a_bool_from_a_number_column_is_1_or_0_as_evaluate_reads_it() -> None:
+    # A bool input's INTEGER, DECIMAL or DOUBLE column was cast to BOOLEAN: 2, -1, 0.5 and a NaN
+    # all scored as true, where evaluate() refuses each (PF502); and evaluate() refused a float
+    # 1.0 that it reads as the number 1 (Decimal("1.0") was taken).
+    con = duckdb.connect()
+    columns = {"INTEGER": [1, 0, 2, -1], "DECIMAL(3, 1)": [Decimal("1.0"), Decimal("0.5"), Decimal("0.0")],
+               "DOUBLE": [1.0, 0.0, -0.0, 0.5, float("nan"), float("inf"), 1e-300]}  # fmt: skip
+    read = []
+    for kind, values in columns.items():
+        kinds = f"执行率 DOUBLE, 家数 VARCHAR, 金额 DOUBLE, 达标 {kind}, 类型 VARCHAR"
+        for record, row in _scored(con, kinds, _varied({"达标": values})):
+            _agree(record, row)
+            read.append((record["达标"], row["达成"], row["refusal"]))
+    assert (2, None, "PF502") in read and (1.0, 10, None) in read and (-0.0, 0, None) in read
+    # the engine's query, told the column holds an integer (its scale), reads it alike
+    from pingfen.engine import column_scales
+    from pingfen.sql import to_sql_tree
+
+    con.execute("CREATE OR REPLACE TABLE records AS SELECT 0.5 AS 执行率, 3 AS 家数, 100 AS 金额, 2 AS 达标, '甲' AS 类型")
+    sql = to_sql_tree(RUBRIC, "duckdb", scales=column_scales(con), reasons=False).sql("duckdb")
+    row = con.execute(f"SELECT refusal, refusal_input FROM ({sql})").fetchone()
+    assert row == ("PF502", "达标")

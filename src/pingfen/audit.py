@@ -35,12 +35,13 @@ from pingfen.lang import Lang
 from pingfen.reasons import quantity
 from pingfen.report.audit import Audit, Finding
 from pingfen.terminal import invisible_escaped, without_invisible
-from pingfen.values import CONTEXT, LIMIT, rounded, settle, show, to_decimal, total_rounding
+from pingfen.values import CONTEXT, LIMIT, pinned, rounded, settle, show, to_decimal, total_rounding
 from pingfen.values import graded as graded_by
 
 TOTAL, GRADE = "total", "grade"
 
 
+@pinned  # declared scores added up in pingfen's context: a caller's 4 digits made 5.83333 5.833
 def audit(
     rubric: Rubric, declared: Mapping[str, object], inputs: Mapping[str, object] | None = None, *,
     lang: Lang = "zh", department: str | None = None,
@@ -175,6 +176,7 @@ def audit(
     return Audit(rubric.name, department, tuple(findings), tuple(agreed), tuple(unchecked))
 
 
+@pinned
 def audit_file(rubric: Rubric, path: str | Path, *, lang: Lang = "zh", id: str | None = None) -> Audit:
     """Read a filled-in self-evaluation (YAML, JSON or XLSX; see `pingfen.io.filled`) and audit it."""
     nodes = [n.name for top in rubric.tree for n in top.walk()] + [row.name for _, row in rubric.outside]

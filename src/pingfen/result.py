@@ -136,7 +136,8 @@ class NodeResult:
 
     @property
     def lost(self) -> Decimal:
-        return self.max - self.score
+        """The points it lost: max less score, worked out in pingfen's context, not the reader's."""
+        return CONTEXT.subtract(self.max, self.score)
 
     def walk(self) -> Iterator[NodeResult]:
         yield self
@@ -734,7 +735,9 @@ class OutsideLine:
     def points(self) -> Decimal:
         """What the row adds to the total: a bonus its score, a penalty minus the points it took,
         an adjust row its score (signed)."""
-        return canonical(self.node.score - self.node.max) if self.kind == "penalty" else self.node.score
+        if self.kind != "penalty":
+            return self.node.score
+        return canonical(CONTEXT.subtract(self.node.score, self.node.max))  # not in the reader's context
 
     def label(self, lang: Lang) -> str:
         """加分项 / 扣分项 / 加减分项, or in English."""

@@ -331,7 +331,10 @@ class Rubric:
     ) -> dict[str, Decimal | bool | str | tuple[Decimal, ...] | Absent]:  # fmt: skip
         """The named inputs (default: all) as evaluation sees them: exact, typed and within their
         domains; an optional input left out or marked 不适用 is an `Absent`. Raises DataError
-        naming every input at fault. `ratios` as for `evaluate`."""
+        naming every input at fault. `ratios` as for `evaluate`. One name alone is refused
+        (TypeError), not read as its characters, which named no input and gave {}."""
+        if isinstance(names, str):
+            raise TypeError(f"coerce takes a list of input names, not one name: coerce(data, [{names!r}])")
         only = None if names is None else frozenset(names)
         if not isinstance(data, Mapping):
             raise DataError([not_a_mapping(data)], record)
@@ -494,7 +497,10 @@ def not_a_mapping(data: object) -> Problem:
 
 def _record_id(row: object, key: str | None, number: int) -> str:
     if key is not None and isinstance(row, Mapping) and row.get(key) is not None:
-        return str(row.get(key))
+        try:
+            return str(row.get(key))
+        except ValueError:  # an int past 4300 digits has no str()
+            return show(row.get(key))
     return str(number)
 
 

@@ -273,11 +273,18 @@ class Compiler:
                 depth = max(depth, condition.depth)
         return Frag(exp.and_(*tests), depth), frozenset({"PF501", "PF502", "PF503", "PF800"})
 
+    def flag(self, spec: InputSpec, raw: Frag) -> exp.Expr:
+        """A bool input's value from its column (NULL where unread: PF502); a number's column
+        (DECIMAL, an integer: `scales`, the DuckDB engine's) is read as `values.to_bool` reads a number."""
+        if self.dialect == "duckdb" and spec.name in self.scales:
+            return flag_of_number(raw.sql)
+        return exp.TryCast(this=raw.sql.copy(), to=exp.DataType.build("BOOLEAN"), safe=True)  # safe: Spark writes TRY_CAST
+
     def input(self, spec: InputSpec, raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
         """The typed value of an input and its refusals, in `values.coerce`'s order."""
         missing = exp.Is(this=raw.sql.copy(), expression=exp.Null())
         if spec.type == "bool":
-            value: exp.Expr = exp.TryCast(this=raw.sql.copy(), to=exp.DataType.build("BOOLEAN"), safe=True)  # safe: Spark writes TRY_CAST
+            value = self.flag(spec, raw)
             unread = exp.and_(exp.not_(missing), exp.Is(this=value.copy(), expression=exp.Null()))
             at = raw.depth  # 0: the records relation's column (sql/spelt.py gives a column worked from it)
             return Frag(value, at), [(Frag(missing, at), "PF501"), (Frag(unread, at), "PF502")]
@@ -1341,3 +1348,10 @@ def name_reads(module: ast.Module) -> Counter[str]:
         elif isinstance(node, tuple | list):
             stack.extend(node)
     return counts
+
+
+def flag_of_number(number: exp.Expr) -> exp.Expr:
+    """A bool read from a number, as `values.to_bool` reads one: true for 1, false for 0, else
+    NULL (unread: PF502). A cast to BOOLEAN took any other number, 2, 0.5 or NaN, for true."""
+    one, zero = (exp.EQ(this=number.copy(), expression=integer(k)) for k in (1, 0))
+    return case((one, exp.true()), (zero, exp.false()), default=exp.Null())
