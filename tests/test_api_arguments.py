@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 import pingfen
+from pingfen.audit import audit
+from pingfen.report import write_report
 
 ROOT = Path(__file__).resolve().parent.parent
 RULESET = ROOT / "rulesets" / "dept-overall-2021.rule"
@@ -83,3 +85,44 @@ def test_writing_with_no_output_given_says_so(tmp_path: Path) -> None:
     for call in calls:
         with pytest.raises(ValueError, match="no output given: a file name to write to, or `out`"):
             call()
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "EN", "fr", ["zh"]])
+def test_a_language_pingfen_does_not_speak_is_refused_not_taken_for_english(lang: object) -> None:
+    # "zh-CN" gave English reasons: a message asks `lang == "zh"`, and anything else read as English
+    rubric = pingfen.load(RULESET)
+    [record] = list(pingfen.read_records(SEED))
+    name = rubric.tree[0].name
+    calls = [
+        lambda: rubric.evaluate(record, lang=lang),  # type: ignore[arg-type]
+        lambda: list(rubric.evaluate_many([record], lang=lang)),  # type: ignore[arg-type]
+        lambda: rubric.score_node(name, record, lang=lang),  # type: ignore[arg-type]
+        lambda: _result().to_json(lang),  # type: ignore[arg-type]
+        lambda: write_report(_result(), "md", out=io.StringIO(), lang=lang),  # type: ignore[arg-type]
+        lambda: audit(rubric, {}, lang=lang),  # type: ignore[arg-type]
+    ]
+    for call in calls:
+        with pytest.raises(ValueError, match="lang must be 'zh' or 'en'"):
+            call()
+
+
+def test_both_languages_are_taken() -> None:
+    rubric = pingfen.load(RULESET)
+    [record] = list(pingfen.read_records(SEED))
+    assert rubric.evaluate(record, lang="en").lang == "en" and rubric.evaluate(record, lang="zh").lang == "zh"
+
+
+def test_round_total_takes_an_int_and_refuses_a_float() -> None:
+    rubric = pingfen.load(RULESET)
+    assert rubric.round_total(7) == rubric.round_total(Decimal(7)) == Decimal("7.00")
+    with pytest.raises(TypeError, match="takes a Decimal"):
+        rubric.round_total(7.5)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("declared", [[1, 2], "投入: 5"])
+def test_audit_of_what_is_not_a_mapping_is_refused_as_evaluate_refuses_it(declared: object) -> None:
+    rubric = pingfen.load(RULESET)
+    with pytest.raises(pingfen.DataError, match="PF522"):
+        audit(rubric, declared)  # type: ignore[arg-type]
+    with pytest.raises(pingfen.DataError, match="PF522"):
+        audit(rubric, {}, declared)  # type: ignore[arg-type]

@@ -29,9 +29,9 @@ from pathlib import Path
 from pingfen import ast
 from pingfen.absent import Absent, says_not_applicable
 from pingfen.errors import DataError, Problem
-from pingfen.evaluate.rubric import NodeSpec, Rubric
+from pingfen.evaluate.rubric import NodeSpec, Rubric, not_a_mapping
 from pingfen.io.filled import GRADE_NAMES, TOTAL_NAMES, read_filled
-from pingfen.lang import Lang
+from pingfen.lang import Lang, checked
 from pingfen.reasons import quantity
 from pingfen.report.audit import Audit, Finding
 from pingfen.terminal import invisible_escaped, without_invisible
@@ -52,6 +52,10 @@ def audit(
     department reported; `inputs` holds the input values it gave. Raises DataError for an
     unknown name, a declared value that is not a number, or an input value that is bad.
     """
+    checked(lang)
+    for given in (declared, inputs):
+        if given is not None and not isinstance(given, Mapping):  # a list or a row's text: said, not an AttributeError
+            raise DataError([not_a_mapping(given)], department)
     modes = {node.name.text: node.applies.mode for node, _ in ast.walk_nodes(rubric.module.top) if node.applies}
     not_applying = {k for k, v in declared.items() if k in modes and says_not_applicable(v)}
     scores, total, grade = _declared(rubric, {k: v for k, v in declared.items() if k not in not_applying})

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from attrs import field, frozen
 
 from pingfen.display import canonical, canonical_unsigned, canonicals, digits, normalized, number, unsigned
-from pingfen.lang import Lang
+from pingfen.lang import Lang, checked
 from pingfen.reasons import Reason, Site
 from pingfen.values import CONTEXT, as_decimals
 from pingfen.values import Clamp as Clamp  # part of the Result API, defined with `values.clamp`
@@ -594,6 +594,8 @@ class Result:
 
     def to_dict(self, lang: Lang | None = None) -> dict[str, Any]:
         """Plain data; numbers stay Decimal so nothing passes through float."""
+        if lang is not None:
+            checked(lang)
         out = {
             "rubric": self.rubric,
             "max": self.max,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from pingfen.lang import Lang
+from pingfen.lang import Lang, checked
 from pingfen.report.filing import Filing
 from pingfen.report.table import render_table
 from pingfen.result import Result
@@ -27,6 +27,7 @@ def write_report(
     and the lines to sign by hand."""
     from pingfen.io.write import write_text
 
+    checked(lang)
     if fmt in BINARY and path is None:
         raise ValueError(f"a {fmt.upper()} report needs a file name")
     if fmt == "xlsx":
