@@ -79,22 +79,30 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
             process.wait(timeout=30)
 
 
-@pytest.fixture
-def page(server: tuple[str, Path]) -> Iterator[Any]:
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One Chromium for the module (its start is most of a test's setup); each test its own context."""
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(server: tuple[str, Path], browser: Any) -> Iterator[Any]:
     assert expect is not None
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True, locale="zh-CN")
-        tab = context.new_page()
-        errors: list[str] = []
-        tab.on("pageerror", lambda error: errors.append(str(error)))
-        tab.set_default_timeout(30_000)
-        yield tab
-        browser.close()
-        assert errors == [], f"the page's script failed: {errors}"
+    # a fresh context per test: no cookies, storage or downloads shared between tests
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True, locale="zh-CN")
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.set_default_timeout(30_000)
+    yield tab
+    context.close()
+    assert errors == [], f"the page's script failed: {errors}"
 
 
 def _type_new_rubric(page: Any, name: str, text: str) -> None:
