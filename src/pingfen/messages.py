@@ -219,10 +219,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{path}`: the id column `{column}` is `{id}` with an invisible character, {char}: no row would have its id",
         "`{path}` 的编号列 `{column}` 是带有不可见字符 {char_zh} 的 `{id}`：各行将没有编号",
     ),
-    "PF534": (
-        "input `{input}`: the formula in cell {cell} has no saved result: open the workbook in Excel/WPS, save it and try again",
-        "输入项 `{input}`：单元格 {cell} 的公式没有保存的计算结果：请在 Excel/WPS 中打开并保存后再试",
-    ),
     "PF502": ("input `{input}`: {value} is not {expected}", "输入项 `{input}`：{value_zh} 不是{expected_zh}"),
     "PF503": (
         "input `{input}`: {value} is outside its domain ({domain})",

@@ -430,30 +430,11 @@ def excel_error(raw: object) -> bool:
     return isinstance(raw, str) and "#" in raw and _EXCEL_ERROR.fullmatch(raw.strip()) is not None
 
 
-class Uncomputed:
-    """A sheet's cell holding a formula with no saved result (a workbook written by a program
-    and never opened in Excel): openpyxl reads it as blank, but it is not, and no value may be
-    read from it. Shown as nothing; `coerce` refuses it (PF534), naming the cell."""
-
-    __slots__ = ("cell",)
-
-    def __init__(self, cell: str) -> None:
-        self.cell = cell
-
-    def __str__(self) -> str:
-        return ""
-
-    def __repr__(self) -> str:
-        return f"Uncomputed({self.cell!r})"
-
-
 def coerce(name: str, kind: str, raw: object, labels: tuple[str, ...] = ()) -> Decimal | bool | str | Problem:
     """The value of input `name` of type `kind`, or the Problem that stops it. A spreadsheet's
     error value (`#N/A`) is PF502 whatever the type, with a hint saying what it is."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return Problem("PF501", name, {"input": name})
-    if isinstance(raw, Uncomputed):  # not blank: the formula's result was never saved
-        return Problem("PF534", name, {"input": name, "cell": raw.cell})
     if excel_error(raw):
         shown = show(raw)  # the message says what it is: the error column of a batch shows no hint
         args = {"input": name, "value": f"{shown} (a spreadsheet error value)", "value_zh": f"{shown}（电子表格错误值）",

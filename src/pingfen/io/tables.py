@@ -44,7 +44,6 @@ from pingfen.io.write import csv_unquote
 from pingfen.lang import Lang
 from pingfen.oserrors import reason
 from pingfen.terminal import INVISIBLE_PATTERN, invisible_escaped, invisible_name, without_invisible
-from pingfen.values import Uncomputed
 
 if TYPE_CHECKING:  # openpyxl is imported only when a workbook is read: it costs startup time
     from openpyxl import Workbook
@@ -171,28 +170,16 @@ class Rows:
         book = open_workbook(self.path)
         try:
             with xlsx_errors(self.path):  # a bad sheet shows only as its rows are read
-                sheet = sheet_of(book, self.path, self.sheet)
-                rows = sheet.iter_rows(
+                rows = sheet_of(book, self.path, self.sheet).iter_rows(
                     min_row=2, max_row=MAX_XLSX_ROWS, max_col=max(len(self.columns), 1), values_only=False)  # fmt: skip
                 gap: object = None  # the one tuple openpyxl gives for each row the sheet leaves out
-                uncomputed: set[str] | None = None  # read once, at the first cell there that reads as blank
                 for number, cells in enumerate(rows, start=2):  # cells, not values: a percent's format is read too
                     if cells is gap:  # a 3 KB sheet with a cell in row 1,048,576 took minutes, cell by cell
                         continue
                     if all(c is EMPTY_CELL for c in cells):
                         gap = cells
                         continue
-                    values = [_xlsx_cell(c) for c in cells]
-                    # A cell in the sheet that reads as blank may be a formula never calculated:
-                    # looked for only then (a batch of filled rows never reads the sheet twice).
-                    blank = [i for i, v in enumerate(values) if v is None and cells[i] is not EMPTY_CELL] if None in values else []
-                    if blank:
-                        if uncomputed is None:
-                            uncomputed = _uncomputed(sheet)
-                        for i in blank:
-                            if cells[i].coordinate in uncomputed:
-                                values[i] = Uncomputed(cells[i].coordinate)
-                    row = self._row(number, values)
+                    row = self._row(number, [_xlsx_cell(c) for c in cells])
                     if row is not None:
                         yield row
         finally:
@@ -240,27 +227,6 @@ class Rows:
     def _bad_line(self, number: int, error: Exception) -> Row:
         return Row(number, None, {}, Problem("PF510", None, {"path": str(self.path), "line": number,
                                                             **details(error)}))  # fmt: skip
-
-
-def _uncomputed(sheet: Any) -> set[str]:  # a ReadOnlyWorksheet: its `_get_source` opens its XML
-    """The cells (`B3`) of a read-only sheet that hold a formula and no saved value: a workbook
-    written by a program (openpyxl, pandas) and never opened in Excel, which calculates and
-    saves each result. openpyxl reads such a cell as blank, so its own XML is read for them.
-    A formula whose saved result is the empty text (`t="str"`, as Excel saves `=IF(…,"",…)`) is blank."""
-    from openpyxl.xml.functions import iterparse
-
-    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    found = set()
-    with sheet._get_source() as source:
-        for _, element in iterparse(source):
-            if element.tag == f"{main}c":
-                cell = element.get("r")
-                if cell and element.find(f"{main}f") is not None and not element.findtext(f"{main}v") and element.get("t") != "str":
-                    found.add(cell)
-                element.clear()
-            elif element.tag == f"{main}row":
-                element.clear()
-    return found
 
 
 def comment_row(cells: Sequence[object]) -> bool:
