@@ -704,6 +704,8 @@ def hidden_id(path: str, columns: Iterable[str], wanted: str | None) -> Problem 
     invisible character in its name (`id\u200b`, pasted from Word or Excel). Called where no
     column is the id as written; `pingfen eval` and `--engine duckdb` refuse the file alike."""
     columns = list(columns)
+    if INVISIBLE_PATTERN.search("".join(map(str, columns))) is None:  # one search, not one per column: each JSON Lines line asks
+        return None
     for name in (wanted,) if wanted else DEFAULT_IDS:
         for column in columns:
             char = INVISIBLE_PATTERN.search(column)
