@@ -29,9 +29,9 @@ from pingfen.absent import NA_WORDS
 from pingfen.evaluate.rubric import InputSpec, Rubric
 from pingfen.sql import compiler, exact, narrow
 from pingfen.sql.compiler import Frag
-from pingfen.sql.exact import NUM, case, cast
+from pingfen.sql.exact import NUM, SPACES, case, cast
 from pingfen.sql.newforms import FormsCompiler
-from pingfen.sql.spelt import SPACES, TEXT, UNREAD, SpeltCompiler, fn, s
+from pingfen.sql.spelt import TEXT, UNREAD, SpeltCompiler, fn, s
 from pingfen.values import FALSE_WORDS, MAX_NUMBER_TEXT, TRUE_WORDS, pinned
 
 DOUBLE = exp.DataType.build("DOUBLE")
