@@ -188,7 +188,7 @@ indicator 分类 4 {
 DAY_RUBRIC = pingfen.loads(DAYS, "d.rule", tests=False)
 
 
-def _both_paths(con: Any, rubric: pingfen.Rubric, folder: Any) -> list[tuple[dict[str, object], dict[str, object]]]:
+def _both_paths(con: Any, rubric: pingfen.Rubric, folder: Any, text: str = DAYS) -> list[tuple[dict[str, object], dict[str, object]]]:
     """Each row of `records` as the table gives it back beside the warehouse query's row for it
     (`pingfen sql`: its columns' types not told), then each row of the table written as Parquet,
     as the file gives it back, beside the engine's (`pingfen eval --engine duckdb`)."""
@@ -202,7 +202,7 @@ def _both_paths(con: Any, rubric: pingfen.Rubric, folder: Any) -> list[tuple[dic
     given = rows("SELECT * FROM records ORDER BY n")
     pairs = list(zip(given, rows(f"SELECT * FROM ({to_sql(rubric)}) ORDER BY n"), strict=True))
     data, out, rule = folder / "d.parquet", folder / "o.parquet", folder / "d.rule"
-    rule.write_text(DAYS, encoding="utf-8")
+    rule.write_text(text, encoding="utf-8")
     con.execute(f"COPY (SELECT * FROM records ORDER BY n) TO '{data}' (FORMAT parquet)")
     score_with_duckdb(rubric, str(data), str(out), ruleset=str(rule), reasons=True)
     pairs += zip(rows(f"SELECT * FROM read_parquet('{data}') ORDER BY n"), rows(f"SELECT * FROM read_parquet('{out}') ORDER BY n"), strict=True)
@@ -228,3 +228,22 @@ def test_a_date_from_a_column_of_numbers_is_its_day_number_as_evaluate_reads_it(
             read.append((kind, record["止"], row["refusal"]))
     assert ("INTEGER", 45382, None) in read and ("DECIMAL(10, 1)", Decimal("45382.0"), None) in read
     assert ("DECIMAL(38, 25)", Decimal("45382.0000000000000000000001"), "PF502") in read and ("DOUBLE", 45382.0, "PF502") in read
+
+
+@needs_duckdb
+def test_a_label_from_a_boolean_column_is_true_or_false_as_python_writes_it(tmp_path: Any) -> None:
+    # evaluate() reads a label as str(value).strip(): a bool is `True` or `False`. The query cast
+    # a BOOLEAN column to text, `true`: a label declared `True` was refused (PF506), and one
+    # declared `true` taken where evaluate() refuses it. A text column's `true` is `true`.
+    con = duckdb.connect()
+    read = []
+    for labels in ("甲, True", "甲, true"):
+        text = f'rubric "标签" {{\n  total 10\n}}\ninput 类型: label {{ {labels} }}\nindicator 分类 10 {{\n  award 10 if 类型 = 甲\n}}\n'
+        rubric = pingfen.loads(text, "l.rule", tests=False)
+        for kind, flags in (("BOOLEAN", [True, False, None]), ("VARCHAR", ["true", "True", " 甲 "])):
+            con.execute(f"CREATE OR REPLACE TABLE records (n INTEGER, 类型 {kind})")
+            con.executemany("INSERT INTO records VALUES (?, ?)", list(enumerate(flags)))
+            for record, row in _both_paths(con, rubric, tmp_path, text):
+                sqlhelp.agree(rubric, record, row)
+                read.append((labels, record["类型"], row["refusal"]))
+    assert ("甲, True", True, None) in read and ("甲, true", True, "PF506") in read and ("甲, true", "true", None) in read

@@ -246,6 +246,21 @@ def test_a_bool_from_a_number_column_is_1_or_0_as_evaluate_reads_it(server: Serv
     assert ("DOUBLE PRECISION", 1e-300, "PF502") in read and ("BIGINT", 0, None) in read
 
 
+@needs_postgres
+def test_a_label_from_a_boolean_column_is_true_or_false_as_python_writes_it(server: Server) -> None:
+    """evaluate() reads a label as `str(value).strip()`: a bool is `True` or `False`, where
+    PostgreSQL's cast writes `true` (a label declared `True` was refused, one declared `true` taken)."""
+    for labels in ("甲, True", "甲, true"):
+        text = f'rubric "标签" {{\n  total 10\n}}\ninput 类型: label {{ {labels} }}\nindicator 分类 10 {{\n  award 10 if 类型 = 甲\n}}\n'
+        rubric = pingfen.loads(text, "l.rule", tests=False)
+        records: list[dict[str, object]] = [{"类型": True}, {"类型": False}]
+        rows = score(server, rubric, records, types={"类型": "BOOLEAN"})
+        rows += score(server, rubric, [{"类型": "true"}, {"类型": " 甲 "}], types={"类型": "TEXT"})
+        for record, row in zip([*records, {"类型": "true"}, {"类型": " 甲 "}], rows, strict=True):
+            sqlhelp.agree(rubric, record, row)
+        assert (rows[0]["refusal"] is None) == (labels == "甲, True")
+
+
 def test_a_double_column_is_read_by_its_shortest_digits_as_evaluate_reads_a_float(server: Server) -> None:
     """A DOUBLE PRECISION column: its value read as evaluate() reads a Python float, by its
     shortest digits (0.35, not 0.34999…; 17 digits kept, not the 15 PostgreSQL's cast to
