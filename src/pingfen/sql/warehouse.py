@@ -29,9 +29,9 @@ from pingfen.absent import NA_WORDS
 from pingfen.evaluate.rubric import InputSpec, Rubric
 from pingfen.sql import compiler, exact, narrow
 from pingfen.sql.compiler import Frag
-from pingfen.sql.exact import NUM, case, cast
+from pingfen.sql.exact import NUM, SPACES, case, cast
 from pingfen.sql.newforms import FormsCompiler
-from pingfen.sql.spelt import SPACES, TEXT, UNREAD, SpeltCompiler, fn, s
+from pingfen.sql.spelt import TEXT, UNREAD, SpeltCompiler, fn, s
 from pingfen.values import FALSE_WORDS, MAX_NUMBER_TEXT, TRUE_WORDS, pinned
 
 DOUBLE = exp.DataType.build("DOUBLE")
@@ -40,6 +40,7 @@ NUMBERS = frozenset({"number", "amount", "count", "percent", "score"})
 TEXTS = {"duckdb": ("VARCHAR",), "spark": ("string",)}
 FLOATS = {"duckdb": ("DOUBLE", "FLOAT"), "spark": ("double", "float")}
 BOOLEANS = {"duckdb": ("BOOLEAN",), "spark": ("boolean",)}
+INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT")  # DuckDB's
 # The one form of a number (values.NUMBER_FORM) in a pattern that reads alike in RE2 and Java's
 # regular expressions, with no backslash (a string literal's escape on Spark)
 PLAIN = "^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$"
@@ -101,6 +102,8 @@ class Warehouse(SpeltCompiler):
         if spec.name in self.scales:  # its type is known to fix its decimals (to_sql_tree's `scales`): no text
             return FormsCompiler.input(self, spec, raw)
         texty = self.texty[spec.name] = one_of_types(raw.sql, kinds)
+        if spec.type == "date":  # a day number in a column of integers or DECIMAL read by its text, as a cell's: no cast to DATE reads it
+            texty = self.texty[spec.name] = exp.or_(one_of_types(raw.sql, kinds + INTEGERS), exp.Like(this=typeof(raw.sql), expression=s("DECIMAL(%")))
         text: exp.Expr = cast(raw.sql.copy(), TEXT)
         if number:  # a FLOAT as the double it widens to, as a Python float holds it
             widened = exp.Cast(this=exp.TryCast(this=raw.sql.copy(), to=DOUBLE.copy(), safe=True), to=TEXT.copy())
