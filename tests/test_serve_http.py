@@ -565,6 +565,26 @@ def test_a_batch_in_an_unread_encoding_is_told_what_the_page_can_do(client: Test
         assert said.endswith(words) and "`各单位.csv`" in said and "Big5" in said and "--encoding" not in said
 
 
+def test_a_title_row_above_the_header_is_refused_as_eval_refuses_it(client: TestClient) -> None:
+    """The workbench scored every row "missing input" (PF501 once per input) where `pingfen eval`
+    refuses the file whole (PF531) and says the header is row 2: now the same refusal, with its hint."""
+    upload = base64.b64encode("2024年各单位数据\nid,错误数,已公开,等级\nA,1,是,甲\n".encode()).decode()
+    response = client.post("/api/batch", json={"text": RULE, "file_name": "各 单位.csv", "data": upload})
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "PF531"
+    said = response.json()["message"]
+    assert "`各 单位.csv`" in said and "第 2 行" in said and "pingfen-upload" not in said
+
+
+def test_a_rows_error_names_the_uploaded_file_not_the_private_copy(client: TestClient) -> None:
+    """A row that does not fit the header (PF520) named `/tmp/pingfen-upload-…/upload.csv`."""
+    upload = base64.b64encode("id,错误数,已公开,等级\nA,1,是,甲,多余\n".encode()).decode()
+    rows = post(client, "/api/batch", file_name="各 单位.csv", data=upload)["rows"]
+    assert isinstance(rows, list)
+    error = rows[0]["error"]
+    assert "PF520" in error and "`各 单位.csv`" in error and "pingfen-upload" not in error
+
+
 def test_templates(client: TestClient) -> None:
     links = post(client, "/api/template", format="csv")["downloads"]
     content = client.get(links["填报模板.csv"]).content

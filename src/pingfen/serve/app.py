@@ -278,7 +278,7 @@ class Workbench:
         with tempfile.TemporaryDirectory(prefix="pingfen-upload-") as scratch:
             private = _uploaded(Path(scratch), suffix, content)
             try:
-                return work.batch(text, at, private, lang)
+                return work.batch(text, at, private, lang, upload)
             except DataError as error:
                 named = [evolve(p, args={**p.args, "path": upload}) if p.args.get("path") == str(private) else p
                          for p in error.problems]  # fmt: skip
@@ -422,8 +422,9 @@ _ENCODINGS = {
 def _read_error(problem: Problem, lang: Lang) -> str:
     """A problem reading a batch file, as the page words it."""
     worded = _ENCODINGS.get(problem.code)
-    if worded is None:
-        return problem.message(lang)
+    if worded is None:  # with its hint: what to do (PF531: delete the title row above the header)
+        hint = problem.help(lang)
+        return problem.message(lang) + ("" if not hint else f"。{hint}" if lang == "zh" else f". {hint}")
     big5 = bool(problem.args.get("guess"))
     guess = ("（看起来是 Big5 编码）" if lang == "zh" else " (it reads as Big5)") if big5 else ""
     args = {"path": "", "encoding": "", "row": "?", **problem.args, "guess": guess}

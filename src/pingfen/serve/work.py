@@ -10,20 +10,21 @@ from __future__ import annotations
 import importlib
 import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from attrs import frozen
+from attrs import evolve, frozen
 
-from pingfen.batch import Scored, indicator_names, score_rows
+from pingfen.batch import Scored, indicator_names, score_rows, unnamed_header
 from pingfen.batchreport import report_folder
 from pingfen.coverage import render_text
 from pingfen.diagnostics import Diagnostic, Source
 from pingfen.errors import DataError, EmptyDomain, Problem, RubricError
-from pingfen.evaluate.rubric import NodeSpec, Rubric
+from pingfen.evaluate.rubric import NodeSpec, Rubric, hidden_column
 from pingfen.io.records import read_batch
+from pingfen.io.tables import Row, Rows
 from pingfen.io.write import atomic_open, plain, write_results
 from pingfen.lang import Lang
 from pingfen.loader import diagnose, loads, loads_unsound
@@ -203,13 +204,19 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP = "application/zip"
 
 
-def batch(text: str, at: Place, upload: Path, lang: Lang) -> Batch:
+def batch(text: str, at: Place, upload: Path, lang: Lang, shown: str | None = None) -> Batch:
     """Score an uploaded data file (a batch file, or one record as a batch of one): every row
-    with its scores or its error, and the results as CSV and XLSX, as `pingfen eval` writes them."""
+    with its scores or its error, and the results as CSV and XLSX, as `pingfen eval` writes them.
+    A row's error names the file as `shown` (the name the user chose), not the private copy."""
     rubric = rubric_of(text, at)
     rows = read_batch(upload)
+    # As `pingfen eval` (score_file): a file whose header names no input (a title row above it)
+    # or hides one is refused whole, not every row refused "missing input" without saying why.
+    hidden = None if not isinstance(rows, Rows) else hidden_column(rubric, rows.columns) or unnamed_header(rubric, rows)
+    if hidden is not None:
+        raise DataError([hidden])
     indicators = indicator_names(rubric)
-    scored: list[Scored] = list(score_rows(rubric, rows, lang))
+    scored: list[Scored] = list(score_rows(rubric, _named(rows, upload, shown or upload.name), lang))
     lines = [s.line(indicators, lang) for s in scored]
     table = {
         "columns": ["id", *indicators, "total", "grade", "error"],
@@ -227,6 +234,15 @@ def batch(text: str, at: Place, upload: Path, lang: Lang) -> Batch:
             write_results(lines, indicators, fmt, target, lang=lang)
             files[_download("results", fmt, lang)] = (target.read_bytes(), media)
     return Batch(table, files, rubric)
+
+
+def _named(rows: Rows | list[Row], upload: Path, shown: str) -> Iterator[Row]:
+    """The rows, a row's problem (PF520, a row that does not fit the header) naming the file as `shown`."""
+    for row in rows:
+        problem = row.problem
+        if problem is not None and problem.args.get("path") == str(upload):
+            row = evolve(row, problem=evolve(problem, args={**problem.args, "path": shown}))
+        yield row
 
 
 def reports_name(lang: Lang) -> str:
