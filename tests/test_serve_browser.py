@@ -298,3 +298,27 @@ def test_a_percent_typed_with_a_full_width_sign_is_scored(server: tuple[str, Pat
         expected = pingfen.loads(rubric).evaluate({"执行率": f"{number}%"})
         expect(page.locator("#score-total")).to_have_text(f"{expected.total} / 10")
         assert page.locator("#score-problems li").count() == 0
+
+
+@needs_browser
+def test_new_and_format_do_not_drop_what_was_typed(server: tuple[str, Path], page: Any) -> None:
+    """新建 replaced unsaved edits with the new file's text without asking (the file list asks);
+    格式化 answered after more typing put the layout of the older text over it."""
+    url, folder = server
+    (folder / "资金管理.rule").write_text(FIXED, encoding="utf-8")
+    page.goto(url)
+    page.wait_for_selector("#check-status.ok")
+    page.evaluate("() => { const cm = window.pingfenEditor; cm.setCursor(cm.lineCount(), 0); cm.replaceSelection('# 未保存\\n'); }")
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    page.click("#new-file")
+    assert asked == ["confirm"]
+    assert page.evaluate("() => window.pingfenEditor.getValue()") == FIXED + "# 未保存\n"
+
+    page.evaluate("""() => { document.getElementById('format').click();
+        const cm = window.pingfenEditor; cm.setCursor(cm.lineCount(), 0); cm.replaceSelection('# 又一行\\n'); }""")
+    page.wait_for_timeout(1500)  # the format's answer has come
+    assert page.evaluate("() => window.pingfenEditor.getValue()") == FIXED + "# 未保存\n# 又一行\n"
+    page.click("#format")  # asked again with nothing typed meanwhile: laid out
+    expect(page.locator("#save-status")).to_have_text("未保存")
+    page.wait_for_function("() => window.pingfenEditor.getValue().startsWith('rubric \"资金管理评分表\" {\\n  total')")

@@ -199,6 +199,7 @@
     open($("file-select").value);
   });
   $("new-file").addEventListener("click", function () {
+    if (unsaved() && !window.confirm(w("discard"))) return; // the new file's text replaces the editor's
     var path = window.prompt(w("new_name"), "新评分表.rule");
     if (!path) return;
     if (!/\.rule$/.test(path)) path += ".rule";
@@ -231,7 +232,9 @@
     });
   });
   $("format").addEventListener("click", function () {
-    api("POST", "/api/format", body()).then(function (data) {
+    var sent = body();
+    api("POST", "/api/format", sent).then(function (data) {
+      if (editor.getValue() !== sent.text) return; // typed into meanwhile: the layout of older text would undo it
       if (data.text !== undefined) {
         if (data.text !== editor.getValue()) editor.setValue(data.text);
       } else {
