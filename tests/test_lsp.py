@@ -413,6 +413,10 @@ def test_a_document_not_opened_and_not_on_disk_is_answered_not_a_traceback(tmp_p
             origin = lsp.Position(line=0, character=0)
             assert await ask(s.client.text_document_hover_async(lsp.HoverParams(doc, origin))) is None
             assert await ask(s.client.text_document_definition_async(lsp.DefinitionParams(doc, origin))) is None
+            # Formatting read the document itself, and answered −32603 FileNotFoundError with the traceback logged.
+            options = lsp.FormattingOptions(tab_size=2, insert_spaces=True)
+            assert not await ask(s.client.text_document_formatting_async(lsp.DocumentFormattingParams(doc, options)))
+        assert "Traceback" not in (tmp_path / "server.log").read_text(encoding="utf-8")
 
     run(scenario, log=tmp_path / "server.log")
 

@@ -370,15 +370,14 @@ def _complete(ls: PingfenServer, params: lsp.CompletionParams) -> list[lsp.Compl
 
 @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
 def _format(ls: PingfenServer, params: lsp.DocumentFormattingParams) -> list[lsp.TextEdit] | None:
-    document = ls.workspace.get_text_document(params.text_document.uri)
-    text = _normal(document.source)
+    source = ls.source(params.text_document.uri)  # "" for a document neither opened nor on disk: no traceback
     try:
-        formatted = format_text(text)
+        formatted = format_text(_normal(source))
     except FormatError:  # the diagnostics already say why it does not parse
         return None
-    if formatted == document.source:
+    if formatted == source:
         return []
-    return [lsp.TextEdit(lsp.Range(lsp.Position(0, 0), ls.end(document.source)), formatted)]
+    return [lsp.TextEdit(lsp.Range(lsp.Position(0, 0), ls.end(source)), formatted)]
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
