@@ -322,3 +322,33 @@ def test_new_and_format_do_not_drop_what_was_typed(server: tuple[str, Path], pag
     page.click("#format")  # asked again with nothing typed meanwhile: laid out
     expect(page.locator("#save-status")).to_have_text("未保存")
     page.wait_for_function("() => window.pingfenEditor.getValue().startsWith('rubric \"资金管理评分表\" {\\n  total')")
+
+
+@needs_browser
+def test_a_file_changed_on_disk_can_be_saved_under_another_name(server: tuple[str, Path], page: Any) -> None:
+    """PF858 (the file changed on disk since the page opened it) says 另存为其他文件名, and the page
+    had no way to: 新建 replaced the text. 另存为 writes the editor's text under a new name,
+    never over a file of that name, and the editor goes on with the new file."""
+    url, folder = server
+    (folder / "资金管理.rule").write_text(FIXED, encoding="utf-8")
+    page.goto(url)
+    page.wait_for_selector("#check-status.ok")
+    (folder / "资金管理.rule").write_text(FIXED + "# 同事的修改\n", encoding="utf-8")
+    page.evaluate("() => { const cm = window.pingfenEditor; cm.setCursor(cm.lineCount(), 0); cm.replaceSelection('# 我的修改\\n'); }")
+    page.click("#save")
+    expect(page.locator("#save-status")).to_contain_text("另存为其他文件名")
+    (folder / "batch.rule").write_text("# 另一个文件\n", encoding="utf-8")  # a file of that name: not replaced
+    page.once("dialog", lambda dialog: dialog.accept("batch"))
+    page.click("#save-as")
+    expect(page.locator("#save-status")).to_contain_text("`batch.rule`")
+    page.once("dialog", lambda dialog: dialog.accept("资金管理 副本"))
+    page.click("#save-as")
+    expect(page.locator("#save-status")).to_have_text("已保存")
+    assert (folder / "资金管理 副本.rule").read_text(encoding="utf-8") == FIXED + "# 我的修改\n"
+    assert (folder / "资金管理.rule").read_text(encoding="utf-8") == FIXED + "# 同事的修改\n"
+    assert (folder / "batch.rule").read_text(encoding="utf-8") == "# 另一个文件\n"
+    expect(page.locator("#file-select")).to_have_value("资金管理 副本.rule")
+    page.evaluate("() => { const cm = window.pingfenEditor; cm.setCursor(cm.lineCount(), 0); cm.replaceSelection('# 再改\\n'); }")
+    page.click("#save")  # the new file's version: saved over without PF858
+    expect(page.locator("#save-status")).to_have_text("已保存")
+    assert (folder / "资金管理 副本.rule").read_text(encoding="utf-8").endswith("# 我的修改\n# 再改\n")

@@ -8,7 +8,7 @@
 
   var WORDS = {
     zh: {
-      title: "评分工作台", file: "评分表文件", "new": "新建", format: "格式化", save: "保存",
+      title: "评分工作台", file: "评分表文件", "new": "新建", format: "格式化", save: "保存", save_as: "另存为",
       tab_table: "评分表", tab_form: "试评分", tab_tests: "示例与检验", tab_batch: "批量评分",
       stale: "评分表有错误：下面是最近一次无误时的样子", total: "总分", grade: "等次", node: "指标",
       max: "分值", score: "得分", reasons: "扣分原因", run_examples: "运行示例并统计覆盖",
@@ -17,7 +17,7 @@
       checking: "检查中…", clean: "没有发现问题", saved: "已保存", unsaved: "未保存",
       saved_then_changed: "已保存；保存后的修改未保存",
       counts: function (e, w, n) { return e + " 个错误，" + w + " 个警告，" + n + " 个提示"; },
-      yes: "是", no: "否", empty: "（未填）", new_name: "新文件名（.rule）：", running: "运行中…",
+      yes: "是", no: "否", empty: "（未填）", new_name: "新文件名（.rule）：", save_as_name: "另存为（.rule）：", running: "运行中…",
       passed: "全部示例通过", failed: "有示例未通过", no_examples: "没有示例",
       fuzz_ok: "随机检验通过", fuzz_bad: "随机检验发现问题",
       rows: function (n, bad) { return "共 " + n + " 行，" + bad + " 行无法评分"; },
@@ -26,7 +26,7 @@
       missing: function (n) { return "还有 " + n + " 项未填：已填的指标先行评分，总分待填齐后给出"; }
     },
     en: {
-      title: "Scoring workbench", file: "Rule file", "new": "New", format: "Format", save: "Save",
+      title: "Scoring workbench", file: "Rule file", "new": "New", format: "Format", save: "Save", save_as: "Save as",
       tab_table: "Table", tab_form: "Try scoring", tab_tests: "Examples & checks", tab_batch: "Batch",
       stale: "The rubric has errors: this is how it looked when it last had none", total: "Total",
       grade: "Grade", node: "Indicator", max: "Max", score: "Score", reasons: "Reasons",
@@ -36,7 +36,7 @@
       checking: "checking…", clean: "no problems found", saved: "saved", unsaved: "not saved",
       saved_then_changed: "saved; the changes made since are not saved",
       counts: function (e, w, n) { return e + " errors, " + w + " warnings, " + n + " notes"; },
-      yes: "yes", no: "no", empty: "(empty)", new_name: "New file name (.rule):", running: "running…",
+      yes: "yes", no: "no", empty: "(empty)", new_name: "New file name (.rule):", save_as_name: "Save as (.rule):", running: "running…",
       passed: "every example passes", failed: "some examples fail", no_examples: "no examples",
       fuzz_ok: "fuzz found nothing", fuzz_bad: "fuzz found a problem",
       rows: function (n, bad) { return n + " rows, " + bad + " could not be scored"; },
@@ -211,9 +211,18 @@
     editor.setValue('rubric "' + path.replace(/\.rule$/, "") + '" {\n  total 100\n}\n');
   });
   var saving = false;
-  $("save").addEventListener("click", function () {
-    if (!current.path || saving) return; // one save at a time: a second would carry the version the first replaces
-    var file = current;
+  $("save").addEventListener("click", function () { save(current); });
+  // The editor's text saved under a new name (PF858's way out: the file changed on disk since it
+  // was opened, and neither change is to be lost); a file of that name is not replaced.
+  $("save-as").addEventListener("click", function () {
+    if (saving) return;
+    var path = window.prompt(w("save_as_name"), current.path ? current.path.replace(/\.rule$/, "") + "（副本）.rule" : "新评分表.rule");
+    if (!path) return;
+    if (!/\.rule$/.test(path)) path += ".rule";
+    save({ path: path, saved: null, version: "" }, true); // the editor is that file's once it is saved
+  });
+  function save(file, adopt) {
+    if (!file.path || saving) return; // one save at a time: a second would carry the version the first replaces
     var text = editor.getValue();
     var version = file.version === undefined ? "" : "&version=" + encodeURIComponent(file.version);
     saving = true;
@@ -221,6 +230,7 @@
       saving = false;
       file.saved = text; // what is on disk now, and the version to save over next (PF858 for any other)
       file.version = data.version;
+      if (adopt) current = file;
       if (file !== current) return; // another file was opened meanwhile
       // The editor keeps what it holds, and its undo history: what was typed while the save
       // was on its way is kept, and marked as not saved.
@@ -228,9 +238,9 @@
       return listFiles(file.path); // a new file joins the list
     }, function (error) {
       saving = false;
-      if (file === current) $("save-status").textContent = error.message;
+      if (file === current || adopt) $("save-status").textContent = error.message;
     });
-  });
+  }
   $("format").addEventListener("click", function () {
     var sent = body();
     api("POST", "/api/format", sent).then(function (data) {
