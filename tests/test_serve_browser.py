@@ -352,3 +352,25 @@ def test_a_file_changed_on_disk_can_be_saved_under_another_name(server: tuple[st
     page.click("#save")  # the new file's version: saved over without PF858
     expect(page.locator("#save-status")).to_have_text("已保存")
     assert (folder / "资金管理 副本.rule").read_text(encoding="utf-8").endswith("# 我的修改\n# 再改\n")
+
+
+@needs_browser
+def test_the_language_chosen_stays_on_reload_and_the_status_follows_it(server: tuple[str, Path], page: Any) -> None:
+    """After English was chosen the status said 未保存 still, and a reload opened the page in 中文 again."""
+    url, folder = server
+    (folder / "资金管理.rule").write_text(FIXED, encoding="utf-8")
+    page.goto(url)
+    page.wait_for_selector("#check-status.ok")
+    page.evaluate("() => { const cm = window.pingfenEditor; cm.setCursor(cm.lineCount(), 0); cm.replaceSelection('# 改\\n'); }")
+    expect(page.locator("#save-status")).to_have_text("未保存")
+    page.click("#lang-toggle")
+    expect(page.locator("#save-status")).to_have_text("not saved")
+    page.once("dialog", lambda dialog: dialog.accept())  # leave the unsaved edit
+    page.reload()
+    page.wait_for_selector("#check-status.ok")
+    expect(page.locator("h1")).to_have_text("Scoring workbench")
+    expect(page.locator("#check-status")).to_have_text("no problems found")
+    page.click("#lang-toggle")
+    page.reload()
+    page.wait_for_selector("#check-status.ok")
+    expect(page.locator("h1")).to_have_text("评分工作台")

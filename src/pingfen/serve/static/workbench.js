@@ -440,6 +440,11 @@
   $("lang-toggle").addEventListener("click", function () {
     lang = lang === "zh" ? "en" : "zh";
     translate();
+    if (unsaved()) $("save-status").textContent = w("unsaved");
+    // The address keeps the language: a reload opens the page in it again.
+    var address = new URL(window.location.href);
+    address.searchParams.set("lang", lang);
+    window.history.replaceState(null, "", address.toString());
     lastInputs = null; // the questions and choices are worded in the language
     check();
   });
