@@ -585,6 +585,16 @@ def test_a_rows_error_names_the_uploaded_file_not_the_private_copy(client: TestC
     assert "PF520" in error and "`各 单位.csv`" in error and "pingfen-upload" not in error
 
 
+def test_a_rule_file_not_in_utf8_is_named_as_the_folder_names_it(client: TestClient, folder: Path) -> None:
+    """PF006 when opening a GBK rule file named it by its full path on the machine
+    (`--> /home/…/served/旧 表.rule:1:9`), where every other finding is named relative to the folder."""
+    (folder / "旧 表.rule").write_bytes('rubric "测试" { total 10 }\n'.encode("gbk"))
+    response = client.get("/api/file", params={"path": "旧 表.rule"})
+    assert response.status_code == 422 and response.json()["code"] == "PF006"
+    said = response.json()["message"]
+    assert "--> 旧 表.rule:1:" in said and str(folder) not in said and "GBK" in said
+
+
 def test_templates(client: TestClient) -> None:
     links = post(client, "/api/template", format="csv")["downloads"]
     content = client.get(links["填报模板.csv"]).content

@@ -33,6 +33,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from pingfen.diagnostics import Source
 from pingfen.errors import DataError, OutputError, PingfenError, Problem, RubricError
 from pingfen.evaluate.rubric import Rubric
 from pingfen.io.records import DATA_SUFFIXES
@@ -168,8 +169,12 @@ class Workbench:
                 raise RubricError(diagnose(text, str(path)))
         except Denied as denied:
             return _denied(denied, lang)
-        except RubricError as error:  # not UTF-8, too long: the finding, as `pingfen check` gives it
-            return JSONResponse({"code": error.diagnostics[0].code, "message": error.render(lang)}, status_code=422)
+        except RubricError as error:  # not UTF-8, too long: the finding, as `pingfen check` gives it,
+            # the file named as the page names it (relative to the folder), not by its full path
+            shown = [d if d.source is None else d.with_source(Source(self.folder.shown(d.source.path), d.source.text))
+                     for d in error.diagnostics]  # fmt: skip
+            message = "\n\n".join(d.render(lang) for d in shown)
+            return JSONResponse({"code": error.diagnostics[0].code, "message": message}, status_code=422)
         except OSError:  # not readable
             return _denied(Denied("PF851", 404, path=request.query_params.get("path", "")), lang)
         return JSONResponse({"path": request.query_params["path"], "text": text, "version": _version(text)})
