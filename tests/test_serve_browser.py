@@ -374,3 +374,18 @@ def test_the_language_chosen_stays_on_reload_and_the_status_follows_it(server: t
     page.reload()
     page.wait_for_selector("#check-status.ok")
     expect(page.locator("h1")).to_have_text("评分工作台")
+
+
+@needs_browser
+def test_a_file_that_cannot_be_opened_leaves_the_list_on_the_file_in_the_editor(server: tuple[str, Path], page: Any) -> None:
+    """Choosing a GBK rule file left the list showing it while the editor held the file before:
+    typing and saving then wrote into the file the list did not name."""
+    url, folder = server
+    (folder / "资金管理.rule").write_text(FIXED, encoding="utf-8")
+    (folder / "预算旧表.rule").write_bytes('rubric "测试" { total 10 }\n'.encode("gbk"))
+    page.goto(url + "&lang=zh")
+    page.wait_for_selector("#check-status.ok")
+    page.select_option("#file-select", "预算旧表.rule")
+    expect(page.locator("#save-status")).to_contain_text("PF006")
+    expect(page.locator("#file-select")).to_have_value("资金管理.rule")
+    assert page.evaluate("() => window.pingfenEditor.getValue()") == FIXED

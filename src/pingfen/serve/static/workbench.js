@@ -189,7 +189,10 @@
       editor.clearHistory();
       $("save-status").textContent = "";
       return check();
-    }, function (error) { $("save-status").textContent = error.message; });
+    }, function (error) { // not opened (say, PF006: not UTF-8): the editor still holds the file it held
+      $("file-select").value = current.path;
+      $("save-status").textContent = error.message;
+    });
   }
 
   function unsaved() { return current.saved !== editor.getValue(); }
