@@ -411,13 +411,17 @@ def test_examples_and_coverage(client: TestClient) -> None:
     failing = RULE.replace("expect total = 10", "expect total = 9")
     data = client.post("/api/examples", json={"text": failing}).json()
     assert data["passed"] is False and "满分" in data["failures"]
+    # The file named as the page names it, not by its full path on the machine.
+    data = client.post("/api/examples", json={"text": failing, "name": "部门.rule"}).json()
+    assert "（部门.rule:" in data["failures"] and data["summary"].startswith("部门.rule")
+    assert "served" not in data["failures"] + data["summary"] + data["coverage"]
 
 
 def test_fuzz_runs_a_short_search(client: TestClient) -> None:
     pytest.importorskip("hypothesis")
     data = post(client, "/api/fuzz")
     assert data["passed"] is True
-    assert data["text"]
+    assert str(data["text"]).startswith("部门.rule：")  # named as the page names it, not by its full path
 
 
 def test_batch_scores_flags_bad_rows_and_offers_downloads(client: TestClient, tmp_path: Path) -> None:

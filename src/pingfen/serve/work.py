@@ -154,9 +154,15 @@ def examples(text: str, at: Place, lang: Lang) -> dict[str, Any]:
     return {
         "passed": run.passed,
         "examples": [{"name": o.example.name, "line": o.example.span.line, "passed": o.passed} for o in run.outcomes],
-        "failures": render_failures(run, lang), "summary": summary(run, lang),
-        "coverage": render_text([run.coverage], lang) if run.coverage is not None else "",
+        "failures": _shown(render_failures(run, lang), at), "summary": _shown(summary(run, lang), at),
+        "coverage": _shown(render_text([run.coverage], lang), at) if run.coverage is not None else "",
     }  # fmt: skip
+
+
+def _shown(said: str, at: Place) -> str:
+    """A report of the command line's, the file named as the page names it (relative to the
+    folder, as a diagnostic names it), not by the full path the library was given."""
+    return said.replace(at.name, at.folder.shown(at.name))
 
 
 def fuzz(text: str, at: Place, lang: Lang) -> dict[str, Any]:
@@ -179,7 +185,7 @@ def fuzz(text: str, at: Place, lang: Lang) -> dict[str, Any]:
             shown = [_diagnostic(d, text, at, language)["text"] for d in findings if d.code == "PF415"]
             texts[language] = "\n\n".join([empty.message(language), *shown])
         raise Worded("PF415", 422, texts) from None
-    return {"passed": report.passed, "text": fuzzing.render(report, lang)}
+    return {"passed": report.passed, "text": _shown(fuzzing.render(report, lang), at)}
 
 
 def formatted(text: str, at: Place, lang: Lang) -> dict[str, Any]:
