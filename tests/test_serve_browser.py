@@ -389,3 +389,25 @@ def test_a_file_that_cannot_be_opened_leaves_the_list_on_the_file_in_the_editor(
     expect(page.locator("#save-status")).to_contain_text("PF006")
     expect(page.locator("#file-select")).to_have_value("资金管理.rule")
     assert page.evaluate("() => window.pingfenEditor.getValue()") == FIXED
+
+
+@needs_browser
+def test_a_file_over_the_upload_limit_is_refused_before_it_is_sent(server: tuple[str, Path], page: Any, tmp_path: Path) -> None:
+    """A file over the limit was read whole into the page, encoded and sent before the server
+    refused it: a large one froze the page, or failed with the status left at 运行中…"""
+    url, folder = server
+    (folder / "资金管理.rule").write_text(FIXED, encoding="utf-8")
+    huge = tmp_path / "全省数据.csv"
+    with huge.open("wb") as file:
+        file.write(BATCH.encode("utf-8"))
+        file.truncate(10 * 1024 * 1024 + 1)
+    page.goto(url)
+    page.wait_for_selector("#check-status.ok")
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url) if "/api/batch" in request.url else None)
+    page.click('#tabs button[data-tab="batch"]')
+    page.set_input_files("#batch-file", str(huge))
+    expect(page.locator("#batch-status")).to_contain_text("PF852")
+    expect(page.locator("#batch-status")).to_contain_text("`全省数据.csv`")
+    page.wait_for_timeout(500)
+    assert sent == []

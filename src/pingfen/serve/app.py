@@ -152,6 +152,7 @@ class Workbench:
         lang = _lang(request.query_params.get("lang"), self.lang)
         html = html.replace("{{token}}", quote(self.token, safe="")).replace("{{lang}}", lang)
         html = html.replace("{{data_suffixes}}", ",".join(DATA_SUFFIXES))  # what the file chooser offers
+        html = html.replace("{{max_upload}}", str(MAX_UPLOAD))  # a larger file is refused before it is read
         return Response(html, media_type="text/html; charset=utf-8")
 
     async def files(self, request: Request) -> Response:

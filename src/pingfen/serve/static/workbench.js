@@ -5,6 +5,7 @@
   "use strict";
   var TOKEN = document.querySelector('meta[name="pingfen-token"]').content;
   var lang = document.querySelector('meta[name="pingfen-lang"]').content === "en" ? "en" : "zh";
+  var MAX_UPLOAD = Number(document.querySelector('meta[name="pingfen-max-upload"]').content) || 0;
 
   var WORDS = {
     zh: {
@@ -23,7 +24,11 @@
       rows: function (n, bad) { return "共 " + n + " 行，" + bad + " 行无法评分"; },
       col: { id: "单位", total: "总分", grade: "等次", error: "错误" }, toggle: "English",
       discard: "当前文件有未保存的修改，确定放弃吗？",
-      missing: function (n) { return "还有 " + n + " 项未填：已填的指标先行评分，总分待填齐后给出"; }
+      missing: function (n) { return "还有 " + n + " 项未填：已填的指标先行评分，总分待填齐后给出"; },
+      too_large: function (name, size, limit) {
+        return "PF852: 上传的文件 `" + name + "` 有 " + size + " 字节，超过上限 " + limit + " 字节：请拆分为几个文件后分别上传";
+      },
+      unreadable: function (name) { return "无法读取 `" + name + "`：请检查文件后再上传"; }
     },
     en: {
       title: "Scoring workbench", file: "Rule file", "new": "New", format: "Format", save: "Save", save_as: "Save as",
@@ -42,7 +47,11 @@
       rows: function (n, bad) { return n + " rows, " + bad + " could not be scored"; },
       col: { id: "id", total: "total", grade: "grade", error: "error" }, toggle: "中文",
       discard: "The file has changes that are not saved: discard them?",
-      missing: function (n) { return n + " inputs still empty: the indicators whose inputs are given are scored; the total comes when all are"; }
+      missing: function (n) { return n + " inputs still empty: the indicators whose inputs are given are scored; the total comes when all are"; },
+      too_large: function (name, size, limit) {
+        return "PF852: the uploaded file `" + name + "` is " + size + " bytes, larger than the limit of " + limit + " bytes: split it into a few files and upload each";
+      },
+      unreadable: function (name) { return "cannot read `" + name + "`: check the file and upload it again"; }
     }
   };
   function w(key) { return WORDS[lang][key]; }
@@ -374,8 +383,13 @@
   $("batch-file").addEventListener("change", function () {
     var file = $("batch-file").files[0];
     if (!file) return;
+    if (MAX_UPLOAD && file.size > MAX_UPLOAD) { // read whole into the page first, a huge file froze it or failed unsaid
+      $("batch-status").textContent = w("too_large")(file.name, file.size, MAX_UPLOAD);
+      return;
+    }
     $("batch-status").textContent = w("running");
     var reader = new FileReader();
+    reader.onerror = function () { $("batch-status").textContent = w("unreadable")(file.name); };
     reader.onload = function () {
       var data = String(reader.result).replace(/^data:[^,]*,/, "");
       api("POST", "/api/batch", body({ file_name: file.name, data: data })).then(showBatch, function (error) {
