@@ -411,3 +411,21 @@ def test_a_file_over_the_upload_limit_is_refused_before_it_is_sent(server: tuple
     expect(page.locator("#batch-status")).to_contain_text("`全省数据.csv`")
     page.wait_for_timeout(500)
     assert sent == []
+
+
+@needs_browser
+def test_the_same_file_chosen_again_is_scored_again(server: tuple[str, Path], page: Any, tmp_path: Path) -> None:
+    """A file refused, fixed in Excel and chosen again under its name did nothing: the file
+    chooser's value had not changed, so the page heard of no change."""
+    url, folder = server
+    (folder / "资金管理.rule").write_text(FIXED, encoding="utf-8")
+    upload = tmp_path / "各单位.csv"
+    upload.write_text("2024年数据\n" + BATCH, encoding="utf-8")  # a title row above the header: refused
+    page.goto(url)
+    page.wait_for_selector("#check-status.ok")
+    page.click('#tabs button[data-tab="batch"]')
+    page.set_input_files("#batch-file", str(upload))
+    expect(page.locator("#batch-status")).to_contain_text("第 2 行")
+    upload.write_text(BATCH, encoding="utf-8")  # the title row deleted
+    page.set_input_files("#batch-file", str(upload))
+    expect(page.locator("#batch-status")).to_have_text("共 3 行，1 行无法评分")

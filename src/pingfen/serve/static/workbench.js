@@ -383,6 +383,7 @@
   $("batch-file").addEventListener("change", function () {
     var file = $("batch-file").files[0];
     if (!file) return;
+    $("batch-file").value = ""; // the same file chosen again (fixed in Excel meanwhile) is a change too, and read again
     if (MAX_UPLOAD && file.size > MAX_UPLOAD) { // read whole into the page first, a huge file froze it or failed unsaid
       $("batch-status").textContent = w("too_large")(file.name, file.size, MAX_UPLOAD);
       return;
