@@ -429,3 +429,25 @@ def test_the_same_file_chosen_again_is_scored_again(server: tuple[str, Path], pa
     upload.write_text(BATCH, encoding="utf-8")  # the title row deleted
     page.set_input_files("#batch-file", str(upload))
     expect(page.locator("#batch-status")).to_have_text("共 3 行，1 行无法评分")
+
+
+@needs_browser
+def test_a_reload_opens_the_file_that_was_open(server: tuple[str, Path], page: Any) -> None:
+    """PF858 asks for a reload: the page then opened the first file of the list, not the one
+    being edited."""
+    url, folder = server
+    (folder / "一.rule").write_text(FIXED, encoding="utf-8")
+    (folder / "二 号.rule").write_text(FIXED.replace("资金管理评分表", "第二张表"), encoding="utf-8")
+    page.goto(url)
+    page.wait_for_selector("#check-status.ok")
+    expect(page.locator("#file-select")).to_have_value("一.rule")
+    page.select_option("#file-select", "二 号.rule")
+    page.wait_for_function("() => window.pingfenEditor.getValue().includes('第二张表')")
+    page.reload()
+    page.wait_for_selector("#check-status.ok")
+    expect(page.locator("#file-select")).to_have_value("二 号.rule")
+    assert "第二张表" in page.evaluate("() => window.pingfenEditor.getValue()")
+    (folder / "二 号.rule").unlink()  # gone meanwhile: the first file of the list, as before
+    page.reload()
+    page.wait_for_selector("#check-status.ok")
+    expect(page.locator("#file-select")).to_have_value("一.rule")

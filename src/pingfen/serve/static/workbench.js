@@ -167,12 +167,14 @@
 
   // ------------------------------------------------------------ files
   function loadFiles(select) {
-    return listFiles(select).then(function (pick) { return pick ? open(pick) : check(); });
+    return listFiles(select, true).then(function (pick) { return pick ? open(pick) : check(); });
   }
 
-  // The lists of rule files and data files, refreshed; the file to show (`select`, else the first).
-  function listFiles(select) {
+  // The lists of rule files and data files, refreshed; the file to show (`select`, else the first;
+  // with `listed`, a `select` gone from the folder is the first too).
+  function listFiles(select, listed) {
     return api("GET", "/api/files").then(function (data) {
+      if (listed && data.rules.indexOf(select) < 0) select = null;
       var sources = $("batch-source");
       sources.textContent = "";
       data.data.forEach(function (p) { // the folder lists the data files a batch reads, and no other
@@ -191,6 +193,7 @@
   function open(path) {
     return api("GET", "/api/file?path=" + encodeURIComponent(path)).then(function (data) {
       current = { path: data.path, saved: data.text, version: data.version };
+      remember("file", data.path);
       lastInputs = null;
       $("table-frame").srcdoc = ""; // another file's table must not stand for this one's
       editor.setValue(data.text);
@@ -243,6 +246,7 @@
       file.saved = text; // what is on disk now, and the version to save over next (PF858 for any other)
       file.version = data.version;
       if (adopt) current = file;
+      if (file === current) remember("file", file.path);
       if (file !== current) return; // another file was opened meanwhile
       // The editor keeps what it holds, and its undo history: what was typed while the save
       // was on its way is kept, and marked as not saved.
@@ -460,13 +464,18 @@
     translate();
     if (unsaved()) $("save-status").textContent = w("unsaved");
     // The address keeps the language: a reload opens the page in it again.
-    var address = new URL(window.location.href);
-    address.searchParams.set("lang", lang);
-    window.history.replaceState(null, "", address.toString());
+    remember("lang", lang);
     lastInputs = null; // the questions and choices are worded in the language
     check();
   });
 
+  // The address keeps the language and the file open: a reload (PF858 asks for one) opens them again.
+  function remember(key, value) {
+    var address = new URL(window.location.href);
+    address.searchParams.set(key, value);
+    window.history.replaceState(null, "", address.toString());
+  }
+
   translate();
-  loadFiles();
+  loadFiles(new URL(window.location.href).searchParams.get("file") || undefined);
 })();
