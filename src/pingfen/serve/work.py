@@ -10,20 +10,21 @@ from __future__ import annotations
 import importlib
 import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from attrs import frozen
+from attrs import evolve, frozen
 
-from pingfen.batch import Scored, indicator_names, score_rows
+from pingfen.batch import Scored, indicator_names, score_rows, unnamed_header
 from pingfen.batchreport import report_folder
 from pingfen.coverage import render_text
 from pingfen.diagnostics import Diagnostic, Source
 from pingfen.errors import DataError, EmptyDomain, Problem, RubricError
-from pingfen.evaluate.rubric import NodeSpec, Rubric
+from pingfen.evaluate.rubric import NodeSpec, Rubric, hidden_column
 from pingfen.io.records import read_batch
+from pingfen.io.tables import Row, Rows
 from pingfen.io.write import atomic_open, plain, write_results
 from pingfen.lang import Lang
 from pingfen.loader import diagnose, loads, loads_unsound
@@ -153,9 +154,15 @@ def examples(text: str, at: Place, lang: Lang) -> dict[str, Any]:
     return {
         "passed": run.passed,
         "examples": [{"name": o.example.name, "line": o.example.span.line, "passed": o.passed} for o in run.outcomes],
-        "failures": render_failures(run, lang), "summary": summary(run, lang),
-        "coverage": render_text([run.coverage], lang) if run.coverage is not None else "",
+        "failures": _shown(render_failures(run, lang), at), "summary": _shown(summary(run, lang), at),
+        "coverage": _shown(render_text([run.coverage], lang), at) if run.coverage is not None else "",
     }  # fmt: skip
+
+
+def _shown(said: str, at: Place) -> str:
+    """A report of the command line's, the file named as the page names it (relative to the
+    folder, as a diagnostic names it), not by the full path the library was given."""
+    return said.replace(at.name, at.folder.shown(at.name))
 
 
 def fuzz(text: str, at: Place, lang: Lang) -> dict[str, Any]:
@@ -178,7 +185,7 @@ def fuzz(text: str, at: Place, lang: Lang) -> dict[str, Any]:
             shown = [_diagnostic(d, text, at, language)["text"] for d in findings if d.code == "PF415"]
             texts[language] = "\n\n".join([empty.message(language), *shown])
         raise Worded("PF415", 422, texts) from None
-    return {"passed": report.passed, "text": fuzzing.render(report, lang)}
+    return {"passed": report.passed, "text": _shown(fuzzing.render(report, lang), at)}
 
 
 def formatted(text: str, at: Place, lang: Lang) -> dict[str, Any]:
@@ -203,13 +210,19 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP = "application/zip"
 
 
-def batch(text: str, at: Place, upload: Path, lang: Lang) -> Batch:
+def batch(text: str, at: Place, upload: Path, lang: Lang, shown: str | None = None) -> Batch:
     """Score an uploaded data file (a batch file, or one record as a batch of one): every row
-    with its scores or its error, and the results as CSV and XLSX, as `pingfen eval` writes them."""
+    with its scores or its error, and the results as CSV and XLSX, as `pingfen eval` writes them.
+    A row's error names the file as `shown` (the name the user chose), not the private copy."""
     rubric = rubric_of(text, at)
     rows = read_batch(upload)
+    # As `pingfen eval` (score_file): a file whose header names no input (a title row above it)
+    # or hides one is refused whole, not every row refused "missing input" without saying why.
+    hidden = None if not isinstance(rows, Rows) else hidden_column(rubric, rows.columns) or unnamed_header(rubric, rows)
+    if hidden is not None:
+        raise DataError([hidden])
     indicators = indicator_names(rubric)
-    scored: list[Scored] = list(score_rows(rubric, rows, lang))
+    scored: list[Scored] = list(score_rows(rubric, _named(rows, upload, shown or upload.name), lang))
     lines = [s.line(indicators, lang) for s in scored]
     table = {
         "columns": ["id", *indicators, "total", "grade", "error"],
@@ -227,6 +240,15 @@ def batch(text: str, at: Place, upload: Path, lang: Lang) -> Batch:
             write_results(lines, indicators, fmt, target, lang=lang)
             files[_download("results", fmt, lang)] = (target.read_bytes(), media)
     return Batch(table, files, rubric)
+
+
+def _named(rows: Rows | list[Row], upload: Path, shown: str) -> Iterator[Row]:
+    """The rows, a row's problem (PF520, a row that does not fit the header) naming the file as `shown`."""
+    for row in rows:
+        problem = row.problem
+        if problem is not None and problem.args.get("path") == str(upload):
+            row = evolve(row, problem=evolve(problem, args={**problem.args, "path": shown}))
+        yield row
 
 
 def reports_name(lang: Lang) -> str:
