@@ -363,6 +363,51 @@ def test_a_file_changed_on_disk_can_be_saved_under_another_name(server: tuple[st
 
 
 @needs_browser
+def test_a_file_opened_while_a_save_as_is_on_its_way_stays_the_editors(server: tuple[str, Path], page: Any) -> None:
+    """另存为's answer made the new file the editor's even when another had been opened since: the
+    list said C while the editor held B, and the next 保存 wrote B's text over C (found by review)."""
+    url, folder = server
+    (folder / "A.rule").write_text(FIXED, encoding="utf-8")
+    (folder / "B.rule").write_text(FIXED.replace("资金管理评分表", "乙表"), encoding="utf-8")
+    page.goto(url + "&file=A.rule")
+    page.wait_for_selector("#check-status.ok")
+    page.evaluate("() => { const cm = window.pingfenEditor; cm.setCursor(cm.lineCount(), 0); cm.replaceSelection('# A的修改\\n'); }")
+    held: list[Any] = []
+
+    def hold_the_save(route: Any, request: Any) -> None:
+        if request.method == "PUT" and not held:
+            held.append(route)
+            return
+        route.continue_()
+
+    page.route("**/api/file?**", hold_the_save)
+    page.on("dialog", lambda dialog: dialog.accept("C") if dialog.type == "prompt" else dialog.accept())
+    page.click("#save-as")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the save was never sent"
+    page.select_option("#file-select", "B.rule")  # leaves A's unsaved edit: the dialog is accepted
+    expect(page.locator("#check-status")).to_have_class("ok")
+    page.wait_for_function("() => window.pingfenEditor.getValue().includes('乙表')")
+    held[0].continue_()
+    for _ in range(100):  # the held save lands
+        if (folder / "C.rule").exists():
+            break
+        page.wait_for_timeout(50)
+    assert (folder / "C.rule").read_text(encoding="utf-8") == FIXED + "# A的修改\n"
+    page.wait_for_timeout(300)  # the list is read again after the save
+    expect(page.locator("#file-select")).to_have_value("B.rule")
+    page.unroute("**/api/file?**")
+    page.evaluate("() => { const cm = window.pingfenEditor; cm.setCursor(cm.lineCount(), 0); cm.replaceSelection('# 在B里改\\n'); }")
+    page.click("#save")
+    expect(page.locator("#save-status")).to_have_text("已保存")
+    assert (folder / "B.rule").read_text(encoding="utf-8").endswith("# 在B里改\n")
+    assert (folder / "C.rule").read_text(encoding="utf-8") == FIXED + "# A的修改\n"
+
+
+@needs_browser
 def test_the_language_chosen_stays_on_reload_and_the_status_follows_it(server: tuple[str, Path], page: Any) -> None:
     """After English was chosen the status said 未保存 still, and a reload opened the page in 中文 again."""
     url, folder = server

@@ -234,9 +234,11 @@
     var path = window.prompt(w("save_as_name"), current.path ? current.path.replace(/\.rule$/, "") + "（副本）.rule" : "新评分表.rule");
     if (!path) return;
     if (!/\.rule$/.test(path)) path += ".rule";
-    save({ path: path, saved: null, version: "" }, true); // the editor is that file's once it is saved
+    save({ path: path, saved: null, version: "" }, current); // the editor is that file's once it is saved
   });
-  function save(file, adopt) {
+  // `from`: for a save under a new name, the file the editor held when it was asked; the new
+  // file becomes the editor's only if no other file was opened while the save was on its way.
+  function save(file, from) {
     if (!file.path || saving) return; // one save at a time: a second would carry the version the first replaces
     var text = editor.getValue();
     var version = file.version === undefined ? "" : "&version=" + encodeURIComponent(file.version);
@@ -245,16 +247,18 @@
       saving = false;
       file.saved = text; // what is on disk now, and the version to save over next (PF858 for any other)
       file.version = data.version;
-      if (adopt) current = file;
+      if (from && from === current) current = file;
       if (file === current) remember("file", file.path);
       if (file !== current) return; // another file was opened meanwhile
       // The editor keeps what it holds, and its undo history: what was typed while the save
       // was on its way is kept, and marked as not saved.
       $("save-status").textContent = editor.getValue() === text ? w("saved") : w("saved_then_changed");
-      return listFiles(file.path); // a new file joins the list
+      return listFiles(file.path).then(function () { // a new file joins the list
+        if (file !== current && current.path) $("file-select").value = current.path; // another was opened meanwhile
+      });
     }, function (error) {
       saving = false;
-      if (file === current || adopt) $("save-status").textContent = error.message;
+      if (file === current || (from && from === current)) $("save-status").textContent = error.message;
     });
   }
   $("format").addEventListener("click", function () {
