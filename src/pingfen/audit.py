@@ -53,8 +53,8 @@ def audit(
     unknown name, a declared value that is not a number, or an input value that is bad.
     """
     checked(lang)
-    for given in (declared, inputs):
-        if given is not None and not isinstance(given, Mapping):  # a list or a row's text: said, not an AttributeError
+    for given in (declared, inputs):  # a list, a row's text or no scores at all: said, not an AttributeError
+        if not isinstance(given, Mapping) and (given is not None or given is declared):
             raise DataError([not_a_mapping(given)], department)
     modes = {node.name.text: node.applies.mode for node, _ in ast.walk_nodes(rubric.module.top) if node.applies}
     not_applying = {k for k, v in declared.items() if k in modes and says_not_applicable(v)}
