@@ -578,6 +578,9 @@ def test_a_title_row_above_the_header_is_refused_as_eval_refuses_it(client: Test
     assert response.json()["code"] == "PF531"
     said = response.json()["message"]
     assert "`各 单位.csv`" in said and "第 2 行" in said and "pingfen-upload" not in said
+    response = client.post("/api/batch", json={"text": RULE, "file_name": "各 单位.csv", "data": upload, "lang": "en"})
+    said = response.json()["message"]
+    assert ". " in said and said.split(". ", 1)[1][:1].isupper(), said  # the hint begins a sentence
 
 
 def test_a_rows_error_names_the_uploaded_file_not_the_private_copy(client: TestClient) -> None:

@@ -430,7 +430,7 @@ def _read_error(problem: Problem, lang: Lang) -> str:
     worded = _ENCODINGS.get(problem.code)
     if worded is None:  # with its hint: what to do (PF531: delete the title row above the header)
         hint = problem.help(lang)
-        return problem.message(lang) + ("" if not hint else f"。{hint}" if lang == "zh" else f". {hint}")
+        return problem.message(lang) + ("" if not hint else f"。{hint}" if lang == "zh" else f". {hint[:1].upper()}{hint[1:]}")
     big5 = bool(problem.args.get("guess"))
     guess = ("（看起来是 Big5 编码）" if lang == "zh" else " (it reads as Big5)") if big5 else ""
     args = {"path": "", "encoding": "", "row": "?", **problem.args, "guess": guess}
