@@ -592,6 +592,18 @@ def test_a_rows_error_names_the_uploaded_file_not_the_private_copy(client: TestC
     assert "PF520" in error and "`各 单位.csv`" in error and "pingfen-upload" not in error
 
 
+def test_the_reports_summary_names_the_uploaded_file_not_the_private_copy(client: TestClient) -> None:
+    """The results named the file chosen, but 评价报告.zip's 汇总.xlsx still said
+    `/tmp/pingfen-upload-…/upload.csv` for a row that does not fit the header (found by review)."""
+    upload = base64.b64encode("id,错误数,已公开,等级\nA,1,是,甲\nB,1,是,甲,多余\n".encode()).decode()
+    links = post(client, "/api/batch", file_name="各 单位.csv", data=upload)["downloads"]
+    assert isinstance(links, dict)
+    reports = zipfile.ZipFile(io.BytesIO(client.get(links["评价报告.zip"]).content))
+    sheet = openpyxl.load_workbook(io.BytesIO(reports.read("汇总.xlsx")), read_only=True)
+    said = " ".join(str(cell) for row in sheet.active.iter_rows(values_only=True) for cell in row if cell)
+    assert "PF520" in said and "`各 单位.csv`" in said and "pingfen-upload" not in said, said
+
+
 def test_a_rule_file_not_in_utf8_is_named_as_the_folder_names_it(client: TestClient, folder: Path) -> None:
     """PF006 when opening a GBK rule file named it by its full path on the machine
     (`--> /home/…/served/旧 表.rule:1:9`), where every other finding is named relative to the folder."""

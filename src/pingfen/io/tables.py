@@ -34,7 +34,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO, overload
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from pingfen.display import plain
 from pingfen.errors import DataError, Problem
@@ -697,6 +697,17 @@ def _id_column(path: Path, columns: tuple[str, ...], wanted: str | None) -> str 
         return None
     shown = ", ".join(invisible_escaped(c) for c in columns if c) or "—"  # `编号\u200b`: not 编号
     raise DataError([Problem("PF509", None, {"path": str(path), "column": wanted, "columns": shown})])
+
+
+def renamed(rows: Iterable[Row], path: str, shown: str) -> Iterator[Row]:
+    """The rows, a row's problem that names the file `path` (PF520: a row that does not fit the
+    header) naming it as `shown` instead: the workbench's upload by the name the user chose,
+    not by its private copy."""
+    for row in rows:
+        problem = row.problem
+        if problem is not None and problem.args.get("path") == path:
+            row = evolve(row, problem=evolve(problem, args={**problem.args, "path": shown}))
+        yield row
 
 
 def hidden_id(path: str, columns: Iterable[str], wanted: str | None) -> Problem | None:

@@ -272,7 +272,7 @@ class Workbench:
         except PingfenError as error:
             return JSONResponse({"code": getattr(error, "code", "PF509"), "message": _worded(error, lang)}, status_code=422)
         files: dict[str, Download] = dict(result.files)
-        files[work.reports_name(lang)] = functools.partial(self._reports, result.rubric, content, suffix, lang)
+        files[work.reports_name(lang)] = functools.partial(self._reports, result.rubric, content, suffix, lang, upload)
         run = self._keep(files)
         links = {n: f"/api/download/{run}/{quote(n)}" for n in files}
         return JSONResponse({**result.table, "downloads": links})
@@ -291,9 +291,9 @@ class Workbench:
                 raise DataError(named, error.record) from None
 
     @staticmethod
-    def _reports(rubric: Rubric, content: bytes, suffix: str, lang: Lang) -> tuple[bytes, str]:
+    def _reports(rubric: Rubric, content: bytes, suffix: str, lang: Lang, upload: str) -> tuple[bytes, str]:
         with tempfile.TemporaryDirectory(prefix="pingfen-upload-") as scratch:
-            return work.reports(rubric, _uploaded(Path(scratch), suffix, content), lang)
+            return work.reports(rubric, _uploaded(Path(scratch), suffix, content), lang, upload)
 
     async def template(self, request: Request) -> Response:
         lang = _lang(request.query_params.get("lang"), self.lang)

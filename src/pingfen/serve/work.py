@@ -10,12 +10,12 @@ from __future__ import annotations
 import importlib
 import tempfile
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from attrs import evolve, frozen
+from attrs import frozen
 
 from pingfen.batch import Scored, indicator_names, score_rows, unnamed_header
 from pingfen.batchreport import report_folder
@@ -24,7 +24,7 @@ from pingfen.diagnostics import Diagnostic, Source
 from pingfen.errors import DataError, EmptyDomain, Problem, RubricError
 from pingfen.evaluate.rubric import NodeSpec, Rubric, hidden_column
 from pingfen.io.records import read_batch
-from pingfen.io.tables import Row, Rows
+from pingfen.io.tables import Rows, renamed
 from pingfen.io.write import atomic_open, plain, write_results
 from pingfen.lang import Lang
 from pingfen.loader import diagnose, loads, loads_unsound
@@ -222,7 +222,7 @@ def batch(text: str, at: Place, upload: Path, lang: Lang, shown: str | None = No
     if hidden is not None:
         raise DataError([hidden])
     indicators = indicator_names(rubric)
-    scored: list[Scored] = list(score_rows(rubric, _named(rows, upload, shown or upload.name), lang))
+    scored: list[Scored] = list(score_rows(rubric, renamed(rows, str(upload), shown or upload.name), lang))
     lines = [s.line(indicators, lang) for s in scored]
     table = {
         "columns": ["id", *indicators, "total", "grade", "error"],
@@ -242,26 +242,17 @@ def batch(text: str, at: Place, upload: Path, lang: Lang, shown: str | None = No
     return Batch(table, files, rubric)
 
 
-def _named(rows: Rows | list[Row], upload: Path, shown: str) -> Iterator[Row]:
-    """The rows, a row's problem (PF520, a row that does not fit the header) naming the file as `shown`."""
-    for row in rows:
-        problem = row.problem
-        if problem is not None and problem.args.get("path") == str(upload):
-            row = evolve(row, problem=evolve(problem, args={**problem.args, "path": shown}))
-        yield row
-
-
 def reports_name(lang: Lang) -> str:
     return _download("reports", "zip", lang)
 
 
-def reports(rubric: Rubric, upload: Path, lang: Lang) -> tuple[bytes, str]:
+def reports(rubric: Rubric, upload: Path, lang: Lang, shown: str | None = None) -> tuple[bytes, str]:
     """One report per unit (DOCX, as `pingfen report RULE DATA -o 报告/` writes them) and the
     summary workbook, zipped. Made when asked for (a large batch takes a while), from the
     rubric that scored the batch: no file is read again, so what it extends may have changed."""
     with tempfile.TemporaryDirectory(prefix="pingfen-serve-") as scratch:
         folder = Path(scratch) / "reports"
-        report_folder(rubric, upload, folder, "docx", lang=lang)
+        report_folder(rubric, upload, folder, "docx", lang=lang, shown=shown or upload.name)
         archive = Path(scratch) / "reports.zip"
         with atomic_open(archive, "wb") as file, zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as zipped:
             for path in sorted(folder.iterdir()):
