@@ -1,4 +1,5 @@
-"""Shared test setup: hypothesis profiles, and a cache of the session's own.
+"""Shared test setup: hypothesis profiles, a cache of the session's own, and the order xdist
+hands the files out in (the longest first, the Spark files in one worker).
 
     HYPOTHESIS_PROFILE=ci|dev|fuzz   picks a profile explicitly; otherwise `ci`.
 
@@ -19,6 +20,7 @@ import signal
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -66,3 +68,66 @@ def pytest_configure(config: pytest.Config) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
     config.add_cleanup(restore)
+
+
+# The units of work that take longest, longest first (each file measured alone with
+# --durations). Under the README's `-n auto --dist loadfile` they start first, while the many
+# short files fill in beside them on the other core; xdist's own order (most tests first)
+# started these files of one to sixteen tests last, each then finishing alone on one core.
+LONGEST = (
+    "spark",
+    "test_sql_oracle.py",
+    "test_properties.py",
+    "test_engine_duckdb.py",
+    "test_sql_postgres.py",
+    "test_serve_browser.py",
+    "test_lint.py",
+    "test_sql_plan_cost.py",
+    "test_oracle.py",
+)
+# The files that start a Spark session, run by one worker one after another (one unit, "spark"):
+# the JVM the first starts serves the others' sessions, warm; a second worker's JVM would cost
+# its start and warm-up again (about a minute of a file's time).
+SPARK = (
+    "test_spark.py",
+    "test_spark_column_types.py",
+    "test_spark_forms.py",
+    "test_spark_forms_last.py",
+    "test_spark_names.py",
+)
+
+
+def _unit(name: str) -> str:
+    """The unit of work a test file belongs to: its own name, or "spark"."""
+    return "spark" if name in SPARK else name
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest units first; then, as xdist would order them, the files with most tests.
+    A file's own tests keep their order (the sort is stable), and a unit's files stay together."""
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[_unit(item.path.name)] = counts.get(_unit(item.path.name), 0) + 1
+    first = {unit: place for place, unit in enumerate(LONGEST)}
+
+    def place(item: pytest.Item) -> tuple[int, int, str]:
+        unit = _unit(item.path.name)
+        return first.get(unit, len(LONGEST)), -counts[unit], unit
+
+    items.sort(key=place)
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist loadfile` with the Spark files as one unit, handed out in collection order."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class Scheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            return "spark" if Path(scope).name in SPARK else scope
+
+    config.option.loadscopereorder = False  # else xdist sends the units with most tests first
+    return Scheduling(config, log)

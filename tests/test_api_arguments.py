@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 import pingfen
+from pingfen.audit import audit
+from pingfen.report import write_report
 
 ROOT = Path(__file__).resolve().parent.parent
 RULESET = ROOT / "rulesets" / "dept-overall-2021.rule"
@@ -52,3 +54,78 @@ def test_load_still_takes_paths_and_files() -> None:
 def test_loads_refuses_what_is_not_text(given: object) -> None:
     with pytest.raises(TypeError, match="pingfen.loads takes the rule's text as str"):
         pingfen.loads(given)  # type: ignore[arg-type]  # what is refused
+
+
+def test_coerce_one_name_is_refused_not_read_letter_by_letter() -> None:
+    # `coerce(record, "满意度")` read the name as its characters, which name no input: it gave {}
+    rubric = pingfen.load(RULESET, tests=False)
+    [record] = list(pingfen.read_records(SEED))
+    assert rubric.coerce(record, ["满意度"]) == {"满意度": Decimal("0.95")}
+    with pytest.raises(TypeError, match=r"not one name: coerce\(data, \['满意度'\]\)"):
+        rubric.coerce(record, "满意度")
+
+
+def test_writing_with_no_output_given_says_so(tmp_path: Path) -> None:
+    # score_file(rubric, data), its output left out, raised a bare AssertionError once every row
+    # was scored (and, under python -O, AttributeError on None); the report, table and template
+    # writers alike.
+    from pingfen.batch import score_file
+    from pingfen.render import render_table
+    from pingfen.report import write_report
+    from pingfen.template import write_template
+
+    rubric = pingfen.load(RULESET, tests=False)
+    data = ROOT / "examples" / "dept-overall-2021" / "departments.csv"
+    calls = [
+        lambda: score_file(rubric, data),
+        lambda: write_report(_result(), "md"),
+        lambda: render_table(rubric, "md"),
+        lambda: write_template(rubric, "csv"),
+    ]
+    for call in calls:
+        with pytest.raises(ValueError, match="no output given: a file name to write to, or `out`"):
+            call()
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "EN", "fr", ["zh"]])
+def test_a_language_pingfen_does_not_speak_is_refused_not_taken_for_english(lang: object) -> None:
+    # "zh-CN" gave English reasons: a message asks `lang == "zh"`, and anything else read as English
+    rubric = pingfen.load(RULESET)
+    [record] = list(pingfen.read_records(SEED))
+    name = rubric.tree[0].name
+    calls = [
+        lambda: rubric.evaluate(record, lang=lang),  # type: ignore[arg-type]
+        lambda: list(rubric.evaluate_many([record], lang=lang)),  # type: ignore[arg-type]
+        lambda: rubric.score_node(name, record, lang=lang),  # type: ignore[arg-type]
+        lambda: _result().to_json(lang),  # type: ignore[arg-type]
+        lambda: write_report(_result(), "md", out=io.StringIO(), lang=lang),  # type: ignore[arg-type]
+        lambda: audit(rubric, {}, lang=lang),  # type: ignore[arg-type]
+    ]
+    for call in calls:
+        with pytest.raises(ValueError, match="lang must be 'zh' or 'en'"):
+            call()
+
+
+def test_both_languages_are_taken() -> None:
+    rubric = pingfen.load(RULESET)
+    [record] = list(pingfen.read_records(SEED))
+    assert rubric.evaluate(record, lang="en").lang == "en" and rubric.evaluate(record, lang="zh").lang == "zh"
+
+
+def test_round_total_takes_an_int_and_refuses_a_float() -> None:
+    rubric = pingfen.load(RULESET)
+    assert rubric.round_total(7) == rubric.round_total(Decimal(7)) == Decimal("7.00")
+    with pytest.raises(TypeError, match="takes a Decimal"):
+        rubric.round_total(7.5)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("declared", [[1, 2], "投入: 5", None])
+def test_audit_of_what_is_not_a_mapping_is_refused_as_evaluate_refuses_it(declared: object) -> None:
+    rubric = pingfen.load(RULESET)
+    with pytest.raises(pingfen.DataError, match="PF522"):
+        audit(rubric, declared)  # type: ignore[arg-type]
+    if declared is not None:  # no inputs given: None is what the signature says
+        with pytest.raises(pingfen.DataError, match="PF522"):
+            audit(rubric, {}, declared)  # type: ignore[arg-type]
+    else:
+        assert audit(rubric, {}, None) is not None

@@ -127,3 +127,31 @@ def test_usage_errors_still_exit_2(tmp_path: Path) -> None:
     err = io.StringIO()
     assert main(["eval", "--format", "xlsx", "--lang", "en", str(RULESET), str(data)], io.StringIO(), err) == 2
     assert "xlsx output needs a file name" in err.getvalue()
+
+
+def test_errors_come_back_from_a_process_pool() -> None:
+    # Exception's own pickling calls cls(*args): DataError(message) took the message for its
+    # problems and raised AttributeError, so a process pool scoring rows (whose results do
+    # pickle) broke on the first refused row (BrokenProcessPool); RubricError and the others
+    # with arguments of their own failed alike.
+    import pickle
+
+    from pingfen.errors import EmptyDomain, OutputError, UsageError
+    from pingfen.sql.exact import SqlRefusal
+    from pingfen.syntax.formatter import FormatError
+
+    rubric = pingfen.load(RULESET, tests=False)
+    refused = [e for e in rubric.evaluate_many([{"编制人数": 0}], key="id") if isinstance(e, DataError)]
+    errors: list[PingfenError] = [*refused, UsageError("both", "都"), EmptyDomain("满意度"), OutputError("PF702", "/x")]
+    errors.append(SqlRefusal("PF804", {"dialect": "mysql", "dialects": "duckdb"}))
+    for bad, kind in (("rubric", pingfen.RubricError), ("rubric {", FormatError)):
+        with pytest.raises(kind) as caught:
+            (pingfen.loads if kind is pingfen.RubricError else pingfen.format_text)(bad)
+        errors.append(caught.value)
+    for error in errors:
+        back = pickle.loads(pickle.dumps(error))
+        assert type(back) is type(error)
+        assert (str(back), back.args, vars(back)) == (str(error), error.args, vars(error))
+    [data] = refused
+    back = pickle.loads(pickle.dumps(data))
+    assert (back.code, back.input, back.record, back.render("zh")) == (data.code, data.input, "1", data.render("zh"))

@@ -217,6 +217,19 @@ def test_yaml_quotes_what_yaml_would_misread() -> None:
     assert text == '"yes": "no"\n'
 
 
+def test_yaml_quotes_a_name_yaml_reads_as_a_number_or_a_merge(tmp_path: Path) -> None:
+    # `01: 3` read back as the key "1", `<<: 3` was refused (a merge key): a counterexample for
+    # a rubric with such an input (a backticked name) could not be given to `pingfen eval`.
+    names = ["01", "1_000", "+1", ".5", "<<", "=", "2021年完成率", "完成率"]
+    text = 'rubric "x" { total 1 }\n' + "".join(f"input `{n}`: count\n" for n in names)
+    rubric = pingfen.loads(text + "indicator i 1 { when `01` > 0 -> 1  else -> 0 }")
+    record: dict[str, object] = {name: 3 for name in names}
+    path = tmp_path / "counterexample.yaml"
+    path.write_text(fuzz.to_yaml(record, rubric), encoding="utf-8")
+    assert read_record(path) == record
+    assert "\n完成率: 3\n" in path.read_text(encoding="utf-8")  # a plain name stays plain
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rubrics().flatmap(lambda m: st.tuples(st.just(m), st.data())))
 def test_invariants_hold_on_generated_rubrics(drawn) -> None:  # type: ignore[no-untyped-def]

@@ -26,5 +26,5 @@ def test_a_gbk_record_is_told_to_be_saved_as_utf8(tmp_path: Path, name: str) -> 
     assert main(["eval", str(rule), str(data)], out, err) == 2
     said = out.getvalue() + err.getvalue()
     assert "PF508" in said and "不是 UTF-8 编码的文本" in said, said
-    assert "请将文件另存为 UTF-8 编码（记事本：另存为 → 编码选 UTF-8）" in said, said
+    assert "请将文件另存为 UTF-8 编码（记事本：另存为 → 编码选 UTF-8；WPS：另存为时编码选 UTF-8）" in said, said
     assert "Traceback" not in said

@@ -184,3 +184,58 @@ def test_the_library_entry_points_in_pingfens_context(tmp_path: Path) -> None:
         return out.getvalue()
 
     _same(table)
+
+
+# A rubric with rows outside the tree: a penalty's points (its score less its max), a node's
+# `lost`, an audit's sums and a report's chart were worked out in the caller's context.
+OUTSIDE = """rubric "罚" {
+  total 10
+  cap total 12
+  grade 合格 >= 6
+  grade 不合格 otherwise
+}
+input 在职人数: count
+input 编制人数: count > 0
+let 率 = 在职人数 / 编制人数
+group 甲 10 {
+  indicator 控制率 10 {
+    deduct 0.5 per 1pp of 率 above 100% counting proportional
+  }
+}
+bonus 创新 3 {
+  score = 率 * 1.7
+}
+penalty 违规扣分 10 {
+  deduct 0.3 per 1pp of 率 above 100% counting proportional
+}
+"""
+
+
+def test_outside_rows_reports_and_audits_in_pingfens_context(tmp_path: Path) -> None:
+    from pingfen.audit import audit
+    from pingfen.report import write_report
+
+    rubric, record = pingfen.loads(OUTSIDE), {"在职人数": 13, "编制人数": 12}
+    result = rubric.evaluate(record)
+    _same(lambda: rubric.evaluate(record).to_json())
+    _same(lambda: [line.points for line in result.outside()])
+    _same(lambda: [node.lost for node in result.nodes()])
+
+    def report(fmt: str) -> str:
+        out = io.StringIO()
+        write_report(result, fmt, out=out)
+        return out.getvalue()
+
+    _same(lambda: report("html"))
+    _same(lambda: report("md"))
+    data = tmp_path / "data.csv"
+    data.write_text("id,在职人数,编制人数\na,13,12\n", encoding="utf-8")
+
+    def batch() -> str:
+        out = io.StringIO()
+        score_file(rubric, data, None, "csv", out=out, jobs=1)
+        return out.getvalue()
+
+    _same(batch)
+    declared = {"控制率": "5.83333", "甲": "5.83334", "违规扣分": "7.5", "创新": "1.84167", "total": "3.42"}
+    _same(lambda: audit(rubric, declared, record))

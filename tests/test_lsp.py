@@ -413,6 +413,10 @@ def test_a_document_not_opened_and_not_on_disk_is_answered_not_a_traceback(tmp_p
             origin = lsp.Position(line=0, character=0)
             assert await ask(s.client.text_document_hover_async(lsp.HoverParams(doc, origin))) is None
             assert await ask(s.client.text_document_definition_async(lsp.DefinitionParams(doc, origin))) is None
+            # Formatting read the document itself, and answered −32603 FileNotFoundError with the traceback logged.
+            options = lsp.FormattingOptions(tab_size=2, insert_spaces=True)
+            assert not await ask(s.client.text_document_formatting_async(lsp.DocumentFormattingParams(doc, options)))
+        assert "Traceback" not in (tmp_path / "server.log").read_text(encoding="utf-8")
 
     run(scenario, log=tmp_path / "server.log")
 
@@ -508,5 +512,23 @@ def test_a_definition_in_a_base_file_with_a_bom_counts_it(tmp_path: Path) -> Non
         assert isinstance(definition, lsp.Location)
         assert definition.uri == (tmp_path / "base.rule").resolve().as_uri()
         assert definition.range.start.line == 0 and spanned(base, definition.range) == "预算执行"
+
+    run(scenario, log=tmp_path / "server.log")
+
+
+def test_a_burst_of_changes_is_checked_once_for_the_last_text(tmp_path: Path) -> None:
+    """Each keystroke's change was checked in turn: on a large file (seconds a check) the
+    diagnostics fell ever further behind the typing. Now a burst is checked once, as it ends."""
+    typed = "indicator 新 1 { award 1 if 未定义 }\n"
+
+    async def scenario(s: Session) -> None:
+        uri = s.open(tmp_path / "typing.rule", CLEAN)
+        assert await s.diagnostics(uri, 1) == []
+        for n in range(1, len(typed) + 1):  # typed a character at a time, as an editor sends it
+            s.change(uri, CLEAN + typed[:n])
+        found = await s.diagnostics(uri, 2)
+        await asyncio.sleep(1)  # nothing more comes
+        assert len(s.published[uri]) == 2
+        assert {d.code for d in found} >= {"PF102"}  # the last text's: `未定义` is no name
 
     run(scenario, log=tmp_path / "server.log")

@@ -124,16 +124,37 @@ def test_a_missing_record(tmp_path: Path) -> None:  # io/records.py
 
 def test_a_rule_file_that_cannot_be_read(tmp_path: Path) -> None:  # cli.py, _cannot_read
     zh, en = both("check", str(tmp_path / "没有.rule"))
-    assert f"pingfen：无法读取 {tmp_path / '没有.rule'}：文件或目录不存在" in zh
-    assert f"pingfen: cannot read {tmp_path / '没有.rule'}: {MISSING}" in en
+    assert f"错误[PF010]: 无法读取规则文件 `{tmp_path / '没有.rule'}`：文件或目录不存在" in zh
+    assert f"error[PF010]: cannot read the rule file `{tmp_path / '没有.rule'}`: {MISSING}" in en
     zh, en = both("fmt", str(tmp_path))
     assert "：是一个目录而不是文件" in zh and f": {DIRECTORY}" in en
 
 
-def test_an_error_the_command_does_not_catch_itself(tmp_path: Path) -> None:  # cli.py, the last resort
-    zh, en = both("eval", str(tmp_path / "没有.rule"), DATA)
-    assert zh.strip() == f"pingfen：文件或目录不存在：{tmp_path / '没有.rule'}"
-    assert en.strip() == f"pingfen: {MISSING}: {tmp_path / '没有.rule'}"
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check", "{rule}"], ["eval", "{rule}", DATA], ["template", "{rule}"], ["render", "{rule}"], ["fmt", "{rule}"],
+        ["test", "{rule}"], ["fuzz", "{rule}"], ["sql", "{rule}"], ["audit", "{rule}", DATA], ["report", "{rule}", DATA],
+        ["diff", "{rule}", RULESET], ["diff", RULESET, "{rule}"],
+    ],
+)
+def test_every_command_codes_a_missing_rule_file(tmp_path: Path, command: list[str]) -> None:
+    """`check nofile.rule` said `pingfen：无法读取 nofile.rule：…`, `eval nofile.rule d.csv`
+    `pingfen：文件或目录不存在：nofile.rule`, with no code, where a missing data file is PF508."""
+    (tmp_path / "2021部门整体.rule").write_text("", encoding="utf-8")
+    (tmp_path / "项目.rule").write_text("", encoding="utf-8")
+    missing = str(tmp_path / "部门整体.rule")
+    zh, en = both(*(missing if a == "{rule}" else a for a in command))
+    assert zh.startswith(f"错误[PF010]: 无法读取规则文件 `{missing}`：文件或目录不存在\n --> {missing}\n"), zh
+    assert f"  = 帮助: `{tmp_path}` 中的规则文件：2021部门整体.rule、项目.rule" in zh
+    assert f"error[PF010]: cannot read the rule file `{missing}`: {MISSING}" in en
+    assert f"  = help: the rule files in `{tmp_path}`: 2021部门整体.rule, 项目.rule" in en
+
+
+def test_a_missing_rule_file_with_none_near(tmp_path: Path) -> None:
+    zh, en = both("eval", str(tmp_path / "无" / "x.rule"), DATA)
+    assert "错误[PF010]" in zh and "帮助: 请检查文件名和文件夹：相对路径从运行 pingfen 的文件夹算起" in zh
+    assert "help: check the name and the folder" in en
     zh, en = both("eval", RULESET, DATA, "-o", str(tmp_path / "没有" / "x.csv"))  # the output's folder is missing: PF704
     assert zh.strip() == f"错误[PF704]: 无法写入 `{tmp_path / '没有' / 'x.csv'}`：文件或目录不存在"
     assert en.strip() == f"error[PF704]: cannot write `{tmp_path / '没有' / 'x.csv'}`: {MISSING}"

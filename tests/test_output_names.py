@@ -53,8 +53,8 @@ def test_in_english(tmp_path: Path) -> None:
     assert "help: pingfen writes Excel workbooks as .xlsx" in err and "、" not in err
 
 
-def test_format_says_it_whatever_the_name(tmp_path: Path) -> None:
-    target = tmp_path / "s.yaml"
+def test_format_says_it_under_a_name_of_no_format(tmp_path: Path) -> None:
+    target = tmp_path / "s.txt"
     assert _run(["eval", RULESET, SEED, "-o", str(target), "--format", "json"])[0] == 0
     assert json.loads(target.read_text(encoding="utf-8"))["total"]
     plain = tmp_path / "结果"  # no extension: the default format
@@ -96,3 +96,44 @@ def test_a_writable_file_is_still_replaced(tmp_path: Path) -> None:
     target.chmod(0o640)
     assert _run(["eval", RULESET, DEPARTMENTS, "-o", str(target)])[0] in (0, 1)
     assert target.read_text(encoding="utf-8-sig").startswith("编号,") and target.stat().st_mode & 0o777 == 0o640
+
+
+@pytest.mark.parametrize(
+    ("command", "name", "fmt", "hint"),
+    [
+        (["render", RULESET], "评分表.xlsx", "docx", "要写出 docx，请把文件名改为 -o 文件名.docx；要写出 xlsx，请去掉 --format"),
+        (["render", RULESET], "评分表.md", "html", "要写出 html，请把文件名改为 -o 文件名.html；要写出 md，请去掉 --format"),
+        (["render", RULESET], "评分表.csv", "md", "要写出 md，请把文件名改为 -o 文件名.md"),
+        (["template", RULESET], "填报.xls", "xlsx", "要写出 xlsx，请把文件名改为 -o 文件名.xlsx"),
+        (["template", RULESET], "填报.yaml", "csv", "要写出 csv，请把文件名改为 -o 文件名.csv；要写出 yaml，请去掉 --format"),
+        (["eval", RULESET, DEPARTMENTS], "r.csv", "xlsx", "要写出 xlsx，请把文件名改为 -o 文件名.xlsx；要写出 csv，请去掉 --format"),
+        (["eval", RULESET, SEED], "s.yaml", "json", "要写出 json，请把文件名改为 -o 文件名.json"),
+        (["eval", RULESET, SEED], "s.json", "table", "要写出 table，请把文件名改为 -o 文件名.txt；要写出 json，请去掉 --format"),
+        (["report", RULESET, SEED], "r.docx", "xlsx", "要写出 xlsx，请把文件名改为 -o 文件名.xlsx；要写出 docx，请去掉 --format"),
+    ],
+)
+def test_format_naming_another_format_than_the_name_is_refused(
+    tmp_path: Path, command: list[str], name: str, fmt: str, hint: str
+) -> None:
+    """`render R -o 评分表.xlsx --format docx` wrote a Word file under an Excel name (exit 0)."""
+    target = tmp_path / name
+    code, out, err = _run([*command, "-o", str(target), "--format", fmt])
+    assert code == 2 and out == ""
+    suffix = target.suffix
+    assert f"错误[PF708]: `{target}` 的扩展名 `{suffix}` 表示" in err and f"而 --format 指定写出 {fmt}" in err
+    assert f"  = 帮助: {hint}" in err
+    assert not target.exists()
+
+
+def test_format_naming_another_format_in_english(tmp_path: Path) -> None:
+    target = tmp_path / "x.xlsx"
+    code, _, err = _run(["--lang", "en", "render", RULESET, "-o", str(target), "--format", "docx"])
+    assert code == 2 and f"error[PF708]: `{target}`: its extension `.xlsx` names xlsx, but --format docx" in err
+    assert "help: to write docx, name the file so: -o NAME.docx; to write xlsx, leave out --format" in err
+
+
+def test_format_agreeing_with_the_name_writes(tmp_path: Path) -> None:
+    for name, fmt in (("x.HTM", "html"), ("x.docx", "docx"), ("x.ndjson", "jsonl")):
+        command = ["eval", RULESET, DEPARTMENTS] if fmt == "jsonl" else ["render", RULESET]
+        assert _run([*command, "-o", str(tmp_path / name), "--format", fmt])[0] in (0, 1)
+        assert (tmp_path / name).exists()

@@ -79,22 +79,30 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
             process.wait(timeout=30)
 
 
-@pytest.fixture
-def page(server: tuple[str, Path]) -> Iterator[Any]:
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One Chromium for the module (its start is most of a test's setup); each test its own context."""
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(server: tuple[str, Path], browser: Any) -> Iterator[Any]:
     assert expect is not None
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True, locale="zh-CN")
-        tab = context.new_page()
-        errors: list[str] = []
-        tab.on("pageerror", lambda error: errors.append(str(error)))
-        tab.set_default_timeout(30_000)
-        yield tab
-        browser.close()
-        assert errors == [], f"the page's script failed: {errors}"
+    # a fresh context per test: no cookies, storage or downloads shared between tests
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True, locale="zh-CN")
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.set_default_timeout(30_000)
+    yield tab
+    context.close()
+    assert errors == [], f"the page's script failed: {errors}"
 
 
 def _type_new_rubric(page: Any, name: str, text: str) -> None:
@@ -298,3 +306,201 @@ def test_a_percent_typed_with_a_full_width_sign_is_scored(server: tuple[str, Pat
         expected = pingfen.loads(rubric).evaluate({"执行率": f"{number}%"})
         expect(page.locator("#score-total")).to_have_text(f"{expected.total} / 10")
         assert page.locator("#score-problems li").count() == 0
+
+
+@needs_browser
+def test_new_and_format_do_not_drop_what_was_typed(server: tuple[str, Path], page: Any) -> None:
+    """新建 replaced unsaved edits with the new file's text without asking (the file list asks);
+    格式化 answered after more typing put the layout of the older text over it."""
+    url, folder = server
+    (folder / "资金管理.rule").write_text(FIXED, encoding="utf-8")
+    page.goto(url)
+    page.wait_for_selector("#check-status.ok")
+    page.evaluate("() => { const cm = window.pingfenEditor; cm.setCursor(cm.lineCount(), 0); cm.replaceSelection('# 未保存\\n'); }")
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    page.click("#new-file")
+    assert asked == ["confirm"]
+    assert page.evaluate("() => window.pingfenEditor.getValue()") == FIXED + "# 未保存\n"
+
+    page.evaluate("""() => { document.getElementById('format').click();
+        const cm = window.pingfenEditor; cm.setCursor(cm.lineCount(), 0); cm.replaceSelection('# 又一行\\n'); }""")
+    page.wait_for_timeout(1500)  # the format's answer has come
+    assert page.evaluate("() => window.pingfenEditor.getValue()") == FIXED + "# 未保存\n# 又一行\n"
+    page.click("#format")  # asked again with nothing typed meanwhile: laid out
+    expect(page.locator("#save-status")).to_have_text("未保存")
+    page.wait_for_function("() => window.pingfenEditor.getValue().startsWith('rubric \"资金管理评分表\" {\\n  total')")
+
+
+@needs_browser
+def test_a_file_changed_on_disk_can_be_saved_under_another_name(server: tuple[str, Path], page: Any) -> None:
+    """PF858 (the file changed on disk since the page opened it) says 另存为其他文件名, and the page
+    had no way to: 新建 replaced the text. 另存为 writes the editor's text under a new name,
+    never over a file of that name, and the editor goes on with the new file."""
+    url, folder = server
+    (folder / "资金管理.rule").write_text(FIXED, encoding="utf-8")
+    page.goto(url)
+    page.wait_for_selector("#check-status.ok")
+    (folder / "资金管理.rule").write_text(FIXED + "# 同事的修改\n", encoding="utf-8")
+    page.evaluate("() => { const cm = window.pingfenEditor; cm.setCursor(cm.lineCount(), 0); cm.replaceSelection('# 我的修改\\n'); }")
+    page.click("#save")
+    expect(page.locator("#save-status")).to_contain_text("另存为其他文件名")
+    (folder / "batch.rule").write_text("# 另一个文件\n", encoding="utf-8")  # a file of that name: not replaced
+    page.once("dialog", lambda dialog: dialog.accept("batch"))
+    page.click("#save-as")
+    expect(page.locator("#save-status")).to_contain_text("`batch.rule`")
+    page.once("dialog", lambda dialog: dialog.accept("资金管理 副本"))
+    page.click("#save-as")
+    expect(page.locator("#save-status")).to_have_text("已保存")
+    assert (folder / "资金管理 副本.rule").read_text(encoding="utf-8") == FIXED + "# 我的修改\n"
+    assert (folder / "资金管理.rule").read_text(encoding="utf-8") == FIXED + "# 同事的修改\n"
+    assert (folder / "batch.rule").read_text(encoding="utf-8") == "# 另一个文件\n"
+    expect(page.locator("#file-select")).to_have_value("资金管理 副本.rule")
+    page.evaluate("() => { const cm = window.pingfenEditor; cm.setCursor(cm.lineCount(), 0); cm.replaceSelection('# 再改\\n'); }")
+    page.click("#save")  # the new file's version: saved over without PF858
+    expect(page.locator("#save-status")).to_have_text("已保存")
+    assert (folder / "资金管理 副本.rule").read_text(encoding="utf-8").endswith("# 我的修改\n# 再改\n")
+
+
+@needs_browser
+def test_a_file_opened_while_a_save_as_is_on_its_way_stays_the_editors(server: tuple[str, Path], page: Any) -> None:
+    """另存为's answer made the new file the editor's even when another had been opened since: the
+    list said C while the editor held B, and the next 保存 wrote B's text over C (found by review)."""
+    url, folder = server
+    (folder / "A.rule").write_text(FIXED, encoding="utf-8")
+    (folder / "B.rule").write_text(FIXED.replace("资金管理评分表", "乙表"), encoding="utf-8")
+    page.goto(url + "&file=A.rule")
+    page.wait_for_selector("#check-status.ok")
+    page.evaluate("() => { const cm = window.pingfenEditor; cm.setCursor(cm.lineCount(), 0); cm.replaceSelection('# A的修改\\n'); }")
+    held: list[Any] = []
+
+    def hold_the_save(route: Any, request: Any) -> None:
+        if request.method == "PUT" and not held:
+            held.append(route)
+            return
+        route.continue_()
+
+    page.route("**/api/file?**", hold_the_save)
+    page.on("dialog", lambda dialog: dialog.accept("C") if dialog.type == "prompt" else dialog.accept())
+    page.click("#save-as")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the save was never sent"
+    page.select_option("#file-select", "B.rule")  # leaves A's unsaved edit: the dialog is accepted
+    expect(page.locator("#check-status")).to_have_class("ok")
+    page.wait_for_function("() => window.pingfenEditor.getValue().includes('乙表')")
+    held[0].continue_()
+    for _ in range(100):  # the held save lands
+        if (folder / "C.rule").exists():
+            break
+        page.wait_for_timeout(50)
+    assert (folder / "C.rule").read_text(encoding="utf-8") == FIXED + "# A的修改\n"
+    page.wait_for_timeout(300)  # the list is read again after the save
+    expect(page.locator("#file-select")).to_have_value("B.rule")
+    page.unroute("**/api/file?**")
+    page.evaluate("() => { const cm = window.pingfenEditor; cm.setCursor(cm.lineCount(), 0); cm.replaceSelection('# 在B里改\\n'); }")
+    page.click("#save")
+    expect(page.locator("#save-status")).to_have_text("已保存")
+    assert (folder / "B.rule").read_text(encoding="utf-8").endswith("# 在B里改\n")
+    assert (folder / "C.rule").read_text(encoding="utf-8") == FIXED + "# A的修改\n"
+
+
+@needs_browser
+def test_the_language_chosen_stays_on_reload_and_the_status_follows_it(server: tuple[str, Path], page: Any) -> None:
+    """After English was chosen the status said 未保存 still, and a reload opened the page in 中文 again."""
+    url, folder = server
+    (folder / "资金管理.rule").write_text(FIXED, encoding="utf-8")
+    page.goto(url)
+    page.wait_for_selector("#check-status.ok")
+    page.evaluate("() => { const cm = window.pingfenEditor; cm.setCursor(cm.lineCount(), 0); cm.replaceSelection('# 改\\n'); }")
+    expect(page.locator("#save-status")).to_have_text("未保存")
+    page.click("#lang-toggle")
+    expect(page.locator("#save-status")).to_have_text("not saved")
+    page.once("dialog", lambda dialog: dialog.accept())  # leave the unsaved edit
+    page.reload()
+    page.wait_for_selector("#check-status.ok")
+    expect(page.locator("h1")).to_have_text("Scoring workbench")
+    expect(page.locator("#check-status")).to_have_text("no problems found")
+    page.click("#lang-toggle")
+    page.reload()
+    page.wait_for_selector("#check-status.ok")
+    expect(page.locator("h1")).to_have_text("评分工作台")
+
+
+@needs_browser
+def test_a_file_that_cannot_be_opened_leaves_the_list_on_the_file_in_the_editor(server: tuple[str, Path], page: Any) -> None:
+    """Choosing a GBK rule file left the list showing it while the editor held the file before:
+    typing and saving then wrote into the file the list did not name."""
+    url, folder = server
+    (folder / "资金管理.rule").write_text(FIXED, encoding="utf-8")
+    (folder / "预算旧表.rule").write_bytes('rubric "测试" { total 10 }\n'.encode("gbk"))
+    page.goto(url + "&lang=zh")
+    page.wait_for_selector("#check-status.ok")
+    page.select_option("#file-select", "预算旧表.rule")
+    expect(page.locator("#save-status")).to_contain_text("PF006")
+    expect(page.locator("#file-select")).to_have_value("资金管理.rule")
+    assert page.evaluate("() => window.pingfenEditor.getValue()") == FIXED
+
+
+@needs_browser
+def test_a_file_over_the_upload_limit_is_refused_before_it_is_sent(server: tuple[str, Path], page: Any, tmp_path: Path) -> None:
+    """A file over the limit was read whole into the page, encoded and sent before the server
+    refused it: a large one froze the page, or failed with the status left at 运行中…"""
+    url, folder = server
+    (folder / "资金管理.rule").write_text(FIXED, encoding="utf-8")
+    huge = tmp_path / "全省数据.csv"
+    with huge.open("wb") as file:
+        file.write(BATCH.encode("utf-8"))
+        file.truncate(10 * 1024 * 1024 + 1)
+    page.goto(url)
+    page.wait_for_selector("#check-status.ok")
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url) if "/api/batch" in request.url else None)
+    page.click('#tabs button[data-tab="batch"]')
+    page.set_input_files("#batch-file", str(huge))
+    expect(page.locator("#batch-status")).to_contain_text("PF852")
+    expect(page.locator("#batch-status")).to_contain_text("`全省数据.csv`")
+    page.wait_for_timeout(500)
+    assert sent == []
+
+
+@needs_browser
+def test_the_same_file_chosen_again_is_scored_again(server: tuple[str, Path], page: Any, tmp_path: Path) -> None:
+    """A file refused, fixed in Excel and chosen again under its name did nothing: the file
+    chooser's value had not changed, so the page heard of no change."""
+    url, folder = server
+    (folder / "资金管理.rule").write_text(FIXED, encoding="utf-8")
+    upload = tmp_path / "各单位.csv"
+    upload.write_text("2024年数据\n" + BATCH, encoding="utf-8")  # a title row above the header: refused
+    page.goto(url)
+    page.wait_for_selector("#check-status.ok")
+    page.click('#tabs button[data-tab="batch"]')
+    page.set_input_files("#batch-file", str(upload))
+    expect(page.locator("#batch-status")).to_contain_text("第 2 行")
+    upload.write_text(BATCH, encoding="utf-8")  # the title row deleted
+    page.set_input_files("#batch-file", str(upload))
+    expect(page.locator("#batch-status")).to_have_text("共 3 行，1 行无法评分")
+
+
+@needs_browser
+def test_a_reload_opens_the_file_that_was_open(server: tuple[str, Path], page: Any) -> None:
+    """PF858 asks for a reload: the page then opened the first file of the list, not the one
+    being edited."""
+    url, folder = server
+    (folder / "一.rule").write_text(FIXED, encoding="utf-8")
+    (folder / "二 号.rule").write_text(FIXED.replace("资金管理评分表", "第二张表"), encoding="utf-8")
+    page.goto(url)
+    page.wait_for_selector("#check-status.ok")
+    expect(page.locator("#file-select")).to_have_value("一.rule")
+    page.select_option("#file-select", "二 号.rule")
+    page.wait_for_function("() => window.pingfenEditor.getValue().includes('第二张表')")
+    page.reload()
+    page.wait_for_selector("#check-status.ok")
+    expect(page.locator("#file-select")).to_have_value("二 号.rule")
+    assert "第二张表" in page.evaluate("() => window.pingfenEditor.getValue()")
+    (folder / "二 号.rule").unlink()  # gone meanwhile: the first file of the list, as before
+    page.reload()
+    page.wait_for_selector("#check-status.ok")
+    expect(page.locator("#file-select")).to_have_value("一.rule")

@@ -411,13 +411,17 @@ def test_examples_and_coverage(client: TestClient) -> None:
     failing = RULE.replace("expect total = 10", "expect total = 9")
     data = client.post("/api/examples", json={"text": failing}).json()
     assert data["passed"] is False and "满分" in data["failures"]
+    # The file named as the page names it, not by its full path on the machine.
+    data = client.post("/api/examples", json={"text": failing, "name": "部门.rule"}).json()
+    assert "（部门.rule:" in data["failures"] and data["summary"].startswith("部门.rule")
+    assert "served" not in data["failures"] + data["summary"] + data["coverage"]
 
 
 def test_fuzz_runs_a_short_search(client: TestClient) -> None:
     pytest.importorskip("hypothesis")
     data = post(client, "/api/fuzz")
     assert data["passed"] is True
-    assert data["text"]
+    assert str(data["text"]).startswith("部门.rule：")  # named as the page names it, not by its full path
 
 
 def test_batch_scores_flags_bad_rows_and_offers_downloads(client: TestClient, tmp_path: Path) -> None:
@@ -563,6 +567,51 @@ def test_a_batch_in_an_unread_encoding_is_told_what_the_page_can_do(client: Test
         assert response.status_code == 422 and response.json()["code"] == "PF521"
         said = response.json()["message"]
         assert said.endswith(words) and "`各单位.csv`" in said and "Big5" in said and "--encoding" not in said
+
+
+def test_a_title_row_above_the_header_is_refused_as_eval_refuses_it(client: TestClient) -> None:
+    """The workbench scored every row "missing input" (PF501 once per input) where `pingfen eval`
+    refuses the file whole (PF531) and says the header is row 2: now the same refusal, with its hint."""
+    upload = base64.b64encode("2024年各单位数据\nid,错误数,已公开,等级\nA,1,是,甲\n".encode()).decode()
+    response = client.post("/api/batch", json={"text": RULE, "file_name": "各 单位.csv", "data": upload})
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "PF531"
+    said = response.json()["message"]
+    assert "`各 单位.csv`" in said and "第 2 行" in said and "pingfen-upload" not in said
+    response = client.post("/api/batch", json={"text": RULE, "file_name": "各 单位.csv", "data": upload, "lang": "en"})
+    said = response.json()["message"]
+    assert ". " in said and said.split(". ", 1)[1][:1].isupper(), said  # the hint begins a sentence
+
+
+def test_a_rows_error_names_the_uploaded_file_not_the_private_copy(client: TestClient) -> None:
+    """A row that does not fit the header (PF520) named `/tmp/pingfen-upload-…/upload.csv`."""
+    upload = base64.b64encode("id,错误数,已公开,等级\nA,1,是,甲,多余\n".encode()).decode()
+    rows = post(client, "/api/batch", file_name="各 单位.csv", data=upload)["rows"]
+    assert isinstance(rows, list)
+    error = rows[0]["error"]
+    assert "PF520" in error and "`各 单位.csv`" in error and "pingfen-upload" not in error
+
+
+def test_the_reports_summary_names_the_uploaded_file_not_the_private_copy(client: TestClient) -> None:
+    """The results named the file chosen, but 评价报告.zip's 汇总.xlsx still said
+    `/tmp/pingfen-upload-…/upload.csv` for a row that does not fit the header (found by review)."""
+    upload = base64.b64encode("id,错误数,已公开,等级\nA,1,是,甲\nB,1,是,甲,多余\n".encode()).decode()
+    links = post(client, "/api/batch", file_name="各 单位.csv", data=upload)["downloads"]
+    assert isinstance(links, dict)
+    reports = zipfile.ZipFile(io.BytesIO(client.get(links["评价报告.zip"]).content))
+    sheet = openpyxl.load_workbook(io.BytesIO(reports.read("汇总.xlsx")), read_only=True)
+    said = " ".join(str(cell) for row in sheet.active.iter_rows(values_only=True) for cell in row if cell)
+    assert "PF520" in said and "`各 单位.csv`" in said and "pingfen-upload" not in said, said
+
+
+def test_a_rule_file_not_in_utf8_is_named_as_the_folder_names_it(client: TestClient, folder: Path) -> None:
+    """PF006 when opening a GBK rule file named it by its full path on the machine
+    (`--> /home/…/served/旧 表.rule:1:9`), where every other finding is named relative to the folder."""
+    (folder / "旧 表.rule").write_bytes('rubric "测试" { total 10 }\n'.encode("gbk"))
+    response = client.get("/api/file", params={"path": "旧 表.rule"})
+    assert response.status_code == 422 and response.json()["code"] == "PF006"
+    said = response.json()["message"]
+    assert "--> 旧 表.rule:1:" in said and str(folder) not in said and "GBK" in said
 
 
 def test_templates(client: TestClient) -> None:

@@ -91,8 +91,28 @@ def test_double_float_and_text_columns_on_spark(spark: SparkSession) -> None:
     pairs += _scored(spark, kinds, rows)
     pairs += _scored(spark, "`执行率` FLOAT, `家数` BIGINT, `金额` DECIMAL(18, 2), `达标` BOOLEAN, `类型` STRING",
                      [(0.35, 12, sqlhelp.Decimal("19.99"), True, "甲"), (0.5, 1000, sqlhelp.Decimal("20.01"), False, "乙")])  # fmt: skip
+    flags = [1.0, 0.0, 0.5, 2.0, float("nan"), 1e-300]  # a bool in a DOUBLE column: 1 or 0, else PF502, as evaluate() reads it
+    pairs += _scored(spark, "`执行率` DOUBLE, `家数` STRING, `金额` DOUBLE, `达标` DOUBLE, `类型` STRING",
+                     [tuple((BASE | {"达标": v})[n] for n in NAMES) for v in flags])  # fmt: skip
+    pairs += _scored(spark, "`执行率` DOUBLE, `家数` STRING, `金额` DOUBLE, `达标` BIGINT, `类型` STRING",
+                     [tuple((BASE | {"达标": v})[n] for n in NAMES) for v in (1, 0, 2, -1)])  # fmt: skip
     for record, row in pairs:
         _agree(record, row, ("执行率", "家数", "金额"))
     assert pairs[0][0]["执行率"] == 0.35 and pairs[0][1]["执行"] == 40  # a DOUBLE 0.35 meets >= 35%
-    assert pairs[-2][0]["执行率"] == 0.3499999940395355 and pairs[-2][1]["执行"] == 20  # a FLOAT: the double it widens to
+    assert pairs[-12][0]["执行率"] == 0.3499999940395355 and pairs[-12][1]["执行"] == 20  # a FLOAT: the double it widens to
     assert sum(row["refusal"] == "PF813" for _, row in pairs) >= 5  # 95%, 1,000, １２ …: refused, not read otherwise
+
+
+@needs_spark
+def test_a_label_from_a_boolean_column_on_spark(spark: SparkSession) -> None:
+    """A BOOLEAN column's label is `True` or `False`, as evaluate() reads a bool (str): Spark's
+    cast wrote `true`, so a label declared `True` was refused and one declared `true` taken."""
+    for labels in ("甲, True", "甲, true"):
+        text = f'rubric "标签" {{\n  total 10\n}}\ninput 类型: label {{ {labels} }}\nindicator 分类 10 {{\n  award 10 if 类型 = 甲\n}}\n'
+        rubric = pingfen.loads(text, "l.rule", tests=False)
+        frame = spark.createDataFrame([(0, True), (1, False), (2, None)], "n INT, `类型` BOOLEAN")
+        given = sorted(frame.collect(), key=lambda r: r["n"])
+        out = sorted((r.asDict() for r in score(frame, rubric).collect()), key=lambda r: r["n"])
+        for g, row in zip(given, out, strict=True):
+            sqlhelp.agree(rubric, {"类型": g["类型"]}, row)
+        assert (out[0]["refusal"] is None) == (labels == "甲, True")

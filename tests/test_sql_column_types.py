@@ -7,6 +7,7 @@ was read as DuckDB casts it (`1_2` was 12, `t` was true, `1,000` refused)."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -144,3 +145,105 @@ def test_typed_columns_pay_nothing_for_the_branch() -> None:
     con.execute("CREATE OR REPLACE TABLE records (执行率 DOUBLE, 家数 VARCHAR, 金额 DECIMAL(18, 2), 达标 BOOLEAN, 类型 VARCHAR)")
     plan = "\n".join(str(r[1]) for r in con.execute(f"EXPLAIN (FORMAT json) {to_sql(RUBRIC, reasons=False)}").fetchall()).lower()
     assert "typeof" not in plan and "regexp" in plan  # the text's reading, where the column is text
+
+
+@needs_duckdb
+def test_a_bool_from_a_number_column_is_1_or_0_as_evaluate_reads_it() -> None:
+    # A bool input's INTEGER, DECIMAL or DOUBLE column was cast to BOOLEAN: 2, -1, 0.5 and a NaN
+    # all scored as true, where evaluate() refuses each (PF502); and evaluate() refused a float
+    # 1.0 that it reads as the number 1 (Decimal("1.0") was taken).
+    con = duckdb.connect()
+    columns = {"INTEGER": [1, 0, 2, -1], "DECIMAL(3, 1)": [Decimal("1.0"), Decimal("0.5"), Decimal("0.0")],
+               "DOUBLE": [1.0, 0.0, -0.0, 0.5, float("nan"), float("inf"), 1e-300]}  # fmt: skip
+    read = []
+    for kind, values in columns.items():
+        kinds = f"执行率 DOUBLE, 家数 VARCHAR, 金额 DOUBLE, 达标 {kind}, 类型 VARCHAR"
+        for record, row in _scored(con, kinds, _varied({"达标": values})):
+            _agree(record, row)
+            read.append((record["达标"], row["达成"], row["refusal"]))
+    assert (2, None, "PF502") in read and (1.0, 10, None) in read and (-0.0, 0, None) in read
+    # the engine's query, told the column holds an integer (its scale), reads it alike
+    from pingfen.engine import column_scales
+    from pingfen.sql import to_sql_tree
+
+    con.execute("CREATE OR REPLACE TABLE records AS SELECT 0.5 AS 执行率, 3 AS 家数, 100 AS 金额, 2 AS 达标, '甲' AS 类型")
+    sql = to_sql_tree(RUBRIC, "duckdb", scales=column_scales(con), reasons=False).sql("duckdb")
+    row = con.execute(f"SELECT refusal, refusal_input FROM ({sql})").fetchone()
+    assert row == ("PF502", "达标")
+
+
+DAYS = """rubric "日期的列" {
+  total 10
+}
+input 起: date
+input 止: date
+input 类型: label { 甲, True, 是 }
+indicator 时效 6 {
+  deduct 0.00001 per 1 of days(起, 止) above 0
+}
+indicator 分类 4 {
+  award 4 if 类型 = True
+}
+"""
+DAY_RUBRIC = pingfen.loads(DAYS, "d.rule", tests=False)
+
+
+def _both_paths(con: Any, rubric: pingfen.Rubric, folder: Any, text: str = DAYS) -> list[tuple[dict[str, object], dict[str, object]]]:
+    """Each row of `records` as the table gives it back beside the warehouse query's row for it
+    (`pingfen sql`: its columns' types not told), then each row of the table written as Parquet,
+    as the file gives it back, beside the engine's (`pingfen eval --engine duckdb`)."""
+    from pingfen.engine import score_with_duckdb
+
+    def rows(sql: str) -> list[dict[str, object]]:
+        cursor = con.execute(sql)
+        return [dict(zip([d[0] for d in cursor.description], row, strict=True)) for row in cursor.fetchall()]
+
+    names = [s.name for s in rubric.inputs]
+    given = rows("SELECT * FROM records ORDER BY n")
+    pairs = list(zip(given, rows(f"SELECT * FROM ({to_sql(rubric)}) ORDER BY n"), strict=True))
+    data, out, rule = folder / "d.parquet", folder / "o.parquet", folder / "d.rule"
+    rule.write_text(text, encoding="utf-8")
+    con.execute(f"COPY (SELECT * FROM records ORDER BY n) TO '{data}' (FORMAT parquet)")
+    score_with_duckdb(rubric, str(data), str(out), ruleset=str(rule), reasons=True)
+    pairs += zip(rows(f"SELECT * FROM read_parquet('{data}') ORDER BY n"), rows(f"SELECT * FROM read_parquet('{out}') ORDER BY n"), strict=True)
+    return [({n: g[n] for n in names}, row) for g, row in pairs]
+
+
+@needs_duckdb
+def test_a_date_from_a_column_of_numbers_is_its_day_number_as_evaluate_reads_it(tmp_path: Any) -> None:
+    # A date input's INTEGER or DECIMAL column was cast to DATE, which reads no number: every row
+    # refused (PF502), where evaluate() reads an int or a Decimal as a day number (Excel's, whole,
+    # from 1 to 2958465). A DOUBLE's float it refuses, as the query does.
+    con = duckdb.connect()
+    columns = {"INTEGER": [45382, 45381, 1, 2958465, 0, -1], "BIGINT": [45382, 2958466], "HUGEINT": [45382],
+               "USMALLINT": [45382], "DECIMAL(10, 1)": [Decimal("45382.0"), Decimal("45382.5"), Decimal("0.0")],
+               "DECIMAL(38, 25)": [Decimal("45382"), Decimal("45382.0000000000000000000001")],
+               "DOUBLE": [45382.0, 45382.5], "DATE": [datetime.date(2024, 3, 31)]}  # fmt: skip
+    read = []
+    for kind, days in columns.items():
+        con.execute(f"CREATE OR REPLACE TABLE records (n INTEGER, 起 DATE, 止 {kind}, 类型 VARCHAR)")
+        con.executemany("INSERT INTO records VALUES (?, DATE '1899-12-31', ?, '甲')", list(enumerate(days)))
+        for record, row in _both_paths(con, DAY_RUBRIC, tmp_path):
+            sqlhelp.agree(DAY_RUBRIC, record, row)
+            read.append((kind, record["止"], row["refusal"]))
+    assert ("INTEGER", 45382, None) in read and ("DECIMAL(10, 1)", Decimal("45382.0"), None) in read
+    assert ("DECIMAL(38, 25)", Decimal("45382.0000000000000000000001"), "PF502") in read and ("DOUBLE", 45382.0, "PF502") in read
+
+
+@needs_duckdb
+def test_a_label_from_a_boolean_column_is_true_or_false_as_python_writes_it(tmp_path: Any) -> None:
+    # evaluate() reads a label as str(value).strip(): a bool is `True` or `False`. The query cast
+    # a BOOLEAN column to text, `true`: a label declared `True` was refused (PF506), and one
+    # declared `true` taken where evaluate() refuses it. A text column's `true` is `true`.
+    con = duckdb.connect()
+    read = []
+    for labels in ("甲, True", "甲, true"):
+        text = f'rubric "标签" {{\n  total 10\n}}\ninput 类型: label {{ {labels} }}\nindicator 分类 10 {{\n  award 10 if 类型 = 甲\n}}\n'
+        rubric = pingfen.loads(text, "l.rule", tests=False)
+        for kind, flags in (("BOOLEAN", [True, False, None]), ("VARCHAR", ["true", "True", " 甲 "])):
+            con.execute(f"CREATE OR REPLACE TABLE records (n INTEGER, 类型 {kind})")
+            con.executemany("INSERT INTO records VALUES (?, ?)", list(enumerate(flags)))
+            for record, row in _both_paths(con, rubric, tmp_path, text):
+                sqlhelp.agree(rubric, record, row)
+                read.append((labels, record["类型"], row["refusal"]))
+    assert ("甲, True", True, None) in read and ("甲, true", True, "PF506") in read and ("甲, true", "true", None) in read

@@ -210,15 +210,55 @@ def test_a_text_column_that_is_no_number_is_refused_in_its_row_not_an_error_of_t
     assert codes[-2:] == [(None, None), (None, None)]
     for row, cell in zip(rows[-2:], ("1200", "150"), strict=True):
         sqlhelp.agree(RUBRIC, middle | {"在职人数": Decimal(cell)}, row)
-    # a bool's text: what PostgreSQL's cast reads, else PF502 in its row
-    bools = ["true", " F ", "yes", "0", "maybe", "是", "", "tru e"]
+    # a bool's text: by values.to_bool's words, as evaluate() reads the text (before, by
+    # PostgreSQL's cast: `t` and ` F ` scored, `是` refused), else PF502 in its row
+    bools = ["true", " 是\u3000", "yes", "0", "√", "maybe", " F ", "t", "on", "", "tru e"]
     rows = score(server, RUBRIC, [middle | {"按规定内容公开": cell} for cell in bools], types={"按规定内容公开": "TEXT"})
-    assert [row["refusal"] for row in rows] == [None] * 4 + ["PF502"] * 4
-    for row, value in zip(rows, (True, False, True, False), strict=False):
-        sqlhelp.agree(RUBRIC, middle | {"按规定内容公开": value}, row)
+    assert [row["refusal"] for row in rows] == [None] * 5 + ["PF502"] * 5 + ["PF502"]
+    for row, cell in zip(rows, bools, strict=True):
+        if cell:  # a blank text is PF502 here, as a number's is (above)
+            sqlhelp.agree(RUBRIC, middle | {"按规定内容公开": cell}, row)
     # a NUMERIC column of more decimals than the query's 20: refused, not rounded
     rows = score(server, RUBRIC, [middle | {"政府采购执行率": Decimal("0.9" + "9" * 24)}], types={"政府采购执行率": "NUMERIC"})
     assert rows[0]["refusal"] in ("PF503", "PF800") and rows[0]["refusal_input"] == "政府采购执行率"
+
+
+@needs_postgres
+def test_a_bool_from_a_number_column_is_1_or_0_as_evaluate_reads_it(server: Server) -> None:
+    """A bool's NUMERIC, BIGINT or DOUBLE PRECISION column: PostgreSQL casts none of them to
+    BOOLEAN, so the query failed as a whole, `cannot cast type numeric to boolean` (an INTEGER's
+    was cast). It is read as evaluate() reads the number a client is given (a Decimal, an int, a
+    float): 1 or 0 (`1.0`, `0.00`, `-0`), any other PF502 — as on DuckDB and Spark."""
+    middle = _boundary()[0]
+    columns: dict[str, list[object]] = {
+        "NUMERIC": [Decimal("1.0"), Decimal("0.0"), Decimal("1.00"), Decimal(1), Decimal(2), Decimal("0.5"), Decimal("NaN")],
+        "INTEGER": [1, 0, 2, -1], "BIGINT": [1, 0, 2], "SMALLINT": [1, 0],
+        "DOUBLE PRECISION": [1.0, 0.0, -0.0, 0.5, float("nan"), 1e-300], "REAL": [1.0, 0.0, 0.5],
+        "BOOLEAN": [True, False],
+    }  # fmt: skip
+    read = []
+    for kind, values in columns.items():
+        rows = score(server, RUBRIC, [middle | {"按规定内容公开": v} for v in values], types={"按规定内容公开": kind})
+        for row, value in zip(rows, values, strict=True):
+            sqlhelp.agree(RUBRIC, middle | {"按规定内容公开": value}, row)
+            read.append((kind, value, row["refusal"]))
+    assert ("NUMERIC", Decimal("1.0"), None) in read and ("NUMERIC", Decimal(2), "PF502") in read
+    assert ("DOUBLE PRECISION", 1e-300, "PF502") in read and ("BIGINT", 0, None) in read
+
+
+@needs_postgres
+def test_a_label_from_a_boolean_column_is_true_or_false_as_python_writes_it(server: Server) -> None:
+    """evaluate() reads a label as `str(value).strip()`: a bool is `True` or `False`, where
+    PostgreSQL's cast writes `true` (a label declared `True` was refused, one declared `true` taken)."""
+    for labels in ("甲, True", "甲, true"):
+        text = f'rubric "标签" {{\n  total 10\n}}\ninput 类型: label {{ {labels} }}\nindicator 分类 10 {{\n  award 10 if 类型 = 甲\n}}\n'
+        rubric = pingfen.loads(text, "l.rule", tests=False)
+        records: list[dict[str, object]] = [{"类型": True}, {"类型": False}]
+        rows = score(server, rubric, records, types={"类型": "BOOLEAN"})
+        rows += score(server, rubric, [{"类型": "true"}, {"类型": " 甲 "}], types={"类型": "TEXT"})
+        for record, row in zip([*records, {"类型": "true"}, {"类型": " 甲 "}], rows, strict=True):
+            sqlhelp.agree(rubric, record, row)
+        assert (rows[0]["refusal"] is None) == (labels == "甲, True")
 
 
 def test_a_double_column_is_read_by_its_shortest_digits_as_evaluate_reads_a_float(server: Server) -> None:

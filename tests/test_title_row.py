@@ -102,6 +102,24 @@ def test_diff_replay_names_the_header_too(tmp_path: Path) -> None:
     assert code == 2 and "PF531" in said and "第 2 行才是各输入项的名称" in said, said
 
 
+def test_diff_replay_gives_each_version_its_own_refusal(tmp_path: Path) -> None:
+    """Last year's file, its header over two rows (PF532 for the old version), names none of the
+    new version's renamed inputs (PF531): `diff --replay` showed the new one's PF531 alone."""
+    data = tmp_path / "各单位.csv"
+    data.write_text("id,投入,指标\n,,产出\na,95%,95%\n", encoding="utf-8")
+    new = tmp_path / "new.rule"
+    new.write_text(RULE.replace("投入", "资金到位率").replace("产出", "产出数量"), encoding="utf-8")
+    code, said = _run(tmp_path, "diff", str(new), "--replay", str(data))
+    old = tmp_path / "r.rule"
+    lines = [line for line in said.splitlines() if line.startswith("错误")]
+    assert code == 2 and [line[:9] for line in lines] == ["错误[PF533]", "错误[PF532]", "错误[PF531]"], said
+    assert f"两个版本都无法读取 `{data}`，原因各不相同：旧版（`{old}`）为 PF532，新版（`{new}`）为 PF531" in said
+    assert "没有 `产出` 列，它们写在第 2 行" in said and "如 `资金到位率`" in said
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["--lang", "en", "diff", str(old), str(new), "--replay", str(data)], out, err) == 2
+    assert f"error[PF533]: both versions refuse `{data}`, each for its own reason: the old one (`{old}`) with PF532" in err.getvalue()
+
+
 def test_a_header_over_two_rows_is_named(tmp_path: Path) -> None:
     """A heading merged over two columns (投入 and 产出 under 指标): row 2, the header's second
     row, was scored as a unit and every row refused "缺少输入项 `产出`"."""

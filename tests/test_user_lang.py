@@ -140,7 +140,7 @@ def test_pingfen_usage_errors_in_both_languages(no_locale: pytest.MonkeyPatch) -
     code, _, err = run("eval", "--format", "xlsx", "--lang", "en", RULESET, RECORD)
     assert code == 2 and "xlsx output needs a file name" in err
     code, _, err = run("check", "nowhere.rule")
-    assert code == 2 and "无法读取 nowhere.rule" in err
+    assert code == 2 and "错误[PF010]: 无法读取规则文件 `nowhere.rule`" in err
 
 
 # ---------------------------------------------------------------- what a run writes

@@ -90,3 +90,31 @@ def test_a_key_given_twice_is_refused(tmp_path, name: str, text: str) -> None:  
     with pytest.raises(DataError) as info:
         read_record(tmp_path / name)
     assert info.value.code == "PF508" and "`a` is given twice" in info.value.describe("en")
+
+
+def test_an_int_past_4300_digits_is_refused_wherever_it_is() -> None:
+    # str() and repr() of such an int raise ValueError: given for a label, inside a list or a
+    # dict (the message quoting it), or as a refused row's id, it came out as a traceback.
+    rubric = pingfen.loads(
+        'rubric "x" { total 2 }\ninput 等级: label { 甲, 乙 }\ninput 例数: count\n'
+        "indicator 制度 1 { match 等级 { 甲 -> 1  乙 -> 0 } }\nindicator 例 1 { award 1 if 例数 = 0 }"
+    )
+    huge = 10**5000
+    for given in ({"等级": huge, "例数": 0}, {"等级": "甲", "例数": [huge]}, {"等级": {"a": huge}, "例数": 0}):
+        with pytest.raises(pingfen.DataError) as refused:
+            rubric.evaluate(given)
+        assert "1000000000" in refused.value.render("en")
+    [row] = rubric.evaluate_many([{"等级": "丙", "例数": 0, "id": huge}], key="id")
+    assert isinstance(row, pingfen.DataError) and row.record is not None and row.record.startswith("1000000000")
+
+
+def test_a_decimal_in_a_list_is_quoted_as_the_data_wrote_it() -> None:
+    # a YAML or JSON list of numbers (read as Decimals) was quoted as [Decimal('12'), Decimal('3')]
+    from pingfen.values import show
+
+    assert show([Decimal("12"), Decimal("0.50"), 3]) == "[12, 0.50, 3]"
+    assert show({"a": Decimal("1E+2")}) == "{'a': 100}"
+    rubric = pingfen.loads('rubric "x" { total 1 }\ninput 例数: count\nindicator 例 1 { award 1 if 例数 = 0 }')
+    with pytest.raises(pingfen.DataError) as refused:
+        rubric.evaluate({"例数": [Decimal("12"), Decimal("3")]})
+    assert refused.value.describe("en") == "PF502: input `例数`: [12, 3] is not a count"

@@ -29,18 +29,19 @@ from pathlib import Path
 from pingfen import ast
 from pingfen.absent import Absent, says_not_applicable
 from pingfen.errors import DataError, Problem
-from pingfen.evaluate.rubric import NodeSpec, Rubric
+from pingfen.evaluate.rubric import NodeSpec, Rubric, not_a_mapping
 from pingfen.io.filled import GRADE_NAMES, TOTAL_NAMES, read_filled
-from pingfen.lang import Lang
+from pingfen.lang import Lang, checked
 from pingfen.reasons import quantity
 from pingfen.report.audit import Audit, Finding
 from pingfen.terminal import invisible_escaped, without_invisible
-from pingfen.values import CONTEXT, LIMIT, rounded, settle, show, to_decimal, total_rounding
+from pingfen.values import CONTEXT, LIMIT, pinned, rounded, settle, show, to_decimal, total_rounding
 from pingfen.values import graded as graded_by
 
 TOTAL, GRADE = "total", "grade"
 
 
+@pinned  # declared scores added up in pingfen's context: a caller's 4 digits made 5.83333 5.833
 def audit(
     rubric: Rubric, declared: Mapping[str, object], inputs: Mapping[str, object] | None = None, *,
     lang: Lang = "zh", department: str | None = None,
@@ -51,6 +52,10 @@ def audit(
     department reported; `inputs` holds the input values it gave. Raises DataError for an
     unknown name, a declared value that is not a number, or an input value that is bad.
     """
+    checked(lang)
+    for given in (declared, inputs):  # a list, a row's text or no scores at all: said, not an AttributeError
+        if not isinstance(given, Mapping) and (given is not None or given is declared):
+            raise DataError([not_a_mapping(given)], department)
     modes = {node.name.text: node.applies.mode for node, _ in ast.walk_nodes(rubric.module.top) if node.applies}
     not_applying = {k for k, v in declared.items() if k in modes and says_not_applicable(v)}
     scores, total, grade = _declared(rubric, {k: v for k, v in declared.items() if k not in not_applying})
@@ -175,6 +180,7 @@ def audit(
     return Audit(rubric.name, department, tuple(findings), tuple(agreed), tuple(unchecked))
 
 
+@pinned
 def audit_file(rubric: Rubric, path: str | Path, *, lang: Lang = "zh", id: str | None = None) -> Audit:
     """Read a filled-in self-evaluation (YAML, JSON or XLSX; see `pingfen.io.filled`) and audit it."""
     nodes = [n.name for top in rubric.tree for n in top.walk()] + [row.name for _, row in rubric.outside]

@@ -70,7 +70,7 @@ def line_of(
         for at, top in penalties:
             score = scores[at]
             if isinstance(score, Decimal):
-                scores[at] = canonical(score - top)
+                scores[at] = canonical(CONTEXT.subtract(score, top))  # not in the caller's context
     return row_id, scores, result.total, result.grade, None
 
 

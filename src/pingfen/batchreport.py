@@ -20,7 +20,7 @@ from pingfen.batch import Summary, score_rows, unnamed_header
 from pingfen.errors import DataError, OutputError
 from pingfen.evaluate.rubric import Rubric, hidden_column
 from pingfen.io.records import read_department
-from pingfen.io.tables import Row, is_table, read_rows
+from pingfen.io.tables import Row, is_table, read_rows, renamed
 from pingfen.io.write import refuse_inputs
 from pingfen.lang import Lang
 from pingfen.oserrors import OSReason
@@ -77,11 +77,12 @@ class Written:
 def report_folder(
     rubric: Rubric, data: str | Path, folder: str | Path, fmt: str = "docx", *, lang: Lang = "zh",
     filing: Filing | None = None, encoding: str | None = None, id_column: str | None = None,
-    progress: TextIO | None = None, inputs: Iterable[str | Path] = (),
+    progress: TextIO | None = None, inputs: Iterable[str | Path] = (), shown: str | None = None,
 ) -> Written:  # fmt: skip
     """Score every row of `data` and write one `fmt` report per unit into `folder` (made if
     missing), then the summary workbook. `filing` gives the year and the evaluation date; each
-    report names its own unit. `inputs` (the rule file) are never written over, nor is `data`."""
+    report names its own unit. `inputs` (the rule file) are never written over, nor is `data`.
+    `shown` is the name a row's problem gives `data` (the workbench's upload: the name chosen)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
     out = Path(folder)
@@ -119,7 +120,7 @@ def report_folder(
     refused: list[UnitLine] = []
     bar = Progress(progress, total, threshold=0, lang=lang)  # a report takes long enough to show each
     try:
-        for one in score_rows(rubric, rows, lang):
+        for one in score_rows(rubric, rows if shown is None else renamed(rows, str(data), shown), lang):
             summary.rows += 1
             unit = one.row.label(lang)
             if one.result is None:

@@ -322,6 +322,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except OSError as error:
         from pingfen.oserrors import reason
 
+        if (rule := _rule_file(args, error)) is not None:  # PF010: every command that reads a rule file alike
+            print(_cannot_read(rule, error, lang), file=err)
+            return CANNOT
+
         colon = "：" if lang == "zh" else ": "
         print(f"pingfen{colon}{reason(error, lang)}{colon}{error.filename or ''}".rstrip(colon), file=err)
         return CANNOT
@@ -389,10 +393,17 @@ def _internal(error: Exception, err: TextIO) -> int:
 
 
 def _cannot_read(name: str, error: OSError, lang: Lang) -> str:
-    from pingfen.oserrors import reason as why
+    """PF010, as an unreadable data file is PF508: the rule file is named, with the rule files near it."""
+    from pingfen.loader import unreadable
 
-    reason = why(error, lang)
-    return f"pingfen：无法读取 {name}：{reason}" if lang == "zh" else f"pingfen: cannot read {name}: {reason}"
+    return unreadable(name, error).render(lang)
+
+
+def _rule_file(args: argparse.Namespace, error: OSError) -> str | None:
+    """The rule file of the command that `error` is about, if it is about one."""
+    named = {getattr(args, n, None) for n in ("ruleset", "old", "new")} - {None}
+    filename = os.fsdecode(error.filename) if isinstance(error.filename, (str, bytes, os.PathLike)) else None
+    return filename if filename in named else None
 
 
 def _is_terminal(stream: TextIO) -> bool:
@@ -454,13 +465,22 @@ def _table(result: Result, lang: Lang) -> str:
     return render_table(result, lang)
 
 
+# The extension of every format a pingfen command writes, and of Excel's old one: -o naming one
+# of these takes that format, and no other (a `--format docx -o 评分表.xlsx` was a Word file
+# that Excel called broken). Any other extension (`.txt`) goes with whatever --format says.
+_NAMED = {".csv": "csv", ".xlsx": "xlsx", ".xls": "xls", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
+          ".yaml": "yaml", ".yml": "yaml", ".md": "md", ".html": "html", ".htm": "html", ".docx": "docx", ".pdf": "pdf"}  # fmt: skip
+
+
 def _format(explicit: str | None, output: str | None, suffixes: dict[str, str], default: str) -> str:
     """--format, else the format -o's extension names, else `default` (no -o, or a name with no
     extension). An extension the command does not write is PF706, never another format under
-    that name (`-o 填报.xls` wrote YAML)."""
-    if explicit is not None:
-        return explicit
+    that name (`-o 填报.xls` wrote YAML); --format naming another format than the extension does is PF708."""
     suffix = os.path.splitext(output)[1].lower() if output is not None else ""
+    if explicit is not None:
+        if _NAMED.get(suffix, explicit) != explicit:
+            _mismatch(explicit, output, suffix, suffixes)
+        return explicit
     if not suffix:
         return default
     if suffix not in suffixes:
@@ -471,6 +491,18 @@ def _format(explicit: str | None, output: str | None, suffixes: dict[str, str], 
         hint = "xls_suffix" if suffix == ".xls" and ".xlsx" in suffixes else "output_suffix"
         raise OutputError("PF706", output, {"suffix": suffix, "formats": ", ".join(known), "formats_zh": "、".join(known)}, hint)
     return suffixes[suffix]
+
+
+def _mismatch(explicit: str, output: str | None, suffix: str, suffixes: dict[str, str]) -> None:
+    """PF708: -o's extension names one format and --format another; the hint says which name
+    the format takes, and that leaving --format out writes what the name says if the command can."""
+    from pingfen.errors import OutputError
+
+    assert output is not None
+    named = _NAMED[suffix]
+    wanted = next((s for s, f in suffixes.items() if f == explicit), ".txt")  # `--format table`: plain text
+    values = {"suffix": suffix, "named": named, "format": explicit, "wanted": wanted}
+    raise OutputError("PF708", output, values, "format_suffix_either" if suffix in suffixes else "format_suffix")
 
 
 def _needs_file(fmt: str, output: str | None) -> None:

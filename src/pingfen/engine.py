@@ -50,9 +50,9 @@ from pingfen.oserrors import OSReason
 from pingfen.progress import THRESHOLD, Progress
 from pingfen.sql import compiler
 from pingfen.sql.compiler import GRADE, PREFIX, REASONS, REFUSAL, REFUSAL_INPUT, fold
-from pingfen.sql.exact import case
+from pingfen.sql.exact import SPACES, case
 from pingfen.sql.newforms import FormsCompiler
-from pingfen.sql.spelt import MISALIGNED, OWN, SPACES, fn, given
+from pingfen.sql.spelt import MISALIGNED, OWN, fn, given
 from pingfen.values import FULL_WIDTH, MAX_NUMBER_TEXT, NUMBER_FORM, THOUSANDS
 
 READS = {".parquet": "parquet", ".csv": "csv", ".xlsx": "xlsx"}

@@ -14,6 +14,20 @@ from pingfen.messages import hint, message
 class PingfenError(Exception):
     """Base of every error pingfen raises on purpose."""
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Exception's own reduce calls cls(*args): DataError(message) read the message as its
+        # problems and failed, so an error could not come back from a process pool. Rebuilt
+        # from its fields instead, without calling __init__.
+        return (_rebuilt, (type(self), self.args, self.__dict__))
+
+
+def _rebuilt(cls: type[PingfenError], args: tuple[object, ...], state: dict[str, object]) -> PingfenError:
+    """An unpickled PingfenError: its args and fields as they were pickled."""
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class InternalError(PingfenError):
     """pingfen caught a bug in itself (two of its evaluators disagree): not the user's fault,

@@ -514,7 +514,11 @@ def _tighten(rubric: Rubric, violation: Violation) -> Violation:
 # ---------------------------------------------------------------- counterexamples as data
 
 
-_PLAIN_KEY = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#]*[^\s:]$|^[^\s\-?:,\[\]{}#&*!|>'\"%@`:#]$")
+# A key left plain must read back as itself: not one YAML reads as a number (`01`, `1_000`,
+# `+1`, `.5`) or as a merge or value key (`<<`, `=`), whose first character says so.
+_PLAIN_KEY = re.compile(
+    r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`0-9+.<=~][^:#]*[^\s:]$|^[^\s\-?:,\[\]{}#&*!|>'\"%@`:#0-9+.<=~]$"
+)
 _YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
 
 

@@ -13,6 +13,17 @@ else:  # annotations are not evaluated (`from __future__ import annotations` eve
     Lang = str
 
 
+LANGS = frozenset({"zh", "en"})
+
+
+def checked(lang: object) -> Lang:
+    """`lang` if it is one of the two languages; else ValueError. Anything else ("zh-CN", "EN")
+    would be taken for English where a message asks `lang == "zh"`: said at the call instead."""
+    if not isinstance(lang, str) or lang not in LANGS:
+        raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+    return lang  # type: ignore[return-value]  # one of LANGS
+
+
 def counted(count: str, noun: str) -> str:
     """`1 point`, `2 points`, `0.5 points`: English counts one alone in the singular."""
     return f"{count} {noun}" if count == "1" else f"{count} {noun}s"

@@ -89,6 +89,28 @@ def read_rule(path: str | Path) -> str:
     return decode_rule(data, str(path))
 
 
+def unreadable(path: str, error: OSError) -> Diagnostic:
+    """PF010: the rule file a command was given cannot be read (none there, a folder, no
+    permission), coded as an unreadable data file is (PF508); the help lists the rule files
+    of the folder it names or is in, where there are any."""
+    folder = path if os.path.isdir(path) else os.path.dirname(path) or "."
+    try:
+        near = sorted(e.name for e in os.scandir(folder) if e.name.endswith(".rule") and e.is_file())
+    except OSError:
+        near = []
+    args: dict[str, object] = {"path": path, "reason": OSReason.of(error)}
+    if near:
+        more = len(near) > _LISTED
+        here = folder == "."  # the folder pingfen runs in: named so, not `.`
+        args |= {"folder": "this folder" if here else f"`{folder}`", "folder_zh": "当前文件夹" if here else f"`{folder}` ",
+                 "files": ", ".join(near[:_LISTED]) + (", …" if more else ""),
+                 "files_zh": "、".join(near[:_LISTED]) + ("等" if more else "")}  # fmt: skip
+    return Diagnostic("PF010", Span.unknown(), args, hint="rule_files" if near else "rule_path", source=Source(path, ""))
+
+
+_LISTED = 8  # rule files named in PF010's help
+
+
 def read_open_rule(file: IO[bytes] | IO[str], name: str) -> str:
     """The text of an open rule file, read no further than `read_rule` reads a path."""
     data = file.read(_MAX_BYTES + 1)
@@ -118,17 +140,33 @@ _SHOWN = 40  # characters shown after the bad byte: the rest of the line may be 
 
 
 def _not_utf8(data: bytes, bom: int, bad: int, path: str) -> Diagnostic:
+    from pingfen.io.tables import reads_as_gbk  # a file that is not UTF-8 only
+
+    # A workbook or a Word file (a zip, or the old OLE kind) given as the rule file: no saving as
+    # UTF-8 makes a table a rule file, `pingfen import` does.
+    office = data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0"))
+    # GBK (Notepad's "ANSI" on a Chinese Windows) is shown as GBK, from its first character
+    # that is not ASCII (some GBK pairs are UTF-8 too): read as UTF-8 its line was mojibake
+    # (`rubric "ʾ��"`).
+    gbk = not office and reads_as_gbk(data[bom:])
+    if gbk:
+        bad = next(i for i in range(bom, bad + 1) if data[i] >= 0x80)
     before = data[bom:bad].decode("utf-8")  # valid up to the bad byte
     line = before.count("\n") + 1
     head = before[before.rfind("\n") + 1 :]
-    tail = data[bad + 1 : bad + 1 + 4 * _SHOWN].decode("utf-8", errors="replace").split("\n", 1)[0][:_SHOWN]
+    if gbk:
+        line_end = data.find(b"\n", bad)
+        shown = data[bad : line_end if line_end >= 0 else len(data)].decode("gb18030")
+        bad_char, tail = shown[:1], shown[1 : 1 + _SHOWN].rstrip("\r")
+        hint = "save_utf8_gbk"
+    else:
+        bad_char = "\ufffd"
+        tail = data[bad + 1 : bad + 1 + 4 * _SHOWN].decode("utf-8", errors="replace").split("\n", 1)[0][:_SHOWN]
+        hint = "office_file" if office else "save_utf8"
     # Lines before the bad one are never shown: blank ones keep the line number right.
-    text = "\n" * (line - 1) + head + "\ufffd" + tail  # shown with control characters as pictures
+    text = "\n" * (line - 1) + head + bad_char + tail  # shown with control characters as pictures
     start, column = line - 1 + len(head), len(head) + 1
     at = Span(start, start + 1, line, column, line, column + 1)
-    # A workbook or a Word file (a zip, or the old OLE kind) given as the rule file: no saving as
-    # UTF-8 makes a table a rule file, `pingfen import` does.
-    hint = "office_file" if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")) else "save_utf8"
     return Diagnostic("PF006", at, {"byte": bad}, hint=hint, source=Source(path, text))
 
 

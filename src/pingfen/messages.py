@@ -28,6 +28,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # names
     "PF005": ("nested more than {limit:level} deep", "嵌套超过 {limit} 层"),
     "PF006": ("the file is not UTF-8 text (at byte {byte})", "文件不是 UTF-8 编码（第 {byte} 字节处）"),
+    "PF010": ("cannot read the rule file `{path}`: {reason}", "无法读取规则文件 `{path}`：{reason_zh}"),
     "PF008": ("{what}: {count}, more than the limit of {limit}", "{what_zh}为 {count}，超过上限 {limit}"),
     "PF101": ("`{name}` is defined more than once", "名称 `{name}` 重复"),
     "PF102": ("undefined name `{name}`", "未定义的名称 `{name}`"),
@@ -284,6 +285,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{path}`: its first row, the header ({header}), names none of the rubric's inputs",
         "`{path}` 的第 1 行（表头：{header_zh}）中没有评分表的任何输入项",
     ),
+    "PF533": (
+        "both versions refuse `{path}`, each for its own reason: the old one (`{old}`) with {old_code}, "
+        "the new one (`{new}`) with {new_code}, in that order below",
+        "两个版本都无法读取 `{path}`，原因各不相同：旧版（`{old}`）为 {old_code}，新版（`{new}`）为 {new_code}，依次见下",
+    ),
     "PF520": (
         "`{path}`, row {row}: {found:cell}, but the header has {expected}; a value with a comma must be in double quotes",
         "`{path}` 第 {row} 行有 {found} 个单元格，而表头有 {expected} 个；含逗号的值须放在英文双引号内",
@@ -316,6 +322,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF706": (
         "cannot tell what to write to `{path}`: this command writes {formats}, not `{suffix}`",
         "无法按扩展名确定 `{path}` 的格式：本命令可写出 {formats_zh}，不能写出 `{suffix}`",
+    ),
+    "PF708": (
+        "`{path}`: its extension `{suffix}` names {named}, but --format {format} would write {format} into it: "
+        "pingfen will not write one format under another's name",
+        "`{path}` 的扩展名 `{suffix}` 表示 {named} 文件，而 --format 指定写出 {format}：pingfen 不会把一种格式写在另一种格式的文件名下",
     ),
     "PF703": (
         "cannot write `{path}`: the directory `{directory}` is not writable",
@@ -461,6 +472,14 @@ HINTS: dict[str, tuple[str, str]] = {
         "name the file with one of those extensions, or say the format with --format",
         "请使用上述扩展名之一，或用 --format 指定格式",
     ),
+    "format_suffix": (
+        "to write {format}, name the file so: -o NAME{wanted}",
+        "要写出 {format}，请把文件名改为 -o 文件名{wanted}",
+    ),
+    "format_suffix_either": (
+        "to write {format}, name the file so: -o NAME{wanted}; to write {named}, leave out --format",
+        "要写出 {format}，请把文件名改为 -o 文件名{wanted}；要写出 {named}，请去掉 --format",
+    ),
     "xls_suffix": (
         "pingfen writes Excel workbooks as .xlsx (Excel 2007 and later), not the old .xls: write -o NAME.xlsx",
         "pingfen 以 .xlsx 格式（Excel 2007 及以后版本）写出工作簿，不写旧的 .xls 格式：请改为 -o 文件名.xlsx",
@@ -542,8 +561,14 @@ HINTS: dict[str, tuple[str, str]] = {
         " 导入为规则；数据文件应写在规则文件之后",
     ),
     "save_utf8": (
-        "save the file as UTF-8 (in Notepad: Save As → Encoding: UTF-8)",
-        "请将文件另存为 UTF-8 编码（记事本：另存为 → 编码选 UTF-8）",
+        "save the file as UTF-8 (in Notepad: Save As → Encoding: UTF-8; in WPS: Save As, with the encoding UTF-8)",
+        "请将文件另存为 UTF-8 编码（记事本：另存为 → 编码选 UTF-8；WPS：另存为时编码选 UTF-8）",
+    ),
+    "save_utf8_gbk": (
+        "the file is GBK (Notepad's \"ANSI\" on a Chinese Windows), shown so here: save it as UTF-8 "
+        "(in Notepad: Save As → Encoding: UTF-8; in WPS: Save As, with the encoding UTF-8)",
+        "该文件是 GBK 编码（中文 Windows 记事本的“ANSI”），此处按 GBK 显示：请将文件另存为 UTF-8 编码"
+        "（记事本：另存为 → 编码选 UTF-8；WPS：另存为时编码选 UTF-8）",
     ),
     "fix_bounds": ("check the bounds, e.g. `amount > 1 and < 5`", "检查上下限，例如 `amount > 1 and < 5`"),
     "total_digits": (
@@ -684,6 +709,11 @@ HINTS: dict[str, tuple[str, str]] = {
         "让每个计算值只依赖输入项或其他未引用它的计算值",
     ),
     "one_header": ("keep a single `rubric` block", "只保留一个 `rubric` 块"),
+    "rule_files": ("the rule files in {folder}: {files}", "{folder_zh}中的规则文件：{files_zh}"),
+    "rule_path": (
+        "check the name and the folder: a relative path starts from the folder pingfen runs in",
+        "请检查文件名和文件夹：相对路径从运行 pingfen 的文件夹算起",
+    ),
     "extends_path": (
         "the path is relative to this file's folder, e.g. `extends \"../2021/部门整体.rule\"`",
         "路径相对于本文件所在的文件夹，例如 `extends \"../2021/部门整体.rule\"`",

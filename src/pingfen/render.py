@@ -34,7 +34,8 @@ def render_table(
         return
     text = render_html(table) if fmt == "html" else render_markdown(table)
     if path is None:
-        assert out is not None, "write to a path or to `out`"
+        if out is None:
+            raise ValueError("no output given: a file name to write to, or `out`, an open text file")
         out.write(text)
     else:
         from pingfen.io.write import write_text

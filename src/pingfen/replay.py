@@ -22,7 +22,7 @@ from attrs import define, field, frozen
 from pingfen.ast import Header, OutsideKind
 from pingfen.batch import Scored, indicator_names, score_rows, unnamed_header
 from pingfen.diff import diff
-from pingfen.errors import DataError
+from pingfen.errors import DataError, Problem
 from pingfen.evaluate.rubric import Rubric
 from pingfen.io.records import read_department
 from pingfen.io.tables import Row, is_table, read_rows
@@ -219,8 +219,13 @@ def replay_file(
     if is_table(data):
         table = read_rows(data, encoding=encoding, id_column=id_column)
         unnamed = unnamed_header(new, table)  # PF531, as eval: a header naming no input of either version
-        if unnamed is not None and unnamed_header(old, table) is not None:
-            raise DataError([unnamed])
+        if unnamed is not None and (before := unnamed_header(old, table)) is not None:
+            if (before.code, before.message("en")) == (unnamed.code, unnamed.message("en")):
+                raise DataError([unnamed])
+            # Each version's own refusal, named (the new one's PF531 was shown where the old one's was PF532)
+            args = {"path": str(data), "old": old.source.path, "new": new.source.path,
+                    "old_code": before.code, "new_code": unnamed.code}  # fmt: skip
+            raise DataError([Problem("PF533", None, args), before, unnamed])
         return replay(old, new, table, lang=lang, progress=progress, total=table.total)
     department, record = read_department(data, id_column=id_column)
     return replay(old, new, [Row(1, department, record)], lang=lang)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from attrs import field, frozen
 
 from pingfen.display import canonical, canonical_unsigned, canonicals, digits, normalized, number, unsigned
-from pingfen.lang import Lang
+from pingfen.lang import Lang, checked
 from pingfen.reasons import Reason, Site
 from pingfen.values import CONTEXT, as_decimals
 from pingfen.values import Clamp as Clamp  # part of the Result API, defined with `values.clamp`
@@ -136,7 +136,8 @@ class NodeResult:
 
     @property
     def lost(self) -> Decimal:
-        return self.max - self.score
+        """The points it lost: max less score, worked out in pingfen's context, not the reader's."""
+        return CONTEXT.subtract(self.max, self.score)
 
     def walk(self) -> Iterator[NodeResult]:
         yield self
@@ -593,6 +594,8 @@ class Result:
 
     def to_dict(self, lang: Lang | None = None) -> dict[str, Any]:
         """Plain data; numbers stay Decimal so nothing passes through float."""
+        if lang is not None:
+            checked(lang)
         out = {
             "rubric": self.rubric,
             "max": self.max,
@@ -734,7 +737,9 @@ class OutsideLine:
     def points(self) -> Decimal:
         """What the row adds to the total: a bonus its score, a penalty minus the points it took,
         an adjust row its score (signed)."""
-        return canonical(self.node.score - self.node.max) if self.kind == "penalty" else self.node.score
+        if self.kind != "penalty":
+            return self.node.score
+        return canonical(CONTEXT.subtract(self.node.score, self.node.max))  # not in the reader's context
 
     def label(self, lang: Lang) -> str:
         """加分项 / 扣分项 / 加减分项, or in English."""

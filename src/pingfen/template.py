@@ -106,7 +106,8 @@ def write_template(
         return
     text = render_template(rubric, fmt, lang)
     if path is None:
-        assert out is not None, "write to a path or to `out`"
+        if out is None:
+            raise ValueError("no output given: a file name to write to, or `out`, an open text file")
         out.write(text)
     else:
         write_text(path, text, bom=fmt == "csv")

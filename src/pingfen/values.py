@@ -314,7 +314,21 @@ def show(raw: object) -> str:
         return show(Decimal(raw))  # repr() of a huge int fails, and would be huge
     if isinstance(raw, datetime.date | datetime.time | datetime.timedelta):  # a sheet's date or duration cell
         return shorten(str(raw))  # 2024-03-31, 2 days, 0:00:00: not datetime.timedelta(days=2)
-    return shorten(reprlib.repr(raw))  # bounded however large or deep the value
+    return shorten(_BOUNDED.repr(raw))  # bounded however large or deep the value
+
+
+class _Bounded(reprlib.Repr):
+    """reprlib's bounded repr, with an int or a Decimal inside a list or a dict shown as `show`
+    shows one: repr() of an int past 4300 digits raises ValueError, a Decimal's is `Decimal('3')`."""
+
+    def repr_int(self, x: int, level: int) -> str:
+        return show(Decimal(x))
+
+    def repr_Decimal(self, x: Decimal, level: int) -> str:  # noqa: N802 - reprlib's name for the type's
+        return show(x)  # [3], as the data wrote it: not [Decimal('3')]
+
+
+_BOUNDED = _Bounded()
 
 
 def to_decimal(raw: object) -> Decimal | None:
@@ -395,6 +409,8 @@ def ambiguous_percent(name: str, raw: object, value: Decimal) -> Problem:
 def to_bool(raw: object) -> bool | None:
     if isinstance(raw, bool):
         return raw
+    if isinstance(raw, float):  # by its shortest digits, as every float: 1.0 is the number 1
+        raw = to_decimal(raw)
     if isinstance(raw, Decimal) and not raw.is_finite():
         return None
     if isinstance(raw, (int, Decimal)) and raw in (0, 1):
@@ -435,7 +451,10 @@ def coerce(name: str, kind: str, raw: object, labels: tuple[str, ...] = ()) -> D
             return Problem("PF502", name, {"input": name, "value": show(raw), "expected": "date"})
         return day
     if kind == "label":
-        text = str(raw).strip()
+        try:
+            text = str(raw).strip()
+        except ValueError:  # an int past 4300 digits has no str(), and is no label
+            text = ""
         if text not in labels:
             # a list as each language writes one: 甲、乙 / 甲, 乙
             return Problem("PF506", name, {"input": name, "value": show(raw), "labels": ", ".join(labels),

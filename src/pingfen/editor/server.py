@@ -53,6 +53,7 @@ MAX_FRAME = 64 << 20
 # The next frame's header inside a body that is no JSON: where reading starts again.
 _NEXT = re.compile(rb"content-length[ \t]*:[ \t]*\d+[ \t]*\r?\n", re.IGNORECASE)
 logger = logging.getLogger("pingfen.lsp")
+SETTLE = 0.15  # seconds without a further change before a document's diagnostics are worked out
 
 
 class PingfenServer(LanguageServer):
@@ -62,6 +63,7 @@ class PingfenServer(LanguageServer):
         super().__init__("pingfen", __version__)
         self.lang: Lang = default_lang()
         self.analyses: dict[str, Analysis] = {}
+        self.changes: dict[str, int] = {}  # changes received, by document: the latest is the one checked
 
     def source(self, uri: str) -> str:
         """A document's text as the client holds it (pygls reads one not opened from disk, BOM kept)."""
@@ -286,8 +288,15 @@ def _opened(ls: PingfenServer, params: lsp.DidOpenTextDocumentParams) -> None:
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
-def _changed(ls: PingfenServer, params: lsp.DidChangeTextDocumentParams) -> None:
-    ls.publish(params.text_document.uri)
+async def _changed(ls: PingfenServer, params: lsp.DidChangeTextDocumentParams) -> None:
+    # An editor sends a change per keystroke: each was checked in turn, and on a large file
+    # (seconds a check) the diagnostics, hovers and completions fell ever further behind the
+    # typing. A change is checked once no later one has come for a moment; only the last is.
+    uri = params.text_document.uri
+    ls.changes[uri] = change = ls.changes.get(uri, 0) + 1
+    await asyncio.sleep(SETTLE)
+    if ls.changes.get(uri) == change:
+        ls.publish(uri)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
@@ -299,6 +308,7 @@ def _saved(ls: PingfenServer, params: lsp.DidSaveTextDocumentParams) -> None:
 @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
 def _closed(ls: PingfenServer, params: lsp.DidCloseTextDocumentParams) -> None:
     ls.analyses.pop(params.text_document.uri, None)
+    ls.changes.pop(params.text_document.uri, None)  # a change still settling is not published for a closed file
     ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(params.text_document.uri, []))
 
 
@@ -370,15 +380,14 @@ def _complete(ls: PingfenServer, params: lsp.CompletionParams) -> list[lsp.Compl
 
 @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
 def _format(ls: PingfenServer, params: lsp.DocumentFormattingParams) -> list[lsp.TextEdit] | None:
-    document = ls.workspace.get_text_document(params.text_document.uri)
-    text = _normal(document.source)
+    source = ls.source(params.text_document.uri)  # "" for a document neither opened nor on disk: no traceback
     try:
-        formatted = format_text(text)
+        formatted = format_text(_normal(source))
     except FormatError:  # the diagnostics already say why it does not parse
         return None
-    if formatted == document.source:
+    if formatted == source:
         return []
-    return [lsp.TextEdit(lsp.Range(lsp.Position(0, 0), ls.end(document.source)), formatted)]
+    return [lsp.TextEdit(lsp.Range(lsp.Position(0, 0), ls.end(source)), formatted)]
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)

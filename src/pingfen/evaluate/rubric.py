@@ -30,7 +30,7 @@ from pingfen.evaluate.codegen import Program, generate
 from pingfen.evaluate.reads import node_reads
 from pingfen.evaluate.refusals import Refusal
 from pingfen.evaluate.texts import reader
-from pingfen.lang import Lang
+from pingfen.lang import Lang, checked
 from pingfen.reasons import quantity
 from pingfen.result import NodeResult, Result
 from pingfen.terminal import INVISIBLE_PATTERN, invisible_escaped, invisible_name, without_invisible
@@ -180,8 +180,12 @@ class Rubric:
                 return name
         return None
 
-    def round_total(self, raw: Decimal) -> Decimal:
+    def round_total(self, raw: Decimal | int) -> Decimal:
         """A raw total rounded as the rubric's header says (default 2 places, half up)."""
+        if type(raw) is int:  # an int is exact: taken as its Decimal
+            raw = Decimal(raw)
+        elif not isinstance(raw, Decimal):
+            raise TypeError(f"round_total takes a Decimal (or an int), not {type(raw).__name__}: Decimal(str(x)) keeps a float's digits")
         return settled(raw).quantize(self._quantum, rounding=self._rounding, context=CONTEXT)  # not the caller's precision
 
     # ---------------------------------------------------------------- evaluation
@@ -193,6 +197,8 @@ class Rubric:
         A percent input's bare number beyond ±1 (55 for 55%?) is refused (PF523) unless
         its bounds reach that far; `ratios=True` says every bare number is a ratio already
         (a program's exact values: 1.5 is 150%)."""
+        if lang != "zh":  # one comparison on the common path
+            checked(lang)
         # The pinned context is set and the caller's put back: localcontext() would copy it
         # for every record, half a microsecond, a twentieth of scoring one.
         saved = getcontext()
@@ -292,6 +298,7 @@ class Rubric:
         which the compiled code is tested against, so the score and reasons are those a
         full evaluation gives; raises DataError when an input it reads is at fault.
         """
+        checked(lang)
         spec = self.node(name)
         walker = self.walker()
         around = self._around[name]
@@ -331,7 +338,10 @@ class Rubric:
     ) -> dict[str, Decimal | bool | str | tuple[Decimal, ...] | Absent]:  # fmt: skip
         """The named inputs (default: all) as evaluation sees them: exact, typed and within their
         domains; an optional input left out or marked 不适用 is an `Absent`. Raises DataError
-        naming every input at fault. `ratios` as for `evaluate`."""
+        naming every input at fault. `ratios` as for `evaluate`. One name alone is refused
+        (TypeError), not read as its characters, which named no input and gave {}."""
+        if isinstance(names, str):
+            raise TypeError(f"coerce takes a list of input names, not one name: coerce(data, [{names!r}])")
         only = None if names is None else frozenset(names)
         if not isinstance(data, Mapping):
             raise DataError([not_a_mapping(data)], record)
@@ -494,7 +504,10 @@ def not_a_mapping(data: object) -> Problem:
 
 def _record_id(row: object, key: str | None, number: int) -> str:
     if key is not None and isinstance(row, Mapping) and row.get(key) is not None:
-        return str(row.get(key))
+        try:
+            return str(row.get(key))
+        except ValueError:  # an int past 4300 digits has no str()
+            return show(row.get(key))
     return str(number)
 
 

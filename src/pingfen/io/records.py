@@ -20,7 +20,7 @@ from pingfen.io.bounds import (
     read_bounded,
     too_deep,
 )
-from pingfen.io.tables import KINDS, Row, Rows, default_id, is_table, read_rows
+from pingfen.io.tables import KINDS, Row, Rows, default_id, hidden_id, is_table, read_rows
 from pingfen.values import shorten, to_decimal
 
 _BASE_TEN = re.compile(r"[-+]?[0-9]+")
@@ -241,6 +241,9 @@ def read_department(
     if not is_table(path):
         record = read_record(path)
         named = default_id(record, id_column)
+        hidden = hidden_id(str(path), record, id_column) if named is None else None
+        if hidden is not None:  # PF528, as a CSV's header `id\u200b`: the record would lose its id without a word
+            raise DataError([hidden])
         return (None if named is None else str(named)), record
     rows = read_rows(path, encoding=encoding, id_column=id_column)
     found = [row for row in rows if id is None or row.id == id]

@@ -34,7 +34,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO, overload
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from pingfen.display import plain
 from pingfen.errors import DataError, Problem
@@ -219,7 +219,10 @@ class Rows:
         if not isinstance(data, dict):
             return self._bad_line(number, TooBig("expected a JSON object of input names to values",
                                                  "应为 JSON 对象（输入项名称与值）"))  # fmt: skip
-        return Row(number, _id(default_id(data, self.id_column)), {str(k): v for k, v in data.items()})
+        named = default_id(data, self.id_column)
+        if named is None and (hidden := hidden_id(str(self.path), data, self.id_column)) is not None:
+            return Row(number, None, {}, hidden)  # PF528 for this line, as for a CSV's header: its id would be lost
+        return Row(number, _id(named), {str(k): v for k, v in data.items()})
 
     def _bad_line(self, number: int, error: Exception) -> Row:
         return Row(number, None, {}, Problem("PF510", None, {"path": str(self.path), "line": number,
@@ -428,6 +431,20 @@ def _gbk_like(path: Path) -> bool:
     except OSError as error:
         raise _unreadable(path, error) from None
     return common >= 0.8 * double
+
+
+def reads_as_gbk(data: bytes) -> bool:
+    """Whether bytes that are not UTF-8 are GBK text, as `_gbk_like` judges a file: they read as
+    GB18030, most of their double-byte characters GB2312's, and few read as UTF-8 (a UTF-8 file
+    with a stray byte in it is not GBK)."""
+    try:
+        data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    as_utf8 = data.decode("utf-8", errors="replace")
+    if sum(not c.isascii() for c in as_utf8) > 2 * as_utf8.count("\ufffd"):
+        return False
+    return len(_GB2312.findall(data)) >= 0.8 * len(_DOUBLE.findall(data))
 
 
 def _looks_big5(path: Path) -> bool:
@@ -682,11 +699,24 @@ def _id_column(path: Path, columns: tuple[str, ...], wanted: str | None) -> str 
     raise DataError([Problem("PF509", None, {"path": str(path), "column": wanted, "columns": shown})])
 
 
+def renamed(rows: Iterable[Row], path: str, shown: str) -> Iterator[Row]:
+    """The rows, a row's problem that names the file `path` (PF520: a row that does not fit the
+    header) naming it as `shown` instead: the workbench's upload by the name the user chose,
+    not by its private copy."""
+    for row in rows:
+        problem = row.problem
+        if problem is not None and problem.args.get("path") == path:
+            row = evolve(row, problem=evolve(problem, args={**problem.args, "path": shown}))
+        yield row
+
+
 def hidden_id(path: str, columns: Iterable[str], wanted: str | None) -> Problem | None:
     """PF528: the id column (`wanted`, else `id` or `编号`) is in the header only with an
     invisible character in its name (`id\u200b`, pasted from Word or Excel). Called where no
     column is the id as written; `pingfen eval` and `--engine duckdb` refuse the file alike."""
     columns = list(columns)
+    if INVISIBLE_PATTERN.search("".join(map(str, columns))) is None:  # one search, not one per column: each JSON Lines line asks
+        return None
     for name in (wanted,) if wanted else DEFAULT_IDS:
         for column in columns:
             char = INVISIBLE_PATTERN.search(column)

@@ -311,7 +311,8 @@ def write_results(
         return (_jsonl if fmt == "jsonl" else _json)(_no_texts(lines), header, handle)
 
     if path is None:
-        assert out is not None, "write to a path or to `out`"
+        if out is None:  # score_file(rubric, data): both left out, an AssertionError gave no help
+            raise ValueError("no output given: a file name to write to, or `out`, an open text file")
         return write(out)
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     with atomic_open(path, encoding=encoding, newline="") as handle:

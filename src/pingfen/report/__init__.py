@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from pingfen.lang import Lang
+from pingfen.lang import Lang, checked
 from pingfen.report.filing import Filing
 from pingfen.report.table import render_table
 from pingfen.result import Result
+from pingfen.values import pinned
 
 FORMATS = ("md", "html", "xlsx", "docx", "pdf")
 BINARY = ("xlsx", "docx", "pdf")  # formats written only to a file
@@ -16,6 +17,7 @@ BINARY = ("xlsx", "docx", "pdf")  # formats written only to a file
 __all__ = ["BINARY", "FORMATS", "Filing", "render_table", "write_report"]
 
 
+@pinned  # a chart's bars and a penalty's points in pingfen's context, not the caller's
 def write_report(
     result: Result, fmt: str, path: str | Path | None = None, *, lang: Lang = "zh",
     department: str | None = None, out: TextIO | None = None, filing: Filing | None = None,
@@ -25,6 +27,7 @@ def write_report(
     and the lines to sign by hand."""
     from pingfen.io.write import write_text
 
+    checked(lang)
     if fmt in BINARY and path is None:
         raise ValueError(f"a {fmt.upper()} report needs a file name")
     if fmt == "xlsx":
@@ -56,7 +59,8 @@ def write_report(
     else:
         raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
     if path is None:
-        assert out is not None, "write to a path or to `out`"
+        if out is None:
+            raise ValueError("no output given: a file name to write to, or `out`, an open text file")
         out.write(text)
     else:
         write_text(path, text)

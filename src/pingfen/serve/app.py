@@ -33,6 +33,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from pingfen.diagnostics import Source
 from pingfen.errors import DataError, OutputError, PingfenError, Problem, RubricError
 from pingfen.evaluate.rubric import Rubric
 from pingfen.io.records import DATA_SUFFIXES
@@ -151,6 +152,7 @@ class Workbench:
         lang = _lang(request.query_params.get("lang"), self.lang)
         html = html.replace("{{token}}", quote(self.token, safe="")).replace("{{lang}}", lang)
         html = html.replace("{{data_suffixes}}", ",".join(DATA_SUFFIXES))  # what the file chooser offers
+        html = html.replace("{{max_upload}}", str(MAX_UPLOAD))  # a larger file is refused before it is read
         return Response(html, media_type="text/html; charset=utf-8")
 
     async def files(self, request: Request) -> Response:
@@ -168,8 +170,12 @@ class Workbench:
                 raise RubricError(diagnose(text, str(path)))
         except Denied as denied:
             return _denied(denied, lang)
-        except RubricError as error:  # not UTF-8, too long: the finding, as `pingfen check` gives it
-            return JSONResponse({"code": error.diagnostics[0].code, "message": error.render(lang)}, status_code=422)
+        except RubricError as error:  # not UTF-8, too long: the finding, as `pingfen check` gives it,
+            # the file named as the page names it (relative to the folder), not by its full path
+            shown = [d if d.source is None else d.with_source(Source(self.folder.shown(d.source.path), d.source.text))
+                     for d in error.diagnostics]  # fmt: skip
+            message = "\n\n".join(d.render(lang) for d in shown)
+            return JSONResponse({"code": error.diagnostics[0].code, "message": message}, status_code=422)
         except OSError:  # not readable
             return _denied(Denied("PF851", 404, path=request.query_params.get("path", "")), lang)
         return JSONResponse({"path": request.query_params["path"], "text": text, "version": _version(text)})
@@ -266,7 +272,7 @@ class Workbench:
         except PingfenError as error:
             return JSONResponse({"code": getattr(error, "code", "PF509"), "message": _worded(error, lang)}, status_code=422)
         files: dict[str, Download] = dict(result.files)
-        files[work.reports_name(lang)] = functools.partial(self._reports, result.rubric, content, suffix, lang)
+        files[work.reports_name(lang)] = functools.partial(self._reports, result.rubric, content, suffix, lang, upload)
         run = self._keep(files)
         links = {n: f"/api/download/{run}/{quote(n)}" for n in files}
         return JSONResponse({**result.table, "downloads": links})
@@ -278,16 +284,16 @@ class Workbench:
         with tempfile.TemporaryDirectory(prefix="pingfen-upload-") as scratch:
             private = _uploaded(Path(scratch), suffix, content)
             try:
-                return work.batch(text, at, private, lang)
+                return work.batch(text, at, private, lang, upload)
             except DataError as error:
                 named = [evolve(p, args={**p.args, "path": upload}) if p.args.get("path") == str(private) else p
                          for p in error.problems]  # fmt: skip
                 raise DataError(named, error.record) from None
 
     @staticmethod
-    def _reports(rubric: Rubric, content: bytes, suffix: str, lang: Lang) -> tuple[bytes, str]:
+    def _reports(rubric: Rubric, content: bytes, suffix: str, lang: Lang, upload: str) -> tuple[bytes, str]:
         with tempfile.TemporaryDirectory(prefix="pingfen-upload-") as scratch:
-            return work.reports(rubric, _uploaded(Path(scratch), suffix, content), lang)
+            return work.reports(rubric, _uploaded(Path(scratch), suffix, content), lang, upload)
 
     async def template(self, request: Request) -> Response:
         lang = _lang(request.query_params.get("lang"), self.lang)
@@ -422,8 +428,9 @@ _ENCODINGS = {
 def _read_error(problem: Problem, lang: Lang) -> str:
     """A problem reading a batch file, as the page words it."""
     worded = _ENCODINGS.get(problem.code)
-    if worded is None:
-        return problem.message(lang)
+    if worded is None:  # with its hint: what to do (PF531: delete the title row above the header)
+        hint = problem.help(lang)
+        return problem.message(lang) + ("" if not hint else f"。{hint}" if lang == "zh" else f". {hint[:1].upper()}{hint[1:]}")
     big5 = bool(problem.args.get("guess"))
     guess = ("（看起来是 Big5 编码）" if lang == "zh" else " (it reads as Big5)") if big5 else ""
     args = {"path": "", "encoding": "", "row": "?", **problem.args, "guess": guess}

@@ -17,13 +17,14 @@ from typing import Any
 
 from attrs import frozen
 
-from pingfen.batch import Scored, indicator_names, score_rows
+from pingfen.batch import Scored, indicator_names, score_rows, unnamed_header
 from pingfen.batchreport import report_folder
 from pingfen.coverage import render_text
 from pingfen.diagnostics import Diagnostic, Source
 from pingfen.errors import DataError, EmptyDomain, Problem, RubricError
-from pingfen.evaluate.rubric import NodeSpec, Rubric
+from pingfen.evaluate.rubric import NodeSpec, Rubric, hidden_column
 from pingfen.io.records import read_batch
+from pingfen.io.tables import Rows, renamed
 from pingfen.io.write import atomic_open, plain, write_results
 from pingfen.lang import Lang
 from pingfen.loader import diagnose, loads, loads_unsound
@@ -153,9 +154,15 @@ def examples(text: str, at: Place, lang: Lang) -> dict[str, Any]:
     return {
         "passed": run.passed,
         "examples": [{"name": o.example.name, "line": o.example.span.line, "passed": o.passed} for o in run.outcomes],
-        "failures": render_failures(run, lang), "summary": summary(run, lang),
-        "coverage": render_text([run.coverage], lang) if run.coverage is not None else "",
+        "failures": _shown(render_failures(run, lang), at), "summary": _shown(summary(run, lang), at),
+        "coverage": _shown(render_text([run.coverage], lang), at) if run.coverage is not None else "",
     }  # fmt: skip
+
+
+def _shown(said: str, at: Place) -> str:
+    """A report of the command line's, the file named as the page names it (relative to the
+    folder, as a diagnostic names it), not by the full path the library was given."""
+    return said.replace(at.name, at.folder.shown(at.name))
 
 
 def fuzz(text: str, at: Place, lang: Lang) -> dict[str, Any]:
@@ -178,7 +185,7 @@ def fuzz(text: str, at: Place, lang: Lang) -> dict[str, Any]:
             shown = [_diagnostic(d, text, at, language)["text"] for d in findings if d.code == "PF415"]
             texts[language] = "\n\n".join([empty.message(language), *shown])
         raise Worded("PF415", 422, texts) from None
-    return {"passed": report.passed, "text": fuzzing.render(report, lang)}
+    return {"passed": report.passed, "text": _shown(fuzzing.render(report, lang), at)}
 
 
 def formatted(text: str, at: Place, lang: Lang) -> dict[str, Any]:
@@ -203,13 +210,19 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP = "application/zip"
 
 
-def batch(text: str, at: Place, upload: Path, lang: Lang) -> Batch:
+def batch(text: str, at: Place, upload: Path, lang: Lang, shown: str | None = None) -> Batch:
     """Score an uploaded data file (a batch file, or one record as a batch of one): every row
-    with its scores or its error, and the results as CSV and XLSX, as `pingfen eval` writes them."""
+    with its scores or its error, and the results as CSV and XLSX, as `pingfen eval` writes them.
+    A row's error names the file as `shown` (the name the user chose), not the private copy."""
     rubric = rubric_of(text, at)
     rows = read_batch(upload)
+    # As `pingfen eval` (score_file): a file whose header names no input (a title row above it)
+    # or hides one is refused whole, not every row refused "missing input" without saying why.
+    hidden = None if not isinstance(rows, Rows) else hidden_column(rubric, rows.columns) or unnamed_header(rubric, rows)
+    if hidden is not None:
+        raise DataError([hidden])
     indicators = indicator_names(rubric)
-    scored: list[Scored] = list(score_rows(rubric, rows, lang))
+    scored: list[Scored] = list(score_rows(rubric, renamed(rows, str(upload), shown or upload.name), lang))
     lines = [s.line(indicators, lang) for s in scored]
     table = {
         "columns": ["id", *indicators, "total", "grade", "error"],
@@ -233,13 +246,13 @@ def reports_name(lang: Lang) -> str:
     return _download("reports", "zip", lang)
 
 
-def reports(rubric: Rubric, upload: Path, lang: Lang) -> tuple[bytes, str]:
+def reports(rubric: Rubric, upload: Path, lang: Lang, shown: str | None = None) -> tuple[bytes, str]:
     """One report per unit (DOCX, as `pingfen report RULE DATA -o 报告/` writes them) and the
     summary workbook, zipped. Made when asked for (a large batch takes a while), from the
     rubric that scored the batch: no file is read again, so what it extends may have changed."""
     with tempfile.TemporaryDirectory(prefix="pingfen-serve-") as scratch:
         folder = Path(scratch) / "reports"
-        report_folder(rubric, upload, folder, "docx", lang=lang)
+        report_folder(rubric, upload, folder, "docx", lang=lang, shown=shown or upload.name)
         archive = Path(scratch) / "reports.zip"
         with atomic_open(archive, "wb") as file, zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as zipped:
             for path in sorted(folder.iterdir()):

@@ -273,16 +273,26 @@ class Compiler:
                 depth = max(depth, condition.depth)
         return Frag(exp.and_(*tests), depth), frozenset({"PF501", "PF502", "PF503", "PF800"})
 
+    def flag(self, spec: InputSpec, raw: Frag) -> exp.Expr:
+        """A bool input's value from its column (NULL where unread: PF502); a number's column
+        (DECIMAL, an integer: `scales`, the DuckDB engine's) is read as `values.to_bool` reads a number."""
+        if self.dialect == "duckdb" and spec.name in self.scales:
+            return flag_of_number(raw.sql)
+        if self.dialect == "postgres":
+            return postgres_flag(raw.sql)
+        return exp.TryCast(this=raw.sql.copy(), to=exp.DataType.build("BOOLEAN"), safe=True)  # safe: Spark writes TRY_CAST
+
     def input(self, spec: InputSpec, raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
         """The typed value of an input and its refusals, in `values.coerce`'s order."""
         missing = exp.Is(this=raw.sql.copy(), expression=exp.Null())
         if spec.type == "bool":
-            value: exp.Expr = exp.TryCast(this=raw.sql.copy(), to=exp.DataType.build("BOOLEAN"), safe=True)  # safe: Spark writes TRY_CAST
+            value = self.flag(spec, raw)
             unread = exp.and_(exp.not_(missing), exp.Is(this=value.copy(), expression=exp.Null()))
             at = raw.depth  # 0: the records relation's column (sql/spelt.py gives a column worked from it)
             return Frag(value, at), [(Frag(missing, at), "PF501"), (Frag(unread, at), "PF502")]
         if spec.type == "label":
-            text = exp.Trim(this=cast(raw.sql.copy(), exp.DataType.build("TEXT")))
+            own = isinstance(raw.sql, exp.Column) and raw.depth == 0  # the relation's column, of any type; else text the query made
+            text = label_text(raw.sql, self.dialect) if own else exp.Trim(this=cast(raw.sql.copy(), exp.DataType.build("TEXT")))
             empty = exp.or_(missing, exp.EQ(this=text.copy(), expression=exp.Literal.string("")))
             known = exp.In(this=text.copy(), expressions=[exp.Literal.string(label) for label in spec.labels])
             return Frag(text, raw.depth), [(Frag(empty, raw.depth), "PF501"), (Frag(exp.not_(known), raw.depth), "PF506")]
@@ -1341,3 +1351,46 @@ def name_reads(module: ast.Module) -> Counter[str]:
         elif isinstance(node, tuple | list):
             stack.extend(node)
     return counts
+
+
+def flag_of_number(number: exp.Expr) -> exp.Expr:
+    """A bool read from a number, as `values.to_bool` reads one: true for 1, false for 0, else
+    NULL (unread: PF502). A cast to BOOLEAN took any other number, 2, 0.5 or NaN, for true."""
+    one, zero = (exp.EQ(this=number.copy(), expression=integer(k)) for k in (1, 0))
+    return case((one, exp.true()), (zero, exp.false()), default=exp.Null())
+
+
+# typeof's name of a BOOLEAN column in each dialect (PostgreSQL: pg_typeof's, as text)
+BOOLEAN_TYPES = {"duckdb": "BOOLEAN", "spark": "boolean", "postgres": "boolean"}
+
+
+def label_text(raw: exp.Expr, dialect: str) -> exp.Expr:
+    """A label's text as evaluate() reads the value a row gives, `str(value).strip()`: a BOOLEAN
+    column's `True` or `False`, as Python writes a bool, where each engine writes `true` (a label
+    declared `True` was refused, one declared `true` taken). DuckDB and Spark fold the branch."""
+    text = cast(raw.copy(), exp.DataType.build("TEXT"))
+    trimmed = exp.Trim(this=text)
+    kind = BOOLEAN_TYPES.get(dialect)
+    if kind is None:
+        return trimmed
+    typed: exp.Expr = exp.Anonymous(this="TYPEOF", expressions=[raw.copy()])
+    if dialect == "postgres":
+        typed = cast(exp.Anonymous(this="PG_TYPEOF", expressions=[raw.copy()]), exp.DataType.build("TEXT"))
+    words = [(exp.EQ(this=text.copy(), expression=exp.Literal.string(str(b).lower())), exp.Literal.string(str(b))) for b in (True, False)]
+    return case((exp.EQ(this=typed, expression=exp.Literal.string(kind)), case(*words)), default=trimmed)
+
+
+def postgres_flag(raw: exp.Expr) -> exp.Expr:
+    """A bool on PostgreSQL, read from the column's text as `values.to_bool` reads the value a
+    client is given: a number's column (pg_typeof) 1 or 0, a BOOLEAN's `true` or `false`, a
+    text by to_bool's words (`是`, `√`; not `t` or `on`), else NULL (PF502). Never a cast of
+    the column to BOOLEAN: PostgreSQL has none from NUMERIC, BIGINT or a double (an error of
+    the whole query), and its cast of text reads `t` and `on`, which evaluate() refuses."""
+    text = cast(raw.copy(), exp.DataType.build("TEXT"))
+    kind = cast(exp.Anonymous(this="PG_TYPEOF", expressions=[raw.copy()]), exp.DataType.build("TEXT"))
+    number = exp.TryCast(this=text.copy(), to=exp.DataType.build("DECIMAL"), safe=True)  # only where a number's text (exact.postgres_casts)
+    word = exp.Lower(this=exp.Trim(this=text.copy(), expression=exp.Literal.string(exact.SPACES), position="BOTH"))
+    words = {flag: [exp.Literal.string(w) for w in sorted(ws)] for flag, ws in ((True, values.TRUE_WORDS), (False, values.FALSE_WORDS))}
+    return case((exp.In(this=kind, expressions=[exp.Literal.string(k) for k in exact.POSTGRES_NUMBERS]), flag_of_number(number)),
+                (exp.In(this=word, expressions=words[True]), exp.true()),
+                (exp.In(this=word.copy(), expressions=words[False]), exp.false()), default=exp.Null())  # fmt: skip

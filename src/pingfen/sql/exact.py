@@ -42,6 +42,9 @@ VERIFIED = frozenset({"duckdb", "postgres", "spark"})
 NUMBER_TEXT = r"^[[:space:]]*[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]{1,3})?[[:space:]]*$"
 BOOL_TEXT = r"^[[:space:]]*(true|false|t|f|yes|no|y|n|on|off|1|0)[[:space:]]*$"  # case aside (~*)
 DATE_TEXT = r"^[[:space:]]*[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[[:space:]]*$"  # ISO: DATE's own text
+# pg_typeof's names of the types a client reads as a number (an int, a Decimal, a float)
+POSTGRES_NUMBERS = ("smallint", "integer", "bigint", "numeric", "real", "double precision")
+SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())  # what str.strip() takes away
 
 
 def postgres_casts(tree: exp.Expr) -> None:

@@ -25,7 +25,7 @@ from pingfen.sql import compiler, exact, panels
 from pingfen.sql.compiler import OWN, PREFIX, Compiler, Entry, Frag, clamp, compare, folding, join, reserved, sum_of
 from pingfen.sql.exact import NUM, WHOLE, SqlRefusal, case, cast, integer, literal
 from pingfen.values import EPOCH as EPOCH_DAY
-from pingfen.values import MAX_LIST, SETTLE, pinned, ratio_limits
+from pingfen.values import FIRST_DAY, LAST_DAY, MAX_LIST, SETTLE, pinned, ratio_limits
 
 __all__ = ["FormsCompiler", "round_expr", "to_sql", "to_sql_tree"]
 
@@ -120,6 +120,18 @@ def day(raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
     number = cast(days_between(EPOCH, date), NUM)
     at = raw.depth  # 0: the records relation's column (sql/spelt.py gives a column worked from it)
     return Frag(number, at), [(Frag(missing, at), "PF501"), (Frag(unread, at), "PF502")]
+
+
+def day_of_number(raw: Frag, places: int) -> tuple[Frag, list[tuple[Frag, str]]]:
+    """A `date` input's column of numbers (an integer, a DECIMAL: a type `scales` fixes the decimals
+    of) read as values.to_date reads an int or a Decimal: a whole day number from FIRST_DAY to
+    LAST_DAY, else not a date (PF502). No cast to DATE reads a number: each was refused."""
+    inside = exp.Between(this=raw.sql.copy(), low=integer(FIRST_DAY), high=integer(LAST_DAY))
+    whole = [] if places == 0 else [exp.EQ(this=raw.sql.copy(), expression=exp.Floor(this=raw.sql.copy()))]  # 45382.5 is no day
+    number = case((exp.and_(inside, *whole), cast(raw.sql.copy(), NUM)))
+    missing = exp.Is(this=raw.sql.copy(), expression=exp.Null())
+    unread = exp.and_(exp.not_(missing.copy()), exp.Is(this=number.copy(), expression=exp.Null()))
+    return Frag(number, raw.depth), [(Frag(missing, raw.depth), "PF501"), (Frag(unread, raw.depth), "PF502")]
 
 
 def days_between(a: exp.Expr, b: exp.Expr) -> exp.Expr:
@@ -366,7 +378,11 @@ class FormsCompiler(Compiler):
         """A date (see `day`); an optional input (read only by rows that may not apply) as `Rubric.coerce` reads
         it: the text 不适用 (N/A, NA, 无此项) marks it; no value is missing, refused only where
         a row that applies reads it (PF501); any other value is read and checked as ever."""
-        value, problems = day(raw) if spec.type == "date" else super().input(spec, raw)
+        places = self.known_places(spec.name, raw) if spec.type == "date" else None
+        if places is not None:  # a column of numbers: day numbers
+            value, problems = day_of_number(raw, places)
+        else:
+            value, problems = day(raw) if spec.type == "date" else super().input(spec, raw)
         if spec.name not in self.plan.optional:
             return value, problems
         said = exp.Lower(this=exp.Trim(this=cast(raw.sql.copy(), exp.DataType.build("TEXT"))))

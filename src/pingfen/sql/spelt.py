@@ -35,7 +35,7 @@ from sqlglot import exp
 from pingfen.absent import NA_WORDS
 from pingfen.evaluate.rubric import InputSpec
 from pingfen.sql.compiler import PREFIX, Frag, compare
-from pingfen.sql.exact import NUM, case, cast, literal
+from pingfen.sql.exact import NUM, SPACES, case, cast, literal
 from pingfen.sql.newforms import DATE, EPOCH, FormsCompiler
 from pingfen.values import (
     DATE_FORM,
@@ -50,7 +50,6 @@ from pingfen.values import (
     ratio_limits,
 )
 
-SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())  # what str.strip() takes away
 _CLASS = "".join(f"\\x{{{ord(c):04x}}}" for c in SPACES)  # the same, in a regular expression's [...]
 TEXT = exp.DataType.build("TEXT")
 RATIO = exp.DataType.build("DECIMAL(38, 18)")  # a percent's number: ÷ 100 it has the query's 20 places

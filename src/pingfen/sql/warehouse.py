@@ -29,9 +29,9 @@ from pingfen.absent import NA_WORDS
 from pingfen.evaluate.rubric import InputSpec, Rubric
 from pingfen.sql import compiler, exact, narrow
 from pingfen.sql.compiler import Frag
-from pingfen.sql.exact import NUM, case, cast
+from pingfen.sql.exact import NUM, SPACES, case, cast
 from pingfen.sql.newforms import FormsCompiler
-from pingfen.sql.spelt import SPACES, TEXT, UNREAD, SpeltCompiler, fn, s
+from pingfen.sql.spelt import TEXT, UNREAD, SpeltCompiler, fn, s
 from pingfen.values import FALSE_WORDS, MAX_NUMBER_TEXT, TRUE_WORDS, pinned
 
 DOUBLE = exp.DataType.build("DOUBLE")
@@ -39,6 +39,8 @@ NUMBERS = frozenset({"number", "amount", "count", "percent", "score"})
 # typeof's names of a column read as text, and of a float, in each dialect
 TEXTS = {"duckdb": ("VARCHAR",), "spark": ("string",)}
 FLOATS = {"duckdb": ("DOUBLE", "FLOAT"), "spark": ("double", "float")}
+BOOLEANS = {"duckdb": ("BOOLEAN",), "spark": ("boolean",)}
+INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT")  # DuckDB's
 # The one form of a number (values.NUMBER_FORM) in a pattern that reads alike in RE2 and Java's
 # regular expressions, with no backslash (a string literal's escape on Spark)
 PLAIN = "^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$"
@@ -100,6 +102,8 @@ class Warehouse(SpeltCompiler):
         if spec.name in self.scales:  # its type is known to fix its decimals (to_sql_tree's `scales`): no text
             return FormsCompiler.input(self, spec, raw)
         texty = self.texty[spec.name] = one_of_types(raw.sql, kinds)
+        if spec.type == "date":  # a day number in a column of integers or DECIMAL read by its text, as a cell's: no cast to DATE reads it
+            texty = self.texty[spec.name] = exp.or_(one_of_types(raw.sql, kinds + INTEGERS), exp.Like(this=typeof(raw.sql), expression=s("DECIMAL(%")))
         text: exp.Expr = cast(raw.sql.copy(), TEXT)
         if number:  # a FLOAT as the double it widens to, as a Python float holds it
             widened = exp.Cast(this=exp.TryCast(this=raw.sql.copy(), to=DOUBLE.copy(), safe=True), to=TEXT.copy())
@@ -124,6 +128,18 @@ class Warehouse(SpeltCompiler):
         never = Frag(exp.false(), 0)
         problems = [(self.either(texty, frag, typed.get(code, never)), code) for frag, code in problems_s]
         return self.either(texty, value_s, value_t), problems
+
+    def flag(self, spec: InputSpec, raw: Frag) -> exp.Expr:
+        """A bool's column or text as cast to BOOLEAN; any other column (a number's, of any type) by
+        its text's number, as `values.to_bool` reads one: 1 or 0, else unread. The cast took 2, 0.5
+        and a double's NaN for true."""
+        if spec.name in self.scales:
+            return FormsCompiler.flag(self, spec, raw)
+        flagged = one_of_types(raw.sql, BOOLEANS[self.dialect] + TEXTS[self.dialect])
+        text = cast(raw.sql.copy(), TEXT)
+        kept = held(text, exp.TryCast(this=text.copy(), to=NUM.copy(), safe=True), fraction=False)  # 1e-300 is not 0
+        number = exp.TryCast(this=kept, to=NUM.copy(), safe=True)
+        return case((flagged, FormsCompiler.flag(self, spec, raw)), default=compiler.flag_of_number(number))
 
     def either(self, texty: exp.Expr, text: Frag, typed: Frag) -> Frag:
         """The text's reading where the column is text, else the typed one: each built for this

@@ -5,10 +5,11 @@
   "use strict";
   var TOKEN = document.querySelector('meta[name="pingfen-token"]').content;
   var lang = document.querySelector('meta[name="pingfen-lang"]').content === "en" ? "en" : "zh";
+  var MAX_UPLOAD = Number(document.querySelector('meta[name="pingfen-max-upload"]').content) || 0;
 
   var WORDS = {
     zh: {
-      title: "评分工作台", file: "评分表文件", "new": "新建", format: "格式化", save: "保存",
+      title: "评分工作台", file: "评分表文件", "new": "新建", format: "格式化", save: "保存", save_as: "另存为",
       tab_table: "评分表", tab_form: "试评分", tab_tests: "示例与检验", tab_batch: "批量评分",
       stale: "评分表有错误：下面是最近一次无误时的样子", total: "总分", grade: "等次", node: "指标",
       max: "分值", score: "得分", reasons: "扣分原因", run_examples: "运行示例并统计覆盖",
@@ -17,16 +18,20 @@
       checking: "检查中…", clean: "没有发现问题", saved: "已保存", unsaved: "未保存",
       saved_then_changed: "已保存；保存后的修改未保存",
       counts: function (e, w, n) { return e + " 个错误，" + w + " 个警告，" + n + " 个提示"; },
-      yes: "是", no: "否", empty: "（未填）", new_name: "新文件名（.rule）：", running: "运行中…",
+      yes: "是", no: "否", empty: "（未填）", new_name: "新文件名（.rule）：", save_as_name: "另存为（.rule）：", running: "运行中…",
       passed: "全部示例通过", failed: "有示例未通过", no_examples: "没有示例",
       fuzz_ok: "随机检验通过", fuzz_bad: "随机检验发现问题",
       rows: function (n, bad) { return "共 " + n + " 行，" + bad + " 行无法评分"; },
       col: { id: "单位", total: "总分", grade: "等次", error: "错误" }, toggle: "English",
       discard: "当前文件有未保存的修改，确定放弃吗？",
-      missing: function (n) { return "还有 " + n + " 项未填：已填的指标先行评分，总分待填齐后给出"; }
+      missing: function (n) { return "还有 " + n + " 项未填：已填的指标先行评分，总分待填齐后给出"; },
+      too_large: function (name, size, limit) {
+        return "PF852: 上传的文件 `" + name + "` 有 " + size + " 字节，超过上限 " + limit + " 字节：请拆分为几个文件后分别上传";
+      },
+      unreadable: function (name) { return "无法读取 `" + name + "`：请检查文件后再上传"; }
     },
     en: {
-      title: "Scoring workbench", file: "Rule file", "new": "New", format: "Format", save: "Save",
+      title: "Scoring workbench", file: "Rule file", "new": "New", format: "Format", save: "Save", save_as: "Save as",
       tab_table: "Table", tab_form: "Try scoring", tab_tests: "Examples & checks", tab_batch: "Batch",
       stale: "The rubric has errors: this is how it looked when it last had none", total: "Total",
       grade: "Grade", node: "Indicator", max: "Max", score: "Score", reasons: "Reasons",
@@ -36,13 +41,17 @@
       checking: "checking…", clean: "no problems found", saved: "saved", unsaved: "not saved",
       saved_then_changed: "saved; the changes made since are not saved",
       counts: function (e, w, n) { return e + " errors, " + w + " warnings, " + n + " notes"; },
-      yes: "yes", no: "no", empty: "(empty)", new_name: "New file name (.rule):", running: "running…",
+      yes: "yes", no: "no", empty: "(empty)", new_name: "New file name (.rule):", save_as_name: "Save as (.rule):", running: "running…",
       passed: "every example passes", failed: "some examples fail", no_examples: "no examples",
       fuzz_ok: "fuzz found nothing", fuzz_bad: "fuzz found a problem",
       rows: function (n, bad) { return n + " rows, " + bad + " could not be scored"; },
       col: { id: "id", total: "total", grade: "grade", error: "error" }, toggle: "中文",
       discard: "The file has changes that are not saved: discard them?",
-      missing: function (n) { return n + " inputs still empty: the indicators whose inputs are given are scored; the total comes when all are"; }
+      missing: function (n) { return n + " inputs still empty: the indicators whose inputs are given are scored; the total comes when all are"; },
+      too_large: function (name, size, limit) {
+        return "PF852: the uploaded file `" + name + "` is " + size + " bytes, larger than the limit of " + limit + " bytes: split it into a few files and upload each";
+      },
+      unreadable: function (name) { return "cannot read `" + name + "`: check the file and upload it again"; }
     }
   };
   function w(key) { return WORDS[lang][key]; }
@@ -158,12 +167,14 @@
 
   // ------------------------------------------------------------ files
   function loadFiles(select) {
-    return listFiles(select).then(function (pick) { return pick ? open(pick) : check(); });
+    return listFiles(select, true).then(function (pick) { return pick ? open(pick) : check(); });
   }
 
-  // The lists of rule files and data files, refreshed; the file to show (`select`, else the first).
-  function listFiles(select) {
+  // The lists of rule files and data files, refreshed; the file to show (`select`, else the first;
+  // with `listed`, a `select` gone from the folder is the first too).
+  function listFiles(select, listed) {
     return api("GET", "/api/files").then(function (data) {
+      if (listed && data.rules.indexOf(select) < 0) select = null;
       var sources = $("batch-source");
       sources.textContent = "";
       data.data.forEach(function (p) { // the folder lists the data files a batch reads, and no other
@@ -182,6 +193,7 @@
   function open(path) {
     return api("GET", "/api/file?path=" + encodeURIComponent(path)).then(function (data) {
       current = { path: data.path, saved: data.text, version: data.version };
+      remember("file", data.path);
       lastInputs = null;
       $("table-frame").srcdoc = ""; // another file's table must not stand for this one's
       editor.setValue(data.text);
@@ -189,7 +201,10 @@
       editor.clearHistory();
       $("save-status").textContent = "";
       return check();
-    }, function (error) { $("save-status").textContent = error.message; });
+    }, function (error) { // not opened (say, PF006: not UTF-8): the editor still holds the file it held
+      $("file-select").value = current.path;
+      $("save-status").textContent = error.message;
+    });
   }
 
   function unsaved() { return current.saved !== editor.getValue(); }
@@ -199,6 +214,7 @@
     open($("file-select").value);
   });
   $("new-file").addEventListener("click", function () {
+    if (unsaved() && !window.confirm(w("discard"))) return; // the new file's text replaces the editor's
     var path = window.prompt(w("new_name"), "新评分表.rule");
     if (!path) return;
     if (!/\.rule$/.test(path)) path += ".rule";
@@ -210,9 +226,20 @@
     editor.setValue('rubric "' + path.replace(/\.rule$/, "") + '" {\n  total 100\n}\n');
   });
   var saving = false;
-  $("save").addEventListener("click", function () {
-    if (!current.path || saving) return; // one save at a time: a second would carry the version the first replaces
-    var file = current;
+  $("save").addEventListener("click", function () { save(current); });
+  // The editor's text saved under a new name (PF858's way out: the file changed on disk since it
+  // was opened, and neither change is to be lost); a file of that name is not replaced.
+  $("save-as").addEventListener("click", function () {
+    if (saving) return;
+    var path = window.prompt(w("save_as_name"), current.path ? current.path.replace(/\.rule$/, "") + "（副本）.rule" : "新评分表.rule");
+    if (!path) return;
+    if (!/\.rule$/.test(path)) path += ".rule";
+    save({ path: path, saved: null, version: "" }, current); // the editor is that file's once it is saved
+  });
+  // `from`: for a save under a new name, the file the editor held when it was asked; the new
+  // file becomes the editor's only if no other file was opened while the save was on its way.
+  function save(file, from) {
+    if (!file.path || saving) return; // one save at a time: a second would carry the version the first replaces
     var text = editor.getValue();
     var version = file.version === undefined ? "" : "&version=" + encodeURIComponent(file.version);
     saving = true;
@@ -220,18 +247,24 @@
       saving = false;
       file.saved = text; // what is on disk now, and the version to save over next (PF858 for any other)
       file.version = data.version;
+      if (from && from === current) current = file;
+      if (file === current) remember("file", file.path);
       if (file !== current) return; // another file was opened meanwhile
       // The editor keeps what it holds, and its undo history: what was typed while the save
       // was on its way is kept, and marked as not saved.
       $("save-status").textContent = editor.getValue() === text ? w("saved") : w("saved_then_changed");
-      return listFiles(file.path); // a new file joins the list
+      return listFiles(file.path).then(function () { // a new file joins the list
+        if (file !== current && current.path) $("file-select").value = current.path; // another was opened meanwhile
+      });
     }, function (error) {
       saving = false;
-      if (file === current) $("save-status").textContent = error.message;
+      if (file === current || (from && from === current)) $("save-status").textContent = error.message;
     });
-  });
+  }
   $("format").addEventListener("click", function () {
-    api("POST", "/api/format", body()).then(function (data) {
+    var sent = body();
+    api("POST", "/api/format", sent).then(function (data) {
+      if (editor.getValue() !== sent.text) return; // typed into meanwhile: the layout of older text would undo it
       if (data.text !== undefined) {
         if (data.text !== editor.getValue()) editor.setValue(data.text);
       } else {
@@ -358,8 +391,14 @@
   $("batch-file").addEventListener("change", function () {
     var file = $("batch-file").files[0];
     if (!file) return;
+    $("batch-file").value = ""; // the same file chosen again (fixed in Excel meanwhile) is a change too, and read again
+    if (MAX_UPLOAD && file.size > MAX_UPLOAD) { // read whole into the page first, a huge file froze it or failed unsaid
+      $("batch-status").textContent = w("too_large")(file.name, file.size, MAX_UPLOAD);
+      return;
+    }
     $("batch-status").textContent = w("running");
     var reader = new FileReader();
+    reader.onerror = function () { $("batch-status").textContent = w("unreadable")(file.name); };
     reader.onload = function () {
       var data = String(reader.result).replace(/^data:[^,]*,/, "");
       api("POST", "/api/batch", body({ file_name: file.name, data: data })).then(showBatch, function (error) {
@@ -427,10 +466,20 @@
   $("lang-toggle").addEventListener("click", function () {
     lang = lang === "zh" ? "en" : "zh";
     translate();
+    if (unsaved()) $("save-status").textContent = w("unsaved");
+    // The address keeps the language: a reload opens the page in it again.
+    remember("lang", lang);
     lastInputs = null; // the questions and choices are worded in the language
     check();
   });
 
+  // The address keeps the language and the file open: a reload (PF858 asks for one) opens them again.
+  function remember(key, value) {
+    var address = new URL(window.location.href);
+    address.searchParams.set(key, value);
+    window.history.replaceState(null, "", address.toString());
+  }
+
   translate();
-  loadFiles();
+  loadFiles(new URL(window.location.href).searchParams.get("file") || undefined);
 })();
