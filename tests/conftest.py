@@ -19,6 +19,8 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -131,3 +133,37 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 
     config.option.loadscopereorder = False  # else xdist sends the units with most tests first
     return Scheduling(config, log)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """After the last of a run of Spark files, their JVM is shut down: its gateway's thread kept
+    the worker's process threaded, and a later file's batch would not fork there (a batch forks
+    only a process of one thread: test_batch_parallel failed, in whichever worker ran it next)."""
+    result = yield
+    if _unit(item.path.name) == "spark" and (nextitem is None or _unit(nextitem.path.name) != "spark"):
+        _shut_down_spark()
+    return result
+
+
+def _shut_down_spark() -> None:
+    """Stop the JVM the Spark sessions of this process shared, and its gateway's thread."""
+    pyspark = sys.modules.get("pyspark")
+    if pyspark is None:
+        return
+    context = pyspark.SparkContext
+    gateway = context._gateway
+    if gateway is None:
+        return
+    if context._active_spark_context is not None:
+        context._active_spark_context.stop()
+    threads = [t for t in threading.enumerate() if t is not threading.main_thread()]
+    gateway.shutdown()
+    process = getattr(gateway, "proc", None)
+    if process is not None:  # the JVM ends when its standard input closes
+        process.stdin.close()
+        process.wait(timeout=60)
+    context._gateway = None
+    context._jvm = None
+    for thread in threads:  # the gateway's thread ends a moment after: the next file must not start first
+        thread.join(timeout=30)

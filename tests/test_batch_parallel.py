@@ -49,6 +49,14 @@ import records2021  # noqa: E402
 CHUNK = 16
 
 
+@pytest.fixture(autouse=True)
+def _no_thread_left_by_another_file() -> None:
+    """A batch forks only a process of one thread: a thread another file left in this worker (a
+    JVM's gateway) kept every batch here in one process, failing on `forked` without saying why."""
+    left = [t.name for t in threading.enumerate() if t is not threading.main_thread()]
+    assert not left, f"threads an earlier test file left running in this process: {left}"
+
+
 # Rows that leave the plain path, and cells the csv module must quote.
 ODD_CELLS = ["abc", "-3", "1e3", "", " ", "150%", "不适用", "1,000", "５", "是\n否", '"5"', "NaN"]
 ODD_IDS = ["单位, 甲", '单位"乙"', "单位\r\n丙", "=1+1", "-单位", "@x", "+5", "\t制表", "", "  空格  "]
