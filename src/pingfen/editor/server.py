@@ -47,9 +47,10 @@ _BOM = "\ufeff"
 # on one line, and that header is where reading picks up again. No JSON body holds it: a line
 # end inside a JSON string is escaped.
 _LENGTH = re.compile(rb"content-length[ \t]*:[ \t]*(\S*)[ \t]*\r?\n\Z", re.IGNORECASE)
-# Far above any frame a client sends (a rule text is at most MAX_CHARS characters, 12 bytes
-# each escaped as JSON): a larger length is a corrupt header, not a body to wait for and hold.
-MAX_FRAME = 64 << 20
+# Above any frame a client sends (a rule text is at most MAX_CHARS characters, 12 bytes each
+# escaped as JSON: 6 MB): a larger length is a corrupt header, not a body to wait for and hold.
+# (At 64 MB a header of 20 MB had the server hold its input for a body that never came.)
+MAX_FRAME = 16 << 20
 # The next frame's header inside a body that is no JSON: where reading starts again.
 _NEXT = re.compile(rb"content-length[ \t]*:[ \t]*\d+[ \t]*\r?\n", re.IGNORECASE)
 logger = logging.getLogger("pingfen.lsp")
