@@ -15,6 +15,7 @@ from typing import Any, BinaryIO, assert_never
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
+import attrs
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcParseError
 from pygls.io_ import StdoutWriter
@@ -22,10 +23,9 @@ from pygls.lsp.server import LanguageServer
 
 from pingfen import ast
 from pingfen.diagnostics import Diagnostic, Span
-from pingfen.editor.analysis import Analysis, analyse, base_file
+from pingfen.editor.analysis import Analysis, analyse, bases, in_bases
 from pingfen.editor.fixes import fixes
 from pingfen.editor.hover import hover
-from pingfen.editor.index import Kind
 from pingfen.lang import Lang, default_lang
 from pingfen.syntax.formatter import FormatError, format_text
 from pingfen.syntax.parser import keywords
@@ -322,6 +322,14 @@ def _hover(ls: PingfenServer, params: lsp.HoverParams) -> lsp.Hover | None:
     if o is None:
         return None
     words = hover(a.module, a.text, o, ls.lang, a.let_ranges)
+    if words is None and o.kind is None:  # a name of a file this one extends: shown as there, saying which
+        found = in_bases(bases(a), o.text)
+        if found is not None:
+            base, kind = found
+            words = hover(base.module, base.text, attrs.evolve(o, kind=kind), ls.lang, base.let_ranges)
+            if words is not None:
+                shown = os.path.relpath(base.path, os.path.dirname(a.path))
+                words += f"\n\n{'定义于' if ls.lang == 'zh' else 'declared in'} `{shown}`"
     if words is None:
         return None
     return lsp.Hover(lsp.MarkupContent(lsp.MarkupKind.Markdown, words), ls.range(a.text, o.span, a.bom))
@@ -339,14 +347,12 @@ def _definition(ls: PingfenServer, params: lsp.DefinitionParams) -> lsp.Location
     span = a.index.definition(o)
     if span is not None:
         return ls.location(uri, a.text, span, a.bom)
-    base = base_file(a)  # a name of the file this one extends
-    if base is not None:
-        path, base_text, index = base
-        kinds: tuple[Kind, ...] = ("input", "let", "group", "indicator", "label", "grade")
-        for kind in kinds:
-            span = index.declarations.get((kind, o.text))
-            if span is not None:  # the base file's BOM, if it has one, counts on its line 0 as the document's does
-                return ls.location(_uri(path), base_text, span, ls.source(_uri(path)).startswith(_BOM))
+    found = in_bases(bases(a), o.text)  # a name of a file this one extends
+    if found is not None:
+        base, kind = found
+        span = base.index.declarations[(kind, o.text)]
+        # the base file's BOM, if it has one, counts on its line 0 as the document's does
+        return ls.location(_uri(base.path), base.text, span, ls.source(_uri(base.path)).startswith(_BOM))
     return None
 
 
@@ -373,6 +379,12 @@ def _complete(ls: PingfenServer, params: lsp.CompletionParams) -> list[lsp.Compl
             if kind in _COMPLETION_KIND and text not in seen:
                 seen.add(text)
                 items.append(lsp.CompletionItem(text, kind=_COMPLETION_KIND[kind], detail=kind, sort_text="0" + text))
+    for base in bases(a):  # the names of the files this one extends, nearest first
+        shown = os.path.relpath(base.path, os.path.dirname(a.path))
+        for (kind, text) in base.index.declarations:
+            if kind in _COMPLETION_KIND and text not in seen:
+                seen.add(text)
+                items.append(lsp.CompletionItem(text, kind=_COMPLETION_KIND[kind], detail=f"{kind} · {shown}", sort_text="0" + text))
     for word in sorted(keywords()):
         if word not in seen:
             items.append(lsp.CompletionItem(word, kind=lsp.CompletionItemKind.Keyword, sort_text="1" + word))
