@@ -17,15 +17,17 @@ from urllib.request import url2pathname
 
 import attrs
 from lsprotocol import types as lsp
-from pygls.exceptions import JsonRpcParseError
+from pygls.exceptions import JsonRpcException, JsonRpcParseError
 from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 
 from pingfen import ast
 from pingfen.diagnostics import Diagnostic, Span
-from pingfen.editor.analysis import Analysis, analyse, bases, in_bases
+from pingfen.editor.analysis import Analysis, Base, analyse, bases, in_bases
 from pingfen.editor.fixes import fixes
 from pingfen.editor.hover import hover
+from pingfen.editor.rename import Refused, rename
+from pingfen.editor.rename import target as rename_target
 from pingfen.lang import Lang, default_lang
 from pingfen.syntax.formatter import FormatError, format_text
 from pingfen.syntax.parser import keywords
@@ -389,6 +391,50 @@ def _complete(ls: PingfenServer, params: lsp.CompletionParams) -> list[lsp.Compl
         if word not in seen:
             items.append(lsp.CompletionItem(word, kind=lsp.CompletionItemKind.Keyword, sort_text="1" + word))
     return items
+
+
+class _Refusal(JsonRpcException):
+    """A rename refused, with why (RequestFailed: the client shows the message)."""
+
+    CODE = lsp.LSPErrorCodes.RequestFailed.value
+
+
+class _Quiet(logging.Filter):
+    """pygls logs a handler's exception with its traceback: a rename refused is no fault."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], _Refusal))
+
+
+logging.getLogger("pygls.protocol.json_rpc").addFilter(_Quiet())
+
+
+def _renaming(ls: PingfenServer, uri: str, position: lsp.Position) -> tuple[Analysis, list[Base], int, dict[str, str]]:
+    a = ls.analysis(uri)
+    found = bases(a)
+    shown = {b.path: os.path.relpath(b.path, os.path.dirname(a.path)) for b in found}
+    return a, found, ls.offset(a.text, position, a.bom), shown
+
+
+@server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
+def _prepare_rename(ls: PingfenServer, params: lsp.PrepareRenameParams) -> lsp.PrepareRenamePlaceholder:
+    a, found, at, shown = _renaming(ls, params.text_document.uri, params.position)
+    try:
+        o = rename_target(a, found, at, ls.lang, shown)
+    except Refused as why:
+        raise _Refusal(str(why)) from None
+    return lsp.PrepareRenamePlaceholder(ls.range(a.text, o.span, a.bom), o.text)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_RENAME)
+def _rename(ls: PingfenServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit:
+    uri = params.text_document.uri
+    a, found, at, shown = _renaming(ls, uri, params.position)
+    try:
+        edits = rename(a, found, at, params.new_name, ls.lang, shown)
+    except Refused as why:
+        raise _Refusal(str(why)) from None
+    return lsp.WorkspaceEdit(changes={uri: [lsp.TextEdit(ls.range(a.text, span, a.bom), text) for span, text in edits]})
 
 
 @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
