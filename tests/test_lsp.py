@@ -72,6 +72,7 @@ class Session:
         self.published: dict[str, list[lsp.PublishDiagnosticsParams]] = {}
         self.arrived = asyncio.Event()
         self.versions: dict[str, int] = {}
+        self.capabilities: lsp.ServerCapabilities | None = None  # as the server's answer to initialize said
 
     async def diagnostics(self, uri: str, count: int) -> list[lsp.Diagnostic]:
         """The diagnostics of the count-th publication for uri (1 for the first)."""
@@ -95,7 +96,7 @@ class Session:
 
 
 def run(scenario: Callable[[Session], Awaitable[None]], *, env: dict[str, str] | None = None,
-        options: Any = None, log: Path) -> None:  # fmt: skip
+        options: Any = None, log: Path, capabilities: lsp.ClientCapabilities | None = None) -> None:  # fmt: skip
     """Start `python -m pingfen lsp`, initialize it, play the scenario, shut it down. The
     server's standard error goes to log (a pipe nobody reads would fill and stop it)."""
 
@@ -112,9 +113,9 @@ def run(scenario: Callable[[Session], Awaitable[None]], *, env: dict[str, str] |
         command = 'exec "$0" -m pingfen lsp 2>"$1"'
         await client.start_io("/bin/sh", "-c", command, sys.executable, str(log), env=environment)
         try:
-            capabilities = lsp.ClientCapabilities()
-            params = lsp.InitializeParams(capabilities=capabilities, initialization_options=options)
+            params = lsp.InitializeParams(capabilities=capabilities or lsp.ClientCapabilities(), initialization_options=options)
             result = await asyncio.wait_for(client.initialize_async(params), TIMEOUT)
+            session.capabilities = result.capabilities
             assert result.server_info is not None and result.server_info.name == "pingfen"
             client.initialized(lsp.InitializedParams())
             await scenario(session)

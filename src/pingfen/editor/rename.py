@@ -1,0 +1,119 @@
+"""Renaming a name of one rule file: the name under the cursor, its declaration and every
+place it is used with that meaning (as the index resolves names), and nothing else — or why not."""
+
+from __future__ import annotations
+
+import re
+
+from pingfen import ast
+from pingfen.diagnostics import Span
+from pingfen.editor.analysis import Analysis, Base, in_bases
+from pingfen.editor.index import Kind, Occurrence
+from pingfen.lang import Lang
+from pingfen.syntax.parser import is_bare_name, keywords
+
+# Names that may not be declared twice: the values (inputs and lets), the rows, the grades.
+_SPACES: dict[Kind, frozenset[Kind]] = {
+    "input": frozenset({"input", "let"}), "let": frozenset({"input", "let"}),
+    "group": frozenset({"group", "indicator"}), "indicator": frozenset({"group", "indicator"}),
+    "grade": frozenset({"grade"}),
+}  # fmt: skip
+
+_WORDS: dict[str, tuple[str, str]] = {
+    "nothing": ("there is no name here to rename", "此处没有可以重命名的名称"),
+    "undeclared": ("`{name}` is declared nowhere in this file, so it cannot be renamed",
+                   "`{name}` 在本文件中没有声明，无法重命名"),
+    "base": ("`{name}` is declared in `{file}`, the file this one extends: rename it there",
+             "`{name}` 声明于本文件所继承的 `{file}`，请在该文件中重命名"),
+    "label": ("a label is a value of the data (and of the examples' givens): `{name}` is not renamed here",
+              "选项是数据（以及示例 given 中）的取值：`{name}` 不能在此重命名"),
+    "invalid": ("`{new}` is not a valid name: a name starts with a letter or an opening quote mark (“, 《, …) "
+                "and holds no space, or is written in backquotes without a backquote or line break inside",
+                "`{new}` 不是有效的名称：名称以文字或左引号（“、《 等）开头且不含空格，"
+                "或写在反引号中（其中不含反引号和换行）"),
+    "keyword": ("`{new}` is a keyword of the language and cannot be a name", "`{new}` 是评分表语言的关键字，不能用作名称"),
+    "exists": ("`{new}` is already declared ({where}): choose another name", "`{new}` 已有声明（{where}），请换一个名称"),
+}  # fmt: skip
+
+
+class Refused(Exception):
+    """Why a name cannot be renamed (or not to that), in the language asked."""
+
+
+def _refuse(lang: Lang, key: str, **names: str) -> Refused:
+    en, zh = _WORDS[key]
+    return Refused((zh if lang == "zh" else en).format(**names))
+
+
+def target(a: Analysis, bases: list[Base], offset: int, lang: Lang, shown: dict[str, str]) -> Occurrence:
+    """The name at offset, if it can be renamed in this file; `shown`: each base's path as
+    the message names it."""
+    o = a.index.at(offset) if a.index is not None else None
+    if o is None:
+        raise _refuse(lang, "nothing")
+    found = in_bases(bases, o.text)
+    if o.kind is None:
+        if a.module is not None and any(v.name.span == o.span for v in a.module.vetoes):
+            raise _refuse(lang, "nothing")  # a veto's own name: no other refers to it
+        if found is not None:
+            raise _refuse(lang, "base", name=o.text, file=shown[found[0].path])
+        raise _refuse(lang, "undeclared", name=o.text)
+    if o.kind == "label":
+        raise _refuse(lang, "label", name=o.text)
+    if o.kind == "example":
+        raise _refuse(lang, "nothing")
+    # a name the file declares again over its base's (replacing it): the base still uses it
+    for base in bases:
+        if any((kind, o.text) in base.index.declarations for kind in _SPACES[o.kind]):
+            raise _refuse(lang, "base", name=o.text, file=shown[base.path])
+    return o
+
+
+def rename(
+    a: Analysis, bases: list[Base], offset: int, new: str, lang: Lang, shown: dict[str, str]
+) -> list[tuple[Span, str]]:
+    """The edits (a span of the text, what to write there) that rename the name at offset to new."""
+    o = target(a, bases, offset, lang, shown)
+    assert a.index is not None and a.module is not None and o.kind is not None  # target() refused any other
+    quoted = re.fullmatch(r"`([^`\n]+)`", new)
+    name = quoted.group(1) if quoted else new
+    if name in keywords():
+        raise _refuse(lang, "keyword", new=name)
+    if is_bare_name(name):
+        written = name
+    elif name and name.strip() == name and not re.search(r"[`\n\r]", name):
+        written = f"`{name}`"  # as the formatter writes a name that is no bare name
+    else:
+        raise _refuse(lang, "invalid", new=new)
+    if name == o.text:
+        return []
+    for kind in _SPACES[o.kind]:
+        span = a.index.declarations.get((kind, name))
+        if span is not None:
+            line = a.text.count("\n", 0, span.start) + 1
+            raise _refuse(lang, "exists", new=name, where=f"第 {line} 行" if lang == "zh" else f"line {line}")
+        for base in bases:
+            if (kind, name) in base.index.declarations:
+                raise _refuse(lang, "exists", new=name, where=shown[base.path])
+    edits = [(span, written) for span in a.index.references(o, declaration=True)]
+    # A `judgment` without an input reads the input named as its row: renaming either one
+    # names the input there, so that it still reads the same input.
+    if o.kind in ("input", "indicator"):
+        said = written if o.kind == "input" else _written(o.text)
+        for judgment in _judgments(a.module, o.text):
+            at = judgment.span.start + len("judgment")
+            edits.append((Span.at(a.text, at, at), " " + said))
+    return edits
+
+
+def _written(name: str) -> str:
+    return name if is_bare_name(name) else f"`{name}`"
+
+
+def _judgments(module: ast.Module, row: str) -> list[ast.Judgment]:
+    """The `judgment`s without an input in the rows named row (each reads the input of that name)."""
+    rows = [*module.rows, *(c for i in module.items if isinstance(i, ast.AddTo) for c in i.children)]
+    return [
+        rule for node, _depth in ast.walk_nodes(tuple(rows)) if isinstance(node, ast.Indicator) and node.name.text == row
+        for rule in node.rules if isinstance(rule, ast.Judgment) and rule.input is None
+    ]  # fmt: skip
