@@ -22,6 +22,7 @@ import pingfen
 from pingfen.batch import score_file
 from pingfen.report.pdf import find_chromium
 from pingfen.syntax.formatter import format_text
+from pingfen.template import question
 from real_parts import real_part
 
 try:
@@ -504,3 +505,22 @@ def test_a_reload_opens_the_file_that_was_open(server: tuple[str, Path], page: A
     page.reload()
     page.wait_for_selector("#check-status.ok")
     expect(page.locator("#file-select")).to_have_value("一.rule")
+
+
+@needs_browser
+def test_the_form_follows_the_language_while_the_rubric_has_errors(server: tuple[str, Path], page: Any) -> None:
+    """After 中文/English was switched the form kept the old language's words for as long as the
+    rubric had errors: it was rebuilt only from a check that loaded the text."""
+    url, folder = server
+    (folder / "资金管理.rule").write_text(FIXED, encoding="utf-8")
+    page.goto(url + "&lang=zh")
+    page.wait_for_selector("#check-status.ok")
+    choices = page.locator('#form select[name="已公开"] option')
+    expect(choices).to_have_text(["（未填）", "是", "否"])
+    page.evaluate(f"() => window.pingfenEditor.setValue({TYPED!r})")  # PF102: the rubric does not load
+    page.wait_for_selector("#check-status.bad")
+    page.click("#lang-toggle")
+    expect(page.locator("#check-status")).to_contain_text("1 errors")
+    expect(choices).to_have_text(["(empty)", "yes", "no"])
+    spec = next(s for s in pingfen.loads(FIXED).inputs if s.name == "已公开")
+    expect(page.locator('#form .field[data-input="已公开"] small')).to_have_text(question(spec, "en"))
