@@ -524,3 +524,23 @@ def test_the_form_follows_the_language_while_the_rubric_has_errors(server: tuple
     expect(choices).to_have_text(["(empty)", "yes", "no"])
     spec = next(s for s in pingfen.loads(FIXED).inputs if s.name == "已公开")
     expect(page.locator('#form .field[data-input="已公开"] small')).to_have_text(question(spec, "en"))
+
+
+@needs_browser
+def test_save_and_save_as_keep_the_files_line_ends_and_bom(server: tuple[str, Path], page: Any) -> None:
+    """A file with CRLF line ends and a BOM (Notepad's) came back LF without its BOM: the editor
+    holds LF lines. Save keeps the file's style, and 另存为 the style of the file it was saved from."""
+    url, folder = server
+    windows = ("\ufeff" + FIXED.replace("\n", "\r\n")).encode("utf-8")
+    (folder / "资金管理.rule").write_bytes(windows)
+    page.goto(url)
+    page.wait_for_selector("#check-status.ok")
+    page.evaluate("() => { const cm = window.pingfenEditor; cm.setCursor(cm.lineCount(), 0); cm.replaceSelection('# 改\\n'); }")
+    page.click("#save")
+    expect(page.locator("#save-status")).to_have_text("已保存")
+    edited = windows + "# 改\r\n".encode()
+    assert (folder / "资金管理.rule").read_bytes() == edited
+    page.once("dialog", lambda dialog: dialog.accept("副本"))
+    page.click("#save-as")
+    expect(page.locator("#file-select")).to_have_value("副本.rule")
+    assert (folder / "副本.rule").read_bytes() == edited

@@ -204,7 +204,7 @@
 
   function open(path) {
     return api("GET", "/api/file?path=" + encodeURIComponent(path)).then(function (data) {
-      current = { path: data.path, saved: data.text, version: data.version };
+      current = { path: data.path, saved: data.text, version: data.version, crlf: data.crlf, bom: data.bom };
       remember("file", data.path);
       lastInputs = lastLoaded = null;
       $("table-frame").srcdoc = ""; // another file's table must not stand for this one's
@@ -246,16 +246,18 @@
     var path = window.prompt(w("save_as_name"), current.path ? current.path.replace(/\.rule$/, "") + "（副本）.rule" : "新评分表.rule");
     if (!path) return;
     if (!/\.rule$/.test(path)) path += ".rule";
-    save({ path: path, saved: null, version: "" }, current); // the editor is that file's once it is saved
+    // the editor is that file's once it is saved; it keeps the line ends and BOM of the file it was
+    save({ path: path, saved: null, version: "", crlf: current.crlf, bom: current.bom }, current);
   });
   // `from`: for a save under a new name, the file the editor held when it was asked; the new
   // file becomes the editor's only if no other file was opened while the save was on its way.
   function save(file, from) {
     if (!file.path || saving) return; // one save at a time: a second would carry the version the first replaces
     var text = editor.getValue();
-    var version = file.version === undefined ? "" : "&version=" + encodeURIComponent(file.version);
+    var query = file.version === undefined ? "" : "&version=" + encodeURIComponent(file.version);
+    query += (file.crlf ? "&crlf=1" : "") + (file.bom ? "&bom=1" : ""); // for a new file: an existing one keeps its own
     saving = true;
-    api("PUT", "/api/file?path=" + encodeURIComponent(file.path) + version, text).then(function (data) {
+    api("PUT", "/api/file?path=" + encodeURIComponent(file.path) + query, text).then(function (data) {
       saving = false;
       file.saved = text; // what is on disk now, and the version to save over next (PF858 for any other)
       file.version = data.version;
