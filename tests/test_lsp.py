@@ -451,7 +451,10 @@ def test_formatting_replaces_the_whole_document_whatever_its_line_endings(tmp_pa
         [edit] = await ask(s.client.text_document_formatting_async(lsp.DocumentFormattingParams(doc, options)))
         assert edit.range.start == lsp.Position(0, 0)
         assert lsp_offset(messy, edit.range.end) == len(messy)
-        assert edit.new_text == format_text(messy.replace(ending, "\n"))
+        # in the document's line ends: CRLF kept, so that a CRLF document does not end up mixed (or all LF)
+        assert edit.new_text == format_text(messy.replace(ending, "\n")).replace("\n", "\r\n" if ending == "\r\n" else "\n")
+        s.change(uri, edit.new_text)  # formatted already: nothing to change
+        assert await ask(s.client.text_document_formatting_async(lsp.DocumentFormattingParams(doc, options))) in ([], ())
         assert messy[: lsp_offset(messy, edit.range.start)] + edit.new_text + messy[lsp_offset(messy, edit.range.end) :] == edit.new_text
 
     run(scenario, log=tmp_path / "server.log")

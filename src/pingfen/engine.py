@@ -83,11 +83,11 @@ def _refuse(code: str, args: dict[str, object]) -> UsageError:
 
 
 def _refuse_unnamed_header(rubric: Rubric, data: str, encoding: str | None, described: Mapping[str, str]) -> None:
-    """PF531/PF532 (batch.unnamed_header): a header naming none of the inputs (a title row above
+    """PF531/PF532 (io.headers.unnamed_header): a header naming none of the inputs (a title row above
     it) or over two rows, refused as `pingfen eval` refuses the file, with its hint. Looked into
     only where an input every row must give has no column (the file is then opened again); a
     file pingfen's own reader cannot open is left to the engine's reading, which says why."""
-    from pingfen.batch import unnamed_header  # the Python batch's check, one for both engines
+    from pingfen.io.headers import unnamed_header  # the Python batch's check, one for both engines
 
     if all(s.name in described or s.name in rubric.optional or s.is_list or s.batch is not None for s in rubric.inputs):
         return

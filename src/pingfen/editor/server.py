@@ -26,8 +26,10 @@ from pingfen.diagnostics import Diagnostic, Span
 from pingfen.editor.analysis import Analysis, Base, analyse, bases, in_bases
 from pingfen.editor.fixes import fixes
 from pingfen.editor.hover import hover
+from pingfen.editor.index import Kind
 from pingfen.editor.rename import Refused, rename
 from pingfen.editor.rename import target as rename_target
+from pingfen.io.write import line_style
 from pingfen.lang import Lang, default_lang
 from pingfen.syntax.formatter import FormatError, format_text
 from pingfen.syntax.parser import keywords
@@ -441,7 +443,10 @@ def _rename(ls: PingfenServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit:
 def _format(ls: PingfenServer, params: lsp.DocumentFormattingParams) -> list[lsp.TextEdit] | None:
     source = ls.source(params.text_document.uri)  # "" for a document neither opened nor on disk: no traceback
     try:
-        formatted = format_text(_normal(source))
+        # in the document's own line ends (editors apply the text as given: LF lines in a CRLF
+        # document would change every line) and with its BOM, which the edit's range covers
+        style = line_style(source)
+        formatted = ("\ufeff" if style.bom else "") + style.lines(format_text(_normal(source)))
     except FormatError:  # the diagnostics already say why it does not parse
         return None
     if formatted == source:
