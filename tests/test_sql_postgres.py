@@ -197,7 +197,7 @@ def test_a_text_column_that_is_no_number_is_refused_in_its_row_not_an_error_of_t
     which NUMERIC(38, 20) would round or not hold, are refused (PF800, or a bound's PF503), never
     rounded, never an error of the query."""
     middle = _boundary()[0]
-    texts = ["abc", "NaN", "Infinity", "-inf", "1e9999", "", "12 3", "95%"]
+    texts = ["abc", "NaN", "Infinity", "-inf", "1e9999", "12 3", "95%"]
     tiny = "0.000000000000000000001"  # 21 decimals
     huge = ["1" + "0" * 20, "-1" + "0" * 17, "1e17"]
     cells: list[object] = [*texts, tiny, *huge, "  1200  ", "1.5e2"]
@@ -212,15 +212,32 @@ def test_a_text_column_that_is_no_number_is_refused_in_its_row_not_an_error_of_t
         sqlhelp.agree(RUBRIC, middle | {"在职人数": Decimal(cell)}, row)
     # a bool's text: by values.to_bool's words, as evaluate() reads the text (before, by
     # PostgreSQL's cast: `t` and ` F ` scored, `是` refused), else PF502 in its row
-    bools = ["true", " 是\u3000", "yes", "0", "√", "maybe", " F ", "t", "on", "", "tru e"]
+    bools = ["true", " 是\u3000", "yes", "0", "√", "maybe", " F ", "t", "on", "tru e"]
     rows = score(server, RUBRIC, [middle | {"按规定内容公开": cell} for cell in bools], types={"按规定内容公开": "TEXT"})
-    assert [row["refusal"] for row in rows] == [None] * 5 + ["PF502"] * 5 + ["PF502"]
+    assert [row["refusal"] for row in rows] == [None] * 5 + ["PF502"] * 5
     for row, cell in zip(rows, bools, strict=True):
-        if cell:  # a blank text is PF502 here, as a number's is (above)
-            sqlhelp.agree(RUBRIC, middle | {"按规定内容公开": cell}, row)
+        sqlhelp.agree(RUBRIC, middle | {"按规定内容公开": cell}, row)
     # a NUMERIC column of more decimals than the query's 20: refused, not rounded
     rows = score(server, RUBRIC, [middle | {"政府采购执行率": Decimal("0.9" + "9" * 24)}], types={"政府采购执行率": "NUMERIC"})
     assert rows[0]["refusal"] in ("PF503", "PF800") and rows[0]["refusal_input"] == "政府采购执行率"
+
+
+@needs_postgres
+def test_a_blank_text_is_missing_as_evaluate_reads_it(server: Server) -> None:
+    """A text that `str.strip()` leaves empty is missing (PF501), as values.coerce reads it, in
+    a number's, a bool's and a label's column: PostgreSQL's query read `''` and `'  '` as a value
+    none of its casts read (PF502), and a label's `'\u3000'` as a label not declared (PF506)."""
+    text = 'rubric "空" {\n  total 10\n}\ninput 数: number\ninput 达: bool\ninput 类: label { 甲, 乙 }\n' \
+           'indicator 甲项 4 {\n  score = min(数, 4)\n}\nindicator 乙项 3 {\n  award 3 if 达\n}\nindicator 丙项 3 {\n  award 3 if 类 = 甲\n}\n'
+    rubric = pingfen.loads(text, "b.rule", tests=False)
+    base: dict[str, object] = {"数": "2", "达": "是", "类": "甲"}
+    records = [base | {name: cell} for name in base for cell in ("", "  ", "\u3000", "\t", " \n ")]
+    records.append(base | {"类": "\u3000乙 "})  # read without what str.strip() takes away, as evaluate() reads it
+    rows = score(server, rubric, records, types=dict.fromkeys(base, "TEXT"))
+    for record, row in zip(records, rows, strict=True):
+        sqlhelp.agree(rubric, record, row)
+    assert [(row["refusal"], row["refusal_input"]) for row in rows[:-1]] == [("PF501", name) for name in base for _ in range(5)]
+    assert rows[-1]["refusal"] is None
 
 
 @needs_postgres
