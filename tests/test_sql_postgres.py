@@ -241,6 +241,43 @@ def test_a_blank_text_is_missing_as_evaluate_reads_it(server: Server) -> None:
 
 
 @needs_postgres
+def test_a_date_text_is_read_as_evaluate_reads_it(server: Server) -> None:
+    """A date's TEXT column was cast to DATE where it was ISO (`2021-03-05`) and refused otherwise:
+    `2021/3/5`, `2021年3月5日`, a time after it, a day number (`44256`) were PF502, a blank too,
+    and `2021-02-30` stopped the whole query. Each is read as values.to_date reads the text."""
+    from test_sql_column_types import DATE_TEXTS, DAY_RUBRIC
+
+    records: list[dict[str, object]] = [{"起": "1899-12-31", "止": text, "类型": "甲"} for text in DATE_TEXTS]
+    rows = score(server, DAY_RUBRIC, records, types={"起": "TEXT", "止": "TEXT"})
+    for record, row in zip(records, rows, strict=True):
+        sqlhelp.agree(DAY_RUBRIC, record, row)
+    assert [row["refusal"] for row in rows].count(None) == 28
+
+
+@needs_postgres
+def test_a_date_from_a_column_of_numbers_is_its_day_number_as_evaluate_reads_it(server: Server) -> None:
+    """A date's INTEGER or NUMERIC column stopped the query (`cannot cast type integer to date`):
+    it is read as evaluate() reads an int or a Decimal, a whole day number from 1 to 2958465,
+    any other PF502, as a DOUBLE PRECISION's float is (as on DuckDB); a TIMESTAMP as its day."""
+    from test_sql_column_types import DAY_RUBRIC
+
+    columns: dict[str, list[object]] = {
+        "INTEGER": [45382, 1, 2958465, 0, -1], "BIGINT": [2958466], "NUMERIC(10, 1)": [Decimal("45382.0"), Decimal("45382.5")],
+        "NUMERIC": [Decimal("45382.0000000000000000000001"), Decimal("NaN")], "DOUBLE PRECISION": [45382.0],
+        "DATE": ["2024-03-31"], "TIMESTAMP": ["2024-03-31 23:59:59.5"],
+    }  # fmt: skip
+    read = []
+    for kind, days in columns.items():
+        records: list[dict[str, object]] = [{"起": "1899-12-31", "止": day, "类型": "甲"} for day in days]
+        rows = score(server, DAY_RUBRIC, records, types={"起": "DATE", "止": kind})
+        for record, row in zip(records, rows, strict=True):
+            sqlhelp.agree(DAY_RUBRIC, record, row)
+            read.append((kind, record["止"], row["refusal"]))
+    assert ("INTEGER", 45382, None) in read and ("NUMERIC(10, 1)", Decimal("45382.0"), None) in read
+    assert ("DOUBLE PRECISION", 45382.0, "PF502") in read and ("TIMESTAMP", "2024-03-31 23:59:59.5", None) in read
+
+
+@needs_postgres
 def test_a_bool_from_a_number_column_is_1_or_0_as_evaluate_reads_it(server: Server) -> None:
     """A bool's NUMERIC, BIGINT or DOUBLE PRECISION column: PostgreSQL casts none of them to
     BOOLEAN, so the query failed as a whole, `cannot cast type numeric to boolean` (an INTEGER's
