@@ -253,6 +253,33 @@ def test_a_date_text_is_read_as_evaluate_reads_it() -> None:
     assert [row["refusal"] for row in rows].count(None) == 28
 
 
+# Inputs read only where a row applies: 不适用 marks them with whatever str.strip() takes away around it
+NA_RUBRIC = pingfen.loads("""rubric "可选" {
+  total 10
+}
+input 有: bool
+input 数: number
+input 期: date
+indicator 甲 10 {
+  applies if 有 else zero
+  award 5 if 数 > 1
+  award 5 if days(期, 期) = 0
+}
+""", "o.rule", tests=False)
+NA_RECORDS = [{"有": flag, "数": "2", "期": "2021-01-01"} | {name: said} for flag in ("是", "否") for name in ("数", "期")
+              for said in ("\u3000不适用", "\t不适用 ", " NA\u3000", "不适用", "")]  # fmt: skip
+
+
+@needs_duckdb
+def test_a_text_that_marks_an_input_not_applicable_is_read_as_evaluate_reads_it() -> None:
+    con = duckdb.connect()
+    con.execute("CREATE TABLE records (n INTEGER, 有 VARCHAR, 数 VARCHAR, 期 VARCHAR)")
+    con.executemany("INSERT INTO records VALUES (?, ?, ?, ?)", [(i, r["有"], r["数"], r["期"]) for i, r in enumerate(NA_RECORDS)])
+    cursor = con.execute(f"SELECT * FROM ({to_sql(NA_RUBRIC)}) ORDER BY n")
+    for record, row in zip(NA_RECORDS, cursor.fetchall(), strict=True):
+        sqlhelp.agree(NA_RUBRIC, record, dict(zip([d[0] for d in cursor.description], row, strict=True)))
+
+
 @needs_duckdb
 def test_a_label_from_a_boolean_column_is_true_or_false_as_python_writes_it(tmp_path: Any) -> None:
     # evaluate() reads a label as str(value).strip(): a bool is `True` or `False`. The query cast

@@ -278,6 +278,18 @@ def test_a_date_from_a_column_of_numbers_is_its_day_number_as_evaluate_reads_it(
 
 
 @needs_postgres
+def test_a_text_that_marks_an_input_not_applicable_is_read_as_evaluate_reads_it(server: Server) -> None:
+    """`\u3000不适用` marks an input 不适用, as evaluate() strips a text (`str.strip`): the query
+    trimmed spaces only, so the mark was a value not read (PF502) where the row applies or not."""
+    from test_sql_column_types import NA_RECORDS, NA_RUBRIC
+
+    rows = score(server, NA_RUBRIC, NA_RECORDS, types={"有": "TEXT", "数": "TEXT", "期": "TEXT"})
+    for record, row in zip(NA_RECORDS, rows, strict=True):
+        sqlhelp.agree(NA_RUBRIC, record, row)
+    assert "PF502" not in [row["refusal"] for row in rows]
+
+
+@needs_postgres
 def test_a_bool_from_a_number_column_is_1_or_0_as_evaluate_reads_it(server: Server) -> None:
     """A bool's NUMERIC, BIGINT or DOUBLE PRECISION column: PostgreSQL casts none of them to
     BOOLEAN, so the query failed as a whole, `cannot cast type numeric to boolean` (an INTEGER's

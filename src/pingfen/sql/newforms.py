@@ -409,11 +409,15 @@ class FormsCompiler(Compiler):
             value, problems = day(raw) if spec.type == "date" else super().input(spec, raw)
         if spec.name not in self.plan.optional:
             return value, problems
-        said = exp.Lower(this=exp.Trim(this=cast(raw.sql.copy(), exp.DataType.build("TEXT"))))
+        def trimmed() -> exp.Expr:  # on Spark and PostgreSQL as str.strip() (`\u3000不适用`); DuckDB's text is stripped already
+            text = cast(raw.sql.copy(), exp.DataType.build("TEXT"))
+            return exp.Trim(this=text, expression=exp.Literal.string(exact.SPACES), position="BOTH") if self.dialect in FLOATS else exp.Trim(this=text)
+
+        said = exp.Lower(this=trimmed())
         said_so: exp.Expr = exp.In(this=said, expressions=[exp.Literal.string(w) for w in sorted(NA_WORDS)])
         named = [label for label in spec.labels if label.strip().casefold() in NA_WORDS] if spec.type == "label" else []
         if named:  # a label declared `NA` or `不适用` is that label, as evaluate() reads it, not the mark
-            text = exp.Trim(this=cast(raw.sql.copy(), exp.DataType.build("TEXT")))
+            text = trimmed()
             said_so = exp.and_(said_so, exp.not_(exp.In(this=text, expressions=[exp.Literal.string(label) for label in named])))
         marked = self.bind(Frag(exp.Coalesce(this=said_so, expressions=[exp.false()]), raw.depth))  # never NULL: a NULL is missing
         missing = next(p for p, code in problems if code == "PF501")
