@@ -230,6 +230,56 @@ def test_a_date_from_a_column_of_numbers_is_its_day_number_as_evaluate_reads_it(
     assert ("DECIMAL(38, 25)", Decimal("45382.0000000000000000000001"), "PF502") in read and ("DOUBLE", 45382.0, "PF502") in read
 
 
+# A date's text as values.to_date reads it or refuses it, and blanks (PF501): each engine's query
+# reads them alike (tests/test_sql_postgres.py, tests/test_spark_column_types.py take them too).
+DATE_TEXTS = ["2021-03-05", "2021/3/5", "2021年3月5日", "2021.3.5", "2021-3-5", " 2021-03-05\u3000", "2021-03-05 12:30",
+              "2021-03-05T12:30:00", "2021-03-05 12:30:00.5", "2021 - 3 - 5", "2021年 3月 5日", "２０２１-０３-０５", "٢٠٢١-٠٣-٠٥",
+              "44256", "44256.0", "０４４２５６", "4.4256E4", "442560E-1", "+44256", "2958465", "2021", "2020-02-29", "0001-01-01",
+              "9999-12-31", "2021-3-5日", "2021年3月5", "2021-03-05 24:00", "4.4256E0004",  # read
+              "44256.5", "0", "-1", "2958466", "1E400", "٤٤٢٥٦", "2021-02-29", "2021-02-30", "0000-01-01", "2021-13-01",
+              "20210305", "2021-03", "2021-03-05Z", "2021-03-05 junk", "2021-03-05T12", "12021-03-05", "abc", "不适用",  # refused
+              "", "  ", "\u3000", "\t"]  # fmt: skip
+
+
+@needs_duckdb
+def test_a_date_text_is_read_as_evaluate_reads_it() -> None:
+    con = duckdb.connect()
+    con.execute("CREATE TABLE records (n INTEGER, 起 VARCHAR, 止 VARCHAR, 类型 VARCHAR)")
+    con.executemany("INSERT INTO records VALUES (?, '1899-12-31', ?, '甲')", list(enumerate(DATE_TEXTS)))
+    cursor = con.execute(f"SELECT * FROM ({to_sql(DAY_RUBRIC)}) ORDER BY n")
+    rows = [dict(zip([d[0] for d in cursor.description], row, strict=True)) for row in cursor.fetchall()]
+    for text, row in zip(DATE_TEXTS, rows, strict=True):
+        sqlhelp.agree(DAY_RUBRIC, {"起": "1899-12-31", "止": text, "类型": "甲"}, row)
+    assert [row["refusal"] for row in rows].count(None) == 28
+
+
+# Inputs read only where a row applies: 不适用 marks them with whatever str.strip() takes away around it
+NA_RUBRIC = pingfen.loads("""rubric "可选" {
+  total 10
+}
+input 有: bool
+input 数: number
+input 期: date
+indicator 甲 10 {
+  applies if 有 else zero
+  award 5 if 数 > 1
+  award 5 if days(期, 期) = 0
+}
+""", "o.rule", tests=False)
+NA_RECORDS = [{"有": flag, "数": "2", "期": "2021-01-01"} | {name: said} for flag in ("是", "否") for name in ("数", "期")
+              for said in ("\u3000不适用", "\t不适用 ", " NA\u3000", "不适用", "")]  # fmt: skip
+
+
+@needs_duckdb
+def test_a_text_that_marks_an_input_not_applicable_is_read_as_evaluate_reads_it() -> None:
+    con = duckdb.connect()
+    con.execute("CREATE TABLE records (n INTEGER, 有 VARCHAR, 数 VARCHAR, 期 VARCHAR)")
+    con.executemany("INSERT INTO records VALUES (?, ?, ?, ?)", [(i, r["有"], r["数"], r["期"]) for i, r in enumerate(NA_RECORDS)])
+    cursor = con.execute(f"SELECT * FROM ({to_sql(NA_RUBRIC)}) ORDER BY n")
+    for record, row in zip(NA_RECORDS, cursor.fetchall(), strict=True):
+        sqlhelp.agree(NA_RUBRIC, record, dict(zip([d[0] for d in cursor.description], row, strict=True)))
+
+
 @needs_duckdb
 def test_a_label_from_a_boolean_column_is_true_or_false_as_python_writes_it(tmp_path: Any) -> None:
     # evaluate() reads a label as str(value).strip(): a bool is `True` or `False`. The query cast

@@ -284,7 +284,9 @@ class Compiler:
 
     def input(self, spec: InputSpec, raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
         """The typed value of an input and its refusals, in `values.coerce`'s order."""
-        missing = exp.Is(this=raw.sql.copy(), expression=exp.Null())
+        missing: exp.Expr = exp.Is(this=raw.sql.copy(), expression=exp.Null())
+        if self.dialect == "postgres":  # a blank text is missing (PF501), as values.coerce reads it: this query reads no column's type
+            missing = exp.or_(missing, blank_text(raw.sql))
         if spec.type == "bool":
             value = self.flag(spec, raw)
             unread = exp.and_(exp.not_(missing), exp.Is(this=value.copy(), expression=exp.Null()))
@@ -1370,6 +1372,8 @@ def label_text(raw: exp.Expr, dialect: str) -> exp.Expr:
     declared `True` was refused, one declared `true` taken). DuckDB and Spark fold the branch."""
     text = cast(raw.copy(), exp.DataType.build("TEXT"))
     trimmed = exp.Trim(this=text)
+    if dialect == "postgres":  # without all that str.strip() takes away (`\u3000甲`), not spaces alone
+        trimmed = exp.Trim(this=text.copy(), expression=exp.Literal.string(exact.SPACES), position="BOTH")
     kind = BOOLEAN_TYPES.get(dialect)
     if kind is None:
         return trimmed
@@ -1378,6 +1382,12 @@ def label_text(raw: exp.Expr, dialect: str) -> exp.Expr:
         typed = cast(exp.Anonymous(this="PG_TYPEOF", expressions=[raw.copy()]), exp.DataType.build("TEXT"))
     words = [(exp.EQ(this=text.copy(), expression=exp.Literal.string(str(b).lower())), exp.Literal.string(str(b))) for b in (True, False)]
     return case((exp.EQ(this=typed, expression=exp.Literal.string(kind)), case(*words)), default=trimmed)
+
+
+def blank_text(raw: exp.Expr) -> exp.Expr:
+    """Whether a value's text is blank, as `str.strip()` says (`''`, `'  '`, `'\u3000'`)."""
+    text = cast(raw.copy(), exp.DataType.build("TEXT"))
+    return exp.EQ(this=exp.Trim(this=text, expression=exp.Literal.string(exact.SPACES), position="BOTH"), expression=exp.Literal.string(""))
 
 
 def postgres_flag(raw: exp.Expr) -> exp.Expr:
