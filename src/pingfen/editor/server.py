@@ -26,7 +26,6 @@ from pingfen.diagnostics import Diagnostic, Span
 from pingfen.editor.analysis import Analysis, Base, analyse, bases, in_bases
 from pingfen.editor.fixes import fixes
 from pingfen.editor.hover import hover
-from pingfen.editor.index import Kind
 from pingfen.editor.rename import Refused, rename
 from pingfen.editor.rename import target as rename_target
 from pingfen.io.write import line_style
