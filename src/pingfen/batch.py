@@ -151,8 +151,8 @@ def score_rows(rubric: Rubric, rows: Iterable[Row], lang: Lang = "zh") -> Iterat
         values = row.values if extra is None else with_batch(row.values, next(extra))
         try:
             yield Scored(row, rubric.evaluate(values, lang=lang, record=record), None)
-        except DataError as error:
-            yield Scored(row, None, error)
+        except DataError as error:  # a missing input whose cell is a formula never calculated: PF534
+            yield Scored(row, None, row.refused(error))
 
 
 def plain_lines(
