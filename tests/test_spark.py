@@ -20,6 +20,7 @@ from sqlglot import exp
 
 import pingfen
 import sqlhelp
+import test_spark_forms
 from pingfen.cli import main
 from pingfen.spark import EXACT_CONF, score
 from pingfen.sql import to_sql, to_sql_tree
@@ -144,6 +145,13 @@ def test_the_spark_query_nests_its_layers_and_binds_only_columns_read_twice() ->
     bound = [a.alias for a in tree.find_all(exp.Alias) if a.alias.startswith("_pf_")]
     reads = Counter(c.name for c in tree.find_all(exp.Column))
     assert bound and all(reads[name] >= 2 for name in bound), [n for n in bound if reads[n] < 2]
+
+
+@pytest.mark.parametrize("rubric", [RUBRIC, test_spark_forms.RUBRIC], ids=["2021", "forms"])
+def test_the_spark_query_is_written_as_sqlglots_spark_writes_it(rubric: pingfen.Rubric) -> None:
+    """pingfen writes it without the SELECT rewrites, which walk every nested layer again and
+    change nothing here (no QUALIFY, DISTINCT ON, UNNEST or ANY in the query)."""
+    assert to_sql(rubric, "spark") == to_sql_tree(rubric, "spark").sql(dialect="spark", pretty=True)
 
 
 def test_pingfen_sql_for_spark_names_the_settings_it_needs() -> None:
