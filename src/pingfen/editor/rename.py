@@ -4,11 +4,12 @@ place it is used with that meaning (as the index resolves names), and nothing el
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from pingfen import ast
 from pingfen.diagnostics import Span
 from pingfen.editor.analysis import Analysis, Base, in_bases
-from pingfen.editor.index import Kind, Occurrence
+from pingfen.editor.index import Kind, Occurrence, _names
 from pingfen.lang import Lang
 from pingfen.syntax.parser import is_bare_name, keywords
 
@@ -33,6 +34,12 @@ _WORDS: dict[str, tuple[str, str]] = {
                 "或写在反引号中（其中不含反引号和换行）"),
     "keyword": ("`{new}` is a keyword of the language and cannot be a name", "`{new}` 是评分表语言的关键字，不能用作名称"),
     "exists": ("`{new}` is already declared ({where}): choose another name", "`{new}` 已有声明（{where}），请换一个名称"),
+    "is_label": ("`{new}` is a label of the input `{input}` ({where}): a comparison with that label would read the "
+                 "renamed value instead; choose another name",
+                 "`{new}` 是输入项 `{input}` 的选项（{where}）：与该选项的比较将改为读取改名后的值，请换一个名称"),
+    "read": ("`{new}` is already read ({where}), as a name this file does not declare: it would read the renamed "
+             "one instead; choose another name",
+             "`{new}` 已被读取（{where}），本文件并未声明它：改名后该处将读到改名后的名称，请换一个名称"),
 }  # fmt: skip
 
 
@@ -95,6 +102,7 @@ def rename(
         for base in bases:
             if (kind, name) in base.index.declarations:
                 raise _refuse(lang, "exists", new=name, where=shown[base.path])
+    _refuse_capture(a, bases, o.kind, name, lang, shown)
     edits = [(span, written) for span in a.index.references(o, declaration=True)]
     # A `judgment` without an input reads the input named as its row: renaming either one
     # names the input there, so that it still reads the same input.
@@ -117,3 +125,62 @@ def _judgments(module: ast.Module, row: str) -> list[ast.Judgment]:
         rule for node, _depth in ast.walk_nodes(tuple(rows)) if isinstance(node, ast.Indicator) and node.name.text == row
         for rule in node.rules if isinstance(rule, ast.Judgment) and rule.input is None
     ]  # fmt: skip
+
+
+Space = Literal["value", "node", "grade", "label"]
+_SPACE: dict[Kind, Space] = {"input": "value", "let": "value", "group": "node", "indicator": "node", "grade": "grade"}
+
+
+def _space(name: ast.Name, holder: object) -> Space | None:
+    """What a name written here reads, as the checker resolves it; None for a veto's own name,
+    which nothing reads. A bare name in an expression is a value: an input or a `let` if one
+    has that name, else (compared with a label input) one of its labels."""
+    match holder:
+        case ast.Input():
+            return "value" if name is holder.name else "label"
+        case ast.MatchArm():
+            return "label"
+        case ast.Grade() | ast.ExpectGrade():
+            return "grade"
+        case ast.Veto():
+            return "grade" if name is holder.grade else None
+        case ast.Monotone():
+            return "node" if name is holder.target else "value"
+        case ast.Remove():
+            return "value" if holder.input else "node"
+        case ast.Group() | ast.Indicator() | ast.ExpectScore() | ast.Claim() | ast.AddTo() | ast.SetMax():
+            return "node"
+        case _:
+            return "value"  # a Ref, a `let`, a given, `judgment X`, `expect error on X`
+
+
+def _refuse_capture(a: Analysis, bases: list[Base], kind: Kind, new: str, lang: Lang, shown: dict[str, str]) -> None:
+    """Refuse a new name that a place of the file (or of a file it extends, merged with it)
+    reads now as something else and would read as the renamed name: a label compared with a
+    label input, a name declared nowhere, the input a `judgment` of a row of that name reads,
+    a reason's placeholder. Names no longer declared here are "exists" refusals already."""
+    space = _SPACE[kind]
+    assert a.module is not None
+    files = [(a.module, a.text, None), *((b.module, b.text, b.path) for b in bases)]
+
+    def where(text: str, path: str | None, at: int) -> str:
+        if path is not None:
+            return shown[path]
+        line = text.count("\n", 0, at) + 1
+        return f"第 {line} 行" if lang == "zh" else f"line {line}"
+
+    for module, text, path in files:
+        if space == "value":
+            for inp in module.inputs:
+                label = next((lb for lb in inp.labels if lb.text == new), None)
+                if label is not None:
+                    raise _refuse(
+                        lang, "is_label", new=new, input=inp.name.text, where=where(text, path, label.span.start)
+                    )
+            judgments = _judgments(module, new)  # they read the input named as their row
+            if judgments:
+                raise _refuse(lang, "read", new=new, where=where(text, path, judgments[0].span.start))
+        for item in module.items:
+            for name, holder in _names(item):
+                if name.text == new and _space(name, holder) == space:
+                    raise _refuse(lang, "read", new=new, where=where(text, path, name.span.start))
