@@ -15,6 +15,7 @@ from pingfen.editor.analysis import Analysis, analyse, bases
 from pingfen.editor.rename import Refused, rename
 from pingfen.errors import DataError
 from pingfen.evaluate.rubric import Rubric
+from pingfen.result import Result
 
 ROOT = Path(__file__).resolve().parents[1]
 RULESET = ROOT / "rulesets" / "dept-overall-2021.rule"
@@ -60,6 +61,10 @@ def scored(rubric: Rubric, record: dict[str, object]) -> object:
     except DataError as error:
         return [p.code for p in error.problems]
     return result.raw_total, result.total, result.grade, [n.score for top in result.children for n in top.walk()]
+
+
+def said(result: Result) -> list[list[str]]:
+    return [node.reasons for top in result.children for node in top.walk()]
 
 
 def givens(module: ast.Module) -> list[dict[str, object]]:
@@ -151,3 +156,58 @@ def test_a_name_read_as_undeclared_is_no_new_name(at: str, new: str, said: str |
     else:
         with pytest.raises(Refused, match=said.replace("(", "\\(").replace(")", "\\)")):
             rename(a, [], offset, new, "en", {})
+
+
+TEMPLATE = ROOT / "tests" / "golden" / "forms" / "reason-template.rule"
+
+
+@pytest.mark.parametrize(
+    ("at", "new"), [("input 在职人数", "在编人数"), ("let 控制率", "超编率"), ("let 控制率", "控制 率")]
+)
+def test_a_reasons_placeholders_are_renamed(at: str, new: str) -> None:
+    """`{在职人数}` in a `reason "…"` names the input too: it was left behind (PF308)."""
+    text = TEMPLATE.read_text(encoding="utf-8")
+    a = analyse(text, "r.rule")
+    out = renaming(a, text.index(at) + len(at.split()[0]) + 1, new)
+    assert out is not None and "{{超编}}" in out and f"{{{new.strip('`')}}}" in out
+    record: dict[str, object] = {"在职人数": 13, "编制人数": 12}
+    moved = {new if k == at.split()[1] else k: v for k, v in record.items()}
+    assert said(loads(out).evaluate(moved)) == said(loads(text).evaluate(record)) != [[], []]
+
+
+ESCAPED = """rubric "x" { total 10 }
+input 甲: count
+indicator 行 5 {
+  deduct 1 per 甲 reason “共 {甲} 项，{{甲}}” # reason "{甲}"
+    if 甲 > 0
+}
+indicator 行2 5 {
+  bands 甲 {
+    >= 1 -> 5 reason "\\"{甲}\\" {{甲}} \\\\ {甲}"
+    else -> 0
+  }
+}
+"""
+
+
+def test_placeholders_are_renamed_as_the_reason_is_written() -> None:
+    """Only `{甲}` itself: not `{{甲}}` (a brace and a word), nor a comment; in a "text" a new
+    name's `"` and `\\` are escaped; a name a placeholder cannot hold is refused."""
+    a = analyse(ESCAPED, "x.rule")
+    offset = ESCAPED.index("input 甲") + 6
+    out = renaming(a, offset, '乙"\\')
+    assert out is not None and 'reason “共 {乙"\\} 项，{{甲}}” # reason "{甲}"' in out
+    assert 'reason "\\"{乙\\"\\\\}\\" {{甲}} \\\\ {乙\\"\\\\}"' in out
+    assert loads(out).evaluate({'乙"\\': 0})["行"].reasons == loads(ESCAPED).evaluate({"甲": 0})["行"].reasons
+    for new, said in [("“乙”", "cannot be written as a placeholder in the reason at line 4"),
+                      ("a:b", "cannot be written as a placeholder"), ("value", "`{value}` is a placeholder every")]:  # fmt: skip
+        with pytest.raises(Refused, match=said):
+            rename(a, [], offset, new, "en", {})
+
+
+def test_a_name_a_reason_shows_is_no_new_name() -> None:
+    """`{编制}` shows nothing this file declares (PF308): a value renamed 编制 would fill it in."""
+    text = TEMPLATE.read_text(encoding="utf-8").replace("编制 {编制人数}", "编制 {编制}")
+    a = analyse(text, "r.rule")
+    with pytest.raises(Refused, match="`编制` is already read \\(line 8\\)"):
+        rename(a, [], text.index("let 控制率") + 4, "编制", "en", {})

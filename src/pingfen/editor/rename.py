@@ -7,10 +7,12 @@ import re
 from typing import Literal
 
 from pingfen import ast
+from pingfen.check.checker import REASON_FIELDS
 from pingfen.diagnostics import Span
 from pingfen.editor.analysis import Analysis, Base, in_bases
 from pingfen.editor.index import Kind, Occurrence, _names
 from pingfen.lang import Lang
+from pingfen.reasons import template_pieces
 from pingfen.syntax.parser import is_bare_name, keywords
 
 # Names that may not be declared twice: the values (inputs and lets), the rows, the grades.
@@ -40,6 +42,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "read": ("`{new}` is already read ({where}), as a name this file does not declare: it would read the renamed "
              "one instead; choose another name",
              "`{new}` 已被读取（{where}），本文件并未声明它：改名后该处将读到改名后的名称，请换一个名称"),
+    "field": ("`{{{new}}}` is a placeholder every reason template has: choose another name",
+              "`{{{new}}}` 是每个扣分原因模板都有的占位符，请换一个名称"),
+    "placeholder": ("`{new}` cannot be written as a placeholder in the reason at {where}: choose another name",
+                    "`{new}` 无法写作扣分原因（{where}）中的占位符，请换一个名称"),
 }  # fmt: skip
 
 
@@ -111,6 +117,8 @@ def rename(
         for judgment in _judgments(a.module, o.text):
             at = judgment.span.start + len("judgment")
             edits.append((Span.at(a.text, at, at), " " + said))
+    if o.kind in ("input", "let"):  # a reason's `{NAME}` shows the value
+        edits += _placeholders(a, o.text, name, lang)
     return edits
 
 
@@ -118,11 +126,16 @@ def _written(name: str) -> str:
     return name if is_bare_name(name) else f"`{name}`"
 
 
+def _indicators(module: ast.Module) -> list[ast.Indicator]:
+    """Every indicator: of the tree, the bonus and penalty lines, and those `add to` adds."""
+    rows = [*module.rows, *(c for i in module.items if isinstance(i, ast.AddTo) for c in i.children)]
+    return [node for node, _depth in ast.walk_nodes(tuple(rows)) if isinstance(node, ast.Indicator)]
+
+
 def _judgments(module: ast.Module, row: str) -> list[ast.Judgment]:
     """The `judgment`s without an input in the rows named row (each reads the input of that name)."""
-    rows = [*module.rows, *(c for i in module.items if isinstance(i, ast.AddTo) for c in i.children)]
     return [
-        rule for node, _depth in ast.walk_nodes(tuple(rows)) if isinstance(node, ast.Indicator) and node.name.text == row
+        rule for node in _indicators(module) if node.name.text == row
         for rule in node.rules if isinstance(rule, ast.Judgment) and rule.input is None
     ]  # fmt: skip
 
@@ -169,6 +182,8 @@ def _refuse_capture(a: Analysis, bases: list[Base], kind: Kind, new: str, lang: 
         line = text.count("\n", 0, at) + 1
         return f"第 {line} 行" if lang == "zh" else f"line {line}"
 
+    if space == "value" and new in REASON_FIELDS:  # `{value}` would show the renamed value
+        raise _refuse(lang, "field", new=new)
     for module, text, path in files:
         if space == "value":
             for inp in module.inputs:
@@ -180,7 +195,88 @@ def _refuse_capture(a: Analysis, bases: list[Base], kind: Kind, new: str, lang: 
             judgments = _judgments(module, new)  # they read the input named as their row
             if judgments:
                 raise _refuse(lang, "read", new=new, where=where(text, path, judgments[0].span.start))
+            for start, _end, template in _reasons(text, module):
+                if any(field == new for _, field, _ in template_pieces(template) or ()):
+                    raise _refuse(lang, "read", new=new, where=where(text, path, start))
         for item in module.items:
             for name, holder in _names(item):
                 if name.text == new and _space(name, holder) == space:
                     raise _refuse(lang, "read", new=new, where=where(text, path, name.span.start))
+
+
+# A reason's text, where its rule's span is scanned for it: comments, names in backquotes,
+# strings and names are passed over whole, so that a `reason` inside them is not taken.
+_TOKEN = re.compile(r'#[^\n]*|`[^`\n]*`|"(?:[^"\\\n]|\\.)*"|(?:[^\W\d]|[“‘《〈「『])[\w“”‘’《》〈〉「」『』·]*|.', re.S)
+_ESCAPED = re.compile(r'\\(["\\])')
+_TEXT = re.compile(r'(?:\s|#[^\n]*)*("(?:[^"\\\n]|\\.)*"|“[^“”\n]*”|「[^「」\n]*」)')
+
+
+def _reasons(text: str, module: ast.Module) -> list[tuple[int, int, str]]:
+    """Each `reason "…"` of the module: where its contents are in text (without the quote
+    marks), and the template they hold."""
+    found: list[tuple[int, int, str]] = []
+    for node in _indicators(module):
+        for rule in node.rules:
+            for item in rule.reason_items():
+                if item.reason is None:
+                    continue
+                for token in _TOKEN.finditer(text, item.span.start, item.span.end):
+                    if token.group() == "reason" and (quoted := _TEXT.match(text, token.end())) is not None:
+                        start, end = quoted.start(1) + 1, quoted.end(1) - 1
+                        inside = text[start:end] if text[start - 1] != '"' else _ESCAPED.sub(r"\1", text[start:end])
+                        if inside == item.reason:  # as the parser read it: else this is no template of it
+                            found.append((start, end, item.reason))
+                        break
+    return found
+
+
+def _fields(template: str) -> list[int]:
+    """Where each `{…}` of a template starts its name (just after the brace), read as
+    str.format reads it (`{{` and `}}` are braces); [] when a brace has no partner."""
+    starts: list[int] = []
+    i = 0
+    while i < len(template):
+        c = template[i]
+        if c in "{}" and template[i + 1 : i + 2] == c:
+            i += 2
+        elif c == "}":
+            return []
+        elif c == "{":
+            depth, j = 1, i + 1
+            while j < len(template) and depth:
+                depth += {"{": 1, "}": -1}.get(template[j], 0)
+                j += 1
+            if depth:
+                return []
+            starts.append(i + 1)
+            i = j
+        else:
+            i += 1
+    return starts
+
+
+def _placeholders(a: Analysis, old: str, new: str, lang: Lang) -> list[tuple[Span, str]]:
+    """The edits that rename the placeholders `{old}` of the reasons to `{new}`."""
+    assert a.module is not None
+    edits: list[tuple[Span, str]] = []
+    for start, end, template in _reasons(a.text, a.module):
+        pieces = template_pieces(template) or ()  # None: shown as written, naming nothing (PF312)
+        fields = [field for _, field, _ in pieces if field is not None]
+        starts = [at for at, field in zip(_fields(template), fields, strict=False) if field == old]
+        if not starts or len(fields) != len(_fields(template)):
+            continue
+        source = a.text[start:end]
+        plain = a.text[start - 1] != '"'  # in Chinese quotes: nothing is escaped
+        # where each character of the template is in the source (`\"` and `\\` are one), and its end
+        at = [*(m.start() for m in re.finditer("." if plain else r'\\["\\]|.', source, re.S)), len(source)]
+        renamed = template
+        for s in reversed(starts):
+            renamed = renamed[:s] + new + renamed[s + len(old) :]
+        written = new if plain else new.replace("\\", "\\\\").replace('"', '\\"')
+        closing = a.text[end]
+        same = template_pieces(renamed) == tuple((t, new if f == old else f, spec) for t, f, spec in pieces)
+        if not same or (plain and (closing in new or {"”": "“", "」": "「"}[closing] in new)):
+            line = a.text.count("\n", 0, start) + 1
+            raise _refuse(lang, "placeholder", new=new, where=f"第 {line} 行" if lang == "zh" else f"line {line}")
+        edits += [(Span.at(a.text, start + at[s], start + at[s + len(old)]), written) for s in starts]
+    return edits
