@@ -154,6 +154,8 @@ DATE_GROUPS = tuple("^" + "".join(part + ("([0-9]" if i == k else "(?:[0-9]") fo
                     + _DATE.split("([0-9]")[-1] + "$" for k in range(3))  # fmt: skip
 NUMBER_PATTERN = "^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$"  # values._NUMBER, anchored
 FLOATS = {"spark": ("double", "float"), "postgres": ("double precision", "real")}  # typeof's, pg_typeof's
+# a date's columns read by their cast, not their text: typeof's names, and PostgreSQL's types as regtype reads them
+DATED = {"spark": ("date", "timestamp", "timestamp_ntz"), "postgres": ("date", "timestamp")}
 
 
 def days_between(a: exp.Expr, b: exp.Expr) -> exp.Expr:
@@ -437,9 +439,13 @@ class FormsCompiler(Compiler):
         text is such), or a whole day number from FIRST_DAY to LAST_DAY (an integer's or a
         DECIMAL's text, `45382.0`); a double's never (evaluate() reads no float as a date). Blank is
         missing (PF501), anything else not a date (PF502). No engine's cast reads the text: Spark's
-        took `2021` and `2021-03-05 junk`, PostgreSQL's only ISO, and neither reads a number."""
+        took `2021` and `2021-03-05 junk`, PostgreSQL's only ISO, and neither reads a number.
+        A DATE or TIMESTAMP column is read by its cast, as before (`typed_day`): the text is read
+        only where the column's type is another, so the branch on its type gives a DATE column's
+        text NULL and every step after it costs nothing (Spark folds it away whole)."""
         spark, s, n = self.dialect == "spark", exp.Literal.string, integer
         text_type = exp.DataType.build("TEXT")
+        dated_kind = self.dated_kind(raw)
 
         def group(x: Frag, pattern: str, where: exp.Expr) -> Frag:  # the pattern's group where it holds, '' for none
             found = exp.Anonymous(this="REGEXP_EXTRACT" if spark else "SUBSTRING", expressions=[x.sql.copy(), s(pattern)])
@@ -458,7 +464,7 @@ class FormsCompiler(Compiler):
         def mod(x: Frag, k: int) -> exp.Expr:
             return exp.EQ(this=exp.Mod(this=x.sql.copy(), expression=n(k)), expression=n(0))
 
-        trimmed = exp.Trim(this=cast(raw.sql.copy(), text_type), expression=s(exact.SPACES), position="BOTH")
+        trimmed = case((exp.not_(dated_kind.copy()), exp.Trim(this=cast(raw.sql.copy(), text_type), expression=s(exact.SPACES), position="BOTH")))
         text = self.bind(Frag(trimmed, raw.depth))
         foreign = exp.RegexpLike(this=text.sql.copy(), expression=s("[^ -~]"))  # TRANSLATE only where needed
         wide, ascii_ = exact.decimal_digits()
@@ -503,10 +509,30 @@ class FormsCompiler(Compiler):
         inside = exp.Between(this=day_number.sql.copy(), low=n(FIRST_DAY), high=n(LAST_DAY))
         read = case((floating, exp.Null()), (exp.not_(exp.Is(this=day_text.sql.copy(), expression=exp.Null())), dated),
                     (inside, day_number.sql.copy()))  # fmt: skip
-        value = self.bind(Frag(cast(read, NUM), max(day_text.depth, day_number.depth)))
+        value = self.bind(Frag(case((dated_kind.copy(), self.typed_day(raw)), default=cast(read, NUM)), max(day_text.depth, day_number.depth)))
         missing = exp.or_(exp.Is(this=text.sql.copy(), expression=exp.Null()), exp.EQ(this=text.sql.copy(), expression=s("")))
+        missing = case((dated_kind.copy(), exp.Is(this=raw.sql.copy(), expression=exp.Null())), default=missing)
         unread = exp.and_(exp.not_(exact.paren(missing.copy())), exp.Is(this=value.sql.copy(), expression=exp.Null()))
         return value, [(Frag(missing, text.depth), "PF501"), (Frag(unread, value.depth), "PF502")]
+
+    def dated_kind(self, raw: Frag) -> exp.Expr:
+        """Whether the column is a DATE or a TIMESTAMP without time zone. Spark folds its typeof
+        when it plans the query; PostgreSQL's pg_typeof is compared by OID (each `'date'::regtype`
+        is a constant once parsed), not by the text of its name."""
+        if self.dialect == "spark":
+            return exp.In(this=exp.Anonymous(this="TYPEOF", expressions=[raw.sql.copy()]), expressions=[exp.Literal.string(k) for k in DATED["spark"]])
+        regtype = exp.DataType.build("REGTYPE", dialect="postgres", udt=True)
+        kinds = [exp.Cast(this=exp.Literal.string(k), to=regtype.copy()) for k in DATED["postgres"]]
+        return exp.In(this=exp.Anonymous(this="PG_TYPEOF", expressions=[raw.sql.copy()]), expressions=kinds)
+
+    def typed_day(self, raw: Frag) -> exp.Expr:
+        """A DATE or TIMESTAMP column's day, by the engine's cast as before (`day`): on PostgreSQL a
+        day its DATE writes as ISO (a BC one, or past 9999, PF502, as evaluate() is given none). Cast
+        from the column's text, for a cast of a number's column to DATE is an error of the query
+        even in the branch not taken; a TIMESTAMP's text is its day and time, which the cast reads."""
+        text = cast(raw.sql.copy(), exp.DataType.build("TEXT"))
+        kind = exp.TryCast if self.dialect == "spark" else exp.Cast  # PostgreSQL's, of a DATE's or TIMESTAMP's own text, never fails
+        return day(Frag(kind(this=text, to=DATE.copy()), raw.depth))[0].sql
 
     def absent(self, names: tuple[str, ...]) -> Frag | None:
         """Whether any of these optional inputs has no value (marked or missing)."""
