@@ -154,6 +154,8 @@ DATE_GROUPS = tuple("^" + "".join(part + ("([0-9]" if i == k else "(?:[0-9]") fo
                     + _DATE.split("([0-9]")[-1] + "$" for k in range(3))  # fmt: skip
 NUMBER_PATTERN = "^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$"  # values._NUMBER, anchored
 FLOATS = {"spark": ("double", "float"), "postgres": ("double precision", "real")}  # typeof's, pg_typeof's
+# a date's columns read by their cast, not their text: typeof's names, and PostgreSQL's types as regtype reads them
+DATED = {"spark": ("date", "timestamp", "timestamp_ntz"), "postgres": ("date", "timestamp")}
 
 
 def days_between(a: exp.Expr, b: exp.Expr) -> exp.Expr:
@@ -437,13 +439,28 @@ class FormsCompiler(Compiler):
         text is such), or a whole day number from FIRST_DAY to LAST_DAY (an integer's or a
         DECIMAL's text, `45382.0`); a double's never (evaluate() reads no float as a date). Blank is
         missing (PF501), anything else not a date (PF502). No engine's cast reads the text: Spark's
-        took `2021` and `2021-03-05 junk`, PostgreSQL's only ISO, and neither reads a number."""
+        took `2021` and `2021-03-05 junk`, PostgreSQL's only ISO, and neither reads a number.
+        A DATE or TIMESTAMP column is read by its cast, as before (`typed_day`): the text is read
+        only where the column's type is another, so the branch on its type gives a DATE column's
+        text NULL and every step after it costs nothing (Spark folds it away whole)."""
         spark, s, n = self.dialect == "spark", exp.Literal.string, integer
         text_type = exp.DataType.build("TEXT")
+        dated_kind = self.dated_kind(raw)
+        steps: list[list[tuple[str, exp.Expr]]] = []  # PostgreSQL: the layers of the text's own subquery
+
+        def bind(frag: Frag) -> Frag:
+            if spark:  # Spark folds the branch on typeof: the query's own layers
+                return self.bind(frag)
+            name = f"{PREFIX}{self.count}"
+            self.count += 1
+            while len(steps) <= frag.depth:
+                steps.append([])
+            steps[frag.depth].append((name, frag.sql))
+            return Frag(compiler.quoted(name), frag.depth + 1)
 
         def group(x: Frag, pattern: str, where: exp.Expr) -> Frag:  # the pattern's group where it holds, '' for none
             found = exp.Anonymous(this="REGEXP_EXTRACT" if spark else "SUBSTRING", expressions=[x.sql.copy(), s(pattern)])
-            return self.bind(Frag(case((where.copy(), exp.Coalesce(this=found, expressions=[s("")]))), x.depth))
+            return bind(Frag(case((where.copy(), exp.Coalesce(this=found, expressions=[s("")]))), x.depth))
 
         def whole(x: exp.Expr) -> exp.Expr:  # digits' integer: PostgreSQL has no TRY_CAST, and reads only digits here
             kind = exp.DataType.build("INT")
@@ -458,25 +475,25 @@ class FormsCompiler(Compiler):
         def mod(x: Frag, k: int) -> exp.Expr:
             return exp.EQ(this=exp.Mod(this=x.sql.copy(), expression=n(k)), expression=n(0))
 
-        trimmed = exp.Trim(this=cast(raw.sql.copy(), text_type), expression=s(exact.SPACES), position="BOTH")
-        text = self.bind(Frag(trimmed, raw.depth))
+        trimmed = case((exp.not_(dated_kind.copy()), exp.Trim(this=cast(raw.sql.copy(), text_type), expression=s(exact.SPACES), position="BOTH")))
+        text = bind(Frag(trimmed, raw.depth))
         foreign = exp.RegexpLike(this=text.sql.copy(), expression=s("[^ -~]"))  # TRANSLATE only where needed
         wide, ascii_ = exact.decimal_digits()
         full = "".join(chr(k) for k in FULL_WIDTH), "".join(chr(v) for v in FULL_WIDTH.values())
-        digits, number = (self.bind(Frag(case((foreign.copy(), exp.Anonymous(this="TRANSLATE", expressions=[text.sql.copy(), s(a), s(b)])),
+        digits, number = (bind(Frag(case((foreign.copy(), exp.Anonymous(this="TRANSLATE", expressions=[text.sql.copy(), s(a), s(b)])),
                                               default=text.sql.copy()), text.depth))
                           for a, b in ((wide, ascii_), full))  # fmt: skip
         # a date: year, month and day, one of the calendar (datetime.date's, from year 1)
         matched = exp.RegexpLike(this=digits.sql.copy(), expression=s(DATE_GROUPS[0]))
         y_t, m_t, d_t = (group(digits, p, matched) for p in DATE_GROUPS)
-        y, m, d = (self.bind(Frag(whole(f.sql.copy()), f.depth)) for f in (y_t, m_t, d_t))
+        y, m, d = (bind(Frag(whole(f.sql.copy()), f.depth)) for f in (y_t, m_t, d_t))
         leap = exp.or_(exp.and_(mod(y, 4), exp.not_(mod(y, 100))), mod(y, 400))
         last = case((exp.In(this=m.sql.copy(), expressions=[n(k) for k in (4, 6, 9, 11)]), n(30)),
                     (exp.EQ(this=m.sql.copy(), expression=n(2)), case((leap, n(29)), default=n(28))), default=n(31))  # fmt: skip
         real = exp.and_(exp.GTE(this=y.sql.copy(), expression=n(1)), exp.Between(this=m.sql.copy(), low=n(1), high=n(12)),
                         exp.Between(this=d.sql.copy(), low=n(1), high=last))  # fmt: skip
         pad = [exp.Anonymous(this="LPAD", expressions=[f.sql.copy(), n(2), s("0")]) for f in (m_t, d_t)]
-        day_text = self.bind(Frag(case((real, cat(y_t.sql.copy(), s("-"), pad[0], s("-"), pad[1]))), y.depth))
+        day_text = bind(Frag(case((real, cat(y_t.sql.copy(), s("-"), pad[0], s("-"), pad[1]))), y.depth))
         # a number (values.number_text's one form): a day where it is whole as its digits say (a cast
         # rounds `45382.0000000000000000000001`), from FIRST_DAY to LAST_DAY. An exponent of 4 digits
         # or more puts a number of MAX_NUMBER_TEXT characters far outside them, or it is 0: not read.
@@ -484,7 +501,7 @@ class FormsCompiler(Compiler):
                           exp.LTE(this=exp.Length(this=number.sql.copy()), expression=n(MAX_NUMBER_TEXT)))  # fmt: skip
         i_t, f_t, s_t, p_t = (group(number, p, formed) for p in ("^[+-]?([0-9]*)", "^[^eE.]*[.]([0-9]*)", "[eE]([+-]?)", "[eE][+-]?0*([0-9]*)$"))
         short = exp.LTE(this=exp.Length(this=p_t.sql.copy()), expression=n(3))
-        power = self.bind(Frag(case((short, whole(cat(s_t.sql.copy(), exp.Coalesce(this=exp.Nullif(this=p_t.sql.copy(), expression=s("")),
+        power = bind(Frag(case((short, whole(cat(s_t.sql.copy(), exp.Coalesce(this=exp.Nullif(this=p_t.sql.copy(), expression=s("")),
                                                                                      expressions=[s("0")]))))), p_t.depth))  # fmt: skip
         mantissa = cat(i_t.sql.copy(), f_t.sql.copy())
         zeros = exp.Sub(this=exp.Length(this=mantissa.copy()), expression=exp.Length(this=exp.Trim(this=mantissa, expression=s("0"), position="TRAILING")))
@@ -493,7 +510,7 @@ class FormsCompiler(Compiler):
                     s("0E"), cast(power.sql.copy(), text_type))  # `44256.0E0`: an exponent the cast reads on PostgreSQL too  # fmt: skip
         negative = exp.EQ(this=exp.Left(this=number.sql.copy(), expression=n(1)), expression=s("-"))
         counted = exp.and_(exp.not_(exp.Is(this=power.sql.copy(), expression=exp.Null())), exp.not_(negative), exp.GTE(this=shift, expression=n(0)))
-        day_number = self.bind(Frag(case((counted, exp.TryCast(this=plain, to=exp.DataType.build("DECIMAL"), safe=True))), power.depth))
+        day_number = bind(Frag(case((counted, exp.TryCast(this=plain, to=exp.DataType.build("DECIMAL"), safe=True))), power.depth))
         # a double's value is no date, whatever its text
         kind: exp.Expr = exp.Anonymous(this="TYPEOF", expressions=[raw.sql.copy()])
         if not spark:
@@ -501,12 +518,49 @@ class FormsCompiler(Compiler):
         floating = exp.In(this=kind, expressions=[s(k) for k in FLOATS[self.dialect]])
         dated = days_between(EPOCH, exp.TryCast(this=day_text.sql.copy(), to=DATE.copy(), safe=True))
         inside = exp.Between(this=day_number.sql.copy(), low=n(FIRST_DAY), high=n(LAST_DAY))
-        read = case((floating, exp.Null()), (exp.not_(exp.Is(this=day_text.sql.copy(), expression=exp.Null())), dated),
+        read: exp.Expr = case((floating, exp.Null()), (exp.not_(exp.Is(this=day_text.sql.copy(), expression=exp.Null())), dated),
                     (inside, day_number.sql.copy()))  # fmt: skip
-        value = self.bind(Frag(cast(read, NUM), max(day_text.depth, day_number.depth)))
+        at = max(day_text.depth, day_number.depth)
+        if not spark:  # PostgreSQL reads no column's type when it plans: a subquery that a DATE column's row never runs
+            read, at = self.subquery(steps, read), raw.depth
+            text = Frag(trimmed, raw.depth)
+        value = self.bind(Frag(case((dated_kind.copy(), self.typed_day(raw)), default=cast(read, NUM)), at))
         missing = exp.or_(exp.Is(this=text.sql.copy(), expression=exp.Null()), exp.EQ(this=text.sql.copy(), expression=s("")))
+        missing = case((dated_kind.copy(), exp.Is(this=raw.sql.copy(), expression=exp.Null())), default=missing)
         unread = exp.and_(exp.not_(exact.paren(missing.copy())), exp.Is(this=value.sql.copy(), expression=exp.Null()))
         return value, [(Frag(missing, text.depth), "PF501"), (Frag(unread, value.depth), "PF502")]
+
+    @staticmethod
+    def subquery(steps: list[list[tuple[str, exp.Expr]]], value: exp.Expr) -> exp.Expr:
+        """The value as a scalar subquery of its steps, each layer a derived table over the one
+        before (OFFSET 0: not inlined, where each use of a step would work it out again); the row's
+        columns read from the query around it. PostgreSQL's CASE runs it only in the branch taken."""
+        query: exp.Select | None = None
+        for i, layer in enumerate(steps):
+            columns = [exp.alias_(e, name, quoted=True) for name, e in layer]
+            query = exp.select(*columns) if query is None else exp.select(exp.Star(), *columns).from_(query.offset(0).subquery(f"{PREFIX}step{i}"))
+        assert query is not None
+        return exp.Subquery(this=exp.select(value).from_(query.offset(0).subquery(f"{PREFIX}steps")))
+
+
+    def dated_kind(self, raw: Frag) -> exp.Expr:
+        """Whether the column is a DATE or a TIMESTAMP without time zone. Spark folds its typeof
+        when it plans the query; PostgreSQL's pg_typeof is compared by OID (each `'date'::regtype`
+        is a constant once parsed), not by the text of its name."""
+        if self.dialect == "spark":
+            return exp.In(this=exp.Anonymous(this="TYPEOF", expressions=[raw.sql.copy()]), expressions=[exp.Literal.string(k) for k in DATED["spark"]])
+        regtype = exp.DataType.build("REGTYPE", dialect="postgres", udt=True)
+        kinds = [exp.Cast(this=exp.Literal.string(k), to=regtype.copy()) for k in DATED["postgres"]]
+        return exp.In(this=exp.Anonymous(this="PG_TYPEOF", expressions=[raw.sql.copy()]), expressions=kinds)
+
+    def typed_day(self, raw: Frag) -> exp.Expr:
+        """A DATE or TIMESTAMP column's day, by the engine's cast as before (`day`): on PostgreSQL a
+        day its DATE writes as ISO (a BC one, or past 9999, PF502, as evaluate() is given none). Cast
+        from the column's text, for a cast of a number's column to DATE is an error of the query
+        even in the branch not taken; a TIMESTAMP's text is its day and time, which the cast reads."""
+        text = cast(raw.sql.copy(), exp.DataType.build("TEXT"))
+        kind = exp.TryCast if self.dialect == "spark" else exp.Cast  # PostgreSQL's, of a DATE's or TIMESTAMP's own text, never fails
+        return day(Frag(kind(this=text, to=DATE.copy()), raw.depth))[0].sql
 
     def absent(self, names: tuple[str, ...]) -> Frag | None:
         """Whether any of these optional inputs has no value (marked or missing)."""
