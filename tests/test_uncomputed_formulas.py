@@ -197,3 +197,21 @@ def _probed(chunks: list[bytes]) -> bool:
 def test_a_formula_is_seen_in_the_bytes_wherever_the_chunks_are_cut(xml: bytes) -> None:
     assert all(_probed([xml[:cut], xml[cut:]]) for cut in range(1, len(xml)))
     assert not _probed([b'<c r="B2" s="1"/><c r="C2"><v>1</v></c>'])
+
+
+@pytest.mark.parametrize("broken", ["parser", "cells"])
+def test_an_openpyxl_whose_private_reading_differs_reads_such_a_cell_as_blank(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: str
+) -> None:
+    """The marking hooks openpyxl 3.1's private sheet parser; another openpyxl (its parser gone,
+    its cells shaped otherwise) must read the workbook as before, not call it broken (PF508)."""
+
+    def gone(*args: object) -> None:
+        raise ImportError("openpyxl.worksheet._reader changed") if broken == "parser" else KeyError("column")
+
+    monkeypatch.setattr(tables, "_marking_parser" if broken == "parser" else "_formula_cells", gone)
+    data = _book(tmp_path / "各单位.xlsx", [["a", "是", "=0.95", "95%"], ["c", "是", "95%", "95%"]])
+    code, out = _eval(tmp_path, data)
+    lines = out.splitlines()
+    assert code == 1 and "PF508" not in out, out
+    assert lines[1].endswith("[a] PF501: 缺少输入项 `投入`") and lines[2].startswith("c,5,5,10.00"), out

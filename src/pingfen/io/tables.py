@@ -264,11 +264,15 @@ class SheetRows:
     (`_Probe`), so a sheet of none costs a search of its bytes and nothing more."""
 
     def __init__(self, sheet: Sheet, min_row: int = 1, max_row: int | None = None, max_col: int | None = None) -> None:
-        self.sheet, self.min_row = sheet, min_row
+        self.sheet, self.min_row, self.asked = sheet, min_row, (max_row, max_col)
         self.max_row, self.max_col = max_row or sheet.max_row, max_col or sheet.max_column
         self.uncomputed: dict[int, list[int]] = {}
 
     def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        if not _marks(self.sheet):  # an openpyxl other than the one this reads: no cell is marked
+            max_row, max_col = self.asked
+            yield from self.sheet.iter_rows(min_row=self.min_row, max_row=max_row, max_col=max_col, values_only=False)
+            return
         # openpyxl's ReadOnlyWorksheet._cells_by_row, with a parser that marks such cells
         from openpyxl.cell.read_only import EMPTY_CELL
 
@@ -332,12 +336,29 @@ def _marking_parser() -> type[Any]:
             number, cells = parse_row(self, row)
             # only once the sheet's bytes may hold a formula is a row searched for one
             if self.probe.seen and next(row.iter(FORMULA_TAG), None) is not None:
-                marked = _formula_cells(row, cells, FORMULA_TAG)
+                try:
+                    marked = _formula_cells(row, cells, FORMULA_TAG)
+                except (KeyError, AttributeError, TypeError):  # cells not as openpyxl 3.1 gives them: none marked
+                    marked = []
                 if marked:
                     self.uncomputed[number] = marked
             return number, cells
 
     return Marking
+
+
+def _marks(sheet: Any) -> bool:
+    """Whether this openpyxl is one whose private reading SheetRows hooks (3.1's): else the
+    sheet is read as it reads it, a formula with no saved result a blank, never a broken file."""
+    import inspect
+
+    try:
+        parser = _marking_parser()
+        wanted = {"src", "shared_strings", "data_only", "epoch", "date_formats", "timedelta_formats"}
+        takes = set(inspect.signature(parser.__init__).parameters)
+    except (ImportError, AttributeError, TypeError, ValueError):
+        return False
+    return wanted <= takes and all(hasattr(sheet, name) for name in ("_get_source", "_get_row", "_shared_strings", "parent"))
 
 
 def _formula_cells(row: Any, cells: list[dict[str, Any]], formula: str) -> list[int]:
