@@ -24,6 +24,7 @@ import test_spark_forms
 from pingfen.cli import main
 from pingfen.spark import EXACT_CONF, score
 from pingfen.sql import to_sql, to_sql_tree
+from pingfen.sql.compiler import NESTED
 from pingfen.testing import boundary_values
 from real_parts import real_part, spark_session
 
@@ -145,6 +146,19 @@ def test_the_spark_query_nests_its_layers_and_binds_only_columns_read_twice() ->
     bound = [a.alias for a in tree.find_all(exp.Alias) if a.alias.startswith("_pf_")]
     reads = Counter(c.name for c in tree.find_all(exp.Column))
     assert bound and all(reads[name] >= 2 for name in bound), [n for n in bound if reads[n] < 2]
+
+
+def test_a_deep_rubrics_spark_query_nests_its_layers_a_few_dozen_deep_at_most() -> None:
+    """sqlglot writes a subquery by recursion: 80 chained lets (one layer each) nested in one
+    another ran out of Python's stack; every NESTED layers is a CTE instead."""
+    lets = "".join(f"let v{i} = round(v{i - 1} * 2 - a, 4)\n" for i in range(1, 80))
+    text = 'rubric "d" { total 10 }\ninput a: number\nlet v0 = a + 1\n' + lets
+    deep = pingfen.loads(text + "indicator 甲 10 { bands v79 { >= 1 -> 10  else -> 0 } }\n", "深.rule", tests=False)
+    tree = to_sql_tree(deep, "spark")
+    ctes = tree.args["with_"].expressions
+    assert len(ctes) >= 2 and to_sql(deep, "spark").startswith("WITH")
+    for cte in ctes:  # each CTE holds at most NESTED - 1 layers nested in one another
+        assert len(list(cte.this.find_all(exp.Subquery))) <= NESTED - 1
 
 
 @pytest.mark.parametrize("rubric", [RUBRIC, test_spark_forms.RUBRIC], ids=["2021", "forms"])

@@ -1152,10 +1152,10 @@ class Compiler:
             # MATERIALIZED on PostgreSQL: it inlines a CTE read once, and the layers inlined are
             # one expression tree of every column's expression over again, which ran it out of memory
             alias = exp.TableAlias(this=exp.to_identifier(name, quoted=True))
-            if self.dialect == "spark":
+            if self.dialect == "spark" and (i + 1) % NESTED:
                 # on Spark a layer is a subquery of the next, not a CTE: Spark's analyzer and its
-                # InlineCTE rule walk a chain of CTEs over and again (the 2021 query planned in
-                # 3× the CPU, about 10 s more a query)
+                # InlineCTE rule walk a chain of CTEs over and again (benchmarks/spark_plan.py);
+                # every NESTED layers a CTE, since sqlglot writes a subquery by recursion
                 source = exp.Subquery(this=body, alias=alias)
                 continue
             ctes.append(exp.CTE(this=body, alias=alias, materialized=postgres or None))
@@ -1216,6 +1216,11 @@ class Compiler:
                 if name in live or not name.startswith(PREFIX):
                     live.update(c.name for c in exact.columns(sql))
         self.layers = [[(n, e) for n, e in layer if n in live or not n.startswith(PREFIX)] for layer in self.layers]
+
+
+# On Spark, how many layers are nested in one another before one is a CTE: sqlglot's writer
+# recurses through a subquery, and past about 70 (beside a layer's own depth) Python's stack ends.
+NESTED = 32
 
 
 def negated(e: exp.Expr) -> list[exp.Expr]:
