@@ -77,3 +77,24 @@ def test_a_file_with_lone_carriage_returns_is_formatted_whole(tmp_path: Path) ->
     text = path.read_text(encoding="utf-8")
     assert "\r" not in text and "input x: count  # c1\n" in text and "indicator 甲 5 {\n  deduct 1 per x\n}\n" in text
     assert main(["fmt", "--check", str(path)], io.StringIO(), io.StringIO()) == 0
+
+
+def test_fmt_keeps_a_files_line_ends_and_bom(tmp_path: Path) -> None:
+    """A Windows user's file (CRLF, and a BOM from Notepad) came back LF without its BOM: every
+    line showed changed; and a formatted CRLF file was always "would reformat" for --check."""
+    path = tmp_path / "win.rule"
+    path.write_bytes(b"\xef\xbb\xbf" + MESSY.replace("\n", "\r\n").encode())
+    assert run("fmt", str(path))[0] == 0
+    assert path.read_bytes() == b"\xef\xbb\xbf" + TIDY.replace("\n", "\r\n").encode()
+    assert run("fmt", "--check", str(path))[0] == 0
+    # Mixed line ends: the more common of the two.
+    mixed = tmp_path / "mixed.rule"
+    mixed.write_bytes(MESSY.replace("\n", "\r\n", 2).encode())
+    assert run("fmt", str(mixed))[0] == 0 and mixed.read_bytes() == TIDY.replace("\n", "\r\n").encode()
+    mixed.write_bytes(MESSY.replace("\n", "\r\n", 1).encode())
+    assert run("fmt", str(mixed))[0] == 0 and mixed.read_bytes() == TIDY.encode()
+    # A Markdown file keeps its BOM; its blocks keep their fences' line ends, as before.
+    doc = tmp_path / "doc.md"
+    doc.write_bytes(b"\xef\xbb\xbf" + f"Intro.\n\n```rule\n{MESSY}```\n".replace("\n", "\r\n").encode())
+    assert run("fmt", str(doc))[0] == 0
+    assert doc.read_bytes() == b"\xef\xbb\xbf" + f"Intro.\n\n```rule\n{TIDY}```\n".replace("\n", "\r\n").encode()

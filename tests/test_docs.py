@@ -284,6 +284,7 @@ FILE_CODES |= {"PF524"}  # a declared score beyond any score: tests/test_audit.p
 FILE_CODES |= {"PF525", "PF526"}  # an --id given twice, a file of no records: tests/test_report_picks.py
 FILE_CODES |= {"PF528"}  # an id column named with an invisible character: tests/test_invisible_columns.py
 FILE_CODES |= {"PF531", "PF532"}  # a header naming no input (a title above it), or over two rows: tests/test_title_row.py
+FILE_CODES |= {"PF534"}  # a formula never calculated, in a workbook: tests/test_uncomputed_formulas.py
 FILE_CODES |= {"PF533"}  # two versions refusing a replay's header each its own way: tests/test_title_row.py
 # PF701–PF705 are about output files; tests/test_attack_output.py makes each of them happen;
 # PF706 (an -o extension the command does not write), PF707 (a read-only output) and PF708 (--format

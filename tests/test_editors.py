@@ -152,3 +152,11 @@ def test_the_language_configuration() -> None:
     assert [m.group() for m in word.finditer("let 差额 = 100% - `执行率` + “三公经费”变动率")] == [
         "let", "差额", "执行率", "“三公经费”变动率"
     ]  # fmt: skip
+
+
+def test_the_chinese_editors_doc_says_formatting_keeps_the_line_ends() -> None:
+    """docs/editors.md said in Chinese that formatting turns a document LF, where the English
+    and the formatting edit keep its CRLF and its BOM."""
+    lines = (ROOT / "docs" / "editors.md").read_text(encoding="utf-8").splitlines()
+    said = [line for line in lines if "**格式化**" in line]
+    assert len(said) == 1 and "统一为 LF" not in said[0] and "CRLF" in said[0] and "BOM 保留" in said[0], said

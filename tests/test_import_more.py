@@ -16,6 +16,7 @@ from pingfen.cli import main
 from pingfen.gradeline import GradeLine, read_grade_line
 from pingfen.importer import import_table
 from pingfen.loader import diagnose
+from xlsx_helpers import sheet_of
 
 D = Decimal
 
@@ -273,17 +274,12 @@ def test_points_shared_by_three_that_no_decimal_holds_are_split_in_cents_for_a_p
 # ---------------------------------------------------------------- the draft checked
 
 
-def _rows_table(path: Path, rows: list[list[object]]) -> Path:
-    from openpyxl import Workbook
+# A rubric table's title and header, above its rows
+TITLED: list[list[object]] = [["2022年评分表"], ["一级指标", "二级指标", "分值", "评分标准"]]
 
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(["2022年评分表"])
-    sheet.append(["一级指标", "二级指标", "分值", "评分标准"])
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
+
+def _rows_table(path: Path, rows: list[list[object]]) -> Path:
+    sheet_of([*TITLED, *rows]).parent.save(path)
     return path
 
 

@@ -13,7 +13,8 @@ from pingfen.cli import main
 from pingfen.importer import import_table
 from pingfen.loader import diagnose
 from test_import_layouts import docx_table
-from test_import_more import GRADES, build_xlsx
+from test_import_more import GRADES, TITLED, build_xlsx
+from xlsx_helpers import sheet_of
 
 # ---------------------------------------------------------------- 一票否决 not read
 
@@ -95,19 +96,10 @@ NAMELESS = [
 
 def nameless_xlsx(path: Path, group_merged: bool) -> Path:
     """A row with 3 points and a criterion, its 二级指标 blank (its 一级指标 blank too, or merged with the row above)."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(["2022年评分表"])
-    sheet.append(["一级指标", "二级指标", "分值", "评分标准"])
-    for row in NAMELESS:
-        sheet.append(row)
-    sheet.append([GRADES])
+    sheet = sheet_of([*TITLED, *NAMELESS, [GRADES]])
     if group_merged:
         sheet.merge_cells("A3:A4")
-    book.save(path)
+    sheet.parent.save(path)
     return path
 
 
@@ -149,19 +141,10 @@ SPLIT = [
 def split_xlsx(path: Path, merged: str, rest: str = "低于80%，不得分") -> Path:
     """A criterion split over two rows: the names and 分值 blank in the second, or those of the
     `merged` columns merged down into it."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(["2022年评分表"])
-    sheet.append(["一级指标", "二级指标", "分值", "评分标准"])
-    for row in SPLIT:
-        sheet.append(row if row[3] != SPLIT[1][3] else [*row[:3], rest])
-    sheet.append([GRADES])
+    sheet = sheet_of([*TITLED, *(row if row[3] != SPLIT[1][3] else [*row[:3], rest] for row in SPLIT), [GRADES]])
     for column in merged:
         sheet.merge_cells(f"{column}3:{column}4")
-    book.save(path)
+    sheet.parent.save(path)
     return path
 
 

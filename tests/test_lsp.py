@@ -72,6 +72,7 @@ class Session:
         self.published: dict[str, list[lsp.PublishDiagnosticsParams]] = {}
         self.arrived = asyncio.Event()
         self.versions: dict[str, int] = {}
+        self.capabilities: lsp.ServerCapabilities | None = None  # as the server's answer to initialize said
 
     async def diagnostics(self, uri: str, count: int) -> list[lsp.Diagnostic]:
         """The diagnostics of the count-th publication for uri (1 for the first)."""
@@ -95,7 +96,7 @@ class Session:
 
 
 def run(scenario: Callable[[Session], Awaitable[None]], *, env: dict[str, str] | None = None,
-        options: Any = None, log: Path) -> None:  # fmt: skip
+        options: Any = None, log: Path, capabilities: lsp.ClientCapabilities | None = None) -> None:  # fmt: skip
     """Start `python -m pingfen lsp`, initialize it, play the scenario, shut it down. The
     server's standard error goes to log (a pipe nobody reads would fill and stop it)."""
 
@@ -112,9 +113,9 @@ def run(scenario: Callable[[Session], Awaitable[None]], *, env: dict[str, str] |
         command = 'exec "$0" -m pingfen lsp 2>"$1"'
         await client.start_io("/bin/sh", "-c", command, sys.executable, str(log), env=environment)
         try:
-            capabilities = lsp.ClientCapabilities()
-            params = lsp.InitializeParams(capabilities=capabilities, initialization_options=options)
+            params = lsp.InitializeParams(capabilities=capabilities or lsp.ClientCapabilities(), initialization_options=options)
             result = await asyncio.wait_for(client.initialize_async(params), TIMEOUT)
+            session.capabilities = result.capabilities
             assert result.server_info is not None and result.server_info.name == "pingfen"
             client.initialized(lsp.InitializedParams())
             await scenario(session)
@@ -450,7 +451,10 @@ def test_formatting_replaces_the_whole_document_whatever_its_line_endings(tmp_pa
         [edit] = await ask(s.client.text_document_formatting_async(lsp.DocumentFormattingParams(doc, options)))
         assert edit.range.start == lsp.Position(0, 0)
         assert lsp_offset(messy, edit.range.end) == len(messy)
-        assert edit.new_text == format_text(messy.replace(ending, "\n"))
+        # in the document's line ends: CRLF kept, so that a CRLF document does not end up mixed (or all LF)
+        assert edit.new_text == format_text(messy.replace(ending, "\n")).replace("\n", "\r\n" if ending == "\r\n" else "\n")
+        s.change(uri, edit.new_text)  # formatted already: nothing to change
+        assert await ask(s.client.text_document_formatting_async(lsp.DocumentFormattingParams(doc, options))) in ([], ())
         assert messy[: lsp_offset(messy, edit.range.start)] + edit.new_text + messy[lsp_offset(messy, edit.range.end) :] == edit.new_text
 
     run(scenario, log=tmp_path / "server.log")

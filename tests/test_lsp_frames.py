@@ -67,6 +67,7 @@ BAD = {
     "a length too short": b"Content-Length: 5\r\n\r\n" + BODY,
     "a length too long": b"Content-Length: %d\r\n\r\n" % (len(BODY) + 30) + BODY,  # takes the next header
     "a huge length": b"Content-Length: 99999999999999999999\r\n\r\n" + BODY,
+    "a length above the limit": b"Content-Length: %d\r\n\r\n" % (20 << 20) + BODY,  # 20 MB: not waited for
     "no length header": b"Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n" + BODY,
     "a body that is no JSON": frame(b"{not json"),
     "a body that is not UTF-8": frame(b'{"a": "\xff"}'),
@@ -127,3 +128,13 @@ def test_the_input_ending_mid_frame_stops_the_server_cleanly(gone: bool, tmp_pat
     else:
         reader.join(TIMEOUT)
         assert said and said[0].count(b"Content-Length") == 1  # initialize answered, the cut frame not
+
+
+def test_the_limit_of_a_frame_holds_the_longest_rule_text() -> None:
+    """A frame is refused above 16 MB: a rule text of MAX_CHARS characters, each escaped as
+    JSON in 12 bytes (an astral character's two \\u escapes), still fits, with room for the rest."""
+    from pingfen.editor.server import MAX_FRAME
+    from pingfen.syntax.scan import MAX_CHARS
+
+    longest = json.dumps({"text": "\U0001f600" * MAX_CHARS})
+    assert len(longest) + 4096 < MAX_FRAME <= 16 << 20

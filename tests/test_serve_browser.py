@@ -22,6 +22,7 @@ import pingfen
 from pingfen.batch import score_file
 from pingfen.report.pdf import find_chromium
 from pingfen.syntax.formatter import format_text
+from pingfen.template import question
 from real_parts import real_part
 
 try:
@@ -504,3 +505,42 @@ def test_a_reload_opens_the_file_that_was_open(server: tuple[str, Path], page: A
     page.reload()
     page.wait_for_selector("#check-status.ok")
     expect(page.locator("#file-select")).to_have_value("一.rule")
+
+
+@needs_browser
+def test_the_form_follows_the_language_while_the_rubric_has_errors(server: tuple[str, Path], page: Any) -> None:
+    """After 中文/English was switched the form kept the old language's words for as long as the
+    rubric had errors: it was rebuilt only from a check that loaded the text."""
+    url, folder = server
+    (folder / "资金管理.rule").write_text(FIXED, encoding="utf-8")
+    page.goto(url + "&lang=zh")
+    page.wait_for_selector("#check-status.ok")
+    choices = page.locator('#form select[name="已公开"] option')
+    expect(choices).to_have_text(["（未填）", "是", "否"])
+    page.evaluate(f"() => window.pingfenEditor.setValue({TYPED!r})")  # PF102: the rubric does not load
+    page.wait_for_selector("#check-status.bad")
+    page.click("#lang-toggle")
+    expect(page.locator("#check-status")).to_contain_text("1 errors")
+    expect(choices).to_have_text(["(empty)", "yes", "no"])
+    spec = next(s for s in pingfen.loads(FIXED).inputs if s.name == "已公开")
+    expect(page.locator('#form .field[data-input="已公开"] small')).to_have_text(question(spec, "en"))
+
+
+@needs_browser
+def test_save_and_save_as_keep_the_files_line_ends_and_bom(server: tuple[str, Path], page: Any) -> None:
+    """A file with CRLF line ends and a BOM (Notepad's) came back LF without its BOM: the editor
+    holds LF lines. Save keeps the file's style, and 另存为 the style of the file it was saved from."""
+    url, folder = server
+    windows = ("\ufeff" + FIXED.replace("\n", "\r\n")).encode("utf-8")
+    (folder / "资金管理.rule").write_bytes(windows)
+    page.goto(url)
+    page.wait_for_selector("#check-status.ok")
+    page.evaluate("() => { const cm = window.pingfenEditor; cm.setCursor(cm.lineCount(), 0); cm.replaceSelection('# 改\\n'); }")
+    page.click("#save")
+    expect(page.locator("#save-status")).to_have_text("已保存")
+    edited = windows + "# 改\r\n".encode()
+    assert (folder / "资金管理.rule").read_bytes() == edited
+    page.once("dialog", lambda dialog: dialog.accept("副本"))
+    page.click("#save-as")
+    expect(page.locator("#file-select")).to_have_value("副本.rule")
+    assert (folder / "副本.rule").read_bytes() == edited

@@ -777,10 +777,10 @@ def test_two_saves_from_one_version_keep_the_first(folder: Path, monkeypatch: py
     before either wrote, and the second save overwrote the first."""
     slow = threading.Event()
 
-    def write_slowly(path: Path, text: str) -> None:  # the first save still writing when the second checks
+    def write_slowly(path: Path, text: str, *, bom: bool = False) -> None:  # the first save still writing when the second checks
         slow.set()
         time.sleep(0.3)
-        write(path, text)
+        write(path, text, bom=bom)
 
     write = serve_app.write_text
     monkeypatch.setattr(serve_app, "write_text", write_slowly)
@@ -901,3 +901,29 @@ def test_the_loader_asks_the_resolver_before_it_opens_each_base(tmp_path: Path) 
                  lambda: pingfen.loads(child, str(tmp_path / "今年.rule"), resolver=refuse)):  # fmt: skip
         with pytest.raises(Refused):
             load()
+
+
+def test_a_save_keeps_the_files_line_ends_and_bom(client: TestClient, folder: Path) -> None:
+    """A Windows user's file (CRLF, a BOM from Notepad) came back LF without a BOM from a save:
+    every line showed changed. The page sends LF lines (CodeMirror); the file keeps its own style,
+    and the version answered is the one the next save must give."""
+    windows = "\ufeff" + RULE.replace("\n", "\r\n")
+    (folder / "部门.rule").write_bytes(windows.encode("utf-8"))
+    opened = client.get("/api/file", params={"path": "部门.rule"}).json()
+    assert (opened["crlf"], opened["bom"]) == (True, True)
+    changed = RULE.replace("total 10", "total  10")
+    saved = client.put("/api/file", params={"path": "部门.rule", "version": opened["version"]}, content=changed.encode())
+    assert saved.status_code == 200
+    assert (folder / "部门.rule").read_bytes() == ("\ufeff" + changed.replace("\n", "\r\n")).encode("utf-8")
+    again = client.put("/api/file", params={"path": "部门.rule", "version": saved.json()["version"]}, content=b"# x\n")
+    assert again.status_code == 200 and (folder / "部门.rule").read_bytes() == b"\xef\xbb\xbf# x\r\n"
+    # Mixed line ends: the most common; a new file: LF, no BOM, unless the page asks for the
+    # style of the file it is saved from (Save as).
+    (folder / "混.rule").write_bytes(b"# a\r\n# b\n# c\n")
+    assert client.put("/api/file", params={"path": "混.rule"}, content=b"# a\r\n# b\n").status_code == 200
+    assert (folder / "混.rule").read_bytes() == b"# a\n# b\n"
+    assert client.put("/api/file", params={"path": "新.rule", "version": ""}, content=b"# x\n").status_code == 200
+    assert (folder / "新.rule").read_bytes() == b"# x\n"
+    copy = client.put("/api/file", params={"path": "副本.rule", "version": "", "crlf": "1", "bom": "1"}, content=b"# x\n")
+    assert copy.status_code == 200 and (folder / "副本.rule").read_bytes() == b"\xef\xbb\xbf# x\r\n"
+    assert client.get("/api/file", params={"path": "副本.rule"}).json()["version"] == copy.json()["version"]

@@ -10,17 +10,21 @@ import csv
 import io
 import random
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlglot import exp
 
 import pingfen
 import sqlhelp
+import test_spark_forms
 from pingfen.cli import main
 from pingfen.spark import EXACT_CONF, score
 from pingfen.sql import to_sql, to_sql_tree
+from pingfen.sql.compiler import NESTED
 from pingfen.testing import boundary_values
 from real_parts import real_part, spark_session
 
@@ -131,10 +135,43 @@ def test_text_columns_are_typed_by_the_query_and_a_bad_value_costs_only_its_row(
     assert "reasons" not in rows[0].asDict()
 
 
+def test_the_spark_query_nests_its_layers_and_binds_only_columns_read_twice() -> None:
+    """Spark's analyzer walks a chain of CTEs over and again (InlineCTE, CTE resolution): the
+    layers are nested subqueries there, and an internal column read once is written where read."""
+    tree = to_sql_tree(RUBRIC, "spark")
+    assert tree.args.get("with_") is None
+    layers = list(tree.find_all(exp.Subquery))
+    assert [s.alias for s in layers] == [f"_pf_layer{i}" for i in reversed(range(len(layers)))]
+    assert len(layers) > 3
+    bound = [a.alias for a in tree.find_all(exp.Alias) if a.alias.startswith("_pf_")]
+    reads = Counter(c.name for c in tree.find_all(exp.Column))
+    assert bound and all(reads[name] >= 2 for name in bound), [n for n in bound if reads[n] < 2]
+
+
+def test_a_deep_rubrics_spark_query_nests_its_layers_a_few_dozen_deep_at_most() -> None:
+    """sqlglot writes a subquery by recursion: 80 chained lets (one layer each) nested in one
+    another ran out of Python's stack; every NESTED layers is a CTE instead."""
+    lets = "".join(f"let v{i} = round(v{i - 1} * 2 - a, 4)\n" for i in range(1, 80))
+    text = 'rubric "d" { total 10 }\ninput a: number\nlet v0 = a + 1\n' + lets
+    deep = pingfen.loads(text + "indicator 甲 10 { bands v79 { >= 1 -> 10  else -> 0 } }\n", "深.rule", tests=False)
+    tree = to_sql_tree(deep, "spark")
+    ctes = tree.args["with_"].expressions
+    assert len(ctes) >= 2 and to_sql(deep, "spark").startswith("WITH")
+    for cte in ctes:  # each CTE holds at most NESTED - 1 layers nested in one another
+        assert len(list(cte.this.find_all(exp.Subquery))) <= NESTED - 1
+
+
+@pytest.mark.parametrize("rubric", [RUBRIC, test_spark_forms.RUBRIC], ids=["2021", "forms"])
+def test_the_spark_query_is_written_as_sqlglots_spark_writes_it(rubric: pingfen.Rubric) -> None:
+    """pingfen writes it without the SELECT rewrites, which walk every nested layer again and
+    change nothing here (no QUALIFY, DISTINCT ON, UNNEST or ANY in the query)."""
+    assert to_sql(rubric, "spark") == to_sql_tree(rubric, "spark").sql(dialect="spark", pretty=True)
+
+
 def test_pingfen_sql_for_spark_names_the_settings_it_needs() -> None:
     out, err = io.StringIO(), io.StringIO()
     assert main(["sql", str(RULESET), "--dialect", "spark", "--lang", "en"], out=out, err=err) == 0
-    assert out.getvalue().startswith("WITH `_pf_layer0`")
+    assert out.getvalue().startswith("SELECT")
     assert "PF830" in err.getvalue() and "PF804" not in err.getvalue()
     for key, value in EXACT_CONF.items():
         assert f"{key}={value}" in err.getvalue()

@@ -116,3 +116,34 @@ def test_a_label_from_a_boolean_column_on_spark(spark: SparkSession) -> None:
         for g, row in zip(given, out, strict=True):
             sqlhelp.agree(rubric, {"类型": g["类型"]}, row)
         assert (out[0]["refusal"] is None) == (labels == "甲, True")
+
+
+@needs_spark
+def test_a_date_from_text_or_a_column_of_numbers_and_marks_of_na_on_spark(spark: SparkSession) -> None:
+    """A date input was Spark's cast of the column to DATE: a column of numbers stopped the query
+    (`cannot cast "INT" to "DATE"`), and text was read as Spark reads it — `2021` and `2021-03`
+    taken, `2021/3/5`, `2021年3月5日`, `44256` and a blank refused (PF502), `2958465` an
+    overflow of the whole query. Each is read as values.to_date reads it, as on DuckDB."""
+    from decimal import Decimal
+
+    from test_sql_column_types import DATE_TEXTS, DAY_RUBRIC, NA_RECORDS, NA_RUBRIC
+
+    columns: dict[str, list[object]] = {
+        "STRING": list(DATE_TEXTS), "INT": [45382, 1, 2958465, 0, -1], "DECIMAL(10, 1)": [Decimal("45382.0"), Decimal("45382.5")],
+        "DECIMAL(38, 25)": [Decimal("45382.0000000000000000000001")], "DOUBLE": [45382.0],
+    }  # fmt: skip
+    read = []
+    for kind, days in columns.items():
+        frame = spark.createDataFrame([(i, "1899-12-31", day, "甲") for i, day in enumerate(days)], f"n INT, `起` STRING, `止` {kind}, `类型` STRING")
+        given = sorted(frame.collect(), key=lambda r: r["n"])
+        out = sorted((r.asDict() for r in score(frame, DAY_RUBRIC).collect()), key=lambda r: r["n"])
+        for g, row in zip(given, out, strict=True):
+            sqlhelp.agree(DAY_RUBRIC, {"起": g["起"], "止": g["止"], "类型": g["类型"]}, row)
+            read.append((kind, g["止"], row["refusal"]))
+    # `\u3000不适用` marks an input 不适用, as evaluate() strips a text: the query trimmed spaces only (PF502)
+    frame = spark.createDataFrame([(i, r["有"], r["数"], r["期"]) for i, r in enumerate(NA_RECORDS)], "n INT, `有` STRING, `数` STRING, `期` STRING")
+    out = sorted((r.asDict() for r in score(frame, NA_RUBRIC).collect()), key=lambda r: r["n"])
+    for record, row in zip(NA_RECORDS, out, strict=True):
+        sqlhelp.agree(NA_RUBRIC, record, row)
+    assert sum(refusal is None for kind, _, refusal in read if kind == "STRING") == 28
+    assert ("INT", 45382, None) in read and ("DECIMAL(10, 1)", Decimal("45382.0"), None) in read and ("DOUBLE", 45382.0, "PF502") in read

@@ -197,7 +197,7 @@ def test_a_text_column_that_is_no_number_is_refused_in_its_row_not_an_error_of_t
     which NUMERIC(38, 20) would round or not hold, are refused (PF800, or a bound's PF503), never
     rounded, never an error of the query."""
     middle = _boundary()[0]
-    texts = ["abc", "NaN", "Infinity", "-inf", "1e9999", "", "12 3", "95%"]
+    texts = ["abc", "NaN", "Infinity", "-inf", "1e9999", "12 3", "95%"]
     tiny = "0.000000000000000000001"  # 21 decimals
     huge = ["1" + "0" * 20, "-1" + "0" * 17, "1e17"]
     cells: list[object] = [*texts, tiny, *huge, "  1200  ", "1.5e2"]
@@ -212,15 +212,81 @@ def test_a_text_column_that_is_no_number_is_refused_in_its_row_not_an_error_of_t
         sqlhelp.agree(RUBRIC, middle | {"在职人数": Decimal(cell)}, row)
     # a bool's text: by values.to_bool's words, as evaluate() reads the text (before, by
     # PostgreSQL's cast: `t` and ` F ` scored, `是` refused), else PF502 in its row
-    bools = ["true", " 是\u3000", "yes", "0", "√", "maybe", " F ", "t", "on", "", "tru e"]
+    bools = ["true", " 是\u3000", "yes", "0", "√", "maybe", " F ", "t", "on", "tru e"]
     rows = score(server, RUBRIC, [middle | {"按规定内容公开": cell} for cell in bools], types={"按规定内容公开": "TEXT"})
-    assert [row["refusal"] for row in rows] == [None] * 5 + ["PF502"] * 5 + ["PF502"]
+    assert [row["refusal"] for row in rows] == [None] * 5 + ["PF502"] * 5
     for row, cell in zip(rows, bools, strict=True):
-        if cell:  # a blank text is PF502 here, as a number's is (above)
-            sqlhelp.agree(RUBRIC, middle | {"按规定内容公开": cell}, row)
+        sqlhelp.agree(RUBRIC, middle | {"按规定内容公开": cell}, row)
     # a NUMERIC column of more decimals than the query's 20: refused, not rounded
     rows = score(server, RUBRIC, [middle | {"政府采购执行率": Decimal("0.9" + "9" * 24)}], types={"政府采购执行率": "NUMERIC"})
     assert rows[0]["refusal"] in ("PF503", "PF800") and rows[0]["refusal_input"] == "政府采购执行率"
+
+
+@needs_postgres
+def test_a_blank_text_is_missing_as_evaluate_reads_it(server: Server) -> None:
+    """A text that `str.strip()` leaves empty is missing (PF501), as values.coerce reads it, in
+    a number's, a bool's and a label's column: PostgreSQL's query read `''` and `'  '` as a value
+    none of its casts read (PF502), and a label's `'\u3000'` as a label not declared (PF506)."""
+    text = 'rubric "空" {\n  total 10\n}\ninput 数: number\ninput 达: bool\ninput 类: label { 甲, 乙 }\n' \
+           'indicator 甲项 4 {\n  score = min(数, 4)\n}\nindicator 乙项 3 {\n  award 3 if 达\n}\nindicator 丙项 3 {\n  award 3 if 类 = 甲\n}\n'
+    rubric = pingfen.loads(text, "b.rule", tests=False)
+    base: dict[str, object] = {"数": "2", "达": "是", "类": "甲"}
+    records = [base | {name: cell} for name in base for cell in ("", "  ", "\u3000", "\t", " \n ")]
+    records.append(base | {"类": "\u3000乙 "})  # read without what str.strip() takes away, as evaluate() reads it
+    rows = score(server, rubric, records, types=dict.fromkeys(base, "TEXT"))
+    for record, row in zip(records, rows, strict=True):
+        sqlhelp.agree(rubric, record, row)
+    assert [(row["refusal"], row["refusal_input"]) for row in rows[:-1]] == [("PF501", name) for name in base for _ in range(5)]
+    assert rows[-1]["refusal"] is None
+
+
+@needs_postgres
+def test_a_date_text_is_read_as_evaluate_reads_it(server: Server) -> None:
+    """A date's TEXT column was cast to DATE where it was ISO (`2021-03-05`) and refused otherwise:
+    `2021/3/5`, `2021年3月5日`, a time after it, a day number (`44256`) were PF502, a blank too,
+    and `2021-02-30` stopped the whole query. Each is read as values.to_date reads the text."""
+    from test_sql_column_types import DATE_TEXTS, DAY_RUBRIC
+
+    records: list[dict[str, object]] = [{"起": "1899-12-31", "止": text, "类型": "甲"} for text in DATE_TEXTS]
+    rows = score(server, DAY_RUBRIC, records, types={"起": "TEXT", "止": "TEXT"})
+    for record, row in zip(records, rows, strict=True):
+        sqlhelp.agree(DAY_RUBRIC, record, row)
+    assert [row["refusal"] for row in rows].count(None) == 28
+
+
+@needs_postgres
+def test_a_date_from_a_column_of_numbers_is_its_day_number_as_evaluate_reads_it(server: Server) -> None:
+    """A date's INTEGER or NUMERIC column stopped the query (`cannot cast type integer to date`):
+    it is read as evaluate() reads an int or a Decimal, a whole day number from 1 to 2958465,
+    any other PF502, as a DOUBLE PRECISION's float is (as on DuckDB); a TIMESTAMP as its day."""
+    from test_sql_column_types import DAY_RUBRIC
+
+    columns: dict[str, list[object]] = {
+        "INTEGER": [45382, 1, 2958465, 0, -1], "BIGINT": [2958466], "NUMERIC(10, 1)": [Decimal("45382.0"), Decimal("45382.5")],
+        "NUMERIC": [Decimal("45382.0000000000000000000001"), Decimal("NaN")], "DOUBLE PRECISION": [45382.0],
+        "DATE": ["2024-03-31"], "TIMESTAMP": ["2024-03-31 23:59:59.5"],
+    }  # fmt: skip
+    read = []
+    for kind, days in columns.items():
+        records: list[dict[str, object]] = [{"起": "1899-12-31", "止": day, "类型": "甲"} for day in days]
+        rows = score(server, DAY_RUBRIC, records, types={"起": "DATE", "止": kind})
+        for record, row in zip(records, rows, strict=True):
+            sqlhelp.agree(DAY_RUBRIC, record, row)
+            read.append((kind, record["止"], row["refusal"]))
+    assert ("INTEGER", 45382, None) in read and ("NUMERIC(10, 1)", Decimal("45382.0"), None) in read
+    assert ("DOUBLE PRECISION", 45382.0, "PF502") in read and ("TIMESTAMP", "2024-03-31 23:59:59.5", None) in read
+
+
+@needs_postgres
+def test_a_text_that_marks_an_input_not_applicable_is_read_as_evaluate_reads_it(server: Server) -> None:
+    """`\u3000不适用` marks an input 不适用, as evaluate() strips a text (`str.strip`): the query
+    trimmed spaces only, so the mark was a value not read (PF502) where the row applies or not."""
+    from test_sql_column_types import NA_RECORDS, NA_RUBRIC
+
+    rows = score(server, NA_RUBRIC, NA_RECORDS, types={"有": "TEXT", "数": "TEXT", "期": "TEXT"})
+    for record, row in zip(NA_RECORDS, rows, strict=True):
+        sqlhelp.agree(NA_RUBRIC, record, row)
+    assert "PF502" not in [row["refusal"] for row in rows]
 
 
 @needs_postgres

@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING, TextIO
 from attrs import define, evolve, field, frozen
 
 from pingfen.display import canonical
-from pingfen.errors import DataError, Problem
+from pingfen.errors import DataError
 from pingfen.evaluate.refusals import Refusal
-from pingfen.evaluate.rubric import Rubric, hidden_column, numbered_columns, with_batch
+from pingfen.evaluate.rubric import Rubric, with_batch
 from pingfen.evaluate.texts import cell_reader
+from pingfen.io.headers import header_problem
 from pingfen.io.records import read_batch, read_department
-from pingfen.io.tables import Row, Rows, header_below, sheet_naming
+from pingfen.io.tables import Row, Rows
 from pingfen.io.write import Line, csv_line, refuse_inputs, write_results
 from pingfen.lang import Lang
 from pingfen.progress import Progress
@@ -150,8 +151,8 @@ def score_rows(rubric: Rubric, rows: Iterable[Row], lang: Lang = "zh") -> Iterat
         values = row.values if extra is None else with_batch(row.values, next(extra))
         try:
             yield Scored(row, rubric.evaluate(values, lang=lang, record=record), None)
-        except DataError as error:
-            yield Scored(row, None, error)
+        except DataError as error:  # a missing input whose cell is a formula never calculated: PF534
+            yield Scored(row, None, row.refused(error))
 
 
 def plain_lines(
@@ -383,45 +384,6 @@ def _work(
         send(frame)
 
 
-def unnamed_header(rubric: Rubric, table: Rows) -> Problem | None:
-    """PF531: a CSV or XLSX file whose header names none of the inputs the rows must give (a title
-    row above it, say). Every row would be refused "missing input" once per input, and not say
-    why; the hint names the row below that names inputs, if one does. PF532 when it names some,
-    and a row below names the others (`_split_header`)."""
-    names = [spec.name for spec in rubric.inputs if spec.batch is None]  # a batch value is no column
-    if table.kind == "jsonl" or all(name in rubric.optional for name in names):
-        return None
-    columns, panels = set(table.columns), {spec.name for spec in rubric.inputs if spec.is_list}
-    named = {n for n in names if n in columns or (n in panels and numbered_columns(n, table.columns))}
-    if named:
-        return _split_header(rubric, table, [name for name in names if name not in named])
-    shown = [shorten(c, 20) for c in table.columns[:3] if c] + (["…"] if len(table.columns) > 3 else [])
-    args = {"path": str(table.path), "header": ", ".join(shown), "header_zh": "、".join(shown), "example": names[0]}
-    row = header_below(table, names)
-    if row is not None:
-        return Problem("PF531", None, args | {"row": row}, "header_below")
-    sheet = sheet_naming(table, names)
-    if sheet is not None:
-        return Problem("PF531", None, args | {"sheet": sheet}, "header_sheet")
-    return Problem("PF531", None, args, "header_names")
-
-
-def _split_header(rubric: Rubric, table: Rows, unnamed: list[str]) -> Problem | None:
-    """PF532: a header over two rows (a heading merged over the columns below it, 管理制度 over
-    已制定管理制度, 制度有效执行): the inputs every row must give that row 1 lacks and a row
-    below names. Every row would be refused "missing input" for each, with the column in sight."""
-    missing = [name for name in unnamed if name not in rubric.optional]
-    row = header_below(table, missing) if missing else None
-    if row is None:
-        return None
-    shown = [f"`{shorten(name, 20)}`" for name in missing[:3]]
-    more = len(missing) - len(shown)
-    args = {"path": str(table.path), "row": row,
-            "inputs": ", ".join(shown) + (f" and {more} more" if more else ""),
-            "inputs_zh": "、".join(shown) + (f" 等 {len(missing)} 个输入项" if more else "")}  # fmt: skip
-    return Problem("PF532", None, args, "header_one_row")
-
-
 def score_file(
     rubric: Rubric, data: str | Path, output: str | Path | None = None, fmt: str = "csv", *,
     lang: Lang = "zh", encoding: str | None = None, id_column: str | None = None,
@@ -443,7 +405,7 @@ def score_file(
     refuse_inputs(output, [data])  # PF701: the results would replace the data they come from
     rows = read_batch(data, encoding=encoding, id_column=id_column)  # one JSON/YAML record: a one-row batch
     total = rows.total if isinstance(rows, Rows) else 1
-    hidden = None if not isinstance(rows, Rows) else hidden_column(rubric, rows.columns) or unnamed_header(rubric, rows)
+    hidden = None if not isinstance(rows, Rows) else header_problem(rubric, rows)
     if hidden is not None:  # PF527, PF531: every row would miss an input, and not say why
         raise DataError([hidden])
     indicators, penalties = score_columns(rubric)

@@ -16,9 +16,10 @@ from typing import TextIO
 
 from attrs import evolve, frozen
 
-from pingfen.batch import Summary, score_rows, unnamed_header
+from pingfen.batch import Summary, score_rows
 from pingfen.errors import DataError, OutputError
-from pingfen.evaluate.rubric import Rubric, hidden_column
+from pingfen.evaluate.rubric import Rubric
+from pingfen.io.headers import header_problem
 from pingfen.io.records import read_department
 from pingfen.io.tables import Row, is_table, read_rows, renamed
 from pingfen.io.write import refuse_inputs
@@ -100,7 +101,7 @@ def report_folder(
     if is_table(data):
         rows = table = read_rows(data, encoding=encoding, id_column=id_column)
         total = table.total
-        unnamed = hidden_column(rubric, table.columns) or unnamed_header(rubric, table)  # PF527, PF531, as eval
+        unnamed = header_problem(rubric, table)  # PF527, PF531, as eval
         if unnamed is not None:
             raise DataError([unnamed])
     else:  # one JSON/YAML record: a batch of one

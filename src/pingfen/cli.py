@@ -888,6 +888,7 @@ def _fmt(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
 
     from pingfen.diagnostics import Source
     from pingfen.errors import RubricError
+    from pingfen.io.write import LineStyle, style_of, write_text
     from pingfen.loader import decode_rule, read_rule
     from pingfen.syntax.formatter import FormatError, format_markdown, format_text
 
@@ -908,8 +909,11 @@ def _fmt(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
             print(error.render(lang), file=err)
             failed = True
             continue
+        # A file is written back with its own line ends and BOM (a Markdown file's blocks keep the
+        # line ends of their fences); standard output gets LF lines, as the platform writes text.
+        style = LineStyle() if name == "-" else style_of(name)
         try:
-            formatted = format_markdown(text) if name.endswith(".md") else format_text(text)
+            formatted = format_markdown(text) if name.endswith(".md") else style.lines(format_text(text))
         except FormatError as error:
             source = Source(name if name != "-" else "<stdin>", text)
             print("\n\n".join(d.with_source(source).render(lang) for d in error.diagnostics), file=err)
@@ -933,9 +937,7 @@ def _fmt(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
         if args.check:
             print(f"{'需要格式化' if lang == 'zh' else 'would reformat'} {name}", file=err)
         elif not args.diff:
-            from pingfen.io.write import write_text
-
-            write_text(name, formatted)  # atomically: a failed write leaves the file as it was
+            write_text(name, formatted, bom=style.bom)  # atomically: a failed write leaves the file as it was
             print(f"{'已格式化' if lang == 'zh' else 'reformatted'} {name}", file=err)
     if failed:
         return CANNOT

@@ -31,6 +31,7 @@ from pingfen.evaluate.rubric import Rubric, hidden_column, numbered_columns
 from pingfen.io.records import unreadable
 from pingfen.io.tables import (
     DEFAULT_IDS,
+    SheetRows,
     cell_value,
     comment_row,
     csv_columns,
@@ -83,11 +84,11 @@ def _refuse(code: str, args: dict[str, object]) -> UsageError:
 
 
 def _refuse_unnamed_header(rubric: Rubric, data: str, encoding: str | None, described: Mapping[str, str]) -> None:
-    """PF531/PF532 (batch.unnamed_header): a header naming none of the inputs (a title row above
+    """PF531/PF532 (io.headers.unnamed_header): a header naming none of the inputs (a title row above
     it) or over two rows, refused as `pingfen eval` refuses the file, with its hint. Looked into
     only where an input every row must give has no column (the file is then opened again); a
     file pingfen's own reader cannot open is left to the engine's reading, which says why."""
-    from pingfen.batch import unnamed_header  # the Python batch's check, one for both engines
+    from pingfen.io.headers import unnamed_header  # the Python batch's check, one for both engines
 
     if all(s.name in described or s.name in rubric.optional or s.is_list or s.batch is not None for s in rubric.inputs):
         return
@@ -137,13 +138,15 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
     refuse_inputs(output, [data, ruleset])  # PF701: never onto an input
     con = duckdb.connect(config={"threads": threads} if threads else {})
     try:
-        with _relation(con, data, read, rubric, encoding) as (numbered, back), atomic_path(output) as tmp:
+        with _relation(con, data, read, rubric, encoding) as (numbered, back, formulas), atomic_path(output) as tmp:
             # written plain (sqlglot's pretty layout of the 2021 rubric's query costs ~0.4 s, DuckDB
             # needs none) and without a copy first: the tree is made for this one writing
             # a file of text (CSV, a sheet) is read as `pingfen eval` reads its cells (sql/spelt.py)
             kind = _kind(con, rubric, read)
             tree = compiler.to_sql_tree(rubric, "duckdb", "records", reasons=reasons, kind=kind, scales=column_scales(con))
             _penalties_taken(tree, rubric)
+            if formulas:
+                _formulas_named(tree)
             dropped = _keep_own(con, tree, rubric)
             if write == "csv":  # cells for a spreadsheet: ROW, if any, ordered by outside
                 query = _cells(con, tree, numbered, back)
@@ -313,15 +316,17 @@ def _batched(rubric: Rubric) -> bool:
 
 
 @contextmanager
-def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | None) -> Iterator[tuple[bool, dict[str, str]]]:
-    """The view `records` over the file, for the query's lifetime; whether it has ROW, and the
-    file's columns it holds under names of the engine's (`_held`), each with its own name."""
+def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | None) -> Iterator[tuple[bool, dict[str, str], bool]]:
+    """The view `records` over the file, for the query's lifetime; whether it has ROW, the
+    file's columns it holds under names of the engine's (`_held`), each with its own name, and
+    whether the table FORMULAS lists a sheet's cells of formulas never calculated."""
     with tempfile.TemporaryDirectory(prefix="pingfen-") as folder:
         path = data
+        formulas: list[tuple[int, str]] = []
         if read == "xlsx":
             _readable(data)
             path = str(Path(folder) / "sheet.csv")
-            _xlsx_to_csv(data, path)
+            formulas = _xlsx_to_csv(data, path)
         elif read == "csv":
             path = _utf8(data, str(Path(folder) / "utf8.csv"), encoding)
         source = exp.Literal.string(path).sql("duckdb")
@@ -345,15 +350,18 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
                 raise _refuse("PF528", dict(hidden.args))
         if read != "parquet":
             _refuse_unnamed_header(rubric, data, encoding, described)  # PF531, PF532, as `pingfen eval` refuses the file
-        numbered = _batched(rubric) and bool(described)
+        numbered = (_batched(rubric) or bool(formulas)) and bool(described)  # a formula's row is found by ROW
         if numbered:
             reader = _numbered(con, reader, list(described))
+        if formulas:
+            con.execute(f'CREATE TEMP TABLE "{FORMULAS}" ("row" BIGINT, "input" VARCHAR)')
+            con.executemany(f'INSERT INTO "{FORMULAS}" VALUES (?, ?)', formulas)
         columns = _panel_columns(rubric, described)
         if read == "parquet":
             columns = _parquet_columns(rubric, described, columns)
         columns = _own_columns(rubric, described, columns)
         con.execute(f'CREATE VIEW "records" AS SELECT {columns} FROM {reader}')
-        yield numbered, {kept: name for name, kept in held.items()}
+        yield numbered, {kept: name for name, kept in held.items()}, bool(formulas)
 
 
 def _own_columns(rubric: Rubric, described: Mapping[str, str], columns: str) -> str:
@@ -709,12 +717,15 @@ def _recode(data: str, path: str, encoding: str) -> None:
             lines += chunk.count(b"\n")
 
 
-def _xlsx_to_csv(data: str, path: str) -> None:
+def _xlsx_to_csv(data: str, path: str) -> list[tuple[int, str]]:
     """The first sheet's cells as text, row by row (openpyxl's read-only mode streams): the
     header's as io.tables names the columns, every other cell's as io.tables reads its value
-    (cell_value: a number formatted as a percentage is `150%`, a date ISO text, …)."""
+    (cell_value: a number formatted as a percentage is `150%`, a date ISO text, …). A formula
+    with no saved result is a blank, as there; where one is, (the row's place among those
+    scored, which is ROW, its column) is returned, for FORMULAS."""
     from openpyxl.cell.read_only import EMPTY_CELL
 
+    formulas: list[tuple[int, str]] = []
     book = open_workbook(Path(data))  # PF508 for a file that is no workbook, or a zip bomb
     try:
         sheet = sheet_of(book, Path(data), None)  # the first sheet shown, as `pingfen eval` reads
@@ -723,7 +734,11 @@ def _xlsx_to_csv(data: str, path: str) -> None:
             width: int | None = None
             gap: object = None  # the one row object openpyxl gives for each row the sheet leaves out
             empty: object = EMPTY_CELL  # (the stubs type a read-only row's cells as Cell)
-            for row in sheet.iter_rows(values_only=False):  # cells, not values: a percent's format is read too
+            rows = SheetRows(sheet)
+            uncomputed, kept = rows.uncomputed, 0
+            header: list[str] = []
+            for number, row in enumerate(rows, start=1):  # cells, not values: a percent's format is read too
+                marked = uncomputed.pop(number, None) if uncomputed else None
                 if row is gap or (width is not None and all(c is empty for c in row)):
                     gap = row  # a blank row is left out as DuckDB's reading leaves it out; a 12 KB
                     continue  # sheet with a cell in row 1,048,576 was written as 2 GB of commas
@@ -733,12 +748,36 @@ def _xlsx_to_csv(data: str, path: str) -> None:
                         cells.pop()
                     if not cells:  # PF508, as `pingfen eval` refuses the sheet
                         raise unreadable(Path(data), "the first row of the first sheet must name the columns", "第一个工作表的第一行应写明各列的列名")
+                    header = cells
                 else:
                     cells = [_cell_text(c) for c in row]
                 width = len(cells) if width is None else width  # each row as wide as the header, as io.tables reads a sheet
-                writer.writerow(cells[:width] + [""] * (width - len(cells)))
+                line = cells[:width] + [""] * (width - len(cells))
+                if header is not cells and any(line) and not comment_row(line):  # a row _rows_kept keeps: the next ROW
+                    formulas += [(kept, header[c - 1]) for c in marked or () if c <= width and header[c - 1]]
+                    kept += 1
+                writer.writerow(line)
     finally:
         book.close()
+    return formulas
+
+
+# A sheet's cells holding a formula never calculated, read as blank: (ROW, column).
+FORMULAS = f"{PREFIX}formulas"
+
+
+def _formulas_named(tree: exp.Select) -> None:
+    """A row refused as missing an input (PF501) whose cell is a formula with no saved result
+    (FORMULAS) is refused as such (PF534), as `pingfen eval` refuses it (io.tables.Row.refused)."""
+    import sqlglot
+
+    said = {e.alias: e for e in tree.expressions if isinstance(e, exp.Alias) and e.alias in (REFUSAL, REFUSAL_INPUT)}
+    if len(said) < 2:  # a rubric that refuses no row
+        return
+    code, named = said[REFUSAL].this.sql("duckdb"), said[REFUSAL_INPUT].this.sql("duckdb")
+    row = exp.column(ROW, table=tree.args["from_"].this.alias_or_name, quoted=True).sql("duckdb")
+    found = f'EXISTS (SELECT 1 FROM "{FORMULAS}" AS f WHERE f."row" = {row} AND f."input" = ({named}))'
+    said[REFUSAL].set("this", sqlglot.parse_one(f"CASE WHEN ({code}) = 'PF501' AND {found} THEN 'PF534' ELSE ({code}) END", read="duckdb"))
 
 
 def _cell_text(cell: Any) -> str:

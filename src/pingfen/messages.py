@@ -219,6 +219,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{path}`: the id column `{column}` is `{id}` with an invisible character, {char}: no row would have its id",
         "`{path}` 的编号列 `{column}` 是带有不可见字符 {char_zh} 的 `{id}`：各行将没有编号",
     ),
+    "PF534": (
+        "input `{input}`: cell {cell} of sheet `{sheet}` holds a formula that was never calculated",
+        "输入项 `{input}`：工作表 `{sheet}` 的单元格 {cell} 是从未计算过的公式",
+    ),
     "PF502": ("input `{input}`: {value} is not {expected}", "输入项 `{input}`：{value_zh} 不是{expected_zh}"),
     "PF503": (
         "input `{input}`: {value} is outside its domain ({domain})",
@@ -631,6 +635,10 @@ HINTS: dict[str, tuple[str, str]] = {
         "`pingfen template RULESET -o FILE.xlsx` writes a file with that header",
         "第 1 行须写明各输入项的名称（与评分表一致），如 `{example}`；"
         "`pingfen template 评分表 -o 文件.xlsx` 可生成带这一表头的填报模板",
+    ),
+    "uncomputed_formula": (
+        "the formula has no saved result: open the workbook in Excel or WPS, save it and try again",
+        "公式没有保存的计算结果：请在 Excel 或 WPS 中打开并保存后再试",
     ),
     "did_you_mean_key": ("the data has `{suggestion}`: is it misspelt?", "数据中有 `{suggestion}`，是否拼写有误？"),
     "bool_word": (

@@ -20,10 +20,11 @@ from typing import Literal, TextIO, TypeAlias
 from attrs import define, field, frozen
 
 from pingfen.ast import Header, OutsideKind
-from pingfen.batch import Scored, indicator_names, score_rows, unnamed_header
+from pingfen.batch import Scored, indicator_names, score_rows
 from pingfen.diff import diff
 from pingfen.errors import DataError, Problem
 from pingfen.evaluate.rubric import Rubric
+from pingfen.io.headers import unnamed_header
 from pingfen.io.records import read_department
 from pingfen.io.tables import Row, is_table, read_rows
 from pingfen.lang import Lang

@@ -4,6 +4,7 @@ values the checker found each `let` can take."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from attrs import frozen
@@ -12,7 +13,7 @@ from pingfen import ast
 from pingfen.check.passes import check
 from pingfen.check.soundness import let_ranges
 from pingfen.diagnostics import Diagnostic
-from pingfen.editor.index import Index, build, normalized
+from pingfen.editor.index import Index, Kind, build, normalized
 from pingfen.errors import RubricError
 from pingfen.loader import diagnose, read_rule
 from pingfen.syntax.parser import parse
@@ -41,23 +42,73 @@ def analyse(text: str, path: str) -> Analysis:
     module, _syntax = parse(text)
     if module is None:
         return Analysis(text, path, bom, diagnostics, None, None, {})
-    ranges: dict[str, str] = {}
-    if not module.changes:  # a file that extends another is checked only as merged, by diagnose
-        checked = check(module)
-        if not any(d.severity == "error" and d.code < "PF400" for d in checked.diagnostics):
-            ranges = let_ranges(module, checked.units, checked.let_order)  # as soundness reads them
-    return Analysis(text, path, bom, diagnostics, module, build(module), ranges)
+    return Analysis(text, path, bom, diagnostics, module, build(module), _let_ranges(module))
 
 
-def base_file(analysis: Analysis) -> tuple[str, str, Index] | None:
-    """The file this one extends (its path, its text and its names), for a definition found there."""
-    extends = analysis.extends()
-    if extends is None:
-        return None
-    where = Path(analysis.path).parent / extends.path
-    try:
-        text = normalized(read_rule(where))
-    except (OSError, RubricError):  # missing or not UTF-8: diagnose has said so, at the `extends`
-        return None
+def _let_ranges(module: ast.Module) -> dict[str, str]:
+    if module.changes:  # a file that extends another is checked only as merged, by diagnose
+        return {}
+    checked = check(module)
+    if any(d.severity == "error" and d.code < "PF400" for d in checked.diagnostics):
+        return {}
+    return let_ranges(module, checked.units, checked.let_order)  # as soundness reads them
+
+
+@frozen
+class Base:
+    """A file a document extends (directly or through another base), as hover, completion,
+    definition and rename read its names."""
+
+    path: str
+    text: str  # as the loader reads it: spans index this text
+    module: ast.Module
+    index: Index
+    let_ranges: dict[str, str]
+
+
+DEPTH = 8  # as the loader follows `extends` (PF122)
+
+
+def bases(analysis: Analysis) -> list[Base]:
+    """The files this one extends, the nearest first; a base that cannot be read or parsed
+    ends the chain (diagnose has said why, at the `extends`), and so does a cycle."""
+    found: list[Base] = []
+    extends, folder = analysis.extends(), Path(analysis.path).parent
+    seen = {str(Path(analysis.path).resolve())}
+    while extends is not None and len(found) < DEPTH:
+        where = folder / extends.path
+        try:
+            text = normalized(read_rule(where))
+            key = str(where.resolve())
+        except (OSError, ValueError, RubricError):  # missing, not UTF-8, too long, a name no path can have
+            break
+        if key in seen:
+            break
+        seen.add(key)
+        base = _base(str(where), text)
+        if base is None:
+            break
+        found.append(base)
+        extends = next((i for i in base.module.items if isinstance(i, ast.Extends)), None)
+        folder = where.parent
+    return found
+
+
+@functools.lru_cache(maxsize=16)
+def _base(path: str, text: str) -> Base | None:
+    """A base file's names, worked out once for each text (hover and completion ask often)."""
     module, _found = parse(text)
-    return (str(where), text, build(module)) if module is not None else None
+    return Base(path, text, module, build(module), _let_ranges(module)) if module is not None else None
+
+
+# The kinds a name of a base file is looked for in, in the order a definition picks one.
+BASE_KINDS: tuple[Kind, ...] = ("input", "let", "group", "indicator", "label", "grade")
+
+
+def in_bases(found: list[Base], text: str) -> tuple[Base, Kind] | None:
+    """The nearest base file that declares a name, and what it declares it as."""
+    for base in found:
+        for kind in BASE_KINDS:
+            if (kind, text) in base.index.declarations:
+                return base, kind
+    return None

@@ -126,6 +126,8 @@ def _kind(
         return "label" if text in labels else None
     if isinstance(holder, (ast.Grade, ast.ExpectGrade)):
         return "grade" if text in grades or isinstance(holder, ast.Grade) else None
+    if isinstance(holder, ast.Veto):  # its own name is referred to by no other; `below 良好` names a grade
+        return "grade" if name is holder.grade and text in grades else None
     if isinstance(holder, ast.Monotone) and name is holder.target:
         return nodes.get(text)
     if isinstance(holder, ast.Remove) and not holder.input:

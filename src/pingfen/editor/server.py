@@ -15,17 +15,20 @@ from typing import Any, BinaryIO, assert_never
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
+import attrs
 from lsprotocol import types as lsp
-from pygls.exceptions import JsonRpcParseError
+from pygls.exceptions import JsonRpcException, JsonRpcParseError
 from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 
 from pingfen import ast
 from pingfen.diagnostics import Diagnostic, Span
-from pingfen.editor.analysis import Analysis, analyse, base_file
+from pingfen.editor.analysis import Analysis, Base, analyse, bases, in_bases
 from pingfen.editor.fixes import fixes
 from pingfen.editor.hover import hover
-from pingfen.editor.index import Kind
+from pingfen.editor.rename import Refused, rename
+from pingfen.editor.rename import target as rename_target
+from pingfen.io.write import line_style
 from pingfen.lang import Lang, default_lang
 from pingfen.syntax.formatter import FormatError, format_text
 from pingfen.syntax.parser import keywords
@@ -47,9 +50,10 @@ _BOM = "\ufeff"
 # on one line, and that header is where reading picks up again. No JSON body holds it: a line
 # end inside a JSON string is escaped.
 _LENGTH = re.compile(rb"content-length[ \t]*:[ \t]*(\S*)[ \t]*\r?\n\Z", re.IGNORECASE)
-# Far above any frame a client sends (a rule text is at most MAX_CHARS characters, 12 bytes
-# each escaped as JSON): a larger length is a corrupt header, not a body to wait for and hold.
-MAX_FRAME = 64 << 20
+# Above any frame a client sends (a rule text is at most MAX_CHARS characters, 12 bytes each
+# escaped as JSON: 6 MB): a larger length is a corrupt header, not a body to wait for and hold.
+# (At 64 MB a header of 20 MB had the server hold its input for a body that never came.)
+MAX_FRAME = 16 << 20
 # The next frame's header inside a body that is no JSON: where reading starts again.
 _NEXT = re.compile(rb"content-length[ \t]*:[ \t]*\d+[ \t]*\r?\n", re.IGNORECASE)
 logger = logging.getLogger("pingfen.lsp")
@@ -321,6 +325,14 @@ def _hover(ls: PingfenServer, params: lsp.HoverParams) -> lsp.Hover | None:
     if o is None:
         return None
     words = hover(a.module, a.text, o, ls.lang, a.let_ranges)
+    if words is None and o.kind is None:  # a name of a file this one extends: shown as there, saying which
+        found = in_bases(bases(a), o.text)
+        if found is not None:
+            base, kind = found
+            words = hover(base.module, base.text, attrs.evolve(o, kind=kind), ls.lang, base.let_ranges)
+            if words is not None:
+                shown = os.path.relpath(base.path, os.path.dirname(a.path))
+                words += f"\n\n{'定义于' if ls.lang == 'zh' else 'declared in'} `{shown}`"
     if words is None:
         return None
     return lsp.Hover(lsp.MarkupContent(lsp.MarkupKind.Markdown, words), ls.range(a.text, o.span, a.bom))
@@ -338,14 +350,12 @@ def _definition(ls: PingfenServer, params: lsp.DefinitionParams) -> lsp.Location
     span = a.index.definition(o)
     if span is not None:
         return ls.location(uri, a.text, span, a.bom)
-    base = base_file(a)  # a name of the file this one extends
-    if base is not None:
-        path, base_text, index = base
-        kinds: tuple[Kind, ...] = ("input", "let", "group", "indicator", "label", "grade")
-        for kind in kinds:
-            span = index.declarations.get((kind, o.text))
-            if span is not None:  # the base file's BOM, if it has one, counts on its line 0 as the document's does
-                return ls.location(_uri(path), base_text, span, ls.source(_uri(path)).startswith(_BOM))
+    found = in_bases(bases(a), o.text)  # a name of a file this one extends
+    if found is not None:
+        base, kind = found
+        span = base.index.declarations[(kind, o.text)]
+        # the base file's BOM, if it has one, counts on its line 0 as the document's does
+        return ls.location(_uri(base.path), base.text, span, ls.source(_uri(base.path)).startswith(_BOM))
     return None
 
 
@@ -372,17 +382,70 @@ def _complete(ls: PingfenServer, params: lsp.CompletionParams) -> list[lsp.Compl
             if kind in _COMPLETION_KIND and text not in seen:
                 seen.add(text)
                 items.append(lsp.CompletionItem(text, kind=_COMPLETION_KIND[kind], detail=kind, sort_text="0" + text))
+    for base in bases(a):  # the names of the files this one extends, nearest first
+        shown = os.path.relpath(base.path, os.path.dirname(a.path))
+        for (kind, text) in base.index.declarations:
+            if kind in _COMPLETION_KIND and text not in seen:
+                seen.add(text)
+                items.append(lsp.CompletionItem(text, kind=_COMPLETION_KIND[kind], detail=f"{kind} · {shown}", sort_text="0" + text))
     for word in sorted(keywords()):
         if word not in seen:
             items.append(lsp.CompletionItem(word, kind=lsp.CompletionItemKind.Keyword, sort_text="1" + word))
     return items
 
 
+class _Refusal(JsonRpcException):
+    """A rename refused, with why (RequestFailed: the client shows the message)."""
+
+    CODE = lsp.LSPErrorCodes.RequestFailed.value
+
+
+class _Quiet(logging.Filter):
+    """pygls logs a handler's exception with its traceback: a rename refused is no fault."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], _Refusal))
+
+
+logging.getLogger("pygls.protocol.json_rpc").addFilter(_Quiet())
+
+
+def _renaming(ls: PingfenServer, uri: str, position: lsp.Position) -> tuple[Analysis, list[Base], int, dict[str, str]]:
+    a = ls.analysis(uri)
+    found = bases(a)
+    shown = {b.path: os.path.relpath(b.path, os.path.dirname(a.path)) for b in found}
+    return a, found, ls.offset(a.text, position, a.bom), shown
+
+
+@server.feature(lsp.TEXT_DOCUMENT_PREPARE_RENAME)
+def _prepare_rename(ls: PingfenServer, params: lsp.PrepareRenameParams) -> lsp.PrepareRenamePlaceholder:
+    a, found, at, shown = _renaming(ls, params.text_document.uri, params.position)
+    try:
+        o = rename_target(a, found, at, ls.lang, shown)
+    except Refused as why:
+        raise _Refusal(str(why)) from None
+    return lsp.PrepareRenamePlaceholder(ls.range(a.text, o.span, a.bom), o.text)
+
+
+@server.feature(lsp.TEXT_DOCUMENT_RENAME)
+def _rename(ls: PingfenServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit:
+    uri = params.text_document.uri
+    a, found, at, shown = _renaming(ls, uri, params.position)
+    try:
+        edits = rename(a, found, at, params.new_name, ls.lang, shown)
+    except Refused as why:
+        raise _Refusal(str(why)) from None
+    return lsp.WorkspaceEdit(changes={uri: [lsp.TextEdit(ls.range(a.text, span, a.bom), text) for span, text in edits]})
+
+
 @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
 def _format(ls: PingfenServer, params: lsp.DocumentFormattingParams) -> list[lsp.TextEdit] | None:
     source = ls.source(params.text_document.uri)  # "" for a document neither opened nor on disk: no traceback
     try:
-        formatted = format_text(_normal(source))
+        # in the document's own line ends (editors apply the text as given: LF lines in a CRLF
+        # document would change every line) and with its BOM, which the edit's range covers
+        style = line_style(source)
+        formatted = ("\ufeff" if style.bom else "") + style.lines(format_text(_normal(source)))
     except FormatError:  # the diagnostics already say why it does not parse
         return None
     if formatted == source:

@@ -8,7 +8,8 @@ holds values is read, never dropped unseen.
 
 XLSX cells arrive as openpyxl gives them and are made exact here: ints stay whole, a float
 is read to the 15 significant digits Excel keeps and shows (`as_excel_shows`; a 95% cell holds
-0.95), never `Decimal(float)`; bools stay bools.
+0.95), never `Decimal(float)`; bools stay bools. A formula with no saved result reads as
+blank; its row keeps the cell (`Row.formulas`), to name it if the row is refused for it (PF534).
 CSV may be UTF-8 with or without a BOM, UTF-16 or UTF-32 with a BOM, or GBK/GB18030
 (Excel's default for Chinese), sniffed from the bytes unless `encoding` is given; bytes
 that are none of these (Big5, say) are refused rather than read as nonsense.
@@ -77,6 +78,19 @@ class Row:
     id: str | None
     values: Mapping[str, object]
     problem: Problem | None = None
+    # A sheet's columns whose cell in this row holds a formula with no saved result (read as
+    # blank, as openpyxl reads it): column → (sheet, cell). None for nearly every row.
+    formulas: Mapping[str, tuple[str, str]] | None = None
+
+    def refused(self, error: DataError) -> DataError:
+        """`error` as this row's refusal: a missing input (PF501) whose cell is a formula with
+        no saved result is said to be one (PF534), naming the sheet and the cell."""
+        if not self.formulas:
+            return error
+        formulas = self.formulas
+        problems = [_uncomputed(p, formulas[p.input]) if p.code == "PF501" and p.input is not None and p.input in formulas
+                    else p for p in error.problems]  # fmt: skip
+        return DataError(problems, error.record)
 
     def label(self, lang: Lang = "en") -> str:
         """The id, or the row number when the row has none."""
@@ -166,20 +180,27 @@ class Rows:
 
     def _xlsx(self) -> Iterator[Row]:
         from openpyxl.cell.read_only import EMPTY_CELL
+        from openpyxl.utils import get_column_letter
 
         book = open_workbook(self.path)
         try:
             with xlsx_errors(self.path):  # a bad sheet shows only as its rows are read
-                rows = sheet_of(book, self.path, self.sheet).iter_rows(
-                    min_row=2, max_row=MAX_XLSX_ROWS, max_col=max(len(self.columns), 1), values_only=False)  # fmt: skip
+                sheet = sheet_of(book, self.path, self.sheet)
+                rows = SheetRows(sheet, min_row=2, max_row=MAX_XLSX_ROWS, max_col=max(len(self.columns), 1))
+                uncomputed = rows.uncomputed
                 gap: object = None  # the one tuple openpyxl gives for each row the sheet leaves out
                 for number, cells in enumerate(rows, start=2):  # cells, not values: a percent's format is read too
+                    marked = uncomputed.pop(number, None) if uncomputed else None  # (columns past the header's too)
                     if cells is gap:  # a 3 KB sheet with a cell in row 1,048,576 took minutes, cell by cell
                         continue
                     if all(c is EMPTY_CELL for c in cells):
                         gap = cells
                         continue
-                    row = self._row(number, [_xlsx_cell(c) for c in cells])
+                    row = self._row(number, [_xlsx_cell(c) for c in cells])  # such a formula reads as blank
+                    if row is not None and marked:
+                        named = {self.columns[c - 1]: (sheet.title, f"{get_column_letter(c)}{number}")
+                                 for c in marked if c <= len(self.columns) and self.columns[c - 1]}  # fmt: skip
+                        row = evolve(row, formulas=named or None)
                     if row is not None:
                         yield row
         finally:
@@ -227,6 +248,125 @@ class Rows:
     def _bad_line(self, number: int, error: Exception) -> Row:
         return Row(number, None, {}, Problem("PF510", None, {"path": str(self.path), "line": number,
                                                             **details(error)}))  # fmt: skip
+
+
+def _uncomputed(missing: Problem, where: tuple[str, str]) -> Problem:
+    sheet, cell = where
+    return Problem("PF534", missing.input, {"input": missing.input, "sheet": sheet, "cell": cell}, "uncomputed_formula")
+
+
+class SheetRows:
+    """A read-only sheet's rows of cells, as its `iter_rows(values_only=False)` gives them, and
+    the cells seen so far that hold a formula with no saved result (a workbook written by a
+    program, never opened in Excel, which saves each formula's result): `uncomputed`, row
+    number → columns. openpyxl reads such a cell as blank, as a blank it stays; only a row
+    with a formula in it is looked at again, and only in a sheet whose bytes hold one
+    (`_Probe`), so a sheet of none costs a search of its bytes and nothing more."""
+
+    def __init__(self, sheet: Sheet, min_row: int = 1, max_row: int | None = None, max_col: int | None = None) -> None:
+        self.sheet, self.min_row, self.asked = sheet, min_row, (max_row, max_col)
+        self.max_row, self.max_col = max_row or sheet.max_row, max_col or sheet.max_column
+        self.uncomputed: dict[int, list[int]] = {}
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        if not _marks(self.sheet):  # an openpyxl other than the one this reads: no cell is marked
+            max_row, max_col = self.asked
+            yield from self.sheet.iter_rows(min_row=self.min_row, max_row=max_row, max_col=max_col, values_only=False)
+            return
+        # openpyxl's ReadOnlyWorksheet._cells_by_row, with a parser that marks such cells
+        from openpyxl.cell.read_only import EMPTY_CELL
+
+        sheet: Any = self.sheet  # a ReadOnlyWorksheet: its source, workbook and row builder are read
+        max_col, max_row = self.max_col, self.max_row
+        empty_row = (EMPTY_CELL,) * max_col if max_col is not None else ()
+        counter = self.min_row
+        idx = 1
+        book = sheet.parent
+        with sheet._get_source() as source:
+            probe = _Probe(source)
+            parser = _marking_parser()(probe, sheet._shared_strings, data_only=book.data_only, epoch=book.epoch,
+                                       date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)  # fmt: skip
+            parser.uncomputed, parser.probe = self.uncomputed, probe
+            for idx, row in parser.parse():
+                if max_row is not None and idx > max_row:
+                    break
+                for _ in range(counter, idx):  # rows the sheet leaves out
+                    counter += 1
+                    yield empty_row
+                if counter <= idx:
+                    counter += 1
+                    yield sheet._get_row(row, 1, max_col)
+        if max_row is not None and max_row < idx:
+            for _ in range(counter, max_row + 1):
+                yield empty_row
+
+
+# An element named f, closed or not, prefixed or not (`<f>`, `</f>`, `<f t="shared" …/>`, `<x:f/>`):
+# one pass of the regular expression engine, far quicker than a search for each form.
+_FORMULA_TAG = re.compile(rb"f[ >/]")
+
+
+class _Probe:
+    """A sheet's XML as the parser reads it, chunk by chunk, and whether a formula's element
+    (`<f …>`, `</f>`, `<x:f/>`) may be in what was read: a search of the bytes, in C. The
+    parser reads a row's bytes before it hands the row over, so no row with one is missed."""
+
+    def __init__(self, source: Any) -> None:
+        self.source, self.seen, self.tail = source, False, b""
+
+    def read(self, size: int = -1) -> bytes:
+        chunk: bytes = self.source.read(size)
+        if not self.seen:
+            self.seen = _FORMULA_TAG.search(self.tail + chunk) is not None  # the tail: a tag cut between two chunks
+            self.tail = chunk[-1:]
+        return chunk
+
+
+@functools.cache
+def _marking_parser() -> type[Any]:
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    parse_row = WorkSheetParser.parse_row
+
+    class Marking(WorkSheetParser):
+        uncomputed: dict[int, list[int]]
+        probe: _Probe
+
+        def parse_row(self, row: Any) -> tuple[int, list[dict[str, Any]]]:
+            number, cells = parse_row(self, row)
+            # only once the sheet's bytes may hold a formula is a row searched for one
+            if self.probe.seen and next(row.iter(FORMULA_TAG), None) is not None:
+                try:
+                    marked = _formula_cells(row, cells, FORMULA_TAG)
+                except (KeyError, AttributeError, TypeError):  # cells not as openpyxl 3.1 gives them: none marked
+                    marked = []
+                if marked:
+                    self.uncomputed[number] = marked
+            return number, cells
+
+    return Marking
+
+
+def _marks(sheet: Any) -> bool:
+    """Whether this openpyxl is one whose private reading SheetRows hooks (3.1's): else the
+    sheet is read as it reads it, a formula with no saved result a blank, never a broken file."""
+    import inspect
+
+    try:
+        parser = _marking_parser()
+        wanted = {"src", "shared_strings", "data_only", "epoch", "date_formats", "timedelta_formats"}
+        takes = set(inspect.signature(parser.__init__).parameters)
+    except (ImportError, AttributeError, TypeError, ValueError):
+        return False
+    return wanted <= takes and all(hasattr(sheet, name) for name in ("_get_source", "_get_row", "_shared_strings", "parent"))
+
+
+def _formula_cells(row: Any, cells: list[dict[str, Any]], formula: str) -> list[int]:
+    """The columns of a row's cells (its XML and as openpyxl read them) that hold a formula and
+    read as blank: no result saved. One saved as the empty text (`t="str"`: Excel's result of
+    `=IF(…,"",…)`) is a blank."""
+    return [cell["column"] for element, cell in zip(row, cells, strict=False)
+            if cell["value"] is None and element.get("t") != "str" and element.find(formula) is not None]  # fmt: skip
 
 
 def comment_row(cells: Sequence[object]) -> bool:
@@ -593,6 +733,8 @@ class Sheet(Protocol):
     def title(self) -> str: ...
     @property
     def max_row(self) -> int | None: ...
+    @property
+    def max_column(self) -> int | None: ...
     @overload
     def iter_rows(self, min_row: int | None = None, max_row: int | None = None, min_col: int | None = None,
                   max_col: int | None = None, *, values_only: Literal[True]) -> Iterator[tuple[object, ...]]: ...  # fmt: skip

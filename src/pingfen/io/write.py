@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from pingfen import display
 from pingfen.errors import OutputError
@@ -275,6 +275,41 @@ def write_text(path: str | Path, text: str, *, bom: bool = False) -> None:
     """Write text atomically; `bom` adds the UTF-8 byte order mark Excel looks for."""
     with atomic_open(path, encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
         handle.write(text)
+
+
+class LineStyle(NamedTuple):
+    """How a text file ends its lines and whether it starts with a BOM: what a rewrite of it
+    keeps, so that a Windows user's file (CRLF, and a BOM from Notepad) is not shown changed
+    on every line. A new file is LF without a BOM."""
+
+    crlf: bool = False
+    bom: bool = False
+
+    def lines(self, text: str) -> str:
+        """`text` with every line ended in this style (a lone CR is left as it is)."""
+        text = text.replace("\r\n", "\n")
+        return text.replace("\n", "\r\n") if self.crlf else text
+
+
+def line_style(content: str | bytes) -> LineStyle:
+    """The style of a file's text or bytes: CRLF when most of its line ends are CRLF (a tie,
+    or none: LF), a BOM when it starts with one."""
+    data = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
+    crlf = data.count(b"\r\n")
+    return LineStyle(crlf > data.count(b"\n") - crlf, data.startswith(b"\xef\xbb\xbf"))
+
+
+def style_of(path: str | Path) -> LineStyle:
+    """The style of the file at `path`, read from its bytes (as far as a rule file may go); a file
+    that is not there, or not readable, is new: LF, no BOM."""
+    try:
+        with Path(path).open("rb") as file:
+            return line_style(file.read(_STYLE_BYTES))
+    except OSError:
+        return LineStyle()
+
+
+_STYLE_BYTES = 4 * 500_000 + 3  # loader._MAX_BYTES: a longer file is no rule file
 
 
 def format_for(path: str | Path | None, default: str) -> str:

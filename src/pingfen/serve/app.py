@@ -4,7 +4,7 @@ Every request must carry the token made at start (`?token=` or the `X-Pingfen-To
 header), so that another page open in the same browser cannot use the workbench; on the
 loopback address the Host header must name it too (no DNS rebinding). Bodies are read
 with a size limit; names of files go through `Folder.resolve`; the one write, saving a
-.rule file, goes through `io.write.write_text` (atomic).
+.rule file, goes through `io.write.write_text` (atomic), in the file's own line ends and BOM.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from pingfen.diagnostics import Source
 from pingfen.errors import DataError, OutputError, PingfenError, Problem, RubricError
 from pingfen.evaluate.rubric import Rubric
 from pingfen.io.records import DATA_SUFFIXES
-from pingfen.io.write import atomic_open, write_text
+from pingfen.io.write import LineStyle, atomic_open, style_of, write_text
 from pingfen.lang import Lang
 from pingfen.loader import diagnose, read_rule
 from pingfen.messages import message
@@ -178,7 +178,9 @@ class Workbench:
             return JSONResponse({"code": error.diagnostics[0].code, "message": message}, status_code=422)
         except OSError:  # not readable
             return _denied(Denied("PF851", 404, path=request.query_params.get("path", "")), lang)
-        return JSONResponse({"path": request.query_params["path"], "text": text, "version": _version(text)})
+        style = style_of(path)  # the page asks for it again when it saves the text under another name
+        return JSONResponse({"path": request.query_params["path"], "text": text, "version": _version(text),
+                             "crlf": style.crlf, "bom": style.bom})  # fmt: skip
 
     async def save(self, request: Request) -> Response:
         lang = _lang(request.query_params.get("lang"), self.lang)
@@ -199,24 +201,31 @@ class Workbench:
             # The version the page opened ("" for a new file): a file changed on disk since, by
             # someone else or another tab, is not overwritten. A client that sends none saves as asked.
             expected = request.query_params.get("version")
-            await run_in_threadpool(self._save, path, text, False if expected is None else expected or None, name)
+            # The line ends and BOM of a new file: those the page asks for (the file it was saved
+            # from, for Save as), else LF without a BOM. A file already there keeps its own.
+            asked = LineStyle(request.query_params.get("crlf") == "1", request.query_params.get("bom") == "1")
+            written = await run_in_threadpool(self._save, path, text, False if expected is None else expected or None,
+                                              name, asked)  # fmt: skip
         except Denied as denied:
             return _denied(denied, lang)
         except UnicodeDecodeError:
             return JSONResponse({"code": "PF006", "message": message("PF006", lang, {"byte": "?"})}, status_code=400)
         except OutputError as error:  # a folder by that name, no space left, not writable (PF702-PF704)
             return JSONResponse({"code": error.code, "message": error.message(lang)}, status_code=409)
-        return JSONResponse({"path": name, "saved": len(text), "version": _version(text)})
+        return JSONResponse({"path": name, "saved": len(text), "version": _version(written)})
 
-    def _save(self, path: Path, text: str, expected: str | None | bool, name: str) -> None:
+    def _save(self, path: Path, text: str, expected: str | None | bool, name: str, asked: LineStyle) -> str:
         """Write `text` (atomically: a failed save leaves the file as it was), if the file is
-        still at the version `expected` (None: not there; False: whatever it is). One save at a
-        time: two tabs saving from the same version both passed the check before either wrote,
-        and the second overwrote the first."""
+        still at the version `expected` (None: not there; False: whatever it is), in the file's
+        own line ends and BOM (`asked` for a new file); the text written, as read_rule reads it.
+        One save at a time: two tabs saving from the same version both passed the check before
+        either wrote, and the second overwrote the first."""
         with self._saving:
             if expected is not False and _version_of(path) != expected:
                 raise Denied("PF858", 409, path=name)
-            write_text(path, text)
+            style = style_of(path) if path.is_file() else asked
+            write_text(path, style.lines(text), bom=style.bom)
+            return style.lines(text)
 
     def post(self, job: Callable[[str, Place, Lang], Mapping[str, Any]]) -> Callable[[Request], Awaitable[Response]]:
         """An endpoint that runs `job` on the posted rule text."""

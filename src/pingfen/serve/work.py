@@ -17,12 +17,13 @@ from typing import Any
 
 from attrs import frozen
 
-from pingfen.batch import Scored, indicator_names, score_rows, unnamed_header
+from pingfen.batch import Scored, indicator_names, score_rows
 from pingfen.batchreport import report_folder
 from pingfen.coverage import render_text
 from pingfen.diagnostics import Diagnostic, Source
 from pingfen.errors import DataError, EmptyDomain, Problem, RubricError
-from pingfen.evaluate.rubric import NodeSpec, Rubric, hidden_column
+from pingfen.evaluate.rubric import NodeSpec, Rubric
+from pingfen.io.headers import header_problem
 from pingfen.io.records import read_batch
 from pingfen.io.tables import Rows, renamed
 from pingfen.io.write import atomic_open, plain, write_results
@@ -218,7 +219,7 @@ def batch(text: str, at: Place, upload: Path, lang: Lang, shown: str | None = No
     rows = read_batch(upload)
     # As `pingfen eval` (score_file): a file whose header names no input (a title row above it)
     # or hides one is refused whole, not every row refused "missing input" without saying why.
-    hidden = None if not isinstance(rows, Rows) else hidden_column(rubric, rows.columns) or unnamed_header(rubric, rows)
+    hidden = None if not isinstance(rows, Rows) else header_problem(rubric, rows)
     if hidden is not None:
         raise DataError([hidden])
     indicators = indicator_names(rubric)

@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from functools import partial
+from functools import cache, partial
 from typing import assert_never
 
 import attrs
@@ -284,7 +284,9 @@ class Compiler:
 
     def input(self, spec: InputSpec, raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
         """The typed value of an input and its refusals, in `values.coerce`'s order."""
-        missing = exp.Is(this=raw.sql.copy(), expression=exp.Null())
+        missing: exp.Expr = exp.Is(this=raw.sql.copy(), expression=exp.Null())
+        if self.dialect == "postgres":  # a blank text is missing (PF501), as values.coerce reads it: this query reads no column's type
+            missing = exp.or_(missing, blank_text(raw.sql))
         if spec.type == "bool":
             value = self.flag(spec, raw)
             unread = exp.and_(exp.not_(missing), exp.Is(this=value.copy(), expression=exp.Null()))
@@ -1135,7 +1137,7 @@ class Compiler:
         depth = max(len(self.layers), grade.depth, refusal.depth)
         while len(self.layers) < depth:
             self.layers.append([])
-        if self.dialect == "duckdb":
+        if self.dialect in ("duckdb", "spark"):
             self.inline(final)
         columns = [spec.name for spec in self.rubric.inputs] + [n for layer in self.layers for n, _ in layer]
         dropped = [quoted(n) for n in dict.fromkeys(columns)]  # once each: a batch value is bound under its name
@@ -1146,22 +1148,30 @@ class Compiler:
         for i, layer in enumerate(self.layers):
             name = f"{PREFIX}layer{i}"
             # copy=False: each expression is built for its one place (sqlglot would deep-copy it twice)
-            body = exp.select(exp.Star(), *(exp.alias_(sql, column, quoted=True, copy=False) for column, sql in layer), copy=False).from_(source.copy(), copy=False)
+            body = exp.select(exp.Star(), *(exp.alias_(sql, column, quoted=True, copy=False) for column, sql in layer), copy=False).from_(source, copy=False)  # each source is read once: a table name, or the subquery of the layer below
             # MATERIALIZED on PostgreSQL: it inlines a CTE read once, and the layers inlined are
             # one expression tree of every column's expression over again, which ran it out of memory
-            ctes.append(exp.CTE(this=body, alias=exp.TableAlias(this=exp.to_identifier(name, quoted=True)), materialized=postgres or None))
+            alias = exp.TableAlias(this=exp.to_identifier(name, quoted=True))
+            if self.dialect == "spark" and (i + 1) % NESTED:
+                # on Spark a layer is a subquery of the next, not a CTE: Spark's analyzer and its
+                # InlineCTE rule walk a chain of CTEs over and again (benchmarks/spark_plan.py);
+                # every NESTED layers a CTE, since sqlglot writes a subquery by recursion
+                source = exp.Subquery(this=body, alias=alias)
+                continue
+            ctes.append(exp.CTE(this=body, alias=alias, materialized=postgres or None))
             source = exp.to_table(name, quoted=True)
         # the relation's columns: those named (`keep`), else every one but the inputs; PostgreSQL
         # has no `* EXCEPT`, so there only those named
         passed = [quoted(c) for c in self.keep] if self.keep is not None else [] if postgres else [exp.Star(except_=dropped)]
         query = exp.select(*passed, *final, copy=False).from_(source, copy=False)
-        query.set("with_", exp.With(expressions=ctes))
+        if ctes:
+            query.set("with_", exp.With(expressions=ctes))
         return query
 
 
     def inline(self, final: list[exp.Expr]) -> None:
-        """DuckDB only: an internal column read in one place only is written there, not bound
-        (the same value: a column bound is worked out from the same expression). DuckDB plans
+        """DuckDB and Spark: an internal column read in one place only is written there, not bound
+        (the same value: a column bound is worked out from the same expression). Both engines plan
         every column of every layer, each layer's `*` with all before it: fewer columns and
         layers are fewer to bind and optimize. A column read inside a lambda (once per element)
         or holding a window stays bound."""
@@ -1206,6 +1216,11 @@ class Compiler:
                 if name in live or not name.startswith(PREFIX):
                     live.update(c.name for c in exact.columns(sql))
         self.layers = [[(n, e) for n, e in layer if n in live or not n.startswith(PREFIX)] for layer in self.layers]
+
+
+# On Spark, how many layers are nested in one another before one is a CTE: sqlglot's writer
+# recurses through a subquery, and past about 70 (beside a layer's own depth) Python's stack ends.
+NESTED = 32
 
 
 def negated(e: exp.Expr) -> list[exp.Expr]:
@@ -1333,7 +1348,25 @@ def parenthesized(tree: exp.Select) -> exp.Select:
 def to_sql(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True,
            kind: type[Compiler] = Compiler, keep: Sequence[str] | None = None) -> str:  # fmt: skip
     """The scoring query in `dialect` (any sqlglot writes): one row per record of `table`."""
-    return to_sql_tree(rubric, dialect, table, reasons=reasons, kind=kind, keep=keep).sql(dialect=dialect, pretty=True, copy=False)  # a tree of its own: no copy
+    tree = to_sql_tree(rubric, dialect, table, reasons=reasons, kind=kind, keep=keep)
+    return tree.sql(dialect=spark_writer() if dialect == "spark" else dialect, pretty=True, copy=False)  # a tree of its own: no copy
+
+
+@cache
+def spark_writer() -> type[Dialect]:
+    """Spark as sqlglot writes it, less its rewrites of a SELECT (QUALIFY, DISTINCT ON, UNNEST and
+    ANY, none of which the query holds: tests/test_spark.py), each a walk of the SELECT's whole
+    subtree: over the nested layers, every layer again (the 2021 query written in 1.5 s, not 0.5)."""
+    from sqlglot.dialects.spark import Spark
+    from sqlglot.generators.spark import SparkGenerator
+
+    class Generator(SparkGenerator):
+        TRANSFORMS = {k: v for k, v in SparkGenerator.TRANSFORMS.items() if k is not exp.Select}
+
+    class PingfenSpark(Spark):
+        generator_class = Generator  # what sqlglot writes with (its metaclass sets it from `Generator`)
+
+    return PingfenSpark
 
 
 def name_reads(module: ast.Module) -> Counter[str]:
@@ -1370,6 +1403,8 @@ def label_text(raw: exp.Expr, dialect: str) -> exp.Expr:
     declared `True` was refused, one declared `true` taken). DuckDB and Spark fold the branch."""
     text = cast(raw.copy(), exp.DataType.build("TEXT"))
     trimmed = exp.Trim(this=text)
+    if dialect == "postgres":  # without all that str.strip() takes away (`\u3000甲`), not spaces alone
+        trimmed = exp.Trim(this=text.copy(), expression=exp.Literal.string(exact.SPACES), position="BOTH")
     kind = BOOLEAN_TYPES.get(dialect)
     if kind is None:
         return trimmed
@@ -1378,6 +1413,12 @@ def label_text(raw: exp.Expr, dialect: str) -> exp.Expr:
         typed = cast(exp.Anonymous(this="PG_TYPEOF", expressions=[raw.copy()]), exp.DataType.build("TEXT"))
     words = [(exp.EQ(this=text.copy(), expression=exp.Literal.string(str(b).lower())), exp.Literal.string(str(b))) for b in (True, False)]
     return case((exp.EQ(this=typed, expression=exp.Literal.string(kind)), case(*words)), default=trimmed)
+
+
+def blank_text(raw: exp.Expr) -> exp.Expr:
+    """Whether a value's text is blank, as `str.strip()` says (`''`, `'  '`, `'\u3000'`)."""
+    text = cast(raw.copy(), exp.DataType.build("TEXT"))
+    return exp.EQ(this=exp.Trim(this=text, expression=exp.Literal.string(exact.SPACES), position="BOTH"), expression=exp.Literal.string(""))
 
 
 def postgres_flag(raw: exp.Expr) -> exp.Expr:

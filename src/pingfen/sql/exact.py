@@ -12,6 +12,8 @@ the contract these give.
 from __future__ import annotations
 
 import decimal
+import functools
+import sys
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import assert_never
@@ -45,6 +47,13 @@ DATE_TEXT = r"^[[:space:]]*[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[[:s
 # pg_typeof's names of the types a client reads as a number (an int, a Decimal, a float)
 POSTGRES_NUMBERS = ("smallint", "integer", "bigint", "numeric", "real", "double precision")
 SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())  # what str.strip() takes away
+
+
+@functools.cache
+def decimal_digits() -> tuple[str, str]:
+    """Every decimal digit Python's \\d matches but 0-9, and its ASCII digit (for TRANSLATE)."""
+    wide = [c for c in map(chr, range(128, sys.maxunicode + 1)) if c.isdecimal()]
+    return "".join(wide), "".join(str(int(c)) for c in wide)
 
 
 def postgres_casts(tree: exp.Expr) -> None:

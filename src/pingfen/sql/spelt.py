@@ -26,8 +26,6 @@ DuckDB only: the engine is the one that reads files.
 from __future__ import annotations
 
 import collections.abc
-import functools
-import sys
 
 import attrs
 from sqlglot import exp
@@ -35,7 +33,7 @@ from sqlglot import exp
 from pingfen.absent import NA_WORDS
 from pingfen.evaluate.rubric import InputSpec
 from pingfen.sql.compiler import PREFIX, Frag, compare
-from pingfen.sql.exact import NUM, SPACES, case, cast, literal
+from pingfen.sql.exact import NUM, SPACES, case, cast, decimal_digits, literal
 from pingfen.sql.newforms import DATE, EPOCH, FormsCompiler
 from pingfen.values import (
     DATE_FORM,
@@ -135,13 +133,6 @@ def _blank(text: exp.Expr) -> exp.Expr:
 # made ASCII first (`decimal_digits`); its \s is what str.strip() takes away.
 DATE_PATTERN = DATE_FORM.pattern.replace("\\d", "[0-9]").replace("\\s", f"[{_CLASS}]")
 assert "\\" not in DATE_PATTERN.replace("\\.", "").replace("\\x", ""), "an escape RE2 may read otherwise"
-
-
-@functools.cache
-def decimal_digits() -> tuple[str, str]:
-    """Every decimal digit Python's \\d matches but 0-9, and its ASCII digit (for TRANSLATE)."""
-    wide = [c for c in map(chr, range(128, sys.maxunicode + 1)) if c.isdecimal()]
-    return "".join(wide), "".join(str(int(c)) for c in wide)
 
 
 def percent_sign(text: exp.Expr) -> exp.Expr:

@@ -14,7 +14,7 @@ DuckDB reads text as sql/spelt.py does. On Spark the query reads only a number's
 can read exactly (`1200`, ` 0.95 `, `1.5E3`: the one form of a number, ASCII, within 20
 decimals); any other text (`95%`, `1,200`, `１２`) refuses its row with PF813 rather than be
 read otherwise, a bool's text by `values.to_bool`'s words, a label's without what `str.strip`
-takes away; a double by its Java text, the shortest for every value below 10^14 (Java 17's
+takes away, a date's as `values.to_date` reads it (sql/newforms.py, `read_date`); a double by its Java text, the shortest for every value below 10^14 (Java 17's
 `Double.toString` is not the shortest for some larger ones, which PF800 refuses anyway).
 """
 
@@ -97,7 +97,7 @@ class Warehouse(SpeltCompiler):
         on the column's type that the engine folds to one of them."""
         number = spec.type in NUMBERS
         kinds = TEXTS[self.dialect] + (FLOATS[self.dialect] if number else ())
-        if self.dialect == "spark" and spec.type == "date":  # Spark's date cast reads ISO text: as before
+        if self.dialect == "spark" and spec.type == "date":  # read from its text whatever its type (FormsCompiler.read_date)
             return FormsCompiler.input(self, spec, raw)
         if spec.name in self.scales:  # its type is known to fix its decimals (to_sql_tree's `scales`): no text
             return FormsCompiler.input(self, spec, raw)

@@ -105,19 +105,31 @@
     checkTimer = setTimeout(check, 300);
   });
 
-  function check() {
+  // The last text that loaded: while the text has errors, its table and form stay shown, and
+  // are worded again from it when the language changes (`reword`).
+  var lastLoaded = null;
+  function check(reword) {
     var seq = ++checkSeq;
+    var sent = body();
     $("check-status").textContent = w("checking");
-    return api("POST", "/api/check", body()).then(function (data) {
+    return api("POST", "/api/check", sent).then(function (data) {
       if (seq !== checkSeq) return; // a later keystroke's answer will come
       showDiagnostics(data.diagnostics);
       if (data.table !== undefined) {
+        lastLoaded = sent.text;
         $("table-frame").srcdoc = data.table;
         $("table-stale").hidden = true;
         if (JSON.stringify(data.inputs) !== JSON.stringify(lastInputs)) buildForm(data.inputs);
         scoreSoon();
       } else {
         $("table-stale").hidden = false;
+        if (reword && lastLoaded !== null) {
+          return api("POST", "/api/check", body({ text: lastLoaded })).then(function (old) {
+            if (seq !== checkSeq || old.table === undefined) return; // typed into meanwhile: that check shows its own
+            $("table-frame").srcdoc = old.table;
+            buildForm(old.inputs);
+          }, function () {});
+        }
       }
     }, function (error) { // refused (say, PF850: it extends a file outside the folder)
       if (seq !== checkSeq) return;
@@ -192,9 +204,9 @@
 
   function open(path) {
     return api("GET", "/api/file?path=" + encodeURIComponent(path)).then(function (data) {
-      current = { path: data.path, saved: data.text, version: data.version };
+      current = { path: data.path, saved: data.text, version: data.version, crlf: data.crlf, bom: data.bom };
       remember("file", data.path);
-      lastInputs = null;
+      lastInputs = lastLoaded = null;
       $("table-frame").srcdoc = ""; // another file's table must not stand for this one's
       editor.setValue(data.text);
       current.saved = editor.getValue(); // as the editor holds it (line endings made one)
@@ -219,7 +231,7 @@
     if (!path) return;
     if (!/\.rule$/.test(path)) path += ".rule";
     current = { path: path, saved: null, version: "" }; // "": the save refuses to replace a file made meanwhile
-    lastInputs = null;
+    lastInputs = lastLoaded = null;
     $("table-frame").srcdoc = "";
     $("file-select").appendChild(el("option", { value: path }, path));
     $("file-select").value = path;
@@ -234,16 +246,18 @@
     var path = window.prompt(w("save_as_name"), current.path ? current.path.replace(/\.rule$/, "") + "（副本）.rule" : "新评分表.rule");
     if (!path) return;
     if (!/\.rule$/.test(path)) path += ".rule";
-    save({ path: path, saved: null, version: "" }, current); // the editor is that file's once it is saved
+    // the editor is that file's once it is saved; it keeps the line ends and BOM of the file it was
+    save({ path: path, saved: null, version: "", crlf: current.crlf, bom: current.bom }, current);
   });
   // `from`: for a save under a new name, the file the editor held when it was asked; the new
   // file becomes the editor's only if no other file was opened while the save was on its way.
   function save(file, from) {
     if (!file.path || saving) return; // one save at a time: a second would carry the version the first replaces
     var text = editor.getValue();
-    var version = file.version === undefined ? "" : "&version=" + encodeURIComponent(file.version);
+    var query = file.version === undefined ? "" : "&version=" + encodeURIComponent(file.version);
+    query += (file.crlf ? "&crlf=1" : "") + (file.bom ? "&bom=1" : ""); // for a new file: an existing one keeps its own
     saving = true;
-    api("PUT", "/api/file?path=" + encodeURIComponent(file.path) + version, text).then(function (data) {
+    api("PUT", "/api/file?path=" + encodeURIComponent(file.path) + query, text).then(function (data) {
       saving = false;
       file.saved = text; // what is on disk now, and the version to save over next (PF858 for any other)
       file.version = data.version;
@@ -470,7 +484,7 @@
     // The address keeps the language: a reload opens the page in it again.
     remember("lang", lang);
     lastInputs = null; // the questions and choices are worded in the language
-    check();
+    check(true);
   });
 
   // The address keeps the language and the file open: a reload (PF858 asks for one) opens them again.

@@ -1,0 +1,217 @@
+"""A workbook written by a program and never opened in Excel holds formulas with no saved
+result; openpyxl reads such a cell as blank, and its row was refused "缺少输入项" (PF501),
+though the cell is not blank. A row refused so for an input whose cell is such a formula is
+refused PF534 instead, naming the sheet and cell, in `pingfen eval` and `--engine duckdb`
+alike. The cell stays a blank otherwise: a row of nothing else is skipped, an input that may
+be left out is left out. Only a row holding a formula is looked at again."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from pingfen.cli import main
+from pingfen.io import tables
+from xlsx_helpers import sheet_of
+
+RULE = """rubric "t" { total 10 }
+input 有项目: bool
+input 投入: percent
+input 产出: percent
+indicator 甲 5 { bands 投入 { >= 90% -> 5  else -> 0 } }
+indicator 乙 5 {
+  applies if 有项目 else rescale
+  bands 产出 { >= 90% -> 5  else -> 0 }
+}
+"""
+HEAD = ["id", "有项目", "投入", "产出", "备注"]
+HINT_ZH = "公式没有保存的计算结果：请在 Excel 或 WPS 中打开并保存后再试"
+
+
+def _book(path: Path, rows: list[list[object]]) -> Path:
+    sheet = sheet_of([HEAD, *rows])
+    sheet.title = "填报"
+    sheet.parent.save(path)
+    return path
+
+
+def _eval(tmp_path: Path, data: Path, *options: str) -> tuple[int, str]:
+    rule = tmp_path / "r.rule"
+    rule.write_text(RULE, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = main([*options[:2], "eval", str(rule), str(data), *options[2:]], out, err)
+    return code, out.getvalue() + err.getvalue()
+
+
+def _duckdb(tmp_path: Path, data: Path) -> tuple[int, list[dict[str, str]]]:
+    pytest.importorskip("duckdb")
+    output = tmp_path / "duckdb.csv"
+    code, said = _eval(tmp_path, data, "--lang", "zh", "--engine", "duckdb", "-o", str(output))
+    assert code in (0, 1), said
+    with output.open(encoding="utf-8-sig", newline="") as handle:
+        return code, list(csv.DictReader(handle))
+
+
+def test_a_needed_input_whose_formula_has_no_saved_result_is_named(tmp_path: Path) -> None:
+    data = _book(tmp_path / "各单位.xlsx", [["a", "是", "=0.95", "95%"], ["b", "是", 0.5, "=C3"],
+                                           ["c", "是", "95%", "95%"], ["d", "是", None, "95%"]])  # fmt: skip
+    code, out = _eval(tmp_path, data)
+    lines = out.splitlines()
+    assert code == 1, out
+    assert lines[1] == f"a,,,,,[a] PF534: 输入项 `投入`：工作表 `填报` 的单元格 C2 是从未计算过的公式（{HINT_ZH}）"
+    assert lines[2].endswith("[b] PF534: 输入项 `产出`：工作表 `填报` 的单元格 D3 是从未计算过的公式（" + HINT_ZH + "）")
+    assert lines[3].startswith("c,5,5,10.00") and lines[4].endswith("[d] PF501: 缺少输入项 `投入`")  # a blank cell is missing
+    _, out = _eval(tmp_path, data, "--lang", "en")
+    assert ("PF534: input `投入`: cell C2 of sheet `填报` holds a formula that was never calculated (the formula has no "
+            "saved result: open the workbook in Excel or WPS, save it and try again)") in out
+    code, rows = _duckdb(tmp_path, data)  # the DuckDB engine refuses the same rows for the same inputs
+    assert code == 1
+    assert [(r["编号"] if "编号" in r else r["id"], r["refusal"], r["refusal_input"]) for r in rows] == [
+        ("a", "PF534", "投入"), ("b", "PF534", "产出"), ("c", "", ""), ("d", "PF501", "投入")]
+
+
+def test_a_formula_saved_as_empty_text_is_blank_and_a_saved_value_is_read(tmp_path: Path) -> None:
+    import zipfile
+
+    data = _book(tmp_path / "各单位.xlsx", [["a", "是", "=0.95", "95%"], ["b", "是", "=0.5", "95%"]])
+    with zipfile.ZipFile(data) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    sheet = sheet.replace(b'<c r="C2"><f>0.95</f><v></v></c>', b'<c r="C2" t="str"><f>""</f><v></v></c>')  # Excel's ""
+    sheet = sheet.replace(b'<c r="C3"><f>0.5</f><v></v></c>', b'<c r="C3"><f>0.5</f><v>0.95</v></c>')  # calculated
+    assert b'<c r="C2" t="str">' in sheet and b"<v>0.95</v>" in sheet, sheet
+    parts["xl/worksheets/sheet1.xml"] = sheet
+    with zipfile.ZipFile(data, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    code, out = _eval(tmp_path, data)
+    lines = out.splitlines()
+    assert code == 1 and lines[1].endswith("[a] PF501: 缺少输入项 `投入`") and lines[2].startswith("b,5,5,10.00"), out
+
+
+def test_a_row_of_formulas_filled_down_past_the_data_is_skipped(tmp_path: Path) -> None:
+    """备注, no input, is a formula filled down below the last department: those rows hold
+    nothing else and are blank rows, skipped, as they always were (exit 0, not 1)."""
+    rows: list[list[object]] = [["a", "是", "95%", "95%", "=C2*2"], ["b", "否", 0.95, None, "=C3*2"]]
+    rows += [[None, None, None, None, f"=C{n}*2"] for n in range(4, 30)]
+    data = _book(tmp_path / "各单位.xlsx", rows)
+    code, out = _eval(tmp_path, data)
+    assert code == 0 and len(out.splitlines()) == 3, out
+    code, scored = _duckdb(tmp_path, data)
+    assert code == 0 and len(scored) == 2
+
+
+def test_an_input_that_may_be_left_out_is_left_out_by_both_engines(tmp_path: Path) -> None:
+    """产出 is read only where 有项目: a row without a project does not read it, so its
+    uncalculated formula is a blank, left out as a blank is (乙 不适用), not a refusal; a row with
+    a project reads it and is refused PF534. Both engines agree, after rows neither scores."""
+    data = _book(tmp_path / "各单位.xlsx", [["# 填写说明"], [None, None, None, None, "=C2*2"],
+                                           ["a", "否", "95%", "=0.95"], ["b", "是", "95%", "=0.95"]])  # fmt: skip
+    code, out = _eval(tmp_path, data)
+    lines = out.splitlines()
+    assert code == 1 and lines[1].startswith("a,5,不适用,10.00"), out
+    assert lines[2].endswith("[b] PF534: 输入项 `产出`：工作表 `填报` 的单元格 D5 是从未计算过的公式（" + HINT_ZH + "）")
+    _, rows = _duckdb(tmp_path, data)
+    assert [(r["refusal"], r["refusal_input"], r["total"]) for r in rows] == [("", "", "10.00"), ("PF534", "产出", "")]
+
+
+def test_a_sheet_without_formulas_is_read_once_and_no_row_looked_at_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pingfen's own template holds blank cells (formatted, with validation) below and beside
+    the data: none is a formula, and none costs a second reading of the sheet or a look at
+    its cells' XML."""
+    from openpyxl import load_workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    rule = tmp_path / "r.rule"
+    rule.write_text(RULE, encoding="utf-8")
+    template = tmp_path / "模板.xlsx"
+    assert main(["template", str(rule), "-o", str(template)], io.StringIO(), io.StringIO()) == 0
+    book = load_workbook(template)
+    for n, values in enumerate([["a", "否", 0.95, None], ["b", "是", 0.9, 0.95]], start=3):
+        for column, value in enumerate(values, start=1):
+            book.worksheets[0].cell(n, column, value)
+    filled = tmp_path / "填好.xlsx"
+    book.save(filled)
+
+    opened: list[object] = []
+    source = ReadOnlyWorksheet._get_source
+    monkeypatch.setattr(ReadOnlyWorksheet, "_get_source", lambda self: opened.append(self) or source(self))
+    table = tables.read_rows(filled)
+    opened.clear()
+    assert len(list(table)) == 2
+    read = len(opened)
+    opened.clear()
+    workbook = tables.open_workbook(filled)  # openpyxl's own reading of the rows, for the count
+    assert len(list(tables.sheet_of(workbook, filled, None).iter_rows(min_row=2, values_only=True))) > 2
+    workbook.close()
+    assert read == len(opened)  # the sheet read once, as openpyxl reads it: its blank cells cost no second reading
+    looked: list[object] = []
+    monkeypatch.setattr(tables, "_formula_cells", lambda *args: looked.append(args) or [])
+    assert len(list(table)) == 2 and looked == []
+    with_formula = _book(tmp_path / "f.xlsx", [["a", "否", "=0.95", None], ["b", "否", 0.95, None]])
+    assert len(list(tables.read_rows(with_formula))) == 2 and len(looked) == 1  # the row with one, only
+
+
+def test_the_workbench_upload_names_the_formula_too(tmp_path: Path) -> None:
+    """An uploaded workbook is read and scored as `pingfen eval` reads it (batch.score_rows)."""
+    import base64
+    import warnings
+
+    pytest.importorskip("starlette")
+    with warnings.catch_warnings():  # Starlette 1.x would have httpx2 under its TestClient; httpx works as well
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+    from pingfen.serve.app import make_app
+
+    folder = tmp_path / "served"
+    folder.mkdir()
+    data = _book(tmp_path / "各单位.xlsx", [["a", "是", "=0.95", "95%"], ["b", "是", "95%", "95%"]])
+    client = TestClient(make_app(folder, "t0ken"), headers={"X-Pingfen-Token": "t0ken"})
+    body = {"text": RULE, "name": "r.rule", "file_name": "各单位.xlsx", "data": base64.b64encode(data.read_bytes()).decode()}
+    response = client.post("/api/batch", json=body)
+    assert response.status_code == 200, response.text
+    rows = response.json()["rows"]
+    assert rows[0]["error"] == f"[a] PF534: 输入项 `投入`：工作表 `填报` 的单元格 C2 是从未计算过的公式（{HINT_ZH}）"
+    assert rows[1]["error"] is None and rows[1]["total"] == "10.00"
+
+
+def _probed(chunks: list[bytes]) -> bool:
+    """Whether `_Probe` sees a formula in XML read as these chunks."""
+    left = iter([*chunks, b""])
+
+    class Source:
+        def read(self, size: int = -1) -> bytes:
+            return next(left)
+
+    probe = tables._Probe(Source())
+    while probe.read(16):
+        pass
+    return probe.seen
+
+
+@pytest.mark.parametrize("xml", [b'<c r="B2"><f>A2</f></c>', b'<c r="B2"><x:f t="shared" si="0"/></c>', b'<c r="B2"><f/></c>'])
+def test_a_formula_is_seen_in_the_bytes_wherever_the_chunks_are_cut(xml: bytes) -> None:
+    assert all(_probed([xml[:cut], xml[cut:]]) for cut in range(1, len(xml)))
+    assert not _probed([b'<c r="B2" s="1"/><c r="C2"><v>1</v></c>'])
+
+
+@pytest.mark.parametrize("broken", ["parser", "cells"])
+def test_an_openpyxl_whose_private_reading_differs_reads_such_a_cell_as_blank(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: str
+) -> None:
+    """The marking hooks openpyxl 3.1's private sheet parser; another openpyxl (its parser gone,
+    its cells shaped otherwise) must read the workbook as before, not call it broken (PF508)."""
+
+    def gone(*args: object) -> None:
+        raise ImportError("openpyxl.worksheet._reader changed") if broken == "parser" else KeyError("column")
+
+    monkeypatch.setattr(tables, "_marking_parser" if broken == "parser" else "_formula_cells", gone)
+    data = _book(tmp_path / "各单位.xlsx", [["a", "是", "=0.95", "95%"], ["c", "是", "95%", "95%"]])
+    code, out = _eval(tmp_path, data)
+    lines = out.splitlines()
+    assert code == 1 and "PF508" not in out, out
+    assert lines[1].endswith("[a] PF501: 缺少输入项 `投入`") and lines[2].startswith("c,5,5,10.00"), out
