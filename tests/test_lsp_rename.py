@@ -12,7 +12,7 @@ import pytest
 from pingfen import ast, loads
 from pingfen.diagnostics import Span
 from pingfen.editor.analysis import Analysis, analyse, bases
-from pingfen.editor.rename import Refused, rename
+from pingfen.editor.rename import NotRenamed, rename
 from pingfen.errors import DataError
 from pingfen.evaluate.rubric import Rubric
 from pingfen.result import Result
@@ -50,7 +50,7 @@ def renaming(a: Analysis, offset: int, new: str) -> str | None:
     """The text renamed, or None when the rename is refused."""
     try:
         return applied(a.text, rename(a, bases(a), offset, new, "en", {}))
-    except Refused:
+    except NotRenamed:
         return None
 
 
@@ -104,7 +104,7 @@ def test_renaming_to_a_label_is_refused_and_every_rename_keeps_the_scores() -> N
     """`名` renamed `甲`, a label of 类型: `类型 = 甲` read the input 甲 from then on (0 points
     where 5 were due), and `pingfen check` passed. A label of any label input is refused now."""
     a = analyse(LABELS, "k.rule")
-    with pytest.raises(Refused, match="`甲` is a label of the input `类型` \\(line 4\\)"):
+    with pytest.raises(NotRenamed, match="`甲` is a label of the input `类型` \\(line 4\\)"):
         rename(a, [], LABELS.index("input 名") + 6, "甲", "en", {})
     assert check_renames(LABELS, LABEL_RECORDS, ["改名"], every=True) > 0
     assert scored(loads(LABELS), {"类型": "甲", "名": "乙"})[1] == Decimal("5.00")
@@ -154,7 +154,7 @@ def test_a_name_read_as_undeclared_is_no_new_name(at: str, new: str, said: str |
     if said is None:
         assert renaming(a, offset, new) is not None
     else:
-        with pytest.raises(Refused, match=said.replace("(", "\\(").replace(")", "\\)")):
+        with pytest.raises(NotRenamed, match=said.replace("(", "\\(").replace(")", "\\)")):
             rename(a, [], offset, new, "en", {})
 
 
@@ -201,7 +201,7 @@ def test_placeholders_are_renamed_as_the_reason_is_written() -> None:
     assert loads(out).evaluate({'乙"\\': 0})["行"].reasons == loads(ESCAPED).evaluate({"甲": 0})["行"].reasons
     for new, said in [("“乙”", "cannot be written as a placeholder in the reason at line 4"),
                       ("a:b", "cannot be written as a placeholder"), ("value", "`{value}` is a placeholder every")]:  # fmt: skip
-        with pytest.raises(Refused, match=said):
+        with pytest.raises(NotRenamed, match=said):
             rename(a, [], offset, new, "en", {})
 
 
@@ -209,5 +209,5 @@ def test_a_name_a_reason_shows_is_no_new_name() -> None:
     """`{编制}` shows nothing this file declares (PF308): a value renamed 编制 would fill it in."""
     text = TEMPLATE.read_text(encoding="utf-8").replace("编制 {编制人数}", "编制 {编制}")
     a = analyse(text, "r.rule")
-    with pytest.raises(Refused, match="`编制` is already read \\(line 8\\)"):
+    with pytest.raises(NotRenamed, match="`编制` is already read \\(line 8\\)"):
         rename(a, [], text.index("let 控制率") + 4, "编制", "en", {})

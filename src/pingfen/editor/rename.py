@@ -11,6 +11,7 @@ from pingfen.check.checker import REASON_FIELDS
 from pingfen.diagnostics import Span
 from pingfen.editor.analysis import Analysis, Base, in_bases
 from pingfen.editor.index import Kind, Occurrence, _names
+from pingfen.errors import PingfenError
 from pingfen.lang import Lang
 from pingfen.reasons import template_pieces
 from pingfen.syntax.parser import is_bare_name, keywords
@@ -49,13 +50,13 @@ _WORDS: dict[str, tuple[str, str]] = {
 }  # fmt: skip
 
 
-class Refused(Exception):
+class NotRenamed(PingfenError):
     """Why a name cannot be renamed (or not to that), in the language asked."""
 
 
-def _refuse(lang: Lang, key: str, **names: str) -> Refused:
+def _refuse(lang: Lang, key: str, **names: str) -> NotRenamed:
     en, zh = _WORDS[key]
-    return Refused((zh if lang == "zh" else en).format(**names))
+    return NotRenamed((zh if lang == "zh" else en).format(**names))
 
 
 def target(a: Analysis, bases: list[Base], offset: int, lang: Lang, shown: dict[str, str]) -> Occurrence:

@@ -26,8 +26,9 @@ from pingfen.diagnostics import Diagnostic, Span
 from pingfen.editor.analysis import Analysis, Base, analyse, bases, in_bases
 from pingfen.editor.fixes import fixes
 from pingfen.editor.hover import hover
-from pingfen.editor.rename import Refused, rename
+from pingfen.editor.rename import NotRenamed, rename
 from pingfen.editor.rename import target as rename_target
+from pingfen.errors import PingfenError
 from pingfen.io.write import line_style
 from pingfen.lang import Lang, default_lang
 from pingfen.syntax.formatter import FormatError, format_text
@@ -394,7 +395,7 @@ def _complete(ls: PingfenServer, params: lsp.CompletionParams) -> list[lsp.Compl
     return items
 
 
-class _Refusal(JsonRpcException):
+class _RenameFailed(JsonRpcException, PingfenError):
     """A rename refused, with why (RequestFailed: the client shows the message)."""
 
     CODE = lsp.LSPErrorCodes.RequestFailed.value
@@ -404,7 +405,7 @@ class _Quiet(logging.Filter):
     """pygls logs a handler's exception with its traceback: a rename refused is no fault."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.exc_info and isinstance(record.exc_info[1], _Refusal))
+        return not (record.exc_info and isinstance(record.exc_info[1], _RenameFailed))
 
 
 logging.getLogger("pygls.protocol.json_rpc").addFilter(_Quiet())
@@ -422,8 +423,8 @@ def _prepare_rename(ls: PingfenServer, params: lsp.PrepareRenameParams) -> lsp.P
     a, found, at, shown = _renaming(ls, params.text_document.uri, params.position)
     try:
         o = rename_target(a, found, at, ls.lang, shown)
-    except Refused as why:
-        raise _Refusal(str(why)) from None
+    except NotRenamed as why:
+        raise _RenameFailed(str(why)) from None
     return lsp.PrepareRenamePlaceholder(ls.range(a.text, o.span, a.bom), o.text)
 
 
@@ -433,8 +434,8 @@ def _rename(ls: PingfenServer, params: lsp.RenameParams) -> lsp.WorkspaceEdit:
     a, found, at, shown = _renaming(ls, uri, params.position)
     try:
         edits = rename(a, found, at, params.new_name, ls.lang, shown)
-    except Refused as why:
-        raise _Refusal(str(why)) from None
+    except NotRenamed as why:
+        raise _RenameFailed(str(why)) from None
     return lsp.WorkspaceEdit(changes={uri: [lsp.TextEdit(ls.range(a.text, span, a.bom), text) for span, text in edits]})
 
 
