@@ -33,6 +33,7 @@ from pingfen.io.guard import refuse_read
 from pingfen.lang import Lang
 from pingfen.oserrors import OSReason
 from pingfen.result import dumps
+from pingfen.syntax.scan import MAX_CHARS
 from pingfen.values import to_decimal
 
 if TYPE_CHECKING:  # openpyxl is imported only when a workbook is written: it costs startup time
@@ -309,7 +310,7 @@ def style_of(path: str | Path) -> LineStyle:
         return LineStyle()
 
 
-_STYLE_BYTES = 4 * 500_000 + 3  # loader._MAX_BYTES: a longer file is no rule file
+_STYLE_BYTES = 4 * MAX_CHARS + 3  # as the loader reads a rule file: a longer one is none
 
 
 def format_for(path: str | Path | None, default: str) -> str:

@@ -224,8 +224,9 @@ class Workbench:
             if expected is not False and _version_of(path) != expected:
                 raise Denied("PF858", 409, path=name)
             style = style_of(path) if path.is_file() else asked
-            write_text(path, style.lines(text), bom=style.bom)
-            return style.lines(text)
+            written = style.lines(text)
+            write_text(path, written, bom=style.bom)
+            return written
 
     def post(self, job: Callable[[str, Place, Lang], Mapping[str, Any]]) -> Callable[[Request], Awaitable[Response]]:
         """An endpoint that runs `job` on the posted rule text."""
