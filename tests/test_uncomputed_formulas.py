@@ -215,3 +215,26 @@ def test_an_openpyxl_whose_private_reading_differs_reads_such_a_cell_as_blank(
     lines = out.splitlines()
     assert code == 1 and "PF508" not in out, out
     assert lines[1].endswith("[a] PF501: 缺少输入项 `投入`") and lines[2].startswith("c,5,5,10.00"), out
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [b'<c r="C2" t="str"><f>0.95</f></c>', b'<c r="C2"><f\nt="shared" si="0"/></c>'],
+    ids=["str-without-v", "self-closing-after-a-newline"],
+)
+def test_a_formula_with_no_result_in_other_spellings_is_named(tmp_path: Path, cell: bytes) -> None:
+    """A `t="str"` formula with no `<v>` at all has no saved result (only `<v></v>` is the empty
+    text); a sheet whose one formula tag is `<f` then a newline is still looked at."""
+    import zipfile
+
+    data = _book(tmp_path / "各单位.xlsx", [["a", "是", "=0.95", "95%"], ["c", "是", "95%", "95%"]])
+    with zipfile.ZipFile(data) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].replace(b'<c r="C2"><f>0.95</f><v></v></c>', cell)
+    assert cell in sheet and sheet.count(b"<f") == 1
+    parts["xl/worksheets/sheet1.xml"] = sheet
+    with zipfile.ZipFile(data, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    code, out = _eval(tmp_path, data)
+    assert code == 1 and "[a] PF534: 输入项 `投入`：工作表 `填报` 的单元格 C2 是从未计算过的公式" in out, out

@@ -303,7 +303,7 @@ class SheetRows:
 
 # An element named f, closed or not, prefixed or not (`<f>`, `</f>`, `<f t="shared" …/>`, `<x:f/>`):
 # one pass of the regular expression engine, far quicker than a search for each form.
-_FORMULA_TAG = re.compile(rb"f[ >/]")
+_FORMULA_TAG = re.compile(rb"f[\s>/]")  # `<f\nt="shared" …/>` too
 
 
 class _Probe:
@@ -364,9 +364,11 @@ def _marks(sheet: Any) -> bool:
 def _formula_cells(row: Any, cells: list[dict[str, Any]], formula: str) -> list[int]:
     """The columns of a row's cells (its XML and as openpyxl read them) that hold a formula and
     read as blank: no result saved. One saved as the empty text (`t="str"`: Excel's result of
-    `=IF(…,"",…)`) is a blank."""
+    `=IF(…,"",…)`, `<v></v>`) is a blank; one of `t="str"` with no `<v>` at all has none."""
+    value = formula[:-1] + "v"  # the result's element, in the formula's namespace
     return [cell["column"] for element, cell in zip(row, cells, strict=False)
-            if cell["value"] is None and element.get("t") != "str" and element.find(formula) is not None]  # fmt: skip
+            if cell["value"] is None and element.find(formula) is not None
+            and not (element.get("t") == "str" and element.find(value) is not None)]  # fmt: skip
 
 
 def comment_row(cells: Sequence[object]) -> bool:
