@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO, overload
 
 from attrs import evolve, frozen
 
+from pingfen.absent import SheetRecord, uncomputed
 from pingfen.display import plain
 from pingfen.errors import DataError, Problem
 from pingfen.io.bounds import MAX_LINE_CHARS, TooBig, details, loads_json, no_duplicates
@@ -83,14 +84,14 @@ class Row:
     formulas: Mapping[str, tuple[str, str]] | None = None
 
     def refused(self, error: DataError) -> DataError:
-        """`error` as this row's refusal: a missing input (PF501) whose cell is a formula with
-        no saved result is said to be one (PF534), naming the sheet and the cell."""
-        if not self.formulas:
-            return error
-        formulas = self.formulas
-        problems = [_uncomputed(p, formulas[p.input]) if p.code == "PF501" and p.input is not None and p.input in formulas
-                    else p for p in error.problems]  # fmt: skip
-        return DataError(problems, error.record)
+        """`error` as this row's refusal: a missing input (PF501) whose cell is a formula with no
+        saved result is said to be one (PF534), naming the sheet and the cell (`absent.uncomputed`)."""
+        return uncomputed(error, self.formulas) if self.formulas else error
+
+    def record(self) -> dict[str, object]:
+        """The row's values as a record of their own: one that says PF534 where this row would
+        (`absent.SheetRecord`) when a cell of it holds a formula with no saved result."""
+        return SheetRecord(self.values, self.formulas) if self.formulas else dict(self.values)
 
     def label(self, lang: Lang = "en") -> str:
         """The id, or the row number when the row has none."""
@@ -248,11 +249,6 @@ class Rows:
     def _bad_line(self, number: int, error: Exception) -> Row:
         return Row(number, None, {}, Problem("PF510", None, {"path": str(self.path), "line": number,
                                                             **details(error)}))  # fmt: skip
-
-
-def _uncomputed(missing: Problem, where: tuple[str, str]) -> Problem:
-    sheet, cell = where
-    return Problem("PF534", missing.input, {"input": missing.input, "sheet": sheet, "cell": cell}, "uncomputed_formula")
 
 
 class SheetRows:
