@@ -151,6 +151,7 @@ def test_a_sheet_without_formulas_is_read_once_and_no_row_looked_at_again(tmp_pa
     assert read == len(opened)  # the sheet read once, as openpyxl reads it: its blank cells cost no second reading
     looked: list[object] = []
     monkeypatch.setattr(tables, "_formula_cells", lambda *args: looked.append(args) or [])
+    monkeypatch.setattr(tables, "_in_arrays", lambda *args: looked.append(args) or [])
     assert len(list(table)) == 2 and looked == []
     with_formula = _book(tmp_path / "f.xlsx", [["a", "否", "=0.95", None], ["b", "否", 0.95, None]])
     assert len(list(tables.read_rows(with_formula))) == 2 and len(looked) == 1  # the row with one, only
@@ -322,3 +323,51 @@ def test_diff_replay_names_the_formula(tmp_path: Path) -> None:
     units = json.loads(said)["replay"]["units"]
     assert code == 1 and [u["id"] for u in units] == ["a"], said
     assert units[0]["old"]["error"] == f"[a] PF534: 输入项 `投入`：工作表 `填报` 的单元格 C2 是从未计算过的公式（{HINT_ZH}）"
+
+
+def test_the_cells_of_an_array_formula_never_calculated_are_named(tmp_path: Path) -> None:
+    """An array formula is written on its range's first cell alone (`<f t="array" ref="C2:C4">`);
+    the range's other cells hold no formula of their own, and, never calculated, no value: they
+    were blanks (PF501). Each one in the range with no saved result is named, by both engines;
+    a cell in it with a value, or below it, is read as it is."""
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    sheet = sheet_of([HEAD, ["a", "是", None, "95%"], ["b", "是", None, "95%"], ["c", "是", None, "95%"],
+                      ["d", "是", "95%", "95%"], ["e", "是", None, None]])  # fmt: skip
+    sheet.title = "填报"
+    sheet["C2"] = ArrayFormula("C2:C4", "=D2:D4")
+    sheet["D6"] = ArrayFormula("D6:E6", "=D5:E5")  # across a row: 产出 (D6) and 备注 (E6)
+    data = tmp_path / "各单位.xlsx"
+    sheet.parent.save(data)
+    code, out = _eval(tmp_path, data)
+    lines = out.splitlines()
+    assert code == 1, out
+    for line, (unit, cell) in zip(lines[1:4], [("a", "C2"), ("b", "C3"), ("c", "C4")], strict=True):
+        assert line.endswith(f"[{unit}] PF534: 输入项 `投入`：工作表 `填报` 的单元格 {cell} 是从未计算过的公式（{HINT_ZH}）"), out
+    assert lines[4].startswith("d,5,5,10.00"), out
+    assert "[e] PF501: 缺少输入项 `投入`" in lines[5] and "PF534" not in lines[5], out  # C6 is outside every range
+    code, rows = _duckdb(tmp_path, data)
+    assert [(r["refusal"], r["refusal_input"]) for r in rows] == [("PF534", "投入")] * 3 + [("", ""), ("PF501", "投入")]
+    sheet["C6"] = "95%"
+    sheet.parent.save(data)
+    code, out = _eval(tmp_path, data)
+    assert "[e] PF534: 输入项 `产出`：工作表 `填报` 的单元格 D6" in out.splitlines()[5], out
+
+
+@pytest.mark.parametrize(("ref", "named"), [("C2:C3", ["C2", "C3"]), ("$C$2:$C$9", ["C2", "C3"]), ("C:C", ["C2", "C3"]),
+                                            ("C2", ["C2"]), ("not a range", ["C2"])])  # fmt: skip
+def test_an_array_formulas_range_as_written(tmp_path: Path, ref: str, named: list[str]) -> None:
+    """The range as Excel may write it (absolute, whole columns); one that names no cells is the
+    formula's own cell alone, never a broken file."""
+    import zipfile
+
+    data = _book(tmp_path / "各单位.xlsx", [["a", "是", "=0.95", "95%"], ["b", "是", None, "95%"]])
+    with zipfile.ZipFile(data) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    old = b'<c r="C2"><f>0.95</f><v></v></c>'
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(old, f'<c r="C2"><f t="array" ref="{ref}">0.95</f></c>'.encode())
+    with zipfile.ZipFile(data, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    code, out = _eval(tmp_path, data)
+    assert code == 1 and [c for c in ("C2", "C3") if f"的单元格 {c} 是从未计算过的公式" in out] == named, out

@@ -255,8 +255,9 @@ class SheetRows:
     """A read-only sheet's rows of cells, as its `iter_rows(values_only=False)` gives them, and
     the cells seen so far that hold a formula with no saved result (a workbook written by a
     program, never opened in Excel, which saves each formula's result): `uncomputed`, row
-    number → columns. openpyxl reads such a cell as blank, as a blank it stays; only a row
-    with a formula in it is looked at again, and only in a sheet whose bytes hold one
+    number → columns (an array formula's range too, written on its first cell alone). openpyxl
+    reads such a cell as blank, as a blank it stays; only a row with a formula in it (or in such
+    a range) is looked at again, and only in a sheet whose bytes hold one
     (`_Probe`), so a sheet of none costs a search of its bytes and nothing more."""
 
     def __init__(self, sheet: Sheet, min_row: int = 1, max_row: int | None = None, max_col: int | None = None) -> None:
@@ -282,7 +283,8 @@ class SheetRows:
             probe = _Probe(source)
             parser = _marking_parser()(probe, sheet._shared_strings, data_only=book.data_only, epoch=book.epoch,
                                        date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)  # fmt: skip
-            parser.uncomputed, parser.probe = self.uncomputed, probe
+            parser.uncomputed, parser.probe, parser.arrays = self.uncomputed, probe, {}
+            parser.width = min(max_col or MAX_XLSX_COLUMNS, MAX_XLSX_COLUMNS)  # an array's range is looked at no wider
             for idx, row in parser.parse():
                 if max_row is not None and idx > max_row:
                     break
@@ -327,13 +329,17 @@ def _marking_parser() -> type[Any]:
     class Marking(WorkSheetParser):
         uncomputed: dict[int, list[int]]
         probe: _Probe
+        arrays: dict[int, int]  # the columns of array formulas never calculated → the last row of each
+        width: int
 
         def parse_row(self, row: Any) -> tuple[int, list[dict[str, Any]]]:
             number, cells = parse_row(self, row)
             # only once the sheet's bytes may hold a formula is a row searched for one
-            if self.probe.seen and next(row.iter(FORMULA_TAG), None) is not None:
+            if self.probe.seen and (self.arrays or next(row.iter(FORMULA_TAG), None) is not None):
                 try:
-                    marked = _formula_cells(row, cells, FORMULA_TAG)
+                    marked = _formula_cells(row, cells, FORMULA_TAG, self.arrays, self.width)
+                    if self.arrays:
+                        marked = sorted({*marked, *_in_arrays(number, row, cells, FORMULA_TAG, self.arrays)})
                 except (KeyError, AttributeError, TypeError):  # cells not as openpyxl 3.1 gives them: none marked
                     marked = []
                 if marked:
@@ -357,14 +363,39 @@ def _marks(sheet: Any) -> bool:
     return wanted <= takes and all(hasattr(sheet, name) for name in ("_get_source", "_get_row", "_shared_strings", "parent"))
 
 
-def _formula_cells(row: Any, cells: list[dict[str, Any]], formula: str) -> list[int]:
+def _formula_cells(row: Any, cells: list[dict[str, Any]], formula: str, arrays: dict[int, int], width: int) -> list[int]:
     """The columns of a row's cells (its XML and as openpyxl read them) that hold a formula and
     read as blank: no result saved. One saved as the empty text (`t="str"`: Excel's result of
-    `=IF(…,"",…)`, `<v></v>`) is a blank; one of `t="str"` with no `<v>` at all has none."""
+    `=IF(…,"",…)`, `<v></v>`) is a blank; one of `t="str"` with no `<v>` at all has none. An
+    array formula's range (`<f t="array" ref="C2:C4">`, on its first cell alone) is kept in
+    `arrays`, its columns up to `width`: the range's other cells hold no formula of their own."""
     value = formula[:-1] + "v"  # the result's element, in the formula's namespace
-    return [cell["column"] for element, cell in zip(row, cells, strict=False)
-            if cell["value"] is None and element.find(formula) is not None
-            and not (element.get("t") == "str" and element.find(value) is not None)]  # fmt: skip
+    found = [(cell["column"], f) for element, cell in zip(row, cells, strict=False)
+             if cell["value"] is None and (f := element.find(formula)) is not None
+             and not (element.get("t") == "str" and element.find(value) is not None)]  # fmt: skip
+    for _, f in found:
+        if f.get("t") == "array" and f.get("ref"):
+            from openpyxl.utils.cell import range_boundaries
+
+            try:  # `C2:C4`, `$C$2:$D$4`; a whole column or row (`C:C`, `2:4`) has no bound of its own
+                first, _, last, bottom = range_boundaries(f.get("ref"))
+            except ValueError:  # a range no cell reference names: the formula's own cell alone
+                continue
+            for column in range(first or 1, min(last or width, width) + 1):
+                arrays[column] = max(arrays.get(column, 0), min(bottom or MAX_XLSX_ROWS, MAX_XLSX_ROWS))
+    return [column for column, _ in found]
+
+
+def _in_arrays(number: int, row: Any, cells: list[dict[str, Any]], formula: str, arrays: dict[int, int]) -> list[int]:
+    """The columns of row `number` inside the range of an array formula never calculated
+    (`arrays`) whose cell has no result saved: left out of the row's XML, or there with none.
+    A range ended above the row is dropped."""
+    for column in [c for c, last in arrays.items() if last < number]:
+        del arrays[column]
+    value = formula[:-1] + "v"
+    saved = {cell["column"] for element, cell in zip(row, cells, strict=False)  # a value, or Excel's saved empty text
+             if cell["value"] is not None or (element.get("t") == "str" and element.find(value) is not None)}  # fmt: skip
+    return [c for c in arrays if c not in saved]
 
 
 def comment_row(cells: Sequence[object]) -> bool:
