@@ -27,7 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from pingfen import ast
-from pingfen.absent import Absent, says_not_applicable
+from pingfen.absent import Absent, SheetRecord, says_not_applicable
 from pingfen.errors import DataError, Problem
 from pingfen.evaluate.rubric import NodeSpec, Rubric, not_a_mapping
 from pingfen.io.filled import GRADE_NAMES, TOTAL_NAMES, read_filled
@@ -66,6 +66,10 @@ def audit(
     unknown = [_not_named(k, "PF517", names) for k in given if k not in names]
     if unknown:
         raise DataError(unknown, department)
+    if isinstance(inputs, SheetRecord) and (lost := [k for k in inputs.formulas if k in names]):
+        # an input reported as a formula never calculated has no value to read, as one that is
+        # not a value has none (PF502): the audit is refused, as `pingfen eval` says it (PF534)
+        raise inputs.refused(DataError([Problem("PF501", k, {"input": k}) for k in lost], department))
     values = rubric.coerce(given, list(given), record=department)
     types = {s.name: s.type for s in rubric.inputs}
 

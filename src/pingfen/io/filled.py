@@ -21,6 +21,7 @@ from pathlib import Path
 
 from attrs import frozen
 
+from pingfen.absent import SheetRecord
 from pingfen.errors import DataError, Problem
 from pingfen.io.bounds import TooBig, details
 from pingfen.io.records import read_mapping, several
@@ -38,7 +39,8 @@ MAX_FILLED_COLUMNS = 1_000
 @frozen
 class Filled:
     """What a department declared (raw values by name; `total` and `grade` under those keys),
-    the inputs it reported, and its id if the file gives one."""
+    the inputs it reported (a `SheetRecord` when a cell of them holds a formula never
+    calculated), and its id if the file gives one."""
 
     declared: dict[str, object]
     inputs: dict[str, object]
@@ -113,7 +115,10 @@ def _xlsx(path: Path, nodes: Collection[str], inputs: Collection[str], id: str |
         raise several(path, id, found)
     if not found:
         return Filled(declared, {})
-    return Filled(declared, {k: v for k, v in found[0].values.items() if k in inputs}, found[0].id)
+    row = found[0]
+    given = {k: v for k, v in row.values.items() if k in inputs}
+    formulas = {k: v for k, v in (row.formulas or {}).items() if k in inputs}
+    return Filled(declared, SheetRecord(given, formulas) if formulas else given, row.id)  # a formula never calculated: PF534
 
 
 def _rows(path: Path, sheet: Sheet) -> list[tuple[object, ...]]:

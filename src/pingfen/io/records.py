@@ -196,7 +196,9 @@ def read_records(
     YAML file, or each row of a CSV, XLSX or JSON Lines file as it is read (its values by
     column name, the id column included; `encoding`, `id_column` and `sheet` as for
     `read_rows`). A row that cannot be read (PF510, PF520) comes as its DataError, and the
-    rows after it still come. Raises DataError now when the file itself cannot be read."""
+    rows after it still come; a row with a formula never calculated comes as a record that
+    `Rubric.evaluate` refuses for it as `pingfen eval` does (PF534, `absent.SheetRecord`).
+    Raises DataError now when the file itself cannot be read."""
     if not is_table(path):
         return iter([read_record(path)])
     return _records(read_rows(path, encoding, id_column, sheet=sheet))
@@ -204,7 +206,7 @@ def read_records(
 
 def _records(rows: Rows) -> Iterator[dict[str, Any] | DataError]:
     for row in rows:
-        yield dict(row.values) if row.problem is None else DataError([row.problem], row.label())
+        yield row.record() if row.problem is None else DataError([row.problem], row.label())
 
 
 def unreadable(path: Path, detail: str | Exception, zh: str | None = None) -> DataError:
@@ -235,7 +237,8 @@ def read_department(
 ) -> tuple[str | None, dict[str, Any]]:
     """One department's id (if known) and values: a JSON/YAML record, or one row of a batch file.
 
-    From a batch file, `id` picks the row; without it the file must hold exactly one row.
+    From a batch file, `id` picks the row; without it the file must hold exactly one row
+    (its values a record that says PF534 for a formula never calculated, as `read_records`'s).
     A record's own `id` key, if any, names it. Raises DataError (PF508, PF515, PF516).
     """
     if not is_table(path):
@@ -254,7 +257,7 @@ def read_department(
     row = found[0]
     if row.problem is not None:
         raise DataError([row.problem], row.label())
-    return row.id, dict(row.values)
+    return row.id, row.record()
 
 
 def __getattr__(name: str) -> Any:
