@@ -145,7 +145,8 @@ def day_of_number(raw: Frag, places: int) -> tuple[Frag, list[tuple[Frag, str]]]
 # spaces only (DuckDB's text is stripped already: sql/spelt.py)
 STRIPPED = frozenset({"spark", "postgres"})
 # a date's columns read by their cast, not their text: typeof's names, and PostgreSQL's types as regtype reads them
-DATED = {"spark": ("date", "timestamp", "timestamp_ntz"), "postgres": ("date", "timestamp")}
+# (a timestamptz by its day in the session's TimeZone, as its cast and a client's datetime give it)
+DATED = {"spark": ("date", "timestamp", "timestamp_ntz"), "postgres": ("date", "timestamp", "timestamptz")}
 
 
 def days_between(a: exp.Expr, b: exp.Expr) -> exp.Expr:
@@ -479,7 +480,7 @@ class FormsCompiler(Compiler):
 
 
     def dated_kind(self, raw: Frag) -> exp.Expr:
-        """Whether the column is a DATE or a TIMESTAMP without time zone. Spark folds its typeof
+        """Whether the column is a DATE or a TIMESTAMP (on PostgreSQL a TIMESTAMPTZ too: `DATED`). Spark folds its typeof
         when it plans the query; PostgreSQL's pg_typeof is compared by OID (each `'date'::regtype`
         is a constant once parsed), not by the text of its name."""
         if self.dialect == "spark":
@@ -492,7 +493,9 @@ class FormsCompiler(Compiler):
         """A DATE or TIMESTAMP column's day, by the engine's cast as before (`day`): on PostgreSQL a
         day its DATE writes as ISO (a BC one, or past 9999, PF502, as evaluate() is given none). Cast
         from the column's text, for a cast of a number's column to DATE is an error of the query
-        even in the branch not taken; a TIMESTAMP's text is its day and time, which the cast reads."""
+        even in the branch not taken; a TIMESTAMP's text is its day and time, which the cast reads,
+        a TIMESTAMPTZ's those in the session's TimeZone (its offset after them, which the cast leaves):
+        the day a client in that session is given, whose datetime's day evaluate() takes."""
         text = cast(raw.sql.copy(), exp.DataType.build("TEXT"))
         kind = exp.TryCast if self.dialect == "spark" else exp.Cast  # PostgreSQL's, of a DATE's or TIMESTAMP's own text, never fails
         return day(Frag(kind(this=text, to=DATE.copy()), raw.depth))[0].sql
