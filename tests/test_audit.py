@@ -234,3 +234,25 @@ def test_xlsx_without_a_declared_column(tmp_path: Path) -> None:
     book.save(path)
     code, _, err = run("audit", "--lang", "en", R, str(path))
     assert code == 2 and "no sheet has a column headed 自评得分" in err
+
+
+def test_the_annex_s_own_label_for_the_total(tmp_path: Path) -> None:
+    """The self-evaluation labels its total 绩效自评综合得分 (reference-2021.md); it was refused
+    as PF513, not a group or indicator, with no hint. It is the total, in XLSX and YAML alike."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["一级指标", "二级指标", "三级指标", "分值", "自评得分"])
+    sheet.append(["投入", "预算配置", "重点支出安排率", 5, 5])
+    sheet.append(["绩效自评综合得分", None, None, 100, 120])
+    path = tmp_path / "annex.xlsx"
+    book.save(path)
+    code, out, err = run("audit", "--format", "json", R, str(path))
+    assert (code, err) == (1, "")
+    found = json.loads(out, parse_float=Decimal)["findings"]
+    assert [(f["kind"], f["name"], f["declared"]) for f in found] == [("above_max", "total", 120)]
+    filled = tmp_path / "s.yaml"
+    filled.write_text("declared:\n  重点支出安排率: 5\n  综合得分: 120\n", encoding="utf-8")
+    code, out, err = run("audit", "--format", "json", R, str(filled))
+    assert (code, err) == (1, "")
+    found = json.loads(out, parse_float=Decimal)["findings"]
+    assert [(f["kind"], f["name"], f["declared"]) for f in found] == [("above_max", "total", 120)]

@@ -468,6 +468,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 # hint key -> (english, chinese)
 HINTS: dict[str, tuple[str, str]] = {
+    "may_be_na": (
+        "if it does not apply, write N/A, 不适用 or 无此项",
+        "如该项不适用，请填写“不适用”、N/A 或“无此项”",
+    ),
     "excel_error": (
         "the cell holds a spreadsheet's error value (such as #N/A or #DIV/0!), not data: fix the formula or enter the value",
         "该单元格是电子表格的错误值（如 #N/A、#DIV/0!），不是数据：请修正公式或填入数值",

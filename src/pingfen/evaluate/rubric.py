@@ -18,7 +18,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal, DecimalException, InvalidOperation, getcontext, localcontext, setcontext
 from typing import TYPE_CHECKING
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from pingfen import ast
 from pingfen.absent import NOT_APPLICABLE, Absent, SheetRecord, says_not_applicable
@@ -389,6 +389,8 @@ class Rubric:
                     values[spec.name] = panel
                 continue
             value = coerce(spec.name, spec.type, data.get(spec.name), spec.labels)
+            if isinstance(value, Problem) and value.code == "PF502" and value.hint is None and spec.name in self.optional:
+                value = evolve(value, hint="may_be_na")  # `不涉及`, `／`: say the words this input may hold instead
             if isinstance(value, Problem) and value.code == "PF501" and spec.name not in data:
                 if hidden is None:
                     hidden = hidden_names(data)

@@ -28,7 +28,8 @@ from pingfen.io.records import read_mapping, several
 from pingfen.io.tables import Sheet, cell_value, open_workbook, read_rows, sheet_of, xlsx_errors
 
 DECLARED_HEADERS = ("自评得分", "自评分", "申报得分", "declared", "declared score")
-TOTAL_NAMES = ("total", "总分", "合计", "总计")
+# 绩效自评综合得分 is the total's label in the self-evaluation annex (docs/reference-2021.md).
+TOTAL_NAMES = ("total", "总分", "合计", "总计", "总得分", "综合得分", "自评综合得分", "绩效自评综合得分")
 GRADE_NAMES = ("grade", "评价等次", "等次", "等级")
 _SPACE = re.compile(r"\s+")
 _SUFFIX = re.compile(r"[（(][^（）()]*[）)]$")

@@ -121,12 +121,30 @@ def load_yaml(text: str) -> Any:
         if isinstance(error, yaml.composer.ComposerError):
             raise _at("an alias (`*name`) with no anchor (`&name`) before it",
                       "别名（`*名称`）之前没有对应的锚点（`&名称`）", mark) from None  # fmt: skip
-        raise _at("this is not valid YAML: check the quotes, colons and indentation",
-                  "此处不是有效的 YAML：请检查引号、冒号和缩进", mark) from None  # fmt: skip
+        raise _full_width_colon(text) or _at("this is not valid YAML: check the quotes, colons and indentation",
+                                              "此处不是有效的 YAML：请检查引号、冒号和缩进", mark) from None  # fmt: skip
     except (yaml.YAMLError, ValueError, TypeError):
         raise _at("a value a data file cannot hold", "数据文件不能包含此类值", None) from None
     except RecursionError:
         raise _at(str(too_deep()), too_deep().zh, None) from None
+
+
+# A name and its value joined by the full-width colon a Chinese input method types
+# (`满意度：95%`): YAML reads such a line as text, not as a name and a value.
+_FULL_WIDTH_KEY = re.compile(r"\s*(?:-\s+)?([^\s#:'\"{}\[\]][^:'\"]*?)\s*：")
+
+
+def _full_width_colon(text: str) -> Unreadable | None:
+    """The first line that joins a name to its value with `：`, said so; None if no line does."""
+    for number, line in enumerate(text.splitlines(), 1):
+        found = _FULL_WIDTH_KEY.match(line)
+        if found:
+            key = shorten(found.group(1), 40)
+            return Unreadable(
+                f"line {number}: `{key}` is followed by a full-width colon `：`; write a colon and a space: `{key}: …`",
+                f"第 {number} 行：`{key}` 后面是全角冒号“：”，请改为半角冒号加空格：`{key}: …`",
+            )
+    return None
 
 
 def _at(en: str, zh: str, mark: Any) -> Unreadable:
@@ -150,9 +168,12 @@ def read_mapping(path: Path) -> object:
     try:
         if path.suffix.lower() == ".json":
             return loads_json(text, object_pairs_hook=no_duplicates)
-        return load_yaml(text)
+        data = load_yaml(text)
     except (ValueError, Unreadable) as error:
         raise unreadable(path, error) from None
+    if not isinstance(data, dict) and (colon := _full_width_colon(text)) is not None:  # the whole file read as text
+        raise unreadable(path, colon)
+    return data
 
 
 # A record file's suffixes (any other name not a batch file is read as YAML too), and every
