@@ -54,6 +54,9 @@ OVERRIDE_WORDS: dict[OverrideKind, tuple[str, str]] = {
     "input_replaced": ("input replaced", "替换输入项"),
     "input_added": ("input added", "新增输入项"),
     "input_removed": ("input removed", "删除输入项"),
+    "veto_replaced": ("veto replaced", "替换一票否决"),
+    "veto_added": ("veto added", "新增一票否决"),
+    "veto_removed": ("veto removed", "删除一票否决"),
 }
 
 PART_WORDS: dict[str, tuple[str, str]] = {
