@@ -184,8 +184,9 @@ def _score(value: object) -> str:
 
 
 def _row_change(change: RowChange, lang: Lang) -> str:
-    old = _NONE if change.old is None else shown(change.old)  # 2.995 → 3, not 3 → 3
-    new = _NONE if change.new is None else shown(change.new)
+    na = "不适用" if lang == "zh" else "N/A"  # as eval shows a row that does not apply
+    old = _NONE if change.old is None else shown(change.old) if change.old_applies else na  # 2.995 → 3, not 3 → 3
+    new = _NONE if change.new is None else shown(change.new) if change.new_applies else na
     was = f"（{_WORDS[lang]['was']} {change.old_name}）" if lang == "zh" else f" (was {change.old_name})"
     return f"{change.name}{was if change.old_name else ''} {old} → {new}"
 
