@@ -104,7 +104,9 @@ def audit(
             result = None
             if not missing:
                 try:
-                    result = rubric.score_node(node.name, values, lang=lang, record=department)
+                    # the inputs as given: score_node reads them itself, and an input marked
+                    # 不适用 is no value it reads again (values holds an Absent for it)
+                    result = rubric.score_node(node.name, given, lang=lang, record=department)
                 except DataError as refused:
                     if refused.code != "PF501":
                         raise

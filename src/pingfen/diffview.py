@@ -54,6 +54,9 @@ OVERRIDE_WORDS: dict[OverrideKind, tuple[str, str]] = {
     "input_replaced": ("input replaced", "替换输入项"),
     "input_added": ("input added", "新增输入项"),
     "input_removed": ("input removed", "删除输入项"),
+    "veto_replaced": ("veto replaced", "替换一票否决"),
+    "veto_added": ("veto added", "新增一票否决"),
+    "veto_removed": ("veto removed", "删除一票否决"),
 }
 
 PART_WORDS: dict[str, tuple[str, str]] = {
@@ -181,8 +184,9 @@ def _score(value: object) -> str:
 
 
 def _row_change(change: RowChange, lang: Lang) -> str:
-    old = _NONE if change.old is None else shown(change.old)  # 2.995 → 3, not 3 → 3
-    new = _NONE if change.new is None else shown(change.new)
+    na = "不适用" if lang == "zh" else "N/A"  # as eval shows a row that does not apply
+    old = _NONE if change.old is None else shown(change.old) if change.old_applies else na  # 2.995 → 3, not 3 → 3
+    new = _NONE if change.new is None else shown(change.new) if change.new_applies else na
     was = f"（{_WORDS[lang]['was']} {change.old_name}）" if lang == "zh" else f" (was {change.old_name})"
     return f"{change.name}{was if change.old_name else ''} {old} → {new}"
 

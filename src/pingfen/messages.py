@@ -656,6 +656,10 @@ HINTS: dict[str, tuple[str, str]] = {
         "分组和指标名称必须唯一，请重命名其中之一",
     ),
     "remove_unused": ("remove the declaration, or use it in a rule", "删除该声明，或在规则中使用它"),
+    "remove_base_input": (
+        "it comes from a base file, which is not the place to delete it: write `remove input {name}` in the file that extends it, or use it in a rule",
+        "它来自被继承的文件，不宜在那里删除：请在继承它的文件中写 `remove input {name}`，或在规则中使用它",
+    ),
     "misspelt_use": (
         "`{typo}` at line {line} is likely a misspelling of it: correct that first",
         "第 {line} 行的 `{typo}` 可能是它的笔误：请先改正那里",

@@ -108,7 +108,9 @@ class RuleChecker:
         declaration is most likely a symptom of that typo (PF102): the hint says so, rather
         than inviting the user to delete what the rubric needs."""
         typo = self.misspelt.get(name.text)
-        if typo is None:
+        if typo is None and name.span.file > 0:  # declared in a file this one extends: not to be deleted there
+            self.report(code, name.span, "remove_base_input", "warning", name=name.text)
+        elif typo is None:
             self.report(code, name.span, "remove_unused", "warning", name=name.text)
         else:
             args = {"name": name.text, "typo": typo.text, "line": typo.span.line}

@@ -103,20 +103,20 @@ def merge(base: ast.Module, changes: ast.Module) -> tuple[ast.Module, list[Diagn
             case ast.Remove(input=True):
                 kept = [i for i in items if not (isinstance(i, (ast.Input, ast.Let)) and i.name.text == item.name.text)]
                 if len(kept) == len(items):
-                    out.append(_missing(item.name, "input"))
+                    out.append(_missing(item.name, "input", items, out))
                 items = kept
             case ast.Remove():
                 if not edit(item.name, _to(None)):
                     kept = [i for i in items if _after_tree(i) != item.name.text]
                     if len(kept) == len(items):
-                        out.append(_missing(item.name, "removable"))
+                        out.append(_missing(item.name, "removable", items, out))
                     items = kept
             case ast.AddTo():
                 if not edit(item.group, _adding(item, out)):
-                    out.append(_missing(item.group, "group"))
+                    out.append(_missing(item.group, "group", items, out))
             case ast.SetMax():
                 if not edit(item.name, _with_max(item.max)):
-                    out.append(_missing(item.name, "row"))
+                    out.append(_missing(item.name, "row", items, out))
             case ast.Outside() | ast.Veto():  # the base's of that name replaced in place, else added
                 at = next((i for i, old in enumerate(items) if _after_tree(old) == _after_tree(item)
                            and type(old) is type(item)), None)  # fmt: skip
@@ -138,13 +138,37 @@ def _after_tree(item: ast.Item) -> str | None:
     return item.name.text if isinstance(item, ast.Veto) else None
 
 
-def _missing(name: ast.Name, kind: str) -> Diagnostic:
+_SUGGESTED = 50  # as check/suggest.py: a misspelt name's suggestion for the first 50 only
+
+
+def _missing(name: ast.Name, kind: str, items: list[ast.Item], out: list[Diagnostic]) -> Diagnostic:
     kinds = {"input": "input or value", "row": "group or indicator", "group": "group",
              "removable": "group, indicator, bonus or penalty row, or veto"}
     kinds_zh = {"input": "输入项或计算值", "row": "分组或指标", "group": "分组",
                 "removable": "分组、指标、加分或扣分项、一票否决项"}
-    args = {"name": name.text, "kind": kinds[kind], "kind_zh": kinds_zh[kind]}
+    args: dict[str, object] = {"name": name.text, "kind": kinds[kind], "kind_zh": kinds_zh[kind]}
+    # A misspelt name is the likeliest cause: name the base's closest one of that kind, as
+    # PF102 does (and the language server offers it as a fix); for the first few only, as
+    # check/suggest.py, since each compares the name with every name of the base.
+    if sum(d.code == "PF124" for d in out) >= _SUGGESTED:
+        return Diagnostic("PF124", name.span, args, hint="base_names")
+    import difflib  # only for a change that names nothing of the base
+
+    found = difflib.get_close_matches(name.text, _names(items, kind), n=1, cutoff=0.5)
+    if found:
+        args["suggestion"] = found[0]
+        return Diagnostic("PF124", name.span, args, hint="did_you_mean")
     return Diagnostic("PF124", name.span, args, hint="base_names")
+
+
+def _names(items: list[ast.Item], kind: str) -> list[str]:
+    """The names of the merged items a change of `kind` may name."""
+    if kind == "input":
+        return [i.name.text for i in items if isinstance(i, (ast.Input, ast.Let))]
+    rows = tuple(i for i in items if isinstance(i, (ast.Group, ast.Indicator)))
+    nodes = [n.name.text for n, _ in ast.walk_nodes(rows) if kind != "group" or isinstance(n, ast.Group)]
+    after = [n for n in map(_after_tree, items) if n is not None] if kind == "removable" else []
+    return nodes + after
 
 
 def _to(new: ast.Node | None) -> _Change:
