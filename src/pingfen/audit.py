@@ -203,10 +203,11 @@ def _declared(rubric: Rubric, declared: Mapping[str, object]) -> tuple[dict[str,
     for key, raw in declared.items():
         if _blank(raw):
             continue
-        if key in GRADE_NAMES:
+        node = key in nodes  # the rubric's own name wins over an alias of the total or grade: an indicator 综合得分
+        if not node and key in GRADE_NAMES:
             grade = str(raw).strip()
             continue
-        if key not in nodes and key not in TOTAL_NAMES:
+        if not node and key not in TOTAL_NAMES:
             if without_invisible(key) in nodes:  # `投入\u200b`: no misspelling, a character unseen
                 problems.append(_not_named(key, "PF513", nodes))
                 continue
@@ -219,10 +220,10 @@ def _declared(rubric: Rubric, declared: Mapping[str, object]) -> tuple[dict[str,
             problems.append(Problem("PF514", key, {"name": key, "value": show(raw)}))
         elif value and abs(value.adjusted()) > LIMIT:  # a typo (1e999999): no score is near it, and sums would overflow
             problems.append(Problem("PF524", key, {"name": key, "value": show(raw), "range": f"10^-{LIMIT} … 10^{LIMIT}"}))
-        elif key in TOTAL_NAMES:
-            total = value
-        else:
+        elif node:
             scores[key] = value
+        else:
+            total = value
     if problems:
         raise DataError(problems)
     return scores, total, grade

@@ -84,10 +84,10 @@ def normalize(text: str) -> str:
 
 def _xlsx(path: Path, nodes: Collection[str], inputs: Collection[str], id: str | None) -> Filled:
     names = {normalize(n): n for n in nodes}
-    for alias in TOTAL_NAMES:
-        names[normalize(alias)] = "total"
+    for alias in TOTAL_NAMES:  # a row named as the rubric names a node is that node's, not the total
+        names.setdefault(normalize(alias), "total")
     for alias in GRADE_NAMES:
-        names[normalize(alias)] = "grade"
+        names.setdefault(normalize(alias), "grade")
     headers = {normalize(h).lower() for h in DECLARED_HEADERS}
     book = open_workbook(path)
     declared: dict[str, object] | None = None
