@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -121,8 +121,9 @@ def load_yaml(text: str) -> Any:
         if isinstance(error, yaml.composer.ComposerError):
             raise _at("an alias (`*name`) with no anchor (`&name`) before it",
                       "别名（`*名称`）之前没有对应的锚点（`&名称`）", mark) from None  # fmt: skip
-        raise _full_width_colon(text) or _at("this is not valid YAML: check the quotes, colons and indentation",
-                                              "此处不是有效的 YAML：请检查引号、冒号和缩进", mark) from None  # fmt: skip
+        colon = _full_width_colon(text, _key_lines(error, text))
+        raise colon or _at("this is not valid YAML: check the quotes, colons and indentation",
+                           "此处不是有效的 YAML：请检查引号、冒号和缩进", mark) from None  # fmt: skip
     except (yaml.YAMLError, ValueError, TypeError):
         raise _at("a value a data file cannot hold", "数据文件不能包含此类值", None) from None
     except RecursionError:
@@ -134,10 +135,27 @@ def load_yaml(text: str) -> Any:
 _FULL_WIDTH_KEY = re.compile(r"\s*(?:-\s+)?([^\s#:'\"{}\[\]][^:'\"]*?)\s*：")
 
 
-def _full_width_colon(text: str) -> Unreadable | None:
-    """The first line that joins a name to its value with `：`, said so; None if no line does."""
-    for number, line in enumerate(text.splitlines(), 1):
-        found = _FULL_WIDTH_KEY.match(line)
+def _key_lines(error: Any, text: str) -> list[int]:
+    """The lines (from 1) where PyYAML's error says a key typed `满意度：95%` would be: the key it
+    scanned that found no `:` on its line, or the text running on to a `:` it does not allow here
+    (this line, or the one before when this `:` is its line's first). Not any other line: there
+    `：` may be a value's own text, in a block or quoted one."""
+    if error.context == "while scanning a simple key" and error.context_mark is not None:
+        return [error.context_mark.line + 1]
+    mark = error.problem_mark
+    if error.problem != "mapping values are not allowed here" or mark is None:
+        return []
+    lines = text.splitlines()
+    first = mark.line < len(lines) and ":" not in lines[mark.line][: mark.column]
+    return [mark.line, mark.line + 1] if first else [mark.line + 1]
+
+
+def _full_width_colon(text: str, numbers: Collection[int]) -> Unreadable | None:
+    """The first of these lines (from 1) that joins a name to its value with `：`, said so; None
+    if none does. Only lines the parser's error is at: elsewhere `：` may be a value's own text."""
+    lines = text.splitlines()
+    for number in sorted(set(numbers)):
+        found = _FULL_WIDTH_KEY.match(lines[number - 1]) if 0 < number <= len(lines) else None
         if found:
             key = shorten(found.group(1), 40)
             return Unreadable(
@@ -171,9 +189,15 @@ def read_mapping(path: Path) -> object:
         data = load_yaml(text)
     except (ValueError, Unreadable) as error:
         raise unreadable(path, error) from None
-    if not isinstance(data, dict) and (colon := _full_width_colon(text)) is not None:  # the whole file read as text
-        raise unreadable(path, colon)
+    if isinstance(data, str) and (colon := _full_width_colon(text, [_first_line(text)])) is not None:
+        raise unreadable(path, colon)  # the whole file read as one text, from a first line `在职人数：14`
     return data
+
+
+def _first_line(text: str) -> int:
+    """The number of the first line that is not blank, a comment or a document's start."""
+    lines = enumerate(text.splitlines(), 1)
+    return next((n for n, line in lines if line.strip() not in ("", "---") and not line.lstrip().startswith("#")), 0)
 
 
 # A record file's suffixes (any other name not a batch file is read as YAML too), and every
