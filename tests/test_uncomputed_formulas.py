@@ -3,7 +3,7 @@ result; openpyxl reads such a cell as blank, and its row was refused "缺少输�
 though the cell is not blank. A row refused so for an input whose cell is such a formula is
 refused PF534 instead, naming the sheet and cell, in `pingfen eval`, `--engine duckdb`,
 `pingfen report`, `diff --replay` and the public `read_records`/`read_department` alike;
-`pingfen audit` refuses such an input. The cell stays a blank otherwise: a row of nothing else is skipped, an input that may
+`pingfen audit` refuses such an input where eval does. The cell stays a blank otherwise: a row of nothing else is skipped, an input that may
 be left out is left out. Only a row holding a formula is looked at again."""
 
 from __future__ import annotations
@@ -308,6 +308,30 @@ def test_an_audit_whose_input_is_a_formula_never_calculated_is_refused(tmp_path:
     sheet.parent.save(filled)
     code, said = _run("audit", str(rule), str(filled))
     assert code == 0 and "2 项指标（2 项一致）" in said, said
+
+
+@pytest.mark.parametrize("project", ["否", "是"])
+def test_an_audit_leaves_out_such_an_input_where_eval_does(tmp_path: Path, project: str) -> None:
+    """产出 is read only where 有项目: with no project eval scores the row (乙 不适用) and the
+    audit agrees, as with a blank cell; it was refused PF534, exit 2. With a project 乙 reads
+    it, and both refuse it."""
+    rule = tmp_path / "r.rule"
+    rule.write_text(RULE, encoding="utf-8")
+    sheet = sheet_of([("一级指标", "自评得分"), ("甲", 5), ("乙", "不适用"), ("总分", 10)])
+    sheet.title = "评分表"
+    data = sheet.parent.create_sheet("填报")
+    for row in (HEAD, ["a", project, 0.95, "=0.9"]):
+        data.append(row)
+    filled = tmp_path / "自评.xlsx"
+    sheet.parent.save(filled)
+    code, said = _run("audit", str(rule), str(filled))
+    evaluated, scored = _eval(tmp_path, _book(tmp_path / "各单位.xlsx", [["a", project, 0.95, "=0.9"]]))
+    if project == "否":
+        assert code == 0 and "2 项指标（2 项一致）" in said, said
+        assert evaluated == 0 and "a,5,不适用,10.00" in scored, scored
+    else:
+        assert code == 2 and "PF534]: 输入项 `产出`：工作表 `填报` 的单元格 D2 是从未计算过的公式" in said, said
+        assert evaluated == 1 and "[a] PF534: 输入项 `产出`" in scored, scored
 
 
 def test_diff_replay_names_the_formula(tmp_path: Path) -> None:
