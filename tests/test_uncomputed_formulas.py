@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import pickle
 from pathlib import Path
 
 import pytest
@@ -395,3 +396,18 @@ def test_an_array_formulas_range_as_written(tmp_path: Path, ref: str, named: lis
             archive.writestr(name, content)
     code, out = _eval(tmp_path, data)
     assert code == 1 and [c for c in ("C2", "C3") if f"的单元格 {c} 是从未计算过的公式" in out] == named, out
+
+
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_a_sheet_record_keeps_its_formulas_when_pickled_or_copied(protocol: int) -> None:
+    """Protocols 0 and 1 refused the record (a dict with `__slots__`), and `copy()` gave a
+    plain dict, its formulas lost: scored, it said PF501 again."""
+    from pingfen.absent import SheetRecord
+
+    record = SheetRecord({"id": "a", "投入": None}, {"投入": ("填报", "C2")})
+    again = pickle.loads(pickle.dumps(record, protocol))
+    assert type(again) is SheetRecord and again == record and again.formulas == record.formulas
+    copied = record.copy()
+    assert type(copied) is SheetRecord and copied == record and copied.formulas == record.formulas
+    copied["投入"] = "95%"
+    assert record["投入"] is None  # a copy, not the record itself
