@@ -191,6 +191,28 @@ def test_a_row_that_does_not_apply_is_shown_not_applicable() -> None:
     assert "评价 3 → N/A" in render_replay(found, "data.csv", "en")
 
 
+def test_a_row_that_applies_under_neither_version_shows_what_it_counts_as(tmp_path: Path) -> None:
+    """`applies if 执行率 < 100% else full` in both, the new version raising 评价's max 4 → 5:
+    the total moved 10 → 11 by what 评价 counts as, shown "评价 不适用 → 不适用", as if nothing moved."""
+    applies = "indicator 评价 {} {{\n  applies if 执行率 < 100% else full\n  judgment\n}}"
+    old = OLD.replace("indicator 评价 4 { judgment }", applies.format(4))
+    new = old.replace("total 10", "total 11").replace("indicator 评价 4 {", "indicator 评价 5 {")
+    found = replay(pingfen.loads(old), pingfen.loads(new), [Row(2, "甲", {"执行率": "100%", "评价": 3})])
+    assert [u.rows for u in found.units] == [
+        (RowChange("评价", Decimal(4), Decimal(5), old_applies=False, new_applies=False),)
+    ]
+    assert "评价 不适用（4） → 不适用（5）" in render_replay(found, "data.csv", "zh")
+    assert "评价 N/A (4) → N/A (5)" in render_replay(found, "data.csv", "en")
+    assert "评价 3 → 不适用" in render_replay(replay(pingfen.loads(OLD), pingfen.loads(new),
+                                                   [Row(2, "甲", {"执行率": "100%", "评价": 3})]), "data.csv", "zh")
+    for name, text in (("old.rule", old), ("new.rule", new), ("data.csv", "id,执行率,评价\n甲,100%,3\n")):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    _, out, _ = run("diff", "--format", "json", "--replay", *(str(tmp_path / n) for n in ("data.csv", "old.rule", "new.rule")))
+    assert json.loads(out)["replay"]["units"][0]["rows"] == [
+        {"name": "评价", "old_name": None, "kind": None, "old": 4, "new": 5, "old_applies": False, "new_applies": False}
+    ]
+
+
 # ---------------------------------------------------------------- values across the batch
 
 PRICED = """\

@@ -52,6 +52,26 @@ def test_a_misspelt_name_in_a_change_is_answered_with_the_bases_closest(tmp_path
     assert found[0].help("zh") == "是否应为 `产出指标`？"
 
 
+def test_no_name_the_file_removes_is_suggested_and_a_second_remove_says_so(tmp_path: Path) -> None:
+    """`remove input 地方特色` was answered "did you mean `地方特色指标`?", an input the file
+    removes on the next line; a `remove` written twice only said to check the name."""
+    write(tmp_path, "national/模板.rule", TEMPLATE)
+    path = write(
+        tmp_path, "省/本省.rule",
+        'extends "../national/模板.rule"\nremove input 地方特色\nremove input 地方特色指标\n'
+        "remove input 地方特色指标\nremove 管理制度\nmax 管理制度 3\nremove 管理制度\n",
+    )  # fmt: skip
+    found = [d for d in pingfen.diagnose(path.read_text(encoding="utf-8"), str(path)) if d.code == "PF124"]
+    assert [(d.span.line, d.hint, d.args.get("suggestion"), d.args.get("line")) for d in found] == [
+        (2, "base_names", None, None),
+        (4, "removed_before", None, 3),
+        (6, "removed_before", None, 5),
+        (7, "removed_before", None, 5),
+    ]
+    assert found[1].help("zh") == "已在第 3 行删除，请删去这一行"
+    assert found[1].help("en") == "removed already at line 3: delete this line"
+
+
 def test_an_input_of_the_base_left_unused_is_removed_in_the_extending_file(tmp_path: Path) -> None:
     """The province's row no longer reads the template's input: PF104 pointed into the base
     and said to delete the declaration there, in a file other provinces extend too. Now the

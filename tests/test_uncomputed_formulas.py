@@ -3,13 +3,14 @@ result; openpyxl reads such a cell as blank, and its row was refused "缺少输�
 though the cell is not blank. A row refused so for an input whose cell is such a formula is
 refused PF534 instead, naming the sheet and cell, in `pingfen eval`, `--engine duckdb`,
 `pingfen report`, `diff --replay` and the public `read_records`/`read_department` alike;
-`pingfen audit` refuses such an input. The cell stays a blank otherwise: a row of nothing else is skipped, an input that may
+`pingfen audit` refuses such an input where eval does. The cell stays a blank otherwise: a row of nothing else is skipped, an input that may
 be left out is left out. Only a row holding a formula is looked at again."""
 
 from __future__ import annotations
 
 import csv
 import io
+import pickle
 from pathlib import Path
 
 import pytest
@@ -310,6 +311,30 @@ def test_an_audit_whose_input_is_a_formula_never_calculated_is_refused(tmp_path:
     assert code == 0 and "2 项指标（2 项一致）" in said, said
 
 
+@pytest.mark.parametrize("project", ["否", "是"])
+def test_an_audit_leaves_out_such_an_input_where_eval_does(tmp_path: Path, project: str) -> None:
+    """产出 is read only where 有项目: with no project eval scores the row (乙 不适用) and the
+    audit agrees, as with a blank cell; it was refused PF534, exit 2. With a project 乙 reads
+    it, and both refuse it."""
+    rule = tmp_path / "r.rule"
+    rule.write_text(RULE, encoding="utf-8")
+    sheet = sheet_of([("一级指标", "自评得分"), ("甲", 5), ("乙", "不适用"), ("总分", 10)])
+    sheet.title = "评分表"
+    data = sheet.parent.create_sheet("填报")
+    for row in (HEAD, ["a", project, 0.95, "=0.9"]):
+        data.append(row)
+    filled = tmp_path / "自评.xlsx"
+    sheet.parent.save(filled)
+    code, said = _run("audit", str(rule), str(filled))
+    evaluated, scored = _eval(tmp_path, _book(tmp_path / "各单位.xlsx", [["a", project, 0.95, "=0.9"]]))
+    if project == "否":
+        assert code == 0 and "2 项指标（2 项一致）" in said, said
+        assert evaluated == 0 and "a,5,不适用,10.00" in scored, scored
+    else:
+        assert code == 2 and "PF534]: 输入项 `产出`：工作表 `填报` 的单元格 D2 是从未计算过的公式" in said, said
+        assert evaluated == 1 and "[a] PF534: 输入项 `产出`" in scored, scored
+
+
 def test_diff_replay_names_the_formula(tmp_path: Path) -> None:
     """`pingfen diff --replay` scores an XLSX file as eval does: a unit the old version refuses
     for such a cell (and the new, which does not read it, scores) is refused PF534."""
@@ -371,3 +396,18 @@ def test_an_array_formulas_range_as_written(tmp_path: Path, ref: str, named: lis
             archive.writestr(name, content)
     code, out = _eval(tmp_path, data)
     assert code == 1 and [c for c in ("C2", "C3") if f"的单元格 {c} 是从未计算过的公式" in out] == named, out
+
+
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_a_sheet_record_keeps_its_formulas_when_pickled_or_copied(protocol: int) -> None:
+    """Protocols 0 and 1 refused the record (a dict with `__slots__`), and `copy()` gave a
+    plain dict, its formulas lost: scored, it said PF501 again."""
+    from pingfen.absent import SheetRecord
+
+    record = SheetRecord({"id": "a", "投入": None}, {"投入": ("填报", "C2")})
+    again = pickle.loads(pickle.dumps(record, protocol))
+    assert type(again) is SheetRecord and again == record and again.formulas == record.formulas
+    copied = record.copy()
+    assert type(copied) is SheetRecord and copied == record and copied.formulas == record.formulas
+    copied["投入"] = "95%"
+    assert record["投入"] is None  # a copy, not the record itself

@@ -60,6 +60,14 @@ class SheetRecord(dict[str, object]):
     def refused(self, error: DataError) -> DataError:
         return uncomputed(error, self.formulas)
 
+    def copy(self) -> SheetRecord:  # dict.copy would be a plain dict, its formulas lost
+        return SheetRecord(self, self.formulas)
+
+    def __reduce__(self) -> tuple[type[SheetRecord], tuple[dict[str, object], Mapping[str, tuple[str, str]]]]:
+        # pickled at any protocol as what it is made of, its formulas kept: protocols 0 and 1
+        # refuse a class with __slots__ and no __getstate__
+        return SheetRecord, (dict(self), self.formulas)
+
 
 def uncomputed(error: DataError, formulas: Mapping[str, tuple[str, str]]) -> DataError:
     """`error` as the refusal of a row whose cells `formulas` hold formulas with no saved result

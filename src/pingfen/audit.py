@@ -66,10 +66,12 @@ def audit(
     unknown = [_not_named(k, "PF517", names) for k in given if k not in names]
     if unknown:
         raise DataError(unknown, department)
-    if isinstance(inputs, SheetRecord) and (lost := [k for k in inputs.formulas if k in names]):
-        # an input reported as a formula never calculated has no value to read, as one that is
-        # not a value has none (PF502): the audit is refused, as `pingfen eval` says it (PF534)
-        raise inputs.refused(DataError([Problem("PF501", k, {"input": k}) for k in lost], department))
+    # A cell holding a formula never calculated is a blank, as `pingfen eval` reads it, and refused
+    # (PF534) where eval refuses the blank: here an input that may not be left out; one read only
+    # by rows that may not apply, below, where a row that applies reads it (else it is left out).
+    sheet = inputs if isinstance(inputs, SheetRecord) else None
+    if sheet is not None and (lost := [k for k in sheet.formulas if k in names and k not in rubric.optional]):
+        raise sheet.refused(DataError([Problem("PF501", k, {"input": k}) for k in lost], department))
     values = rubric.coerce(given, list(given), record=department)
     types = {s.name: s.type for s in rubric.inputs}
 
@@ -108,6 +110,9 @@ def audit(
                     # 不适用 is no value it reads again (values holds an Absent for it)
                     result = rubric.score_node(node.name, given, lang=lang, record=department)
                 except DataError as refused:
+                    said = sheet.refused(refused) if sheet is not None else refused
+                    if any(p.code == "PF534" for p in said.problems):  # a formula never calculated that the row reads
+                        raise said from None
                     if refused.code != "PF501":
                         raise
                     missing = tuple(p.input for p in refused.problems if p.input)

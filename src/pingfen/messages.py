@@ -738,6 +738,7 @@ HINTS: dict[str, tuple[str, str]] = {
     "flatten_extends": ("copy a base into the file that extends it, to shorten the chain", "将某一层的内容并入继承它的文件，缩短继承链"),
     "extends_first": ("write one `extends \"…\"` at the top of the file", "在文件开头只写一个 `extends \"…\"`"),
     "add_extends": ("start the file with `extends \"BASE.rule\"`, or write the row out in full", "在文件开头写 `extends \"基础文件.rule\"`，或写出完整的指标"),
+    "removed_before": ("removed already at line {line}: delete this line", "已在第 {line} 行删除，请删去这一行"),
     "base_names": ("check the name against the base file; a new row is written out in full, not changed", "请对照所继承的文件核对名称；新增指标应完整写出"),
     "add_to_group": ("replace the indicator with a group of the same name, or add the rows to its group", "用同名分组替换该指标，或把新指标加到其所在的分组"),
     "same_unit": (
