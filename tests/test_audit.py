@@ -234,3 +234,43 @@ def test_xlsx_without_a_declared_column(tmp_path: Path) -> None:
     book.save(path)
     code, _, err = run("audit", "--lang", "en", R, str(path))
     assert code == 2 and "no sheet has a column headed 自评得分" in err
+
+
+def test_the_annex_s_own_label_for_the_total(tmp_path: Path) -> None:
+    """The self-evaluation labels its total 绩效自评综合得分 (reference-2021.md); it was refused
+    as PF513, not a group or indicator, with no hint. It is the total, in XLSX and YAML alike."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["一级指标", "二级指标", "三级指标", "分值", "自评得分"])
+    sheet.append(["投入", "预算配置", "重点支出安排率", 5, 5])
+    sheet.append(["绩效自评综合得分", None, None, 100, 120])
+    path = tmp_path / "annex.xlsx"
+    book.save(path)
+    code, out, err = run("audit", "--format", "json", R, str(path))
+    assert (code, err) == (1, "")
+    found = json.loads(out, parse_float=Decimal)["findings"]
+    assert [(f["kind"], f["name"], f["declared"]) for f in found] == [("above_max", "total", 120)]
+    filled = tmp_path / "s.yaml"
+    filled.write_text("declared:\n  重点支出安排率: 5\n  综合得分: 120\n", encoding="utf-8")
+    code, out, err = run("audit", "--format", "json", R, str(filled))
+    assert (code, err) == (1, "")
+    found = json.loads(out, parse_float=Decimal)["findings"]
+    assert [(f["kind"], f["name"], f["declared"]) for f in found] == [("above_max", "total", 120)]
+
+
+def test_a_finding_never_shows_two_different_scores_as_one_number() -> None:
+    """Findings showed numbers to 2 decimals: a declared 3.275 against the rule's 3.28 read
+    "自评 3.28 分，按评分规则应得 3.28 分", and 16.33 against 16.333… "16.33 … 16.33". Every
+    digit up to 6 decimals now, as reasons show them, and a longer number marked with `…`."""
+    import pingfen
+    from pingfen.report.audit import finding_text
+
+    rubric = pingfen.loads(
+        'rubric "x" { total 20 }\ninput 率: percent >= 0 and <= 100%\ninput 分: list of score >= 0 and <= 10\n'
+        "indicator 甲 10 { score = 率 * 10 }\nindicator 乙 10 { score = mean(分) }\n"
+    )
+    found = audit(rubric, {"甲": "3.28", "乙": "8.33"}, {"率": "32.75%", "分": [8, 8, 9]}).findings
+    assert [finding_text(f, "zh") for f in found] == [
+        "`甲`：自评 3.28 分，按评分规则应得 3.275 分（率 32.75%）",
+        "`乙`：自评 8.33 分，按评分规则应得 8.33… 分（分 8、8、9）",
+    ]

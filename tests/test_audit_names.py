@@ -5,12 +5,15 @@ given to the group named beside it."""
 from __future__ import annotations
 
 import io
+import json
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from pingfen.cli import main
+from pingfen.io.filled import GRADE_NAMES, TOTAL_NAMES
 
 RUBRIC2 = """rubric "审计2" {
   total 20
@@ -100,3 +103,33 @@ def test_a_header_over_two_rows_names_its_levels_below(tmp_path: Path) -> None:
     book.save(path)
     code, _, err = run("audit", "--lang", "en", str(rule), str(path))
     assert code == 2 and "error[PF513]: `执行率` is not a group or indicator of the rubric" in err
+
+
+@pytest.mark.parametrize("name", [*TOTAL_NAMES, *GRADE_NAMES])
+def test_a_node_named_as_the_total_is_that_node(tmp_path: Path, name: str) -> None:
+    """An indicator 综合得分 (or 总分, 等级 …) declared 1 where its rule gives 3 was read as the
+    declared total (or grade) and checked against nothing; the rubric's own name wins, in YAML and XLSX."""
+    rule = tmp_path / "r.rule"
+    rule.write_text(
+        'rubric "别名" {\n  total 10\n  grade 好 >= 8\n  grade 差 otherwise\n}\n'
+        "input 率: percent >= 0\ninput 分: score\n"
+        f"group 组 10 {{\n  indicator 执行 5 {{ score = 率 * 5 }}\n  indicator {name} 5 {{ judgment 分 }}\n}}\n",
+        encoding="utf-8",
+    )
+    filled = tmp_path / "s.yaml"
+    filled.write_text(f"declared:\n  执行: 5\n  {name}: 1\ninputs:\n  率: 100%\n  分: 3\n", encoding="utf-8")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["一级指标", "二级指标", "分值", "自评得分"])
+    sheet.append(["组", "执行", 5, 5])
+    sheet.append([None, name, 5, 1])
+    data = book.create_sheet("数据")
+    data.append(["率", "分"])
+    data.append(["100%", 3])
+    book.save(tmp_path / "s.xlsx")
+    for path in (filled, tmp_path / "s.xlsx"):
+        code, out, err = run("audit", "--format", "json", str(rule), str(path))
+        assert (code, err) == (1, ""), out
+        found = json.loads(out, parse_float=Decimal)["findings"]
+        assert [(f["kind"], f["name"], f["declared"], f["expected"]) for f in found] == [("rule", name, 1, 3)], path

@@ -96,3 +96,37 @@ def test_the_json_has_the_overrides_of_each_extending_version(tmp_path: Path) ->
     assert {"kind": "max_set", "node": "新增", "old": None, "new": "5", "line": 14} in only["overrides"]
     _, same = run("diff", "--format", "json", str(base), str(base))
     assert json.loads(same)["extends"] == []
+
+
+AFTER_TREE = """\
+rubric "模板" { total 10 }
+input a: percent >= 0% and <= 100%
+input n: count
+indicator A 10 { score = a * 10 }
+penalty P 3 { deduct 1 per n }
+veto V if n > 5 -> zero
+veto W if n > 8 -> zero
+"""
+
+
+def test_rows_after_the_tree_and_vetoes_are_named_as_what_they_are(tmp_path: Path) -> None:
+    """A penalty row written again was listed as a row added (the base's rows after the tree
+    were not looked at), every veto as 新增指标 (a row added), `remove` of a veto as a row
+    removed, and the header's `cap total` not at all."""
+    write(tmp_path, "base.rule", AFTER_TREE)
+    province = write(tmp_path, "province.rule", 'extends "base.rule"\nrubric "省" { cap total 12 }\n'
+                     "penalty P 2 { deduct 1 per n }\nbonus B 2 { award 2 if n = 0 }\n"
+                     "veto V if n > 3 -> zero\nveto X if n > 9 -> zero\nremove W\nremove P\n")  # fmt: skip
+    found = extension(pingfen.load(province))
+    assert found is not None
+    assert [(o.kind, o.name, o.old, o.new) for o in found.overrides] == [
+        ("header_set", None, None, '"省"; cap total 12'),
+        ("row_replaced", "P", "3", "2"),
+        ("row_added", "B", None, "2"),
+        ("veto_replaced", "V", None, None),
+        ("veto_added", "X", None, None),
+        ("veto_removed", "W", None, None),
+        ("row_removed", "P", "3", None),
+    ]
+    _, text = run("diff", str(write(tmp_path, "base.rule", AFTER_TREE)), str(province))
+    assert any(line.split()[:3] == ["6", "新增一票否决", "X"] for line in text.splitlines())

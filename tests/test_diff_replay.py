@@ -123,7 +123,8 @@ def test_json_replay_schema(tmp_path: Path) -> None:
             "id": "丙", "row": 2, "grade": "down",
             "old": {"total": 9.0, "grade": "优秀", "error": None},
             "new": {"total": 8.0, "grade": "良好", "error": None},
-            "rows": [{"name": "预算执行率", "old_name": None, "kind": None, "old": 6, "new": 5}], "vetoes": [],
+            "rows": [{"name": "预算执行率", "old_name": None, "kind": None, "old": 6, "new": 5,
+                      "old_applies": True, "new_applies": True}], "vetoes": [],
             "header": [],
         }],
     }  # fmt: skip
@@ -172,6 +173,44 @@ def test_a_row_that_changed_by_a_hair_shows_its_digits() -> None:
     from pingfen.diffview import _row_change
 
     assert _row_change(RowChange("固定资产利用率", Decimal(3), Decimal("2.995")), "zh") == "固定资产利用率 3 → 2.995"
+
+
+def test_a_row_that_does_not_apply_is_shown_not_applicable() -> None:
+    """A row the new version lets drop out (applies … else rescale) was shown with what it
+    counts as, "评价 3 → 0", as if it scored 0 (the total went up: 折算); and one that scored
+    0 before and drops out now was not listed at all, though the total moved by it."""
+    new = OLD.replace("indicator 评价 4 { judgment }", "indicator 评价 4 {\n  applies if 执行率 < 100% else rescale\n  judgment\n}")
+    rows = [Row(2, "甲", {"执行率": "100%", "评价": 3}), Row(3, "乙", {"执行率": "100%", "评价": 0})]
+    found = replay(pingfen.loads(OLD), pingfen.loads(new), rows)
+    assert [u.rows for u in found.units] == [
+        (RowChange("评价", Decimal(3), Decimal(0), new_applies=False),),
+        (RowChange("评价", Decimal(0), Decimal(0), new_applies=False),),
+    ]
+    text = render_replay(found, "data.csv", "zh")
+    assert "评价 3 → 不适用" in text and "评价 0 → 不适用" in text
+    assert "评价 3 → N/A" in render_replay(found, "data.csv", "en")
+
+
+def test_a_row_that_applies_under_neither_version_shows_what_it_counts_as(tmp_path: Path) -> None:
+    """`applies if 执行率 < 100% else full` in both, the new version raising 评价's max 4 → 5:
+    the total moved 10 → 11 by what 评价 counts as, shown "评价 不适用 → 不适用", as if nothing moved."""
+    applies = "indicator 评价 {} {{\n  applies if 执行率 < 100% else full\n  judgment\n}}"
+    old = OLD.replace("indicator 评价 4 { judgment }", applies.format(4))
+    new = old.replace("total 10", "total 11").replace("indicator 评价 4 {", "indicator 评价 5 {")
+    found = replay(pingfen.loads(old), pingfen.loads(new), [Row(2, "甲", {"执行率": "100%", "评价": 3})])
+    assert [u.rows for u in found.units] == [
+        (RowChange("评价", Decimal(4), Decimal(5), old_applies=False, new_applies=False),)
+    ]
+    assert "评价 不适用（4） → 不适用（5）" in render_replay(found, "data.csv", "zh")
+    assert "评价 N/A (4) → N/A (5)" in render_replay(found, "data.csv", "en")
+    assert "评价 3 → 不适用" in render_replay(replay(pingfen.loads(OLD), pingfen.loads(new),
+                                                   [Row(2, "甲", {"执行率": "100%", "评价": 3})]), "data.csv", "zh")
+    for name, text in (("old.rule", old), ("new.rule", new), ("data.csv", "id,执行率,评价\n甲,100%,3\n")):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    _, out, _ = run("diff", "--format", "json", "--replay", *(str(tmp_path / n) for n in ("data.csv", "old.rule", "new.rule")))
+    assert json.loads(out)["replay"]["units"][0]["rows"] == [
+        {"name": "评价", "old_name": None, "kind": None, "old": 4, "new": 5, "old_applies": False, "new_applies": False}
+    ]
 
 
 # ---------------------------------------------------------------- values across the batch
@@ -266,8 +305,8 @@ def test_a_bonus_penalty_or_veto_that_changed_is_named(tmp_path: Path) -> None:
     code, out, _ = run("diff", "--format", "json", "--replay", data, old, new)
     units = json.loads(out)["replay"]["units"]
     assert [u["rows"] for u in units[:2]] == [
-        [{"name": "创新", "old_name": None, "kind": "bonus", "old": 2, "new": 1}],
-        [{"name": "违规扣分", "old_name": None, "kind": "penalty", "old": -1, "new": -2}],
+        [{"name": "创新", "old_name": None, "kind": "bonus", "old": 2, "new": 1, "old_applies": True, "new_applies": True}],
+        [{"name": "违规扣分", "old_name": None, "kind": "penalty", "old": -1, "new": -2, "old_applies": True, "new_applies": True}],
     ]
     assert units[2]["vetoes"] == [{"name": "重大违规", "old": {"action": "zero", "grade": None},
                                    "new": {"action": "grade", "grade": "差"}}]  # fmt: skip

@@ -97,3 +97,12 @@ def test_generated_rubrics_check_without_errors(module: ast.Module) -> None:
     checked = check(module)
     assert checked.ok, (text, [d.render() for d in checked.diagnostics if d.severity == "error"])
     assert pingfen.loads(text).max == sum((n.max.value for n in module.top), 0)
+
+
+def test_an_unknown_base_does_not_hide_the_examples_own_values() -> None:
+    # `from` misspelt (PF603): the values the example writes itself are still checked, so
+    # the author sees every finding at once, not one more after the name is put right.
+    found = codes('example "比值" from "全部达标x" { given { 满意度: 0.7, 评价: 是 } expect total = 8 }')
+    assert found == ["PF104", "PF603", "PF204", "PF605"]
+    # two examples of one name (PF604): the second's own values are checked too
+    assert codes('example "全部达标" { given { 满意度: 95 } expect total = 8 }')[1:] == ["PF604", "PF204"]

@@ -253,6 +253,19 @@ def test_audit_finds_a_score_declared_for_a_row_that_does_not_apply(rubric: ping
     assert [(f.kind, f.name) for f in found] == [("rule", "培训")]
 
 
+def test_audit_reads_an_input_the_data_marks_not_applicable(rubric: pingfen.Rubric) -> None:
+    """An input marked 不适用 in the inputs refused the audit (PF502, "Absent(不适用) 不是百分比"):
+    the values already read were read again for each declared row. As `eval` scores it, the
+    row marked does not apply: full marks for 到位 (else full), 制度 left out (rescale)."""
+    inputs = {"有项目": True, "完成率": "100%", "到位率": "不适用", "次数": 2, "制度健全": "N/A"}
+    assert rubric.evaluate(inputs).score("到位") == 3
+    result = audit(rubric, {"到位": 3, "制度": "不适用", "完成": 4}, inputs)
+    assert result.findings == () and set(result.agreed) == {"到位", "完成"}
+    found = audit(rubric, {"到位": 1}, inputs).findings
+    assert [(f.kind, f.name, f.declared, f.expected) for f in found] == [("rule", "到位", 1, 3)]
+    assert found[0].inputs == (("到位率", "不适用"),)
+
+
 def test_a_batch_writes_not_applicable_and_reads_it_from_csv(rubric: pingfen.Rubric, tmp_path: Path) -> None:
     data = tmp_path / "units.csv"
     data.write_text(

@@ -408,6 +408,12 @@ def test_a_file_opened_while_a_save_as_is_on_its_way_stays_the_editors(server: t
     assert (folder / "C.rule").read_text(encoding="utf-8") == FIXED + "# A的修改\n"
 
 
+def _table_in(page: Any, lang: str) -> None:
+    """Wait until the table frame holds the table in `lang`: the answer to the check that the
+    language switch sent has come, and the frame has loaded it."""
+    expect(page.frame_locator("#table-frame").locator("html")).to_have_attribute("lang", lang)
+
+
 @needs_browser
 def test_the_language_chosen_stays_on_reload_and_the_status_follows_it(server: tuple[str, Path], page: Any) -> None:
     """After English was chosen the status said 未保存 still, and a reload opened the page in 中文 again."""
@@ -415,16 +421,22 @@ def test_the_language_chosen_stays_on_reload_and_the_status_follows_it(server: t
     (folder / "资金管理.rule").write_text(FIXED, encoding="utf-8")
     page.goto(url)
     page.wait_for_selector("#check-status.ok")
-    page.evaluate("() => { const cm = window.pingfenEditor; cm.setCursor(cm.lineCount(), 0); cm.replaceSelection('# 改\\n'); }")
+    # Reloaded while a check was on its way (under load), the check's answer put the table into its
+    # frame during the reload's beforeunload: Chromium then closed the dialog as "stay" and the reload
+    # never came. So the page is let settle first: the edit's check answered, and the table in English.
+    with page.expect_response(lambda r: "/api/check" in r.url and "# 改" in (r.request.post_data or "")):
+        page.evaluate("() => { const cm = window.pingfenEditor; cm.setCursor(cm.lineCount(), 0); cm.replaceSelection('# 改\\n'); }")
     expect(page.locator("#save-status")).to_have_text("未保存")
     page.click("#lang-toggle")
     expect(page.locator("#save-status")).to_have_text("not saved")
+    _table_in(page, "en")
     page.once("dialog", lambda dialog: dialog.accept())  # leave the unsaved edit
     page.reload()
     page.wait_for_selector("#check-status.ok")
     expect(page.locator("h1")).to_have_text("Scoring workbench")
     expect(page.locator("#check-status")).to_have_text("no problems found")
     page.click("#lang-toggle")
+    _table_in(page, "zh-CN")
     page.reload()
     page.wait_for_selector("#check-status.ok")
     expect(page.locator("h1")).to_have_text("评分工作台")

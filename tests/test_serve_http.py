@@ -16,6 +16,7 @@ import time
 import warnings
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -27,6 +28,8 @@ with warnings.catch_warnings():  # Starlette 1.x would have httpx2 under its Tes
 import pingfen  # noqa: E402
 from pingfen.batch import score_file  # noqa: E402
 from pingfen.errors import DataError, Problem  # noqa: E402
+from pingfen.io.write import style_of  # noqa: E402
+from pingfen.loader import read_rule  # noqa: E402
 from pingfen.serve import app as serve_app  # noqa: E402
 from pingfen.serve import is_loopback  # noqa: E402
 from pingfen.serve.app import make_app  # noqa: E402
@@ -927,3 +930,27 @@ def test_a_save_keeps_the_files_line_ends_and_bom(client: TestClient, folder: Pa
     copy = client.put("/api/file", params={"path": "副本.rule", "version": "", "crlf": "1", "bom": "1"}, content=b"# x\n")
     assert copy.status_code == 200 and (folder / "副本.rule").read_bytes() == b"\xef\xbb\xbf# x\r\n"
     assert client.get("/api/file", params={"path": "副本.rule"}).json()["version"] == copy.json()["version"]
+
+
+@pytest.mark.parametrize("content", [b"\xef\xbb\xbf# a\r\n# b\r\n", b"# a\n# b\n", b"# a\r\n# b\n# c\n", b"\xef\xbb\xbf# a\n", b""])
+def test_a_file_opened_is_read_once_for_its_text_and_its_style(
+    client: TestClient, folder: Path, content: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opening a file read it twice: once for its text, once more for its line ends and BOM. One
+    read now gives both, and the style is the one `style_of` gives the file."""
+    path = folder / "部门.rule"
+    path.write_bytes(content)
+    opens: list[Path] = []
+    real_open = Path.open
+
+    def counted(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self.name == path.name:
+            opens.append(self)
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", counted)
+    opened = client.get("/api/file", params={"path": "部门.rule"}).json()
+    monkeypatch.undo()
+    assert len(opens) == 1
+    assert opened["text"] == read_rule(path)
+    assert (opened["crlf"], opened["bom"]) == style_of(path)

@@ -339,7 +339,7 @@ def test_a_date_column_reads_none_of_the_text_path(dialect: str) -> None:
     """A date input read from its text (values.to_date's patterns, TRANSLATE of digits) made a DATE
     column pay for it too: 20 of them, PostgreSQL 20k rows 2 s → 18 s, Spark 17 s → 204 s. A DATE
     or TIMESTAMP column is its cast, as before: once its type is known none of that is read."""
-    from pingfen.sql.newforms import DATE_GROUPS, NUMBER_PATTERN
+    from pingfen.sql.dates import DATE_GROUPS, NUMBER_PATTERN
 
     reads = "\n".join(_date_column_reads(dialect))
     assert "DATE" in reads
@@ -354,7 +354,7 @@ def test_a_date_columns_text_path_on_postgres_is_a_subquery_its_case_runs_only_f
     from sqlglot import exp
 
     from pingfen.sql import to_sql_tree
-    from pingfen.sql.newforms import DATE_GROUPS, NUMBER_PATTERN
+    from pingfen.sql.dates import DATE_GROUPS, NUMBER_PATTERN
 
     tree = to_sql_tree(DAY_RUBRIC, "postgres")
     layers = tree.args["with_"].expressions

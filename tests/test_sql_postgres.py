@@ -17,8 +17,10 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import assume, given, settings
@@ -123,10 +125,12 @@ def table(rubric: pingfen.Rubric, records: Sequence[dict[str, object]], types: d
     return f"DROP TABLE IF EXISTS records;\nCREATE TABLE records (id INTEGER{columns});\nCOPY records FROM STDIN WITH (FORMAT csv);\n" + "".join(line + "\n" for line in lines) + "\\.\n"
 
 
-def score(server: Server, rubric: pingfen.Rubric, records: Sequence[dict[str, object]], types: dict[str, str] | None = None) -> list[dict[str, object]]:
-    """Each record's row of the PostgreSQL query, in the records' order, scores as Decimals."""
+def score(server: Server, rubric: pingfen.Rubric, records: Sequence[dict[str, object]], types: dict[str, str] | None = None,
+          session: str = "") -> list[dict[str, object]]:  # fmt: skip
+    """Each record's row of the PostgreSQL query, in the records' order, scores as Decimals;
+    `session`: statements run first (`SET TIME ZONE …;`)."""
     query = to_sql(rubric, dialect="postgres", keep=["id"])
-    out = server.psql(table(rubric, records, types) + f"COPY ({query} ORDER BY id) TO STDOUT WITH (FORMAT csv, HEADER, NULL '{NULL}');\n")
+    out = server.psql(session + table(rubric, records, types) + f"COPY ({query} ORDER BY id) TO STDOUT WITH (FORMAT csv, HEADER, NULL '{NULL}');\n")
     reader = csv.reader(io.StringIO(out))
     names = next(reader)
     return [_scored(rubric, names, cells) for cells in reader]
@@ -275,6 +279,29 @@ def test_a_date_from_a_column_of_numbers_is_its_day_number_as_evaluate_reads_it(
             read.append((kind, record["止"], row["refusal"]))
     assert ("INTEGER", 45382, None) in read and ("NUMERIC(10, 1)", Decimal("45382.0"), None) in read
     assert ("DOUBLE PRECISION", 45382.0, "PF502") in read and ("TIMESTAMP", "2024-03-31 23:59:59.5", None) in read
+
+
+@needs_postgres
+def test_a_date_from_a_timestamptz_column_is_its_day_in_the_session_time_zone(server: Server) -> None:
+    """A date's TIMESTAMPTZ column was read by its text (`2024-03-31 00:30:00+08`), which is no
+    date's text: every row PF502. It is its day in the session's TimeZone, as PostgreSQL's cast
+    to DATE takes it and as evaluate() takes the day of the datetime a client is given (psycopg's:
+    aware, in the session's zone) — so one moment is a different day in different sessions."""
+    from test_sql_column_types import DAY_RUBRIC
+
+    eight = timezone(timedelta(hours=8))
+    moments = [datetime(2024, 3, 31, 0, 30, tzinfo=eight), datetime(2024, 3, 31, 23, 59, 59, 500000, tzinfo=UTC),
+               datetime(2024, 1, 1, 3, 0, tzinfo=eight), None]  # fmt: skip
+    days: set[tuple[object, object]] = set()
+    for zone in ("UTC", "Asia/Shanghai", "America/New_York"):
+        records: list[dict[str, object]] = [{"起": "1899-12-31", "止": moment, "类型": "甲"} for moment in moments]
+        rows = score(server, DAY_RUBRIC, records, types={"起": "DATE", "止": "TIMESTAMPTZ"}, session=f"SET TIME ZONE '{zone}';\n")
+        for moment, row in zip(moments, rows, strict=True):
+            seen = moment.astimezone(ZoneInfo(zone)) if moment is not None else None  # what a client in that session is given
+            sqlhelp.agree(DAY_RUBRIC, {"起": "1899-12-31", "止": seen, "类型": "甲"}, row)
+            days.add((moment, seen.date() if seen is not None else None))
+        assert [row["refusal"] for row in rows] == [None, None, None, "PF501"]
+    assert len(days) > len(moments)  # a moment's day depends on the session's zone
 
 
 @needs_postgres

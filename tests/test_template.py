@@ -150,3 +150,22 @@ def test_a_label_with_a_comma_is_one_choice_of_the_drop_down(tmp_path: Path) -> 
     book.save(path)
     [record] = list(pingfen.read_records(path))
     assert rubric.evaluate(record).total == 5
+
+
+def test_a_scores_bounds_are_asked_once_and_checked_at_the_tightest(tmp_path: Path) -> None:
+    """A score's bounds are its own >= 0, the declared ones and its indicator's max: the
+    question asked `≥ 0，≥ 1，≤ 5，≤ 10`, and the XLSX validation took the last bound of each
+    side, so it let 5 to 10 through for a score declared `<= 5` (which eval refuses, PF503)."""
+    rubric = pingfen.loads(
+        'rubric "x" { total 10 }\ninput 评分: score >= 1 and <= 5\ninput 专家: list of 3 score >= 0 and <= 10\n'
+        "indicator 甲 10 { judgment 评分 }\n"
+        "indicator 乙 0 { score = mean(专家) }\n"  # a panel: its own >= 0 beside the declared one
+    )
+    spec = {s.name: s for s in rubric.inputs}
+    assert question(spec["评分"], "zh") == "评价得分，≥ 1，≤ 5"
+    assert question(spec["专家"], "en") == "each expert's score, ≥ 0, ≤ 10"
+    path = tmp_path / "t.xlsx"
+    write_template(rubric, "xlsx", path, lang="zh")
+    data = openpyxl.load_workbook(path)["数据"]
+    (rule,) = [dv for dv in data.data_validations.dataValidation if "B3:B1002" in str(dv.sqref)]
+    assert (rule.operator, rule.formula1, rule.formula2) == ("between", "1", "5")

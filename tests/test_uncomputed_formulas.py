@@ -1,14 +1,16 @@
 """A workbook written by a program and never opened in Excel holds formulas with no saved
 result; openpyxl reads such a cell as blank, and its row was refused "缺少输入项" (PF501),
 though the cell is not blank. A row refused so for an input whose cell is such a formula is
-refused PF534 instead, naming the sheet and cell, in `pingfen eval` and `--engine duckdb`
-alike. The cell stays a blank otherwise: a row of nothing else is skipped, an input that may
+refused PF534 instead, naming the sheet and cell, in `pingfen eval`, `--engine duckdb`,
+`pingfen report`, `diff --replay` and the public `read_records`/`read_department` alike;
+`pingfen audit` refuses such an input where eval does. The cell stays a blank otherwise: a row of nothing else is skipped, an input that may
 be left out is left out. Only a row holding a formula is looked at again."""
 
 from __future__ import annotations
 
 import csv
 import io
+import pickle
 from pathlib import Path
 
 import pytest
@@ -150,6 +152,7 @@ def test_a_sheet_without_formulas_is_read_once_and_no_row_looked_at_again(tmp_pa
     assert read == len(opened)  # the sheet read once, as openpyxl reads it: its blank cells cost no second reading
     looked: list[object] = []
     monkeypatch.setattr(tables, "_formula_cells", lambda *args: looked.append(args) or [])
+    monkeypatch.setattr(tables, "_in_arrays", lambda *args: looked.append(args) or [])
     assert len(list(table)) == 2 and looked == []
     with_formula = _book(tmp_path / "f.xlsx", [["a", "否", "=0.95", None], ["b", "否", 0.95, None]])
     assert len(list(tables.read_rows(with_formula))) == 2 and len(looked) == 1  # the row with one, only
@@ -215,3 +218,196 @@ def test_an_openpyxl_whose_private_reading_differs_reads_such_a_cell_as_blank(
     lines = out.splitlines()
     assert code == 1 and "PF508" not in out, out
     assert lines[1].endswith("[a] PF501: 缺少输入项 `投入`") and lines[2].startswith("c,5,5,10.00"), out
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [b'<c r="C2" t="str"><f>0.95</f></c>', b'<c r="C2"><f\nt="shared" si="0"/></c>'],
+    ids=["str-without-v", "self-closing-after-a-newline"],
+)
+def test_a_formula_with_no_result_in_other_spellings_is_named(tmp_path: Path, cell: bytes) -> None:
+    """A `t="str"` formula with no `<v>` at all has no saved result (only `<v></v>` is the empty
+    text); a sheet whose one formula tag is `<f` then a newline is still looked at."""
+    import zipfile
+
+    data = _book(tmp_path / "各单位.xlsx", [["a", "是", "=0.95", "95%"], ["c", "是", "95%", "95%"]])
+    with zipfile.ZipFile(data) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].replace(b'<c r="C2"><f>0.95</f><v></v></c>', cell)
+    assert cell in sheet and sheet.count(b"<f") == 1
+    parts["xl/worksheets/sheet1.xml"] = sheet
+    with zipfile.ZipFile(data, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    code, out = _eval(tmp_path, data)
+    assert code == 1 and "[a] PF534: 输入项 `投入`：工作表 `填报` 的单元格 C2 是从未计算过的公式" in out, out
+
+
+def _run(*argv: str, apart: bool = False) -> tuple[int, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return code, out.getvalue() if apart else out.getvalue() + err.getvalue()
+
+
+SAID_ZH = "PF534]: 输入项 `投入`：工作表 `填报` 的单元格 C2 是从未计算过的公式"
+
+
+def test_a_report_of_one_row_names_the_formula(tmp_path: Path) -> None:
+    """`pingfen report` of one row reads it by `read_department`, not through the batch: it
+    said "缺少输入项" (PF501) where eval says PF534."""
+    rule = tmp_path / "r.rule"
+    rule.write_text(RULE, encoding="utf-8")
+    one = _book(tmp_path / "一个.xlsx", [["a", "是", "=0.95", "95%"]])
+    code, said = _run("report", str(rule), str(one))
+    assert code == 2 and SAID_ZH in said and HINT_ZH in said and "PF501" not in said, said
+    two = _book(tmp_path / "两个.xlsx", [["a", "是", "=0.95", "95%"], ["b", "是", "95%", "95%"]])
+    code, said = _run("--lang", "en", "report", str(rule), str(two), "--id", "a")
+    assert code == 2 and "PF534]: input `投入`: cell C2 of sheet `填报` holds a formula that was never calculated" in said
+    code, said = _run("report", str(rule), str(two), "--id", "b")
+    assert code == 0 and "10.00" in said, said
+
+
+def test_read_records_and_read_department_name_the_formula(tmp_path: Path) -> None:
+    """The public API reads a row as a record that says PF534 when scored, as eval does: by
+    `evaluate_many` (a rubric with values across the batch too) and by `evaluate`."""
+    import pingfen
+    from pingfen.errors import DataError
+    from pingfen.io import read_department
+
+    data = _book(tmp_path / "各单位.xlsx", [["a", "是", "=0.95", "95%"], ["b", "是", "95%", "95%"]])
+    across = RULE.replace("bands 投入 { >= 90% -> 5  else -> 0 }", "when 投入 >= 最低 -> 5  else -> 0")
+    across = across.replace("indicator 甲", "let 最低 = batch min(产出)\nindicator 甲")
+    assert across.count("最低") == 2
+    for text in (RULE, across):
+        outcomes = list(pingfen.loads(text).evaluate_many(pingfen.read_records(data), key="id"))
+        assert isinstance(outcomes[0], DataError) and not isinstance(outcomes[1], DataError), outcomes
+        assert (outcomes[0].code, outcomes[0].record) == ("PF534", "a")
+        assert outcomes[0].problems[0].args == {"input": "投入", "sheet": "填报", "cell": "C2"}
+    department, record = read_department(data, id="a")
+    assert department == "a" and record == {"id": "a", "有项目": "是", "投入": None, "产出": "95%", "备注": None}
+    with pytest.raises(DataError) as refused:
+        pingfen.loads(RULE).evaluate(record, record=department)
+    assert refused.value.describe("zh") == f"[a] PF534: 输入项 `投入`：工作表 `填报` 的单元格 C2 是从未计算过的公式（{HINT_ZH}）"
+    assert pingfen.loads(RULE).evaluate(read_department(data, id="b")[1]).total == 10
+
+
+def test_an_audit_whose_input_is_a_formula_never_calculated_is_refused(tmp_path: Path) -> None:
+    """`pingfen audit` reads the inputs of a filled template's data sheet: such a cell was a
+    blank, and the indicator it feeds 'not recomputed (inputs missing)', with exit 0."""
+    rule = tmp_path / "r.rule"
+    rule.write_text(RULE, encoding="utf-8")
+    sheet = sheet_of([("一级指标", "自评得分"), ("甲", 5), ("乙", 5), ("总分", 10)])
+    sheet.title = "评分表"
+    data = sheet.parent.create_sheet("填报")
+    for row in (HEAD, ["a", "是", "=0.95", "95%", "=1+1"]):  # 备注, no input, is no matter
+        data.append(row)
+    filled = tmp_path / "自评.xlsx"
+    sheet.parent.save(filled)
+    code, said = _run("audit", str(rule), str(filled))
+    assert code == 2 and SAID_ZH in said and HINT_ZH in said, said
+    data["C2"] = 0.95  # a value: the audit runs and agrees
+    sheet.parent.save(filled)
+    code, said = _run("audit", str(rule), str(filled))
+    assert code == 0 and "2 项指标（2 项一致）" in said, said
+
+
+@pytest.mark.parametrize("project", ["否", "是"])
+def test_an_audit_leaves_out_such_an_input_where_eval_does(tmp_path: Path, project: str) -> None:
+    """产出 is read only where 有项目: with no project eval scores the row (乙 不适用) and the
+    audit agrees, as with a blank cell; it was refused PF534, exit 2. With a project 乙 reads
+    it, and both refuse it."""
+    rule = tmp_path / "r.rule"
+    rule.write_text(RULE, encoding="utf-8")
+    sheet = sheet_of([("一级指标", "自评得分"), ("甲", 5), ("乙", "不适用"), ("总分", 10)])
+    sheet.title = "评分表"
+    data = sheet.parent.create_sheet("填报")
+    for row in (HEAD, ["a", project, 0.95, "=0.9"]):
+        data.append(row)
+    filled = tmp_path / "自评.xlsx"
+    sheet.parent.save(filled)
+    code, said = _run("audit", str(rule), str(filled))
+    evaluated, scored = _eval(tmp_path, _book(tmp_path / "各单位.xlsx", [["a", project, 0.95, "=0.9"]]))
+    if project == "否":
+        assert code == 0 and "2 项指标（2 项一致）" in said, said
+        assert evaluated == 0 and "a,5,不适用,10.00" in scored, scored
+    else:
+        assert code == 2 and "PF534]: 输入项 `产出`：工作表 `填报` 的单元格 D2 是从未计算过的公式" in said, said
+        assert evaluated == 1 and "[a] PF534: 输入项 `产出`" in scored, scored
+
+
+def test_diff_replay_names_the_formula(tmp_path: Path) -> None:
+    """`pingfen diff --replay` scores an XLSX file as eval does: a unit the old version refuses
+    for such a cell (and the new, which does not read it, scores) is refused PF534."""
+    import json
+
+    old, new = tmp_path / "old.rule", tmp_path / "new.rule"
+    old.write_text(RULE, encoding="utf-8")
+    new.write_text(RULE.replace("bands 投入 {", "bands 产出 {").replace("input 投入: percent\n", ""), encoding="utf-8")
+    data = _book(tmp_path / "各单位.xlsx", [["a", "是", "=0.95", "95%"], ["b", "是", "95%", "95%"]])
+    code, said = _run("diff", str(old), str(new), "--replay", str(data), "--format", "json", apart=True)
+    units = json.loads(said)["replay"]["units"]
+    assert code == 1 and [u["id"] for u in units] == ["a"], said
+    assert units[0]["old"]["error"] == f"[a] PF534: 输入项 `投入`：工作表 `填报` 的单元格 C2 是从未计算过的公式（{HINT_ZH}）"
+
+
+def test_the_cells_of_an_array_formula_never_calculated_are_named(tmp_path: Path) -> None:
+    """An array formula is written on its range's first cell alone (`<f t="array" ref="C2:C4">`);
+    the range's other cells hold no formula of their own, and, never calculated, no value: they
+    were blanks (PF501). Each one in the range with no saved result is named, by both engines;
+    a cell in it with a value, or below it, is read as it is."""
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    sheet = sheet_of([HEAD, ["a", "是", None, "95%"], ["b", "是", None, "95%"], ["c", "是", None, "95%"],
+                      ["d", "是", "95%", "95%"], ["e", "是", None, None]])  # fmt: skip
+    sheet.title = "填报"
+    sheet["C2"] = ArrayFormula("C2:C4", "=D2:D4")
+    sheet["D6"] = ArrayFormula("D6:E6", "=D5:E5")  # across a row: 产出 (D6) and 备注 (E6)
+    data = tmp_path / "各单位.xlsx"
+    sheet.parent.save(data)
+    code, out = _eval(tmp_path, data)
+    lines = out.splitlines()
+    assert code == 1, out
+    for line, (unit, cell) in zip(lines[1:4], [("a", "C2"), ("b", "C3"), ("c", "C4")], strict=True):
+        assert line.endswith(f"[{unit}] PF534: 输入项 `投入`：工作表 `填报` 的单元格 {cell} 是从未计算过的公式（{HINT_ZH}）"), out
+    assert lines[4].startswith("d,5,5,10.00"), out
+    assert "[e] PF501: 缺少输入项 `投入`" in lines[5] and "PF534" not in lines[5], out  # C6 is outside every range
+    code, rows = _duckdb(tmp_path, data)
+    assert [(r["refusal"], r["refusal_input"]) for r in rows] == [("PF534", "投入")] * 3 + [("", ""), ("PF501", "投入")]
+    sheet["C6"] = "95%"
+    sheet.parent.save(data)
+    code, out = _eval(tmp_path, data)
+    assert "[e] PF534: 输入项 `产出`：工作表 `填报` 的单元格 D6" in out.splitlines()[5], out
+
+
+@pytest.mark.parametrize(("ref", "named"), [("C2:C3", ["C2", "C3"]), ("$C$2:$C$9", ["C2", "C3"]), ("C:C", ["C2", "C3"]),
+                                            ("C2", ["C2"]), ("not a range", ["C2"])])  # fmt: skip
+def test_an_array_formulas_range_as_written(tmp_path: Path, ref: str, named: list[str]) -> None:
+    """The range as Excel may write it (absolute, whole columns); one that names no cells is the
+    formula's own cell alone, never a broken file."""
+    import zipfile
+
+    data = _book(tmp_path / "各单位.xlsx", [["a", "是", "=0.95", "95%"], ["b", "是", None, "95%"]])
+    with zipfile.ZipFile(data) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    old = b'<c r="C2"><f>0.95</f><v></v></c>'
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(old, f'<c r="C2"><f t="array" ref="{ref}">0.95</f></c>'.encode())
+    with zipfile.ZipFile(data, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    code, out = _eval(tmp_path, data)
+    assert code == 1 and [c for c in ("C2", "C3") if f"的单元格 {c} 是从未计算过的公式" in out] == named, out
+
+
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_a_sheet_record_keeps_its_formulas_when_pickled_or_copied(protocol: int) -> None:
+    """Protocols 0 and 1 refused the record (a dict with `__slots__`), and `copy()` gave a
+    plain dict, its formulas lost: scored, it said PF501 again."""
+    from pingfen.absent import SheetRecord
+
+    record = SheetRecord({"id": "a", "投入": None}, {"投入": ("填报", "C2")})
+    again = pickle.loads(pickle.dumps(record, protocol))
+    assert type(again) is SheetRecord and again == record and again.formulas == record.formulas
+    copied = record.copy()
+    assert type(copied) is SheetRecord and copied == record and copied.formulas == record.formulas
+    copied["投入"] = "95%"
+    assert record["投入"] is None  # a copy, not the record itself

@@ -27,7 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from pingfen import ast
-from pingfen.absent import Absent, says_not_applicable
+from pingfen.absent import Absent, SheetRecord, says_not_applicable
 from pingfen.errors import DataError, Problem
 from pingfen.evaluate.rubric import NodeSpec, Rubric, not_a_mapping
 from pingfen.io.filled import GRADE_NAMES, TOTAL_NAMES, read_filled
@@ -66,6 +66,12 @@ def audit(
     unknown = [_not_named(k, "PF517", names) for k in given if k not in names]
     if unknown:
         raise DataError(unknown, department)
+    # A cell holding a formula never calculated is a blank, as `pingfen eval` reads it, and refused
+    # (PF534) where eval refuses the blank: here an input that may not be left out; one read only
+    # by rows that may not apply, below, where a row that applies reads it (else it is left out).
+    sheet = inputs if isinstance(inputs, SheetRecord) else None
+    if sheet is not None and (lost := [k for k in sheet.formulas if k in names and k not in rubric.optional]):
+        raise sheet.refused(DataError([Problem("PF501", k, {"input": k}) for k in lost], department))
     values = rubric.coerce(given, list(given), record=department)
     types = {s.name: s.type for s in rubric.inputs}
 
@@ -100,8 +106,13 @@ def audit(
             result = None
             if not missing:
                 try:
-                    result = rubric.score_node(node.name, values, lang=lang, record=department)
+                    # the inputs as given: score_node reads them itself, and an input marked
+                    # 不适用 is no value it reads again (values holds an Absent for it)
+                    result = rubric.score_node(node.name, given, lang=lang, record=department)
                 except DataError as refused:
+                    said = sheet.refused(refused) if sheet is not None else refused
+                    if any(p.code == "PF534" for p in said.problems):  # a formula never calculated that the row reads
+                        raise said from None
                     if refused.code != "PF501":
                         raise
                     missing = tuple(p.input for p in refused.problems if p.input)
@@ -197,10 +208,11 @@ def _declared(rubric: Rubric, declared: Mapping[str, object]) -> tuple[dict[str,
     for key, raw in declared.items():
         if _blank(raw):
             continue
-        if key in GRADE_NAMES:
+        node = key in nodes  # the rubric's own name wins over an alias of the total or grade: an indicator 综合得分
+        if not node and key in GRADE_NAMES:
             grade = str(raw).strip()
             continue
-        if key not in nodes and key not in TOTAL_NAMES:
+        if not node and key not in TOTAL_NAMES:
             if without_invisible(key) in nodes:  # `投入\u200b`: no misspelling, a character unseen
                 problems.append(_not_named(key, "PF513", nodes))
                 continue
@@ -213,10 +225,10 @@ def _declared(rubric: Rubric, declared: Mapping[str, object]) -> tuple[dict[str,
             problems.append(Problem("PF514", key, {"name": key, "value": show(raw)}))
         elif value and abs(value.adjusted()) > LIMIT:  # a typo (1e999999): no score is near it, and sums would overflow
             problems.append(Problem("PF524", key, {"name": key, "value": show(raw), "range": f"10^-{LIMIT} … 10^{LIMIT}"}))
-        elif key in TOTAL_NAMES:
-            total = value
-        else:
+        elif node:
             scores[key] = value
+        else:
+            total = value
     if problems:
         raise DataError(problems)
     return scores, total, grade

@@ -6,6 +6,7 @@ around them are translated. The JSON has a `version`; its keys are fixed (docs/y
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import assert_never
 
 from pingfen.diff import Change, Kind, Part, RubricDiff
@@ -54,6 +55,9 @@ OVERRIDE_WORDS: dict[OverrideKind, tuple[str, str]] = {
     "input_replaced": ("input replaced", "替换输入项"),
     "input_added": ("input added", "新增输入项"),
     "input_removed": ("input removed", "删除输入项"),
+    "veto_replaced": ("veto replaced", "替换一票否决"),
+    "veto_added": ("veto added", "新增一票否决"),
+    "veto_removed": ("veto removed", "删除一票否决"),
 }
 
 PART_WORDS: dict[str, tuple[str, str]] = {
@@ -181,8 +185,19 @@ def _score(value: object) -> str:
 
 
 def _row_change(change: RowChange, lang: Lang) -> str:
-    old = _NONE if change.old is None else shown(change.old)  # 2.995 → 3, not 3 → 3
-    new = _NONE if change.new is None else shown(change.new)
+    # 不适用 (N/A) as eval shows a row that does not apply; where it applies under neither version
+    # only what it counts as moved the total, and is shown beside it: 不适用（4） → 不适用（5）
+    counted = not change.old_applies and not change.new_applies
+
+    def side(score: Decimal | None, applies: bool) -> str:
+        if score is None:
+            return _NONE
+        if applies:
+            return shown(score)  # 2.995 → 3, not 3 → 3
+        na = "不适用" if lang == "zh" else "N/A"
+        return na if not counted else f"{na}（{shown(score)}）" if lang == "zh" else f"{na} ({shown(score)})"
+
+    old, new = side(change.old, change.old_applies), side(change.new, change.new_applies)
     was = f"（{_WORDS[lang]['was']} {change.old_name}）" if lang == "zh" else f" (was {change.old_name})"
     return f"{change.name}{was if change.old_name else ''} {old} → {new}"
 

@@ -768,16 +768,24 @@ FORMULAS = f"{PREFIX}formulas"
 
 def _formulas_named(tree: exp.Select) -> None:
     """A row refused as missing an input (PF501) whose cell is a formula with no saved result
-    (FORMULAS) is refused as such (PF534), as `pingfen eval` refuses it (io.tables.Row.refused)."""
-    import sqlglot
-
+    (FORMULAS) is refused as such (PF534), as `pingfen eval` refuses it (io.tables.Row.refused):
+    `CASE WHEN (code) = 'PF501' AND EXISTS (SELECT 1 FROM FORMULAS AS f WHERE f."row" = ROW AND
+    f."input" = (input)) THEN 'PF534' ELSE (code) END`, built as a tree as the rest of the query is."""
     said = {e.alias: e for e in tree.expressions if isinstance(e, exp.Alias) and e.alias in (REFUSAL, REFUSAL_INPUT)}
     if len(said) < 2:  # a rubric that refuses no row
         return
-    code, named = said[REFUSAL].this.sql("duckdb"), said[REFUSAL_INPUT].this.sql("duckdb")
-    row = exp.column(ROW, table=tree.args["from_"].this.alias_or_name, quoted=True).sql("duckdb")
-    found = f'EXISTS (SELECT 1 FROM "{FORMULAS}" AS f WHERE f."row" = {row} AND f."input" = ({named}))'
-    said[REFUSAL].set("this", sqlglot.parse_one(f"CASE WHEN ({code}) = 'PF501' AND {found} THEN 'PF534' ELSE ({code}) END", read="duckdb"))
+    code, named = said[REFUSAL].this, said[REFUSAL_INPUT].this
+    row = exp.column(ROW, table=tree.args["from_"].this.alias_or_name, quoted=True)
+    listed = exp.Table(this=exp.to_identifier(FORMULAS, quoted=True), alias=exp.TableAlias(this=exp.to_identifier("f")))
+
+    def of_f(name: str) -> exp.Column:
+        return exp.Column(this=exp.to_identifier(name, quoted=True), table=exp.to_identifier("f"))
+
+    same = exp.and_(exp.EQ(this=of_f("row"), expression=row), exp.EQ(this=of_f("input"), expression=exp.paren(named.copy())))
+    found = exp.Exists(this=exp.select(exp.Literal.number(1)).from_(listed).where(same))
+    missing = exp.EQ(this=exp.paren(code.copy()), expression=exp.Literal.string("PF501"))
+    named_so = exp.If(this=exp.and_(missing, found), true=exp.Literal.string("PF534"))
+    said[REFUSAL].set("this", exp.Case(ifs=[named_so], default=exp.paren(code)))
 
 
 def _cell_text(cell: Any) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import attrs
 
@@ -17,6 +17,9 @@ from pingfen.evaluate.rubric import Rubric
 from pingfen.oserrors import OSReason
 from pingfen.syntax.scan import MAX_CHARS
 from pingfen.values import pinned
+
+if TYPE_CHECKING:
+    from pingfen.io.write import LineStyle
 
 # Where a base file may be read from: given the path an `extends` leads to (beside the file
 # that extends it) and the path as written, the path to open, or an exception that stops the
@@ -79,11 +82,27 @@ def load(path: str | Path | IO[bytes] | IO[str], *, tests: bool = True, resolver
 def read_rule(path: str | Path) -> str:
     """The text of a rule file: every command reads rule files here. Raises RubricError
     (PF006) when the file is not UTF-8, OSError when it cannot be read."""
+    return _rule_text(_rule_bytes(path), path)
+
+
+def read_rule_styled(path: str | Path) -> tuple[str, LineStyle]:
+    """`read_rule`'s text and the file's line ends and BOM (`io.write.style_of`'s answer) from
+    one read of it: what an editor that saves the text back in the file's style opens."""
+    from pingfen.io.write import line_style  # here: loading a rule does not import io.write
+
+    data = _rule_bytes(path)
+    return _rule_text(data, path), line_style(data)
+
+
+def _rule_bytes(path: str | Path) -> bytes:
     from pingfen.io.guard import note_input
 
     with Path(path).open("rb") as file:
         note_input(path)  # no output of the command reading it may replace it
-        data = file.read(_MAX_BYTES + 1)
+        return file.read(_MAX_BYTES + 1)
+
+
+def _rule_text(data: bytes, path: str | Path) -> str:
     if len(data) > _MAX_BYTES:  # read no further: the parser refuses the text as too long (PF008)
         return data.decode("utf-8", errors="replace")
     return decode_rule(data, str(path))

@@ -468,6 +468,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 # hint key -> (english, chinese)
 HINTS: dict[str, tuple[str, str]] = {
+    "may_be_na": (
+        "if it does not apply, write N/A, 不适用 or 无此项",
+        "如该项不适用，请填写“不适用”、N/A 或“无此项”",
+    ),
     "excel_error": (
         "the cell holds a spreadsheet's error value (such as #N/A or #DIV/0!), not data: fix the formula or enter the value",
         "该单元格是电子表格的错误值（如 #N/A、#DIV/0!），不是数据：请修正公式或填入数值",
@@ -652,6 +656,10 @@ HINTS: dict[str, tuple[str, str]] = {
         "分组和指标名称必须唯一，请重命名其中之一",
     ),
     "remove_unused": ("remove the declaration, or use it in a rule", "删除该声明，或在规则中使用它"),
+    "remove_base_input": (
+        "it comes from a base file, which is not the place to delete it: write `remove input {name}` in the file that extends it, or use it in a rule",
+        "它来自被继承的文件，不宜在那里删除：请在继承它的文件中写 `remove input {name}`，或在规则中使用它",
+    ),
     "misspelt_use": (
         "`{typo}` at line {line} is likely a misspelling of it: correct that first",
         "第 {line} 行的 `{typo}` 可能是它的笔误：请先改正那里",
@@ -730,6 +738,7 @@ HINTS: dict[str, tuple[str, str]] = {
     "flatten_extends": ("copy a base into the file that extends it, to shorten the chain", "将某一层的内容并入继承它的文件，缩短继承链"),
     "extends_first": ("write one `extends \"…\"` at the top of the file", "在文件开头只写一个 `extends \"…\"`"),
     "add_extends": ("start the file with `extends \"BASE.rule\"`, or write the row out in full", "在文件开头写 `extends \"基础文件.rule\"`，或写出完整的指标"),
+    "removed_before": ("removed already at line {line}: delete this line", "已在第 {line} 行删除，请删去这一行"),
     "base_names": ("check the name against the base file; a new row is written out in full, not changed", "请对照所继承的文件核对名称；新增指标应完整写出"),
     "add_to_group": ("replace the indicator with a group of the same name, or add the rows to its group", "用同名分组替换该指标，或把新指标加到其所在的分组"),
     "same_unit": (

@@ -21,7 +21,7 @@ from pingfen.syntax.parser import parse
 
 OverrideKind = Literal[
     "header_set", "row_replaced", "row_added", "row_removed", "rows_added_to", "max_set",
-    "input_replaced", "input_added", "input_removed",
+    "input_replaced", "input_added", "input_removed", "veto_replaced", "veto_added", "veto_removed",
 ]  # fmt: skip
 OVERRIDE_KINDS: tuple[OverrideKind, ...] = get_args(OverrideKind)
 
@@ -62,6 +62,8 @@ def extension(rubric: Rubric) -> Extension | None:
     if own is None:  # pragma: no cover - the file was loaded, so it parses
         return None
     rows: dict[str, ast.Node] = {}
+    outside: dict[str, ast.Node] = {}  # the base's rows after the tree (bonus, penalty, adjust)
+    vetoes: set[str] = set()
     declared: set[str] = set()
     for source in rubric.sources[1:]:
         base, _ = parse(source.text)
@@ -70,6 +72,10 @@ def extension(rubric: Rubric) -> Extension | None:
         for item in base.items:
             if isinstance(item, (ast.Input, ast.Let)):
                 declared.add(item.name.text)
+            elif isinstance(item, ast.Outside):
+                outside.setdefault(item.row.name.text, item.row)
+            elif isinstance(item, ast.Veto):
+                vetoes.add(item.name.text)
             nodes: tuple[ast.Node, ...] = ()
             if isinstance(item, ast.AddTo):
                 nodes = item.children
@@ -78,16 +84,19 @@ def extension(rubric: Rubric) -> Extension | None:
             for node, _ in ast.walk_nodes(nodes):
                 rows.setdefault(node.name.text, node)
     extends = next(i for i in own.items if isinstance(i, ast.Extends))
-    return Extension(rubric.sources[0].path, extends.path, tuple(_overrides(own, rows, declared)))
+    return Extension(rubric.sources[0].path, extends.path, tuple(_overrides(own, rows, outside, vetoes, declared)))
 
 
-def _overrides(own: ast.Module, rows: dict[str, ast.Node], declared: set[str]) -> Iterator[Override]:
+def _overrides(
+    own: ast.Module, rows: dict[str, ast.Node], outside: dict[str, ast.Node], vetoes: set[str], declared: set[str]
+) -> Iterator[Override]:
     for item in own.items:
         line = item.span.line
         match item:
             case ast.Header():
                 settings = [f"year {number(item.year)}" if item.year else "", f"total {number(item.total)}" if item.total else "",
                             f"round total {number(item.round_places)} {item.round_mode}" if item.round_places else "",
+                            f"cap total {number(item.cap)}" if item.cap else "",
                             f"{len(item.grades)} grades" if item.grades else ""]  # fmt: skip
                 yield Override("header_set", None, None, "; ".join(s for s in [f'"{item.title}"', *settings] if s), line)
             case ast.Input() | ast.Let():
@@ -102,8 +111,11 @@ def _overrides(own: ast.Module, rows: dict[str, ast.Node], declared: set[str]) -
             case ast.Remove(input=True):
                 yield Override("input_removed", item.name.text, line=line)
             case ast.Remove():
-                base = rows.get(item.name.text)
-                yield Override("row_removed", item.name.text, number(base.max) if base else None, None, line)
+                base = rows.get(item.name.text) or outside.get(item.name.text)
+                if base is None and item.name.text in vetoes:  # `remove` takes a veto too (merge)
+                    yield Override("veto_removed", item.name.text, line=line)
+                else:
+                    yield Override("row_removed", item.name.text, number(base.max) if base else None, None, line)
             case ast.AddTo():
                 added = ", ".join(child.name.text for child in item.children)
                 yield Override("rows_added_to", item.group.text, None, added, line)
@@ -111,13 +123,13 @@ def _overrides(own: ast.Module, rows: dict[str, ast.Node], declared: set[str]) -
                 base = rows.get(item.name.text)
                 yield Override("max_set", item.name.text, number(base.max) if base else None, number(item.max), line)
             case ast.Outside():
-                base_row = rows.get(item.row.name.text)
+                base_row = outside.get(item.row.name.text)  # it replaces the base's row after the tree
                 if base_row is None:
                     yield Override("row_added", item.row.name.text, None, number(item.row.max), line)
                 else:
                     yield Override("row_replaced", item.row.name.text, number(base_row.max), number(item.row.max), line)
-            case ast.Veto():
-                yield Override("row_added", item.name.text, None, None, line)
+            case ast.Veto():  # a veto, not a row: it replaces the base's of its name, else is added
+                yield Override("veto_replaced" if item.name.text in vetoes else "veto_added", item.name.text, line=line)
             case ast.Extends() | ast.Example() | ast.Monotone() | ast.Claim():
                 pass  # the base named, and the file's own tests: not changes to the base
             case _:

@@ -42,16 +42,21 @@ class RowChange:
     """An indicator whose score differs: its name (the new one; the old one if it is gone),
     its old name when it was renamed, and both scores (None where the rubric lacks it). A
     bonus, penalty or adjust row (加分项, 扣分项, 加减分项) has its `kind`, and what it adds to
-    the total for its scores (a penalty: the points it takes, -2), as eval's columns show it."""
+    the total for its scores (a penalty: the points it takes, -2), as eval's columns show it.
+    `old_applies`/`new_applies` are False where the row does not apply (不适用): its score is
+    then what it counts as, and it is shown 不适用, as eval shows it."""
 
     name: str
     old: Decimal | None
     new: Decimal | None
     old_name: str | None = None
     kind: OutsideKind | None = None
+    old_applies: bool = True
+    new_applies: bool = True
 
     def to_dict(self) -> dict[str, object]:
-        return {"name": self.name, "old_name": self.old_name, "kind": self.kind, "old": self.old, "new": self.new}
+        return {"name": self.name, "old_name": self.old_name, "kind": self.kind, "old": self.old, "new": self.new,
+                "old_applies": self.old_applies, "new_applies": self.new_applies}  # fmt: skip
 
 
 @frozen
@@ -290,11 +295,15 @@ def _rows(before: Result, after: Result, compared: tuple[_Compared, ...]) -> Ite
     for old_name, new_name, kind in compared:
         x = None if old_name is None else (a if kind is None else outside_a)[old_name]
         y = None if new_name is None else (b if kind is None else outside_b)[new_name]
-        if x != y:
+        # a row that does not apply counts as its max or 0: shown 不适用, and a change as well
+        # when only that differs (a 0 that applied, a 0 left out of a re-scaled sum)
+        ax = old_name is None or kind is not None or before.applies(old_name)
+        ay = new_name is None or kind is not None or after.applies(new_name)
+        if x != y or ax != ay:
             shown = new_name if new_name is not None else old_name
             assert shown is not None
             renamed = old_name if old_name is not None and new_name is not None and old_name != new_name else None
-            yield RowChange(shown, x, y, renamed, kind)
+            yield RowChange(shown, x, y, renamed, kind, ax, ay)
 
 
 def _vetoes(before: Result, after: Result) -> Iterator[VetoChange]:

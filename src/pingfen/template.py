@@ -74,13 +74,31 @@ def question(spec: InputSpec, lang: Lang = "zh") -> str:
         kind = _WORDS[lang]["one_of"] + ("、" if lang == "zh" else ", ").join(spec.labels)
     else:
         kind = _TYPES[spec.type][0 if lang == "zh" else 1]
-    bounds = [f"{_SIGNS[op]} {quantity(v, spec.type)}" for op, v in spec.bounds]
+    bounds = [f"{_SIGNS[b[0]]} {quantity(b[1], spec.type)}" for b in _tightest(spec.bounds) if b is not None]
     if spec.is_list:  # each column or list item is one expert's
         kind = ("每位评委的" if lang == "zh" else "each expert's ") + kind
     detail = ("，" if lang == "zh" else ", ").join([kind, *bounds])
     if spec.description is None:
         return detail
     return f"{spec.description}（{detail}）" if lang == "zh" else f"{spec.description} ({detail})"
+
+
+_Bound = tuple[str, Decimal]
+
+
+def _tightest(bounds: Sequence[_Bound]) -> tuple[_Bound | None, _Bound | None]:
+    """The lower and the upper bound that hold all the others. A score's bounds are its own
+    `>= 0`, the declared ones and its indicator's max: asked once each, and the tightest of
+    them, not the last written (`score <= 5` judged out of 10 is at most 5)."""
+    low: _Bound | None = None
+    high: _Bound | None = None
+    for op, value in bounds:
+        if op in (">", ">="):
+            if low is None or value > low[1] or (value == low[1] and op == ">"):
+                low = (op, value)
+        elif high is None or value < high[1] or (value == high[1] and op == "<"):
+            high = (op, value)
+    return low, high
 
 
 def render_template(rubric: Rubric, fmt: str, lang: Lang = "zh") -> str:
@@ -242,17 +260,19 @@ def _validation(spec: InputSpec, lang: Lang, listed: Callable[[Sequence[str]], s
     if spec.type not in ("percent", "count", "amount", "score"):
         return None
     kind: _Kind = "whole" if spec.type == "count" else "decimal"
-    low: tuple[_Operator, Decimal] | None = ("greaterThanOrEqual", Decimal(0)) if spec.type != "percent" else None
+    implied: tuple[_Bound, ...] = ((">=", Decimal(0)),) if spec.type != "percent" else ()
+    lower, upper = _tightest((*implied, *spec.bounds))
+    low: tuple[_Operator, Decimal] | None = None
     high: tuple[_Operator, Decimal] | None = None
-    for op, bound in spec.bounds:
-        if op in (">", ">="):
-            strict = op == ">"
-            if kind == "whole" and strict:
-                low = ("greaterThanOrEqual", bound + 1)
-            else:
-                low = ("greaterThan" if strict else "greaterThanOrEqual", bound)
-        elif op in ("<", "<="):
-            high = ("lessThan" if op == "<" else "lessThanOrEqual", bound)
+    if lower is not None:
+        op, bound = lower
+        strict = op == ">"
+        if kind == "whole" and strict:
+            low = ("greaterThanOrEqual", bound + 1)
+        else:
+            low = ("greaterThan" if strict else "greaterThanOrEqual", bound)
+    if upper is not None:
+        high = ("lessThan" if upper[0] == "<" else "lessThanOrEqual", upper[1])
     if low and high:
         return rule(kind, _f(low[1]), "between", _f(high[1]))
     one = low or high

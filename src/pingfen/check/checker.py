@@ -108,7 +108,9 @@ class RuleChecker:
         declaration is most likely a symptom of that typo (PF102): the hint says so, rather
         than inviting the user to delete what the rubric needs."""
         typo = self.misspelt.get(name.text)
-        if typo is None:
+        if typo is None and name.span.file > 0:  # declared in a file this one extends: not to be deleted there
+            self.report(code, name.span, "remove_base_input", "warning", name=name.text)
+        elif typo is None:
             self.report(code, name.span, "remove_unused", "warning", name=name.text)
         else:
             args = {"name": name.text, "typo": typo.text, "line": typo.span.line}
@@ -254,7 +256,7 @@ class RuleChecker:
             if isinstance(decl, ast.Let):
                 pending.extend(e.name.text for e in ast.walk_expressions(decl.expr) if isinstance(e, ast.Ref))
 
-    def undefined(self, name: ast.Name, known: Iterable[str]) -> None:
+    def undefined(self, name: ast.Name, known: Iterable[str], declare: str = "declare_input") -> None:
         close = self.suggestions.closest(name.text, known)
         if close:
             self.misspelt.setdefault(close, name)
@@ -263,7 +265,7 @@ class RuleChecker:
             value = "true" if name.text.lower() in TRUE_WORDS else "false"
             self.report("PF102", name.span, "bool_word", name=name.text, value=value)
         else:
-            self.report("PF102", name.span, "declare_input", name=name.text)
+            self.report("PF102", name.span, declare, name=name.text)
 
     def unit_of(self, e: ast.Expr) -> str:
         """The unit of an expression's value, reporting misuse; "?" once already reported."""
@@ -683,7 +685,9 @@ class RuleChecker:
                 target = rule.input or ind.name
                 symbol = self.symbols.get(target.text)
                 if symbol is None:
-                    self.undefined(target, self.symbols)
+                    # Only a score input can be judged: suggest no other, nor a percent to declare.
+                    scores = [n for n, s in self.symbols.items() if s.unit == "score" and isinstance(s.decl, ast.Input)]
+                    self.undefined(target, scores, "declare_score")
                 else:
                     self.mark_used(target.text)
                     if symbol.unit != "score" or not isinstance(symbol.decl, ast.Input):

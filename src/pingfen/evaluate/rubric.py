@@ -18,10 +18,10 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal, DecimalException, InvalidOperation, getcontext, localcontext, setcontext
 from typing import TYPE_CHECKING
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from pingfen import ast
-from pingfen.absent import NOT_APPLICABLE, Absent, says_not_applicable
+from pingfen.absent import NOT_APPLICABLE, Absent, SheetRecord, says_not_applicable
 from pingfen.check.passes import Checked
 from pingfen.diagnostics import Diagnostic, Source, excerpt
 from pingfen.errors import DataError, Problem
@@ -215,7 +215,11 @@ class Rubric:
                 result = self._score(*self._coerce(data, record, ratios), lang)
             return result
         except Refusal as refusal:
-            raise DataError([refusal.problem], record) from None
+            raise _refused(data, DataError([refusal.problem], record)) from None
+        except DataError as error:  # a workbook's row missing an input whose cell is a formula never calculated: PF534
+            if isinstance(data, SheetRecord):
+                raise data.refused(error) from None
+            raise
         except DecimalException as error:  # e.g. an overflow far beyond any real figure
             raise DataError([_arithmetic(error)], record) from None
         except (AttributeError, TypeError):  # asked of a record only once it failed: no cost when it is fine
@@ -385,6 +389,8 @@ class Rubric:
                     values[spec.name] = panel
                 continue
             value = coerce(spec.name, spec.type, data.get(spec.name), spec.labels)
+            if isinstance(value, Problem) and value.code == "PF502" and value.hint is None and spec.name in self.optional:
+                value = evolve(value, hint="may_be_na")  # `不涉及`, `／`: say the words this input may hold instead
             if isinstance(value, Problem) and value.code == "PF501" and spec.name not in data:
                 if hidden is None:
                     hidden = hidden_names(data)
@@ -434,8 +440,15 @@ class Rubric:
 
 def with_batch(record: Mapping[str, object], batch: Mapping[str, Decimal]) -> dict[str, object]:
     """A record with its batch's values, except those it gives itself (a value known to whoever
-    sent the record wins over the one worked out from the rows at hand)."""
-    return {**record, **{name: value for name, value in batch.items() if _blank(record.get(name))}}
+    sent the record wins over the one worked out from the rows at hand); a workbook's row keeps
+    its formulas never calculated (`SheetRecord`)."""
+    joined = {**record, **{name: value for name, value in batch.items() if _blank(record.get(name))}}
+    return SheetRecord(joined, record.formulas) if isinstance(record, SheetRecord) else joined
+
+
+def _refused(data: object, error: DataError) -> DataError:
+    """`error`, or, for a workbook's row, as its refusal says it (PF534 for a formula never calculated)."""
+    return data.refused(error) if isinstance(data, SheetRecord) else error
 
 
 def _enclosing(rows: Sequence[ast.Node]) -> dict[str, tuple[ast.Group, ...]]:

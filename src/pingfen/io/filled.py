@@ -21,13 +21,15 @@ from pathlib import Path
 
 from attrs import frozen
 
+from pingfen.absent import SheetRecord
 from pingfen.errors import DataError, Problem
 from pingfen.io.bounds import TooBig, details
 from pingfen.io.records import read_mapping, several
 from pingfen.io.tables import Sheet, cell_value, open_workbook, read_rows, sheet_of, xlsx_errors
 
 DECLARED_HEADERS = ("自评得分", "自评分", "申报得分", "declared", "declared score")
-TOTAL_NAMES = ("total", "总分", "合计", "总计")
+# 绩效自评综合得分 is the total's label in the self-evaluation annex (docs/reference-2021.md).
+TOTAL_NAMES = ("total", "总分", "合计", "总计", "总得分", "综合得分", "自评综合得分", "绩效自评综合得分")
 GRADE_NAMES = ("grade", "评价等次", "等次", "等级")
 _SPACE = re.compile(r"\s+")
 _SUFFIX = re.compile(r"[（(][^（）()]*[）)]$")
@@ -38,7 +40,8 @@ MAX_FILLED_COLUMNS = 1_000
 @frozen
 class Filled:
     """What a department declared (raw values by name; `total` and `grade` under those keys),
-    the inputs it reported, and its id if the file gives one."""
+    the inputs it reported (a `SheetRecord` when a cell of them holds a formula never
+    calculated), and its id if the file gives one."""
 
     declared: dict[str, object]
     inputs: dict[str, object]
@@ -81,10 +84,10 @@ def normalize(text: str) -> str:
 
 def _xlsx(path: Path, nodes: Collection[str], inputs: Collection[str], id: str | None) -> Filled:
     names = {normalize(n): n for n in nodes}
-    for alias in TOTAL_NAMES:
-        names[normalize(alias)] = "total"
+    for alias in TOTAL_NAMES:  # a row named as the rubric names a node is that node's, not the total
+        names.setdefault(normalize(alias), "total")
     for alias in GRADE_NAMES:
-        names[normalize(alias)] = "grade"
+        names.setdefault(normalize(alias), "grade")
     headers = {normalize(h).lower() for h in DECLARED_HEADERS}
     book = open_workbook(path)
     declared: dict[str, object] | None = None
@@ -113,7 +116,10 @@ def _xlsx(path: Path, nodes: Collection[str], inputs: Collection[str], id: str |
         raise several(path, id, found)
     if not found:
         return Filled(declared, {})
-    return Filled(declared, {k: v for k, v in found[0].values.items() if k in inputs}, found[0].id)
+    row = found[0]
+    given = {k: v for k, v in row.values.items() if k in inputs}
+    formulas = {k: v for k, v in (row.formulas or {}).items() if k in inputs}
+    return Filled(declared, SheetRecord(given, formulas) if formulas else given, row.id)  # a formula never calculated: PF534
 
 
 def _rows(path: Path, sheet: Sheet) -> list[tuple[object, ...]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -121,12 +121,48 @@ def load_yaml(text: str) -> Any:
         if isinstance(error, yaml.composer.ComposerError):
             raise _at("an alias (`*name`) with no anchor (`&name`) before it",
                       "别名（`*名称`）之前没有对应的锚点（`&名称`）", mark) from None  # fmt: skip
-        raise _at("this is not valid YAML: check the quotes, colons and indentation",
-                  "此处不是有效的 YAML：请检查引号、冒号和缩进", mark) from None  # fmt: skip
+        colon = _full_width_colon(text, _key_lines(error, text))
+        raise colon or _at("this is not valid YAML: check the quotes, colons and indentation",
+                           "此处不是有效的 YAML：请检查引号、冒号和缩进", mark) from None  # fmt: skip
     except (yaml.YAMLError, ValueError, TypeError):
         raise _at("a value a data file cannot hold", "数据文件不能包含此类值", None) from None
     except RecursionError:
         raise _at(str(too_deep()), too_deep().zh, None) from None
+
+
+# A name and its value joined by the full-width colon a Chinese input method types
+# (`满意度：95%`): YAML reads such a line as text, not as a name and a value.
+_FULL_WIDTH_KEY = re.compile(r"\s*(?:-\s+)?([^\s#:'\"{}\[\]][^:'\"]*?)\s*：")
+
+
+def _key_lines(error: Any, text: str) -> list[int]:
+    """The lines (from 1) where PyYAML's error says a key typed `满意度：95%` would be: the key it
+    scanned that found no `:` on its line, or the text running on to a `:` it does not allow here
+    (this line, or the one before when this `:` is its line's first). Not any other line: there
+    `：` may be a value's own text, in a block or quoted one."""
+    if error.context == "while scanning a simple key" and error.context_mark is not None:
+        return [error.context_mark.line + 1]
+    mark = error.problem_mark
+    if error.problem != "mapping values are not allowed here" or mark is None:
+        return []
+    lines = text.splitlines()
+    first = mark.line < len(lines) and ":" not in lines[mark.line][: mark.column]
+    return [mark.line, mark.line + 1] if first else [mark.line + 1]
+
+
+def _full_width_colon(text: str, numbers: Collection[int]) -> Unreadable | None:
+    """The first of these lines (from 1) that joins a name to its value with `：`, said so; None
+    if none does. Only lines the parser's error is at: elsewhere `：` may be a value's own text."""
+    lines = text.splitlines()
+    for number in sorted(set(numbers)):
+        found = _FULL_WIDTH_KEY.match(lines[number - 1]) if 0 < number <= len(lines) else None
+        if found:
+            key = shorten(found.group(1), 40)
+            return Unreadable(
+                f"line {number}: `{key}` is followed by a full-width colon `：`; write a colon and a space: `{key}: …`",
+                f"第 {number} 行：`{key}` 后面是全角冒号“：”，请改为半角冒号加空格：`{key}: …`",
+            )
+    return None
 
 
 def _at(en: str, zh: str, mark: Any) -> Unreadable:
@@ -150,9 +186,18 @@ def read_mapping(path: Path) -> object:
     try:
         if path.suffix.lower() == ".json":
             return loads_json(text, object_pairs_hook=no_duplicates)
-        return load_yaml(text)
+        data = load_yaml(text)
     except (ValueError, Unreadable) as error:
         raise unreadable(path, error) from None
+    if isinstance(data, str) and (colon := _full_width_colon(text, [_first_line(text)])) is not None:
+        raise unreadable(path, colon)  # the whole file read as one text, from a first line `在职人数：14`
+    return data
+
+
+def _first_line(text: str) -> int:
+    """The number of the first line that is not blank, a comment or a document's start."""
+    lines = enumerate(text.splitlines(), 1)
+    return next((n for n, line in lines if line.strip() not in ("", "---") and not line.lstrip().startswith("#")), 0)
 
 
 # A record file's suffixes (any other name not a batch file is read as YAML too), and every
@@ -196,7 +241,9 @@ def read_records(
     YAML file, or each row of a CSV, XLSX or JSON Lines file as it is read (its values by
     column name, the id column included; `encoding`, `id_column` and `sheet` as for
     `read_rows`). A row that cannot be read (PF510, PF520) comes as its DataError, and the
-    rows after it still come. Raises DataError now when the file itself cannot be read."""
+    rows after it still come; a row with a formula never calculated comes as a record that
+    `Rubric.evaluate` refuses for it as `pingfen eval` does (PF534, `absent.SheetRecord`).
+    Raises DataError now when the file itself cannot be read."""
     if not is_table(path):
         return iter([read_record(path)])
     return _records(read_rows(path, encoding, id_column, sheet=sheet))
@@ -204,7 +251,7 @@ def read_records(
 
 def _records(rows: Rows) -> Iterator[dict[str, Any] | DataError]:
     for row in rows:
-        yield dict(row.values) if row.problem is None else DataError([row.problem], row.label())
+        yield row.record() if row.problem is None else DataError([row.problem], row.label())
 
 
 def unreadable(path: Path, detail: str | Exception, zh: str | None = None) -> DataError:
@@ -235,7 +282,8 @@ def read_department(
 ) -> tuple[str | None, dict[str, Any]]:
     """One department's id (if known) and values: a JSON/YAML record, or one row of a batch file.
 
-    From a batch file, `id` picks the row; without it the file must hold exactly one row.
+    From a batch file, `id` picks the row; without it the file must hold exactly one row
+    (its values a record that says PF534 for a formula never calculated, as `read_records`'s).
     A record's own `id` key, if any, names it. Raises DataError (PF508, PF515, PF516).
     """
     if not is_table(path):
@@ -254,7 +302,7 @@ def read_department(
     row = found[0]
     if row.problem is not None:
         raise DataError([row.problem], row.label())
-    return row.id, dict(row.values)
+    return row.id, row.record()
 
 
 def __getattr__(name: str) -> Any:

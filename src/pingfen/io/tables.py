@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO, overload
 
 from attrs import evolve, frozen
 
+from pingfen.absent import SheetRecord, uncomputed
 from pingfen.display import plain
 from pingfen.errors import DataError, Problem
 from pingfen.io.bounds import MAX_LINE_CHARS, TooBig, details, loads_json, no_duplicates
@@ -83,14 +84,14 @@ class Row:
     formulas: Mapping[str, tuple[str, str]] | None = None
 
     def refused(self, error: DataError) -> DataError:
-        """`error` as this row's refusal: a missing input (PF501) whose cell is a formula with
-        no saved result is said to be one (PF534), naming the sheet and the cell."""
-        if not self.formulas:
-            return error
-        formulas = self.formulas
-        problems = [_uncomputed(p, formulas[p.input]) if p.code == "PF501" and p.input is not None and p.input in formulas
-                    else p for p in error.problems]  # fmt: skip
-        return DataError(problems, error.record)
+        """`error` as this row's refusal: a missing input (PF501) whose cell is a formula with no
+        saved result is said to be one (PF534), naming the sheet and the cell (`absent.uncomputed`)."""
+        return uncomputed(error, self.formulas) if self.formulas else error
+
+    def record(self) -> dict[str, object]:
+        """The row's values as a record of their own: one that says PF534 where this row would
+        (`absent.SheetRecord`) when a cell of it holds a formula with no saved result."""
+        return SheetRecord(self.values, self.formulas) if self.formulas else dict(self.values)
 
     def label(self, lang: Lang = "en") -> str:
         """The id, or the row number when the row has none."""
@@ -250,17 +251,13 @@ class Rows:
                                                             **details(error)}))  # fmt: skip
 
 
-def _uncomputed(missing: Problem, where: tuple[str, str]) -> Problem:
-    sheet, cell = where
-    return Problem("PF534", missing.input, {"input": missing.input, "sheet": sheet, "cell": cell}, "uncomputed_formula")
-
-
 class SheetRows:
     """A read-only sheet's rows of cells, as its `iter_rows(values_only=False)` gives them, and
     the cells seen so far that hold a formula with no saved result (a workbook written by a
     program, never opened in Excel, which saves each formula's result): `uncomputed`, row
-    number → columns. openpyxl reads such a cell as blank, as a blank it stays; only a row
-    with a formula in it is looked at again, and only in a sheet whose bytes hold one
+    number → columns (an array formula's range too, written on its first cell alone). openpyxl
+    reads such a cell as blank, as a blank it stays; only a row with a formula in it (or in such
+    a range) is looked at again, and only in a sheet whose bytes hold one
     (`_Probe`), so a sheet of none costs a search of its bytes and nothing more."""
 
     def __init__(self, sheet: Sheet, min_row: int = 1, max_row: int | None = None, max_col: int | None = None) -> None:
@@ -286,7 +283,8 @@ class SheetRows:
             probe = _Probe(source)
             parser = _marking_parser()(probe, sheet._shared_strings, data_only=book.data_only, epoch=book.epoch,
                                        date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)  # fmt: skip
-            parser.uncomputed, parser.probe = self.uncomputed, probe
+            parser.uncomputed, parser.probe, parser.arrays = self.uncomputed, probe, {}
+            parser.width = min(max_col or MAX_XLSX_COLUMNS, MAX_XLSX_COLUMNS)  # an array's range is looked at no wider
             for idx, row in parser.parse():
                 if max_row is not None and idx > max_row:
                     break
@@ -303,7 +301,7 @@ class SheetRows:
 
 # An element named f, closed or not, prefixed or not (`<f>`, `</f>`, `<f t="shared" …/>`, `<x:f/>`):
 # one pass of the regular expression engine, far quicker than a search for each form.
-_FORMULA_TAG = re.compile(rb"f[ >/]")
+_FORMULA_TAG = re.compile(rb"f[\s>/]")  # `<f\nt="shared" …/>` too
 
 
 class _Probe:
@@ -331,13 +329,17 @@ def _marking_parser() -> type[Any]:
     class Marking(WorkSheetParser):
         uncomputed: dict[int, list[int]]
         probe: _Probe
+        arrays: dict[int, int]  # the columns of array formulas never calculated → the last row of each
+        width: int
 
         def parse_row(self, row: Any) -> tuple[int, list[dict[str, Any]]]:
             number, cells = parse_row(self, row)
             # only once the sheet's bytes may hold a formula is a row searched for one
-            if self.probe.seen and next(row.iter(FORMULA_TAG), None) is not None:
+            if self.probe.seen and (self.arrays or next(row.iter(FORMULA_TAG), None) is not None):
                 try:
-                    marked = _formula_cells(row, cells, FORMULA_TAG)
+                    marked = _formula_cells(row, cells, FORMULA_TAG, self.arrays, self.width)
+                    if self.arrays:
+                        marked = sorted({*marked, *_in_arrays(number, row, cells, FORMULA_TAG, self.arrays)})
                 except (KeyError, AttributeError, TypeError):  # cells not as openpyxl 3.1 gives them: none marked
                     marked = []
                 if marked:
@@ -361,12 +363,39 @@ def _marks(sheet: Any) -> bool:
     return wanted <= takes and all(hasattr(sheet, name) for name in ("_get_source", "_get_row", "_shared_strings", "parent"))
 
 
-def _formula_cells(row: Any, cells: list[dict[str, Any]], formula: str) -> list[int]:
+def _formula_cells(row: Any, cells: list[dict[str, Any]], formula: str, arrays: dict[int, int], width: int) -> list[int]:
     """The columns of a row's cells (its XML and as openpyxl read them) that hold a formula and
     read as blank: no result saved. One saved as the empty text (`t="str"`: Excel's result of
-    `=IF(…,"",…)`) is a blank."""
-    return [cell["column"] for element, cell in zip(row, cells, strict=False)
-            if cell["value"] is None and element.get("t") != "str" and element.find(formula) is not None]  # fmt: skip
+    `=IF(…,"",…)`, `<v></v>`) is a blank; one of `t="str"` with no `<v>` at all has none. An
+    array formula's range (`<f t="array" ref="C2:C4">`, on its first cell alone) is kept in
+    `arrays`, its columns up to `width`: the range's other cells hold no formula of their own."""
+    value = formula[:-1] + "v"  # the result's element, in the formula's namespace
+    found = [(cell["column"], f) for element, cell in zip(row, cells, strict=False)
+             if cell["value"] is None and (f := element.find(formula)) is not None
+             and not (element.get("t") == "str" and element.find(value) is not None)]  # fmt: skip
+    for _, f in found:
+        if f.get("t") == "array" and f.get("ref"):
+            from openpyxl.utils.cell import range_boundaries
+
+            try:  # `C2:C4`, `$C$2:$D$4`; a whole column or row (`C:C`, `2:4`) has no bound of its own
+                first, _, last, bottom = range_boundaries(f.get("ref"))
+            except ValueError:  # a range no cell reference names: the formula's own cell alone
+                continue
+            for column in range(first or 1, min(last or width, width) + 1):
+                arrays[column] = max(arrays.get(column, 0), min(bottom or MAX_XLSX_ROWS, MAX_XLSX_ROWS))
+    return [column for column, _ in found]
+
+
+def _in_arrays(number: int, row: Any, cells: list[dict[str, Any]], formula: str, arrays: dict[int, int]) -> list[int]:
+    """The columns of row `number` inside the range of an array formula never calculated
+    (`arrays`) whose cell has no result saved: left out of the row's XML, or there with none.
+    A range ended above the row is dropped."""
+    for column in [c for c, last in arrays.items() if last < number]:
+        del arrays[column]
+    value = formula[:-1] + "v"
+    saved = {cell["column"] for element, cell in zip(row, cells, strict=False)  # a value, or Excel's saved empty text
+             if cell["value"] is not None or (element.get("t") == "str" and element.find(value) is not None)}  # fmt: skip
+    return [c for c in arrays if c not in saved]
 
 
 def comment_row(cells: Sequence[object]) -> bool:

@@ -11,6 +11,7 @@ from attrs import frozen
 
 from pingfen.display import number
 from pingfen.lang import Lang
+from pingfen.reasons import shown
 
 
 @frozen
@@ -83,11 +84,17 @@ class Audit:
 
 
 def _n(value: Decimal | str | None) -> str:
-    return number(value) if isinstance(value, Decimal) else str(value)
+    """A number of a finding: every digit up to 6 decimals, as reasons show them, and a longer
+    one to 2 with `…`, so that a finding never reads "declared 3.275, the rule gives 3.28"
+    as two equal numbers (both were 3.28), nor 16.33 against 16.333… as 16.33 twice."""
+    if not isinstance(value, Decimal):
+        return str(value)
+    text = shown(value)
+    return text if Decimal(text) == value else f"{text}…"
 
 
 def _parts(parts: tuple[tuple[str, Decimal], ...]) -> str:
-    return " + ".join(f"{name} {number(value)}" for name, value in parts)
+    return " + ".join(f"{name} {_n(value)}" for name, value in parts)
 
 
 def _name(finding: Finding, lang: Lang) -> str:
@@ -145,7 +152,7 @@ def _sentence(f: Finding, lang: Lang) -> str:
 def _diff(f: Finding) -> str:
     if not (isinstance(f.declared, Decimal) and isinstance(f.expected, Decimal)):
         return "?"  # only a total's finding is asked, and it holds two numbers
-    return number(abs(f.declared - f.expected))
+    return _n(abs(f.declared - f.expected))
 
 
 def render_audit(result: Audit, lang: Lang = "zh") -> str:

@@ -39,7 +39,7 @@ from pingfen.evaluate.rubric import Rubric
 from pingfen.io.records import DATA_SUFFIXES
 from pingfen.io.write import LineStyle, atomic_open, style_of, write_text
 from pingfen.lang import Lang
-from pingfen.loader import diagnose, read_rule
+from pingfen.loader import diagnose, read_rule, read_rule_styled
 from pingfen.messages import message
 from pingfen.serve import work
 from pingfen.serve.folder import RULE_SUFFIX, Denied, Folder, Place
@@ -165,7 +165,7 @@ class Workbench:
             path = self.folder.resolve(request.query_params.get("path", ""))
             if path.suffix != RULE_SUFFIX:
                 raise Denied("PF854", 400, path=request.query_params.get("path", ""))
-            text = read_rule(path)
+            text, style = read_rule_styled(path)  # the style: what a save writes the text back in
             if len(text) > MAX_CHARS:  # read_rule stops at the limit: never shown cut, to be saved cut
                 raise RubricError(diagnose(text, str(path)))
         except Denied as denied:
@@ -178,7 +178,7 @@ class Workbench:
             return JSONResponse({"code": error.diagnostics[0].code, "message": message}, status_code=422)
         except OSError:  # not readable
             return _denied(Denied("PF851", 404, path=request.query_params.get("path", "")), lang)
-        style = style_of(path)  # the page asks for it again when it saves the text under another name
+        # the page asks for the style again when it saves the text under another name
         return JSONResponse({"path": request.query_params["path"], "text": text, "version": _version(text),
                              "crlf": style.crlf, "bom": style.bom})  # fmt: skip
 

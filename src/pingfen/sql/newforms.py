@@ -21,21 +21,18 @@ from pingfen.absent import NA_WORDS
 from pingfen.evaluate.applies import plan
 from pingfen.evaluate.rubric import InputSpec, Rubric
 from pingfen.reasons import Site as ReasonSite
-from pingfen.sql import compiler, exact, panels
+from pingfen.sql import compiler, dates, exact, panels
 from pingfen.sql.compiler import OWN, PREFIX, Compiler, Entry, Frag, clamp, compare, folding, join, reserved, sum_of
 from pingfen.sql.exact import NUM, WHOLE, SqlRefusal, case, cast, integer, literal
+from pingfen.values import EPOCH as EPOCH_DAY
 from pingfen.values import (
-    DATE_FORM,
     FIRST_DAY,
-    FULL_WIDTH,
     LAST_DAY,
     MAX_LIST,
-    MAX_NUMBER_TEXT,
     SETTLE,
     pinned,
     ratio_limits,
 )
-from pingfen.values import EPOCH as EPOCH_DAY
 
 __all__ = ["FormsCompiler", "round_expr", "to_sql", "to_sql_tree"]
 
@@ -144,18 +141,12 @@ def day_of_number(raw: Frag, places: int) -> tuple[Frag, list[tuple[Frag, str]]]
     return Frag(number, raw.depth), [(Frag(missing, raw.depth), "PF501"), (Frag(unread, raw.depth), "PF502")]
 
 
-# values.to_date's pattern in Java's and PostgreSQL's regular expressions: its \d any script's
-# digit made ASCII first (exact.decimal_digits), its \s the characters str.strip() takes away,
-# written as they are (neither engine reads RE2's `\x{…}` alike); one pattern per group taken,
-# the others not captured, for PostgreSQL's SUBSTRING gives the first group only.
-_DATE = DATE_FORM.pattern.replace("\\d", "[0-9]").replace("\\s", f"[{exact.SPACES}]").replace("\\.", "[.]")
-assert "\\" not in _DATE and _DATE.count("([0-9]") == 3, "a date pattern both engines read alike"
-DATE_GROUPS = tuple("^" + "".join(part + ("([0-9]" if i == k else "(?:[0-9]") for i, part in enumerate(_DATE.split("([0-9]")[:-1]))
-                    + _DATE.split("([0-9]")[-1] + "$" for k in range(3))  # fmt: skip
-NUMBER_PATTERN = "^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$"  # values._NUMBER, anchored
-FLOATS = {"spark": ("double", "float"), "postgres": ("double precision", "real")}  # typeof's, pg_typeof's
+# whose query reads an optional input's 不适用 without all that str.strip() takes away, not TRIM's
+# spaces only (DuckDB's text is stripped already: sql/spelt.py)
+STRIPPED = frozenset({"spark", "postgres"})
 # a date's columns read by their cast, not their text: typeof's names, and PostgreSQL's types as regtype reads them
-DATED = {"spark": ("date", "timestamp", "timestamp_ntz"), "postgres": ("date", "timestamp")}
+# (a timestamptz by its day in the session's TimeZone, as its cast and a client's datetime give it)
+DATED = {"spark": ("date", "timestamp", "timestamp_ntz"), "postgres": ("date", "timestamp", "timestamptz")}
 
 
 def days_between(a: exp.Expr, b: exp.Expr) -> exp.Expr:
@@ -405,7 +396,7 @@ class FormsCompiler(Compiler):
         places = self.known_places(spec.name, raw) if spec.type == "date" else None
         if places is not None:  # a column of numbers: day numbers
             value, problems = day_of_number(raw, places)
-        elif spec.type == "date" and self.dialect in FLOATS:
+        elif spec.type == "date" and self.dialect in dates.DIALECTS:
             value, problems = self.read_date(raw)
         else:
             value, problems = day(raw) if spec.type == "date" else super().input(spec, raw)
@@ -413,7 +404,7 @@ class FormsCompiler(Compiler):
             return value, problems
         def trimmed() -> exp.Expr:  # on Spark and PostgreSQL as str.strip() (`\u3000不适用`); DuckDB's text is stripped already
             text = cast(raw.sql.copy(), exp.DataType.build("TEXT"))
-            return exp.Trim(this=text, expression=exp.Literal.string(exact.SPACES), position="BOTH") if self.dialect in FLOATS else exp.Trim(this=text)
+            return exp.Trim(this=text, expression=exp.Literal.string(exact.SPACES), position="BOTH") if self.dialect in STRIPPED else exp.Trim(this=text)
 
         said = exp.Lower(this=trimmed())
         said_so: exp.Expr = exp.In(this=said, expressions=[exp.Literal.string(w) for w in sorted(NA_WORDS)])
@@ -433,18 +424,15 @@ class FormsCompiler(Compiler):
         return Frag(case((read.sql, value.sql.copy())), at), kept
 
     def read_date(self, raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
-        """A `date` input on Spark and PostgreSQL, read from its column's text whatever its type, as
-        values.to_date reads a str, a date, a datetime, an int or a Decimal: `2021-03-05`,
-        `2021/3/5`, `2021年3月5日`, a time after it, any script's digits (a DATE's or a TIMESTAMP's
-        text is such), or a whole day number from FIRST_DAY to LAST_DAY (an integer's or a
-        DECIMAL's text, `45382.0`); a double's never (evaluate() reads no float as a date). Blank is
-        missing (PF501), anything else not a date (PF502). No engine's cast reads the text: Spark's
-        took `2021` and `2021-03-05 junk`, PostgreSQL's only ISO, and neither reads a number.
+        """A `date` input on Spark and PostgreSQL (dates.DIALECTS), read from its column's text
+        whatever its type, as values.to_date reads a str, a date, a datetime, an int or a Decimal
+        (sql/dates.py: a DATE's or a TIMESTAMP's text is such, an integer's or a DECIMAL's a day
+        number); a double's never (evaluate() reads no float as a date). Blank is missing (PF501),
+        anything else not a date (PF502).
         A DATE or TIMESTAMP column is read by its cast, as before (`typed_day`): the text is read
         only where the column's type is another, so the branch on its type gives a DATE column's
         text NULL and every step after it costs nothing (Spark folds it away whole)."""
-        spark, s, n = self.dialect == "spark", exp.Literal.string, integer
-        text_type = exp.DataType.build("TEXT")
+        spark, s = self.dialect == "spark", exp.Literal.string
         dated_kind = self.dated_kind(raw)
         steps: list[list[tuple[str, exp.Expr]]] = []  # PostgreSQL: the layers of the text's own subquery
 
@@ -458,68 +446,16 @@ class FormsCompiler(Compiler):
             steps[frag.depth].append((name, frag.sql))
             return Frag(compiler.quoted(name), frag.depth + 1)
 
-        def group(x: Frag, pattern: str, where: exp.Expr) -> Frag:  # the pattern's group where it holds, '' for none
-            found = exp.Anonymous(this="REGEXP_EXTRACT" if spark else "SUBSTRING", expressions=[x.sql.copy(), s(pattern)])
-            return bind(Frag(case((where.copy(), exp.Coalesce(this=found, expressions=[s("")]))), x.depth))
-
-        def whole(x: exp.Expr) -> exp.Expr:  # digits' integer: PostgreSQL has no TRY_CAST, and reads only digits here
-            kind = exp.DataType.build("INT")
-            return exp.TryCast(this=x, to=kind, safe=True) if spark else exp.Cast(this=x, to=kind)
-
-        def cat(*parts: exp.Expr) -> exp.Expr:
-            joined = parts[0]
-            for part in parts[1:]:
-                joined = exp.DPipe(this=joined, expression=part)
-            return joined
-
-        def mod(x: Frag, k: int) -> exp.Expr:
-            return exp.EQ(this=exp.Mod(this=x.sql.copy(), expression=n(k)), expression=n(0))
-
-        trimmed = case((exp.not_(dated_kind.copy()), exp.Trim(this=cast(raw.sql.copy(), text_type), expression=s(exact.SPACES), position="BOTH")))
+        trimmed = case((exp.not_(dated_kind.copy()), exp.Trim(this=cast(raw.sql.copy(), exp.DataType.build("TEXT")), expression=s(exact.SPACES), position="BOTH")))
         text = bind(Frag(trimmed, raw.depth))
-        foreign = exp.RegexpLike(this=text.sql.copy(), expression=s("[^ -~]"))  # TRANSLATE only where needed
-        wide, ascii_ = exact.decimal_digits()
-        full = "".join(chr(k) for k in FULL_WIDTH), "".join(chr(v) for v in FULL_WIDTH.values())
-        digits, number = (bind(Frag(case((foreign.copy(), exp.Anonymous(this="TRANSLATE", expressions=[text.sql.copy(), s(a), s(b)])),
-                                              default=text.sql.copy()), text.depth))
-                          for a, b in ((wide, ascii_), full))  # fmt: skip
-        # a date: year, month and day, one of the calendar (datetime.date's, from year 1)
-        matched = exp.RegexpLike(this=digits.sql.copy(), expression=s(DATE_GROUPS[0]))
-        y_t, m_t, d_t = (group(digits, p, matched) for p in DATE_GROUPS)
-        y, m, d = (bind(Frag(whole(f.sql.copy()), f.depth)) for f in (y_t, m_t, d_t))
-        leap = exp.or_(exp.and_(mod(y, 4), exp.not_(mod(y, 100))), mod(y, 400))
-        last = case((exp.In(this=m.sql.copy(), expressions=[n(k) for k in (4, 6, 9, 11)]), n(30)),
-                    (exp.EQ(this=m.sql.copy(), expression=n(2)), case((leap, n(29)), default=n(28))), default=n(31))  # fmt: skip
-        real = exp.and_(exp.GTE(this=y.sql.copy(), expression=n(1)), exp.Between(this=m.sql.copy(), low=n(1), high=n(12)),
-                        exp.Between(this=d.sql.copy(), low=n(1), high=last))  # fmt: skip
-        pad = [exp.Anonymous(this="LPAD", expressions=[f.sql.copy(), n(2), s("0")]) for f in (m_t, d_t)]
-        day_text = bind(Frag(case((real, cat(y_t.sql.copy(), s("-"), pad[0], s("-"), pad[1]))), y.depth))
-        # a number (values.number_text's one form): a day where it is whole as its digits say (a cast
-        # rounds `45382.0000000000000000000001`), from FIRST_DAY to LAST_DAY. An exponent of 4 digits
-        # or more puts a number of MAX_NUMBER_TEXT characters far outside them, or it is 0: not read.
-        formed = exp.and_(exp.RegexpLike(this=number.sql.copy(), expression=s(NUMBER_PATTERN)),
-                          exp.LTE(this=exp.Length(this=number.sql.copy()), expression=n(MAX_NUMBER_TEXT)))  # fmt: skip
-        i_t, f_t, s_t, p_t = (group(number, p, formed) for p in ("^[+-]?([0-9]*)", "^[^eE.]*[.]([0-9]*)", "[eE]([+-]?)", "[eE][+-]?0*([0-9]*)$"))
-        short = exp.LTE(this=exp.Length(this=p_t.sql.copy()), expression=n(3))
-        power = bind(Frag(case((short, whole(cat(s_t.sql.copy(), exp.Coalesce(this=exp.Nullif(this=p_t.sql.copy(), expression=s("")),
-                                                                                     expressions=[s("0")]))))), p_t.depth))  # fmt: skip
-        mantissa = cat(i_t.sql.copy(), f_t.sql.copy())
-        zeros = exp.Sub(this=exp.Length(this=mantissa.copy()), expression=exp.Length(this=exp.Trim(this=mantissa, expression=s("0"), position="TRAILING")))
-        shift = exp.Add(this=exp.Sub(this=power.sql.copy(), expression=exp.Length(this=f_t.sql.copy())), expression=zeros)
-        plain = cat(exp.Coalesce(this=exp.Nullif(this=i_t.sql.copy(), expression=s("")), expressions=[s("0")]), s("."), f_t.sql.copy(),
-                    s("0E"), cast(power.sql.copy(), text_type))  # `44256.0E0`: an exponent the cast reads on PostgreSQL too  # fmt: skip
-        negative = exp.EQ(this=exp.Left(this=number.sql.copy(), expression=n(1)), expression=s("-"))
-        counted = exp.and_(exp.not_(exp.Is(this=power.sql.copy(), expression=exp.Null())), exp.not_(negative), exp.GTE(this=shift, expression=n(0)))
-        day_number = bind(Frag(case((counted, exp.TryCast(this=plain, to=exp.DataType.build("DECIMAL"), safe=True))), power.depth))
-        # a double's value is no date, whatever its text
-        kind: exp.Expr = exp.Anonymous(this="TYPEOF", expressions=[raw.sql.copy()])
-        if not spark:
-            kind = cast(exp.Anonymous(this="PG_TYPEOF", expressions=[raw.sql.copy()]), text_type)
-        floating = exp.In(this=kind, expressions=[s(k) for k in FLOATS[self.dialect]])
+        digits, number = dates.digits(text, bind)
+        day_text = dates.calendar(digits, bind, spark)
+        day_number = dates.day_number(number, bind, spark)
         dated = days_between(EPOCH, exp.TryCast(this=day_text.sql.copy(), to=DATE.copy(), safe=True))
-        inside = exp.Between(this=day_number.sql.copy(), low=n(FIRST_DAY), high=n(LAST_DAY))
-        read: exp.Expr = case((floating, exp.Null()), (exp.not_(exp.Is(this=day_text.sql.copy(), expression=exp.Null())), dated),
-                    (inside, day_number.sql.copy()))  # fmt: skip
+        inside = exp.Between(this=day_number.sql.copy(), low=integer(FIRST_DAY), high=integer(LAST_DAY))
+        read: exp.Expr = case((dates.floating(raw.sql, self.dialect), exp.Null()),
+                              (exp.not_(exp.Is(this=day_text.sql.copy(), expression=exp.Null())), dated),
+                              (inside, day_number.sql.copy()))  # fmt: skip
         at = max(day_text.depth, day_number.depth)
         if not spark:  # PostgreSQL reads no column's type when it plans: a subquery that a DATE column's row never runs
             read, at = self.subquery(steps, read), raw.depth
@@ -544,7 +480,7 @@ class FormsCompiler(Compiler):
 
 
     def dated_kind(self, raw: Frag) -> exp.Expr:
-        """Whether the column is a DATE or a TIMESTAMP without time zone. Spark folds its typeof
+        """Whether the column is a DATE or a TIMESTAMP (on PostgreSQL a TIMESTAMPTZ too: `DATED`). Spark folds its typeof
         when it plans the query; PostgreSQL's pg_typeof is compared by OID (each `'date'::regtype`
         is a constant once parsed), not by the text of its name."""
         if self.dialect == "spark":
@@ -557,7 +493,9 @@ class FormsCompiler(Compiler):
         """A DATE or TIMESTAMP column's day, by the engine's cast as before (`day`): on PostgreSQL a
         day its DATE writes as ISO (a BC one, or past 9999, PF502, as evaluate() is given none). Cast
         from the column's text, for a cast of a number's column to DATE is an error of the query
-        even in the branch not taken; a TIMESTAMP's text is its day and time, which the cast reads."""
+        even in the branch not taken; a TIMESTAMP's text is its day and time, which the cast reads,
+        a TIMESTAMPTZ's those in the session's TimeZone (its offset after them, which the cast leaves):
+        the day a client in that session is given, whose datetime's day evaluate() takes."""
         text = cast(raw.sql.copy(), exp.DataType.build("TEXT"))
         kind = exp.TryCast if self.dialect == "spark" else exp.Cast  # PostgreSQL's, of a DATE's or TIMESTAMP's own text, never fails
         return day(Frag(kind(this=text, to=DATE.copy()), raw.depth))[0].sql

@@ -14,7 +14,7 @@ DuckDB reads text as sql/spelt.py does. On Spark the query reads only a number's
 can read exactly (`1200`, ` 0.95 `, `1.5E3`: the one form of a number, ASCII, within 20
 decimals); any other text (`95%`, `1,200`, `１２`) refuses its row with PF813 rather than be
 read otherwise, a bool's text by `values.to_bool`'s words, a label's without what `str.strip`
-takes away, a date's as `values.to_date` reads it (sql/newforms.py, `read_date`); a double by its Java text, the shortest for every value below 10^14 (Java 17's
+takes away, a date's as `values.to_date` reads it (sql/dates.py); a double by its Java text, the shortest for every value below 10^14 (Java 17's
 `Double.toString` is not the shortest for some larger ones, which PF800 refuses anyway).
 """
 

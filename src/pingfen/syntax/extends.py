@@ -71,6 +71,20 @@ def merge(base: ast.Module, changes: ast.Module) -> tuple[ast.Module, list[Diagn
         return found
 
     written: dict[tuple[str, str], ast.Name] = {}  # what this file wrote, by kind and name: written twice is PF101/PF103
+    removed: dict[tuple[bool, str], ast.Name] = {}  # what its `remove`s took out, by (input?, name)
+    # PF124s, each with the names its kind had there: one is suggested only if it is still there
+    # once every change is made (a name the file removes later is no fix)
+    pending: list[tuple[int, ast.Name, str, list[str]]] = []
+
+    def missing(name: ast.Name, kind: str) -> None:
+        gone = removed.get((kind == "input", name.text))
+        if gone is not None:  # removed already by this file: said so, not answered with another name
+            args = _kind_args(name, kind) | {"line": gone.span.line}
+            out.append(Diagnostic("PF124", name.span, args, hint="removed_before"))
+            return
+        many = sum(d.code == "PF124" for d in out) >= _SUGGESTED
+        pending.append((len(out), name, kind, [] if many else _names(items, kind)))
+        out.append(_missing(name, kind, []))
 
     def again(kind: str, name: ast.Name, code: str) -> None:
         first = written.setdefault((kind, name.text), name)
@@ -103,20 +117,26 @@ def merge(base: ast.Module, changes: ast.Module) -> tuple[ast.Module, list[Diagn
             case ast.Remove(input=True):
                 kept = [i for i in items if not (isinstance(i, (ast.Input, ast.Let)) and i.name.text == item.name.text)]
                 if len(kept) == len(items):
-                    out.append(_missing(item.name, "input"))
+                    missing(item.name, "input")
+                else:
+                    removed[True, item.name.text] = item.name
                 items = kept
             case ast.Remove():
-                if not edit(item.name, _to(None)):
+                found = edit(item.name, _to(None))
+                if not found:
                     kept = [i for i in items if _after_tree(i) != item.name.text]
-                    if len(kept) == len(items):
-                        out.append(_missing(item.name, "removable"))
+                    found = len(kept) < len(items)
                     items = kept
+                if found:
+                    removed[False, item.name.text] = item.name
+                else:
+                    missing(item.name, "removable")
             case ast.AddTo():
                 if not edit(item.group, _adding(item, out)):
-                    out.append(_missing(item.group, "group"))
+                    missing(item.group, "group")
             case ast.SetMax():
                 if not edit(item.name, _with_max(item.max)):
-                    out.append(_missing(item.name, "row"))
+                    missing(item.name, "row")
             case ast.Outside() | ast.Veto():  # the base's of that name replaced in place, else added
                 at = next((i for i, old in enumerate(items) if _after_tree(old) == _after_tree(item)
                            and type(old) is type(item)), None)  # fmt: skip
@@ -128,6 +148,11 @@ def merge(base: ast.Module, changes: ast.Module) -> tuple[ast.Module, list[Diagn
                 items.append(item)
             case _:
                 assert_never(item)
+    final: dict[str, set[str]] = {}
+    for at, name, kind, there in pending:
+        if kind not in final:
+            final[kind] = set(_names(items, kind))
+        out[at] = _missing(name, kind, [n for n in there if n in final[kind]])
     return ast.Module(tuple(items), changes.span), out
 
 
@@ -138,13 +163,38 @@ def _after_tree(item: ast.Item) -> str | None:
     return item.name.text if isinstance(item, ast.Veto) else None
 
 
-def _missing(name: ast.Name, kind: str) -> Diagnostic:
+_SUGGESTED = 50  # as check/suggest.py: a misspelt name's suggestion for the first 50 only
+
+
+def _kind_args(name: ast.Name, kind: str) -> dict[str, object]:
     kinds = {"input": "input or value", "row": "group or indicator", "group": "group",
              "removable": "group, indicator, bonus or penalty row, or veto"}
     kinds_zh = {"input": "输入项或计算值", "row": "分组或指标", "group": "分组",
                 "removable": "分组、指标、加分或扣分项、一票否决项"}
-    args = {"name": name.text, "kind": kinds[kind], "kind_zh": kinds_zh[kind]}
+    return {"name": name.text, "kind": kinds[kind], "kind_zh": kinds_zh[kind]}
+
+
+def _missing(name: ast.Name, kind: str, names: list[str]) -> Diagnostic:
+    """PF124 for a change naming nothing of `kind`. A misspelt name is the likeliest cause: the
+    closest of `names` is named, as PF102 does (and the language server offers it as a fix)."""
+    args = _kind_args(name, kind)
+    if names:
+        import difflib  # only for a change that names nothing of the base
+
+        found = difflib.get_close_matches(name.text, names, n=1, cutoff=0.5)
+        if found:
+            return Diagnostic("PF124", name.span, args | {"suggestion": found[0]}, hint="did_you_mean")
     return Diagnostic("PF124", name.span, args, hint="base_names")
+
+
+def _names(items: list[ast.Item], kind: str) -> list[str]:
+    """The names of the merged items a change of `kind` may name."""
+    if kind == "input":
+        return [i.name.text for i in items if isinstance(i, (ast.Input, ast.Let))]
+    rows = tuple(i for i in items if isinstance(i, (ast.Group, ast.Indicator)))
+    nodes = [n.name.text for n, _ in ast.walk_nodes(rows) if kind != "group" or isinstance(n, ast.Group)]
+    after = [n for n in map(_after_tree, items) if n is not None] if kind == "removable" else []
+    return nodes + after
 
 
 def _to(new: ast.Node | None) -> _Change:
