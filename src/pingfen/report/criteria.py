@@ -208,10 +208,8 @@ class Words:
     def checklist(self, items: list[ast.AwardIf | ast.DeductIf], added: bool = False) -> str:
         """A checklist's items; `added`: an adjust row's awards, which add to what it counts (加0.5分)."""
         parts = []
-        for j, item in enumerate(items):
-            mark = _CIRCLED[j] if j < len(_CIRCLED) else f"({j + 1})"
-            mark = mark if len(items) > 1 else ""
-            what = self.condition(item.condition)
+        whats = [self.condition(item.condition) for item in items]
+        for item, what, mark in zip(items, whats, _marks(whats), strict=True):
             if isinstance(item, ast.AwardIf):
                 parts.append(f"{mark}{what}，{'加' if added else ''}{exact(item.points.value)}分" if self.zh
                              else f"{mark} {what}: {self.points(item.points)}".strip())  # fmt: skip
@@ -497,3 +495,13 @@ def _descending(grades: tuple[ast.Grade, ...]) -> bool:
     values = [g.threshold.value for g in thresholds if g.threshold is not None]
     return all(a > b for a, b in zip(values, values[1:], strict=False))
 
+
+def _marks(whats: list[str]) -> list[str]:
+    """A checklist's marks, ① ② … (past ⑳, (21) …); none for one item alone. Items whose own words
+    start ① ② … in order (a name such as ①制度健全) are numbered by them: render's mark before them
+    said the number twice (①①制度健全). Where only some start with a circled number, or not in
+    order, the marks are (1) (2) …, which no circled number can be taken for."""
+    if len(whats) == 1 or (len(whats) <= len(_CIRCLED) and all(w.startswith(_CIRCLED[j]) for j, w in enumerate(whats))):
+        return [""] * len(whats)
+    circled = any(w[:1] in _CIRCLED for w in whats)
+    return [_CIRCLED[j] if j < len(_CIRCLED) and not circled else f"({j + 1})" for j in range(len(whats))]
