@@ -75,7 +75,8 @@ def audit(
             raise DataError([not_a_mapping(given)], department)
     modes = {node.name.text: node.applies.mode for node, _ in ast.walk_nodes(rubric.module.top) if node.applies}
     not_applying = {k for k, v in declared.items() if k in modes and says_not_applicable(v)}
-    scores, total, grade = _declared(rubric, {k: v for k, v in declared.items() if k not in not_applying})
+    named = {k for k, v in declared.items() if not _blank(v)}  # 不适用 too: what a PF513's hint says the file has
+    scores, total, grade = _declared(rubric, {k: v for k, v in declared.items() if k not in not_applying}, named)
     for name in not_applying:  # 不适用, declared: what it counts for (0 when left out of the sum)
         scores[name] = rubric.node(name).max if modes[name] == "full" else Decimal(0)
     given = {k: v for k, v in (inputs or {}).items() if not _blank(v)}
@@ -217,7 +218,9 @@ def audit_file(rubric: Rubric, path: str | Path, *, lang: Lang = "zh", id: str |
     return audit(rubric, filled.declared, filled.inputs, lang=lang, department=filled.department)
 
 
-def _declared(rubric: Rubric, declared: Mapping[str, object]) -> tuple[dict[str, Decimal], Decimal | None, str | None]:
+def _declared(
+    rubric: Rubric, declared: Mapping[str, object], named: Collection[str]
+) -> tuple[dict[str, Decimal], Decimal | None, str | None]:  # fmt: skip
     nodes = [n.name for top in rubric.tree for n in top.walk()] + [row.name for _, row in rubric.outside]
     scores: dict[str, Decimal] = {}
     total: Decimal | None = None
@@ -235,8 +238,8 @@ def _declared(rubric: Rubric, declared: Mapping[str, object]) -> tuple[dict[str,
                 problems.append(_not_named(key, "PF513", nodes))
                 continue
             close = difflib.get_close_matches(key, nodes, n=1, cutoff=0.6)
-            args = {"name": key, "suggestion": close[0]} if close else {"name": key}
-            problems.append(Problem("PF513", key, args, "did_you_mean" if close else None))
+            problems.append(Problem("PF513", key, {"name": key, "suggestion": close[0]}, "did_you_mean") if close
+                            else _renamed(rubric, key, named))  # fmt: skip
             continue
         value = to_decimal(raw)
         if value is None:
@@ -250,6 +253,25 @@ def _declared(rubric: Rubric, declared: Mapping[str, object]) -> tuple[dict[str,
     if problems:
         raise DataError(problems)
     return scores, total, grade
+
+
+_LISTED = 8  # names a PF513's hint lists: more would bury the one sought
+
+
+def _renamed(rubric: Rubric, key: str, named: Collection[str]) -> Problem:
+    """PF513 for a name like none of the rubric's (last year's file, say, after a rename): the hint
+    lists the rows the file leaves out at the levels where it declares others, where a renamed
+    row would be, and points to `pingfen diff`; with none left out, it says to delete the row."""
+    levels = [[*(top.name for top in rubric.tree), *(row.name for _, row in rubric.outside)]]
+    levels += [[c.name for c in n.children] for top in rubric.tree for n in top.walk() if n.children]
+    beside = [name for level in levels if any(n in named for n in level) for name in level if name not in named]
+    if not beside:
+        return Problem("PF513", key, {"name": key}, "renamed_or_dropped")
+    shown = [f"`{name}`" for name in beside[:_LISTED]]
+    more = len(beside) - len(shown)
+    names = ", ".join(shown) + (f" … ({len(beside)} in all)" if more else "")
+    names_zh = "、".join(shown) + (f"等 {len(beside)} 个" if more else "")
+    return Problem("PF513", key, {"name": key, "names": names, "names_zh": names_zh}, "renamed_beside")
 
 
 def _added(
