@@ -79,3 +79,49 @@ def test_the_total_is_compared_as_the_rubric_rounds_it(total: str, agrees: bool)
     """The total was already rounded by the rubric (6.666 to 6.67): a total of other digits is a finding, as before."""
     found = audit(RUBRIC, {"甲": "3.333", "乙": "3.333", "加减": "0", "total": total})
     assert [f.kind for f in found.findings] == ([] if agrees else ["total"])
+
+
+WHOLE = pingfen.loads(
+    'rubric "整数" {\n  total 20\n  round total 0\n}\n'
+    "input 率: percent >= 0 and <= 100%\ninput 乙: score\n"
+    "indicator 甲 10 { score = 率 * 10 }\n"
+    "indicator 乙 10 { judgment }\n"
+)
+
+
+def test_more_decimals_must_round_alike_at_the_total_s_places() -> None:
+    """8.5 is 8.49 written to its own one decimal, but the rubric's whole places make 8.49 8 and
+    8.5 9: no agreement (the total 14, the declared parts' sum, was let through with it)."""
+    found = audit(WHOLE, {"甲": "8.5", "乙": "5", "total": "14"}, {"率": "84.9%", "乙": 5})
+    assert [(f.kind, f.name) for f in found.findings] == [("rule", "甲")]
+
+
+def test_a_third_decimal_that_tips_the_second_is_a_finding() -> None:
+    rubric = pingfen.loads('rubric "x" {\n  total 20\n}\ninput 率: percent >= 0 and <= 100%\nindicator 甲 20 { score = 率 * 20 }\n')
+    found = audit(rubric, {"甲": "16.335", "total": "16.34"}, {"率": "81.6745%"})  # 16.3349
+    assert [(f.kind, f.name) for f in found.findings] == [("rule", "甲")]
+    assert audit(rubric, {"甲": "16.3349", "total": "16.33"}, {"率": "81.6745%"}).ok
+    assert audit(rubric, {"甲": "16.33", "total": "16.33"}, {"率": "81.6745%"}).ok
+
+
+def test_a_total_of_parts_each_forgiven_their_rounding_is_the_rubric_s() -> None:
+    """8 and 8 are 8.4 and 8.4 at whole places, but the rubric's total is 16.8, 17: 16 is a finding."""
+    rubric = pingfen.loads(
+        'rubric "x" {\n  total 20\n  round total 0\n}\ninput 率: percent >= 0 and <= 100%\n'
+        "indicator 甲 10 { score = 率 * 10 }\nindicator 乙 10 { score = 率 * 10 }\n"
+    )
+    inputs = {"率": "84%"}
+    found = audit(rubric, {"甲": "8", "乙": "8", "total": "16"}, inputs)
+    assert found.agreed == ("甲", "乙") and [f.kind for f in found.findings] == ["total"]
+    assert audit(rubric, {"甲": "8", "乙": "8", "total": "17"}, inputs).ok
+
+
+def test_a_group_that_agrees_counts_as_its_exact_sum() -> None:
+    """Groups of 8.4 each written 8 agree at whole places; their total is the rubric's 17, not 16."""
+    rubric = pingfen.loads(
+        'rubric "x" {\n  total 20\n  round total 0\n}\ninput 率: percent >= 0 and <= 100%\n'
+        "group 一 10 {\n  indicator 甲 10 { score = 率 * 10 }\n}\ngroup 二 10 {\n  indicator 乙 10 { score = 率 * 10 }\n}\n"
+    )
+    declared = {"甲": "8", "乙": "8", "一": "8", "二": "8"}
+    assert [f.kind for f in audit(rubric, {**declared, "total": "16"}, {"率": "84%"}).findings] == ["total"]
+    assert audit(rubric, {**declared, "total": "17"}, {"率": "84%"}).ok

@@ -15,8 +15,10 @@ inputs it reported, `audit` finds, each with its numbers:
 
 A declared score (an indicator's or a group's; not the total, which the rubric itself rounds)
 agrees with the rule's when it is that score as written to the rubric's total places, half up,
-or to the declared number's own decimals where it has more (`_agrees`): a self-evaluation writes
-16.33 for 16.333…, which is no finding, while 16 or 16.3 is one.
+or to the declared number's own decimals where it has more and it rounds to the same score at
+those places (`_agrees`): a self-evaluation writes 16.33 for 16.333…, which is no finding, while
+16, 16.3, or 16.335 for 16.3349, is one. A score that agrees counts in its group's and the
+total's sums as the rule's exact score, so that the total is compared with the rubric's own.
 
 A row with `applies … else MODE` may be declared 不适用 (`不适用`, `N/A`): it then counts as
 its mode says (its max, 0, or left out of its group's sum, which is re-scaled: 折算), and
@@ -115,11 +117,14 @@ def audit(
             group = rounds.get(node.name)
             if group is not None and group.round_places is not None:  # `round N`: its parts' sum rounded so, as scored
                 added = rounded(added, *total_rounding(group.round_places.value, group.round_mode))
-            if mine is not None and known and not _agrees(mine, added, places):
+            agrees = mine is not None and known and _agrees(mine, added, places)
+            if mine is not None and known and not agrees:
                 findings.append(
                     Finding("sum", node.name, mine, added, tuple((n, v) for n, v in parts if v is not None))
                 )
-            effective[node.name] = mine if mine is not None else (added if known and parts else None)
+            # one that agrees counts as the exact sum, not as written: roundings forgiven part by part
+            # must not add up to a total the rubric does not give (8 + 8 for 8.4 + 8.4: 16, not 17)
+            effective[node.name] = added if agrees else mine if mine is not None else (added if known and parts else None)
             return effective[node.name]
         if mine is not None:
             # an input read only by rows that may not apply may be left out: the rule says whether it must
@@ -145,6 +150,9 @@ def audit(
                 said_na, left_out = node.name in not_applying, not result.applies and modes.get(node.name) == "rescale"
                 if _agrees(mine, result.score, places) and not (said_na and result.applies) and not (left_out and not said_na):
                     agreed.append(node.name)
+                    if not said_na:  # counts in the sums as the rule's exact score, as a group's does
+                        effective[node.name] = result.score
+                        return result.score
                 else:
                     shown = tuple(
                         (i, "不适用" if isinstance(values[i], Absent) else quantity(values[i], types[i]))
@@ -352,17 +360,25 @@ def _scored(rubric: Rubric, row: NodeSpec, values: Mapping[str, object], lang: L
 def _agrees(declared: Decimal, exact: Decimal, places: int) -> bool:
     """Whether a declared score is `exact` (the rule's score, a group's parts added up) as a
     self-evaluation writes it: rounded half up to the rubric's total `places`, or to the declared
-    number's own decimals where it has more. 16.33 and 16.333 are 16.333…, 16 and 16.3 are not.
-    Fewer decimals than `places` count as `places`: a workbook's cell 16.30 arrives as 16.3."""
+    number's own decimals where it has more — and then both round alike to `places` too, so that
+    the rubric's own rounding gives them the same score. 16.33 and 16.333 are 16.333…, 16 and
+    16.3 are not; 16.335 is not 16.3349 (16.34 against 16.33). Fewer decimals than `places`
+    count as `places`: a workbook's cell 16.30 arrives as 16.3."""
     if declared == exact:
         return True
     digits = max(places, -int(declared.as_tuple().exponent))
     if digits >= -int(exact.as_tuple().exponent):  # `exact` has no more decimals than that: no rounding to forgive
         return False
+    if digits > places and _half_up(declared, places) != _half_up(exact, places):
+        return False  # 8.5 for 8.49 at whole places: right to its own digit, but the rubric's 8 is not its 9
+    return _half_up(exact, digits) == declared
+
+
+def _half_up(value: Decimal, digits: int) -> Decimal:
     quantum = Decimal(1).scaleb(-digits)
     if digits < SETTLE_PLACES:  # settled first, as every rounding of the language: 15.62499… is the tie 15.625
-        return rounded(exact, quantum, ROUND_HALF_UP) == declared
-    return exact.quantize(quantum, rounding=ROUND_HALF_UP, context=SETTLING) == declared
+        return rounded(value, quantum, ROUND_HALF_UP)
+    return value.quantize(quantum, rounding=ROUND_HALF_UP, context=SETTLING)
 
 
 def _range(name: str, value: Decimal, top: Decimal, low: Decimal = Decimal(0)) -> list[Finding]:
