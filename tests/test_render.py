@@ -280,6 +280,37 @@ def test_items_named_with_a_circled_number_are_not_numbered_twice(tmp_path: Path
         assert "deduct 2 if ②违规\n  deduct 2 if 超支" in imported.text
 
 
+def test_a_circled_number_is_read_back_as_render_meant_it(tmp_path: Path) -> None:
+    """With inputs ①制度健全 and 制度健全 both declared, render wrote `award 3 if ①制度健全` as
+    ①制度健全，3分 (its own number, no mark) and `award 3 if 制度健全` the same way (render's mark ①),
+    and import read both as 制度健全: the rule changed silently. Import now takes the whole text
+    when it names something; render marks items (1) (2) … where something declared starts with a
+    circled number, so its ① is never taken for the start of a name. A lone item too."""
+    from pingfen.importer import import_table
+
+    rubric = pingfen.loads(
+        'rubric "制度" { total 20 }\ninput ①制度健全: bool\ninput ②执行有效: bool\n'
+        "input 制度健全: bool\ninput 执行有效: bool\ninput 超支: bool\n"
+        "indicator 制度建设 6 { award 3 if ①制度健全\n award 3 if ②执行有效 }\n"
+        "indicator 制度执行 6 { award 3 if 制度健全\n award 3 if 执行有效 }\n"
+        "indicator 单项 4 { award 4 if ①制度健全 }\n"
+        "indicator 资金管理 4 { deduct 2 if 制度健全\n deduct 2 if 超支 }\n"
+    )
+    said = criteria(rubric)
+    assert said["制度建设"] == "①制度健全，3分；②执行有效，3分。"
+    assert said["制度执行"] == "(1)制度健全，3分；(2)执行有效，3分。"
+    assert said["资金管理"] == "(1)制度健全的，扣2分；(2)超支的，扣2分，扣完为止。"
+    for fmt in ("xlsx", "docx"):
+        path = tmp_path / f"表.{fmt}"
+        render_table(rubric, fmt, path)
+        imported = import_table(path)
+        assert all(r.recognised for r in imported.rows), imported.text
+        assert "award 3 if ①制度健全\n  award 3 if ②执行有效" in imported.text
+        assert "award 3 if 制度健全\n  award 3 if 执行有效" in imported.text
+        assert "award 4 if ①制度健全" in imported.text
+        assert "deduct 2 if 制度健全\n  deduct 2 if 超支" in imported.text
+
+
 # ---------------------------------------------------------------- the command
 
 

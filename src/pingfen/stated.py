@@ -536,10 +536,12 @@ def condition(text: str, known: Known) -> str | None:
 
 def _item(mark: str | None, text: str, c: _Context) -> str:
     """A checklist item: a yes/no input's description, else an expression. A circled number
-    before it is render's mark, or the start of the item's own words (①制度健全: render adds no mark)."""
-    found = condition(text, c.known)
-    if found is None and mark is not None and mark in _MARK_CIRCLED:
-        found = condition(f"{mark}{text}", c.known)
+    before it is the start of the item's own words (①制度健全: render adds no mark) when the
+    whole reads, else render's mark: render marks (1) (2) … where anything declared starts with
+    one (`criteria._marks`), so its ① never starts something that reads."""
+    found = condition(f"{mark}{text}", c.known) if mark is not None and mark in _MARK_CIRCLED else None
+    if found is None:
+        found = condition(text, c.known)
     if found is None:
         raise _Unread
     return found
