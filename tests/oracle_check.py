@@ -1,6 +1,6 @@
 """One record scored by both evaluators of a rubric — the compiled scorer and the tree walker
 (the oracle) — held to the same result: every score, clamp, total and grade, and each node's
-reasons in both languages."""
+reasons in both languages, and the total's."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ def both(rubric: pingfen.Rubric, record: dict[str, object]) -> pingfen.Result:
     assert [(n.name, n.applies, str(n.score), n.reasons_in("zh"), n.reasons_in("en")) for n in compiled.nodes()] == [
         (n.name, n.applies, str(n.score), n.reasons_in("zh"), n.reasons_in("en")) for n in walked.nodes()
     ]
+    assert [compiled.reasons_in("zh"), compiled.reasons_in("en")] == [walked.reasons_in("zh"), walked.reasons_in("en")]
     return compiled
 
 

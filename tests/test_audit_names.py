@@ -133,3 +133,56 @@ def test_a_node_named_as_the_total_is_that_node(tmp_path: Path, name: str) -> No
         assert (code, err) == (1, ""), out
         found = json.loads(out, parse_float=Decimal)["findings"]
         assert [(f["kind"], f["name"], f["declared"], f["expected"]) for f in found] == [("rule", name, 1, 3)], path
+
+
+def _refused(declared: dict[str, object], text: str = RUBRIC2) -> list[tuple[str, str | None, str | None]]:
+    import pingfen
+    from pingfen.audit import audit
+    from pingfen.errors import DataError
+
+    with pytest.raises(DataError) as info:
+        audit(pingfen.loads(text), declared)
+    return [(p.code, p.help("zh"), p.help("en")) for p in info.value.problems]
+
+
+def test_a_name_like_none_of_the_rubric_s_is_hinted_at_the_rows_left_out() -> None:
+    """Last year's file after a rename (预算执行率 is now 支出进度, too unlike for a did-you-mean):
+    PF513 had no hint. It names the rows the file leaves out beside the ones it declares, and `pingfen diff`."""
+    [(code, zh, en)] = _refused({"制度": 5, "预算执行情况": 5, "评价": 9, "总分": 19})
+    assert code == "PF513"
+    assert zh == ("与所填各行同级而未填的有 `执行率指标`：如该行是其中某行的旧名称，请改用评分表中的名称"
+                  "（`pingfen diff 旧评分表 新评分表` 可列出更名），否则请删去该行")  # fmt: skip
+    assert en == ("beside the rows declared, the file leaves out `执行率指标`: if this row is one of them under an old name,"
+                  " write the rubric's (`pingfen diff OLD.rule NEW.rule` lists renames), else delete it")  # fmt: skip
+    # a group declared: the top level's other is beside it; a blank is not declared, 不适用 is
+    [(_, zh, _)] = _refused({"投入": 10, "产出": " ", "预算执行情况": 5})
+    assert zh is not None and zh.startswith("与所填各行同级而未填的有 `产出`：")
+    text = RUBRIC2.replace("indicator 制度 5 {", "indicator 制度 5 {\n    applies if 制度评价 > 0 else full\n")
+    [(_, zh, _)] = _refused({"制度": "不适用", "预算执行情况": 5}, text)
+    assert zh is not None and zh.startswith("与所填各行同级而未填的有 `执行率指标`：")
+
+
+def test_with_no_row_left_out_the_hint_is_pingfen_diff() -> None:
+    [(code, zh, en)] = _refused({"制度": 5, "执行率指标": 5, "评价": 9, "预算执行情况": 5})
+    assert code == "PF513"
+    assert zh == "如该行已改名，`pingfen diff 旧评分表 新评分表` 可查出新名称；如评分表已没有这一行，请删去它"
+    assert en == ("if the row was renamed, `pingfen diff OLD.rule NEW.rule` shows its new name;"
+                  " if the rubric has it no more, delete it")  # fmt: skip
+
+
+def test_a_long_list_is_cut_at_eight_with_its_count() -> None:
+    rows = "".join(f"  indicator 指标{i:02} 1 {{ judgment 评{i:02} }}\n" for i in range(12))
+    inputs = "".join(f"input 评{i:02}: score\n" for i in range(12))
+    text = f'rubric "长" {{\n  total 12\n}}\n{inputs}group 组 12 {{\n{rows}}}\n'
+    [(_, zh, en)] = _refused({"指标00": 1, "完全不同的名称": 1}, text)
+    listed = ", ".join(f"`指标{i:02}`" for i in range(1, 9))
+    assert en is not None and f"leaves out {listed} … (11 in all):" in en
+    assert zh is not None and "`指标08`等 11 个：" in zh
+
+
+def test_the_hint_in_a_workbook(tmp_path: Path) -> None:
+    rule = tmp_path / "r.rule"
+    rule.write_text(RUBRIC2, encoding="utf-8")
+    code, _, err = run("audit", str(rule), str(annex(tmp_path / "a.xlsx", "制度", "预算执行情况")))
+    assert code == 2 and "错误[PF513]: `预算执行情况` 不是评分表中的分组或指标" in err
+    assert "帮助: 与所填各行同级而未填的有 `执行率指标`：" in err

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -98,3 +99,25 @@ def test_fmt_keeps_a_files_line_ends_and_bom(tmp_path: Path) -> None:
     doc.write_bytes(b"\xef\xbb\xbf" + f"Intro.\n\n```rule\n{MESSY}```\n".replace("\n", "\r\n").encode())
     assert run("fmt", str(doc))[0] == 0
     assert doc.read_bytes() == b"\xef\xbb\xbf" + f"Intro.\n\n```rule\n{TIDY}```\n".replace("\n", "\r\n").encode()
+
+
+@pytest.mark.parametrize("content", [b"\xef\xbb\xbf" + MESSY.replace("\n", "\r\n").encode(), MESSY.encode()])
+def test_fmt_reads_each_file_once(tmp_path: Path, content: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`fmt` read each file twice: once for its text, once more for its line ends and BOM."""
+    path = tmp_path / "once.rule"
+    path.write_bytes(content)
+    opens: list[str] = []
+    real_open = Path.open
+
+    def counted(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self.name == path.name and "r" in (args[0] if args else kwargs.get("mode", "r")):
+            opens.append(str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", counted)
+    assert run("fmt", "--check", str(path))[0] == 1
+    monkeypatch.undo()
+    assert len(opens) == 1
+    assert run("fmt", str(path))[0] == 0  # written back in the file's own style
+    crlf = b"\r\n" in content
+    assert path.read_bytes() == content[: 3 if crlf else 0] + (TIDY.replace("\n", "\r\n") if crlf else TIDY).encode()

@@ -248,6 +248,69 @@ def test_html_and_markdown_escape_what_the_file_says(tmp_path: Path) -> None:
     assert "<script>" not in text and r"\[a\](javascript:x) \|" in text
 
 
+def test_items_named_with_a_circled_number_are_not_numbered_twice(tmp_path: Path) -> None:
+    """A checklist of inputs named ①制度健全, ②执行有效 was written ①①制度健全，5分；②②执行有效，5分 in every
+    format: render put its own ① ② before names that number themselves. Names that start with ① ②
+    … in order are the numbering; where some start with a circled number and not in order, the
+    marks are (1) (2) …; and the table still reads back as the rules (`pingfen import`)."""
+    from pingfen.importer import import_table
+
+    rubric = pingfen.loads(
+        'rubric "制度" { total 10 }\ninput ①制度健全: bool\ninput ②执行有效: bool\n'
+        "input ②违规: bool\ninput 超支: bool\n"
+        "indicator 制度建设 6 { award 3 if ①制度健全\n award 3 if ②执行有效 }\n"
+        "indicator 资金管理 4 { deduct 2 if ②违规\n deduct 2 if 超支 }\n"
+    )
+    said = "①制度健全，3分；②执行有效，3分。"
+    assert criteria(rubric)["制度建设"] == said
+    assert criteria(rubric, "en")["制度建设"] == "①制度健全: 3 points; ②执行有效: 3 points."
+    assert criteria(rubric)["资金管理"] == "(1)②违规的，扣2分；(2)超支的，扣2分，扣完为止。"
+    assert said in render_markdown(build_table(rubric)) and said in render_html(build_table(rubric))
+    for fmt in ("xlsx", "docx"):
+        path = tmp_path / f"表.{fmt}"
+        render_table(rubric, fmt, path)
+        if fmt == "xlsx":
+            cells = [str(c.value) for row in openpyxl.load_workbook(path).active.iter_rows() for c in row]
+            assert said in cells
+        else:
+            assert said in zipfile.ZipFile(path).read("word/document.xml").decode("utf-8")
+        imported = import_table(path)
+        assert all(r.recognised for r in imported.rows), imported.text
+        assert "award 3 if ①制度健全\n  award 3 if ②执行有效" in imported.text
+        assert "deduct 2 if ②违规\n  deduct 2 if 超支" in imported.text
+
+
+def test_a_circled_number_is_read_back_as_render_meant_it(tmp_path: Path) -> None:
+    """With inputs ①制度健全 and 制度健全 both declared, render wrote `award 3 if ①制度健全` as
+    ①制度健全，3分 (its own number, no mark) and `award 3 if 制度健全` the same way (render's mark ①),
+    and import read both as 制度健全: the rule changed silently. Import now takes the whole text
+    when it names something; render marks items (1) (2) … where something declared starts with a
+    circled number, so its ① is never taken for the start of a name. A lone item too."""
+    from pingfen.importer import import_table
+
+    rubric = pingfen.loads(
+        'rubric "制度" { total 20 }\ninput ①制度健全: bool\ninput ②执行有效: bool\n'
+        "input 制度健全: bool\ninput 执行有效: bool\ninput 超支: bool\n"
+        "indicator 制度建设 6 { award 3 if ①制度健全\n award 3 if ②执行有效 }\n"
+        "indicator 制度执行 6 { award 3 if 制度健全\n award 3 if 执行有效 }\n"
+        "indicator 单项 4 { award 4 if ①制度健全 }\n"
+        "indicator 资金管理 4 { deduct 2 if 制度健全\n deduct 2 if 超支 }\n"
+    )
+    said = criteria(rubric)
+    assert said["制度建设"] == "①制度健全，3分；②执行有效，3分。"
+    assert said["制度执行"] == "(1)制度健全，3分；(2)执行有效，3分。"
+    assert said["资金管理"] == "(1)制度健全的，扣2分；(2)超支的，扣2分，扣完为止。"
+    for fmt in ("xlsx", "docx"):
+        path = tmp_path / f"表.{fmt}"
+        render_table(rubric, fmt, path)
+        imported = import_table(path)
+        assert all(r.recognised for r in imported.rows), imported.text
+        assert "award 3 if ①制度健全\n  award 3 if ②执行有效" in imported.text
+        assert "award 3 if 制度健全\n  award 3 if 执行有效" in imported.text
+        assert "award 4 if ①制度健全" in imported.text
+        assert "deduct 2 if 制度健全\n  deduct 2 if 超支" in imported.text
+
+
 # ---------------------------------------------------------------- the command
 
 

@@ -556,3 +556,23 @@ def test_save_and_save_as_keep_the_files_line_ends_and_bom(server: tuple[str, Pa
     page.click("#save-as")
     expect(page.locator("#file-select")).to_have_value("副本.rule")
     assert (folder / "副本.rule").read_bytes() == edited
+
+
+@needs_browser
+def test_opening_a_file_checks_it_once(server: tuple[str, Path], page: Any) -> None:
+    """Opening a file sent two checks: `open` checked it, and the editor's change started the
+    delayed check as well; the table was rendered twice."""
+    url, folder = server
+    (folder / "一.rule").write_text(FIXED, encoding="utf-8")
+    (folder / "二.rule").write_text(FIXED.replace("资金管理评分表", "第二张表"), encoding="utf-8")
+    checks: list[str] = []
+    page.on("request", lambda request: checks.append(request.url) if "/api/check" in request.url else None)
+    page.goto(url)
+    page.wait_for_selector("#check-status.ok")
+    page.wait_for_timeout(1000)  # past the editor's 300 ms delay
+    assert len(checks) == 1
+    page.select_option("#file-select", "二.rule")
+    page.wait_for_function("() => window.pingfenEditor.getValue().includes('第二张表')")
+    expect(page.locator("#check-status")).to_have_class("ok")
+    page.wait_for_timeout(1000)
+    assert len(checks) == 2

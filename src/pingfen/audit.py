@@ -13,6 +13,13 @@ inputs it reported, `audit` finds, each with its numbers:
 - indicators whose inputs are ALL given and whose declared score differs from the
   rule's (`Rubric.score_node`, the same rules and reasons a full evaluation gives), with the rule's reasons.
 
+A declared score (an indicator's or a group's; not the total, which the rubric itself rounds)
+agrees with the rule's when it is that score as written to the rubric's total places, half up,
+or to the declared number's own decimals where it has more and it rounds to the same score at
+those places (`_agrees`): a self-evaluation writes 16.33 for 16.333…, which is no finding, while
+16, 16.3, or 16.335 for 16.3349, is one. A score that agrees counts in its group's and the
+total's sums as the rule's exact score, so that the total is compared with the rubric's own.
+
 A row with `applies … else MODE` may be declared 不适用 (`不适用`, `N/A`): it then counts as
 its mode says (its max, 0, or left out of its group's sum, which is re-scaled: 折算), and
 an indicator declared so whose rule says it applies — or declared a score whose rule says
@@ -23,7 +30,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Collection, Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from pingfen import ast
@@ -35,7 +42,19 @@ from pingfen.lang import Lang, checked
 from pingfen.reasons import quantity
 from pingfen.report.audit import Audit, Finding
 from pingfen.terminal import invisible_escaped, without_invisible
-from pingfen.values import CONTEXT, LIMIT, pinned, rounded, settle, show, to_decimal, total_rounding
+from pingfen.values import (
+    CONTEXT,
+    LIMIT,
+    PLACES,
+    SETTLE_PLACES,
+    SETTLING,
+    pinned,
+    rounded,
+    settle,
+    show,
+    to_decimal,
+    total_rounding,
+)
 from pingfen.values import graded as graded_by
 
 TOTAL, GRADE = "total", "grade"
@@ -58,7 +77,8 @@ def audit(
             raise DataError([not_a_mapping(given)], department)
     modes = {node.name.text: node.applies.mode for node, _ in ast.walk_nodes(rubric.module.top) if node.applies}
     not_applying = {k for k, v in declared.items() if k in modes and says_not_applicable(v)}
-    scores, total, grade = _declared(rubric, {k: v for k, v in declared.items() if k not in not_applying})
+    named = {k for k, v in declared.items() if not _blank(v)}  # 不适用 too: what a PF513's hint says the file has
+    scores, total, grade = _declared(rubric, {k: v for k, v in declared.items() if k not in not_applying}, named)
     for name in not_applying:  # 不适用, declared: what it counts for (0 when left out of the sum)
         scores[name] = rubric.node(name).max if modes[name] == "full" else Decimal(0)
     given = {k: v for k, v in (inputs or {}).items() if not _blank(v)}
@@ -82,6 +102,9 @@ def audit(
 
     lows = dict(rubric.module.lows)  # 加减分项: declared in [low, max], signed
     rounds = {g.name.text: g for g, _ in ast.walk_nodes(rubric.module.top) if isinstance(g, ast.Group) and g.round_places}
+    header = rubric.module.header
+    assert header is not None
+    places = int(header.round_places.value) if header.round_places else PLACES  # the total's: what a score is written to
 
     def visit(node: NodeSpec) -> Decimal | None:
         parts = [(c.name, visit(c)) for c in node.children]
@@ -94,11 +117,14 @@ def audit(
             group = rounds.get(node.name)
             if group is not None and group.round_places is not None:  # `round N`: its parts' sum rounded so, as scored
                 added = rounded(added, *total_rounding(group.round_places.value, group.round_mode))
-            if mine is not None and known and added != mine:
+            agrees = mine is not None and known and _agrees(mine, added, places)
+            if mine is not None and known and not agrees:
                 findings.append(
                     Finding("sum", node.name, mine, added, tuple((n, v) for n, v in parts if v is not None))
                 )
-            effective[node.name] = mine if mine is not None else (added if known and parts else None)
+            # one that agrees counts as the exact sum, not as written: roundings forgiven part by part
+            # must not add up to a total the rubric does not give (8 + 8 for 8.4 + 8.4: 16, not 17)
+            effective[node.name] = added if agrees else mine if mine is not None else (added if known and parts else None)
             return effective[node.name]
         if mine is not None:
             # an input read only by rows that may not apply may be left out: the rule says whether it must
@@ -122,8 +148,11 @@ def audit(
                 # declared 不适用 where the rule applies, or a score where the rule leaves the row
                 # out of its group's sum (rescale), disagree even when the numbers are alike
                 said_na, left_out = node.name in not_applying, not result.applies and modes.get(node.name) == "rescale"
-                if result.score == mine and not (said_na and result.applies) and not (left_out and not said_na):
+                if _agrees(mine, result.score, places) and not (said_na and result.applies) and not (left_out and not said_na):
                     agreed.append(node.name)
+                    if not said_na:  # counts in the sums as the rule's exact score, as a group's does
+                        effective[node.name] = result.score
+                        return result.score
                 else:
                     shown = tuple(
                         (i, "不适用" if isinstance(values[i], Absent) else quantity(values[i], types[i]))
@@ -155,8 +184,6 @@ def audit(
             between = (low, high)
             tops += [(row.name, lo) for (_, row, v), (lo, _) in zip(lines, ends, strict=True) if v is not None]
             undeclared = tuple((row.name, lo, hi) for (_, row, v), (lo, hi) in zip(lines, ends, strict=True) if v is None)
-    header = rubric.module.header
-    assert header is not None
     vetoes = rubric.module.vetoes
     fired = _each_holds(rubric, tuple(v.condition for v in vetoes), values)  # None where an input is not given
     zero = any(f is True and v.action == "zero" for v, f in zip(vetoes, fired, strict=True))
@@ -199,7 +226,9 @@ def audit_file(rubric: Rubric, path: str | Path, *, lang: Lang = "zh", id: str |
     return audit(rubric, filled.declared, filled.inputs, lang=lang, department=filled.department)
 
 
-def _declared(rubric: Rubric, declared: Mapping[str, object]) -> tuple[dict[str, Decimal], Decimal | None, str | None]:
+def _declared(
+    rubric: Rubric, declared: Mapping[str, object], named: Collection[str]
+) -> tuple[dict[str, Decimal], Decimal | None, str | None]:  # fmt: skip
     nodes = [n.name for top in rubric.tree for n in top.walk()] + [row.name for _, row in rubric.outside]
     scores: dict[str, Decimal] = {}
     total: Decimal | None = None
@@ -217,8 +246,8 @@ def _declared(rubric: Rubric, declared: Mapping[str, object]) -> tuple[dict[str,
                 problems.append(_not_named(key, "PF513", nodes))
                 continue
             close = difflib.get_close_matches(key, nodes, n=1, cutoff=0.6)
-            args = {"name": key, "suggestion": close[0]} if close else {"name": key}
-            problems.append(Problem("PF513", key, args, "did_you_mean" if close else None))
+            problems.append(Problem("PF513", key, {"name": key, "suggestion": close[0]}, "did_you_mean") if close
+                            else _renamed(rubric, key, named))  # fmt: skip
             continue
         value = to_decimal(raw)
         if value is None:
@@ -232,6 +261,25 @@ def _declared(rubric: Rubric, declared: Mapping[str, object]) -> tuple[dict[str,
     if problems:
         raise DataError(problems)
     return scores, total, grade
+
+
+_LISTED = 8  # names a PF513's hint lists: more would bury the one sought
+
+
+def _renamed(rubric: Rubric, key: str, named: Collection[str]) -> Problem:
+    """PF513 for a name like none of the rubric's (last year's file, say, after a rename): the hint
+    lists the rows the file leaves out at the levels where it declares others, where a renamed
+    row would be, and points to `pingfen diff`; with none left out, it says to delete the row."""
+    levels = [[*(top.name for top in rubric.tree), *(row.name for _, row in rubric.outside)]]
+    levels += [[c.name for c in n.children] for top in rubric.tree for n in top.walk() if n.children]
+    beside = [name for level in levels if any(n in named for n in level) for name in level if name not in named]
+    if not beside:
+        return Problem("PF513", key, {"name": key}, "renamed_or_dropped")
+    shown = [f"`{name}`" for name in beside[:_LISTED]]
+    more = len(beside) - len(shown)
+    names = ", ".join(shown) + (f" … ({len(beside)} in all)" if more else "")
+    names_zh = "、".join(shown) + (f"等 {len(beside)} 个" if more else "")
+    return Problem("PF513", key, {"name": key, "names": names, "names_zh": names_zh}, "renamed_beside")
 
 
 def _added(
@@ -307,6 +355,30 @@ def _scored(rubric: Rubric, row: NodeSpec, values: Mapping[str, object], lang: L
     if any(i not in values for i in row.inputs):
         return None
     return rubric.score_node(row.name, values, lang=lang, record=department).score
+
+
+def _agrees(declared: Decimal, exact: Decimal, places: int) -> bool:
+    """Whether a declared score is `exact` (the rule's score, a group's parts added up) as a
+    self-evaluation writes it: rounded half up to the rubric's total `places`, or to the declared
+    number's own decimals where it has more — and then both round alike to `places` too, so that
+    the rubric's own rounding gives them the same score. 16.33 and 16.333 are 16.333…, 16 and
+    16.3 are not; 16.335 is not 16.3349 (16.34 against 16.33). Fewer decimals than `places`
+    count as `places`: a workbook's cell 16.30 arrives as 16.3."""
+    if declared == exact:
+        return True
+    digits = max(places, -int(declared.as_tuple().exponent))
+    if digits >= -int(exact.as_tuple().exponent):  # `exact` has no more decimals than that: no rounding to forgive
+        return False
+    if digits > places and _half_up(declared, places) != _half_up(exact, places):
+        return False  # 8.5 for 8.49 at whole places: right to its own digit, but the rubric's 8 is not its 9
+    return _half_up(exact, digits) == declared
+
+
+def _half_up(value: Decimal, digits: int) -> Decimal:
+    quantum = Decimal(1).scaleb(-digits)
+    if digits < SETTLE_PLACES:  # settled first, as every rounding of the language: 15.62499… is the tie 15.625
+        return rounded(value, quantum, ROUND_HALF_UP)
+    return value.quantize(quantum, rounding=ROUND_HALF_UP, context=SETTLING)
 
 
 def _range(name: str, value: Decimal, top: Decimal, low: Decimal = Decimal(0)) -> list[Finding]:

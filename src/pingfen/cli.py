@@ -888,15 +888,19 @@ def _fmt(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
 
     from pingfen.diagnostics import Source
     from pingfen.errors import RubricError
-    from pingfen.io.write import LineStyle, style_of, write_text
-    from pingfen.loader import decode_rule, read_rule
+    from pingfen.io.write import LineStyle, write_text
+    from pingfen.loader import decode_rule, read_rule_styled
     from pingfen.syntax.formatter import FormatError, format_markdown, format_text
 
     changed, failed = [], False
     for name in args.files:
+        # A file is written back with its own line ends and BOM, both from the read that gives its text
+        # (a Markdown file's blocks keep the line ends of their fences); standard output gets LF lines,
+        # as the platform writes text.
+        style = LineStyle()
         try:
             if name != "-":
-                text = read_rule(name)
+                text, style = read_rule_styled(name)
             elif hasattr(sys.stdin, "buffer"):
                 text = decode_rule(sys.stdin.buffer.read(), "<stdin>")
             else:
@@ -909,9 +913,6 @@ def _fmt(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
             print(error.render(lang), file=err)
             failed = True
             continue
-        # A file is written back with its own line ends and BOM (a Markdown file's blocks keep the
-        # line ends of their fences); standard output gets LF lines, as the platform writes text.
-        style = LineStyle() if name == "-" else style_of(name)
         try:
             formatted = format_markdown(text) if name.endswith(".md") else style.lines(format_text(text))
         except FormatError as error:

@@ -605,6 +605,16 @@ HINTS: dict[str, tuple[str, str]] = {
     "missing_points": ("write the points after `->`, e.g. `-> 5`", "在 `->` 后写出分数，例如 `-> 5`"),
     "whole_number": ("write {what} without decimals", "去掉小数部分"),
     "did_you_mean": ("did you mean `{suggestion}`?", "是否应为 `{suggestion}`？"),
+    "renamed_beside": (
+        "beside the rows declared, the file leaves out {names}: if this row is one of them under an old name,"
+        " write the rubric's (`pingfen diff OLD.rule NEW.rule` lists renames), else delete it",
+        "与所填各行同级而未填的有 {names_zh}：如该行是其中某行的旧名称，请改用评分表中的名称"
+        "（`pingfen diff 旧评分表 新评分表` 可列出更名），否则请删去该行",
+    ),
+    "renamed_or_dropped": (
+        "if the row was renamed, `pingfen diff OLD.rule NEW.rule` shows its new name; if the rubric has it no more, delete it",
+        "如该行已改名，`pingfen diff 旧评分表 新评分表` 可查出新名称；如评分表已没有这一行，请删去它",
+    ),
     "bare_percent": (
         "a number without `%` is a ratio, so {value} would be {read}; when an input may go beyond 100%, "
         "its rubric can say so with a bound (`<= 300%`), and a bare number up to it is then a ratio",

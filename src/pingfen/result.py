@@ -227,6 +227,8 @@ class Layout:
     )
     # every score written canonical (`canonical` lists every position): read as they are
     every_canonical: bool = field(init=False, eq=False, repr=False)
+    # the reason of a total re-scaled over the top-level rows that apply (`Result.explanations`)
+    rescaled_site: Site = field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "positions", {shape.name: i for i, shape in enumerate(self.nodes)})
@@ -242,6 +244,7 @@ class Layout:
         object.__setattr__(self, "_every", dict.fromkeys(self.names))
         written = sorted(set(self.canonical))
         object.__setattr__(self, "every_canonical", len(written) == len(self.nodes) > 0)
+        object.__setattr__(self, "rescaled_site", Site("rescaled", {"max": self.max}, ("raw", "applicable")))
         others = [i for i in range(len(self.nodes)) if i not in set(written)]
         object.__setattr__(self, "_written", (tuple(self.names[i] for i in written), _children(tuple(written))))
         object.__setattr__(self, "_others", (tuple(self.names[i] for i in others),
@@ -346,7 +349,7 @@ class Result:
     """
 
     __slots__ = ("_layout", "_total", "_raw_total", "_grade", "_lang", "_scores", "_values", "_explain", "_tree",
-                 "_nodes", "_absent", "_vetoes")  # fmt: skip
+                 "_nodes", "_absent", "_vetoes", "_rescaled")  # fmt: skip
     _layout: Layout
     _total: Decimal
     _raw_total: Decimal
@@ -359,6 +362,9 @@ class Result:
     _nodes: tuple[NodeResult, ...] | None
     _absent: tuple[bool, ...]  # by layout position, True for a row that does not apply; () when all do
     _vetoes: tuple[VetoLine, ...]  # the 一票否决 lines that held for this record
+    # where a top-level row dropped out (不适用 … else rescale): the sum of the rows that apply
+    # and their maxima, which the total was re-scaled by (折算); else None
+    _rescaled: tuple[Decimal, Decimal] | None
 
     def __init__(
         self,
@@ -372,8 +378,10 @@ class Result:
         outside: tuple[tuple[str, NodeResult], ...] = (),
         vetoes: tuple[VetoLine | None, ...] = (),
         lows: tuple[tuple[str, Decimal], ...] = (),
+        rescaled: tuple[Decimal, Decimal] | None = None,
     ) -> None:
         self._vetoes = tuple(v for v in vetoes if v is not None)
+        self._rescaled = rescaled
         nodes = tuple(node for top in children for node in top.walk()) + tuple(n for _, n in outside)
         position = {id(node): i for i, node in enumerate(nodes)}
         shapes = tuple(Shape(n.name, n.max, n.is_group, tuple(position[id(c)] for c in n.children)) for n in nodes)
@@ -398,12 +406,15 @@ class Result:
         lang: Lang = "zh",
         absent: tuple[bool, ...] = (),
         vetoes: tuple[VetoLine | None, ...] = (),
+        rescaled: tuple[Decimal, Decimal] | None = None,
     ) -> Result:
         """A result from each node's score in layout order; `explain(*values)` gives the rest
-        when the tree is first read. `absent`, when any row may not apply, says which do not."""
+        when the tree is first read. `absent`, when any row may not apply, says which do not;
+        `rescaled`, when a top-level row dropped out, what the total was re-scaled by."""
         self = scored(layout, total, raw_total, grade, scores, values, explain, lang)
         if any(absent):
             self._absent = absent
+        self._rescaled = rescaled
         if vetoes:
             self._vetoes = tuple(filter(None, vetoes))  # a VetoLine is never false
         return self
@@ -566,9 +577,21 @@ class Result:
         """The 一票否决 lines whose condition held for this record, in rubric order."""
         return self._vetoes
 
+    @property
+    def explanations(self) -> tuple[Reason, ...]:
+        """The total's own reasons: where a top-level row dropped out (不适用 … else rescale), the
+        re-scaling (折算) — the sum of the rows that apply ÷ their maxima × the rubric's total."""
+        if self._rescaled is None:
+            return ()
+        return (Reason(self._layout.rescaled_site, self._rescaled, canonical(self._raw_total)),)
+
+    def reasons_in(self, lang: Lang) -> list[str]:
+        """The total's own reasons (`explanations`) in words."""
+        return [reason.text(lang) for reason in self.explanations]
+
     def _key(self) -> tuple[object, ...]:
         return (self.rubric, self.max, self.total, self.raw_total, self.grade, self.children, self.outside(),
-                self._vetoes)  # fmt: skip
+                self._vetoes, self._rescaled)  # fmt: skip
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Result):
@@ -583,7 +606,7 @@ class Result:
         self._explain_nodes()  # no node then refers back to this result
         outside = tuple((line.kind, line.node) for line in self.outside())
         args = (self.rubric, self.max, self.total, self.raw_total, self.grade, self.children, self.lang, outside, self._vetoes,
-                self._layout.lows)  # fmt: skip
+                self._layout.lows, self._rescaled)  # fmt: skip
         return (Result, args)
 
     def __repr__(self) -> str:
@@ -605,6 +628,8 @@ class Result:
         }
         if self._layout.outside:  # after the tree, as the rubric counts them
             out["outside"] = [line.to_dict(lang or self.lang) for line in self.outside()]
+        if self._rescaled is not None:  # the total re-scaled (折算): said beside it
+            out["reasons"] = self.reasons_in(lang or self.lang)
         if self._vetoes:  # 一票否决 that held
             out["vetoes"] = [{"name": v.name, "action": v.action, "grade": v.grade, "reason": v.text(lang or self.lang)}
                              for v in self._vetoes]  # fmt: skip
@@ -636,6 +661,7 @@ def scored(
     self._explain = explain
     self._absent = ()
     self._vetoes = ()
+    self._rescaled = None
     self._tree = None
     self._nodes = None
     return self

@@ -256,7 +256,8 @@ def _atom_start(out: list[str]) -> int:
 # ---------------------------------------------------------------- a criterion
 
 _POINTS = rf"(?:计(?P<n>{_NUMBER})分|不得分)"
-_MARK = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_MARK_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_MARK = rf"[{_MARK_CIRCLED}]|\(\d+\)"  # a checklist item's mark: ① …, or (1) … (`criteria._marks`)
 
 
 def _given(found: re.Match[str], key: str = "n") -> str:
@@ -533,9 +534,14 @@ def condition(text: str, known: Known) -> str | None:
     return expression(text, known)
 
 
-def _item(text: str, c: _Context) -> str:
-    """A checklist item: a yes/no input's description, else an expression."""
-    found = condition(text, c.known)
+def _item(mark: str | None, text: str, c: _Context) -> str:
+    """A checklist item: a yes/no input's description, else an expression. A circled number
+    before it is the start of the item's own words (①制度健全: render adds no mark) when the
+    whole reads, else render's mark: render marks (1) (2) … where anything declared starts with
+    one (`criteria._marks`), so its ① never starts something that reads."""
+    found = condition(f"{mark}{text}", c.known) if mark is not None and mark in _MARK_CIRCLED else None
+    if found is None:
+        found = condition(text, c.known)
     if found is None:
         raise _Unread
     return found
@@ -543,15 +549,15 @@ def _item(text: str, c: _Context) -> str:
 
 def _checklist(parts: list[str], i: int, c: _Context, *, deduct: bool) -> tuple[list[str], int] | None:
     lines, j = [], i
-    pattern = rf"(?P<mark>[{_MARK}])?(?P<what>.+)的，扣(?P<n>{_NUMBER})分" if deduct else \
-        rf"(?P<mark>[{_MARK}])?(?P<what>.+)，{'加' if c.adjust else ''}(?P<n>{_NUMBER})分"  # fmt: skip
+    pattern = rf"(?P<mark>{_MARK})?(?P<what>.+)的，扣(?P<n>{_NUMBER})分" if deduct else \
+        rf"(?P<mark>{_MARK})?(?P<what>.+)，{'加' if c.adjust else ''}(?P<n>{_NUMBER})分"  # fmt: skip
     while j < len(parts):
         found = re.fullmatch(pattern, parts[j])
         if found is None or found["what"].startswith("在此基础上，"):
             break
         if j > i and found["mark"] is None:
             break  # one item alone has no mark; several have ① ② …
-        lines.append(f"{'deduct' if deduct else 'award'} {found['n']} if {_item(found['what'], c)}")
+        lines.append(f"{'deduct' if deduct else 'award'} {found['n']} if {_item(found['mark'], found['what'], c)}")
         j += 1
         if found["mark"] is None:
             break

@@ -313,6 +313,7 @@ class _Generator:
         self.absent: dict[int, list[str]] = {}
         self.dropped: dict[int, str] = {}
         self.defaults: dict[int, list[tuple[str, str]]] = {}
+        self.total_rescaled = False  # whether a top-level row may drop out: a4, what the total was re-scaled by
         self._wholes: dict[tuple[tuple[str, Decimal], tuple[str, Decimal]], str] = {}  # `read_number`'s tables
         self.canonical: list[int] = []  # the positions of scores the scoring code writes canonical
 
@@ -373,7 +374,9 @@ class _Generator:
             make = f"{maker}({self.const(layout)}, a1, a0, a2, {scores}, {values}, {self.const(explainer)}"
             if self.plan.guards:  # which rows do not apply, by position
                 flags = displayed([f"({' or '.join(self.absent.get(i, [])) or 'False'})" for i in range(len(self.shapes))])
-                self.out(f"return {make}, lang, {flags}{', a3' if self.graded else ''})")
+                # positional: a keyword would put its name among the code's constants
+                vetoes = ", a3" if self.graded else ", ()" if self.total_rescaled else ""
+                self.out(f"return {make}, lang, {flags}{vetoes}{', a4' if self.total_rescaled else ''})")
             elif self.graded:
                 self.out(f"return {make}, lang, (), a3)")
             else:
@@ -413,6 +416,7 @@ class _Generator:
         self.shapes, self.per_node = [], []
         self.canonical = []
         self.absent, self.dropped, self.defaults = {}, {}, {}
+        self.total_rescaled = False
         self.out = w = _Writer()
         w.depth = 2
         for let in self.checked.let_order:
@@ -848,6 +852,8 @@ class _Generator:
         ]  # fmt: skip
         if index is not None:
             w(f"{gone} = False")
+        else:  # the total's reason (折算): what it was re-scaled by, or None (`Result.explanations`)
+            w("a4 = None")
         if reasons != self.const(()):
             w(f"{reasons} = {self.const(())}")
         w(f"if {any_dropped}:")
@@ -859,6 +865,9 @@ class _Generator:
         if reasons != self.const(()):
             site = Site("rescaled", {"max": top}, ("raw", "applicable"))
             w(f"    {reasons} = (({self.const(site)}, ({kept}, {applicable})),)")
+        if index is None:
+            self.total_rescaled = True
+            w(f"    a4 = ({kept}, {applicable})")
         w("else:")
         if index is None:
             w(f"    {self.const(refuse)}({self.const(Problem('PF535', None, {}))})")

@@ -96,10 +96,12 @@ class Walker:
                 raw_total = sum((c.score for c in children), ZERO)
                 top_sum = sum((n.max.value for n in module.top), ZERO)
                 rubric_max = header.total.value if header.total else top_sum
+                rescaled: tuple[Decimal, Decimal] | None = None
                 if any(dropped for _, dropped in parts):
                     applicable = self.applicable(module.top, parts)
                     if not applicable:
                         raise Refusal(Problem("PF535", None, {}))
+                    rescaled = (raw_total, applicable)  # the total's reason: 折算
                     raw_total = raw_total * rubric_max / applicable
                 outside = tuple((o.kind, self.indicator(o.row, lang)) for o in module.outside)
                 if outside:  # 加分项 and 扣分项, after the tree
@@ -133,13 +135,13 @@ class Walker:
             if grade is not None:
                 self.hit("", "grade", grade)
             vetoes = tuple(ln if f else None for ln, f in zip(lines, fired, strict=True))
-            return Result(header.title, rubric_max, total, raw_total, grade, children, lang, outside, vetoes, lows)
+            return Result(header.title, rubric_max, total, raw_total, grade, children, lang, outside, vetoes, lows, rescaled)
         for g in header.grades:
             if g.op is None or g.threshold is None or COMPARE[g.op](total, g.threshold.value):
                 grade = g.name.text
                 self.hit("", "grade", grade)
                 break
-        return Result(header.title, rubric_max, total, raw_total, grade, children, lang, outside, (), lows)
+        return Result(header.title, rubric_max, total, raw_total, grade, children, lang, outside, (), lows, rescaled)
 
     def expression(self, e: ast.Expr, values: Mapping[str, object]) -> Any:
         """One expression (a property's condition) over inputs as `Rubric.coerce` gives them;

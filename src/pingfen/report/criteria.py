@@ -60,6 +60,11 @@ class Words:
         self.lets = {let.name.text: let for let in module.lets}
         self.vetoes = module.vetoes
         self.grade_names = [g.name.text for g in module.header.grades] if module.header is not None else []
+        # Something declared starting ① ② …: import reads ①X whole when it names something, so a
+        # checklist's own marks are then (1) (2) … (`_marks`).
+        words = [*self.inputs, *self.lets, *(lb.text for i in module.inputs for lb in i.labels),
+                 *(i.description or "" for i in module.inputs)]  # fmt: skip
+        self.circled = any(w.strip()[:1] in _CIRCLED for w in words if w.strip())
 
     # ------------------------------------------------------------ numbers and expressions
 
@@ -208,10 +213,8 @@ class Words:
     def checklist(self, items: list[ast.AwardIf | ast.DeductIf], added: bool = False) -> str:
         """A checklist's items; `added`: an adjust row's awards, which add to what it counts (加0.5分)."""
         parts = []
-        for j, item in enumerate(items):
-            mark = _CIRCLED[j] if j < len(_CIRCLED) else f"({j + 1})"
-            mark = mark if len(items) > 1 else ""
-            what = self.condition(item.condition)
+        whats = [self.condition(item.condition) for item in items]
+        for item, what, mark in zip(items, whats, _marks(whats, self.circled), strict=True):
             if isinstance(item, ast.AwardIf):
                 parts.append(f"{mark}{what}，{'加' if added else ''}{exact(item.points.value)}分" if self.zh
                              else f"{mark} {what}: {self.points(item.points)}".strip())  # fmt: skip
@@ -497,3 +500,14 @@ def _descending(grades: tuple[ast.Grade, ...]) -> bool:
     values = [g.threshold.value for g in thresholds if g.threshold is not None]
     return all(a > b for a, b in zip(values, values[1:], strict=False))
 
+
+def _marks(whats: list[str], declared: bool) -> list[str]:
+    """A checklist's marks, ① ② … (past ⑳, (21) …); none for one item alone. Items whose own words
+    start ① ② … in order (a name such as ①制度健全) are numbered by them: render's mark before them
+    said the number twice (①①制度健全). Where only some start with a circled number, or not in
+    order, or `declared` (a name, label or description starts with one), the marks are (1) (2) …:
+    import reads ①制度健全 as a name that starts ① when one does, and ① as a mark only otherwise."""
+    if len(whats) == 1 or (len(whats) <= len(_CIRCLED) and all(w.startswith(_CIRCLED[j]) for j, w in enumerate(whats))):
+        return [""] * len(whats)
+    circled = declared or any(w[:1] in _CIRCLED for w in whats)
+    return [_CIRCLED[j] if j < len(_CIRCLED) and not circled else f"({j + 1})" for j in range(len(whats))]

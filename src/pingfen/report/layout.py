@@ -201,10 +201,13 @@ def signed(points: Decimal) -> str:
 
 
 def outside_rows(result: Result, lang: Lang) -> list[tuple[str, str, str, list[str]]]:
-    """The rows after the tree (加分项, 扣分项, then each 一票否决 that held): label, max, signed
-    points and reasons, in rubric order."""
+    """The rows after the tree (the total's re-scaling when a top-level row dropped out, 加分项,
+    扣分项, then each 一票否决 that held): label, max, signed points and reasons, in the order
+    the total is worked out."""
     sep = "：" if lang == "zh" else ": "
-    rows = [
+    rescaled = result.reasons_in(lang)  # 折算 first: the bonus and penalty rows count after it
+    rows = [("总分折算" if lang == "zh" else "total re-scaled", "", "", rescaled)] if rescaled else []
+    rows += [
         (f"{line.label(lang)}{sep}{line.node.name}", line.range_text(lang), signed(line.points), line.node.reasons_in(lang))
         for line in result.outside()
     ]

@@ -544,11 +544,12 @@ class _Printer:
     def step(rule: ast.DeductStep) -> str:
         counted = (
             rule.step.value == 1 and rule.step.unit == "number" and rule.reference is None
-            and rule.direction == "above" and rule.counting is None
+            and rule.direction == "above"
         )  # fmt: skip
-        if counted:
-            return f"deduct {number(rule.rate)} per {expr(rule.value)}{_reason(rule.reason)}"
-        text = f"deduct {number(rule.rate)} per {number(rule.step)} of {expr(rule.value)}"
+        if counted:  # `deduct R per VALUE [counting …]` (§9.2), kept as the author wrote it
+            text = f"deduct {number(rule.rate)} per {expr(rule.value)}"
+        else:
+            text = f"deduct {number(rule.rate)} per {number(rule.step)} of {expr(rule.value)}"
         if rule.reference is not None:
             text += f" {rule.direction} {expr(rule.reference)}"
         if rule.counting is not None:

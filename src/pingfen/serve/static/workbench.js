@@ -209,6 +209,7 @@
       lastInputs = lastLoaded = null;
       $("table-frame").srcdoc = ""; // another file's table must not stand for this one's
       editor.setValue(data.text);
+      clearTimeout(checkTimer); // the change's delayed check: the one below checks the file now
       current.saved = editor.getValue(); // as the editor holds it (line endings made one)
       editor.clearHistory();
       $("save-status").textContent = "";
