@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import pingfen
+from pingfen.diagnostics import Diagnostic
 from test_extends import TEMPLATE, write
 
 
@@ -31,17 +32,22 @@ def test_one_header_in_an_extending_file_is_taken(tmp_path: Path) -> None:
     assert (rubric.name, rubric.year) == ("省级", 2022)
 
 
+def _pf124(tmp_path: Path, changes: str) -> list[Diagnostic]:
+    """The PF124 diagnostics of a province's file that extends the national template with `changes`."""
+    write(tmp_path, "national/模板.rule", TEMPLATE)
+    path = write(tmp_path, "省/本省.rule", 'extends "../national/模板.rule"\n' + changes)
+    return [d for d in pingfen.diagnose(path.read_text(encoding="utf-8"), str(path)) if d.code == "PF124"]
+
+
 def test_a_misspelt_name_in_a_change_is_answered_with_the_bases_closest(tmp_path: Path) -> None:
     """PF124 said only to check the name against the base (and, for `remove`, that a new row
     is written in full); a misspelt name now gets the base's closest name of that kind, as
     PF102 does, which the language server offers as its fix."""
-    write(tmp_path, "national/模板.rule", TEMPLATE)
-    path = write(
-        tmp_path, "省/本省.rule",
-        'extends "../national/模板.rule"\nmax 产出指表 12\nremove 管理制渡\nremove input 地方特色\n'
+    found = _pf124(
+        tmp_path,
+        "max 产出指表 12\nremove 管理制渡\nremove input 地方特色\n"
         "add to 产出指 { indicator 新 2 { award 2 if 制度健全 } }\nremove 全然无关的名称\n",
-    )  # fmt: skip
-    found = [d for d in pingfen.diagnose(path.read_text(encoding="utf-8"), str(path)) if d.code == "PF124"]
+    )
     assert [(d.hint, d.args.get("suggestion")) for d in found] == [
         ("did_you_mean", "产出指标"),
         ("did_you_mean", "管理制度"),
@@ -55,13 +61,11 @@ def test_a_misspelt_name_in_a_change_is_answered_with_the_bases_closest(tmp_path
 def test_no_name_the_file_removes_is_suggested_and_a_second_remove_says_so(tmp_path: Path) -> None:
     """`remove input 地方特色` was answered "did you mean `地方特色指标`?", an input the file
     removes on the next line; a `remove` written twice only said to check the name."""
-    write(tmp_path, "national/模板.rule", TEMPLATE)
-    path = write(
-        tmp_path, "省/本省.rule",
-        'extends "../national/模板.rule"\nremove input 地方特色\nremove input 地方特色指标\n'
+    found = _pf124(
+        tmp_path,
+        "remove input 地方特色\nremove input 地方特色指标\n"
         "remove input 地方特色指标\nremove 管理制度\nmax 管理制度 3\nremove 管理制度\n",
-    )  # fmt: skip
-    found = [d for d in pingfen.diagnose(path.read_text(encoding="utf-8"), str(path)) if d.code == "PF124"]
+    )
     assert [(d.span.line, d.hint, d.args.get("suggestion"), d.args.get("line")) for d in found] == [
         (2, "base_names", None, None),
         (4, "removed_before", None, 3),
