@@ -86,12 +86,10 @@ def audit(
     unknown = [_not_named(k, "PF517", names) for k in given if k not in names]
     if unknown:
         raise DataError(unknown, department)
-    # A cell holding a formula never calculated is a blank, as `pingfen eval` reads it, and refused
-    # (PF534) where eval refuses the blank: here an input that may not be left out; one read only
-    # by rows that may not apply, below, where a row that applies reads it (else it is left out).
+    # PF534 up front for an input that may not be left out; one read only by rows that may not apply, below
     sheet = inputs if isinstance(inputs, SheetRecord) else None
     if sheet is not None and (lost := [k for k in sheet.formulas if k in names and k not in rubric.optional]):
-        raise sheet.refused(DataError([Problem("PF501", k, {"input": k}) for k in lost], department))
+        _refuse_formulas_never_calculated(sheet, DataError([Problem("PF501", k, {"input": k}) for k in lost], department))
     values = rubric.coerce(given, list(given), record=department)
     types = {s.name: s.type for s in rubric.inputs}
 
@@ -136,9 +134,7 @@ def audit(
                     # 不适用 is no value it reads again (values holds an Absent for it)
                     result = rubric.score_node(node.name, given, lang=lang, record=department)
                 except DataError as refused:
-                    said = sheet.refused(refused) if sheet is not None else refused
-                    if any(p.code == "PF534" for p in said.problems):  # a formula never calculated that the row reads
-                        raise said from None
+                    _refuse_formulas_never_calculated(sheet, refused)  # one that this row, which applies, reads
                     if refused.code != "PF501":
                         raise
                     missing = tuple(p.input for p in refused.problems if p.input)
@@ -264,6 +260,19 @@ def _declared(
 
 
 _LISTED = 8  # names a PF513's hint lists: more would bury the one sought
+
+
+def _refuse_formulas_never_calculated(sheet: SheetRecord | None, missing: DataError) -> None:
+    """Raise PF534 where `pingfen eval` would: for a workbook's cell holding a formula never
+    calculated (read as blank) that is one of the inputs `missing` (PF501) names. Audit asks it
+    of the inputs that may not be left out, up front, and of those a row that applies reads, when
+    score_node refuses the row for them; one read only by rows that do not apply is left out, as
+    eval leaves it. Returns when there is no such cell (or no workbook's row)."""
+    if sheet is None:
+        return
+    said = sheet.refused(missing)
+    if any(p.code == "PF534" for p in said.problems):
+        raise said from None
 
 
 def _renamed(rubric: Rubric, key: str, named: Collection[str]) -> Problem:

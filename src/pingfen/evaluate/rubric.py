@@ -217,9 +217,7 @@ class Rubric:
         except Refusal as refusal:
             raise _refused(data, DataError([refusal.problem], record)) from None
         except DataError as error:  # a workbook's row missing an input whose cell is a formula never calculated: PF534
-            if isinstance(data, SheetRecord):
-                raise data.refused(error) from None
-            raise
+            raise _refused(data, error) from None
         except DecimalException as error:  # e.g. an overflow far beyond any real figure
             raise DataError([_arithmetic(error)], record) from None
         except (AttributeError, TypeError):  # asked of a record only once it failed: no cost when it is fine

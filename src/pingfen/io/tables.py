@@ -369,10 +369,9 @@ def _formula_cells(row: Any, cells: list[dict[str, Any]], formula: str, arrays: 
     `=IF(…,"",…)`, `<v></v>`) is a blank; one of `t="str"` with no `<v>` at all has none. An
     array formula's range (`<f t="array" ref="C2:C4">`, on its first cell alone) is kept in
     `arrays`, its columns up to `width`: the range's other cells hold no formula of their own."""
-    value = formula[:-1] + "v"  # the result's element, in the formula's namespace
     found = [(cell["column"], f) for element, cell in zip(row, cells, strict=False)
              if cell["value"] is None and (f := element.find(formula)) is not None
-             and not (element.get("t") == "str" and element.find(value) is not None)]  # fmt: skip
+             and not _saved_empty_text(element, formula)]  # fmt: skip
     for _, f in found:
         if f.get("t") == "array" and f.get("ref"):
             from openpyxl.utils.cell import range_boundaries
@@ -392,10 +391,16 @@ def _in_arrays(number: int, row: Any, cells: list[dict[str, Any]], formula: str,
     A range ended above the row is dropped."""
     for column in [c for c, last in arrays.items() if last < number]:
         del arrays[column]
-    value = formula[:-1] + "v"
-    saved = {cell["column"] for element, cell in zip(row, cells, strict=False)  # a value, or Excel's saved empty text
-             if cell["value"] is not None or (element.get("t") == "str" and element.find(value) is not None)}  # fmt: skip
+    saved = {cell["column"] for element, cell in zip(row, cells, strict=False)
+             if cell["value"] is not None or _saved_empty_text(element, formula)}  # fmt: skip
     return [c for c in arrays if c not in saved]
+
+
+def _saved_empty_text(element: Any, formula: str) -> bool:
+    """Whether a cell's XML holds Excel's saved empty text (`t="str"` with a `<v>`, even `<v></v>`:
+    the result of `=IF(…,"",…)`), which openpyxl reads as blank but is a result saved, not a
+    formula never calculated. `formula` is the formula's tag: the result's is in its namespace."""
+    return element.get("t") == "str" and element.find(formula[:-1] + "v") is not None
 
 
 def comment_row(cells: Sequence[object]) -> bool:
