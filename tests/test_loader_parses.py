@@ -87,3 +87,21 @@ def test_the_shared_answer_is_each_callers_own_and_the_callers_context_is_not_it
     syntax._last = None
     fresh, _ = syntax.parse(text)
     assert fresh == module  # what a parse in pingfen's own context gives
+
+
+def test_a_text_for_scoring_that_does_not_parse_is_parsed_for_its_errors_once(
+    parses: list[int], tmp_path: Path
+) -> None:
+    # The error is before the examples: the text without them (parsed for scoring) does not
+    # parse either, and the whole text's errors are the ones shown.
+    text = TEXT.replace(" per ", " pr ", 1)
+    shown = [(d.code, d.span) for d in pingfen.diagnose(text)]
+    whole = len(parses)  # the whole text, then each top-level item alone
+    syntax._last = None
+    path = tmp_path / "rubric.rule"
+    path.write_text(text, encoding="utf-8")
+    parses.clear()
+    with pytest.raises(pingfen.RubricError) as raised:
+        pingfen.load(path, tests=False)
+    assert [(d.code, d.span) for d in raised.value.diagnostics] == shown
+    assert len(parses) == 1 + whole  # the blanked text up to its error, then the whole as diagnose parses it

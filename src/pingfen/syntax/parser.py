@@ -128,19 +128,22 @@ _last: tuple[str, ast.Module | None, tuple[Diagnostic, ...]] | None = None
 
 
 @pinned  # a percent's `/ 100` in the caller's context would make the answer depend on the caller
-def parse(text: str) -> tuple[ast.Module | None, list[Diagnostic]]:
+def parse(text: str, *, every_error: bool = True) -> tuple[ast.Module | None, list[Diagnostic]]:
     """Parse rule text. Returns the module, or None and the syntax diagnostics.
-    The module's `comments` holds every `# …` comment with its span."""
+    The module's `comments` holds every `# …` comment with its span. With every_error=False
+    a syntax error is answered by the first one alone, for a caller that only asks whether
+    the text parses (the items after it are not parsed again to find the rest)."""
     global _last  # the one-entry memo above
     last = _last  # read once: another thread may replace it meanwhile
     if last is not None and last[0] == text:
         return last[1], list(last[2])
-    module, diagnostics = _parse(text)
-    _last = (text, module, tuple(diagnostics))
+    module, diagnostics = _parse(text, every_error)
+    if module is not None or every_error:  # a first error alone is no answer for the next caller
+        _last = (text, module, tuple(diagnostics))
     return module, diagnostics
 
 
-def _parse(text: str) -> tuple[ast.Module | None, list[Diagnostic]]:
+def _parse(text: str, every_error: bool) -> tuple[ast.Module | None, list[Diagnostic]]:
     if len(text) > MAX_CHARS:  # refused before any work: parsing is linear, but not fast
         at = Span.at(text, MAX_CHARS, MAX_CHARS + 1)
         args = {"what": "characters in the file", "what_zh": "文件字符数", "count": len(text), "limit": MAX_CHARS}
@@ -152,8 +155,8 @@ def _parse(text: str) -> tuple[ast.Module | None, list[Diagnostic]]:
     reset = _COMMENTS.set(comments)
     try:
         tree = parser().parse(text)
-    except UnexpectedInput:
-        return None, _all_syntax_errors(text)
+    except UnexpectedInput as error:
+        return None, _all_syntax_errors(text) if every_error else [_syntax_diagnostic(text, error)]
     finally:
         _COMMENTS.reset(reset)
     too_deep = _too_deep(tree, text)
