@@ -223,6 +223,9 @@ def audit_file(rubric: Rubric, path: str | Path, *, lang: Lang = "zh", id: str |
     """Read a filled-in self-evaluation (YAML, JSON or XLSX; see `pingfen.io.filled`) and audit it."""
     nodes = [n.name for top in rubric.tree for n in top.walk()] + [row.name for _, row in rubric.outside]
     filled = read_filled(path, nodes, [s.name for s in rubric.inputs], id=id)
+    if filled.formulas:  # read as blank, they would count as not declared: refused as PF534 refuses an input's
+        raise DataError([Problem("PF536", name, {"name": name, "sheet": at.sheet, "cell": at.cell}, "uncomputed_formula")
+                         for name, at in filled.formulas.items()])  # fmt: skip
     return audit(rubric, filled.declared, filled.inputs, lang=lang, department=filled.department)
 
 

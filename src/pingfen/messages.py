@@ -269,6 +269,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "declared `{name}`: {value} is beyond any score ({range} in size)",
         "`{name}` 的自评得分 {value} 超出可能的分值（绝对值须在 {range} 之间）",
     ),
+    "PF536": (
+        "declared `{name}`: cell {cell} of sheet `{sheet}` holds a formula that was never calculated",
+        "`{name}` 的自评得分：工作表 `{sheet}` 的单元格 {cell} 是从未计算过的公式",
+    ),
     "PF517": ("`{name}` is not an input of the rubric", "`{name}` 不是评分表的输入项"),
     "PF518": ("`{path}` has no declared scores: {detail}", "`{path}` 中没有自评得分：{detail_zh}"),
     "PF519": (
