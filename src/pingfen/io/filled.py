@@ -50,13 +50,14 @@ class Cell:
 class Filled:
     """What a department declared (raw values by name; `total` and `grade` under those keys),
     the inputs it reported (a `SheetRecord` when a cell of them holds a formula never
-    calculated), and its id if the file gives one. From a workbook, the declared cells that
-    hold a formula never calculated (`formulas`: read as blank, so counted as no score at all
-    were they not named)."""
+    calculated), and its id if the file gives one. From a workbook, where each declared
+    score is (`places`), and the declared cells that hold a formula never calculated
+    (`formulas`: read as blank, so counted as no score at all were they not named)."""
 
     declared: dict[str, object]
     inputs: dict[str, object]
     department: str | None = None
+    places: dict[str, Cell] = field(factory=dict)
     formulas: dict[str, Cell] = field(factory=dict)
 
 
@@ -109,7 +110,7 @@ def _xlsx(path: Path, nodes: Collection[str], inputs: Collection[str], id: str |
         for sheet in book.worksheets:
             rows, uncomputed = _rows(path, sheet)
             if declared is None:
-                declared = _declared(rows, names, headers, sheet.title, uncomputed)
+                declared = _declared(rows, names, headers, (path, sheet.title), uncomputed)
                 if declared is not None:
                     continue
             if input_sheet is None and rows and any(isinstance(c, str) and c in inputs for c in rows[0]):
@@ -120,19 +121,19 @@ def _xlsx(path: Path, nodes: Collection[str], inputs: Collection[str], id: str |
         raise DataError([Problem("PF518", None, {"path": str(path), "detail": "no sheet has a column headed "
                         "自评得分 or `declared`", "detail_zh": "没有表头为“自评得分”或 declared 的列"})])  # fmt: skip
     if input_sheet is None:
-        return Filled(declared.values, {}, None, declared.formulas)
+        return Filled(declared.values, {}, None, declared.places, declared.formulas)
     found = [row for row in read_rows(path, sheet=input_sheet) if id is None or row.id == id]
     if id is not None and not found:
         raise DataError([Problem("PF516", None, {"path": str(path), "id": id})])
     if len(found) > 1:
         raise several(path, id, found)
     if not found:
-        return Filled(declared.values, {}, None, declared.formulas)
+        return Filled(declared.values, {}, None, declared.places, declared.formulas)
     row = found[0]
     given = {k: v for k, v in row.values.items() if k in inputs}
     formulas = {k: v for k, v in (row.formulas or {}).items() if k in inputs}
     given = SheetRecord(given, formulas) if formulas else given  # a formula never calculated: PF534
-    return Filled(declared.values, given, row.id, declared.formulas)
+    return Filled(declared.values, given, row.id, declared.places, declared.formulas)
 
 
 def _rows(path: Path, sheet: Sheet) -> tuple[list[tuple[object, ...]], dict[int, list[int]]]:
@@ -149,14 +150,15 @@ def _rows(path: Path, sheet: Sheet) -> tuple[list[tuple[object, ...]], dict[int,
 
 @frozen
 class Declared:
-    """A sheet's declared scores by name, and those that are formulas never calculated."""
+    """A sheet's declared scores by name, where each is, and those that are formulas never calculated."""
 
     values: dict[str, object]
+    places: dict[str, Cell]
     formulas: dict[str, Cell]
 
 
 def _declared(
-    rows: list[tuple[object, ...]], names: dict[str, str], headers: set[str], sheet: str,
+    rows: list[tuple[object, ...]], names: dict[str, str], headers: set[str], where: tuple[Path, str],
     uncomputed: dict[int, list[int]],
 ) -> Declared | None:  # fmt: skip
     """The declared column's values by name, if this sheet has a declared-score header. A row's
@@ -165,12 +167,13 @@ def _declared(
     A blank declared cell holding a formula never calculated is kept apart, to be refused."""
     from openpyxl.utils import get_column_letter
 
+    path, sheet = where
     for top, row in enumerate(rows[:10]):
         column = next((i for i, c in enumerate(row) if isinstance(c, str) and normalize(c).lower() in headers), None)
         if column is None:
             continue
         columns = _name_columns(rows, top, column, names)
-        out = Declared({}, {})
+        out = Declared({}, {}, {})
         seen: dict[str, list[int]] = {}
         for number, line in enumerate(rows[top + 1 :], start=top + 2):
             value = line[column] if column < len(line) else None
@@ -186,8 +189,9 @@ def _declared(
             name = _row_name(line, columns, names)
             if name is not None:
                 out.values[name] = value
+                out.places.setdefault(name, place)
                 seen.setdefault(name, []).append(number)
-        twice = [Problem("PF519", name, {"name": name, "rows": ", ".join(map(str, at))})
+        twice = [Problem("PF519", name, {"name": name, "rows": ", ".join(map(str, at)), "path": str(path), "sheet": sheet})
                  for name, at in seen.items() if len(at) > 1]  # fmt: skip
         if twice:
             raise DataError(twice)
