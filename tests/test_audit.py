@@ -224,7 +224,7 @@ def test_xlsx_laid_out_like_the_annex(tmp_path: Path) -> None:
     sheet.append([None, "资产管理", "管理制度\n健全性", "…", 3, 2, None])  # the annex's duplicate name
     book.save(path)
     code, _, err = run("audit", "--lang", "en", R, str(path))
-    assert code == 2 and "error[PF519]: `管理制度健全性` is declared on more than one row (6, 7)" in err
+    assert code == 2 and f"error[PF519]: `{path}`, sheet `Sheet`: `管理制度健全性` is declared on more than one row (6, 7)" in err
 
 
 def test_xlsx_without_a_declared_column(tmp_path: Path) -> None:

@@ -56,6 +56,7 @@ ROWS: list[list[object]] = [
     ["丁", (0.3, "0%"), DAY, DAY, "否", "11", 1e-7],
     ["戊", (1, "0%"), DAY, datetime.datetime(2021, 1, 2, 0, 0), True, 10.5, 2],
     ["己", 0.95, DAY, DAY, True, 10, 1],  # a bare number for a percent, unformatted
+    ["庚", (90, '0"%"'), DAY, DAY, True, 10, 1],  # a percent sign written by the format: shows 90%
 ]
 
 
@@ -89,3 +90,4 @@ def test_every_cell_kind_of_a_sheet_is_read_as_pingfen_eval_reads_it(tmp_path: P
     by_id = {i: (code, total) for i, code, total in expected}
     assert by_id["甲"] == (None, Decimal("57.31"))  # 150%: all 40 points off 甲, 59 days, 2 off 丁, 0.1 off 戊
     assert by_id["丁"][0] is None  # 30%, read as a percentage
+    assert by_id["庚"][0] is None  # 90%, as the format shows it

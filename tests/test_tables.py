@@ -148,8 +148,10 @@ def test_cell_value_is_what_excel_shows() -> None:
     assert cell_value(123456789012345.0) == Decimal("123456789012345")
     assert cell_value(1.5e-20) == Decimal("1.5E-20")
     assert cell_value(45, "0%") == "4500%" and cell_value(0.45, "0%") == "45%"
-    # a `%` shown as written: the cell holds 5 and shows 5.00%; it was read as 500%
-    assert cell_value(5, '0.00"%"') == 5 and cell_value(45.0, "0\\%") == Decimal(45)
+    # a `%` shown as written: the cell holds 5 and shows 5.00%; it was read as 500%, then as a bare 5 (PF523)
+    assert cell_value(5, '0.00"%"') == "5%" and cell_value(45.0, "0\\%") == "45%"
+    assert cell_value(90, '0"%";-0"%"') == "90%" and cell_value(-0.5, '0.0" %"') == "-0.5%"
+    assert cell_value(90, '0"% 完成"') == 90 and cell_value(90, '"%"0') == 90  # not the number then a % alone
     assert cell_value(0.05, '"率："0.00%') == "5%"
     assert cell_value("  ") is None
 

@@ -15,7 +15,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from data_helpers import FULL, ROOT, RUBRIC, RULESET
+from data_helpers import FULL, ROOT, RUBRIC, RULESET, excel_value
 from pingfen.cli import main
 from pingfen.template import write_template
 
@@ -252,6 +252,47 @@ def test_xlsx_percent_cells_read_as_shown_and_bare_cells_are_refused(tmp_path: P
     assert rows["格式化"].endswith(",100.00,优秀,")  # 120%, as Excel shows it: full marks
     assert "PF523: input `重点支出安排率`: 55 without `%`" in rows["未格式化"]
     assert "PF523" not in rows["比值"]
+
+
+def test_xlsx_cells_showing_a_written_percent_sign_read_as_shown(tmp_path: Path) -> None:
+    """A cell holding 95 formatted `0"%"` (or `0\\%`, `0.0"%"`) shows 95% in Excel; it was read as
+    a bare 95 and refused PF523 with no word of the format. eval, report and audit read it as 95%."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    header = ["id", *FULL]
+    sheet.append(header)
+    rows = (("引号", 95, '0"%"'), ("反斜杠", 95, "0\\%"), ("一位小数", 95, '0.0"%"'), ("百分比", 0.95, "0%"), ("未格式化", 95, "General"))
+    for row_id, value, style in rows:
+        sheet.append([row_id, *(float(v) if isinstance(v, Decimal) else excel_value(v) for v in FULL.values())])
+        cell = sheet.cell(sheet.max_row, header.index(Z) + 1)
+        cell.value, cell.number_format = value, style
+    path = tmp_path / "rows.xlsx"
+    book.save(path)
+    code, out, _ = run("eval", "--lang", "en", R, str(path))
+    assert code == 1
+    got = {line.split(",")[0]: line for line in out.splitlines()[1:]}
+    for row_id in ("引号", "反斜杠", "一位小数", "百分比"):
+        assert got[row_id].endswith(",100.00,优秀,"), got[row_id]
+    assert "PF523: input `重点支出安排率`: 95 without `%`" in got["未格式化"]
+    report = tmp_path / "r.md"
+    assert run("report", R, str(path), "--id", "引号", "-o", str(report))[0] == 0
+    assert "100.00" in report.read_text(encoding="utf-8")
+    # audit reads a filled template's data sheet by the same reader
+    template = tmp_path / "t.xlsx"
+    write_template(RUBRIC, "xlsx", template, lang="zh")
+    filled = openpyxl.load_workbook(template)
+    data = filled["数据"]
+    names = [c.value for c in data[1]]
+    data.cell(3, names.index("id") + 1).value = "区厂协"
+    cell = data.cell(3, names.index("满意度") + 1)
+    cell.value, cell.number_format = 95, '0"%"'
+    for row in filled["评分表"].iter_rows(min_row=2):
+        if "社会公众或服务对象满意度" in [c.value for c in row[:3]]:
+            row[5].value = 3
+    filled.save(tmp_path / "filled.xlsx")
+    code, out, err = run("audit", "--lang", "en", R, str(tmp_path / "filled.xlsx"))
+    assert "disagreement `社会公众或服务对象满意度`: declared 3, the rule gives 5 (满意度 95%)" in out, out + err
 
 
 def test_samples_stay_scorable() -> None:

@@ -37,7 +37,7 @@ from pingfen import ast
 from pingfen.absent import Absent, SheetRecord, says_not_applicable
 from pingfen.errors import DataError, Problem
 from pingfen.evaluate.rubric import NodeSpec, Rubric, not_a_mapping
-from pingfen.io.filled import GRADE_NAMES, TOTAL_NAMES, read_filled
+from pingfen.io.filled import GRADE_NAMES, TOTAL_NAMES, Cell, read_filled
 from pingfen.lang import Lang, checked
 from pingfen.reasons import quantity
 from pingfen.report.audit import Audit, Finding
@@ -219,7 +219,33 @@ def audit_file(rubric: Rubric, path: str | Path, *, lang: Lang = "zh", id: str |
     """Read a filled-in self-evaluation (YAML, JSON or XLSX; see `pingfen.io.filled`) and audit it."""
     nodes = [n.name for top in rubric.tree for n in top.walk()] + [row.name for _, row in rubric.outside]
     filled = read_filled(path, nodes, [s.name for s in rubric.inputs], id=id)
-    return audit(rubric, filled.declared, filled.inputs, lang=lang, department=filled.department)
+    if filled.formulas:  # read as blank, they would count as not declared: refused as PF534 refuses an input's
+        raise DataError([Problem("PF536", name, {"name": name, "sheet": at.sheet, "cell": at.cell}, "uncomputed_formula")
+                         for name, at in filled.formulas.items()])  # fmt: skip
+    try:
+        return audit(rubric, filled.declared, filled.inputs, lang=lang, department=filled.department)
+    except DataError as error:  # a declared score refused: where it is in the file, to be found
+        if not any(p.code in _DECLARED for p in error.problems):
+            raise
+        placed = [_placed(p, str(path), filled.places.get(p.input or "")) if p.code in _DECLARED else p
+                  for p in error.problems]  # fmt: skip
+        raise DataError(placed, error.record) from None
+
+
+_DECLARED = ("PF513", "PF514", "PF524")  # the refusals of a declared score, said with where it is
+
+
+def _placed(problem: Problem, path: str | None, place: Cell | None) -> Problem:
+    """A declared score's refusal with where it is: the file, and in a workbook its sheet, row
+    and cell; nothing when `audit` is given the scores themselves."""
+    if path is None:
+        at = at_zh = ""
+    elif place is None:
+        at, at_zh = f"`{path}`: ", f"`{path}`："
+    else:
+        at = f"`{path}`, sheet `{place.sheet}`, row {place.row} (cell {place.cell}): "
+        at_zh = f"`{path}` 工作表 `{place.sheet}` 第 {place.row} 行（单元格 {place.cell}）："
+    return Problem(problem.code, problem.input, {**problem.args, "at": at, "at_zh": at_zh}, problem.hint)
 
 
 def _declared(
@@ -255,7 +281,7 @@ def _declared(
         else:
             total = value
     if problems:
-        raise DataError(problems)
+        raise DataError([_placed(p, None, None) for p in problems])
     return scores, total, grade
 
 

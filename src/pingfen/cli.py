@@ -741,7 +741,7 @@ def _sql(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
 def _import(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     from pingfen.importer import import_table
 
-    imported = import_table(args.table)
+    imported = import_table(args.table, lang)
     if args.output is None:
         print(imported.text, end="", file=out)
     else:

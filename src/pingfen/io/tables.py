@@ -491,6 +491,21 @@ def _percent(number_format: str) -> bool:
     return "%" in _LITERAL.sub("", number_format)
 
 
+# A number format's sections (positive;negative;zero;text), a `;` in a literal kept in its section
+_SECTION = re.compile(r'(?:"[^"]*"|\\.|[^;"\\])+')
+
+
+def _shown_percent(number_format: str) -> bool:
+    r"""Whether every number section shows the number followed by a literal `%` and nothing else
+    written (`0"%"`, `0\%`, `0.0"%"`): such a cell holding 90 shows 90%, so it is read as 90%."""
+    sections = _SECTION.findall(number_format)[:3]
+    return bool(sections) and all(
+        "".join(m.group()[1:-1] if m.group().startswith('"') else m.group()[1:] for m in _LITERAL.finditer(section))
+        .strip() == "%" and section.rstrip().endswith(("%", '%"'))
+        for section in sections
+    )  # fmt: skip
+
+
 def as_excel_shows(value: float) -> Decimal:
     """A number cell's value to the 15 significant digits Excel keeps and shows (no typed
     value has more): a formula's `=11.7/13`, stored as 0.89999999999999991 and shown as
@@ -501,12 +516,15 @@ def as_excel_shows(value: float) -> Decimal:
 def cell_value(value: object, number_format: str | None = None) -> object:
     """An XLSX cell's value, exact: a float as Excel shows it, dates as ISO text, blank text as None.
     A number in a cell formatted as a percentage is a percentage, as Excel shows it: a cell
-    showing 120% (holding 1.2) is `"120%"`, never a bare number one could misread (PF523)."""
-    if number_format and _percent(number_format) and isinstance(value, (int, float)) and not isinstance(value, bool):
+    showing 120% (holding 1.2) is `"120%"`, never a bare number one could misread (PF523); so is
+    one whose format writes a literal `%` after it (`0"%"` holding 90 shows 90%: `"90%"`)."""
+    if number_format and isinstance(value, (int, float)) and not isinstance(value, bool):
         exact = as_excel_shows(value) if isinstance(value, float) else Decimal(value)
-        if exact.is_finite():
+        if exact.is_finite() and _percent(number_format):
             sign, digits, exponent = exact.as_tuple()
             return f"{plain(Decimal((sign, digits, int(exponent) + 2)))}%"
+        if exact.is_finite() and _shown_percent(number_format):
+            return f"{plain(exact)}%"
     if isinstance(value, float):
         return as_excel_shows(value)
     if isinstance(value, datetime.datetime) and value.time() == datetime.time():
