@@ -147,6 +147,8 @@ STRIPPED = frozenset({"spark", "postgres"})
 # a date's columns read by their cast, not their text: typeof's names, and PostgreSQL's types as regtype reads them
 # (a timestamptz by its day in the session's TimeZone, as its cast and a client's datetime give it)
 DATED = {"spark": ("date", "timestamp", "timestamp_ntz"), "postgres": ("date", "timestamp", "timestamptz")}
+# the day of a DATE's, a TIMESTAMP's or a TIMESTAMPTZ's JSON text on PostgreSQL; none BC (` BC` after it) or past 9999
+JSON_DAY = "^([0-9]{4}-[0-9]{2}-[0-9]{2})(T[^ ]*)?$"
 
 
 def days_between(a: exp.Expr, b: exp.Expr) -> exp.Expr:
@@ -495,10 +497,18 @@ class FormsCompiler(Compiler):
         from the column's text, for a cast of a number's column to DATE is an error of the query
         even in the branch not taken; a TIMESTAMP's text is its day and time, which the cast reads,
         a TIMESTAMPTZ's those in the session's TimeZone (its offset after them, which the cast leaves):
-        the day a client in that session is given, whose datetime's day evaluate() takes."""
+        the day a client in that session is given, whose datetime's day evaluate() takes.
+        PostgreSQL writes a DATE's text in the session's DateStyle (`05/03/2021` under `SQL, DMY`),
+        which the ISO test of the cast (exact.postgres_casts) refused: there the day is read from
+        its JSON text instead, ISO whatever the DateStyle (`2021-03-05`, `2021-03-05T10:00:00+08:00`
+        in the session's TimeZone, `0001-03-05 BC` not read); to_json takes a column of any type."""
         text = cast(raw.sql.copy(), exp.DataType.build("TEXT"))
-        kind = exp.TryCast if self.dialect == "spark" else exp.Cast  # PostgreSQL's, of a DATE's or TIMESTAMP's own text, never fails
-        return day(Frag(kind(this=text, to=DATE.copy()), raw.depth))[0].sql
+        if self.dialect == "spark":
+            return day(Frag(exp.TryCast(this=text, to=DATE.copy()), raw.depth))[0].sql
+        json = exp.Trim(this=cast(exp.Anonymous(this="TO_JSON", expressions=[raw.sql.copy()]), exp.DataType.build("TEXT")),
+                        expression=exp.Literal.string('"'), position="BOTH")  # fmt: skip
+        iso = exp.Anonymous(this="SUBSTRING", expressions=[json, exp.Literal.string(JSON_DAY)])
+        return day(Frag(iso, raw.depth))[0].sql
 
     def absent(self, names: tuple[str, ...]) -> Frag | None:
         """Whether any of these optional inputs has no value (marked or missing)."""
