@@ -106,6 +106,31 @@ def test_a_language_pingfen_does_not_speak_is_refused_not_taken_for_english(lang
             call()
 
 
+@pytest.mark.parametrize("lang", ["zh-CN", "EN", "fr"])
+def test_the_readers_of_words_refuse_a_language_too(lang: object) -> None:
+    # d.render("zh-CN"), a DataError's problem's message("zh-CN") and a node's reasons_in("zh-CN")
+    # gave English where evaluate(lang="zh-CN") is a ValueError
+    rubric = pingfen.loads('rubric "r" { total 5 }\ninput 甲: count\ninput 乙: count\n'
+                           'group 组 5 { indicator 项 5 { deduct 1 per 甲 } }\n')
+    [warning] = rubric.warnings  # 乙 is never used: PF104
+    with pytest.raises(pingfen.DataError) as refused:
+        rubric.evaluate({"甲": -1, "乙": 0})
+    [problem] = refused.value.problems
+    result = rubric.evaluate({"甲": 2, "乙": 0})
+    calls = [
+        lambda: warning.render(lang),  # type: ignore[arg-type]
+        lambda: warning.message(lang),  # type: ignore[arg-type]
+        lambda: problem.message(lang),  # type: ignore[arg-type]
+        lambda: refused.value.render(lang),  # type: ignore[arg-type]
+        lambda: result["项"].reasons_in(lang),  # type: ignore[arg-type]
+        lambda: result.reasons_in(lang),  # type: ignore[arg-type]
+    ]
+    for call in calls:
+        with pytest.raises(ValueError, match="lang must be 'zh' or 'en'"):
+            call()
+    assert warning.render("zh").startswith("警告[PF104]") and result["项"].reasons_in("zh")
+
+
 def test_both_languages_are_taken() -> None:
     rubric = pingfen.load(RULESET)
     [record] = list(pingfen.read_records(SEED))

@@ -126,6 +126,7 @@ class NodeResult:
         return _words(kept, owner._scores[at], self._lang == "zh")
 
     def reasons_in(self, lang: Lang) -> list[str]:
+        checked(lang)  # "zh-CN" is no language here: not read as English
         owner = self._owner
         if owner is None:
             explanations = self._explanations
@@ -587,6 +588,7 @@ class Result:
 
     def reasons_in(self, lang: Lang) -> list[str]:
         """The total's own reasons (`explanations`) in words."""
+        checked(lang)
         return [reason.text(lang) for reason in self.explanations]
 
     def _key(self) -> tuple[object, ...]:
