@@ -154,3 +154,18 @@ def test_audit_of_what_is_not_a_mapping_is_refused_as_evaluate_refuses_it(declar
             audit(rubric, {}, declared)  # type: ignore[arg-type]
     else:
         assert audit(rubric, {}, None) is not None
+
+
+def test_pickling_a_rubric_says_to_load_it_in_each_process() -> None:
+    # A Rubric sent to a process pool raised AttributeError "Can't pickle local object
+    # 'reader.<locals>.read'", from deep inside; the README says to load it in each process
+    import copy
+    import pickle
+
+    rubric = pingfen.load(RULESET)
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        with pytest.raises(TypeError, match=r"does not pickle .*pingfen\.load\(path\)"):
+            pickle.dumps(rubric, protocol)
+    [record] = list(pingfen.read_records(SEED))
+    for again in (copy.copy(rubric), copy.deepcopy(rubric)):  # copies are still made
+        assert again is not rubric and again.evaluate(record) == rubric.evaluate(record)

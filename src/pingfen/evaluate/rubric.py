@@ -51,6 +51,8 @@ from pingfen.values import (
 )
 
 if TYPE_CHECKING:  # the walker is imported when an audit or coverage asks for one
+    from typing import NoReturn, SupportsIndex
+
     from pingfen.evaluate.walker import Sink, Walker
 
 __all__ = ["CONTEXT", "InputSpec", "NodeSpec", "Rubric"]
@@ -157,6 +159,25 @@ class Rubric:
 
     def __repr__(self) -> str:
         return f"<Rubric {self.name!r} max={self.max} inputs={len(self.inputs)}>"
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> NoReturn:
+        # Its code is compiled at load, and pickle named a local function deep inside
+        # (AttributeError "Can't pickle local object 'reader.<locals>.read'"): say what to do.
+        raise TypeError("a pingfen Rubric does not pickle (its code is compiled at load): "
+                        "load it in each process with pingfen.load(path), and send records and Results")  # fmt: skip
+
+    def __copy__(self) -> Rubric:  # copy.copy and deepcopy as they were before __reduce_ex__
+        new = object.__new__(Rubric)
+        new.__dict__.update(self.__dict__)
+        return new
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Rubric:
+        import copy
+
+        new = object.__new__(Rubric)
+        memo[id(self)] = new
+        new.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        return new
 
     def _spec(self, node: ast.Node) -> NodeSpec:
         children = tuple(self._spec(c) for c in node.children) if isinstance(node, ast.Group) else ()
