@@ -169,3 +169,10 @@ def test_pickling_a_rubric_says_to_load_it_in_each_process() -> None:
     [record] = list(pingfen.read_records(SEED))
     for again in (copy.copy(rubric), copy.deepcopy(rubric)):  # copies are still made
         assert again is not rubric and again.evaluate(record) == rubric.evaluate(record)
+
+
+@pytest.mark.parametrize("given", [b"rubric", bytearray(b"rubric"), None, 3])
+def test_format_text_refuses_what_is_not_text(given: object) -> None:
+    # bytes raised "a bytes-like object is required, not 'str'" (the opposite of the fix), None an AttributeError
+    with pytest.raises(TypeError, match=r"^pingfen\.format_text takes the rule's text as str, not "):
+        pingfen.format_text(given)  # type: ignore[arg-type]
