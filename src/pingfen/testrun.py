@@ -113,7 +113,8 @@ def _compare(ex: ast.Example, result: Result, lang: Lang) -> list[Failure]:
     failures = []
     for e in ex.expects:
         if isinstance(e, ast.ExpectError):
-            failures.append(Failure(e, None, _error_text(e), f"total {digits(result.total)}"))
+            total = "总分" if lang == "zh" else "total"  # the word the zh report says, not English inside it
+            failures.append(Failure(e, None, _error_text(e), f"{total} {digits(result.total)}"))
         elif isinstance(e, ast.ExpectGrade):
             if result.grade != e.grade.text:
                 failures.append(Failure(e, None, e.grade.text, result.grade or "—"))
