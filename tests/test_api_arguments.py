@@ -176,3 +176,11 @@ def test_format_text_refuses_what_is_not_text(given: object) -> None:
     # bytes raised "a bytes-like object is required, not 'str'" (the opposite of the fix), None an AttributeError
     with pytest.raises(TypeError, match=r"^pingfen\.format_text takes the rule's text as str, not "):
         pingfen.format_text(given)  # type: ignore[arg-type]
+
+
+def test_a_result_is_not_iterable_rather_than_a_key_error() -> None:
+    # list(result) raised KeyError "no group or indicator named 0": Python's old protocol read result[0]
+    result = _result()
+    with pytest.raises(TypeError, match="'Result' object is not iterable"):
+        list(result)  # type: ignore[call-overload]  # what the test is about
+    assert "投入" in result and [n.name for n in result.nodes()][0] == "投入"

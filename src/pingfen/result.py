@@ -519,6 +519,10 @@ class Result:
     def __contains__(self, name: object) -> bool:
         return name in self._layout.positions
 
+    # Not iterable: without this, `for n in result` fell back to __getitem__(0) and raised
+    # KeyError "no group or indicator named 0"; nodes() and scores() are what to iterate.
+    __iter__ = None
+
     # Scores alone: read from what scoring kept, without explaining the record (which
     # costs ten times the scoring). Only reasons, clamps and NodeResults need the tree.
     def score(self, name: str) -> Decimal:
