@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -184,3 +185,24 @@ def test_a_result_is_not_iterable_rather_than_a_key_error() -> None:
     with pytest.raises(TypeError, match="'Result' object is not iterable"):
         list(result)  # type: ignore[call-overload]  # what the test is about
     assert "投入" in result and [n.name for n in result.nodes()][0] == "投入"
+
+
+def test_what_takes_a_rubric_refuses_its_path() -> None:
+    # run_examples("x.rule"), testing.inputs("x.rule"), sql.to_sql("x.rule") raised AttributeError
+    # "'str' object has no attribute 'module'" from deep inside
+    import pingfen.sql
+    import pingfen.testing
+
+    calls = {
+        "pingfen.run_examples": pingfen.run_examples,
+        "pingfen.testing.inputs": pingfen.testing.inputs,
+        "pingfen.testing.boundary_inputs": pingfen.testing.boundary_inputs,
+        "pingfen.testing.boundary_records": pingfen.testing.boundary_records,
+        "pingfen.testing.boundary_values": pingfen.testing.boundary_values,
+        "pingfen.testing.targets": pingfen.testing.targets,
+        "pingfen.sql.to_sql": pingfen.sql.to_sql,
+    }
+    for who, call in calls.items():
+        for given, kind in ((str(RULESET), "str"), (RULESET, "PosixPath"), (None, "NoneType")):
+            with pytest.raises(TypeError, match=rf"^{re.escape(who)} takes a loaded Rubric, not {kind}: pingfen\.load"):
+                call(given)  # type: ignore[operator]

@@ -560,6 +560,13 @@ def _bounds(decl: ast.Input, judged_max: Decimal | None) -> tuple[tuple[str, Dec
 _SUGGESTED, _SUGGESTED_FROM = 20, 200
 
 
+def given_rubric(value: object, who: str) -> None:
+    """TypeError unless `value` is a loaded Rubric: a path given instead failed deep inside
+    (AttributeError "'str' object has no attribute 'module'")."""
+    if not isinstance(value, Rubric):
+        raise TypeError(f"{who} takes a loaded Rubric, not {type(value).__name__}: pingfen.load(path) loads one")
+
+
 def hidden_names(keys: Iterable[object]) -> dict[str, str]:
     """The names (a record's keys, a file's columns) with an invisible character in them, by
     how they look: `{"投入": "投入\u200b"}`."""
