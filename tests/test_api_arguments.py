@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -106,6 +107,31 @@ def test_a_language_pingfen_does_not_speak_is_refused_not_taken_for_english(lang
             call()
 
 
+@pytest.mark.parametrize("lang", ["zh-CN", "EN", "fr"])
+def test_the_readers_of_words_refuse_a_language_too(lang: object) -> None:
+    # d.render("zh-CN"), a DataError's problem's message("zh-CN") and a node's reasons_in("zh-CN")
+    # gave English where evaluate(lang="zh-CN") is a ValueError
+    rubric = pingfen.loads('rubric "r" { total 5 }\ninput 甲: count\ninput 乙: count\n'
+                           'group 组 5 { indicator 项 5 { deduct 1 per 甲 } }\n')
+    [warning] = rubric.warnings  # 乙 is never used: PF104
+    with pytest.raises(pingfen.DataError) as refused:
+        rubric.evaluate({"甲": -1, "乙": 0})
+    [problem] = refused.value.problems
+    result = rubric.evaluate({"甲": 2, "乙": 0})
+    calls = [
+        lambda: warning.render(lang),  # type: ignore[arg-type]
+        lambda: warning.message(lang),  # type: ignore[arg-type]
+        lambda: problem.message(lang),  # type: ignore[arg-type]
+        lambda: refused.value.render(lang),  # type: ignore[arg-type]
+        lambda: result["项"].reasons_in(lang),  # type: ignore[arg-type]
+        lambda: result.reasons_in(lang),  # type: ignore[arg-type]
+    ]
+    for call in calls:
+        with pytest.raises(ValueError, match="lang must be 'zh' or 'en'"):
+            call()
+    assert warning.render("zh").startswith("警告[PF104]") and result["项"].reasons_in("zh")
+
+
 def test_both_languages_are_taken() -> None:
     rubric = pingfen.load(RULESET)
     [record] = list(pingfen.read_records(SEED))
@@ -129,3 +155,54 @@ def test_audit_of_what_is_not_a_mapping_is_refused_as_evaluate_refuses_it(declar
             audit(rubric, {}, declared)  # type: ignore[arg-type]
     else:
         assert audit(rubric, {}, None) is not None
+
+
+def test_pickling_a_rubric_says_to_load_it_in_each_process() -> None:
+    # A Rubric sent to a process pool raised AttributeError "Can't pickle local object
+    # 'reader.<locals>.read'", from deep inside; the README says to load it in each process
+    import copy
+    import pickle
+
+    rubric = pingfen.load(RULESET)
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        with pytest.raises(TypeError, match=r"does not pickle .*pingfen\.load\(path\)"):
+            pickle.dumps(rubric, protocol)
+    [record] = list(pingfen.read_records(SEED))
+    for again in (copy.copy(rubric), copy.deepcopy(rubric)):  # copies are still made
+        assert again is not rubric and again.evaluate(record) == rubric.evaluate(record)
+
+
+@pytest.mark.parametrize("given", [b"rubric", bytearray(b"rubric"), None, 3])
+def test_format_text_refuses_what_is_not_text(given: object) -> None:
+    # bytes raised "a bytes-like object is required, not 'str'" (the opposite of the fix), None an AttributeError
+    with pytest.raises(TypeError, match=r"^pingfen\.format_text takes the rule's text as str, not "):
+        pingfen.format_text(given)  # type: ignore[arg-type]
+
+
+def test_a_result_is_not_iterable_rather_than_a_key_error() -> None:
+    # list(result) raised KeyError "no group or indicator named 0": Python's old protocol read result[0]
+    result = _result()
+    with pytest.raises(TypeError, match="'Result' object is not iterable"):
+        list(result)  # type: ignore[call-overload]  # what the test is about
+    assert "投入" in result and [n.name for n in result.nodes()][0] == "投入"
+
+
+def test_what_takes_a_rubric_refuses_its_path() -> None:
+    # run_examples("x.rule"), testing.inputs("x.rule"), sql.to_sql("x.rule") raised AttributeError
+    # "'str' object has no attribute 'module'" from deep inside
+    import pingfen.sql
+    import pingfen.testing
+
+    calls = {
+        "pingfen.run_examples": pingfen.run_examples,
+        "pingfen.testing.inputs": pingfen.testing.inputs,
+        "pingfen.testing.boundary_inputs": pingfen.testing.boundary_inputs,
+        "pingfen.testing.boundary_records": pingfen.testing.boundary_records,
+        "pingfen.testing.boundary_values": pingfen.testing.boundary_values,
+        "pingfen.testing.targets": pingfen.testing.targets,
+        "pingfen.sql.to_sql": pingfen.sql.to_sql,
+    }
+    for who, call in calls.items():
+        for given, kind in ((str(RULESET), "str"), (RULESET, "PosixPath"), (None, "NoneType")):
+            with pytest.raises(TypeError, match=rf"^{re.escape(who)} takes a loaded Rubric, not {kind}: pingfen\.load"):
+                call(given)  # type: ignore[operator]

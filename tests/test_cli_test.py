@@ -109,6 +109,8 @@ def test_expected_errors(tmp_path: Path) -> None:
     assert 'FAIL example "零"' not in out
     assert "error: expected error on 在职人数, got total 10.00" in out
     assert "error: expected error PF501 on 编制人数, got PF503: input `编制人数`: 0 is outside its domain (> 0)" in out
+    code, out, _ = run("test", "--lang", "zh", path)  # the total not refused is said in 中文 too
+    assert "出错：预期 error on 在职人数，实际 总分 10.00" in out and "total" not in out
 
 
 def test_an_unexpected_refusal_is_a_failure(tmp_path: Path) -> None:

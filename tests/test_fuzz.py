@@ -68,6 +68,18 @@ def property_at(rubric: pingfen.Rubric, line: int) -> ast.Property:
     return next(p for p in rubric.module.properties if p.span.line == line)
 
 
+def test_a_save_folder_that_cannot_be_one_is_said_before_the_search(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `--save out.yaml`, a file: the whole search ran, then "文件已存在" without a code, exit 2 over 1
+    given = tmp_path / "out.yaml"
+    given.write_text("kept\n", encoding="utf-8")
+    searched: list[object] = []
+    monkeypatch.setattr(fuzz, "fuzz", lambda *a, **k: searched.append(a))
+    for folder, reason in ((given, "it is a file, not a folder"), (given / "sub", "Not a directory")):
+        code, out, err = run("fuzz", "--lang", "en", str(FAULTS[0]), "--save", str(folder))
+        assert code == 2 and out == "" and f"error[PF704]: cannot write `{folder}`: {reason}" in err, err
+    assert searched == [] and given.read_text(encoding="utf-8") == "kept\n"
+
+
 @pytest.mark.parametrize("path", FAULTS, ids=lambda p: p.stem)
 def test_planted_fault_is_caught_and_reproduces_through_eval(path: Path, tmp_path: Path) -> None:
     kind = re.search(r"# expect: fuzz fails (\w+)", path.read_text(encoding="utf-8")).group(1)  # type: ignore[union-attr]

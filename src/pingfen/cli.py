@@ -1037,7 +1037,7 @@ def _fuzz(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
         print("pingfen：`fuzz` 需要 hypothesis：pip install 'pingfen[testing]'" if lang == "zh"
               else "pingfen: `fuzz` needs hypothesis: pip install 'pingfen[testing]'", file=err)  # fmt: skip
         return CANNOT
-    from pingfen.errors import EmptyDomain
+    from pingfen.errors import EmptyDomain, OutputError
     from pingfen.loader import loads_unsound, read_rule
 
     rubric, diagnostics = loads_unsound(read_rule(args.ruleset), args.ruleset)
@@ -1046,6 +1046,20 @@ def _fuzz(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     if max_examples < 1:
         print("pingfen：--max-examples 至少为 1" if lang == "zh" else "pingfen: --max-examples must be at least 1", file=err)
         return CANNOT
+    folder = None
+    if args.save:  # said before the search, which may take minutes, and not after it (exit 2 over 1)
+        from pathlib import Path
+
+        from pingfen.oserrors import OSReason
+
+        folder = Path(args.save)
+        if folder.exists() and not folder.is_dir():
+            raise OutputError("PF704", str(folder), {"reason": "it is a file, not a folder",
+                                                     "reason_zh": "它是文件，不是文件夹"})  # fmt: skip
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise OutputError("PF704", str(folder), {"reason": OSReason.of(error)}) from None
     try:
         report = fuzzing.fuzz(rubric, max_examples=max_examples, seed=args.seed, findings=findings, lang=lang)
     except EmptyDomain as error:  # an input whose domain holds no value: the checker's finding, then why no fuzz
@@ -1054,11 +1068,7 @@ def _fuzz(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
         print(("pingfen fuzz：" if lang == "zh" else "pingfen fuzz: ") + error.message(lang), file=err)
         return CANNOT
     print(fuzzing.render(report, lang), file=out)
-    if args.save:
-        from pathlib import Path
-
-        folder = Path(args.save)
-        folder.mkdir(parents=True, exist_ok=True)
+    if folder is not None:
         from pingfen.io.write import refuse_inputs, write_text
 
         for name, yaml_text in fuzzing.counterexample_files(report).items():

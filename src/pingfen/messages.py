@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from pingfen.lang import Lang, counted
+from pingfen.lang import Lang, checked, counted
 from pingfen.oserrors import OSReason
 
 # code -> (english, chinese)
@@ -978,9 +978,10 @@ def _fill(template: str, args: Mapping[str, object], lang: Lang) -> str:
 
 def message(code: str, lang: Lang, args: Mapping[str, object]) -> str:
     en, zh = MESSAGES[code]
-    return _fill(zh if lang == "zh" else en, args, lang)
+    # checked: "zh-CN" would otherwise be read as English (a ValueError, as evaluate's lang)
+    return _fill(zh if checked(lang) == "zh" else en, args, lang)
 
 
 def hint(key: str, lang: Lang, args: Mapping[str, object]) -> str:
     en, zh = HINTS[key]
-    return _fill(zh if lang == "zh" else en, args, lang)
+    return _fill(zh if checked(lang) == "zh" else en, args, lang)

@@ -15,7 +15,7 @@ from pingfen.check.examples import places, raw_record, records
 from pingfen.coverage import Coverage, trace
 from pingfen.display import digits, number, plain
 from pingfen.errors import DataError
-from pingfen.evaluate.rubric import Rubric
+from pingfen.evaluate.rubric import Rubric, given_rubric
 from pingfen.evaluate.walker import Event
 from pingfen.lang import Lang
 from pingfen.result import NodeResult, Result
@@ -70,6 +70,7 @@ class TestRun:
 @pinned  # examples are scored and compared in pingfen's context, whatever the caller's
 def run_examples(rubric: Rubric, *, coverage: bool = False, lang: Lang = "zh") -> TestRun:
     """Run every example of the rubric; reasons in failures are in `lang`."""
+    given_rubric(rubric, "pingfen.run_examples")
     resolved = records(rubric.module)
     outcomes = []
     traces: list[list[Event]] = []
@@ -113,7 +114,8 @@ def _compare(ex: ast.Example, result: Result, lang: Lang) -> list[Failure]:
     failures = []
     for e in ex.expects:
         if isinstance(e, ast.ExpectError):
-            failures.append(Failure(e, None, _error_text(e), f"total {digits(result.total)}"))
+            total = "总分" if lang == "zh" else "total"  # the word the zh report says, not English inside it
+            failures.append(Failure(e, None, _error_text(e), f"{total} {digits(result.total)}"))
         elif isinstance(e, ast.ExpectGrade):
             if result.grade != e.grade.text:
                 failures.append(Failure(e, None, e.grade.text, result.grade or "—"))

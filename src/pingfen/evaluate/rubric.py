@@ -51,6 +51,8 @@ from pingfen.values import (
 )
 
 if TYPE_CHECKING:  # the walker is imported when an audit or coverage asks for one
+    from typing import NoReturn, SupportsIndex
+
     from pingfen.evaluate.walker import Sink, Walker
 
 __all__ = ["CONTEXT", "InputSpec", "NodeSpec", "Rubric"]
@@ -157,6 +159,25 @@ class Rubric:
 
     def __repr__(self) -> str:
         return f"<Rubric {self.name!r} max={self.max} inputs={len(self.inputs)}>"
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> NoReturn:
+        # Its code is compiled at load, and pickle named a local function deep inside
+        # (AttributeError "Can't pickle local object 'reader.<locals>.read'"): say what to do.
+        raise TypeError("a pingfen Rubric does not pickle (its code is compiled at load): "
+                        "load it in each process with pingfen.load(path), and send records and Results")  # fmt: skip
+
+    def __copy__(self) -> Rubric:  # copy.copy and deepcopy as they were before __reduce_ex__
+        new = object.__new__(Rubric)
+        new.__dict__.update(self.__dict__)
+        return new
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Rubric:
+        import copy
+
+        new = object.__new__(Rubric)
+        memo[id(self)] = new
+        new.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        return new
 
     def _spec(self, node: ast.Node) -> NodeSpec:
         children = tuple(self._spec(c) for c in node.children) if isinstance(node, ast.Group) else ()
@@ -535,6 +556,13 @@ def _bounds(decl: ast.Input, judged_max: Decimal | None) -> tuple[tuple[str, Dec
 # Suggestions cost a fuzzy match per pair: bounded, so that a record with thousands of
 # wrong keys is refused as fast as any other.
 _SUGGESTED, _SUGGESTED_FROM = 20, 200
+
+
+def given_rubric(value: object, who: str) -> None:
+    """TypeError unless `value` is a loaded Rubric: a path given instead failed deep inside
+    (AttributeError "'str' object has no attribute 'module'")."""
+    if not isinstance(value, Rubric):
+        raise TypeError(f"{who} takes a loaded Rubric, not {type(value).__name__}: pingfen.load(path) loads one")
 
 
 def hidden_names(keys: Iterable[object]) -> dict[str, str]:

@@ -33,7 +33,7 @@ from pingfen import ast, values
 from pingfen.check.intervals import INF, NEG_INF
 from pingfen.check.passes import Checked, check
 from pingfen.check.soundness import unclamped
-from pingfen.evaluate.rubric import InputSpec, Rubric
+from pingfen.evaluate.rubric import InputSpec, Rubric, given_rubric
 from pingfen.reasons import Site as ReasonSite
 from pingfen.reasons import placeholders
 from pingfen.sql import exact, narrow
@@ -1303,6 +1303,7 @@ def to_sql_tree(rubric: Rubric, dialect: str = "duckdb", table: str = "records",
     (pingfen.sql's entry points give sql/newforms.py's, which translates issue 10's forms).
     `keep`: the relation's columns passed through, in this order (else every one but the
     inputs; on PostgreSQL, which cannot leave columns out of `*`, none)."""
+    given_rubric(rubric, "pingfen.sql.to_sql")
     if not dialect or Dialect.get(dialect) is None:  # "" is sqlglot's own generic dialect, not one to run
         raise SqlRefusal("PF803", {"dialect": dialect, "dialects": ", ".join(sorted(d for d in Dialect.classes if d))})
     relation(table)  # refused before any work: a name no dialect reads
