@@ -206,3 +206,20 @@ def test_what_takes_a_rubric_refuses_its_path() -> None:
         for given, kind in ((str(RULESET), "str"), (RULESET, "PosixPath"), (None, "NoneType")):
             with pytest.raises(TypeError, match=rf"^{re.escape(who)} takes a loaded Rubric, not {kind}: pingfen\.load"):
                 call(given)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("ratios", ["yes", "", 1, 0, None])
+def test_ratios_takes_a_bool_only(ratios: object) -> None:
+    # "yes" was read for its truth alone, and "" or 0 as False, whatever the caller meant
+    rubric = pingfen.load(RULESET)
+    [record] = list(pingfen.read_records(SEED))
+    name = rubric.tree[0].name
+    calls = [
+        lambda: rubric.evaluate(record, ratios=ratios),  # type: ignore[arg-type]
+        lambda: rubric.coerce(record, ratios=ratios),  # type: ignore[arg-type]
+        lambda: rubric.score_node(name, record, ratios=ratios),  # type: ignore[arg-type]
+    ]
+    for call in calls:
+        with pytest.raises(TypeError, match="ratios takes True or False"):
+            call()
+    assert rubric.evaluate(record, ratios=True).total == rubric.evaluate(record, ratios=False).total

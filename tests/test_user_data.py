@@ -348,6 +348,26 @@ def test_read_records_reads_every_kind_of_data_file(tmp_path: Path) -> None:
     assert isinstance(third, pingfen.Result) and third.total == 100
 
 
+def test_a_row_read_records_cannot_read_is_labelled_in_the_messages_language(tmp_path: Path) -> None:
+    # "[row 2]" was English in a Chinese message; it is the file's row (the header is row 1,
+    # a JSON Lines file's line), where evaluate_many's own refusals count records from `start`
+    import pickle
+
+    import pingfen
+
+    lines = tmp_path / "rows.jsonl"
+    lines.write_text('{"id": "A"}\n{not json\n', encoding="utf-8")
+    _, second = RUBRIC.evaluate_many(pingfen.read_records(lines))
+    assert isinstance(second, pingfen.DataError) and second.record == "row 2"
+    assert second.describe("zh").startswith("[第 2 行] PF510") and second.describe("en").startswith("[row 2] PF510")
+    assert second.render("zh").endswith("(第 2 行)") and second.render("en").endswith("(row 2)")
+    assert pickle.loads(pickle.dumps(second)).describe("zh") == second.describe("zh")  # a pool sends it back
+    csv_file = tmp_path / "rows.csv"
+    csv_file.write_text("在职人数,编制人数\n1,2\n1,2,3\n", encoding="utf-8")
+    _, bad = pingfen.read_records(csv_file)
+    assert isinstance(bad, pingfen.DataError) and "[第 3 行]" in bad.describe("zh") and "[row 3]" in bad.describe("en")
+
+
 def test_read_records_refuses_an_unreadable_file_at_once(tmp_path: Path) -> None:
     import pingfen
 

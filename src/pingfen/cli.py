@@ -867,7 +867,8 @@ def _add_authoring_commands(
         description=t("Score generated records (at and beside every threshold of the rubric, then across the "
         "declared domains) and check that none is refused or crashes, every score lies in [0, max], groups add "
         "up, the total is rounded as declared, the grade matches the total, and every `property` holds. A "
-        "failure is shrunk and printed as a YAML data file that `pingfen eval` accepts. A rubric whose only "
+        "failure is shrunk and printed as a YAML data file that `pingfen eval` accepts, and as an `example` "
+        "block to paste into the rule file. A rubric whose only "
         "errors are soundness findings (PF4xx) is fuzzed anyway, with the findings shown. Exit 0 when every "
         "check holds, 1 when one fails, 2 when the rubric cannot be loaded. Needs hypothesis "
         "(pip install pingfen[testing])."),

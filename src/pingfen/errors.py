@@ -109,6 +109,29 @@ class Problem:
         return said
 
 
+class RowLabel(str):
+    """A refused record's label when it is a data file's row with no id: the row's number in
+    the file (the header is row 1; a JSON Lines file's line). It is worded in the message's
+    language (`第 3 行`, `row 3`); as a str, in English."""
+
+    number: int
+
+    def __new__(cls, number: int) -> RowLabel:
+        label = super().__new__(cls, f"row {number}")
+        label.number = number
+        return label
+
+    def __reduce__(self) -> tuple[type[RowLabel], tuple[int]]:  # str's would hand __new__ the text
+        return RowLabel, (self.number,)
+
+    def said(self, lang: Lang) -> str:
+        return f"第 {self.number} 行" if lang == "zh" else f"row {self.number}"
+
+
+def _label(record: str, lang: Lang) -> str:
+    return record.said(lang) if isinstance(record, RowLabel) else record
+
+
 class DataError(PingfenError):
     """A record that cannot be scored: missing, ill-typed or out-of-domain inputs,
     a zero divisor, or a value no band takes. `.problems` lists them; `.input` names
@@ -132,14 +155,18 @@ class DataError(PingfenError):
         return self.problems[0].code
 
     def describe(self, lang: Lang = "en") -> str:
-        where = f"[{self.record}] " if self.record is not None else ""
+        where = f"[{_label(self.record, lang)}] " if self.record is not None else ""
         return "; ".join(f"{where}{p.brief(lang)}" for p in self.problems)
 
     def render(self, lang: Lang = "en") -> str:
         lines = []
         word = "错误" if lang == "zh" else "error"
         for p in self.problems:
-            record = f" ({'记录' if lang == 'zh' else 'record'} {self.record})" if self.record is not None else ""
+            record = ""
+            if isinstance(self.record, RowLabel):  # "记录 第 3 行" would say it twice
+                record = f" ({self.record.said(lang)})"
+            elif self.record is not None:
+                record = f" ({'记录' if lang == 'zh' else 'record'} {self.record})"
             lines.append(f"{word}[{p.code}]: {p.message(lang)}{record}")
             help_text = p.help(lang)
             if help_text:

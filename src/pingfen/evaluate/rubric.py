@@ -218,8 +218,9 @@ class Rubric:
         A percent input's bare number beyond ±1 (55 for 55%?) is refused (PF523) unless
         its bounds reach that far; `ratios=True` says every bare number is a ratio already
         (a program's exact values: 1.5 is 150%)."""
-        if lang != "zh":  # one comparison on the common path
+        if lang != "zh" or ratios is not False:  # one more identity test on the common path
             checked(lang)
+            _flag(ratios)
         # The pinned context is set and the caller's put back: localcontext() would copy it
         # for every record, half a microsecond, a twentieth of scoring one.
         saved = getcontext()
@@ -322,6 +323,7 @@ class Rubric:
         full evaluation gives; raises DataError when an input it reads is at fault.
         """
         checked(lang)
+        _flag(ratios)
         spec = self.node(name)
         walker = self.walker()
         around = self._around[name]
@@ -365,6 +367,7 @@ class Rubric:
         (TypeError), not read as its characters, which named no input and gave {}."""
         if isinstance(names, str):
             raise TypeError(f"coerce takes a list of input names, not one name: coerce(data, [{names!r}])")
+        _flag(ratios)
         only = None if names is None else frozenset(names)
         if not isinstance(data, Mapping):
             raise DataError([not_a_mapping(data)], record)
@@ -523,6 +526,12 @@ def numbered_columns(name: str, columns: Iterable[object]) -> list[str]:
             if m is not None:
                 numbered.append((int(next(g for g in m.groups() if g is not None)), key))
     return [key for _, key in sorted(numbered, key=lambda kv: kv[0])]
+
+
+def _flag(ratios: object) -> None:
+    """`ratios` is True or False: anything else ("yes", 0, None) was read for its truth alone."""
+    if ratios is not True and ratios is not False:
+        raise TypeError(f"ratios takes True or False, not {type(ratios).__name__}: {ratios!r}")
 
 
 def _arithmetic(error: DecimalException) -> Problem:
