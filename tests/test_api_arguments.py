@@ -177,6 +177,9 @@ def test_format_text_refuses_what_is_not_text(given: object) -> None:
     # bytes raised "a bytes-like object is required, not 'str'" (the opposite of the fix), None an AttributeError
     with pytest.raises(TypeError, match=r"^pingfen\.format_text takes the rule's text as str, not "):
         pingfen.format_text(given)  # type: ignore[arg-type]
+    # pingfen.diagnose, its sibling, did the same (the loader's read of a str)
+    with pytest.raises(TypeError, match=rf"^pingfen\.diagnose takes the rule's text as str, not {type(given).__name__}"):
+        pingfen.diagnose(given)  # type: ignore[arg-type]
 
 
 def test_a_result_is_not_iterable_rather_than_a_key_error() -> None:
@@ -190,6 +193,7 @@ def test_a_result_is_not_iterable_rather_than_a_key_error() -> None:
 def test_what_takes_a_rubric_refuses_its_path() -> None:
     # run_examples("x.rule"), testing.inputs("x.rule"), sql.to_sql("x.rule") raised AttributeError
     # "'str' object has no attribute 'module'" from deep inside
+    import pingfen.spark
     import pingfen.sql
     import pingfen.testing
 
@@ -201,6 +205,11 @@ def test_what_takes_a_rubric_refuses_its_path() -> None:
         "pingfen.testing.boundary_values": pingfen.testing.boundary_values,
         "pingfen.testing.targets": pingfen.testing.targets,
         "pingfen.sql.to_sql": pingfen.sql.to_sql,
+        "pingfen.sql.to_sql_tree": pingfen.sql.to_sql_tree,  # it said "pingfen.sql.to_sql"
+        "pingfen.sql.Explainer": pingfen.sql.Explainer,
+        "pingfen.sql.explain": lambda given: pingfen.sql.explain(given, {}),
+        "pingfen.audit.audit": lambda given: audit(given, {}),
+        "pingfen.spark.score": lambda given: pingfen.spark.score(_Frame(), given),  # said "pingfen.sql.to_sql"
     }
     for who, call in calls.items():
         for given, kind in ((str(RULESET), "str"), (RULESET, "PosixPath"), (None, "NoneType")):
@@ -223,3 +232,14 @@ def test_ratios_takes_a_bool_only(ratios: object) -> None:
         with pytest.raises(TypeError, match="ratios takes True or False"):
             call()
     assert rubric.evaluate(record, ratios=True).total == rubric.evaluate(record, ratios=False).total
+
+
+class _Frame:
+    """Enough of a Spark DataFrame for pingfen.spark.score to reach its query."""
+
+    def __init__(self) -> None:
+        conf = type("Conf", (), {"set": lambda self, key, value: None})()
+        self.sparkSession = type("Session", (), {"conf": conf})()
+
+    def createOrReplaceTempView(self, name: str) -> None:  # noqa: N802  # pyspark's name
+        pass

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from pingfen.errors import DataError, Problem
-from pingfen.evaluate.rubric import Rubric
+from pingfen.evaluate.rubric import Rubric, given_rubric
 from pingfen.lang import Lang
 from pingfen.reasons import Reason
 from pingfen.sql.compiler import REASONS, Entry
@@ -28,6 +28,7 @@ class Explainer:
 
     @pinned  # the caller's decimal context never reaches the compiler or the reasons' arithmetic
     def __init__(self, rubric: Rubric) -> None:
+        given_rubric(rubric, "pingfen.sql.Explainer")  # a path failed deep inside (AttributeError)
         compiler = FormsCompiler(rubric, "records", "duckdb")
         compiler.tree()
         self.catalogue: tuple[Entry, ...] = tuple(compiler.catalogue)
@@ -107,4 +108,5 @@ def _unreadable(detail: str) -> DataError:
 @pinned
 def explain(rubric: Rubric, row: Mapping[str, object], lang: Lang = "zh") -> dict[str, list[str]]:
     """One row's reasons in words; for many rows, build an `Explainer` once."""
+    given_rubric(rubric, "pingfen.sql.explain")
     return Explainer(rubric).explain(row, lang)
