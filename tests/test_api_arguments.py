@@ -9,6 +9,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 
 import pingfen
@@ -130,6 +131,41 @@ def test_the_readers_of_words_refuse_a_language_too(lang: object) -> None:
         with pytest.raises(ValueError, match="lang must be 'zh' or 'en'"):
             call()
     assert warning.render("zh").startswith("警告[PF104]") and result["项"].reasons_in("zh")
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "EN"])
+def test_the_other_readers_of_words_refuse_a_language_too(lang: object) -> None:
+    # help("zh-CN") with no hint to give returned None, a reason's text("zh-CN") and
+    # Explainer.explain(row, "zh-CN") gave English, UsageError.message("zh-CN") a KeyError
+    from pingfen.errors import EmptyDomain, OutputError, Problem, UsageError
+    from pingfen.sql import Explainer
+
+    duckdb = pytest.importorskip("duckdb")
+    rubric = pingfen.loads('rubric "r" { total 5 }\ninput 甲: count\nindicator 项 5 { deduct 1 per 甲 }\n')
+    diagnostic = pingfen.diagnose('rubric "r" { total 5 }\ninput 甲: count\ninput 乙: count\n'
+                                  'indicator 项 5 { deduct 1 per 甲 }\n')[0]
+    [reason] = rubric.evaluate({"甲": 2})["项"].explanations
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE records AS SELECT 2 AS 甲")
+    cursor = connection.execute(pingfen.sql.to_sql(rubric))
+    row = dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
+    explainer = Explainer(rubric)
+    unhinted = attrs.evolve(diagnostic, hint=None)  # PF104 without its hint
+    calls = [
+        lambda: unhinted.help(lang),  # type: ignore[arg-type]
+        lambda: Problem("PF501", "甲", {"input": "甲"}).help(lang),  # type: ignore[arg-type]
+        lambda: OutputError("PF704", "x", {"reason": "full"}).help(lang),  # type: ignore[arg-type]
+        lambda: reason.text(lang),  # type: ignore[arg-type]
+        lambda: explainer.explain(row, lang),  # type: ignore[arg-type]
+        lambda: explainer.explain({"reasons": None}, lang),  # type: ignore[arg-type]  # a refused row: no reasons
+        lambda: pingfen.sql.explain(rubric, row, lang),  # type: ignore[arg-type]
+        lambda: UsageError("no", "不").message(lang),  # type: ignore[arg-type]
+        lambda: EmptyDomain("甲").message(lang),  # type: ignore[arg-type]
+    ]
+    for call in calls:
+        with pytest.raises(ValueError, match="lang must be 'zh' or 'en'"):
+            call()
+    assert unhinted.help("zh") is None and reason.text("en") == explainer.explain(row, "en")["项"][0]
 
 
 def test_both_languages_are_taken() -> None:

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from pingfen.errors import DataError, Problem
 from pingfen.evaluate.rubric import Rubric, given_rubric
-from pingfen.lang import Lang
+from pingfen.lang import Lang, checked
 from pingfen.reasons import Reason
 from pingfen.sql.compiler import REASONS, Entry
 from pingfen.sql.newforms import FormsCompiler
@@ -50,6 +50,7 @@ class Explainer:
     @pinned
     def explain(self, row: Mapping[str, object], lang: Lang = "zh") -> dict[str, list[str]]:
         """Each indicator that lost points → its reasons in words (扣分原因)."""
+        checked(lang)  # a row with no reasons too: "zh-CN" is refused, not taken for English
         return {node: [r.text(lang) for r in reasons] for node, reasons in self.reasons(row).items()}
 
     def _items(self, text: object) -> list[tuple[int, tuple[object, ...]]]:
