@@ -208,6 +208,21 @@ def test_pickling_a_rubric_says_to_load_it_in_each_process() -> None:
         assert again is not rubric and again.evaluate(record) == rubric.evaluate(record)
 
 
+def test_a_copy_of_a_rubric_subclass_is_of_the_subclass() -> None:
+    # __copy__ and __deepcopy__ made a plain Rubric of a subclass's, losing what it adds
+    import copy
+
+    class Named(pingfen.Rubric):
+        def label(self) -> str:
+            return f"《{self.name}》"
+
+    rubric = pingfen.load(RULESET)
+    named = object.__new__(Named)
+    named.__dict__.update(rubric.__dict__)
+    for again in (copy.copy(named), copy.deepcopy(named)):
+        assert type(again) is Named and again is not named and again.label() == named.label()
+
+
 @pytest.mark.parametrize("given", [b"rubric", bytearray(b"rubric"), None, 3])
 def test_format_text_refuses_what_is_not_text(given: object) -> None:
     # bytes raised "a bytes-like object is required, not 'str'" (the opposite of the fix), None an AttributeError
