@@ -9,6 +9,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 
 import pingfen
@@ -132,6 +133,41 @@ def test_the_readers_of_words_refuse_a_language_too(lang: object) -> None:
     assert warning.render("zh").startswith("警告[PF104]") and result["项"].reasons_in("zh")
 
 
+@pytest.mark.parametrize("lang", ["zh-CN", "EN"])
+def test_the_other_readers_of_words_refuse_a_language_too(lang: object) -> None:
+    # help("zh-CN") with no hint to give returned None, a reason's text("zh-CN") and
+    # Explainer.explain(row, "zh-CN") gave English, UsageError.message("zh-CN") a KeyError
+    from pingfen.errors import EmptyDomain, OutputError, Problem, UsageError
+    from pingfen.sql import Explainer
+
+    duckdb = pytest.importorskip("duckdb")
+    rubric = pingfen.loads('rubric "r" { total 5 }\ninput 甲: count\nindicator 项 5 { deduct 1 per 甲 }\n')
+    diagnostic = pingfen.diagnose('rubric "r" { total 5 }\ninput 甲: count\ninput 乙: count\n'
+                                  'indicator 项 5 { deduct 1 per 甲 }\n')[0]
+    [reason] = rubric.evaluate({"甲": 2})["项"].explanations
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE records AS SELECT 2 AS 甲")
+    cursor = connection.execute(pingfen.sql.to_sql(rubric))
+    row = dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
+    explainer = Explainer(rubric)
+    unhinted = attrs.evolve(diagnostic, hint=None)  # PF104 without its hint
+    calls = [
+        lambda: unhinted.help(lang),  # type: ignore[arg-type]
+        lambda: Problem("PF501", "甲", {"input": "甲"}).help(lang),  # type: ignore[arg-type]
+        lambda: OutputError("PF704", "x", {"reason": "full"}).help(lang),  # type: ignore[arg-type]
+        lambda: reason.text(lang),  # type: ignore[arg-type]
+        lambda: explainer.explain(row, lang),  # type: ignore[arg-type]
+        lambda: explainer.explain({"reasons": None}, lang),  # type: ignore[arg-type]  # a refused row: no reasons
+        lambda: pingfen.sql.explain(rubric, row, lang),  # type: ignore[arg-type]
+        lambda: UsageError("no", "不").message(lang),  # type: ignore[arg-type]
+        lambda: EmptyDomain("甲").message(lang),  # type: ignore[arg-type]
+    ]
+    for call in calls:
+        with pytest.raises(ValueError, match="lang must be 'zh' or 'en'"):
+            call()
+    assert unhinted.help("zh") is None and reason.text("en") == explainer.explain(row, "en")["项"][0]
+
+
 def test_both_languages_are_taken() -> None:
     rubric = pingfen.load(RULESET)
     [record] = list(pingfen.read_records(SEED))
@@ -172,11 +208,29 @@ def test_pickling_a_rubric_says_to_load_it_in_each_process() -> None:
         assert again is not rubric and again.evaluate(record) == rubric.evaluate(record)
 
 
+def test_a_copy_of_a_rubric_subclass_is_of_the_subclass() -> None:
+    # __copy__ and __deepcopy__ made a plain Rubric of a subclass's, losing what it adds
+    import copy
+
+    class Named(pingfen.Rubric):
+        def label(self) -> str:
+            return f"《{self.name}》"
+
+    rubric = pingfen.load(RULESET)
+    named = object.__new__(Named)
+    named.__dict__.update(rubric.__dict__)
+    for again in (copy.copy(named), copy.deepcopy(named)):
+        assert type(again) is Named and again is not named and again.label() == named.label()
+
+
 @pytest.mark.parametrize("given", [b"rubric", bytearray(b"rubric"), None, 3])
 def test_format_text_refuses_what_is_not_text(given: object) -> None:
     # bytes raised "a bytes-like object is required, not 'str'" (the opposite of the fix), None an AttributeError
     with pytest.raises(TypeError, match=r"^pingfen\.format_text takes the rule's text as str, not "):
         pingfen.format_text(given)  # type: ignore[arg-type]
+    # pingfen.diagnose, its sibling, did the same (the loader's read of a str)
+    with pytest.raises(TypeError, match=rf"^pingfen\.diagnose takes the rule's text as str, not {type(given).__name__}"):
+        pingfen.diagnose(given)  # type: ignore[arg-type]
 
 
 def test_a_result_is_not_iterable_rather_than_a_key_error() -> None:
@@ -190,6 +244,7 @@ def test_a_result_is_not_iterable_rather_than_a_key_error() -> None:
 def test_what_takes_a_rubric_refuses_its_path() -> None:
     # run_examples("x.rule"), testing.inputs("x.rule"), sql.to_sql("x.rule") raised AttributeError
     # "'str' object has no attribute 'module'" from deep inside
+    import pingfen.spark
     import pingfen.sql
     import pingfen.testing
 
@@ -201,6 +256,11 @@ def test_what_takes_a_rubric_refuses_its_path() -> None:
         "pingfen.testing.boundary_values": pingfen.testing.boundary_values,
         "pingfen.testing.targets": pingfen.testing.targets,
         "pingfen.sql.to_sql": pingfen.sql.to_sql,
+        "pingfen.sql.to_sql_tree": pingfen.sql.to_sql_tree,  # it said "pingfen.sql.to_sql"
+        "pingfen.sql.Explainer": pingfen.sql.Explainer,
+        "pingfen.sql.explain": lambda given: pingfen.sql.explain(given, {}),
+        "pingfen.audit.audit": lambda given: audit(given, {}),
+        "pingfen.spark.score": lambda given: pingfen.spark.score(_Frame(), given),  # said "pingfen.sql.to_sql"
     }
     for who, call in calls.items():
         for given, kind in ((str(RULESET), "str"), (RULESET, "PosixPath"), (None, "NoneType")):
@@ -223,3 +283,14 @@ def test_ratios_takes_a_bool_only(ratios: object) -> None:
         with pytest.raises(TypeError, match="ratios takes True or False"):
             call()
     assert rubric.evaluate(record, ratios=True).total == rubric.evaluate(record, ratios=False).total
+
+
+class _Frame:
+    """Enough of a Spark DataFrame for pingfen.spark.score to reach its query."""
+
+    def __init__(self) -> None:
+        conf = type("Conf", (), {"set": lambda self, key, value: None})()
+        self.sparkSession = type("Session", (), {"conf": conf})()
+
+    def createOrReplaceTempView(self, name: str) -> None:  # noqa: N802  # pyspark's name
+        pass

@@ -80,6 +80,32 @@ def test_a_save_folder_that_cannot_be_one_is_said_before_the_search(tmp_path: Pa
     assert searched == [] and given.read_text(encoding="utf-8") == "kept\n"
 
 
+def test_a_save_folder_is_checked_without_being_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The folder was made before the search, so a search that could not run (an empty domain)
+    # left it behind; a name too long was a plain OSError (no PF704), and a folder that cannot be
+    # written was refused only after the search (PF703)
+    (tmp_path / "空.rule").write_text(EMPTY_DOMAIN, encoding="utf-8")
+    code, _, err = run("fuzz", "--lang", "en", str(tmp_path / "空.rule"), "--save", str(tmp_path / "new" / "deep"))
+    assert code == 2 and "PF415" in err and not (tmp_path / "new").exists()
+    searched: list[object] = []
+    monkeypatch.setattr(fuzz, "fuzz", lambda *a, **k: searched.append(a))
+    long = tmp_path / ("名" * 100) / "deep"  # 300 bytes: no file system takes the name
+    code, out, err = run("fuzz", "--lang", "en", str(FAULTS[0]), "--save", str(long))
+    assert code == 2 and out == "" and f"error[PF704]: cannot write `{long}`: File name too long" in err, err
+    for folder in ("/sys/kernel", "/sys/kernel/pingfen-new"):  # root too may not write there
+        code, out, err = run("fuzz", "--lang", "en", str(FAULTS[0]), "--save", folder)
+        assert code == 2 and out == "" and f"error[PF703]: cannot write `{folder}`: the directory `/sys/kernel`" in err, err
+    assert searched == [] and sorted(p.name for p in tmp_path.iterdir()) == ["空.rule"]
+
+
+def test_a_save_folder_is_made_only_for_what_it_holds(tmp_path: Path) -> None:
+    rule = ROOT / "rulesets" / "dept-overall-2021.rule"  # every check holds: nothing to save
+    code, _, _ = run("fuzz", "--lang", "en", "--max-examples", "5", str(rule), "--save", str(tmp_path / "new"))
+    assert code == 0 and not (tmp_path / "new").exists()
+    code, _, _ = run("fuzz", "--lang", "en", str(FAULTS[0]), "--save", str(tmp_path / "new" / "deep"))
+    assert code == 1 and list((tmp_path / "new" / "deep").glob("counterexample-*.yaml"))
+
+
 @pytest.mark.parametrize("path", FAULTS, ids=lambda p: p.stem)
 def test_planted_fault_is_caught_and_reproduces_through_eval(path: Path, tmp_path: Path) -> None:
     kind = re.search(r"# expect: fuzz fails (\w+)", path.read_text(encoding="utf-8")).group(1)  # type: ignore[union-attr]

@@ -36,7 +36,7 @@ from pathlib import Path
 from pingfen import ast
 from pingfen.absent import Absent, SheetRecord, says_not_applicable
 from pingfen.errors import DataError, Problem
-from pingfen.evaluate.rubric import NodeSpec, Rubric, not_a_mapping
+from pingfen.evaluate.rubric import NodeSpec, Rubric, given_rubric, not_a_mapping
 from pingfen.io.filled import GRADE_NAMES, TOTAL_NAMES, Cell, read_filled
 from pingfen.lang import Lang, checked
 from pingfen.reasons import quantity
@@ -71,6 +71,7 @@ def audit(
     department reported; `inputs` holds the input values it gave. Raises DataError for an
     unknown name, a declared value that is not a number, or an input value that is bad.
     """
+    given_rubric(rubric, "pingfen.audit.audit")  # a path failed deep inside (AttributeError)
     checked(lang)
     for given in (declared, inputs):  # a list, a row's text or no scores at all: said, not an AttributeError
         if not isinstance(given, Mapping) and (given is not None or given is declared):

@@ -1047,20 +1047,11 @@ def _fuzz(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     if max_examples < 1:
         print("pingfen：--max-examples 至少为 1" if lang == "zh" else "pingfen: --max-examples must be at least 1", file=err)
         return CANNOT
-    folder = None
-    if args.save:  # said before the search, which may take minutes, and not after it (exit 2 over 1)
-        from pathlib import Path
+    from pingfen.io.write import refuse_inputs, writable_folder, write_text
 
-        from pingfen.oserrors import OSReason
-
-        folder = Path(args.save)
-        if folder.exists() and not folder.is_dir():
-            raise OutputError("PF704", str(folder), {"reason": "it is a file, not a folder",
-                                                     "reason_zh": "它是文件，不是文件夹"})  # fmt: skip
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise OutputError("PF704", str(folder), {"reason": OSReason.of(error)}) from None
+    # Said before the search, which may take minutes, and not after it (exit 2 over 1); the
+    # folder is made only when there is something to write into it.
+    folder = writable_folder(args.save) if args.save else None
     try:
         report = fuzzing.fuzz(rubric, max_examples=max_examples, seed=args.seed, findings=findings, lang=lang)
     except EmptyDomain as error:  # an input whose domain holds no value: the checker's finding, then why no fuzz
@@ -1069,10 +1060,15 @@ def _fuzz(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
         print(("pingfen fuzz：" if lang == "zh" else "pingfen fuzz: ") + error.message(lang), file=err)
         return CANNOT
     print(fuzzing.render(report, lang), file=out)
-    if folder is not None:
-        from pingfen.io.write import refuse_inputs, write_text
+    saved = fuzzing.counterexample_files(report) if folder is not None else {}
+    if folder is not None and saved:
+        from pingfen.oserrors import OSReason
 
-        for name, yaml_text in fuzzing.counterexample_files(report).items():
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise OutputError("PF704", str(folder), {"reason": OSReason.of(error)}) from None
+        for name, yaml_text in saved.items():
             refuse_inputs(folder / name, [args.ruleset])
             write_text(folder / name, yaml_text)
     return OK if report.passed else NO

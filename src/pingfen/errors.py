@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from attrs import field, frozen
 
 from pingfen.diagnostics import Diagnostic
-from pingfen.lang import Lang, default_lang
+from pingfen.lang import Lang, checked, default_lang
 from pingfen.messages import hint, message
 
 
@@ -42,7 +42,7 @@ class UsageError(PingfenError):
         super().__init__(english)
 
     def message(self, lang: Lang = "zh") -> str:
-        return self.texts[lang]
+        return self.texts[checked(lang)]  # "zh-CN": a ValueError as everywhere, not a KeyError
 
 
 class EmptyDomain(PingfenError, ValueError):
@@ -54,7 +54,7 @@ class EmptyDomain(PingfenError, ValueError):
         super().__init__(self.message("en"))
 
     def message(self, lang: Lang = "zh") -> str:
-        if lang == "zh":
+        if checked(lang) == "zh":
             return f"输入项 `{self.input}` 在数据步长上没有可取的值（取值范围为空，PF415），无法随机检验：请先修正它的上下限"
         return (f"input `{self.input}` has no value on its data steps (its domain is empty, PF415), "
                 "so no record can be drawn to fuzz: fix its bounds first")  # fmt: skip
@@ -97,6 +97,7 @@ class Problem:
         return message(self.code, lang, self.args)
 
     def help(self, lang: Lang = "en") -> str | None:
+        checked(lang)  # with no hint too: "zh-CN" is refused as message's is, not None
         return hint(self.hint, lang, self.args) if self.hint else None
 
     def brief(self, lang: Lang = "en") -> str:
@@ -196,6 +197,7 @@ class OutputError(PingfenError):
     def help(self, lang: Lang = "en") -> str | None:
         from pingfen.messages import hint
 
+        checked(lang)  # with no hint too
         return hint(self.hint, lang, self.values) if self.hint else None
 
     def render(self, lang: Lang = "en") -> str:

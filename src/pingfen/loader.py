@@ -30,7 +30,11 @@ Resolver = Callable[[Path, str], Path]
 @pinned  # the caller's decimal context never reaches the checker's arithmetic
 def diagnose(text: str, path: str = "<string>", *, resolver: Resolver | None = None) -> list[Diagnostic]:
     """Every diagnostic for rule text (errors, warnings, notes), in source order.
-    `resolver`, when given, is asked for each file an `extends` names before it is opened."""
+    `resolver`, when given, is asked for each file an `extends` names before it is opened.
+    Raises TypeError when `text` is not a str, as `loads` does."""
+    if not isinstance(text, str):  # bytes gave "a bytes-like object is required, not 'str'", None an AttributeError
+        raise TypeError(f"pingfen.diagnose takes the rule's text as str, not {type(text).__name__}"
+                        + ("; decode it first" if isinstance(text, (bytes, bytearray)) else ""))  # fmt: skip
     return _build(text, path, executable=False, resolver=resolver)[1]
 
 

@@ -34,6 +34,9 @@ class Failure:
     # For a group or the total: its indicators below full marks, "name score/max", so that
     # `pingfen test` can name where the points went in one line instead of every reason.
     short: tuple[str, ...] = ()
+    # An error expected and the record scored: `actual` is the total, a number alone, and the
+    # word (总分/total) is added where it is rendered, in the report's language, not the run's.
+    scored: bool = False
 
 
 @frozen
@@ -114,8 +117,7 @@ def _compare(ex: ast.Example, result: Result, lang: Lang) -> list[Failure]:
     failures = []
     for e in ex.expects:
         if isinstance(e, ast.ExpectError):
-            total = "总分" if lang == "zh" else "total"  # the word the zh report says, not English inside it
-            failures.append(Failure(e, None, _error_text(e), f"{total} {digits(result.total)}"))
+            failures.append(Failure(e, None, _error_text(e), digits(result.total), scored=True))
         elif isinstance(e, ast.ExpectGrade):
             if result.grade != e.grade.text:
                 failures.append(Failure(e, None, e.grade.text, result.grade or "—"))
@@ -189,10 +191,11 @@ def render_failures(run: TestRun, lang: Lang = "en") -> str:
                 continue
             line = f.expectation.span.line
             subject = _subject(f, lang)
+            actual = f"{'总分' if zh else 'total'} {f.actual}" if f.scored else f.actual
             if zh:
-                out.append(f"  第 {line} 行 {subject}：预期 {f.expected}，实际 {f.actual}")
+                out.append(f"  第 {line} 行 {subject}：预期 {f.expected}，实际 {actual}")
             else:
-                out.append(f"  line {line}, {subject}: expected {f.expected}, got {f.actual}")
+                out.append(f"  line {line}, {subject}: expected {f.expected}, got {actual}")
             if f.short:
                 joined = "，".join(f.short) if zh else ", ".join(f.short)
                 out.append(f"      失分的指标：{joined}" if zh else f"      below full marks: {joined}")

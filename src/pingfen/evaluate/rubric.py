@@ -51,7 +51,7 @@ from pingfen.values import (
 )
 
 if TYPE_CHECKING:  # the walker is imported when an audit or coverage asks for one
-    from typing import NoReturn, SupportsIndex
+    from typing import NoReturn, Self, SupportsIndex
 
     from pingfen.evaluate.walker import Sink, Walker
 
@@ -166,15 +166,15 @@ class Rubric:
         raise TypeError("a pingfen Rubric does not pickle (its code is compiled at load): "
                         "load it in each process with pingfen.load(path), and send records and Results")  # fmt: skip
 
-    def __copy__(self) -> Rubric:  # copy.copy and deepcopy as they were before __reduce_ex__
-        new = object.__new__(Rubric)
+    def __copy__(self) -> Self:  # copy.copy and deepcopy as they were before __reduce_ex__
+        new = object.__new__(type(self))  # a subclass's copy is of the subclass
         new.__dict__.update(self.__dict__)
         return new
 
-    def __deepcopy__(self, memo: dict[int, object]) -> Rubric:
+    def __deepcopy__(self, memo: dict[int, object]) -> Self:
         import copy
 
-        new = object.__new__(Rubric)
+        new = object.__new__(type(self))
         memo[id(self)] = new
         new.__dict__.update(copy.deepcopy(self.__dict__, memo))
         return new
