@@ -156,6 +156,20 @@ def test_cell_value_is_what_excel_shows() -> None:
     assert cell_value("  ") is None
 
 
+def test_a_cell_of_a_format_without_percent_reads_no_format(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every number cell of a template (formats `0`, `0.00`, General) was made a Decimal and its
+    format matched against the percent patterns, 1.7 → 8 µs a cell: only a format with `%` is read."""
+    from pingfen.io import tables
+
+    def looked_at(number_format: str) -> bool:
+        raise AssertionError(f"the format {number_format!r} holds no %")
+
+    monkeypatch.setattr(tables, "_percent", looked_at)
+    monkeypatch.setattr(tables, "_shown_percent", looked_at, raising=False)
+    assert cell_value(2.69, "0.00") == Decimal("2.69") and cell_value(14, "0") == 14
+    assert type(cell_value(14, "General")) is int
+
+
 def test_a_formula_cell_reads_as_shown(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     sheet = book.active

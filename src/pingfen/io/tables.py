@@ -518,7 +518,8 @@ def cell_value(value: object, number_format: str | None = None) -> object:
     A number in a cell formatted as a percentage is a percentage, as Excel shows it: a cell
     showing 120% (holding 1.2) is `"120%"`, never a bare number one could misread (PF523); so is
     one whose format writes a literal `%` after it (`0"%"` holding 90 shows 90%: `"90%"`)."""
-    if number_format and isinstance(value, (int, float)) and not isinstance(value, bool):
+    # `%` first: a cell of any other format (General, 0.00) is read with no Decimal made twice
+    if number_format and "%" in number_format and isinstance(value, (int, float)) and not isinstance(value, bool):
         exact = as_excel_shows(value) if isinstance(value, float) else Decimal(value)
         if exact.is_finite() and _percent(number_format):
             sign, digits, exponent = exact.as_tuple()
