@@ -170,6 +170,20 @@ def test_a_cell_of_a_format_without_percent_reads_no_format(monkeypatch: pytest.
     assert type(cell_value(14, "General")) is int
 
 
+def test_a_written_percent_is_a_percent_inputs_reading_alone() -> None:
+    """`0"%"` holding 12 is 12% for a percent input, 12 for any other (it was "12%": PF502)."""
+    import pickle
+
+    from pingfen.values import coerce
+
+    read = cell_value(12, '0"%"')
+    assert read == "12%" and coerce("率", "percent", read) == Decimal("0.12")
+    assert coerce("数", "number", read) == 12 and coerce("人", "count", read) == 12
+    assert coerce("数", "number", cell_value(2.5, '0.00"%"')) == Decimal("2.5")
+    again = pickle.loads(pickle.dumps(read))  # a batch's worker reads the row alike
+    assert coerce("数", "number", again) == 12 and coerce("率", "percent", again) == Decimal("0.12")
+
+
 def test_a_formula_cell_reads_as_shown(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     sheet = book.active

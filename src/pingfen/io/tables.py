@@ -46,6 +46,7 @@ from pingfen.io.write import csv_unquote
 from pingfen.lang import Lang
 from pingfen.oserrors import reason
 from pingfen.terminal import INVISIBLE_PATTERN, invisible_escaped, invisible_name, without_invisible
+from pingfen.values import SheetPercent
 
 if TYPE_CHECKING:  # openpyxl is imported only when a workbook is read: it costs startup time
     from openpyxl import Workbook
@@ -213,7 +214,7 @@ class Rows:
         if comment_row(cells):
             return None
         values = {  # _blank_to_none, inline: it runs for every cell
-            name: (cell.strip() or None) if isinstance(cell, str) else cell
+            name: (cell.strip() or None) if type(cell) is str else cell  # a SheetPercent as it is: stripped already
             for name, cell in zip(self.columns, cells, strict=False) if name
         }  # fmt: skip
         return Row(number, _id(values.get(self.id_column)) if self.id_column else None, values)
@@ -524,8 +525,8 @@ def cell_value(value: object, number_format: str | None = None) -> object:
         if exact.is_finite() and _percent(number_format):
             sign, digits, exponent = exact.as_tuple()
             return f"{plain(Decimal((sign, digits, int(exponent) + 2)))}%"
-        if exact.is_finite() and _shown_percent(number_format):
-            return f"{plain(exact)}%"
+        if exact.is_finite() and _shown_percent(number_format):  # a percent input's text; the number for any other
+            return SheetPercent(f"{plain(exact)}%", value if isinstance(value, int) else exact)
     if isinstance(value, float):
         return as_excel_shows(value)
     if isinstance(value, datetime.datetime) and value.time() == datetime.time():
