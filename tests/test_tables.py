@@ -184,6 +184,39 @@ def test_a_written_percent_is_a_percent_inputs_reading_alone() -> None:
     assert coerce("数", "number", again) == 12 and coerce("率", "percent", again) == Decimal("0.12")
 
 
+@pytest.mark.parametrize(
+    ("value", "style", "shown"),
+    [
+        (90, '0"%";-0"%";"-"', "90%"),  # a dash for zero: the format was not recognised, 90 read bare (PF523)
+        (-5, '0"%";-0"%";"-"', "-5%"),
+        (0, '0"%";-0"%";"-"', None),  # shows "-": a zero, read as the 0 it is
+        (5, '0.00"% "', "5%"),  # a space in the quotes
+        (-5, '0.00"% "', "-5%"),
+        (95.5, '0.0"%";@', "95.5%"),  # the text section is no number's
+        (-5.5, '0.0"%";@', "-5.5%"),  # one number section: a negative takes a minus
+        (-5, '0"%";0"%"', "5%"),  # the negative section writes no minus: Excel shows 5%, read as shown
+        (90, '0"%";;', "90%"),  # empty sections were dropped, the sections counted out of place
+        (-5, '0"%";;', ""),  # an empty section shows nothing: a blank
+        (0, '0"%";;', None),
+        (0, '0"%";"-";0"%"', "0%"),  # the zero section is the third, not the second
+        (-5, '0"%";"-";0"%"', None),  # shows "-" for a negative: not a percent
+        (-0.5, '0.0"%";(0.0"%")', "-0.5%"),  # in brackets, as accounts show a negative: not the ratio -0.5
+        (-5, '0.0"%";(0.0"%"', None),  # a bracket not closed: not a percent shown
+        (90, '[Red]0"%"', "90%"),  # a colour writes nothing
+        (90, '[>50]0"%";0', None),  # a condition chooses the section: not read here
+        (5000, '0,"%"', None),  # shows thousands
+    ],
+)
+def test_a_written_percent_format_is_read_by_its_sections(value: int | float, style: str, shown: str | None) -> None:
+    """Excel's sections (positive;negative;zero;text, an empty one showing nothing) pick what a
+    cell shows; the percent a percent input reads is that (a number input reads the number)."""
+    read = cell_value(value, style)
+    if shown is None:
+        assert read == cell_value(value) and type(read) is not str
+    else:
+        assert read == shown and getattr(read, "number", None) == cell_value(value)
+
+
 def test_a_formula_cell_reads_as_shown(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     sheet = book.active

@@ -492,19 +492,74 @@ def _percent(number_format: str) -> bool:
     return "%" in _LITERAL.sub("", number_format)
 
 
-# A number format's sections (positive;negative;zero;text), a `;` in a literal kept in its section
-_SECTION = re.compile(r'(?:"[^"]*"|\\.|[^;"\\])+')
+# A number format's parts: "text", \x (a character as written), [Red] or [>100] (a colour, a
+# condition), _x and *x (a space as wide as x, a fill), a section's end `;`, any other character
+_TOKEN = re.compile(r'"[^"]*"?|\\.?|\[[^\]]*\]?|[_*].?|.', re.DOTALL)
+_DIGIT = frozenset("0#?.,")  # the number's own places
+# the number and a written %, perhaps a minus before, or in brackets as accounts show a negative: (5%)
+_SHOWS_PERCENT = re.compile(" *(?:(-)|(\\()?) *\0+ *% *(?(2)\\)) *")
 
 
-def _shown_percent(number_format: str) -> bool:
-    r"""Whether every number section shows the number followed by a literal `%` and nothing else
-    written (`0"%"`, `0\%`, `0.0"%"`): such a cell holding 90 shows 90%, so it is read as 90%."""
-    sections = _SECTION.findall(number_format)[:3]
-    return bool(sections) and all(
-        "".join(m.group()[1:-1] if m.group().startswith('"') else m.group()[1:] for m in _LITERAL.finditer(section))
-        .strip() == "%" and section.rstrip().endswith(("%", '%"'))
-        for section in sections
-    )  # fmt: skip
+def _sections(number_format: str) -> list[list[str]]:
+    """A format's sections, as Excel splits them (positive;negative;zero;text), empty ones kept."""
+    sections: list[list[str]] = [[]]
+    for token in _TOKEN.findall(number_format):
+        if token == ";":
+            sections.append([])
+        else:
+            sections[-1].append(token)
+    return sections
+
+
+def _shown_percent(number_format: str, number: Decimal) -> str | None:
+    r"""What Excel shows for `number` when the format's section for it writes the number then a
+    literal `%` (`0"%"`, `0\%`, `0.00"% "`): `"90%"`, `"-5%"`, or `""` for an empty section,
+    which shows nothing; None for any other (a zero shown as `-`, reads as the number it is)."""
+    ways = _percent_ways(number_format)
+    way = ways[0 if number > 0 else 1 if number < 0 else 2]
+    if way is None or (way == "" and not number):
+        return None
+    return "" if way == "" else f"{'-' if way == '-' else ''}{plain(abs(number))}%"
+
+
+@functools.lru_cache(maxsize=64)  # a sheet has a few formats, a column's cells one
+def _percent_ways(number_format: str) -> tuple[str | None, str | None, str | None]:
+    """How a positive, a negative and a zero number show in the format: "+" or "-" (the number
+    then a written `%`, without or with a minus), "" (an empty section: nothing), None (not so)."""
+    sections = _sections(number_format)
+    if len(sections) > 1 and "@" in sections[-1]:
+        sections.pop()  # the text section (`0.0"%";@`): a number takes one of those before it
+    if len(sections) > 3 or any(t[:2] in ("[<", "[>", "[=") for s in sections for t in s):
+        return None, None, None  # a condition ([>100]) chooses the section: not read here
+    ways: list[str | None] = []
+    for place in range(3):  # a negative in the one section takes a minus; a zero the first
+        section = sections[place] if place < len(sections) else sections[0]
+        shown = _shows_percent(section)
+        auto = place == 1 and len(sections) == 1
+        ways.append("" if not section else None if shown is None else "-" if shown or auto else "+")
+    return ways[0], ways[1], ways[2]
+
+
+def _shows_percent(section: list[str]) -> bool | None:
+    """Whether a section shows the number then a written `%`: with a minus (True, `-0"%"`,
+    `(0"%")` as accounts write a negative) or without (False); None when it shows anything else."""
+    shape, digits = [], ""
+    for token in section:
+        if token[0] == '"':
+            shape.append(token[1:].removesuffix('"'))
+        elif token[0] == "\\":
+            shape.append(token[1:])
+        elif token[0] in "[_*":  # a colour, a width or a fill: nothing written
+            continue
+        elif token in _DIGIT:
+            shape.append("\0")
+            digits += token
+        else:
+            shape.append(token)
+    shown = _SHOWS_PERCENT.fullmatch("".join(shape))
+    if shown is None or digits.endswith(","):  # `0,"%"` shows thousands
+        return None
+    return bool(shown.group(1) or shown.group(2))
 
 
 def as_excel_shows(value: float) -> Decimal:
@@ -525,8 +580,8 @@ def cell_value(value: object, number_format: str | None = None) -> object:
         if exact.is_finite() and _percent(number_format):
             sign, digits, exponent = exact.as_tuple()
             return f"{plain(Decimal((sign, digits, int(exponent) + 2)))}%"
-        if exact.is_finite() and _shown_percent(number_format):  # a percent input's text; the number for any other
-            return SheetPercent(f"{plain(exact)}%", value if isinstance(value, int) else exact)
+        if exact.is_finite() and (shown := _shown_percent(number_format, exact)) is not None:
+            return SheetPercent(shown, value if isinstance(value, int) else exact)  # a percent input's text; the number else
     if isinstance(value, float):
         return as_excel_shows(value)
     if isinstance(value, datetime.datetime) and value.time() == datetime.time():
