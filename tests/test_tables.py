@@ -194,9 +194,9 @@ def test_a_written_percent_is_a_percent_inputs_reading_alone() -> None:
         (-5, '0.00"% "', "-5%"),
         (95.5, '0.0"%";@', "95.5%"),  # the text section is no number's
         (-5.5, '0.0"%";@', "-5.5%"),  # one number section: a negative takes a minus
-        (-5, '0"%";0"%"', "5%"),  # the negative section writes no minus: Excel shows 5%, read as shown
+        (-5, '0"%";0"%"', "-5%"),  # the negative section writes no minus (Excel shows 5%): the sign is the cell's
         (90, '0"%";;', "90%"),  # empty sections were dropped, the sections counted out of place
-        (-5, '0"%";;', ""),  # an empty section shows nothing: a blank
+        (-5, '0"%";;', None),  # an empty section shows nothing: the number is read as it is, never a blank
         (0, '0"%";;', None),
         (0, '0"%";"-";0"%"', "0%"),  # the zero section is the third, not the second
         (-5, '0"%";"-";0"%"', None),  # shows "-" for a negative: not a percent

@@ -512,37 +512,31 @@ def _sections(number_format: str) -> list[list[str]]:
 
 
 def _shown_percent(number_format: str, number: Decimal) -> str | None:
-    r"""What Excel shows for `number` when the format's section for it writes the number then a
-    literal `%` (`0"%"`, `0\%`, `0.00"% "`): `"90%"`, `"-5%"`, or `""` for an empty section,
-    which shows nothing; None for any other (a zero shown as `-`, reads as the number it is)."""
-    ways = _percent_ways(number_format)
-    way = ways[0 if number > 0 else 1 if number < 0 else 2]
-    if way is None or (way == "" and not number):
-        return None
-    return "" if way == "" else f"{'-' if way == '-' else ''}{plain(abs(number))}%"
+    r"""`number` as a percent (`"90%"`, `"-5%"`) when the format's section for it writes the
+    number then a literal `%` (`0"%"`, `0\%`, `0.00"% "`); None for any other (a zero shown as
+    `-`, an empty section that shows nothing: read as the number it is). The format says the
+    number is in percent; its sign and its presence are the cell's own: a section that hides a
+    minus (`0"%";0"%"`) or the whole number (`0"%";;`) never makes −5 a 5% or a blank."""
+    way = _percent_ways(number_format)[0 if number > 0 else 1 if number < 0 else 2]
+    return None if not way else f"{plain(number)}%"
 
 
 @functools.lru_cache(maxsize=64)  # a sheet has a few formats, a column's cells one
-def _percent_ways(number_format: str) -> tuple[str | None, str | None, str | None]:
-    """How a positive, a negative and a zero number show in the format: "+" or "-" (the number
-    then a written `%`, without or with a minus), "" (an empty section: nothing), None (not so)."""
+def _percent_ways(number_format: str) -> tuple[bool, bool, bool]:
+    """Whether a positive, a negative and a zero number show in the format as the number then a
+    written `%` (an empty section shows nothing: not so)."""
     sections = _sections(number_format)
     if len(sections) > 1 and "@" in sections[-1]:
         sections.pop()  # the text section (`0.0"%";@`): a number takes one of those before it
     if len(sections) > 3 or any(t[:2] in ("[<", "[>", "[=") for s in sections for t in s):
-        return None, None, None  # a condition ([>100]) chooses the section: not read here
-    ways: list[str | None] = []
-    for place in range(3):  # a negative in the one section takes a minus; a zero the first
-        section = sections[place] if place < len(sections) else sections[0]
-        shown = _shows_percent(section)
-        auto = place == 1 and len(sections) == 1
-        ways.append("" if not section else None if shown is None else "-" if shown or auto else "+")
+        return False, False, False  # a condition ([>100]) chooses the section: not read here
+    ways = [_shows_percent(sections[place] if place < len(sections) else sections[0]) for place in range(3)]
     return ways[0], ways[1], ways[2]
 
 
-def _shows_percent(section: list[str]) -> bool | None:
-    """Whether a section shows the number then a written `%`: with a minus (True, `-0"%"`,
-    `(0"%")` as accounts write a negative) or without (False); None when it shows anything else."""
+def _shows_percent(section: list[str]) -> bool:
+    """Whether a section shows the number then a written `%`, with or without a minus (`-0"%"`,
+    or `(0"%")` as accounts write a negative); an empty section shows nothing."""
     shape, digits = [], ""
     for token in section:
         if token[0] == '"':
@@ -556,10 +550,8 @@ def _shows_percent(section: list[str]) -> bool | None:
             digits += token
         else:
             shape.append(token)
-    shown = _SHOWS_PERCENT.fullmatch("".join(shape))
-    if shown is None or digits.endswith(","):  # `0,"%"` shows thousands
-        return None
-    return bool(shown.group(1) or shown.group(2))
+    # `0,"%"` shows thousands
+    return bool(section) and _SHOWS_PERCENT.fullmatch("".join(shape)) is not None and not digits.endswith(",")
 
 
 def as_excel_shows(value: float) -> Decimal:
