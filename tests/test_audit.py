@@ -143,7 +143,7 @@ def test_grade_from_the_implied_total_when_none_is_declared() -> None:
         ({"declared": {"投入": "十五"}}, "PF514", 'declared `投入`: "十五" is not a number'),
         # a typo no score is near: refused, not summed into an overflow (was an internal error)
         ({"declared": {"支付进度": "1e100000000"}}, "PF524", "declared `支付进度`: \"1e100000000\" is beyond any score"),
-        ({"declared": {"总分": "1e999999999"}}, "PF524", "declared `总分`: \"1e999999999\" is beyond any score"),
+        ({"declared": {"总分": "1e999999999"}}, "PF524", "declared `total`: \"1e999999999\" is beyond any score"),
         ({"declared": {"投入": "9e999999"}}, "PF524", "(10^-100 … 10^100 in size)"),
         ({"declared": {"投入": 15}, "inputs": {"在职人员": 14}}, "PF517", "`在职人员` is not an input of the rubric"),
         ({"declared": {"投入": 15}, "inputs": {"编制人数": 0}}, "PF503", "input `编制人数`: 0 is outside its domain (> 0)"),

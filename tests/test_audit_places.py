@@ -41,12 +41,13 @@ def test_a_declared_score_that_is_a_formula_never_calculated_is_refused_as_such(
                   ["投入", "预算配置", "财政供养人员控制率", 5, "=2+2"], ["总  分", None, None, 100, "=SUM(E2:E3)"])  # fmt: skip
     code, out, err = run("audit", R, str(path))
     assert (code, out) == (2, "")
-    assert "错误[PF536]: `财政供养人员控制率` 的自评得分：工作表 `自评` 的单元格 E3 是从未计算过的公式" in err
-    assert "错误[PF536]: `总分` 的自评得分：工作表 `自评` 的单元格 E4 是从未计算过的公式" in err
+    assert f"错误[PF536]: `{path}` 工作表 `自评` 第 3 行（单元格 E3）：`财政供养人员控制率` 的自评得分是从未计算过的公式" in err
+    assert f"错误[PF536]: `{path}` 工作表 `自评` 第 4 行（单元格 E4）：`总分` 的自评得分是从未计算过的公式" in err
     assert "请在 Excel 或 WPS 中打开并保存后再试" in err
     code, _, err = run("audit", "--lang", "en", R, str(path))
     assert code == 2
-    assert "error[PF536]: declared `总分`: cell E4 of sheet `自评` holds a formula that was never calculated" in err
+    # named as PF514 names it, with the file, sheet, row and cell as PF513/514/524 and PF519 give them
+    assert f"error[PF536]: `{path}`, sheet `自评`, row 4 (cell E4): declared `total`: the cell holds a formula" in err
     assert "open the workbook in Excel or WPS, save it and try again" in err
 
 
@@ -87,13 +88,27 @@ def test_a_refused_declared_score_names_its_file_row_and_cell(tmp_path: Path, la
         assert f"error[PF524]: `{path}`, sheet `自评`, row 5 (cell E5): declared `“三公经费”变动率`" in err
 
 
+@pytest.mark.parametrize(("lang", "total"), [("zh", "总分"), ("en", "total")])
+def test_the_total_is_named_alike_by_every_refusal(tmp_path: Path, lang: str, total: str) -> None:
+    """PF514 and PF524 named the total's row `total` in 中文 too, PF536 `总分` in English too."""
+    bad = _sheet(tmp_path / "bad.xlsx", ["投入", "预算配置", "重点支出安排率", 5, 5], ["合  计", None, None, 100, "九十"])
+    code, _, err = run("--lang", lang, "audit", R, str(bad))
+    assert code == 2 and f"`{total}`" in err and "PF514" in err, err
+    huge = _sheet(tmp_path / "huge.xlsx", ["投入", "预算配置", "重点支出安排率", 5, 5], ["总分", None, None, 100, "1e999999"])
+    code, _, err = run("--lang", lang, "audit", R, str(huge))
+    assert code == 2 and f"`{total}`" in err and "PF524" in err, err
+    never = _sheet(tmp_path / "never.xlsx", ["投入", "预算配置", "重点支出安排率", 5, 5], ["总分", None, None, 100, "=E2"])
+    code, _, err = run("--lang", lang, "audit", R, str(never))
+    assert code == 2 and f"`{total}`" in err and f"`{never}`" in err and "PF536" in err, err
+
+
 def test_a_yaml_file_is_named_and_a_mapping_alone_names_nothing(tmp_path: Path) -> None:
     filled = tmp_path / "s.yaml"
     filled.write_text("declared:\n  预算执行率指标: 3\n  总分: x\n", encoding="utf-8")
     code, _, err = run("audit", "--lang", "en", R, str(filled))
     assert code == 2
     assert f"error[PF513]: `{filled}`: `预算执行率指标` is not a group or indicator of the rubric" in err
-    assert f"error[PF514]: `{filled}`: declared `总分`: \"x\" is not a number" in err
+    assert f"error[PF514]: `{filled}`: declared `total`: \"x\" is not a number" in err  # 总分 in 中文, as PF536 says it
     with pytest.raises(DataError) as refused:
         audit(RUBRIC, {"预算执行率指标": 3})
     assert refused.value.problems[0].message("en") == "`预算执行率指标` is not a group or indicator of the rubric"

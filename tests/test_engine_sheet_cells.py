@@ -57,6 +57,9 @@ ROWS: list[list[object]] = [
     ["戊", (1, "0%"), DAY, datetime.datetime(2021, 1, 2, 0, 0), True, 10.5, 2],
     ["己", 0.95, DAY, DAY, True, 10, 1],  # a bare number for a percent, unformatted
     ["庚", (90, '0"%"'), DAY, DAY, True, 10, 1],  # a percent sign written by the format: shows 90%
+    ["辛", (90, '0"%"'), DAY, DAY, True, (12, '0.00"%"'), (3, '0"%"')],  # a number and an amount: 12 and 3, as shown less the %
+    ["壬", (95, '0"%";-0"%";"-"'), DAY, DAY, True, 10, 1],  # a dash for zero: 95% all the same
+    ["癸", (-5, '0"%";;'), DAY, DAY, True, 10, 1],  # an empty negative section shows nothing: the bare -5, never a blank
 ]
 
 
@@ -91,3 +94,5 @@ def test_every_cell_kind_of_a_sheet_is_read_as_pingfen_eval_reads_it(tmp_path: P
     assert by_id["甲"] == (None, Decimal("57.31"))  # 150%: all 40 points off 甲, 59 days, 2 off 丁, 0.1 off 戊
     assert by_id["丁"][0] is None  # 30%, read as a percentage
     assert by_id["庚"][0] is None  # 90%, as the format shows it
+    assert by_id["壬"] == (None, Decimal(99)) and by_id["癸"] == ("PF523", None)
+    assert by_id["辛"] == (None, Decimal(95))  # 12: 2 off 丁; 3: 3 off 戊 (not "12%", not a number: PF502)

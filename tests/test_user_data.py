@@ -4,6 +4,7 @@ the API for files and batches."""
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
 from decimal import Decimal
@@ -15,6 +16,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+import pingfen
 from data_helpers import FULL, ROOT, RUBRIC, RULESET, excel_value
 from pingfen.cli import main
 from pingfen.template import write_template
@@ -293,6 +295,60 @@ def test_xlsx_cells_showing_a_written_percent_sign_read_as_shown(tmp_path: Path)
     filled.save(tmp_path / "filled.xlsx")
     code, out, err = run("audit", "--lang", "en", R, str(tmp_path / "filled.xlsx"))
     assert "disagreement `社会公众或服务对象满意度`: declared 3, the rule gives 5 (满意度 95%)" in out, out + err
+
+
+SHOWN_RULE = """rubric "格式" {
+  total 30
+}
+input 数: number
+input 人: count
+input 率: percent
+
+indicator 甲 10 {
+  deduct 1 per 1 of 数 above 10
+}
+indicator 乙 10 {
+  deduct 1 per 1 of 人 above 5
+}
+indicator 丙 10 {
+  deduct 1 per 1% of 率 above 90%
+}
+"""
+
+
+def test_a_written_percent_sign_makes_only_a_percent_input_a_percent(tmp_path: Path) -> None:
+    """A number or count input in a cell formatted `0.00"%"` or `0"%"` (holding 12, showing 12.00%)
+    was refused `"12%" is not a number` (PF502), where it had been scored as 12: the shown percent
+    is a percent input's reading alone. eval, report, audit and --engine duckdb agree."""
+    rule = tmp_path / "格式.rule"
+    rule.write_text(SHOWN_RULE, encoding="utf-8")
+    template = tmp_path / "t.xlsx"
+    write_template(pingfen.load(rule), "xlsx", template, lang="zh")
+    book = openpyxl.load_workbook(template)
+    data = book["数据"]
+    names = [c.value for c in data[1]]
+    for name, value, style in (("id", "甲单位", None), ("数", 12, '0.00"%"'), ("人", 7, '0"%"'), ("率", 95, '0"%"')):
+        cell = data.cell(3, names.index(name) + 1)
+        cell.value = value
+        if style:
+            cell.number_format = style
+    for row in book["评分表"].iter_rows(min_row=2):
+        if row[0].value in ("甲", "乙", "丙"):
+            row[3].value = 8  # 丙 gives 5: one disagreement
+    book.save(tmp_path / "filled.xlsx")
+    filled = str(tmp_path / "filled.xlsx")
+    code, out, err = run("eval", "--lang", "en", str(rule), filled)
+    assert code == 0 and out.splitlines()[1] == "甲单位,8,8,5,21.00,,", out + err
+    if importlib.util.find_spec("duckdb") is not None:
+        scored = tmp_path / "o.csv"
+        code, out, err = run("eval", "--engine", "duckdb", "--lang", "en", str(rule), filled, "-o", str(scored))
+        cells = scored.read_text(encoding="utf-8-sig").splitlines()[1].split(",")
+        assert code == 0 and [Decimal(c) for c in cells[1:5]] == [8, 8, 5, 21], cells
+    assert run("report", "--lang", "en", str(rule), filled, "-o", str(tmp_path / "r.md"))[0] == 0
+    assert "| 8 |" in (tmp_path / "r.md").read_text(encoding="utf-8")
+    code, out, err = run("audit", "--lang", "en", str(rule), filled)
+    assert "disagreement `丙`: declared 8, the rule gives 5 (率 95%)" in out, out + err
+    assert "`甲`" not in out and "`乙`" not in out, out
 
 
 def test_samples_stay_scorable() -> None:

@@ -221,7 +221,7 @@ def audit_file(rubric: Rubric, path: str | Path, *, lang: Lang = "zh", id: str |
     nodes = [n.name for top in rubric.tree for n in top.walk()] + [row.name for _, row in rubric.outside]
     filled = read_filled(path, nodes, [s.name for s in rubric.inputs], id=id)
     if filled.formulas:  # read as blank, they would count as not declared: refused as PF534 refuses an input's
-        raise DataError([Problem("PF536", name, {"name": name, "sheet": at.sheet, "cell": at.cell}, "uncomputed_formula")
+        raise DataError([_placed(Problem("PF536", name, _row_named(name, name in nodes), "uncomputed_formula"), str(path), at)
                          for name, at in filled.formulas.items()])  # fmt: skip
     try:
         return audit(rubric, filled.declared, filled.inputs, lang=lang, department=filled.department)
@@ -234,6 +234,16 @@ def audit_file(rubric: Rubric, path: str | Path, *, lang: Lang = "zh", id: str |
 
 
 _DECLARED = ("PF513", "PF514", "PF524")  # the refusals of a declared score, said with where it is
+
+
+def _row_named(key: str, node: bool) -> dict[str, str]:
+    """A declared row's name for a message: the total's (总分, 合计, total …) and the grade's
+    alike in every refusal, 总分 and 评价等次 in 中文, total and grade in English."""
+    if not node and key in (TOTAL, *TOTAL_NAMES):
+        return {"name": TOTAL, "name_zh": "总分"}
+    if not node and key in (GRADE, *GRADE_NAMES):
+        return {"name": GRADE, "name_zh": "评价等次"}
+    return {"name": key}
 
 
 def _placed(problem: Problem, path: str | None, place: Cell | None) -> Problem:
@@ -274,9 +284,9 @@ def _declared(
             continue
         value = to_decimal(raw)
         if value is None:
-            problems.append(Problem("PF514", key, {"name": key, "value": show(raw)}))
+            problems.append(Problem("PF514", key, {**_row_named(key, node), "value": show(raw)}))
         elif value and abs(value.adjusted()) > LIMIT:  # a typo (1e999999): no score is near it, and sums would overflow
-            problems.append(Problem("PF524", key, {"name": key, "value": show(raw), "range": f"10^-{LIMIT} … 10^{LIMIT}"}))
+            problems.append(Problem("PF524", key, {**_row_named(key, node), "value": show(raw), "range": f"10^-{LIMIT} … 10^{LIMIT}"}))
         elif node:
             scores[key] = value
         else:

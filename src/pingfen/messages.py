@@ -265,14 +265,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # `at`: where the declared score is in the file (`audit_file`), empty for a mapping given to `audit`
     "PF513": ("{at}`{name}` is not a group or indicator of the rubric", "{at_zh}`{name}` 不是评分表中的分组或指标"),
-    "PF514": ("{at}declared `{name}`: {value} is not a number", "{at_zh}`{name}` 的自评得分 {value} 不是数值"),
+    # `name_zh`: the total's row is 总分 in 中文, `total` in English
+    "PF514": ("{at}declared `{name}`: {value} is not a number", "{at_zh}`{name_zh}` 的自评得分 {value} 不是数值"),
     "PF524": (
         "{at}declared `{name}`: {value} is beyond any score ({range} in size)",
-        "{at_zh}`{name}` 的自评得分 {value} 超出可能的分值（绝对值须在 {range} 之间）",
+        "{at_zh}`{name_zh}` 的自评得分 {value} 超出可能的分值（绝对值须在 {range} 之间）",
     ),
     "PF536": (
-        "declared `{name}`: cell {cell} of sheet `{sheet}` holds a formula that was never calculated",
-        "`{name}` 的自评得分：工作表 `{sheet}` 的单元格 {cell} 是从未计算过的公式",
+        "{at}declared `{name}`: the cell holds a formula that was never calculated",
+        "{at_zh}`{name_zh}` 的自评得分是从未计算过的公式",
     ),
     "PF517": ("`{name}` is not an input of the rubric", "`{name}` 不是评分表的输入项"),
     "PF518": ("`{path}` has no declared scores: {detail}", "`{path}` 中没有自评得分：{detail_zh}"),

@@ -40,6 +40,7 @@ from pingfen.values import (
     CONTEXT,
     ZERO,
     ambiguous_percent,
+    as_read,
     at_precision,
     coerce,
     coerce_list,
@@ -410,7 +411,8 @@ class Rubric:
                 else:
                     values[spec.name] = panel
                 continue
-            value = coerce(spec.name, spec.type, data.get(spec.name), spec.labels)
+            given = as_read(data.get(spec.name), spec.type)  # a sheet's `0"%"` cell: 90% for a percent, 90 else
+            value = coerce(spec.name, spec.type, given, spec.labels)
             if isinstance(value, Problem) and value.code == "PF502" and value.hint is None and spec.name in self.optional:
                 value = evolve(value, hint="may_be_na")  # `不涉及`, `／`: say the words this input may hold instead
             if isinstance(value, Problem) and value.code == "PF501" and spec.name not in data:
@@ -432,19 +434,19 @@ class Rubric:
             if spec.precision is not None and isinstance(value, Decimal):  # rounded as the rubric says
                 rounded = at_precision(value, spec.precision)
                 if rounded is None:
-                    args = {"input": spec.name, "value": show(data.get(spec.name)), "precision": quantity(spec.precision, spec.type)}
+                    args = {"input": spec.name, "value": show(given), "precision": quantity(spec.precision, spec.type)}
                     problems.append(Problem("PF530", spec.name, args))
                     continue
                 value = rounded
             limits = None if ratios else self._ratio_limits.get(spec.name)
-            if limits and isinstance(value, Decimal) and not has_percent_sign(data.get(spec.name)):
+            if limits and isinstance(value, Decimal) and not has_percent_sign(given):
                 if not all(COMPARE[op](value, limit) for op, limit in limits):
-                    problems.append(ambiguous_percent(spec.name, data.get(spec.name), value))
+                    problems.append(ambiguous_percent(spec.name, given, value))
                     continue
             for op, bound in spec.bounds:
                 if not COMPARE[op](value, bound):
                     domain = f"{op} {quantity(bound, spec.type)}"
-                    args = {"input": spec.name, "value": show(data.get(spec.name)), "domain": domain}
+                    args = {"input": spec.name, "value": show(given), "domain": domain}
                     problems.append(Problem("PF503", spec.name, args))
                     break
             values[spec.name] = value

@@ -180,9 +180,8 @@ def _declared(
             place = Cell(sheet, number, f"{get_column_letter(column + 1)}{number}")
             if value is None and column + 1 in uncomputed.get(number, ()):
                 name = _row_name(line, columns, names)
-                if name is not None:  # the total's and grade's rows named as the sheet names them (总分)
-                    shown = _row_name(line, columns, {}) if name in ("total", "grade") else None
-                    out.formulas[shown or name] = place
+                if name is not None:  # the total's and grade's rows as `total` and `grade`, worded by the audit
+                    out.formulas[name] = place
                 continue
             if value is None or (isinstance(value, str) and not value.strip()):
                 continue

@@ -46,6 +46,7 @@ from pingfen.io.write import csv_unquote
 from pingfen.lang import Lang
 from pingfen.oserrors import reason
 from pingfen.terminal import INVISIBLE_PATTERN, invisible_escaped, invisible_name, without_invisible
+from pingfen.values import SheetPercent
 
 if TYPE_CHECKING:  # openpyxl is imported only when a workbook is read: it costs startup time
     from openpyxl import Workbook
@@ -213,7 +214,7 @@ class Rows:
         if comment_row(cells):
             return None
         values = {  # _blank_to_none, inline: it runs for every cell
-            name: (cell.strip() or None) if isinstance(cell, str) else cell
+            name: (cell.strip() or None) if type(cell) is str else cell  # a SheetPercent as it is: stripped already
             for name, cell in zip(self.columns, cells, strict=False) if name
         }  # fmt: skip
         return Row(number, _id(values.get(self.id_column)) if self.id_column else None, values)
@@ -491,19 +492,66 @@ def _percent(number_format: str) -> bool:
     return "%" in _LITERAL.sub("", number_format)
 
 
-# A number format's sections (positive;negative;zero;text), a `;` in a literal kept in its section
-_SECTION = re.compile(r'(?:"[^"]*"|\\.|[^;"\\])+')
+# A number format's parts: "text", \x (a character as written), [Red] or [>100] (a colour, a
+# condition), _x and *x (a space as wide as x, a fill), a section's end `;`, any other character
+_TOKEN = re.compile(r'"[^"]*"?|\\.?|\[[^\]]*\]?|[_*].?|.', re.DOTALL)
+_DIGIT = frozenset("0#?.,")  # the number's own places
+# the number and a written %, perhaps a minus before, or in brackets as accounts show a negative: (5%)
+_SHOWS_PERCENT = re.compile(" *(?:(-)|(\\()?) *\0+ *% *(?(2)\\)) *")
 
 
-def _shown_percent(number_format: str) -> bool:
-    r"""Whether every number section shows the number followed by a literal `%` and nothing else
-    written (`0"%"`, `0\%`, `0.0"%"`): such a cell holding 90 shows 90%, so it is read as 90%."""
-    sections = _SECTION.findall(number_format)[:3]
-    return bool(sections) and all(
-        "".join(m.group()[1:-1] if m.group().startswith('"') else m.group()[1:] for m in _LITERAL.finditer(section))
-        .strip() == "%" and section.rstrip().endswith(("%", '%"'))
-        for section in sections
-    )  # fmt: skip
+def _sections(number_format: str) -> list[list[str]]:
+    """A format's sections, as Excel splits them (positive;negative;zero;text), empty ones kept."""
+    sections: list[list[str]] = [[]]
+    for token in _TOKEN.findall(number_format):
+        if token == ";":
+            sections.append([])
+        else:
+            sections[-1].append(token)
+    return sections
+
+
+def _shown_percent(number_format: str, number: Decimal) -> str | None:
+    r"""`number` as a percent (`"90%"`, `"-5%"`) when the format's section for it writes the
+    number then a literal `%` (`0"%"`, `0\%`, `0.00"% "`); None for any other (a zero shown as
+    `-`, an empty section that shows nothing: read as the number it is). The format says the
+    number is in percent; its sign and its presence are the cell's own: a section that hides a
+    minus (`0"%";0"%"`) or the whole number (`0"%";;`) never makes −5 a 5% or a blank."""
+    way = _percent_ways(number_format)[0 if number > 0 else 1 if number < 0 else 2]
+    return None if not way else f"{plain(number)}%"
+
+
+@functools.lru_cache(maxsize=64)  # a sheet has a few formats, a column's cells one
+def _percent_ways(number_format: str) -> tuple[bool, bool, bool]:
+    """Whether a positive, a negative and a zero number show in the format as the number then a
+    written `%` (an empty section shows nothing: not so)."""
+    sections = _sections(number_format)
+    if len(sections) > 1 and "@" in sections[-1]:
+        sections.pop()  # the text section (`0.0"%";@`): a number takes one of those before it
+    if len(sections) > 3 or any(t[:2] in ("[<", "[>", "[=") for s in sections for t in s):
+        return False, False, False  # a condition ([>100]) chooses the section: not read here
+    ways = [_shows_percent(sections[place] if place < len(sections) else sections[0]) for place in range(3)]
+    return ways[0], ways[1], ways[2]
+
+
+def _shows_percent(section: list[str]) -> bool:
+    """Whether a section shows the number then a written `%`, with or without a minus (`-0"%"`,
+    or `(0"%")` as accounts write a negative); an empty section shows nothing."""
+    shape, digits = [], ""
+    for token in section:
+        if token[0] == '"':
+            shape.append(token[1:].removesuffix('"'))
+        elif token[0] == "\\":
+            shape.append(token[1:])
+        elif token[0] in "[_*":  # a colour, a width or a fill: nothing written
+            continue
+        elif token in _DIGIT:
+            shape.append("\0")
+            digits += token
+        else:
+            shape.append(token)
+    # `0,"%"` shows thousands
+    return bool(section) and _SHOWS_PERCENT.fullmatch("".join(shape)) is not None and not digits.endswith(",")
 
 
 def as_excel_shows(value: float) -> Decimal:
@@ -518,13 +566,14 @@ def cell_value(value: object, number_format: str | None = None) -> object:
     A number in a cell formatted as a percentage is a percentage, as Excel shows it: a cell
     showing 120% (holding 1.2) is `"120%"`, never a bare number one could misread (PF523); so is
     one whose format writes a literal `%` after it (`0"%"` holding 90 shows 90%: `"90%"`)."""
-    if number_format and isinstance(value, (int, float)) and not isinstance(value, bool):
+    # `%` first: a cell of any other format (General, 0.00) is read with no Decimal made twice
+    if number_format and "%" in number_format and isinstance(value, (int, float)) and not isinstance(value, bool):
         exact = as_excel_shows(value) if isinstance(value, float) else Decimal(value)
         if exact.is_finite() and _percent(number_format):
             sign, digits, exponent = exact.as_tuple()
             return f"{plain(Decimal((sign, digits, int(exponent) + 2)))}%"
-        if exact.is_finite() and _shown_percent(number_format):
-            return f"{plain(exact)}%"
+        if exact.is_finite() and (shown := _shown_percent(number_format, exact)) is not None:
+            return SheetPercent(shown, value if isinstance(value, int) else exact)  # a percent input's text; the number else
     if isinstance(value, float):
         return as_excel_shows(value)
     if isinstance(value, datetime.datetime) and value.time() == datetime.time():
