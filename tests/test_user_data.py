@@ -236,18 +236,24 @@ def test_bounds_beyond_100_percent_make_a_bare_number_a_ratio() -> None:
     assert [(p.code, p.input) for p in refused.value.problems] == [("PF503", "执行率"), ("PF523", "满意度")]
 
 
-def test_xlsx_percent_cells_read_as_shown_and_bare_cells_are_refused(tmp_path: Path) -> None:
+def _rows_with_z(tmp_path: Path, rows: tuple[tuple[str, float, str], ...]) -> Path:
+    """A workbook of FULL's values, a row per (id, value of Z, Z's cell format)."""
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
     header = ["id", *FULL]
     sheet.append(header)
-    for row_id, value, style in (("格式化", 1.2, "0%"), ("未格式化", 55, "General"), ("比值", 0.55, "General")):
-        sheet.append([row_id, *(float(v) if isinstance(v, Decimal) else v for v in FULL.values())])
+    for row_id, value, style in rows:
+        sheet.append([row_id, *(float(v) if isinstance(v, Decimal) else excel_value(v) for v in FULL.values())])
         cell = sheet.cell(sheet.max_row, header.index(Z) + 1)
         cell.value, cell.number_format = value, style
     path = tmp_path / "rows.xlsx"
     book.save(path)
+    return path
+
+
+def test_xlsx_percent_cells_read_as_shown_and_bare_cells_are_refused(tmp_path: Path) -> None:
+    path = _rows_with_z(tmp_path, (("格式化", 1.2, "0%"), ("未格式化", 55, "General"), ("比值", 0.55, "General")))
     code, out, _ = run("eval", "--lang", "en", R, str(path))
     assert code == 1
     rows = {line.split(",")[0]: line for line in out.splitlines()[1:]}
@@ -259,18 +265,8 @@ def test_xlsx_percent_cells_read_as_shown_and_bare_cells_are_refused(tmp_path: P
 def test_xlsx_cells_showing_a_written_percent_sign_read_as_shown(tmp_path: Path) -> None:
     """A cell holding 95 formatted `0"%"` (or `0\\%`, `0.0"%"`) shows 95% in Excel; it was read as
     a bare 95 and refused PF523 with no word of the format. eval, report and audit read it as 95%."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    header = ["id", *FULL]
-    sheet.append(header)
     rows = (("引号", 95, '0"%"'), ("反斜杠", 95, "0\\%"), ("一位小数", 95, '0.0"%"'), ("百分比", 0.95, "0%"), ("未格式化", 95, "General"))
-    for row_id, value, style in rows:
-        sheet.append([row_id, *(float(v) if isinstance(v, Decimal) else excel_value(v) for v in FULL.values())])
-        cell = sheet.cell(sheet.max_row, header.index(Z) + 1)
-        cell.value, cell.number_format = value, style
-    path = tmp_path / "rows.xlsx"
-    book.save(path)
+    path = _rows_with_z(tmp_path, rows)
     code, out, _ = run("eval", "--lang", "en", R, str(path))
     assert code == 1
     got = {line.split(",")[0]: line for line in out.splitlines()[1:]}
