@@ -196,8 +196,10 @@ def test_a_written_percent_is_a_percent_inputs_reading_alone() -> None:
         (-5.5, '0.0"%";@', "-5.5%"),  # one number section: a negative takes a minus
         (-5, '0"%";0"%"', "-5%"),  # the negative section writes no minus (Excel shows 5%): the sign is the cell's
         (90, '0"%";;', "90%"),  # empty sections were dropped, the sections counted out of place
-        (-5, '0"%";;', None),  # an empty section shows nothing: the number is read as it is, never a blank
-        (0, '0"%";;', None),
+        (-5, '0"%";;', "-5%"),  # an empty section shows nothing: in percent as the others, never a blank
+        (0, '0"%";;', "0%"),
+        (-0.5, '0.0"%";;', "-0.5%"),  # not the bare -0.5, which a percent input reads as -50%
+        (-5, '0"%";"-";', None),  # a section writes "-": the format's sections do not agree, read bare
         (0, '0"%";"-";0"%"', "0%"),  # the zero section is the third, not the second
         (-5, '0"%";"-";0"%"', None),  # shows "-" for a negative: not a percent
         (-0.5, '0.0"%";(0.0"%")', "-0.5%"),  # in brackets, as accounts show a negative: not the ratio -0.5
