@@ -125,3 +125,36 @@ def test_a_number_in_an_empty_section_of_a_percent_format_is_in_percent(tmp_path
     expected = python_rows(pingfen.loads(ADJUSTED, "n.rule", tests=False), data)
     assert expected == [("u2", None, Decimal("9.95")), ("u3", None, Decimal("9.95"))]
     assert got == expected, err.getvalue()
+
+
+BESIDE = """rubric "p" { total 30 }
+input 评分: percent >= 0 and <= 200%
+input 评分1: number >= 0 and <= 200
+input 完成率: list of 2 percent >= 0 and <= 200%
+indicator a 10 { score = 评分 * 5 }
+indicator b 10 { score = 评分1 / 20 }
+indicator c 10 { score = mean(完成率) * 5 }
+"""
+
+
+@needs_duckdb
+def test_a_written_percent_is_a_panels_only_in_its_numbered_columns(tmp_path: Path) -> None:
+    """评分1 = 90 in `0"%"` beside `input 评分: percent` is the number input 评分1's 90 on both
+    engines (the engine read it as "90%" and refused PF502); a panel's 完成率1 is still 90%."""
+    data, rule, out = tmp_path / "q.xlsx", tmp_path / "q.rule", tmp_path / "o.csv"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["编号", "评分", "评分1", "完成率1", "完成率2"])
+    sheet.append(["甲", "80%", 90, 90, 110])
+    for column in "CDE":
+        sheet[f"{column}2"].number_format = '0"%"'
+    book.save(data)
+    rule.write_text(BESIDE, encoding="utf-8")
+    err = io.StringIO()
+    main(["eval", "--engine", "duckdb", str(rule), str(data), "-o", str(out)], io.StringIO(), err)
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        got = [(g["编号"], g["refusal"] or None, Decimal(g["total"]) if g["total"] else None) for g in csv.DictReader(f)]
+    expected = python_rows(pingfen.loads(BESIDE, "q.rule", tests=False), data)
+    assert expected == [("甲", None, Decimal("13.5"))]  # 4 + 4.5 + 5
+    assert got == expected, err.getvalue()
