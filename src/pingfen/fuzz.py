@@ -186,7 +186,10 @@ def _check_grade(rubric: Rubric, record: Mapping[str, object], result: Result, d
                         f" vetoes listed: {', '.join(listed) or '—'})", [record],
                         f"总分 {result.total} 的评价等次为 {result.grade or '—'}" + (f"，应为 {want}" if want else "")
                         + f"（{'生成代码' if who == 'compiled' else '解释器'}；成立的否决项：{'、'.join(held) or '—'}；"
-                        f"列出的否决项：{'、'.join(listed) or '—'}）", _expect_grade(want))  # fmt: skip
+                        f"列出的否决项：{'、'.join(listed) or '—'}）",
+                        # the grade said as an expectation only when it is what is wrong: a wrong
+                        # veto list beside the right grade would paste as an example that passes
+                        _expect_grade(want) if result.grade != want else None)  # fmt: skip
 
 
 def _score(rubric: Rubric, record: Mapping[str, object], check: str) -> Result:
