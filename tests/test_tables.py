@@ -366,3 +366,23 @@ def test_openpyxls_warnings_do_not_reach_the_user(tmp_path: Path) -> None:
                           capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": ""})  # fmt: skip
     assert done.returncode == 1 and "PF501" in done.stderr  # read and scored: the row lacks inputs
     assert "UserWarning" not in done.stderr and "site-packages" not in done.stderr, done.stderr
+
+
+def test_an_id_in_a_written_percent_format_is_its_number(tmp_path: Path) -> None:
+    """An id cell holding 90 in `0"%"` names the unit 90, as --engine duckdb names it (it was
+    "90%", so `pingfen report --id 90` found no such row: PF516)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["编号", "数"])
+    sheet.append([90, 1])
+    sheet.append([90.5, 2])
+    sheet["A2"].number_format = '0"%"'
+    sheet["A3"].number_format = '0.0"%"'
+    path = tmp_path / "d.xlsx"
+    book.save(path)
+    assert [r.id for r in read_rows(path)] == ["90", "90.5"]
+    rule = tmp_path / "r.rule"
+    rule.write_text('rubric "r" { total 10 }\ninput 数: number >= 0 and <= 10\nindicator a 10 { score = 数 }\n', encoding="utf-8")
+    err = io.StringIO()
+    assert main(["report", str(rule), str(path), "--id", "90", "-o", str(tmp_path / "o.md")], io.StringIO(), err) == 0, err.getvalue()

@@ -989,6 +989,8 @@ def _blank_to_none(value: object) -> object:
 
 
 def _id(value: object) -> str | None:
+    if type(value) is SheetPercent:  # `0"%"` holding 90 names the unit 90, as --engine duckdb names it
+        value = value.number
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, Decimal) and value == value.to_integral_value():
