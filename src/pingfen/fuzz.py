@@ -40,7 +40,7 @@ from pingfen.diagnostics import Diagnostic
 from pingfen.display import digits, plain
 from pingfen.errors import DataError, PingfenError
 from pingfen.evaluate.rubric import Rubric
-from pingfen.lang import Lang
+from pingfen.lang import Lang, checked
 from pingfen.result import NodeResult, Result
 from pingfen.syntax.formatter import expr as show_expr
 from pingfen.syntax.formatter import name as show_name
@@ -598,7 +598,7 @@ def to_example(failure: Failure, number: int, rubric: Rubric, lang: Lang = "zh")
     """The failure as `example` blocks to paste into the rule file: every input given, and the
     check's `expect` where it can say it, else a comment naming what must hold. A monotone
     property's two records are two examples, the second `from` the first."""
-    zh = lang == "zh"
+    zh = checked(lang) == "zh"  # "zh-CN" refused, not taken for English
     kinds = {spec.name: spec.type for spec in rubric.inputs}
     where = failure.where if failure.where != failure.check else _SHORT_ZH[failure.check] if zh else failure.check
     message = " ".join(failure.message.split())
@@ -639,7 +639,7 @@ def to_example(failure: Failure, number: int, rubric: Rubric, lang: Lang = "zh")
 @pinned
 def render(report: FuzzReport, lang: Lang = "en", path: str | None = None) -> str:
     """The report as text: each failure with its counterexample(s) as YAML."""
-    zh = lang == "zh"
+    zh = checked(lang) == "zh"  # "zh-CN" refused, not taken for English
     rubric_path = path or report.rubric.source.path
     out = []
     for d in report.findings:
