@@ -491,3 +491,15 @@ def test_a_wrong_veto_list_beside_the_right_grade_is_no_grade_expectation(monkey
     assert failure.check == "grade" and "vetoes listed: —" in failure.message
     assert failure.expect is None
     assert "expect grade" not in fuzz.to_example(failure, 1, rubric, "en")
+
+
+def test_a_save_folder_that_is_a_link_to_nothing_is_said_before_the_search(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # stat follows the link, found nothing, and the parent was checked instead: the whole search
+    # ran, then PF704 "File exists" when the folder was made
+    (tmp_path / "dang").symlink_to(tmp_path / "nonexistent")
+    searched: list[object] = []
+    monkeypatch.setattr(fuzz, "fuzz", lambda *a, **k: searched.append(a))
+    for folder in (tmp_path / "dang", tmp_path / "dang" / "sub"):
+        code, out, err = run("fuzz", "--lang", "en", str(FAULTS[0]), "--save", str(folder))
+        assert code == 2 and out == "" and f"error[PF704]: cannot write `{folder}`: it is a link to a path that does not exist" in err, err
+    assert searched == [] and sorted(p.name for p in tmp_path.iterdir()) == ["dang"]
