@@ -294,3 +294,26 @@ class _Frame:
 
     def createOrReplaceTempView(self, name: str) -> None:  # noqa: N802  # pyspark's name
         pass
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "EN"])
+def test_the_fuzz_and_test_renderers_refuse_a_language_too(lang: object) -> None:
+    # fuzz.render, fuzz.to_example and testrun.render_failures took "zh-CN" for English
+    from pingfen import fuzz
+    from pingfen.testrun import render_failures
+
+    text = ('rubric "e" { total 10 }\ninput 分: number >= 0 and <= 10\nindicator a 10 { score = 分 }\n'
+            'example "y" {\n  given { 分: 5 }\n  expect a = 4\n}\n')
+    rubric = pingfen.loads(text)  # its example fails: a run to render
+    failure = fuzz.Failure("range", "title", "message", ({"分": Decimal(5)},), "range")
+    report = fuzz.fuzz(rubric, max_examples=5)
+    run = pingfen.run_examples(rubric)
+    calls = [
+        lambda: fuzz.render(report, lang),  # type: ignore[arg-type]
+        lambda: fuzz.to_example(failure, 1, rubric, lang),  # type: ignore[arg-type]
+        lambda: render_failures(run, lang),  # type: ignore[arg-type]
+    ]
+    for call in calls:
+        with pytest.raises(ValueError, match="lang must be 'zh' or 'en'"):
+            call()
+    assert render_failures(run, "zh").startswith("失败") and "期望" in fuzz.to_example(failure, 1, rubric, "zh")

@@ -461,3 +461,45 @@ def test_a_wrong_grade_is_expected_as_the_grade_the_check_computes(monkeypatch: 
     total = Decimal(re.search(r"a total of (\S+) ", failure.message).group(1))  # type: ignore[union-attr]
     assert failure.check == "grade" and failure.expect == f"expect grade = {'好' if total >= 5 else '差'}"
     assert failure.expect in fuzz.to_example(failure, 1, rubric)
+
+
+VETOED = """rubric "v" {
+  total 10
+  grade 好 >= 5
+  grade 差 otherwise
+}
+input 分: number >= 0 and <= 10
+input 违规: bool
+indicator a 10 { score = 分 }
+veto 违规项 if 违规 -> below 好
+"""
+
+
+def test_a_wrong_veto_list_beside_the_right_grade_is_no_grade_expectation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A veto left off the list while the grade is right: `expect grade = 差` would paste as an
+    example that passes under the fault, so the example says no expect, as other checks do."""
+    rubric = pingfen.loads(VETOED)
+    real = rubric.evaluate
+
+    def unlisted(record: dict[str, object], **kw: Any) -> Result:
+        result = real(record, **kw)
+        object.__setattr__(result, "_vetoes", ())
+        return result
+
+    monkeypatch.setattr(rubric, "evaluate", unlisted)
+    [failure] = fuzz.fuzz(rubric, max_examples=50).failures
+    assert failure.check == "grade" and "vetoes listed: —" in failure.message
+    assert failure.expect is None
+    assert "expect grade" not in fuzz.to_example(failure, 1, rubric, "en")
+
+
+def test_a_save_folder_that_is_a_link_to_nothing_is_said_before_the_search(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # stat follows the link, found nothing, and the parent was checked instead: the whole search
+    # ran, then PF704 "File exists" when the folder was made
+    (tmp_path / "dang").symlink_to(tmp_path / "nonexistent")
+    searched: list[object] = []
+    monkeypatch.setattr(fuzz, "fuzz", lambda *a, **k: searched.append(a))
+    for folder in (tmp_path / "dang", tmp_path / "dang" / "sub"):
+        code, out, err = run("fuzz", "--lang", "en", str(FAULTS[0]), "--save", str(folder))
+        assert code == 2 and out == "" and f"error[PF704]: cannot write `{folder}`: it is a link to a path that does not exist" in err, err
+    assert searched == [] and sorted(p.name for p in tmp_path.iterdir()) == ["dang"]

@@ -196,8 +196,10 @@ def test_a_written_percent_is_a_percent_inputs_reading_alone() -> None:
         (-5.5, '0.0"%";@', "-5.5%"),  # one number section: a negative takes a minus
         (-5, '0"%";0"%"', "-5%"),  # the negative section writes no minus (Excel shows 5%): the sign is the cell's
         (90, '0"%";;', "90%"),  # empty sections were dropped, the sections counted out of place
-        (-5, '0"%";;', None),  # an empty section shows nothing: the number is read as it is, never a blank
-        (0, '0"%";;', None),
+        (-5, '0"%";;', "-5%"),  # an empty section shows nothing: in percent as the others, never a blank
+        (0, '0"%";;', "0%"),
+        (-0.5, '0.0"%";;', "-0.5%"),  # not the bare -0.5, which a percent input reads as -50%
+        (-5, '0"%";"-";', None),  # a section writes "-": the format's sections do not agree, read bare
         (0, '0"%";"-";0"%"', "0%"),  # the zero section is the third, not the second
         (-5, '0"%";"-";0"%"', None),  # shows "-" for a negative: not a percent
         (-0.5, '0.0"%";(0.0"%")', "-0.5%"),  # in brackets, as accounts show a negative: not the ratio -0.5
@@ -364,3 +366,23 @@ def test_openpyxls_warnings_do_not_reach_the_user(tmp_path: Path) -> None:
                           capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": ""})  # fmt: skip
     assert done.returncode == 1 and "PF501" in done.stderr  # read and scored: the row lacks inputs
     assert "UserWarning" not in done.stderr and "site-packages" not in done.stderr, done.stderr
+
+
+def test_an_id_in_a_written_percent_format_is_its_number(tmp_path: Path) -> None:
+    """An id cell holding 90 in `0"%"` names the unit 90, as --engine duckdb names it (it was
+    "90%", so `pingfen report --id 90` found no such row: PF516)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["编号", "数"])
+    sheet.append([90, 1])
+    sheet.append([90.5, 2])
+    sheet["A2"].number_format = '0"%"'
+    sheet["A3"].number_format = '0.0"%"'
+    path = tmp_path / "d.xlsx"
+    book.save(path)
+    assert [r.id for r in read_rows(path)] == ["90", "90.5"]
+    rule = tmp_path / "r.rule"
+    rule.write_text('rubric "r" { total 10 }\ninput 数: number >= 0 and <= 10\nindicator a 10 { score = 数 }\n', encoding="utf-8")
+    err = io.StringIO()
+    assert main(["report", str(rule), str(path), "--id", "90", "-o", str(tmp_path / "o.md")], io.StringIO(), err) == 0, err.getvalue()

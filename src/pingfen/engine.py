@@ -326,7 +326,9 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
         if read == "xlsx":
             _readable(data)
             path = str(Path(folder) / "sheet.csv")
-            formulas = _xlsx_to_csv(data, path, frozenset(s.name for s in rubric.inputs if s.type == "percent"))
+            percents = frozenset(s.name for s in rubric.inputs if s.type == "percent")
+            panels = frozenset(s.name for s in rubric.inputs if s.type == "percent" and s.is_list)
+            formulas = _xlsx_to_csv(data, path, percents, panels, frozenset(s.name for s in rubric.inputs))
         elif read == "csv":
             path = _utf8(data, str(Path(folder) / "utf8.csv"), encoding)
         source = exp.Literal.string(path).sql("duckdb")
@@ -717,11 +719,14 @@ def _recode(data: str, path: str, encoding: str) -> None:
             lines += chunk.count(b"\n")
 
 
-def _xlsx_to_csv(data: str, path: str, percents: frozenset[str] = frozenset()) -> list[tuple[int, str]]:
+def _xlsx_to_csv(
+    data: str, path: str, percents: frozenset[str] = frozenset(), panels: frozenset[str] = frozenset(), inputs: frozenset[str] = frozenset()
+) -> list[tuple[int, str]]:
     """The first sheet's cells as text, row by row (openpyxl's read-only mode streams): the
     header's as io.tables names the columns, every other cell's as io.tables reads its value
     (cell_value: a number formatted as a percentage is `150%`, a date ISO text, …; one whose
-    format writes a literal `%`, `0"%"`, is its percent in a column of `percents`, its number else). A formula
+    format writes a literal `%`, `0"%"`, is its percent in a column of `percents` or a numbered
+    column of one of the lists `panels` that is none of the `inputs`, its number else). A formula
     with no saved result is a blank, as there; where one is, (the row's place among those
     scored, which is ROW, its column) is returned, for FORMULAS."""
     from openpyxl.cell.read_only import EMPTY_CELL
@@ -750,8 +755,13 @@ def _xlsx_to_csv(data: str, path: str, percents: frozenset[str] = frozenset()) -
                         cells.pop()
                     if not cells:  # PF508, as `pingfen eval` refuses the sheet
                         raise unreadable(Path(data), "the first row of the first sheet must name the columns", "第一个工作表的第一行应写明各列的列名")
-                    header = cells  # a percent input's columns, a panel's numbered ones too: a `0"%"` cell is its percent there
-                    shown = {i for i, name in enumerate(header) if any(numbered_columns(p, [name]) or name == p for p in percents)}
+                    header = cells  # a percent input's column, a panel's numbered ones too: a `0"%"` cell is its percent there
+                    # (评分1 beside `input 评分: percent`, or an input of its own, is no panel's)
+                    shown = {
+                        i
+                        for i, name in enumerate(header)
+                        if name in percents or (name not in inputs and any(numbered_columns(p, [name]) for p in panels))
+                    }
                 else:
                     cells = [_cell_text(c, i in shown) for i, c in enumerate(row)]
                 width = len(cells) if width is None else width  # each row as wide as the header, as io.tables reads a sheet

@@ -40,7 +40,7 @@ from pingfen.diagnostics import Diagnostic
 from pingfen.display import digits, plain
 from pingfen.errors import DataError, PingfenError
 from pingfen.evaluate.rubric import Rubric
-from pingfen.lang import Lang
+from pingfen.lang import Lang, checked
 from pingfen.result import NodeResult, Result
 from pingfen.syntax.formatter import expr as show_expr
 from pingfen.syntax.formatter import name as show_name
@@ -186,7 +186,10 @@ def _check_grade(rubric: Rubric, record: Mapping[str, object], result: Result, d
                         f" vetoes listed: {', '.join(listed) or '—'})", [record],
                         f"总分 {result.total} 的评价等次为 {result.grade or '—'}" + (f"，应为 {want}" if want else "")
                         + f"（{'生成代码' if who == 'compiled' else '解释器'}；成立的否决项：{'、'.join(held) or '—'}；"
-                        f"列出的否决项：{'、'.join(listed) or '—'}）", _expect_grade(want))  # fmt: skip
+                        f"列出的否决项：{'、'.join(listed) or '—'}）",
+                        # the grade said as an expectation only when it is what is wrong: a wrong
+                        # veto list beside the right grade would paste as an example that passes
+                        _expect_grade(want) if result.grade != want else None)  # fmt: skip
 
 
 def _score(rubric: Rubric, record: Mapping[str, object], check: str) -> Result:
@@ -595,7 +598,7 @@ def to_example(failure: Failure, number: int, rubric: Rubric, lang: Lang = "zh")
     """The failure as `example` blocks to paste into the rule file: every input given, and the
     check's `expect` where it can say it, else a comment naming what must hold. A monotone
     property's two records are two examples, the second `from` the first."""
-    zh = lang == "zh"
+    zh = checked(lang) == "zh"  # "zh-CN" refused, not taken for English
     kinds = {spec.name: spec.type for spec in rubric.inputs}
     where = failure.where if failure.where != failure.check else _SHORT_ZH[failure.check] if zh else failure.check
     message = " ".join(failure.message.split())
@@ -636,7 +639,7 @@ def to_example(failure: Failure, number: int, rubric: Rubric, lang: Lang = "zh")
 @pinned
 def render(report: FuzzReport, lang: Lang = "en", path: str | None = None) -> str:
     """The report as text: each failure with its counterexample(s) as YAML."""
-    zh = lang == "zh"
+    zh = checked(lang) == "zh"  # "zh-CN" refused, not taken for English
     rubric_path = path or report.rubric.source.path
     out = []
     for d in report.findings:

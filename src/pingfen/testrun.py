@@ -17,7 +17,7 @@ from pingfen.display import digits, number, plain
 from pingfen.errors import DataError
 from pingfen.evaluate.rubric import Rubric, given_rubric
 from pingfen.evaluate.walker import Event
-from pingfen.lang import Lang
+from pingfen.lang import Lang, checked
 from pingfen.result import NodeResult, Result
 from pingfen.values import pinned, rounded
 
@@ -178,7 +178,7 @@ def render_failures(run: TestRun, lang: Lang = "en") -> str:
     """One block per failing example: where it is, then each expectation that does not hold
     with the expected and actual score and the reasons. The example's text is not repeated
     (its line is named), and a group or the total names only its indicators below full marks."""
-    zh = lang == "zh"
+    zh = checked(lang) == "zh"  # "zh-CN" refused, not taken for English
     out = []
     for outcome in run.failed:
         ex = outcome.example

@@ -513,13 +513,7 @@ def coerce_list(name: str, kind: str, raw: object) -> tuple[Decimal, ...] | Prob
     """The values of a panel input (`list of score`): a list, or a text `8, 9, 7.5` (separated by
     commas, 、, semicolons or spaces; in brackets `[8, 9, 7.5]` or not), or one value alone; each
     coerced as `kind`."""
-    raw = as_read(raw, kind)  # one sheet cell: not split as text
-    if isinstance(raw, (list, tuple)):
-        items: list[object] = list(raw)
-    elif isinstance(raw, str):
-        items = [part for part in _LIST_SEPARATORS.split(list_text(raw)) if part]
-    else:
-        items = [] if raw is None else [raw]
+    items = list_items(raw, kind)
     if not items:
         return Problem("PF501", name, {"input": name})
     if len(items) > MAX_LIST:
@@ -532,6 +526,16 @@ def coerce_list(name: str, kind: str, raw: object) -> tuple[Decimal, ...] | Prob
         assert isinstance(value, Decimal)  # a panel is of a numeric type (the checker sees to it)
         values.append(value)
     return tuple(values)
+
+
+def list_items(raw: object, kind: str) -> list[object]:
+    """A panel's values as given, one by one (`"8, 9%"` is `["8", "9%"]`), before each is read."""
+    raw = as_read(raw, kind)  # one sheet cell: not split as text
+    if isinstance(raw, (list, tuple)):
+        return list(raw)
+    if isinstance(raw, str):
+        return [part for part in _LIST_SEPARATORS.split(list_text(raw)) if part]
+    return [] if raw is None else [raw]
 
 
 def as_decimals(values: tuple[object, ...]) -> tuple[object, ...]:

@@ -45,6 +45,7 @@ from pingfen.values import (
     coerce,
     coerce_list,
     has_percent_sign,
+    list_items,
     ratio_limits,
     settled,
     show,
@@ -403,9 +404,10 @@ class Rubric:
                 problems.append(Problem("PF541", spec.name, {"input": spec.name, "batch": spec.batch}))
                 continue
             if spec.is_list:
-                panel = coerce_list(spec.name, spec.type, panel_value(data, spec.name))
+                raw_panel = panel_value(data, spec.name)
+                panel = coerce_list(spec.name, spec.type, raw_panel)
                 if not isinstance(panel, Problem):
-                    panel = self._panel_bounds(spec, panel)
+                    panel = self._panel_bounds(spec, panel, list_items(raw_panel, spec.type), ratios)
                 if isinstance(panel, Problem):
                     problems.append(panel)
                 else:
@@ -452,10 +454,16 @@ class Rubric:
             values[spec.name] = value
         return values, problems
 
-    def _panel_bounds(self, spec: InputSpec, panel: tuple[Decimal, ...]) -> tuple[Decimal, ...] | Problem:
-        """A panel's values, each within the input's bounds, or the first that is not (PF503)."""
-        for value in panel:
-            for op, bound in (*spec.bounds, *self._ratio_limits.get(spec.name, ())):
+    def _panel_bounds(
+        self, spec: InputSpec, panel: tuple[Decimal, ...], items: list[object], ratios: bool
+    ) -> tuple[Decimal, ...] | Problem:
+        """A panel's values, each within the input's bounds, or the first that is not (PF503).
+        A percent's ratio limits (±100%) hold only for a bare number, as for a percent input
+        alone: `101%` is a legal percent, and under `ratios` every value is a ratio already."""
+        limits = () if ratios else self._ratio_limits.get(spec.name, ())
+        for value, item in zip(panel, items, strict=True):
+            bare = limits if not has_percent_sign(as_read(item, spec.type)) else ()
+            for op, bound in (*spec.bounds, *bare):
                 if not COMPARE[op](value, bound):
                     domain = f"{op} {quantity(bound, spec.type)}"
                     return Problem("PF503", spec.name, {"input": spec.name, "value": show(value), "domain": domain})

@@ -513,24 +513,29 @@ def _sections(number_format: str) -> list[list[str]]:
 
 def _shown_percent(number_format: str, number: Decimal) -> str | None:
     r"""`number` as a percent (`"90%"`, `"-5%"`) when the format's section for it writes the
-    number then a literal `%` (`0"%"`, `0\%`, `0.00"% "`); None for any other (a zero shown as
-    `-`, an empty section that shows nothing: read as the number it is). The format says the
-    number is in percent; its sign and its presence are the cell's own: a section that hides a
-    minus (`0"%";0"%"`) or the whole number (`0"%";;`) never makes −5 a 5% or a blank."""
+    number then a literal `%` (`0"%"`, `0\%`, `0.00"% "`), or shows nothing in a format whose
+    other number sections do (`0"%";;`); None for any other (a zero shown as `-`: read as the
+    number it is). The format says the number is in percent; its sign and its presence are the
+    cell's own: a section that hides a minus (`0"%";0"%"`) or the whole number (`0"%";;`) never
+    makes −5 a 5% or a blank, nor the bare −5 that a percent input would read as −500%."""
     way = _percent_ways(number_format)[0 if number > 0 else 1 if number < 0 else 2]
     return None if not way else f"{plain(number)}%"
 
 
 @functools.lru_cache(maxsize=64)  # a sheet has a few formats, a column's cells one
 def _percent_ways(number_format: str) -> tuple[bool, bool, bool]:
-    """Whether a positive, a negative and a zero number show in the format as the number then a
-    written `%` (an empty section shows nothing: not so)."""
+    """Whether a positive, a negative and a zero number are in percent in the format: shown as
+    the number then a written `%`, or in an empty section (shown as nothing) when every number
+    section that shows something shows so; the format's percent is then the hidden number's too."""
     sections = _sections(number_format)
     if len(sections) > 1 and "@" in sections[-1]:
         sections.pop()  # the text section (`0.0"%";@`): a number takes one of those before it
     if len(sections) > 3 or any(t[:2] in ("[<", "[>", "[=") for s in sections for t in s):
         return False, False, False  # a condition ([>100]) chooses the section: not read here
-    ways = [_shows_percent(sections[place] if place < len(sections) else sections[0]) for place in range(3)]
+    chosen = [sections[place] if place < len(sections) else sections[0] for place in range(3)]
+    shown = [_shows_percent(section) for section in chosen if section]
+    in_percent = bool(shown) and all(shown)  # a section writing anything else (`"-"`) says otherwise
+    ways = [_shows_percent(section) if section else in_percent for section in chosen]
     return ways[0], ways[1], ways[2]
 
 
@@ -984,6 +989,8 @@ def _blank_to_none(value: object) -> object:
 
 
 def _id(value: object) -> str | None:
+    if type(value) is SheetPercent:  # `0"%"` holding 90 names the unit 90, as --engine duckdb names it
+        value = value.number
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, Decimal) and value == value.to_integral_value():

@@ -244,7 +244,7 @@ def refuse_inputs(output: str | Path | None, inputs: Iterable[str | Path | None]
 def writable_folder(given: str | Path) -> Path:
     """`given` as a folder files may be written into, checked without making it (a run that then
     writes nothing leaves nothing behind): PF704 when it, or the nearest part of it that exists,
-    is not a folder, or the name cannot be (too long); PF703 when that folder refuses a file."""
+    is not a folder, or the name cannot be (too long, a link to nothing on the way); PF703 when that folder refuses a file."""
     folder = existing = Path(given)
     try:
         while True:  # the nearest part that exists; stat says why where exists() would say only no
@@ -252,6 +252,9 @@ def writable_folder(given: str | Path) -> Path:
                 found = existing.stat()
                 break
             except FileNotFoundError:
+                if existing.is_symlink():  # a link to nothing: making the folder would fail, after the search
+                    raise OutputError("PF704", str(folder), {"reason": "it is a link to a path that does not exist",
+                                                             "reason_zh": "它是指向不存在路径的链接"}) from None  # fmt: skip
                 if existing.parent == existing:
                     raise
                 existing = existing.parent

@@ -239,12 +239,13 @@ class FormsCompiler(Compiler):
         for name in self.panels:  # a panel is no number: it has no 64-bit twin
             self.numbers.pop(name, None)
 
-    def panel(self, spec: InputSpec, raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
+    def panel(self, spec: InputSpec, raw: Frag, bare: Frag | None = None) -> tuple[Frag, list[tuple[Frag, str]]]:
         """`input 专家评分: list of score`: a list column (DuckDB `DECIMAL(38, 20)[]`, Spark
         `ARRAY<DECIMAL(38, 20)>`), read as values.coerce_list and Rubric._panel_bounds read it,
         in their order: none or an empty list PF501, more than 1,000 values PF503, then the
         first value refused (NULL PF501, not a number PF502, outside its type PF503), then a
-        value outside the bounds PF503; and the query's own PF800 for one of 10^14 or more.
+        value outside the bounds PF503 (a bare value of text `bare` beyond a percent's ratio limits
+        too); and the query's own PF800 for one of 10^14 or more.
         A list column cannot say 不适用: a panel only rows that may not apply read is read so."""
         if self.dialect not in panels.DIALECTS:
             raise SqlRefusal("PF820", {"input": spec.name, "dialect": self.dialect})
@@ -260,8 +261,12 @@ class FormsCompiler(Compiler):
         blank = exp.or_(exp.Is(this=x.copy(), expression=exp.Null()), exp.EQ(this=exp.Trim(this=x.copy()), expression=exp.Literal.string("")))
         texts = exp.Transform(this=text.sql.copy(), expression=panels.lam(case((blank, exp.Null()), default=x.copy()), panels.X))  # a blank value is none
         first = panels.first_code(texts, v.sql, problem, self.dialect)
-        bounds = (*spec.bounds, *(ratio_limits(spec.bounds) if spec.type == "percent" else ()))
-        outside = [exp.not_(compare(op, x.copy(), literal(bound))) for op, bound in bounds]
+        outside = [exp.not_(compare(op, x.copy(), literal(bound))) for op, bound in spec.bounds]
+        # a percent's ratio limits hold for a bare number of text only (`bare`: the list, each value
+        # written with `%` made NULL), as Rubric._panel_bounds; a typed list is read as ratios
+        limits = ratio_limits(spec.bounds) if spec.type == "percent" and bare is not None else ()
+        beyond = [exp.not_(compare(op, x.copy(), literal(bound))) for op, bound in limits]
+        unmarked = exp.TryCast(this=bare.sql.copy(), to=panels.LIST.copy(), safe=True) if bare is not None else None
         n = panels.size(v.sql)
         code = case(
             (exp.Is(this=raw.sql.copy(), expression=exp.Null()), exp.Literal.string("PF501")),
@@ -270,6 +275,7 @@ class FormsCompiler(Compiler):
             (exp.GT(this=n.copy(), expression=integer(MAX_LIST)), exp.Literal.string("PF503")),
             (exp.Not(this=exp.Is(this=first.copy(), expression=exp.Null())), first.copy()),
             *([(panels.any_value(v.sql, exp.or_(*outside)), exp.Literal.string("PF503"))] if outside else []),
+            *([(panels.any_value(unmarked, exp.or_(*beyond)), exp.Literal.string("PF503"))] if unmarked is not None and beyond else []),
             (panels.any_value(v.sql, exp.GTE(this=exp.Abs(this=x.copy()), expression=literal(compiler.RANGE))), exp.Literal.string("PF800")),
         )
         refused = self.bind(Frag(code, max(text.depth, v.depth)))
