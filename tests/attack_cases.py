@@ -949,15 +949,18 @@ def _fork(case: Case, seconds: float, folder: Path) -> str | None:
     return text
 
 
-# A rule case parses its file five times (load with and without tests, diagnose, format,
-# loads), about 10 µs of CPU a byte each on a quiet machine: a mutation that repeats a line a
-# thousand times (90 KB) takes 3 s of the 5, and more on a loaded CI machine. Past 30 KB a
-# case's limit grows with its size, as the 3,000-part files' does: a bomb is still caught.
-RULE_BYTES_PER_LIMIT = 30_000
+# A rule case reads its file five ways (load with and without tests, diagnose, format, loads)
+# but parses it once, or twice when it has examples (the text without them is parsed for
+# scoring; syntax.parse keeps its last answer), about 3.5 µs of CPU a byte each, and checks and
+# compiles it three times. On a loaded machine the 2021 file with a deduction repeated to 110 KB
+# took 3.2–3.3 s of CPU in all, most of it scoring its thousand rules (five parses: 3.5–3.6 s);
+# an `input` repeated, 1.5 s (2.0–2.4). Past 60 KB a case's limit grows with its size, as the
+# 3,000-part files' does (110 KB: 9 s): a bomb is still caught.
+RULE_BYTES_PER_LIMIT = 60_000
 
 
 def rule_seconds(case: Case) -> float:
-    """The CPU limit of a rule case for its size: SECONDS per 30 KB of rule text, SECONDS at least."""
+    """The CPU limit of a rule case for its size: SECONDS per 60 KB of rule text, SECONDS at least."""
     return SECONDS * max(1.0, len(case.rule) / RULE_BYTES_PER_LIMIT) if case.kind == "rule" else SECONDS
 
 

@@ -5,9 +5,11 @@
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 
 import pingfen
@@ -106,6 +108,66 @@ def test_a_language_pingfen_does_not_speak_is_refused_not_taken_for_english(lang
             call()
 
 
+@pytest.mark.parametrize("lang", ["zh-CN", "EN", "fr"])
+def test_the_readers_of_words_refuse_a_language_too(lang: object) -> None:
+    # d.render("zh-CN"), a DataError's problem's message("zh-CN") and a node's reasons_in("zh-CN")
+    # gave English where evaluate(lang="zh-CN") is a ValueError
+    rubric = pingfen.loads('rubric "r" { total 5 }\ninput 甲: count\ninput 乙: count\n'
+                           'group 组 5 { indicator 项 5 { deduct 1 per 甲 } }\n')
+    [warning] = rubric.warnings  # 乙 is never used: PF104
+    with pytest.raises(pingfen.DataError) as refused:
+        rubric.evaluate({"甲": -1, "乙": 0})
+    [problem] = refused.value.problems
+    result = rubric.evaluate({"甲": 2, "乙": 0})
+    calls = [
+        lambda: warning.render(lang),  # type: ignore[arg-type]
+        lambda: warning.message(lang),  # type: ignore[arg-type]
+        lambda: problem.message(lang),  # type: ignore[arg-type]
+        lambda: refused.value.render(lang),  # type: ignore[arg-type]
+        lambda: result["项"].reasons_in(lang),  # type: ignore[arg-type]
+        lambda: result.reasons_in(lang),  # type: ignore[arg-type]
+    ]
+    for call in calls:
+        with pytest.raises(ValueError, match="lang must be 'zh' or 'en'"):
+            call()
+    assert warning.render("zh").startswith("警告[PF104]") and result["项"].reasons_in("zh")
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "EN"])
+def test_the_other_readers_of_words_refuse_a_language_too(lang: object) -> None:
+    # help("zh-CN") with no hint to give returned None, a reason's text("zh-CN") and
+    # Explainer.explain(row, "zh-CN") gave English, UsageError.message("zh-CN") a KeyError
+    from pingfen.errors import EmptyDomain, OutputError, Problem, UsageError
+    from pingfen.sql import Explainer
+
+    duckdb = pytest.importorskip("duckdb")
+    rubric = pingfen.loads('rubric "r" { total 5 }\ninput 甲: count\nindicator 项 5 { deduct 1 per 甲 }\n')
+    diagnostic = pingfen.diagnose('rubric "r" { total 5 }\ninput 甲: count\ninput 乙: count\n'
+                                  'indicator 项 5 { deduct 1 per 甲 }\n')[0]
+    [reason] = rubric.evaluate({"甲": 2})["项"].explanations
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE records AS SELECT 2 AS 甲")
+    cursor = connection.execute(pingfen.sql.to_sql(rubric))
+    row = dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
+    explainer = Explainer(rubric)
+    unhinted = attrs.evolve(diagnostic, hint=None)  # PF104 without its hint
+    calls = [
+        lambda: unhinted.help(lang),  # type: ignore[arg-type]
+        lambda: Problem("PF501", "甲", {"input": "甲"}).help(lang),  # type: ignore[arg-type]
+        lambda: OutputError("PF704", "x", {"reason": "full"}).help(lang),  # type: ignore[arg-type]
+        lambda: reason.text(lang),  # type: ignore[arg-type]
+        lambda: explainer.explain(row, lang),  # type: ignore[arg-type]
+        lambda: explainer.explain({"reasons": None}, lang),  # type: ignore[arg-type]  # a refused row: no reasons
+        lambda: pingfen.sql.explain(rubric, row, lang),  # type: ignore[arg-type]
+        lambda: UsageError("no", "不").message(lang),  # type: ignore[arg-type]
+        lambda: EmptyDomain("甲").message(lang),  # type: ignore[arg-type]
+    ]
+    for call in calls:
+        with pytest.raises(ValueError, match="lang must be 'zh' or 'en'"):
+            call()
+    assert unhinted.help("zh") is None and reason.text("en") == explainer.explain(row, "en")["项"][0]
+
+
 def test_both_languages_are_taken() -> None:
     rubric = pingfen.load(RULESET)
     [record] = list(pingfen.read_records(SEED))
@@ -129,3 +191,129 @@ def test_audit_of_what_is_not_a_mapping_is_refused_as_evaluate_refuses_it(declar
             audit(rubric, {}, declared)  # type: ignore[arg-type]
     else:
         assert audit(rubric, {}, None) is not None
+
+
+def test_pickling_a_rubric_says_to_load_it_in_each_process() -> None:
+    # A Rubric sent to a process pool raised AttributeError "Can't pickle local object
+    # 'reader.<locals>.read'", from deep inside; the README says to load it in each process
+    import copy
+    import pickle
+
+    rubric = pingfen.load(RULESET)
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        with pytest.raises(TypeError, match=r"does not pickle .*pingfen\.load\(path\)"):
+            pickle.dumps(rubric, protocol)
+    [record] = list(pingfen.read_records(SEED))
+    for again in (copy.copy(rubric), copy.deepcopy(rubric)):  # copies are still made
+        assert again is not rubric and again.evaluate(record) == rubric.evaluate(record)
+
+
+def test_a_copy_of_a_rubric_subclass_is_of_the_subclass() -> None:
+    # __copy__ and __deepcopy__ made a plain Rubric of a subclass's, losing what it adds
+    import copy
+
+    class Named(pingfen.Rubric):
+        def label(self) -> str:
+            return f"《{self.name}》"
+
+    rubric = pingfen.load(RULESET)
+    named = object.__new__(Named)
+    named.__dict__.update(rubric.__dict__)
+    for again in (copy.copy(named), copy.deepcopy(named)):
+        assert type(again) is Named and again is not named and again.label() == named.label()
+
+
+@pytest.mark.parametrize("given", [b"rubric", bytearray(b"rubric"), None, 3])
+def test_format_text_refuses_what_is_not_text(given: object) -> None:
+    # bytes raised "a bytes-like object is required, not 'str'" (the opposite of the fix), None an AttributeError
+    with pytest.raises(TypeError, match=r"^pingfen\.format_text takes the rule's text as str, not "):
+        pingfen.format_text(given)  # type: ignore[arg-type]
+    # pingfen.diagnose, its sibling, did the same (the loader's read of a str)
+    with pytest.raises(TypeError, match=rf"^pingfen\.diagnose takes the rule's text as str, not {type(given).__name__}"):
+        pingfen.diagnose(given)  # type: ignore[arg-type]
+
+
+def test_a_result_is_not_iterable_rather_than_a_key_error() -> None:
+    # list(result) raised KeyError "no group or indicator named 0": Python's old protocol read result[0]
+    result = _result()
+    with pytest.raises(TypeError, match="'Result' object is not iterable"):
+        list(result)  # type: ignore[call-overload]  # what the test is about
+    assert "投入" in result and [n.name for n in result.nodes()][0] == "投入"
+
+
+def test_what_takes_a_rubric_refuses_its_path() -> None:
+    # run_examples("x.rule"), testing.inputs("x.rule"), sql.to_sql("x.rule") raised AttributeError
+    # "'str' object has no attribute 'module'" from deep inside
+    import pingfen.spark
+    import pingfen.sql
+    import pingfen.testing
+
+    calls = {
+        "pingfen.run_examples": pingfen.run_examples,
+        "pingfen.testing.inputs": pingfen.testing.inputs,
+        "pingfen.testing.boundary_inputs": pingfen.testing.boundary_inputs,
+        "pingfen.testing.boundary_records": pingfen.testing.boundary_records,
+        "pingfen.testing.boundary_values": pingfen.testing.boundary_values,
+        "pingfen.testing.targets": pingfen.testing.targets,
+        "pingfen.sql.to_sql": pingfen.sql.to_sql,
+        "pingfen.sql.to_sql_tree": pingfen.sql.to_sql_tree,  # it said "pingfen.sql.to_sql"
+        "pingfen.sql.Explainer": pingfen.sql.Explainer,
+        "pingfen.sql.explain": lambda given: pingfen.sql.explain(given, {}),
+        "pingfen.audit.audit": lambda given: audit(given, {}),
+        "pingfen.spark.score": lambda given: pingfen.spark.score(_Frame(), given),  # said "pingfen.sql.to_sql"
+    }
+    for who, call in calls.items():
+        for given, kind in ((str(RULESET), "str"), (RULESET, "PosixPath"), (None, "NoneType")):
+            with pytest.raises(TypeError, match=rf"^{re.escape(who)} takes a loaded Rubric, not {kind}: pingfen\.load"):
+                call(given)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("ratios", ["yes", "", 1, 0, None])
+def test_ratios_takes_a_bool_only(ratios: object) -> None:
+    # "yes" was read for its truth alone, and "" or 0 as False, whatever the caller meant
+    rubric = pingfen.load(RULESET)
+    [record] = list(pingfen.read_records(SEED))
+    name = rubric.tree[0].name
+    calls = [
+        lambda: rubric.evaluate(record, ratios=ratios),  # type: ignore[arg-type]
+        lambda: rubric.coerce(record, ratios=ratios),  # type: ignore[arg-type]
+        lambda: rubric.score_node(name, record, ratios=ratios),  # type: ignore[arg-type]
+    ]
+    for call in calls:
+        with pytest.raises(TypeError, match="ratios takes True or False"):
+            call()
+    assert rubric.evaluate(record, ratios=True).total == rubric.evaluate(record, ratios=False).total
+
+
+class _Frame:
+    """Enough of a Spark DataFrame for pingfen.spark.score to reach its query."""
+
+    def __init__(self) -> None:
+        conf = type("Conf", (), {"set": lambda self, key, value: None})()
+        self.sparkSession = type("Session", (), {"conf": conf})()
+
+    def createOrReplaceTempView(self, name: str) -> None:  # noqa: N802  # pyspark's name
+        pass
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "EN"])
+def test_the_fuzz_and_test_renderers_refuse_a_language_too(lang: object) -> None:
+    # fuzz.render, fuzz.to_example and testrun.render_failures took "zh-CN" for English
+    from pingfen import fuzz
+    from pingfen.testrun import render_failures
+
+    text = ('rubric "e" { total 10 }\ninput 分: number >= 0 and <= 10\nindicator a 10 { score = 分 }\n'
+            'example "y" {\n  given { 分: 5 }\n  expect a = 4\n}\n')
+    rubric = pingfen.loads(text)  # its example fails: a run to render
+    failure = fuzz.Failure("range", "title", "message", ({"分": Decimal(5)},), "range")
+    report = fuzz.fuzz(rubric, max_examples=5)
+    run = pingfen.run_examples(rubric)
+    calls = [
+        lambda: fuzz.render(report, lang),  # type: ignore[arg-type]
+        lambda: fuzz.to_example(failure, 1, rubric, lang),  # type: ignore[arg-type]
+        lambda: render_failures(run, lang),  # type: ignore[arg-type]
+    ]
+    for call in calls:
+        with pytest.raises(ValueError, match="lang must be 'zh' or 'en'"):
+            call()
+    assert render_failures(run, "zh").startswith("失败") and "期望" in fuzz.to_example(failure, 1, rubric, "zh")

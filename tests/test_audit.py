@@ -143,7 +143,7 @@ def test_grade_from_the_implied_total_when_none_is_declared() -> None:
         ({"declared": {"投入": "十五"}}, "PF514", 'declared `投入`: "十五" is not a number'),
         # a typo no score is near: refused, not summed into an overflow (was an internal error)
         ({"declared": {"支付进度": "1e100000000"}}, "PF524", "declared `支付进度`: \"1e100000000\" is beyond any score"),
-        ({"declared": {"总分": "1e999999999"}}, "PF524", "declared `总分`: \"1e999999999\" is beyond any score"),
+        ({"declared": {"总分": "1e999999999"}}, "PF524", "declared `total`: \"1e999999999\" is beyond any score"),
         ({"declared": {"投入": "9e999999"}}, "PF524", "(10^-100 … 10^100 in size)"),
         ({"declared": {"投入": 15}, "inputs": {"在职人员": 14}}, "PF517", "`在职人员` is not an input of the rubric"),
         ({"declared": {"投入": 15}, "inputs": {"编制人数": 0}}, "PF503", "input `编制人数`: 0 is outside its domain (> 0)"),
@@ -224,7 +224,7 @@ def test_xlsx_laid_out_like_the_annex(tmp_path: Path) -> None:
     sheet.append([None, "资产管理", "管理制度\n健全性", "…", 3, 2, None])  # the annex's duplicate name
     book.save(path)
     code, _, err = run("audit", "--lang", "en", R, str(path))
-    assert code == 2 and "error[PF519]: `管理制度健全性` is declared on more than one row (6, 7)" in err
+    assert code == 2 and f"error[PF519]: `{path}`, sheet `Sheet`: `管理制度健全性` is declared on more than one row (6, 7)" in err
 
 
 def test_xlsx_without_a_declared_column(tmp_path: Path) -> None:

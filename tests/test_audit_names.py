@@ -67,9 +67,11 @@ def test_a_workbook_row_not_named_as_the_rubric_is_pf513(tmp_path: Path, merged:
     name beside it got them when on the same row); the row is named and refused, as in YAML."""
     rule = tmp_path / "r.rule"
     rule.write_text(RUBRIC2, encoding="utf-8")
-    code, _, err = run("audit", "--lang", "en", str(rule), str(annex(tmp_path / "a.xlsx", first, second, merged=merged)))
+    path = annex(tmp_path / "a.xlsx", first, second, merged=merged)
+    code, _, err = run("audit", "--lang", "en", str(rule), str(path))
     assert code == 2
-    assert "error[PF513]: `预算执行率` is not a group or indicator of the rubric" in err
+    row = 3 if second == "预算执行率" else 2
+    assert f"error[PF513]: `{path}`, sheet `Sheet`, row {row} (cell E{row}): `预算执行率` is not a group or indicator of the rubric" in err
     assert "执行率指标" in err  # did you mean
 
 
@@ -102,7 +104,7 @@ def test_a_header_over_two_rows_names_its_levels_below(tmp_path: Path) -> None:
     sheet["B4"] = "执行率"
     book.save(path)
     code, _, err = run("audit", "--lang", "en", str(rule), str(path))
-    assert code == 2 and "error[PF513]: `执行率` is not a group or indicator of the rubric" in err
+    assert code == 2 and f"error[PF513]: `{path}`, sheet `Sheet`, row 4 (cell D4): `执行率` is not a group or indicator of the rubric" in err
 
 
 @pytest.mark.parametrize("name", [*TOTAL_NAMES, *GRADE_NAMES])
@@ -183,6 +185,7 @@ def test_a_long_list_is_cut_at_eight_with_its_count() -> None:
 def test_the_hint_in_a_workbook(tmp_path: Path) -> None:
     rule = tmp_path / "r.rule"
     rule.write_text(RUBRIC2, encoding="utf-8")
-    code, _, err = run("audit", str(rule), str(annex(tmp_path / "a.xlsx", "制度", "预算执行情况")))
-    assert code == 2 and "错误[PF513]: `预算执行情况` 不是评分表中的分组或指标" in err
+    path = annex(tmp_path / "a.xlsx", "制度", "预算执行情况")
+    code, _, err = run("audit", str(rule), str(path))
+    assert code == 2 and f"错误[PF513]: `{path}` 工作表 `Sheet` 第 3 行（单元格 E3）：`预算执行情况` 不是评分表中的分组或指标" in err
     assert "帮助: 与所填各行同级而未填的有 `执行率指标`：" in err

@@ -11,7 +11,7 @@ import pytest
 import pingfen
 from pingfen.cli import main
 from pingfen.coverage import Coverage
-from pingfen.testrun import run_examples
+from pingfen.testrun import render_failures, run_examples
 
 RUBRIC = """rubric "x" {
   total 10
@@ -109,6 +109,24 @@ def test_expected_errors(tmp_path: Path) -> None:
     assert 'FAIL example "零"' not in out
     assert "error: expected error on 在职人数, got total 10.00" in out
     assert "error: expected error PF501 on 编制人数, got PF503: input `编制人数`: 0 is outside its domain (> 0)" in out
+    code, out, _ = run("test", "--lang", "zh", path)  # the total not refused is said in 中文 too
+    assert "出错：预期 error on 在职人数，实际 总分 10.00" in out and "total" not in out
+
+
+def test_the_word_for_a_scored_total_is_the_reports_not_the_runs(tmp_path: Path) -> None:
+    # The word 总分/total was kept in Failure.actual when the examples ran (lang="zh" by default),
+    # so an English report said "got 总分 10.00" and the JSON "actual": "总分 10.00"
+    path = write(tmp_path, '\nexample "不拒绝" from "全部达标" {\n  expect error on 在职人数\n}\n')
+    rubric = pingfen.load(path)
+    for ran in ("zh", "en"):
+        found = run_examples(rubric, lang=ran)  # type: ignore[arg-type]
+        assert found.failed[0].failures[0].actual == "10.00"
+        assert "error: expected error on 在职人数, got total 10.00" in render_failures(found, "en")
+        assert "出错：预期 error on 在职人数，实际 总分 10.00" in render_failures(found, "zh")
+    for lang in ("zh", "en"):
+        code, out, _ = run("test", "--lang", lang, "--format", "json", path)
+        failure = json.loads(out)["files"][0]["examples"][-1]["failures"][0]
+        assert code == 1 and (failure["node"], failure["expected"], failure["actual"]) == (None, "error on 在职人数", "10.00")
 
 
 def test_an_unexpected_refusal_is_a_failure(tmp_path: Path) -> None:

@@ -124,7 +124,7 @@ def test_json_replay_schema(tmp_path: Path) -> None:
             "old": {"total": 9.0, "grade": "优秀", "error": None},
             "new": {"total": 8.0, "grade": "良好", "error": None},
             "rows": [{"name": "预算执行率", "old_name": None, "kind": None, "old": 6, "new": 5,
-                      "old_applies": True, "new_applies": True}], "vetoes": [],
+                      "old_applies": True, "new_applies": True, "old_mode": None, "new_mode": None}], "vetoes": [],
             "header": [],
         }],
     }  # fmt: skip
@@ -199,7 +199,7 @@ def test_a_row_that_applies_under_neither_version_shows_what_it_counts_as(tmp_pa
     new = old.replace("total 10", "total 11").replace("indicator 评价 4 {", "indicator 评价 5 {")
     found = replay(pingfen.loads(old), pingfen.loads(new), [Row(2, "甲", {"执行率": "100%", "评价": 3})])
     assert [u.rows for u in found.units] == [
-        (RowChange("评价", Decimal(4), Decimal(5), old_applies=False, new_applies=False),)
+        (RowChange("评价", Decimal(4), Decimal(5), old_applies=False, new_applies=False, old_mode="full", new_mode="full"),)
     ]
     assert "评价 不适用（4） → 不适用（5）" in render_replay(found, "data.csv", "zh")
     assert "评价 N/A (4) → N/A (5)" in render_replay(found, "data.csv", "en")
@@ -209,8 +209,64 @@ def test_a_row_that_applies_under_neither_version_shows_what_it_counts_as(tmp_pa
         (tmp_path / name).write_text(text, encoding="utf-8")
     _, out, _ = run("diff", "--format", "json", "--replay", *(str(tmp_path / n) for n in ("data.csv", "old.rule", "new.rule")))
     assert json.loads(out)["replay"]["units"][0]["rows"] == [
-        {"name": "评价", "old_name": None, "kind": None, "old": 4, "new": 5, "old_applies": False, "new_applies": False}
+        {"name": "评价", "old_name": None, "kind": None, "old": 4, "new": 5, "old_applies": False, "new_applies": False,
+         "old_mode": "full", "new_mode": "full"}
+    ]  # fmt: skip
+
+
+
+def test_a_row_whose_not_applicable_mode_changes_is_listed(tmp_path: Path) -> None:
+    """`applies if 执行率 < 100% else rescale` made `… else zero`: 评价 does not apply under
+    either version and counts 0 under both, so it was not listed, though the total went 10 → 6
+    (no longer re-scaled over 预算执行率 alone) and no row said why. It is shown with what it
+    counts as under each: 不适用（折算） → 不适用（计 0 分）."""
+    applies = "indicator 评价 4 {{\n  applies if 执行率 < 100% else {}\n  judgment\n}}"
+    old = OLD.replace("indicator 评价 4 { judgment }", applies.format("rescale"))
+    new = OLD.replace("indicator 评价 4 { judgment }", applies.format("zero"))
+    found = replay(pingfen.loads(old), pingfen.loads(new), [Row(2, "甲", {"执行率": "100%", "评价": 3})])
+    assert [(u.old.total, u.new.total) for u in found.units] == [(Decimal("10.00"), Decimal("6.00"))]
+    assert "评价 不适用（折算） → 不适用（计 0 分）" in render_replay(found, "data.csv", "zh")
+    assert "评价 N/A (rescaled) → N/A (counts 0)" in render_replay(found, "data.csv", "en")
+    assert [u.rows for u in found.units] == [
+        (RowChange("评价", Decimal(0), Decimal(0), old_applies=False, new_applies=False, old_mode="rescale", new_mode="zero"),)
     ]
+    full = OLD.replace("indicator 评价 4 { judgment }", applies.format("full"))  # its score moved too: what each counts as
+    moved = replay(pingfen.loads(full), pingfen.loads(new), [Row(2, "甲", {"执行率": "100%", "评价": 3})])
+    assert "评价 不适用（计 4 分） → 不适用（计 0 分）" in render_replay(moved, "data.csv", "zh")
+    for name, text in (("old.rule", old), ("new.rule", new), ("data.csv", "id,执行率,评价\n甲,100%,3\n")):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    _, out, _ = run("diff", "--format", "json", "--replay", *(str(tmp_path / n) for n in ("data.csv", "old.rule", "new.rule")))
+    assert json.loads(out)["replay"]["units"][0]["rows"] == [
+        {"name": "评价", "old_name": None, "kind": None, "old": 0, "new": 0, "old_applies": False, "new_applies": False,
+         "old_mode": "rescale", "new_mode": "zero"}
+    ]  # fmt: skip
+
+
+def test_a_row_inside_a_group_that_does_not_apply_counts_as_the_group_says() -> None:
+    """An indicator left out with its group counts as the group's `applies` says, not as its own
+    (`else full`): the group's mode changed, so the indicator is listed with it."""
+    grouped = """\
+rubric "分组" {
+  total 10
+}
+input 有项目: bool
+input 评价: score
+
+indicator 基础 6 { award 6 if 有项目 or not 有项目 }
+group 项目 4 {
+  applies if 有项目 else MODE
+  indicator 评价 4 {
+    applies else full
+    judgment
+  }
+}
+"""
+    old, new = (pingfen.loads(grouped.replace("MODE", m)) for m in ("rescale", "zero"))
+    found = replay(old, new, [Row(2, "甲", {"有项目": "否", "评价": 3})])
+    assert [[(r.name, r.old_mode, r.new_mode) for r in u.rows] for u in found.units] == [
+        [("评价", "rescale", "zero")]
+    ]
+    assert "评价 不适用（折算） → 不适用（计 0 分）" in render_replay(found, "data.csv", "zh")
 
 
 # ---------------------------------------------------------------- values across the batch
@@ -305,8 +361,10 @@ def test_a_bonus_penalty_or_veto_that_changed_is_named(tmp_path: Path) -> None:
     code, out, _ = run("diff", "--format", "json", "--replay", data, old, new)
     units = json.loads(out)["replay"]["units"]
     assert [u["rows"] for u in units[:2]] == [
-        [{"name": "创新", "old_name": None, "kind": "bonus", "old": 2, "new": 1, "old_applies": True, "new_applies": True}],
-        [{"name": "违规扣分", "old_name": None, "kind": "penalty", "old": -1, "new": -2, "old_applies": True, "new_applies": True}],
+        [{"name": "创新", "old_name": None, "kind": "bonus", "old": 2, "new": 1, "old_applies": True, "new_applies": True,
+          "old_mode": None, "new_mode": None}],
+        [{"name": "违规扣分", "old_name": None, "kind": "penalty", "old": -1, "new": -2, "old_applies": True, "new_applies": True,
+          "old_mode": None, "new_mode": None}],
     ]
     assert units[2]["vetoes"] == [{"name": "重大违规", "old": {"action": "zero", "grade": None},
                                    "new": {"action": "grade", "grade": "差"}}]  # fmt: skip

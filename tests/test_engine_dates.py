@@ -10,9 +10,13 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import os
+import subprocess
+import sys
 import tempfile
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
@@ -161,3 +165,36 @@ def test_a_date_that_may_not_apply_reads_alike_on_both_paths(tmp_path: Path) -> 
         assert said["refusal"] == "" and Decimal(said["total"]) == result.total, (flag, cell, said)
         scored += 1
     assert scored >= 8  # the dates read where the row applies, and every 否 row but the bad date
+
+
+MOMENTS = [datetime.datetime(2024, 3, 30, 16, 30, tzinfo=datetime.UTC),  # 2024-03-31 00:30 in Asia/Shanghai
+           datetime.datetime(2024, 3, 31, 23, 30, tzinfo=datetime.UTC), None]  # fmt: skip
+
+
+@needs_duckdb
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Shanghai"])
+def test_a_timestamptz_column_of_a_parquet_file_is_its_day_in_the_local_time_zone(tmp_path: Path, zone: str) -> None:
+    """A Parquet TIMESTAMPTZ column (an instant) through `--engine duckdb` is the day it falls on
+    in the engine's session's TimeZone, as on PostgreSQL (docs/scale.md): DuckDB's default, the
+    machine's local zone (TZ). The same instant is another day under another TZ."""
+    import duckdb
+
+    rule, data, out = tmp_path / "d.rule", tmp_path / "d.parquet", tmp_path / "o.csv"
+    rule.write_text(RUBRIC_TEXT, encoding="utf-8")
+    con = duckdb.connect()
+    con.execute("CREATE TABLE records (id INTEGER, 起 DATE, 止 TIMESTAMPTZ)")
+    con.executemany("INSERT INTO records VALUES (?, DATE '1899-12-31', ?)", list(enumerate(MOMENTS)))
+    con.execute(f"COPY records TO '{data}' (FORMAT parquet)")
+    env = dict(os.environ, TZ=zone, PYTHONPATH=os.pathsep.join(sys.path), XDG_CACHE_HOME=str(tmp_path / "cache"))
+    done = subprocess.run([sys.executable, "-m", "pingfen", "eval", "--engine", "duckdb", str(rule), str(data), "-o", str(out)],
+                          env=env, capture_output=True, text=True, check=False)  # fmt: skip
+    assert done.returncode == 1, done.stderr  # the blank one refused
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        got = list(csv.DictReader(f))
+    for moment, said in zip(MOMENTS, got, strict=True):
+        if moment is None:
+            assert (said["refusal"], said["refusal_input"]) == ("PF501", "止")
+            continue
+        day = moment.astimezone(ZoneInfo(zone)).date()
+        assert said["refusal"] == "" and Decimal(said["时效"]) == RUBRIC.evaluate({"起": START, "止": day})["时效"].score, (zone, said)
+    assert (MOMENTS[0].astimezone(ZoneInfo(zone)).day == 31) == (zone == "Asia/Shanghai")

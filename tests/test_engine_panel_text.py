@@ -92,3 +92,24 @@ def test_a_parquet_panel_of_text_is_read_so_too(tmp_path: Path) -> None:
         except pingfen.DataError as error:
             expected = ("", error.problems[0].code)
         assert (got[str(i)]["total"], got[str(i)]["refusal"]) == expected, (panel, rates)
+
+
+UNCAPPED = """rubric "k" { total 5 }
+input 完成率: list of percent >= 0
+indicator 完成 5 { bands mean(完成率) { >= 90% -> 5  else -> 0 } }
+"""
+
+
+@needs_duckdb
+def test_a_percent_written_with_its_sign_is_not_capped_at_100_in_a_panel(tmp_path: Path) -> None:
+    """`list of percent >= 0` takes 101%, as a percent input alone does (it was PF503 "<= 100%"
+    on both engines); a bare 1.5 is still beyond what a bare number may mean."""
+    rule, data, out = tmp_path / "k.rule", tmp_path / "k.csv", tmp_path / "out.csv"
+    rule.write_text(UNCAPPED, encoding="utf-8")
+    rows = ["0%, 0%, 101%", "0, 0, 1.5", "95%, 0.96, 100%", "300%"]
+    with data.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["id", "完成率"], *((i, row) for i, row in enumerate(rows))])
+    assert main(["eval", "--engine", "duckdb", str(rule), str(data), "-o", str(out)], io.StringIO(), io.StringIO()) == 1
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        got = [(row["total"], row["refusal"]) for row in csv.DictReader(f)]
+    assert got == [("0.00", ""), ("", "PF503"), ("5.00", ""), ("5.00", "")]

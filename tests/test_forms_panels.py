@@ -206,3 +206,21 @@ def test_examples_give_a_panel_as_a_text() -> None:
     with pytest.raises(pingfen.RubricError) as info:
         pingfen.loads(bad, "panel.rule")
     assert "PF605" in [d.code for d in info.value.diagnostics]
+
+
+def test_a_panel_of_percents_is_capped_only_where_a_bare_number_is_ambiguous() -> None:
+    """`list of percent >= 0` refused ["0%", "0%", "101%"] as outside "<= 100%" (PF503), a cap
+    the language never states (a percent's values above 100% are legal), so `pingfen check`
+    passed the rubric and `pingfen fuzz` then found a false domain failure. The ±100% limit is
+    a bare number's, as for a percent input alone; under `ratios` every value is a ratio."""
+    from pingfen import fuzz
+
+    rubric = pingfen.loads('rubric "k" { total 5 }\ninput 完成率: list of 3 percent >= 0\n'
+                           "indicator 完成 5 { bands mean(完成率) { >= 90% -> 5  else -> 0 } }\n")
+    assert rubric.evaluate({"完成率": ["0%", "0%", "101%"]}).total == 0
+    assert rubric.evaluate({"完成率": "300%, 0.9, 1%"}).total == 5
+    assert rubric.coerce({"完成率": [Decimal(0), Decimal(0), Decimal("1.01")]}, ratios=True)["完成率"][2] == Decimal("1.01")
+    with pytest.raises(pingfen.DataError) as refused:
+        rubric.evaluate({"完成率": "0, 0, 1.5"})  # 1.5 or 1.5%? still said
+    assert refused.value.code == "PF503"
+    assert not fuzz.fuzz(rubric, max_examples=50).failures

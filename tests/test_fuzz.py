@@ -68,6 +68,44 @@ def property_at(rubric: pingfen.Rubric, line: int) -> ast.Property:
     return next(p for p in rubric.module.properties if p.span.line == line)
 
 
+def test_a_save_folder_that_cannot_be_one_is_said_before_the_search(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `--save out.yaml`, a file: the whole search ran, then "文件已存在" without a code, exit 2 over 1
+    given = tmp_path / "out.yaml"
+    given.write_text("kept\n", encoding="utf-8")
+    searched: list[object] = []
+    monkeypatch.setattr(fuzz, "fuzz", lambda *a, **k: searched.append(a))
+    for folder, reason in ((given, "it is a file, not a folder"), (given / "sub", "Not a directory")):
+        code, out, err = run("fuzz", "--lang", "en", str(FAULTS[0]), "--save", str(folder))
+        assert code == 2 and out == "" and f"error[PF704]: cannot write `{folder}`: {reason}" in err, err
+    assert searched == [] and given.read_text(encoding="utf-8") == "kept\n"
+
+
+def test_a_save_folder_is_checked_without_being_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The folder was made before the search, so a search that could not run (an empty domain)
+    # left it behind; a name too long was a plain OSError (no PF704), and a folder that cannot be
+    # written was refused only after the search (PF703)
+    (tmp_path / "空.rule").write_text(EMPTY_DOMAIN, encoding="utf-8")
+    code, _, err = run("fuzz", "--lang", "en", str(tmp_path / "空.rule"), "--save", str(tmp_path / "new" / "deep"))
+    assert code == 2 and "PF415" in err and not (tmp_path / "new").exists()
+    searched: list[object] = []
+    monkeypatch.setattr(fuzz, "fuzz", lambda *a, **k: searched.append(a))
+    long = tmp_path / ("名" * 100) / "deep"  # 300 bytes: no file system takes the name
+    code, out, err = run("fuzz", "--lang", "en", str(FAULTS[0]), "--save", str(long))
+    assert code == 2 and out == "" and f"error[PF704]: cannot write `{long}`: File name too long" in err, err
+    for folder in ("/sys/kernel", "/sys/kernel/pingfen-new"):  # root too may not write there
+        code, out, err = run("fuzz", "--lang", "en", str(FAULTS[0]), "--save", folder)
+        assert code == 2 and out == "" and f"error[PF703]: cannot write `{folder}`: the directory `/sys/kernel`" in err, err
+    assert searched == [] and sorted(p.name for p in tmp_path.iterdir()) == ["空.rule"]
+
+
+def test_a_save_folder_is_made_only_for_what_it_holds(tmp_path: Path) -> None:
+    rule = ROOT / "rulesets" / "dept-overall-2021.rule"  # every check holds: nothing to save
+    code, _, _ = run("fuzz", "--lang", "en", "--max-examples", "5", str(rule), "--save", str(tmp_path / "new"))
+    assert code == 0 and not (tmp_path / "new").exists()
+    code, _, _ = run("fuzz", "--lang", "en", str(FAULTS[0]), "--save", str(tmp_path / "new" / "deep"))
+    assert code == 1 and list((tmp_path / "new" / "deep").glob("counterexample-*.yaml"))
+
+
 @pytest.mark.parametrize("path", FAULTS, ids=lambda p: p.stem)
 def test_planted_fault_is_caught_and_reproduces_through_eval(path: Path, tmp_path: Path) -> None:
     kind = re.search(r"# expect: fuzz fails (\w+)", path.read_text(encoding="utf-8")).group(1)  # type: ignore[union-attr]
@@ -177,6 +215,7 @@ def test_the_invariant_checks_can_fail(monkeypatch: pytest.MonkeyPatch) -> None:
     report = fuzz.fuzz(rubric, max_examples=100)
     assert [f.check for f in report.failures] == ["rounding"]
     assert re.fullmatch(r"the raw total \S+ is shown as \S+, not \S+", report.failures[0].message)
+    assert re.fullmatch(r"expect total = [\d.]+", report.failures[0].expect or "")  # the total rounding gives
 
 
 def test_out_of_range_and_unsummed_scores_are_caught(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -192,8 +231,10 @@ def test_out_of_range_and_unsummed_scores_are_caught(monkeypatch: pytest.MonkeyP
                       (NodeResult(group.name, group.max, group.score, (bad, j), (), None, True),))  # fmt: skip
 
     monkeypatch.setattr(rubric, "evaluate", inflated)
-    found = [f.check for f in fuzz.fuzz(rubric, max_examples=20).failures]
-    assert found[:2] == ["range", "sums"]
+    failures = fuzz.fuzz(rubric, max_examples=20).failures
+    assert [f.check for f in failures][:2] == ["range", "sums"]
+    assert failures[0].expect is None  # no expect says "within [0, max]"
+    assert re.fullmatch(r"expect \S+ = [\d.]+", failures[1].expect or "")  # the group: the sum of its parts
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -318,3 +359,147 @@ def test_an_input_that_can_take_no_value_is_said_in_the_readers_language(tmp_pat
         assert "has no value" not in err
     else:
         assert "error[PF415]" in err and "pingfen fuzz: input `结余` has no value on its data steps" in err
+
+
+# Each planted fault put right: what a regression example written from fuzz's counterexample
+# must then pass.
+FIXES = {
+    "band-end-off-by-one": ("[85%, 94%)", "[85%, 95%)"),
+    "band-threshold-off-by-one": ("91%", "90%"),
+    "deduction-raises-score": ("below 100%", "above 100%"),
+    "grade-hole": ("grade 中   >= 12\n", "grade 中   >= 12\n  grade 差 otherwise\n"),
+}
+
+
+def pasted_examples(out: str) -> str:
+    """The `example` blocks fuzz printed to paste into the rule file."""
+    blocks = re.findall(r"^--- # (?:as an example to paste into|回归示例，可粘贴到) [^\n]*[:：]\n(.*?)\n\n(?=FAIL |失败 |\S+(?::|：))",
+                        out, re.M | re.S)  # fmt: skip
+    assert blocks, out
+    return "\n\n".join(blocks) + "\n"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("path", FAULTS, ids=lambda p: p.stem)
+def test_a_counterexample_pastes_into_the_rule_file_as_an_example_that_catches_the_fault(path: Path, lang: str) -> None:
+    # fuzz gave records as YAML only: a tester had to write the example block (given in the
+    # rule language's spelling, the check as an expect) by hand to keep the fault from coming back
+    code, out, _ = run("fuzz", "--lang", lang, str(path))
+    assert code == 1, out
+    examples = pasted_examples(out)
+    assert examples.startswith('example "fuzz 反例 1' if lang == "zh" else 'example "fuzz counterexample 1')
+    text = path.read_text(encoding="utf-8") + "\n" + examples
+    assert not [d for d in pingfen.diagnose(text, str(path)) if d.code.startswith("PF6") and d.severity == "error"]
+    rubric, _ = pingfen.loader.loads_unsound(text, str(path))
+    run_ = pingfen.run_examples(rubric)
+    caught = {"band-end-off-by-one", "band-threshold-off-by-one"}  # a refusal, an `expect` from the property
+    if path.stem in caught:  # the regression example fails on the fault
+        assert not run_.passed and run_.failed
+    else:  # a monotone property, a total with no grade: no expect says them, and none is made up
+        assert not re.search(r"^\s*expect ", examples, re.M)
+        assert ("写不成 expect" if lang == "zh" else "no expect states this check") in examples
+    if path.stem == "band-threshold-off-by-one":
+        assert "  重点支出安排率: 90%,\n" in examples and "  expect 重点支出安排率 = 5\n" in examples
+        pasted = path.parent / f"pasted-{lang}-{os.getpid()}.rule"
+        try:  # through the command a tester runs: it fails, naming the example
+            pasted.write_text(text, encoding="utf-8")
+            code, said, _ = run("test", "--lang", "en", str(pasted))
+        finally:
+            pasted.unlink(missing_ok=True)
+        assert code == 1 and 'FAIL example "fuzz' in said, said
+    wrong, right = FIXES[path.stem]
+    assert wrong in text
+    fixed = pingfen.loads(text.replace(wrong, right), str(path))
+    assert pingfen.run_examples(fixed).passed
+
+
+KINDS = """rubric "kinds" { total 30 }
+input 有制度: bool
+input 类型: label { 大型会议, `是`, `a b` }
+input 完成率: percent >= 0
+input 资金: amount
+input 人数: count
+input 得分: score
+input 开工: date
+input 评分: list of 3 score >= 0 and <= 10
+group 全部 30 {
+  indicator 制度 5 { award 5 if 有制度 }
+  indicator 会议 5 { match 类型 { 大型会议 -> 5  else -> 0 } }
+  indicator 完成 5 { bands 完成率 { >= 90% -> 5  else -> 0 } }
+  indicator 资金量 5 { when 资金 > 100 and 人数 > 2 and days(开工, 开工) = 0 -> 5  else -> 0 }
+  indicator 评审 5 { judgment 得分 }
+  indicator 专家 5 { score = mean(评分) / 2 }
+}
+"""
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(inputs(pingfen.loads(KINDS)), st.sampled_from(["zh", "en"]))
+def test_an_example_gives_the_record_as_the_rubric_reads_it(record: dict[str, object], lang: str) -> None:
+    # 是/否 for a bool, a percent with %, a label, a date and a panel as texts: the example
+    # scores the very record fuzz found
+    rubric = pingfen.loads(KINDS)
+    failure = fuzz.Failure("range", "title", "message", (record,), "range")
+    text = fuzz.to_example(failure, 1, rubric, lang)  # type: ignore[arg-type]
+    assert re.search(r"^    有制度: [是否],$", text, re.M)
+    pasted = pingfen.loads(KINDS + "\n" + text)
+    [example] = pasted.module.examples
+    given = pingfen.check.examples.raw_record(pingfen.check.examples.records(pasted.module)[example.name])
+    assert pasted.coerce(given) == rubric.coerce(record, ratios=True)
+
+
+def test_a_wrong_grade_is_expected_as_the_grade_the_check_computes(monkeypatch: pytest.MonkeyPatch) -> None:
+    rubric = pingfen.loads(RUBRIC.replace("round total 1 half_up", "grade 好 >= 5\n  grade 差 otherwise"))
+    real = rubric.evaluate
+
+    def misgraded(record: dict[str, object], **kw: object) -> Result:
+        r = real(record)
+        return Result(r.rubric, r.max, r.total, r.raw_total, "差" if r.grade == "好" else "好", r.children)
+
+    monkeypatch.setattr(rubric, "evaluate", misgraded)
+    [failure] = fuzz.fuzz(rubric, max_examples=20).failures
+    total = Decimal(re.search(r"a total of (\S+) ", failure.message).group(1))  # type: ignore[union-attr]
+    assert failure.check == "grade" and failure.expect == f"expect grade = {'好' if total >= 5 else '差'}"
+    assert failure.expect in fuzz.to_example(failure, 1, rubric)
+
+
+VETOED = """rubric "v" {
+  total 10
+  grade 好 >= 5
+  grade 差 otherwise
+}
+input 分: number >= 0 and <= 10
+input 违规: bool
+indicator a 10 { score = 分 }
+veto 违规项 if 违规 -> below 好
+"""
+
+
+def test_a_wrong_veto_list_beside_the_right_grade_is_no_grade_expectation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A veto left off the list while the grade is right: `expect grade = 差` would paste as an
+    example that passes under the fault, so the example says no expect, as other checks do."""
+    rubric = pingfen.loads(VETOED)
+    real = rubric.evaluate
+
+    def unlisted(record: dict[str, object], **kw: Any) -> Result:
+        result = real(record, **kw)
+        object.__setattr__(result, "_vetoes", ())
+        return result
+
+    monkeypatch.setattr(rubric, "evaluate", unlisted)
+    [failure] = fuzz.fuzz(rubric, max_examples=50).failures
+    assert failure.check == "grade" and "vetoes listed: —" in failure.message
+    assert failure.expect is None
+    assert "expect grade" not in fuzz.to_example(failure, 1, rubric, "en")
+
+
+def test_a_save_folder_that_is_a_link_to_nothing_is_said_before_the_search(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # stat follows the link, found nothing, and the parent was checked instead: the whole search
+    # ran, then PF704 "File exists" when the folder was made
+    (tmp_path / "dang").symlink_to(tmp_path / "nonexistent")
+    searched: list[object] = []
+    monkeypatch.setattr(fuzz, "fuzz", lambda *a, **k: searched.append(a))
+    for folder in (tmp_path / "dang", tmp_path / "dang" / "sub"):
+        code, out, err = run("fuzz", "--lang", "en", str(FAULTS[0]), "--save", str(folder))
+        assert code == 2 and out == "" and f"error[PF704]: cannot write `{folder}`: it is a link to a path that does not exist" in err, err
+    assert searched == [] and sorted(p.name for p in tmp_path.iterdir()) == ["dang"]

@@ -156,6 +156,16 @@ def test_docx_keeps_control_characters_as_escapes(tmp_path: Path) -> None:
     assert docx.Document(str(path)).paragraphs[1].text == "单位：a\\x1bb"
 
 
+def test_xlsx_keeps_control_characters_as_escapes_as_docx_does(tmp_path: Path) -> None:
+    # `pingfen report … --unit $'u\x01' -o r.xlsx` (or a CSV id holding one) was an internal error:
+    # openpyxl's IllegalCharacterError, where DOCX and the summary workbook write the escape
+    for filing, department in ((Filing(unit="a\x1bb"), None), (None, "a\x01b")):
+        path = tmp_path / "r.xlsx"
+        write_report(RESULT, "xlsx", path, lang="zh", department=department, filing=filing)
+        said = openpyxl.load_workbook(path).active["A2"].value
+        assert said == ("单位：a\\x1bb" if filing else "单位：a\\x01b")
+
+
 def test_cli_report_options(tmp_path: Path) -> None:
     out, err = io.StringIO(), io.StringIO()
     code = main(["report", "--year", "2021年度", "--date", "2026年11月30日", str(RULES), str(SEED)], out, err)

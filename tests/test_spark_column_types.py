@@ -147,3 +147,27 @@ def test_a_date_from_text_or_a_column_of_numbers_and_marks_of_na_on_spark(spark:
         sqlhelp.agree(NA_RUBRIC, record, row)
     assert sum(refusal is None for kind, _, refusal in read if kind == "STRING") == 28
     assert ("INT", 45382, None) in read and ("DECIMAL(10, 1)", Decimal("45382.0"), None) in read and ("DOUBLE", 45382.0, "PF502") in read
+
+
+@needs_spark
+def test_a_date_from_a_timestamp_column_is_its_day_in_the_session_time_zone(spark: SparkSession) -> None:
+    """Spark's TIMESTAMP is an instant (with local time zone): the query takes the day it falls on
+    in `spark.sql.session.timeZone`, as PostgreSQL's takes a TIMESTAMPTZ's in its TimeZone
+    (docs/scale.md). PySpark's collect() gives it in the Python process's zone instead, so the
+    instant is put in the session's zone here, as a client in that zone sees it."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from test_sql_column_types import DAY_RUBRIC
+
+    moments = [datetime(2024, 3, 30, 16, 30, tzinfo=UTC), datetime(2024, 3, 31, 23, 30, tzinfo=UTC)]
+    before = spark.conf.get("spark.sql.session.timeZone")
+    try:
+        for zone in ("UTC", "Asia/Shanghai"):
+            spark.conf.set("spark.sql.session.timeZone", zone)
+            frame = spark.createDataFrame([(i, "1899-12-31", m, "甲") for i, m in enumerate(moments)], "n INT, `起` STRING, `止` TIMESTAMP, `类型` STRING")
+            out = sorted((r.asDict() for r in score(frame, DAY_RUBRIC).collect()), key=lambda r: r["n"])
+            for moment, row in zip(moments, out, strict=True):
+                sqlhelp.agree(DAY_RUBRIC, {"起": "1899-12-31", "止": moment.astimezone(ZoneInfo(zone)), "类型": "甲"}, row)
+    finally:
+        spark.conf.set("spark.sql.session.timeZone", before)

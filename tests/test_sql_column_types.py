@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -230,6 +231,28 @@ def test_a_date_from_a_column_of_numbers_is_its_day_number_as_evaluate_reads_it(
             read.append((kind, record["止"], row["refusal"]))
     assert ("INTEGER", 45382, None) in read and ("DECIMAL(10, 1)", Decimal("45382.0"), None) in read
     assert ("DECIMAL(38, 25)", Decimal("45382.0000000000000000000001"), "PF502") in read and ("DOUBLE", 45382.0, "PF502") in read
+
+
+@needs_duckdb
+def test_a_date_from_a_timestamptz_column_is_its_day_in_the_session_time_zone() -> None:
+    """The DuckDB query over a TIMESTAMPTZ column takes the day it falls on in the session's
+    TimeZone (DuckDB's cast to DATE), as on PostgreSQL, and as evaluate() takes the day of the
+    datetime the session gives a client (aware, in that zone): one instant, different days."""
+    con = duckdb.connect()
+    con.execute("CREATE TABLE records (n INTEGER, 起 DATE, 止 TIMESTAMPTZ, 类型 VARCHAR)")
+    con.execute("INSERT INTO records VALUES (0, DATE '1899-12-31', TIMESTAMPTZ '2024-03-31 00:30:00+08', '甲'), "
+                "(1, DATE '1899-12-31', TIMESTAMPTZ '2024-03-31 23:30:00+00', '甲'), (2, DATE '1899-12-31', NULL, '甲')")  # fmt: skip
+    days = set()
+    for zone in ("UTC", "Asia/Shanghai", "America/New_York"):
+        con.execute(f"SET TimeZone = '{zone}'")
+        cursor = con.execute(f"SELECT r.止, q.* FROM records AS r JOIN ({to_sql(DAY_RUBRIC)}) AS q USING (n) ORDER BY n")
+        names = [d[0] for d in cursor.description]
+        for given, *rest in cursor.fetchall():
+            row = dict(zip(names[1:], rest, strict=True))
+            sqlhelp.agree(DAY_RUBRIC, {"起": "1899-12-31", "止": given, "类型": "甲"}, row)
+            days.add(given.date() if given is not None else None)
+            assert given is None or given.utcoffset() == given.astimezone(ZoneInfo(zone)).utcoffset()
+    assert len(days) > 3  # an instant's day depends on the session's zone
 
 
 # A date's text as values.to_date reads it or refuses it, and blanks (PF501): each engine's query

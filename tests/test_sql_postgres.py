@@ -305,6 +305,29 @@ def test_a_date_from_a_timestamptz_column_is_its_day_in_the_session_time_zone(se
 
 
 @needs_postgres
+def test_a_date_column_is_read_whatever_the_session_datestyle(server: Server) -> None:
+    """A DATE, TIMESTAMP or TIMESTAMPTZ column was read by its text, which is ISO only under
+    DateStyle ISO: under `SQL, DMY` (`05/03/2024`), German or Postgres every row was PF502. Its day
+    is read by to_json, whose text is ISO whatever the DateStyle; a BC day or one past 9999 is
+    still PF502 (evaluate() is given none)."""
+    from test_sql_column_types import DAY_RUBRIC
+
+    days = ["2024-03-05", "2024-03-31", "2024-12-01"]  # a month and day either way round, and not
+    moments = [datetime(2024, 3, 5, 23, 30, tzinfo=UTC), datetime(2024, 12, 1, 0, 30, tzinfo=UTC)]
+    for style in ("SQL, DMY", "German", "Postgres, MDY", "ISO, DMY"):
+        session = f"SET DateStyle = '{style}';\nSET TIME ZONE 'UTC';\n"
+        for kind, values in (("DATE", days), ("TIMESTAMP", [d + " 23:59:59.5" for d in days]), ("TIMESTAMPTZ", moments), ("TEXT", days)):
+            records: list[dict[str, object]] = [{"起": "1899-12-31", "止": v, "类型": "甲"} for v in values]
+            rows = score(server, DAY_RUBRIC, records, types={"起": "DATE", "止": kind}, session=session)
+            for record, row in zip(records, rows, strict=True):
+                sqlhelp.agree(DAY_RUBRIC, record, row)
+            assert [row["refusal"] for row in rows] == [None] * len(values), (style, kind)
+        unread: list[dict[str, object]] = [{"起": "1899-12-31", "止": v, "类型": "甲"} for v in ("0001-03-05 BC", "10000-03-05")]
+        rows = score(server, DAY_RUBRIC, unread, types={"起": "DATE", "止": "DATE"}, session=session)
+        assert [(row["refusal"], row["refusal_input"]) for row in rows] == [("PF502", "止")] * 2, style
+
+
+@needs_postgres
 def test_a_text_that_marks_an_input_not_applicable_is_read_as_evaluate_reads_it(server: Server) -> None:
     """`\u3000不适用` marks an input 不适用, as evaluate() strips a text (`str.strip`): the query
     trimmed spaces only, so the mark was a value not read (PF502) where the row applies or not."""

@@ -4,6 +4,7 @@ the API for files and batches."""
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
 from decimal import Decimal
@@ -15,7 +16,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from data_helpers import FULL, ROOT, RUBRIC, RULESET
+import pingfen
+from data_helpers import FULL, ROOT, RUBRIC, RULESET, excel_value
 from pingfen.cli import main
 from pingfen.template import write_template
 
@@ -234,24 +236,115 @@ def test_bounds_beyond_100_percent_make_a_bare_number_a_ratio() -> None:
     assert [(p.code, p.input) for p in refused.value.problems] == [("PF503", "执行率"), ("PF523", "满意度")]
 
 
-def test_xlsx_percent_cells_read_as_shown_and_bare_cells_are_refused(tmp_path: Path) -> None:
+def _rows_with_z(tmp_path: Path, rows: tuple[tuple[str, float, str], ...]) -> Path:
+    """A workbook of FULL's values, a row per (id, value of Z, Z's cell format)."""
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
     header = ["id", *FULL]
     sheet.append(header)
-    for row_id, value, style in (("格式化", 1.2, "0%"), ("未格式化", 55, "General"), ("比值", 0.55, "General")):
-        sheet.append([row_id, *(float(v) if isinstance(v, Decimal) else v for v in FULL.values())])
+    for row_id, value, style in rows:
+        sheet.append([row_id, *(float(v) if isinstance(v, Decimal) else excel_value(v) for v in FULL.values())])
         cell = sheet.cell(sheet.max_row, header.index(Z) + 1)
         cell.value, cell.number_format = value, style
     path = tmp_path / "rows.xlsx"
     book.save(path)
+    return path
+
+
+def test_xlsx_percent_cells_read_as_shown_and_bare_cells_are_refused(tmp_path: Path) -> None:
+    path = _rows_with_z(tmp_path, (("格式化", 1.2, "0%"), ("未格式化", 55, "General"), ("比值", 0.55, "General")))
     code, out, _ = run("eval", "--lang", "en", R, str(path))
     assert code == 1
     rows = {line.split(",")[0]: line for line in out.splitlines()[1:]}
     assert rows["格式化"].endswith(",100.00,优秀,")  # 120%, as Excel shows it: full marks
     assert "PF523: input `重点支出安排率`: 55 without `%`" in rows["未格式化"]
     assert "PF523" not in rows["比值"]
+
+
+def test_xlsx_cells_showing_a_written_percent_sign_read_as_shown(tmp_path: Path) -> None:
+    """A cell holding 95 formatted `0"%"` (or `0\\%`, `0.0"%"`) shows 95% in Excel; it was read as
+    a bare 95 and refused PF523 with no word of the format. eval, report and audit read it as 95%."""
+    rows = (("引号", 95, '0"%"'), ("反斜杠", 95, "0\\%"), ("一位小数", 95, '0.0"%"'), ("百分比", 0.95, "0%"), ("未格式化", 95, "General"))
+    path = _rows_with_z(tmp_path, rows)
+    code, out, _ = run("eval", "--lang", "en", R, str(path))
+    assert code == 1
+    got = {line.split(",")[0]: line for line in out.splitlines()[1:]}
+    for row_id in ("引号", "反斜杠", "一位小数", "百分比"):
+        assert got[row_id].endswith(",100.00,优秀,"), got[row_id]
+    assert "PF523: input `重点支出安排率`: 95 without `%`" in got["未格式化"]
+    report = tmp_path / "r.md"
+    assert run("report", R, str(path), "--id", "引号", "-o", str(report))[0] == 0
+    assert "100.00" in report.read_text(encoding="utf-8")
+    # audit reads a filled template's data sheet by the same reader
+    template = tmp_path / "t.xlsx"
+    write_template(RUBRIC, "xlsx", template, lang="zh")
+    filled = openpyxl.load_workbook(template)
+    data = filled["数据"]
+    names = [c.value for c in data[1]]
+    data.cell(3, names.index("id") + 1).value = "区厂协"
+    cell = data.cell(3, names.index("满意度") + 1)
+    cell.value, cell.number_format = 95, '0"%"'
+    for row in filled["评分表"].iter_rows(min_row=2):
+        if "社会公众或服务对象满意度" in [c.value for c in row[:3]]:
+            row[5].value = 3
+    filled.save(tmp_path / "filled.xlsx")
+    code, out, err = run("audit", "--lang", "en", R, str(tmp_path / "filled.xlsx"))
+    assert "disagreement `社会公众或服务对象满意度`: declared 3, the rule gives 5 (满意度 95%)" in out, out + err
+
+
+SHOWN_RULE = """rubric "格式" {
+  total 30
+}
+input 数: number
+input 人: count
+input 率: percent
+
+indicator 甲 10 {
+  deduct 1 per 1 of 数 above 10
+}
+indicator 乙 10 {
+  deduct 1 per 1 of 人 above 5
+}
+indicator 丙 10 {
+  deduct 1 per 1% of 率 above 90%
+}
+"""
+
+
+def test_a_written_percent_sign_makes_only_a_percent_input_a_percent(tmp_path: Path) -> None:
+    """A number or count input in a cell formatted `0.00"%"` or `0"%"` (holding 12, showing 12.00%)
+    was refused `"12%" is not a number` (PF502), where it had been scored as 12: the shown percent
+    is a percent input's reading alone. eval, report, audit and --engine duckdb agree."""
+    rule = tmp_path / "格式.rule"
+    rule.write_text(SHOWN_RULE, encoding="utf-8")
+    template = tmp_path / "t.xlsx"
+    write_template(pingfen.load(rule), "xlsx", template, lang="zh")
+    book = openpyxl.load_workbook(template)
+    data = book["数据"]
+    names = [c.value for c in data[1]]
+    for name, value, style in (("id", "甲单位", None), ("数", 12, '0.00"%"'), ("人", 7, '0"%"'), ("率", 95, '0"%"')):
+        cell = data.cell(3, names.index(name) + 1)
+        cell.value = value
+        if style:
+            cell.number_format = style
+    for row in book["评分表"].iter_rows(min_row=2):
+        if row[0].value in ("甲", "乙", "丙"):
+            row[3].value = 8  # 丙 gives 5: one disagreement
+    book.save(tmp_path / "filled.xlsx")
+    filled = str(tmp_path / "filled.xlsx")
+    code, out, err = run("eval", "--lang", "en", str(rule), filled)
+    assert code == 0 and out.splitlines()[1] == "甲单位,8,8,5,21.00,,", out + err
+    if importlib.util.find_spec("duckdb") is not None:
+        scored = tmp_path / "o.csv"
+        code, out, err = run("eval", "--engine", "duckdb", "--lang", "en", str(rule), filled, "-o", str(scored))
+        cells = scored.read_text(encoding="utf-8-sig").splitlines()[1].split(",")
+        assert code == 0 and [Decimal(c) for c in cells[1:5]] == [8, 8, 5, 21], cells
+    assert run("report", "--lang", "en", str(rule), filled, "-o", str(tmp_path / "r.md"))[0] == 0
+    assert "| 8 |" in (tmp_path / "r.md").read_text(encoding="utf-8")
+    code, out, err = run("audit", "--lang", "en", str(rule), filled)
+    assert "disagreement `丙`: declared 8, the rule gives 5 (率 95%)" in out, out + err
+    assert "`甲`" not in out and "`乙`" not in out, out
 
 
 def test_samples_stay_scorable() -> None:
@@ -305,6 +398,26 @@ def test_read_records_reads_every_kind_of_data_file(tmp_path: Path) -> None:
     assert isinstance(first, pingfen.DataError) and (first.record, first.code) == ("A", "PF501")
     assert isinstance(second, pingfen.DataError) and (second.record, second.code) == ("row 2", "PF510")
     assert isinstance(third, pingfen.Result) and third.total == 100
+
+
+def test_a_row_read_records_cannot_read_is_labelled_in_the_messages_language(tmp_path: Path) -> None:
+    # "[row 2]" was English in a Chinese message; it is the file's row (the header is row 1,
+    # a JSON Lines file's line), where evaluate_many's own refusals count records from `start`
+    import pickle
+
+    import pingfen
+
+    lines = tmp_path / "rows.jsonl"
+    lines.write_text('{"id": "A"}\n{not json\n', encoding="utf-8")
+    _, second = RUBRIC.evaluate_many(pingfen.read_records(lines))
+    assert isinstance(second, pingfen.DataError) and second.record == "row 2"
+    assert second.describe("zh").startswith("[第 2 行] PF510") and second.describe("en").startswith("[row 2] PF510")
+    assert second.render("zh").endswith("(第 2 行)") and second.render("en").endswith("(row 2)")
+    assert pickle.loads(pickle.dumps(second)).describe("zh") == second.describe("zh")  # a pool sends it back
+    csv_file = tmp_path / "rows.csv"
+    csv_file.write_text("在职人数,编制人数\n1,2\n1,2,3\n", encoding="utf-8")
+    _, bad = pingfen.read_records(csv_file)
+    assert isinstance(bad, pingfen.DataError) and "[第 3 行]" in bad.describe("zh") and "[row 3]" in bad.describe("en")
 
 
 def test_read_records_refuses_an_unreadable_file_at_once(tmp_path: Path) -> None:

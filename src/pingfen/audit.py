@@ -36,8 +36,8 @@ from pathlib import Path
 from pingfen import ast
 from pingfen.absent import Absent, SheetRecord, says_not_applicable
 from pingfen.errors import DataError, Problem
-from pingfen.evaluate.rubric import NodeSpec, Rubric, not_a_mapping
-from pingfen.io.filled import GRADE_NAMES, TOTAL_NAMES, read_filled
+from pingfen.evaluate.rubric import NodeSpec, Rubric, given_rubric, not_a_mapping
+from pingfen.io.filled import GRADE_NAMES, TOTAL_NAMES, Cell, read_filled
 from pingfen.lang import Lang, checked
 from pingfen.reasons import quantity
 from pingfen.report.audit import Audit, Finding
@@ -71,6 +71,7 @@ def audit(
     department reported; `inputs` holds the input values it gave. Raises DataError for an
     unknown name, a declared value that is not a number, or an input value that is bad.
     """
+    given_rubric(rubric, "pingfen.audit.audit")  # a path failed deep inside (AttributeError)
     checked(lang)
     for given in (declared, inputs):  # a list, a row's text or no scores at all: said, not an AttributeError
         if not isinstance(given, Mapping) and (given is not None or given is declared):
@@ -86,12 +87,10 @@ def audit(
     unknown = [_not_named(k, "PF517", names) for k in given if k not in names]
     if unknown:
         raise DataError(unknown, department)
-    # A cell holding a formula never calculated is a blank, as `pingfen eval` reads it, and refused
-    # (PF534) where eval refuses the blank: here an input that may not be left out; one read only
-    # by rows that may not apply, below, where a row that applies reads it (else it is left out).
+    # PF534 up front for an input that may not be left out; one read only by rows that may not apply, below
     sheet = inputs if isinstance(inputs, SheetRecord) else None
     if sheet is not None and (lost := [k for k in sheet.formulas if k in names and k not in rubric.optional]):
-        raise sheet.refused(DataError([Problem("PF501", k, {"input": k}) for k in lost], department))
+        _refuse_formulas_never_calculated(sheet, DataError([Problem("PF501", k, {"input": k}) for k in lost], department))
     values = rubric.coerce(given, list(given), record=department)
     types = {s.name: s.type for s in rubric.inputs}
 
@@ -136,9 +135,7 @@ def audit(
                     # 不适用 is no value it reads again (values holds an Absent for it)
                     result = rubric.score_node(node.name, given, lang=lang, record=department)
                 except DataError as refused:
-                    said = sheet.refused(refused) if sheet is not None else refused
-                    if any(p.code == "PF534" for p in said.problems):  # a formula never calculated that the row reads
-                        raise said from None
+                    _refuse_formulas_never_calculated(sheet, refused)  # one that this row, which applies, reads
                     if refused.code != "PF501":
                         raise
                     missing = tuple(p.input for p in refused.problems if p.input)
@@ -223,7 +220,43 @@ def audit_file(rubric: Rubric, path: str | Path, *, lang: Lang = "zh", id: str |
     """Read a filled-in self-evaluation (YAML, JSON or XLSX; see `pingfen.io.filled`) and audit it."""
     nodes = [n.name for top in rubric.tree for n in top.walk()] + [row.name for _, row in rubric.outside]
     filled = read_filled(path, nodes, [s.name for s in rubric.inputs], id=id)
-    return audit(rubric, filled.declared, filled.inputs, lang=lang, department=filled.department)
+    if filled.formulas:  # read as blank, they would count as not declared: refused as PF534 refuses an input's
+        raise DataError([_placed(Problem("PF536", name, _row_named(name, name in nodes), "uncomputed_formula"), str(path), at)
+                         for name, at in filled.formulas.items()])  # fmt: skip
+    try:
+        return audit(rubric, filled.declared, filled.inputs, lang=lang, department=filled.department)
+    except DataError as error:  # a declared score refused: where it is in the file, to be found
+        if not any(p.code in _DECLARED for p in error.problems):
+            raise
+        placed = [_placed(p, str(path), filled.places.get(p.input or "")) if p.code in _DECLARED else p
+                  for p in error.problems]  # fmt: skip
+        raise DataError(placed, error.record) from None
+
+
+_DECLARED = ("PF513", "PF514", "PF524")  # the refusals of a declared score, said with where it is
+
+
+def _row_named(key: str, node: bool) -> dict[str, str]:
+    """A declared row's name for a message: the total's (总分, 合计, total …) and the grade's
+    alike in every refusal, 总分 and 评价等次 in 中文, total and grade in English."""
+    if not node and key in (TOTAL, *TOTAL_NAMES):
+        return {"name": TOTAL, "name_zh": "总分"}
+    if not node and key in (GRADE, *GRADE_NAMES):
+        return {"name": GRADE, "name_zh": "评价等次"}
+    return {"name": key}
+
+
+def _placed(problem: Problem, path: str | None, place: Cell | None) -> Problem:
+    """A declared score's refusal with where it is: the file, and in a workbook its sheet, row
+    and cell; nothing when `audit` is given the scores themselves."""
+    if path is None:
+        at = at_zh = ""
+    elif place is None:
+        at, at_zh = f"`{path}`: ", f"`{path}`："
+    else:
+        at = f"`{path}`, sheet `{place.sheet}`, row {place.row} (cell {place.cell}): "
+        at_zh = f"`{path}` 工作表 `{place.sheet}` 第 {place.row} 行（单元格 {place.cell}）："
+    return Problem(problem.code, problem.input, {**problem.args, "at": at, "at_zh": at_zh}, problem.hint)
 
 
 def _declared(
@@ -251,19 +284,32 @@ def _declared(
             continue
         value = to_decimal(raw)
         if value is None:
-            problems.append(Problem("PF514", key, {"name": key, "value": show(raw)}))
+            problems.append(Problem("PF514", key, {**_row_named(key, node), "value": show(raw)}))
         elif value and abs(value.adjusted()) > LIMIT:  # a typo (1e999999): no score is near it, and sums would overflow
-            problems.append(Problem("PF524", key, {"name": key, "value": show(raw), "range": f"10^-{LIMIT} … 10^{LIMIT}"}))
+            problems.append(Problem("PF524", key, {**_row_named(key, node), "value": show(raw), "range": f"10^-{LIMIT} … 10^{LIMIT}"}))
         elif node:
             scores[key] = value
         else:
             total = value
     if problems:
-        raise DataError(problems)
+        raise DataError([_placed(p, None, None) for p in problems])
     return scores, total, grade
 
 
 _LISTED = 8  # names a PF513's hint lists: more would bury the one sought
+
+
+def _refuse_formulas_never_calculated(sheet: SheetRecord | None, missing: DataError) -> None:
+    """Raise PF534 where `pingfen eval` would: for a workbook's cell holding a formula never
+    calculated (read as blank) that is one of the inputs `missing` (PF501) names. Audit asks it
+    of the inputs that may not be left out, up front, and of those a row that applies reads, when
+    score_node refuses the row for them; one read only by rows that do not apply is left out, as
+    eval leaves it. Returns when there is no such cell (or no workbook's row)."""
+    if sheet is None:
+        return
+    said = sheet.refused(missing)
+    if any(p.code == "PF534" for p in said.problems):
+        raise said from None
 
 
 def _renamed(rubric: Rubric, key: str, named: Collection[str]) -> Problem:

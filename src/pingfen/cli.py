@@ -741,7 +741,7 @@ def _sql(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
 def _import(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     from pingfen.importer import import_table
 
-    imported = import_table(args.table)
+    imported = import_table(args.table, lang)
     if args.output is None:
         print(imported.text, end="", file=out)
     else:
@@ -867,7 +867,8 @@ def _add_authoring_commands(
         description=t("Score generated records (at and beside every threshold of the rubric, then across the "
         "declared domains) and check that none is refused or crashes, every score lies in [0, max], groups add "
         "up, the total is rounded as declared, the grade matches the total, and every `property` holds. A "
-        "failure is shrunk and printed as a YAML data file that `pingfen eval` accepts. A rubric whose only "
+        "failure is shrunk and printed as a YAML data file that `pingfen eval` accepts, and as an `example` "
+        "block to paste into the rule file. A rubric whose only "
         "errors are soundness findings (PF4xx) is fuzzed anyway, with the findings shown. Exit 0 when every "
         "check holds, 1 when one fails, 2 when the rubric cannot be loaded. Needs hypothesis "
         "(pip install pingfen[testing])."),
@@ -1037,7 +1038,7 @@ def _fuzz(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
         print("pingfen：`fuzz` 需要 hypothesis：pip install 'pingfen[testing]'" if lang == "zh"
               else "pingfen: `fuzz` needs hypothesis: pip install 'pingfen[testing]'", file=err)  # fmt: skip
         return CANNOT
-    from pingfen.errors import EmptyDomain
+    from pingfen.errors import EmptyDomain, OutputError
     from pingfen.loader import loads_unsound, read_rule
 
     rubric, diagnostics = loads_unsound(read_rule(args.ruleset), args.ruleset)
@@ -1046,6 +1047,11 @@ def _fuzz(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     if max_examples < 1:
         print("pingfen：--max-examples 至少为 1" if lang == "zh" else "pingfen: --max-examples must be at least 1", file=err)
         return CANNOT
+    from pingfen.io.write import refuse_inputs, writable_folder, write_text
+
+    # Said before the search, which may take minutes, and not after it (exit 2 over 1); the
+    # folder is made only when there is something to write into it.
+    folder = writable_folder(args.save) if args.save else None
     try:
         report = fuzzing.fuzz(rubric, max_examples=max_examples, seed=args.seed, findings=findings, lang=lang)
     except EmptyDomain as error:  # an input whose domain holds no value: the checker's finding, then why no fuzz
@@ -1054,14 +1060,15 @@ def _fuzz(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
         print(("pingfen fuzz：" if lang == "zh" else "pingfen fuzz: ") + error.message(lang), file=err)
         return CANNOT
     print(fuzzing.render(report, lang), file=out)
-    if args.save:
-        from pathlib import Path
+    saved = fuzzing.counterexample_files(report) if folder is not None else {}
+    if folder is not None and saved:
+        from pingfen.oserrors import OSReason
 
-        folder = Path(args.save)
-        folder.mkdir(parents=True, exist_ok=True)
-        from pingfen.io.write import refuse_inputs, write_text
-
-        for name, yaml_text in fuzzing.counterexample_files(report).items():
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise OutputError("PF704", str(folder), {"reason": OSReason.of(error)}) from None
+        for name, yaml_text in saved.items():
             refuse_inputs(folder / name, [args.ruleset])
             write_text(folder / name, yaml_text)
     return OK if report.passed else NO

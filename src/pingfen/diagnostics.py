@@ -16,7 +16,7 @@ import attrs
 from attrs import field, frozen
 
 from pingfen.display import width
-from pingfen.lang import Lang
+from pingfen.lang import Lang, checked
 from pingfen.messages import hint, message
 from pingfen.terminal import INVISIBLE
 
@@ -90,7 +90,7 @@ class Diagnostic:
         return message(self.code, lang, self.args)
 
     def help(self, lang: Lang = "en") -> str | None:
-
+        checked(lang)  # with no hint too: "zh-CN" is refused as message's is, not None
         return hint(self.hint, lang, self.args) if self.hint else None
 
     def with_source(self, source: Source | Sequence[Source]) -> Diagnostic:

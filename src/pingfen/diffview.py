@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import assert_never
 
+from pingfen.ast import AppliesMode
 from pingfen.diff import Change, Kind, Part, RubricDiff
 from pingfen.display import width
 from pingfen.lang import Lang
@@ -186,18 +187,26 @@ def _score(value: object) -> str:
 
 def _row_change(change: RowChange, lang: Lang) -> str:
     # 不适用 (N/A) as eval shows a row that does not apply; where it applies under neither version
-    # only what it counts as moved the total, and is shown beside it: 不适用（4） → 不适用（5）
+    # only what it counts as moved the total, and is shown beside it: 不适用（4） → 不适用（5）, and
+    # where its mode changed, the mode too (rescale → zero moves the total with 0 → 0):
+    # 不适用（折算） → 不适用（计 0 分）
     counted = not change.old_applies and not change.new_applies
+    moded = counted and change.old_mode != change.new_mode
 
-    def side(score: Decimal | None, applies: bool) -> str:
+    def side(score: Decimal | None, applies: bool, mode: AppliesMode | None) -> str:
         if score is None:
             return _NONE
         if applies:
             return shown(score)  # 2.995 → 3, not 3 → 3
         na = "不适用" if lang == "zh" else "N/A"
-        return na if not counted else f"{na}（{shown(score)}）" if lang == "zh" else f"{na} ({shown(score)})"
+        if not counted:
+            return na
+        said = shown(score)
+        if moded:
+            said = ("折算" if lang == "zh" else "rescaled") if mode == "rescale" else f"计 {said} 分" if lang == "zh" else f"counts {said}"
+        return f"{na}（{said}）" if lang == "zh" else f"{na} ({said})"
 
-    old, new = side(change.old, change.old_applies), side(change.new, change.new_applies)
+    old, new = side(change.old, change.old_applies, change.old_mode), side(change.new, change.new_applies, change.new_mode)
     was = f"（{_WORDS[lang]['was']} {change.old_name}）" if lang == "zh" else f" (was {change.old_name})"
     return f"{change.name}{was if change.old_name else ''} {old} → {new}"
 

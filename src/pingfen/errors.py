@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from attrs import field, frozen
 
 from pingfen.diagnostics import Diagnostic
-from pingfen.lang import Lang, default_lang
+from pingfen.lang import Lang, checked, default_lang
 from pingfen.messages import hint, message
 
 
@@ -42,7 +42,7 @@ class UsageError(PingfenError):
         super().__init__(english)
 
     def message(self, lang: Lang = "zh") -> str:
-        return self.texts[lang]
+        return self.texts[checked(lang)]  # "zh-CN": a ValueError as everywhere, not a KeyError
 
 
 class EmptyDomain(PingfenError, ValueError):
@@ -54,7 +54,7 @@ class EmptyDomain(PingfenError, ValueError):
         super().__init__(self.message("en"))
 
     def message(self, lang: Lang = "zh") -> str:
-        if lang == "zh":
+        if checked(lang) == "zh":
             return f"输入项 `{self.input}` 在数据步长上没有可取的值（取值范围为空，PF415），无法随机检验：请先修正它的上下限"
         return (f"input `{self.input}` has no value on its data steps (its domain is empty, PF415), "
                 "so no record can be drawn to fuzz: fix its bounds first")  # fmt: skip
@@ -97,6 +97,7 @@ class Problem:
         return message(self.code, lang, self.args)
 
     def help(self, lang: Lang = "en") -> str | None:
+        checked(lang)  # with no hint too: "zh-CN" is refused as message's is, not None
         return hint(self.hint, lang, self.args) if self.hint else None
 
     def brief(self, lang: Lang = "en") -> str:
@@ -107,6 +108,29 @@ class Problem:
         if self.hint in ("did_you_mean_key", "uncomputed_formula", "may_be_na"):  # what to do, where only this line is shown
             said += f"（{self.help(lang)}）" if lang == "zh" else f" ({self.help(lang)})"
         return said
+
+
+class RowLabel(str):
+    """A refused record's label when it is a data file's row with no id: the row's number in
+    the file (the header is row 1; a JSON Lines file's line). It is worded in the message's
+    language (`第 3 行`, `row 3`); as a str, in English."""
+
+    number: int
+
+    def __new__(cls, number: int) -> RowLabel:
+        label = super().__new__(cls, f"row {number}")
+        label.number = number
+        return label
+
+    def __reduce__(self) -> tuple[type[RowLabel], tuple[int]]:  # str's would hand __new__ the text
+        return RowLabel, (self.number,)
+
+    def said(self, lang: Lang) -> str:
+        return f"第 {self.number} 行" if lang == "zh" else f"row {self.number}"
+
+
+def _label(record: str, lang: Lang) -> str:
+    return record.said(lang) if isinstance(record, RowLabel) else record
 
 
 class DataError(PingfenError):
@@ -132,14 +156,18 @@ class DataError(PingfenError):
         return self.problems[0].code
 
     def describe(self, lang: Lang = "en") -> str:
-        where = f"[{self.record}] " if self.record is not None else ""
+        where = f"[{_label(self.record, lang)}] " if self.record is not None else ""
         return "; ".join(f"{where}{p.brief(lang)}" for p in self.problems)
 
     def render(self, lang: Lang = "en") -> str:
         lines = []
         word = "错误" if lang == "zh" else "error"
         for p in self.problems:
-            record = f" ({'记录' if lang == 'zh' else 'record'} {self.record})" if self.record is not None else ""
+            record = ""
+            if isinstance(self.record, RowLabel):  # "记录 第 3 行" would say it twice
+                record = f" ({self.record.said(lang)})"
+            elif self.record is not None:
+                record = f" ({'记录' if lang == 'zh' else 'record'} {self.record})"
             lines.append(f"{word}[{p.code}]: {p.message(lang)}{record}")
             help_text = p.help(lang)
             if help_text:
@@ -169,6 +197,7 @@ class OutputError(PingfenError):
     def help(self, lang: Lang = "en") -> str | None:
         from pingfen.messages import hint
 
+        checked(lang)  # with no hint too
         return hint(self.hint, lang, self.values) if self.hint else None
 
     def render(self, lang: Lang = "en") -> str:

@@ -40,11 +40,12 @@ from pingfen.diagnostics import Diagnostic
 from pingfen.display import digits, plain
 from pingfen.errors import DataError, PingfenError
 from pingfen.evaluate.rubric import Rubric
-from pingfen.lang import Lang
+from pingfen.lang import Lang, checked
 from pingfen.result import NodeResult, Result
 from pingfen.syntax.formatter import expr as show_expr
 from pingfen.syntax.formatter import name as show_name
 from pingfen.syntax.formatter import number as show_number
+from pingfen.syntax.formatter import string as show_string
 from pingfen.testing import (
     STEPS,
     boundary_inputs,
@@ -73,14 +74,18 @@ _CHECKS: dict[str, tuple[str, str]] = {
 
 class Violation(PingfenError):
     """A check failed on a record; `records` reproduce it (two for a monotone property).
-    The message is given in English and in Chinese."""
+    The message is given in English and in Chinese; `expect` is what the check holds as an
+    example's expectation (`expect 重点支出安排率 = 5`), None where none says it."""
 
-    def __init__(self, check: str, message: str, records: Sequence[Mapping[str, object]], zh: str = "") -> None:
+    def __init__(
+        self, check: str, message: str, records: Sequence[Mapping[str, object]], zh: str = "", expect: str | None = None
+    ) -> None:
         super().__init__(message)
         self.check = check
         self.message = message
         self.zh = zh or message
         self.records = tuple(dict(r) for r in records)
+        self.expect = expect
 
 
 @frozen
@@ -93,6 +98,7 @@ class Failure:
     message: str
     records: tuple[dict[str, object], ...]
     where: str = ""
+    expect: str | None = None  # the check as an example's `expect` line, where one says it
 
 
 @frozen
@@ -180,7 +186,10 @@ def _check_grade(rubric: Rubric, record: Mapping[str, object], result: Result, d
                         f" vetoes listed: {', '.join(listed) or '—'})", [record],
                         f"总分 {result.total} 的评价等次为 {result.grade or '—'}" + (f"，应为 {want}" if want else "")
                         + f"（{'生成代码' if who == 'compiled' else '解释器'}；成立的否决项：{'、'.join(held) or '—'}；"
-                        f"列出的否决项：{'、'.join(listed) or '—'}）")  # fmt: skip
+                        f"列出的否决项：{'、'.join(listed) or '—'}）",
+                        # the grade said as an expectation only when it is what is wrong: a wrong
+                        # veto list beside the right grade would paste as an example that passes
+                        _expect_grade(want) if result.grade != want else None)  # fmt: skip
 
 
 def _score(rubric: Rubric, record: Mapping[str, object], check: str) -> Result:
@@ -243,9 +252,10 @@ def _invariants(rubric: Rubric, record: Mapping[str, object], result: Result, ac
         for node in result.nodes():
             if node.is_group and node.applies:  # one that does not apply counts as its mode says
                 parts = level_sum(node.children, node.max)
-                if parts is None or node.score != group_score(parts, node.max, rounds.get(node.name)):
+                if parts is None or node.score != (want := group_score(parts, node.max, rounds.get(node.name))):
+                    expect = None if parts is None else f"expect {show_name(node.name)} = {plain(want)}"
                     raise Violation("sums", f"`{node.name}` scores {node.score}, its parts add up to {parts}",
-                                    [record], f"`{node.name}` 得 {node.score} 分，下级得分之和为 {parts}")  # fmt: skip
+                                    [record], f"`{node.name}` 得 {node.score} 分，下级得分之和为 {parts}", expect)  # fmt: skip
         top = level_sum(result.children, result.max)
         if top is not None and result.outside():  # 加分项 and 扣分项: counted after the tree, in [0, cap]
             top = max(top + sum((line.points for line in result.outside()), Decimal(0)), Decimal(0))
@@ -263,7 +273,8 @@ def _invariants(rubric: Rubric, record: Mapping[str, object], result: Result, ac
         expected = rounded(result.raw_total, quantum, rounding)
         if result.total != expected:
             raise Violation("rounding", f"the raw total {result.raw_total} is shown as {result.total}, not {expected}",
-                            [record], f"总分 {result.raw_total} 舍入为 {result.total}，应为 {expected}")  # fmt: skip
+                            [record], f"总分 {result.raw_total} 舍入为 {result.total}，应为 {expected}",
+                            f"expect total = {plain(expected)}")  # fmt: skip
     if "grade" in active and header.grades and graded:
         if decided is not None:  # vetoes and conditions: both evaluators, each against the rubric's words
             _check_grade(rubric, record, result, decided, "compiled")
@@ -274,7 +285,12 @@ def _invariants(rubric: Rubric, record: Mapping[str, object], result: Result, ac
             raise Violation("grade", f"a total of {result.total} gets grade {result.grade or '—'}"
                             + (f", not {expected_grade}" if expected_grade else ""), [record],
                             f"总分 {result.total} 的评价等次为 {result.grade or '—'}"
-                            + (f"，应为 {expected_grade}" if expected_grade else ""))  # fmt: skip
+                            + (f"，应为 {expected_grade}" if expected_grade else ""), _expect_grade(expected_grade))  # fmt: skip
+
+
+def _expect_grade(grade: str | None) -> str | None:
+    """The grade check as an expectation: none when the check finds no grade the total should get."""
+    return None if grade is None else f"expect grade = {show_name(grade)}"
 
 
 def _node_score(result: Result, target: ast.Name | None) -> Decimal:
@@ -306,7 +322,10 @@ def _claim(rubric: Rubric, record: Mapping[str, object], result: Result, prop: a
     score = result.total if prop.target is None else result.score(prop.target.text)
     if not COMPARE[prop.op](score, prop.value.value):
         zh = "总分" if prop.target is None else f"`{prop.target.text}`"
-        raise Violation(key, f"{_target_text(prop.target)} scores {score}", [record], f"{zh} 得 {score} 分")
+        # `expect` says `=` alone; `>= 90` and the like stay a comment
+        expect = f"expect {'total' if prop.target is None else show_name(prop.target)} = {show_number(prop.value)}"
+        raise Violation(key, f"{_target_text(prop.target)} scores {score}", [record], f"{zh} 得 {score} 分",
+                        expect if prop.op == "=" else None)  # fmt: skip
 
 
 def _monotone(
@@ -470,7 +489,9 @@ def fuzz(
                 prop = rubric.module.properties[int(where.split()[1])]
                 where = (f"第 {prop.span.line} 行" if lang == "zh" else f"line {prop.span.line}") if prop.span.known else where
             message = violation.zh if lang == "zh" else violation.message
-            failures.append(Failure(violation.check, titles[violation.check], message, violation.records, where))
+            failures.append(
+                Failure(violation.check, titles[violation.check], message, violation.records, where, violation.expect)
+            )
     return FuzzReport(rubric, tuple(titles), tuple(failures), seed, max_examples, tuple(findings))
 
 
@@ -550,10 +571,75 @@ def _yaml_value(value: object, kind: str | None) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
+# ---------------------------------------------------------------- counterexamples as examples
+
+_SHORT_ZH = {"domain": "取值范围", "crash": "评分出错", "range": "得分范围", "sums": "求和", "rounding": "舍入",
+             "grade": "评价等次"}  # fmt: skip
+
+
+def _given_value(value: object, kind: str | None) -> str:
+    """A value as an example's `given` writes it: `95%`, `是`/`否`, a label or a date as a "text",
+    a panel's scores as the text `8、9、7.5`."""
+    if isinstance(value, (list, tuple)):
+        return show_string("、".join(plain(Decimal(v)) for v in value))
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if kind == "percent" and isinstance(value, Decimal):
+        return f"{plain(value * 100)}%"
+    if kind == "date" and isinstance(value, (Decimal, int)):
+        return show_string(calendar_day(Decimal(value)).isoformat())
+    if isinstance(value, (Decimal, int)):
+        return plain(Decimal(value))
+    return show_string(str(value))  # a label: quoted, so that no label reads as 是, true or 不适用
+
+
+@pinned
+def to_example(failure: Failure, number: int, rubric: Rubric, lang: Lang = "zh") -> str:
+    """The failure as `example` blocks to paste into the rule file: every input given, and the
+    check's `expect` where it can say it, else a comment naming what must hold. A monotone
+    property's two records are two examples, the second `from` the first."""
+    zh = checked(lang) == "zh"  # "zh-CN" refused, not taken for English
+    kinds = {spec.name: spec.type for spec in rubric.inputs}
+    where = failure.where if failure.where != failure.check else _SHORT_ZH[failure.check] if zh else failure.check
+    message = " ".join(failure.message.split())
+    said = [f"# 期望：{failure.title}", f"# 实际：{message}"] if zh else [f"# expected: {failure.title}", f"# found: {message}"]
+    if failure.check in ("domain", "crash"):  # `pingfen test` fails on a record it cannot score, no expect needed
+        said.append("# 记录不能评分时 pingfen test 即报失败；修正后请写下应得的分数" if zh
+                    else "# pingfen test fails while the record cannot be scored; once fixed, write the scores it should get")  # fmt: skip
+    elif failure.expect is None:  # an honest comment, never a made-up score
+        said.append("# 这项检查写不成 expect：请按评分表写下应得的分数" if zh
+                    else "# no expect states this check: write the scores the rubric text gives")  # fmt: skip
+    blocks: list[str] = []
+    base: str | None = None
+    shown: dict[str, str] = {}  # the previous example's givens, which a `from` takes over
+    for j, record in enumerate(failure.records):
+        tag = f"{number}{'ab'[j]}" if len(failure.records) > 1 else str(number)
+        name = f"fuzz 反例 {tag}（{where}）" if zh else f"fuzz counterexample {tag} ({where})"
+        givens = {k: _given_value(v, kinds.get(k)) for k, v in record.items()}
+        own = {k: v for k, v in givens.items() if shown.get(k) != v}  # after `from`, what differs
+        lines = [f"example {show_string(name)}" + (f" from {show_string(base)}" if base else "") + " {"]
+        if base is not None and len(own) == 1:
+            [(key, value)] = own.items()
+            lines.append(f"  given {{ {show_name(key)}: {value} }}")
+        else:
+            lines += ["  given {", *(f"    {show_name(k)}: {v}," for k, v in own.items()), "  }"]
+        last = j == len(failure.records) - 1
+        if not last:  # the record before the change: what it must score, the next example says
+            lines.append("  # 原记录，见下一示例" if zh else "  # the record before the change: see the next example")
+        else:
+            lines += [f"  {line}" for line in said]
+            if failure.expect is not None:
+                lines.append(f"  {failure.expect}")
+        lines.append("}")
+        blocks.append("\n".join(lines))
+        base, shown = name, givens
+    return "\n\n".join(blocks) + "\n"
+
+
 @pinned
 def render(report: FuzzReport, lang: Lang = "en", path: str | None = None) -> str:
     """The report as text: each failure with its counterexample(s) as YAML."""
-    zh = lang == "zh"
+    zh = checked(lang) == "zh"  # "zh-CN" refused, not taken for English
     rubric_path = path or report.rubric.source.path
     out = []
     for d in report.findings:
@@ -571,6 +657,8 @@ def render(report: FuzzReport, lang: Lang = "en", path: str | None = None) -> st
             hint = f"pingfen eval{unsound} {rubric_path} counterexample-{tag}.yaml"
             out.append(f"--- # {head}: {hint}")
             out.append(to_yaml(record, report.rubric).rstrip("\n"))
+        out.append(f"--- # 回归示例，可粘贴到 {rubric_path}：" if zh else f"--- # as an example to paste into {rubric_path}:")
+        out.append(to_example(f, i, report.rubric, lang).rstrip("\n"))
         out.append("")
     passed = len(report.checks) - len(report.failures)
     if zh:

@@ -26,6 +26,7 @@ from pingfen.io.tables import MAX_XLSX_MEMBERS, MAX_XLSX_RATIO, shown_sheet, xls
 from pingfen.lang import Lang
 from pingfen.oserrors import reason
 from pingfen.phrases import (
+    NOTES_EN,
     InputDecl,
     Reading,
     name_text,
@@ -126,9 +127,10 @@ class Imported:
         return lines + [r.said(lang) for r in self.rows if not r.recognised]
 
 
-def import_table(path: str | Path) -> Imported:
-    """Read a rubric table (.xlsx or .docx) into draft rule text. Raises DataError: PF508
-    when the file cannot be read or holds no rubric table, PF511 for another format."""
+def import_table(path: str | Path, lang: Lang = "zh") -> Imported:
+    """Read a rubric table (.xlsx or .docx) into draft rule text, its comments in `lang` (the
+    table's own text quoted as it is). Raises DataError: PF508 when the file cannot be read or
+    holds no rubric table, PF511 for another format."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
@@ -139,7 +141,7 @@ def import_table(path: str | Path) -> Imported:
     else:
         raise DataError([Problem("PF511", None, {"path": str(path), "what": "rubric table", "what_zh": "评分表",
                                                  "formats": ".xlsx, .docx"})])  # fmt: skip
-    return _Builder(path, title, grid, end).build()
+    return _Builder(path, title, grid, end, lang).build()
 
 
 # ---------------------------------------------------------------- reading the grid
@@ -504,8 +506,9 @@ def _number(text: str) -> Decimal | None:
 
 
 class _Builder:
-    def __init__(self, path: Path, title: str, grid: Grid, end: int) -> None:
+    def __init__(self, path: Path, title: str, grid: Grid, end: int, lang: Lang = "zh") -> None:
         self.path, self.title, self.grid, self.end = path, title, grid, end  # rows up to `end` are the table's
+        self.lang = lang  # the language of the draft's comments
         self.roots: list[Node] = []
         self.total: Decimal | None = None
         self.inputs: list[InputDecl] = []
@@ -517,6 +520,9 @@ class _Builder:
         self.stated = GradeLine()  # the grades line below the table, as read
         self.unread_grades = ""  # its text, when it states grades that are not read
         self.unread_vetoes: list[tuple[int, str]] = []  # the row and text of each 一票否决 not read
+
+    def _say(self, zh: str, en: str) -> str:
+        return zh if self.lang == "zh" else en
 
     def build(self) -> Imported:
         columns = _header(self.grid)
@@ -669,7 +675,7 @@ class _Builder:
         empty), the rule read kept as a comment, the first error named in its TODO."""
         assert leaf.reading is not None
         first = errors[0]
-        leaf.refused = f"{first.code}：{first.message('zh')}"
+        leaf.refused = self._say(f"{first.code}：{first.message('zh')}", f"{first.code}: {first.message('en')}")
         leaf.refused_rules = leaf.reading.rules
         others = {i.name for node in self._all_leaves() if node is not leaf and node.reading for i in node.reading.inputs}
         self.input_names -= {i.name for i in leaf.reading.inputs} - others - set(self.known.names)
@@ -830,13 +836,18 @@ class _Builder:
                 said = "、".join(plain(p) for p in parts)
                 for leaf, part in zip(leaves, parts, strict=True):
                     leaf.points = part
-                    leaf.notes.append(f"TODO: 原表 {len(leaves)} 项共 {plain(value)} 分，不能平均分为有限位小数，"
-                                      f"暂按 {said} 分配；请核对后删去本行")  # fmt: skip
+                    leaf.notes.append(self._say(
+                        f"TODO: 原表 {len(leaves)} 项共 {plain(value)} 分，不能平均分为有限位小数，暂按 {said} 分配；请核对后删去本行",
+                        f"TODO: the table gives {len(leaves)} rows {plain(value)} points together, which no finite "
+                        f"decimal shares evenly: shared as {said.replace('、', ', ')}; check it, then delete this line"))  # fmt: skip
                 continue
             for leaf in leaves:
                 leaf.points = share
                 if len(leaves) > 1:
-                    leaf.notes.append(f"原表 {len(leaves)} 项共 {plain(value)} 分，平均分配，每项 {plain(leaf.points)} 分")
+                    leaf.notes.append(self._say(
+                        f"原表 {len(leaves)} 项共 {plain(value)} 分，平均分配，每项 {plain(leaf.points)} 分",
+                        f"the table gives {len(leaves)} rows {plain(value)} points together: shared evenly, "
+                        f"{plain(leaf.points)} each"))  # fmt: skip
 
     def _unique_names(self, nodes: list[Node], parent: Node | None) -> None:
         """Group and indicator names must differ: a repeated one is named for its group
@@ -845,7 +856,8 @@ class _Builder:
             if node.name in self.node_names and parent is not None:
                 original = node.name
                 node.name = _qualified(parent.name, original)
-                node.notes.append(f"原表名为“{original}”，与前面的指标重名，按所属指标改名")
+                node.notes.append(self._say(f"原表名为“{original}”，与前面的指标重名，按所属指标改名",
+                                            f"named “{original}” in the table, as an earlier row is: renamed for its group"))
             while node.name in self.node_names:
                 node.name += "（续）"
             self.node_names.add(node.name)
@@ -932,23 +944,35 @@ class _Builder:
             title = title.removesuffix(f"（{year.group(1)}年度）") or title
         total = self.total if self.total is not None else sum((n.total() for n in self.roots), Decimal(0))
         recognised = sum(r.recognised for r in reports)
+        say = self._say
         out = [
-            f"# 由 `pingfen import` 从 {self.path.name} 导入的草稿：识别 {recognised}/{len(reports)} 行评分标准。",
-            "# 每条规则上方的注释是原表的评分标准；标有 TODO 的行未能识别，`pingfen check` 会逐条列出。",
+            say(f"# 由 `pingfen import` 从 {self.path.name} 导入的草稿：识别 {recognised}/{len(reports)} 行评分标准。",
+                f"# A draft imported by `pingfen import` from {self.path.name}: "
+                f"{recognised} of {len(reports)} rows' criteria recognised."),
+            say("# 每条规则上方的注释是原表的评分标准；标有 TODO 的行未能识别，`pingfen check` 会逐条列出。",
+                "# The comment above each rule is the table's criterion; rows marked TODO were not recognised, "
+                "and `pingfen check` lists each one."),
             "",
             f"rubric {string_text(title)} {{",
             *([f"  year {year.group(1)}"] if year else []),
             f"  total {plain(total)}",
             *([] if stated.places is not None else [  # a guess, as the usual grades are: left to a person
-                "  # TODO: 评分表未写明总分的保留位数，暂按四舍五入保留 2 位小数写入；请按评价方案核对或改写后删去本行",
+                say("  # TODO: 评分表未写明总分的保留位数，暂按四舍五入保留 2 位小数写入；请按评价方案核对或改写后删去本行",
+                    "  # TODO: the table does not state the total's rounding: rounded half up to 2 places for now; "
+                    "check it against the evaluation plan, then delete this line"),
                 "  round total 2 half_up",
             ]),
             *(f"  {line}" for line in stated.lines()),
-            *(["  # 评分表不评定等次"] if stated.none else [] if stated.grades else [
-                f"  # TODO: 未能识别评分表的评价等次“{self.unread_grades}”，暂按通用的划分（总分的 90%、80%、60%）写入；"
-                "请按原表改写后删去本行" if self.unread_grades else
-                "  # TODO: 评分表未写明评价等次，暂按财政绩效评价通用的划分（总分的 90%、80%、60%）写入；"
-                "请按评价方案核对或改写后删去本行",
+            *([say("  # 评分表不评定等次", "  # the table gives no grades")] if stated.none else [] if stated.grades else [
+                say(f"  # TODO: 未能识别评分表的评价等次“{self.unread_grades}”，暂按通用的划分（总分的 90%、80%、60%）写入；"
+                    "请按原表改写后删去本行",
+                    f"  # TODO: the table's grades “{self.unread_grades}” were not recognised: the usual grades "
+                    "(90%, 80% and 60% of the total) written for now; rewrite them as the table has them, then delete this line")
+                if self.unread_grades else
+                say("  # TODO: 评分表未写明评价等次，暂按财政绩效评价通用的划分（总分的 90%、80%、60%）写入；"
+                    "请按评价方案核对或改写后删去本行",
+                    "  # TODO: the table states no grades: the usual grades of a spending evaluation (90%, 80% and "
+                    "60% of the total) written for now; check them against the evaluation plan, then delete this line"),
                 *(f"  grade {grade} >= {plain(total * share / 100)}" for grade, share in (("优秀", 90), ("良好", 80), ("中", 60))),
                 "  grade 差 otherwise",
             ]),
@@ -965,19 +989,25 @@ class _Builder:
             out.extend(["", *self._node(node, 0, kind)])
         graded = {grade for grade, _, _ in stated.grades} if stated.grades or stated.none else set(_USUAL_GRADES)
         for veto, grade in stated.vetoes:  # a veto naming a grade the draft lacks is left to a person
-            out.extend(["", veto] if grade is None or grade in graded else ["", f"# TODO: 等次“{grade}”未能识别：{veto}"])
+            out.extend(["", veto] if grade is None or grade in graded else
+                       ["", say(f"# TODO: 等次“{grade}”未能识别：{veto}", f"# TODO: the grade “{grade}” was not recognised: {veto}")])  # fmt: skip
         for _, line in self.unread_vetoes:  # a 一票否决 in words not read: quoted, for a person to write
-            out.extend(["", f"# TODO: 未能识别一票否决“{line}”，未写入否决规则；请改写为 veto 行后删去本行"])
+            out.extend(["", say(f"# TODO: 未能识别一票否决“{line}”，未写入否决规则；请改写为 veto 行后删去本行",
+                                f"# TODO: the 一票否决 “{line}” was not recognised, and no veto is written; "
+                                "write it as a veto line, then delete this line")])  # fmt: skip
         return _formatted("\n".join(out) + "\n")
 
     def _node(self, node: Node, depth: int, keyword: str = "indicator") -> list[str]:
         pad = "  " * depth
+        say = self._say
         lines = [f"{pad}# {note}" for note in node.notes]
         if not node.indicator:
             head = f"{pad}group {name_text(node.name)} {plain(node.total())} {{"
             applies = applies_line(node.applies, self.known) if node.applies else None
             if node.applies and applies is None:  # a condition on names the data items do not declare
-                lines.append(f"{pad}# TODO: 未能识别分组的适用条件“{one_line(node.applies)}”，暂按始终适用处理；请改写为 applies 行")
+                lines.append(pad + say(f"# TODO: 未能识别分组的适用条件“{one_line(node.applies)}”，暂按始终适用处理；请改写为 applies 行",
+                                       f"# TODO: the group's condition “{one_line(node.applies)}” was not recognised: "
+                                       "the group always applies for now; write it as an applies line"))  # fmt: skip
             lines.append(head)
             lines.extend([f"{pad}  {applies}"] if applies else [])
             lines.extend([f"{pad}  {node.rounding}"] if node.rounding else [])
@@ -987,19 +1017,31 @@ class _Builder:
         reading = node.reading
         assert reading is not None
         if node.explanation:
-            lines.append(f"{pad}# 指标解释：{one_line(node.explanation)}")
+            lines.append(f"{pad}# {say('指标解释：', 'explanation: ')}{one_line(node.explanation)}")
         if node.criterion:
-            lines.append(f"{pad}# 评分标准：{one_line(node.criterion)}")
-        lines.extend(f"{pad}# {note}" for note in reading.notes)
+            lines.append(f"{pad}# {say('评分标准：', 'criterion: ')}{one_line(node.criterion)}")
+        lines.extend(f"{pad}# {say(note, NOTES_EN.get(note, note))}" for note in reading.notes)
         if node.formula:
-            lines.append(f"{pad}# TODO: 分值单元格 {node.formula}是公式，没有保存的计算结果，暂记 0 分；"
-                         "请在 Excel 中打开并保存后重新导入，或填写分值后删去本行")  # fmt: skip
+            formula = node.formula.replace("（", " (").replace("）", ")")
+            lines.append(pad + say(f"# TODO: 分值单元格 {node.formula}是公式，没有保存的计算结果，暂记 0 分；"
+                                   "请在 Excel 中打开并保存后重新导入，或填写分值后删去本行",
+                                   f"# TODO: the 分值 cell {formula} is a formula with no saved result: 0 points "
+                                   "for now; open and save the file in Excel and import it again, or write the "
+                                   "points, then delete this line"))  # fmt: skip
         if node.unnamed:
-            lines.append(f"{pad}# TODO: 原表第 {node.row + 1} 行有分值 {plain(node.total())} 分，但没有指标名称，暂命名为“{node.name}”"
-                         "并按评价分（judgment）处理；请补上名称、改写为规则后删去本行")  # fmt: skip
+            lines.append(pad + say(f"# TODO: 原表第 {node.row + 1} 行有分值 {plain(node.total())} 分，但没有指标名称，"
+                                   f"暂命名为“{node.name}”并按评价分（judgment）处理；请补上名称、改写为规则后删去本行",
+                                   f"# TODO: row {node.row + 1} of the table has a 分值 of {plain(node.total())} but no "
+                                   f"indicator name: named “{node.name}” and written as a judgment for now; name it "
+                                   "and write its rule, then delete this line"))  # fmt: skip
         if node.refused:  # read, but refused by the checks: the rule as a comment, and a judgment to write
-            instead = {"penalty": "暂不扣分", "adjust": "暂不加减分"}.get(keyword, "暂按评价分（judgment）处理")
-            lines.append(f"{pad}# TODO: 识别出的规则未通过检查（{node.refused}），{instead}；请改写为规则后删去本行")
+            if self.lang == "zh":
+                instead = {"penalty": "暂不扣分", "adjust": "暂不加减分"}.get(keyword, "暂按评价分（judgment）处理")
+                lines.append(f"{pad}# TODO: 识别出的规则未通过检查（{node.refused}），{instead}；请改写为规则后删去本行")
+            else:
+                instead = {"penalty": "nothing taken", "adjust": "nothing added or taken"}.get(keyword, "written as a judgment")
+                lines.append(f"{pad}# TODO: the rule read fails the checks ({node.refused}): {instead} for now; "
+                             "write its rule, then delete this line")  # fmt: skip
             lines.extend(f"{pad}#   {rule}" for rule in node.refused_rules)
         if reading.kind == "pending":  # the text as the table has it, less render's closing 。
             text = string_text(one_line(node.criterion).removesuffix("。"))
@@ -1012,14 +1054,20 @@ class _Builder:
                 low = _ADJUST_LOW.search(node.criterion)
                 head = f"{low['low'] if low else '-' + plain(node.total())} .. +{plain(node.total())}"
                 if not node.refused and not node.formula and not node.unnamed:
-                    lines.append(f"{pad}# TODO: 未能识别加减分项的评分标准，暂不加减分；请改写为规则后删去本行")
+                    lines.append(pad + say("# TODO: 未能识别加减分项的评分标准，暂不加减分；请改写为规则后删去本行",
+                                           "# TODO: the 加减分项's criterion was not recognised: nothing added or taken "
+                                           "for now; write its rule, then delete this line"))  # fmt: skip
             return [*lines, f"{pad}adjust {name_text(node.name)} {head} {{", *(f"{pad}  {r}" for r in rules), f"{pad}}}"]
         if node.refused or node.formula or node.unnamed:
             pass
         elif not reading.recognised and keyword == "penalty":
-            lines.append(f"{pad}# TODO: 未能识别扣分项的评分标准，暂不扣分；请改写为扣分规则（deduct）后删去本行")
+            lines.append(pad + say("# TODO: 未能识别扣分项的评分标准，暂不扣分；请改写为扣分规则（deduct）后删去本行",
+                                   "# TODO: the 扣分项's criterion was not recognised: nothing taken for now; write "
+                                   "it as deductions (deduct), then delete this line"))  # fmt: skip
         elif not reading.recognised:
-            lines.append(f"{pad}# TODO: 未能识别评分标准，暂按评价分（judgment）处理；请改写为规则后删去本行")
+            lines.append(pad + say("# TODO: 未能识别评分标准，暂按评价分（judgment）处理；请改写为规则后删去本行",
+                                   "# TODO: the criterion was not recognised: written as a judgment for now; write "
+                                   "its rule, then delete this line"))  # fmt: skip
         lines.append(f"{pad}{keyword} {name_text(node.name)} {plain(node.total())} {{")
         lines.extend(f"{pad}  {rule}" for rule in reading.rules)
         return [*lines, f"{pad}}}"]

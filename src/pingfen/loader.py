@@ -30,7 +30,11 @@ Resolver = Callable[[Path, str], Path]
 @pinned  # the caller's decimal context never reaches the checker's arithmetic
 def diagnose(text: str, path: str = "<string>", *, resolver: Resolver | None = None) -> list[Diagnostic]:
     """Every diagnostic for rule text (errors, warnings, notes), in source order.
-    `resolver`, when given, is asked for each file an `extends` names before it is opened."""
+    `resolver`, when given, is asked for each file an `extends` names before it is opened.
+    Raises TypeError when `text` is not a str, as `loads` does."""
+    if not isinstance(text, str):  # bytes gave "a bytes-like object is required, not 'str'", None an AttributeError
+        raise TypeError(f"pingfen.diagnose takes the rule's text as str, not {type(text).__name__}"
+                        + ("; decode it first" if isinstance(text, (bytes, bytearray)) else ""))  # fmt: skip
     return _build(text, path, executable=False, resolver=resolver)[1]
 
 
@@ -329,15 +333,17 @@ def _scoring(file: Path | None, text: str) -> tuple[ast.Module | None, list[Diag
     parse, as where a name spelt `example` was taken for one — the whole text, tests dropped."""
     from pingfen.syntax.scan import without_tests
 
-    def parsed(text: str, kind: str = "") -> tuple[ast.Module | None, list[Diagnostic]]:
+    def parsed(text: str, kind: str = "", every_error: bool = True) -> tuple[ast.Module | None, list[Diagnostic]]:
         if file is not None:  # through the cache: a tree found there needs no parser (nor lark) imported
-            return _parsed(file, text, kind)
+            return _parsed(file, text, kind, every_error)
         from pingfen.syntax.parser import parse
 
-        return parse(text)
+        return parse(text, every_error=every_error)
 
     blanked = without_tests(text)
-    module, diagnostics = parsed(blanked, "scoring")
+    # When the blanked text is not the whole, its syntax errors are never shown (the whole
+    # text's are): whether it parses is all that is asked, not every error in it.
+    module, diagnostics = parsed(blanked, "scoring", every_error=blanked == text)
     if blanked == text or (module is not None and not _errors(diagnostics)):
         return module, diagnostics
     module, diagnostics = parsed(text)
@@ -347,10 +353,12 @@ def _scoring(file: Path | None, text: str) -> tuple[ast.Module | None, list[Diag
     return attrs.evolve(module, items=tuple(i for i in module.items if not isinstance(i, tests))), diagnostics
 
 
-def _parsed(path: Path, text: str, kind: str = "") -> tuple[ast.Module | None, list[Diagnostic]]:
+def _parsed(
+    path: Path, text: str, kind: str = "", every_error: bool = True
+) -> tuple[ast.Module | None, list[Diagnostic]]:
     """`syntax.parse(text)` for the rule file at path, from the cache when the same text was
     parsed before by the same grammar and pingfen; `kind` keeps apart the entries of
-    different readings of one file (whole, or without its tests)."""
+    different readings of one file (whole, or without its tests). `every_error` is parse's."""
     from pingfen import __version__
     from pingfen.syntax.grammar import grammar_text
 
@@ -368,7 +376,7 @@ def _parsed(path: Path, text: str, kind: str = "") -> tuple[ast.Module | None, l
                 pass
     from pingfen.syntax.parser import parse  # only now: a cached tree needs no parser
 
-    module, diagnostics = parse(text)
+    module, diagnostics = parse(text, every_error=every_error)
     if entry is not None and module is not None:
         try:
             cache.store(entry, cache.encode({"key": key, "module": module, "diagnostics": diagnostics}))

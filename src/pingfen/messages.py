@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from pingfen.lang import Lang, counted
+from pingfen.lang import Lang, checked, counted
 from pingfen.oserrors import OSReason
 
 # code -> (english, chinese)
@@ -263,17 +263,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "cannot read `{path}` as {encoding} (near row {row}); give the right `--encoding`",
         "无法按 {encoding} 编码读取 `{path}`（约第 {row} 行），请用 `--encoding` 指定正确的编码",
     ),
-    "PF513": ("`{name}` is not a group or indicator of the rubric", "`{name}` 不是评分表中的分组或指标"),
-    "PF514": ("declared `{name}`: {value} is not a number", "`{name}` 的自评得分 {value} 不是数值"),
+    # `at`: where the declared score is in the file (`audit_file`), empty for a mapping given to `audit`
+    "PF513": ("{at}`{name}` is not a group or indicator of the rubric", "{at_zh}`{name}` 不是评分表中的分组或指标"),
+    # `name_zh`: the total's row is 总分 in 中文, `total` in English
+    "PF514": ("{at}declared `{name}`: {value} is not a number", "{at_zh}`{name_zh}` 的自评得分 {value} 不是数值"),
     "PF524": (
-        "declared `{name}`: {value} is beyond any score ({range} in size)",
-        "`{name}` 的自评得分 {value} 超出可能的分值（绝对值须在 {range} 之间）",
+        "{at}declared `{name}`: {value} is beyond any score ({range} in size)",
+        "{at_zh}`{name_zh}` 的自评得分 {value} 超出可能的分值（绝对值须在 {range} 之间）",
+    ),
+    "PF536": (
+        "{at}declared `{name}`: the cell holds a formula that was never calculated",
+        "{at_zh}`{name_zh}` 的自评得分是从未计算过的公式",
     ),
     "PF517": ("`{name}` is not an input of the rubric", "`{name}` 不是评分表的输入项"),
     "PF518": ("`{path}` has no declared scores: {detail}", "`{path}` 中没有自评得分：{detail_zh}"),
     "PF519": (
-        "`{name}` is declared on more than one row ({rows}); give each indicator its rubric name",
-        "`{name}` 在多行（第 {rows} 行）都有自评得分，请按评分表中的名称填写各指标",
+        "`{path}`, sheet `{sheet}`: `{name}` is declared on more than one row ({rows}); give each indicator its rubric name",
+        "`{path}` 工作表 `{sheet}`：`{name}` 在多行（第 {rows} 行）都有自评得分，请按评分表中的名称填写各指标",
     ),
     "PF515": (
         "`{path}` holds {count:record}; name one with `--id`",
@@ -973,9 +979,10 @@ def _fill(template: str, args: Mapping[str, object], lang: Lang) -> str:
 
 def message(code: str, lang: Lang, args: Mapping[str, object]) -> str:
     en, zh = MESSAGES[code]
-    return _fill(zh if lang == "zh" else en, args, lang)
+    # checked: "zh-CN" would otherwise be read as English (a ValueError, as evaluate's lang)
+    return _fill(zh if checked(lang) == "zh" else en, args, lang)
 
 
 def hint(key: str, lang: Lang, args: Mapping[str, object]) -> str:
     en, zh = HINTS[key]
-    return _fill(zh if lang == "zh" else en, args, lang)
+    return _fill(zh if checked(lang) == "zh" else en, args, lang)

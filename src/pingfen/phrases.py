@@ -38,6 +38,16 @@ class InputDecl:
         return f"input {name_text(self.name)}: {kind}{bounds}{described}"
 
 
+# The notes a reading may carry, and their English for a draft imported with --lang en.
+_ASSUMED_PROPORTIONAL = "原文未说明不足一个百分点如何计算，按比例计算（proportional）"
+_ASSUMED_ENDS = "原文未写明分档端点归属，按含下限、不含上限处理，请核对"
+NOTES_EN = {
+    _ASSUMED_PROPORTIONAL: "the text does not say how part of a point is counted: counted proportionally (proportional)",
+    _ASSUMED_ENDS: "the text does not say which band each end belongs to: each band taken to include its lower end, "
+    "not its upper one; please confirm",
+}
+
+
 @frozen
 class Reading:
     """What a criterion says: its kind, the inputs it reads, the rule lines of its indicator."""
@@ -196,7 +206,7 @@ def _step(text: str, indicator: str, points: Decimal, namer: Namer) -> Reading |
     name = namer(subject)
     line = (f"deduct {plain(Decimal(found['rate']))} per {plain(step)}pp of {name_text(name)} {direction} "
             f"{percent_text(reference)} counting {counting}")  # fmt: skip
-    notes = ("原文未说明不足一个百分点如何计算，按比例计算（proportional）",) if said is None else ()
+    notes = (_ASSUMED_PROPORTIONAL,) if said is None else ()
     return Reading("step", (_percent_input(name),), (line,), notes)
 
 
@@ -312,7 +322,7 @@ def _bands(text: str, indicator: str, points: Decimal, namer: Namer) -> Reading 
         lines.append(f"  {text_of_band} -> {plain(given)}")
     name = namer(subject)
     decl = _percent_input(name) if percent else InputDecl(name, "number")
-    notes = ("原文未写明分档端点归属，按含下限、不含上限处理，请核对",) if assumed else ()
+    notes = (_ASSUMED_ENDS,) if assumed else ()
     return Reading("bands", (decl,), (f"bands {name_text(name)} {{", *lines, "}"), notes)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from attrs import field, frozen
 
 from pingfen.display import cents, number, plain, rounded_parts
-from pingfen.lang import Lang, counted
+from pingfen.lang import Lang, checked, counted
 from pingfen.values import AGGREGATE_LEAST, AGGREGATES, CONTEXT, SETTLE_PLACES, ZERO, calendar_day, settled
 
 
@@ -78,7 +78,7 @@ class Reason:
         return params(self.site, self.numbers, self.score)
 
     def text(self, lang: Lang = "zh") -> str:
-        zh = lang == "zh"
+        zh = checked(lang) == "zh"  # "zh-CN" is refused, not taken for English
         said = self.site.sentences.get(zh) or self.site.said(zh)
         return said(self.numbers, self.score)
 

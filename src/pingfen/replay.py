@@ -19,7 +19,7 @@ from typing import Literal, TextIO, TypeAlias
 
 from attrs import define, field, frozen
 
-from pingfen.ast import Header, OutsideKind
+from pingfen.ast import AppliesMode, Header, OutsideKind
 from pingfen.batch import Scored, indicator_names, score_rows
 from pingfen.diff import diff
 from pingfen.errors import DataError, Problem
@@ -30,7 +30,7 @@ from pingfen.io.tables import Row, is_table, read_rows
 from pingfen.lang import Lang
 from pingfen.progress import Progress
 from pingfen.reasons import shown
-from pingfen.result import Result, VetoLine
+from pingfen.result import NodeResult, Result, VetoLine
 from pingfen.values import PLACES
 
 Direction = Literal["up", "down", "other"]
@@ -44,7 +44,10 @@ class RowChange:
     bonus, penalty or adjust row (加分项, 扣分项, 加减分项) has its `kind`, and what it adds to
     the total for its scores (a penalty: the points it takes, -2), as eval's columns show it.
     `old_applies`/`new_applies` are False where the row does not apply (不适用): its score is
-    then what it counts as, and it is shown 不适用, as eval shows it."""
+    then what it counts as, and it is shown 不适用, as eval shows it. Where it applies under
+    neither version, `old_mode`/`new_mode` say what it counts as under each (its own `applies`
+    mode, or the one of the row it is left out with): a change of mode alone (rescale → zero)
+    moves the total with both scores 0."""
 
     name: str
     old: Decimal | None
@@ -53,10 +56,13 @@ class RowChange:
     kind: OutsideKind | None = None
     old_applies: bool = True
     new_applies: bool = True
+    old_mode: AppliesMode | None = None
+    new_mode: AppliesMode | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {"name": self.name, "old_name": self.old_name, "kind": self.kind, "old": self.old, "new": self.new,
-                "old_applies": self.old_applies, "new_applies": self.new_applies}  # fmt: skip
+                "old_applies": self.old_applies, "new_applies": self.new_applies,
+                "old_mode": self.old_mode, "new_mode": self.new_mode}  # fmt: skip
 
 
 @frozen
@@ -292,6 +298,7 @@ def _rows(before: Result, after: Result, compared: tuple[_Compared, ...]) -> Ite
     # a row after the tree counts for what it adds to the total (a penalty: minus what it took)
     outside_a = {line.node.name: line.points for line in before.outside()}
     outside_b = {line.node.name: line.points for line in after.outside()}
+    modes: tuple[dict[str, AppliesMode], dict[str, AppliesMode]] | None = None  # read only where needed: explains both
     for old_name, new_name, kind in compared:
         x = None if old_name is None else (a if kind is None else outside_a)[old_name]
         y = None if new_name is None else (b if kind is None else outside_b)[new_name]
@@ -299,11 +306,36 @@ def _rows(before: Result, after: Result, compared: tuple[_Compared, ...]) -> Ite
         # when only that differs (a 0 that applied, a 0 left out of a re-scaled sum)
         ax = old_name is None or kind is not None or before.applies(old_name)
         ay = new_name is None or kind is not None or after.applies(new_name)
-        if x != y or ax != ay:
+        mx = my = None
+        if not ax and not ay:  # under neither: what it counts as may change with both scores alike
+            assert old_name is not None and new_name is not None
+            modes = modes or (_modes(before), _modes(after))
+            mx, my = modes[0][old_name], modes[1][new_name]
+        if x != y or ax != ay or mx != my:
             shown = new_name if new_name is not None else old_name
             assert shown is not None
             renamed = old_name if old_name is not None and new_name is not None and old_name != new_name else None
-            yield RowChange(shown, x, y, renamed, kind, ax, ay)
+            yield RowChange(shown, x, y, renamed, kind, ax, ay, mx, my)
+
+
+_MODES: dict[object, AppliesMode] = {"full": "full", "zero": "zero", "rescale": "rescale"}  # a reason's mode, typed
+
+
+def _modes(result: Result) -> dict[str, AppliesMode]:
+    """What each row that does not apply counts as: the mode of the row whose `applies` left it
+    out (itself or a group above it: its reason says which), or rescale where it dropped out
+    because none of its parts applies."""
+    found: dict[str, AppliesMode] = {}
+    stack: list[tuple[NodeResult, AppliesMode | None]] = [(n, None) for n in result.children]
+    while stack:
+        node, above = stack.pop()
+        if node.applies:
+            stack += [(c, None) for c in node.children]
+            continue
+        said = next((_MODES[r.site.facts["mode"]] for r in node.explanations if r.kind == "not_applicable"), None) if above is None else above
+        found[node.name] = said or "rescale"
+        stack += [(c, said) for c in node.children]
+    return found
 
 
 def _vetoes(before: Result, after: Result) -> Iterator[VetoChange]:

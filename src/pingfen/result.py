@@ -126,6 +126,7 @@ class NodeResult:
         return _words(kept, owner._scores[at], self._lang == "zh")
 
     def reasons_in(self, lang: Lang) -> list[str]:
+        checked(lang)  # "zh-CN" is no language here: not read as English
         owner = self._owner
         if owner is None:
             explanations = self._explanations
@@ -518,6 +519,10 @@ class Result:
     def __contains__(self, name: object) -> bool:
         return name in self._layout.positions
 
+    # Not iterable: without this, `for n in result` fell back to __getitem__(0) and raised
+    # KeyError "no group or indicator named 0"; nodes() and scores() are what to iterate.
+    __iter__ = None
+
     # Scores alone: read from what scoring kept, without explaining the record (which
     # costs ten times the scoring). Only reasons, clamps and NodeResults need the tree.
     def score(self, name: str) -> Decimal:
@@ -587,6 +592,7 @@ class Result:
 
     def reasons_in(self, lang: Lang) -> list[str]:
         """The total's own reasons (`explanations`) in words."""
+        checked(lang)
         return [reason.text(lang) for reason in self.explanations]
 
     def _key(self) -> tuple[object, ...]:

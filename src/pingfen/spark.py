@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from pingfen.evaluate.rubric import given_rubric
 from pingfen.sql import to_sql
 
 # The session settings the query needs on Spark, for `spark-submit --conf` as for the helper.
@@ -34,6 +35,7 @@ def score(frame: Any, rubric: Any, *, reasons: bool = True) -> Any:
     """The scored DataFrame of `frame` (a pyspark DataFrame with a column per input of
     `rubric`, a pingfen.Rubric): its other columns, a column per node, total, grade,
     reasons (unless reasons=False) and the refusal columns, as `pingfen sql` describes."""
+    given_rubric(rubric, "pingfen.spark.score")  # before the session is changed; named as called
     session = frame.sparkSession
     for key, value in (EXACT_CONF | DEPTH_CONF).items():
         session.conf.set(key, value)

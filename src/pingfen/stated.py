@@ -20,6 +20,7 @@ from attrs import frozen
 from pingfen.ast import Name
 from pingfen.errors import PingfenError
 from pingfen.phrases import InputDecl, Reading, plain
+from pingfen.report.criteria import CIRCLED, starts_circled
 from pingfen.syntax.formatter import label, name
 
 # ---------------------------------------------------------------- the data items
@@ -256,8 +257,7 @@ def _atom_start(out: list[str]) -> int:
 # ---------------------------------------------------------------- a criterion
 
 _POINTS = rf"(?:计(?P<n>{_NUMBER})分|不得分)"
-_MARK_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-_MARK = rf"[{_MARK_CIRCLED}]|\(\d+\)"  # a checklist item's mark: ① …, or (1) … (`criteria._marks`)
+_MARK = rf"[{CIRCLED}]|\(\d+\)"  # a checklist item's mark: ① …, or (1) … (`criteria._marks`)
 
 
 def _given(found: re.Match[str], key: str = "n") -> str:
@@ -538,8 +538,8 @@ def _item(mark: str | None, text: str, c: _Context) -> str:
     """A checklist item: a yes/no input's description, else an expression. A circled number
     before it is the start of the item's own words (①制度健全: render adds no mark) when the
     whole reads, else render's mark: render marks (1) (2) … where anything declared starts with
-    one (`criteria._marks`), so its ① never starts something that reads."""
-    found = condition(f"{mark}{text}", c.known) if mark is not None and mark in _MARK_CIRCLED else None
+    one (`criteria._marks`), so its ① never starts something that reads (`criteria.starts_circled`)."""
+    found = condition(f"{mark}{text}", c.known) if mark is not None and starts_circled(mark) else None
     if found is None:
         found = condition(text, c.known)
     if found is None:

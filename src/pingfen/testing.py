@@ -39,7 +39,7 @@ from hypothesis import strategies as st
 from pingfen import ast
 from pingfen.check.passes import check
 from pingfen.errors import DataError, EmptyDomain
-from pingfen.evaluate.rubric import InputSpec, Rubric
+from pingfen.evaluate.rubric import InputSpec, Rubric, given_rubric
 from pingfen.values import pinned
 
 __all__ = ["STEPS", "Target", "boundary_inputs", "boundary_records", "boundary_values", "input_values", "inputs", "targets"]
@@ -125,6 +125,7 @@ def input_values(spec: InputSpec) -> st.SearchStrategy[object]:
 
 def inputs(rubric: Rubric) -> st.SearchStrategy[dict[str, object]]:
     """Whole records for the rubric, every input present and in its domain."""
+    given_rubric(rubric, "pingfen.testing.inputs")
     return st.fixed_dictionaries({spec.name: input_values(spec) for spec in rubric.inputs})
 
 
@@ -144,6 +145,7 @@ class Target:
 @pinned
 def targets(rubric: Rubric) -> list[Target]:
     """Every threshold the rubric contains, read from its syntax tree, without repeats."""
+    given_rubric(rubric, "pingfen.testing.targets")
     module = rubric.module
     units = check(module).units
     found: dict[tuple[object, Decimal], Target] = {}
@@ -375,6 +377,7 @@ def reach_total(rubric: Rubric, record: dict[str, object], at: Decimal, offset: 
 def boundary_values(rubric: Rubric) -> dict[str, list[object]]:
     """For each numeric input, the values of its data grid at, and one step either side of,
     every threshold written directly on it, and the ends of its domain."""
+    given_rubric(rubric, "pingfen.testing.boundary_values")
     specs = {s.name: s for s in rubric.inputs if s.type in STEPS and not s.is_list}
     found: dict[str, set[int]] = {name: set() for name in specs}
     for target in targets(rubric):
@@ -423,6 +426,7 @@ def boundary_records(rubric: Rubric) -> list[dict[str, object]]:
     every threshold of a computed value (a let, a comparison, a quotient: 9 of 10 is 90%) and
     of the rounded total against each grade. `pingfen fuzz` tries them all before it draws
     records at random; a test can too (`@example`, or a loop)."""
+    given_rubric(rubric, "pingfen.testing.boundary_records")
     base = round_record(rubric)
     found: dict[str, dict[str, object]] = {}
 
@@ -452,6 +456,7 @@ def boundary_inputs(rubric: Rubric) -> st.SearchStrategy[dict[str, object]]:
     numeric input is, half the time, on one of its own thresholds (boundary_values); then
     up to two thresholds on computed values (a let, a comparison of two inputs, the
     rounded total against a grade) are reached by moving one input each."""
+    given_rubric(rubric, "pingfen.testing.boundary_inputs")
     points = boundary_values(rubric)
     fields: dict[str, st.SearchStrategy[object]] = {}
     for spec in rubric.inputs:

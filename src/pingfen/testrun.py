@@ -15,9 +15,9 @@ from pingfen.check.examples import places, raw_record, records
 from pingfen.coverage import Coverage, trace
 from pingfen.display import digits, number, plain
 from pingfen.errors import DataError
-from pingfen.evaluate.rubric import Rubric
+from pingfen.evaluate.rubric import Rubric, given_rubric
 from pingfen.evaluate.walker import Event
-from pingfen.lang import Lang
+from pingfen.lang import Lang, checked
 from pingfen.result import NodeResult, Result
 from pingfen.values import pinned, rounded
 
@@ -34,6 +34,9 @@ class Failure:
     # For a group or the total: its indicators below full marks, "name score/max", so that
     # `pingfen test` can name where the points went in one line instead of every reason.
     short: tuple[str, ...] = ()
+    # An error expected and the record scored: `actual` is the total, a number alone, and the
+    # word (总分/total) is added where it is rendered, in the report's language, not the run's.
+    scored: bool = False
 
 
 @frozen
@@ -70,6 +73,7 @@ class TestRun:
 @pinned  # examples are scored and compared in pingfen's context, whatever the caller's
 def run_examples(rubric: Rubric, *, coverage: bool = False, lang: Lang = "zh") -> TestRun:
     """Run every example of the rubric; reasons in failures are in `lang`."""
+    given_rubric(rubric, "pingfen.run_examples")
     resolved = records(rubric.module)
     outcomes = []
     traces: list[list[Event]] = []
@@ -113,7 +117,7 @@ def _compare(ex: ast.Example, result: Result, lang: Lang) -> list[Failure]:
     failures = []
     for e in ex.expects:
         if isinstance(e, ast.ExpectError):
-            failures.append(Failure(e, None, _error_text(e), f"total {digits(result.total)}"))
+            failures.append(Failure(e, None, _error_text(e), digits(result.total), scored=True))
         elif isinstance(e, ast.ExpectGrade):
             if result.grade != e.grade.text:
                 failures.append(Failure(e, None, e.grade.text, result.grade or "—"))
@@ -174,7 +178,7 @@ def render_failures(run: TestRun, lang: Lang = "en") -> str:
     """One block per failing example: where it is, then each expectation that does not hold
     with the expected and actual score and the reasons. The example's text is not repeated
     (its line is named), and a group or the total names only its indicators below full marks."""
-    zh = lang == "zh"
+    zh = checked(lang) == "zh"  # "zh-CN" refused, not taken for English
     out = []
     for outcome in run.failed:
         ex = outcome.example
@@ -187,10 +191,11 @@ def render_failures(run: TestRun, lang: Lang = "en") -> str:
                 continue
             line = f.expectation.span.line
             subject = _subject(f, lang)
+            actual = f"{'总分' if zh else 'total'} {f.actual}" if f.scored else f.actual
             if zh:
-                out.append(f"  第 {line} 行 {subject}：预期 {f.expected}，实际 {f.actual}")
+                out.append(f"  第 {line} 行 {subject}：预期 {f.expected}，实际 {actual}")
             else:
-                out.append(f"  line {line}, {subject}: expected {f.expected}, got {f.actual}")
+                out.append(f"  line {line}, {subject}: expected {f.expected}, got {actual}")
             if f.short:
                 joined = "，".join(f.short) if zh else ", ".join(f.short)
                 out.append(f"      失分的指标：{joined}" if zh else f"      below full marks: {joined}")

@@ -430,9 +430,33 @@ def excel_error(raw: object) -> bool:
     return isinstance(raw, str) and "#" in raw and _EXCEL_ERROR.fullmatch(raw.strip()) is not None
 
 
+class SheetPercent(str):
+    """A workbook's number cell whose format writes a literal `%` after the number (`0"%"`
+    holding 90): the text the sheet shows, `"90%"`, which a percent input reads; any other
+    input reads `number`, the cell's number as it reads without the format (`90`)."""
+
+    number: object
+
+    def __new__(cls, shown: str, number: object) -> SheetPercent:
+        made = super().__new__(cls, shown)
+        made.number = number
+        return made
+
+    def __reduce__(self) -> tuple[type[SheetPercent], tuple[str, object]]:  # a batch's worker gets both
+        return SheetPercent, (str(self), self.number)
+
+
+def as_read(raw: object, kind: str) -> object:
+    """`raw` as an input of type `kind` reads it: a `SheetPercent` is its text for a percent, its number else."""
+    if type(raw) is SheetPercent and kind != "percent":
+        return raw.number
+    return raw
+
+
 def coerce(name: str, kind: str, raw: object, labels: tuple[str, ...] = ()) -> Decimal | bool | str | Problem:
     """The value of input `name` of type `kind`, or the Problem that stops it. A spreadsheet's
     error value (`#N/A`) is PF502 whatever the type, with a hint saying what it is."""
+    raw = as_read(raw, kind)
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return Problem("PF501", name, {"input": name})
     if excel_error(raw):
@@ -489,12 +513,7 @@ def coerce_list(name: str, kind: str, raw: object) -> tuple[Decimal, ...] | Prob
     """The values of a panel input (`list of score`): a list, or a text `8, 9, 7.5` (separated by
     commas, 、, semicolons or spaces; in brackets `[8, 9, 7.5]` or not), or one value alone; each
     coerced as `kind`."""
-    if isinstance(raw, (list, tuple)):
-        items: list[object] = list(raw)
-    elif isinstance(raw, str):
-        items = [part for part in _LIST_SEPARATORS.split(list_text(raw)) if part]
-    else:
-        items = [] if raw is None else [raw]
+    items = list_items(raw, kind)
     if not items:
         return Problem("PF501", name, {"input": name})
     if len(items) > MAX_LIST:
@@ -507,6 +526,16 @@ def coerce_list(name: str, kind: str, raw: object) -> tuple[Decimal, ...] | Prob
         assert isinstance(value, Decimal)  # a panel is of a numeric type (the checker sees to it)
         values.append(value)
     return tuple(values)
+
+
+def list_items(raw: object, kind: str) -> list[object]:
+    """A panel's values as given, one by one (`"8, 9%"` is `["8", "9%"]`), before each is read."""
+    raw = as_read(raw, kind)  # one sheet cell: not split as text
+    if isinstance(raw, (list, tuple)):
+        return list(raw)
+    if isinstance(raw, str):
+        return [part for part in _LIST_SEPARATORS.split(list_text(raw)) if part]
+    return [] if raw is None else [raw]
 
 
 def as_decimals(values: tuple[object, ...]) -> tuple[object, ...]:

@@ -40,10 +40,12 @@ from pingfen.values import (
     CONTEXT,
     ZERO,
     ambiguous_percent,
+    as_read,
     at_precision,
     coerce,
     coerce_list,
     has_percent_sign,
+    list_items,
     ratio_limits,
     settled,
     show,
@@ -51,6 +53,8 @@ from pingfen.values import (
 )
 
 if TYPE_CHECKING:  # the walker is imported when an audit or coverage asks for one
+    from typing import NoReturn, Self, SupportsIndex
+
     from pingfen.evaluate.walker import Sink, Walker
 
 __all__ = ["CONTEXT", "InputSpec", "NodeSpec", "Rubric"]
@@ -158,6 +162,25 @@ class Rubric:
     def __repr__(self) -> str:
         return f"<Rubric {self.name!r} max={self.max} inputs={len(self.inputs)}>"
 
+    def __reduce_ex__(self, protocol: SupportsIndex) -> NoReturn:
+        # Its code is compiled at load, and pickle named a local function deep inside
+        # (AttributeError "Can't pickle local object 'reader.<locals>.read'"): say what to do.
+        raise TypeError("a pingfen Rubric does not pickle (its code is compiled at load): "
+                        "load it in each process with pingfen.load(path), and send records and Results")  # fmt: skip
+
+    def __copy__(self) -> Self:  # copy.copy and deepcopy as they were before __reduce_ex__
+        new = object.__new__(type(self))  # a subclass's copy is of the subclass
+        new.__dict__.update(self.__dict__)
+        return new
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Self:
+        import copy
+
+        new = object.__new__(type(self))
+        memo[id(self)] = new
+        new.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        return new
+
     def _spec(self, node: ast.Node) -> NodeSpec:
         children = tuple(self._spec(c) for c in node.children) if isinstance(node, ast.Group) else ()
         return NodeSpec(
@@ -197,8 +220,9 @@ class Rubric:
         A percent input's bare number beyond ±1 (55 for 55%?) is refused (PF523) unless
         its bounds reach that far; `ratios=True` says every bare number is a ratio already
         (a program's exact values: 1.5 is 150%)."""
-        if lang != "zh":  # one comparison on the common path
+        if lang != "zh" or ratios is not False:  # one more identity test on the common path
             checked(lang)
+            _flag(ratios)
         # The pinned context is set and the caller's put back: localcontext() would copy it
         # for every record, half a microsecond, a twentieth of scoring one.
         saved = getcontext()
@@ -217,9 +241,7 @@ class Rubric:
         except Refusal as refusal:
             raise _refused(data, DataError([refusal.problem], record)) from None
         except DataError as error:  # a workbook's row missing an input whose cell is a formula never calculated: PF534
-            if isinstance(data, SheetRecord):
-                raise data.refused(error) from None
-            raise
+            raise _refused(data, error) from None
         except DecimalException as error:  # e.g. an overflow far beyond any real figure
             raise DataError([_arithmetic(error)], record) from None
         except (AttributeError, TypeError):  # asked of a record only once it failed: no cost when it is fine
@@ -303,6 +325,7 @@ class Rubric:
         full evaluation gives; raises DataError when an input it reads is at fault.
         """
         checked(lang)
+        _flag(ratios)
         spec = self.node(name)
         walker = self.walker()
         around = self._around[name]
@@ -346,6 +369,7 @@ class Rubric:
         (TypeError), not read as its characters, which named no input and gave {}."""
         if isinstance(names, str):
             raise TypeError(f"coerce takes a list of input names, not one name: coerce(data, [{names!r}])")
+        _flag(ratios)
         only = None if names is None else frozenset(names)
         if not isinstance(data, Mapping):
             raise DataError([not_a_mapping(data)], record)
@@ -380,15 +404,17 @@ class Rubric:
                 problems.append(Problem("PF541", spec.name, {"input": spec.name, "batch": spec.batch}))
                 continue
             if spec.is_list:
-                panel = coerce_list(spec.name, spec.type, panel_value(data, spec.name))
+                raw_panel = panel_value(data, spec.name)
+                panel = coerce_list(spec.name, spec.type, raw_panel)
                 if not isinstance(panel, Problem):
-                    panel = self._panel_bounds(spec, panel)
+                    panel = self._panel_bounds(spec, panel, list_items(raw_panel, spec.type), ratios)
                 if isinstance(panel, Problem):
                     problems.append(panel)
                 else:
                     values[spec.name] = panel
                 continue
-            value = coerce(spec.name, spec.type, data.get(spec.name), spec.labels)
+            given = as_read(data.get(spec.name), spec.type)  # a sheet's `0"%"` cell: 90% for a percent, 90 else
+            value = coerce(spec.name, spec.type, given, spec.labels)
             if isinstance(value, Problem) and value.code == "PF502" and value.hint is None and spec.name in self.optional:
                 value = evolve(value, hint="may_be_na")  # `不涉及`, `／`: say the words this input may hold instead
             if isinstance(value, Problem) and value.code == "PF501" and spec.name not in data:
@@ -410,28 +436,34 @@ class Rubric:
             if spec.precision is not None and isinstance(value, Decimal):  # rounded as the rubric says
                 rounded = at_precision(value, spec.precision)
                 if rounded is None:
-                    args = {"input": spec.name, "value": show(data.get(spec.name)), "precision": quantity(spec.precision, spec.type)}
+                    args = {"input": spec.name, "value": show(given), "precision": quantity(spec.precision, spec.type)}
                     problems.append(Problem("PF530", spec.name, args))
                     continue
                 value = rounded
             limits = None if ratios else self._ratio_limits.get(spec.name)
-            if limits and isinstance(value, Decimal) and not has_percent_sign(data.get(spec.name)):
+            if limits and isinstance(value, Decimal) and not has_percent_sign(given):
                 if not all(COMPARE[op](value, limit) for op, limit in limits):
-                    problems.append(ambiguous_percent(spec.name, data.get(spec.name), value))
+                    problems.append(ambiguous_percent(spec.name, given, value))
                     continue
             for op, bound in spec.bounds:
                 if not COMPARE[op](value, bound):
                     domain = f"{op} {quantity(bound, spec.type)}"
-                    args = {"input": spec.name, "value": show(data.get(spec.name)), "domain": domain}
+                    args = {"input": spec.name, "value": show(given), "domain": domain}
                     problems.append(Problem("PF503", spec.name, args))
                     break
             values[spec.name] = value
         return values, problems
 
-    def _panel_bounds(self, spec: InputSpec, panel: tuple[Decimal, ...]) -> tuple[Decimal, ...] | Problem:
-        """A panel's values, each within the input's bounds, or the first that is not (PF503)."""
-        for value in panel:
-            for op, bound in (*spec.bounds, *self._ratio_limits.get(spec.name, ())):
+    def _panel_bounds(
+        self, spec: InputSpec, panel: tuple[Decimal, ...], items: list[object], ratios: bool
+    ) -> tuple[Decimal, ...] | Problem:
+        """A panel's values, each within the input's bounds, or the first that is not (PF503).
+        A percent's ratio limits (±100%) hold only for a bare number, as for a percent input
+        alone: `101%` is a legal percent, and under `ratios` every value is a ratio already."""
+        limits = () if ratios else self._ratio_limits.get(spec.name, ())
+        for value, item in zip(panel, items, strict=True):
+            bare = limits if not has_percent_sign(as_read(item, spec.type)) else ()
+            for op, bound in (*spec.bounds, *bare):
                 if not COMPARE[op](value, bound):
                     domain = f"{op} {quantity(bound, spec.type)}"
                     return Problem("PF503", spec.name, {"input": spec.name, "value": show(value), "domain": domain})
@@ -506,6 +538,12 @@ def numbered_columns(name: str, columns: Iterable[object]) -> list[str]:
     return [key for _, key in sorted(numbered, key=lambda kv: kv[0])]
 
 
+def _flag(ratios: object) -> None:
+    """`ratios` is True or False: anything else ("yes", 0, None) was read for its truth alone."""
+    if ratios is not True and ratios is not False:
+        raise TypeError(f"ratios takes True or False, not {type(ratios).__name__}: {ratios!r}")
+
+
 def _arithmetic(error: DecimalException) -> Problem:
     return Problem("PF507", None, {"detail": type(error).__name__})
 
@@ -537,6 +575,13 @@ def _bounds(decl: ast.Input, judged_max: Decimal | None) -> tuple[tuple[str, Dec
 # Suggestions cost a fuzzy match per pair: bounded, so that a record with thousands of
 # wrong keys is refused as fast as any other.
 _SUGGESTED, _SUGGESTED_FROM = 20, 200
+
+
+def given_rubric(value: object, who: str) -> None:
+    """TypeError unless `value` is a loaded Rubric: a path given instead failed deep inside
+    (AttributeError "'str' object has no attribute 'module'")."""
+    if not isinstance(value, Rubric):
+        raise TypeError(f"{who} takes a loaded Rubric, not {type(value).__name__}: pingfen.load(path) loads one")
 
 
 def hidden_names(keys: Iterable[object]) -> dict[str, str]:

@@ -19,13 +19,13 @@ import re
 from collections.abc import Collection
 from pathlib import Path
 
-from attrs import frozen
+from attrs import field, frozen
 
 from pingfen.absent import SheetRecord
 from pingfen.errors import DataError, Problem
 from pingfen.io.bounds import TooBig, details
 from pingfen.io.records import read_mapping, several
-from pingfen.io.tables import Sheet, cell_value, open_workbook, read_rows, sheet_of, xlsx_errors
+from pingfen.io.tables import Sheet, SheetRows, cell_value, open_workbook, read_rows, sheet_of, xlsx_errors
 
 DECLARED_HEADERS = ("自评得分", "自评分", "申报得分", "declared", "declared score")
 # 绩效自评综合得分 is the total's label in the self-evaluation annex (docs/reference-2021.md).
@@ -38,14 +38,27 @@ MAX_FILLED_COLUMNS = 1_000
 
 
 @frozen
+class Cell:
+    """Where a declared score is in a workbook: the sheet, the row's number and the cell."""
+
+    sheet: str
+    row: int
+    cell: str
+
+
+@frozen
 class Filled:
     """What a department declared (raw values by name; `total` and `grade` under those keys),
     the inputs it reported (a `SheetRecord` when a cell of them holds a formula never
-    calculated), and its id if the file gives one."""
+    calculated), and its id if the file gives one. From a workbook, where each declared
+    score is (`places`), and the declared cells that hold a formula never calculated
+    (`formulas`: read as blank, so counted as no score at all were they not named)."""
 
     declared: dict[str, object]
     inputs: dict[str, object]
     department: str | None = None
+    places: dict[str, Cell] = field(factory=dict)
+    formulas: dict[str, Cell] = field(factory=dict)
 
 
 def read_filled(path: str | Path, nodes: Collection[str], inputs: Collection[str], *, id: str | None = None) -> Filled:
@@ -90,14 +103,14 @@ def _xlsx(path: Path, nodes: Collection[str], inputs: Collection[str], id: str |
         names.setdefault(normalize(alias), "grade")
     headers = {normalize(h).lower() for h in DECLARED_HEADERS}
     book = open_workbook(path)
-    declared: dict[str, object] | None = None
+    declared: Declared | None = None
     input_sheet = None
     try:
         sheet_of(book, path, None)  # PF508 for a workbook with no worksheet at all
         for sheet in book.worksheets:
-            rows = _rows(path, sheet)
+            rows, uncomputed = _rows(path, sheet)
             if declared is None:
-                declared = _declared(rows, names, headers)
+                declared = _declared(rows, names, headers, (path, sheet.title), uncomputed)
                 if declared is not None:
                     continue
             if input_sheet is None and rows and any(isinstance(c, str) and c in inputs for c in rows[0]):
@@ -108,51 +121,76 @@ def _xlsx(path: Path, nodes: Collection[str], inputs: Collection[str], id: str |
         raise DataError([Problem("PF518", None, {"path": str(path), "detail": "no sheet has a column headed "
                         "自评得分 or `declared`", "detail_zh": "没有表头为“自评得分”或 declared 的列"})])  # fmt: skip
     if input_sheet is None:
-        return Filled(declared, {})
+        return Filled(declared.values, {}, None, declared.places, declared.formulas)
     found = [row for row in read_rows(path, sheet=input_sheet) if id is None or row.id == id]
     if id is not None and not found:
         raise DataError([Problem("PF516", None, {"path": str(path), "id": id})])
     if len(found) > 1:
         raise several(path, id, found)
     if not found:
-        return Filled(declared, {})
+        return Filled(declared.values, {}, None, declared.places, declared.formulas)
     row = found[0]
     given = {k: v for k, v in row.values.items() if k in inputs}
     formulas = {k: v for k, v in (row.formulas or {}).items() if k in inputs}
-    return Filled(declared, SheetRecord(given, formulas) if formulas else given, row.id)  # a formula never calculated: PF534
+    given = SheetRecord(given, formulas) if formulas else given  # a formula never calculated: PF534
+    return Filled(declared.values, given, row.id, declared.places, declared.formulas)
 
 
-def _rows(path: Path, sheet: Sheet) -> list[tuple[object, ...]]:
-    """A sheet's rows, read whole: a self-evaluation is a page or two, so more is refused."""
+def _rows(path: Path, sheet: Sheet) -> tuple[list[tuple[object, ...]], dict[int, list[int]]]:
+    """A sheet's rows, read whole: a self-evaluation is a page or two, so more is refused; and
+    its cells that hold a formula never calculated (row number → columns, from 1)."""
     with xlsx_errors(path):
-        rows = [tuple(cell_value(c) for c in row)
-                for row in sheet.iter_rows(max_row=MAX_FILLED_ROWS + 1, max_col=MAX_FILLED_COLUMNS, values_only=True)]  # fmt: skip
+        cells = SheetRows(sheet, max_row=MAX_FILLED_ROWS + 1, max_col=MAX_FILLED_COLUMNS)
+        rows = [tuple(cell_value(c.value) for c in row) for row in cells]
     if len(rows) > MAX_FILLED_ROWS:
         raise _unreadable(path, TooBig(f"a sheet of a self-evaluation has more than {MAX_FILLED_ROWS:,} rows",
                                        f"自评表的工作表超过 {MAX_FILLED_ROWS:,} 行"))  # fmt: skip
-    return rows
+    return rows, cells.uncomputed
 
 
-def _declared(rows: list[tuple[object, ...]], names: dict[str, str], headers: set[str]) -> dict[str, object] | None:
+@frozen
+class Declared:
+    """A sheet's declared scores by name, where each is, and those that are formulas never calculated."""
+
+    values: dict[str, object]
+    places: dict[str, Cell]
+    formulas: dict[str, Cell]
+
+
+def _declared(
+    rows: list[tuple[object, ...]], names: dict[str, str], headers: set[str], where: tuple[Path, str],
+    uncomputed: dict[int, list[int]],
+) -> Declared | None:  # fmt: skip
     """The declared column's values by name, if this sheet has a declared-score header. A row's
     name is the deepest one in its name columns; one that is not the rubric's is kept as written,
-    for the audit to refuse (PF513) rather than drop its score or give it to the group beside it."""
+    for the audit to refuse (PF513) rather than drop its score or give it to the group beside it.
+    A blank declared cell holding a formula never calculated is kept apart, to be refused."""
+    from openpyxl.utils import get_column_letter
+
+    path, sheet = where
     for top, row in enumerate(rows[:10]):
         column = next((i for i, c in enumerate(row) if isinstance(c, str) and normalize(c).lower() in headers), None)
         if column is None:
             continue
         columns = _name_columns(rows, top, column, names)
-        out: dict[str, object] = {}
+        out = Declared({}, {}, {})
         seen: dict[str, list[int]] = {}
         for number, line in enumerate(rows[top + 1 :], start=top + 2):
             value = line[column] if column < len(line) else None
+            place = Cell(sheet, number, f"{get_column_letter(column + 1)}{number}")
+            if value is None and column + 1 in uncomputed.get(number, ()):
+                name = _row_name(line, columns, names)
+                if name is not None:  # the total's and grade's rows as `total` and `grade`, worded by the audit
+                    out.formulas[name] = place
+                continue
             if value is None or (isinstance(value, str) and not value.strip()):
                 continue
             name = _row_name(line, columns, names)
             if name is not None:
-                out[name] = value
+                out.values[name] = value
+                out.places.setdefault(name, place)
                 seen.setdefault(name, []).append(number)
-        twice = [Problem("PF519", name, {"name": name, "rows": ", ".join(map(str, at))})
+        twice = [Problem("PF519", name, {"name": name, "rows": ", ".join(map(str, at)), "path": str(path), "sheet": sheet})
                  for name, at in seen.items() if len(at) > 1]  # fmt: skip
         if twice:
             raise DataError(twice)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pingfen.errors import DataError, PingfenError, Problem
+from pingfen.errors import DataError, PingfenError, Problem, RowLabel
 from pingfen.io.bounds import (
     MAX_DEPTH,
     MAX_YAML_VALUES,
@@ -251,7 +251,7 @@ def read_records(
 
 def _records(rows: Rows) -> Iterator[dict[str, Any] | DataError]:
     for row in rows:
-        yield row.record() if row.problem is None else DataError([row.problem], row.label())
+        yield row.record() if row.problem is None else DataError([row.problem], row.id or RowLabel(row.number))
 
 
 def unreadable(path: Path, detail: str | Exception, zh: str | None = None) -> DataError:
@@ -301,7 +301,7 @@ def read_department(
         raise several(path, id, found)
     row = found[0]
     if row.problem is not None:
-        raise DataError([row.problem], row.label())
+        raise DataError([row.problem], row.id or RowLabel(row.number))
     return row.id, row.record()
 
 

@@ -46,6 +46,7 @@ from pingfen.io.write import csv_unquote
 from pingfen.lang import Lang
 from pingfen.oserrors import reason
 from pingfen.terminal import INVISIBLE_PATTERN, invisible_escaped, invisible_name, without_invisible
+from pingfen.values import SheetPercent
 
 if TYPE_CHECKING:  # openpyxl is imported only when a workbook is read: it costs startup time
     from openpyxl import Workbook
@@ -213,7 +214,7 @@ class Rows:
         if comment_row(cells):
             return None
         values = {  # _blank_to_none, inline: it runs for every cell
-            name: (cell.strip() or None) if isinstance(cell, str) else cell
+            name: (cell.strip() or None) if type(cell) is str else cell  # a SheetPercent as it is: stripped already
             for name, cell in zip(self.columns, cells, strict=False) if name
         }  # fmt: skip
         return Row(number, _id(values.get(self.id_column)) if self.id_column else None, values)
@@ -369,10 +370,9 @@ def _formula_cells(row: Any, cells: list[dict[str, Any]], formula: str, arrays: 
     `=IF(…,"",…)`, `<v></v>`) is a blank; one of `t="str"` with no `<v>` at all has none. An
     array formula's range (`<f t="array" ref="C2:C4">`, on its first cell alone) is kept in
     `arrays`, its columns up to `width`: the range's other cells hold no formula of their own."""
-    value = formula[:-1] + "v"  # the result's element, in the formula's namespace
     found = [(cell["column"], f) for element, cell in zip(row, cells, strict=False)
              if cell["value"] is None and (f := element.find(formula)) is not None
-             and not (element.get("t") == "str" and element.find(value) is not None)]  # fmt: skip
+             and not _saved_empty_text(element, formula)]  # fmt: skip
     for _, f in found:
         if f.get("t") == "array" and f.get("ref"):
             from openpyxl.utils.cell import range_boundaries
@@ -392,10 +392,16 @@ def _in_arrays(number: int, row: Any, cells: list[dict[str, Any]], formula: str,
     A range ended above the row is dropped."""
     for column in [c for c, last in arrays.items() if last < number]:
         del arrays[column]
-    value = formula[:-1] + "v"
-    saved = {cell["column"] for element, cell in zip(row, cells, strict=False)  # a value, or Excel's saved empty text
-             if cell["value"] is not None or (element.get("t") == "str" and element.find(value) is not None)}  # fmt: skip
+    saved = {cell["column"] for element, cell in zip(row, cells, strict=False)
+             if cell["value"] is not None or _saved_empty_text(element, formula)}  # fmt: skip
     return [c for c in arrays if c not in saved]
+
+
+def _saved_empty_text(element: Any, formula: str) -> bool:
+    """Whether a cell's XML holds Excel's saved empty text (`t="str"` with a `<v>`, even `<v></v>`:
+    the result of `=IF(…,"",…)`), which openpyxl reads as blank but is a result saved, not a
+    formula never calculated. `formula` is the formula's tag: the result's is in its namespace."""
+    return element.get("t") == "str" and element.find(formula[:-1] + "v") is not None
 
 
 def comment_row(cells: Sequence[object]) -> bool:
@@ -486,6 +492,73 @@ def _percent(number_format: str) -> bool:
     return "%" in _LITERAL.sub("", number_format)
 
 
+# A number format's parts: "text", \x (a character as written), [Red] or [>100] (a colour, a
+# condition), _x and *x (a space as wide as x, a fill), a section's end `;`, any other character
+_TOKEN = re.compile(r'"[^"]*"?|\\.?|\[[^\]]*\]?|[_*].?|.', re.DOTALL)
+_DIGIT = frozenset("0#?.,")  # the number's own places
+# the number and a written %, perhaps a minus before, or in brackets as accounts show a negative: (5%)
+_SHOWS_PERCENT = re.compile(" *(?:(-)|(\\()?) *\0+ *% *(?(2)\\)) *")
+
+
+def _sections(number_format: str) -> list[list[str]]:
+    """A format's sections, as Excel splits them (positive;negative;zero;text), empty ones kept."""
+    sections: list[list[str]] = [[]]
+    for token in _TOKEN.findall(number_format):
+        if token == ";":
+            sections.append([])
+        else:
+            sections[-1].append(token)
+    return sections
+
+
+def _shown_percent(number_format: str, number: Decimal) -> str | None:
+    r"""`number` as a percent (`"90%"`, `"-5%"`) when the format's section for it writes the
+    number then a literal `%` (`0"%"`, `0\%`, `0.00"% "`), or shows nothing in a format whose
+    other number sections do (`0"%";;`); None for any other (a zero shown as `-`: read as the
+    number it is). The format says the number is in percent; its sign and its presence are the
+    cell's own: a section that hides a minus (`0"%";0"%"`) or the whole number (`0"%";;`) never
+    makes −5 a 5% or a blank, nor the bare −5 that a percent input would read as −500%."""
+    way = _percent_ways(number_format)[0 if number > 0 else 1 if number < 0 else 2]
+    return None if not way else f"{plain(number)}%"
+
+
+@functools.lru_cache(maxsize=64)  # a sheet has a few formats, a column's cells one
+def _percent_ways(number_format: str) -> tuple[bool, bool, bool]:
+    """Whether a positive, a negative and a zero number are in percent in the format: shown as
+    the number then a written `%`, or in an empty section (shown as nothing) when every number
+    section that shows something shows so; the format's percent is then the hidden number's too."""
+    sections = _sections(number_format)
+    if len(sections) > 1 and "@" in sections[-1]:
+        sections.pop()  # the text section (`0.0"%";@`): a number takes one of those before it
+    if len(sections) > 3 or any(t[:2] in ("[<", "[>", "[=") for s in sections for t in s):
+        return False, False, False  # a condition ([>100]) chooses the section: not read here
+    chosen = [sections[place] if place < len(sections) else sections[0] for place in range(3)]
+    shown = [_shows_percent(section) for section in chosen if section]
+    in_percent = bool(shown) and all(shown)  # a section writing anything else (`"-"`) says otherwise
+    ways = [_shows_percent(section) if section else in_percent for section in chosen]
+    return ways[0], ways[1], ways[2]
+
+
+def _shows_percent(section: list[str]) -> bool:
+    """Whether a section shows the number then a written `%`, with or without a minus (`-0"%"`,
+    or `(0"%")` as accounts write a negative); an empty section shows nothing."""
+    shape, digits = [], ""
+    for token in section:
+        if token[0] == '"':
+            shape.append(token[1:].removesuffix('"'))
+        elif token[0] == "\\":
+            shape.append(token[1:])
+        elif token[0] in "[_*":  # a colour, a width or a fill: nothing written
+            continue
+        elif token in _DIGIT:
+            shape.append("\0")
+            digits += token
+        else:
+            shape.append(token)
+    # `0,"%"` shows thousands
+    return bool(section) and _SHOWS_PERCENT.fullmatch("".join(shape)) is not None and not digits.endswith(",")
+
+
 def as_excel_shows(value: float) -> Decimal:
     """A number cell's value to the 15 significant digits Excel keeps and shows (no typed
     value has more): a formula's `=11.7/13`, stored as 0.89999999999999991 and shown as
@@ -496,12 +569,16 @@ def as_excel_shows(value: float) -> Decimal:
 def cell_value(value: object, number_format: str | None = None) -> object:
     """An XLSX cell's value, exact: a float as Excel shows it, dates as ISO text, blank text as None.
     A number in a cell formatted as a percentage is a percentage, as Excel shows it: a cell
-    showing 120% (holding 1.2) is `"120%"`, never a bare number one could misread (PF523)."""
-    if number_format and _percent(number_format) and isinstance(value, (int, float)) and not isinstance(value, bool):
+    showing 120% (holding 1.2) is `"120%"`, never a bare number one could misread (PF523); so is
+    one whose format writes a literal `%` after it (`0"%"` holding 90 shows 90%: `"90%"`)."""
+    # `%` first: a cell of any other format (General, 0.00) is read with no Decimal made twice
+    if number_format and "%" in number_format and isinstance(value, (int, float)) and not isinstance(value, bool):
         exact = as_excel_shows(value) if isinstance(value, float) else Decimal(value)
-        if exact.is_finite():
+        if exact.is_finite() and _percent(number_format):
             sign, digits, exponent = exact.as_tuple()
             return f"{plain(Decimal((sign, digits, int(exponent) + 2)))}%"
+        if exact.is_finite() and (shown := _shown_percent(number_format, exact)) is not None:
+            return SheetPercent(shown, value if isinstance(value, int) else exact)  # a percent input's text; the number else
     if isinstance(value, float):
         return as_excel_shows(value)
     if isinstance(value, datetime.datetime) and value.time() == datetime.time():
@@ -912,6 +989,8 @@ def _blank_to_none(value: object) -> object:
 
 
 def _id(value: object) -> str | None:
+    if type(value) is SheetPercent:  # `0"%"` holding 90 names the unit 90, as --engine duckdb names it
+        value = value.number
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, Decimal) and value == value.to_integral_value():

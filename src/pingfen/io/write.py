@@ -241,6 +241,37 @@ def refuse_inputs(output: str | Path | None, inputs: Iterable[str | Path | None]
                 raise OutputError("PF701", str(output), {"input": str(given)})
 
 
+def writable_folder(given: str | Path) -> Path:
+    """`given` as a folder files may be written into, checked without making it (a run that then
+    writes nothing leaves nothing behind): PF704 when it, or the nearest part of it that exists,
+    is not a folder, or the name cannot be (too long, a link to nothing on the way); PF703 when that folder refuses a file."""
+    folder = existing = Path(given)
+    try:
+        while True:  # the nearest part that exists; stat says why where exists() would say only no
+            try:  # (a name too long, a file on the way: "Not a directory")
+                found = existing.stat()
+                break
+            except FileNotFoundError:
+                if existing.is_symlink():  # a link to nothing: making the folder would fail, after the search
+                    raise OutputError("PF704", str(folder), {"reason": "it is a link to a path that does not exist",
+                                                             "reason_zh": "它是指向不存在路径的链接"}) from None  # fmt: skip
+                if existing.parent == existing:
+                    raise
+                existing = existing.parent
+        if not stat.S_ISDIR(found.st_mode):  # the folder itself: a part on the way would be ENOTDIR
+            raise OutputError("PF704", str(folder), {"reason": "it is a file, not a folder",
+                                                     "reason_zh": "它是文件，不是文件夹"})  # fmt: skip
+        # root may write where the mode bits say no (os.access says yes for /sys): try a file, then remove it
+        fd, probe = tempfile.mkstemp(dir=existing, prefix=f".pingfen-{os.getpid()}.", suffix=".tmp")
+        os.close(fd)
+        os.unlink(probe)
+    except PermissionError:
+        raise OutputError("PF703", str(folder), {"directory": str(existing)}) from None
+    except OSError as error:
+        raise OutputError("PF704", str(folder), {"reason": OSReason.of(error)}) from None
+    return folder
+
+
 class Interrupted(BaseException):  # noqa: N818 - like KeyboardInterrupt, not caught by `except Exception`
     """SIGTERM or SIGHUP arrived: unwind, so that temporary files are removed, then exit."""
 

@@ -28,7 +28,7 @@ _PANEL_WORDS = {
     "count": ("的个数", "the number of"),
 }
 
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"  # a checklist's marks ① … ⑳, as render writes them and import reads them
 _ZH_OPS = {"=": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 _EN_OPS = {"=": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 _ROUNDING = {
@@ -64,7 +64,7 @@ class Words:
         # checklist's own marks are then (1) (2) … (`_marks`).
         words = [*self.inputs, *self.lets, *(lb.text for i in module.inputs for lb in i.labels),
                  *(i.description or "" for i in module.inputs)]  # fmt: skip
-        self.circled = any(w.strip()[:1] in _CIRCLED for w in words if w.strip())
+        self.circled = any(starts_circled(w.strip()) for w in words)
 
     # ------------------------------------------------------------ numbers and expressions
 
@@ -506,8 +506,17 @@ def _marks(whats: list[str], declared: bool) -> list[str]:
     start ① ② … in order (a name such as ①制度健全) are numbered by them: render's mark before them
     said the number twice (①①制度健全). Where only some start with a circled number, or not in
     order, or `declared` (a name, label or description starts with one), the marks are (1) (2) …:
-    import reads ①制度健全 as a name that starts ① when one does, and ① as a mark only otherwise."""
-    if len(whats) == 1 or (len(whats) <= len(_CIRCLED) and all(w.startswith(_CIRCLED[j]) for j, w in enumerate(whats))):
+    import (`stated._item`) reads ①制度健全 as a name that starts ① when one does, and ① as a mark
+    only otherwise."""
+    if len(whats) == 1 or (len(whats) <= len(CIRCLED) and all(w.startswith(CIRCLED[j]) for j, w in enumerate(whats))):
         return [""] * len(whats)
-    circled = declared or any(w[:1] in _CIRCLED for w in whats)
-    return [_CIRCLED[j] if j < len(_CIRCLED) and not circled else f"({j + 1})" for j in range(len(whats))]
+    circled = declared or any(starts_circled(w) for w in whats)
+    return [CIRCLED[j] if j < len(CIRCLED) and not circled else f"({j + 1})" for j in range(len(whats))]
+
+
+def starts_circled(word: str) -> bool:
+    """Whether `word` starts with a circled mark (`CIRCLED`): the one test of render's and import's
+    contract. Render never writes a ① that could start a declared word: it marks (1) (2) … then
+    (`_marks`); so import tries an item's whole text, ① and all, before the text without its ①
+    (`stated._item`)."""
+    return word[:1] != "" and word[0] in CIRCLED

@@ -12,7 +12,7 @@ from typing import Any
 
 from pingfen.io.write import atomic_path, no_formulas, worksheet
 from pingfen.lang import Lang
-from pingfen.report.filing import SONG, Filing, colon, heading, signature_lines
+from pingfen.report.filing import SONG, Filing, colon, heading, signature_lines, xml_safe
 from pingfen.report.layout import (
     WORDS,
     GroupCell,
@@ -53,7 +53,7 @@ def write_xlsx(
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet.cell(1, 1).font, sheet.cell(1, 1).alignment = Font(bold=True, size=14), centre
     for label, value in heading(filing, department, lang):
-        sheet.append([f"{label}{colon(lang)}{value}"])
+        sheet.append([xml_safe(f"{label}{colon(lang)}{value}")])  # an id or --unit may hold a control character
         sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=width)
     sheet.append(header)
     head_row = sheet.max_row

@@ -33,7 +33,7 @@ from pingfen import ast, values
 from pingfen.check.intervals import INF, NEG_INF
 from pingfen.check.passes import Checked, check
 from pingfen.check.soundness import unclamped
-from pingfen.evaluate.rubric import InputSpec, Rubric
+from pingfen.evaluate.rubric import InputSpec, Rubric, given_rubric
 from pingfen.reasons import Site as ReasonSite
 from pingfen.reasons import placeholders
 from pingfen.sql import exact, narrow
@@ -1303,6 +1303,7 @@ def to_sql_tree(rubric: Rubric, dialect: str = "duckdb", table: str = "records",
     (pingfen.sql's entry points give sql/newforms.py's, which translates issue 10's forms).
     `keep`: the relation's columns passed through, in this order (else every one but the
     inputs; on PostgreSQL, which cannot leave columns out of `*`, none)."""
+    given_rubric(rubric, "pingfen.sql.to_sql_tree")
     if not dialect or Dialect.get(dialect) is None:  # "" is sqlglot's own generic dialect, not one to run
         raise SqlRefusal("PF803", {"dialect": dialect, "dialects": ", ".join(sorted(d for d in Dialect.classes if d))})
     relation(table)  # refused before any work: a name no dialect reads
@@ -1348,6 +1349,7 @@ def parenthesized(tree: exp.Select) -> exp.Select:
 def to_sql(rubric: Rubric, dialect: str = "duckdb", table: str = "records", *, reasons: bool = True,
            kind: type[Compiler] = Compiler, keep: Sequence[str] | None = None) -> str:  # fmt: skip
     """The scoring query in `dialect` (any sqlglot writes): one row per record of `table`."""
+    given_rubric(rubric, "pingfen.sql.to_sql")  # named as called, not as to_sql_tree below
     tree = to_sql_tree(rubric, dialect, table, reasons=reasons, kind=kind, keep=keep)
     return tree.sql(dialect=spark_writer() if dialect == "spark" else dialect, pretty=True, copy=False)  # a tree of its own: no copy
 

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from pingfen.errors import DataError, Problem
-from pingfen.evaluate.rubric import Rubric
-from pingfen.lang import Lang
+from pingfen.evaluate.rubric import Rubric, given_rubric
+from pingfen.lang import Lang, checked
 from pingfen.reasons import Reason
 from pingfen.sql.compiler import REASONS, Entry
 from pingfen.sql.newforms import FormsCompiler
@@ -28,6 +28,7 @@ class Explainer:
 
     @pinned  # the caller's decimal context never reaches the compiler or the reasons' arithmetic
     def __init__(self, rubric: Rubric) -> None:
+        given_rubric(rubric, "pingfen.sql.Explainer")  # a path failed deep inside (AttributeError)
         compiler = FormsCompiler(rubric, "records", "duckdb")
         compiler.tree()
         self.catalogue: tuple[Entry, ...] = tuple(compiler.catalogue)
@@ -49,6 +50,7 @@ class Explainer:
     @pinned
     def explain(self, row: Mapping[str, object], lang: Lang = "zh") -> dict[str, list[str]]:
         """Each indicator that lost points → its reasons in words (扣分原因)."""
+        checked(lang)  # a row with no reasons too: "zh-CN" is refused, not taken for English
         return {node: [r.text(lang) for r in reasons] for node, reasons in self.reasons(row).items()}
 
     def _items(self, text: object) -> list[tuple[int, tuple[object, ...]]]:
@@ -107,4 +109,5 @@ def _unreadable(detail: str) -> DataError:
 @pinned
 def explain(rubric: Rubric, row: Mapping[str, object], lang: Lang = "zh") -> dict[str, list[str]]:
     """One row's reasons in words; for many rows, build an `Explainer` once."""
+    given_rubric(rubric, "pingfen.sql.explain")
     return Explainer(rubric).explain(row, lang)

@@ -147,6 +147,8 @@ STRIPPED = frozenset({"spark", "postgres"})
 # a date's columns read by their cast, not their text: typeof's names, and PostgreSQL's types as regtype reads them
 # (a timestamptz by its day in the session's TimeZone, as its cast and a client's datetime give it)
 DATED = {"spark": ("date", "timestamp", "timestamp_ntz"), "postgres": ("date", "timestamp", "timestamptz")}
+# the day of a DATE's, a TIMESTAMP's or a TIMESTAMPTZ's JSON text on PostgreSQL; none BC (` BC` after it) or past 9999
+JSON_DAY = "^([0-9]{4}-[0-9]{2}-[0-9]{2})(T[^ ]*)?$"
 
 
 def days_between(a: exp.Expr, b: exp.Expr) -> exp.Expr:
@@ -237,12 +239,13 @@ class FormsCompiler(Compiler):
         for name in self.panels:  # a panel is no number: it has no 64-bit twin
             self.numbers.pop(name, None)
 
-    def panel(self, spec: InputSpec, raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
+    def panel(self, spec: InputSpec, raw: Frag, bare: Frag | None = None) -> tuple[Frag, list[tuple[Frag, str]]]:
         """`input 专家评分: list of score`: a list column (DuckDB `DECIMAL(38, 20)[]`, Spark
         `ARRAY<DECIMAL(38, 20)>`), read as values.coerce_list and Rubric._panel_bounds read it,
         in their order: none or an empty list PF501, more than 1,000 values PF503, then the
         first value refused (NULL PF501, not a number PF502, outside its type PF503), then a
-        value outside the bounds PF503; and the query's own PF800 for one of 10^14 or more.
+        value outside the bounds PF503 (a bare value of text `bare` beyond a percent's ratio limits
+        too); and the query's own PF800 for one of 10^14 or more.
         A list column cannot say 不适用: a panel only rows that may not apply read is read so."""
         if self.dialect not in panels.DIALECTS:
             raise SqlRefusal("PF820", {"input": spec.name, "dialect": self.dialect})
@@ -258,8 +261,12 @@ class FormsCompiler(Compiler):
         blank = exp.or_(exp.Is(this=x.copy(), expression=exp.Null()), exp.EQ(this=exp.Trim(this=x.copy()), expression=exp.Literal.string("")))
         texts = exp.Transform(this=text.sql.copy(), expression=panels.lam(case((blank, exp.Null()), default=x.copy()), panels.X))  # a blank value is none
         first = panels.first_code(texts, v.sql, problem, self.dialect)
-        bounds = (*spec.bounds, *(ratio_limits(spec.bounds) if spec.type == "percent" else ()))
-        outside = [exp.not_(compare(op, x.copy(), literal(bound))) for op, bound in bounds]
+        outside = [exp.not_(compare(op, x.copy(), literal(bound))) for op, bound in spec.bounds]
+        # a percent's ratio limits hold for a bare number of text only (`bare`: the list, each value
+        # written with `%` made NULL), as Rubric._panel_bounds; a typed list is read as ratios
+        limits = ratio_limits(spec.bounds) if spec.type == "percent" and bare is not None else ()
+        beyond = [exp.not_(compare(op, x.copy(), literal(bound))) for op, bound in limits]
+        unmarked = exp.TryCast(this=bare.sql.copy(), to=panels.LIST.copy(), safe=True) if bare is not None else None
         n = panels.size(v.sql)
         code = case(
             (exp.Is(this=raw.sql.copy(), expression=exp.Null()), exp.Literal.string("PF501")),
@@ -268,6 +275,7 @@ class FormsCompiler(Compiler):
             (exp.GT(this=n.copy(), expression=integer(MAX_LIST)), exp.Literal.string("PF503")),
             (exp.Not(this=exp.Is(this=first.copy(), expression=exp.Null())), first.copy()),
             *([(panels.any_value(v.sql, exp.or_(*outside)), exp.Literal.string("PF503"))] if outside else []),
+            *([(panels.any_value(unmarked, exp.or_(*beyond)), exp.Literal.string("PF503"))] if unmarked is not None and beyond else []),
             (panels.any_value(v.sql, exp.GTE(this=exp.Abs(this=x.copy()), expression=literal(compiler.RANGE))), exp.Literal.string("PF800")),
         )
         refused = self.bind(Frag(code, max(text.depth, v.depth)))
@@ -495,10 +503,18 @@ class FormsCompiler(Compiler):
         from the column's text, for a cast of a number's column to DATE is an error of the query
         even in the branch not taken; a TIMESTAMP's text is its day and time, which the cast reads,
         a TIMESTAMPTZ's those in the session's TimeZone (its offset after them, which the cast leaves):
-        the day a client in that session is given, whose datetime's day evaluate() takes."""
+        the day a client in that session is given, whose datetime's day evaluate() takes.
+        PostgreSQL writes a DATE's text in the session's DateStyle (`05/03/2021` under `SQL, DMY`),
+        which the ISO test of the cast (exact.postgres_casts) refused: there the day is read from
+        its JSON text instead, ISO whatever the DateStyle (`2021-03-05`, `2021-03-05T10:00:00+08:00`
+        in the session's TimeZone, `0001-03-05 BC` not read); to_json takes a column of any type."""
         text = cast(raw.sql.copy(), exp.DataType.build("TEXT"))
-        kind = exp.TryCast if self.dialect == "spark" else exp.Cast  # PostgreSQL's, of a DATE's or TIMESTAMP's own text, never fails
-        return day(Frag(kind(this=text, to=DATE.copy()), raw.depth))[0].sql
+        if self.dialect == "spark":
+            return day(Frag(exp.TryCast(this=text, to=DATE.copy()), raw.depth))[0].sql
+        json = exp.Trim(this=cast(exp.Anonymous(this="TO_JSON", expressions=[raw.sql.copy()]), exp.DataType.build("TEXT")),
+                        expression=exp.Literal.string('"'), position="BOTH")  # fmt: skip
+        iso = exp.Anonymous(this="SUBSTRING", expressions=[json, exp.Literal.string(JSON_DAY)])
+        return day(Frag(iso, raw.depth))[0].sql
 
     def absent(self, names: tuple[str, ...]) -> Frag | None:
         """Whether any of these optional inputs has no value (marked or missing)."""

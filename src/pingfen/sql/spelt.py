@@ -242,7 +242,7 @@ class SpeltCompiler(FormsCompiler):
         either = Frag(case((blank, value.sql.copy()), default=mine.sql.copy()), max(value.depth, mine.depth))
         return either, read + kept
 
-    def panel(self, spec: InputSpec, raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
+    def panel(self, spec: InputSpec, raw: Frag, bare: Frag | None = None) -> tuple[Frag, list[tuple[Frag, str]]]:
         """A panel's values of text (a cell split by engine._split, or the template's numbered
         cells), each read as `values.coerce_list` reads it, by `coerce` on the text: `８`, `90%`,
         `９０％` read, `1_0` not a number (PF502); a typed list (a Parquet file's) as it is. The
@@ -250,7 +250,7 @@ class SpeltCompiler(FormsCompiler):
         value is the next one's argument, so no step's text is written twice over); a percent's
         value marked `%` before its number until the last step makes it the ratio."""
         if self.texts is not None and spec.name not in self.texts:
-            return super().panel(spec, raw)
+            return super().panel(spec, raw, bare)
         sign = spec.type == "percent"
         to = RATIO if sign else NUM
 
@@ -293,17 +293,23 @@ class SpeltCompiler(FormsCompiler):
             return unread(x, kept(x, exp.TryCast(this=x.copy(), to=into.copy(), safe=True), places, fraction=spec.type == "count"))
 
         steps = [first, each(wide), each(grouped(",")), each(grouped("_")), each(formed), each(held)]
+        values: exp.Expr = cast(raw.sql.copy(), exp.DataType.build("TEXT[]", dialect="duckdb"))
+        for step in steps:
+            values = exp.Transform(this=values, expression=exp.Lambda(this=step(exp.column(CELL)), expressions=[exp.to_identifier(CELL)]))
         if sign:
             def ratio(x: exp.Expr) -> exp.Expr:
                 part = fn("SUBSTR", x.copy(), exp.Literal.number(2))
                 huge = exp.In(this=part.copy(), expressions=[s("1E17"), s("-1E17"), UNREAD.copy()])
                 times = cast(exp.Mul(this=cast(part.copy(), RATIO), expression=exp.Literal.number("0.01")), TEXT)
                 return case((fn("STARTS_WITH", x.copy(), s("%")), case((huge, part.copy()), default=times)), default=x.copy())
-            steps.append(ratio)
-        values: exp.Expr = cast(raw.sql.copy(), exp.DataType.build("TEXT[]", dialect="duckdb"))
-        for step in steps:
-            values = exp.Transform(this=values, expression=exp.Lambda(this=step(exp.column(CELL)), expressions=[exp.to_identifier(CELL)]))
-        return super().panel(spec, Frag(values, raw.depth))
+            marked = self.bind(Frag(values, raw.depth))  # each value read, a percent's still marked `%`
+            cell = exp.column(CELL)
+            values = exp.Transform(this=marked.sql.copy(), expression=exp.Lambda(this=ratio(cell), expressions=[exp.to_identifier(CELL)]))
+            # the bare numbers alone, for the ratio limits (Rubric._panel_bounds): `101%` is a legal percent
+            unmarked = case((fn("STARTS_WITH", cell.copy(), s("%")), exp.Null()), default=cell.copy())
+            bare = None if self.ratios else Frag(exp.Transform(this=marked.sql.copy(), expression=exp.Lambda(this=unmarked, expressions=[exp.to_identifier(CELL)])), marked.depth)
+            return super().panel(spec, Frag(values, marked.depth), bare)
+        return super().panel(spec, Frag(values, raw.depth), bare)
 
     def select(self, scores: dict[str, Frag], total: Frag, grade: Frag, refusal: Frag, narrowed: dict[str, exp.Expr]) -> exp.Select:
         query = super().select(scores, total, grade, refusal, narrowed)

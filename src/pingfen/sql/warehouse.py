@@ -86,8 +86,8 @@ class Warehouse(SpeltCompiler):
     def select(self, scores: dict[str, Frag], total: Frag, grade: Frag, refusal: Frag, narrowed: dict[str, exp.Expr]) -> exp.Select:
         return FormsCompiler.select(self, scores, total, grade, refusal, narrowed)
 
-    def panel(self, spec: InputSpec, raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
-        return FormsCompiler.panel(self, spec, raw)
+    def panel(self, spec: InputSpec, raw: Frag, bare: Frag | None = None) -> tuple[Frag, list[tuple[Frag, str]]]:
+        return FormsCompiler.panel(self, spec, raw, bare)
 
     def newer_input(self, spec: InputSpec, raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
         return FormsCompiler.newer_input(self, spec, raw)

@@ -49,7 +49,11 @@ class FormatError(PingfenError):
 def format_text(text: str) -> str:
     """Rule text in the canonical layout. Raises FormatError when it does not parse
     (or has a literal problem the parser reports, such as a setting given twice). Line
-    endings are read as the loader reads them: a lone CR ends a line (and the comment on it)."""
+    endings are read as the loader reads them: a lone CR ends a line (and the comment on it).
+    Raises TypeError when `text` is not a str, as `pingfen.loads` does."""
+    if not isinstance(text, str):  # bytes gave "a bytes-like object is required, not 'str'", None an AttributeError
+        raise TypeError(f"pingfen.format_text takes the rule's text as str, not {type(text).__name__}"
+                        + ("; decode it first" if isinstance(text, (bytes, bytearray)) else ""))  # fmt: skip
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     module, diagnostics = parse(text)
     errors = [d for d in diagnostics if d.severity == "error"]

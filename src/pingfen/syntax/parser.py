@@ -33,6 +33,7 @@ from pingfen.diagnostics import Diagnostic, Span
 from pingfen.syntax.grammar import grammar_text
 from pingfen.syntax.scan import MAX_CHARS, open_braces, top_level_items, unclosed_brace
 from pingfen.terminal import INVISIBLE_PATTERN, invisible_name
+from pingfen.values import pinned
 
 __all__ = ["build_parser", "cache_file", "grammar_text", "parse", "parser"]
 
@@ -117,9 +118,32 @@ def build_parser(grammar: str, cache: Path | None) -> Lark:
     return built
 
 
-def parse(text: str) -> tuple[ast.Module | None, list[Diagnostic]]:
+# The last text parsed and its answer. One text is often parsed by several entry points in a
+# row (`pingfen.load`, `diagnose`, `format_text`, `loads`; the editor's diagnose and its own
+# names), and a 90 KB file takes most of a second. Safe to share: the answer depends on the
+# text alone (parse runs in pingfen's decimal context), the module is frozen attrs of tuples and
+# Decimals, and each caller gets its own list of the (frozen) diagnostics. One entry: one tree
+# held, whatever a long-lived process (the editor, the workbench) parses.
+_last: tuple[str, ast.Module | None, tuple[Diagnostic, ...]] | None = None
+
+
+@pinned  # a percent's `/ 100` in the caller's context would make the answer depend on the caller
+def parse(text: str, *, every_error: bool = True) -> tuple[ast.Module | None, list[Diagnostic]]:
     """Parse rule text. Returns the module, or None and the syntax diagnostics.
-    The module's `comments` holds every `# …` comment with its span."""
+    The module's `comments` holds every `# …` comment with its span. With every_error=False
+    a syntax error is answered by the first one alone, for a caller that only asks whether
+    the text parses (the items after it are not parsed again to find the rest)."""
+    global _last  # the one-entry memo above
+    last = _last  # read once: another thread may replace it meanwhile
+    if last is not None and last[0] == text:
+        return last[1], list(last[2])
+    module, diagnostics = _parse(text, every_error)
+    if module is not None or every_error:  # a first error alone is no answer for the next caller
+        _last = (text, module, tuple(diagnostics))
+    return module, diagnostics
+
+
+def _parse(text: str, every_error: bool) -> tuple[ast.Module | None, list[Diagnostic]]:
     if len(text) > MAX_CHARS:  # refused before any work: parsing is linear, but not fast
         at = Span.at(text, MAX_CHARS, MAX_CHARS + 1)
         args = {"what": "characters in the file", "what_zh": "文件字符数", "count": len(text), "limit": MAX_CHARS}
@@ -131,8 +155,8 @@ def parse(text: str) -> tuple[ast.Module | None, list[Diagnostic]]:
     reset = _COMMENTS.set(comments)
     try:
         tree = parser().parse(text)
-    except UnexpectedInput:
-        return None, _all_syntax_errors(text)
+    except UnexpectedInput as error:
+        return None, _all_syntax_errors(text) if every_error else [_syntax_diagnostic(text, error)]
     finally:
         _COMMENTS.reset(reset)
     too_deep = _too_deep(tree, text)

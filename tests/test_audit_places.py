@@ -1,0 +1,121 @@
+"""`pingfen audit` of a workbook: a declared score that is a formula never calculated is refused
+as such (PF536), not counted as undeclared in silence; and a declared score refused (PF513,
+PF514, PF524, PF519) says where it is: the file, and in a workbook the sheet, row and cell."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from data_helpers import RUBRIC, RULESET
+from pingfen.audit import audit
+from pingfen.cli import main
+from pingfen.errors import DataError
+
+R = str(RULESET)
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def _sheet(path: Path, *rows: list[object]) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "自评"
+    sheet.append(["一级指标", "二级指标", "三级指标", "分值", "自评得分"])
+    for row in rows:
+        sheet.append(row)
+    book.save(path)  # openpyxl saves a formula with no result: as a script writes it
+    return path
+
+
+def test_a_declared_score_that_is_a_formula_never_calculated_is_refused_as_such(tmp_path: Path) -> None:
+    path = _sheet(tmp_path / "s.xlsx", ["投入", "预算配置", "重点支出安排率", 5, 5],
+                  ["投入", "预算配置", "财政供养人员控制率", 5, "=2+2"], ["总  分", None, None, 100, "=SUM(E2:E3)"])  # fmt: skip
+    code, out, err = run("audit", R, str(path))
+    assert (code, out) == (2, "")
+    assert f"错误[PF536]: `{path}` 工作表 `自评` 第 3 行（单元格 E3）：`财政供养人员控制率` 的自评得分是从未计算过的公式" in err
+    assert f"错误[PF536]: `{path}` 工作表 `自评` 第 4 行（单元格 E4）：`总分` 的自评得分是从未计算过的公式" in err
+    assert "请在 Excel 或 WPS 中打开并保存后再试" in err
+    code, _, err = run("audit", "--lang", "en", R, str(path))
+    assert code == 2
+    # named as PF514 names it, with the file, sheet, row and cell as PF513/514/524 and PF519 give them
+    assert f"error[PF536]: `{path}`, sheet `自评`, row 4 (cell E4): declared `total`: the cell holds a formula" in err
+    assert "open the workbook in Excel or WPS, save it and try again" in err
+
+
+def test_a_formula_with_its_result_saved_is_read_as_its_result(tmp_path: Path) -> None:
+    path = _sheet(tmp_path / "s.xlsx", ["投入", "预算配置", "重点支出安排率", 5, 5])
+    book = openpyxl.load_workbook(path)
+    book.active["E2"] = "=2+3"
+    book.save(path)
+    # what Excel saves: the formula and its result
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    name = "xl/worksheets/sheet1.xml"
+    parts[name] = parts[name].replace(b"<f>2+3</f><v></v>", b"<f>2+3</f><v>5</v>").replace(b"<f>2+3</f><v/>", b"<f>2+3</f><v>5</v>")
+    assert b"<v>5</v>" in parts[name], parts[name]
+    with zipfile.ZipFile(path, "w") as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+    code, out, err = run("audit", "--lang", "en", R, str(path))
+    assert code == 0 and "PF536" not in err, err
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_refused_declared_score_names_its_file_row_and_cell(tmp_path: Path, lang: str) -> None:
+    path = _sheet(tmp_path / "s.xlsx", ["投入", "预算配置", "重点支出安排率", 5, 5],
+                  ["投入", "预算配置", "预算执行率指标", 5, 4], ["投入", "预算配置", "财政供养人员控制率", 5, "五"],
+                  ["投入", "预算配置", "“三公经费”变动率", 5, "1e999999"])  # fmt: skip
+    code, _, err = run("--lang", lang, "audit", R, str(path))
+    assert code == 2
+    if lang == "zh":
+        assert f"错误[PF513]: `{path}` 工作表 `自评` 第 3 行（单元格 E3）：`预算执行率指标` 不是评分表中的分组或指标" in err
+        assert f"错误[PF514]: `{path}` 工作表 `自评` 第 4 行（单元格 E4）：`财政供养人员控制率` 的自评得分" in err
+        assert f"错误[PF524]: `{path}` 工作表 `自评` 第 5 行（单元格 E5）：`“三公经费”变动率` 的自评得分" in err
+    else:
+        assert f"error[PF513]: `{path}`, sheet `自评`, row 3 (cell E3): `预算执行率指标` is not a group" in err
+        assert f"error[PF514]: `{path}`, sheet `自评`, row 4 (cell E4): declared `财政供养人员控制率`" in err
+        assert f"error[PF524]: `{path}`, sheet `自评`, row 5 (cell E5): declared `“三公经费”变动率`" in err
+
+
+@pytest.mark.parametrize(("lang", "total"), [("zh", "总分"), ("en", "total")])
+def test_the_total_is_named_alike_by_every_refusal(tmp_path: Path, lang: str, total: str) -> None:
+    """PF514 and PF524 named the total's row `total` in 中文 too, PF536 `总分` in English too."""
+    bad = _sheet(tmp_path / "bad.xlsx", ["投入", "预算配置", "重点支出安排率", 5, 5], ["合  计", None, None, 100, "九十"])
+    code, _, err = run("--lang", lang, "audit", R, str(bad))
+    assert code == 2 and f"`{total}`" in err and "PF514" in err, err
+    huge = _sheet(tmp_path / "huge.xlsx", ["投入", "预算配置", "重点支出安排率", 5, 5], ["总分", None, None, 100, "1e999999"])
+    code, _, err = run("--lang", lang, "audit", R, str(huge))
+    assert code == 2 and f"`{total}`" in err and "PF524" in err, err
+    never = _sheet(tmp_path / "never.xlsx", ["投入", "预算配置", "重点支出安排率", 5, 5], ["总分", None, None, 100, "=E2"])
+    code, _, err = run("--lang", lang, "audit", R, str(never))
+    assert code == 2 and f"`{total}`" in err and f"`{never}`" in err and "PF536" in err, err
+
+
+def test_a_yaml_file_is_named_and_a_mapping_alone_names_nothing(tmp_path: Path) -> None:
+    filled = tmp_path / "s.yaml"
+    filled.write_text("declared:\n  预算执行率指标: 3\n  总分: x\n", encoding="utf-8")
+    code, _, err = run("audit", "--lang", "en", R, str(filled))
+    assert code == 2
+    assert f"error[PF513]: `{filled}`: `预算执行率指标` is not a group or indicator of the rubric" in err
+    assert f"error[PF514]: `{filled}`: declared `total`: \"x\" is not a number" in err  # 总分 in 中文, as PF536 says it
+    with pytest.raises(DataError) as refused:
+        audit(RUBRIC, {"预算执行率指标": 3})
+    assert refused.value.problems[0].message("en") == "`预算执行率指标` is not a group or indicator of the rubric"
+
+
+def test_a_name_declared_twice_names_the_file_and_sheet(tmp_path: Path) -> None:
+    path = _sheet(tmp_path / "s.xlsx", ["过程", "预算管理", "管理制度健全性", 3, 3], ["过程", "资产管理", "管理制度健全性", 3, 2])
+    code, _, err = run("audit", "--lang", "en", R, str(path))
+    assert code == 2
+    assert f"error[PF519]: `{path}`, sheet `自评`: `管理制度健全性` is declared on more than one row (2, 3)" in err
