@@ -489,6 +489,9 @@ def test_a_wrong_veto_list_beside_the_right_grade_is_no_grade_expectation(monkey
     monkeypatch.setattr(rubric, "evaluate", unlisted)
     [failure] = fuzz.fuzz(rubric, max_examples=50).failures
     assert failure.check == "grade" and "vetoes listed: —" in failure.message
+    assert ", not " not in failure.message  # it said "gets grade 差, not 差": the grade is right, the list is not
+    [failure] = fuzz.fuzz(rubric, max_examples=50, lang="zh").failures
+    assert "列出的否决项：—" in failure.message and "应为" not in failure.message
     assert failure.expect is None
     assert "expect grade" not in fuzz.to_example(failure, 1, rubric, "en")
 

@@ -181,10 +181,11 @@ def _check_grade(rubric: Rubric, record: Mapping[str, object], result: Result, d
     listed = [v.name for v in result.vetoes()]
     held = [v.name.text for v in decided.fired]
     if result.grade != want or result.grade is None or listed != held:
+        wrong = want is not None and result.grade != want  # else the grade is right and the vetoes listed are not
         raise Violation("grade", f"a total of {result.total} gets grade {result.grade or '—'}"
-                        + (f", not {want}" if want else "") + f" ({who}; vetoes that hold: {', '.join(held) or '—'};"
+                        + (f", not {want}" if wrong else "") + f" ({who}; vetoes that hold: {', '.join(held) or '—'};"
                         f" vetoes listed: {', '.join(listed) or '—'})", [record],
-                        f"总分 {result.total} 的评价等次为 {result.grade or '—'}" + (f"，应为 {want}" if want else "")
+                        f"总分 {result.total} 的评价等次为 {result.grade or '—'}" + (f"，应为 {want}" if wrong else "")
                         + f"（{'生成代码' if who == 'compiled' else '解释器'}；成立的否决项：{'、'.join(held) or '—'}；"
                         f"列出的否决项：{'、'.join(listed) or '—'}）",
                         # the grade said as an expectation only when it is what is wrong: a wrong
