@@ -448,6 +448,16 @@ def test_an_example_gives_the_record_as_the_rubric_reads_it(record: dict[str, ob
     assert pasted.coerce(given) == rubric.coerce(record, ratios=True)
 
 
+def test_a_percent_panel_is_given_in_percents() -> None:
+    # it was given as ratios, `"0.9、1.055"`: read back alike, but not as the rubric's text writes percents
+    from pingfen.values import coerce_list
+
+    values = (Decimal("0.9"), Decimal("1.055"), Decimal(0))
+    text = fuzz._given_value(values, "percent")
+    assert text == '"90%、105.5%、0%"'
+    assert coerce_list("比例", "percent", text.strip('"')) == values
+
+
 def test_a_wrong_grade_is_expected_as_the_grade_the_check_computes(monkeypatch: pytest.MonkeyPatch) -> None:
     rubric = pingfen.loads(RUBRIC.replace("round total 1 half_up", "grade 好 >= 5\n  grade 差 otherwise"))
     real = rubric.evaluate

@@ -581,8 +581,8 @@ _SHORT_ZH = {"domain": "取值范围", "crash": "评分出错", "range": "得分
 def _given_value(value: object, kind: str | None) -> str:
     """A value as an example's `given` writes it: `95%`, `是`/`否`, a label or a date as a "text",
     a panel's scores as the text `8、9、7.5`."""
-    if isinstance(value, (list, tuple)):
-        return show_string("、".join(plain(Decimal(v)) for v in value))
+    if isinstance(value, (list, tuple)):  # a percent panel's as percents: 0.9 would read back alike, less plainly
+        return show_string("、".join(f"{plain(Decimal(v) * 100)}%" if kind == "percent" else plain(Decimal(v)) for v in value))
     if isinstance(value, bool):
         return "是" if value else "否"
     if kind == "percent" and isinstance(value, Decimal):
