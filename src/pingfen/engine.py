@@ -54,7 +54,7 @@ from pingfen.sql.compiler import GRADE, PREFIX, REASONS, REFUSAL, REFUSAL_INPUT,
 from pingfen.sql.exact import SPACES, case
 from pingfen.sql.newforms import FormsCompiler
 from pingfen.sql.spelt import MISALIGNED, OWN, fn, given
-from pingfen.values import FULL_WIDTH, MAX_NUMBER_TEXT, NUMBER_FORM, THOUSANDS, as_read
+from pingfen.values import FULL_WIDTH, MAX_NUMBER_TEXT, NUMBER_FORM, READS_SHOWN, THOUSANDS, as_read
 
 READS = {".parquet": "parquet", ".csv": "csv", ".xlsx": "xlsx"}
 WRITES = {".parquet": "parquet", ".csv": "csv"}
@@ -326,7 +326,7 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
         if read == "xlsx":
             _readable(data)
             path = str(Path(folder) / "sheet.csv")
-            percents = frozenset(s.name for s in rubric.inputs if s.type == "percent")
+            percents = frozenset(s.name for s in rubric.inputs if s.type in READS_SHOWN)
             panels = frozenset(s.name for s in rubric.inputs if s.type == "percent" and s.is_list)
             formulas = _xlsx_to_csv(data, path, percents, panels, frozenset(s.name for s in rubric.inputs))
         elif read == "csv":
@@ -725,7 +725,8 @@ def _xlsx_to_csv(
     """The first sheet's cells as text, row by row (openpyxl's read-only mode streams): the
     header's as io.tables names the columns, every other cell's as io.tables reads its value
     (cell_value: a number formatted as a percentage is `150%`, a date ISO text, …; one whose
-    format writes a literal `%`, `0"%"`, is its percent in a column of `percents` or a numbered
+    format writes a literal `%`, `0"%"`, is the text shown in a column of `percents` (the inputs
+    that read it so, values.READS_SHOWN: a percent, a label, a date, a bool) or a numbered
     column of one of the lists `panels` that is none of the `inputs`, its number else). A formula
     with no saved result is a blank, as there; where one is, (the row's place among those
     scored, which is ROW, its column) is returned, for FORMULAS."""

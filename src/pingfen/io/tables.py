@@ -528,8 +528,8 @@ def _percent_ways(number_format: str) -> tuple[bool, bool, bool]:
     the number then a written `%`, or in an empty section (shown as nothing) when every number
     section that shows something shows so; the format's percent is then the hidden number's too."""
     sections = _sections(number_format)
-    if len(sections) > 1 and "@" in sections[-1]:
-        sections.pop()  # the text section (`0.0"%";@`): a number takes one of those before it
+    if len(sections) == 4 or (len(sections) > 1 and "@" in sections[-1]):
+        sections.pop()  # the text section (`0.0"%";@`; a fourth, even empty: `0"%";-0"%";;`): a number takes one before it
     if len(sections) > 3 or any(t[:2] in ("[<", "[>", "[=") for s in sections for t in s):
         return False, False, False  # a condition ([>100]) chooses the section: not read here
     chosen = [sections[place] if place < len(sections) else sections[0] for place in range(3)]
