@@ -17,7 +17,7 @@ import itertools
 import re
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -326,9 +326,7 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
         if read == "xlsx":
             _readable(data)
             path = str(Path(folder) / "sheet.csv")
-            percents = frozenset(s.name for s in rubric.inputs if s.type == "percent")
-            panels = frozenset(s.name for s in rubric.inputs if s.type == "percent" and s.is_list)
-            formulas = _xlsx_to_csv(data, path, percents, panels, frozenset(s.name for s in rubric.inputs))
+            formulas = _xlsx_to_csv(data, path, rubric.column_kind)
         elif read == "csv":
             path = _utf8(data, str(Path(folder) / "utf8.csv"), encoding)
         source = exp.Literal.string(path).sql("duckdb")
@@ -719,14 +717,12 @@ def _recode(data: str, path: str, encoding: str) -> None:
             lines += chunk.count(b"\n")
 
 
-def _xlsx_to_csv(
-    data: str, path: str, percents: frozenset[str] = frozenset(), panels: frozenset[str] = frozenset(), inputs: frozenset[str] = frozenset()
-) -> list[tuple[int, str]]:
+def _xlsx_to_csv(data: str, path: str, kind_of: Callable[[str], str | None] = lambda column: None) -> list[tuple[int, str]]:
     """The first sheet's cells as text, row by row (openpyxl's read-only mode streams): the
     header's as io.tables names the columns, every other cell's as io.tables reads its value
-    (cell_value: a number formatted as a percentage is `150%`, a date ISO text, …; one whose
-    format writes a literal `%`, `0"%"`, is its percent in a column of `percents` or a numbered
-    column of one of the lists `panels` that is none of the `inputs`, its number else). A formula
+    (cell_value: a number formatted as a percentage is `150%`, a date ISO text, …) and as an
+    input of its column's type reads that (`kind_of`, Rubric.column_kind; values.as_read: one
+    whose format writes a literal `%`, `0"%"`, is the percent shown or the number). A formula
     with no saved result is a blank, as there; where one is, (the row's place among those
     scored, which is ROW, its column) is returned, for FORMULAS."""
     from openpyxl.cell.read_only import EMPTY_CELL
@@ -743,7 +739,7 @@ def _xlsx_to_csv(
             rows = SheetRows(sheet)
             uncomputed, kept = rows.uncomputed, 0
             header: list[str] = []
-            shown: set[int] = set()
+            kinds: list[str | None] = []  # how each column's cells are read: its input's type
             for number, row in enumerate(rows, start=1):  # cells, not values: a percent's format is read too
                 marked = uncomputed.pop(number, None) if uncomputed else None
                 if row is gap or (width is not None and all(c is empty for c in row)):
@@ -755,15 +751,10 @@ def _xlsx_to_csv(
                         cells.pop()
                     if not cells:  # PF508, as `pingfen eval` refuses the sheet
                         raise unreadable(Path(data), "the first row of the first sheet must name the columns", "第一个工作表的第一行应写明各列的列名")
-                    header = cells  # a percent input's column, a panel's numbered ones too: a `0"%"` cell is its percent there
-                    # (评分1 beside `input 评分: percent`, or an input of its own, is no panel's)
-                    shown = {
-                        i
-                        for i, name in enumerate(header)
-                        if name in percents or (name not in inputs and any(numbered_columns(p, [name]) for p in panels))
-                    }
+                    header = cells
+                    kinds = [kind_of(name) for name in header]
                 else:
-                    cells = [_cell_text(c, i in shown) for i, c in enumerate(row)]
+                    cells = [_cell_text(c, kind) for c, kind in zip(row, kinds, strict=False)]  # no wider than the header
                 width = len(cells) if width is None else width  # each row as wide as the header, as io.tables reads a sheet
                 line = cells[:width] + [""] * (width - len(cells))
                 if header is not cells and any(line) and not comment_row(line):  # a row _rows_kept keeps: the next ROW
@@ -801,13 +792,12 @@ def _formulas_named(tree: exp.Select) -> None:
     said[REFUSAL].set("this", exp.Case(ifs=[named_so], default=exp.paren(code)))
 
 
-def _cell_text(cell: Any, percent: bool = False) -> str:
-    """A sheet's cell as the text of the value io.tables reads from it (tables.cell_value), for
-    a percent input's column or another (values.as_read)."""
+def _cell_text(cell: Any, kind: str | None = None) -> str:
+    """A sheet's cell as the text of the value io.tables reads from it (tables.cell_value), as
+    an input of type `kind` reads it (values.as_read; None: a column no input reads)."""
     value = cell.value
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
-    read = cell_value(value, getattr(cell, "number_format", None) if number else None)
-    read = as_read(read, "percent" if percent else "number")
+    read = as_read(cell_value(value, getattr(cell, "number_format", None) if number else None), kind)
     if read is None:
         return ""
     if isinstance(read, bool):

@@ -432,8 +432,9 @@ def excel_error(raw: object) -> bool:
 
 class SheetPercent(str):
     """A workbook's number cell whose format writes a literal `%` after the number (`0"%"`
-    holding 90): the text the sheet shows, `"90%"`, which a percent input reads; any other
-    input reads `number`, the cell's number as it reads without the format (`90`)."""
+    holding 90): the text the sheet shows, `"90%"`, which a percent input reads (and a label,
+    a date or a bool: `READS_SHOWN`); a number input reads `number`, the cell's number as it
+    reads without the format (`90`)."""
 
     number: object
 
@@ -446,9 +447,17 @@ class SheetPercent(str):
         return SheetPercent, (str(self), self.number)
 
 
-def as_read(raw: object, kind: str) -> object:
-    """`raw` as an input of type `kind` reads it: a `SheetPercent` is its text for a percent, its number else."""
-    if type(raw) is SheetPercent and kind != "percent":
+# The inputs that read a `SheetPercent` as the sheet shows it: a percent its percent; a label,
+# a date or a bool its text, which `"90%"` may be (`label {"90%"}`) and no date or bool is (a
+# refusal, never the 45382 behind `45382%` read as 2024-03-31). A number, a count, an amount, a
+# score reads the number, the format's `%` being no part of its value (docs/data.md).
+READS_SHOWN = frozenset({"percent", "label", "date", "bool"})
+
+
+def as_read(raw: object, kind: str | None) -> object:
+    """`raw` as an input of type `kind` reads it (None: a column no input reads, as the id): a
+    `SheetPercent` is its text for a kind of READS_SHOWN, its number else."""
+    if type(raw) is SheetPercent and kind not in READS_SHOWN:
         return raw.number
     return raw
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal, DecimalException, InvalidOperation, getcontext, localcontext, setcontext
 from typing import TYPE_CHECKING
 
@@ -39,6 +39,7 @@ from pingfen.values import (
     COMPARE,
     CONTEXT,
     ZERO,
+    SheetPercent,
     ambiguous_percent,
     as_read,
     at_precision,
@@ -128,6 +129,8 @@ class Rubric:
         )  # fmt: skip
         self._batch = tuple((i, i.batch) for i in declared if i.batch is not None)
         self._names = frozenset(spec.name for spec in self.inputs)
+        self._kinds = {spec.name: spec.type for spec in self.inputs}
+        self._panels = tuple(spec.name for spec in self.inputs if spec.is_list)
         # Read only by rows that may not apply: a record may leave these out or mark them 不适用.
         self.optional: frozenset[str] = plan(module, checked).optional
         # A bare number for a percent input keeps to ±100% unless the bounds say otherwise
@@ -351,6 +354,17 @@ class Rubric:
         except DecimalException as error:  # e.g. an overflow far beyond any real figure
             raise DataError([_arithmetic(error)], record) from None
 
+    def column_kind(self, column: str) -> str | None:
+        """The type a table's column is read as, which decides how a sheet's `0"%"` cell reads
+        (values.as_read: 90% or 90): the type of the input the column names; else of the panel
+        whose numbered column it is (评分1 of `input 评分: list of percent`); else None, a column
+        no input reads (an id). One rule: `pingfen eval` reads a record's cells by it, and
+        --engine duckdb writes its copy of a sheet by it."""
+        kind = self._kinds.get(column)
+        if kind is None:
+            kind = next((self._kinds[p] for p in self._panels if numbered_columns(p, (column,))), None)
+        return kind
+
     def walker(self, sink: Sink | None = None) -> Walker:
         """The plain tree walker over this rubric (`evaluate.walker`): it scores as the compiled
         code does, slowly, and with a `sink` reports each branch it takes (for coverage).
@@ -404,7 +418,7 @@ class Rubric:
                 problems.append(Problem("PF541", spec.name, {"input": spec.name, "batch": spec.batch}))
                 continue
             if spec.is_list:
-                raw_panel = panel_value(data, spec.name)
+                raw_panel = panel_value(data, spec.name, self.column_kind)
                 panel = coerce_list(spec.name, spec.type, raw_panel)
                 if not isinstance(panel, Problem):
                     panel = self._panel_bounds(spec, panel, list_items(raw_panel, spec.type), ratios)
@@ -516,13 +530,18 @@ def _blank(value: object) -> bool:
 _PANEL_COLUMN = re.compile(r"(\d{1,4})|\[(\d{1,4})\]|［(\d{1,4})］")
 
 
-def panel_value(data: Mapping[str, object], name: str) -> object:
+def panel_value(data: Mapping[str, object], name: str, kind_of: Callable[[str], str | None] | None = None) -> object:
     """A panel's raw values: the record's value under its name (a list, or a text `8, 9, 7`), or
     else its numbered columns as a table writes them, `专家评分1`, `专家评分2`, … or
-    `专家评分[1]`, … in the order of their numbers; blank cells are left out."""
+    `专家评分[1]`, … in the order of their numbers; blank cells are left out. A sheet's `0"%"`
+    cell is read as its column is (`kind_of`, Rubric.column_kind): 专家评分1 that is an input
+    of its own, as that input reads it."""
     if data.get(name) is not None:
         return data.get(name)
-    values = [data[key] for key in numbered_columns(name, data)]
+    keys = numbered_columns(name, data)
+    values = [data[key] for key in keys]
+    if kind_of is not None and SheetPercent in map(type, values):  # a sheet's `0"%"` cell: rare
+        values = [as_read(v, kind_of(key)) for key, v in zip(keys, values, strict=True)]
     return [value for value in values if value is not None and not (isinstance(value, str) and not value.strip())] or None
 
 

@@ -482,22 +482,19 @@ def _xlsx_cell(cell: Any) -> object:
     return cell_value(value)
 
 
-# What a number format shows as written: "text" in quotes, a character after a backslash
-_LITERAL = re.compile(r'"[^"]*"|\\.')
-
-
-def _percent(number_format: str) -> bool:
-    r"""Whether Excel multiplies the value by 100 to show it: a `%` that is not shown as written
-    (`0.00"%"` and `0\%` show the value 5 as 5.00%: it is 5, not 500%)."""
-    return "%" in _LITERAL.sub("", number_format)
-
-
 # A number format's parts: "text", \x (a character as written), [Red] or [>100] (a colour, a
 # condition), _x and *x (a space as wide as x, a fill), a section's end `;`, any other character
 _TOKEN = re.compile(r'"[^"]*"?|\\.?|\[[^\]]*\]?|[_*].?|.', re.DOTALL)
 _DIGIT = frozenset("0#?.,")  # the number's own places
 # the number and a written %, perhaps a minus before, or in brackets as accounts show a negative: (5%)
-_SHOWS_PERCENT = re.compile(" *(?:(-)|(\\()?) *\0+ *% *(?(2)\\)) *")
+_SHOWS_PERCENT = re.compile(" *(?:-|(\\()?) *\0+ *% *(?(1)\\)) *")
+
+
+@functools.lru_cache(maxsize=256)  # every cell of a format with a `%` asks: a sheet has a few formats
+def _percent(number_format: str) -> bool:
+    r"""Whether Excel multiplies the value by 100 to show it: a `%` that is not shown as written
+    (`0.00"%"` and `0\%` show the value 5 as 5.00%: it is 5, not 500%)."""
+    return any("%" in token and token[0] not in '"\\' for token in _TOKEN.findall(number_format))
 
 
 def _sections(number_format: str) -> list[list[str]]:
@@ -528,8 +525,8 @@ def _percent_ways(number_format: str) -> tuple[bool, bool, bool]:
     the number then a written `%`, or in an empty section (shown as nothing) when every number
     section that shows something shows so; the format's percent is then the hidden number's too."""
     sections = _sections(number_format)
-    if len(sections) > 1 and "@" in sections[-1]:
-        sections.pop()  # the text section (`0.0"%";@`): a number takes one of those before it
+    if len(sections) == 4 or (len(sections) > 1 and "@" in sections[-1]):
+        sections.pop()  # the text section (`0.0"%";@`; a fourth, even empty: `0"%";-0"%";;`): a number takes one before it
     if len(sections) > 3 or any(t[:2] in ("[<", "[>", "[=") for s in sections for t in s):
         return False, False, False  # a condition ([>100]) chooses the section: not read here
     chosen = [sections[place] if place < len(sections) else sections[0] for place in range(3)]
