@@ -87,10 +87,8 @@ def audit(
     unknown = [_not_named(k, "PF517", names) for k in given if k not in names]
     if unknown:
         raise DataError(unknown, department)
-    # PF534 up front for an input that may not be left out; one read only by rows that may not apply, below
-    sheet = inputs if isinstance(inputs, SheetRecord) else None
-    if sheet is not None and (lost := [k for k in sheet.formulas if k in names and k not in rubric.optional]):
-        _refuse_formulas_never_calculated(sheet, DataError([Problem("PF501", k, {"input": k}) for k in lost], department))
+    if isinstance(inputs, SheetRecord):  # a workbook's cells of formulas never calculated: PF534, whatever is declared
+        _refuse_formulas_never_calculated(rubric, inputs, given, lang, department)
     values = rubric.coerce(given, list(given), record=department)
     types = {s.name: s.type for s in rubric.inputs}
 
@@ -134,8 +132,7 @@ def audit(
                     # the inputs as given: score_node reads them itself, and an input marked
                     # 不适用 is no value it reads again (values holds an Absent for it)
                     result = rubric.score_node(node.name, given, lang=lang, record=department)
-                except DataError as refused:
-                    _refuse_formulas_never_calculated(sheet, refused)  # one that this row, which applies, reads
+                except DataError as refused:  # not PF534: refused up front, where a row that applies reads it
                     if refused.code != "PF501":
                         raise
                     missing = tuple(p.input for p in refused.problems if p.input)
@@ -299,17 +296,28 @@ def _declared(
 _LISTED = 8  # names a PF513's hint lists: more would bury the one sought
 
 
-def _refuse_formulas_never_calculated(sheet: SheetRecord | None, missing: DataError) -> None:
-    """Raise PF534 where `pingfen eval` would: for a workbook's cell holding a formula never
-    calculated (read as blank) that is one of the inputs `missing` (PF501) names. Audit asks it
-    of the inputs that may not be left out, up front, and of those a row that applies reads, when
-    score_node refuses the row for them; one read only by rows that do not apply is left out, as
-    eval leaves it. Returns when there is no such cell (or no workbook's row)."""
-    if sheet is None:
-        return
-    said = sheet.refused(missing)
-    if any(p.code == "PF534" for p in said.problems):
-        raise said from None
+def _refuse_formulas_never_calculated(
+    rubric: Rubric, sheet: SheetRecord, given: Mapping[str, object], lang: Lang, department: str | None
+) -> None:  # fmt: skip
+    """Raise PF534 where `pingfen eval` would, for a workbook's input cell holding a formula never
+    calculated (read as blank): one that may not be left out, and one read only by rows that may
+    not apply where a row that applies reads it (`score_node` refuses it), declared or not. Asked
+    of the declared rows alone, an undeclared row's input was a blank in silence and the file said
+    to agree. One read only by rows that do not apply is left out, as eval leaves it."""
+    formulas = [s.name for s in rubric.inputs if s.name in sheet.formulas]  # in the rubric's order
+    guarded = {k for k in formulas if k in rubric.optional}
+    read = {k for k in formulas if k not in guarded}
+    rows = [n for top in rubric.tree for n in top.walk() if not n.is_group] + [row for _, row in rubric.outside]
+    for row in rows:
+        if guarded.isdisjoint(row.inputs) or guarded <= read:
+            continue
+        try:
+            rubric.score_node(row.name, given, lang=lang, record=department)
+        except DataError as refused:  # one problem at most: the first Absent the row reads
+            read |= {p.input for p in refused.problems if p.code == "PF501" and p.input in guarded}
+    if read:
+        missing = DataError([Problem("PF501", k, {"input": k}) for k in formulas if k in read], department)
+        raise sheet.refused(missing) from None
 
 
 def _renamed(rubric: Rubric, key: str, named: Collection[str]) -> Problem:
