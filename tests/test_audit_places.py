@@ -119,3 +119,16 @@ def test_a_name_declared_twice_names_the_file_and_sheet(tmp_path: Path) -> None:
     code, _, err = run("audit", "--lang", "en", R, str(path))
     assert code == 2
     assert f"error[PF519]: `{path}`, sheet `自评`: `管理制度健全性` is declared on more than one row (2, 3)" in err
+
+
+@pytest.mark.parametrize("written", ["优 秀", "优\u3000秀", " 优秀 "])
+def test_a_grade_spaced_as_a_form_spaces_it_is_the_rubrics_grade(tmp_path: Path, written: str) -> None:
+    """A form writes two characters spaced apart (总  分, 优 秀); the total's row was read so,
+    but a declared grade 优 秀 was a finding: "自评“优 秀”，总分 100 分按评价等次应为“优秀”"."""
+    tops = [[top.name, None, None, top.max, top.max] for top in RUBRIC.tree]
+    path = _sheet(tmp_path / "s.xlsx", *tops, ["总  分", None, None, 100, 100], ["评价等次", None, None, None, written])
+    code, out, err = run("audit", R, str(path))
+    assert (code, err) == (0, ""), out + err
+    assert "评价等次" not in out and "一致" in out, out
+    assert [f.kind for f in audit(RUBRIC, {"total": 100, "grade": written}).findings] == []
+    assert [f.kind for f in audit(RUBRIC, {"total": 100, "grade": "良 好"}).findings] == ["grade"]

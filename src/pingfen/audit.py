@@ -37,7 +37,7 @@ from pingfen import ast
 from pingfen.absent import Absent, SheetRecord, says_not_applicable
 from pingfen.errors import DataError, Problem
 from pingfen.evaluate.rubric import NodeSpec, Rubric, given_rubric, not_a_mapping
-from pingfen.io.filled import GRADE_NAMES, TOTAL_NAMES, Cell, read_filled
+from pingfen.io.filled import GRADE_NAMES, TOTAL_NAMES, Cell, normalize, read_filled
 from pingfen.lang import Lang, checked
 from pingfen.reasons import quantity
 from pingfen.report.audit import Audit, Finding
@@ -269,7 +269,7 @@ def _declared(
             continue
         node = key in nodes  # the rubric's own name wins over an alias of the total or grade: an indicator 综合得分
         if not node and key in GRADE_NAMES:
-            grade = str(raw).strip()
+            grade = _grade_named(rubric, str(raw))
             continue
         if not node and key not in TOTAL_NAMES:
             if without_invisible(key) in nodes:  # `投入\u200b`: no misspelling, a character unseen
@@ -291,6 +291,13 @@ def _declared(
     if problems:
         raise DataError([_placed(p, None, None) for p in problems])
     return scores, total, grade
+
+
+def _grade_named(rubric: Rubric, text: str) -> str:
+    """A declared grade as the rubric names it: a cell's 良 好 (spaced, with a
+    full-width space too, as a form spaces two characters) is 良好, no finding; else as written."""
+    same = [name for name, _, _ in rubric.grades if normalize(name) == normalize(text)]
+    return same[0] if len(same) == 1 else text.strip()
 
 
 _LISTED = 8  # names a PF513's hint lists: more would bury the one sought
