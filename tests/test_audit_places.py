@@ -132,3 +132,28 @@ def test_a_grade_spaced_as_a_form_spaces_it_is_the_rubrics_grade(tmp_path: Path,
     assert "评价等次" not in out and "一致" in out, out
     assert [f.kind for f in audit(RUBRIC, {"total": 100, "grade": written}).findings] == []
     assert [f.kind for f in audit(RUBRIC, {"total": 100, "grade": "良 好"}).findings] == ["grade"]
+
+
+@pytest.mark.parametrize(("state", "kept"), [("hidden", "自评"), ("veryHidden", "自评"), ("hidden", "数据")])
+def test_a_hidden_sheet_before_the_one_shown_is_not_read(tmp_path: Path, state: str, kept: str) -> None:
+    """A workbook keeps last year's sheet hidden before this year's: the audit read the hidden
+    自评 or 数据, and reported scores or inputs nobody sees in Excel. The sheets shown come first."""
+    book = openpyxl.Workbook()
+    old, shown, data = book.active, book.create_sheet("自评"), book.create_sheet("数据")
+    assert old is not None
+    old.title = f"上年{kept}"
+    scored, given = (old, shown), (data,)
+    if kept == "数据":
+        scored, given = (shown,), (old, data)
+    for sheet in scored:  # 0 where 95% gives 5: a finding, read from the hidden sheet
+        sheet.append(["一级指标", "二级指标", "三级指标", "分值", "自评得分"])
+        sheet.append(["效果", "满意度", "社会公众或服务对象满意度", 5, 0 if sheet is old else 5])
+    for sheet in given:  # 50% gives 0, not the 5 declared
+        sheet.append(["id", "满意度"])
+        sheet.append(["区厂协", "50%" if sheet is old else "95%"])
+    old.sheet_state = state
+    book.active = 1
+    book.save(path := tmp_path / "s.xlsx")
+    code, out, err = run("audit", R, str(path))
+    assert (code, err) == (0, ""), out + err
+    assert "1 项指标（1 项一致）" in out, out

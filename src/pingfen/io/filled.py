@@ -10,7 +10,7 @@ template's rubric sheet, or a table laid out like annex 附件2-2; the deepest n
 columns headed as levels (一级指标 …) is the row's, kept as written when the rubric has no such
 name, so that the audit refuses it (PF513); and optionally a sheet whose
 header row names inputs (the template's data sheet), with one department's row (or pick
-one with `id`).
+one with `id`). The sheets shown are searched before the hidden ones.
 """
 
 from __future__ import annotations
@@ -107,7 +107,9 @@ def _xlsx(path: Path, nodes: Collection[str], inputs: Collection[str], id: str |
     input_sheet = None
     try:
         sheet_of(book, path, None)  # PF508 for a workbook with no worksheet at all
-        for sheet in book.worksheets:
+        # the sheets shown first: a hidden one before them (last year's 自评表, kept) was read instead
+        shown = sorted(book.worksheets, key=lambda s: getattr(s, "sheet_state", "visible") != "visible")
+        for sheet in shown:
             rows, uncomputed = _rows(path, sheet)
             if declared is None:
                 declared = _declared(rows, names, headers, (path, sheet.title), uncomputed)
