@@ -157,3 +157,38 @@ def test_a_hidden_sheet_before_the_one_shown_is_not_read(tmp_path: Path, state: 
     code, out, err = run("audit", R, str(path))
     assert (code, err) == (0, ""), out + err
     assert "1 项指标（1 项一致）" in out, out
+
+
+def test_a_header_in_its_unit_and_a_total_labelled_with_a_colon_are_read(tmp_path: Path) -> None:
+    """A form heads the column 自评得分（分） and labels the total 合计：; the first was PF518 (no
+    column headed 自评得分), the second PF513 (合计： is not a group or indicator)."""
+    tops = [[top.name, None, None, top.max, top.max] for top in RUBRIC.tree]
+    for header, total in (("自评得分（分）", "合计"), ("自评得分", "合计："), ("自评得分\n(分)", "总 分:")):
+        path = _sheet(tmp_path / "s.xlsx", *tops, [total, None, None, 100, 99])
+        book = openpyxl.load_workbook(path)
+        book["自评"]["E1"] = header
+        book.save(path)
+        code, out, err = run("audit", R, str(path))
+        assert code == 1 and "不一致 总分：自评 99 分，各项得分合计 100 分" in out, (header, total, out + err)
+    path = _sheet(tmp_path / "s.xlsx", *tops)  # another year's column is not this one's
+    book = openpyxl.load_workbook(path)
+    book["自评"]["E1"] = "自评得分（上年）"
+    book.save(path)
+    assert "PF518" in run("audit", R, str(path))[2]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_row_adding_others_up_under_a_name_not_read_says_what_to_name_it(tmp_path: Path, lang: str) -> None:
+    """得分合计 or 小计 was PF513 with help to look the row up with `pingfen diff` as renamed:
+    the help now says how the total's row is named, or where a group's subtotal goes."""
+    path = _sheet(tmp_path / "s.xlsx", ["投入", "预算配置", "重点支出安排率", 5, 5], ["投入", "小计", None, 15, 14],
+                  ["得分合计", None, None, 100, 90])  # fmt: skip
+    code, _, err = run("--lang", lang, "audit", R, str(path))
+    assert code == 2, err
+    if lang == "zh":
+        assert "第 3 行（单元格 E3）：`小计` 不是评分表中的分组或指标\n  = 帮助: 分组的小计应填在该分组自己的行" in err, err
+        assert "第 4 行（单元格 E4）：`得分合计` 不是评分表中的分组或指标\n  = 帮助: 如该行是总分，请将名称写作 总分、合计、" in err, err
+    else:
+        assert "row 3 (cell E3): `小计` is not a group or indicator of the rubric\n  = help: a group's subtotal is declared" in err
+        assert "`得分合计` is not a group or indicator of the rubric\n  = help: if this row is the total, name it" in err, err
+    assert "pingfen diff" not in err, err

@@ -277,7 +277,7 @@ def _declared(
                 continue
             close = difflib.get_close_matches(key, nodes, n=1, cutoff=0.6)
             problems.append(Problem("PF513", key, {"name": key, "suggestion": close[0]}, "did_you_mean") if close
-                            else _renamed(rubric, key, named))  # fmt: skip
+                            else _summing(key) or _renamed(rubric, key, named))  # fmt: skip
             continue
         value = to_decimal(raw)
         if value is None:
@@ -325,6 +325,21 @@ def _refuse_formulas_never_calculated(
     if read:
         missing = DataError([Problem("PF501", k, {"input": k}) for k in formulas if k in read], department)
         raise sheet.refused(missing) from None
+
+
+_SUBTOTAL = "小计"
+_TOTAL_WORDS = ("合计", "总分", "总计", "总得分", "综合得分")
+
+
+def _summing(key: str) -> Problem | None:
+    """PF513 for a row that adds others up under a name audit does not read (得分合计, 自评总分, a
+    group's 小计): its help says what to name it, not that it was renamed or dropped."""
+    if _SUBTOTAL in key:
+        return Problem("PF513", key, {"name": key}, "subtotal_row")
+    if any(word in key for word in _TOTAL_WORDS):
+        return Problem("PF513", key, {"name": key, "names": ", ".join(TOTAL_NAMES[1:]),
+                                      "names_zh": "、".join(TOTAL_NAMES[1:])}, "total_row")  # fmt: skip
+    return None
 
 
 def _renamed(rubric: Rubric, key: str, named: Collection[str]) -> Problem:

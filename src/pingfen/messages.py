@@ -617,6 +617,15 @@ HINTS: dict[str, tuple[str, str]] = {
         "与所填各行同级而未填的有 {names_zh}：如该行是其中某行的旧名称，请改用评分表中的名称"
         "（`pingfen diff 旧评分表 新评分表` 可列出更名），否则请删去该行",
     ),
+    "total_row": (
+        "if this row is the total, name it as the audit reads a total: {names} (or `total`)",
+        "如该行是总分，请将名称写作 {names_zh} 之一",
+    ),
+    "subtotal_row": (
+        "a group's subtotal is declared on the group's own row, under its name: write the group's name"
+        " in place of the subtotal's, or delete the row",
+        "分组的小计应填在该分组自己的行（写分组的名称）：请把“小计”改为分组名称，或删去该行",
+    ),
     "renamed_or_dropped": (
         "if the row was renamed, `pingfen diff OLD.rule NEW.rule` shows its new name; if the rubric has it no more, delete it",
         "如该行已改名，`pingfen diff 旧评分表 新评分表` 可查出新名称；如评分表已没有这一行，请删去它",

@@ -33,6 +33,7 @@ TOTAL_NAMES = ("total", "总分", "合计", "总计", "总得分", "综合得分
 GRADE_NAMES = ("grade", "评价等次", "等次", "等级")
 _SPACE = re.compile(r"\s+")
 _SUFFIX = re.compile(r"[（(][^（）()]*[）)]$")
+_POINTS = re.compile(r"[（(]分[）)]$")
 MAX_FILLED_ROWS = 10_000  # a rubric's rows, or a sheet of departments' inputs
 MAX_FILLED_COLUMNS = 1_000
 
@@ -171,7 +172,7 @@ def _declared(
 
     path, sheet = where
     for top, row in enumerate(rows[:10]):
-        column = next((i for i, c in enumerate(row) if isinstance(c, str) and normalize(c).lower() in headers), None)
+        column = next((i for i, c in enumerate(row) if _header(c) in headers), None)
         if column is None:
             continue
         columns = _name_columns(rows, top, column, names)
@@ -235,12 +236,19 @@ def _row_name(line: tuple[object, ...], columns: list[int], names: dict[str, str
     return None
 
 
+def _header(cell: object) -> str:
+    """A header cell's text as compared with DECLARED_HEADERS: 自评得分（分） is 自评得分, in its
+    unit; not 自评得分（上年）, another year's."""
+    return _POINTS.sub("", normalize(cell)).lower() if isinstance(cell, str) else ""
+
+
 def _known(cell: object, names: dict[str, str]) -> str | None:
-    """The rubric name a cell gives (spaces, line breaks and a trailing （15分） aside), if any."""
+    """The rubric name a cell gives (spaces, line breaks, a trailing （15分） and a label's colon,
+    合计：, aside), if any."""
     if not isinstance(cell, str):
         return None
     text = normalize(cell)
-    for candidate in (text, _SUFFIX.sub("", text)):
+    for candidate in (text, _SUFFIX.sub("", text), text.rstrip(":：")):
         if candidate in names:
             return names[candidate]
         if candidate.lower() in names:
