@@ -192,3 +192,20 @@ def test_a_row_adding_others_up_under_a_name_not_read_says_what_to_name_it(tmp_p
         assert "row 3 (cell E3): `小计` is not a group or indicator of the rubric\n  = help: a group's subtotal is declared" in err
         assert "`得分合计` is not a group or indicator of the rubric\n  = help: if this row is the total, name it" in err, err
     assert "pingfen diff" not in err, err
+
+
+@pytest.mark.parametrize(("lang", "help_"), [("zh", ["自评得分请只写数值，不带“分”字：5", "自评得分请只写数值，不带“分”字：88.5",
+                                                      "该单元格是电子表格的错误值", "得分以分计"]),
+                                             ("en", ["write the score as a number alone, without 分: 5",
+                                                     "write the score as a number alone, without 分: 88.5",
+                                                     "the cell holds a spreadsheet's error value", "scores are points"])])  # fmt: skip
+def test_a_declared_score_not_a_number_by_a_forms_habit_says_what_to_write(tmp_path: Path, lang: str, help_: list[str]) -> None:
+    """5分, 88.5 分, #DIV/0! and 95% were PF514 with no help: each now says what is wanted."""
+    path = _sheet(tmp_path / "s.xlsx", ["投入", "预算配置", "重点支出安排率", 5, "5分"], ["投入", "预算配置", "“三公经费”变动率", 5, "#DIV/0!"],
+                  ["效果", "满意度", "社会公众或服务对象满意度", 5, "95%"], ["总分", None, None, 100, "88.5 分"])  # fmt: skip
+    code, _, err = run("--lang", lang, "audit", R, str(path))
+    assert code == 2 and err.count("PF514") == 4, err
+    helps = [line for line in err.splitlines() if line.startswith(("  = 帮助: ", "  = help: "))]
+    assert len(helps) == 4, err
+    for line, want in zip(helps, [help_[0], help_[2], help_[3], help_[1]], strict=True):
+        assert want in line, err

@@ -29,6 +29,7 @@ it does not, and counts for another — is a finding like any other.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Collection, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -48,6 +49,7 @@ from pingfen.values import (
     PLACES,
     SETTLE_PLACES,
     SETTLING,
+    excel_error,
     pinned,
     rounded,
     settle,
@@ -281,7 +283,7 @@ def _declared(
             continue
         value = to_decimal(raw)
         if value is None:
-            problems.append(Problem("PF514", key, {**_row_named(key, node), "value": show(raw)}))
+            problems.append(_not_a_number(key, raw, node))
         elif value and abs(value.adjusted()) > LIMIT:  # a typo (1e999999): no score is near it, and sums would overflow
             problems.append(Problem("PF524", key, {**_row_named(key, node), "value": show(raw), "range": f"10^-{LIMIT} … 10^{LIMIT}"}))
         elif node:
@@ -325,6 +327,23 @@ def _refuse_formulas_never_calculated(
     if read:
         missing = DataError([Problem("PF501", k, {"input": k}) for k in formulas if k in read], department)
         raise sheet.refused(missing) from None
+
+
+_POINTS = re.compile(r"\s*分\s*$")
+
+
+def _not_a_number(key: str, raw: object, node: bool) -> Problem:
+    """PF514 for a declared value that is not a number; the help says what it is when a form's
+    habit made it so: 5分 (the number alone is wanted), 5% (a score is points), #DIV/0! (a formula's error)."""
+    args = {**_row_named(key, node), "value": show(raw)}
+    if excel_error(raw):
+        return Problem("PF514", key, args, "excel_error")
+    number = to_decimal(_POINTS.sub("", raw)) if isinstance(raw, str) and _POINTS.search(raw) else None
+    if number is not None:
+        return Problem("PF514", key, {**args, "number": show(number)}, "declared_points")
+    if isinstance(raw, str) and raw.strip().endswith(("%", "％")) and to_decimal(raw.strip()[:-1]) is not None:
+        return Problem("PF514", key, args, "score_points")  # 95% for a score: points, not a percent
+    return Problem("PF514", key, args)
 
 
 _SUBTOTAL = "小计"

@@ -617,6 +617,10 @@ HINTS: dict[str, tuple[str, str]] = {
         "与所填各行同级而未填的有 {names_zh}：如该行是其中某行的旧名称，请改用评分表中的名称"
         "（`pingfen diff 旧评分表 新评分表` 可列出更名），否则请删去该行",
     ),
+    "declared_points": (
+        "write the score as a number alone, without 分: {number}",
+        "自评得分请只写数值，不带“分”字：{number}",
+    ),
     "total_row": (
         "if this row is the total, name it as the audit reads a total: {names} (or `total`)",
         "如该行是总分，请将名称写作 {names_zh} 之一",
