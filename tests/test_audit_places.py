@@ -11,9 +11,10 @@ import openpyxl
 import pytest
 
 from data_helpers import RUBRIC, RULESET
-from pingfen.audit import audit
+from pingfen.audit import audit, audit_file
 from pingfen.cli import main
 from pingfen.errors import DataError
+from pingfen.io.filled import Cell, read_filled
 
 R = str(RULESET)
 
@@ -209,3 +210,34 @@ def test_a_declared_score_not_a_number_by_a_forms_habit_says_what_to_write(tmp_p
     assert len(helps) == 4, err
     for line, want in zip(helps, [help_[0], help_[2], help_[3], help_[1]], strict=True):
         assert want in line, err
+
+
+@pytest.mark.parametrize("names", ["merged", "repeated"])
+def test_a_score_merged_over_a_groups_rows_is_the_groups(tmp_path: Path, names: str) -> None:
+    """预算配置's 14 written once, its cell merged down over its three indicators' rows, was read as
+    the first indicator's: "`财政供养人员控制率`：自评 14 分，超过分值 5 分". It is the group's,
+    whose name the rows share (merged down, or written again on each); an indicator's score
+    merged over its own two rows stays the indicator's."""
+    leaves = ["财政供养人员控制率", "“三公经费”变动率", "重点支出安排率"]
+    path = _sheet(tmp_path / "s.xlsx", *[["投入", "预算配置", leaf, 5, 14 if i == 0 else None] for i, leaf in enumerate(leaves)],
+                  ["效果", "满意度", "社会公众或服务对象满意度", 5, 5], [None, None, None, None, None], ["总分", None, None, 100, 19])  # fmt: skip
+    book = openpyxl.load_workbook(path)
+    sheet = book["自评"]
+    sheet.merge_cells("E2:E4")
+    if names == "merged":
+        sheet.merge_cells("A2:A4")
+        sheet.merge_cells("B2:B4")
+    else:
+        for row in (3, 4):
+            sheet[f"A{row}"], sheet[f"B{row}"] = "投入", "预算配置"
+    sheet.merge_cells("C5:C6")  # 满意度's criteria over two rows, its score merged alike
+    sheet.merge_cells("E5:E6")
+    book.save(path)
+    nodes = [n.name for top in RUBRIC.tree for n in top.walk()]
+    filled = read_filled(path, nodes, [s.name for s in RUBRIC.inputs])
+    assert filled.declared == {"预算配置": 14, "社会公众或服务对象满意度": 5, "total": 19}
+    assert filled.places["预算配置"] == Cell("自评", 2, "E2")
+    found = audit_file(RUBRIC, path)
+    assert [(f.kind, f.name) for f in found.findings] == [], found.findings
+    code, out, err = run("audit", R, str(path))
+    assert code == 0 and "超过分值" not in out, out + err

@@ -8,7 +8,8 @@ XLSX: a sheet with a declared-score column (headed 自评得分 or `declared`), 
 names a group or indicator (or 总分/total, 评价等次/grade) in a cell to its left — the
 template's rubric sheet, or a table laid out like annex 附件2-2; the deepest name in the
 columns headed as levels (一级指标 …) is the row's, kept as written when the rubric has no such
-name, so that the audit refuses it (PF513); and optionally a sheet whose
+name, so that the audit refuses it (PF513); a score merged down over several rows is the name's
+they share (a group's, over its indicators' rows); and optionally a sheet whose
 header row names inputs (the template's data sheet), with one department's row (or pick
 one with `id`). The sheets shown are searched before the hidden ones.
 """
@@ -113,7 +114,7 @@ def _xlsx(path: Path, nodes: Collection[str], inputs: Collection[str], id: str |
         for sheet in shown:
             rows, uncomputed = _rows(path, sheet)
             if declared is None:
-                declared = _declared(rows, names, headers, (path, sheet.title), uncomputed)
+                declared = _declared(rows, names, headers, (path, sheet, uncomputed))
                 if declared is not None:
                     continue
             if input_sheet is None and rows and any(isinstance(c, str) and c in inputs for c in rows[0]):
@@ -161,21 +162,26 @@ class Declared:
 
 
 def _declared(
-    rows: list[tuple[object, ...]], names: dict[str, str], headers: set[str], where: tuple[Path, str],
-    uncomputed: dict[int, list[int]],
+    rows: list[tuple[object, ...]], names: dict[str, str], headers: set[str],
+    where: tuple[Path, Sheet, dict[int, list[int]]],
 ) -> Declared | None:  # fmt: skip
     """The declared column's values by name, if this sheet has a declared-score header. A row's
     name is the deepest one in its name columns; one that is not the rubric's is kept as written,
     for the audit to refuse (PF513) rather than drop its score or give it to the group beside it.
-    A blank declared cell holding a formula never calculated is kept apart, to be refused."""
+    A declared cell merged down over several rows is the score of the name they share (a group's
+    score over its indicators' rows). A blank declared cell holding a formula never calculated
+    (`uncomputed`, of the sheet's rows) is kept apart, to be refused."""
     from openpyxl.utils import get_column_letter
 
-    path, sheet = where
+    path, worksheet, uncomputed = where
+    sheet = worksheet.title
     for top, row in enumerate(rows[:10]):
         column = next((i for i, c in enumerate(row) if _header(c) in headers), None)
         if column is None:
             continue
         columns = _name_columns(rows, top, column, names)
+        with xlsx_errors(path):
+            down = _merged_down(worksheet, column + 1)
         out = Declared({}, {}, {})
         seen: dict[str, list[int]] = {}
         for number, line in enumerate(rows[top + 1 :], start=top + 2):
@@ -188,7 +194,8 @@ def _declared(
                 continue
             if value is None or (isinstance(value, str) and not value.strip()):
                 continue
-            name = _row_name(line, columns, names)
+            last = down.get(number)
+            name = _row_name(line, columns, names) if last is None else _shared_name(rows[number - 1 : last], columns, names)
             if name is not None:
                 out.values[name] = value
                 out.places.setdefault(name, place)
@@ -199,6 +206,44 @@ def _declared(
             raise DataError(twice)
         return out
     return None
+
+
+def _merged_down(sheet: Sheet, column: int) -> dict[int, int]:
+    """The cells of `column` (from 1) merged down over more rows: first row → last. A sheet
+    opened read-only has no merged ranges, so its XML's `<mergeCell ref="E3:E5"/>` are read."""
+    from openpyxl.worksheet.cell_range import CellRange
+    from openpyxl.xml.functions import iterparse
+
+    source = getattr(sheet, "_get_source", None)  # a ReadOnlyWorksheet's: another kind has no merges to read
+    if source is None:
+        return {}
+    down: dict[int, int] = {}
+    with source() as xml:
+        for _, element in iterparse(xml):
+            ref = element.get("ref") if element.tag.endswith("}mergeCell") else None
+            element.clear()  # a sheet's cells are not kept, only the merges
+            try:
+                span = CellRange(ref) if ref else None
+            except ValueError:  # a range written wrong merges nothing
+                continue
+            if span is not None and span.min_col <= column <= span.max_col and span.max_row > span.min_row:
+                down[span.min_row] = span.max_row
+    return down
+
+
+def _shared_name(lines: list[tuple[object, ...]], columns: list[int], names: dict[str, str]) -> str | None:
+    """The name of a score merged down over `lines`: the deepest one that every line has, written
+    on the first and blank (merged) or the same below. With none shared, the first line's, as a
+    cell not merged is read."""
+    def text(line: tuple[object, ...], i: int) -> str:
+        cell = line[i] if i < len(line) else None
+        return normalize(cell) if isinstance(cell, str) else ""
+
+    for i in reversed(columns):
+        first = text(lines[0], i)
+        if first and all(text(line, i) in ("", first) for line in lines[1:]):
+            return _row_name(lines[0], [i], names)
+    return _row_name(lines[0], columns, names)
 
 
 # The columns that name a row: 一级指标, 二级指标 … (指标 merged over them, or level 1, level 2 …),
