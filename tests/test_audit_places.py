@@ -241,3 +241,21 @@ def test_a_score_merged_over_a_groups_rows_is_the_groups(tmp_path: Path, names: 
     assert [(f.kind, f.name) for f in found.findings] == [], found.findings
     code, out, err = run("audit", R, str(path))
     assert code == 0 and "超过分值" not in out, out + err
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_declared_dash_or_not_applicable_says_what_the_row_may_hold(tmp_path: Path, lang: str) -> None:
+    """A form writes / or 不适用 where nothing is declared: PF514 said only that it is not a
+    number. The help says to write 不适用 where the row may not apply, else that the row always
+    applies: its score, or a blank."""
+    rule = tmp_path / "r.rule"
+    rule.write_text('rubric "t" { total 10 }\ninput 有项目: bool\ninput 产出: percent\n'
+                    "indicator 甲 5 { bands 产出 { >= 90% -> 5  else -> 0 } }\n"
+                    "indicator 乙 5 {\n  applies if 有项目 else rescale\n  bands 产出 { >= 90% -> 5  else -> 0 }\n}\n",
+                    encoding="utf-8")  # fmt: skip
+    path = _sheet(tmp_path / "s.xlsx", ["甲", None, None, 5, "不适用"], ["乙", None, None, 5, "／"])
+    code, _, err = run("--lang", lang, "audit", str(rule), str(path))
+    assert code == 2 and err.count("PF514") == 2, err
+    always, na = ("该行始终适用", "如该项不适用，请填写“不适用”") if lang == "zh" else ("the row always applies", "if it does not apply, write")
+    helps = [line for line in err.splitlines() if line.startswith(("  = 帮助: ", "  = help: "))]
+    assert len(helps) == 2 and always in helps[0] and na in helps[1], err

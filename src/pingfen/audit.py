@@ -262,6 +262,7 @@ def _declared(
     rubric: Rubric, declared: Mapping[str, object], named: Collection[str]
 ) -> tuple[dict[str, Decimal], Decimal | None, str | None]:  # fmt: skip
     nodes = [n.name for top in rubric.tree for n in top.walk()] + [row.name for _, row in rubric.outside]
+    modes = {node.name.text for node, _ in ast.walk_nodes(rubric.module.top) if node.applies}  # may be 不适用
     scores: dict[str, Decimal] = {}
     total: Decimal | None = None
     grade: str | None = None
@@ -283,7 +284,7 @@ def _declared(
             continue
         value = to_decimal(raw)
         if value is None:
-            problems.append(_not_a_number(key, raw, node))
+            problems.append(_not_a_number(key, raw, node, key in modes))
         elif value and abs(value.adjusted()) > LIMIT:  # a typo (1e999999): no score is near it, and sums would overflow
             problems.append(Problem("PF524", key, {**_row_named(key, node), "value": show(raw), "range": f"10^-{LIMIT} … 10^{LIMIT}"}))
         elif node:
@@ -332,12 +333,18 @@ def _refuse_formulas_never_calculated(
 _POINTS = re.compile(r"\s*分\s*$")
 
 
-def _not_a_number(key: str, raw: object, node: bool) -> Problem:
+_NONE = frozenset({"/", "／", "\\", "-", "－", "—", "——", "无", "不涉及"})  # a form's "nothing here"
+
+
+def _not_a_number(key: str, raw: object, node: bool, may_not_apply: bool) -> Problem:
     """PF514 for a declared value that is not a number; the help says what it is when a form's
-    habit made it so: 5分 (the number alone is wanted), 5% (a score is points), #DIV/0! (a formula's error)."""
+    habit made it so: 5分 (the number alone is wanted), 5% (a score is points), #DIV/0! (a formula's
+    error), / or 不适用 (不适用 where the row may not apply, else a blank: it always applies)."""
     args = {**_row_named(key, node), "value": show(raw)}
     if excel_error(raw):
         return Problem("PF514", key, args, "excel_error")
+    if node and isinstance(raw, str) and (raw.strip() in _NONE or says_not_applicable(raw)):
+        return Problem("PF514", key, args, "may_be_na" if may_not_apply else "always_applies")
     number = to_decimal(_POINTS.sub("", raw)) if isinstance(raw, str) and _POINTS.search(raw) else None
     if number is not None:
         return Problem("PF514", key, {**args, "number": show(number)}, "declared_points")

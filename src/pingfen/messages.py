@@ -617,6 +617,11 @@ HINTS: dict[str, tuple[str, str]] = {
         "与所填各行同级而未填的有 {names_zh}：如该行是其中某行的旧名称，请改用评分表中的名称"
         "（`pingfen diff 旧评分表 新评分表` 可列出更名），否则请删去该行",
     ),
+    "always_applies": (
+        "the row always applies (the rubric gives it no `applies … else`): write its score, or leave the cell"
+        " blank to declare none",
+        "该行始终适用（评分表未规定其不适用的情形）：请填写自评得分，或留空表示未自评",
+    ),
     "declared_points": (
         "write the score as a number alone, without 分: {number}",
         "自评得分请只写数值，不带“分”字：{number}",
