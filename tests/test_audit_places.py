@@ -183,15 +183,17 @@ def test_a_row_adding_others_up_under_a_name_not_read_says_what_to_name_it(tmp_p
     """得分合计 or 小计 was PF513 with help to look the row up with `pingfen diff` as renamed:
     the help now says how the total's row is named, or where a group's subtotal goes."""
     path = _sheet(tmp_path / "s.xlsx", ["投入", "预算配置", "重点支出安排率", 5, 5], ["投入", "小计", None, 15, 14],
-                  ["得分合计", None, None, 100, 90])  # fmt: skip
+                  ["得分合计", None, None, 100, 90], ["自评等级", None, None, None, "良好"])  # fmt: skip
     code, _, err = run("--lang", lang, "audit", R, str(path))
     assert code == 2, err
     if lang == "zh":
         assert "第 3 行（单元格 E3）：`小计` 不是评分表中的分组或指标\n  = 帮助: 分组的小计应填在该分组自己的行" in err, err
         assert "第 4 行（单元格 E4）：`得分合计` 不是评分表中的分组或指标\n  = 帮助: 如该行是总分，请将名称写作 总分、合计、" in err, err
+        assert "第 5 行（单元格 E5）：`自评等级` 不是评分表中的分组或指标\n  = 帮助: 如该行是评价等次，请将名称写作 评价等次、等次、等级 之一" in err
     else:
         assert "row 3 (cell E3): `小计` is not a group or indicator of the rubric\n  = help: a group's subtotal is declared" in err
         assert "`得分合计` is not a group or indicator of the rubric\n  = help: if this row is the total, name it" in err, err
+        assert "`自评等级` is not a group or indicator of the rubric\n  = help: if this row is the grade, name it" in err, err
     assert "pingfen diff" not in err, err
 
 

@@ -355,16 +355,18 @@ def _not_a_number(key: str, raw: object, node: bool, may_not_apply: bool) -> Pro
 
 _SUBTOTAL = "小计"
 _TOTAL_WORDS = ("合计", "总分", "总计", "总得分", "综合得分")
+_GRADE_WORDS = ("等次", "等级")
 
 
 def _summing(key: str) -> Problem | None:
-    """PF513 for a row that adds others up under a name audit does not read (得分合计, 自评总分, a
-    group's 小计): its help says what to name it, not that it was renamed or dropped."""
+    """PF513 for a row that adds others up, or grades them, under a name audit does not read
+    (得分合计, 自评总分, a group's 小计, 自评等级): its help says what to name it, not that it
+    was renamed or dropped."""
     if _SUBTOTAL in key:
         return Problem("PF513", key, {"name": key}, "subtotal_row")
-    if any(word in key for word in _TOTAL_WORDS):
-        return Problem("PF513", key, {"name": key, "names": ", ".join(TOTAL_NAMES[1:]),
-                                      "names_zh": "、".join(TOTAL_NAMES[1:])}, "total_row")  # fmt: skip
+    for words, names, hint in ((_TOTAL_WORDS, TOTAL_NAMES, "total_row"), (_GRADE_WORDS, GRADE_NAMES, "grade_row")):
+        if any(word in key for word in words):
+            return Problem("PF513", key, {"name": key, "names": ", ".join(names[1:]), "names_zh": "、".join(names[1:])}, hint)
     return None
 
 

@@ -630,6 +630,10 @@ HINTS: dict[str, tuple[str, str]] = {
         "if this row is the total, name it as the audit reads a total: {names} (or `total`)",
         "如该行是总分，请将名称写作 {names_zh} 之一",
     ),
+    "grade_row": (
+        "if this row is the grade, name it as the audit reads a grade: {names} (or `grade`)",
+        "如该行是评价等次，请将名称写作 {names_zh} 之一",
+    ),
     "subtotal_row": (
         "a group's subtotal is declared on the group's own row, under its name: write the group's name"
         " in place of the subtotal's, or delete the row",
