@@ -261,3 +261,22 @@ def test_a_declared_dash_or_not_applicable_says_what_the_row_may_hold(tmp_path: 
     always, na = ("该行始终适用", "如该项不适用，请填写“不适用”") if lang == "zh" else ("the row always applies", "if it does not apply, write")
     helps = [line for line in err.splitlines() if line.startswith(("  = 帮助: ", "  = help: "))]
     assert len(helps) == 2 and always in helps[0] and na in helps[1], err
+
+
+@pytest.mark.parametrize(("column", "lang", "said"), [
+    ("满意 度", "zh", "错误[PF517]: `满意 度` 不是评分表的输入项 (记录 区厂协)\n  = 帮助: 是否应为 `满意度`？"),
+    ("满意度（%）", "en", "error[PF517]: `满意度（%）` is not an input of the rubric (record 区厂协)\n  = help: did you mean `满意度`?"),
+    ("满意度\u200b", "en", "error[PF517]: `满意度\\u200b` is not an input of the rubric (record 区厂协)\n  = help: delete the character"),
+])  # fmt: skip
+def test_an_input_column_written_otherwise_is_refused_not_dropped(tmp_path: Path, column: str, lang: str, said: str) -> None:
+    """A data sheet's column 满意 度 (spaced, with its unit, an invisible character) was dropped
+    in silence: the indicator it feeds counted among those not recomputed, exit 0. Refused, as a
+    YAML file's `inputs:` key is (PF517), with the input meant; eval says so too (PF501)."""
+    path = _sheet(tmp_path / "s.xlsx", ["效果", "满意度", "社会公众或服务对象满意度", 5, 3])
+    book = openpyxl.load_workbook(path)
+    data = book.create_sheet("数据")
+    data.append(["id", column, "备注"])  # 备注, named as no input, is no matter
+    data.append(["区厂协", "95%", "无"])
+    book.save(path)
+    code, out, err = run("--lang", lang, "audit", R, str(path))
+    assert (code, out) == (2, "") and said in err, err

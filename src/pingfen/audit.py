@@ -38,7 +38,7 @@ from pingfen import ast
 from pingfen.absent import Absent, SheetRecord, says_not_applicable
 from pingfen.errors import DataError, Problem
 from pingfen.evaluate.rubric import NodeSpec, Rubric, given_rubric, not_a_mapping
-from pingfen.io.filled import GRADE_NAMES, TOTAL_NAMES, Cell, normalize, read_filled
+from pingfen.io.filled import GRADE_NAMES, TOTAL_NAMES, Cell, input_meant, normalize, read_filled
 from pingfen.lang import Lang, checked
 from pingfen.reasons import quantity
 from pingfen.report.audit import Audit, Finding
@@ -496,8 +496,11 @@ def _range(name: str, value: Decimal, top: Decimal, low: Decimal = Decimal(0)) -
 
 def _not_named(key: str, code: str, names: Collection[str]) -> Problem:
     """PF513/PF517 for a name the rubric does not have, shown with its invisible characters
-    escaped; when it is a rubric's name but for them, the help says to delete them."""
+    escaped; when it is a rubric's name but for them, the help says to delete them, and when an
+    input's spaced or with its unit, which input is meant."""
     hidden = without_invisible(key) in names
+    if not hidden and code == "PF517" and (meant := input_meant(key, names)) is not None:  # 编制 人数, 结余（万元）
+        return Problem(code, key, {"name": invisible_escaped(key), "suggestion": meant}, "did_you_mean")
     return Problem(code, key, {"name": invisible_escaped(key)}, "invisible_column" if hidden else None)
 
 

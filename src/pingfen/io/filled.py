@@ -27,6 +27,7 @@ from pingfen.errors import DataError, Problem
 from pingfen.io.bounds import TooBig, details
 from pingfen.io.records import read_mapping, several
 from pingfen.io.tables import Sheet, SheetRows, cell_value, open_workbook, read_rows, sheet_of, xlsx_errors
+from pingfen.terminal import without_invisible
 
 DECLARED_HEADERS = ("自评得分", "自评分", "申报得分", "declared", "declared score")
 # 绩效自评综合得分 is the total's label in the self-evaluation annex (docs/reference-2021.md).
@@ -117,7 +118,8 @@ def _xlsx(path: Path, nodes: Collection[str], inputs: Collection[str], id: str |
                 declared = _declared(rows, names, headers, (path, sheet, uncomputed))
                 if declared is not None:
                     continue
-            if input_sheet is None and rows and any(isinstance(c, str) and c in inputs for c in rows[0]):
+            if input_sheet is None and rows and any(isinstance(c, str) and (c in inputs or input_meant(c, inputs))
+                                                    for c in rows[0]):  # fmt: skip
                 input_sheet = sheet.title
     finally:
         book.close()
@@ -134,10 +136,22 @@ def _xlsx(path: Path, nodes: Collection[str], inputs: Collection[str], id: str |
     if not found:
         return Filled(declared.values, {}, None, declared.places, declared.formulas)
     row = found[0]
-    given = {k: v for k, v in row.values.items() if k in inputs}
+    missing = [name for name in inputs if name not in row.values]
+    # a column meant for an input, written otherwise, is kept for the audit to refuse (PF517), not dropped
+    given = {k: v for k, v in row.values.items() if k in inputs or input_meant(k, missing) is not None}
     formulas = {k: v for k, v in (row.formulas or {}).items() if k in inputs}
     given = SheetRecord(given, formulas) if formulas else given  # a formula never calculated: PF534
     return Filled(declared.values, given, row.id, declared.places, declared.formulas)
+
+
+def input_meant(column: str, inputs: Collection[str]) -> str | None:
+    """The input of `inputs` a column that names none is written for: spaced (编制 人数), with its
+    unit (结余（万元）) or with an invisible character; else None."""
+    text = normalize(without_invisible(column))
+    for candidate in (text, _SUFFIX.sub("", text)):
+        if candidate != column and candidate in inputs:
+            return candidate
+    return None
 
 
 def _rows(path: Path, sheet: Sheet) -> tuple[list[tuple[object, ...]], dict[int, list[int]]]:
