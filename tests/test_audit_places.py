@@ -280,3 +280,28 @@ def test_an_input_column_written_otherwise_is_refused_not_dropped(tmp_path: Path
     book.save(path)
     code, out, err = run("--lang", lang, "audit", R, str(path))
     assert (code, out) == (2, "") and said in err, err
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_refused_declared_score_on_a_hidden_row_says_it_is_hidden(tmp_path: Path, lang: str) -> None:
+    """Last year's row kept hidden under this year's: "declared on more than one row (2, 3)" and
+    "row 4 (cell E4)" named rows Excel does not show, and the user looked for them in vain."""
+    path = _sheet(tmp_path / "s.xlsx", ["过程", "预算管理", "管理制度健全性", 3, 3], ["过程", "预算管理", "管理制度健全性", 3, 2],
+                  ["投入", "预算配置", "重点支出安排率", 5, "五"])  # fmt: skip
+    book = openpyxl.load_workbook(path)
+    book["自评"].row_dimensions[3].hidden = True
+    book.save(path)
+    code, _, err = run("--lang", lang, "audit", R, str(path))
+    assert code == 2
+    if lang == "zh":
+        assert "`管理制度健全性` 在多行（第 2, 3 行，其中第 3 行为隐藏行）都有自评得分" in err, err
+    else:
+        assert "`管理制度健全性` is declared on more than one row (2, 3; row 3 is hidden)" in err, err
+    book["自评"].delete_rows(2)  # the first gone: the hidden one is the only one, and the 五 below it is refused
+    book["自评"].row_dimensions[3].hidden = True
+    book["自评"].row_dimensions[2].hidden = False
+    book.save(path)
+    code, _, err = run("--lang", lang, "audit", R, str(path))
+    assert code == 2 and "PF514" in err, err
+    want = "第 3 行（单元格 E3，隐藏行）：`重点支出安排率`" if lang == "zh" else "row 3 (cell E3, hidden): declared `重点支出安排率`"
+    assert want in err, err

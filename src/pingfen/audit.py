@@ -252,9 +252,10 @@ def _placed(problem: Problem, path: str | None, place: Cell | None) -> Problem:
         at = at_zh = ""
     elif place is None:
         at, at_zh = f"`{path}`: ", f"`{path}`："
-    else:
-        at = f"`{path}`, sheet `{place.sheet}`, row {place.row} (cell {place.cell}): "
-        at_zh = f"`{path}` 工作表 `{place.sheet}` 第 {place.row} 行（单元格 {place.cell}）："
+    else:  # a hidden row said so: Excel shows none of that number
+        hidden, hidden_zh = (", hidden", "，隐藏行") if place.hidden else ("", "")
+        at = f"`{path}`, sheet `{place.sheet}`, row {place.row} (cell {place.cell}{hidden}): "
+        at_zh = f"`{path}` 工作表 `{place.sheet}` 第 {place.row} 行（单元格 {place.cell}{hidden_zh}）："
     return Problem(problem.code, problem.input, {**problem.args, "at": at, "at_zh": at_zh}, problem.hint)
 
 

@@ -278,8 +278,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF517": ("`{name}` is not an input of the rubric", "`{name}` 不是评分表的输入项"),
     "PF518": ("`{path}` has no declared scores: {detail}", "`{path}` 中没有自评得分：{detail_zh}"),
     "PF519": (
-        "`{path}`, sheet `{sheet}`: `{name}` is declared on more than one row ({rows}); give each indicator its rubric name",
-        "`{path}` 工作表 `{sheet}`：`{name}` 在多行（第 {rows} 行）都有自评得分，请按评分表中的名称填写各指标",
+        "`{path}`, sheet `{sheet}`: `{name}` is declared on more than one row ({rows}{hidden}); give each indicator its rubric name",
+        "`{path}` 工作表 `{sheet}`：`{name}` 在多行（第 {rows} 行{hidden_zh}）都有自评得分，请按评分表中的名称填写各指标",
     ),
     "PF515": (
         "`{path}` holds {count:record}; name one with `--id`",

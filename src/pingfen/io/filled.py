@@ -42,11 +42,13 @@ MAX_FILLED_COLUMNS = 1_000
 
 @frozen
 class Cell:
-    """Where a declared score is in a workbook: the sheet, the row's number and the cell."""
+    """Where a declared score is in a workbook: the sheet, the row's number and the cell, and
+    whether the row is hidden (where Excel shows no such row, a message says why)."""
 
     sheet: str
     row: int
     cell: str
+    hidden: bool = False
 
 
 @frozen
@@ -195,12 +197,12 @@ def _declared(
             continue
         columns = _name_columns(rows, top, column, names)
         with xlsx_errors(path):
-            down = _merged_down(worksheet, column + 1)
+            down, hidden = _layout(worksheet, column + 1)
         out = Declared({}, {}, {})
         seen: dict[str, list[int]] = {}
         for number, line in enumerate(rows[top + 1 :], start=top + 2):
             value = line[column] if column < len(line) else None
-            place = Cell(sheet, number, f"{get_column_letter(column + 1)}{number}")
+            place = Cell(sheet, number, f"{get_column_letter(column + 1)}{number}", number in hidden)
             if value is None and column + 1 in uncomputed.get(number, ()):
                 name = _row_name(line, columns, names)
                 if name is not None:  # the total's and grade's rows as `total` and `grade`, worded by the audit
@@ -214,7 +216,8 @@ def _declared(
                 out.values[name] = value
                 out.places.setdefault(name, place)
                 seen.setdefault(name, []).append(number)
-        twice = [Problem("PF519", name, {"name": name, "rows": ", ".join(map(str, at)), "path": str(path), "sheet": sheet})
+        twice = [Problem("PF519", name, {"name": name, "rows": ", ".join(map(str, at)), "path": str(path), "sheet": sheet,
+                                         **_hidden_among(at, hidden)})
                  for name, at in seen.items() if len(at) > 1]  # fmt: skip
         if twice:
             raise DataError(twice)
@@ -222,27 +225,42 @@ def _declared(
     return None
 
 
-def _merged_down(sheet: Sheet, column: int) -> dict[int, int]:
-    """The cells of `column` (from 1) merged down over more rows: first row → last. A sheet
-    opened read-only has no merged ranges, so its XML's `<mergeCell ref="E3:E5"/>` are read."""
+def _hidden_among(rows: list[int], hidden: set[int]) -> dict[str, str]:
+    """PF519's words for the rows of `rows` that are hidden, which Excel does not show: none, or
+    "; row 3 is hidden" (其中第 3 行为隐藏行)."""
+    among = [str(n) for n in rows if n in hidden]
+    if not among:
+        return {"hidden": "", "hidden_zh": ""}
+    en = f"; row {among[0]} is hidden" if len(among) == 1 else f"; rows {', '.join(among)} are hidden"
+    return {"hidden": en, "hidden_zh": f"，其中第 {', '.join(among)} 行为隐藏行"}
+
+
+def _layout(sheet: Sheet, column: int) -> tuple[dict[int, int], set[int]]:
+    """The cells of `column` (from 1) merged down over more rows (first row → last), and the
+    rows hidden. A sheet opened read-only knows neither, so its XML is read for them: each
+    `<mergeCell ref="E3:E5"/>` and `<row r="7" hidden="1">`."""
     from openpyxl.worksheet.cell_range import CellRange
     from openpyxl.xml.functions import iterparse
 
-    source = getattr(sheet, "_get_source", None)  # a ReadOnlyWorksheet's: another kind has no merges to read
-    if source is None:
-        return {}
+    source = getattr(sheet, "_get_source", None)  # a ReadOnlyWorksheet's: another kind has none to read
     down: dict[int, int] = {}
+    hidden: set[int] = set()
+    if source is None:
+        return down, hidden
     with source() as xml:
         for _, element in iterparse(xml):
-            ref = element.get("ref") if element.tag.endswith("}mergeCell") else None
-            element.clear()  # a sheet's cells are not kept, only the merges
+            tag = element.tag
+            if tag.endswith("}row") and element.get("hidden") in ("1", "true") and (number := element.get("r", "")).isdigit():
+                hidden.add(int(number))
+            ref = element.get("ref") if tag.endswith("}mergeCell") else None
+            element.clear()  # a sheet's cells are not kept, only the merges and hidden rows
             try:
                 span = CellRange(ref) if ref else None
             except ValueError:  # a range written wrong merges nothing
                 continue
             if span is not None and span.min_col <= column <= span.max_col and span.max_row > span.min_row:
                 down[span.min_row] = span.max_row
-    return down
+    return down, hidden
 
 
 def _shared_name(lines: list[tuple[object, ...]], columns: list[int], names: dict[str, str]) -> str | None:
