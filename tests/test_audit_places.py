@@ -305,3 +305,15 @@ def test_a_refused_declared_score_on_a_hidden_row_says_it_is_hidden(tmp_path: Pa
     assert code == 2 and "PF514" in err, err
     want = "第 3 行（单元格 E3，隐藏行）：`重点支出安排率`" if lang == "zh" else "row 3 (cell E3, hidden): declared `重点支出安排率`"
     assert want in err, err
+
+
+@pytest.mark.parametrize("label", ["投入小计", "投入 合计", "投入合计："])
+def test_a_groups_subtotal_row_is_the_groups_score(tmp_path: Path, label: str) -> None:
+    """A form closes each group with its subtotal, 投入小计 or 投入合计: it was PF513 (not a group
+    or indicator). In a workbook it is 投入's declared score."""
+    path = _sheet(tmp_path / "s.xlsx", ["投入", "预算配置", "重点支出安排率", 5, 5], [label, None, None, 15, 14])
+    nodes = [n.name for top in RUBRIC.tree for n in top.walk()]
+    assert read_filled(path, nodes, []).declared == {"重点支出安排率": 5, "投入": 14}
+    with pytest.raises(DataError) as refused:  # a YAML file's key is the rubric's name: the one meant is said
+        audit(RUBRIC, {"投入合计": 14})
+    assert (refused.value.problems[0].hint, refused.value.problems[0].args["suggestion"]) == ("did_you_mean", "投入")

@@ -36,6 +36,7 @@ GRADE_NAMES = ("grade", "评价等次", "等次", "等级")
 _SPACE = re.compile(r"\s+")
 _SUFFIX = re.compile(r"[（(][^（）()]*[）)]$")
 _POINTS = re.compile(r"[（(]分[）)]$")
+_SUBTOTAL = re.compile(r"(?<=.)(小计|合计)[:：]?$")
 MAX_FILLED_ROWS = 10_000  # a rubric's rows, or a sheet of departments' inputs
 MAX_FILLED_COLUMNS = 1_000
 
@@ -321,7 +322,7 @@ def _header(cell: object) -> str:
 
 def _known(cell: object, names: dict[str, str]) -> str | None:
     """The rubric name a cell gives (spaces, line breaks, a trailing （15分） and a label's colon,
-    合计：, aside), if any."""
+    合计：, aside), if any; a group's subtotal row, 投入小计 or 投入合计, is the group's."""
     if not isinstance(cell, str):
         return None
     text = normalize(cell)
@@ -330,7 +331,8 @@ def _known(cell: object, names: dict[str, str]) -> str | None:
             return names[candidate]
         if candidate.lower() in names:
             return names[candidate.lower()]
-    return None
+    group = _SUBTOTAL.sub("", text)
+    return names[group] if group != text and names.get(group) not in (None, "total", "grade") else None
 
 
 def _unreadable(path: Path, detail: str | Exception, zh: str | None = None) -> DataError:
