@@ -317,3 +317,15 @@ def test_a_groups_subtotal_row_is_the_groups_score(tmp_path: Path, label: str) -
     with pytest.raises(DataError) as refused:  # a YAML file's key is the rubric's name: the one meant is said
         audit(RUBRIC, {"投入合计": 14})
     assert (refused.value.problems[0].hint, refused.value.problems[0].args["suggestion"]) == ("did_you_mean", "投入")
+
+
+def test_a_yaml_files_total_and_grade_spaced_as_a_form_writes_them_are_read(tmp_path: Path) -> None:
+    """`总 分:` and `评价 等次:`, copied from a form that spaces them, were PF513 (not a group or
+    indicator) with help about renamed rows, while a workbook's row 总 分 is the total."""
+    filled = tmp_path / "s.yaml"
+    filled.write_text("declared:\n  投入: 15\n  过程: 40\n  产出: 25\n  效果: 20\n  总 分: 99\n  评价\u3000等次: 优秀\n", encoding="utf-8")
+    code, out, err = run("audit", R, str(filled))
+    assert (code, err) == (1, ""), out + err
+    assert "不一致 总分：自评 99 分，各项得分合计 100 分" in out and "评价等次" not in out, out
+    filled.write_text("declared:\n  总 分: x\n", encoding="utf-8")
+    assert "`总分` 的自评得分 \"x\" 不是数值" in run("audit", R, str(filled))[2]

@@ -238,9 +238,9 @@ _DECLARED = ("PF513", "PF514", "PF524")  # the refusals of a declared score, sai
 def _row_named(key: str, node: bool) -> dict[str, str]:
     """A declared row's name for a message: the total's (总分, 合计, total …) and the grade's
     alike in every refusal, 总分 and 评价等次 in 中文, total and grade in English."""
-    if not node and key in (TOTAL, *TOTAL_NAMES):
+    if not node and normalize(key) in (TOTAL, *TOTAL_NAMES):
         return {"name": TOTAL, "name_zh": "总分"}
-    if not node and key in (GRADE, *GRADE_NAMES):
+    if not node and normalize(key) in (GRADE, *GRADE_NAMES):
         return {"name": GRADE, "name_zh": "评价等次"}
     return {"name": key}
 
@@ -272,10 +272,10 @@ def _declared(
         if _blank(raw):
             continue
         node = key in nodes  # the rubric's own name wins over an alias of the total or grade: an indicator 综合得分
-        if not node and key in GRADE_NAMES:
+        if not node and normalize(key) in GRADE_NAMES:  # spaced as a form spaces it, 总 分, as a sheet's row is read
             grade = _grade_named(rubric, str(raw))
             continue
-        if not node and key not in TOTAL_NAMES:
+        if not node and normalize(key) not in TOTAL_NAMES:
             if without_invisible(key) in nodes:  # `投入\u200b`: no misspelling, a character unseen
                 problems.append(_not_named(key, "PF513", nodes))
                 continue
