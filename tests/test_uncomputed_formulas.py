@@ -335,6 +335,31 @@ def test_an_audit_leaves_out_such_an_input_where_eval_does(tmp_path: Path, proje
         assert evaluated == 1 and "[a] PF534: 输入项 `产出`" in scored, scored
 
 
+@pytest.mark.parametrize(("project", "declared"), [("是", None), ("是", 5), ("否", None)])
+def test_an_audit_refuses_such_an_input_whatever_is_declared(tmp_path: Path, project: str, declared: object) -> None:
+    """产出's cell is a formula never calculated and 乙 reads it where 有项目: refused PF534 when
+    乙 was declared, but with 乙 left blank the audit went on as if the cell were blank, exit 0
+    and "自评得分与评分表一致". Now a row that applies reading it refuses it, declared or not;
+    with no project no row reads it, and it is left out as eval leaves it."""
+    rule = tmp_path / "r.rule"
+    rule.write_text(RULE, encoding="utf-8")
+    sheet = sheet_of([("一级指标", "自评得分"), ("甲", 5), ("乙", declared), ("总分", 10)])
+    sheet.title = "评分表"
+    data = sheet.parent.create_sheet("填报")
+    for row in (HEAD, ["a", project, 0.95, "=0.9"]):
+        data.append(row)
+    filled = tmp_path / "自评.xlsx"
+    sheet.parent.save(filled)
+    code, said = _run("audit", str(rule), str(filled))
+    if project == "否":
+        assert code == 0 and "PF534" not in said, said
+        return
+    assert code == 2 and "PF534]: 输入项 `产出`：工作表 `填报` 的单元格 D2 是从未计算过的公式" in said and HINT_ZH in said, said
+    code, said = _run("--lang", "en", "audit", str(rule), str(filled))
+    assert code == 2 and "PF534]: input `产出`: cell D2 of sheet `填报` holds a formula that was never calculated" in said
+    assert "open the workbook in Excel or WPS, save it and try again" in said, said
+
+
 def test_diff_replay_names_the_formula(tmp_path: Path) -> None:
     """`pingfen diff --replay` scores an XLSX file as eval does: a unit the old version refuses
     for such a cell (and the new, which does not read it, scores) is refused PF534."""

@@ -278,8 +278,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF517": ("`{name}` is not an input of the rubric", "`{name}` 不是评分表的输入项"),
     "PF518": ("`{path}` has no declared scores: {detail}", "`{path}` 中没有自评得分：{detail_zh}"),
     "PF519": (
-        "`{path}`, sheet `{sheet}`: `{name}` is declared on more than one row ({rows}); give each indicator its rubric name",
-        "`{path}` 工作表 `{sheet}`：`{name}` 在多行（第 {rows} 行）都有自评得分，请按评分表中的名称填写各指标",
+        "`{path}`, sheet `{sheet}`: `{name}` is declared on more than one row ({rows}{hidden}); give each indicator its rubric name",
+        "`{path}` 工作表 `{sheet}`：`{name}` 在多行（第 {rows} 行{hidden_zh}）都有自评得分，请按评分表中的名称填写各指标",
     ),
     "PF515": (
         "`{path}` holds {count:record}; name one with `--id`",
@@ -616,6 +616,28 @@ HINTS: dict[str, tuple[str, str]] = {
         " write the rubric's (`pingfen diff OLD.rule NEW.rule` lists renames), else delete it",
         "与所填各行同级而未填的有 {names_zh}：如该行是其中某行的旧名称，请改用评分表中的名称"
         "（`pingfen diff 旧评分表 新评分表` 可列出更名），否则请删去该行",
+    ),
+    "always_applies": (
+        "the row always applies (the rubric gives it no `applies … else`): write its score, or leave the cell"
+        " blank to declare none",
+        "该行始终适用（评分表未规定其不适用的情形）：请填写自评得分，或留空表示未自评",
+    ),
+    "declared_points": (
+        "write the score as a number alone, without 分: {number}",
+        "自评得分请只写数值，不带“分”字：{number}",
+    ),
+    "total_row": (
+        "if this row is the total, name it as the audit reads a total: {names} (or `total`)",
+        "如该行是总分，请将名称写作 {names_zh} 之一",
+    ),
+    "grade_row": (
+        "if this row is the grade, name it as the audit reads a grade: {names} (or `grade`)",
+        "如该行是评价等次，请将名称写作 {names_zh} 之一",
+    ),
+    "subtotal_row": (
+        "a group's subtotal is declared on the group's own row, under its name: write the group's name"
+        " in place of the subtotal's, or delete the row",
+        "分组的小计应填在该分组自己的行（写分组的名称）：请把“小计”改为分组名称，或删去该行",
     ),
     "renamed_or_dropped": (
         "if the row was renamed, `pingfen diff OLD.rule NEW.rule` shows its new name; if the rubric has it no more, delete it",

@@ -8,9 +8,10 @@ XLSX: a sheet with a declared-score column (headed 自评得分 or `declared`), 
 names a group or indicator (or 总分/total, 评价等次/grade) in a cell to its left — the
 template's rubric sheet, or a table laid out like annex 附件2-2; the deepest name in the
 columns headed as levels (一级指标 …) is the row's, kept as written when the rubric has no such
-name, so that the audit refuses it (PF513); and optionally a sheet whose
+name, so that the audit refuses it (PF513); a score merged down over several rows is the name's
+they share (a group's, over its indicators' rows); and optionally a sheet whose
 header row names inputs (the template's data sheet), with one department's row (or pick
-one with `id`).
+one with `id`). The sheets shown are searched before the hidden ones.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pingfen.errors import DataError, Problem
 from pingfen.io.bounds import TooBig, details
 from pingfen.io.records import read_mapping, several
 from pingfen.io.tables import Sheet, SheetRows, cell_value, open_workbook, read_rows, sheet_of, xlsx_errors
+from pingfen.terminal import without_invisible
 
 DECLARED_HEADERS = ("自评得分", "自评分", "申报得分", "declared", "declared score")
 # 绩效自评综合得分 is the total's label in the self-evaluation annex (docs/reference-2021.md).
@@ -33,17 +35,21 @@ TOTAL_NAMES = ("total", "总分", "合计", "总计", "总得分", "综合得分
 GRADE_NAMES = ("grade", "评价等次", "等次", "等级")
 _SPACE = re.compile(r"\s+")
 _SUFFIX = re.compile(r"[（(][^（）()]*[）)]$")
+_POINTS = re.compile(r"[（(]分[）)]$")
+_SUBTOTAL = re.compile(r"(?<=.)(小计|合计)[:：]?$")
 MAX_FILLED_ROWS = 10_000  # a rubric's rows, or a sheet of departments' inputs
 MAX_FILLED_COLUMNS = 1_000
 
 
 @frozen
 class Cell:
-    """Where a declared score is in a workbook: the sheet, the row's number and the cell."""
+    """Where a declared score is in a workbook: the sheet, the row's number and the cell, and
+    whether the row is hidden (where Excel shows no such row, a message says why)."""
 
     sheet: str
     row: int
     cell: str
+    hidden: bool = False
 
 
 @frozen
@@ -107,13 +113,16 @@ def _xlsx(path: Path, nodes: Collection[str], inputs: Collection[str], id: str |
     input_sheet = None
     try:
         sheet_of(book, path, None)  # PF508 for a workbook with no worksheet at all
-        for sheet in book.worksheets:
+        # the sheets shown first: a hidden one before them (last year's 自评表, kept) was read instead
+        shown = sorted(book.worksheets, key=lambda s: getattr(s, "sheet_state", "visible") != "visible")
+        for sheet in shown:
             rows, uncomputed = _rows(path, sheet)
             if declared is None:
-                declared = _declared(rows, names, headers, (path, sheet.title), uncomputed)
+                declared = _declared(rows, names, headers, (path, sheet, uncomputed))
                 if declared is not None:
                     continue
-            if input_sheet is None and rows and any(isinstance(c, str) and c in inputs for c in rows[0]):
+            if input_sheet is None and rows and any(isinstance(c, str) and (c in inputs or input_meant(c, inputs))
+                                                    for c in rows[0]):  # fmt: skip
                 input_sheet = sheet.title
     finally:
         book.close()
@@ -130,10 +139,22 @@ def _xlsx(path: Path, nodes: Collection[str], inputs: Collection[str], id: str |
     if not found:
         return Filled(declared.values, {}, None, declared.places, declared.formulas)
     row = found[0]
-    given = {k: v for k, v in row.values.items() if k in inputs}
+    missing = [name for name in inputs if name not in row.values]
+    # a column meant for an input, written otherwise, is kept for the audit to refuse (PF517), not dropped
+    given = {k: v for k, v in row.values.items() if k in inputs or input_meant(k, missing) is not None}
     formulas = {k: v for k, v in (row.formulas or {}).items() if k in inputs}
     given = SheetRecord(given, formulas) if formulas else given  # a formula never calculated: PF534
     return Filled(declared.values, given, row.id, declared.places, declared.formulas)
+
+
+def input_meant(column: str, inputs: Collection[str]) -> str | None:
+    """The input of `inputs` a column that names none is written for: spaced (编制 人数), with its
+    unit (结余（万元）) or with an invisible character; else None."""
+    text = normalize(without_invisible(column))
+    for candidate in (text, _SUFFIX.sub("", text)):
+        if candidate != column and candidate in inputs:
+            return candidate
+    return None
 
 
 def _rows(path: Path, sheet: Sheet) -> tuple[list[tuple[object, ...]], dict[int, list[int]]]:
@@ -158,26 +179,31 @@ class Declared:
 
 
 def _declared(
-    rows: list[tuple[object, ...]], names: dict[str, str], headers: set[str], where: tuple[Path, str],
-    uncomputed: dict[int, list[int]],
+    rows: list[tuple[object, ...]], names: dict[str, str], headers: set[str],
+    where: tuple[Path, Sheet, dict[int, list[int]]],
 ) -> Declared | None:  # fmt: skip
     """The declared column's values by name, if this sheet has a declared-score header. A row's
     name is the deepest one in its name columns; one that is not the rubric's is kept as written,
     for the audit to refuse (PF513) rather than drop its score or give it to the group beside it.
-    A blank declared cell holding a formula never calculated is kept apart, to be refused."""
+    A declared cell merged down over several rows is the score of the name they share (a group's
+    score over its indicators' rows). A blank declared cell holding a formula never calculated
+    (`uncomputed`, of the sheet's rows) is kept apart, to be refused."""
     from openpyxl.utils import get_column_letter
 
-    path, sheet = where
+    path, worksheet, uncomputed = where
+    sheet = worksheet.title
     for top, row in enumerate(rows[:10]):
-        column = next((i for i, c in enumerate(row) if isinstance(c, str) and normalize(c).lower() in headers), None)
+        column = next((i for i, c in enumerate(row) if _header(c) in headers), None)
         if column is None:
             continue
         columns = _name_columns(rows, top, column, names)
+        with xlsx_errors(path):
+            down, hidden = _layout(worksheet, column + 1)
         out = Declared({}, {}, {})
         seen: dict[str, list[int]] = {}
         for number, line in enumerate(rows[top + 1 :], start=top + 2):
             value = line[column] if column < len(line) else None
-            place = Cell(sheet, number, f"{get_column_letter(column + 1)}{number}")
+            place = Cell(sheet, number, f"{get_column_letter(column + 1)}{number}", number in hidden)
             if value is None and column + 1 in uncomputed.get(number, ()):
                 name = _row_name(line, columns, names)
                 if name is not None:  # the total's and grade's rows as `total` and `grade`, worded by the audit
@@ -185,17 +211,72 @@ def _declared(
                 continue
             if value is None or (isinstance(value, str) and not value.strip()):
                 continue
-            name = _row_name(line, columns, names)
+            last = down.get(number)
+            name = _row_name(line, columns, names) if last is None else _shared_name(rows[number - 1 : last], columns, names)
             if name is not None:
                 out.values[name] = value
                 out.places.setdefault(name, place)
                 seen.setdefault(name, []).append(number)
-        twice = [Problem("PF519", name, {"name": name, "rows": ", ".join(map(str, at)), "path": str(path), "sheet": sheet})
+        twice = [Problem("PF519", name, {"name": name, "rows": ", ".join(map(str, at)), "path": str(path), "sheet": sheet,
+                                         **_hidden_among(at, hidden)})
                  for name, at in seen.items() if len(at) > 1]  # fmt: skip
         if twice:
             raise DataError(twice)
         return out
     return None
+
+
+def _hidden_among(rows: list[int], hidden: set[int]) -> dict[str, str]:
+    """PF519's words for the rows of `rows` that are hidden, which Excel does not show: none, or
+    "; row 3 is hidden" (其中第 3 行为隐藏行)."""
+    among = [str(n) for n in rows if n in hidden]
+    if not among:
+        return {"hidden": "", "hidden_zh": ""}
+    en = f"; row {among[0]} is hidden" if len(among) == 1 else f"; rows {', '.join(among)} are hidden"
+    return {"hidden": en, "hidden_zh": f"，其中第 {', '.join(among)} 行为隐藏行"}
+
+
+def _layout(sheet: Sheet, column: int) -> tuple[dict[int, int], set[int]]:
+    """The cells of `column` (from 1) merged down over more rows (first row → last), and the
+    rows hidden. A sheet opened read-only knows neither, so its XML is read for them: each
+    `<mergeCell ref="E3:E5"/>` and `<row r="7" hidden="1">`."""
+    from openpyxl.worksheet.cell_range import CellRange
+    from openpyxl.xml.functions import iterparse
+
+    source = getattr(sheet, "_get_source", None)  # a ReadOnlyWorksheet's: another kind has none to read
+    down: dict[int, int] = {}
+    hidden: set[int] = set()
+    if source is None:
+        return down, hidden
+    with source() as xml:
+        for _, element in iterparse(xml):
+            tag = element.tag
+            if tag.endswith("}row") and element.get("hidden") in ("1", "true") and (number := element.get("r", "")).isdigit():
+                hidden.add(int(number))
+            ref = element.get("ref") if tag.endswith("}mergeCell") else None
+            element.clear()  # a sheet's cells are not kept, only the merges and hidden rows
+            try:
+                span = CellRange(ref) if ref else None
+            except ValueError:  # a range written wrong merges nothing
+                continue
+            if span is not None and span.min_col <= column <= span.max_col and span.max_row > span.min_row:
+                down[span.min_row] = span.max_row
+    return down, hidden
+
+
+def _shared_name(lines: list[tuple[object, ...]], columns: list[int], names: dict[str, str]) -> str | None:
+    """The name of a score merged down over `lines`: the deepest one that every line has, written
+    on the first and blank (merged) or the same below. With none shared, the first line's, as a
+    cell not merged is read."""
+    def text(line: tuple[object, ...], i: int) -> str:
+        cell = line[i] if i < len(line) else None
+        return normalize(cell) if isinstance(cell, str) else ""
+
+    for i in reversed(columns):
+        first = text(lines[0], i)
+        if first and all(text(line, i) in ("", first) for line in lines[1:]):
+            return _row_name(lines[0], [i], names)
+    return _row_name(lines[0], columns, names)
 
 
 # The columns that name a row: 一级指标, 二级指标 … (指标 merged over them, or level 1, level 2 …),
@@ -233,17 +314,25 @@ def _row_name(line: tuple[object, ...], columns: list[int], names: dict[str, str
     return None
 
 
+def _header(cell: object) -> str:
+    """A header cell's text as compared with DECLARED_HEADERS: 自评得分（分） is 自评得分, in its
+    unit; not 自评得分（上年）, another year's."""
+    return _POINTS.sub("", normalize(cell)).lower() if isinstance(cell, str) else ""
+
+
 def _known(cell: object, names: dict[str, str]) -> str | None:
-    """The rubric name a cell gives (spaces, line breaks and a trailing （15分） aside), if any."""
+    """The rubric name a cell gives (spaces, line breaks, a trailing （15分） and a label's colon,
+    合计：, aside), if any; a group's subtotal row, 投入小计 or 投入合计, is the group's."""
     if not isinstance(cell, str):
         return None
     text = normalize(cell)
-    for candidate in (text, _SUFFIX.sub("", text)):
+    for candidate in (text, _SUFFIX.sub("", text), text.rstrip(":：")):
         if candidate in names:
             return names[candidate]
         if candidate.lower() in names:
             return names[candidate.lower()]
-    return None
+    group = _SUBTOTAL.sub("", text)
+    return names[group] if group != text and names.get(group) not in (None, "total", "grade") else None
 
 
 def _unreadable(path: Path, detail: str | Exception, zh: str | None = None) -> DataError:
