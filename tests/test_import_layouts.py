@@ -1,6 +1,7 @@
 """`pingfen import` of tables as offices save them: the sheet Excel shows (not a hidden one
 before it), Word rows that start late or end early, a title under an annex label, notes
-below a table without a 总分 row, and a 分值 formula Excel never computed."""
+below a table without a 总分 row, a 分值 formula Excel never computed, and invisible
+characters pasted from a web page."""
 
 from __future__ import annotations
 
@@ -278,3 +279,32 @@ def test_a_formula_with_its_result_saved_reads_as_its_result(tmp_path: Path) -> 
     imported = import_table(path)
     assert imported.recognised == 4 and [r.kind for r in imported.rows if not r.recognised] == ["grades", "rounding"]  # none stated
     assert "total 20" in imported.text and errors(imported.text) == []
+
+
+# ---------------------------------------------------------------- text pasted from a web page
+
+
+def _pasted(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The rows with the invisible characters a web page's table brings when pasted: a
+    zero-width space inside a name and a criterion, a BOM before a name, a word joiner after one."""
+    out = [list(row) for row in rows]
+    out[0][2] = "执\u200b行率"
+    out[1][2] = "\ufeff调整率"
+    out[2][2] = "制度\u2060"
+    out[0][4] = out[0][4].replace("计4分", "计\u200b4分")
+    return [tuple(row) for row in out]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+def test_invisible_characters_pasted_into_cells_are_dropped(tmp_path: Path, suffix: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A zero-width space or a BOM in a cell went into the draft's names: each such row became
+    a TODO judgment (its rule failed PF007) and the draft failed `pingfen check`."""
+    monkeypatch.setattr(f"{__name__}.ROWS", _pasted(ROWS))
+    path = (xlsx_table(tmp_path / "t.xlsx", ("2022年评分表",), (GRADES + "\u200b保留两位小数。",)) if suffix == ".xlsx" else
+            docx_table(tmp_path / "t.docx", after=("\ufeff" + GRADES + "保留两位\u200b小数。",)))  # fmt: skip
+    imported = import_table(path)
+    assert imported.recognised == len(imported.rows) == 4, imported.summary()
+    assert "indicator 执行率 5" in imported.text and "indicator 调整率 5" in imported.text
+    assert "indicator 制度 5" in imported.text and "grade 优秀 >= 90" in imported.text
+    assert "round total 2 half_up" in imported.text and "TODO:" not in imported.text
+    assert errors(imported.text) == []

@@ -38,6 +38,7 @@ from pingfen.phrases import (
     unread,
 )
 from pingfen.stated import DATA_HEAD, Known, applies_line, read_items, read_stated, rounded, says_applies
+from pingfen.terminal import without_invisible
 
 if TYPE_CHECKING:
     from pingfen.diagnostics import Diagnostic
@@ -147,13 +148,20 @@ def import_table(path: str | Path, lang: Lang = "zh") -> Imported:
 # ---------------------------------------------------------------- reading the grid
 
 
+def _shown(text: str) -> str:
+    """A cell's text as it shows: no invisible characters, no spaces around it."""
+    return without_invisible(text).strip()
+
+
 @frozen
 class Cell:
     """A cell's text and where its merged range starts (its own place when not merged); and
     its formula when Excel never saved a result for it (a file written by a program, not
-    opened and saved in Excel since), whose text is then empty."""
+    opened and saved in Excel since), whose text is then empty. The text is as it shows: a
+    table pasted from a web page brings zero-width spaces and BOMs (`重点支出\\u200b安排率`),
+    which would make a name `pingfen check` refuses (PF007)."""
 
-    text: str
+    text: str = field(converter=_shown)
     origin: tuple[int, int]
     formula: str = ""
 
@@ -288,7 +296,7 @@ def _paragraphs_around(document: Any, table: Any) -> tuple[list[str], list[str]]
         if element is table._tbl:
             side = after
         elif element.tag.endswith("}p"):
-            text = Paragraph(element, document).text.strip()
+            text = _shown(Paragraph(element, document).text)
             if text:
                 side.append(text)
     return before, after
