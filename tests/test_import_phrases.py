@@ -108,6 +108,13 @@ def test_bands_written_cumulatively_are_read_as_the_ordered_bands_they_mean(text
     assert tuple(line.strip() for line in reading.rules[1:-1]) == bands
 
 
+def test_a_range_joined_by_zhi_is_read_as_one_joined_by_a_dash() -> None:
+    """80%（含）至90%, as tables often write a range, left the row a TODO judgment."""
+    reading = read("重点支出安排率≥90%，计5分；80%（含）至90%，计4分；60%（含）至80%（不含），计2分；低于60%，不得分。")
+    assert reading.kind == "bands" and reading.notes == ()
+    assert reading.rules[1:-1] == ("  >= 90% -> 5", "  [80%, 90%) -> 4", "  [60%, 80%) -> 2", "  < 60% -> 0")
+
+
 def test_a_range_marking_neither_end_is_read_lower_inclusive_with_a_note() -> None:
     reading = read("≥90%得5分；80%-90%得3分；低于80%不得分")
     assert reading.rules[2] == "  [80%, 90%) -> 3"

@@ -56,7 +56,7 @@ class GradeLine:
 
 _PLACES = re.compile(rf"(?P<mode>{'|'.join(sorted(MODES, key=len, reverse=True))})?保留(?P<n>\d+|[一两二三四五六七八九十])位小数")
 _ABOVE = re.compile(rf"^(?P<v>{NUMBER})分?(?:\((?P<inc>不?含)\))?(?:以上|及以上)(?:的)?为(?P<name>.+)$")
-_RANGE = re.compile(rf"^(?P<v>{NUMBER})分?(?:\((?P<inc>不?含)\))?-{NUMBER}分?(?:\(不?含\))?(?:的)?为(?P<name>.+)$")
+_RANGE = re.compile(rf"^(?P<v>{NUMBER})分?(?:\((?P<inc>不?含)\))?(?:-|至){NUMBER}分?(?:\(不?含\))?(?:的)?为(?P<name>.+)$")
 _BELOW = re.compile(rf"^(?:{NUMBER}分?(?:\(不?含\))?(?:以下|及以下)|其他|其余)(?:的)?为(?P<name>.+)$")
 _TOTAL = re.compile(rf"^总分(?P<op>>=|<=|>|<|=)(?P<v>{NUMBER})分?为(?P<name>.+)$")
 # What a line puts before its grades: a note's mark (注：, 说明：), a heading (评价等次：, 评价结果：,

@@ -275,7 +275,8 @@ def _percent_input(name: str) -> InputDecl:
 
 # Points a clause gives (计4分, 得3分, 3分, 不得分); not the points a deduction takes (扣1分).
 _POINTS = re.compile(rf"(?:不得分|不计分|(?<![\d.扣减])(?:计|得|为|记|给)?(?P<n>{NUMBER})分)")
-_RANGE = re.compile(rf"^(?P<lo>{NUMBER}%?)(?P<lo_in>\(不?含\))?-(?P<hi>{NUMBER}%?)(?P<hi_in>\(不?含\))?$")
+# A range's ends are joined by a dash or by 至 (80%（含）至90%), as tables write it.
+_RANGE = re.compile(rf"^(?P<lo>{NUMBER}%?)(?P<lo_in>\(不?含\))?(?:-|至)(?P<hi>{NUMBER}%?)(?P<hi_in>\(不?含\))?$")
 _OTHERWISE = re.compile(r"^(?:其他情况|其他|其余情况|其余)$")
 _ABOVE = re.compile(rf"^(?P<v>{NUMBER}%?)(?P<in>\(含\))?(?:以上|及以上)$")
 _BELOW = re.compile(rf"^(?P<v>{NUMBER}%?)(?P<in>\(含\))?(?:以下|及以下)$")
