@@ -66,10 +66,12 @@ class RowReport:
     recognised: bool
     detail: str = ""
     detail_en: str = ""  # the detail in English, where it is words
+    outside: str = ""  # "penalty" or "adjust": a row after the tree, left empty rather than a judgment
 
     def said(self, lang: Lang) -> str:
         """Why the row is left to a person, as the summary says it."""
         detail = self.detail_en if lang == "en" and self.detail_en else self.detail
+        instead_zh, instead_en = _LEFT.get(self.outside, _LEFT[""])
         shown = detail if len(detail) <= 60 or self.kind == "draft" else detail[:59] + "…"
         if self.kind == "grades" and not detail:
             return ("  评价等次：评分表未写明，暂按通用的划分写入，已标 TODO" if lang == "zh" else
@@ -87,8 +89,8 @@ class RowReport:
             return (f"  一票否决：等次“{self.indicator}”不是草稿的评价等次，已标 TODO" if lang == "zh" else
                     f"  veto: the grade “{self.indicator}” is not one of the draft's grades, marked TODO")  # fmt: skip
         if self.kind == "unnamed":
-            return (f"  第 {self.row} 行：有分值 {shown} 分，但没有指标名称，暂写为评价分（judgment），已标 TODO" if lang == "zh"
-                    else f"  row {self.row}: a 分值 of {shown} but no indicator name, written as a judgment marked TODO")  # fmt: skip
+            return (f"  第 {self.row} 行：有分值 {shown} 分，但没有指标名称，{instead_zh}" if lang == "zh"
+                    else f"  row {self.row}: a 分值 of {shown} but no indicator name, {instead_en}")  # fmt: skip
         if self.kind == "formula":
             return (f"  第 {self.row} 行 {self.indicator}：分值单元格 {shown}是没有保存计算结果的公式，已标 TODO"
                     "（请在 Excel 中打开并保存后重新导入）" if lang == "zh" else
@@ -102,8 +104,15 @@ class RowReport:
             return (f"  第 {self.row} 行 {self.indicator}：识别出的规则未通过检查（{shown}），已标 TODO" if lang == "zh"
                     else f"  row {self.row} {self.indicator}: the rule read fails the checks ({shown}), marked TODO")  # fmt: skip
         if lang == "zh":
-            return f"  第 {self.row} 行 {self.indicator}：未能识别，暂写为评价分（judgment），已标 TODO"
-        return f"  row {self.row} {self.indicator}: not recognised, written as a judgment marked TODO"
+            return f"  第 {self.row} 行 {self.indicator}：未能识别，{instead_zh}"
+        return f"  row {self.row} {self.indicator}: not recognised, {instead_en}"
+
+
+# What a row not read is written as, by its kind, as the summary says it: a judgment, but a
+# penalty row (deductions only, PF220) and an adjust row are left empty, taking nothing.
+_LEFT = {"": ("暂写为评价分（judgment），已标 TODO", "written as a judgment marked TODO"),
+         "penalty": ("暂不扣分，已标 TODO", "nothing taken for now, marked TODO"),
+         "adjust": ("暂不加减分，已标 TODO", "nothing added or taken for now, marked TODO")}  # fmt: skip
 
 
 @frozen
@@ -550,6 +559,10 @@ class _Builder:
         penalties = {id(node) for kind, node in self.outside if kind == "penalty"}
         adjusts = {id(node) for kind, node in self.outside if kind == "adjust"}
         tree = {id(leaf) for leaf in self._leaves(self.roots)}  # an outside row has no 不适用
+
+        def empty(leaf: Node) -> str:  # a row left empty when not read, not a judgment
+            return "penalty" if id(leaf) in penalties else "adjust" if id(leaf) in adjusts else ""
+
         for leaf in [*self._leaves(self.roots), *(node for _, node in self.outside)]:
             if leaf.formula:  # its 分值 a formula Excel never computed: no max to read the rules against
                 leaf.reading = (Reading("todo", (), ()) if id(leaf) in penalties or id(leaf) in adjusts else
@@ -563,7 +576,7 @@ class _Builder:
                                 unread(leaf.name, leaf.total(), self._namer))  # fmt: skip
                 declared |= {i.name for i in leaf.reading.inputs}
                 self.input_names |= declared
-                reports.append(RowReport(leaf.row + 1, leaf.name, "unnamed", False, plain(leaf.total())))
+                reports.append(RowReport(leaf.row + 1, leaf.name, "unnamed", False, plain(leaf.total()), outside=empty(leaf)))
                 continue
             # 本项目不涉及政府采购的，该项按满分计算；涉及的，…: the row's 不适用, then the rest read as usual
             absent = _NOT_APPLICABLE.match(leaf.criterion.strip()) if id(leaf) in tree else None
@@ -583,7 +596,7 @@ class _Builder:
             leaf.reading = reading
             declared |= {i.name for i in reading.inputs}
             self.input_names |= declared  # a name a later row wishes for is then told apart
-            reports.append(RowReport(leaf.row + 1, leaf.name, reading.kind, reading.recognised))
+            reports.append(RowReport(leaf.row + 1, leaf.name, reading.kind, reading.recognised, outside=empty(leaf)))
         self._declare_inputs()
         self.stated, unread_line = self._grade_line()
         if unread_line is not None and not self.stated.grades:  # grades the table states, not read: left to a person
