@@ -15,6 +15,7 @@ from openpyxl import Workbook
 import pingfen
 from pingfen import ast
 from pingfen.importer import import_table
+from pingfen.report.rubric_table import build_table
 from test_roundtrip import round_trip
 
 ADJUST = """rubric "示例" { total 10 }
@@ -51,6 +52,21 @@ def test_an_adjust_row_reads_back_with_its_range(fmt: str) -> None:
                    {"评价分": 10, "违规问题数": 1, "获表彰": False}):  # fmt: skip
         want, got = original.evaluate(record), imported.evaluate(record)
         assert (got.raw_total, [o.points for o in got.outside()]) == (want.raw_total, [o.points for o in want.outside()])
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_an_empty_adjust_row_is_published_as_counting_0_and_reads_back(fmt: str) -> None:
+    """Render published an adjust row with no rules as 合计在-2至+2分之间；计2分 (it counts 0:
+    it starts at 0), which import then left a TODO."""
+    original = pingfen.loads(ADJUST.replace(ADJUST[ADJUST.index("adjust") :], "adjust 加减分 -2 .. +2 {}\n"),
+                             "a.rule", tests=False)  # fmt: skip
+    [row] = build_table(original, "zh").rows[-1:]
+    assert row.criterion == "计0分；合计在-2至+2分之间。"
+    assert build_table(original, "en").rows[-1].criterion == "0 points; in all between -2 and +2."
+    imported, recognised = round_trip(original, fmt)
+    assert all(recognised), imported.source.text
+    [line] = imported.evaluate({"评价分": 9, "违规问题数": 7, "获表彰": True}).outside()
+    assert line.kind == "adjust" and line.points == 0
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "docx"])
