@@ -1,7 +1,7 @@
 """`pingfen import` of tables as offices save them: the sheet Excel shows (not a hidden one
 before it), Word rows that start late or end early, a title under an annex label, notes
-below a table without a 总分 row, a 分值 formula Excel never computed, and invisible
-characters pasted from a web page."""
+below a table without a 总分 row, a 分值 formula Excel never computed, invisible
+characters pasted from a web page, and a Word table split over two pages."""
 
 from __future__ import annotations
 
@@ -308,3 +308,46 @@ def test_invisible_characters_pasted_into_cells_are_dropped(tmp_path: Path, suff
     assert "indicator 制度 5" in imported.text and "grade 优秀 >= 90" in imported.text
     assert "round total 2 half_up" in imported.text and "TODO:" not in imported.text
     assert errors(imported.text) == []
+
+
+# ---------------------------------------------------------------- a Word table split over two pages
+
+
+def split_docx(path: Path, between: str | None, *, repeat_header: bool) -> Path:
+    """The rows as two Word tables, as a table split at a page (or pasted in two parts) is: a
+    page break, or a 续表 label, between them, and the header repeated on the second or not."""
+    import docx
+    from docx.enum.text import WD_BREAK
+
+    document = docx.Document()
+    document.add_paragraph("2022年部门整体支出绩效评价评分表")
+    parts = [[HEADER, *ROWS[:2]], [*([HEADER] if repeat_header else []), *ROWS[2:], ("总分", "", "", "20", "")]]
+    for n, rows in enumerate(parts):
+        if n:
+            paragraph = document.add_paragraph(between or "")
+            if between is None:
+                paragraph.add_run().add_break(WD_BREAK.PAGE)
+        table = document.add_table(rows=len(rows), cols=len(HEADER))
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                table.cell(r, c).text = text
+    document.add_paragraph(GRADES + "保留两位小数。")
+    document.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize(("between", "repeat_header"), [(None, True), (None, False), ("续表", True), ("（续表）", False)])
+def test_a_word_table_split_over_two_pages_is_read_whole(tmp_path: Path, between: str | None, repeat_header: bool) -> None:
+    """Only the first part was read: the rows of the second were lost, and the import said
+    2/2 rows recognised, exit 0, total 10 of the table's 20."""
+    imported = import_table(split_docx(tmp_path / "t.docx", between, repeat_header=repeat_header))
+    assert [r.indicator for r in imported.rows] == ["执行率", "调整率", "制度", "违规"], imported.summary()
+    assert imported.recognised == 4 and "total 20" in imported.text and "grade 优秀 >= 90" in imported.text
+    assert "group 产出 10 {" in imported.text and "indicator 违规 5 {" in imported.text
+    assert errors(imported.text) == []
+
+
+def test_a_table_after_the_grades_line_is_not_part_of_the_rubric(tmp_path: Path) -> None:
+    """Only a table with nothing but a page break or a 续表 label before it goes on with the rubric's."""
+    imported = import_table(split_docx(tmp_path / "t.docx", "附表：其他指标", repeat_header=True))
+    assert [r.indicator for r in imported.rows] == ["执行率", "调整率"]

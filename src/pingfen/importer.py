@@ -272,9 +272,10 @@ _DOCX_WHY = {
 
 def _docx_grid(path: Path) -> tuple[str, Grid, int]:
     """The first table holding rubric headers, vertical and horizontal merges resolved
-    (`_docx_table`), then the paragraphs after it (the grades line among them) as rows, and how
-    many rows are the table's; the title is the last paragraph before the table that is not an
-    annex's label (附件2-2) or a unit line."""
+    (`_docx_table`), with the tables that go on with it (`_continued`), then the paragraphs
+    after it (the grades line among them) as rows, and how many rows are the table's; the
+    title is the last paragraph before the table that is not an annex's label (附件2-2) or a
+    unit line."""
     import docx
 
     _check_archive(path)
@@ -286,12 +287,53 @@ def _docx_grid(path: Path) -> tuple[str, Grid, int]:
     for table in document.tables:
         grid = _docx_table(path, table)
         columns = len(grid[0]) if grid else 0
-        if _header(grid) is not None:
-            before, after = _paragraphs_around(document, table)
+        if (found := _header(grid)) is not None:
+            before, _ = _paragraphs_around(document, table)
+            header = [[normalise(c.text) for c in row] for row in grid[: found.header + 1]]
+            for more in _continued(path, document, table, columns):  # the same table, split over a page
+                part = _docx_table(path, more)
+                skip = next((k for k, row in enumerate(part) if [normalise(c.text) for c in row] not in header), len(part))
+                shift = len(grid) - skip  # its header repeated is left out; its cells' places follow on
+                grid += [[evolve(c, origin=(c.origin[0] + shift, c.origin[1])) for c in row] for row in part[skip:]]
+                if len(grid) > MAX_TABLE_ROWS:
+                    raise _too_large(path)
+                table = more
+            _, after = _paragraphs_around(document, table)
             title = next((text for text in reversed(before) if not _NOT_TITLE.match(normalise(text))), "")
             notes = [[Cell(text, (0, 0)), *[Cell("", (0, 0))] * (columns - 1)] for text in after]
             return title, grid + notes + _docx_items(document.tables, table, columns), len(grid)
     raise _no_table(path)
+
+
+# A label between the two parts of a table split over pages: 续表, 续表1, （续）.
+_GOES_ON = re.compile(r"^(?:[(]?续表?\d*[)]?|[(]?续[)]?)[:]?$")
+
+
+def _continued(path: Path, document: Any, table: Any, width: int) -> list[Any]:
+    """The tables that go on with `table`: each following it with nothing between but blank
+    paragraphs (a page break) or a 续表 label, and as wide. A table staff split over two pages,
+    or pasted in two parts, is one table: its second part's rows were lost without a word."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    found: list[Any] = []
+    after = False
+    for element in document.element.body.iterchildren():
+        if element is table._tbl:
+            after = True
+        elif not after:
+            continue
+        elif element.tag.endswith("}p"):
+            text = normalise(_shown(Paragraph(element, document).text))
+            if text and not _GOES_ON.match(text):
+                break
+        elif element.tag.endswith("}tbl"):
+            more = Table(element, document)
+            part = _docx_table(path, more)
+            if not part or len(part[0]) != width:
+                break
+            found.append(more)
+    return found
 
 
 def _paragraphs_around(document: Any, table: Any) -> tuple[list[str], list[str]]:
