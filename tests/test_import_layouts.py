@@ -5,6 +5,7 @@ characters pasted from a web page, and a Word table split over two pages."""
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Callable
 from pathlib import Path
@@ -351,3 +352,30 @@ def test_a_table_after_the_grades_line_is_not_part_of_the_rubric(tmp_path: Path)
     """Only a table with nothing but a page break or a 续表 label before it goes on with the rubric's."""
     imported = import_table(split_docx(tmp_path / "t.docx", "附表：其他指标", repeat_header=True))
     assert [r.indicator for r in imported.rows] == ["执行率", "调整率"]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+def test_the_header_repeated_inside_the_table_is_no_row(tmp_path: Path, suffix: str) -> None:
+    """A table printed over two pages and pasted back as one holds its header twice: the second
+    became a group 一级指标 of 0 points holding a TODO judgment 三级指标."""
+
+    def again(table: Any) -> None:
+        row = table.rows[2]._tr
+        row.addnext(copy.deepcopy(table.rows[0]._tr))
+
+    if suffix == ".xlsx":
+        path = xlsx_table(tmp_path / "t.xlsx", ("2022年评分表",), (GRADES + "保留两位小数。",))
+        from openpyxl import load_workbook
+
+        book = load_workbook(path)
+        sheet = book.active
+        assert sheet is not None
+        sheet.insert_rows(5)
+        for c, text in enumerate(HEADER, start=1):
+            sheet.cell(5, c, text)
+        book.save(path)
+    else:
+        path = docx_table(tmp_path / "t.docx", again, after=(GRADES + "保留两位小数。",))
+    imported = import_table(path)
+    assert [r.indicator for r in imported.rows] == ["执行率", "调整率", "制度", "违规"], imported.summary()
+    assert "一级指标" not in imported.text and "total 20" in imported.text and errors(imported.text) == []

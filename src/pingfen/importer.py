@@ -749,8 +749,12 @@ class _Builder:
     def _tree(self, columns: Columns) -> None:
         path: list[Node] = []  # the open node at each level
         self.closed = self.end
+        # The header's rows (the one above it too, for a header over two rows), as a row repeats them.
+        heads = {tuple(normalise(c.text) for c in self.grid[k]) for k in range(max(columns.header - 1, 0), columns.header + 1)}
         for r in range(columns.header + 1, self.end):
             row = self.grid[r]
+            if any(c.text for c in row) and tuple(normalise(c.text) for c in row) in heads:
+                continue  # the header again: a table printed over two pages and pasted back as one
             cells = [row[i] for i in columns.levels]
             if not any(c.text for c in cells):
                 if self._own_points(row, r, columns):  # its points would vanish from the total
