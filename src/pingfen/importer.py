@@ -226,7 +226,7 @@ def _xlsx_grid(path: Path) -> tuple[str, Grid]:
         # Not read-only: merged ranges are known only to a full worksheet; the archive is bounded above.
         book = openpyxl.load_workbook(path, data_only=True)
         if not book.worksheets:
-            raise _no_table(path)
+            raise _no_table(path, [])
         sheet = book.worksheets[shown_sheet(book)]
         rows, columns = sheet.max_row, sheet.max_column
         if rows > MAX_TABLE_ROWS or columns > MAX_TABLE_COLUMNS:
@@ -302,7 +302,7 @@ def _docx_grid(path: Path) -> tuple[str, Grid, int]:
             title = next((text for text in reversed(before) if not _NOT_TITLE.match(normalise(text))), "")
             notes = [[Cell(text, (0, 0)), *[Cell("", (0, 0))] * (columns - 1)] for text in after]
             return title, grid + notes + _docx_items(document.tables, table, columns), len(grid)
-    raise _no_table(path)
+    raise _no_table(path, [_docx_table(path, table) for table in document.tables])
 
 
 # A label between the two parts of a table split over pages: 续表, 续表1, （续）.
@@ -403,9 +403,19 @@ def _docx_items(tables: list[Any], rubric: Any, width: int) -> Grid:
     return []
 
 
-def _no_table(path: Path) -> DataError:
+def _no_table(path: Path, grids: list[Grid]) -> DataError:
+    if any(_ENGLISH_HEAD <= {c.text.lower() for c in row} for grid in grids for row in grid[:20]):
+        return _unreadable(path, "the table is in English, as `pingfen render --lang en` writes it: import reads "
+                           "a table in Chinese (一级指标, 分值, 评分标准); render it again without --lang en",
+                           "表格为英文（`pingfen render --lang en` 所写）：导入只读取中文表格（一级指标、分值、"
+                           "评分标准），请不加 --lang en 重新生成")  # fmt: skip
     return _unreadable(path, "no rubric table: no row heads 指标 columns and a 分值 or 评分标准 column",
                        "找不到评分表：没有一行表头同时含有“指标”列和“分值”或“评分标准”列")  # fmt: skip
+
+
+# The header of a table `pingfen render --lang en` wrote (report/rubric_table.py HEADS): the
+# reader knows only the Chinese one, and says so rather than "no rubric table".
+_ENGLISH_HEAD = {"level 1", "max", "scoring criterion"}
 
 
 # ---------------------------------------------------------------- the header
@@ -586,7 +596,7 @@ class _Builder:
     def build(self) -> Imported:
         columns = _header(self.grid)
         if columns is None:
-            raise _no_table(self.path)
+            raise _no_table(self.path, [self.grid])
         above = [c.text for row in self.grid[: columns.header] for c in row if c.text]
         # a sheet's title is the text above its header, less an annex's label (附件2-2) on its own line
         self.title = self.title or next((t for t in above if not _NOT_TITLE.match(normalise(t))), "")
