@@ -207,6 +207,17 @@ def test_labels_with_commas_inside() -> None:
     assert reading.inputs[0].labels == ("无结余", "有结余但不超过上年结转", "结余超过上年结转")
 
 
+@pytest.mark.parametrize(
+    ("text", "points"),
+    [("已建立相关制度的得2分；制度得到有效执行的得2分。", "4"), ("健全的得3分，基本健全的得2分，不健全的不得分", "5")],
+)
+def test_clauses_none_of_which_gives_full_marks_are_no_labels(text: str, points: str) -> None:
+    """Two items worth 2 each (4 in all) were read as labels, one of them: a unit meeting both
+    scored 2, not 4, and the draft held a rule that scores otherwise than its words."""
+    reading = read(text, "制度", points)
+    assert reading.kind == "todo" and reading.rules == ("judgment",)
+
+
 # ---------------------------------------------------------------- judgment, and what is not read
 
 

@@ -461,6 +461,10 @@ def _labels(text: str, indicator: str, points: Decimal, namer: Namer) -> Reading
     named = re.match(rf"^(?P<subject>{_NAME}):", clauses[0][0]) if clauses else None
     if clauses is None or len(clauses) < (1 if named else 2):  # one label alone only when named
         return None
+    if named is None and max(given for _, given in clauses) != points:
+        # one of several labels, the best full marks; else items that add up (建立制度的得2分；执行的得2分).
+        # Render's wording (制度情况：…) is the rule itself, whatever its arms give.
+        return None
     if named is not None:
         clauses[0] = (clauses[0][0][named.end() :], clauses[0][1])
     labels: list[str] = []
