@@ -180,11 +180,23 @@ def states_grades(text: str, known: Known | None = None) -> bool:
 
 def _grade(clause: str) -> tuple[str, str | None, Decimal | None] | None:
     clause = _SUBJECT.sub("", clause)
+    grade: tuple[str, str | None, Decimal | None] | None = None
     for pattern in (_ABOVE, _RANGE):
-        if found := pattern.match(clause):
-            return found["name"], ">" if found["inc"] == "不含" else ">=", Decimal(found["v"])
-    if found := _BELOW.match(clause):
-        return found["name"], None, None
-    if found := _TOTAL.match(clause):
-        return found["name"], found["op"], Decimal(found["v"])
-    return None
+        if grade is None and (found := pattern.match(clause)):
+            grade = found["name"], ">" if found["inc"] == "不含" else ">=", Decimal(found["v"])
+    if grade is None and (found := _BELOW.match(clause)):
+        grade = found["name"], None, None
+    if grade is None and (found := _TOTAL.match(clause)):
+        grade = found["name"], found["op"], Decimal(found["v"])
+    if grade is None:
+        return None
+    quoted = _QUOTED.match(grade[0])
+    name = next(part for part in quoted.groups() if part) if quoted is not None else grade[0]
+    if _NOT_A_NAME.search(name):
+        return None  # more than a name: 优秀（含90分）, 优秀（且满意度≥90%） on names not declared (a digit is a name's: 等1)
+    return name, grade[1], grade[2]
+
+
+# Quotes a table puts around a grade's name (90分以上为“优秀”): the name is what they hold.
+_QUOTED = re.compile(r'^(?:“(?P<a>[^“”]+)”|‘(?P<b>[^‘’]+)’|"(?P<c>[^"]+)"|「(?P<d>[^「」]+)」|『(?P<e>[^『』]+)』)$')
+_NOT_A_NAME = re.compile(r"[()%<>=“”‘’\"「」『』]")
