@@ -208,6 +208,18 @@ def test_labels_with_commas_inside() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "labels"),
+    [("制度“健全”的得10分，“基本健全”的得6分，“不健全”的不得分。", ("健全", "基本健全", "不健全")),
+     ("评价为“优秀”的得10分，评价为“良好”的得6分，其他不得分。", ("优秀", "良好"))],
+)  # fmt: skip
+def test_a_quoted_label_is_what_the_quotes_hold(text: str, labels: tuple[str, ...]) -> None:
+    """The labels kept their quotes (`“基本健全”`, `制度“健全”`): a data file's 健全 was not one of them."""
+    reading = read(text, "制度", "10")
+    assert reading.kind == "labels" and reading.inputs[0].labels == labels
+    assert reading.rules[1] == f"  {labels[0]} -> 10"
+
+
+@pytest.mark.parametrize(
     ("text", "points"),
     [("已建立相关制度的得2分；制度得到有效执行的得2分。", "4"), ("健全的得3分，基本健全的得2分，不健全的不得分", "5")],
 )

@@ -473,6 +473,8 @@ def _labels(text: str, indicator: str, points: Decimal, namer: Namer) -> Reading
             labels.append("")  # 其他情况: the arm for every other label
             continue
         label = _name_from(re.sub(r"(?:的|时)?,?(?:得|计)?$", "", condition))
+        if quoted := re.fullmatch(r"[^“”]*“(?P<label>[^“”]+)”", label):  # 评价为“优秀”的: the label is what the quotes hold
+            label = quoted["label"]
         if not label or re.search(r"\d", label) or label in labels:
             return None
         labels.append(label)
