@@ -1,9 +1,11 @@
 """`pingfen import` of tables as offices save them: the sheet Excel shows (not a hidden one
 before it), Word rows that start late or end early, a title under an annex label, notes
-below a table without a 总分 row, and a 分值 formula Excel never computed."""
+below a table without a 总分 row, a 分值 formula Excel never computed, invisible
+characters pasted from a web page, and a Word table split over two pages."""
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Callable
 from pathlib import Path
@@ -278,3 +280,102 @@ def test_a_formula_with_its_result_saved_reads_as_its_result(tmp_path: Path) -> 
     imported = import_table(path)
     assert imported.recognised == 4 and [r.kind for r in imported.rows if not r.recognised] == ["grades", "rounding"]  # none stated
     assert "total 20" in imported.text and errors(imported.text) == []
+
+
+# ---------------------------------------------------------------- text pasted from a web page
+
+
+def _pasted(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The rows with the invisible characters a web page's table brings when pasted: a
+    zero-width space inside a name and a criterion, a BOM before a name, a word joiner after one."""
+    out = [list(row) for row in rows]
+    out[0][2] = "执\u200b行率"
+    out[1][2] = "\ufeff调整率"
+    out[2][2] = "制度\u2060"
+    out[0][4] = out[0][4].replace("计4分", "计\u200b4分")
+    return [tuple(row) for row in out]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+def test_invisible_characters_pasted_into_cells_are_dropped(tmp_path: Path, suffix: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A zero-width space or a BOM in a cell went into the draft's names: each such row became
+    a TODO judgment (its rule failed PF007) and the draft failed `pingfen check`."""
+    monkeypatch.setattr(f"{__name__}.ROWS", _pasted(ROWS))
+    path = (xlsx_table(tmp_path / "t.xlsx", ("2022年评分表",), (GRADES + "\u200b保留两位小数。",)) if suffix == ".xlsx" else
+            docx_table(tmp_path / "t.docx", after=("\ufeff" + GRADES + "保留两位\u200b小数。",)))  # fmt: skip
+    imported = import_table(path)
+    assert imported.recognised == len(imported.rows) == 4, imported.summary()
+    assert "indicator 执行率 5" in imported.text and "indicator 调整率 5" in imported.text
+    assert "indicator 制度 5" in imported.text and "grade 优秀 >= 90" in imported.text
+    assert "round total 2 half_up" in imported.text and "TODO:" not in imported.text
+    assert errors(imported.text) == []
+
+
+# ---------------------------------------------------------------- a Word table split over two pages
+
+
+def split_docx(path: Path, between: str | None, *, repeat_header: bool) -> Path:
+    """The rows as two Word tables, as a table split at a page (or pasted in two parts) is: a
+    page break, or a 续表 label, between them, and the header repeated on the second or not."""
+    import docx
+    from docx.enum.text import WD_BREAK
+
+    document = docx.Document()
+    document.add_paragraph("2022年部门整体支出绩效评价评分表")
+    parts = [[HEADER, *ROWS[:2]], [*([HEADER] if repeat_header else []), *ROWS[2:], ("总分", "", "", "20", "")]]
+    for n, rows in enumerate(parts):
+        if n:
+            paragraph = document.add_paragraph(between or "")
+            if between is None:
+                paragraph.add_run().add_break(WD_BREAK.PAGE)
+        table = document.add_table(rows=len(rows), cols=len(HEADER))
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                table.cell(r, c).text = text
+    document.add_paragraph(GRADES + "保留两位小数。")
+    document.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize(("between", "repeat_header"), [(None, True), (None, False), ("续表", True), ("（续表）", False)])
+def test_a_word_table_split_over_two_pages_is_read_whole(tmp_path: Path, between: str | None, repeat_header: bool) -> None:
+    """Only the first part was read: the rows of the second were lost, and the import said
+    2/2 rows recognised, exit 0, total 10 of the table's 20."""
+    imported = import_table(split_docx(tmp_path / "t.docx", between, repeat_header=repeat_header))
+    assert [r.indicator for r in imported.rows] == ["执行率", "调整率", "制度", "违规"], imported.summary()
+    assert imported.recognised == 4 and "total 20" in imported.text and "grade 优秀 >= 90" in imported.text
+    assert "group 产出 10 {" in imported.text and "indicator 违规 5 {" in imported.text
+    assert errors(imported.text) == []
+
+
+def test_a_table_after_the_grades_line_is_not_part_of_the_rubric(tmp_path: Path) -> None:
+    """Only a table with nothing but a page break or a 续表 label before it goes on with the rubric's."""
+    imported = import_table(split_docx(tmp_path / "t.docx", "附表：其他指标", repeat_header=True))
+    assert [r.indicator for r in imported.rows] == ["执行率", "调整率"]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+def test_the_header_repeated_inside_the_table_is_no_row(tmp_path: Path, suffix: str) -> None:
+    """A table printed over two pages and pasted back as one holds its header twice: the second
+    became a group 一级指标 of 0 points holding a TODO judgment 三级指标."""
+
+    def again(table: Any) -> None:
+        row = table.rows[2]._tr
+        row.addnext(copy.deepcopy(table.rows[0]._tr))
+
+    if suffix == ".xlsx":
+        path = xlsx_table(tmp_path / "t.xlsx", ("2022年评分表",), (GRADES + "保留两位小数。",))
+        from openpyxl import load_workbook
+
+        book = load_workbook(path)
+        sheet = book.active
+        assert sheet is not None
+        sheet.insert_rows(5)
+        for c, text in enumerate(HEADER, start=1):
+            sheet.cell(5, c, text)
+        book.save(path)
+    else:
+        path = docx_table(tmp_path / "t.docx", again, after=(GRADES + "保留两位小数。",))
+    imported = import_table(path)
+    assert [r.indicator for r in imported.rows] == ["执行率", "调整率", "制度", "违规"], imported.summary()
+    assert "一级指标" not in imported.text and "total 20" in imported.text and errors(imported.text) == []

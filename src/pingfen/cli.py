@@ -422,10 +422,14 @@ def _check(files: list[str], fmt: str, strict: bool, lang: Lang, out: TextIO, er
     for name in files:
         try:
             text = read_rule(name)
-        except OSError as error:
-            print(_cannot_read(name, error, lang), file=err)
+        except OSError as error:  # PF010: on standard error, and a finding for tools (JSON, SARIF)
+            from pingfen.loader import unreadable as cannot_read
+
             unreadable = True
-            continue
+            if fmt == "text":
+                print(_cannot_read(name, error, lang), file=err)
+                continue
+            diagnostics = [cannot_read(name, error)]
         except RubricError as error:  # not UTF-8 (PF006): reported as a finding, and exit 2
             diagnostics, unreadable = error.diagnostics, True
         else:

@@ -38,6 +38,7 @@ from pingfen.phrases import (
     unread,
 )
 from pingfen.stated import DATA_HEAD, Known, applies_line, read_items, read_stated, rounded, says_applies
+from pingfen.terminal import without_invisible
 
 if TYPE_CHECKING:
     from pingfen.diagnostics import Diagnostic
@@ -65,10 +66,12 @@ class RowReport:
     recognised: bool
     detail: str = ""
     detail_en: str = ""  # the detail in English, where it is words
+    outside: str = ""  # "penalty" or "adjust": a row after the tree, left empty rather than a judgment
 
     def said(self, lang: Lang) -> str:
         """Why the row is left to a person, as the summary says it."""
         detail = self.detail_en if lang == "en" and self.detail_en else self.detail
+        instead_zh, instead_en = _LEFT.get(self.outside, _LEFT[""])
         shown = detail if len(detail) <= 60 or self.kind == "draft" else detail[:59] + "…"
         if self.kind == "grades" and not detail:
             return ("  评价等次：评分表未写明，暂按通用的划分写入，已标 TODO" if lang == "zh" else
@@ -86,8 +89,8 @@ class RowReport:
             return (f"  一票否决：等次“{self.indicator}”不是草稿的评价等次，已标 TODO" if lang == "zh" else
                     f"  veto: the grade “{self.indicator}” is not one of the draft's grades, marked TODO")  # fmt: skip
         if self.kind == "unnamed":
-            return (f"  第 {self.row} 行：有分值 {shown} 分，但没有指标名称，暂写为评价分（judgment），已标 TODO" if lang == "zh"
-                    else f"  row {self.row}: a 分值 of {shown} but no indicator name, written as a judgment marked TODO")  # fmt: skip
+            return (f"  第 {self.row} 行：有分值 {shown} 分，但没有指标名称，{instead_zh}" if lang == "zh"
+                    else f"  row {self.row}: a 分值 of {shown} but no indicator name, {instead_en}")  # fmt: skip
         if self.kind == "formula":
             return (f"  第 {self.row} 行 {self.indicator}：分值单元格 {shown}是没有保存计算结果的公式，已标 TODO"
                     "（请在 Excel 中打开并保存后重新导入）" if lang == "zh" else
@@ -101,8 +104,15 @@ class RowReport:
             return (f"  第 {self.row} 行 {self.indicator}：识别出的规则未通过检查（{shown}），已标 TODO" if lang == "zh"
                     else f"  row {self.row} {self.indicator}: the rule read fails the checks ({shown}), marked TODO")  # fmt: skip
         if lang == "zh":
-            return f"  第 {self.row} 行 {self.indicator}：未能识别，暂写为评价分（judgment），已标 TODO"
-        return f"  row {self.row} {self.indicator}: not recognised, written as a judgment marked TODO"
+            return f"  第 {self.row} 行 {self.indicator}：未能识别，{instead_zh}"
+        return f"  row {self.row} {self.indicator}: not recognised, {instead_en}"
+
+
+# What a row not read is written as, by its kind, as the summary says it: a judgment, but a
+# penalty row (deductions only, PF220) and an adjust row are left empty, taking nothing.
+_LEFT = {"": ("暂写为评价分（judgment），已标 TODO", "written as a judgment marked TODO"),
+         "penalty": ("暂不扣分，已标 TODO", "nothing taken for now, marked TODO"),
+         "adjust": ("暂不加减分，已标 TODO", "nothing added or taken for now, marked TODO")}  # fmt: skip
 
 
 @frozen
@@ -147,13 +157,20 @@ def import_table(path: str | Path, lang: Lang = "zh") -> Imported:
 # ---------------------------------------------------------------- reading the grid
 
 
+def _shown(text: str) -> str:
+    """A cell's text as it shows: no invisible characters, no spaces around it."""
+    return without_invisible(text).strip()
+
+
 @frozen
 class Cell:
     """A cell's text and where its merged range starts (its own place when not merged); and
     its formula when Excel never saved a result for it (a file written by a program, not
-    opened and saved in Excel since), whose text is then empty."""
+    opened and saved in Excel since), whose text is then empty. The text is as it shows: a
+    table pasted from a web page brings zero-width spaces and BOMs (`重点支出\\u200b安排率`),
+    which would make a name `pingfen check` refuses (PF007)."""
 
-    text: str
+    text: str = field(converter=_shown)
     origin: tuple[int, int]
     formula: str = ""
 
@@ -209,7 +226,7 @@ def _xlsx_grid(path: Path) -> tuple[str, Grid]:
         # Not read-only: merged ranges are known only to a full worksheet; the archive is bounded above.
         book = openpyxl.load_workbook(path, data_only=True)
         if not book.worksheets:
-            raise _no_table(path)
+            raise _no_table(path, [])
         sheet = book.worksheets[shown_sheet(book)]
         rows, columns = sheet.max_row, sheet.max_column
         if rows > MAX_TABLE_ROWS or columns > MAX_TABLE_COLUMNS:
@@ -255,9 +272,10 @@ _DOCX_WHY = {
 
 def _docx_grid(path: Path) -> tuple[str, Grid, int]:
     """The first table holding rubric headers, vertical and horizontal merges resolved
-    (`_docx_table`), then the paragraphs after it (the grades line among them) as rows, and how
-    many rows are the table's; the title is the last paragraph before the table that is not an
-    annex's label (附件2-2) or a unit line."""
+    (`_docx_table`), with the tables that go on with it (`_continued`), then the paragraphs
+    after it (the grades line among them) as rows, and how many rows are the table's; the
+    title is the last paragraph before the table that is not an annex's label (附件2-2) or a
+    unit line."""
     import docx
 
     _check_archive(path)
@@ -269,12 +287,53 @@ def _docx_grid(path: Path) -> tuple[str, Grid, int]:
     for table in document.tables:
         grid = _docx_table(path, table)
         columns = len(grid[0]) if grid else 0
-        if _header(grid) is not None:
-            before, after = _paragraphs_around(document, table)
+        if (found := _header(grid)) is not None:
+            before, _ = _paragraphs_around(document, table)
+            header = [[normalise(c.text) for c in row] for row in grid[: found.header + 1]]
+            for more in _continued(path, document, table, columns):  # the same table, split over a page
+                part = _docx_table(path, more)
+                skip = next((k for k, row in enumerate(part) if [normalise(c.text) for c in row] not in header), len(part))
+                shift = len(grid) - skip  # its header repeated is left out; its cells' places follow on
+                grid += [[evolve(c, origin=(c.origin[0] + shift, c.origin[1])) for c in row] for row in part[skip:]]
+                if len(grid) > MAX_TABLE_ROWS:
+                    raise _too_large(path)
+                table = more
+            _, after = _paragraphs_around(document, table)
             title = next((text for text in reversed(before) if not _NOT_TITLE.match(normalise(text))), "")
             notes = [[Cell(text, (0, 0)), *[Cell("", (0, 0))] * (columns - 1)] for text in after]
             return title, grid + notes + _docx_items(document.tables, table, columns), len(grid)
-    raise _no_table(path)
+    raise _no_table(path, [_docx_table(path, table) for table in document.tables])
+
+
+# A label between the two parts of a table split over pages: 续表, 续表1, （续）.
+_GOES_ON = re.compile(r"^(?:[(]?续表?\d*[)]?|[(]?续[)]?)[:]?$")
+
+
+def _continued(path: Path, document: Any, table: Any, width: int) -> list[Any]:
+    """The tables that go on with `table`: each following it with nothing between but blank
+    paragraphs (a page break) or a 续表 label, and as wide. A table staff split over two pages,
+    or pasted in two parts, is one table: its second part's rows were lost without a word."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    found: list[Any] = []
+    after = False
+    for element in document.element.body.iterchildren():
+        if element is table._tbl:
+            after = True
+        elif not after:
+            continue
+        elif element.tag.endswith("}p"):
+            text = normalise(_shown(Paragraph(element, document).text))
+            if text and not _GOES_ON.match(text):
+                break
+        elif element.tag.endswith("}tbl"):
+            more = Table(element, document)
+            part = _docx_table(path, more)
+            if not part or len(part[0]) != width:
+                break
+            found.append(more)
+    return found
 
 
 def _paragraphs_around(document: Any, table: Any) -> tuple[list[str], list[str]]:
@@ -288,7 +347,7 @@ def _paragraphs_around(document: Any, table: Any) -> tuple[list[str], list[str]]
         if element is table._tbl:
             side = after
         elif element.tag.endswith("}p"):
-            text = Paragraph(element, document).text.strip()
+            text = _shown(Paragraph(element, document).text)
             if text:
                 side.append(text)
     return before, after
@@ -344,9 +403,19 @@ def _docx_items(tables: list[Any], rubric: Any, width: int) -> Grid:
     return []
 
 
-def _no_table(path: Path) -> DataError:
+def _no_table(path: Path, grids: list[Grid]) -> DataError:
+    if any(_ENGLISH_HEAD <= {c.text.lower() for c in row} for grid in grids for row in grid[:20]):
+        return _unreadable(path, "the table is in English, as `pingfen render --lang en` writes it: import reads "
+                           "a table in Chinese (一级指标, 分值, 评分标准); render it again without --lang en",
+                           "表格为英文（`pingfen render --lang en` 所写）：导入只读取中文表格（一级指标、分值、"
+                           "评分标准），请不加 --lang en 重新生成")  # fmt: skip
     return _unreadable(path, "no rubric table: no row heads 指标 columns and a 分值 or 评分标准 column",
                        "找不到评分表：没有一行表头同时含有“指标”列和“分值”或“评分标准”列")  # fmt: skip
+
+
+# The header of a table `pingfen render --lang en` wrote (report/rubric_table.py HEADS): the
+# reader knows only the Chinese one, and says so rather than "no rubric table".
+_ENGLISH_HEAD = {"level 1", "max", "scoring criterion"}
 
 
 # ---------------------------------------------------------------- the header
@@ -527,7 +596,7 @@ class _Builder:
     def build(self) -> Imported:
         columns = _header(self.grid)
         if columns is None:
-            raise _no_table(self.path)
+            raise _no_table(self.path, [self.grid])
         above = [c.text for row in self.grid[: columns.header] for c in row if c.text]
         # a sheet's title is the text above its header, less an annex's label (附件2-2) on its own line
         self.title = self.title or next((t for t in above if not _NOT_TITLE.match(normalise(t))), "")
@@ -542,6 +611,10 @@ class _Builder:
         penalties = {id(node) for kind, node in self.outside if kind == "penalty"}
         adjusts = {id(node) for kind, node in self.outside if kind == "adjust"}
         tree = {id(leaf) for leaf in self._leaves(self.roots)}  # an outside row has no 不适用
+
+        def empty(leaf: Node) -> str:  # a row left empty when not read, not a judgment
+            return "penalty" if id(leaf) in penalties else "adjust" if id(leaf) in adjusts else ""
+
         for leaf in [*self._leaves(self.roots), *(node for _, node in self.outside)]:
             if leaf.formula:  # its 分值 a formula Excel never computed: no max to read the rules against
                 leaf.reading = (Reading("todo", (), ()) if id(leaf) in penalties or id(leaf) in adjusts else
@@ -555,7 +628,7 @@ class _Builder:
                                 unread(leaf.name, leaf.total(), self._namer))  # fmt: skip
                 declared |= {i.name for i in leaf.reading.inputs}
                 self.input_names |= declared
-                reports.append(RowReport(leaf.row + 1, leaf.name, "unnamed", False, plain(leaf.total())))
+                reports.append(RowReport(leaf.row + 1, leaf.name, "unnamed", False, plain(leaf.total()), outside=empty(leaf)))
                 continue
             # 本项目不涉及政府采购的，该项按满分计算；涉及的，…: the row's 不适用, then the rest read as usual
             absent = _NOT_APPLICABLE.match(leaf.criterion.strip()) if id(leaf) in tree else None
@@ -575,7 +648,7 @@ class _Builder:
             leaf.reading = reading
             declared |= {i.name for i in reading.inputs}
             self.input_names |= declared  # a name a later row wishes for is then told apart
-            reports.append(RowReport(leaf.row + 1, leaf.name, reading.kind, reading.recognised))
+            reports.append(RowReport(leaf.row + 1, leaf.name, reading.kind, reading.recognised, outside=empty(leaf)))
         self._declare_inputs()
         self.stated, unread_line = self._grade_line()
         if unread_line is not None and not self.stated.grades:  # grades the table states, not read: left to a person
@@ -686,8 +759,12 @@ class _Builder:
     def _tree(self, columns: Columns) -> None:
         path: list[Node] = []  # the open node at each level
         self.closed = self.end
+        # The header's rows (the one above it too, for a header over two rows), as a row repeats them.
+        heads = {tuple(normalise(c.text) for c in self.grid[k]) for k in range(max(columns.header - 1, 0), columns.header + 1)}
         for r in range(columns.header + 1, self.end):
             row = self.grid[r]
+            if any(c.text for c in row) and tuple(normalise(c.text) for c in row) in heads:
+                continue  # the header again: a table printed over two pages and pasted back as one
             cells = [row[i] for i in columns.levels]
             if not any(c.text for c in cells):
                 if self._own_points(row, r, columns):  # its points would vanish from the total

@@ -116,7 +116,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "一级指标分值合计 {sum}，与总分 {max} 不符",
     ),
     "PF304": ("`{name}` has more than one way to give its score", "指标 `{name}` 有多个计分方式"),
-    "PF305": ("`{name}` has no scoring rule and always gets full marks", "指标 `{name}` 没有评分规则，总是得满分"),
+    # `kind` and `fate`: what the row is and what it does empty (check/checker.py `_EMPTY`): an
+    # indicator or a bonus row gets its max, a penalty row takes nothing, an adjust row counts 0
+    "PF305": ("{kind}`{name}` has no scoring rule and {fate}", "{kind_zh}`{name}` 没有评分规则，{fate_zh}"),
     "PF306": ("band is empty: its lower end is not below its upper end", "分档区间为空：下限不小于上限"),
     "PF307": ("cannot round the total to {places:place}", "总分不能保留 {places} 位小数"),
     "PF308": ("unknown placeholder `{{{placeholder}}}` in reason", "扣分原因中的占位符 `{{{placeholder}}}` 未定义"),
@@ -756,6 +758,14 @@ HINTS: dict[str, tuple[str, str]] = {
     "add_rule": (
         "add a rule such as `bands`, `deduct` or `judgment`; for fixed full marks write `score = {max}`",
         "添加评分规则，例如 `bands`、`deduct` 或 `judgment`；固定满分请写 `score = {max}`",
+    ),
+    "add_deduction": (
+        "add the deductions the table gives: `deduct … if …` or `deduct … per …`",
+        "添加评分表规定的扣分规则：`deduct … if …` 或 `deduct … per …`",
+    ),
+    "add_adjustment": (
+        "add the rules that add and take points: `award … if …`, `deduct … if …` or `deduct … per …`",
+        "添加加分和扣分规则：`award … if …`、`deduct … if …` 或 `deduct … per …`",
     ),
     "make_condition": ("write a comparison, e.g. `{text} > 0`", "写成比较式，例如 `{text} > 0`"),
     "break_cycle": (

@@ -368,8 +368,8 @@ def _row_sentences(parts: list[str], known: Known) -> tuple[list[str], list[str]
 
 
 def _criterion(parts: list[str], c: _Context) -> tuple[str, ...] | None:
-    if parts == [f"计{plain(c.top)}分"]:
-        return ()  # no rules: full marks
+    if parts == [f"计{plain(Decimal(0) if c.adjust else c.top)}分"]:
+        return ()  # no rules: full marks (an adjust row's 0, where it starts)
     lines: list[str] = []
     i = 0
     for base in (_judgment, _formula, _match, _bands, _when):

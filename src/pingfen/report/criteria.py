@@ -301,11 +301,12 @@ class Words:
                 taken.append(self.checklist(list(items)))
             lead = ("在此基础上，" if zh else "then ") if sentences else ""
             sentences.append(lead + self._list(taken) + ("" if adjust is not None else "，扣完为止" if zh else ", down to 0"))
-        if adjust is not None:  # 加减分项: the sum kept in its range
+        if not indicator.rules:  # its score: an adjust row starts at 0, any other row at its max
+            start = Decimal(0) if adjust is not None else top
+            sentences.append(f"计{exact(start)}分" if zh else counted(exact(start), "point"))
+        if adjust is not None:  # 加减分项: the sum kept in its range, said last
             low, high = exact(adjust.value), exact(top)
             sentences.append(f"合计在{low}至+{high}分之间" if zh else f"in all between {low} and +{high}")
-        if not indicator.rules:
-            sentences.append(f"计{exact(top)}分" if zh else counted(exact(top), "point"))
         if indicator.round_places is not None:  # the mode said when it is not the usual 四舍五入
             places = exact(indicator.round_places.value)
             mode = _ROUNDING[indicator.round_mode][0 if zh else 1] if indicator.round_mode != "half_up" else ""
