@@ -422,3 +422,27 @@ def test_a_boolean_column_is_no_number_and_a_huge_integer_is_beyond_not_unread(t
         score_with_duckdb(RUBRIC, str(data), str(out), ruleset=str(rule))
         assert con.execute(f"SELECT refusal, refusal_input FROM read_csv('{out}', all_varchar = true)").fetchone() in ((code, name), ("PF800", name))
 
+
+@needs_duckdb
+def test_a_date_column_past_the_days_a_python_date_holds_is_no_date(tmp_path: Any) -> None:
+    # DuckDB's DATE holds `infinity`, BC days and years past 9999, which no Python date is (and
+    # its client hands `infinity` back as 9999-12-31). `infinity` has no day number: the rule's
+    # test of it was NULL, and the row scored as though the test had failed (0 of 6 on time); a
+    # day past 9999 or BC was scored by a day number evaluate() is never given. Each is PF502.
+    from pingfen.engine import score_with_duckdb
+
+    con = duckdb.connect()
+    days = {"'infinity'": "PF502", "'-infinity'": "PF502", "'10000-01-01'": "PF502", "'0001-01-01 (BC)'": "PF502",
+            "'0001-01-01'": None, "'9999-12-31'": None}  # fmt: skip
+    for kind in ("DATE", "TIMESTAMP"):
+        con.execute("CREATE OR REPLACE TABLE records AS SELECT " + " UNION ALL SELECT ".join(
+            f"{n} AS n, CAST({d} AS {kind}) AS 起, DATE '2024-03-31' AS 止, '甲' AS 类型" for n, d in enumerate(days)))  # fmt: skip
+        data, out, rule = tmp_path / "d.parquet", tmp_path / "o.parquet", tmp_path / "d.rule"
+        rule.write_text(DAYS, encoding="utf-8")
+        con.execute(f"COPY records TO '{data}' (FORMAT parquet)")
+        score_with_duckdb(DAY_RUBRIC, str(data), str(out), ruleset=str(rule))
+        for sql in (f"SELECT * FROM ({to_sql(DAY_RUBRIC)})", f"SELECT * FROM read_parquet('{out}')"):
+            got = dict(con.execute(f"SELECT n, refusal FROM ({sql}) ORDER BY n").fetchall())
+            assert got == dict(enumerate(days.values())), (kind, sql[:30], got)
+    first = DAY_RUBRIC.evaluate({"起": datetime.date.min, "止": datetime.date(2024, 3, 31), "类型": "甲"})
+    assert con.execute(f"SELECT 时效 FROM ({to_sql(DAY_RUBRIC)}) WHERE n = 4").fetchone() == (first.score("时效"),)
