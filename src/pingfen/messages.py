@@ -482,6 +482,10 @@ HINTS: dict[str, tuple[str, str]] = {
         "the cell holds a spreadsheet's error value (such as #N/A or #DIV/0!), not data: fix the formula or enter the value",
         "该单元格是电子表格的错误值（如 #N/A、#DIV/0!），不是数据：请修正公式或填入数值",
     ),
+    "parquet": (
+        "a Parquet file is scored by DuckDB: pingfen eval --engine duckdb RULESET FILE.parquet -o RESULTS.parquet",
+        "Parquet 文件由 DuckDB 评分：pingfen eval --engine duckdb 评分表 文件.parquet -o 结果.parquet",
+    ),
     "output_suffix": (
         "name the file with one of those extensions, or say the format with --format",
         "请使用上述扩展名之一，或用 --format 指定格式",
