@@ -423,7 +423,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "PF806": (
         "the reasons column of a scored row cannot be read: {detail}",
-        "评分结果行的 reasons 列无法读取：{detail}",
+        "评分结果行的 reasons 列无法读取：{detail_zh}",
     ),
     "PF804": (
         "pingfen writes the query for {dialects} only, not for {dialect}: only on those engines do the tests run it and "
