@@ -434,7 +434,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "PF831": (
         "DuckDB could not score {data}: {detail}",
-        "DuckDB 无法为 {data} 评分：{detail}",
+        "DuckDB 无法为 {data} 评分：{detail_zh}",
     ),
     "PF731": (
         "the file's columns {columns} are named as columns pingfen writes; they are not written to the output "
