@@ -317,3 +317,22 @@ def test_the_fuzz_and_test_renderers_refuse_a_language_too(lang: object) -> None
         with pytest.raises(ValueError, match="lang must be 'zh' or 'en'"):
             call()
     assert render_failures(run, "zh").startswith("失败") and "期望" in fuzz.to_example(failure, 1, rubric, "zh")
+
+
+def test_evaluate_many_refuses_a_path_or_one_record_when_called() -> None:
+    # A file's path was read as its characters, and one record as its names: each a row refused
+    # PF522 ("the record is not a mapping … (it is str)"), the file never read.
+    rubric = pingfen.load(RULESET, tests=False)
+    [record] = list(pingfen.read_records(SEED))
+    with pytest.raises(TypeError, match=r"not a file's path: evaluate_many\(pingfen.read_records\('data.csv'\)\)"):
+        rubric.evaluate_many("data.csv")
+    with pytest.raises(TypeError, match="not a file's path"):
+        rubric.evaluate_many(SEED)  # type: ignore[arg-type]  # what is refused
+    with pytest.raises(TypeError, match=r"not one record: evaluate\(record\), or evaluate_many\(\[record\]\)"):
+        rubric.evaluate_many(record)
+    with pytest.raises(TypeError, match="start is the first row's number, an int, not str"):
+        rubric.evaluate_many([record], start="1")  # type: ignore[arg-type]  # what is refused
+    with pytest.raises(ValueError, match="lang must be"):
+        rubric.evaluate_many([], lang="fr")  # type: ignore[arg-type]  # refused with no row to score too
+    [result] = rubric.evaluate_many(iter([record]), start=3)
+    assert isinstance(result, pingfen.Result) and result.total == rubric.evaluate(record).total

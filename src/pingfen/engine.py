@@ -530,7 +530,7 @@ def _given_back(tree: exp.Select, back: Mapping[str, str]) -> None:
 
 def _bounded(line: bytes, data: str) -> bytes:
     if len(line) > _LONGEST:
-        raise _refuse("PF831", {"data": data, "detail": f"a line is longer than {_LONGEST:,} bytes"})
+        raise _refuse("PF831", {"data": data, "detail": f"a line is longer than {_LONGEST:,} bytes", "detail_zh": f"有一行超过 {_LONGEST:,} 字节"})
     return line
 
 
@@ -594,7 +594,8 @@ def _shape(path: str, delimiter: str, data: str, header: int) -> tuple[bool, int
         def read() -> str:
             line = text.readline(_LONGEST + 1)
             if len(line) > _LONGEST:
-                raise _refuse("PF831", {"data": data, "detail": f"a line is longer than {_LONGEST:,} characters"})
+                raise _refuse("PF831", {"data": data, "detail": f"a line is longer than {_LONGEST:,} characters",
+                                        "detail_zh": f"有一行超过 {_LONGEST:,} 个字符"})  # fmt: skip
             return line
 
         def more() -> Iterator[str]:

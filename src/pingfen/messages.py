@@ -425,7 +425,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "PF806": (
         "the reasons column of a scored row cannot be read: {detail}",
-        "评分结果行的 reasons 列无法读取：{detail}",
+        "评分结果行的 reasons 列无法读取：{detail_zh}",
     ),
     "PF804": (
         "pingfen writes the query for {dialects} only, not for {dialect}: only on those engines do the tests run it and "
@@ -436,7 +436,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "PF831": (
         "DuckDB could not score {data}: {detail}",
-        "DuckDB 无法为 {data} 评分：{detail}",
+        "DuckDB 无法为 {data} 评分：{detail_zh}",
     ),
     "PF731": (
         "the file's columns {columns} are named as columns pingfen writes; they are not written to the output "
@@ -483,6 +483,10 @@ HINTS: dict[str, tuple[str, str]] = {
     "excel_error": (
         "the cell holds a spreadsheet's error value (such as #N/A or #DIV/0!), not data: fix the formula or enter the value",
         "该单元格是电子表格的错误值（如 #N/A、#DIV/0!），不是数据：请修正公式或填入数值",
+    ),
+    "parquet": (
+        "a Parquet file is scored by DuckDB: pingfen eval --engine duckdb RULESET FILE.parquet -o RESULTS.parquet",
+        "Parquet 文件由 DuckDB 评分：pingfen eval --engine duckdb 评分表 文件.parquet -o 结果.parquet",
     ),
     "output_suffix": (
         "name the file with one of those extensions, or say the format with --format",

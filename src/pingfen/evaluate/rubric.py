@@ -13,6 +13,7 @@ node from partial inputs (`score_node`, for audits) walks the tree with `walker`
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal, DecimalException, InvalidOperation, getcontext, localcontext, setcontext
@@ -262,7 +263,21 @@ class Rubric:
         (its `record` is the row's `key` value if given, else the row's number counted from `start`).
         A row that is not a mapping yields its PF522 DataError like any other refusal; a row
         `pingfen.read_records` could not read arrives as its DataError and is yielded as it is.
-        Nothing is kept between rows: memory stays flat however many there are."""
+        Nothing is kept between rows: memory stays flat however many there are.
+        A path, or one record, is refused (TypeError) when called, not read as rows: a path's
+        characters, or a record's names, were each a row refused PF522."""
+        if isinstance(rows, str | bytes | os.PathLike):
+            raise TypeError(f"evaluate_many takes records, not a file's path: evaluate_many(pingfen.read_records({rows!r}))")
+        if isinstance(rows, Mapping):
+            raise TypeError("evaluate_many takes records, not one record: evaluate(record), or evaluate_many([record])")
+        if isinstance(start, bool) or not isinstance(start, int):
+            raise TypeError(f"evaluate_many's start is the first row's number, an int, not {type(start).__name__}: {start!r}")
+        checked(lang)
+        return self._evaluated(rows, lang, key, start)
+
+    def _evaluated(
+        self, rows: Iterable[Mapping[str, object] | DataError], lang: Lang, key: str | None, start: int
+    ) -> Iterator[Result | DataError]:  # fmt: skip
         evaluate = self.evaluate
         if self._batch:  # values across the batch first: the rows are kept, to be scored against them
             rows = list(rows)

@@ -223,11 +223,13 @@ OTHER_WORKBOOKS = frozenset({".xls", ".xlsb", ".et", ".ett", ".ods", ".numbers",
 
 def read_record(path: str | Path) -> dict[str, Any]:
     """Read one record; JSON for `.json`, YAML otherwise. Raises DataError (PF508) if unreadable,
-    PF511 for a workbook pingfen does not read (an old `.xls`, WPS's `.et`), which was read as YAML."""
+    PF511 for a workbook pingfen does not read (an old `.xls`, WPS's `.et`) or a Parquet file
+    (`--engine duckdb` reads it), which were read as YAML."""
     path = Path(path)
-    if path.suffix.lower() in OTHER_WORKBOOKS:
+    if path.suffix.lower() in (*OTHER_WORKBOOKS, ".parquet"):  # a Parquet file was read as YAML: "not UTF-8 text"
+        hint = "parquet" if path.suffix.lower() == ".parquet" else None
         raise DataError([Problem("PF511", None, {"path": str(path), "what": "data file", "what_zh": "数据文件",
-                                                 "formats": ".xlsx, .csv, .jsonl, .json, .yaml"})])  # fmt: skip
+                                                 "formats": ".xlsx, .csv, .jsonl, .json, .yaml"}, hint)])  # fmt: skip
     data = read_mapping(path)
     if not isinstance(data, dict):
         raise unreadable(path, "expected a mapping of input names to values", "应为输入名到取值的映射")
