@@ -379,3 +379,59 @@ def test_the_header_repeated_inside_the_table_is_no_row(tmp_path: Path, suffix: 
     imported = import_table(path)
     assert [r.indicator for r in imported.rows] == ["执行率", "调整率", "制度", "违规"], imported.summary()
     assert "一级指标" not in imported.text and "total 20" in imported.text and errors(imported.text) == []
+
+
+def test_the_data_table_after_the_rubrics_with_no_heading_between_is_not_its_next_page(tmp_path: Path) -> None:
+    """A DOCX render wrote, its 指标数据说明 heading deleted (the grades line moved below): the
+    数据项 | 类型 table, as wide as a one-level rubric's, was read as the rubric's second page —
+    every row a TODO judgment, 识别 0/4 of 2 rows, the inputs and 不评定等次 lost."""
+    import docx
+
+    import pingfen
+    from pingfen.render import render_table
+
+    rule = (
+        'rubric "计量" { total 20 }\n'
+        "input 逾期天数: count >= 0\n"
+        "input 宽限天数: count >= 0\n"
+        "indicator 及时性 10 { deduct 1 per 10 of 逾期天数 }\n"
+        "indicator 超期 10 { deduct 1 per 1 of 逾期天数 above 宽限天数 }\n"
+    )
+    path = tmp_path / "r.docx"
+    render_table(pingfen.loads(rule, "m.rule"), "docx", str(path))
+    document = docx.Document(str(path))
+    between = [e for e in document.element.body.iterchildren() if e.tag.endswith("}p")][1:3]
+    for element in between:
+        for t in element.iter():
+            if t.tag.endswith("}t"):
+                t.text = ""
+    document.add_paragraph("评价等次：不评定等次；总分四舍五入保留2位小数。")
+    document.save(str(path))
+    imported = import_table(path)
+    assert [r.indicator for r in imported.rows] == ["及时性", "超期"], imported.summary()
+    assert imported.recognised == 2 and "input 逾期天数: count" in imported.text and errors(imported.text) == []
+
+
+def test_a_signature_table_as_wide_right_after_the_rubric_is_not_its_next_page(tmp_path: Path) -> None:
+    """评分人 | … | 复核人 | … under a rubric with no 总分 row, a page break between: no rubric
+    row, though as wide (a 总分 row closes the table, and what follows it is not read)."""
+    import docx
+    from docx.enum.text import WD_BREAK
+
+    document = docx.Document()
+    document.add_paragraph("2022年部门整体支出绩效评价评分表")
+    rows = [HEADER, *ROWS]
+    table = document.add_table(rows=len(rows), cols=len(HEADER))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    document.add_paragraph("").add_run().add_break(WD_BREAK.PAGE)
+    signatures = document.add_table(rows=1, cols=len(HEADER))
+    for c, text in enumerate(("评分人：", "张三", "复核人：", "李四（签字）", "2022年3月1日")):
+        signatures.cell(0, c).text = text
+    document.add_paragraph(GRADES + "保留两位小数。")
+    path = tmp_path / "t.docx"
+    document.save(str(path))
+    imported = import_table(path)
+    assert [r.indicator for r in imported.rows] == ["执行率", "调整率", "制度", "违规"], imported.summary()
+    assert imported.recognised == 4 and "评分人" not in imported.text and "张三" not in imported.text

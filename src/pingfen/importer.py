@@ -290,7 +290,7 @@ def _docx_grid(path: Path) -> tuple[str, Grid, int]:
         if (found := _header(grid)) is not None:
             before, _ = _paragraphs_around(document, table)
             header = [[normalise(c.text) for c in row] for row in grid[: found.header + 1]]
-            for more in _continued(path, document, table, columns):  # the same table, split over a page
+            for more in _continued(path, document, table, header, found.points):  # the same table, split over a page
                 part = _docx_table(path, more)
                 skip = next((k for k, row in enumerate(part) if [normalise(c.text) for c in row] not in header), len(part))
                 shift = len(grid) - skip  # its header repeated is left out; its cells' places follow on
@@ -309,15 +309,16 @@ def _docx_grid(path: Path) -> tuple[str, Grid, int]:
 _GOES_ON = re.compile(r"^(?:[(]?续表?\d*[)]?|[(]?续[)]?)[:]?$")
 
 
-def _continued(path: Path, document: Any, table: Any, width: int) -> list[Any]:
+def _continued(path: Path, document: Any, table: Any, header: list[list[str]], points: int | None) -> list[Any]:
     """The tables that go on with `table`: each following it with nothing between but blank
-    paragraphs (a page break) or a 续表 label, and as wide. A table staff split over two pages,
-    or pasted in two parts, is one table: its second part's rows were lost without a word."""
+    paragraphs (a page break) or a 续表 label, as wide, and starting as a part of it would
+    (`_goes_on`). A table staff split over two pages, or pasted in two parts, is one table: its
+    second part's rows were lost without a word."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     found: list[Any] = []
-    after = False
+    after = labelled = False
     for element in document.element.body.iterchildren():
         if element is table._tbl:
             after = True
@@ -327,13 +328,28 @@ def _continued(path: Path, document: Any, table: Any, width: int) -> list[Any]:
             text = normalise(_shown(Paragraph(element, document).text))
             if text and not _GOES_ON.match(text):
                 break
+            labelled = labelled or bool(text)
         elif element.tag.endswith("}tbl"):
             more = Table(element, document)
             part = _docx_table(path, more)
-            if not part or len(part[0]) != width:
+            if not part or len(part[0]) != len(header[0]) or not _goes_on(part, header, points, labelled):
                 break
             found.append(more)
+            labelled = False
     return found
+
+
+def _goes_on(part: Grid, header: list[list[str]], points: int | None, labelled: bool) -> bool:
+    """Whether a table as wide as the rubric's, right after it, is its next page: its header
+    repeated, a 续表 label before it, or a first row a rubric row may be — not another table's
+    header (指标数据说明's 数据项 | 类型, or any row `_header` reads), and in the 分值 column a
+    number or nothing (a signature table's 评分人 is none)."""
+    first = [normalise(c.text) for c in part[0]]
+    if first in header or labelled:
+        return True
+    if tuple(first[:2]) == DATA_HEAD or _header(part[:1]) is not None:
+        return False
+    return points is None or not first[points] or re.fullmatch(r"\d+(?:\.\d+)?分?", first[points]) is not None
 
 
 def _paragraphs_around(document: Any, table: Any) -> tuple[list[str], list[str]]:
