@@ -199,7 +199,8 @@ def audit(
     graded = nothing if zero else total if total is not None else implied
     conditions = tuple(g.condition or ast.Bool(True) for g in header.grades)
     holds = _each_holds(rubric, conditions, values)
-    if grade is not None and graded is not None:
+    ungraded = grade if grade is not None and not rubric.grades else None  # no bands: nothing to check it against
+    if grade is not None and graded is not None and ungraded is None:
         if None not in holds and None not in fired:  # every condition known: the grade is exact
             sure = tuple(bool(f) for f in fired)
             below = tuple(v.grade.text if f and v.action == "below" and v.grade else None for v, f in zip(vetoes, sure, strict=True))
@@ -211,7 +212,7 @@ def audit(
             allowed, best = _possible_grades(rubric, graded, holds, fired, nothing if may_be_zero else None)
             if grade not in allowed:
                 findings.append(Finding("grade_above", GRADE, grade, best, total=graded))
-    return Audit(rubric.name, department, tuple(findings), tuple(agreed), tuple(unchecked))
+    return Audit(rubric.name, department, tuple(findings), tuple(agreed), tuple(unchecked), ungraded)
 
 
 @pinned
