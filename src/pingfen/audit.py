@@ -78,6 +78,10 @@ def audit(
     for given in (declared, inputs):  # a list, a row's text or no scores at all: said, not an AttributeError
         if not isinstance(given, Mapping) and (given is not None or given is declared):
             raise DataError([not_a_mapping(given)], department)
+    for what, given in (("declared", declared), ("inputs", inputs)):  # {2024: 5} failed deep inside (AttributeError)
+        wrong = [k for k in given or {} if not isinstance(k, str)]
+        if wrong:
+            raise TypeError(f"pingfen.audit.audit's {what} are keyed by names (str), not {type(wrong[0]).__name__}: {wrong[0]!r}")
     modes = {node.name.text: node.applies.mode for node, _ in ast.walk_nodes(rubric.module.top) if node.applies}
     not_applying = {k for k, v in declared.items() if k in modes and says_not_applicable(v)}
     named = {k for k, v in declared.items() if not _blank(v)}  # 不适用 too: what a PF513's hint says the file has
