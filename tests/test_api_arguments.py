@@ -193,6 +193,17 @@ def test_audit_of_what_is_not_a_mapping_is_refused_as_evaluate_refuses_it(declar
         assert audit(rubric, {}, None) is not None
 
 
+@pytest.mark.parametrize(("declared", "inputs", "said"), [
+    ({2024: 5}, None, "declared are keyed by names (str), not int: 2024"),
+    ({None: 5}, None, "declared are keyed by names (str), not NoneType: None"),
+    ({"投入": 10}, {1: 2}, "inputs are keyed by names (str), not int: 1"),
+])  # fmt: skip
+def test_audit_of_a_key_that_is_not_a_name_is_a_type_error(declared: object, inputs: object, said: str) -> None:
+    # {2024: 5} raised AttributeError "'int' object has no attribute 'replace'" from deep inside
+    with pytest.raises(TypeError, match=re.escape(said)):
+        audit(pingfen.load(RULESET), declared, inputs)  # type: ignore[arg-type]
+
+
 def test_pickling_a_rubric_says_to_load_it_in_each_process() -> None:
     # A Rubric sent to a process pool raised AttributeError "Can't pickle local object
     # 'reader.<locals>.read'", from deep inside; the README says to load it in each process

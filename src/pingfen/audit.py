@@ -78,6 +78,10 @@ def audit(
     for given in (declared, inputs):  # a list, a row's text or no scores at all: said, not an AttributeError
         if not isinstance(given, Mapping) and (given is not None or given is declared):
             raise DataError([not_a_mapping(given)], department)
+    for what, given in (("declared", declared), ("inputs", inputs)):  # {2024: 5} failed deep inside (AttributeError)
+        wrong = [k for k in given or {} if not isinstance(k, str)]
+        if wrong:
+            raise TypeError(f"pingfen.audit.audit's {what} are keyed by names (str), not {type(wrong[0]).__name__}: {wrong[0]!r}")
     modes = {node.name.text: node.applies.mode for node, _ in ast.walk_nodes(rubric.module.top) if node.applies}
     not_applying = {k for k, v in declared.items() if k in modes and says_not_applicable(v)}
     named = {k for k, v in declared.items() if not _blank(v)}  # 不适用 too: what a PF513's hint says the file has
@@ -199,7 +203,8 @@ def audit(
     graded = nothing if zero else total if total is not None else implied
     conditions = tuple(g.condition or ast.Bool(True) for g in header.grades)
     holds = _each_holds(rubric, conditions, values)
-    if grade is not None and graded is not None:
+    ungraded = grade if grade is not None and not rubric.grades else None  # no bands: nothing to check it against
+    if grade is not None and graded is not None and ungraded is None:
         if None not in holds and None not in fired:  # every condition known: the grade is exact
             sure = tuple(bool(f) for f in fired)
             below = tuple(v.grade.text if f and v.action == "below" and v.grade else None for v, f in zip(vetoes, sure, strict=True))
@@ -211,7 +216,7 @@ def audit(
             allowed, best = _possible_grades(rubric, graded, holds, fired, nothing if may_be_zero else None)
             if grade not in allowed:
                 findings.append(Finding("grade_above", GRADE, grade, best, total=graded))
-    return Audit(rubric.name, department, tuple(findings), tuple(agreed), tuple(unchecked))
+    return Audit(rubric.name, department, tuple(findings), tuple(agreed), tuple(unchecked), ungraded)
 
 
 @pinned

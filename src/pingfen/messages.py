@@ -488,6 +488,18 @@ HINTS: dict[str, tuple[str, str]] = {
         "a Parquet file is scored by DuckDB: pingfen eval --engine duckdb RULESET FILE.parquet -o RESULTS.parquet",
         "Parquet 文件由 DuckDB 评分：pingfen eval --engine duckdb 评分表 文件.parquet -o 结果.parquet",
     ),
+    "parquet_convert": (
+        "pingfen {command} reads .xlsx, .csv, .jsonl, .json or .yaml, not Parquet (only pingfen eval --engine duckdb "
+        "scores it): export it to CSV first, e.g. in DuckDB: COPY (FROM 'FILE.parquet') TO 'FILE.csv'",
+        "pingfen {command} 读取 .xlsx、.csv、.jsonl、.json 或 .yaml 文件，不读取 Parquet（仅 pingfen eval --engine duckdb "
+        "可为其评分）：请先导出为 CSV，例如在 DuckDB 中执行 COPY (FROM '文件.parquet') TO '文件.csv'",
+    ),
+    "parquet_audit": (
+        "a Parquet file is data for pingfen eval --engine duckdb to score, not a self-evaluation: "
+        "pingfen template RULESET -o FILLED.xlsx writes a workbook to fill in (its 自评得分 column and its 数据 sheet)",
+        "Parquet 文件是供 pingfen eval --engine duckdb 评分的数据，不是自评表："
+        "pingfen template 评分表 -o 自评表.xlsx 可生成待填写的工作簿（填写其“自评得分”列和“数据”工作表）",
+    ),
     "output_suffix": (
         "name the file with one of those extensions, or say the format with --format",
         "请使用上述扩展名之一，或用 --format 指定格式",

@@ -75,8 +75,9 @@ def read_filled(path: str | Path, nodes: Collection[str], inputs: Collection[str
     if suffix in (".xlsx", ".xlsm"):
         return _xlsx(path, nodes, inputs, id)
     if suffix not in (".yaml", ".yml", ".json"):
+        hint = "parquet_audit" if suffix == ".parquet" else None  # the data `eval --engine duckdb` scores, given to audit
         raise DataError([Problem("PF511", None, {"path": str(path), "what": "filled-in self-evaluation",
-                                                 "what_zh": "自评表", "formats": ".yaml, .yml, .json, .xlsx"})])  # fmt: skip
+                                                 "what_zh": "自评表", "formats": ".yaml, .yml, .json, .xlsx"}, hint)])  # fmt: skip
     return _mapping(path)
 
 

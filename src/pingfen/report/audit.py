@@ -60,20 +60,22 @@ class Finding:
 class Audit:
     """The findings, in rubric order (total and grade last), and what could be recomputed:
     `agreed` names the indicators whose declared score the rule confirms; `unchecked` pairs
-    each declared indicator left unchecked with the inputs it lacks."""
+    each declared indicator left unchecked with the inputs it lacks; `ungraded` is a declared
+    grade not checked, the rubric having no grade bands."""
 
     rubric: str
     department: str | None
     findings: tuple[Finding, ...]
     agreed: tuple[str, ...]
     unchecked: tuple[tuple[str, tuple[str, ...]], ...]
+    ungraded: str | None = None
 
     @property
     def ok(self) -> bool:
         return not self.findings
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "rubric": self.rubric,
             "department": self.department,
             "agree": self.ok,
@@ -81,6 +83,9 @@ class Audit:
             "recomputed_agree": list(self.agreed),
             "not_recomputed": {name: list(missing) for name, missing in self.unchecked},
         }
+        if self.ungraded is not None:
+            out["grade_not_checked"] = self.ungraded
+        return out
 
 
 def _n(value: Decimal | str | None) -> str:
@@ -169,6 +174,9 @@ def render_audit(result: Audit, lang: Lang = "zh") -> str:
     recomputed = len(result.agreed) + rules
     missing = len(result.unchecked)
     count = len(result.findings)
+    if result.ungraded is not None:  # not a disagreement: the rubric grades nothing, so no grade is wrong
+        lines.append(f"评价等次未复核：评分表未设评价等次（自评“{result.ungraded}”）" if lang == "zh"
+                     else f"grade not checked: the rubric has no grades (declared {result.ungraded})")  # fmt: skip
     if lang == "zh":
         verdict = f"发现 {count} 处不一致" if count else "自评得分与评分表一致"
         lines.append(
