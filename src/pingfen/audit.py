@@ -51,6 +51,7 @@ from pingfen.values import (
     SETTLING,
     excel_error,
     pinned,
+    points_number,
     rounded,
     settle,
     show,
@@ -331,9 +332,6 @@ def _refuse_formulas_never_calculated(
         raise sheet.refused(missing) from None
 
 
-_POINTS = re.compile(r"\s*分\s*$")
-
-
 _NONE = frozenset({"/", "／", "\\", "-", "－", "—", "——", "无", "不涉及"})  # a form's "nothing here"
 
 
@@ -346,9 +344,9 @@ def _not_a_number(key: str, raw: object, node: bool, may_not_apply: bool) -> Pro
         return Problem("PF514", key, args, "excel_error")
     if node and isinstance(raw, str) and (raw.strip() in _NONE or says_not_applicable(raw)):
         return Problem("PF514", key, args, "may_be_na" if may_not_apply else "always_applies")
-    number = to_decimal(_POINTS.sub("", raw)) if isinstance(raw, str) and _POINTS.search(raw) else None
+    number = points_number(raw)
     if number is not None:
-        return Problem("PF514", key, {**args, "number": show(number)}, "declared_points")
+        return Problem("PF514", key, {**args, "number": show(number)}, "number_alone")
     if isinstance(raw, str) and raw.strip().endswith(("%", "％")) and to_decimal(raw.strip()[:-1]) is not None:
         return Problem("PF514", key, args, "score_points")  # 95% for a score: points, not a percent
     return Problem("PF514", key, args)

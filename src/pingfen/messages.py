@@ -624,9 +624,10 @@ HINTS: dict[str, tuple[str, str]] = {
         " blank to declare none",
         "该行始终适用（评分表未规定其不适用的情形）：请填写自评得分，或留空表示未自评",
     ),
-    "declared_points": (
-        "write the score as a number alone, without 分: {number}",
-        "自评得分请只写数值，不带“分”字：{number}",
+    # a declared score's (PF514) and a number input's (PF502): 5分 for 5
+    "number_alone": (
+        "write the number alone, without 分: {number}",
+        "请只写数值，不带“分”字：{number}",
     ),
     "total_row": (
         "if this row is the total, name it as the audit reads a total: {names} (or `total`)",
