@@ -58,3 +58,13 @@ def test_eval_of_a_score_written_5_fen_says_so_in_both_languages(tmp_path: Path,
     batch.write_text("id,评价分,人数,满意度\na,4.5 分,3,95%\n", encoding="utf-8")
     code, out, err = run("eval", str(rule), str(batch))
     assert code == 1 and "PF502" in out and "请只写数值，不带“分”字：4.5" in out, out + err
+
+
+def test_the_text_names_the_inputs_missing_few_of_them_whole(tmp_path: Path, rule: Path) -> None:
+    """Two indicators not recomputed: both inputs named, with no count of more."""
+    filled = tmp_path / "f.yaml"
+    filled.write_text("declared:\n  甲: 5\n  乙: 5\n  total: 10\n", encoding="utf-8")
+    code, out, _ = run("audit", str(rule), str(filled))
+    assert code == 0 and out.rstrip().endswith("2 项缺少输入未复核（缺少输入项 评价分、满意度）"), out
+    code, out, _ = run("--lang", "en", "audit", str(rule), str(filled))
+    assert out.rstrip().endswith("2 not recomputed (inputs missing: 评价分, 满意度)"), out
