@@ -221,9 +221,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{path}`: the id column `{column}` is `{id}` with an invisible character, {char}: no row would have its id",
         "`{path}` 的编号列 `{column}` 是带有不可见字符 {char_zh} 的 `{id}`：各行将没有编号",
     ),
+    # where first, as PF536's and PF513's `at`: the file, its sheet and cell
     "PF534": (
-        "input `{input}`: cell {cell} of sheet `{sheet}` holds a formula that was never calculated",
-        "输入项 `{input}`：工作表 `{sheet}` 的单元格 {cell} 是从未计算过的公式",
+        "`{path}`, sheet `{sheet}`, cell {cell}: input `{input}` holds a formula that was never calculated",
+        "`{path}` 工作表 `{sheet}` 单元格 {cell}：输入项 `{input}` 是从未计算过的公式",
     ),
     "PF502": ("input `{input}`: {value} is not {expected}", "输入项 `{input}`：{value_zh} 不是{expected_zh}"),
     "PF503": (
