@@ -20,7 +20,10 @@ RULE = """rubric "t" { total 10 }
 input 评价分: score <= 5
 input 人数: number
 input 满意度: percent
-indicator 甲 5 { bands 评价分 { >= 4 -> 5  else -> 0 } }
+indicator 甲 5 {
+  when 评价分 >= 4 and 人数 > 0 -> 5
+  else -> 0
+}
 indicator 乙 5 { bands 满意度 { >= 90% -> 5  else -> 0 } }
 """
 
@@ -61,10 +64,45 @@ def test_eval_of_a_score_written_5_fen_says_so_in_both_languages(tmp_path: Path,
 
 
 def test_the_text_names_the_inputs_missing_few_of_them_whole(tmp_path: Path, rule: Path) -> None:
-    """Two indicators not recomputed: both inputs named, with no count of more."""
+    """Two indicators not recomputed: their three inputs named, with no count of more."""
     filled = tmp_path / "f.yaml"
     filled.write_text("declared:\n  甲: 5\n  乙: 5\n  total: 10\n", encoding="utf-8")
     code, out, _ = run("audit", str(rule), str(filled))
-    assert code == 0 and out.rstrip().endswith("2 项缺少输入未复核（缺少输入项 评价分、满意度）"), out
+    assert code == 0 and out.rstrip().endswith("2 项缺少输入未复核（缺少输入项 评价分、人数、满意度）"), out
     code, out, _ = run("--lang", "en", "audit", str(rule), str(filled))
-    assert out.rstrip().endswith("2 not recomputed (inputs missing: 评价分, 满意度)"), out
+    assert out.rstrip().endswith("2 not recomputed (inputs missing: 评价分, 人数, 满意度)"), out
+
+
+def _workbook(path: Path, scores: list[tuple[str, object]], inputs: list[tuple[str, object]], *, down: bool = False) -> Path:
+    """A filled self-evaluation: a 自评 sheet of declared scores, and a 数据 sheet of inputs,
+    across (a header row, then the department's row) or `down` (name, then value, on each row)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "自评"
+    sheet.append(["指标", "自评得分"])
+    for row in scores:
+        sheet.append(list(row))
+    data = book.create_sheet("数据")
+    if down:
+        for row in inputs:
+            data.append(list(row))
+    else:
+        data.append([name for name, _ in inputs])
+        data.append([value for _, value in inputs])
+    book.save(path)  # openpyxl saves a formula with no result: as a script writes it
+    return path
+
+
+def test_declared_and_input_formulas_never_calculated_are_refused_together(tmp_path: Path, rule: Path) -> None:
+    """The total's formula (PF536) was refused first, the input's (PF534) only once it was
+    fixed: one open-and-save in Excel calculates both, so both are said at once."""
+    path = _workbook(tmp_path / "自评.xlsx", [("甲", 5), ("乙", 5), ("总分", "=SUM(B2:B3)")],
+                     [("评价分", "=2+2"), ("人数", 3), ("满意度", 0.95)])  # fmt: skip
+    code, out, err = run("audit", str(rule), str(path))
+    assert (code, out) == (2, "")
+    assert f"错误[PF536]: `{path}` 工作表 `自评` 第 4 行（单元格 B4）：`总分` 的自评得分是从未计算过的公式" in err, err
+    assert f"错误[PF534]: `{path}` 工作表 `数据` 单元格 A2：输入项 `评价分` 是从未计算过的公式" in err, err
+    code, _, err = run("--lang", "en", "audit", str(rule), str(path))
+    assert code == 2 and "error[PF536]" in err, err
+    assert f"error[PF534]: `{path}`, sheet `数据`, cell A2: input `评价分` holds a formula that was never calculated" in err, err
