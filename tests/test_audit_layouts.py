@@ -106,3 +106,44 @@ def test_declared_and_input_formulas_never_calculated_are_refused_together(tmp_p
     code, _, err = run("--lang", "en", "audit", str(rule), str(path))
     assert code == 2 and "error[PF536]" in err, err
     assert f"error[PF534]: `{path}`, sheet `数据`, cell A2: input `评价分` holds a formula that was never calculated" in err, err
+
+
+def test_inputs_laid_out_down_the_data_sheet_are_read(tmp_path: Path, rule: Path) -> None:
+    """Name in column A, value in B: no data sheet was found, and every indicator was 'not
+    recomputed' with no word why. A title and a header row above are passed over; a percent
+    cell reads as a batch's does."""
+    path = _workbook(tmp_path / "自评.xlsx", [("甲", 5), ("乙", 0), ("总分", 5)],
+                     [("填报数据",), ("输入项", "填报值"), ("评价分", 4.5), ("人数", 3), ("满意度", 0.95), ("编号", "区厂协")],
+                     down=True)  # fmt: skip
+    book = openpyxl.load_workbook(path)
+    book["数据"]["B5"].number_format = "0%"
+    book.save(path)
+    code, out, err = run("audit", str(rule), str(path))
+    assert code == 1, out + err
+    assert out.splitlines()[0] == "t：自评复核（区厂协）", out
+    assert "不一致 `乙`：自评 0 分，按评分规则应得 5 分（满意度 95%）" in out, out
+    assert "按规则复核 2 项指标（1 项一致），0 项缺少输入未复核" in out, out
+
+
+def test_an_input_down_the_sheet_that_is_a_formula_never_calculated_is_pf534(tmp_path: Path, rule: Path) -> None:
+    path = _workbook(tmp_path / "自评.xlsx", [("甲", 5), ("乙", 5), ("总分", 10)],
+                     [("评价分", "=2+3"), ("人数", 3), ("满意度", 0.95)], down=True)  # fmt: skip
+    code, _, err = run("audit", str(rule), str(path))
+    assert code == 2 and f"`{path}` 工作表 `数据` 单元格 B1：输入项 `评价分` 是从未计算过的公式" in err, err
+
+
+def test_an_input_down_the_sheet_twice_or_misnamed_is_refused(tmp_path: Path, rule: Path) -> None:
+    twice = _workbook(tmp_path / "twice.xlsx", [("甲", 5)], [("评价分", 5), ("人数", 3), ("评价分", 4)], down=True)
+    code, _, err = run("audit", str(rule), str(twice))
+    assert code == 2 and "PF508" in err and "输入项 `评价分` 出现在多行（第 1, 3 行）" in err, err
+    spaced = _workbook(tmp_path / "spaced.xlsx", [("甲", 5)], [("评价 分", 5), ("人数", 3)], down=True)
+    code, _, err = run("audit", str(rule), str(spaced))
+    assert code == 2 and "PF517" in err and "评价分" in err, err
+
+
+def test_a_sheet_across_is_read_as_before(tmp_path: Path, rule: Path) -> None:
+    """Its header names the inputs: read across, as the template's 数据 sheet is, never down."""
+    path = _workbook(tmp_path / "自评.xlsx", [("甲", 5), ("乙", 5), ("总分", 10)],
+                     [("评价分", 4.5), ("人数", 3), ("满意度", "95%")])  # fmt: skip
+    code, out, err = run("audit", str(rule), str(path))
+    assert code == 0 and "按规则复核 2 项指标（2 项一致）" in out, out + err

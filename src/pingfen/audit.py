@@ -29,7 +29,6 @@ it does not, and counts for another — is a finding like any other.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Collection, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path

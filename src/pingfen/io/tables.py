@@ -474,6 +474,12 @@ def is_table(path: str | Path) -> bool:
     return Path(path).suffix.lower() in KINDS
 
 
+def input_cell(cell: Any) -> object:
+    """A read-only cell as a batch's input reads it (a percent's format too): an audit's data
+    sheet laid out down the page is read cell by cell alike."""
+    return _xlsx_cell(cell)
+
+
 def _xlsx_cell(cell: Any) -> object:
     """A read-only cell's value; its number format is looked up only for a number."""
     value = cell.value
