@@ -147,3 +147,17 @@ def test_a_sheet_across_is_read_as_before(tmp_path: Path, rule: Path) -> None:
                      [("评价分", 4.5), ("人数", 3), ("满意度", "95%")])  # fmt: skip
     code, out, err = run("audit", str(rule), str(path))
     assert code == 0 and "按规则复核 2 项指标（2 项一致）" in out, out + err
+
+
+def test_a_sheet_of_notes_down_the_page_before_the_data_across_is_not_read(tmp_path: Path, rule: Path) -> None:
+    """A 说明 sheet naming each input with its meaning, before the template's data sheet: the data
+    sheet across is read, as it was before sheets down the page were."""
+    path = _workbook(tmp_path / "自评.xlsx", [("甲", 5), ("乙", 5), ("总分", 10)],
+                     [("评价分", 4.5), ("人数", 3), ("满意度", "95%")])  # fmt: skip
+    book = openpyxl.load_workbook(path)
+    notes = book.create_sheet("说明", 1)
+    for row in (("评价分", "工作实绩评价得分"), ("人数", "编制人数"), ("满意度", "问卷满意度")):
+        notes.append(row)
+    book.save(path)
+    code, out, err = run("audit", str(rule), str(path))
+    assert code == 0 and "按规则复核 2 项指标（2 项一致）" in out, out + err

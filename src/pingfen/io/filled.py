@@ -11,8 +11,8 @@ columns headed as levels (一级指标 …) is the row's, kept as written when t
 name, so that the audit refuses it (PF513); a score merged down over several rows is the name's
 they share (a group's, over its indicators' rows); and optionally a sheet whose
 header row names inputs (the template's data sheet), with one department's row (or pick
-one with `id`), or one laid out down the page: input names in its first column, each value in
-the cell to its right. The sheets shown are searched before the hidden ones.
+one with `id`), or, where none does, one laid out down the page: input names in its first
+column, each value in the cell to its right. The sheets shown are searched before the hidden ones.
 """
 
 from __future__ import annotations
@@ -133,11 +133,12 @@ def _xlsx(path: Path, nodes: Collection[str], inputs: Collection[str], id: str |
                 declared = _declared(rows, names, headers, (path, sheet, uncomputed))
                 if declared is not None:
                     continue
-            if input_sheet is not None or down is not None or not rows:
+            if input_sheet is not None or not rows:
                 continue
             across = sum(_names_input(c, inputs) for c in rows[0])
             if sum(_names_input(line[0] if line else None, inputs) for line in rows) > across:  # 编制人数 | 12, row by row
-                down = _down(path, sheet.title, rows, seconds, uncomputed, inputs)
+                # read only where no sheet names inputs across: a sheet of notes on them does not hide the data's
+                down = down or _down(path, sheet.title, rows, seconds, uncomputed, inputs)
             elif across:
                 input_sheet = sheet.title
     finally:
@@ -145,7 +146,7 @@ def _xlsx(path: Path, nodes: Collection[str], inputs: Collection[str], id: str |
     if declared is None:
         raise DataError([Problem("PF518", None, {"path": str(path), "detail": "no sheet has a column headed "
                         "自评得分 or `declared`", "detail_zh": "没有表头为“自评得分”或 declared 的列"})])  # fmt: skip
-    if down is not None:
+    if down is not None and input_sheet is None:
         if id is not None and down.department != id:
             raise DataError([Problem("PF516", None, {"path": str(path), "id": id})])
         return Filled(declared.values, down.inputs, down.department, declared.places, declared.formulas)
