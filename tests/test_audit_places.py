@@ -197,10 +197,10 @@ def test_a_row_adding_others_up_under_a_name_not_read_says_what_to_name_it(tmp_p
     assert "pingfen diff" not in err, err
 
 
-@pytest.mark.parametrize(("lang", "help_"), [("zh", ["自评得分请只写数值，不带“分”字：5", "自评得分请只写数值，不带“分”字：88.5",
+@pytest.mark.parametrize(("lang", "help_"), [("zh", ["请只写数值，不带“分”字：5", "请只写数值，不带“分”字：88.5",
                                                       "该单元格是电子表格的错误值", "得分以分计"]),
-                                             ("en", ["write the score as a number alone, without 分: 5",
-                                                     "write the score as a number alone, without 分: 88.5",
+                                             ("en", ["write the number alone, without 分: 5",
+                                                     "write the number alone, without 分: 88.5",
                                                      "the cell holds a spreadsheet's error value", "scores are points"])])  # fmt: skip
 def test_a_declared_score_not_a_number_by_a_forms_habit_says_what_to_write(tmp_path: Path, lang: str, help_: list[str]) -> None:
     """5分, 88.5 分, #DIV/0! and 95% were PF514 with no help: each now says what is wanted."""

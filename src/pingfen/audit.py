@@ -29,7 +29,6 @@ it does not, and counts for another — is a finding like any other.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Collection, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -51,6 +50,7 @@ from pingfen.values import (
     SETTLING,
     excel_error,
     pinned,
+    points_number,
     rounded,
     settle,
     show,
@@ -94,7 +94,9 @@ def audit(
     if unknown:
         raise DataError(unknown, department)
     if isinstance(inputs, SheetRecord):  # a workbook's cells of formulas never calculated: PF534, whatever is declared
-        _refuse_formulas_never_calculated(rubric, inputs, given, lang, department)
+        uncalculated = _inputs_never_calculated(rubric, inputs, given, lang, department)
+        if uncalculated:
+            raise DataError(uncalculated, department)
     values = rubric.coerce(given, list(given), record=department)
     types = {s.name: s.type for s in rubric.inputs}
 
@@ -225,8 +227,13 @@ def audit_file(rubric: Rubric, path: str | Path, *, lang: Lang = "zh", id: str |
     nodes = [n.name for top in rubric.tree for n in top.walk()] + [row.name for _, row in rubric.outside]
     filled = read_filled(path, nodes, [s.name for s in rubric.inputs], id=id)
     if filled.formulas:  # read as blank, they would count as not declared: refused as PF534 refuses an input's
-        raise DataError([_placed(Problem("PF536", name, _row_named(name, name in nodes), "uncomputed_formula"), str(path), at)
-                         for name, at in filled.formulas.items()])  # fmt: skip
+        declared = [_placed(Problem("PF536", name, _row_named(name, name in nodes), "uncomputed_formula"), str(path), at)
+                    for name, at in filled.formulas.items()]  # fmt: skip
+        # and the inputs' alike, in the one refusal: one open-and-save in Excel calculates them all
+        inputs, names = filled.inputs, {s.name for s in rubric.inputs}
+        given = {k: v for k, v in inputs.items() if not _blank(v) and k in names}
+        read = _inputs_never_calculated(rubric, inputs, given, lang, filled.department) if isinstance(inputs, SheetRecord) else []
+        raise DataError([*declared, *read], filled.department)
     try:
         return audit(rubric, filled.declared, filled.inputs, lang=lang, department=filled.department)
     except DataError as error:  # a declared score refused: where it is in the file, to be found
@@ -312,10 +319,10 @@ def _grade_named(rubric: Rubric, text: str) -> str:
 _LISTED = 8  # names a PF513's hint lists: more would bury the one sought
 
 
-def _refuse_formulas_never_calculated(
+def _inputs_never_calculated(
     rubric: Rubric, sheet: SheetRecord, given: Mapping[str, object], lang: Lang, department: str | None
-) -> None:  # fmt: skip
-    """Raise PF534 where `pingfen eval` would, for a workbook's input cell holding a formula never
+) -> list[Problem]:  # fmt: skip
+    """PF534 where `pingfen eval` would refuse it, for a workbook's input cell holding a formula never
     calculated (read as blank): one that may not be left out, and one read only by rows that may
     not apply where a row that applies reads it (`score_node` refuses it), declared or not. Asked
     of the declared rows alone, an undeclared row's input was a blank in silence and the file said
@@ -331,12 +338,10 @@ def _refuse_formulas_never_calculated(
             rubric.score_node(row.name, given, lang=lang, record=department)
         except DataError as refused:  # one problem at most: the first Absent the row reads
             read |= {p.input for p in refused.problems if p.code == "PF501" and p.input in guarded}
-    if read:
-        missing = DataError([Problem("PF501", k, {"input": k}) for k in formulas if k in read], department)
-        raise sheet.refused(missing) from None
-
-
-_POINTS = re.compile(r"\s*分\s*$")
+    if not read:
+        return []
+    missing = DataError([Problem("PF501", k, {"input": k}) for k in formulas if k in read], department)
+    return list(sheet.refused(missing).problems)
 
 
 _NONE = frozenset({"/", "／", "\\", "-", "－", "—", "——", "无", "不涉及"})  # a form's "nothing here"
@@ -351,9 +356,9 @@ def _not_a_number(key: str, raw: object, node: bool, may_not_apply: bool) -> Pro
         return Problem("PF514", key, args, "excel_error")
     if node and isinstance(raw, str) and (raw.strip() in _NONE or says_not_applicable(raw)):
         return Problem("PF514", key, args, "may_be_na" if may_not_apply else "always_applies")
-    number = to_decimal(_POINTS.sub("", raw)) if isinstance(raw, str) and _POINTS.search(raw) else None
+    number = points_number(raw)
     if number is not None:
-        return Problem("PF514", key, {**args, "number": show(number)}, "declared_points")
+        return Problem("PF514", key, {**args, "number": show(number)}, "number_alone")
     if isinstance(raw, str) and raw.strip().endswith(("%", "％")) and to_decimal(raw.strip()[:-1]) is not None:
         return Problem("PF514", key, args, "score_points")  # 95% for a score: points, not a percent
     return Problem("PF514", key, args)

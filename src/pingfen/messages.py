@@ -221,9 +221,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{path}`: the id column `{column}` is `{id}` with an invisible character, {char}: no row would have its id",
         "`{path}` 的编号列 `{column}` 是带有不可见字符 {char_zh} 的 `{id}`：各行将没有编号",
     ),
+    # where first, as PF536's and PF513's `at`: the file, its sheet and cell
     "PF534": (
-        "input `{input}`: cell {cell} of sheet `{sheet}` holds a formula that was never calculated",
-        "输入项 `{input}`：工作表 `{sheet}` 的单元格 {cell} 是从未计算过的公式",
+        "`{path}`, sheet `{sheet}`, cell {cell}: input `{input}` holds a formula that was never calculated",
+        "`{path}` 工作表 `{sheet}` 单元格 {cell}：输入项 `{input}` 是从未计算过的公式",
     ),
     "PF502": ("input `{input}`: {value} is not {expected}", "输入项 `{input}`：{value_zh} 不是{expected_zh}"),
     "PF503": (
@@ -640,9 +641,10 @@ HINTS: dict[str, tuple[str, str]] = {
         " blank to declare none",
         "该行始终适用（评分表未规定其不适用的情形）：请填写自评得分，或留空表示未自评",
     ),
-    "declared_points": (
-        "write the score as a number alone, without 分: {number}",
-        "自评得分请只写数值，不带“分”字：{number}",
+    # a declared score's (PF514) and a number input's (PF502): 5分 for 5
+    "number_alone": (
+        "write the number alone, without 分: {number}",
+        "请只写数值，不带“分”字：{number}",
     ),
     "total_row": (
         "if this row is the total, name it as the audit reads a total: {names} (or `total`)",

@@ -301,6 +301,17 @@ NUMBER_FORM, THOUSANDS, FULL_WIDTH = _NUMBER, _THOUSANDS, _FULL_WIDTH
 DATE_FORM = _DATE_TEXT
 
 
+_POINTS = re.compile(r"\s*分\s*$")
+
+
+def points_number(raw: object) -> Decimal | None:
+    """The number a text writes with 分 after it, as a form writes a score (`5分`, `88.5 分`),
+    else None: a value refused for it is told to be written as that number alone."""
+    if not isinstance(raw, str) or not _POINTS.search(raw):
+        return None
+    return to_decimal(_POINTS.sub("", raw))
+
+
 def show(raw: object) -> str:
     """A value as it should appear in an error: strings quoted, numbers plain."""
     if isinstance(raw, str):
@@ -495,7 +506,11 @@ def coerce(name: str, kind: str, raw: object, labels: tuple[str, ...] = ()) -> D
         return text
     value = to_percent(raw) if kind == "percent" else to_decimal(raw)
     if value is None:
-        return Problem("PF502", name, {"input": name, "value": show(raw), "expected": kind})
+        args = {"input": name, "value": show(raw), "expected": kind}
+        number = points_number(raw) if kind != "percent" else None  # 5分: the number alone is wanted
+        if number is not None:
+            return Problem("PF502", name, {**args, "number": show(number)}, "number_alone")
+        return Problem("PF502", name, args)
     if value and abs(value.adjusted()) > LIMIT:
         return Problem("PF503", name, {"input": name, "value": show(raw), "domain": f"10^-{LIMIT} … 10^{LIMIT}"})
     if kind == "count" and (value != value.to_integral_value() or value < 0):

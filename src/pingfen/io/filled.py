@@ -11,7 +11,8 @@ columns headed as levels (一级指标 …) is the row's, kept as written when t
 name, so that the audit refuses it (PF513); a score merged down over several rows is the name's
 they share (a group's, over its indicators' rows); and optionally a sheet whose
 header row names inputs (the template's data sheet), with one department's row (or pick
-one with `id`). The sheets shown are searched before the hidden ones.
+one with `id`), or, where none does, one laid out down the page: input names in its first
+column, each value in the cell to its right. The sheets shown are searched before the hidden ones.
 """
 
 from __future__ import annotations
@@ -26,7 +27,17 @@ from pingfen.absent import SheetRecord
 from pingfen.errors import DataError, Problem
 from pingfen.io.bounds import TooBig, details
 from pingfen.io.records import read_mapping, several
-from pingfen.io.tables import Sheet, SheetRows, cell_value, open_workbook, read_rows, sheet_of, xlsx_errors
+from pingfen.io.tables import (
+    DEFAULT_IDS,
+    Sheet,
+    SheetRows,
+    cell_value,
+    input_cell,
+    open_workbook,
+    read_rows,
+    sheet_of,
+    xlsx_errors,
+)
 from pingfen.terminal import without_invisible
 
 DECLARED_HEADERS = ("自评得分", "自评分", "申报得分", "declared", "declared score")
@@ -112,24 +123,34 @@ def _xlsx(path: Path, nodes: Collection[str], inputs: Collection[str], id: str |
     book = open_workbook(path)
     declared: Declared | None = None
     input_sheet = None
+    down: Filled | None = None  # the inputs of a sheet laid out down the page
     try:
         sheet_of(book, path, None)  # PF508 for a workbook with no worksheet at all
         # the sheets shown first: a hidden one before them (last year's 自评表, kept) was read instead
         shown = sorted(book.worksheets, key=lambda s: getattr(s, "sheet_state", "visible") != "visible")
         for sheet in shown:
-            rows, uncomputed = _rows(path, sheet)
+            rows, uncomputed, seconds = _rows(path, sheet)
             if declared is None:
                 declared = _declared(rows, names, headers, (path, sheet, uncomputed))
                 if declared is not None:
                     continue
-            if input_sheet is None and rows and any(isinstance(c, str) and (c in inputs or input_meant(c, inputs))
-                                                    for c in rows[0]):  # fmt: skip
+            if input_sheet is not None or not rows:
+                continue
+            across = sum(_names_input(c, inputs) for c in rows[0])
+            if sum(_names_input(line[0] if line else None, inputs) for line in rows) > across:  # 编制人数 | 12, row by row
+                # read only where no sheet names inputs across: a sheet of notes on them does not hide the data's
+                down = down or _down(path, sheet.title, rows, seconds, uncomputed, inputs)
+            elif across:
                 input_sheet = sheet.title
     finally:
         book.close()
     if declared is None:
         raise DataError([Problem("PF518", None, {"path": str(path), "detail": "no sheet has a column headed "
                         "自评得分 or `declared`", "detail_zh": "没有表头为“自评得分”或 declared 的列"})])  # fmt: skip
+    if down is not None and input_sheet is None:
+        if id is not None and down.department != id:
+            raise DataError([Problem("PF516", None, {"path": str(path), "id": id})])
+        return Filled(declared.values, down.inputs, down.department, declared.places, declared.formulas)
     if input_sheet is None:
         return Filled(declared.values, {}, None, declared.places, declared.formulas)
     found = [row for row in read_rows(path, sheet=input_sheet) if id is None or row.id == id]
@@ -158,16 +179,58 @@ def input_meant(column: str, inputs: Collection[str]) -> str | None:
     return None
 
 
-def _rows(path: Path, sheet: Sheet) -> tuple[list[tuple[object, ...]], dict[int, list[int]]]:
-    """A sheet's rows, read whole: a self-evaluation is a page or two, so more is refused; and
-    its cells that hold a formula never calculated (row number → columns, from 1)."""
+def _rows(path: Path, sheet: Sheet) -> tuple[list[tuple[object, ...]], dict[int, list[int]], list[object]]:
+    """A sheet's rows, read whole: a self-evaluation is a page or two, so more is refused; its
+    cells that hold a formula never calculated (row number → columns, from 1); and its second
+    column read as an input's cell is (a percent's format too), for a data sheet laid out down."""
     with xlsx_errors(path):
         cells = SheetRows(sheet, max_row=MAX_FILLED_ROWS + 1, max_col=MAX_FILLED_COLUMNS)
-        rows = [tuple(cell_value(c.value) for c in row) for row in cells]
+        rows, seconds = [], []
+        for row in cells:
+            rows.append(tuple(cell_value(c.value) for c in row))
+            seconds.append(input_cell(row[1]) if len(row) > 1 else None)
     if len(rows) > MAX_FILLED_ROWS:
         raise _unreadable(path, TooBig(f"a sheet of a self-evaluation has more than {MAX_FILLED_ROWS:,} rows",
                                        f"自评表的工作表超过 {MAX_FILLED_ROWS:,} 行"))  # fmt: skip
-    return rows, cells.uncomputed
+    return rows, cells.uncomputed, seconds
+
+
+def _names_input(cell: object, inputs: Collection[str]) -> bool:
+    return isinstance(cell, str) and (cell in inputs or input_meant(cell, inputs) is not None)
+
+
+def _down(
+    path: Path, sheet: str, rows: list[tuple[object, ...]], seconds: list[object], uncomputed: dict[int, list[int]],
+    inputs: Collection[str],
+) -> Filled:  # fmt: skip
+    """The inputs of a data sheet laid out down the page: a row whose first cell names an input
+    (or `id`/编号, the department) gives its value in the second; other rows (a title, a header
+    输入项 | 填报值) are passed over. A name written otherwise (满意度（%）) is kept for the audit to
+    refuse (PF517), where the input itself is not given; a name on two rows is refused (PF508)."""
+    found: dict[str, list[int]] = {}
+    values: dict[str, object] = {}
+    formulas: dict[str, tuple[str, str, str]] = {}
+    department = None
+    for number, line in enumerate(rows, start=1):
+        name = line[0].strip() if line and isinstance(line[0], str) else ""
+        value = seconds[number - 1]
+        value = (value.strip() or None) if type(value) is str else value  # a SheetPercent as it is, as a batch's row
+        if name in DEFAULT_IDS or name.lower() in DEFAULT_IDS:
+            department = None if value is None else str(value)
+        elif _names_input(name, inputs):
+            found.setdefault(name, []).append(number)
+            values[name] = value
+            if value is None and 2 in uncomputed.get(number, ()):  # a formula never calculated: PF534 if read
+                formulas[name] = (str(path), sheet, f"B{number}")
+    twice = next(((name, at) for name, at in found.items() if len(at) > 1), None)
+    if twice is not None:  # the last would win in silence
+        rows_at = ", ".join(map(str, twice[1]))
+        raise _unreadable(path, f"sheet `{sheet}`: the input `{twice[0]}` is on more than one row ({rows_at})",
+                          f"工作表 `{sheet}`：输入项 `{twice[0]}` 出现在多行（第 {rows_at} 行）")  # fmt: skip
+    missing = [name for name in inputs if name not in values]
+    given = {k: v for k, v in values.items() if k in inputs or input_meant(k, missing) is not None}
+    kept = {k: v for k, v in formulas.items() if k in inputs}
+    return Filled({}, SheetRecord(given, kept) if kept else given, department)
 
 
 @frozen

@@ -81,8 +81,8 @@ class Row:
     values: Mapping[str, object]
     problem: Problem | None = None
     # A sheet's columns whose cell in this row holds a formula with no saved result (read as
-    # blank, as openpyxl reads it): column → (sheet, cell). None for nearly every row.
-    formulas: Mapping[str, tuple[str, str]] | None = None
+    # blank, as openpyxl reads it): column → (file, sheet, cell). None for nearly every row.
+    formulas: Mapping[str, tuple[str, str, str]] | None = None
 
     def refused(self, error: DataError) -> DataError:
         """`error` as this row's refusal: a missing input (PF501) whose cell is a formula with no
@@ -200,7 +200,7 @@ class Rows:
                         continue
                     row = self._row(number, [_xlsx_cell(c) for c in cells])  # such a formula reads as blank
                     if row is not None and marked:
-                        named = {self.columns[c - 1]: (sheet.title, f"{get_column_letter(c)}{number}")
+                        named = {self.columns[c - 1]: (str(self.path), sheet.title, f"{get_column_letter(c)}{number}")
                                  for c in marked if c <= len(self.columns) and self.columns[c - 1]}  # fmt: skip
                         row = evolve(row, formulas=named or None)
                     if row is not None:
@@ -472,6 +472,12 @@ def csv_columns(path: Path, encoding: str, shown: str) -> tuple[str, ...]:
 def is_table(path: str | Path) -> bool:
     """Whether `path` names a batch file (CSV, XLSX, JSON Lines) rather than one record."""
     return Path(path).suffix.lower() in KINDS
+
+
+def input_cell(cell: Any) -> object:
+    """A read-only cell as a batch's input reads it (a percent's format too): an audit's data
+    sheet laid out down the page is read cell by cell alike."""
+    return _xlsx_cell(cell)
 
 
 def _xlsx_cell(cell: Any) -> object:
@@ -946,12 +952,15 @@ def _id_column(path: Path, columns: tuple[str, ...], wanted: str | None) -> str 
 
 def renamed(rows: Iterable[Row], path: str, shown: str) -> Iterator[Row]:
     """The rows, a row's problem that names the file `path` (PF520: a row that does not fit the
-    header) naming it as `shown` instead: the workbench's upload by the name the user chose,
-    not by its private copy."""
+    header) naming it as `shown` instead, and its cells of formulas never calculated (PF534):
+    the workbench's upload by the name the user chose, not by its private copy."""
     for row in rows:
         problem = row.problem
         if problem is not None and problem.args.get("path") == path:
             row = evolve(row, problem=evolve(problem, args={**problem.args, "path": shown}))
+        if row.formulas:
+            row = evolve(row, formulas={k: (shown if at == path else at, sheet, cell)
+                                        for k, (at, sheet, cell) in row.formulas.items()})  # fmt: skip
         yield row
 
 

@@ -1,6 +1,6 @@
 """An audit's findings (the data `pingfen.audit` builds) and the audit in words: one line per
 disagreement with its numbers, the rule's reasons indented below it, then a count of what was
-and was not recomputed."""
+and was not recomputed, with the first inputs missing named."""
 
 from __future__ import annotations
 
@@ -177,13 +177,21 @@ def render_audit(result: Audit, lang: Lang = "zh") -> str:
     if result.ungraded is not None:  # not a disagreement: the rubric grades nothing, so no grade is wrong
         lines.append(f"评价等次未复核：评分表未设评价等次（自评“{result.ungraded}”）" if lang == "zh"
                      else f"grade not checked: the rubric has no grades (declared {result.ungraded})")  # fmt: skip
+    lacking = list(dict.fromkeys(i for _, inputs in result.unchecked for i in inputs))  # in order, once each
+    shown = lacking[:_LISTED]
+    more = len(lacking) > len(shown)
     if lang == "zh":
         verdict = f"发现 {count} 处不一致" if count else "自评得分与评分表一致"
+        named = f"（缺少输入项 {'、'.join(shown)}{f' 等 {len(lacking)} 项' if more else ''}）" if shown else ""
         lines.append(
-            f"{verdict}；按规则复核 {recomputed} 项指标（{len(result.agreed)} 项一致），{missing} 项缺少输入未复核"
+            f"{verdict}；按规则复核 {recomputed} 项指标（{len(result.agreed)} 项一致），{missing} 项缺少输入未复核{named}"
         )
     else:
         verdict = f"{count} disagreement{'s' * (count != 1)}" if count else "the declared scores agree"
+        named = f": {', '.join(shown)}{f' … ({len(lacking)} in all)' if more else ''}" if shown else ""
         lines.append(f"{verdict}; {recomputed} indicators recomputed by their rules ({len(result.agreed)} agree), "
-                     f"{missing} not recomputed (inputs missing)")  # fmt: skip
+                     f"{missing} not recomputed (inputs missing{named})")  # fmt: skip
     return "\n".join(lines)
+
+
+_LISTED = 5  # missing inputs the text names: `--format json` gives them all, by indicator
