@@ -1,7 +1,8 @@
 """`pingfen import` of tables as offices save them: the sheet Excel shows (not a hidden one
 before it), Word rows that start late or end early, a title under an annex label, notes
 below a table without a 总分 row, a 分值 formula Excel never computed or no number at all, invisible
-characters pasted from a web page, and a Word table split over two pages."""
+characters pasted from a web page, and a Word table split over two pages, and Word cells merged after
+each was filled."""
 
 from __future__ import annotations
 
@@ -173,6 +174,35 @@ def test_a_row_with_a_cell_fewer_leaves_that_cell_empty(tmp_path: Path) -> None:
     assert code == 1, err
     assert "第 5 行 违规：未能识别" in err and "internal error" not in err
     assert "indicator 违规 5 { judgment }" in out
+
+
+def merged_full(table: Any) -> None:
+    """Cells merged after each was filled, as staff merge them: 投入（10分） typed on both its rows
+    then merged down, 违规 typed in 二级 and 三级指标 then merged across, and 制度's criterion
+    typed on its row and the next then merged down. Merging keeps each cell's text."""
+    table.cell(2, 0).text = "投入（10分）"
+    table.cell(1, 0).merge(table.cell(2, 0))
+    table.cell(4, 1).text = table.cell(4, 2).text = "违规"
+    table.cell(4, 1).merge(table.cell(4, 2))
+    table.cell(4, 4).text = table.cell(3, 4).text
+    table.cell(3, 4).merge(table.cell(4, 4))
+
+
+def test_merged_word_cells_that_each_held_the_text_read_it_once(tmp_path: Path) -> None:
+    """投入（10分） merged over its two rows read as the group 投入（10分）投入, 违规 as 违规违规."""
+    imported = import_table(docx_table(tmp_path / "merged.docx", merged_full))
+    assert "group 投入 10 {" in imported.text and "indicator 违规 5 {" in imported.text
+    assert "投入投入" not in imported.text and "违规违规" not in imported.text and "10分）投入" not in imported.text
+    rules = imported.text.split("indicator 制度 5 {")[1].split("}")[0]
+    assert "match" in rules and rules.count("基本健全") == 1, imported.text  # its criterion read once, as one rule
+
+
+def test_a_merged_word_cell_keeps_text_that_differs(tmp_path: Path) -> None:
+    def merged(table: Any) -> None:
+        table.cell(2, 0).text = "预算执行"
+        table.cell(1, 0).merge(table.cell(2, 0))
+
+    assert "group `投入（10分）预算执行` 10 {" in import_table(docx_table(tmp_path / "m.docx", merged)).text
 
 
 # ---------------------------------------------------------------- the title, and the table's end

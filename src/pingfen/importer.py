@@ -362,7 +362,7 @@ def _docx_table(path: Path, table: Any) -> Grid:
     """A Word table's cells by row and grid column. A cell spanning columns (gridSpan) is the
     same cell in each, one merged down (vMerge) is the cell above it; a row that starts late or
     ends early (gridBefore, gridAfter: Word writes them, and a row may just have fewer cells)
-    has empty cells there, each its own."""
+    has empty cells there, each its own. A merged cell's text is read once (`_once`)."""
     from docx.table import _Cell
 
     rows = table._tbl.tr_lst
@@ -382,7 +382,9 @@ def _docx_table(path: Path, table: Any) -> Grid:
             if tc.vMerge == "continue" and above is not None:
                 line.extend([above] * span)
             else:
-                line.extend([Cell(_Cell(tc, table).text.strip(), (r, c))] * span)
+                text = _Cell(tc, table).text.strip()
+                merged = span > 1 or tc.vMerge == "restart"
+                line.extend([Cell(_once(text) if merged else text, (r, c))] * span)
         grid.append(line)
     width = max([len(table._tbl.tblGrid.gridCol_lst), *(len(line) for line in grid)])
     if width > MAX_TABLE_COLUMNS:
@@ -390,6 +392,17 @@ def _docx_table(path: Path, table: Any) -> Grid:
     for r, line in enumerate(grid):
         line.extend(Cell("", (r, c)) for c in range(len(line), width))
     return grid
+
+
+def _once(text: str) -> str:
+    """A merged Word cell's text, read once: merging keeps every merged cell's paragraphs (Word's
+    merge and python-docx's), so cells that each held 投入 hold 投入, 投入 — read as 投入投入. The
+    paragraphs repeated whole (a block of them, as often as it goes) are read as one block."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for size in range(1, len(lines) // 2 + 1):
+        if len(lines) % size == 0 and lines == lines[:size] * (len(lines) // size):
+            return "\n".join(lines[:size])
+    return text
 
 
 def _docx_items(tables: list[Any], rubric: Any, width: int) -> Grid:
