@@ -668,7 +668,8 @@ class _Builder:
             absent = _NOT_APPLICABLE.match(leaf.criterion.strip()) if id(leaf) in tree else None
             criterion = re.sub(r"^(?:涉及|开展|有)的[，,]", "", absent["rest"]) if absent else leaf.criterion
             # render's own wording first, read whole on the names its 指标数据说明 declares
-            reading = read_stated(criterion, leaf.name, leaf.total(), self.known, adjust=id(leaf) in adjusts)
+            reading = read_stated(criterion, leaf.name, leaf.total(), self.known, adjust=id(leaf) in adjusts,
+                                  penalty=id(leaf) in penalties)  # fmt: skip
             if absent is None and id(leaf) in tree and _PENDING.search(criterion) and not re.search(r"\d", criterion):
                 reading = Reading("pending", (), ())  # 由各省自行制定: no criteria yet, so no score (PF542)
             if reading is None and id(leaf) in adjusts:
