@@ -585,8 +585,8 @@ def _clean_name(text: str) -> str:
 
 def _points(text: str) -> Decimal | None:
     """A 分值 cell's points: a plain number of 0 or more, full-width, spaced or with 分 as
-    staff type it (１０, 10 分); None for anything else. A date (2021-03-05) or -3 read by its
-    first digits gave 2021 or 3 points, and the row counted as recognised."""
+    staff type it (１０, 10 分); None for anything else, never its first digits: a date
+    (2021-03-05) is no 2021 points, nor -3 three."""
     found = re.fullmatch(r"(\d+(?:\.\d+)?)分?", normalise(text))
     return Decimal(found.group(1)) if found is not None else None
 
