@@ -70,6 +70,22 @@ def test_an_empty_adjust_row_is_published_as_counting_0_and_reads_back(fmt: str)
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_an_empty_penalty_row_is_published_as_taking_nothing_and_reads_back(fmt: str) -> None:
+    """Render published a penalty row with no rules as 计5分, which reads as "deduct 5": it
+    takes nothing. It now says 不扣分, and import reads that back as the empty row it is."""
+    text = ADJUST.replace(ADJUST[ADJUST.index("adjust") :], "penalty 违规 5 {}\n")
+    original = pingfen.loads(text, "p.rule", tests=False)
+    assert build_table(original, "zh").rows[-1].criterion == "不扣分。"
+    assert build_table(original, "en").rows[-1].criterion == "nothing deducted."
+    imported, recognised = round_trip(original, fmt)
+    assert all(recognised), imported.source.text
+    [row] = imported.module.outside
+    assert (row.kind, row.row.name.text, row.row.max.value, row.row.rules) == ("penalty", "违规", 5, ())
+    [line] = imported.evaluate({"评价分": 9, "违规问题数": 7, "获表彰": True}).outside()
+    assert line.kind == "penalty" and line.points == 0
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
 def test_a_groups_rounding_reads_back(fmt: str) -> None:
     original = pingfen.loads(GROUP, "g.rule", tests=False)
     imported, _ = round_trip(original, fmt)

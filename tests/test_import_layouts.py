@@ -1,13 +1,15 @@
 """`pingfen import` of tables as offices save them: the sheet Excel shows (not a hidden one
 before it), Word rows that start late or end early, a title under an annex label, notes
-below a table without a 总分 row, a 分值 formula Excel never computed, invisible
-characters pasted from a web page, and a Word table split over two pages."""
+below a table without a 总分 row, a 分值 formula Excel never computed or no number at all, invisible
+characters pasted from a web page, and a Word table split over two pages, and Word cells merged after
+each was filled."""
 
 from __future__ import annotations
 
 import copy
 import io
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -174,6 +176,35 @@ def test_a_row_with_a_cell_fewer_leaves_that_cell_empty(tmp_path: Path) -> None:
     assert "indicator 违规 5 { judgment }" in out
 
 
+def merged_full(table: Any) -> None:
+    """Cells merged after each was filled, as staff merge them: 投入（10分） typed on both its rows
+    then merged down, 违规 typed in 二级 and 三级指标 then merged across, and 制度's criterion
+    typed on its row and the next then merged down. Merging keeps each cell's text."""
+    table.cell(2, 0).text = "投入（10分）"
+    table.cell(1, 0).merge(table.cell(2, 0))
+    table.cell(4, 1).text = table.cell(4, 2).text = "违规"
+    table.cell(4, 1).merge(table.cell(4, 2))
+    table.cell(4, 4).text = table.cell(3, 4).text
+    table.cell(3, 4).merge(table.cell(4, 4))
+
+
+def test_merged_word_cells_that_each_held_the_text_read_it_once(tmp_path: Path) -> None:
+    """投入（10分） merged over its two rows read as the group 投入（10分）投入, 违规 as 违规违规."""
+    imported = import_table(docx_table(tmp_path / "merged.docx", merged_full))
+    assert "group 投入 10 {" in imported.text and "indicator 违规 5 {" in imported.text
+    assert "投入投入" not in imported.text and "违规违规" not in imported.text and "10分）投入" not in imported.text
+    rules = imported.text.split("indicator 制度 5 {")[1].split("}")[0]
+    assert "match" in rules and rules.count("基本健全") == 1, imported.text  # its criterion read once, as one rule
+
+
+def test_a_merged_word_cell_keeps_text_that_differs(tmp_path: Path) -> None:
+    def merged(table: Any) -> None:
+        table.cell(2, 0).text = "预算执行"
+        table.cell(1, 0).merge(table.cell(2, 0))
+
+    assert "group `投入（10分）预算执行` 10 {" in import_table(docx_table(tmp_path / "m.docx", merged)).text
+
+
 # ---------------------------------------------------------------- the title, and the table's end
 
 
@@ -234,7 +265,7 @@ def test_notes_below_a_table_without_a_total_are_no_indicators(tmp_path: Path, s
 # ---------------------------------------------------------------- a formula never computed
 
 
-def formula_table(path: Path, cell: str = "=2+3", total: object = 20) -> Path:
+def formula_table(path: Path, cell: object = "=2+3", total: object = 20) -> Path:
     """分值 as a formula, saved by a program: openpyxl writes no result for Excel to show."""
     from openpyxl import Workbook
 
@@ -280,6 +311,44 @@ def test_a_formula_with_its_result_saved_reads_as_its_result(tmp_path: Path) -> 
     imported = import_table(path)
     assert imported.recognised == 4 and [r.kind for r in imported.rows if not r.recognised] == ["grades", "rounding"]  # none stated
     assert "total 20" in imported.text and errors(imported.text) == []
+
+
+@pytest.mark.parametrize(("cell", "shown"), [
+    (datetime(2021, 3, 5), "2021-03-05 00:00:00"),  # a 分值 typed where Excel takes it for a date
+    (-3, "-3"),
+    ("-3分", "-3分"),
+    ("约5分", "约5分"),
+    ("5-8", "5-8"),
+])  # fmt: skip
+def test_a_points_cell_that_is_no_number_of_points_is_a_todo(tmp_path: Path, cell: object, shown: str) -> None:
+    """Its first digits were the row's points — a date gave 2021, -3 gave 3 — and the row
+    counted as recognised."""
+    path = formula_table(tmp_path / "p.xlsx", cell=cell)
+    imported = import_table(path)
+    first = imported.rows[0]
+    assert (first.indicator, first.kind, first.recognised, first.detail) == ("执行率", "points", False, shown)
+    assert f"  第 3 行 执行率：分值单元格为“{shown}”，不是分值（不小于 0 的数），暂记 0 分，已标 TODO" in imported.summary("zh")
+    assert (f"  row 3 执行率: its 分值 cell holds “{shown}”, not a number of points (0 or more): 0 points for now, "
+            "marked TODO") in imported.summary("en")
+    assert f"# TODO: 分值单元格为“{shown}”，不是分值（不小于 0 的数），暂记 0 分；请填写分值后删去本行" in imported.text
+    assert "indicator 执行率 0 { judgment }" in imported.text and "2021" not in imported.text.split("执行率")[1]
+    code, _, err = run("import", str(path))
+    assert code == 1 and "已识别 3/7 行评分标准（43%）" in err
+
+
+@pytest.mark.parametrize("cell", ["５", "5 分", "5分", "５.0"])
+def test_a_points_cell_as_staff_type_it_is_its_number(tmp_path: Path, cell: str) -> None:
+    imported = import_table(formula_table(tmp_path / "p.xlsx", cell=cell))
+    assert imported.rows[0].recognised and "indicator 执行率 5 {" in imported.text
+
+
+def test_a_word_points_cell_that_is_no_number_of_points_is_a_todo(tmp_path: Path) -> None:
+    def negative(table: Any) -> None:
+        table.cell(1, 3).text = "-5"
+
+    imported = import_table(docx_table(tmp_path / "p.docx", negative))
+    assert [(r.indicator, r.kind, r.detail) for r in imported.rows if not r.recognised][0] == ("执行率", "points", "-5")
+    assert "indicator 执行率 0 { judgment }" in imported.text
 
 
 # ---------------------------------------------------------------- text pasted from a web page

@@ -977,28 +977,32 @@ def _test(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     if args.fail_under is not None and (least is None or not 0 <= least <= 100):
         raise UsageError("--fail-under takes a percentage from 0 to 100", "--fail-under 须为 0 到 100 之间的百分数")
     runs = []
+    listed: list[dict[str, object]] = []  # each file, in order, for --format json
     cannot = False
     for name in args.files:
         try:
             rubric = pingfen.load(name)
-        except RubricError as error:  # not UTF-8 (PF006) among them
-            print(error.render(lang), file=err)
+        except (RubricError, OSError) as error:  # not UTF-8 (PF006) among them
             cannot = True
-            continue
-        except OSError as error:
-            print(_cannot_read(name, error, lang), file=err)
-            cannot = True
+            if args.format == "json":  # its findings in the JSON, as `check --format json` gives them
+                listed.append(_unloaded_json(name, error, lang))
+            elif isinstance(error, RubricError):
+                print(error.render(lang), file=err)
+            else:
+                print(_cannot_read(name, error, lang), file=err)
             continue
         run = run_examples(rubric, coverage=args.coverage or args.fail_under is not None, lang=lang)
         runs.append(run)
-        if args.format == "text":
+        if args.format == "json":
+            listed.append(_run_json(run, lang))
+        else:
             failures = render_failures(run, lang)
             if failures:
                 print(failures, file=out)
             print(summary(run, lang), file=out)
     coverages = [r.coverage for r in runs if r.coverage is not None]
     if args.format == "json":
-        report: dict[str, object] = {"files": [_run_json(r, lang) for r in runs]}
+        report: dict[str, object] = {"files": listed}
         if coverages:
             report["coverage"] = to_json(coverages, lang)
         print(dumps(report), file=out)
@@ -1017,6 +1021,18 @@ def _test(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
                   else f"pingfen: coverage {below[0]} is below {below[1]}", file=err)  # fmt: skip
             return NO
     return OK
+
+
+def _unloaded_json(name: str, error: Exception, lang: Lang) -> dict[str, object]:
+    """A file `test` could not load, as JSON: no examples run, and why, each finding as `check
+    --format json` gives it (a file that cannot be read, PF010, with null positions)."""
+    from pingfen.errors import RubricError
+    from pingfen.loader import unreadable
+    from pingfen.report.findings import to_json
+
+    assert isinstance(error, (RubricError, OSError))
+    found = error.diagnostics if isinstance(error, RubricError) else [unreadable(name, error)]
+    return {"file": name, "passed": False, "examples": [], "diagnostics": to_json([(name, found)], lang)["diagnostics"]}
 
 
 def _run_json(run: object, lang: Lang) -> dict[str, object]:
@@ -1044,6 +1060,7 @@ def _run_json(run: object, lang: Lang) -> dict[str, object]:
             }
             for o in run.outcomes
         ],
+        "diagnostics": [],  # it loaded: nothing kept it from running (`_unloaded_json`)
     }
 
 

@@ -57,7 +57,8 @@ class RowReport:
     when the table states none or states grades that are not read (kind `grades`, `detail`
     the line's text or empty): the draft then has the usual grades under a TODO. So is a
     一票否决 not read (kind `veto`), one naming a grade the draft lacks (`veto_grade`), a
-    row with a 分值 and no name (`unnamed`), and a total whose rounding the table does not
+    row with a 分值 and no name (`unnamed`), one whose 分值 cell holds no number of points
+    (`points`, `detail` its text: a date, -3), and a total whose rounding the table does not
     state (`rounding`: the draft's `round total 2 half_up` is under a TODO)."""
 
     row: int
@@ -97,6 +98,10 @@ class RowReport:
                     f"  row {self.row} {self.indicator}: its 分值 cell {shown.replace('（', ' (').replace('）', ')')} is a "
                     "formula with no saved result, "
                     "marked TODO (open and save the file in Excel, then import it again)")  # fmt: skip
+        if self.kind == "points":
+            return (f"  第 {self.row} 行 {self.indicator}：分值单元格为“{shown}”，不是分值（不小于 0 的数），暂记 0 分，已标 TODO"
+                    if lang == "zh" else f"  row {self.row} {self.indicator}: its 分值 cell holds “{shown}”, not a number "
+                    "of points (0 or more): 0 points for now, marked TODO")  # fmt: skip
         if self.kind == "draft":
             return (f"  草稿未通过检查（{shown}），请按 `pingfen check` 的提示修改" if lang == "zh" else
                     f"  the draft fails the checks ({shown}): see `pingfen check`")  # fmt: skip
@@ -373,7 +378,7 @@ def _docx_table(path: Path, table: Any) -> Grid:
     """A Word table's cells by row and grid column. A cell spanning columns (gridSpan) is the
     same cell in each, one merged down (vMerge) is the cell above it; a row that starts late or
     ends early (gridBefore, gridAfter: Word writes them, and a row may just have fewer cells)
-    has empty cells there, each its own."""
+    has empty cells there, each its own. A merged cell's text is read once (`_once`)."""
     from docx.table import _Cell
 
     rows = table._tbl.tr_lst
@@ -393,7 +398,9 @@ def _docx_table(path: Path, table: Any) -> Grid:
             if tc.vMerge == "continue" and above is not None:
                 line.extend([above] * span)
             else:
-                line.extend([Cell(_Cell(tc, table).text.strip(), (r, c))] * span)
+                text = _Cell(tc, table).text.strip()
+                merged = span > 1 or tc.vMerge == "restart"
+                line.extend([Cell(_once(text) if merged else text, (r, c))] * span)
         grid.append(line)
     width = max([len(table._tbl.tblGrid.gridCol_lst), *(len(line) for line in grid)])
     if width > MAX_TABLE_COLUMNS:
@@ -401,6 +408,17 @@ def _docx_table(path: Path, table: Any) -> Grid:
     for r, line in enumerate(grid):
         line.extend(Cell("", (r, c)) for c in range(len(line), width))
     return grid
+
+
+def _once(text: str) -> str:
+    """A merged Word cell's text, read once: merging keeps every merged cell's paragraphs (Word's
+    merge and python-docx's), so cells that each held 投入 hold 投入, 投入 — read as 投入投入. The
+    paragraphs repeated whole (a block of them, as often as it goes) are read as one block."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for size in range(1, len(lines) // 2 + 1):
+        if len(lines) % size == 0 and lines == lines[:size] * (len(lines) // size):
+            return "\n".join(lines[:size])
+    return text
 
 
 def _docx_items(tables: list[Any], rubric: Any, width: int) -> Grid:
@@ -498,6 +516,7 @@ class Node:
     applies: str | None = None  # when a group applies, in render's words beside its points (read later)
     text: str = ""  # its cell's text, as written
     formula: str = ""  # its 分值 cell and formula, when Excel never saved the formula's result
+    odd_points: str = ""  # its 分值 cell's text, when that is no number of points (a date, -3)
     refused: str = ""  # the check's error on the rule read, when it refused it
     refused_rules: tuple[str, ...] = ()  # that rule
     unnamed: bool = False  # a row with a 分值 of its own and no name: a judgment under a placeholder name
@@ -580,6 +599,14 @@ def _clean_name(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
+def _points(text: str) -> Decimal | None:
+    """A 分值 cell's points: a plain number of 0 or more, full-width, spaced or with 分 as
+    staff type it (１０, 10 分); None for anything else, never its first digits: a date
+    (2021-03-05) is no 2021 points, nor -3 three."""
+    found = re.fullmatch(r"(\d+(?:\.\d+)?)分?", normalise(text))
+    return Decimal(found.group(1)) if found is not None else None
+
+
 def _number(text: str) -> Decimal | None:
     found = re.search(r"\d+(?:\.\d+)?", normalise(text))
     if found is None:
@@ -639,6 +666,13 @@ class _Builder:
                 self.input_names |= declared
                 reports.append(RowReport(leaf.row + 1, leaf.name, "formula", False, leaf.formula))
                 continue
+            if leaf.odd_points:  # its 分值 no number of points: no max to read the rules against either
+                leaf.reading = (Reading("todo", (), ()) if id(leaf) in penalties or id(leaf) in adjusts else
+                                unread(leaf.name, leaf.total(), self._namer))  # fmt: skip
+                declared |= {i.name for i in leaf.reading.inputs}
+                self.input_names |= declared
+                reports.append(RowReport(leaf.row + 1, leaf.name, "points", False, leaf.odd_points))
+                continue
             if leaf.unnamed:  # no name: whatever its criterion says, a person names it and writes its rule
                 leaf.reading = (Reading("todo", (), ()) if id(leaf) in penalties or id(leaf) in adjusts else
                                 unread(leaf.name, leaf.total(), self._namer))  # fmt: skip
@@ -650,7 +684,8 @@ class _Builder:
             absent = _NOT_APPLICABLE.match(leaf.criterion.strip()) if id(leaf) in tree else None
             criterion = re.sub(r"^(?:涉及|开展|有)的[，,]", "", absent["rest"]) if absent else leaf.criterion
             # render's own wording first, read whole on the names its 指标数据说明 declares
-            reading = read_stated(criterion, leaf.name, leaf.total(), self.known, adjust=id(leaf) in adjusts)
+            reading = read_stated(criterion, leaf.name, leaf.total(), self.known, adjust=id(leaf) in adjusts,
+                                  penalty=id(leaf) in penalties)  # fmt: skip
             if absent is None and id(leaf) in tree and _PENDING.search(criterion) and not re.search(r"\d", criterion):
                 reading = Reading("pending", (), ())  # 由各省自行制定: no criteria yet, so no score (PF542)
             if reading is None and id(leaf) in adjusts:
@@ -912,14 +947,16 @@ class _Builder:
         holders: dict[tuple[int, int], list[Node]] = {}
         for leaf in self._leaves(self.roots):
             cell = self.grid[leaf.row][columns.points]
-            if _number(cell.text) is not None:
+            if _points(cell.text) is not None:
                 holders.setdefault(cell.origin, []).append(leaf)
             elif cell.formula and leaf.points is None:  # =2+3 never computed: no 分值 to read (it read 0)
                 from openpyxl.utils import get_column_letter
 
                 leaf.formula = f"{get_column_letter(cell.origin[1] + 1)}{cell.origin[0] + 1}（{cell.formula}）"
+            elif cell.text and leaf.points is None:  # a date, -3, 约5: no points read, left to a person
+                leaf.odd_points = one_line(cell.text)
         for origin, leaves in holders.items():
-            value = _number(self.grid[origin[0]][origin[1]].text)
+            value = _points(self.grid[origin[0]][origin[1]].text)
             assert value is not None
             share = value / len(leaves)
             if len(leaves) > 1 and share != share.quantize(_CENT, rounding=ROUND_DOWN):
@@ -1121,6 +1158,11 @@ class _Builder:
                                    f"# TODO: the 分值 cell {formula} is a formula with no saved result: 0 points "
                                    "for now; open and save the file in Excel and import it again, or write the "
                                    "points, then delete this line"))  # fmt: skip
+        if node.odd_points:
+            lines.append(pad + say(f"# TODO: 分值单元格为“{node.odd_points}”，不是分值（不小于 0 的数），暂记 0 分；"
+                                   "请填写分值后删去本行",
+                                   f"# TODO: the 分值 cell holds “{node.odd_points}”, not a number of points (0 or "
+                                   "more): 0 points for now; write the points, then delete this line"))  # fmt: skip
         if node.unnamed:
             lines.append(pad + say(f"# TODO: 原表第 {node.row + 1} 行有分值 {plain(node.total())} 分，但没有指标名称，"
                                    f"暂命名为“{node.name}”并按评价分（judgment）处理；请补上名称、改写为规则后删去本行",
@@ -1146,12 +1188,12 @@ class _Builder:
             else:
                 low = _ADJUST_LOW.search(node.criterion)
                 head = f"{low['low'] if low else '-' + plain(node.total())} .. +{plain(node.total())}"
-                if not node.refused and not node.formula and not node.unnamed:
+                if not node.refused and not node.formula and not node.odd_points and not node.unnamed:
                     lines.append(pad + say("# TODO: 未能识别加减分项的评分标准，暂不加减分；请改写为规则后删去本行",
                                            "# TODO: the 加减分项's criterion was not recognised: nothing added or taken "
                                            "for now; write its rule, then delete this line"))  # fmt: skip
             return [*lines, f"{pad}adjust {name_text(node.name)} {head} {{", *(f"{pad}  {r}" for r in rules), f"{pad}}}"]
-        if node.refused or node.formula or node.unnamed:
+        if node.refused or node.formula or node.odd_points or node.unnamed:
             pass
         elif not reading.recognised and keyword == "penalty":
             lines.append(pad + say("# TODO: 未能识别扣分项的评分标准，暂不扣分；请改写为扣分规则（deduct）后删去本行",
