@@ -127,7 +127,7 @@ def test_a_grade_declared_where_the_rubric_has_no_grades_is_not_checked_and_said
     assert result.ok and result.ungraded == "90"
     assert render_audit(result).splitlines()[1:] == [
         "评价等次未复核：评分表未设评价等次（自评“90”）",
-        "自评得分与评分表一致；按规则复核 0 项指标（0 项一致），2 项缺少输入未复核",
+        "自评得分与评分表一致；按规则复核 0 项指标（0 项一致），2 项缺少输入未复核（缺少输入项 执行率、评价）",
     ]
     assert render_audit(result, "en").splitlines()[1] == "grade not checked: the rubric has no grades (declared 90)"
     assert result.to_dict()["grade_not_checked"] == "90"
