@@ -20,7 +20,7 @@ from pingfen.io.bounds import (
     read_bounded,
     too_deep,
 )
-from pingfen.io.tables import KINDS, Row, Rows, default_id, hidden_id, is_table, read_rows
+from pingfen.io.tables import KINDS, Row, Rows, default_id, hidden_id, id_text, is_table, read_rows
 from pingfen.values import shorten, to_decimal
 
 _BASE_TEN = re.compile(r"[-+]?[0-9]+")
@@ -294,7 +294,10 @@ def read_department(
         hidden = hidden_id(str(path), record, id_column) if named is None else None
         if hidden is not None:  # PF528, as a CSV's header `id\u200b`: the record would lose its id without a word
             raise DataError([hidden])
-        return (None if named is None else str(named)), record
+        try:
+            return id_text(named), record  # `true` as a batch's row names it, never Python's `True`
+        except TooBig as error:  # a list or mapping for an id
+            raise unreadable(Path(path), error) from None
     rows = read_rows(path, encoding=encoding, id_column=id_column)
     found = [row for row in rows if id is None or row.id == id]
     if id is not None and not found:

@@ -217,7 +217,7 @@ class Rows:
             name: (cell.strip() or None) if type(cell) is str else cell  # a SheetPercent as it is: stripped already
             for name, cell in zip(self.columns, cells, strict=False) if name
         }  # fmt: skip
-        return Row(number, _id(values.get(self.id_column)) if self.id_column else None, values)
+        return Row(number, id_text(values.get(self.id_column)) if self.id_column else None, values)
 
     def _jsonl(self) -> Iterator[Row]:
         try:
@@ -245,7 +245,10 @@ class Rows:
         named = default_id(data, self.id_column)
         if named is None and (hidden := hidden_id(str(self.path), data, self.id_column)) is not None:
             return Row(number, None, {}, hidden)  # PF528 for this line, as for a CSV's header: its id would be lost
-        return Row(number, _id(named), {str(k): v for k, v in data.items()})
+        try:
+            return Row(number, id_text(named), {str(k): v for k, v in data.items()})
+        except TooBig as error:  # a list or mapping for an id: this line's error, the rest go on
+            return self._bad_line(number, error)
 
     def _bad_line(self, number: int, error: Exception) -> Row:
         return Row(number, None, {}, Problem("PF510", None, {"path": str(self.path), "line": number,
@@ -985,11 +988,19 @@ def _blank_to_none(value: object) -> object:
     return value
 
 
-def _id(value: object) -> str | None:
+def id_text(value: object) -> str | None:
+    """A row's id as both engines write it: TRUE (an XLSX cell, a JSON `true`) is `true`, as
+    `--engine duckdb` writes it (it was blank, and DuckDB's `true`). TooBig for a list or
+    mapping (a JSON `["x"]`): an id is one text or number, not Python's `['x']`."""
     if type(value) is SheetPercent:  # `0"%"` holding 90 names the unit 90, as --engine duckdb names it
         value = value.number
-    if value is None or isinstance(value, bool):
+    if value is None:
         return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, dict)):
+        kind, kind_zh = ("a list", "列表") if isinstance(value, list) else ("a mapping", "映射")
+        raise TooBig(f"the id is {kind}: an id is one text or number", f"编号是{kind_zh}：编号应为一个文字或数值")
     if isinstance(value, Decimal) and value == value.to_integral_value():
         return str(value.to_integral_value())
     text = str(value).strip()
