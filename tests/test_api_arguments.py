@@ -336,3 +336,25 @@ def test_evaluate_many_refuses_a_path_or_one_record_when_called() -> None:
         rubric.evaluate_many([], lang="fr")  # type: ignore[arg-type]  # refused with no row to score too
     [result] = rubric.evaluate_many(iter([record]), start=3)
     assert isinstance(result, pingfen.Result) and result.total == rubric.evaluate(record).total
+
+
+def test_read_records_refuses_a_sheet_it_would_ignore_or_read_as_none(tmp_path: Path) -> None:
+    # sheet='' said "the workbook has no worksheet" (PF508); a CSV's, a JSON Lines' or a record's
+    # sheet= was ignored without a word
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    assert book.active is not None
+    book.active.append(["id", "满意度"])
+    book.active.append(["A", "90%"])
+    workbook = tmp_path / "d.xlsx"
+    book.save(workbook)
+    assert [r["id"] for r in pingfen.read_records(workbook, sheet=book.active.title)] == ["A"]
+    with pytest.raises(ValueError, match="sheet takes a sheet's name, not '': leave sheet out"):
+        pingfen.read_records(workbook, sheet="")
+    with pytest.raises(TypeError, match="sheet takes a sheet's name, a str, not int"):
+        pingfen.read_records(workbook, sheet=1)  # type: ignore[arg-type]  # what is refused
+    for name, text in (("d.csv", "id,满意度\nA,90%\n"), ("d.jsonl", '{"id": "A"}\n'), ("d.json", '{"id": "A"}')):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        with pytest.raises(ValueError, match=rf"sheet picks a sheet of an .xlsx workbook, and `{name}` is none"):
+            pingfen.read_records(tmp_path / name, sheet="Sheet")

@@ -430,10 +430,12 @@ def read_rows(
     `encoding` applies to CSV (default: sniffed, UTF-8 with or without BOM, else GB18030,
     which reads GBK). `id_column` names the id column (default `id` in any case, else `编号`,
     if there is one).
-    `sheet` picks an XLSX sheet by name (default: the first).
+    `sheet` picks an XLSX sheet by name (default: the sheet Excel shows); given for another
+    kind of file, or as '', it is refused (ValueError), not ignored.
     Raises DataError: PF508 unreadable, PF509 no such id column, PF511 not a batch file.
     """
     path = Path(path)
+    checked_sheet(sheet, path)
     note_input(path)  # no output of the command reading it may replace it
     kind = KINDS.get(path.suffix.lower())
     if kind is None:
@@ -451,6 +453,20 @@ def read_rows(
     columns = tuple(header)
     _refuse_repeated(path, columns)
     return Rows(path, kind, encoding, _id_column(path, columns, id_column), columns, total, sheet)
+
+
+def checked_sheet(sheet: object, path: Path) -> None:
+    """`sheet` (None, or a sheet's name) refused where it would not pick a sheet: not text
+    (TypeError), empty (`''` said the workbook had no worksheet) or given for a file with no
+    sheets, a CSV, JSON Lines or record file, which ignored it (ValueError)."""
+    if sheet is None:
+        return
+    if not isinstance(sheet, str):
+        raise TypeError(f"sheet takes a sheet's name, a str, not {type(sheet).__name__}: {sheet!r}")
+    if path.suffix.lower() != ".xlsx":
+        raise ValueError(f"sheet picks a sheet of an .xlsx workbook, and `{path.name}` is none: leave sheet out")
+    if not sheet:
+        raise ValueError("sheet takes a sheet's name, not '': leave sheet out to read the sheet Excel shows")
 
 
 def _refuse_repeated(path: Path, columns: tuple[str, ...]) -> None:
