@@ -40,7 +40,7 @@ from attrs import evolve, frozen
 from pingfen.absent import SheetRecord, uncomputed
 from pingfen.display import plain
 from pingfen.errors import DataError, Problem
-from pingfen.io.bounds import MAX_LINE_CHARS, TooBig, details, loads_json, no_duplicates
+from pingfen.io.bounds import LINE_READ, MAX_LINE_CHARS, TooBig, details, line_too_long, loads_json, no_duplicates, too_long
 from pingfen.io.guard import note_input
 from pingfen.io.write import csv_unquote
 from pingfen.lang import Lang
@@ -145,7 +145,7 @@ class Rows:
             with self.path.open(encoding=self.encoding, newline="") as handle:
                 if opened is not None:
                     opened(identity(handle.fileno()))
-                delimiter = _delimiter(handle.readline(MAX_LINE_CHARS + 1))
+                delimiter = _delimiter(handle.readline(LINE_READ))
                 lines = _lines(handle)
                 limit = csv.field_size_limit()
                 for line in lines:
@@ -721,18 +721,19 @@ def _looks_big5(path: Path) -> bool:
 
 
 def _lines(handle: TextIO, refuse: bool = True) -> Iterator[Any]:
-    """The lines of a text file, each at most MAX_LINE_CHARS long. A longer line is
-    TooBig (with `refuse`), else None in its place; it is never read whole."""
+    """The lines of a text file, each of at most MAX_LINE_CHARS characters besides its end
+    (`too_long`, as `--engine duckdb` counts them). A longer line is TooBig (with `refuse`),
+    else None in its place; it is never read whole."""
     read = handle.readline
-    while line := read(MAX_LINE_CHARS + 1):
-        if len(line) <= MAX_LINE_CHARS or line.endswith("\n"):
+    while line := read(LINE_READ):
+        if not too_long(line):
             yield line
             continue
         if refuse:
-            raise TooBig(f"a line is longer than {MAX_LINE_CHARS:,} characters",
-                         f"有一行超过 {MAX_LINE_CHARS:,} 个字符")  # fmt: skip
-        while (rest := read(MAX_LINE_CHARS)) and not rest.endswith("\n"):
-            pass
+            raise line_too_long()
+        if not line.endswith(("\n", "\r")):  # the rest of it, unread
+            while (rest := read(MAX_LINE_CHARS)) and not rest.endswith("\n"):
+                pass
         yield None
 
 
@@ -745,14 +746,14 @@ def _fits(cells: Sequence[str], columns: Sequence[str]) -> bool:
 def _csv_header_line(path: Path, encoding: str) -> str:
     try:
         with path.open(encoding=encoding, newline="") as handle:
-            first = handle.readline(MAX_LINE_CHARS + 1)
+            first = handle.readline(LINE_READ)
     except LookupError:
         raise _unreadable(path, f"unknown encoding {encoding!r}", f"未知的编码 {encoding!r}") from None
     except UnicodeError:  # UTF-16 named without a BOM raises the plain UnicodeError
         raise DataError([Problem("PF512", None, {"path": str(path), "encoding": encoding, "row": 1})]) from None
     except OSError as error:
         raise _unreadable(path, error) from None
-    if len(first) > MAX_LINE_CHARS:
+    if too_long(first):
         raise _unreadable(path, TooBig(f"the header is longer than {MAX_LINE_CHARS:,} characters",
                                        f"表头超过 {MAX_LINE_CHARS:,} 个字符"))  # fmt: skip
     return first
