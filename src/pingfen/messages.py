@@ -410,6 +410,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "column `{column}` cannot be passed through: the query writes its own column `{name}` ({dialect})",
         "列 `{column}` 不能原样保留：查询自身写出的列 `{name}` 与其同名（{dialect}）",
     ),
+    "PF814": (
+        "`--keep` (or `keep=`) names an empty column: remove the comma at the end of the list, or one of two "
+        "together (`--keep id,单位`)",
+        "`--keep`（或 `keep=`）中有空的列名：请删去列表末尾的逗号，或连在一起的两个逗号之一（如 `--keep id,单位`）",
+    ),
     "PF812": (
         "`{name}` is longer than the {limit} bytes of a column's name that {dialect} keeps: its score would be written "
         "under a shorter name: rename the group or indicator to score it in SQL there",
