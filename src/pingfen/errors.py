@@ -105,7 +105,7 @@ class Problem:
         the column a missing input is likely misspelt as, or what to do with a formula never
         calculated, which those lines would otherwise drop."""
         said = f"{self.code}: {self.message(lang)}"
-        if self.hint in ("did_you_mean_key", "uncomputed_formula", "may_be_na"):  # what to do, where only this line is shown
+        if self.hint in ("did_you_mean_key", "spaced_key", "uncomputed_formula", "may_be_na"):  # what to do, where only this line is shown
             said += f"（{self.help(lang)}）" if lang == "zh" else f" ({self.help(lang)})"
         return said
 

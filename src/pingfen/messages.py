@@ -694,6 +694,10 @@ HINTS: dict[str, tuple[str, str]] = {
         "公式没有保存的计算结果：请在 Excel 或 WPS 中打开并保存后再试",
     ),
     "did_you_mean_key": ("the data has `{suggestion}`: is it misspelt?", "数据中有 `{suggestion}`，是否拼写有误？"),
+    "spaced_key": (
+        "the data has `{suggestion}`, which differs from it only by spaces: remove them",
+        "数据中有 `{suggestion}`，与其只差空格：请删去多余的空格",
+    ),
     "bool_word": (
         "in a rule yes and no are `true` and `false`: write `= {value}`, or the input alone as the condition,"
         " `if NAME` (`if not NAME` for no)",

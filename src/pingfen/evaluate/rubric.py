@@ -677,6 +677,12 @@ def _with_suggestion(problem: Problem, unknown: list[str]) -> Problem:
     """For a missing input, suggest a key of the record (one naming no input) that looks like a misspelling."""
     if problem.input is None:
         return problem
+    # ` 满意度 `, `满意度\u00a0`, `满 意 度`: the name with spaces, which difflib passed over for a short
+    # one (` 分 `) and called a misspelling where no letter is wrong
+    bare = _unspaced(problem.input)
+    spaced = [k for k in unknown if _unspaced(k) == bare]
+    if spaced:
+        return Problem(problem.code, problem.input, dict(problem.args) | {"suggestion": invisible_escaped(spaced[0])}, "spaced_key")
     import difflib  # only for a record with a misspelt input
 
     # The name with a unit after it (`投入(%)`, `结余（万元）`), as tables head their columns:
@@ -686,6 +692,11 @@ def _with_suggestion(problem: Problem, unknown: list[str]) -> Problem:
     if not close:
         return problem
     return Problem(problem.code, problem.input, dict(problem.args) | {"suggestion": close[0]}, "did_you_mean_key")
+
+
+def _unspaced(name: str) -> str:
+    """`name` without its spaces (any, an NBSP or full-width one too) and invisible characters."""
+    return "".join(without_invisible(name).split())
 
 
 def _a_label(spec: InputSpec, raw: object) -> bool:
