@@ -418,9 +418,9 @@ def test_an_empty_name_to_pass_through_is_said_so() -> None:
         with pytest.raises(SqlRefusal) as caught:
             to_sql(RUBRIC, dialect="duckdb", keep=keep)
         assert caught.value.code == "PF814" and "_pf_" not in caught.value.message("en")
-    for given in ("id,", "", "id,,单位"):
+    for written in ("id,", "", "id,,单位"):
         out, err = io.StringIO(), io.StringIO()
-        assert main(["sql", str(RULESET), "--keep", given], out, err) == 2 and out.getvalue() == ""
+        assert main(["sql", str(RULESET), "--keep", written], out, err) == 2 and out.getvalue() == ""
         assert err.getvalue() == ("pingfen sql: PF814: `--keep`（或 `keep=`）中有空的列名：请删去列表末尾的逗号，"
                                   "或连在一起的两个逗号之一（如 `--keep id,单位`）\n")  # fmt: skip
     out = io.StringIO()

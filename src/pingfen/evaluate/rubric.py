@@ -398,10 +398,12 @@ class Rubric:
         if isinstance(names, str):
             raise TypeError(f"coerce takes a list of input names, not one name: coerce(data, [{names!r}])")
         _flag(ratios)
-        listed = None if names is None else list(names)  # once: `names` may be a generator
-        only = None if listed is None else frozenset(listed)
-        if listed is not None and not only <= self._names:  # `['nope']` gave {} without a word
-            raise KeyError(self._no_input(next(n for n in listed if n not in self._names)))
+        only = None
+        if names is not None:
+            listed = list(names)  # once: `names` may be a generator
+            only = frozenset(listed)
+            if not only <= self._names:  # `['nope']` gave {} without a word
+                raise KeyError(self._no_input(next(n for n in listed if n not in self._names)))
         if not isinstance(data, Mapping):
             raise DataError([not_a_mapping(data)], record)
         with localcontext(CONTEXT):  # `"94.99%"` is 0.9499 whatever the caller's precision

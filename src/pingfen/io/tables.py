@@ -40,7 +40,16 @@ from attrs import evolve, frozen
 from pingfen.absent import SheetRecord, uncomputed
 from pingfen.display import plain
 from pingfen.errors import DataError, Problem
-from pingfen.io.bounds import LINE_READ, MAX_LINE_CHARS, TooBig, details, line_too_long, loads_json, no_duplicates, too_long
+from pingfen.io.bounds import (
+    LINE_READ,
+    MAX_LINE_CHARS,
+    TooBig,
+    details,
+    line_too_long,
+    loads_json,
+    no_duplicates,
+    too_long,
+)
 from pingfen.io.guard import note_input
 from pingfen.io.write import csv_unquote
 from pingfen.lang import Lang
