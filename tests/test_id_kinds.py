@@ -98,3 +98,11 @@ def test_a_record_files_id_is_written_as_a_rows_is(tmp_path: Path) -> None:
         read_department(data)
     assert [p.code for p in refused.value.problems] == ["PF508"]
     assert refused.value.problems[0].message("zh") == f"无法读取 `{data}`：编号是列表：编号应为一个文字或数值"
+
+
+def test_evaluate_many_names_a_refused_row_by_its_true_id_as_eval_writes_it(tmp_path: Path) -> None:
+    data = tmp_path / "d.xlsx"
+    _workbook(data)
+    records = [dict(r, 满意度="九成") if r["id"] is True else r for r in pingfen.read_records(data)]
+    outcomes = list(pingfen.loads(RULE, "t.rule").evaluate_many(records, key="id"))
+    assert isinstance(outcomes[0], pingfen.DataError) and outcomes[0].record == "true"  # was `True`

@@ -616,6 +616,8 @@ def not_a_mapping(data: object) -> Problem:
 
 
 def _record_id(row: object, key: str | None, number: int) -> str:
+    if key is not None and isinstance(row, Mapping) and isinstance(row.get(key), bool):  # as `pingfen eval` writes it, not `True`
+        return "true" if row.get(key) else "false"
     if key is not None and isinstance(row, Mapping) and row.get(key) is not None:
         try:
             return str(row.get(key))
