@@ -746,7 +746,7 @@ def _sql(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     from pingfen.sql import SqlRefusal, to_sql
 
     try:
-        keep = args.keep.split(",") if args.keep is not None else None
+        keep = [name.strip() for name in args.keep.split(",")] if args.keep is not None else None  # `id, 单位`: no column ` 单位`
         print(to_sql(pingfen.load(args.ruleset, tests=False), args.dialect, args.table, reasons=not args.no_reasons, keep=keep) + ";", file=out)
     except SqlRefusal as refused:
         print(f"pingfen sql: {refused.code}: {refused.message(lang)}", file=err)

@@ -28,6 +28,7 @@ from sqlglot import exp
 
 from pingfen.errors import DataError, UsageError
 from pingfen.evaluate.rubric import Rubric, hidden_column, numbered_columns
+from pingfen.io.bounds import LINE_READ, MAX_LINE_CHARS, line_too_long, too_long
 from pingfen.io.records import unreadable
 from pingfen.io.tables import (
     DEFAULT_IDS,
@@ -164,8 +165,10 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
             with _bar(con, progress, lang):
                 con.execute(f"COPY ({query}) TO {target} ({options})")
             reader = "read_parquet" if write == "parquet" else "read_csv"
-            # read back as written, not sniffed: a column of cells that begin with `'` is no quote character
-            dialect = "" if write == "parquet" else ", header = true, delim = ',', quote = '\"', escape = '\"', all_varchar = true"
+            # read back as written, not sniffed: a column of cells that begin with `'` is no quote character;
+            # a row as long as its line read, its quotes doubled, and the scores beside it
+            dialect = "" if write == "parquet" else (", header = true, delim = ',', quote = '\"', escape = '\"', all_varchar = true, "
+                                                     f"max_line_size = {3 * _LINE_BYTES}, buffer_size = {_BUFFER}")  # fmt: skip
             found = con.execute(f"SELECT count(*), count(refusal) FROM {reader}({target}{dialect})").fetchone()
     except (duckdb.InterruptException, RuntimeError) as error:
         # DuckDB stops a query at Ctrl-C and raises RuntimeError("Query interrupted"), the
@@ -452,7 +455,12 @@ def _readable(data: str) -> None:
 PAST = 1000
 _NO_NULL = "\x00pingfen\x00"  # read as NULL instead of a blank cell: no cell is, so a NULL is a padded one
 _CHUNK = 1 << 20
-_LONGEST = 1 << 21  # bytes in a line: DuckDB's own max_line_size, so nothing it read before is refused
+# A line of MAX_LINE_CHARS characters, `pingfen eval`'s limit and the engine's (_shape refuses a
+# longer one), in the UTF-8 DuckDB reads: at most 4 bytes a character, and the line's end. Its
+# buffer as large as by default (16 lines of DuckDB's own 2 MiB), not 16 of these; it must hold
+# a line (the output's too, read back to count its rows).
+_LINE_BYTES = 4 * MAX_LINE_CHARS + 2
+_BUFFER = 32 * 1024 * 1024
 
 
 def _csv_reader(con: Any, path: str, folder: str, data: str) -> tuple[str, dict[str, str]]:
@@ -465,7 +473,8 @@ def _csv_reader(con: Any, path: str, folder: str, data: str) -> tuple[str, dict[
     with NULLs (null_padding), told from blank cells, which are read as ''. A column named as
     the engine's own are is held under another name (`_held`): which, with its own."""
     delimiter = csv_delimiter(Path(path), "utf-8-sig")
-    options = f"all_varchar = true, delim = {lit(delimiter)}, quote = '\"', escape = '\"', comment = ''"
+    options = (f"all_varchar = true, delim = {lit(delimiter)}, quote = '\"', escape = '\"', comment = '', "
+               f"max_line_size = {_LINE_BYTES}, buffer_size = {_BUFFER}")  # fmt: skip
     names = _header(con, path, folder, data, options)
     held = _held(names)
     names = [held.get(n, n) for n in names]
@@ -497,7 +506,7 @@ def _header(con: Any, path: str, folder: str, data: str, options: str) -> list[s
         return names
     header = str(Path(folder) / "header.csv")
     with open(path, "rb") as source, atomic_open(header, "wb") as out:
-        out.write(source.readline(_LONGEST))
+        out.write(source.readline(_LINE_BYTES))
     described = [str(row[0]) for row in con.execute(f"DESCRIBE SELECT * FROM read_csv({lit(header)}, header = true, {options})").fetchall()]
     return [name or (described[i] if len(described) == len(names) else f"column{i}") for i, name in enumerate(names)]
 
@@ -529,9 +538,16 @@ def _given_back(tree: exp.Select, back: Mapping[str, str]) -> None:
 
 
 def _bounded(line: bytes, data: str) -> bytes:
-    if len(line) > _LONGEST:
-        raise _refuse("PF831", {"data": data, "detail": f"a line is longer than {_LONGEST:,} bytes", "detail_zh": f"有一行超过 {_LONGEST:,} 字节"})
+    """`line` (UTF-8, a line or its start: a character cut at its end is not counted), PF831
+    when it holds more than MAX_LINE_CHARS characters besides its end, as `pingfen eval` refuses it."""
+    if len(line) > MAX_LINE_CHARS and too_long(line.decode("utf-8", "ignore")):  # fewer bytes: fewer characters
+        raise _too_long(data)
     return line
+
+
+def _too_long(data: str) -> UsageError:
+    said = line_too_long()
+    return _refuse("PF831", {"data": data, "detail": str(said), "detail_zh": said.zh})
 
 
 def lit(text: str) -> str:
@@ -541,7 +557,7 @@ def lit(text: str) -> str:
 def _shape(path: str, delimiter: str, data: str, header: int) -> tuple[bool, int]:
     """(whether no quoted cell of the CSV spans lines: every line has an even number of `"`, a
     doubled quote counting two; the cells of its widest row), from one reading, bounded: a line of
-    more than _LONGEST bytes is PF831, as DuckDB refuses it. A row is counted as io.tables reads
+    more than MAX_LINE_CHARS characters is PF831, as `pingfen eval` refuses it. A row is counted as io.tables reads
     it: its delimiters where it has no quote, else by the csv module. PF728 for a row `pingfen
     eval` scores (not blank, not a comment) of more than PAST cells past the header; a wider
     blank or comment row is read no wider (DuckDB stops at it)."""
@@ -572,6 +588,9 @@ def _shape(path: str, delimiter: str, data: str, header: int) -> tuple[bool, int
             if b'"' in block:
                 break
             lines = block.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")[:-1]
+            if lines and max(map(len, lines)) > MAX_LINE_CHARS:  # a line whole in the block: asked only when it may be too long
+                for line in lines:
+                    _bounded(line, data)
             if lines and max(map(bytes.count, lines, itertools.repeat(sep))) + 1 > widest:
                 for line in lines:
                     number += 1
@@ -592,10 +611,9 @@ def _shape(path: str, delimiter: str, data: str, header: int) -> tuple[bool, int
         even = True
 
         def read() -> str:
-            line = text.readline(_LONGEST + 1)
-            if len(line) > _LONGEST:
-                raise _refuse("PF831", {"data": data, "detail": f"a line is longer than {_LONGEST:,} characters",
-                                        "detail_zh": f"有一行超过 {_LONGEST:,} 个字符"})  # fmt: skip
+            line = text.readline(LINE_READ)
+            if too_long(line):
+                raise _too_long(data)
             return line
 
         def more() -> Iterator[str]:

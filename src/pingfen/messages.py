@@ -411,6 +411,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "column `{column}` cannot be passed through: the query writes its own column `{name}` ({dialect})",
         "列 `{column}` 不能原样保留：查询自身写出的列 `{name}` 与其同名（{dialect}）",
     ),
+    "PF814": (
+        "`--keep` (or `keep=`) names an empty column: remove the comma at the end of the list, or one of two "
+        "together (`--keep id,单位`)",
+        "`--keep`（或 `keep=`）中有空的列名：请删去列表末尾的逗号，或连在一起的两个逗号之一（如 `--keep id,单位`）",
+    ),
     "PF812": (
         "`{name}` is longer than the {limit} bytes of a column's name that {dialect} keeps: its score would be written "
         "under a shorter name: rename the group or indicator to score it in SQL there",
@@ -703,6 +708,10 @@ HINTS: dict[str, tuple[str, str]] = {
         "公式没有保存的计算结果：请在 Excel 或 WPS 中打开并保存后再试",
     ),
     "did_you_mean_key": ("the data has `{suggestion}`: is it misspelt?", "数据中有 `{suggestion}`，是否拼写有误？"),
+    "spaced_key": (
+        "the data has `{suggestion}`, which differs from it only by spaces: remove them",
+        "数据中有 `{suggestion}`，与其只差空格：请删去多余的空格",
+    ),
     "bool_word": (
         "in a rule yes and no are `true` and `false`: write `= {value}`, or the input alone as the condition,"
         " `if NAME` (`if not NAME` for no)",

@@ -198,10 +198,12 @@ class Rubric:
         except KeyError:
             raise KeyError(f"no group or indicator named {name!r}") from None
 
-    def grade_for(self, total: Decimal) -> str | None:
+    def grade_for(self, total: Decimal | int) -> str | None:
         """The grade the header's bands give a (rounded) total, or None when no band takes it.
         A grade's own condition (`grade 优秀 >= 90 if 满意度 >= 90%`) and the vetoes are a
-        record's, not a total's: they are not looked at here; `Result.grade` has them."""
+        record's, not a total's: they are not looked at here; `Result.grade` has them.
+        A float or text is refused (TypeError), as by `round_total`."""
+        total = _exact(total, "grade_for")
         for name, test, threshold in self._grades:
             if test is None or (threshold is not None and test(total, threshold)):
                 return name
@@ -209,11 +211,7 @@ class Rubric:
 
     def round_total(self, raw: Decimal | int) -> Decimal:
         """A raw total rounded as the rubric's header says (default 2 places, half up)."""
-        if type(raw) is int:  # an int is exact: taken as its Decimal
-            raw = Decimal(raw)
-        elif not isinstance(raw, Decimal):
-            raise TypeError(f"round_total takes a Decimal (or an int), not {type(raw).__name__}: Decimal(str(x)) keeps a float's digits")
-        return settled(raw).quantize(self._quantum, rounding=self._rounding, context=CONTEXT)  # not the caller's precision
+        return settled(_exact(raw, "round_total")).quantize(self._quantum, rounding=self._rounding, context=CONTEXT)  # not the caller's precision
 
     # ---------------------------------------------------------------- evaluation
     def evaluate(
@@ -302,7 +300,8 @@ class Rubric:
         out: list[dict[str, Decimal]] = [{} for _ in records]
         walker = self.walker()
         for decl, batch in self._batch:
-            reads = [e.name.text for e in ast.walk_expressions(batch.expr) if isinstance(e, ast.Ref)]
+            refs = [e.name.text for e in ast.walk_expressions(batch.expr) if isinstance(e, ast.Ref)]
+            reads = [name for name in refs if name in self._names]  # its inputs: coerce refuses any other name
             each: list[Decimal | None] = []
             for record in records:
                 try:
@@ -399,7 +398,12 @@ class Rubric:
         if isinstance(names, str):
             raise TypeError(f"coerce takes a list of input names, not one name: coerce(data, [{names!r}])")
         _flag(ratios)
-        only = None if names is None else frozenset(names)
+        only = None
+        if names is not None:
+            listed = list(names)  # once: `names` may be a generator
+            only = frozenset(listed)
+            if not only <= self._names:  # `['nope']` gave {} without a word
+                raise KeyError(self._no_input(next(n for n in listed if n not in self._names)))
         if not isinstance(data, Mapping):
             raise DataError([not_a_mapping(data)], record)
         with localcontext(CONTEXT):  # `"94.99%"` is 0.9499 whatever the caller's precision
@@ -407,6 +411,15 @@ class Rubric:
         if problems:
             raise DataError(problems, record)
         return values
+
+    def _no_input(self, name: object) -> str:
+        """What a KeyError for `name`, no input of the rubric, says: the input it is likely
+        misspelt for, if one is close."""
+        import difflib  # only for a name that names no input
+
+        said = f"no input named {name!r}"
+        close = difflib.get_close_matches(name, [s.name for s in self.inputs], n=1, cutoff=0.6) if isinstance(name, str) else []
+        return f"{said}: did you mean {close[0]!r}?" if close else said
 
     def _coerce(self, data: Mapping[str, object], record: str | None, ratios: bool = False) -> list[object]:
         """Every input's value, or DataError listing every input that has none."""
@@ -572,6 +585,21 @@ def numbered_columns(name: str, columns: Iterable[object]) -> list[str]:
     return [key for _, key in sorted(numbered, key=lambda kv: kv[0])]
 
 
+def _exact(value: object, who: str) -> Decimal:
+    """`value`, a total, as a Decimal: an int is exact; a float (its binary digits, not the
+    figure's), a bool or text (`'95'` failed inside a comparison) is a TypeError."""
+    if type(value) is int:
+        return Decimal(value)
+    if not isinstance(value, Decimal):
+        said = f"{who} takes a Decimal (or an int), not {type(value).__name__}"
+        if isinstance(value, str):
+            said += f": Decimal({value!r})"
+        elif isinstance(value, float):
+            said += ": Decimal(str(x)) keeps a float's digits"
+        raise TypeError(said)
+    return value
+
+
 def _flag(ratios: object) -> None:
     """`ratios` is True or False: anything else ("yes", 0, None) was read for its truth alone."""
     if ratios is not True and ratios is not False:
@@ -588,6 +616,8 @@ def not_a_mapping(data: object) -> Problem:
 
 
 def _record_id(row: object, key: str | None, number: int) -> str:
+    if key is not None and isinstance(row, Mapping) and isinstance(row.get(key), bool):  # as `pingfen eval` writes it, not `True`
+        return "true" if row.get(key) else "false"
     if key is not None and isinstance(row, Mapping) and row.get(key) is not None:
         try:
             return str(row.get(key))
@@ -651,6 +681,12 @@ def _with_suggestion(problem: Problem, unknown: list[str]) -> Problem:
     """For a missing input, suggest a key of the record (one naming no input) that looks like a misspelling."""
     if problem.input is None:
         return problem
+    # ` 满意度 `, `满意度\u00a0`, `满 意 度`: the name with spaces, which difflib passed over for a short
+    # one (` 分 `) and called a misspelling where no letter is wrong
+    bare = _unspaced(problem.input)
+    spaced = [k for k in unknown if _unspaced(k) == bare]
+    if spaced:
+        return Problem(problem.code, problem.input, dict(problem.args) | {"suggestion": invisible_escaped(spaced[0])}, "spaced_key")
     import difflib  # only for a record with a misspelt input
 
     # The name with a unit after it (`投入(%)`, `结余（万元）`), as tables head their columns:
@@ -660,6 +696,11 @@ def _with_suggestion(problem: Problem, unknown: list[str]) -> Problem:
     if not close:
         return problem
     return Problem(problem.code, problem.input, dict(problem.args) | {"suggestion": close[0]}, "did_you_mean_key")
+
+
+def _unspaced(name: str) -> str:
+    """`name` without its spaces (any, an NBSP or full-width one too) and invisible characters."""
+    return "".join(without_invisible(name).split())
 
 
 def _a_label(spec: InputSpec, raw: object) -> bool:

@@ -995,8 +995,10 @@ class Compiler:
                 if len(name.encode()) > NAMEDATALEN:
                     raise SqlRefusal("PF812", {"name": name, "dialect": self.dialect, "limit": NAMEDATALEN})
         written = {same(name): name for name in [*nodes, *OWN]}
+        if any(not name.strip() for name in self.keep or ()):  # `--keep a,`: said so, not as a clash with `_pf_`
+            raise SqlRefusal("PF814", {})
         for name in self.keep or ():  # a column named to pass through: never a second column of a name, nor an internal one's
-            if same(name) in written or same(name[: len(PREFIX)]) == same(PREFIX) or not name:
+            if same(name) in written or same(name[: len(PREFIX)]) == same(PREFIX):
                 raise SqlRefusal("PF811", {"column": name, "name": written.get(same(name), PREFIX), "dialect": self.dialect})
 
     def refusal(self) -> Frag:
@@ -1318,6 +1320,8 @@ def to_sql_tree(rubric: Rubric, dialect: str = "duckdb", table: str = "records",
     refuse_untranslated(rubric.module)
     compiler = kind(rubric, table, dialect, reasons)
     compiler.scales = dict(scales or {})
+    if isinstance(keep, str):  # read as its letters, each a column
+        raise TypeError(f"keep takes a list of column names, not one name: keep=[{keep!r}]")
     compiler.keep = tuple(dict.fromkeys(keep)) if keep is not None else None
     tree = compiler.tree()
     if dialect == "postgres":

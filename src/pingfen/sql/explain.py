@@ -36,7 +36,11 @@ class Explainer:
     @pinned
     def reasons(self, row: Mapping[str, object]) -> dict[str, list[Reason]]:
         """Each indicator that lost points → its reasons, in the order evaluate() gives them.
-        `row` is a row of the query, by column name (its node scores and `reasons`)."""
+        `row` is a row of the query, by column name (its node scores and `reasons`); what has
+        no `.get` (None, a tuple of values) is a TypeError, not "has no attribute 'get'" inside."""
+        if not callable(getattr(row, "get", None)):  # a mapping, or a pandas row, reads by name
+            raise TypeError(f"explain takes a row of the query, a mapping of its columns to values, not {type(row).__name__}: "
+                            "dict(zip(columns, values)), or a DataFrame row's .asDict()")  # fmt: skip
         text = row.get(REASONS)
         found: dict[str, list[Reason]] = {}
         if text is None:  # a refused record: nothing was scored
