@@ -320,21 +320,27 @@ def test_an_audit_whose_input_is_a_formula_never_calculated_is_refused(tmp_path:
     assert code == 0 and "2 项指标（2 项一致）" in said, said
 
 
-@pytest.mark.parametrize("project", ["否", "是"])
-def test_an_audit_leaves_out_such_an_input_where_eval_does(tmp_path: Path, project: str) -> None:
-    """产出 is read only where 有项目: with no project eval scores the row (乙 不适用) and the
-    audit agrees, as with a blank cell; it was refused PF534, exit 2. With a project 乙 reads
-    it, and both refuse it."""
-    rule = tmp_path / "r.rule"
-    rule.write_text(RULE, encoding="utf-8")
-    sheet = sheet_of([("一级指标", "自评得分"), ("甲", 5), ("乙", "不适用"), ("总分", 10)])
+def _filled(tmp_path: Path, project: str, declared: object) -> Path:
+    """r.rule, and a self-evaluation declaring 甲 5, 乙 `declared`, 总分 10, its 填报 sheet's
+    产出 a formula never calculated (=0.9) beside 有项目 `project`."""
+    (tmp_path / "r.rule").write_text(RULE, encoding="utf-8")
+    sheet = sheet_of([("一级指标", "自评得分"), ("甲", 5), ("乙", declared), ("总分", 10)])
     sheet.title = "评分表"
     data = sheet.parent.create_sheet("填报")
     for row in (HEAD, ["a", project, 0.95, "=0.9"]):
         data.append(row)
     filled = tmp_path / "自评.xlsx"
     sheet.parent.save(filled)
-    code, said = _run("audit", str(rule), str(filled))
+    return filled
+
+
+@pytest.mark.parametrize("project", ["否", "是"])
+def test_an_audit_leaves_out_such_an_input_where_eval_does(tmp_path: Path, project: str) -> None:
+    """产出 is read only where 有项目: with no project eval scores the row (乙 不适用) and the
+    audit agrees, as with a blank cell; it was refused PF534, exit 2. With a project 乙 reads
+    it, and both refuse it."""
+    filled = _filled(tmp_path, project, "不适用")
+    code, said = _run("audit", str(tmp_path / "r.rule"), str(filled))
     evaluated, scored = _eval(tmp_path, _book(tmp_path / "各单位.xlsx", [["a", project, 0.95, "=0.9"]]))
     if project == "否":
         assert code == 0 and "2 项指标（2 项一致）" in said, said
@@ -350,21 +356,13 @@ def test_an_audit_refuses_such_an_input_whatever_is_declared(tmp_path: Path, pro
     乙 was declared, but with 乙 left blank the audit went on as if the cell were blank, exit 0
     and "自评得分与评分表一致". Now a row that applies reading it refuses it, declared or not;
     with no project no row reads it, and it is left out as eval leaves it."""
-    rule = tmp_path / "r.rule"
-    rule.write_text(RULE, encoding="utf-8")
-    sheet = sheet_of([("一级指标", "自评得分"), ("甲", 5), ("乙", declared), ("总分", 10)])
-    sheet.title = "评分表"
-    data = sheet.parent.create_sheet("填报")
-    for row in (HEAD, ["a", project, 0.95, "=0.9"]):
-        data.append(row)
-    filled = tmp_path / "自评.xlsx"
-    sheet.parent.save(filled)
-    code, said = _run("audit", str(rule), str(filled))
+    filled = _filled(tmp_path, project, declared)
+    code, said = _run("audit", str(tmp_path / "r.rule"), str(filled))
     if project == "否":
         assert code == 0 and "PF534" not in said, said
         return
     assert code == 2 and f"PF534]: {_said(filled, 'D2', '产出')}" in said and HINT_ZH in said, said
-    code, said = _run("--lang", "en", "audit", str(rule), str(filled))
+    code, said = _run("--lang", "en", "audit", str(tmp_path / "r.rule"), str(filled))
     assert code == 2 and f"PF534]: {_said_en(filled, 'D2', '产出')}" in said
     assert "open the workbook in Excel or WPS, save it and try again" in said, said
 
