@@ -161,3 +161,51 @@ def test_a_sheet_of_notes_down_the_page_before_the_data_across_is_not_read(tmp_p
     book.save(path)
     code, out, err = run("audit", str(rule), str(path))
     assert code == 0 and "按规则复核 2 项指标（2 项一致）" in out, out + err
+
+
+RULE_SAME_NAMES = """rubric "s" { total 10 }
+input 人数: count >= 0
+input 次数: count >= 0
+indicator 人数 6 { bands 人数 { >= 10 -> 6  else -> 0 } }
+indicator 次数 4 { bands 次数 { >= 2 -> 4  else -> 0 } }
+"""
+
+
+@pytest.mark.parametrize("hidden", [False, True])
+def test_a_rubric_sheet_whose_indicators_are_named_as_inputs_is_no_data_down_the_page(tmp_path: Path, hidden: bool) -> None:
+    """A first sheet 评分标准 (指标 | 分值 | 评分标准, rows 人数 | 6 | …) was read as the inputs laid
+    down the page: 人数 = 6, its points, and a disagreement reported, exit 1; so was a hidden
+    sheet of last year's (its heading cleared here, so only its being hidden keeps it out)."""
+    rule = tmp_path / "s.rule"
+    rule.write_text(RULE_SAME_NAMES, encoding="utf-8")
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "评分标准"
+    for row in ([None if hidden else "指标", None if hidden else "分值", "说明"], ["人数", 6, "≥10人"], ["次数", 4, "≥2次"]):
+        first.append(row)
+    if hidden:
+        first.sheet_state = "hidden"
+    declared = book.create_sheet("自评")
+    for row in (["指标", "自评得分"], ["人数", 6], ["次数", 4], ["总分", 10]):
+        declared.append(row)
+    path = tmp_path / "自评.xlsx"
+    book.save(path)
+    code, out, err = run("audit", str(rule), str(path))
+    assert code == 0 and "不一致" not in out and "2 项缺少输入未复核" in out, out + err
+
+
+def test_an_xlsm_self_evaluation_with_a_data_sheet_is_read(tmp_path: Path, rule: Path) -> None:
+    """An .xlsm is a workbook as an .xlsx is: its data sheet was refused as `sheet=` given for no
+    workbook, an internal error."""
+    path = _workbook(tmp_path / "自评.xlsm", [("甲", 5), ("乙", 5), ("总分", 10)],
+                     [("评价分", 4.5), ("人数", 3), ("满意度", "95%")])  # fmt: skip
+    code, out, err = run("audit", str(rule), str(path))
+    assert code == 0 and "按规则复核 2 项指标（2 项一致）" in out, out + err
+
+
+def test_a_true_id_down_the_sheet_is_true_as_a_batchs(tmp_path: Path, rule: Path) -> None:
+    path = _workbook(tmp_path / "自评.xlsx", [("甲", 5), ("乙", 5), ("总分", 10)],
+                     [("评价分", 4.5), ("人数", 3), ("满意度", 0.95), ("编号", True)], down=True)  # fmt: skip
+    code, out, err = run("audit", str(rule), str(path), "--id", "true")
+    assert code == 0 and "（true）" in out.splitlines()[0], out + err

@@ -32,6 +32,7 @@ from pingfen.io.tables import (
     Sheet,
     SheetRows,
     cell_value,
+    id_text,
     input_cell,
     open_workbook,
     read_rows,
@@ -137,9 +138,11 @@ def _xlsx(path: Path, nodes: Collection[str], inputs: Collection[str], id: str |
             if input_sheet is not None or not rows:
                 continue
             across = sum(_names_input(c, inputs) for c in rows[0])
-            if sum(_names_input(line[0] if line else None, inputs) for line in rows) > across:  # 编制人数 | 12, row by row
+            downward = sum(_names_input(line[0] if line else None, inputs) for line in rows)
+            if downward > across:  # 编制人数 | 12, row by row; or a rubric's or notes' sheet, never data across
                 # read only where no sheet names inputs across: a sheet of notes on them does not hide the data's
-                down = down or _down(path, sheet.title, rows, seconds, uncomputed, inputs)
+                if _may_be_data(sheet, rows):
+                    down = down or _down(path, sheet.title, rows, seconds, uncomputed, inputs)
             elif across:
                 input_sheet = sheet.title
     finally:
@@ -195,6 +198,19 @@ def _rows(path: Path, sheet: Sheet) -> tuple[list[tuple[object, ...]], dict[int,
     return rows, cells.uncomputed, seconds
 
 
+# A heading only a rubric or a self-evaluation has: a sheet holding one near its top is no data
+# laid out down the page, though an indicator named as an input (人数 | 6 | …) starts a row there.
+_NOT_DATA_HEADS = re.compile(r"分值|评分标准|评分要点|评分依据|自评得分|得分|满分|权重")
+
+
+def _may_be_data(sheet: Sheet, rows: list[tuple[object, ...]]) -> bool:
+    """Whether a sheet whose first column names inputs may be the data laid out down the page:
+    shown (a hidden one is last year's, kept), and with no rubric's heading in its first rows."""
+    if getattr(sheet, "sheet_state", "visible") != "visible":
+        return False
+    return not any(isinstance(c, str) and _NOT_DATA_HEADS.search(c) for line in rows[:5] for c in line)
+
+
 def _names_input(cell: object, inputs: Collection[str]) -> bool:
     return isinstance(cell, str) and (cell in inputs or input_meant(cell, inputs) is not None)
 
@@ -216,7 +232,7 @@ def _down(
         value = seconds[number - 1]
         value = (value.strip() or None) if type(value) is str else value  # a SheetPercent as it is, as a batch's row
         if name in DEFAULT_IDS or name.lower() in DEFAULT_IDS:
-            department = None if value is None else str(value)
+            department = id_text(value)  # TRUE is `true`, as a batch's id
         elif _names_input(name, inputs):
             found.setdefault(name, []).append(number)
             values[name] = value

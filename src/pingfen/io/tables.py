@@ -472,7 +472,7 @@ def checked_sheet(sheet: object, path: Path) -> None:
         return
     if not isinstance(sheet, str):
         raise TypeError(f"sheet takes a sheet's name, a str, not {type(sheet).__name__}: {sheet!r}")
-    if path.suffix.lower() != ".xlsx":
+    if KINDS.get(path.suffix.lower()) != "xlsx":  # .xlsm is a workbook too
         raise ValueError(f"sheet picks a sheet of an .xlsx workbook, and `{path.name}` is none: leave sheet out")
     if not sheet:
         raise ValueError("sheet takes a sheet's name, not '': leave sheet out to read the sheet Excel shows")
