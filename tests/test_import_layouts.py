@@ -336,7 +336,7 @@ def test_a_points_cell_that_is_no_number_of_points_is_a_todo(tmp_path: Path, cel
     assert code == 1 and "已识别 3/7 行评分标准（43%）" in err
 
 
-@pytest.mark.parametrize("cell", ["５", "5 分", "5分", "５.0"])
+@pytest.mark.parametrize("cell", ["５", "5 分", "5分", "５.0", "（5分）", "(5)", "5分。", "5（分）"])
 def test_a_points_cell_as_staff_type_it_is_its_number(tmp_path: Path, cell: str) -> None:
     imported = import_table(formula_table(tmp_path / "p.xlsx", cell=cell))
     assert imported.rows[0].recognised and "indicator 执行率 5 {" in imported.text
@@ -504,3 +504,19 @@ def test_a_signature_table_as_wide_right_after_the_rubric_is_not_its_next_page(t
     imported = import_table(path)
     assert [r.indicator for r in imported.rows] == ["执行率", "调整率", "制度", "违规"], imported.summary()
     assert imported.recognised == 4 and "评分人" not in imported.text and "张三" not in imported.text
+
+
+@pytest.mark.parametrize("retyped", [("分值", "分值（分）"), ("评分标准", "评分要点")])
+def test_a_second_page_whose_header_is_typed_again_otherwise_goes_on(tmp_path: Path, retyped: tuple[str, str]) -> None:
+    """Page 2's header retyped (分值（分） for 分值): the page was taken for another table and
+    dropped — 2/2 rows, 100%, total 10 of the table's 20."""
+    import docx
+
+    path = split_docx(tmp_path / "t.docx", None, repeat_header=True)
+    document = docx.Document(str(path))
+    column = HEADER.index(retyped[0])
+    document.tables[1].cell(0, column).text = retyped[1]
+    document.save(str(path))
+    imported = import_table(path)
+    assert [r.indicator for r in imported.rows] == ["执行率", "调整率", "制度", "违规"], imported.summary()
+    assert imported.recognised == 4 and "total 20" in imported.text and errors(imported.text) == []

@@ -295,9 +295,10 @@ def _docx_grid(path: Path) -> tuple[str, Grid, int]:
         if (found := _header(grid)) is not None:
             before, _ = _paragraphs_around(document, table)
             header = [[normalise(c.text) for c in row] for row in grid[: found.header + 1]]
-            for more in _continued(path, document, table, header, found.points):  # the same table, split over a page
+            for more in _continued(path, document, table, header, found):  # the same table, split over a page
                 part = _docx_table(path, more)
-                skip = next((k for k, row in enumerate(part) if [normalise(c.text) for c in row] not in header), len(part))
+                retyped = 1 if _retyped(part, found) else 0  # 分值（分） for 分值: the header all the same
+                skip = next((k for k, row in enumerate(part) if k >= retyped and [normalise(c.text) for c in row] not in header), len(part))
                 shift = len(grid) - skip  # its header repeated is left out; its cells' places follow on
                 grid += [[evolve(c, origin=(c.origin[0] + shift, c.origin[1])) for c in row] for row in part[skip:]]
                 if len(grid) > MAX_TABLE_ROWS:
@@ -314,7 +315,7 @@ def _docx_grid(path: Path) -> tuple[str, Grid, int]:
 _GOES_ON = re.compile(r"^(?:[(]?续表?\d*[)]?|[(]?续[)]?)[:]?$")
 
 
-def _continued(path: Path, document: Any, table: Any, header: list[list[str]], points: int | None) -> list[Any]:
+def _continued(path: Path, document: Any, table: Any, header: list[list[str]], columns: Columns) -> list[Any]:
     """The tables that go on with `table`: each following it with nothing between but blank
     paragraphs (a page break) or a 续表 label, as wide, and starting as a part of it would
     (`_goes_on`). A table staff split over two pages, or pasted in two parts, is one table: its
@@ -337,24 +338,33 @@ def _continued(path: Path, document: Any, table: Any, header: list[list[str]], p
         elif element.tag.endswith("}tbl"):
             more = Table(element, document)
             part = _docx_table(path, more)
-            if not part or len(part[0]) != len(header[0]) or not _goes_on(part, header, points, labelled):
+            if not part or len(part[0]) != len(header[0]) or not _goes_on(part, header, columns, labelled):
                 break
             found.append(more)
             labelled = False
     return found
 
 
-def _goes_on(part: Grid, header: list[list[str]], points: int | None, labelled: bool) -> bool:
+def _retyped(part: Grid, columns: Columns) -> bool:
+    """Whether a part starts with the rubric's header typed again a little otherwise (分值（分）
+    for 分值, 评分要点 for 评分标准): a header `_header` reads there, with the rubric's 分值 column
+    and as many level columns."""
+    found = _header(part[:1])
+    return found is not None and found.points == columns.points and len(found.levels) == len(columns.levels)
+
+
+def _goes_on(part: Grid, header: list[list[str]], columns: Columns, labelled: bool) -> bool:
     """Whether a table as wide as the rubric's, right after it, is its next page: its header
-    repeated, a 续表 label before it, or a first row a rubric row may be — not another table's
+    repeated (or typed again a little otherwise, `_retyped`), a 续表 label before it, or a first row a rubric row may be — not another table's
     header (指标数据说明's 数据项 | 类型, or any row `_header` reads), and in the 分值 column a
     number or nothing (a signature table's 评分人 is none)."""
     first = [normalise(c.text) for c in part[0]]
-    if first in header or labelled:
+    if first in header or labelled or _retyped(part, columns):
         return True
     if tuple(first[:2]) == DATA_HEAD or _header(part[:1]) is not None:
         return False
-    return points is None or not first[points] or re.fullmatch(r"\d+(?:\.\d+)?分?", first[points]) is not None
+    points = columns.points
+    return points is None or not first[points] or _points(first[points]) is not None
 
 
 def _paragraphs_around(document: Any, table: Any) -> tuple[list[str], list[str]]:
@@ -603,8 +613,13 @@ def _points(text: str) -> Decimal | None:
     """A 分值 cell's points: a plain number of 0 or more, full-width, spaced or with 分 as
     staff type it (１０, 10 分); None for anything else, never its first digits: a date
     (2021-03-05) is no 2021 points, nor -3 three."""
-    found = re.fullmatch(r"(\d+(?:\.\d+)?)分?", normalise(text))
+    found = _POINTS_CELL.fullmatch(normalise(text))
     return Decimal(found.group(1)) if found is not None else None
+
+
+# 5, 5分, (5分), (5), 5(分), 5分。 — a number of points as staff type it, brackets and a full stop
+# about it (normalise has made full-width ones plain); nothing else about the number.
+_POINTS_CELL = re.compile(r"\(?(\d+(?:\.\d+)?)(?:分|\(分\))?\)?[。.]?")
 
 
 def _number(text: str) -> Decimal | None:
