@@ -443,3 +443,17 @@ def test_a_sheet_record_keeps_its_formulas_when_pickled_or_copied(protocol: int)
     assert type(copied) is SheetRecord and copied == record and copied.formulas == record.formulas
     copied["投入"] = "95%"
     assert record["投入"] is None  # a copy, not the record itself
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_standard_error_names_the_file_once(tmp_path: Path, lang: str) -> None:
+    """PF534 starts with the file: the line before it named it too (`各单位.xlsx 第 2 行 [a]: PF534: `各单位.xlsx` …`)."""
+    data = _book(tmp_path / "各单位.xlsx", [["a", "是", "=0.95", "95%"], ["b", "是", "95%", "x"]])
+    rule = tmp_path / "r.rule"
+    rule.write_text(RULE, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["--lang", lang, "eval", str(rule), str(data)], out, err) == 1
+    lines = err.getvalue().splitlines()
+    assert sum(str(data) in line for line in lines[:2]) == 2, lines  # each line names it, the PF534 one once
+    assert all(line.count(str(data)) == 1 for line in lines[:2]), lines
+    assert lines[0].startswith("第 2 行 [a]: PF534: " if lang == "zh" else "row 2 [a]: PF534: "), lines
