@@ -709,8 +709,8 @@ HINTS: dict[str, tuple[str, str]] = {
     ),
     "did_you_mean_key": ("the data has `{suggestion}`: is it misspelt?", "数据中有 `{suggestion}`，是否拼写有误？"),
     "spaced_key": (
-        "the data has `{suggestion}`, which differs from it only by spaces: remove them",
-        "数据中有 `{suggestion}`，与其只差空格：请删去多余的空格",
+        "the data has `{suggestion}`, which differs from it only by spaces: name it `{input}`, as the rubric does",
+        "数据中有 `{suggestion}`，与其只差空格：请按评分表写作 `{input}`",
     ),
     "bool_word": (
         "in a rule yes and no are `true` and `false`: write `= {value}`, or the input alone as the condition,"
