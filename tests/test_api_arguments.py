@@ -193,6 +193,17 @@ def test_audit_of_what_is_not_a_mapping_is_refused_as_evaluate_refuses_it(declar
         assert audit(rubric, {}, None) is not None
 
 
+@pytest.mark.parametrize(("declared", "inputs", "said"), [
+    ({2024: 5}, None, "declared are keyed by names (str), not int: 2024"),
+    ({None: 5}, None, "declared are keyed by names (str), not NoneType: None"),
+    ({"投入": 10}, {1: 2}, "inputs are keyed by names (str), not int: 1"),
+])  # fmt: skip
+def test_audit_of_a_key_that_is_not_a_name_is_a_type_error(declared: object, inputs: object, said: str) -> None:
+    # {2024: 5} raised AttributeError "'int' object has no attribute 'replace'" from deep inside
+    with pytest.raises(TypeError, match=re.escape(said)):
+        audit(pingfen.load(RULESET), declared, inputs)  # type: ignore[arg-type]
+
+
 def test_pickling_a_rubric_says_to_load_it_in_each_process() -> None:
     # A Rubric sent to a process pool raised AttributeError "Can't pickle local object
     # 'reader.<locals>.read'", from deep inside; the README says to load it in each process
@@ -317,3 +328,82 @@ def test_the_fuzz_and_test_renderers_refuse_a_language_too(lang: object) -> None
         with pytest.raises(ValueError, match="lang must be 'zh' or 'en'"):
             call()
     assert render_failures(run, "zh").startswith("失败") and "期望" in fuzz.to_example(failure, 1, rubric, "zh")
+
+
+def test_evaluate_many_refuses_a_path_or_one_record_when_called() -> None:
+    # A file's path was read as its characters, and one record as its names: each a row refused
+    # PF522 ("the record is not a mapping … (it is str)"), the file never read.
+    rubric = pingfen.load(RULESET, tests=False)
+    [record] = list(pingfen.read_records(SEED))
+    with pytest.raises(TypeError, match=r"not a file's path: evaluate_many\(pingfen.read_records\('data.csv'\)\)"):
+        rubric.evaluate_many("data.csv")
+    with pytest.raises(TypeError, match="not a file's path"):
+        rubric.evaluate_many(SEED)  # type: ignore[arg-type]  # what is refused
+    with pytest.raises(TypeError, match=r"not one record: evaluate\(record\), or evaluate_many\(\[record\]\)"):
+        rubric.evaluate_many(record)
+    with pytest.raises(TypeError, match="start is the first row's number, an int, not str"):
+        rubric.evaluate_many([record], start="1")  # type: ignore[arg-type]  # what is refused
+    with pytest.raises(ValueError, match="lang must be"):
+        rubric.evaluate_many([], lang="fr")  # type: ignore[arg-type]  # refused with no row to score too
+    [result] = rubric.evaluate_many(iter([record]), start=3)
+    assert isinstance(result, pingfen.Result) and result.total == rubric.evaluate(record).total
+
+
+def test_read_records_refuses_a_sheet_it_would_ignore_or_read_as_none(tmp_path: Path) -> None:
+    # sheet='' said "the workbook has no worksheet" (PF508); a CSV's, a JSON Lines' or a record's
+    # sheet= was ignored without a word
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    assert book.active is not None
+    book.active.append(["id", "满意度"])
+    book.active.append(["A", "90%"])
+    workbook = tmp_path / "d.xlsx"
+    book.save(workbook)
+    assert [r["id"] for r in pingfen.read_records(workbook, sheet=book.active.title)] == ["A"]
+    with pytest.raises(ValueError, match="sheet takes a sheet's name, not '': leave sheet out"):
+        pingfen.read_records(workbook, sheet="")
+    with pytest.raises(TypeError, match="sheet takes a sheet's name, a str, not int"):
+        pingfen.read_records(workbook, sheet=1)  # type: ignore[arg-type]  # what is refused
+    for name, text in (("d.csv", "id,满意度\nA,90%\n"), ("d.jsonl", '{"id": "A"}\n'), ("d.json", '{"id": "A"}')):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        with pytest.raises(ValueError, match=rf"sheet picks a sheet of an .xlsx workbook, and `{name}` is none"):
+            pingfen.read_records(tmp_path / name, sheet="Sheet")
+
+
+def test_grade_for_takes_what_round_total_takes() -> None:
+    # grade_for('95') failed inside a comparison, and grade_for(95.5) took the float
+    rubric = pingfen.load(RULESET, tests=False)
+    assert rubric.grade_for(95) == rubric.grade_for(Decimal("95")) == "优秀"
+    for given, said in (("95", r"not str: Decimal\('95'\)"), (95.5, r"not float: Decimal\(str\(x\)\) keeps a float's digits"),
+                        (True, "not bool$")):  # fmt: skip
+        with pytest.raises(TypeError, match=f"grade_for takes a Decimal \\(or an int\\), {said}"):
+            rubric.grade_for(given)  # type: ignore[arg-type]  # what is refused
+
+
+@pytest.mark.parametrize("indent", ["x", True, -1, 2.0])
+def test_to_json_refuses_an_indent_it_cannot_use(indent: object) -> None:
+    # indent='x' raised "can't multiply sequence by non-int of type 'str'"
+    with pytest.raises(TypeError, match=r"to_json's indent takes spaces a level, an int >= 0, or None for one line"):
+        _result().to_json(indent=indent)  # type: ignore[arg-type]  # what is refused
+    assert "\n" not in _result().to_json(indent=None) and _result().to_json(indent=0).startswith("{\n\"rubric\"")
+
+
+@pytest.mark.parametrize("row", [None, ("1", "2"), "reasons"])
+def test_explain_refuses_what_is_no_row(row: object) -> None:
+    # Explainer.explain(None) raised "'NoneType' object has no attribute 'get'"
+    from pingfen.sql import Explainer
+
+    with pytest.raises(TypeError, match=f"explain takes a row of the query, a mapping of its columns to values, not {type(row).__name__}"):
+        Explainer(pingfen.load(RULESET, tests=False)).explain(row)  # type: ignore[arg-type]  # what is refused
+
+
+def test_coerce_refuses_a_name_that_is_no_input() -> None:
+    # coerce(record, ['nope']) returned {} without a word
+    rubric = pingfen.load(RULESET, tests=False)
+    [record] = list(pingfen.read_records(SEED))
+    with pytest.raises(KeyError, match="no input named 'nope'\"$"):
+        rubric.coerce(record, ["nope"])
+    with pytest.raises(KeyError, match="no input named '满意': did you mean '满意度'"):
+        rubric.coerce(record, ["满意度", "满意"])
+    assert rubric.coerce(record, (n for n in ["满意度"])) == {"满意度": Decimal("0.95")}  # a generator, read once

@@ -46,7 +46,9 @@ def test_seed_self_evaluation_in_english() -> None:
         "    在职人员控制率 116.67% is 16.67 percentage points above 100%; 0.5 per percentage point: -8.33",
         "    8.33 points lost in all, more than the max 5: scored 0 (扣完为止)",
     ]
-    assert lines[-1] == "4 disagreements; 4 indicators recomputed by their rules (1 agree), 21 not recomputed (inputs missing)"
+    # the inputs lacking named, the first five, as --format json names them all
+    assert lines[-1] == ("4 disagreements; 4 indicators recomputed by their rules (1 agree), 21 not recomputed (inputs missing: "
+                         "上年三公经费, 重点支出安排率, 未按进度下达专项数, 三公经费预算数, 已制定预算管理制度 … (28 in all))")
 
 
 def test_seed_self_evaluation_in_chinese() -> None:
@@ -57,7 +59,8 @@ def test_seed_self_evaluation_in_chinese() -> None:
     assert "不一致 `资金结余`：自评 2 分，按评分规则应得 3 分（结余 0，上年结转 0）" in out
     assert "不一致 `社会公众或服务对象满意度`：自评 3 分，按评分规则应得 5 分（满意度 95%）" in out
     assert "不一致 总分：自评 88.5 分，各项得分合计 87.5 分（投入 14 + 过程 34.5 + 产出 21 + 效果 18），相差 1 分" in out
-    assert out.rstrip().endswith("发现 4 处不一致；按规则复核 4 项指标（1 项一致），21 项缺少输入未复核")
+    assert out.rstrip().endswith("发现 4 处不一致；按规则复核 4 项指标（1 项一致），21 项缺少输入未复核（缺少输入项 上年三公经费、"
+                                 "重点支出安排率、未按进度下达专项数、三公经费预算数、已制定预算管理制度 等 28 项）")
 
 
 def test_seed_as_json() -> None:

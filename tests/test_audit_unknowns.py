@@ -114,3 +114,22 @@ def test_a_zero_veto_not_known_may_explain_a_total_of_0() -> None:
 def test_the_range_is_exact() -> None:
     assert kinds(BONUS, {**PARTS, "total": Decimal("18.99")})[0][:3] == ("total_range", "total", Decimal("18.99"))
     assert kinds(BONUS, {**PARTS, "total": Decimal("20.5")}) == []
+
+
+UNGRADED = HEAD.replace("  grade 优秀 >= 18\n  grade 良好 >= 16\n  grade 差   otherwise\n", "")
+
+
+def test_a_grade_declared_where_the_rubric_has_no_grades_is_not_checked_and_said_so() -> None:
+    """A rubric without grade bands grades nothing: a declared 评价等次 is no disagreement (it
+    said 总分按评价等次应为“None”), but the audit says it did not check it."""
+    assert "grade" not in UNGRADED
+    result = audit(pingfen.loads(UNGRADED), {**PARTS, "total": 19, "grade": "90"})
+    assert result.ok and result.ungraded == "90"
+    assert render_audit(result).splitlines()[1:] == [
+        "评价等次未复核：评分表未设评价等次（自评“90”）",
+        "自评得分与评分表一致；按规则复核 0 项指标（0 项一致），2 项缺少输入未复核（缺少输入项 执行率、评价）",
+    ]
+    assert render_audit(result, "en").splitlines()[1] == "grade not checked: the rubric has no grades (declared 90)"
+    assert result.to_dict()["grade_not_checked"] == "90"
+    assert "grade_not_checked" not in audit(pingfen.loads(UNGRADED), PARTS).to_dict()
+    assert kinds(UNGRADED, {**PARTS, "total": 12, "grade": "优秀"}) == [("total", "total", 12, 19, None)]

@@ -72,3 +72,23 @@ def test_2021_ruleset_is_clean_under_strict() -> None:
     code, out = run("check", "--strict", "--lang", "en", RULESET)
     assert code == 0, out
     assert "ok (0 errors, 0 warnings, 0 notes)" in out
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_a_file_that_cannot_be_read_is_a_finding_for_tools(tmp_path: Path, fmt: str, sarif_schema: dict) -> None:
+    """A missing rule file (PF010) went to standard error only: the JSON listed no finding for
+    it and the SARIF no result, so a code-scanning run showed nothing but the exit status."""
+    missing = str(tmp_path / "没有.rule")
+    code, out = run("check", "--format", fmt, "--lang", "en", RULESET, missing)
+    assert code == 2
+    log = json.loads(out)
+    if fmt == "json":
+        [found] = log["diagnostics"]
+        assert (found["file"], found["code"], found["severity"]) == (missing, "PF010", "error")
+        assert found["message"].startswith(f"cannot read the rule file `{missing}`")
+        assert (found["line"], found["column"], found["end_line"], found["end_column"]) == (None, None, None, None)
+    else:
+        jsonschema.validate(log, sarif_schema)
+        [result] = log["runs"][0]["results"]
+        assert result["ruleId"] == "PF010" and result["level"] == "error"
+        assert result["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": missing}}

@@ -219,3 +219,23 @@ def test_an_approximate_expectation_is_shown_with_the_places_it_is_written_with(
     code, out, _ = run("test", "--lang", "en", write(tmp_path, example))
     assert code == 1
     assert "expected 4.170, got 0.83… (≈ 0.833)" in out and "expected 5.0, got 0.83… (≈ 0.8)" in out, out
+
+
+def test_a_file_that_cannot_be_loaded_is_listed_with_its_findings_in_json(tmp_path: Path) -> None:
+    """`test --format json` gave {"files": []} for a file that could not be read or loaded, the
+    error on standard error only: a tool saw no file and no reason, only the exit status."""
+    missing = str(tmp_path / "没有.rule")
+    wrong = write(tmp_path, '\nexample "拼错" from "全部达标" {\n  expect 控制率 = 5\n}\n', "wrong.rule")
+    good = write(tmp_path)
+    code, out, err = run("test", "--format", "json", "--lang", "en", missing, good, wrong)
+    assert code == 2 and err == ""
+    files = json.loads(out)["files"]
+    assert [(f["file"], f["passed"]) for f in files] == [(missing, False), (good, True), (wrong, False)]
+    [unread] = files[0]["diagnostics"]
+    assert (unread["code"], unread["severity"]) == ("PF010", "error") and files[0]["examples"] == []
+    assert unread["message"].startswith(f"cannot read the rule file `{missing}`")
+    assert (unread["line"], unread["column"], unread["end_line"], unread["end_column"]) == (None, None, None, None)
+    assert files[1]["diagnostics"] == [] and len(files[1]["examples"]) == 1
+    assert [(d["file"], d["code"], d["line"]) for d in files[2]["diagnostics"] if d["severity"] == "error"] == [
+        (wrong, "PF602", Path(wrong).read_text(encoding="utf-8").splitlines().index("  expect 控制率 = 5") + 1)]  # fmt: skip
+    assert run("test", "--format", "json", good)[0] == 0  # and a file that loads keeps its exit status

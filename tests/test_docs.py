@@ -305,6 +305,7 @@ SQL_CODES |= {"PF729"}  # two header names told apart by letter case only, for t
 SQL_CODES |= {"PF813"}  # a number's text Spark's warehouse query cannot read as pingfen does: tests/test_spark_column_types.py
 SQL_CODES |= {"PF809", "PF810"}  # names SQL reads as one, an input named `_pf_…`: tests/test_sql_names.py
 SQL_CODES |= {"PF811", "PF812"}  # a column kept named as the query's own, a name PostgreSQL cuts: tests/test_sql_postgres.py
+SQL_CODES |= {"PF814"}  # an empty name in --keep: tests/test_sql_postgres.py
 
 
 # PF010 is a rule file that cannot be read: tests/test_os_reasons.py makes it happen.

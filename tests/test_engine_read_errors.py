@@ -139,3 +139,13 @@ def test_an_option_of_the_python_path_is_refused_not_ignored(tmp_path: Path, opt
     code, said = _run(tmp_path, data, *option)
     assert code == 2 and said.startswith(f"pingfen eval: {option[0]} 只用于不加 --engine duckdb 的评分")
     assert not (tmp_path / "o.csv").exists()
+
+
+@needs_duckdb
+@pytest.mark.parametrize(("lang", "said"), [("zh", "有一行超过 2,097,152 个字符"), ("en", "a line is longer than 2,097,152 characters")])
+def test_a_line_too_long_to_read_is_said_in_the_readers_language(tmp_path: Path, lang: str, said: str) -> None:
+    # the engine's own reason was English inside the Chinese message: "评分：a line is longer than …"
+    data = tmp_path / "d.csv"
+    data.write_text('id,人数\n"a\nb",1\nc,' + "9" * (1 << 21) + "\n", encoding="utf-8")  # a quoted newline: read line by line
+    code, err = _run(tmp_path, data, lang=lang)
+    assert code == 2 and "PF831" in err and err.endswith(said), err

@@ -158,3 +158,133 @@ def test_a_written_percent_is_a_panels_only_in_its_numbered_columns(tmp_path: Pa
     expected = python_rows(pingfen.loads(BESIDE, "q.rule", tests=False), data)
     assert expected == [("甲", None, Decimal("13.5"))]  # 4 + 4.5 + 5
     assert got == expected, err.getvalue()
+
+
+SHOWN_TEXT = """rubric "s" { total 30 }
+input 档次: label {优, 良}
+input 起: date
+input 有: bool
+indicator a 10 { match 档次 { 优 -> 10  良 -> 5 } }
+indicator b 10 { deduct 0.01 per 1 of days(起, 起) above 0 }
+indicator c 10 { when 有 -> 10 else -> 3 }
+"""
+
+
+@needs_duckdb
+def test_a_label_a_date_and_a_bool_read_a_written_percent_as_the_sheet_shows_it(tmp_path: Path) -> None:
+    """A `0"%"` cell showing 45382% under a date input was the day 45382, 2024-03-31, scored
+    without a word; 1% under a bool was true. Each is now read as shown, and refused for it
+    (PF502), and a label names "90%" (PF506), not 90, on both engines."""
+    data, rule, out = tmp_path / "s.xlsx", tmp_path / "s.rule", tmp_path / "o.csv"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["编号", "档次", "起", "有"])
+    sheet.append(["甲", 90, "2024-03-31", True])
+    sheet.append(["乙", "良", 45382, True])
+    sheet.append(["丙", "良", 45382, 1])
+    sheet.append(["丁", "优", 45382, True])  # the same cells, no format: read as ever
+    for cell in ("B2", "C3", "D4"):
+        sheet[cell].number_format = '0"%"'
+    book.save(data)
+    rule.write_text(SHOWN_TEXT, encoding="utf-8")
+    rubric = pingfen.loads(SHOWN_TEXT, "s.rule", tests=False)
+    expected = python_rows(rubric, data)
+    assert expected == [("甲", "PF506", None), ("乙", "PF502", None), ("丙", "PF502", None), ("丁", None, Decimal(30))]
+    said = {}
+    for row in pingfen.read_records(data):
+        assert isinstance(row, dict)
+        try:
+            rubric.evaluate(row)
+        except pingfen.DataError as refused:
+            said[row["编号"]] = refused.problems[0].args["value"]
+    assert said == {"甲": '"90%"', "乙": '"45382%"', "丙": '"1%"'}  # as the sheet shows them
+    err = io.StringIO()
+    main(["eval", "--engine", "duckdb", str(rule), str(data), "-o", str(out)], io.StringIO(), err)
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        got = [(g["编号"], g["refusal"] or None, Decimal(g["total"]) if g["total"] else None) for g in csv.DictReader(f)]
+    assert got == expected, err.getvalue()
+
+
+BATCH = """rubric "b" { total 10 }
+input 报价: amount > 0
+input 完成率: percent >= -100% and <= 100%
+let 基准价 = batch min(报价)
+let 平均完成率 = batch mean(完成率)
+indicator 价格分 5 { score = min(基准价 / 报价, 100%) * 5 }
+indicator 完成情况 5 {
+  when 完成率 >= 平均完成率 -> 5
+  else                      -> 2
+}
+"""
+
+
+@needs_duckdb
+def test_values_across_a_batch_read_written_percents_alike_on_both_engines(tmp_path: Path) -> None:
+    """`let 平均完成率 = batch mean(完成率)` over cells in `0"%";-0"%";;` (a zero and text shown as
+    nothing), which were read as the bare 90 and refused (PF523) on both engines, its empty fourth
+    section taken for a fourth number section: the mean is of 90%, 95%, 0% and −6%, each read as
+    its own row reads it; a row's own 平均完成率
+    in `0"%"` is that percent, one hidden by `;;` its number in percent as any input reads it
+    (docs/data.md), and an amount's 基准价 in `0"%"` its number."""
+    data, rule, out = tmp_path / "b.xlsx", tmp_path / "b.rule", tmp_path / "o.csv"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["编号", "报价", "完成率", "平均完成率", "基准价"])
+    for row in (["A", 100, 90, 95, None], ["B", 80, 95, None, 50], ["C", 120, 0, 0, None], ["D", 90, -6, None, None]):
+        sheet.append(row)
+    for r in range(2, 6):
+        sheet.cell(r, 3).number_format = '0"%";-0"%";;'
+    sheet["D2"].number_format, sheet["D4"].number_format, sheet["E3"].number_format = '0"%"', '0"%";-0"%";;', '0"%"'
+    book.save(data)
+    rule.write_text(BATCH, encoding="utf-8")
+    rubric = pingfen.loads(BATCH, "b.rule", tests=False)
+    records = list(pingfen.read_records(data))
+    expected = [(str(r["编号"]), o.code, None) if isinstance(o, pingfen.DataError) else (str(r["编号"]), None, o.total)
+                for r, o in zip(records, rubric.evaluate_many(records), strict=True)]  # fmt: skip
+    # 基准价 80, the mean (90 + 95 + 0 − 6) / 4 = 44.75%: A's own 95% is above its 90%; B's own
+    # 基准价 is 50 (50/80 of 5); C's own 0% (shown as nothing) is reached; D's −6% is below the mean
+    assert expected == [("A", None, Decimal(6)), ("B", None, Decimal("8.13")), ("C", None, Decimal("8.33")),
+                        ("D", None, Decimal("6.44"))]  # fmt: skip
+    err = io.StringIO()
+    main(["eval", "--engine", "duckdb", str(rule), str(data), "-o", str(out)], io.StringIO(), err)
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        got = [(g["编号"], g["refusal"] or None, Decimal(g["total"]) if g["total"] else None) for g in csv.DictReader(f)]
+    assert got == expected, err.getvalue()
+
+
+OWN_COLUMN = """rubric "o" { total 20 }
+input 评分: list of 2 percent >= 0 and <= 200%
+input 评分1: number >= 0 and <= 200
+indicator b 10 { score = 评分1 / 20 }
+indicator c 10 { score = mean(评分) * 5 }
+"""
+
+
+@needs_duckdb
+def test_a_column_is_read_one_way_for_its_input_and_the_panel_that_numbers_it(tmp_path: Path) -> None:
+    """评分1 = 90 in `0"%"`, an input of its own (a number: 90) and a numbered column of the panel
+    评分: `pingfen eval` read it as 90% for the panel and scored the row, --engine duckdb as the
+    input's 90 and refused it. One rule now (Rubric.column_kind): the column's own input reads it,
+    for the panel too, and both refuse the 90 out of the panel's bounds (PF503)."""
+    data, rule, out = tmp_path / "c.xlsx", tmp_path / "c.rule", tmp_path / "o.csv"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["编号", "评分1", "评分2"])
+    sheet.append(["甲", 90, 110])
+    sheet.append(["乙", 1.2, 110])  # a ratio the number input and the panel both take
+    for cell in ("B2", "C2", "B3", "C3"):
+        sheet[cell].number_format = '0"%"'
+    book.save(data)
+    rule.write_text(OWN_COLUMN, encoding="utf-8")
+    rubric = pingfen.loads(OWN_COLUMN, "c.rule", tests=False)
+    assert [rubric.column_kind(c) for c in ("评分1", "评分2", "评分", "编号")] == ["number", "percent", "percent", None]
+    expected = python_rows(rubric, data)
+    assert expected == [("甲", "PF503", None), ("乙", None, Decimal("5.81"))]  # 1.2 / 20 + (120% + 110%) / 2 × 5
+    err = io.StringIO()
+    main(["eval", "--engine", "duckdb", str(rule), str(data), "-o", str(out)], io.StringIO(), err)
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        got = [(g["编号"], g["refusal"] or None, Decimal(g["total"]) if g["total"] else None) for g in csv.DictReader(f)]
+    assert got == expected, err.getvalue()

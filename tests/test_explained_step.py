@@ -97,7 +97,7 @@ def test_the_fold_is_there_and_keeps_the_rest() -> None:
         "率 120% 超过 100% 20 个百分点，每个百分点扣 0.5 分，扣 10 分",
         "合计应扣 10 分，超过分值 3，扣完为止，得 0 分",
     ]
-    assert reasons["低"] == [] and reasons["数"] == ["例数为 1，每项扣 1.5 分，扣 1.5 分"]
+    assert reasons["低"] == [] and reasons["数"] == ["例数为 1，每例扣 1.5 分，扣 1.5 分"]
     assert reasons["差"] == ["值 3 超过 1 2，每 0.5 扣 0.25 分，扣 1 分"]
     assert reasons["零"] == ["超出 120%", "合计应扣 120 分，超过分值 2，扣完为止，得 0 分"]
 

@@ -277,3 +277,32 @@ def test_the_published_table_states_the_rows_vetoes_and_conditions(vetoed: pingf
     assert "一票否决：发生重大违规（重大违规）的，总分计0分" in grades
     assert "一票否决：存在未整改问题（未整改问题数>0）的，不得评为优秀" in grades
     assert "veto 数据造假 (数据造假): graded 不合格" in build_table(vetoed, "en").grades
+
+
+EMPTY_ROWS = """rubric "空行" { total 10 }
+input 甲: score
+indicator 甲 10 { judgment }
+adjust 调整 -2 .. +2 {}
+penalty 违规 5 {}
+bonus 创新 3 {}
+"""
+
+
+def test_an_empty_row_after_the_tree_is_told_as_what_it_does() -> None:
+    """PF305 said every empty row "always gets full marks", with a hint of bands and judgments:
+    an empty adjust row counts 0, an empty penalty row takes nothing and may hold only
+    deductions (bands there are PF220)."""
+    said = {d.message("zh"): d.help("zh") for d in pingfen.diagnose(EMPTY_ROWS) if d.code == "PF305"}
+    assert said == {
+        "加减分项 `调整` 没有评分规则，总是计 0 分": "添加加分和扣分规则：`award … if …`、`deduct … if …` 或 `deduct … per …`",
+        "扣分项 `违规` 没有评分规则，从不扣分": "添加评分表规定的扣分规则：`deduct … if …` 或 `deduct … per …`",
+        "加分项 `创新` 没有评分规则，总是加满分": "添加评分规则，例如 `bands`、`deduct` 或 `judgment`；固定满分请写 `score = 3`",
+    }
+    english = sorted(d.message("en") for d in pingfen.diagnose(EMPTY_ROWS) if d.code == "PF305")
+    assert english == ["adjust row `调整` has no scoring rule and always counts 0",
+                       "bonus row `创新` has no scoring rule and always adds its full points",
+                       "penalty row `违规` has no scoring rule and never takes any points"]  # fmt: skip
+    result = pingfen.loads(EMPTY_ROWS).evaluate({"甲": 5})
+    assert [(row.node.name, row.points) for row in result.outside()] == [("调整", 0), ("违规", 0), ("创新", 3)]
+    indicator = pingfen.diagnose('rubric "x" { total 5 }\nindicator 乙 5 {}\n')
+    assert [d.message("zh") for d in indicator] == ["指标 `乙` 没有评分规则，总是得满分"]

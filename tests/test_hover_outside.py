@@ -39,10 +39,10 @@ adjust 加减分 -2 .. +2 {
 """
 
 
-def _hover_over(name: str, lang: Lang) -> str:
-    a = analyse(TEXT, "/nonexistent/x.rule")
+def _hover_over(name: str, lang: Lang, text: str = TEXT) -> str:
+    a = analyse(text, "/nonexistent/x.rule")
     assert a.module is not None and a.index is not None and not [d for d in a.diagnostics if d.severity == "error"]
-    o = a.index.at(TEXT.index(f"{name} "))
+    o = a.index.at(text.index(f"{name} "))
     assert o is not None and o.declaration
     words = hover(a.module, a.text, o, lang, a.let_ranges)
     assert words is not None
@@ -68,6 +68,13 @@ def test_in_english_on_request() -> None:
     words = _hover_over("加减分", "en")
     assert "kind: an adjust row" in words and "max: -2 to +2" in words and "in all between -2 and +2" in words
     assert "the total is at most 10" in words
+
+
+@pytest.mark.parametrize(("lang", "said"), [("zh", "评分标准：不扣分。"), ("en", "criteria: nothing deducted.")])
+def test_an_empty_penalty_row_says_it_takes_nothing(lang: Lang, said: str) -> None:
+    """It said 计3分, as the published table did: read as "deduct 3", where it takes nothing."""
+    empty = TEXT.replace("deduct 1 per 问题数\n}\n\nadjust", "}\n\nadjust")
+    assert empty != TEXT and said in _hover_over("违规扣分", lang, empty)
 
 
 def test_a_row_of_the_tree_is_not_taken_for_one_after_it() -> None:

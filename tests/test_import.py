@@ -268,6 +268,23 @@ def test_a_table_without_rubric_headers_is_pf508(tmp_path: Path) -> None:
     assert "评分表" in caught.value.render("zh")
 
 
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_a_table_render_wrote_in_english_says_so(tmp_path: Path, fmt: str) -> None:
+    """`render --lang en`'s table was refused as "no rubric table" (找不到评分表), though pingfen
+    wrote it: the reader knows the Chinese header only, and now says what to do."""
+    from pingfen.render import render_table
+
+    path = tmp_path / f"rubric.{fmt}"
+    render_table(pingfen.load(ROOT / "rulesets" / "dept-overall-2021.rule"), fmt, path, lang="en")
+    err = io.StringIO()
+    assert main(["import", str(path)], io.StringIO(), err) == 2
+    assert f"错误[PF508]: 无法读取 `{path}`：表格为英文（`pingfen render --lang en` 所写）" in err.getvalue()
+    assert "请不加 --lang en 重新生成" in err.getvalue() and "找不到评分表" not in err.getvalue()
+    with pytest.raises(DataError) as caught:
+        import_table(path)
+    assert "render it again without --lang en" in caught.value.render("en")
+
+
 def test_another_format_is_a_usage_error(tmp_path: Path) -> None:
     err = io.StringIO()
     (tmp_path / "t.csv").write_text("a,b\n", "utf-8")

@@ -1,7 +1,8 @@
 """import reads back the two forms added beside it: an adjust row (加减分项, its range from
 render's 合计在-2至+2分之间) and a group's rounding (产出（10分，得分四舍五入保留1位小数）). Both
 fail on an importer that does not know them: the adjust row came back a TODO judgment in the
-tree, the group's rounding part of the group's name."""
+tree, the group's rounding part of the group's name. A penalty or adjust row not read is left
+empty, and the summary says so."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from openpyxl import Workbook
 import pingfen
 from pingfen import ast
 from pingfen.importer import import_table
+from pingfen.report.rubric_table import build_table
 from test_roundtrip import round_trip
 
 ADJUST = """rubric "示例" { total 10 }
@@ -53,6 +55,37 @@ def test_an_adjust_row_reads_back_with_its_range(fmt: str) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_an_empty_adjust_row_is_published_as_counting_0_and_reads_back(fmt: str) -> None:
+    """Render published an adjust row with no rules as 合计在-2至+2分之间；计2分 (it counts 0:
+    it starts at 0), which import then left a TODO."""
+    original = pingfen.loads(ADJUST.replace(ADJUST[ADJUST.index("adjust") :], "adjust 加减分 -2 .. +2 {}\n"),
+                             "a.rule", tests=False)  # fmt: skip
+    [row] = build_table(original, "zh").rows[-1:]
+    assert row.criterion == "计0分；合计在-2至+2分之间。"
+    assert build_table(original, "en").rows[-1].criterion == "0 points; in all between -2 and +2."
+    imported, recognised = round_trip(original, fmt)
+    assert all(recognised), imported.source.text
+    [line] = imported.evaluate({"评价分": 9, "违规问题数": 7, "获表彰": True}).outside()
+    assert line.kind == "adjust" and line.points == 0
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_an_empty_penalty_row_is_published_as_taking_nothing_and_reads_back(fmt: str) -> None:
+    """Render published a penalty row with no rules as 计5分, which reads as "deduct 5": it
+    takes nothing. It now says 不扣分, and import reads that back as the empty row it is."""
+    text = ADJUST.replace(ADJUST[ADJUST.index("adjust") :], "penalty 违规 5 {}\n")
+    original = pingfen.loads(text, "p.rule", tests=False)
+    assert build_table(original, "zh").rows[-1].criterion == "不扣分。"
+    assert build_table(original, "en").rows[-1].criterion == "nothing deducted."
+    imported, recognised = round_trip(original, fmt)
+    assert all(recognised), imported.source.text
+    [row] = imported.module.outside
+    assert (row.kind, row.row.name.text, row.row.max.value, row.row.rules) == ("penalty", "违规", 5, ())
+    [line] = imported.evaluate({"评价分": 9, "违规问题数": 7, "获表彰": True}).outside()
+    assert line.kind == "penalty" and line.points == 0
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
 def test_a_groups_rounding_reads_back(fmt: str) -> None:
     original = pingfen.loads(GROUP, "g.rule", tests=False)
     imported, _ = round_trip(original, fmt)
@@ -77,3 +110,22 @@ def test_a_hand_made_adjust_heading_is_left_to_a_person(tmp_path: Path) -> None:
     text = import_table(path).text
     assert "adjust 表彰与违规 -2 .. +2 {" in text and "# TODO: 未能识别加减分项" in text
     pingfen.loads(text, "draft.rule", tests=False)  # the draft checks: the person fills the row in
+
+
+def test_a_penalty_row_not_read_is_said_to_take_nothing_not_to_be_a_judgment(tmp_path: Path) -> None:
+    """The summary said a 扣分项 not read was "暂写为评价分（judgment）", as an indicator is; the
+    draft leaves it empty (a penalty row holds deductions only), taking nothing."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (["一级指标", "二级指标", "分值", "评分标准"], ["产出", "数量", 10, "由评价人员酌情打分，最高10分。"],
+                ["扣分项", "违规问题", 5, "每发现一例违规问题扣1分，最多扣5分。"],
+                ["加减分项", "表彰与违规", 2, "获市级以上表彰的加1分，发现违规的每项扣0.5分"], ["总分", "", 10, ""]):  # fmt: skip
+        sheet.append(row)
+    path = tmp_path / "t.xlsx"
+    book.save(path)
+    imported = import_table(path)
+    assert "penalty 违规问题 5 {}" in imported.text
+    assert "  第 3 行 违规问题：未能识别，暂不扣分，已标 TODO" in imported.summary("zh")
+    assert "  row 3 违规问题: not recognised, nothing taken for now, marked TODO" in imported.summary("en")
+    assert "  第 4 行 表彰与违规：未能识别，暂不加减分，已标 TODO" in imported.summary("zh")

@@ -1,11 +1,15 @@
 """`pingfen import` of tables as offices save them: the sheet Excel shows (not a hidden one
 before it), Word rows that start late or end early, a title under an annex label, notes
-below a table without a 总分 row, and a 分值 formula Excel never computed."""
+below a table without a 总分 row, a 分值 formula Excel never computed or no number at all, invisible
+characters pasted from a web page, and a Word table split over two pages, and Word cells merged after
+each was filled."""
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -172,6 +176,35 @@ def test_a_row_with_a_cell_fewer_leaves_that_cell_empty(tmp_path: Path) -> None:
     assert "indicator 违规 5 { judgment }" in out
 
 
+def merged_full(table: Any) -> None:
+    """Cells merged after each was filled, as staff merge them: 投入（10分） typed on both its rows
+    then merged down, 违规 typed in 二级 and 三级指标 then merged across, and 制度's criterion
+    typed on its row and the next then merged down. Merging keeps each cell's text."""
+    table.cell(2, 0).text = "投入（10分）"
+    table.cell(1, 0).merge(table.cell(2, 0))
+    table.cell(4, 1).text = table.cell(4, 2).text = "违规"
+    table.cell(4, 1).merge(table.cell(4, 2))
+    table.cell(4, 4).text = table.cell(3, 4).text
+    table.cell(3, 4).merge(table.cell(4, 4))
+
+
+def test_merged_word_cells_that_each_held_the_text_read_it_once(tmp_path: Path) -> None:
+    """投入（10分） merged over its two rows read as the group 投入（10分）投入, 违规 as 违规违规."""
+    imported = import_table(docx_table(tmp_path / "merged.docx", merged_full))
+    assert "group 投入 10 {" in imported.text and "indicator 违规 5 {" in imported.text
+    assert "投入投入" not in imported.text and "违规违规" not in imported.text and "10分）投入" not in imported.text
+    rules = imported.text.split("indicator 制度 5 {")[1].split("}")[0]
+    assert "match" in rules and rules.count("基本健全") == 1, imported.text  # its criterion read once, as one rule
+
+
+def test_a_merged_word_cell_keeps_text_that_differs(tmp_path: Path) -> None:
+    def merged(table: Any) -> None:
+        table.cell(2, 0).text = "预算执行"
+        table.cell(1, 0).merge(table.cell(2, 0))
+
+    assert "group `投入（10分）预算执行` 10 {" in import_table(docx_table(tmp_path / "m.docx", merged)).text
+
+
 # ---------------------------------------------------------------- the title, and the table's end
 
 
@@ -232,7 +265,7 @@ def test_notes_below_a_table_without_a_total_are_no_indicators(tmp_path: Path, s
 # ---------------------------------------------------------------- a formula never computed
 
 
-def formula_table(path: Path, cell: str = "=2+3", total: object = 20) -> Path:
+def formula_table(path: Path, cell: object = "=2+3", total: object = 20) -> Path:
     """分值 as a formula, saved by a program: openpyxl writes no result for Excel to show."""
     from openpyxl import Workbook
 
@@ -278,3 +311,212 @@ def test_a_formula_with_its_result_saved_reads_as_its_result(tmp_path: Path) -> 
     imported = import_table(path)
     assert imported.recognised == 4 and [r.kind for r in imported.rows if not r.recognised] == ["grades", "rounding"]  # none stated
     assert "total 20" in imported.text and errors(imported.text) == []
+
+
+@pytest.mark.parametrize(("cell", "shown"), [
+    (datetime(2021, 3, 5), "2021-03-05 00:00:00"),  # a 分值 typed where Excel takes it for a date
+    (-3, "-3"),
+    ("-3分", "-3分"),
+    ("约5分", "约5分"),
+    ("5-8", "5-8"),
+])  # fmt: skip
+def test_a_points_cell_that_is_no_number_of_points_is_a_todo(tmp_path: Path, cell: object, shown: str) -> None:
+    """Its first digits were the row's points — a date gave 2021, -3 gave 3 — and the row
+    counted as recognised."""
+    path = formula_table(tmp_path / "p.xlsx", cell=cell)
+    imported = import_table(path)
+    first = imported.rows[0]
+    assert (first.indicator, first.kind, first.recognised, first.detail) == ("执行率", "points", False, shown)
+    assert f"  第 3 行 执行率：分值单元格为“{shown}”，不是分值（不小于 0 的数），暂记 0 分，已标 TODO" in imported.summary("zh")
+    assert (f"  row 3 执行率: its 分值 cell holds “{shown}”, not a number of points (0 or more): 0 points for now, "
+            "marked TODO") in imported.summary("en")
+    assert f"# TODO: 分值单元格为“{shown}”，不是分值（不小于 0 的数），暂记 0 分；请填写分值后删去本行" in imported.text
+    assert "indicator 执行率 0 { judgment }" in imported.text and "2021" not in imported.text.split("执行率")[1]
+    code, _, err = run("import", str(path))
+    assert code == 1 and "已识别 3/7 行评分标准（43%）" in err
+
+
+@pytest.mark.parametrize("cell", ["５", "5 分", "5分", "５.0", "（5分）", "(5)", "5分。", "5（分）"])
+def test_a_points_cell_as_staff_type_it_is_its_number(tmp_path: Path, cell: str) -> None:
+    imported = import_table(formula_table(tmp_path / "p.xlsx", cell=cell))
+    assert imported.rows[0].recognised and "indicator 执行率 5 {" in imported.text
+
+
+def test_a_word_points_cell_that_is_no_number_of_points_is_a_todo(tmp_path: Path) -> None:
+    def negative(table: Any) -> None:
+        table.cell(1, 3).text = "-5"
+
+    imported = import_table(docx_table(tmp_path / "p.docx", negative))
+    assert [(r.indicator, r.kind, r.detail) for r in imported.rows if not r.recognised][0] == ("执行率", "points", "-5")
+    assert "indicator 执行率 0 { judgment }" in imported.text
+
+
+# ---------------------------------------------------------------- text pasted from a web page
+
+
+def _pasted(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The rows with the invisible characters a web page's table brings when pasted: a
+    zero-width space inside a name and a criterion, a BOM before a name, a word joiner after one."""
+    out = [list(row) for row in rows]
+    out[0][2] = "执\u200b行率"
+    out[1][2] = "\ufeff调整率"
+    out[2][2] = "制度\u2060"
+    out[0][4] = out[0][4].replace("计4分", "计\u200b4分")
+    return [tuple(row) for row in out]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+def test_invisible_characters_pasted_into_cells_are_dropped(tmp_path: Path, suffix: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A zero-width space or a BOM in a cell went into the draft's names: each such row became
+    a TODO judgment (its rule failed PF007) and the draft failed `pingfen check`."""
+    monkeypatch.setattr(f"{__name__}.ROWS", _pasted(ROWS))
+    path = (xlsx_table(tmp_path / "t.xlsx", ("2022年评分表",), (GRADES + "\u200b保留两位小数。",)) if suffix == ".xlsx" else
+            docx_table(tmp_path / "t.docx", after=("\ufeff" + GRADES + "保留两位\u200b小数。",)))  # fmt: skip
+    imported = import_table(path)
+    assert imported.recognised == len(imported.rows) == 4, imported.summary()
+    assert "indicator 执行率 5" in imported.text and "indicator 调整率 5" in imported.text
+    assert "indicator 制度 5" in imported.text and "grade 优秀 >= 90" in imported.text
+    assert "round total 2 half_up" in imported.text and "TODO:" not in imported.text
+    assert errors(imported.text) == []
+
+
+# ---------------------------------------------------------------- a Word table split over two pages
+
+
+def split_docx(path: Path, between: str | None, *, repeat_header: bool) -> Path:
+    """The rows as two Word tables, as a table split at a page (or pasted in two parts) is: a
+    page break, or a 续表 label, between them, and the header repeated on the second or not."""
+    import docx
+    from docx.enum.text import WD_BREAK
+
+    document = docx.Document()
+    document.add_paragraph("2022年部门整体支出绩效评价评分表")
+    parts = [[HEADER, *ROWS[:2]], [*([HEADER] if repeat_header else []), *ROWS[2:], ("总分", "", "", "20", "")]]
+    for n, rows in enumerate(parts):
+        if n:
+            paragraph = document.add_paragraph(between or "")
+            if between is None:
+                paragraph.add_run().add_break(WD_BREAK.PAGE)
+        table = document.add_table(rows=len(rows), cols=len(HEADER))
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                table.cell(r, c).text = text
+    document.add_paragraph(GRADES + "保留两位小数。")
+    document.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize(("between", "repeat_header"), [(None, True), (None, False), ("续表", True), ("（续表）", False)])
+def test_a_word_table_split_over_two_pages_is_read_whole(tmp_path: Path, between: str | None, repeat_header: bool) -> None:
+    """Only the first part was read: the rows of the second were lost, and the import said
+    2/2 rows recognised, exit 0, total 10 of the table's 20."""
+    imported = import_table(split_docx(tmp_path / "t.docx", between, repeat_header=repeat_header))
+    assert [r.indicator for r in imported.rows] == ["执行率", "调整率", "制度", "违规"], imported.summary()
+    assert imported.recognised == 4 and "total 20" in imported.text and "grade 优秀 >= 90" in imported.text
+    assert "group 产出 10 {" in imported.text and "indicator 违规 5 {" in imported.text
+    assert errors(imported.text) == []
+
+
+def test_a_table_after_the_grades_line_is_not_part_of_the_rubric(tmp_path: Path) -> None:
+    """Only a table with nothing but a page break or a 续表 label before it goes on with the rubric's."""
+    imported = import_table(split_docx(tmp_path / "t.docx", "附表：其他指标", repeat_header=True))
+    assert [r.indicator for r in imported.rows] == ["执行率", "调整率"]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+def test_the_header_repeated_inside_the_table_is_no_row(tmp_path: Path, suffix: str) -> None:
+    """A table printed over two pages and pasted back as one holds its header twice: the second
+    became a group 一级指标 of 0 points holding a TODO judgment 三级指标."""
+
+    def again(table: Any) -> None:
+        row = table.rows[2]._tr
+        row.addnext(copy.deepcopy(table.rows[0]._tr))
+
+    if suffix == ".xlsx":
+        path = xlsx_table(tmp_path / "t.xlsx", ("2022年评分表",), (GRADES + "保留两位小数。",))
+        from openpyxl import load_workbook
+
+        book = load_workbook(path)
+        sheet = book.active
+        assert sheet is not None
+        sheet.insert_rows(5)
+        for c, text in enumerate(HEADER, start=1):
+            sheet.cell(5, c, text)
+        book.save(path)
+    else:
+        path = docx_table(tmp_path / "t.docx", again, after=(GRADES + "保留两位小数。",))
+    imported = import_table(path)
+    assert [r.indicator for r in imported.rows] == ["执行率", "调整率", "制度", "违规"], imported.summary()
+    assert "一级指标" not in imported.text and "total 20" in imported.text and errors(imported.text) == []
+
+
+def test_the_data_table_after_the_rubrics_with_no_heading_between_is_not_its_next_page(tmp_path: Path) -> None:
+    """A DOCX render wrote, its 指标数据说明 heading deleted (the grades line moved below): the
+    数据项 | 类型 table, as wide as a one-level rubric's, was read as the rubric's second page —
+    every row a TODO judgment, 识别 0/4 of 2 rows, the inputs and 不评定等次 lost."""
+    import docx
+
+    import pingfen
+    from pingfen.render import render_table
+
+    rule = (
+        'rubric "计量" { total 20 }\n'
+        "input 逾期天数: count >= 0\n"
+        "input 宽限天数: count >= 0\n"
+        "indicator 及时性 10 { deduct 1 per 10 of 逾期天数 }\n"
+        "indicator 超期 10 { deduct 1 per 1 of 逾期天数 above 宽限天数 }\n"
+    )
+    path = tmp_path / "r.docx"
+    render_table(pingfen.loads(rule, "m.rule"), "docx", str(path))
+    document = docx.Document(str(path))
+    between = [e for e in document.element.body.iterchildren() if e.tag.endswith("}p")][1:3]
+    for element in between:
+        for t in element.iter():
+            if t.tag.endswith("}t"):
+                t.text = ""
+    document.add_paragraph("评价等次：不评定等次；总分四舍五入保留2位小数。")
+    document.save(str(path))
+    imported = import_table(path)
+    assert [r.indicator for r in imported.rows] == ["及时性", "超期"], imported.summary()
+    assert imported.recognised == 2 and "input 逾期天数: count" in imported.text and errors(imported.text) == []
+
+
+def test_a_signature_table_as_wide_right_after_the_rubric_is_not_its_next_page(tmp_path: Path) -> None:
+    """评分人 | … | 复核人 | … under a rubric with no 总分 row, a page break between: no rubric
+    row, though as wide (a 总分 row closes the table, and what follows it is not read)."""
+    import docx
+    from docx.enum.text import WD_BREAK
+
+    document = docx.Document()
+    document.add_paragraph("2022年部门整体支出绩效评价评分表")
+    rows = [HEADER, *ROWS]
+    table = document.add_table(rows=len(rows), cols=len(HEADER))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    document.add_paragraph("").add_run().add_break(WD_BREAK.PAGE)
+    signatures = document.add_table(rows=1, cols=len(HEADER))
+    for c, text in enumerate(("评分人：", "张三", "复核人：", "李四（签字）", "2022年3月1日")):
+        signatures.cell(0, c).text = text
+    document.add_paragraph(GRADES + "保留两位小数。")
+    path = tmp_path / "t.docx"
+    document.save(str(path))
+    imported = import_table(path)
+    assert [r.indicator for r in imported.rows] == ["执行率", "调整率", "制度", "违规"], imported.summary()
+    assert imported.recognised == 4 and "评分人" not in imported.text and "张三" not in imported.text
+
+
+@pytest.mark.parametrize("retyped", [("分值", "分值（分）"), ("评分标准", "评分要点")])
+def test_a_second_page_whose_header_is_typed_again_otherwise_goes_on(tmp_path: Path, retyped: tuple[str, str]) -> None:
+    """Page 2's header retyped (分值（分） for 分值): the page was taken for another table and
+    dropped — 2/2 rows, 100%, total 10 of the table's 20."""
+    import docx
+
+    path = split_docx(tmp_path / "t.docx", None, repeat_header=True)
+    document = docx.Document(str(path))
+    column = HEADER.index(retyped[0])
+    document.tables[1].cell(0, column).text = retyped[1]
+    document.save(str(path))
+    imported = import_table(path)
+    assert [r.indicator for r in imported.rows] == ["执行率", "调整率", "制度", "违规"], imported.summary()
+    assert imported.recognised == 4 and "total 20" in imported.text and errors(imported.text) == []

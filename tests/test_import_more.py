@@ -41,6 +41,15 @@ D = Decimal
         ("注：总分85分以上为优秀；总分在60分以下为差", (("优秀", ">=", D(85)), ("差", None, None)), None, "half_up"),
         ("注：评价等次：85分以上为优秀，其他为差。保留一位小数", (("优秀", ">=", D(85)), ("差", None, None)), 1, "half_up"),
         ("绩效等级划分：总分≥85分为优秀；其余为合格", (("优秀", ">=", D(85)), ("合格", None, None)), None, "half_up"),
+        # a range's ends joined by 至, as tables often write it (it was a TODO)
+        ("评价等级：总分90分（含）以上为优秀，80分（含）至90分为良好，60分（含）至80分为中，60分以下为差。",
+         (("优秀", ">=", D(90)), ("良好", ">=", D(80)), ("中", ">=", D(60)), ("差", None, None)), None, "half_up"),
+        # a grade's name in quotes, as notices write it: the name is what they hold (it was “优秀”, quotes and all)
+        ("90分（含）以上为“优秀”，80分（含）-90分为“良好”，60分（含）-80分为「中」，60分以下为\"差\"。",
+         (("优秀", ">=", D(90)), ("良好", ">=", D(80)), ("中", ">=", D(60)), ("差", None, None)), None, "half_up"),
+        # more than a name after 为: not read, left to a person (it was a grade named 优秀(含90分))
+        ("90分以上为优秀（含90分），80-90分为良好（含80分），60分以下为差。保留两位小数", (), 2, "half_up"),
+        ("90分（含）以上为优秀（且满意度≥90%）；其他为差。保留两位小数", (), 2, "half_up"),
         ("得分保留两位小数", (), 2, "half_up"),  # the rounding alone
         ("90分以上为优秀；由评价组综合评定为其他等次；保留三位小数", (), 3, "half_up"),  # a grade not read: none taken
     ],

@@ -108,6 +108,13 @@ def test_bands_written_cumulatively_are_read_as_the_ordered_bands_they_mean(text
     assert tuple(line.strip() for line in reading.rules[1:-1]) == bands
 
 
+def test_a_range_joined_by_zhi_is_read_as_one_joined_by_a_dash() -> None:
+    """80%（含）至90%, as tables often write a range, left the row a TODO judgment."""
+    reading = read("重点支出安排率≥90%，计5分；80%（含）至90%，计4分；60%（含）至80%（不含），计2分；低于60%，不得分。")
+    assert reading.kind == "bands" and reading.notes == ()
+    assert reading.rules[1:-1] == ("  >= 90% -> 5", "  [80%, 90%) -> 4", "  [60%, 80%) -> 2", "  < 60% -> 0")
+
+
 def test_a_range_marking_neither_end_is_read_lower_inclusive_with_a_note() -> None:
     reading = read("≥90%得5分；80%-90%得3分；低于80%不得分")
     assert reading.rules[2] == "  [80%, 90%) -> 3"
@@ -198,6 +205,29 @@ def test_labels() -> None:
 def test_labels_with_commas_inside() -> None:
     reading = read("无结余，3分；有结余，但不超过上年结转，2分；结余超过上年结转，不得分。", "资金结余", "3")
     assert reading.inputs[0].labels == ("无结余", "有结余但不超过上年结转", "结余超过上年结转")
+
+
+@pytest.mark.parametrize(
+    ("text", "labels"),
+    [("制度“健全”的得10分，“基本健全”的得6分，“不健全”的不得分。", ("健全", "基本健全", "不健全")),
+     ("评价为“优秀”的得10分，评价为“良好”的得6分，其他不得分。", ("优秀", "良好"))],
+)  # fmt: skip
+def test_a_quoted_label_is_what_the_quotes_hold(text: str, labels: tuple[str, ...]) -> None:
+    """The labels kept their quotes (`“基本健全”`, `制度“健全”`): a data file's 健全 was not one of them."""
+    reading = read(text, "制度", "10")
+    assert reading.kind == "labels" and reading.inputs[0].labels == labels
+    assert reading.rules[1] == f"  {labels[0]} -> 10"
+
+
+@pytest.mark.parametrize(
+    ("text", "points"),
+    [("已建立相关制度的得2分；制度得到有效执行的得2分。", "4"), ("健全的得3分，基本健全的得2分，不健全的不得分", "5")],
+)
+def test_clauses_none_of_which_gives_full_marks_are_no_labels(text: str, points: str) -> None:
+    """Two items worth 2 each (4 in all) were read as labels, one of them: a unit meeting both
+    scored 2, not 4, and the draft held a rule that scores otherwise than its words."""
+    reading = read(text, "制度", points)
+    assert reading.kind == "todo" and reading.rules == ("judgment",)
 
 
 # ---------------------------------------------------------------- judgment, and what is not read

@@ -47,6 +47,11 @@ def old_gap(p: Mapping[str, object], zh: bool) -> str:
     assert isinstance(excess, Decimal)
     if p["unit"] == "percent":
         return f"{number(old_hundredfold(excess))} 个百分点" if zh else f"{number(old_hundredfold(excess))} percentage points"
+    word, english = reasons.measure(p["subject"], p["unit"])  # a count's own measure word (test_measure_words)
+    if word != "项" and zh:
+        return f"{number(excess)} {word}"
+    if english is not None and not zh:
+        return f"{number(excess)} {english}" + ("" if number(excess) == "1" else "s")
     return number(excess)
 
 
@@ -58,10 +63,13 @@ def old_per(p: Mapping[str, object], zh: bool) -> str:
         if zh:
             return "每个百分点" if points == "1" else f"每 {points} 个百分点"
         return "per percentage point" if points == "1" else f"per {points} percentage points"
+    word, english = reasons.measure(p["subject"], p["unit"])
     if zh:
         if p["unit"] == "count":
-            return "每项" if step == 1 else f"每 {reasons.exact(step)} 项"
+            return f"每{word}" if step == 1 else f"每 {reasons.exact(step)} {word}"
         return f"每 {reasons.exact(step)} "
+    if english is not None:
+        return f"per {english}" if step == 1 else f"per {reasons.exact(step)} {english}s"
     return "each" if step == 1 else f"per {reasons.exact(step)}"
 
 
@@ -168,7 +176,7 @@ def test_a_number_a_site_usually_fixes_may_be_the_records() -> None:
     counted = Site("step", {"subject": "例数", "unit": "count", "direction": None, "step": Decimal(1),
                             "rate": Decimal(1), "counting": None}, ("value", "reference", "excess", "steps", "lost"))  # fmt: skip
     numbers = (Decimal(2), None, Decimal(2), Decimal(2), Decimal(2))
-    assert Reason(counted, numbers).text() == "例数为 2，每项扣 1 分，扣 2 分"
+    assert Reason(counted, numbers).text() == "例数为 2，每例扣 1 分，扣 2 分"
     assert Reason(counted, numbers).text("en") == said_before(Reason(counted, numbers), "en")
 
 

@@ -171,3 +171,19 @@ def test_a_date_from_a_timestamp_column_is_its_day_in_the_session_time_zone(spar
                 sqlhelp.agree(DAY_RUBRIC, {"起": "1899-12-31", "止": moment.astimezone(ZoneInfo(zone)), "类型": "甲"}, row)
     finally:
         spark.conf.set("spark.sql.session.timeZone", before)
+
+
+@needs_spark
+def test_a_boolean_column_is_no_number_and_a_huge_integer_is_beyond_on_spark(spark: SparkSession) -> None:
+    """A BOOLEAN column for a percent, count or amount: Spark's cast read true as 1, where
+    evaluate() refuses a bool for a number (PF502); a BIGINT of 10^18 or more failed the cast
+    and was refused as no number, not as too large for the query (PF800, or its bounds' PF503)."""
+    def refusals(kinds: str, rows: list[tuple[object, ...]]) -> list[tuple[str, str]]:
+        frame = spark.createDataFrame([(i, *row) for i, row in enumerate(rows)], f"n INT, {kinds}")
+        return [(r["refusal"], r["refusal_input"]) for r in sorted((r.asDict() for r in score(frame, RUBRIC).collect()), key=lambda r: r["n"])]
+
+    assert refusals("`执行率` BOOLEAN, `家数` BIGINT, `金额` DOUBLE, `达标` STRING, `类型` STRING",
+                    [(True, 3, 100.0, "是", "甲"), (False, 3, 100.0, "是", "甲")]) == [("PF502", "执行率")] * 2  # fmt: skip
+    assert refusals("`执行率` DOUBLE, `家数` BIGINT, `金额` BOOLEAN, `达标` STRING, `类型` STRING",
+                    [(0.5, 3, True, "是", "甲"), (0.5, 2 * 10**18, False, "是", "甲"), (0.5, -(9 * 10**18), False, "是", "甲")]
+                    ) == [("PF502", "金额"), ("PF800", "家数"), ("PF503", "家数")]  # fmt: skip

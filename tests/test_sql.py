@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import decimal
 import io
+import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -213,6 +215,25 @@ def test_an_unreadable_reasons_column_is_refused_in_words() -> None:
             explainer.explain({"reasons": text})
         assert refused.value.problems[0].code == "PF806"
     assert explainer.explain({"reasons": None}) == {}  # a refused record: no reasons
+
+
+def test_an_unreadable_reasons_column_is_said_in_chinese_too() -> None:
+    # the detail was English in the Chinese message: "reasons 列无法读取：not a list"
+    explainer = Explainer(RUBRIC)
+    said = {"[": "不是 JSON（JSONDecodeError）", "{}": "不是列表", "[[99999]]": "[99999] 不是本评分表的扣分原因",
+            '"' + "x" * 1_000_001 + '"': "不是至多 1,000,000 个字符的文本"}  # fmt: skip
+    for text, zh in said.items():
+        with pytest.raises(pingfen.DataError) as refused:
+            explainer.explain({"reasons": text})
+        assert refused.value.describe("zh").endswith(f"评分结果行的 reasons 列无法读取：{zh}"), refused.value.describe("zh")
+        assert "reasons column of a scored row cannot be read: " in refused.value.describe("en")
+    entry = next(k for k, e in enumerate(explainer.catalogue) if e.kinds)
+    wrong = [[entry, *([None] * (len(explainer.catalogue[entry].kinds) + 1))], [entry, *([[1]] * len(explainer.catalogue[entry].kinds))]]
+    for item in wrong:
+        with pytest.raises(pingfen.DataError) as refused:
+            explainer.explain({"reasons": json.dumps([item])})
+        message = refused.value.describe("zh")
+        assert re.search(r"reasons 列无法读取：.+ (不是该扣分原因的 \d+ 个数|不是(数|文本|是/否值|一组评分|各组评分))$", message), message
 
 
 def test_a_number_the_query_cannot_hold_exactly_is_refused_naming_it() -> None:

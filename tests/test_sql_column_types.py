@@ -389,3 +389,60 @@ def test_a_date_columns_text_path_on_postgres_is_a_subquery_its_case_runs_only_f
                 sub.replace(exp.Null())
             for machinery in (*DATE_GROUPS, NUMBER_PATTERN, "TRANSLATE"):
                 assert machinery not in outside.sql("postgres"), (column.alias, machinery)
+
+
+@needs_duckdb
+def test_a_boolean_column_is_no_number_and_a_huge_integer_is_beyond_not_unread(tmp_path: Any) -> None:
+    # A BOOLEAN column for a percent, count or amount was cast to DECIMAL: true scored as 1 (100%,
+    # one, 1 元), where evaluate() refuses a bool for a number (PF502). An integer column of 10^18
+    # or more (a BIGINT, a DECIMAL(38, 0)) failed the cast to DECIMAL(38, 20) and was refused as
+    # no number (PF502, "is not an amount") where a cell of the same digits is too large for
+    # the query (PF800) or out of bounds (PF503), as docs/scale.md says.
+    from pingfen.engine import column_scales, score_with_duckdb
+    from pingfen.sql import to_sql_tree
+
+    con = duckdb.connect()
+    cases = [("执行率", "BOOLEAN", "true", "PF502"), ("家数", "BOOLEAN", "false", "PF502"), ("金额", "BOOLEAN", "true", "PF502"),
+             ("家数", "BIGINT", "2000000000000000000", "PF800"), ("金额", "DECIMAL(38, 0)", "100000000000000000000", "PF800"),
+             ("金额", "HUGEINT", "-100000000000000000000", "PF503"), ("执行率", "UBIGINT", "18446744073709551615", "PF800")]  # fmt: skip
+    for name, kind, value, code in cases:
+        base = {"执行率": "0.5", "家数": "3", "金额": "100", "达标": "true", "类型": "'甲'"} | {name: f"CAST({value} AS {kind})"}
+        con.execute("CREATE OR REPLACE TABLE records AS SELECT " + ", ".join(f"{v} AS {n}" for n, v in base.items()))
+        for sql in (to_sql(RUBRIC, reasons=False), to_sql_tree(RUBRIC, "duckdb", scales=column_scales(con), reasons=False).sql("duckdb")):
+            got = con.execute(f"SELECT refusal, refusal_input FROM ({sql})").fetchone()
+            # the engine's query, told the column is of numbers, says PF800 of any too large for it
+            assert got in ((code, name), ("PF800" if code == "PF503" else code, name)), (name, kind, value, got)
+        if kind == "BOOLEAN":  # as evaluate() reads the value a row gives
+            with pytest.raises(pingfen.DataError) as refused:
+                RUBRIC.evaluate({"执行率": 0.5, "家数": 3, "金额": 100, "达标": True, "类型": "甲", name: value == "true"}, ratios=True)
+            assert (refused.value.problems[0].code, refused.value.problems[0].input) == (code, name)
+        data, out, rule = tmp_path / "d.parquet", tmp_path / "o.csv", tmp_path / "r.rule"
+        rule.write_text(TEXT, encoding="utf-8")
+        con.execute(f"COPY records TO '{data}' (FORMAT parquet)")
+        score_with_duckdb(RUBRIC, str(data), str(out), ruleset=str(rule))
+        assert con.execute(f"SELECT refusal, refusal_input FROM read_csv('{out}', all_varchar = true)").fetchone() in ((code, name), ("PF800", name))
+
+
+@needs_duckdb
+def test_a_date_column_past_the_days_a_python_date_holds_is_no_date(tmp_path: Any) -> None:
+    # DuckDB's DATE holds `infinity`, BC days and years past 9999, which no Python date is (and
+    # its client hands `infinity` back as 9999-12-31). `infinity` has no day number: the rule's
+    # test of it was NULL, and the row scored as though the test had failed (0 of 6 on time); a
+    # day past 9999 or BC was scored by a day number evaluate() is never given. Each is PF502.
+    from pingfen.engine import score_with_duckdb
+
+    con = duckdb.connect()
+    days = {"'infinity'": "PF502", "'-infinity'": "PF502", "'10000-01-01'": "PF502", "'0001-01-01 (BC)'": "PF502",
+            "'0001-01-01'": None, "'9999-12-31'": None}  # fmt: skip
+    for kind in ("DATE", "TIMESTAMP"):
+        con.execute("CREATE OR REPLACE TABLE records AS SELECT " + " UNION ALL SELECT ".join(
+            f"{n} AS n, CAST({d} AS {kind}) AS 起, DATE '2024-03-31' AS 止, '甲' AS 类型" for n, d in enumerate(days)))  # fmt: skip
+        data, out, rule = tmp_path / "d.parquet", tmp_path / "o.parquet", tmp_path / "d.rule"
+        rule.write_text(DAYS, encoding="utf-8")
+        con.execute(f"COPY records TO '{data}' (FORMAT parquet)")
+        score_with_duckdb(DAY_RUBRIC, str(data), str(out), ruleset=str(rule))
+        for sql in (f"SELECT * FROM ({to_sql(DAY_RUBRIC)})", f"SELECT * FROM read_parquet('{out}')"):
+            got = dict(con.execute(f"SELECT n, refusal FROM ({sql}) ORDER BY n").fetchall())
+            assert got == dict(enumerate(days.values())), (kind, sql[:30], got)
+    first = DAY_RUBRIC.evaluate({"起": datetime.date.min, "止": datetime.date(2024, 3, 31), "类型": "甲"})
+    assert con.execute(f"SELECT 时效 FROM ({to_sql(DAY_RUBRIC)}) WHERE n = 4").fetchone() == (first.score("时效"),)

@@ -404,10 +404,30 @@ def test_a_column_named_as_one_the_query_writes_is_not_passed_through() -> None:
     """A column to pass through named as a node, as `total` or as an internal column would be a
     second column of that name: refused (PF811), on every dialect."""
     for dialect in ("postgres", "duckdb", "spark"):
-        for name, clash in (("重点支出安排率", "重点支出安排率"), ("total", "total"), ("_pf_0", "_pf_"), ("", "_pf_")):
+        for name, clash in (("重点支出安排率", "重点支出安排率"), ("total", "total"), ("_pf_0", "_pf_")):
             with pytest.raises(SqlRefusal) as caught:
                 to_sql(RUBRIC, dialect=dialect, keep=["id", name])
             assert caught.value.code == "PF811" and f"`{clash}`" in caught.value.message("en") and "原样保留" in caught.value.message("zh")
+
+
+def test_an_empty_name_to_pass_through_is_said_so() -> None:
+    """`--keep "id,"` or `--keep ""` was refused PF811 naming `_pf_` as the clash: an empty
+    name is PF814, saying so; spaces around a name are left out, and one name given as a str
+    is refused rather than read as its letters."""
+    for keep in (["id", ""], [""], ["id", " "]):
+        with pytest.raises(SqlRefusal) as caught:
+            to_sql(RUBRIC, dialect="duckdb", keep=keep)
+        assert caught.value.code == "PF814" and "_pf_" not in caught.value.message("en")
+    for written in ("id,", "", "id,,单位"):
+        out, err = io.StringIO(), io.StringIO()
+        assert main(["sql", str(RULESET), "--keep", written], out, err) == 2 and out.getvalue() == ""
+        assert err.getvalue() == ("pingfen sql: PF814: `--keep`（或 `keep=`）中有空的列名：请删去列表末尾的逗号，"
+                                  "或连在一起的两个逗号之一（如 `--keep id,单位`）\n")  # fmt: skip
+    out = io.StringIO()
+    assert main(["sql", str(RULESET), "--keep", "id, 单位", "--no-reasons"], out, io.StringIO()) == 0
+    assert '"单位"' in out.getvalue() and '" 单位"' not in out.getvalue()
+    with pytest.raises(TypeError, match=r"keep takes a list of column names, not one name: keep=\['id'\]"):
+        to_sql(RUBRIC, keep="id")
 
 
 def test_a_name_longer_than_postgresql_keeps_is_refused() -> None:

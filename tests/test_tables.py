@@ -184,6 +184,20 @@ def test_a_written_percent_is_a_percent_inputs_reading_alone() -> None:
     assert coerce("数", "number", again) == 12 and coerce("率", "percent", again) == Decimal("0.12")
 
 
+def test_a_written_percent_is_what_a_label_a_date_and_a_bool_read() -> None:
+    """A label, a date or a bool reads a `0"%"` cell as the sheet shows it: 45382% was the day
+    45382 (2024-03-31) and 1% was true, neither shown; now each is refused with what is shown."""
+    from pingfen.errors import Problem
+    from pingfen.values import coerce
+
+    day, flag = coerce("起", "date", cell_value(45382, '0"%"')), coerce("有", "bool", cell_value(1, '0"%"'))
+    grade = coerce("档次", "label", cell_value(90, '0"%"'), ("优", "良"))
+    assert isinstance(day, Problem) and day.code == "PF502" and day.args["value"] == '"45382%"'
+    assert isinstance(flag, Problem) and flag.code == "PF502" and flag.args["value"] == '"1%"'
+    assert isinstance(grade, Problem) and grade.code == "PF506" and grade.args["value"] == '"90%"'
+    assert coerce("起", "date", cell_value(45382, "0")) == 45382  # a day's number with no `%` reads as ever
+
+
 @pytest.mark.parametrize(
     ("value", "style", "shown"),
     [
@@ -199,6 +213,10 @@ def test_a_written_percent_is_a_percent_inputs_reading_alone() -> None:
         (-5, '0"%";;', "-5%"),  # an empty section shows nothing: in percent as the others, never a blank
         (0, '0"%";;', "0%"),
         (-0.5, '0.0"%";;', "-0.5%"),  # not the bare -0.5, which a percent input reads as -50%
+        (90, '0"%";-0"%";;', "90%"),  # an empty fourth section is the text's: it was counted a number's, 90 read bare (PF523)
+        (-5, '0"%";-0"%";;', "-5%"),
+        (0, '0"%";-0"%";;', "0%"),  # a zero shown as nothing: in percent as the others
+        (-5, '0"%";;;"n/a"', "-5%"),  # the fourth section is the text's, with or without @
         (-5, '0"%";"-";', None),  # a section writes "-": the format's sections do not agree, read bare
         (0, '0"%";"-";0"%"', "0%"),  # the zero section is the third, not the second
         (-5, '0"%";"-";0"%"', None),  # shows "-" for a negative: not a percent

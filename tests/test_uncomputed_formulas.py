@@ -33,6 +33,15 @@ HEAD = ["id", "有项目", "投入", "产出", "备注"]
 HINT_ZH = "公式没有保存的计算结果：请在 Excel 或 WPS 中打开并保存后再试"
 
 
+def _said(path: Path | str, cell: str, name: str = "投入") -> str:
+    """PF534's message: where first, the file too, as PF536's."""
+    return f"`{path}` 工作表 `填报` 单元格 {cell}：输入项 `{name}` 是从未计算过的公式"
+
+
+def _said_en(path: Path | str, cell: str, name: str = "投入") -> str:
+    return f"`{path}`, sheet `填报`, cell {cell}: input `{name}` holds a formula that was never calculated"
+
+
 def _book(path: Path, rows: list[list[object]]) -> Path:
     sheet = sheet_of([HEAD, *rows])
     sheet.title = "填报"
@@ -63,11 +72,11 @@ def test_a_needed_input_whose_formula_has_no_saved_result_is_named(tmp_path: Pat
     code, out = _eval(tmp_path, data)
     lines = out.splitlines()
     assert code == 1, out
-    assert lines[1] == f"a,,,,,[a] PF534: 输入项 `投入`：工作表 `填报` 的单元格 C2 是从未计算过的公式（{HINT_ZH}）"
-    assert lines[2].endswith("[b] PF534: 输入项 `产出`：工作表 `填报` 的单元格 D3 是从未计算过的公式（" + HINT_ZH + "）")
+    assert lines[1] == f"a,,,,,[a] PF534: {_said(data, 'C2')}（{HINT_ZH}）"
+    assert lines[2].endswith(f"[b] PF534: {_said(data, 'D3', '产出')}（{HINT_ZH}）")
     assert lines[3].startswith("c,5,5,10.00") and lines[4].endswith("[d] PF501: 缺少输入项 `投入`")  # a blank cell is missing
     _, out = _eval(tmp_path, data, "--lang", "en")
-    assert ("PF534: input `投入`: cell C2 of sheet `填报` holds a formula that was never calculated (the formula has no "
+    assert (f"PF534: {_said_en(data, 'C2')} (the formula has no "
             "saved result: open the workbook in Excel or WPS, save it and try again)") in out
     code, rows = _duckdb(tmp_path, data)  # the DuckDB engine refuses the same rows for the same inputs
     assert code == 1
@@ -115,7 +124,7 @@ def test_an_input_that_may_be_left_out_is_left_out_by_both_engines(tmp_path: Pat
     code, out = _eval(tmp_path, data)
     lines = out.splitlines()
     assert code == 1 and lines[1].startswith("a,5,不适用,10.00"), out
-    assert lines[2].endswith("[b] PF534: 输入项 `产出`：工作表 `填报` 的单元格 D5 是从未计算过的公式（" + HINT_ZH + "）")
+    assert lines[2].endswith(f"[b] PF534: {_said(data, 'D5', '产出')}（{HINT_ZH}）")
     _, rows = _duckdb(tmp_path, data)
     assert [(r["refusal"], r["refusal_input"], r["total"]) for r in rows] == [("", "", "10.00"), ("PF534", "产出", "")]
 
@@ -178,7 +187,8 @@ def test_the_workbench_upload_names_the_formula_too(tmp_path: Path) -> None:
     response = client.post("/api/batch", json=body)
     assert response.status_code == 200, response.text
     rows = response.json()["rows"]
-    assert rows[0]["error"] == f"[a] PF534: 输入项 `投入`：工作表 `填报` 的单元格 C2 是从未计算过的公式（{HINT_ZH}）"
+    # the upload by the name the user gave it, not its private copy's
+    assert rows[0]["error"] == f"[a] PF534: {_said('各单位.xlsx', 'C2')}（{HINT_ZH}）"
     assert rows[1]["error"] is None and rows[1]["total"] == "10.00"
 
 
@@ -240,7 +250,7 @@ def test_a_formula_with_no_result_in_other_spellings_is_named(tmp_path: Path, ce
         for name, content in parts.items():
             archive.writestr(name, content)
     code, out = _eval(tmp_path, data)
-    assert code == 1 and "[a] PF534: 输入项 `投入`：工作表 `填报` 的单元格 C2 是从未计算过的公式" in out, out
+    assert code == 1 and f"[a] PF534: {_said(data, 'C2')}" in out, out
 
 
 def _run(*argv: str, apart: bool = False) -> tuple[int, str]:
@@ -249,7 +259,6 @@ def _run(*argv: str, apart: bool = False) -> tuple[int, str]:
     return code, out.getvalue() if apart else out.getvalue() + err.getvalue()
 
 
-SAID_ZH = "PF534]: 输入项 `投入`：工作表 `填报` 的单元格 C2 是从未计算过的公式"
 
 
 def test_a_report_of_one_row_names_the_formula(tmp_path: Path) -> None:
@@ -259,10 +268,10 @@ def test_a_report_of_one_row_names_the_formula(tmp_path: Path) -> None:
     rule.write_text(RULE, encoding="utf-8")
     one = _book(tmp_path / "一个.xlsx", [["a", "是", "=0.95", "95%"]])
     code, said = _run("report", str(rule), str(one))
-    assert code == 2 and SAID_ZH in said and HINT_ZH in said and "PF501" not in said, said
+    assert code == 2 and f"PF534]: {_said(one, 'C2')}" in said and HINT_ZH in said and "PF501" not in said, said
     two = _book(tmp_path / "两个.xlsx", [["a", "是", "=0.95", "95%"], ["b", "是", "95%", "95%"]])
     code, said = _run("--lang", "en", "report", str(rule), str(two), "--id", "a")
-    assert code == 2 and "PF534]: input `投入`: cell C2 of sheet `填报` holds a formula that was never calculated" in said
+    assert code == 2 and f"PF534]: {_said_en(two, 'C2')}" in said
     code, said = _run("report", str(rule), str(two), "--id", "b")
     assert code == 0 and "10.00" in said, said
 
@@ -282,12 +291,12 @@ def test_read_records_and_read_department_name_the_formula(tmp_path: Path) -> No
         outcomes = list(pingfen.loads(text).evaluate_many(pingfen.read_records(data), key="id"))
         assert isinstance(outcomes[0], DataError) and not isinstance(outcomes[1], DataError), outcomes
         assert (outcomes[0].code, outcomes[0].record) == ("PF534", "a")
-        assert outcomes[0].problems[0].args == {"input": "投入", "sheet": "填报", "cell": "C2"}
+        assert outcomes[0].problems[0].args == {"input": "投入", "path": str(data), "sheet": "填报", "cell": "C2"}
     department, record = read_department(data, id="a")
     assert department == "a" and record == {"id": "a", "有项目": "是", "投入": None, "产出": "95%", "备注": None}
     with pytest.raises(DataError) as refused:
         pingfen.loads(RULE).evaluate(record, record=department)
-    assert refused.value.describe("zh") == f"[a] PF534: 输入项 `投入`：工作表 `填报` 的单元格 C2 是从未计算过的公式（{HINT_ZH}）"
+    assert refused.value.describe("zh") == f"[a] PF534: {_said(data, 'C2')}（{HINT_ZH}）"
     assert pingfen.loads(RULE).evaluate(read_department(data, id="b")[1]).total == 10
 
 
@@ -304,11 +313,25 @@ def test_an_audit_whose_input_is_a_formula_never_calculated_is_refused(tmp_path:
     filled = tmp_path / "自评.xlsx"
     sheet.parent.save(filled)
     code, said = _run("audit", str(rule), str(filled))
-    assert code == 2 and SAID_ZH in said and HINT_ZH in said, said
+    assert code == 2 and f"PF534]: {_said(filled, 'C2')}" in said and HINT_ZH in said, said
     data["C2"] = 0.95  # a value: the audit runs and agrees
     sheet.parent.save(filled)
     code, said = _run("audit", str(rule), str(filled))
     assert code == 0 and "2 项指标（2 项一致）" in said, said
+
+
+def _filled(tmp_path: Path, project: str, declared: object) -> Path:
+    """r.rule, and a self-evaluation declaring 甲 5, 乙 `declared`, 总分 10, its 填报 sheet's
+    产出 a formula never calculated (=0.9) beside 有项目 `project`."""
+    (tmp_path / "r.rule").write_text(RULE, encoding="utf-8")
+    sheet = sheet_of([("一级指标", "自评得分"), ("甲", 5), ("乙", declared), ("总分", 10)])
+    sheet.title = "评分表"
+    data = sheet.parent.create_sheet("填报")
+    for row in (HEAD, ["a", project, 0.95, "=0.9"]):
+        data.append(row)
+    filled = tmp_path / "自评.xlsx"
+    sheet.parent.save(filled)
+    return filled
 
 
 @pytest.mark.parametrize("project", ["否", "是"])
@@ -316,23 +339,32 @@ def test_an_audit_leaves_out_such_an_input_where_eval_does(tmp_path: Path, proje
     """产出 is read only where 有项目: with no project eval scores the row (乙 不适用) and the
     audit agrees, as with a blank cell; it was refused PF534, exit 2. With a project 乙 reads
     it, and both refuse it."""
-    rule = tmp_path / "r.rule"
-    rule.write_text(RULE, encoding="utf-8")
-    sheet = sheet_of([("一级指标", "自评得分"), ("甲", 5), ("乙", "不适用"), ("总分", 10)])
-    sheet.title = "评分表"
-    data = sheet.parent.create_sheet("填报")
-    for row in (HEAD, ["a", project, 0.95, "=0.9"]):
-        data.append(row)
-    filled = tmp_path / "自评.xlsx"
-    sheet.parent.save(filled)
-    code, said = _run("audit", str(rule), str(filled))
+    filled = _filled(tmp_path, project, "不适用")
+    code, said = _run("audit", str(tmp_path / "r.rule"), str(filled))
     evaluated, scored = _eval(tmp_path, _book(tmp_path / "各单位.xlsx", [["a", project, 0.95, "=0.9"]]))
     if project == "否":
         assert code == 0 and "2 项指标（2 项一致）" in said, said
         assert evaluated == 0 and "a,5,不适用,10.00" in scored, scored
     else:
-        assert code == 2 and "PF534]: 输入项 `产出`：工作表 `填报` 的单元格 D2 是从未计算过的公式" in said, said
-        assert evaluated == 1 and "[a] PF534: 输入项 `产出`" in scored, scored
+        assert code == 2 and f"PF534]: {_said(filled, 'D2', '产出')}" in said, said
+        assert evaluated == 1 and f"[a] PF534: {_said(tmp_path / '各单位.xlsx', 'D2', '产出')}" in scored, scored
+
+
+@pytest.mark.parametrize(("project", "declared"), [("是", None), ("是", 5), ("否", None)])
+def test_an_audit_refuses_such_an_input_whatever_is_declared(tmp_path: Path, project: str, declared: object) -> None:
+    """产出's cell is a formula never calculated and 乙 reads it where 有项目: refused PF534 when
+    乙 was declared, but with 乙 left blank the audit went on as if the cell were blank, exit 0
+    and "自评得分与评分表一致". Now a row that applies reading it refuses it, declared or not;
+    with no project no row reads it, and it is left out as eval leaves it."""
+    filled = _filled(tmp_path, project, declared)
+    code, said = _run("audit", str(tmp_path / "r.rule"), str(filled))
+    if project == "否":
+        assert code == 0 and "PF534" not in said, said
+        return
+    assert code == 2 and f"PF534]: {_said(filled, 'D2', '产出')}" in said and HINT_ZH in said, said
+    code, said = _run("--lang", "en", "audit", str(tmp_path / "r.rule"), str(filled))
+    assert code == 2 and f"PF534]: {_said_en(filled, 'D2', '产出')}" in said
+    assert "open the workbook in Excel or WPS, save it and try again" in said, said
 
 
 def test_diff_replay_names_the_formula(tmp_path: Path) -> None:
@@ -347,7 +379,7 @@ def test_diff_replay_names_the_formula(tmp_path: Path) -> None:
     code, said = _run("diff", str(old), str(new), "--replay", str(data), "--format", "json", apart=True)
     units = json.loads(said)["replay"]["units"]
     assert code == 1 and [u["id"] for u in units] == ["a"], said
-    assert units[0]["old"]["error"] == f"[a] PF534: 输入项 `投入`：工作表 `填报` 的单元格 C2 是从未计算过的公式（{HINT_ZH}）"
+    assert units[0]["old"]["error"] == f"[a] PF534: {_said(data, 'C2')}（{HINT_ZH}）"
 
 
 def test_the_cells_of_an_array_formula_never_calculated_are_named(tmp_path: Path) -> None:
@@ -368,7 +400,7 @@ def test_the_cells_of_an_array_formula_never_calculated_are_named(tmp_path: Path
     lines = out.splitlines()
     assert code == 1, out
     for line, (unit, cell) in zip(lines[1:4], [("a", "C2"), ("b", "C3"), ("c", "C4")], strict=True):
-        assert line.endswith(f"[{unit}] PF534: 输入项 `投入`：工作表 `填报` 的单元格 {cell} 是从未计算过的公式（{HINT_ZH}）"), out
+        assert line.endswith(f"[{unit}] PF534: {_said(data, cell)}（{HINT_ZH}）"), out
     assert lines[4].startswith("d,5,5,10.00"), out
     assert "[e] PF501: 缺少输入项 `投入`" in lines[5] and "PF534" not in lines[5], out  # C6 is outside every range
     code, rows = _duckdb(tmp_path, data)
@@ -376,7 +408,7 @@ def test_the_cells_of_an_array_formula_never_calculated_are_named(tmp_path: Path
     sheet["C6"] = "95%"
     sheet.parent.save(data)
     code, out = _eval(tmp_path, data)
-    assert "[e] PF534: 输入项 `产出`：工作表 `填报` 的单元格 D6" in out.splitlines()[5], out
+    assert f"[e] PF534: {_said(data, 'D6', '产出')}" in out.splitlines()[5], out
 
 
 @pytest.mark.parametrize(("ref", "named"), [("C2:C3", ["C2", "C3"]), ("$C$2:$C$9", ["C2", "C3"]), ("C:C", ["C2", "C3"]),
@@ -395,7 +427,7 @@ def test_an_array_formulas_range_as_written(tmp_path: Path, ref: str, named: lis
         for name, content in parts.items():
             archive.writestr(name, content)
     code, out = _eval(tmp_path, data)
-    assert code == 1 and [c for c in ("C2", "C3") if f"的单元格 {c} 是从未计算过的公式" in out] == named, out
+    assert code == 1 and [c for c in ("C2", "C3") if _said(data, c) in out] == named, out
 
 
 @pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
@@ -404,10 +436,24 @@ def test_a_sheet_record_keeps_its_formulas_when_pickled_or_copied(protocol: int)
     plain dict, its formulas lost: scored, it said PF501 again."""
     from pingfen.absent import SheetRecord
 
-    record = SheetRecord({"id": "a", "投入": None}, {"投入": ("填报", "C2")})
+    record = SheetRecord({"id": "a", "投入": None}, {"投入": ("各单位.xlsx", "填报", "C2")})
     again = pickle.loads(pickle.dumps(record, protocol))
     assert type(again) is SheetRecord and again == record and again.formulas == record.formulas
     copied = record.copy()
     assert type(copied) is SheetRecord and copied == record and copied.formulas == record.formulas
     copied["投入"] = "95%"
     assert record["投入"] is None  # a copy, not the record itself
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_standard_error_names_the_file_once(tmp_path: Path, lang: str) -> None:
+    """PF534 starts with the file: the line before it named it too (`各单位.xlsx 第 2 行 [a]: PF534: `各单位.xlsx` …`)."""
+    data = _book(tmp_path / "各单位.xlsx", [["a", "是", "=0.95", "95%"], ["b", "是", "95%", "x"]])
+    rule = tmp_path / "r.rule"
+    rule.write_text(RULE, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["--lang", lang, "eval", str(rule), str(data)], out, err) == 1
+    lines = err.getvalue().splitlines()
+    assert sum(str(data) in line for line in lines[:2]) == 2, lines  # each line names it, the PF534 one once
+    assert all(line.count(str(data)) == 1 for line in lines[:2]), lines
+    assert lines[0].startswith("第 2 行 [a]: PF534: " if lang == "zh" else "row 2 [a]: PF534: "), lines

@@ -47,13 +47,13 @@ NOT_APPLICABLE = Absent(None)
 
 class SheetRecord(dict[str, object]):
     """A workbook's row as a record (a dict like any other) that knows which of its blank cells
-    hold a formula with no saved result: `formulas`, column → (sheet, cell). Wherever it is
+    hold a formula with no saved result: `formulas`, column → (file, sheet, cell). Wherever it is
     scored (`Rubric.evaluate`, and so `evaluate_many`, `pingfen report`) or audited, a refusal
     of it for such an input is said to be one (`refused`): PF534, as `pingfen eval` says it."""
 
     __slots__ = ("formulas",)
 
-    def __init__(self, values: Mapping[str, object], formulas: Mapping[str, tuple[str, str]]) -> None:
+    def __init__(self, values: Mapping[str, object], formulas: Mapping[str, tuple[str, str, str]]) -> None:
         super().__init__(values)
         self.formulas = formulas
 
@@ -63,16 +63,16 @@ class SheetRecord(dict[str, object]):
     def copy(self) -> SheetRecord:  # dict.copy would be a plain dict, its formulas lost
         return SheetRecord(self, self.formulas)
 
-    def __reduce__(self) -> tuple[type[SheetRecord], tuple[dict[str, object], Mapping[str, tuple[str, str]]]]:
+    def __reduce__(self) -> tuple[type[SheetRecord], tuple[dict[str, object], Mapping[str, tuple[str, str, str]]]]:
         # pickled at any protocol as what it is made of, its formulas kept: protocols 0 and 1
         # refuse a class with __slots__ and no __getstate__
         return SheetRecord, (dict(self), self.formulas)
 
 
-def uncomputed(error: DataError, formulas: Mapping[str, tuple[str, str]]) -> DataError:
+def uncomputed(error: DataError, formulas: Mapping[str, tuple[str, str, str]]) -> DataError:
     """`error` as the refusal of a row whose cells `formulas` hold formulas with no saved result
     (read as blank): a missing input (PF501) whose cell is one is said to be one (PF534),
-    naming the sheet and the cell. The one wording of it, for every reader of such a row."""
+    naming the file, the sheet and the cell. The one wording of it, for every reader of such a row."""
     if not formulas:
         return error
     problems = [_uncomputed(p, formulas[p.input]) if p.code == "PF501" and p.input is not None and p.input in formulas
@@ -80,6 +80,7 @@ def uncomputed(error: DataError, formulas: Mapping[str, tuple[str, str]]) -> Dat
     return DataError(problems, error.record)
 
 
-def _uncomputed(missing: Problem, where: tuple[str, str]) -> Problem:
-    sheet, cell = where
-    return Problem("PF534", missing.input, {"input": missing.input, "sheet": sheet, "cell": cell}, "uncomputed_formula")
+def _uncomputed(missing: Problem, where: tuple[str, str, str]) -> Problem:
+    path, sheet, cell = where
+    args = {"input": missing.input, "path": path, "sheet": sheet, "cell": cell}
+    return Problem("PF534", missing.input, args, "uncomputed_formula")

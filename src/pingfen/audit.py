@@ -37,7 +37,7 @@ from pingfen import ast
 from pingfen.absent import Absent, SheetRecord, says_not_applicable
 from pingfen.errors import DataError, Problem
 from pingfen.evaluate.rubric import NodeSpec, Rubric, given_rubric, not_a_mapping
-from pingfen.io.filled import GRADE_NAMES, TOTAL_NAMES, Cell, read_filled
+from pingfen.io.filled import GRADE_NAMES, TOTAL_NAMES, Cell, input_meant, normalize, read_filled
 from pingfen.lang import Lang, checked
 from pingfen.reasons import quantity
 from pingfen.report.audit import Audit, Finding
@@ -48,7 +48,9 @@ from pingfen.values import (
     PLACES,
     SETTLE_PLACES,
     SETTLING,
+    excel_error,
     pinned,
+    points_number,
     rounded,
     settle,
     show,
@@ -76,6 +78,10 @@ def audit(
     for given in (declared, inputs):  # a list, a row's text or no scores at all: said, not an AttributeError
         if not isinstance(given, Mapping) and (given is not None or given is declared):
             raise DataError([not_a_mapping(given)], department)
+    for what, given in (("declared", declared), ("inputs", inputs)):  # {2024: 5} failed deep inside (AttributeError)
+        wrong = [k for k in given or {} if not isinstance(k, str)]
+        if wrong:
+            raise TypeError(f"pingfen.audit.audit's {what} are keyed by names (str), not {type(wrong[0]).__name__}: {wrong[0]!r}")
     modes = {node.name.text: node.applies.mode for node, _ in ast.walk_nodes(rubric.module.top) if node.applies}
     not_applying = {k for k, v in declared.items() if k in modes and says_not_applicable(v)}
     named = {k for k, v in declared.items() if not _blank(v)}  # 不适用 too: what a PF513's hint says the file has
@@ -87,10 +93,10 @@ def audit(
     unknown = [_not_named(k, "PF517", names) for k in given if k not in names]
     if unknown:
         raise DataError(unknown, department)
-    # PF534 up front for an input that may not be left out; one read only by rows that may not apply, below
-    sheet = inputs if isinstance(inputs, SheetRecord) else None
-    if sheet is not None and (lost := [k for k in sheet.formulas if k in names and k not in rubric.optional]):
-        _refuse_formulas_never_calculated(sheet, DataError([Problem("PF501", k, {"input": k}) for k in lost], department))
+    if isinstance(inputs, SheetRecord):  # a workbook's cells of formulas never calculated: PF534, whatever is declared
+        uncalculated = _inputs_never_calculated(rubric, inputs, given, lang, department)
+        if uncalculated:
+            raise DataError(uncalculated, department)
     values = rubric.coerce(given, list(given), record=department)
     types = {s.name: s.type for s in rubric.inputs}
 
@@ -134,8 +140,7 @@ def audit(
                     # the inputs as given: score_node reads them itself, and an input marked
                     # 不适用 is no value it reads again (values holds an Absent for it)
                     result = rubric.score_node(node.name, given, lang=lang, record=department)
-                except DataError as refused:
-                    _refuse_formulas_never_calculated(sheet, refused)  # one that this row, which applies, reads
+                except DataError as refused:  # not PF534: refused up front, where a row that applies reads it
                     if refused.code != "PF501":
                         raise
                     missing = tuple(p.input for p in refused.problems if p.input)
@@ -200,7 +205,8 @@ def audit(
     graded = nothing if zero else total if total is not None else implied
     conditions = tuple(g.condition or ast.Bool(True) for g in header.grades)
     holds = _each_holds(rubric, conditions, values)
-    if grade is not None and graded is not None:
+    ungraded = grade if grade is not None and not rubric.grades else None  # no bands: nothing to check it against
+    if grade is not None and graded is not None and ungraded is None:
         if None not in holds and None not in fired:  # every condition known: the grade is exact
             sure = tuple(bool(f) for f in fired)
             below = tuple(v.grade.text if f and v.action == "below" and v.grade else None for v, f in zip(vetoes, sure, strict=True))
@@ -212,7 +218,7 @@ def audit(
             allowed, best = _possible_grades(rubric, graded, holds, fired, nothing if may_be_zero else None)
             if grade not in allowed:
                 findings.append(Finding("grade_above", GRADE, grade, best, total=graded))
-    return Audit(rubric.name, department, tuple(findings), tuple(agreed), tuple(unchecked))
+    return Audit(rubric.name, department, tuple(findings), tuple(agreed), tuple(unchecked), ungraded)
 
 
 @pinned
@@ -221,8 +227,13 @@ def audit_file(rubric: Rubric, path: str | Path, *, lang: Lang = "zh", id: str |
     nodes = [n.name for top in rubric.tree for n in top.walk()] + [row.name for _, row in rubric.outside]
     filled = read_filled(path, nodes, [s.name for s in rubric.inputs], id=id)
     if filled.formulas:  # read as blank, they would count as not declared: refused as PF534 refuses an input's
-        raise DataError([_placed(Problem("PF536", name, _row_named(name, name in nodes), "uncomputed_formula"), str(path), at)
-                         for name, at in filled.formulas.items()])  # fmt: skip
+        declared = [_placed(Problem("PF536", name, _row_named(name, name in nodes), "uncomputed_formula"), str(path), at)
+                    for name, at in filled.formulas.items()]  # fmt: skip
+        # and the inputs' alike, in the one refusal: one open-and-save in Excel calculates them all
+        inputs, names = filled.inputs, {s.name for s in rubric.inputs}
+        given = {k: v for k, v in inputs.items() if not _blank(v) and k in names}
+        read = _inputs_never_calculated(rubric, inputs, given, lang, filled.department) if isinstance(inputs, SheetRecord) else []
+        raise DataError([*declared, *read], filled.department)
     try:
         return audit(rubric, filled.declared, filled.inputs, lang=lang, department=filled.department)
     except DataError as error:  # a declared score refused: where it is in the file, to be found
@@ -239,9 +250,9 @@ _DECLARED = ("PF513", "PF514", "PF524")  # the refusals of a declared score, sai
 def _row_named(key: str, node: bool) -> dict[str, str]:
     """A declared row's name for a message: the total's (总分, 合计, total …) and the grade's
     alike in every refusal, 总分 and 评价等次 in 中文, total and grade in English."""
-    if not node and key in (TOTAL, *TOTAL_NAMES):
+    if not node and normalize(key) in (TOTAL, *TOTAL_NAMES):
         return {"name": TOTAL, "name_zh": "总分"}
-    if not node and key in (GRADE, *GRADE_NAMES):
+    if not node and normalize(key) in (GRADE, *GRADE_NAMES):
         return {"name": GRADE, "name_zh": "评价等次"}
     return {"name": key}
 
@@ -253,9 +264,10 @@ def _placed(problem: Problem, path: str | None, place: Cell | None) -> Problem:
         at = at_zh = ""
     elif place is None:
         at, at_zh = f"`{path}`: ", f"`{path}`："
-    else:
-        at = f"`{path}`, sheet `{place.sheet}`, row {place.row} (cell {place.cell}): "
-        at_zh = f"`{path}` 工作表 `{place.sheet}` 第 {place.row} 行（单元格 {place.cell}）："
+    else:  # a hidden row said so: Excel shows none of that number
+        hidden, hidden_zh = (", hidden", "，隐藏行") if place.hidden else ("", "")
+        at = f"`{path}`, sheet `{place.sheet}`, row {place.row} (cell {place.cell}{hidden}): "
+        at_zh = f"`{path}` 工作表 `{place.sheet}` 第 {place.row} 行（单元格 {place.cell}{hidden_zh}）："
     return Problem(problem.code, problem.input, {**problem.args, "at": at, "at_zh": at_zh}, problem.hint)
 
 
@@ -263,6 +275,7 @@ def _declared(
     rubric: Rubric, declared: Mapping[str, object], named: Collection[str]
 ) -> tuple[dict[str, Decimal], Decimal | None, str | None]:  # fmt: skip
     nodes = [n.name for top in rubric.tree for n in top.walk()] + [row.name for _, row in rubric.outside]
+    modes = {node.name.text for node, _ in ast.walk_nodes(rubric.module.top) if node.applies}  # may be 不适用
     scores: dict[str, Decimal] = {}
     total: Decimal | None = None
     grade: str | None = None
@@ -271,20 +284,20 @@ def _declared(
         if _blank(raw):
             continue
         node = key in nodes  # the rubric's own name wins over an alias of the total or grade: an indicator 综合得分
-        if not node and key in GRADE_NAMES:
-            grade = str(raw).strip()
+        if not node and normalize(key) in GRADE_NAMES:  # spaced as a form spaces it, 总 分, as a sheet's row is read
+            grade = _grade_named(rubric, str(raw))
             continue
-        if not node and key not in TOTAL_NAMES:
+        if not node and normalize(key) not in TOTAL_NAMES:
             if without_invisible(key) in nodes:  # `投入\u200b`: no misspelling, a character unseen
                 problems.append(_not_named(key, "PF513", nodes))
                 continue
             close = difflib.get_close_matches(key, nodes, n=1, cutoff=0.6)
             problems.append(Problem("PF513", key, {"name": key, "suggestion": close[0]}, "did_you_mean") if close
-                            else _renamed(rubric, key, named))  # fmt: skip
+                            else _summing(key) or _renamed(rubric, key, named))  # fmt: skip
             continue
         value = to_decimal(raw)
         if value is None:
-            problems.append(Problem("PF514", key, {**_row_named(key, node), "value": show(raw)}))
+            problems.append(_not_a_number(key, raw, node, key in modes))
         elif value and abs(value.adjusted()) > LIMIT:  # a typo (1e999999): no score is near it, and sums would overflow
             problems.append(Problem("PF524", key, {**_row_named(key, node), "value": show(raw), "range": f"10^-{LIMIT} … 10^{LIMIT}"}))
         elif node:
@@ -296,20 +309,76 @@ def _declared(
     return scores, total, grade
 
 
+def _grade_named(rubric: Rubric, text: str) -> str:
+    """A declared grade as the rubric names it: a cell's 良 好 (spaced, with a
+    full-width space too, as a form spaces two characters) is 良好, no finding; else as written."""
+    same = [name for name, _, _ in rubric.grades if normalize(name) == normalize(text)]
+    return same[0] if len(same) == 1 else text.strip()
+
+
 _LISTED = 8  # names a PF513's hint lists: more would bury the one sought
 
 
-def _refuse_formulas_never_calculated(sheet: SheetRecord | None, missing: DataError) -> None:
-    """Raise PF534 where `pingfen eval` would: for a workbook's cell holding a formula never
-    calculated (read as blank) that is one of the inputs `missing` (PF501) names. Audit asks it
-    of the inputs that may not be left out, up front, and of those a row that applies reads, when
-    score_node refuses the row for them; one read only by rows that do not apply is left out, as
-    eval leaves it. Returns when there is no such cell (or no workbook's row)."""
-    if sheet is None:
-        return
-    said = sheet.refused(missing)
-    if any(p.code == "PF534" for p in said.problems):
-        raise said from None
+def _inputs_never_calculated(
+    rubric: Rubric, sheet: SheetRecord, given: Mapping[str, object], lang: Lang, department: str | None
+) -> list[Problem]:  # fmt: skip
+    """PF534 where `pingfen eval` would refuse it, for a workbook's input cell holding a formula never
+    calculated (read as blank): one that may not be left out, and one read only by rows that may
+    not apply where a row that applies reads it (`score_node` refuses it), declared or not. Asked
+    of the declared rows alone, an undeclared row's input was a blank in silence and the file said
+    to agree. One read only by rows that do not apply is left out, as eval leaves it."""
+    formulas = [s.name for s in rubric.inputs if s.name in sheet.formulas]  # in the rubric's order
+    guarded = {k for k in formulas if k in rubric.optional}
+    read = {k for k in formulas if k not in guarded}
+    rows = [n for top in rubric.tree for n in top.walk() if not n.is_group] + [row for _, row in rubric.outside]
+    for row in rows:
+        if guarded.isdisjoint(row.inputs) or guarded <= read:
+            continue
+        try:
+            rubric.score_node(row.name, given, lang=lang, record=department)
+        except DataError as refused:  # one problem at most: the first Absent the row reads
+            read |= {p.input for p in refused.problems if p.code == "PF501" and p.input in guarded}
+    if not read:
+        return []
+    missing = DataError([Problem("PF501", k, {"input": k}) for k in formulas if k in read], department)
+    return list(sheet.refused(missing).problems)
+
+
+_NONE = frozenset({"/", "／", "\\", "-", "－", "—", "——", "无", "不涉及"})  # a form's "nothing here"
+
+
+def _not_a_number(key: str, raw: object, node: bool, may_not_apply: bool) -> Problem:
+    """PF514 for a declared value that is not a number; the help says what it is when a form's
+    habit made it so: 5分 (the number alone is wanted), 5% (a score is points), #DIV/0! (a formula's
+    error), / or 不适用 (不适用 where the row may not apply, else a blank: it always applies)."""
+    args = {**_row_named(key, node), "value": show(raw)}
+    if excel_error(raw):
+        return Problem("PF514", key, args, "excel_error")
+    if node and isinstance(raw, str) and (raw.strip() in _NONE or says_not_applicable(raw)):
+        return Problem("PF514", key, args, "may_be_na" if may_not_apply else "always_applies")
+    number = points_number(raw)
+    if number is not None:
+        return Problem("PF514", key, {**args, "number": show(number)}, "number_alone")
+    if isinstance(raw, str) and raw.strip().endswith(("%", "％")) and to_decimal(raw.strip()[:-1]) is not None:
+        return Problem("PF514", key, args, "score_points")  # 95% for a score: points, not a percent
+    return Problem("PF514", key, args)
+
+
+_SUBTOTAL = "小计"
+_TOTAL_WORDS = ("合计", "总分", "总计", "总得分", "综合得分")
+_GRADE_WORDS = ("等次", "等级")
+
+
+def _summing(key: str) -> Problem | None:
+    """PF513 for a row that adds others up, or grades them, under a name audit does not read
+    (得分合计, 自评总分, a group's 小计, 自评等级): its help says what to name it, not that it
+    was renamed or dropped."""
+    if _SUBTOTAL in key:
+        return Problem("PF513", key, {"name": key}, "subtotal_row")
+    for words, names, hint in ((_TOTAL_WORDS, TOTAL_NAMES, "total_row"), (_GRADE_WORDS, GRADE_NAMES, "grade_row")):
+        if any(word in key for word in words):
+            return Problem("PF513", key, {"name": key, "names": ", ".join(names[1:]), "names_zh": "、".join(names[1:])}, hint)
+    return None
 
 
 def _renamed(rubric: Rubric, key: str, named: Collection[str]) -> Problem:
@@ -438,8 +507,11 @@ def _range(name: str, value: Decimal, top: Decimal, low: Decimal = Decimal(0)) -
 
 def _not_named(key: str, code: str, names: Collection[str]) -> Problem:
     """PF513/PF517 for a name the rubric does not have, shown with its invisible characters
-    escaped; when it is a rubric's name but for them, the help says to delete them."""
+    escaped; when it is a rubric's name but for them, the help says to delete them, and when an
+    input's spaced or with its unit, which input is meant."""
     hidden = without_invisible(key) in names
+    if not hidden and code == "PF517" and (meant := input_meant(key, names)) is not None:  # 编制 人数, 结余（万元）
+        return Problem(code, key, {"name": invisible_escaped(key), "suggestion": meant}, "did_you_mean")
     return Problem(code, key, {"name": invisible_escaped(key)}, "invisible_column" if hidden else None)
 
 

@@ -104,10 +104,13 @@ class Summary:
         for scored in self.failed[:shown]:
             row = scored.row
             assert scored.error is not None
-            where = f"{data} 第 {row.number} 行" if lang == "zh" else f"{data}, row {row.number}"
+            problems = scored.error.problems
+            named = all(p.args.get("path") == str(data) for p in problems)  # PF534 starts with the file itself
+            prefix = "" if named else f"{data} " if lang == "zh" else f"{data}, "
+            where = f"{prefix}第 {row.number} 行" if lang == "zh" else f"{prefix}row {row.number}"
             if row.id:
                 where += f" [{shorten(row.id)}]"
-            lines.append(f"{where}: " + "; ".join(p.brief(lang) for p in scored.error.problems))
+            lines.append(f"{where}: " + "; ".join(p.brief(lang) for p in problems))
         if not self.failures:
             return lines
         shown = min(shown, len(self.failed))

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
     from pingfen.diagnostics import Diagnostic
+    from pingfen.errors import DataError
     from pingfen.evaluate.rubric import Rubric
     from pingfen.lang import Lang
     from pingfen.report.filing import Filing
@@ -305,7 +306,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         print(error.render(lang), file=err)
         return CANNOT
     except DataError as error:
-        print(error.render(lang), file=err)
+        print(_fitting(error, args.command).render(lang), file=err)
         return CANNOT
     except InternalError as error:  # a bug pingfen caught in itself: reported as any other bug
         return _internal(error, err)
@@ -413,6 +414,19 @@ def _is_terminal(stream: TextIO) -> bool:
         return False
 
 
+def _fitting(error: DataError, command: str) -> DataError:
+    """The error with hints that fit the command: a Parquet file's says that `pingfen eval
+    --engine duckdb` scores it, advice for eval that neither reports nor replays one."""
+    if command == "eval" or not any(p.hint == "parquet" for p in error.problems):
+        return error
+    from attrs import evolve
+
+    said = "diff --replay" if command == "diff" else command
+    problems = [evolve(p, hint="parquet_convert", args={**p.args, "command": said}) if p.hint == "parquet" else p
+                for p in error.problems]  # fmt: skip
+    return type(error)(problems, error.record)
+
+
 def _check(files: list[str], fmt: str, strict: bool, lang: Lang, out: TextIO, err: TextIO) -> int:
     from pingfen.errors import RubricError
     from pingfen.loader import diagnose, read_rule
@@ -422,10 +436,14 @@ def _check(files: list[str], fmt: str, strict: bool, lang: Lang, out: TextIO, er
     for name in files:
         try:
             text = read_rule(name)
-        except OSError as error:
-            print(_cannot_read(name, error, lang), file=err)
+        except OSError as error:  # PF010: on standard error, and a finding for tools (JSON, SARIF)
+            from pingfen.loader import unreadable as cannot_read
+
             unreadable = True
-            continue
+            if fmt == "text":
+                print(_cannot_read(name, error, lang), file=err)
+                continue
+            diagnostics = [cannot_read(name, error)]
         except RubricError as error:  # not UTF-8 (PF006): reported as a finding, and exit 2
             diagnostics, unreadable = error.diagnostics, True
         else:
@@ -728,7 +746,7 @@ def _sql(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     from pingfen.sql import SqlRefusal, to_sql
 
     try:
-        keep = args.keep.split(",") if args.keep is not None else None
+        keep = [name.strip() for name in args.keep.split(",")] if args.keep is not None else None  # `id, 单位`: no column ` 单位`
         print(to_sql(pingfen.load(args.ruleset, tests=False), args.dialect, args.table, reasons=not args.no_reasons, keep=keep) + ";", file=out)
     except SqlRefusal as refused:
         print(f"pingfen sql: {refused.code}: {refused.message(lang)}", file=err)
@@ -959,28 +977,32 @@ def _test(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     if args.fail_under is not None and (least is None or not 0 <= least <= 100):
         raise UsageError("--fail-under takes a percentage from 0 to 100", "--fail-under 须为 0 到 100 之间的百分数")
     runs = []
+    listed: list[dict[str, object]] = []  # each file, in order, for --format json
     cannot = False
     for name in args.files:
         try:
             rubric = pingfen.load(name)
-        except RubricError as error:  # not UTF-8 (PF006) among them
-            print(error.render(lang), file=err)
+        except (RubricError, OSError) as error:  # not UTF-8 (PF006) among them
             cannot = True
-            continue
-        except OSError as error:
-            print(_cannot_read(name, error, lang), file=err)
-            cannot = True
+            if args.format == "json":  # its findings in the JSON, as `check --format json` gives them
+                listed.append(_unloaded_json(name, error, lang))
+            elif isinstance(error, RubricError):
+                print(error.render(lang), file=err)
+            else:
+                print(_cannot_read(name, error, lang), file=err)
             continue
         run = run_examples(rubric, coverage=args.coverage or args.fail_under is not None, lang=lang)
         runs.append(run)
-        if args.format == "text":
+        if args.format == "json":
+            listed.append(_run_json(run, lang))
+        else:
             failures = render_failures(run, lang)
             if failures:
                 print(failures, file=out)
             print(summary(run, lang), file=out)
     coverages = [r.coverage for r in runs if r.coverage is not None]
     if args.format == "json":
-        report: dict[str, object] = {"files": [_run_json(r, lang) for r in runs]}
+        report: dict[str, object] = {"files": listed}
         if coverages:
             report["coverage"] = to_json(coverages, lang)
         print(dumps(report), file=out)
@@ -999,6 +1021,18 @@ def _test(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
                   else f"pingfen: coverage {below[0]} is below {below[1]}", file=err)  # fmt: skip
             return NO
     return OK
+
+
+def _unloaded_json(name: str, error: Exception, lang: Lang) -> dict[str, object]:
+    """A file `test` could not load, as JSON: no examples run, and why, each finding as `check
+    --format json` gives it (a file that cannot be read, PF010, with null positions)."""
+    from pingfen.errors import RubricError
+    from pingfen.loader import unreadable
+    from pingfen.report.findings import to_json
+
+    assert isinstance(error, (RubricError, OSError))
+    found = error.diagnostics if isinstance(error, RubricError) else [unreadable(name, error)]
+    return {"file": name, "passed": False, "examples": [], "diagnostics": to_json([(name, found)], lang)["diagnostics"]}
 
 
 def _run_json(run: object, lang: Lang) -> dict[str, object]:
@@ -1026,6 +1060,7 @@ def _run_json(run: object, lang: Lang) -> dict[str, object]:
             }
             for o in run.outcomes
         ],
+        "diagnostics": [],  # it loaded: nothing kept it from running (`_unloaded_json`)
     }
 
 

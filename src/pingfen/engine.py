@@ -17,7 +17,7 @@ import itertools
 import re
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -28,6 +28,7 @@ from sqlglot import exp
 
 from pingfen.errors import DataError, UsageError
 from pingfen.evaluate.rubric import Rubric, hidden_column, numbered_columns
+from pingfen.io.bounds import LINE_READ, MAX_LINE_CHARS, line_too_long, too_long
 from pingfen.io.records import unreadable
 from pingfen.io.tables import (
     DEFAULT_IDS,
@@ -164,8 +165,10 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
             with _bar(con, progress, lang):
                 con.execute(f"COPY ({query}) TO {target} ({options})")
             reader = "read_parquet" if write == "parquet" else "read_csv"
-            # read back as written, not sniffed: a column of cells that begin with `'` is no quote character
-            dialect = "" if write == "parquet" else ", header = true, delim = ',', quote = '\"', escape = '\"', all_varchar = true"
+            # read back as written, not sniffed: a column of cells that begin with `'` is no quote character;
+            # a row as long as its line read, its quotes doubled, and the scores beside it
+            dialect = "" if write == "parquet" else (", header = true, delim = ',', quote = '\"', escape = '\"', all_varchar = true, "
+                                                     f"max_line_size = {3 * _LINE_BYTES}, buffer_size = {_BUFFER}")  # fmt: skip
             found = con.execute(f"SELECT count(*), count(refusal) FROM {reader}({target}{dialect})").fetchone()
     except (duckdb.InterruptException, RuntimeError) as error:
         # DuckDB stops a query at Ctrl-C and raises RuntimeError("Query interrupted"), the
@@ -326,9 +329,7 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
         if read == "xlsx":
             _readable(data)
             path = str(Path(folder) / "sheet.csv")
-            percents = frozenset(s.name for s in rubric.inputs if s.type == "percent")
-            panels = frozenset(s.name for s in rubric.inputs if s.type == "percent" and s.is_list)
-            formulas = _xlsx_to_csv(data, path, percents, panels, frozenset(s.name for s in rubric.inputs))
+            formulas = _xlsx_to_csv(data, path, rubric.column_kind)
         elif read == "csv":
             path = _utf8(data, str(Path(folder) / "utf8.csv"), encoding)
         source = exp.Literal.string(path).sql("duckdb")
@@ -454,7 +455,12 @@ def _readable(data: str) -> None:
 PAST = 1000
 _NO_NULL = "\x00pingfen\x00"  # read as NULL instead of a blank cell: no cell is, so a NULL is a padded one
 _CHUNK = 1 << 20
-_LONGEST = 1 << 21  # bytes in a line: DuckDB's own max_line_size, so nothing it read before is refused
+# A line of MAX_LINE_CHARS characters, `pingfen eval`'s limit and the engine's (_shape refuses a
+# longer one), in the UTF-8 DuckDB reads: at most 4 bytes a character, and the line's end. Its
+# buffer as large as by default (16 lines of DuckDB's own 2 MiB), not 16 of these; it must hold
+# a line (the output's too, read back to count its rows).
+_LINE_BYTES = 4 * MAX_LINE_CHARS + 2
+_BUFFER = 32 * 1024 * 1024
 
 
 def _csv_reader(con: Any, path: str, folder: str, data: str) -> tuple[str, dict[str, str]]:
@@ -467,7 +473,8 @@ def _csv_reader(con: Any, path: str, folder: str, data: str) -> tuple[str, dict[
     with NULLs (null_padding), told from blank cells, which are read as ''. A column named as
     the engine's own are is held under another name (`_held`): which, with its own."""
     delimiter = csv_delimiter(Path(path), "utf-8-sig")
-    options = f"all_varchar = true, delim = {lit(delimiter)}, quote = '\"', escape = '\"', comment = ''"
+    options = (f"all_varchar = true, delim = {lit(delimiter)}, quote = '\"', escape = '\"', comment = '', "
+               f"max_line_size = {_LINE_BYTES}, buffer_size = {_BUFFER}")  # fmt: skip
     names = _header(con, path, folder, data, options)
     held = _held(names)
     names = [held.get(n, n) for n in names]
@@ -499,7 +506,7 @@ def _header(con: Any, path: str, folder: str, data: str, options: str) -> list[s
         return names
     header = str(Path(folder) / "header.csv")
     with open(path, "rb") as source, atomic_open(header, "wb") as out:
-        out.write(source.readline(_LONGEST))
+        out.write(source.readline(_LINE_BYTES))
     described = [str(row[0]) for row in con.execute(f"DESCRIBE SELECT * FROM read_csv({lit(header)}, header = true, {options})").fetchall()]
     return [name or (described[i] if len(described) == len(names) else f"column{i}") for i, name in enumerate(names)]
 
@@ -531,9 +538,16 @@ def _given_back(tree: exp.Select, back: Mapping[str, str]) -> None:
 
 
 def _bounded(line: bytes, data: str) -> bytes:
-    if len(line) > _LONGEST:
-        raise _refuse("PF831", {"data": data, "detail": f"a line is longer than {_LONGEST:,} bytes"})
+    """`line` (UTF-8, a line or its start: a character cut at its end is not counted), PF831
+    when it holds more than MAX_LINE_CHARS characters besides its end, as `pingfen eval` refuses it."""
+    if len(line) > MAX_LINE_CHARS and too_long(line.decode("utf-8", "ignore")):  # fewer bytes: fewer characters
+        raise _too_long(data)
     return line
+
+
+def _too_long(data: str) -> UsageError:
+    said = line_too_long()
+    return _refuse("PF831", {"data": data, "detail": str(said), "detail_zh": said.zh})
 
 
 def lit(text: str) -> str:
@@ -543,7 +557,7 @@ def lit(text: str) -> str:
 def _shape(path: str, delimiter: str, data: str, header: int) -> tuple[bool, int]:
     """(whether no quoted cell of the CSV spans lines: every line has an even number of `"`, a
     doubled quote counting two; the cells of its widest row), from one reading, bounded: a line of
-    more than _LONGEST bytes is PF831, as DuckDB refuses it. A row is counted as io.tables reads
+    more than MAX_LINE_CHARS characters is PF831, as `pingfen eval` refuses it. A row is counted as io.tables reads
     it: its delimiters where it has no quote, else by the csv module. PF728 for a row `pingfen
     eval` scores (not blank, not a comment) of more than PAST cells past the header; a wider
     blank or comment row is read no wider (DuckDB stops at it)."""
@@ -574,6 +588,9 @@ def _shape(path: str, delimiter: str, data: str, header: int) -> tuple[bool, int
             if b'"' in block:
                 break
             lines = block.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")[:-1]
+            if lines and max(map(len, lines)) > MAX_LINE_CHARS:  # a line whole in the block: asked only when it may be too long
+                for line in lines:
+                    _bounded(line, data)
             if lines and max(map(bytes.count, lines, itertools.repeat(sep))) + 1 > widest:
                 for line in lines:
                     number += 1
@@ -594,9 +611,9 @@ def _shape(path: str, delimiter: str, data: str, header: int) -> tuple[bool, int
         even = True
 
         def read() -> str:
-            line = text.readline(_LONGEST + 1)
-            if len(line) > _LONGEST:
-                raise _refuse("PF831", {"data": data, "detail": f"a line is longer than {_LONGEST:,} characters"})
+            line = text.readline(LINE_READ)
+            if too_long(line):
+                raise _too_long(data)
             return line
 
         def more() -> Iterator[str]:
@@ -719,14 +736,12 @@ def _recode(data: str, path: str, encoding: str) -> None:
             lines += chunk.count(b"\n")
 
 
-def _xlsx_to_csv(
-    data: str, path: str, percents: frozenset[str] = frozenset(), panels: frozenset[str] = frozenset(), inputs: frozenset[str] = frozenset()
-) -> list[tuple[int, str]]:
+def _xlsx_to_csv(data: str, path: str, kind_of: Callable[[str], str | None] = lambda column: None) -> list[tuple[int, str]]:
     """The first sheet's cells as text, row by row (openpyxl's read-only mode streams): the
     header's as io.tables names the columns, every other cell's as io.tables reads its value
-    (cell_value: a number formatted as a percentage is `150%`, a date ISO text, …; one whose
-    format writes a literal `%`, `0"%"`, is its percent in a column of `percents` or a numbered
-    column of one of the lists `panels` that is none of the `inputs`, its number else). A formula
+    (cell_value: a number formatted as a percentage is `150%`, a date ISO text, …) and as an
+    input of its column's type reads that (`kind_of`, Rubric.column_kind; values.as_read: one
+    whose format writes a literal `%`, `0"%"`, is the percent shown or the number). A formula
     with no saved result is a blank, as there; where one is, (the row's place among those
     scored, which is ROW, its column) is returned, for FORMULAS."""
     from openpyxl.cell.read_only import EMPTY_CELL
@@ -743,7 +758,7 @@ def _xlsx_to_csv(
             rows = SheetRows(sheet)
             uncomputed, kept = rows.uncomputed, 0
             header: list[str] = []
-            shown: set[int] = set()
+            kinds: list[str | None] = []  # how each column's cells are read: its input's type
             for number, row in enumerate(rows, start=1):  # cells, not values: a percent's format is read too
                 marked = uncomputed.pop(number, None) if uncomputed else None
                 if row is gap or (width is not None and all(c is empty for c in row)):
@@ -755,15 +770,10 @@ def _xlsx_to_csv(
                         cells.pop()
                     if not cells:  # PF508, as `pingfen eval` refuses the sheet
                         raise unreadable(Path(data), "the first row of the first sheet must name the columns", "第一个工作表的第一行应写明各列的列名")
-                    header = cells  # a percent input's column, a panel's numbered ones too: a `0"%"` cell is its percent there
-                    # (评分1 beside `input 评分: percent`, or an input of its own, is no panel's)
-                    shown = {
-                        i
-                        for i, name in enumerate(header)
-                        if name in percents or (name not in inputs and any(numbered_columns(p, [name]) for p in panels))
-                    }
+                    header = cells
+                    kinds = [kind_of(name) for name in header]
                 else:
-                    cells = [_cell_text(c, i in shown) for i, c in enumerate(row)]
+                    cells = [_cell_text(c, kind) for c, kind in zip(row, kinds, strict=False)]  # no wider than the header
                 width = len(cells) if width is None else width  # each row as wide as the header, as io.tables reads a sheet
                 line = cells[:width] + [""] * (width - len(cells))
                 if header is not cells and any(line) and not comment_row(line):  # a row _rows_kept keeps: the next ROW
@@ -801,13 +811,12 @@ def _formulas_named(tree: exp.Select) -> None:
     said[REFUSAL].set("this", exp.Case(ifs=[named_so], default=exp.paren(code)))
 
 
-def _cell_text(cell: Any, percent: bool = False) -> str:
-    """A sheet's cell as the text of the value io.tables reads from it (tables.cell_value), for
-    a percent input's column or another (values.as_read)."""
+def _cell_text(cell: Any, kind: str | None = None) -> str:
+    """A sheet's cell as the text of the value io.tables reads from it (tables.cell_value), as
+    an input of type `kind` reads it (values.as_read; None: a column no input reads)."""
     value = cell.value
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
-    read = cell_value(value, getattr(cell, "number_format", None) if number else None)
-    read = as_read(read, "percent" if percent else "number")
+    read = as_read(cell_value(value, getattr(cell, "number_format", None) if number else None), kind)
     if read is None:
         return ""
     if isinstance(read, bool):

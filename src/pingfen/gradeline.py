@@ -56,7 +56,7 @@ class GradeLine:
 
 _PLACES = re.compile(rf"(?P<mode>{'|'.join(sorted(MODES, key=len, reverse=True))})?保留(?P<n>\d+|[一两二三四五六七八九十])位小数")
 _ABOVE = re.compile(rf"^(?P<v>{NUMBER})分?(?:\((?P<inc>不?含)\))?(?:以上|及以上)(?:的)?为(?P<name>.+)$")
-_RANGE = re.compile(rf"^(?P<v>{NUMBER})分?(?:\((?P<inc>不?含)\))?-{NUMBER}分?(?:\(不?含\))?(?:的)?为(?P<name>.+)$")
+_RANGE = re.compile(rf"^(?P<v>{NUMBER})分?(?:\((?P<inc>不?含)\))?(?:-|至){NUMBER}分?(?:\(不?含\))?(?:的)?为(?P<name>.+)$")
 _BELOW = re.compile(rf"^(?:{NUMBER}分?(?:\(不?含\))?(?:以下|及以下)|其他|其余)(?:的)?为(?P<name>.+)$")
 _TOTAL = re.compile(rf"^总分(?P<op>>=|<=|>|<|=)(?P<v>{NUMBER})分?为(?P<name>.+)$")
 # What a line puts before its grades: a note's mark (注：, 说明：), a heading (评价等次：, 评价结果：,
@@ -180,11 +180,23 @@ def states_grades(text: str, known: Known | None = None) -> bool:
 
 def _grade(clause: str) -> tuple[str, str | None, Decimal | None] | None:
     clause = _SUBJECT.sub("", clause)
+    grade: tuple[str, str | None, Decimal | None] | None = None
     for pattern in (_ABOVE, _RANGE):
-        if found := pattern.match(clause):
-            return found["name"], ">" if found["inc"] == "不含" else ">=", Decimal(found["v"])
-    if found := _BELOW.match(clause):
-        return found["name"], None, None
-    if found := _TOTAL.match(clause):
-        return found["name"], found["op"], Decimal(found["v"])
-    return None
+        if grade is None and (found := pattern.match(clause)):
+            grade = found["name"], ">" if found["inc"] == "不含" else ">=", Decimal(found["v"])
+    if grade is None and (found := _BELOW.match(clause)):
+        grade = found["name"], None, None
+    if grade is None and (found := _TOTAL.match(clause)):
+        grade = found["name"], found["op"], Decimal(found["v"])
+    if grade is None:
+        return None
+    quoted = _QUOTED.match(grade[0])
+    name = next(part for part in quoted.groups() if part) if quoted is not None else grade[0]
+    if _NOT_A_NAME.search(name):
+        return None  # more than a name: 优秀（含90分）, 优秀（且满意度≥90%） on names not declared (a digit is a name's: 等1)
+    return name, grade[1], grade[2]
+
+
+# Quotes a table puts around a grade's name (90分以上为“优秀”): the name is what they hold.
+_QUOTED = re.compile(r'^(?:“(?P<a>[^“”]+)”|‘(?P<b>[^‘’]+)’|"(?P<c>[^"]+)"|「(?P<d>[^「」]+)」|『(?P<e>[^『』]+)』)$')
+_NOT_A_NAME = re.compile(r"[()%<>=“”‘’\"「」『』]")

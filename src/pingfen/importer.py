@@ -38,6 +38,7 @@ from pingfen.phrases import (
     unread,
 )
 from pingfen.stated import DATA_HEAD, Known, applies_line, read_items, read_stated, rounded, says_applies
+from pingfen.terminal import without_invisible
 
 if TYPE_CHECKING:
     from pingfen.diagnostics import Diagnostic
@@ -56,7 +57,8 @@ class RowReport:
     when the table states none or states grades that are not read (kind `grades`, `detail`
     the line's text or empty): the draft then has the usual grades under a TODO. So is a
     一票否决 not read (kind `veto`), one naming a grade the draft lacks (`veto_grade`), a
-    row with a 分值 and no name (`unnamed`), and a total whose rounding the table does not
+    row with a 分值 and no name (`unnamed`), one whose 分值 cell holds no number of points
+    (`points`, `detail` its text: a date, -3), and a total whose rounding the table does not
     state (`rounding`: the draft's `round total 2 half_up` is under a TODO)."""
 
     row: int
@@ -65,10 +67,12 @@ class RowReport:
     recognised: bool
     detail: str = ""
     detail_en: str = ""  # the detail in English, where it is words
+    outside: str = ""  # "penalty" or "adjust": a row after the tree, left empty rather than a judgment
 
     def said(self, lang: Lang) -> str:
         """Why the row is left to a person, as the summary says it."""
         detail = self.detail_en if lang == "en" and self.detail_en else self.detail
+        instead_zh, instead_en = _LEFT.get(self.outside, _LEFT[""])
         shown = detail if len(detail) <= 60 or self.kind == "draft" else detail[:59] + "…"
         if self.kind == "grades" and not detail:
             return ("  评价等次：评分表未写明，暂按通用的划分写入，已标 TODO" if lang == "zh" else
@@ -86,14 +90,18 @@ class RowReport:
             return (f"  一票否决：等次“{self.indicator}”不是草稿的评价等次，已标 TODO" if lang == "zh" else
                     f"  veto: the grade “{self.indicator}” is not one of the draft's grades, marked TODO")  # fmt: skip
         if self.kind == "unnamed":
-            return (f"  第 {self.row} 行：有分值 {shown} 分，但没有指标名称，暂写为评价分（judgment），已标 TODO" if lang == "zh"
-                    else f"  row {self.row}: a 分值 of {shown} but no indicator name, written as a judgment marked TODO")  # fmt: skip
+            return (f"  第 {self.row} 行：有分值 {shown} 分，但没有指标名称，{instead_zh}" if lang == "zh"
+                    else f"  row {self.row}: a 分值 of {shown} but no indicator name, {instead_en}")  # fmt: skip
         if self.kind == "formula":
             return (f"  第 {self.row} 行 {self.indicator}：分值单元格 {shown}是没有保存计算结果的公式，已标 TODO"
                     "（请在 Excel 中打开并保存后重新导入）" if lang == "zh" else
                     f"  row {self.row} {self.indicator}: its 分值 cell {shown.replace('（', ' (').replace('）', ')')} is a "
                     "formula with no saved result, "
                     "marked TODO (open and save the file in Excel, then import it again)")  # fmt: skip
+        if self.kind == "points":
+            return (f"  第 {self.row} 行 {self.indicator}：分值单元格为“{shown}”，不是分值（不小于 0 的数），暂记 0 分，已标 TODO"
+                    if lang == "zh" else f"  row {self.row} {self.indicator}: its 分值 cell holds “{shown}”, not a number "
+                    "of points (0 or more): 0 points for now, marked TODO")  # fmt: skip
         if self.kind == "draft":
             return (f"  草稿未通过检查（{shown}），请按 `pingfen check` 的提示修改" if lang == "zh" else
                     f"  the draft fails the checks ({shown}): see `pingfen check`")  # fmt: skip
@@ -101,8 +109,15 @@ class RowReport:
             return (f"  第 {self.row} 行 {self.indicator}：识别出的规则未通过检查（{shown}），已标 TODO" if lang == "zh"
                     else f"  row {self.row} {self.indicator}: the rule read fails the checks ({shown}), marked TODO")  # fmt: skip
         if lang == "zh":
-            return f"  第 {self.row} 行 {self.indicator}：未能识别，暂写为评价分（judgment），已标 TODO"
-        return f"  row {self.row} {self.indicator}: not recognised, written as a judgment marked TODO"
+            return f"  第 {self.row} 行 {self.indicator}：未能识别，{instead_zh}"
+        return f"  row {self.row} {self.indicator}: not recognised, {instead_en}"
+
+
+# What a row not read is written as, by its kind, as the summary says it: a judgment, but a
+# penalty row (deductions only, PF220) and an adjust row are left empty, taking nothing.
+_LEFT = {"": ("暂写为评价分（judgment），已标 TODO", "written as a judgment marked TODO"),
+         "penalty": ("暂不扣分，已标 TODO", "nothing taken for now, marked TODO"),
+         "adjust": ("暂不加减分，已标 TODO", "nothing added or taken for now, marked TODO")}  # fmt: skip
 
 
 @frozen
@@ -147,13 +162,20 @@ def import_table(path: str | Path, lang: Lang = "zh") -> Imported:
 # ---------------------------------------------------------------- reading the grid
 
 
+def _shown(text: str) -> str:
+    """A cell's text as it shows: no invisible characters, no spaces around it."""
+    return without_invisible(text).strip()
+
+
 @frozen
 class Cell:
     """A cell's text and where its merged range starts (its own place when not merged); and
     its formula when Excel never saved a result for it (a file written by a program, not
-    opened and saved in Excel since), whose text is then empty."""
+    opened and saved in Excel since), whose text is then empty. The text is as it shows: a
+    table pasted from a web page brings zero-width spaces and BOMs (`重点支出\\u200b安排率`),
+    which would make a name `pingfen check` refuses (PF007)."""
 
-    text: str
+    text: str = field(converter=_shown)
     origin: tuple[int, int]
     formula: str = ""
 
@@ -209,7 +231,7 @@ def _xlsx_grid(path: Path) -> tuple[str, Grid]:
         # Not read-only: merged ranges are known only to a full worksheet; the archive is bounded above.
         book = openpyxl.load_workbook(path, data_only=True)
         if not book.worksheets:
-            raise _no_table(path)
+            raise _no_table(path, [])
         sheet = book.worksheets[shown_sheet(book)]
         rows, columns = sheet.max_row, sheet.max_column
         if rows > MAX_TABLE_ROWS or columns > MAX_TABLE_COLUMNS:
@@ -255,9 +277,10 @@ _DOCX_WHY = {
 
 def _docx_grid(path: Path) -> tuple[str, Grid, int]:
     """The first table holding rubric headers, vertical and horizontal merges resolved
-    (`_docx_table`), then the paragraphs after it (the grades line among them) as rows, and how
-    many rows are the table's; the title is the last paragraph before the table that is not an
-    annex's label (附件2-2) or a unit line."""
+    (`_docx_table`), with the tables that go on with it (`_continued`), then the paragraphs
+    after it (the grades line among them) as rows, and how many rows are the table's; the
+    title is the last paragraph before the table that is not an annex's label (附件2-2) or a
+    unit line."""
     import docx
 
     _check_archive(path)
@@ -269,12 +292,79 @@ def _docx_grid(path: Path) -> tuple[str, Grid, int]:
     for table in document.tables:
         grid = _docx_table(path, table)
         columns = len(grid[0]) if grid else 0
-        if _header(grid) is not None:
-            before, after = _paragraphs_around(document, table)
+        if (found := _header(grid)) is not None:
+            before, _ = _paragraphs_around(document, table)
+            header = [[normalise(c.text) for c in row] for row in grid[: found.header + 1]]
+            for more in _continued(path, document, table, header, found):  # the same table, split over a page
+                part = _docx_table(path, more)
+                retyped = 1 if _retyped(part, found) else 0  # 分值（分） for 分值: the header all the same
+                skip = next((k for k, row in enumerate(part) if k >= retyped and [normalise(c.text) for c in row] not in header), len(part))
+                shift = len(grid) - skip  # its header repeated is left out; its cells' places follow on
+                grid += [[evolve(c, origin=(c.origin[0] + shift, c.origin[1])) for c in row] for row in part[skip:]]
+                if len(grid) > MAX_TABLE_ROWS:
+                    raise _too_large(path)
+                table = more
+            _, after = _paragraphs_around(document, table)
             title = next((text for text in reversed(before) if not _NOT_TITLE.match(normalise(text))), "")
             notes = [[Cell(text, (0, 0)), *[Cell("", (0, 0))] * (columns - 1)] for text in after]
             return title, grid + notes + _docx_items(document.tables, table, columns), len(grid)
-    raise _no_table(path)
+    raise _no_table(path, [_docx_table(path, table) for table in document.tables])
+
+
+# A label between the two parts of a table split over pages: 续表, 续表1, （续）.
+_GOES_ON = re.compile(r"^(?:[(]?续表?\d*[)]?|[(]?续[)]?)[:]?$")
+
+
+def _continued(path: Path, document: Any, table: Any, header: list[list[str]], columns: Columns) -> list[Any]:
+    """The tables that go on with `table`: each following it with nothing between but blank
+    paragraphs (a page break) or a 续表 label, as wide, and starting as a part of it would
+    (`_goes_on`). A table staff split over two pages, or pasted in two parts, is one table: its
+    second part's rows were lost without a word."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    found: list[Any] = []
+    after = labelled = False
+    for element in document.element.body.iterchildren():
+        if element is table._tbl:
+            after = True
+        elif not after:
+            continue
+        elif element.tag.endswith("}p"):
+            text = normalise(_shown(Paragraph(element, document).text))
+            if text and not _GOES_ON.match(text):
+                break
+            labelled = labelled or bool(text)
+        elif element.tag.endswith("}tbl"):
+            more = Table(element, document)
+            part = _docx_table(path, more)
+            if not part or len(part[0]) != len(header[0]) or not _goes_on(part, header, columns, labelled):
+                break
+            found.append(more)
+            labelled = False
+    return found
+
+
+def _retyped(part: Grid, columns: Columns) -> bool:
+    """Whether a part starts with the rubric's header typed again a little otherwise (分值（分）
+    for 分值, 评分要点 for 评分标准): a header `_header` reads there, with the rubric's 分值 column
+    and as many level columns."""
+    found = _header(part[:1])
+    return found is not None and found.points == columns.points and len(found.levels) == len(columns.levels)
+
+
+def _goes_on(part: Grid, header: list[list[str]], columns: Columns, labelled: bool) -> bool:
+    """Whether a table as wide as the rubric's, right after it, is its next page: its header
+    repeated (or typed again a little otherwise, `_retyped`), a 续表 label before it, or a first row a rubric row may be — not another table's
+    header (指标数据说明's 数据项 | 类型, or any row `_header` reads), and in the 分值 column a
+    number or nothing (a signature table's 评分人 is none)."""
+    first = [normalise(c.text) for c in part[0]]
+    if first in header or labelled or _retyped(part, columns):
+        return True
+    if tuple(first[:2]) == DATA_HEAD or _header(part[:1]) is not None:
+        return False
+    points = columns.points
+    return points is None or not first[points] or _points(first[points]) is not None
 
 
 def _paragraphs_around(document: Any, table: Any) -> tuple[list[str], list[str]]:
@@ -288,7 +378,7 @@ def _paragraphs_around(document: Any, table: Any) -> tuple[list[str], list[str]]
         if element is table._tbl:
             side = after
         elif element.tag.endswith("}p"):
-            text = Paragraph(element, document).text.strip()
+            text = _shown(Paragraph(element, document).text)
             if text:
                 side.append(text)
     return before, after
@@ -298,7 +388,7 @@ def _docx_table(path: Path, table: Any) -> Grid:
     """A Word table's cells by row and grid column. A cell spanning columns (gridSpan) is the
     same cell in each, one merged down (vMerge) is the cell above it; a row that starts late or
     ends early (gridBefore, gridAfter: Word writes them, and a row may just have fewer cells)
-    has empty cells there, each its own."""
+    has empty cells there, each its own. A merged cell's text is read once (`_once`)."""
     from docx.table import _Cell
 
     rows = table._tbl.tr_lst
@@ -318,7 +408,9 @@ def _docx_table(path: Path, table: Any) -> Grid:
             if tc.vMerge == "continue" and above is not None:
                 line.extend([above] * span)
             else:
-                line.extend([Cell(_Cell(tc, table).text.strip(), (r, c))] * span)
+                text = _Cell(tc, table).text.strip()
+                merged = span > 1 or tc.vMerge == "restart"
+                line.extend([Cell(_once(text) if merged else text, (r, c))] * span)
         grid.append(line)
     width = max([len(table._tbl.tblGrid.gridCol_lst), *(len(line) for line in grid)])
     if width > MAX_TABLE_COLUMNS:
@@ -326,6 +418,17 @@ def _docx_table(path: Path, table: Any) -> Grid:
     for r, line in enumerate(grid):
         line.extend(Cell("", (r, c)) for c in range(len(line), width))
     return grid
+
+
+def _once(text: str) -> str:
+    """A merged Word cell's text, read once: merging keeps every merged cell's paragraphs (Word's
+    merge and python-docx's), so cells that each held 投入 hold 投入, 投入 — read as 投入投入. The
+    paragraphs repeated whole (a block of them, as often as it goes) are read as one block."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for size in range(1, len(lines) // 2 + 1):
+        if len(lines) % size == 0 and lines == lines[:size] * (len(lines) // size):
+            return "\n".join(lines[:size])
+    return text
 
 
 def _docx_items(tables: list[Any], rubric: Any, width: int) -> Grid:
@@ -344,9 +447,19 @@ def _docx_items(tables: list[Any], rubric: Any, width: int) -> Grid:
     return []
 
 
-def _no_table(path: Path) -> DataError:
+def _no_table(path: Path, grids: list[Grid]) -> DataError:
+    if any(_ENGLISH_HEAD <= {c.text.lower() for c in row} for grid in grids for row in grid[:20]):
+        return _unreadable(path, "the table is in English, as `pingfen render --lang en` writes it: import reads "
+                           "a table in Chinese (一级指标, 分值, 评分标准); render it again without --lang en",
+                           "表格为英文（`pingfen render --lang en` 所写）：导入只读取中文表格（一级指标、分值、"
+                           "评分标准），请不加 --lang en 重新生成")  # fmt: skip
     return _unreadable(path, "no rubric table: no row heads 指标 columns and a 分值 or 评分标准 column",
                        "找不到评分表：没有一行表头同时含有“指标”列和“分值”或“评分标准”列")  # fmt: skip
+
+
+# The header of a table `pingfen render --lang en` wrote (report/rubric_table.py HEADS): the
+# reader knows only the Chinese one, and says so rather than "no rubric table".
+_ENGLISH_HEAD = {"level 1", "max", "scoring criterion"}
 
 
 # ---------------------------------------------------------------- the header
@@ -413,6 +526,7 @@ class Node:
     applies: str | None = None  # when a group applies, in render's words beside its points (read later)
     text: str = ""  # its cell's text, as written
     formula: str = ""  # its 分值 cell and formula, when Excel never saved the formula's result
+    odd_points: str = ""  # its 分值 cell's text, when that is no number of points (a date, -3)
     refused: str = ""  # the check's error on the rule read, when it refused it
     refused_rules: tuple[str, ...] = ()  # that rule
     unnamed: bool = False  # a row with a 分值 of its own and no name: a judgment under a placeholder name
@@ -495,6 +609,19 @@ def _clean_name(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
+def _points(text: str) -> Decimal | None:
+    """A 分值 cell's points: a plain number of 0 or more, full-width, spaced or with 分 as
+    staff type it (１０, 10 分); None for anything else, never its first digits: a date
+    (2021-03-05) is no 2021 points, nor -3 three."""
+    found = _POINTS_CELL.fullmatch(normalise(text))
+    return Decimal(found.group(1)) if found is not None else None
+
+
+# 5, 5分, (5分), (5), 5(分), 5分。 — a number of points as staff type it, brackets and a full stop
+# about it (normalise has made full-width ones plain); nothing else about the number.
+_POINTS_CELL = re.compile(r"\(?(\d+(?:\.\d+)?)(?:分|\(分\))?\)?[。.]?")
+
+
 def _number(text: str) -> Decimal | None:
     found = re.search(r"\d+(?:\.\d+)?", normalise(text))
     if found is None:
@@ -527,7 +654,7 @@ class _Builder:
     def build(self) -> Imported:
         columns = _header(self.grid)
         if columns is None:
-            raise _no_table(self.path)
+            raise _no_table(self.path, [self.grid])
         above = [c.text for row in self.grid[: columns.header] for c in row if c.text]
         # a sheet's title is the text above its header, less an annex's label (附件2-2) on its own line
         self.title = self.title or next((t for t in above if not _NOT_TITLE.match(normalise(t))), "")
@@ -542,6 +669,10 @@ class _Builder:
         penalties = {id(node) for kind, node in self.outside if kind == "penalty"}
         adjusts = {id(node) for kind, node in self.outside if kind == "adjust"}
         tree = {id(leaf) for leaf in self._leaves(self.roots)}  # an outside row has no 不适用
+
+        def empty(leaf: Node) -> str:  # a row left empty when not read, not a judgment
+            return "penalty" if id(leaf) in penalties else "adjust" if id(leaf) in adjusts else ""
+
         for leaf in [*self._leaves(self.roots), *(node for _, node in self.outside)]:
             if leaf.formula:  # its 分值 a formula Excel never computed: no max to read the rules against
                 leaf.reading = (Reading("todo", (), ()) if id(leaf) in penalties or id(leaf) in adjusts else
@@ -550,18 +681,26 @@ class _Builder:
                 self.input_names |= declared
                 reports.append(RowReport(leaf.row + 1, leaf.name, "formula", False, leaf.formula))
                 continue
+            if leaf.odd_points:  # its 分值 no number of points: no max to read the rules against either
+                leaf.reading = (Reading("todo", (), ()) if id(leaf) in penalties or id(leaf) in adjusts else
+                                unread(leaf.name, leaf.total(), self._namer))  # fmt: skip
+                declared |= {i.name for i in leaf.reading.inputs}
+                self.input_names |= declared
+                reports.append(RowReport(leaf.row + 1, leaf.name, "points", False, leaf.odd_points))
+                continue
             if leaf.unnamed:  # no name: whatever its criterion says, a person names it and writes its rule
                 leaf.reading = (Reading("todo", (), ()) if id(leaf) in penalties or id(leaf) in adjusts else
                                 unread(leaf.name, leaf.total(), self._namer))  # fmt: skip
                 declared |= {i.name for i in leaf.reading.inputs}
                 self.input_names |= declared
-                reports.append(RowReport(leaf.row + 1, leaf.name, "unnamed", False, plain(leaf.total())))
+                reports.append(RowReport(leaf.row + 1, leaf.name, "unnamed", False, plain(leaf.total()), outside=empty(leaf)))
                 continue
             # 本项目不涉及政府采购的，该项按满分计算；涉及的，…: the row's 不适用, then the rest read as usual
             absent = _NOT_APPLICABLE.match(leaf.criterion.strip()) if id(leaf) in tree else None
             criterion = re.sub(r"^(?:涉及|开展|有)的[，,]", "", absent["rest"]) if absent else leaf.criterion
             # render's own wording first, read whole on the names its 指标数据说明 declares
-            reading = read_stated(criterion, leaf.name, leaf.total(), self.known, adjust=id(leaf) in adjusts)
+            reading = read_stated(criterion, leaf.name, leaf.total(), self.known, adjust=id(leaf) in adjusts,
+                                  penalty=id(leaf) in penalties)  # fmt: skip
             if absent is None and id(leaf) in tree and _PENDING.search(criterion) and not re.search(r"\d", criterion):
                 reading = Reading("pending", (), ())  # 由各省自行制定: no criteria yet, so no score (PF542)
             if reading is None and id(leaf) in adjusts:
@@ -575,7 +714,7 @@ class _Builder:
             leaf.reading = reading
             declared |= {i.name for i in reading.inputs}
             self.input_names |= declared  # a name a later row wishes for is then told apart
-            reports.append(RowReport(leaf.row + 1, leaf.name, reading.kind, reading.recognised))
+            reports.append(RowReport(leaf.row + 1, leaf.name, reading.kind, reading.recognised, outside=empty(leaf)))
         self._declare_inputs()
         self.stated, unread_line = self._grade_line()
         if unread_line is not None and not self.stated.grades:  # grades the table states, not read: left to a person
@@ -686,8 +825,12 @@ class _Builder:
     def _tree(self, columns: Columns) -> None:
         path: list[Node] = []  # the open node at each level
         self.closed = self.end
+        # The header's rows (the one above it too, for a header over two rows), as a row repeats them.
+        heads = {tuple(normalise(c.text) for c in self.grid[k]) for k in range(max(columns.header - 1, 0), columns.header + 1)}
         for r in range(columns.header + 1, self.end):
             row = self.grid[r]
+            if any(c.text for c in row) and tuple(normalise(c.text) for c in row) in heads:
+                continue  # the header again: a table printed over two pages and pasted back as one
             cells = [row[i] for i in columns.levels]
             if not any(c.text for c in cells):
                 if self._own_points(row, r, columns):  # its points would vanish from the total
@@ -819,14 +962,16 @@ class _Builder:
         holders: dict[tuple[int, int], list[Node]] = {}
         for leaf in self._leaves(self.roots):
             cell = self.grid[leaf.row][columns.points]
-            if _number(cell.text) is not None:
+            if _points(cell.text) is not None:
                 holders.setdefault(cell.origin, []).append(leaf)
             elif cell.formula and leaf.points is None:  # =2+3 never computed: no 分值 to read (it read 0)
                 from openpyxl.utils import get_column_letter
 
                 leaf.formula = f"{get_column_letter(cell.origin[1] + 1)}{cell.origin[0] + 1}（{cell.formula}）"
+            elif cell.text and leaf.points is None:  # a date, -3, 约5: no points read, left to a person
+                leaf.odd_points = one_line(cell.text)
         for origin, leaves in holders.items():
-            value = _number(self.grid[origin[0]][origin[1]].text)
+            value = _points(self.grid[origin[0]][origin[1]].text)
             assert value is not None
             share = value / len(leaves)
             if len(leaves) > 1 and share != share.quantize(_CENT, rounding=ROUND_DOWN):
@@ -1028,6 +1173,11 @@ class _Builder:
                                    f"# TODO: the 分值 cell {formula} is a formula with no saved result: 0 points "
                                    "for now; open and save the file in Excel and import it again, or write the "
                                    "points, then delete this line"))  # fmt: skip
+        if node.odd_points:
+            lines.append(pad + say(f"# TODO: 分值单元格为“{node.odd_points}”，不是分值（不小于 0 的数），暂记 0 分；"
+                                   "请填写分值后删去本行",
+                                   f"# TODO: the 分值 cell holds “{node.odd_points}”, not a number of points (0 or "
+                                   "more): 0 points for now; write the points, then delete this line"))  # fmt: skip
         if node.unnamed:
             lines.append(pad + say(f"# TODO: 原表第 {node.row + 1} 行有分值 {plain(node.total())} 分，但没有指标名称，"
                                    f"暂命名为“{node.name}”并按评价分（judgment）处理；请补上名称、改写为规则后删去本行",
@@ -1053,12 +1203,12 @@ class _Builder:
             else:
                 low = _ADJUST_LOW.search(node.criterion)
                 head = f"{low['low'] if low else '-' + plain(node.total())} .. +{plain(node.total())}"
-                if not node.refused and not node.formula and not node.unnamed:
+                if not node.refused and not node.formula and not node.odd_points and not node.unnamed:
                     lines.append(pad + say("# TODO: 未能识别加减分项的评分标准，暂不加减分；请改写为规则后删去本行",
                                            "# TODO: the 加减分项's criterion was not recognised: nothing added or taken "
                                            "for now; write its rule, then delete this line"))  # fmt: skip
             return [*lines, f"{pad}adjust {name_text(node.name)} {head} {{", *(f"{pad}  {r}" for r in rules), f"{pad}}}"]
-        if node.refused or node.formula or node.unnamed:
+        if node.refused or node.formula or node.odd_points or node.unnamed:
             pass
         elif not reading.recognised and keyword == "penalty":
             lines.append(pad + say("# TODO: 未能识别扣分项的评分标准，暂不扣分；请改写为扣分规则（deduct）后删去本行",

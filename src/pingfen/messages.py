@@ -116,7 +116,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "一级指标分值合计 {sum}，与总分 {max} 不符",
     ),
     "PF304": ("`{name}` has more than one way to give its score", "指标 `{name}` 有多个计分方式"),
-    "PF305": ("`{name}` has no scoring rule and always gets full marks", "指标 `{name}` 没有评分规则，总是得满分"),
+    # `kind` and `fate`: what the row is and what it does empty (check/checker.py `_EMPTY`): an
+    # indicator or a bonus row gets its max, a penalty row takes nothing, an adjust row counts 0
+    "PF305": ("{kind}`{name}` has no scoring rule and {fate}", "{kind_zh}`{name}` 没有评分规则，{fate_zh}"),
     "PF306": ("band is empty: its lower end is not below its upper end", "分档区间为空：下限不小于上限"),
     "PF307": ("cannot round the total to {places:place}", "总分不能保留 {places} 位小数"),
     "PF308": ("unknown placeholder `{{{placeholder}}}` in reason", "扣分原因中的占位符 `{{{placeholder}}}` 未定义"),
@@ -219,9 +221,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{path}`: the id column `{column}` is `{id}` with an invisible character, {char}: no row would have its id",
         "`{path}` 的编号列 `{column}` 是带有不可见字符 {char_zh} 的 `{id}`：各行将没有编号",
     ),
+    # where first, as PF536's and PF513's `at`: the file, its sheet and cell
     "PF534": (
-        "input `{input}`: cell {cell} of sheet `{sheet}` holds a formula that was never calculated",
-        "输入项 `{input}`：工作表 `{sheet}` 的单元格 {cell} 是从未计算过的公式",
+        "`{path}`, sheet `{sheet}`, cell {cell}: input `{input}` holds a formula that was never calculated",
+        "`{path}` 工作表 `{sheet}` 单元格 {cell}：输入项 `{input}` 是从未计算过的公式",
     ),
     "PF502": ("input `{input}`: {value} is not {expected}", "输入项 `{input}`：{value_zh} 不是{expected_zh}"),
     "PF503": (
@@ -278,8 +281,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF517": ("`{name}` is not an input of the rubric", "`{name}` 不是评分表的输入项"),
     "PF518": ("`{path}` has no declared scores: {detail}", "`{path}` 中没有自评得分：{detail_zh}"),
     "PF519": (
-        "`{path}`, sheet `{sheet}`: `{name}` is declared on more than one row ({rows}); give each indicator its rubric name",
-        "`{path}` 工作表 `{sheet}`：`{name}` 在多行（第 {rows} 行）都有自评得分，请按评分表中的名称填写各指标",
+        "`{path}`, sheet `{sheet}`: `{name}` is declared on more than one row ({rows}{hidden}); give each indicator its rubric name",
+        "`{path}` 工作表 `{sheet}`：`{name}` 在多行（第 {rows} 行{hidden_zh}）都有自评得分，请按评分表中的名称填写各指标",
     ),
     "PF515": (
         "`{path}` holds {count:record}; name one with `--id`",
@@ -408,6 +411,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "column `{column}` cannot be passed through: the query writes its own column `{name}` ({dialect})",
         "列 `{column}` 不能原样保留：查询自身写出的列 `{name}` 与其同名（{dialect}）",
     ),
+    "PF814": (
+        "`--keep` (or `keep=`) names an empty column: remove the comma at the end of the list, or one of two "
+        "together (`--keep id,单位`)",
+        "`--keep`（或 `keep=`）中有空的列名：请删去列表末尾的逗号，或连在一起的两个逗号之一（如 `--keep id,单位`）",
+    ),
     "PF812": (
         "`{name}` is longer than the {limit} bytes of a column's name that {dialect} keeps: its score would be written "
         "under a shorter name: rename the group or indicator to score it in SQL there",
@@ -423,7 +431,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "PF806": (
         "the reasons column of a scored row cannot be read: {detail}",
-        "评分结果行的 reasons 列无法读取：{detail}",
+        "评分结果行的 reasons 列无法读取：{detail_zh}",
     ),
     "PF804": (
         "pingfen writes the query for {dialects} only, not for {dialect}: only on those engines do the tests run it and "
@@ -434,7 +442,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "PF831": (
         "DuckDB could not score {data}: {detail}",
-        "DuckDB 无法为 {data} 评分：{detail}",
+        "DuckDB 无法为 {data} 评分：{detail_zh}",
     ),
     "PF731": (
         "the file's columns {columns} are named as columns pingfen writes; they are not written to the output "
@@ -481,6 +489,22 @@ HINTS: dict[str, tuple[str, str]] = {
     "excel_error": (
         "the cell holds a spreadsheet's error value (such as #N/A or #DIV/0!), not data: fix the formula or enter the value",
         "该单元格是电子表格的错误值（如 #N/A、#DIV/0!），不是数据：请修正公式或填入数值",
+    ),
+    "parquet": (
+        "a Parquet file is scored by DuckDB: pingfen eval --engine duckdb RULESET FILE.parquet -o RESULTS.parquet",
+        "Parquet 文件由 DuckDB 评分：pingfen eval --engine duckdb 评分表 文件.parquet -o 结果.parquet",
+    ),
+    "parquet_convert": (
+        "pingfen {command} reads .xlsx, .csv, .jsonl, .json or .yaml, not Parquet (only pingfen eval --engine duckdb "
+        "scores it): export it to CSV first, e.g. in DuckDB: COPY (FROM 'FILE.parquet') TO 'FILE.csv'",
+        "pingfen {command} 读取 .xlsx、.csv、.jsonl、.json 或 .yaml 文件，不读取 Parquet（仅 pingfen eval --engine duckdb "
+        "可为其评分）：请先导出为 CSV，例如在 DuckDB 中执行 COPY (FROM '文件.parquet') TO '文件.csv'",
+    ),
+    "parquet_audit": (
+        "a Parquet file is data for pingfen eval --engine duckdb to score, not a self-evaluation: "
+        "pingfen template RULESET -o FILLED.xlsx writes a workbook to fill in (its 自评得分 column and its 数据 sheet)",
+        "Parquet 文件是供 pingfen eval --engine duckdb 评分的数据，不是自评表："
+        "pingfen template 评分表 -o 自评表.xlsx 可生成待填写的工作簿（填写其“自评得分”列和“数据”工作表）",
     ),
     "output_suffix": (
         "name the file with one of those extensions, or say the format with --format",
@@ -617,6 +641,29 @@ HINTS: dict[str, tuple[str, str]] = {
         "与所填各行同级而未填的有 {names_zh}：如该行是其中某行的旧名称，请改用评分表中的名称"
         "（`pingfen diff 旧评分表 新评分表` 可列出更名），否则请删去该行",
     ),
+    "always_applies": (
+        "the row always applies (the rubric gives it no `applies … else`): write its score, or leave the cell"
+        " blank to declare none",
+        "该行始终适用（评分表未规定其不适用的情形）：请填写自评得分，或留空表示未自评",
+    ),
+    # a declared score's (PF514) and a number input's (PF502): 5分 for 5
+    "number_alone": (
+        "write the number alone, without 分: {number}",
+        "请只写数值，不带“分”字：{number}",
+    ),
+    "total_row": (
+        "if this row is the total, name it as the audit reads a total: {names} (or `total`)",
+        "如该行是总分，请将名称写作 {names_zh} 之一",
+    ),
+    "grade_row": (
+        "if this row is the grade, name it as the audit reads a grade: {names} (or `grade`)",
+        "如该行是评价等次，请将名称写作 {names_zh} 之一",
+    ),
+    "subtotal_row": (
+        "a group's subtotal is declared on the group's own row, under its name: write the group's name"
+        " in place of the subtotal's, or delete the row",
+        "分组的小计应填在该分组自己的行（写分组的名称）：请把“小计”改为分组名称，或删去该行",
+    ),
     "renamed_or_dropped": (
         "if the row was renamed, `pingfen diff OLD.rule NEW.rule` shows its new name; if the rubric has it no more, delete it",
         "如该行已改名，`pingfen diff 旧评分表 新评分表` 可查出新名称；如评分表已没有这一行，请删去它",
@@ -661,6 +708,10 @@ HINTS: dict[str, tuple[str, str]] = {
         "公式没有保存的计算结果：请在 Excel 或 WPS 中打开并保存后再试",
     ),
     "did_you_mean_key": ("the data has `{suggestion}`: is it misspelt?", "数据中有 `{suggestion}`，是否拼写有误？"),
+    "spaced_key": (
+        "the data has `{suggestion}`, which differs from it only by spaces: name it `{input}`, as the rubric does",
+        "数据中有 `{suggestion}`，与其只差空格：请按评分表写作 `{input}`",
+    ),
     "bool_word": (
         "in a rule yes and no are `true` and `false`: write `= {value}`, or the input alone as the condition,"
         " `if NAME` (`if not NAME` for no)",
@@ -734,6 +785,14 @@ HINTS: dict[str, tuple[str, str]] = {
     "add_rule": (
         "add a rule such as `bands`, `deduct` or `judgment`; for fixed full marks write `score = {max}`",
         "添加评分规则，例如 `bands`、`deduct` 或 `judgment`；固定满分请写 `score = {max}`",
+    ),
+    "add_deduction": (
+        "add the deductions the table gives: `deduct … if …` or `deduct … per …`",
+        "添加评分表规定的扣分规则：`deduct … if …` 或 `deduct … per …`",
+    ),
+    "add_adjustment": (
+        "add the rules that add and take points: `award … if …`, `deduct … if …` or `deduct … per …`",
+        "添加加分和扣分规则：`award … if …`、`deduct … if …` 或 `deduct … per …`",
     ),
     "make_condition": ("write a comparison, e.g. `{text} > 0`", "写成比较式，例如 `{text} > 0`"),
     "break_cycle": (

@@ -275,7 +275,8 @@ def _percent_input(name: str) -> InputDecl:
 
 # Points a clause gives (计4分, 得3分, 3分, 不得分); not the points a deduction takes (扣1分).
 _POINTS = re.compile(rf"(?:不得分|不计分|(?<![\d.扣减])(?:计|得|为|记|给)?(?P<n>{NUMBER})分)")
-_RANGE = re.compile(rf"^(?P<lo>{NUMBER}%?)(?P<lo_in>\(不?含\))?-(?P<hi>{NUMBER}%?)(?P<hi_in>\(不?含\))?$")
+# A range's ends are joined by a dash or by 至 (80%（含）至90%), as tables write it.
+_RANGE = re.compile(rf"^(?P<lo>{NUMBER}%?)(?P<lo_in>\(不?含\))?(?:-|至)(?P<hi>{NUMBER}%?)(?P<hi_in>\(不?含\))?$")
 _OTHERWISE = re.compile(r"^(?:其他情况|其他|其余情况|其余)$")
 _ABOVE = re.compile(rf"^(?P<v>{NUMBER}%?)(?P<in>\(含\))?(?:以上|及以上)$")
 _BELOW = re.compile(rf"^(?P<v>{NUMBER}%?)(?P<in>\(含\))?(?:以下|及以下)$")
@@ -460,6 +461,10 @@ def _labels(text: str, indicator: str, points: Decimal, namer: Namer) -> Reading
     named = re.match(rf"^(?P<subject>{_NAME}):", clauses[0][0]) if clauses else None
     if clauses is None or len(clauses) < (1 if named else 2):  # one label alone only when named
         return None
+    if named is None and max(given for _, given in clauses) != points:
+        # one of several labels, the best full marks; else items that add up (建立制度的得2分；执行的得2分).
+        # Render's wording (制度情况：…) is the rule itself, whatever its arms give.
+        return None
     if named is not None:
         clauses[0] = (clauses[0][0][named.end() :], clauses[0][1])
     labels: list[str] = []
@@ -468,6 +473,8 @@ def _labels(text: str, indicator: str, points: Decimal, namer: Namer) -> Reading
             labels.append("")  # 其他情况: the arm for every other label
             continue
         label = _name_from(re.sub(r"(?:的|时)?,?(?:得|计)?$", "", condition))
+        if quoted := re.fullmatch(r"[^“”]*“(?P<label>[^“”]+)”", label):  # 评价为“优秀”的: the label is what the quotes hold
+            label = quoted["label"]
         if not label or re.search(r"\d", label) or label in labels:
             return None
         labels.append(label)

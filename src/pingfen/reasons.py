@@ -8,6 +8,7 @@ turns them into a sentence, in Chinese or English, when a report asks. An author
 from __future__ import annotations
 
 import functools
+import re
 import string
 from collections.abc import Callable, Mapping
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_EVEN, Context, Decimal
@@ -488,25 +489,64 @@ def _fill(template: str, params: Mapping[str, object]) -> str:
     return "".join([text if name is None else text + shown.get(name, "{" + name + "}") for text, name, _ in pieces])
 
 
-def _gap(excess: object, unit: object, zh: bool) -> str:
-    """`3 个百分点` / `3 percentage points`, or a plain difference."""
+# A count's measure word (量词), by how the name it reads ends: 逾期天数 is counted in 天,
+# 未按进度下达专项数 in 项; the longest ending first. (中文, English): English names days only.
+_MEASURES: dict[str, tuple[str, str | None]] = {
+    "天数": ("天", "day"), "日数": ("日", "day"), "人次数": ("人次", None), "人数": ("人", None),
+    "次数": ("次", None), "个数": ("个", None), "项数": ("项", None), "笔数": ("笔", None),
+    "件数": ("件", None), "例数": ("例", None), "处数": ("处", None), "起数": ("起", None),
+    "家数": ("家", None), "户数": ("户", None), "篇数": ("篇", None), "份数": ("份", None),
+    "所数": ("所", None),
+}  # fmt: skip
+# Names that end so but count something else (专家 are people, 年份 years): counted in 项.
+_NOT_MEASURES = ("专家数", "国家数", "年份数", "月份数", "股份数")
+_ENDINGS = tuple(sorted(_MEASURES, key=len, reverse=True))  # 人次数 before 次数
+_ITEM: tuple[str, str | None] = ("项", None)
+# One name as the rule writes it, bare or in backquotes (the grammar's NAME, QUOTED_NAME);
+# anything else is an expression.
+_ONE_NAME = re.compile(r"(?:[^\W\d]|[“‘《〈「『])[\w“”‘’《》〈〉「」『』·]*|`([^`\n]+)`")
+
+
+def measure(subject: object, unit: object) -> tuple[str, str | None]:
+    """The measure word of the count a rule reads, in 中文 and English (None: no English
+    word): from the name's ending when the rule reads one name (`_MEASURES`), else 项."""
+    if unit != "count" or not isinstance(subject, str):
+        return _ITEM
+    one = _ONE_NAME.fullmatch(subject)
+    if one is None:  # `逾期天数 - 宽限天数`: an expression, not one count
+        return _ITEM
+    name = one[1] or subject
+    if name.endswith(_NOT_MEASURES):
+        return _ITEM
+    return next((_MEASURES[end] for end in _ENDINGS if name.endswith(end)), _ITEM)
+
+
+def _gap(excess: object, unit: object, zh: bool, subject: object = None) -> str:
+    """`3 个百分点` / `3 percentage points`, `3 天` / `3 days` for a count with its own measure
+    word, or a plain difference."""
     assert isinstance(excess, Decimal)
     if unit == "percent":
         return f"{_cents(_hundredfold(excess))} 个百分点" if zh else counted(_cents(_hundredfold(excess)), "percentage point")
+    word, english = measure(subject, unit)
+    if word != "项" and (zh or english is not None):  # 项 says nothing a bare number does not
+        return f"{_cents(excess)} {word}" if zh else counted(_cents(excess), str(english))
     return _cents(excess)
 
 
-def _per(step: object, unit: object, zh: bool) -> str:
+def _per(step: object, unit: object, zh: bool, subject: object = None) -> str:
     assert isinstance(step, Decimal)
     if unit == "percent":
         points = exact(_hundredfold(step))
         if zh:
             return "每个百分点" if points == "1" else f"每 {points} 个百分点"
         return "per percentage point" if points == "1" else f"per {points} percentage points"
+    word, english = measure(subject, unit)
     if zh:
         if unit == "count":
-            return "每项" if step == 1 else f"每 {exact(step)} 项"
+            return f"每{word}" if step == 1 else f"每 {exact(step)} {word}"
         return f"每 {exact(step)} "
+    if english is not None:
+        return f"per {english}" if step == 1 else f"per {counted(exact(step), english)}"
     return "each" if step == 1 else f"per {exact(step)}"
 
 
@@ -523,12 +563,13 @@ def _step(site: Site, zh: bool) -> Sentence:
     reference = _valued(site, "reference", lambda ref: ZERO if ref is None else ref, remember=True)
     if _at(site, "unit") is None:  # the commonest: the unit fixed, the gap a function of the excess alone
         unit = site.facts.get("unit")
-        gap = _as(site, lambda excess: _gap(excess, unit, zh), "excess")
+        subject_of = site.facts.get("subject")
+        gap = _as(site, lambda excess: _gap(excess, unit, zh, subject_of), "excess")
         if unit == "percent":
             gap = _as(site, _POINTS_APART[zh], "excess")
     else:
-        gap = _as(site, lambda excess, unit: _gap(excess, unit, zh), "excess", "unit")
-    per = _as(site, lambda step, unit: _per(step, unit, zh), "step", "unit")
+        gap = _as(site, lambda excess, unit, subject: _gap(excess, unit, zh, subject), "excess", "unit", "subject")
+    per = _as(site, lambda step, unit, subject: _per(step, unit, zh, subject), "step", "unit", "subject")
     rate = _as(site, lambda rate: exact(_decimal({"rate": rate}, "rate")), "rate")
     lost = _as(site, shown, "lost")
     word = _as(site, lambda direction: _DIRECTION.get(str(direction), ("", ""))[0 if zh else 1], "direction")

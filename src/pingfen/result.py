@@ -642,7 +642,10 @@ class Result:
         return out
 
     def to_json(self, lang: Lang | None = None, indent: int | None = 2) -> str:
-        """JSON with every number written from its exact decimal."""
+        """JSON with every number written from its exact decimal; `indent` spaces a level, or
+        None for one line (anything else is a TypeError, not a failure deep inside)."""
+        if indent is not None and (type(indent) is not int or indent < 0):
+            raise TypeError(f"to_json's indent takes spaces a level, an int >= 0, or None for one line, not {indent!r}")
         return dumps(self.to_dict(lang), indent=indent)
 
 

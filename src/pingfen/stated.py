@@ -270,6 +270,7 @@ class _Context:
     indicator: str
     top: Decimal
     adjust: bool = False  # a 加减分项: its awards say 加N分, its deductions stop at its range, not at 0
+    penalty: bool = False  # a 扣分项: with no rules it says 不扣分
 
     def expr(self, text: str) -> str:
         found = expression(text, self.known)
@@ -282,16 +283,18 @@ class _Unread(PingfenError):
     """The text strays from render's wording: caught in this module, never seen outside it."""
 
 
-def read_stated(text: str, indicator: str, top: Decimal, known: Known, *, adjust: bool = False) -> Reading | None:
+def read_stated(text: str, indicator: str, top: Decimal, known: Known, *, adjust: bool = False,
+                penalty: bool = False) -> Reading | None:
     """The reading of a criterion render wrote (kind "stated"), or None when it is not in
     render's wording. Its inputs are those it reads that `known` lacks: a judgment's score.
     `adjust`: the row is a 加减分项, whose text ends in its range (合计在-2至+2分之间); the
-    reading's first line is then that range (`-2 .. +2`)."""
+    reading's first line is then that range (`-2 .. +2`). `penalty`: the row is a 扣分项, which
+    with no rules says 不扣分."""
     text = text.strip()
     if not text.endswith("。"):
         return None
     parts = text[:-1].split("；")
-    context = _Context(known, indicator, top, adjust)
+    context = _Context(known, indicator, top, adjust, penalty)
     ranged = _ADJUST_RANGE.fullmatch(parts[-1]) if adjust else None
     if adjust:
         if ranged is None or Decimal(ranged["high"]) != top:
@@ -368,8 +371,8 @@ def _row_sentences(parts: list[str], known: Known) -> tuple[list[str], list[str]
 
 
 def _criterion(parts: list[str], c: _Context) -> tuple[str, ...] | None:
-    if parts == [f"计{plain(c.top)}分"]:
-        return ()  # no rules: full marks
+    if parts == [f"计{plain(Decimal(0) if c.adjust else c.top)}分"] or (c.penalty and parts == ["不扣分"]):
+        return ()  # no rules: full marks (an adjust row's 0, where it starts; a penalty row's, nothing taken)
     lines: list[str] = []
     i = 0
     for base in (_judgment, _formula, _match, _bands, _when):

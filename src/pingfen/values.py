@@ -301,6 +301,17 @@ NUMBER_FORM, THOUSANDS, FULL_WIDTH = _NUMBER, _THOUSANDS, _FULL_WIDTH
 DATE_FORM = _DATE_TEXT
 
 
+_POINTS = re.compile(r"\s*分\s*$")
+
+
+def points_number(raw: object) -> Decimal | None:
+    """The number a text writes with 分 after it, as a form writes a score (`5分`, `88.5 分`),
+    else None: a value refused for it is told to be written as that number alone."""
+    if not isinstance(raw, str) or not _POINTS.search(raw):
+        return None
+    return to_decimal(_POINTS.sub("", raw))
+
+
 def show(raw: object) -> str:
     """A value as it should appear in an error: strings quoted, numbers plain."""
     if isinstance(raw, str):
@@ -432,8 +443,9 @@ def excel_error(raw: object) -> bool:
 
 class SheetPercent(str):
     """A workbook's number cell whose format writes a literal `%` after the number (`0"%"`
-    holding 90): the text the sheet shows, `"90%"`, which a percent input reads; any other
-    input reads `number`, the cell's number as it reads without the format (`90`)."""
+    holding 90): the text the sheet shows, `"90%"`, which a percent input reads (and a label,
+    a date or a bool: `READS_SHOWN`); a number input reads `number`, the cell's number as it
+    reads without the format (`90`)."""
 
     number: object
 
@@ -446,9 +458,17 @@ class SheetPercent(str):
         return SheetPercent, (str(self), self.number)
 
 
-def as_read(raw: object, kind: str) -> object:
-    """`raw` as an input of type `kind` reads it: a `SheetPercent` is its text for a percent, its number else."""
-    if type(raw) is SheetPercent and kind != "percent":
+# The inputs that read a `SheetPercent` as the sheet shows it: a percent its percent; a label,
+# a date or a bool its text, which `"90%"` may be (`label {"90%"}`) and no date or bool is (a
+# refusal, never the 45382 behind `45382%` read as 2024-03-31). A number, a count, an amount, a
+# score reads the number, the format's `%` being no part of its value (docs/data.md).
+READS_SHOWN = frozenset({"percent", "label", "date", "bool"})
+
+
+def as_read(raw: object, kind: str | None) -> object:
+    """`raw` as an input of type `kind` reads it (None: a column no input reads, as the id): a
+    `SheetPercent` is its text for a kind of READS_SHOWN, its number else."""
+    if type(raw) is SheetPercent and kind not in READS_SHOWN:
         return raw.number
     return raw
 
@@ -486,7 +506,11 @@ def coerce(name: str, kind: str, raw: object, labels: tuple[str, ...] = ()) -> D
         return text
     value = to_percent(raw) if kind == "percent" else to_decimal(raw)
     if value is None:
-        return Problem("PF502", name, {"input": name, "value": show(raw), "expected": kind})
+        args = {"input": name, "value": show(raw), "expected": kind}
+        number = points_number(raw) if kind != "percent" else None  # 5分: the number alone is wanted
+        if number is not None:
+            return Problem("PF502", name, {**args, "number": show(number)}, "number_alone")
+        return Problem("PF502", name, args)
     if value and abs(value.adjusted()) > LIMIT:
         return Problem("PF503", name, {"input": name, "value": show(raw), "domain": f"10^-{LIMIT} … 10^{LIMIT}"})
     if kind == "count" and (value != value.to_integral_value() or value < 0):

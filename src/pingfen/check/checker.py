@@ -57,6 +57,17 @@ class Symbol:
     decl: ast.Input | ast.Let
 
 
+# What a row with no rules does, by its kind (None: an indicator), as PF305 says it: the hint,
+# then the row's kind and its fate in English and Chinese. An adjust row starts at 0, so an
+# empty one counts 0; a penalty row's rules are deductions only (PF220), so its hint says those.
+_EMPTY: dict[ast.OutsideKind | None, tuple[str, str, str, str, str]] = {
+    None: ("add_rule", "", "指标 ", "always gets full marks", "总是得满分"),
+    "bonus": ("add_rule", "bonus row ", "加分项 ", "always adds its full points", "总是加满分"),
+    "penalty": ("add_deduction", "penalty row ", "扣分项 ", "never takes any points", "从不扣分"),
+    "adjust": ("add_adjustment", "adjust row ", "加减分项 ", "always counts 0", "总是计 0 分"),
+}
+
+
 class RuleChecker:
     def __init__(self, module: ast.Module) -> None:
         self.module = module
@@ -630,7 +641,10 @@ class RuleChecker:
         self.check_rounding(ind)
         name, top = ind.name.text, ind.max.value
         if not ind.rules and ind.pending is None:  # a pending row says so itself (PF154)
-            self.report("PF305", ind.name.span, "add_rule", "warning", name=name, max=plain(top))
+            kind = next((o.kind for o in self.module.outside if o.row is ind), None)
+            hint, *words = _EMPTY[kind]
+            what = dict(zip(("kind", "kind_zh", "fate", "fate_zh"), words, strict=True))
+            self.report("PF305", ind.name.span, hint, "warning", name=name, max=plain(top), **what)
         bases = [r for r in ind.rules if ast.is_base(r)]
         awards = [r for r in ind.rules if ast.is_award(r)]
         if len(bases) > 1 or (bases and awards):

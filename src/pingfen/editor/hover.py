@@ -128,7 +128,7 @@ def _outside(module: ast.Module, name: str, lang: Lang) -> list[str]:
     span = f"{exact(row.low.value)} {'至' if zh else 'to'} +{top}" if row.low is not None else top
     out = [("类别：" if zh else "kind: ") + _OUTSIDE_WORDS[line.kind][1 if zh else 0],
            ("分值：" if zh else "max: ") + span,
-           ("评分标准：" if zh else "criteria: ") + Words(module, lang).criterion(row)]  # fmt: skip
+           ("评分标准：" if zh else "criteria: ") + Words(module, lang).criterion(row, penalty=line.kind == "penalty")]  # fmt: skip
     if module.header is not None and module.header.cap is not None:
         cap = exact(module.header.cap.value)
         out.append(f"加分后总分不超过{cap}分" if zh else f"with the rows after the tree the total is at most {cap}")

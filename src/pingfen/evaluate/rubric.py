@@ -13,8 +13,9 @@ node from partial inputs (`score_node`, for audits) walks the tree with `walker`
 from __future__ import annotations
 
 import itertools
+import os
 import re
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal, DecimalException, InvalidOperation, getcontext, localcontext, setcontext
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,7 @@ from pingfen.values import (
     COMPARE,
     CONTEXT,
     ZERO,
+    SheetPercent,
     ambiguous_percent,
     as_read,
     at_precision,
@@ -128,6 +130,8 @@ class Rubric:
         )  # fmt: skip
         self._batch = tuple((i, i.batch) for i in declared if i.batch is not None)
         self._names = frozenset(spec.name for spec in self.inputs)
+        self._kinds = {spec.name: spec.type for spec in self.inputs}
+        self._panels = tuple(spec.name for spec in self.inputs if spec.is_list)
         # Read only by rows that may not apply: a record may leave these out or mark them 不适用.
         self.optional: frozenset[str] = plan(module, checked).optional
         # A bare number for a percent input keeps to ±100% unless the bounds say otherwise
@@ -194,10 +198,12 @@ class Rubric:
         except KeyError:
             raise KeyError(f"no group or indicator named {name!r}") from None
 
-    def grade_for(self, total: Decimal) -> str | None:
+    def grade_for(self, total: Decimal | int) -> str | None:
         """The grade the header's bands give a (rounded) total, or None when no band takes it.
         A grade's own condition (`grade 优秀 >= 90 if 满意度 >= 90%`) and the vetoes are a
-        record's, not a total's: they are not looked at here; `Result.grade` has them."""
+        record's, not a total's: they are not looked at here; `Result.grade` has them.
+        A float or text is refused (TypeError), as by `round_total`."""
+        total = _exact(total, "grade_for")
         for name, test, threshold in self._grades:
             if test is None or (threshold is not None and test(total, threshold)):
                 return name
@@ -205,11 +211,7 @@ class Rubric:
 
     def round_total(self, raw: Decimal | int) -> Decimal:
         """A raw total rounded as the rubric's header says (default 2 places, half up)."""
-        if type(raw) is int:  # an int is exact: taken as its Decimal
-            raw = Decimal(raw)
-        elif not isinstance(raw, Decimal):
-            raise TypeError(f"round_total takes a Decimal (or an int), not {type(raw).__name__}: Decimal(str(x)) keeps a float's digits")
-        return settled(raw).quantize(self._quantum, rounding=self._rounding, context=CONTEXT)  # not the caller's precision
+        return settled(_exact(raw, "round_total")).quantize(self._quantum, rounding=self._rounding, context=CONTEXT)  # not the caller's precision
 
     # ---------------------------------------------------------------- evaluation
     def evaluate(
@@ -259,7 +261,21 @@ class Rubric:
         (its `record` is the row's `key` value if given, else the row's number counted from `start`).
         A row that is not a mapping yields its PF522 DataError like any other refusal; a row
         `pingfen.read_records` could not read arrives as its DataError and is yielded as it is.
-        Nothing is kept between rows: memory stays flat however many there are."""
+        Nothing is kept between rows: memory stays flat however many there are.
+        A path, or one record, is refused (TypeError) when called, not read as rows: a path's
+        characters, or a record's names, were each a row refused PF522."""
+        if isinstance(rows, str | bytes | os.PathLike):
+            raise TypeError(f"evaluate_many takes records, not a file's path: evaluate_many(pingfen.read_records({rows!r}))")
+        if isinstance(rows, Mapping):
+            raise TypeError("evaluate_many takes records, not one record: evaluate(record), or evaluate_many([record])")
+        if isinstance(start, bool) or not isinstance(start, int):
+            raise TypeError(f"evaluate_many's start is the first row's number, an int, not {type(start).__name__}: {start!r}")
+        checked(lang)
+        return self._evaluated(rows, lang, key, start)
+
+    def _evaluated(
+        self, rows: Iterable[Mapping[str, object] | DataError], lang: Lang, key: str | None, start: int
+    ) -> Iterator[Result | DataError]:  # fmt: skip
         evaluate = self.evaluate
         if self._batch:  # values across the batch first: the rows are kept, to be scored against them
             rows = list(rows)
@@ -284,7 +300,8 @@ class Rubric:
         out: list[dict[str, Decimal]] = [{} for _ in records]
         walker = self.walker()
         for decl, batch in self._batch:
-            reads = [e.name.text for e in ast.walk_expressions(batch.expr) if isinstance(e, ast.Ref)]
+            refs = [e.name.text for e in ast.walk_expressions(batch.expr) if isinstance(e, ast.Ref)]
+            reads = [name for name in refs if name in self._names]  # its inputs: coerce refuses any other name
             each: list[Decimal | None] = []
             for record in records:
                 try:
@@ -351,6 +368,17 @@ class Rubric:
         except DecimalException as error:  # e.g. an overflow far beyond any real figure
             raise DataError([_arithmetic(error)], record) from None
 
+    def column_kind(self, column: str) -> str | None:
+        """The type a table's column is read as, which decides how a sheet's `0"%"` cell reads
+        (values.as_read: 90% or 90): the type of the input the column names; else of the panel
+        whose numbered column it is (评分1 of `input 评分: list of percent`); else None, a column
+        no input reads (an id). One rule: `pingfen eval` reads a record's cells by it, and
+        --engine duckdb writes its copy of a sheet by it."""
+        kind = self._kinds.get(column)
+        if kind is None:
+            kind = next((self._kinds[p] for p in self._panels if numbered_columns(p, (column,))), None)
+        return kind
+
     def walker(self, sink: Sink | None = None) -> Walker:
         """The plain tree walker over this rubric (`evaluate.walker`): it scores as the compiled
         code does, slowly, and with a `sink` reports each branch it takes (for coverage).
@@ -370,7 +398,12 @@ class Rubric:
         if isinstance(names, str):
             raise TypeError(f"coerce takes a list of input names, not one name: coerce(data, [{names!r}])")
         _flag(ratios)
-        only = None if names is None else frozenset(names)
+        only = None
+        if names is not None:
+            listed = list(names)  # once: `names` may be a generator
+            only = frozenset(listed)
+            if not only <= self._names:  # `['nope']` gave {} without a word
+                raise KeyError(self._no_input(next(n for n in listed if n not in self._names)))
         if not isinstance(data, Mapping):
             raise DataError([not_a_mapping(data)], record)
         with localcontext(CONTEXT):  # `"94.99%"` is 0.9499 whatever the caller's precision
@@ -378,6 +411,15 @@ class Rubric:
         if problems:
             raise DataError(problems, record)
         return values
+
+    def _no_input(self, name: object) -> str:
+        """What a KeyError for `name`, no input of the rubric, says: the input it is likely
+        misspelt for, if one is close."""
+        import difflib  # only for a name that names no input
+
+        said = f"no input named {name!r}"
+        close = difflib.get_close_matches(name, [s.name for s in self.inputs], n=1, cutoff=0.6) if isinstance(name, str) else []
+        return f"{said}: did you mean {close[0]!r}?" if close else said
 
     def _coerce(self, data: Mapping[str, object], record: str | None, ratios: bool = False) -> list[object]:
         """Every input's value, or DataError listing every input that has none."""
@@ -404,7 +446,7 @@ class Rubric:
                 problems.append(Problem("PF541", spec.name, {"input": spec.name, "batch": spec.batch}))
                 continue
             if spec.is_list:
-                raw_panel = panel_value(data, spec.name)
+                raw_panel = panel_value(data, spec.name, self.column_kind)
                 panel = coerce_list(spec.name, spec.type, raw_panel)
                 if not isinstance(panel, Problem):
                     panel = self._panel_bounds(spec, panel, list_items(raw_panel, spec.type), ratios)
@@ -516,13 +558,18 @@ def _blank(value: object) -> bool:
 _PANEL_COLUMN = re.compile(r"(\d{1,4})|\[(\d{1,4})\]|［(\d{1,4})］")
 
 
-def panel_value(data: Mapping[str, object], name: str) -> object:
+def panel_value(data: Mapping[str, object], name: str, kind_of: Callable[[str], str | None] | None = None) -> object:
     """A panel's raw values: the record's value under its name (a list, or a text `8, 9, 7`), or
     else its numbered columns as a table writes them, `专家评分1`, `专家评分2`, … or
-    `专家评分[1]`, … in the order of their numbers; blank cells are left out."""
+    `专家评分[1]`, … in the order of their numbers; blank cells are left out. A sheet's `0"%"`
+    cell is read as its column is (`kind_of`, Rubric.column_kind): 专家评分1 that is an input
+    of its own, as that input reads it."""
     if data.get(name) is not None:
         return data.get(name)
-    values = [data[key] for key in numbered_columns(name, data)]
+    keys = numbered_columns(name, data)
+    values = [data[key] for key in keys]
+    if kind_of is not None and SheetPercent in map(type, values):  # a sheet's `0"%"` cell: rare
+        values = [as_read(v, kind_of(key)) for key, v in zip(keys, values, strict=True)]
     return [value for value in values if value is not None and not (isinstance(value, str) and not value.strip())] or None
 
 
@@ -536,6 +583,21 @@ def numbered_columns(name: str, columns: Iterable[object]) -> list[str]:
             if m is not None:
                 numbered.append((int(next(g for g in m.groups() if g is not None)), key))
     return [key for _, key in sorted(numbered, key=lambda kv: kv[0])]
+
+
+def _exact(value: object, who: str) -> Decimal:
+    """`value`, a total, as a Decimal: an int is exact; a float (its binary digits, not the
+    figure's), a bool or text (`'95'` failed inside a comparison) is a TypeError."""
+    if type(value) is int:
+        return Decimal(value)
+    if not isinstance(value, Decimal):
+        said = f"{who} takes a Decimal (or an int), not {type(value).__name__}"
+        if isinstance(value, str):
+            said += f": Decimal({value!r})"
+        elif isinstance(value, float):
+            said += ": Decimal(str(x)) keeps a float's digits"
+        raise TypeError(said)
+    return value
 
 
 def _flag(ratios: object) -> None:
@@ -554,6 +616,8 @@ def not_a_mapping(data: object) -> Problem:
 
 
 def _record_id(row: object, key: str | None, number: int) -> str:
+    if key is not None and isinstance(row, Mapping) and isinstance(row.get(key), bool):  # as `pingfen eval` writes it, not `True`
+        return "true" if row.get(key) else "false"
     if key is not None and isinstance(row, Mapping) and row.get(key) is not None:
         try:
             return str(row.get(key))
@@ -617,6 +681,12 @@ def _with_suggestion(problem: Problem, unknown: list[str]) -> Problem:
     """For a missing input, suggest a key of the record (one naming no input) that looks like a misspelling."""
     if problem.input is None:
         return problem
+    # ` 满意度 `, `满意度\u00a0`, `满 意 度`: the name with spaces, which difflib passed over for a short
+    # one (` 分 `) and called a misspelling where no letter is wrong
+    bare = _unspaced(problem.input)
+    spaced = [k for k in unknown if _unspaced(k) == bare]
+    if spaced:
+        return Problem(problem.code, problem.input, dict(problem.args) | {"suggestion": invisible_escaped(spaced[0])}, "spaced_key")
     import difflib  # only for a record with a misspelt input
 
     # The name with a unit after it (`投入(%)`, `结余（万元）`), as tables head their columns:
@@ -626,6 +696,11 @@ def _with_suggestion(problem: Problem, unknown: list[str]) -> Problem:
     if not close:
         return problem
     return Problem(problem.code, problem.input, dict(problem.args) | {"suggestion": close[0]}, "did_you_mean_key")
+
+
+def _unspaced(name: str) -> str:
+    """`name` without its spaces (any, an NBSP or full-width one too) and invisible characters."""
+    return "".join(without_invisible(name).split())
 
 
 def _a_label(spec: InputSpec, raw: object) -> bool:

@@ -21,8 +21,12 @@ MAX_DEPTH = 20
 # Values a YAML record holds at most (names, values, list items): a department's is a few
 # hundred. PyYAML builds a node for each, slowly: 10 MB of `[a, a, …]` took 8 minutes and 3.5 GB.
 MAX_YAML_VALUES = 50_000
-# One line of a JSON Lines batch, one cell of a CSV batch: a department's row is a few KB.
-MAX_LINE_CHARS = 1024 * 1024
+# The characters of one line of a CSV or JSON Lines batch, its line end not counted: a
+# department's row is a few KB. One limit for both engines (`--engine duckdb`'s is DuckDB's
+# default 2 MiB, in characters here, so that no file either read before is refused).
+MAX_LINE_CHARS = 2 * 1024 * 1024
+# What to read of a line to know whether it is within MAX_LINE_CHARS: its end, `\r\n`, too.
+LINE_READ = MAX_LINE_CHARS + 2
 
 
 class TooBig(PingfenError, ValueError):  # a ValueError too: the readers catch bad values as such
@@ -31,6 +35,16 @@ class TooBig(PingfenError, ValueError):  # a ValueError too: the readers catch b
     def __init__(self, en: str, zh: str) -> None:
         super().__init__(en)
         self.zh = zh
+
+
+def too_long(line: str) -> bool:
+    """Whether a line (as `readline(LINE_READ)` reads it: the line, or its first LINE_READ
+    characters) holds more than MAX_LINE_CHARS characters besides its end."""
+    return len(line) > MAX_LINE_CHARS and len(line.rstrip("\r\n")) > MAX_LINE_CHARS
+
+
+def line_too_long() -> TooBig:
+    return TooBig(f"a line is longer than {MAX_LINE_CHARS:,} characters", f"有一行超过 {MAX_LINE_CHARS:,} 个字符")
 
 
 def read_bounded(path: Path, limit: int = MAX_RECORD_BYTES) -> bytes:

@@ -8,9 +8,11 @@ XLSX: a sheet with a declared-score column (headed 自评得分 or `declared`), 
 names a group or indicator (or 总分/total, 评价等次/grade) in a cell to its left — the
 template's rubric sheet, or a table laid out like annex 附件2-2; the deepest name in the
 columns headed as levels (一级指标 …) is the row's, kept as written when the rubric has no such
-name, so that the audit refuses it (PF513); and optionally a sheet whose
+name, so that the audit refuses it (PF513); a score merged down over several rows is the name's
+they share (a group's, over its indicators' rows); and optionally a sheet whose
 header row names inputs (the template's data sheet), with one department's row (or pick
-one with `id`).
+one with `id`), or, where none does, one laid out down the page: input names in its first
+column, each value in the cell to its right. The sheets shown are searched before the hidden ones.
 """
 
 from __future__ import annotations
@@ -25,7 +27,19 @@ from pingfen.absent import SheetRecord
 from pingfen.errors import DataError, Problem
 from pingfen.io.bounds import TooBig, details
 from pingfen.io.records import read_mapping, several
-from pingfen.io.tables import Sheet, SheetRows, cell_value, open_workbook, read_rows, sheet_of, xlsx_errors
+from pingfen.io.tables import (
+    DEFAULT_IDS,
+    Sheet,
+    SheetRows,
+    cell_value,
+    id_text,
+    input_cell,
+    open_workbook,
+    read_rows,
+    sheet_of,
+    xlsx_errors,
+)
+from pingfen.terminal import without_invisible
 
 DECLARED_HEADERS = ("自评得分", "自评分", "申报得分", "declared", "declared score")
 # 绩效自评综合得分 is the total's label in the self-evaluation annex (docs/reference-2021.md).
@@ -33,17 +47,21 @@ TOTAL_NAMES = ("total", "总分", "合计", "总计", "总得分", "综合得分
 GRADE_NAMES = ("grade", "评价等次", "等次", "等级")
 _SPACE = re.compile(r"\s+")
 _SUFFIX = re.compile(r"[（(][^（）()]*[）)]$")
+_POINTS = re.compile(r"[（(]分[）)]$")
+_SUBTOTAL = re.compile(r"(?<=.)(小计|合计)[:：]?$")
 MAX_FILLED_ROWS = 10_000  # a rubric's rows, or a sheet of departments' inputs
 MAX_FILLED_COLUMNS = 1_000
 
 
 @frozen
 class Cell:
-    """Where a declared score is in a workbook: the sheet, the row's number and the cell."""
+    """Where a declared score is in a workbook: the sheet, the row's number and the cell, and
+    whether the row is hidden (where Excel shows no such row, a message says why)."""
 
     sheet: str
     row: int
     cell: str
+    hidden: bool = False
 
 
 @frozen
@@ -69,8 +87,9 @@ def read_filled(path: str | Path, nodes: Collection[str], inputs: Collection[str
     if suffix in (".xlsx", ".xlsm"):
         return _xlsx(path, nodes, inputs, id)
     if suffix not in (".yaml", ".yml", ".json"):
+        hint = "parquet_audit" if suffix == ".parquet" else None  # the data `eval --engine duckdb` scores, given to audit
         raise DataError([Problem("PF511", None, {"path": str(path), "what": "filled-in self-evaluation",
-                                                 "what_zh": "自评表", "formats": ".yaml, .yml, .json, .xlsx"})])  # fmt: skip
+                                                 "what_zh": "自评表", "formats": ".yaml, .yml, .json, .xlsx"}, hint)])  # fmt: skip
     return _mapping(path)
 
 
@@ -105,21 +124,36 @@ def _xlsx(path: Path, nodes: Collection[str], inputs: Collection[str], id: str |
     book = open_workbook(path)
     declared: Declared | None = None
     input_sheet = None
+    down: Filled | None = None  # the inputs of a sheet laid out down the page
     try:
         sheet_of(book, path, None)  # PF508 for a workbook with no worksheet at all
-        for sheet in book.worksheets:
-            rows, uncomputed = _rows(path, sheet)
+        # the sheets shown first: a hidden one before them (last year's 自评表, kept) was read instead
+        shown = sorted(book.worksheets, key=lambda s: getattr(s, "sheet_state", "visible") != "visible")
+        for sheet in shown:
+            rows, uncomputed, seconds = _rows(path, sheet)
             if declared is None:
-                declared = _declared(rows, names, headers, (path, sheet.title), uncomputed)
+                declared = _declared(rows, names, headers, (path, sheet, uncomputed))
                 if declared is not None:
                     continue
-            if input_sheet is None and rows and any(isinstance(c, str) and c in inputs for c in rows[0]):
+            if input_sheet is not None or not rows:
+                continue
+            across = sum(_names_input(c, inputs) for c in rows[0])
+            downward = sum(_names_input(line[0] if line else None, inputs) for line in rows)
+            if downward > across:  # 编制人数 | 12, row by row; or a rubric's or notes' sheet, never data across
+                # read only where no sheet names inputs across: a sheet of notes on them does not hide the data's
+                if _may_be_data(sheet, rows):
+                    down = down or _down(path, sheet.title, rows, seconds, uncomputed, inputs)
+            elif across:
                 input_sheet = sheet.title
     finally:
         book.close()
     if declared is None:
         raise DataError([Problem("PF518", None, {"path": str(path), "detail": "no sheet has a column headed "
                         "自评得分 or `declared`", "detail_zh": "没有表头为“自评得分”或 declared 的列"})])  # fmt: skip
+    if down is not None and input_sheet is None:
+        if id is not None and down.department != id:
+            raise DataError([Problem("PF516", None, {"path": str(path), "id": id})])
+        return Filled(declared.values, down.inputs, down.department, declared.places, declared.formulas)
     if input_sheet is None:
         return Filled(declared.values, {}, None, declared.places, declared.formulas)
     found = [row for row in read_rows(path, sheet=input_sheet) if id is None or row.id == id]
@@ -130,22 +164,89 @@ def _xlsx(path: Path, nodes: Collection[str], inputs: Collection[str], id: str |
     if not found:
         return Filled(declared.values, {}, None, declared.places, declared.formulas)
     row = found[0]
-    given = {k: v for k, v in row.values.items() if k in inputs}
+    missing = [name for name in inputs if name not in row.values]
+    # a column meant for an input, written otherwise, is kept for the audit to refuse (PF517), not dropped
+    given = {k: v for k, v in row.values.items() if k in inputs or input_meant(k, missing) is not None}
     formulas = {k: v for k, v in (row.formulas or {}).items() if k in inputs}
     given = SheetRecord(given, formulas) if formulas else given  # a formula never calculated: PF534
     return Filled(declared.values, given, row.id, declared.places, declared.formulas)
 
 
-def _rows(path: Path, sheet: Sheet) -> tuple[list[tuple[object, ...]], dict[int, list[int]]]:
-    """A sheet's rows, read whole: a self-evaluation is a page or two, so more is refused; and
-    its cells that hold a formula never calculated (row number → columns, from 1)."""
+def input_meant(column: str, inputs: Collection[str]) -> str | None:
+    """The input of `inputs` a column that names none is written for: spaced (编制 人数), with its
+    unit (结余（万元）) or with an invisible character; else None."""
+    text = normalize(without_invisible(column))
+    for candidate in (text, _SUFFIX.sub("", text)):
+        if candidate != column and candidate in inputs:
+            return candidate
+    return None
+
+
+def _rows(path: Path, sheet: Sheet) -> tuple[list[tuple[object, ...]], dict[int, list[int]], list[object]]:
+    """A sheet's rows, read whole: a self-evaluation is a page or two, so more is refused; its
+    cells that hold a formula never calculated (row number → columns, from 1); and its second
+    column read as an input's cell is (a percent's format too), for a data sheet laid out down."""
     with xlsx_errors(path):
         cells = SheetRows(sheet, max_row=MAX_FILLED_ROWS + 1, max_col=MAX_FILLED_COLUMNS)
-        rows = [tuple(cell_value(c.value) for c in row) for row in cells]
+        rows, seconds = [], []
+        for row in cells:
+            rows.append(tuple(cell_value(c.value) for c in row))
+            seconds.append(input_cell(row[1]) if len(row) > 1 else None)
     if len(rows) > MAX_FILLED_ROWS:
         raise _unreadable(path, TooBig(f"a sheet of a self-evaluation has more than {MAX_FILLED_ROWS:,} rows",
                                        f"自评表的工作表超过 {MAX_FILLED_ROWS:,} 行"))  # fmt: skip
-    return rows, cells.uncomputed
+    return rows, cells.uncomputed, seconds
+
+
+# A heading only a rubric or a self-evaluation has: a sheet holding one near its top is no data
+# laid out down the page, though an indicator named as an input (人数 | 6 | …) starts a row there.
+_NOT_DATA_HEADS = re.compile(r"分值|评分标准|评分要点|评分依据|自评得分|得分|满分|权重")
+
+
+def _may_be_data(sheet: Sheet, rows: list[tuple[object, ...]]) -> bool:
+    """Whether a sheet whose first column names inputs may be the data laid out down the page:
+    shown (a hidden one is last year's, kept), and with no rubric's heading in its first rows."""
+    if getattr(sheet, "sheet_state", "visible") != "visible":
+        return False
+    return not any(isinstance(c, str) and _NOT_DATA_HEADS.search(c) for line in rows[:5] for c in line)
+
+
+def _names_input(cell: object, inputs: Collection[str]) -> bool:
+    return isinstance(cell, str) and (cell in inputs or input_meant(cell, inputs) is not None)
+
+
+def _down(
+    path: Path, sheet: str, rows: list[tuple[object, ...]], seconds: list[object], uncomputed: dict[int, list[int]],
+    inputs: Collection[str],
+) -> Filled:  # fmt: skip
+    """The inputs of a data sheet laid out down the page: a row whose first cell names an input
+    (or `id`/编号, the department) gives its value in the second; other rows (a title, a header
+    输入项 | 填报值) are passed over. A name written otherwise (满意度（%）) is kept for the audit to
+    refuse (PF517), where the input itself is not given; a name on two rows is refused (PF508)."""
+    found: dict[str, list[int]] = {}
+    values: dict[str, object] = {}
+    formulas: dict[str, tuple[str, str, str]] = {}
+    department = None
+    for number, line in enumerate(rows, start=1):
+        name = line[0].strip() if line and isinstance(line[0], str) else ""
+        value = seconds[number - 1]
+        value = (value.strip() or None) if type(value) is str else value  # a SheetPercent as it is, as a batch's row
+        if name in DEFAULT_IDS or name.lower() in DEFAULT_IDS:
+            department = id_text(value)  # TRUE is `true`, as a batch's id
+        elif _names_input(name, inputs):
+            found.setdefault(name, []).append(number)
+            values[name] = value
+            if value is None and 2 in uncomputed.get(number, ()):  # a formula never calculated: PF534 if read
+                formulas[name] = (str(path), sheet, f"B{number}")
+    twice = next(((name, at) for name, at in found.items() if len(at) > 1), None)
+    if twice is not None:  # the last would win in silence
+        rows_at = ", ".join(map(str, twice[1]))
+        raise _unreadable(path, f"sheet `{sheet}`: the input `{twice[0]}` is on more than one row ({rows_at})",
+                          f"工作表 `{sheet}`：输入项 `{twice[0]}` 出现在多行（第 {rows_at} 行）")  # fmt: skip
+    missing = [name for name in inputs if name not in values]
+    given = {k: v for k, v in values.items() if k in inputs or input_meant(k, missing) is not None}
+    kept = {k: v for k, v in formulas.items() if k in inputs}
+    return Filled({}, SheetRecord(given, kept) if kept else given, department)
 
 
 @frozen
@@ -158,26 +259,31 @@ class Declared:
 
 
 def _declared(
-    rows: list[tuple[object, ...]], names: dict[str, str], headers: set[str], where: tuple[Path, str],
-    uncomputed: dict[int, list[int]],
+    rows: list[tuple[object, ...]], names: dict[str, str], headers: set[str],
+    where: tuple[Path, Sheet, dict[int, list[int]]],
 ) -> Declared | None:  # fmt: skip
     """The declared column's values by name, if this sheet has a declared-score header. A row's
     name is the deepest one in its name columns; one that is not the rubric's is kept as written,
     for the audit to refuse (PF513) rather than drop its score or give it to the group beside it.
-    A blank declared cell holding a formula never calculated is kept apart, to be refused."""
+    A declared cell merged down over several rows is the score of the name they share (a group's
+    score over its indicators' rows). A blank declared cell holding a formula never calculated
+    (`uncomputed`, of the sheet's rows) is kept apart, to be refused."""
     from openpyxl.utils import get_column_letter
 
-    path, sheet = where
+    path, worksheet, uncomputed = where
+    sheet = worksheet.title
     for top, row in enumerate(rows[:10]):
-        column = next((i for i, c in enumerate(row) if isinstance(c, str) and normalize(c).lower() in headers), None)
+        column = next((i for i, c in enumerate(row) if _header(c) in headers), None)
         if column is None:
             continue
         columns = _name_columns(rows, top, column, names)
+        with xlsx_errors(path):
+            down, hidden = _layout(worksheet, column + 1)
         out = Declared({}, {}, {})
         seen: dict[str, list[int]] = {}
         for number, line in enumerate(rows[top + 1 :], start=top + 2):
             value = line[column] if column < len(line) else None
-            place = Cell(sheet, number, f"{get_column_letter(column + 1)}{number}")
+            place = Cell(sheet, number, f"{get_column_letter(column + 1)}{number}", number in hidden)
             if value is None and column + 1 in uncomputed.get(number, ()):
                 name = _row_name(line, columns, names)
                 if name is not None:  # the total's and grade's rows as `total` and `grade`, worded by the audit
@@ -185,17 +291,72 @@ def _declared(
                 continue
             if value is None or (isinstance(value, str) and not value.strip()):
                 continue
-            name = _row_name(line, columns, names)
+            last = down.get(number)
+            name = _row_name(line, columns, names) if last is None else _shared_name(rows[number - 1 : last], columns, names)
             if name is not None:
                 out.values[name] = value
                 out.places.setdefault(name, place)
                 seen.setdefault(name, []).append(number)
-        twice = [Problem("PF519", name, {"name": name, "rows": ", ".join(map(str, at)), "path": str(path), "sheet": sheet})
+        twice = [Problem("PF519", name, {"name": name, "rows": ", ".join(map(str, at)), "path": str(path), "sheet": sheet,
+                                         **_hidden_among(at, hidden)})
                  for name, at in seen.items() if len(at) > 1]  # fmt: skip
         if twice:
             raise DataError(twice)
         return out
     return None
+
+
+def _hidden_among(rows: list[int], hidden: set[int]) -> dict[str, str]:
+    """PF519's words for the rows of `rows` that are hidden, which Excel does not show: none, or
+    "; row 3 is hidden" (其中第 3 行为隐藏行)."""
+    among = [str(n) for n in rows if n in hidden]
+    if not among:
+        return {"hidden": "", "hidden_zh": ""}
+    en = f"; row {among[0]} is hidden" if len(among) == 1 else f"; rows {', '.join(among)} are hidden"
+    return {"hidden": en, "hidden_zh": f"，其中第 {', '.join(among)} 行为隐藏行"}
+
+
+def _layout(sheet: Sheet, column: int) -> tuple[dict[int, int], set[int]]:
+    """The cells of `column` (from 1) merged down over more rows (first row → last), and the
+    rows hidden. A sheet opened read-only knows neither, so its XML is read for them: each
+    `<mergeCell ref="E3:E5"/>` and `<row r="7" hidden="1">`."""
+    from openpyxl.worksheet.cell_range import CellRange
+    from openpyxl.xml.functions import iterparse
+
+    source = getattr(sheet, "_get_source", None)  # a ReadOnlyWorksheet's: another kind has none to read
+    down: dict[int, int] = {}
+    hidden: set[int] = set()
+    if source is None:
+        return down, hidden
+    with source() as xml:
+        for _, element in iterparse(xml):
+            tag = element.tag
+            if tag.endswith("}row") and element.get("hidden") in ("1", "true") and (number := element.get("r", "")).isdigit():
+                hidden.add(int(number))
+            ref = element.get("ref") if tag.endswith("}mergeCell") else None
+            element.clear()  # a sheet's cells are not kept, only the merges and hidden rows
+            try:
+                span = CellRange(ref) if ref else None
+            except ValueError:  # a range written wrong merges nothing
+                continue
+            if span is not None and span.min_col <= column <= span.max_col and span.max_row > span.min_row:
+                down[span.min_row] = span.max_row
+    return down, hidden
+
+
+def _shared_name(lines: list[tuple[object, ...]], columns: list[int], names: dict[str, str]) -> str | None:
+    """The name of a score merged down over `lines`: the deepest one that every line has, written
+    on the first and blank (merged) or the same below. With none shared, the first line's, as a
+    cell not merged is read."""
+    def text(line: tuple[object, ...], i: int) -> str:
+        cell = line[i] if i < len(line) else None
+        return normalize(cell) if isinstance(cell, str) else ""
+
+    for i in reversed(columns):
+        first = text(lines[0], i)
+        if first and all(text(line, i) in ("", first) for line in lines[1:]):
+            return _row_name(lines[0], [i], names)
+    return _row_name(lines[0], columns, names)
 
 
 # The columns that name a row: 一级指标, 二级指标 … (指标 merged over them, or level 1, level 2 …),
@@ -233,17 +394,25 @@ def _row_name(line: tuple[object, ...], columns: list[int], names: dict[str, str
     return None
 
 
+def _header(cell: object) -> str:
+    """A header cell's text as compared with DECLARED_HEADERS: 自评得分（分） is 自评得分, in its
+    unit; not 自评得分（上年）, another year's."""
+    return _POINTS.sub("", normalize(cell)).lower() if isinstance(cell, str) else ""
+
+
 def _known(cell: object, names: dict[str, str]) -> str | None:
-    """The rubric name a cell gives (spaces, line breaks and a trailing （15分） aside), if any."""
+    """The rubric name a cell gives (spaces, line breaks, a trailing （15分） and a label's colon,
+    合计：, aside), if any; a group's subtotal row, 投入小计 or 投入合计, is the group's."""
     if not isinstance(cell, str):
         return None
     text = normalize(cell)
-    for candidate in (text, _SUFFIX.sub("", text)):
+    for candidate in (text, _SUFFIX.sub("", text), text.rstrip(":：")):
         if candidate in names:
             return names[candidate]
         if candidate.lower() in names:
             return names[candidate.lower()]
-    return None
+    group = _SUBTOTAL.sub("", text)
+    return names[group] if group != text and names.get(group) not in (None, "total", "grade") else None
 
 
 def _unreadable(path: Path, detail: str | Exception, zh: str | None = None) -> DataError:

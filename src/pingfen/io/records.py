@@ -20,7 +20,7 @@ from pingfen.io.bounds import (
     read_bounded,
     too_deep,
 )
-from pingfen.io.tables import KINDS, Row, Rows, default_id, hidden_id, is_table, read_rows
+from pingfen.io.tables import KINDS, Row, Rows, checked_sheet, default_id, hidden_id, id_text, is_table, read_rows
 from pingfen.values import shorten, to_decimal
 
 _BASE_TEN = re.compile(r"[-+]?[0-9]+")
@@ -223,11 +223,13 @@ OTHER_WORKBOOKS = frozenset({".xls", ".xlsb", ".et", ".ett", ".ods", ".numbers",
 
 def read_record(path: str | Path) -> dict[str, Any]:
     """Read one record; JSON for `.json`, YAML otherwise. Raises DataError (PF508) if unreadable,
-    PF511 for a workbook pingfen does not read (an old `.xls`, WPS's `.et`), which was read as YAML."""
+    PF511 for a workbook pingfen does not read (an old `.xls`, WPS's `.et`) or a Parquet file
+    (`--engine duckdb` reads it), which were read as YAML."""
     path = Path(path)
-    if path.suffix.lower() in OTHER_WORKBOOKS:
+    if path.suffix.lower() in (*OTHER_WORKBOOKS, ".parquet"):  # a Parquet file was read as YAML: "not UTF-8 text"
+        hint = "parquet" if path.suffix.lower() == ".parquet" else None
         raise DataError([Problem("PF511", None, {"path": str(path), "what": "data file", "what_zh": "数据文件",
-                                                 "formats": ".xlsx, .csv, .jsonl, .json, .yaml"})])  # fmt: skip
+                                                 "formats": ".xlsx, .csv, .jsonl, .json, .yaml"}, hint)])  # fmt: skip
     data = read_mapping(path)
     if not isinstance(data, dict):
         raise unreadable(path, "expected a mapping of input names to values", "应为输入名到取值的映射")
@@ -240,10 +242,12 @@ def read_records(
     """Every record of a data file, for `Rubric.evaluate_many`: the one record of a JSON or
     YAML file, or each row of a CSV, XLSX or JSON Lines file as it is read (its values by
     column name, the id column included; `encoding`, `id_column` and `sheet` as for
-    `read_rows`). A row that cannot be read (PF510, PF520) comes as its DataError, and the
+    `read_rows`: a `sheet` given for a file that is no XLSX workbook, or as '', is a
+    ValueError). A row that cannot be read (PF510, PF520) comes as its DataError, and the
     rows after it still come; a row with a formula never calculated comes as a record that
     `Rubric.evaluate` refuses for it as `pingfen eval` does (PF534, `absent.SheetRecord`).
     Raises DataError now when the file itself cannot be read."""
+    checked_sheet(sheet, Path(path))  # a CSV's sheet= was ignored, and '' said the workbook had none
     if not is_table(path):
         return iter([read_record(path)])
     return _records(read_rows(path, encoding, id_column, sheet=sheet))
@@ -292,7 +296,10 @@ def read_department(
         hidden = hidden_id(str(path), record, id_column) if named is None else None
         if hidden is not None:  # PF528, as a CSV's header `id\u200b`: the record would lose its id without a word
             raise DataError([hidden])
-        return (None if named is None else str(named)), record
+        try:
+            return id_text(named), record  # `true` as a batch's row names it, never Python's `True`
+        except TooBig as error:  # a list or mapping for an id
+            raise unreadable(Path(path), error) from None
     rows = read_rows(path, encoding=encoding, id_column=id_column)
     found = [row for row in rows if id is None or row.id == id]
     if id is not None and not found:

@@ -40,7 +40,16 @@ from attrs import evolve, frozen
 from pingfen.absent import SheetRecord, uncomputed
 from pingfen.display import plain
 from pingfen.errors import DataError, Problem
-from pingfen.io.bounds import MAX_LINE_CHARS, TooBig, details, loads_json, no_duplicates
+from pingfen.io.bounds import (
+    LINE_READ,
+    MAX_LINE_CHARS,
+    TooBig,
+    details,
+    line_too_long,
+    loads_json,
+    no_duplicates,
+    too_long,
+)
 from pingfen.io.guard import note_input
 from pingfen.io.write import csv_unquote
 from pingfen.lang import Lang
@@ -81,8 +90,8 @@ class Row:
     values: Mapping[str, object]
     problem: Problem | None = None
     # A sheet's columns whose cell in this row holds a formula with no saved result (read as
-    # blank, as openpyxl reads it): column → (sheet, cell). None for nearly every row.
-    formulas: Mapping[str, tuple[str, str]] | None = None
+    # blank, as openpyxl reads it): column → (file, sheet, cell). None for nearly every row.
+    formulas: Mapping[str, tuple[str, str, str]] | None = None
 
     def refused(self, error: DataError) -> DataError:
         """`error` as this row's refusal: a missing input (PF501) whose cell is a formula with no
@@ -145,7 +154,7 @@ class Rows:
             with self.path.open(encoding=self.encoding, newline="") as handle:
                 if opened is not None:
                     opened(identity(handle.fileno()))
-                delimiter = _delimiter(handle.readline(MAX_LINE_CHARS + 1))
+                delimiter = _delimiter(handle.readline(LINE_READ))
                 lines = _lines(handle)
                 limit = csv.field_size_limit()
                 for line in lines:
@@ -200,7 +209,7 @@ class Rows:
                         continue
                     row = self._row(number, [_xlsx_cell(c) for c in cells])  # such a formula reads as blank
                     if row is not None and marked:
-                        named = {self.columns[c - 1]: (sheet.title, f"{get_column_letter(c)}{number}")
+                        named = {self.columns[c - 1]: (str(self.path), sheet.title, f"{get_column_letter(c)}{number}")
                                  for c in marked if c <= len(self.columns) and self.columns[c - 1]}  # fmt: skip
                         row = evolve(row, formulas=named or None)
                     if row is not None:
@@ -217,7 +226,7 @@ class Rows:
             name: (cell.strip() or None) if type(cell) is str else cell  # a SheetPercent as it is: stripped already
             for name, cell in zip(self.columns, cells, strict=False) if name
         }  # fmt: skip
-        return Row(number, _id(values.get(self.id_column)) if self.id_column else None, values)
+        return Row(number, id_text(values.get(self.id_column)) if self.id_column else None, values)
 
     def _jsonl(self) -> Iterator[Row]:
         try:
@@ -245,7 +254,10 @@ class Rows:
         named = default_id(data, self.id_column)
         if named is None and (hidden := hidden_id(str(self.path), data, self.id_column)) is not None:
             return Row(number, None, {}, hidden)  # PF528 for this line, as for a CSV's header: its id would be lost
-        return Row(number, _id(named), {str(k): v for k, v in data.items()})
+        try:
+            return Row(number, id_text(named), {str(k): v for k, v in data.items()})
+        except TooBig as error:  # a list or mapping for an id: this line's error, the rest go on
+            return self._bad_line(number, error)
 
     def _bad_line(self, number: int, error: Exception) -> Row:
         return Row(number, None, {}, Problem("PF510", None, {"path": str(self.path), "line": number,
@@ -427,10 +439,12 @@ def read_rows(
     `encoding` applies to CSV (default: sniffed, UTF-8 with or without BOM, else GB18030,
     which reads GBK). `id_column` names the id column (default `id` in any case, else `编号`,
     if there is one).
-    `sheet` picks an XLSX sheet by name (default: the first).
+    `sheet` picks an XLSX sheet by name (default: the sheet Excel shows); given for another
+    kind of file, or as '', it is refused (ValueError), not ignored.
     Raises DataError: PF508 unreadable, PF509 no such id column, PF511 not a batch file.
     """
     path = Path(path)
+    checked_sheet(sheet, path)
     note_input(path)  # no output of the command reading it may replace it
     kind = KINDS.get(path.suffix.lower())
     if kind is None:
@@ -448,6 +462,20 @@ def read_rows(
     columns = tuple(header)
     _refuse_repeated(path, columns)
     return Rows(path, kind, encoding, _id_column(path, columns, id_column), columns, total, sheet)
+
+
+def checked_sheet(sheet: object, path: Path) -> None:
+    """`sheet` (None, or a sheet's name) refused where it would not pick a sheet: not text
+    (TypeError), empty (`''` said the workbook had no worksheet) or given for a file with no
+    sheets, a CSV, JSON Lines or record file, which ignored it (ValueError)."""
+    if sheet is None:
+        return
+    if not isinstance(sheet, str):
+        raise TypeError(f"sheet takes a sheet's name, a str, not {type(sheet).__name__}: {sheet!r}")
+    if KINDS.get(path.suffix.lower()) != "xlsx":  # .xlsm is a workbook too
+        raise ValueError(f"sheet picks a sheet of an .xlsx workbook, and `{path.name}` is none: leave sheet out")
+    if not sheet:
+        raise ValueError("sheet takes a sheet's name, not '': leave sheet out to read the sheet Excel shows")
 
 
 def _refuse_repeated(path: Path, columns: tuple[str, ...]) -> None:
@@ -474,6 +502,12 @@ def is_table(path: str | Path) -> bool:
     return Path(path).suffix.lower() in KINDS
 
 
+def input_cell(cell: Any) -> object:
+    """A read-only cell as a batch's input reads it (a percent's format too): an audit's data
+    sheet laid out down the page is read cell by cell alike."""
+    return _xlsx_cell(cell)
+
+
 def _xlsx_cell(cell: Any) -> object:
     """A read-only cell's value; its number format is looked up only for a number."""
     value = cell.value
@@ -482,22 +516,19 @@ def _xlsx_cell(cell: Any) -> object:
     return cell_value(value)
 
 
-# What a number format shows as written: "text" in quotes, a character after a backslash
-_LITERAL = re.compile(r'"[^"]*"|\\.')
-
-
-def _percent(number_format: str) -> bool:
-    r"""Whether Excel multiplies the value by 100 to show it: a `%` that is not shown as written
-    (`0.00"%"` and `0\%` show the value 5 as 5.00%: it is 5, not 500%)."""
-    return "%" in _LITERAL.sub("", number_format)
-
-
 # A number format's parts: "text", \x (a character as written), [Red] or [>100] (a colour, a
 # condition), _x and *x (a space as wide as x, a fill), a section's end `;`, any other character
 _TOKEN = re.compile(r'"[^"]*"?|\\.?|\[[^\]]*\]?|[_*].?|.', re.DOTALL)
 _DIGIT = frozenset("0#?.,")  # the number's own places
 # the number and a written %, perhaps a minus before, or in brackets as accounts show a negative: (5%)
-_SHOWS_PERCENT = re.compile(" *(?:(-)|(\\()?) *\0+ *% *(?(2)\\)) *")
+_SHOWS_PERCENT = re.compile(" *(?:-|(\\()?) *\0+ *% *(?(1)\\)) *")
+
+
+@functools.lru_cache(maxsize=256)  # every cell of a format with a `%` asks: a sheet has a few formats
+def _percent(number_format: str) -> bool:
+    r"""Whether Excel multiplies the value by 100 to show it: a `%` that is not shown as written
+    (`0.00"%"` and `0\%` show the value 5 as 5.00%: it is 5, not 500%)."""
+    return any("%" in token and token[0] not in '"\\' for token in _TOKEN.findall(number_format))
 
 
 def _sections(number_format: str) -> list[list[str]]:
@@ -528,8 +559,8 @@ def _percent_ways(number_format: str) -> tuple[bool, bool, bool]:
     the number then a written `%`, or in an empty section (shown as nothing) when every number
     section that shows something shows so; the format's percent is then the hidden number's too."""
     sections = _sections(number_format)
-    if len(sections) > 1 and "@" in sections[-1]:
-        sections.pop()  # the text section (`0.0"%";@`): a number takes one of those before it
+    if len(sections) == 4 or (len(sections) > 1 and "@" in sections[-1]):
+        sections.pop()  # the text section (`0.0"%";@`; a fourth, even empty: `0"%";-0"%";;`): a number takes one before it
     if len(sections) > 3 or any(t[:2] in ("[<", "[>", "[=") for s in sections for t in s):
         return False, False, False  # a condition ([>100]) chooses the section: not read here
     chosen = [sections[place] if place < len(sections) else sections[0] for place in range(3)]
@@ -705,18 +736,19 @@ def _looks_big5(path: Path) -> bool:
 
 
 def _lines(handle: TextIO, refuse: bool = True) -> Iterator[Any]:
-    """The lines of a text file, each at most MAX_LINE_CHARS long. A longer line is
-    TooBig (with `refuse`), else None in its place; it is never read whole."""
+    """The lines of a text file, each of at most MAX_LINE_CHARS characters besides its end
+    (`too_long`, as `--engine duckdb` counts them). A longer line is TooBig (with `refuse`),
+    else None in its place; it is never read whole."""
     read = handle.readline
-    while line := read(MAX_LINE_CHARS + 1):
-        if len(line) <= MAX_LINE_CHARS or line.endswith("\n"):
+    while line := read(LINE_READ):
+        if not too_long(line):
             yield line
             continue
         if refuse:
-            raise TooBig(f"a line is longer than {MAX_LINE_CHARS:,} characters",
-                         f"有一行超过 {MAX_LINE_CHARS:,} 个字符")  # fmt: skip
-        while (rest := read(MAX_LINE_CHARS)) and not rest.endswith("\n"):
-            pass
+            raise line_too_long()
+        if not line.endswith(("\n", "\r")):  # the rest of it, unread
+            while (rest := read(MAX_LINE_CHARS)) and not rest.endswith("\n"):
+                pass
         yield None
 
 
@@ -729,14 +761,14 @@ def _fits(cells: Sequence[str], columns: Sequence[str]) -> bool:
 def _csv_header_line(path: Path, encoding: str) -> str:
     try:
         with path.open(encoding=encoding, newline="") as handle:
-            first = handle.readline(MAX_LINE_CHARS + 1)
+            first = handle.readline(LINE_READ)
     except LookupError:
         raise _unreadable(path, f"unknown encoding {encoding!r}", f"未知的编码 {encoding!r}") from None
     except UnicodeError:  # UTF-16 named without a BOM raises the plain UnicodeError
         raise DataError([Problem("PF512", None, {"path": str(path), "encoding": encoding, "row": 1})]) from None
     except OSError as error:
         raise _unreadable(path, error) from None
-    if len(first) > MAX_LINE_CHARS:
+    if too_long(first):
         raise _unreadable(path, TooBig(f"the header is longer than {MAX_LINE_CHARS:,} characters",
                                        f"表头超过 {MAX_LINE_CHARS:,} 个字符"))  # fmt: skip
     return first
@@ -949,12 +981,15 @@ def _id_column(path: Path, columns: tuple[str, ...], wanted: str | None) -> str 
 
 def renamed(rows: Iterable[Row], path: str, shown: str) -> Iterator[Row]:
     """The rows, a row's problem that names the file `path` (PF520: a row that does not fit the
-    header) naming it as `shown` instead: the workbench's upload by the name the user chose,
-    not by its private copy."""
+    header) naming it as `shown` instead, and its cells of formulas never calculated (PF534):
+    the workbench's upload by the name the user chose, not by its private copy."""
     for row in rows:
         problem = row.problem
         if problem is not None and problem.args.get("path") == path:
             row = evolve(row, problem=evolve(problem, args={**problem.args, "path": shown}))
+        if row.formulas:
+            row = evolve(row, formulas={k: (shown if at == path else at, sheet, cell)
+                                        for k, (at, sheet, cell) in row.formulas.items()})  # fmt: skip
         yield row
 
 
@@ -988,11 +1023,19 @@ def _blank_to_none(value: object) -> object:
     return value
 
 
-def _id(value: object) -> str | None:
+def id_text(value: object) -> str | None:
+    """A row's id as both engines write it: TRUE (an XLSX cell, a JSON `true`) is `true`, as
+    `--engine duckdb` writes it (it was blank, and DuckDB's `true`). TooBig for a list or
+    mapping (a JSON `["x"]`): an id is one text or number, not Python's `['x']`."""
     if type(value) is SheetPercent:  # `0"%"` holding 90 names the unit 90, as --engine duckdb names it
         value = value.number
-    if value is None or isinstance(value, bool):
+    if value is None:
         return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, dict)):
+        kind, kind_zh = ("a list", "列表") if isinstance(value, list) else ("a mapping", "映射")
+        raise TooBig(f"the id is {kind}: an id is one text or number", f"编号是{kind_zh}：编号应为一个文字或数值")
     if isinstance(value, Decimal) and value == value.to_integral_value():
         return str(value.to_integral_value())
     text = str(value).strip()

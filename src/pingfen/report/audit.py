@@ -1,6 +1,6 @@
 """An audit's findings (the data `pingfen.audit` builds) and the audit in words: one line per
 disagreement with its numbers, the rule's reasons indented below it, then a count of what was
-and was not recomputed."""
+and was not recomputed, with the first inputs missing named."""
 
 from __future__ import annotations
 
@@ -60,20 +60,22 @@ class Finding:
 class Audit:
     """The findings, in rubric order (total and grade last), and what could be recomputed:
     `agreed` names the indicators whose declared score the rule confirms; `unchecked` pairs
-    each declared indicator left unchecked with the inputs it lacks."""
+    each declared indicator left unchecked with the inputs it lacks; `ungraded` is a declared
+    grade not checked, the rubric having no grade bands."""
 
     rubric: str
     department: str | None
     findings: tuple[Finding, ...]
     agreed: tuple[str, ...]
     unchecked: tuple[tuple[str, tuple[str, ...]], ...]
+    ungraded: str | None = None
 
     @property
     def ok(self) -> bool:
         return not self.findings
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "rubric": self.rubric,
             "department": self.department,
             "agree": self.ok,
@@ -81,6 +83,9 @@ class Audit:
             "recomputed_agree": list(self.agreed),
             "not_recomputed": {name: list(missing) for name, missing in self.unchecked},
         }
+        if self.ungraded is not None:
+            out["grade_not_checked"] = self.ungraded
+        return out
 
 
 def _n(value: Decimal | str | None) -> str:
@@ -169,13 +174,24 @@ def render_audit(result: Audit, lang: Lang = "zh") -> str:
     recomputed = len(result.agreed) + rules
     missing = len(result.unchecked)
     count = len(result.findings)
+    if result.ungraded is not None:  # not a disagreement: the rubric grades nothing, so no grade is wrong
+        lines.append(f"评价等次未复核：评分表未设评价等次（自评“{result.ungraded}”）" if lang == "zh"
+                     else f"grade not checked: the rubric has no grades (declared {result.ungraded})")  # fmt: skip
+    lacking = list(dict.fromkeys(i for _, inputs in result.unchecked for i in inputs))  # in order, once each
+    shown = lacking[:_LISTED]
+    more = len(lacking) > len(shown)
     if lang == "zh":
         verdict = f"发现 {count} 处不一致" if count else "自评得分与评分表一致"
+        named = f"（缺少输入项 {'、'.join(shown)}{f' 等 {len(lacking)} 项' if more else ''}）" if shown else ""
         lines.append(
-            f"{verdict}；按规则复核 {recomputed} 项指标（{len(result.agreed)} 项一致），{missing} 项缺少输入未复核"
+            f"{verdict}；按规则复核 {recomputed} 项指标（{len(result.agreed)} 项一致），{missing} 项缺少输入未复核{named}"
         )
     else:
         verdict = f"{count} disagreement{'s' * (count != 1)}" if count else "the declared scores agree"
+        named = f": {', '.join(shown)}{f' … ({len(lacking)} in all)' if more else ''}" if shown else ""
         lines.append(f"{verdict}; {recomputed} indicators recomputed by their rules ({len(result.agreed)} agree), "
-                     f"{missing} not recomputed (inputs missing)")  # fmt: skip
+                     f"{missing} not recomputed (inputs missing{named})")  # fmt: skip
     return "\n".join(lines)
+
+
+_LISTED = 5  # missing inputs the text names: `--format json` gives them all, by indicator

@@ -277,8 +277,9 @@ class Words:
 
     # ------------------------------------------------------------ an indicator
 
-    def criterion(self, indicator: ast.Indicator) -> str:
-        """The whole 评分标准 of an indicator, as one sentence group ending in 。 (zh) or . (en)."""
+    def criterion(self, indicator: ast.Indicator, *, penalty: bool = False) -> str:
+        """The whole 评分标准 of an indicator, as one sentence group ending in 。 (zh) or . (en);
+        `penalty`: the row is a 扣分项, which takes its lost points from the total."""
         if indicator.pending is not None:  # 由各省自行制定: the text as written, the only criterion there is
             text = indicator.pending.rstrip()
             return text if text.endswith(("。", ".", "！", "？")) else text + ("。" if self.zh else ".")
@@ -301,11 +302,14 @@ class Words:
                 taken.append(self.checklist(list(items)))
             lead = ("在此基础上，" if zh else "then ") if sentences else ""
             sentences.append(lead + self._list(taken) + ("" if adjust is not None else "，扣完为止" if zh else ", down to 0"))
-        if adjust is not None:  # 加减分项: the sum kept in its range
+        if not indicator.rules and penalty:  # it takes nothing: 计5分 read as "take 5"
+            sentences.append("不扣分" if zh else "nothing deducted")
+        elif not indicator.rules:  # its score: an adjust row starts at 0, any other row at its max
+            start = Decimal(0) if adjust is not None else top
+            sentences.append(f"计{exact(start)}分" if zh else counted(exact(start), "point"))
+        if adjust is not None:  # 加减分项: the sum kept in its range, said last
             low, high = exact(adjust.value), exact(top)
             sentences.append(f"合计在{low}至+{high}分之间" if zh else f"in all between {low} and +{high}")
-        if not indicator.rules:
-            sentences.append(f"计{exact(top)}分" if zh else counted(exact(top), "point"))
         if indicator.round_places is not None:  # the mode said when it is not the usual 四舍五入
             places = exact(indicator.round_places.value)
             mode = _ROUNDING[indicator.round_mode][0 if zh else 1] if indicator.round_mode != "half_up" else ""

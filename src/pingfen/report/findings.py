@@ -22,10 +22,12 @@ def _where(path: str, d: Diagnostic) -> str:
 
 
 def _finding(path: str, d: Diagnostic, lang: Lang) -> dict[str, Any]:
+    """A finding; its place null where it has none in the file (a file that cannot be read, PF010)."""
+    span = d.span
+    place = (span.line, span.column, span.end_line, span.end_column) if span.known else (None, None, None, None)
     return {
-        "file": _where(path, d), "code": d.code, "severity": d.severity,
-        "message": d.message(lang), "help": d.help(lang),
-        "line": d.span.line, "column": d.span.column, "end_line": d.span.end_line, "end_column": d.span.end_column,
+        "file": _where(path, d), "code": d.code, "severity": d.severity, "message": d.message(lang), "help": d.help(lang),
+        **dict(zip(("line", "column", "end_line", "end_column"), place, strict=True)),
     }  # fmt: skip
 
 

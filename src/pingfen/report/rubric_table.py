@@ -102,7 +102,7 @@ def build_table(rubric: Rubric, lang: Lang = "zh") -> RubricTable:
         ]
         row_ = outside.row
         rows.append(TableRow((BLANK,) * (levels - 1), f"{kind}{sep}{row_.name.text}", row_.max.value,
-                             words.explanation(row_), words.criterion(row_)))  # fmt: skip
+                             words.explanation(row_), words.criterion(row_, penalty=outside.kind == "penalty")))  # fmt: skip
     header = module.header
     assert header is not None  # a checked rubric has its header
     return RubricTable(

@@ -300,6 +300,8 @@ class Compiler:
             return Frag(text, raw.depth), [(Frag(empty, raw.depth), "PF501"), (Frag(exp.not_(known), raw.depth), "PF506")]
         # read once into a column: every check below reads the column, not the text again
         typed: exp.Expr = exp.TryCast(this=raw.sql.copy(), to=NUM, safe=True)  # safe: else sqlglot writes CAST for Spark, an error on "abc"
+        if raw.is_column and raw.depth == 0 and (self.dialect == "spark" or (self.dialect == "duckdb" and spec.name not in self.scales)):
+            typed = typed_number(raw.sql, typed, self.dialect)  # the relation's column, of a type not known (DuckDB's `scales` are numbers')
         at = raw.depth
         if self.dialect == "postgres":
             typed, at = self.postgres_number(raw)
@@ -313,7 +315,12 @@ class Compiler:
             typed = case((lost, huge), default=typed)
         read = self.bind(Frag(typed, at))
         unread = exp.and_(exp.not_(missing), exp.Is(this=read.sql.copy(), expression=exp.Null()))
-        problems: list[tuple[Frag, str]] = [(Frag(missing, raw.depth), "PF501"), (Frag(unread, read.depth), "PF502")]
+        problems: list[tuple[Frag, str]] = [(Frag(missing, raw.depth), "PF501")]
+        # a column of numbers (an integer, a DECIMAL) fails the cast only where its value is too
+        # large for NUM (a BIGINT of 10^18): beyond the query (PF800), never "not a number" (PF502)
+        beyond = unread if self.dialect == "duckdb" and wide is not None else None
+        if beyond is None:
+            problems.append((Frag(unread, read.depth), "PF502"))
         if spec.precision is not None:  # rounded when read, before its domain is checked (as Rubric.coerce)
             read = self.bind(Frag(self.at_precision(spec, read.sql.copy()), read.depth))
         number: exp.Expr = read.sql
@@ -329,7 +336,8 @@ class Compiler:
             domain.append(exp.not_(compare(op, number.copy(), literal(bound))))
         if domain:
             problems.append((Frag(exp.or_(*domain), depth), "PF503"))
-        problems.append((Frag(exp.GTE(this=exp.Abs(this=number.copy()), expression=literal(RANGE)), read.depth), "PF800"))
+        large: exp.Expr = exp.GTE(this=exp.Abs(this=number.copy()), expression=literal(RANGE))
+        problems.append((Frag(large if beyond is None else exp.or_(beyond, large), read.depth), "PF800"))
         inside = exp.LT(this=exp.Abs(this=number.copy()), expression=literal(RANGE))  # else NULL: nothing downstream overflows
         return Frag(case((inside, number.copy())), read.depth), problems
 
@@ -987,8 +995,10 @@ class Compiler:
                 if len(name.encode()) > NAMEDATALEN:
                     raise SqlRefusal("PF812", {"name": name, "dialect": self.dialect, "limit": NAMEDATALEN})
         written = {same(name): name for name in [*nodes, *OWN]}
+        if any(not name.strip() for name in self.keep or ()):  # `--keep a,`: said so, not as a clash with `_pf_`
+            raise SqlRefusal("PF814", {})
         for name in self.keep or ():  # a column named to pass through: never a second column of a name, nor an internal one's
-            if same(name) in written or same(name[: len(PREFIX)]) == same(PREFIX) or not name:
+            if same(name) in written or same(name[: len(PREFIX)]) == same(PREFIX):
                 raise SqlRefusal("PF811", {"column": name, "name": written.get(same(name), PREFIX), "dialect": self.dialect})
 
     def refusal(self) -> Frag:
@@ -1310,6 +1320,8 @@ def to_sql_tree(rubric: Rubric, dialect: str = "duckdb", table: str = "records",
     refuse_untranslated(rubric.module)
     compiler = kind(rubric, table, dialect, reasons)
     compiler.scales = dict(scales or {})
+    if isinstance(keep, str):  # read as its letters, each a column
+        raise TypeError(f"keep takes a list of column names, not one name: keep=[{keep!r}]")
     compiler.keep = tuple(dict.fromkeys(keep)) if keep is not None else None
     tree = compiler.tree()
     if dialect == "postgres":
@@ -1397,6 +1409,21 @@ def flag_of_number(number: exp.Expr) -> exp.Expr:
 
 # typeof's name of a BOOLEAN column in each dialect (PostgreSQL: pg_typeof's, as text)
 BOOLEAN_TYPES = {"duckdb": "BOOLEAN", "spark": "boolean", "postgres": "boolean"}
+
+
+def typed_number(raw: exp.Expr, typed: exp.Expr, dialect: str) -> exp.Expr:
+    """A number read from a column whose type the query is not told (`typed`, its cast to NUM) as
+    evaluate() reads the value a row gives: a BOOLEAN is no number (values.to_decimal: PF502),
+    where the cast took true for 1; and a number too large for NUM (a BIGINT of 10^18 or more),
+    whose cast is NULL and was refused as no number (PF502), is read as ±HUGE, which its bounds
+    (PF503) or range (PF800) refuse, as a cell's text of it is. Both engines fold the branch on
+    the type; the second cast runs only where the first gave NULL."""
+    kind = exp.Anonymous(this="TYPEOF", expressions=[raw.copy()])
+    whole = exp.TryCast(this=raw.copy(), to=exact.decimal_type(38, 0), safe=True)  # its sign: 10^37 is held
+    too_large = case((exp.LT(this=whole.copy(), expression=integer(0)), literal(-HUGE)),
+                     (exp.Not(this=exp.Is(this=whole, expression=exp.Null())), literal(HUGE)))  # fmt: skip
+    return case((exp.EQ(this=kind, expression=exp.Literal.string(BOOLEAN_TYPES[dialect])), exp.Null()),
+                default=exp.Coalesce(this=typed, expressions=[too_large]))  # fmt: skip
 
 
 def label_text(raw: exp.Expr, dialect: str) -> exp.Expr:

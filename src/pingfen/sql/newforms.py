@@ -8,6 +8,7 @@ still refused is named by sql/forms.py before any SQL is written (docs/scale.md 
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
@@ -116,15 +117,19 @@ def round_expr(v: exp.Expr, places: int, mode: ast.RoundingMode, settle: bool = 
 
 DATE = exp.DataType.build("DATE")
 EPOCH = cast(exp.Literal.string(EPOCH_DAY.isoformat()), DATE)  # day 0 of a date's day number (values.EPOCH)
+# the days a Python date holds (datetime.date.min … max): DuckDB's DATE also holds `infinity`, BC days and years past 9999
+DAYS = tuple(cast(exp.Literal.string(d.isoformat()), DATE) for d in (datetime.date.min, datetime.date.max))
 
 
 def day(raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
     """A `date` input: a DATE column (or ISO text, `2024-03-31`) read as its day number, as
-    Excel counts (values.to_date); no value PF501, one that is not a date PF502."""
+    Excel counts (values.to_date); no value PF501, one that is not a date PF502: nor a day no
+    Python date is (`infinity`, whose day number is NULL, was scored as though the rule's test failed)."""
     date = exp.TryCast(this=raw.sql.copy(), to=DATE.copy(), safe=True)
+    real = exp.Between(this=date.copy(), low=DAYS[0].copy(), high=DAYS[1].copy())
     missing = exp.Is(this=raw.sql.copy(), expression=exp.Null())
-    unread = exp.and_(exp.not_(missing.copy()), exp.Is(this=date.copy(), expression=exp.Null()))
-    number = cast(days_between(EPOCH, date), NUM)
+    unread = exp.and_(exp.not_(missing.copy()), exp.not_(exp.Coalesce(this=real.copy(), expressions=[exp.false()])))
+    number = case((real, cast(days_between(EPOCH, date), NUM)))
     at = raw.depth  # 0: the records relation's column (sql/spelt.py gives a column worked from it)
     return Frag(number, at), [(Frag(missing, at), "PF501"), (Frag(unread, at), "PF502")]
 
