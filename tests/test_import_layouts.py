@@ -520,3 +520,17 @@ def test_a_second_page_whose_header_is_typed_again_otherwise_goes_on(tmp_path: P
     imported = import_table(path)
     assert [r.indicator for r in imported.rows] == ["执行率", "调整率", "制度", "违规"], imported.summary()
     assert imported.recognised == 4 and "total 20" in imported.text and errors(imported.text) == []
+
+
+@pytest.mark.parametrize("total", ["-100", "约100分", "2021-03-05"])
+def test_a_total_cell_that_is_no_number_of_points_is_the_rows_sum_under_a_todo(tmp_path: Path, total: str) -> None:
+    """The 总分 row's first digits were the total: -100 gave 100, 约100分 100, a date 2021."""
+    imported = import_table(formula_table(tmp_path / "t.xlsx", cell=5, total=total))
+    assert "  total 20\n" in imported.text and "total 100" not in imported.text and "total 2021" not in imported.text
+    assert "# TODO: 总分单元格为“" in imported.text and "不是分值；暂按各行分值之和写入" in imported.text, imported.text
+
+
+@pytest.mark.parametrize("total", [20, "20分", "（20分）"])
+def test_a_total_cell_as_staff_type_it_is_the_total(tmp_path: Path, total: object) -> None:
+    imported = import_table(formula_table(tmp_path / "t.xlsx", cell=5, total=total))
+    assert "  total 20\n" in imported.text and "总分单元格" not in imported.text

@@ -638,6 +638,7 @@ class _Builder:
         self.lang = lang  # the language of the draft's comments
         self.roots: list[Node] = []
         self.total: Decimal | None = None
+        self.unread_total = ""  # the 总分 row's 分值 cell, when it holds no number of points
         self.inputs: list[InputDecl] = []
         self.input_names: set[str] = set()
         self.node_names: set[str] = set()
@@ -845,8 +846,9 @@ class _Builder:
                     self._fill(path[-1], row, columns)
                 continue
             if any(_TOTAL_ROW.match(normalise(c.text)) for c in cells):
-                if columns.points is not None:
-                    self.total = _number(row[columns.points].text)
+                if columns.points is not None and (shown := row[columns.points].text.strip()):
+                    self.total = _points(shown)  # never a cell's first digits: -100 is no total of 100
+                    self.unread_total = shown if self.total is None else ""
                 self.closed = r + 1
                 break  # the total closes the table: what follows (评价等次, notes) is no indicator
             if path and self._note(row, cells, columns):
@@ -1100,6 +1102,9 @@ class _Builder:
             "",
             f"rubric {string_text(title)} {{",
             *([f"  year {year.group(1)}"] if year else []),
+            *([say(f"  # TODO: 总分单元格为“{self.unread_total}”，不是分值；暂按各行分值之和写入，请核对后删去本行",
+                   f"  # TODO: the 总分 cell holds “{self.unread_total}”, not a number of points: the rows' points "
+                   "added up for now; check it, then delete this line")] if self.unread_total else []),
             f"  total {plain(total)}",
             *([] if stated.places is not None else [  # a guess, as the usual grades are: left to a person
                 say("  # TODO: 评分表未写明总分的保留位数，暂按四舍五入保留 2 位小数写入；请按评价方案核对或改写后删去本行",
