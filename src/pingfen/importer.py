@@ -295,8 +295,7 @@ def _docx_grid(path: Path) -> tuple[str, Grid, int]:
         if (found := _header(grid)) is not None:
             before, _ = _paragraphs_around(document, table)
             header = [[normalise(c.text) for c in row] for row in grid[: found.header + 1]]
-            for more in _continued(path, document, table, header, found):  # the same table, split over a page
-                part = _docx_table(path, more)
+            for more, part in _continued(path, document, table, header, found):  # the same table, split over a page
                 retyped = 1 if _retyped(part, found) else 0  # 分值（分） for 分值: the header all the same
                 skip = next((k for k, row in enumerate(part) if k >= retyped and [normalise(c.text) for c in row] not in header), len(part))
                 shift = len(grid) - skip  # its header repeated is left out; its cells' places follow on
@@ -315,15 +314,15 @@ def _docx_grid(path: Path) -> tuple[str, Grid, int]:
 _GOES_ON = re.compile(r"^(?:[(]?续表?\d*[)]?|[(]?续[)]?)[:]?$")
 
 
-def _continued(path: Path, document: Any, table: Any, header: list[list[str]], columns: Columns) -> list[Any]:
-    """The tables that go on with `table`: each following it with nothing between but blank
-    paragraphs (a page break) or a 续表 label, as wide, and starting as a part of it would
-    (`_goes_on`). A table staff split over two pages, or pasted in two parts, is one table: its
+def _continued(path: Path, document: Any, table: Any, header: list[list[str]], columns: Columns) -> list[tuple[Any, Grid]]:
+    """The tables that go on with `table`, each with its grid: each following it with nothing
+    between but blank paragraphs (a page break) or a 续表 label, as wide, and starting as a part
+    of it would (`_goes_on`). A table staff split over two pages, or pasted in two parts, is one table: its
     second part's rows were lost without a word."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    found: list[Any] = []
+    found: list[tuple[Any, Grid]] = []
     after = labelled = False
     for element in document.element.body.iterchildren():
         if element is table._tbl:
@@ -340,7 +339,7 @@ def _continued(path: Path, document: Any, table: Any, header: list[list[str]], c
             part = _docx_table(path, more)
             if not part or len(part[0]) != len(header[0]) or not _goes_on(part, header, columns, labelled):
                 break
-            found.append(more)
+            found.append((more, part))
             labelled = False
     return found
 
@@ -355,9 +354,9 @@ def _retyped(part: Grid, columns: Columns) -> bool:
 
 def _goes_on(part: Grid, header: list[list[str]], columns: Columns, labelled: bool) -> bool:
     """Whether a table as wide as the rubric's, right after it, is its next page: its header
-    repeated (or typed again a little otherwise, `_retyped`), a 续表 label before it, or a first row a rubric row may be — not another table's
-    header (指标数据说明's 数据项 | 类型, or any row `_header` reads), and in the 分值 column a
-    number or nothing (a signature table's 评分人 is none)."""
+    repeated (or typed again a little otherwise, `_retyped`), a 续表 label before it, or a first
+    row a rubric row may be — not another table's header (指标数据说明's 数据项 | 类型, or any row
+    `_header` reads), and in the 分值 column a number or nothing (a signature table's 评分人 is none)."""
     first = [normalise(c.text) for c in part[0]]
     if first in header or labelled or _retyped(part, columns):
         return True

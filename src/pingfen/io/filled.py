@@ -18,7 +18,7 @@ column, each value in the cell to its right. The sheets shown are searched befor
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from attrs import field, frozen
@@ -164,12 +164,19 @@ def _xlsx(path: Path, nodes: Collection[str], inputs: Collection[str], id: str |
     if not found:
         return Filled(declared.values, {}, None, declared.places, declared.formulas)
     row = found[0]
-    missing = [name for name in inputs if name not in row.values]
-    # a column meant for an input, written otherwise, is kept for the audit to refuse (PF517), not dropped
-    given = {k: v for k, v in row.values.items() if k in inputs or input_meant(k, missing) is not None}
-    formulas = {k: v for k, v in (row.formulas or {}).items() if k in inputs}
-    given = SheetRecord(given, formulas) if formulas else given  # a formula never calculated: PF534
-    return Filled(declared.values, given, row.id, declared.places, declared.formulas)
+    return Filled(declared.values, _inputs(row.values, row.formulas or {}, inputs), row.id, declared.places, declared.formulas)
+
+
+def _inputs(
+    values: Mapping[str, object], formulas: Mapping[str, tuple[str, str, str]], inputs: Collection[str]
+) -> dict[str, object]:  # fmt: skip
+    """A data sheet's values of the rubric's inputs: a column (or row) meant for an input but
+    written otherwise is kept for the audit to refuse (PF517), not dropped; the inputs' cells of
+    formulas never calculated go with them (a SheetRecord: PF534)."""
+    missing = [name for name in inputs if name not in values]
+    given = {k: v for k, v in values.items() if k in inputs or input_meant(k, missing) is not None}
+    kept = {k: v for k, v in formulas.items() if k in inputs}
+    return SheetRecord(given, kept) if kept else given
 
 
 def input_meant(column: str, inputs: Collection[str]) -> str | None:
@@ -243,10 +250,7 @@ def _down(
         rows_at = ", ".join(map(str, twice[1]))
         raise _unreadable(path, f"sheet `{sheet}`: the input `{twice[0]}` is on more than one row ({rows_at})",
                           f"工作表 `{sheet}`：输入项 `{twice[0]}` 出现在多行（第 {rows_at} 行）")  # fmt: skip
-    missing = [name for name in inputs if name not in values]
-    given = {k: v for k, v in values.items() if k in inputs or input_meant(k, missing) is not None}
-    kept = {k: v for k, v in formulas.items() if k in inputs}
-    return Filled({}, SheetRecord(given, kept) if kept else given, department)
+    return Filled({}, _inputs(values, formulas, inputs), department)
 
 
 @frozen
