@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
     from pingfen.diagnostics import Diagnostic
-    from pingfen.errors import DataError
     from pingfen.evaluate.rubric import Rubric
     from pingfen.lang import Lang
     from pingfen.report.filing import Filing
@@ -306,7 +305,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         print(error.render(lang), file=err)
         return CANNOT
     except DataError as error:
-        print(_fitting(error, args.command).render(lang), file=err)
+        print(error.render(lang), file=err)
         return CANNOT
     except InternalError as error:  # a bug pingfen caught in itself: reported as any other bug
         return _internal(error, err)
@@ -412,19 +411,6 @@ def _is_terminal(stream: TextIO) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
-
-
-def _fitting(error: DataError, command: str) -> DataError:
-    """The error with hints that fit the command: a Parquet file's says that `pingfen eval
-    --engine duckdb` scores it, advice for eval that neither reports nor replays one."""
-    if command == "eval" or not any(p.hint == "parquet" for p in error.problems):
-        return error
-    from attrs import evolve
-
-    said = "diff --replay" if command == "diff" else command
-    problems = [evolve(p, hint="parquet_convert", args={**p.args, "command": said}) if p.hint == "parquet" else p
-                for p in error.problems]  # fmt: skip
-    return type(error)(problems, error.record)
 
 
 def _check(files: list[str], fmt: str, strict: bool, lang: Lang, out: TextIO, err: TextIO) -> int:
