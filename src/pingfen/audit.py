@@ -37,7 +37,7 @@ from pingfen import ast
 from pingfen.absent import Absent, SheetRecord, says_not_applicable
 from pingfen.errors import DataError, Problem
 from pingfen.evaluate.rubric import NodeSpec, Rubric, given_rubric, not_a_mapping
-from pingfen.io.filled import GRADE_NAMES, TOTAL_NAMES, Cell, input_meant, normalize, read_filled
+from pingfen.io.filled import GRADE_NAMES, SUBTOTAL, TOTAL_NAMES, Cell, input_meant, normalize, read_filled
 from pingfen.lang import Lang, checked
 from pingfen.reasons import quantity
 from pingfen.report.audit import Audit, Finding
@@ -364,20 +364,16 @@ def _not_a_number(key: str, raw: object, node: bool, may_not_apply: bool) -> Pro
     return Problem("PF514", key, args)
 
 
-_SUBTOTAL = "小计"
-_TOTAL_WORDS = ("合计", "总分", "总计", "总得分", "综合得分")
-_GRADE_WORDS = ("等次", "等级")
-
-
 def _summing(key: str) -> Problem | None:
     """PF513 for a row that adds others up, or grades them, under a name audit does not read
     (得分合计, 自评总分, a group's 小计, 自评等级): its help says what to name it, not that it
     was renamed or dropped."""
-    if _SUBTOTAL in key:
+    if SUBTOTAL in key:
         return Problem("PF513", key, {"name": key}, "subtotal_row")
-    for words, names, hint in ((_TOTAL_WORDS, TOTAL_NAMES, "total_row"), (_GRADE_WORDS, GRADE_NAMES, "grade_row")):
+    for names, hint in ((TOTAL_NAMES, "total_row"), (GRADE_NAMES, "grade_row")):
+        words = names[1:]  # the Chinese names: a key with one in it (得分合计, 自评等级) adds up or grades
         if any(word in key for word in words):
-            return Problem("PF513", key, {"name": key, "names": ", ".join(names[1:]), "names_zh": "、".join(names[1:])}, hint)
+            return Problem("PF513", key, {"name": key, "names": ", ".join(words), "names_zh": "、".join(words)}, hint)
     return None
 
 
