@@ -93,10 +93,9 @@ def audit(
     unknown = [_not_named(k, "PF517", names) for k in given if k not in names]
     if unknown:
         raise DataError(unknown, department)
-    if isinstance(inputs, SheetRecord):  # a workbook's cells of formulas never calculated: PF534, whatever is declared
-        uncalculated = _inputs_never_calculated(rubric, inputs, given, lang, department)
-        if uncalculated:
-            raise DataError(uncalculated, department)
+    uncalculated = _inputs_never_calculated(rubric, inputs, lang, department)  # PF534, whatever is declared
+    if uncalculated:
+        raise DataError(uncalculated, department)
     values = rubric.coerce(given, list(given), record=department)
     types = {s.name: s.type for s in rubric.inputs}
 
@@ -230,9 +229,7 @@ def audit_file(rubric: Rubric, path: str | Path, *, lang: Lang = "zh", id: str |
         declared = [_placed(Problem("PF536", name, _row_named(name, name in nodes), "uncomputed_formula"), str(path), at)
                     for name, at in filled.formulas.items()]  # fmt: skip
         # and the inputs' alike, in the one refusal: one open-and-save in Excel calculates them all
-        inputs, names = filled.inputs, {s.name for s in rubric.inputs}
-        given = {k: v for k, v in inputs.items() if not _blank(v) and k in names}
-        read = _inputs_never_calculated(rubric, inputs, given, lang, filled.department) if isinstance(inputs, SheetRecord) else []
+        read = _inputs_never_calculated(rubric, filled.inputs, lang, filled.department)
         raise DataError([*declared, *read], filled.department)
     try:
         return audit(rubric, filled.declared, filled.inputs, lang=lang, department=filled.department)
@@ -320,14 +317,19 @@ _LISTED = 8  # names a PF513's hint lists: more would bury the one sought
 
 
 def _inputs_never_calculated(
-    rubric: Rubric, sheet: SheetRecord, given: Mapping[str, object], lang: Lang, department: str | None
+    rubric: Rubric, inputs: Mapping[str, object] | None, lang: Lang, department: str | None
 ) -> list[Problem]:  # fmt: skip
     """PF534 where `pingfen eval` would refuse it, for a workbook's input cell holding a formula never
-    calculated (read as blank): one that may not be left out, and one read only by rows that may
-    not apply where a row that applies reads it (`score_node` refuses it), declared or not. Asked
-    of the declared rows alone, an undeclared row's input was a blank in silence and the file said
-    to agree. One read only by rows that do not apply is left out, as eval leaves it."""
-    formulas = [s.name for s in rubric.inputs if s.name in sheet.formulas]  # in the rubric's order
+    calculated (read as blank; `inputs` a `SheetRecord`, else there is none): one that may not be
+    left out, and one read only by rows that may not apply where a row that applies reads it
+    (`score_node` refuses it), declared or not. Asked of the declared rows alone, an undeclared
+    row's input was a blank in silence and the file said to agree. One read only by rows that do
+    not apply is left out, as eval leaves it. `audit` and `audit_file` both ask it."""
+    if not isinstance(inputs, SheetRecord):
+        return []
+    names = {s.name for s in rubric.inputs}
+    given = {k: v for k, v in inputs.items() if not _blank(v) and k in names}  # a name unknown is PF517's
+    formulas = [s.name for s in rubric.inputs if s.name in inputs.formulas]  # in the rubric's order
     guarded = {k for k in formulas if k in rubric.optional}
     read = {k for k in formulas if k not in guarded}
     rows = [n for top in rubric.tree for n in top.walk() if not n.is_group] + [row for _, row in rubric.outside]
@@ -341,7 +343,7 @@ def _inputs_never_calculated(
     if not read:
         return []
     missing = DataError([Problem("PF501", k, {"input": k}) for k in formulas if k in read], department)
-    return list(sheet.refused(missing).problems)
+    return list(inputs.refused(missing).problems)
 
 
 _NONE = frozenset({"/", "／", "\\", "-", "－", "—", "——", "无", "不涉及"})  # a form's "nothing here"
