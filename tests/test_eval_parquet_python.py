@@ -5,12 +5,14 @@ help. It is PF511, whose hint says that DuckDB scores a Parquet file."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 import pingfen
 from pingfen.cli import main
+from pingfen.lang import Lang
 
 ROOT = Path(__file__).resolve().parent.parent
 RULESET = ROOT / "rulesets" / "dept-overall-2021.rule"
@@ -56,3 +58,29 @@ def test_a_parquet_file_given_to_report_replay_or_audit_is_told_how_to_convert_i
         assert code == 2 and "PF511" in err.getvalue() and said in err.getvalue(), err.getvalue()
         assert "--engine duckdb 评分表 文件.parquet" not in err.getvalue() and "RULESET FILE.parquet" not in err.getvalue()
     assert not (tmp_path / "x.html").exists()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_parquet_file_given_to_the_report_and_replay_functions_is_told_how_to_convert_it(
+    tmp_path: Path, lang: Lang
+) -> None:
+    """Called from Python, report_file, report_folder and replay_file said eval's hint: only the
+    command line put the one that fits in its place, after the fact."""
+    from pingfen.batch import report_file
+    from pingfen.batchreport import report_folder
+    from pingfen.replay import replay_file
+
+    path = tmp_path / "填报.parquet"
+    path.write_bytes(PARQUET)
+    rubric = pingfen.load(RULESET, tests=False)
+    calls: list[tuple[Callable[[], object], str]] = [
+        (lambda: report_file(rubric, path, "html", tmp_path / "x.html"), "report"),
+        (lambda: report_folder(rubric, path, tmp_path / "out"), "report"),
+        (lambda: replay_file(rubric, rubric, path), "diff --replay"),
+    ]
+    for call, command in calls:
+        with pytest.raises(pingfen.DataError) as refused:
+            call()
+        said = refused.value.render(lang)
+        assert refused.value.code == "PF511" and f"pingfen {command} {CONVERT[lang]}" in said, said
+    assert not (tmp_path / "x.html").exists() and not (tmp_path / "out").exists()

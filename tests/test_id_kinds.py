@@ -14,21 +14,9 @@ from pathlib import Path
 import pytest
 
 import pingfen
+from duckdb_helpers import RULE, needs_duckdb
 from pingfen.cli import main
 from pingfen.io.records import read_department
-from real_parts import real_part
-
-try:
-    import duckdb
-except ImportError:  # a developer's machine without it: real_part skips
-    duckdb = None
-
-needs_duckdb = real_part("duckdb", duckdb is not None, "pip install '.[test]'")
-
-RULE = """rubric "t" { total 10 }
-input 满意度: percent >= 0 and <= 100%
-indicator 满意 10 { score = 满意度 * 10 }
-"""
 
 
 def _run(*argv: str) -> tuple[int, str, str]:

@@ -530,6 +530,29 @@ def test_a_total_cell_that_is_no_number_of_points_is_the_rows_sum_under_a_todo(t
     assert "# TODO: 总分单元格为“" in imported.text and "不是分值；暂按各行分值之和写入" in imported.text, imported.text
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_summary_counts_the_todo_of_a_total_cell_that_is_no_number_of_points(tmp_path: Path, lang: str) -> None:
+    """The draft had a TODO for the 总分 cell, and the summary said nothing of it: 识别 4/4
+    (100%) and exit 0 for a table whose grades and rounding are stated."""
+    from openpyxl import load_workbook
+
+    path = formula_table(tmp_path / "t.xlsx", cell=5, total="-100")
+    book = load_workbook(path)
+    book.active.append([GRADES + "保留两位小数。"])  # grades and rounding stated: no TODO of theirs
+    book.save(path)
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["--lang", lang, "import", str(path)], out, err) == 1
+    said = {"zh": ["已识别 4/5 行评分标准（80%）",
+                   "  第 7 行 总分：分值单元格为“-100”，不是分值，暂按各行分值之和写入，已标 TODO"],
+            "en": ["recognised 4 of 5 rows' criteria (80%)",
+                   "  row 7 总分: its 分值 cell holds “-100”, not a number of points: the rows' points added up for now, "
+                   "marked TODO"]}  # fmt: skip
+    assert err.getvalue().splitlines() == said[lang]
+    first = out.getvalue().splitlines()[0]
+    assert first.endswith("识别 4/5 行评分标准。" if lang == "zh" else "4 of 5 rows' criteria recognised."), first
+    assert out.getvalue().count("# TODO") == 1  # the one the summary names
+
+
 @pytest.mark.parametrize("total", [20, "20分", "（20分）"])
 def test_a_total_cell_as_staff_type_it_is_the_total(tmp_path: Path, total: object) -> None:
     imported = import_table(formula_table(tmp_path / "t.xlsx", cell=5, total=total))

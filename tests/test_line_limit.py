@@ -11,22 +11,11 @@ from pathlib import Path
 import pytest
 
 import pingfen
+from duckdb_helpers import RULE, needs_duckdb
 from pingfen.cli import main
 from pingfen.io.bounds import MAX_LINE_CHARS
 from pingfen.io.tables import read_rows
-from real_parts import real_part
 
-try:
-    import duckdb
-except ImportError:  # a developer's machine without it: real_part skips
-    duckdb = None
-
-needs_duckdb = real_part("duckdb", duckdb is not None, "pip install '.[test]'")
-
-RULE = """rubric "t" { total 10 }
-input 满意度: percent >= 0 and <= 100%
-indicator 满意 10 { score = 满意度 * 10 }
-"""
 CELLS = 20  # each cell within the csv module's 131,072 characters
 
 

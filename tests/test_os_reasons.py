@@ -122,7 +122,7 @@ def test_a_missing_record(tmp_path: Path) -> None:  # io/records.py
     assert "错误[PF508]" in zh and "：文件或目录不存在" in zh and f": {MISSING}" in en
 
 
-def test_a_rule_file_that_cannot_be_read(tmp_path: Path) -> None:  # cli.py, _cannot_read
+def test_a_rule_file_that_cannot_be_read(tmp_path: Path) -> None:  # loader.unreadable, as every command says it
     zh, en = both("check", str(tmp_path / "没有.rule"))
     assert f"错误[PF010]: 无法读取规则文件 `{tmp_path / '没有.rule'}`：文件或目录不存在" in zh
     assert f"error[PF010]: cannot read the rule file `{tmp_path / '没有.rule'}`: {MISSING}" in en

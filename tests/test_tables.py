@@ -318,8 +318,8 @@ def test_rows_a_sheet_leaves_out_are_not_read_cell_by_cell(tmp_path: Path, monke
     from pingfen.io import tables
 
     read: list[object] = []
-    cell = tables._xlsx_cell
-    monkeypatch.setattr(tables, "_xlsx_cell", lambda c: read.append(c) or cell(c))
+    cell = tables.input_cell
+    monkeypatch.setattr(tables, "input_cell", lambda c: read.append(c) or cell(c))
     rows = list(read_rows(_far_sheet(tmp_path)))
     assert [(r.number, r.id) for r in rows] == [(2, "A"), (100_000, "B")]
     assert len(read) == 2 * 50  # the two rows with cells, not 99,999

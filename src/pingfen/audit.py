@@ -37,7 +37,7 @@ from pingfen import ast
 from pingfen.absent import Absent, SheetRecord, says_not_applicable
 from pingfen.errors import DataError, Problem
 from pingfen.evaluate.rubric import NodeSpec, Rubric, given_rubric, not_a_mapping
-from pingfen.io.filled import GRADE_NAMES, TOTAL_NAMES, Cell, input_meant, normalize, read_filled
+from pingfen.io.filled import GRADE_NAMES, SUBTOTAL, TOTAL_NAMES, Cell, input_meant, normalize, read_filled
 from pingfen.lang import Lang, checked
 from pingfen.reasons import quantity
 from pingfen.report.audit import Audit, Finding
@@ -93,10 +93,9 @@ def audit(
     unknown = [_not_named(k, "PF517", names) for k in given if k not in names]
     if unknown:
         raise DataError(unknown, department)
-    if isinstance(inputs, SheetRecord):  # a workbook's cells of formulas never calculated: PF534, whatever is declared
-        uncalculated = _inputs_never_calculated(rubric, inputs, given, lang, department)
-        if uncalculated:
-            raise DataError(uncalculated, department)
+    uncalculated = _inputs_never_calculated(rubric, inputs, lang, department)  # PF534, whatever is declared
+    if uncalculated:
+        raise DataError(uncalculated, department)
     values = rubric.coerce(given, list(given), record=department)
     types = {s.name: s.type for s in rubric.inputs}
 
@@ -230,9 +229,7 @@ def audit_file(rubric: Rubric, path: str | Path, *, lang: Lang = "zh", id: str |
         declared = [_placed(Problem("PF536", name, _row_named(name, name in nodes), "uncomputed_formula"), str(path), at)
                     for name, at in filled.formulas.items()]  # fmt: skip
         # and the inputs' alike, in the one refusal: one open-and-save in Excel calculates them all
-        inputs, names = filled.inputs, {s.name for s in rubric.inputs}
-        given = {k: v for k, v in inputs.items() if not _blank(v) and k in names}
-        read = _inputs_never_calculated(rubric, inputs, given, lang, filled.department) if isinstance(inputs, SheetRecord) else []
+        read = _inputs_never_calculated(rubric, filled.inputs, lang, filled.department)
         raise DataError([*declared, *read], filled.department)
     try:
         return audit(rubric, filled.declared, filled.inputs, lang=lang, department=filled.department)
@@ -320,14 +317,19 @@ _LISTED = 8  # names a PF513's hint lists: more would bury the one sought
 
 
 def _inputs_never_calculated(
-    rubric: Rubric, sheet: SheetRecord, given: Mapping[str, object], lang: Lang, department: str | None
+    rubric: Rubric, inputs: Mapping[str, object] | None, lang: Lang, department: str | None
 ) -> list[Problem]:  # fmt: skip
     """PF534 where `pingfen eval` would refuse it, for a workbook's input cell holding a formula never
-    calculated (read as blank): one that may not be left out, and one read only by rows that may
-    not apply where a row that applies reads it (`score_node` refuses it), declared or not. Asked
-    of the declared rows alone, an undeclared row's input was a blank in silence and the file said
-    to agree. One read only by rows that do not apply is left out, as eval leaves it."""
-    formulas = [s.name for s in rubric.inputs if s.name in sheet.formulas]  # in the rubric's order
+    calculated (read as blank; `inputs` a `SheetRecord`, else there is none): one that may not be
+    left out, and one read only by rows that may not apply where a row that applies reads it
+    (`score_node` refuses it), declared or not. Asked of the declared rows alone, an undeclared
+    row's input was a blank in silence and the file said to agree. One read only by rows that do
+    not apply is left out, as eval leaves it. `audit` and `audit_file` both ask it."""
+    if not isinstance(inputs, SheetRecord):
+        return []
+    names = {s.name for s in rubric.inputs}
+    given = {k: v for k, v in inputs.items() if not _blank(v) and k in names}  # a name unknown is PF517's
+    formulas = [s.name for s in rubric.inputs if s.name in inputs.formulas]  # in the rubric's order
     guarded = {k for k in formulas if k in rubric.optional}
     read = {k for k in formulas if k not in guarded}
     rows = [n for top in rubric.tree for n in top.walk() if not n.is_group] + [row for _, row in rubric.outside]
@@ -341,7 +343,7 @@ def _inputs_never_calculated(
     if not read:
         return []
     missing = DataError([Problem("PF501", k, {"input": k}) for k in formulas if k in read], department)
-    return list(sheet.refused(missing).problems)
+    return list(inputs.refused(missing).problems)
 
 
 _NONE = frozenset({"/", "／", "\\", "-", "－", "—", "——", "无", "不涉及"})  # a form's "nothing here"
@@ -364,20 +366,16 @@ def _not_a_number(key: str, raw: object, node: bool, may_not_apply: bool) -> Pro
     return Problem("PF514", key, args)
 
 
-_SUBTOTAL = "小计"
-_TOTAL_WORDS = ("合计", "总分", "总计", "总得分", "综合得分")
-_GRADE_WORDS = ("等次", "等级")
-
-
 def _summing(key: str) -> Problem | None:
     """PF513 for a row that adds others up, or grades them, under a name audit does not read
     (得分合计, 自评总分, a group's 小计, 自评等级): its help says what to name it, not that it
     was renamed or dropped."""
-    if _SUBTOTAL in key:
+    if SUBTOTAL in key:
         return Problem("PF513", key, {"name": key}, "subtotal_row")
-    for words, names, hint in ((_TOTAL_WORDS, TOTAL_NAMES, "total_row"), (_GRADE_WORDS, GRADE_NAMES, "grade_row")):
+    for names, hint in ((TOTAL_NAMES, "total_row"), (GRADE_NAMES, "grade_row")):
+        words = names[1:]  # the Chinese names: a key with one in it (得分合计, 自评等级) adds up or grades
         if any(word in key for word in words):
-            return Problem("PF513", key, {"name": key, "names": ", ".join(names[1:]), "names_zh": "、".join(names[1:])}, hint)
+            return Problem("PF513", key, {"name": key, "names": ", ".join(words), "names_zh": "、".join(words)}, hint)
     return None
 
 

@@ -473,7 +473,7 @@ def report_file(
         require_chromium(path or "-")
     from pingfen.report import write_report
 
-    department, record = read_department(data, id=id, encoding=encoding, id_column=id_column)
+    department, record = read_department(data, id=id, encoding=encoding, id_column=id_column, command="report")
     result = rubric.evaluate(record, lang=lang, record=department)
     if filing is not None and filing.unit is None:
         filing = evolve(filing, unit=department)

@@ -105,7 +105,7 @@ def report_folder(
         if unnamed is not None:
             raise DataError([unnamed])
     else:  # one JSON/YAML record: a batch of one
-        department, record = read_department(data, id_column=id_column)
+        department, record = read_department(data, id_column=id_column, command="report")
         rows, total = [Row(1, department, record)], 1
     try:
         out.mkdir(parents=True, exist_ok=True)

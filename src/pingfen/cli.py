@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
     from pingfen.diagnostics import Diagnostic
-    from pingfen.errors import DataError
     from pingfen.evaluate.rubric import Rubric
     from pingfen.lang import Lang
     from pingfen.report.filing import Filing
@@ -306,7 +305,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         print(error.render(lang), file=err)
         return CANNOT
     except DataError as error:
-        print(_fitting(error, args.command).render(lang), file=err)
+        print(error.render(lang), file=err)
         return CANNOT
     except InternalError as error:  # a bug pingfen caught in itself: reported as any other bug
         return _internal(error, err)
@@ -324,7 +323,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         from pingfen.oserrors import reason
 
         if (rule := _rule_file(args, error)) is not None:  # PF010: every command that reads a rule file alike
-            print(_cannot_read(rule, error, lang), file=err)
+            from pingfen.loader import unreadable
+
+            print(unreadable(rule, error).render(lang), file=err)
             return CANNOT
 
         colon = "：" if lang == "zh" else ": "
@@ -393,13 +394,6 @@ def _internal(error: Exception, err: TextIO) -> int:
     return CANNOT
 
 
-def _cannot_read(name: str, error: OSError, lang: Lang) -> str:
-    """PF010, as an unreadable data file is PF508: the rule file is named, with the rule files near it."""
-    from pingfen.loader import unreadable
-
-    return unreadable(name, error).render(lang)
-
-
 def _rule_file(args: argparse.Namespace, error: OSError) -> str | None:
     """The rule file of the command that `error` is about, if it is about one."""
     named = {getattr(args, n, None) for n in ("ruleset", "old", "new")} - {None}
@@ -414,19 +408,6 @@ def _is_terminal(stream: TextIO) -> bool:
         return False
 
 
-def _fitting(error: DataError, command: str) -> DataError:
-    """The error with hints that fit the command: a Parquet file's says that `pingfen eval
-    --engine duckdb` scores it, advice for eval that neither reports nor replays one."""
-    if command == "eval" or not any(p.hint == "parquet" for p in error.problems):
-        return error
-    from attrs import evolve
-
-    said = "diff --replay" if command == "diff" else command
-    problems = [evolve(p, hint="parquet_convert", args={**p.args, "command": said}) if p.hint == "parquet" else p
-                for p in error.problems]  # fmt: skip
-    return type(error)(problems, error.record)
-
-
 def _check(files: list[str], fmt: str, strict: bool, lang: Lang, out: TextIO, err: TextIO) -> int:
     from pingfen.errors import RubricError
     from pingfen.loader import diagnose, read_rule
@@ -439,11 +420,10 @@ def _check(files: list[str], fmt: str, strict: bool, lang: Lang, out: TextIO, er
         except OSError as error:  # PF010: on standard error, and a finding for tools (JSON, SARIF)
             from pingfen.loader import unreadable as cannot_read
 
-            unreadable = True
+            unreadable, diagnostics = True, [cannot_read(name, error)]
             if fmt == "text":
-                print(_cannot_read(name, error, lang), file=err)
+                print(diagnostics[0].render(lang), file=err)
                 continue
-            diagnostics = [cannot_read(name, error)]
         except RubricError as error:  # not UTF-8 (PF006): reported as a finding, and exit 2
             diagnostics, unreadable = error.diagnostics, True
         else:
@@ -925,7 +905,9 @@ def _fmt(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
             else:
                 text = sys.stdin.read()
         except OSError as error:
-            print(_cannot_read(name, error, lang), file=err)
+            from pingfen.loader import unreadable
+
+            print(unreadable(name, error).render(lang), file=err)
             failed = True
             continue
         except RubricError as error:  # not UTF-8 (PF006)
@@ -989,7 +971,9 @@ def _test(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
             elif isinstance(error, RubricError):
                 print(error.render(lang), file=err)
             else:
-                print(_cannot_read(name, error, lang), file=err)
+                from pingfen.loader import unreadable
+
+                print(unreadable(name, error).render(lang), file=err)
             continue
         run = run_examples(rubric, coverage=args.coverage or args.fail_under is not None, lang=lang)
         runs.append(run)

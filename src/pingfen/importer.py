@@ -58,8 +58,9 @@ class RowReport:
     the line's text or empty): the draft then has the usual grades under a TODO. So is a
     一票否决 not read (kind `veto`), one naming a grade the draft lacks (`veto_grade`), a
     row with a 分值 and no name (`unnamed`), one whose 分值 cell holds no number of points
-    (`points`, `detail` its text: a date, -3), and a total whose rounding the table does not
-    state (`rounding`: the draft's `round total 2 half_up` is under a TODO)."""
+    (`points`, `detail` its text: a date, -3), a 总分 cell that holds none either (`total`: the
+    draft's total is the rows' points added up, under a TODO), and a total whose rounding the
+    table does not state (`rounding`: the draft's `round total 2 half_up` is under a TODO)."""
 
     row: int
     indicator: str
@@ -80,6 +81,10 @@ class RowReport:
         if self.kind == "grades":
             return (f"  评价等次：未能识别“{shown}”，暂按通用的划分写入，已标 TODO" if lang == "zh" else
                     f"  grades: “{shown}” not recognised, the usual grades written, marked TODO")  # fmt: skip
+        if self.kind == "total":
+            return (f"  第 {self.row} 行 总分：分值单元格为“{shown}”，不是分值，暂按各行分值之和写入，已标 TODO" if lang == "zh"
+                    else f"  row {self.row} 总分: its 分值 cell holds “{shown}”, not a number of points: the rows' points "
+                    "added up for now, marked TODO")  # fmt: skip
         if self.kind == "rounding":
             return ("  保留位数：评分表未写明，暂按总分四舍五入保留 2 位小数写入，已标 TODO" if lang == "zh" else
                     "  rounding: the table states none, the total rounded half up to 2 places written, marked TODO")  # fmt: skip
@@ -638,6 +643,7 @@ class _Builder:
         self.roots: list[Node] = []
         self.total: Decimal | None = None
         self.unread_total = ""  # the 总分 row's 分值 cell, when it holds no number of points
+        self.total_row = 0  # the 总分 row's number, where the table has one
         self.inputs: list[InputDecl] = []
         self.input_names: set[str] = set()
         self.node_names: set[str] = set()
@@ -716,6 +722,8 @@ class _Builder:
             self.input_names |= declared  # a name a later row wishes for is then told apart
             reports.append(RowReport(leaf.row + 1, leaf.name, reading.kind, reading.recognised, outside=empty(leaf)))
         self._declare_inputs()
+        if self.unread_total:  # the rows' points added up for a total: a guess, left to a person
+            reports.append(RowReport(self.total_row, "总分", "total", False, self.unread_total))
         self.stated, unread_line = self._grade_line()
         if unread_line is not None and not self.stated.grades:  # grades the table states, not read: left to a person
             self.unread_grades = unread_line[1]
@@ -848,7 +856,7 @@ class _Builder:
                 if columns.points is not None and (shown := row[columns.points].text.strip()):
                     self.total = _points(shown)  # never a cell's first digits: -100 is no total of 100
                     self.unread_total = shown if self.total is None else ""
-                self.closed = r + 1
+                self.closed = self.total_row = r + 1
                 break  # the total closes the table: what follows (评价等次, notes) is no indicator
             if path and self._note(row, cells, columns):
                 self.closed = r

@@ -239,7 +239,7 @@ def replay_file(
                     "old_code": before.code, "new_code": unnamed.code}  # fmt: skip
             raise DataError([Problem("PF533", None, args), before, unnamed])
         return replay(old, new, table, lang=lang, progress=progress, total=table.total)
-    department, record = read_department(data, id_column=id_column)
+    department, record = read_department(data, id_column=id_column, command="diff --replay")
     return replay(old, new, [Row(1, department, record)], lang=lang)
 
 

@@ -48,7 +48,8 @@ GRADE_NAMES = ("grade", "评价等次", "等次", "等级")
 _SPACE = re.compile(r"\s+")
 _SUFFIX = re.compile(r"[（(][^（）()]*[）)]$")
 _POINTS = re.compile(r"[（(]分[）)]$")
-_SUBTOTAL = re.compile(r"(?<=.)(小计|合计)[:：]?$")
+SUBTOTAL = "小计"  # a group's sum, on a row of its own: 投入小计 (or 投入合计) is 投入's
+_SUBTOTALED = re.compile(rf"(?<=.)({SUBTOTAL}|合计)[:：]?$")
 MAX_FILLED_ROWS = 10_000  # a rubric's rows, or a sheet of departments' inputs
 MAX_FILLED_COLUMNS = 1_000
 
@@ -415,7 +416,7 @@ def _known(cell: object, names: dict[str, str]) -> str | None:
             return names[candidate]
         if candidate.lower() in names:
             return names[candidate.lower()]
-    group = _SUBTOTAL.sub("", text)
+    group = _SUBTOTALED.sub("", text)
     return names[group] if group != text and names.get(group) not in (None, "total", "grade") else None
 
 

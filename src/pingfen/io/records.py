@@ -221,15 +221,20 @@ def read_batch(path: str | Path, *, encoding: str | None = None, id_column: str 
 OTHER_WORKBOOKS = frozenset({".xls", ".xlsb", ".et", ".ett", ".ods", ".numbers", ".wps", ".dbf"})
 
 
-def read_record(path: str | Path) -> dict[str, Any]:
+def read_record(path: str | Path, *, command: str = "eval") -> dict[str, Any]:
     """Read one record; JSON for `.json`, YAML otherwise. Raises DataError (PF508) if unreadable,
-    PF511 for a workbook pingfen does not read (an old `.xls`, WPS's `.et`) or a Parquet file
-    (`--engine duckdb` reads it), which were read as YAML."""
+    PF511 for a workbook pingfen does not read (an old `.xls`, WPS's `.et`) or a Parquet file,
+    which were read as YAML. `command` is the pingfen command whose work reads it (`report`,
+    `diff --replay`): a Parquet file's hint says that `eval --engine duckdb` scores it, and to
+    any other command how to export it to CSV."""
     path = Path(path)
     if path.suffix.lower() in (*OTHER_WORKBOOKS, ".parquet"):  # a Parquet file was read as YAML: "not UTF-8 text"
-        hint = "parquet" if path.suffix.lower() == ".parquet" else None
-        raise DataError([Problem("PF511", None, {"path": str(path), "what": "data file", "what_zh": "数据文件",
-                                                 "formats": ".xlsx, .csv, .jsonl, .json, .yaml"}, hint)])  # fmt: skip
+        args: dict[str, object] = {"path": str(path), "what": "data file", "what_zh": "数据文件",
+                                   "formats": ".xlsx, .csv, .jsonl, .json, .yaml"}  # fmt: skip
+        hint = "parquet" if path.suffix.lower() == ".parquet" else None  # `eval --engine duckdb` scores it
+        if hint is not None and command != "eval":  # no other command reads one: it says how to export it
+            hint, args["command"] = "parquet_convert", command
+        raise DataError([Problem("PF511", None, args, hint)])
     data = read_mapping(path)
     if not isinstance(data, dict):
         raise unreadable(path, "expected a mapping of input names to values", "应为输入名到取值的映射")
@@ -282,16 +287,18 @@ def several(path: str | Path, id: str | None, found: Sequence[Row]) -> DataError
 
 
 def read_department(
-    path: str | Path, *, id: str | None = None, encoding: str | None = None, id_column: str | None = None
-) -> tuple[str | None, dict[str, Any]]:
+    path: str | Path, *, id: str | None = None, encoding: str | None = None, id_column: str | None = None,
+    command: str = "eval",
+) -> tuple[str | None, dict[str, Any]]:  # fmt: skip
     """One department's id (if known) and values: a JSON/YAML record, or one row of a batch file.
 
     From a batch file, `id` picks the row; without it the file must hold exactly one row
     (its values a record that says PF534 for a formula never calculated, as `read_records`'s).
-    A record's own `id` key, if any, names it. Raises DataError (PF508, PF515, PF516).
+    A record's own `id` key, if any, names it. Raises DataError (PF508, PF515, PF516; PF511
+    hinted for `command`, as `read_record`).
     """
     if not is_table(path):
-        record = read_record(path)
+        record = read_record(path, command=command)
         named = default_id(record, id_column)
         hidden = hidden_id(str(path), record, id_column) if named is None else None
         if hidden is not None:  # PF528, as a CSV's header `id\u200b`: the record would lose its id without a word

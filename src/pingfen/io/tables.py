@@ -207,7 +207,7 @@ class Rows:
                     if all(c is EMPTY_CELL for c in cells):
                         gap = cells
                         continue
-                    row = self._row(number, [_xlsx_cell(c) for c in cells])  # such a formula reads as blank
+                    row = self._row(number, [input_cell(c) for c in cells])  # such a formula reads as blank
                     if row is not None and marked:
                         named = {self.columns[c - 1]: (str(self.path), sheet.title, f"{get_column_letter(c)}{number}")
                                  for c in marked if c <= len(self.columns) and self.columns[c - 1]}  # fmt: skip
@@ -503,13 +503,8 @@ def is_table(path: str | Path) -> bool:
 
 
 def input_cell(cell: Any) -> object:
-    """A read-only cell as a batch's input reads it (a percent's format too): an audit's data
-    sheet laid out down the page is read cell by cell alike."""
-    return _xlsx_cell(cell)
-
-
-def _xlsx_cell(cell: Any) -> object:
-    """A read-only cell's value; its number format is looked up only for a number."""
+    """A read-only cell's value as a batch's input reads it (a percent's format too: the format
+    is looked up only for a number); an audit's data sheet laid out down the page is read alike."""
     value = cell.value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return cell_value(value, getattr(cell, "number_format", None))
