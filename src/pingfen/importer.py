@@ -306,7 +306,7 @@ def _docx_grid(path: Path) -> tuple[str, Grid, int]:
             _, after = _paragraphs_around(document, table)
             title = next((text for text in reversed(before) if not _NOT_TITLE.match(normalise(text))), "")
             notes = [[Cell(text, (0, 0)), *[Cell("", (0, 0))] * (columns - 1)] for text in after]
-            return title, grid + notes + _docx_items(document.tables, table, columns), len(grid)
+            return title, grid + notes + _docx_items(path, document.tables, table, columns), len(grid)
     raise _no_table(path, [_docx_table(path, table) for table in document.tables])
 
 
@@ -430,9 +430,11 @@ def _once(text: str) -> str:
     return text
 
 
-def _docx_items(tables: list[Any], rubric: Any, width: int) -> Grid:
+def _docx_items(path: Path, tables: list[Any], rubric: Any, width: int) -> Grid:
     """The rows of the 指标数据说明 table after the rubric's (render writes one), as grid rows
-    below the rubric's own, where an XLSX sheet has them."""
+    below the rubric's own, where an XLSX sheet has them: a cell merged across columns in its
+    first column alone, as a sheet's merged cell is (python-docx gives it in each column, so a
+    取值 merged with its 说明 was read as the description too)."""
     after = False
     for table in tables:
         if table._tbl is rubric._tbl:
@@ -440,7 +442,8 @@ def _docx_items(tables: list[Any], rubric: Any, width: int) -> Grid:
             continue
         if not after or len(table.rows) > MAX_TABLE_ROWS or len(table.columns) > MAX_TABLE_COLUMNS:
             continue
-        rows = [[cell.text.strip() for cell in row.cells] for row in table.rows]
+        rows = [[cell.text if c == 0 or cell.origin != line[c - 1].origin else "" for c, cell in enumerate(line)]
+                for line in _docx_table(path, table)]  # fmt: skip
         if rows and tuple(normalise(c) for c in rows[0][:2]) == DATA_HEAD:
             return [[Cell(text, (0, 0)) for text in [*row, *[""] * width][:max(width, len(row))]] for row in rows]
     return []
