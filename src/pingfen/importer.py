@@ -58,7 +58,7 @@ class RowReport:
     the line's text or empty): the draft then has the usual grades under a TODO. So is a
     一票否决 not read (kind `veto`), one naming a grade the draft lacks (`veto_grade`), a
     row with a 分值 and no name (`unnamed`), one whose 分值 cell holds no number of points
-    (`points`, `detail` its text: a date, -3), and a total whose rounding the table does not
+    (`points`, `detail` its text: a date, -3; `unnamed_points` with no name either), and a total whose rounding the table does not
     state (`rounding`: the draft's `round total 2 half_up` is under a TODO)."""
 
     row: int
@@ -92,6 +92,10 @@ class RowReport:
         if self.kind == "unnamed":
             return (f"  第 {self.row} 行：有分值 {shown} 分，但没有指标名称，{instead_zh}" if lang == "zh"
                     else f"  row {self.row}: a 分值 of {shown} but no indicator name, {instead_en}")  # fmt: skip
+        if self.kind == "unnamed_points":
+            return (f"  第 {self.row} 行：没有指标名称，分值单元格为“{shown}”，不是分值（不小于 0 的数），暂记 0 分，{instead_zh}"
+                    if lang == "zh" else f"  row {self.row}: no indicator name, and its 分值 cell holds “{shown}”, not a "
+                    f"number of points (0 or more): 0 points for now, {instead_en}")  # fmt: skip
         if self.kind == "formula":
             return (f"  第 {self.row} 行 {self.indicator}：分值单元格 {shown}是没有保存计算结果的公式，已标 TODO"
                     "（请在 Excel 中打开并保存后重新导入）" if lang == "zh" else
@@ -689,7 +693,8 @@ class _Builder:
                                 unread(leaf.name, leaf.total(), self._namer))  # fmt: skip
                 declared |= {i.name for i in leaf.reading.inputs}
                 self.input_names |= declared
-                reports.append(RowReport(leaf.row + 1, leaf.name, "points", False, leaf.odd_points))
+                kind = "unnamed_points" if leaf.unnamed else "points"  # no name either: said with its row and cell
+                reports.append(RowReport(leaf.row + 1, leaf.name, kind, False, leaf.odd_points, outside=empty(leaf)))
                 continue
             if leaf.unnamed:  # no name: whatever its criterion says, a person names it and writes its rule
                 leaf.reading = (Reading("todo", (), ()) if id(leaf) in penalties or id(leaf) in adjusts else
@@ -1180,12 +1185,20 @@ class _Builder:
                                    f"# TODO: the 分值 cell {formula} is a formula with no saved result: 0 points "
                                    "for now; open and save the file in Excel and import it again, or write the "
                                    "points, then delete this line"))  # fmt: skip
-        if node.odd_points:
+        if node.odd_points and not node.unnamed:
             lines.append(pad + say(f"# TODO: 分值单元格为“{node.odd_points}”，不是分值（不小于 0 的数），暂记 0 分；"
                                    "请填写分值后删去本行",
                                    f"# TODO: the 分值 cell holds “{node.odd_points}”, not a number of points (0 or "
                                    "more): 0 points for now; write the points, then delete this line"))  # fmt: skip
-        if node.unnamed:
+        if node.unnamed and node.odd_points:  # its 分值 no number of points either: the cell as it is, once
+            lines.append(pad + say(f"# TODO: 原表第 {node.row + 1} 行没有指标名称，分值单元格为“{node.odd_points}”，不是分值"
+                                   f"（不小于 0 的数）：暂命名为“{node.name}”、暂记 0 分并按评价分（judgment）处理；"
+                                   "请补上名称和分值、改写为规则后删去本行",
+                                   f"# TODO: row {node.row + 1} of the table has no indicator name, and its 分值 cell "
+                                   f"holds “{node.odd_points}”, not a number of points (0 or more): named “{node.name}”, "
+                                   "0 points and written as a judgment for now; name it, write its points and its "
+                                   "rule, then delete this line"))  # fmt: skip
+        elif node.unnamed:
             lines.append(pad + say(f"# TODO: 原表第 {node.row + 1} 行有分值 {plain(node.total())} 分，但没有指标名称，"
                                    f"暂命名为“{node.name}”并按评价分（judgment）处理；请补上名称、改写为规则后删去本行",
                                    f"# TODO: row {node.row + 1} of the table has a 分值 of {plain(node.total())} but no "
