@@ -638,7 +638,8 @@ class _Builder:
         values = st.lists(one, min_size=3, max_size=7)
         spelt = values.map(lambda xs: "、".join(_fmt(x) for x in xs))
         bounds = (ast.Bound(">=", _num(0)), ast.Bound("<=", _num(top)))
-        panel = self.new_input("score", values, spelt, bounds, shared=False)
+        # named past its number (在职人数1组): a panel 在职人数1 would number the input 在职人数10 (PF114)
+        panel = self.new_input("score", values, spelt, bounds, shared=False, name=self.fresh(INPUT_STEMS) + "组")
         self.inputs[-1] = attrs.evolve(self.inputs[-1], is_list=True, size=_num(self.draw(st.integers(3, 7))))
         return [ast.Formula(ast.Call(func, (_ref(panel),)))]
 

@@ -18,8 +18,7 @@ from hypothesis import strategies as st
 
 import pingfen
 from pingfen.cli import main
-from pingfen.evaluate.rubric import numbered_columns
-from pingfen.values import list_text
+from pingfen.values import list_text, numbered_columns
 from test_engine_duckdb import needs_duckdb
 from test_sql_forms_last import PANEL
 

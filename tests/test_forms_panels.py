@@ -224,3 +224,31 @@ def test_a_panel_of_percents_is_capped_only_where_a_bare_number_is_ambiguous() -
         rubric.evaluate({"完成率": "0, 0, 1.5"})  # 1.5 or 1.5%? still said
     assert refused.value.code == "PF503"
     assert not fuzz.fuzz(rubric, max_examples=50).failures
+
+
+NAMED_AS_COLUMN = """rubric "o" {{ total 20 }}
+input 评分: list of 2 percent >= 0 and <= 200%
+input {name}: number >= 0 and <= 200
+indicator b 10 {{ score = {name} / 20 }}
+indicator c 10 {{ score = mean(评分) * 5 }}
+"""
+
+
+@pytest.mark.parametrize("name", ["评分1", "评分12", "评分0003"])
+def test_an_input_named_as_a_panels_numbered_column_is_refused(name: str) -> None:
+    """`input 评分1` beside `input 评分: list of percent`: a table's column 评分1 was both, read as the
+    input's number for the panel too (90 would be 9000% under wide enough bounds). PF114, at the input."""
+    found = [d for d in pingfen.diagnose(NAMED_AS_COLUMN.format(name=name)) if d.code == "PF114"]
+    assert [(d.severity, d.span.line, d.span.column) for d in found] == [("error", 3, 7)]
+    assert found[0].message("zh") == f"输入项 `{name}` 与评委打分 `评分` 的编号列同名：数据表中的 `{name}` 列将同时被两者读取"
+    assert found[0].message("en").startswith(f"input `{name}` is named as a numbered column of the panel `评分`")
+    assert "第 2 行" in (found[0].help("zh") or "") and "line 2" in (found[0].help("en") or "")
+    with pytest.raises(pingfen.RubricError, match="PF114"):
+        pingfen.loads(NAMED_AS_COLUMN.format(name=name), "o.rule", tests=False)
+
+
+@pytest.mark.parametrize("name", ["评分率", "评分一", "总评分1"])
+def test_a_name_a_panel_does_not_number_is_its_own(name: str) -> None:
+    codes = {d.code for d in pingfen.diagnose(NAMED_AS_COLUMN.format(name=name))}
+    assert "PF114" not in codes and not any(c.startswith("PF1") and c != "PF104" for c in codes), codes
+    assert pingfen.loads(NAMED_AS_COLUMN.format(name=name), "o.rule", tests=False).column_kind(name) == "number"

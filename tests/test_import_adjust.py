@@ -129,3 +129,26 @@ def test_a_penalty_row_not_read_is_said_to_take_nothing_not_to_be_a_judgment(tmp
     assert "  第 3 行 违规问题：未能识别，暂不扣分，已标 TODO" in imported.summary("zh")
     assert "  row 3 违规问题: not recognised, nothing taken for now, marked TODO" in imported.summary("en")
     assert "  第 4 行 表彰与违规：未能识别，暂不加减分，已标 TODO" in imported.summary("zh")
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_a_penalty_rows_lone_step_with_a_reference_says_nothing_is_deducted_within_it(fmt: str) -> None:
+    """A penalty row whose one rule is a step from a reference was published 超支率≤5%的，计3分, which
+    reads "take 3" where it takes nothing (an indicator's 计5分 is its full marks; a penalty row's
+    points are what it takes). It now says 不扣分 there, as an empty penalty row does, and reads back."""
+    text = ADJUST.replace(ADJUST[ADJUST.index("adjust") :], "penalty 超支 3 {\n  deduct 1 per 1% of 超支率 above 5%\n}\n")
+    text = text.replace("input 获表彰: bool\n", "input 超支率: percent\n").replace("input 违规问题数: count\n", "")
+    original = pingfen.loads(text, "p.rule", tests=False)
+    assert build_table(original, "zh").rows[-1].criterion == "以5%为基准，超支率≤5%的，不扣分；每超过1%扣1分，不足1%的按比例扣分，扣完为止。"
+    assert build_table(original, "en").rows[-1].criterion.startswith("超支率 ≤ 5%: nothing deducted; 1 deducted per 1%")
+    indicator = pingfen.loads(text.replace("penalty 超支 3", "indicator 超支 3").replace("total 10", "total 13"), "i.rule",
+                              tests=False)  # fmt: skip
+    assert "超支率≤5%的，计3分；" in build_table(indicator, "zh").rows[-1].criterion  # an indicator's full marks, as before
+    imported, recognised = round_trip(original, fmt)
+    assert all(recognised), imported.source.text
+    [row] = imported.module.outside
+    assert (row.kind, row.row.name.text, row.row.max.value, len(row.row.rules)) == ("penalty", "超支", 3, 1)
+    for rate in ("0.04", "0.05", "0.065", "0.2"):
+        record = {"评价分": 9, "超支率": Decimal(rate)}
+        want, got = original.evaluate(record), imported.evaluate(record)
+        assert (got.raw_total, [o.points for o in got.outside()]) == (want.raw_total, [o.points for o in want.outside()])

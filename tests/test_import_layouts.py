@@ -557,3 +557,36 @@ def test_the_summary_counts_the_todo_of_a_total_cell_that_is_no_number_of_points
 def test_a_total_cell_as_staff_type_it_is_the_total(tmp_path: Path, total: object) -> None:
     imported = import_table(formula_table(tmp_path / "t.xlsx", cell=5, total=total))
     assert "  total 20\n" in imported.text and "总分单元格" not in imported.text
+
+
+def test_a_data_items_cell_merged_across_columns_is_read_once(tmp_path: Path) -> None:
+    """The 指标数据说明 of a DOCX render, a row's 取值 merged with its empty 说明 (as staff tidy a
+    table): python-docx gives the merged cell in each column it spans, so 好、差 was read as the
+    labels and as the description too, ≥0 as the range and as the description. A merged cell is
+    read once, in its first column: the import is the one of the table as rendered."""
+    import docx
+
+    import pingfen
+    from pingfen.render import render_table
+
+    rule = (
+        'rubric "计量" { total 20 }\n'
+        "input 等级: label { 好, 差 }\n"
+        "input 率: percent >= 0\n"
+        "indicator 等 10 { match 等级 { 好 -> 10 差 -> 0 } }\n"
+        "indicator 完成 10 { score = 率 * 10 }\n"
+    )
+    path = tmp_path / "r.docx"
+    render_table(pingfen.loads(rule, "m.rule"), "docx", str(path))
+    rendered = import_table(path).text
+    document = docx.Document(str(path))
+    items = document.tables[-1]
+    assert [[c.text for c in row.cells][:3] for row in items.rows[1:]] == [["等级", "等级", "好、差"], ["率", "百分比", "≥0"]]
+    for row in items.rows[1:]:
+        assert row.cells[3].text == ""
+        row.cells[2].merge(row.cells[3])
+    document.save(str(path))
+    assert all(row.cells[2].text.strip() == row.cells[3].text.strip() != "" for row in docx.Document(str(path)).tables[-1].rows[1:])
+    imported = import_table(path).text.replace("r.docx", "")
+    assert imported == rendered.replace("r.docx", ""), imported
+    assert "好、差" not in imported and "≥0" not in imported

@@ -119,6 +119,27 @@ def test_a_row_with_points_and_no_name_is_a_todo_that_counts(tmp_path: Path, gro
     assert main(["import", str(path)], out, err) == 1
 
 
+@pytest.mark.parametrize("cell", ["-3", "约3分", "3-5"])
+def test_a_row_with_no_name_and_a_bad_points_cell_says_both(tmp_path: Path, cell: str) -> None:
+    """A nameless row whose 分值 held -3 was reported as a bad 分值 alone (第 4 行 未命名指标（第4行）：
+    分值单元格为…), its missing name unsaid, and its TODO said 有分值 0 分 where the cell held -3.
+    Now one TODO and one summary line say the row, what its cell held, and that it has no name."""
+    sheet = sheet_of([*TITLED, *[[*row[:2], cell, row[3]] if row[0] is None else row for row in NAMELESS], [GRADES]])
+    path = tmp_path / "t.xlsx"
+    sheet.parent.save(path)
+    imported = import_table(path)
+    assert "indicator `未命名指标（第4行）` 0 { judgment }" in imported.text, imported.text
+    assert (f"# TODO: 原表第 4 行没有指标名称，分值单元格为“{cell}”，不是分值（不小于 0 的数）：暂命名为“未命名指标（第4行）”、"
+            "暂记 0 分并按评价分（judgment）处理") in imported.text, imported.text
+    assert "有分值 0 分" not in imported.text and imported.text.count(f"“{cell}”") == 1
+    assert [r.kind for r in imported.rows if r.row == 4] == ["unnamed_points"]
+    assert (f"  第 4 行：没有指标名称，分值单元格为“{cell}”，不是分值（不小于 0 的数），暂记 0 分，暂写为评价分（judgment），"
+            "已标 TODO") in imported.summary("zh")
+    assert (f"  row 4: no indicator name, and its 分值 cell holds “{cell}”, not a number of points (0 or more): 0 points "
+            "for now, written as a judgment marked TODO") in imported.summary("en")
+    assert [d.code for d in diagnose(imported.text) if d.severity == "error"] == []
+
+
 def test_a_word_row_with_points_and_no_name(tmp_path: Path) -> None:
     def blank_name(table: object) -> None:
         cells = table.rows[2].cells  # type: ignore[attr-defined]  # 调整率's row

@@ -72,8 +72,8 @@ def test_a_needed_input_whose_formula_has_no_saved_result_is_named(tmp_path: Pat
     code, out = _eval(tmp_path, data)
     lines = out.splitlines()
     assert code == 1, out
-    assert lines[1] == f"a,,,,,[a] PF534: {_said(data, 'C2')}（{HINT_ZH}）"
-    assert lines[2].endswith(f"[b] PF534: {_said(data, 'D3', '产出')}（{HINT_ZH}）")
+    assert lines[1] == f"a,,,,,[a] PF534: {_said(data.name, 'C2')}（{HINT_ZH}）"
+    assert lines[2].endswith(f"[b] PF534: {_said(data.name, 'D3', '产出')}（{HINT_ZH}）")
     assert lines[3].startswith("c,5,5,10.00") and lines[4].endswith("[d] PF501: 缺少输入项 `投入`")  # a blank cell is missing
     _, out = _eval(tmp_path, data, "--lang", "en")
     assert (f"PF534: {_said_en(data, 'C2')} (the formula has no "
@@ -124,7 +124,7 @@ def test_an_input_that_may_be_left_out_is_left_out_by_both_engines(tmp_path: Pat
     code, out = _eval(tmp_path, data)
     lines = out.splitlines()
     assert code == 1 and lines[1].startswith("a,5,不适用,10.00"), out
-    assert lines[2].endswith(f"[b] PF534: {_said(data, 'D5', '产出')}（{HINT_ZH}）")
+    assert lines[2].endswith(f"[b] PF534: {_said(data.name, 'D5', '产出')}（{HINT_ZH}）")
     _, rows = _duckdb(tmp_path, data)
     assert [(r["refusal"], r["refusal_input"], r["total"]) for r in rows] == [("", "", "10.00"), ("PF534", "产出", "")]
 
@@ -250,7 +250,7 @@ def test_a_formula_with_no_result_in_other_spellings_is_named(tmp_path: Path, ce
         for name, content in parts.items():
             archive.writestr(name, content)
     code, out = _eval(tmp_path, data)
-    assert code == 1 and f"[a] PF534: {_said(data, 'C2')}" in out, out
+    assert code == 1 and f"[a] PF534: {_said(data.name, 'C2')}" in out, out
 
 
 def _run(*argv: str, apart: bool = False) -> tuple[int, str]:
@@ -347,7 +347,7 @@ def test_an_audit_leaves_out_such_an_input_where_eval_does(tmp_path: Path, proje
         assert evaluated == 0 and "a,5,不适用,10.00" in scored, scored
     else:
         assert code == 2 and f"PF534]: {_said(filled, 'D2', '产出')}" in said, said
-        assert evaluated == 1 and f"[a] PF534: {_said(tmp_path / '各单位.xlsx', 'D2', '产出')}" in scored, scored
+        assert evaluated == 1 and f"[a] PF534: {_said('各单位.xlsx', 'D2', '产出')}" in scored, scored
 
 
 @pytest.mark.parametrize(("project", "declared"), [("是", None), ("是", 5), ("否", None)])
@@ -400,7 +400,7 @@ def test_the_cells_of_an_array_formula_never_calculated_are_named(tmp_path: Path
     lines = out.splitlines()
     assert code == 1, out
     for line, (unit, cell) in zip(lines[1:4], [("a", "C2"), ("b", "C3"), ("c", "C4")], strict=True):
-        assert line.endswith(f"[{unit}] PF534: {_said(data, cell)}（{HINT_ZH}）"), out
+        assert line.endswith(f"[{unit}] PF534: {_said(data.name, cell)}（{HINT_ZH}）"), out
     assert lines[4].startswith("d,5,5,10.00"), out
     assert "[e] PF501: 缺少输入项 `投入`" in lines[5] and "PF534" not in lines[5], out  # C6 is outside every range
     code, rows = _duckdb(tmp_path, data)
@@ -408,7 +408,7 @@ def test_the_cells_of_an_array_formula_never_calculated_are_named(tmp_path: Path
     sheet["C6"] = "95%"
     sheet.parent.save(data)
     code, out = _eval(tmp_path, data)
-    assert f"[e] PF534: {_said(data, 'D6', '产出')}" in out.splitlines()[5], out
+    assert f"[e] PF534: {_said(data.name, 'D6', '产出')}" in out.splitlines()[5], out
 
 
 @pytest.mark.parametrize(("ref", "named"), [("C2:C3", ["C2", "C3"]), ("$C$2:$C$9", ["C2", "C3"]), ("C:C", ["C2", "C3"]),
@@ -457,3 +457,40 @@ def test_standard_error_names_the_file_once(tmp_path: Path, lang: str) -> None:
     assert sum(str(data) in line for line in lines[:2]) == 2, lines  # each line names it, the PF534 one once
     assert all(line.count(str(data)) == 1 for line in lines[:2]), lines
     assert lines[0].startswith("第 2 行 [a]: PF534: " if lang == "zh" else "row 2 [a]: PF534: "), lines
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".jsonl"])
+def test_an_output_names_the_workbook_by_its_name_alone(tmp_path: Path, suffix: str) -> None:
+    """The error column of `pingfen eval -o` held PF534 with the path as the command line gave it:
+    `/home/张三/评价/各单位.xlsx` in a file handed to others. An output names the file alone; standard
+    error, the user's own, keeps the path as given."""
+    data = _book(tmp_path / "各单位.xlsx", [["a", "是", "=0.95", "95%"], ["b", "是", "95%", "95%"]])
+    assert data.is_absolute()
+    output = tmp_path / f"结果{suffix}"
+    code, said = _eval(tmp_path, data, "--lang", "zh", "-o", str(output))
+    assert code == 1 and f"第 2 行 [a]: PF534: {_said(data, 'C2')}" in said, said
+    if suffix == ".xlsx":
+        import openpyxl
+
+        sheet = openpyxl.load_workbook(output, read_only=True).worksheets[0]
+        cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    else:
+        cells = output.read_text(encoding="utf-8-sig").splitlines()
+    refused = [c for c in cells if "PF534" in c]
+    assert len(refused) == 1 and f"PF534: {_said('各单位.xlsx', 'C2')}" in refused[0], cells
+    assert not any(str(tmp_path) in c for c in cells), cells
+
+
+def test_a_reports_summary_names_the_workbook_by_its_name_alone(tmp_path: Path) -> None:
+    """`pingfen report DATA -o 文件夹/`: its 汇总.xlsx wrote the refused row's PF534 with the path as given."""
+    import openpyxl
+
+    rule = tmp_path / "r.rule"
+    rule.write_text(RULE, encoding="utf-8")
+    data = _book(tmp_path / "各单位.xlsx", [["a", "是", "=0.95", "95%"], ["b", "是", "95%", "95%"]])
+    code, said = _run("report", str(rule), str(data), "-o", f"{tmp_path / '报告'}/")
+    assert code == 1 and str(data) in said, said
+    book = openpyxl.load_workbook(tmp_path / "报告" / "汇总.xlsx", read_only=True)
+    cells = [str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    assert [c for c in cells if "PF534" in c] == [f"[a] PF534: {_said('各单位.xlsx', 'C2')}（{HINT_ZH}）"], cells
+    assert not any(str(tmp_path) in c for c in cells), cells

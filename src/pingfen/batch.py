@@ -50,7 +50,7 @@ class Scored:
         """The row as the batch outputs write it."""
         if self.result is None:
             assert self.error is not None
-            return self.row.id, [None] * len(indicators), None, None, self.error.describe(lang)
+            return self.row.id, [None] * len(indicators), None, None, self.error.describe(lang, filed=True)
         return line_of(self.row.id, self.result, indicators, lang, penalties)
 
 

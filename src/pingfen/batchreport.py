@@ -127,7 +127,7 @@ def report_folder(
             if one.result is None:
                 assert one.error is not None
                 summary.fail(one)
-                refused.append(UnitLine(unit, None, None, None, None, error=one.error.describe(lang)))
+                refused.append(UnitLine(unit, None, None, None, None, error=one.error.describe(lang, filed=True)))
             else:
                 # an id that leaves no name (`.`, `..`) is named by its row, in the reader's language
                 row = f"第 {one.row.number} 行" if lang == "zh" else f"row-{one.row.number}"

@@ -27,7 +27,7 @@ from typing import Any, TextIO
 from sqlglot import exp
 
 from pingfen.errors import DataError, UsageError
-from pingfen.evaluate.rubric import Rubric, hidden_column, numbered_columns
+from pingfen.evaluate.rubric import Rubric, hidden_column
 from pingfen.io.bounds import LINE_READ, MAX_LINE_CHARS, line_too_long, too_long
 from pingfen.io.records import unreadable
 from pingfen.io.tables import (
@@ -55,7 +55,7 @@ from pingfen.sql.compiler import GRADE, PREFIX, REASONS, REFUSAL, REFUSAL_INPUT,
 from pingfen.sql.exact import SPACES, case
 from pingfen.sql.newforms import FormsCompiler
 from pingfen.sql.spelt import MISALIGNED, OWN, fn, given
-from pingfen.values import FULL_WIDTH, MAX_NUMBER_TEXT, NUMBER_FORM, THOUSANDS, as_read
+from pingfen.values import FULL_WIDTH, MAX_NUMBER_TEXT, NUMBER_FORM, THOUSANDS, as_read, numbered_columns
 
 READS = {".parquet": "parquet", ".csv": "csv", ".xlsx": "xlsx"}
 WRITES = {".parquet": "parquet", ".csv": "csv"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 
 from attrs import field, frozen
@@ -100,6 +101,15 @@ class Problem:
         checked(lang)  # with no hint too: "zh-CN" is refused as message's is, not None
         return hint(self.hint, lang, self.args) if self.hint else None
 
+    def filed(self) -> Problem:
+        """This problem as an output writes it (a batch's error column, a summary workbook): a file
+        it names (PF534's workbook) by its name alone, since an output is handed to others and the
+        folders the command line gave are the user's own."""
+        path = self.args.get("path")
+        if not isinstance(path, str) or os.path.basename(path) in ("", path):
+            return self
+        return Problem(self.code, self.input, {**self.args, "path": os.path.basename(path)}, self.hint)
+
     def brief(self, lang: Lang = "en") -> str:
         """`CODE: message` on one line, as a batch's error column and standard error give it; with
         the column a missing input is likely misspelt as (or only spaced unlike), what to do with a
@@ -155,9 +165,10 @@ class DataError(PingfenError):
     def code(self) -> str:
         return self.problems[0].code
 
-    def describe(self, lang: Lang = "en") -> str:
+    def describe(self, lang: Lang = "en", *, filed: bool = False) -> str:
+        """The problems on one line; `filed`, as an output writes them (`Problem.filed`)."""
         where = f"[{_label(self.record, lang)}] " if self.record is not None else ""
-        return "; ".join(f"{where}{p.brief(lang)}" for p in self.problems)
+        return "; ".join(f"{where}{(p.filed() if filed else p).brief(lang)}" for p in self.problems)
 
     def render(self, lang: Lang = "en") -> str:
         lines = []

@@ -58,9 +58,10 @@ class RowReport:
     the line's text or empty): the draft then has the usual grades under a TODO. So is a
     一票否决 not read (kind `veto`), one naming a grade the draft lacks (`veto_grade`), a
     row with a 分值 and no name (`unnamed`), one whose 分值 cell holds no number of points
-    (`points`, `detail` its text: a date, -3), a 总分 cell that holds none either (`total`: the
-    draft's total is the rows' points added up, under a TODO), and a total whose rounding the
-    table does not state (`rounding`: the draft's `round total 2 half_up` is under a TODO)."""
+    (`points`, `detail` its text: a date, -3; `unnamed_points` with no name either), a 总分 cell
+    that holds none either (`total`: the draft's total is the rows' points added up, under a
+    TODO), and a total whose rounding the table does not state (`rounding`: the draft's
+    `round total 2 half_up` is under a TODO)."""
 
     row: int
     indicator: str
@@ -97,6 +98,10 @@ class RowReport:
         if self.kind == "unnamed":
             return (f"  第 {self.row} 行：有分值 {shown} 分，但没有指标名称，{instead_zh}" if lang == "zh"
                     else f"  row {self.row}: a 分值 of {shown} but no indicator name, {instead_en}")  # fmt: skip
+        if self.kind == "unnamed_points":
+            return (f"  第 {self.row} 行：没有指标名称，分值单元格为“{shown}”，不是分值（不小于 0 的数），暂记 0 分，{instead_zh}"
+                    if lang == "zh" else f"  row {self.row}: no indicator name, and its 分值 cell holds “{shown}”, not a "
+                    f"number of points (0 or more): 0 points for now, {instead_en}")  # fmt: skip
         if self.kind == "formula":
             return (f"  第 {self.row} 行 {self.indicator}：分值单元格 {shown}是没有保存计算结果的公式，已标 TODO"
                     "（请在 Excel 中打开并保存后重新导入）" if lang == "zh" else
@@ -311,7 +316,7 @@ def _docx_grid(path: Path) -> tuple[str, Grid, int]:
             _, after = _paragraphs_around(document, table)
             title = next((text for text in reversed(before) if not _NOT_TITLE.match(normalise(text))), "")
             notes = [[Cell(text, (0, 0)), *[Cell("", (0, 0))] * (columns - 1)] for text in after]
-            return title, grid + notes + _docx_items(document.tables, table, columns), len(grid)
+            return title, grid + notes + _docx_items(path, document.tables, table, columns), len(grid)
     raise _no_table(path, [_docx_table(path, table) for table in document.tables])
 
 
@@ -435,9 +440,11 @@ def _once(text: str) -> str:
     return text
 
 
-def _docx_items(tables: list[Any], rubric: Any, width: int) -> Grid:
+def _docx_items(path: Path, tables: list[Any], rubric: Any, width: int) -> Grid:
     """The rows of the 指标数据说明 table after the rubric's (render writes one), as grid rows
-    below the rubric's own, where an XLSX sheet has them."""
+    below the rubric's own, where an XLSX sheet has them: a cell merged across columns in its
+    first column alone, as a sheet's merged cell is (python-docx gives it in each column, so a
+    取值 merged with its 说明 was read as the description too)."""
     after = False
     for table in tables:
         if table._tbl is rubric._tbl:
@@ -445,7 +452,8 @@ def _docx_items(tables: list[Any], rubric: Any, width: int) -> Grid:
             continue
         if not after or len(table.rows) > MAX_TABLE_ROWS or len(table.columns) > MAX_TABLE_COLUMNS:
             continue
-        rows = [[cell.text.strip() for cell in row.cells] for row in table.rows]
+        rows = [[cell.text if c == 0 or cell.origin != line[c - 1].origin else "" for c, cell in enumerate(line)]
+                for line in _docx_table(path, table)]  # fmt: skip
         if rows and tuple(normalise(c) for c in rows[0][:2]) == DATA_HEAD:
             return [[Cell(text, (0, 0)) for text in [*row, *[""] * width][:max(width, len(row))]] for row in rows]
     return []
@@ -692,7 +700,8 @@ class _Builder:
                                 unread(leaf.name, leaf.total(), self._namer))  # fmt: skip
                 declared |= {i.name for i in leaf.reading.inputs}
                 self.input_names |= declared
-                reports.append(RowReport(leaf.row + 1, leaf.name, "points", False, leaf.odd_points))
+                kind = "unnamed_points" if leaf.unnamed else "points"  # no name either: said with its row and cell
+                reports.append(RowReport(leaf.row + 1, leaf.name, kind, False, leaf.odd_points, outside=empty(leaf)))
                 continue
             if leaf.unnamed:  # no name: whatever its criterion says, a person names it and writes its rule
                 leaf.reading = (Reading("todo", (), ()) if id(leaf) in penalties or id(leaf) in adjusts else
@@ -1185,12 +1194,20 @@ class _Builder:
                                    f"# TODO: the 分值 cell {formula} is a formula with no saved result: 0 points "
                                    "for now; open and save the file in Excel and import it again, or write the "
                                    "points, then delete this line"))  # fmt: skip
-        if node.odd_points:
+        if node.odd_points and not node.unnamed:
             lines.append(pad + say(f"# TODO: 分值单元格为“{node.odd_points}”，不是分值（不小于 0 的数），暂记 0 分；"
                                    "请填写分值后删去本行",
                                    f"# TODO: the 分值 cell holds “{node.odd_points}”, not a number of points (0 or "
                                    "more): 0 points for now; write the points, then delete this line"))  # fmt: skip
-        if node.unnamed:
+        if node.unnamed and node.odd_points:  # its 分值 no number of points either: the cell as it is, once
+            lines.append(pad + say(f"# TODO: 原表第 {node.row + 1} 行没有指标名称，分值单元格为“{node.odd_points}”，不是分值"
+                                   f"（不小于 0 的数）：暂命名为“{node.name}”、暂记 0 分并按评价分（judgment）处理；"
+                                   "请补上名称和分值、改写为规则后删去本行",
+                                   f"# TODO: row {node.row + 1} of the table has no indicator name, and its 分值 cell "
+                                   f"holds “{node.odd_points}”, not a number of points (0 or more): named “{node.name}”, "
+                                   "0 points and written as a judgment for now; name it, write its points and its "
+                                   "rule, then delete this line"))  # fmt: skip
+        elif node.unnamed:
             lines.append(pad + say(f"# TODO: 原表第 {node.row + 1} 行有分值 {plain(node.total())} 分，但没有指标名称，"
                                    f"暂命名为“{node.name}”并按评价分（judgment）处理；请补上名称、改写为规则后删去本行",
                                    f"# TODO: row {node.row + 1} of the table has a 分值 of {plain(node.total())} but no "

@@ -611,13 +611,14 @@ def _deductions(parts: list[str], i: int, c: _Context, *, lone: bool) -> list[st
             step = _STEP.fullmatch(rest)
             subject = step["e"] if step is not None else ""
             if step is None:  # 以R为基准，X≤R的，计5分；每超过…: the full marks first, then the step
-                full = next((rest.removesuffix(f"{w}{reference}的，计{plain(c.top)}分") for w in _WITHIN.values()
-                             if rest.endswith(f"{w}{reference}的，计{plain(c.top)}分")), None)  # fmt: skip
+                marks = "不扣分" if c.penalty else f"计{plain(c.top)}分"  # a 扣分项 takes nothing there
+                full = next((rest.removesuffix(f"{w}{reference}的，{marks}") for w in _WITHIN.values()
+                             if rest.endswith(f"{w}{reference}的，{marks}")), None)  # fmt: skip
                 j += 1
                 step = _STEP.fullmatch(parts[j]) if full is not None and j < len(parts) else None
                 if step is None or step["e"] or full is None:
                     return None
-                if rest != f"{full}{_WITHIN[_DIRECTION[step['dir']]]}{reference}的，计{plain(c.top)}分":
+                if rest != f"{full}{_WITHIN[_DIRECTION[step['dir']]]}{reference}的，{marks}":
                     return None
                 subject = full
             lines.append(_step_line(step, subject, reference, c) + switched)

@@ -16,7 +16,7 @@ import functools
 import operator
 import re
 import reprlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any, Literal, ParamSpec, TypeVar
 
@@ -550,6 +550,21 @@ def coerce_list(name: str, kind: str, raw: object) -> tuple[Decimal, ...] | Prob
         assert isinstance(value, Decimal)  # a panel is of a numeric type (the checker sees to it)
         values.append(value)
     return tuple(values)
+
+
+_PANEL_COLUMN = re.compile(r"(\d{1,4})|\[(\d{1,4})\]|［(\d{1,4})］")
+
+
+def numbered_columns(name: str, columns: Iterable[object]) -> list[str]:
+    """A panel's numbered columns among `columns` (`专家评分1`, `专家评分[2]`, `专家评分［3］`), in
+    the order of their numbers (the DuckDB engine reads a table's panel by them too)."""
+    numbered: list[tuple[int, str]] = []
+    for key in columns:
+        if isinstance(key, str) and key.startswith(name):
+            m = _PANEL_COLUMN.fullmatch(key[len(name) :])
+            if m is not None:
+                numbered.append((int(next(g for g in m.groups() if g is not None)), key))
+    return [key for _, key in sorted(numbered, key=lambda kv: kv[0])]
 
 
 def list_items(raw: object, kind: str) -> list[object]:

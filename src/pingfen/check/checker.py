@@ -17,7 +17,7 @@ from pingfen.check.suggest import Suggestions
 from pingfen.diagnostics import Diagnostic, Severity, Span
 from pingfen.display import plain
 from pingfen.reasons import placeholders, template_pieces
-from pingfen.values import FALSE_WORDS, TRUE_WORDS, ZERO
+from pingfen.values import FALSE_WORDS, TRUE_WORDS, ZERO, numbered_columns
 
 DIGITS = 28  # significant digits of the evaluation context
 MAX_PLACES = 10  # a total rounded finer than this is a typo, and would outgrow 28 digits
@@ -190,6 +190,19 @@ class RuleChecker:
                 unit = "list"  # read only through mean(…), median(…), …: `call` gives the element's unit
                 self.check_panel(decl)
             self.symbols[name] = Symbol(name, unit, decl)
+        self.check_panel_columns()
+
+    def check_panel_columns(self) -> None:
+        """An input named as a panel's numbered column (`评分1` beside `input 评分: list of percent`):
+        a table's column `评分1` would be both that input's and the panel's first score, read as one
+        type for both, so a panel of percents could take 90 as 9000% (PF114, an error as PF103 is)."""
+        panels = [decl for decl in self.module.inputs if decl.is_list]
+        names = {decl.name.text: decl for decl in reversed(self.module.inputs)}  # each name's first
+        for panel in panels:
+            for column in numbered_columns(panel.name.text, names):
+                clash = names[column]
+                self.report("PF114", clash.name.span, "rename_panel_column", name=column, panel=panel.name.text,
+                            line=panel.name.span.line)  # fmt: skip
 
     def check_batch(self, decl: ast.Input, batch: ast.Batch) -> None:
         """A value across a batch reads inputs only (PF153: a `let` or another batch value is

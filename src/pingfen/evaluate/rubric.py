@@ -48,6 +48,7 @@ from pingfen.values import (
     coerce_list,
     has_percent_sign,
     list_items,
+    numbered_columns,
     ratio_limits,
     settled,
     show,
@@ -555,15 +556,14 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-_PANEL_COLUMN = re.compile(r"(\d{1,4})|\[(\d{1,4})\]|［(\d{1,4})］")
 
 
 def panel_value(data: Mapping[str, object], name: str, kind_of: Callable[[str], str | None] | None = None) -> object:
     """A panel's raw values: the record's value under its name (a list, or a text `8, 9, 7`), or
     else its numbered columns as a table writes them, `专家评分1`, `专家评分2`, … or
     `专家评分[1]`, … in the order of their numbers; blank cells are left out. A sheet's `0"%"`
-    cell is read as its column is (`kind_of`, Rubric.column_kind): 专家评分1 that is an input
-    of its own, as that input reads it."""
+    cell is read as its column is (`kind_of`, Rubric.column_kind); no input is named as one of
+    these columns (the checker's PF114)."""
     if data.get(name) is not None:
         return data.get(name)
     keys = numbered_columns(name, data)
@@ -571,18 +571,6 @@ def panel_value(data: Mapping[str, object], name: str, kind_of: Callable[[str], 
     if kind_of is not None and SheetPercent in map(type, values):  # a sheet's `0"%"` cell: rare
         values = [as_read(v, kind_of(key)) for key, v in zip(keys, values, strict=True)]
     return [value for value in values if value is not None and not (isinstance(value, str) and not value.strip())] or None
-
-
-def numbered_columns(name: str, columns: Iterable[object]) -> list[str]:
-    """A panel's numbered columns among `columns` (`专家评分1`, `专家评分[2]`, `专家评分［3］`), in
-    the order of their numbers (the DuckDB engine reads a table's panel by them too)."""
-    numbered: list[tuple[int, str]] = []
-    for key in columns:
-        if isinstance(key, str) and key.startswith(name):
-            m = _PANEL_COLUMN.fullmatch(key[len(name) :])
-            if m is not None:
-                numbered.append((int(next(g for g in m.groups() if g is not None)), key))
-    return [key for _, key in sorted(numbered, key=lambda kv: kv[0])]
 
 
 def _exact(value: object, who: str) -> Decimal:

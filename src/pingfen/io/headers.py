@@ -5,9 +5,9 @@ two rows (PF532). `pingfen eval`, its reports and the workbench refuse a file fo
 from __future__ import annotations
 
 from pingfen.errors import Problem
-from pingfen.evaluate.rubric import Rubric, hidden_column, numbered_columns
+from pingfen.evaluate.rubric import Rubric, hidden_column
 from pingfen.io.tables import Rows, header_below, sheet_naming
-from pingfen.values import shorten
+from pingfen.values import numbered_columns, shorten
 
 
 def header_problem(rubric: Rubric, table: Rows) -> Problem | None:

@@ -224,9 +224,10 @@ class Words:
                 parts.append(f"{mark} {what}: minus {self.points(item.points)}".strip())
         return self._list(parts)
 
-    def step(self, rule: ast.DeductStep, top: Decimal | None) -> str:
+    def step(self, rule: ast.DeductStep, top: Decimal | None, *, penalty: bool = False) -> str:
         """A deduction per step; with `top`, the indicator starts from it and has this one rule,
-        so full marks within the reference are stated too."""
+        so full marks within the reference are stated too: for a 扣分项 (`penalty`), whose points
+        are what it takes, that nothing is deducted there (计3分 would read as "take 3")."""
         zh = self.zh
         subject = self.expr(rule.value)
         rate = exact(rule.rate.value)
@@ -259,13 +260,13 @@ class Words:
             full = ""
             if top is not None:
                 within = {"above": "≤", "below": "≥", "from": "等于"}[rule.direction]
-                full = f"{subject}{within}{reference}的，计{exact(top)}分；"
+                full = f"{subject}{within}{reference}的，{'不扣分' if penalty else f'计{exact(top)}分'}；"
             return f"以{reference}为基准，{full}{'' if full else subject}每{word}{step}扣{rate}分{partial}"
         word = {"above": "above", "below": "below", "from": "away from"}[rule.direction]
         full = ""
         if top is not None:
             within = {"above": "≤", "below": "≥", "from": "="}[rule.direction]
-            full = f"{subject} {within} {reference}: {counted(exact(top), 'point')}; "
+            full = f"{subject} {within} {reference}: {'nothing deducted' if penalty else counted(exact(top), 'point')}; "
         return f"{full}{rate} deducted per {step} of {subject} {word} {reference}{partial}"
 
     def _type(self, ref: ast.Ref) -> str | None:
@@ -297,7 +298,8 @@ class Words:
         if deductions:
             lone = top if not bases and not awards and len(deductions) == 1 else None
             items = [r for r in deductions if isinstance(r, ast.DeductIf)]
-            taken = [self.switched(r, self.step(r, lone), False) for r in deductions if isinstance(r, ast.DeductStep)]
+            taken = [self.switched(r, self.step(r, lone, penalty=penalty), False)
+                     for r in deductions if isinstance(r, ast.DeductStep)]
             if items:
                 taken.append(self.checklist(list(items)))
             lead = ("在此基础上，" if zh else "then ") if sentences else ""
