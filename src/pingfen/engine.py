@@ -36,6 +36,7 @@ from pingfen.io.tables import (
     cell_value,
     comment_row,
     csv_columns,
+    csv_error_zh,
     csv_delimiter,
     csv_encoding,
     header_name,
@@ -631,8 +632,8 @@ def _shape(path: str, delimiter: str, data: str, header: int) -> tuple[bool, int
             even = even and cells.count('"') % 2 == 0
             try:
                 row(next(csv.reader(itertools.chain((cells,), more()), delimiter=delimiter), []))
-            except csv.Error as error:
-                raise _refuse("PF831", {"data": data, "detail": str(error)}) from None
+            except csv.Error as error:  # a quoted cell past MAX_CELL_CHARS: PF508, as `pingfen eval` refuses it
+                raise unreadable(Path(data), str(error), csv_error_zh(str(error))) from None
     return even, widest
 
 
