@@ -28,7 +28,7 @@ from sqlglot import exp
 
 from pingfen.errors import DataError, UsageError
 from pingfen.evaluate.rubric import Rubric, hidden_column, numbered_columns
-from pingfen.io.bounds import LINE_READ, MAX_LINE_CHARS, line_too_long, too_long
+from pingfen.io.bounds import LINE_READ, MAX_LINE_CHARS, TooBig, line_too_long, too_long
 from pingfen.io.records import unreadable
 from pingfen.io.tables import (
     DEFAULT_IDS,
@@ -41,6 +41,7 @@ from pingfen.io.tables import (
     csv_encoding,
     header_name,
     hidden_id,
+    id_text,
     open_workbook,
     read_rows,
     sheet_of,
@@ -354,6 +355,8 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
                 raise _refuse("PF528", dict(hidden.args))
         if read != "parquet":
             _refuse_unnamed_header(rubric, data, encoding, described)  # PF531, PF532, as `pingfen eval` refuses the file
+        else:
+            _one_valued_ids(described, data)
         numbered = (_batched(rubric) or bool(formulas)) and bool(described)  # a formula's row is found by ROW
         if numbered:
             reader = _numbered(con, reader, list(described))
@@ -366,6 +369,21 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
         columns = _own_columns(rubric, described, columns)
         con.execute(f'CREATE VIEW "records" AS SELECT {columns} FROM {reader}')
         yield numbered, {kept: name for name, kept in held.items()}, bool(formulas)
+
+
+def _one_valued_ids(described: Mapping[str, str], data: str) -> None:
+    """PF508 for a Parquet id column of lists, structs or maps, as `pingfen eval` refuses such an
+    id (io.tables.id_text, in the same words): DuckDB wrote each as its text, `[甲, 乙]`. The id
+    column is io.tables': `id` in any case, else `编号`."""
+    named = (next((n for n in described if n.lower() == wanted), None) for wanted in DEFAULT_IDS)
+    column = next(filter(None, named), None)
+    kind = described[column] if column is not None else ""
+    shaped = [] if kind.endswith("]") else {} if kind.startswith(("STRUCT(", "MAP(")) else None
+    if shaped is not None:
+        try:
+            id_text(shaped)
+        except TooBig as error:
+            raise unreadable(Path(data), error) from None
 
 
 def _own_columns(rubric: Rubric, described: Mapping[str, str], columns: str) -> str:
