@@ -457,10 +457,10 @@ def _summary(name: str, diagnostics: list[Diagnostic], strict: bool, lang: Lang)
     return f"{name}: {'failed' if failed else 'ok'} ({parts})"
 
 
-def _table(result: Result, lang: Lang) -> str:
+def _table(result: Result, lang: Lang, unit: str | None = None) -> str:
     from pingfen.report import render_table
 
-    return render_table(result, lang)
+    return render_table(result, lang, unit)
 
 
 # The extension of every format a pingfen command writes, and of Excel's old one: -o naming one
@@ -528,10 +528,12 @@ def _eval(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
     _needs_file(fmt, args.output)
     rubric = _unsound(args.ruleset, lang, err) if args.allow_unsound else _scoring(args.ruleset, lang, err)
     if not batch and fmt in ("table", "json"):
-        from pingfen.io.records import read_record
+        from pingfen.io.records import read_department
 
-        result = rubric.evaluate(read_record(args.data), lang=lang)
-        text = result.to_json(lang) if fmt == "json" else _table(result, lang)
+        # its id read as a batch's row's is (a list refused, PF508; `id\u200b` PF528), and named
+        department, record = read_department(args.data, id_column=args.id_column)
+        result = rubric.evaluate(record, lang=lang, record=department)
+        text = result.to_json(lang) if fmt == "json" else _table(result, lang, department)
         if args.output is None:
             print(text, file=out)
         else:

@@ -28,7 +28,7 @@ from sqlglot import exp
 
 from pingfen.errors import DataError, UsageError
 from pingfen.evaluate.rubric import Rubric, hidden_column
-from pingfen.io.bounds import LINE_READ, MAX_LINE_CHARS, line_too_long, too_long
+from pingfen.io.bounds import LINE_READ, MAX_LINE_CHARS, TooBig, line_too_long, too_long
 from pingfen.io.records import unreadable
 from pingfen.io.tables import (
     DEFAULT_IDS,
@@ -38,8 +38,10 @@ from pingfen.io.tables import (
     csv_columns,
     csv_delimiter,
     csv_encoding,
+    csv_error_zh,
     header_name,
     hidden_id,
+    id_text,
     open_workbook,
     read_rows,
     sheet_of,
@@ -139,7 +141,7 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
     refuse_inputs(output, [data, ruleset])  # PF701: never onto an input
     con = duckdb.connect(config={"threads": threads} if threads else {})
     try:
-        with _relation(con, data, read, rubric, encoding) as (numbered, back, formulas), atomic_path(output) as tmp:
+        with _relation(con, data, read, rubric, encoding) as (numbered, back, formulas, line), atomic_path(output) as tmp:
             # written plain (sqlglot's pretty layout of the 2021 rubric's query costs ~0.4 s, DuckDB
             # needs none) and without a copy first: the tree is made for this one writing
             # a file of text (CSV, a sheet) is read as `pingfen eval` reads its cells (sql/spelt.py)
@@ -168,7 +170,7 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
             # read back as written, not sniffed: a column of cells that begin with `'` is no quote character;
             # a row as long as its line read, its quotes doubled, and the scores beside it
             dialect = "" if write == "parquet" else (", header = true, delim = ',', quote = '\"', escape = '\"', all_varchar = true, "
-                                                     f"max_line_size = {3 * _LINE_BYTES}, buffer_size = {_BUFFER}")  # fmt: skip
+                                                     f"max_line_size = {3 * line}, buffer_size = {_buffer(3 * line)}")  # fmt: skip
             found = con.execute(f"SELECT count(*), count(refusal) FROM {reader}({target}{dialect})").fetchone()
     except (duckdb.InterruptException, RuntimeError) as error:
         # DuckDB stops a query at Ctrl-C and raises RuntimeError("Query interrupted"), the
@@ -319,17 +321,19 @@ def _batched(rubric: Rubric) -> bool:
 
 
 @contextmanager
-def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | None) -> Iterator[tuple[bool, dict[str, str], bool]]:
+def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | None) -> Iterator[tuple[bool, dict[str, str], bool, int]]:
     """The view `records` over the file, for the query's lifetime; whether it has ROW, the
-    file's columns it holds under names of the engine's (`_held`), each with its own name, and
-    whether the table FORMULAS lists a sheet's cells of formulas never calculated."""
+    file's columns it holds under names of the engine's (`_held`), each with its own name,
+    whether the table FORMULAS lists a sheet's cells of formulas never calculated, and the
+    bytes a line of what DuckDB reads may take (a sheet's row may be longer than a CSV's line)."""
     with tempfile.TemporaryDirectory(prefix="pingfen-") as folder:
-        path = data
+        path, line = data, _LINE_BYTES
         formulas: list[tuple[int, str]] = []
         if read == "xlsx":
             _readable(data)
             path = str(Path(folder) / "sheet.csv")
-            formulas = _xlsx_to_csv(data, path, rubric.column_kind)
+            formulas, longest = _xlsx_to_csv(data, path, rubric.column_kind)
+            line = max(line, longest)
         elif read == "csv":
             path = _utf8(data, str(Path(folder) / "utf8.csv"), encoding)
         source = exp.Literal.string(path).sql("duckdb")
@@ -341,7 +345,7 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
                 renamed = ", ".join(f"{_q(name)} AS {_q(kept)}" for name, kept in held.items())
                 reader = f"(SELECT * RENAME ({renamed}) FROM {reader})"
         else:  # every cell as text: the query types it, and refuses a bad one in its row
-            reader, held = _csv_reader(con, path, folder, data)
+            reader, held = _csv_reader(con, path, folder, data, line if read == "xlsx" else None)
         described = {str(row[0]): str(row[1]) for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()}
         _same_case(rubric, described, data)
         hidden = hidden_column(rubric, list(described))  # PF527, as `pingfen eval` refuses the file
@@ -353,6 +357,8 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
                 raise _refuse("PF528", dict(hidden.args))
         if read != "parquet":
             _refuse_unnamed_header(rubric, data, encoding, described)  # PF531, PF532, as `pingfen eval` refuses the file
+        else:
+            _one_valued_ids(described, data)
         numbered = (_batched(rubric) or bool(formulas)) and bool(described)  # a formula's row is found by ROW
         if numbered:
             reader = _numbered(con, reader, list(described))
@@ -364,7 +370,22 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
             columns = _parquet_columns(rubric, described, columns)
         columns = _own_columns(rubric, described, columns)
         con.execute(f'CREATE VIEW "records" AS SELECT {columns} FROM {reader}')
-        yield numbered, {kept: name for name, kept in held.items()}, bool(formulas)
+        yield numbered, {kept: name for name, kept in held.items()}, bool(formulas), line
+
+
+def _one_valued_ids(described: Mapping[str, str], data: str) -> None:
+    """PF508 for a Parquet id column of lists, structs or maps, as `pingfen eval` refuses such an
+    id (io.tables.id_text, in the same words): DuckDB wrote each as its text, `[甲, 乙]`. The id
+    column is io.tables': `id` in any case, else `编号`."""
+    named = (next((n for n in described if n.lower() == wanted), None) for wanted in DEFAULT_IDS)
+    column = next(filter(None, named), None)
+    kind = described[column] if column is not None else ""
+    shaped: object = [] if kind.endswith("]") else {} if kind.startswith(("STRUCT(", "MAP(")) else None
+    if shaped is not None:
+        try:
+            id_text(shaped)
+        except TooBig as error:
+            raise unreadable(Path(data), error) from None
 
 
 def _own_columns(rubric: Rubric, described: Mapping[str, str], columns: str) -> str:
@@ -463,7 +484,12 @@ _LINE_BYTES = 4 * MAX_LINE_CHARS + 2
 _BUFFER = 32 * 1024 * 1024
 
 
-def _csv_reader(con: Any, path: str, folder: str, data: str) -> tuple[str, dict[str, str]]:
+def _buffer(line: int) -> int:
+    """DuckDB's buffer_size for lines of up to `line` bytes: it must be larger than a line."""
+    return _BUFFER if line < _BUFFER else 2 * line
+
+
+def _csv_reader(con: Any, path: str, folder: str, data: str, sheet: int | None = None) -> tuple[str, dict[str, str]]:
     """The CSV's rows `pingfen eval` scores (see _rows_kept), each cell text, blank ones NULL,
     with the column MISALIGNED: whether the row has fewer cells than the header, or more
     that are not blank (io.tables' PF520). The file is read as Python's csv module reads it
@@ -471,14 +497,16 @@ def _csv_reader(con: Any, path: str, folder: str, data: str) -> tuple[str, dict[
     row at a `#` in a cell), its columns named as io.tables names them (a name twice is PF508,
     two told apart only by letter case PF729: DuckDB's names are not). A short row is padded
     with NULLs (null_padding), told from blank cells, which are read as ''. A column named as
-    the engine's own are is held under another name (`_held`): which, with its own."""
+    the engine's own are is held under another name (`_held`): which, with its own. `sheet`: the
+    file is a sheet's copy (_xlsx_to_csv), of lines of up to so many bytes: not bounded as a CSV's."""
     delimiter = csv_delimiter(Path(path), "utf-8-sig")
+    line = sheet or _LINE_BYTES
     options = (f"all_varchar = true, delim = {lit(delimiter)}, quote = '\"', escape = '\"', comment = '', "
-               f"max_line_size = {_LINE_BYTES}, buffer_size = {_BUFFER}")  # fmt: skip
+               f"max_line_size = {line}, buffer_size = {_buffer(line)}")  # fmt: skip
     names = _header(con, path, folder, data, options)
     held = _held(names)
     names = [held.get(n, n) for n in names]
-    one_line, widest = _shape(path, delimiter, data, len(names))
+    one_line, widest = _shape(path, delimiter, data, len(names), bounded=sheet is None)
     past = [f"{MISALIGNED}{i}" for i in range(max(widest - len(names), 0))]
     columns = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in names + past) + "}"
     # DuckDB pads in parallel only rows of one line each: a quoted newline needs one thread
@@ -554,10 +582,11 @@ def lit(text: str) -> str:
     return exp.Literal.string(text).sql("duckdb")
 
 
-def _shape(path: str, delimiter: str, data: str, header: int) -> tuple[bool, int]:
+def _shape(path: str, delimiter: str, data: str, header: int, bounded: bool = True) -> tuple[bool, int]:
     """(whether no quoted cell of the CSV spans lines: every line has an even number of `"`, a
     doubled quote counting two; the cells of its widest row), from one reading, bounded: a line of
-    more than MAX_LINE_CHARS characters is PF831, as `pingfen eval` refuses it. A row is counted as io.tables reads
+    more than MAX_LINE_CHARS characters is PF831, as `pingfen eval` refuses it (not `bounded`: a
+    sheet's copy, whose rows its sheet's limits bound). A row is counted as io.tables reads
     it: its delimiters where it has no quote, else by the csv module. PF728 for a row `pingfen
     eval` scores (not blank, not a comment) of more than PAST cells past the header; a wider
     blank or comment row is read no wider (DuckDB stops at it)."""
@@ -584,11 +613,11 @@ def _shape(path: str, delimiter: str, data: str, header: int) -> tuple[bool, int
         while chunk := handle.read(_CHUNK):
             block = rest + chunk
             cut = max(block.rfind(b"\n"), block.rfind(b"\r", 0, len(block) - 1)) + 1  # a last `\r` may begin `\r\n`
-            block, rest = block[:cut], _bounded(block[cut:], data)
+            block, rest = block[:cut], _bounded(block[cut:], data) if bounded else block[cut:]
             if b'"' in block:
                 break
             lines = block.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")[:-1]
-            if lines and max(map(len, lines)) > MAX_LINE_CHARS:  # a line whole in the block: asked only when it may be too long
+            if bounded and lines and max(map(len, lines)) > MAX_LINE_CHARS:  # a line whole in the block: asked only when it may be too long
                 for line in lines:
                     _bounded(line, data)
             if lines and max(map(bytes.count, lines, itertools.repeat(sep))) + 1 > widest:
@@ -611,8 +640,8 @@ def _shape(path: str, delimiter: str, data: str, header: int) -> tuple[bool, int
         even = True
 
         def read() -> str:
-            line = text.readline(LINE_READ)
-            if too_long(line):
+            line = text.readline(LINE_READ if bounded else -1)
+            if bounded and too_long(line):
                 raise _too_long(data)
             return line
 
@@ -631,8 +660,8 @@ def _shape(path: str, delimiter: str, data: str, header: int) -> tuple[bool, int
             even = even and cells.count('"') % 2 == 0
             try:
                 row(next(csv.reader(itertools.chain((cells,), more()), delimiter=delimiter), []))
-            except csv.Error as error:
-                raise _refuse("PF831", {"data": data, "detail": str(error)}) from None
+            except csv.Error as error:  # a quoted cell past MAX_CELL_CHARS: PF508, as `pingfen eval` refuses it
+                raise unreadable(Path(data), str(error), csv_error_zh(str(error))) from None
     return even, widest
 
 
@@ -736,17 +765,20 @@ def _recode(data: str, path: str, encoding: str) -> None:
             lines += chunk.count(b"\n")
 
 
-def _xlsx_to_csv(data: str, path: str, kind_of: Callable[[str], str | None] = lambda column: None) -> list[tuple[int, str]]:
+def _xlsx_to_csv(data: str, path: str, kind_of: Callable[[str], str | None] = lambda column: None) -> tuple[list[tuple[int, str]], int]:
     """The first sheet's cells as text, row by row (openpyxl's read-only mode streams): the
     header's as io.tables names the columns, every other cell's as io.tables reads its value
     (cell_value: a number formatted as a percentage is `150%`, a date ISO text, …) and as an
     input of its column's type reads that (`kind_of`, Rubric.column_kind; values.as_read: one
     whose format writes a literal `%`, `0"%"`, is the percent shown or the number). A formula
     with no saved result is a blank, as there; where one is, (the row's place among those
-    scored, which is ROW, its column) is returned, for FORMULAS."""
+    scored, which is ROW, its column) is returned, for FORMULAS, with the bytes of the longest row
+    written where it may be longer than _LINE_BYTES (0 where none is): a sheet's row of 80 cells of
+    30,000 characters each, which `pingfen eval` reads, is longer than a CSV's line may be."""
     from openpyxl.cell.read_only import EMPTY_CELL
 
     formulas: list[tuple[int, str]] = []
+    longest = 0
     book = open_workbook(Path(data))  # PF508 for a file that is no workbook, or a zip bomb
     try:
         sheet = sheet_of(book, Path(data), None)  # the first sheet shown, as `pingfen eval` reads
@@ -776,13 +808,15 @@ def _xlsx_to_csv(data: str, path: str, kind_of: Callable[[str], str | None] = la
                     cells = [_cell_text(c, kind) for c, kind in zip(row, kinds, strict=False)]  # no wider than the header
                 width = len(cells) if width is None else width  # each row as wide as the header, as io.tables reads a sheet
                 line = cells[:width] + [""] * (width - len(cells))
+                if 8 * sum(map(len, line)) + 3 * width + 2 > _LINE_BYTES:  # at most 4 bytes a character, quotes doubled
+                    longest = max(longest, sum(len(c.encode()) + c.count('"') + 3 for c in line) + 2)
                 if header is not cells and any(line) and not comment_row(line):  # a row _rows_kept keeps: the next ROW
                     formulas += [(kept, header[c - 1]) for c in marked or () if c <= width and header[c - 1]]
                     kept += 1
                 writer.writerow(line)
     finally:
         book.close()
-    return formulas
+    return formulas, longest
 
 
 # A sheet's cells holding a formula never calculated, read as blank: (ROW, column).

@@ -293,8 +293,9 @@ def number_text(text: str) -> Decimal | None:
     return Decimal(text)
 
 
-_TRUE = {"true", "yes", "y", "是", "对", "有", "1", "√", "✓"}
-_FALSE = {"false", "no", "n", "否", "错", "无", "0", "×", "✗"}
+# １ and ０ too: a Chinese input method types full-width digits, read as numbers everywhere (_FULL_WIDTH)
+_TRUE = {"true", "yes", "y", "是", "对", "有", "1", "１", "√", "✓"}
+_FALSE = {"false", "no", "n", "否", "错", "无", "0", "０", "×", "✗"}
 # How text is read, for the DuckDB engine's query to read a CSV's cells alike (sql/spelt.py).
 TRUE_WORDS, FALSE_WORDS = frozenset(_TRUE), frozenset(_FALSE)
 NUMBER_FORM, THOUSANDS, FULL_WIDTH = _NUMBER, _THOUSANDS, _FULL_WIDTH

@@ -4,6 +4,7 @@ nest, how long a number's text is, and the JSON reader that keeps them."""
 
 from __future__ import annotations
 
+import csv
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -27,6 +28,12 @@ MAX_YAML_VALUES = 50_000
 MAX_LINE_CHARS = 2 * 1024 * 1024
 # What to read of a line to know whether it is within MAX_LINE_CHARS: its end, `\r\n`, too.
 LINE_READ = MAX_LINE_CHARS + 2
+# The characters of one CSV cell: a line's, so that a line either engine reads is read whole
+# (the csv module's own default, 131,072, refused a long cell that `--engine duckdb` read).
+# A quoted cell running on over lines is refused past it, by both. The csv module keeps its
+# limit for the whole process: raised here, never lowered.
+MAX_CELL_CHARS = MAX_LINE_CHARS
+csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL_CHARS))
 
 
 class TooBig(PingfenError, ValueError):  # a ValueError too: the readers catch bad values as such

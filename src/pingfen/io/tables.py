@@ -177,7 +177,7 @@ class Rows:
         except OSError as error:
             raise _unreadable(self.path, error) from None
         except csv.Error as error:
-            raise _unreadable(self.path, str(error), _csv_error_zh(str(error))) from None
+            raise _unreadable(self.path, str(error), csv_error_zh(str(error))) from None
 
     def row(self, number: int, cells: Sequence[str]) -> Row | None:
         """A CSV row's cells as a Row: None for a blank or comment row, PF520 when its
@@ -1040,7 +1040,7 @@ def id_text(value: object) -> str | None:
 _FIELD_LIMIT = re.compile(r"field larger than field limit \((\d+)\)")
 
 
-def _csv_error_zh(said: str) -> str:
+def csv_error_zh(said: str) -> str:
     """The csv module's reason in Chinese where pingfen's files meet it (a cell past the
     module's limit); any other as the module says it."""
     limit = _FIELD_LIMIT.fullmatch(said)

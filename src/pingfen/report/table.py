@@ -17,6 +17,7 @@ _WORDS = {
         "total": "总分",
         "grade": "评价等次",
         "level": "{}级指标",
+        "unit": "单位：{}",
     },
     "en": {
         "max": "max",
@@ -25,6 +26,7 @@ _WORDS = {
         "total": "total",
         "grade": "grade",
         "level": "level {}",
+        "unit": "unit: {}",
     },
 }
 
@@ -59,8 +61,8 @@ def _rows(node: NodeResult, level: int, levels: int, lang: Lang, prefix: list[st
     return [first, *more]
 
 
-def render_table(result: Result, lang: Lang = "zh") -> str:
-    """The whole result as aligned text."""
+def render_table(result: Result, lang: Lang = "zh", unit: str | None = None) -> str:
+    """The whole result as aligned text; `unit`, the record's id, named under the rubric's name."""
     words = _WORDS[lang]
     levels = max((_depth(c) for c in result.children), default=1)
     level_names = [
@@ -79,7 +81,8 @@ def render_table(result: Result, lang: Lang = "zh") -> str:
         return "  ".join([*cells, row[-1]]).rstrip()
 
     rule = "─" * (sum(cols) + 2 * len(cols) + max(width(header[-1]), 8))
-    out = [result.rubric, rule, line(header), rule, *(line(r) for r in body), rule]
+    named = [words["unit"].format(unit)] if unit is not None else []
+    out = [result.rubric, *named, rule, line(header), rule, *(line(r) for r in body), rule]
     grade = result.grade if result.grade is not None else "—"
     out.append(f"{words['total']} {number(result.max)}  {words['score']} {digits(result.total)}  {words['grade']} {grade}")
     return "\n".join(out)
