@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from tempfile import TemporaryDirectory
 
+import attrs
 import pytest
 from openpyxl import Workbook
 
 import pingfen
 from pingfen import ast
 from pingfen.importer import import_table
+from pingfen.report.rubric_office import write_docx, write_xlsx
 from pingfen.report.rubric_table import build_table
 from test_roundtrip import round_trip
 
@@ -152,3 +155,28 @@ def test_a_penalty_rows_lone_step_with_a_reference_says_nothing_is_deducted_with
         record = {"评价分": 9, "超支率": Decimal(rate)}
         want, got = original.evaluate(record), imported.evaluate(record)
         assert (got.raw_total, [o.points for o in got.outside()]) == (want.raw_total, [o.points for o in want.outside()])
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_a_penalty_rows_lone_step_published_with_its_max_as_before_is_still_read(fmt: str) -> None:
+    """Last year's table, rendered before render said 不扣分 there, reads 超支率≤5%的，计3分 (the
+    row's max) on such a penalty row: import still reads it as the same rule, not as a TODO (a
+    guard: the change of wording must not cost the tables already published)."""
+    text = ADJUST.replace(ADJUST[ADJUST.index("adjust") :], "penalty 超支 3 {\n  deduct 1 per 1% of 超支率 above 5%\n}\n")
+    text = text.replace("input 获表彰: bool\n", "input 超支率: percent\n").replace("input 违规问题数: count\n", "")
+    original = pingfen.loads(text, "p.rule", tests=False)
+    table = build_table(original, "zh")
+    old = table.rows[-1].criterion.replace("≤5%的，不扣分；", "≤5%的，计3分；")
+    assert old != table.rows[-1].criterion
+    table = attrs.evolve(table, rows=[*table.rows[:-1], attrs.evolve(table.rows[-1], criterion=old)])
+    with TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"表.{fmt}"
+        (write_xlsx if fmt == "xlsx" else write_docx)(table, path)
+        draft = import_table(path)
+    assert [r.recognised for r in draft.rows if not r.recognised] == [], draft.text
+    imported = pingfen.loads(draft.text, "imported.rule", tests=False)
+    [row] = imported.module.outside
+    assert (row.kind, row.row.name.text, row.row.max.value, len(row.row.rules)) == ("penalty", "超支", 3, 1)
+    for rate in ("0.04", "0.065", "0.2"):
+        record = {"评价分": 9, "超支率": Decimal(rate)}
+        assert original.evaluate(record).raw_total == imported.evaluate(record).raw_total
