@@ -234,7 +234,7 @@ indicator c 10 {{ score = mean(评分) * 5 }}
 """
 
 
-@pytest.mark.parametrize("name", ["评分1", "评分12", "评分0003"])
+@pytest.mark.parametrize("name", ["评分1", "评分12", "评分0003", "评分2023"])  # a year too: a table's panel read it as a score
 def test_an_input_named_as_a_panels_numbered_column_is_refused(name: str) -> None:
     """`input 评分1` beside `input 评分: list of percent`: a table's column 评分1 was both, read as the
     input's number for the panel too (90 would be 9000% under wide enough bounds). PF114, at the input."""
@@ -252,3 +252,4 @@ def test_a_name_a_panel_does_not_number_is_its_own(name: str) -> None:
     codes = {d.code for d in pingfen.diagnose(NAMED_AS_COLUMN.format(name=name))}
     assert "PF114" not in codes and not any(c.startswith("PF1") and c != "PF104" for c in codes), codes
     assert pingfen.loads(NAMED_AS_COLUMN.format(name=name), "o.rule", tests=False).column_kind(name) == "number"
+

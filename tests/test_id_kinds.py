@@ -70,7 +70,8 @@ def test_a_json_lines_id_that_is_a_list_or_mapping_refuses_its_line_alone(tmp_pa
     with out.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert [(r["id"], r["total"]) for r in rows] == [("true", "9.00"), ("", ""), ("", ""), ("D", "7.00")]
-    assert rows[1]["error"] == "[row 2] PF510: `" + str(data) + "`, line 2: the id is a list: an id is one text or number"
+    # an output names the file alone (Problem.filed): the folders the command line gave are the user's own
+    assert rows[1]["error"] == "[row 2] PF510: `d.jsonl`, line 2: the id is a list: an id is one text or number"
     assert rows[2]["error"].endswith("line 3: the id is a mapping: an id is one text or number")
     assert "['x']" not in out.read_text(encoding="utf-8-sig")
     outcomes = list(pingfen.load(rule).evaluate_many(pingfen.read_records(data), key="id"))

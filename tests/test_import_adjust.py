@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from tempfile import TemporaryDirectory
 
+import attrs
 import pytest
 from openpyxl import Workbook
 
 import pingfen
 from pingfen import ast
 from pingfen.importer import import_table
+from pingfen.report.rubric_office import write_docx, write_xlsx
 from pingfen.report.rubric_table import build_table
 from test_roundtrip import round_trip
 
@@ -152,3 +155,35 @@ def test_a_penalty_rows_lone_step_with_a_reference_says_nothing_is_deducted_with
         record = {"评价分": 9, "超支率": Decimal(rate)}
         want, got = original.evaluate(record), imported.evaluate(record)
         assert (got.raw_total, [o.points for o in got.outside()]) == (want.raw_total, [o.points for o in want.outside()])
+
+
+OLD_STEPS = ["deduct 1 per 1pp of 超支率 above 5% counting proportional", "deduct 1 per 2 of 问题数 above 3",
+             "deduct 0.5 per 1 of 问题数 from 4 counting whole", "deduct 1 per 10 of 金额 above 100 counting started",
+             "deduct 1 per 1pp of 超支率 above 5% counting proportional if 适用"]  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+@pytest.mark.parametrize("rule", OLD_STEPS)
+def test_a_penalty_rows_lone_step_published_with_its_max_as_before_is_still_read(fmt: str, rule: str) -> None:
+    """Last year's table, rendered before render said 不扣分 there, reads …≤5%的，计3分 (the row's
+    max) on such a penalty row, which pingfen wrote for exactly this rule: import reads it so, as
+    it did, not as a TODO (a count's or an amount's step) nor without its condition (适用时，…)."""
+    text = (f'rubric "示例" {{ total 10 }}\ninput 评价分: score\ninput 超支率: percent\ninput 问题数: count\n'
+            f"input 金额: amount\ninput 适用: bool\nindicator 评价分 10 {{ judgment }}\npenalty 超支 3 {{\n  {rule}\n}}\n")
+    original = pingfen.loads(text, "p.rule", tests=False)
+    table = build_table(original, "zh")
+    old = table.rows[-1].criterion.replace("的，不扣分；", "的，计3分；")
+    assert old != table.rows[-1].criterion
+    table = attrs.evolve(table, rows=[*table.rows[:-1], attrs.evolve(table.rows[-1], criterion=old)])
+    with TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"表.{fmt}"
+        (write_xlsx if fmt == "xlsx" else write_docx)(table, path)
+        draft = import_table(path)
+    assert all(r.recognised for r in draft.rows), draft.text
+    imported = pingfen.loads(draft.text, "imported.rule", tests=False)
+    [row] = imported.module.outside
+    assert (row.kind, row.row.name.text, row.row.max.value, len(row.row.rules)) == ("penalty", "超支", 3, 1)
+    for rate in ("0.04", "0.05", "0.065", "0.2", "0.45", "0.9"):
+        record = {"评价分": 9, "超支率": Decimal(rate), "问题数": int(Decimal(rate) * 20), "金额": Decimal(rate) * 400,
+                  "适用": Decimal(rate) < Decimal("0.5")}  # fmt: skip
+        assert original.evaluate(record).raw_total == imported.evaluate(record).raw_total, (rate, draft.text)

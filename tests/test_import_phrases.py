@@ -276,3 +276,22 @@ def test_a_text_that_says_more_than_one_reader_reads_is_left_to_a_person(text: s
 def test_the_reference_of_steps_is_not_a_formulas_hundred_percent() -> None:
     reading = read("完成率=实际完成数/计划数×100%。完成率≥90%的得5分；每低于1个百分点扣0.5分。", points="5")
     assert reading.rules == ("deduct 0.5 per 1pp of 完成率 below 90% counting proportional",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["适用时，以5%为基准，每超过1%扣1分，扣完为止。", "适用时，超支率每超过1%扣1分，扣完为止。",
+     "发生违规时，每出现一例扣1分，扣完为止。", "执行率≥90%得满分；项目已开工时，每低于1个百分点扣0.5分"],
+)  # fmt: skip
+def test_a_rule_said_to_hold_only_when_something_is_so_is_left_to_a_person(text: str) -> None:
+    """A clause saying when the rule holds (适用时，…) was dropped: the step or count read from the
+    rest applied on every row, and the row counted as recognised."""
+    assert read(text).kind == "todo"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("同时，每出现一例扣1分，扣完为止。", "count"), ("未及时,每出现一例扣1分", "count")],
+)  # fmt: skip
+def test_a_clause_ending_in_a_word_of_time_is_no_condition(text: str, kind: str) -> None:
+    assert read(text).kind == kind

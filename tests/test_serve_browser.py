@@ -27,6 +27,10 @@ from real_parts import real_part
 
 try:
     from playwright.sync_api import expect
+
+    # an assertion waits as long as an action does (30 s, the page fixture's), not Playwright's 5 s:
+    # a save under CI's load (both cores busy) took longer, and 已保存 was missed
+    expect.set_options(timeout=30_000)
 except ImportError:  # then the tests are skipped, or fail in CI, by real_part
     expect = None  # type: ignore[assignment]
 

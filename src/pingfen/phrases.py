@@ -233,15 +233,19 @@ def _less(text: str, *found: re.Match[str] | None) -> str:
 # (扣分上限为2分), a case that takes everything (存在重大错误的，该项不得分), other points or thresholds.
 # A draft reads such a text as a person must: a judgment to write (docs/yearly-round.md).
 _MORE = re.compile(r"不得分|不计分|零分|上限|封顶|最多|至多|最高扣|扣分不超过|不超过\d+(?:\.\d+)?分|加分|另扣|再扣")
+# A clause that says when the rule holds (适用时，发生违规时，): a rule read without it would apply
+# on every row; 同时/及时/按时/准时 say no condition.
+_WHEN = re.compile(r"(?:^|[。;,:])[^。;,:]*(?<![同及按准])时,")
 _POINTS_LEFT = re.compile(rf"(?P<n>{NUMBER})分")
 _PERCENT_LEFT = re.compile(rf"(?P<n>{NUMBER})%")
 
 
 def _scores_more(rest: str, points: Decimal, reference: Decimal | None) -> bool:
     """Whether `rest`, what a reader left, says more about the score than the reader wrote:
-    only the max (得10分) may be left, and for steps over a percent the reference (达到100%).
+    only the max (得10分) may be left, and for steps over a percent the reference (达到100%);
+    never a condition (适用时，), which the rule read would drop.
     A count's text may describe its cases with percents (春节前下达全部专项资金的50%)."""
-    if _MORE.search(rest):
+    if _MORE.search(rest) or _WHEN.search(rest):
         return True
     if any(Decimal(m["n"]) != points for m in _POINTS_LEFT.finditer(rest)):
         return True

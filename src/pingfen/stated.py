@@ -611,9 +611,10 @@ def _deductions(parts: list[str], i: int, c: _Context, *, lone: bool) -> list[st
             step = _STEP.fullmatch(rest)
             subject = step["e"] if step is not None else ""
             if step is None:  # 以R为基准，X≤R的，计5分；每超过…: the full marks first, then the step
-                marks = "不扣分" if c.penalty else f"计{plain(c.top)}分"  # a 扣分项 takes nothing there
-                full = next((rest.removesuffix(f"{w}{reference}的，{marks}") for w in _WITHIN.values()
-                             if rest.endswith(f"{w}{reference}的，{marks}")), None)  # fmt: skip
+                # a 扣分项 takes nothing there: 不扣分, or 计N分 (its max) as render wrote it before
+                said = ("不扣分", f"计{plain(c.top)}分") if c.penalty else (f"计{plain(c.top)}分",)
+                marks, full = next(((m, rest.removesuffix(f"{w}{reference}的，{m}")) for m in said for w in _WITHIN.values()
+                                    if rest.endswith(f"{w}{reference}的，{m}")), (said[0], None))  # fmt: skip
                 j += 1
                 step = _STEP.fullmatch(parts[j]) if full is not None and j < len(parts) else None
                 if step is None or step["e"] or full is None:
