@@ -336,7 +336,7 @@ def test_check_parses_and_checks_the_text_once(client: TestClient, monkeypatch: 
     parsed: list[str] = []
     checked: list[object] = []
     parse, check = pingfen.syntax.parser._parse, pingfen.loader.check
-    monkeypatch.setattr(pingfen.syntax.parser, "_last", None)  # nothing kept from another test
+    monkeypatch.setattr(pingfen.syntax.parser, "_kept", ())  # nothing kept from another test
     monkeypatch.setattr(pingfen.syntax.parser, "_parse", lambda text, *a: parsed.append(text) or parse(text, *a))
     monkeypatch.setattr(pingfen.loader, "check", lambda module: checked.append(module) or check(module))
     data = post(client, "/api/check")
