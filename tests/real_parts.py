@@ -23,15 +23,29 @@ def real_part(name: str, present: bool, install: str) -> Callable[[F], F]:
         if present:
             return test
         if not os.environ.get("CI"):
-            return pytest.mark.skip(reason=f"{name} is not installed ({install})")(test)
+            return pytest.mark.skip(reason=_not_installed(name, install))(test)
 
         @functools.wraps(test)
         def missing(*args: Any, **kwargs: Any) -> None:
-            pytest.fail(f"{name} is missing in CI: .ci/run must install it ({install})")
+            require(name, present, install)
 
         return missing  # type: ignore[return-value]  # same signature, via functools.wraps
 
     return mark
+
+
+def require(name: str, present: bool, install: str) -> None:
+    """Within a test, before its part that needs `name`: go on where it is; else skip the rest,
+    or (in CI) fail, as `real_part` does for a whole test."""
+    if present:
+        return
+    if not os.environ.get("CI"):
+        pytest.skip(_not_installed(name, install))
+    pytest.fail(f"{name} is missing in CI: .ci/run must install it ({install})")
+
+
+def _not_installed(name: str, install: str) -> str:
+    return f"{name} is not installed ({install})"
 
 
 JVM_OPTIONS = "-XX:TieredStopAtLevel=1"  # the tests' JVM: C1 only, no C2 (not the product's setting)

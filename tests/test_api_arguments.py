@@ -13,6 +13,7 @@ import attrs
 import pytest
 
 import pingfen
+from duckdb_helpers import require_duckdb
 from pingfen.audit import audit
 from pingfen.report import write_report
 
@@ -140,7 +141,7 @@ def test_the_other_readers_of_words_refuse_a_language_too(lang: object) -> None:
     from pingfen.errors import EmptyDomain, OutputError, Problem, UsageError
     from pingfen.sql import Explainer
 
-    duckdb = pytest.importorskip("duckdb")
+    duckdb = require_duckdb()
     rubric = pingfen.loads('rubric "r" { total 5 }\ninput 甲: count\nindicator 项 5 { deduct 1 per 甲 }\n')
     diagnostic = pingfen.diagnose('rubric "r" { total 5 }\ninput 甲: count\ninput 乙: count\n'
                                   'indicator 项 5 { deduct 1 per 甲 }\n')[0]

@@ -380,6 +380,23 @@ def test_a_yaml_tag_is_named_as_written() -> None:
         assert "a tag: `!…` or `!!…`" in info.value.en and "类型标签" in info.value.zh
 
 
+@pytest.mark.parametrize(("text", "en", "zh"), [
+    ("a: 1\n---\nb: 2\n", "line 2, column 1: a second document (`---`) begins here: a record file holds one record",
+     "第 2 行第 1 列：此处开始了第二个文档（`---`）：一个记录文件只能有一条记录"),
+    ("a: &x 1\nb: &x 2\n", "line 2, column 4: an anchor (`&name`) given a second time", "第 2 行第 4 列：锚点（`&名称`）重复定义"),
+    ("a: *x\n", "line 1, column 4: an alias (`*name`) with no anchor (`&name`) before it",
+     "第 1 行第 4 列：别名（`*名称`）之前没有对应的锚点（`&名称`）"),
+])  # fmt: skip
+def test_a_yaml_record_that_cannot_be_composed_says_why(tmp_path: Path, text: str, en: str, zh: str) -> None:
+    """A second document (`---`) and an anchor given twice were both refused as
+    "别名（`*名称`）之前没有对应的锚点（`&名称`）", an alias the file does not have."""
+    path = tmp_path / "d.yaml"
+    path.write_text(text, encoding="utf-8")
+    error = refused(lambda: read_record(path))
+    assert codes(error) == ["PF508"]
+    assert f"cannot read `{path}`: {en}" in error.describe("en") and f"无法读取 `{path}`：{zh}" in error.describe("zh")
+
+
 def test_a_deep_jsonl_line_fails_alone(tmp_path: Path) -> None:
     path = tmp_path / "d.jsonl"
     deep = '{"x": ' + "[" * 100_000 + "]" * 100_000 + "}"

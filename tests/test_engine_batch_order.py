@@ -17,10 +17,10 @@ import openpyxl
 import pytest
 
 import pingfen
+from duckdb_helpers import needs_duckdb
 from pingfen.batch import indicator_names
 from pingfen.cli import main
 from pingfen.engine import ROW, score_with_duckdb
-from test_engine_duckdb import needs_duckdb
 
 GOLDEN = Path(__file__).parent / "golden" / "forms" / "batch.rule"
 OWN = """rubric "均值与中位数" {

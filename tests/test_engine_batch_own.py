@@ -11,16 +11,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pingfen
+from duckdb_helpers import duckdb, needs_duckdb
 from pingfen.cli import main
 from pingfen.evaluate.rubric import with_batch
-from real_parts import real_part
-
-try:
-    import duckdb
-except ImportError:  # a developer's machine without it: real_part skips
-    duckdb = None
-
-needs_duckdb = real_part("duckdb", duckdb is not None, "pip install '.[test]'")
 
 RULE = """rubric "报价" { total 40 }
 input 报价: amount > 0

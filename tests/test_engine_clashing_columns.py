@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 import pingfen
+from duckdb_helpers import duckdb, needs_duckdb
 from pingfen.cli import main
 from pingfen.io.tables import read_rows
-from test_engine_duckdb import duckdb, needs_duckdb
 
 RUBRIC_TEXT = """rubric "同名" {
   total 20

@@ -19,12 +19,12 @@ from hypothesis import strategies as st
 from sqlglot import exp
 
 import pingfen
+from duckdb_helpers import duckdb, needs_duckdb
 from pingfen import engine
 from pingfen.cli import main
 from pingfen.engine import ROW, _cell, score_with_duckdb
 from pingfen.io.tables import read_rows
 from pingfen.io.write import csv_text, formula_like
-from test_engine_duckdb import duckdb, needs_duckdb
 
 RUBRIC_TEXT = """rubric "公式" {
   total 10

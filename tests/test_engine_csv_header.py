@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 
 import pingfen
+from duckdb_helpers import needs_duckdb
 from pingfen.cli import main
 from pingfen.engine import PAST
 from pingfen.io.tables import read_rows
 from sqlhelp import python_rows
-from test_engine_duckdb import needs_duckdb
 
 RUBRIC_TEXT = """rubric "表头" {
   total 20

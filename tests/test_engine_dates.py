@@ -23,9 +23,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pingfen
+from duckdb_helpers import needs_duckdb
 from pingfen.cli import main
 from pingfen.values import to_date
-from test_engine_duckdb import needs_duckdb
 
 RUBRIC_TEXT = """rubric "日期" {
   total 100

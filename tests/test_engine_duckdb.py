@@ -17,16 +17,10 @@ from typing import Any
 import pytest
 
 import pingfen
+from duckdb_helpers import duckdb, needs_duckdb
 from pingfen.cli import main
 from pingfen.testing import boundary_values
-from real_parts import real_part
 
-try:
-    import duckdb
-except ImportError:  # a developer's machine without it: real_part skips
-    duckdb = None
-
-needs_duckdb = real_part("duckdb", duckdb is not None, "pip install '.[test]'")
 RULESET = Path(__file__).parent.parent / "rulesets" / "dept-overall-2021.rule"
 RUBRIC = pingfen.load(RULESET)
 

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from duckdb_helpers import needs_duckdb
 from pingfen.cli import main
-from test_engine_duckdb import RULESET, _agree, _csv, _records, _rows, needs_duckdb
+from test_engine_duckdb import RULESET, _agree, _csv, _records, _rows
 
 
 def _engine(data: Path, out: Path, *extra: str) -> tuple[int, str]:

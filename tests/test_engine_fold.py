@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 import pingfen
+from duckdb_helpers import duckdb, needs_duckdb
 from pingfen.cli import main
 from pingfen.sql import SqlRefusal, to_sql
 from pingfen.sql.compiler import fold
-from test_engine_duckdb import duckdb, needs_duckdb
 
 KELVIN = "\u212a"  # KELVIN SIGN: str.lower() makes it `k`
 PAIRS = [("A", "a", True), ("Ä", "ä", False), ("Σ", "σ", False), ("Σ", "ς", False), ("ǅ", "ǆ", False), ("ǅ", "Ǆ", False),

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from duckdb_helpers import duckdb, needs_duckdb
 from pingfen.cli import main
-from test_engine_duckdb import duckdb, needs_duckdb
 
 RULE = """rubric "名" {
   total 10

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from duckdb_helpers import duckdb, needs_duckdb
 from pingfen.cli import main
-from test_engine_duckdb import duckdb, needs_duckdb
 
 RULE = """rubric "加扣" {
   total 100

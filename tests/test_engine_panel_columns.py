@@ -17,9 +17,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import pingfen
+from duckdb_helpers import needs_duckdb
 from pingfen.cli import main
 from pingfen.values import list_text, numbered_columns
-from test_engine_duckdb import needs_duckdb
 from test_sql_forms_last import PANEL
 
 HEADER = ["id", "专家评分1", "专家评分2", "专家评分3", "专家评分4", "专家评分5", "专家评分10", "方案评分[1]", "方案评分［2］", "次数1"]

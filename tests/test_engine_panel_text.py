@@ -9,15 +9,8 @@ import io
 from pathlib import Path
 
 import pingfen
+from duckdb_helpers import duckdb, needs_duckdb
 from pingfen.cli import main
-from real_parts import real_part
-
-try:
-    import duckdb
-except ImportError:  # a developer's machine without it: real_part skips
-    duckdb = None
-
-needs_duckdb = real_part("duckdb", duckdb is not None, "pip install '.[test]'")
 
 RULE = """rubric "p" { total 20 }
 input 专家评分: list of score <= 10

@@ -14,15 +14,8 @@ from pathlib import Path
 import pytest
 
 import pingfen
+from duckdb_helpers import duckdb, needs_duckdb
 from pingfen.cli import main
-from real_parts import real_part
-
-try:
-    import duckdb
-except ImportError:  # a developer's machine without it: real_part skips
-    duckdb = None
-
-needs_duckdb = real_part("duckdb", duckdb is not None, "pip install '.[test]'")
 
 RULE = """rubric "r" { total 30 }
 input 满意度: percent >= 0 and <= 100%

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from duckdb_helpers import needs_duckdb
 from pingfen.cli import main
-from test_engine_duckdb import needs_duckdb
 
 RUBRIC_TEXT = """rubric "读" {
   total 10

@@ -9,9 +9,10 @@ import json
 from pathlib import Path
 
 import pingfen
+from duckdb_helpers import needs_duckdb
 from pingfen.cli import main
 from pingfen.sql import Explainer
-from test_engine_duckdb import RUBRIC, RULESET, _csv, _records, _rows, as_read, needs_duckdb
+from test_engine_duckdb import RUBRIC, RULESET, _csv, _records, _rows, as_read
 
 
 @needs_duckdb

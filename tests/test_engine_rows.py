@@ -11,8 +11,8 @@ import csv
 import io
 from pathlib import Path
 
+from duckdb_helpers import needs_duckdb
 from pingfen.cli import main
-from test_engine_duckdb import needs_duckdb
 from test_sql_forms_last import PANEL
 
 

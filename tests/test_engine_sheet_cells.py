@@ -15,9 +15,9 @@ import openpyxl
 import pytest
 
 import pingfen
+from duckdb_helpers import needs_duckdb
 from pingfen.cli import main
 from sqlhelp import python_rows
-from test_engine_duckdb import needs_duckdb
 
 RUBRIC_TEXT = """rubric "单元格" {
   total 100

@@ -10,15 +10,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from duckdb_helpers import needs_duckdb
 from pingfen.cli import main
-from real_parts import real_part
-
-try:
-    import duckdb
-except ImportError:  # a developer's machine without it: real_part skips
-    duckdb = None
-
-needs_duckdb = real_part("duckdb", duckdb is not None, "pip install '.[test]'")
 
 RULE = 'rubric "t" { total 10 }\ninput 甲: score <= 5\ninput 乙: score <= 5\nindicator 子 5 { score = 甲 }\nindicator 丑 5 { score = 乙 }\n'
 

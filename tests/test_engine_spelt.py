@@ -16,11 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pingfen
+from duckdb_helpers import needs_duckdb
 from pingfen.cli import main
 from pingfen.sql import compiler
 from pingfen.sql.spelt import SpeltCompiler
 from pingfen.values import to_decimal, to_percent
-from test_engine_duckdb import needs_duckdb
 
 RUBRIC_TEXT = """rubric "读法" {
   total 45

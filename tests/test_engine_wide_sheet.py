@@ -14,9 +14,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from duckdb_helpers import needs_duckdb
 from pingfen.cli import main
 from pingfen.io.bounds import MAX_LINE_CHARS
-from test_engine_duckdb import needs_duckdb
 
 RULE = """rubric "t" { total 10 }
 input 满意度: percent >= 0 and <= 100%

@@ -12,8 +12,8 @@ import openpyxl
 import pytest
 
 import pingfen
+from duckdb_helpers import needs_duckdb
 from pingfen.cli import main
-from test_engine_duckdb import needs_duckdb
 
 RULE = """rubric "t" { total 10 }
 input 有制度: bool

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from duckdb_helpers import needs_duckdb
 from pingfen import load
 from pingfen.cli import main
 from pingfen.io.tables import comment_row, read_rows
 from pingfen.values import coerce, excel_error
-from test_engine_duckdb import needs_duckdb
 
 RULE = """rubric "表头" { total 10 }
 input 满意度: percent

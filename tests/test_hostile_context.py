@@ -13,9 +13,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 import pingfen
+from duckdb_helpers import require_duckdb
 from pingfen import testing
 from pingfen.batch import score_file
 from pingfen.io.records import read_records
@@ -82,7 +81,7 @@ def test_the_sql_is_made_in_pingfens_context() -> None:
         _same(lambda rubric=rubric: to_sql(rubric))
         _same(lambda rubric=rubric: to_sql(rubric, dialect="spark"))
         _same(lambda rubric=rubric: to_sql_tree(rubric).sql("duckdb"))
-    duckdb = pytest.importorskip("duckdb")
+    duckdb = require_duckdb()
     repro = pingfen.loads(REPRO)
     with decimal.localcontext() as context:
         context.prec = 10
@@ -95,7 +94,7 @@ def test_the_sql_is_made_in_pingfens_context() -> None:
 
 def test_the_reasons_are_worded_in_pingfens_context() -> None:
     rubric = pingfen.loads(PRICE)
-    duckdb = pytest.importorskip("duckdb")
+    duckdb = require_duckdb()
     connection = duckdb.connect()
     connection.execute("CREATE TABLE records AS SELECT 96::DECIMAL(18,2) AS 报价, 0.9333::DECIMAL(18,4) AS 满意度")
     cursor = connection.execute(to_sql(rubric))

@@ -140,6 +140,41 @@ def test_a_row_with_no_name_and_a_bad_points_cell_says_both(tmp_path: Path, cell
     assert [d.code for d in diagnose(imported.text) if d.severity == "error"] == []
 
 
+@pytest.mark.parametrize("group_merged", [False, True])
+@pytest.mark.parametrize("cell", ["十", "若干", "3～5分"])
+def test_a_row_with_no_name_and_words_in_its_points_cell_is_not_lost(tmp_path: Path, cell: str, group_merged: bool) -> None:
+    """A nameless row whose 分值 cell held no digit (十, 若干) was joined to the indicator above as
+    more of its criterion, its 分值 lost unsaid; a cell with a digit (3～5分) was reported. Both now
+    are a row of their own, its cell quoted in a TODO and in the summary."""
+    sheet = sheet_of([*TITLED, *[[*row[:2], cell, row[3]] if row[0] is None else row for row in NAMELESS], [GRADES]])
+    if group_merged:
+        sheet.merge_cells("A3:A4")
+    path = tmp_path / "t.xlsx"
+    sheet.parent.save(path)
+    imported = import_table(path)
+    assert "indicator `未命名指标（第4行）` 0 { judgment }" in imported.text, imported.text
+    assert f"# TODO: 原表第 4 行没有指标名称，分值单元格为“{cell}”" in imported.text, imported.text
+    assert "每发现一例违规扣1分" not in imported.text.split("未命名指标")[0]  # not the 执行率 row's criterion
+    assert [r.kind for r in imported.rows if r.row == 4] == ["unnamed_points"]
+    assert any(line.startswith(f"  第 4 行：没有指标名称，分值单元格为“{cell}”，不是分值") for line in imported.summary("zh"))
+    assert any(line.startswith(f"  row 4: no indicator name, and its 分值 cell holds “{cell}”, not a number of points")
+               for line in imported.summary("en"))
+    assert [d.code for d in diagnose(imported.text) if d.severity == "error"] == []
+
+
+@pytest.mark.parametrize("points", [None, "merged"])
+def test_a_nameless_row_with_no_points_of_its_own_goes_on(tmp_path: Path, points: str | None) -> None:
+    """A row with no name and an empty (or merged) 分值 cell is the indicator above going on."""
+    sheet = sheet_of([*TITLED, *[[*row[:2], None, row[3]] if row[0] is None else row for row in NAMELESS], [GRADES]])
+    if points == "merged":
+        sheet.merge_cells("C3:C4")
+    path = tmp_path / "t.xlsx"
+    sheet.parent.save(path)
+    imported = import_table(path)
+    assert "未命名指标" not in imported.text and [r.kind for r in imported.rows if r.row == 4] == []
+    assert "执行率≥90%，计5分；低于90%，不得分" in imported.text and "每发现一例违规扣1分，扣完为止" in imported.text
+
+
 def test_a_word_row_with_points_and_no_name(tmp_path: Path) -> None:
     def blank_name(table: object) -> None:
         cells = table.rows[2].cells  # type: ignore[attr-defined]  # 调整率's row

@@ -13,15 +13,8 @@ import pytest
 from openpyxl import Workbook
 
 import pingfen
+from duckdb_helpers import needs_duckdb
 from pingfen.cli import main
-from real_parts import real_part
-
-try:
-    import duckdb
-except ImportError:  # a developer's machine without it: real_part skips
-    duckdb = None
-
-needs_duckdb = real_part("duckdb", duckdb is not None, "pip install '.[test]'")
 
 RULE = """rubric "t" { total 10 }
 input 投入: percent

@@ -1,6 +1,6 @@
 """A rule text is parsed by lark once, however many entry points read it in a row: loading a
-file, checking it, formatting it and `pingfen.loads` share the last parse (syntax.parser's
-one-entry memo), as the attack suite's rule cases and the editor's analysis do. A 90 KB file
+file, checking it, formatting it and `pingfen.loads` share the last parses (syntax.parser's
+memo of a few), as the attack suite's rule cases and the editor's analysis do. A 90 KB file
 takes most of a second to parse."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ TEXT = RULESET.read_text(encoding="utf-8")
 def parses(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[list[int]]:
     """The length of each text lark's parser is given, from a fresh memo and a fresh cache."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # no tree of an earlier run
-    monkeypatch.setattr(syntax, "_last", None, raising=False)  # (none before the memo)
+    monkeypatch.setattr(syntax, "_kept", ())  # nothing kept from an earlier test
     lark = syntax.parser()
     real = lark.parse
     given: list[int] = []
@@ -57,6 +57,15 @@ def test_a_file_without_examples_is_parsed_once_for_scoring_too(parses: list[int
     pingfen.diagnose(text, str(path))
     pingfen.loads(text, str(path))
     assert parses == [len(text)]
+
+
+def test_a_text_and_its_text_for_scoring_in_turn_are_parsed_once_each(parses: list[int]) -> None:
+    """The workbench checks the whole text and scores by the text without its tests, in turn:
+    with one text kept, each parse put the other out, and every request parsed again."""
+    for _ in range(3):
+        pingfen.diagnose(TEXT)
+        pingfen.loads(TEXT, tests=False)
+    assert len(parses) == 2  # (the tests are blanked with spaces: both the same length)
 
 
 def test_the_editor_parses_a_text_once(parses: list[int]) -> None:
@@ -97,7 +106,7 @@ def test_a_text_for_scoring_that_does_not_parse_is_parsed_for_its_errors_once(
     text = TEXT.replace(" per ", " pr ", 1)
     shown = [(d.code, d.span) for d in pingfen.diagnose(text)]
     whole = len(parses)  # the whole text, then each top-level item alone
-    syntax._last = None
+    syntax._kept = ()  # (monkeypatch restores it)
     path = tmp_path / "rubric.rule"
     path.write_text(text, encoding="utf-8")
     parses.clear()

@@ -12,16 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from duckdb_helpers import needs_duckdb
 from pingfen.cli import main
 from pingfen.io.bounds import MAX_CELL_CHARS, MAX_LINE_CHARS
-from real_parts import real_part
 
-try:
-    import duckdb
-except ImportError:  # a developer's machine without it: real_part skips
-    duckdb = None
-
-needs_duckdb = real_part("duckdb", duckdb is not None, "pip install '.[test]'")
 ENGINES = [pytest.param((), id="python"), pytest.param(("--engine", "duckdb"), id="duckdb")]
 
 RULE = """rubric "t" { total 10 }

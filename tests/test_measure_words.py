@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 import pingfen
+from duckdb_helpers import needs_duckdb
 from pingfen.cli import main
 from pingfen.reasons import measure
-from test_engine_duckdb import needs_duckdb
 
 TEXT = """rubric "计量" { total 40 }
 input 逾期天数: count >= 0

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from duckdb_helpers import require_duckdb
 from pingfen.cli import main
 from pingfen.errors import DataError, Problem
 from pingfen.messages import message
@@ -204,7 +205,7 @@ def test_a_missing_workbook_to_import(tmp_path: Path) -> None:  # importer.py
 
 
 def test_the_engine_given_a_missing_file(tmp_path: Path) -> None:  # engine.py, both readers
-    pytest.importorskip("duckdb")
+    require_duckdb()
     out = str(tmp_path / "out.csv")
     zh, en = both("eval", "--engine", "duckdb", RULESET, str(tmp_path / "没有.csv"), "-o", out)
     assert "PF831: DuckDB 无法为" in zh and zh.rstrip().endswith("：文件或目录不存在")

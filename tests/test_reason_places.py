@@ -11,14 +11,7 @@ from decimal import Decimal as D
 
 import pingfen
 import sqlhelp
-from real_parts import real_part
-
-try:
-    import duckdb
-except ImportError:  # a developer's machine without it: real_part skips
-    duckdb = None
-
-needs_duckdb = real_part("duckdb", duckdb is not None, "pip install '.[test]'")
+from duckdb_helpers import duckdb, needs_duckdb
 
 RUBRIC = """rubric "示例" {
   total 1

@@ -11,16 +11,11 @@ from pathlib import Path
 import pytest
 
 import pingfen
+from duckdb_helpers import needs_duckdb
 from pingfen import cache
 from pingfen.cli import main
 from pingfen.lang import Lang
 from pingfen.report import render_table
-from real_parts import real_part
-
-try:
-    import duckdb
-except ImportError:  # a developer's machine without it: real_part skips
-    duckdb = None
 
 ROOT = Path(__file__).resolve().parents[1]
 CLEAN = str(ROOT / "rulesets" / "dept-overall-2021.rule")
@@ -96,7 +91,7 @@ def test_eval_allow_unsound_warns_too(files: dict[str, str]) -> None:
     said_once(err, "zh")
 
 
-@real_part("duckdb", duckdb is not None, "pip install '.[test]'")
+@needs_duckdb
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_eval_with_duckdb_warns(files: dict[str, str], lang: str, tmp_path: Path) -> None:
     scored = tmp_path / "得分.csv"

@@ -327,6 +327,27 @@ def test_check_of_a_good_rubric_gives_the_table_and_the_form(client: TestClient)
     assert "发现的错误个数" in inputs["错误数"]["question"]
 
 
+def test_check_parses_and_checks_the_text_once(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A check was `diagnose` then `loads` without the tests: the text parsed twice (whole, then
+    blanked) and checked twice. A rubric whose example is wrong still shows its table and form."""
+    import pingfen.loader
+    import pingfen.syntax.parser
+
+    parsed: list[str] = []
+    checked: list[object] = []
+    parse, check = pingfen.syntax.parser._parse, pingfen.loader.check
+    monkeypatch.setattr(pingfen.syntax.parser, "_kept", ())  # nothing kept from another test
+    monkeypatch.setattr(pingfen.syntax.parser, "_parse", lambda text, *a: parsed.append(text) or parse(text, *a))
+    monkeypatch.setattr(pingfen.loader, "check", lambda module: checked.append(module) or check(module))
+    data = post(client, "/api/check")
+    assert parsed == [RULE] and len(checked) == 1
+    assert data["diagnostics"] == [] and "<table>" in str(data["table"]) and len(data["inputs"]) == 3
+    wrong = RULE.replace("expect total = 10", "expect total = 11")  # above the total: PF607
+    data = client.post("/api/check", json={"text": wrong}).json()
+    assert [d["code"] for d in data["diagnostics"]] == [d.code for d in pingfen.diagnose(wrong)] == ["PF607"]
+    assert "<table>" in str(data["table"]) and len(data["inputs"]) == 3
+
+
 def test_score_is_the_library_evaluation(client: TestClient) -> None:
     values = {"错误数": "2", "已公开": False, "等级": "乙"}
     data = post(client, "/api/score", values=values)

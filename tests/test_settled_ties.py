@@ -19,18 +19,11 @@ from sqlglot import exp
 
 import pingfen
 import sqlhelp
+from duckdb_helpers import duckdb, needs_duckdb
 from oracle_check import both
 from pingfen import ast
 from pingfen.sql.newforms import round_expr
 from pingfen.values import ROUNDING, SETTLE, rounded, total_rounding
-from real_parts import real_part
-
-try:
-    import duckdb
-except ImportError:  # a developer's machine without it: real_part skips
-    duckdb = None
-
-needs_duckdb = real_part("duckdb", duckdb is not None, "pip install '.[test]'")
 
 MODES: tuple[ast.RoundingMode, ...] = ("half_up", "half_even", "half_down", "up", "down", "ceiling", "floor")
 DIVISORS = (3, 7, 24, 96, 12, 48, 13)  # none ends: 1/3 … 1/13 carried, and some land above, some below

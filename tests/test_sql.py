@@ -20,18 +20,12 @@ from sqlglot import exp
 
 import pingfen
 import sqlhelp
+from duckdb_helpers import duckdb, needs_duckdb
 from pingfen.cli import main
 from pingfen.loader import loads_unsound
 from pingfen.sql import Explainer, SqlRefusal, to_sql, to_sql_tree
 from pingfen.testing import boundary_inputs, boundary_values, inputs
-from real_parts import real_part
 
-try:
-    import duckdb
-except ImportError:  # a developer's machine without it: real_part skips
-    duckdb = None
-
-needs_duckdb = real_part("duckdb", duckdb is not None, "pip install '.[test]'")
 RULESET = Path(__file__).parent.parent / "rulesets" / "dept-overall-2021.rule"
 RUBRIC = pingfen.load(RULESET)
 FLOATS = {exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT}

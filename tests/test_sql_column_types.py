@@ -16,15 +16,8 @@ import pytest
 
 import pingfen
 import sqlhelp
+from duckdb_helpers import duckdb, needs_duckdb
 from pingfen.sql import to_sql
-from real_parts import real_part
-
-try:
-    import duckdb
-except ImportError:  # a developer's machine without it: real_part skips
-    duckdb = None
-
-needs_duckdb = real_part("duckdb", duckdb is not None, "pip install '.[test]'")
 
 TEXT = """rubric "列的类型" {
   total 100

@@ -15,21 +15,14 @@ from sqlglot import exp
 
 import pingfen
 import sqlhelp
+from duckdb_helpers import duckdb, needs_duckdb
 from pingfen import ast
 from pingfen.cli import main
 from pingfen.loader import loads_unsound
 from pingfen.sql import SqlRefusal, to_sql, to_sql_tree
 from pingfen.sql.newforms import round_expr
 from pingfen.values import ROUNDING as ROUNDING_OF
-from real_parts import real_part
 from strategies import random_rubrics
-
-try:
-    import duckdb
-except ImportError:  # a developer's machine without it: real_part skips
-    duckdb = None
-
-needs_duckdb = real_part("duckdb", duckdb is not None, "pip install '.[test]'")
 
 HEAD = 'rubric "表" {\n  total 10\n}\n'
 NOT_YET: frozenset[str] = frozenset()  # issue 10's forms still refused (PF807): none

@@ -13,16 +13,10 @@ from sqlglot import exp
 
 import pingfen
 import sqlhelp
+from duckdb_helpers import duckdb, needs_duckdb
 from pingfen.cli import main
 from pingfen.sql import Explainer, SqlRefusal, to_sql_tree
-from real_parts import real_part
 
-try:
-    import duckdb
-except ImportError:  # a developer's machine without it: real_part skips
-    duckdb = None
-
-needs_duckdb = real_part("duckdb", duckdb is not None, "pip install '.[test]'")
 D = Decimal
 MODES = ["half_up", "half_even", "half_down", "up", "down", "ceiling", "floor"]
 

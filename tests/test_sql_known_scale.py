@@ -11,9 +11,9 @@ from decimal import Decimal
 import pytest
 
 import pingfen
+from duckdb_helpers import duckdb, needs_duckdb
 from pingfen.loader import loads_unsound
 from pingfen.sql import to_sql_tree
-from test_engine_duckdb import duckdb, needs_duckdb
 
 RUBRIC = """
 rubric "标度" {

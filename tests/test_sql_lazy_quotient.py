@@ -18,18 +18,11 @@ from hypothesis import strategies as st
 
 import pingfen
 import sqlhelp
+from duckdb_helpers import duckdb, needs_duckdb
 from pingfen.evaluate.rubric import Rubric
 from pingfen.loader import loads_unsound
 from pingfen.sql import compiler
 from pingfen.sql.newforms import FormsCompiler
-from real_parts import real_part
-
-try:
-    import duckdb
-except ImportError:  # a developer's machine without it: real_part skips
-    duckdb = None
-
-needs_duckdb = real_part("duckdb", duckdb is not None, "pip install '.[test]'")
 
 ENDS = """
 rubric "ends" {

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 import pingfen
+from duckdb_helpers import needs_duckdb
 from pingfen.cli import main
 from pingfen.sql import SqlRefusal, to_sql
-from test_engine_duckdb import needs_duckdb
 
 HEAD = 'rubric "名" {\n  total 20\n  grade 好 >= 10\n  grade 差 otherwise\n}\ninput rate: percent\n'
 

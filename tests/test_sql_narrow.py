@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 
 import pingfen
+from duckdb_helpers import duckdb, needs_duckdb
 from pingfen.engine import score_with_duckdb
 from pingfen.loader import loads_unsound
 from pingfen.sql import newforms, to_sql, to_sql_tree
 from pingfen.testing import boundary_values
-from test_engine_duckdb import RULESET, duckdb, needs_duckdb
+from test_engine_duckdb import RULESET
 
 RUBRIC = pingfen.load(RULESET)
 # the column types of a typical export: amounts and scores to the cent, ratios to 4 places

@@ -12,9 +12,10 @@ import pytest
 from sqlglot import exp
 
 import pingfen
+from duckdb_helpers import duckdb, needs_duckdb
 from pingfen.loader import loads_unsound
 from pingfen.sql import to_sql_tree
-from test_engine_duckdb import RULESET, duckdb, needs_duckdb
+from test_engine_duckdb import RULESET
 
 RUBRIC = """
 rubric "扣完为止" {

@@ -10,15 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sqlhelp
-from real_parts import real_part
+from duckdb_helpers import duckdb, needs_duckdb
 from strategies import random_rubrics
-
-try:
-    import duckdb
-except ImportError:  # a developer's machine without it: real_part skips
-    duckdb = None
-
-needs_duckdb = real_part("duckdb", duckdb is not None, "pip install '.[test]'")
 
 
 @needs_duckdb

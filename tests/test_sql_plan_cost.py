@@ -17,12 +17,12 @@ from sqlglot import exp
 
 import pingfen
 import sqlhelp
+from duckdb_helpers import duckdb, needs_duckdb
 from pingfen.engine import column_scales
 from pingfen.sql import SqlRefusal, compiler, exact, to_sql
 from pingfen.sql.compiler import PREFIX
 from pingfen.sql.newforms import FormsCompiler
 from strategies import loaded, random_rubrics
-from test_engine_duckdb import duckdb, needs_duckdb
 
 RULESET = Path(__file__).resolve().parent.parent / "rulesets" / "dept-overall-2021.rule"
 

@@ -13,10 +13,10 @@ from decimal import Decimal
 from sqlglot import exp
 
 import pingfen
+from duckdb_helpers import duckdb, needs_duckdb
 from pingfen.loader import loads_unsound
 from pingfen.sql import to_sql_tree
 from pingfen.sql.newforms import FormsCompiler
-from test_engine_duckdb import duckdb, needs_duckdb
 
 RUBRIC = """
 rubric "先后" {

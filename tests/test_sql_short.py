@@ -15,16 +15,10 @@ from hypothesis import strategies as st
 
 import pingfen
 import sqlhelp
+from duckdb_helpers import duckdb, needs_duckdb
 from pingfen.loader import loads_unsound
 from pingfen.sql import to_sql
-from real_parts import real_part
 
-try:
-    import duckdb
-except ImportError:  # a developer's machine without it: real_part skips
-    duckdb = None
-
-needs_duckdb = real_part("duckdb", duckdb is not None, "pip install '.[test]'")
 WIDE = decimal.Context(prec=100, rounding=decimal.ROUND_HALF_EVEN)
 TOP = 10**15  # the total's 5 × 10^15, × 100 to round, stays within the query's 10^18
 

@@ -13,15 +13,9 @@ import pytest
 from sqlglot import exp
 
 import pingfen
+from duckdb_helpers import duckdb, needs_duckdb
 from pingfen.sql import exact, to_sql, to_sql_tree
-from real_parts import real_part
 
-try:
-    import duckdb
-except ImportError:  # a developer's machine without it: real_part skips
-    duckdb = None
-
-needs_duckdb = real_part("duckdb", duckdb is not None, "pip install '.[test]'")
 ROOT = Path(__file__).resolve().parent.parent
 TWENTY = pingfen.load(ROOT / "rulesets" / "dept-overall-2021.rule", tests=False)
 

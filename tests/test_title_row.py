@@ -10,8 +10,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from duckdb_helpers import needs_duckdb
 from pingfen.cli import main
-from test_engine_duckdb import needs_duckdb
 
 RULE = """rubric "t" { total 10 }
 input 投入: percent

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from duckdb_helpers import require_duckdb
 from pingfen.cli import main
 from pingfen.io import tables
 from xlsx_helpers import sheet_of
@@ -58,7 +59,7 @@ def _eval(tmp_path: Path, data: Path, *options: str) -> tuple[int, str]:
 
 
 def _duckdb(tmp_path: Path, data: Path) -> tuple[int, list[dict[str, str]]]:
-    pytest.importorskip("duckdb")
+    require_duckdb()
     output = tmp_path / "duckdb.csv"
     code, said = _eval(tmp_path, data, "--lang", "zh", "--engine", "duckdb", "-o", str(output))
     assert code in (0, 1), said

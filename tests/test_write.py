@@ -6,6 +6,7 @@ import io
 import json
 import os
 import stat
+from contextlib import suppress
 from decimal import Decimal
 from pathlib import Path
 
@@ -175,3 +176,56 @@ def test_csv_text_cannot_start_a_formula() -> None:
     lines = out.getvalue().splitlines()
     assert lines[1].startswith("\"'=HYPERLINK(")
     assert lines[2].startswith("'-A03,-1,")  # a text id is quoted, a negative number is not
+
+
+def test_probing_a_folder_leaves_no_file_when_killed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The probe was a named file made, then removed: a kill between the two left
+    # `.pingfen-PID.*.tmp` in the user's folder. Linux makes a file with no name.
+    if not getattr(os, "O_TMPFILE", 0):
+        pytest.skip("no O_TMPFILE here: the named probe is all there is")
+    from pingfen.io.write import writable_folder
+
+    class Killed(BaseException):
+        pass
+
+    def killed(*args: object, **kwargs: object) -> None:
+        raise Killed
+
+    with monkeypatch.context() as patch, suppress(Killed):  # the kill, where a named probe is removed
+        patch.setattr(os, "unlink", killed)
+        assert writable_folder(tmp_path / "new") == tmp_path / "new"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_without_nameless_files_is_probed_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a file system (or kernel) without O_TMPFILE: the named probe, removed; EACCES stays PF703
+    import errno
+
+    if not getattr(os, "O_TMPFILE", 0):
+        pytest.skip("no O_TMPFILE here")
+
+    from pingfen.io.write import writable_folder
+
+    opened = os.open
+    tried: list[int] = []
+
+    def refusing(code: int) -> object:
+        def open_(path: object, flags: int, *args: object) -> int:
+            if flags & os.O_TMPFILE == os.O_TMPFILE:
+                tried.append(code)
+                raise OSError(code, os.strerror(code))
+            return opened(path, flags, *args)  # type: ignore[arg-type]
+
+        return open_
+
+    for code in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL):
+        with monkeypatch.context() as patch:
+            patch.setattr(os, "open", refusing(code))
+            assert writable_folder(tmp_path) == tmp_path
+        assert list(tmp_path.iterdir()) == []
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "open", refusing(errno.EACCES))
+        with pytest.raises(OutputError) as info:
+            writable_folder(tmp_path / "x")
+    assert info.value.code == "PF703" and list(tmp_path.iterdir()) == []
+    assert tried == [errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.EACCES]

@@ -13,16 +13,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from duckdb_helpers import needs_duckdb
 from pingfen.cli import main
 from pingfen.io.tables import read_rows, xlsx_text
-from real_parts import real_part
-
-try:
-    import duckdb
-except ImportError:  # a developer's machine without it: real_part skips
-    duckdb = None
-
-needs_duckdb = real_part("duckdb", duckdb is not None, "pip install '.[test]'")
 
 RULE = 'rubric "t" { total 10 }\ninput 甲: score <= 5\ninput 乙: score <= 5\nindicator 子 5 { score = 甲 }\nindicator 丑 5 { score = 乙 }\n'
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
-from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -634,16 +634,6 @@ def _points(text: str) -> Decimal | None:
 _POINTS_CELL = re.compile(r"\(?(\d+(?:\.\d+)?)(?:分|\(分\))?\)?[。.]?")
 
 
-def _number(text: str) -> Decimal | None:
-    found = re.search(r"\d+(?:\.\d+)?", normalise(text))
-    if found is None:
-        return None
-    try:
-        return Decimal(found.group())
-    except InvalidOperation:  # pragma: no cover - the pattern is a number
-        return None
-
-
 class _Builder:
     def __init__(self, path: Path, title: str, grid: Grid, end: int, lang: Lang = "zh") -> None:
         self.path, self.title, self.grid, self.end = path, title, grid, end  # rows up to `end` are the table's
@@ -908,9 +898,10 @@ class _Builder:
 
     @staticmethod
     def _own_points(row: list[Cell], r: int, columns: Columns) -> bool:
-        """Whether a row has a number in a 分值 cell of its own (not merged from a row above)."""
+        """Whether a row has a 分值 cell of its own (not merged from a row above) that is not
+        empty: a number, or words that are none (十, 若干), never lost with the row as more text."""
         p = columns.points
-        return p is not None and row[p].origin == (r, p) and _number(row[p].text) is not None
+        return p is not None and row[p].origin == (r, p) and bool(row[p].text.strip())
 
     @staticmethod
     def _own_text(row: list[Cell], r: int, columns: Columns) -> str:

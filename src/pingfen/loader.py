@@ -54,6 +54,13 @@ def loads(text: str, path: str = "<string>", *, tests: bool = True, resolver: Re
 
 
 @pinned
+def diagnose_loads(text: str, path: str = "<string>", *, resolver: Resolver | None = None) -> tuple[Rubric | None, list[Diagnostic]]:
+    """`loads(text)` (None where it would raise) and `diagnose(text)` at once, the text parsed
+    and checked once: the workbench shows both for each edit."""
+    return _build(text, path, resolver=resolver)
+
+
+@pinned
 def load(path: str | Path | IO[bytes] | IO[str], *, tests: bool = True, resolver: Resolver | None = None) -> Rubric:
     """Load a rubric from a `.rule` file (UTF-8, with or without BOM), given by its path or,
     as `json.load` takes one, as a file opened in binary or text mode. A file that is not

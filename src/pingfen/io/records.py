@@ -119,8 +119,7 @@ def load_yaml(text: str) -> Any:
             raise _at("a value of a kind a data file cannot hold (a tag: `!…` or `!!…`)",
                       "数据文件不能包含此类值（类型标签：`!…` 或 `!!…`）", mark) from None  # fmt: skip
         if isinstance(error, yaml.composer.ComposerError):
-            raise _at("an alias (`*name`) with no anchor (`&name`) before it",
-                      "别名（`*名称`）之前没有对应的锚点（`&名称`）", mark) from None  # fmt: skip
+            raise _at(*_composer(error), mark) from None
         colon = _full_width_colon(text, _key_lines(error, text))
         raise colon or _at("this is not valid YAML: check the quotes, colons and indentation",
                            "此处不是有效的 YAML：请检查引号、冒号和缩进", mark) from None  # fmt: skip
@@ -128,6 +127,18 @@ def load_yaml(text: str) -> Any:
         raise _at("a value a data file cannot hold", "数据文件不能包含此类值", None) from None
     except RecursionError:
         raise _at(str(too_deep()), too_deep().zh, None) from None
+
+
+def _composer(error: Any) -> tuple[str, str]:
+    """A ComposerError worded by its kind, which only PyYAML's (English) context tells: a second
+    document and an anchor given twice were said as an alias with no anchor before it."""
+    context = error.context or ""
+    if context == "expected a single document in the stream":
+        return ("a second document (`---`) begins here: a record file holds one record",
+                "此处开始了第二个文档（`---`）：一个记录文件只能有一条记录")  # fmt: skip
+    if context.startswith("found duplicate anchor"):
+        return "an anchor (`&name`) given a second time", "锚点（`&名称`）重复定义"
+    return "an alias (`*name`) with no anchor (`&name`) before it", "别名（`*名称`）之前没有对应的锚点（`&名称`）"
 
 
 # A name and its value joined by the full-width colon a Chinese input method types

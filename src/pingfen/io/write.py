@@ -261,15 +261,34 @@ def writable_folder(given: str | Path) -> Path:
         if not stat.S_ISDIR(found.st_mode):  # the folder itself: a part on the way would be ENOTDIR
             raise OutputError("PF704", str(folder), {"reason": "it is a file, not a folder",
                                                      "reason_zh": "它是文件，不是文件夹"})  # fmt: skip
-        # root may write where the mode bits say no (os.access says yes for /sys): try a file, then remove it
-        fd, probe = tempfile.mkstemp(dir=existing, prefix=f".pingfen-{os.getpid()}.", suffix=".tmp")
-        os.close(fd)
-        os.unlink(probe)
+        # root may write where the mode bits say no (os.access says yes for /sys): try a file
+        _probe(existing)
     except PermissionError:
         raise OutputError("PF703", str(folder), {"directory": str(existing)}) from None
     except OSError as error:
         raise OutputError("PF704", str(folder), {"reason": OSReason.of(error)}) from None
     return folder
+
+
+# A file with no name, where Linux and the file system make one: a run killed while probing leaves
+# nothing in the user's folder, where a named probe file would stay behind
+_NAMELESS = getattr(os, "O_TMPFILE", 0)
+# the file system cannot (EOPNOTSUPP), or the kernel knows no O_TMPFILE (EISDIR, EINVAL)
+_NO_NAMELESS = frozenset({errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL})
+
+
+def _probe(folder: Path) -> None:
+    """Make a file in `folder` and let it go, or raise the OSError that refused it."""
+    if _NAMELESS:
+        try:
+            os.close(os.open(folder, _NAMELESS | os.O_WRONLY, 0o600))
+            return
+        except OSError as error:
+            if error.errno not in _NO_NAMELESS:
+                raise
+    fd, probe = tempfile.mkstemp(dir=folder, prefix=f".pingfen-{os.getpid()}.", suffix=".tmp")
+    os.close(fd)
+    os.unlink(probe)
 
 
 class Interrupted(BaseException):  # noqa: N818 - like KeyboardInterrupt, not caught by `except Exception`

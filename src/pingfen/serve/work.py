@@ -1,6 +1,6 @@
 """What each button of the workbench does, as plain data for the page.
 
-Every answer comes from the library the command line uses (`loader.diagnose`/`loads`,
+Every answer comes from the library the command line uses (`loader.diagnose_loads`/`loads`,
 `Rubric.evaluate`, `report.rubric_table`, `testrun`, `coverage`, `fuzz`, `batch`,
 `batchreport`, `template`): the workbench has no checker or evaluator of its own.
 """
@@ -28,7 +28,7 @@ from pingfen.io.records import read_batch
 from pingfen.io.tables import Rows, renamed
 from pingfen.io.write import atomic_open, plain, write_results
 from pingfen.lang import Lang
-from pingfen.loader import diagnose, loads, loads_unsound
+from pingfen.loader import diagnose_loads, loads, loads_unsound
 from pingfen.report.rubric_table import build_table, render_html
 from pingfen.result import NodeResult
 from pingfen.serve.folder import Denied, Place, Worded
@@ -58,9 +58,10 @@ def _diagnostic(d: Diagnostic, text: str, at: Place, lang: Lang) -> dict[str, An
 
 def check(text: str, at: Place, lang: Lang) -> dict[str, Any]:
     """Diagnostics for the text, and, when it loads, the official table and the form's inputs."""
-    diagnostics = diagnose(text, at.name, resolver=at.folder.base)
+    whole, diagnostics = diagnose_loads(text, at.name, resolver=at.folder.base)
     answer: dict[str, Any] = {"diagnostics": [_diagnostic(d, text, at, lang) for d in diagnostics]}
-    rubric = _loaded(text, at)
+    # a failing example or property leaves what scoring reads loading: its table is shown still
+    rubric = whole if whole is not None else _loaded(text, at)
     if rubric is not None:
         answer["table"] = render_html(build_table(rubric, lang))
         answer["inputs"] = [_input(spec, lang) for spec in rubric.inputs]

@@ -118,13 +118,16 @@ def build_parser(grammar: str, cache: Path | None) -> Lark:
     return built
 
 
-# The last text parsed and its answer. One text is often parsed by several entry points in a
-# row (`pingfen.load`, `diagnose`, `format_text`, `loads`; the editor's diagnose and its own
-# names), and a 90 KB file takes most of a second. Safe to share: the answer depends on the
-# text alone (parse runs in pingfen's decimal context), the module is frozen attrs of tuples and
-# Decimals, and each caller gets its own list of the (frozen) diagnostics. One entry: one tree
-# held, whatever a long-lived process (the editor, the workbench) parses.
-_last: tuple[str, ast.Module | None, tuple[Diagnostic, ...]] | None = None
+# The last texts parsed and their answers, newest first. One text is often parsed by several
+# entry points in a row (`pingfen.load`, `diagnose`, `format_text`, `loads`; the editor's diagnose
+# and its own names), and a 90 KB file takes most of a second. Safe to share: the answer depends on
+# the text alone (parse runs in pingfen's decimal context), the module is frozen attrs of tuples and
+# Decimals, and each caller gets its own list of the (frozen) diagnostics. A few entries, not one:
+# a file's whole text and its text without tests (what scoring reads) take turns in the workbench
+# (check, score, check), and an editor shows a file and the one it extends; a few trees held (a
+# 12,000-character rubric's is 0.3 MB), whatever a long-lived process parses.
+_KEEP = 4
+_kept: tuple[tuple[str, ast.Module | None, tuple[Diagnostic, ...]], ...] = ()
 
 
 @pinned  # a percent's `/ 100` in the caller's context would make the answer depend on the caller
@@ -133,13 +136,14 @@ def parse(text: str, *, every_error: bool = True) -> tuple[ast.Module | None, li
     The module's `comments` holds every `# …` comment with its span. With every_error=False
     a syntax error is answered by the first one alone, for a caller that only asks whether
     the text parses (the items after it are not parsed again to find the rest)."""
-    global _last  # the one-entry memo above
-    last = _last  # read once: another thread may replace it meanwhile
-    if last is not None and last[0] == text:
-        return last[1], list(last[2])
+    global _kept  # the memo above, replaced whole: another thread reads the old one or the new
+    kept = _kept
+    for entry in kept:
+        if entry[0] == text:
+            return entry[1], list(entry[2])
     module, diagnostics = _parse(text, every_error)
     if module is not None or every_error:  # a first error alone is no answer for the next caller
-        _last = (text, module, tuple(diagnostics))
+        _kept = ((text, module, tuple(diagnostics)), *_kept[: _KEEP - 1])
     return module, diagnostics
 
 
