@@ -77,6 +77,7 @@ MAX_XLSX_RATIO = 100  # unpacked / packed, for a member over 1 MB: real sheets p
 MAX_XLSX_CELLS = 20_000_000
 MAX_XLSX_ROWS = 1_048_576  # Excel's own; a row numbered beyond it ends the sheet, not a billion blank rows
 MAX_XLSX_COLUMNS = 2000
+MAX_XLSX_CELL_CHARS = 32_767  # Excel's own for a cell: a longer one was written by no spreadsheet
 
 
 @frozen
@@ -508,6 +509,10 @@ def input_cell(cell: Any) -> object:
     value = cell.value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return cell_value(value, getattr(cell, "number_format", None))
+    if isinstance(value, str) and len(value) > MAX_XLSX_CELL_CHARS:  # both engines refuse it alike (PF508)
+        place = getattr(cell, "coordinate", "?")
+        raise TooBig(f"the cell {place} holds more than {MAX_XLSX_CELL_CHARS:,} characters, Excel's limit for a cell",
+                     f"单元格 {place} 超过 {MAX_XLSX_CELL_CHARS:,} 个字符（Excel 单元格的上限）")  # fmt: skip
     return cell_value(value)
 
 
@@ -933,9 +938,12 @@ def _check_zip(path: Path) -> None:
 
 @contextlib.contextmanager
 def xlsx_errors(path: Path) -> Iterator[None]:
-    """Whatever a malformed workbook makes zipfile or openpyxl raise, as PF508."""
+    """Whatever a malformed workbook makes zipfile or openpyxl raise, as PF508; a limit the
+    reading met (TooBig) in its own words."""
     try:
         yield
+    except TooBig as error:  # a limit of pingfen's (a cell too long), in its own words
+        raise _unreadable(path, error) from None
     except _xlsx_errors() as error:
         if isinstance(error, OSError):  # the system's reason, in both languages
             text, text_zh = reason(error, "en"), reason(error, "zh")
