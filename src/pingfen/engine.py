@@ -28,7 +28,7 @@ from sqlglot import exp
 
 from pingfen.errors import DataError, UsageError
 from pingfen.evaluate.rubric import Rubric, hidden_column
-from pingfen.io.bounds import LINE_READ, MAX_LINE_CHARS, TooBig, line_too_long, too_long
+from pingfen.io.bounds import LINE_READ, MAX_LINE_CHARS, TooBig, csv_cells, line_too_long, too_long
 from pingfen.io.records import unreadable
 from pingfen.io.tables import (
     DEFAULT_IDS,
@@ -37,7 +37,6 @@ from pingfen.io.tables import (
     csv_columns,
     csv_delimiter,
     csv_encoding,
-    csv_error_zh,
     header_name,
     hidden_id,
     id_text,
@@ -657,9 +656,11 @@ def _shape(path: str, delimiter: str, data: str, header: int, bounded: bool = Tr
                 continue
             even = even and cells.count('"') % 2 == 0
             try:
-                row(next(csv.reader(itertools.chain((cells,), more()), delimiter=delimiter), []))
-            except csv.Error as error:  # a quoted cell past MAX_CELL_CHARS: PF508, as `pingfen eval` refuses it
-                raise unreadable(Path(data), str(error), csv_error_zh(str(error))) from None
+                row(csv_cells(cells, more(), delimiter))
+            except TooBig as error:  # a quoted cell past MAX_CELL_CHARS: PF508, as `pingfen eval` refuses it
+                raise unreadable(Path(data), error) from None
+            except csv.Error as error:
+                raise unreadable(Path(data), str(error)) from None
     return even, widest
 
 
