@@ -371,13 +371,14 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
 
 
 def _one_valued_ids(described: Mapping[str, str], data: str) -> None:
-    """PF508 for a Parquet id column of lists, structs or maps, as `pingfen eval` refuses such an
-    id (io.tables.id_text, in the same words): DuckDB wrote each as its text, `[甲, 乙]`. The id
-    column is io.tables': `id` in any case, else `编号`."""
+    """PF508 for a Parquet id column of lists, structs, maps or unions (a member's value tagged
+    with its name, a mapping of one), as `pingfen eval` refuses such an id (io.tables.id_text,
+    in the same words): DuckDB wrote each as its text, `[甲, 乙]`. The id column is io.tables':
+    `id` in any case, else `编号`."""
     named = (next((n for n in described if n.lower() == wanted), None) for wanted in DEFAULT_IDS)
     column = next(filter(None, named), None)
     kind = described[column] if column is not None else ""
-    shaped: object = [] if kind.endswith("]") else {} if kind.startswith(("STRUCT(", "MAP(")) else None
+    shaped: object = [] if kind.endswith("]") else {} if kind.startswith(("STRUCT(", "MAP(", "UNION(")) else None
     if shaped is not None:
         try:
             id_text(shaped)
