@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from pingfen.errors import DataError
 from pingfen.io import tables
-from pingfen.io.bounds import MAX_LINE_CHARS
+from pingfen.io.bounds import MAX_CELL_CHARS, MAX_LINE_CHARS
 
 
 def _as_the_csv_module_reads(path: Path) -> list[tuple[int, list[str]]]:
@@ -59,7 +59,7 @@ def test_quoted_and_odd_lines(tmp_path: Path, body: str) -> None:
 
 def test_a_cell_longer_than_the_csv_module_takes_is_refused_as_before(tmp_path: Path) -> None:
     path = tmp_path / "d.csv"
-    half = "9" * (csv.field_size_limit() // 2 + 1)  # a cell as long as a line is read: one quoted over two lines
+    half = "9" * (MAX_CELL_CHARS // 2 + 1)  # a cell as long as a line is read: one quoted over two lines
     path.write_text(f'id,x\nD1,1\nD2,"{half}\n{half}"\n', encoding="utf-8")
     with pytest.raises(csv.Error):
         _as_the_csv_module_reads(path)

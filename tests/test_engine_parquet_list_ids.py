@@ -11,13 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from duckdb_helpers import needs_duckdb
+from duckdb_helpers import RULE, needs_duckdb
 from pingfen.cli import main
-
-RULE = """rubric "t" { total 10 }
-input 满意度: percent >= 0 and <= 100%
-indicator 满意 10 { score = 满意度 * 10 }
-"""
+from pingfen.engine import _one_valued_ids
+from pingfen.errors import DataError
+from pingfen.lang import Lang
 
 
 def _run(tmp_path: Path, ids: str, lang: str, *, engine: bool = True, name: str = "d.parquet") -> tuple[int, str]:
@@ -59,3 +57,15 @@ def test_a_list_beside_a_plain_id_and_a_plain_id_are_scored(tmp_path: Path) -> N
     assert main(["eval", "--engine", "duckdb", str(rule), str(data), "-o", str(out)], io.StringIO(), err) == 0, err.getvalue()
     with out.open(encoding="utf-8-sig", newline="") as handle:
         assert [(r["id"], r["total"]) for r in csv.DictReader(handle)] == [("A", "9.00")]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_union_id_column_is_refused_as_a_mapping_is(lang: Lang) -> None:
+    # a Parquet file DuckDB reads gives a union back as its STRUCT; a relation typed UNION would be
+    # written as its member's text (`1`), the member's name lost: refused as a struct's id is
+    kinds = {"id": "UNION(a INTEGER, b VARCHAR)", "满意度": "VARCHAR"}
+    with pytest.raises(DataError) as refused:
+        _one_valued_ids(kinds, "d.parquet")
+    said = refused.value.render(lang)
+    assert refused.value.problems[0].code == "PF508"
+    assert ("编号是映射" if lang == "zh" else "the id is a mapping") in said, said

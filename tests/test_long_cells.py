@@ -8,20 +8,18 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from duckdb_helpers import needs_duckdb
+from duckdb_helpers import RULE, needs_duckdb
 from pingfen.cli import main
-from pingfen.io.bounds import MAX_CELL_CHARS, MAX_LINE_CHARS
+from pingfen.io.bounds import MAX_CELL_CHARS
 
 ENGINES = [pytest.param((), id="python"), pytest.param(("--engine", "duckdb"), id="duckdb")]
-
-RULE = """rubric "t" { total 10 }
-input 满意度: percent >= 0 and <= 100%
-indicator 满意 10 { score = 满意度 * 10 }
-"""
 LONG = "甲" * 131_073  # one past the csv module's default limit
 
 
@@ -34,8 +32,33 @@ def _eval(tmp_path: Path, body: str, engine: tuple[str, ...], lang: str = "zh") 
     return code, err.getvalue().strip().replace(str(data), "DATA"), out
 
 
-def test_a_cell_may_be_as_long_as_a_line() -> None:
-    assert MAX_CELL_CHARS == MAX_LINE_CHARS and csv.field_size_limit() >= MAX_CELL_CHARS
+@pytest.fixture
+def host_limit(request: pytest.FixtureRequest) -> Iterator[int]:
+    """The csv module's limit as a program that imports pingfen set it for its own reading
+    (the limit is the whole process's), given back after the test."""
+    before = csv.field_size_limit()
+    csv.field_size_limit(request.param)
+    try:
+        yield request.param
+    finally:
+        csv.field_size_limit(before)
+
+
+def test_importing_pingfen_leaves_the_csv_modules_limit_and_reading_raises_it_only_when_lower(tmp_path: Path) -> None:
+    data = tmp_path / "d.csv"
+    data.write_text('id,x\nA,"1"\n', encoding="utf-8")
+    script = f"""
+import csv, sys
+from pingfen.io.tables import read_rows
+print(csv.field_size_limit())
+list(read_rows({str(data)!r}))  # a quoted cell: read by the csv module
+print(csv.field_size_limit())
+csv.field_size_limit(sys.maxsize)
+list(read_rows({str(data)!r}))
+print(csv.field_size_limit() == sys.maxsize)
+"""
+    said = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    assert said == ["131072", str(MAX_CELL_CHARS), "True"]
 
 
 @needs_duckdb
@@ -61,3 +84,25 @@ def test_a_cell_over_lines_longer_than_a_line_is_refused_alike(tmp_path: Path, e
     code, said, out = _eval(tmp_path, f'A,90%,"{half}\n{half}\n"\n', engine, lang)
     assert code == 2 and "PF508" in said and said.endswith(words), said
     assert "Traceback" not in said and not out.exists()
+
+
+@needs_duckdb
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("host_limit", [sys.maxsize], indirect=True)
+def test_a_host_that_raised_the_csv_limit_still_has_a_longer_cell_refused(tmp_path: Path, engine: tuple[str, ...], host_limit: int) -> None:
+    third = "x" * 1_500_000  # a quoted cell over three lines of 4.5 million characters: past MAX_CELL_CHARS
+    code, said, out = _eval(tmp_path, f'A,90%,"{third}\n{third}\n{third}"\n', engine)
+    assert code == 2 and said.endswith("无法读取 `DATA`：单元格超过 2,097,152 个字符的上限"), said
+    assert not out.exists() and csv.field_size_limit() == host_limit  # never lowered
+
+
+@needs_duckdb
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("cell", [LONG, f'"{LONG}"'], ids=["unquoted", "quoted"])
+@pytest.mark.parametrize("host_limit", [131_072], indirect=True)
+def test_a_host_that_lowered_the_csv_limit_has_both_engines_agree(tmp_path: Path, engine: tuple[str, ...], cell: str, host_limit: int) -> None:
+    code, said, out = _eval(tmp_path, f"A,90%,{cell}\nB,80%,x\n", engine)
+    assert code == 0, said
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["total" if engine else "总分"] for r in rows] == ["9.00", "8.00"]

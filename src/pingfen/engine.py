@@ -28,20 +28,19 @@ from sqlglot import exp
 
 from pingfen.errors import DataError, UsageError
 from pingfen.evaluate.rubric import Rubric, hidden_column
-from pingfen.io.bounds import LINE_READ, MAX_LINE_CHARS, TooBig, line_too_long, too_long
+from pingfen.io.bounds import LINE_READ, MAX_LINE_CHARS, TooBig, csv_cells, line_too_long, too_long
 from pingfen.io.records import unreadable
 from pingfen.io.tables import (
     DEFAULT_IDS,
     SheetRows,
-    cell_value,
     comment_row,
     csv_columns,
     csv_delimiter,
     csv_encoding,
-    csv_error_zh,
     header_name,
     hidden_id,
     id_text,
+    input_cell,
     open_workbook,
     read_rows,
     sheet_of,
@@ -141,7 +140,7 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
     refuse_inputs(output, [data, ruleset])  # PF701: never onto an input
     con = duckdb.connect(config={"threads": threads} if threads else {})
     try:
-        with _relation(con, data, read, rubric, encoding) as (numbered, back, formulas, line), atomic_path(output) as tmp:
+        with _relation(con, data, read, rubric, encoding) as (numbered, back, formulas), atomic_path(output) as tmp:
             # written plain (sqlglot's pretty layout of the 2021 rubric's query costs ~0.4 s, DuckDB
             # needs none) and without a copy first: the tree is made for this one writing
             # a file of text (CSV, a sheet) is read as `pingfen eval` reads its cells (sql/spelt.py)
@@ -170,7 +169,7 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
             # read back as written, not sniffed: a column of cells that begin with `'` is no quote character;
             # a row as long as its line read, its quotes doubled, and the scores beside it
             dialect = "" if write == "parquet" else (", header = true, delim = ',', quote = '\"', escape = '\"', all_varchar = true, "
-                                                     f"max_line_size = {3 * line}, buffer_size = {_buffer(3 * line)}")  # fmt: skip
+                                                     f"max_line_size = {3 * _LINE_BYTES}, buffer_size = {_BUFFER}")  # fmt: skip
             found = con.execute(f"SELECT count(*), count(refusal) FROM {reader}({target}{dialect})").fetchone()
     except (duckdb.InterruptException, RuntimeError) as error:
         # DuckDB stops a query at Ctrl-C and raises RuntimeError("Query interrupted"), the
@@ -321,19 +320,17 @@ def _batched(rubric: Rubric) -> bool:
 
 
 @contextmanager
-def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | None) -> Iterator[tuple[bool, dict[str, str], bool, int]]:
+def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | None) -> Iterator[tuple[bool, dict[str, str], bool]]:
     """The view `records` over the file, for the query's lifetime; whether it has ROW, the
-    file's columns it holds under names of the engine's (`_held`), each with its own name,
-    whether the table FORMULAS lists a sheet's cells of formulas never calculated, and the
-    bytes a line of what DuckDB reads may take (a sheet's row may be longer than a CSV's line)."""
+    file's columns it holds under names of the engine's (`_held`), each with its own name, and
+    whether the table FORMULAS lists a sheet's cells of formulas never calculated."""
     with tempfile.TemporaryDirectory(prefix="pingfen-") as folder:
-        path, line = data, _LINE_BYTES
+        path = data
         formulas: list[tuple[int, str]] = []
         if read == "xlsx":
             _readable(data)
             path = str(Path(folder) / "sheet.csv")
-            formulas, longest = _xlsx_to_csv(data, path, rubric.column_kind)
-            line = max(line, longest)
+            formulas = _xlsx_to_csv(data, path, rubric.column_kind)
         elif read == "csv":
             path = _utf8(data, str(Path(folder) / "utf8.csv"), encoding)
         source = exp.Literal.string(path).sql("duckdb")
@@ -345,7 +342,7 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
                 renamed = ", ".join(f"{_q(name)} AS {_q(kept)}" for name, kept in held.items())
                 reader = f"(SELECT * RENAME ({renamed}) FROM {reader})"
         else:  # every cell as text: the query types it, and refuses a bad one in its row
-            reader, held = _csv_reader(con, path, folder, data, line if read == "xlsx" else None)
+            reader, held = _csv_reader(con, path, folder, data, sheet=read == "xlsx")
         described = {str(row[0]): str(row[1]) for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()}
         _same_case(rubric, described, data)
         hidden = hidden_column(rubric, list(described))  # PF527, as `pingfen eval` refuses the file
@@ -370,17 +367,18 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
             columns = _parquet_columns(rubric, described, columns)
         columns = _own_columns(rubric, described, columns)
         con.execute(f'CREATE VIEW "records" AS SELECT {columns} FROM {reader}')
-        yield numbered, {kept: name for name, kept in held.items()}, bool(formulas), line
+        yield numbered, {kept: name for name, kept in held.items()}, bool(formulas)
 
 
 def _one_valued_ids(described: Mapping[str, str], data: str) -> None:
-    """PF508 for a Parquet id column of lists, structs or maps, as `pingfen eval` refuses such an
-    id (io.tables.id_text, in the same words): DuckDB wrote each as its text, `[甲, 乙]`. The id
-    column is io.tables': `id` in any case, else `编号`."""
+    """PF508 for a Parquet id column of lists, structs, maps or unions (a member's value tagged
+    with its name, a mapping of one), as `pingfen eval` refuses such an id (io.tables.id_text,
+    in the same words): DuckDB wrote each as its text, `[甲, 乙]`. The id column is io.tables':
+    `id` in any case, else `编号`."""
     named = (next((n for n in described if n.lower() == wanted), None) for wanted in DEFAULT_IDS)
     column = next(filter(None, named), None)
     kind = described[column] if column is not None else ""
-    shaped: object = [] if kind.endswith("]") else {} if kind.startswith(("STRUCT(", "MAP(")) else None
+    shaped: object = [] if kind.endswith("]") else {} if kind.startswith(("STRUCT(", "MAP(", "UNION(")) else None
     if shaped is not None:
         try:
             id_text(shaped)
@@ -477,19 +475,20 @@ PAST = 1000
 _NO_NULL = "\x00pingfen\x00"  # read as NULL instead of a blank cell: no cell is, so a NULL is a padded one
 _CHUNK = 1 << 20
 # A line of MAX_LINE_CHARS characters, `pingfen eval`'s limit and the engine's (_shape refuses a
-# longer one), in the UTF-8 DuckDB reads: at most 4 bytes a character, and the line's end. Its
-# buffer as large as by default (16 lines of DuckDB's own 2 MiB), not 16 of these; it must hold
-# a line (the output's too, read back to count its rows).
+# longer one), in the UTF-8 DuckDB reads: at most 4 bytes a character, and the line's end. A
+# sheet's row is copied to a line of at most as many bytes (_xlsx_to_csv refuses a longer one,
+# PF734), so that DuckDB's sizes are fixed, never taken from the data. Its buffer as large as by
+# default (16 lines of DuckDB's own 2 MiB), not 16 of these; it must hold a line (the output's
+# too, read back to count its rows).
 _LINE_BYTES = 4 * MAX_LINE_CHARS + 2
 _BUFFER = 32 * 1024 * 1024
+# The whole of a sheet's copy: an honest sheet's is less than what its workbook may unpack to
+# (200 MB: some 10 million cells); a text its shared strings repeat in every cell would be
+# gigabytes from a workbook of kilobytes (PF734).
+SHEET_COPY_BYTES = 512 * 1024 * 1024
 
 
-def _buffer(line: int) -> int:
-    """DuckDB's buffer_size for lines of up to `line` bytes: it must be larger than a line."""
-    return _BUFFER if line < _BUFFER else 2 * line
-
-
-def _csv_reader(con: Any, path: str, folder: str, data: str, sheet: int | None = None) -> tuple[str, dict[str, str]]:
+def _csv_reader(con: Any, path: str, folder: str, data: str, sheet: bool = False) -> tuple[str, dict[str, str]]:
     """The CSV's rows `pingfen eval` scores (see _rows_kept), each cell text, blank ones NULL,
     with the column MISALIGNED: whether the row has fewer cells than the header, or more
     that are not blank (io.tables' PF520). The file is read as Python's csv module reads it
@@ -498,15 +497,14 @@ def _csv_reader(con: Any, path: str, folder: str, data: str, sheet: int | None =
     two told apart only by letter case PF729: DuckDB's names are not). A short row is padded
     with NULLs (null_padding), told from blank cells, which are read as ''. A column named as
     the engine's own are is held under another name (`_held`): which, with its own. `sheet`: the
-    file is a sheet's copy (_xlsx_to_csv), of lines of up to so many bytes: not bounded as a CSV's."""
+    file is a sheet's copy (_xlsx_to_csv), whose rows are bounded in bytes, not in characters."""
     delimiter = csv_delimiter(Path(path), "utf-8-sig")
-    line = sheet or _LINE_BYTES
     options = (f"all_varchar = true, delim = {lit(delimiter)}, quote = '\"', escape = '\"', comment = '', "
-               f"max_line_size = {line}, buffer_size = {_buffer(line)}")  # fmt: skip
+               f"max_line_size = {_LINE_BYTES}, buffer_size = {_BUFFER}")  # fmt: skip
     names = _header(con, path, folder, data, options)
     held = _held(names)
     names = [held.get(n, n) for n in names]
-    one_line, widest = _shape(path, delimiter, data, len(names), bounded=sheet is None)
+    one_line, widest = _shape(path, delimiter, data, len(names), bounded=not sheet)
     past = [f"{MISALIGNED}{i}" for i in range(max(widest - len(names), 0))]
     columns = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in names + past) + "}"
     # DuckDB pads in parallel only rows of one line each: a quoted newline needs one thread
@@ -586,7 +584,7 @@ def _shape(path: str, delimiter: str, data: str, header: int, bounded: bool = Tr
     """(whether no quoted cell of the CSV spans lines: every line has an even number of `"`, a
     doubled quote counting two; the cells of its widest row), from one reading, bounded: a line of
     more than MAX_LINE_CHARS characters is PF831, as `pingfen eval` refuses it (not `bounded`: a
-    sheet's copy, whose rows its sheet's limits bound). A row is counted as io.tables reads
+    sheet's copy, whose rows _xlsx_to_csv bounds to _LINE_BYTES bytes). A row is counted as io.tables reads
     it: its delimiters where it has no quote, else by the csv module. PF728 for a row `pingfen
     eval` scores (not blank, not a comment) of more than PAST cells past the header; a wider
     blank or comment row is read no wider (DuckDB stops at it)."""
@@ -640,7 +638,7 @@ def _shape(path: str, delimiter: str, data: str, header: int, bounded: bool = Tr
         even = True
 
         def read() -> str:
-            line = text.readline(LINE_READ if bounded else -1)
+            line = text.readline(LINE_READ if bounded else _LINE_BYTES)  # a copy's line has no more characters than bytes
             if bounded and too_long(line):
                 raise _too_long(data)
             return line
@@ -659,9 +657,11 @@ def _shape(path: str, delimiter: str, data: str, header: int, bounded: bool = Tr
                 continue
             even = even and cells.count('"') % 2 == 0
             try:
-                row(next(csv.reader(itertools.chain((cells,), more()), delimiter=delimiter), []))
-            except csv.Error as error:  # a quoted cell past MAX_CELL_CHARS: PF508, as `pingfen eval` refuses it
-                raise unreadable(Path(data), str(error), csv_error_zh(str(error))) from None
+                row(csv_cells(cells, more(), delimiter))
+            except TooBig as error:  # a quoted cell past MAX_CELL_CHARS: PF508, as `pingfen eval` refuses it
+                raise unreadable(Path(data), error) from None
+            except csv.Error as error:
+                raise unreadable(Path(data), str(error)) from None
     return even, widest
 
 
@@ -765,20 +765,20 @@ def _recode(data: str, path: str, encoding: str) -> None:
             lines += chunk.count(b"\n")
 
 
-def _xlsx_to_csv(data: str, path: str, kind_of: Callable[[str], str | None] = lambda column: None) -> tuple[list[tuple[int, str]], int]:
+def _xlsx_to_csv(data: str, path: str, kind_of: Callable[[str], str | None] = lambda column: None) -> list[tuple[int, str]]:
     """The first sheet's cells as text, row by row (openpyxl's read-only mode streams): the
     header's as io.tables names the columns, every other cell's as io.tables reads its value
     (cell_value: a number formatted as a percentage is `150%`, a date ISO text, …) and as an
     input of its column's type reads that (`kind_of`, Rubric.column_kind; values.as_read: one
     whose format writes a literal `%`, `0"%"`, is the percent shown or the number). A formula
     with no saved result is a blank, as there; where one is, (the row's place among those
-    scored, which is ROW, its column) is returned, for FORMULAS, with the bytes of the longest row
-    written where it may be longer than _LINE_BYTES (0 where none is): a sheet's row of 80 cells of
-    30,000 characters each, which `pingfen eval` reads, is longer than a CSV's line may be."""
+    scored, which is ROW, its column) is returned, for FORMULAS. A row's copy may be longer
+    than a CSV's line (72 cells of 30,000 characters, which `pingfen eval` reads), up to
+    _LINE_BYTES bytes, and the whole copy SHEET_COPY_BYTES: past either, PF734 (_copied)."""
     from openpyxl.cell.read_only import EMPTY_CELL
 
     formulas: list[tuple[int, str]] = []
-    longest = 0
+    copied = 0
     book = open_workbook(Path(data))  # PF508 for a file that is no workbook, or a zip bomb
     try:
         sheet = sheet_of(book, Path(data), None)  # the first sheet shown, as `pingfen eval` reads
@@ -808,15 +808,37 @@ def _xlsx_to_csv(data: str, path: str, kind_of: Callable[[str], str | None] = la
                     cells = [_cell_text(c, kind) for c, kind in zip(row, kinds, strict=False)]  # no wider than the header
                 width = len(cells) if width is None else width  # each row as wide as the header, as io.tables reads a sheet
                 line = cells[:width] + [""] * (width - len(cells))
-                if 8 * sum(map(len, line)) + 3 * width + 2 > _LINE_BYTES:  # at most 4 bytes a character, quotes doubled
-                    longest = max(longest, sum(len(c.encode()) + c.count('"') + 3 for c in line) + 2)
+                copied += _copied(line, number, data)
+                if copied > SHEET_COPY_BYTES:
+                    raise _too_wide(data, number)
                 if header is not cells and any(line) and not comment_row(line):  # a row _rows_kept keeps: the next ROW
                     formulas += [(kept, header[c - 1]) for c in marked or () if c <= width and header[c - 1]]
                     kept += 1
                 writer.writerow(line)
     finally:
         book.close()
-    return formulas, longest
+    return formulas
+
+
+def _copied(line: list[str], number: int, data: str) -> int:
+    """The bytes a sheet's row takes in its copy at most (each cell quoted, its quotes doubled,
+    the line's end); PF734 past _LINE_BYTES. Counted cell by cell, stopping at the limit, only
+    where its characters may be too many: one text the sheet's shared strings put in 2,000
+    cells is 190 MB, from a workbook of 100 KB."""
+    ends = 3 * len(line) + 2  # each cell's quotes and comma, the line's \r\n
+    if 8 * sum(map(len, line)) + ends <= _LINE_BYTES:  # at most 4 bytes a character, each doubled
+        joined = "".join(line)
+        return len(joined.encode()) + joined.count('"') + ends
+    size = ends
+    for cell in line:
+        size += len(cell.encode()) + cell.count('"')
+        if size > _LINE_BYTES:
+            raise _too_wide(data, number)
+    return size
+
+
+def _too_wide(data: str, row: int) -> UsageError:
+    return _refuse("PF734", {"data": data, "row": row, "row_mb": _LINE_BYTES >> 20, "copy_mb": f"{SHEET_COPY_BYTES >> 20:,}"})
 
 
 # A sheet's cells holding a formula never calculated, read as blank: (ROW, column).
@@ -846,11 +868,10 @@ def _formulas_named(tree: exp.Select) -> None:
 
 
 def _cell_text(cell: Any, kind: str | None = None) -> str:
-    """A sheet's cell as the text of the value io.tables reads from it (tables.cell_value), as
-    an input of type `kind` reads it (values.as_read; None: a column no input reads)."""
-    value = cell.value
-    number = isinstance(value, (int, float)) and not isinstance(value, bool)
-    read = as_read(cell_value(value, getattr(cell, "number_format", None) if number else None), kind)
+    """A sheet's cell as the text of the value io.tables reads from it (tables.input_cell: a
+    cell past Excel's 32,767 characters refused alike), as an input of type `kind` reads it
+    (values.as_read; None: a column no input reads)."""
+    read = as_read(input_cell(cell), kind)
     if read is None:
         return ""
     if isinstance(read, bool):

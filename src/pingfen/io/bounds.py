@@ -5,7 +5,10 @@ nest, how long a number's text is, and the JSON reader that keeps them."""
 from __future__ import annotations
 
 import csv
+import itertools
 import json
+import re
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -30,10 +33,9 @@ MAX_LINE_CHARS = 2 * 1024 * 1024
 LINE_READ = MAX_LINE_CHARS + 2
 # The characters of one CSV cell: a line's, so that a line either engine reads is read whole
 # (the csv module's own default, 131,072, refused a long cell that `--engine duckdb` read).
-# A quoted cell running on over lines is refused past it, by both. The csv module keeps its
-# limit for the whole process: raised here, never lowered.
+# A quoted cell running on over lines is refused past it, by both. pingfen holds a cell to it
+# itself (csv_cells), whatever limit the process gave the csv module.
 MAX_CELL_CHARS = MAX_LINE_CHARS
-csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL_CHARS))
 
 
 class TooBig(PingfenError, ValueError):  # a ValueError too: the readers catch bad values as such
@@ -52,6 +54,32 @@ def too_long(line: str) -> bool:
 
 def line_too_long() -> TooBig:
     return TooBig(f"a line is longer than {MAX_LINE_CHARS:,} characters", f"有一行超过 {MAX_LINE_CHARS:,} 个字符")
+
+
+_FIELD_LIMIT = re.compile(r"field larger than field limit \(\d+\)")
+
+
+def csv_cells(line: str, rest: Iterator[str], delimiter: str) -> list[str]:
+    """One row as the csv module reads it: `line`, and the lines after it (`rest`) that a
+    quoted cell runs on over. TooBig for a cell of more than MAX_CELL_CHARS characters, decided
+    here, not by the module's limit, which is the whole process's: a host that raised it would
+    have a longer cell read, one that lowered it a shorter one refused. That limit is raised to
+    MAX_CELL_CHARS where it is lower (never lowered), as a row is read, not at import."""
+    if csv.field_size_limit() < MAX_CELL_CHARS:
+        csv.field_size_limit(MAX_CELL_CHARS)
+    try:
+        cells = next(csv.reader(itertools.chain((line,), rest), delimiter=delimiter), [])
+    except csv.Error as error:
+        if _FIELD_LIMIT.fullmatch(str(error)):  # the process's limit, above ours: past ours too
+            raise cell_too_long() from None
+        raise
+    if cells and max(map(len, cells)) > MAX_CELL_CHARS:
+        raise cell_too_long()
+    return cells
+
+
+def cell_too_long() -> TooBig:
+    return TooBig(f"field larger than field limit ({MAX_CELL_CHARS})", f"单元格超过 {MAX_CELL_CHARS:,} 个字符的上限")
 
 
 def read_bounded(path: Path, limit: int = MAX_RECORD_BYTES) -> bytes:

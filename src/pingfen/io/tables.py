@@ -44,6 +44,7 @@ from pingfen.io.bounds import (
     LINE_READ,
     MAX_LINE_CHARS,
     TooBig,
+    csv_cells,
     details,
     line_too_long,
     loads_json,
@@ -77,6 +78,7 @@ MAX_XLSX_RATIO = 100  # unpacked / packed, for a member over 1 MB: real sheets p
 MAX_XLSX_CELLS = 20_000_000
 MAX_XLSX_ROWS = 1_048_576  # Excel's own; a row numbered beyond it ends the sheet, not a billion blank rows
 MAX_XLSX_COLUMNS = 2000
+MAX_XLSX_CELL_CHARS = 32_767  # Excel's own for a cell: a longer one was written by no spreadsheet
 
 
 @frozen
@@ -156,17 +158,16 @@ class Rows:
                     opened(identity(handle.fileno()))
                 delimiter = _delimiter(handle.readline(LINE_READ))
                 lines = _lines(handle)
-                limit = csv.field_size_limit()
                 for line in lines:
                     # A line with no quote mark is its cells split at the delimiter, as the csv
-                    # module reads it but quicker; the csv module reads a line with a quote mark
-                    # (and the lines its quoted cell runs on to) and one long enough to hold a
-                    # cell beyond its limit, which it refuses.
-                    if '"' not in line and len(line) < limit:
+                    # module reads it but quicker (no cell of it is longer than MAX_CELL_CHARS: the
+                    # line is not); the csv module reads a line with a quote mark (and the lines
+                    # its quoted cell runs on to), csv_cells holding each cell to MAX_CELL_CHARS.
+                    if '"' not in line:
                         body = line.rstrip("\r\n")  # one line ending at most: `_lines` ends a line at each
                         cells = body.split(delimiter) if body else []
                     else:
-                        cells = next(csv.reader(itertools.chain((line,), lines), delimiter=delimiter), [])
+                        cells = csv_cells(line, lines, delimiter)
                     number += 1
                     yield number, cells
         except UnicodeError:  # a decoding error, or UTF-16's own (no BOM) when the user named that encoding
@@ -177,7 +178,7 @@ class Rows:
         except OSError as error:
             raise _unreadable(self.path, error) from None
         except csv.Error as error:
-            raise _unreadable(self.path, str(error), csv_error_zh(str(error))) from None
+            raise _unreadable(self.path, str(error)) from None
 
     def row(self, number: int, cells: Sequence[str]) -> Row | None:
         """A CSV row's cells as a Row: None for a blank or comment row, PF520 when its
@@ -508,6 +509,10 @@ def input_cell(cell: Any) -> object:
     value = cell.value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return cell_value(value, getattr(cell, "number_format", None))
+    if isinstance(value, str) and len(value) > MAX_XLSX_CELL_CHARS:  # both engines refuse it alike (PF508)
+        place = getattr(cell, "coordinate", "?")
+        raise TooBig(f"the cell {place} holds more than {MAX_XLSX_CELL_CHARS:,} characters, Excel's limit for a cell",
+                     f"单元格 {place} 超过 {MAX_XLSX_CELL_CHARS:,} 个字符（Excel 单元格的上限）")  # fmt: skip
     return cell_value(value)
 
 
@@ -771,7 +776,7 @@ def _csv_header_line(path: Path, encoding: str) -> str:
 
 def _csv_header(path: Path, encoding: str) -> list[str]:
     first = _csv_header_line(path, encoding)
-    cells = next(csv.reader([first], delimiter=_delimiter(first)), [])
+    cells = csv_cells(first, iter(()), _delimiter(first))
     if not cells:
         raise _unreadable(path, "the file is empty: the first row must name the columns", "文件是空的：第一行应写明各列的列名")
     return [csv_unquote(c.strip().lstrip("\ufeff")) for c in cells]  # as pingfen's own templates wrote them
@@ -813,7 +818,7 @@ def header_below(table: Rows, names: Collection[str]) -> int | None:
                 lines = list(itertools.islice(_lines(handle, refuse=False), HEADER_SEARCH))
             read = [line or "" for line in lines]
             # each line split by its own delimiter: the title row above has none to tell
-            rows = [next(csv.reader([line], delimiter=_delimiter(line)), []) for line in read[1:]]
+            rows = [csv_cells(line, iter(()), _delimiter(line)) for line in read[1:]]
             return _named_row(rows, names)
         if table.kind != "xlsx":
             return None
@@ -825,7 +830,7 @@ def header_below(table: Rows, names: Collection[str]) -> int | None:
                 return _named_row(rows, names)
         finally:
             book.close()
-    except (DataError, OSError, UnicodeError, csv.Error):
+    except (DataError, OSError, UnicodeError, csv.Error, TooBig):
         return None
 
 
@@ -933,9 +938,12 @@ def _check_zip(path: Path) -> None:
 
 @contextlib.contextmanager
 def xlsx_errors(path: Path) -> Iterator[None]:
-    """Whatever a malformed workbook makes zipfile or openpyxl raise, as PF508."""
+    """Whatever a malformed workbook makes zipfile or openpyxl raise, as PF508; a limit the
+    reading met (TooBig) in its own words."""
     try:
         yield
+    except TooBig as error:  # a limit of pingfen's (a cell too long), in its own words
+        raise _unreadable(path, error) from None
     except _xlsx_errors() as error:
         if isinstance(error, OSError):  # the system's reason, in both languages
             text, text_zh = reason(error, "en"), reason(error, "zh")
@@ -1035,16 +1043,6 @@ def id_text(value: object) -> str | None:
         return str(value.to_integral_value())
     text = str(value).strip()
     return text or None
-
-
-_FIELD_LIMIT = re.compile(r"field larger than field limit \((\d+)\)")
-
-
-def csv_error_zh(said: str) -> str:
-    """The csv module's reason in Chinese where pingfen's files meet it (a cell past the
-    module's limit); any other as the module says it."""
-    limit = _FIELD_LIMIT.fullmatch(said)
-    return f"单元格超过 {int(limit.group(1)):,} 个字符的上限" if limit else said
 
 
 def _unreadable(path: Path, detail: str | Exception, zh: str | None = None) -> DataError:
