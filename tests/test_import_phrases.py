@@ -281,7 +281,7 @@ def test_the_reference_of_steps_is_not_a_formulas_hundred_percent() -> None:
 @pytest.mark.parametrize(
     "text",
     ["适用时，以5%为基准，每超过1%扣1分，扣完为止。", "适用时，超支率每超过1%扣1分，扣完为止。",
-     "发生违规时，每出现一例扣1分，扣完为止。", "执行率≥90%得满分；项目已开工时，每低于1个百分点扣0.5分"],
+     "发生违规时，每出现一例扣1分，扣完为止。", "执行率≥90%得满分；涉及政府采购时，每低于1个百分点扣0.5分"],
 )  # fmt: skip
 def test_a_rule_said_to_hold_only_when_something_is_so_is_left_to_a_person(text: str) -> None:
     """A clause saying when the rule holds (适用时，…) was dropped: the step or count read from the
@@ -291,7 +291,10 @@ def test_a_rule_said_to_hold_only_when_something_is_so_is_left_to_a_person(text:
 
 @pytest.mark.parametrize(
     ("text", "kind"),
-    [("同时，每出现一例扣1分，扣完为止。", "count"), ("未及时,每出现一例扣1分", "count")],
+    [("同时，每出现一例扣1分，扣完为止。", "count"), ("未及时,每出现一例扣1分", "count"),
+     ("检查时，每发现一例问题扣1分，扣完为止。", "count"), ("报送超时，每出现一例扣1分，扣完为止。", "count"),
+     ("执行率≥90%得满分；每低于1个百分点扣0.5分（统计时，以年末数为准）", "step"),
+     ("执行率=实际数/预算数×100%。计算时，以5%为基准，每超过1%扣1分，扣完为止。", "step")],
 )  # fmt: skip
 def test_a_clause_ending_in_a_word_of_time_is_no_condition(text: str, kind: str) -> None:
     assert read(text).kind == kind

@@ -233,9 +233,9 @@ def _less(text: str, *found: re.Match[str] | None) -> str:
 # (扣分上限为2分), a case that takes everything (存在重大错误的，该项不得分), other points or thresholds.
 # A draft reads such a text as a person must: a judgment to write (docs/yearly-round.md).
 _MORE = re.compile(r"不得分|不计分|零分|上限|封顶|最多|至多|最高扣|扣分不超过|不超过\d+(?:\.\d+)?分|加分|另扣|再扣")
-# A clause that says when the rule holds (适用时，发生违规时，): a rule read without it would apply
-# on every row; 同时/及时/按时/准时 say no condition.
-_WHEN = re.compile(r"(?:^|[。;,:])[^。;,:]*(?<![同及按准])时,")
+# A clause that says when the rule holds (适用时，发生违规时，涉及政府采购时，): a rule read without it
+# would apply on every row. Only such heads: 检查时，统计时，超时，同时 say no condition.
+_WHEN = re.compile(r"(?:^|[。;,:])(?:如|若|当)?(?:适用|发生|出现|存在|涉及|有)[^。;,:]{0,12}时,")
 _POINTS_LEFT = re.compile(rf"(?P<n>{NUMBER})分")
 _PERCENT_LEFT = re.compile(rf"(?P<n>{NUMBER})%")
 
