@@ -68,6 +68,15 @@ def test_a_text_and_its_text_for_scoring_in_turn_are_parsed_once_each(parses: li
     assert len(parses) == 2  # (the tests are blanked with spaces: both the same length)
 
 
+def test_the_text_in_use_is_kept_while_others_come_and_go(parses: list[int]) -> None:
+    """The memo lets go of the text used least lately, not the one parsed first: a text read again
+    between others stays kept (A, B, C, D, A, E keeps A)."""
+    texts = [f"# {i}\n{TEXT}" for i in range(5)]  # A … E: five texts, one more than are kept
+    for text in [*texts[:4], texts[0], texts[4], texts[0]]:
+        syntax.parse(text)
+    assert len(parses) == 5  # A was read again before E came: E put B out, not A
+
+
 def test_the_editor_parses_a_text_once(parses: list[int]) -> None:
     analysis = analyse(TEXT, str(RULESET))
     assert analysis.module is not None and not analysis.diagnostics

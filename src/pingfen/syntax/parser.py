@@ -125,7 +125,8 @@ def build_parser(grammar: str, cache: Path | None) -> Lark:
 # Decimals, and each caller gets its own list of the (frozen) diagnostics. A few entries, not one:
 # a file's whole text and its text without tests (what scoring reads) take turns in the workbench
 # (check, score, check), and an editor shows a file and the one it extends; a few trees held (a
-# 12,000-character rubric's is 0.3 MB), whatever a long-lived process parses.
+# 12,000-character rubric's is 0.3 MB, the largest file allowed's about 12 MB), the least recently
+# used let go, whatever a long-lived process parses.
 _KEEP = 4
 _kept: tuple[tuple[str, ast.Module | None, tuple[Diagnostic, ...]], ...] = ()
 
@@ -138,8 +139,10 @@ def parse(text: str, *, every_error: bool = True) -> tuple[ast.Module | None, li
     the text parses (the items after it are not parsed again to find the rest)."""
     global _kept  # the memo above, replaced whole: another thread reads the old one or the new
     kept = _kept
-    for entry in kept:
+    for at, entry in enumerate(kept):
         if entry[0] == text:
+            if at:  # the text in use moves to the front: the least recently used is the one let go
+                _kept = (entry, *kept[:at], *kept[at + 1 :])
             return entry[1], list(entry[2])
     module, diagnostics = _parse(text, every_error)
     if module is not None or every_error:  # a first error alone is no answer for the next caller
