@@ -49,7 +49,7 @@ def test_an_invisible_id_key_is_refused_as_the_csv_output_refuses_it(tmp_path: P
     assert (code, out) == (2, "") and "PF528" in err
 
 
-@pytest.mark.parametrize(("lang", "named"), [("zh", "单位：甲单位"), ("en", "department: 甲单位")])
+@pytest.mark.parametrize(("lang", "named"), [("zh", "单位：甲单位"), ("en", "unit: 甲单位")])
 def test_the_table_names_the_record_by_its_id(tmp_path: Path, lang: str, named: str) -> None:
     code, out, _err = _eval(tmp_path, "r.json", '{"id": "甲单位", "满意度": "90%"}', "--lang", lang)
     assert code == 0 and out.splitlines()[:2] == ["t", named]

@@ -26,7 +26,7 @@ _WORDS = {
         "total": "total",
         "grade": "grade",
         "level": "level {}",
-        "unit": "department: {}",
+        "unit": "unit: {}",
     },
 }
 
