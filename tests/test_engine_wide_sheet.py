@@ -127,7 +127,7 @@ def test_a_shared_strings_bomb_is_refused_by_the_engine_naming_its_row(tmp_path:
     assert data.stat().st_size < 200_000
     code, said, out = _eval(tmp_path, data, ("--engine", "duckdb"), lang)
     words = ("pingfen eval: PF734: DATA 第 2 行：引擎为 DuckDB 写出的工作表副本将超过上限（每行 8 MB，总共 512 MB）"
-             if lang == "zh" else "pingfen eval: PF734: DATA, row 2: the engine's copy of the sheet for DuckDB would pass its limit (8 MB a row, 512 MB in all)")  # fmt: skip
+             if lang == "zh" else "pingfen eval: PF734: DATA, row 2: the engine's copy of the sheet for DuckDB would exceed its limit (8 MB a row, 512 MB in all)")  # fmt: skip
     assert code == 2 and said.startswith(words), said
     assert ("去掉 `--engine duckdb`" if lang == "zh" else "run without `--engine duckdb`") in said
     assert "Traceback" not in said and not out.exists()
