@@ -175,6 +175,19 @@ def test_a_nameless_row_with_no_points_of_its_own_goes_on(tmp_path: Path, points
     assert "执行率≥90%，计5分；低于90%，不得分" in imported.text and "每发现一例违规扣1分，扣完为止" in imported.text
 
 
+@pytest.mark.parametrize("cell", ["/", "—", "-", "－", "同上", "续", "（续）"])
+def test_a_nameless_row_with_a_placeholder_in_its_points_cell_goes_on(tmp_path: Path, cell: str) -> None:
+    """A row with no name and a placeholder for its 分值 (/, —, 同上, 续) was an indicator of its own,
+    未命名指标（第4行）, its criterion split from the one above; it is the indicator above going on."""
+    sheet = sheet_of([*TITLED, *[[*row[:2], cell, row[3]] if row[0] is None else row for row in NAMELESS], [GRADES]])
+    path = tmp_path / "t.xlsx"
+    sheet.parent.save(path)
+    imported = import_table(path)
+    assert "未命名指标" not in imported.text and [r.kind for r in imported.rows if r.row == 4] == [], imported.text
+    assert "# 评分标准：执行率≥90%，计5分；低于90%，不得分每发现一例违规扣1分，扣完为止" in imported.text  # one criterion
+    assert "total 7" in imported.text and "group 投入 5 {" in imported.text
+
+
 def test_a_word_row_with_points_and_no_name(tmp_path: Path) -> None:
     def blank_name(table: object) -> None:
         cells = table.rows[2].cells  # type: ignore[attr-defined]  # 调整率's row

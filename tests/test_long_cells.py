@@ -106,3 +106,37 @@ def test_a_host_that_lowered_the_csv_limit_has_both_engines_agree(tmp_path: Path
     with out.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [r["total" if engine else "总分"] for r in rows] == ["9.00", "8.00"]
+
+
+TAIL_MB = 60
+
+
+@needs_duckdb
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_unclosed_quote_with_the_csv_limit_raised_is_refused_in_bounded_memory(tmp_path: Path, engine: tuple[str, ...]) -> None:
+    # With the process's csv limit at sys.maxsize the csv module read the rest of the file
+    # into the unclosed quote's cell: 979 MB for a 200 MB file. Now PF508 past MAX_RUN_ON_CHARS.
+    rule, data, out = tmp_path / "r.rule", tmp_path / "d.csv", tmp_path / "o.csv"
+    rule.write_text(RULE, encoding="utf-8")
+    with data.open("w", encoding="utf-8", newline="") as handle:
+        handle.write('id,满意度,备注\nA,90%,"unclosed\n')
+        line = "B,80%," + "x" * 1017 + "\n"  # 1 KiB lines, no quote mark: all of them the open cell's
+        handle.writelines(line for _ in range(TAIL_MB * 1024))
+    script = f"""
+import csv, io, resource, sys
+import duckdb
+from pingfen import cli, engine
+csv.field_size_limit(sys.maxsize)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+err = io.StringIO()
+code = cli.main(["eval", *{list(engine)!r}, {str(rule)!r}, {str(data)!r}, "-o", {str(out)!r}], io.StringIO(), err)
+grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+print(code, grown // 1024, err.getvalue().strip().replace({str(data)!r}, "DATA"))
+"""
+    said = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    code, grown_mb, words = said.split(" ", 2)
+    assert code == "2" and "PF508" in words and words.rstrip().endswith("单元格超过 2,097,152 个字符的上限"), said
+    # Unbounded, the module's buffer held the tail at 4 bytes a character (240 MB and more);
+    # bounded, a few tens of MB whatever the tail (the engine's own reading included).
+    assert int(grown_mb) < 2 * TAIL_MB, f"{grown_mb} MB grown reading a {TAIL_MB} MB tail"
+    assert not out.exists()

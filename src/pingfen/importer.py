@@ -320,6 +320,10 @@ def _docx_grid(path: Path) -> tuple[str, Grid, int]:
     raise _no_table(path, [_docx_table(path, table) for table in document.tables])
 
 
+# A 分值 cell that holds no points of its own (normalised: — and － read as -): empty, a dash
+# or slash, 同上 (as above), 续/（续） (goes on).
+_NO_POINTS = re.compile(r"(?:[-/]*|同上|[(]?续[)]?)")
+
 # A label between the two parts of a table split over pages: 续表, 续表1, （续）.
 _GOES_ON = re.compile(r"^(?:[(]?续表?\d*[)]?|[(]?续[)]?)[:]?$")
 
@@ -899,9 +903,10 @@ class _Builder:
     @staticmethod
     def _own_points(row: list[Cell], r: int, columns: Columns) -> bool:
         """Whether a row has a 分值 cell of its own (not merged from a row above) that is not
-        empty: a number, or words that are none (十, 若干), never lost with the row as more text."""
+        empty: a number, or words that are none (十, 若干), never lost with the row as more text.
+        A placeholder (/, —, 同上, 续) is empty: the row goes on with the indicator above."""
         p = columns.points
-        return p is not None and row[p].origin == (r, p) and bool(row[p].text.strip())
+        return p is not None and row[p].origin == (r, p) and not _NO_POINTS.fullmatch(normalise(row[p].text))
 
     @staticmethod
     def _own_text(row: list[Cell], r: int, columns: Columns) -> str:

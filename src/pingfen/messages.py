@@ -460,7 +460,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "可逐行看到单元格与表头不对应的行",
     ),
     "PF734": (
-        "{data}, row {row}: the engine's copy of the sheet for DuckDB would pass its limit ({row_mb} MB a row, "
+        "{data}, row {row}: the engine's copy of the sheet for DuckDB would exceed its limit ({row_mb} MB a row, "
         "{copy_mb} MB in all): run without `--engine duckdb`, which reads the sheet with no such limit, or shorten the long cells",
         "{data} 第 {row} 行：引擎为 DuckDB 写出的工作表副本将超过上限（每行 {row_mb} MB，总共 {copy_mb} MB）："
         "请去掉 `--engine duckdb` 运行（不经 DuckDB 读取工作表，没有此限），或缩短过长的单元格",

@@ -68,7 +68,7 @@ def csv_cells(line: str, rest: Iterator[str], delimiter: str) -> list[str]:
     if csv.field_size_limit() < MAX_CELL_CHARS:
         csv.field_size_limit(MAX_CELL_CHARS)
     try:
-        cells = next(csv.reader(itertools.chain((line,), rest), delimiter=delimiter), [])
+        cells = next(csv.reader(itertools.chain((line,), _fed(rest)), delimiter=delimiter), [])
     except csv.Error as error:
         if _FIELD_LIMIT.fullmatch(str(error)):  # the process's limit, above ours: past ours too
             raise cell_too_long() from None
@@ -76,6 +76,23 @@ def csv_cells(line: str, rest: Iterator[str], delimiter: str) -> list[str]:
     if cells and max(map(len, cells)) > MAX_CELL_CHARS:
         raise cell_too_long()
     return cells
+
+
+# The characters a row's lines after its first may hold: a cell of MAX_CELL_CHARS and the rest
+# of the line it ends on. Held by pingfen itself: with the process's csv limit raised (to
+# sys.maxsize, say), an unclosed quote had the csv module pull the rest of the file into one cell.
+MAX_RUN_ON_CHARS = MAX_CELL_CHARS + LINE_READ
+
+
+def _fed(rest: Iterator[str]) -> Iterator[str]:
+    """`rest` as the csv module reads it for a quoted cell running on, TooBig once more than
+    MAX_RUN_ON_CHARS characters were asked of it (the module holds what it reads in one cell)."""
+    fed = 0
+    for line in rest:
+        fed += len(line)
+        if fed > MAX_RUN_ON_CHARS:
+            raise cell_too_long()
+        yield line
 
 
 def cell_too_long() -> TooBig:

@@ -78,7 +78,6 @@ MAX_XLSX_RATIO = 100  # unpacked / packed, for a member over 1 MB: real sheets p
 MAX_XLSX_CELLS = 20_000_000
 MAX_XLSX_ROWS = 1_048_576  # Excel's own; a row numbered beyond it ends the sheet, not a billion blank rows
 MAX_XLSX_COLUMNS = 2000
-MAX_XLSX_CELL_CHARS = 32_767  # Excel's own for a cell: a longer one was written by no spreadsheet
 
 
 @frozen
@@ -509,10 +508,6 @@ def input_cell(cell: Any) -> object:
     value = cell.value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return cell_value(value, getattr(cell, "number_format", None))
-    if isinstance(value, str) and len(value) > MAX_XLSX_CELL_CHARS:  # both engines refuse it alike (PF508)
-        place = getattr(cell, "coordinate", "?")
-        raise TooBig(f"the cell {place} holds more than {MAX_XLSX_CELL_CHARS:,} characters, Excel's limit for a cell",
-                     f"单元格 {place} 超过 {MAX_XLSX_CELL_CHARS:,} 个字符（Excel 单元格的上限）")  # fmt: skip
     return cell_value(value)
 
 
