@@ -869,8 +869,7 @@ def _formulas_named(tree: exp.Select) -> None:
 
 def _cell_text(cell: Any, kind: str | None = None) -> str:
     """A sheet's cell as the text of the value io.tables reads from it (tables.input_cell), as
-    an input of type `kind` reads it
-    (values.as_read; None: a column no input reads)."""
+    an input of type `kind` reads it (values.as_read; None: a column no input reads)."""
     read = as_read(input_cell(cell), kind)
     if read is None:
         return ""
