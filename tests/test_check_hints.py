@@ -50,3 +50,23 @@ def test_bounds_on_a_bool() -> None:
     [d] = [d for d in pingfen.diagnose(text) if d.code == "PF203"]
     assert d.help("zh") == "是/否型和选项型输入项不能限定取值范围：请删去"
     assert d.help("en") == "yes/no and label inputs take no bounds: delete them"
+
+
+def test_a_panel_column_in_an_example() -> None:
+    """`专家评分1: 8` in `given`, as a table's column is named: the hint was `did you mean
+    专家评分?`, and `专家评分: 8` gives the panel one score. It shows the panel's text instead,
+    and that text is what the example then takes."""
+    text = """rubric "示例" { total 10 }
+input 专家评分: list of score <= 10
+indicator 专家评审 10 { score = mean(专家评分) }
+example "评审" {
+  given { 专家评分1: 8, `专家评分[2]`: 9 }
+  expect 专家评审 = 8.5
+}
+"""
+    found = [d for d in pingfen.diagnose(text) if d.code == "PF601"]
+    assert [d.args["name"] for d in found] == ["专家评分1", "专家评分[2]"]
+    assert {d.help("zh") for d in found} == {'示例中评委打分写作一个文本：`专家评分: "8, 9, 7.5"`'}
+    assert {d.help("en") for d in found} == {'an example gives a panel\'s scores in one text: `专家评分: "8, 9, 7.5"`'}
+    fixed = text.replace("专家评分1: 8, `专家评分[2]`: 9", '专家评分: "8, 9"')
+    assert pingfen.diagnose(fixed) == []

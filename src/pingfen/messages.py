@@ -834,6 +834,10 @@ HINTS: dict[str, tuple[str, str]] = {
         "compare values of the same kind; divide to get a percent",
         "比较同类数值；需要比率时先相除得到百分比",
     ),
+    "panel_in_example": (
+        "an example gives a panel's scores in one text: `{panel}: \"8, 9, 7.5\"`",
+        "示例中评委打分写作一个文本：`{panel}: \"8, 9, 7.5\"`",
+    ),
     "same_kind": (
         "compare a yes/no value with `true`, `false` or another yes/no value, and a label with one of its labels",
         "是/否值只能与 `true`、`false` 或另一个是/否值比较，选项只能与它的选项比较",
