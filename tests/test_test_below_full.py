@@ -50,3 +50,19 @@ def test_rows_that_do_not_apply_and_penalties(tmp_path: Path, lang: Lang, line: 
     [failure] = outcome.failures
     assert failure.actual == "6"  # 4 of 5 re-scaled to 8 of 10, less the 扣分项's 2
     assert line in render_failures(run, lang).splitlines()
+
+
+@pytest.mark.parametrize(("lang", "line"), [
+    ("zh", "  记录被拒绝：PF540: `甲`：`trimmed_mean(评分)` 至少需要 3 个评分"),
+    ("en", "  the record was refused: PF540: `甲`: `trimmed_mean(评分)` needs at least 3 values"),
+])  # fmt: skip
+def test_a_refused_record_in_the_run_language(tmp_path: Path, lang: Lang, line: str) -> None:
+    """The Chinese line was `记录被拒绝: PF540…`, an ASCII colon after Chinese words."""
+    path = tmp_path / "r.rule"
+    path.write_text(
+        'rubric "r" { total 10 }\ninput 评分: list of score <= 10\nindicator 甲 10 { score = trimmed_mean(评分) }\n'
+        'example "e" {\n  given { 评分: "8, 9" }\n  expect 甲 = 5\n}\n',
+        encoding="utf-8",
+    )
+    run = run_examples(pingfen.load(str(path)), lang=lang)
+    assert line in render_failures(run, lang).splitlines()

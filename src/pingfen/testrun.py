@@ -202,7 +202,7 @@ def render_failures(run: TestRun, lang: Lang = "en") -> str:
         out.append(f"失败 示例“{ex.name}”（{where}{base}）" if zh else f'FAIL example "{ex.name}" ({where}{base})')
         for f in outcome.failures:
             if f.expectation is None:
-                out.append(f"  {'记录被拒绝' if zh else 'the record was refused'}: {f.actual}")
+                out.append(f"  记录被拒绝：{f.actual}" if zh else f"  the record was refused: {f.actual}")
                 continue
             line = f.expectation.span.line
             subject = _subject(f, lang)
