@@ -834,6 +834,51 @@ HINTS: dict[str, tuple[str, str]] = {
         "compare values of the same kind; divide to get a percent",
         "比较同类数值；需要比率时先相除得到百分比",
     ),
+    "panel_in_example": (
+        "an example gives a panel's scores in one text: `{panel}: \"8, 9, 7.5\"`",
+        "示例中评委打分写作一个文本：`{panel}: \"8, 9, 7.5\"`",
+    ),
+    "same_kind": (
+        "compare a yes/no value with `true`, `false` or another yes/no value, and a label with one of its labels",
+        "是/否值只能与 `true`、`false` 或另一个是/否值比较，选项只能与它的选项比较",
+    ),
+    "same_branches": (
+        "give `then` and `else` values of the same kind",
+        "`then` 与 `else` 后应为同一类的值",
+    ),
+    "plain_number": (
+        "{left} is compared with a plain number: write it without `%`; to compare a ratio, divide first to get a percent",
+        "{left_zh}应与不带 `%` 的数比较：请去掉 `%`；要比较比率，先相除得到百分比",
+    ),
+    "bool_number": (
+        "a yes/no value is not a number: use it as a condition, e.g. `if … then 10 else 0` or `award 10 if …`",
+        "是/否值不是数值：请把它作为条件，例如 `if … then 10 else 0` 或 `award 10 if …`",
+    ),
+    "label_number": (
+        "a label is not a number: score its labels with `match`, or compare it with `=` or `!=`",
+        "选项不是数值：请用 `match` 为各选项计分，或用 `=`、`!=` 比较",
+    ),
+    "date_number": (
+        "a date is read through the time between two dates: `days(FROM, TO)`, `months(FROM, TO)`",
+        "日期须通过两个日期之间的时间取值：`days(起始日期, 截止日期)`、`months(起始日期, 截止日期)`",
+    ),
+    "no_order": (
+        "{found} has no order: compare it with `=` or `!=`",
+        "{found_zh}没有大小之分：只能用 `=` 或 `!=` 比较",
+    ),
+    "need_condition": (
+        "write a condition: a comparison such as `满意度 >= 80%`, or a yes/no value",
+        "请写成条件：比较式（如 `满意度 >= 80%`）或是/否值",
+    ),
+    "no_bounds": (
+        "yes/no and label inputs take no bounds: delete them",
+        "是/否型和选项型输入项不能限定取值范围：请删去",
+    ),
+    "match_label": (
+        "`match` reads a label input (`label {{…}}`); score a number with `bands` or `when`",
+        "`match` 只用于选项型输入项（`label {{…}}`）；数值请用 `bands` 或 `when` 计分",
+    ),
+    "one_value": ("`abs` takes one value: `abs(A - B)`", "`abs` 只接受一个值：`abs(A - B)`"),
     "add_band": (
         "a gap is most often a typo: fix the ends of the bands beside {witness};"
         " add a band for it only if it truly scores otherwise",

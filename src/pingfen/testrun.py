@@ -18,7 +18,7 @@ from pingfen.errors import DataError
 from pingfen.evaluate.rubric import Rubric, given_rubric
 from pingfen.evaluate.walker import Event
 from pingfen.lang import Lang, checked
-from pingfen.result import NodeResult, Result
+from pingfen.result import NodeResult, Result, not_applicable
 from pingfen.values import pinned, rounded
 
 
@@ -128,7 +128,7 @@ def _compare(ex: ast.Example, result: Result, lang: Lang) -> list[Failure]:
             if not holds(e, actual):
                 node = result[target] if target is not None else None
                 reasons = tuple(node.reasons_in(lang)) if node is not None else _all_reasons(result, lang)
-                below = _below_full(node.walk() if node is not None else iter(result.indicators()))
+                below = _below_full(node.walk() if node is not None else iter(result.indicators()), result, lang)
                 short = below if node is None or node.is_group else ()
                 # `=` compares exactly, so the exact value is shown; `~=` the value it rounds to.
                 shown = _plain(actual) if e.op == "=" else f"{_short(actual)} (≈ {_rounded(actual, e.value)})"
@@ -155,8 +155,23 @@ def _all_reasons(result: Result, lang: Lang) -> tuple[str, ...]:
     return tuple(f"{n.name}: {r}" for n in result.indicators() for r in n.reasons_in(lang))
 
 
-def _below_full(nodes: Iterator[NodeResult]) -> tuple[str, ...]:
-    return tuple(f"{n.name} {number(n.score)}/{number(n.max)}" for n in nodes if not n.is_group and n.lost > 0)
+def _below_full(nodes: Iterator[NodeResult], result: Result, lang: Lang) -> tuple[str, ...]:
+    """`name score/max` for each indicator below full marks; a row that does not apply says
+    so (a re-scaled one lost nothing), and a 扣分项 or 加减分项 shows what it took from the
+    total (-2), as the table does; a 加分项 takes nothing."""
+    taken = {line.node.name: line.points for line in result.outside()}
+    out = []
+    for n in nodes:
+        if n.is_group or n.lost <= 0:
+            continue
+        if n.name in taken:
+            if taken[n.name] < 0:
+                out.append(f"{n.name} {number(taken[n.name])}")
+        elif not n.applies:
+            out.append(f"{n.name} {not_applicable(lang)}")
+        else:
+            out.append(f"{n.name} {number(n.score)}/{number(n.max)}")
+    return tuple(out)
 
 
 def _short(value: Decimal) -> str:
@@ -187,7 +202,7 @@ def render_failures(run: TestRun, lang: Lang = "en") -> str:
         out.append(f"失败 示例“{ex.name}”（{where}{base}）" if zh else f'FAIL example "{ex.name}" ({where}{base})')
         for f in outcome.failures:
             if f.expectation is None:
-                out.append(f"  {'记录被拒绝' if zh else 'the record was refused'}: {f.actual}")
+                out.append(f"  记录被拒绝：{f.actual}" if zh else f"  the record was refused: {f.actual}")
                 continue
             line = f.expectation.span.line
             subject = _subject(f, lang)

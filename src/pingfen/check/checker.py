@@ -23,6 +23,8 @@ DIGITS = 28  # significant digits of the evaluation context
 MAX_PLACES = 10  # a total rounded finer than this is a typo, and would outgrow 28 digits
 NUMERIC = {"percent", "amount", "count", "number", "score"}
 REASON_FIELDS = ("score", "max", "lost", "value")
+# PF203's hint where a number is needed: what to do with the kind of value found instead
+_NOT_NUMBER = {"bool": "bool_number", "label": "label_number", "date": "date_number"}
 MAX_PANEL = 100  # columns a panel's template may have
 
 
@@ -354,7 +356,7 @@ class RuleChecker:
             self.bare_against_percent(e.otherwise, then)
             return self.join([then, other], [e.then, e.otherwise], "combine", e.span)
         if then != other:
-            self.report("PF201", e.span, action="combine", left=then, right=other)
+            self.report("PF201", e.span, "same_branches", action="combine", left=then, right=other)
             return "?"
         return then
 
@@ -371,6 +373,7 @@ class RuleChecker:
                 self.report(
                     "PF203",
                     e.span,
+                    "one_value",
                     expected="one value",
                     expected_zh="一个数值",
                     found=f"{n} values",
@@ -443,7 +446,7 @@ class RuleChecker:
             self.report("PF150", e.span, "panel_read", name=self.module_text(e))
             return "?"
         if unit not in NUMERIC and unit != "?":
-            self.report("PF203", e.span, expected="number", found=unit)
+            self.report("PF203", e.span, _NOT_NUMBER.get(unit), expected="number", found=unit)
             return "?"
         return unit
 
@@ -462,7 +465,7 @@ class RuleChecker:
         elif unit in NUMERIC and isinstance(e, ast.Ref):
             self.report("PF203", e.span, "make_condition", expected="bool", found=unit, text=e.name.text)
         elif unit not in ("bool", "?"):
-            self.report("PF203", e.span, expected="bool", found=unit)
+            self.report("PF203", e.span, "need_condition", expected="bool", found=unit)
 
     def bare_against_percent(self, e: ast.Expr, other: str, arithmetic: bool = False) -> None:
         lit = _literal(e)
@@ -512,7 +515,7 @@ class RuleChecker:
         if self.label_literal(right, left) or self.label_literal(left, right):
             self.unit_of(left if isinstance(right, ast.Ref) and right.name.text not in self.symbols else right)
             if op not in ("=", "!="):
-                self.report("PF203", span, expected="number", found="label")
+                self.report("PF203", span, "no_order", expected="number", found="label")
             return
         lu, ru = self.unit_of(left), self.unit_of(right)
         if "date" in (lu, ru) and lu != ru and "?" not in (lu, ru):  # a date is compared with a date only
@@ -524,9 +527,9 @@ class RuleChecker:
             return
         if "bool" in (lu, ru) or "label" in (lu, ru):
             if lu != ru and "?" not in (lu, ru):
-                self.report("PF201", span, action="compare", left=lu, right=ru)
+                self.report("PF201", span, "same_kind", action="compare", left=lu, right=ru)
             elif op not in ("=", "!="):
-                self.report("PF203", span, expected="number", found=lu)
+                self.report("PF203", span, "no_order", expected="number", found=lu)
             return
         self.pp_check(left, ru)
         self.pp_check(right, lu)
@@ -544,7 +547,7 @@ class RuleChecker:
         elif lit.unit == "pp" and unit not in ("percent", "?"):
             self.report("PF202", lit.span, "pp_only_percent", text=lit.text, unit=unit)
         elif unit not in ("percent", "number", "?") and lit.unit == "percent":
-            self.report("PF201", lit.span, action="compare", left=unit, right="percent")
+            self.report("PF201", lit.span, "plain_number", action="compare", left=unit, right="percent")
 
     def check_precision(self, inp: ast.Input) -> None:
         """`precision 0.01%`: a power of ten, in the unit of the input's values."""
@@ -565,7 +568,7 @@ class RuleChecker:
             seen.add(label.text)
         for bound in inp.bounds:
             if inp.type not in NUMERIC:
-                self.report("PF203", bound.span, expected="number", found=inp.type)
+                self.report("PF203", bound.span, "no_bounds", expected="number", found=inp.type)
                 continue
             if bound.op not in (">=", ">", "<=", "<"):
                 self.report("PF206", bound.span, "bound_comparison", op=bound.op)
@@ -777,15 +780,15 @@ class RuleChecker:
         if not isinstance(subject, ast.Ref):
             found = self.unit_of(subject)
             if found != "?":
-                self.report("PF203", subject.span, expected="label", found=found)
+                self.report("PF203", subject.span, "match_label", expected="label", found=found)
             return
         if symbol is None:
             return
         if not isinstance(symbol.decl, ast.Input) or symbol.decl.type != "label":
             if isinstance(symbol.decl, ast.Let):
-                self.report("PF203", subject.span, expected="label", found="a `let` value", found_zh="计算值")
+                self.report("PF203", subject.span, "match_label", expected="label", found="a `let` value", found_zh="计算值")
             else:
-                self.report("PF203", subject.span, expected="label", found=symbol.unit)
+                self.report("PF203", subject.span, "match_label", expected="label", found=symbol.unit)
             return
         labels = [lb.text for lb in symbol.decl.labels]
         seen: set[str] = set()
@@ -793,7 +796,7 @@ class RuleChecker:
             if arm.label is None:
                 continue
             if arm.label.text in seen:
-                self.report("PF310", arm.label.span, name=arm.label.text)
+                self.report("PF310", arm.label.span, "remove_repeat", name=arm.label.text)
             seen.add(arm.label.text)
             if arm.label.text not in labels:
                 close = self.suggestions.closest(arm.label.text, labels)

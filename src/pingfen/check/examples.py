@@ -19,7 +19,7 @@ from pingfen.check.checker import RuleChecker
 from pingfen.check.soundness import domain_of
 from pingfen.display import plain
 from pingfen.errors import Problem
-from pingfen.values import ZERO, coerce, coerce_list
+from pingfen.values import ZERO, coerce, coerce_list, numbered_columns
 
 # Data errors an example may expect; PF508 (an unreadable file) cannot happen to an example.
 DATA_CODES = ("PF501", "PF502", "PF503", "PF504", "PF505", "PF506")
@@ -274,6 +274,11 @@ class ExampleChecks:
         symbol = self.checker.symbols.get(name.text)
         if symbol is not None and isinstance(symbol.decl, ast.Let):
             self.report("PF601", name.span, "not_a_let", name=name.text)
+            return
+        # `专家评分1`, a panel's column in a table: `did you mean 专家评分?` led to `专家评分: 8`, one score
+        panel = next((i for i in self.inputs.values() if i.is_list and numbered_columns(i.name.text, [name.text])), None)
+        if panel is not None:
+            self.report("PF601", name.span, "panel_in_example", name=name.text, panel=panel.name.text)
             return
         suggestion = self.checker.suggestions.closest(name.text, self.inputs)
         if suggestion:

@@ -970,9 +970,24 @@ def _syntax_diagnostic(text: str, error: UnexpectedInput, offset: int = 0, next_
         if name is not None:
             suggestion = f"`{name.group(1)}`"
             return Diagnostic("PF002", span, args | {"what": "bracket_name", "suggestion": suggestion}, hint="bracket_name")
+    if label == "missing_colon" and not _INPUT_LINE.match(text, text.rfind("\n", 0, start) + 1):
+        # an example's `given` entry shares the state: `专家评分[2]: 9` is no `input 名称: percent`
+        given = _GIVEN_NAME.search(text, text.rfind("\n", 0, start) + 1, start)
+        rest = _GIVEN_REST.match(text, start)
+        if given is not None and rest is not None and str(token)[:1] in "([（［":
+            suggestion = f"`{given.group(1)}{rest.group(1)}`"
+            return Diagnostic("PF002", span, args | {"what": "bracket_name", "suggestion": suggestion}, hint="bracket_name")
+        label = None
     if label:
         return Diagnostic("PF002", span, args | {"what": label}, hint=label)
     return Diagnostic("PF002", span, args | {"what": "generic"}, hint="expected")
+
+
+# A line declaring an input, where `missing_colon`'s help (`input 名称: percent`) is meant.
+_INPUT_LINE = re.compile(r"[ \t]*input\b")
+# A `given` entry's name, up to a bracket where it stops (`专家评分` of `专家评分[2]: 9`), and the rest to its `:`.
+_GIVEN_NAME = re.compile(r"([^\s,，{`:：]+)$")
+_GIVEN_REST = re.compile(r"([^\s,，{}`:：]+)[ \t]*[:：]")
 
 
 # A number just before a token (`4` of `4分`).
