@@ -17,7 +17,7 @@ from urllib.request import url2pathname
 
 import attrs
 from lsprotocol import types as lsp
-from pygls.exceptions import JsonRpcException, JsonRpcParseError
+from pygls.exceptions import JsonRpcException, JsonRpcInternalError, JsonRpcParseError
 from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 
@@ -211,8 +211,12 @@ class PingfenServer(LanguageServer):
             return True
         try:
             message = self.protocol.structure_message(data) if isinstance(data, dict) else data
-        except Exception:  # a message of unknown shape: logged, as pygls logs it, and skipped
+        except Exception as error:  # a message of unknown shape: logged, as pygls logs it, and skipped
             logger.exception("pingfen lsp: unable to read a message")
+            if isinstance(data, dict) and "method" in data and isinstance(data.get("id"), int | str):
+                # a request is answered (Invalid params, -32602), or its client waited for ever
+                said = error if isinstance(error, JsonRpcException) else JsonRpcInternalError()
+                self.protocol._send_data({"jsonrpc": "2.0", "id": data["id"], "error": {"code": said.code, "message": said.message}})
             return True
         try:
             self.protocol.handle_message(message)
