@@ -422,6 +422,26 @@ def test_a_document_not_opened_and_not_on_disk_is_answered_not_a_traceback(tmp_p
     run(scenario, log=tmp_path / "server.log")
 
 
+def test_a_document_not_opened_is_read_from_disk_only_as_a_rule_file(tmp_path: Path) -> None:
+    """A file not opened is read from disk, but only a regular file and only so far as a rule
+    file may go: pygls read it whole, and a hover on a FIFO held the server for ever (and on
+    /dev/zero filled its memory)."""
+    fifo = tmp_path / "管道.rule"
+    os.mkfifo(fifo)
+    on_disk = tmp_path / "磁盘.rule"
+    on_disk.write_text(CLEAN, encoding="utf-8")
+
+    async def scenario(s: Session) -> None:
+        origin = lsp.Position(line=0, character=0)
+        asked = lsp.HoverParams(lsp.TextDocumentIdentifier(fifo.as_uri()), origin)
+        assert await ask(s.client.text_document_hover_async(asked)) is None
+        where = at(CLEAN, "10 * 执行率", 0, inside=6)  # a file on disk, not opened, is still read
+        found = await ask(s.client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(on_disk.as_uri()), where)))
+        assert found is not None and "预算执行率" in found.contents.value
+
+    run(scenario, log=tmp_path / "server.log")
+
+
 def lsp_offset(text: str, position: lsp.Position) -> int:
     """An LSP position as an index into text whose lines end as LSP ends them: "\\r\\n", "\\r" or "\\n"."""
     starts = [0, *(m.end() for m in re.finditer(r"\r\n|\r|\n", text))]
