@@ -531,6 +531,7 @@ def _actions(ls: PingfenServer, params: lsp.CodeActionParams) -> list[lsp.CodeAc
     uri = params.text_document.uri
     a = ls.analysis(uri)
     asked = params.context.diagnostics
+    style = line_style(ls.source(uri))  # a fix's new lines end as the document's do, as formatting's
     out = []
     for d in a.diagnostics:
         shown = ls.diagnostic(a, d)
@@ -538,7 +539,7 @@ def _actions(ls: PingfenServer, params: lsp.CodeActionParams) -> list[lsp.CodeAc
         if not wanted and not _overlaps(shown.range, params.range):
             continue
         for fix in fixes(d, a.module, a.text, ls.lang):
-            edits = [lsp.TextEdit(ls.range(a.text, Span.at(a.text, e.start, e.end), a.bom), e.new) for e in fix.edits]
+            edits = [lsp.TextEdit(ls.range(a.text, Span.at(a.text, e.start, e.end), a.bom), style.lines(e.new)) for e in fix.edits]
             out.append(lsp.CodeAction(
                 fix.title, kind=lsp.CodeActionKind.QuickFix, diagnostics=wanted or [shown],
                 edit=lsp.WorkspaceEdit(changes={uri: edits}), is_preferred=fix.preferred or None,
