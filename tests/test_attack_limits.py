@@ -271,13 +271,13 @@ def test_what_a_node_reads_through_a_chain_of_lets_takes_linear_memory() -> None
 
 def test_a_huge_rule_file_is_not_read_past_the_limit(tmp_path: Path) -> None:
     """The size limit bounds the read itself: a file of gigabytes is not read into memory."""
-    from pingfen.loader import _MAX_BYTES, read_rule
+    from pingfen.loader import MAX_RULE_BYTES, read_rule
 
     huge = tmp_path / "huge.rule"
     with huge.open("wb") as file:
-        file.truncate(_MAX_BYTES * 50)  # sparse: large on paper, nothing on disk
+        file.truncate(MAX_RULE_BYTES * 50)  # sparse: large on paper, nothing on disk
     text = read_rule(huge)
-    assert len(text) == _MAX_BYTES + 1
+    assert len(text) == MAX_RULE_BYTES + 1
     with pytest.raises(pingfen.RubricError) as refused:
         pingfen.load(huge)
     assert [d.code for d in refused.value.diagnostics] == ["PF008"]

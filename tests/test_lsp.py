@@ -241,6 +241,23 @@ def test_diagnostics_on_open_and_change_and_every_quick_fix(tmp_path: Path) -> N
     run(scenario, log=tmp_path / "server.log")
 
 
+def test_a_quick_fix_in_a_crlf_document_ends_its_lines_as_the_document_does(tmp_path: Path) -> None:
+    """`else -> 0` on a line of its own was inserted after a bare LF: a CRLF document came out
+    with mixed line ends in an editor that applies the text as given (formatting already kept them)."""
+    crlf = RUBRIC.replace("\n", "\r\n")
+
+    async def scenario(s: Session) -> None:
+        uri = s.open(tmp_path / "a.rule", crlf)
+        found = {d.code: d for d in await s.diagnostics(uri, 1)}
+        for code, expected in (("PF406", "    when 执行率 >= 60% -> 6\r\n    else -> 0\r\n  }"),
+                               ("PF414", "      中 -> 3\r\n      else -> 0\r\n    }")):  # fmt: skip
+            [fix] = await actions(s, uri, found[code])
+            text = apply(crlf, edits_of(fix, uri))
+            assert expected in text and re.search(r"(?<!\r)\n", text) is None, (code, text)
+
+    run(scenario, log=tmp_path / "server.log")
+
+
 # ---------------------------------------------------------------- reading a rubric
 
 
@@ -418,6 +435,26 @@ def test_a_document_not_opened_and_not_on_disk_is_answered_not_a_traceback(tmp_p
             options = lsp.FormattingOptions(tab_size=2, insert_spaces=True)
             assert not await ask(s.client.text_document_formatting_async(lsp.DocumentFormattingParams(doc, options)))
         assert "Traceback" not in (tmp_path / "server.log").read_text(encoding="utf-8")
+
+    run(scenario, log=tmp_path / "server.log")
+
+
+def test_a_document_not_opened_is_read_from_disk_only_as_a_rule_file(tmp_path: Path) -> None:
+    """A file not opened is read from disk, but only a regular file and only so far as a rule
+    file may go: pygls read it whole, and a hover on a FIFO held the server for ever (and on
+    /dev/zero filled its memory)."""
+    fifo = tmp_path / "管道.rule"
+    os.mkfifo(fifo)
+    on_disk = tmp_path / "磁盘.rule"
+    on_disk.write_text(CLEAN, encoding="utf-8")
+
+    async def scenario(s: Session) -> None:
+        origin = lsp.Position(line=0, character=0)
+        asked = lsp.HoverParams(lsp.TextDocumentIdentifier(fifo.as_uri()), origin)
+        assert await ask(s.client.text_document_hover_async(asked)) is None
+        where = at(CLEAN, "10 * 执行率", 0, inside=6)  # a file on disk, not opened, is still read
+        found = await ask(s.client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(on_disk.as_uri()), where)))
+        assert found is not None and "预算执行率" in found.contents.value
 
     run(scenario, log=tmp_path / "server.log")
 

@@ -92,6 +92,22 @@ def test_a_body_that_is_no_json_is_answered_with_the_parse_error(name: str, tmp_
     assert [(m["id"], m["error"]["code"]) for m in errors] == [(None, -32700)]
 
 
+INVALID = {
+    "a negative position": {"textDocument": {"uri": "file:///x.rule"}, "position": {"line": -1, "character": 0}},
+    "no position": {"textDocument": {"uri": "file:///x.rule"}},
+}
+
+
+@pytest.mark.parametrize("params", list(INVALID.values()), ids=list(INVALID))
+def test_a_request_with_invalid_params_is_answered_with_its_error(params: dict[str, Any], tmp_path: Path) -> None:
+    """A request whose params do not fit its method is answered with JSON-RPC's Invalid params
+    (-32602) under its own id: it was logged and dropped, and its client waited for ever."""
+    bad = frame({"jsonrpc": "2.0", "id": 7, "method": "textDocument/hover", "params": params})
+    got, exited = asyncio.run(answers(bad, tmp_path / "stderr.log"))
+    assert [(m["id"], m["error"]["code"]) for m in got if "error" in m] == [(7, -32602)]
+    assert any(m.get("id") == 2 and "result" in m for m in got) and exited is None
+
+
 @pytest.mark.parametrize("gone", [False, True], ids=["stdin closed", "stdin and stdout closed"])
 def test_the_input_ending_mid_frame_stops_the_server_cleanly(gone: bool, tmp_path: Path) -> None:
     """A client that closes its end mid-frame (a body shorter than its Content-Length, as when

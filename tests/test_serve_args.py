@@ -43,3 +43,21 @@ def test_a_host_that_does_not_resolve_is_worded(tmp_path: Path, monkeypatch: pyt
     assert err.startswith("pingfen serve: --host nonexistent.invalid：找不到该地址，主机名无法解析（Name or service not known）")
     code, err = _run(["serve", "--lang", "en", "--no-browser", "--host", "nonexistent.invalid", str(tmp_path)])
     assert code == 2 and "--host nonexistent.invalid: no such address: the name does not resolve" in err
+
+
+def test_a_port_in_use_or_an_address_not_of_this_machine_is_worded(tmp_path: Path) -> None:
+    """Binding failed with the system's English alone ("pingfen：Address already in use"), in
+    Chinese mode too."""
+    pytest.importorskip("uvicorn")
+    pytest.importorskip("starlette")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        code, err = _run(["serve", "--no-browser", "--port", port, str(tmp_path)])
+        assert code == 2 and f"127.0.0.1 的端口 {port} 已被占用" in err and "Address already in use" not in err, err
+        code, err = _run(["serve", "--lang", "en", "--no-browser", "--port", port, str(tmp_path)])
+        assert code == 2 and f"port {port} of 127.0.0.1 is already in use" in err, err
+    # 192.0.2.1 (TEST-NET-1, RFC 5737) is no address of this machine
+    code, err = _run(["serve", "--no-browser", "--host", "192.0.2.1", "--allow-remote", str(tmp_path)])
+    assert code == 2 and "--host 192.0.2.1 不是本机的地址" in err and "Cannot assign" not in err, err

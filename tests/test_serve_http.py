@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import json
 import os
 import signal
 import subprocess
@@ -425,6 +426,26 @@ def test_format_is_pingfen_fmt(client: TestClient) -> None:
     messy = RULE.replace("total 10", "total     10")
     data = client.post("/api/format", json={"text": messy}).json()
     assert data["text"] == format_text(messy)
+
+
+
+def test_a_lone_surrogate_in_the_text_or_name_is_answered_not_a_500(client: TestClient) -> None:
+    """A JavaScript string may hold a lone surrogate, and JSON.stringify sends it escaped
+    (`\\ud800`): the check names it (PF001) and the answer, which UTF-8 cannot hold, was a 500."""
+    text = RULE.replace('"部门评分"', '"部门\ud800评分"').replace("input 错误数", "input 错\ud800误数")
+    body = json.dumps({"text": text, "name": "部门.rule"}).encode("ascii")
+    headers = {"content-type": "application/json"}
+    checked = client.post("/api/check", content=body, headers=headers)
+    assert checked.status_code == 200, checked.text
+    expected = pingfen.diagnose(text, "部门.rule")
+    assert [d["code"] for d in checked.json()["diagnostics"]] == [d.code for d in expected] and expected
+    assert "U+D800" in checked.json()["diagnostics"][0]["message"]
+    titled = RULE.replace("部门评分", "\ud800")
+    formatted = client.post("/api/format", content=json.dumps({"text": titled}).encode(), headers=headers)
+    assert formatted.status_code == 200, formatted.text
+    assert formatted.json()["text"] == format_text(titled)
+    named = client.post("/api/check", content=json.dumps({"text": RULE, "name": "部门\ud800.rule"}).encode(), headers=headers)
+    assert named.status_code == 404 and named.json()["code"] == "PF851"  # no file can have that name
 
 
 def test_examples_and_coverage(client: TestClient) -> None:

@@ -110,11 +110,11 @@ def _rule_bytes(path: str | Path) -> bytes:
 
     with Path(path).open("rb") as file:
         note_input(path)  # no output of the command reading it may replace it
-        return file.read(_MAX_BYTES + 1)
+        return file.read(MAX_RULE_BYTES + 1)
 
 
 def _rule_text(data: bytes, path: str | Path) -> str:
-    if len(data) > _MAX_BYTES:  # read no further: the parser refuses the text as too long (PF008)
+    if len(data) > MAX_RULE_BYTES:  # read no further: the parser refuses the text as too long (PF008)
         return data.decode("utf-8", errors="replace")
     return decode_rule(data, str(path))
 
@@ -143,17 +143,17 @@ _LISTED = 8  # rule files named in PF010's help
 
 def read_open_rule(file: IO[bytes] | IO[str], name: str) -> str:
     """The text of an open rule file, read no further than `read_rule` reads a path."""
-    data = file.read(_MAX_BYTES + 1)
+    data = file.read(MAX_RULE_BYTES + 1)
     if isinstance(data, str):
         return data
-    if len(data) > _MAX_BYTES:
+    if len(data) > MAX_RULE_BYTES:
         return data.decode("utf-8", errors="replace")
     return decode_rule(data, name)
 
 
 # Enough bytes for MAX_CHARS characters of four bytes each and a BOM: a longer file is
 # refused by its length, so the rest of it is never read.
-_MAX_BYTES = 4 * MAX_CHARS + 3
+MAX_RULE_BYTES = 4 * MAX_CHARS + 3
 
 
 def decode_rule(data: bytes, path: str) -> str:

@@ -12,12 +12,12 @@ import sys
 import threading
 from pathlib import Path
 from typing import Any, BinaryIO, assert_never
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
 import attrs
 from lsprotocol import types as lsp
-from pygls.exceptions import JsonRpcException, JsonRpcParseError
+from pygls.exceptions import JsonRpcException, JsonRpcInternalError, JsonRpcParseError
 from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 
@@ -31,6 +31,7 @@ from pingfen.editor.rename import target as rename_target
 from pingfen.errors import PingfenError
 from pingfen.io.write import line_style
 from pingfen.lang import Lang, default_lang
+from pingfen.loader import MAX_RULE_BYTES
 from pingfen.syntax.formatter import FormatError, format_text
 from pingfen.syntax.parser import keywords
 
@@ -71,11 +72,11 @@ class PingfenServer(LanguageServer):
         self.changes: dict[str, int] = {}  # changes received, by document: the latest is the one checked
 
     def source(self, uri: str) -> str:
-        """A document's text as the client holds it (pygls reads one not opened from disk, BOM kept)."""
-        try:
-            return self.workspace.get_text_document(uri).source
-        except (OSError, ValueError):  # not opened and no file (an `untitled:` buffer): nothing to analyse, not a traceback
-            return ""
+        """A document's text as the client holds it; one not opened is read from disk, BOM kept."""
+        opened = self.workspace.text_documents.get(unquote(uri))  # keyed as pygls keys them
+        if opened is not None:
+            return str(opened.source)
+        return _on_disk(uri)
 
     def analysis(self, uri: str) -> Analysis:
         source = self.source(uri)
@@ -211,8 +212,12 @@ class PingfenServer(LanguageServer):
             return True
         try:
             message = self.protocol.structure_message(data) if isinstance(data, dict) else data
-        except Exception:  # a message of unknown shape: logged, as pygls logs it, and skipped
+        except Exception as error:  # a message of unknown shape: logged, as pygls logs it, and skipped
             logger.exception("pingfen lsp: unable to read a message")
+            if isinstance(data, dict) and "method" in data and isinstance(data.get("id"), int | str):
+                # a request is answered (Invalid params, -32602), or its client waited for ever
+                said = error if isinstance(error, JsonRpcException) else JsonRpcInternalError()
+                self.protocol._send_data({"jsonrpc": "2.0", "id": data["id"], "error": {"code": said.code, "message": said.message}})
             return True
         try:
             self.protocol.handle_message(message)
@@ -263,6 +268,28 @@ class _Input:
 
 def _normal(text: str) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _on_disk(uri: str) -> str:
+    """The text of a file not opened, read only if it is a regular file and only so far as a
+    rule file may go: pygls read it whole, and a FIFO held the server for ever, /dev/zero
+    filled its memory. Nothing to analyse (no file, not UTF-8) is ""."""
+    if urlparse(uri).scheme != "file":  # an `untitled:` buffer not opened
+        return ""
+    path = Path(_path(uri))
+    try:
+        if not path.is_file():
+            return ""
+        with path.open("rb") as file:
+            data = file.read(MAX_RULE_BYTES + 1)
+    except OSError:
+        return ""
+    if len(data) > MAX_RULE_BYTES:  # cut: the parser refuses the text as too long (PF008), as the loader's read
+        return data.decode("utf-8", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
 
 
 def _path(uri: str) -> str:
@@ -504,6 +531,7 @@ def _actions(ls: PingfenServer, params: lsp.CodeActionParams) -> list[lsp.CodeAc
     uri = params.text_document.uri
     a = ls.analysis(uri)
     asked = params.context.diagnostics
+    style = line_style(ls.source(uri))  # a fix's new lines end as the document's do, as formatting's
     out = []
     for d in a.diagnostics:
         shown = ls.diagnostic(a, d)
@@ -511,7 +539,7 @@ def _actions(ls: PingfenServer, params: lsp.CodeActionParams) -> list[lsp.CodeAc
         if not wanted and not _overlaps(shown.range, params.range):
             continue
         for fix in fixes(d, a.module, a.text, ls.lang):
-            edits = [lsp.TextEdit(ls.range(a.text, Span.at(a.text, e.start, e.end), a.bom), e.new) for e in fix.edits]
+            edits = [lsp.TextEdit(ls.range(a.text, Span.at(a.text, e.start, e.end), a.bom), style.lines(e.new)) for e in fix.edits]
             out.append(lsp.CodeAction(
                 fix.title, kind=lsp.CodeActionKind.QuickFix, diagnostics=wanted or [shown],
                 edit=lsp.WorkspaceEdit(changes={uri: edits}), is_preferred=fix.preferred or None,

@@ -8,6 +8,7 @@ This module starts uvicorn on a free port of 127.0.0.1 and prints the address.
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import secrets
 import socket
@@ -19,6 +20,7 @@ from typing import TextIO
 from pingfen.errors import UsageError
 from pingfen.lang import Lang
 from pingfen.messages import message
+from pingfen.oserrors import reason
 
 LOOPBACK = "127.0.0.1"
 
@@ -46,6 +48,20 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _not_bound(error: OSError, host: str, port: int) -> UsageError:
+    """Why the workbench cannot listen on host:port, in both languages: the system's English
+    ("Address already in use") was all a Chinese user was told."""
+    if error.errno == errno.EADDRINUSE:
+        return UsageError(f"port {port} of {host} is already in use (another workbench?): choose another with --port, "
+                          "or leave --port out for a free one",
+                          f"{host} 的端口 {port} 已被占用（也许另一个工作台正在运行）：请用 --port 换一个端口，或不写 --port 由系统任选空闲端口")  # fmt: skip
+    if error.errno == errno.EADDRNOTAVAIL:
+        return UsageError(f"--host {host} is not an address of this machine: give one of its own, such as 127.0.0.1",
+                          f"--host {host} 不是本机的地址：请写本机的地址，如 127.0.0.1")  # fmt: skip
+    return UsageError(f"cannot listen on {host} port {port}: {reason(error, 'en')}",
+                      f"无法在 {host} 的端口 {port} 上监听：{reason(error, 'zh')}")  # fmt: skip
+
+
 def serve(
     folder: str | Path, *, host: str = LOOPBACK, port: int = 0, allow_remote: bool = False,
     open_browser: bool = True, lang: Lang = "zh", out: TextIO, err: TextIO,
@@ -67,7 +83,10 @@ def serve(
         )
     if not local:
         print(("警告[PF855]：" if lang == "zh" else "warning[PF855]: ") + message("PF855", lang, {"host": host}), file=err)
-    sock = bind(host, port)
+    try:
+        sock = bind(host, port)
+    except OSError as error:
+        raise _not_bound(error, host, port) from None
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     token = secrets.token_urlsafe(24)

@@ -67,7 +67,8 @@ class Folder:
                 raise Denied("PF850", 403, path=name)
             if exists and not path.is_file():
                 raise Denied("PF851", 404, path=name)
-        except (OSError, RuntimeError):  # a name too long, a loop of links (RuntimeError before Python 3.13)
+        except (OSError, RuntimeError, ValueError):  # a name too long, a loop of links (RuntimeError before
+            # Python 3.13), a name no file can have (a lone surrogate a page's JSON sent: a 500 before)
             raise Denied("PF851", 404, path=name) from None
         return path
 
