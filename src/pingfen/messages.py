@@ -516,6 +516,10 @@ HINTS: dict[str, tuple[str, str]] = {
         "Parquet 文件是供 pingfen eval --engine duckdb 评分的数据，不是自评表："
         "pingfen template 评分表 -o 自评表.xlsx 可生成待填写的工作簿（填写其“自评得分”列和“数据”工作表）",
     ),
+    "folder_name": (
+        "to write a file, leave out the separator at the end: -o {name}",
+        "要写入文件，请去掉末尾的分隔符：-o {name}",
+    ),
     "output_suffix": (
         "name the file with one of those extensions, or say the format with --format",
         "请使用上述扩展名之一，或用 --format 指定格式",
