@@ -741,6 +741,12 @@ def _sql(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
 def _import(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     from pingfen.importer import import_table
 
+    suffix = os.path.splitext(args.output or "")[1].lower()
+    if suffix in _NAMED:  # `-o 今年.xlsx` wrote rule text under a workbook's name, over a workbook there
+        from pingfen.errors import OutputError
+
+        rule = os.path.splitext(args.output)[0] + ".rule"
+        raise OutputError("PF706", args.output, {"suffix": suffix, "formats": ".rule", "formats_zh": ".rule", "rule": rule}, "rule_suffix")
     imported = import_table(args.table, lang)
     if args.output is None:
         print(imported.text, end="", file=out)

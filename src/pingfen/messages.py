@@ -532,6 +532,10 @@ HINTS: dict[str, tuple[str, str]] = {
         "to write {format}, name the file so: -o NAME{wanted}; to write {named}, leave out --format",
         "要写出 {format}，请把文件名改为 -o 文件名{wanted}；要写出 {named}，请去掉 --format",
     ),
+    "rule_suffix": (
+        "pingfen import writes a draft rule file, which is text: write -o {rule}",
+        "pingfen import 写出的是规则文件草稿（文本）：请改为 -o {rule}",
+    ),
     "xls_suffix": (
         "pingfen writes Excel workbooks as .xlsx (Excel 2007 and later), not the old .xls: write -o NAME.xlsx",
         "pingfen 以 .xlsx 格式（Excel 2007 及以后版本）写出工作簿，不写旧的 .xls 格式：请改为 -o 文件名.xlsx",
