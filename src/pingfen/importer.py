@@ -10,6 +10,8 @@ sizes are checked before anything is unpacked, as for XLSX.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -160,6 +162,8 @@ def import_table(path: str | Path, lang: Lang = "zh") -> Imported:
     holds no rubric table, PF511 for another format."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if path.is_dir():  # a folder: said so, as eval says it, not "must be .xlsx or .docx"
+        raise _folder(path)
     if suffix == ".xlsx":
         title, grid = _xlsx_grid(path)
         end = len(grid)
@@ -198,6 +202,27 @@ Grid = list[list[Cell]]
 def _unreadable(path: Path, en: str, zh: str, hint: tuple[str, dict[str, object]] | None = None) -> DataError:
     args = {"path": str(path), **details(TooBig(en, zh)), **(hint[1] if hint else {})}
     return DataError([Problem("PF508", None, args, hint[0] if hint else None)])
+
+
+def _folder(path: Path) -> DataError:
+    """PF508 for a folder given as the table: the system's reason, and the tables in it named,
+    as PF010 names the rule files of a folder given as a rule file."""
+    args = {"path": str(path), **details(IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path)))}
+    try:
+        tables = sorted(e.name for e in os.scandir(path) if e.name.lower().endswith((".xlsx", ".docx"))
+                        and not e.name.startswith("~$") and e.is_file())  # fmt: skip  (~$: Office's lock file)
+    except OSError:
+        tables = []
+    if not tables:
+        return DataError([Problem("PF508", None, args)])
+    listed = tables[:_LISTED]
+    more = len(tables) > _LISTED
+    args |= {"folder": str(path), "files": ", ".join(listed) + (", …" if more else ""),
+             "files_zh": "、".join(listed) + ("等" if more else "")}  # fmt: skip
+    return DataError([Problem("PF508", None, args, "table_files")])
+
+
+_LISTED = 8  # tables named in the help for a folder
 
 
 def _check_archive(path: Path) -> None:

@@ -715,6 +715,10 @@ HINTS: dict[str, tuple[str, str]] = {
         "各输入项的名称在工作表 `{sheet}` 中，而工作簿打开时显示的是另一个工作表（pingfen 读取的是它）："
         "请在 Excel 中切换到 `{sheet}` 后保存",
     ),
+    "table_files": (
+        "the tables in `{folder}`: {files}; give one of them: pingfen import {folder}/NAME",
+        "`{folder}` 中的评分表：{files_zh}；请指定其中一个文件：pingfen import {folder}/文件名",
+    ),
     "table_sheet": (
         "a rubric table is on the sheet {sheets}, but the workbook opens on another, which pingfen reads:"
         " open the sheet to import in Excel and save the workbook",
