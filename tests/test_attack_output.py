@@ -404,6 +404,34 @@ def test_an_output_that_is_a_directory_says_so(tmp_path: Path) -> None:
     _no_temporary_files(tmp_path.parent)
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("eval", RULESET, ROOT / "examples" / "dept-overall-2021" / "departments.csv"),
+        ("render", RULESET),
+        ("template", RULESET),
+    ],
+)
+@pytest.mark.parametrize("existing", [False, True])
+def test_an_output_named_as_a_folder_is_refused(tmp_path: Path, command: tuple[str | Path, ...], existing: bool) -> None:
+    # `-o 结果/` was written as the file `结果`, and `-o 结果.csv/` replaced the file `结果.csv`:
+    # a name ending in a separator is a folder's, as the system and `report -o 报告/` take it.
+    target = tmp_path / "结果.csv"
+    if existing:
+        target.write_text("keep", encoding="utf-8")
+    asked = f"{target}{os.sep}"
+    code, out, err = run(*command, "-o", asked)
+    assert (code, out) == (2, "")
+    assert err.strip() == (f"错误[PF704]: 无法写入 `{asked}`：名称以路径分隔符结尾，指的是文件夹\n"
+                           f"  = 帮助: 要写入文件，请去掉末尾的分隔符：-o {target}")  # fmt: skip
+    assert sorted(p.name for p in tmp_path.iterdir()) == (["结果.csv"] if existing else [])
+    if existing:
+        assert target.read_text(encoding="utf-8") == "keep"
+    code, _, err = run("--lang", "en", *command, "-o", asked)
+    assert code == 2 and f"error[PF704]: cannot write `{asked}`: the name ends in a path separator, as a folder's does" in err
+    assert f"help: to write a file, leave out the separator at the end: -o {target}" in err
+
+
 def test_an_unwritable_directory_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import tempfile
 

@@ -2,7 +2,8 @@
 - an extension the command does not write is PF706, naming the ones it does (`.xls`: use
   `.xlsx`), unless `--format` says the format: `template R -o 填报.xls` wrote YAML, `eval R
   d.csv -o r.xls` CSV, `render R -o x.pdf` Markdown, `eval R seed.yaml -o s.yaml` a table,
-  each with exit 0. A name with no extension takes the default format, as before;
+  each with exit 0. A name with no extension takes the default format, as before; `import`,
+  which writes rule text, refuses a name of a format (`-o 今年.xlsx` wrote text over a workbook);
 - a read-only file (mode 444) is not replaced (PF707), by any command, through a link too:
   it was replaced without a word, its mode kept."""
 
@@ -45,6 +46,29 @@ def test_an_extension_the_command_does_not_write_is_refused(tmp_path: Path, comm
     assert f"错误[PF706]: 无法按扩展名确定 `{target}` 的格式：本命令可写出 {listed}，不能写出 `{target.suffix}`" in err
     assert ("改为 -o 文件名.xlsx" in err) is (name.endswith(".xls")) and "帮助" in err
     assert not target.exists()
+
+
+@pytest.mark.parametrize("name", ["今年.xlsx", "今年.docx", "今年.CSV"])
+def test_import_writes_no_rule_text_under_a_workbook_or_document_name(tmp_path: Path, name: str) -> None:
+    # `pingfen import 去年.xlsx -o 今年.xlsx` wrote the draft's text under a workbook's name, over
+    # the workbook there, with exit 0; a rule file's name or any other is written as before.
+    table = tmp_path / "去年.xlsx"
+    assert _run(["render", RULESET, "-o", str(table)])[0] == 0
+    target = tmp_path / name
+    target.write_bytes(b"kept")
+    code, out, err = _run(["import", str(table), "-o", str(target)])
+    assert (code, out) == (2, "")
+    suffix = target.suffix.lower()
+    assert err.splitlines() == [
+        f"错误[PF706]: 无法按扩展名确定 `{target}` 的格式：本命令可写出 .rule，不能写出 `{suffix}`",
+        f"  = 帮助: pingfen import 写出的是规则文件草稿（文本）：请改为 -o {tmp_path / '今年.rule'}",
+    ]
+    assert target.read_bytes() == b"kept"
+    code, _, err = _run(["--lang", "en", "import", str(table), "-o", str(target)])
+    assert code == 2 and f"help: pingfen import writes a draft rule file, which is text: write -o {tmp_path / '今年.rule'}" in err
+    for written in ("今年.rule", "今年.txt", "今年"):
+        assert _run(["import", str(table), "-o", str(tmp_path / written)])[0] == 0
+        assert (tmp_path / written).read_text(encoding="utf-8").startswith("# 由 `pingfen import` 从")
 
 
 def test_in_english(tmp_path: Path) -> None:

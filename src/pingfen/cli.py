@@ -741,6 +741,12 @@ def _sql(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
 def _import(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     from pingfen.importer import import_table
 
+    suffix = os.path.splitext(args.output or "")[1].lower()
+    if suffix in _NAMED:  # `-o 今年.xlsx` wrote rule text under a workbook's name, over a workbook there
+        from pingfen.errors import OutputError
+
+        rule = os.path.splitext(args.output)[0] + ".rule"
+        raise OutputError("PF706", args.output, {"suffix": suffix, "formats": ".rule", "formats_zh": ".rule", "rule": rule}, "rule_suffix")
     imported = import_table(args.table, lang)
     if args.output is None:
         print(imported.text, end="", file=out)
@@ -767,8 +773,8 @@ def _add_diff_command(
         "renamed; maxima; each rule's thresholds, rates, step counting, bands and arms; inputs and their types "
         "and bounds; the total, rounding and grades. With --replay, score every record of DATA under both and "
         "list the units whose total or grade changes, with the rows that caused it, and the units one version "
-        "cannot score. Exit 0 when the versions do not differ (with --replay: when no unit changes grade), "
-        "1 when they do, 2 when a file cannot be read or a rule file has errors."),
+        "cannot score. Exit 0 when the versions do not differ (with --replay: when no unit changes grade and "
+        "both versions score the same units), 1 when they do, 2 when a file cannot be read or a rule file has errors."),
     )  # fmt: skip
     df.add_argument("old", metavar="OLD", help=t("the earlier .rule file"))
     df.add_argument("new", metavar="NEW", help=t("the later .rule file"))

@@ -516,6 +516,10 @@ HINTS: dict[str, tuple[str, str]] = {
         "Parquet 文件是供 pingfen eval --engine duckdb 评分的数据，不是自评表："
         "pingfen template 评分表 -o 自评表.xlsx 可生成待填写的工作簿（填写其“自评得分”列和“数据”工作表）",
     ),
+    "folder_name": (
+        "to write a file, leave out the separator at the end: -o {name}",
+        "要写入文件，请去掉末尾的分隔符：-o {name}",
+    ),
     "output_suffix": (
         "name the file with one of those extensions, or say the format with --format",
         "请使用上述扩展名之一，或用 --format 指定格式",
@@ -527,6 +531,10 @@ HINTS: dict[str, tuple[str, str]] = {
     "format_suffix_either": (
         "to write {format}, name the file so: -o NAME{wanted}; to write {named}, leave out --format",
         "要写出 {format}，请把文件名改为 -o 文件名{wanted}；要写出 {named}，请去掉 --format",
+    ),
+    "rule_suffix": (
+        "pingfen import writes a draft rule file, which is text: write -o {rule}",
+        "pingfen import 写出的是规则文件草稿（文本）：请改为 -o {rule}",
     ),
     "xls_suffix": (
         "pingfen writes Excel workbooks as .xlsx (Excel 2007 and later), not the old .xls: write -o NAME.xlsx",
@@ -706,6 +714,16 @@ HINTS: dict[str, tuple[str, str]] = {
         " open `{sheet}` in Excel and save the workbook",
         "各输入项的名称在工作表 `{sheet}` 中，而工作簿打开时显示的是另一个工作表（pingfen 读取的是它）："
         "请在 Excel 中切换到 `{sheet}` 后保存",
+    ),
+    "table_files": (
+        "the tables in `{folder}`: {files}; give one of them: pingfen import {folder}/NAME",
+        "`{folder}` 中的评分表：{files_zh}；请指定其中一个文件：pingfen import {folder}/文件名",
+    ),
+    "table_sheet": (
+        "a rubric table is on the sheet {sheets}, but the workbook opens on another, which pingfen reads:"
+        " open the sheet to import in Excel and save the workbook",
+        "工作表 {sheets_zh} 中有评分表，而工作簿打开时显示的是另一个工作表（pingfen 读取的是它）："
+        "请在 Excel 中切换到要导入的工作表后保存",
     ),
     "header_below": (
         "row {row} names inputs: the header must be the first row; delete the rows above it (a title, say)",

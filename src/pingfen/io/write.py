@@ -49,6 +49,9 @@ SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl
 Line = tuple[str | None, Sequence[Decimal | str | None], Decimal | None, str | None, str | None]
 
 
+_SEPARATORS = tuple(sep for sep in (os.sep, os.altsep, "/") if sep)
+
+
 @contextmanager
 def atomic_path(path: str | Path, *, direct: bool = False) -> Iterator[Path]:
     """A temporary path beside `path`; it replaces `path` when the block succeeds, else is removed.
@@ -64,6 +67,9 @@ def atomic_path(path: str | Path, *, direct: bool = False) -> Iterator[Path]:
     kind = _kind(asked)
     if kind == "directory":
         raise OutputError("PF702", asked)
+    if asked.endswith(_SEPARATORS):  # `-o 结果/` names a folder: written as the file `结果`, or over `结果.csv` for `结果.csv/`
+        words = {"reason": "the name ends in a path separator, as a folder's does", "reason_zh": "名称以路径分隔符结尾，指的是文件夹"}
+        raise OutputError("PF704", asked, {**words, "name": asked.rstrip("".join(_SEPARATORS))}, "folder_name")
     if kind == "stream":
         with _streamed(asked, direct) as tmp:
             yield tmp
