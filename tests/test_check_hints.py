@@ -60,13 +60,33 @@ def test_a_panel_column_in_an_example() -> None:
 input 专家评分: list of score <= 10
 indicator 专家评审 10 { score = mean(专家评分) }
 example "评审" {
-  given { 专家评分1: 8, `专家评分[2]`: 9 }
+  given { `专家评分[2]`: 9, 专家评分1: 8 }
   expect 专家评审 = 8.5
 }
 """
     found = [d for d in pingfen.diagnose(text) if d.code == "PF601"]
-    assert [d.args["name"] for d in found] == ["专家评分1", "专家评分[2]"]
-    assert {d.help("zh") for d in found} == {'示例中评委打分写作一个文本：`专家评分: "8, 9, 7.5"`'}
-    assert {d.help("en") for d in found} == {'an example gives a panel\'s scores in one text: `专家评分: "8, 9, 7.5"`'}
-    fixed = text.replace("专家评分1: 8, `专家评分[2]`: 9", '专家评分: "8, 9"')
+    assert [d.args["name"] for d in found] == ["专家评分[2]", "专家评分1"]
+    assert {d.help("zh") for d in found} == {'示例中一组值写作一个文本：`专家评分: "8, 9"`'}
+    assert {d.help("en") for d in found} == {"an example gives a list's values in one text: `专家评分: \"8, 9\"`"}
+    fixed = text.replace("`专家评分[2]`: 9, 专家评分1: 8", '专家评分: "8, 9"')
+    assert pingfen.diagnose(fixed) == []
+
+
+PERCENTS = """rubric "示例" { total 10 }
+input 季度执行率: list of percent <= 100%
+indicator 执行 10 { bands mean(季度执行率) { >= 90% -> 10 else -> 0 } }
+example "e" {
+  given { 季度执行率1: 95%, 季度执行率2: 92% }
+  expect 执行 = 10
+}
+"""
+
+
+def test_a_panel_of_percents_is_shown_its_own_values() -> None:
+    """`季度执行率1: 95%` was told `季度执行率: "8, 9, 7.5"` (评委打分), scores over 100% that
+    then failed PF605. The hint gives the example's own values, and following it passes."""
+    found = [d for d in pingfen.diagnose(PERCENTS) if d.code == "PF601"]
+    assert len(found) == 2
+    assert {d.help("zh") for d in found} == {'示例中一组值写作一个文本：`季度执行率: "95%, 92%"`'}
+    fixed = PERCENTS.replace("季度执行率1: 95%, 季度执行率2: 92%", '季度执行率: "95%, 92%"')
     assert pingfen.diagnose(fixed) == []

@@ -835,8 +835,8 @@ HINTS: dict[str, tuple[str, str]] = {
         "比较同类数值；需要比率时先相除得到百分比",
     ),
     "panel_in_example": (
-        "an example gives a panel's scores in one text: `{panel}: \"8, 9, 7.5\"`",
-        "示例中评委打分写作一个文本：`{panel}: \"8, 9, 7.5\"`",
+        "an example gives a list's values in one text: `{given}`",
+        "示例中一组值写作一个文本：`{given}`",
     ),
     "same_kind": (
         "compare a yes/no value with `true`, `false` or another yes/no value, and a label with one of its labels",
