@@ -986,7 +986,7 @@ def _syntax_diagnostic(text: str, error: UnexpectedInput, offset: int = 0, next_
 _INPUT_LINE = re.compile(r"[ \t]*input\b")
 # A name up to a bracket where it stops (`专家评分` of `专家评分[2]: 9`), and the rest to its `:`.
 _NAME_BEFORE = re.compile(r"([^\s,，{`:：]+)$")
-_NAME_REST = re.compile(r"([^\s,，{}`:：]+)[ \t]*[:：]")
+_NAME_REST = re.compile(r"([^\s,，{}`:：][^\n,，{}`:：]*?)[ \t]*[:：]")  # `（万 元）` keeps its space
 
 
 # A number just before a token (`4` of `4分`).
