@@ -73,9 +73,10 @@ def test_source_lines_split_only_at_newlines() -> None:
     assert Source("f", text).line(2) == "second"
 
 
-@pytest.mark.parametrize("name", ["收入（万元）", "支出(含)增长"])
+@pytest.mark.parametrize("name", ["收入（万元）", "支出(含)增长", "收入（万 元）", "专家评分[2]", "收入[万元]", "收入［万元］"])
 def test_a_name_with_brackets_is_told_to_take_backquotes(name: str) -> None:
-    """`input 收入（万元）: amount` was told to write `:` before the type."""
+    """`input 收入（万元）: amount` was told to write `:` before the type; `input 专家评分[2]: score`
+    still was, after `given { 专家评分[2]: 9 }` was told to backquote."""
     text = f'rubric "r" {{ total 5 }}\ninput {name}: amount\nindicator 甲 5 {{ score = 5 }}\n'
     [found] = pingfen.diagnose(text)
     assert found.code == "PF002" and found.hint == "bracket_name"

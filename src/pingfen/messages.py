@@ -853,12 +853,16 @@ HINTS: dict[str, tuple[str, str]] = {
         "比较同类数值；需要比率时先相除得到百分比",
     ),
     "panel_in_example": (
-        "an example gives a panel's scores in one text: `{panel}: \"8, 9, 7.5\"`",
-        "示例中评委打分写作一个文本：`{panel}: \"8, 9, 7.5\"`",
+        "an example gives a list's values in one text: `{given}`",
+        "示例中一组值写作一个文本：`{given}`",
     ),
-    "same_kind": (
-        "compare a yes/no value with `true`, `false` or another yes/no value, and a label with one of its labels",
-        "是/否值只能与 `true`、`false` 或另一个是/否值比较，选项只能与它的选项比较",
+    "same_kind_bool": (
+        "compare a yes/no value with `true`, `false` or another yes/no value",
+        "是/否值只能与 `true`、`false` 或另一个是/否值比较",
+    ),
+    "same_kind_label": (
+        "compare a label with one of its labels, or another label input of the same labels",
+        "选项只能与它的选项或另一个同样选项的输入项比较",
     ),
     "same_branches": (
         "give `then` and `else` values of the same kind",
@@ -889,12 +893,24 @@ HINTS: dict[str, tuple[str, str]] = {
         "请写成条件：比较式（如 `满意度 >= 80%`）或是/否值",
     ),
     "no_bounds": (
-        "yes/no and label inputs take no bounds: delete them",
-        "是/否型和选项型输入项不能限定取值范围：请删去",
+        "only a number input takes bounds: delete them",
+        "只有数值型输入项可以限定取值范围：请删去",
+    ),
+    "declare_percent": (
+        "bounds in % are a percent's: if `{name}` is a ratio, declare it `input {name}: percent`; else write the bound without `%`",
+        "以 % 限定的是百分比：若 `{name}` 是比率，请声明为 `input {name}: percent`；否则去掉 `%`",
     ),
     "match_label": (
         "`match` reads a label input (`label {{…}}`); score a number with `bands` or `when`",
         "`match` 只用于选项型输入项（`label {{…}}`）；数值请用 `bands` 或 `when` 计分",
+    ),
+    "match_bool": (
+        "`match` reads a label input (`label {{…}}`); score a yes/no value with `award N if {name}` or `when {name} -> N`",
+        "`match` 只用于选项型输入项（`label {{…}}`）；是/否值请用 `award 分数 if {name}` 或 `when {name} -> 分数` 计分",
+    ),
+    "match_date": (
+        "`match` reads a label input (`label {{…}}`); score a date by the days to it: `bands days({name}, TO) {{…}}`",
+        "`match` 只用于选项型输入项（`label {{…}}`）；日期请按间隔天数计分：`bands days({name}, 截止日期) {{…}}`",
     ),
     "one_value": ("`abs` takes one value: `abs(A - B)`", "`abs` 只接受一个值：`abs(A - B)`"),
     "add_band": (

@@ -5,7 +5,7 @@ branches it took are counted (coverage.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
 from attrs import frozen
@@ -18,8 +18,28 @@ from pingfen.errors import DataError
 from pingfen.evaluate.rubric import Rubric, given_rubric
 from pingfen.evaluate.walker import Event
 from pingfen.lang import Lang, checked
-from pingfen.result import NodeResult, Result, not_applicable
+from pingfen.report.layout import signed
+from pingfen.result import NodeResult, OutsideLine, Result, not_applicable
 from pingfen.values import pinned, rounded
+
+
+@frozen
+class Below:
+    """A row that did not give what full marks mean for it, as a failing group or total names
+    it: `points` in no language (`4/5`; a 加分项 `0/2` as it gave of its most; a 扣分项 `-2`;
+    empty for a row re-scaled away), `not_applicable` worded where it is rendered."""
+
+    name: str
+    points: str
+    not_applicable: bool = False
+
+    def text(self, lang: Lang) -> str:
+        if not self.not_applicable:
+            return f"{self.name} {self.points}"
+        na = not_applicable(lang)
+        if not self.points:  # re-scaled away: it counts for nothing, the rows that apply for all
+            return f"{self.name} {na}"
+        return f"{self.name} {self.points}（{na}）" if lang == "zh" else f"{self.name} {self.points} ({na})"
 
 
 @frozen
@@ -31,9 +51,9 @@ class Failure:
     expected: str
     actual: str
     reasons: tuple[str, ...] = ()
-    # For a group or the total: its indicators below full marks, "name score/max", so that
+    # For a group or the total (None for the rest): its rows below full marks, so that
     # `pingfen test` can name where the points went in one line instead of every reason.
-    short: tuple[str, ...] = ()
+    short: tuple[Below, ...] | None = None
     # An error expected and the record scored: `actual` is the total, a number alone, and the
     # word (总分/total) is added where it is rendered, in the report's language, not the run's.
     scored: bool = False
@@ -88,7 +108,7 @@ def run_examples(rubric: Rubric, *, coverage: bool = False, lang: Lang = "zh") -
         except DataError as error:
             outcomes.append(Outcome(ex, _refused(ex, error, lang)))
             continue
-        outcomes.append(Outcome(ex, tuple(_compare(ex, result, lang))))
+        outcomes.append(Outcome(ex, tuple(_compare(ex, result, lang, rubric.module.applies_modes))))
     cov = Coverage.of(rubric, traces) if coverage else None
     return TestRun(rubric, tuple(outcomes), cov)
 
@@ -113,7 +133,7 @@ def _error_text(e: ast.ExpectError) -> str:
     return text
 
 
-def _compare(ex: ast.Example, result: Result, lang: Lang) -> list[Failure]:
+def _compare(ex: ast.Example, result: Result, lang: Lang, modes: Mapping[str, ast.AppliesMode]) -> list[Failure]:
     failures = []
     for e in ex.expects:
         if isinstance(e, ast.ExpectError):
@@ -128,8 +148,11 @@ def _compare(ex: ast.Example, result: Result, lang: Lang) -> list[Failure]:
             if not holds(e, actual):
                 node = result[target] if target is not None else None
                 reasons = tuple(node.reasons_in(lang)) if node is not None else _all_reasons(result, lang)
-                below = _below_full(node.walk() if node is not None else iter(result.indicators()), result, lang)
-                short = below if node is None or node.is_group else ()
+                short = None
+                if node is None:
+                    short = _below_full(result.children, modes) + _outside_below(result.outside())
+                elif node.is_group:
+                    short = _below_full((node,), modes)
                 # `=` compares exactly, so the exact value is shown; `~=` the value it rounds to.
                 shown = _plain(actual) if e.op == "=" else f"{_short(actual)} (≈ {_rounded(actual, e.value)})"
                 # `~=` rounds to the places the expectation is written with: shown with them (0.830, not 0.83)
@@ -155,22 +178,36 @@ def _all_reasons(result: Result, lang: Lang) -> tuple[str, ...]:
     return tuple(f"{n.name}: {r}" for n in result.indicators() for r in n.reasons_in(lang))
 
 
-def _below_full(nodes: Iterator[NodeResult], result: Result, lang: Lang) -> tuple[str, ...]:
-    """`name score/max` for each indicator below full marks; a row that does not apply says
-    so (a re-scaled one lost nothing), and a 扣分项 or 加减分项 shows what it took from the
-    total (-2), as the table does; a 加分项 takes nothing."""
-    taken = {line.node.name: line.points for line in result.outside()}
-    out = []
-    for n in nodes:
-        if n.is_group or n.lost <= 0:
-            continue
-        if n.name in taken:
-            if taken[n.name] < 0:
-                out.append(f"{n.name} {number(taken[n.name])}")
-        elif not n.applies:
-            out.append(f"{n.name} {not_applicable(lang)}")
-        else:
-            out.append(f"{n.name} {number(n.score)}/{number(n.max)}")
+def _below_full(roots: Iterable[NodeResult], modes: Mapping[str, ast.AppliesMode]) -> tuple[Below, ...]:
+    """Each indicator below full marks, `score/max`. A row that does not apply is named once (not
+    each part under it): re-scaled away it lost nothing, so 不适用 alone; counted as 0 it lost
+    its points, so `0/5 (不适用)`; counted as full it lost nothing and is not named."""
+    out: list[Below] = []
+    stack = list(reversed(tuple(roots)))
+    while stack:
+        n = stack.pop()
+        if not n.applies:
+            if modes.get(n.name) == "rescale":
+                out.append(Below(n.name, "", not_applicable=True))
+            elif n.lost > 0:
+                out.append(Below(n.name, f"{number(n.score)}/{number(n.max)}", not_applicable=True))
+        elif n.is_group:
+            stack.extend(reversed(n.children))
+        elif n.lost > 0:
+            out.append(Below(n.name, f"{number(n.score)}/{number(n.max)}"))
+    return tuple(out)
+
+
+def _outside_below(lines: Iterable[OutsideLine]) -> tuple[Below, ...]:
+    """The 加分项 and 加减分项 that did not give their most, by what they gave of it (`0/2`, as the
+    table signs it), and each 扣分项 that took points, by what it took (`-2`)."""
+    out: list[Below] = []
+    for line in lines:
+        if line.kind == "penalty":
+            if line.points < 0:
+                out.append(Below(line.node.name, number(line.points)))
+        elif line.node.lost > 0:
+            out.append(Below(line.node.name, f"{signed(line.points)}/{number(line.node.max)}"))
     return tuple(out)
 
 
@@ -211,8 +248,9 @@ def render_failures(run: TestRun, lang: Lang = "en") -> str:
                 out.append(f"  第 {line} 行 {subject}：预期 {f.expected}，实际 {actual}")
             else:
                 out.append(f"  line {line}, {subject}: expected {f.expected}, got {actual}")
-            if f.short:
-                joined = "，".join(f.short) if zh else ", ".join(f.short)
+            if f.short is not None:  # a group or the total: where its points went, in one line
+                shown = [b.text("zh" if zh else "en") for b in f.short]
+                joined = ("，".join(shown) or "无") if zh else (", ".join(shown) or "none")
                 out.append(f"      失分的指标：{joined}" if zh else f"      below full marks: {joined}")
                 continue
             for reason in f.reasons:

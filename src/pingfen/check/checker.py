@@ -25,6 +25,8 @@ NUMERIC = {"percent", "amount", "count", "number", "score"}
 REASON_FIELDS = ("score", "max", "lost", "value")
 # PF203's hint where a number is needed: what to do with the kind of value found instead
 _NOT_NUMBER = {"bool": "bool_number", "label": "label_number", "date": "date_number"}
+# PF203's hint where `match` reads no label: how a value of the kind found is scored instead
+_NOT_LABEL = {"bool": "match_bool", "date": "match_date"}
 MAX_PANEL = 100  # columns a panel's template may have
 
 
@@ -526,8 +528,11 @@ class RuleChecker:
             self.report("PF150", panel.span, "panel_read", name=self.module_text(panel))
             return
         if "bool" in (lu, ru) or "label" in (lu, ru):
-            if lu != ru and "?" not in (lu, ru):
-                self.report("PF201", span, "same_kind", action="compare", left=lu, right=ru)
+            if "?" in (lu, ru):  # the unknown side is reported already (PF102): nothing new to say
+                return
+            if lu != ru:
+                kind = lu if lu in ("bool", "label") else ru
+                self.report("PF201", span, f"same_kind_{kind}", action="compare", left=lu, right=ru)
             elif op not in ("=", "!="):
                 self.report("PF203", span, "no_order", expected="number", found=lu)
             return
@@ -537,9 +542,11 @@ class RuleChecker:
         self.bare_against_percent(right, lu)
         self.join([lu, ru], [left, right], "compare", span)
 
-    def expect_fits(self, unit: str, lit: ast.Number) -> None:
+    def expect_fits(self, unit: str, lit: ast.Number, bounded: ast.Name | None = None) -> None:
         """A literal against a value of `unit`: percents want `90%`, percentage points
-        only go with percents, a plain `number` takes any literal, others a plain number."""
+        only go with percents, a plain `number` takes any literal, others a plain number.
+        `bounded`: the input whose bound the literal is, where a `%` most likely means a
+        ratio declared with the wrong type."""
         if unit == "percent" and lit.unit == "number" and lit.value != 0:
             # `> 90` most likely meant 90%; `<= 1` most likely meant 100%
             shown = lit.value if abs(lit.value) > 1 else lit.value * 100
@@ -547,7 +554,9 @@ class RuleChecker:
         elif lit.unit == "pp" and unit not in ("percent", "?"):
             self.report("PF202", lit.span, "pp_only_percent", text=lit.text, unit=unit)
         elif unit not in ("percent", "number", "?") and lit.unit == "percent":
-            self.report("PF201", lit.span, "plain_number", action="compare", left=unit, right="percent")
+            hint = "plain_number" if bounded is None else "declare_percent"
+            name = bounded.text if bounded is not None else None
+            self.report("PF201", lit.span, hint, action="compare", left=unit, right="percent", name=name)
 
     def check_precision(self, inp: ast.Input) -> None:
         """`precision 0.01%`: a power of ten, in the unit of the input's values."""
@@ -572,7 +581,7 @@ class RuleChecker:
                 continue
             if bound.op not in (">=", ">", "<=", "<"):
                 self.report("PF206", bound.span, "bound_comparison", op=bound.op)
-            self.expect_fits(inp.type, bound.value)
+            self.expect_fits(inp.type, bound.value, inp.name)
 
     # ---------------------------------------------------------------- the tree
     def check_tree(self) -> None:
@@ -780,15 +789,19 @@ class RuleChecker:
         if not isinstance(subject, ast.Ref):
             found = self.unit_of(subject)
             if found != "?":
-                self.report("PF203", subject.span, "match_label", expected="label", found=found)
+                hint = _NOT_LABEL.get(found, "match_label")
+                self.report("PF203", subject.span, hint, expected="label", found=found, name="…")
             return
         if symbol is None:
             return
         if not isinstance(symbol.decl, ast.Input) or symbol.decl.type != "label":
+            hint, name = _NOT_LABEL.get(symbol.unit, "match_label"), subject.name.text
             if isinstance(symbol.decl, ast.Let):
-                self.report("PF203", subject.span, "match_label", expected="label", found="a `let` value", found_zh="计算值")
+                self.report(
+                    "PF203", subject.span, hint, expected="label", found="a `let` value", found_zh="计算值", name=name
+                )
             else:
-                self.report("PF203", subject.span, "match_label", expected="label", found=symbol.unit)
+                self.report("PF203", subject.span, hint, expected="label", found=symbol.unit, name=name)
             return
         labels = [lb.text for lb in symbol.decl.labels]
         seen: set[str] = set()
