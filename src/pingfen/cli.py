@@ -271,7 +271,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             parser.print_help(out)
         return CANNOT
     from pingfen.io.guard import inputs_guarded
-    from pingfen.io.write import Interrupted, interruptible, refuse_inputs
+    from pingfen.io.write import Interrupted, interruptible, refuse_folder_name, refuse_inputs
 
     # openpyxl's warnings about a workbook (an extension it drops, no default style, a date
     # out of range) are English, name its own source lines, and leave nothing to do
@@ -281,7 +281,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         args.output = None
     try:
         # An output that is an input would be destroyed: refuse before anything is read or written.
-        refuse_inputs(getattr(args, "output", None), [getattr(args, n, None) for n in ("ruleset", "data", "table")])
+        inputs = [getattr(args, n, None) for n in ("ruleset", "data", "table")]
+        refuse_inputs(getattr(args, "output", None), inputs)
+        if getattr(args, "output", None) is not None and args.command != "report":  # report -o 报告/ is a folder of reports
+            refuse_folder_name(args.output, inputs)  # `-o 结果/` for one file: PF704 whatever format or writer follows
         _swapped(args)
         # no output replaces a file the command read on the way (a base its rule file extends);
         # fmt rewrites what it read, serve saves what it opened, lsp writes nothing
@@ -630,10 +633,11 @@ def _template(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) ->
 
 def _report(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     from pingfen.batch import report_file
+    from pingfen.io.write import folder_form
 
     filing = _filing(args)
     output = args.output
-    if output is not None and (output.endswith(("/", os.sep)) or os.path.isdir(output)):
+    if output is not None and (folder_form(output) is not None or os.path.isdir(output)):
         return _report_folder(args, filing, lang, err)
     suffixes = {".md": "md", ".html": "html", ".htm": "html", ".xlsx": "xlsx", ".docx": "docx", ".pdf": "pdf"}
     fmt = _format(args.format, output, suffixes, "md")

@@ -517,8 +517,12 @@ HINTS: dict[str, tuple[str, str]] = {
         "pingfen template 评分表 -o 自评表.xlsx 可生成待填写的工作簿（填写其“自评得分”列和“数据”工作表）",
     ),
     "folder_name": (
-        "to write a file, leave out the separator at the end: -o {name}",
-        "要写入文件，请去掉末尾的分隔符：-o {name}",
+        "to write a file, leave out the `{end}` at the end: -o {name}",
+        "要写入文件，请去掉末尾的 `{end}`：-o {name}",
+    ),
+    "folder_name_other": (  # the name without it is refused too (an input), or the folder above is meant (`..`)
+        "to write a file, leave out the `{end}` at the end and choose another name",
+        "要写入文件，请去掉末尾的 `{end}`，并另选一个名称",
     ),
     "output_suffix": (
         "name the file with one of those extensions, or say the format with --format",
