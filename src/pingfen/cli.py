@@ -1,9 +1,9 @@
 """The `pingfen` command: a thin shell over the public API.
 
 Exit codes: 0 ok; 1 the answer is "no" (check found errors, a batch row could not be
-scored, an audit found disagreements, diff found a change or --replay a changed grade); 2 the command could not run (usage, unreadable
-file, a rule file with errors given to `eval`, bad data in a single record); 130 stopped
-by Ctrl-C.
+scored, an audit found disagreements, diff found a change, or --replay a changed grade or a
+unit only one version scores); 2 the command could not run (usage, unreadable file, a rule
+file with errors given to `eval`, bad data in a single record); 130 stopped by Ctrl-C.
 """
 
 from __future__ import annotations
