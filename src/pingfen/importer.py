@@ -515,7 +515,8 @@ def _no_table(path: Path, grids: list[Grid], sheets: Sequence[str] = ()) -> Data
                            "评分标准），请不加 --lang en 重新生成")  # fmt: skip
     return _unreadable(path, "no rubric table: no row heads 指标 columns and a 分值 or 评分标准 column",
                        "找不到评分表：没有一行表头同时含有“指标”列和“分值”或“评分标准”列",
-                       ("table_sheet", {"sheets": ", ".join(sheets), "sheets_zh": "、".join(sheets)}) if sheets else None)  # fmt: skip
+                       ("table_sheet" if len(sheets) == 1 else "table_sheets", {"sheets": ", ".join(sheets), "sheets_zh": "、".join(sheets)})
+                       if sheets else None)  # fmt: skip
 
 
 # The header of a table `pingfen render --lang en` wrote (report/rubric_table.py HEADS): the

@@ -729,6 +729,12 @@ HINTS: dict[str, tuple[str, str]] = {
         "工作表 {sheets_zh} 中有评分表，而工作簿打开时显示的是另一个工作表（pingfen 读取的是它）："
         "请在 Excel 中切换到要导入的工作表后保存",
     ),
+    "table_sheets": (  # several named: English says so
+        "rubric tables are on the sheets {sheets}, but the workbook opens on another, which pingfen reads:"
+        " open the sheet to import in Excel and save the workbook",
+        "工作表 {sheets_zh} 中有评分表，而工作簿打开时显示的是另一个工作表（pingfen 读取的是它）："
+        "请在 Excel 中切换到要导入的工作表后保存",
+    ),
     "header_below": (
         "row {row} names inputs: the header must be the first row; delete the rows above it (a title, say)",
         "第 {row} 行才是各输入项的名称：表头必须是第 1 行，请删除它上面的行（如标题行）",
