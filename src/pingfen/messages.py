@@ -720,8 +720,8 @@ HINTS: dict[str, tuple[str, str]] = {
         "请在 Excel 中切换到 `{sheet}` 后保存",
     ),
     "table_files": (
-        "the tables in `{folder}`: {files}; give one of them: pingfen import {folder}/NAME",
-        "`{folder}` 中的评分表：{files_zh}；请指定其中一个文件：pingfen import {folder}/文件名",
+        "the tables in {folder}: {files}; give one of them: pingfen import {within}NAME",
+        "{folder_zh}中的评分表：{files_zh}；请指定其中一个文件：pingfen import {within}文件名",
     ),
     "table_sheet": (
         "a rubric table is on the sheet {sheets}, but the workbook opens on another, which pingfen reads:"
