@@ -473,6 +473,13 @@ _NAMED = {".csv": "csv", ".xlsx": "xlsx", ".xls": "xls", ".jsonl": "jsonl", ".nd
           ".yaml": "yaml", ".yml": "yaml", ".md": "md", ".html": "html", ".htm": "html", ".docx": "docx", ".pdf": "pdf"}  # fmt: skip
 
 
+# What a name with a format's extension looks like (PF706 for `import -o 今年.xlsx`).
+_KINDS = {"xlsx": ("a workbook", "工作簿"), "xls": ("a workbook", "工作簿"), "docx": ("a document", "文档"),
+          "pdf": ("a document", "文档"), "md": ("a document", "文档"), "html": ("a web page", "网页"),
+          "csv": ("a data file", "数据文件"), "jsonl": ("a data file", "数据文件"), "json": ("a data file", "数据文件"),
+          "yaml": ("a data file", "数据文件")}  # fmt: skip
+
+
 def _format(explicit: str | None, output: str | None, suffixes: dict[str, str], default: str) -> str:
     """--format, else the format -o's extension names, else `default` (no -o, or a name with no
     extension). An extension the command does not write is PF706, never another format under
@@ -490,7 +497,8 @@ def _format(explicit: str | None, output: str | None, suffixes: dict[str, str], 
         assert output is not None
         known = sorted(suffixes)
         hint = "xls_suffix" if suffix == ".xls" and ".xlsx" in suffixes else "output_suffix"
-        raise OutputError("PF706", output, {"suffix": suffix, "formats": ", ".join(known), "formats_zh": "、".join(known)}, hint)
+        said = {"reason": f"this command writes {', '.join(known)}, not `{suffix}`", "reason_zh": f"本命令可写出 {'、'.join(known)}，不能写出 `{suffix}`"}
+        raise OutputError("PF706", output, said, hint)
     return suffixes[suffix]
 
 
@@ -745,12 +753,14 @@ def _sql(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
 def _import(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     from pingfen.importer import import_table
 
-    suffix = os.path.splitext(args.output or "")[1].lower()
-    if suffix in _NAMED:  # `-o 今年.xlsx` wrote rule text under a workbook's name, over a workbook there
+    suffix = os.path.splitext(args.output or "")[1]
+    if suffix.lower() in _NAMED:  # `-o 今年.xlsx` wrote rule text under a workbook's name, over a workbook there
         from pingfen.errors import OutputError
 
-        rule = os.path.splitext(args.output)[0] + ".rule"
-        raise OutputError("PF706", args.output, {"suffix": suffix, "formats": ".rule", "formats_zh": ".rule", "rule": rule}, "rule_suffix")
+        en, zh = _KINDS[_NAMED[suffix.lower()]]
+        said = {"reason": f"pingfen import writes a rule file's text, and `{suffix}` is the extension of {en}",
+                "reason_zh": f"pingfen import 写出的是规则文件的文本，而 `{suffix}` 是{zh}的扩展名"}  # fmt: skip
+        raise OutputError("PF706", args.output, {**said, "rule": os.path.splitext(args.output)[0] + ".rule"}, "rule_suffix")
     imported = import_table(args.table, lang)
     if args.output is None:
         print(imported.text, end="", file=out)

@@ -336,10 +336,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{path}` is read-only: pingfen will not replace it; make it writable (chmod u+w) or write the output elsewhere",
         "`{path}` 是只读文件，pingfen 不会替换它：请先将其改为可写（chmod u+w），或将输出写到别处",
     ),
-    "PF706": (
-        "cannot tell what to write to `{path}`: this command writes {formats}, not `{suffix}`",
-        "无法按扩展名确定 `{path}` 的格式：本命令可写出 {formats_zh}，不能写出 `{suffix}`",
-    ),
+    "PF706": ("cannot write `{path}`: {reason}", "无法写入 `{path}`：{reason_zh}"),
     "PF708": (
         "`{path}`: its extension `{suffix}` names {named}, but --format {format} would write {format} into it: "
         "pingfen will not write one format under another's name",
@@ -537,8 +534,8 @@ HINTS: dict[str, tuple[str, str]] = {
         "要写出 {format}，请把文件名改为 -o 文件名{wanted}；要写出 {named}，请去掉 --format",
     ),
     "rule_suffix": (
-        "pingfen import writes a draft rule file, which is text: write -o {rule}",
-        "pingfen import 写出的是规则文件草稿（文本）：请改为 -o {rule}",
+        "name the draft as a rule file: -o {rule}",
+        "请以规则文件的名称保存草稿：-o {rule}",
     ),
     "xls_suffix": (
         "pingfen writes Excel workbooks as .xlsx (Excel 2007 and later), not the old .xls: write -o NAME.xlsx",
