@@ -240,6 +240,20 @@ def test_a_folder_is_said_to_be_one_with_the_tables_in_it(tmp_path: Path) -> Non
     assert err.getvalue().strip() == f"错误[PF508]: 无法读取 `{empty}`：是一个目录而不是文件"
 
 
+def test_the_folder_pingfen_runs_in_is_named_as_pf010_names_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `pingfen import .` said `.` 中的评分表 … pingfen import ./文件名, where PF010 (one listing,
+    # loader.files_listed) says 当前文件夹 for the folder pingfen runs in.
+    (tmp_path / "2022.xlsx").write_bytes(b"x")
+    (tmp_path / "2022.RULE").write_bytes(b"x")  # not a table: not listed
+    monkeypatch.chdir(tmp_path)
+    err = io.StringIO()
+    assert main(["import", "."], io.StringIO(), err) == 2
+    assert err.getvalue().splitlines()[1] == "  = 帮助: 当前文件夹中的评分表：2022.xlsx；请指定其中一个文件：pingfen import 文件名"
+    err = io.StringIO()
+    assert main(["--lang", "en", "import", "."], io.StringIO(), err) == 2
+    assert err.getvalue().splitlines()[1] == "  = help: the tables in this folder: 2022.xlsx; give one of them: pingfen import NAME"
+
+
 @pytest.mark.parametrize("suffix", ["xlsx", "docx"])
 def test_unreadable_tables_are_pf508_not_a_traceback(tmp_path: Path, suffix: str) -> None:
     path = tmp_path / f"bad.{suffix}"

@@ -101,7 +101,9 @@ def test_a_workbook_saved_on_another_sheet_names_the_table_sheet(tmp_path: Path,
         f"  = 帮助: 工作表 {named} 中有评分表，而工作簿打开时显示的是另一个工作表（pingfen 读取的是它）：请在 Excel 中切换到要导入的工作表后保存",
     ]  # fmt: skip
     code, _, err = run("--lang", "en", "import", str(path))
-    assert code == 2 and f"help: a rubric table is on the sheet {named.replace('、', ', ')}, but the workbook opens on another" in err
+    # English counts them: "on the sheet(s)" was singular before two names too
+    said = "a rubric table is on the sheet `评分表`" if hide_first else "rubric tables are on the sheets `旧表`, `评分表`"
+    assert code == 2 and f"help: {said}, but the workbook opens on another" in err
 
 
 def test_a_workbook_with_no_table_on_any_sheet_has_no_sheet_hint(tmp_path: Path) -> None:

@@ -491,6 +491,24 @@ def test_batch_scores_flags_bad_rows_and_offers_downloads(client: TestClient, tm
     assert download.headers["content-disposition"].startswith("attachment;")
 
 
+@pytest.mark.parametrize(("name", "text"), [("d.csv", "id,错误数,已公开,等级\n"), ("d.jsonl", "")])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_batch_of_no_rows_offers_no_reports(client: TestClient, name: str, text: str, lang: str) -> None:
+    # A header alone (a template handed back unfilled) still offered 评价报告.zip, whose
+    # download failed with a bare 422 PF526: the page's plain link showed a failed download.
+    upload = base64.b64encode(text.encode("utf-8")).decode()
+    data = post(client, f"/api/batch?lang={lang}", file_name=name, data=upload, lang=lang)
+    assert (data["rows"], data["failed"]) == ([], 0)
+    results = {"zh": {"评分结果.csv", "评分结果.xlsx"}, "en": {"results.csv", "results.xlsx"}}[lang]
+    assert set(data["downloads"]) == results
+    assert all(client.get(f"{link}?lang={lang}").status_code == 200 for link in data["downloads"].values())
+    # A row, even one that cannot be scored, still has its reports (the summary names its error).
+    upload = base64.b64encode("id,错误数,已公开,等级\n乙单位,x,否,乙\n".encode()).decode()
+    links = post(client, f"/api/batch?lang={lang}", file_name="d.csv", data=upload, lang=lang)["downloads"]
+    reports = {"zh": "评价报告.zip", "en": "reports.zip"}[lang]
+    assert client.get(f"{links[reports]}?lang={lang}").status_code == 200
+
+
 def test_the_reports_come_from_the_rubric_the_batch_used(client: TestClient, folder: Path) -> None:
     """The reports were made when their link was first followed, from the text loaded again:
     a base file edited in between gave a 500 (Denied uncaught), or reports of another rubric

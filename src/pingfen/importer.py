@@ -207,22 +207,11 @@ def _unreadable(path: Path, en: str, zh: str, hint: tuple[str, dict[str, object]
 def _folder(path: Path) -> DataError:
     """PF508 for a folder given as the table: the system's reason, and the tables in it named,
     as PF010 names the rule files of a folder given as a rule file."""
+    from pingfen.loader import files_listed
+
     args = {"path": str(path), **details(IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path)))}
-    try:
-        tables = sorted(e.name for e in os.scandir(path) if e.name.lower().endswith((".xlsx", ".docx"))
-                        and not e.name.startswith("~$") and e.is_file())  # fmt: skip  (~$: Office's lock file)
-    except OSError:
-        tables = []
-    if not tables:
-        return DataError([Problem("PF508", None, args)])
-    listed = tables[:_LISTED]
-    more = len(tables) > _LISTED
-    args |= {"folder": str(path), "files": ", ".join(listed) + (", …" if more else ""),
-             "files_zh": "、".join(listed) + ("等" if more else "")}  # fmt: skip
-    return DataError([Problem("PF508", None, args, "table_files")])
-
-
-_LISTED = 8  # tables named in the help for a folder
+    tables = files_listed(str(path), (".xlsx", ".docx"))
+    return DataError([Problem("PF508", None, args | tables, "table_files" if tables else None)])
 
 
 def _check_archive(path: Path) -> None:
@@ -515,7 +504,8 @@ def _no_table(path: Path, grids: list[Grid], sheets: Sequence[str] = ()) -> Data
                            "评分标准），请不加 --lang en 重新生成")  # fmt: skip
     return _unreadable(path, "no rubric table: no row heads 指标 columns and a 分值 or 评分标准 column",
                        "找不到评分表：没有一行表头同时含有“指标”列和“分值”或“评分标准”列",
-                       ("table_sheet", {"sheets": ", ".join(sheets), "sheets_zh": "、".join(sheets)}) if sheets else None)  # fmt: skip
+                       ("table_sheet" if len(sheets) == 1 else "table_sheets", {"sheets": ", ".join(sheets), "sheets_zh": "、".join(sheets)})
+                       if sheets else None)  # fmt: skip
 
 
 # The header of a table `pingfen render --lang en` wrote (report/rubric_table.py HEADS): the

@@ -124,21 +124,32 @@ def unreadable(path: str, error: OSError) -> Diagnostic:
     permission), coded as an unreadable data file is (PF508); the help lists the rule files
     of the folder it names or is in, where there are any."""
     folder = path if os.path.isdir(path) else os.path.dirname(path) or "."
-    try:
-        near = sorted(e.name for e in os.scandir(folder) if e.name.endswith(".rule") and e.is_file())
-    except OSError:
-        near = []
-    args: dict[str, object] = {"path": path, "reason": OSReason.of(error)}
-    if near:
-        more = len(near) > _LISTED
-        here = folder == "."  # the folder pingfen runs in: named so, not `.`
-        args |= {"folder": "this folder" if here else f"`{folder}`", "folder_zh": "当前文件夹" if here else f"`{folder}` ",
-                 "files": ", ".join(near[:_LISTED]) + (", …" if more else ""),
-                 "files_zh": "、".join(near[:_LISTED]) + ("等" if more else "")}  # fmt: skip
+    near = files_listed(folder, (".rule",))
+    args: dict[str, object] = {"path": path, "reason": OSReason.of(error), **near}
     return Diagnostic("PF010", Span.unknown(), args, hint="rule_files" if near else "rule_path", source=Source(path, ""))
 
 
-_LISTED = 8  # rule files named in PF010's help
+def files_listed(folder: str, suffixes: tuple[str, ...]) -> dict[str, object]:
+    """The files of `folder` ending in one of `suffixes` (lower case), as a help names them: the
+    first few (`files`), the folder (`folder`; `当前文件夹` for `.`, the folder pingfen runs in)
+    and the prefix of a path into it (`within`); nothing when there are none. Office's lock
+    files (`~$…`) hold no table and are left out."""
+    try:
+        found = sorted(e.name for e in os.scandir(folder) if e.name.lower().endswith(suffixes)
+                       and not e.name.startswith("~$") and e.is_file())  # fmt: skip
+    except OSError:
+        return {}
+    if not found:
+        return {}
+    more = len(found) > _LISTED
+    here = folder == "."
+    return {"folder": "this folder" if here else f"`{folder}`", "folder_zh": "当前文件夹" if here else f"`{folder}` ",
+            "within": "" if here else f"{folder.rstrip(os.sep)}{os.sep}",
+            "files": ", ".join(found[:_LISTED]) + (", …" if more else ""),
+            "files_zh": "、".join(found[:_LISTED]) + ("等" if more else "")}  # fmt: skip
+
+
+_LISTED = 8  # files named in a help (PF010's, import's of a folder)
 
 
 def read_open_rule(file: IO[bytes] | IO[str], name: str) -> str:

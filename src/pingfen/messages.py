@@ -336,10 +336,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{path}` is read-only: pingfen will not replace it; make it writable (chmod u+w) or write the output elsewhere",
         "`{path}` 是只读文件，pingfen 不会替换它：请先将其改为可写（chmod u+w），或将输出写到别处",
     ),
-    "PF706": (
-        "cannot tell what to write to `{path}`: this command writes {formats}, not `{suffix}`",
-        "无法按扩展名确定 `{path}` 的格式：本命令可写出 {formats_zh}，不能写出 `{suffix}`",
-    ),
+    "PF706": ("cannot write `{path}`: {reason}", "无法写入 `{path}`：{reason_zh}"),
     "PF708": (
         "`{path}`: its extension `{suffix}` names {named}, but --format {format} would write {format} into it: "
         "pingfen will not write one format under another's name",
@@ -517,8 +514,12 @@ HINTS: dict[str, tuple[str, str]] = {
         "pingfen template 评分表 -o 自评表.xlsx 可生成待填写的工作簿（填写其“自评得分”列和“数据”工作表）",
     ),
     "folder_name": (
-        "to write a file, leave out the separator at the end: -o {name}",
-        "要写入文件，请去掉末尾的分隔符：-o {name}",
+        "to write a file, leave out the `{end}` at the end: -o {name}",
+        "要写入文件，请去掉末尾的 `{end}`：-o {name}",
+    ),
+    "folder_name_other": (  # the name without it is refused too (an input), or the folder above is meant (`..`)
+        "to write a file, leave out the `{end}` at the end and choose another name",
+        "要写入文件，请去掉末尾的 `{end}`，并另选一个名称",
     ),
     "output_suffix": (
         "name the file with one of those extensions, or say the format with --format",
@@ -533,8 +534,8 @@ HINTS: dict[str, tuple[str, str]] = {
         "要写出 {format}，请把文件名改为 -o 文件名{wanted}；要写出 {named}，请去掉 --format",
     ),
     "rule_suffix": (
-        "pingfen import writes a draft rule file, which is text: write -o {rule}",
-        "pingfen import 写出的是规则文件草稿（文本）：请改为 -o {rule}",
+        "name the draft as a rule file: -o {rule}",
+        "请以规则文件的名称保存草稿：-o {rule}",
     ),
     "xls_suffix": (
         "pingfen writes Excel workbooks as .xlsx (Excel 2007 and later), not the old .xls: write -o NAME.xlsx",
@@ -716,11 +717,17 @@ HINTS: dict[str, tuple[str, str]] = {
         "请在 Excel 中切换到 `{sheet}` 后保存",
     ),
     "table_files": (
-        "the tables in `{folder}`: {files}; give one of them: pingfen import {folder}/NAME",
-        "`{folder}` 中的评分表：{files_zh}；请指定其中一个文件：pingfen import {folder}/文件名",
+        "the tables in {folder}: {files}; give one of them: pingfen import {within}NAME",
+        "{folder_zh}中的评分表：{files_zh}；请指定其中一个文件：pingfen import {within}文件名",
     ),
     "table_sheet": (
         "a rubric table is on the sheet {sheets}, but the workbook opens on another, which pingfen reads:"
+        " open the sheet to import in Excel and save the workbook",
+        "工作表 {sheets_zh} 中有评分表，而工作簿打开时显示的是另一个工作表（pingfen 读取的是它）："
+        "请在 Excel 中切换到要导入的工作表后保存",
+    ),
+    "table_sheets": (  # several named: English says so
+        "rubric tables are on the sheets {sheets}, but the workbook opens on another, which pingfen reads:"
         " open the sheet to import in Excel and save the workbook",
         "工作表 {sheets_zh} 中有评分表，而工作簿打开时显示的是另一个工作表（pingfen 读取的是它）："
         "请在 Excel 中切换到要导入的工作表后保存",

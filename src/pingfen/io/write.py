@@ -49,7 +49,49 @@ SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl
 Line = tuple[str | None, Sequence[Decimal | str | None], Decimal | None, str | None, str | None]
 
 
-_SEPARATORS = tuple(sep for sep in (os.sep, os.altsep, "/") if sep)
+_SEPARATORS = "".join(sep for sep in {os.sep, os.altsep, "/"} if sep)
+
+
+def folder_form(asked: str) -> tuple[str, str] | None:
+    """(the name without it, the end) when `asked` is a folder's name by its form: ending in a
+    separator (`结果/`) or in a last part `.` or `..` (`结果/.`), else None. The system drops that
+    end (`Path`, `realpath`) and would write the file `结果`, or over `结果.csv` for `结果.csv/`.
+    After a `..` no name is given: the folder above is meant, not a file."""
+    name, up = asked, False
+    while True:
+        name = name.rstrip(_SEPARATORS)
+        last = re.split(f"[{re.escape(_SEPARATORS)}]", name)[-1]
+        if last not in (".", ".."):
+            break
+        name, up = name[: -len(last)], up or last == ".."
+    if name == asked:
+        return None
+    return ("" if up else name), asked[len(name):]
+
+
+def refuse_folder_name(asked: str, inputs: Iterable[str | Path | None] = ()) -> None:
+    """PF704 when `asked` is a folder's name by its form (`folder_form`), PF702 when it is a
+    folder; its hint gives the name without that end, unless that name is refused too (an input)."""
+    form = folder_form(asked)
+    if form is None:
+        return
+    if _kind(asked) == "directory":
+        raise OutputError("PF702", asked)
+    name, end = form
+    words = {"end": end, "reason": f"the name ends in `{end}`, as a folder's does", "reason_zh": f"名称以 `{end}` 结尾，指的是文件夹"}
+    if name and not _an_input(name, inputs):
+        raise OutputError("PF704", asked, {**words, "name": name}, "folder_name")
+    raise OutputError("PF704", asked, words, "folder_name_other")
+
+
+def _an_input(name: str, inputs: Iterable[str | Path | None]) -> bool:
+    """Whether writing `name` would be refused PF701: it is an input of the command."""
+    try:
+        refuse_inputs(name, inputs)
+        refuse_read(name)
+    except OutputError:
+        return True
+    return False
 
 
 @contextmanager
@@ -64,12 +106,10 @@ def atomic_path(path: str | Path, *, direct: bool = False) -> Iterator[Path]:
     never the temporary file.
     """
     asked = str(path)
+    refuse_folder_name(asked)
     kind = _kind(asked)
     if kind == "directory":
         raise OutputError("PF702", asked)
-    if asked.endswith(_SEPARATORS):  # `-o 结果/` names a folder: written as the file `结果`, or over `结果.csv` for `结果.csv/`
-        words = {"reason": "the name ends in a path separator, as a folder's does", "reason_zh": "名称以路径分隔符结尾，指的是文件夹"}
-        raise OutputError("PF704", asked, {**words, "name": asked.rstrip("".join(_SEPARATORS))}, "folder_name")
     if kind == "stream":
         with _streamed(asked, direct) as tmp:
             yield tmp

@@ -295,7 +295,8 @@ class Workbench:
         except PingfenError as error:
             return JSONResponse({"code": getattr(error, "code", "PF509"), "message": _worded(error, lang)}, status_code=422)
         files: dict[str, Download] = dict(result.files)
-        files[work.reports_name(lang)] = functools.partial(self._reports, result.rubric, content, suffix, lang, upload)
+        if result.table["rows"]:  # no rows (a header alone): no reports to make, the link's download a bare PF526
+            files[work.reports_name(lang)] = functools.partial(self._reports, result.rubric, content, suffix, lang, upload)
         run = self._keep(files)
         links = {n: f"/api/download/{run}/{quote(n)}" for n in files}
         return JSONResponse({**result.table, "downloads": links})
