@@ -16,6 +16,7 @@ from pingfen.evaluate.rubric import InputSpec
 from pingfen.syntax.formatter import format_module
 from pingfen.testing import (
     boundary_inputs,
+    boundary_records,
     boundary_values,
     crossing,
     grid_range,
@@ -152,3 +153,45 @@ def test_boundary_records_sit_on_thresholds_often() -> None:
     find(strategy, lambda r: r["在职人数"] == r["编制人数"] > 0, settings=search)
     find(strategy, lambda r: r["结余"] == r["上年结转"] > 0, settings=search)
     find(strategy, lambda r: Decimal("89.9") <= RUBRIC_2021.evaluate(r, ratios=True).total <= Decimal("90.1"), settings=search)
+
+
+PRECISE = pingfen.loads(
+    """rubric "精度" {
+  total 10
+}
+
+input 执行率: percent precision 1% >= 0% and <= 100%
+input 金额: amount precision 1
+
+indicator 预算执行 5 {
+  bands 执行率 {
+    >= 90% -> 5
+    else   -> 2
+  }
+}
+
+indicator 控制 5 {
+  when 金额 > 100 -> 0
+  else            -> 5
+}
+"""
+)
+
+
+def test_an_input_with_a_coarse_precision_is_drawn_beside_its_thresholds_as_read() -> None:
+    # 89.99% is read as 90% under `precision 1%` and 100.01 as 100 under `precision 1`: the
+    # values beside a threshold must be a whole precision step away, or one side is never scored.
+    values = boundary_values(PRECISE)
+    assert {Decimal("0.89"), Decimal("0.90"), Decimal("0.91")} <= set(values["执行率"])  # type: ignore[arg-type]
+    assert {Decimal(99), Decimal(100), Decimal(101)} <= set(values["金额"])  # type: ignore[arg-type]
+    scored = {(r["执行率"], r["金额"]): PRECISE.evaluate(r, ratios=True) for r in boundary_records(PRECISE)}
+    assert {result.score("预算执行") for result in scored.values()} == {Decimal(2), Decimal(5)}
+    assert {result.score("控制") for result in scored.values()} == {Decimal(0), Decimal(5)}
+    assert any(key[1] == 101 and result.score("控制") == 0 for key, result in scored.items())  # just past 100
+
+
+@SETTINGS
+@given(inputs(PRECISE))
+def test_inputs_lie_on_a_coarse_precision_step(record: dict[str, object]) -> None:
+    assert PRECISE.coerce(record, ratios=True)["执行率"] == record["执行率"]  # read as drawn, not rounded
+    assert PRECISE.coerce(record, ratios=True)["金额"] == record["金额"]

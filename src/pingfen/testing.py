@@ -21,7 +21,7 @@ are read from the syntax tree; a threshold on a computed value (`在职人数 / 
 data steps.
 
 Data steps: 0.01 percentage point for percents, 1 for counts, 0.01 for amounts, scores
-and numbers. Percents are drawn as exact ratios (0.95 for 95%, 1.5 for 150%), counts as
+and numbers, or an input's `precision` where it is coarser. Percents are drawn as exact ratios (0.95 for 95%, 1.5 for 150%), counts as
 ints, other numbers as exact Decimals; score them with `evaluate(record, ratios=True)`,
 which takes a ratio above 100% as it is (a data file writes it `"150%"`). Requires hypothesis (`pip install pingfen[testing]`).
 Every helper computes in pingfen's own decimal context (`values.pinned`), whatever the caller's.
@@ -68,10 +68,18 @@ _COARSE: dict[str, int] = {"percent": 100, "count": 1, "amount": 100, "score": 5
 # ---------------------------------------------------------------- one input
 
 
+def data_step(spec: InputSpec) -> Decimal:
+    """The input's data step: its kind's (STEPS), or its `precision` where that is coarser,
+    since a value between two of its steps is read as one of them (89.99% as 90% under
+    `precision 1%`), and the value beside a threshold would be read as on it."""
+    step = STEPS[spec.type]
+    return spec.precision if spec.precision is not None and spec.precision > step else step
+
+
 @pinned
 def grid_range(spec: InputSpec) -> tuple[int, int]:
     """The input's domain as [lo, hi] in whole data steps (default ends where undeclared)."""
-    step = STEPS[spec.type]
+    step = data_step(spec)
     lo_value, hi_value = _DEFAULT_RANGE[spec.type]
     lo, hi = int(lo_value / step), int(hi_value / step)
     for op, bound in spec.bounds:
@@ -94,18 +102,18 @@ def grid_range(spec: InputSpec) -> tuple[int, int]:
 @pinned
 def from_grid(spec: InputSpec, n: int) -> object:
     """The value n data steps from zero, as a record holds it."""
-    if spec.type == "count":
-        return n
-    exponent = STEPS[spec.type].as_tuple().exponent
-    assert isinstance(exponent, int)  # a finite step
+    exponent = data_step(spec).adjusted()  # a step is a power of ten (a precision too: PF210)
+    if spec.type == "count" or exponent > 0:
+        return n * 10**exponent if spec.type == "count" else Decimal(n * 10**exponent)
     return Decimal(n).scaleb(exponent)
 
 
 @pinned
 def to_grid(spec: InputSpec, value: object) -> int:
-    return int((Decimal(value) / STEPS[spec.type]).to_integral_value(ROUND_FLOOR))  # type: ignore[arg-type]  # a record's number: int or Decimal
+    return int((Decimal(value) / data_step(spec)).to_integral_value(ROUND_FLOOR))  # type: ignore[arg-type]  # a record's number: int or Decimal
 
 
+@pinned
 def input_values(spec: InputSpec) -> st.SearchStrategy[object]:
     """Every value of one input's domain, on its data steps."""
     if spec.type == "bool":
@@ -116,7 +124,7 @@ def input_values(spec: InputSpec) -> st.SearchStrategy[object]:
         one = input_values(evolve(spec, is_list=False))
         return st.lists(one, min_size=3, max_size=max(3, spec.size or 5))
     lo, hi = grid_range(spec)
-    k = _COARSE[spec.type]
+    k = max(1, int(_COARSE[spec.type] * STEPS[spec.type] / data_step(spec)))  # as coarse as without a precision
     fine = st.integers(lo, hi)
     coarse_lo, coarse_hi = -(-lo // k), hi // k
     grid = st.one_of(st.integers(coarse_lo, coarse_hi).map(lambda n: n * k), fine) if coarse_lo <= coarse_hi else fine
@@ -278,7 +286,7 @@ def reach(
     spec = next(s for s in rubric.inputs if s.name == name)
     lo, hi = grid_range(spec)
     if isinstance(target.value, ast.Ref) and target.value.name.text == name:
-        n = int((target.at / STEPS[spec.type]).to_integral_value(ROUND_CEILING))  # the input itself
+        n = int((target.at / data_step(spec)).to_integral_value(ROUND_CEILING))  # the input itself
     else:
         test = _predicate(rubric, record, target, name)
         found = crossing(lo, hi, lambda k: test(from_grid(spec, k)))
@@ -383,7 +391,7 @@ def boundary_values(rubric: Rubric) -> dict[str, list[object]]:
     for target in targets(rubric):
         if isinstance(target.value, ast.Ref) and target.value.name.text in specs:
             spec = specs[target.value.name.text]
-            at = target.at / STEPS[spec.type]
+            at = target.at / data_step(spec)
             below, above = int(at.to_integral_value(ROUND_FLOOR)), int(at.to_integral_value(ROUND_CEILING))
             found[spec.name].update({below - 1, below, above, above + 1})
     out: dict[str, list[object]] = {}
@@ -411,7 +419,7 @@ def round_record(rubric: Rubric) -> dict[str, object]:
         lo, hi = grid_range(spec)
         scale = Decimal("0.01") if spec.type == "percent" else Decimal(1)
         for value in _ROUND:
-            n = value * scale / STEPS[spec.type]
+            n = value * scale / data_step(spec)
             if n == n.to_integral_value() and lo <= int(n) <= hi:
                 record[spec.name] = from_grid(spec, int(n))
                 break
