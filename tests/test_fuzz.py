@@ -343,6 +343,48 @@ def test_an_off_by_one_threshold_a_property_states_is_found_whatever_the_seed(se
     assert {f.check for f in report.failures} == {"property 0", "property 2"}
 
 
+BETWEEN_STEPS = """rubric "四舍五入前" {
+  total 10
+}
+
+input 完成率: percent >= 0 and <= 100%
+input 结余: amount
+
+# 89.995%（含）以上计5分: the band says > where the text says ≥, wrong only at 89.995% itself
+indicator 完成 5 {
+  bands 完成率 {
+    > 89.995%          -> 5
+    [80%, 89.995%]     -> 4
+    < 80%              -> 0
+  }
+}
+
+indicator 控制 5 {
+  when 结余 <= 1000.005 -> 5
+  else                 -> 0
+}
+
+property 完成 = 5 when 完成率 >= 89.995%
+property 控制 = 0 when 结余 >= 1000.005
+"""
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_threshold_between_two_data_steps_is_tried_exactly(seed: int) -> None:
+    """89.995% lies between the data steps 89.99% and 90.00%, and so does 1000.005 between two
+    cents: only the threshold itself shows the bands' `>` for the text's ≥, and fuzz never drew it."""
+    rubric = pingfen.loads(BETWEEN_STEPS)
+    report = fuzz.fuzz(rubric, seed=seed, max_examples=50, lang="zh")
+    assert {f.check for f in report.failures} == {"property 0", "property 1"}
+    [completion] = (f for f in report.failures if f.check == "property 0")
+    assert completion.records[0]["完成率"] == Decimal("0.89995")
+    example = fuzz.to_example(completion, 1, rubric, "zh")
+    assert "完成率: 89.995%," in example and "expect 完成 = 5" in example
+    pasted = pingfen.loads(BETWEEN_STEPS + example)  # the pasted example fails as the record did
+    [failed] = pingfen.run_examples(pasted).failed
+    assert failed.example.name == "fuzz 反例 1（第 22 行）"
+
+
 EMPTY_DOMAIN = 'rubric "x" { total 3 }\ninput 结余: amount > 5 and < 1\nindicator 乙 3 { deduct 1 per 结余 counting whole }\n'
 
 

@@ -195,3 +195,32 @@ def test_an_input_with_a_coarse_precision_is_drawn_beside_its_thresholds_as_read
 def test_inputs_lie_on_a_coarse_precision_step(record: dict[str, object]) -> None:
     assert PRECISE.coerce(record, ratios=True)["执行率"] == record["执行率"]  # read as drawn, not rounded
     assert PRECISE.coerce(record, ratios=True)["金额"] == record["金额"]
+
+
+BETWEEN = pingfen.loads(
+    """rubric "两步之间" {
+  total 5
+}
+
+input 完成率: percent >= 0 and <= 100%
+input 例数: count
+
+indicator 完成 5 {
+  bands 完成率 {
+    >= 89.995%          -> 5
+    [80%, 89.995%)      -> 4
+    < 80%               -> 0
+  }
+  deduct 1 if 例数 > 2.5
+}
+"""
+)
+
+
+def test_a_threshold_between_two_data_steps_is_drawn_as_it_is() -> None:
+    values = boundary_values(BETWEEN)["完成率"]
+    assert {Decimal("0.8999"), Decimal("0.89995"), Decimal("0.9000")} <= set(values)  # type: ignore[arg-type]
+    assert values == sorted(values)  # type: ignore[type-var]
+    assert set(boundary_values(BETWEEN)["例数"]) == {0, 1, 2, 3, 4, 1000}  # a count is whole: 2.5 is no value of it
+    at = [r for r in boundary_records(BETWEEN) if r["完成率"] == Decimal("0.89995")]
+    assert at and all(BETWEEN.evaluate({**r, "例数": 0}, ratios=True).score("完成") == 5 for r in at)  # the top band

@@ -40,7 +40,7 @@ from pingfen import ast
 from pingfen.check.passes import check
 from pingfen.errors import DataError, EmptyDomain
 from pingfen.evaluate.rubric import InputSpec, Rubric, given_rubric
-from pingfen.values import pinned
+from pingfen.values import at_precision, pinned
 
 __all__ = ["STEPS", "Target", "boundary_inputs", "boundary_records", "boundary_values", "input_values", "inputs", "targets"]
 
@@ -384,22 +384,38 @@ def reach_total(rubric: Rubric, record: dict[str, object], at: Decimal, offset: 
 @pinned
 def boundary_values(rubric: Rubric) -> dict[str, list[object]]:
     """For each numeric input, the values of its data grid at, and one step either side of,
-    every threshold written directly on it, and the ends of its domain."""
+    every threshold written directly on it, the threshold itself where it lies between two
+    steps (`>= 89.995%`), and the ends of its domain."""
     given_rubric(rubric, "pingfen.testing.boundary_values")
     specs = {s.name: s for s in rubric.inputs if s.type in STEPS and not s.is_list}
     found: dict[str, set[int]] = {name: set() for name in specs}
+    between: dict[str, set[Decimal]] = {name: set() for name in specs}
     for target in targets(rubric):
         if isinstance(target.value, ast.Ref) and target.value.name.text in specs:
             spec = specs[target.value.name.text]
             at = target.at / data_step(spec)
             below, above = int(at.to_integral_value(ROUND_FLOOR)), int(at.to_integral_value(ROUND_CEILING))
             found[spec.name].update({below - 1, below, above, above + 1})
+            if below != above and _written_between(spec, target.at, at):
+                between[spec.name].add(target.at)
     out: dict[str, list[object]] = {}
     for name, points in found.items():
         lo, hi = grid_range(specs[name])
         inside = sorted({p for p in points if lo <= p <= hi} | {lo} | ({hi} if hi - lo < 10**9 else set()))
-        out[name] = [from_grid(specs[name], p) for p in inside]
+        values = [from_grid(specs[name], p) for p in inside]
+        exact = [v for v in between[name] if lo < v / data_step(specs[name]) < hi]
+        out[name] = sorted([*values, *exact], key=Decimal)  # type: ignore[arg-type]  # numbers: int or Decimal
     return out
+
+
+def _written_between(spec: InputSpec, threshold: Decimal, steps: Decimal) -> bool:
+    """Whether a record can hold the threshold that lies between two of the input's data steps
+    as it is: not a count or a date (whole), not rounded away by the input's precision, and
+    written with a few more decimals (89.995%), not a quotient's 28 digits, which no one types."""
+    if spec.type in ("count", "date") or (spec.precision is not None and at_precision(threshold, spec.precision) != threshold):
+        return False
+    fine = steps.scaleb(6)
+    return fine == fine.to_integral_value()
 
 
 # Round values, tried in turn for each numeric input of `round_record`: a quotient of two of them
