@@ -385,6 +385,35 @@ def test_a_threshold_between_two_data_steps_is_tried_exactly(seed: int) -> None:
     assert failed.example.name == "fuzz 反例 1（第 22 行）"
 
 
+PANEL_OFF_BY_ONE = """rubric "专家评审" {
+  total 10
+}
+
+input 方案评分: list of score >= 0 and <= 10
+
+# 中位数9分（含）以上计10分: the band says > 9
+indicator 方案论证 10 {
+  bands median(方案评分) {
+    > 9          -> 10
+    [6.25, 9]    -> 6
+    else         -> 0
+  }
+}
+
+property 方案论证 = 10 when median(方案评分) >= 9
+"""
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_an_off_by_one_threshold_on_a_panel_is_found_whatever_the_seed(seed: int) -> None:
+    """Experts whose median is exactly 9 were left to chance (the boundary records held the
+    panel at its domain's ends only), and a run of 50 records met them on some seeds only."""
+    report = fuzz.fuzz(pingfen.loads(PANEL_OFF_BY_ONE), seed=seed, max_examples=50, lang="zh")
+    [failure] = report.failures
+    assert failure.check == "property 0"
+    assert sorted(failure.records[0]["方案评分"])[1] == 9  # type: ignore[index]
+
+
 EMPTY_DOMAIN = 'rubric "x" { total 3 }\ninput 结余: amount > 5 and < 1\nindicator 乙 3 { deduct 1 per 结余 counting whole }\n'
 
 

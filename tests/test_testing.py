@@ -224,3 +224,53 @@ def test_a_threshold_between_two_data_steps_is_drawn_as_it_is() -> None:
     assert set(boundary_values(BETWEEN)["例数"]) == {0, 1, 2, 3, 4, 1000}  # a count is whole: 2.5 is no value of it
     at = [r for r in boundary_records(BETWEEN) if r["完成率"] == Decimal("0.89995")]
     assert at and all(BETWEEN.evaluate({**r, "例数": 0}, ratios=True).score("完成") == 5 for r in at)  # the top band
+
+
+PANELS = pingfen.loads(
+    """rubric "专家评审" {
+  total 20
+}
+
+input 专家评分: list of 5 score >= 0 and <= 10
+input 方案评分: list of score >= 0 and <= 10
+
+let 方案中位数 = median(方案评分)
+
+indicator 专家评审 10 {
+  bands trimmed_mean(专家评分) {
+    >= 8.5   -> 10
+    [6, 8.5) -> 6
+    else     -> 0
+  }
+}
+
+indicator 方案论证 10 {
+  bands 方案中位数 {
+    >= 9         -> 10
+    [6.25, 9)    -> 6
+    else         -> 0
+  }
+}
+"""
+)
+
+
+def _panel_score(record: dict[str, object], node: str) -> Decimal:
+    return PANELS.evaluate(record, ratios=True).score(node)
+
+
+def test_a_panels_thresholds_are_reached_by_experts_agreeing_on_and_beside_them() -> None:
+    # A band on trimmed_mean(专家评分) or on a let that is median(方案评分) has its edges where
+    # the panel's value is 8.5 or 9: three experts giving 8.49, 8.5, 8.51 put it there.
+    scored = {
+        (name, record[name][0]): _panel_score(record, node)  # type: ignore[index]
+        for record in boundary_records(PANELS)
+        for name, node in (("专家评分", "专家评审"), ("方案评分", "方案论证"))
+        if len(set(record[name])) == 1  # type: ignore[arg-type]
+    }
+    edges = {
+        ("专家评分", "8.49"): 6, ("专家评分", "8.50"): 10, ("专家评分", "5.99"): 0, ("专家评分", "6.00"): 6,
+        ("方案评分", "8.99"): 6, ("方案评分", "9.00"): 10, ("方案评分", "6.24"): 0, ("方案评分", "6.25"): 6,
+    }  # fmt: skip
+    assert {(name, Decimal(v)): points for (name, v), points in edges.items()}.items() <= scored.items()
+    assert [Decimal("8.50")] * 3 in boundary_values(PANELS)["专家评分"]

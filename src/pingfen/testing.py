@@ -323,9 +323,9 @@ def extremes(rubric: Rubric) -> tuple[dict[str, object], dict[str, object]]:
             choices[spec.name] = [False, True]
         elif spec.type == "label":
             choices[spec.name] = list(spec.labels)
-        elif spec.is_list:  # a panel of three experts agreeing, at either end
+        elif spec.is_list:  # a panel of three experts agreeing, at either end and at its thresholds
             lo, hi = grid_range(spec)
-            choices[spec.name] = [[from_grid(spec, lo)] * 3, [from_grid(spec, hi)] * 3]
+            choices[spec.name] = [[from_grid(spec, lo)] * 3, *points.get(spec.name, []), [from_grid(spec, hi)] * 3]
         else:
             lo, hi = grid_range(spec)
             choices[spec.name] = [from_grid(spec, lo), *points.get(spec.name, []), from_grid(spec, hi)]
@@ -385,14 +385,18 @@ def reach_total(rubric: Rubric, record: dict[str, object], at: Decimal, offset: 
 def boundary_values(rubric: Rubric) -> dict[str, list[object]]:
     """For each numeric input, the values of its data grid at, and one step either side of,
     every threshold written directly on it, the threshold itself where it lies between two
-    steps (`>= 89.995%`), and the ends of its domain."""
+    steps (`>= 89.995%`), and the ends of its domain. For a panel, whose thresholds are on
+    what a function makes of it (`median(方案评分) >= 9`), three experts agreeing on each value."""
     given_rubric(rubric, "pingfen.testing.boundary_values")
-    specs = {s.name: s for s in rubric.inputs if s.type in STEPS and not s.is_list}
+    specs = {s.name: evolve(s, is_list=False) if s.is_list else s for s in rubric.inputs if s.type in STEPS}
+    panels = {s.name for s in rubric.inputs if s.is_list}
     found: dict[str, set[int]] = {name: set() for name in specs}
     between: dict[str, set[Decimal]] = {name: set() for name in specs}
+    lets = {let.name.text: let.expr for let in rubric.module.lets}
     for target in targets(rubric):
-        if isinstance(target.value, ast.Ref) and target.value.name.text in specs:
-            spec = specs[target.value.name.text]
+        name = _subject(target.value, panels, lets)
+        if name in specs:
+            spec = specs[name]
             at = target.at / data_step(spec)
             below, above = int(at.to_integral_value(ROUND_FLOOR)), int(at.to_integral_value(ROUND_CEILING))
             found[spec.name].update({below - 1, below, above, above + 1})
@@ -404,8 +408,29 @@ def boundary_values(rubric: Rubric) -> dict[str, list[object]]:
         inside = sorted({p for p in points if lo <= p <= hi} | {lo} | ({hi} if hi - lo < 10**9 else set()))
         values = [from_grid(specs[name], p) for p in inside]
         exact = [v for v in between[name] if lo < v / data_step(specs[name]) < hi]
-        out[name] = sorted([*values, *exact], key=Decimal)  # type: ignore[arg-type]  # numbers: int or Decimal
+        ordered = sorted([*values, *exact], key=Decimal)  # type: ignore[arg-type]  # numbers: int or Decimal
+        out[name] = [[v] * 3 for v in ordered] if name in panels else ordered
     return out
+
+
+# What a panel's value is read through, where three experts agreeing on v make it v.
+_AGREED = ("mean", "median", "trimmed_mean", "min", "max")
+
+
+def _subject(value: ast.Expr | None, panels: set[str], lets: dict[str, ast.Expr]) -> str | None:
+    """The input a threshold is on as it stands: an input itself, or a panel through one of
+    _AGREED (`trimmed_mean(专家评分)`, or a let that is one); None for any other value."""
+    if isinstance(value, ast.Ref) and value.name.text in lets:
+        value = lets[value.name.text]
+        if isinstance(value, ast.Ref):
+            return None  # a let naming an input: moved by solving for it, as any computed value
+    if isinstance(value, ast.Ref):
+        return value.name.text
+    if isinstance(value, ast.Call) and value.func in _AGREED and len(value.args) == 1:
+        [arg] = value.args
+        if isinstance(arg, ast.Ref) and arg.name.text in panels:
+            return arg.name.text
+    return None
 
 
 def _written_between(spec: InputSpec, threshold: Decimal, steps: Decimal) -> bool:
