@@ -414,6 +414,54 @@ def test_an_off_by_one_threshold_on_a_panel_is_found_whatever_the_seed(seed: int
     assert sorted(failure.records[0]["方案评分"])[1] == 9  # type: ignore[index]
 
 
+MARKED = """rubric "项目支出" {
+  total 10
+}
+
+input 实际到位: amount
+input 应到位: amount > 0
+input 制度健全: bool
+
+let 资金到位率 = 实际到位 / 应到位
+
+# 资金未拨付的填“不适用”，按满分计算: the row says zero
+indicator 资金到位 6 {
+  applies else zero
+  bands 资金到位率 {
+    >= 90% -> 6
+    else   -> 3
+  }
+}
+
+indicator 制度健全性 4 {
+  award 4 if 制度健全
+}
+
+property 资金到位 >= 3
+property 资金到位 = 6 when 资金到位率 >= 90%
+property monotone 实际到位 increasing
+"""
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_row_the_data_marks_not_applicable_is_fuzzed_and_its_counterexample_pastes(seed: int) -> None:
+    """No record marked an input 不适用, so `applies else zero` where the text says 按满分计算
+    passed; and once marked, a condition, a threshold or a monotone property on the marked
+    input crashed fuzz."""
+    rubric = pingfen.loads(MARKED)
+    report = fuzz.fuzz(rubric, seed=seed, max_examples=50, lang="zh")
+    [failure] = report.failures
+    assert failure.check == "property 0"
+    marked = [name for name, value in failure.records[0].items() if value == "不适用"]
+    assert marked and set(marked) <= {"实际到位", "应到位"}
+    assert rubric.evaluate(failure.records[0], ratios=True).score("资金到位") == 0
+    example = fuzz.to_example(failure, 1, rubric, "zh")
+    assert f'{marked[0]}: "不适用",' in example
+    pasted = pingfen.loads(MARKED + example.replace("\n}", "\n  expect 资金到位 = 6\n}"))
+    [failed] = pingfen.run_examples(pasted).failed  # the pasted record scores 0, as fuzz found
+    assert [f.actual for f in failed.failures] == ["0"]
+
+
 EMPTY_DOMAIN = 'rubric "x" { total 3 }\ninput 结余: amount > 5 and < 1\nindicator 乙 3 { deduct 1 per 结余 counting whole }\n'
 
 

@@ -274,3 +274,48 @@ def test_a_panels_thresholds_are_reached_by_experts_agreeing_on_and_beside_them(
     }  # fmt: skip
     assert {(name, Decimal(v)): points for (name, v), points in edges.items()}.items() <= scored.items()
     assert [Decimal("8.50")] * 3 in boundary_values(PANELS)["专家评分"]
+
+
+OPTIONAL = pingfen.loads(
+    """rubric "项目支出" {
+  total 10
+}
+
+input 有项目: bool
+input 项目完成率: percent >= 0
+input 资金到位率: percent >= 0 and <= 100%
+
+indicator 项目完成率 4 {
+  applies if 有项目 else rescale
+  deduct 1 per 10pp of 项目完成率 below 100% counting proportional
+}
+
+indicator 资金到位率 6 {
+  applies else full
+  bands 资金到位率 {
+    >= 90% -> 6
+    else   -> 3
+  }
+}
+"""
+)
+
+
+def test_an_input_only_rows_that_may_not_apply_read_is_drawn_marked_too() -> None:
+    # The data may mark 项目完成率 and 资金到位率 不适用 (their rows then do not apply);
+    # 有项目 is read by a condition and must be given.
+    assert OPTIONAL.optional == {"项目完成率", "资金到位率"}
+    search = settings(max_examples=500, database=None, derandomize=True, deadline=None, phases=[Phase.generate])
+    for strategy in (inputs(OPTIONAL), boundary_inputs(OPTIONAL)):
+        for name in ("项目完成率", "资金到位率"):
+            found = find(strategy, lambda r, name=name: r[name] == "不适用", settings=search)  # type: ignore[misc]
+            assert not OPTIONAL.evaluate(found, ratios=True).applies(name)
+    marked = [r for r in boundary_records(OPTIONAL) if "不适用" in r.values()]
+    assert {name for r in marked for name, v in r.items() if v == "不适用"} == {"项目完成率", "资金到位率"}
+
+
+@SETTINGS
+@given(boundary_inputs(OPTIONAL))
+def test_records_with_inputs_marked_are_scored(record: dict[str, object]) -> None:
+    assert record["有项目"] != "不适用"
+    assert Decimal(0) <= OPTIONAL.evaluate(record, ratios=True).total <= 10

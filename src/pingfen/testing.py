@@ -11,7 +11,8 @@
 
 `inputs(rubric)` draws whole records that honour every declared type and domain: counts
 are whole and >= 0, amounts >= 0, scores in [0, the max of the indicator judging them],
-declared bounds hold, labels are the declared ones. `boundary_inputs(rubric)` draws records
+declared bounds hold, labels are the declared ones; an input the data may mark 不适用 is
+sometimes so marked. `boundary_inputs(rubric)` draws records
 of the same kind, then moves some inputs so that the record sits at, or one data step either
 side of, a threshold the rubric contains: a band end, a comparison in a `when` arm, a
 checklist item, a property or a domain bound, a deduction's reference and the value at which
@@ -30,13 +31,14 @@ Every helper computes in pingfen's own decimal context (`values.pinned`), whatev
 from __future__ import annotations
 
 import decimal
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from attrs import evolve, frozen
 from hypothesis import strategies as st
 
 from pingfen import ast
+from pingfen.absent import Absent
 from pingfen.check.passes import check
 from pingfen.errors import DataError, EmptyDomain
 from pingfen.evaluate.rubric import InputSpec, Rubric, given_rubric
@@ -131,10 +133,21 @@ def input_values(spec: InputSpec) -> st.SearchStrategy[object]:
     return grid.map(lambda n: from_grid(spec, n))
 
 
+# How a record marks an input 不适用, as a data file writes it.
+NOT_APPLICABLE = "不适用"
+
+
+def record_values(rubric: Rubric, spec: InputSpec, values: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
+    """An input's values in a record: `values`, or 不适用 for an input only rows that may not
+    apply read (`applies`), which the data may mark so (the row then does not apply)."""
+    return st.one_of(values, st.just(NOT_APPLICABLE)) if spec.name in rubric.optional else values
+
+
 def inputs(rubric: Rubric) -> st.SearchStrategy[dict[str, object]]:
-    """Whole records for the rubric, every input present and in its domain."""
+    """Whole records for the rubric, every input present and in its domain (or marked 不适用
+    where the rubric lets the data say so)."""
     given_rubric(rubric, "pingfen.testing.inputs")
-    return st.fixed_dictionaries({spec.name: input_values(spec) for spec in rubric.inputs})
+    return st.fixed_dictionaries({spec.name: record_values(rubric, spec, input_values(spec)) for spec in rubric.inputs})
 
 
 # ---------------------------------------------------------------- thresholds
@@ -246,6 +259,8 @@ def _predicate(rubric: Rubric, record: dict[str, object], target: Target, name: 
     except DataError:
         return lambda x: None
     expr = target.value
+    if reads_marked(rubric, expr, {k: v for k, v in values.items() if k != name}):
+        return lambda x: None  # an input it reads is 不适用: no value to move onto the threshold
     walker = rubric.walker()
 
     def reaches(x: object) -> bool | None:
@@ -256,6 +271,13 @@ def _predicate(rubric: Rubric, record: dict[str, object], target: Target, name: 
         return bool(value >= target.at)
 
     return reaches
+
+
+def reads_marked(rubric: Rubric, e: ast.Expr, values: Mapping[str, object]) -> bool:
+    """Whether the expression reads, through lets too, an input the record marks 不适用 or
+    leaves out (an `Absent` among `Rubric.coerce`'s values): it has no value then."""
+    needs = {let.name.text: ast.names_read(let.expr) for let in rubric.module.lets}
+    return any(isinstance(values.get(n), Absent) for n in ast.closure(ast.names_read(e), needs))
 
 
 def crossing(lo: int, hi: int, test: Callable[[int], bool | None]) -> int | None:
@@ -487,6 +509,8 @@ def boundary_records(rubric: Rubric) -> list[dict[str, object]]:
     for name, values in boundary_values(rubric).items():
         for value in values:
             keep({**base, name: value})
+    for name in sorted(rubric.optional):  # each input the data may mark 不适用, marked
+        keep({**base, name: NOT_APPLICABLE})
     points = boundary_values(rubric)
     for target in targets(rubric):
         if isinstance(target.value, ast.Ref) and target.value.name.text in points:
@@ -511,7 +535,7 @@ def boundary_inputs(rubric: Rubric) -> st.SearchStrategy[dict[str, object]]:
     for spec in rubric.inputs:
         values = input_values(spec)
         near = points.get(spec.name)
-        fields[spec.name] = st.one_of(st.sampled_from(near), values) if near else values
+        fields[spec.name] = record_values(rubric, spec, st.one_of(st.sampled_from(near), values) if near else values)
     base = st.fixed_dictionaries(fields)
     computed = [
         t for t in targets(rubric)
