@@ -443,18 +443,45 @@ def test_a_document_not_opened_is_read_from_disk_only_as_a_rule_file(tmp_path: P
     """A file not opened is read from disk, but only a regular file and only so far as a rule
     file may go: pygls read it whole, and a hover on a FIFO held the server for ever (and on
     /dev/zero filled its memory)."""
+    from pingfen.loader import MAX_RULE_BYTES
+
     fifo = tmp_path / "管道.rule"
     os.mkfifo(fifo)
+    zeros = tmp_path / "零.rule"
+    zeros.symlink_to("/dev/zero")
+    huge = tmp_path / "巨大.rule"
+    with huge.open("wb") as file:
+        file.truncate(MAX_RULE_BYTES * 50)  # sparse: large on paper, nothing on disk
     on_disk = tmp_path / "磁盘.rule"
     on_disk.write_text(CLEAN, encoding="utf-8")
 
     async def scenario(s: Session) -> None:
         origin = lsp.Position(line=0, character=0)
-        asked = lsp.HoverParams(lsp.TextDocumentIdentifier(fifo.as_uri()), origin)
-        assert await ask(s.client.text_document_hover_async(asked)) is None
+        for odd in (fifo, zeros, huge):  # each answered within the timeout: nothing to hover (too long: PF008)
+            asked = lsp.HoverParams(lsp.TextDocumentIdentifier(odd.as_uri()), origin)
+            assert await ask(s.client.text_document_hover_async(asked)) is None, odd
         where = at(CLEAN, "10 * 执行率", 0, inside=6)  # a file on disk, not opened, is still read
         found = await ask(s.client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(on_disk.as_uri()), where)))
         assert found is not None and "预算执行率" in found.contents.value
+
+    run(scenario, log=tmp_path / "server.log")
+
+
+def test_a_base_that_is_a_fifo_does_not_hold_the_server(tmp_path: Path) -> None:
+    """`extends "管道.rule"`, a FIFO: the check said PF120, but a hover on a name the base
+    might declare read the base to find it, and the server waited on the FIFO for ever."""
+    os.mkfifo(tmp_path / "管道.rule")
+    child = 'extends "管道.rule"\nmax 预算执行 8\n'
+
+    async def scenario(s: Session) -> None:
+        uri = s.open(tmp_path / "child.rule", child)
+        [refused] = await s.diagnostics(uri, 1)
+        assert refused.code == "PF120" and "不是普通文件" in refused.message
+        doc = lsp.TextDocumentIdentifier(uri)
+        assert await ask(s.client.text_document_hover_async(lsp.HoverParams(doc, at(child, "预算执行")))) is None
+        assert await ask(s.client.text_document_definition_async(lsp.DefinitionParams(doc, at(child, "预算执行")))) is None
+        symbols = await ask(s.client.text_document_document_symbol_async(lsp.DocumentSymbolParams(doc)))
+        assert symbols is not None  # a later request is served too
 
     run(scenario, log=tmp_path / "server.log")
 

@@ -28,10 +28,10 @@ from pingfen.editor.fixes import fixes
 from pingfen.editor.hover import hover
 from pingfen.editor.rename import NotRenamed, rename
 from pingfen.editor.rename import target as rename_target
-from pingfen.errors import PingfenError
+from pingfen.errors import PingfenError, RubricError
 from pingfen.io.write import line_style
 from pingfen.lang import Lang, default_lang
-from pingfen.loader import MAX_RULE_BYTES
+from pingfen.loader import read_regular_rule
 from pingfen.syntax.formatter import FormatError, format_text
 from pingfen.syntax.parser import keywords
 
@@ -271,24 +271,15 @@ def _normal(text: str) -> str:
 
 
 def _on_disk(uri: str) -> str:
-    """The text of a file not opened, read only if it is a regular file and only so far as a
-    rule file may go: pygls read it whole, and a FIFO held the server for ever, /dev/zero
-    filled its memory. Nothing to analyse (no file, not UTF-8) is ""."""
+    """The text of a file not opened, BOM kept, read as the loader reads an `extends`: only a
+    regular file, and only so far as a rule file may go (pygls read it whole: a FIFO held the
+    server for ever, /dev/zero filled its memory). Nothing to analyse (no file, not a regular
+    file, not UTF-8) is ""."""
     if urlparse(uri).scheme != "file":  # an `untitled:` buffer not opened
         return ""
-    path = Path(_path(uri))
     try:
-        if not path.is_file():
-            return ""
-        with path.open("rb") as file:
-            data = file.read(MAX_RULE_BYTES + 1)
-    except OSError:
-        return ""
-    if len(data) > MAX_RULE_BYTES:  # cut: the parser refuses the text as too long (PF008), as the loader's read
-        return data.decode("utf-8", errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
+        return read_regular_rule(_path(uri), bom=True)
+    except (OSError, ValueError, RubricError):  # no file, no regular file, not UTF-8 (PF006)
         return ""
 
 
