@@ -241,19 +241,24 @@ def test_diagnostics_on_open_and_change_and_every_quick_fix(tmp_path: Path) -> N
     run(scenario, log=tmp_path / "server.log")
 
 
-def test_a_quick_fix_in_a_crlf_document_ends_its_lines_as_the_document_does(tmp_path: Path) -> None:
-    """`else -> 0` on a line of its own was inserted after a bare LF: a CRLF document came out
-    with mixed line ends in an editor that applies the text as given (formatting already kept them)."""
-    crlf = RUBRIC.replace("\n", "\r\n")
+@pytest.mark.parametrize("ending", ["\r\n", "\r"], ids=["CRLF", "lone CR"])
+def test_a_quick_fix_ends_its_lines_as_the_document_does(tmp_path: Path, ending: str) -> None:
+    """`else -> 0` on a line of its own was inserted after a bare LF: a CRLF document (and, after
+    that was mended, one of lone CRs) came out with mixed line ends in an editor that applies
+    the text as given (formatting already kept them)."""
+    document = RUBRIC.replace("\n", ending)
 
     async def scenario(s: Session) -> None:
-        uri = s.open(tmp_path / "a.rule", crlf)
+        uri = s.open(tmp_path / "a.rule", document)
         found = {d.code: d for d in await s.diagnostics(uri, 1)}
-        for code, expected in (("PF406", "    when 执行率 >= 60% -> 6\r\n    else -> 0\r\n  }"),
-                               ("PF414", "      中 -> 3\r\n      else -> 0\r\n    }")):  # fmt: skip
+        for code, expected in (("PF406", "    when 执行率 >= 60% -> 6\n    else -> 0\n  }"),
+                               ("PF414", "      中 -> 3\n      else -> 0\n    }")):  # fmt: skip
             [fix] = await actions(s, uri, found[code])
-            text = apply(crlf, edits_of(fix, uri))
-            assert expected in text and re.search(r"(?<!\r)\n", text) is None, (code, text)
+            text = document
+            for edit in sorted(edits_of(fix, uri), key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+                text = text[: lsp_offset(text, edit.range.start)] + edit.new_text + text[lsp_offset(text, edit.range.end) :]
+            assert expected.replace("\n", ending) in text, (code, text)
+            assert set(re.findall(r"\r\n|\r|\n", text)) == {ending}, (code, text)
 
     run(scenario, log=tmp_path / "server.log")
 

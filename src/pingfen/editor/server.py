@@ -29,7 +29,7 @@ from pingfen.editor.hover import hover
 from pingfen.editor.rename import NotRenamed, rename
 from pingfen.editor.rename import target as rename_target
 from pingfen.errors import PingfenError, RubricError
-from pingfen.io.write import line_style
+from pingfen.io.write import line_end, line_style
 from pingfen.lang import Lang, default_lang
 from pingfen.loader import read_regular_rule
 from pingfen.syntax.formatter import FormatError, format_text
@@ -78,8 +78,9 @@ class PingfenServer(LanguageServer):
             return str(opened.source)
         return _on_disk(uri)
 
-    def analysis(self, uri: str) -> Analysis:
-        source = self.source(uri)
+    def analysis(self, uri: str, source: str | None = None) -> Analysis:
+        """The document's analysis; `source`: its text, where the caller has it already (read once)."""
+        source = self.source(uri) if source is None else source
         found = self.analyses.get(uri)
         if found is None or found.text != _normal(source) or found.bom != source.startswith(_BOM):
             found = self.analyses[uri] = analyse(source, _path(uri))
@@ -520,9 +521,10 @@ def _symbols(ls: PingfenServer, params: lsp.DocumentSymbolParams) -> list[lsp.Do
 @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
 def _actions(ls: PingfenServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
     uri = params.text_document.uri
-    a = ls.analysis(uri)
+    source = ls.source(uri)  # once: a document not opened is read from disk
+    a = ls.analysis(uri, source)
     asked = params.context.diagnostics
-    style = line_style(ls.source(uri))  # a fix's new lines end as the document's do, as formatting's
+    end = line_end(source)  # a fix's new lines end as the document's do (a lone CR too): none come out mixed
     out = []
     for d in a.diagnostics:
         shown = ls.diagnostic(a, d)
@@ -530,7 +532,7 @@ def _actions(ls: PingfenServer, params: lsp.CodeActionParams) -> list[lsp.CodeAc
         if not wanted and not _overlaps(shown.range, params.range):
             continue
         for fix in fixes(d, a.module, a.text, ls.lang):
-            edits = [lsp.TextEdit(ls.range(a.text, Span.at(a.text, e.start, e.end), a.bom), style.lines(e.new)) for e in fix.edits]
+            edits = [lsp.TextEdit(ls.range(a.text, Span.at(a.text, e.start, e.end), a.bom), e.new.replace("\n", end)) for e in fix.edits]
             out.append(lsp.CodeAction(
                 fix.title, kind=lsp.CodeActionKind.QuickFix, diagnostics=wanted or [shown],
                 edit=lsp.WorkspaceEdit(changes={uri: edits}), is_preferred=fix.preferred or None,

@@ -350,6 +350,17 @@ def line_style(content: str | bytes) -> LineStyle:
     return LineStyle(crlf > data.count(b"\n") - crlf, data.startswith(b"\xef\xbb\xbf"))
 
 
+def line_end(text: str) -> str:
+    """The line end most of a text's lines have, a lone CR counted too ("\\r\\n", "\\r" or
+    "\\n"; a tie, or none: as `line_style` says): what a few lines inserted into the text end
+    with, so that it does not come out mixed. `line_style` is for a whole text written anew,
+    which a lone-CR file is in LF."""
+    crlf = text.count("\r\n")
+    if text.count("\r") - crlf > max(crlf, text.count("\n") - crlf):
+        return "\r"
+    return "\r\n" if line_style(text).crlf else "\n"
+
+
 def style_of(path: str | Path) -> LineStyle:
     """The style of the file at `path`, read from its bytes (as far as a rule file may go); a file
     that is not there, or not readable, is new: LF, no BOM."""
