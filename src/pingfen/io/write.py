@@ -33,7 +33,6 @@ from pingfen.io.guard import refuse_read
 from pingfen.lang import Lang
 from pingfen.oserrors import OSReason
 from pingfen.result import dumps
-from pingfen.syntax.scan import MAX_CHARS
 from pingfen.values import to_decimal
 
 if TYPE_CHECKING:  # openpyxl is imported only when a workbook is written: it costs startup time
@@ -364,14 +363,13 @@ def line_end(text: str) -> str:
 def style_of(path: str | Path) -> LineStyle:
     """The style of the file at `path`, read from its bytes (as far as a rule file may go); a file
     that is not there, or not readable, is new: LF, no BOM."""
+    from pingfen.loader import MAX_RULE_BYTES  # here: writing a table does not import the loader
+
     try:
         with Path(path).open("rb") as file:
-            return line_style(file.read(_STYLE_BYTES))
+            return line_style(file.read(MAX_RULE_BYTES + 1))  # as the loader reads a rule file
     except OSError:
         return LineStyle()
-
-
-_STYLE_BYTES = 4 * MAX_CHARS + 3  # as the loader reads a rule file: a longer one is none
 
 
 def format_for(path: str | Path | None, default: str) -> str:
