@@ -17,7 +17,7 @@ from urllib.request import url2pathname
 
 import attrs
 from lsprotocol import types as lsp
-from pygls.exceptions import JsonRpcException, JsonRpcInternalError, JsonRpcParseError
+from pygls.exceptions import JsonRpcException, JsonRpcInternalError, JsonRpcInvalidRequest, JsonRpcParseError
 from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 
@@ -215,16 +215,30 @@ class PingfenServer(LanguageServer):
             message = self.protocol.structure_message(data) if isinstance(data, dict) else data
         except Exception as error:  # a message of unknown shape: logged, as pygls logs it, and skipped
             logger.exception("pingfen lsp: unable to read a message")
-            if isinstance(data, dict) and "method" in data and isinstance(data.get("id"), int | str):
-                # a request is answered (Invalid params, -32602), or its client waited for ever
-                said = error if isinstance(error, JsonRpcException) else JsonRpcInternalError()
-                self.protocol._send_data({"jsonrpc": "2.0", "id": data["id"], "error": {"code": said.code, "message": said.message}})
+            self.refuse(data, error)
             return True
         try:
             self.protocol.handle_message(message)
         except Exception:
             logger.exception("pingfen lsp: unable to handle a message")
         return True
+
+
+    def refuse(self, data: object, error: Exception) -> None:
+        """Answer a request that could not be read, or its client waits for ever: with the error
+        (Invalid params, -32602) under its id, which JSON-RPC allows to be a string, a number or
+        null, as pygls answers one it reads; one of no such kind (`true`, an object) is an
+        Invalid Request (-32600) under id null, as JSON-RPC says. A notification (no id) and a
+        response (a `result` or an `error`, whatever else it holds) are never answered."""
+        if not isinstance(data, dict) or "method" not in data or "id" not in data or "result" in data or "error" in data:
+            return
+        asked = data["id"]
+        if isinstance(asked, bool) or not isinstance(asked, int | float | str | None):  # bool is an int: not an id
+            asked, said = None, JsonRpcInvalidRequest()
+        else:
+            said = error if isinstance(error, JsonRpcException) else JsonRpcInternalError()
+        # `"id": null` written out, as JSON-RPC asks (pygls's converter drops a None)
+        self.protocol._send_data({"jsonrpc": "2.0", "id": asked, "error": {"code": said.code, "message": said.message}})
 
 
 class _Writer(StdoutWriter):
