@@ -233,6 +233,7 @@ class PingfenServer(LanguageServer):
         if not isinstance(data, dict) or "method" not in data or "id" not in data or "result" in data or "error" in data:
             return
         asked = data["id"]
+        said: JsonRpcException
         if isinstance(asked, bool) or not isinstance(asked, int | float | str | None):  # bool is an int: not an id
             asked, said = None, JsonRpcInvalidRequest()
         else:
