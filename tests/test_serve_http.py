@@ -448,6 +448,17 @@ def test_a_lone_surrogate_in_the_text_or_name_is_answered_not_a_500(client: Test
     assert named.status_code == 404 and named.json()["code"] == "PF851"  # no file can have that name
 
 
+def test_a_lone_surrogate_in_an_extends_path_is_pf120_not_a_500(client: TestClient) -> None:
+    """`extends "x\\ud800.rule"`: following the name (UnicodeEncodeError) was a 500."""
+    headers = {"content-type": "application/json"}
+    for written in ("x\ud800.rule", "子\ud800/base.rule"):
+        body = json.dumps({"text": f'extends "{written}"\nrubric "今年" {{ year 2024 }}\n', "name": "今年.rule"})
+        checked = client.post("/api/check", content=body.encode("ascii"), headers=headers)
+        assert checked.status_code == 200, checked.text
+        [refused] = checked.json()["diagnostics"]
+        assert refused["code"] == "PF120" and "文件名中有文件名不能含有的字符" in refused["message"], refused
+
+
 def test_examples_and_coverage(client: TestClient) -> None:
     data = post(client, "/api/examples")
     assert data["passed"] is True

@@ -33,7 +33,6 @@ from pingfen.io.guard import refuse_read
 from pingfen.lang import Lang
 from pingfen.oserrors import OSReason
 from pingfen.result import dumps
-from pingfen.syntax.scan import MAX_CHARS
 from pingfen.values import to_decimal
 
 if TYPE_CHECKING:  # openpyxl is imported only when a workbook is written: it costs startup time
@@ -396,17 +395,27 @@ def line_style(content: str | bytes) -> LineStyle:
     return LineStyle(crlf > data.count(b"\n") - crlf, data.startswith(b"\xef\xbb\xbf"))
 
 
+def line_end(text: str) -> str:
+    """The line end most of a text's lines have, a lone CR counted too ("\\r\\n", "\\r" or
+    "\\n"; a tie, or none: as `line_style` says): what a few lines inserted into the text end
+    with, so that it does not come out mixed. `line_style` is for a whole text written anew,
+    which a lone-CR file is in LF."""
+    crlf = text.count("\r\n")
+    if text.count("\r") - crlf > max(crlf, text.count("\n") - crlf):
+        return "\r"
+    return "\r\n" if line_style(text).crlf else "\n"
+
+
 def style_of(path: str | Path) -> LineStyle:
     """The style of the file at `path`, read from its bytes (as far as a rule file may go); a file
     that is not there, or not readable, is new: LF, no BOM."""
+    from pingfen.loader import MAX_RULE_BYTES  # here: writing a table does not import the loader
+
     try:
         with Path(path).open("rb") as file:
-            return line_style(file.read(_STYLE_BYTES))
+            return line_style(file.read(MAX_RULE_BYTES + 1))  # as the loader reads a rule file
     except OSError:
         return LineStyle()
-
-
-_STYLE_BYTES = 4 * MAX_CHARS + 3  # as the loader reads a rule file: a longer one is none
 
 
 def format_for(path: str | Path | None, default: str) -> str:

@@ -78,7 +78,8 @@ class Folder:
         hidden file: the loader would read it and show its lines in diagnostics."""
         try:
             resolved = where.resolve()
-        except (OSError, RuntimeError):  # a loop of links: the loader says why it cannot read it (PF120)
+        except (OSError, RuntimeError, ValueError):  # a loop of links, a name no file can have (a lone
+            # surrogate, as `resolve` meets): the loader says why it cannot read it (PF120); a 500 before
             return where
         if not self._allowed(resolved):
             raise Denied("PF850", 403, path=written)
