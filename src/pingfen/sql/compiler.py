@@ -1344,10 +1344,20 @@ def relation(table: str, dialect: str = "duckdb") -> exp.Table:
         found = None
     if not table.strip() or not isinstance(found, exp.Table) or not found.name:
         raise SqlRefusal("PF808", {"table": table})
-    if dialect == "spark":
-        for part in found.parts:
+    for part in found.parts:
+        if dialect == "spark":
+            part.set("quoted", True)
+        elif dialect == "postgres" and not part.args.get("quoted") and part.name.lower() in _RESERVED:
+            # sqlglot writes PostgreSQL's reserved words bare (`FROM order`: a syntax error; `FROM
+            # user`, the current user's name); quoted as PostgreSQL folds an unquoted name
+            part.set("this", part.name.lower())
             part.set("quoted", True)
     return found
+
+
+# PostgreSQL's reserved words, as DuckDB (whose grammar is PostgreSQL's) lists them with a few
+# of its own, which a quote in lower case leaves meaning what the bare name would
+_RESERVED = frozenset(Dialect.get_or_raise("duckdb").generator_class.RESERVED_KEYWORDS)
 
 
 # The operators whose operands sqlglot writes as they stand: it adds no parentheses for
