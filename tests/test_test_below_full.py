@@ -159,3 +159,38 @@ def test_rendered_in_its_own_language_whatever_the_run_language(tmp_path: Path) 
     lines = _lines(tmp_path, RULE, "zh", "en")
     assert "      below full marks: 项目完成 N/A, 满意 4/5, 创新加分 0/2, 违规扣分 -2" in lines
     assert "      失分的指标：项目完成 不适用，满意 4/5，创新加分 0/2，违规扣分 -2" in _lines(tmp_path, RULE, "en", "zh")
+
+
+VETOED = """rubric "示例" {
+  total 10
+  grade 优秀 >= 9
+  grade 合格 otherwise
+}
+input 满意度: percent >= 0 and <= 100%
+input 违规: bool
+
+indicator 满意 10 { score = 满意度 * 10 }
+
+veto 重大违规 if 违规 -> zero
+
+example "违规" {
+  given { 满意度: 100%, 违规: 是 }
+  expect total = 10
+  expect grade = 优秀
+}
+"""
+
+
+@pytest.mark.parametrize(("lang", "veto", "none"), [
+    ("zh", "      一票否决：重大违规，总分计0分", "失分的指标：无"),
+    ("en", "      veto: 重大违规: the total is 0", "below full marks: none"),
+])  # fmt: skip
+def test_a_total_a_veto_took_names_the_veto_not_none_lost(tmp_path: Path, lang: Lang, veto: str, none: str) -> None:
+    # A zero veto took every point while each row lost none: "none lost" said the opposite
+    # of what happened. The veto that held is named, under the total and under the grade.
+    path = tmp_path / "v.rule"
+    path.write_text(VETOED, encoding="utf-8")
+    run = run_examples(pingfen.load(str(path)), lang=lang)
+    lines = render_failures(run, lang).splitlines()
+    assert lines.count(veto) == 2, lines  # once for the total, once for the grade
+    assert not any(none in line for line in lines), lines

@@ -19,7 +19,7 @@ from pingfen.evaluate.rubric import Rubric, given_rubric
 from pingfen.evaluate.walker import Event
 from pingfen.lang import Lang, checked
 from pingfen.report.layout import signed
-from pingfen.result import NodeResult, OutsideLine, Result, not_applicable
+from pingfen.result import NodeResult, OutsideLine, Result, VetoLine, not_applicable
 from pingfen.values import pinned, rounded
 
 
@@ -57,6 +57,9 @@ class Failure:
     # An error expected and the record scored: `actual` is the total, a number alone, and the
     # word (总分/total) is added where it is rendered, in the report's language, not the run's.
     scored: bool = False
+    # For the total and the grade: the 一票否决 lines that held (a zero veto takes every point
+    # and the rows lost none; a grade veto is why the grade is what it is), worded where rendered.
+    vetoes: tuple[VetoLine, ...] = ()
 
 
 @frozen
@@ -140,7 +143,7 @@ def _compare(ex: ast.Example, result: Result, lang: Lang, modes: Mapping[str, as
             failures.append(Failure(e, None, _error_text(e), digits(result.total), scored=True))
         elif isinstance(e, ast.ExpectGrade):
             if result.grade != e.grade.text:
-                failures.append(Failure(e, None, e.grade.text, result.grade or "—"))
+                failures.append(Failure(e, None, e.grade.text, result.grade or "—", vetoes=result.vetoes()))
         else:
             # The score alone; the reasons (the explained tree) only for a failure.
             target = e.target.text if e.target is not None else None
@@ -157,7 +160,8 @@ def _compare(ex: ast.Example, result: Result, lang: Lang, modes: Mapping[str, as
                 shown = _plain(actual) if e.op == "=" else f"{_short(actual)} (≈ {_rounded(actual, e.value)})"
                 # `~=` rounds to the places the expectation is written with: shown with them (0.830, not 0.83)
                 wanted = format(e.value.value, "f") if e.op != "=" else _plain(e.value.value)
-                failures.append(Failure(e, target, wanted, shown, reasons, short))
+                vetoes = result.vetoes() if target is None else ()
+                failures.append(Failure(e, target, wanted, shown, reasons, short, vetoes=vetoes))
     return failures
 
 
@@ -248,10 +252,12 @@ def render_failures(run: TestRun, lang: Lang = "en") -> str:
                 out.append(f"  第 {line} 行 {subject}：预期 {f.expected}，实际 {actual}")
             else:
                 out.append(f"  line {line}, {subject}: expected {f.expected}, got {actual}")
+            out.extend(f"      {veto.text('zh' if zh else 'en')}" for veto in f.vetoes)
             if f.short is not None:  # a group or the total: where its points went, in one line
                 shown = [b.text("zh" if zh else "en") for b in f.short]
-                joined = ("，".join(shown) or "无") if zh else (", ".join(shown) or "none")
-                out.append(f"      失分的指标：{joined}" if zh else f"      below full marks: {joined}")
+                if shown or not f.vetoes:  # a veto that held says where the points went: not "none" lost
+                    joined = ("，".join(shown) or "无") if zh else (", ".join(shown) or "none")
+                    out.append(f"      失分的指标：{joined}" if zh else f"      below full marks: {joined}")
                 continue
             for reason in f.reasons:
                 out.append(f"      扣分原因：{reason}" if zh else f"      reason: {reason}")
