@@ -92,6 +92,27 @@ def test_a_percent_bound_on_an_amount_is_told_to_declare_a_percent() -> None:
     assert [d.code for d in pingfen.diagnose(fixed) if d.severity == "error"] == []
 
 
+def test_a_percent_bound_on_a_panel_is_told_to_declare_a_list_of_percents() -> None:
+    """`input 季度: list of amount <= 100%` was told to declare `input 季度: percent`, which
+    makes the panel one value; it is told `list of percent`, and that passes."""
+    text = HEAD + "input 季度: list of amount <= 100%\nindicator 指标 10 { score = mean(季度) * 10 }\n"
+    [d] = [d for d in pingfen.diagnose(text) if d.code == "PF201"]
+    assert "`input 季度: list of percent`" in (d.help("zh") or "") and "`input 季度: list of percent`" in (d.help("en") or "")
+    fixed = text.replace("list of amount", "list of percent")
+    assert [d.code for d in pingfen.diagnose(fixed) if d.severity == "error"] == []
+
+
+def test_match_on_a_let_of_a_label_is_told_to_match_the_input() -> None:
+    """`let 签 = 状况` then `match 签 {…}` was told to score a number with `bands` or `when`;
+    a label compared through a let is refused too, so it is told to match the input itself."""
+    text = HEAD + "let 签 = 状况\nindicator 指标 10 { match 签 { 好 -> 10 else -> 0 } }\n"
+    [d] = [d for d in pingfen.diagnose(text) if d.code == "PF203"]
+    assert "`match 状况 {…}`" in (d.help("zh") or "") and "`match 状况 {…}`" in (d.help("en") or "")
+    assert "bands" not in (d.help("zh") or "")
+    fixed = text.replace("match 签 {", "match 状况 {")
+    assert [d.code for d in pingfen.diagnose(fixed) if d.severity == "error"] == []
+
+
 def test_a_panel_column_in_an_example() -> None:
     """`专家评分1: 8` in `given`, as a table's column is named: the hint was `did you mean
     专家评分?`, and `专家评分: 8` gives the panel one score. It shows the panel's text instead,

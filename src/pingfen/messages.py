@@ -904,12 +904,16 @@ HINTS: dict[str, tuple[str, str]] = {
         "只有数值型输入项可以限定取值范围：请删去",
     ),
     "declare_percent": (
-        "bounds in % are a percent's: if `{name}` is a ratio, declare it `input {name}: percent`; else write the bound without `%`",
-        "以 % 限定的是百分比：若 `{name}` 是比率，请声明为 `input {name}: percent`；否则去掉 `%`",
+        "bounds in % are a percent's: if `{name}` is a ratio, declare it `input {name}: {kind}`; else write the bound without `%`",
+        "以 % 限定的是百分比：若 `{name}` 是比率，请声明为 `input {name}: {kind}`；否则去掉 `%`",
     ),
     "match_label": (
         "`match` reads a label input (`label {{…}}`); score a number with `bands` or `when`",
         "`match` 只用于选项型输入项（`label {{…}}`）；数值请用 `bands` 或 `when` 计分",
+    ),
+    "match_let_label": (
+        "`match` reads a label input itself, not a `let` that passes one on: write `match {name} {{…}}`",
+        "`match` 只用于选项型输入项本身，不用于转述它的计算值：请写 `match {name} {{…}}`",
     ),
     "match_bool": (
         "`match` reads a label input (`label {{…}}`); score a yes/no value with `award N if {name}` or `when {name} -> N`",

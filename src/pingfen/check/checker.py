@@ -542,11 +542,11 @@ class RuleChecker:
         self.bare_against_percent(right, lu)
         self.join([lu, ru], [left, right], "compare", span)
 
-    def expect_fits(self, unit: str, lit: ast.Number, bounded: ast.Name | None = None) -> None:
+    def expect_fits(self, unit: str, lit: ast.Number, bounded: ast.Name | None = None, listed: bool = False) -> None:
         """A literal against a value of `unit`: percents want `90%`, percentage points
         only go with percents, a plain `number` takes any literal, others a plain number.
         `bounded`: the input whose bound the literal is, where a `%` most likely means a
-        ratio declared with the wrong type."""
+        ratio declared with the wrong type (`listed`: a panel's, `list of …`)."""
         if unit == "percent" and lit.unit == "number" and lit.value != 0:
             # `> 90` most likely meant 90%; `<= 1` most likely meant 100%
             shown = lit.value if abs(lit.value) > 1 else lit.value * 100
@@ -556,7 +556,8 @@ class RuleChecker:
         elif unit not in ("percent", "number", "?") and lit.unit == "percent":
             hint = "plain_number" if bounded is None else "declare_percent"
             name = bounded.text if bounded is not None else None
-            self.report("PF201", lit.span, hint, action="compare", left=unit, right="percent", name=name)
+            kind = "list of percent" if listed else "percent"  # a panel stays one: `list of percent`
+            self.report("PF201", lit.span, hint, action="compare", left=unit, right="percent", name=name, kind=kind)
 
     def check_precision(self, inp: ast.Input) -> None:
         """`precision 0.01%`: a power of ten, in the unit of the input's values."""
@@ -581,7 +582,7 @@ class RuleChecker:
                 continue
             if bound.op not in (">=", ">", "<=", "<"):
                 self.report("PF206", bound.span, "bound_comparison", op=bound.op)
-            self.expect_fits(inp.type, bound.value, inp.name)
+            self.expect_fits(inp.type, bound.value, inp.name, inp.is_list)
 
     # ---------------------------------------------------------------- the tree
     def check_tree(self) -> None:
@@ -797,6 +798,10 @@ class RuleChecker:
         if not isinstance(symbol.decl, ast.Input) or symbol.decl.type != "label":
             hint, name = _NOT_LABEL.get(symbol.unit, "match_label"), subject.name.text
             if isinstance(symbol.decl, ast.Let):
+                if symbol.unit == "label":  # a label a let passes on: `match` the input it comes from
+                    source = symbol.decl.expr
+                    hint = "match_let_label"
+                    name = source.name.text if isinstance(source, ast.Ref) else "…"
                 self.report(
                     "PF203", subject.span, hint, expected="label", found="a `let` value", found_zh="计算值", name=name
                 )
