@@ -195,7 +195,8 @@ def test_the_columns_named_pass_through_before_the_scores(server: Server) -> Non
 
 
 @needs_postgres
-@pytest.mark.parametrize(("given", "made"), [("order", '"order"'), ("User", '"user"'), ("财务.Group", '"财务"."group"'), ("Records", "records")])
+@pytest.mark.parametrize(("given", "made"), [("order", '"order"'), ("User", '"user"'), ("财务.Group", '"财务"."group"'),
+                                             ("current_schema", '"current_schema"'), ("Records", "records")])
 def test_a_table_named_as_a_reserved_word_is_read_by_the_query(server: Server, given: str, made: str) -> None:
     """`--table order` wrote `FROM order`, a syntax error on PostgreSQL (`FROM user` read the
     current user's name): a reserved word is written quoted, as PostgreSQL folds a bare name."""

@@ -580,9 +580,11 @@ def lit(text: str) -> str:
 
 
 def _file(path: str) -> str:
-    """A file's path as DuckDB's readers take it literally: they read a path as a glob pattern
-    (`填报[1].parquet` matched `填报1.parquet`), so each glob character is a class of its own."""
-    return lit(re.sub(r"[*?\[]", lambda c: f"[{c.group()}]", path))
+    """A file's path, and the option, with which DuckDB's readers read that one file as it is:
+    they read a path as a glob pattern (`填报[1].parquet` matched `填报1.parquet`), so each glob
+    character is a class of its own; and a folder named `年度=2021` as a Hive partition, adding
+    the column 年度 = 2021 to every row, or putting 2021 in place of the file's own 年度."""
+    return lit(re.sub(r"[*?\[]", lambda c: f"[{c.group()}]", path)) + ", hive_partitioning = false"
 
 
 def _shape(path: str, delimiter: str, data: str, header: int, bounded: bool = True) -> tuple[bool, int]:

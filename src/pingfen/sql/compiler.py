@@ -1356,8 +1356,9 @@ def relation(table: str, dialect: str = "duckdb") -> exp.Table:
 
 
 # PostgreSQL's reserved words, as DuckDB (whose grammar is PostgreSQL's) lists them with a few
-# of its own, which a quote in lower case leaves meaning what the bare name would
-_RESERVED = frozenset(Dialect.get_or_raise("duckdb").generator_class.RESERVED_KEYWORDS)
+# of its own, which a quote in lower case leaves meaning what the bare name would; and two of
+# PostgreSQL's functions DuckDB does not reserve (bare, `FROM current_schema` reads the function)
+_RESERVED = frozenset(Dialect.get_or_raise("duckdb").generator_class.RESERVED_KEYWORDS) | {"current_schema", "system_user"}
 
 
 # The operators whose operands sqlglot writes as they stand: it adds no parentheses for
