@@ -635,3 +635,56 @@ def test_a_save_folder_that_is_a_link_to_nothing_is_said_before_the_search(tmp_p
         code, out, err = run("fuzz", "--lang", "en", str(FAULTS[0]), "--save", str(folder))
         assert code == 2 and out == "" and f"error[PF704]: cannot write `{folder}`: it is a link to a path that does not exist" in err, err
     assert searched == [] and sorted(p.name for p in tmp_path.iterdir()) == ["dang"]
+
+
+GRADED_MARKED = """rubric "项目支出" {
+  total 10
+  grade 优秀 >= 9
+  grade 合格 >= 6
+  grade 差 otherwise
+}
+input 实际到位: amount
+input 制度健全: bool
+indicator 资金到位 6 {
+  applies else full
+  bands 实际到位 {
+    >= 100 -> 6
+    else   -> 3
+  }
+}
+indicator 制度健全性 4 {
+  award 4 if 制度健全
+}
+"""
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_graded_rubric_with_a_row_that_may_not_apply_is_fuzzed_without_a_crash(seed: int) -> None:
+    """Records marking an input 不适用 reached the search for a total on each grade's threshold,
+    which read the mark as a number: InvalidOperation, `pingfen fuzz` an internal error on any
+    rubric with grades and an `applies` row."""
+    report = fuzz.fuzz(pingfen.loads(GRADED_MARKED), seed=seed, max_examples=50, lang="zh")
+    assert report.failures == ()
+    assert report.checks  # the grade thresholds were among them, and ran
+
+
+SHORT_CIRCUIT = """rubric "x" { total 10 }
+input a: percent >= 0
+input ok: bool
+indicator A 6 {
+  applies else zero
+  bands a { >= 90% -> 6  else -> 3 }
+}
+indicator B 4 { award 4 if ok }
+property A >= 3 when ok or a >= 90%
+"""
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_condition_that_holds_without_the_marked_input_is_checked(seed: int) -> None:
+    """A property's condition that read a marked input anywhere was skipped: `ok or a >= 90%`
+    holds with `ok` true whatever `a` is, and `applies else zero` scoring A 0 went unfound."""
+    report = fuzz.fuzz(pingfen.loads(SHORT_CIRCUIT), seed=seed, max_examples=100, lang="zh")
+    assert [f.check for f in report.failures] == ["property 0"]
+    [record] = report.failures[0].records
+    assert record["a"] == "不适用" and record["ok"] is True

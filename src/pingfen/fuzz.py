@@ -318,10 +318,12 @@ def _claim(rubric: Rubric, record: Mapping[str, object], result: Result, prop: a
     if prop.condition is not None:
         try:
             values = rubric.coerce(record, ratios=True)
-            if reads_marked(rubric, prop.condition, values):
-                return  # a condition on an input marked 不适用 does not hold
             holds = rubric.walker().expression(prop.condition, values)
         except DataError:
+            return
+        except TypeError:  # a comparison reached an input marked 不适用: the condition does not hold
+            if not reads_marked(rubric, prop.condition, values):
+                raise
             return
         if not holds:
             return

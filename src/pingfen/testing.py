@@ -390,8 +390,8 @@ def reach_total(rubric: Rubric, record: dict[str, object], at: Decimal, offset: 
         return None
     before, name = mixed(k - 1), order[k - 1]
     spec = next(s for s in rubric.inputs if s.name == name)
-    if spec.type not in STEPS or spec.is_list:  # a label, a bool, a panel's list: no grid to bisect on
-        return before if offset < 0 else mixed(k)
+    if spec.type not in STEPS or spec.is_list or NOT_APPLICABLE in (before[name], other[name]):
+        return before if offset < 0 else mixed(k)  # a label, a bool, a panel's list, 不适用: no grid to bisect on
     a, b = to_grid(spec, before[name]), to_grid(spec, other[name])
     direction = 1 if b >= a else -1
     n = crossing(0, abs(b - a), lambda j: reaches({**before, name: from_grid(spec, a + direction * j)}))
