@@ -17,7 +17,7 @@ from pingfen.diagnostics import Diagnostic, Source, Span
 from pingfen.errors import RubricError
 from pingfen.evaluate.rubric import Rubric
 from pingfen.oserrors import OSReason
-from pingfen.syntax.scan import MAX_CHARS
+from pingfen.syntax.scan import MAX_RULE_BYTES
 from pingfen.values import pinned
 
 if TYPE_CHECKING:
@@ -197,10 +197,6 @@ def read_open_rule(file: IO[bytes] | IO[str], name: str) -> str:
         return data.decode("utf-8", errors="replace")
     return decode_rule(data, name)
 
-
-# Enough bytes for MAX_CHARS characters of four bytes each and a BOM: a longer file is
-# refused by its length, so the rest of it is never read.
-MAX_RULE_BYTES = 4 * MAX_CHARS + 3
 
 
 def decode_rule(data: bytes, path: str) -> str:

@@ -33,6 +33,7 @@ from pingfen.io.guard import refuse_read
 from pingfen.lang import Lang
 from pingfen.oserrors import OSReason
 from pingfen.result import dumps
+from pingfen.syntax.scan import MAX_RULE_BYTES
 from pingfen.values import to_decimal
 
 if TYPE_CHECKING:  # openpyxl is imported only when a workbook is written: it costs startup time
@@ -409,7 +410,6 @@ def line_end(text: str) -> str:
 def style_of(path: str | Path) -> LineStyle:
     """The style of the file at `path`, read from its bytes (as far as a rule file may go); a file
     that is not there, or not readable, is new: LF, no BOM."""
-    from pingfen.loader import MAX_RULE_BYTES  # here: writing a table does not import the loader
 
     try:
         with Path(path).open("rb") as file:
