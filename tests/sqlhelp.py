@@ -30,7 +30,8 @@ FLOATS = {exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT}
 def worked_types(tree: exp.Expr) -> set[exp.DataType.Type]:
     """The types the query works in: every DataType but a column's one reading as a double,
     straight into its text (sql/warehouse.py: a FLOAT column's shortest digits as the double
-    it widens to). No number is ever worked out in a DOUBLE or a FLOAT."""
+    it widens to), and a panel's list as doubles, straight into their texts (sql/panels.py,
+    `values`). No number is ever worked out in a DOUBLE or a FLOAT."""
     kinds = set()
     for t in tree.find_all(exp.DataType):
         read = t.parent
@@ -38,6 +39,11 @@ def worked_types(tree: exp.Expr) -> set[exp.DataType.Type]:
             text = read.parent
             if type(text) is exp.Cast and text.to.this == exp.DataType.Type.TEXT:
                 continue
+        if t.this == exp.DataType.Type.DOUBLE and isinstance(read, exp.DataType) and read.this == exp.DataType.Type.ARRAY:
+            listed, texts = read.parent, read.parent.parent if read.parent is not None else None
+            if isinstance(listed, exp.TryCast) and isinstance(texts, exp.TryCast) and texts.to.this == exp.DataType.Type.ARRAY:
+                if [e.this for e in texts.to.expressions] == [exp.DataType.Type.TEXT]:
+                    continue
         kinds.add(t.this)
     return kinds
 

@@ -271,16 +271,39 @@ def test_what_a_node_reads_through_a_chain_of_lets_takes_linear_memory() -> None
 
 def test_a_huge_rule_file_is_not_read_past_the_limit(tmp_path: Path) -> None:
     """The size limit bounds the read itself: a file of gigabytes is not read into memory."""
-    from pingfen.loader import _MAX_BYTES, read_rule
+    from pingfen.loader import MAX_RULE_BYTES, read_rule
 
     huge = tmp_path / "huge.rule"
     with huge.open("wb") as file:
-        file.truncate(_MAX_BYTES * 50)  # sparse: large on paper, nothing on disk
+        file.truncate(MAX_RULE_BYTES * 50)  # sparse: large on paper, nothing on disk
     text = read_rule(huge)
-    assert len(text) == _MAX_BYTES + 1
+    assert len(text) == MAX_RULE_BYTES + 1
     with pytest.raises(pingfen.RubricError) as refused:
         pingfen.load(huge)
     assert [d.code for d in refused.value.diagnostics] == ["PF008"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_reader_that_must_not_wait_reads_only_a_regular_file_and_only_so_far(tmp_path: Path) -> None:
+    """`read_regular_rule` (an `extends`, the editor's file not opened): a FIFO is refused
+    without waiting for a writer, /dev/zero (through a link) without reading it, a huge file
+    is read no further than the limit, and a folder is the folder it is."""
+    from pingfen.loader import MAX_RULE_BYTES, NotRegularFile, read_regular_rule
+
+    os.mkfifo(tmp_path / "管道.rule")
+    (tmp_path / "零.rule").symlink_to("/dev/zero")
+    for odd in ("管道.rule", "零.rule"):
+        with pytest.raises(NotRegularFile):
+            read_regular_rule(tmp_path / odd)
+    with pytest.raises(IsADirectoryError):
+        read_regular_rule(tmp_path)
+    huge = tmp_path / "huge.rule"
+    with huge.open("wb") as file:
+        file.truncate(MAX_RULE_BYTES * 50)
+    assert len(read_regular_rule(huge)) == MAX_RULE_BYTES + 1
+    bom = tmp_path / "bom.rule"
+    bom.write_bytes(b"\xef\xbb\xbf# \xe8\xaf\x84\n")
+    assert (read_regular_rule(bom), read_regular_rule(bom, bom=True)) == ("# 评\n", "\ufeff# 评\n")
 
 
 def test_did_you_mean_is_asked_a_bounded_number_of_times() -> None:

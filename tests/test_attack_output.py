@@ -404,6 +404,84 @@ def test_an_output_that_is_a_directory_says_so(tmp_path: Path) -> None:
     _no_temporary_files(tmp_path.parent)
 
 
+DEPARTMENTS = ROOT / "examples" / "dept-overall-2021" / "departments.csv"
+# Every command and format that writes one file: (the command, its format, the output's extension).
+ONE_FILE = [
+    *((("template", RULESET), f, f) for f in ("yaml", "csv", "xlsx")),
+    *((("eval", RULESET, DEPARTMENTS), f, f) for f in ("csv", "xlsx", "json", "jsonl")),
+    *((("render", RULESET), f, f) for f in ("md", "html", "docx", "xlsx")),
+    (("import", "TABLE"), None, "rule"),
+]
+
+
+@pytest.mark.parametrize(("command", "fmt", "suffix"), ONE_FILE)
+@pytest.mark.parametrize("end", [os.sep, f"{os.sep}.", f"{os.sep}{os.sep}.{os.sep}"])
+@pytest.mark.parametrize("existing", [False, True])
+def test_an_output_named_as_a_folder_is_refused(
+    tmp_path: Path, command: tuple[str | Path, ...], fmt: str | None, suffix: str, end: str, existing: bool
+) -> None:
+    # `-o 结果/` was written as the file `结果`, `-o 结果.csv/` replaced the file `结果.csv`, and
+    # `template --format xlsx -o 表/` still wrote (Path() dropped the `/`); so did `-o 结果/.`
+    # for every command (the system reads it as `结果`). Each is a folder's name: PF704, nothing written.
+    if command[0] == "import":  # the table to import: the rubric's own, as render writes it
+        table = tmp_path / "table" / "评分表.xlsx"
+        table.parent.mkdir()
+        assert run("render", RULESET, "-o", table)[0] == 0
+        command = ("import", table)
+    target = tmp_path / f"结果.{suffix}"
+    if existing:
+        target.write_text("keep", encoding="utf-8")
+    asked = f"{target}{end}"
+    formats = () if fmt is None else ("--format", fmt)
+    code, out, err = run(*command, *formats, "-o", asked)
+    assert (code, out) == (2, "")
+    assert err.strip() == (f"错误[PF704]: 无法写入 `{asked}`：名称以 `{end}` 结尾，指的是文件夹\n"
+                           f"  = 帮助: 要写入文件，请去掉末尾的 `{end}`：-o {target}")  # fmt: skip
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "table") == ([target.name] if existing else [])
+    if existing:
+        assert target.read_text(encoding="utf-8") == "keep"
+    code, _, err = run("--lang", "en", *command, *formats, "-o", asked)
+    assert code == 2 and f"error[PF704]: cannot write `{asked}`: the name ends in `{end}`, as a folder's does" in err
+    assert f"help: to write a file, leave out the `{end}` at the end: -o {target}" in err
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "csv", "xlsx"])
+def test_the_template_api_refuses_a_folder_name_too(tmp_path: Path, fmt: str) -> None:
+    # write_template gave the XLSX writer Path(path), which drops the `/` before it is seen.
+    from pingfen.template import write_template
+
+    asked = f"{tmp_path / '表'}{os.sep}"
+    with pytest.raises(OutputError) as refused:
+        write_template(pingfen.load(RULESET, tests=False), fmt, asked)
+    assert refused.value.code == "PF704" and refused.value.help("en") == f"to write a file, leave out the `{os.sep}` at the end: -o {tmp_path / '表'}"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_name_whose_file_would_be_refused_too(tmp_path: Path) -> None:
+    # The hint gave `-o departments.csv` for `-o departments.csv/`: the data, refused PF701 in
+    # turn. And `结果.csv/..` means the folder above, no file. Both say only: another name.
+    data = tmp_path / "departments.csv"
+    shutil.copy(DEPARTMENTS, data)
+    for asked, end in ((f"{data}{os.sep}", os.sep), (f"{data}{os.sep}.", f"{os.sep}."), (f"{tmp_path / '结果.csv'}{os.sep}..", f"{os.sep}..")):
+        code, out, err = run("eval", RULESET, data, "-o", asked)
+        assert (code, out) == (2, "")
+        assert err.strip() == (f"错误[PF704]: 无法写入 `{asked}`：名称以 `{end}` 结尾，指的是文件夹\n"
+                               f"  = 帮助: 要写入文件，请去掉末尾的 `{end}`，并另选一个名称")  # fmt: skip
+    code, _, err = run("--lang", "en", "eval", RULESET, data, "-o", f"{data}{os.sep}")
+    assert code == 2 and err.strip().endswith(f"help: to write a file, leave out the `{os.sep}` at the end and choose another name")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["departments.csv"]
+    # A folder's name for a folder that is there is PF702, as without the separator.
+    code, _, err = run("render", RULESET, "-o", f"{tmp_path}{os.sep}.")
+    assert (code, err.strip()) == (2, f"错误[PF702]: 无法写入 `{tmp_path}{os.sep}.`：它是一个目录")
+
+
+def test_a_report_folder_may_end_in_a_dot(tmp_path: Path) -> None:
+    # `report -o 报告/.` is a folder of reports, as `-o 报告/` is: the form says folder.
+    code, _, err = run("report", RULESET, FULL, "-o", f"{tmp_path / '报告'}{os.sep}.")
+    assert code == 0, err
+    assert sorted(p.suffix for p in (tmp_path / "报告").iterdir()) == [".docx", ".xlsx"]
+
+
 def test_an_unwritable_directory_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import tempfile
 

@@ -177,6 +177,9 @@ def test_unreadable_filled_file(tmp_path: Path) -> None:
     table.write_text("id,total\nA,88.5\n", encoding="utf-8")
     code, _, err = run("audit", "--lang", "en", R, str(table))
     assert code == 2 and "error[PF511]" in err and "must be .yaml, .yml, .json, .xlsx" in err
+    # A folder was PF511 自评表应为 .yaml, .yml, .json, .xlsx 文件, as if a file of another kind.
+    code, out, err = run("audit", R, str(tmp_path))
+    assert (code, out, err.strip()) == (2, "", f"错误[PF508]: 无法读取 `{tmp_path}`：是一个目录而不是文件")
 
 
 def test_xlsx_template_filled_and_audited(tmp_path: Path) -> None:

@@ -73,11 +73,40 @@ def test_source_lines_split_only_at_newlines() -> None:
     assert Source("f", text).line(2) == "second"
 
 
-@pytest.mark.parametrize("name", ["收入（万元）", "支出(含)增长"])
+@pytest.mark.parametrize("name", ["收入（万元）", "支出(含)增长", "收入（万 元）", "专家评分[2]", "收入[万元]", "收入［万元］"])
 def test_a_name_with_brackets_is_told_to_take_backquotes(name: str) -> None:
-    """`input 收入（万元）: amount` was told to write `:` before the type."""
+    """`input 收入（万元）: amount` was told to write `:` before the type; `input 专家评分[2]: score`
+    still was, after `given { 专家评分[2]: 9 }` was told to backquote."""
     text = f'rubric "r" {{ total 5 }}\ninput {name}: amount\nindicator 甲 5 {{ score = 5 }}\n'
     [found] = pingfen.diagnose(text)
     assert found.code == "PF002" and found.hint == "bracket_name"
     assert f"`{name}`" in found.render("zh") and "反引号" in found.render("zh")
     assert [d.code for d in pingfen.diagnose(text.replace(f"input {name}", f"input `{name}`"))] == ["PF104"]  # unused
+
+
+_GIVEN = """rubric "r" { total 10 }
+input 专家评分: list of score <= 10
+input 人数: count
+indicator 评审 10 { score = mean(专家评分) - 人数 * 0 }
+example "e" {
+  given { 人数: 1, ENTRY }
+  expect 评审 = 8.5
+}
+"""
+
+
+@pytest.mark.parametrize("entry", ["专家评分[2]: 9", "专家评分［2］: 9", "专家评分（二）: 9"])
+def test_a_bracket_in_a_given_name_is_not_told_about_input_types(entry: str) -> None:
+    """`given { 专家评分[2]: 9 }` was told `write : before the type, e.g. input 名称: percent`,
+    which is about declaring an input. It is told to backquote the name, as it must be."""
+    [found] = pingfen.diagnose(_GIVEN.replace("ENTRY", entry))
+    assert found.code == "PF002" and found.hint == "bracket_name", found.render("zh")
+    name = entry.split(":")[0]
+    assert f"`{name}`" in found.render("zh") and "input 名称" not in found.render("zh")
+    backquoted = pingfen.diagnose(_GIVEN.replace("ENTRY", f"`{name}`: 9"))
+    assert "PF002" not in [d.code for d in backquoted]
+
+
+def test_a_given_entry_without_its_colon_is_told_to_write_one() -> None:
+    [found] = pingfen.diagnose(_GIVEN.replace("ENTRY", "专家评分 9"))
+    assert found.code == "PF002" and found.help("zh") == "此处应为：`:`" and found.help("en") == "expected `:`"

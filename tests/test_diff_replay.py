@@ -7,6 +7,8 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 import pingfen
 from pingfen.cli import main
 from pingfen.diffview import render_replay
@@ -107,6 +109,19 @@ def test_units_refused_by_one_version_are_listed_and_exit_1(tmp_path: Path) -> N
     assert code == 1
     assert "甲：原版无法评分：PF501" in out
     assert out.splitlines()[-1] == "1 个单位中 0 个等次变化：0 个降低，0 个提高；1 个原版无法评分"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("zh", "（加 --replay 时：没有单位等次变化，且两版能评分的单位相同）"),
+     ("en", "(with --replay: when no unit changes grade and both versions score the same units)")],
+)  # fmt: skip
+def test_the_help_says_a_unit_one_version_refuses_exits_1(lang: str, said: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # The help said exit 0 "with --replay: when no unit changes grade", where a unit only one
+    # version scores exits 1 with no grade changed (the test above).
+    assert main(["--lang", lang, "diff", "--help"]) == 0
+    words = capsys.readouterr().out.split()
+    assert ("".join(said.split()) in "".join(words)) if lang == "zh" else (said in " ".join(words))
 
 
 def test_json_replay_schema(tmp_path: Path) -> None:

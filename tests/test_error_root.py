@@ -26,6 +26,8 @@ RULESET = ROOT / "rulesets" / "dept-overall-2021.rule"
 OUTSIDE: dict[str, str] = {
     "pingfen.io.write.Interrupted": "SIGTERM/SIGHUP unwinding like KeyboardInterrupt: a BaseException "
     "so that no `except Exception` (or `except PingfenError`) swallows it before temp files are removed",
+    "pingfen.loader.NotRegularFile": "a rule file that is a FIFO or a device, not read: an OSError, so that each "
+    "reader's `except OSError` says it cannot be read, as of a file it cannot open",
 }
 
 

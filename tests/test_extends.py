@@ -319,6 +319,15 @@ def test_a_base_that_is_no_regular_file_is_pf120_not_a_wait(tmp_path: Path, base
     assert done.returncode == 1 and "PF120" in done.stdout and "不是普通文件" in done.stdout, done.stdout
 
 
+def test_a_base_name_no_file_can_have_is_pf120(tmp_path: Path) -> None:
+    """A lone surrogate in the path (a JavaScript string may hold one): UnicodeEncodeError
+    reached the user as an internal error."""
+    text = 'extends "x\ud800.rule"\nrubric "本年" { year 2024 }\n'
+    [refused] = pingfen.diagnose(text, str(tmp_path / "r.rule"))
+    assert refused.code == "PF120"
+    assert "文件名中有文件名不能含有的字符" in refused.message("zh") and "no file can have this name" in refused.message("en")
+
+
 def test_a_name_written_twice_in_the_extending_file_is_an_error(tmp_path: Path) -> None:
     """The second replaced the first silently (the last one won), where a plain file says PF101/PF103."""
     path = province(tmp_path, "indicator 管理制度 10 { award 10 if 制度健全 }\nindicator 管理制度 10 { award 1 if 制度健全 }\n"

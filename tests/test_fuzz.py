@@ -343,6 +343,125 @@ def test_an_off_by_one_threshold_a_property_states_is_found_whatever_the_seed(se
     assert {f.check for f in report.failures} == {"property 0", "property 2"}
 
 
+BETWEEN_STEPS = """rubric "四舍五入前" {
+  total 10
+}
+
+input 完成率: percent >= 0 and <= 100%
+input 结余: amount
+
+# 89.995%（含）以上计5分: the band says > where the text says ≥, wrong only at 89.995% itself
+indicator 完成 5 {
+  bands 完成率 {
+    > 89.995%          -> 5
+    [80%, 89.995%]     -> 4
+    < 80%              -> 0
+  }
+}
+
+indicator 控制 5 {
+  when 结余 <= 1000.005 -> 5
+  else                 -> 0
+}
+
+property 完成 = 5 when 完成率 >= 89.995%
+property 控制 = 0 when 结余 >= 1000.005
+"""
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_threshold_between_two_data_steps_is_tried_exactly(seed: int) -> None:
+    """89.995% lies between the data steps 89.99% and 90.00%, and so does 1000.005 between two
+    cents: only the threshold itself shows the bands' `>` for the text's ≥, and fuzz never drew it."""
+    rubric = pingfen.loads(BETWEEN_STEPS)
+    report = fuzz.fuzz(rubric, seed=seed, max_examples=50, lang="zh")
+    assert {f.check for f in report.failures} == {"property 0", "property 1"}
+    [completion] = (f for f in report.failures if f.check == "property 0")
+    assert completion.records[0]["完成率"] == Decimal("0.89995")
+    example = fuzz.to_example(completion, 1, rubric, "zh")
+    assert "完成率: 89.995%," in example and "expect 完成 = 5" in example
+    pasted = pingfen.loads(BETWEEN_STEPS + example)  # the pasted example fails as the record did
+    [failed] = pingfen.run_examples(pasted).failed
+    assert failed.example.name == "fuzz 反例 1（第 22 行）"
+
+
+PANEL_OFF_BY_ONE = """rubric "专家评审" {
+  total 10
+}
+
+input 方案评分: list of score >= 0 and <= 10
+
+# 中位数9分（含）以上计10分: the band says > 9
+indicator 方案论证 10 {
+  bands median(方案评分) {
+    > 9          -> 10
+    [6.25, 9]    -> 6
+    else         -> 0
+  }
+}
+
+property 方案论证 = 10 when median(方案评分) >= 9
+"""
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_an_off_by_one_threshold_on_a_panel_is_found_whatever_the_seed(seed: int) -> None:
+    """Experts whose median is exactly 9 were left to chance (the boundary records held the
+    panel at its domain's ends only), and a run of 50 records met them on some seeds only."""
+    report = fuzz.fuzz(pingfen.loads(PANEL_OFF_BY_ONE), seed=seed, max_examples=50, lang="zh")
+    [failure] = report.failures
+    assert failure.check == "property 0"
+    assert sorted(failure.records[0]["方案评分"])[1] == 9  # type: ignore[index]
+
+
+MARKED = """rubric "项目支出" {
+  total 10
+}
+
+input 实际到位: amount
+input 应到位: amount > 0
+input 制度健全: bool
+
+let 资金到位率 = 实际到位 / 应到位
+
+# 资金未拨付的填“不适用”，按满分计算: the row says zero
+indicator 资金到位 6 {
+  applies else zero
+  bands 资金到位率 {
+    >= 90% -> 6
+    else   -> 3
+  }
+}
+
+indicator 制度健全性 4 {
+  award 4 if 制度健全
+}
+
+property 资金到位 >= 3
+property 资金到位 = 6 when 资金到位率 >= 90%
+property monotone 实际到位 increasing
+"""
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_row_the_data_marks_not_applicable_is_fuzzed_and_its_counterexample_pastes(seed: int) -> None:
+    """No record marked an input 不适用, so `applies else zero` where the text says 按满分计算
+    passed; and once marked, a condition, a threshold or a monotone property on the marked
+    input crashed fuzz."""
+    rubric = pingfen.loads(MARKED)
+    report = fuzz.fuzz(rubric, seed=seed, max_examples=50, lang="zh")
+    [failure] = report.failures
+    assert failure.check == "property 0"
+    marked = [name for name, value in failure.records[0].items() if value == "不适用"]
+    assert marked and set(marked) <= {"实际到位", "应到位"}
+    assert rubric.evaluate(failure.records[0], ratios=True).score("资金到位") == 0
+    example = fuzz.to_example(failure, 1, rubric, "zh")
+    assert f'{marked[0]}: "不适用",' in example
+    pasted = pingfen.loads(MARKED + example.replace("\n}", "\n  expect 资金到位 = 6\n}"))
+    [failed] = pingfen.run_examples(pasted).failed  # the pasted record scores 0, as fuzz found
+    assert [f.actual for f in failed.failures] == ["0"]
+
+
 EMPTY_DOMAIN = 'rubric "x" { total 3 }\ninput 结余: amount > 5 and < 1\nindicator 乙 3 { deduct 1 per 结余 counting whole }\n'
 
 
@@ -516,3 +635,56 @@ def test_a_save_folder_that_is_a_link_to_nothing_is_said_before_the_search(tmp_p
         code, out, err = run("fuzz", "--lang", "en", str(FAULTS[0]), "--save", str(folder))
         assert code == 2 and out == "" and f"error[PF704]: cannot write `{folder}`: it is a link to a path that does not exist" in err, err
     assert searched == [] and sorted(p.name for p in tmp_path.iterdir()) == ["dang"]
+
+
+GRADED_MARKED = """rubric "项目支出" {
+  total 10
+  grade 优秀 >= 9
+  grade 合格 >= 6
+  grade 差 otherwise
+}
+input 实际到位: amount
+input 制度健全: bool
+indicator 资金到位 6 {
+  applies else full
+  bands 实际到位 {
+    >= 100 -> 6
+    else   -> 3
+  }
+}
+indicator 制度健全性 4 {
+  award 4 if 制度健全
+}
+"""
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_graded_rubric_with_a_row_that_may_not_apply_is_fuzzed_without_a_crash(seed: int) -> None:
+    """Records marking an input 不适用 reached the search for a total on each grade's threshold,
+    which read the mark as a number: InvalidOperation, `pingfen fuzz` an internal error on any
+    rubric with grades and an `applies` row."""
+    report = fuzz.fuzz(pingfen.loads(GRADED_MARKED), seed=seed, max_examples=50, lang="zh")
+    assert report.failures == ()
+    assert report.checks  # the grade thresholds were among them, and ran
+
+
+SHORT_CIRCUIT = """rubric "x" { total 10 }
+input a: percent >= 0
+input ok: bool
+indicator A 6 {
+  applies else zero
+  bands a { >= 90% -> 6  else -> 3 }
+}
+indicator B 4 { award 4 if ok }
+property A >= 3 when ok or a >= 90%
+"""
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_condition_that_holds_without_the_marked_input_is_checked(seed: int) -> None:
+    """A property's condition that read a marked input anywhere was skipped: `ok or a >= 90%`
+    holds with `ok` true whatever `a` is, and `applies else zero` scoring A 0 went unfound."""
+    report = fuzz.fuzz(pingfen.loads(SHORT_CIRCUIT), seed=seed, max_examples=100, lang="zh")
+    assert [f.check for f in report.failures] == ["property 0"]
+    [record] = report.failures[0].records
+    assert record["a"] == "不适用" and record["ok"] is True

@@ -216,6 +216,44 @@ def test_cli_refuses_to_write_over_its_input(tmp_path: Path) -> None:
     assert path.read_bytes() == before
 
 
+def test_a_folder_is_said_to_be_one_with_the_tables_in_it(tmp_path: Path) -> None:
+    # `pingfen import 评分表/` said PF511 评分表应为 .xlsx, .docx 文件, as if a file of another
+    # kind, where eval says 是一个目录而不是文件; it says so now, naming the tables to give.
+    folder = tmp_path / "评分表"
+    folder.mkdir()
+    for name in ("2022.xlsx", "2021.docx", "~$2022.xlsx", "说明.txt"):  # ~$: Excel's lock file, no table
+        (folder / name).write_bytes(b"x")
+    for named in (str(folder), f"{folder}/"):
+        err = io.StringIO()
+        assert main(["import", named], io.StringIO(), err) == 2
+        assert err.getvalue().splitlines() == [
+            f"错误[PF508]: 无法读取 `{folder}`：是一个目录而不是文件",
+            f"  = 帮助: `{folder}` 中的评分表：2021.docx、2022.xlsx；请指定其中一个文件：pingfen import {folder}/文件名",
+        ]
+    err = io.StringIO()
+    assert main(["--lang", "en", "import", str(folder)], io.StringIO(), err) == 2
+    assert f"help: the tables in `{folder}`: 2021.docx, 2022.xlsx; give one of them" in err.getvalue()
+    empty = tmp_path / "空"
+    empty.mkdir()
+    err = io.StringIO()
+    assert main(["import", str(empty)], io.StringIO(), err) == 2
+    assert err.getvalue().strip() == f"错误[PF508]: 无法读取 `{empty}`：是一个目录而不是文件"
+
+
+def test_the_folder_pingfen_runs_in_is_named_as_pf010_names_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `pingfen import .` said `.` 中的评分表 … pingfen import ./文件名, where PF010 (one listing,
+    # loader.files_listed) says 当前文件夹 for the folder pingfen runs in.
+    (tmp_path / "2022.xlsx").write_bytes(b"x")
+    (tmp_path / "2022.RULE").write_bytes(b"x")  # not a table: not listed
+    monkeypatch.chdir(tmp_path)
+    err = io.StringIO()
+    assert main(["import", "."], io.StringIO(), err) == 2
+    assert err.getvalue().splitlines()[1] == "  = 帮助: 当前文件夹中的评分表：2022.xlsx；请指定其中一个文件：pingfen import 文件名"
+    err = io.StringIO()
+    assert main(["--lang", "en", "import", "."], io.StringIO(), err) == 2
+    assert err.getvalue().splitlines()[1] == "  = help: the tables in this folder: 2022.xlsx; give one of them: pingfen import NAME"
+
+
 @pytest.mark.parametrize("suffix", ["xlsx", "docx"])
 def test_unreadable_tables_are_pf508_not_a_traceback(tmp_path: Path, suffix: str) -> None:
     path = tmp_path / f"bad.{suffix}"

@@ -87,6 +87,38 @@ def test_a_hidden_active_sheet_gives_way_to_the_first_visible(tmp_path: Path) ->
     assert "indicator 执行率 5" in import_table(path).text
 
 
+@pytest.mark.parametrize("hide_first", [True, False])
+def test_a_workbook_saved_on_another_sheet_names_the_table_sheet(tmp_path: Path, hide_first: bool) -> None:
+    """Saved showing 说明, the table was refused PF508 找不到评分表 with no word of the sheet
+    that holds it, where eval's PF531 names the sheet of the data; the hint names 评分表 now
+    (the visible one: a hidden 旧表 is last year's, passed over as the reader passes it over)."""
+    path = sheets(tmp_path / "t.xlsx", hide_first=hide_first, active=1)
+    code, out, err = run("import", str(path))
+    assert (code, out) == (2, "")
+    named = "`评分表`" if hide_first else "`旧表`、`评分表`"  # 旧表 visible too: both are named, for the user to choose
+    assert err.splitlines() == [
+        f"错误[PF508]: 无法读取 `{path}`：找不到评分表：没有一行表头同时含有“指标”列和“分值”或“评分标准”列",
+        f"  = 帮助: 工作表 {named} 中有评分表，而工作簿打开时显示的是另一个工作表（pingfen 读取的是它）：请在 Excel 中切换到要导入的工作表后保存",
+    ]  # fmt: skip
+    code, _, err = run("--lang", "en", "import", str(path))
+    # English counts them: "on the sheet(s)" was singular before two names too
+    said = "a rubric table is on the sheet `评分表`" if hide_first else "rubric tables are on the sheets `旧表`, `评分表`"
+    assert code == 2 and f"help: {said}, but the workbook opens on another" in err
+
+
+def test_a_workbook_with_no_table_on_any_sheet_has_no_sheet_hint(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["填表说明：本表由评价单位填写"])
+    book.create_sheet("空表").append(["单位", "金额"])
+    book.save(tmp_path / "t.xlsx")
+    code, _, err = run("import", str(tmp_path / "t.xlsx"))
+    assert code == 2 and "找不到评分表" in err and "帮助" not in err
+
+
 def test_data_readers_read_the_active_sheet_too(tmp_path: Path) -> None:
     """`eval` and the importer read the same sheet of a workbook: the one Excel shows."""
     from openpyxl import Workbook

@@ -241,6 +241,28 @@ def test_diagnostics_on_open_and_change_and_every_quick_fix(tmp_path: Path) -> N
     run(scenario, log=tmp_path / "server.log")
 
 
+@pytest.mark.parametrize("ending", ["\r\n", "\r"], ids=["CRLF", "lone CR"])
+def test_a_quick_fix_ends_its_lines_as_the_document_does(tmp_path: Path, ending: str) -> None:
+    """`else -> 0` on a line of its own was inserted after a bare LF: a CRLF document (and, after
+    that was mended, one of lone CRs) came out with mixed line ends in an editor that applies
+    the text as given (formatting already kept them)."""
+    document = RUBRIC.replace("\n", ending)
+
+    async def scenario(s: Session) -> None:
+        uri = s.open(tmp_path / "a.rule", document)
+        found = {d.code: d for d in await s.diagnostics(uri, 1)}
+        for code, expected in (("PF406", "    when 执行率 >= 60% -> 6\n    else -> 0\n  }"),
+                               ("PF414", "      中 -> 3\n      else -> 0\n    }")):  # fmt: skip
+            [fix] = await actions(s, uri, found[code])
+            text = document
+            for edit in sorted(edits_of(fix, uri), key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+                text = text[: lsp_offset(text, edit.range.start)] + edit.new_text + text[lsp_offset(text, edit.range.end) :]
+            assert expected.replace("\n", ending) in text, (code, text)
+            assert set(re.findall(r"\r\n|\r|\n", text)) == {ending}, (code, text)
+
+    run(scenario, log=tmp_path / "server.log")
+
+
 # ---------------------------------------------------------------- reading a rubric
 
 
@@ -418,6 +440,53 @@ def test_a_document_not_opened_and_not_on_disk_is_answered_not_a_traceback(tmp_p
             options = lsp.FormattingOptions(tab_size=2, insert_spaces=True)
             assert not await ask(s.client.text_document_formatting_async(lsp.DocumentFormattingParams(doc, options)))
         assert "Traceback" not in (tmp_path / "server.log").read_text(encoding="utf-8")
+
+    run(scenario, log=tmp_path / "server.log")
+
+
+def test_a_document_not_opened_is_read_from_disk_only_as_a_rule_file(tmp_path: Path) -> None:
+    """A file not opened is read from disk, but only a regular file and only so far as a rule
+    file may go: pygls read it whole, and a hover on a FIFO held the server for ever (and on
+    /dev/zero filled its memory)."""
+    from pingfen.loader import MAX_RULE_BYTES
+
+    fifo = tmp_path / "管道.rule"
+    os.mkfifo(fifo)
+    zeros = tmp_path / "零.rule"
+    zeros.symlink_to("/dev/zero")
+    huge = tmp_path / "巨大.rule"
+    with huge.open("wb") as file:
+        file.truncate(MAX_RULE_BYTES * 50)  # sparse: large on paper, nothing on disk
+    on_disk = tmp_path / "磁盘.rule"
+    on_disk.write_text(CLEAN, encoding="utf-8")
+
+    async def scenario(s: Session) -> None:
+        origin = lsp.Position(line=0, character=0)
+        for odd in (fifo, zeros, huge):  # each answered within the timeout: nothing to hover (too long: PF008)
+            asked = lsp.HoverParams(lsp.TextDocumentIdentifier(odd.as_uri()), origin)
+            assert await ask(s.client.text_document_hover_async(asked)) is None, odd
+        where = at(CLEAN, "10 * 执行率", 0, inside=6)  # a file on disk, not opened, is still read
+        found = await ask(s.client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(on_disk.as_uri()), where)))
+        assert found is not None and "预算执行率" in found.contents.value
+
+    run(scenario, log=tmp_path / "server.log")
+
+
+def test_a_base_that_is_a_fifo_does_not_hold_the_server(tmp_path: Path) -> None:
+    """`extends "管道.rule"`, a FIFO: the check said PF120, but a hover on a name the base
+    might declare read the base to find it, and the server waited on the FIFO for ever."""
+    os.mkfifo(tmp_path / "管道.rule")
+    child = 'extends "管道.rule"\nmax 预算执行 8\n'
+
+    async def scenario(s: Session) -> None:
+        uri = s.open(tmp_path / "child.rule", child)
+        [refused] = await s.diagnostics(uri, 1)
+        assert refused.code == "PF120" and "不是普通文件" in refused.message
+        doc = lsp.TextDocumentIdentifier(uri)
+        assert await ask(s.client.text_document_hover_async(lsp.HoverParams(doc, at(child, "预算执行")))) is None
+        assert await ask(s.client.text_document_definition_async(lsp.DefinitionParams(doc, at(child, "预算执行")))) is None
+        symbols = await ask(s.client.text_document_document_symbol_async(lsp.DocumentSymbolParams(doc)))
+        assert symbols is not None  # a later request is served too
 
     run(scenario, log=tmp_path / "server.log")
 

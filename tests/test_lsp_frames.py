@@ -92,6 +92,57 @@ def test_a_body_that_is_no_json_is_answered_with_the_parse_error(name: str, tmp_
     assert [(m["id"], m["error"]["code"]) for m in errors] == [(None, -32700)]
 
 
+INVALID = {
+    "a negative position": {"textDocument": {"uri": "file:///x.rule"}, "position": {"line": -1, "character": 0}},
+    "no position": {"textDocument": {"uri": "file:///x.rule"}},
+}
+
+
+@pytest.mark.parametrize("params", list(INVALID.values()), ids=list(INVALID))
+def test_a_request_with_invalid_params_is_answered_with_its_error(params: dict[str, Any], tmp_path: Path) -> None:
+    """A request whose params do not fit its method is answered with JSON-RPC's Invalid params
+    (-32602) under its own id: it was logged and dropped, and its client waited for ever."""
+    bad = frame({"jsonrpc": "2.0", "id": 7, "method": "textDocument/hover", "params": params})
+    got, exited = asyncio.run(answers(bad, tmp_path / "stderr.log"))
+    assert [(m["id"], m["error"]["code"]) for m in got if "error" in m] == [(7, -32602)]
+    assert any(m.get("id") == 2 and "result" in m for m in got) and exited is None
+
+
+NOT_ANSWERED = {
+    "a notification with bad params": {"method": "textDocument/didOpen", "params": {"textDocument": {"uri": 3}}},
+    "a notification with no params": {"method": "textDocument/didChange"},
+    "a response with an error and a method": {"id": 7, "method": "textDocument/hover", "error": "boom"},
+    "a response with a result and a method": {"id": 7, "method": "textDocument/hover", "params": {}, "result": 1},
+}
+
+
+@pytest.mark.parametrize("message", list(NOT_ANSWERED.values()), ids=list(NOT_ANSWERED))
+def test_a_notification_or_a_response_that_cannot_be_read_is_not_answered(message: dict[str, Any], tmp_path: Path) -> None:
+    """Only a request is answered: a response that also named a method was answered -32602, as
+    if it were one, and a client may take that for the answer to a request of its own."""
+    got, exited = asyncio.run(answers(frame({"jsonrpc": "2.0", **message}), tmp_path / "stderr.log"))
+    assert [m for m in got if "error" in m] == [] and any(m.get("id") == 2 and "result" in m for m in got) and exited is None
+
+
+ODD_IDS = {
+    "true": (True, None, -32600),  # a bool is no id (Python's bool is an int): Invalid Request, id null
+    "an object": ({"n": 1}, None, -32600),
+    "a fraction": (1.5, 1.5, -32602),  # a number JSON-RPC allows (LSP asks for an integer): answered under it
+    "null": (None, None, -32602),
+}
+
+
+@pytest.mark.parametrize("sent", list(ODD_IDS.values()), ids=list(ODD_IDS))
+def test_a_request_with_invalid_params_and_an_odd_id_is_answered_as_json_rpc_says(sent: tuple[Any, Any, int], tmp_path: Path) -> None:
+    """`"id": true` was answered under id true with Invalid params, as if it were an int; an id
+    1.5 was not answered at all, and its client waited for ever."""
+    asked, answered, code = sent
+    bad = frame({"jsonrpc": "2.0", "id": asked, "method": "textDocument/hover", "params": {}})
+    got, exited = asyncio.run(answers(bad, tmp_path / "stderr.log"))
+    assert [(m["id"], m["error"]["code"]) for m in got if "error" in m] == [(answered, code)]
+    assert any(m.get("id") == 2 and "result" in m for m in got) and exited is None
+
+
 @pytest.mark.parametrize("gone", [False, True], ids=["stdin closed", "stdin and stdout closed"])
 def test_the_input_ending_mid_frame_stops_the_server_cleanly(gone: bool, tmp_path: Path) -> None:
     """A client that closes its end mid-frame (a body shorter than its Content-Length, as when

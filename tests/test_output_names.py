@@ -2,7 +2,8 @@
 - an extension the command does not write is PF706, naming the ones it does (`.xls`: use
   `.xlsx`), unless `--format` says the format: `template R -o 填报.xls` wrote YAML, `eval R
   d.csv -o r.xls` CSV, `render R -o x.pdf` Markdown, `eval R seed.yaml -o s.yaml` a table,
-  each with exit 0. A name with no extension takes the default format, as before;
+  each with exit 0. A name with no extension takes the default format, as before; `import`,
+  which writes rule text, refuses a name of a format (`-o 今年.xlsx` wrote text over a workbook);
 - a read-only file (mode 444) is not replaced (PF707), by any command, through a link too:
   it was replaced without a word, its mode kept."""
 
@@ -42,9 +43,36 @@ def test_an_extension_the_command_does_not_write_is_refused(tmp_path: Path, comm
     target = tmp_path / name
     code, out, err = _run([*command, "-o", str(target)])
     assert code == 2 and out == ""
-    assert f"错误[PF706]: 无法按扩展名确定 `{target}` 的格式：本命令可写出 {listed}，不能写出 `{target.suffix}`" in err
+    assert f"错误[PF706]: 无法写入 `{target}`：本命令可写出 {listed}，不能写出 `{target.suffix}`" in err
     assert ("改为 -o 文件名.xlsx" in err) is (name.endswith(".xls")) and "帮助" in err
     assert not target.exists()
+
+
+@pytest.mark.parametrize(("name", "kind", "kind_en"), [("今年.xlsx", "工作簿", "a workbook"), ("今年.XLSX", "工作簿", "a workbook"),
+                                                    ("今年.docx", "文档", "a document"), ("今年.CSV", "数据文件", "a data file")])  # fmt: skip
+def test_import_writes_no_rule_text_under_a_workbook_or_document_name(tmp_path: Path, name: str, kind: str, kind_en: str) -> None:
+    # `pingfen import 去年.xlsx -o 今年.xlsx` wrote the draft's text under a workbook's name, over
+    # the workbook there, with exit 0; a rule file's name or any other is written as before.
+    # The refusal said 无法按扩展名确定格式 (it can: rule text) and `.xlsx` for `.XLSX`; it says what import writes now.
+    table = tmp_path / "去年.xlsx"
+    assert _run(["render", RULESET, "-o", str(table)])[0] == 0
+    target = tmp_path / name
+    target.write_bytes(b"kept")
+    code, out, err = _run(["import", str(table), "-o", str(target)])
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        f"错误[PF706]: 无法写入 `{target}`：pingfen import 写出的是规则文件的文本，而 `{target.suffix}` 是{kind}的扩展名",
+        f"  = 帮助: 请以规则文件的名称保存草稿：-o {tmp_path / '今年.rule'}",
+    ]
+    assert target.read_bytes() == b"kept"
+    code, _, err = _run(["--lang", "en", "import", str(table), "-o", str(target)])
+    assert err.splitlines() == [
+        f"error[PF706]: cannot write `{target}`: pingfen import writes a rule file's text, and `{target.suffix}` is the extension of {kind_en}",
+        f"  = help: name the draft as a rule file: -o {tmp_path / '今年.rule'}",
+    ]
+    for written in ("今年.rule", "今年.txt", "今年"):
+        assert _run(["import", str(table), "-o", str(tmp_path / written)])[0] == 0
+        assert (tmp_path / written).read_text(encoding="utf-8").startswith("# 由 `pingfen import` 从")
 
 
 def test_in_english(tmp_path: Path) -> None:

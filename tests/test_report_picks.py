@@ -79,6 +79,20 @@ def test_a_file_of_no_records(rule: Path, name: str, text: str) -> None:
     assert code == 2 and f"错误[PF526]: `{data}` 中没有任何记录" in err and "--id" not in err
 
 
+@pytest.mark.parametrize(("name", "text"), [("empty.jsonl", ""), ("empty.csv", "id,满意度,数据(万元)\n")])
+def test_a_folder_of_reports_from_no_records(rule: Path, name: str, text: str) -> None:
+    # To a folder, a file of no records (a template handed back unfilled) wrote an empty
+    # 汇总.xlsx, said 已写入 0 份报告 and exited 0; now PF526 as for one report, nothing made.
+    data = rule.with_name(name)
+    data.write_text(text, encoding="utf-8")
+    folder = rule.parent / "报告"
+    code, err = _run("report", str(rule), str(data), "-o", f"{folder}/")
+    assert (code, err.strip()) == (2, f"错误[PF526]: `{data}` 中没有任何记录")
+    assert not folder.exists()
+    code, err = _run("--lang", "en", "report", str(rule), str(data), "-o", f"{folder}/")
+    assert (code, err.strip()) == (2, f"error[PF526]: `{data}` holds no records")
+
+
 @pytest.mark.parametrize(
     ("date", "zh", "en"),
     [

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import json
 import os
 import signal
 import subprocess
@@ -427,6 +428,37 @@ def test_format_is_pingfen_fmt(client: TestClient) -> None:
     assert data["text"] == format_text(messy)
 
 
+
+def test_a_lone_surrogate_in_the_text_or_name_is_answered_not_a_500(client: TestClient) -> None:
+    """A JavaScript string may hold a lone surrogate, and JSON.stringify sends it escaped
+    (`\\ud800`): the check names it (PF001) and the answer, which UTF-8 cannot hold, was a 500."""
+    text = RULE.replace('"部门评分"', '"部门\ud800评分"').replace("input 错误数", "input 错\ud800误数")
+    body = json.dumps({"text": text, "name": "部门.rule"}).encode("ascii")
+    headers = {"content-type": "application/json"}
+    checked = client.post("/api/check", content=body, headers=headers)
+    assert checked.status_code == 200, checked.text
+    expected = pingfen.diagnose(text, "部门.rule")
+    assert [d["code"] for d in checked.json()["diagnostics"]] == [d.code for d in expected] and expected
+    assert "U+D800" in checked.json()["diagnostics"][0]["message"]
+    titled = RULE.replace("部门评分", "\ud800")
+    formatted = client.post("/api/format", content=json.dumps({"text": titled}).encode(), headers=headers)
+    assert formatted.status_code == 200, formatted.text
+    assert formatted.json()["text"] == format_text(titled)
+    named = client.post("/api/check", content=json.dumps({"text": RULE, "name": "部门\ud800.rule"}).encode(), headers=headers)
+    assert named.status_code == 404 and named.json()["code"] == "PF851"  # no file can have that name
+
+
+def test_a_lone_surrogate_in_an_extends_path_is_pf120_not_a_500(client: TestClient) -> None:
+    """`extends "x\\ud800.rule"`: following the name (UnicodeEncodeError) was a 500."""
+    headers = {"content-type": "application/json"}
+    for written in ("x\ud800.rule", "子\ud800/base.rule"):
+        body = json.dumps({"text": f'extends "{written}"\nrubric "今年" {{ year 2024 }}\n', "name": "今年.rule"})
+        checked = client.post("/api/check", content=body.encode("ascii"), headers=headers)
+        assert checked.status_code == 200, checked.text
+        [refused] = checked.json()["diagnostics"]
+        assert refused["code"] == "PF120" and "文件名中有文件名不能含有的字符" in refused["message"], refused
+
+
 def test_examples_and_coverage(client: TestClient) -> None:
     data = post(client, "/api/examples")
     assert data["passed"] is True
@@ -468,6 +500,24 @@ def test_batch_scores_flags_bad_rows_and_offers_downloads(client: TestClient, tm
     assert {"甲单位.docx", "丙单位.docx", "汇总.xlsx"} <= set(reports.namelist())
     download = client.get(links["评分结果.csv"])
     assert download.headers["content-disposition"].startswith("attachment;")
+
+
+@pytest.mark.parametrize(("name", "text"), [("d.csv", "id,错误数,已公开,等级\n"), ("d.jsonl", "")])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_batch_of_no_rows_offers_no_reports(client: TestClient, name: str, text: str, lang: str) -> None:
+    # A header alone (a template handed back unfilled) still offered 评价报告.zip, whose
+    # download failed with a bare 422 PF526: the page's plain link showed a failed download.
+    upload = base64.b64encode(text.encode("utf-8")).decode()
+    data = post(client, f"/api/batch?lang={lang}", file_name=name, data=upload, lang=lang)
+    assert (data["rows"], data["failed"]) == ([], 0)
+    results = {"zh": {"评分结果.csv", "评分结果.xlsx"}, "en": {"results.csv", "results.xlsx"}}[lang]
+    assert set(data["downloads"]) == results
+    assert all(client.get(f"{link}?lang={lang}").status_code == 200 for link in data["downloads"].values())
+    # A row, even one that cannot be scored, still has its reports (the summary names its error).
+    upload = base64.b64encode("id,错误数,已公开,等级\n乙单位,x,否,乙\n".encode()).decode()
+    links = post(client, f"/api/batch?lang={lang}", file_name="d.csv", data=upload, lang=lang)["downloads"]
+    reports = {"zh": "评价报告.zip", "en": "reports.zip"}[lang]
+    assert client.get(f"{links[reports]}?lang={lang}").status_code == 200
 
 
 def test_the_reports_come_from_the_rubric_the_batch_used(client: TestClient, folder: Path) -> None:

@@ -274,6 +274,35 @@ def test_a_table_of_any_other_characters_is_read_quoted() -> None:
     assert row is not None and row[-5] == RUBRIC.evaluate(_middle(), ratios=True).total
 
 
+def _spark_relation(table: str) -> exp.Table:
+    """The relation the Spark query reads, as Spark's SQL parses the text written."""
+    out = io.StringIO()
+    assert main(["sql", str(RULESET), "--dialect", "spark", "--no-reasons", "--table", table], out=out, err=io.StringIO()) == 0
+    written = re.findall(r"^\s*FROM (.+)$", out.getvalue(), re.MULTILINE)  # a FROM of its own line: a relation
+    read = [found for found in written if not found.startswith(("(", "_pf_", "`_pf_"))]
+    assert len(read) == 1, written
+    return exp.to_table(read[0], dialect="spark")
+
+
+@pytest.mark.parametrize(("table", "parts"), [("评分.记录", ["评分", "记录"]), ("财政厅.2021年 项目", ["财政厅", "2021年 项目"]),
+                                              ("records", ["records"])])  # fmt: skip
+def test_a_spark_table_is_written_backquoted(table: str, parts: list[str]) -> None:
+    """`--dialect spark --table 评分.记录` wrote `FROM 评分.记录`, which Spark refuses to parse
+    ([INVALID_IDENTIFIER] The unquoted identifier 评分 is invalid and must be back quoted):
+    Spark's unquoted names are ASCII letters, digits and `_` only."""
+    found = _spark_relation(table)
+    assert [p.name for p in found.parts] == parts
+    assert all(p.quoted for p in found.parts)
+
+
+@pytest.mark.parametrize(("table", "parts"), [("`finance-db`.records", ["finance-db", "records"]), ("`a.b`", ["a.b"]),
+                                              ("`评分`.`记录`", ["评分", "记录"]), ("`a``b`", ["a`b"])])  # fmt: skip
+def test_a_spark_table_may_be_named_with_sparks_backquotes(table: str, parts: list[str]) -> None:
+    """A name quoted as Spark quotes one was read as names with backquotes in them
+    (`` `finance-db`.records `` was the table ``records`` of the database `` `finance-db` ``)."""
+    assert [p.name for p in _spark_relation(table).parts] == parts
+
+
 def test_an_empty_dialect_is_refused() -> None:
     err = io.StringIO()
     assert main(["sql", str(RULESET), "--dialect", ""], out=io.StringIO(), err=err) == 2

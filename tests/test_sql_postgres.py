@@ -195,6 +195,22 @@ def test_the_columns_named_pass_through_before_the_scores(server: Server) -> Non
 
 
 @needs_postgres
+@pytest.mark.parametrize(("given", "made"), [("order", '"order"'), ("User", '"user"'), ("财务.Group", '"财务"."group"'),
+                                             ("current_schema", '"current_schema"'), ("Records", "records")])
+def test_a_table_named_as_a_reserved_word_is_read_by_the_query(server: Server, given: str, made: str) -> None:
+    """`--table order` wrote `FROM order`, a syntax error on PostgreSQL (`FROM user` read the
+    current user's name): a reserved word is written quoted, as PostgreSQL folds a bare name."""
+    record = _boundary()[0]
+    script = 'CREATE SCHEMA IF NOT EXISTS "财务";\n' + table(RUBRIC, [record])
+    if made != "records":
+        script += f"DROP TABLE IF EXISTS {made};\nCREATE TABLE {made} AS TABLE records;\nDELETE FROM records;\n"
+    out = server.psql(script + f"COPY ({to_sql(RUBRIC, dialect='postgres', table=given, keep=['id'])}) TO STDOUT WITH (FORMAT csv, NULL '{NULL}');\n")
+    rows = list(csv.reader(io.StringIO(out)))
+    assert len(rows) == 1 and rows[0][0] == "0"
+    assert rows[0][-5] == format(RUBRIC.evaluate(record, ratios=True).total, "f")  # total, grade, reasons, refusal, refusal_input
+
+
+@needs_postgres
 def test_a_text_column_that_is_no_number_is_refused_in_its_row_not_an_error_of_the_query(server: Server) -> None:
     """PostgreSQL has no TRY_CAST: the query tests a value's text before it casts it. Text no
     number (or bool) reads is PF502 in its row; digits past the 20th decimal or a value of 10^17 or more,

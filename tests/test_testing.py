@@ -16,6 +16,7 @@ from pingfen.evaluate.rubric import InputSpec
 from pingfen.syntax.formatter import format_module
 from pingfen.testing import (
     boundary_inputs,
+    boundary_records,
     boundary_values,
     crossing,
     grid_range,
@@ -152,3 +153,169 @@ def test_boundary_records_sit_on_thresholds_often() -> None:
     find(strategy, lambda r: r["在职人数"] == r["编制人数"] > 0, settings=search)
     find(strategy, lambda r: r["结余"] == r["上年结转"] > 0, settings=search)
     find(strategy, lambda r: Decimal("89.9") <= RUBRIC_2021.evaluate(r, ratios=True).total <= Decimal("90.1"), settings=search)
+
+
+PRECISE = pingfen.loads(
+    """rubric "精度" {
+  total 10
+}
+
+input 执行率: percent precision 1% >= 0% and <= 100%
+input 金额: amount precision 1
+
+indicator 预算执行 5 {
+  bands 执行率 {
+    >= 90% -> 5
+    else   -> 2
+  }
+}
+
+indicator 控制 5 {
+  when 金额 > 100 -> 0
+  else            -> 5
+}
+"""
+)
+
+
+def test_an_input_with_a_coarse_precision_is_drawn_beside_its_thresholds_as_read() -> None:
+    # 89.99% is read as 90% under `precision 1%` and 100.01 as 100 under `precision 1`: the
+    # values beside a threshold must be a whole precision step away, or one side is never scored.
+    values = boundary_values(PRECISE)
+    assert {Decimal("0.89"), Decimal("0.90"), Decimal("0.91")} <= set(values["执行率"])  # type: ignore[arg-type]
+    assert {Decimal(99), Decimal(100), Decimal(101)} <= set(values["金额"])  # type: ignore[arg-type]
+    scored = {(r["执行率"], r["金额"]): PRECISE.evaluate(r, ratios=True) for r in boundary_records(PRECISE)}
+    assert {result.score("预算执行") for result in scored.values()} == {Decimal(2), Decimal(5)}
+    assert {result.score("控制") for result in scored.values()} == {Decimal(0), Decimal(5)}
+    assert any(key[1] == 101 and result.score("控制") == 0 for key, result in scored.items())  # just past 100
+
+
+@SETTINGS
+@given(inputs(PRECISE))
+def test_inputs_lie_on_a_coarse_precision_step(record: dict[str, object]) -> None:
+    assert PRECISE.coerce(record, ratios=True)["执行率"] == record["执行率"]  # read as drawn, not rounded
+    assert PRECISE.coerce(record, ratios=True)["金额"] == record["金额"]
+
+
+BETWEEN = pingfen.loads(
+    """rubric "两步之间" {
+  total 5
+}
+
+input 完成率: percent >= 0 and <= 100%
+input 例数: count
+
+indicator 完成 5 {
+  bands 完成率 {
+    >= 89.995%          -> 5
+    [80%, 89.995%)      -> 4
+    < 80%               -> 0
+  }
+  deduct 1 if 例数 > 2.5
+}
+"""
+)
+
+
+def test_a_threshold_between_two_data_steps_is_drawn_as_it_is() -> None:
+    values = boundary_values(BETWEEN)["完成率"]
+    assert {Decimal("0.8999"), Decimal("0.89995"), Decimal("0.9000")} <= set(values)  # type: ignore[arg-type]
+    assert values == sorted(values)  # type: ignore[type-var]
+    assert set(boundary_values(BETWEEN)["例数"]) == {0, 1, 2, 3, 4, 1000}  # a count is whole: 2.5 is no value of it
+    at = [r for r in boundary_records(BETWEEN) if r["完成率"] == Decimal("0.89995")]
+    assert at and all(BETWEEN.evaluate({**r, "例数": 0}, ratios=True).score("完成") == 5 for r in at)  # the top band
+
+
+PANELS = pingfen.loads(
+    """rubric "专家评审" {
+  total 20
+}
+
+input 专家评分: list of 5 score >= 0 and <= 10
+input 方案评分: list of score >= 0 and <= 10
+
+let 方案中位数 = median(方案评分)
+
+indicator 专家评审 10 {
+  bands trimmed_mean(专家评分) {
+    >= 8.5   -> 10
+    [6, 8.5) -> 6
+    else     -> 0
+  }
+}
+
+indicator 方案论证 10 {
+  bands 方案中位数 {
+    >= 9         -> 10
+    [6.25, 9)    -> 6
+    else         -> 0
+  }
+}
+"""
+)
+
+
+def _panel_score(record: dict[str, object], node: str) -> Decimal:
+    return PANELS.evaluate(record, ratios=True).score(node)
+
+
+def test_a_panels_thresholds_are_reached_by_experts_agreeing_on_and_beside_them() -> None:
+    # A band on trimmed_mean(专家评分) or on a let that is median(方案评分) has its edges where
+    # the panel's value is 8.5 or 9: three experts giving 8.49, 8.5, 8.51 put it there.
+    scored = {
+        (name, record[name][0]): _panel_score(record, node)  # type: ignore[index]
+        for record in boundary_records(PANELS)
+        for name, node in (("专家评分", "专家评审"), ("方案评分", "方案论证"))
+        if len(set(record[name])) == 1  # type: ignore[arg-type]
+    }
+    edges = {
+        ("专家评分", "8.49"): 6, ("专家评分", "8.50"): 10, ("专家评分", "5.99"): 0, ("专家评分", "6.00"): 6,
+        ("方案评分", "8.99"): 6, ("方案评分", "9.00"): 10, ("方案评分", "6.24"): 0, ("方案评分", "6.25"): 6,
+    }  # fmt: skip
+    assert {(name, Decimal(v)): points for (name, v), points in edges.items()}.items() <= scored.items()
+    assert [Decimal("8.50")] * 3 in boundary_values(PANELS)["专家评分"]
+
+
+OPTIONAL = pingfen.loads(
+    """rubric "项目支出" {
+  total 10
+}
+
+input 有项目: bool
+input 项目完成率: percent >= 0
+input 资金到位率: percent >= 0 and <= 100%
+
+indicator 项目完成率 4 {
+  applies if 有项目 else rescale
+  deduct 1 per 10pp of 项目完成率 below 100% counting proportional
+}
+
+indicator 资金到位率 6 {
+  applies else full
+  bands 资金到位率 {
+    >= 90% -> 6
+    else   -> 3
+  }
+}
+"""
+)
+
+
+def test_an_input_only_rows_that_may_not_apply_read_is_drawn_marked_too() -> None:
+    # The data may mark 项目完成率 and 资金到位率 不适用 (their rows then do not apply);
+    # 有项目 is read by a condition and must be given.
+    assert OPTIONAL.optional == {"项目完成率", "资金到位率"}
+    search = settings(max_examples=500, database=None, derandomize=True, deadline=None, phases=[Phase.generate])
+    for strategy in (inputs(OPTIONAL), boundary_inputs(OPTIONAL)):
+        for name in ("项目完成率", "资金到位率"):
+            found = find(strategy, lambda r, name=name: r[name] == "不适用", settings=search)  # type: ignore[misc]
+            assert not OPTIONAL.evaluate(found, ratios=True).applies(name)
+    marked = [r for r in boundary_records(OPTIONAL) if "不适用" in r.values()]
+    assert {name for r in marked for name, v in r.items() if v == "不适用"} == {"项目完成率", "资金到位率"}
+
+
+@SETTINGS
+@given(boundary_inputs(OPTIONAL))
+def test_records_with_inputs_marked_are_scored(record: dict[str, object]) -> None:
+    assert record["有项目"] != "不适用"
+    assert Decimal(0) <= OPTIONAL.evaluate(record, ratios=True).total <= 10

@@ -982,6 +982,11 @@ class Module:
         return tuple(i for i in self.items if isinstance(i, (Group, Indicator)))
 
     @property
+    def applies_modes(self) -> dict[str, AppliesMode]:
+        """What each group or indicator with an `applies` counts as when it does not apply, by name."""
+        return {node.name.text: node.applies.mode for node, _ in walk_nodes(self.top) if node.applies}
+
+    @property
     def outside(self) -> tuple[Outside, ...]:
         """The bonus and penalty rows, in source order."""
         return tuple(i for i in self.items if isinstance(i, Outside))

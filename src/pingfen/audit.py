@@ -82,7 +82,7 @@ def audit(
         wrong = [k for k in given or {} if not isinstance(k, str)]
         if wrong:
             raise TypeError(f"pingfen.audit.audit's {what} are keyed by names (str), not {type(wrong[0]).__name__}: {wrong[0]!r}")
-    modes = {node.name.text: node.applies.mode for node, _ in ast.walk_nodes(rubric.module.top) if node.applies}
+    modes = rubric.module.applies_modes
     not_applying = {k for k, v in declared.items() if k in modes and says_not_applicable(v)}
     named = {k for k, v in declared.items() if not _blank(v)}  # 不适用 too: what a PF513's hint says the file has
     scores, total, grade = _declared(rubric, {k: v for k, v in declared.items() if k not in not_applying}, named)

@@ -8,6 +8,7 @@ in the summary's error column. The summary (汇总.xlsx) ranks the units that we
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -20,7 +21,7 @@ from pingfen.batch import Summary, score_rows
 from pingfen.errors import DataError, OutputError
 from pingfen.evaluate.rubric import Rubric
 from pingfen.io.headers import header_problem
-from pingfen.io.records import read_department
+from pingfen.io.records import read_department, several
 from pingfen.io.tables import Row, is_table, read_rows, renamed
 from pingfen.io.write import refuse_inputs
 from pingfen.lang import Lang
@@ -99,11 +100,16 @@ def report_folder(
     refuse_inputs(summary_path, guarded)
     rows: Iterable[Row]
     if is_table(data):
-        rows = table = read_rows(data, encoding=encoding, id_column=id_column)
+        table = read_rows(data, encoding=encoding, id_column=id_column)
         total = table.total
         unnamed = header_problem(rubric, table)  # PF527, PF531, as eval
         if unnamed is not None:
             raise DataError([unnamed])
+        read = iter(table)
+        first = next(read, None)
+        if first is None:  # a header alone (a template not filled in): PF526, as for one report, before the folder is made
+            raise several(data if shown is None else shown, None, ())
+        rows = itertools.chain([first], read)
     else:  # one JSON/YAML record: a batch of one
         department, record = read_department(data, id_column=id_column, command="report")
         rows, total = [Row(1, department, record)], 1

@@ -1,9 +1,9 @@
 """The `pingfen` command: a thin shell over the public API.
 
 Exit codes: 0 ok; 1 the answer is "no" (check found errors, a batch row could not be
-scored, an audit found disagreements, diff found a change or --replay a changed grade); 2 the command could not run (usage, unreadable
-file, a rule file with errors given to `eval`, bad data in a single record); 130 stopped
-by Ctrl-C.
+scored, an audit found disagreements, diff found a change, or --replay a changed grade or a
+unit only one version scores); 2 the command could not run (usage, unreadable file, a rule
+file with errors given to `eval`, bad data in a single record); 130 stopped by Ctrl-C.
 """
 
 from __future__ import annotations
@@ -271,7 +271,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             parser.print_help(out)
         return CANNOT
     from pingfen.io.guard import inputs_guarded
-    from pingfen.io.write import Interrupted, interruptible, refuse_inputs
+    from pingfen.io.write import Interrupted, interruptible, refuse_folder_name, refuse_inputs
 
     # openpyxl's warnings about a workbook (an extension it drops, no default style, a date
     # out of range) are English, name its own source lines, and leave nothing to do
@@ -281,7 +281,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         args.output = None
     try:
         # An output that is an input would be destroyed: refuse before anything is read or written.
-        refuse_inputs(getattr(args, "output", None), [getattr(args, n, None) for n in ("ruleset", "data", "table")])
+        inputs = [getattr(args, n, None) for n in ("ruleset", "data", "table")]
+        refuse_inputs(getattr(args, "output", None), inputs)
+        if getattr(args, "output", None) is not None and args.command != "report":  # report -o 报告/ is a folder of reports
+            refuse_folder_name(args.output, inputs)  # `-o 结果/` for one file: PF704 whatever format or writer follows
         _swapped(args)
         # no output replaces a file the command read on the way (a base its rule file extends);
         # fmt rewrites what it read, serve saves what it opened, lsp writes nothing
@@ -470,6 +473,13 @@ _NAMED = {".csv": "csv", ".xlsx": "xlsx", ".xls": "xls", ".jsonl": "jsonl", ".nd
           ".yaml": "yaml", ".yml": "yaml", ".md": "md", ".html": "html", ".htm": "html", ".docx": "docx", ".pdf": "pdf"}  # fmt: skip
 
 
+# What a name with a format's extension looks like (PF706 for `import -o 今年.xlsx`).
+_KINDS = {"xlsx": ("a workbook", "工作簿"), "xls": ("a workbook", "工作簿"), "docx": ("a document", "文档"),
+          "pdf": ("a document", "文档"), "md": ("a document", "文档"), "html": ("a web page", "网页"),
+          "csv": ("a data file", "数据文件"), "jsonl": ("a data file", "数据文件"), "json": ("a data file", "数据文件"),
+          "yaml": ("a data file", "数据文件")}  # fmt: skip
+
+
 def _format(explicit: str | None, output: str | None, suffixes: dict[str, str], default: str) -> str:
     """--format, else the format -o's extension names, else `default` (no -o, or a name with no
     extension). An extension the command does not write is PF706, never another format under
@@ -487,7 +497,8 @@ def _format(explicit: str | None, output: str | None, suffixes: dict[str, str], 
         assert output is not None
         known = sorted(suffixes)
         hint = "xls_suffix" if suffix == ".xls" and ".xlsx" in suffixes else "output_suffix"
-        raise OutputError("PF706", output, {"suffix": suffix, "formats": ", ".join(known), "formats_zh": "、".join(known)}, hint)
+        said = {"reason": f"this command writes {', '.join(known)}, not `{suffix}`", "reason_zh": f"本命令可写出 {'、'.join(known)}，不能写出 `{suffix}`"}
+        raise OutputError("PF706", output, said, hint)
     return suffixes[suffix]
 
 
@@ -630,10 +641,11 @@ def _template(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) ->
 
 def _report(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     from pingfen.batch import report_file
+    from pingfen.io.write import folder_form
 
     filing = _filing(args)
     output = args.output
-    if output is not None and (output.endswith(("/", os.sep)) or os.path.isdir(output)):
+    if output is not None and (folder_form(output) is not None or os.path.isdir(output)):
         return _report_folder(args, filing, lang, err)
     suffixes = {".md": "md", ".html": "html", ".htm": "html", ".xlsx": "xlsx", ".docx": "docx", ".pdf": "pdf"}
     fmt = _format(args.format, output, suffixes, "md")
@@ -741,6 +753,14 @@ def _sql(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
 def _import(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int:
     from pingfen.importer import import_table
 
+    suffix = os.path.splitext(args.output or "")[1]
+    if suffix.lower() in _NAMED:  # `-o 今年.xlsx` wrote rule text under a workbook's name, over a workbook there
+        from pingfen.errors import OutputError
+
+        en, zh = _KINDS[_NAMED[suffix.lower()]]
+        said = {"reason": f"pingfen import writes a rule file's text, and `{suffix}` is the extension of {en}",
+                "reason_zh": f"pingfen import 写出的是规则文件的文本，而 `{suffix}` 是{zh}的扩展名"}  # fmt: skip
+        raise OutputError("PF706", args.output, {**said, "rule": os.path.splitext(args.output)[0] + ".rule"}, "rule_suffix")
     imported = import_table(args.table, lang)
     if args.output is None:
         print(imported.text, end="", file=out)
@@ -767,8 +787,8 @@ def _add_diff_command(
         "renamed; maxima; each rule's thresholds, rates, step counting, bands and arms; inputs and their types "
         "and bounds; the total, rounding and grades. With --replay, score every record of DATA under both and "
         "list the units whose total or grade changes, with the rows that caused it, and the units one version "
-        "cannot score. Exit 0 when the versions do not differ (with --replay: when no unit changes grade), "
-        "1 when they do, 2 when a file cannot be read or a rule file has errors."),
+        "cannot score. Exit 0 when the versions do not differ (with --replay: when no unit changes grade and "
+        "both versions score the same units), 1 when they do, 2 when a file cannot be read or a rule file has errors."),
     )  # fmt: skip
     df.add_argument("old", metavar="OLD", help=t("the earlier .rule file"))
     df.add_argument("new", metavar="NEW", help=t("the later .rule file"))

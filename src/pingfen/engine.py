@@ -170,7 +170,7 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
             # a row as long as its line read, its quotes doubled, and the scores beside it
             dialect = "" if write == "parquet" else (", header = true, delim = ',', quote = '\"', escape = '\"', all_varchar = true, "
                                                      f"max_line_size = {3 * _LINE_BYTES}, buffer_size = {_BUFFER}")  # fmt: skip
-            found = con.execute(f"SELECT count(*), count(refusal) FROM {reader}({target}{dialect})").fetchone()
+            found = con.execute(f"SELECT count(*), count(refusal) FROM {reader}({_file(str(tmp))}{dialect})").fetchone()
     except (duckdb.InterruptException, RuntimeError) as error:
         # DuckDB stops a query at Ctrl-C and raises RuntimeError("Query interrupted"), the
         # KeyboardInterrupt taken: given back, so the user sees 已中断 (exit 130), not an internal error
@@ -333,10 +333,9 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
             formulas = _xlsx_to_csv(data, path, rubric.column_kind)
         elif read == "csv":
             path = _utf8(data, str(Path(folder) / "utf8.csv"), encoding)
-        source = exp.Literal.string(path).sql("duckdb")
         if read == "parquet":
             _readable(data)
-            reader = f"read_parquet({source})"
+            reader = f"read_parquet({_file(path)})"
             held = _held([str(row[0]) for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()])
             if held:
                 renamed = ", ".join(f"{_q(name)} AS {_q(kept)}" for name, kept in held.items())
@@ -509,7 +508,7 @@ def _csv_reader(con: Any, path: str, folder: str, data: str, sheet: bool = False
     columns = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in names + past) + "}"
     # DuckDB pads in parallel only rows of one line each: a quoted newline needs one thread
     parallel = "" if one_line else ", parallel = false"
-    reader = (f"read_csv({lit(path)}, header = true, auto_detect = false, columns = {columns}, null_padding = true, "
+    reader = (f"read_csv({_file(path)}, header = true, auto_detect = false, columns = {columns}, null_padding = true, "
               f"nullstr = {lit(_NO_NULL)}, {options}{parallel})")  # fmt: skip
     cell = [exp.to_identifier(c, quoted=True).sql("duckdb") for c in names + past]
     spaces = lit(_SPACES)
@@ -533,7 +532,7 @@ def _header(con: Any, path: str, folder: str, data: str, options: str) -> list[s
     header = str(Path(folder) / "header.csv")
     with open(path, "rb") as source, atomic_open(header, "wb") as out:
         out.write(source.readline(_LINE_BYTES))
-    described = [str(row[0]) for row in con.execute(f"DESCRIBE SELECT * FROM read_csv({lit(header)}, header = true, {options})").fetchall()]
+    described = [str(row[0]) for row in con.execute(f"DESCRIBE SELECT * FROM read_csv({_file(header)}, header = true, {options})").fetchall()]
     return [name or (described[i] if len(described) == len(names) else f"column{i}") for i, name in enumerate(names)]
 
 
@@ -578,6 +577,14 @@ def _too_long(data: str) -> UsageError:
 
 def lit(text: str) -> str:
     return exp.Literal.string(text).sql("duckdb")
+
+
+def _file(path: str) -> str:
+    """A file's path, and the option, with which DuckDB's readers read that one file as it is:
+    they read a path as a glob pattern (`填报[1].parquet` matched `填报1.parquet`), so each glob
+    character is a class of its own; and a folder named `年度=2021` as a Hive partition, adding
+    the column 年度 = 2021 to every row, or putting 2021 in place of the file's own 年度."""
+    return lit(re.sub(r"[*?\[]", lambda c: f"[{c.group()}]", path)) + ", hive_partitioning = false"
 
 
 def _shape(path: str, delimiter: str, data: str, header: int, bounded: bool = True) -> tuple[bool, int]:

@@ -47,6 +47,7 @@ from pingfen.syntax.formatter import name as show_name
 from pingfen.syntax.formatter import number as show_number
 from pingfen.syntax.formatter import string as show_string
 from pingfen.testing import (
+    NOT_APPLICABLE,
     STEPS,
     boundary_inputs,
     boundary_records,
@@ -55,6 +56,7 @@ from pingfen.testing import (
     from_grid,
     input_values,
     inputs,
+    reads_marked,
     to_grid,
 )
 from pingfen.values import COMPARE, CONTEXT, calendar_day, pinned, rounded, total_rounding
@@ -315,8 +317,13 @@ def property_text(prop: ast.Property) -> str:
 def _claim(rubric: Rubric, record: Mapping[str, object], result: Result, prop: ast.Claim, key: str) -> None:
     if prop.condition is not None:
         try:
-            holds = rubric.walker().expression(prop.condition, rubric.coerce(record, ratios=True))
+            values = rubric.coerce(record, ratios=True)
+            holds = rubric.walker().expression(prop.condition, values)
         except DataError:
+            return
+        except TypeError:  # a comparison reached an input marked 不适用: the condition does not hold
+            if not reads_marked(rubric, prop.condition, values):
+                raise
             return
         if not holds:
             return
@@ -334,7 +341,7 @@ def _monotone(
 ) -> None:
     name = prop.input.text
     value = record[name]
-    if value == alternative:
+    if value == alternative or value == NOT_APPLICABLE:  # 不适用 is no value to raise
         return
     other = {**record, name: alternative}
     moved = _score(rubric, other, key)

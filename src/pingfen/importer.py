@@ -10,9 +10,11 @@ sizes are checked before anything is unpacked, as for XLSX.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +43,8 @@ from pingfen.stated import DATA_HEAD, Known, applies_line, read_items, read_stat
 from pingfen.terminal import without_invisible
 
 if TYPE_CHECKING:
+    from openpyxl import Workbook
+
     from pingfen.diagnostics import Diagnostic
 
 # A rubric table is a page or two: these bounds are far above any real one.
@@ -158,6 +162,8 @@ def import_table(path: str | Path, lang: Lang = "zh") -> Imported:
     holds no rubric table, PF511 for another format."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if path.is_dir():  # a folder: said so, as eval says it, not "must be .xlsx or .docx"
+        raise _folder(path)
     if suffix == ".xlsx":
         title, grid = _xlsx_grid(path)
         end = len(grid)
@@ -193,8 +199,19 @@ class Cell:
 Grid = list[list[Cell]]
 
 
-def _unreadable(path: Path, en: str, zh: str) -> DataError:
-    return DataError([Problem("PF508", None, {"path": str(path), **details(TooBig(en, zh))})])
+def _unreadable(path: Path, en: str, zh: str, hint: tuple[str, dict[str, object]] | None = None) -> DataError:
+    args = {"path": str(path), **details(TooBig(en, zh)), **(hint[1] if hint else {})}
+    return DataError([Problem("PF508", None, args, hint[0] if hint else None)])
+
+
+def _folder(path: Path) -> DataError:
+    """PF508 for a folder given as the table: the system's reason, and the tables in it named,
+    as PF010 names the rule files of a folder given as a rule file."""
+    from pingfen.loader import files_listed
+
+    args = {"path": str(path), **details(IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path)))}
+    tables = files_listed(str(path), (".xlsx", ".docx"))
+    return DataError([Problem("PF508", None, args | tables, "table_files" if tables else None)])
 
 
 def _check_archive(path: Path) -> None:
@@ -242,19 +259,35 @@ def _xlsx_grid(path: Path) -> tuple[str, Grid]:
         book = openpyxl.load_workbook(path, data_only=True)
         if not book.worksheets:
             raise _no_table(path, [])
-        sheet = book.worksheets[shown_sheet(book)]
+        shown = shown_sheet(book)
+        sheet = book.worksheets[shown]
         rows, columns = sheet.max_row, sheet.max_column
         if rows > MAX_TABLE_ROWS or columns > MAX_TABLE_COLUMNS:
             raise _too_large(path)
         values = [[_cell_text(v) for v in row] for row in sheet.iter_rows(max_col=columns, values_only=True)]
-        formulas = _unsaved_formulas(path, shown_sheet(book), values)
+        formulas = _unsaved_formulas(path, shown, values)
         grid = [[Cell(v, (r, c), formulas.get((r, c), "")) for c, v in enumerate(row)] for r, row in enumerate(values)]
         for merged in sheet.merged_cells.ranges:
             top, left = merged.min_row - 1, merged.min_col - 1
             for r in range(top, min(merged.max_row, rows)):
                 for c in range(left, min(merged.max_col, columns)):
                     grid[r][c] = Cell(grid[top][left].text, (top, left), grid[top][left].formula)
+        if _header(grid) is None and (others := _table_sheets(book, shown)):
+            raise _no_table(path, [grid], others)
         return "", grid
+
+
+def _table_sheets(book: Workbook, shown: int) -> list[str]:
+    """The other visible worksheets whose first rows head a rubric table: the table, in a workbook
+    saved showing another sheet (a 填表说明 first, say). Their names are the hint, as eval's PF531 gives one."""
+    found = []
+    for index, sheet in enumerate(book.worksheets):
+        if index == shown or sheet.sheet_state != "visible":
+            continue
+        rows = sheet.iter_rows(max_row=20, max_col=min(sheet.max_column, MAX_TABLE_COLUMNS), values_only=True)
+        if _header([[Cell(_cell_text(v), (r, c)) for c, v in enumerate(row)] for r, row in enumerate(rows)]):
+            found.append(f"`{sheet.title}`")
+    return found
 
 
 def _unsaved_formulas(path: Path, index: int, values: list[list[str]]) -> dict[tuple[int, int], str]:
@@ -463,14 +496,16 @@ def _docx_items(path: Path, tables: list[Any], rubric: Any, width: int) -> Grid:
     return []
 
 
-def _no_table(path: Path, grids: list[Grid]) -> DataError:
+def _no_table(path: Path, grids: list[Grid], sheets: Sequence[str] = ()) -> DataError:
     if any(_ENGLISH_HEAD <= {c.text.lower() for c in row} for grid in grids for row in grid[:20]):
         return _unreadable(path, "the table is in English, as `pingfen render --lang en` writes it: import reads "
                            "a table in Chinese (一级指标, 分值, 评分标准); render it again without --lang en",
                            "表格为英文（`pingfen render --lang en` 所写）：导入只读取中文表格（一级指标、分值、"
                            "评分标准），请不加 --lang en 重新生成")  # fmt: skip
     return _unreadable(path, "no rubric table: no row heads 指标 columns and a 分值 or 评分标准 column",
-                       "找不到评分表：没有一行表头同时含有“指标”列和“分值”或“评分标准”列")  # fmt: skip
+                       "找不到评分表：没有一行表头同时含有“指标”列和“分值”或“评分标准”列",
+                       ("table_sheet" if len(sheets) == 1 else "table_sheets", {"sheets": ", ".join(sheets), "sheets_zh": "、".join(sheets)})
+                       if sheets else None)  # fmt: skip
 
 
 # The header of a table `pingfen render --lang en` wrote (report/rubric_table.py HEADS): the

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -15,7 +17,7 @@ from pingfen.diagnostics import Diagnostic, Source, Span
 from pingfen.errors import RubricError
 from pingfen.evaluate.rubric import Rubric
 from pingfen.oserrors import OSReason
-from pingfen.syntax.scan import MAX_CHARS
+from pingfen.syntax.scan import MAX_RULE_BYTES
 from pingfen.values import pinned
 
 if TYPE_CHECKING:
@@ -110,11 +112,45 @@ def _rule_bytes(path: str | Path) -> bytes:
 
     with Path(path).open("rb") as file:
         note_input(path)  # no output of the command reading it may replace it
-        return file.read(_MAX_BYTES + 1)
+        return file.read(MAX_RULE_BYTES + 1)
+
+
+class NotRegularFile(OSError):
+    """A rule file that is no regular file (a FIFO, a device such as /dev/zero), not read:
+    reading one may wait for ever or never end."""
+
+
+def read_regular_rule(path: str | Path, *, bom: bool = False) -> str:
+    """`read_rule`'s text, but only of a regular file, for a reader that must never wait (an
+    `extends`, the editor): the file is opened without blocking (a FIFO's open waits for a
+    writer) and read only if it is a regular file, the one it opened (no race with a check
+    by name). Raises NotRegularFile for any other kind, IsADirectoryError for a folder (as
+    `read_rule` does), RubricError (PF006) when not UTF-8, OSError when it cannot be read,
+    ValueError for a name no file can have. `bom`: a BOM is kept, as an editor holds the text."""
+    from pingfen.io.guard import note_input
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        kind = os.fstat(fd).st_mode
+        if stat.S_ISDIR(kind):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if not stat.S_ISREG(kind):
+            raise NotRegularFile(errno.EINVAL, "not a regular file", str(path))
+        file = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with file:
+        note_input(path)  # no output of the command reading it may replace it
+        data = file.read(MAX_RULE_BYTES + 1)
+    text = _rule_text(data, path)  # its BOM dropped, but kept in a text too long (read cut, not decoded as UTF-8)
+    kept = bom and data.startswith(b"\xef\xbb\xbf") and len(data) <= MAX_RULE_BYTES
+    return "\ufeff" + text if kept else text
 
 
 def _rule_text(data: bytes, path: str | Path) -> str:
-    if len(data) > _MAX_BYTES:  # read no further: the parser refuses the text as too long (PF008)
+    if len(data) > MAX_RULE_BYTES:  # read no further: the parser refuses the text as too long (PF008)
         return data.decode("utf-8", errors="replace")
     return decode_rule(data, str(path))
 
@@ -124,36 +160,43 @@ def unreadable(path: str, error: OSError) -> Diagnostic:
     permission), coded as an unreadable data file is (PF508); the help lists the rule files
     of the folder it names or is in, where there are any."""
     folder = path if os.path.isdir(path) else os.path.dirname(path) or "."
-    try:
-        near = sorted(e.name for e in os.scandir(folder) if e.name.endswith(".rule") and e.is_file())
-    except OSError:
-        near = []
-    args: dict[str, object] = {"path": path, "reason": OSReason.of(error)}
-    if near:
-        more = len(near) > _LISTED
-        here = folder == "."  # the folder pingfen runs in: named so, not `.`
-        args |= {"folder": "this folder" if here else f"`{folder}`", "folder_zh": "当前文件夹" if here else f"`{folder}` ",
-                 "files": ", ".join(near[:_LISTED]) + (", …" if more else ""),
-                 "files_zh": "、".join(near[:_LISTED]) + ("等" if more else "")}  # fmt: skip
+    near = files_listed(folder, (".rule",))
+    args: dict[str, object] = {"path": path, "reason": OSReason.of(error), **near}
     return Diagnostic("PF010", Span.unknown(), args, hint="rule_files" if near else "rule_path", source=Source(path, ""))
 
 
-_LISTED = 8  # rule files named in PF010's help
+def files_listed(folder: str, suffixes: tuple[str, ...]) -> dict[str, object]:
+    """The files of `folder` ending in one of `suffixes` (lower case), as a help names them: the
+    first few (`files`), the folder (`folder`; `当前文件夹` for `.`, the folder pingfen runs in)
+    and the prefix of a path into it (`within`); nothing when there are none. Office's lock
+    files (`~$…`) hold no table and are left out."""
+    try:
+        found = sorted(e.name for e in os.scandir(folder) if e.name.lower().endswith(suffixes)
+                       and not e.name.startswith("~$") and e.is_file())  # fmt: skip
+    except OSError:
+        return {}
+    if not found:
+        return {}
+    more = len(found) > _LISTED
+    here = folder == "."
+    return {"folder": "this folder" if here else f"`{folder}`", "folder_zh": "当前文件夹" if here else f"`{folder}` ",
+            "within": "" if here else f"{folder.rstrip(os.sep)}{os.sep}",
+            "files": ", ".join(found[:_LISTED]) + (", …" if more else ""),
+            "files_zh": "、".join(found[:_LISTED]) + ("等" if more else "")}  # fmt: skip
+
+
+_LISTED = 8  # files named in a help (PF010's, import's of a folder)
 
 
 def read_open_rule(file: IO[bytes] | IO[str], name: str) -> str:
     """The text of an open rule file, read no further than `read_rule` reads a path."""
-    data = file.read(_MAX_BYTES + 1)
+    data = file.read(MAX_RULE_BYTES + 1)
     if isinstance(data, str):
         return data
-    if len(data) > _MAX_BYTES:
+    if len(data) > MAX_RULE_BYTES:
         return data.decode("utf-8", errors="replace")
     return decode_rule(data, name)
 
-
-# Enough bytes for MAX_CHARS characters of four bytes each and a BOM: a longer file is
-# refused by its length, so the rest of it is never read.
-_MAX_BYTES = 4 * MAX_CHARS + 3
 
 
 def decode_rule(data: bytes, path: str) -> str:
@@ -266,7 +309,8 @@ def _identity(path: str) -> str:
     """A file's identity in a chain of `extends`, whatever the path it was named by."""
     try:
         return os.path.normcase(str(Path(path).resolve()))
-    except (OSError, RuntimeError):  # a loop of links (RuntimeError before Python 3.13): reading it says why
+    except (OSError, RuntimeError, ValueError):  # a loop of links (RuntimeError before Python 3.13), a name no
+        # file can have (a lone surrogate): reading it says why
         return os.path.normcase(os.path.abspath(path))
 
 
@@ -306,10 +350,13 @@ def _extended(
         return None, [Diagnostic("PF121", extends.span, {"path": extends.path}, hint="extends_cycle")]
     file = len(sources)
     try:
-        if opened.exists() and not opened.is_dir() and not opened.is_file():  # a FIFO, /dev/stdin: a wait for ever
-            odd = {"path": extends.path, "reason": "it is not a regular file", "reason_zh": "它不是普通文件"}
-            return None, [Diagnostic("PF120", extends.span, odd, hint="extends_path")]
-        text = read_rule(opened)
+        text = read_regular_rule(opened)
+    except NotRegularFile:  # a FIFO, /dev/stdin: a wait for ever
+        odd = {"path": extends.path, "reason": "it is not a regular file", "reason_zh": "它不是普通文件"}
+        return None, [Diagnostic("PF120", extends.span, odd, hint="extends_path")]
+    except ValueError:  # a lone surrogate (a JavaScript string's) or NUL: no file has such a name
+        odd = {"path": extends.path, "reason": "no file can have this name", "reason_zh": "文件名中有文件名不能含有的字符"}
+        return None, [Diagnostic("PF120", extends.span, odd, hint="extends_path")]
     except RubricError as error:  # not UTF-8 (PF006): shown in the base file's own text, by the name it was given
         for d in error.diagnostics:
             sources.append(Source(shown, d.source.text if d.source else ""))

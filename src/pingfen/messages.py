@@ -336,10 +336,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{path}` is read-only: pingfen will not replace it; make it writable (chmod u+w) or write the output elsewhere",
         "`{path}` 是只读文件，pingfen 不会替换它：请先将其改为可写（chmod u+w），或将输出写到别处",
     ),
-    "PF706": (
-        "cannot tell what to write to `{path}`: this command writes {formats}, not `{suffix}`",
-        "无法按扩展名确定 `{path}` 的格式：本命令可写出 {formats_zh}，不能写出 `{suffix}`",
-    ),
+    "PF706": ("cannot write `{path}`: {reason}", "无法写入 `{path}`：{reason_zh}"),
     "PF708": (
         "`{path}`: its extension `{suffix}` names {named}, but --format {format} would write {format} into it: "
         "pingfen will not write one format under another's name",
@@ -516,6 +513,14 @@ HINTS: dict[str, tuple[str, str]] = {
         "Parquet 文件是供 pingfen eval --engine duckdb 评分的数据，不是自评表："
         "pingfen template 评分表 -o 自评表.xlsx 可生成待填写的工作簿（填写其“自评得分”列和“数据”工作表）",
     ),
+    "folder_name": (
+        "to write a file, leave out the `{end}` at the end: -o {name}",
+        "要写入文件，请去掉末尾的 `{end}`：-o {name}",
+    ),
+    "folder_name_other": (  # the name without it is refused too (an input), or the folder above is meant (`..`)
+        "to write a file, leave out the `{end}` at the end and choose another name",
+        "要写入文件，请去掉末尾的 `{end}`，并另选一个名称",
+    ),
     "output_suffix": (
         "name the file with one of those extensions, or say the format with --format",
         "请使用上述扩展名之一，或用 --format 指定格式",
@@ -527,6 +532,10 @@ HINTS: dict[str, tuple[str, str]] = {
     "format_suffix_either": (
         "to write {format}, name the file so: -o NAME{wanted}; to write {named}, leave out --format",
         "要写出 {format}，请把文件名改为 -o 文件名{wanted}；要写出 {named}，请去掉 --format",
+    ),
+    "rule_suffix": (
+        "name the draft as a rule file: -o {rule}",
+        "请以规则文件的名称保存草稿：-o {rule}",
     ),
     "xls_suffix": (
         "pingfen writes Excel workbooks as .xlsx (Excel 2007 and later), not the old .xls: write -o NAME.xlsx",
@@ -707,6 +716,22 @@ HINTS: dict[str, tuple[str, str]] = {
         "各输入项的名称在工作表 `{sheet}` 中，而工作簿打开时显示的是另一个工作表（pingfen 读取的是它）："
         "请在 Excel 中切换到 `{sheet}` 后保存",
     ),
+    "table_files": (
+        "the tables in {folder}: {files}; give one of them: pingfen import {within}NAME",
+        "{folder_zh}中的评分表：{files_zh}；请指定其中一个文件：pingfen import {within}文件名",
+    ),
+    "table_sheet": (
+        "a rubric table is on the sheet {sheets}, but the workbook opens on another, which pingfen reads:"
+        " open the sheet to import in Excel and save the workbook",
+        "工作表 {sheets_zh} 中有评分表，而工作簿打开时显示的是另一个工作表（pingfen 读取的是它）："
+        "请在 Excel 中切换到要导入的工作表后保存",
+    ),
+    "table_sheets": (  # several named: English says so
+        "rubric tables are on the sheets {sheets}, but the workbook opens on another, which pingfen reads:"
+        " open the sheet to import in Excel and save the workbook",
+        "工作表 {sheets_zh} 中有评分表，而工作簿打开时显示的是另一个工作表（pingfen 读取的是它）："
+        "请在 Excel 中切换到要导入的工作表后保存",
+    ),
     "header_below": (
         "row {row} names inputs: the header must be the first row; delete the rows above it (a title, say)",
         "第 {row} 行才是各输入项的名称：表头必须是第 1 行，请删除它上面的行（如标题行）",
@@ -834,6 +859,71 @@ HINTS: dict[str, tuple[str, str]] = {
         "compare values of the same kind; divide to get a percent",
         "比较同类数值；需要比率时先相除得到百分比",
     ),
+    "panel_in_example": (
+        "an example gives a list's values in one text: `{given}`",
+        "示例中一组值写作一个文本：`{given}`",
+    ),
+    "same_kind_bool": (
+        "compare a yes/no value with `true`, `false` or another yes/no value",
+        "是/否值只能与 `true`、`false` 或另一个是/否值比较",
+    ),
+    "same_kind_label": (
+        "compare a label with one of its labels, or another label input of the same labels",
+        "选项只能与它的选项或另一个同样选项的输入项比较",
+    ),
+    "same_branches": (
+        "give `then` and `else` values of the same kind",
+        "`then` 与 `else` 后应为同一类的值",
+    ),
+    "plain_number": (
+        "{left} is compared with a plain number: write it without `%`; to compare a ratio, divide first to get a percent",
+        "{left_zh}应与不带 `%` 的数比较：请去掉 `%`；要比较比率，先相除得到百分比",
+    ),
+    "bool_number": (
+        "a yes/no value is not a number: use it as a condition, e.g. `if … then 10 else 0` or `award 10 if …`",
+        "是/否值不是数值：请把它作为条件，例如 `if … then 10 else 0` 或 `award 10 if …`",
+    ),
+    "label_number": (
+        "a label is not a number: score its labels with `match`, or compare it with `=` or `!=`",
+        "选项不是数值：请用 `match` 为各选项计分，或用 `=`、`!=` 比较",
+    ),
+    "date_number": (
+        "a date is read through the time between two dates: `days(FROM, TO)`, `months(FROM, TO)`",
+        "日期须通过两个日期之间的时间取值：`days(起始日期, 截止日期)`、`months(起始日期, 截止日期)`",
+    ),
+    "no_order": (
+        "{found} has no order: compare it with `=` or `!=`",
+        "{found_zh}没有大小之分：只能用 `=` 或 `!=` 比较",
+    ),
+    "need_condition": (
+        "write a condition: a comparison such as `满意度 >= 80%`, or a yes/no value",
+        "请写成条件：比较式（如 `满意度 >= 80%`）或是/否值",
+    ),
+    "no_bounds": (
+        "only a number input takes bounds: delete them",
+        "只有数值型输入项可以限定取值范围：请删去",
+    ),
+    "declare_percent": (
+        "bounds in % are a percent's: if `{name}` is a ratio, declare it `input {name}: {kind}`; else write the bound without `%`",
+        "以 % 限定的是百分比：若 `{name}` 是比率，请声明为 `input {name}: {kind}`；否则去掉 `%`",
+    ),
+    "match_label": (
+        "`match` reads a label input (`label {{…}}`); score a number with `bands` or `when`",
+        "`match` 只用于选项型输入项（`label {{…}}`）；数值请用 `bands` 或 `when` 计分",
+    ),
+    "match_let_label": (
+        "`match` reads a label input itself, not a `let` that passes one on: write `match {name} {{…}}`",
+        "`match` 只用于选项型输入项本身，不用于转述它的计算值：请写 `match {name} {{…}}`",
+    ),
+    "match_bool": (
+        "`match` reads a label input (`label {{…}}`); score a yes/no value with `award N if {name}` or `when {name} -> N`",
+        "`match` 只用于选项型输入项（`label {{…}}`）；是/否值请用 `award 分数 if {name}` 或 `when {name} -> 分数` 计分",
+    ),
+    "match_date": (
+        "`match` reads a label input (`label {{…}}`); score a date by the days to it: `bands days({name}, TO) {{…}}`",
+        "`match` 只用于选项型输入项（`label {{…}}`）；日期请按间隔天数计分：`bands days({name}, 截止日期) {{…}}`",
+    ),
+    "one_value": ("`abs` takes one value: `abs(A - B)`", "`abs` 只接受一个值：`abs(A - B)`"),
     "add_band": (
         "a gap is most often a typo: fix the ends of the bands beside {witness};"
         " add a band for it only if it truly scores otherwise",

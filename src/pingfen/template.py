@@ -120,7 +120,7 @@ def write_template(
     if fmt == "xlsx":
         if path is None:
             raise ValueError("an XLSX template needs a file name")
-        _xlsx(rubric, Path(path), lang)
+        _xlsx(rubric, path, lang)  # as given: Path() would drop a trailing `/` that atomic_path refuses
         return
     text = render_template(rubric, fmt, lang)
     if path is None:
@@ -169,7 +169,7 @@ def _yaml_key(name: str) -> str:
 
 
 # ---------------------------------------------------------------- XLSX
-def _xlsx(rubric: Rubric, path: Path, lang: Lang) -> None:
+def _xlsx(rubric: Rubric, path: str | Path, lang: Lang) -> None:
     from openpyxl import Workbook
 
     book = Workbook()

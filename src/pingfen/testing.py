@@ -11,7 +11,8 @@
 
 `inputs(rubric)` draws whole records that honour every declared type and domain: counts
 are whole and >= 0, amounts >= 0, scores in [0, the max of the indicator judging them],
-declared bounds hold, labels are the declared ones. `boundary_inputs(rubric)` draws records
+declared bounds hold, labels are the declared ones; an input the data may mark 不适用 is
+sometimes so marked. `boundary_inputs(rubric)` draws records
 of the same kind, then moves some inputs so that the record sits at, or one data step either
 side of, a threshold the rubric contains: a band end, a comparison in a `when` arm, a
 checklist item, a property or a domain bound, a deduction's reference and the value at which
@@ -21,7 +22,7 @@ are read from the syntax tree; a threshold on a computed value (`在职人数 / 
 data steps.
 
 Data steps: 0.01 percentage point for percents, 1 for counts, 0.01 for amounts, scores
-and numbers. Percents are drawn as exact ratios (0.95 for 95%, 1.5 for 150%), counts as
+and numbers, or an input's `precision` where it is coarser. Percents are drawn as exact ratios (0.95 for 95%, 1.5 for 150%), counts as
 ints, other numbers as exact Decimals; score them with `evaluate(record, ratios=True)`,
 which takes a ratio above 100% as it is (a data file writes it `"150%"`). Requires hypothesis (`pip install pingfen[testing]`).
 Every helper computes in pingfen's own decimal context (`values.pinned`), whatever the caller's.
@@ -30,17 +31,18 @@ Every helper computes in pingfen's own decimal context (`values.pinned`), whatev
 from __future__ import annotations
 
 import decimal
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from attrs import evolve, frozen
 from hypothesis import strategies as st
 
 from pingfen import ast
+from pingfen.absent import Absent
 from pingfen.check.passes import check
 from pingfen.errors import DataError, EmptyDomain
 from pingfen.evaluate.rubric import InputSpec, Rubric, given_rubric
-from pingfen.values import pinned
+from pingfen.values import at_precision, pinned
 
 __all__ = ["STEPS", "Target", "boundary_inputs", "boundary_records", "boundary_values", "input_values", "inputs", "targets"]
 
@@ -68,10 +70,18 @@ _COARSE: dict[str, int] = {"percent": 100, "count": 1, "amount": 100, "score": 5
 # ---------------------------------------------------------------- one input
 
 
+def data_step(spec: InputSpec) -> Decimal:
+    """The input's data step: its kind's (STEPS), or its `precision` where that is coarser,
+    since a value between two of its steps is read as one of them (89.99% as 90% under
+    `precision 1%`), and the value beside a threshold would be read as on it."""
+    step = STEPS[spec.type]
+    return spec.precision if spec.precision is not None and spec.precision > step else step
+
+
 @pinned
 def grid_range(spec: InputSpec) -> tuple[int, int]:
     """The input's domain as [lo, hi] in whole data steps (default ends where undeclared)."""
-    step = STEPS[spec.type]
+    step = data_step(spec)
     lo_value, hi_value = _DEFAULT_RANGE[spec.type]
     lo, hi = int(lo_value / step), int(hi_value / step)
     for op, bound in spec.bounds:
@@ -94,18 +104,18 @@ def grid_range(spec: InputSpec) -> tuple[int, int]:
 @pinned
 def from_grid(spec: InputSpec, n: int) -> object:
     """The value n data steps from zero, as a record holds it."""
-    if spec.type == "count":
-        return n
-    exponent = STEPS[spec.type].as_tuple().exponent
-    assert isinstance(exponent, int)  # a finite step
+    exponent = data_step(spec).adjusted()  # a step is a power of ten (a precision too: PF210)
+    if spec.type == "count" or exponent > 0:
+        return n * 10**exponent if spec.type == "count" else Decimal(n * 10**exponent)
     return Decimal(n).scaleb(exponent)
 
 
 @pinned
 def to_grid(spec: InputSpec, value: object) -> int:
-    return int((Decimal(value) / STEPS[spec.type]).to_integral_value(ROUND_FLOOR))  # type: ignore[arg-type]  # a record's number: int or Decimal
+    return int((Decimal(value) / data_step(spec)).to_integral_value(ROUND_FLOOR))  # type: ignore[arg-type]  # a record's number: int or Decimal
 
 
+@pinned
 def input_values(spec: InputSpec) -> st.SearchStrategy[object]:
     """Every value of one input's domain, on its data steps."""
     if spec.type == "bool":
@@ -116,17 +126,28 @@ def input_values(spec: InputSpec) -> st.SearchStrategy[object]:
         one = input_values(evolve(spec, is_list=False))
         return st.lists(one, min_size=3, max_size=max(3, spec.size or 5))
     lo, hi = grid_range(spec)
-    k = _COARSE[spec.type]
+    k = max(1, int(_COARSE[spec.type] * STEPS[spec.type] / data_step(spec)))  # as coarse as without a precision
     fine = st.integers(lo, hi)
     coarse_lo, coarse_hi = -(-lo // k), hi // k
     grid = st.one_of(st.integers(coarse_lo, coarse_hi).map(lambda n: n * k), fine) if coarse_lo <= coarse_hi else fine
     return grid.map(lambda n: from_grid(spec, n))
 
 
+# How a record marks an input 不适用, as a data file writes it.
+NOT_APPLICABLE = "不适用"
+
+
+def record_values(rubric: Rubric, spec: InputSpec, values: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
+    """An input's values in a record: `values`, or 不适用 for an input only rows that may not
+    apply read (`applies`), which the data may mark so (the row then does not apply)."""
+    return st.one_of(values, st.just(NOT_APPLICABLE)) if spec.name in rubric.optional else values
+
+
 def inputs(rubric: Rubric) -> st.SearchStrategy[dict[str, object]]:
-    """Whole records for the rubric, every input present and in its domain."""
+    """Whole records for the rubric, every input present and in its domain (or marked 不适用
+    where the rubric lets the data say so)."""
     given_rubric(rubric, "pingfen.testing.inputs")
-    return st.fixed_dictionaries({spec.name: input_values(spec) for spec in rubric.inputs})
+    return st.fixed_dictionaries({spec.name: record_values(rubric, spec, input_values(spec)) for spec in rubric.inputs})
 
 
 # ---------------------------------------------------------------- thresholds
@@ -238,6 +259,8 @@ def _predicate(rubric: Rubric, record: dict[str, object], target: Target, name: 
     except DataError:
         return lambda x: None
     expr = target.value
+    if reads_marked(rubric, expr, {k: v for k, v in values.items() if k != name}):
+        return lambda x: None  # an input it reads is 不适用: no value to move onto the threshold
     walker = rubric.walker()
 
     def reaches(x: object) -> bool | None:
@@ -248,6 +271,13 @@ def _predicate(rubric: Rubric, record: dict[str, object], target: Target, name: 
         return bool(value >= target.at)
 
     return reaches
+
+
+def reads_marked(rubric: Rubric, e: ast.Expr, values: Mapping[str, object]) -> bool:
+    """Whether the expression reads, through lets too, an input the record marks 不适用 or
+    leaves out (an `Absent` among `Rubric.coerce`'s values): it has no value then."""
+    needs = {let.name.text: ast.names_read(let.expr) for let in rubric.module.lets}
+    return any(isinstance(values.get(n), Absent) for n in ast.closure(ast.names_read(e), needs))
 
 
 def crossing(lo: int, hi: int, test: Callable[[int], bool | None]) -> int | None:
@@ -278,7 +308,7 @@ def reach(
     spec = next(s for s in rubric.inputs if s.name == name)
     lo, hi = grid_range(spec)
     if isinstance(target.value, ast.Ref) and target.value.name.text == name:
-        n = int((target.at / STEPS[spec.type]).to_integral_value(ROUND_CEILING))  # the input itself
+        n = int((target.at / data_step(spec)).to_integral_value(ROUND_CEILING))  # the input itself
     else:
         test = _predicate(rubric, record, target, name)
         found = crossing(lo, hi, lambda k: test(from_grid(spec, k)))
@@ -315,9 +345,9 @@ def extremes(rubric: Rubric) -> tuple[dict[str, object], dict[str, object]]:
             choices[spec.name] = [False, True]
         elif spec.type == "label":
             choices[spec.name] = list(spec.labels)
-        elif spec.is_list:  # a panel of three experts agreeing, at either end
+        elif spec.is_list:  # a panel of three experts agreeing, at either end and at its thresholds
             lo, hi = grid_range(spec)
-            choices[spec.name] = [[from_grid(spec, lo)] * 3, [from_grid(spec, hi)] * 3]
+            choices[spec.name] = [[from_grid(spec, lo)] * 3, *points.get(spec.name, []), [from_grid(spec, hi)] * 3]
         else:
             lo, hi = grid_range(spec)
             choices[spec.name] = [from_grid(spec, lo), *points.get(spec.name, []), from_grid(spec, hi)]
@@ -360,8 +390,8 @@ def reach_total(rubric: Rubric, record: dict[str, object], at: Decimal, offset: 
         return None
     before, name = mixed(k - 1), order[k - 1]
     spec = next(s for s in rubric.inputs if s.name == name)
-    if spec.type not in STEPS or spec.is_list:  # a label, a bool, a panel's list: no grid to bisect on
-        return before if offset < 0 else mixed(k)
+    if spec.type not in STEPS or spec.is_list or NOT_APPLICABLE in (before[name], other[name]):
+        return before if offset < 0 else mixed(k)  # a label, a bool, a panel's list, 不适用: no grid to bisect on
     a, b = to_grid(spec, before[name]), to_grid(spec, other[name])
     direction = 1 if b >= a else -1
     n = crossing(0, abs(b - a), lambda j: reaches({**before, name: from_grid(spec, a + direction * j)}))
@@ -376,22 +406,63 @@ def reach_total(rubric: Rubric, record: dict[str, object], at: Decimal, offset: 
 @pinned
 def boundary_values(rubric: Rubric) -> dict[str, list[object]]:
     """For each numeric input, the values of its data grid at, and one step either side of,
-    every threshold written directly on it, and the ends of its domain."""
+    every threshold written directly on it, the threshold itself where it lies between two
+    steps (`>= 89.995%`), and the ends of its domain. For a panel, whose thresholds are on
+    what a function makes of it (`median(方案评分) >= 9`), three experts agreeing on each value."""
     given_rubric(rubric, "pingfen.testing.boundary_values")
-    specs = {s.name: s for s in rubric.inputs if s.type in STEPS and not s.is_list}
+    specs = {s.name: evolve(s, is_list=False) if s.is_list else s for s in rubric.inputs if s.type in STEPS}
+    panels = {s.name for s in rubric.inputs if s.is_list}
     found: dict[str, set[int]] = {name: set() for name in specs}
+    between: dict[str, set[Decimal]] = {name: set() for name in specs}
+    lets = {let.name.text: let.expr for let in rubric.module.lets}
     for target in targets(rubric):
-        if isinstance(target.value, ast.Ref) and target.value.name.text in specs:
-            spec = specs[target.value.name.text]
-            at = target.at / STEPS[spec.type]
+        name = _subject(target.value, panels, lets)
+        if name in specs:
+            spec = specs[name]
+            at = target.at / data_step(spec)
             below, above = int(at.to_integral_value(ROUND_FLOOR)), int(at.to_integral_value(ROUND_CEILING))
             found[spec.name].update({below - 1, below, above, above + 1})
+            if below != above and _written_between(spec, target.at, at):
+                between[spec.name].add(target.at)
     out: dict[str, list[object]] = {}
     for name, points in found.items():
         lo, hi = grid_range(specs[name])
         inside = sorted({p for p in points if lo <= p <= hi} | {lo} | ({hi} if hi - lo < 10**9 else set()))
-        out[name] = [from_grid(specs[name], p) for p in inside]
+        values = [from_grid(specs[name], p) for p in inside]
+        exact = [v for v in between[name] if lo < v / data_step(specs[name]) < hi]
+        ordered = sorted([*values, *exact], key=Decimal)  # type: ignore[arg-type]  # numbers: int or Decimal
+        out[name] = [[v] * 3 for v in ordered] if name in panels else ordered
     return out
+
+
+# What a panel's value is read through, where three experts agreeing on v make it v.
+_AGREED = ("mean", "median", "trimmed_mean", "min", "max")
+
+
+def _subject(value: ast.Expr | None, panels: set[str], lets: dict[str, ast.Expr]) -> str | None:
+    """The input a threshold is on as it stands: an input itself, or a panel through one of
+    _AGREED (`trimmed_mean(专家评分)`, or a let that is one); None for any other value."""
+    if isinstance(value, ast.Ref) and value.name.text in lets:
+        value = lets[value.name.text]
+        if isinstance(value, ast.Ref):
+            return None  # a let naming an input: moved by solving for it, as any computed value
+    if isinstance(value, ast.Ref):
+        return value.name.text
+    if isinstance(value, ast.Call) and value.func in _AGREED and len(value.args) == 1:
+        [arg] = value.args
+        if isinstance(arg, ast.Ref) and arg.name.text in panels:
+            return arg.name.text
+    return None
+
+
+def _written_between(spec: InputSpec, threshold: Decimal, steps: Decimal) -> bool:
+    """Whether a record can hold the threshold that lies between two of the input's data steps
+    as it is: not a count or a date (whole), not rounded away by the input's precision, and
+    written with a few more decimals (89.995%), not a quotient's 28 digits, which no one types."""
+    if spec.type in ("count", "date") or (spec.precision is not None and at_precision(threshold, spec.precision) != threshold):
+        return False
+    fine = steps.scaleb(6)
+    return fine == fine.to_integral_value()
 
 
 # Round values, tried in turn for each numeric input of `round_record`: a quotient of two of them
@@ -411,7 +482,7 @@ def round_record(rubric: Rubric) -> dict[str, object]:
         lo, hi = grid_range(spec)
         scale = Decimal("0.01") if spec.type == "percent" else Decimal(1)
         for value in _ROUND:
-            n = value * scale / STEPS[spec.type]
+            n = value * scale / data_step(spec)
             if n == n.to_integral_value() and lo <= int(n) <= hi:
                 record[spec.name] = from_grid(spec, int(n))
                 break
@@ -438,6 +509,8 @@ def boundary_records(rubric: Rubric) -> list[dict[str, object]]:
     for name, values in boundary_values(rubric).items():
         for value in values:
             keep({**base, name: value})
+    for name in sorted(rubric.optional):  # each input the data may mark 不适用, marked
+        keep({**base, name: NOT_APPLICABLE})
     points = boundary_values(rubric)
     for target in targets(rubric):
         if isinstance(target.value, ast.Ref) and target.value.name.text in points:
@@ -462,7 +535,7 @@ def boundary_inputs(rubric: Rubric) -> st.SearchStrategy[dict[str, object]]:
     for spec in rubric.inputs:
         values = input_values(spec)
         near = points.get(spec.name)
-        fields[spec.name] = st.one_of(st.sampled_from(near), values) if near else values
+        fields[spec.name] = record_values(rubric, spec, st.one_of(st.sampled_from(near), values) if near else values)
     base = st.fixed_dictionaries(fields)
     computed = [
         t for t in targets(rubric)

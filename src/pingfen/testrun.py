@@ -5,7 +5,7 @@ branches it took are counted (coverage.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
 from attrs import frozen
@@ -18,8 +18,28 @@ from pingfen.errors import DataError
 from pingfen.evaluate.rubric import Rubric, given_rubric
 from pingfen.evaluate.walker import Event
 from pingfen.lang import Lang, checked
-from pingfen.result import NodeResult, Result
+from pingfen.report.layout import signed
+from pingfen.result import NodeResult, OutsideLine, Result, VetoLine, not_applicable
 from pingfen.values import pinned, rounded
+
+
+@frozen
+class Below:
+    """A row that did not give what full marks mean for it, as a failing group or total names
+    it: `points` in no language (`4/5`; a 加分项 `0/2` as it gave of its most; a 扣分项 `-2`;
+    empty for a row re-scaled away), `not_applicable` worded where it is rendered."""
+
+    name: str
+    points: str
+    not_applicable: bool = False
+
+    def text(self, lang: Lang) -> str:
+        if not self.not_applicable:
+            return f"{self.name} {self.points}"
+        na = not_applicable(lang)
+        if not self.points:  # re-scaled away: it counts for nothing, the rows that apply for all
+            return f"{self.name} {na}"
+        return f"{self.name} {self.points}（{na}）" if lang == "zh" else f"{self.name} {self.points} ({na})"
 
 
 @frozen
@@ -31,12 +51,15 @@ class Failure:
     expected: str
     actual: str
     reasons: tuple[str, ...] = ()
-    # For a group or the total: its indicators below full marks, "name score/max", so that
+    # For a group or the total (None for the rest): its rows below full marks, so that
     # `pingfen test` can name where the points went in one line instead of every reason.
-    short: tuple[str, ...] = ()
+    short: tuple[Below, ...] | None = None
     # An error expected and the record scored: `actual` is the total, a number alone, and the
     # word (总分/total) is added where it is rendered, in the report's language, not the run's.
     scored: bool = False
+    # For the total and the grade: the 一票否决 lines that held (a zero veto takes every point
+    # and the rows lost none; a grade veto is why the grade is what it is), worded where rendered.
+    vetoes: tuple[VetoLine, ...] = ()
 
 
 @frozen
@@ -88,7 +111,7 @@ def run_examples(rubric: Rubric, *, coverage: bool = False, lang: Lang = "zh") -
         except DataError as error:
             outcomes.append(Outcome(ex, _refused(ex, error, lang)))
             continue
-        outcomes.append(Outcome(ex, tuple(_compare(ex, result, lang))))
+        outcomes.append(Outcome(ex, tuple(_compare(ex, result, lang, rubric.module.applies_modes))))
     cov = Coverage.of(rubric, traces) if coverage else None
     return TestRun(rubric, tuple(outcomes), cov)
 
@@ -113,14 +136,14 @@ def _error_text(e: ast.ExpectError) -> str:
     return text
 
 
-def _compare(ex: ast.Example, result: Result, lang: Lang) -> list[Failure]:
+def _compare(ex: ast.Example, result: Result, lang: Lang, modes: Mapping[str, ast.AppliesMode]) -> list[Failure]:
     failures = []
     for e in ex.expects:
         if isinstance(e, ast.ExpectError):
             failures.append(Failure(e, None, _error_text(e), digits(result.total), scored=True))
         elif isinstance(e, ast.ExpectGrade):
             if result.grade != e.grade.text:
-                failures.append(Failure(e, None, e.grade.text, result.grade or "—"))
+                failures.append(Failure(e, None, e.grade.text, result.grade or "—", vetoes=result.vetoes()))
         else:
             # The score alone; the reasons (the explained tree) only for a failure.
             target = e.target.text if e.target is not None else None
@@ -128,13 +151,17 @@ def _compare(ex: ast.Example, result: Result, lang: Lang) -> list[Failure]:
             if not holds(e, actual):
                 node = result[target] if target is not None else None
                 reasons = tuple(node.reasons_in(lang)) if node is not None else _all_reasons(result, lang)
-                below = _below_full(node.walk() if node is not None else iter(result.indicators()))
-                short = below if node is None or node.is_group else ()
+                short = None
+                if node is None:
+                    short = _below_full(result.children, modes) + _outside_below(result.outside())
+                elif node.is_group:
+                    short = _below_full((node,), modes)
                 # `=` compares exactly, so the exact value is shown; `~=` the value it rounds to.
                 shown = _plain(actual) if e.op == "=" else f"{_short(actual)} (≈ {_rounded(actual, e.value)})"
                 # `~=` rounds to the places the expectation is written with: shown with them (0.830, not 0.83)
                 wanted = format(e.value.value, "f") if e.op != "=" else _plain(e.value.value)
-                failures.append(Failure(e, target, wanted, shown, reasons, short))
+                vetoes = result.vetoes() if target is None else ()
+                failures.append(Failure(e, target, wanted, shown, reasons, short, vetoes=vetoes))
     return failures
 
 
@@ -155,8 +182,37 @@ def _all_reasons(result: Result, lang: Lang) -> tuple[str, ...]:
     return tuple(f"{n.name}: {r}" for n in result.indicators() for r in n.reasons_in(lang))
 
 
-def _below_full(nodes: Iterator[NodeResult]) -> tuple[str, ...]:
-    return tuple(f"{n.name} {number(n.score)}/{number(n.max)}" for n in nodes if not n.is_group and n.lost > 0)
+def _below_full(roots: Iterable[NodeResult], modes: Mapping[str, ast.AppliesMode]) -> tuple[Below, ...]:
+    """Each indicator below full marks, `score/max`. A row that does not apply is named once (not
+    each part under it): re-scaled away it lost nothing, so 不适用 alone; counted as 0 it lost
+    its points, so `0/5 (不适用)`; counted as full it lost nothing and is not named."""
+    out: list[Below] = []
+    stack = list(reversed(tuple(roots)))
+    while stack:
+        n = stack.pop()
+        if not n.applies:
+            if modes.get(n.name) == "rescale":
+                out.append(Below(n.name, "", not_applicable=True))
+            elif n.lost > 0:
+                out.append(Below(n.name, f"{number(n.score)}/{number(n.max)}", not_applicable=True))
+        elif n.is_group:
+            stack.extend(reversed(n.children))
+        elif n.lost > 0:
+            out.append(Below(n.name, f"{number(n.score)}/{number(n.max)}"))
+    return tuple(out)
+
+
+def _outside_below(lines: Iterable[OutsideLine]) -> tuple[Below, ...]:
+    """The 加分项 and 加减分项 that did not give their most, by what they gave of it (`0/2`, as the
+    table signs it), and each 扣分项 that took points, by what it took (`-2`)."""
+    out: list[Below] = []
+    for line in lines:
+        if line.kind == "penalty":
+            if line.points < 0:
+                out.append(Below(line.node.name, number(line.points)))
+        elif line.node.lost > 0:
+            out.append(Below(line.node.name, f"{signed(line.points)}/{number(line.node.max)}"))
+    return tuple(out)
 
 
 def _short(value: Decimal) -> str:
@@ -187,7 +243,7 @@ def render_failures(run: TestRun, lang: Lang = "en") -> str:
         out.append(f"失败 示例“{ex.name}”（{where}{base}）" if zh else f'FAIL example "{ex.name}" ({where}{base})')
         for f in outcome.failures:
             if f.expectation is None:
-                out.append(f"  {'记录被拒绝' if zh else 'the record was refused'}: {f.actual}")
+                out.append(f"  记录被拒绝：{f.actual}" if zh else f"  the record was refused: {f.actual}")
                 continue
             line = f.expectation.span.line
             subject = _subject(f, lang)
@@ -196,9 +252,12 @@ def render_failures(run: TestRun, lang: Lang = "en") -> str:
                 out.append(f"  第 {line} 行 {subject}：预期 {f.expected}，实际 {actual}")
             else:
                 out.append(f"  line {line}, {subject}: expected {f.expected}, got {actual}")
-            if f.short:
-                joined = "，".join(f.short) if zh else ", ".join(f.short)
-                out.append(f"      失分的指标：{joined}" if zh else f"      below full marks: {joined}")
+            out.extend(f"      {veto.text('zh' if zh else 'en')}" for veto in f.vetoes)
+            if f.short is not None:  # a group or the total: where its points went, in one line
+                shown = [b.text("zh" if zh else "en") for b in f.short]
+                if shown or not f.vetoes:  # a veto that held says where the points went: not "none" lost
+                    joined = ("，".join(shown) or "无") if zh else (", ".join(shown) or "none")
+                    out.append(f"      失分的指标：{joined}" if zh else f"      below full marks: {joined}")
                 continue
             for reason in f.reasons:
                 out.append(f"      扣分原因：{reason}" if zh else f"      reason: {reason}")

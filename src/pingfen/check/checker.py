@@ -23,6 +23,10 @@ DIGITS = 28  # significant digits of the evaluation context
 MAX_PLACES = 10  # a total rounded finer than this is a typo, and would outgrow 28 digits
 NUMERIC = {"percent", "amount", "count", "number", "score"}
 REASON_FIELDS = ("score", "max", "lost", "value")
+# PF203's hint where a number is needed: what to do with the kind of value found instead
+_NOT_NUMBER = {"bool": "bool_number", "label": "label_number", "date": "date_number"}
+# PF203's hint where `match` reads no label: how a value of the kind found is scored instead
+_NOT_LABEL = {"bool": "match_bool", "date": "match_date"}
 MAX_PANEL = 100  # columns a panel's template may have
 
 
@@ -354,7 +358,7 @@ class RuleChecker:
             self.bare_against_percent(e.otherwise, then)
             return self.join([then, other], [e.then, e.otherwise], "combine", e.span)
         if then != other:
-            self.report("PF201", e.span, action="combine", left=then, right=other)
+            self.report("PF201", e.span, "same_branches", action="combine", left=then, right=other)
             return "?"
         return then
 
@@ -371,6 +375,7 @@ class RuleChecker:
                 self.report(
                     "PF203",
                     e.span,
+                    "one_value",
                     expected="one value",
                     expected_zh="一个数值",
                     found=f"{n} values",
@@ -443,7 +448,7 @@ class RuleChecker:
             self.report("PF150", e.span, "panel_read", name=self.module_text(e))
             return "?"
         if unit not in NUMERIC and unit != "?":
-            self.report("PF203", e.span, expected="number", found=unit)
+            self.report("PF203", e.span, _NOT_NUMBER.get(unit), expected="number", found=unit)
             return "?"
         return unit
 
@@ -462,7 +467,7 @@ class RuleChecker:
         elif unit in NUMERIC and isinstance(e, ast.Ref):
             self.report("PF203", e.span, "make_condition", expected="bool", found=unit, text=e.name.text)
         elif unit not in ("bool", "?"):
-            self.report("PF203", e.span, expected="bool", found=unit)
+            self.report("PF203", e.span, "need_condition", expected="bool", found=unit)
 
     def bare_against_percent(self, e: ast.Expr, other: str, arithmetic: bool = False) -> None:
         lit = _literal(e)
@@ -512,7 +517,7 @@ class RuleChecker:
         if self.label_literal(right, left) or self.label_literal(left, right):
             self.unit_of(left if isinstance(right, ast.Ref) and right.name.text not in self.symbols else right)
             if op not in ("=", "!="):
-                self.report("PF203", span, expected="number", found="label")
+                self.report("PF203", span, "no_order", expected="number", found="label")
             return
         lu, ru = self.unit_of(left), self.unit_of(right)
         if "date" in (lu, ru) and lu != ru and "?" not in (lu, ru):  # a date is compared with a date only
@@ -523,10 +528,13 @@ class RuleChecker:
             self.report("PF150", panel.span, "panel_read", name=self.module_text(panel))
             return
         if "bool" in (lu, ru) or "label" in (lu, ru):
-            if lu != ru and "?" not in (lu, ru):
-                self.report("PF201", span, action="compare", left=lu, right=ru)
+            if "?" in (lu, ru):  # the unknown side is reported already (PF102): nothing new to say
+                return
+            if lu != ru:
+                kind = lu if lu in ("bool", "label") else ru
+                self.report("PF201", span, f"same_kind_{kind}", action="compare", left=lu, right=ru)
             elif op not in ("=", "!="):
-                self.report("PF203", span, expected="number", found=lu)
+                self.report("PF203", span, "no_order", expected="number", found=lu)
             return
         self.pp_check(left, ru)
         self.pp_check(right, lu)
@@ -534,9 +542,11 @@ class RuleChecker:
         self.bare_against_percent(right, lu)
         self.join([lu, ru], [left, right], "compare", span)
 
-    def expect_fits(self, unit: str, lit: ast.Number) -> None:
+    def expect_fits(self, unit: str, lit: ast.Number, bounded: ast.Name | None = None, listed: bool = False) -> None:
         """A literal against a value of `unit`: percents want `90%`, percentage points
-        only go with percents, a plain `number` takes any literal, others a plain number."""
+        only go with percents, a plain `number` takes any literal, others a plain number.
+        `bounded`: the input whose bound the literal is, where a `%` most likely means a
+        ratio declared with the wrong type (`listed`: a panel's, `list of …`)."""
         if unit == "percent" and lit.unit == "number" and lit.value != 0:
             # `> 90` most likely meant 90%; `<= 1` most likely meant 100%
             shown = lit.value if abs(lit.value) > 1 else lit.value * 100
@@ -544,7 +554,10 @@ class RuleChecker:
         elif lit.unit == "pp" and unit not in ("percent", "?"):
             self.report("PF202", lit.span, "pp_only_percent", text=lit.text, unit=unit)
         elif unit not in ("percent", "number", "?") and lit.unit == "percent":
-            self.report("PF201", lit.span, action="compare", left=unit, right="percent")
+            hint = "plain_number" if bounded is None else "declare_percent"
+            name = bounded.text if bounded is not None else None
+            kind = "list of percent" if listed else "percent"  # a panel stays one: `list of percent`
+            self.report("PF201", lit.span, hint, action="compare", left=unit, right="percent", name=name, kind=kind)
 
     def check_precision(self, inp: ast.Input) -> None:
         """`precision 0.01%`: a power of ten, in the unit of the input's values."""
@@ -565,11 +578,11 @@ class RuleChecker:
             seen.add(label.text)
         for bound in inp.bounds:
             if inp.type not in NUMERIC:
-                self.report("PF203", bound.span, expected="number", found=inp.type)
+                self.report("PF203", bound.span, "no_bounds", expected="number", found=inp.type)
                 continue
             if bound.op not in (">=", ">", "<=", "<"):
                 self.report("PF206", bound.span, "bound_comparison", op=bound.op)
-            self.expect_fits(inp.type, bound.value)
+            self.expect_fits(inp.type, bound.value, inp.name, inp.is_list)
 
     # ---------------------------------------------------------------- the tree
     def check_tree(self) -> None:
@@ -777,15 +790,23 @@ class RuleChecker:
         if not isinstance(subject, ast.Ref):
             found = self.unit_of(subject)
             if found != "?":
-                self.report("PF203", subject.span, expected="label", found=found)
+                hint = _NOT_LABEL.get(found, "match_label")
+                self.report("PF203", subject.span, hint, expected="label", found=found, name="…")
             return
         if symbol is None:
             return
         if not isinstance(symbol.decl, ast.Input) or symbol.decl.type != "label":
+            hint, name = _NOT_LABEL.get(symbol.unit, "match_label"), subject.name.text
             if isinstance(symbol.decl, ast.Let):
-                self.report("PF203", subject.span, expected="label", found="a `let` value", found_zh="计算值")
+                if symbol.unit == "label":  # a label a let passes on: `match` the input it comes from
+                    source = symbol.decl.expr
+                    hint = "match_let_label"
+                    name = source.name.text if isinstance(source, ast.Ref) else "…"
+                self.report(
+                    "PF203", subject.span, hint, expected="label", found="a `let` value", found_zh="计算值", name=name
+                )
             else:
-                self.report("PF203", subject.span, expected="label", found=symbol.unit)
+                self.report("PF203", subject.span, hint, expected="label", found=symbol.unit, name=name)
             return
         labels = [lb.text for lb in symbol.decl.labels]
         seen: set[str] = set()
@@ -793,7 +814,7 @@ class RuleChecker:
             if arm.label is None:
                 continue
             if arm.label.text in seen:
-                self.report("PF310", arm.label.span, name=arm.label.text)
+                self.report("PF310", arm.label.span, "remove_repeat", name=arm.label.text)
             seen.add(arm.label.text)
             if arm.label.text not in labels:
                 close = self.suggestions.closest(arm.label.text, labels)

@@ -19,7 +19,7 @@ from pingfen.check.checker import RuleChecker
 from pingfen.check.soundness import domain_of
 from pingfen.display import plain
 from pingfen.errors import Problem
-from pingfen.values import ZERO, coerce, coerce_list
+from pingfen.values import ZERO, coerce, coerce_list, numbered_columns
 
 # Data errors an example may expect; PF508 (an unreadable file) cannot happen to an example.
 DATA_CODES = ("PF501", "PF502", "PF503", "PF504", "PF505", "PF506")
@@ -153,7 +153,7 @@ class ExampleChecks:
                 self.report("PF610", g.name.span, "first_defined", name=name, line=seen[name].span.line)
             seen[name] = g
             if name not in self.inputs:
-                self.unknown_input(g.name)
+                self.unknown_input(g.name, ex.givens)
         errors = [e for e in ex.expects if isinstance(e, ast.ExpectError)]
         scores = [e for e in ex.expects if not isinstance(e, ast.ExpectError)]
         if not ex.expects:
@@ -270,10 +270,15 @@ class ExampleChecks:
                 )
         return None
 
-    def unknown_input(self, name: ast.Name) -> None:
+    def unknown_input(self, name: ast.Name, givens: tuple[ast.Given, ...] = ()) -> None:
         symbol = self.checker.symbols.get(name.text)
         if symbol is not None and isinstance(symbol.decl, ast.Let):
             self.report("PF601", name.span, "not_a_let", name=name.text)
+            return
+        # `专家评分1`, a panel's column in a table: `did you mean 专家评分?` led to `专家评分: 8`, one score
+        panel = next((i for i in self.inputs.values() if i.is_list and numbered_columns(i.name.text, [name.text])), None)
+        if panel is not None:
+            self.report("PF601", name.span, "panel_in_example", name=name.text, given=_panel_given(panel, givens))
             return
         suggestion = self.checker.suggestions.closest(name.text, self.inputs)
         if suggestion:
@@ -335,6 +340,14 @@ class ExampleChecks:
             return
         if prop.condition is not None:
             self.checker.condition_unmarked(prop.condition)
+
+
+def _panel_given(panel: ast.Input, givens: tuple[ast.Given, ...]) -> str:
+    """The `given` entry that gives a panel the values its numbered entries give one by one,
+    in the order of their numbers (`专家评分: "8, 9"` for `专家评分1: 8, 专家评分2: 9`)."""
+    texts = {g.name.text: g.value.text for g in givens}
+    values = [texts[key] for key in numbered_columns(panel.name.text, texts)]
+    return f'{panel.name.text}: "{", ".join(values) or "…"}"'  # named in an `expect`: no values to show
 
 
 def _domain_text(decl: ast.Input, judged: Decimal | None) -> str:

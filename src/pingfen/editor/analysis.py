@@ -15,7 +15,7 @@ from pingfen.check.soundness import let_ranges
 from pingfen.diagnostics import Diagnostic
 from pingfen.editor.index import Index, Kind, build, normalized
 from pingfen.errors import RubricError
-from pingfen.loader import diagnose, read_rule
+from pingfen.loader import diagnose, read_regular_rule
 from pingfen.syntax.parser import parse
 
 
@@ -78,9 +78,9 @@ def bases(analysis: Analysis) -> list[Base]:
     while extends is not None and len(found) < DEPTH:
         where = folder / extends.path
         try:
-            text = normalized(read_rule(where))
+            text = normalized(read_regular_rule(where))  # never a FIFO's wait for ever (diagnose says PF120)
             key = str(where.resolve())
-        except (OSError, ValueError, RubricError):  # missing, not UTF-8, too long, a name no path can have
+        except (OSError, ValueError, RubricError):  # missing, no regular file, not UTF-8, a name no path can have
             break
         if key in seen:
             break

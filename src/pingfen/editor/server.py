@@ -12,12 +12,12 @@ import sys
 import threading
 from pathlib import Path
 from typing import Any, BinaryIO, assert_never
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
 import attrs
 from lsprotocol import types as lsp
-from pygls.exceptions import JsonRpcException, JsonRpcParseError
+from pygls.exceptions import JsonRpcException, JsonRpcInternalError, JsonRpcInvalidRequest, JsonRpcParseError
 from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 
@@ -28,9 +28,10 @@ from pingfen.editor.fixes import fixes
 from pingfen.editor.hover import hover
 from pingfen.editor.rename import NotRenamed, rename
 from pingfen.editor.rename import target as rename_target
-from pingfen.errors import PingfenError
-from pingfen.io.write import line_style
+from pingfen.errors import PingfenError, RubricError
+from pingfen.io.write import line_end, line_style
 from pingfen.lang import Lang, default_lang
+from pingfen.loader import read_regular_rule
 from pingfen.syntax.formatter import FormatError, format_text
 from pingfen.syntax.parser import keywords
 
@@ -71,14 +72,15 @@ class PingfenServer(LanguageServer):
         self.changes: dict[str, int] = {}  # changes received, by document: the latest is the one checked
 
     def source(self, uri: str) -> str:
-        """A document's text as the client holds it (pygls reads one not opened from disk, BOM kept)."""
-        try:
-            return self.workspace.get_text_document(uri).source
-        except (OSError, ValueError):  # not opened and no file (an `untitled:` buffer): nothing to analyse, not a traceback
-            return ""
+        """A document's text as the client holds it; one not opened is read from disk, BOM kept."""
+        opened = self.workspace.text_documents.get(unquote(uri))  # keyed as pygls keys them
+        if opened is not None:
+            return str(opened.source)
+        return _on_disk(uri)
 
-    def analysis(self, uri: str) -> Analysis:
-        source = self.source(uri)
+    def analysis(self, uri: str, source: str | None = None) -> Analysis:
+        """The document's analysis; `source`: its text, where the caller has it already (read once)."""
+        source = self.source(uri) if source is None else source
         found = self.analyses.get(uri)
         if found is None or found.text != _normal(source) or found.bom != source.startswith(_BOM):
             found = self.analyses[uri] = analyse(source, _path(uri))
@@ -211,14 +213,33 @@ class PingfenServer(LanguageServer):
             return True
         try:
             message = self.protocol.structure_message(data) if isinstance(data, dict) else data
-        except Exception:  # a message of unknown shape: logged, as pygls logs it, and skipped
+        except Exception as error:  # a message of unknown shape: logged, as pygls logs it, and skipped
             logger.exception("pingfen lsp: unable to read a message")
+            self.refuse(data, error)
             return True
         try:
             self.protocol.handle_message(message)
         except Exception:
             logger.exception("pingfen lsp: unable to handle a message")
         return True
+
+
+    def refuse(self, data: object, error: Exception) -> None:
+        """Answer a request that could not be read, or its client waits for ever: with the error
+        (Invalid params, -32602) under its id, which JSON-RPC allows to be a string, a number or
+        null, as pygls answers one it reads; one of no such kind (`true`, an object) is an
+        Invalid Request (-32600) under id null, as JSON-RPC says. A notification (no id) and a
+        response (a `result` or an `error`, whatever else it holds) are never answered."""
+        if not isinstance(data, dict) or "method" not in data or "id" not in data or "result" in data or "error" in data:
+            return
+        asked = data["id"]
+        said: JsonRpcException
+        if isinstance(asked, bool) or not isinstance(asked, int | float | str | None):  # bool is an int: not an id
+            asked, said = None, JsonRpcInvalidRequest()
+        else:
+            said = error if isinstance(error, JsonRpcException) else JsonRpcInternalError()
+        # `"id": null` written out, as JSON-RPC asks (pygls's converter drops a None)
+        self.protocol._send_data({"jsonrpc": "2.0", "id": asked, "error": {"code": said.code, "message": said.message}})
 
 
 class _Writer(StdoutWriter):
@@ -263,6 +284,19 @@ class _Input:
 
 def _normal(text: str) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _on_disk(uri: str) -> str:
+    """The text of a file not opened, BOM kept, read as the loader reads an `extends`: only a
+    regular file, and only so far as a rule file may go (pygls read it whole: a FIFO held the
+    server for ever, /dev/zero filled its memory). Nothing to analyse (no file, not a regular
+    file, not UTF-8) is ""."""
+    if urlparse(uri).scheme != "file":  # an `untitled:` buffer not opened
+        return ""
+    try:
+        return read_regular_rule(_path(uri), bom=True)
+    except (OSError, ValueError, RubricError):  # no file, no regular file, not UTF-8 (PF006)
+        return ""
 
 
 def _path(uri: str) -> str:
@@ -502,8 +536,10 @@ def _symbols(ls: PingfenServer, params: lsp.DocumentSymbolParams) -> list[lsp.Do
 @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
 def _actions(ls: PingfenServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
     uri = params.text_document.uri
-    a = ls.analysis(uri)
+    source = ls.source(uri)  # once: a document not opened is read from disk
+    a = ls.analysis(uri, source)
     asked = params.context.diagnostics
+    end = line_end(source)  # a fix's new lines end as the document's do (a lone CR too): none come out mixed
     out = []
     for d in a.diagnostics:
         shown = ls.diagnostic(a, d)
@@ -511,7 +547,7 @@ def _actions(ls: PingfenServer, params: lsp.CodeActionParams) -> list[lsp.CodeAc
         if not wanted and not _overlaps(shown.range, params.range):
             continue
         for fix in fixes(d, a.module, a.text, ls.lang):
-            edits = [lsp.TextEdit(ls.range(a.text, Span.at(a.text, e.start, e.end), a.bom), e.new) for e in fix.edits]
+            edits = [lsp.TextEdit(ls.range(a.text, Span.at(a.text, e.start, e.end), a.bom), e.new.replace("\n", end)) for e in fix.edits]
             out.append(lsp.CodeAction(
                 fix.title, kind=lsp.CodeActionKind.QuickFix, diagnostics=wanted or [shown],
                 edit=lsp.WorkspaceEdit(changes={uri: edits}), is_preferred=fix.preferred or None,

@@ -87,7 +87,7 @@ def read_filled(path: str | Path, nodes: Collection[str], inputs: Collection[str
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _xlsx(path, nodes, inputs, id)
-    if suffix not in (".yaml", ".yml", ".json"):
+    if suffix not in (".yaml", ".yml", ".json") and not path.is_dir():  # a folder: 是一个目录, as eval says, from the read
         hint = "parquet_audit" if suffix == ".parquet" else None  # the data `eval --engine duckdb` scores, given to audit
         raise DataError([Problem("PF511", None, {"path": str(path), "what": "filled-in self-evaluation",
                                                  "what_zh": "自评表", "formats": ".yaml, .yml, .json, .xlsx"}, hint)])  # fmt: skip

@@ -33,7 +33,7 @@ from pingfen.io.guard import refuse_read
 from pingfen.lang import Lang
 from pingfen.oserrors import OSReason
 from pingfen.result import dumps
-from pingfen.syntax.scan import MAX_CHARS
+from pingfen.syntax.scan import MAX_RULE_BYTES
 from pingfen.values import to_decimal
 
 if TYPE_CHECKING:  # openpyxl is imported only when a workbook is written: it costs startup time
@@ -49,6 +49,51 @@ SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl
 Line = tuple[str | None, Sequence[Decimal | str | None], Decimal | None, str | None, str | None]
 
 
+_SEPARATORS = "".join(sep for sep in {os.sep, os.altsep, "/"} if sep)
+
+
+def folder_form(asked: str) -> tuple[str, str] | None:
+    """(the name without it, the end) when `asked` is a folder's name by its form: ending in a
+    separator (`结果/`) or in a last part `.` or `..` (`结果/.`), else None. The system drops that
+    end (`Path`, `realpath`) and would write the file `结果`, or over `结果.csv` for `结果.csv/`.
+    After a `..` no name is given: the folder above is meant, not a file."""
+    name, up = asked, False
+    while True:
+        name = name.rstrip(_SEPARATORS)
+        last = re.split(f"[{re.escape(_SEPARATORS)}]", name)[-1]
+        if last not in (".", ".."):
+            break
+        name, up = name[: -len(last)], up or last == ".."
+    if name == asked:
+        return None
+    return ("" if up else name), asked[len(name):]
+
+
+def refuse_folder_name(asked: str, inputs: Iterable[str | Path | None] = ()) -> None:
+    """PF704 when `asked` is a folder's name by its form (`folder_form`), PF702 when it is a
+    folder; its hint gives the name without that end, unless that name is refused too (an input)."""
+    form = folder_form(asked)
+    if form is None:
+        return
+    if _kind(asked) == "directory":
+        raise OutputError("PF702", asked)
+    name, end = form
+    words = {"end": end, "reason": f"the name ends in `{end}`, as a folder's does", "reason_zh": f"名称以 `{end}` 结尾，指的是文件夹"}
+    if name and not _an_input(name, inputs):
+        raise OutputError("PF704", asked, {**words, "name": name}, "folder_name")
+    raise OutputError("PF704", asked, words, "folder_name_other")
+
+
+def _an_input(name: str, inputs: Iterable[str | Path | None]) -> bool:
+    """Whether writing `name` would be refused PF701: it is an input of the command."""
+    try:
+        refuse_inputs(name, inputs)
+        refuse_read(name)
+    except OutputError:
+        return True
+    return False
+
+
 @contextmanager
 def atomic_path(path: str | Path, *, direct: bool = False) -> Iterator[Path]:
     """A temporary path beside `path`; it replaces `path` when the block succeeds, else is removed.
@@ -61,6 +106,7 @@ def atomic_path(path: str | Path, *, direct: bool = False) -> Iterator[Path]:
     never the temporary file.
     """
     asked = str(path)
+    refuse_folder_name(asked)
     kind = _kind(asked)
     if kind == "directory":
         raise OutputError("PF702", asked)
@@ -350,17 +396,26 @@ def line_style(content: str | bytes) -> LineStyle:
     return LineStyle(crlf > data.count(b"\n") - crlf, data.startswith(b"\xef\xbb\xbf"))
 
 
+def line_end(text: str) -> str:
+    """The line end most of a text's lines have, a lone CR counted too ("\\r\\n", "\\r" or
+    "\\n"; a tie, or none: as `line_style` says): what a few lines inserted into the text end
+    with, so that it does not come out mixed. `line_style` is for a whole text written anew,
+    which a lone-CR file is in LF."""
+    crlf = text.count("\r\n")
+    if text.count("\r") - crlf > max(crlf, text.count("\n") - crlf):
+        return "\r"
+    return "\r\n" if line_style(text).crlf else "\n"
+
+
 def style_of(path: str | Path) -> LineStyle:
     """The style of the file at `path`, read from its bytes (as far as a rule file may go); a file
     that is not there, or not readable, is new: LF, no BOM."""
+
     try:
         with Path(path).open("rb") as file:
-            return line_style(file.read(_STYLE_BYTES))
+            return line_style(file.read(MAX_RULE_BYTES + 1))  # as the loader reads a rule file
     except OSError:
         return LineStyle()
-
-
-_STYLE_BYTES = 4 * MAX_CHARS + 3  # as the loader reads a rule file: a longer one is none
 
 
 def format_for(path: str | Path | None, default: str) -> str:

@@ -8,6 +8,7 @@ This module starts uvicorn on a free port of 127.0.0.1 and prints the address.
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import secrets
 import socket
@@ -19,6 +20,7 @@ from typing import TextIO
 from pingfen.errors import UsageError
 from pingfen.lang import Lang
 from pingfen.messages import message
+from pingfen.oserrors import reason
 
 LOOPBACK = "127.0.0.1"
 
@@ -36,7 +38,11 @@ def bind(host: str, port: int) -> socket.socket:
     """A listening socket on host:port (port 0: a free one the system picks)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    exclusive = getattr(socket, "SO_EXCLUSIVEADDRUSE", None)
+    if exclusive is not None:  # Windows, where SO_REUSEADDR lets a second server bind a port in use
+        sock.setsockopt(socket.SOL_SOCKET, exclusive, 1)
+    else:  # POSIX: a port left in TIME_WAIT by a server just stopped is taken again, one in use is not
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
     except OSError:
@@ -44,6 +50,26 @@ def bind(host: str, port: int) -> socket.socket:
         raise
     sock.listen(64)
     return sock
+
+
+def _not_bound(error: OSError, host: str, port: int) -> UsageError:
+    """Why the workbench cannot listen on host:port, in both languages: the system's English
+    ("Address already in use") was all a Chinese user was told."""
+    if error.errno == errno.EADDRINUSE:
+        return UsageError(f"port {port} of {host} is already in use (another workbench?): choose another with --port, "
+                          "or leave --port out for a free one",
+                          f"{host} 的端口 {port} 已被占用（也许另一个工作台正在运行）：请用 --port 换一个端口，或不写 --port 由系统任选空闲端口")  # fmt: skip
+    if error.errno == errno.EADDRNOTAVAIL:
+        return UsageError(f"--host {host} is not an address of this machine: give one of its own, such as 127.0.0.1",
+                          f"--host {host} 不是本机的地址：请写本机的地址，如 127.0.0.1")  # fmt: skip
+    if error.errno == errno.EACCES and 0 < port < 1024:  # a port below 1024 is the administrator's
+        return UsageError(f"cannot listen on port {port} of {host}: {reason(error, 'en')}: use a port ≥ 1024, "
+                          "or leave --port out for a free one",
+                          f"无法在 {host} 的端口 {port} 上监听：{reason(error, 'zh')}（1024 以下的端口须有管理员权限）："
+                          "请用不小于 1024 的端口，或不写 --port 由系统任选空闲端口")  # fmt: skip
+    place, place_zh = (f"port {port} of {host}", f"{host} 的端口 {port}") if port else (host, host)  # no --port: no "port 0"
+    return UsageError(f"cannot listen on {place}: {reason(error, 'en')}",
+                      f"无法在 {place_zh} 上监听：{reason(error, 'zh')}")  # fmt: skip
 
 
 def serve(
@@ -67,7 +93,10 @@ def serve(
         )
     if not local:
         print(("警告[PF855]：" if lang == "zh" else "warning[PF855]: ") + message("PF855", lang, {"host": host}), file=err)
-    sock = bind(host, port)
+    try:
+        sock = bind(host, port)
+    except OSError as error:
+        raise _not_bound(error, host, port) from None
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     token = secrets.token_urlsafe(24)

@@ -29,7 +29,8 @@ from attrs import evolve
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse as StarletteJSON
+from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -66,6 +67,18 @@ HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"cache-control", b"no-store"),
 ]  # fmt: skip
+
+
+class JSONResponse(StarletteJSON):
+    """Starlette's JSON answer, but text the page sent with a lone surrogate (a JavaScript string
+    may hold one, and JSON escapes it) is answered escaped, as it came: UTF-8 cannot hold it,
+    and the check of such a text, which names the character, was a 500."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return super().render(content)
+        except UnicodeEncodeError:
+            return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
 
 
 def _lang(value: object, default: Lang) -> Lang:
@@ -282,7 +295,8 @@ class Workbench:
         except PingfenError as error:
             return JSONResponse({"code": getattr(error, "code", "PF509"), "message": _worded(error, lang)}, status_code=422)
         files: dict[str, Download] = dict(result.files)
-        files[work.reports_name(lang)] = functools.partial(self._reports, result.rubric, content, suffix, lang, upload)
+        if result.table["rows"]:  # no rows (a header alone): no reports to make, the link's download a bare PF526
+            files[work.reports_name(lang)] = functools.partial(self._reports, result.rubric, content, suffix, lang, upload)
         run = self._keep(files)
         links = {n: f"/api/download/{run}/{quote(n)}" for n in files}
         return JSONResponse({**result.table, "downloads": links})

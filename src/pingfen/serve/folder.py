@@ -67,7 +67,8 @@ class Folder:
                 raise Denied("PF850", 403, path=name)
             if exists and not path.is_file():
                 raise Denied("PF851", 404, path=name)
-        except (OSError, RuntimeError):  # a name too long, a loop of links (RuntimeError before Python 3.13)
+        except (OSError, RuntimeError, ValueError):  # a name too long, a loop of links (RuntimeError before
+            # Python 3.13), a name no file can have (a lone surrogate a page's JSON sent: a 500 before)
             raise Denied("PF851", 404, path=name) from None
         return path
 
@@ -77,7 +78,8 @@ class Folder:
         hidden file: the loader would read it and show its lines in diagnostics."""
         try:
             resolved = where.resolve()
-        except (OSError, RuntimeError):  # a loop of links: the loader says why it cannot read it (PF120)
+        except (OSError, RuntimeError, ValueError):  # a loop of links, a name no file can have (a lone
+            # surrogate, as `resolve` meets): the loader says why it cannot read it (PF120); a 500 before
             return where
         if not self._allowed(resolved):
             raise Denied("PF850", 403, path=written)

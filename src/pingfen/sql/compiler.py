@@ -1153,7 +1153,7 @@ class Compiler:
         dropped = [quoted(n) for n in dict.fromkeys(columns)]  # once each: a batch value is bound under its name
         # (the reasons column was bound above: every layer is complete here)
         ctes: list[exp.CTE] = []
-        source: exp.Expr = relation(self.table)
+        source: exp.Expr = relation(self.table, self.dialect)
         postgres = self.dialect == "postgres"
         for i, layer in enumerate(self.layers):
             name = f"{PREFIX}layer{i}"
@@ -1316,7 +1316,7 @@ def to_sql_tree(rubric: Rubric, dialect: str = "duckdb", table: str = "records",
     given_rubric(rubric, "pingfen.sql.to_sql_tree")
     if not dialect or Dialect.get(dialect) is None:  # "" is sqlglot's own generic dialect, not one to run
         raise SqlRefusal("PF803", {"dialect": dialect, "dialects": ", ".join(sorted(d for d in Dialect.classes if d))})
-    relation(table)  # refused before any work: a name no dialect reads
+    relation(table, dialect)  # refused before any work: a name no dialect reads
     refuse_untranslated(rubric.module)
     compiler = kind(rubric, table, dialect, reasons)
     compiler.scales = dict(scales or {})
@@ -1329,16 +1329,36 @@ def to_sql_tree(rubric: Rubric, dialect: str = "duckdb", table: str = "records",
     return parenthesized(tree)
 
 
-def relation(table: str) -> exp.Table:
+def relation(table: str, dialect: str = "duckdb") -> exp.Table:
     """The relation of records: a name (quoted: any characters but a double quote), or a
-    dotted SCHEMA.NAME as SQL writes it. PF808 for what no dialect reads as a table."""
+    dotted SCHEMA.NAME as SQL writes it (for Spark its backquotes too: `` `finance-db`.records ``).
+    PF808 for what no dialect reads as a table. On Spark each part is written quoted: an
+    unquoted name there is ASCII letters, digits and `_` only (`评分.记录` does not parse),
+    and a quoted one is compared as an unquoted one is, so nothing else changes."""
     try:
-        found = exp.to_table(table, quoted=True) if "." not in table else exp.to_table(table)
+        if dialect == "spark" and "`" in table:
+            found = exp.to_table(table, dialect="spark")
+        else:
+            found = exp.to_table(table, quoted=True) if "." not in table else exp.to_table(table)
     except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
         found = None
     if not table.strip() or not isinstance(found, exp.Table) or not found.name:
         raise SqlRefusal("PF808", {"table": table})
+    for part in found.parts:
+        if dialect == "spark":
+            part.set("quoted", True)
+        elif dialect == "postgres" and not part.args.get("quoted") and part.name.lower() in _RESERVED:
+            # sqlglot writes PostgreSQL's reserved words bare (`FROM order`: a syntax error; `FROM
+            # user`, the current user's name); quoted as PostgreSQL folds an unquoted name
+            part.set("this", part.name.lower())
+            part.set("quoted", True)
     return found
+
+
+# PostgreSQL's reserved words, as DuckDB (whose grammar is PostgreSQL's) lists them with a few
+# of its own, which a quote in lower case leaves meaning what the bare name would; and two of
+# PostgreSQL's functions DuckDB does not reserve (bare, `FROM current_schema` reads the function)
+_RESERVED = frozenset(Dialect.get_or_raise("duckdb").generator_class.RESERVED_KEYWORDS) | {"current_schema", "system_user"}
 
 
 # The operators whose operands sqlglot writes as they stand: it adds no parentheses for

@@ -255,7 +255,7 @@ class FormsCompiler(Compiler):
         if self.dialect not in panels.DIALECTS:
             raise SqlRefusal("PF820", {"input": spec.name, "dialect": self.dialect})
         text = self.bind(Frag(exp.TryCast(this=raw.sql.copy(), to=exp.DataType.build("TEXT[]", dialect="duckdb"), safe=True), 0))
-        v = self.bind(Frag(exp.TryCast(this=raw.sql.copy(), to=panels.LIST.copy(), safe=True), 0))
+        v = self.bind(Frag(panels.values(raw.sql, self.dialect), 0))
         x = panels.var(panels.X)
         own: list[exp.Expr] = []  # what values.coerce refuses of a number of the panel's type
         if spec.type == "count":

@@ -12,11 +12,34 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from pingfen.sql.exact import NUM, cast, integer
+from pingfen.sql.exact import NUM, case, cast, integer
 
 DIALECTS = frozenset({"duckdb", "spark"})  # whose list functions and lambdas the query uses
 LIST = exp.DataType.build("DECIMAL(38, 20)[]", dialect="duckdb")  # written ARRAY<DECIMAL(38, 20)> for Spark
+TEXTS = exp.DataType.build("TEXT[]", dialect="duckdb")
+DOUBLES = exp.DataType.build("DOUBLE[]", dialect="duckdb")
+# typeof's names (LIKE patterns) of a list of floats, and of bools, in each dialect
+FLOAT_LISTS = {"duckdb": ("DOUBLE[%", "FLOAT[%"), "spark": ("array<double>", "array<float>")}
+BOOL_LISTS = {"duckdb": ("BOOLEAN[%",), "spark": ("array<boolean>",)}
 X, INDEX, ACC = "_pf_x", "_pf_i", "_pf_acc"  # a lambda's parameters: no column of the query has these names
+
+
+def values(raw: exp.Expr, dialect: str) -> exp.Expr:
+    """The panel's values as exact decimals (LIST), as evaluate() reads the values a client is
+    given: a list of doubles or floats by each one's shortest digits (a float's of the double it
+    widens to), as a number's DOUBLE column is read (sql/warehouse.py) — a cast reads the binary
+    value, 0.35 as 0.34999999999999995904 —, and a list of bools by their text, no number
+    (PF502), not 1 and 0. The branch on the list's type is folded away when the query is bound."""
+    kind = exp.Anonymous(this="TYPEOF", expressions=[raw.copy()])
+
+    def of(patterns: tuple[str, ...]) -> exp.Expr:
+        return exp.or_(*(exp.Like(this=kind.copy(), expression=exp.Literal.string(p)) for p in patterns))
+
+    def read(e: exp.Expr, to: exp.DataType) -> exp.Expr:
+        return exp.TryCast(this=e, to=to.copy(), safe=True)
+
+    return case((of(FLOAT_LISTS[dialect]), read(read(read(raw.copy(), DOUBLES), TEXTS), LIST)),
+                (of(BOOL_LISTS[dialect]), read(read(raw.copy(), TEXTS), LIST)), default=read(raw.copy(), LIST))  # fmt: skip
 
 
 def var(name: str) -> exp.Column:

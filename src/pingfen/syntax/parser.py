@@ -965,22 +965,33 @@ def _syntax_diagnostic(text: str, error: UnexpectedInput, offset: int = 0, next_
     points = _POINTS.search(text, text.rfind("\n", 0, start) + 1, start) if str(token) == "分" else None
     if token.type == "NAME" and points is not None:  # `4分`, as the table writes points
         return Diagnostic("PF002", span, args | {"what": "points_word", "number": points.group(1)}, hint="points_word")
-    if label == "missing_colon" and str(token)[:1] in "(（":  # `input 收入（万元）: amount`, as tables write units
-        name = _BRACKETED.match(text, text.rfind("\n", 0, start) + 1)
-        if name is not None:
-            suggestion = f"`{name.group(1)}`"
+    if label == "missing_colon":
+        # A bracket in a name, as tables write units and a panel's columns: an input's
+        # (`input 收入（万元）: amount`, `input 专家评分[2]: score`) or an example's `given`
+        # entry's (`专家评分[2]: 9`), which shares the state.
+        line = text.rfind("\n", 0, start) + 1
+        name = _NAME_BEFORE.search(text, line, start) if str(token)[:1] in "([（［" else None
+        rest = _NAME_REST.match(text, start)
+        if name is not None and rest is not None:
+            suggestion = f"`{name.group(1)}{rest.group(1)}`"
             return Diagnostic("PF002", span, args | {"what": "bracket_name", "suggestion": suggestion}, hint="bracket_name")
+        if not _INPUT_LINE.match(text, line):  # `专家评分 9` in `given` is no `input 名称: percent`
+            label = None
     if label:
         return Diagnostic("PF002", span, args | {"what": label}, hint=label)
     return Diagnostic("PF002", span, args | {"what": "generic"}, hint="expected")
 
 
+# A line declaring an input, where `missing_colon`'s help (`input 名称: percent`) is meant.
+_INPUT_LINE = re.compile(r"[ \t]*input\b")
+# A name up to a bracket where it stops (`专家评分` of `专家评分[2]: 9`), and the rest to its `:`.
+_NAME_BEFORE = re.compile(r"([^\s,，{`:：]+)$")
+_NAME_REST = re.compile(r"([^\s,，{}`:：][^\n,，{}`:：]*?)[ \t]*[:：]")  # `（万 元）` keeps its space
+
+
 # A number just before a token (`4` of `4分`).
 _POINTS = re.compile(r"(?<![\w.])([0-9０-９]+(?:[.．][0-9０-９]+)?)[ \t]*$")
 
-
-# A declaration whose name holds brackets, up to its `:` (`input 收入（万元）: amount`).
-_BRACKETED = re.compile(r"[ \t]*(?:input|let)[ \t]+([^\s:：=`]*[(（][^\n:：=`]*?)[ \t]*[:：=]")
 
 
 # Keywords that start a statement or a block: met where they cannot stand, they most often

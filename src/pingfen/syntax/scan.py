@@ -8,6 +8,9 @@ import re
 # Limits on size, so that every file is refused or checked within a second or two. A real
 # rubric is far below them: the 2021 one is 9,000 characters, with at most 7 arms to a rule.
 MAX_CHARS = 500_000
+# Enough bytes for MAX_CHARS characters of four bytes each and a BOM: a longer file is
+# refused by its length, so the rest of it is never read (the loader's, the editor's reads).
+MAX_RULE_BYTES = 4 * MAX_CHARS + 3
 
 # The only characters the scans act on; the text between them is skipped in one step
 # (a character at a time, megabytes of it took seconds).
