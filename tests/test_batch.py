@@ -249,7 +249,7 @@ def test_bonus_and_penalty_rows_have_their_columns(tmp_path: Path, rows: int) ->
                                                "grade": "优秀", "error": None}  # fmt: skip
 
 
-@pytest.mark.parametrize(("lang", "said"), [("zh", "中没有任何记录：结果只有表头"), ("en", "holds no record: the results are a header alone")])
+@pytest.mark.parametrize(("lang", "said"), [("zh", "中没有任何记录：结果中没有单位"), ("en", "holds no record: the results hold no unit")])
 def test_a_file_of_no_records_is_said_to_hold_none(tmp_path: Path, lang: str, said: str) -> None:
     """A template handed back unfilled (its header alone) wrote a results file of a header and
     said nothing: a user saw exit 0 and an empty table. It still exits 0, and says why."""

@@ -139,6 +139,8 @@ def test_a_replay_that_scored_no_unit_says_so_and_exits_1(tmp_path: Path, data: 
     code, out, _ = run("diff", "--lang", lang, "--replay", path, old, new)
     assert code == 1
     assert out.splitlines()[-1] == said.replace("data.csv", path)
+    code, out, _ = run("diff", "--format", "json", "--replay", path, old, new)
+    assert code == 1 and json.loads(out)["replay"]["compared"] == 0
 
 
 def test_json_replay_schema(tmp_path: Path) -> None:
@@ -149,7 +151,7 @@ def test_json_replay_schema(tmp_path: Path) -> None:
     assert sorted(found) == ["changes", "extends", "new", "old", "replay", "version"]
     assert found["replay"] == {
         "records": 2, "score_changed": 1, "grade_changed": 1, "down": 1, "up": 0, "other": 0,
-        "refused_old_only": 0, "refused_new_only": 0, "refused_both": 1,
+        "refused_old_only": 0, "refused_new_only": 0, "refused_both": 1, "compared": 1,
         "summary": "1 of 2 units change grade: 1 down, 0 up; 1 change score; 1 refused by both",
         "units": [{
             "id": "丙", "row": 2, "grade": "down",

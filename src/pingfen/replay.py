@@ -194,6 +194,7 @@ class Replay:
             "records": self.records, "score_changed": self.score_changed, "grade_changed": self.grade_changed,
             "down": self.down, "up": self.up, "other": self.other, "refused_old_only": self.refused_old_only,
             "refused_new_only": self.refused_new_only, "refused_both": self.refused_both,
+            "compared": self.records - self.refused_both,  # units scored by one version at least: 0 exits 1
         }  # fmt: skip
         return {**counts, "summary": self.summary(lang), "units": [u.to_dict(lang) for u in self.units]}
 
