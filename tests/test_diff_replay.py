@@ -134,7 +134,7 @@ def test_the_help_says_a_unit_one_version_refuses_exits_1(lang: str, said: str, 
 ])  # fmt: skip
 def test_a_replay_that_scored_no_unit_says_so_and_exits_1(tmp_path: Path, data: str, lang: str, said: str) -> None:
     """A DATA of no records, or one every record of which both versions refuse (the results
-    results given for the data), exited 0, as if no grade changed: a check passed comparing nothing."""
+    given for the data), exited 0, as if no grade changed: a check passed comparing nothing."""
     old, new, path = files(tmp_path, data=data)
     code, out, _ = run("diff", "--lang", lang, "--replay", path, old, new)
     assert code == 1
