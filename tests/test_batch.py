@@ -247,3 +247,16 @@ def test_bonus_and_penalty_rows_have_their_columns(tmp_path: Path, rows: int) ->
     code, out, _ = run("eval", str(rule), str(data), "--format", "jsonl", "--jobs", "1")
     assert json.loads(out.splitlines()[1]) == {"id": "A", "完成率": 95, "创新加分": 3, "违规扣分": -2, "total": 96.00,
                                                "grade": "优秀", "error": None}  # fmt: skip
+
+
+@pytest.mark.parametrize(("lang", "said"), [("zh", "中没有任何记录：结果中没有单位"), ("en", "holds no record: the results hold no unit")])
+def test_a_file_of_no_records_is_said_to_hold_none(tmp_path: Path, lang: str, said: str) -> None:
+    """A template handed back unfilled (its header alone) wrote a results file of a header and
+    said nothing: a user saw exit 0 and an empty table. It still exits 0, and says why."""
+    data = tmp_path / "填报.csv"
+    data.write_text(",".join(["id", *(spec.name for spec in RUBRIC.inputs)]) + "\n", encoding="utf-8")
+    out = tmp_path / "结果.csv"
+    code, _, err = run("--lang", lang, "eval", R, str(data), "-o", str(out))
+    assert code == 0
+    assert err.strip() == f"{data} {said}"
+    assert len(out.read_text(encoding="utf-8-sig").splitlines()) == 1  # the header alone

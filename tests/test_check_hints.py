@@ -111,6 +111,10 @@ def test_match_on_a_let_of_a_label_is_told_to_match_the_input() -> None:
     assert "bands" not in (d.help("zh") or "")
     fixed = text.replace("match 签 {", "match 状况 {")
     assert [d.code for d in pingfen.diagnose(fixed) if d.severity == "error"] == []
+    # through a let of a let, the input itself, not the let between (which would fail again)
+    twice = HEAD + "let 甲 = 状况\nlet 签 = 甲\nindicator 指标 10 { match 签 { 好 -> 10 else -> 0 } }\n"
+    [d] = [d for d in pingfen.diagnose(twice) if d.code == "PF203"]
+    assert "`match 状况 {…}`" in (d.help("zh") or "")
 
 
 def test_a_panel_column_in_an_example() -> None:

@@ -113,8 +113,8 @@ def test_units_refused_by_one_version_are_listed_and_exit_1(tmp_path: Path) -> N
 
 @pytest.mark.parametrize(
     ("lang", "said"),
-    [("zh", "（加 --replay 时：没有单位等次变化，且两版能评分的单位相同）"),
-     ("en", "(with --replay: when no unit changes grade and both versions score the same units)")],
+    [("zh", "（加 --replay 时：没有单位等次变化，且两版能评分的单位相同、至少一个）"),
+     ("en", "(with --replay: when no unit changes grade and both versions score the same units, at least one)")],
 )  # fmt: skip
 def test_the_help_says_a_unit_one_version_refuses_exits_1(lang: str, said: str, capsys: pytest.CaptureFixture[str]) -> None:
     # The help said exit 0 "with --replay: when no unit changes grade", where a unit only one
@@ -122,6 +122,25 @@ def test_the_help_says_a_unit_one_version_refuses_exits_1(lang: str, said: str, 
     assert main(["--lang", lang, "diff", "--help"]) == 0
     words = capsys.readouterr().out.split()
     assert ("".join(said.split()) in "".join(words)) if lang == "zh" else (said in " ".join(words))
+
+
+@pytest.mark.parametrize(("data", "lang", "said"), [
+    ("id,执行率,评价\n", "zh", "data.csv 中没有任何记录：无从比较"),
+    ("id,执行率,评价\n", "en", "data.csv holds no record: nothing was compared"),
+    ("id,执行率,评价\n甲,良好,优\n乙,优秀,良\n", "zh", "没有一个单位能由任一版评分：无从比较（如 甲：PF502: 输入项 `执行率`：\"良好\" 不是百分比；"
+     "PF502: 输入项 `评价`：\"优\" 不是评价分）"),
+    ("id,执行率,评价\n甲,良好,优\n乙,优秀,良\n", "en", "no unit could be scored by either version: nothing was compared (e.g. 甲: "
+     "PF502: input `执行率`: \"良好\" is not a percent; PF502: input `评价`: \"优\" is not a score)"),
+])  # fmt: skip
+def test_a_replay_that_scored_no_unit_says_so_and_exits_1(tmp_path: Path, data: str, lang: str, said: str) -> None:
+    """A DATA of no records, or one every record of which both versions refuse (the results
+    given for the data), exited 0, as if no grade changed: a check passed comparing nothing."""
+    old, new, path = files(tmp_path, data=data)
+    code, out, _ = run("diff", "--lang", lang, "--replay", path, old, new)
+    assert code == 1
+    assert out.splitlines()[-1] == said.replace("data.csv", path)
+    code, out, _ = run("diff", "--format", "json", "--replay", path, old, new)
+    assert code == 1 and json.loads(out)["replay"]["compared"] == 0
 
 
 def test_json_replay_schema(tmp_path: Path) -> None:
@@ -132,7 +151,7 @@ def test_json_replay_schema(tmp_path: Path) -> None:
     assert sorted(found) == ["changes", "extends", "new", "old", "replay", "version"]
     assert found["replay"] == {
         "records": 2, "score_changed": 1, "grade_changed": 1, "down": 1, "up": 0, "other": 0,
-        "refused_old_only": 0, "refused_new_only": 0, "refused_both": 1,
+        "refused_old_only": 0, "refused_new_only": 0, "refused_both": 1, "compared": 1,
         "summary": "1 of 2 units change grade: 1 down, 0 up; 1 change score; 1 refused by both",
         "units": [{
             "id": "丙", "row": 2, "grade": "down",

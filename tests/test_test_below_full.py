@@ -194,3 +194,20 @@ def test_a_total_a_veto_took_names_the_veto_not_none_lost(tmp_path: Path, lang: 
     lines = render_failures(run, lang).splitlines()
     assert lines.count(veto) == 2, lines  # once for the total, once for the grade
     assert not any(none in line for line in lines), lines
+
+
+BARRED = VETOED.replace("veto 重大违规 if 违规 -> zero", "veto 重大违规 if 违规 -> below 优秀").replace(
+    "expect total = 10", "expect total = 9")
+
+
+def test_a_veto_of_the_grade_is_named_under_the_grade_alone(tmp_path: Path) -> None:
+    """A `below` veto leaves the total as it is: under a failing total it is not named, and the
+    line of rows below full marks is said as ever (`无`); under the grade it is."""
+    path = tmp_path / "b.rule"
+    path.write_text(BARRED, encoding="utf-8")
+    run = run_examples(pingfen.load(str(path)), lang="zh")
+    lines = render_failures(run, "zh").splitlines()
+    at = next(i for i, line in enumerate(lines) if "总分：预期 9" in line)
+    assert lines[at + 1] == "      失分的指标：无", lines
+    grade = next(i for i, line in enumerate(lines) if "评价等次：预期 优秀" in line)
+    assert lines[grade + 1] == "      一票否决：重大违规，不得评为优秀", lines

@@ -99,7 +99,10 @@ class Summary:
             self.failed.append(scored)
 
     def describe(self, data: str | Path, lang: Lang = "en", shown: int = 20) -> list[str]:
-        """Lines for standard error: each failed row (the first `shown`) with its problems, then a count."""
+        """Lines for standard error: each failed row (the first `shown`) with its problems, then a
+        count; for a file of no records (a template handed back unfilled), that it holds none."""
+        if not self.rows:  # the results hold no unit (a header alone, `[]`): said, not left silent (exit 0 still)
+            return [f"{data} 中没有任何记录：结果中没有单位" if lang == "zh" else f"{data} holds no record: the results hold no unit"]
         lines = []
         for scored in self.failed[:shown]:
             row = scored.row

@@ -1,8 +1,8 @@
 """The `pingfen` command: a thin shell over the public API.
 
 Exit codes: 0 ok; 1 the answer is "no" (check found errors, a batch row could not be
-scored, an audit found disagreements, diff found a change, or --replay a changed grade or a
-unit only one version scores); 2 the command could not run (usage, unreadable file, a rule
+scored, an audit found disagreements, diff found a change, or --replay a changed grade, a
+unit only one version scores, or no unit scored at all); 2 the command could not run (usage, unreadable file, a rule
 file with errors given to `eval`, bad data in a single record); 130 stopped by Ctrl-C.
 """
 
@@ -788,7 +788,8 @@ def _add_diff_command(
         "and bounds; the total, rounding and grades. With --replay, score every record of DATA under both and "
         "list the units whose total or grade changes, with the rows that caused it, and the units one version "
         "cannot score. Exit 0 when the versions do not differ (with --replay: when no unit changes grade and "
-        "both versions score the same units), 1 when they do, 2 when a file cannot be read or a rule file has errors."),
+        "both versions score the same units, at least one), 1 when they do, 2 when a file cannot be read or a rule "
+        "file has errors."),
     )  # fmt: skip
     df.add_argument("old", metavar="OLD", help=t("the earlier .rule file"))
     df.add_argument("new", metavar="NEW", help=t("the later .rule file"))
@@ -825,8 +826,8 @@ def _diff(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> int
         print(render_diff(found, args.old, args.new, lang, extensions), file=out)
         if replayed is not None:
             print("\n" + render_replay(replayed, args.replay, lang), file=out)
-    if replayed is not None:
-        return NO if replayed.grades_differ else OK
+    if replayed is not None:  # a replay that scored no unit compared nothing: no "no change" (OK) for a check
+        return NO if replayed.grades_differ or replayed.compared_none else OK
     return OK if found.empty else NO
 
 

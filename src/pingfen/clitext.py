@@ -258,11 +258,11 @@ HELP_ZH: dict[str, str] = {
     "each rule's thresholds, rates, step counting, bands and arms; inputs and their types and bounds; the total, "
     "rounding and grades. With --replay, score every record of DATA under both and list the units whose total "
     "or grade changes, with the rows that caused it, and the units one version cannot score. Exit 0 when the "
-    "versions do not differ (with --replay: when no unit changes grade and both versions score the same units), "
-    "1 when they do, 2 when a file cannot be read or a rule file has errors.": "按含义而非文字比较评分表的两个版本：新增、删除、移动或更名的指标；"
+    "versions do not differ (with --replay: when no unit changes grade and both versions score the same units, "
+    "at least one), 1 when they do, 2 when a file cannot be read or a rule file has errors.": "按含义而非文字比较评分表的两个版本：新增、删除、移动或更名的指标；"
     "分值；每条规则的分界、扣分标准、计步方式、分档和分支；输入项及其类型和取值范围；总分、舍入和评价等次。"
     "加 --replay 时，用两版分别为 DATA 中的每条记录评分，列出总分或等次变化的单位及引起变化的指标，以及只有"
-    "一版能评分的单位。两版没有差别时退出码为 0（加 --replay 时：没有单位等次变化，且两版能评分的单位相同），有差别时为 1，文件无法"
+    "一版能评分的单位。两版没有差别时退出码为 0（加 --replay 时：没有单位等次变化，且两版能评分的单位相同、至少一个），有差别时为 1，文件无法"
     "读取或评分表有错误时为 2。",
     "the earlier .rule file": "原版评分表文件（.rule）",
     "the later .rule file": "新版评分表文件（.rule）",

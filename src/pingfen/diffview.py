@@ -252,7 +252,27 @@ def render_replay(found: Replay, data: str, lang: Lang = "zh") -> str:
         out += [f"  {_refusal(u, lang)}" for u in refused]
         out.append("")
     out.append(found.summary(lang))
+    if found.compared_none:  # a check that passed here would have compared nothing
+        out.append(_nothing_compared(found, data, lang))
     return "\n".join(out)
+
+
+_SHOWN = 2  # problems of the first unit refused by both, shown when no unit was compared
+
+
+def _nothing_compared(found: Replay, data: str, lang: Lang) -> str:
+    """Why the run compared no unit: the file holds no record, or the first both refuse, and why."""
+    zh = lang == "zh"
+    if found.first_refused is None:
+        return f"{data} 中没有任何记录：无从比较" if zh else f"{data} holds no record: nothing was compared"
+    unit, error = found.first_refused
+    shown = error.problems[:_SHOWN]  # the first few: a row of the wrong file misses every input
+    problems = _WORDS[lang]["sep"].join(f"{p.code}: {p.message(lang)}" for p in shown)
+    if len(error.problems) > len(shown):
+        problems += f"等 {len(error.problems)} 项" if zh else f"; … {len(error.problems)} in all"
+    if zh:
+        return f"没有一个单位能由任一版评分：无从比较（如 {unit}：{problems}）"
+    return f"no unit could be scored by either version: nothing was compared (e.g. {unit}: {problems})"
 
 
 def _refusal(unit: Unit, lang: Lang) -> str:

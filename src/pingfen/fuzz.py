@@ -318,12 +318,13 @@ def _claim(rubric: Rubric, record: Mapping[str, object], result: Result, prop: a
     if prop.condition is not None:
         try:
             values = rubric.coerce(record, ratios=True)
+            # a condition on an input the record marks 不适用 is not checked there: a marked value
+            # has no truth and no order (a yes/no one read as true, `!=` holding), so any answer
+            # would be a guess, and a failure reported from it a false one
+            if reads_marked(rubric, prop.condition, values):
+                return
             holds = rubric.walker().expression(prop.condition, values)
         except DataError:
-            return
-        except TypeError:  # a comparison reached an input marked 不适用: the condition does not hold
-            if not reads_marked(rubric, prop.condition, values):
-                raise
             return
         if not holds:
             return

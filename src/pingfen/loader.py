@@ -198,7 +198,6 @@ def read_open_rule(file: IO[bytes] | IO[str], name: str) -> str:
     return decode_rule(data, name)
 
 
-
 def decode_rule(data: bytes, path: str) -> str:
     """Rule text from its bytes (UTF-8, with or without BOM); RubricError (PF006) if not UTF-8,
     pointing at the first bad byte by line and column."""

@@ -912,8 +912,8 @@ HINTS: dict[str, tuple[str, str]] = {
         "`match` 只用于选项型输入项（`label {{…}}`）；数值请用 `bands` 或 `when` 计分",
     ),
     "match_let_label": (
-        "`match` reads a label input itself, not a `let` that passes one on: write `match {name} {{…}}`",
-        "`match` 只用于选项型输入项本身，不用于转述它的计算值：请写 `match {name} {{…}}`",
+        "`match` reads a label input itself, not a `let` that passes one on: write `match {name} {{…}}` on the input",
+        "`match` 只用于选项型输入项本身，不用于转述它的计算值：请对该输入项写 `match {name} {{…}}`",
     ),
     "match_bool": (
         "`match` reads a label input (`label {{…}}`); score a yes/no value with `award N if {name}` or `when {name} -> N`",

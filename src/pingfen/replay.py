@@ -151,11 +151,20 @@ class Replay:
     refused_old_only: int = 0
     refused_new_only: int = 0
     refused_both: int = 0
+    # the first unit both versions refuse, and why (the new version's words): shown when no
+    # unit is scored by either, so that the run says why nothing was compared
+    first_refused: tuple[str, DataError] | None = None
 
     @property
     def grades_differ(self) -> bool:
         """A unit's grade changed, or one version grades a unit the other refuses: for CI, exit 1."""
         return bool(self.grade_changed or self.refused_old_only or self.refused_new_only)
+
+    @property
+    def compared_none(self) -> bool:
+        """No unit was scored by either version (no records, or every one refused by both): the
+        run compared nothing, which a check must not take for "no grade changes" (exit 1)."""
+        return self.records == self.refused_both
 
     def summary(self, lang: Lang) -> str:
         """`140 个单位中 12 个等次变化：8 个降低，4 个提高`, then what else changed."""
@@ -185,6 +194,7 @@ class Replay:
             "records": self.records, "score_changed": self.score_changed, "grade_changed": self.grade_changed,
             "down": self.down, "up": self.up, "other": self.other, "refused_old_only": self.refused_old_only,
             "refused_new_only": self.refused_new_only, "refused_both": self.refused_both,
+            "compared": self.records - self.refused_both,  # units scored by one version at least: 0 exits 1
         }  # fmt: skip
         return {**counts, "summary": self.summary(lang), "units": [u.to_dict(lang) for u in self.units]}
 
@@ -212,6 +222,8 @@ def replay(
             row, before, after = a.row, _outcome_of(a), _outcome_of(b)
             if isinstance(before, DataError) and isinstance(after, DataError):
                 found.refused_both += 1
+                if found.first_refused is None:
+                    found.first_refused = (row.label(lang), after)
                 continue
             unit = _unit(row, before, after, compared, ranks, header, lang)
             if unit is not None:

@@ -57,8 +57,8 @@ class Failure:
     # An error expected and the record scored: `actual` is the total, a number alone, and the
     # word (总分/total) is added where it is rendered, in the report's language, not the run's.
     scored: bool = False
-    # For the total and the grade: the 一票否决 lines that held (a zero veto takes every point
-    # and the rows lost none; a grade veto is why the grade is what it is), worded where rendered.
+    # The 一票否决 lines that held: under the total, one that zeroed it (it took every point and
+    # the rows lost none); under the grade, every one (why the grade is what it is). Worded where rendered.
     vetoes: tuple[VetoLine, ...] = ()
 
 
@@ -160,7 +160,8 @@ def _compare(ex: ast.Example, result: Result, lang: Lang, modes: Mapping[str, as
                 shown = _plain(actual) if e.op == "=" else f"{_short(actual)} (≈ {_rounded(actual, e.value)})"
                 # `~=` rounds to the places the expectation is written with: shown with them (0.830, not 0.83)
                 wanted = format(e.value.value, "f") if e.op != "=" else _plain(e.value.value)
-                vetoes = result.vetoes() if target is None else ()
+                # under the total, a veto that zeroed it (one of a grade leaves the total as it is)
+                vetoes = tuple(v for v in result.vetoes() if v.action == "zero") if target is None else ()
                 failures.append(Failure(e, target, wanted, shown, reasons, short, vetoes=vetoes))
     return failures
 

@@ -784,6 +784,19 @@ class RuleChecker:
                 ):
                     self.report("PF306", band.span, "band_order")
 
+    def label_source(self, let: ast.Let) -> str:
+        """The label input a `let` passes on, through lets of lets (`let 甲 = 状况`, `let 签 = 甲`:
+        状况); `…` where it is worked out otherwise (an `if`), no one input to name."""
+        seen: set[str] = set()
+        source = let.expr
+        while isinstance(source, ast.Ref) and source.name.text not in seen:
+            seen.add(source.name.text)
+            found = self.symbols.get(source.name.text)
+            if found is None or not isinstance(found.decl, ast.Let):
+                return source.name.text
+            source = found.decl.expr
+        return "…"
+
     def check_match(self, rule: ast.Match) -> None:
         subject = rule.subject
         symbol = self.resolve(subject.name) if isinstance(subject, ast.Ref) else None
@@ -799,9 +812,7 @@ class RuleChecker:
             hint, name = _NOT_LABEL.get(symbol.unit, "match_label"), subject.name.text
             if isinstance(symbol.decl, ast.Let):
                 if symbol.unit == "label":  # a label a let passes on: `match` the input it comes from
-                    source = symbol.decl.expr
-                    hint = "match_let_label"
-                    name = source.name.text if isinstance(source, ast.Ref) else "…"
+                    hint, name = "match_let_label", self.label_source(symbol.decl)
                 self.report(
                     "PF203", subject.span, hint, expected="label", found="a `let` value", found_zh="计算值", name=name
                 )

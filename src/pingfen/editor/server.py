@@ -223,7 +223,6 @@ class PingfenServer(LanguageServer):
             logger.exception("pingfen lsp: unable to handle a message")
         return True
 
-
     def refuse(self, data: object, error: Exception) -> None:
         """Answer a request that could not be read, or its client waits for ever: with the error
         (Invalid params, -32602) under its id, which JSON-RPC allows to be a string, a number or

@@ -410,7 +410,6 @@ def line_end(text: str) -> str:
 def style_of(path: str | Path) -> LineStyle:
     """The style of the file at `path`, read from its bytes (as far as a rule file may go); a file
     that is not there, or not readable, is new: LF, no BOM."""
-
     try:
         with Path(path).open("rb") as file:
             return line_style(file.read(MAX_RULE_BYTES + 1))  # as the loader reads a rule file
