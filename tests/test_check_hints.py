@@ -115,6 +115,10 @@ def test_match_on_a_let_of_a_label_is_told_to_match_the_input() -> None:
     twice = HEAD + "let 甲 = 状况\nlet 签 = 甲\nindicator 指标 10 { match 签 { 好 -> 10 else -> 0 } }\n"
     [d] = [d for d in pingfen.diagnose(twice) if d.code == "PF203"]
     assert "`match 状况 {…}`" in (d.help("zh") or "")
+    # worked out (an `if`): no one input to name, and no `match … {…}` that names none
+    worked = HEAD + "let 签 = if 健全 then 状况 else 状况\nindicator 指标 10 { match 签 { 好 -> 10 else -> 0 } }\n"
+    [d] = [d for d in pingfen.diagnose(worked) if d.code == "PF203"]
+    assert "…" not in (d.help("zh") or "…") and "选项型输入项分别写 `match`" in (d.help("zh") or "")
 
 
 def test_a_panel_column_in_an_example() -> None:

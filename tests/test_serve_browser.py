@@ -314,6 +314,42 @@ def test_a_percent_typed_with_a_full_width_sign_is_scored(server: tuple[str, Pat
 
 
 @needs_browser
+def test_a_score_answered_late_is_not_shown_over_a_later_one(server: tuple[str, Path], page: Any) -> None:
+    """The server answers in a pool of threads, so answers may come back out of order: the
+    score of what was typed before, answered last, replaced the score of what is in the form
+    (a CI run showed the reasons of a refused value after the value was mended)."""
+    url, folder = server
+    rubric = ('rubric "百分比" { total 10 }\ninput 执行率: percent >= 0 and <= 100% "预算执行率"\n'
+              "indicator 预算执行 10 {\n  when 执行率 >= 90% -> 10\n  when 执行率 >= 1% -> 6\n  else -> 0\n}\n")  # fmt: skip
+    (folder / "百分比.rule").write_text(rubric, encoding="utf-8")
+    page.goto(url)
+    page.wait_for_selector("#check-status.ok")
+    page.click('#tabs button[data-tab="form"]')
+    held: list[Any] = []
+
+    def hold_the_first(route: Any) -> None:
+        if held:
+            route.continue_()
+        else:
+            held.append(route)  # the first answer waits until the test lets it go
+
+    page.route("**/api/score*", hold_the_first)
+    page.fill('#form input[name="执行率"]', "50")
+    for _ in range(300):  # the form asks 0.2 s after typing stops
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the form asked for no score"
+    page.fill('#form input[name="执行率"]', "95")
+    now = f"{pingfen.loads(rubric).evaluate({'执行率': '95%'}).total} / 10"
+    expect(page.locator("#score-total")).to_have_text(now)
+    with page.expect_response("**/api/score*"):
+        held[0].continue_()  # the answer for 50%, late
+    page.wait_for_timeout(300)  # what the page does with it
+    assert page.inner_text("#score-total") == now  # not 50%'s
+
+
+@needs_browser
 def test_new_and_format_do_not_drop_what_was_typed(server: tuple[str, Path], page: Any) -> None:
     """新建 replaced unsaved edits with the new file's text without asking (the file list asks);
     格式化 answered after more typing put the layout of the older text over it."""

@@ -915,6 +915,10 @@ HINTS: dict[str, tuple[str, str]] = {
         "`match` reads a label input itself, not a `let` that passes one on: write `match {name} {{…}}` on the input",
         "`match` 只用于选项型输入项本身，不用于转述它的计算值：请对该输入项写 `match {name} {{…}}`",
     ),
+    "match_let_worked": (
+        "`match` reads a label input itself, not a value worked out from labels: match each label input it reads",
+        "`match` 只用于选项型输入项本身，不用于由选项算出的值：请对它所读的选项型输入项分别写 `match`",
+    ),
     "match_bool": (
         "`match` reads a label input (`label {{…}}`); score a yes/no value with `award N if {name}` or `when {name} -> N`",
         "`match` 只用于选项型输入项（`label {{…}}`）；是/否值请用 `award 分数 if {name}` 或 `when {name} -> 分数` 计分",

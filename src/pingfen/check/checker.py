@@ -812,7 +812,8 @@ class RuleChecker:
             hint, name = _NOT_LABEL.get(symbol.unit, "match_label"), subject.name.text
             if isinstance(symbol.decl, ast.Let):
                 if symbol.unit == "label":  # a label a let passes on: `match` the input it comes from
-                    hint, name = "match_let_label", self.label_source(symbol.decl)
+                    name = self.label_source(symbol.decl)
+                    hint = "match_let_label" if name != "…" else "match_let_worked"
                 self.report(
                     "PF203", subject.span, hint, expected="label", found="a `let` value", found_zh="计算值", name=name
                 )

@@ -337,10 +337,14 @@
   $("form").addEventListener("change", scoreSoon);
   function scoreSoon() { clearTimeout(scoreTimer); scoreTimer = setTimeout(score, 200); }
 
+  var scoreSeq = 0;  // the latest score asked for: an earlier one answered later is not shown over it (as checkSeq)
   function score() {
     var values = record();
     if (!Object.keys(values).length) return;
-    return api("POST", "/api/score", body({ values: values })).then(showScore, function () {});
+    var seq = ++scoreSeq;
+    return api("POST", "/api/score", body({ values: values })).then(function (data) {
+      if (seq === scoreSeq) showScore(data);
+    }, function () {});
   }
   function showScore(data) {
     var problems = $("score-problems");
