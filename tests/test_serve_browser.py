@@ -294,17 +294,25 @@ def test_the_underline_is_under_the_name_after_characters_outside_the_bmp(server
     assert "`未知`" in page.inner_text('#diagnostics pre[data-code="PF102"]')
 
 
+PERCENT = ('rubric "百分比" { total 10 }\ninput 执行率: percent >= 0 and <= 100% "预算执行率"\n'
+           "indicator 预算执行 10 {\n  when 执行率 >= 90% -> 10\n  when 执行率 >= 1% -> 6\n  else -> 0\n}\n")  # fmt: skip
+
+
+def _percent_form(server: tuple[str, Path], page: Any) -> str:
+    """The workbench opened on a rubric of one percent input, its form shown: the rubric."""
+    url, folder = server
+    (folder / "百分比.rule").write_text(PERCENT, encoding="utf-8")
+    page.goto(url)
+    page.wait_for_selector("#check-status.ok")
+    page.click('#tabs button[data-tab="form"]')
+    return PERCENT
+
+
 @needs_browser
 def test_a_percent_typed_with_a_full_width_sign_is_scored(server: tuple[str, Path], page: Any) -> None:
     """The form added "%" to what did not end in "%": 95％ (as a Chinese input method types it)
     was sent as 95％%, which is no percent (PF502)."""
-    url, folder = server
-    rubric = ('rubric "百分比" { total 10 }\ninput 执行率: percent >= 0 and <= 100% "预算执行率"\n'
-              "indicator 预算执行 10 {\n  when 执行率 >= 90% -> 10\n  when 执行率 >= 1% -> 6\n  else -> 0\n}\n")  # fmt: skip
-    (folder / "百分比.rule").write_text(rubric, encoding="utf-8")
-    page.goto(url)
-    page.wait_for_selector("#check-status.ok")
-    page.click('#tabs button[data-tab="form"]')
+    rubric = _percent_form(server, page)
     for typed in ("95％", "95", "95%", "50％"):
         page.fill('#form input[name="执行率"]', typed)
         number = typed.rstrip("%％")
@@ -318,13 +326,7 @@ def test_a_score_answered_late_is_not_shown_over_a_later_one(server: tuple[str, 
     """The server answers in a pool of threads, so answers may come back out of order: the
     score of what was typed before, answered last, replaced the score of what is in the form
     (a CI run showed the reasons of a refused value after the value was mended)."""
-    url, folder = server
-    rubric = ('rubric "百分比" { total 10 }\ninput 执行率: percent >= 0 and <= 100% "预算执行率"\n'
-              "indicator 预算执行 10 {\n  when 执行率 >= 90% -> 10\n  when 执行率 >= 1% -> 6\n  else -> 0\n}\n")  # fmt: skip
-    (folder / "百分比.rule").write_text(rubric, encoding="utf-8")
-    page.goto(url)
-    page.wait_for_selector("#check-status.ok")
-    page.click('#tabs button[data-tab="form"]')
+    rubric = _percent_form(server, page)
     held: list[Any] = []
 
     def hold_the_first(route: Any) -> None:
