@@ -104,10 +104,10 @@ def grid_range(spec: InputSpec) -> tuple[int, int]:
 @pinned
 def from_grid(spec: InputSpec, n: int) -> object:
     """The value n data steps from zero, as a record holds it."""
+    if spec.type == "count":  # a count has no precision (PF210): its step is 1
+        return n
     exponent = data_step(spec).adjusted()  # a step is a power of ten (a precision too: PF210)
-    if spec.type == "count" or exponent > 0:
-        return n * 10**exponent if spec.type == "count" else Decimal(n * 10**exponent)
-    return Decimal(n).scaleb(exponent)
+    return Decimal(n * 10**exponent) if exponent > 0 else Decimal(n).scaleb(exponent)
 
 
 @pinned
