@@ -7,14 +7,18 @@ baseline measured in the same run, as the Python targets have one (the hand-writ
 `hand2021.sql`, the 2021 rubric written as an analyst would write it in DuckDB — each rule one
 expression over the columns, quotients and deductions in DuckDB's own arithmetic (a DECIMAL
 divided by a DECIMAL is a DOUBLE there), no input checks, no refusals, the total `round(…, 2)`.
+And a second: `hand2021_exact.sql`, the same rubric by hand but exact and checked (no float: a
+quotient's score told at its ends on the integers and divided at 20 decimals between them, the
+inputs checked and a refused row marked), to tell what exactness and checks cost from what the
+engine's general query costs beyond them.
 
 1. N records drawn as `duckdb_eval.py` draws its warehouse file (counts BIGINT, the rest
    DECIMAL(18, s)), written to Parquet (not timed);
-2. rounds, interleaved: `score_with_duckdb` (what `pingfen eval --engine duckdb` runs), the
-   hand-written query, and the floor (the input copied to a file, nothing scored), each from the
-   file to a Parquet file: wall and CPU seconds (all of DuckDB's threads), the least of the rounds;
-3. the ratio of the engine's CPU to the hand-written query's, and how many of the N totals and
-   grades the hand-written query gets wrong (its floats), with the engine's as the reference.
+2. rounds, interleaved: `score_with_duckdb` (what `pingfen eval --engine duckdb` runs), the two
+   hand-written queries, and the floor (the input copied to a file, nothing scored), each from
+   the file to a Parquet file: wall and CPU seconds (all of DuckDB's threads), the least of the rounds;
+3. the ratio of the engine's CPU to each hand-written query's, and how many of the N totals and
+   grades each hand-written query gets otherwise than the engine (the float one: its floats).
 
 Not part of the test suite.
 """
@@ -40,6 +44,7 @@ import pingfen  # noqa: E402
 from pingfen.engine import score_with_duckdb  # noqa: E402
 
 HAND = (HERE / "hand2021.sql").read_text(encoding="utf-8")
+EXACT = (HERE / "hand2021_exact.sql").read_text(encoding="utf-8")
 
 
 def main() -> None:
@@ -59,6 +64,7 @@ def main() -> None:
         con = duckdb.connect(config={"threads": args.threads})
         con.execute(f"COPY (SELECT i AS id, {typed} FROM range({args.records}) t(i)) TO '{source}' (FORMAT parquet)")
         hand = HAND.replace("FROM records", f"FROM read_parquet('{source}')")
+        exact = EXACT.replace("FROM records", f"FROM read_parquet('{source}')")
 
         def engine() -> None:
             score_with_duckdb(rubric, str(source), str(base / "engine.parquet"), ruleset=str(RULESET), threads=args.threads)
@@ -66,11 +72,14 @@ def main() -> None:
         def written() -> None:
             con.execute(f"COPY ({hand}) TO '{base / 'hand.parquet'}' (FORMAT parquet)")
 
+        def exactly() -> None:
+            con.execute(f"COPY ({exact}) TO '{base / 'exact.parquet'}' (FORMAT parquet)")
+
         def floor() -> None:
             con.execute(f"COPY (SELECT * FROM read_parquet('{source}')) TO '{base / 'floor.parquet'}' (FORMAT parquet)")
 
         runs = {"pingfen eval --engine duckdb": engine, "hand-written query (floats, no checks)": written,
-                "floor: the input copied, nothing scored": floor}  # fmt: skip
+                "hand-written query (exact, checked)": exactly, "floor: the input copied, nothing scored": floor}  # fmt: skip
         spent: dict[str, list[tuple[float, float]]] = {name: [] for name in runs}
         print(f"DuckDB {duckdb.__version__}, {args.threads} threads, {args.records:,} records of the 2021 rubric, Parquet to Parquet")
         for _round in range(args.rounds):
@@ -82,16 +91,17 @@ def main() -> None:
         for name, times in spent.items():
             wall, cpu = min(t[0] for t in times), min(t[1] for t in times)
             print(f"  {name:<42} {wall:.2f} s wall ({args.records / wall:,.0f} records/s), {cpu:.2f} CPU-s (least of {args.rounds})")
-        ours, theirs = (min(t[1] for t in spent[name]) for name in list(runs)[:2])
-        print(f"  the engine's CPU is {ours / theirs:.2f}× the hand-written query's")
-        wrong = con.execute(
-            f"SELECT count(*) FILTER (WHERE e.total IS DISTINCT FROM CAST(h.total AS DECIMAL(38, 2))), "
-            f"count(*) FILTER (WHERE e.grade IS DISTINCT FROM h.grade), count(*) FILTER (WHERE e.refusal IS NOT NULL) "
-            f"FROM read_parquet('{base / 'engine.parquet'}') e JOIN read_parquet('{base / 'hand.parquet'}') h USING (id)"
-        ).fetchone()
-        assert wrong is not None
-        print(f"  the hand-written query against the engine: {wrong[0]:,} totals and {wrong[1]:,} grades differ "
-              f"({wrong[2]:,} rows the engine refuses)")  # fmt: skip
+        ours, theirs, exact_cpu = (min(t[1] for t in spent[name]) for name in list(runs)[:3])
+        print(f"  the engine's CPU is {ours / theirs:.2f}× the hand-written float query's, {ours / exact_cpu:.2f}× the exact one's")
+        for name, file in (("float", "hand.parquet"), ("exact", "exact.parquet")):
+            wrong = con.execute(
+                f"SELECT count(*) FILTER (WHERE e.total IS DISTINCT FROM CAST(h.total AS DECIMAL(38, 2))), "
+                f"count(*) FILTER (WHERE e.grade IS DISTINCT FROM h.grade), count(*) FILTER (WHERE e.refusal IS NOT NULL) "
+                f"FROM read_parquet('{base / 'engine.parquet'}') e JOIN read_parquet('{base / file}') h USING (id)"
+            ).fetchone()
+            assert wrong is not None
+            print(f"  the {name} hand-written query against the engine: {wrong[0]:,} totals and {wrong[1]:,} grades differ "
+                  f"({wrong[2]:,} rows the engine refuses)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import sqlglot
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from sqlglot import exp
@@ -165,3 +166,28 @@ def test_the_2021_rows_are_the_same_inlined_or_not() -> None:
     assert len(bound) > len(inlined)
     rows = [con.execute(f"SELECT * FROM ({q}) ORDER BY id").fetchall() for q in (inlined, bound)]  # type: ignore[attr-defined]  # duckdb's connection
     assert rows[0] == rows[1] and len(rows[0]) == 3000
+
+
+# ---------------------------------------------------------------- the benchmark's exact baseline
+@needs_duckdb
+def test_the_exact_hand_written_baseline_is_exact_and_agrees_with_the_engine() -> None:
+    """benchmarks/hand2021_exact.sql is the baseline benchmarks/README.md measures the engine
+    against as "exact, checked": it must divide nothing as DuckDB divides a DECIMAL (into a
+    DOUBLE), name no float type, and give the engine's every total, grade and refused row on
+    the benchmark's records — or the ratio it reports compares the engine with a wrong query."""
+    text = (RULESET.parent.parent / "benchmarks" / "hand2021_exact.sql").read_text(encoding="utf-8")
+    tree = sqlglot.parse_one(text, read="duckdb")
+    assert not list(tree.find_all(exp.Div)), "a / in DuckDB makes a DOUBLE of two DECIMALs"
+    floats = {exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT}
+    assert not [t for t in tree.find_all(exp.DataType) if t.this in floats]
+    con, rubric = warehouse(20_000)
+    con.execute(f"CREATE TABLE engine AS {query_2021(con, rubric)}")  # type: ignore[attr-defined]
+    con.execute(f"CREATE TABLE hand AS {text}")  # type: ignore[attr-defined]
+    differ = con.execute(  # type: ignore[attr-defined]
+        "SELECT count(*) FILTER (WHERE e.total IS DISTINCT FROM h.total), count(*) FILTER (WHERE e.grade IS DISTINCT FROM h.grade), "
+        "count(*) FILTER (WHERE (e.refusal IS NULL) != (h.refusal IS NULL)), count(*) FILTER (WHERE h.s1 NOT IN (0, 5)), count(*) "
+        "FROM engine e JOIN hand h USING (id)"
+    ).fetchone()
+    assert differ[4] == 20_000
+    assert differ[:3] == (0, 0, 0)
+    assert differ[3] > 0  # some rows between a quotient's ends: its division is put to the test
