@@ -14,6 +14,7 @@ import codecs
 import csv
 import io
 import itertools
+import os
 import re
 import tempfile
 import threading
@@ -140,7 +141,7 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
     refuse_inputs(output, [data, ruleset])  # PF701: never onto an input
     con = duckdb.connect(config={"threads": threads} if threads else {})
     try:
-        with _relation(con, data, read, rubric, encoding) as (numbered, back, formulas), atomic_path(output) as tmp:
+        with _relation(con, data, read, rubric, encoding) as (numbered, back, formulas, folder), atomic_path(output) as tmp:
             # written plain (sqlglot's pretty layout of the 2021 rubric's query costs ~0.4 s, DuckDB
             # needs none) and without a copy first: the tree is made for this one writing
             # a file of text (CSV, a sheet) is read as `pingfen eval` reads its cells (sql/spelt.py)
@@ -170,7 +171,8 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
             # a row as long as its line read, its quotes doubled, and the scores beside it
             dialect = "" if write == "parquet" else (", header = true, delim = ',', quote = '\"', escape = '\"', all_varchar = true, "
                                                      f"max_line_size = {3 * _LINE_BYTES}, buffer_size = {_BUFFER}")  # fmt: skip
-            found = con.execute(f"SELECT count(*), count(refusal) FROM {reader}({_file(str(tmp))}{dialect})").fetchone()
+            written = _plain(str(tmp), folder, f"written.{write}", output)  # COPY writes the name as it is; a reader globs it
+            found = con.execute(f"SELECT count(*), count(refusal) FROM {reader}({_file(written)}{dialect})").fetchone()
     except (duckdb.InterruptException, RuntimeError) as error:
         # DuckDB stops a query at Ctrl-C and raises RuntimeError("Query interrupted"), the
         # KeyboardInterrupt taken: given back, so the user sees 已中断 (exit 130), not an internal error
@@ -320,10 +322,11 @@ def _batched(rubric: Rubric) -> bool:
 
 
 @contextmanager
-def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | None) -> Iterator[tuple[bool, dict[str, str], bool]]:
+def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | None) -> Iterator[tuple[bool, dict[str, str], bool, str]]:
     """The view `records` over the file, for the query's lifetime; whether it has ROW, the
-    file's columns it holds under names of the engine's (`_held`), each with its own name, and
-    whether the table FORMULAS lists a sheet's cells of formulas never calculated."""
+    file's columns it holds under names of the engine's (`_held`), each with its own name,
+    whether the table FORMULAS lists a sheet's cells of formulas never calculated, and the
+    run's private temporary folder (copies and links DuckDB reads)."""
     with tempfile.TemporaryDirectory(prefix="pingfen-") as folder:
         path = data
         formulas: list[tuple[int, str]] = []
@@ -333,8 +336,11 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
             formulas = _xlsx_to_csv(data, path, rubric.column_kind)
         elif read == "csv":
             path = _utf8(data, str(Path(folder) / "utf8.csv"), encoding)
-        if read == "parquet":
+        else:
             _readable(data)
+        if path == data:  # the file itself, not a copy: every reader below (DuckDB's, _shape's) takes one name of it
+            path = _plain(data, folder, f"data.{read}", data)
+        if read == "parquet":
             reader = f"read_parquet({_file(path)})"
             held = _held([str(row[0]) for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()])
             if held:
@@ -366,7 +372,7 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
             columns = _parquet_columns(rubric, described, columns)
         columns = _own_columns(rubric, described, columns)
         con.execute(f'CREATE VIEW "records" AS SELECT {columns} FROM {reader}')
-        yield numbered, {kept: name for name, kept in held.items()}, bool(formulas)
+        yield numbered, {kept: name for name, kept in held.items()}, bool(formulas), folder
 
 
 def _one_valued_ids(described: Mapping[str, str], data: str) -> None:
@@ -579,11 +585,47 @@ def lit(text: str) -> str:
     return exp.Literal.string(text).sql("duckdb")
 
 
+# What DuckDB's file system reads in a path as other than the name's own characters: its readers
+# take a path as a glob pattern (`填报[1].parquet` matched `填报1.parquet`), and split it into
+# folders at `\` as at `/` on every system (`填报\[1].csv` read `填报/[1].csv`).
+_GLOBS = "*?["
+_SEPARATOR = "" if os.sep == "\\" else "\\"  # on Windows `\` is the separator it is taken for
+
+
+def _odd(path: str) -> str | None:
+    """The first character of `path` DuckDB would not read as itself (_GLOBS, _SEPARATOR)."""
+    return next((c for c in path if c in _GLOBS or c == _SEPARATOR), None)
+
+
+def _plain(path: str, folder: str, name: str, shown: str) -> str:
+    """A path by which DuckDB reads the file at `path` and no other: the path made absolute (a
+    relative `~/…` would be the home folder to DuckDB) where DuckDB reads each of its characters
+    as itself, else a symbolic link `name` in the run's private `folder` to the file itself,
+    whatever its name or its folders' names hold (an escape of a glob character as a class,
+    `[[]`, loses DuckDB's reading of a name as it is on a file system blind to letter case).
+    PF735, naming `shown` (the file as the user named it), where the system refuses the link."""
+    absolute = os.path.abspath(path)
+    char = _odd(absolute)
+    if char is None:
+        return absolute
+    link = os.path.join(folder, name)
+    try:
+        os.symlink(os.path.realpath(path), link)
+    except OSError as error:  # Windows without the privilege to make links, a file system without them
+        raise _refuse("PF735", {"path": shown, "char": char, "reason": OSReason.of(error)}) from None
+    return link
+
+
 def _file(path: str) -> str:
-    """A file's path, and the option, with which DuckDB's readers read that one file as it is:
-    they read a path as a glob pattern (`填报[1].parquet` matched `填报1.parquet`), so each glob
-    character is a class of its own; and a folder named `年度=2021` as a Hive partition, adding
-    the column 年度 = 2021 to every row, or putting 2021 in place of the file's own 年度."""
+    """A path from _plain, or of a copy in the run's private folder, and the option, with which
+    DuckDB's readers read that one file as it is: a glob character of the temporary folder's
+    own path (a user's name in it) a class of its own, `[[]`; and not a folder named
+    `年度=2021` as a Hive partition, adding the column 年度 = 2021 to every row, or putting 2021
+    in place of the file's own 年度. PF735 where the temporary folder's path holds a `\\`
+    (TMPDIR so named), which DuckDB would split it at."""
+    if _SEPARATOR and _SEPARATOR in path:  # _plain gives no other path that holds one
+        raise _refuse("PF735", {"path": path, "char": _SEPARATOR, "reason": "it is in the temporary folder: set TMPDIR to one without it",
+                                "reason_zh": "它在临时文件夹的路径中：请把 TMPDIR 设为不含它的文件夹"})  # fmt: skip
     return lit(re.sub(r"[*?\[]", lambda c: f"[{c.group()}]", path)) + ", hive_partitioning = false"
 
 

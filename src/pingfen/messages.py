@@ -468,6 +468,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{data} 的列 `{column}` 与输入项 `{input}` 只有字母大小写不同，DuckDB 不加区分（pingfen eval 则认为缺少 `{input}`）："
         "请把该列改名为 `{input}`",
     ),
+    "PF735": (
+        "{path}: DuckDB reads `{char}` in a path as a pattern or a folder separator, and could read another file; "
+        "the engine could not name the file to DuckDB without it ({reason}): rename it without `{char}`, "
+        "or run without `--engine duckdb`",
+        "{path}：DuckDB 把路径中的 `{char}` 当作通配符或文件夹分隔符，可能读到别的文件；引擎未能以不含它的名称把文件交给 DuckDB"
+        "（{reason_zh}）：请改用不含 `{char}` 的名称，或去掉 `--engine duckdb` 运行",
+    ),
     "PF729": (
         "{data}: the columns `{first}` and `{second}` differ only in letter case, which DuckDB does not tell apart: "
         "rename one, or run without `--engine duckdb`",

@@ -1,0 +1,179 @@
+"""`pingfen eval --engine duckdb` reads exactly the file named, whatever its path holds.
+
+DuckDB's readers take a path as a glob pattern and, on every system, split it into folders at
+`\\` as at `/`: `填报\\[1].csv` read the file `[1].csv` in a folder `填报` beside it (escaping
+`[` as `[[]` left the `\\` a separator), `a\\*.csv` read `a/*.csv`, and a relative `~/填报.csv`
+read the home folder's. An output named with a `\\` was written, then not found when its rows
+were counted (PF831). The engine now gives DuckDB the path made absolute where it reads each
+character as itself, else a link of a plain name in a private folder; PF735 where the system
+refuses the link."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from duckdb_helpers import duckdb, needs_duckdb
+from pingfen import engine
+from pingfen.cli import main
+
+RULE = """rubric "r" { total 10 }
+input 分: number >= 0 and <= 10
+indicator 甲 10 { score = 分 }
+"""
+
+
+def _parquet(path: Path, ids: list[str]) -> None:
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (id VARCHAR, 分 DECIMAL(18, 2))")
+    con.executemany("INSERT INTO t VALUES (?, 7)", [(i,) for i in ids])
+    con.execute(f"COPY t TO '{str(path).replace(chr(39), chr(39) * 2)}' (FORMAT parquet)")
+    con.close()
+
+
+def _csv(path: Path, ids: list[str]) -> None:
+    path.write_text("id,分\n" + "".join(f"{i},7\n" for i in ids), encoding="utf-8")
+
+
+def _xlsx(path: Path, ids: list[str]) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["id", "分"])
+    for i in ids:
+        sheet.append([i, 7])
+    book.save(path)
+
+
+WRITERS = {".parquet": _parquet, ".csv": _csv, ".xlsx": _xlsx}
+
+
+def _eval(tmp_path: Path, data: Path | str, out: Path | str, *lang: str) -> tuple[int, str, str]:
+    rule = tmp_path / "r.rule"
+    rule.write_text(RULE, encoding="utf-8")
+    said, err = io.StringIO(), io.StringIO()
+    code = main(["eval", "--engine", "duckdb", *lang, str(rule), str(data), "-o", str(out)], said, err)
+    return code, said.getvalue(), err.getvalue()
+
+
+def _ids(out: Path) -> list[str]:
+    if out.suffix == ".csv":
+        with out.open(encoding="utf-8-sig", newline="") as f:
+            return [row["id"] for row in csv.DictReader(f)]
+    con = duckdb.connect()
+    try:  # the name read through a link of DuckDB's own: this test's reading is not the engine's
+        link = out.parent / "_read_back.parquet"
+        link.symlink_to(out)
+        return [str(row[0]) for row in con.execute(f"SELECT id FROM read_parquet('{link}')").fetchall()]
+    finally:
+        con.close()
+
+
+# (the file named, a file beside it its name matches as DuckDB reads a path)
+NAMES = [
+    ("填报[1]", "填报1"),
+    ("q*", "qx"),
+    ("q?", "qx"),
+    ("填报\\[1]", "填报/[1]"),  # `\` a separator: the folder 填报's file `[1]`
+    ("a\\*", "a/*"),
+    ("a\\?", "a/?"),
+    ("年度\\2021/[1]", "年度/2021/[1]"),  # a folder named with a `\`
+    ("a{b,c}", "ab"),
+    ("a,b", "a"),
+]
+
+
+@needs_duckdb
+@pytest.mark.parametrize(("named", "other"), NAMES)
+@pytest.mark.parametrize("suffix", sorted(WRITERS))
+def test_the_file_named_is_scored_whatever_its_path_holds(tmp_path: Path, named: str, other: str, suffix: str) -> None:
+    data, decoy = tmp_path / f"{named}{suffix}", tmp_path / f"{other}{suffix}"
+    for path, ids in ((decoy, ["other-1", "other-2", "other-3"]), (data, ["named-1", "named-2"])):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        WRITERS[suffix](path, ids)
+    out = tmp_path / "结果.csv"
+    code, said, err = _eval(tmp_path, data, out)
+    assert code == 0, err
+    assert _ids(out) == ["named-1", "named-2"]
+    assert "已评分 2 行" in said + err
+
+
+@needs_duckdb
+def test_a_relative_path_under_a_folder_named_tilde_is_not_the_home_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    _csv(home / "填报.csv", ["home"])
+    (tmp_path / "~").mkdir()
+    _csv(tmp_path / "~" / "填报.csv", ["named"])
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(tmp_path)
+    code, _said, err = _eval(tmp_path, "~/填报.csv", "结果.csv")
+    assert code == 0, err
+    assert _ids(tmp_path / "结果.csv") == ["named"]
+
+
+@needs_duckdb
+@pytest.mark.parametrize("name", ["结果\\[1]", "o\\*", "结果[终版]", "a{b,c}"])
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_an_output_named_with_a_pattern_or_a_backslash_is_written_and_counted(tmp_path: Path, name: str, suffix: str) -> None:
+    _csv(tmp_path / "填报.csv", ["甲", "乙", "丙"])
+    out = tmp_path / f"{name}{suffix}"
+    code, said, err = _eval(tmp_path, tmp_path / "填报.csv", out)
+    assert code == 0, err
+    assert "已评分 3 行" in said + err  # the rows counted are the output's own
+    assert _ids(out) == ["甲", "乙", "丙"]
+    assert not [p.name for p in tmp_path.iterdir() if ".pingfen-" in p.name]  # no temporary file left beside it
+
+
+@needs_duckdb
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_link_the_system_refuses_is_pf735_naming_the_character(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
+    """Windows without the privilege to make links: the engine refuses rather than read a glob."""
+
+    def refused(*_args: object, **_kwargs: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "symlink", refused)
+    data = tmp_path / "填报[1].csv"
+    _csv(data, ["named"])
+    _csv(tmp_path / "填报1.csv", ["other"])
+    code, _said, err = _eval(tmp_path, data, tmp_path / "结果.csv", *(["--lang", "en"] if lang == "en" else []))
+    assert code == 2
+    assert "PF735" in err and f"{data}" in err and "`[`" in err and "Traceback" not in err
+    if lang == "en":
+        assert "(Operation not permitted): rename it without `[`" in err, err
+    else:
+        assert "（不允许此操作）：请改用不含 `[` 的名称" in err, err
+    assert not (tmp_path / "结果.csv").exists()
+
+
+@needs_duckdb
+def test_a_temporary_folder_named_with_a_backslash_is_pf735(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy in the private folder (a GBK file's UTF-8) is read by DuckDB there: a `\\` in
+    TMPDIR would split its path (PF831, No files found), and is named instead."""
+    folder = tmp_path / "tmp\\x"
+    folder.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(folder))
+    data = tmp_path / "填报.csv"
+    data.write_bytes("id,分\n甲,7\n".encode("gbk"))
+    code, _said, err = _eval(tmp_path, data, tmp_path / "结果.csv", "--lang", "en")
+    assert code == 2
+    assert "PF735" in err and "TMPDIR" in err, err
+
+
+def test_only_a_path_duckdb_would_not_read_as_itself_is_linked(tmp_path: Path) -> None:
+    plain = tmp_path / "填报 2024（终版）=1.csv"
+    plain.write_text("id\n", encoding="utf-8")
+    folder = tmp_path / "private"
+    folder.mkdir()
+    assert engine._plain(str(plain), str(folder), "data.csv", str(plain)) == str(plain)
+    odd = tmp_path / "填报\\[1].csv"
+    odd.write_text("id\n", encoding="utf-8")
+    link = engine._plain(str(odd), str(folder), "data.csv", str(odd))
+    assert link == str(folder / "data.csv") and os.path.samefile(link, odd)
