@@ -1,9 +1,11 @@
 """Reports for a whole batch: one report per unit in a folder, and the summary workbook.
 
 `pingfen report RULESET departments.xlsx -o 报告/` runs `report_folder`: each row is read and
-scored as it comes (`batch.score_rows`), its report written at once, atomically, under a file
-name made from its id (`file_name`); a row that cannot be scored gets no report but a line
-in the summary's error column. The summary (汇总.xlsx) ranks the units that were scored.
+scored (`batch.score_rows`) and its report named from its id (`file_name`); every file the run
+will write is then checked (`io.write.refuse_target`: a read-only one, a folder in the way), so a
+refusal leaves the folder as it was, and only then is each report written, atomically. A row
+that cannot be scored gets no report but a line in the summary's error column. The summary
+(汇总.xlsx) ranks the units that were scored.
 """
 
 from __future__ import annotations
@@ -17,13 +19,13 @@ from typing import TextIO
 
 from attrs import evolve, frozen
 
-from pingfen.batch import Summary, score_rows
+from pingfen.batch import Scored, Summary, score_rows
 from pingfen.errors import DataError, OutputError
 from pingfen.evaluate.rubric import Rubric
 from pingfen.io.headers import header_problem
 from pingfen.io.records import read_department, several
 from pingfen.io.tables import Row, is_table, read_rows, renamed
-from pingfen.io.write import refuse_inputs
+from pingfen.io.write import refuse_inputs, refuse_target, writable_folder
 from pingfen.lang import Lang
 from pingfen.oserrors import OSReason
 from pingfen.progress import Progress
@@ -113,32 +115,41 @@ def report_folder(
     else:  # one JSON/YAML record: a batch of one
         department, record = read_department(data, id_column=id_column, command="report")
         rows, total = [Row(1, department, record)], 1
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise OutputError("PF704", str(out), {"reason": OSReason.of(error)}) from None
     filing = filing or Filing()
     used = {SUMMARY[lang].casefold()}
     for given in guarded:  # an input inside the folder keeps its name: the report beside it is named -2
         if Path(given).resolve().parent == out.resolve():
             used.add(Path(given).name.casefold())
     summary = Summary()
+    # Every row is scored and named first, and every file the run writes checked (the folder, each
+    # report, the summary): a read-only 汇总.xlsx was refused after every report was written over.
+    planned: list[tuple[Scored, str | None]] = []
+    for one in score_rows(rubric, rows if shown is None else renamed(rows, str(data), shown), lang):
+        name = None
+        if one.result is not None:  # an id that leaves no name (`.`, `..`) is named by its row, in the reader's language
+            row = f"第 {one.row.number} 行" if lang == "zh" else f"row-{one.row.number}"
+            name = file_name(one.row.label(lang), fmt, used, fallback=row)
+        planned.append((one, name))
+    for target in [*(out / name for _, name in planned if name is not None), summary_path]:
+        refuse_inputs(target, guarded)
+        refuse_target(target)
+    writable_folder(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError("PF704", str(out), {"reason": OSReason.of(error)}) from None
     scored: list[UnitLine] = []
     refused: list[UnitLine] = []
     bar = Progress(progress, total, threshold=0, lang=lang)  # a report takes long enough to show each
     try:
-        for one in score_rows(rubric, rows if shown is None else renamed(rows, str(data), shown), lang):
+        for one, name in planned:
             summary.rows += 1
             unit = one.row.label(lang)
-            if one.result is None:
+            if one.result is None or name is None:
                 assert one.error is not None
                 summary.fail(one)
                 refused.append(UnitLine(unit, None, None, None, None, error=one.error.describe(lang, filed=True)))
             else:
-                # an id that leaves no name (`.`, `..`) is named by its row, in the reader's language
-                row = f"第 {one.row.number} 行" if lang == "zh" else f"row-{one.row.number}"
-                name = file_name(unit, fmt, used, fallback=row)
-                refuse_inputs(out / name, guarded)
                 write_report(one.result, fmt, out / name, lang=lang, department=one.row.id,
                              filing=evolve(filing, unit=unit))  # fmt: skip
                 # a 一级指标 that does not apply says so, as its report does: not the 0 it counts as

@@ -80,6 +80,13 @@ class RowReport:
         detail = self.detail_en if lang == "en" and self.detail_en else self.detail
         instead_zh, instead_en = _LEFT.get(self.outside, _LEFT[""])
         shown = detail if len(detail) <= 60 or self.kind == "draft" else detail[:59] + "…"
+        if self.kind == "hidden_row":
+            return (f"  第 {self.row} 行是隐藏行，已照常导入：{self.indicator}；如该指标已不再使用，请在草稿中删去它" if lang == "zh"
+                    else f"  row {self.row} is hidden in Excel and was imported as any other: {self.indicator}; "
+                    "if the indicator is no longer used, delete it from the draft")  # fmt: skip
+        if self.kind == "hidden_column":
+            return (f"  第 {self.indicator} 列（{shown}）是隐藏列，已照常读取" if lang == "zh"
+                    else f"  column {self.indicator} ({shown}) is hidden in Excel and was read as any other")  # fmt: skip
         if self.kind == "grades" and not detail:
             return ("  评价等次：评分表未写明，暂按通用的划分写入，已标 TODO" if lang == "zh" else
                     "  grades: the table states none, the usual grades written, marked TODO")  # fmt: skip
@@ -136,24 +143,27 @@ _LEFT = {"": ("暂写为评价分（judgment），已标 TODO", "written as a ju
 
 @frozen
 class Imported:
-    """An imported table: the draft rule text and how each indicator row was read."""
+    """An imported table: the draft rule text, how each indicator row was read, and what was read
+    that Excel hides (`hidden`: a hidden row, kind `hidden_row`, each naming its indicator; a
+    hidden column the table is read from, `hidden_column`), said by `summary` though recognised."""
 
     text: str
     rows: tuple[RowReport, ...]
+    hidden: tuple[RowReport, ...] = ()
 
     @property
     def recognised(self) -> int:
         return sum(r.recognised for r in self.rows)
 
     def summary(self, lang: Lang = "zh") -> list[str]:
-        """What share of the rows was recognised, and which were not."""
+        """What share of the rows was recognised, which were not, and what was read that Excel hides."""
         total = len(self.rows)
         share = f"{100 * self.recognised / total:.0f}%" if total else "—"
         if lang == "zh":
             lines = [f"已识别 {self.recognised}/{total} 行评分标准（{share}）"]
         else:
             lines = [f"recognised {self.recognised} of {total} rows' criteria ({share})"]
-        return lines + [r.said(lang) for r in self.rows if not r.recognised]
+        return lines + [r.said(lang) for r in self.rows if not r.recognised] + [r.said(lang) for r in self.hidden]
 
 
 def import_table(path: str | Path, lang: Lang = "zh") -> Imported:
@@ -164,15 +174,16 @@ def import_table(path: str | Path, lang: Lang = "zh") -> Imported:
     suffix = path.suffix.lower()
     if path.is_dir():  # a folder: said so, as eval says it, not "must be .xlsx or .docx"
         raise _folder(path)
+    hidden = Hidden()
     if suffix == ".xlsx":
-        title, grid = _xlsx_grid(path)
+        title, grid, hidden = _xlsx_grid(path)
         end = len(grid)
-    elif suffix == ".docx":
+    elif suffix == ".docx":  # a Word table hides no row or column
         title, grid, end = _docx_grid(path)
     else:
         raise DataError([Problem("PF511", None, {"path": str(path), "what": "rubric table", "what_zh": "评分表",
                                                  "formats": ".xlsx, .docx"})])  # fmt: skip
-    return _Builder(path, title, grid, end, lang).build()
+    return _Builder(path, title, grid, end, lang, hidden).build()
 
 
 # ---------------------------------------------------------------- reading the grid
@@ -197,6 +208,16 @@ class Cell:
 
 
 Grid = list[list[Cell]]
+
+
+@frozen
+class Hidden:
+    """The rows and columns of a sheet that Excel hides, by their index in the grid (from 0). A
+    hidden row is often an indicator the staff took out: it is imported all the same, never lost
+    without a word, and said to be hidden, in the summary and above its rule in the draft."""
+
+    rows: frozenset[int] = frozenset()
+    columns: frozenset[int] = frozenset()
 
 
 def _unreadable(path: Path, en: str, zh: str, hint: tuple[str, dict[str, object]] | None = None) -> DataError:
@@ -248,9 +269,10 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _xlsx_grid(path: Path) -> tuple[str, Grid]:
+def _xlsx_grid(path: Path) -> tuple[str, Grid, Hidden]:
     """The cells of the sheet Excel shows (`shown_sheet`: a hidden one, of last year's table
-    say, is passed over), merged ranges filled from their first cell; and the sheet's title."""
+    say, is passed over), merged ranges filled from their first cell; the sheet's title; and
+    the rows and columns it hides, read as any other (`Hidden`)."""
     import openpyxl
 
     _check_archive(path)
@@ -274,7 +296,10 @@ def _xlsx_grid(path: Path) -> tuple[str, Grid]:
                     grid[r][c] = Cell(grid[top][left].text, (top, left), grid[top][left].formula)
         if _header(grid) is None and (others := _table_sheets(book, shown)):
             raise _no_table(path, [grid], others)
-        return "", grid
+        hidden_rows = frozenset(r - 1 for r, d in sheet.row_dimensions.items() if d.hidden and 1 <= r <= rows)
+        hidden_columns = frozenset(c - 1 for d in sheet.column_dimensions.values() if d.hidden and d.min and d.max
+                                   for c in range(d.min, min(d.max, columns) + 1))  # fmt: skip
+        return "", grid, Hidden(hidden_rows, hidden_columns)
 
 
 def _table_sheets(book: Workbook, shown: int) -> list[str]:
@@ -581,6 +606,7 @@ class Node:
     refused: str = ""  # the check's error on the rule read, when it refused it
     refused_rules: tuple[str, ...] = ()  # that rule
     unnamed: bool = False  # a row with a 分值 of its own and no name: a judgment under a placeholder name
+    hidden_rows: list[int] = field(factory=list)  # its rows (from 1) that Excel hides, said above its rule
 
     @property
     def indicator(self) -> bool:
@@ -674,8 +700,10 @@ _POINTS_CELL = re.compile(r"\(?(\d+(?:\.\d+)?)(?:分|\(分\))?\)?[。.]?")
 
 
 class _Builder:
-    def __init__(self, path: Path, title: str, grid: Grid, end: int, lang: Lang = "zh") -> None:
+    def __init__(self, path: Path, title: str, grid: Grid, end: int, lang: Lang = "zh", hidden: Hidden | None = None) -> None:
         self.path, self.title, self.grid, self.end = path, title, grid, end  # rows up to `end` are the table's
+        self.hidden = hidden or Hidden()
+        self.hidden_columns: list[RowReport] = []  # the hidden columns read, said at the draft's head too
         self.lang = lang  # the language of the draft's comments
         self.roots: list[Node] = []
         self.total: Decimal | None = None
@@ -775,7 +803,28 @@ class _Builder:
         graded = {grade for grade, _, _ in self.stated.grades} if self.stated.grades or self.stated.none else set(_USUAL_GRADES)
         reports.extend(RowReport(0, grade, "veto_grade", False, veto)
                        for veto, grade in self.stated.vetoes if grade is not None and grade not in graded)  # fmt: skip
-        return Imported(self._checked(columns, reports), tuple(reports))
+        hidden = self._hidden(columns)  # before the text: each indicator's hidden rows are said above its rule
+        return Imported(self._checked(columns, reports), tuple(reports), hidden)
+
+    def _hidden(self, columns: Columns) -> tuple[RowReport, ...]:
+        """The hidden rows of the table's body that hold text, each with the indicator it went
+        into (the last begun at or above it), and the hidden columns it is read from."""
+        from openpyxl.utils import get_column_letter
+
+        leaves = sorted(self._all_leaves(), key=lambda leaf: leaf.row)
+        said: list[RowReport] = []
+        for r in sorted(self.hidden.rows):
+            if not columns.header < r < self.closed or not any(c.text for c in self.grid[r]):
+                continue
+            into = [leaf for leaf in leaves if leaf.row <= r]
+            if into:
+                into[-1].hidden_rows.append(r + 1)
+                said.append(RowReport(r + 1, into[-1].name, "hidden_row", True))
+        read = {*columns.levels, columns.points, columns.criterion, columns.explanation}
+        for c in sorted(self.hidden.columns & {i for i in read if i is not None}):
+            head = self.grid[columns.header][c].text if c < len(self.grid[columns.header]) else ""
+            self.hidden_columns.append(RowReport(0, get_column_letter(c + 1), "hidden_column", True, one_line(head)))
+        return (*said, *self.hidden_columns)
 
     def _declare_inputs(self) -> None:
         """The inputs: the 指标数据说明's, then each row's reading's, once each, in row order."""
@@ -1146,6 +1195,9 @@ class _Builder:
             say("# 每条规则上方的注释是原表的评分标准；标有 TODO 的行未能识别，`pingfen check` 会逐条列出。",
                 "# The comment above each rule is the table's criterion; rows marked TODO were not recognised, "
                 "and `pingfen check` lists each one."),
+            *(say(f"# 原表第 {c.indicator} 列（{c.detail}）在 Excel 中是隐藏列，已照常读取。",
+                  f"# Column {c.indicator} ({c.detail}) of the table is hidden in Excel and was read as any other.")
+              for c in self.hidden_columns),
             "",
             f"rubric {string_text(title)} {{",
             *([f"  year {year.group(1)}"] if year else []),
@@ -1218,6 +1270,11 @@ class _Builder:
         if node.criterion:
             lines.append(f"{pad}# {say('评分标准：', 'criterion: ')}{one_line(node.criterion)}")
         lines.extend(f"{pad}# {say(note, NOTES_EN.get(note, note))}" for note in reading.notes)
+        if node.hidden_rows:  # imported as any other row, but maybe taken out: a person decides
+            rows = "、".join(map(str, node.hidden_rows))
+            lines.append(pad + say(f"# TODO: 原表第 {rows} 行在 Excel 中是隐藏行，已照常导入；如该指标已不再使用，请删去它，否则删去本行",
+                                   f"# TODO: row {rows.replace('、', ', ')} of the table is hidden in Excel and was imported as any "
+                                   "other; if the indicator is no longer used, delete it, else delete this line"))  # fmt: skip
         if node.formula:
             formula = node.formula.replace("（", " (").replace("）", ")")
             lines.append(pad + say(f"# TODO: 分值单元格 {node.formula}是公式，没有保存的计算结果，暂记 0 分；"

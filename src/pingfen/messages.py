@@ -753,6 +753,11 @@ HINTS: dict[str, tuple[str, str]] = {
         "the formula has no saved result: open the workbook in Excel or WPS, save it and try again",
         "公式没有保存的计算结果：请在 Excel 或 WPS 中打开并保存后再试",
     ),
+    "merged_cell": (
+        "{cell} of the sheet `{sheet}` lies in the merged cells {range}, of which only {first} holds the value:"
+        " unmerge them and fill in each row's value",
+        "工作表 `{sheet}` 的 {cell} 在合并单元格 {range} 中，只有 {first} 有值：请取消合并，并在每一行填上各自的值",
+    ),
     "did_you_mean_key": ("the data has `{suggestion}`: is it misspelt?", "数据中有 `{suggestion}`，是否拼写有误？"),
     "spaced_key": (
         "the data has `{suggestion}`, which differs from it only by spaces: name it `{input}`, as the rubric does",

@@ -1,0 +1,116 @@
+"""A data workbook with merged cells: Excel keeps a merged range's value in its first cell alone,
+so the rows below it (or the columns right of it) read blank, and were refused "缺少输入项"
+(PF501) with no word about the merge. PF501 now names the merged cells in its hint, and says how
+to mend them, in `pingfen eval`, `pingfen report` and the public `read_records` alike."""
+
+from __future__ import annotations
+
+import io
+import pickle
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import pingfen
+from pingfen.absent import SheetRecord
+from pingfen.batchreport import report_folder
+from pingfen.cli import main
+from pingfen.errors import DataError
+from pingfen.io import tables
+from xlsx_helpers import sheet_of
+
+RULE = """rubric "t" { total 10 }
+input 人数: number
+input 执行率: percent
+indicator 甲 5 { award 5 if 人数 >= 3 }
+indicator 乙 5 { bands 执行率 { >= 90% -> 5  else -> 0 } }
+"""
+HINT_ZH = "工作表 `填报` 的 {cell} 在合并单元格 {span} 中，只有 {first} 有值：请取消合并，并在每一行填上各自的值"
+HINT_EN = ("{cell} of the sheet `填报` lies in the merged cells {span}, of which only {first} holds the value: "
+           "unmerge them and fill in each row's value")  # fmt: skip
+
+
+def _book(tmp_path: Path, rows: list[list[object]], *merges: str) -> Path:
+    sheet = sheet_of([["id", "人数", "执行率"], *rows])
+    sheet.title = "填报"
+    for span in merges:
+        sheet.merge_cells(span)
+    path = tmp_path / "data.xlsx"
+    sheet.parent.save(path)
+    return path
+
+
+def _eval(tmp_path: Path, data: Path, lang: str = "zh") -> tuple[int, str, str]:
+    rule = tmp_path / "t.rule"
+    rule.write_text(RULE, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["eval", "--lang", lang, str(rule), str(data)], out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_a_value_merged_down_names_the_merge_for_each_row_below(tmp_path: Path) -> None:
+    data = _book(tmp_path, [["甲", 3, 0.95], ["乙", 4, None], ["丙", 5, None], ["丁", 6, 0.5]], "C2:C4")
+    code, out, err = _eval(tmp_path, data)
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[1].startswith("甲,5,5,") and lines[4].startswith("丁,5,0,")  # the first cell's row is scored
+    for line, cell in zip(lines[2:4], ("C3", "C4"), strict=True):
+        assert "PF501: 缺少输入项 `执行率`" in line
+        assert HINT_ZH.format(cell=cell, span="C2:C4", first="C2") in line
+    assert HINT_ZH.format(cell="C3", span="C2:C4", first="C2") in err
+    code, out, _ = _eval(tmp_path, data, "en")
+    assert HINT_EN.format(cell="C4", span="C2:C4", first="C2") in out
+
+
+def test_a_value_merged_across_columns_names_the_merge_for_the_column_right_of_it(tmp_path: Path) -> None:
+    data = _book(tmp_path, [["甲", 3, 0.95], ["乙", 0.9, None]], "B3:C3")
+    _, out, _ = _eval(tmp_path, data)
+    assert HINT_ZH.format(cell="C3", span="B3:C3", first="B3") in out.splitlines()[2]
+
+
+def test_a_blank_cell_not_merged_is_missing_as_before(tmp_path: Path) -> None:
+    data = _book(tmp_path, [["甲", 3, 0.95], ["乙", 4, None], ["丙", None, None], ["丁", 5, 0.95]], "B4:B5")
+    _, out, _ = _eval(tmp_path, data)
+    lines = out.splitlines()
+    assert lines[2].endswith("[乙] PF501: 缺少输入项 `执行率`")  # C3 merges nothing: no hint
+    assert HINT_ZH.format(cell="B5", span="B4:B5", first="B4") in lines[4]  # 丁's 人数, under 丙's merged cell
+    assert "合并" not in lines[3]  # 丙: B4 is the merge's first cell, blank itself; C4 merges nothing
+
+
+def test_read_records_and_report_say_it_too(tmp_path: Path) -> None:
+    data = _book(tmp_path, [["甲", 3, 0.95], ["乙", 4, None]], "C2:C3")
+    rubric = pingfen.loads(RULE)
+    first, second = pingfen.read_records(data)
+    assert isinstance(second, SheetRecord)
+    kept = pickle.loads(pickle.dumps(second))  # noqa: S301 - our own record, round-tripped
+    for record in (second, kept, second.copy()):
+        with pytest.raises(DataError) as refused:
+            rubric.evaluate(record, lang="zh")
+        (problem,) = refused.value.problems
+        assert problem.code == "PF501" and problem.hint == "merged_cell"
+        assert problem.help("zh") == HINT_ZH.format(cell="C3", span="C2:C3", first="C2")
+    assert rubric.evaluate(first).total == Decimal(10)
+    folder = tmp_path / "报告"
+    written = report_folder(rubric, data, folder, "md", lang="zh")
+    assert written.reports == 1 and written.summary.failures == 1
+    import openpyxl
+
+    rows = list(openpyxl.load_workbook(folder / "汇总.xlsx")["汇总"].iter_rows(values_only=True))
+    assert any(HINT_ZH.format(cell="C3", span="C2:C3", first="C2") in str(row[-1]) for row in rows)
+
+
+def test_merged_ranges_are_found_across_the_chunks_the_sheet_is_read_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # fmt: skip
+    spans = [f"B{2 * n}:C{2 * n + 1}" for n in range(1, 40)]
+    data = _book(tmp_path, [[f"u{n}", n, 0.5] for n in range(80)], *spans)
+    book = tables.open_workbook(data)
+    try:
+        whole = tables.merged_ranges(tables.sheet_of(book, data, None))
+        for chunk in (7, 64, 513):
+            monkeypatch.setattr(tables, "_CHUNK", chunk)
+            assert tables.merged_ranges(tables.sheet_of(book, data, None)) == whole, chunk
+    finally:
+        book.close()
+    assert sorted(whole) == [(2 * n, 2, 2 * n + 1, 3) for n in range(1, 40)]
