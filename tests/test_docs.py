@@ -292,8 +292,8 @@ FILE_CODES |= {"PF533"}  # two versions refusing a replay's header each its own 
 # naming another format than -o's extension), tests/test_output_names.py.
 # PF710 and PF711 are about printing a PDF; tests/test_report_filing.py makes each happen.
 OUTPUT_CODES = {f"PF{n}" for n in range(701, 709)} | {"PF710", "PF711"}
-# PF850–PF857 are the workbench's answers to requests; tests/test_serve_http.py makes each happen.
-SERVE_CODES = {f"PF{n}" for n in range(850, 861)}
+# PF850–PF861 are the workbench's answers to requests; tests/test_serve_http.py makes each happen.
+SERVE_CODES = {f"PF{n}" for n in range(850, 862)}
 # PF800–PF805 are about the rubric compiled to SQL (`pingfen sql`); tests/test_sql.py makes each happen.
 SQL_CODES = {"PF800", "PF802", "PF803", "PF808", "PF804", "PF805", "PF806", "PF807", "PF830", "PF831", "PF832"}
 SQL_CODES |= {"PF816"}  # `eval --reasons` without the DuckDB engine: tests/test_engine_reasons.py

@@ -369,6 +369,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{path}` 在打开之后已在磁盘上被修改（另一个标签页或其他人）：请重新载入，或另存为其他文件名，以免丢失任何一方的修改",
     ),
     "PF859": ("`{path}` is not a regular file: the workbench saves only files", "`{path}` 不是普通文件：工作台只能保存到文件"),
+    "PF861": ("the request names no file: give its name as `path`", "请求未给出文件名：请在 `path` 中给出文件名"),
     "PF860": (
         "the request is not what the workbench expects: a JSON object with the rule text as `text`",
         "请求格式不符：应为 JSON 对象，评分表文本在 `text` 中",
