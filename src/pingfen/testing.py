@@ -133,14 +133,15 @@ def input_values(spec: InputSpec) -> st.SearchStrategy[object]:
     return grid.map(lambda n: from_grid(spec, n))
 
 
-# How a record marks an input 不适用, as a data file writes it.
-NOT_APPLICABLE = "不适用"
+# How a record marks an input 不适用, as a data file writes it: the text, which `Rubric.coerce`
+# reads to `absent.NOT_APPLICABLE`, the value scoring sees.
+NOT_APPLICABLE_TEXT = "不适用"
 
 
 def record_values(rubric: Rubric, spec: InputSpec, values: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
     """An input's values in a record: `values`, or 不适用 for an input only rows that may not
     apply read (`applies`), which the data may mark so (the row then does not apply)."""
-    return st.one_of(values, st.just(NOT_APPLICABLE)) if spec.name in rubric.optional else values
+    return st.one_of(values, st.just(NOT_APPLICABLE_TEXT)) if spec.name in rubric.optional else values
 
 
 def inputs(rubric: Rubric) -> st.SearchStrategy[dict[str, object]]:
@@ -390,7 +391,7 @@ def reach_total(rubric: Rubric, record: dict[str, object], at: Decimal, offset: 
         return None
     before, name = mixed(k - 1), order[k - 1]
     spec = next(s for s in rubric.inputs if s.name == name)
-    if spec.type not in STEPS or spec.is_list or NOT_APPLICABLE in (before[name], other[name]):
+    if spec.type not in STEPS or spec.is_list or NOT_APPLICABLE_TEXT in (before[name], other[name]):
         return before if offset < 0 else mixed(k)  # a label, a bool, a panel's list, 不适用: no grid to bisect on
     a, b = to_grid(spec, before[name]), to_grid(spec, other[name])
     direction = 1 if b >= a else -1
@@ -510,7 +511,7 @@ def boundary_records(rubric: Rubric) -> list[dict[str, object]]:
         for value in values:
             keep({**base, name: value})
     for name in sorted(rubric.optional):  # each input the data may mark 不适用, marked
-        keep({**base, name: NOT_APPLICABLE})
+        keep({**base, name: NOT_APPLICABLE_TEXT})
     points = boundary_values(rubric)
     for target in targets(rubric):
         if isinstance(target.value, ast.Ref) and target.value.name.text in points:
