@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 import pingfen
 from pingfen.check.examples import raw_record, records
-from pingfen.evaluate.rubric import InputSpec
+from pingfen.evaluate.rubric import InputSpec, Rubric
 from pingfen.syntax.formatter import format_module
 from pingfen.testing import (
     boundary_inputs,
@@ -319,3 +320,43 @@ def test_an_input_only_rows_that_may_not_apply_read_is_drawn_marked_too() -> Non
 def test_records_with_inputs_marked_are_scored(record: dict[str, object]) -> None:
     assert record["有项目"] != "不适用"
     assert Decimal(0) <= OPTIONAL.evaluate(record, ratios=True).total <= 10
+
+
+SIX_OPTIONAL = pingfen.loads(
+    'rubric "六项" {\n  total 6\n}\n\n'
+    + "\n".join(
+        f"input 项{i}: percent >= 0 and <= 100%\n\n"
+        f"indicator 指标{i} 1 {{\n  applies else full\n  bands 项{i} {{\n    >= 90% -> 1\n    else   -> 0\n  }}\n}}\n"
+        for i in range(6)
+    )
+)
+
+
+def _drawn(strategy: st.SearchStrategy[dict[str, object]], n: int) -> list[dict[str, object]]:
+    """n records the strategy draws, the same on every run."""
+    seen: list[dict[str, object]] = []
+
+    @settings(max_examples=n, database=None, derandomize=True, deadline=None, phases=[Phase.generate])
+    @given(strategy)
+    def draw(record: dict[str, object]) -> None:
+        seen.append(record)
+
+    draw()
+    return seen
+
+
+@pytest.mark.parametrize("strategy", [inputs, boundary_inputs])
+def test_records_where_every_row_applies_stay_common_with_many_optional_inputs(
+    strategy: Callable[[Rubric], st.SearchStrategy[dict[str, object]]],
+) -> None:
+    # Six inputs the data may mark 不适用: a choice per input left under one record in ten with
+    # none marked; half the records mark nothing, the others each input one time in four.
+    assert len(SIX_OPTIONAL.optional) == 6
+    drawn = _drawn(strategy(SIX_OPTIONAL), 300)
+    clean = [r for r in drawn if "不适用" not in r.values()]
+    assert len(clean) >= len(drawn) / 3
+    marked = {name for r in drawn for name, v in r.items() if v == "不适用"}
+    assert marked == SIX_OPTIONAL.optional  # each is still marked now and then
+    for record in drawn:
+        total = SIX_OPTIONAL.evaluate(record, ratios=True).total
+        assert Decimal(0) <= total <= 6

@@ -12,7 +12,8 @@
 `inputs(rubric)` draws whole records that honour every declared type and domain: counts
 are whole and >= 0, amounts >= 0, scores in [0, the max of the indicator judging them],
 declared bounds hold, labels are the declared ones; an input the data may mark 不适用 is
-sometimes so marked. `boundary_inputs(rubric)` draws records
+sometimes so marked (half the records mark nothing; the others each such input one time in
+four). `boundary_inputs(rubric)` draws records
 of the same kind, then moves some inputs so that the record sits at, or one data step either
 side of, a threshold the rubric contains: a band end, a comparison in a `when` arm, a
 checklist item, a property or a domain bound, a deduction's reference and the value at which
@@ -138,17 +139,36 @@ def input_values(spec: InputSpec) -> st.SearchStrategy[object]:
 NOT_APPLICABLE_TEXT = "不适用"
 
 
-def record_values(rubric: Rubric, spec: InputSpec, values: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
-    """An input's values in a record: `values`, or 不适用 for an input only rows that may not
-    apply read (`applies`), which the data may mark so (the row then does not apply)."""
-    return st.one_of(values, st.just(NOT_APPLICABLE_TEXT)) if spec.name in rubric.optional else values
+# Whether a record that marks inputs marks this one: one time in four, False first so that
+# shrinking moves towards the row applying.
+_MARK = st.sampled_from((False, False, False, True))
+
+
+def _records(rubric: Rubric, fields: dict[str, st.SearchStrategy[object]]) -> st.SearchStrategy[dict[str, object]]:
+    """Records of the fields' values, where an input only rows that may not apply read
+    (`applies`) may be marked 不适用 instead (the row then does not apply): half the records
+    mark nothing, the others mark each such input one time in four. A share per record, not a
+    choice per input alone, so that records where every row applies stay common however many
+    inputs the data may mark (with a choice per input they grow rarer with each one)."""
+    if not rubric.optional & fields.keys():
+        return st.fixed_dictionaries(fields)
+
+    @st.composite
+    def records(draw: st.DrawFn) -> dict[str, object]:
+        marking = draw(st.booleans())  # False first: shrinks to a record where every row applies
+        return {
+            name: NOT_APPLICABLE_TEXT if marking and name in rubric.optional and draw(_MARK) else draw(values)
+            for name, values in fields.items()
+        }
+
+    return records()
 
 
 def inputs(rubric: Rubric) -> st.SearchStrategy[dict[str, object]]:
     """Whole records for the rubric, every input present and in its domain (or marked 不适用
-    where the rubric lets the data say so)."""
+    where the rubric lets the data say so, as often as `_records` says)."""
     given_rubric(rubric, "pingfen.testing.inputs")
-    return st.fixed_dictionaries({spec.name: record_values(rubric, spec, input_values(spec)) for spec in rubric.inputs})
+    return _records(rubric, {spec.name: input_values(spec) for spec in rubric.inputs})
 
 
 # ---------------------------------------------------------------- thresholds
@@ -536,8 +556,8 @@ def boundary_inputs(rubric: Rubric) -> st.SearchStrategy[dict[str, object]]:
     for spec in rubric.inputs:
         values = input_values(spec)
         near = points.get(spec.name)
-        fields[spec.name] = record_values(rubric, spec, st.one_of(st.sampled_from(near), values) if near else values)
-    base = st.fixed_dictionaries(fields)
+        fields[spec.name] = st.one_of(st.sampled_from(near), values) if near else values
+    base = _records(rubric, fields)
     computed = [
         t for t in targets(rubric)
         if not (isinstance(t.value, ast.Ref) and t.value.name.text in points) and _free_inputs(rubric, t.value)
