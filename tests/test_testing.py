@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 
 import pingfen
+from pingfen import ast
 from pingfen.check.examples import raw_record, records
 from pingfen.evaluate.rubric import InputSpec, Rubric
 from pingfen.syntax.formatter import format_module
@@ -25,6 +26,7 @@ from pingfen.testing import (
     inputs,
     reach,
     reach_total,
+    reads_marked,
     targets,
 )
 from strategies import rubrics
@@ -360,3 +362,42 @@ def test_records_where_every_row_applies_stay_common_with_many_optional_inputs(
     for record in drawn:
         total = SIX_OPTIONAL.evaluate(record, ratios=True).total
         assert Decimal(0) <= total <= 6
+
+
+LETS = """rubric "项目" {
+  total 10
+}
+
+input 完成数: count
+input 计划数: count > 0
+
+let 完成率 = 完成数 / 计划数
+let 达标 = 完成率 >= 90%
+
+indicator 完成 10 {
+  applies else full
+  bands 完成率 {
+    >= 90% -> 10
+    else   -> 0
+  }
+}
+"""
+
+
+def test_reads_marked_reads_the_lets_once_per_rubric(monkeypatch: pytest.MonkeyPatch) -> None:
+    # fuzz asks it for each record and property: the lets' reads are built once, not each time
+    rubric = pingfen.loads(LETS)  # its own, so that no earlier test has asked for it
+    calls: list[object] = []
+    names_read = ast.names_read
+
+    def counted(*exprs: ast.Expr) -> set[str]:
+        calls.append(exprs)
+        return names_read(*exprs)
+
+    monkeypatch.setattr(ast, "names_read", counted)
+    marked = rubric.coerce({"完成数": "不适用", "计划数": 10}, ratios=True)
+    given = rubric.coerce({"完成数": 9, "计划数": 10}, ratios=True)
+    rate, met, quota = (ast.Ref(ast.Name(n)) for n in ("完成率", "达标", "计划数"))
+    answers = [reads_marked(rubric, e, v) for _ in range(5) for e, v in ((rate, marked), (met, marked), (quota, marked), (rate, given))]
+    assert answers == [True, True, False, False] * 5
+    assert len(calls) == len(rubric.module.lets) + len(answers)  # each let once, each expression asked once

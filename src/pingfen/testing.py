@@ -32,6 +32,7 @@ Every helper computes in pingfen's own decimal context (`values.pinned`), whatev
 from __future__ import annotations
 
 import decimal
+import weakref
 from collections.abc import Callable, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
@@ -294,11 +295,22 @@ def _predicate(rubric: Rubric, record: dict[str, object], target: Target, name: 
     return reaches
 
 
+# Per rubric, each let's reads: asked for each record and property (fuzz), built once. Weak, so
+# that a rubric made for one test (generated ones) is not kept for the rest of the run.
+_LET_READS: weakref.WeakKeyDictionary[Rubric, dict[str, set[str]]] = weakref.WeakKeyDictionary()
+
+
+def _let_reads(rubric: Rubric) -> dict[str, set[str]]:
+    needs = _LET_READS.get(rubric)
+    if needs is None:
+        needs = _LET_READS[rubric] = {let.name.text: ast.names_read(let.expr) for let in rubric.module.lets}
+    return needs
+
+
 def reads_marked(rubric: Rubric, e: ast.Expr, values: Mapping[str, object]) -> bool:
     """Whether the expression reads, through lets too, an input the record marks 不适用 or
     leaves out (an `Absent` among `Rubric.coerce`'s values): it has no value then."""
-    needs = {let.name.text: ast.names_read(let.expr) for let in rubric.module.lets}
-    return any(isinstance(values.get(n), Absent) for n in ast.closure(ast.names_read(e), needs))
+    return any(isinstance(values.get(n), Absent) for n in ast.closure(ast.names_read(e), _let_reads(rubric)))
 
 
 def crossing(lo: int, hi: int, test: Callable[[int], bool | None]) -> int | None:
