@@ -401,3 +401,34 @@ def test_reads_marked_reads_the_lets_once_per_rubric(monkeypatch: pytest.MonkeyP
     answers = [reads_marked(rubric, e, v) for _ in range(5) for e, v in ((rate, marked), (met, marked), (quota, marked), (rate, given))]
     assert answers == [True, True, False, False] * 5
     assert len(calls) == len(rubric.module.lets) + len(answers)  # each let once, each expression asked once
+
+
+PANEL_GRADES = pingfen.loads(
+    """rubric "专家评审" {
+  total 10
+  grade 优秀   >= 8.87
+  grade 合格   >= 6.13
+  grade 不合格 otherwise
+}
+
+input 专家评分: list of score >= 0 and <= 10
+
+indicator 专家评审 10 {
+  score = mean(专家评分)
+}
+"""
+)
+
+
+def test_a_grade_reached_only_through_a_panel_is_sat_on_by_experts_agreeing() -> None:
+    # The total is the experts' mean: no threshold is on the panel itself, so only moving it
+    # as three experts agreeing (8.87, 8.87, 8.87) puts the total on a grade's threshold.
+    totals = {PANEL_GRADES.evaluate(r, ratios=True).total: r for r in boundary_records(PANEL_GRADES)}
+    for at, grade, below in (("8.87", "优秀", "合格"), ("6.13", "合格", "不合格")):
+        on, step = Decimal(at), Decimal("0.01")
+        assert {on - step, on, on + step} <= totals.keys()
+        assert totals[on]["专家评分"] == [on] * 3
+        assert PANEL_GRADES.evaluate(totals[on], ratios=True).grade == grade
+        assert PANEL_GRADES.evaluate(totals[on - step], ratios=True).grade == below
+    drawn = [PANEL_GRADES.evaluate(r, ratios=True).total for r in _drawn(boundary_inputs(PANEL_GRADES), 200)]
+    assert Decimal("8.87") in drawn and Decimal("6.13") in drawn

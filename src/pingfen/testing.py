@@ -401,7 +401,8 @@ def extremes(rubric: Rubric) -> tuple[dict[str, object], dict[str, object]]:
 def reach_total(rubric: Rubric, record: dict[str, object], at: Decimal, offset: int) -> dict[str, object] | None:
     """The record moved so that its rounded total crosses `at`: inputs are taken one by one
     from a record on the other side (extremes) until the total crosses, then the input
-    that made it cross is bisected over its data steps; `offset` steps from the first value
+    that made it cross is bisected over its data steps (a panel's as three experts agreeing:
+    `_reach_agreed`); `offset` steps from the first value
     past the threshold. None when no record of the rubric crosses it."""
     low, high = extremes(rubric)
 
@@ -423,8 +424,13 @@ def reach_total(rubric: Rubric, record: dict[str, object], at: Decimal, offset: 
         return None
     before, name = mixed(k - 1), order[k - 1]
     spec = next(s for s in rubric.inputs if s.name == name)
-    if spec.type not in STEPS or spec.is_list or NOT_APPLICABLE_TEXT in (before[name], other[name]):
-        return before if offset < 0 else mixed(k)  # a label, a bool, a panel's list, 不适用: no grid to bisect on
+    marked = NOT_APPLICABLE_TEXT in (before[name], other[name])
+    if spec.is_list and spec.type in STEPS and not marked:
+        agreed = _reach_agreed(before, evolve(spec, is_list=False), reaches, offset)
+        if agreed is not None:
+            return agreed
+    if spec.type not in STEPS or spec.is_list or marked:
+        return before if offset < 0 else mixed(k)  # a label, a bool, 不适用, a panel no agreement moves across
     a, b = to_grid(spec, before[name]), to_grid(spec, other[name])
     direction = 1 if b >= a else -1
     n = crossing(0, abs(b - a), lambda j: reaches({**before, name: from_grid(spec, a + direction * j)}))
@@ -434,6 +440,22 @@ def reach_total(rubric: Rubric, record: dict[str, object], at: Decimal, offset: 
     # offsets count towards the threshold's far side when the input rises, else mirrored
     moved = min(max(a + direction * (n + offset), lo), hi)
     return {**before, name: from_grid(spec, moved)}
+
+
+def _reach_agreed(
+    record: dict[str, object], one: InputSpec, reaches: Callable[[dict[str, object]], bool | None], offset: int
+) -> dict[str, object] | None:
+    """The record with the panel `one` (its experts' spec) moved to three experts agreeing
+    where the total crosses (`reaches`), by bisection over its data steps from its low end,
+    `offset` steps from the first value past; None when no agreement crosses. Agreeing, their
+    mean, median, trimmed mean, min and max are all that value (as `boundary_values`)."""
+    lo, hi = grid_range(one)
+
+    def agreed(n: int) -> dict[str, object]:
+        return {**record, one.name: [from_grid(one, n)] * 3}
+
+    n = crossing(lo, hi, lambda j: reaches(agreed(j)))
+    return None if n is None else agreed(min(max(n + offset, lo), hi))
 
 
 @pinned
@@ -572,7 +594,8 @@ def boundary_inputs(rubric: Rubric) -> st.SearchStrategy[dict[str, object]]:
     base = _records(rubric, fields)
     computed = [
         t for t in targets(rubric)
-        if not (isinstance(t.value, ast.Ref) and t.value.name.text in points) and _free_inputs(rubric, t.value)
+        if not (isinstance(t.value, ast.Ref) and t.value.name.text in points)
+        and (t.value is None or _free_inputs(rubric, t.value))  # the total: reached through any input, a panel too
     ]  # fmt: skip
     if not computed:
         return base
