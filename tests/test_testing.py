@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import gc
+import weakref
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +23,7 @@ from pingfen.testing import (
     boundary_records,
     boundary_values,
     crossing,
+    extremes,
     grid_range,
     input_values,
     inputs,
@@ -432,3 +435,15 @@ def test_a_grade_reached_only_through_a_panel_is_sat_on_by_experts_agreeing() ->
         assert PANEL_GRADES.evaluate(totals[on - step], ratios=True).grade == below
     drawn = [PANEL_GRADES.evaluate(r, ratios=True).total for r in _drawn(boundary_inputs(PANEL_GRADES), 200)]
     assert Decimal("8.87") in drawn and Decimal("6.13") in drawn
+
+
+def test_a_rubric_is_not_kept_alive_by_the_caches_of_testing() -> None:
+    # a run that loads many rubrics (generated ones) keeps none of them for the extremes or
+    # the lets' reads worked out for it
+    rubric = pingfen.loads(LETS)
+    extremes(rubric)
+    reads_marked(rubric, ast.Ref(ast.Name("完成率")), {})
+    gone = weakref.ref(rubric)
+    del rubric
+    gc.collect()
+    assert gone() is None

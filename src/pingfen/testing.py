@@ -354,7 +354,8 @@ def reach(
 
 # ---------------------------------------------------------------- reaching a grade boundary
 
-_EXTREMES: dict[int, tuple[Rubric, dict[str, object], dict[str, object]]] = {}
+# Weak, as _LET_READS: a rubric made for one test is not kept for the rest of the run.
+_EXTREMES: weakref.WeakKeyDictionary[Rubric, tuple[dict[str, object], dict[str, object]]] = weakref.WeakKeyDictionary()
 
 
 def _total(rubric: Rubric, record: dict[str, object]) -> Decimal | None:
@@ -368,9 +369,9 @@ def _total(rubric: Rubric, record: dict[str, object]) -> Decimal | None:
 def extremes(rubric: Rubric) -> tuple[dict[str, object], dict[str, object]]:
     """A record of a low total and one of a high total, found by trying each input at its
     domain ends and its thresholds, two passes over the inputs (cached per rubric)."""
-    cached = _EXTREMES.get(id(rubric))
-    if cached is not None and cached[0] is rubric:
-        return cached[1], cached[2]
+    cached = _EXTREMES.get(rubric)
+    if cached is not None:
+        return cached
     points = boundary_values(rubric)
     choices: dict[str, list[object]] = {}
     for spec in rubric.inputs:
@@ -393,7 +394,7 @@ def extremes(rubric: Rubric) -> tuple[dict[str, object], dict[str, object]]:
                 if scored:
                     record[name] = max(scored, key=lambda tv: sign * tv[0])[1]
         found.append(record)
-    _EXTREMES[id(rubric)] = (rubric, found[0], found[1])
+    _EXTREMES[rubric] = (found[0], found[1])
     return found[0], found[1]
 
 
