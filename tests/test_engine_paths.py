@@ -167,6 +167,32 @@ def test_a_temporary_folder_named_with_a_backslash_is_pf735(tmp_path: Path, monk
     assert "PF735" in err and "TMPDIR" in err, err
 
 
+def _folder_link_and_a_decoy(tmp_path: Path, suffix: str, named: str) -> str:
+    """`named`/../填报 where `named` is a link to other/deep: the system reads other/填报, the
+    file RIGHT; data/填报 beside the link (its path tidied by its letters), WRONG, is a decoy."""
+    (tmp_path / "other" / "deep").mkdir(parents=True)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / named).symlink_to(Path("..") / "other" / "deep")
+    WRITERS[suffix](tmp_path / "data" / f"填报{suffix}", ["WRONG"])
+    WRITERS[suffix](tmp_path / "other" / f"填报{suffix}", ["RIGHT"])
+    return f"data/{named}/../填报{suffix}"
+
+
+@needs_duckdb
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+@pytest.mark.parametrize("named", ["sub", "a[1]"])
+def test_dot_dot_after_a_folder_link_is_read_from_the_links_target(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                     suffix: str, named: str) -> None:  # fmt: skip
+    """As the system reads it, and as the checks in Python read it: `sub/..` is the folder above
+    the link's target. Before, the engine tidied the path by its letters (os.path.abspath) and
+    DuckDB scored data/填报, the checks' file being other/填报; `a[1]/../` so tidied hid its `[`."""
+    monkeypatch.chdir(tmp_path)
+    data = _folder_link_and_a_decoy(tmp_path, suffix, named)
+    code, _said, err = _eval(tmp_path, data, "结果.csv")
+    assert code == 0, err
+    assert _ids(tmp_path / "结果.csv") == ["RIGHT"]
+
+
 def test_only_a_path_duckdb_would_not_read_as_itself_is_linked(tmp_path: Path) -> None:
     plain = tmp_path / "填报 2024（终版）=1.csv"
     plain.write_text("id\n", encoding="utf-8")

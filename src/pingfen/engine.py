@@ -599,12 +599,13 @@ def _odd(path: str) -> str | None:
 
 def _plain(path: str, folder: str, name: str, shown: str) -> str:
     """A path by which DuckDB reads the file at `path` and no other: the path made absolute (a
-    relative `~/…` would be the home folder to DuckDB) where DuckDB reads each of its characters
-    as itself, else a symbolic link `name` in the run's private `folder` to the file itself,
+    relative `~/…` would be the home folder to DuckDB), its `..` kept (the system reads `link/..`
+    from the link's target, where os.path.abspath drops it by its letters), where DuckDB reads
+    each of its characters as itself; else a symbolic link `name` in the run's private `folder` to the file itself,
     whatever its name or its folders' names hold (an escape of a glob character as a class,
     `[[]`, loses DuckDB's reading of a name as it is on a file system blind to letter case).
     PF735, naming `shown` (the file as the user named it), where the system refuses the link."""
-    absolute = os.path.abspath(path)
+    absolute = str(Path(path).absolute())
     char = _odd(absolute)
     if char is None:
         return absolute
