@@ -470,11 +470,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请把该列改名为 `{input}`",
     ),
     "PF735": (
-        "{path}: DuckDB reads `{char}` in a path as a pattern or a folder separator, and could read another file; "
-        "the engine could not name the file to DuckDB without it ({reason}): rename it without `{char}`, "
-        "or run without `--engine duckdb`",
-        "{path}：DuckDB 把路径中的 `{char}` 当作通配符或文件夹分隔符，可能读到别的文件；引擎未能以不含它的名称把文件交给 DuckDB"
-        "（{reason_zh}）：请改用不含 `{char}` 的名称，或去掉 `--engine duckdb` 运行",
+        "{path}: DuckDB reads `{char}` in a path as a pattern or a folder separator, and could read another file; {why}",
+        "{path}：DuckDB 把路径中的 `{char}` 当作通配符或文件夹分隔符，可能读到别的文件；{why_zh}",
     ),
     "PF729": (
         "{data}: the columns `{first}` and `{second}` differ only in letter case, which DuckDB does not tell apart: "
@@ -497,6 +494,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 # hint key -> (english, chinese)
 HINTS: dict[str, tuple[str, str]] = {
+    "odd_link": (  # PF735: the file's own path holds it
+        "the engine could not name the file to DuckDB without it ({reason}): rename it without `{char}`, "
+        "or run without `--engine duckdb`",
+        "引擎未能以不含它的名称把文件交给 DuckDB（{reason_zh}）：请改用不含 `{char}` 的名称，或去掉 `--engine duckdb` 运行",
+    ),
+    "odd_tmpdir": (  # PF735: the temporary folder's path holds it, where the engine's copies and links are
+        "it is in the path of the temporary folder `{folder}`, where the engine gives DuckDB its copy of the file: "
+        "set TMPDIR to a folder whose path has no `{char}`, or run without `--engine duckdb`",
+        "它在临时文件夹 `{folder}` 的路径中，引擎在那里把文件的副本交给 DuckDB：请把 TMPDIR 设为路径中不含 `{char}` 的文件夹，"
+        "或去掉 `--engine duckdb` 运行",
+    ),
     "may_be_na": (
         "if it does not apply, write N/A, 不适用 or 无此项",
         "如该项不适用，请填写“不适用”、N/A 或“无此项”",
