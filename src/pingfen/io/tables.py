@@ -21,6 +21,7 @@ refused, not read with its values under the wrong columns.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import contextlib
 import csv
@@ -324,17 +325,22 @@ class SheetMerges:
 
     def __init__(self, path: Path, sheet: str, width: int) -> None:
         self.path, self.sheet, self.width = path, sheet, width
-        self._by_column: dict[int, list[tuple[int, int, int, int]]] | None = None
+        # each column's ranges by their top row, and those tops: a cell's range found by bisection
+        self._by_column: dict[int, tuple[list[int], list[tuple[int, int, int, int]]]] | None = None
 
     def over(self, number: int, column: int) -> tuple[int, int, int, int] | None:
         """The range (min row, min column, max row, max column) over the cell, if any."""
         if self._by_column is None:
-            self._by_column = {}
+            spread: dict[int, list[tuple[int, int, int, int]]] = {}
             for span in self._read():
                 for c in range(span[1], min(span[3], self.width) + 1):
-                    self._by_column.setdefault(c, []).append(span)
-        spans = self._by_column.get(column, ())
-        return next((span for span in spans if span[0] <= number <= span[2]), None)
+                    spread.setdefault(c, []).append(span)
+            self._by_column = {}
+            for c, spans in spread.items():
+                spans.sort()
+                self._by_column[c] = ([span[0] for span in spans], spans)
+        found = self._by_column.get(column)
+        return None if found is None else span_over(found[0], found[1], number)
 
     def _read(self) -> list[tuple[int, int, int, int]]:
         try:
@@ -346,6 +352,15 @@ class SheetMerges:
                 book.close()
         except (DataError, OSError):
             return []
+
+
+def span_over(tops: Sequence[int], spans: Sequence[tuple[int, int, int, int]], number: int) -> tuple[int, int, int, int] | None:
+    """Of one column's merged ranges, sorted by their top row (`tops`, in order), the one over row
+    `number`: the last to begin at or above it, if it reaches it. Merged ranges never overlap, so
+    no other can; found in O(log n) looks (a scan of every range per blank cell made 10k merges
+    over 100k rows take a minute)."""
+    i = bisect.bisect_right(tops, number) - 1
+    return spans[i] if i >= 0 and spans[i][2] >= number else None
 
 
 class RowMerges(Mapping[str, tuple[str, str, str, str]]):
