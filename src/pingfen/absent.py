@@ -100,6 +100,8 @@ def in_merged(error: DataError, merged: Mapping[str, tuple[str, str, str, str]])
         return error
     problems = [_in_merged(p, merged[p.input]) if p.code == "PF501" and p.input is not None and p.input in merged
                 else p for p in error.problems]  # fmt: skip
+    if all(new is old for new, old in zip(problems, error.problems, strict=True)):
+        return error  # no input of it merged (nearly every row): not a second error for each
     return DataError(problems, error.record)
 
 
