@@ -165,3 +165,13 @@ def test_an_error_with_no_merged_input_is_returned_as_it_is() -> None:
     merged = in_merged(error, {"人数": ("填报", "B3", "B2:B3", "B2")})
     assert merged is not error and merged.problems[0].hint == "merged_cell"
 
+
+def test_a_full_row_of_a_workbook_is_a_plain_record(tmp_path: Path) -> None:
+    """Every row of a workbook was a SheetRecord: `type(r) is dict` false, yaml.safe_dump refused
+    it, and evaluate took its slower path. A row with no blank cell cannot be refused for a merge."""
+    import yaml
+
+    data = _book(tmp_path, [["甲", 3, "95%"], ["乙", 4, None]], "C2:C3")
+    full, blank = pingfen.read_records(data)
+    assert type(full) is dict and isinstance(blank, SheetRecord)
+    assert yaml.safe_load(yaml.safe_dump(full, allow_unicode=True)) == full

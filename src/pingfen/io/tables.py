@@ -209,6 +209,7 @@ class Rows:
                 rows = SheetRows(sheet, min_row=2, max_row=MAX_XLSX_ROWS, max_col=max(len(self.columns), 1))
                 uncomputed = rows.uncomputed
                 merges = SheetMerges(self.path, sheet.title, len(self.columns))
+                full = len({c for c in self.columns if c})  # the values a full row has
                 gap: object = None  # the one tuple openpyxl gives for each row the sheet leaves out
                 for number, cells in enumerate(rows, start=2):  # cells, not values: a percent's format is read too
                     marked = uncomputed.pop(number, None) if uncomputed else None  # (columns past the header's too)
@@ -222,7 +223,9 @@ class Rows:
                         named = {self.columns[c - 1]: (str(self.path), sheet.title, f"{get_column_letter(c)}{number}")
                                  for c in marked if c <= len(self.columns) and self.columns[c - 1]}  # fmt: skip
                         row = evolve(row, formulas=named or None)
-                    if row is not None:  # its merged cells looked up only if it is refused for a blank one
+                    if row is not None and (None in row.values.values() or len(row.values) < full):
+                        # a row with a blank cell: its merged cells looked up only if it is refused for one
+                        # (a full row stays a plain dict, as quick to score and to dump as any)
                         row = Row(row.number, row.id, row.values, row.problem, row.formulas,
                                   RowMerges(merges, number, row.values, self.columns))  # fmt: skip
                     if row is not None:
