@@ -28,8 +28,8 @@ input 执行率: percent
 indicator 甲 5 { award 5 if 人数 >= 3 }
 indicator 乙 5 { bands 执行率 { >= 90% -> 5  else -> 0 } }
 """
-HINT_ZH = "工作表 `填报` 的 {cell} 在合并单元格 {span} 中，只有 {first} 有值：请取消合并，并在每一行填上各自的值"
-HINT_EN = ("{cell} of the sheet `填报` lies in the merged cells {span}, of which only {first} holds the value: "
+HINT_ZH = "工作表 `填报` 的 {cell} 在合并单元格 {span} 中，Excel 只在 {first} 中保存其值：请取消合并，并在每一行填上各自的值"
+HINT_EN = ("{cell} of the sheet `填报` lies in the merged cells {span}, whose value Excel keeps in {first} alone: "
            "unmerge them and fill in each row's value")  # fmt: skip
 
 
@@ -161,8 +161,8 @@ def test_an_error_with_no_merged_input_is_returned_as_it_is() -> None:
     """A second DataError was built for every row refused PF501, merges or not (30k blank rows: +1.5 s)."""
     error = DataError([Problem("PF501", "人数", {"input": "人数"})])
     assert in_merged(error, {}) is error
-    assert in_merged(error, {"执行率": ("填报", "C3", "C2:C3", "C2")}) is error  # not the missing input's cell
-    merged = in_merged(error, {"人数": ("填报", "B3", "B2:B3", "B2")})
+    assert in_merged(error, {"执行率": ("填报", "C3", "C2:C3", "C2", "merged_cell")}) is error  # not the missing input's cell
+    merged = in_merged(error, {"人数": ("填报", "B3", "B2:B3", "B2", "merged_cell")})
     assert merged is not error and merged.problems[0].hint == "merged_cell"
 
 
@@ -175,3 +175,24 @@ def test_a_full_row_of_a_workbook_is_a_plain_record(tmp_path: Path) -> None:
     full, blank = pingfen.read_records(data)
     assert type(full) is dict and isinstance(blank, SheetRecord)
     assert yaml.safe_load(yaml.safe_dump(full, allow_unicode=True)) == full
+
+
+def test_a_range_whose_first_cell_is_blank_too_is_worded_truly(tmp_path: Path) -> None:
+    """“只有 C2 有值” was said though C2 was blank as well."""
+    data = _book(tmp_path, [["甲", 3, None], ["乙", 4, None], ["丙", 5, 0.5]], "C2:C3")
+    code, out, _ = _eval(tmp_path, data)
+    line = out.splitlines()[2]
+    assert code == 1 and HINT_ZH.format(cell="C3", span="C2:C3", first="C2") in line
+    assert "有值" not in out
+
+
+def test_a_range_that_begins_in_the_header_is_said_to(tmp_path: Path) -> None:
+    """“只有 C1 有值” named the header's cell as if it held row 2's value."""
+    data = _book(tmp_path, [["甲", 3, None], ["乙", 4, 0.95]], "C1:C2")
+    code, out, _ = _eval(tmp_path, data)
+    assert code == 1
+    assert ("工作表 `填报` 的 C2 与表头的 C1 合并（C1:C2），因此读作空白：请取消合并，并在每一行填上各自的值"
+            in out.splitlines()[1])  # fmt: skip
+    _, english, _ = _eval(tmp_path, data, "en")
+    assert ("C2 of the sheet `填报` is merged with the header's C1 (C1:C2), and so reads blank: unmerge them and "
+            "fill in each row's value") in english  # fmt: skip

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO, overload
 
 from attrs import evolve, field, frozen
 
-from pingfen.absent import SheetRecord, in_merged, uncomputed
+from pingfen.absent import Merged, SheetRecord, in_merged, uncomputed
 from pingfen.display import plain
 from pingfen.errors import DataError, Problem
 from pingfen.io.bounds import (
@@ -96,7 +96,7 @@ class Row:
     formulas: Mapping[str, tuple[str, str, str]] | None = None
     # A sheet's columns whose cell in this row is blank for lying in merged cells, below or right
     # of the one that holds the value: column → (sheet, cell, range, first cell). None for nearly every row.
-    merged: Mapping[str, tuple[str, str, str, str]] | None = field(default=None, eq=False, repr=False)  # read when asked
+    merged: Mapping[str, Merged] | None = field(default=None, eq=False, repr=False)  # read when asked
 
     def refused(self, error: DataError) -> DataError:
         """`error` as this row's refusal: a missing input (PF501) whose cell is a formula with no
@@ -366,18 +366,19 @@ def span_over(tops: Sequence[int], spans: Sequence[tuple[int, int, int, int]], n
     return spans[i] if i >= 0 and spans[i][2] >= number else None
 
 
-class RowMerges(Mapping[str, tuple[str, str, str, str]]):
+class RowMerges(Mapping[str, Merged]):
     """`Row.merged` of a sheet's row: its blank cells that lie in merged cells, not the first
-    (which alone holds the value): column → (sheet, cell, range, first cell). Worked out when
-    first asked, so that only a refused row costs the sheet's merges."""
+    (which alone can hold the value): column → `absent.Merged`, the range's hint `merged_header`
+    when it begins in the header (row 1). Worked out when first asked, so that only a refused row
+    costs the sheet's merges."""
 
     __slots__ = ("_found", "columns", "merges", "number", "read")
 
     def __init__(self, merges: SheetMerges, number: int, values: Mapping[str, object], columns: Sequence[str]) -> None:
         self.merges, self.number, self.read, self.columns = merges, number, values, columns
-        self._found: dict[str, tuple[str, str, str, str]] | None = None
+        self._found: dict[str, Merged] | None = None
 
-    def _cells(self) -> dict[str, tuple[str, str, str, str]]:
+    def _cells(self) -> dict[str, Merged]:
         if self._found is None:
             from openpyxl.utils import get_column_letter
 
@@ -391,10 +392,11 @@ class RowMerges(Mapping[str, tuple[str, str, str, str]]):
                 top, left, bottom, right = span
                 first = f"{get_column_letter(left)}{top}"
                 self._found[name] = (self.merges.sheet, f"{get_column_letter(column)}{self.number}",
-                                     f"{first}:{get_column_letter(right)}{bottom}", first)  # fmt: skip
+                                     f"{first}:{get_column_letter(right)}{bottom}", first,
+                                     "merged_header" if top == 1 else "merged_cell")  # fmt: skip
         return self._found
 
-    def __getitem__(self, key: str) -> tuple[str, str, str, str]:
+    def __getitem__(self, key: str) -> Merged:
         return self._cells()[key]
 
     def __iter__(self) -> Iterator[str]:
