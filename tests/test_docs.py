@@ -286,6 +286,7 @@ FILE_CODES |= {"PF528"}  # an id column named with an invisible character: tests
 FILE_CODES |= {"PF531", "PF532"}  # a header naming no input (a title above it), or over two rows: tests/test_title_row.py
 FILE_CODES |= {"PF534"}  # a formula never calculated, in a workbook: tests/test_uncomputed_formulas.py
 FILE_CODES |= {"PF536"}  # a declared score that is a formula never calculated: tests/test_audit_places.py
+FILE_CODES |= {"PF537"}  # a data file changed between a folder report's two readings: tests/test_report_targets.py
 FILE_CODES |= {"PF533"}  # two versions refusing a replay's header each its own way: tests/test_title_row.py
 # PF701–PF705 are about output files; tests/test_attack_output.py makes each of them happen;
 # PF706 (an -o extension the command does not write), PF707 (a read-only output) and PF708 (--format

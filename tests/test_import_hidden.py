@@ -6,6 +6,7 @@ the draft (which `pingfen check` lists, PF119), and a line for a hidden column t
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,53 @@ def test_what_is_not_read_or_not_hidden_is_said_nothing_of(tmp_path: Path) -> No
     shown = import_table(_table(tmp_path))
     assert hidden.hidden == shown.hidden == ()
     assert hidden.text == shown.text and hidden.summary("zh") == shown.summary("zh")
+
+
+def test_the_hidden_total_row_is_no_indicators(tmp_path: Path) -> None:
+    """Row 6 is 总分: it was blamed on 资产管理 above it, with a TODO to delete that indicator."""
+    imported = import_table(_table(tmp_path, rows=(6,)))
+    assert "隐藏" not in imported.text  # no TODO on any indicator
+    assert imported.summary("zh")[1:] == ["  第 6 行（总分）是隐藏行，已照常读取"]
+    assert imported.summary("en")[1:] == ["  row 6 (总分) is hidden in Excel and was read as any other"]
+
+
+def test_a_hidden_grades_line_after_the_table_is_named(tmp_path: Path) -> None:
+    imported = import_table(_table(tmp_path, rows=(7,)))
+    assert "隐藏" not in imported.text
+    assert imported.summary("zh")[1:] == ["  第 7 行（评价等次：6分（含）以上为合格，6分以…）是隐藏行，已照常读取"]
+
+
+def test_hidden_rows_not_read_for_an_indicator_are_not_blamed_on_one(tmp_path: Path) -> None:
+    """A repeated header and a row with text in 备注 alone were blamed on the indicator above."""
+    sheet = sheet_of([*ROWS[:4], ["一级指标", "二级指标", "分值", "评分标准", "备注"], ["", "", "", "", "附表另见"],
+                      *ROWS[4:]])  # fmt: skip
+    sheet.row_dimensions[5].hidden = True  # the header again
+    sheet.row_dimensions[6].hidden = True  # 备注 alone
+    sheet.row_dimensions[7].hidden = True  # 资产管理 itself
+    path = tmp_path / "去年.xlsx"
+    sheet.parent.save(path)
+    imported = import_table(path)
+    assert imported.recognised == 3
+    assert imported.summary("zh")[1:] == ["  第 7 行是隐藏行，已照常导入：资产管理；如该指标已不再使用，请在草稿中删去它"]
+    lines = imported.text.splitlines()
+    assert lines[lines.index("  indicator 信息公开 2 {") - 1] != "" and "隐藏" not in lines[lines.index("  indicator 信息公开 2 {") - 1]
+    assert imported.text.count("原表第 7 行在 Excel 中是隐藏行") == 1 and imported.text.count("隐藏") == 1
+
+
+def test_a_row_of_no_height_is_hidden(tmp_path: Path) -> None:
+    """A row Excel shows at no height (ht="0" customHeight="1", as WPS hides one) was imported unsaid."""
+    sheet = sheet_of(ROWS)
+    sheet.row_dimensions[4].height = 10  # openpyxl writes no height of 0: set to 0 in the XML below
+    saved = tmp_path / "shown.xlsx"
+    sheet.parent.save(saved)
+    path = tmp_path / "去年.xlsx"
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                assert b' ht="10"' in data
+                data = data.replace(b' ht="10"', b' ht="0"')
+            target.writestr(item, data)
+    imported = import_table(path)
+    assert imported.summary("zh")[1:] == ["  第 4 行是隐藏行，已照常导入：信息公开；如该指标已不再使用，请在草稿中删去它"]
+    assert "原表第 4 行在 Excel 中是隐藏行" in imported.text

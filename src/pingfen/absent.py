@@ -45,6 +45,11 @@ class Absent:
 NOT_APPLICABLE = Absent(None)
 
 
+# A blank cell in merged cells: (sheet, cell, range, the range's first cell, the hint's key:
+# `merged_cell`, or `merged_header` for a range that begins in the header row).
+Merged = tuple[str, str, str, str, str]
+
+
 class SheetRecord(dict[str, object]):
     """A workbook's row as a record (a dict like any other) that knows which of its blank cells
     hold a formula with no saved result: `formulas`, column → (file, sheet, cell); and which lie
@@ -57,7 +62,7 @@ class SheetRecord(dict[str, object]):
 
     def __init__(
         self, values: Mapping[str, object], formulas: Mapping[str, tuple[str, str, str]],
-        merged: Mapping[str, tuple[str, str, str, str]] | None = None,
+        merged: Mapping[str, Merged] | None = None,
     ) -> None:  # fmt: skip
         super().__init__(values)
         self.formulas = formulas
@@ -92,18 +97,20 @@ def _uncomputed(missing: Problem, where: tuple[str, str, str]) -> Problem:
     return Problem("PF534", missing.input, args, "uncomputed_formula")
 
 
-def in_merged(error: DataError, merged: Mapping[str, tuple[str, str, str, str]]) -> DataError:
+def in_merged(error: DataError, merged: Mapping[str, Merged]) -> DataError:
     """`error` as the refusal of a row whose blank cells `merged` lie in merged cells, whose first
-    cell alone holds the value (a 单位 or a value merged down over several rows): a missing input
+    cell alone can hold the value (a figure merged down over several rows): a missing input
     (PF501) whose cell is one says so in its hint, naming the cells, and how to mend them."""
     if not any(p.code == "PF501" for p in error.problems):  # a row's merged cells are looked up only for a missing input
         return error
     problems = [_in_merged(p, merged[p.input]) if p.code == "PF501" and p.input is not None and p.input in merged
                 else p for p in error.problems]  # fmt: skip
+    if all(new is old for new, old in zip(problems, error.problems, strict=True)):
+        return error  # no input of it merged (nearly every row): not a second error for each
     return DataError(problems, error.record)
 
 
-def _in_merged(missing: Problem, where: tuple[str, str, str, str]) -> Problem:
-    sheet, cell, span, first = where
+def _in_merged(missing: Problem, where: Merged) -> Problem:
+    sheet, cell, span, first, hint = where
     return Problem("PF501", missing.input, {**missing.args, "sheet": sheet, "cell": cell, "range": span,
-                                            "first": first}, "merged_cell")  # fmt: skip
+                                            "first": first}, hint)  # fmt: skip

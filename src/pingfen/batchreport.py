@@ -1,30 +1,31 @@
 """Reports for a whole batch: one report per unit in a folder, and the summary workbook.
 
-`pingfen report RULESET departments.xlsx -o 报告/` runs `report_folder`: each row is read and
-scored (`batch.score_rows`) and its report named from its id (`file_name`); every file the run
-will write is then checked (`io.write.refuse_target`: a read-only one, a folder in the way), so a
-refusal leaves the folder as it was, and only then is each report written, atomically. A row
-that cannot be scored gets no report but a line in the summary's error column. The summary
-(汇总.xlsx) ranks the units that were scored.
+`pingfen report RULESET departments.xlsx -o 报告/` runs `report_folder`. The folder is checked
+first (`io.write.writable_folder`); then the data is read twice. The first reading scores each row
+(`batch.score_rows`) and names its report from its id (`file_name`), keeping only the names, and
+every file the run will write is checked (`io.write.refuse_target`: a read-only one, a folder in
+the way), so a refusal leaves the folder as it was. The second scores each row again and writes
+its report at once, atomically; it must read the same file (`io.tables.identity`) and the same
+rows, else PF537. A row that cannot be scored gets no report but a line in the summary's error
+column. The summary (汇总.xlsx) ranks the units that were scored.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
 from attrs import evolve, frozen
 
-from pingfen.batch import Scored, Summary, score_rows
-from pingfen.errors import DataError, OutputError
+from pingfen.batch import Summary, score_rows
+from pingfen.errors import DataError, OutputError, Problem
 from pingfen.evaluate.rubric import Rubric
 from pingfen.io.headers import header_problem
 from pingfen.io.records import read_department, several
-from pingfen.io.tables import Row, is_table, read_rows, renamed
+from pingfen.io.tables import Row, identity, is_table, read_rows, renamed
 from pingfen.io.write import refuse_inputs, refuse_target, writable_folder
 from pingfen.lang import Lang
 from pingfen.oserrors import OSReason
@@ -58,6 +59,21 @@ def file_name(unit: str, suffix: str, used: set[str], fallback: str = "unit") ->
         name, n = f"{stem}-{n}.{suffix}", n + 1
     used.add(name.casefold())
     return name
+
+
+def _identity(data: str | Path) -> tuple[int, ...] | None:
+    """The data file as it is now (`io.tables.identity`: device, inode, size, time of change), so
+    that the rows written are those checked; None when it cannot be opened (gone, say)."""
+    try:
+        with Path(data).open("rb") as handle:
+            return identity(handle.fileno())
+    except OSError:
+        return None
+
+
+def _changed(data: str | Path) -> DataError:
+    """PF537: the data file changed between the pass that checked the run and the one writing it."""
+    return DataError([Problem("PF537", None, {"path": str(data)})])
 
 
 def ranks(totals: Sequence[Decimal]) -> list[int]:
@@ -99,50 +115,59 @@ def report_folder(
                                               "reason_zh": "它是文件，不是文件夹"})  # fmt: skip
     guarded = [data, *inputs]
     summary_path = out / SUMMARY[lang]
+    # the folder and the summary checked before a row is read, as a run of any length would want
+    writable_folder(out)
     refuse_inputs(summary_path, guarded)
-    rows: Iterable[Row]
+    refuse_target(summary_path)
+    rows: Callable[[], Iterable[Row]]
     if is_table(data):
         table = read_rows(data, encoding=encoding, id_column=id_column)
         total = table.total
         unnamed = header_problem(rubric, table)  # PF527, PF531, as eval
         if unnamed is not None:
             raise DataError([unnamed])
-        read = iter(table)
-        first = next(read, None)
-        if first is None:  # a header alone (a template not filled in): PF526, as for one report, before the folder is made
-            raise several(data if shown is None else shown, None, ())
-        rows = itertools.chain([first], read)
+        rows = (lambda: iter(table)) if shown is None else (lambda: renamed(table, str(data), shown))
     else:  # one JSON/YAML record: a batch of one
         department, record = read_department(data, id_column=id_column, command="report")
-        rows, total = [Row(1, department, record)], 1
+        one_row = [Row(1, department, record)]
+        rows, total = (lambda: one_row), 1
     filing = filing or Filing()
     used = {SUMMARY[lang].casefold()}
     for given in guarded:  # an input inside the folder keeps its name: the report beside it is named -2
         if Path(given).resolve().parent == out.resolve():
             used.add(Path(given).name.casefold())
-    summary = Summary()
-    # Every row is scored and named first, and every file the run writes checked (the folder, each
-    # report, the summary): a read-only 汇总.xlsx was refused after every report was written over.
-    planned: list[tuple[Scored, str | None]] = []
-    for one in score_rows(rubric, rows if shown is None else renamed(rows, str(data), shown), lang):
+    # Two passes, so that no unit's Result is kept (8 KB each): the first scores every row and
+    # names its report, and every file the run writes is checked (a read-only 汇总.xlsx was once
+    # refused after every report was written over); the second scores the rows again and writes
+    # each report as it comes, from the same file, its rows the same.
+    opened = _identity(data)
+    planned: list[tuple[int, str | None, str | None]] = []  # each row's number, id and report name (None: refused)
+    for one in score_rows(rubric, rows(), lang):
         name = None
         if one.result is not None:  # an id that leaves no name (`.`, `..`) is named by its row, in the reader's language
             row = f"第 {one.row.number} 行" if lang == "zh" else f"row-{one.row.number}"
             name = file_name(one.row.label(lang), fmt, used, fallback=row)
-        planned.append((one, name))
-    for target in [*(out / name for _, name in planned if name is not None), summary_path]:
-        refuse_inputs(target, guarded)
-        refuse_target(target)
-    writable_folder(out)
+        planned.append((one.row.number, one.row.id, name))
+    if not planned:  # a header alone (a template not filled in): PF526, as for one report, before the folder is made
+        raise several(data if shown is None else shown, None, ())
+    for _, _, name in planned:
+        if name is not None:
+            refuse_inputs(out / name, guarded)
+            refuse_target(out / name)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise OutputError("PF704", str(out), {"reason": OSReason.of(error)}) from None
+    summary = Summary()
     scored: list[UnitLine] = []
     refused: list[UnitLine] = []
     bar = Progress(progress, total, threshold=0, lang=lang)  # a report takes long enough to show each
     try:
-        for one, name in planned:
+        expected = iter(planned)
+        for one in score_rows(rubric, rows() if _identity(data) == opened else (), lang):
+            number, unit_id, name = next(expected, (0, None, None))
+            if (one.row.number, one.row.id, one.result is None) != (number, unit_id, name is None):
+                raise _changed(data if shown is None else shown)
             summary.rows += 1
             unit = one.row.label(lang)
             if one.result is None or name is None:
@@ -156,6 +181,8 @@ def report_folder(
                 tops = tuple(top.score if top.applies else not_applicable(lang) for top in one.result.children)
                 scored.append(UnitLine(unit, name, one.result.total, one.result.grade, None, tops))
             bar.step()
+        if next(expected, None) is not None or _identity(data) != opened:  # rows gone, or the file changed since
+            raise _changed(data if shown is None else shown)
     finally:
         bar.close()
     places = ranks([line.total for line in scored if line.total is not None])

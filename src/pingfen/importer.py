@@ -84,6 +84,9 @@ class RowReport:
             return (f"  第 {self.row} 行是隐藏行，已照常导入：{self.indicator}；如该指标已不再使用，请在草稿中删去它" if lang == "zh"
                     else f"  row {self.row} is hidden in Excel and was imported as any other: {self.indicator}; "
                     "if the indicator is no longer used, delete it from the draft")  # fmt: skip
+        if self.kind == "hidden_read":
+            return (f"  第 {self.row} 行（{self.indicator}）是隐藏行，已照常读取" if lang == "zh"
+                    else f"  row {self.row} ({self.indicator}) is hidden in Excel and was read as any other")  # fmt: skip
         if self.kind == "hidden_column":
             return (f"  第 {self.indicator} 列（{shown}）是隐藏列，已照常读取" if lang == "zh"
                     else f"  column {self.indicator} ({shown}) is hidden in Excel and was read as any other")  # fmt: skip
@@ -144,7 +147,8 @@ _LEFT = {"": ("暂写为评价分（judgment），已标 TODO", "written as a ju
 @frozen
 class Imported:
     """An imported table: the draft rule text, how each indicator row was read, and what was read
-    that Excel hides (`hidden`: a hidden row, kind `hidden_row`, each naming its indicator; a
+    that Excel hides (`hidden`: a hidden row read into an indicator, kind `hidden_row`, naming it;
+    one read for no indicator, `hidden_read`, naming what it holds (总分, the grades line); a
     hidden column the table is read from, `hidden_column`), said by `summary` though recognised."""
 
     text: str
@@ -296,7 +300,9 @@ def _xlsx_grid(path: Path) -> tuple[str, Grid, Hidden]:
                     grid[r][c] = Cell(grid[top][left].text, (top, left), grid[top][left].formula)
         if _header(grid) is None and (others := _table_sheets(book, shown)):
             raise _no_table(path, [grid], others)
-        hidden_rows = frozenset(r - 1 for r, d in sheet.row_dimensions.items() if d.hidden and 1 <= r <= rows)
+        # hidden, or of no height (ht="0" customHeight): either way Excel shows nothing of it
+        hidden_rows = frozenset(r - 1 for r, d in sheet.row_dimensions.items()
+                                if (d.hidden or (d.customHeight and d.ht == 0)) and 1 <= r <= rows)  # fmt: skip
         hidden_columns = frozenset(c - 1 for d in sheet.column_dimensions.values() if d.hidden and d.min and d.max
                                    for c in range(d.min, min(d.max, columns) + 1))  # fmt: skip
         return "", grid, Hidden(hidden_rows, hidden_columns)
@@ -607,6 +613,7 @@ class Node:
     refused_rules: tuple[str, ...] = ()  # that rule
     unnamed: bool = False  # a row with a 分值 of its own and no name: a judgment under a placeholder name
     hidden_rows: list[int] = field(factory=list)  # its rows (from 1) that Excel hides, said above its rule
+    read: list[int] = field(factory=list)  # the grid rows its name, criterion or explanation were read from
 
     @property
     def indicator(self) -> bool:
@@ -807,19 +814,28 @@ class _Builder:
         return Imported(self._checked(columns, reports), tuple(reports), hidden)
 
     def _hidden(self, columns: Columns) -> tuple[RowReport, ...]:
-        """The hidden rows of the table's body that hold text, each with the indicator it went
-        into (the last begun at or above it), and the hidden columns it is read from."""
+        """The hidden rows read, each with the indicator it was read into (only a row `_fill`
+        read for it: never the 总分 row or a note below), or on a line of its own (the 总分 row,
+        the grades line, a group's row); and the hidden columns the table is read from."""
         from openpyxl.utils import get_column_letter
 
-        leaves = sorted(self._all_leaves(), key=lambda leaf: leaf.row)
+        into: dict[int, Node] = {}
+        stack = [*self.roots, *(node for _, node in self.outside)]
+        while stack:
+            node = stack.pop()
+            stack.extend(node.children)
+            into.update((r, node) for r in node.read if r in self.hidden.rows)
         said: list[RowReport] = []
         for r in sorted(self.hidden.rows):
-            if not columns.header < r < self.closed or not any(c.text for c in self.grid[r]):
-                continue
-            into = [leaf for leaf in leaves if leaf.row <= r]
-            if into:
-                into[-1].hidden_rows.append(r + 1)
-                said.append(RowReport(r + 1, into[-1].name, "hidden_row", True))
+            texts = [c.text for c in self.grid[r] if c.text] if r < len(self.grid) else []
+            held = into.get(r)
+            if held is not None and held.indicator:
+                held.hidden_rows.append(r + 1)
+                said.append(RowReport(r + 1, held.name, "hidden_row", True))
+            elif held is not None or (texts and (r + 1 == self.total_row or r >= self.closed)):
+                # read, though no indicator's: the 总分 row, the grades line, 指标数据说明, a group's row
+                shown = held.name if held is not None else one_line(texts[0])
+                said.append(RowReport(r + 1, shown if len(shown) <= 20 else shown[:19] + "…", "hidden_read", True))
         read = {*columns.levels, columns.points, columns.criterion, columns.explanation}
         for c in sorted(self.hidden.columns & {i for i in read if i is not None}):
             head = self.grid[columns.header][c].text if c < len(self.grid[columns.header]) else ""
@@ -937,7 +953,7 @@ class _Builder:
                     # a note (注：…, 说明：…) is no criterion going on: left out, the rows after it read
                 elif said and path and path[-1].indicator:
                     # the indicator's 评分标准 split over two rows, as Word tables often do: it goes on
-                    self._fill(path[-1], row, columns)
+                    self._fill(path[-1], row, r, columns)
                 continue
             if any(_TOTAL_ROW.match(normalise(c.text)) for c in cells):
                 if columns.points is not None and (shown := row[columns.points].text.strip()):
@@ -978,11 +994,11 @@ class _Builder:
                 self._unnamed(path, r, row, columns)
                 continue
             if not created and len(path) > depth + 1:  # only its groups' merged names: the open indicator goes on
-                self._fill(path[-1], row, columns)
+                self._fill(path[-1], row, r, columns)
                 continue
             leaf = path[depth]
             del path[depth + 1 :]
-            self._fill(leaf, row, columns)
+            self._fill(leaf, row, r, columns)
 
     @staticmethod
     def _own_points(row: list[Cell], r: int, columns: Columns) -> bool:
@@ -1006,7 +1022,7 @@ class _Builder:
         node = Node(f"未命名指标（第{r + 1}行）", None, r, origin=(r, columns.levels[-1]), unnamed=True)
         (path[-1].children if path else self.roots).append(node)
         path.append(node)
-        self._fill(node, row, columns)
+        self._fill(node, row, r, columns)
 
     @staticmethod
     def _note(row: list[Cell], cells: list[Cell], columns: Columns) -> bool:
@@ -1043,8 +1059,10 @@ class _Builder:
                 kept.append(node)
         self.roots = kept
 
-    def _fill(self, leaf: Node, row: list[Cell], columns: Columns) -> None:
-        """The indicator's criterion and explanation, joined when it spans several rows."""
+    def _fill(self, leaf: Node, row: list[Cell], r: int, columns: Columns) -> None:
+        """The indicator's criterion and explanation, joined when it spans several rows; row `r`
+        noted as one it was read from (a hidden one is said of it, `_hidden`)."""
+        leaf.read.append(r)
         for column, attr in ((columns.criterion, "criterion"), (columns.explanation, "explanation")):
             if column is None:
                 continue

@@ -282,6 +282,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{at}declared `{name}`: the cell holds a formula that was never calculated",
         "{at_zh}`{name_zh}` 的自评得分是从未计算过的公式",
     ),
+    "PF537": (
+        "`{path}` changed while the reports were being made: run it again (the summary was not written)",
+        "`{path}` 在生成报告期间被修改：请重新运行（未写出汇总）",
+    ),
     "PF517": ("`{name}` is not an input of the rubric", "`{name}` 不是评分表的输入项"),
     "PF518": ("`{path}` has no declared scores: {detail}", "`{path}` 中没有自评得分：{detail_zh}"),
     "PF519": (
@@ -762,10 +766,16 @@ HINTS: dict[str, tuple[str, str]] = {
         "the formula has no saved result: open the workbook in Excel or WPS, save it and try again",
         "公式没有保存的计算结果：请在 Excel 或 WPS 中打开并保存后再试",
     ),
+    # Excel keeps a merged range's value in its first cell alone: said so, true whether or not that cell is blank
     "merged_cell": (
-        "{cell} of the sheet `{sheet}` lies in the merged cells {range}, of which only {first} holds the value:"
+        "{cell} of the sheet `{sheet}` lies in the merged cells {range}, whose value Excel keeps in {first} alone:"
         " unmerge them and fill in each row's value",
-        "工作表 `{sheet}` 的 {cell} 在合并单元格 {range} 中，只有 {first} 有值：请取消合并，并在每一行填上各自的值",
+        "工作表 `{sheet}` 的 {cell} 在合并单元格 {range} 中，Excel 只在 {first} 中保存其值：请取消合并，并在每一行填上各自的值",
+    ),
+    "merged_header": (
+        "{cell} of the sheet `{sheet}` is merged with the header's {first} ({range}), and so reads blank:"
+        " unmerge them and fill in each row's value",
+        "工作表 `{sheet}` 的 {cell} 与表头的 {first} 合并（{range}），因此读作空白：请取消合并，并在每一行填上各自的值",
     ),
     "did_you_mean_key": ("the data has `{suggestion}`: is it misspelt?", "数据中有 `{suggestion}`，是否拼写有误？"),
     "spaced_key": (

@@ -21,6 +21,7 @@ refused, not read with its values under the wrong columns.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import contextlib
 import csv
@@ -37,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO, overload
 
 from attrs import evolve, field, frozen
 
-from pingfen.absent import SheetRecord, in_merged, uncomputed
+from pingfen.absent import Merged, SheetRecord, in_merged, uncomputed
 from pingfen.display import plain
 from pingfen.errors import DataError, Problem
 from pingfen.io.bounds import (
@@ -95,7 +96,7 @@ class Row:
     formulas: Mapping[str, tuple[str, str, str]] | None = None
     # A sheet's columns whose cell in this row is blank for lying in merged cells, below or right
     # of the one that holds the value: column → (sheet, cell, range, first cell). None for nearly every row.
-    merged: Mapping[str, tuple[str, str, str, str]] | None = field(default=None, eq=False, repr=False)  # read when asked
+    merged: Mapping[str, Merged] | None = field(default=None, eq=False, repr=False)  # read when asked
 
     def refused(self, error: DataError) -> DataError:
         """`error` as this row's refusal: a missing input (PF501) whose cell is a formula with no
@@ -208,6 +209,7 @@ class Rows:
                 rows = SheetRows(sheet, min_row=2, max_row=MAX_XLSX_ROWS, max_col=max(len(self.columns), 1))
                 uncomputed = rows.uncomputed
                 merges = SheetMerges(self.path, sheet.title, len(self.columns))
+                full = len({c for c in self.columns if c})  # the values a full row has
                 gap: object = None  # the one tuple openpyxl gives for each row the sheet leaves out
                 for number, cells in enumerate(rows, start=2):  # cells, not values: a percent's format is read too
                     marked = uncomputed.pop(number, None) if uncomputed else None  # (columns past the header's too)
@@ -221,7 +223,9 @@ class Rows:
                         named = {self.columns[c - 1]: (str(self.path), sheet.title, f"{get_column_letter(c)}{number}")
                                  for c in marked if c <= len(self.columns) and self.columns[c - 1]}  # fmt: skip
                         row = evolve(row, formulas=named or None)
-                    if row is not None:  # its merged cells looked up only if it is refused for a blank one
+                    if row is not None and (None in row.values.values() or len(row.values) < full):
+                        # a row with a blank cell: its merged cells looked up only if it is refused for one
+                        # (a full row stays a plain dict, as quick to score and to dump as any)
                         row = Row(row.number, row.id, row.values, row.problem, row.formulas,
                                   RowMerges(merges, number, row.values, self.columns))  # fmt: skip
                     if row is not None:
@@ -324,17 +328,22 @@ class SheetMerges:
 
     def __init__(self, path: Path, sheet: str, width: int) -> None:
         self.path, self.sheet, self.width = path, sheet, width
-        self._by_column: dict[int, list[tuple[int, int, int, int]]] | None = None
+        # each column's ranges by their top row, and those tops: a cell's range found by bisection
+        self._by_column: dict[int, tuple[list[int], list[tuple[int, int, int, int]]]] | None = None
 
     def over(self, number: int, column: int) -> tuple[int, int, int, int] | None:
         """The range (min row, min column, max row, max column) over the cell, if any."""
         if self._by_column is None:
-            self._by_column = {}
+            spread: dict[int, list[tuple[int, int, int, int]]] = {}
             for span in self._read():
                 for c in range(span[1], min(span[3], self.width) + 1):
-                    self._by_column.setdefault(c, []).append(span)
-        spans = self._by_column.get(column, ())
-        return next((span for span in spans if span[0] <= number <= span[2]), None)
+                    spread.setdefault(c, []).append(span)
+            self._by_column = {}
+            for c, spans in spread.items():
+                spans.sort()
+                self._by_column[c] = ([span[0] for span in spans], spans)
+        found = self._by_column.get(column)
+        return None if found is None else span_over(found[0], found[1], number)
 
     def _read(self) -> list[tuple[int, int, int, int]]:
         try:
@@ -348,18 +357,28 @@ class SheetMerges:
             return []
 
 
-class RowMerges(Mapping[str, tuple[str, str, str, str]]):
+def span_over(tops: Sequence[int], spans: Sequence[tuple[int, int, int, int]], number: int) -> tuple[int, int, int, int] | None:
+    """Of one column's merged ranges, sorted by their top row (`tops`, in order), the one over row
+    `number`: the last to begin at or above it, if it reaches it. Merged ranges never overlap, so
+    no other can; found in O(log n) looks (a scan of every range per blank cell made 10k merges
+    over 100k rows take a minute)."""
+    i = bisect.bisect_right(tops, number) - 1
+    return spans[i] if i >= 0 and spans[i][2] >= number else None
+
+
+class RowMerges(Mapping[str, Merged]):
     """`Row.merged` of a sheet's row: its blank cells that lie in merged cells, not the first
-    (which alone holds the value): column → (sheet, cell, range, first cell). Worked out when
-    first asked, so that only a refused row costs the sheet's merges."""
+    (which alone can hold the value): column → `absent.Merged`, the range's hint `merged_header`
+    when it begins in the header (row 1). Worked out when first asked, so that only a refused row
+    costs the sheet's merges."""
 
     __slots__ = ("_found", "columns", "merges", "number", "read")
 
     def __init__(self, merges: SheetMerges, number: int, values: Mapping[str, object], columns: Sequence[str]) -> None:
         self.merges, self.number, self.read, self.columns = merges, number, values, columns
-        self._found: dict[str, tuple[str, str, str, str]] | None = None
+        self._found: dict[str, Merged] | None = None
 
-    def _cells(self) -> dict[str, tuple[str, str, str, str]]:
+    def _cells(self) -> dict[str, Merged]:
         if self._found is None:
             from openpyxl.utils import get_column_letter
 
@@ -373,10 +392,11 @@ class RowMerges(Mapping[str, tuple[str, str, str, str]]):
                 top, left, bottom, right = span
                 first = f"{get_column_letter(left)}{top}"
                 self._found[name] = (self.merges.sheet, f"{get_column_letter(column)}{self.number}",
-                                     f"{first}:{get_column_letter(right)}{bottom}", first)  # fmt: skip
+                                     f"{first}:{get_column_letter(right)}{bottom}", first,
+                                     "merged_header" if top == 1 else "merged_cell")  # fmt: skip
         return self._found
 
-    def __getitem__(self, key: str) -> tuple[str, str, str, str]:
+    def __getitem__(self, key: str) -> Merged:
         return self._cells()[key]
 
     def __iter__(self) -> Iterator[str]:
