@@ -325,13 +325,3 @@ def test_every_code_has_a_failing_example(code: str) -> None:
         and code in _codes(" ".join(b.expectations()))
     ]  # fmt: skip
     assert shown, f"docs/diagnostics.md: the {code} section has no example that produces {code}"
-
-
-def test_pf120_does_not_claim_a_nul_in_an_extends_path() -> None:
-    """PF120's text said a NUL in an `extends` path gives PF120: the NUL is in the rule text,
-    which the parser refuses first (PF001), before any file is named."""
-    text = (DOCS / "diagnostics.md").read_text(encoding="utf-8")
-    section = text[text.index("## PF120") : text.index("\n## ", text.index("## PF120") + 1)]
-    codes = [d.code for d in pingfen.diagnose('extends "a\x00.rule"\n', "b.rule")]
-    assert codes[0] == "PF001" and "PF120" not in codes
-    assert "NUL" not in section

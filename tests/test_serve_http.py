@@ -135,7 +135,7 @@ def test_the_page_carries_the_token_and_safe_headers(client: TestClient) -> None
 # ---------------------------------------------------------------- nothing outside the folder
 
 
-@pytest.mark.parametrize("name", ["../secret.rule", "/etc/passwd", "..", "a\x00.rule"])
+@pytest.mark.parametrize("name", ["../secret.rule", "/etc/passwd", "sub/../../secret.rule", "..", "a\x00.rule"])
 def test_names_outside_the_folder_are_refused(client: TestClient, folder: Path, name: str) -> None:
     response = client.get("/api/file", params={"path": name})
     assert response.status_code == 403
@@ -175,38 +175,6 @@ def test_a_name_through_dotdot_that_stays_inside_is_the_file_it_leads_to(client:
     assert (folder.parent / "secret.rule").read_text(encoding="utf-8") == "机密内容"
     response = client.get("/api/file", params={"path": "sub/..", "lang": "en"})  # the folder itself: no file
     assert response.status_code == 404 and response.json()["code"] == "PF851"
-
-
-@pytest.mark.parametrize("name", [".git/../部门.rule", ".env", "sub/.hidden/x.rule", "link.rule"])
-def test_a_hidden_name_is_refused_as_hidden_not_as_outside(client: TestClient, folder: Path, name: str) -> None:
-    """`.git/../部门.rule` was refused as "outside the folder": it is not; a hidden part is why."""
-    (folder / ".env").write_text("SECRET=1", encoding="utf-8")
-    (folder / "link.rule").symlink_to(folder / ".env")  # leads to a hidden file: hidden too
-    for lang, said in (("zh", "指向隐藏文件或隐藏文件夹（名称以 `.` 开头）：工作台不打开此类文件"),
-                       ("en", "names a hidden file or folder (a name starting with `.`): the workbench opens none")):  # fmt: skip
-        response = client.get("/api/file", params={"path": name, "lang": lang})
-        assert response.status_code == 403 and response.json() == {"code": "PF850", "message": f"`{name}` {said}"}
-    assert client.put("/api/file", params={"path": name}, content=b"x").status_code == 403
-
-
-@pytest.mark.parametrize("name", ["nosuch/../新.rule", "部门.rule/../新.rule"])
-def test_a_name_through_a_folder_that_is_none_is_no_file(client: TestClient, folder: Path, name: str) -> None:
-    """`nosuch/../新.rule` and `部门.rule/../新.rule` were taken by their spelling as `新.rule`, and
-    a save created it; the system would say there is no such folder, or that a file is no folder."""
-    assert client.get("/api/file", params={"path": name}).json()["code"] == "PF851"
-    response = client.put("/api/file", params={"path": name, "version": ""}, content=RULE.encode())
-    assert response.status_code == 404 and response.json()["code"] == "PF851"
-    assert not (folder / "新.rule").exists()
-
-
-def test_a_file_reached_through_dotdot_is_answered_by_its_own_name(client: TestClient, folder: Path) -> None:
-    """The answer named the file as the request spelt it (`sub/../部门.rule`): the page showed and
-    remembered a name the list does not have. It is the file's name in the folder now."""
-    (folder / "sub").mkdir()
-    opened = client.get("/api/file", params={"path": "sub/../部门.rule"}).json()
-    assert opened["path"] == "部门.rule"
-    saved = client.put("/api/file", params={"path": "sub/../部门.rule", "version": opened["version"]}, content=RULE.encode())
-    assert saved.status_code == 200 and saved.json()["path"] == "部门.rule"
 
 
 def test_an_absolute_path_into_the_folder_is_refused_too(client: TestClient, folder: Path) -> None:

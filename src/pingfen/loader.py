@@ -96,7 +96,7 @@ def read_rule(path: str | Path) -> str:
     """The text of a rule file: every command reads rule files here. Raises RubricError
     (PF006) when the file is not UTF-8, (PF008) when it is longer than a rule file may be,
     OSError when it cannot be read."""
-    return within_limit(decode_rule(_rule_bytes(path), str(path)), str(path))
+    return decode_rule(_rule_bytes(path), str(path))
 
 
 def read_rule_styled(path: str | Path) -> tuple[str, LineStyle]:
@@ -105,7 +105,7 @@ def read_rule_styled(path: str | Path) -> tuple[str, LineStyle]:
     from pingfen.io.write import line_style  # here: loading a rule does not import io.write
 
     data = _rule_bytes(path)
-    return within_limit(decode_rule(data, str(path)), str(path)), line_style(data)
+    return decode_rule(data, str(path)), line_style(data)
 
 
 def _rule_bytes(path: str | Path) -> bytes:
@@ -136,33 +136,19 @@ def _size(file: IO[bytes] | IO[str]) -> int | None:
 
 def _too_large(data: bytes | str, path: str, size: int | None) -> RubricError:
     """PF008 for a file longer than the loader reads. What was read is not the file's length,
-    so the message names the file's size in bytes where it is known, else what was read, each
-    against the one limit people are told: MAX_CHARS characters. The caret marks where the part
-    read passes that limit, in the text as parsed (a line end as one, no BOM), as `within_limit`'s."""
-    text = as_parsed(data if isinstance(data, str) else data.decode("utf-8", errors="replace"))
+    so the message names the file's size in bytes where it is known, else what was read and
+    the bound it passed (a count of characters in the part read would be no count of the file's).
+    The caret marks where the part read passes the limit of characters, as the parser's does."""
+    text = data if isinstance(data, str) else data.decode("utf-8", errors="replace")
     if isinstance(data, str):  # a file opened as text: read by characters
         args: dict[str, object] = {"what": "characters read from the file", "what_zh": "已读取的字符数",
-                                   "count": len(text), "limit": MAX_CHARS}  # fmt: skip
-    else:  # its size in bytes (a stream's is not known: more than was read), against the limit in characters
-        args = {"form": "bytes" if size is not None else "read", "count": size or MAX_RULE_BYTES,
-                "limit": MAX_CHARS, "chars": f"{MAX_CHARS:,}"}  # fmt: skip
-    return _refused(text, path, args)
-
-
-def within_limit(text: str, path: str) -> str:
-    """`text`, if a rule file may be that long: RubricError (PF008) when it has more than
-    MAX_CHARS characters as the loader counts them (no BOM, a line end as one, CRLF or LF).
-    Every reader of a rule file, and the workbench before it saves one, asks here."""
-    if len(text) > MAX_CHARS and len(parsed := as_parsed(text)) > MAX_CHARS:
-        raise _refused(parsed, path, None)
-    return text
-
-
-def _refused(text: str, path: str, args: dict[str, object] | None) -> RubricError:
-    from pingfen.syntax.parser import too_long  # the parser's PF008; lark imported on this path only
-
-    return RubricError([too_long(text, args).with_source(Source(path, text))])
-
+                                   "count": len(data), "limit": MAX_CHARS}  # fmt: skip
+    elif size is not None:
+        args = {"what": "bytes in the file", "what_zh": "文件字节数", "count": size, "limit": MAX_RULE_BYTES}
+    else:
+        args = {"what": "bytes read from the file", "what_zh": "已读取的字节数", "count": len(data), "limit": MAX_RULE_BYTES}
+    at = Span.at(text, MAX_CHARS, MAX_CHARS + 1)
+    return RubricError([Diagnostic("PF008", at, args, hint="too_large", source=Source(path, text))])
 
 class NotRegularFile(OSError):
     """A rule file that is no regular file (a FIFO, a device such as /dev/zero), not read:
@@ -193,7 +179,7 @@ def read_regular_rule(path: str | Path, *, bom: bool = False) -> str:
     with file:
         note_input(path)  # no output of the command reading it may replace it
         data = _bounded(file, str(path))
-    text = within_limit(decode_rule(data, str(path)), str(path))  # its BOM dropped
+    text = decode_rule(data, str(path))  # its BOM dropped
     return "\ufeff" + text if bom and data.startswith(b"\xef\xbb\xbf") else text
 
 
@@ -230,24 +216,14 @@ def files_listed(folder: str, suffixes: tuple[str, ...]) -> dict[str, object]:
 _LISTED = 8  # files named in a help (PF010's, import's of a folder)
 
 
-# Characters a file opened as text is read to: MAX_CHARS + 1 as parsed, each a CRLF at most
-# (a stream opened with newline="" keeps them), and a BOM.
-_MAX_TEXT_READ = 2 * MAX_CHARS + 3
-
-
 def read_open_rule(file: IO[bytes] | IO[str], name: str) -> str:
     """The text of an open rule file, read no further than `read_rule` reads a path (PF008 past it)."""
-    data = file.read(_MAX_TEXT_READ)
-    if isinstance(data, bytes) and len(data) == _MAX_TEXT_READ:  # bytes: on to the limit of a path's read
-        rest = file.read(MAX_RULE_BYTES + 1 - len(data))
-        data += rest if isinstance(rest, bytes) else rest.encode()
-    if isinstance(data, str):
-        if len(data) >= _MAX_TEXT_READ:  # more may follow: refused by what was read
-            raise _too_large(data, name, None)
-        return within_limit(data, name)
+    data = file.read(MAX_RULE_BYTES + 1)
     if len(data) > MAX_RULE_BYTES:
         raise _too_large(data, name, _size(file))
-    return within_limit(decode_rule(data, name), name)
+    if isinstance(data, str):
+        return data
+    return decode_rule(data, name)
 
 
 def decode_rule(data: bytes, path: str) -> str:

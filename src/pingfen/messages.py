@@ -369,11 +369,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "`{path}` 在打开之后已在磁盘上被修改（另一个标签页或其他人）：请重新载入，或另存为其他文件名，以免丢失任何一方的修改",
     ),
     "PF859": ("`{path}` is not a regular file: the workbench saves only files", "`{path}` 不是普通文件：工作台只能保存到文件"),
+    "PF861": ("the request names no file: give its name as `path`", "请求未给出文件名：请在 `path` 中给出文件名"),
     "PF860": (
         "the request is not what the workbench expects: a JSON object with the rule text as `text`",
         "请求格式不符：应为 JSON 对象，评分表文本在 `text` 中",
     ),
-    "PF861": ("the request names no file: give its name as `path`", "请求未给出文件名：请在 `path` 中给出文件名"),
     "PF855": (
         "serving on `{host}`: other machines can reach the workbench, and whoever has its address "
         "can read the folder's files and change its .rule files",
@@ -1145,28 +1145,8 @@ def _fill(template: str, args: Mapping[str, object], lang: Lang) -> str:
     return _bounded(filled, lang)
 
 
-# A code's second sentence, where one refusal has two causes a reader must tell apart; the
-# values name it (`form`). PF008 of a file too large to read names its bytes against the limit
-# people are told, in characters; PF850 of a hidden name says so, not "outside the folder".
-FORMS: dict[tuple[str, str], tuple[str, str]] = {
-    ("PF008", "bytes"): (
-        "the file is {count} bytes, more than a rule file of {chars} characters can be",
-        "文件大小为 {count} 字节，超过评分表文件 {limit} 个字符的上限",
-    ),
-    ("PF008", "read"): (
-        "more than {count} bytes were read from the file, more than a rule file of {chars} characters can be",
-        "已读取的内容超过 {count} 字节，超过评分表文件 {limit} 个字符的上限",
-    ),
-    ("PF850", "hidden"): (
-        "`{path}` names a hidden file or folder (a name starting with `.`): the workbench opens none",
-        "`{path}` 指向隐藏文件或隐藏文件夹（名称以 `.` 开头）：工作台不打开此类文件",
-    ),
-}
-
-
 def message(code: str, lang: Lang, args: Mapping[str, object]) -> str:
-    form = args.get("form")
-    en, zh = FORMS[code, form] if isinstance(form, str) else MESSAGES[code]
+    en, zh = MESSAGES[code]
     # checked: "zh-CN" would otherwise be read as English (a ValueError, as evaluate's lang)
     return _fill(zh if checked(lang) == "zh" else en, args, lang)
 

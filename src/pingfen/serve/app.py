@@ -40,7 +40,7 @@ from pingfen.evaluate.rubric import Rubric
 from pingfen.io.records import DATA_SUFFIXES
 from pingfen.io.write import LineStyle, atomic_open, style_of, write_text
 from pingfen.lang import Lang
-from pingfen.loader import read_rule, read_rule_styled, within_limit
+from pingfen.loader import as_parsed, diagnose, read_rule, read_rule_styled
 from pingfen.messages import message
 from pingfen.serve import work
 from pingfen.serve.folder import RULE_SUFFIX, Denied, Folder, Place
@@ -178,8 +178,9 @@ class Workbench:
             path = self.folder.resolve(request.query_params.get("path", ""))
             if path.suffix != RULE_SUFFIX:
                 raise Denied("PF854", 400, path=request.query_params.get("path", ""))
-            # the style: what a save writes the text back in; a text too long to load is PF008, never shown cut
-            text, style = read_rule_styled(path)
+            text, style = read_rule_styled(path)  # the style: what a save writes the text back in
+            if len(as_parsed(text)) > MAX_CHARS:  # too long to load (PF008), counted as the loader counts: never shown cut
+                raise RubricError(diagnose(text, str(path)))
         except Denied as denied:
             return _denied(denied, lang)
         except RubricError as error:  # not UTF-8, too long: the finding, as `pingfen check` gives it
@@ -187,7 +188,7 @@ class Workbench:
         except OSError:  # not readable
             return _denied(Denied("PF851", 404, path=request.query_params.get("path", "")), lang)
         # the page asks for the style again when it saves the text under another name
-        return JSONResponse({"path": self.folder.shown(str(path)), "text": text, "version": _version(text),
+        return JSONResponse({"path": request.query_params["path"], "text": text, "version": _version(text),
                              "crlf": style.crlf, "bom": style.bom})  # fmt: skip
 
     async def save(self, request: Request) -> Response:
@@ -222,8 +223,7 @@ class Workbench:
             return JSONResponse({"code": error.code, "message": error.message(lang)}, status_code=409)
         except RubricError as error:  # longer than a rule file may be (PF008): nothing written
             return self._findings(error, lang)
-        # the file's own name in the folder (`sub/../a.rule` is `a.rule`), as the list names it
-        return JSONResponse({"path": self.folder.shown(str(path)), "saved": len(text), "version": _version(written)})
+        return JSONResponse({"path": name, "saved": len(text), "version": _version(written)})
 
     def _findings(self, error: RubricError, lang: Lang) -> Response:
         """A file refused as a rule file (not UTF-8, too long), as `pingfen check` words it, the
@@ -243,7 +243,9 @@ class Workbench:
             if expected is not False and _version_of(path) != expected:
                 raise Denied("PF858", 409, path=name)
             style = style_of(path) if path.is_file() else asked
-            written = within_limit(style.lines(text), str(path))  # it could not be opened again (PF008): the file as it was
+            written = style.lines(text)
+            if len(as_parsed(written)) > MAX_CHARS:  # it could not be opened again (PF008): refused, the file as it was
+                raise RubricError(diagnose(written, str(path)))
             write_text(path, written, bom=style.bom)
             return written
 

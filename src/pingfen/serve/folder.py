@@ -11,7 +11,6 @@ resolved by the same rule, by the loader itself, as it opens it (`Folder.base`).
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
@@ -58,31 +57,21 @@ class Folder:
 
     def resolve(self, name: str, *, exists: bool = True) -> Path:
         """The path of `name` (relative, `/`-separated) inside the folder, links followed.
-        Raises Denied: PF861 when there is no name, PF850 when it leads outside, PF850 (its
-        hidden form) when a part of it, as written or where it leads, is hidden, PF851 when the
-        folder it names is none (`nosuch/../a.rule`, `a.rule/../a.rule`: the system would not
-        open it) or when `exists` and it is no file (the folder itself is none)."""
+        Raises Denied: PF861 when there is no name, PF850 when it leads outside or to a hidden
+        file, PF851 when `exists` and it is no file (the folder itself is none)."""
         if not name:  # `` is outside the folder, it said: no file was named at all
             raise Denied("PF861", 400)
         relative = PurePosixPath(name.replace("\\", "/"))
-        if "\x00" in name or relative.is_absolute():
+        if "\x00" in name or relative.is_absolute() or _hidden(relative.parts):
             raise Denied("PF850", 403, path=name)
-        if _hidden(relative.parts):  # `.git/../a.rule` too: refused, and said to be hidden
-            raise Denied("PF850", 403, path=name, form="hidden")
-        spelt = self.root / relative
         try:
-            # Its folder as the system finds it, part by part: each must be there and a folder, or
-            # `nosuch/..` would be dropped by its spelling and a save would create a file through it.
-            if not stat.S_ISDIR(os.stat(spelt.parent).st_mode):
-                raise Denied("PF851", 404, path=name)
             # Through every link, and each `..` after the link before it, as the OS would open it:
             # where the name leads, not how it is spelt, is what must lie inside the folder.
-            path = spelt.resolve()
+            path = (self.root / relative).resolve()
             if path == self.root:  # `sub/..`, `.`: the folder, inside it but no file
                 raise Denied("PF851", 404, path=name)
-            refused = self._refusal(path, name)
-            if refused is not None:
-                raise refused
+            if not self._allowed(path):
+                raise Denied("PF850", 403, path=name)
             if exists and not path.is_file():
                 raise Denied("PF851", 404, path=name)
         except (OSError, RuntimeError, ValueError):  # a name too long, a loop of links (RuntimeError before
@@ -99,9 +88,8 @@ class Folder:
         except (OSError, RuntimeError, ValueError):  # a loop of links, a name no file can have (a lone
             # surrogate, as `resolve` meets): the loader says why it cannot read it (PF120); a 500 before
             return where
-        refused = self._refusal(resolved, written)
-        if refused is not None:
-            raise refused
+        if not self._allowed(resolved):
+            raise Denied("PF850", 403, path=written)
         return resolved
 
     def shown(self, path: str) -> str:
@@ -113,15 +101,9 @@ class Folder:
 
     def _allowed(self, resolved: Path) -> bool:
         """Whether a resolved path lies inside the folder, and is no hidden file nor in a hidden folder."""
-        return self._refusal(resolved, "") is None
-
-    def _refusal(self, resolved: Path, name: str) -> Denied | None:
-        """Why a resolved path may not be read (PF850: outside the folder, or hidden), or None."""
         if resolved == self.root or not resolved.is_relative_to(self.root):
-            return Denied("PF850", 403, path=name)
-        if _hidden(resolved.relative_to(self.root).parts):  # a link to `.env`: hidden, not outside
-            return Denied("PF850", 403, path=name, form="hidden")
-        return None
+            return False
+        return not _hidden(resolved.relative_to(self.root).parts)
 
     def listing(self) -> Mapping[str, list[str]]:
         """The rule files and data files, by relative name; hidden ones and links out left out."""

@@ -16,7 +16,6 @@ import functools
 import re
 import sys
 import unicodedata
-from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal
@@ -36,7 +35,7 @@ from pingfen.syntax.scan import MAX_CHARS, open_braces, top_level_items, unclose
 from pingfen.terminal import INVISIBLE_PATTERN, invisible_name
 from pingfen.values import pinned
 
-__all__ = ["build_parser", "cache_file", "grammar_text", "parse", "parser", "too_long"]
+__all__ = ["build_parser", "cache_file", "grammar_text", "parse", "parser"]
 
 _OPS = {
     "≥": ">=", "≧": ">=", "≤": "<=", "≦": "<=", "＞": ">", "＜": "<",
@@ -153,7 +152,9 @@ def parse(text: str, *, every_error: bool = True) -> tuple[ast.Module | None, li
 
 def _parse(text: str, every_error: bool) -> tuple[ast.Module | None, list[Diagnostic]]:
     if len(text) > MAX_CHARS:  # refused before any work: parsing is linear, but not fast
-        return None, [too_long(text)]
+        at = Span.at(text, MAX_CHARS, MAX_CHARS + 1)
+        args = {"what": "characters in the file", "what_zh": "文件字符数", "count": len(text), "limit": MAX_CHARS}
+        return None, [Diagnostic("PF008", at, args, hint="too_large")]
     controls = _control_characters(text) or _invisible_characters(text)
     if controls:
         return None, controls
@@ -178,13 +179,6 @@ def _parse(text: str, every_error: bool) -> tuple[ast.Module | None, list[Diagno
         return None, [too_many]
     kept = tuple(ast.Comment(str(c).rstrip(), _span(c)) for c in comments)
     return ast.Module(module.items, module.span, kept), builder.diagnostics
-
-
-def too_long(text: str, args: Mapping[str, object] | None = None) -> Diagnostic:
-    """PF008 for a text of more than MAX_CHARS characters, the caret where it passes the limit:
-    the parser's, and the loader's for a file it reads no further (`args`: what it counted)."""
-    counted = args or {"what": "characters in the file", "what_zh": "文件字符数", "count": len(text), "limit": MAX_CHARS}
-    return Diagnostic("PF008", Span.at(text, MAX_CHARS, MAX_CHARS + 1), dict(counted), hint="too_large")
 
 
 # C0 controls but tab, line feed, carriage return and form feed (whitespace to the grammar),

@@ -262,7 +262,6 @@
       saving = false;
       file.saved = text; // what is on disk now, and the version to save over next (PF858 for any other)
       file.version = data.version;
-      file.path = data.path; // the file's own name in the folder (`sub/../a.rule` is `a.rule`), as the list names it
       if (from && from === current) current = file;
       if (file === current) remember("file", file.path);
       if (file !== current) return; // another file was opened meanwhile
