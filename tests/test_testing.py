@@ -406,8 +406,7 @@ def test_reads_marked_reads_the_lets_once_per_rubric(monkeypatch: pytest.MonkeyP
     assert len(calls) == len(rubric.module.lets) + len(answers)  # each let once, each expression asked once
 
 
-PANEL_GRADES = pingfen.loads(
-    """rubric "专家评审" {
+PANEL_TEXT = """rubric "专家评审" {
   total 10
   grade 优秀   >= 8.87
   grade 合格   >= 6.13
@@ -420,20 +419,25 @@ indicator 专家评审 10 {
   score = mean(专家评分)
 }
 """
-)
+PANEL_GRADES = pingfen.loads(PANEL_TEXT)
 
 
-def test_a_grade_reached_only_through_a_panel_is_sat_on_by_experts_agreeing() -> None:
-    # The total is the experts' mean: no threshold is on the panel itself, so only moving it
-    # as three experts agreeing (8.87, 8.87, 8.87) puts the total on a grade's threshold.
-    totals = {PANEL_GRADES.evaluate(r, ratios=True).total: r for r in boundary_records(PANEL_GRADES)}
+PANEL_FALLING = pingfen.loads(PANEL_TEXT.replace("score = mean(专家评分)", "score = 10 - mean(专家评分)"))
+
+
+@pytest.mark.parametrize(("rubric", "agree"), [(PANEL_GRADES, lambda at: at), (PANEL_FALLING, lambda at: 10 - at)], ids=["rising", "falling"])
+def test_a_grade_reached_only_through_a_panel_is_sat_on_by_experts_agreeing(rubric: pingfen.Rubric, agree: Callable[[Decimal], Decimal]) -> None:
+    # The total is the experts' mean (or 10 less it): no threshold is on the panel itself, so
+    # only moving it as three experts agreeing (8.87, 8.87, 8.87) puts the total on a grade's
+    # threshold, with one step either side — whichever way the total goes as the experts rise.
+    totals = {rubric.evaluate(r, ratios=True).total: r for r in boundary_records(rubric)}
     for at, grade, below in (("8.87", "优秀", "合格"), ("6.13", "合格", "不合格")):
         on, step = Decimal(at), Decimal("0.01")
         assert {on - step, on, on + step} <= totals.keys()
-        assert totals[on]["专家评分"] == [on] * 3
-        assert PANEL_GRADES.evaluate(totals[on], ratios=True).grade == grade
-        assert PANEL_GRADES.evaluate(totals[on - step], ratios=True).grade == below
-    drawn = [PANEL_GRADES.evaluate(r, ratios=True).total for r in _drawn(boundary_inputs(PANEL_GRADES), 200)]
+        assert totals[on]["专家评分"] == [agree(on)] * 3
+        assert rubric.evaluate(totals[on], ratios=True).grade == grade
+        assert rubric.evaluate(totals[on - step], ratios=True).grade == below
+    drawn = [rubric.evaluate(r, ratios=True).total for r in _drawn(boundary_inputs(rubric), 200)]
     assert Decimal("8.87") in drawn and Decimal("6.13") in drawn
 
 

@@ -448,7 +448,8 @@ def _reach_agreed(
 ) -> dict[str, object] | None:
     """The record with the panel `one` (its experts' spec) moved to three experts agreeing
     where the total crosses (`reaches`), by bisection over its data steps from its low end,
-    `offset` steps from the first value past; None when no agreement crosses. Agreeing, their
+    `offset` steps from the first value past the threshold seen from the record's side; None
+    when no agreement crosses. Agreeing, their
     mean, median, trimmed mean, min and max are all that value (as `boundary_values`)."""
     lo, hi = grid_range(one)
 
@@ -456,7 +457,12 @@ def _reach_agreed(
         return {**record, one.name: [from_grid(one, n)] * 3}
 
     n = crossing(lo, hi, lambda j: reaches(agreed(j)))
-    return None if n is None else agreed(min(max(n + offset, lo), hi))
+    if n is None:
+        return None
+    # offsets count from the record's side to the far one, as reach_total's: mirrored when the
+    # record is on the side the panel's high end gives (a total that falls as the experts rise)
+    moved = n + offset if reaches(record) == reaches(agreed(lo)) else n - 1 - offset
+    return agreed(min(max(moved, lo), hi))
 
 
 @pinned
