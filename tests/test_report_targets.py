@@ -136,6 +136,24 @@ def test_each_report_is_written_as_its_row_is_scored(tmp_path: Path, monkeypatch
     assert sorted(p.name for p in (tmp_path / "报告").iterdir()) == ["区厂协.md", "汇总.xlsx", "示范单位.md"]
 
 
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("lang", "first", "second"), [("zh", "检查中 [{bar}] 3/3 行", "评分 [{bar}] 3/3 行"),
+                                                       ("en", "checking [{bar}] 3/3 rows", "scoring [{bar}] 3/3 rows")])  # fmt: skip
+def test_the_first_reading_has_a_bar_of_its_own(tmp_path: Path, lang: Lang, first: str, second: str) -> None:
+    """The bar stood still through the first reading (as long as the second, less the writing);
+    now that reading shows one of its own, and each reaches its total."""
+    terminal = _Terminal()
+    report_folder(RUBRIC, DATA, tmp_path / "报告", "md", lang=lang, progress=terminal)
+    full = "#" * 30
+    lines = [line.rsplit("\r", 1)[-1] for line in terminal.getvalue().split("\n") if line]
+    assert len(lines) == 2
+    assert lines[0].startswith(first.format(bar=full)) and lines[1].startswith(second.format(bar=full))
+
+
 def _copy(tmp_path: Path) -> Path:
     data = tmp_path / "departments.csv"
     data.write_bytes(DATA.read_bytes())

@@ -148,12 +148,17 @@ def report_folder(
     # each report as it comes, from the same file, its rows the same.
     opened = _identity(data)
     planned: list[tuple[int, str | None, str | None]] = []  # each row's number, id and report name (None: refused)
-    for one in score_rows(rubric, rows(), lang):
-        name = None
-        if one.result is not None:  # an id that leaves no name (`.`, `..`) is named by its row, in the reader's language
-            row = f"第 {one.row.number} 行" if lang == "zh" else f"row-{one.row.number}"
-            name = file_name(one.row.label(lang), fmt, used, fallback=row)
-        planned.append((one.row.number, one.row.id, name))
+    checking = Progress(progress, total, threshold=0, lang=lang, label=("检查中", "checking"))  # a bar of its own: as long a wait
+    try:
+        for one in score_rows(rubric, rows(), lang):
+            name = None
+            if one.result is not None:  # an id that leaves no name (`.`, `..`) is named by its row, in the reader's language
+                row = f"第 {one.row.number} 行" if lang == "zh" else f"row-{one.row.number}"
+                name = file_name(one.row.label(lang), fmt, used, fallback=row)
+            planned.append((one.row.number, one.row.id, name))
+            checking.step()
+    finally:
+        checking.close()
     if not planned:  # a header alone (a template not filled in): PF526, as for one report, before the folder is made
         raise several(data if shown is None else shown, None, ())
     for _, _, name in planned:
