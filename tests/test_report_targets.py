@@ -136,6 +136,24 @@ def test_each_report_is_written_as_its_row_is_scored(tmp_path: Path, monkeypatch
     assert sorted(p.name for p in (tmp_path / "报告").iterdir()) == ["区厂协.md", "汇总.xlsx", "示范单位.md"]
 
 
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("lang", "first", "second"), [("zh", "检查中 [{bar}] 3/3 行", "评分 [{bar}] 3/3 行"),
+                                                       ("en", "checking [{bar}] 3/3 rows", "scoring [{bar}] 3/3 rows")])  # fmt: skip
+def test_the_first_reading_has_a_bar_of_its_own(tmp_path: Path, lang: Lang, first: str, second: str) -> None:
+    """The bar stood still through the first reading (as long as the second, less the writing);
+    now that reading shows one of its own, and each reaches its total."""
+    terminal = _Terminal()
+    report_folder(RUBRIC, DATA, tmp_path / "报告", "md", lang=lang, progress=terminal)
+    full = "#" * 30
+    lines = [line.rsplit("\r", 1)[-1] for line in terminal.getvalue().split("\n") if line]
+    assert len(lines) == 2
+    assert lines[0].startswith(first.format(bar=full)) and lines[1].startswith(second.format(bar=full))
+
+
 def _copy(tmp_path: Path) -> Path:
     data = tmp_path / "departments.csv"
     data.write_bytes(DATA.read_bytes())
@@ -153,8 +171,38 @@ def test_a_data_file_saved_over_between_the_readings_is_refused(tmp_path: Path, 
     with pytest.raises(DataError) as refused:
         report_folder(RUBRIC, data, tmp_path / "报告", "md", lang="zh")
     assert [p.code for p in refused.value.problems] == ["PF537"]
-    assert refused.value.describe("zh").startswith(f"PF537: `{data}` 在生成报告期间被修改：请重新运行（未写出汇总）")
-    assert list((tmp_path / "报告").iterdir()) == []  # no report of the new rows under the old names
+    assert refused.value.describe("zh").startswith(f"PF537: `{data}` 在生成报告期间被修改：请重新运行（未写出任何文件）")
+    assert refused.value.describe("en").startswith(f"PF537: `{data}` changed while the reports were being made: "
+                                                   "run it again (no file was written)")  # fmt: skip
+    assert not (tmp_path / "报告").exists()  # refused before the folder is made: nothing left behind
+
+
+def test_a_folder_that_was_there_is_left_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _copy(tmp_path)
+    folder = _folder(tmp_path)
+    before = _as_it_was(folder)
+    _watched(monkeypatch, after=lambda: _edited(data))
+    with pytest.raises(DataError):
+        report_folder(RUBRIC, data, folder, "md", lang="zh")
+    assert _as_it_was(folder) == before
+
+
+@pytest.mark.parametrize(("unit", "reports", "zh", "en"), [
+    ("示范单位", ["区厂协.md"], "已写出 1 份报告，未写出汇总", "1 report was written; the summary was not"),
+    ("填错的单位", ["区厂协.md", "示范单位.md"], "已写出 2 份报告，未写出汇总", "2 reports were written; the summary was not"),
+])  # fmt: skip
+def test_the_refusal_counts_the_reports_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unit: str, reports: list[str], zh: str, en: str
+) -> None:
+    """PF537 said only that the summary was not written, though reports were: it counts them."""
+    data = _copy(tmp_path)
+    monkeypatch.setattr(batchreport, "identity", lambda fd: (1,))  # seen only as its rows differ, one by one
+    _watched(monkeypatch, after=lambda: data.write_bytes(data.read_bytes().replace(unit.encode(), "改名单位".encode())))
+    with pytest.raises(DataError) as refused:
+        report_folder(RUBRIC, data, tmp_path / "报告", "md", lang="zh")
+    assert refused.value.describe("zh").startswith(f"PF537: `{data}` 在生成报告期间被修改：请重新运行（{zh}）")
+    assert refused.value.describe("en").startswith(f"PF537: `{data}` changed while the reports were being made: run it again ({en})")
+    assert sorted(p.name for p in (tmp_path / "报告").iterdir()) == reports  # the rows before the changed one
 
 
 def test_rows_that_differ_from_the_first_reading_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -175,4 +223,4 @@ def test_the_command_says_the_data_changed(tmp_path: Path, monkeypatch: pytest.M
     err = io.StringIO()
     code = main(["report", "--format", "md", "--lang", "en", str(RULES), str(data), "-o", f"{tmp_path}/报告/"], io.StringIO(), err)
     assert code != 0
-    assert f"`{data}` changed while the reports were being made: run it again (the summary was not written)" in err.getvalue()
+    assert f"`{data}` changed while the reports were being made: run it again (no file was written)" in err.getvalue()

@@ -27,7 +27,7 @@ from pingfen.io.headers import header_problem
 from pingfen.io.records import read_department, several
 from pingfen.io.tables import Row, identity, is_table, read_rows, renamed
 from pingfen.io.write import refuse_inputs, refuse_target, writable_folder
-from pingfen.lang import Lang
+from pingfen.lang import Lang, counted
 from pingfen.oserrors import OSReason
 from pingfen.progress import Progress
 from pingfen.report import FORMATS, Filing, write_report
@@ -71,9 +71,15 @@ def _identity(data: str | Path) -> tuple[int, ...] | None:
         return None
 
 
-def _changed(data: str | Path) -> DataError:
-    """PF537: the data file changed between the pass that checked the run and the one writing it."""
-    return DataError([Problem("PF537", None, {"path": str(data)})])
+def _changed(data: str | Path, reports: int) -> DataError:
+    """PF537: the data file changed between the pass that checked the run and the one writing it,
+    `reports` reports written before it was seen (kept: each is whole, of the rows it read)."""
+    if reports == 0:
+        written = {"written": "no file was written", "written_zh": "未写出任何文件"}
+    else:
+        were = f"{counted(str(reports), 'report')} {'was' if reports == 1 else 'were'} written"
+        written = {"written": f"{were}; the summary was not", "written_zh": f"已写出 {reports} 份报告，未写出汇总"}
+    return DataError([Problem("PF537", None, {"path": str(data), **written})])
 
 
 def ranks(totals: Sequence[Decimal]) -> list[int]:
@@ -142,18 +148,25 @@ def report_folder(
     # each report as it comes, from the same file, its rows the same.
     opened = _identity(data)
     planned: list[tuple[int, str | None, str | None]] = []  # each row's number, id and report name (None: refused)
-    for one in score_rows(rubric, rows(), lang):
-        name = None
-        if one.result is not None:  # an id that leaves no name (`.`, `..`) is named by its row, in the reader's language
-            row = f"第 {one.row.number} 行" if lang == "zh" else f"row-{one.row.number}"
-            name = file_name(one.row.label(lang), fmt, used, fallback=row)
-        planned.append((one.row.number, one.row.id, name))
+    checking = Progress(progress, total, threshold=0, lang=lang, label=("检查中", "checking"))  # a bar of its own: as long a wait
+    try:
+        for one in score_rows(rubric, rows(), lang):
+            name = None
+            if one.result is not None:  # an id that leaves no name (`.`, `..`) is named by its row, in the reader's language
+                row = f"第 {one.row.number} 行" if lang == "zh" else f"row-{one.row.number}"
+                name = file_name(one.row.label(lang), fmt, used, fallback=row)
+            planned.append((one.row.number, one.row.id, name))
+            checking.step()
+    finally:
+        checking.close()
     if not planned:  # a header alone (a template not filled in): PF526, as for one report, before the folder is made
         raise several(data if shown is None else shown, None, ())
     for _, _, name in planned:
         if name is not None:
             refuse_inputs(out / name, guarded)
             refuse_target(out / name)
+    if _identity(data) != opened:  # changed already: refused before the folder is made
+        raise _changed(data if shown is None else shown, 0)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -164,10 +177,10 @@ def report_folder(
     bar = Progress(progress, total, threshold=0, lang=lang)  # a report takes long enough to show each
     try:
         expected = iter(planned)
-        for one in score_rows(rubric, rows() if _identity(data) == opened else (), lang):
+        for one in score_rows(rubric, rows(), lang):
             number, unit_id, name = next(expected, (0, None, None))
             if (one.row.number, one.row.id, one.result is None) != (number, unit_id, name is None):
-                raise _changed(data if shown is None else shown)
+                raise _changed(data if shown is None else shown, len(scored))
             summary.rows += 1
             unit = one.row.label(lang)
             if one.result is None or name is None:
@@ -182,7 +195,7 @@ def report_folder(
                 scored.append(UnitLine(unit, name, one.result.total, one.result.grade, None, tops))
             bar.step()
         if next(expected, None) is not None or _identity(data) != opened:  # rows gone, or the file changed since
-            raise _changed(data if shown is None else shown)
+            raise _changed(data if shown is None else shown, len(scored))
     finally:
         bar.close()
     places = ranks([line.total for line in scored if line.total is not None])

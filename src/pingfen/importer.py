@@ -1061,8 +1061,11 @@ class _Builder:
 
     def _fill(self, leaf: Node, row: list[Cell], r: int, columns: Columns) -> None:
         """The indicator's criterion and explanation, joined when it spans several rows; row `r`
-        noted as one it was read from (a hidden one is said of it, `_hidden`)."""
-        leaf.read.append(r)
+        noted as one it was read from (a hidden one is said of it, `_hidden`) when it gives the
+        indicator something of its own: a merged cell's text is copied into every row it covers, so
+        a row blank but under a group's merged name holds nothing, and is no row of the indicator's."""
+        if any(c.text and c.origin[0] == r for c in row):
+            leaf.read.append(r)
         for column, attr in ((columns.criterion, "criterion"), (columns.explanation, "explanation")):
             if column is None:
                 continue

@@ -283,8 +283,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{at_zh}`{name_zh}` 的自评得分是从未计算过的公式",
     ),
     "PF537": (
-        "`{path}` changed while the reports were being made: run it again (the summary was not written)",
-        "`{path}` 在生成报告期间被修改：请重新运行（未写出汇总）",
+        "`{path}` changed while the reports were being made: run it again ({written})",
+        "`{path}` 在生成报告期间被修改：请重新运行（{written_zh}）",
     ),
     "PF517": ("`{name}` is not an input of the rubric", "`{name}` 不是评分表的输入项"),
     "PF518": ("`{path}` has no declared scores: {detail}", "`{path}` 中没有自评得分：{detail_zh}"),

@@ -361,7 +361,8 @@ def span_over(tops: Sequence[int], spans: Sequence[tuple[int, int, int, int]], n
     """Of one column's merged ranges, sorted by their top row (`tops`, in order), the one over row
     `number`: the last to begin at or above it, if it reaches it. Merged ranges never overlap, so
     no other can; found in O(log n) looks (a scan of every range per blank cell made 10k merges
-    over 100k rows take a minute)."""
+    over 100k rows take a minute). A damaged workbook's overlapping ranges can only lose a hint
+    (a longer range above the last one begun is not seen): never a value, nor a refusal."""
     i = bisect.bisect_right(tops, number) - 1
     return spans[i] if i >= 0 and spans[i][2] >= number else None
 
