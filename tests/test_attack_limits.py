@@ -311,6 +311,7 @@ def test_a_file_past_the_read_limit_is_refused_by_its_size_not_by_what_was_read(
         (found,) = refused.value.diagnostics
         assert found.code == "PF008"
         assert found.message(lang) == said.format(size=size, limit=MAX_RULE_BYTES)
+        assert "500000" in (found.help(lang) or "").replace(",", "")  # the limit users are told is of characters
         assert found.span.known  # where the part read passes the limit of characters, shown
     out, err = io.StringIO(), io.StringIO()
     assert main(["check", "--lang", lang, str(big)], out, err) == 2  # not read: as a file not UTF-8

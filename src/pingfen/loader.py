@@ -150,7 +150,9 @@ def _too_large(data: bytes | str, path: str, size: int | None) -> RubricError:
     else:
         args = {"what": "bytes read from the file", "what_zh": "已读取的字节数", "count": len(data), "limit": MAX_RULE_BYTES}
     at = Span.at(text, MAX_CHARS, MAX_CHARS + 1)
-    return RubricError([Diagnostic("PF008", at, args, hint="too_large", source=Source(path, text))])
+    # a count of bytes beside a limit of bytes: the hint says the limit users are told is of characters
+    hint = "too_large" if isinstance(data, str) else "too_large_bytes"
+    return RubricError([Diagnostic("PF008", at, args, hint=hint, source=Source(path, text))])
 
 
 class NotRegularFile(OSError):
