@@ -311,6 +311,7 @@ def test_a_file_past_the_read_limit_is_refused_by_its_size_not_by_what_was_read(
         (found,) = refused.value.diagnostics
         assert found.code == "PF008"
         assert found.message(lang) == said.format(size=size, limit=MAX_RULE_BYTES)
+        assert "500000" in (found.help(lang) or "").replace(",", "")  # the limit users are told is of characters
         assert found.span.known  # where the part read passes the limit of characters, shown
     out, err = io.StringIO(), io.StringIO()
     assert main(["check", "--lang", lang, str(big)], out, err) == 2  # not read: as a file not UTF-8
@@ -319,6 +320,22 @@ def test_a_file_past_the_read_limit_is_refused_by_its_size_not_by_what_was_read(
         with pytest.raises(pingfen.RubricError) as refused:
             pingfen.load(opened)
     assert refused.value.diagnostics[0].message(lang) == said.format(size=size, limit=MAX_RULE_BYTES)
+
+
+@pytest.mark.parametrize(("bom", "end"), [("\ufeff", "\n"), ("", "\r\n"), ("\ufeff", "\r\n")], ids=["bom", "crlf", "both"])
+def test_the_caret_of_a_file_past_the_read_limit_is_where_the_lf_files_is(tmp_path: Path, bom: str, end: str) -> None:
+    """The caret marks where the text passes the limit of characters as the parser counts them
+    (a line end one, a BOM none): the part read was counted raw, so a CRLF file's caret stood
+    49 lines above the LF file's, and mid-line."""
+    line = "# 评分表注释" + "a" * 93  # 100 characters
+    spans = []
+    for first, ends in (("", "\n"), (bom, end)):
+        big = tmp_path / f"大{len(spans)}.rule"
+        big.write_bytes((first + HEADER.replace("\n", ends) + (line + ends) * 40_000).encode("utf-8"))
+        with pytest.raises(pingfen.RubricError) as refused:
+            pingfen.load(big)
+        spans.append((refused.value.diagnostics[0].span.line, refused.value.diagnostics[0].span.column))
+    assert spans[1] == spans[0]
 
 
 def test_a_stream_past_the_read_limit_names_what_was_read_as_read(tmp_path: Path) -> None:

@@ -139,7 +139,9 @@ def _too_large(data: bytes | str, path: str, size: int | None) -> RubricError:
     so the message names the file's size in bytes where it is known, else what was read and
     the bound it passed (a count of characters in the part read would be no count of the file's).
     The caret marks where the part read passes the limit of characters, as the parser's does."""
-    text = data if isinstance(data, str) else data.decode("utf-8", errors="replace")
+    # counted as the parser counts (as_parsed: no BOM, a line end one character), so a CRLF
+    # file's caret is where the same file's with LF ends is
+    text = as_parsed(data if isinstance(data, str) else data.decode("utf-8", errors="replace"))
     if isinstance(data, str):  # a file opened as text: read by characters
         args: dict[str, object] = {"what": "characters read from the file", "what_zh": "已读取的字符数",
                                    "count": len(data), "limit": MAX_CHARS}  # fmt: skip
@@ -148,7 +150,10 @@ def _too_large(data: bytes | str, path: str, size: int | None) -> RubricError:
     else:
         args = {"what": "bytes read from the file", "what_zh": "已读取的字节数", "count": len(data), "limit": MAX_RULE_BYTES}
     at = Span.at(text, MAX_CHARS, MAX_CHARS + 1)
-    return RubricError([Diagnostic("PF008", at, args, hint="too_large", source=Source(path, text))])
+    # a count of bytes beside a limit of bytes: the hint says the limit users are told is of characters
+    hint = "too_large" if isinstance(data, str) else "too_large_bytes"
+    return RubricError([Diagnostic("PF008", at, args, hint=hint, source=Source(path, text))])
+
 
 class NotRegularFile(OSError):
     """A rule file that is no regular file (a FIFO, a device such as /dev/zero), not read:
