@@ -10,11 +10,13 @@ under a generous alarm that catches a return to quadratic time.
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
 import sys
 import time
+import tracemalloc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -27,6 +29,7 @@ from big_rules import HEADER, bands, matches, whens
 from pingfen import diagnostics
 from pingfen.check import intervals
 from pingfen.cli import main
+from pingfen.lang import Lang
 from pingfen.syntax.parser import MAX_ARMS, MAX_CHARS
 from pingfen.syntax.scan import top_level_items, without_tests
 
@@ -249,8 +252,6 @@ def test_ctrl_c_is_reported_in_chinese(
 
 
 def test_what_a_node_reads_through_a_chain_of_lets_takes_linear_memory() -> None:
-    import tracemalloc
-
     from pingfen.check.passes import check
     from pingfen.evaluate.reads import node_reads
     from pingfen.syntax.parser import parse
@@ -276,11 +277,79 @@ def test_a_huge_rule_file_is_not_read_past_the_limit(tmp_path: Path) -> None:
     huge = tmp_path / "huge.rule"
     with huge.open("wb") as file:
         file.truncate(MAX_RULE_BYTES * 50)  # sparse: large on paper, nothing on disk
-    text = read_rule(huge)
-    assert len(text) == MAX_RULE_BYTES + 1
+    tracemalloc.start()
+    try:
+        with pytest.raises(pingfen.RubricError) as refused:
+            read_rule(huge)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * MAX_RULE_BYTES  # the limit's bytes and their text, not the file's 100 MB
+    assert [d.code for d in refused.value.diagnostics] == ["PF008"]
     with pytest.raises(pingfen.RubricError) as refused:
         pingfen.load(huge)
     assert [d.code for d in refused.value.diagnostics] == ["PF008"]
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("zh", "文件字节数为 {size}，超过上限 {limit}"),
+    ("en", "bytes in the file: {size}, more than the limit of {limit}"),
+])  # fmt: skip
+def test_a_file_past_the_read_limit_is_refused_by_its_size_not_by_what_was_read(tmp_path: Path, lang: Lang, said: str) -> None:
+    """A rule file of 9.5 million characters was refused as `文件字符数为 1904344`: the
+    characters in the part read, a count of nothing. Now its size in bytes is named."""
+    from pingfen.loader import MAX_RULE_BYTES, read_rule
+
+    big = tmp_path / "大.rule"
+    line = "# 评分表注释" + "a" * 93 + "\n"  # 100 characters, 112 bytes
+    big.write_text(HEADER + line * 95_000, encoding="utf-8")
+    size = big.stat().st_size
+    assert len(big.read_text(encoding="utf-8")) > 9_500_000
+    for read in (read_rule, pingfen.load):
+        with pytest.raises(pingfen.RubricError) as refused:
+            read(big)
+        (found,) = refused.value.diagnostics
+        assert found.code == "PF008"
+        assert found.message(lang) == said.format(size=size, limit=MAX_RULE_BYTES)
+        assert "500000" in (found.help(lang) or "").replace(",", "")  # the limit users are told is of characters
+        assert found.span.known  # where the part read passes the limit of characters, shown
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["check", "--lang", lang, str(big)], out, err) == 2  # not read: as a file not UTF-8
+    assert said.format(size=size, limit=MAX_RULE_BYTES) in out.getvalue()
+    with big.open("rb") as opened:  # an open file: fstat says its size too
+        with pytest.raises(pingfen.RubricError) as refused:
+            pingfen.load(opened)
+    assert refused.value.diagnostics[0].message(lang) == said.format(size=size, limit=MAX_RULE_BYTES)
+
+
+@pytest.mark.parametrize(("bom", "end"), [("\ufeff", "\n"), ("", "\r\n"), ("\ufeff", "\r\n")], ids=["bom", "crlf", "both"])
+def test_the_caret_of_a_file_past_the_read_limit_is_where_the_lf_files_is(tmp_path: Path, bom: str, end: str) -> None:
+    """The caret marks where the text passes the limit of characters as the parser counts them
+    (a line end one, a BOM none): the part read was counted raw, so a CRLF file's caret stood
+    49 lines above the LF file's, and mid-line."""
+    line = "# 评分表注释" + "a" * 93  # 100 characters
+    spans = []
+    for first, ends in (("", "\n"), (bom, end)):
+        big = tmp_path / f"大{len(spans)}.rule"
+        big.write_bytes((first + HEADER.replace("\n", ends) + (line + ends) * 40_000).encode("utf-8"))
+        with pytest.raises(pingfen.RubricError) as refused:
+            pingfen.load(big)
+        spans.append((refused.value.diagnostics[0].span.line, refused.value.diagnostics[0].span.column))
+    assert spans[1] == spans[0]
+
+
+def test_a_stream_past_the_read_limit_names_what_was_read_as_read(tmp_path: Path) -> None:
+    """A stream has no size to name: what was read is named as read, not as the file's length."""
+    from pingfen.loader import MAX_RULE_BYTES
+
+    stream = io.BytesIO(b"#" * (MAX_RULE_BYTES * 3))
+    with pytest.raises(pingfen.RubricError) as refused:
+        pingfen.load(stream)
+    assert refused.value.diagnostics[0].message("zh") == f"已读取的字节数为 {MAX_RULE_BYTES + 1}，超过上限 {MAX_RULE_BYTES}"
+    text = io.StringIO("#" * (MAX_RULE_BYTES * 3))
+    with pytest.raises(pingfen.RubricError) as refused:
+        pingfen.load(text)
+    assert refused.value.diagnostics[0].message("en") == f"characters read from the file: {MAX_RULE_BYTES + 1}, more than the limit of {MAX_CHARS}"
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
@@ -300,7 +369,9 @@ def test_a_reader_that_must_not_wait_reads_only_a_regular_file_and_only_so_far(t
     huge = tmp_path / "huge.rule"
     with huge.open("wb") as file:
         file.truncate(MAX_RULE_BYTES * 50)
-    assert len(read_regular_rule(huge)) == MAX_RULE_BYTES + 1
+    with pytest.raises(pingfen.RubricError) as refused:  # read no further than the limit
+        read_regular_rule(huge)
+    assert refused.value.diagnostics[0].args["count"] == MAX_RULE_BYTES * 50  # its size, not what was read
     bom = tmp_path / "bom.rule"
     bom.write_bytes(b"\xef\xbb\xbf# \xe8\xaf\x84\n")
     assert (read_regular_rule(bom), read_regular_rule(bom, bom=True)) == ("# 评\n", "\ufeff# 评\n")

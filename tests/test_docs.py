@@ -286,14 +286,15 @@ FILE_CODES |= {"PF528"}  # an id column named with an invisible character: tests
 FILE_CODES |= {"PF531", "PF532"}  # a header naming no input (a title above it), or over two rows: tests/test_title_row.py
 FILE_CODES |= {"PF534"}  # a formula never calculated, in a workbook: tests/test_uncomputed_formulas.py
 FILE_CODES |= {"PF536"}  # a declared score that is a formula never calculated: tests/test_audit_places.py
+FILE_CODES |= {"PF537"}  # a data file changed between a folder report's two readings: tests/test_report_targets.py
 FILE_CODES |= {"PF533"}  # two versions refusing a replay's header each its own way: tests/test_title_row.py
 # PF701–PF705 are about output files; tests/test_attack_output.py makes each of them happen;
 # PF706 (an -o extension the command does not write), PF707 (a read-only output) and PF708 (--format
 # naming another format than -o's extension), tests/test_output_names.py.
 # PF710 and PF711 are about printing a PDF; tests/test_report_filing.py makes each happen.
 OUTPUT_CODES = {f"PF{n}" for n in range(701, 709)} | {"PF710", "PF711"}
-# PF850–PF857 are the workbench's answers to requests; tests/test_serve_http.py makes each happen.
-SERVE_CODES = {f"PF{n}" for n in range(850, 861)}
+# PF850–PF861 are the workbench's answers to requests; tests/test_serve_http.py makes each happen.
+SERVE_CODES = {f"PF{n}" for n in range(850, 862)}
 # PF800–PF805 are about the rubric compiled to SQL (`pingfen sql`); tests/test_sql.py makes each happen.
 SQL_CODES = {"PF800", "PF802", "PF803", "PF808", "PF804", "PF805", "PF806", "PF807", "PF830", "PF831", "PF832"}
 SQL_CODES |= {"PF816"}  # `eval --reasons` without the DuckDB engine: tests/test_engine_reasons.py
@@ -303,6 +304,7 @@ SQL_CODES |= {"PF731"}  # a file's column named as an output's, left out by the 
 SQL_CODES |= {"PF733"}  # a column named as an input but for letter case: tests/test_engine_csv_header.py
 SQL_CODES |= {"PF734"}  # a sheet whose copy for DuckDB passes its limits: tests/test_engine_wide_sheet.py
 SQL_CODES |= {"PF729"}  # two header names told apart by letter case only, for the DuckDB engine: tests/test_engine_csv_header.py
+SQL_CODES |= {"PF735"}  # a path DuckDB would read as a pattern, where no link can be made: tests/test_engine_paths.py
 SQL_CODES |= {"PF813"}  # a number's text Spark's warehouse query cannot read as pingfen does: tests/test_spark_column_types.py
 SQL_CODES |= {"PF809", "PF810"}  # names SQL reads as one, an input named `_pf_…`: tests/test_sql_names.py
 SQL_CODES |= {"PF811", "PF812"}  # a column kept named as the query's own, a name PostgreSQL cuts: tests/test_sql_postgres.py

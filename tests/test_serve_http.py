@@ -135,7 +135,7 @@ def test_the_page_carries_the_token_and_safe_headers(client: TestClient) -> None
 # ---------------------------------------------------------------- nothing outside the folder
 
 
-@pytest.mark.parametrize("name", ["../secret.rule", "/etc/passwd", "sub/../../secret.rule", "..", "", "a\x00.rule"])
+@pytest.mark.parametrize("name", ["../secret.rule", "/etc/passwd", "sub/../../secret.rule", "..", "a\x00.rule"])
 def test_names_outside_the_folder_are_refused(client: TestClient, folder: Path, name: str) -> None:
     response = client.get("/api/file", params={"path": name})
     assert response.status_code == 403
@@ -143,6 +143,38 @@ def test_names_outside_the_folder_are_refused(client: TestClient, folder: Path, 
     response = client.put("/api/file", params={"path": name}, content=b"changed")
     assert response.status_code == 403
     assert (folder.parent / "secret.rule").read_text(encoding="utf-8") == "机密内容"
+
+
+@pytest.mark.parametrize("params", [{}, {"path": ""}])
+def test_a_request_that_names_no_file_says_a_name_is_needed(client: TestClient, params: dict[str, str]) -> None:
+    """`/api/file` with no path said "`` is outside the folder" (PF850): no file was named at all."""
+    for lang, said in (("zh", "请求未给出文件名：请在 `path` 中给出文件名"), ("en", "the request names no file: give its name as `path`")):
+        response = client.get("/api/file", params={**params, "lang": lang})
+        assert response.status_code == 400 and response.json() == {"code": "PF861", "message": said}
+        response = client.put("/api/file", params={**params, "lang": lang}, content=b"# x\n")
+        assert response.status_code == 400 and response.json() == {"code": "PF861", "message": said}
+
+
+def test_a_name_through_dotdot_that_stays_inside_is_the_file_it_leads_to(client: TestClient, folder: Path) -> None:
+    """`sub/../部门.rule` was refused as "outside the folder", which it is not: it is the folder's
+    部门.rule, read and saved as that. Where `..` leads is taken as the system takes it, after
+    the link before it: through a link out of the folder it is still refused."""
+    (folder / "sub").mkdir()
+    response = client.get("/api/file", params={"path": "sub/../部门.rule"})
+    assert response.status_code == 200 and response.json()["text"] == RULE
+    changed = RULE.replace("total 10", "total 10  # 改")
+    response = client.put("/api/file", params={"path": "sub/../部门.rule", "version": response.json()["version"]},
+                          content=changed.encode())  # fmt: skip
+    assert response.status_code == 200, response.text
+    assert (folder / "部门.rule").read_text(encoding="utf-8") == changed
+    (folder.parent / "elsewhere").mkdir()
+    (folder / "away").symlink_to(folder.parent / "elsewhere", target_is_directory=True)
+    for name in ("away/../secret.rule", "sub/../../secret.rule"):  # spelt inside, leading out
+        assert client.get("/api/file", params={"path": name}).json()["code"] == "PF850", name
+        assert client.put("/api/file", params={"path": name}, content=b"x").status_code == 403, name
+    assert (folder.parent / "secret.rule").read_text(encoding="utf-8") == "机密内容"
+    response = client.get("/api/file", params={"path": "sub/..", "lang": "en"})  # the folder itself: no file
+    assert response.status_code == 404 and response.json()["code"] == "PF851"
 
 
 def test_an_absolute_path_into_the_folder_is_refused_too(client: TestClient, folder: Path) -> None:
@@ -822,6 +854,41 @@ def test_the_text_may_not_claim_a_name_outside_the_folder(client: TestClient) ->
 
 
 # ---------------------------------------------------------------- saving what was opened, and no more
+
+
+@pytest.mark.parametrize("crlf", [False, True])
+def test_a_save_longer_than_a_rule_file_may_be_is_refused_and_the_file_kept(client: TestClient, folder: Path, crlf: bool) -> None:
+    """A save of more characters than a rule file may have was written, and the file could not be
+    opened again (PF008). It is refused up front, as opening it would be, the file left as it was,
+    whatever its line ends."""
+    if crlf:
+        (folder / "部门.rule").write_bytes(RULE.replace("\n", "\r\n").encode())
+    before = (folder / "部门.rule").read_bytes()
+    text = "#" * serve_app.MAX_CHARS + "\n"
+    response = client.put("/api/file", params={"path": "部门.rule", "lang": "en"}, content=text.encode())
+    assert response.status_code == 422 and response.json()["code"] == "PF008", response.text
+    assert response.json()["message"].startswith("error[PF008]: characters in the file: ")
+    assert "--> 部门.rule:" in response.json()["message"]  # named as the page names it
+    assert (folder / "部门.rule").read_bytes() == before
+    response = client.put("/api/file", params={"path": "新.rule", "version": ""}, content=text.encode())
+    assert response.status_code == 422 and not (folder / "新.rule").exists()
+
+
+def test_a_file_of_crlf_lines_within_the_limit_is_saved_and_opened_again(client: TestClient, folder: Path) -> None:
+    """The limit counts characters as the loader does, a line end as one: a file of CRLF lines
+    that `pingfen check` loads was refused by the workbench (its \\r counted), and one saved
+    within the limit could not be opened again."""
+    (folder / "部门.rule").write_bytes(RULE.replace("\n", "\r\n").encode())
+    text = RULE + "#\n" * (serve_app.MAX_CHARS // 2 - len(RULE))  # within the limit, past it with each \\r counted
+    version = client.get("/api/file", params={"path": "部门.rule"}).json()["version"]
+    response = client.put("/api/file", params={"path": "部门.rule", "version": version}, content=text.encode())
+    assert response.status_code == 200, response.text
+    written = (folder / "部门.rule").read_bytes().decode("utf-8")  # as it is, \r and all
+    assert len(written) > serve_app.MAX_CHARS and written.count("\r\n") == text.count("\n")
+    assert not [d for d in pingfen.diagnose(written, "部门.rule") if d.code == "PF008"]
+    response = client.get("/api/file", params={"path": "部门.rule"})
+    assert response.status_code == 200, response.text
+    assert response.json()["crlf"] is True and response.json()["text"] == written
 
 
 def test_a_file_too_long_to_load_is_refused_not_opened_cut(client: TestClient, folder: Path) -> None:

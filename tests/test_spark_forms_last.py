@@ -98,3 +98,38 @@ def test_spark_scores_panels_a_groups_round_and_adjust_rows_as_evaluate_does(spa
     codes = {row["refusal"] for row in rows}
     assert {None, "PF540", "PF501", "PF503"} <= codes  # scored, and refused in each way
     assert {row["加减分"] for row in rows if row["refusal"] is None} >= {D(-2), D("1.5")}  # both ends reached
+
+
+FLOATS = """rubric "满意度" { total 20 }
+input 单精度: list of percent >= 0 and <= 100%
+input 双精度: list of percent >= 0 and <= 100%
+indicator 单 10 {
+  bands mean(单精度) {
+    >= 35% -> 10
+    else   -> 0
+  }
+}
+indicator 双 10 {
+  bands mean(双精度) {
+    >= 35% -> 10
+    else   -> 0
+  }
+}
+"""
+
+
+@needs_spark
+def test_spark_reads_a_panel_of_floats_as_the_doubles_they_widen_to(spark: SparkSession) -> None:
+    """docs/scale.md: an `ARRAY<FLOAT>` is read by the shortest digits of the double each value
+    widens to, as a Python client is given it (0.35 is 0.3499999940395355, below 35%); an
+    `ARRAY<DOUBLE>` by each value's own (0.35 meets it)."""
+    rubric = pingfen.loads(FLOATS, "满意度.rule", tests=False)
+    schema = T.StructType([T.StructField("id", T.IntegerType()), T.StructField("单精度", T.ArrayType(T.FloatType())),
+                           T.StructField("双精度", T.ArrayType(T.DoubleType()))])  # fmt: skip
+    frame = spark.createDataFrame([[1, [0.35, 0.35], [0.35, 0.35]]], schema)
+    given = frame.collect()[0]
+    record = {"单精度": given["单精度"], "双精度": given["双精度"]}
+    assert record == {"单精度": [0.3499999940395355] * 2, "双精度": [0.35] * 2}
+    (row,) = (r.asDict() for r in score(frame, rubric).collect())
+    sqlhelp.agree(rubric, record, row)
+    assert (row["单"], row["双"]) == (0, 10)

@@ -87,6 +87,27 @@ def test_the_engine_reads_a_parquet_panel_of_doubles_by_their_shortest_digits(tm
     assert (scored["满意"], scored["total"]) == ("10", "20.00")
 
 
+@needs_duckdb
+def test_the_engine_reads_a_parquet_panel_of_floats_as_the_doubles_they_widen_to(tmp_path: Path) -> None:
+    """docs/scale.md: a `FLOAT[]` is read as the double each value widens to, as a `FLOAT`
+    column is and as a Python client is given it: 0.35 is 0.3499999940395355, below 35%
+    (its own shortest digits, 0.35, would meet it)."""
+    rule, data, out = tmp_path / "r.rule", tmp_path / "填报.parquet", tmp_path / "结果.csv"
+    rule.write_text(RULE, encoding="utf-8")
+    con = duckdb.connect()
+    _table(con, "t", ("FLOAT[]", "FLOAT[]"), ([8.5, 9.0, 8.5], [0.35]))
+    con.execute(f"COPY t TO '{data}' (FORMAT parquet)")
+    record = _record(con, "t")
+    assert record["满意度"] == [0.3499999940395355]
+    result = RUBRIC.evaluate(record, ratios=True)
+    assert (result["专家"].score, result["满意"].score) == (10, 0)
+    err = io.StringIO()
+    assert main(["eval", "--engine", "duckdb", str(rule), str(data), "-o", str(out)], io.StringIO(), err) == 0, err.getvalue()
+    header, first = out.read_text(encoding="utf-8-sig").splitlines()[:2]
+    scored = dict(zip(header.split(","), first.split(","), strict=True))
+    assert (scored["专家"], scored["满意"], scored["total"]) == ("10", "0", "10.00")
+
+
 def test_no_float_is_worked_in_reading_a_panel() -> None:
     """The doubles are read only as their text, as a number's DOUBLE column is (sqlhelp.worked_types)."""
     for dialect in ("duckdb", "spark"):

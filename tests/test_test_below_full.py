@@ -6,11 +6,14 @@ for it: 不适用 (N/A) re-scaled away, `0/5（不适用）` counted as 0, a 扣
 
 from __future__ import annotations
 
+import io
+import json
 from pathlib import Path
 
 import pytest
 
 import pingfen
+from pingfen.cli import main
 from pingfen.lang import Lang
 from pingfen.testrun import render_failures, run_examples
 
@@ -211,3 +214,47 @@ def test_a_veto_of_the_grade_is_named_under_the_grade_alone(tmp_path: Path) -> N
     assert lines[at + 1] == "      失分的指标：无", lines
     grade = next(i for i, line in enumerate(lines) if "评价等次：预期 优秀" in line)
     assert lines[grade + 1] == "      一票否决：重大违规，不得评为优秀", lines
+
+
+@pytest.mark.parametrize(("lang", "reason"), [("zh", "一票否决：重大违规，总分计0分"), ("en", "veto: 重大违规: the total is 0")])
+def test_the_json_names_the_veto_the_text_names(tmp_path: Path, lang: Lang, reason: str) -> None:
+    """`pingfen test --format json` had no veto: a total of 0 against 10 with no reason and no
+    row short. Each failure now carries `vetoes`, those the text names under it."""
+    path = tmp_path / "v.rule"
+    path.write_text(VETOED, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["test", "--format", "json", "--lang", lang, str(path)], out, err) == 1
+    total, grade = json.loads(out.getvalue())["files"][0]["examples"][0]["failures"]
+    veto = {"name": "重大违规", "action": "zero", "grade": None, "reason": reason}
+    assert total["vetoes"] == [veto] and grade["vetoes"] == [veto]
+
+
+def test_the_json_of_a_grade_veto_is_under_the_grade_alone(tmp_path: Path) -> None:
+    path = tmp_path / "b.rule"
+    path.write_text(BARRED, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["test", "--format", "json", str(path)], out, err) == 1
+    total, grade = json.loads(out.getvalue())["files"][0]["examples"][0]["failures"]
+    assert total["vetoes"] == []  # a `below` veto leaves the total as it is
+    assert grade["vetoes"] == [{"name": "重大违规", "action": "below", "grade": "优秀", "reason": "一票否决：重大违规，不得评为优秀"}]
+
+
+NEUTRAL = """rubric "示例" { total 10 }
+input 满意度: percent >= 0 and <= 100%
+input 加: count
+input 减: count
+indicator 满意 10 { score = 满意度 * 10 }
+adjust 加减分 -3 .. +3 { award 1 if 加 > 0  deduct 1 per 减 }
+example "e" {
+  given { 满意度: 80%, 加: 0, 减: 0 }
+  expect total = 9
+}
+"""
+
+
+@pytest.mark.parametrize(("lang", "line"), [("zh", "      失分的指标：满意 8/10"), ("en", "      below full marks: 满意 8/10")])
+def test_a_neutral_adjust_row_is_not_named(tmp_path: Path, lang: Lang, line: str) -> None:
+    """An adjust row that gave and took nothing was listed as `加减分 0/3`: it lost nothing."""
+    lines = _lines(tmp_path, NEUTRAL, lang, lang)
+    assert line in lines, lines
+    assert not [x for x in lines if "加减分" in x], lines

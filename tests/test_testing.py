@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import functools
+import gc
+import weakref
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,19 +14,22 @@ from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 
 import pingfen
+from pingfen import ast
 from pingfen.check.examples import raw_record, records
-from pingfen.evaluate.rubric import InputSpec
+from pingfen.evaluate.rubric import InputSpec, Rubric
 from pingfen.syntax.formatter import format_module
 from pingfen.testing import (
     boundary_inputs,
     boundary_records,
     boundary_values,
     crossing,
+    extremes,
     grid_range,
     input_values,
     inputs,
     reach,
     reach_total,
+    reads_marked,
     targets,
 )
 from strategies import rubrics
@@ -319,3 +325,129 @@ def test_an_input_only_rows_that_may_not_apply_read_is_drawn_marked_too() -> Non
 def test_records_with_inputs_marked_are_scored(record: dict[str, object]) -> None:
     assert record["有项目"] != "不适用"
     assert Decimal(0) <= OPTIONAL.evaluate(record, ratios=True).total <= 10
+
+
+SIX_OPTIONAL = pingfen.loads(
+    'rubric "六项" {\n  total 6\n}\n\n'
+    + "\n".join(
+        f"input 项{i}: percent >= 0 and <= 100%\n\n"
+        f"indicator 指标{i} 1 {{\n  applies else full\n  bands 项{i} {{\n    >= 90% -> 1\n    else   -> 0\n  }}\n}}\n"
+        for i in range(6)
+    )
+)
+
+
+def _drawn(strategy: st.SearchStrategy[dict[str, object]], n: int) -> list[dict[str, object]]:
+    """n records the strategy draws, the same on every run."""
+    seen: list[dict[str, object]] = []
+
+    @settings(max_examples=n, database=None, derandomize=True, deadline=None, phases=[Phase.generate])
+    @given(strategy)
+    def draw(record: dict[str, object]) -> None:
+        seen.append(record)
+
+    draw()
+    return seen
+
+
+@pytest.mark.parametrize("strategy", [inputs, boundary_inputs])
+def test_records_where_every_row_applies_stay_common_with_many_optional_inputs(
+    strategy: Callable[[Rubric], st.SearchStrategy[dict[str, object]]],
+) -> None:
+    # Six inputs the data may mark 不适用: a choice per input left under one record in ten with
+    # none marked; half the records mark nothing, the others each input one time in four.
+    assert len(SIX_OPTIONAL.optional) == 6
+    drawn = _drawn(strategy(SIX_OPTIONAL), 300)
+    clean = [r for r in drawn if "不适用" not in r.values()]
+    assert len(clean) >= len(drawn) / 3
+    marked = {name for r in drawn for name, v in r.items() if v == "不适用"}
+    assert marked == SIX_OPTIONAL.optional  # each is still marked now and then
+    for record in drawn:
+        total = SIX_OPTIONAL.evaluate(record, ratios=True).total
+        assert Decimal(0) <= total <= 6
+
+
+LETS = """rubric "项目" {
+  total 10
+}
+
+input 完成数: count
+input 计划数: count > 0
+
+let 完成率 = 完成数 / 计划数
+let 达标 = 完成率 >= 90%
+
+indicator 完成 10 {
+  applies else full
+  bands 完成率 {
+    >= 90% -> 10
+    else   -> 0
+  }
+}
+"""
+
+
+def test_reads_marked_reads_the_lets_once_per_rubric(monkeypatch: pytest.MonkeyPatch) -> None:
+    # fuzz asks it for each record and property: the lets' reads are built once, not each time
+    rubric = pingfen.loads(LETS)  # its own, so that no earlier test has asked for it
+    calls: list[object] = []
+    names_read = ast.names_read
+
+    def counted(*exprs: ast.Expr) -> set[str]:
+        calls.append(exprs)
+        return names_read(*exprs)
+
+    monkeypatch.setattr(ast, "names_read", counted)
+    marked = rubric.coerce({"完成数": "不适用", "计划数": 10}, ratios=True)
+    given = rubric.coerce({"完成数": 9, "计划数": 10}, ratios=True)
+    rate, met, quota = (ast.Ref(ast.Name(n)) for n in ("完成率", "达标", "计划数"))
+    answers = [reads_marked(rubric, e, v) for _ in range(5) for e, v in ((rate, marked), (met, marked), (quota, marked), (rate, given))]
+    assert answers == [True, True, False, False] * 5
+    assert len(calls) == len(rubric.module.lets) + len(answers)  # each let once, each expression asked once
+
+
+PANEL_TEXT = """rubric "专家评审" {
+  total 10
+  grade 优秀   >= 8.87
+  grade 合格   >= 6.13
+  grade 不合格 otherwise
+}
+
+input 专家评分: list of score >= 0 and <= 10
+
+indicator 专家评审 10 {
+  score = mean(专家评分)
+}
+"""
+PANEL_GRADES = pingfen.loads(PANEL_TEXT)
+
+
+PANEL_FALLING = pingfen.loads(PANEL_TEXT.replace("score = mean(专家评分)", "score = 10 - mean(专家评分)"))
+
+
+@pytest.mark.parametrize(("rubric", "agree"), [(PANEL_GRADES, lambda at: at), (PANEL_FALLING, lambda at: 10 - at)], ids=["rising", "falling"])
+def test_a_grade_reached_only_through_a_panel_is_sat_on_by_experts_agreeing(rubric: pingfen.Rubric, agree: Callable[[Decimal], Decimal]) -> None:
+    # The total is the experts' mean (or 10 less it): no threshold is on the panel itself, so
+    # only moving it as three experts agreeing (8.87, 8.87, 8.87) puts the total on a grade's
+    # threshold, with one step either side — whichever way the total goes as the experts rise.
+    totals = {rubric.evaluate(r, ratios=True).total: r for r in boundary_records(rubric)}
+    for at, grade, below in (("8.87", "优秀", "合格"), ("6.13", "合格", "不合格")):
+        on, step = Decimal(at), Decimal("0.01")
+        assert {on - step, on, on + step} <= totals.keys()
+        assert totals[on]["专家评分"] == [agree(on)] * 3
+        assert rubric.evaluate(totals[on], ratios=True).grade == grade
+        assert rubric.evaluate(totals[on - step], ratios=True).grade == below
+    drawn = [rubric.evaluate(r, ratios=True).total for r in _drawn(boundary_inputs(rubric), 200)]
+    assert Decimal("8.87") in drawn and Decimal("6.13") in drawn
+
+
+def test_a_rubric_is_not_kept_alive_by_the_caches_of_testing() -> None:
+    # a run that loads many rubrics (generated ones) keeps none of them for the extremes or
+    # the lets' reads worked out for it
+    rubric = pingfen.loads(LETS)
+    extremes(rubric)
+    reads_marked(rubric, ast.Ref(ast.Name("完成率")), {})
+    gone = weakref.ref(rubric)
+    del rubric
+    gc.collect()
+    assert gone() is None

@@ -45,28 +45,39 @@ class Absent:
 NOT_APPLICABLE = Absent(None)
 
 
+# A blank cell in merged cells: (sheet, cell, range, the range's first cell, the hint's key:
+# `merged_cell`, or `merged_header` for a range that begins in the header row).
+Merged = tuple[str, str, str, str, str]
+
+
 class SheetRecord(dict[str, object]):
     """A workbook's row as a record (a dict like any other) that knows which of its blank cells
-    hold a formula with no saved result: `formulas`, column → (file, sheet, cell). Wherever it is
-    scored (`Rubric.evaluate`, and so `evaluate_many`, `pingfen report`) or audited, a refusal
-    of it for such an input is said to be one (`refused`): PF534, as `pingfen eval` says it."""
+    hold a formula with no saved result: `formulas`, column → (file, sheet, cell); and which lie
+    in merged cells below or right of the one that holds the value: `merged`, column → (sheet,
+    cell, range, first cell). Wherever it is scored (`Rubric.evaluate`, and so `evaluate_many`,
+    `pingfen report`) or audited, a refusal of it for such an input says so (`refused`): PF534,
+    and PF501 with the merge as its hint, as `pingfen eval` says them."""
 
-    __slots__ = ("formulas",)
+    __slots__ = ("formulas", "merged")
 
-    def __init__(self, values: Mapping[str, object], formulas: Mapping[str, tuple[str, str, str]]) -> None:
+    def __init__(
+        self, values: Mapping[str, object], formulas: Mapping[str, tuple[str, str, str]],
+        merged: Mapping[str, Merged] | None = None,
+    ) -> None:  # fmt: skip
         super().__init__(values)
         self.formulas = formulas
+        self.merged = {} if merged is None else merged  # a sheet's row's: worked out only if asked (`io.tables.RowMerges`)
 
     def refused(self, error: DataError) -> DataError:
-        return uncomputed(error, self.formulas)
+        return in_merged(uncomputed(error, self.formulas), self.merged)
 
     def copy(self) -> SheetRecord:  # dict.copy would be a plain dict, its formulas lost
-        return SheetRecord(self, self.formulas)
+        return SheetRecord(self, self.formulas, self.merged)
 
-    def __reduce__(self) -> tuple[type[SheetRecord], tuple[dict[str, object], Mapping[str, tuple[str, str, str]]]]:
+    def __reduce__(self) -> tuple[type[SheetRecord], tuple[object, ...]]:
         # pickled at any protocol as what it is made of, its formulas kept: protocols 0 and 1
         # refuse a class with __slots__ and no __getstate__
-        return SheetRecord, (dict(self), self.formulas)
+        return SheetRecord, (dict(self), self.formulas, dict(self.merged))
 
 
 def uncomputed(error: DataError, formulas: Mapping[str, tuple[str, str, str]]) -> DataError:
@@ -84,3 +95,22 @@ def _uncomputed(missing: Problem, where: tuple[str, str, str]) -> Problem:
     path, sheet, cell = where
     args = {"input": missing.input, "path": path, "sheet": sheet, "cell": cell}
     return Problem("PF534", missing.input, args, "uncomputed_formula")
+
+
+def in_merged(error: DataError, merged: Mapping[str, Merged]) -> DataError:
+    """`error` as the refusal of a row whose blank cells `merged` lie in merged cells, whose first
+    cell alone can hold the value (a figure merged down over several rows): a missing input
+    (PF501) whose cell is one says so in its hint, naming the cells, and how to mend them."""
+    if not any(p.code == "PF501" for p in error.problems):  # a row's merged cells are looked up only for a missing input
+        return error
+    problems = [_in_merged(p, merged[p.input]) if p.code == "PF501" and p.input is not None and p.input in merged
+                else p for p in error.problems]  # fmt: skip
+    if all(new is old for new, old in zip(problems, error.problems, strict=True)):
+        return error  # no input of it merged (nearly every row): not a second error for each
+    return DataError(problems, error.record)
+
+
+def _in_merged(missing: Problem, where: Merged) -> Problem:
+    sheet, cell, span, first, hint = where
+    return Problem("PF501", missing.input, {**missing.args, "sheet": sheet, "cell": cell, "range": span,
+                                            "first": first}, hint)  # fmt: skip

@@ -1,16 +1,19 @@
 """Reports for a whole batch: one report per unit in a folder, and the summary workbook.
 
-`pingfen report RULESET departments.xlsx -o 报告/` runs `report_folder`: each row is read and
-scored as it comes (`batch.score_rows`), its report written at once, atomically, under a file
-name made from its id (`file_name`); a row that cannot be scored gets no report but a line
-in the summary's error column. The summary (汇总.xlsx) ranks the units that were scored.
+`pingfen report RULESET departments.xlsx -o 报告/` runs `report_folder`. The folder is checked
+first (`io.write.writable_folder`); then the data is read twice. The first reading scores each row
+(`batch.score_rows`) and names its report from its id (`file_name`), keeping only the names, and
+every file the run will write is checked (`io.write.refuse_target`: a read-only one, a folder in
+the way), so a refusal leaves the folder as it was. The second scores each row again and writes
+its report at once, atomically; it must read the same file (`io.tables.identity`) and the same
+rows, else PF537. A row that cannot be scored gets no report but a line in the summary's error
+column. The summary (汇总.xlsx) ranks the units that were scored.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
@@ -18,13 +21,13 @@ from typing import TextIO
 from attrs import evolve, frozen
 
 from pingfen.batch import Summary, score_rows
-from pingfen.errors import DataError, OutputError
+from pingfen.errors import DataError, OutputError, Problem
 from pingfen.evaluate.rubric import Rubric
 from pingfen.io.headers import header_problem
 from pingfen.io.records import read_department, several
-from pingfen.io.tables import Row, is_table, read_rows, renamed
-from pingfen.io.write import refuse_inputs
-from pingfen.lang import Lang
+from pingfen.io.tables import Row, identity, is_table, read_rows, renamed
+from pingfen.io.write import refuse_inputs, refuse_target, writable_folder
+from pingfen.lang import Lang, counted
 from pingfen.oserrors import OSReason
 from pingfen.progress import Progress
 from pingfen.report import FORMATS, Filing, write_report
@@ -56,6 +59,27 @@ def file_name(unit: str, suffix: str, used: set[str], fallback: str = "unit") ->
         name, n = f"{stem}-{n}.{suffix}", n + 1
     used.add(name.casefold())
     return name
+
+
+def _identity(data: str | Path) -> tuple[int, ...] | None:
+    """The data file as it is now (`io.tables.identity`: device, inode, size, time of change), so
+    that the rows written are those checked; None when it cannot be opened (gone, say)."""
+    try:
+        with Path(data).open("rb") as handle:
+            return identity(handle.fileno())
+    except OSError:
+        return None
+
+
+def _changed(data: str | Path, reports: int) -> DataError:
+    """PF537: the data file changed between the pass that checked the run and the one writing it,
+    `reports` reports written before it was seen (kept: each is whole, of the rows it read)."""
+    if reports == 0:
+        written = {"written": "no file was written", "written_zh": "未写出任何文件"}
+    else:
+        were = f"{counted(str(reports), 'report')} {'was' if reports == 1 else 'were'} written"
+        written = {"written": f"{were}; the summary was not", "written_zh": f"已写出 {reports} 份报告，未写出汇总"}
+    return DataError([Problem("PF537", None, {"path": str(data), **written})])
 
 
 def ranks(totals: Sequence[Decimal]) -> list[int]:
@@ -97,54 +121,81 @@ def report_folder(
                                               "reason_zh": "它是文件，不是文件夹"})  # fmt: skip
     guarded = [data, *inputs]
     summary_path = out / SUMMARY[lang]
+    # the folder and the summary checked before a row is read, as a run of any length would want
+    writable_folder(out)
     refuse_inputs(summary_path, guarded)
-    rows: Iterable[Row]
+    refuse_target(summary_path)
+    rows: Callable[[], Iterable[Row]]
     if is_table(data):
         table = read_rows(data, encoding=encoding, id_column=id_column)
         total = table.total
         unnamed = header_problem(rubric, table)  # PF527, PF531, as eval
         if unnamed is not None:
             raise DataError([unnamed])
-        read = iter(table)
-        first = next(read, None)
-        if first is None:  # a header alone (a template not filled in): PF526, as for one report, before the folder is made
-            raise several(data if shown is None else shown, None, ())
-        rows = itertools.chain([first], read)
+        rows = (lambda: iter(table)) if shown is None else (lambda: renamed(table, str(data), shown))
     else:  # one JSON/YAML record: a batch of one
         department, record = read_department(data, id_column=id_column, command="report")
-        rows, total = [Row(1, department, record)], 1
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise OutputError("PF704", str(out), {"reason": OSReason.of(error)}) from None
+        one_row = [Row(1, department, record)]
+        rows, total = (lambda: one_row), 1
     filing = filing or Filing()
     used = {SUMMARY[lang].casefold()}
     for given in guarded:  # an input inside the folder keeps its name: the report beside it is named -2
         if Path(given).resolve().parent == out.resolve():
             used.add(Path(given).name.casefold())
+    # Two passes, so that no unit's Result is kept (8 KB each): the first scores every row and
+    # names its report, and every file the run writes is checked (a read-only 汇总.xlsx was once
+    # refused after every report was written over); the second scores the rows again and writes
+    # each report as it comes, from the same file, its rows the same.
+    opened = _identity(data)
+    planned: list[tuple[int, str | None, str | None]] = []  # each row's number, id and report name (None: refused)
+    checking = Progress(progress, total, threshold=0, lang=lang, label=("检查中", "checking"))  # a bar of its own: as long a wait
+    try:
+        for one in score_rows(rubric, rows(), lang):
+            name = None
+            if one.result is not None:  # an id that leaves no name (`.`, `..`) is named by its row, in the reader's language
+                row = f"第 {one.row.number} 行" if lang == "zh" else f"row-{one.row.number}"
+                name = file_name(one.row.label(lang), fmt, used, fallback=row)
+            planned.append((one.row.number, one.row.id, name))
+            checking.step()
+    finally:
+        checking.close()
+    if not planned:  # a header alone (a template not filled in): PF526, as for one report, before the folder is made
+        raise several(data if shown is None else shown, None, ())
+    for _, _, name in planned:
+        if name is not None:
+            refuse_inputs(out / name, guarded)
+            refuse_target(out / name)
+    if _identity(data) != opened:  # changed already: refused before the folder is made
+        raise _changed(data if shown is None else shown, 0)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError("PF704", str(out), {"reason": OSReason.of(error)}) from None
     summary = Summary()
     scored: list[UnitLine] = []
     refused: list[UnitLine] = []
     bar = Progress(progress, total, threshold=0, lang=lang)  # a report takes long enough to show each
     try:
-        for one in score_rows(rubric, rows if shown is None else renamed(rows, str(data), shown), lang):
+        expected = iter(planned)
+        for one in score_rows(rubric, rows(), lang):
+            number, unit_id, name = next(expected, (0, None, None))
+            if (one.row.number, one.row.id, one.result is None) != (number, unit_id, name is None):
+                raise _changed(data if shown is None else shown, len(scored))
             summary.rows += 1
             unit = one.row.label(lang)
-            if one.result is None:
+            if one.result is None or name is None:
                 assert one.error is not None
                 summary.fail(one)
                 refused.append(UnitLine(unit, None, None, None, None, error=one.error.describe(lang, filed=True)))
             else:
-                # an id that leaves no name (`.`, `..`) is named by its row, in the reader's language
-                row = f"第 {one.row.number} 行" if lang == "zh" else f"row-{one.row.number}"
-                name = file_name(unit, fmt, used, fallback=row)
-                refuse_inputs(out / name, guarded)
                 write_report(one.result, fmt, out / name, lang=lang, department=one.row.id,
                              filing=evolve(filing, unit=unit))  # fmt: skip
                 # a 一级指标 that does not apply says so, as its report does: not the 0 it counts as
                 tops = tuple(top.score if top.applies else not_applicable(lang) for top in one.result.children)
                 scored.append(UnitLine(unit, name, one.result.total, one.result.grade, None, tops))
             bar.step()
+        if next(expected, None) is not None or _identity(data) != opened:  # rows gone, or the file changed since
+            raise _changed(data if shown is None else shown, len(scored))
     finally:
         bar.close()
     places = ranks([line.total for line in scored if line.total is not None])

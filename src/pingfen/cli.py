@@ -1061,6 +1061,7 @@ def _run_json(run: object, lang: Lang) -> dict[str, object]:
                         "expected": f.expected,
                         "actual": f.actual,
                         "reasons": list(f.reasons),
+                        "vetoes": [v.to_dict(lang) for v in f.vetoes],  # as the text names them
                     }
                     for f in o.failures
                 ],  # fmt: skip

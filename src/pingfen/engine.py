@@ -14,6 +14,7 @@ import codecs
 import csv
 import io
 import itertools
+import os
 import re
 import tempfile
 import threading
@@ -48,7 +49,7 @@ from pingfen.io.tables import (
 )
 from pingfen.io.write import TRIGGERS, atomic_open, atomic_path, csv_text, refuse_inputs
 from pingfen.lang import Lang
-from pingfen.messages import message
+from pingfen.messages import hint, message
 from pingfen.oserrors import OSReason
 from pingfen.progress import THRESHOLD, Progress
 from pingfen.sql import compiler
@@ -103,11 +104,14 @@ def _refuse_unnamed_header(rubric: Rubric, data: str, encoding: str | None, desc
         raise DataError([problem])
 
 
-def _failed(data: str, said: str) -> UsageError:
+def _failed(data: str, said: str, given: Mapping[str, str]) -> UsageError:
     """PF831 with DuckDB's cause: its message up to the first blank line (before its possible
     fixes and options), less the line it quotes (a row's data, up to 2 MB), each line cut short;
     PF728, naming its line, for a row too long to be read (more than PAST cells past the header);
-    PF512 for bytes that are not UTF-8."""
+    PF512 for bytes that are not UTF-8. Each path DuckDB was given (`given`: a link or a copy in
+    the run's private folder, gone after it, a name made absolute) is named as the user named it."""
+    for path in sorted(given, key=len, reverse=True):  # the longest first: none is then cut in part
+        said = said.replace(path, given[path])
     line = re.search(r"CSV Error on Line: (\d+)", said)
     if line is not None and "Expected Number of Columns" in said:
         return _refuse("PF728", {"data": data, "line": int(line.group(1)), "past": PAST})
@@ -139,8 +143,13 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
     assert output is not None  # formats() refuses a missing one
     refuse_inputs(output, [data, ruleset])  # PF701: never onto an input
     con = duckdb.connect(config={"threads": threads} if threads else {})
+    given: dict[str, str] = {}  # each path DuckDB is given, with the file the user named (_failed)
     try:
-        with _relation(con, data, read, rubric, encoding) as (numbered, back, formulas), atomic_path(output) as tmp:
+        with _relation(con, data, read, rubric, encoding, given) as (numbered, back, formulas, folder), atomic_path(output) as tmp:
+            # the output's name for DuckDB's reader made now, before any scoring: a name the system
+            # will not link is refused before the rows are scored, not after
+            written = _plain(str(tmp), folder, f"written.{write}", output, given)
+            given[str(tmp)] = output  # COPY writes the name as it is
             # written plain (sqlglot's pretty layout of the 2021 rubric's query costs ~0.4 s, DuckDB
             # needs none) and without a copy first: the tree is made for this one writing
             # a file of text (CSV, a sheet) is read as `pingfen eval` reads its cells (sql/spelt.py)
@@ -170,7 +179,10 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
             # a row as long as its line read, its quotes doubled, and the scores beside it
             dialect = "" if write == "parquet" else (", header = true, delim = ',', quote = '\"', escape = '\"', all_varchar = true, "
                                                      f"max_line_size = {3 * _LINE_BYTES}, buffer_size = {_BUFFER}")  # fmt: skip
-            found = con.execute(f"SELECT count(*), count(refusal) FROM {reader}({_file(str(tmp))}{dialect})").fetchone()
+            if os.path.dirname(written) == folder and not os.path.islink(written):  # a hard link to the file COPY has since replaced
+                os.unlink(written)
+                os.link(tmp, written)
+            found = con.execute(f"SELECT count(*), count(refusal) FROM {reader}({_file(written, output)}{dialect})").fetchone()
     except (duckdb.InterruptException, RuntimeError) as error:
         # DuckDB stops a query at Ctrl-C and raises RuntimeError("Query interrupted"), the
         # KeyboardInterrupt taken: given back, so the user sees 已中断 (exit 130), not an internal error
@@ -178,7 +190,7 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
             raise KeyboardInterrupt from None
         raise
     except duckdb.Error as error:
-        raise _failed(data, str(error)) from None
+        raise _failed(data, str(error), given) from None
     finally:
         con.close()
     assert found is not None
@@ -320,10 +332,13 @@ def _batched(rubric: Rubric) -> bool:
 
 
 @contextmanager
-def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | None) -> Iterator[tuple[bool, dict[str, str], bool]]:
+def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | None,
+              given: dict[str, str]) -> Iterator[tuple[bool, dict[str, str], bool, str]]:  # fmt: skip
     """The view `records` over the file, for the query's lifetime; whether it has ROW, the
-    file's columns it holds under names of the engine's (`_held`), each with its own name, and
-    whether the table FORMULAS lists a sheet's cells of formulas never calculated."""
+    file's columns it holds under names of the engine's (`_held`), each with its own name,
+    whether the table FORMULAS lists a sheet's cells of formulas never calculated, and the
+    run's private temporary folder (copies and links DuckDB reads). `given` records each path
+    DuckDB is given of the file, with `data` (_plain)."""
     with tempfile.TemporaryDirectory(prefix="pingfen-") as folder:
         path = data
         formulas: list[tuple[int, str]] = []
@@ -333,9 +348,14 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
             formulas = _xlsx_to_csv(data, path, rubric.column_kind)
         elif read == "csv":
             path = _utf8(data, str(Path(folder) / "utf8.csv"), encoding)
-        if read == "parquet":
+        else:
             _readable(data)
-            reader = f"read_parquet({_file(path)})"
+        if path == data:  # the file itself, not a copy: every reader below (DuckDB's, _shape's) takes one name of it
+            path = _plain(data, folder, f"data.{read}", data, given)
+        else:  # a copy, named in DuckDB's messages as the file it is of
+            given[path] = data
+        if read == "parquet":
+            reader = f"read_parquet({_file(path, data)})"
             held = _held([str(row[0]) for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()])
             if held:
                 renamed = ", ".join(f"{_q(name)} AS {_q(kept)}" for name, kept in held.items())
@@ -366,7 +386,7 @@ def _relation(con: Any, data: str, read: str, rubric: Rubric, encoding: str | No
             columns = _parquet_columns(rubric, described, columns)
         columns = _own_columns(rubric, described, columns)
         con.execute(f'CREATE VIEW "records" AS SELECT {columns} FROM {reader}')
-        yield numbered, {kept: name for name, kept in held.items()}, bool(formulas)
+        yield numbered, {kept: name for name, kept in held.items()}, bool(formulas), folder
 
 
 def _one_valued_ids(described: Mapping[str, str], data: str) -> None:
@@ -508,7 +528,7 @@ def _csv_reader(con: Any, path: str, folder: str, data: str, sheet: bool = False
     columns = "{" + ", ".join(f"{lit(n)}: 'VARCHAR'" for n in names + past) + "}"
     # DuckDB pads in parallel only rows of one line each: a quoted newline needs one thread
     parallel = "" if one_line else ", parallel = false"
-    reader = (f"read_csv({_file(path)}, header = true, auto_detect = false, columns = {columns}, null_padding = true, "
+    reader = (f"read_csv({_file(path, data)}, header = true, auto_detect = false, columns = {columns}, null_padding = true, "
               f"nullstr = {lit(_NO_NULL)}, {options}{parallel})")  # fmt: skip
     cell = [exp.to_identifier(c, quoted=True).sql("duckdb") for c in names + past]
     spaces = lit(_SPACES)
@@ -532,7 +552,7 @@ def _header(con: Any, path: str, folder: str, data: str, options: str) -> list[s
     header = str(Path(folder) / "header.csv")
     with open(path, "rb") as source, atomic_open(header, "wb") as out:
         out.write(source.readline(_LINE_BYTES))
-    described = [str(row[0]) for row in con.execute(f"DESCRIBE SELECT * FROM read_csv({_file(header)}, header = true, {options})").fetchall()]
+    described = [str(row[0]) for row in con.execute(f"DESCRIBE SELECT * FROM read_csv({_file(header, data)}, header = true, {options})").fetchall()]
     return [name or (described[i] if len(described) == len(names) else f"column{i}") for i, name in enumerate(names)]
 
 
@@ -579,11 +599,61 @@ def lit(text: str) -> str:
     return exp.Literal.string(text).sql("duckdb")
 
 
-def _file(path: str) -> str:
-    """A file's path, and the option, with which DuckDB's readers read that one file as it is:
-    they read a path as a glob pattern (`填报[1].parquet` matched `填报1.parquet`), so each glob
-    character is a class of its own; and a folder named `年度=2021` as a Hive partition, adding
-    the column 年度 = 2021 to every row, or putting 2021 in place of the file's own 年度."""
+# What DuckDB's file system reads in a path as other than the name's own characters: its readers
+# take a path as a glob pattern (`填报[1].parquet` matched `填报1.parquet`), and split it into
+# folders at `\` as at `/` on every system (`填报\[1].csv` read `填报/[1].csv`).
+_GLOBS = "*?["
+_SEPARATOR = "" if os.sep == "\\" else "\\"  # on Windows `\` is the separator it is taken for
+
+
+def _odd(path: str) -> str | None:
+    """The first character of `path` DuckDB would not read as itself (_GLOBS, _SEPARATOR)."""
+    return next((c for c in path if c in _GLOBS or c == _SEPARATOR), None)
+
+
+def _plain(path: str, folder: str, name: str, shown: str, given: dict[str, str]) -> str:
+    """A path by which DuckDB reads the file at `path` and no other: the path made absolute (a
+    relative `~/…` would be the home folder to DuckDB), its `..` kept (the system reads `link/..`
+    from the link's target, where os.path.abspath drops it by its letters), where DuckDB reads
+    each of its characters as itself; else a link `name` in the run's private `folder` to the
+    file itself, whatever its name or its folders' names hold (an escape of a glob character as
+    a class, `[[]`, loses DuckDB's reading of a name as it is on a file system blind to letter
+    case): a symbolic link, or a hard link where the system refuses that (Windows without the
+    privilege: NTFS needs none for a hard link). PF735, naming `shown` (the file as the user
+    named it), where it refuses both. `given` records the path under `shown`, for DuckDB's
+    messages (_failed)."""
+    absolute = str(Path(path).absolute())
+    char = _odd(absolute)
+    if char is None:
+        given[absolute] = shown
+        return absolute
+    link, real = os.path.join(folder, name), os.path.realpath(path)
+    try:
+        os.symlink(real, link)
+    except OSError as error:  # Windows without the privilege to make links, a file system without them
+        try:
+            os.link(real, link)
+        except OSError:  # another volume, or none at all: the symbolic link's refusal is the one to fix
+            raise _odd_path(shown, char, "odd_link", {"reason": OSReason.of(error)}) from None
+    given[link] = shown
+    return link
+
+
+def _odd_path(shown: str, char: str, why: str, args: dict[str, object]) -> UsageError:
+    """PF735 for the file `shown`, with `why` (a HINTS key) the engine could not give it to DuckDB."""
+    args = {"char": char, **args}
+    return _refuse("PF735", {"path": shown, "char": char, "why": hint(why, "en", args), "why_zh": hint(why, "zh", args)})
+
+
+def _file(path: str, shown: str) -> str:
+    """A path from _plain, or of a copy in the run's private folder, and the option, with which
+    DuckDB's readers read that one file as it is: a glob character of the temporary folder's
+    own path (a user's name in it) a class of its own, `[[]`; and not a folder named
+    `年度=2021` as a Hive partition, adding the column 年度 = 2021 to every row, or putting 2021
+    in place of the file's own 年度. PF735, naming `shown` (the user's file), where the temporary
+    folder's path holds a `\\` (TMPDIR so named), which DuckDB would split it at."""
+    if _SEPARATOR and _SEPARATOR in path:  # _plain gives no other path that holds one
+        raise _odd_path(shown, _SEPARATOR, "odd_tmpdir", {"folder": tempfile.gettempdir()})
     return lit(re.sub(r"[*?\[]", lambda c: f"[{c.group()}]", path)) + ", hive_partitioning = false"
 
 

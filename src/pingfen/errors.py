@@ -113,9 +113,9 @@ class Problem:
     def brief(self, lang: Lang = "en") -> str:
         """`CODE: message` on one line, as a batch's error column and standard error give it; with
         the column a missing input is likely misspelt as (or only spaced unlike), what to do with a
-        formula never calculated, or the number alone for a `5分`, which those lines would otherwise drop."""
+        formula never calculated or a cell merged, or the number alone for a `5分`, which those lines would otherwise drop."""
         said = f"{self.code}: {self.message(lang)}"
-        if self.hint in ("did_you_mean_key", "spaced_key", "uncomputed_formula", "may_be_na", "number_alone"):  # what to do, where only this line is shown
+        if self.hint in ("did_you_mean_key", "spaced_key", "uncomputed_formula", "merged_cell", "merged_header", "may_be_na", "number_alone"):  # what to do, where only this line is shown
             said += f"（{self.help(lang)}）" if lang == "zh" else f" ({self.help(lang)})"
         return said
 

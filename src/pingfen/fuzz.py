@@ -47,7 +47,7 @@ from pingfen.syntax.formatter import name as show_name
 from pingfen.syntax.formatter import number as show_number
 from pingfen.syntax.formatter import string as show_string
 from pingfen.testing import (
-    NOT_APPLICABLE,
+    NOT_APPLICABLE_TEXT,
     STEPS,
     boundary_inputs,
     boundary_records,
@@ -342,7 +342,7 @@ def _monotone(
 ) -> None:
     name = prop.input.text
     value = record[name]
-    if value == alternative or value == NOT_APPLICABLE:  # 不适用 is no value to raise
+    if value == alternative or value == NOT_APPLICABLE_TEXT:  # 不适用 is no value to raise
         return
     other = {**record, name: alternative}
     moved = _score(rubric, other, key)

@@ -80,6 +80,16 @@ class RowReport:
         detail = self.detail_en if lang == "en" and self.detail_en else self.detail
         instead_zh, instead_en = _LEFT.get(self.outside, _LEFT[""])
         shown = detail if len(detail) <= 60 or self.kind == "draft" else detail[:59] + "…"
+        if self.kind == "hidden_row":
+            return (f"  第 {self.row} 行是隐藏行，已照常导入：{self.indicator}；如该指标已不再使用，请在草稿中删去它" if lang == "zh"
+                    else f"  row {self.row} is hidden in Excel and was imported as any other: {self.indicator}; "
+                    "if the indicator is no longer used, delete it from the draft")  # fmt: skip
+        if self.kind == "hidden_read":
+            return (f"  第 {self.row} 行（{self.indicator}）是隐藏行，已照常读取" if lang == "zh"
+                    else f"  row {self.row} ({self.indicator}) is hidden in Excel and was read as any other")  # fmt: skip
+        if self.kind == "hidden_column":
+            return (f"  第 {self.indicator} 列（{shown}）是隐藏列，已照常读取" if lang == "zh"
+                    else f"  column {self.indicator} ({shown}) is hidden in Excel and was read as any other")  # fmt: skip
         if self.kind == "grades" and not detail:
             return ("  评价等次：评分表未写明，暂按通用的划分写入，已标 TODO" if lang == "zh" else
                     "  grades: the table states none, the usual grades written, marked TODO")  # fmt: skip
@@ -136,24 +146,28 @@ _LEFT = {"": ("暂写为评价分（judgment），已标 TODO", "written as a ju
 
 @frozen
 class Imported:
-    """An imported table: the draft rule text and how each indicator row was read."""
+    """An imported table: the draft rule text, how each indicator row was read, and what was read
+    that Excel hides (`hidden`: a hidden row read into an indicator, kind `hidden_row`, naming it;
+    one read for no indicator, `hidden_read`, naming what it holds (总分, the grades line); a
+    hidden column the table is read from, `hidden_column`), said by `summary` though recognised."""
 
     text: str
     rows: tuple[RowReport, ...]
+    hidden: tuple[RowReport, ...] = ()
 
     @property
     def recognised(self) -> int:
         return sum(r.recognised for r in self.rows)
 
     def summary(self, lang: Lang = "zh") -> list[str]:
-        """What share of the rows was recognised, and which were not."""
+        """What share of the rows was recognised, which were not, and what was read that Excel hides."""
         total = len(self.rows)
         share = f"{100 * self.recognised / total:.0f}%" if total else "—"
         if lang == "zh":
             lines = [f"已识别 {self.recognised}/{total} 行评分标准（{share}）"]
         else:
             lines = [f"recognised {self.recognised} of {total} rows' criteria ({share})"]
-        return lines + [r.said(lang) for r in self.rows if not r.recognised]
+        return lines + [r.said(lang) for r in self.rows if not r.recognised] + [r.said(lang) for r in self.hidden]
 
 
 def import_table(path: str | Path, lang: Lang = "zh") -> Imported:
@@ -164,15 +178,16 @@ def import_table(path: str | Path, lang: Lang = "zh") -> Imported:
     suffix = path.suffix.lower()
     if path.is_dir():  # a folder: said so, as eval says it, not "must be .xlsx or .docx"
         raise _folder(path)
+    hidden = Hidden()
     if suffix == ".xlsx":
-        title, grid = _xlsx_grid(path)
+        title, grid, hidden = _xlsx_grid(path)
         end = len(grid)
-    elif suffix == ".docx":
+    elif suffix == ".docx":  # a Word table hides no row or column
         title, grid, end = _docx_grid(path)
     else:
         raise DataError([Problem("PF511", None, {"path": str(path), "what": "rubric table", "what_zh": "评分表",
                                                  "formats": ".xlsx, .docx"})])  # fmt: skip
-    return _Builder(path, title, grid, end, lang).build()
+    return _Builder(path, title, grid, end, lang, hidden).build()
 
 
 # ---------------------------------------------------------------- reading the grid
@@ -197,6 +212,16 @@ class Cell:
 
 
 Grid = list[list[Cell]]
+
+
+@frozen
+class Hidden:
+    """The rows and columns of a sheet that Excel hides, by their index in the grid (from 0). A
+    hidden row is often an indicator the staff took out: it is imported all the same, never lost
+    without a word, and said to be hidden, in the summary and above its rule in the draft."""
+
+    rows: frozenset[int] = frozenset()
+    columns: frozenset[int] = frozenset()
 
 
 def _unreadable(path: Path, en: str, zh: str, hint: tuple[str, dict[str, object]] | None = None) -> DataError:
@@ -248,9 +273,10 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _xlsx_grid(path: Path) -> tuple[str, Grid]:
+def _xlsx_grid(path: Path) -> tuple[str, Grid, Hidden]:
     """The cells of the sheet Excel shows (`shown_sheet`: a hidden one, of last year's table
-    say, is passed over), merged ranges filled from their first cell; and the sheet's title."""
+    say, is passed over), merged ranges filled from their first cell; the sheet's title; and
+    the rows and columns it hides, read as any other (`Hidden`)."""
     import openpyxl
 
     _check_archive(path)
@@ -274,7 +300,12 @@ def _xlsx_grid(path: Path) -> tuple[str, Grid]:
                     grid[r][c] = Cell(grid[top][left].text, (top, left), grid[top][left].formula)
         if _header(grid) is None and (others := _table_sheets(book, shown)):
             raise _no_table(path, [grid], others)
-        return "", grid
+        # hidden, or of no height (ht="0" customHeight): either way Excel shows nothing of it
+        hidden_rows = frozenset(r - 1 for r, d in sheet.row_dimensions.items()
+                                if (d.hidden or (d.customHeight and d.ht == 0)) and 1 <= r <= rows)  # fmt: skip
+        hidden_columns = frozenset(c - 1 for d in sheet.column_dimensions.values() if d.hidden and d.min and d.max
+                                   for c in range(d.min, min(d.max, columns) + 1))  # fmt: skip
+        return "", grid, Hidden(hidden_rows, hidden_columns)
 
 
 def _table_sheets(book: Workbook, shown: int) -> list[str]:
@@ -581,6 +612,8 @@ class Node:
     refused: str = ""  # the check's error on the rule read, when it refused it
     refused_rules: tuple[str, ...] = ()  # that rule
     unnamed: bool = False  # a row with a 分值 of its own and no name: a judgment under a placeholder name
+    hidden_rows: list[int] = field(factory=list)  # its rows (from 1) that Excel hides, said above its rule
+    read: list[int] = field(factory=list)  # the grid rows its name, criterion or explanation were read from
 
     @property
     def indicator(self) -> bool:
@@ -674,8 +707,10 @@ _POINTS_CELL = re.compile(r"\(?(\d+(?:\.\d+)?)(?:分|\(分\))?\)?[。.]?")
 
 
 class _Builder:
-    def __init__(self, path: Path, title: str, grid: Grid, end: int, lang: Lang = "zh") -> None:
+    def __init__(self, path: Path, title: str, grid: Grid, end: int, lang: Lang = "zh", hidden: Hidden | None = None) -> None:
         self.path, self.title, self.grid, self.end = path, title, grid, end  # rows up to `end` are the table's
+        self.hidden = hidden or Hidden()
+        self.hidden_columns: list[RowReport] = []  # the hidden columns read, said at the draft's head too
         self.lang = lang  # the language of the draft's comments
         self.roots: list[Node] = []
         self.total: Decimal | None = None
@@ -775,7 +810,37 @@ class _Builder:
         graded = {grade for grade, _, _ in self.stated.grades} if self.stated.grades or self.stated.none else set(_USUAL_GRADES)
         reports.extend(RowReport(0, grade, "veto_grade", False, veto)
                        for veto, grade in self.stated.vetoes if grade is not None and grade not in graded)  # fmt: skip
-        return Imported(self._checked(columns, reports), tuple(reports))
+        hidden = self._hidden(columns)  # before the text: each indicator's hidden rows are said above its rule
+        return Imported(self._checked(columns, reports), tuple(reports), hidden)
+
+    def _hidden(self, columns: Columns) -> tuple[RowReport, ...]:
+        """The hidden rows read, each with the indicator it was read into (only a row `_fill`
+        read for it: never the 总分 row or a note below), or on a line of its own (the 总分 row,
+        the grades line, a group's row); and the hidden columns the table is read from."""
+        from openpyxl.utils import get_column_letter
+
+        into: dict[int, Node] = {}
+        stack = [*self.roots, *(node for _, node in self.outside)]
+        while stack:
+            node = stack.pop()
+            stack.extend(node.children)
+            into.update((r, node) for r in node.read if r in self.hidden.rows)
+        said: list[RowReport] = []
+        for r in sorted(self.hidden.rows):
+            texts = [c.text for c in self.grid[r] if c.text] if r < len(self.grid) else []
+            held = into.get(r)
+            if held is not None and held.indicator:
+                held.hidden_rows.append(r + 1)
+                said.append(RowReport(r + 1, held.name, "hidden_row", True))
+            elif held is not None or (texts and (r + 1 == self.total_row or r >= self.closed)):
+                # read, though no indicator's: the 总分 row, the grades line, 指标数据说明, a group's row
+                shown = held.name if held is not None else one_line(texts[0])
+                said.append(RowReport(r + 1, shown if len(shown) <= 20 else shown[:19] + "…", "hidden_read", True))
+        read = {*columns.levels, columns.points, columns.criterion, columns.explanation}
+        for c in sorted(self.hidden.columns & {i for i in read if i is not None}):
+            head = self.grid[columns.header][c].text if c < len(self.grid[columns.header]) else ""
+            self.hidden_columns.append(RowReport(0, get_column_letter(c + 1), "hidden_column", True, one_line(head)))
+        return (*said, *self.hidden_columns)
 
     def _declare_inputs(self) -> None:
         """The inputs: the 指标数据说明's, then each row's reading's, once each, in row order."""
@@ -888,7 +953,7 @@ class _Builder:
                     # a note (注：…, 说明：…) is no criterion going on: left out, the rows after it read
                 elif said and path and path[-1].indicator:
                     # the indicator's 评分标准 split over two rows, as Word tables often do: it goes on
-                    self._fill(path[-1], row, columns)
+                    self._fill(path[-1], row, r, columns)
                 continue
             if any(_TOTAL_ROW.match(normalise(c.text)) for c in cells):
                 if columns.points is not None and (shown := row[columns.points].text.strip()):
@@ -929,11 +994,11 @@ class _Builder:
                 self._unnamed(path, r, row, columns)
                 continue
             if not created and len(path) > depth + 1:  # only its groups' merged names: the open indicator goes on
-                self._fill(path[-1], row, columns)
+                self._fill(path[-1], row, r, columns)
                 continue
             leaf = path[depth]
             del path[depth + 1 :]
-            self._fill(leaf, row, columns)
+            self._fill(leaf, row, r, columns)
 
     @staticmethod
     def _own_points(row: list[Cell], r: int, columns: Columns) -> bool:
@@ -957,7 +1022,7 @@ class _Builder:
         node = Node(f"未命名指标（第{r + 1}行）", None, r, origin=(r, columns.levels[-1]), unnamed=True)
         (path[-1].children if path else self.roots).append(node)
         path.append(node)
-        self._fill(node, row, columns)
+        self._fill(node, row, r, columns)
 
     @staticmethod
     def _note(row: list[Cell], cells: list[Cell], columns: Columns) -> bool:
@@ -994,8 +1059,13 @@ class _Builder:
                 kept.append(node)
         self.roots = kept
 
-    def _fill(self, leaf: Node, row: list[Cell], columns: Columns) -> None:
-        """The indicator's criterion and explanation, joined when it spans several rows."""
+    def _fill(self, leaf: Node, row: list[Cell], r: int, columns: Columns) -> None:
+        """The indicator's criterion and explanation, joined when it spans several rows; row `r`
+        noted as one it was read from (a hidden one is said of it, `_hidden`) when it gives the
+        indicator something of its own: a merged cell's text is copied into every row it covers, so
+        a row blank but under a group's merged name holds nothing, and is no row of the indicator's."""
+        if any(c.text and c.origin[0] == r for c in row):
+            leaf.read.append(r)
         for column, attr in ((columns.criterion, "criterion"), (columns.explanation, "explanation")):
             if column is None:
                 continue
@@ -1146,6 +1216,9 @@ class _Builder:
             say("# 每条规则上方的注释是原表的评分标准；标有 TODO 的行未能识别，`pingfen check` 会逐条列出。",
                 "# The comment above each rule is the table's criterion; rows marked TODO were not recognised, "
                 "and `pingfen check` lists each one."),
+            *(say(f"# 原表第 {c.indicator} 列（{c.detail}）在 Excel 中是隐藏列，已照常读取。",
+                  f"# Column {c.indicator} ({c.detail}) of the table is hidden in Excel and was read as any other.")
+              for c in self.hidden_columns),
             "",
             f"rubric {string_text(title)} {{",
             *([f"  year {year.group(1)}"] if year else []),
@@ -1218,6 +1291,11 @@ class _Builder:
         if node.criterion:
             lines.append(f"{pad}# {say('评分标准：', 'criterion: ')}{one_line(node.criterion)}")
         lines.extend(f"{pad}# {say(note, NOTES_EN.get(note, note))}" for note in reading.notes)
+        if node.hidden_rows:  # imported as any other row, but maybe taken out: a person decides
+            rows = "、".join(map(str, node.hidden_rows))
+            lines.append(pad + say(f"# TODO: 原表第 {rows} 行在 Excel 中是隐藏行，已照常导入；如该指标已不再使用，请删去它，否则删去本行",
+                                   f"# TODO: row {rows.replace('、', ', ')} of the table is hidden in Excel and was imported as any "
+                                   "other; if the indicator is no longer used, delete it, else delete this line"))  # fmt: skip
         if node.formula:
             formula = node.formula.replace("（", " (").replace("）", ")")
             lines.append(pad + say(f"# TODO: 分值单元格 {node.formula}是公式，没有保存的计算结果，暂记 0 分；"

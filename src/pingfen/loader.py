@@ -17,7 +17,7 @@ from pingfen.diagnostics import Diagnostic, Source, Span
 from pingfen.errors import RubricError
 from pingfen.evaluate.rubric import Rubric
 from pingfen.oserrors import OSReason
-from pingfen.syntax.scan import MAX_RULE_BYTES
+from pingfen.syntax.scan import MAX_CHARS, MAX_RULE_BYTES
 from pingfen.values import pinned
 
 if TYPE_CHECKING:
@@ -94,8 +94,9 @@ def load(path: str | Path | IO[bytes] | IO[str], *, tests: bool = True, resolver
 
 def read_rule(path: str | Path) -> str:
     """The text of a rule file: every command reads rule files here. Raises RubricError
-    (PF006) when the file is not UTF-8, OSError when it cannot be read."""
-    return _rule_text(_rule_bytes(path), path)
+    (PF006) when the file is not UTF-8, (PF008) when it is longer than a rule file may be,
+    OSError when it cannot be read."""
+    return decode_rule(_rule_bytes(path), str(path))
 
 
 def read_rule_styled(path: str | Path) -> tuple[str, LineStyle]:
@@ -104,7 +105,7 @@ def read_rule_styled(path: str | Path) -> tuple[str, LineStyle]:
     from pingfen.io.write import line_style  # here: loading a rule does not import io.write
 
     data = _rule_bytes(path)
-    return _rule_text(data, path), line_style(data)
+    return decode_rule(data, str(path)), line_style(data)
 
 
 def _rule_bytes(path: str | Path) -> bytes:
@@ -112,7 +113,46 @@ def _rule_bytes(path: str | Path) -> bytes:
 
     with Path(path).open("rb") as file:
         note_input(path)  # no output of the command reading it may replace it
-        return file.read(MAX_RULE_BYTES + 1)
+        return _bounded(file, str(path))
+
+
+def _bounded(file: IO[bytes], path: str) -> bytes:
+    """The bytes of an open rule file, read no further than a rule file may go: RubricError
+    (PF008) for a longer one, the rest of it never read (a file of gigabytes is not read into memory)."""
+    data = file.read(MAX_RULE_BYTES + 1)
+    if len(data) > MAX_RULE_BYTES:
+        raise _too_large(data, path, _size(file))
+    return data
+
+
+def _size(file: IO[bytes] | IO[str]) -> int | None:
+    """The size of an open file in bytes, if it is a regular file (a pipe's or a stream's is not known)."""
+    try:
+        found = os.fstat(file.fileno())
+    except (OSError, ValueError, AttributeError):  # no descriptor: an io.BytesIO, a closed stream
+        return None
+    return found.st_size if stat.S_ISREG(found.st_mode) and found.st_size > MAX_RULE_BYTES else None
+
+
+def _too_large(data: bytes | str, path: str, size: int | None) -> RubricError:
+    """PF008 for a file longer than the loader reads. What was read is not the file's length,
+    so the message names the file's size in bytes where it is known, else what was read and
+    the bound it passed (a count of characters in the part read would be no count of the file's).
+    The caret marks where the part read passes the limit of characters, as the parser's does."""
+    # counted as the parser counts (as_parsed: no BOM, a line end one character), so a CRLF
+    # file's caret is where the same file's with LF ends is
+    text = as_parsed(data if isinstance(data, str) else data.decode("utf-8", errors="replace"))
+    if isinstance(data, str):  # a file opened as text: read by characters
+        args: dict[str, object] = {"what": "characters read from the file", "what_zh": "已读取的字符数",
+                                   "count": len(data), "limit": MAX_CHARS}  # fmt: skip
+    elif size is not None:
+        args = {"what": "bytes in the file", "what_zh": "文件字节数", "count": size, "limit": MAX_RULE_BYTES}
+    else:
+        args = {"what": "bytes read from the file", "what_zh": "已读取的字节数", "count": len(data), "limit": MAX_RULE_BYTES}
+    at = Span.at(text, MAX_CHARS, MAX_CHARS + 1)
+    # a count of bytes beside a limit of bytes: the hint says the limit users are told is of characters
+    hint = "too_large" if isinstance(data, str) else "too_large_bytes"
+    return RubricError([Diagnostic("PF008", at, args, hint=hint, source=Source(path, text))])
 
 
 class NotRegularFile(OSError):
@@ -125,7 +165,7 @@ def read_regular_rule(path: str | Path, *, bom: bool = False) -> str:
     `extends`, the editor): the file is opened without blocking (a FIFO's open waits for a
     writer) and read only if it is a regular file, the one it opened (no race with a check
     by name). Raises NotRegularFile for any other kind, IsADirectoryError for a folder (as
-    `read_rule` does), RubricError (PF006) when not UTF-8, OSError when it cannot be read,
+    `read_rule` does), RubricError (PF006) when not UTF-8, (PF008) when too long, OSError when it cannot be read,
     ValueError for a name no file can have. `bom`: a BOM is kept, as an editor holds the text."""
     from pingfen.io.guard import note_input
 
@@ -143,16 +183,9 @@ def read_regular_rule(path: str | Path, *, bom: bool = False) -> str:
         raise
     with file:
         note_input(path)  # no output of the command reading it may replace it
-        data = file.read(MAX_RULE_BYTES + 1)
-    text = _rule_text(data, path)  # its BOM dropped, but kept in a text too long (read cut, not decoded as UTF-8)
-    kept = bom and data.startswith(b"\xef\xbb\xbf") and len(data) <= MAX_RULE_BYTES
-    return "\ufeff" + text if kept else text
-
-
-def _rule_text(data: bytes, path: str | Path) -> str:
-    if len(data) > MAX_RULE_BYTES:  # read no further: the parser refuses the text as too long (PF008)
-        return data.decode("utf-8", errors="replace")
-    return decode_rule(data, str(path))
+        data = _bounded(file, str(path))
+    text = decode_rule(data, str(path))  # its BOM dropped
+    return "\ufeff" + text if bom and data.startswith(b"\xef\xbb\xbf") else text
 
 
 def unreadable(path: str, error: OSError) -> Diagnostic:
@@ -189,12 +222,12 @@ _LISTED = 8  # files named in a help (PF010's, import's of a folder)
 
 
 def read_open_rule(file: IO[bytes] | IO[str], name: str) -> str:
-    """The text of an open rule file, read no further than `read_rule` reads a path."""
+    """The text of an open rule file, read no further than `read_rule` reads a path (PF008 past it)."""
     data = file.read(MAX_RULE_BYTES + 1)
+    if len(data) > MAX_RULE_BYTES:
+        raise _too_large(data, name, _size(file))
     if isinstance(data, str):
         return data
-    if len(data) > MAX_RULE_BYTES:
-        return data.decode("utf-8", errors="replace")
     return decode_rule(data, name)
 
 

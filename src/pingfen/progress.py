@@ -18,11 +18,13 @@ class Progress:
     """Call `step()` once per row and `close()` at the end."""
 
     def __init__(self, stream: TextIO | None, total: int | None, *, threshold: int = THRESHOLD,
-                 lang: str = "en") -> None:  # fmt: skip
+                 lang: str = "en", label: tuple[str, str] = ("评分", "scoring")) -> None:  # fmt: skip
+        """`label` is what the rows are read for, in 中文 and English (a run reading them twice
+        shows a bar for each)."""
         self.stream = stream if stream is not None and _is_terminal(stream) else None
         self.total = total
         self.threshold = threshold
-        self.label, self.rows = ("评分", "行") if lang == "zh" else ("scoring", "rows")
+        self.label, self.rows = (label[0], "行") if lang == "zh" else (label[1], "rows")
         self.count = 0
         self.start = time.monotonic()
         self._drawn_at = 0.0

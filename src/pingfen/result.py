@@ -637,8 +637,7 @@ class Result:
         if self._rescaled is not None:  # the total re-scaled (折算): said beside it
             out["reasons"] = self.reasons_in(lang or self.lang)
         if self._vetoes:  # 一票否决 that held
-            out["vetoes"] = [{"name": v.name, "action": v.action, "grade": v.grade, "reason": v.text(lang or self.lang)}
-                             for v in self._vetoes]  # fmt: skip
+            out["vetoes"] = [v.to_dict(lang or self.lang) for v in self._vetoes]
         return out
 
     def to_json(self, lang: Lang | None = None, indent: int | None = 2) -> str:
@@ -739,6 +738,10 @@ class VetoLine:
         if lang == "zh":
             return f"一票否决：{self.name}，{self.said(lang)}"
         return f"veto: {self.name}: {self.said(lang)}"
+
+    def to_dict(self, lang: Lang) -> dict[str, Any]:
+        """As a result's and `pingfen test`'s JSON give it: the reason in `lang`, the rest in no language."""
+        return {"name": self.name, "action": self.action, "grade": self.grade, "reason": self.text(lang)}
 
     def said(self, lang: Lang) -> str:
         """What the veto does: 总分计0分, 不得评为优秀 (the highest grade), 不得评为良好及以上, 评为差."""

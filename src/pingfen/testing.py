@@ -12,7 +12,8 @@
 `inputs(rubric)` draws whole records that honour every declared type and domain: counts
 are whole and >= 0, amounts >= 0, scores in [0, the max of the indicator judging them],
 declared bounds hold, labels are the declared ones; an input the data may mark 不适用 is
-sometimes so marked. `boundary_inputs(rubric)` draws records
+sometimes so marked (half the records mark nothing; the others each such input one time in
+four). `boundary_inputs(rubric)` draws records
 of the same kind, then moves some inputs so that the record sits at, or one data step either
 side of, a threshold the rubric contains: a band end, a comparison in a `when` arm, a
 checklist item, a property or a domain bound, a deduction's reference and the value at which
@@ -31,6 +32,7 @@ Every helper computes in pingfen's own decimal context (`values.pinned`), whatev
 from __future__ import annotations
 
 import decimal
+import weakref
 from collections.abc import Callable, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
@@ -133,21 +135,41 @@ def input_values(spec: InputSpec) -> st.SearchStrategy[object]:
     return grid.map(lambda n: from_grid(spec, n))
 
 
-# How a record marks an input 不适用, as a data file writes it.
-NOT_APPLICABLE = "不适用"
+# How a record marks an input 不适用, as a data file writes it: the text, which `Rubric.coerce`
+# reads to `absent.NOT_APPLICABLE`, the value scoring sees.
+NOT_APPLICABLE_TEXT = "不适用"
 
 
-def record_values(rubric: Rubric, spec: InputSpec, values: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
-    """An input's values in a record: `values`, or 不适用 for an input only rows that may not
-    apply read (`applies`), which the data may mark so (the row then does not apply)."""
-    return st.one_of(values, st.just(NOT_APPLICABLE)) if spec.name in rubric.optional else values
+# Whether a record that marks inputs marks this one: one time in four, False first so that
+# shrinking moves towards the row applying.
+_MARK = st.sampled_from((False, False, False, True))
+
+
+def _records(rubric: Rubric, fields: dict[str, st.SearchStrategy[object]]) -> st.SearchStrategy[dict[str, object]]:
+    """Records of the fields' values, where an input only rows that may not apply read
+    (`applies`) may be marked 不适用 instead (the row then does not apply): half the records
+    mark nothing, the others mark each such input one time in four. A share per record, not a
+    choice per input alone, so that records where every row applies stay common however many
+    inputs the data may mark (with a choice per input they grow rarer with each one)."""
+    if not rubric.optional & fields.keys():
+        return st.fixed_dictionaries(fields)
+
+    @st.composite
+    def records(draw: st.DrawFn) -> dict[str, object]:
+        marking = draw(st.booleans())  # False first: shrinks to a record where every row applies
+        return {
+            name: NOT_APPLICABLE_TEXT if marking and name in rubric.optional and draw(_MARK) else draw(values)
+            for name, values in fields.items()
+        }
+
+    return records()
 
 
 def inputs(rubric: Rubric) -> st.SearchStrategy[dict[str, object]]:
     """Whole records for the rubric, every input present and in its domain (or marked 不适用
-    where the rubric lets the data say so)."""
+    where the rubric lets the data say so, as often as `_records` says)."""
     given_rubric(rubric, "pingfen.testing.inputs")
-    return st.fixed_dictionaries({spec.name: record_values(rubric, spec, input_values(spec)) for spec in rubric.inputs})
+    return _records(rubric, {spec.name: input_values(spec) for spec in rubric.inputs})
 
 
 # ---------------------------------------------------------------- thresholds
@@ -273,11 +295,22 @@ def _predicate(rubric: Rubric, record: dict[str, object], target: Target, name: 
     return reaches
 
 
+# Per rubric, each let's reads: asked for each record and property (fuzz), built once. Weak, so
+# that a rubric made for one test (generated ones) is not kept for the rest of the run.
+_LET_READS: weakref.WeakKeyDictionary[Rubric, dict[str, set[str]]] = weakref.WeakKeyDictionary()
+
+
+def _let_reads(rubric: Rubric) -> dict[str, set[str]]:
+    needs = _LET_READS.get(rubric)
+    if needs is None:
+        needs = _LET_READS[rubric] = {let.name.text: ast.names_read(let.expr) for let in rubric.module.lets}
+    return needs
+
+
 def reads_marked(rubric: Rubric, e: ast.Expr, values: Mapping[str, object]) -> bool:
     """Whether the expression reads, through lets too, an input the record marks 不适用 or
     leaves out (an `Absent` among `Rubric.coerce`'s values): it has no value then."""
-    needs = {let.name.text: ast.names_read(let.expr) for let in rubric.module.lets}
-    return any(isinstance(values.get(n), Absent) for n in ast.closure(ast.names_read(e), needs))
+    return any(isinstance(values.get(n), Absent) for n in ast.closure(ast.names_read(e), _let_reads(rubric)))
 
 
 def crossing(lo: int, hi: int, test: Callable[[int], bool | None]) -> int | None:
@@ -321,7 +354,8 @@ def reach(
 
 # ---------------------------------------------------------------- reaching a grade boundary
 
-_EXTREMES: dict[int, tuple[Rubric, dict[str, object], dict[str, object]]] = {}
+# Weak, as _LET_READS: a rubric made for one test is not kept for the rest of the run.
+_EXTREMES: weakref.WeakKeyDictionary[Rubric, tuple[dict[str, object], dict[str, object]]] = weakref.WeakKeyDictionary()
 
 
 def _total(rubric: Rubric, record: dict[str, object]) -> Decimal | None:
@@ -335,9 +369,9 @@ def _total(rubric: Rubric, record: dict[str, object]) -> Decimal | None:
 def extremes(rubric: Rubric) -> tuple[dict[str, object], dict[str, object]]:
     """A record of a low total and one of a high total, found by trying each input at its
     domain ends and its thresholds, two passes over the inputs (cached per rubric)."""
-    cached = _EXTREMES.get(id(rubric))
-    if cached is not None and cached[0] is rubric:
-        return cached[1], cached[2]
+    cached = _EXTREMES.get(rubric)
+    if cached is not None:
+        return cached
     points = boundary_values(rubric)
     choices: dict[str, list[object]] = {}
     for spec in rubric.inputs:
@@ -360,7 +394,7 @@ def extremes(rubric: Rubric) -> tuple[dict[str, object], dict[str, object]]:
                 if scored:
                     record[name] = max(scored, key=lambda tv: sign * tv[0])[1]
         found.append(record)
-    _EXTREMES[id(rubric)] = (rubric, found[0], found[1])
+    _EXTREMES[rubric] = (found[0], found[1])
     return found[0], found[1]
 
 
@@ -368,7 +402,8 @@ def extremes(rubric: Rubric) -> tuple[dict[str, object], dict[str, object]]:
 def reach_total(rubric: Rubric, record: dict[str, object], at: Decimal, offset: int) -> dict[str, object] | None:
     """The record moved so that its rounded total crosses `at`: inputs are taken one by one
     from a record on the other side (extremes) until the total crosses, then the input
-    that made it cross is bisected over its data steps; `offset` steps from the first value
+    that made it cross is bisected over its data steps (a panel's as three experts agreeing:
+    `_reach_agreed`); `offset` steps from the first value
     past the threshold. None when no record of the rubric crosses it."""
     low, high = extremes(rubric)
 
@@ -390,8 +425,13 @@ def reach_total(rubric: Rubric, record: dict[str, object], at: Decimal, offset: 
         return None
     before, name = mixed(k - 1), order[k - 1]
     spec = next(s for s in rubric.inputs if s.name == name)
-    if spec.type not in STEPS or spec.is_list or NOT_APPLICABLE in (before[name], other[name]):
-        return before if offset < 0 else mixed(k)  # a label, a bool, a panel's list, 不适用: no grid to bisect on
+    marked = NOT_APPLICABLE_TEXT in (before[name], other[name])
+    if spec.is_list and spec.type in STEPS and not marked:
+        agreed = _reach_agreed(before, evolve(spec, is_list=False), reaches, offset)
+        if agreed is not None:
+            return agreed
+    if spec.type not in STEPS or spec.is_list or marked:
+        return before if offset < 0 else mixed(k)  # a label, a bool, 不适用, a panel no agreement moves across
     a, b = to_grid(spec, before[name]), to_grid(spec, other[name])
     direction = 1 if b >= a else -1
     n = crossing(0, abs(b - a), lambda j: reaches({**before, name: from_grid(spec, a + direction * j)}))
@@ -401,6 +441,28 @@ def reach_total(rubric: Rubric, record: dict[str, object], at: Decimal, offset: 
     # offsets count towards the threshold's far side when the input rises, else mirrored
     moved = min(max(a + direction * (n + offset), lo), hi)
     return {**before, name: from_grid(spec, moved)}
+
+
+def _reach_agreed(
+    record: dict[str, object], one: InputSpec, reaches: Callable[[dict[str, object]], bool | None], offset: int
+) -> dict[str, object] | None:
+    """The record with the panel `one` (its experts' spec) moved to three experts agreeing
+    where the total crosses (`reaches`), by bisection over its data steps from its low end,
+    `offset` steps from the first value past the threshold seen from the record's side; None
+    when no agreement crosses. Agreeing, their
+    mean, median, trimmed mean, min and max are all that value (as `boundary_values`)."""
+    lo, hi = grid_range(one)
+
+    def agreed(n: int) -> dict[str, object]:
+        return {**record, one.name: [from_grid(one, n)] * 3}
+
+    n = crossing(lo, hi, lambda j: reaches(agreed(j)))
+    if n is None:
+        return None
+    # offsets count from the record's side to the far one, as reach_total's: mirrored when the
+    # record is on the side the panel's high end gives (a total that falls as the experts rise)
+    moved = n + offset if reaches(record) == reaches(agreed(lo)) else n - 1 - offset
+    return agreed(min(max(moved, lo), hi))
 
 
 @pinned
@@ -510,7 +572,7 @@ def boundary_records(rubric: Rubric) -> list[dict[str, object]]:
         for value in values:
             keep({**base, name: value})
     for name in sorted(rubric.optional):  # each input the data may mark 不适用, marked
-        keep({**base, name: NOT_APPLICABLE})
+        keep({**base, name: NOT_APPLICABLE_TEXT})
     points = boundary_values(rubric)
     for target in targets(rubric):
         if isinstance(target.value, ast.Ref) and target.value.name.text in points:
@@ -535,11 +597,12 @@ def boundary_inputs(rubric: Rubric) -> st.SearchStrategy[dict[str, object]]:
     for spec in rubric.inputs:
         values = input_values(spec)
         near = points.get(spec.name)
-        fields[spec.name] = record_values(rubric, spec, st.one_of(st.sampled_from(near), values) if near else values)
-    base = st.fixed_dictionaries(fields)
+        fields[spec.name] = st.one_of(st.sampled_from(near), values) if near else values
+    base = _records(rubric, fields)
     computed = [
         t for t in targets(rubric)
-        if not (isinstance(t.value, ast.Ref) and t.value.name.text in points) and _free_inputs(rubric, t.value)
+        if not (isinstance(t.value, ast.Ref) and t.value.name.text in points)
+        and (t.value is None or _free_inputs(rubric, t.value))  # the total: reached through any input, a panel too
     ]  # fmt: skip
     if not computed:
         return base

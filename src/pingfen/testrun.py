@@ -205,12 +205,15 @@ def _below_full(roots: Iterable[NodeResult], modes: Mapping[str, ast.AppliesMode
 
 def _outside_below(lines: Iterable[OutsideLine]) -> tuple[Below, ...]:
     """The 加分项 and 加减分项 that did not give their most, by what they gave of it (`0/2`, as the
-    table signs it), and each 扣分项 that took points, by what it took (`-2`)."""
+    table signs it), and each 扣分项 that took points, by what it took (`-2`). A 加减分项 that
+    gave and took nothing (0) lost nothing from the total, and is not named."""
     out: list[Below] = []
     for line in lines:
         if line.kind == "penalty":
             if line.points < 0:
                 out.append(Below(line.node.name, number(line.points)))
+        elif line.kind == "adjust" and line.points == 0:
+            continue  # neutral: the total is what it would be without the row
         elif line.node.lost > 0:
             out.append(Below(line.node.name, f"{signed(line.points)}/{number(line.node.max)}"))
     return tuple(out)

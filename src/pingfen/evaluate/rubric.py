@@ -516,9 +516,9 @@ class Rubric:
 def with_batch(record: Mapping[str, object], batch: Mapping[str, Decimal]) -> dict[str, object]:
     """A record with its batch's values, except those it gives itself (a value known to whoever
     sent the record wins over the one worked out from the rows at hand); a workbook's row keeps
-    its formulas never calculated (`SheetRecord`)."""
+    its formulas never calculated and merged cells (`SheetRecord`)."""
     joined = {**record, **{name: value for name, value in batch.items() if _blank(record.get(name))}}
-    return SheetRecord(joined, record.formulas) if isinstance(record, SheetRecord) else joined
+    return SheetRecord(joined, record.formulas, record.merged) if isinstance(record, SheetRecord) else joined
 
 
 def _refused(data: object, error: DataError) -> DataError:

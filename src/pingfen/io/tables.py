@@ -21,6 +21,7 @@ refused, not read with its values under the wrong columns.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import contextlib
 import csv
@@ -35,9 +36,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO, overload
 
-from attrs import evolve, frozen
+from attrs import evolve, field, frozen
 
-from pingfen.absent import SheetRecord, uncomputed
+from pingfen.absent import Merged, SheetRecord, in_merged, uncomputed
 from pingfen.display import plain
 from pingfen.errors import DataError, Problem
 from pingfen.io.bounds import (
@@ -93,16 +94,24 @@ class Row:
     # A sheet's columns whose cell in this row holds a formula with no saved result (read as
     # blank, as openpyxl reads it): column → (file, sheet, cell). None for nearly every row.
     formulas: Mapping[str, tuple[str, str, str]] | None = None
+    # A sheet's columns whose cell in this row is blank for lying in merged cells, below or right
+    # of the one that holds the value: column → (sheet, cell, range, first cell). None for nearly every row.
+    merged: Mapping[str, Merged] | None = field(default=None, eq=False, repr=False)  # read when asked
 
     def refused(self, error: DataError) -> DataError:
         """`error` as this row's refusal: a missing input (PF501) whose cell is a formula with no
-        saved result is said to be one (PF534), naming the sheet and the cell (`absent.uncomputed`)."""
-        return uncomputed(error, self.formulas) if self.formulas else error
+        saved result is said to be one (PF534), naming the sheet and the cell (`absent.uncomputed`);
+        one whose cell lies in merged cells says so in its hint (`absent.in_merged`)."""
+        if self.formulas:
+            error = uncomputed(error, self.formulas)
+        return in_merged(error, self.merged) if self.merged is not None else error
 
     def record(self) -> dict[str, object]:
-        """The row's values as a record of their own: one that says PF534 where this row would
-        (`absent.SheetRecord`) when a cell of it holds a formula with no saved result."""
-        return SheetRecord(self.values, self.formulas) if self.formulas else dict(self.values)
+        """The row's values as a record of their own: one that says PF534 (or names the merged
+        cells) where this row would (`absent.SheetRecord`)."""
+        if self.formulas or self.merged is not None:
+            return SheetRecord(self.values, self.formulas or {}, self.merged)
+        return dict(self.values)
 
     def label(self, lang: Lang = "en") -> str:
         """The id, or the row number when the row has none."""
@@ -199,6 +208,8 @@ class Rows:
                 sheet = sheet_of(book, self.path, self.sheet)
                 rows = SheetRows(sheet, min_row=2, max_row=MAX_XLSX_ROWS, max_col=max(len(self.columns), 1))
                 uncomputed = rows.uncomputed
+                merges = SheetMerges(self.path, sheet.title, len(self.columns))
+                full = len({c for c in self.columns if c})  # the values a full row has
                 gap: object = None  # the one tuple openpyxl gives for each row the sheet leaves out
                 for number, cells in enumerate(rows, start=2):  # cells, not values: a percent's format is read too
                     marked = uncomputed.pop(number, None) if uncomputed else None  # (columns past the header's too)
@@ -212,6 +223,11 @@ class Rows:
                         named = {self.columns[c - 1]: (str(self.path), sheet.title, f"{get_column_letter(c)}{number}")
                                  for c in marked if c <= len(self.columns) and self.columns[c - 1]}  # fmt: skip
                         row = evolve(row, formulas=named or None)
+                    if row is not None and (None in row.values.values() or len(row.values) < full):
+                        # a row with a blank cell: its merged cells looked up only if it is refused for one
+                        # (a full row stays a plain dict, as quick to score and to dump as any)
+                        row = Row(row.number, row.id, row.values, row.problem, row.formulas,
+                                  RowMerges(merges, number, row.values, self.columns))  # fmt: skip
                     if row is not None:
                         yield row
         finally:
@@ -262,6 +278,133 @@ class Rows:
     def _bad_line(self, number: int, error: Exception) -> Row:
         return Row(number, None, {}, Problem("PF510", None, {"path": str(self.path), "line": number,
                                                             **details(error)}))  # fmt: skip
+
+
+MAX_MERGED = 10_000  # merged ranges a data sheet's rows are looked up in: past them, no hint, never a refusal
+# `<mergeCell ref="B3:B5"/>`, prefixed or not: the attribute is in the tag's first 200 bytes
+_MERGE_CELL = re.compile(rb"<(?:[\w.-]{1,40}:)?mergeCell\s[^>]{0,200}?\bref\s*=\s*[\"']([^\"'<>]{1,40})[\"']")
+_MERGE_TAIL = 512  # more than such a tag's length: one cut between two chunks is found in the next
+
+
+def merged_ranges(sheet: Sheet) -> list[tuple[int, int, int, int]]:
+    """A read-only sheet's merged ranges (min row, min column, max row, max column), of more than
+    one cell, at most MAX_MERGED: the `<mergeCell>`s at the end of its XML, which openpyxl's
+    read-only sheet does not read, found by a search of the bytes (in C), chunk by chunk."""
+    from openpyxl.utils.cell import range_boundaries
+
+    source = getattr(sheet, "_get_source", None)  # a ReadOnlyWorksheet's: another kind has none to read
+    found: list[tuple[int, int, int, int]] = []
+    if source is None:
+        return found
+    with source() as xml:
+        buffer = b""
+        while len(found) < MAX_MERGED:
+            chunk = xml.read(_CHUNK)
+            buffer += chunk
+            limit = max(len(buffer) - (_MERGE_TAIL if chunk else 0), 0)  # a tag starting past it may be cut: the next read finds it
+            end = 0
+            for match in _MERGE_CELL.finditer(buffer, 0, len(buffer)):
+                if match.start() >= limit or len(found) >= MAX_MERGED:
+                    break
+                end = match.end()
+                try:  # `B3:B5`, `$B$3:$B$5`; a whole column or row (`B:B`) or a range written wrong merges no row's cell
+                    left, top, right, bottom = range_boundaries(match.group(1).decode("ascii"))
+                except (ValueError, TypeError, UnicodeError):
+                    continue
+                if left is None or top is None or right is None or bottom is None or (left, top) == (right, bottom):
+                    continue
+                found.append((top, left, bottom, right))
+            if not chunk:
+                break
+            buffer = buffer[max(end, limit) :]
+    return found
+
+
+class SheetMerges:
+    """A data sheet's merged ranges, read only when a row is refused for a blank cell (`RowMerges`):
+    the merges are at the end of the sheet's XML, after every row, and a sheet whose rows are all
+    scored is read once, as openpyxl reads it. Read again, by the same bounded reader; a workbook
+    that cannot be read again (changed, gone) merges nothing: this is a hint, never a refusal."""
+
+    def __init__(self, path: Path, sheet: str, width: int) -> None:
+        self.path, self.sheet, self.width = path, sheet, width
+        # each column's ranges by their top row, and those tops: a cell's range found by bisection
+        self._by_column: dict[int, tuple[list[int], list[tuple[int, int, int, int]]]] | None = None
+
+    def over(self, number: int, column: int) -> tuple[int, int, int, int] | None:
+        """The range (min row, min column, max row, max column) over the cell, if any."""
+        if self._by_column is None:
+            spread: dict[int, list[tuple[int, int, int, int]]] = {}
+            for span in self._read():
+                for c in range(span[1], min(span[3], self.width) + 1):
+                    spread.setdefault(c, []).append(span)
+            self._by_column = {}
+            for c, spans in spread.items():
+                spans.sort()
+                self._by_column[c] = ([span[0] for span in spans], spans)
+        found = self._by_column.get(column)
+        return None if found is None else span_over(found[0], found[1], number)
+
+    def _read(self) -> list[tuple[int, int, int, int]]:
+        try:
+            book = open_workbook(self.path)
+            try:
+                with xlsx_errors(self.path):
+                    return merged_ranges(sheet_of(book, self.path, self.sheet))
+            finally:
+                book.close()
+        except (DataError, OSError):
+            return []
+
+
+def span_over(tops: Sequence[int], spans: Sequence[tuple[int, int, int, int]], number: int) -> tuple[int, int, int, int] | None:
+    """Of one column's merged ranges, sorted by their top row (`tops`, in order), the one over row
+    `number`: the last to begin at or above it, if it reaches it. Merged ranges never overlap, so
+    no other can; found in O(log n) looks (a scan of every range per blank cell made 10k merges
+    over 100k rows take a minute). A damaged workbook's overlapping ranges can only lose a hint
+    (a longer range above the last one begun is not seen): never a value, nor a refusal."""
+    i = bisect.bisect_right(tops, number) - 1
+    return spans[i] if i >= 0 and spans[i][2] >= number else None
+
+
+class RowMerges(Mapping[str, Merged]):
+    """`Row.merged` of a sheet's row: its blank cells that lie in merged cells, not the first
+    (which alone can hold the value): column → `absent.Merged`, the range's hint `merged_header`
+    when it begins in the header (row 1). Worked out when first asked, so that only a refused row
+    costs the sheet's merges."""
+
+    __slots__ = ("_found", "columns", "merges", "number", "read")
+
+    def __init__(self, merges: SheetMerges, number: int, values: Mapping[str, object], columns: Sequence[str]) -> None:
+        self.merges, self.number, self.read, self.columns = merges, number, values, columns
+        self._found: dict[str, Merged] | None = None
+
+    def _cells(self) -> dict[str, Merged]:
+        if self._found is None:
+            from openpyxl.utils import get_column_letter
+
+            self._found = {}
+            for column, name in enumerate(self.columns, start=1):
+                if not name or self.read.get(name) is not None:
+                    continue
+                span = self.merges.over(self.number, column)
+                if span is None or (self.number, column) == (span[0], span[1]):
+                    continue
+                top, left, bottom, right = span
+                first = f"{get_column_letter(left)}{top}"
+                self._found[name] = (self.merges.sheet, f"{get_column_letter(column)}{self.number}",
+                                     f"{first}:{get_column_letter(right)}{bottom}", first,
+                                     "merged_header" if top == 1 else "merged_cell")  # fmt: skip
+        return self._found
+
+    def __getitem__(self, key: str) -> Merged:
+        return self._cells()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._cells())
+
+    def __len__(self) -> int:
+        return len(self._cells())
 
 
 class SheetRows:

@@ -106,17 +106,12 @@ def atomic_path(path: str | Path, *, direct: bool = False) -> Iterator[Path]:
     never the temporary file.
     """
     asked = str(path)
-    refuse_folder_name(asked)
-    kind = _kind(asked)
-    if kind == "directory":
-        raise OutputError("PF702", asked)
+    kind = refuse_target(asked)
     if kind == "stream":
         with _streamed(asked, direct) as tmp:
             yield tmp
         return
-    refuse_read(asked)  # a file this run read, by any name (a base the rule file extends)
     target = Path(os.path.realpath(asked))  # through every link to the file itself
-    refuse_read_only(asked, target)
     remove_stale(target)
     made: Path | None = None
     try:
@@ -133,6 +128,23 @@ def atomic_path(path: str | Path, *, direct: bool = False) -> Iterator[Path]:
         if isinstance(error, OSError):
             raise _write_error(asked, error, (str(made), str(target))) from None
         raise
+
+
+def refuse_target(path: str | Path) -> str:
+    """What `atomic_path` refuses of `path` before it writes anything, raised now: a folder's
+    name (PF704), a folder (PF702), a file this run read (PF701), a read-only file (PF707). A
+    command that writes several files checks each first, so that one refused leaves the others
+    as they were. Returns the target's kind (`_kind`): a `stream` is written into, never replaced."""
+    asked = str(path)
+    refuse_folder_name(asked)
+    kind = _kind(asked)
+    if kind == "directory":
+        raise OutputError("PF702", asked)
+    if kind == "stream":
+        return kind
+    refuse_read(asked)  # a file this run read, by any name (a base the rule file extends)
+    refuse_read_only(asked, Path(os.path.realpath(asked)))  # through every link to the file itself
+    return kind
 
 
 def refuse_read_only(asked: str, target: Path) -> None:

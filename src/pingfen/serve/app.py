@@ -40,7 +40,7 @@ from pingfen.evaluate.rubric import Rubric
 from pingfen.io.records import DATA_SUFFIXES
 from pingfen.io.write import LineStyle, atomic_open, style_of, write_text
 from pingfen.lang import Lang
-from pingfen.loader import diagnose, read_rule, read_rule_styled
+from pingfen.loader import as_parsed, diagnose, read_rule, read_rule_styled
 from pingfen.messages import message
 from pingfen.serve import work
 from pingfen.serve.folder import RULE_SUFFIX, Denied, Folder, Place
@@ -179,16 +179,12 @@ class Workbench:
             if path.suffix != RULE_SUFFIX:
                 raise Denied("PF854", 400, path=request.query_params.get("path", ""))
             text, style = read_rule_styled(path)  # the style: what a save writes the text back in
-            if len(text) > MAX_CHARS:  # read_rule stops at the limit: never shown cut, to be saved cut
+            if len(as_parsed(text)) > MAX_CHARS:  # too long to load (PF008), counted as the loader counts: never shown cut
                 raise RubricError(diagnose(text, str(path)))
         except Denied as denied:
             return _denied(denied, lang)
-        except RubricError as error:  # not UTF-8, too long: the finding, as `pingfen check` gives it,
-            # the file named as the page names it (relative to the folder), not by its full path
-            shown = [d if d.source is None else d.with_source(Source(self.folder.shown(d.source.path), d.source.text))
-                     for d in error.diagnostics]  # fmt: skip
-            message = "\n\n".join(d.render(lang) for d in shown)
-            return JSONResponse({"code": error.diagnostics[0].code, "message": message}, status_code=422)
+        except RubricError as error:  # not UTF-8, too long: the finding, as `pingfen check` gives it
+            return self._findings(error, lang)
         except OSError:  # not readable
             return _denied(Denied("PF851", 404, path=request.query_params.get("path", "")), lang)
         # the page asks for the style again when it saves the text under another name
@@ -225,7 +221,17 @@ class Workbench:
             return JSONResponse({"code": "PF006", "message": message("PF006", lang, {"byte": "?"})}, status_code=400)
         except OutputError as error:  # a folder by that name, no space left, not writable (PF702-PF704)
             return JSONResponse({"code": error.code, "message": error.message(lang)}, status_code=409)
+        except RubricError as error:  # longer than a rule file may be (PF008): nothing written
+            return self._findings(error, lang)
         return JSONResponse({"path": name, "saved": len(text), "version": _version(written)})
+
+    def _findings(self, error: RubricError, lang: Lang) -> Response:
+        """A file refused as a rule file (not UTF-8, too long), as `pingfen check` words it, the
+        file named as the page names it (relative to the folder), not by its full path."""
+        shown = [d if d.source is None else d.with_source(Source(self.folder.shown(d.source.path), d.source.text))
+                 for d in error.diagnostics]  # fmt: skip
+        message = "\n\n".join(d.render(lang) for d in shown)
+        return JSONResponse({"code": error.diagnostics[0].code, "message": message}, status_code=422)
 
     def _save(self, path: Path, text: str, expected: str | None | bool, name: str, asked: LineStyle) -> str:
         """Write `text` (atomically: a failed save leaves the file as it was), if the file is
@@ -238,6 +244,8 @@ class Workbench:
                 raise Denied("PF858", 409, path=name)
             style = style_of(path) if path.is_file() else asked
             written = style.lines(text)
+            if len(as_parsed(written)) > MAX_CHARS:  # it could not be opened again (PF008): refused, the file as it was
+                raise RubricError(diagnose(written, str(path)))
             write_text(path, written, bom=style.bom)
             return written
 

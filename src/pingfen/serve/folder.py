@@ -1,9 +1,10 @@
 """The one folder the workbench serves: every path a request names is resolved here.
 
-A name is taken relative to the folder and resolved through every symbolic link; the
-result must still lie inside the (resolved) folder, so `../x`, `/etc/passwd` and a link
-that leads out are all refused (PF850) before anything is opened, and so is a hidden file
-or folder (`.env`, `.git/…`), by name or through a link. Each file an `extends` names is
+A name is taken relative to the folder and resolved through every symbolic link, and `..`
+as the system takes it (after the link before it); the result must still lie inside the
+(resolved) folder, so `../x`, `sub/../../x`, `/etc/passwd` and a link that leads out are all
+refused (PF850) before anything is opened, and so is a hidden file or folder (`.env`,
+`.git/…`), by name or through a link. `sub/../a.rule` is the folder's `a.rule`. Each file an `extends` names is
 resolved by the same rule, by the loader itself, as it opens it (`Folder.base`).
 """
 
@@ -56,13 +57,19 @@ class Folder:
 
     def resolve(self, name: str, *, exists: bool = True) -> Path:
         """The path of `name` (relative, `/`-separated) inside the folder, links followed.
-        Raises Denied: PF850 when it leads outside or to a hidden file, PF851 when `exists`
-        and it is no file."""
+        Raises Denied: PF861 when there is no name, PF850 when it leads outside or to a hidden
+        file, PF851 when `exists` and it is no file (the folder itself is none)."""
+        if not name:  # `` is outside the folder, it said: no file was named at all
+            raise Denied("PF861", 400)
         relative = PurePosixPath(name.replace("\\", "/"))
-        if not name or "\x00" in name or relative.is_absolute() or ".." in relative.parts or _hidden(relative.parts):
+        if "\x00" in name or relative.is_absolute() or _hidden(relative.parts):
             raise Denied("PF850", 403, path=name)
         try:
-            path = (self.root / relative).resolve()  # through every link, as the OS would open it
+            # Through every link, and each `..` after the link before it, as the OS would open it:
+            # where the name leads, not how it is spelt, is what must lie inside the folder.
+            path = (self.root / relative).resolve()
+            if path == self.root:  # `sub/..`, `.`: the folder, inside it but no file
+                raise Denied("PF851", 404, path=name)
             if not self._allowed(path):
                 raise Denied("PF850", 403, path=name)
             if exists and not path.is_file():
