@@ -12,30 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from duckdb_helpers import duckdb, needs_duckdb
+from duckdb_helpers import SCORE_RULE, duckdb, ids_csv, ids_parquet, needs_duckdb
 from pingfen.cli import main
-
-RULE = """rubric "r" { total 10 }
-input 分: number >= 0 and <= 10
-indicator 甲 10 { score = 分 }
-"""
-
-
-def _parquet(path: Path, ids: list[str]) -> None:
-    con = duckdb.connect()
-    con.execute("CREATE TABLE t (id VARCHAR, 分 DECIMAL(18, 2))")
-    con.executemany("INSERT INTO t VALUES (?, 7)", [(i,) for i in ids])
-    con.execute(f"COPY t TO '{str(path).replace(chr(39), chr(39) * 2)}' (FORMAT parquet)")
-    con.close()
-
-
-def _csv(path: Path, ids: list[str]) -> None:
-    path.write_text("id,分\n" + "".join(f"{i},7\n" for i in ids), encoding="utf-8")
 
 
 def _scored_ids(tmp_path: Path, data: Path, out: Path) -> list[str]:
     rule = tmp_path / "r.rule"
-    rule.write_text(RULE, encoding="utf-8")
+    rule.write_text(SCORE_RULE, encoding="utf-8")
     err = io.StringIO()
     code = main(["eval", "--engine", "duckdb", str(rule), str(data), "-o", str(out)], io.StringIO(), err)
     assert code == 0, err.getvalue()
@@ -51,7 +34,7 @@ def _scored_ids(tmp_path: Path, data: Path, out: Path) -> list[str]:
 
 @needs_duckdb
 @pytest.mark.parametrize(("named", "other"), [("填报[1]", "填报1"), ("q?", "qx"), ("a*b", "a-b"), ("[终版]", "终")])
-@pytest.mark.parametrize(("suffix", "write"), [(".parquet", _parquet), (".csv", _csv)])
+@pytest.mark.parametrize(("suffix", "write"), [(".parquet", ids_parquet), (".csv", ids_csv)])
 def test_the_file_named_is_scored_not_one_its_name_matches_as_a_pattern(tmp_path: Path, named: str, other: str, suffix: str,
                                                                         write: object) -> None:  # fmt: skip
     assert callable(write)
@@ -65,8 +48,8 @@ def test_the_file_named_is_scored_not_one_its_name_matches_as_a_pattern(tmp_path
 def test_a_folder_whose_name_is_a_pattern_is_read_as_named(tmp_path: Path) -> None:
     (tmp_path / "2021[a]").mkdir()
     (tmp_path / "2021a").mkdir()
-    _parquet(tmp_path / "2021[a]" / "填报.parquet", ["named"])
-    _parquet(tmp_path / "2021a" / "填报.parquet", ["other"])
+    ids_parquet(tmp_path / "2021[a]" / "填报.parquet", ["named"])
+    ids_parquet(tmp_path / "2021a" / "填报.parquet", ["other"])
     assert _scored_ids(tmp_path, tmp_path / "2021[a]" / "填报.parquet", tmp_path / "2021[a]" / "结果.parquet") == ["named"]
 
 

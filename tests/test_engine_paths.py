@@ -18,26 +18,9 @@ from typing import Any
 
 import pytest
 
-from duckdb_helpers import duckdb, needs_duckdb
+from duckdb_helpers import SCORE_RULE, duckdb, ids_csv, ids_parquet, needs_duckdb
 from pingfen import engine
 from pingfen.cli import main
-
-RULE = """rubric "r" { total 10 }
-input 分: number >= 0 and <= 10
-indicator 甲 10 { score = 分 }
-"""
-
-
-def _parquet(path: Path, ids: list[str]) -> None:
-    con = duckdb.connect()
-    con.execute("CREATE TABLE t (id VARCHAR, 分 DECIMAL(18, 2))")
-    con.executemany("INSERT INTO t VALUES (?, 7)", [(i,) for i in ids])
-    con.execute(f"COPY t TO '{str(path).replace(chr(39), chr(39) * 2)}' (FORMAT parquet)")
-    con.close()
-
-
-def _csv(path: Path, ids: list[str]) -> None:
-    path.write_text("id,分\n" + "".join(f"{i},7\n" for i in ids), encoding="utf-8")
 
 
 def _xlsx(path: Path, ids: list[str]) -> None:
@@ -52,12 +35,12 @@ def _xlsx(path: Path, ids: list[str]) -> None:
     book.save(path)
 
 
-WRITERS = {".parquet": _parquet, ".csv": _csv, ".xlsx": _xlsx}
+WRITERS = {".parquet": ids_parquet, ".csv": ids_csv, ".xlsx": _xlsx}
 
 
 def _eval(tmp_path: Path, data: Path | str, out: Path | str, *lang: str) -> tuple[int, str, str]:
     rule = tmp_path / "r.rule"
-    rule.write_text(RULE, encoding="utf-8")
+    rule.write_text(SCORE_RULE, encoding="utf-8")
     said, err = io.StringIO(), io.StringIO()
     code = main(["eval", "--engine", "duckdb", *lang, str(rule), str(data), "-o", str(out)], said, err)
     return code, said.getvalue(), err.getvalue()
@@ -109,9 +92,9 @@ def test_the_file_named_is_scored_whatever_its_path_holds(tmp_path: Path, named:
 def test_a_relative_path_under_a_folder_named_tilde_is_not_the_home_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     home = tmp_path / "home"
     home.mkdir()
-    _csv(home / "填报.csv", ["home"])
+    ids_csv(home / "填报.csv", ["home"])
     (tmp_path / "~").mkdir()
-    _csv(tmp_path / "~" / "填报.csv", ["named"])
+    ids_csv(tmp_path / "~" / "填报.csv", ["named"])
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.chdir(tmp_path)
     code, _said, err = _eval(tmp_path, "~/填报.csv", "结果.csv")
@@ -123,7 +106,7 @@ def test_a_relative_path_under_a_folder_named_tilde_is_not_the_home_folder(tmp_p
 @pytest.mark.parametrize("name", ["结果\\[1]", "o\\*", "结果[终版]", "a{b,c}"])
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
 def test_an_output_named_with_a_pattern_or_a_backslash_is_written_and_counted(tmp_path: Path, name: str, suffix: str) -> None:
-    _csv(tmp_path / "填报.csv", ["甲", "乙", "丙"])
+    ids_csv(tmp_path / "填报.csv", ["甲", "乙", "丙"])
     out = tmp_path / f"{name}{suffix}"
     code, said, err = _eval(tmp_path, tmp_path / "填报.csv", out)
     assert code == 0, err
@@ -143,8 +126,8 @@ def test_a_link_the_system_refuses_is_pf735_naming_the_character(tmp_path: Path,
     monkeypatch.setattr(os, "symlink", refused)
     monkeypatch.setattr(os, "link", refused)  # a hard link refused too (another volume, a file system without them)
     data = tmp_path / "填报[1].csv"
-    _csv(data, ["named"])
-    _csv(tmp_path / "填报1.csv", ["other"])
+    ids_csv(data, ["named"])
+    ids_csv(tmp_path / "填报1.csv", ["other"])
     code, _said, err = _eval(tmp_path, data, tmp_path / "结果.csv", *(["--lang", "en"] if lang == "en" else []))
     assert code == 2
     assert "PF735" in err and f"{data}" in err and "`[`" in err and "Traceback" not in err
@@ -222,7 +205,7 @@ def test_an_output_the_system_will_not_link_is_refused_before_any_row_is_scored(
     monkeypatch.setattr(os, "link", refused)
     monkeypatch.setattr(engine, "_bar", bar)
     monkeypatch.chdir(tmp_path)
-    _csv(tmp_path / "填报.csv", ["甲", "乙"])
+    ids_csv(tmp_path / "填报.csv", ["甲", "乙"])
     code, said, err = _eval(tmp_path, "填报.csv", "结果[1].csv")
     assert code == 2
     assert err.startswith("pingfen eval: PF735: 结果[1].csv：") and "`[`" in err, err
