@@ -413,7 +413,7 @@ def _is_terminal(stream: TextIO) -> bool:
 
 def _check(files: list[str], fmt: str, strict: bool, lang: Lang, out: TextIO, err: TextIO) -> int:
     from pingfen.errors import RubricError
-    from pingfen.loader import diagnose, read_rule
+    from pingfen.loader import diagnose, read_rule, too_long
 
     checked = []
     unreadable = False
@@ -431,6 +431,8 @@ def _check(files: list[str], fmt: str, strict: bool, lang: Lang, out: TextIO, er
             diagnostics, unreadable = error.diagnostics, True
         else:
             diagnostics = diagnose(text, name)
+            # longer than a rule file may be: exit 2, as a file too large to read (PF008 by its size)
+            unreadable = unreadable or too_long(diagnostics)
         checked.append((name, diagnostics))
         if fmt == "text":
             for d in diagnostics:
