@@ -1078,17 +1078,94 @@ def test_a_file_opened_is_read_once_for_its_text_and_its_style(
     read now gives both, and the style is the one `style_of` gives the file."""
     path = folder / "部门.rule"
     path.write_bytes(content)
-    opens: list[Path] = []
-    real_open = Path.open
+    opens: list[str] = []
+    real_open, real_os_open = Path.open, os.open
 
     def counted(self: Path, *args: Any, **kwargs: Any) -> Any:
         if self.name == path.name:
-            opens.append(self)
+            opens.append(str(self))
         return real_open(self, *args, **kwargs)
 
+    def os_counted(name: Any, *args: Any, **kwargs: Any) -> Any:  # how the workbench opens it (Folder.open)
+        if Path(name).name == path.name:
+            opens.append(str(name))
+        return real_os_open(name, *args, **kwargs)
+
     monkeypatch.setattr(Path, "open", counted)
+    monkeypatch.setattr(os, "open", os_counted)
     opened = client.get("/api/file", params={"path": "部门.rule"}).json()
     monkeypatch.undo()
     assert len(opens) == 1
     assert opened["text"] == read_rule(path)
     assert (opened["crlf"], opened["bom"]) == style_of(path)
+
+
+# ---------------------------------------------------------------- hidden names, `..`, and swaps
+
+
+@pytest.mark.parametrize("name", [".git/../部门.rule", ".env", "sub/.x.rule", "明.rule"])
+def test_a_hidden_name_is_refused_as_hidden_not_as_outside(client: TestClient, folder: Path, name: str) -> None:
+    """`.git/../部门.rule` (and a link to a hidden file) was refused PF850 "outside the folder the
+    workbench serves", which it is not: still refused, PF850, but its message says it is hidden."""
+    (folder / ".env").write_text("SECRET=1", encoding="utf-8")
+    (folder / ".git").mkdir()
+    (folder / "sub").mkdir()
+    (folder / "明.rule").symlink_to(folder / ".env")
+    said = {"zh": f"`{name}` 指向隐藏文件或隐藏文件夹（名称以 `.` 开头）：工作台不打开此类文件",
+            "en": f"`{name}` names a hidden file or folder (a name starting with `.`): the workbench opens none"}  # fmt: skip
+    for lang in ("zh", "en"):
+        response = client.get("/api/file", params={"path": name, "lang": lang})
+        assert response.status_code == 403 and response.json() == {"code": "PF850", "message": said[lang]}
+        response = client.put("/api/file", params={"path": name, "lang": lang}, content=b"# x\n")
+        assert response.status_code == 403 and response.json() == {"code": "PF850", "message": said[lang]}
+    response = client.get("/api/file", params={"path": "../secret.rule", "lang": "en"})  # outside: said so still
+    assert response.json()["message"] == "`../secret.rule` is outside the folder the workbench serves"
+
+
+def test_a_second_wording_is_chosen_by_no_value_any_message_names() -> None:
+    """A first attempt chose PF850's second wording by a `form` value: PF802 and PF807 name
+    `{form}` in their own text, and every `pingfen sql` refusal became a KeyError. The wording
+    is `message`'s own argument; no template names it, and each has the same values in both
+    languages as the message it stands for."""
+    import re
+    import string
+
+    from pingfen.messages import HINTS, MESSAGES, WORDINGS, message
+
+    def names(template: str) -> set[str]:
+        return {f.split(".")[0].split("[")[0] for _, f, _, _ in string.Formatter().parse(template) if f}
+
+    used = {n for table in (MESSAGES, HINTS, WORDINGS) for pair in table.values() for t in pair for n in names(t)}
+    assert "wording" not in used and "form" in used  # `form` is a value PF802 names: never a selector
+    for (code, _), (en, zh) in WORDINGS.items():
+        assert names(en) == names(zh) == names(MESSAGES[code][0])
+    pf802 = message("PF802", "en", {"form": "x", **{n: "v" for n in names(MESSAGES["PF802"][0]) - {"form"}}})
+    assert re.search(r"\bx\b", pf802)
+
+
+@pytest.mark.parametrize(("name", "missing"), [("nosuch/../部门.rule", "nosuch"), ("部门.rule/../部门.rule", "部门.rule"),
+                                               ("sub/nosuch/../../部门.rule", "sub/nosuch")])  # fmt: skip
+def test_a_folder_before_dotdot_must_be_there_and_a_folder(client: TestClient, folder: Path, name: str, missing: str) -> None:
+    """`nosuch/../部门.rule` and `部门.rule/../部门.rule` were read as `部门.rule` by their spelling
+    (pathlib's resolve), where the system answers ENOENT and ENOTDIR, and a PUT wrote through
+    them. Now PF851 names the folder that is not there; nothing is read or written."""
+    (folder / "sub").mkdir()
+    before = (folder / "部门.rule").read_bytes()
+    for lang, said in (("zh", f"文件夹中没有文件 `{missing}`"), ("en", f"there is no file `{missing}` in the folder")):
+        response = client.get("/api/file", params={"path": name, "lang": lang})
+        assert response.status_code == 404 and response.json() == {"code": "PF851", "message": said}
+        response = client.put("/api/file", params={"path": name, "lang": lang}, content=b"# changed\n")
+        assert response.status_code == 404 and response.json() == {"code": "PF851", "message": said}
+    assert (folder / "部门.rule").read_bytes() == before
+    assert not (folder / "nosuch").exists()
+
+
+def test_a_new_file_in_a_folder_not_made_yet_is_still_checked(client: TestClient, folder: Path) -> None:
+    """Only a name with `..` needs its folders: the page checks and scores text whose file is to
+    be `新目录/x.rule`, a folder not made yet, and answers with the name as asked."""
+    assert post(client, "/api/check", name="新目录/x.rule")["diagnostics"] == []
+    (folder / "real.rule").write_text(RULE, encoding="utf-8")
+    (folder / "link.rule").symlink_to(folder / "real.rule")
+    response = client.get("/api/file", params={"path": "link.rule"})
+    assert response.status_code == 200 and response.json()["path"] == "link.rule"  # the name asked, not the target's
+    assert client.put("/api/file", params={"path": "link.rule"}, content=RULE.encode()).json()["path"] == "link.rule"
