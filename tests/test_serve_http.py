@@ -16,6 +16,7 @@ import threading
 import time
 import warnings
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ from pingfen.loader import read_rule  # noqa: E402
 from pingfen.serve import app as serve_app  # noqa: E402
 from pingfen.serve import is_loopback  # noqa: E402
 from pingfen.serve.app import make_app  # noqa: E402
+from pingfen.serve.folder import Folder  # noqa: E402
 from pingfen.syntax.formatter import format_text  # noqa: E402
 from pingfen.template import render_template  # noqa: E402
 
@@ -918,13 +920,13 @@ def test_two_saves_from_one_version_keep_the_first(folder: Path, monkeypatch: py
     before either wrote, and the second save overwrote the first."""
     slow = threading.Event()
 
-    def write_slowly(path: Path, text: str, *, bom: bool = False) -> None:  # the first save still writing when the second checks
+    def write_slowly(self: Folder, temporary: str, name: str) -> None:  # the first save still writing when the second checks
         slow.set()
         time.sleep(0.3)
-        write(path, text, bom=bom)
+        written(self, temporary, name)
 
-    write = serve_app.write_text
-    monkeypatch.setattr(serve_app, "write_text", write_slowly)
+    written = Folder.saved_in  # the last step of a save's write, before its rename
+    monkeypatch.setattr(Folder, "saved_in", write_slowly)
     with TestClient(make_app(folder, TOKEN), headers={"X-Pingfen-Token": TOKEN}) as client:
         version = client.get("/api/file", params={"path": "部门.rule"}).json()["version"]
         answers: dict[str, int] = {}
@@ -1169,3 +1171,57 @@ def test_a_new_file_in_a_folder_not_made_yet_is_still_checked(client: TestClient
     response = client.get("/api/file", params={"path": "link.rule"})
     assert response.status_code == 200 and response.json()["path"] == "link.rule"  # the name asked, not the target's
     assert client.put("/api/file", params={"path": "link.rule"}, content=RULE.encode()).json()["path"] == "link.rule"
+
+
+def _swap_after(monkeypatch: pytest.MonkeyPatch, swap: Callable[[], None]) -> None:
+    """Run `swap` right after the workbench checks a name (Folder.checked), before it opens or
+    writes the file: a writer in the served folder racing the workbench could do this between
+    the two, but no test can make a real race happen at that moment, so the check is wrapped."""
+    checked = Folder.checked
+
+    def racing(self: Folder, name: str, *, exists: bool = True) -> tuple[Path, os.stat_result | None]:
+        found = checked(self, name, exists=exists)
+        swap()
+        return found
+
+    monkeypatch.setattr(Folder, "checked", racing)
+
+
+def _folder_for_a_link_out(folder: Path) -> Callable[[], None]:
+    """`sub` (holding 表.rule) and, outside, `outside` (holding its own 表.rule): the swap moves
+    `sub` away and puts a link to `outside` in its place."""
+    (folder / "sub").mkdir()
+    (folder / "sub" / "表.rule").write_text(RULE, encoding="utf-8")
+    outside = folder.parent / "outside"
+    outside.mkdir()
+    (outside / "表.rule").write_text("机密内容", encoding="utf-8")
+
+    def swap() -> None:
+        (folder / "sub").rename(folder.parent / "moved")
+        (folder / "sub").symlink_to(outside, target_is_directory=True)
+
+    return swap
+
+
+def test_a_folder_swapped_for_a_link_out_after_the_check_is_not_read(client: TestClient, folder: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """The file was checked, then opened by its name: a folder of the path swapped for a link out
+    in between had the workbench read the file outside. Now the file opened is compared with the
+    one checked (device and inode): PF850, nothing of it shown."""
+    _swap_after(monkeypatch, _folder_for_a_link_out(folder))
+    response = client.get("/api/file", params={"path": "sub/表.rule", "lang": "en"})
+    assert response.status_code == 403 and response.json()["code"] == "PF850"
+    assert "机密内容" not in response.text
+
+
+def test_a_folder_swapped_for_a_link_out_after_the_check_is_not_written(client: TestClient, folder: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """A save was checked, then written by its name: through a folder swapped for a link out in
+    between it replaced the file outside. Now the folder its temporary file is in is checked
+    again right before the rename: PF850, the file outside as it was, no temporary file left."""
+    _swap_after(monkeypatch, _folder_for_a_link_out(folder))
+    response = client.put("/api/file", params={"path": "sub/表.rule", "lang": "en"}, content=b"# changed\n")
+    assert response.status_code == 403 and response.json()["code"] == "PF850"
+    outside = folder.parent / "outside"
+    assert (outside / "表.rule").read_text(encoding="utf-8") == "机密内容"
+    assert sorted(p.name for p in outside.iterdir()) == ["表.rule"]

@@ -99,12 +99,13 @@ def read_rule(path: str | Path) -> str:
     return decode_rule(_rule_bytes(path), str(path))
 
 
-def read_rule_styled(path: str | Path) -> tuple[str, LineStyle]:
+def read_rule_styled(path: str | Path, file: IO[bytes] | None = None) -> tuple[str, LineStyle]:
     """`read_rule`'s text and the file's line ends and BOM (`io.write.style_of`'s answer) from
-    one read of it: what an editor that saves the text back in the file's style opens."""
+    one read of it: what an editor that saves the text back in the file's style opens. `file`:
+    the file at `path` opened already (the workbench checks it opened the file it resolved)."""
     from pingfen.io.write import line_style  # here: loading a rule does not import io.write
 
-    data = _rule_bytes(path)
+    data = _rule_bytes(path) if file is None else _bounded(file, str(path))
     return decode_rule(data, str(path)), line_style(data)
 
 

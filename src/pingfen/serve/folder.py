@@ -8,6 +8,11 @@ refused (PF850) before anything is opened, and so is a hidden file or folder (`.
 is the folder's `a.rule`, but only as the system would open it: each folder before a `..` must
 be there and be a folder (`nosuch/../a.rule` is PF851). Each file an `extends` names is
 resolved by the same rule, by the loader itself, as it opens it (`Folder.base`).
+
+A name is checked, then opened by name: a writer in the folder could swap a folder of the
+path for a link out in between. So a file read is opened and then compared with the file
+checked (`open`: device and inode), and a save checks, right before its rename, that the
+folder its temporary file is in still lies inside (`saved_in`).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import os
 import stat
 from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from attrs import frozen
 
@@ -107,6 +113,31 @@ class Folder:
             found = _stat(before)
             if found is None or not stat.S_ISDIR(found.st_mode):
                 raise Denied("PF851", 404, path=PurePosixPath(*parts[:at]).as_posix())
+
+    def open(self, name: str) -> tuple[Path, BinaryIO]:
+        """The file `name` names, opened for reading: Denied as `resolve`, and PF850 when the file
+        opened is not the one checked (a folder of its path swapped for a link out in between)."""
+        path, found = self.checked(name)
+        assert found is not None  # `checked` of a file that must exist
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+        fd = os.open(path, flags)  # non-blocking: were it swapped for a FIFO, the open would wait for ever
+        try:
+            opened = os.fstat(fd)
+            if (opened.st_dev, opened.st_ino) != (found.st_dev, found.st_ino):
+                raise Denied("PF850", 403, path=name)
+            return path, os.fdopen(fd, "rb")
+        except BaseException:
+            os.close(fd)
+            raise
+
+    def saved_in(self, temporary: str, name: str) -> None:
+        """Right before a save's rename: PF850 unless the folder its temporary file was made in
+        (beside the target, as the system found it) still lies inside the folder, not hidden."""
+        folder = Path(os.path.realpath(os.path.dirname(temporary)))
+        if folder != self.root:
+            refused = self._refusal(folder, name)
+            if refused is not None:
+                raise refused
 
     def base(self, where: Path, written: str) -> Path:
         """The loader's resolver (`loader.Resolver`): the file an `extends` names, to be opened,
