@@ -406,7 +406,8 @@ def test_a_long_line_is_made_visible_only_where_it_is_shown(monkeypatch: pytest.
 def test_check_exits_2_for_a_file_too_long_whether_counted_in_characters_or_bytes(tmp_path: Path) -> None:
     """PF008 had two exit statuses: a 1.5 MB rule file (too many characters, the parser's PF008)
     exited 1, a 3 MB one (too many bytes to read, the loader's) 2. Both are files that cannot be
-    read as a rubric, as one not UTF-8: exit 2. Too many arms is a finding in a rubric: still 1."""
+    read as a rubric, as one not UTF-8: exit 2. Too many arms is a finding in a rubric: still 1,
+    and so is a readable file that extends one too long (it exited 2 for its base's PF008)."""
     line = "# 评分表注释" + "a" * 93 + "\n"  # 100 characters
     chars = tmp_path / "字符.rule"
     chars.write_text(HEADER + line * 15_000, encoding="utf-8")  # 1.5 million characters, under the byte limit
@@ -414,7 +415,9 @@ def test_check_exits_2_for_a_file_too_long_whether_counted_in_characters_or_byte
     size.write_text(HEADER + line * 30_000, encoding="utf-8")
     arms = tmp_path / "分档.rule"
     arms.write_text(bands(MAX_ARMS + 1), encoding="utf-8")
-    for path, status in ((chars, 2), (size, 2), (arms, 1)):
+    extending = tmp_path / "继承.rule"
+    extending.write_text('extends "字符.rule"\n', encoding="utf-8")
+    for path, status in ((chars, 2), (size, 2), (arms, 1), (extending, 1)):
         out, err = io.StringIO(), io.StringIO()
         assert main(["check", str(path)], out, err) == status, path.name
         assert "[PF008]" in out.getvalue(), path.name

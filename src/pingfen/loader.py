@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -154,13 +154,6 @@ def _too_large(data: bytes | str, path: str, size: int | None) -> RubricError:
     # a count of bytes beside a limit of bytes: the hint says the limit users are told is of characters
     hint = "too_large" if isinstance(data, str) else "too_large_bytes"
     return RubricError([Diagnostic("PF008", at, args, hint=hint, source=Source(path, text))])
-
-
-def too_long(diagnostics: Iterable[Diagnostic]) -> bool:
-    """Whether a file's findings refuse it for its length (the parser's PF008 of characters, its
-    hint `too_large`): as one too large to read or not UTF-8, it cannot be read as a rubric at
-    all (`pingfen check` exits 2), where PF008 of too many arms or grades is a finding in one (exit 1)."""
-    return any(d.code == "PF008" and d.hint == "too_large" for d in diagnostics)
 
 
 class NotRegularFile(OSError):
