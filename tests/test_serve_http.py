@@ -1225,3 +1225,12 @@ def test_a_folder_swapped_for_a_link_out_after_the_check_is_not_written(client: 
     outside = folder.parent / "outside"
     assert (outside / "表.rule").read_text(encoding="utf-8") == "机密内容"
     assert sorted(p.name for p in outside.iterdir()) == ["表.rule"]
+
+
+def test_a_hidden_name_outside_is_said_to_be_outside(client: TestClient, folder: Path) -> None:
+    """`../.env` was worded hidden, as if it were in the folder: it leads out, and that is said first."""
+    (folder.parent / ".env").write_text("SECRET=1", encoding="utf-8")
+    for name in ("../.env", "sub/../../.env"):
+        response = client.get("/api/file", params={"path": name, "lang": "en"})
+        assert response.status_code == 403
+        assert response.json() == {"code": "PF850", "message": f"`{name}` is outside the folder the workbench serves"}

@@ -80,14 +80,14 @@ class Folder:
         relative = PurePosixPath(name.replace("\\", "/"))
         if "\x00" in name or relative.is_absolute():
             raise Denied("PF850", 403, path=name)
-        if _hidden(relative.parts):  # `.git/../a.rule` too: refused, and said to be hidden, not outside
-            raise Denied("PF850", 403, path=name, wording="hidden")
         try:
             # Through every link, and each `..` after the link before it, as the OS would open it:
             # where the name leads, not how it is spelt, is what must lie inside the folder.
             path = (self.root / relative).resolve()
             refused = None if path == self.root else self._refusal(path, name)
-            if refused is not None:  # leading out is said first, whatever else is wrong with the name
+            if refused is None and _hidden(relative.parts):  # `.git/../a.rule`: inside, by a hidden name
+                refused = Denied("PF850", 403, path=name, wording="hidden")
+            if refused is not None:  # leading out is said first (`../.env`), whatever else is wrong with the name
                 raise refused
             self._folders_before_dotdot(relative, name)
             if path == self.root:  # `sub/..`, `.`: the folder, inside it but no file
