@@ -1227,6 +1227,21 @@ def test_a_folder_swapped_for_a_link_out_after_the_check_is_not_written(client: 
     assert sorted(p.name for p in outside.iterdir()) == ["表.rule"]
 
 
+def test_a_folder_outside_before_dotdot_is_not_asked_whether_it_is_there(client: TestClient, folder: Path) -> None:
+    """`../nope/../served/部门.rule` was PF851 naming `../nope`, `../probe/../served/部门.rule`
+    the file, when `probe` was there: an answer that told whether a folder outside exists.
+    Both are now PF850 (outside), nothing outside asked."""
+    (folder.parent / "probe").mkdir()
+    answers = []
+    for outside in ("nope", "probe"):
+        name = f"../{outside}/../served/部门.rule"
+        response = client.get("/api/file", params={"path": name, "lang": "en"})
+        assert response.status_code == 403, response.text
+        answers.append(response.json()["message"].replace(outside, "…"))
+        assert response.json() == {"code": "PF850", "message": f"`{name}` is outside the folder the workbench serves"}
+    assert answers[0] == answers[1]
+
+
 def test_a_hidden_name_outside_is_said_to_be_outside(client: TestClient, folder: Path) -> None:
     """`../.env` was worded hidden, as if it were in the folder: it leads out, and that is said first."""
     (folder.parent / ".env").write_text("SECRET=1", encoding="utf-8")

@@ -17,6 +17,7 @@ folder its temporary file is in still lies inside (`saved_in`).
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Iterator, Mapping
@@ -89,7 +90,9 @@ class Folder:
                 refused = Denied("PF850", 403, path=name, wording="hidden")
             if refused is not None:  # leading out is said first (`../.env`), whatever else is wrong with the name
                 raise refused
-            self._folders_before_dotdot(relative, name)
+            missing = self._not_folder(self.root, relative.parts, name)
+            if missing is not None:
+                raise Denied("PF851", 404, path=PurePosixPath(*relative.parts[: missing[0]]).as_posix())
             if path == self.root:  # `sub/..`, `.`: the folder, inside it but no file
                 raise Denied("PF851", 404, path=name)
             found = _stat(path)
@@ -100,19 +103,26 @@ class Folder:
             raise Denied("PF851", 404, path=name) from None
         return path, found
 
-    def _folders_before_dotdot(self, relative: PurePosixPath, name: str) -> None:
-        """PF851 naming the first folder before a `..` that is not there or is no folder: the
-        system answers `nosuch/../a.rule` and `a.rule/../a.rule` with ENOENT and ENOTDIR, where
-        the spelling alone (pathlib's resolve) read them as `a.rule`, and a save created it.
+    def _not_folder(self, start: Path, parts: tuple[str, ...], name: str) -> tuple[int, int] | None:
+        """The first folder before a `..` of `parts` (below `start`) that is not there or is no
+        folder, as how many parts lead to it and the system's answer (ENOENT, ENOTDIR), or None:
+        the system refuses `nosuch/../a.rule` and `a.rule/../a.rule`, where the spelling alone
+        (pathlib's resolve) read them as `a.rule`, and a save created it. PF850 when such a
+        folder lies outside: nothing outside is asked whether it is there (`../nope/../x`).
         Names without `..` are not asked: a new file in a folder not made yet is checked and scored."""
-        parts = relative.parts
         for at, part in enumerate(parts):
             if part != ".." or at == 0:
                 continue
-            before = self.root.joinpath(*parts[:at])
+            before = start.joinpath(*parts[:at])
+            inside = before.resolve()
+            if inside != self.root and not inside.is_relative_to(self.root):
+                raise Denied("PF850", 403, path=name)
             found = _stat(before)
-            if found is None or not stat.S_ISDIR(found.st_mode):
-                raise Denied("PF851", 404, path=PurePosixPath(*parts[:at]).as_posix())
+            if found is None:
+                return at, errno.ENOENT
+            if not stat.S_ISDIR(found.st_mode):
+                return at, errno.ENOTDIR
+        return None
 
     def open(self, name: str) -> tuple[Path, BinaryIO]:
         """The file `name` names, opened for reading: Denied as `resolve`, and PF850 when the file
