@@ -1227,10 +1227,29 @@ def test_a_folder_swapped_for_a_link_out_after_the_check_is_not_written(client: 
     assert sorted(p.name for p in outside.iterdir()) == ["表.rule"]
 
 
+@pytest.mark.parametrize(("written", "reason"), [("nosuch/../部门.rule", "不存在"), ("部门.rule/../部门.rule", "不是目录")])
+def test_an_extends_through_a_folder_not_there_is_pf120_as_in_the_cli(client: TestClient, folder: Path, written: str, reason: str) -> None:
+    """`extends "nosuch/../a.rule"` loaded a.rule in the workbench (its resolve read the
+    spelling), where `pingfen check` of the same file says PF120: the system opens no such path.
+    Now the workbench says the CLI's PF120, in its words, and reads nothing of the base."""
+    from pingfen.loader import diagnose
+
+    text = f'extends "{written}"\n'
+    (folder / "今年.rule").write_text(text, encoding="utf-8")
+    [cli] = diagnose(text, str(folder / "今年.rule"))
+    assert cli.code == "PF120" and reason in cli.render("zh")
+    for lang in ("zh", "en"):
+        answer = client.post("/api/check", json={"text": text, "name": "今年.rule", "lang": lang})
+        assert answer.status_code == 200, answer.text
+        [refused] = answer.json()["diagnostics"]
+        assert refused["code"] == "PF120" and refused["message"] == cli.message(lang), refused
+        assert "差错" not in answer.text  # nothing of 部门.rule was read
+
+
 def test_a_folder_outside_before_dotdot_is_not_asked_whether_it_is_there(client: TestClient, folder: Path) -> None:
     """`../nope/../served/部门.rule` was PF851 naming `../nope`, `../probe/../served/部门.rule`
     the file, when `probe` was there: an answer that told whether a folder outside exists.
-    Both are now PF850 (outside), nothing outside asked."""
+    Both are now PF850 (outside), by name and by an `extends`, nothing outside asked."""
     (folder.parent / "probe").mkdir()
     answers = []
     for outside in ("nope", "probe"):
@@ -1239,6 +1258,8 @@ def test_a_folder_outside_before_dotdot_is_not_asked_whether_it_is_there(client:
         assert response.status_code == 403, response.text
         answers.append(response.json()["message"].replace(outside, "…"))
         assert response.json() == {"code": "PF850", "message": f"`{name}` is outside the folder the workbench serves"}
+        checked = client.post("/api/check", json={"text": f'extends "{name}"\n', "name": "今年.rule"})
+        assert checked.status_code == 403 and checked.json()["code"] == "PF850"
     assert answers[0] == answers[1]
 
 

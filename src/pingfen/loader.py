@@ -375,7 +375,6 @@ def _extended(
     assert isinstance(extends, ast.Extends)  # misplaced() found none elsewhere
     where = Path(path).parent / extends.path
     shown = os.path.normpath(where)
-    opened = where if resolver is None else resolver(where, extends.path)  # here, however it was parsed
     if len(chain) > MAX_EXTENDS:
         return None, [Diagnostic("PF122", extends.span, {"limit": MAX_EXTENDS}, hint="flatten_extends")]
     identity = _identity(str(where))
@@ -383,6 +382,9 @@ def _extended(
         return None, [Diagnostic("PF121", extends.span, {"path": extends.path}, hint="extends_cycle")]
     file = len(sources)
     try:
+        # the resolver here, however it was parsed; an OSError of its (a folder before a `..` not
+        # there) is said as one of opening the file is (PF120), as where no resolver is asked
+        opened = where if resolver is None else resolver(where, extends.path)
         text = read_regular_rule(opened)
     except NotRegularFile:  # a FIFO, /dev/stdin: a wait for ever
         odd = {"path": extends.path, "reason": "it is not a regular file", "reason_zh": "它不是普通文件"}

@@ -152,15 +152,22 @@ class Folder:
     def base(self, where: Path, written: str) -> Path:
         """The loader's resolver (`loader.Resolver`): the file an `extends` names, to be opened,
         at whatever depth of a chain. Denied (PF850) when it leads outside the folder or to a
-        hidden file: the loader would read it and show its lines in diagnostics."""
+        hidden file: the loader would read it and show its lines in diagnostics. An OSError
+        (ENOENT, ENOTDIR) when a folder before a `..` is not there or no folder, as `resolve`'s
+        names: the loader says PF120, as where the system opens the file (`pingfen check`)."""
         try:
             resolved = where.resolve()
+            refused = self._refusal(resolved, written)
+            if refused is not None:
+                raise refused
+            # each folder before a `..` must be there, as where the system opens the file (the CLI):
+            # an OSError, which the loader says as it says one of opening the file (PF120)
+            missing = self._not_folder(Path(where.anchor), where.parts[1:], written)  # `where`: what the loader opens
         except (OSError, RuntimeError, ValueError):  # a loop of links, a name no file can have (a lone
             # surrogate, as `resolve` meets): the loader says why it cannot read it (PF120); a 500 before
             return where
-        refused = self._refusal(resolved, written)
-        if refused is not None:
-            raise refused
+        if missing is not None:
+            raise OSError(missing[1], os.strerror(missing[1]), str(where))
         return resolved
 
     def shown(self, path: str) -> str:
