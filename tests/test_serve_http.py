@@ -1197,6 +1197,8 @@ def _folder_for_a_link_out(folder: Path) -> Callable[[], None]:
     (outside / "表.rule").write_text("机密内容", encoding="utf-8")
 
     def swap() -> None:
+        if (folder / "sub").is_symlink():  # swapped already: once is the race
+            return
         (folder / "sub").rename(folder.parent / "moved")
         (folder / "sub").symlink_to(outside, target_is_directory=True)
 
@@ -1270,3 +1272,70 @@ def test_a_hidden_name_outside_is_said_to_be_outside(client: TestClient, folder:
         response = client.get("/api/file", params={"path": name, "lang": "en"})
         assert response.status_code == 403
         assert response.json() == {"code": "PF850", "message": f"`{name}` is outside the folder the workbench serves"}
+
+
+def test_a_folder_swapped_between_the_resolve_and_the_stat_is_not_read(client: TestClient, folder: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """The device and inode the file opened was compared with were taken by name after the
+    resolve: `sub` swapped for a link out between the two had both the stat and the open find
+    the file outside, alike, and the workbench showed it. Now the name is checked again after
+    the open (where it leads, and what is there): PF850, nothing of it shown."""
+    from pingfen.serve import folder as served
+
+    swap, stat_ = _folder_for_a_link_out(folder), served._stat
+
+    def racing(path: Path) -> os.stat_result | None:
+        if path.name == "表.rule":  # the file's stat, right after its path was resolved inside
+            swap()
+        return stat_(path)
+
+    monkeypatch.setattr(served, "_stat", racing)
+    response = client.get("/api/file", params={"path": "sub/表.rule", "lang": "en"})
+    assert response.status_code == 403 and response.json()["code"] == "PF850"
+    assert "机密内容" not in response.text
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="the system keeps no name of an open file (/proc)")
+def test_a_file_opened_outside_is_refused_by_the_name_the_system_keeps(client: TestClient, folder: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """Two swaps beat the check after the open: `sub` a link out for the open, back in place
+    for the name's resolve, a link out again for its stat. On Linux the system's own name of the
+    file opened (/proc/self/fd) is asked too, and it lies outside: PF850, nothing of it shown."""
+    from pingfen.serve import folder as served
+
+    (folder / "sub").mkdir()
+    (folder / "sub" / "表.rule").write_text(RULE, encoding="utf-8")
+    outside = folder.parent / "outside"
+    outside.mkdir()
+    (outside / "表.rule").write_text("机密内容", encoding="utf-8")
+
+    def link_out() -> None:
+        (folder / "sub").rename(folder.parent / "moved")
+        (folder / "sub").symlink_to(outside, target_is_directory=True)
+
+    def back() -> None:
+        (folder / "sub").unlink()
+        (folder.parent / "moved").rename(folder / "sub")
+
+    stat_, fstat = served._stat, os.fstat
+    stats: list[Path] = []
+
+    def racing_stat(path: Path) -> os.stat_result | None:
+        if path.name == "表.rule":
+            stats.append(path)
+            if not (folder / "sub").is_symlink():  # before the open, and again before the second stat
+                link_out()
+        return stat_(path)
+
+    def racing_fstat(fd: int) -> os.stat_result:
+        if (folder / "sub").is_symlink():  # after the open: back in place for the second resolve
+            back()
+        return fstat(fd)
+
+    monkeypatch.setattr(served, "_stat", racing_stat)
+    monkeypatch.setattr(os, "fstat", racing_fstat)
+    response = client.get("/api/file", params={"path": "sub/表.rule", "lang": "en"})
+    monkeypatch.undo()
+    assert len(stats) == 2  # both stats found the file outside, alike: the system's name of it refused it
+    assert response.status_code == 403 and response.json()["code"] == "PF850"
+    assert "机密内容" not in response.text

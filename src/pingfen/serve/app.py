@@ -5,7 +5,7 @@ header), so that another page open in the same browser cannot use the workbench;
 loopback address the Host header must name it too (no DNS rebinding). Bodies are read
 with a size limit; names of files go through `Folder.resolve`; the one write, saving a
 .rule file, goes through `io.write.atomic_open`, in the file's own line ends and BOM; a file is
-read through `Folder.open` (the file checked) and saved into a folder checked again before the rename.
+read through `Folder.open` (its name checked again after opening) and saved into a folder checked again before the rename.
 """
 
 from __future__ import annotations
@@ -177,7 +177,7 @@ class Workbench:
         lang = _lang(request.query_params.get("lang"), self.lang)
         try:
             name = request.query_params.get("path", "")
-            path, file = self.folder.open(name)  # the file checked, not one swapped in since
+            path, file = self.folder.open(name)  # checked again after opening: not one swapped in since
             with file:
                 if path.suffix != RULE_SUFFIX:
                     raise Denied("PF854", 400, path=name)

@@ -10,9 +10,11 @@ be there and be a folder (`nosuch/../a.rule` is PF851). Each file an `extends` n
 resolved by the same rule, by the loader itself, as it opens it (`Folder.base`).
 
 A name is checked, then opened by name: a writer in the folder could swap a folder of the
-path for a link out in between. So a file read is opened and then compared with the file
-checked (`open`: device and inode), and a save checks, right before its rename, that the
-folder its temporary file is in still lies inside (`saved_in`).
+path for a link out in between. So a file read is checked again after opening (`open`: where
+the name leads now, that file's device and inode compared with the file opened, and on Linux
+the system's name of the file opened), and a save checks, right before its rename, that the
+folder its temporary file is in still lies inside (`saved_in`). Neither is proof against every
+race: a writer who swaps at the right moments more than once can still win one.
 """
 
 from __future__ import annotations
@@ -126,19 +128,31 @@ class Folder:
 
     def open(self, name: str) -> tuple[Path, BinaryIO]:
         """The file `name` names, opened for reading: Denied as `resolve`, and PF850 when the file
-        opened is not the one checked (a folder of its path swapped for a link out in between)."""
-        path, found = self.checked(name)
-        assert found is not None  # `checked` of a file that must exist
+        opened is not the one the name leads to when checked again after opening (a folder of its
+        path swapped for a link out in between): it takes two swaps at the right moments to beat
+        that, and on Linux the system's own name of the file opened must lie inside too."""
+        path, _ = self.checked(name)
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
         fd = os.open(path, flags)  # non-blocking: were it swapped for a FIFO, the open would wait for ever
         try:
             opened = os.fstat(fd)
-            if (opened.st_dev, opened.st_ino) != (found.st_dev, found.st_ino):
+            again, found = self.checked(name)  # after the open: where the name leads now (PF850 if out), what is there
+            same = found is not None and (opened.st_dev, opened.st_ino) == (found.st_dev, found.st_ino)
+            if again != path or not same or not self._opened_inside(fd):
                 raise Denied("PF850", 403, path=name)
             return path, os.fdopen(fd, "rb")
         except BaseException:
             os.close(fd)
             raise
+
+    def _opened_inside(self, fd: int) -> bool:
+        """Whether the file open as `fd` lies inside the folder, not hidden, by the name the system
+        keeps for it (Linux's /proc); True where the system keeps none to ask."""
+        try:
+            opened = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:  # no /proc (macOS, Windows, a container without it): the checks above stand
+            return True
+        return self._allowed(Path(opened))
 
     def saved_in(self, temporary: str, name: str) -> None:
         """Right before a save's rename: PF850 unless the folder its temporary file was made in
