@@ -401,3 +401,52 @@ def test_a_long_line_is_made_visible_only_where_it_is_shown(monkeypatch: pytest.
     rendered = [d.render("zh") for d in pingfen.diagnose(text)[:5]]
     assert all("^" in r for r in rendered)
     assert seen and max(seen) < 1000
+
+
+def test_check_exits_2_for_a_file_too_long_whether_counted_in_characters_or_bytes(tmp_path: Path) -> None:
+    """PF008 had two exit statuses: a 1.5 MB rule file (too many characters, the parser's PF008)
+    exited 1, a 3 MB one (too many bytes to read, the loader's) 2. Both are files that cannot be
+    read as a rubric, as one not UTF-8: exit 2. Too many arms is a finding in a rubric: still 1,
+    and so is a readable file that extends one too long (it exited 2 for its base's PF008)."""
+    line = "# 评分表注释" + "a" * 93 + "\n"  # 100 characters
+    chars = tmp_path / "字符.rule"
+    chars.write_text(HEADER + line * 15_000, encoding="utf-8")  # 1.5 million characters, under the byte limit
+    size = tmp_path / "字节.rule"
+    size.write_text(HEADER + line * 30_000, encoding="utf-8")
+    arms = tmp_path / "分档.rule"
+    arms.write_text(bands(MAX_ARMS + 1), encoding="utf-8")
+    extending = tmp_path / "继承.rule"
+    extending.write_text('extends "字符.rule"\n', encoding="utf-8")
+    for path, status in ((chars, 2), (size, 2), (arms, 1), (extending, 1)):
+        out, err = io.StringIO(), io.StringIO()
+        assert main(["check", str(path)], out, err) == status, path.name
+        assert "[PF008]" in out.getvalue(), path.name
+    out = io.StringIO()
+    assert main(["check", "--format", "json", str(chars)], out, io.StringIO()) == 2
+    assert '"PF008"' in out.getvalue()
+
+
+def test_fmt_still_formats_a_large_markdown_file_of_rule_blocks(tmp_path: Path) -> None:
+    """A .md file is no rule file: past 500,000 characters `pingfen fmt` still formats its
+    ```rule blocks (an attempt to refuse every read past the limit refused it)."""
+    block = 'rubric "r" {\n  total 10\n}\ninput b: bool\nindicator 甲 10 {  award 10 if b }\n'
+    text = "# 说明\n\n" + "Some prose.\n" * 50_000 + "\n```rule\n" + block + "```\n"  # under the 2 MB read
+    assert len(text) > 600_000
+    big = tmp_path / "大.md"
+    big.write_text(text, encoding="utf-8")
+    assert main(["fmt", str(big)], io.StringIO(), io.StringIO()) == 0
+    formatted = big.read_text(encoding="utf-8")
+    assert "indicator 甲 10 {\n" in formatted and formatted.startswith("# 说明\n\nSome prose.\n")
+
+
+def test_the_editor_gives_pf008_for_a_large_file_not_opened(tmp_path: Path) -> None:
+    """The language server reads a file not opened (`_on_disk`) as an `extends` is read: a file
+    of 1.5 million characters is read, and its analysis says PF008, not nothing."""
+    from pingfen.editor.analysis import analyse
+    from pingfen.editor.server import _on_disk
+
+    big = tmp_path / "大.rule"
+    big.write_text(HEADER + ("#" + "a" * 99 + "\n") * 15_000, encoding="utf-8")
+    text = _on_disk(big.as_uri())
+    assert len(text) > MAX_CHARS
+    assert [d.code for d in analyse(text, str(big)).diagnostics] == ["PF008"]

@@ -16,6 +16,7 @@ import threading
 import time
 import warnings
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ from pingfen.loader import read_rule  # noqa: E402
 from pingfen.serve import app as serve_app  # noqa: E402
 from pingfen.serve import is_loopback  # noqa: E402
 from pingfen.serve.app import make_app  # noqa: E402
+from pingfen.serve.folder import Folder  # noqa: E402
 from pingfen.syntax.formatter import format_text  # noqa: E402
 from pingfen.template import render_template  # noqa: E402
 
@@ -918,13 +920,13 @@ def test_two_saves_from_one_version_keep_the_first(folder: Path, monkeypatch: py
     before either wrote, and the second save overwrote the first."""
     slow = threading.Event()
 
-    def write_slowly(path: Path, text: str, *, bom: bool = False) -> None:  # the first save still writing when the second checks
+    def write_slowly(self: Folder, temporary: str, name: str) -> None:  # the first save still writing when the second checks
         slow.set()
         time.sleep(0.3)
-        write(path, text, bom=bom)
+        written(self, temporary, name)
 
-    write = serve_app.write_text
-    monkeypatch.setattr(serve_app, "write_text", write_slowly)
+    written = Folder.saved_in  # the last step of a save's write, before its rename
+    monkeypatch.setattr(Folder, "saved_in", write_slowly)
     with TestClient(make_app(folder, TOKEN), headers={"X-Pingfen-Token": TOKEN}) as client:
         version = client.get("/api/file", params={"path": "部门.rule"}).json()["version"]
         answers: dict[str, int] = {}
@@ -1078,17 +1080,262 @@ def test_a_file_opened_is_read_once_for_its_text_and_its_style(
     read now gives both, and the style is the one `style_of` gives the file."""
     path = folder / "部门.rule"
     path.write_bytes(content)
-    opens: list[Path] = []
-    real_open = Path.open
+    opens: list[str] = []
+    real_open, real_os_open = Path.open, os.open
 
     def counted(self: Path, *args: Any, **kwargs: Any) -> Any:
         if self.name == path.name:
-            opens.append(self)
+            opens.append(str(self))
         return real_open(self, *args, **kwargs)
 
+    def os_counted(name: Any, *args: Any, **kwargs: Any) -> Any:  # how the workbench opens it (Folder.open)
+        if Path(name).name == path.name:
+            opens.append(str(name))
+        return real_os_open(name, *args, **kwargs)
+
     monkeypatch.setattr(Path, "open", counted)
+    monkeypatch.setattr(os, "open", os_counted)
     opened = client.get("/api/file", params={"path": "部门.rule"}).json()
     monkeypatch.undo()
     assert len(opens) == 1
     assert opened["text"] == read_rule(path)
     assert (opened["crlf"], opened["bom"]) == style_of(path)
+
+
+# ---------------------------------------------------------------- hidden names, `..`, and swaps
+
+
+@pytest.mark.parametrize("name", [".git/../部门.rule", ".env", "sub/.x.rule", "明.rule"])
+def test_a_hidden_name_is_refused_as_hidden_not_as_outside(client: TestClient, folder: Path, name: str) -> None:
+    """`.git/../部门.rule` (and a link to a hidden file) was refused PF850 "outside the folder the
+    workbench serves", which it is not: still refused, PF850, but its message says it is hidden."""
+    (folder / ".env").write_text("SECRET=1", encoding="utf-8")
+    (folder / ".git").mkdir()
+    (folder / "sub").mkdir()
+    (folder / "明.rule").symlink_to(folder / ".env")
+    said = {"zh": f"`{name}` 指向隐藏文件或隐藏文件夹（名称以 `.` 开头）：工作台不打开此类文件",
+            "en": f"`{name}` names a hidden file or folder (a name starting with `.`): the workbench opens none"}  # fmt: skip
+    for lang in ("zh", "en"):
+        response = client.get("/api/file", params={"path": name, "lang": lang})
+        assert response.status_code == 403 and response.json() == {"code": "PF850", "message": said[lang]}
+        response = client.put("/api/file", params={"path": name, "lang": lang}, content=b"# x\n")
+        assert response.status_code == 403 and response.json() == {"code": "PF850", "message": said[lang]}
+    response = client.get("/api/file", params={"path": "../secret.rule", "lang": "en"})  # outside: said so still
+    assert response.json()["message"] == "`../secret.rule` is outside the folder the workbench serves"
+
+
+def test_a_second_wording_is_chosen_by_no_value_any_message_names() -> None:
+    """A first attempt chose PF850's second wording by a `form` value: PF802 and PF807 name
+    `{form}` in their own text, and every `pingfen sql` refusal became a KeyError. The wording
+    is `message`'s own argument; no template names it, and each has the same values in both
+    languages as the message it stands for."""
+    import re
+    import string
+
+    from pingfen.messages import HINTS, MESSAGES, WORDINGS, message
+
+    def names(template: str) -> set[str]:
+        return {f.split(".")[0].split("[")[0] for _, f, _, _ in string.Formatter().parse(template) if f}
+
+    used = {n for table in (MESSAGES, HINTS, WORDINGS) for pair in table.values() for t in pair for n in names(t)}
+    assert "wording" not in used and "form" in used  # `form` is a value PF802 names: never a selector
+    for (code, _), (en, zh) in WORDINGS.items():
+        assert names(en) == names(zh) == names(MESSAGES[code][0])
+    pf802 = message("PF802", "en", {"form": "x", **{n: "v" for n in names(MESSAGES["PF802"][0]) - {"form"}}})
+    assert re.search(r"\bx\b", pf802)
+
+
+@pytest.mark.parametrize(("name", "missing"), [("nosuch/../部门.rule", "nosuch"), ("部门.rule/../部门.rule", "部门.rule"),
+                                               ("sub/nosuch/../../部门.rule", "sub/nosuch")])  # fmt: skip
+def test_a_folder_before_dotdot_must_be_there_and_a_folder(client: TestClient, folder: Path, name: str, missing: str) -> None:
+    """`nosuch/../部门.rule` and `部门.rule/../部门.rule` were read as `部门.rule` by their spelling
+    (pathlib's resolve), where the system answers ENOENT and ENOTDIR, and a PUT wrote through
+    them. Now PF851 names the folder that is not there; nothing is read or written."""
+    (folder / "sub").mkdir()
+    before = (folder / "部门.rule").read_bytes()
+    for lang, said in (("zh", f"文件夹中没有文件 `{missing}`"), ("en", f"there is no file `{missing}` in the folder")):
+        response = client.get("/api/file", params={"path": name, "lang": lang})
+        assert response.status_code == 404 and response.json() == {"code": "PF851", "message": said}
+        response = client.put("/api/file", params={"path": name, "lang": lang}, content=b"# changed\n")
+        assert response.status_code == 404 and response.json() == {"code": "PF851", "message": said}
+    assert (folder / "部门.rule").read_bytes() == before
+    assert not (folder / "nosuch").exists()
+
+
+def test_a_new_file_in_a_folder_not_made_yet_is_still_checked(client: TestClient, folder: Path) -> None:
+    """Only a name with `..` needs its folders: the page checks and scores text whose file is to
+    be `新目录/x.rule`, a folder not made yet, and answers with the name as asked."""
+    assert post(client, "/api/check", name="新目录/x.rule")["diagnostics"] == []
+    (folder / "real.rule").write_text(RULE, encoding="utf-8")
+    (folder / "link.rule").symlink_to(folder / "real.rule")
+    response = client.get("/api/file", params={"path": "link.rule"})
+    assert response.status_code == 200 and response.json()["path"] == "link.rule"  # the name asked, not the target's
+    assert client.put("/api/file", params={"path": "link.rule"}, content=RULE.encode()).json()["path"] == "link.rule"
+
+
+def _swap_after(monkeypatch: pytest.MonkeyPatch, swap: Callable[[], None]) -> None:
+    """Run `swap` right after the workbench checks a name (Folder.checked), before it opens or
+    writes the file: a writer in the served folder racing the workbench could do this between
+    the two, but no test can make a real race happen at that moment, so the check is wrapped."""
+    checked = Folder.checked
+
+    def racing(self: Folder, name: str, *, exists: bool = True) -> tuple[Path, os.stat_result | None]:
+        found = checked(self, name, exists=exists)
+        swap()
+        return found
+
+    monkeypatch.setattr(Folder, "checked", racing)
+
+
+def _folder_for_a_link_out(folder: Path) -> Callable[[], None]:
+    """`sub` (holding 表.rule) and, outside, `outside` (holding its own 表.rule): the swap moves
+    `sub` away and puts a link to `outside` in its place."""
+    (folder / "sub").mkdir()
+    (folder / "sub" / "表.rule").write_text(RULE, encoding="utf-8")
+    outside = folder.parent / "outside"
+    outside.mkdir()
+    (outside / "表.rule").write_text("机密内容", encoding="utf-8")
+
+    def swap() -> None:
+        if (folder / "sub").is_symlink():  # swapped already: once is the race
+            return
+        (folder / "sub").rename(folder.parent / "moved")
+        (folder / "sub").symlink_to(outside, target_is_directory=True)
+
+    return swap
+
+
+def test_a_folder_swapped_for_a_link_out_after_the_check_is_not_read(client: TestClient, folder: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """The file was checked, then opened by its name: a folder of the path swapped for a link out
+    in between had the workbench read the file outside. Now the file opened is compared with the
+    one checked (device and inode): PF850, nothing of it shown."""
+    _swap_after(monkeypatch, _folder_for_a_link_out(folder))
+    response = client.get("/api/file", params={"path": "sub/表.rule", "lang": "en"})
+    assert response.status_code == 403 and response.json()["code"] == "PF850"
+    assert "机密内容" not in response.text
+
+
+def test_a_folder_swapped_for_a_link_out_after_the_check_is_not_written(client: TestClient, folder: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """A save was checked, then written by its name: through a folder swapped for a link out in
+    between it replaced the file outside. Now the folder its temporary file is in is checked
+    again right before the rename: PF850, the file outside as it was, no temporary file left."""
+    _swap_after(monkeypatch, _folder_for_a_link_out(folder))
+    response = client.put("/api/file", params={"path": "sub/表.rule", "lang": "en"}, content=b"# changed\n")
+    assert response.status_code == 403 and response.json()["code"] == "PF850"
+    outside = folder.parent / "outside"
+    assert (outside / "表.rule").read_text(encoding="utf-8") == "机密内容"
+    assert sorted(p.name for p in outside.iterdir()) == ["表.rule"]
+
+
+@pytest.mark.parametrize(("written", "reason"), [("nosuch/../部门.rule", "不存在"), ("部门.rule/../部门.rule", "不是目录")])
+def test_an_extends_through_a_folder_not_there_is_pf120_as_in_the_cli(client: TestClient, folder: Path, written: str, reason: str) -> None:
+    """`extends "nosuch/../a.rule"` loaded a.rule in the workbench (its resolve read the
+    spelling), where `pingfen check` of the same file says PF120: the system opens no such path.
+    Now the workbench says the CLI's PF120, in its words, and reads nothing of the base."""
+    from pingfen.loader import diagnose
+
+    text = f'extends "{written}"\n'
+    (folder / "今年.rule").write_text(text, encoding="utf-8")
+    [cli] = diagnose(text, str(folder / "今年.rule"))
+    assert cli.code == "PF120" and reason in cli.render("zh")
+    for lang in ("zh", "en"):
+        answer = client.post("/api/check", json={"text": text, "name": "今年.rule", "lang": lang})
+        assert answer.status_code == 200, answer.text
+        [refused] = answer.json()["diagnostics"]
+        assert refused["code"] == "PF120" and refused["message"] == cli.message(lang), refused
+        assert "差错" not in answer.text  # nothing of 部门.rule was read
+
+
+def test_a_folder_outside_before_dotdot_is_not_asked_whether_it_is_there(client: TestClient, folder: Path) -> None:
+    """`../nope/../served/部门.rule` was PF851 naming `../nope`, `../probe/../served/部门.rule`
+    the file, when `probe` was there: an answer that told whether a folder outside exists.
+    Both are now PF850 (outside), by name and by an `extends`, nothing outside asked."""
+    (folder.parent / "probe").mkdir()
+    answers = []
+    for outside in ("nope", "probe"):
+        name = f"../{outside}/../served/部门.rule"
+        response = client.get("/api/file", params={"path": name, "lang": "en"})
+        assert response.status_code == 403, response.text
+        answers.append(response.json()["message"].replace(outside, "…"))
+        assert response.json() == {"code": "PF850", "message": f"`{name}` is outside the folder the workbench serves"}
+        checked = client.post("/api/check", json={"text": f'extends "{name}"\n', "name": "今年.rule"})
+        assert checked.status_code == 403 and checked.json()["code"] == "PF850"
+    assert answers[0] == answers[1]
+
+
+def test_a_hidden_name_outside_is_said_to_be_outside(client: TestClient, folder: Path) -> None:
+    """`../.env` was worded hidden, as if it were in the folder: it leads out, and that is said first."""
+    (folder.parent / ".env").write_text("SECRET=1", encoding="utf-8")
+    for name in ("../.env", "sub/../../.env"):
+        response = client.get("/api/file", params={"path": name, "lang": "en"})
+        assert response.status_code == 403
+        assert response.json() == {"code": "PF850", "message": f"`{name}` is outside the folder the workbench serves"}
+
+
+def test_a_folder_swapped_between_the_resolve_and_the_stat_is_not_read(client: TestClient, folder: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """The device and inode the file opened was compared with were taken by name after the
+    resolve: `sub` swapped for a link out between the two had both the stat and the open find
+    the file outside, alike, and the workbench showed it. Now the name is checked again after
+    the open (where it leads, and what is there): PF850, nothing of it shown."""
+    from pingfen.serve import folder as served
+
+    swap, stat_ = _folder_for_a_link_out(folder), served._stat
+
+    def racing(path: Path) -> os.stat_result | None:
+        if path.name == "表.rule":  # the file's stat, right after its path was resolved inside
+            swap()
+        return stat_(path)
+
+    monkeypatch.setattr(served, "_stat", racing)
+    response = client.get("/api/file", params={"path": "sub/表.rule", "lang": "en"})
+    assert response.status_code == 403 and response.json()["code"] == "PF850"
+    assert "机密内容" not in response.text
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="the system keeps no name of an open file (/proc)")
+def test_a_file_opened_outside_is_refused_by_the_name_the_system_keeps(client: TestClient, folder: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """Two swaps beat the check after the open: `sub` a link out for the open, back in place
+    for the name's resolve, a link out again for its stat. On Linux the system's own name of the
+    file opened (/proc/self/fd) is asked too, and it lies outside: PF850, nothing of it shown."""
+    from pingfen.serve import folder as served
+
+    (folder / "sub").mkdir()
+    (folder / "sub" / "表.rule").write_text(RULE, encoding="utf-8")
+    outside = folder.parent / "outside"
+    outside.mkdir()
+    (outside / "表.rule").write_text("机密内容", encoding="utf-8")
+
+    def link_out() -> None:
+        (folder / "sub").rename(folder.parent / "moved")
+        (folder / "sub").symlink_to(outside, target_is_directory=True)
+
+    def back() -> None:
+        (folder / "sub").unlink()
+        (folder.parent / "moved").rename(folder / "sub")
+
+    stat_, fstat = served._stat, os.fstat
+    stats: list[Path] = []
+
+    def racing_stat(path: Path) -> os.stat_result | None:
+        if path.name == "表.rule":
+            stats.append(path)
+            if not (folder / "sub").is_symlink():  # before the open, and again before the second stat
+                link_out()
+        return stat_(path)
+
+    def racing_fstat(fd: int) -> os.stat_result:
+        if (folder / "sub").is_symlink():  # after the open: back in place for the second resolve
+            back()
+        return fstat(fd)
+
+    monkeypatch.setattr(served, "_stat", racing_stat)
+    monkeypatch.setattr(os, "fstat", racing_fstat)
+    response = client.get("/api/file", params={"path": "sub/表.rule", "lang": "en"})
+    monkeypatch.undo()
+    assert len(stats) == 2  # both stats found the file outside, alike: the system's name of it refused it
+    assert response.status_code == 403 and response.json()["code"] == "PF850"
+    assert "机密内容" not in response.text

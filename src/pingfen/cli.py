@@ -413,7 +413,8 @@ def _is_terminal(stream: TextIO) -> bool:
 
 def _check(files: list[str], fmt: str, strict: bool, lang: Lang, out: TextIO, err: TextIO) -> int:
     from pingfen.errors import RubricError
-    from pingfen.loader import diagnose, read_rule
+    from pingfen.loader import as_parsed, diagnose, read_rule
+    from pingfen.syntax.scan import MAX_CHARS
 
     checked = []
     unreadable = False
@@ -431,6 +432,9 @@ def _check(files: list[str], fmt: str, strict: bool, lang: Lang, out: TextIO, er
             diagnostics, unreadable = error.diagnostics, True
         else:
             diagnostics = diagnose(text, name)
+            # longer than a rule file may be: exit 2, as a file too large to read (PF008 by its size);
+            # by this file's own text, counted as the loader counts: a base too long is a finding (exit 1)
+            unreadable = unreadable or len(as_parsed(text)) > MAX_CHARS
         checked.append((name, diagnostics))
         if fmt == "text":
             for d in diagnostics:

@@ -99,12 +99,13 @@ def read_rule(path: str | Path) -> str:
     return decode_rule(_rule_bytes(path), str(path))
 
 
-def read_rule_styled(path: str | Path) -> tuple[str, LineStyle]:
+def read_rule_styled(path: str | Path, file: IO[bytes] | None = None) -> tuple[str, LineStyle]:
     """`read_rule`'s text and the file's line ends and BOM (`io.write.style_of`'s answer) from
-    one read of it: what an editor that saves the text back in the file's style opens."""
+    one read of it: what an editor that saves the text back in the file's style opens. `file`:
+    the file at `path` opened already (the workbench checks it opened the file it resolved)."""
     from pingfen.io.write import line_style  # here: loading a rule does not import io.write
 
-    data = _rule_bytes(path)
+    data = _rule_bytes(path) if file is None else _bounded(file, str(path))
     return decode_rule(data, str(path)), line_style(data)
 
 
@@ -374,7 +375,6 @@ def _extended(
     assert isinstance(extends, ast.Extends)  # misplaced() found none elsewhere
     where = Path(path).parent / extends.path
     shown = os.path.normpath(where)
-    opened = where if resolver is None else resolver(where, extends.path)  # here, however it was parsed
     if len(chain) > MAX_EXTENDS:
         return None, [Diagnostic("PF122", extends.span, {"limit": MAX_EXTENDS}, hint="flatten_extends")]
     identity = _identity(str(where))
@@ -382,6 +382,9 @@ def _extended(
         return None, [Diagnostic("PF121", extends.span, {"path": extends.path}, hint="extends_cycle")]
     file = len(sources)
     try:
+        # the resolver here, however it was parsed; an OSError of its (a folder before a `..` not
+        # there) is said as one of opening the file is (PF120), as where no resolver is asked
+        opened = where if resolver is None else resolver(where, extends.path)
         text = read_regular_rule(opened)
     except NotRegularFile:  # a FIFO, /dev/stdin: a wait for ever
         odd = {"path": extends.path, "reason": "it is not a regular file", "reason_zh": "它不是普通文件"}

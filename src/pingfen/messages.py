@@ -1180,8 +1180,19 @@ def _fill(template: str, args: Mapping[str, object], lang: Lang) -> str:
     return _bounded(filled, lang)
 
 
-def message(code: str, lang: Lang, args: Mapping[str, object]) -> str:
-    en, zh = MESSAGES[code]
+# A code's second wording, where one refusal has two causes a reader must tell apart: the caller
+# names it (`message`'s `wording`), never a message's values — `{form}` is PF802's own value, and
+# a wording chosen by it made every `pingfen sql` refusal a KeyError.
+WORDINGS: dict[tuple[str, str], tuple[str, str]] = {
+    ("PF850", "hidden"): (
+        "`{path}` names a hidden file or folder (a name starting with `.`): the workbench opens none",
+        "`{path}` 指向隐藏文件或隐藏文件夹（名称以 `.` 开头）：工作台不打开此类文件",
+    ),
+}
+
+
+def message(code: str, lang: Lang, args: Mapping[str, object], wording: str | None = None) -> str:
+    en, zh = MESSAGES[code] if wording is None else WORDINGS[code, wording]
     # checked: "zh-CN" would otherwise be read as English (a ValueError, as evaluate's lang)
     return _fill(zh if checked(lang) == "zh" else en, args, lang)
 

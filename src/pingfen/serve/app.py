@@ -4,7 +4,8 @@ Every request must carry the token made at start (`?token=` or the `X-Pingfen-To
 header), so that another page open in the same browser cannot use the workbench; on the
 loopback address the Host header must name it too (no DNS rebinding). Bodies are read
 with a size limit; names of files go through `Folder.resolve`; the one write, saving a
-.rule file, goes through `io.write.write_text` (atomic), in the file's own line ends and BOM.
+.rule file, goes through `io.write.atomic_open`, in the file's own line ends and BOM; a file is
+read through `Folder.open` (its name checked again after opening) and saved into a folder checked again before the rename.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from pingfen.diagnostics import Source
 from pingfen.errors import DataError, OutputError, PingfenError, Problem, RubricError
 from pingfen.evaluate.rubric import Rubric
 from pingfen.io.records import DATA_SUFFIXES
-from pingfen.io.write import LineStyle, atomic_open, style_of, write_text
+from pingfen.io.write import LineStyle, atomic_open, style_of
 from pingfen.lang import Lang
 from pingfen.loader import as_parsed, diagnose, read_rule, read_rule_styled
 from pingfen.messages import message
@@ -175,10 +176,12 @@ class Workbench:
     async def read(self, request: Request) -> Response:
         lang = _lang(request.query_params.get("lang"), self.lang)
         try:
-            path = self.folder.resolve(request.query_params.get("path", ""))
-            if path.suffix != RULE_SUFFIX:
-                raise Denied("PF854", 400, path=request.query_params.get("path", ""))
-            text, style = read_rule_styled(path)  # the style: what a save writes the text back in
+            name = request.query_params.get("path", "")
+            path, file = self.folder.open(name)  # checked again after opening: not one swapped in since
+            with file:
+                if path.suffix != RULE_SUFFIX:
+                    raise Denied("PF854", 400, path=name)
+                text, style = read_rule_styled(path, file)  # the style: what a save writes the text back in
             if len(as_parsed(text)) > MAX_CHARS:  # too long to load (PF008), counted as the loader counts: never shown cut
                 raise RubricError(diagnose(text, str(path)))
         except Denied as denied:
@@ -246,7 +249,11 @@ class Workbench:
             written = style.lines(text)
             if len(as_parsed(written)) > MAX_CHARS:  # it could not be opened again (PF008): refused, the file as it was
                 raise RubricError(diagnose(written, str(path)))
-            write_text(path, written, bom=style.bom)
+            # write_text's write, and right before the rename the folder checked again: a folder of
+            # the path swapped for a link out since `resolve` is refused, the temporary file removed
+            with atomic_open(path, encoding="utf-8-sig" if style.bom else "utf-8", newline="") as handle:
+                handle.write(written)
+                self.folder.saved_in(handle.name, name)
             return written
 
     def post(self, job: Callable[[str, Place, Lang], Mapping[str, Any]]) -> Callable[[Request], Awaitable[Response]]:
@@ -284,8 +291,8 @@ class Workbench:
             suffix = Path(upload).suffix.lower()
             if suffix not in DATA_SUFFIXES or (found is not None and found.suffix.lower() != suffix):
                 raise _not_data(upload)
-            if found is not None:  # a data file of the folder itself
-                with found.open("rb") as file:
+            if found is not None:  # a data file of the folder itself, the one checked (Folder.open)
+                with self.folder.open(named)[1] as file:
                     content = file.read(MAX_UPLOAD + 1)
             else:
                 try:
