@@ -449,8 +449,8 @@ def _reach_agreed(
     """The record with the panel `one` (its experts' spec) moved to three experts agreeing
     where the total crosses (`reaches`), by bisection over its data steps from its low end,
     `offset` steps from the first value past the threshold seen from the record's side; None
-    when no agreement crosses. Agreeing, their
-    mean, median, trimmed mean, min and max are all that value (as `boundary_values`)."""
+    when no agreement crosses. Agreeing, their mean, median, trimmed mean, min and max are all
+    that value (as `boundary_values`)."""
     lo, hi = grid_range(one)
 
     def agreed(n: int) -> dict[str, object]:

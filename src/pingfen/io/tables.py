@@ -226,8 +226,7 @@ class Rows:
                     if row is not None and (None in row.values.values() or len(row.values) < full):
                         # a row with a blank cell: its merged cells looked up only if it is refused for one
                         # (a full row stays a plain dict, as quick to score and to dump as any)
-                        row = Row(row.number, row.id, row.values, row.problem, row.formulas,
-                                  RowMerges(merges, number, row.values, self.columns))  # fmt: skip
+                        row = evolve(row, merged=RowMerges(merges, number, row.values, self.columns))
                     if row is not None:
                         yield row
         finally:
