@@ -1,37 +1,33 @@
-"""An experiment towards issue 11's DuckDB target: the engine's scores written straight.
+"""DuckDB only: the engine's query for a Parquet file of typed columns, written straight.
 
-    python benchmarks/duckdb_direct.py [--records 1000000] [--rounds 3] [--threads 2]
+The general query (sql/compiler.py) serves every rubric, dialect and column type: it reads
+each number as a DECIMAL(38, 20), carries a quotient's long division in columns of 64-bit
+steps, and keeps every score on 128 bits. A warehouse's file needs less — counts are integers,
+amounts, ratios and scores DECIMAL(p, s), flags BOOLEAN — and on it the general query cost
+about twice what the same rubric written by hand in DuckDB costs (benchmarks/duckdb_hand.py).
+`query` writes the rubric in the hand-written query's shape instead: each rule one expression
+over the typed columns in DuckDB's own exact DECIMAL arithmetic, sized from the inputs' limit
+(10^14, larger values refused) so that no sum or product overflows; a quotient divided once, on
+128-bit integers, only on a row between the two ends of the deduction that reads it; the total
+on 64 bits where every quotient is at an end. `engine.score_with_duckdb` runs it for a Parquet
+file where `query` gives one; else (a CSV, a sheet, a column of another type, another form, the
+`reasons` column) the general query.
 
-Not part of pingfen, nor of the test suite: a measurement, kept so the next step starts from it.
-benchmarks/README.md ("Issue 11: where it stands") says what it found and what it did not.
+What it says is the general query's, row for row: the same refusals, site for site in
+evaluate()'s order (each input missing, outside its domain, too large; a zero divisor; a value
+no arm takes), so the same `refusal` and `refusal_input`; the same totals and grades; every
+score the same number (a quotient rounded to 20 decimals half-even, as exact.py's long division
+rounds it); no float. Scores of known decimals are written as 64-bit DECIMAL(18, s), as
+sql/narrow.py writes them (a few more of them than there: every one whose decimals are known).
+tests/test_engine_direct.py holds the two queries and evaluate() to each other; docs/scale.md
+("A Parquet file of typed columns: the direct query") states it for users.
 
-The general query (src/pingfen/sql/compiler.py) reads each number as a DECIMAL(38, 20),
-carries a quotient's long division in columns of 64-bit steps and keeps every node's score on
-128 bits. `rewrite` below takes that query, as `pingfen eval --engine duckdb` builds it for a
-Parquet file of typed columns, and writes the common forms again as an analyst would — each
-rule one expression over the typed columns in DuckDB's own exact DECIMAL arithmetic, a quotient
-divided once on 128-bit integers and only between its two ends — the final columns reading
-those; what stays the general query's is which rows are refused and why (`refusal`,
-`refusal_input`) and every node whose rules are not among the forms below.
-
-The values are meant to be the general query's, digit for digit, on every row it scores:
-an input is the column's own value; a row the general query refuses gets no score (so every
-input read is there, within its bounds and below 10^14: the arithmetic is sized for that); a
-quotient is rounded to 20 decimals half-even, as exact.py's long division is; a product, sum
-or difference is exact; a total is settled to 16 decimals half up and rounded half up. The
-run checks it against the engine's output on its records (every column, and their types);
-that is all the checking it has had.
-
-The forms: bands; when … else; award if and deduct if; judgment; `deduct R per S of X
-above|below|from T [counting proportional]` of an expression, and of a `let` that is a
-quotient where it is its indicator's one rule; groups; a total rounded half up; grades by
-threshold. Every other form is left to the general query.
-
-What the run measures, in memory (the records a table, each query into a table), CPU seconds,
-the least of the rounds: the engine's query; the same with the direct scores (the general
-refusal kept); the direct scores with no refusal at all (not a query anyone could use: it
-says what the general refusal costs beside direct scores); the exact hand-written query
-(hand2021_exact.sql); the floor (the table copied).
+The forms: bands; when … else; award if and deduct if; judgment; `score =` an expression of
+inputs, constants, +, −, a product by a constant, abs, min and max; `deduct R per S of X
+above|below|from T`, proportional, whole or started, of such an expression, or of a `let` of
+one division where it is its indicator's one rule; groups; grades by threshold; the total in any
+rounding mode. Not here: labels, dates, panels, batch values, an input's precision, a quotient
+read anywhere else, a rule's `if`, a node's `round`, applies, vetoes, rows outside the tree.
 """
 
 from __future__ import annotations
@@ -186,7 +182,10 @@ class Writer:
         places = 0 if kind in INTEGER_TYPES else _places(kind)
         if spec.type in ("label", "date") or places is None or places > MOST_PLACES:
             raise Unwritable(spec.name)
-        number = Num(x, places, RANGE)
+        # an integer column narrower than BIGINT (or unsigned) as a BIGINT: DuckDB keeps a sum,
+        # difference, negation or abs in the column's own type, which a value below 10^14 overflows
+        read = cast(x.copy(), exact.BIGINT) if kind in INTEGER_TYPES and kind != "BIGINT" else x.copy()
+        number = Num(read, places, RANGE)
         self.inputs[spec.name] = number
         domain: list[exp.Expr] = []
         zero = literal(Decimal(0)).sql
@@ -315,7 +314,9 @@ class Writer:
                 layer = INDICATORS + _height(n)
             case _:
                 assert_never(n)
-        places = score.scale if top.scaleb(score.scale) < 10**17 else QUOTIENT_PLACES
+        # narrow where its decimals are known, settled already (16 or fewer: values.settled) and
+        # the max fits 17 digits; else as the general query writes a score, a DECIMAL(38, 20)
+        places = score.scale if score.scale <= SETTLE_PLACES and top.scaleb(score.scale) < 10**17 else QUOTIENT_PLACES
         self.places[n.name.text] = places
         # a narrow score in the width its max needs: sums of them stay on 64 bits (_balanced)
         kind = decimal_type(_width(top, places), places) if places < QUOTIENT_PLACES else exact.NUM
@@ -587,7 +588,9 @@ def query(rubric: Rubric, types: Mapping[str, str], table: str = "records") -> e
         settled = exp.Round(this=exp.Paren(this=raw), decimals=integer(SETTLE_PLACES))
         wide = cast(_rounded(settled, places, mode), decimal_type(38, places))
     short = _short_total(writer, module, places, mode)
-    total = writer.bind(len(writer.layers), wide if short is None else case(short, default=wide))
+    # NULL on a row refused, first: the short total's tests read inputs sized for a row scored
+    refused = (writer.refused_row.copy(), exp.Null())
+    total = writer.bind(len(writer.layers), case(refused, default=wide) if short is None else case(refused, short, default=wide))
     whens: list[tuple[exp.Expr, exp.Expr]] = []
     for g in header.grades:
         label = exp.Literal.string(g.name.text)
@@ -661,7 +664,9 @@ def _rounded(x: exp.Expr, places: int, mode: ast.RoundingMode) -> exp.Expr:
     away from zero) and round_even, else floor or ceiling of x × 10^places, scaled back by a
     product (no division)."""
     shift, unit = literal(Decimal(10) ** places).sql, literal(Decimal(1).scaleb(-places)).sql
-    scaled = exp.Mul(this=exp.Paren(this=x), expression=shift)
+    # x has 16 decimals or fewer (settled, or narrow): as a DECIMAL(38, 16) its product is made on
+    # 128 bits, where DuckDB would keep a narrow one on 64 and fail on overflow
+    scaled = exp.Mul(this=cast(x.copy(), decimal_type(38, SETTLE_PLACES)), expression=shift)
     match mode:
         case "half_up":
             return exp.Round(this=x, decimals=integer(places))
@@ -679,8 +684,9 @@ def _rounded(x: exp.Expr, places: int, mode: ast.RoundingMode) -> exp.Expr:
 
 
 def _width(top: Decimal, places: int) -> int:
-    """The digits a DECIMAL of `places` decimals needs to hold every value in [0, top]."""
-    return max(1, len(str(int(top.scaleb(places)))))
+    """The digits a DECIMAL of `places` decimals needs to hold every value in [0, top] (at
+    least its decimals: DuckDB's DECIMAL(p, s) needs p ≥ s)."""
+    return max(1, places, len(str(int(top.scaleb(places)))))
 
 
 def _balanced(parts: list[exp.Expr]) -> exp.Expr:
