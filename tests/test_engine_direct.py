@@ -298,6 +298,12 @@ FOUND = {
         {"a": "DECIMAL(18, 6)"},
         [{"a": Decimal("4.999999")}],
     ),
+    "a total of 10^12 rounded up to 10 places": (
+        'rubric "r" { total 1000000000000\n round total 10 up }\ninput a: number >= 0 and <= 1000000000000\n'
+        "indicator y 1000000000000 {\n  score = a\n}\n",
+        {"a": "DECIMAL(18, 2)"},
+        [{"a": Decimal("1.5")}, {"a": 10**12}],
+    ),
     "a score of more decimals than its max has digits": (
         _header("0.05") + "input a: number >= 0 and <= 1\nindicator y 0.05 {\n  score = a * 0.000000000001\n}\n",
         {"a": "DECIMAL(18, 6)"},
@@ -319,3 +325,14 @@ def test_rows_a_review_found_score_as_the_general_query_does(case: str) -> None:
     assert rows == _rows(con, _general(con, rubric)), case
     for record, row in zip(held, rows, strict=True):
         _agree(rubric, record, row)
+
+
+@needs_duckdb
+def test_a_rubric_without_grades_writes_its_grade_as_text() -> None:
+    rubric = pingfen.loads('rubric "r" { total 5 }\ninput a: number >= 0 and <= 5\nindicator y 5 {\n  score = a\n}\n')
+    con = duckdb.connect()
+    _table(con, rubric, [{"a": 1}], {"a": "DECIMAL(18, 2)"})
+    tree = direct.query(rubric, described(con, '"records"'))
+    assert tree is not None
+    # a NULL-typed column would be written to Parquet as no type at all, where the general query's is text
+    assert described(con, f"({tree.sql(dialect='duckdb')})")["grade"] == described(con, f"({_general(con, rubric).sql(dialect='duckdb')})")["grade"] == "VARCHAR"

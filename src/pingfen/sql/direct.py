@@ -614,7 +614,8 @@ def query(rubric: Rubric, types: Mapping[str, str], table: str = "records") -> e
         value = writer.written[n.name.text] if places == QUOTIENT_PLACES else cast(writer.written[n.name.text], decimal_type(18, places))
         final.append(exp.alias_(value, n.name.text, quoted=True, copy=False))
     final.append(exp.alias_(total, TOTAL, quoted=True, copy=False))
-    final.append(exp.alias_(case((writer.refused_row.copy(), exp.Null()), default=case(*whens) if whens else exp.Null()), GRADE, quoted=True, copy=False))
+    grade = case((writer.refused_row.copy(), exp.Null()), default=case(*whens) if whens else exp.Null())
+    final.append(exp.alias_(cast(grade, exp.DataType.build("TEXT")), GRADE, quoted=True, copy=False))  # text, given or not, as the general query's
     for alias, field in ((REFUSAL, 1), (REFUSAL_INPUT, 2)):
         # each refusal's code and input, looked up by its index in one list (1-based; NULL on a
         # row scored): one step a row, where a CASE would test every index on every row
@@ -661,26 +662,29 @@ def _short_total(writer: Writer, module: ast.Module, places: int, mode: ast.Roun
 
 def _rounded(x: exp.Expr, places: int, mode: ast.RoundingMode) -> exp.Expr:
     """`x` (never negative) rounded to `places` as `mode` says, exactly: DuckDB's round (half
-    away from zero) and round_even, else floor or ceiling of x × 10^places, scaled back by a
-    product (no division)."""
+    away from zero) and round_even, else its whole part plus the floor or ceiling of its
+    fraction × 10^places, scaled back by a product (no division)."""
     shift, unit = literal(Decimal(10) ** places).sql, literal(Decimal(1).scaleb(-places)).sql
-    # x has 16 decimals or fewer (settled, or narrow): as a DECIMAL(38, 16) its product is made on
-    # 128 bits, where DuckDB would keep a narrow one on 64 and fail on overflow
-    scaled = exp.Mul(this=cast(x.copy(), decimal_type(38, SETTLE_PLACES)), expression=shift)
+    if mode == "half_up":
+        return exp.Round(this=x, decimals=integer(places))
+    if mode == "half_even":
+        return exp.Anonymous(this="round_even", expressions=[x, integer(places)])
+    # the whole part kept, only the fraction rounded: x has 16 decimals or fewer (settled, or
+    # narrow), so as a DECIMAL(38, 16) its fraction times 10^places stays far inside 38 digits
+    # (the whole total times 10^places would not: a total of 10^12 to 10 places)
+    wide = cast(x, decimal_type(38, SETTLE_PLACES))
+    whole = exp.Floor(this=wide.copy())
+    scaled = exp.Mul(this=exp.Paren(this=exp.Sub(this=wide, expression=whole.copy())), expression=shift)
     match mode:
-        case "half_up":
-            return exp.Round(this=x, decimals=integer(places))
-        case "half_even":
-            return exp.Anonymous(this="round_even", expressions=[x, integer(places)])
         case "down" | "floor":
-            whole: exp.Expr = exp.Floor(this=scaled)
+            part: exp.Expr = exp.Floor(this=scaled)
         case "up" | "ceiling":
-            whole = exp.Ceil(this=scaled)
+            part = exp.Ceil(this=scaled)
         case "half_down":
-            whole = exp.Ceil(this=exp.Sub(this=scaled, expression=literal(Decimal("0.5")).sql))
+            part = exp.Ceil(this=exp.Sub(this=scaled, expression=literal(Decimal("0.5")).sql))
         case _:
             assert_never(mode)
-    return exp.Mul(this=whole, expression=unit)
+    return exp.Add(this=whole, expression=exp.Mul(this=part, expression=unit))
 
 
 def _width(top: Decimal, places: int) -> int:
