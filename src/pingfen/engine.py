@@ -156,8 +156,8 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
             kind = _kind(con, rubric, read)
             # a Parquet file's typed columns, a rubric of the common forms: the query written straight
             # (sql/direct.py), at about the cost of one written by hand; else the general one
-            found = direct.query(rubric, described(con, '"records"')) if read == "parquet" and not reasons else None
-            tree = found or compiler.to_sql_tree(rubric, "duckdb", "records", reasons=reasons, kind=kind, scales=column_scales(con))
+            straight = direct.query(rubric, described(con, '"records"')) if read == "parquet" and not reasons else None
+            tree = straight or compiler.to_sql_tree(rubric, "duckdb", "records", reasons=reasons, kind=kind, scales=column_scales(con))
             _penalties_taken(tree, rubric)
             if formulas:
                 _formulas_named(tree)
