@@ -10,13 +10,16 @@ divided by a DECIMAL is a DOUBLE there), no input checks, no refusals, the total
 And a second: `hand2021_exact.sql`, the same rubric by hand but exact and checked (no float: a
 quotient's score told at its ends on the integers and divided at 20 decimals between them, the
 inputs checked and a refused row marked), to tell what exactness and checks cost from what the
-engine's general query costs beyond them.
+engine's query costs beyond them. The engine runs its direct query on this file (typed columns,
+the common forms: src/pingfen/sql/direct.py); the general one, which every other file and rubric
+gets, is timed beside it.
 
 1. N records drawn as `duckdb_eval.py` draws its warehouse file (counts BIGINT, the rest
    DECIMAL(18, s)), written to Parquet (not timed);
 2. rounds, interleaved: `score_with_duckdb` (what `pingfen eval --engine duckdb` runs), the two
-   hand-written queries, and the floor (the input copied to a file, nothing scored), each from
-   the file to a Parquet file: wall and CPU seconds (all of DuckDB's threads), the least of the rounds;
+   hand-written queries, the floor (the input copied to a file, nothing scored) and the engine
+   with its general query, each from the file to a Parquet file: wall and CPU seconds (all of
+   DuckDB's threads), the least of the rounds;
 3. the ratio of the engine's CPU to each hand-written query's, and how many of the N totals and
    grades each hand-written query gets otherwise than the engine (the float one: its floats).
 
@@ -41,6 +44,7 @@ import duckdb  # noqa: E402
 from duckdb_eval import RULESET, bench_sql  # noqa: E402
 
 import pingfen  # noqa: E402
+import pingfen.engine as engine_module  # noqa: E402
 from pingfen.engine import score_with_duckdb  # noqa: E402
 
 HAND = (HERE / "hand2021.sql").read_text(encoding="utf-8")
@@ -69,6 +73,14 @@ def main() -> None:
         def engine() -> None:
             score_with_duckdb(rubric, str(source), str(base / "engine.parquet"), ruleset=str(RULESET), threads=args.threads)
 
+        def general() -> None:  # the general query, as for a file the direct one does not read (sql/direct.py)
+            kept = engine_module.direct.query
+            engine_module.direct.query = lambda *_args, **_kw: None  # type: ignore[assignment]
+            try:
+                score_with_duckdb(rubric, str(source), str(base / "general.parquet"), ruleset=str(RULESET), threads=args.threads)
+            finally:
+                engine_module.direct.query = kept  # type: ignore[assignment]
+
         def written() -> None:
             con.execute(f"COPY ({hand}) TO '{base / 'hand.parquet'}' (FORMAT parquet)")
 
@@ -79,7 +91,8 @@ def main() -> None:
             con.execute(f"COPY (SELECT * FROM read_parquet('{source}')) TO '{base / 'floor.parquet'}' (FORMAT parquet)")
 
         runs = {"pingfen eval --engine duckdb": engine, "hand-written query (floats, no checks)": written,
-                "hand-written query (exact, checked)": exactly, "floor: the input copied, nothing scored": floor}  # fmt: skip
+                "hand-written query (exact, checked)": exactly, "floor: the input copied, nothing scored": floor,
+                "the same, the general query (not direct)": general}  # fmt: skip
         spent: dict[str, list[tuple[float, float]]] = {name: [] for name in runs}
         print(f"DuckDB {duckdb.__version__}, {args.threads} threads, {args.records:,} records of the 2021 rubric, Parquet to Parquet")
         for _round in range(args.rounds):
@@ -102,6 +115,11 @@ def main() -> None:
             assert wrong is not None
             print(f"  the {name} hand-written query against the engine: {wrong[0]:,} totals and {wrong[1]:,} grades differ "
                   f"({wrong[2]:,} rows the engine refuses)")  # fmt: skip
+        differ = con.execute(f"SELECT count(*) FROM (SELECT * FROM read_parquet('{base / 'engine.parquet'}') "
+                             f"EXCEPT ALL SELECT * FROM read_parquet('{base / 'general.parquet'}'))").fetchone()  # fmt: skip
+        assert differ is not None
+        general_cpu = min(t[1] for t in spent["the same, the general query (not direct)"])
+        print(f"  the direct query against the general one: {differ[0]:,} rows differ; its CPU {ours / general_cpu:.2f}× the general query's")
 
 
 if __name__ == "__main__":

@@ -28,6 +28,8 @@ OUTSIDE: dict[str, str] = {
     "so that no `except Exception` (or `except PingfenError`) swallows it before temp files are removed",
     "pingfen.loader.NotRegularFile": "a rule file that is a FIFO or a device, not read: an OSError, so that each "
     "reader's `except OSError` says it cannot be read, as of a file it cannot open",
+    "pingfen.sql.direct.Unwritable": "never leaves sql/direct.py: a form or column the direct query does not "
+    "write, caught in `query`, which then gives None and the engine the general query",
 }
 
 

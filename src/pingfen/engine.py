@@ -52,7 +52,7 @@ from pingfen.lang import Lang
 from pingfen.messages import hint, message
 from pingfen.oserrors import OSReason
 from pingfen.progress import THRESHOLD, Progress
-from pingfen.sql import compiler
+from pingfen.sql import compiler, direct
 from pingfen.sql.compiler import GRADE, PREFIX, REASONS, REFUSAL, REFUSAL_INPUT, fold
 from pingfen.sql.exact import SPACES, case
 from pingfen.sql.newforms import FormsCompiler
@@ -154,7 +154,10 @@ def score_with_duckdb(rubric: Rubric, data: str, output: str | None, *, ruleset:
             # needs none) and without a copy first: the tree is made for this one writing
             # a file of text (CSV, a sheet) is read as `pingfen eval` reads its cells (sql/spelt.py)
             kind = _kind(con, rubric, read)
-            tree = compiler.to_sql_tree(rubric, "duckdb", "records", reasons=reasons, kind=kind, scales=column_scales(con))
+            # a Parquet file's typed columns, a rubric of the common forms: the query written straight
+            # (sql/direct.py), at about the cost of one written by hand; else the general one
+            straight = direct.query(rubric, described(con, '"records"')) if read == "parquet" and not reasons else None
+            tree = straight or compiler.to_sql_tree(rubric, "duckdb", "records", reasons=reasons, kind=kind, scales=column_scales(con))
             _penalties_taken(tree, rubric)
             if formulas:
                 _formulas_named(tree)
@@ -224,6 +227,11 @@ def _keep_own(con: Any, tree: exp.Select, rubric: Rubric) -> tuple[str, ...]:
         assert isinstance(star, exp.Star)
         star.set("except_", [*(star.args.get("except_") or []), *(exp.to_identifier(c, quoted=True) for c in dropped)])
     return dropped
+
+
+def described(con: Any, relation: str) -> dict[str, str]:
+    """Each column of a relation or a query (SQL text) with its DuckDB type, as DESCRIBE gives them."""
+    return {str(name): str(kind) for name, kind, *_rest in con.execute(f"DESCRIBE {relation}").fetchall()}
 
 
 INTEGERS = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT"})
