@@ -44,7 +44,18 @@ from pingfen import ast
 from pingfen.check.intervals import INF, NEG_INF
 from pingfen.evaluate.rubric import InputSpec, Rubric
 from pingfen.sql import exact
-from pingfen.sql.compiler import GRADE, PREFIX, RANGE, REFUSAL, REFUSAL_INPUT, TOTAL, Compiler, compare, relation
+from pingfen.sql.compiler import (
+    GRADE,
+    PREFIX,
+    RANGE,
+    REFUSAL,
+    REFUSAL_INPUT,
+    TOTAL,
+    Compiler,
+    compare,
+    relation,
+    threshold_grades,
+)
 from pingfen.sql.exact import case, cast, decimal_type, integer
 from pingfen.sql.forms import refuse_untranslated
 from pingfen.sql.spelt import MISALIGNED
@@ -589,13 +600,7 @@ def query(rubric: Rubric, types: Mapping[str, str], table: str = "records") -> e
     # NULL on a row refused, first: the short total's tests read inputs sized for a row scored
     refused = (writer.refused_row.copy(), exp.Null())
     total = writer.bind(len(writer.layers), case(refused, default=wide) if short is None else case(refused, short, default=wide))
-    whens: list[tuple[exp.Expr, exp.Expr]] = []
-    for g in header.grades:
-        label = exp.Literal.string(g.name.text)
-        if g.op is None or g.threshold is None:
-            whens.append((exp.true(), label))
-            break
-        whens.append((compare(g.op, total.copy(), literal(g.threshold.value).sql), label))
+    whens = threshold_grades(header, total, lambda value: literal(value).sql)
     writer.layers[0].append((REFUSED, writer.refusal()))
     ctes: list[exp.CTE] = []
     names: list[str] = []
