@@ -168,7 +168,7 @@ class Writer:
         self.reach = general.unclamped  # each row's score before its clamp, least and most
         for let in general.checked.let_order:
             self.divided(let.expr, let.name.text)
-        self.layers: list[list[tuple[str, exp.Expr]]] = [[]]  # the refusal, a quotient's ends, its parts, the indicators, the groups
+        self.layers: list[list[tuple[str, exp.Expr]]] = [[]]  # the refusal, the quotients' divisions, the indicators, the groups by height, the total
         self.written: dict[str, exp.Column] = {}  # each node's score, by name, as the final select reads it
         self.places: dict[str, int] = {}  # the decimals each node's score is written with (20: a DECIMAL(38, 20))
         # an indicator of a quotient's ends (ended): its division's column, NULL at either end,
@@ -317,7 +317,7 @@ class Writer:
             case ast.Indicator():
                 score, layer = self.indicator(n), INDICATORS
             case ast.Group():
-                if n.applies is not None or n.round_places is not None:
+                if n.applies is not None or n.round_places is not None or not n.children:  # an empty group: the general query's
                     raise Unwritable(n.name.text)
                 parts: list[exp.Expr] = [self.node(c) for c in n.children]
                 places = max(self.places[c.name.text] for c in n.children)
@@ -567,8 +567,8 @@ def query(rubric: Rubric, types: Mapping[str, str], table: str = "records") -> e
     module = rubric.module
     header = module.header
     assert header is not None
-    if module.vetoes or module.outside or any(g.condition is not None for g in header.grades):
-        return None
+    if not module.top or module.vetoes or module.outside or any(g.condition is not None for g in header.grades):
+        return None  # a rubric of no rows, a veto, a row outside the tree, a grade's condition: the general query's
     # what the general query refuses before it writes anything, refused alike (PF807, PF808, PF805 …)
     source = relation(table)
     refuse_untranslated(module)
