@@ -178,6 +178,7 @@ def test_a_column_it_does_not_read_leaves_the_general_query(change: dict[str, st
 
 
 FORMS_LEFT = [
+    ("group 空 0 { }\nindicator 甲 10 {\n  score = 分\n}", "an empty group"),
     ("indicator 甲 10 {\n  score = 分 / 3\n}", "a quotient read by a formula"),
     ("indicator 甲 10 {\n  round 1\n  score = 分 * 0.25\n}", "a node's round"),
     ("indicator 甲 10 {\n  bands 分 { >= 5 -> 10\n else -> 0 } if 分 < 9\n}", "a rule's if"),
@@ -336,3 +337,8 @@ def test_a_rubric_without_grades_writes_its_grade_as_text() -> None:
     assert tree is not None
     # a NULL-typed column would be written to Parquet as no type at all, where the general query's is text
     assert described(con, f"({tree.sql(dialect='duckdb')})")["grade"] == described(con, f"({_general(con, rubric).sql(dialect='duckdb')})")["grade"] == "VARCHAR"
+
+
+@needs_duckdb
+def test_a_rubric_of_no_rows_leaves_the_general_query() -> None:
+    assert direct.query(pingfen.loads('rubric "r" { total 0 }\n'), {MISALIGNED: "BOOLEAN"}) is None

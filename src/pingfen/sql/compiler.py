@@ -1093,13 +1093,7 @@ class Compiler:
     def grade(self, total: Frag, header: ast.Header) -> Frag:
         if self.rubric.module.vetoes or any(g.condition is not None for g in header.grades):
             return self.graded(total, header)
-        whens: list[tuple[exp.Expr, exp.Expr]] = []
-        for g in header.grades:
-            label = exp.Literal.string(g.name.text)
-            if g.op is None or g.threshold is None:
-                whens.append((exp.true(), label))
-                break
-            whens.append((compare(g.op, total.sql.copy(), literal(g.threshold.value)), label))
+        whens = threshold_grades(header, total.sql, literal)
         if not whens:
             return Frag(cast(exp.Null(), exp.DataType.build("TEXT")), 0)
         return Frag(case(*whens), total.depth)
@@ -1231,6 +1225,19 @@ class Compiler:
 # On Spark, how many layers are nested in one another before one is a CTE: sqlglot's writer
 # recurses through a subquery, and past about 70 (beside a layer's own depth) Python's stack ends.
 NESTED = 32
+
+
+def threshold_grades(header: ast.Header, total: exp.Expr, constant: Callable[[Decimal], exp.Expr]) -> list[tuple[exp.Expr, exp.Expr]]:
+    """The grades by threshold as a CASE's arms, the first that holds (`otherwise`: TRUE, the
+    last): the total compared with each threshold, written by `constant`."""
+    whens: list[tuple[exp.Expr, exp.Expr]] = []
+    for g in header.grades:
+        label = exp.Literal.string(g.name.text)
+        if g.op is None or g.threshold is None:
+            whens.append((exp.true(), label))
+            break
+        whens.append((compare(g.op, total.copy(), constant(g.threshold.value)), label))
+    return whens
 
 
 def negated(e: exp.Expr) -> list[exp.Expr]:

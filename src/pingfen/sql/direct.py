@@ -44,7 +44,18 @@ from pingfen import ast
 from pingfen.check.intervals import INF, NEG_INF
 from pingfen.evaluate.rubric import InputSpec, Rubric
 from pingfen.sql import exact
-from pingfen.sql.compiler import GRADE, PREFIX, RANGE, REFUSAL, REFUSAL_INPUT, TOTAL, Compiler, compare, relation
+from pingfen.sql.compiler import (
+    GRADE,
+    PREFIX,
+    RANGE,
+    REFUSAL,
+    REFUSAL_INPUT,
+    TOTAL,
+    Compiler,
+    compare,
+    relation,
+    threshold_grades,
+)
 from pingfen.sql.exact import case, cast, decimal_type, integer
 from pingfen.sql.forms import refuse_untranslated
 from pingfen.sql.spelt import MISALIGNED
@@ -157,7 +168,7 @@ class Writer:
         self.reach = general.unclamped  # each row's score before its clamp, least and most
         for let in general.checked.let_order:
             self.divided(let.expr, let.name.text)
-        self.layers: list[list[tuple[str, exp.Expr]]] = [[]]  # the refusal, a quotient's ends, its parts, the indicators, the groups
+        self.layers: list[list[tuple[str, exp.Expr]]] = [[]]  # the refusal, the quotients' divisions, the indicators, the groups by height, the total
         self.written: dict[str, exp.Column] = {}  # each node's score, by name, as the final select reads it
         self.places: dict[str, int] = {}  # the decimals each node's score is written with (20: a DECIMAL(38, 20))
         # an indicator of a quotient's ends (ended): its division's column, NULL at either end,
@@ -306,7 +317,7 @@ class Writer:
             case ast.Indicator():
                 score, layer = self.indicator(n), INDICATORS
             case ast.Group():
-                if n.applies is not None or n.round_places is not None:
+                if n.applies is not None or n.round_places is not None or not n.children:  # an empty group: the general query's
                     raise Unwritable(n.name.text)
                 parts: list[exp.Expr] = [self.node(c) for c in n.children]
                 places = max(self.places[c.name.text] for c in n.children)
@@ -556,8 +567,8 @@ def query(rubric: Rubric, types: Mapping[str, str], table: str = "records") -> e
     module = rubric.module
     header = module.header
     assert header is not None
-    if module.vetoes or module.outside or any(g.condition is not None for g in header.grades):
-        return None
+    if not module.top or module.vetoes or module.outside or any(g.condition is not None for g in header.grades):
+        return None  # a rubric of no rows, a veto, a row outside the tree, a grade's condition: the general query's
     # what the general query refuses before it writes anything, refused alike (PF807, PF808, PF805 …)
     source = relation(table)
     refuse_untranslated(module)
@@ -589,13 +600,7 @@ def query(rubric: Rubric, types: Mapping[str, str], table: str = "records") -> e
     # NULL on a row refused, first: the short total's tests read inputs sized for a row scored
     refused = (writer.refused_row.copy(), exp.Null())
     total = writer.bind(len(writer.layers), case(refused, default=wide) if short is None else case(refused, short, default=wide))
-    whens: list[tuple[exp.Expr, exp.Expr]] = []
-    for g in header.grades:
-        label = exp.Literal.string(g.name.text)
-        if g.op is None or g.threshold is None:
-            whens.append((exp.true(), label))
-            break
-        whens.append((compare(g.op, total.copy(), literal(g.threshold.value).sql), label))
+    whens = threshold_grades(header, total, lambda value: literal(value).sql)
     writer.layers[0].append((REFUSED, writer.refusal()))
     ctes: list[exp.CTE] = []
     names: list[str] = []
