@@ -118,10 +118,10 @@ def add(a: Num, b: Num, op: type[exp.Add] | type[exp.Sub]) -> Num:
 
 def times(a: Num, b: Num) -> Num:
     scale = a.scale + b.scale
-    out = Num(exp.Paren(this=exp.Mul(this=a.sql, expression=b.sql)), scale, a.bound * b.bound)
     if scale > QUOTIENT_PLACES:
         raise Unwritable("too many decimals")  # the general query rounds such a product to 20
-    return attrs.evolve(out, sql=exp.Paren(this=exp.Mul(this=widened(a, out.digits), expression=b.sql.copy())))
+    digits = Num(exp.Null(), scale, a.bound * b.bound).digits  # the product's, before it is written
+    return Num(exp.Paren(this=exp.Mul(this=widened(a, digits), expression=b.sql.copy())), scale, a.bound * b.bound)
 
 
 def clamped(raw: Num, top: Decimal, reach: tuple[Decimal, Decimal] = (NEG_INF, INF)) -> Num:
