@@ -119,12 +119,19 @@ def _warehouse(con: object, records: list[dict[str, object]]) -> list[dict[str, 
     return _table(con, RUBRIC, records, {s.name: WAREHOUSE[s.type] for s in RUBRIC.inputs})
 
 
+def _direct_2021(n: int, seed: int) -> tuple[object, list[dict[str, object]], exp.Select]:
+    """A connection holding n records of the 2021 rubric in a warehouse's types, the records as
+    held, and the direct query over them (typed columns and the common forms: written straight)."""
+    con = duckdb.connect()
+    held = _warehouse(con, _records(n, seed))
+    tree = direct.query(RUBRIC, described(con, '"records"'))
+    assert tree is not None
+    return con, held, tree
+
+
 @needs_duckdb
 def test_the_2021_rubric_scores_directly_as_evaluate_and_the_general_query_do() -> None:
-    con = duckdb.connect()
-    held = _warehouse(con, _records(4000, seed=2021))
-    tree = direct.query(RUBRIC, described(con, '"records"'))
-    assert tree is not None  # typed columns and the common forms: written straight
+    con, held, tree = _direct_2021(4000, seed=2021)
     rows = _rows(con, tree)
     assert len(rows) == len(held)
     for record, row in zip(held, rows, strict=True):
@@ -136,10 +143,7 @@ def test_the_2021_rubric_scores_directly_as_evaluate_and_the_general_query_do() 
 
 @needs_duckdb
 def test_its_refusals_are_the_general_querys_site_for_site() -> None:
-    con = duckdb.connect()
-    _warehouse(con, _records(1, seed=1))
-    tree = direct.query(RUBRIC, described(con, '"records"'))
-    assert tree is not None
+    con, _held, tree = _direct_2021(1, seed=1)
     sites = direct.sites_of(tree)
     assert sites == direct.sites_of(_general(con, RUBRIC))
     assert len(sites) > 100 and sites[0] == ("PF520", None) and ("PF504", "编制人数") in sites
@@ -147,10 +151,7 @@ def test_its_refusals_are_the_general_querys_site_for_site() -> None:
 
 @needs_duckdb
 def test_it_writes_no_float_and_each_score_in_the_decimals_it_has() -> None:
-    con = duckdb.connect()
-    _warehouse(con, _records(50, seed=3))
-    tree = direct.query(RUBRIC, described(con, '"records"'))
-    assert tree is not None
+    con, _held, tree = _direct_2021(50, seed=3)
     kinds = {t.this for t in tree.find_all(exp.DataType)}
     assert not kinds & {exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT}
     written = described(con, f"({tree.sql(dialect='duckdb')})")
