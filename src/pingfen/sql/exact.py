@@ -269,11 +269,40 @@ def rounds_up(fraction: exp.Expr, places: int, mode: ast.RoundingMode, odd: exp.
 
 
 def times_literal(a: exp.Expr, value: Decimal) -> exp.Expr | None:
-    """`a × value` for a constant with at most 18 decimals (None beyond): exact up to the
-    last of NUM's decimals, where it is rounded."""
+    """`a × value` for a constant of at most 18 digits (None beyond): exact up to the last
+    of NUM's decimals, where it is rounded, for every `a` whose product NUM holds.
+
+    A whole constant multiplies NUM's digits as they are. One with decimals multiplies the
+    integer part and the fraction of `a` apart (`a` is read four times: pass a column or a
+    cheap expression): the engine multiplies the digits of both factors, so a × 15.2587890625
+    written plainly holds 34 + 12 digits for a = 10^14 and overflows past 10^38 (the whole
+    file stopped) where the product is a mere 1.5·10^15. The whole part's product is exact
+    (the constant's decimals), the fraction's is rounded to NUM's; both have a's sign, so
+    their sum is the plain product rounded once. `meta["times"]` keeps (a, value) for the
+    narrow reading (`narrow.Narrowing.units`)."""
     constant, scale = typed_literal(value)
     if scale + SCALE > 38:
         return None
+    if scale == 0:
+        return cast(exp.Mul(this=cast(a, NUM), expression=constant), NUM)
+    if len(value.as_tuple().digits) > 18:  # the fraction × the constant must stay within 38 digits
+        return None
+    wide = cast(a.copy(), NUM)
+    whole = trunc(wide)
+    fraction = cast(exp.Sub(this=wide.copy(), expression=whole.copy()), decimal_type(21, SCALE))
+    product = cast(
+        exp.Add(this=cast(exp.Mul(this=whole, expression=constant), NUM),
+                expression=cast(exp.Mul(this=fraction, expression=constant.copy()), NUM)),
+        NUM,
+    )  # fmt: skip
+    product.meta["times"] = (a.copy(), value)
+    return product
+
+
+def half(a: exp.Expr) -> exp.Expr:
+    """`a × 0.5` written plainly, for `a` below 2·10^17 in size (a sum of two of NUM's values
+    read from inputs, each below 10^14): its digits times 5 stay within 38."""
+    constant, _scale = typed_literal(Decimal("0.5"))
     return cast(exp.Mul(this=cast(a, NUM), expression=constant), NUM)
 
 

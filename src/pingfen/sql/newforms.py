@@ -320,9 +320,7 @@ class FormsCompiler(Compiler):
                 low = exp.IntDiv(this=exact.paren(exp.Add(this=n.sql.copy(), expression=integer(1))), expression=integer(2))
                 high = exp.Add(this=exp.IntDiv(this=n.sql.copy(), expression=integer(2)), expression=integer(1))
                 a, b = (cast(panels.element(ordered.sql, k, self.dialect), NUM) for k in (low, high))
-                both = exact.times_literal(exp.Add(this=a, expression=b), Decimal("0.5"))
-                assert both is not None  # one decimal more than NUM's values: it fits
-                return Frag(both, ordered.depth)
+                return Frag(exact.half(exp.Add(this=a, expression=b)), ordered.depth)
             case _:
                 raise SqlRefusal("PF807", {"form": self.walker.source_of(e)})
 
@@ -392,9 +390,7 @@ class FormsCompiler(Compiler):
             return self.bind(Frag(cast(exp.Window(this=exp.Max(this=chosen), over="OVER"), NUM), depth))
 
         a, b = at(low), at(high)
-        both = exact.times_literal(exp.Add(this=a.sql.copy(), expression=b.sql.copy()), Decimal("0.5"))
-        assert both is not None  # one decimal more than NUM's values: it fits
-        return Frag(both, max(a.depth, b.depth))
+        return Frag(exact.half(exp.Add(this=a.sql.copy(), expression=b.sql.copy())), max(a.depth, b.depth))
 
     def rank(self, known: Frag) -> Frag:
         absent = exp.Is(this=known.sql.copy(), expression=exp.Null())
