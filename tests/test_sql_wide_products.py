@@ -81,3 +81,41 @@ def test_a_product_by_a_whole_constant_stays_one_product_and_one_of_too_many_dig
     split = exact.times_literal(a, Decimal("15.2587890625"))
     assert split is not None and split.meta["times"][1] == Decimal("15.2587890625") and split.sql().count("*") == 2
     assert exact.times_literal(a, Decimal("1.234567890123456789")) is None  # 19 digits: the fraction's product would not fit
+
+
+def _one(score: str, lets: str = "") -> pingfen.Rubric:
+    return pingfen.loads(f'rubric "r" {{ total 100 }}\ninput a: number\n{lets}indicator x 100 {{\n  score = {score}\n}}\n', "r.rule", tests=False)
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "spark", "postgres"])
+def test_products_of_products_by_constants_grow_the_query_by_a_column_each(dialect: str) -> None:
+    """Each split product reads its operand seven times: an operand that is itself a product
+    was copied sevenfold, a chain of six 9.75 MB and minutes to write. It is bound to a
+    column first: the query grows linearly with the chain, four products less than twice two."""
+
+    def size(factors: int) -> int:
+        return len(to_sql_tree(_one("a" + " * 1.1" * factors), dialect, reasons=False).sql(dialect=dialect))
+
+    assert size(4) < 2 * size(2)
+
+
+def test_a_constants_trailing_zeros_are_no_digits() -> None:
+    """1.500000000000000000 is 1.5: its 19 digits were counted, the product refused and taken
+    as one of two computed values (not rounded once, not narrowed); 50.0 is a whole constant."""
+    a = exp.column("a")
+    padded, short = exact.times_literal(a, Decimal("1.500000000000000000")), exact.times_literal(a, Decimal("1.5"))
+    assert padded is not None and short is not None and padded.sql() == short.sql()
+    fifty = exact.times_literal(a, Decimal("50.0"))
+    assert fifty is not None and "times" not in fifty.meta and fifty.sql().count("*") == 1
+
+
+@needs_duckdb
+def test_a_batch_median_of_values_past_10_to_the_17_scores_as_evaluate() -> None:
+    """The midpoint (a + b) × 0.5 was written plainly, its digits × 5 past 38 for a sum past
+    2·10^17: DuckDB stopped the file. It is a split product now, exact for every sum NUM holds."""
+    rubric = _one("if m > 0 then 100 else 0", "let m = batch median(a * 10000)\n")
+    records: list[dict[str, object]] = [{"a": Decimal("30000000000000")}, {"a": Decimal("40000000000000")}]
+    rows = sqlhelp.score(duckdb.connect(), rubric, records)
+    for record, row in zip(sqlhelp.batched(rubric, records), rows, strict=True):
+        sqlhelp.agree(rubric, record, row)
+    assert [row["total"] for row in rows] == [100, 100]

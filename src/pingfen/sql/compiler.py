@@ -444,14 +444,14 @@ class Compiler:
         return self.multiply(left, right, ast.constant(e.left), ast.constant(e.right))
 
     def multiply(self, left: Frag, right: Frag, left_constant: Decimal | None, right_constant: Decimal | None) -> Frag:
-        if right_constant is not None:
-            product = exact.times_literal(left.sql.copy(), right_constant)
+        for operand, constant in ((left, right_constant), (right, left_constant)):
+            if constant is None:
+                continue
+            if constant != constant.to_integral_value():  # read seven times (exact.times_literal): a column
+                operand = self.column(operand)  # a product of products then grows by a column, not sevenfold
+            product = exact.times_literal(operand.sql.copy(), constant)
             if product is not None:
-                return Frag(product, left.depth)
-        if left_constant is not None:
-            product = exact.times_literal(right.sql.copy(), left_constant)
-            if product is not None:
-                return Frag(product, right.depth)
+                return Frag(product, operand.depth)
         a, b = self.column(left), self.column(right)
         return Frag(exact.times(a.sql, b.sql), max(a.depth, b.depth))
 
