@@ -837,13 +837,14 @@ class Compiler:
                 pass
             case _:
                 assert_never(rule.counting)
-        lost = self.multiply(steps, Frag(literal(rate), 0), None, rate)
         per = exact.ratio(rate, step) if rule.counting in ("proportional", None) else None
         product = exact.times_literal(excess.sql, per) if per is not None else None
         if product is not None:  # rate × excess / step at once (0.5 per 1pp: × 50), one product, no division
             lost = Frag(product, excess.depth)
             if per is not None and exact.decimals(per) > 0:
                 lost = self.short_product(rule, excess, lost, per)
+        else:  # written only here: multiply may bind the steps to a column, never read were it not
+            lost = self.multiply(steps, Frag(literal(rate), 0), None, rate)
         if lazy is not None:  # at an end the quotient is not read: none lost, or all (the score is 0 either way past it)
             _value, low, high = lazy
             ended = case((low.sql.copy(), literal(Decimal(0))), (high.sql.copy(), literal(node.max.value)), default=lost.sql.copy())
