@@ -18,6 +18,7 @@ import pytest
 
 import pingfen
 from duckdb_helpers import duckdb, needs_duckdb
+from pingfen import engine
 from pingfen.cli import main
 from pingfen.testing import boundary_values
 
@@ -304,3 +305,28 @@ def test_a_parquet_decimal_of_more_than_20_places_is_refused_where_the_query_wou
     for i in ("2", "3"):
         expected = rubric.evaluate({"率": Decimal(rates[int(i)]), "分": Decimal(scores[int(i)])}, ratios=True)
         assert (Decimal(got[i]["total"]), got[i]["refusal"]) == (expected.total, "")
+
+
+@needs_duckdb
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_number_past_the_querys_digits_stops_the_file_in_words_for_people(tmp_path: Path, lang: str) -> None:
+    """A quotient of 10^19 (99999999999999 / 0.00001) is beyond the query's 18 integer digits
+    (docs/scale.md, the contract): DuckDB stops the query. Before, the user read DuckDB's English
+    alone ("Out of Range Error: Overflow in multiplication of INT128 …"), in Chinese too; now
+    what happened and what scores it, in the reader's language, DuckDB's cause after it. The
+    earlier output stays; pingfen eval without the engine scores the row."""
+    rule = tmp_path / "比率.rule"
+    rule.write_text('rubric "比率" { total 1 }\ninput a: number\ninput b: number > 0\n'
+                    "indicator x 1 { score = min(a / b, 100%) * 1 }\n", encoding="utf-8")  # fmt: skip
+    data = tmp_path / "in.csv"
+    data.write_text("id,a,b\n1,5,2\n2,99999999999999,0.00001\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    out.write_text("kept\n", encoding="utf-8")
+    err = io.StringIO()
+    code = main(["--lang", lang, "eval", "--engine", "duckdb", str(rule), str(data), "-o", str(out)], out=io.StringIO(), err=err)
+    said = err.getvalue()
+    assert code == 2 and "Traceback" not in said
+    wording = engine.OVERFLOW_ZH if lang == "zh" else engine.OVERFLOW_EN
+    assert said.startswith("pingfen eval: PF831: ") and wording in said and "Overflow in multiplication of INT128" in said
+    assert out.read_text(encoding="utf-8") == "kept\n"
+    assert pingfen.load(rule).evaluate({"a": Decimal("99999999999999"), "b": Decimal("0.00001")}).total == 1

@@ -214,7 +214,25 @@ def test_rows_that_differ_from_the_first_reading_are_refused(tmp_path: Path, mon
     with pytest.raises(DataError) as refused:
         report_folder(RUBRIC, data, tmp_path / "报告", "md", lang="zh")
     assert [p.code for p in refused.value.problems] == ["PF537"]
-    assert list((tmp_path / "报告").iterdir()) == []
+    assert not (tmp_path / "报告").exists()  # made for the run, and nothing written: gone (it stayed, empty)
+
+
+def test_folders_made_for_a_run_that_wrote_nothing_go_and_one_that_was_there_stays(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The change seen only in the second pass (the rows differ, the file's identity the same):
+    every folder the run made, parents too, is removed; a folder that was there before is left
+    with what it held."""
+    data = _copy(tmp_path)
+    monkeypatch.setattr(batchreport, "identity", lambda fd: (1,))
+    _watched(monkeypatch, after=lambda: _edited(data))
+    with pytest.raises(DataError):
+        report_folder(RUBRIC, data, tmp_path / "年度" / "第一批" / "报告", "md", lang="zh")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([data.name])
+    folder = _folder(tmp_path)
+    before = _as_it_was(folder)
+    _watched(monkeypatch, after=lambda: data.write_bytes(data.read_bytes().replace("区工会".encode(), "区厂协".encode())))
+    with pytest.raises(DataError):
+        report_folder(RUBRIC, data, folder, "md", lang="zh")
+    assert _as_it_was(folder) == before
 
 
 def test_the_command_says_the_data_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -108,3 +108,15 @@ def test_spark_scores_issue_10s_forms_as_evaluate_does(spark: SparkSession) -> N
     refused = sum(row["refusal"] is not None for row in rows)
     assert 0 < refused < len(rows)  # both paths were exercised
     assert {row["grade"] for row in rows} >= {"良好", "差"}
+
+
+@needs_spark
+def test_spark_scores_a_product_by_a_constant_of_many_digits_as_evaluate_at_the_inputs_limit(spark: SparkSession) -> None:
+    import test_sql_wide_products as wide
+
+    schema = T.StructType([T.StructField("id", T.IntegerType()), T.StructField("a", T.DecimalType(38, 6)), T.StructField("b", T.DecimalType(38, 6))])
+    frame = spark.createDataFrame([[i, r["a"], r["b"]] for i, r in enumerate(wide.RECORDS)], schema)
+    rows = sorted((row.asDict() for row in score(frame, wide.RUBRIC).collect()), key=lambda row: row["id"])
+    assert len(rows) == len(wide.RECORDS)
+    for record, row in zip(wide.RECORDS, rows, strict=True):
+        sqlhelp.agree(wide.RUBRIC, record, row)

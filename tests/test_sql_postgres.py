@@ -511,3 +511,13 @@ def test_no_layer_reads_a_column_it_names_itself(data: st.DataObject) -> None:
         for e in cte.this.expressions:
             read = {c.name for c in e.find_all(exp.Column)} & named - {e.alias_or_name}
             assert not read, (cte.alias, e.alias_or_name, read)
+
+
+@needs_postgres
+def test_a_product_by_a_constant_of_many_digits_scores_as_evaluate_at_the_inputs_limit(server: Server) -> None:
+    import test_sql_wide_products as wide
+
+    rows = score(server, wide.RUBRIC, wide.RECORDS, types={"a": "NUMERIC(38, 6)", "b": "NUMERIC(38, 6)"})
+    assert len(rows) == len(wide.RECORDS)
+    for record, row in zip(wide.RECORDS, rows, strict=True):
+        sqlhelp.agree(wide.RUBRIC, record, row)

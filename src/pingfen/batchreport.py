@@ -82,6 +82,16 @@ def _changed(data: str | Path, reports: int) -> DataError:
     return DataError([Problem("PF537", None, {"path": str(data), **written})])
 
 
+def _unmade(folders: Sequence[Path]) -> None:
+    """Remove `folders` (deepest first) that this run made and wrote nothing into: each only
+    while it is empty (rmdir), so nothing another hand put there meanwhile is lost."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+
+
 def ranks(totals: Sequence[Decimal]) -> list[int]:
     """Each total's rank, highest first; equal totals share a rank and the next is skipped (1, 2, 2, 4)."""
     ordered = sorted(totals, reverse=True)
@@ -167,6 +177,7 @@ def report_folder(
             refuse_target(out / name)
     if _identity(data) != opened:  # changed already: refused before the folder is made
         raise _changed(data if shown is None else shown, 0)
+    made = [p for p in (out, *out.parents) if not p.exists()]  # the folders this run makes, deepest first
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -196,6 +207,10 @@ def report_folder(
             bar.step()
         if next(expected, None) is not None or _identity(data) != opened:  # rows gone, or the file changed since
             raise _changed(data if shown is None else shown, len(scored))
+    except DataError:  # PF537 ("no file was written"): the folders this run made go, as they were
+        if not scored:
+            _unmade(made)
+        raise
     finally:
         bar.close()
     places = ranks([line.total for line in scored if line.total is not None])

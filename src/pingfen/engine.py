@@ -104,6 +104,15 @@ def _refuse_unnamed_header(rubric: Rubric, data: str, encoding: str | None, desc
         raise DataError([problem])
 
 
+# DuckDB's words for a number past a DECIMAL's digits or a HUGEINT's bits: "Out of Range Error:
+# Overflow in multiplication of INT128 …", "Conversion Error: Casting value … to type
+# DECIMAL(38,20) failed: value is out of range!"
+_OVERFLOW = re.compile(r"Out of Range Error|Overflow in|value is out of range")
+OVERFLOW_EN = ("a number worked out for a row is beyond the 18 integer digits the query's numbers hold; "
+               "pingfen eval without --engine duckdb scores every row exactly")  # fmt: skip
+OVERFLOW_ZH = "某一行算出的数值超出了查询中数值的 18 位整数位；不加 --engine duckdb 的 pingfen eval 可以精确地为每一行评分"
+
+
 def _failed(data: str, said: str, given: Mapping[str, str]) -> UsageError:
     """PF831 with DuckDB's cause: its message up to the first blank line (before its possible
     fixes and options), less the line it quotes (a row's data, up to 2 MB), each line cut short;
@@ -118,8 +127,10 @@ def _failed(data: str, said: str, given: Mapping[str, str]) -> UsageError:
     if line is not None and "Invalid unicode" in said:  # past the first 64 KiB _utf8 checks: PF512, as pingfen eval's
         return _refuse("PF512", {"path": data, "encoding": "utf-8", "row": int(line.group(1))})
     cause = list(itertools.takewhile(str.strip, said.splitlines()))
-    detail = "; ".join(text[:300] for text in cause if not text.startswith("Original Line:"))
-    return _refuse("PF831", {"data": data, "detail": detail or said[:300]})
+    detail = "; ".join(text[:300] for text in cause if not text.startswith("Original Line:")) or said[:300]
+    if _OVERFLOW.search(said) and "CSV Error" not in said:  # a number worked out past the query's 18 integer digits
+        return _refuse("PF831", {"data": data, "detail": f"{OVERFLOW_EN} ({detail})", "detail_zh": f"{OVERFLOW_ZH}（{detail}）"})
+    return _refuse("PF831", {"data": data, "detail": detail})
 
 
 def formats(data: str, output: str | None) -> tuple[str, str]:

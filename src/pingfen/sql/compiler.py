@@ -444,14 +444,14 @@ class Compiler:
         return self.multiply(left, right, ast.constant(e.left), ast.constant(e.right))
 
     def multiply(self, left: Frag, right: Frag, left_constant: Decimal | None, right_constant: Decimal | None) -> Frag:
-        if right_constant is not None:
-            product = exact.times_literal(left.sql.copy(), right_constant)
+        for operand, constant in ((left, right_constant), (right, left_constant)):
+            if constant is None:
+                continue
+            if constant != constant.to_integral_value():  # read seven times (exact.times_literal): a column
+                operand = self.column(operand)  # a product of products then grows by a column, not sevenfold
+            product = exact.times_literal(operand.sql.copy(), constant)
             if product is not None:
-                return Frag(product, left.depth)
-        if left_constant is not None:
-            product = exact.times_literal(right.sql.copy(), left_constant)
-            if product is not None:
-                return Frag(product, right.depth)
+                return Frag(product, operand.depth)
         a, b = self.column(left), self.column(right)
         return Frag(exact.times(a.sql, b.sql), max(a.depth, b.depth))
 
@@ -837,13 +837,14 @@ class Compiler:
                 pass
             case _:
                 assert_never(rule.counting)
-        lost = self.multiply(steps, Frag(literal(rate), 0), None, rate)
         per = exact.ratio(rate, step) if rule.counting in ("proportional", None) else None
         product = exact.times_literal(excess.sql, per) if per is not None else None
         if product is not None:  # rate × excess / step at once (0.5 per 1pp: × 50), one product, no division
             lost = Frag(product, excess.depth)
             if per is not None and exact.decimals(per) > 0:
                 lost = self.short_product(rule, excess, lost, per)
+        else:  # written only here: multiply may bind the steps to a column, never read were it not
+            lost = self.multiply(steps, Frag(literal(rate), 0), None, rate)
         if lazy is not None:  # at an end the quotient is not read: none lost, or all (the score is 0 either way past it)
             _value, low, high = lazy
             ended = case((low.sql.copy(), literal(Decimal(0))), (high.sql.copy(), literal(node.max.value)), default=lost.sql.copy())

@@ -177,6 +177,9 @@ def literal(value: Decimal) -> exp.Cast:
     return cast(exp.Literal.number(format(value, "f")), NUM)
 
 
+_WIDE = decimal.Context(prec=100)  # normalizing a rubric's constant rounds none of its digits
+
+
 def typed_literal(value: Decimal) -> tuple[exp.Cast, int]:
     """A constant in the smallest DECIMAL that holds it, and its scale: a product with it
     then needs no more decimals than it has."""
@@ -269,12 +272,35 @@ def rounds_up(fraction: exp.Expr, places: int, mode: ast.RoundingMode, odd: exp.
 
 
 def times_literal(a: exp.Expr, value: Decimal) -> exp.Expr | None:
-    """`a × value` for a constant with at most 18 decimals (None beyond): exact up to the
-    last of NUM's decimals, where it is rounded."""
+    """`a × value` for a constant of at most 18 significant digits (None beyond): exact up to
+    the last of NUM's decimals, where it is rounded, for every `a` whose product NUM holds.
+
+    A whole constant multiplies NUM's digits as they are. One with decimals multiplies the
+    integer part and the fraction of `a` apart (`a` is read seven times: pass a column): the
+    engine multiplies the digits of both factors, so a × 15.2587890625 written plainly held
+    34 + 12 digits for a = 10^14 and overflowed past 10^38 (the whole file stopped) where the
+    product is a mere 1.5·10^15. The whole part's product is exact (the constant's decimals),
+    the fraction's is rounded to NUM's; both have a's sign, so their sum is the plain product
+    rounded once. `meta["times"]` keeps (a, value) for the narrow reading
+    (`narrow.Narrowing.units`)."""
+    value = value.normalize(_WIDE) if value else Decimal(0)  # 1.500 is 1.5: its trailing zeros are no digits
     constant, scale = typed_literal(value)
     if scale + SCALE > 38:
         return None
-    return cast(exp.Mul(this=cast(a, NUM), expression=constant), NUM)
+    if scale == 0:
+        return cast(exp.Mul(this=cast(a, NUM), expression=constant), NUM)
+    if len(value.as_tuple().digits) > 18:  # the fraction × the constant must stay within 38 digits
+        return None
+    wide = cast(a.copy(), NUM)
+    whole = trunc(wide)
+    fraction = cast(exp.Sub(this=wide.copy(), expression=whole.copy()), decimal_type(21, SCALE))
+    product = cast(
+        exp.Add(this=cast(exp.Mul(this=whole, expression=constant), NUM),
+                expression=cast(exp.Mul(this=fraction, expression=constant.copy()), NUM)),
+        NUM,
+    )  # fmt: skip
+    product.meta["times"] = (a.copy(), value)
+    return product
 
 
 def times(a: exp.Expr, b: exp.Expr) -> exp.Expr:

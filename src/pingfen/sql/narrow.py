@@ -92,6 +92,9 @@ class Narrower:
         to be exact (a division, a floor, a cast from text, …): that value stays wide."""
         if id(e) in self.alike:
             return self.units(e.args["default"])
+        if (times := e.meta.get("times")) is not None:  # exact.times_literal's product by parts: one product here
+            a, value = times
+            return self.times_constant(exp.Mul(this=exact.cast(a.copy(), NUM), expression=exact.typed_literal(value)[0]))
         if isinstance(e, exp.Paren):
             return self.units(e.this)
         if type(e) is exp.Cast and exact.decimal_params(e.to) == NUM_PARAMS:  # not TryCast: that reads text

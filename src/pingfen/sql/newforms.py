@@ -320,9 +320,7 @@ class FormsCompiler(Compiler):
                 low = exp.IntDiv(this=exact.paren(exp.Add(this=n.sql.copy(), expression=integer(1))), expression=integer(2))
                 high = exp.Add(this=exp.IntDiv(this=n.sql.copy(), expression=integer(2)), expression=integer(1))
                 a, b = (cast(panels.element(ordered.sql, k, self.dialect), NUM) for k in (low, high))
-                both = exact.times_literal(exp.Add(this=a, expression=b), Decimal("0.5"))
-                assert both is not None  # one decimal more than NUM's values: it fits
-                return Frag(both, ordered.depth)
+                return self.halved(Frag(exp.Add(this=a, expression=b), ordered.depth))
             case _:
                 raise SqlRefusal("PF807", {"form": self.walker.source_of(e)})
 
@@ -392,9 +390,15 @@ class FormsCompiler(Compiler):
             return self.bind(Frag(cast(exp.Window(this=exp.Max(this=chosen), over="OVER"), NUM), depth))
 
         a, b = at(low), at(high)
-        both = exact.times_literal(exp.Add(this=a.sql.copy(), expression=b.sql.copy()), Decimal("0.5"))
-        assert both is not None  # one decimal more than NUM's values: it fits
-        return Frag(both, max(a.depth, b.depth))
+        return self.halved(Frag(exp.Add(this=a.sql.copy(), expression=b.sql.copy()), max(a.depth, b.depth)))
+
+    def halved(self, both: Frag) -> Frag:
+        """A median's midpoint, (a + b) × 0.5, of a sum bound to a column (the product reads it
+        several times): exact for every sum NUM holds, a median of values past 10^17 too."""
+        both = self.column(both)
+        half = exact.times_literal(both.sql, Decimal("0.5"))
+        assert half is not None  # one digit, one decimal
+        return Frag(half, both.depth)
 
     def rank(self, known: Frag) -> Frag:
         absent = exp.Is(this=known.sql.copy(), expression=exp.Null())
