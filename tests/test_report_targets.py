@@ -242,3 +242,16 @@ def test_the_command_says_the_data_changed(tmp_path: Path, monkeypatch: pytest.M
     code = main(["report", "--format", "md", "--lang", "en", str(RULES), str(data), "-o", f"{tmp_path}/报告/"], io.StringIO(), err)
     assert code != 0
     assert f"`{data}` changed while the reports were being made: run it again (no file was written)" in err.getvalue()
+
+
+def test_a_folder_reached_through_one_that_is_not_there_is_left_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`-o a/../b` with no `a`: the run makes `a` (pathlib walks up to it) and not `b`, which was
+    there. Telling made folders by whether each path existed before took `a/../b`, `a/..` and
+    `a` all as made: `b` (empty, but not the run's) was removed and `a` left behind."""
+    data = _copy(tmp_path)
+    (tmp_path / "b").mkdir()
+    monkeypatch.setattr(batchreport, "identity", lambda fd: (1,))
+    _watched(monkeypatch, after=lambda: _edited(data))
+    with pytest.raises(DataError):
+        report_folder(RUBRIC, data, tmp_path / "a" / ".." / "b", "md", lang="zh")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["b", data.name])

@@ -8,6 +8,7 @@ without the narrow reading of known column scales, reasons and all."""
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -119,3 +120,27 @@ def test_a_batch_median_of_values_past_10_to_the_17_scores_as_evaluate() -> None
     for record, row in zip(sqlhelp.batched(rubric, records), rows, strict=True):
         sqlhelp.agree(rubric, record, row)
     assert [row["total"] for row in rows] == [100, 100]
+
+
+@needs_duckdb
+def test_a_product_by_a_constant_in_a_branch_not_taken_is_not_worked_out() -> None:
+    """Binding every operand of a split product to a column worked `a × 100000` out on every row,
+    the branch's own too: 9·10^18 past NUM stopped the file, where evaluate() never reaches it.
+    Only an operand holding a split product (a chain) is bound now."""
+    rubric = _one("if a < 1000 then (a * 100000) * 1.5 else 0")
+    records: list[dict[str, object]] = [{"a": Decimal("90000000000000")}, {"a": Decimal("5")}]
+    rows = sqlhelp.score(duckdb.connect(), rubric, records)
+    for record, row in zip(records, rows, strict=True):
+        sqlhelp.agree(rubric, record, row)
+    assert [row["total"] for row in rows] == [0, 100]
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "spark", "postgres"])
+@pytest.mark.parametrize("score", ["(a + 1) * 1.234567890123456789", "(a + 1) * 1.5 * 1.5"])
+def test_every_column_a_product_binds_is_read(dialect: str, score: str) -> None:
+    """A constant the split product does not take (19 digits) had its operand bound first and
+    then bound again by the product of two values: one column of the query never read."""
+    tree = to_sql_tree(_one(score), dialect, reasons=False)
+    bound = [a.alias for a in tree.find_all(exp.Alias) if a.alias.startswith("_pf_")]
+    reads = Counter(c.name for c in tree.find_all(exp.Column))
+    assert all(reads[name] >= 1 for name in bound), [n for n in bound if not reads[n]]

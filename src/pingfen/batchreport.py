@@ -82,6 +82,29 @@ def _changed(data: str | Path, reports: int) -> DataError:
     return DataError([Problem("PF537", None, {"path": str(data), **written})])
 
 
+def _made(folder: Path, made: list[Path]) -> None:
+    """`folder.mkdir(parents=True, exist_ok=True)`, step for step as pathlib does it, each folder
+    its own mkdir made put in `made` (deepest first): not one that was there, nor one another
+    process made meanwhile, nor the `b` of `a/../b` that was there while `a` was not."""
+    try:
+        folder.mkdir()
+    except FileNotFoundError:
+        if folder.parent == folder:
+            raise
+        _made(folder.parent, made)
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            if not folder.is_dir():
+                raise
+            return
+    except FileExistsError:
+        if not folder.is_dir():
+            raise
+        return
+    made.insert(0, folder)
+
+
 def _unmade(folders: Sequence[Path]) -> None:
     """Remove `folders` (deepest first) that this run made and wrote nothing into: each only
     while it is empty (rmdir), so nothing another hand put there meanwhile is lost."""
@@ -177,9 +200,9 @@ def report_folder(
             refuse_target(out / name)
     if _identity(data) != opened:  # changed already: refused before the folder is made
         raise _changed(data if shown is None else shown, 0)
-    made = [p for p in (out, *out.parents) if not p.exists()]  # the folders this run makes, deepest first
+    made: list[Path] = []  # the folders this run's own mkdir made, deepest first
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        _made(out, made)
     except OSError as error:
         raise OutputError("PF704", str(out), {"reason": OSReason.of(error)}) from None
     summary = Summary()

@@ -445,13 +445,16 @@ class Compiler:
 
     def multiply(self, left: Frag, right: Frag, left_constant: Decimal | None, right_constant: Decimal | None) -> Frag:
         for operand, constant in ((left, right_constant), (right, left_constant)):
-            if constant is None:
+            if constant is None or not exact.multiplies(constant):
                 continue
-            if constant != constant.to_integral_value():  # read seven times (exact.times_literal): a column
-                operand = self.column(operand)  # a product of products then grows by a column, not sevenfold
+            if exact.splits(constant) and any("times" in e.meta for e in operand.sql.walk()):
+                # a product by parts reads its operand seven times: one that holds such a product
+                # is bound to a column, so a chain grows by a column a link, not sevenfold; any
+                # other stays where it is written (in a branch, reached only where evaluate() does)
+                operand = self.column(operand)
             product = exact.times_literal(operand.sql.copy(), constant)
-            if product is not None:
-                return Frag(product, operand.depth)
+            assert product is not None  # exact.multiplies said so
+            return Frag(product, operand.depth)
         a, b = self.column(left), self.column(right)
         return Frag(exact.times(a.sql, b.sql), max(a.depth, b.depth))
 

@@ -284,13 +284,11 @@ def times_literal(a: exp.Expr, value: Decimal) -> exp.Expr | None:
     rounded once. `meta["times"]` keeps (a, value) for the narrow reading
     (`narrow.Narrowing.units`)."""
     value = value.normalize(_WIDE) if value else Decimal(0)  # 1.500 is 1.5: its trailing zeros are no digits
-    constant, scale = typed_literal(value)
-    if scale + SCALE > 38:
+    if not multiplies(value):
         return None
+    constant, scale = typed_literal(value)
     if scale == 0:
         return cast(exp.Mul(this=cast(a, NUM), expression=constant), NUM)
-    if len(value.as_tuple().digits) > 18:  # the fraction × the constant must stay within 38 digits
-        return None
     wide = cast(a.copy(), NUM)
     whole = trunc(wide)
     fraction = cast(exp.Sub(this=wide.copy(), expression=whole.copy()), decimal_type(21, SCALE))
@@ -301,6 +299,21 @@ def times_literal(a: exp.Expr, value: Decimal) -> exp.Expr | None:
     )  # fmt: skip
     product.meta["times"] = (a.copy(), value)
     return product
+
+
+def multiplies(value: Decimal) -> bool:
+    """Whether `times_literal` takes the constant: at most 18 decimals, and at most 18
+    significant digits where it has any (the fraction × the constant stays within 38)."""
+    value = value.normalize(_WIDE) if value else Decimal(0)
+    _sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # a rubric's numbers are finite
+    return -exponent + SCALE <= 38 and (exponent >= 0 or len(digits) <= 18)
+
+
+def splits(value: Decimal) -> bool:
+    """Whether `times_literal` writes the product by parts (a constant with decimals), which
+    reads its operand seven times."""
+    return value != value.to_integral_value()
 
 
 def times(a: exp.Expr, b: exp.Expr) -> exp.Expr:
