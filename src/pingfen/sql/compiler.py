@@ -447,7 +447,7 @@ class Compiler:
         for operand, constant in ((left, right_constant), (right, left_constant)):
             if constant is None or not exact.multiplies(constant):
                 continue
-            if exact.splits(constant) and any("times" in e.meta for e in operand.sql.walk()):
+            if exact.decimals(constant) > 0 and any("times" in e.meta for e in operand.sql.walk()):
                 # a product by parts reads its operand seven times: one that holds such a product
                 # is bound to a column, so a chain grows by a column a link, not sevenfold; any
                 # other stays where it is written (in a branch, reached only where evaluate() does)

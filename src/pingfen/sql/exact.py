@@ -310,12 +310,6 @@ def multiplies(value: Decimal) -> bool:
     return -exponent + SCALE <= 38 and (exponent >= 0 or len(digits) <= 18)
 
 
-def splits(value: Decimal) -> bool:
-    """Whether `times_literal` writes the product by parts (a constant with decimals), which
-    reads its operand seven times."""
-    return value != value.to_integral_value()
-
-
 def times(a: exp.Expr, b: exp.Expr) -> exp.Expr:
     """`a × b` of two computed values (columns, each read several times), by parts:
     (ai + af)(bi + bf) with ai, bi integers and af, bf fractions. Only af × bf is rounded
