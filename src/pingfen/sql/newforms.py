@@ -22,7 +22,7 @@ from pingfen.absent import NA_WORDS
 from pingfen.evaluate.applies import plan
 from pingfen.evaluate.rubric import InputSpec, Rubric
 from pingfen.reasons import Site as ReasonSite
-from pingfen.sql import compiler, dates, exact, panels
+from pingfen.sql import compiler, dates, exact, panels, sizes
 from pingfen.sql.compiler import OWN, PREFIX, Compiler, Entry, Frag, clamp, compare, folding, join, reserved, sum_of
 from pingfen.sql.exact import NUM, WHOLE, SqlRefusal, case, cast, integer, literal
 from pingfen.values import EPOCH as EPOCH_DAY
@@ -639,7 +639,11 @@ class FormsCompiler(Compiler):
                 return Frag(case((holds.sql.copy(), then.sql.copy()), default=otherwise.sql.copy()), depth)
             case ast.Round():
                 value = self.column(self.value(e.value, where, reached))
-                return Frag(round_expr(value.sql, int(e.places.value), e.mode), value.depth)
+                places = int(e.places.value)
+                rounded = Frag(round_expr(value.sql, places, e.mode), value.depth)
+                # its digits |v| × 10^places, and one more, must fit NUM (its size + 10^-places, times 10^places): guarded where they may not
+                widened = sizes.Span.around(sizes.add(self.sizes.of(e.value).size, Decimal(1).scaleb(-places)))
+                return self.scaled(value, rounded, widened, Decimal(1).scaleb(places), reached)
             case ast.Call() if e.func == "days":  # b − a, in days: a date is its day number
                 a, b = (self.value(arg, where, reached) for arg in e.args)
                 return Frag(cast(exp.Sub(this=b.sql.copy(), expression=a.sql.copy()), NUM), max(a.depth, b.depth))
