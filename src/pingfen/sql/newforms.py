@@ -226,7 +226,8 @@ class FormsCompiler(Compiler):
         elif batch.func == "mean":
             total = self.bind(Frag(cast(exp.Window(this=exp.Sum(this=known.sql.copy()), over="OVER"), NUM), known.depth))
             count = self.bind(Frag(cast(exp.Window(this=exp.Count(this=known.sql.copy()), over="OVER"), NUM), known.depth))
-            value = self.divide(total, count)  # NULL where none is known (a zero count)
+            # NULL where none is known (a zero count); within its values' hull, so within NUM: no guard
+            value = self.divide(total, count, guard=False)
         elif batch.func == "median":
             value = self.median(known)
         elif batch.func == "rank":  # 1 for the highest; equal values share the better rank
@@ -309,12 +310,13 @@ class FormsCompiler(Compiler):
             case "max":
                 return Frag(panels.greatest(v.sql), v.depth)
             case "mean":
-                return self.divide(self.column(Frag(panels.total(v.sql, self.dialect), v.depth)), self.column(Frag(cast(n.sql, NUM), n.depth)))
+                # a mean lies within the panel's values, each within NUM: no guard of its whole part
+                return self.divide(self.column(Frag(panels.total(v.sql, self.dialect), v.depth)), self.column(Frag(cast(n.sql, NUM), n.depth)), guard=False)
             case "trimmed_mean":
                 self.refuse(reached, Frag(exp.LT(this=n.sql.copy(), expression=integer(3)), n.depth), "PF540", name)
                 kept = exp.Sub(this=exp.Sub(this=panels.total(v.sql, self.dialect), expression=panels.least(v.sql)), expression=panels.greatest(v.sql))
                 count = cast(exp.Sub(this=n.sql.copy(), expression=integer(2)), NUM)
-                return self.divide(self.column(Frag(cast(kept, NUM), v.depth)), self.column(Frag(count, n.depth)))
+                return self.divide(self.column(Frag(cast(kept, NUM), v.depth)), self.column(Frag(count, n.depth)), guard=False)
             case "median":
                 ordered = self.column(Frag(panels.ordered(v.sql), v.depth))
                 low = exp.IntDiv(this=exact.paren(exp.Add(this=n.sql.copy(), expression=integer(1))), expression=integer(2))
@@ -605,7 +607,8 @@ class FormsCompiler(Compiler):
             return super().group_score(node, parts)
         top = node.max.value
         kept, applicable, dropped = self.rescale(parts, drops)
-        rescaled = self.divide(self.multiply(kept, Frag(literal(top), 0), None, top), applicable)
+        divisor = sizes.add(*(abs(c.max.value) for c in node.children))  # the maxima of the parts that apply
+        rescaled = self.divide(self.multiply(kept, Frag(literal(top), 0), None, top), applicable, divisor_bound=divisor)
         score = Frag(case((_not(dropped).sql, clamp(kept, top).sql),
                           (exp.EQ(this=applicable.sql.copy(), expression=integer(0)), literal(Decimal(0))),
                           default=clamp(rescaled, top).sql), max(kept.depth, applicable.depth, dropped.depth, rescaled.depth))  # fmt: skip
@@ -669,7 +672,7 @@ class FormsCompiler(Compiler):
         there = shifted(start.sql, exp.Add(this=whole.sql.copy(), expression=integer(1)))
         left = Frag(cast(days_between(here.sql, end.sql), NUM), here.depth)
         month = Frag(cast(days_between(here.sql, there), NUM), here.depth)
-        fraction = self.divide(left, month)
+        fraction = self.divide(left, month, guard=False, divisor_bound=Decimal(31))  # below 1: the days of a month
         total = self.column(Frag(cast(exp.Add(this=cast(whole.sql.copy(), NUM), expression=fraction.sql.copy()), NUM), max(whole.depth, fraction.depth)))
         negated = cast(exp.Neg(this=exact.paren(total.sql.copy())), NUM)
         return Frag(case((backwards.sql.copy(), negated), default=total.sql.copy()), max(total.depth, backwards.depth))
@@ -812,7 +815,8 @@ class FormsCompiler(Compiler):
             kept, applicable, dropped = self.rescale(tops, drops)
             none_left = join(exp.And, dropped, Frag(exp.EQ(this=applicable.sql.copy(), expression=integer(0)), applicable.depth))
             self.site(none_left, "PF535", None)
-            rescaled = self.divide(self.multiply(kept, Frag(literal(rubric_max), 0), None, rubric_max), applicable)
+            divisor = sizes.add(*(abs(n.max.value) for n in module.top))
+            rescaled = self.divide(self.multiply(kept, Frag(literal(rubric_max), 0), None, rubric_max), applicable, divisor_bound=divisor)
             raw = Frag(case((dropped.sql.copy(), rescaled.sql.copy()), default=kept.sql.copy()), max(dropped.depth, rescaled.depth))
         if module.outside:
             counted = [raw]
