@@ -43,6 +43,16 @@ FORMS: dict[str, tuple[str, list[tuple[str, str, str, bool | str]]]] = {
         ("99999999999999", "100000001", "0", True),
         ("10000000000000", "100000000", "0", False),  # a divisor of 10^16, no remainder: scored
         ("3", "9999999", "0", False)]),  # a divisor below 10^14: each remainder small enough
+    "a quotient of 64-bit steps": ("indicator x 5 { score = min(5, max(0, (a + 999999999999) / b)) }", [
+        # a constant's twin is below 10^18: the 64-bit steps gave 10^24 (the whole query stopped)
+        ("999999", "0.000001", "0", True), ("1", "2", "0", False)]),
+    "a step count the points read": ("indicator x 5 { deduct 0.12345678901234567 per 0.0064 of q above 0 counting proportional }", [
+        # rate ÷ step has too many decimals to be one product: the steps (1.5625·10^19) are read
+        ("10000000000000", "0.0001", "0", True), ("1.5", "1", "0", False)]),
+    "an adjust row's deductions": ("indicator y 5 { score = 5 }\nadjust x -2 .. +2 {\n  deduct 5 per 1 of q above 1\n  deduct 5 per 1 of q above 0\n}", [
+        ("15000000000000", "0.0001", "0", True), ("9000000000000", "0.0001", "0", False), ("1.5", "1", "0", False)]),
+    "an adjust row less its deductions": ("indicator y 5 { score = 5 }\nadjust x -2 .. +2 {\n  score = q\n  deduct 1 per 1 of q below 0\n}", [
+        ("-60000000000000", "0.0001", "0", True), ("-49999999999999", "0.0001", "0", False), ("1", "1", "0", False)]),
     "sum": ("indicator x 5 { score = min(5, max(0, q + q - c)) }", [
         ("60000000000000", "0.0001", "0", True),  # 1.2·10^18
         ("49999999999999", "0.0001", "-9999", False),  # 999999999999980000 + 9999: just below
@@ -50,6 +60,9 @@ FORMS: dict[str, tuple[str, list[tuple[str, str, str, bool | str]]]] = {
     "product of inputs": ("indicator x 5 { score = min(5, max(0, a * c)) }", [
         ("1000000000", "1", "1000000000", True), ("-10000000000000", "1", "1000000", True),  # 10^18, −10^19
         ("999999999", "1", "999999999", False),  # 999999998000000001
+        # fractions of .99999999999999999995 or more rounded to 1 at 19 decimals, and their
+        # product, a DECIMAL(38, 38), overflowed: the whole query stopped on a value below 1
+        ("-0.99999999999999999999", "1", "0.99999999999999999999", False),
         ("3", "1", "2", False)]),
     "product of worked-out values": ("indicator x 5 { score = min(5, max(0, q * q)) }", [
         ("1000000000", "1", "0", True),  # 10^18
@@ -60,7 +73,7 @@ FORMS: dict[str, tuple[str, list[tuple[str, str, str, bool | str]]]] = {
         ("19999999999999.99", "0.001", "0", False)]),  # 999999999999999500
     "round": ("indicator x 5 { score = min(5, max(0, round(q, 2))) }", [
         ("10000000000000", "0.001", "0", True),  # 10^16: its cents past NUM's digits
-        ("9999999999999.999", "0.001", "0", False)]),
+        ("9999999999999.99999", "0.001", "0", False)]),  # 9999999999999999.99: its cents within them
     "a branch reached": ("indicator x 5 { score = min(5, max(0, if c > 0 then a * c else 0)) }", [
         ("10000000000000", "1", "1000000", True),
         ("10000000000000", "1", "-1000000", False)]),  # −10^19 in the branch not taken: evaluate() never works it out
@@ -170,3 +183,57 @@ def test_the_2021_query_guards_its_quotients_and_their_step_deductions_only() ->
     rubric = pingfen.load(RULESET, tests=False)
     assert to_sql_tree(rubric, "duckdb", "records", reasons=False).sql(dialect="duckdb").count("'PF801'") == 0
     assert to_sql_tree(rubric, "duckdb", "records", reasons=True).sql(dialect="duckdb").count("'PF801'") == 9
+
+
+BATCH = """rubric "批" { total 5 }
+input 完成数: number
+input 计划数: number > 0
+let 平均完成率 = batch mean(完成数 / 计划数)
+indicator 完成 5 { score = if 完成数 / 计划数 >= 平均完成率 then 5 else 0 }
+"""
+
+
+@needs_duckdb
+@pytest.mark.parametrize("reasons", [True, False], ids=["reasons", "engine"])
+def test_a_batch_value_of_quotients_counts_every_row_as_evaluate_does(reasons: bool) -> None:
+    """A batch value's expression is not guarded: a guard's site there (NULL on a row whose
+    quotient took DuckDB's 64-bit steps) left every such row out of the batch, and all were
+    refused PF541 (the review's find). A value too large there stops the query (below)."""
+    rubric = pingfen.loads(BATCH, "批.rule", tests=False)
+    records: list[dict[str, object]] = [{"完成数": Decimal(a), "计划数": Decimal(b)} for a, b in (("3", "1"), ("2", "1"), ("1", "1"), ("1234567.5", "1000000"))]
+    con = duckdb.connect()
+    sqlhelp.table(con, rubric, records)
+    cursor = con.execute(to_sql_tree(rubric, "duckdb", "records", reasons=reasons).sql(dialect="duckdb") + " ORDER BY id")
+    names = [d[0] for d in cursor.description]
+    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    expected = [rubric.evaluate(r).total for r in sqlhelp.batched(rubric, records)]
+    assert [row["refusal"] for row in rows] == [None] * 4
+    assert [row["total"] for row in rows] == expected == [Decimal("5.00"), Decimal("5.00"), Decimal("0.00"), Decimal("0.00")]
+
+
+@needs_duckdb
+def test_a_batch_value_past_the_digits_stops_the_query_rather_than_leave_a_row_out() -> None:
+    """`batch max(a * c)` of 10^19 on one row: evaluate() counts it, so the batch value is
+    10^19 and every row scores 5. Left out, the other row would score 0 unrefused; the query
+    stops instead, as for any batch value past the digits (docs/scale.md)."""
+    rubric = pingfen.loads('rubric "批" { total 5 }\ninput a: number\ninput c: number\nlet m = batch max(a * c)\n'
+                           "indicator x 5 { score = if m > 100 then 5 else 0 }\n", "批.rule", tests=False)  # fmt: skip
+    records: list[dict[str, object]] = [{"a": Decimal(10**9), "c": Decimal(10**10)}, {"a": Decimal(1), "c": Decimal(1)}]
+    with pytest.raises(duckdb.Error):
+        sqlhelp.score(duckdb.connect(), rubric, records)
+
+
+@needs_duckdb
+def test_a_batch_values_guards_leave_no_other_site_unread() -> None:
+    """The sites a batch expression made are dropped once its rows are told; a guard's number
+    kept then named another site, which `unguard` dropped: a missing `d` went unrefused, every
+    score NULL (the review's find). Each guard now carries its own token."""
+    rubric = pingfen.loads('rubric "t" { total 5 }\ninput a: number\ninput c: number\nlet m = batch max(a * c + a * c)\n'
+                           "input d: number > 0\nindicator x 5 { score = min(5, max(0, d)) }\n", "t.rule", tests=False)  # fmt: skip
+    records: list[dict[str, object]] = [{"a": Decimal(1), "c": Decimal(1)}, {"a": Decimal(1), "c": Decimal(1), "d": Decimal(3)}]
+    con = duckdb.connect()
+    sqlhelp.table(con, rubric, records)
+    cursor = con.execute(to_sql_tree(rubric, "duckdb", "records", reasons=False).sql(dialect="duckdb") + " ORDER BY id")
+    names = [d[0] for d in cursor.description]
+    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    assert [(row["refusal"], row["refusal_input"], row["x"]) for row in rows] == [("PF501", "d", None), (None, None, Decimal(3))]

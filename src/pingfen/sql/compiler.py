@@ -170,6 +170,7 @@ class Site:
     code: str
     input: str | None
     covered: bool = False  # false wherever the inputs' one test (Compiler.fine) holds
+    guard: int | None = None  # PF801's: the token of the value it guards (Compiler.guarded, unguard)
 
 
 class Compiler:
@@ -209,7 +210,8 @@ class Compiler:
         self.lazy: list[str] = []  # DuckDB, no reasons: the indicators whose quotient is worked out only between their ends (ends)
         # how large each value can be (sql/sizes.py): where an operation may not fit NUM, it is guarded
         self.sizes = sizes.Sizes({spec.name: spec for spec in rubric.inputs}, {let.name.text: let for let in self.checked.let_order})
-        self.guards: set[int] = set()  # the PF801 sites' numbers (each marks the value it guards: unguard)
+        self.guarding = True  # False while a batch value's expression is compiled (newforms.newer_input)
+        self.guarded_values: list[int] = []  # a token for each value guarded: its site's and its node's (unguard)
         self.lost_spans: dict[int, sizes.Span] = {}  # each step deduction's span (by the rule's id), for its indicator's sum
 
     # ---------------------------------------------------------------- layers
@@ -234,10 +236,14 @@ class Compiler:
         """`value` where `fits` holds; else NULL, never worked out, and the row refused where
         evaluate() reaches it (PF801): a value NUM cannot hold costs only its row (sql/sizes.py).
         `null`: `value` is NULL already where `fits` fails (a long division's)."""
+        if not self.guarding:
+            return value
         self.refuse(reached, Frag(exp.Not(this=exact.paren(fits.sql.copy())), fits.depth), "PF801", None)
         kept = value if null else Frag(case((fits.sql.copy(), value.sql)), max(value.depth, fits.depth))
-        self.guards.add(len(self.sites) - 1)
-        kept.sql.meta["guard"] = len(self.sites) - 1  # the site stays only where the value is read (unguard)
+        token = len(self.guarded_values)
+        self.guarded_values.append(token)
+        self.sites[-1] = attrs.evolve(self.sites[-1], guard=token)
+        kept.sql.meta["guard"] = token  # the site stays only where the value is read (unguard)
         return kept
 
     def readable(self, frag: Frag) -> Frag:
@@ -539,11 +545,14 @@ class Compiler:
         caller knows the quotient is small (ends), only a divisor too large is refused."""
         a, b = self.column(dividend), self.column(divisor)
         reached = reached or _true()
-        if self.dialect != "duckdb" or twins[0] is None or twins[1] is None:
-            return self.long_division(a, b, Frag(exp.false(), 0), reached, divisor_bound, guard)
+        not_needed = Frag(exp.false(), 0) if needed is None else Frag(exp.Not(this=exact.paren(needed.sql.copy())), needed.depth)
+        # the 64-bit steps give no whole part of LIMIT − 1 or more: the dividend's twin (its
+        # value × 10^6) bounds the quotient, the divisor's being 1 at least
+        if self.dialect != "duckdb" or twins[0] is None or twins[1] is None or twins[0].bound >= int(sizes.LIMIT) - 1:
+            return self.long_division(a, b, not_needed, reached, divisor_bound, guard)
         twin_a, twin_b = self.column(twins[0].frag), self.column(twins[1].frag)
         small = self.bind(Frag(exact.is_short(twin_a.sql, twin_b.sql), max(twin_a.depth, twin_b.depth)))
-        skipped = small if needed is None else join(exp.Or, small, Frag(exp.Not(this=exact.paren(needed.sql.copy())), needed.depth))
+        skipped = small if needed is None else join(exp.Or, small, not_needed)
         long = self.long_division(a, b, skipped, reached, divisor_bound, guard)
         steps = small if needed is None else self.bind(join(exp.And, small, needed))  # DuckDB skips a NULL's division
         short = self.short_division(twin_a, twin_b, steps)
@@ -595,7 +604,8 @@ class Compiler:
         # digits, so only a divisor of 10^14 or more (sizes.DIVISOR) can leave one too large —
         # there each is tested, and the row is refused where one is.
         depth = max(na.depth, nb.depth)
-        wide = divisor_bound >= sizes.DIVISOR
+        guard = guard and self.guarding  # a batch value's expression: no test, an overflow stops the query
+        wide = divisor_bound >= sizes.DIVISOR and self.guarding
         whole_limit = integer(int(sizes.LIMIT) - 1)
         tested: list[exp.Expr] = []
         if self.dialect == "spark" and guard:
@@ -950,8 +960,11 @@ class Compiler:
         step, rate = rule.step.value, rule.rate.value
         inverse = exact.ratio(Decimal(1), step)
         scaled = exact.times_literal(excess.sql, inverse) if inverse is not None else None
-        # steps are read by the count (whole, started) or a reason; else left out, and no row refused for them
-        read = self.with_reasons or rule.counting in ("whole", "started")
+        per = exact.ratio(rate, step) if rule.counting in ("proportional", None) else None
+        product = exact.times_literal(excess.sql, per) if per is not None else None
+        # steps are read by the count (whole, started), by the points lost where they are not
+        # one product of the excess, or by a reason; else left out, and no row refused for them
+        read = self.with_reasons or rule.counting in ("whole", "started") or product is None
         if scaled is not None and inverse is not None:
             steps = self.scaled(excess, Frag(scaled, excess.depth), span, inverse, reached) if read else Frag(scaled, excess.depth)
             steps_span = sizes.multiplied(span, sizes.Span.point(inverse))
@@ -972,8 +985,6 @@ class Compiler:
                 assert_never(rule.counting)
         if rule.counting == "started":
             steps_span = sizes.summed(steps_span, sizes.Span.point(Decimal(1)))
-        per = exact.ratio(rate, step) if rule.counting in ("proportional", None) else None
-        product = exact.times_literal(excess.sql, per) if per is not None else None
         if product is not None and per is not None:  # rate × excess / step at once (0.5 per 1pp: × 50), one product, no division
             lost = self.scaled(excess, Frag(product, excess.depth), span, per, reached)
             lost_span = sizes.multiplied(span, sizes.Span.point(per))
@@ -1147,12 +1158,12 @@ class Compiler:
         grade, reasons, another site): such a value is left out of the query, so it cannot
         overflow, and no row is refused for it (the 2021 rubric's lets of a quotient, which its
         step deductions divide again only between their ends: Compiler.ends)."""
-        if not self.guards:
+        if not any(s.guard is not None for s in self.sites):
             return
         roots = list(read)
         if self.with_reasons:
             roots += [e.sql for _name, items in self.explained for when, _k, numbers in items for e in (when, *(f for f, _kind in numbers)) if e is not None]
-        roots += [s.condition.sql for i, s in enumerate(self.sites) if i not in self.guards]
+        roots += [s.condition.sql for s in self.sites if s.guard is None]
         seen: set[str] = set()
         read_guards: set[int] = set()
         while roots:
@@ -1162,8 +1173,7 @@ class Compiler:
                 if isinstance(node, exp.Column) and node.name not in seen and node.name in self.bound:
                     seen.add(node.name)
                     roots.append(self.bound[node.name][0])
-        self.sites = [s for i, s in enumerate(self.sites) if i not in self.guards or i in read_guards]
-        self.guards = set()  # the numbers have moved: none is read after this
+        self.sites = [s for s in self.sites if s.guard is None or s.guard in read_guards]
 
     def refuse_names(self) -> None:
         """PF805 for a node named as one of the query's own columns, PF809 for two names the

@@ -319,7 +319,7 @@ def times(a: exp.Expr, b: exp.Expr) -> exp.Expr:
     ai, bi = trunc(a), trunc(b)
     af = cast(exp.Sub(this=a.copy(), expression=trunc(a)), decimal_type(21, SCALE))
     bf = cast(exp.Sub(this=b.copy(), expression=trunc(b)), decimal_type(21, SCALE))
-    small = cast(exp.Mul(this=cast(af.copy(), decimal_type(20, 19)), expression=cast(bf.copy(), decimal_type(20, 19))), NUM)
+    small = cast(exp.Mul(this=below_one(af), expression=below_one(bf)), NUM)
     parts: list[exp.Expr] = [
         cast(exp.Mul(this=ai, expression=bi), NUM),
         cast(exp.Mul(this=ai.copy(), expression=bf), NUM),
@@ -361,7 +361,7 @@ def fits_product(a: exp.Expr, b: exp.Expr) -> exp.Expr:
     af = cast(exp.Sub(this=a.copy(), expression=trunc(a)), decimal_type(21, SCALE))
     bf = cast(exp.Sub(this=b.copy(), expression=trunc(b)), decimal_type(21, SCALE))
     whole = exp.Abs(this=exp.Mul(this=ai, expression=bi))
-    small = exp.Mul(this=cast(af.copy(), decimal_type(20, 19)), expression=cast(bf.copy(), decimal_type(20, 19)))
+    small = exp.Mul(this=below_one(af), expression=below_one(bf))
     parts = [whole.copy(), exp.Mul(this=ai.copy(), expression=bf), exp.Mul(this=af, expression=bi.copy()), small]
     total: exp.Expr = cast(exp.Abs(this=cast(parts[0], ten)), ten)
     for part in parts[1:]:
@@ -369,6 +369,16 @@ def fits_product(a: exp.Expr, b: exp.Expr) -> exp.Expr:
     # each compared with LIMIT of its own type: against a NUM, the engine would cast a 38-digit integer to NUM first
     whole_limit, limit = cast(integer(int(sizes.LIMIT)), WHOLE), cast(integer(int(sizes.LIMIT)), ten)
     return case((exp.GTE(this=whole, expression=whole_limit), exp.false()), default=exp.LT(this=total, expression=limit))
+
+
+def below_one(fraction: exp.Expr) -> exp.Expr:
+    """A fraction (|f| < 1, 20 decimals) to 19 decimals, kept below 1 in size: the product of
+    two such is a DECIMAL(38, 38), no integer digit, and .99999999999999999995 rounded to 1
+    overflowed it (the whole query stopped on a = c = 0.99999999999999999999 in a × c).
+    Within 10^-19 of the fraction either way."""
+    top = cast(exp.Literal.number("0." + "9" * 19), decimal_type(20, 19))
+    bottom = cast(exp.Literal.number("-0." + "9" * 19), decimal_type(20, 19))
+    return within(cast(fraction.copy(), decimal_type(20, 19)), bottom, top)
 
 
 def unscaled(a: exp.Expr, big: exp.DataType) -> exp.Expr:

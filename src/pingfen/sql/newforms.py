@@ -12,6 +12,7 @@ import datetime
 import json
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from functools import partial
 from typing import assert_never
 
@@ -211,7 +212,12 @@ class FormsCompiler(Compiler):
         if not reads <= self.env.keys():  # an input declared after it: read in a later layer than this one
             raise SqlRefusal("PF807", {"form": f"let {spec.name} = batch …, before {', '.join(sorted(reads - self.env.keys()))}"})
         mark = len(self.sites)
+        # unguarded (sql/sizes.py): a record's value too large would leave it out of the batch
+        # where evaluate() counts it, and so change every other row's score; it stops the whole
+        # query instead, as a batch value past the digits does (docs/scale.md)
+        self.guarding = False
         each = self.column(self.value(batch.expr, spec.name, _true()))
+        self.guarding = True
         failing = [site.condition for site in self.sites[mark:]]  # a record whose expression refuses is left out
         del self.sites[mark:]
         # and one whose inputs are at fault, or whose cells do not line up (PF520, sql/spelt.py):
@@ -644,9 +650,13 @@ class FormsCompiler(Compiler):
                 value = self.column(self.value(e.value, where, reached))
                 places = int(e.places.value)
                 rounded = Frag(round_expr(value.sql, places, e.mode), value.depth)
-                # its digits |v| × 10^places, and one more, must fit NUM (its size + 10^-places, times 10^places): guarded where they may not
-                widened = sizes.Span.around(sizes.add(self.sizes.of(e.value).size, Decimal(1).scaleb(-places)))
-                return self.scaled(value, rounded, widened, Decimal(1).scaleb(places), reached)
+                # its digits |v| × 10^places must fit NUM (below 10^18; the whole part raised by
+                # one is a DECIMAL(38, 0)), and so must the value rounded (to 0 places, below
+                # LIMIT, so that one more is not 10^18): guarded where they may not
+                bound = Fraction(sizes.TOP) / 10**places if places > 0 else Fraction(sizes.LIMIT)
+                if Fraction(self.sizes.of(e.value).size) < bound:
+                    return rounded
+                return self.guarded(rounded, Frag(exact.below(value.sql, bound), value.depth), reached)
             case ast.Call() if e.func == "days":  # b − a, in days: a date is its day number
                 a, b = (self.value(arg, where, reached) for arg in e.args)
                 return Frag(cast(exp.Sub(this=b.sql.copy(), expression=a.sql.copy()), NUM), max(a.depth, b.depth))
@@ -780,8 +790,10 @@ class FormsCompiler(Compiler):
             start = self.column(self.switched(base, node, partial(self.base, base, node)))
         else:
             start = self.column(sum_of([self.award_held(a, node) for a in awards]))  # none: 0
-        lost = self.column(sum_of([self.switched(r, node, partial(self.deduction, r, node)) for r in deductions]))
-        raw = self.column(Frag(cast(exp.Sub(this=start.sql.copy(), expression=lost.sql.copy()), NUM), max(start.depth, lost.depth)))
+        parts = [self.switched(r, node, partial(self.deduction, r, node)) for r in deductions]
+        lost, lost_span = self.total_of(parts, [self.lost_span(r) for r in deductions])
+        lost = self.column(lost)
+        raw = self.column(self.plus(start, lost, True, (self.start_span(base, awards, node), lost_span), _true()))
         ends: dict[str, object] = {"low": low, "max": top}
         numbers: list[tuple[str, Frag | None, str]] = [("start", start, "decimal"), ("lost", lost, "decimal")]
         self.explain(node, Frag(exp.LT(this=raw.sql.copy(), expression=literal(low)), raw.depth), "adjust_low", ends, numbers, None, plain=True)

@@ -165,7 +165,7 @@ class Sizes:
                 return QUOTIENT
             case ast.IfElse():
                 return self.of(e.then).hull(self.of(e.otherwise))
-            case ast.Round():  # rounded at most to the next whole number out
+            case ast.Round():  # rounded at most to the next whole number out (guarded past its digits)
                 inner = self.of(e.value)
                 return Span(Decimal(math.floor(inner.lo)), Decimal(math.ceil(inner.hi))).clipped(LARGEST)
             case ast.Bool() | ast.Compare() | ast.And() | ast.Or() | ast.Not():
