@@ -1079,9 +1079,9 @@ class Compiler:
                 return Frag(twins, max(a.depth, b.depth))
             scaled = [exact.times_literal(v.sql.copy(), Decimal(k)) for v, k in ((dividend, t.denominator), (divisor, t.numerator))]
             assert scaled[0] is not None and scaled[1] is not None  # whole constants: one product each
-            present = exp.and_(exp.Not(this=exp.Is(this=a.sql.copy(), expression=exp.Null())), exp.Not(this=exp.Is(this=b.sql.copy(), expression=exp.Null())))
             values_ = told(dividend.sql, divisor.sql, scaled[0], scaled[1])
-            return Frag(case((present, twins), default=values_), max(a.depth, b.depth, dividend.depth, divisor.depth))
+            # the twins' test is NULL only where a twin is: the values' test is worked out there alone
+            return Frag(exp.Coalesce(this=twins, expressions=[values_]), max(a.depth, b.depth, dividend.depth, divisor.depth))
 
         if rule.direction == "above":  # excess = Q − T: none at Q ≤ T, the max or more at Q ≥ far
             low, high = versus(pair[0], "<="), versus(pair[1], ">=")
@@ -1090,7 +1090,7 @@ class Compiler:
         low, high = self.bind(low), self.bind(high)
         # where Q is read: not told at an end (without `wide`, a row without twins is told at neither)
         ended = exp.or_(exp.Coalesce(this=low.sql.copy(), expressions=[exp.false()]), exp.Coalesce(this=high.sql.copy(), expressions=[exp.false()]))
-        needed = Frag(exp.Not(this=exact.paren(ended)), max(low.depth, high.depth))
+        needed = self.bind(Frag(exp.Not(this=exact.paren(ended)), max(low.depth, high.depth)))  # read by the steps, the long division, a guard
         quotient = self.column(self.divide(dividend, divisor, (twin_a, twin_b), needed, reached=needed,
                                            divisor_bound=spans[1].size, guard=not wide))  # fmt: skip
         self.lazy.append(node.name.text)
