@@ -305,6 +305,7 @@ SQL_CODES |= {"PF733"}  # a column named as an input but for letter case: tests/
 SQL_CODES |= {"PF734"}  # a sheet whose copy for DuckDB passes its limits: tests/test_engine_wide_sheet.py
 SQL_CODES |= {"PF729"}  # two header names told apart by letter case only, for the DuckDB engine: tests/test_engine_csv_header.py
 SQL_CODES |= {"PF735"}  # a path DuckDB would read as a pattern, where no link can be made: tests/test_engine_paths.py
+SQL_CODES |= {"PF801"}  # a value worked out too large for the query, its row refused: tests/test_sql_row_overflow.py
 SQL_CODES |= {"PF813"}  # a number's text Spark's warehouse query cannot read as pingfen does: tests/test_spark_column_types.py
 SQL_CODES |= {"PF809", "PF810"}  # names SQL reads as one, an input named `_pf_…`: tests/test_sql_names.py
 SQL_CODES |= {"PF811", "PF812"}  # a column kept named as the query's own, a name PostgreSQL cuts: tests/test_sql_postgres.py

@@ -120,3 +120,17 @@ def test_spark_scores_a_product_by_a_constant_of_many_digits_as_evaluate_at_the_
     assert len(rows) == len(wide.RECORDS)
     for record, row in zip(wide.RECORDS, rows, strict=True):
         sqlhelp.agree(wide.RUBRIC, record, row)
+
+
+@needs_spark
+def test_spark_refuses_a_row_whose_value_passes_the_querys_digits_and_no_other(spark: SparkSession) -> None:
+    """tests/test_sql_row_overflow.py's forms on Spark: ANSI mode (pingfen.spark.EXACT_CONF)
+    stopped the whole query on an overflow; now that row alone is refused (PF801)."""
+    import test_sql_row_overflow as overflow
+
+    schema = T.StructType([T.StructField("id", T.IntegerType())] + [T.StructField(n, T.DecimalType(38, 6)) for n in ("a", "b", "c")])
+    for form in overflow.FORMS:
+        records = overflow.records_of(form)
+        frame = spark.createDataFrame([[i, r["a"], r["b"], r["c"]] for i, r in enumerate(records)], schema)
+        rows = sorted((row.asDict() for row in score(frame, overflow.rubric_of(form)).collect()), key=lambda row: row["id"])
+        overflow.check(form, rows)

@@ -521,3 +521,14 @@ def test_a_product_by_a_constant_of_many_digits_scores_as_evaluate_at_the_inputs
     assert len(rows) == len(wide.RECORDS)
     for record, row in zip(wide.RECORDS, rows, strict=True):
         sqlhelp.agree(wide.RUBRIC, record, row)
+
+
+@needs_postgres
+def test_a_row_whose_value_passes_the_querys_digits_is_refused_and_no_other(server: Server) -> None:
+    """tests/test_sql_row_overflow.py's forms on PostgreSQL, whose NUMERIC(38, 20) cast of a
+    value of 10^18 stopped the whole query ("numeric field overflow"): that row alone is refused."""
+    import test_sql_row_overflow as overflow
+
+    for form in overflow.FORMS:
+        rows = score(server, overflow.rubric_of(form), overflow.records_of(form), types={n: "NUMERIC(38, 6)" for n in ("a", "b", "c")})
+        overflow.check(form, rows)

@@ -114,7 +114,8 @@ def test_every_plain_input_is_covered_by_one_test_and_the_rest_stay_in_order() -
     covered = [s for s in compiler.sites if s.covered]
     assert {s.input for s in covered} == {s.name for s in rubric.inputs}
     assert {s.code for s in covered} == {"PF501", "PF502", "PF503", "PF506", "PF800"}
-    assert [s.code for s in compiler.sites if not s.covered] == ["PF504", "PF505"]  # 人数 = 0 divides; a band none takes
+    # 人数 = 0 divides; 人均 past the query's digits (a 人数 near 0: PF801); a band none takes
+    assert [s.code for s in compiler.sites if not s.covered] == ["PF504", "PF801", "PF505"]
     assert len(compiler.fine) == len(rubric.inputs)
     # the output's refusal and its input: a scored row is settled by the first test
     for name in ("refusal", "refusal_input"):

@@ -108,9 +108,11 @@ def _refuse_unnamed_header(rubric: Rubric, data: str, encoding: str | None, desc
 # Overflow in multiplication of INT128 …", "Conversion Error: Casting value … to type
 # DECIMAL(38,20) failed: value is out of range!"
 _OVERFLOW = re.compile(r"Out of Range Error|Overflow in|value is out of range")
-OVERFLOW_EN = ("a number worked out for a row is beyond the 18 integer digits the query's numbers hold; "
+# A row's own value too large is refused in its row (PF801); what is left is a value of the
+# whole batch (a `batch mean`'s sum of every row), or of a row already refused for its bounds.
+OVERFLOW_EN = ("a number the query works out (the sum of a batch value, say) is beyond the 18 integer digits the query's numbers hold; "
                "pingfen eval without --engine duckdb scores every row exactly")  # fmt: skip
-OVERFLOW_ZH = "某一行算出的数值超出了查询中数值的 18 位整数位；不加 --engine duckdb 的 pingfen eval 可以精确地为每一行评分"
+OVERFLOW_ZH = "查询算出的某个数值（例如整批数据的合计）超出了查询中数值的 18 位整数位；不加 --engine duckdb 的 pingfen eval 可以精确地为每一行评分"
 
 
 def _failed(data: str, said: str, given: Mapping[str, str]) -> UsageError:

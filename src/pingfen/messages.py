@@ -390,6 +390,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "input `{input}`: {value} is beyond what the SQL query scores exactly (below 10^14 in size)",
         "输入项 `{input}`：{value} 超出 SQL 查询可精确计分的范围（绝对值须小于 10^14）",
     ),
+    "PF801": (
+        "a value worked out for the record reaches 10^18 - 1 in size, more than the SQL query's numbers hold (18 integer digits)",
+        "为该记录算出的某个数值绝对值达到 10^18 - 1，超出 SQL 查询中数值可容纳的范围（18 位整数位）",
+    ),
     "PF813": (
         "input `{input}`: {value} is text the Spark query does not read as pingfen does: store the number in a numeric column, or write it plainly (1200, 0.95)",
         "输入项 `{input}`：{value} 是 Spark 查询无法按 pingfen 的读法读取的文本：请把数存为数值列，或写成普通数字（1200、0.95）",

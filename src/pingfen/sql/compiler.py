@@ -36,7 +36,7 @@ from pingfen.check.soundness import unclamped
 from pingfen.evaluate.rubric import InputSpec, Rubric, given_rubric
 from pingfen.reasons import Site as ReasonSite
 from pingfen.reasons import placeholders
-from pingfen.sql import exact, narrow
+from pingfen.sql import exact, narrow, sizes
 from pingfen.sql.exact import NUM, SqlRefusal, case, cast, integer, literal
 from pingfen.sql.forms import refuse_untranslated
 
@@ -170,6 +170,7 @@ class Site:
     code: str
     input: str | None
     covered: bool = False  # false wherever the inputs' one test (Compiler.fine) holds
+    guard: int | None = None  # PF801's: the token of the value it guards (Compiler.guarded, unguard)
 
 
 class Compiler:
@@ -207,6 +208,11 @@ class Compiler:
         self.finder: narrow.Narrower | None = None
         self.name_reads: Counter[str] | None = None  # each name's reads in the module (`name_reads`), once needed
         self.lazy: list[str] = []  # DuckDB, no reasons: the indicators whose quotient is worked out only between their ends (ends)
+        # how large each value can be (sql/sizes.py): where an operation may not fit NUM, it is guarded
+        self.sizes = sizes.Sizes({spec.name: spec for spec in rubric.inputs}, {let.name.text: let for let in self.checked.let_order})
+        self.guarding = True  # False while a batch value's expression is compiled (newforms.newer_input)
+        self.guarded_values: list[int] = []  # a token for each value guarded: its site's and its node's (unguard)
+        self.lost_spans: dict[int, sizes.Span] = {}  # each step deduction's span (by the rule's id), for its indicator's sum
 
     # ---------------------------------------------------------------- layers
     def bind(self, frag: Frag, name: str | None = None) -> Frag:
@@ -225,6 +231,34 @@ class Compiler:
 
     def refuse(self, reached: Frag, failing: Frag, code: str, input: str | None) -> None:
         self.site(join(exp.And, reached, failing) if reached.sql != exp.true() else failing, code, input)
+
+    def guarded(self, value: Frag, fits: Frag, reached: Frag, null: bool = False) -> Frag:
+        """`value` where `fits` holds; else NULL, never worked out, and the row refused where
+        evaluate() reaches it (PF801): a value NUM cannot hold costs only its row (sql/sizes.py).
+        `null`: `value` is NULL already where `fits` fails (a long division's)."""
+        if not self.guarding:
+            return value
+        self.refuse(reached, Frag(exp.Not(this=exact.paren(fits.sql.copy())), fits.depth), "PF801", None)
+        kept = value if null else Frag(case((fits.sql.copy(), value.sql)), max(value.depth, fits.depth))
+        token = len(self.guarded_values)
+        self.guarded_values.append(token)
+        self.sites[-1] = attrs.evolve(self.sites[-1], guard=token)
+        kept.sql.meta["guard"] = token  # the site stays only where the value is read (unguard)
+        return kept
+
+    def readable(self, frag: Frag) -> Frag:
+        """`frag` as what may be read several times: a column, or a constant as it is."""
+        constant = isinstance(frag.sql, exp.Cast) and isinstance(frag.sql.this, exp.Literal)
+        return frag if constant else self.column(frag)
+
+    def plus(self, left: Frag, right: Frag, subtract: bool, spans: tuple[sizes.Span, sizes.Span], reached: Frag) -> Frag:
+        """left ± right, guarded where their spans (sql/sizes.py) say it may not fit NUM."""
+        op: type[exp.Binary] = exp.Sub if subtract else exp.Add
+        if sizes.plus(spans[0], spans[1].negated() if subtract else spans[1]).fits:
+            return Frag(cast(op(this=left.sql.copy(), expression=right.sql.copy()), NUM), max(left.depth, right.depth))
+        a, b = self.readable(left), self.readable(right)
+        fits = Frag(exact.fits_sum(a.sql, b.sql, subtract), max(a.depth, b.depth))
+        return self.guarded(Frag(cast(op(this=a.sql.copy(), expression=b.sql.copy()), NUM), fits.depth), fits, reached)
 
     def site(self, failing: Frag, code: str, input: str | None) -> None:
         """A refusal where evaluate() reaches it: within `self.under`."""
@@ -433,30 +467,40 @@ class Compiler:
             zero = Frag(exp.EQ(this=divisor.sql.copy(), expression=integer(0)), divisor.depth)
             self.refuse(reached, zero, "PF504", name)
             dividend = self.value(e.left, where, reached)
+            bound = self.sizes.of(e.right).size
             if self.dialect != "duckdb":
-                return self.divide(dividend, divisor)
-            return self.divide(dividend, divisor, (self.twin(e.left), self.twin(e.right)))
+                return self.divide(dividend, divisor, reached=reached, divisor_bound=bound)
+            return self.divide(dividend, divisor, (self.twin(e.left), self.twin(e.right)), reached=reached, divisor_bound=bound)
         left, right = self.value(e.left, where, reached), self.value(e.right, where, reached)
-        if e.op == "+":
-            return Frag(cast(exp.Add(this=left.sql.copy(), expression=right.sql.copy()), NUM), max(left.depth, right.depth))
-        if e.op == "-":
-            return Frag(cast(exp.Sub(this=left.sql.copy(), expression=right.sql.copy()), NUM), max(left.depth, right.depth))
-        return self.multiply(left, right, ast.constant(e.left), ast.constant(e.right))
+        spans = (self.sizes.of(e.left), self.sizes.of(e.right))
+        if e.op in ("+", "-"):
+            return self.plus(left, right, e.op == "-", spans, reached)
+        return self.multiply(left, right, ast.constant(e.left), ast.constant(e.right), spans, reached)
 
-    def multiply(self, left: Frag, right: Frag, left_constant: Decimal | None, right_constant: Decimal | None) -> Frag:
+    def multiply(self, left: Frag, right: Frag, left_constant: Decimal | None, right_constant: Decimal | None,
+                 spans: tuple[sizes.Span, sizes.Span] | None = None, reached: Frag | None = None) -> Frag:  # fmt: skip
+        """left × right; guarded where the operands' `spans` (sql/sizes.py) say it may not fit
+        NUM (None: the caller knows it fits, a score by the rubric's max)."""
+        guard = spans is not None and not sizes.times(*spans).fits
         for operand, constant in ((left, right_constant), (right, left_constant)):
             if constant is None or not exact.multiplies(constant):
                 continue
-            if exact.decimals(constant) > 0 and any("times" in e.meta for e in operand.sql.walk()):
+            if guard or (exact.decimals(constant) > 0 and any("times" in e.meta for e in operand.sql.walk())):
                 # a product by parts reads its operand seven times: one that holds such a product
                 # is bound to a column, so a chain grows by a column a link, not sevenfold; any
                 # other stays where it is written (in a branch, reached only where evaluate() does)
                 operand = self.column(operand)
             product = exact.times_literal(operand.sql.copy(), constant)
             assert product is not None  # exact.multiplies said so
-            return Frag(product, operand.depth)
+            if not guard:
+                return Frag(product, operand.depth)
+            fits = Frag(exact.below(operand.sql, Fraction(sizes.LIMIT) / abs(Fraction(constant))), operand.depth)
+            return self.guarded(Frag(product, operand.depth), fits, reached or _true())
         a, b = self.column(left), self.column(right)
-        return Frag(exact.times(a.sql, b.sql), max(a.depth, b.depth))
+        both = Frag(exact.times(a.sql, b.sql), max(a.depth, b.depth))
+        if not guard:
+            return both
+        return self.guarded(both, Frag(exact.fits_product(a.sql, b.sql), both.depth), reached or _true())
 
     def twin(self, e: ast.Expr) -> Small | None:
         """The expression's 64-bit twin (its value × 10^6 as a BIGINT, NULL on a row where it
@@ -489,18 +533,27 @@ class Compiler:
                 return None
 
     def divide(self, dividend: Frag, divisor: Frag, twins: tuple[Small | None, Small | None] = (None, None),
-               needed: Frag | None = None) -> Frag:  # fmt: skip
+               needed: Frag | None = None, reached: Frag | None = None, divisor_bound: Decimal = sizes.LARGEST,
+               guard: bool = True) -> Frag:  # fmt: skip
         """dividend / divisor to SCALE decimals, half-even (NULL when the divisor is 0: that
         record is refused, PF504). On DuckDB, a row whose operands have 64-bit twins and a
         divisor under 10^12 divides them in 64-bit steps (exact.short_division); every other
         row by long division on 128-bit integers, whose every step is NULL on a short row.
-        With `needed` (ends), a short row where it does not hold gets NULL, its steps skipped."""
+        With `needed` (ends), a row where it does not hold gets NULL, its steps skipped.
+        A quotient of LIMIT or more in size is NULL, its row refused where `reached` (PF801);
+        `divisor_bound`: how large the divisor can be (sql/sizes.py); `guard` False: the
+        caller knows the quotient is small (ends), only a divisor too large is refused."""
         a, b = self.column(dividend), self.column(divisor)
-        if self.dialect != "duckdb" or twins[0] is None or twins[1] is None:
-            return self.long_division(a, b, Frag(exp.false(), 0))
+        reached = reached or _true()
+        not_needed = Frag(exp.false(), 0) if needed is None else Frag(exp.Not(this=exact.paren(needed.sql.copy())), needed.depth)
+        # the 64-bit steps give no whole part of LIMIT − 1 or more: the dividend's twin (its
+        # value × 10^6) bounds the quotient, the divisor's being 1 at least
+        if self.dialect != "duckdb" or twins[0] is None or twins[1] is None or twins[0].bound >= int(sizes.LIMIT) - 1:
+            return self.long_division(a, b, not_needed, reached, divisor_bound, guard)
         twin_a, twin_b = self.column(twins[0].frag), self.column(twins[1].frag)
         small = self.bind(Frag(exact.is_short(twin_a.sql, twin_b.sql), max(twin_a.depth, twin_b.depth)))
-        long = self.long_division(a, b, small)
+        skipped = small if needed is None else join(exp.Or, small, not_needed)
+        long = self.long_division(a, b, skipped, reached, divisor_bound, guard)
         steps = small if needed is None else self.bind(join(exp.And, small, needed))  # DuckDB skips a NULL's division
         short = self.short_division(twin_a, twin_b, steps)
         return Frag(case((small.sql.copy(), short.sql), default=long.sql), max(long.depth, short.depth, small.depth))
@@ -524,11 +577,16 @@ class Compiler:
         return Frag(exact.assemble(whole.sql, [(d.sql, w) for d, w in digits], rest.sql, nb.sql, negative.sql),
                     max(whole.depth, rest.depth, negative.depth, *(d.depth for d, _w in digits)))  # fmt: skip
 
-    def long_division(self, a: Frag, b: Frag, small: Frag) -> Frag:
+    def long_division(self, a: Frag, b: Frag, small: Frag, reached: Frag, divisor_bound: Decimal, guard: bool = True) -> Frag:
         """a / b by long division on 128-bit integers, CHUNK digits a step; NULL on a row
         where `small` holds. The operands themselves are NULL there, first: DuckDB skips a
         NULL's arithmetic, and it would not skip a CASE's, whose repeated parts (the floors
-        of `unscaled`) its optimizer computes beforehand for every row."""
+        of `unscaled`) its optimizer computes beforehand for every row. A quotient of LIMIT or
+        more in size (a divisor near 0) is NULL, its row refused where `reached` (PF801): its
+        digits are not put together where the whole part is that large (they would not fit
+        128 bits), nor made a NUM where rounding brings it there; and so is one by a divisor of
+        sizes.DIVISOR or more, where `divisor_bound` (sql/sizes.py) allows one. `guard` False:
+        the quotient is known small, its whole part is not tested."""
         if small.sql != exp.false():
             a = self.bind(Frag(exact.unless(small.sql, a.sql.copy()), max(a.depth, small.depth)))
             b = self.bind(Frag(exact.unless(small.sql, b.sql.copy()), max(b.depth, small.depth)))
@@ -539,18 +597,45 @@ class Compiler:
                                   max(ua.depth, ub.depth)))  # fmt: skip
         na = Frag(exp.Abs(this=ua.sql.copy()), ua.depth)
         nb = self.bind(Frag(exp.Nullif(this=exp.Abs(this=ub.sql.copy()), expression=integer(0)), ub.depth))
-        digits: list[Frag] = [self.bind(self.int_div(na, nb))]
-        rest = self.bind(join(exp.Mod, na, nb))
+        # A whole part of LIMIT − 1 or more is refused (so a quotient kept is within KEPT): its
+        # digits would not be put together in 128 bits. Spark's DIV wraps a whole part past 2^63:
+        # there it is told before it is divided (na < (LIMIT − 1)·nb; always where nb > 10^20).
+        # Each remainder × 10^CHUNK must stay below 10^38: a remainder is below the divisor's
+        # digits, so only a divisor of 10^14 or more (sizes.DIVISOR) can leave one too large —
+        # there each is tested, and the row is refused where one is.
+        depth = max(na.depth, nb.depth)
+        guard = guard and self.guarding  # a batch value's expression: no test, an overflow stops the query
+        wide = divisor_bound >= sizes.DIVISOR and self.guarding
+        whole_limit = integer(int(sizes.LIMIT) - 1)
+        tested: list[exp.Expr] = []
+        if self.dialect == "spark" and guard:
+            small_whole = exp.LT(this=na.sql.copy(), expression=exp.Mul(this=whole_limit, expression=nb.sql.copy()))
+            told = self.bind(Frag(case((exp.GT(this=nb.sql.copy(), expression=integer(10**exact.SCALE)), exp.true()), default=small_whole), depth))
+            digits: list[Frag] = [self.bind(Frag(case((told.sql.copy(), self.int_div(na, nb).sql)), told.depth))]
+            rest = self.bind(Frag(case((told.sql.copy(), join(exp.Mod, na, nb).sql)), told.depth))
+            tested.append(told.sql.copy())
+        else:
+            digits = [self.bind(self.int_div(na, nb))]
+            rest = self.bind(join(exp.Mod, na, nb))
+            if guard:
+                tested.append(exp.LT(this=digits[0].sql.copy(), expression=whole_limit))
         steps = exact.SCALE // exact.CHUNK  # SCALE is a multiple of CHUNK
         for _ in range(steps):
             shifted = Frag(exp.Mul(this=rest.sql.copy(), expression=integer(10**exact.CHUNK)), rest.depth)
+            if wide:
+                shifted = Frag(case((exp.LT(this=rest.sql.copy(), expression=integer(10 ** (38 - exact.CHUNK))), shifted.sql)), rest.depth)
             digits.append(self.bind(self.int_div(shifted, nb)))
             rest = self.bind(join(exp.Mod, shifted, nb))
+        if wide:  # a remainder too large left the last one NULL (where the first digit is there)
+            lost = exp.and_(exp.Not(this=exp.Is(this=digits[0].sql.copy(), expression=exp.Null())), exp.Is(this=rest.sql.copy(), expression=exp.Null()))
+            tested.append(exp.Not(this=exact.paren(lost)))
+        fits = exp.and_(*tested) if tested else None
         # the quotient's digits: q0·10^(CHUNK·steps) + q1·10^(CHUNK·(steps-1)) + … (no literal beyond 10^CHUNK)
         total: exp.Expr = digits[0].sql.copy()
         for digit in digits[1:]:
             total = exp.Add(this=exp.Mul(this=exact.paren(total), expression=integer(10**exact.CHUNK)), expression=digit.sql.copy())
-        kept = self.bind(Frag(total, max(d.depth for d in digits)))
+        # NULL where it does not fit (a whole part too large: on Spark its digits are already)
+        kept = self.bind(Frag(case((fits.copy(), total)) if fits is not None and self.dialect != "spark" else total, max(d.depth for d in digits)))
         dropped, half = rest.sql.copy(), nb.sql.copy()  # round half-even on what is left over
         twice = exp.Mul(this=integer(2), expression=exact.paren(dropped))
         up = exp.or_(
@@ -559,7 +644,8 @@ class Compiler:
         )
         rounded = exp.Add(this=kept.sql.copy(), expression=case((up, integer(1)), default=integer(0)))
         signed = exp.Mul(this=exact.paren(rounded), expression=case((negative.sql.copy(), integer(-1)), default=integer(1)))
-        return Frag(exact.from_unscaled(signed), max(kept.depth, negative.depth, rest.depth))
+        quotient = Frag(exact.from_unscaled(signed), max(kept.depth, negative.depth, rest.depth))
+        return quotient if fits is None else self.guarded(quotient, Frag(fits, max(digits[0].depth, rest.depth)), reached, null=True)
 
     def int_div(self, a: Frag, b: Frag) -> Frag:
         """a DIV b. Spark's DIV is a 64-bit integer, and the quotient's digits are shifted
@@ -605,12 +691,53 @@ class Compiler:
             start = self.column(sum_of([self.award(a, node) for a in awards]))
         else:
             start = Frag(literal(top), 0)
-        lost = self.column(sum_of([self.switched(r, node, partial(self.deduction, r, node)) for r in deductions]))
-        raw = Frag(cast(exp.Sub(this=start.sql.copy(), expression=lost.sql.copy()), NUM), max(start.depth, lost.depth))
+        parts = [self.switched(r, node, partial(self.deduction, r, node)) for r in deductions]
+        lost, lost_span = self.total_of(parts, [self.lost_span(r) for r in deductions])
+        lost = self.column(lost)
+        raw = self.plus(start, lost, True, (self.start_span(base, awards, node), lost_span), _true())
         below = Frag(exp.LT(this=raw.sql.copy(), expression=integer(0)), raw.depth)
         self.explain(node, below, "clamped_low", {"max": top}, [("start", start, "decimal"), ("lost", lost, "decimal")], None, plain=True)
         self.explained.append((name, self.lost_here))
         return raw
+
+    def lost_span(self, rule: ast.Deduction) -> sizes.Span:
+        """What a deduction can take (sql/sizes.py): its points or none, or as deduct_step found."""
+        if isinstance(rule, ast.DeductIf):
+            return sizes.Span.point(rule.points.value).hull(sizes.Span.point(Decimal(0)))
+        return self.lost_spans[id(rule)]
+
+    def start_span(self, base: ast.BaseRule | None, awards: Sequence[ast.AwardIf], node: ast.Indicator) -> sizes.Span:
+        """What an indicator's score before its deductions can be (sql/sizes.py)."""
+        points: list[Decimal]
+        match base:
+            case ast.Formula():
+                return self.sizes.of(base.expr)
+            case ast.Judgment():
+                return sizes.INPUT_SPAN
+            case ast.Bands():
+                points = [b.points.value for b in base.bands]
+            case ast.WhenChain() | ast.Match():
+                points = [a.points.value for a in base.arms]
+            case None:
+                if not awards:
+                    return sizes.Span.point(node.max.value)
+                return sizes.Span(sizes.add(*(min(a.points.value, Decimal(0)) for a in awards)), sizes.add(*(max(a.points.value, Decimal(0)) for a in awards)))
+            case _:
+                assert_never(base)
+        return sizes.Span(min(points), max(points))
+
+    def total_of(self, parts: Sequence[Frag], spans: Sequence[sizes.Span]) -> tuple[Frag, sizes.Span]:
+        """The parts' sum, and its span: one sum where it fits NUM, else guarded a part at a time."""
+        whole = spans[0] if spans else sizes.Span.point(Decimal(0))
+        for more in spans[1:]:
+            whole = sizes.plus(whole, more)
+        if whole.fits:
+            return sum_of(parts), whole
+        total, span = parts[0], spans[0]
+        for part, more in zip(parts[1:], spans[1:], strict=True):
+            total = self.plus(total, part, False, (span, more), _true())
+            span = sizes.summed(span, more)
+        return total, span
 
     # ---------------------------------------------------------------- issue 10's forms
     # Each a hook: here the form is refused (PF807, as sql/forms.py names it first);
@@ -809,24 +936,40 @@ class Compiler:
     def deduct_step(self, rule: ast.DeductStep, node: ast.Indicator) -> Frag:
         name = node.name.text
         lazy = self.ends(rule, node)
+        # where the value is read: everywhere, or between the ends (there an outsize value is no refusal)
+        reached = _true() if lazy is None else lazy[3]
         value = lazy[0] if lazy is not None else self.column(self.value(rule.value, name, _true()))
         reference = self.column(self.value(rule.reference, name, _true())) if rule.reference is not None else Frag(literal(Decimal(0)), 0)
-        difference = join(exp.Sub, value, reference)
+        told = lazy[4] if lazy is not None else None  # Q between its ends
+        spans = (told or self.sizes.of(rule.value), self.sizes.of(rule.reference) if rule.reference is not None else sizes.Span.point(Decimal(0)))
         zero = literal(Decimal(0))
+        depth = max(value.depth, reference.depth)
         match rule.direction:
             case "above":
-                excess = Frag(exact.at_least(cast(difference.sql, NUM), zero), difference.depth)
+                excess = Frag(exact.at_least(self.plus(value, reference, True, spans, reached).sql, zero), depth)
+                span = sizes.summed(spans[0], spans[1].negated()).at_least(Decimal(0))
             case "below":
-                excess = Frag(exact.at_least(cast(join(exp.Sub, reference, value).sql, NUM), zero), difference.depth)
+                excess = Frag(exact.at_least(self.plus(reference, value, True, spans[::-1], reached).sql, zero), depth)
+                span = sizes.summed(spans[1], spans[0].negated()).at_least(Decimal(0))
             case "from":
-                excess = Frag(cast(exp.Abs(this=difference.sql), NUM), difference.depth)
+                excess = Frag(cast(exp.Abs(this=self.plus(value, reference, True, spans, reached).sql), NUM), depth)
+                span = sizes.summed(spans[0], spans[1].negated()).absolute()
             case _:
                 assert_never(rule.direction)
         excess = self.column(excess)
         step, rate = rule.step.value, rule.rate.value
         inverse = exact.ratio(Decimal(1), step)
         scaled = exact.times_literal(excess.sql, inverse) if inverse is not None else None
-        steps = Frag(scaled, excess.depth) if scaled is not None else self.divide(excess, Frag(literal(step), 0))
+        per = exact.ratio(rate, step) if rule.counting in ("proportional", None) else None
+        product = exact.times_literal(excess.sql, per) if per is not None else None
+        # steps are read by the count (whole, started), by the points lost where they are not
+        # one product of the excess, or by a reason; else left out, and no row refused for them
+        read = self.with_reasons or rule.counting in ("whole", "started") or product is None
+        if scaled is not None and inverse is not None:
+            steps = self.scaled(excess, Frag(scaled, excess.depth), span, inverse, reached) if read else Frag(scaled, excess.depth)
+            steps_span = sizes.multiplied(span, sizes.Span.point(inverse))
+        else:
+            steps, steps_span = self.divide(excess, Frag(literal(step), 0), reached=reached, divisor_bound=abs(step)), sizes.QUOTIENT
         match rule.counting:
             # settled first, as every evaluator counts (values.counted); steps are never negative:
             # floor(settled s) = floor(s + u/2), ceil(settled s) = floor(s − u/2) + 1, u = 10^−16
@@ -840,18 +983,23 @@ class Compiler:
                 pass
             case _:
                 assert_never(rule.counting)
-        per = exact.ratio(rate, step) if rule.counting in ("proportional", None) else None
-        product = exact.times_literal(excess.sql, per) if per is not None else None
-        if product is not None:  # rate × excess / step at once (0.5 per 1pp: × 50), one product, no division
-            lost = Frag(product, excess.depth)
-            if per is not None and exact.decimals(per) > 0:
+        if rule.counting == "started":
+            steps_span = sizes.summed(steps_span, sizes.Span.point(Decimal(1)))
+        if product is not None and per is not None:  # rate × excess / step at once (0.5 per 1pp: × 50), one product, no division
+            lost = self.scaled(excess, Frag(product, excess.depth), span, per, reached)
+            lost_span = sizes.multiplied(span, sizes.Span.point(per))
+            if exact.decimals(per) > 0:
                 lost = self.short_product(rule, excess, lost, per)
         else:  # written only here: multiply may bind the steps to a column, never read were it not
-            lost = self.multiply(steps, Frag(literal(rate), 0), None, rate)
+            rate_span = sizes.Span.point(rate)
+            lost = self.multiply(steps, Frag(literal(rate), 0), None, rate, (steps_span, rate_span), reached)
+            lost_span = sizes.multiplied(steps_span, rate_span)
         if lazy is not None:  # at an end the quotient is not read: none lost, or all (the score is 0 either way past it)
-            _value, low, high = lazy
+            _value, low, high, _needed, _span = lazy
             ended = case((low.sql.copy(), literal(Decimal(0))), (high.sql.copy(), literal(node.max.value)), default=lost.sql.copy())
             lost = Frag(ended, max(lost.depth, low.depth, high.depth))
+            lost_span = lost_span.hull(sizes.Span.point(Decimal(0))).hull(sizes.Span.point(node.max.value))
+        self.lost_spans[id(rule)] = lost_span
         lost = self.column(lost)
         unit = self.checked.units.get(rule.value, "number")
         facts = {"subject": self.walker.source_of(rule.value), "unit": unit, "direction": rule.direction,
@@ -863,7 +1011,15 @@ class Compiler:
         self.explain(node, Frag(exp.GT(this=lost.sql.copy(), expression=integer(0)), lost.depth), "step", facts, fields, rule.reason)
         return lost
 
-    def ends(self, rule: ast.DeductStep, node: ast.Indicator) -> tuple[Frag, Frag, Frag] | None:
+    def scaled(self, value: Frag, product: Frag, span: sizes.Span, constant: Decimal, reached: Frag) -> Frag:
+        """`product`, value × constant (exact.times_literal of the column `value`), guarded
+        where `span` (the value's, sql/sizes.py) says it may not fit NUM."""
+        if sizes.times(span, sizes.Span.point(constant)).fits:
+            return product
+        fits = Frag(exact.below(value.sql, Fraction(sizes.LIMIT) / abs(Fraction(constant))), value.depth)
+        return self.guarded(product, fits, reached)
+
+    def ends(self, rule: ast.DeductStep, node: ast.Indicator) -> tuple[Frag, Frag, Frag, Frag, sizes.Span | None] | None:
         """On DuckDB without reasons, a step deduction `deduct R per S of Q above|below T
         [counting proportional]`, the indicator's one rule (its score max − lost, clamped at 0),
         Q a let `a / b` whose operands have 64-bit twins: the score reads Q's value only between
@@ -871,9 +1027,14 @@ class Compiler:
         or past an end, told on the twins by cross-multiplication in 64 bits (a/b ≤ t ⇔ a·d ≤ n·b
         for b > 0, t = n/d; flipped for b < 0; b = 0 is neither, and refused, PF504), the score
         is the max or 0 whatever Q is: there Q's 64-bit steps get NULL operands, and DuckDB skips
-        their divisions. Q itself, read anywhere else, stays whole. Q here (its short steps NULL
-        at the ends), the test of the low end and of the high end; None where it does not apply
-        or a cross-product might not fit in 64 bits."""
+        their divisions. A row without twins (a value of 10^6 or more, of more than 6 decimals) is
+        told on the values themselves, a·d ≤ n·b in NUM, where those products always fit: its long
+        division is skipped at the ends too, so Q is worked out only between them and needs no
+        guard (sql/sizes.py): it cannot pass the query's digits. Q itself, read anywhere else,
+        stays whole. Q here (NULL at the ends), the test of the low end and of the high end, the
+        test that Q is read (between the ends), and Q's span where it is told at the ends on
+        every row (else None: a row without twins has its Q worked out, guarded); None where
+        this does not apply or a cross-product might not fit in 64 bits."""
         if self.dialect != "duckdb" or self.with_reasons or len(node.rules) != 1 or node.rules[0] is not rule or node.low is not None:
             return None
         if rule.direction == "from" or rule.counting not in ("proportional", None) or not isinstance(rule.value, ast.Ref):
@@ -898,25 +1059,43 @@ class Compiler:
         if any(abs(t.numerator) * twin_b.bound >= exact.BIGINT_LIMIT or t.denominator * twin_a.bound >= exact.BIGINT_LIMIT for t in pair):
             return None  # a cross-product might not fit in 64 bits
         a, b = self.column(twin_a.frag), self.column(twin_b.frag)
+        name = let.name.text
+        dividend = self.column(self.value(let.expr.left, name, _true()))
+        divisor = self.column(self.value(let.expr.right, name, _true()))
+        spans = (self.sizes.of(let.expr.left), self.sizes.of(let.expr.right))
+        # on the values, where a·d and n·b fit NUM for every end (they are exact there)
+        wide = all(sizes.times(spans[0], sizes.Span.point(Decimal(t.denominator))).fits
+                   and sizes.times(spans[1], sizes.Span.point(Decimal(t.numerator))).fits for t in pair)  # fmt: skip
 
-        def versus(t: Fraction, op: str) -> Frag:  # Q op t, on the twins, told only where b ≠ 0
-            left = exp.Mul(this=a.sql.copy(), expression=integer(t.denominator))
-            right = exp.Mul(this=exact.paren(cast(integer(t.numerator), exact.BIGINT)), expression=b.sql.copy())
-            positive = exp.and_(exp.GT(this=b.sql.copy(), expression=integer(0)), compare(op, left.copy(), right.copy()))
-            negative = exp.and_(exp.LT(this=b.sql.copy(), expression=integer(0)), compare(values.CONVERSE[op], left, right))
-            return Frag(exp.or_(positive, negative), max(a.depth, b.depth))
+        def versus(t: Fraction, op: str) -> Frag:  # Q op t, told only where b ≠ 0: on the twins, else the values
+            def told(x: exp.Expr, y: exp.Expr, left: exp.Expr, right: exp.Expr) -> exp.Expr:
+                positive = exp.and_(exp.GT(this=y.copy(), expression=integer(0)), compare(op, left.copy(), right.copy()))
+                negative = exp.and_(exp.LT(this=y.copy(), expression=integer(0)), compare(values.CONVERSE[op], left, right))
+                return exp.or_(positive, negative)
+
+            twins = told(a.sql, b.sql, exp.Mul(this=a.sql.copy(), expression=integer(t.denominator)),
+                         exp.Mul(this=exact.paren(cast(integer(t.numerator), exact.BIGINT)), expression=b.sql.copy()))  # fmt: skip
+            if not wide:
+                return Frag(twins, max(a.depth, b.depth))
+            scaled = [exact.times_literal(v.sql.copy(), Decimal(k)) for v, k in ((dividend, t.denominator), (divisor, t.numerator))]
+            assert scaled[0] is not None and scaled[1] is not None  # whole constants: one product each
+            values_ = told(dividend.sql, divisor.sql, scaled[0], scaled[1])
+            # the twins' test is NULL only where a twin is: the values' test is worked out there alone
+            return Frag(exp.Coalesce(this=twins, expressions=[values_]), max(a.depth, b.depth, dividend.depth, divisor.depth))
 
         if rule.direction == "above":  # excess = Q − T: none at Q ≤ T, the max or more at Q ≥ far
             low, high = versus(pair[0], "<="), versus(pair[1], ">=")
         else:  # excess = T − Q: none at Q ≥ T, the max or more at Q ≤ far
             low, high = versus(pair[1], ">="), versus(pair[0], "<=")
         low, high = self.bind(low), self.bind(high)
-        needed = Frag(exp.Not(this=exact.paren(exp.or_(low.sql.copy(), high.sql.copy()))), max(low.depth, high.depth))
-        name = let.name.text
-        dividend, divisor = self.value(let.expr.left, name, _true()), self.value(let.expr.right, name, _true())
-        quotient = self.column(self.divide(dividend, divisor, (twin_a, twin_b), needed))
+        # where Q is read: not told at an end (without `wide`, a row without twins is told at neither)
+        ended = exp.or_(exp.Coalesce(this=low.sql.copy(), expressions=[exp.false()]), exp.Coalesce(this=high.sql.copy(), expressions=[exp.false()]))
+        needed = self.bind(Frag(exp.Not(this=exact.paren(ended)), max(low.depth, high.depth)))  # read by the steps, the long division, a guard
+        quotient = self.column(self.divide(dividend, divisor, (twin_a, twin_b), needed, reached=needed,
+                                           divisor_bound=spans[1].size, guard=not wide))  # fmt: skip
         self.lazy.append(node.name.text)
-        return quotient, low, high
+        span = sizes.Span(sizes.on_grid(-min(pair)).copy_negate(), sizes.on_grid(max(pair))) if wide else None
+        return quotient, low, high, needed, span
 
     def short_product(self, rule: ast.DeductStep, excess: Frag, product: Frag, per: Decimal) -> Frag:
         """excess × per, per with decimals (0.5 a case): DuckDB scales a DECIMAL(38, 20) × 0.5
@@ -969,8 +1148,32 @@ class Compiler:
         scores |= {o.row.name.text: self.scores[o.row.name.text] for o in module.outside}  # after the tree, as evaluate() lists them
         total = self.bind(self.short_total(raw, header) or self.round_total(raw, header))
         grade = self.grade(total, header)
+        narrowed = self.narrowed(scores) if self.dialect == "duckdb" else {}
+        self.unguard([narrowed.get(name, frag.sql) for name, frag in scores.items()] + [total.sql, grade.sql])
         refusal = self.bind(self.refusal()) if self.sites else Frag(exp.Null(), 0)
-        return self.select(scores, total, grade, refusal, self.narrowed(scores) if self.dialect == "duckdb" else {})
+        return self.select(scores, total, grade, refusal, narrowed)
+
+    def unguard(self, read: list[exp.Expr]) -> None:
+        """Drop the PF801 sites of guarded values nothing of the output reads (scores, total,
+        grade, reasons, another site): such a value is left out of the query, so it cannot
+        overflow, and no row is refused for it (the 2021 rubric's lets of a quotient, which its
+        step deductions divide again only between their ends: Compiler.ends)."""
+        if not any(s.guard is not None for s in self.sites):
+            return
+        roots = list(read)
+        if self.with_reasons:
+            roots += [e.sql for _name, items in self.explained for when, _k, numbers in items for e in (when, *(f for f, _kind in numbers)) if e is not None]
+        roots += [s.condition.sql for s in self.sites if s.guard is None]
+        seen: set[str] = set()
+        read_guards: set[int] = set()
+        while roots:
+            for node in exact.nodes(roots.pop()):
+                if "guard" in node.meta:
+                    read_guards.add(node.meta["guard"])
+                if isinstance(node, exp.Column) and node.name not in seen and node.name in self.bound:
+                    seen.add(node.name)
+                    roots.append(self.bound[node.name][0])
+        self.sites = [s for s in self.sites if s.guard is None or s.guard in read_guards]
 
     def refuse_names(self) -> None:
         """PF805 for a node named as one of the query's own columns, PF809 for two names the

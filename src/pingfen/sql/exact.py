@@ -16,6 +16,7 @@ import functools
 import sys
 from collections.abc import Iterator
 from decimal import Decimal
+from fractions import Fraction
 from typing import assert_never
 
 from sqlglot import exp
@@ -25,6 +26,7 @@ from pingfen import ast
 from pingfen.errors import PingfenError
 from pingfen.lang import Lang
 from pingfen.messages import message
+from pingfen.sql import sizes
 from pingfen.values import SETTLE_PLACES
 
 SCALE = 20  # the decimals every number keeps
@@ -317,7 +319,7 @@ def times(a: exp.Expr, b: exp.Expr) -> exp.Expr:
     ai, bi = trunc(a), trunc(b)
     af = cast(exp.Sub(this=a.copy(), expression=trunc(a)), decimal_type(21, SCALE))
     bf = cast(exp.Sub(this=b.copy(), expression=trunc(b)), decimal_type(21, SCALE))
-    small = cast(exp.Mul(this=cast(af.copy(), decimal_type(20, 19)), expression=cast(bf.copy(), decimal_type(20, 19))), NUM)
+    small = cast(exp.Mul(this=below_one(af), expression=below_one(bf)), NUM)
     parts: list[exp.Expr] = [
         cast(exp.Mul(this=ai, expression=bi), NUM),
         cast(exp.Mul(this=ai.copy(), expression=bf), NUM),
@@ -328,6 +330,55 @@ def times(a: exp.Expr, b: exp.Expr) -> exp.Expr:
     for part in parts[1:]:
         total = exp.Add(this=total, expression=part)
     return cast(total, NUM)
+
+
+def fits_sum(a: exp.Expr, b: exp.Expr, subtract: bool) -> exp.Expr:
+    """Whether a ± b keeps below LIMIT in size where both have one sign (of opposite signs it is
+    no larger than either), told without working it out: a + b < LIMIT ⇔ a < LIMIT − b for
+    b ≥ 0, and a + b > −LIMIT ⇔ a > −LIMIT − b for b < 0; neither side can overflow. `a` is
+    read twice, `b` three times: pass columns."""
+    limit = literal(sizes.LIMIT)
+    if subtract:  # a − b: b's sign turned over
+        return case((exp.LTE(this=b.copy(), expression=integer(0)), exp.LT(this=a.copy(), expression=exp.Add(this=limit.copy(), expression=b.copy()))),
+                    default=exp.GT(this=a.copy(), expression=exp.Sub(this=b.copy(), expression=limit.copy())))  # fmt: skip
+    return case((exp.GTE(this=b.copy(), expression=integer(0)), exp.LT(this=a.copy(), expression=exp.Sub(this=limit.copy(), expression=b.copy()))),
+                default=exp.GT(this=a.copy(), expression=exp.Sub(this=exp.Neg(this=limit.copy()), expression=b.copy())))  # fmt: skip
+
+
+def below(a: exp.Expr, bound: Fraction) -> exp.Expr:
+    """Whether |a| < bound (> 0), on NUM's grid: |a| ≤ the largest 20-decimal number below it."""
+    return exp.LTE(this=exp.Abs(this=a.copy()), expression=literal(sizes.below_grid(bound)))
+
+
+def fits_product(a: exp.Expr, b: exp.Expr) -> exp.Expr:
+    """Whether a × b of two computed values (`times`) is below LIMIT in size, give or take
+    2·10^-10, told without working it out: its parts ai·bi, ai·bf, af·bi and af·bf (one sign
+    all) summed in DECIMAL(38, 10), 28 integer digits, each rounded to 10 decimals; ai·bi alone
+    first, a 38-digit integer, which the sum could not hold. Below LIMIT − 2·10^-10 it holds,
+    from 10^18 it fails; where it holds, `times` stays below 10^18. `a` and `b`: columns."""
+    ten = decimal_type(38, 10)
+    ai, bi = trunc(a), trunc(b)
+    af = cast(exp.Sub(this=a.copy(), expression=trunc(a)), decimal_type(21, SCALE))
+    bf = cast(exp.Sub(this=b.copy(), expression=trunc(b)), decimal_type(21, SCALE))
+    whole = exp.Abs(this=exp.Mul(this=ai, expression=bi))
+    small = exp.Mul(this=below_one(af), expression=below_one(bf))
+    parts = [whole.copy(), exp.Mul(this=ai.copy(), expression=bf), exp.Mul(this=af, expression=bi.copy()), small]
+    total: exp.Expr = cast(exp.Abs(this=cast(parts[0], ten)), ten)
+    for part in parts[1:]:
+        total = cast(exp.Add(this=total, expression=exp.Abs(this=cast(part, ten))), ten)
+    # each compared with LIMIT of its own type: against a NUM, the engine would cast a 38-digit integer to NUM first
+    whole_limit, limit = cast(integer(int(sizes.LIMIT)), WHOLE), cast(integer(int(sizes.LIMIT)), ten)
+    return case((exp.GTE(this=whole, expression=whole_limit), exp.false()), default=exp.LT(this=total, expression=limit))
+
+
+def below_one(fraction: exp.Expr) -> exp.Expr:
+    """A fraction (|f| < 1, 20 decimals) to 19 decimals, kept below 1 in size: the product of
+    two such is a DECIMAL(38, 38), no integer digit, and .99999999999999999995 rounded to 1
+    overflowed it (the whole query stopped on a = c = 0.99999999999999999999 in a × c).
+    Within 10^-19 of the fraction either way."""
+    top = cast(exp.Literal.number("0." + "9" * 19), decimal_type(20, 19))
+    bottom = cast(exp.Literal.number("-0." + "9" * 19), decimal_type(20, 19))
+    return within(cast(fraction.copy(), decimal_type(20, 19)), bottom, top)
 
 
 def unscaled(a: exp.Expr, big: exp.DataType) -> exp.Expr:

@@ -12,6 +12,7 @@ import datetime
 import json
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from functools import partial
 from typing import assert_never
 
@@ -22,7 +23,7 @@ from pingfen.absent import NA_WORDS
 from pingfen.evaluate.applies import plan
 from pingfen.evaluate.rubric import InputSpec, Rubric
 from pingfen.reasons import Site as ReasonSite
-from pingfen.sql import compiler, dates, exact, panels
+from pingfen.sql import compiler, dates, exact, panels, sizes
 from pingfen.sql.compiler import OWN, PREFIX, Compiler, Entry, Frag, clamp, compare, folding, join, reserved, sum_of
 from pingfen.sql.exact import NUM, WHOLE, SqlRefusal, case, cast, integer, literal
 from pingfen.values import EPOCH as EPOCH_DAY
@@ -211,7 +212,12 @@ class FormsCompiler(Compiler):
         if not reads <= self.env.keys():  # an input declared after it: read in a later layer than this one
             raise SqlRefusal("PF807", {"form": f"let {spec.name} = batch …, before {', '.join(sorted(reads - self.env.keys()))}"})
         mark = len(self.sites)
+        # unguarded (sql/sizes.py): a record's value too large would leave it out of the batch
+        # where evaluate() counts it, and so change every other row's score; it stops the whole
+        # query instead, as a batch value past the digits does (docs/scale.md)
+        self.guarding = False
         each = self.column(self.value(batch.expr, spec.name, _true()))
+        self.guarding = True
         failing = [site.condition for site in self.sites[mark:]]  # a record whose expression refuses is left out
         del self.sites[mark:]
         # and one whose inputs are at fault, or whose cells do not line up (PF520, sql/spelt.py):
@@ -226,7 +232,8 @@ class FormsCompiler(Compiler):
         elif batch.func == "mean":
             total = self.bind(Frag(cast(exp.Window(this=exp.Sum(this=known.sql.copy()), over="OVER"), NUM), known.depth))
             count = self.bind(Frag(cast(exp.Window(this=exp.Count(this=known.sql.copy()), over="OVER"), NUM), known.depth))
-            value = self.divide(total, count)  # NULL where none is known (a zero count)
+            # NULL where none is known (a zero count); within its values' hull, so within NUM: no guard
+            value = self.divide(total, count, guard=False)
         elif batch.func == "median":
             value = self.median(known)
         elif batch.func == "rank":  # 1 for the highest; equal values share the better rank
@@ -309,12 +316,13 @@ class FormsCompiler(Compiler):
             case "max":
                 return Frag(panels.greatest(v.sql), v.depth)
             case "mean":
-                return self.divide(self.column(Frag(panels.total(v.sql, self.dialect), v.depth)), self.column(Frag(cast(n.sql, NUM), n.depth)))
+                # a mean lies within the panel's values, each within NUM: no guard of its whole part
+                return self.divide(self.column(Frag(panels.total(v.sql, self.dialect), v.depth)), self.column(Frag(cast(n.sql, NUM), n.depth)), guard=False)
             case "trimmed_mean":
                 self.refuse(reached, Frag(exp.LT(this=n.sql.copy(), expression=integer(3)), n.depth), "PF540", name)
                 kept = exp.Sub(this=exp.Sub(this=panels.total(v.sql, self.dialect), expression=panels.least(v.sql)), expression=panels.greatest(v.sql))
                 count = cast(exp.Sub(this=n.sql.copy(), expression=integer(2)), NUM)
-                return self.divide(self.column(Frag(cast(kept, NUM), v.depth)), self.column(Frag(count, n.depth)))
+                return self.divide(self.column(Frag(cast(kept, NUM), v.depth)), self.column(Frag(count, n.depth)), guard=False)
             case "median":
                 ordered = self.column(Frag(panels.ordered(v.sql), v.depth))
                 low = exp.IntDiv(this=exact.paren(exp.Add(this=n.sql.copy(), expression=integer(1))), expression=integer(2))
@@ -605,7 +613,8 @@ class FormsCompiler(Compiler):
             return super().group_score(node, parts)
         top = node.max.value
         kept, applicable, dropped = self.rescale(parts, drops)
-        rescaled = self.divide(self.multiply(kept, Frag(literal(top), 0), None, top), applicable)
+        divisor = sizes.add(*(abs(c.max.value) for c in node.children))  # the maxima of the parts that apply
+        rescaled = self.divide(self.multiply(kept, Frag(literal(top), 0), None, top), applicable, divisor_bound=divisor)
         score = Frag(case((_not(dropped).sql, clamp(kept, top).sql),
                           (exp.EQ(this=applicable.sql.copy(), expression=integer(0)), literal(Decimal(0))),
                           default=clamp(rescaled, top).sql), max(kept.depth, applicable.depth, dropped.depth, rescaled.depth))  # fmt: skip
@@ -639,7 +648,15 @@ class FormsCompiler(Compiler):
                 return Frag(case((holds.sql.copy(), then.sql.copy()), default=otherwise.sql.copy()), depth)
             case ast.Round():
                 value = self.column(self.value(e.value, where, reached))
-                return Frag(round_expr(value.sql, int(e.places.value), e.mode), value.depth)
+                places = int(e.places.value)
+                rounded = Frag(round_expr(value.sql, places, e.mode), value.depth)
+                # its digits |v| × 10^places must fit NUM (below 10^18; the whole part raised by
+                # one is a DECIMAL(38, 0)), and so must the value rounded (to 0 places, below
+                # LIMIT, so that one more is not 10^18): guarded where they may not
+                bound = Fraction(sizes.TOP) / 10**places if places > 0 else Fraction(sizes.LIMIT)
+                if Fraction(self.sizes.of(e.value).size) < bound:
+                    return rounded
+                return self.guarded(rounded, Frag(exact.below(value.sql, bound), value.depth), reached)
             case ast.Call() if e.func == "days":  # b − a, in days: a date is its day number
                 a, b = (self.value(arg, where, reached) for arg in e.args)
                 return Frag(cast(exp.Sub(this=b.sql.copy(), expression=a.sql.copy()), NUM), max(a.depth, b.depth))
@@ -665,7 +682,7 @@ class FormsCompiler(Compiler):
         there = shifted(start.sql, exp.Add(this=whole.sql.copy(), expression=integer(1)))
         left = Frag(cast(days_between(here.sql, end.sql), NUM), here.depth)
         month = Frag(cast(days_between(here.sql, there), NUM), here.depth)
-        fraction = self.divide(left, month)
+        fraction = self.divide(left, month, guard=False, divisor_bound=Decimal(31))  # below 1: the days of a month
         total = self.column(Frag(cast(exp.Add(this=cast(whole.sql.copy(), NUM), expression=fraction.sql.copy()), NUM), max(whole.depth, fraction.depth)))
         negated = cast(exp.Neg(this=exact.paren(total.sql.copy())), NUM)
         return Frag(case((backwards.sql.copy(), negated), default=total.sql.copy()), max(total.depth, backwards.depth))
@@ -773,8 +790,10 @@ class FormsCompiler(Compiler):
             start = self.column(self.switched(base, node, partial(self.base, base, node)))
         else:
             start = self.column(sum_of([self.award_held(a, node) for a in awards]))  # none: 0
-        lost = self.column(sum_of([self.switched(r, node, partial(self.deduction, r, node)) for r in deductions]))
-        raw = self.column(Frag(cast(exp.Sub(this=start.sql.copy(), expression=lost.sql.copy()), NUM), max(start.depth, lost.depth)))
+        parts = [self.switched(r, node, partial(self.deduction, r, node)) for r in deductions]
+        lost, lost_span = self.total_of(parts, [self.lost_span(r) for r in deductions])
+        lost = self.column(lost)
+        raw = self.column(self.plus(start, lost, True, (self.start_span(base, awards, node), lost_span), _true()))
         ends: dict[str, object] = {"low": low, "max": top}
         numbers: list[tuple[str, Frag | None, str]] = [("start", start, "decimal"), ("lost", lost, "decimal")]
         self.explain(node, Frag(exp.LT(this=raw.sql.copy(), expression=literal(low)), raw.depth), "adjust_low", ends, numbers, None, plain=True)
@@ -808,7 +827,8 @@ class FormsCompiler(Compiler):
             kept, applicable, dropped = self.rescale(tops, drops)
             none_left = join(exp.And, dropped, Frag(exp.EQ(this=applicable.sql.copy(), expression=integer(0)), applicable.depth))
             self.site(none_left, "PF535", None)
-            rescaled = self.divide(self.multiply(kept, Frag(literal(rubric_max), 0), None, rubric_max), applicable)
+            divisor = sizes.add(*(abs(n.max.value) for n in module.top))
+            rescaled = self.divide(self.multiply(kept, Frag(literal(rubric_max), 0), None, rubric_max), applicable, divisor_bound=divisor)
             raw = Frag(case((dropped.sql.copy(), rescaled.sql.copy()), default=kept.sql.copy()), max(dropped.depth, rescaled.depth))
         if module.outside:
             counted = [raw]
