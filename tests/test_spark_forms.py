@@ -128,9 +128,28 @@ def test_spark_refuses_a_row_whose_value_passes_the_querys_digits_and_no_other(s
     stopped the whole query on an overflow; now that row alone is refused (PF801)."""
     import test_sql_row_overflow as overflow
 
-    schema = T.StructType([T.StructField("id", T.IntegerType())] + [T.StructField(n, T.DecimalType(38, 6)) for n in ("a", "b", "c")])
+    # DECIMAL(38, 20): every digit of the forms' values kept (0.99999999999999999999 too)
+    schema = T.StructType([T.StructField("id", T.IntegerType())] + [T.StructField(n, T.DecimalType(38, 20)) for n in ("a", "b", "c")])
     for form in overflow.FORMS:
         records = overflow.records_of(form)
         frame = spark.createDataFrame([[i, r["a"], r["b"], r["c"]] for i, r in enumerate(records)], schema)
         rows = sorted((row.asDict() for row in score(frame, overflow.rubric_of(form)).collect()), key=lambda row: row["id"])
         overflow.check(form, rows)
+
+
+@needs_spark
+def test_spark_stops_on_a_batch_quotient_past_its_div_rather_than_score_it_wrong(spark: SparkSession) -> None:
+    """A batch value's expression is not guarded (a row left out of the batch would change every
+    other row's score): past the digits the query stops. On Spark `DIV` wrapped a whole part past
+    2^63 instead — `batch max(a / b)` of 1.8·10^19 became a small number, and both rows scored 0
+    where evaluate() scores 5 (the second review's find): now RAISE_ERROR stops the query."""
+    from pyspark.errors import PySparkException
+
+    rubric = pingfen.loads('rubric "t" { total 5 }\ninput a: number\ninput b: number > 0\nlet m = batch max(a / b)\n'
+                           "indicator x 5 { score = if m > 100 then 5 else 0 }\n", "t.rule", tests=False)  # fmt: skip
+    schema = T.StructType([T.StructField("id", T.IntegerType()), T.StructField("a", T.DecimalType(38, 20)), T.StructField("b", T.DecimalType(38, 20))])
+    frame = spark.createDataFrame([[0, Decimal("99999999999999"), Decimal("0.00000542101086242752")], [1, Decimal(3), Decimal(2)]], schema)
+    with pytest.raises(PySparkException, match="beyond the 18 integer digits"):
+        score(frame, rubric).collect()
+    small = spark.createDataFrame([[0, Decimal(300), Decimal(2)], [1, Decimal(3), Decimal(2)]], schema)
+    assert [row["total"] for row in sorted(score(small, rubric).collect(), key=lambda r: r["id"])] == [Decimal("5.00"), Decimal("5.00")]

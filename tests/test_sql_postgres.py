@@ -530,5 +530,5 @@ def test_a_row_whose_value_passes_the_querys_digits_is_refused_and_no_other(serv
     import test_sql_row_overflow as overflow
 
     for form in overflow.FORMS:
-        rows = score(server, overflow.rubric_of(form), overflow.records_of(form), types={n: "NUMERIC(38, 6)" for n in ("a", "b", "c")})
+        rows = score(server, overflow.rubric_of(form), overflow.records_of(form), types={n: "NUMERIC(38, 20)" for n in ("a", "b", "c")})
         overflow.check(form, rows)

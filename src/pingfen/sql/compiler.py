@@ -111,6 +111,8 @@ def reserved(name: str, same: Callable[[str], str]) -> bool:
     return same(name) in {same(o) for o in OWN} or same(name[: len(PREFIX)]) == same(PREFIX)
 
 
+# Spark's words where a batch value's quotient would pass its DIV's 64 bits (long_division)
+WRAPPED = "pingfen: a quotient worked out for a batch value is beyond the 18 integer digits the query's numbers hold"
 RANGE = Decimal(10) ** 14  # inputs beyond this are refused (PF800): the query's numbers have 18 integer digits
 HUGE = Decimal(10) ** 17  # what a value the query cannot hold exactly is read as: beyond RANGE, and every bound
 
@@ -608,12 +610,17 @@ class Compiler:
         wide = divisor_bound >= sizes.DIVISOR and self.guarding
         whole_limit = integer(int(sizes.LIMIT) - 1)
         tested: list[exp.Expr] = []
-        if self.dialect == "spark" and guard:
+        if self.dialect == "spark" and (guard or not self.guarding):
             small_whole = exp.LT(this=na.sql.copy(), expression=exp.Mul(this=whole_limit, expression=nb.sql.copy()))
             told = self.bind(Frag(case((exp.GT(this=nb.sql.copy(), expression=integer(10**exact.SCALE)), exp.true()), default=small_whole), depth))
-            digits: list[Frag] = [self.bind(Frag(case((told.sql.copy(), self.int_div(na, nb).sql)), told.depth))]
+            divided = self.int_div(na, nb).sql
+            if not self.guarding:  # a batch value's: never NULL where the value is not (a row would leave the batch): the query stops
+                divided = case((exp.Not(this=exact.paren(told.sql.copy())), exp.Anonymous(this="raise_error", expressions=[exp.Literal.string(WRAPPED)])),
+                               default=divided)  # fmt: skip
+            digits: list[Frag] = [self.bind(Frag(case((told.sql.copy(), divided)) if self.guarding else divided, told.depth))]
             rest = self.bind(Frag(case((told.sql.copy(), join(exp.Mod, na, nb).sql)), told.depth))
-            tested.append(told.sql.copy())
+            if guard:
+                tested.append(told.sql.copy())
         else:
             digits = [self.bind(self.int_div(na, nb))]
             rest = self.bind(join(exp.Mod, na, nb))

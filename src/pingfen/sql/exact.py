@@ -315,7 +315,8 @@ def multiplies(value: Decimal) -> bool:
 def times(a: exp.Expr, b: exp.Expr) -> exp.Expr:
     """`a × b` of two computed values (columns, each read several times), by parts:
     (ai + af)(bi + bf) with ai, bi integers and af, bf fractions. Only af × bf is rounded
-    (to 19 decimals each, so its product fits): within 1e-19 of the exact product."""
+    (each to 19 decimals, kept below 1: below_one), so its product fits: within about
+    2·10^-19 of the exact product."""
     ai, bi = trunc(a), trunc(b)
     af = cast(exp.Sub(this=a.copy(), expression=trunc(a)), decimal_type(21, SCALE))
     bf = cast(exp.Sub(this=b.copy(), expression=trunc(b)), decimal_type(21, SCALE))
