@@ -484,7 +484,7 @@ class Compiler:
         """left × right; guarded where the operands' `spans` (sql/sizes.py) say it may not fit
         NUM (None: the caller knows it fits, a score by the rubric's max)."""
         guard = spans is not None and not sizes.times(*spans).fits
-        for operand, constant in ((left, right_constant), (right, left_constant)):
+        for operand, constant, span in ((left, right_constant, spans and spans[0]), (right, left_constant, spans and spans[1])):
             if constant is None or not exact.multiplies(constant):
                 continue
             if guard or (exact.decimals(constant) > 0 and any("times" in e.meta for e in operand.sql.walk())):
@@ -494,10 +494,9 @@ class Compiler:
                 operand = self.column(operand)
             product = exact.times_literal(operand.sql.copy(), constant)
             assert product is not None  # exact.multiplies said so
-            if not guard:
+            if not guard or span is None:
                 return Frag(product, operand.depth)
-            fits = Frag(exact.below(operand.sql, Fraction(sizes.LIMIT) / abs(Fraction(constant))), operand.depth)
-            return self.guarded(Frag(product, operand.depth), fits, reached or _true())
+            return self.scaled(operand, Frag(product, operand.depth), span, constant, reached or _true())
         a, b = self.column(left), self.column(right)
         both = Frag(exact.times(a.sql, b.sql), max(a.depth, b.depth))
         if not guard:
@@ -698,14 +697,20 @@ class Compiler:
             start = self.column(sum_of([self.award(a, node) for a in awards]))
         else:
             start = Frag(literal(top), 0)
-        parts = [self.switched(r, node, partial(self.deduction, r, node)) for r in deductions]
-        lost, lost_span = self.total_of(parts, [self.lost_span(r) for r in deductions])
-        lost = self.column(lost)
-        raw = self.plus(start, lost, True, (self.start_span(base, awards, node), lost_span), _true())
+        lost, raw = self.less_lost(start, base, awards, deductions, node)
         below = Frag(exp.LT(this=raw.sql.copy(), expression=integer(0)), raw.depth)
         self.explain(node, below, "clamped_low", {"max": top}, [("start", start, "decimal"), ("lost", lost, "decimal")], None, plain=True)
         self.explained.append((name, self.lost_here))
         return raw
+
+    def less_lost(self, start: Frag, base: ast.BaseRule | None, awards: Sequence[ast.AwardIf], deductions: Sequence[ast.Deduction],
+                  node: ast.Indicator) -> tuple[Frag, Frag]:  # fmt: skip
+        """An indicator's (or adjust row's) deductions summed, as a column, and its start less
+        them: each sum guarded where the spans say it may not fit NUM (sql/sizes.py)."""
+        parts = [self.switched(r, node, partial(self.deduction, r, node)) for r in deductions]
+        lost, lost_span = self.total_of(parts, [self.lost_span(r) for r in deductions])
+        lost = self.column(lost)
+        return lost, self.plus(start, lost, True, (self.start_span(base, awards, node), lost_span), _true())
 
     def lost_span(self, rule: ast.Deduction) -> sizes.Span:
         """What a deduction can take (sql/sizes.py): its points or none, or as deduct_step found."""

@@ -317,9 +317,7 @@ def times(a: exp.Expr, b: exp.Expr) -> exp.Expr:
     (ai + af)(bi + bf) with ai, bi integers and af, bf fractions. Only af × bf is rounded
     (each to 19 decimals, kept below 1: below_one), so its product fits: within about
     2·10^-19 of the exact product."""
-    ai, bi = trunc(a), trunc(b)
-    af = cast(exp.Sub(this=a.copy(), expression=trunc(a)), decimal_type(21, SCALE))
-    bf = cast(exp.Sub(this=b.copy(), expression=trunc(b)), decimal_type(21, SCALE))
+    ai, af, bi, bf = *split(a), *split(b)
     small = cast(exp.Mul(this=below_one(af), expression=below_one(bf)), NUM)
     parts: list[exp.Expr] = [
         cast(exp.Mul(this=ai, expression=bi), NUM),
@@ -331,6 +329,11 @@ def times(a: exp.Expr, b: exp.Expr) -> exp.Expr:
     for part in parts[1:]:
         total = exp.Add(this=total, expression=part)
     return cast(total, NUM)
+
+
+def split(a: exp.Expr) -> tuple[exp.Expr, exp.Expr]:
+    """A column's integer part (DECIMAL(38, 0), towards zero) and its fraction (DECIMAL(21, 20))."""
+    return trunc(a), cast(exp.Sub(this=a.copy(), expression=trunc(a)), decimal_type(21, SCALE))
 
 
 def fits_sum(a: exp.Expr, b: exp.Expr, subtract: bool) -> exp.Expr:
@@ -358,9 +361,7 @@ def fits_product(a: exp.Expr, b: exp.Expr) -> exp.Expr:
     first, a 38-digit integer, which the sum could not hold. Below LIMIT − 2·10^-10 it holds,
     from 10^18 it fails; where it holds, `times` stays below 10^18. `a` and `b`: columns."""
     ten = decimal_type(38, 10)
-    ai, bi = trunc(a), trunc(b)
-    af = cast(exp.Sub(this=a.copy(), expression=trunc(a)), decimal_type(21, SCALE))
-    bf = cast(exp.Sub(this=b.copy(), expression=trunc(b)), decimal_type(21, SCALE))
+    ai, af, bi, bf = *split(a), *split(b)
     whole = exp.Abs(this=exp.Mul(this=ai, expression=bi))
     small = exp.Mul(this=below_one(af), expression=below_one(bf))
     parts = [whole.copy(), exp.Mul(this=ai.copy(), expression=bf), exp.Mul(this=af, expression=bi.copy()), small]

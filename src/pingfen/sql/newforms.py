@@ -216,8 +216,10 @@ class FormsCompiler(Compiler):
         # where evaluate() counts it, and so change every other row's score; it stops the whole
         # query instead, as a batch value past the digits does (docs/scale.md)
         self.guarding = False
-        each = self.column(self.value(batch.expr, spec.name, _true()))
-        self.guarding = True
+        try:
+            each = self.column(self.value(batch.expr, spec.name, _true()))
+        finally:
+            self.guarding = True
         failing = [site.condition for site in self.sites[mark:]]  # a record whose expression refuses is left out
         del self.sites[mark:]
         # and one whose inputs are at fault, or whose cells do not line up (PF520, sql/spelt.py):
@@ -790,10 +792,8 @@ class FormsCompiler(Compiler):
             start = self.column(self.switched(base, node, partial(self.base, base, node)))
         else:
             start = self.column(sum_of([self.award_held(a, node) for a in awards]))  # none: 0
-        parts = [self.switched(r, node, partial(self.deduction, r, node)) for r in deductions]
-        lost, lost_span = self.total_of(parts, [self.lost_span(r) for r in deductions])
-        lost = self.column(lost)
-        raw = self.column(self.plus(start, lost, True, (self.start_span(base, awards, node), lost_span), _true()))
+        lost, difference = self.less_lost(start, base, awards, deductions, node)
+        raw = self.column(difference)
         ends: dict[str, object] = {"low": low, "max": top}
         numbers: list[tuple[str, Frag | None, str]] = [("start", start, "decimal"), ("lost", lost, "decimal")]
         self.explain(node, Frag(exp.LT(this=raw.sql.copy(), expression=literal(low)), raw.depth), "adjust_low", ends, numbers, None, plain=True)
