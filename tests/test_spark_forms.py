@@ -138,6 +138,20 @@ def test_spark_refuses_a_row_whose_value_passes_the_querys_digits_and_no_other(s
 
 
 @needs_spark
+def test_spark_does_not_stop_on_a_value_evaluate_never_works_out(spark: SparkSession) -> None:
+    """tests/test_sql_row_overflow.py's NEVER_WORKED_OUT on Spark: a batch quotient of a row left
+    out of the batch or in an arm not taken, an input of 10^17 at a precision."""
+    import test_sql_row_overflow as overflow
+
+    schema = T.StructType([T.StructField("id", T.IntegerType())] + [T.StructField(n, T.DecimalType(38, 20)) for n in ("a", "b", "c")])
+    for case in overflow.NEVER_WORKED_OUT:
+        records = overflow.never_records(case)
+        frame = spark.createDataFrame([[i, r["a"], r["b"], r["c"]] for i, r in enumerate(records)], schema)
+        rows = sorted((row.asDict() for row in score(frame, overflow.never_rubric(case)).collect()), key=lambda row: row["id"])
+        overflow.check_never(case, rows)
+
+
+@needs_spark
 def test_spark_stops_on_a_batch_quotient_past_its_div_rather_than_score_it_wrong(spark: SparkSession) -> None:
     """A batch value's expression is not guarded (a row left out of the batch would change every
     other row's score): past the digits the query stops. On Spark `DIV` wrapped a whole part past

@@ -532,3 +532,6 @@ def test_a_row_whose_value_passes_the_querys_digits_is_refused_and_no_other(serv
     for form in overflow.FORMS:
         rows = score(server, overflow.rubric_of(form), overflow.records_of(form), types={n: "NUMERIC(38, 20)" for n in ("a", "b", "c")})
         overflow.check(form, rows)
+    for case in overflow.NEVER_WORKED_OUT:  # what evaluate() never works out stops no query either
+        rows = score(server, overflow.never_rubric(case), overflow.never_records(case), types={n: "NUMERIC(38, 20)" for n in ("a", "b", "c")})
+        overflow.check_never(case, rows)

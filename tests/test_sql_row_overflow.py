@@ -237,3 +237,51 @@ def test_a_batch_values_guards_leave_no_other_site_unread() -> None:
     names = [d[0] for d in cursor.description]
     rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     assert [(row["refusal"], row["refusal_input"], row["x"]) for row in rows] == [("PF501", "d", None), (None, None, Decimal(3))]
+
+
+# What evaluate() never works out may be past the digits: the query must not stop on it either.
+# Each: the rubric (inputs a, b, c) and its records (a, b, c, the query's own refusal or None).
+NEVER_WORKED_OUT: dict[str, tuple[str, list[tuple[str, str, str, str | None]]]] = {
+    # the row is refused for its bounds (b ≤ 0), so left out of the batch; its quotient, −10^19,
+    # stopped the whole query (a batch value's expression is worked out on every row)
+    "a batch quotient of a row left out": (
+        'input a: number\ninput b: number > 0\ninput c: number\nlet m = batch max(a / b)\n'
+        "indicator x 5 { score = if a / b >= m then 5 else 0 }\n",
+        [(BIG, "-0.00001", "0", None), ("3", "1", "0", None), ("2", "1", "0", None)]),
+    # c ≤ 0: evaluate() takes the other arm; the quotient of 10^19 stopped the query
+    "a batch quotient in an arm not taken": (
+        'input a: number\ninput b: number > 0\ninput c: number\nlet m = batch max(if c > 0 then a / b else 0)\n'
+        "indicator x 5 { score = if m > 2 then 5 else 0 }\n",
+        [(BIG, "0.00001", "-1", None), ("3", "1", "1", None)]),
+    # a cell of 10^17 is refused as past the query's range (PF800); rounding it to its precision
+    # first, its cents (10^19) stopped the query
+    "an input at a precision": (
+        'input a: number precision 0.01\ninput b: number\ninput c: number\nindicator x 5 { score = min(5, max(0, a)) }\n',
+        [("100000000000000000", "1", "0", "PF800"), ("-100000000000000000", "1", "0", "PF800"), ("3.456", "1", "0", None),
+         ("99999999999999.994", "1", "0", None)]),
+}
+
+
+def never_rubric(case: str) -> pingfen.Rubric:
+    return pingfen.loads('rubric "大数" { total 5 }\n' + NEVER_WORKED_OUT[case][0], "大数.rule", tests=False)
+
+
+def never_records(case: str) -> list[dict[str, object]]:
+    return [{"a": Decimal(a), "b": Decimal(b), "c": Decimal(c)} for a, b, c, _code in NEVER_WORKED_OUT[case][1]]
+
+
+def check_never(case: str, rows: list[dict[str, object]]) -> None:
+    """Every row as evaluate() scores it in its batch, but one the query refuses for its range."""
+    rubric, records = never_rubric(case), never_records(case)
+    assert len(rows) == len(records)
+    for record, row, (*_values, code) in zip(sqlhelp.batched(rubric, records), rows, NEVER_WORKED_OUT[case][1], strict=True):
+        if code is None:
+            sqlhelp.agree(rubric, record, row)
+        else:
+            assert (row["refusal"], row["refusal_input"], row["total"]) == (code, "a", None), (record, row)
+
+
+@needs_duckdb
+@pytest.mark.parametrize("case", list(NEVER_WORKED_OUT))
+def test_a_value_evaluate_never_works_out_does_not_stop_the_query(case: str) -> None:
+    check_never(case, sqlhelp.score(duckdb.connect(), never_rubric(case), never_records(case)))

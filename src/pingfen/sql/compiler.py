@@ -212,9 +212,17 @@ class Compiler:
         self.lazy: list[str] = []  # DuckDB, no reasons: the indicators whose quotient is worked out only between their ends (ends)
         # how large each value can be (sql/sizes.py): where an operation may not fit NUM, it is guarded
         self.sizes = sizes.Sizes({spec.name: spec for spec in rubric.inputs}, {let.name.text: let for let in self.checked.let_order})
-        self.guarding = True  # False while a batch value's expression is compiled (newforms.newer_input)
+        # while a batch value's expression is compiled (newforms.newer_input): where a row counts
+        # in the batch (its inputs valid); what it reads is NULL elsewhere (`value`)
+        self.counted: Frag | None = None
         self.guarded_values: list[int] = []  # a token for each value guarded: its site's and its node's (unguard)
         self.lost_spans: dict[int, sizes.Span] = {}  # each step deduction's span (by the rule's id), for its indicator's sum
+
+    @property
+    def guarding(self) -> bool:
+        """Whether a value too large is guarded (its row refused, PF801): not in a batch value's
+        expression, where the row would leave the batch; there, past the digits, the query stops."""
+        return self.counted is None
 
     # ---------------------------------------------------------------- layers
     def bind(self, frag: Frag, name: str | None = None) -> Frag:
@@ -358,7 +366,7 @@ class Compiler:
         if beyond is None:
             problems.append((Frag(unread, read.depth), "PF502"))
         if spec.precision is not None:  # rounded when read, before its domain is checked (as Rubric.coerce)
-            read = self.bind(Frag(self.at_precision(spec, read.sql.copy()), read.depth))
+            read = self.bind(self.at_precision(spec, read))
         number: exp.Expr = read.sql
         domain: list[exp.Expr] = []
         depth = read.depth
@@ -428,7 +436,19 @@ class Compiler:
             case ast.Bool():
                 return Frag(exp.true() if e.value else exp.false(), 0)
             case ast.Ref():
-                return self.env[e.name.text] if e.name.text in self.env else self.newer(e, where, reached)  # else a label named bare
+                if e.name.text not in self.env:
+                    return self.newer(e, where, reached)  # a label named bare
+                found = self.env[e.name.text]
+                if self.counted is None:
+                    return found
+                # a batch value's expression, unguarded, is worked out for every row of the query:
+                # NULL where the row is left out of the batch or evaluate() does not reach it there
+                # (an `if`'s other arm), so that no arithmetic evaluate() never does stops the query
+                where_read = [f for f in (reached, self.counted) if f.sql != exp.true()]
+                if not where_read:
+                    return found
+                mask = where_read[0] if len(where_read) == 1 else join(exp.And, *where_read)
+                return Frag(case((mask.sql.copy(), found.sql.copy())), max(found.depth, mask.depth))
             case ast.Neg():
                 operand = self.value(e.operand, where, reached)
                 return Frag(cast(exp.Neg(this=paren(operand)), NUM), operand.depth)
@@ -765,7 +785,7 @@ class Compiler:
     def newer_input(self, spec: InputSpec, raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
         raise SqlRefusal("PF807", {"form": f"input {spec.name}"})
 
-    def at_precision(self, spec: InputSpec, value: exp.Expr) -> exp.Expr:
+    def at_precision(self, spec: InputSpec, value: Frag) -> Frag:
         if spec.precision is not None:
             raise SqlRefusal("PF807", {"form": f"input {spec.name}: … precision"})
         return value

@@ -211,20 +211,21 @@ class FormsCompiler(Compiler):
         reads = ast.names_read(batch.expr)
         if not reads <= self.env.keys():  # an input declared after it: read in a later layer than this one
             raise SqlRefusal("PF807", {"form": f"let {spec.name} = batch …, before {', '.join(sorted(reads - self.env.keys()))}"})
+        # a record whose inputs are at fault, or whose cells do not line up (PF520, sql/spelt.py),
+        # is left out: the Python batch refuses that row before reading it
+        faulty = [site.condition for site in self.sites if site.input in reads or (site.input is None and site.code == "PF520")]
         mark = len(self.sites)
         # unguarded (sql/sizes.py): a record's value too large would leave it out of the batch
         # where evaluate() counts it, and so change every other row's score; it stops the whole
-        # query instead, as a batch value past the digits does (docs/scale.md)
-        self.guarding = False
+        # query instead, as a batch value past the digits does (docs/scale.md). What it reads
+        # is NULL on a row left out (`Compiler.value`): only the rows counted are worked out
+        self.counted = self.column(_not(_any(faulty))) if faulty else _true()
         try:
             each = self.column(self.value(batch.expr, spec.name, _true()))
         finally:
-            self.guarding = True
-        failing = [site.condition for site in self.sites[mark:]]  # a record whose expression refuses is left out
+            self.counted = None
+        failing = [site.condition for site in self.sites[mark:]] + faulty  # and one whose expression refuses
         del self.sites[mark:]
-        # and one whose inputs are at fault, or whose cells do not line up (PF520, sql/spelt.py):
-        # the Python batch refuses that row before reading it, so it counts in no batch value
-        failing += [site.condition for site in self.sites if site.input in reads or (site.input is None and site.code == "PF520")]
         known = self.column(Frag(case((_not(_any(failing)).sql, each.sql.copy())), each.depth) if failing else each)
         if batch.func in ("min", "max", "count"):
             kind: type[exp.Func] = {"min": exp.Min, "max": exp.Max, "count": exp.Count}[batch.func]
@@ -689,12 +690,17 @@ class FormsCompiler(Compiler):
         negated = cast(exp.Neg(this=exact.paren(total.sql.copy())), NUM)
         return Frag(case((backwards.sql.copy(), negated), default=total.sql.copy()), max(total.depth, backwards.depth))
 
-    def at_precision(self, spec: InputSpec, value: exp.Expr) -> exp.Expr:
+    def at_precision(self, spec: InputSpec, value: Frag) -> Frag:
         """`input 率: percent precision 0.01%`: rounded half up when read, before its domain
-        is checked, as `Rubric.coerce` does (within 10^14 no value has more digits than 28)."""
+        is checked, as `Rubric.coerce` does (within 10^14 no value has more digits than 28).
+        A value of 10^14 or more is left as it is, for the query's range to refuse (PF800): its
+        digits at that precision may not fit NUM, and the query would stop."""
         if spec.precision is None:
             return value
-        return round_expr(value, places_of(spec.precision), "half_up", settle=False)
+        inside = exp.LT(this=exp.Abs(this=value.sql.copy()), expression=literal(compiler.RANGE))
+        held = self.bind(Frag(case((inside, value.sql.copy())), value.depth))
+        rounded = round_expr(held.sql, places_of(spec.precision), "half_up", settle=False)
+        return Frag(exp.Coalesce(this=rounded, expressions=[value.sql.copy()]), held.depth)
 
     # ---------------------------------------------------------------- rules
     def switched(self, rule: ast.Rule, node: ast.Indicator, compile: Callable[[], Frag]) -> Frag:

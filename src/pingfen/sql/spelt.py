@@ -214,14 +214,14 @@ class SpeltCompiler(FormsCompiler):
         value, problems = super().input(spec, read)
         limits = None if self.ratios else ratio_limits(spec.bounds)
         if limits:  # a bare number beyond ±1: 95 for 95%? (Rubric.coerce, after the precision)
-            number_read = self.at_precision(spec, exp.TryCast(this=read.sql.copy(), to=NUM.copy(), safe=True))
-            beyond = exp.or_(*(exp.not_(compare(op, number_read.copy(), literal(limit))) for op, limit in limits))
+            number_read = self.at_precision(spec, Frag(exp.TryCast(this=read.sql.copy(), to=NUM.copy(), safe=True), read.depth))
+            beyond = exp.or_(*(exp.not_(compare(op, number_read.sql.copy(), literal(limit))) for op, limit in limits))
             ambiguous = exp.and_(exp.not_(signed.sql.copy()), beyond)
             if spec.name in self.marked:  # an optional input: not where the cell says 不适用
                 ambiguous = exp.and_(exp.not_(exp.Paren(this=self.marked[spec.name].sql.copy())), ambiguous)
             at = next(i for i, (_, code) in enumerate(problems) if code == "PF502") + 1
             marked = self.marked[spec.name].depth if spec.name in self.marked else 0
-            problems.insert(at, (Frag(ambiguous, max(value.depth, read.depth, marked)), "PF523"))
+            problems.insert(at, (Frag(ambiguous, max(value.depth, number_read.depth, marked)), "PF523"))
         return value, problems
 
     def newer_input(self, spec: InputSpec, raw: Frag) -> tuple[Frag, list[tuple[Frag, str]]]:
