@@ -1192,6 +1192,8 @@ WORDINGS: dict[tuple[str, str], tuple[str, str]] = {
         "`{path}` names a hidden file or folder (a name starting with `.`): the workbench opens none",
         "`{path}` 指向隐藏文件或隐藏文件夹（名称以 `.` 开头）：工作台不打开此类文件",
     ),
+    # a name that goes through a folder that is none (`nosuch/../a.rule`), or names a file as a folder (`a.rule/`)
+    ("PF851", "folder"): ("there is no folder `{path}` in the folder", "文件夹中没有子文件夹 `{path}`"),
 }
 
 
