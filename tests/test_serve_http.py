@@ -607,7 +607,8 @@ def test_batch_reads_only_batch_files_of_the_folder(client: TestClient, folder: 
     (folder / "部门.toml").write_text('id = "sk-live-123456"', encoding="utf-8")
     for path in ("notes.txt", "部门.rule", "部门.toml", "notes.txt/"):
         response = client.post("/api/batch", json={"text": RULE, "file_name": "x.csv", "path": path})
-        assert response.status_code == 400 and response.json()["code"] == "PF857", path
+        # `notes.txt/` names a folder, which is not there (PF851, test_a_file_named_as_a_folder_is_not_that_file)
+        assert (response.status_code, response.json()["code"]) == ((404, "PF851") if path.endswith("/") else (400, "PF857")), path
         assert "sk-live" not in response.text and "total 10" not in response.text
     (folder / ".env").write_text("id,错误数\nsk-live-123456,很多\n", encoding="utf-8")
     for path in (".env", ".env.csv"):
@@ -1150,16 +1151,36 @@ def test_a_second_wording_is_chosen_by_no_value_any_message_names() -> None:
 def test_a_folder_before_dotdot_must_be_there_and_a_folder(client: TestClient, folder: Path, name: str, missing: str) -> None:
     """`nosuch/../部门.rule` and `部门.rule/../部门.rule` were read as `部门.rule` by their spelling
     (pathlib's resolve), where the system answers ENOENT and ENOTDIR, and a PUT wrote through
-    them. Now PF851 names the folder that is not there; nothing is read or written."""
+    them. Now PF851 names the folder that is not there, as a folder (it said "no file `nosuch`");
+    nothing is read or written."""
     (folder / "sub").mkdir()
     before = (folder / "部门.rule").read_bytes()
-    for lang, said in (("zh", f"文件夹中没有文件 `{missing}`"), ("en", f"there is no file `{missing}` in the folder")):
+    for lang, said in (("zh", f"文件夹中没有子文件夹 `{missing}`"), ("en", f"there is no folder `{missing}` in the folder")):
         response = client.get("/api/file", params={"path": name, "lang": lang})
         assert response.status_code == 404 and response.json() == {"code": "PF851", "message": said}
         response = client.put("/api/file", params={"path": name, "lang": lang}, content=b"# changed\n")
         assert response.status_code == 404 and response.json() == {"code": "PF851", "message": said}
     assert (folder / "部门.rule").read_bytes() == before
     assert not (folder / "nosuch").exists()
+
+
+@pytest.mark.parametrize("name", ["部门.rule/", "部门.rule/.", "部门.rule\\", "部门.rule/./", "sub/部门.rule/."])
+def test_a_file_named_as_a_folder_is_not_that_file(client: TestClient, folder: Path, name: str) -> None:
+    """`部门.rule/.` was read, and a PUT written, as `部门.rule` (pathlib drops a trailing `/` and
+    `.`), where the system opens no file of that name (ENOTDIR). Now PF851: no such folder."""
+    (folder / "sub").mkdir()
+    (folder / "sub" / "部门.rule").write_text(RULE, encoding="utf-8")
+    before = (folder / "部门.rule").read_bytes()
+    shown = name.replace("\\", "/").rstrip("/").removesuffix("/.").rstrip("/")
+    for lang, said in (("zh", f"文件夹中没有子文件夹 `{shown}`"), ("en", f"there is no folder `{shown}` in the folder")):
+        response = client.get("/api/file", params={"path": name, "lang": lang})
+        assert response.status_code == 404 and response.json() == {"code": "PF851", "message": said}, response.json()
+        response = client.put("/api/file", params={"path": name, "lang": lang}, content=b"# changed\n")
+        assert response.status_code == 404 and response.json() == {"code": "PF851", "message": said}
+    assert (folder / "部门.rule").read_bytes() == before and (folder / "sub" / "部门.rule").read_text(encoding="utf-8") == RULE
+    # a folder so named is no file either, as before
+    response = client.get("/api/file", params={"path": "sub/", "lang": "en"})
+    assert response.status_code == 404 and response.json() == {"code": "PF851", "message": "there is no file `sub` in the folder"}
 
 
 def test_a_new_file_in_a_folder_not_made_yet_is_still_checked(client: TestClient, folder: Path) -> None:

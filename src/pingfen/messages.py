@@ -166,8 +166,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF410": ("divisor `{divisor}` can be 0 (it takes {domain})", "除数 `{divisor}` 可能为 0（取值范围 {domain}）"),
     "PF411": ("a total of {witness} gets no grade", "总分为 {witness} 时没有对应的评价等次"),
     "PF430": (
-        "every top-level row may be left out (`else rescale`): a record where none applies is refused (PF535)",
-        "所有一级指标都可能不适用且不计入（`else rescale`）：均不适用的记录将无法评分（PF535）",
+        "every top-level row that carries points may be left out (`else rescale`): a record where none applies is refused (PF535)",
+        "所有有分值的一级指标都可能不适用且不计入（`else rescale`）：均不适用的记录将无法评分（PF535）",
     ),
     "PF412": ("grade `{name}` is never given", "评价等次 `{name}` 永远不会出现"),
     "PF413": (
@@ -238,8 +238,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF504": ("division by zero in `{where}`: `{divisor}` is 0", "`{where}` 中除数为零：`{divisor}` 为 0"),
     "PF505": ("`{name}`: {value} matches no band or arm", "`{name}`：{value} 不在任何分档或条件内"),
     "PF535": (
-        "no row applies to this record: every top-level row is 不适用 and left out, so there is no total",
-        "该记录没有适用的评分项：所有一级指标均不适用且不计入，无法得出总分",
+        "no row that carries points applies to this record: each top-level row is 不适用 and left out, or carries 0 points, so there is no total",
+        "该记录没有适用且有分值的评分项：各一级指标均不适用且不计入，或分值为 0，无法得出总分",
     ),
     "PF506": ("input `{input}`: {value} is not one of {labels}", "输入项 `{input}`：{value} 不在可选项 {labels_zh} 中"),
     "PF523": (
@@ -1004,6 +1004,11 @@ HINTS: dict[str, tuple[str, str]] = {
         "声明输入项取值范围使除数不为 0，或使用 `max(…, 1)`",
     ),
     "grade_above_total": ("no total reaches it: the rubric's total is {total}", "总分最高为 {total}，达不到该等次"),
+    "grade_rounded": (
+        "the total is rounded to {places} decimals before it is graded: every total it would take, such as {witness},"
+        " goes to `{other}` first",
+        "总分先按 {places} 位小数舍入再评定等次：该等次可能得到的总分（如 {witness}）都先被评为 `{other}`",
+    ),
     "grade_order": (
         "a total of {witness} goes to `{other}` first, as does every total it would take;"
         " list grades from the highest threshold down",
@@ -1192,6 +1197,8 @@ WORDINGS: dict[tuple[str, str], tuple[str, str]] = {
         "`{path}` names a hidden file or folder (a name starting with `.`): the workbench opens none",
         "`{path}` 指向隐藏文件或隐藏文件夹（名称以 `.` 开头）：工作台不打开此类文件",
     ),
+    # a name that goes through a folder that is none (`nosuch/../a.rule`), or names a file as a folder (`a.rule/`)
+    ("PF851", "folder"): ("there is no folder `{path}` in the folder", "文件夹中没有子文件夹 `{path}`"),
 }
 
 

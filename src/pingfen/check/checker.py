@@ -677,7 +677,8 @@ class RuleChecker:
             extra = bases[1] if len(bases) > 1 else awards[0]
             self.report("PF304", extra.span, "one_base", name=name)
         award_sum = sum((a.points.value for a in awards), ZERO)
-        if award_sum > top and ind.low is None:  # an adjust row's awards are kept to its range
+        # an adjust row's awards are kept to its range; one award past the max is said once, below
+        if award_sum > top and ind.low is None and all(a.points.value <= top for a in awards):
             self.report("PF301", awards[-1].span, "fix_points", points=plain(award_sum), max=plain(top), name=name)
         for rule in ind.rules:
             for points in rule.arm_points():
@@ -685,6 +686,10 @@ class RuleChecker:
                     self.report(
                         "PF301", points.span, "fix_points", points=plain(points.value), max=plain(top), name=name
                     )
+            if isinstance(rule, ast.Formula) and ind.low is None:  # `score = 12` in a row of 5: clamped to 5
+                fixed = ast.constant(rule.expr)
+                if fixed is not None and fixed > top:
+                    self.report("PF301", rule.expr.span, "fix_points", points=plain(fixed), max=plain(top), name=name)
             self.check_rule(ind, rule)
             for item in rule.reason_items():
                 if item.reason is not None:

@@ -19,6 +19,7 @@ UNTRAPPED = decimal.Context(prec=28, traps=[])  # inf - inf gives NaN, handled b
 # Ends are rounded outward, so a 28-digit rounding can never shrink an interval.
 _DOWN = decimal.Context(prec=28, rounding=decimal.ROUND_FLOOR, traps=[])
 _UP = decimal.Context(prec=28, rounding=decimal.ROUND_CEILING, traps=[])
+_EXACT = decimal.Context(prec=200, traps=[decimal.Inexact, decimal.InvalidOperation])  # multiples of a quantum
 
 
 @frozen
@@ -225,6 +226,27 @@ class IntervalSet:
     def witness(self, step: Decimal = Decimal(1)) -> Decimal:
         assert self.parts, "no witness in an empty set"
         return self.parts[0].witness(step)
+
+    def on_grid(self, quantum: Decimal) -> IntervalSet:
+        """The multiples of `quantum` in the set (a total rounded to its places takes no other
+        value), each part narrowed to its first and last multiple, closed; a part with none goes.
+        What lies between those ends is not all multiples: the result says whether the set holds
+        one (`empty`) and gives one (`witness`), nothing more."""
+        out = []
+        for part in self.parts:
+            if part.whole and quantum <= 1:  # a power of ten: every whole number is a multiple of it
+                out.append(part)
+                continue
+            with decimal.localcontext(_EXACT):
+                lo, hi = part.lo, part.hi
+                if lo.is_finite():
+                    lo = (lo / quantum).to_integral_value(decimal.ROUND_CEILING) * quantum
+                    lo += quantum if lo == part.lo and not part.lo_closed else 0
+                if hi.is_finite():
+                    hi = (hi / quantum).to_integral_value(decimal.ROUND_FLOOR) * quantum
+                    hi -= quantum if hi == part.hi and not part.hi_closed else 0
+            out.append(Interval.make(lo, hi, True, True))
+        return IntervalSet.of(*out)
 
 
 def _order(i: Interval) -> tuple[Decimal, bool]:

@@ -36,7 +36,7 @@ from pingfen.check.intervals import (
 from pingfen.diagnostics import Diagnostic, Severity, Span
 from pingfen.display import number, plain
 from pingfen.reasons import quantity
-from pingfen.values import CONVERSE, COUNTING, ROUNDING, ZERO, counted, settled
+from pingfen.values import CONVERSE, COUNTING, PLACES, ROUNDING, ZERO, counted, settled
 
 
 def analyze(module: ast.Module, units: Mapping[ast.Expr, str], let_order: Sequence[ast.Let]) -> list[Diagnostic]:
@@ -176,7 +176,7 @@ class _Analysis:
     # ---------------------------------------------------------------- 不适用 and re-scaling
     def node_range(self, node: ast.Node) -> tuple[Decimal, Decimal, bool]:
         """The least and most a row counts for in its parent, and whether it may drop out of
-        it (`applies … else rescale`, or a group all of whose parts may)."""
+        it (`applies … else rescale`, or a group all of whose parts of points may)."""
         top = node.max.value
         if isinstance(node, ast.Indicator):
             low, high = self.ranges_of.get(node.name.text, (ZERO, top))
@@ -207,7 +207,9 @@ class _Analysis:
                 if ratios:
                     low = min(low, min(lo for lo, _ in ratios) * top)
                     high = max(high, max(hi for _, hi in ratios) * top)
-        return low, high, bool(ranges) and all(r[2] for r in ranges)
+        # all may drop: every part that carries points (a part of max 0 leaves nothing to re-scale by)
+        drops = any(r[2] for r in ranges) and all(r[2] or p.max.value == 0 for p, r in zip(parts, ranges, strict=True))
+        return low, high, drops
 
     def totals(self, total: Decimal) -> IntervalSet:
         """The totals a record can reach: [0, total], and, where rows may drop out, every
@@ -590,7 +592,10 @@ class _Analysis:
         if header is None or not header.grades:
             return
         total = header.total.value if header.total else sum((n.max.value for n in self.module.top), ZERO)
-        totals = self.totals(total)
+        # a grade is given on the total rounded as the header says: only multiples of its quantum
+        places = header.round_places.value if header.round_places is not None else Decimal(PLACES)
+        quantum = Decimal(1).scaleb(-int(places))
+        totals = IntervalSet.of(*(_rounded(part, places, header.round_mode) for part in self.totals(total).parts))
         taken = IntervalSet()
         earlier: list[tuple[str, IntervalSet]] = []
         for grade in header.grades:
@@ -599,18 +604,19 @@ class _Analysis:
             else:
                 values = compare_set(grade.op, grade.threshold.value).intersect(totals)
             name = grade.name.text
-            if values.empty:
+            given, left = values.on_grid(quantum), values.minus(taken)
+            if given.empty:
                 self.report("PF412", grade.span, "grade_above_total", "warning", name=name, total=number(total))
-            elif values.minus(taken).empty:
-                witness = values.witness()
+            elif left.on_grid(quantum).empty:
+                witness = given.witness()
                 first = next(other for other, its in earlier if its.contains(witness))
-                self.report(
-                    "PF412", grade.span, "grade_order", "warning", name=name, witness=plain(witness), other=first
-                )
+                # its totals before rounding are not all taken: it is the rounding that leaves it none
+                why = {"hint": "grade_rounded", "places": plain(places)} if not left.empty else {"hint": "grade_order"}
+                self.report("PF412", grade.span, why.pop("hint"), "warning", name=name, witness=plain(witness), other=first, **why)
             if grade.condition is None:  # a grade with a condition may be refused: its totals stay open
                 taken = taken.union(values)
             earlier.append((name, values))
-        gap = totals.minus(taken)
+        gap = totals.minus(taken).on_grid(quantum)
         if not gap.empty:
             self.report("PF411", header.span, "grade_otherwise", witness=plain(gap.witness()))
 

@@ -94,10 +94,12 @@ class Folder:
                 raise refused
             missing = self._not_folder(self.root, relative.parts, name)
             if missing is not None:
-                raise Denied("PF851", 404, path=PurePosixPath(*relative.parts[: missing[0]]).as_posix())
+                raise Denied("PF851", 404, path=PurePosixPath(*relative.parts[: missing[0]]).as_posix(), wording="folder")
             if path == self.root:  # `sub/..`, `.`: the folder, inside it but no file
                 raise Denied("PF851", 404, path=name)
             found = _stat(path)
+            if _as_folder(name):  # `a.rule/`, `a.rule/.`: pathlib drops the end, the system answers ENOTDIR
+                raise Denied("PF851", 404, path=relative.as_posix(), wording="folder" if found is None or not stat.S_ISDIR(found.st_mode) else None)
             if exists and (found is None or not stat.S_ISREG(found.st_mode)):
                 raise Denied("PF851", 404, path=name)
         except (OSError, RuntimeError, ValueError):  # a name too long, a loop of links (RuntimeError before
@@ -263,3 +265,10 @@ class Place:
     def name(self) -> str:
         """The file's path, as the loader is given it: `extends` is read beside it."""
         return str(self.path)
+
+
+def _as_folder(name: str) -> bool:
+    """Whether `name` is spelt as a folder's: ending in `/` or `/.` (either slash), which
+    pathlib drops, so that `a.rule/.` read as `a.rule` where the system opens no file."""
+    last = name.replace("\\", "/").rsplit("/", 1)
+    return len(last) == 2 and last[1] in ("", ".")
