@@ -376,9 +376,15 @@ def test_report_folder_from_the_command_line(tmp_path: Path) -> None:
     assert "第 5 行 [丁]" in err.getvalue() and "4 行中有 1 行无法评分" in err.getvalue()
     assert sorted(p.name for p in folder.iterdir()) == sorted(["甲.md", "_乙.md", "丙.md", "汇总.xlsx"])
     assert "单位：甲" in (folder / "甲.md").read_text(encoding="utf-8")
+    assert err.getvalue().splitlines()[-1] == f"已写入 3 份报告和 {folder / '汇总.xlsx'}"
     err = io.StringIO()
     assert main(["report", "--id", "甲", str(RULES), str(data), "-o", str(folder)], io.StringIO(), err) == 2
     assert "--id" in err.getvalue()
+    one = tmp_path / "one.csv"  # English counts one report alone in the singular ("wrote 1 reports")
+    one.write_text(data.read_text(encoding="utf-8").splitlines()[0] + "\n" + data.read_text(encoding="utf-8").splitlines()[1] + "\n", encoding="utf-8")
+    err = io.StringIO()
+    assert main(["--lang", "en", "report", "--format", "md", str(RULES), str(one), "-o", f"{tmp_path / 'en'}/"], io.StringIO(), err) == 0
+    assert err.getvalue().splitlines()[-1] == f"wrote 1 report and {tmp_path / 'en' / 'summary.xlsx'}"
 
 
 def test_report_folder_never_writes_over_its_data(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from contextlib import nullcontext
 
 import pingfen
 from pingfen import clitext
-from pingfen.lang import default_lang
+from pingfen.lang import counted, default_lang
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy knows the name)
 if TYPE_CHECKING:
@@ -719,7 +719,7 @@ def _report_folder(args: argparse.Namespace, filing: Filing, lang: Lang, err: Te
     for line in written.summary.describe(args.data, lang):
         print(line, file=err)
     print(f"已写入 {written.reports} 份报告和 {written.summary_path}" if lang == "zh"
-          else f"wrote {written.reports} reports and {written.summary_path}", file=err)  # fmt: skip
+          else f"wrote {counted(str(written.reports), 'report')} and {written.summary_path}", file=err)  # fmt: skip
     return OK if written.summary.ok else NO
 
 
