@@ -238,6 +238,14 @@ def test_pdf_when_chromium_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert main(["--lang", "en", "report", str(RULES), str(SEED), "-o", str(path)], io.StringIO(), err) == 2
     assert "error[PF711]" in err.getvalue() and "cannot open display" in err.getvalue()
     assert path.read_bytes() == b"%PDF-old"  # the old file stays as it was
+    # one that says nothing: pingfen's own words, in Chinese too (it said `exit code 3` in both)
+    broken.write_text("#!/bin/sh\nexit 3\n", encoding="utf-8")
+    for lang, said in (("zh", "Chromium 未能打印 PDF `{}`：它以退出码 3 结束，未写出 PDF"),
+                       ("en", "Chromium could not print the PDF `{}`: it ended with exit code 3 and wrote no PDF")):  # fmt: skip
+        err = io.StringIO()
+        assert main(["--lang", lang, "report", str(RULES), str(SEED), "-o", str(path)], io.StringIO(), err) == 2
+        assert said.format(path) in err.getvalue(), err.getvalue()
+    assert path.read_bytes() == b"%PDF-old"
 
 
 # ---------------------------------------------------------------- the HTML in a real browser, with CJK fonts
