@@ -174,10 +174,11 @@ def test_cli_report_options(tmp_path: Path) -> None:
     assert main(["report", "--unit", "示范单位", str(RULES), str(SEED)], out, err) == 0
     today = datetime.date.today()
     assert f"单位：示范单位\n\n评价日期：{today.year}年{today.month}月{today.day}日" in out.getvalue()
-    for bad in (["--year", "21"], ["--date", "2026-13-01"]):
+    for bad in (["--year", "21"], ["--date", "2026-13-01"], ["--year", "0000"], ["--year", "9999"]):  # 0000 filed "0年度"
         err = io.StringIO()
         assert main(["report", *bad, str(RULES), str(SEED)], io.StringIO(), err) == 2
         assert bad[0] in err.getvalue() and "Traceback" not in err.getvalue()
+    assert "不是可归档报告的年度" in err.getvalue()
     err = io.StringIO()
     assert main(["report", "--format", "docx", str(RULES), str(SEED)], io.StringIO(), err) == 2
     assert "-o 文件名.docx" in err.getvalue()

@@ -685,6 +685,9 @@ def _filing(args: argparse.Namespace) -> Filing:
             raise UsageError(f"--year {args.year!r}: give the year as four digits, such as 2021",
                              f"--year {args.year!r}：年度请写四位数字，如 2021")  # fmt: skip
         year = int(found.group(1))
+        if not 1900 <= year <= 2100:  # `--year 0000` filed a report of "0年度"
+            raise UsageError(f"--year {args.year!r}: no fiscal year a report is filed for; give one such as 2021",
+                             f"--year {args.year!r}：不是可归档报告的年度；请写如 2021 的年度")  # fmt: skip
     date = datetime.date.today()
     if args.date is not None:
         parsed = parse_date(args.date)
