@@ -108,6 +108,25 @@ def test_declared_and_input_formulas_never_calculated_are_refused_together(tmp_p
     assert f"error[PF534]: `{path}`, sheet `数据`, cell A2: input `评价分` holds a formula that was never calculated" in err, err
 
 
+def test_empty_rows_of_borders_past_the_self_evaluation_are_passed_over(tmp_path: Path, rule: Path) -> None:
+    """A self-evaluation with borders drawn down to row 12,000 was refused, 自评表的工作表超过
+    10,000 行, though it holds a few rows; rows of values past 10,000 still are."""
+    from openpyxl.styles import Border, Side
+
+    path = _workbook(tmp_path / "自评.xlsx", [("甲", 5), ("乙", 5), ("总分", 10)], [("评价分", 5), ("人数", 3), ("满意度", 0.95)])
+    book = openpyxl.load_workbook(path)
+    thin = Side(style="thin")
+    for r in range(5, 12001):
+        book["自评"].cell(row=r, column=1).border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    book.save(path)
+    code, out, err = run("audit", str(rule), str(path))
+    assert code == 0 and "10,000" not in err, (out, err)
+    book["自评"].cell(row=11000, column=1, value="附注")
+    book.save(path)
+    code, out, err = run("audit", str(rule), str(path))
+    assert code == 2 and "自评表的工作表超过 10,000 行" in err, err
+
+
 def test_inputs_laid_out_down_the_data_sheet_are_read(tmp_path: Path, rule: Path) -> None:
     """Name in column A, value in B: no data sheet was found, and every indicator was 'not
     recomputed' with no word why. A title and a header row above are passed over; a percent

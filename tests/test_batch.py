@@ -135,6 +135,26 @@ def test_batch_to_stdout_jsonl_and_json(tmp_path: Path) -> None:
     assert code == 0 and [d["id"] for d in json.loads(out)] == ["D0", "D1", "D2"]
 
 
+def test_a_json_lines_line_saved_as_gbk_costs_only_its_row(tmp_path: Path) -> None:
+    """A line not UTF-8 (GBK, as Notepad saves on a Chinese Windows) refused the whole file with
+    Python's English words (`'utf-8' codec can't decode byte 0xd4…`), in Chinese too, after the
+    CSV's header was printed; now it is that row's PF510, with the hint to save as UTF-8."""
+    from pingfen.io.tables import read_rows
+
+    path = tmp_path / "data.jsonl"
+    good = json.dumps(dict(FULL, id="D1"), ensure_ascii=False, default=str).encode("utf-8")
+    bad = json.dumps(dict(FULL, id="乙单位"), ensure_ascii=False, default=str).encode("gbk")
+    path.write_bytes(good + b"\n" + bad + b"\n" + good.replace(b"D1", b"D3") + b"\n")
+    code, out, err = run("eval", R, str(path))
+    assert code == 1
+    assert [line.split(",")[0] for line in out.splitlines()[1:]] == ["D1", "", "D3"]
+    assert "第 2 行: PF510: `" in err and "第 2 行：不是 UTF-8 编码的文本（该行第 2 字节处）" in err and "codec" not in err
+    code, _, err = run("--lang", "en", "eval", R, str(path))
+    assert "line 2: not UTF-8 text (at byte 2 of the line)" in err
+    (problem,) = [row.problem for row in read_rows(path) if row.problem is not None]
+    assert problem.help("zh") is not None and "UTF-8" in problem.help("zh")  # type: ignore[operator]
+
+
 def test_stderr_lists_twenty_failed_rows_then_counts(tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
     path.write_text("id,在职人数\n" + "".join(f"B{i},{i}\n" for i in range(25)), encoding="utf-8")

@@ -153,6 +153,28 @@ def test_pingfen_eval_on_one_record_is_refused(tmp_path: Path) -> None:
     assert "[PF541]" in err.getvalue() or "PF541" in err.getvalue(), err.getvalue()
 
 
+def test_pingfen_report_of_one_row_of_a_table_scores_it_against_the_tables_batch(tmp_path: Path) -> None:
+    """`pingfen report RULE 报价.csv --id B` was refused PF541 ("score the records together"), as
+    a record alone is, though the file holds the batch; the folder of reports scored B. Now it
+    is scored against its file's rows, as `pingfen eval` of the file scores it."""
+    from pingfen.batch import report_file
+
+    rule, data = tmp_path / "报价.rule", tmp_path / "报价.csv"
+    rule.write_text(BIDS, encoding="utf-8")
+    data.write_text("id,报价,完成率\nA,100,90%\nB,80,95%\nC,120,80%\nD,90,95%\n", encoding="utf-8")
+    rubric = pingfen.load(rule)
+    expected = list(rubric.evaluate_many(pingfen.read_records(data)))
+    for id, scored in zip("ABCD", expected, strict=True):
+        assert isinstance(scored, pingfen.Result)
+        assert report_file(rubric, data, "md", id=id, out=io.StringIO()) == scored
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["report", str(rule), str(data), "--id", "B"], out, err) == 0, err.getvalue()
+    assert f"**总分**：{expected[1].total} / 40" in out.getvalue()
+    one = tmp_path / "one.csv"  # a file of one row is a batch of one, as `pingfen eval` of it scores it
+    one.write_text("id,报价,完成率\nA,100,90%\n", encoding="utf-8")
+    assert report_file(rubric, one, "md", out=io.StringIO()).total == Decimal("40.00")
+
+
 @given(st.lists(st.integers(1, 10_000), min_size=1, max_size=12))
 def test_any_batch(prices: list[int]) -> None:
     rubric = pingfen.loads(BIDS, "bids.rule")

@@ -146,3 +146,29 @@ def test_an_empty_hidden_row_under_a_merged_group_is_said_nothing_of(tmp_path: P
     sheet.parent.save(path)
     shown = import_table(path)
     assert imported.text == shown.text and imported.summary("zh") == shown.summary("zh")
+
+
+def test_cells_only_formatted_past_the_table_are_no_table(tmp_path: Path) -> None:
+    """Borders drawn down to row 2,100, or one bold empty cell in column 60, made the sheet's
+    extent (openpyxl's max_row, max_column) pass the table's limits: the table was refused, PF508
+    表格超过 2000 行或 50 列. The limits are the table's: its cells with a value."""
+    from openpyxl.styles import Border, Font, Side
+
+    thin = Side(style="thin")
+    for padded in ("rows", "column"):
+        sheet = sheet_of(ROWS)
+        if padded == "rows":
+            for r in range(len(ROWS) + 1, 2101):
+                sheet.cell(row=r, column=2).border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        else:
+            sheet.cell(row=3, column=60).font = Font(bold=True)
+        path = tmp_path / f"{padded}.xlsx"
+        sheet.parent.save(path)
+        assert import_table(path).recognised == 3, padded
+    # a table of more than 2,000 rows of values is still past the limit
+    sheet = sheet_of(ROWS)
+    sheet.cell(row=2100, column=1, value="附注")
+    path = tmp_path / "long.xlsx"
+    sheet.parent.save(path)
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["import", str(path)], out, err) == 2 and "PF508" in err.getvalue()

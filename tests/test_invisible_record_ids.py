@@ -67,3 +67,14 @@ def test_a_json_lines_line_with_an_invisible_id_key_is_refused_alone(tmp_path: P
     assert "PF528" in first and "`id\\u200b`" in first and second.startswith("B02,5,")
     rows = list(read_batch(data))
     assert rows[0].problem is not None and rows[0].problem.code == "PF528" and rows[1].id == "B02"
+
+
+def test_a_refused_value_shows_a_character_that_shows_as_nothing() -> None:
+    """`健全\\u200b` pasted from Word was refused PF506 quoting "健全​", which looks like the label
+    `健全` it is not; the value is quoted with the character as its escape now."""
+    rubric = pingfen.loads('rubric "t" { total 5 }\ninput 状况: label { 健全, 不健全 }\n'
+                           "indicator 甲 5 { match 状况 { 健全 -> 5  不健全 -> 0 } }\n", "t.rule")  # fmt: skip
+    with pytest.raises(pingfen.DataError) as refused:
+        rubric.evaluate({"状况": "健全\u200b"})
+    assert '"健全\\u200b" 不在可选项' in refused.value.describe("zh") and "\u200b" not in refused.value.describe("zh")
+    assert '"健全\\u200b" is not one of' in refused.value.describe("en")

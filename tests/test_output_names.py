@@ -49,7 +49,10 @@ def test_an_extension_the_command_does_not_write_is_refused(tmp_path: Path, comm
 
 
 @pytest.mark.parametrize(("name", "kind", "kind_en"), [("今年.xlsx", "工作簿", "a workbook"), ("今年.XLSX", "工作簿", "a workbook"),
-                                                    ("今年.docx", "文档", "a document"), ("今年.CSV", "数据文件", "a data file")])  # fmt: skip
+                                                    ("今年.docx", "文档", "a document"), ("今年.CSV", "数据文件", "a data file"),
+                                                    # Word's and WPS's own: they were written over (a review's find)
+                                                    ("去年.doc", "文档", "a document"), ("今年.wps", "文档", "a document"),
+                                                    ("今年.et", "工作簿", "a workbook"), ("今年.xlsm", "工作簿", "a workbook")])  # fmt: skip
 def test_import_writes_no_rule_text_under_a_workbook_or_document_name(tmp_path: Path, name: str, kind: str, kind_en: str) -> None:
     # `pingfen import 去年.xlsx -o 今年.xlsx` wrote the draft's text under a workbook's name, over
     # the workbook there, with exit 0; a rule file's name or any other is written as before.
@@ -62,17 +65,30 @@ def test_import_writes_no_rule_text_under_a_workbook_or_document_name(tmp_path: 
     assert (code, out) == (2, "")
     assert err.splitlines() == [
         f"错误[PF706]: 无法写入 `{target}`：pingfen import 写出的是规则文件的文本，而 `{target.suffix}` 是{kind}的扩展名",
-        f"  = 帮助: 请以规则文件的名称保存草稿：-o {tmp_path / '今年.rule'}",
+        f"  = 帮助: 请以规则文件的名称保存草稿：-o {target.with_suffix('.rule')}",
     ]
     assert target.read_bytes() == b"kept"
     code, _, err = _run(["--lang", "en", "import", str(table), "-o", str(target)])
     assert err.splitlines() == [
         f"error[PF706]: cannot write `{target}`: pingfen import writes a rule file's text, and `{target.suffix}` is the extension of {kind_en}",
-        f"  = help: name the draft as a rule file: -o {tmp_path / '今年.rule'}",
+        f"  = help: name the draft as a rule file: -o {target.with_suffix('.rule')}",
     ]
     for written in ("今年.rule", "今年.txt", "今年"):
         assert _run(["import", str(table), "-o", str(tmp_path / written)])[0] == 0
         assert (tmp_path / written).read_text(encoding="utf-8").startswith("# 由 `pingfen import` 从")
+
+
+def test_import_writes_a_draft_only_under_a_rule_or_text_files_name(tmp_path: Path) -> None:
+    """Any other extension is refused, whatever kind of file it names: a draft is a rule file."""
+    table = tmp_path / "去年.xlsx"
+    assert _run(["render", RULESET, "-o", str(table)])[0] == 0
+    target = tmp_path / "备份.bak"
+    target.write_bytes(b"kept")
+    code, _, err = _run(["import", str(table), "-o", str(target)])
+    assert code == 2 and target.read_bytes() == b"kept"
+    assert err.splitlines()[0] == f"错误[PF706]: 无法写入 `{target}`：pingfen import 写出的是规则文件的文本，而 `.bak` 不是规则文件的扩展名"
+    code, _, err = _run(["--lang", "en", "import", str(table), "-o", str(target)])
+    assert "`.bak` is not a rule file's extension" in err.splitlines()[0] and target.read_bytes() == b"kept"
 
 
 def test_in_english(tmp_path: Path) -> None:

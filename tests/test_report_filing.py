@@ -174,10 +174,11 @@ def test_cli_report_options(tmp_path: Path) -> None:
     assert main(["report", "--unit", "示范单位", str(RULES), str(SEED)], out, err) == 0
     today = datetime.date.today()
     assert f"单位：示范单位\n\n评价日期：{today.year}年{today.month}月{today.day}日" in out.getvalue()
-    for bad in (["--year", "21"], ["--date", "2026-13-01"]):
+    for bad in (["--year", "21"], ["--date", "2026-13-01"], ["--year", "0000"], ["--year", "9999"]):  # 0000 filed "0年度"
         err = io.StringIO()
         assert main(["report", *bad, str(RULES), str(SEED)], io.StringIO(), err) == 2
         assert bad[0] in err.getvalue() and "Traceback" not in err.getvalue()
+    assert "不是可归档报告的年度" in err.getvalue()
     err = io.StringIO()
     assert main(["report", "--format", "docx", str(RULES), str(SEED)], io.StringIO(), err) == 2
     assert "-o 文件名.docx" in err.getvalue()
@@ -238,6 +239,14 @@ def test_pdf_when_chromium_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert main(["--lang", "en", "report", str(RULES), str(SEED), "-o", str(path)], io.StringIO(), err) == 2
     assert "error[PF711]" in err.getvalue() and "cannot open display" in err.getvalue()
     assert path.read_bytes() == b"%PDF-old"  # the old file stays as it was
+    # one that says nothing: pingfen's own words, in Chinese too (it said `exit code 3` in both)
+    broken.write_text("#!/bin/sh\nexit 3\n", encoding="utf-8")
+    for lang, said in (("zh", "Chromium 未能打印 PDF `{}`：它以退出码 3 结束，未写出 PDF"),
+                       ("en", "Chromium could not print the PDF `{}`: it ended with exit code 3 and wrote no PDF")):  # fmt: skip
+        err = io.StringIO()
+        assert main(["--lang", lang, "report", str(RULES), str(SEED), "-o", str(path)], io.StringIO(), err) == 2
+        assert said.format(path) in err.getvalue(), err.getvalue()
+    assert path.read_bytes() == b"%PDF-old"
 
 
 # ---------------------------------------------------------------- the HTML in a real browser, with CJK fonts
@@ -376,9 +385,15 @@ def test_report_folder_from_the_command_line(tmp_path: Path) -> None:
     assert "第 5 行 [丁]" in err.getvalue() and "4 行中有 1 行无法评分" in err.getvalue()
     assert sorted(p.name for p in folder.iterdir()) == sorted(["甲.md", "_乙.md", "丙.md", "汇总.xlsx"])
     assert "单位：甲" in (folder / "甲.md").read_text(encoding="utf-8")
+    assert err.getvalue().splitlines()[-1] == f"已写入 3 份报告和 {folder / '汇总.xlsx'}"
     err = io.StringIO()
     assert main(["report", "--id", "甲", str(RULES), str(data), "-o", str(folder)], io.StringIO(), err) == 2
     assert "--id" in err.getvalue()
+    one = tmp_path / "one.csv"  # English counts one report alone in the singular ("wrote 1 reports")
+    one.write_text(data.read_text(encoding="utf-8").splitlines()[0] + "\n" + data.read_text(encoding="utf-8").splitlines()[1] + "\n", encoding="utf-8")
+    err = io.StringIO()
+    assert main(["--lang", "en", "report", "--format", "md", str(RULES), str(one), "-o", f"{tmp_path / 'en'}/"], io.StringIO(), err) == 0
+    assert err.getvalue().splitlines()[-1] == f"wrote 1 report and {tmp_path / 'en' / 'summary.xlsx'}"
 
 
 def test_report_folder_never_writes_over_its_data(tmp_path: Path) -> None:

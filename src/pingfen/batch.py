@@ -26,7 +26,7 @@ from pingfen.evaluate.rubric import Rubric, with_batch
 from pingfen.evaluate.texts import cell_reader
 from pingfen.io.headers import header_problem
 from pingfen.io.records import read_batch, read_department
-from pingfen.io.tables import Row, Rows
+from pingfen.io.tables import Row, Rows, is_table, read_rows
 from pingfen.io.write import Line, csv_line, refuse_inputs, write_results
 from pingfen.lang import Lang
 from pingfen.progress import Progress
@@ -159,6 +159,19 @@ def score_rows(rubric: Rubric, rows: Iterable[Row], lang: Lang = "zh") -> Iterat
             yield Scored(row, rubric.evaluate(values, lang=lang, record=record), None)
         except DataError as error:  # a missing input whose cell is a formula never calculated: PF534
             yield Scored(row, None, row.refused(error))
+
+
+def _in_its_batch(
+    rubric: Rubric, data: str | Path, department: str | None, record: dict[str, object], encoding: str | None,
+    id_column: str | None,
+) -> dict[str, object]:  # fmt: skip
+    """The record of the row `read_department` picked, with the values across its file's rows
+    (`let 基准价 = batch min(报价)`) as `pingfen eval` of the file works them out (`score_rows`)."""
+    rows = [row for row in read_rows(data, encoding=encoding, id_column=id_column) if row.problem is None]
+    for row, values in zip(rows, rubric.batch_values([row.values for row in rows]), strict=True):
+        if row.id == department:  # the row picked by its id, or the file's only one
+            return with_batch(record, values)
+    return record
 
 
 def plain_lines(
@@ -477,6 +490,8 @@ def report_file(
     from pingfen.report import write_report
 
     department, record = read_department(data, id=id, encoding=encoding, id_column=id_column, command="report")
+    if any(spec.batch for spec in rubric.inputs) and is_table(data):  # PF541 for a row of a whole batch
+        record = _in_its_batch(rubric, data, department, record, encoding, id_column)
     result = rubric.evaluate(record, lang=lang, record=department)
     if filing is not None and filing.unit is None:
         filing = evolve(filing, unit=department)

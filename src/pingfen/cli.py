@@ -20,7 +20,7 @@ from contextlib import nullcontext
 
 import pingfen
 from pingfen import clitext
-from pingfen.lang import default_lang
+from pingfen.lang import counted, default_lang
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy knows the name)
 if TYPE_CHECKING:
@@ -477,11 +477,17 @@ _NAMED = {".csv": "csv", ".xlsx": "xlsx", ".xls": "xls", ".jsonl": "jsonl", ".nd
           ".yaml": "yaml", ".yml": "yaml", ".md": "md", ".html": "html", ".htm": "html", ".docx": "docx", ".pdf": "pdf"}  # fmt: skip
 
 
-# What a name with a format's extension looks like (PF706 for `import -o 今年.xlsx`).
-_KINDS = {"xlsx": ("a workbook", "工作簿"), "xls": ("a workbook", "工作簿"), "docx": ("a document", "文档"),
-          "pdf": ("a document", "文档"), "md": ("a document", "文档"), "html": ("a web page", "网页"),
+# What a name with a format's extension looks like (PF706 for `import -o 今年.xlsx`): the formats
+# pingfen writes, and the office files (Microsoft's, WPS's, OpenDocument's) a draft must never replace.
+_WORKBOOK, _DOCUMENT = ("a workbook", "工作簿"), ("a document", "文档")
+_KINDS = {"xlsx": _WORKBOOK, "xls": _WORKBOOK, "docx": _DOCUMENT,
+          "pdf": _DOCUMENT, "md": _DOCUMENT, "html": ("a web page", "网页"),
           "csv": ("a data file", "数据文件"), "jsonl": ("a data file", "数据文件"), "json": ("a data file", "数据文件"),
-          "yaml": ("a data file", "数据文件")}  # fmt: skip
+          "yaml": ("a data file", "数据文件"),
+          **dict.fromkeys(("xlsm", "xlsb", "xltx", "xltm", "et", "ett", "ods"), _WORKBOOK),
+          **dict.fromkeys(("doc", "docm", "dotx", "dot", "wps", "wpt", "rtf", "odt"), _DOCUMENT)}  # fmt: skip
+# The names a draft may take: a rule file's, a text file's, none.
+_DRAFT_SUFFIXES = frozenset({".rule", ".txt", ""})
 
 
 def _format(explicit: str | None, output: str | None, suffixes: dict[str, str], default: str) -> str:
@@ -679,6 +685,9 @@ def _filing(args: argparse.Namespace) -> Filing:
             raise UsageError(f"--year {args.year!r}: give the year as four digits, such as 2021",
                              f"--year {args.year!r}：年度请写四位数字，如 2021")  # fmt: skip
         year = int(found.group(1))
+        if not 1900 <= year <= 2100:  # `--year 0000` filed a report of "0年度"
+            raise UsageError(f"--year {args.year!r}: no fiscal year a report is filed for; give one such as 2021",
+                             f"--year {args.year!r}：不是可归档报告的年度；请写如 2021 的年度")  # fmt: skip
     date = datetime.date.today()
     if args.date is not None:
         parsed = parse_date(args.date)
@@ -713,7 +722,7 @@ def _report_folder(args: argparse.Namespace, filing: Filing, lang: Lang, err: Te
     for line in written.summary.describe(args.data, lang):
         print(line, file=err)
     print(f"已写入 {written.reports} 份报告和 {written.summary_path}" if lang == "zh"
-          else f"wrote {written.reports} reports and {written.summary_path}", file=err)  # fmt: skip
+          else f"wrote {counted(str(written.reports), 'report')} and {written.summary_path}", file=err)  # fmt: skip
     return OK if written.summary.ok else NO
 
 
@@ -758,12 +767,17 @@ def _import(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> i
     from pingfen.importer import import_table
 
     suffix = os.path.splitext(args.output or "")[1]
-    if suffix.lower() in _NAMED:  # `-o 今年.xlsx` wrote rule text under a workbook's name, over a workbook there
+    if suffix.lower() not in _DRAFT_SUFFIXES:  # `-o 今年.xlsx`, `-o 去年.doc` wrote rule text over the file there
         from pingfen.errors import OutputError
 
-        en, zh = _KINDS[_NAMED[suffix.lower()]]
-        said = {"reason": f"pingfen import writes a rule file's text, and `{suffix}` is the extension of {en}",
-                "reason_zh": f"pingfen import 写出的是规则文件的文本，而 `{suffix}` 是{zh}的扩展名"}  # fmt: skip
+        kind = _KINDS.get(_NAMED.get(suffix.lower(), suffix.lower().lstrip(".")))
+        if kind is not None:
+            said = {"reason": f"pingfen import writes a rule file's text, and `{suffix}` is the extension of {kind[0]}",
+                    "reason_zh": f"pingfen import 写出的是规则文件的文本，而 `{suffix}` 是{kind[1]}的扩展名"}  # fmt: skip
+        else:
+            said = {"reason": f"pingfen import writes a rule file's text, and `{suffix}` is not a rule file's extension",
+                    "reason_zh": f"pingfen import 写出的是规则文件的文本，而 `{suffix}` 不是规则文件的扩展名"}  # fmt: skip
+        assert args.output is not None
         raise OutputError("PF706", args.output, {**said, "rule": os.path.splitext(args.output)[0] + ".rule"}, "rule_suffix")
     imported = import_table(args.table, lang)
     if args.output is None:

@@ -287,10 +287,10 @@ def _xlsx_grid(path: Path) -> tuple[str, Grid, Hidden]:
             raise _no_table(path, [])
         shown = shown_sheet(book)
         sheet = book.worksheets[shown]
-        rows, columns = sheet.max_row, sheet.max_column
+        rows, columns = _used(sheet)
         if rows > MAX_TABLE_ROWS or columns > MAX_TABLE_COLUMNS:
             raise _too_large(path)
-        values = [[_cell_text(v) for v in row] for row in sheet.iter_rows(max_col=columns, values_only=True)]
+        values = [[_cell_text(v) for v in row] for row in sheet.iter_rows(max_row=rows, max_col=columns, values_only=True)] if rows else []
         formulas = _unsaved_formulas(path, shown, values)
         grid = [[Cell(v, (r, c), formulas.get((r, c), "")) for c, v in enumerate(row)] for r, row in enumerate(values)]
         for merged in sheet.merged_cells.ranges:
@@ -306,6 +306,20 @@ def _xlsx_grid(path: Path) -> tuple[str, Grid, Hidden]:
         hidden_columns = frozenset(c - 1 for d in sheet.column_dimensions.values() if d.hidden and d.min and d.max
                                    for c in range(d.min, min(d.max, columns) + 1))  # fmt: skip
         return "", grid, Hidden(hidden_rows, hidden_columns)
+
+
+def _used(sheet: Any) -> tuple[int, int]:
+    """The rows and columns a sheet's table takes: to its last cell with a value and the end of
+    each merged range that starts within them. Excel's own extent (`max_row`) counts cells only
+    formatted too — borders drawn down to row 12,000, one bold cell in column 60 — which are no
+    table, and were refused as one past the limits."""
+    filled = [key for key, cell in sheet._cells.items() if cell.value is not None and cell.value != ""]  # openpyxl keeps the cells it read by (row, column)
+    rows = max((r for r, _ in filled), default=0)
+    columns = max((c for _, c in filled), default=0)
+    for merged in sheet.merged_cells.ranges:
+        if merged.min_row <= rows and merged.min_col <= columns:
+            rows, columns = max(rows, merged.max_row), max(columns, merged.max_col)
+    return rows, columns
 
 
 def _table_sheets(book: Workbook, shown: int) -> list[str]:

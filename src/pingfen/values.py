@@ -22,6 +22,7 @@ from typing import Any, Literal, ParamSpec, TypeVar
 
 from pingfen.display import plain
 from pingfen.errors import Problem
+from pingfen.terminal import invisible_escaped
 
 # The context scoring runs in: quotients carry 28 significant digits, and anything
 # invalid is an error, never NaN.
@@ -314,9 +315,10 @@ def points_number(raw: object) -> Decimal | None:
 
 
 def show(raw: object) -> str:
-    """A value as it should appear in an error: strings quoted, numbers plain."""
+    """A value as it should appear in an error: strings quoted (a character that shows as nothing
+    written as its escape, `"健全\\u200b"`: else the value looks like the label it is not), numbers plain."""
     if isinstance(raw, str):
-        return f'"{shorten(raw)}"'
+        return f'"{shorten(invisible_escaped(raw))}"'
     if isinstance(raw, Decimal):  # plain unless the exponent would spell out a flood of zeros
         plain = raw.is_finite() and abs(raw.adjusted()) < SHOWN and -SHOWN < int(raw.as_tuple().exponent)
         return shorten(format(raw, "f") if plain else str(raw))

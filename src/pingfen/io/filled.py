@@ -195,14 +195,15 @@ def _rows(path: Path, sheet: Sheet) -> tuple[list[tuple[object, ...]], dict[int,
     cells that hold a formula never calculated (row number → columns, from 1); and its second
     column read as an input's cell is (a percent's format too), for a data sheet laid out down."""
     with xlsx_errors(path):
-        cells = SheetRows(sheet, max_row=MAX_FILLED_ROWS + 1, max_col=MAX_FILLED_COLUMNS)
+        cells = SheetRows(sheet, max_col=MAX_FILLED_COLUMNS)
         rows, seconds = [], []
         for row in cells:
-            rows.append(tuple(cell_value(c.value) for c in row))
-            seconds.append(input_cell(row[1]) if len(row) > 1 else None)
-    if len(rows) > MAX_FILLED_ROWS:
-        raise _unreadable(path, TooBig(f"a sheet of a self-evaluation has more than {MAX_FILLED_ROWS:,} rows",
-                                       f"自评表的工作表超过 {MAX_FILLED_ROWS:,} 行"))  # fmt: skip
+            if len(rows) < MAX_FILLED_ROWS:
+                rows.append(tuple(cell_value(c.value) for c in row))
+                seconds.append(input_cell(row[1]) if len(row) > 1 else None)
+            elif any(c.value not in (None, "") for c in row):  # empty rows of borders past the table are passed over, unkept
+                raise _unreadable(path, TooBig(f"a sheet of a self-evaluation has more than {MAX_FILLED_ROWS:,} rows",
+                                               f"自评表的工作表超过 {MAX_FILLED_ROWS:,} 行"))  # fmt: skip
     return rows, cells.uncomputed, seconds
 
 

@@ -245,12 +245,17 @@ class Rows:
 
     def _jsonl(self) -> Iterator[Row]:
         try:
-            with self.path.open(encoding="utf-8-sig") as handle:
+            # bytes that are not UTF-8 (a line saved as GBK) kept as escapes: that line alone is refused
+            with self.path.open(encoding="utf-8-sig", errors="surrogateescape") as handle:
                 for number, line in enumerate(_lines(handle, refuse=False), start=1):
                     if line is None:
                         yield self._bad_line(number, TooBig(
                             f"the line is longer than {MAX_LINE_CHARS:,} characters",
                             f"该行超过 {MAX_LINE_CHARS:,} 个字符"))  # fmt: skip
+                    elif (escaped := _NOT_UTF8.search(line)) is not None:
+                        at = len(line[: escaped.start()].encode("utf-8", "surrogateescape"))
+                        yield self._bad_line(number, TooBig(f"not UTF-8 text (at byte {at} of the line)",
+                                                            f"不是 UTF-8 编码的文本（该行第 {at} 字节处）"), "save_utf8")  # fmt: skip
                     elif line.strip():
                         yield self._json_row(number, line)
         except UnicodeError as error:
@@ -274,10 +279,12 @@ class Rows:
         except TooBig as error:  # a list or mapping for an id: this line's error, the rest go on
             return self._bad_line(number, error)
 
-    def _bad_line(self, number: int, error: Exception) -> Row:
+    def _bad_line(self, number: int, error: Exception, hint: str | None = None) -> Row:
         return Row(number, None, {}, Problem("PF510", None, {"path": str(self.path), "line": number,
-                                                            **details(error)}))  # fmt: skip
+                                                            **details(error)}, hint))  # fmt: skip
 
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # a byte UTF-8 could not read, as surrogateescape keeps it
 
 MAX_MERGED = 10_000  # merged ranges a data sheet's rows are looked up in: past them, no hint, never a refusal
 # `<mergeCell ref="B3:B5"/>`, prefixed or not: the attribute is in the tag's first 200 bytes

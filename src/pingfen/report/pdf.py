@@ -63,7 +63,10 @@ def write_pdf(html: str, path: str | Path) -> None:
         except OSError as error:
             raise OutputError("PF711", str(path), {"reason": OSReason.of(error)}) from None
         if not printed.exists() or printed.read_bytes()[:5] != b"%PDF-":
-            last = run.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit code {run.returncode}"]
-            raise OutputError("PF711", str(path), {"reason": last[0][:300], "reason_zh": last[0][:300]})
+            said = run.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]  # Chromium's own last words, as it says them
+            reason = {"reason": said[0][:300], "reason_zh": said[0][:300]} if said else {
+                "reason": f"it ended with exit code {run.returncode} and wrote no PDF",
+                "reason_zh": f"它以退出码 {run.returncode} 结束，未写出 PDF"}  # fmt: skip
+            raise OutputError("PF711", str(path), reason)
         with atomic_path(path) as tmp:
             shutil.copyfile(printed, tmp)

@@ -54,7 +54,9 @@ def _rows(node: NodeResult, level: int, levels: int, lang: Lang, prefix: list[st
             rows[-1][-1] = own.pop(0)
         rows.extend([""] * (levels + 2) + [r] for r in own)
         return rows
-    cells = prefix + [""] * (levels - 1 - len(prefix)) + [node.name, number(node.max), score_text(node, lang)]
+    # in its own level's column: a top-level indicator after a group, set in the last one, read
+    # as that group's last part (its cells above blank, as a group's continuing rows are)
+    cells = prefix + [node.name] + [""] * (levels - 1 - len(prefix)) + [number(node.max), score_text(node, lang)]
     reasons = node.reasons_in(lang)
     first = [*cells, reasons[0] if reasons else ""]
     more = [[""] * (levels + 2) + [r] for r in reasons[1:]]
