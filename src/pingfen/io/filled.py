@@ -196,7 +196,8 @@ def _rows(path: Path, sheet: Sheet) -> tuple[list[tuple[object, ...]], dict[int,
     column read as an input's cell is (a percent's format too), for a data sheet laid out down."""
     with xlsx_errors(path):
         cells = SheetRows(sheet, max_col=MAX_FILLED_COLUMNS)
-        rows, seconds = [], []
+        rows: list[tuple[object, ...]] = []
+        seconds: list[object] = []
         for row in cells:
             if len(rows) < MAX_FILLED_ROWS:
                 rows.append(tuple(cell_value(c.value) for c in row))
