@@ -728,3 +728,22 @@ def test_a_template_with_an_input_named_id_is_refused(tmp_path: Path) -> None:
     rule.write_text('rubric "r" { total 1 }\ninput id: count\nindicator a 1 { award 1 if id > 0 }\n', encoding="utf-8")
     code, out, err = run("template", "--format", "csv", str(rule))
     assert code == 2 and "错误[PF705]" in err and "输入项" in err and out == ""
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".xlsx"])
+def test_a_data_file_that_is_a_device_is_refused_not_read_for_ever(tmp_path: Path, suffix: str) -> None:
+    """`数据.csv` a link to /dev/zero was read for ever (its lines counted before its rows), an
+    .xlsx until memory ran out (`internal error: MemoryError()`): PF508 at once, in both languages."""
+    data = tmp_path / f"数据{suffix}"
+    data.symlink_to("/dev/zero")
+    for lang, said in (("zh", "它不是普通文件，而是设备或管道"), ("en", "it is not a regular file but a device or a pipe")):
+        proc = _cli("--lang", lang, "eval", RULESET, data, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            _, err = proc.communicate(timeout=60)
+        finally:
+            proc.kill()
+        assert proc.returncode == 2 and "[PF508]" in err.decode() and said in err.decode(), err.decode()
+    if suffix == ".xlsx":  # and a table to import, a self-evaluation to audit
+        for command in (["import", data], ["audit", RULESET, data]):
+            code, _, err = run(*command)
+            assert code == 2 and "它不是普通文件" in err, (command, err)

@@ -128,13 +128,16 @@ def test_spark_refuses_a_row_whose_value_passes_the_querys_digits_and_no_other(s
     stopped the whole query on an overflow; now that row alone is refused (PF801)."""
     import test_sql_row_overflow as overflow
 
-    # DECIMAL(38, 20): every digit of the forms' values kept (0.99999999999999999999 too)
-    schema = T.StructType([T.StructField("id", T.IntegerType())] + [T.StructField(n, T.DecimalType(38, 20)) for n in ("a", "b", "c")])
     for form in overflow.FORMS:
-        records = overflow.records_of(form)
-        frame = spark.createDataFrame([[i, r["a"], r["b"], r["c"]] for i, r in enumerate(records)], schema)
-        rows = sorted((row.asDict() for row in score(frame, overflow.rubric_of(form)).collect()), key=lambda row: row["id"])
-        overflow.check(form, rows)
+        overflow.check(form, _abc_rows(spark, overflow.rubric_of(form), overflow.records_of(form)))
+
+
+def _abc_rows(spark: SparkSession, rubric: pingfen.Rubric, records: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The rows Spark scores of records of inputs a, b and c, by id, loaded as DECIMAL(38, 20):
+    every digit of the values kept (0.99999999999999999999 too)."""
+    schema = T.StructType([T.StructField("id", T.IntegerType())] + [T.StructField(n, T.DecimalType(38, 20)) for n in ("a", "b", "c")])
+    frame = spark.createDataFrame([[i, r["a"], r["b"], r["c"]] for i, r in enumerate(records)], schema)
+    return sorted((row.asDict() for row in score(frame, rubric).collect()), key=lambda row: row["id"])
 
 
 @needs_spark
@@ -143,12 +146,8 @@ def test_spark_does_not_stop_on_a_value_evaluate_never_works_out(spark: SparkSes
     out of the batch or in an arm not taken, an input of 10^17 at a precision."""
     import test_sql_row_overflow as overflow
 
-    schema = T.StructType([T.StructField("id", T.IntegerType())] + [T.StructField(n, T.DecimalType(38, 20)) for n in ("a", "b", "c")])
     for case in overflow.NEVER_WORKED_OUT:
-        records = overflow.never_records(case)
-        frame = spark.createDataFrame([[i, r["a"], r["b"], r["c"]] for i, r in enumerate(records)], schema)
-        rows = sorted((row.asDict() for row in score(frame, overflow.never_rubric(case)).collect()), key=lambda row: row["id"])
-        overflow.check_never(case, rows)
+        overflow.check_never(case, _abc_rows(spark, overflow.never_rubric(case), overflow.never_records(case)))
 
 
 @needs_spark

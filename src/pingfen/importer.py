@@ -24,7 +24,7 @@ from attrs import define, evolve, field, frozen
 from pingfen.errors import DataError, Problem
 from pingfen.gradeline import GradeLine, read_grade_line, states_grades
 from pingfen.io.bounds import TooBig, details
-from pingfen.io.tables import MAX_XLSX_MEMBERS, MAX_XLSX_RATIO, shown_sheet, xlsx_errors
+from pingfen.io.tables import MAX_XLSX_MEMBERS, MAX_XLSX_RATIO, refuse_unregular, shown_sheet, xlsx_errors
 from pingfen.lang import Lang
 from pingfen.oserrors import reason
 from pingfen.phrases import (
@@ -240,7 +240,9 @@ def _folder(path: Path) -> DataError:
 
 
 def _check_archive(path: Path) -> None:
-    """Refuse a zip bomb from the directory alone, before any part is unpacked."""
+    """Refuse a zip bomb from the directory alone, before any part is unpacked (and a device or
+    a pipe, which is no zip to seek in, before it is read)."""
+    refuse_unregular(path)
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()

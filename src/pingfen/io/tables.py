@@ -30,6 +30,7 @@ import functools
 import itertools
 import os
 import re
+import stat
 import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -596,6 +597,8 @@ def read_rows(
     checked_sheet(sheet, path)
     note_input(path)  # no output of the command reading it may replace it
     kind = KINDS.get(path.suffix.lower())
+    if kind is not None:
+        refuse_unregular(path)
     if kind is None:
         raise DataError([Problem("PF511", None, {"path": str(path), "what": "batch file", "what_zh": "批量数据",
                                                  "formats": ".csv, .xlsx, .jsonl"})])  # fmt: skip
@@ -1053,6 +1056,7 @@ def open_workbook(path: Path) -> Workbook:
     or if it would unpack to more than the limits allow (checked before anything is unpacked)."""
     import openpyxl
 
+    refuse_unregular(path)
     _check_zip(path)
     with xlsx_errors(path):
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -1187,6 +1191,20 @@ def id_text(value: object) -> str | None:
         return str(value.to_integral_value())
     text = str(value).strip()
     return text or None
+
+
+def refuse_unregular(path: Path) -> None:
+    """PF508 for a data file that is a device or a pipe (`数据.csv` a link to /dev/zero): a table
+    is read twice (its encoding and lines counted, then its rows) and a workbook is a zip read
+    by seeking, so such a file was read for ever, or until memory ran out. A file not there is
+    left to the reader, which says so."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        raise _unreadable(path, "it is not a regular file but a device or a pipe: save the data to a file first",
+                          "它不是普通文件，而是设备或管道：请先将数据保存为文件")  # fmt: skip
 
 
 def _unreadable(path: Path, detail: str | Exception, zh: str | None = None) -> DataError:
