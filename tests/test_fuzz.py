@@ -271,6 +271,18 @@ def test_yaml_quotes_a_name_yaml_reads_as_a_number_or_a_merge(tmp_path: Path) ->
     assert "\n完成率: 3\n" in path.read_text(encoding="utf-8")  # a plain name stays plain
 
 
+def test_yaml_quotes_a_name_or_label_with_a_tab_or_a_line_break(tmp_path: Path) -> None:
+    """A name with a tab in it (written inside backticks) was a plain key, and the counterexample
+    file no YAML (PF508); one with U+2028 or U+2029, or a label with them, was folded to a space."""
+    names = ["a\tb", "甲\u2028乙", "甲\u2029乙"]
+    text = 'rubric "x" { total 1 }\n' + "".join(f"input `{n}`: count\n" for n in names)
+    rubric = pingfen.loads(text + 'input 类: label { `前\u2028后`, 乙 }\nindicator i 1 { when `a\tb` > 0 -> 1  else -> 0 }')
+    record: dict[str, object] = {**{name: 3 for name in names}, "类": "前\u2028后"}
+    path = tmp_path / "counterexample.yaml"
+    path.write_text(fuzz.to_yaml(record, rubric), encoding="utf-8")
+    assert read_record(path) == record
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rubrics().flatmap(lambda m: st.tuples(st.just(m), st.data())))
 def test_invariants_hold_on_generated_rubrics(drawn) -> None:  # type: ignore[no-untyped-def]
