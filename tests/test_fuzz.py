@@ -702,3 +702,9 @@ def test_a_condition_on_a_marked_input_is_not_checked(seed: int) -> None:
     # the third, false where ok is true, fails: conditions are checked where nothing is marked
     [failure] = report.failures
     assert failure.check == "property 2" and failure.records[0]["ok"] is True
+
+
+def test_a_panels_scores_are_shown_as_written_not_as_pythons_list() -> None:
+    """A panel's value in a failure's words was `[Decimal('0.00'), Decimal('0.50')]`."""
+    assert fuzz._show([Decimal("0.00"), Decimal("0.50"), Decimal(9)], "score") == "0、0.5、9"
+    assert fuzz._show((Decimal("0.9"),), "percent") == "90%"

@@ -385,6 +385,8 @@ def _show(value: object, kind: str | None = None) -> str:
     """A value as the user writes it in a record: a percent as `100.01%`, a date as `2020-01-01`."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (list, tuple)):  # a panel's scores, as its text writes them: `8、9、7.5` (not Python's repr)
+        return "、".join(_show(v, kind) for v in value)
     if kind == "percent" and isinstance(value, Decimal):
         return f"{plain(value * 100)}%"
     if kind == "date" and isinstance(value, (Decimal, int)):

@@ -195,8 +195,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF611": ('example "{name}" expects nothing', "示例“{name}”没有任何 expect"),
     "PF612": ("an example that expects an error expects nothing else", "预期出错的示例不能再有其他 expect"),
     "PF613": (
-        "`{name}` is a label: it has no order to be monotone in",
-        "`{name}` 是选项型输入，没有大小顺序，不能用于 monotone",
+        "`{name}` is {kind}: it has no order to be monotone in",
+        "`{name}` 是{kind_zh}，没有大小顺序，不能用于 monotone",
     ),
     "PF614": ("`{given_code}` is not a data error", "`{given_code}` 不是数据错误代码"),
     # data (evaluation)
@@ -1108,6 +1108,10 @@ HINTS: dict[str, tuple[str, str]] = {
     "monotone_input": (
         "vary a number or a yes/no input, or state a claim: `property NODE = POINTS when {name} = LABEL`",
         "请改用数值或是/否型输入项，或写成断言：`property 指标 = 分数 when {name} = 选项`",
+    ),
+    "monotone_panel": (
+        "vary a number or a yes/no input; a panel's scores can be raised one by one, so no one of its lists is higher than another",
+        "请改用数值或是/否型输入项；评分列表中的各个评分可以分别提高，列表之间没有高低之分",
     ),
 }
 
