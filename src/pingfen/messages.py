@@ -55,6 +55,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF126": ("`{word}` changes a base file, but this file extends none", "`{word}` 用于修改所继承的文件，但本文件没有 `extends`"),
     # types and units
     "PF113": ("label `{name}` is listed more than once", "选项 `{name}` 重复"),
+    "PF115": ("label `{name}` begins or ends with a space, which data never keeps", "选项 `{name}` 首尾有空格，而数据中的首尾空格一律去掉"),
     "PF114": (
         "input `{name}` is named as a numbered column of the panel `{panel}`: a table's column `{name}` would be read for both",
         "输入项 `{name}` 与评委打分 `{panel}` 的编号列同名：数据表中的 `{name}` 列将同时被两者读取",
@@ -662,6 +663,7 @@ HINTS: dict[str, tuple[str, str]] = {
         "总分及其小数位合计不能超过 {digits} 位：请降低总分或小数位数",
     ),
     "remove_repeat": ("remove the repeated one", "删除重复的一项"),
+    "label_spaces": ("write the label without them: `{stripped}`", "请去掉首尾空格：`{stripped}`"),
     "rename_panel_column": (
         "rename the input (or the panel, declared at line {line}): a panel `{panel}` reads the columns `{panel}1`, `{panel}2`, …",
         "请为该输入项（或第 {line} 行声明的评委打分）改名：评委打分 `{panel}` 读取 `{panel}1`、`{panel}2`……各列",
