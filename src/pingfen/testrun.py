@@ -60,6 +60,9 @@ class Failure:
     # The 一票否决 lines that held: under the total, one that zeroed it (it took every point and
     # the rows lost none); under the grade, every one (why the grade is what it is). Worded where rendered.
     vetoes: tuple[VetoLine, ...] = ()
+    # A score's value alone, every digit (`actual` may shorten it for reading: `0.83… (0.8333…)`):
+    # what `pingfen test --format json` gives; None where `actual` is the value alone already.
+    value: str | None = None
 
 
 @frozen
@@ -162,7 +165,7 @@ def _compare(ex: ast.Example, result: Result, lang: Lang, modes: Mapping[str, as
                 wanted = format(e.value.value, "f") if e.op != "=" else _plain(e.value.value)
                 # under the total, a veto that zeroed it (one of a grade leaves the total as it is)
                 vetoes = tuple(v for v in result.vetoes() if v.action == "zero") if target is None else ()
-                failures.append(Failure(e, target, wanted, shown, reasons, short, vetoes=vetoes))
+                failures.append(Failure(e, target, wanted, shown, reasons, short, vetoes=vetoes, value=plain(actual)))
     return failures
 
 
