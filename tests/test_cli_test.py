@@ -143,6 +143,18 @@ def test_a_scores_actual_in_json_is_the_value_alone(tmp_path: Path) -> None:
     assert "…" in out
 
 
+def test_the_summary_counts_the_examples_that_expect_nothing(tmp_path: Path) -> None:
+    """An example that expects nothing (PF611, a counterexample pasted before its scores are
+    written in) passed silently: `pingfen check` warned of it, `pingfen test` said nothing."""
+    path = write(tmp_path, '\nexample "空" from "全部达标" {\n  given { 满意度: 90% }\n}\n')
+    code, out, _ = run("test", path)
+    assert code == 0 and out.splitlines()[-1].endswith("（2 个示例，2 个通过，0 个失败，其中 1 个没有 expect，只检查能否评分）")
+    code, out, _ = run("test", "--lang", "en", path)
+    assert out.splitlines()[-1].endswith("(2 examples, 2 passed, 0 failed; 1 of them expects nothing but a score)")
+    code, out, _ = run("test", write(tmp_path, ""))  # none such: as before
+    assert out.splitlines()[-1].endswith("（1 个示例，1 个通过，0 个失败）")
+
+
 def test_an_unexpected_refusal_is_a_failure(tmp_path: Path) -> None:
     # 满意度 100.5% is outside its domain; the checker would refuse the example (PF605), so
     # the rubric here is loaded without the example check: the runner must still say why.

@@ -286,8 +286,13 @@ def _subject(f: Failure, lang: Lang = "en") -> str:
 def summary(run: TestRun, lang: Lang = "en") -> str:
     total, failed = len(run.outcomes), len(run.failed)
     path = run.rubric.source.path
+    # an example that expects nothing passes whenever its record is scored (PF611, which only
+    # `pingfen check` said): a counterexample pasted from `pingfen fuzz` before its scores are written in
+    empty = sum(not o.example.expects for o in run.outcomes)
     if lang == "zh":
         verdict = "通过" if not failed else "未通过"
-        return f"{path}：{verdict}（{total} 个示例，{total - failed} 个通过，{failed} 个失败）"
+        idle = f"，其中 {empty} 个没有 expect，只检查能否评分" if empty else ""
+        return f"{path}：{verdict}（{total} 个示例，{total - failed} 个通过，{failed} 个失败{idle}）"
     plural = "s" if total != 1 else ""
-    return f"{path}: {'ok' if not failed else 'FAILED'} ({total} example{plural}, {total - failed} passed, {failed} failed)"
+    idle = f"; {empty} of them expect{'s' if empty == 1 else ''} nothing but a score" if empty else ""
+    return f"{path}: {'ok' if not failed else 'FAILED'} ({total} example{plural}, {total - failed} passed, {failed} failed{idle})"
