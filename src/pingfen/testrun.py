@@ -5,7 +5,7 @@ branches it took are counted (coverage.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from attrs import frozen
@@ -154,6 +154,8 @@ def _compare(ex: ast.Example, result: Result, lang: Lang, modes: Mapping[str, as
             if not holds(e, actual):
                 node = result[target] if target is not None else None
                 reasons = tuple(node.reasons_in(lang)) if node is not None else _all_reasons(result, lang)
+                if node is not None and not reasons:  # a row of a group that does not apply: the group says why
+                    reasons = _not_applying_above(result, node, lang)
                 short = None
                 if node is None:
                     short = _below_full(result.children, modes) + _outside_below(result.outside())
@@ -167,6 +169,24 @@ def _compare(ex: ast.Example, result: Result, lang: Lang, modes: Mapping[str, as
                 vetoes = tuple(v for v in result.vetoes() if v.action == "zero") if target is None else ()
                 failures.append(Failure(e, target, wanted, shown, reasons, short, vetoes=vetoes, value=plain(actual)))
     return failures
+
+
+def _not_applying_above(result: Result, node: NodeResult, lang: Lang) -> tuple[str, ...]:
+    """The reasons of the innermost group above `node` that does not apply (`项目：不适用：…`):
+    a failing row's own are none there, and `实际 0` said nothing of why."""
+    def path(nodes: Sequence[NodeResult]) -> list[NodeResult] | None:
+        for n in nodes:
+            if n is node:
+                return [n]
+            below = path(n.children)
+            if below is not None:
+                return [n, *below]
+        return None
+
+    for group in reversed((path(result.children) or [])[:-1]):
+        if not group.applies:
+            return tuple(f"{group.name}：{r}" if lang == "zh" else f"{group.name}: {r}" for r in group.reasons_in(lang))
+    return ()
 
 
 def holds(e: ast.ExpectScore, actual: Decimal) -> bool:
