@@ -68,3 +68,29 @@ def test_a_grade_the_totals_rounding_leaves_empty_is_never_given() -> None:
     # the order itself, as before, keeps its own hint
     ordered = found(text.replace("grade 良 > 89.5", "grade 良 >= 90.5"))
     assert [d.hint for d in ordered] == ["grade_order"]
+
+
+def test_a_panel_has_no_order_to_be_monotone_in() -> None:
+    """`property monotone 评分 increasing` over `list of 3 score` was accepted, and `pingfen fuzz`
+    compared lists element by element ([0, 0, 0.5] "below" [0.01, 0.01, 0.01]) and reported a
+    mean that is monotone as failing, Python's repr in its words: PF613, as for a label."""
+    text = ('rubric "x" { total 10 }\ninput 评分: list of 3 score >= 0 and <= 10\n'
+            "indicator 评审 10 { score = mean(评分) }\nproperty monotone 评分 increasing\n")  # fmt: skip
+    (one,) = found(text)
+    assert (one.code, one.span.line, one.span.column) == ("PF613", 4, 19)
+    assert one.message("zh") == "`评分` 是评分列表（多位专家的评分），没有大小顺序，不能用于 monotone"
+    assert one.message("en") == "`评分` is a panel (a list of scores): it has no order to be monotone in"
+    label = found(text.replace("list of 3 score >= 0 and <= 10", "label { 好, 差 }").replace("mean(评分)", "if 评分 = 好 then 10 else 0"))
+    assert [d.message("en") for d in label] == ["`评分` is a label: it has no order to be monotone in"]
+
+
+def test_a_label_with_spaces_around_it_is_refused() -> None:
+    """`` `  前后 ` `` passed the checker, but a record's text is read stripped: no data could give
+    it (PF506 for the label itself, and `pingfen fuzz` reported it so). PF115, with the label as
+    data gives it."""
+    text = 'rubric "x" { total 5 }\ninput 类: label { `  前后 `, 其他 }\nindicator 甲 5 { match 类 { `  前后 ` -> 5  其他 -> 0 } }\n'
+    (one,) = found(text)
+    assert (one.code, one.span.line, one.span.column) == ("PF115", 2, 18)
+    assert one.help("zh") == "请去掉首尾空格：`前后`"
+    with pytest.raises(pingfen.RubricError):
+        pingfen.loads(text, "t.rule")

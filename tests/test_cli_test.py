@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -127,6 +128,31 @@ def test_the_word_for_a_scored_total_is_the_reports_not_the_runs(tmp_path: Path)
         code, out, _ = run("test", "--lang", lang, "--format", "json", path)
         failure = json.loads(out)["files"][0]["examples"][-1]["failures"][0]
         assert code == 1 and (failure["node"], failure["expected"], failure["actual"]) == (None, "error on 在职人数", "10.00")
+
+
+def test_a_scores_actual_in_json_is_the_value_alone(tmp_path: Path) -> None:
+    """`"actual": "0.83… (0.83333333333333333333333335)"` in `--format json`, the text's way of
+    showing a long value; docs/testing.md says the value alone: every digit, nothing else."""
+    path = write(tmp_path, '\nexample "超编一人" from "全部达标" {\n  given { 在职人数: 13 }\n  expect 控制 = 4.5\n'
+                           "  expect 控制 ~= 4.50\n}\n")  # fmt: skip
+    code, out, _ = run("test", "--format", "json", path)
+    failures = json.loads(out)["files"][0]["examples"][-1]["failures"]
+    assert code == 1 and len(failures) == 2 and failures[0]["actual"] == failures[1]["actual"]  # `=` and `~=` alike
+    assert re.fullmatch(r"\d+\.\d{20,}", failures[0]["actual"]), failures[0]["actual"]  # no `…`, `(`, `≈`
+    code, out, _ = run("test", path)  # the text still shows it short, then whole
+    assert "…" in out
+
+
+def test_the_summary_counts_the_examples_that_expect_nothing(tmp_path: Path) -> None:
+    """An example that expects nothing (PF611, a counterexample pasted before its scores are
+    written in) passed silently: `pingfen check` warned of it, `pingfen test` said nothing."""
+    path = write(tmp_path, '\nexample "空" from "全部达标" {\n  given { 满意度: 90% }\n}\n')
+    code, out, _ = run("test", path)
+    assert code == 0 and out.splitlines()[-1].endswith("（2 个示例，2 个通过，0 个失败，其中 1 个没有 expect，只检查能否评分）")
+    code, out, _ = run("test", "--lang", "en", path)
+    assert out.splitlines()[-1].endswith("(2 examples, 2 passed, 0 failed; 1 of them expects nothing but a score)")
+    code, out, _ = run("test", write(tmp_path, ""))  # none such: as before
+    assert out.splitlines()[-1].endswith("（1 个示例，1 个通过，0 个失败）")
 
 
 def test_an_unexpected_refusal_is_a_failure(tmp_path: Path) -> None:

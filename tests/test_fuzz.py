@@ -24,7 +24,7 @@ from pingfen.cli import main
 from pingfen.io import read_record
 from pingfen.result import NodeResult, Result
 from pingfen.syntax.formatter import format_module
-from pingfen.testing import boundary_inputs, inputs
+from pingfen.testing import boundary_inputs, boundary_records, drawn_specs, inputs
 from pingfen.values import COMPARE
 from strategies import rubrics
 
@@ -269,6 +269,18 @@ def test_yaml_quotes_a_name_yaml_reads_as_a_number_or_a_merge(tmp_path: Path) ->
     path.write_text(fuzz.to_yaml(record, rubric), encoding="utf-8")
     assert read_record(path) == record
     assert "\n完成率: 3\n" in path.read_text(encoding="utf-8")  # a plain name stays plain
+
+
+def test_yaml_quotes_a_name_or_label_with_a_tab_or_a_line_break(tmp_path: Path) -> None:
+    """A name with a tab in it (written inside backticks) was a plain key, and the counterexample
+    file no YAML (PF508); one with U+2028 or U+2029, or a label with them, was folded to a space."""
+    names = ["a\tb", "甲\u2028乙", "甲\u2029乙"]
+    text = 'rubric "x" { total 1 }\n' + "".join(f"input `{n}`: count\n" for n in names)
+    rubric = pingfen.loads(text + 'input 类: label { `前\u2028后`, 乙 }\nindicator i 1 { when `a\tb` > 0 -> 1  else -> 0 }')
+    record: dict[str, object] = {**{name: 3 for name in names}, "类": "前\u2028后"}
+    path = tmp_path / "counterexample.yaml"
+    path.write_text(fuzz.to_yaml(record, rubric), encoding="utf-8")
+    assert read_record(path) == record
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -690,3 +702,44 @@ def test_a_condition_on_a_marked_input_is_not_checked(seed: int) -> None:
     # the third, false where ok is true, fails: conditions are checked where nothing is marked
     [failure] = report.failures
     assert failure.check == "property 2" and failure.records[0]["ok"] is True
+
+
+def test_a_panels_scores_are_shown_as_written_not_as_pythons_list() -> None:
+    """A panel's value in a failure's words was `[Decimal('0.00'), Decimal('0.50')]`."""
+    assert fuzz._show([Decimal("0.00"), Decimal("0.50"), Decimal(9)], "score") == "0、0.5、9"
+    assert fuzz._show((Decimal("0.9"),), "percent") == "90%"
+
+
+BATCH_RULE = """rubric "报价偏差" {
+  total 10
+}
+input 报价: amount > 0
+input 完成率: percent >= 0 and <= 100%
+let 基准价 = batch min(报价)
+let 偏差率 = (报价 - 基准价) / 基准价
+let 名次 = batch rank(完成率)
+let 家数 = batch count(完成率)
+indicator 价格分 5 {
+  deduct 1 per 1pp of 偏差率 above 0% counting proportional
+}
+indicator 排名 5 {
+  bands 名次 {
+    <= 1 -> 5
+    else -> 3
+  }
+}
+indicator 家 0 { score = min(0, 家数 / 家数) }
+"""
+
+
+def test_a_value_across_the_batch_is_drawn_within_what_the_batch_gives() -> None:
+    """基准价 = batch min(报价) was drawn from 0 (its spec has no bounds), so fuzz reported the
+    division by it the checker had proved safe (报价 > 0, so their least is too) as failing
+    (PF504 with 基准价: 0), and 名次 or 家数 of 0 likewise: they are drawn as the batch gives them."""
+    rubric = pingfen.loads(BATCH_RULE, "报价.rule")
+    assert not [d for d in pingfen.diagnose(BATCH_RULE) if d.severity == "error"]
+    specs = {s.name: s for s in drawn_specs(rubric)}
+    assert specs["基准价"].bounds == ((">", Decimal(0)),) and specs["名次"].bounds == specs["家数"].bounds == ((">=", Decimal(1)),)
+    report = fuzz.fuzz(rubric, max_examples=100)
+    assert [f.check for f in report.failures] == [], [f.records for f in report.failures]
+    assert all(r["基准价"] > 0 and r["名次"] >= 1 for r in boundary_records(rubric))  # type: ignore[operator]

@@ -258,3 +258,28 @@ def test_a_neutral_adjust_row_is_not_named(tmp_path: Path, lang: Lang, line: str
     lines = _lines(tmp_path, NEUTRAL, lang, lang)
     assert line in lines, lines
     assert not [x for x in lines if "加减分" in x], lines
+
+
+def test_a_failing_row_of_a_group_that_does_not_apply_is_told_why() -> None:
+    """`第 N 行 项目完成：预期 5，实际 0` and nothing more: the row's own reasons are none, the
+    group above it does not apply. The group's reason is said under it now."""
+    text = """rubric "示例" { total 10 }
+input 有项目: bool
+input 完成率: percent >= 0
+input 满意度: percent >= 0 and <= 100%
+group 项目 5 {
+  applies if 有项目 else zero
+  indicator 项目完成 5 { deduct 1 per 10pp of 完成率 below 100% counting proportional }
+}
+indicator 满意 5 { score = 满意度 * 5 }
+example "无项目" {
+  given { 有项目: 否, 完成率: 100%, 满意度: 100% }
+  expect 项目完成 = 5
+}
+"""
+    found = run_examples(pingfen.loads(text, "t.rule"), lang="zh")
+    ((failure,),) = [o.failures for o in found.failed]
+    assert failure.actual == "0" and failure.reasons and failure.reasons[0].startswith("项目：不适用")
+    assert "项目：不适用" in render_failures(found, "zh")
+    english = run_examples(pingfen.loads(text, "t.rule"), lang="en").failed[0].failures[0]
+    assert english.reasons[0].startswith("项目: ")

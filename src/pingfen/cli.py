@@ -1077,7 +1077,7 @@ def _run_json(run: object, lang: Lang) -> dict[str, object]:
                         "line": f.expectation.span.line if f.expectation is not None else o.example.span.line,
                         "node": f.node,
                         "expected": f.expected,
-                        "actual": f.actual,
+                        "actual": f.value if f.value is not None else f.actual,  # the value alone (docs/testing.md)
                         "reasons": list(f.reasons),
                         "vetoes": [v.to_dict(lang) for v in f.vetoes],  # as the text names them
                     }

@@ -385,6 +385,8 @@ def _show(value: object, kind: str | None = None) -> str:
     """A value as the user writes it in a record: a percent as `100.01%`, a date as `2020-01-01`."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (list, tuple)):  # a panel's scores, as its text writes them: `8、9、7.5` (not Python's repr)
+        return "、".join(_show(v, kind) for v in value)
     if kind == "percent" and isinstance(value, Decimal):
         return f"{plain(value * 100)}%"
     if kind == "date" and isinstance(value, (Decimal, int)):
@@ -546,10 +548,20 @@ def _tighten(rubric: Rubric, violation: Violation) -> Violation:
 
 # A key left plain must read back as itself: not one YAML reads as a number (`01`, `1_000`,
 # `+1`, `.5`) or as a merge or value key (`<<`, `=`), whose first character says so.
+# Nor one with a control character or a line break YAML reads as one (NEL, U+2028, U+2029): a
+# name may hold them inside backticks, and a plain key with a tab in it was no YAML at all.
 _PLAIN_KEY = re.compile(
-    r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`0-9+.<=~][^:#]*[^\s:]$|^[^\s\-?:,\[\]{}#&*!|>'\"%@`:#0-9+.<=~]$"
+    r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`0-9+.<=~][^:#\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]*[^\s:]$"
+    r"|^[^\s\-?:,\[\]{}#&*!|>'\"%@`:#0-9+.<=~\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]$"
 )
 _YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
+# In a double-quoted YAML text these are line breaks (folded to a space): written as escapes
+_YAML_BREAKS = str.maketrans({"\x85": "\\x85", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def _yaml_quoted(text: str) -> str:
+    """`text` as a double-quoted YAML scalar that reads back as itself (JSON's escapes are YAML's)."""
+    return json.dumps(text, ensure_ascii=False).translate(_YAML_BREAKS)
 
 
 @pinned
@@ -560,7 +572,7 @@ def to_yaml(record: Mapping[str, object], rubric: Rubric, comment: str | None = 
     for name, value in record.items():
         spec = specs.get(name)
         key = (
-            name if _PLAIN_KEY.match(name) and name.lower() not in _YAML_WORDS else json.dumps(name, ensure_ascii=False)
+            name if _PLAIN_KEY.match(name) and name.lower() not in _YAML_WORDS else _yaml_quoted(name)
         )
         lines.append(f"{key}: {_yaml_value(value, spec.type if spec else None)}")
     return "\n".join(lines) + "\n"
@@ -577,7 +589,7 @@ def _yaml_value(value: object, kind: str | None) -> str:
         return json.dumps(calendar_day(Decimal(value)).isoformat())
     if isinstance(value, (Decimal, int)):
         return plain(value) if isinstance(value, Decimal) else str(value)
-    return json.dumps(str(value), ensure_ascii=False)
+    return _yaml_quoted(str(value))
 
 
 # ---------------------------------------------------------------- counterexamples as examples

@@ -55,6 +55,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF126": ("`{word}` changes a base file, but this file extends none", "`{word}` 用于修改所继承的文件，但本文件没有 `extends`"),
     # types and units
     "PF113": ("label `{name}` is listed more than once", "选项 `{name}` 重复"),
+    "PF115": ("label `{name}` begins or ends with a space, which data never keeps", "选项 `{name}` 首尾有空格，而数据中的首尾空格一律去掉"),
     "PF114": (
         "input `{name}` is named as a numbered column of the panel `{panel}`: a table's column `{name}` would be read for both",
         "输入项 `{name}` 与评委打分 `{panel}` 的编号列同名：数据表中的 `{name}` 列将同时被两者读取",
@@ -195,8 +196,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PF611": ('example "{name}" expects nothing', "示例“{name}”没有任何 expect"),
     "PF612": ("an example that expects an error expects nothing else", "预期出错的示例不能再有其他 expect"),
     "PF613": (
-        "`{name}` is a label: it has no order to be monotone in",
-        "`{name}` 是选项型输入，没有大小顺序，不能用于 monotone",
+        "`{name}` is {kind}: it has no order to be monotone in",
+        "`{name}` 是{kind_zh}，没有大小顺序，不能用于 monotone",
     ),
     "PF614": ("`{given_code}` is not a data error", "`{given_code}` 不是数据错误代码"),
     # data (evaluation)
@@ -662,6 +663,7 @@ HINTS: dict[str, tuple[str, str]] = {
         "总分及其小数位合计不能超过 {digits} 位：请降低总分或小数位数",
     ),
     "remove_repeat": ("remove the repeated one", "删除重复的一项"),
+    "label_spaces": ("write the label without them: `{stripped}`", "请去掉首尾空格：`{stripped}`"),
     "rename_panel_column": (
         "rename the input (or the panel, declared at line {line}): a panel `{panel}` reads the columns `{panel}1`, `{panel}2`, …",
         "请为该输入项（或第 {line} 行声明的评委打分）改名：评委打分 `{panel}` 读取 `{panel}1`、`{panel}2`……各列",
@@ -1108,6 +1110,10 @@ HINTS: dict[str, tuple[str, str]] = {
     "monotone_input": (
         "vary a number or a yes/no input, or state a claim: `property NODE = POINTS when {name} = LABEL`",
         "请改用数值或是/否型输入项，或写成断言：`property 指标 = 分数 when {name} = 选项`",
+    ),
+    "monotone_panel": (
+        "vary a number or a yes/no input; a panel's scores can be raised one by one, so no one of its lists is higher than another",
+        "请改用数值或是/否型输入项；评分列表中的各个评分可以分别提高，列表之间没有高低之分",
     ),
 }
 

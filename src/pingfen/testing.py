@@ -46,7 +46,7 @@ from pingfen.errors import DataError, EmptyDomain
 from pingfen.evaluate.rubric import InputSpec, Rubric, given_rubric
 from pingfen.values import at_precision, pinned
 
-__all__ = ["STEPS", "Target", "boundary_inputs", "boundary_records", "boundary_values", "input_values", "inputs", "targets"]
+__all__ = ["STEPS", "Target", "boundary_inputs", "boundary_records", "boundary_values", "drawn_specs", "input_values", "inputs", "targets"]
 
 STEPS: dict[str, Decimal] = {
     "percent": Decimal("0.0001"),
@@ -135,6 +135,44 @@ def input_values(spec: InputSpec) -> st.SearchStrategy[object]:
     return grid.map(lambda n: from_grid(spec, n))
 
 
+_DRAWN: weakref.WeakKeyDictionary[Rubric, tuple[InputSpec, ...]] = weakref.WeakKeyDictionary()
+# The functions whose value over a batch lies within the values' own bounds (a mean and a median too)
+_WITHIN = frozenset({"min", "max", "mean", "median"})
+
+
+def drawn_specs(rubric: Rubric) -> tuple[InputSpec, ...]:
+    """The rubric's inputs as records are drawn from them: a value across the batch (`let 基准价
+    = batch min(报价)`, which a record may carry) within what the batch can give, as the checker
+    reads it — the least of bids `> 0` is above 0, a count or a rank at least 1 — where it was drawn
+    from 0, so that `pingfen fuzz` found the division by it the checker had proved safe to fail."""
+    found = _DRAWN.get(rubric)
+    if found is not None:
+        return found
+    specs = {spec.name: spec for spec in rubric.inputs}
+    out = []
+    for spec in rubric.inputs:
+        call = _batch_call(spec.batch) if spec.batch is not None else None
+        if call is not None:
+            func, read = call
+            if func in ("count", "rank"):
+                spec = evolve(spec, bounds=((">=", Decimal(1)),))
+            elif func in _WITHIN and read in specs and not specs[read].is_list:
+                spec = evolve(spec, bounds=specs[read].bounds)
+        out.append(spec)
+    _DRAWN[rubric] = found = tuple(out)
+    return found
+
+
+def _batch_call(text: str) -> tuple[str, str] | None:
+    """`min(报价)` as ("min", "报价"); `count(…)` as ("count", ""): the function and the input it reads alone."""
+    head, _, rest = text.partition("(")
+    func = head.strip().removeprefix("batch").strip()
+    if func in ("count", "rank"):
+        return func, ""
+    name = rest.removesuffix(")").strip().strip("`")
+    return (func, name) if rest.endswith(")") and name and "(" not in name else None
+
+
 # How a record marks an input 不适用, as a data file writes it: the text, which `Rubric.coerce`
 # reads to `absent.NOT_APPLICABLE`, the value scoring sees.
 NOT_APPLICABLE_TEXT = "不适用"
@@ -169,7 +207,7 @@ def inputs(rubric: Rubric) -> st.SearchStrategy[dict[str, object]]:
     """Whole records for the rubric, every input present and in its domain (or marked 不适用
     where the rubric lets the data say so, as often as `_records` says)."""
     given_rubric(rubric, "pingfen.testing.inputs")
-    return _records(rubric, {spec.name: input_values(spec) for spec in rubric.inputs})
+    return _records(rubric, {spec.name: input_values(spec) for spec in drawn_specs(rubric)})
 
 
 # ---------------------------------------------------------------- thresholds
@@ -338,7 +376,7 @@ def reach(
     """The record with input `name` moved to where the target's value crosses its threshold,
     `offset` data steps from the first value past it (-2 … 1), kept inside the domain;
     None when the threshold cannot be reached by moving that input."""
-    spec = next(s for s in rubric.inputs if s.name == name)
+    spec = next(s for s in drawn_specs(rubric) if s.name == name)
     lo, hi = grid_range(spec)
     if isinstance(target.value, ast.Ref) and target.value.name.text == name:
         n = int((target.at / data_step(spec)).to_integral_value(ROUND_CEILING))  # the input itself
@@ -374,7 +412,7 @@ def extremes(rubric: Rubric) -> tuple[dict[str, object], dict[str, object]]:
         return cached
     points = boundary_values(rubric)
     choices: dict[str, list[object]] = {}
-    for spec in rubric.inputs:
+    for spec in drawn_specs(rubric):
         if spec.type == "bool":
             choices[spec.name] = [False, True]
         elif spec.type == "label":
@@ -424,7 +462,7 @@ def reach_total(rubric: Rubric, record: dict[str, object], at: Decimal, offset: 
     if k is None:
         return None
     before, name = mixed(k - 1), order[k - 1]
-    spec = next(s for s in rubric.inputs if s.name == name)
+    spec = next(s for s in drawn_specs(rubric) if s.name == name)
     marked = NOT_APPLICABLE_TEXT in (before[name], other[name])
     if spec.is_list and spec.type in STEPS and not marked:
         agreed = _reach_agreed(before, evolve(spec, is_list=False), reaches, offset)
@@ -472,7 +510,7 @@ def boundary_values(rubric: Rubric) -> dict[str, list[object]]:
     steps (`>= 89.995%`), and the ends of its domain. For a panel, whose thresholds are on
     what a function makes of it (`median(方案评分) >= 9`), three experts agreeing on each value."""
     given_rubric(rubric, "pingfen.testing.boundary_values")
-    specs = {s.name: evolve(s, is_list=False) if s.is_list else s for s in rubric.inputs if s.type in STEPS}
+    specs = {s.name: evolve(s, is_list=False) if s.is_list else s for s in drawn_specs(rubric) if s.type in STEPS}
     panels = {s.name for s in rubric.inputs if s.is_list}
     found: dict[str, set[int]] = {name: set() for name in specs}
     between: dict[str, set[Decimal]] = {name: set() for name in specs}
@@ -538,7 +576,7 @@ def round_record(rubric: Rubric) -> dict[str, object]:
     domain holds (a percent 100%, 10%, …), every other input as the low-total record has it."""
     low, _high = extremes(rubric)
     record = dict(low)
-    for spec in rubric.inputs:
+    for spec in drawn_specs(rubric):
         if spec.type not in STEPS or spec.is_list or spec.type == "date":
             continue
         lo, hi = grid_range(spec)
@@ -594,7 +632,7 @@ def boundary_inputs(rubric: Rubric) -> st.SearchStrategy[dict[str, object]]:
     given_rubric(rubric, "pingfen.testing.boundary_inputs")
     points = boundary_values(rubric)
     fields: dict[str, st.SearchStrategy[object]] = {}
-    for spec in rubric.inputs:
+    for spec in drawn_specs(rubric):
         values = input_values(spec)
         near = points.get(spec.name)
         fields[spec.name] = st.one_of(st.sampled_from(near), values) if near else values

@@ -5,7 +5,7 @@ branches it took are counted (coverage.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from attrs import frozen
@@ -60,6 +60,9 @@ class Failure:
     # The 一票否决 lines that held: under the total, one that zeroed it (it took every point and
     # the rows lost none); under the grade, every one (why the grade is what it is). Worded where rendered.
     vetoes: tuple[VetoLine, ...] = ()
+    # A score's value alone, every digit (`actual` may shorten it for reading: `0.83… (0.8333…)`):
+    # what `pingfen test --format json` gives; None where `actual` is the value alone already.
+    value: str | None = None
 
 
 @frozen
@@ -151,6 +154,8 @@ def _compare(ex: ast.Example, result: Result, lang: Lang, modes: Mapping[str, as
             if not holds(e, actual):
                 node = result[target] if target is not None else None
                 reasons = tuple(node.reasons_in(lang)) if node is not None else _all_reasons(result, lang)
+                if node is not None and not reasons:  # a row of a group that does not apply: the group says why
+                    reasons = _not_applying_above(result, node, lang)
                 short = None
                 if node is None:
                     short = _below_full(result.children, modes) + _outside_below(result.outside())
@@ -162,8 +167,26 @@ def _compare(ex: ast.Example, result: Result, lang: Lang, modes: Mapping[str, as
                 wanted = format(e.value.value, "f") if e.op != "=" else _plain(e.value.value)
                 # under the total, a veto that zeroed it (one of a grade leaves the total as it is)
                 vetoes = tuple(v for v in result.vetoes() if v.action == "zero") if target is None else ()
-                failures.append(Failure(e, target, wanted, shown, reasons, short, vetoes=vetoes))
+                failures.append(Failure(e, target, wanted, shown, reasons, short, vetoes=vetoes, value=plain(actual)))
     return failures
+
+
+def _not_applying_above(result: Result, node: NodeResult, lang: Lang) -> tuple[str, ...]:
+    """The reasons of the innermost group above `node` that does not apply (`项目：不适用：…`):
+    a failing row's own are none there, and `实际 0` said nothing of why."""
+    def path(nodes: Sequence[NodeResult]) -> list[NodeResult] | None:
+        for n in nodes:
+            if n is node:
+                return [n]
+            below = path(n.children)
+            if below is not None:
+                return [n, *below]
+        return None
+
+    for group in reversed((path(result.children) or [])[:-1]):
+        if not group.applies:
+            return tuple(f"{group.name}：{r}" if lang == "zh" else f"{group.name}: {r}" for r in group.reasons_in(lang))
+    return ()
 
 
 def holds(e: ast.ExpectScore, actual: Decimal) -> bool:
@@ -283,8 +306,13 @@ def _subject(f: Failure, lang: Lang = "en") -> str:
 def summary(run: TestRun, lang: Lang = "en") -> str:
     total, failed = len(run.outcomes), len(run.failed)
     path = run.rubric.source.path
+    # an example that expects nothing passes whenever its record is scored (PF611, which only
+    # `pingfen check` said): a counterexample pasted from `pingfen fuzz` before its scores are written in
+    empty = sum(not o.example.expects for o in run.outcomes)
     if lang == "zh":
         verdict = "通过" if not failed else "未通过"
-        return f"{path}：{verdict}（{total} 个示例，{total - failed} 个通过，{failed} 个失败）"
+        idle = f"，其中 {empty} 个没有 expect，只检查能否评分" if empty else ""
+        return f"{path}：{verdict}（{total} 个示例，{total - failed} 个通过，{failed} 个失败{idle}）"
     plural = "s" if total != 1 else ""
-    return f"{path}: {'ok' if not failed else 'FAILED'} ({total} example{plural}, {total - failed} passed, {failed} failed)"
+    idle = f"; {empty} of them expect{'s' if empty == 1 else ''} nothing but a score" if empty else ""
+    return f"{path}: {'ok' if not failed else 'FAILED'} ({total} example{plural}, {total - failed} passed, {failed} failed{idle})"

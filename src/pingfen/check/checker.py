@@ -575,6 +575,8 @@ class RuleChecker:
         for label in inp.labels:
             if label.text in seen:
                 self.report("PF113", label.span, "remove_repeat", name=label.text)
+            elif label.text != label.text.strip():  # a cell's or a record's text is read stripped: no data could give it
+                self.report("PF115", label.span, "label_spaces", name=label.text, stripped=label.text.strip())
             seen.add(label.text)
         for bound in inp.bounds:
             if inp.type not in NUMERIC:

@@ -330,8 +330,11 @@ class ExampleChecks:
             decl = self.inputs.get(prop.input.text)
             if decl is None:
                 self.unknown_input(prop.input)
+            elif decl.is_list:  # a panel: lists compared as Python does (element by element) meant nothing
+                self.report("PF613", prop.input.span, "monotone_panel", name=prop.input.text, kind="a panel (a list of scores)",
+                            kind_zh="评分列表（多位专家的评分）")  # fmt: skip
             elif decl.type == "label":
-                self.report("PF613", prop.input.span, "monotone_input", name=prop.input.text)
+                self.report("PF613", prop.input.span, "monotone_input", name=prop.input.text, kind="a label", kind_zh="选项型输入")
             if prop.target is not None:
                 self.node(prop.target)
             return
