@@ -1,5 +1,7 @@
 """How much does checking add to parsing? Parse alone vs parse + check (names, units and
-the soundness analysis) of the 2021 ruleset, timed in one run and reported as a ratio.
+the soundness analysis) of the 2021 ruleset, timed in one run and reported as a ratio; then
+how checking grows with an `if … else if …` chain: 22 arms against 11, which should cost about
+twice as much (each arm was worked out twice, and 22 arms took 46 s: 2026-12-03).
 
     python benchmarks/check_speed.py [--repeat N]
 """
@@ -39,7 +41,7 @@ def main() -> None:
     parser()  # build the LALR tables once, as a long-lived process does
 
     def parse_only() -> object:
-        syntax._last = None  # parse keeps its last answer: each run parses the text
+        syntax._kept = ()  # parse keeps its last answers: each run parses the text
         module, diagnostics = parse(text)
         assert module is not None and not diagnostics
         return module
@@ -58,6 +60,23 @@ def main() -> None:
     print(f"parse           {pa * 1e3:8.2f} ms (median of {args.repeat}; min {min(a) * 1e3:.2f})")
     print(f"parse + check   {pb * 1e3:8.2f} ms (median of {args.repeat}; min {min(b) * 1e3:.2f})")
     print(f"ratio           {pb / pa:8.2f}x parse alone")
+
+    def chain(arms: int) -> Callable[[], object]:
+        rules = " ".join(f"if 率 >= {100 - i}% then {10 - i * 0.25} else" for i in range(arms))
+        source = f'rubric "x" {{ total 10 }}\ninput 率: percent >= 0 and <= 100%\nindicator 甲 10 {{ score = {rules} 0 }}\n'
+
+        def run() -> object:
+            syntax._kept = ()
+            module, _ = parse(source)
+            assert module is not None
+            return check(module)
+
+        return run
+
+    short, long = chain(11), chain(22)
+    short(), long()
+    ts, tl = (statistics.median(timed(fn, max(args.repeat // 10, 5))) for fn in (short, long))
+    print(f"if chain        {tl * 1e3:8.2f} ms for 22 arms, {ts * 1e3:.2f} for 11: {tl / ts:.2f}x (linear: about 2)")
 
 
 if __name__ == "__main__":

@@ -94,3 +94,24 @@ def test_a_label_with_spaces_around_it_is_refused() -> None:
     assert one.help("zh") == "请去掉首尾空格：`前后`"
     with pytest.raises(pingfen.RubricError):
         pingfen.loads(text, "t.rule")
+
+
+def test_an_if_chain_is_checked_in_work_that_grows_with_its_arms(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each arm of `if … else if …` was worked out twice (for the least, then the most), so the
+    work doubled with each `else if`: 22 arms took `pingfen check` 46 s, and the editor's
+    language server froze on each edit. Counted in calls, not timed (benchmarks time)."""
+    from pingfen.check import soundness
+
+    calls = 0
+    interval = soundness._Analysis.interval
+
+    def counted(self: soundness._Analysis, e: object) -> object:
+        nonlocal calls
+        calls += 1
+        return interval(self, e)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(soundness._Analysis, "interval", counted)
+    arms = " ".join(f"if 率 >= {100 - i}% then {10 - i * 0.25} else" for i in range(16))
+    text = f'rubric "x" {{ total 10 }}\ninput 率: percent >= 0 and <= 100%\nindicator 甲 10 {{ score = {arms} 0 }}\n'
+    assert [d.code for d in found(text)] == []
+    assert calls < 500, calls  # 16 arms: about 100 now; 2^17 before

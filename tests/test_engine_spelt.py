@@ -79,7 +79,9 @@ NUMBERS = ["95", "0.95", "95%", "９５％", "95 %", "1,200", "１，２００",
            "  ", "abc", "100%", "150%", "1.5", "-1.5", "-0.5%", "%", "5%%", "1.5E+1%", "0.00000000000000000001", "99999999999999",
            # digits past the 20th decimal that DuckDB would round, and the band or bound they sit at moved (were scored)
            "0.8999999999999999999999", "89.9999999999999999999999%", "5.0000000000000000000001", "1.5E-20",
-           "0.000000000000000000015", "100.0000000000000000000001%", "12.500000000000000000000000"]  # fmt: skip
+           "0.000000000000000000015", "100.0000000000000000000001%", "12.500000000000000000000000",
+           # zeros written past the 20th place: 0 (`0E-30` was refused as a digit past it)
+           "0E-30", "0e5", "-0.0000000000000000000000", "0E-30%"]  # fmt: skip
 BOOLS = ["是", "否", "true", "FALSE", "Yes", "n", "1", "0", "√", "×", "✓", "✗", "对", "错", "有", "无", "t", "f", "on", "2",
          "不适用", "", " 是 ", "１"]  # fmt: skip
 LABELS = ["甲类", "乙类", " 甲类 ", "\u3000乙类", "丙类", "", "不适用", "甲类 乙类"]
@@ -160,6 +162,24 @@ def test_a_bare_percent_beyond_one_is_ambiguous_on_both_paths_and_a_sign_makes_i
 def test_any_cells_read_alike_on_both_paths(rows: list[dict[str, str]]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         _both(Path(folder), rows)
+
+
+@needs_duckdb
+def test_a_bare_percent_with_a_digit_past_the_20th_place_is_past_the_querys_range() -> None:
+    """`0.950000000000000000000001` in a percent column was refused PF523 ("95% or 0.95?"), a
+    plain ratio; it is beyond what the query holds exactly, PF800, as its `%` spelling is."""
+    base = {"增长率": "150%", "数": "3", "个数": "1", "金额": "2,000", "有": "是", "类": "乙类", "可选率": "不适用"}
+    with tempfile.TemporaryDirectory() as folder:
+        rule, data, out = Path(folder) / "r.rule", Path(folder) / "d.csv", Path(folder) / "o.csv"
+        rule.write_text(RUBRIC_TEXT, encoding="utf-8")
+        names = [s.name for s in RUBRIC.inputs]
+        rows = [{**base, "率": cell} for cell in ("0.950000000000000000000001", "95.0000000000000000000001%", "95")]
+        with data.open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows([["id", *names], *([str(i), *(r[n] for n in names)] for i, r in enumerate(rows))])
+        assert main(["eval", "--engine", "duckdb", str(rule), str(data), "-o", str(out)], io.StringIO(), io.StringIO()) == 1
+        with out.open(encoding="utf-8-sig", newline="") as f:
+            said = [(row["refusal"], row["refusal_input"]) for row in csv.DictReader(f)]
+    assert said == [("PF800", "率"), ("PF800", "率"), ("PF523", "率")]
 
 
 def test_the_warehouse_query_is_not_changed_by_it() -> None:

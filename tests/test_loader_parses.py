@@ -102,9 +102,10 @@ def test_the_shared_answer_is_each_callers_own_and_the_callers_context_is_not_it
     again, kept = syntax.parse(text)
     assert again is module and kept == []
     assert len(parses) == 1
-    syntax._last = None
+    syntax._kept = ()  # forgotten: parsed again (`_last` named the memo before it kept several, and so forgot nothing)
     fresh, _ = syntax.parse(text)
-    assert fresh == module  # what a parse in pingfen's own context gives
+    assert fresh is not module and fresh == module  # what a parse in pingfen's own context gives
+    assert len(parses) == 2
 
 
 def test_a_text_for_scoring_that_does_not_parse_is_parsed_for_its_errors_once(

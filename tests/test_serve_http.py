@@ -423,6 +423,16 @@ def test_scoring_a_broken_rubric_is_refused_with_a_code(client: TestClient) -> N
     assert response.json()["code"] == "PF856"
 
 
+@pytest.mark.parametrize("route", ["/api/score", "/api/examples", "/api/fuzz", "/api/template"])
+def test_a_refusal_is_in_the_language_the_body_asks_for(client: TestClient, route: str) -> None:
+    """`"lang": "en"` in the body, none in the URL: /api/score, /api/examples and /api/fuzz
+    answered PF856 in 中文 (the URL's default), /api/template in English."""
+    response = client.post(route, json={"text": BROKEN, "values": {}, "lang": "en"})
+    assert response.json() == {"code": "PF856", "message": "the rubric has errors: fix them first"}, response.json()
+    response = client.post(route, json={"text": BROKEN, "values": {}})
+    assert response.json()["message"] == "评分表有错误：请先修改"
+
+
 def test_fuzz_of_an_input_that_can_take_no_value_is_a_worded_answer(client: TestClient) -> None:
     """It was a 500, `internal error (ValueError)`: no record can be drawn for the input."""
     text = 'rubric "x" { total 3 }\ninput 结余: amount > 5 and < 1\nindicator 乙 3 { deduct 1 per 结余 counting whole }\n'

@@ -260,15 +260,17 @@ class Workbench:
         """An endpoint that runs `job` on the posted rule text."""
 
         async def endpoint(request: Request) -> Response:
+            lang = _lang(request.query_params.get("lang"), self.lang)  # until the body says (a refusal of the body itself)
             try:
                 text, at, lang, _ = await self._posted(request)
                 return JSONResponse(await run_in_threadpool(job, text, at, lang))
-            except Denied as denied:
-                return _denied(denied, _lang(request.query_params.get("lang"), self.lang))
+            except Denied as denied:  # in the body's language once it is read (PF856 was in the URL's: 中文 by default)
+                return _denied(denied, lang)
 
         return endpoint
 
     async def score(self, request: Request) -> Response:
+        lang = _lang(request.query_params.get("lang"), self.lang)
         try:
             text, at, lang, data = await self._posted(request)
             values = data.get("values")
@@ -276,7 +278,7 @@ class Workbench:
                 values = {}
             return JSONResponse(await run_in_threadpool(work.score, text, at, values, lang))
         except Denied as denied:
-            return _denied(denied, _lang(request.query_params.get("lang"), self.lang))
+            return _denied(denied, lang)
 
     async def batch(self, request: Request) -> Response:
         lang = _lang(request.query_params.get("lang"), self.lang)

@@ -115,11 +115,13 @@ def beyond(number: exp.Expr, places: int) -> exp.Expr:
     """Whether a number's text (its one form: `one_form`) has a digit other than 0 past the
     `places`th decimal, its exponent counted: its fraction's digits to the last not 0, less the
     exponent, are more than `places`. (A whole part's trailing zeros under a negative exponent
-    count too: `1230E-21` is refused though 1.23E-18 has 20 decimals; no cell is written so.)"""
+    count too: `1230E-21` is refused though 1.23E-18 has 20 decimals; no cell is written so.)
+    A zero has no such digit however it is written: `0E-30` is 0 (it was refused as past them)."""
     fraction = fn("REGEXP_EXTRACT", number.copy(), s(r"^[^eE.]*\.([0-9]*?)0*(?:[eE].*)?$"), exp.Literal.number(1))
     power = fn("REGEXP_EXTRACT", number.copy(), s("[eE]([+-]?[0-9]+)$"), exp.Literal.number(1))
     exponent = fn("COALESCE", exp.TryCast(this=power, to=exp.DataType.build("INTEGER"), safe=True), exp.Literal.number(0))
-    return exp.GT(this=exp.Sub(this=fn("LENGTH", fraction), expression=exponent), expression=exp.Literal.number(places))
+    past = exp.GT(this=exp.Sub(this=fn("LENGTH", fraction), expression=exponent), expression=exp.Literal.number(places))
+    return exp.and_(fn("REGEXP_MATCHES", number.copy(), s("^[^eE]*[1-9]")), past)
 
 
 CELL = "_pf_cell"  # a panel's value, in a lambda: no column has this name
@@ -216,7 +218,10 @@ class SpeltCompiler(FormsCompiler):
         if limits:  # a bare number beyond ±1: 95 for 95%? (Rubric.coerce, after the precision)
             number_read = self.at_precision(spec, Frag(exp.TryCast(this=read.sql.copy(), to=NUM.copy(), safe=True), read.depth))
             beyond = exp.or_(*(exp.not_(compare(op, number_read.sql.copy(), literal(limit))) for op, limit in limits))
-            ambiguous = exp.and_(exp.not_(signed.sql.copy()), beyond)
+            # not a number the query cannot hold (`kept`'s ±10^17: 0.950000000000000000000001, a
+            # digit past the 20th): its range refuses it (PF800), as it does the same written with `%`
+            unheld = exp.In(this=read.sql.copy(), expressions=[s("1E17"), s("-1E17")])
+            ambiguous = exp.and_(exp.not_(signed.sql.copy()), beyond, exp.not_(unheld))
             if spec.name in self.marked:  # an optional input: not where the cell says 不适用
                 ambiguous = exp.and_(exp.not_(exp.Paren(this=self.marked[spec.name].sql.copy())), ambiguous)
             at = next(i for i, (_, code) in enumerate(problems) if code == "PF502") + 1
