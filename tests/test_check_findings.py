@@ -115,3 +115,13 @@ def test_an_if_chain_is_checked_in_work_that_grows_with_its_arms(monkeypatch: py
     text = f'rubric "x" {{ total 10 }}\ninput 率: percent >= 0 and <= 100%\nindicator 甲 10 {{ score = {arms} 0 }}\n'
     assert [d.code for d in found(text)] == []
     assert calls < 500, calls  # 16 arms: about 100 now; 2^17 before
+
+
+def test_a_grade_threshold_of_many_digits_is_checked_on_the_grid() -> None:
+    """A threshold of 250 digits (89.999…) made the rounded totals' grid raise decimal.Inexact:
+    `pingfen check` said "internal error" (the review's find); ends are quantized now."""
+    threshold = "89." + "9" * 250
+    text = (f'rubric "g" {{\n  total 100\n  round total 2\n  grade A >= {threshold}\n  grade B otherwise\n}}\n'
+            "input 分: score\nindicator 评 100 { judgment 分 }\n")  # fmt: skip
+    assert found(text) == []
+    assert pingfen.loads(text, "g.rule").evaluate({"分": Decimal(95)}).grade == "A"

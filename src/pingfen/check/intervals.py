@@ -19,7 +19,7 @@ UNTRAPPED = decimal.Context(prec=28, traps=[])  # inf - inf gives NaN, handled b
 # Ends are rounded outward, so a 28-digit rounding can never shrink an interval.
 _DOWN = decimal.Context(prec=28, rounding=decimal.ROUND_FLOOR, traps=[])
 _UP = decimal.Context(prec=28, rounding=decimal.ROUND_CEILING, traps=[])
-_EXACT = decimal.Context(prec=200, traps=[decimal.Inexact, decimal.InvalidOperation])  # multiples of a quantum
+_GRID = decimal.Context(prec=200, traps=[decimal.InvalidOperation])  # multiples of a quantum: a few digits each
 
 
 @frozen
@@ -237,14 +237,16 @@ class IntervalSet:
             if part.whole and quantum <= 1:  # a power of ten: every whole number is a multiple of it
                 out.append(part)
                 continue
-            with decimal.localcontext(_EXACT):
-                lo, hi = part.lo, part.hi
-                if lo.is_finite():
-                    lo = (lo / quantum).to_integral_value(decimal.ROUND_CEILING) * quantum
-                    lo += quantum if lo == part.lo and not part.lo_closed else 0
-                if hi.is_finite():
-                    hi = (hi / quantum).to_integral_value(decimal.ROUND_FLOOR) * quantum
-                    hi -= quantum if hi == part.hi and not part.hi_closed else 0
+            # each end to the quantum, outward of nothing: a quantize has the quantum's exponent, so
+            # however many digits a grade's threshold has (250 raised Inexact in a division), the
+            # multiple it gives has as few as the total has
+            lo, hi = part.lo, part.hi
+            if lo.is_finite():
+                lo = lo.quantize(quantum, rounding=decimal.ROUND_CEILING, context=_GRID)
+                lo = _GRID.add(lo, quantum) if lo == part.lo and not part.lo_closed else lo
+            if hi.is_finite():
+                hi = hi.quantize(quantum, rounding=decimal.ROUND_FLOOR, context=_GRID)
+                hi = _GRID.subtract(hi, quantum) if hi == part.hi and not part.hi_closed else hi
             out.append(Interval.make(lo, hi, True, True))
         return IntervalSet.of(*out)
 
