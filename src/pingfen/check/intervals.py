@@ -237,9 +237,9 @@ class IntervalSet:
             if part.whole and quantum <= 1:  # a power of ten: every whole number is a multiple of it
                 out.append(part)
                 continue
-            # each end to the quantum, outward of nothing: a quantize has the quantum's exponent, so
-            # however many digits a grade's threshold has (250 raised Inexact in a division), the
-            # multiple it gives has as few as the total has
+            # each end moved inward to a multiple of the quantum by a quantize, which has the
+            # quantum's exponent: however many digits a grade's threshold has (250 raised Inexact
+            # in a division), the multiple has as few as a total has
             lo, hi = part.lo, part.hi
             if lo.is_finite():
                 lo = lo.quantize(quantum, rounding=decimal.ROUND_CEILING, context=_GRID)
