@@ -771,12 +771,9 @@ def _import(args: argparse.Namespace, lang: Lang, out: TextIO, err: TextIO) -> i
         from pingfen.errors import OutputError
 
         kind = _KINDS.get(_NAMED.get(suffix.lower(), suffix.lower().lstrip(".")))
-        if kind is not None:
-            said = {"reason": f"pingfen import writes a rule file's text, and `{suffix}` is the extension of {kind[0]}",
-                    "reason_zh": f"pingfen import 写出的是规则文件的文本，而 `{suffix}` 是{kind[1]}的扩展名"}  # fmt: skip
-        else:
-            said = {"reason": f"pingfen import writes a rule file's text, and `{suffix}` is not a rule file's extension",
-                    "reason_zh": f"pingfen import 写出的是规则文件的文本，而 `{suffix}` 不是规则文件的扩展名"}  # fmt: skip
+        en, zh = (f"is the extension of {kind[0]}", f"是{kind[1]}的扩展名") if kind else ("is not a rule file's extension", "不是规则文件的扩展名")
+        said = {"reason": f"pingfen import writes a rule file's text, and `{suffix}` {en}",
+                "reason_zh": f"pingfen import 写出的是规则文件的文本，而 `{suffix}` {zh}"}  # fmt: skip
         assert args.output is not None
         raise OutputError("PF706", args.output, {**said, "rule": os.path.splitext(args.output)[0] + ".rule"}, "rule_suffix")
     imported = import_table(args.table, lang)

@@ -149,28 +149,19 @@ def drawn_specs(rubric: Rubric) -> tuple[InputSpec, ...]:
     if found is not None:
         return found
     specs = {spec.name: spec for spec in rubric.inputs}
+    batches = {decl.name.text: decl.batch for decl in rubric.module.inputs if decl.batch is not None}
     out = []
     for spec in rubric.inputs:
-        call = _batch_call(spec.batch) if spec.batch is not None else None
-        if call is not None:
-            func, read = call
-            if func in ("count", "rank"):
-                spec = evolve(spec, bounds=((">=", Decimal(1)),))
-            elif func in _WITHIN and read in specs and not specs[read].is_list:
-                spec = evolve(spec, bounds=specs[read].bounds)
+        batch = batches.get(spec.name)
+        if batch is not None and batch.func in ("count", "rank"):
+            spec = evolve(spec, bounds=((">=", Decimal(1)),))
+        elif batch is not None and batch.func in _WITHIN and isinstance(batch.expr, ast.Ref):
+            read = specs.get(batch.expr.name.text)  # an input read alone: its bounds bound the value
+            if read is not None and not read.is_list:
+                spec = evolve(spec, bounds=read.bounds)
         out.append(spec)
     _DRAWN[rubric] = found = tuple(out)
     return found
-
-
-def _batch_call(text: str) -> tuple[str, str] | None:
-    """`min(报价)` as ("min", "报价"); `count(…)` as ("count", ""): the function and the input it reads alone."""
-    head, _, rest = text.partition("(")
-    func = head.strip().removeprefix("batch").strip()
-    if func in ("count", "rank"):
-        return func, ""
-    name = rest.removesuffix(")").strip().strip("`")
-    return (func, name) if rest.endswith(")") and name and "(" not in name else None
 
 
 # How a record marks an input 不适用, as a data file writes it: the text, which `Rubric.coerce`

@@ -612,8 +612,8 @@ class _Analysis:
                 witness = given.witness()
                 first = next(other for other, its in earlier if its.contains(witness))
                 # its totals before rounding are not all taken: it is the rounding that leaves it none
-                why = {"hint": "grade_rounded", "places": plain(places)} if not left.empty else {"hint": "grade_order"}
-                self.report("PF412", grade.span, why.pop("hint"), "warning", name=name, witness=plain(witness), other=first, **why)
+                hint = "grade_order" if left.empty else "grade_rounded"
+                self.report("PF412", grade.span, hint, "warning", name=name, witness=plain(witness), other=first, places=plain(places))
             if grade.condition is None:  # a grade with a condition may be refused: its totals stay open
                 taken = taken.union(values)
             earlier.append((name, values))

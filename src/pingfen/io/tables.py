@@ -597,11 +597,10 @@ def read_rows(
     checked_sheet(sheet, path)
     note_input(path)  # no output of the command reading it may replace it
     kind = KINDS.get(path.suffix.lower())
-    if kind is not None:
-        refuse_unregular(path)
     if kind is None:
         raise DataError([Problem("PF511", None, {"path": str(path), "what": "batch file", "what_zh": "批量数据",
                                                  "formats": ".csv, .xlsx, .jsonl"})])  # fmt: skip
+    refuse_unregular(path)
     if kind == "jsonl":
         return Rows(path, kind, "utf-8", id_column, (), _sniff(path)[1])
     if kind == "csv":

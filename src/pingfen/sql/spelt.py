@@ -102,13 +102,21 @@ def kept(number: exp.Expr, value: exp.Expr, places: int = 20, fraction: bool = F
     `1E999`, `1E-999`, `0.8999999999999999999999`), ±10^17, which the query refuses (its
     bounds' PF503, PF523 or its range's PF800) rather than read as NULL (PF502) or score as
     another number (0, 0.9). NULL for no number."""
-    huge = case((fn("STARTS_WITH", number.copy(), s("-")), s("-1E17")), default=s("1E17"))
+    huge = case((fn("STARTS_WITH", number.copy(), s("-")), s(UNHELD[1])), default=s(UNHELD[0]))
     unread = (exp.Is(this=number.copy(), expression=exp.Null()), exp.Null())
     if fraction:  # a count's: a digit past the places is a fraction, refused as one (its PF503), read as ½
         return case(unread, (exp.Is(this=value.copy(), expression=exp.Null()), huge), (beyond(number, places), s("0.5")),
                     default=number.copy())  # fmt: skip
     lost = exp.or_(exp.Is(this=value.copy(), expression=exp.Null()), beyond(number, places))
     return case(unread, (lost, huge), default=number.copy())
+
+
+UNHELD = ("1E17", "-1E17")  # what `kept` reads a number the query cannot hold exactly as
+
+
+def unheld(text: exp.Expr, *more: exp.Expr) -> exp.Expr:
+    """Whether a number's text is one `kept` gave for a number the query cannot hold (or one of `more`)."""
+    return exp.In(this=text.copy(), expressions=[s(UNHELD[0]), s(UNHELD[1]), *more])
 
 
 def beyond(number: exp.Expr, places: int) -> exp.Expr:
@@ -207,7 +215,7 @@ class SpeltCompiler(FormsCompiler):
             return super().input(spec, read)
         hundredths = fn("LEFT", text.sql.copy(), exp.Sub(this=fn("LENGTH", text.sql.copy()), expression=exp.Literal.number(1)))
         part = self.number(self.bind(Frag(case((signed.sql.copy(), stripped(hundredths))), signed.depth)), RATIO)
-        huge = exp.In(this=part.sql.copy(), expressions=[s("1E17"), s("-1E17")])
+        huge = unheld(part.sql)
         ratio = case((huge, part.sql.copy()), default=cast(exp.Mul(this=cast(part.sql.copy(), RATIO), expression=exp.Literal.number("0.01")), TEXT))
         got = exp.Not(this=exp.Is(this=part.sql.copy(), expression=exp.Null()))
         read = self.bind(Frag(case((exp.and_(signed.sql.copy(), got), ratio), (signed.sql.copy(), UNREAD.copy()), default=read.sql.copy()),
@@ -220,8 +228,7 @@ class SpeltCompiler(FormsCompiler):
             beyond = exp.or_(*(exp.not_(compare(op, number_read.sql.copy(), literal(limit))) for op, limit in limits))
             # not a number the query cannot hold (`kept`'s ±10^17: 0.950000000000000000000001, a
             # digit past the 20th): its range refuses it (PF800), as it does the same written with `%`
-            unheld = exp.In(this=read.sql.copy(), expressions=[s("1E17"), s("-1E17")])
-            ambiguous = exp.and_(exp.not_(signed.sql.copy()), beyond, exp.not_(unheld))
+            ambiguous = exp.and_(exp.not_(signed.sql.copy()), beyond, exp.not_(unheld(read.sql)))
             if spec.name in self.marked:  # an optional input: not where the cell says 不适用
                 ambiguous = exp.and_(exp.not_(exp.Paren(this=self.marked[spec.name].sql.copy())), ambiguous)
             at = next(i for i, (_, code) in enumerate(problems) if code == "PF502") + 1
@@ -304,7 +311,7 @@ class SpeltCompiler(FormsCompiler):
         if sign:
             def ratio(x: exp.Expr) -> exp.Expr:
                 part = fn("SUBSTR", x.copy(), exp.Literal.number(2))
-                huge = exp.In(this=part.copy(), expressions=[s("1E17"), s("-1E17"), UNREAD.copy()])
+                huge = unheld(part, UNREAD.copy())
                 times = cast(exp.Mul(this=cast(part.copy(), RATIO), expression=exp.Literal.number("0.01")), TEXT)
                 return case((fn("STARTS_WITH", x.copy(), s("%")), case((huge, part.copy()), default=times)), default=x.copy())
             marked = self.bind(Frag(values, raw.depth))  # each value read, a percent's still marked `%`
